@@ -1,0 +1,52 @@
+namespace ActivationKit.Accuracy;
+
+/// <summary>Distances in units in the last place, the yardstick of every accuracy claim in this library.</summary>
+public static class Ulp
+{
+    /// <summary>
+    /// Error of a float result against a higher-precision reference, in float ULPs of the reference
+    /// (2^−149 in the subnormal range). NaN against NaN and equal infinities count 0; a NaN or infinity
+    /// where the reference is finite (or the other way round) counts +∞. A reference beyond the float range
+    /// is compared after rounding it to float.
+    /// </summary>
+    public static double Float(float actual, double reference)
+    {
+        if (double.IsNaN(reference) || float.IsNaN(actual)) return double.IsNaN(reference) && float.IsNaN(actual) ? 0 : double.PositiveInfinity;
+        float rounded = (float)reference;
+        if (float.IsInfinity(rounded) || float.IsInfinity(actual))
+        {
+            return rounded == actual ? 0 : double.PositiveInfinity;
+        }
+
+        return Math.Abs(actual - reference) / FloatUlpAt(reference);
+    }
+
+    /// <summary>
+    /// Error of a double result against a reference given as an unevaluated sum hi + lo (a double-double from
+    /// the mpmath golden table), in double ULPs of hi.
+    /// </summary>
+    public static double Double(double actual, double referenceHi, double referenceLo = 0)
+    {
+        if (double.IsNaN(referenceHi) || double.IsNaN(actual)) return double.IsNaN(referenceHi) && double.IsNaN(actual) ? 0 : double.PositiveInfinity;
+        if (double.IsInfinity(referenceHi) || double.IsInfinity(actual)) return referenceHi == actual ? 0 : double.PositiveInfinity;
+        return Math.Abs((actual - referenceHi) - referenceLo) / DoubleUlpAt(referenceHi);
+    }
+
+    /// <summary>The spacing of floats at magnitude |v| (the ULP of the binade of v; 2^−149 for subnormals and 0).</summary>
+    public static double FloatUlpAt(double v)
+    {
+        double a = Math.Abs(v);
+        if (a < 1.1754943508222875e-38) return Math.ScaleB(1.0, -149);
+        int e = Math.ILogB(a);
+        return Math.ScaleB(1.0, e - 23);
+    }
+
+    /// <summary>The spacing of doubles at magnitude |v| (2^−1074 for subnormals and 0).</summary>
+    public static double DoubleUlpAt(double v)
+    {
+        double a = Math.Abs(v);
+        if (a < 2.2250738585072014e-308) return double.Epsilon;
+        int e = Math.ILogB(a);
+        return Math.ScaleB(1.0, e - 52);
+    }
+}

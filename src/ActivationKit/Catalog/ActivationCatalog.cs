@@ -1,0 +1,230 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace ActivationKit.Catalog;
+
+/// <summary>
+/// Every activation function in the library, found by reflection: any public non-abstract subclass of
+/// <see cref="Activation"/> with a public static <c>Definition</c> property of type <see cref="ActivationInfo"/>
+/// and a public constructor whose parameters are the function's parameters (doubles with defaults).
+/// Adding a function is adding one such file.
+/// </summary>
+public static class ActivationCatalog
+{
+    private static readonly Lazy<Entry[]> Entries = new(Discover);
+
+    /// <summary>All functions' information, ordered by family then name.</summary>
+    public static IReadOnlyList<ActivationInfo> All => Entries.Value.Select(e => e.Info).ToArray();
+
+    /// <summary>All canonical names, ordered as <see cref="All"/>.</summary>
+    public static IReadOnlyList<string> Names => Entries.Value.Select(e => e.Info.Name).ToArray();
+
+    /// <summary>Finds a function by name or alias (case-insensitive; '-' and ' ' count as '_'), or null.</summary>
+    public static ActivationInfo? Find(string name) => FindEntry(name)?.Info;
+
+    /// <summary>The .NET type implementing <paramref name="info"/>.</summary>
+    public static Type ImplementationOf(ActivationInfo info) =>
+        Entries.Value.First(e => ReferenceEquals(e.Info, info)).Type;
+
+    /// <summary>
+    /// Creates a bound activation from a spec such as <c>relu</c>, <c>leaky_relu(0.2)</c> or
+    /// <c>softplus(beta=2, threshold=20)</c>. Unknown names get an error listing the closest names.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown name, malformed spec, unknown or invalid parameter.</exception>
+    public static Activation Create(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var (name, positional, named) = ParseSpec(spec);
+        return Create(name, positional, named);
+    }
+
+    /// <summary>Creates an activation with default parameters.</summary>
+    public static Activation Create(ActivationInfo info) => Create(info.Name, [], new Dictionary<string, double>());
+
+    /// <summary>Creates an activation by name with parameters given by name (snake_case); missing ones take their default.</summary>
+    public static Activation Create(string name, IReadOnlyDictionary<string, double> parameters) => Create(name, [], parameters);
+
+    /// <summary>The names closest to <paramref name="name"/> (edit distance), best first.</summary>
+    public static IReadOnlyList<string> Suggest(string name, int count = 3)
+    {
+        string key = Normalise(name);
+        return Entries.Value
+            .SelectMany(e => new[] { e.Info.Name }.Concat(e.Info.Aliases).Select(n => (Canonical: e.Info.Name, Distance: Distance(key, Normalise(n)))))
+            .GroupBy(t => t.Canonical)
+            .Select(g => (Name: g.Key, Distance: g.Min(t => t.Distance)))
+            .OrderBy(t => t.Distance).ThenBy(t => t.Name, StringComparer.Ordinal)
+            .Take(count)
+            .Select(t => t.Name)
+            .ToArray();
+    }
+
+    private static Activation Create(string name, IReadOnlyList<double> positional, IReadOnlyDictionary<string, double> named)
+    {
+        var entry = FindEntry(name) ?? throw new ArgumentException(
+            $"Unknown activation '{name}'. Did you mean {string.Join(", ", Suggest(name).Select(s => $"'{s}'"))}? ('actkit list' shows all.)", nameof(name));
+        var specs = entry.Info.Parameters;
+        if (positional.Count > specs.Count)
+        {
+            throw new ArgumentException($"{entry.Info.Name} takes {specs.Count} parameter(s) ({string.Join(", ", specs.Select(p => p.Name))}), got {positional.Count}.", nameof(name));
+        }
+
+        var values = specs.Select(p => p.Default).ToArray();
+        var set = new bool[specs.Count];
+        for (int i = 0; i < positional.Count; i++)
+        {
+            values[i] = positional[i];
+            set[i] = true;
+        }
+
+        foreach (var (key, value) in named)
+        {
+            int index = -1;
+            for (int i = 0; i < specs.Count; i++)
+            {
+                if (string.Equals(Normalise(specs[i].Name), Normalise(key), StringComparison.Ordinal)) index = i;
+            }
+
+            if (index < 0)
+            {
+                string valid = specs.Count == 0 ? "it takes none" : "valid: " + string.Join(", ", specs.Select(p => p.Name));
+                throw new ArgumentException($"{entry.Info.Name} has no parameter '{key}' ({valid}).", nameof(name));
+            }
+
+            if (set[index]) throw new ArgumentException($"{entry.Info.Name}: parameter '{specs[index].Name}' is given twice.", nameof(name));
+            values[index] = value;
+            set[index] = true;
+        }
+
+        try
+        {
+            return (Activation)entry.Constructor.Invoke(values.Cast<object>().ToArray());
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is ArgumentException inner)
+        {
+            throw inner;
+        }
+    }
+
+    /// <summary>Splits "name(1, beta=2)" into its name, positional and named arguments.</summary>
+    internal static (string Name, List<double> Positional, Dictionary<string, double> Named) ParseSpec(string spec)
+    {
+        string s = spec.Trim();
+        int open = s.IndexOf('(', StringComparison.Ordinal);
+        var positional = new List<double>();
+        var named = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        if (open < 0)
+        {
+            if (s.Length == 0 || s.Contains(')', StringComparison.Ordinal)) throw new ArgumentException($"Malformed activation spec '{spec}': expected NAME or NAME(ARGS).", nameof(spec));
+            return (s, positional, named);
+        }
+
+        if (!s.EndsWith(')')) throw new ArgumentException($"Malformed activation spec '{spec}': missing ')'.", nameof(spec));
+        string name = s[..open].Trim();
+        if (name.Length == 0) throw new ArgumentException($"Malformed activation spec '{spec}': missing the name before '('.", nameof(spec));
+        string args = s[(open + 1)..^1];
+        if (args.Trim().Length == 0) return (name, positional, named);
+        foreach (string raw in args.Split(','))
+        {
+            string part = raw.Trim();
+            int eq = part.IndexOf('=', StringComparison.Ordinal);
+            string key = eq < 0 ? string.Empty : part[..eq].Trim();
+            string text = eq < 0 ? part : part[(eq + 1)..].Trim();
+            if (!TryParseNumber(text, out double value))
+            {
+                throw new ArgumentException($"Malformed activation spec '{spec}': '{text}' is not a number.", nameof(spec));
+            }
+
+            if (eq < 0)
+            {
+                if (named.Count > 0) throw new ArgumentException($"Malformed activation spec '{spec}': positional arguments must come before named ones.", nameof(spec));
+                positional.Add(value);
+            }
+            else
+            {
+                if (key.Length == 0) throw new ArgumentException($"Malformed activation spec '{spec}': missing a parameter name before '='.", nameof(spec));
+                if (!named.TryAdd(key, value)) throw new ArgumentException($"Malformed activation spec '{spec}': '{key}' is given twice.", nameof(spec));
+            }
+        }
+
+        return (name, positional, named);
+    }
+
+    private static bool TryParseNumber(string text, out double value)
+    {
+        string t = text.Trim().Replace('−', '-');
+        switch (t.ToLowerInvariant())
+        {
+            case "inf" or "+inf" or "infinity" or "∞": value = double.PositiveInfinity; return true;
+            case "-inf" or "-infinity" or "-∞": value = double.NegativeInfinity; return true;
+        }
+
+        return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    internal static string Normalise(string name) => name.Trim().ToLowerInvariant().Replace('-', '_').Replace(' ', '_');
+
+    private static Entry? FindEntry(string name)
+    {
+        string key = Normalise(name);
+        foreach (var e in Entries.Value)
+        {
+            if (Normalise(e.Info.Name) == key || e.Info.Aliases.Any(a => Normalise(a) == key)) return e;
+        }
+
+        // Also accept the name with underscores removed ("leakyrelu", "logsoftmax").
+        string squashed = key.Replace("_", string.Empty, StringComparison.Ordinal);
+        foreach (var e in Entries.Value)
+        {
+            if (Normalise(e.Info.Name).Replace("_", string.Empty, StringComparison.Ordinal) == squashed
+                || e.Info.Aliases.Any(a => Normalise(a).Replace("_", string.Empty, StringComparison.Ordinal) == squashed))
+            {
+                return e;
+            }
+        }
+
+        return null;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+            }
+        }
+
+        // A prefix match ("leaky" → "leaky_relu") counts as close.
+        return b.StartsWith(a, StringComparison.Ordinal) && a.Length >= 3 ? Math.Min(d[a.Length, b.Length], 1) : d[a.Length, b.Length];
+    }
+
+    private static Entry[] Discover()
+    {
+        var entries = new List<Entry>();
+        foreach (var type in typeof(Activation).Assembly.GetExportedTypes())
+        {
+            if (type.IsAbstract || !typeof(Activation).IsAssignableFrom(type)) continue;
+            var prop = type.GetProperty("Definition", BindingFlags.Public | BindingFlags.Static);
+            if (prop?.GetValue(null) is not ActivationInfo info) continue;
+            var ctor = type.GetConstructors()
+                .Where(c => c.GetParameters().All(p => p.ParameterType == typeof(double)))
+                .OrderByDescending(c => c.GetParameters().Length)
+                .FirstOrDefault();
+            if (ctor is null || ctor.GetParameters().Length != info.Parameters.Count)
+            {
+                throw new InvalidOperationException($"{type.Name} needs a public constructor taking its {info.Parameters.Count} parameter(s) as doubles.");
+            }
+
+            entries.Add(new Entry(info, type, ctor));
+        }
+
+        return entries.OrderBy(e => e.Info.Family).ThenBy(e => e.Info.Name, StringComparer.Ordinal).ToArray();
+    }
+
+    private sealed record Entry(ActivationInfo Info, Type Type, ConstructorInfo Constructor);
+}

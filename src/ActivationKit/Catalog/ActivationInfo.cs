@@ -1,0 +1,224 @@
+namespace ActivationKit.Catalog;
+
+/// <summary>How a function maps its input.</summary>
+public enum ActivationKind
+{
+    /// <summary>Each output element depends on the matching input element only.</summary>
+    Elementwise,
+
+    /// <summary>Each output row depends on the whole input row (softmax and friends) over the last dimension.</summary>
+    Rowwise,
+
+    /// <summary>The input row is split in halves [a | b]; the output has half the columns (GLU family).</summary>
+    Gated,
+}
+
+/// <summary>The family a function belongs to.</summary>
+public enum Family
+{
+    Linear,
+    Step,
+    Sigmoidal,
+    Rectifier,
+    SmoothRectifier,
+    Gated,
+    Shrinkage,
+    Periodic,
+    Normalising,
+    Exponential,
+}
+
+/// <summary>Monotonicity of f over the real line (for the default parameters).</summary>
+public enum Monotonicity
+{
+    /// <summary>Strictly increasing.</summary>
+    Increasing,
+
+    /// <summary>Increasing but constant on some interval (ReLU, hard tanh, step).</summary>
+    NonDecreasing,
+
+    /// <summary>Neither (GELU, SiLU, mish, sin, snake…).</summary>
+    NonMonotonic,
+
+    /// <summary>Not defined for a function of a whole row.</summary>
+    NotApplicable,
+}
+
+/// <summary>How smooth f is.</summary>
+public enum Smoothness
+{
+    /// <summary>Has jumps (binary step, threshold, hard shrink).</summary>
+    Discontinuous,
+
+    /// <summary>Continuous with kinks (ReLU, hard tanh): C⁰.</summary>
+    Continuous,
+
+    /// <summary>Continuously differentiable but not smooth (ELU with α = 1, squareplus is smooth): C¹.</summary>
+    ContinuouslyDifferentiable,
+
+    /// <summary>Infinitely differentiable: C^∞.</summary>
+    Smooth,
+}
+
+/// <summary>The weight initialisation that keeps activations' variance steady through layers of this function.</summary>
+public enum Initialization
+{
+    /// <summary>He/Kaiming: Var(w) = gain²/fan_in with the ReLU-family gain.</summary>
+    He,
+
+    /// <summary>Glorot/Xavier: Var(w) = gain²·2/(fan_in + fan_out).</summary>
+    Glorot,
+
+    /// <summary>LeCun: Var(w) = 1/fan_in (SELU's self-normalising regime).</summary>
+    LeCun,
+}
+
+/// <summary>Known problems of an activation function.</summary>
+[Flags]
+public enum KnownProblem
+{
+    None = 0,
+
+    /// <summary>Units can get stuck where f′ = 0 on every input and stop learning.</summary>
+    DyingUnits = 1,
+
+    /// <summary>f′ ≤ 1/4 or flat tails shrink gradients through deep stacks.</summary>
+    VanishingGradients = 2,
+
+    /// <summary>Outputs are all of one sign, so gradient updates zig-zag.</summary>
+    NotZeroCentred = 4,
+
+    /// <summary>Needs transcendental functions (exp, erf, tanh): costlier than a comparison.</summary>
+    ComputationalCost = 8,
+
+    /// <summary>Has points where the derivative does not exist.</summary>
+    NonDifferentiable = 16,
+
+    /// <summary>Outputs are unbounded above, so activations can explode.</summary>
+    UnboundedOutput = 32,
+
+    /// <summary>Flat regions where |f′| is near zero (the unit stops responding).</summary>
+    Saturation = 64,
+
+    /// <summary>Works only with a specific initialisation or normalisation.</summary>
+    InitialisationSensitive = 128,
+}
+
+/// <summary>A parameter of an activation with its default and the values it accepts.</summary>
+/// <param name="Name">snake_case name as written in specs, e.g. "negative_slope".</param>
+/// <param name="Default">Default value (PyTorch's, where PyTorch has the function).</param>
+/// <param name="Description">One sentence on what it does.</param>
+public sealed record ParameterSpec(string Name, double Default, string Description)
+{
+    public double Min { get; init; } = double.NegativeInfinity;
+    public double Max { get; init; } = double.PositiveInfinity;
+    public bool MinExclusive { get; init; }
+    public bool MaxExclusive { get; init; }
+
+    /// <summary>True when training can learn it (PReLU slope, swish β).</summary>
+    public bool Learnable { get; init; }
+
+    /// <summary>The accepted range in interval notation, e.g. "(0, ∞)".</summary>
+    public string RangeText =>
+        $"{(MinExclusive || double.IsInfinity(Min) ? "(" : "[")}{Fmt(Min)}, {Fmt(Max)}{(MaxExclusive || double.IsInfinity(Max) ? ")" : "]")}";
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the parameter and the rule when <paramref name="value"/> is not accepted.</summary>
+    public void Validate(double value, string activationName)
+    {
+        bool ok = !double.IsNaN(value)
+            && (MinExclusive ? value > Min : value >= Min)
+            && (MaxExclusive ? value < Max : value <= Max);
+        if (!ok)
+        {
+            throw new ArgumentException($"{activationName}: parameter '{Name}' must be in {RangeText}, got {Fmt(value)}.", Name);
+        }
+    }
+
+    internal static string Fmt(double v) => double.IsPositiveInfinity(v) ? "∞" : double.IsNegativeInfinity(v) ? "−∞" : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>How another framework names a function, and how its defaults differ from ours.</summary>
+/// <param name="Name">The API name there, e.g. "torch.nn.GELU(approximate='none')".</param>
+/// <param name="Notes">Default or semantic differences worth knowing when porting.</param>
+public sealed record FrameworkName(string Name, string? Notes = null);
+
+/// <summary>Where a function comes from.</summary>
+/// <param name="Citation">Authors and title, or "classical".</param>
+/// <param name="Year">Year of publication (0 when classical).</param>
+/// <param name="Link">arXiv id or URL.</param>
+public sealed record Origin(string Citation, int Year, string? Link = null);
+
+/// <summary>An exact input/output pair the function must reproduce (for default parameters).</summary>
+public sealed record SpecialValue(double X, double Y);
+
+/// <summary>
+/// Everything the catalog knows about one activation function. One instance per function, declared next to the
+/// kernel in its own file under Functions/.
+/// </summary>
+public sealed record ActivationInfo
+{
+    /// <summary>Canonical snake_case name (e.g. "leaky_relu").</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Other accepted spellings (e.g. "swish" for silu, "logistic" for sigmoid).</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    /// <summary>Human name, e.g. "Leaky ReLU".</summary>
+    public required string DisplayName { get; init; }
+
+    /// <summary>One sentence on what it is.</summary>
+    public required string Summary { get; init; }
+
+    public required Family Family { get; init; }
+    public ActivationKind Kind { get; init; } = ActivationKind.Elementwise;
+
+    /// <summary>f in plain text.</summary>
+    public required string Formula { get; init; }
+
+    /// <summary>f′ in plain text (for row-wise functions: the Jacobian-vector product).</summary>
+    public required string Derivative { get; init; }
+
+    public required string FormulaLatex { get; init; }
+    public required string DerivativeLatex { get; init; }
+
+    public IReadOnlyList<ParameterSpec> Parameters { get; init; } = [];
+
+    /// <summary>Output range in interval notation for default parameters, e.g. "(0, 1)".</summary>
+    public required string Range { get; init; }
+
+    public required Monotonicity Monotonicity { get; init; }
+    public required Smoothness Smoothness { get; init; }
+    public required bool ZeroCentred { get; init; }
+    public required bool BoundedAbove { get; init; }
+    public required bool BoundedBelow { get; init; }
+
+    /// <summary>True when f′ tends to 0 in a tail (the unit saturates).</summary>
+    public required bool Saturating { get; init; }
+
+    public required Initialization Init { get; init; }
+
+    /// <summary>The gain for the recommended initialisation (PyTorch's calculate_gain where it has one).</summary>
+    public required double Gain { get; init; }
+
+    public IReadOnlyList<string> TypicalUses { get; init; } = [];
+    public KnownProblem Problems { get; init; }
+    public required Origin Origin { get; init; }
+
+    /// <summary>Names in other frameworks, keyed by "pytorch", "keras", "jax", "onnx", "onednn".</summary>
+    public IReadOnlyDictionary<string, FrameworkName> Frameworks { get; init; } = new Dictionary<string, FrameworkName>();
+
+    /// <summary>Exact values (default parameters) stated in the docs and checked by the tests.</summary>
+    public IReadOnlyList<SpecialValue> SpecialValues { get; init; } = [];
+
+    /// <summary>
+    /// Points where f′ crosses zero; next to them the backward error is measured as an absolute error
+    /// (a few ULP of 1) rather than relative, since the relative error of a value near zero is unbounded.
+    /// </summary>
+    public IReadOnlyList<double> DerivativeZeros { get; init; } = [];
+
+    /// <summary>Points where f or f′ jumps; finite-difference checks skip a small neighbourhood of them.</summary>
+    public IReadOnlyList<double> Kinks { get; init; } = [];
+
+    /// <summary>Names of frameworks, in display order.</summary>
+    public static IReadOnlyList<string> FrameworkKeys { get; } = ["pytorch", "keras", "jax", "onnx", "onednn"];
+}

@@ -1,0 +1,88 @@
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Numerics;
+
+namespace ActivationKit;
+
+/// <summary>An element-wise activation: y[i] = f(x[i]). Adds a scalar reference for accuracy checks.</summary>
+public abstract class ElementwiseActivation : Activation
+{
+    /// <inheritdoc />
+    protected ElementwiseActivation(ActivationInfo info, params double[] parameters)
+        : base(info, parameters)
+    {
+    }
+
+    /// <summary>
+    /// f(x) in double precision by an independent, plainly written formula (System.Math and <see cref="ReferenceMath"/>):
+    /// the yardstick float kernels are measured against. Accurate to a few double ULP.
+    /// </summary>
+    public abstract double Reference(double x);
+
+    /// <summary>f′(x) in double precision, independent of the kernels.</summary>
+    public abstract double ReferenceDerivative(double x);
+}
+
+/// <summary>
+/// An element-wise activation whose arithmetic is the kernel struct <typeparamref name="TKernel"/>; every overload is
+/// the shared <see cref="ElementwiseDriver"/> running that kernel. A function file only declares its info, its
+/// kernel and its reference.
+/// </summary>
+public abstract class ElementwiseActivation<TKernel> : ElementwiseActivation
+    where TKernel : struct, IUnaryKernel
+{
+    /// <inheritdoc />
+    protected ElementwiseActivation(ActivationInfo info, params double[] parameters)
+        : base(info, parameters)
+    {
+    }
+
+    /// <summary>The kernel holding this instance's parameters.</summary>
+    protected abstract TKernel Kernel { get; }
+
+    /// <inheritdoc />
+    public override void Forward(ReadOnlySpan<float> x, Span<float> y, int columns = 0) => ElementwiseDriver.Forward(Kernel, x, y);
+
+    /// <inheritdoc />
+    public override void Forward(ReadOnlySpan<double> x, Span<double> y, int columns = 0) => ElementwiseDriver.Forward(Kernel, x, y);
+
+    /// <inheritdoc />
+    public override void Forward(ReadOnlySpan<Half> x, Span<Half> y, int columns = 0) => ElementwiseDriver.Forward(Kernel, x, y);
+
+    /// <inheritdoc />
+    public override void Forward(ReadOnlySpan<BFloat16> x, Span<BFloat16> y, int columns = 0) => ElementwiseDriver.Forward(Kernel, x, y);
+
+    /// <inheritdoc />
+    public override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0) => ElementwiseDriver.Backward(Kernel, x, dy, dx);
+
+    /// <inheritdoc />
+    public override void Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0) => ElementwiseDriver.Backward(Kernel, x, dy, dx);
+
+    /// <summary>dx = dy·f′(x) for Half.</summary>
+    public void Backward(ReadOnlySpan<Half> x, ReadOnlySpan<Half> dy, Span<Half> dx) => ElementwiseDriver.Backward(Kernel, x, dy, dx);
+
+    /// <summary>dx = dy·f′(x) for BFloat16.</summary>
+    public void Backward(ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx) => ElementwiseDriver.Backward(Kernel, x, dy, dx);
+}
+
+/// <summary>An element-wise activation whose derivative is also a function of its output (sigmoid, tanh, ReLU family…).</summary>
+public abstract class OutputGradientActivation<TKernel> : ElementwiseActivation<TKernel>
+    where TKernel : struct, IOutputGradientKernel
+{
+    /// <inheritdoc />
+    protected OutputGradientActivation(ActivationInfo info, params double[] parameters)
+        : base(info, parameters)
+    {
+    }
+
+    /// <inheritdoc />
+    public override bool SupportsBackwardFromOutput => true;
+
+    /// <inheritdoc />
+    public override void BackwardFromOutput(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
+        => ElementwiseDriver.BackwardFromOutput(Kernel, y, dy, dx);
+
+    /// <inheritdoc />
+    public override void BackwardFromOutput(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
+        => ElementwiseDriver.BackwardFromOutput(Kernel, y, dy, dx);
+}

@@ -1,0 +1,99 @@
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Numerics;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// Logistic sigmoid: 1/(1 + e^−x). Squashes to (0, 1): binary and multi-label outputs, RNN/LSTM/GRU gates.
+/// </summary>
+/// <remarks>
+/// Evaluated as e/(1 + e) with e = exp(−|x|) mirrored for x ≥ 0, so there is no overflow and no flushing:
+/// sigmoid(−100) = 3.72e−44 (float subnormal), sigmoid(−103.3) is the smallest float subnormal, sigmoid(+∞) = 1,
+/// sigmoid(−∞) = +0, sigmoid(NaN) = NaN, sigmoid(±0) = 0.5. The derivative y·(1 − y) is also available from the output.
+/// </remarks>
+public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
+{
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "sigmoid",
+        Aliases = ["logistic", "sigm", "expit"],
+        DisplayName = "Sigmoid",
+        Summary = "The logistic function: a smooth squash to (0, 1), read as a probability.",
+        Family = Family.Sigmoidal,
+        Formula = "1 / (1 + exp(-x))",
+        Derivative = "σ(x)·(1 − σ(x))",
+        FormulaLatex = @"\sigma(x) = \frac{1}{1 + e^{-x}}",
+        DerivativeLatex = @"\sigma(x)\,(1 - \sigma(x))",
+        Range = "(0, 1)",
+        Monotonicity = Monotonicity.Increasing,
+        Smoothness = Smoothness.Smooth,
+        ZeroCentred = false,
+        BoundedAbove = true,
+        BoundedBelow = true,
+        Saturating = true,
+        Init = Initialization.Glorot,
+        Gain = 1.0,
+        TypicalUses = ["binary classification output (with BCE)", "multi-label output, one per label", "LSTM/GRU gates", "attention gates"],
+        Problems = KnownProblem.VanishingGradients | KnownProblem.Saturation | KnownProblem.NotZeroCentred | KnownProblem.ComputationalCost,
+        Origin = new("Verhulst's logistic function; in neural networks Rumelhart, Hinton & Williams, Learning representations by back-propagating errors", 1986),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("torch.nn.Sigmoid / torch.sigmoid"),
+            ["keras"] = new("keras.activations.sigmoid"),
+            ["jax"] = new("jax.nn.sigmoid"),
+            ["onnx"] = new("Sigmoid"),
+            ["onednn"] = new("eltwise_logistic"),
+        },
+        SpecialValues = [new(double.NaN, double.NaN), new(0.0, 0.5), new(-0.0, 0.5), new(double.PositiveInfinity, 1.0), new(double.NegativeInfinity, 0.0)],
+    };
+
+    /// <summary>Creates the sigmoid.</summary>
+    public Sigmoid()
+        : base(Definition)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override Kernel_ Kernel => default;
+
+    /// <inheritdoc />
+    public override double Reference(double x) => ReferenceMath.Sigmoid(x);
+
+    /// <inheritdoc />
+    public override double ReferenceDerivative(double x)
+    {
+        // σ(x)·σ(−x) avoids the cancellation of 1 − σ(x) for large x.
+        return ReferenceMath.Sigmoid(x) * ReferenceMath.Sigmoid(-x);
+    }
+
+    /// <summary>The sigmoid arithmetic (double lanes for float data).</summary>
+    public readonly struct Kernel_ : IOutputGradientKernel
+    {
+        /// <inheritdoc />
+        public static bool ComputeFloatInDouble => true;
+
+        /// <inheritdoc />
+        public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var e = VMath.Exp(-TV.Abs(x));
+            var r = TV.One / (TV.One + e);
+            // NaN flows through exp, so no special case is needed.
+            return TV.Select(TV.GreaterThanOrEqual(x, TV.Zero), r, e * r);
+        }
+
+        /// <inheritdoc />
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            // σ(x)·σ(−x) = e/(1 + e)² with e = exp(−|x|): symmetric, no cancellation.
+            var e = VMath.Exp(-TV.Abs(x));
+            var r = TV.One / (TV.One + e);
+            return dy * (e * r * r);
+        }
+
+        /// <inheritdoc />
+        public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV> => dy * (y * (TV.One - y));
+    }
+}

@@ -1,0 +1,113 @@
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// Hyperbolic tangent: (e^x − e^−x)/(e^x + e^−x). Zero-centred squash to (−1, 1): RNN cell/candidate activations.
+/// </summary>
+/// <remarks>
+/// Evaluated as sign(x)·t/(t + 2) with t = expm1(2|x|), accurate for tiny inputs (tanh(1e−8) = 1e−8, tanh of a
+/// subnormal is itself) and odd (tanh(−0) = −0). tanh(±∞) = ±1, tanh(NaN) = NaN. Derivative 1 − y² is also
+/// available from the output.
+/// </remarks>
+public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
+{
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "tanh",
+        Aliases = ["hyperbolic_tangent"],
+        DisplayName = "Tanh",
+        Summary = "The hyperbolic tangent: a zero-centred smooth squash to (−1, 1).",
+        Family = Family.Sigmoidal,
+        Formula = "(exp(x) − exp(−x)) / (exp(x) + exp(−x))",
+        Derivative = "1 − tanh(x)²",
+        FormulaLatex = @"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
+        DerivativeLatex = @"1 - \tanh^2(x)",
+        Range = "(−1, 1)",
+        Monotonicity = Monotonicity.Increasing,
+        Smoothness = Smoothness.Smooth,
+        ZeroCentred = true,
+        BoundedAbove = true,
+        BoundedBelow = true,
+        Saturating = true,
+        Init = Initialization.Glorot,
+        Gain = 5.0 / 3.0,
+        TypicalUses = ["RNN/LSTM/GRU cell and candidate activations", "bounded outputs in (−1, 1)", "shallow MLP hidden layers"],
+        Problems = KnownProblem.VanishingGradients | KnownProblem.Saturation | KnownProblem.ComputationalCost,
+        Origin = new("classical; popularised for neural networks by LeCun et al., Efficient BackProp", 1998),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("torch.nn.Tanh / torch.tanh"),
+            ["keras"] = new("keras.activations.tanh"),
+            ["jax"] = new("jax.numpy.tanh / jax.nn.tanh"),
+            ["onnx"] = new("Tanh"),
+            ["onednn"] = new("eltwise_tanh"),
+        },
+        SpecialValues = [new(double.NaN, double.NaN), new(0.0, 0.0), new(-0.0, -0.0), new(double.PositiveInfinity, 1.0), new(double.NegativeInfinity, -1.0), new(1e-8, 1e-8), new(-1e-8, -1e-8), new(1e-40, 1e-40)],
+    };
+
+    /// <summary>Creates tanh.</summary>
+    public Tanh()
+        : base(Definition)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override Kernel_ Kernel => default;
+
+    /// <inheritdoc />
+    public override double Reference(double x) => Math.Tanh(x);
+
+    /// <inheritdoc />
+    public override double ReferenceDerivative(double x)
+    {
+        // 1/cosh² avoids the cancellation of 1 − tanh² for large |x|.
+        double c = Math.Cosh(x);
+        return 1.0 / (c * c);
+    }
+
+    /// <summary>The tanh arithmetic (double lanes for float data).</summary>
+    public readonly struct Kernel_ : IOutputGradientKernel
+    {
+        /// <inheritdoc />
+        public static bool ComputeFloatInDouble => true;
+
+        /// <inheritdoc />
+        public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var ax = TV.Abs(x);
+            var t = VMath.Expm1(ax + ax);
+            var y = t / (t + TV.Create(2.0));
+            // Beyond 20, expm1 is huge (or +∞) and t/(t+2) rounds to 1; +∞ would give ∞/∞, so pin it.
+            y = TV.Select(TV.GreaterThan(ax, TV.Create(20.0)), TV.One, y);
+            // Near 0 the odd Taylor series (coefficients 2^2n(2^2n − 1)B_2n/(2n)!) to x^13 is correctly rounded
+            // far more often than the quotient: below 1/16 the first omitted term is under 2e−20 relative.
+            var x2 = ax * ax;
+            var p = TV.Create(21844.0 / 6081075.0);
+            p = TV.Fma(p, x2, TV.Create(-1382.0 / 155925.0));
+            p = TV.Fma(p, x2, TV.Create(62.0 / 2835.0));
+            p = TV.Fma(p, x2, TV.Create(-17.0 / 315.0));
+            p = TV.Fma(p, x2, TV.Create(2.0 / 15.0));
+            p = TV.Fma(p, x2, TV.Create(-1.0 / 3.0));
+            y = TV.Select(TV.LessThan(ax, TV.Create(0.0625)), TV.Fma(ax * x2, p, ax), y);
+            // Restore the sign (keeps tanh(−0) = −0); NaN stays NaN.
+            return TV.Or(y, TV.And(x, TV.SignMask));
+        }
+
+        /// <inheritdoc />
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            // 1 − tanh² = 4e/(1 + e)² with e = exp(−2|x|): no cancellation in the tails.
+            var ax = TV.Abs(x);
+            var e = VMath.Exp(-(ax + ax));
+            var d = TV.One + e;
+            return dy * (TV.Create(4.0) * e / (d * d));
+        }
+
+        /// <inheritdoc />
+        public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV> => dy * TV.Fma(-y, y, TV.One);
+    }
+}

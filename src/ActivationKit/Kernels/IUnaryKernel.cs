@@ -1,0 +1,30 @@
+using ActivationKit.Simd;
+
+namespace ActivationKit.Kernels;
+
+/// <summary>
+/// The arithmetic of one element-wise activation: forward y = f(x) and fused backward dx = dy·f′(x), written once
+/// against <see cref="IVec{TV}"/> so the driver can run it at every width and for float and double lanes.
+/// Implementations are small structs holding the (already validated) parameters.
+/// </summary>
+public interface IUnaryKernel
+{
+    /// <summary>
+    /// When true, float, Half and BFloat16 inputs are evaluated in double lanes and rounded once at the end,
+    /// which keeps the result within one float ULP for functions whose float-only evaluation would lose accuracy.
+    /// </summary>
+    static abstract bool ComputeFloatInDouble { get; }
+
+    /// <summary>f(x).</summary>
+    TV Forward<TV>(TV x) where TV : struct, IVec<TV>;
+
+    /// <summary>dy·f′(x).</summary>
+    TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>;
+}
+
+/// <summary>A kernel whose derivative can be computed from the output y = f(x) alone, so the forward may run in place.</summary>
+public interface IOutputGradientKernel : IUnaryKernel
+{
+    /// <summary>dy·f′(x) expressed through y = f(x).</summary>
+    TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>;
+}

@@ -1,0 +1,150 @@
+using System.Runtime.CompilerServices;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Kernels;
+
+/// <summary>
+/// Vector elementary functions for the kernels, written once against <see cref="IVec{TV}"/>.
+/// The double versions are accurate to about 1 ULP over the whole range, including subnormal results; float
+/// kernels that need them run in double lanes (<see cref="IUnaryKernel.ComputeFloatInDouble"/>) and round once.
+/// The polynomials here are truncated Taylor series on reduced ranges (coefficients 1/k!, 2/(2k+1)), so no fitted
+/// constants need citing; the range reductions are the classical Cody–Waite ones with a two-part ln 2.
+/// </summary>
+public static partial class VMath
+{
+    // ln 2 split so that n·Ln2Hi is exact for |n| < 2^11 (fdlibm's split).
+    private const double Ln2Hi = 6.93147180369123816490e-01;
+    private const double Ln2Lo = 1.90821492927058770002e-10;
+    private const double Log2E = 1.44269504088896338700;
+
+    /// <summary>
+    /// e^r − 1 for |r| ≤ ln2/2 + ε (degree-14 Taylor series; the first omitted term is below 3e-19 relative).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Expm1Reduced<TV>(TV r) where TV : struct, IVec<TV>
+    {
+        var p = TV.Create(1.0 / 87178291200.0);                 // 1/14!
+        p = TV.Fma(p, r, TV.Create(1.0 / 6227020800.0));        // 1/13!
+        p = TV.Fma(p, r, TV.Create(1.0 / 479001600.0));         // 1/12!
+        p = TV.Fma(p, r, TV.Create(1.0 / 39916800.0));          // 1/11!
+        p = TV.Fma(p, r, TV.Create(1.0 / 3628800.0));           // 1/10!
+        p = TV.Fma(p, r, TV.Create(1.0 / 362880.0));            // 1/9!
+        p = TV.Fma(p, r, TV.Create(1.0 / 40320.0));             // 1/8!
+        p = TV.Fma(p, r, TV.Create(1.0 / 5040.0));              // 1/7!
+        p = TV.Fma(p, r, TV.Create(1.0 / 720.0));               // 1/6!
+        p = TV.Fma(p, r, TV.Create(1.0 / 120.0));               // 1/5!
+        p = TV.Fma(p, r, TV.Create(1.0 / 24.0));                // 1/4!
+        p = TV.Fma(p, r, TV.Create(1.0 / 6.0));                 // 1/3!
+        p = TV.Fma(p, r, TV.Create(0.5));                       // 1/2!
+        // r + r²·p keeps the leading term exact.
+        return TV.Fma(r * r, p, r);
+    }
+
+    /// <summary>Splits x = n·ln2 + r with n integral and |r| ≤ ln2/2 (plus rounding), r accurate to ~2^-64 relative.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Reduce<TV>(TV x, out TV n) where TV : struct, IVec<TV>
+    {
+        n = TV.RoundToEven(x * TV.Create(Log2E));
+        var r = TV.Fma(n, TV.Create(-Ln2Hi), x);
+        return TV.Fma(n, TV.Create(-Ln2Lo), r);
+    }
+
+    /// <summary>
+    /// e^x (double lanes). Correct subnormal results down to e^−745.13; +∞ above 709.78; e^NaN = NaN; e^−∞ = +0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Exp<TV>(TV x) where TV : struct, IVec<TV>
+    {
+        // Clamp so 2^n stays within the two-step scaling below; NaN passes through (Max/Min keep the NaN operand).
+        var xc = TV.Min(TV.Create(710.0), TV.Max(TV.Create(-746.0), x));
+        var r = Reduce(xc, out var n);
+        var p = Expm1Reduced(r) + TV.One;
+        // Two exact power-of-two steps: the first keeps the value normal, the second rounds once (also into subnormals).
+        var n1 = TV.Floor(n * TV.Create(0.5));
+        return TV.MulPow2(TV.MulPow2(p, n1), n - n1);
+    }
+
+    /// <summary>
+    /// e^x − 1 (double lanes), accurate for tiny x (expm1(1e−300) = 1e−300), −1 below −38, +∞ above 709.78.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Expm1<TV>(TV x) where TV : struct, IVec<TV>
+    {
+        var xc = TV.Min(TV.Create(700.0), TV.Max(TV.Create(-40.0), x));
+        var r = Reduce(xc, out var n);
+        var em1 = Expm1Reduced(r);
+        // 2^n·(em1 + 1) − 1 = 2^n·em1 + (2^n − 1); 2^n − 1 is exact for n ≤ 53 and both terms rarely cancel.
+        var t = TV.MulPow2(TV.One, n);
+        var result = TV.Fma(t, em1, t - TV.One);
+        var big = TV.GreaterThan(x, TV.Create(700.0));
+        if (TV.AnyTrue(big))
+        {
+            result = TV.Select(big, Exp(x), result);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// ln(1 + x) (double lanes), accurate for tiny x; log1p(−1) = −∞, log1p(x &lt; −1) = NaN, log1p(+∞) = +∞.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Log1p<TV>(TV x) where TV : struct, IVec<TV>
+    {
+        var u = TV.One + x;
+        // c is the part of x lost when forming u; ln(1+x) = ln(u) + c/u to first order.
+        var c = (x - (u - TV.One)) / u;
+        var y = LogCore(u) + c;
+        // Where u is exactly 1 (|x| < 2^-53) ln(u) = 0 and c = x, so the formula already returns x.
+        return FinishLog(u, y);
+    }
+
+    /// <summary>ln(x) (double lanes); ln(0) = −∞, ln(x &lt; 0) = NaN, ln(+∞) = +∞, subnormal x handled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Log<TV>(TV x) where TV : struct, IVec<TV>
+    {
+        return FinishLog(x, LogCore(x));
+    }
+
+    /// <summary>ln(u) for positive finite u (normal or subnormal).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV LogCore<TV>(TV u) where TV : struct, IVec<TV>
+    {
+        // Scale subnormals up by 2^60 so Frexp sees a normal number.
+        var tiny = TV.LessThan(u, TV.Create(2.2250738585072014e-308));
+        var us = TV.Select(tiny, u * TV.Create(1152921504606846976.0), u);
+        var m = TV.Frexp(us, out var e);
+        e = TV.Select(tiny, e - TV.Create(60.0), e);
+        // Centre the mantissa on 1: m in [√2/2, √2).
+        var big = TV.GreaterThan(m, TV.Create(1.4142135623730951));
+        m = TV.Select(big, m * TV.Create(0.5), m);
+        e = TV.Select(big, e + TV.One, e);
+        var f = m - TV.One;                         // exact
+        var s = f / (TV.Create(2.0) + f);           // |s| ≤ 0.1716
+        var s2 = s * s;
+        // ln(1+f) = 2·atanh(s) = 2s + 2s³/3 + 2s⁵/5 + …; terms to s^21 (omitted term < 3e-18 relative).
+        var p = TV.Create(2.0 / 21.0);
+        p = TV.Fma(p, s2, TV.Create(2.0 / 19.0));
+        p = TV.Fma(p, s2, TV.Create(2.0 / 17.0));
+        p = TV.Fma(p, s2, TV.Create(2.0 / 15.0));
+        p = TV.Fma(p, s2, TV.Create(2.0 / 13.0));
+        p = TV.Fma(p, s2, TV.Create(2.0 / 11.0));
+        p = TV.Fma(p, s2, TV.Create(2.0 / 9.0));
+        p = TV.Fma(p, s2, TV.Create(2.0 / 7.0));
+        p = TV.Fma(p, s2, TV.Create(2.0 / 5.0));
+        p = TV.Fma(p, s2, TV.Create(2.0 / 3.0));
+        // 2s computed as f − s·f keeps more bits: 2s = f − f·s exactly in real arithmetic.
+        var hf = TV.Fma(-s, f, f);
+        var lnm = TV.Fma(s * s2, p, hf);
+        return TV.Fma(e, TV.Create(Ln2Hi), TV.Fma(e, TV.Create(Ln2Lo), lnm));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV FinishLog<TV>(TV u, TV y) where TV : struct, IVec<TV>
+    {
+        y = TV.Select(TV.EqualTo(u, TV.Zero), TV.Create(double.NegativeInfinity), y);
+        y = TV.Select(TV.EqualTo(u, TV.Create(double.PositiveInfinity)), u, y);
+        y = TV.Select(TV.Or(TV.LessThan(u, TV.Zero), TV.IsNaN(u)), TV.Create(double.NaN), y);
+        return y;
+    }
+}

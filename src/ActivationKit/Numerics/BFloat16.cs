@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
+namespace ActivationKit.Numerics;
+
+/// <summary>
+/// The bfloat16 storage format: the top 16 bits of an IEEE float32 (8 exponent bits, 7 significand bits).
+/// Arithmetic is done in float; conversion from float rounds to nearest, ties to even, keeps the sign of zero,
+/// and keeps NaN a (quiet) NaN.
+/// </summary>
+public readonly struct BFloat16 : IEquatable<BFloat16>, IComparable<BFloat16>
+{
+    /// <summary>The raw 16 bits.</summary>
+    public ushort RawValue { get; }
+
+    private BFloat16(ushort bits) => RawValue = bits;
+
+    /// <summary>Builds a value from its raw 16 bits.</summary>
+    public static BFloat16 FromRawValue(ushort bits) => new(bits);
+
+    public static BFloat16 Zero => default;
+    public static BFloat16 NaN => new(0x7FC0);
+    public static BFloat16 PositiveInfinity => new(0x7F80);
+    public static BFloat16 NegativeInfinity => new(0xFF80);
+
+    /// <summary>Largest finite value, about 3.39e38.</summary>
+    public static BFloat16 MaxValue => new(0x7F7F);
+
+    /// <summary>Smallest positive subnormal value, about 9.2e-41.</summary>
+    public static BFloat16 Epsilon => new(0x0001);
+
+    /// <summary>Rounds a float to the nearest bfloat16 (ties to even).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static explicit operator BFloat16(float value)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(value);
+        if ((bits & 0x7FFFFFFF) > 0x7F800000)
+        {
+            return new((ushort)((bits >> 16) | 0x0040)); // quiet NaN, sign and payload top kept
+        }
+
+        // Adding 0x7FFF plus the lowest kept bit rounds to nearest with ties to even; overflow carries into the
+        // exponent and correctly produces infinity.
+        uint rounded = bits + 0x7FFFu + ((bits >> 16) & 1u);
+        return new((ushort)(rounded >> 16));
+    }
+
+    /// <summary>Rounds a double to bfloat16 through float (the float rounding is exact in all but halfway ties of the
+    /// float result, where at most one bfloat16 ULP can differ).</summary>
+    public static explicit operator BFloat16(double value) => (BFloat16)(float)value;
+
+    /// <summary>Widens exactly to float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static implicit operator float(BFloat16 value) => BitConverter.UInt32BitsToSingle((uint)value.RawValue << 16);
+
+    /// <summary>Widens exactly to double.</summary>
+    public static implicit operator double(BFloat16 value) => (float)value;
+
+    public static bool IsNaN(BFloat16 value) => (value.RawValue & 0x7FFF) > 0x7F80;
+
+    public bool Equals(BFloat16 other) => (float)this == (float)other || (IsNaN(this) && IsNaN(other));
+    public override bool Equals(object? obj) => obj is BFloat16 other && Equals(other);
+    public override int GetHashCode() => ((float)this).GetHashCode();
+    public int CompareTo(BFloat16 other) => ((float)this).CompareTo(other);
+    public override string ToString() => ((float)this).ToString(CultureInfo.InvariantCulture);
+    public static bool operator ==(BFloat16 left, BFloat16 right) => (float)left == (float)right;
+    public static bool operator !=(BFloat16 left, BFloat16 right) => (float)left != (float)right;
+    public static bool operator <(BFloat16 left, BFloat16 right) => (float)left < (float)right;
+    public static bool operator >(BFloat16 left, BFloat16 right) => (float)left > (float)right;
+    public static bool operator <=(BFloat16 left, BFloat16 right) => (float)left <= (float)right;
+    public static bool operator >=(BFloat16 left, BFloat16 right) => (float)left >= (float)right;
+}
+
+/// <summary>Conversions between the 16-bit storage types and float.</summary>
+public static class LowPrecision
+{
+    /// <summary>Widens Half values to float.</summary>
+    public static void ToSingle(ReadOnlySpan<Half> source, Span<float> destination)
+    {
+        for (int i = 0; i < source.Length; i++) destination[i] = (float)source[i];
+    }
+
+    /// <summary>Rounds float values to Half (nearest, ties to even).</summary>
+    public static void FromSingle(ReadOnlySpan<float> source, Span<Half> destination)
+    {
+        for (int i = 0; i < source.Length; i++) destination[i] = (Half)source[i];
+    }
+
+    /// <summary>Widens BFloat16 values to float.</summary>
+    public static void ToSingle(ReadOnlySpan<BFloat16> source, Span<float> destination)
+    {
+        for (int i = 0; i < source.Length; i++) destination[i] = source[i];
+    }
+
+    /// <summary>Rounds float values to BFloat16 (nearest, ties to even).</summary>
+    public static void FromSingle(ReadOnlySpan<float> source, Span<BFloat16> destination)
+    {
+        for (int i = 0; i < source.Length; i++) destination[i] = (BFloat16)source[i];
+    }
+}

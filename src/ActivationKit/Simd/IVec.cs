@@ -1,0 +1,92 @@
+using System.Numerics;
+
+namespace ActivationKit.Simd;
+
+/// <summary>
+/// A register of <see cref="Count"/> lanes of one floating-point type (float or double), with the operations
+/// the kernels need. Every activation is written once against this interface and instantiated by the driver
+/// at the widths the machine has: <see cref="S{T}"/> (one lane: the scalar specification), <see cref="V128{T}"/>,
+/// <see cref="V256{T}"/> and <see cref="V512{T}"/>. All of them run the same algorithm, so every instruction-set
+/// path returns the same bits.
+/// </summary>
+/// <remarks>
+/// Masks (results of comparisons) are values of the same type with every bit of a true lane set, as in
+/// hardware; use them only with <see cref="Select"/>, <see cref="And"/>, <see cref="Or"/> and <see cref="AndNot"/>.
+/// </remarks>
+public interface IVec<TV> :
+    IAdditionOperators<TV, TV, TV>,
+    ISubtractionOperators<TV, TV, TV>,
+    IMultiplyOperators<TV, TV, TV>,
+    IDivisionOperators<TV, TV, TV>,
+    IUnaryNegationOperators<TV, TV>
+    where TV : struct, IVec<TV>
+{
+    /// <summary>Number of lanes.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>True when the lanes are double (52-bit significand), false for float.</summary>
+    static abstract bool IsDouble { get; }
+
+    /// <summary>A register with every lane set to <paramref name="value"/> (rounded to the lane type).</summary>
+    static abstract TV Create(double value);
+
+    /// <summary>A register with every lane holding the given raw bit pattern (low 32 bits for float lanes).</summary>
+    static abstract TV FromBits(ulong bits);
+
+    static abstract TV Zero { get; }
+    static abstract TV One { get; }
+
+    /// <summary>a·b + c rounded once.</summary>
+    static abstract TV Fma(TV a, TV b, TV c);
+
+    /// <summary>Lane minimum; when either lane is NaN the result is NaN only if <paramref name="a"/> is NaN (x86 semantics reversed: we use IEEE-like 'a &lt; b ? a : b').</summary>
+    static abstract TV Min(TV a, TV b);
+
+    /// <summary>Lane maximum: 'a &gt; b ? a : b' — NaN in <paramref name="a"/> yields <paramref name="b"/>.</summary>
+    static abstract TV Max(TV a, TV b);
+
+    static abstract TV Abs(TV x);
+    static abstract TV Sqrt(TV x);
+
+    /// <summary>Round to the nearest integer, ties to even (result stays floating point).</summary>
+    static abstract TV RoundToEven(TV x);
+
+    /// <summary>Round toward negative infinity.</summary>
+    static abstract TV Floor(TV x);
+
+    static abstract TV LessThan(TV a, TV b);
+    static abstract TV LessThanOrEqual(TV a, TV b);
+    static abstract TV GreaterThan(TV a, TV b);
+    static abstract TV GreaterThanOrEqual(TV a, TV b);
+    static abstract TV EqualTo(TV a, TV b);
+
+    /// <summary>Mask of lanes that are NaN.</summary>
+    static abstract TV IsNaN(TV x);
+
+    /// <summary>Lanes of <paramref name="ifTrue"/> where <paramref name="mask"/> is set, else of <paramref name="ifFalse"/>.</summary>
+    static abstract TV Select(TV mask, TV ifTrue, TV ifFalse);
+
+    static abstract TV And(TV a, TV b);
+    static abstract TV Or(TV a, TV b);
+    static abstract TV Xor(TV a, TV b);
+
+    /// <summary>a AND NOT b.</summary>
+    static abstract TV AndNot(TV a, TV b);
+
+    /// <summary>True when any lane of the mask is set.</summary>
+    static abstract bool AnyTrue(TV mask);
+
+    /// <summary>True when every lane of the mask is set.</summary>
+    static abstract bool AllTrue(TV mask);
+
+    /// <summary>x · 2^n for integral-valued <paramref name="n"/> with |n| small enough that 2^n is a normal number.</summary>
+    static abstract TV MulPow2(TV x, TV n);
+
+    /// <summary>
+    /// Splits finite positive normal x into x = m · 2^e with m in [1, 2); returns m and writes e (as a floating value).
+    /// </summary>
+    static abstract TV Frexp(TV x, out TV exponent);
+
+    /// <summary>The sign bit of every lane (−0.0 pattern); used with And/Xor/Or for copysign-style tricks.</summary>
+    static abstract TV SignMask { get; }
+}

@@ -1,0 +1,112 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace ActivationKit.Simd;
+
+/// <summary>Four float or two double lanes in a <see cref="Vector128{T}"/>.</summary>
+public readonly struct V128<T> : IVec<V128<T>>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>The wrapped register.</summary>
+    public readonly Vector128<T> Value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public V128(Vector128<T> value) => Value = value;
+
+    public static int Count => Vector128<T>.Count;
+    public static bool IsDouble => typeof(T) == typeof(double);
+    public static V128<T> Zero => default;
+    public static V128<T> One => new(Vector128<T>.One);
+    public static V128<T> SignMask => new(Vector128.Create(-T.Zero));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> Create(double value) => new(Vector128.Create(T.CreateTruncating(value)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> FromBits(ulong bits) => IsDouble
+        ? new(Vector128.Create(bits).As<ulong, T>())
+        : new(Vector128.Create((uint)bits).As<uint, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> Load(ref readonly T source) => new(Vector128.LoadUnsafe(in source));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(ref T destination) => Value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> operator +(V128<T> a, V128<T> b) => new(a.Value + b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> operator -(V128<T> a, V128<T> b) => new(a.Value - b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> operator *(V128<T> a, V128<T> b) => new(a.Value * b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> operator /(V128<T> a, V128<T> b) => new(a.Value / b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> operator -(V128<T> a) => new(-a.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Fma(V128<T> a, V128<T> b, V128<T> c) => IsDouble
+        ? new(Vector128.FusedMultiplyAdd(a.Value.As<T, double>(), b.Value.As<T, double>(), c.Value.As<T, double>()).As<double, T>())
+        : new(Vector128.FusedMultiplyAdd(a.Value.As<T, float>(), b.Value.As<T, float>(), c.Value.As<T, float>()).As<float, T>());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Min(V128<T> a, V128<T> b) => new(Vector128.ConditionalSelect(Vector128.LessThan(a.Value, b.Value), a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Max(V128<T> a, V128<T> b) => new(Vector128.ConditionalSelect(Vector128.GreaterThan(a.Value, b.Value), a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Abs(V128<T> x) => new(Vector128.AndNot(x.Value, Vector128.Create(-T.Zero)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Sqrt(V128<T> x) => new(Vector128.Sqrt(x.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> RoundToEven(V128<T> x) => IsDouble
+        ? new(Vector128.Round(x.Value.As<T, double>()).As<double, T>())
+        : new(Vector128.Round(x.Value.As<T, float>()).As<float, T>());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Floor(V128<T> x) => IsDouble
+        ? new(Vector128.Floor(x.Value.As<T, double>()).As<double, T>())
+        : new(Vector128.Floor(x.Value.As<T, float>()).As<float, T>());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> LessThan(V128<T> a, V128<T> b) => new(Vector128.LessThan(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> LessThanOrEqual(V128<T> a, V128<T> b) => new(Vector128.LessThanOrEqual(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> GreaterThan(V128<T> a, V128<T> b) => new(Vector128.GreaterThan(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> GreaterThanOrEqual(V128<T> a, V128<T> b) => new(Vector128.GreaterThanOrEqual(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> EqualTo(V128<T> a, V128<T> b) => new(Vector128.Equals(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> IsNaN(V128<T> x) => new(~Vector128.Equals(x.Value, x.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Select(V128<T> mask, V128<T> ifTrue, V128<T> ifFalse) => new(Vector128.ConditionalSelect(mask.Value, ifTrue.Value, ifFalse.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> And(V128<T> a, V128<T> b) => new(a.Value & b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Or(V128<T> a, V128<T> b) => new(a.Value | b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Xor(V128<T> a, V128<T> b) => new(a.Value ^ b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> AndNot(V128<T> a, V128<T> b) => new(Vector128.AndNot(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyTrue(V128<T> mask) => mask.Value.AsUInt32() != Vector128<uint>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(V128<T> mask) => mask.Value.AsUInt32() == Vector128<uint>.AllBitsSet;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> MulPow2(V128<T> x, V128<T> n)
+    {
+        // Round-shifter trick: adding 1.5·2^52 (double) or 1.5·2^23 (float) leaves the integer n in the low bits,
+        // which are then moved into the exponent field. No float→int conversion instruction is needed.
+        if (IsDouble)
+        {
+            var k = n.Value.As<T, double>() + Vector128.Create(6755399441055744.0);
+            var bits = Vector128.ShiftLeft(k.AsUInt64() + Vector128.Create(1023UL), 52);
+            return new(x.Value * bits.As<ulong, T>());
+        }
+        else
+        {
+            var k = n.Value.As<T, float>() + Vector128.Create(12582912.0f);
+            var bits = Vector128.ShiftLeft(k.AsUInt32() + Vector128.Create(127U), 23);
+            return new(x.Value * bits.As<uint, T>());
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> Frexp(V128<T> x, out V128<T> exponent)
+    {
+        if (IsDouble)
+        {
+            var bits = x.Value.AsUInt64();
+            var biased = Vector128.ShiftRightLogical(bits, 52);
+            // 2^52 + e as a double, minus (2^52 + 1023), gives e exactly.
+            exponent = new((Vector128.Create(0x4330000000000000UL) | biased).AsDouble().As<double, T>()
+                - Vector128.Create(T.CreateTruncating(4503599627371519.0)));
+            var m = (bits & Vector128.Create(0x000FFFFFFFFFFFFFUL)) | Vector128.Create(0x3FF0000000000000UL);
+            return new(m.As<ulong, T>());
+        }
+        else
+        {
+            var bits = x.Value.AsUInt32();
+            var biased = Vector128.ShiftRightLogical(bits, 23);
+            exponent = new((Vector128.Create(0x4B000000U) | biased).AsSingle().As<float, T>()
+                - Vector128.Create(T.CreateTruncating(8388735.0)));
+            var m = (bits & Vector128.Create(0x007FFFFFU)) | Vector128.Create(0x3F800000U);
+            return new(m.As<uint, T>());
+        }
+    }
+}

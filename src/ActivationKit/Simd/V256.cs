@@ -1,0 +1,112 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace ActivationKit.Simd;
+
+/// <summary>Eight float or four double lanes in a <see cref="Vector256{T}"/>.</summary>
+public readonly struct V256<T> : IVec<V256<T>>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>The wrapped register.</summary>
+    public readonly Vector256<T> Value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public V256(Vector256<T> value) => Value = value;
+
+    public static int Count => Vector256<T>.Count;
+    public static bool IsDouble => typeof(T) == typeof(double);
+    public static V256<T> Zero => default;
+    public static V256<T> One => new(Vector256<T>.One);
+    public static V256<T> SignMask => new(Vector256.Create(-T.Zero));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> Create(double value) => new(Vector256.Create(T.CreateTruncating(value)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> FromBits(ulong bits) => IsDouble
+        ? new(Vector256.Create(bits).As<ulong, T>())
+        : new(Vector256.Create((uint)bits).As<uint, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> Load(ref readonly T source) => new(Vector256.LoadUnsafe(in source));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(ref T destination) => Value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> operator +(V256<T> a, V256<T> b) => new(a.Value + b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> operator -(V256<T> a, V256<T> b) => new(a.Value - b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> operator *(V256<T> a, V256<T> b) => new(a.Value * b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> operator /(V256<T> a, V256<T> b) => new(a.Value / b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> operator -(V256<T> a) => new(-a.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Fma(V256<T> a, V256<T> b, V256<T> c) => IsDouble
+        ? new(Vector256.FusedMultiplyAdd(a.Value.As<T, double>(), b.Value.As<T, double>(), c.Value.As<T, double>()).As<double, T>())
+        : new(Vector256.FusedMultiplyAdd(a.Value.As<T, float>(), b.Value.As<T, float>(), c.Value.As<T, float>()).As<float, T>());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Min(V256<T> a, V256<T> b) => new(Vector256.ConditionalSelect(Vector256.LessThan(a.Value, b.Value), a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Max(V256<T> a, V256<T> b) => new(Vector256.ConditionalSelect(Vector256.GreaterThan(a.Value, b.Value), a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Abs(V256<T> x) => new(Vector256.AndNot(x.Value, Vector256.Create(-T.Zero)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Sqrt(V256<T> x) => new(Vector256.Sqrt(x.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> RoundToEven(V256<T> x) => IsDouble
+        ? new(Vector256.Round(x.Value.As<T, double>()).As<double, T>())
+        : new(Vector256.Round(x.Value.As<T, float>()).As<float, T>());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Floor(V256<T> x) => IsDouble
+        ? new(Vector256.Floor(x.Value.As<T, double>()).As<double, T>())
+        : new(Vector256.Floor(x.Value.As<T, float>()).As<float, T>());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> LessThan(V256<T> a, V256<T> b) => new(Vector256.LessThan(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> LessThanOrEqual(V256<T> a, V256<T> b) => new(Vector256.LessThanOrEqual(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> GreaterThan(V256<T> a, V256<T> b) => new(Vector256.GreaterThan(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> GreaterThanOrEqual(V256<T> a, V256<T> b) => new(Vector256.GreaterThanOrEqual(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> EqualTo(V256<T> a, V256<T> b) => new(Vector256.Equals(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> IsNaN(V256<T> x) => new(~Vector256.Equals(x.Value, x.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Select(V256<T> mask, V256<T> ifTrue, V256<T> ifFalse) => new(Vector256.ConditionalSelect(mask.Value, ifTrue.Value, ifFalse.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> And(V256<T> a, V256<T> b) => new(a.Value & b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Or(V256<T> a, V256<T> b) => new(a.Value | b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Xor(V256<T> a, V256<T> b) => new(a.Value ^ b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> AndNot(V256<T> a, V256<T> b) => new(Vector256.AndNot(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyTrue(V256<T> mask) => mask.Value.AsUInt32() != Vector256<uint>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(V256<T> mask) => mask.Value.AsUInt32() == Vector256<uint>.AllBitsSet;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> MulPow2(V256<T> x, V256<T> n)
+    {
+        // Round-shifter trick: adding 1.5·2^52 (double) or 1.5·2^23 (float) leaves the integer n in the low bits,
+        // which are then moved into the exponent field. No float→int conversion instruction is needed.
+        if (IsDouble)
+        {
+            var k = n.Value.As<T, double>() + Vector256.Create(6755399441055744.0);
+            var bits = Vector256.ShiftLeft(k.AsUInt64() + Vector256.Create(1023UL), 52);
+            return new(x.Value * bits.As<ulong, T>());
+        }
+        else
+        {
+            var k = n.Value.As<T, float>() + Vector256.Create(12582912.0f);
+            var bits = Vector256.ShiftLeft(k.AsUInt32() + Vector256.Create(127U), 23);
+            return new(x.Value * bits.As<uint, T>());
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> Frexp(V256<T> x, out V256<T> exponent)
+    {
+        if (IsDouble)
+        {
+            var bits = x.Value.AsUInt64();
+            var biased = Vector256.ShiftRightLogical(bits, 52);
+            // 2^52 + e as a double, minus (2^52 + 1023), gives e exactly.
+            exponent = new((Vector256.Create(0x4330000000000000UL) | biased).AsDouble().As<double, T>()
+                - Vector256.Create(T.CreateTruncating(4503599627371519.0)));
+            var m = (bits & Vector256.Create(0x000FFFFFFFFFFFFFUL)) | Vector256.Create(0x3FF0000000000000UL);
+            return new(m.As<ulong, T>());
+        }
+        else
+        {
+            var bits = x.Value.AsUInt32();
+            var biased = Vector256.ShiftRightLogical(bits, 23);
+            exponent = new((Vector256.Create(0x4B000000U) | biased).AsSingle().As<float, T>()
+                - Vector256.Create(T.CreateTruncating(8388735.0)));
+            var m = (bits & Vector256.Create(0x007FFFFFU)) | Vector256.Create(0x3F800000U);
+            return new(m.As<uint, T>());
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace ActivationKit.Simd;
+
+/// <summary>Sixteen float or eight double lanes in a <see cref="Vector512{T}"/>.</summary>
+public readonly struct V512<T> : IVec<V512<T>>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>The wrapped register.</summary>
+    public readonly Vector512<T> Value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public V512(Vector512<T> value) => Value = value;
+
+    public static int Count => Vector512<T>.Count;
+    public static bool IsDouble => typeof(T) == typeof(double);
+    public static V512<T> Zero => default;
+    public static V512<T> One => new(Vector512<T>.One);
+    public static V512<T> SignMask => new(Vector512.Create(-T.Zero));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> Create(double value) => new(Vector512.Create(T.CreateTruncating(value)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> FromBits(ulong bits) => IsDouble
+        ? new(Vector512.Create(bits).As<ulong, T>())
+        : new(Vector512.Create((uint)bits).As<uint, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> Load(ref readonly T source) => new(Vector512.LoadUnsafe(in source));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(ref T destination) => Value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> operator +(V512<T> a, V512<T> b) => new(a.Value + b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> operator -(V512<T> a, V512<T> b) => new(a.Value - b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> operator *(V512<T> a, V512<T> b) => new(a.Value * b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> operator /(V512<T> a, V512<T> b) => new(a.Value / b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> operator -(V512<T> a) => new(-a.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Fma(V512<T> a, V512<T> b, V512<T> c) => IsDouble
+        ? new(Vector512.FusedMultiplyAdd(a.Value.As<T, double>(), b.Value.As<T, double>(), c.Value.As<T, double>()).As<double, T>())
+        : new(Vector512.FusedMultiplyAdd(a.Value.As<T, float>(), b.Value.As<T, float>(), c.Value.As<T, float>()).As<float, T>());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Min(V512<T> a, V512<T> b) => new(Vector512.ConditionalSelect(Vector512.LessThan(a.Value, b.Value), a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Max(V512<T> a, V512<T> b) => new(Vector512.ConditionalSelect(Vector512.GreaterThan(a.Value, b.Value), a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Abs(V512<T> x) => new(Vector512.AndNot(x.Value, Vector512.Create(-T.Zero)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Sqrt(V512<T> x) => new(Vector512.Sqrt(x.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> RoundToEven(V512<T> x) => IsDouble
+        ? new(Vector512.Round(x.Value.As<T, double>()).As<double, T>())
+        : new(Vector512.Round(x.Value.As<T, float>()).As<float, T>());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Floor(V512<T> x) => IsDouble
+        ? new(Vector512.Floor(x.Value.As<T, double>()).As<double, T>())
+        : new(Vector512.Floor(x.Value.As<T, float>()).As<float, T>());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> LessThan(V512<T> a, V512<T> b) => new(Vector512.LessThan(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> LessThanOrEqual(V512<T> a, V512<T> b) => new(Vector512.LessThanOrEqual(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> GreaterThan(V512<T> a, V512<T> b) => new(Vector512.GreaterThan(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> GreaterThanOrEqual(V512<T> a, V512<T> b) => new(Vector512.GreaterThanOrEqual(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> EqualTo(V512<T> a, V512<T> b) => new(Vector512.Equals(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> IsNaN(V512<T> x) => new(~Vector512.Equals(x.Value, x.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Select(V512<T> mask, V512<T> ifTrue, V512<T> ifFalse) => new(Vector512.ConditionalSelect(mask.Value, ifTrue.Value, ifFalse.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> And(V512<T> a, V512<T> b) => new(a.Value & b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Or(V512<T> a, V512<T> b) => new(a.Value | b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Xor(V512<T> a, V512<T> b) => new(a.Value ^ b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> AndNot(V512<T> a, V512<T> b) => new(Vector512.AndNot(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyTrue(V512<T> mask) => mask.Value.AsUInt32() != Vector512<uint>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(V512<T> mask) => mask.Value.AsUInt32() == Vector512<uint>.AllBitsSet;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> MulPow2(V512<T> x, V512<T> n)
+    {
+        // Round-shifter trick: adding 1.5·2^52 (double) or 1.5·2^23 (float) leaves the integer n in the low bits,
+        // which are then moved into the exponent field. No float→int conversion instruction is needed.
+        if (IsDouble)
+        {
+            var k = n.Value.As<T, double>() + Vector512.Create(6755399441055744.0);
+            var bits = Vector512.ShiftLeft(k.AsUInt64() + Vector512.Create(1023UL), 52);
+            return new(x.Value * bits.As<ulong, T>());
+        }
+        else
+        {
+            var k = n.Value.As<T, float>() + Vector512.Create(12582912.0f);
+            var bits = Vector512.ShiftLeft(k.AsUInt32() + Vector512.Create(127U), 23);
+            return new(x.Value * bits.As<uint, T>());
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> Frexp(V512<T> x, out V512<T> exponent)
+    {
+        if (IsDouble)
+        {
+            var bits = x.Value.AsUInt64();
+            var biased = Vector512.ShiftRightLogical(bits, 52);
+            // 2^52 + e as a double, minus (2^52 + 1023), gives e exactly.
+            exponent = new((Vector512.Create(0x4330000000000000UL) | biased).AsDouble().As<double, T>()
+                - Vector512.Create(T.CreateTruncating(4503599627371519.0)));
+            var m = (bits & Vector512.Create(0x000FFFFFFFFFFFFFUL)) | Vector512.Create(0x3FF0000000000000UL);
+            return new(m.As<ulong, T>());
+        }
+        else
+        {
+            var bits = x.Value.AsUInt32();
+            var biased = Vector512.ShiftRightLogical(bits, 23);
+            exponent = new((Vector512.Create(0x4B000000U) | biased).AsSingle().As<float, T>()
+                - Vector512.Create(T.CreateTruncating(8388735.0)));
+            var m = (bits & Vector512.Create(0x007FFFFFU)) | Vector512.Create(0x3F800000U);
+            return new(m.As<uint, T>());
+        }
+    }
+}

@@ -1,0 +1,225 @@
+using ActivationKit.Accuracy;
+using ActivationKit.Numerics;
+
+namespace ActivationKit.Tests;
+
+/// <summary>Driver behaviour every element-wise function must show: tails, in place, overlap, lengths, special values, types.</summary>
+public class ElementwiseBehaviourTests
+{
+    /// <summary>ImageSharp-style tail lengths: around every register width, plus longer runs.</summary>
+    public static readonly int[] TailLengths =
+        [.. Enumerable.Range(0, 71), 127, 128, 129, 255, 256, 257, 1023, 1024, 1025];
+
+    private static float[] Inputs(int n, int seed)
+    {
+        var rng = new Random(seed);
+        var x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float)((rng.NextDouble() * 24) - 12);
+        return x;
+    }
+
+    [Theory]
+    [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
+    public void Every_length_matches_the_scalar_path_bit_for_bit(string name)
+    {
+        var f = CatalogData.Elementwise(name);
+        foreach (int n in TailLengths)
+        {
+            var x = Inputs(n, n);
+            var dy = Inputs(n, n + 1000);
+            var y = new float[n];
+            var dx = new float[n];
+            f.Forward(x, y);
+            f.Backward(x, dy, dx);
+            for (int i = 0; i < n; i++)
+            {
+                // A one-element call always takes the scalar path: the specification.
+                var one = new float[1];
+                f.Forward(x.AsSpan(i, 1), one);
+                Assert.True(BitConverter.SingleToInt32Bits(one[0]) == BitConverter.SingleToInt32Bits(y[i]), $"{name} n={n} i={i}: vector {y[i]:R} vs scalar {one[0]:R}");
+                f.Backward(x.AsSpan(i, 1), dy.AsSpan(i, 1), one);
+                Assert.True(BitConverter.SingleToInt32Bits(one[0]) == BitConverter.SingleToInt32Bits(dx[i]), $"{name} backward n={n} i={i}: vector {dx[i]:R} vs scalar {one[0]:R}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
+    public void In_place_equals_out_of_place(string name)
+    {
+        var f = CatalogData.Elementwise(name);
+        foreach (int n in new[] { 1, 7, 16, 33, 100, 1025 })
+        {
+            var x = Inputs(n, 7 * n);
+            var expected = new float[n];
+            f.Forward(x, expected);
+            var inPlace = (float[])x.Clone();
+            f.Forward(inPlace, inPlace);
+            Assert.Equal(expected, inPlace);
+
+            var xd = x.Select(v => (double)v).ToArray();
+            var expectedD = new double[n];
+            f.Forward(xd, expectedD);
+            f.Forward(xd, xd);
+            Assert.Equal(expectedD, xd);
+
+            var dy = Inputs(n, 11 * n);
+            var dx = new float[n];
+            f.Backward(x, dy, dx);
+            var dyInPlace = (float[])dy.Clone();
+            f.Backward(x, dyInPlace, dyInPlace);
+            Assert.Equal(dx, dyInPlace);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
+    public void Partial_overlap_and_length_mismatch_throw(string name)
+    {
+        var f = CatalogData.Elementwise(name);
+        var buffer = new float[40];
+        var e1 = Assert.Throws<ArgumentException>(() => f.Forward(buffer.AsSpan(0, 32), buffer.AsSpan(1, 32)));
+        Assert.Contains("overlap", e1.Message, StringComparison.OrdinalIgnoreCase);
+        var e2 = Assert.Throws<ArgumentException>(() => f.Forward(new float[5], new float[4]));
+        Assert.Contains("5", e2.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => f.Backward(new float[5], new float[4], new float[5]));
+        Assert.Throws<ArgumentException>(() => f.Backward(buffer.AsSpan(0, 32), buffer.AsSpan(0, 32), buffer.AsSpan(2, 32)));
+        f.Forward(ReadOnlySpan<float>.Empty, Span<float>.Empty);
+    }
+
+    [Theory]
+    [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
+    public void Special_values_are_exact_in_float_and_double(string name)
+    {
+        var f = CatalogData.Elementwise(name);
+        foreach (var sv in f.Info.SpecialValues)
+        {
+            var d = new double[1];
+            f.Forward([sv.X], d);
+            AssertSame(sv.Y, d[0], $"{name}({sv.X:R}) double");
+            var s = new float[1];
+            f.Forward([(float)sv.X], s);
+            AssertSame((float)sv.Y, s[0], $"{name}({sv.X:R}) float");
+            // Inside a vector too (the value sits among ordinary inputs).
+            var many = Enumerable.Repeat((float)sv.X, 37).ToArray();
+            f.Forward(many, many);
+            Assert.All(many, v => AssertSame((float)sv.Y, v, $"{name}({sv.X:R}) float vector"));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
+    public void Half_and_bfloat16_round_the_float_result(string name)
+    {
+        var f = CatalogData.Elementwise(name);
+        var x = Inputs(300, 3);
+        var h = x.Select(v => (Half)v).ToArray();
+        var b = x.Select(v => (BFloat16)v).ToArray();
+        var hf = h.Select(v => (float)v).ToArray();
+        var bf = b.Select(v => (float)v).ToArray();
+        var yh = new Half[h.Length];
+        var yb = new BFloat16[b.Length];
+        f.Forward(h, yh);
+        f.Forward(b, yb);
+        var rh = new float[hf.Length];
+        var rb = new float[bf.Length];
+        f.Forward(hf, rh);
+        f.Forward(bf, rb);
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.Equal((Half)rh[i], yh[i]);
+            Assert.Equal(((BFloat16)rb[i]).RawValue, yb[i].RawValue);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CatalogData.OutputGradientNames), MemberType = typeof(CatalogData))]
+    public void Backward_from_output_agrees_with_backward_from_input(string name)
+    {
+        var f = CatalogData.Elementwise(name);
+        var x = Inputs(2000, 5).Select(v => (double)v).ToArray();
+        var dy = Inputs(2000, 6).Select(v => (double)v).ToArray();
+        var y = new double[x.Length];
+        f.Forward(x, y);
+        var fromX = new double[x.Length];
+        var fromY = new double[x.Length];
+        f.Backward(x, dy, fromX);
+        f.BackwardFromOutput(y, dy, fromY);
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (f.Info.Kinks.Any(k => Math.Abs(x[i] - k) < 1e-9)) continue;
+            // From y loses accuracy only where y rounds (1 − y² near saturation): compare with a tolerance of
+            // a few ULP of |dy|.
+            Assert.True(Math.Abs(fromX[i] - fromY[i]) <= (1e-12 * Math.Abs(dy[i])) + 1e-300, $"{name} at x={x[i]:R}: from x {fromX[i]:R}, from y {fromY[i]:R}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
+    public void Double_backward_matches_central_finite_differences(string name)
+    {
+        var f = CatalogData.Elementwise(name);
+        var rng = new Random(17);
+        for (int k = 0; k < 400; k++)
+        {
+            double x = (rng.NextDouble() * 16) - 8;
+            if (f.Info.Kinks.Any(p => Math.Abs(x - p) < 1e-3)) continue;
+            double h = 1e-6 * Math.Max(1, Math.Abs(x));
+            var y = new double[2];
+            f.Forward([x + h, x - h], y);
+            double fd = (y[0] - y[1]) / (2 * h);
+            var dx = new double[1];
+            f.Backward([x], [1.0], dx);
+            Assert.True(Math.Abs(fd - dx[0]) <= 1e-6 * Math.Max(1, Math.Abs(dx[0])), $"{name}'({x:R}): backward {dx[0]:R}, finite difference {fd:R}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
+    public void Float_forward_and_backward_are_within_4_ulp_on_a_million_inputs(string name)
+    {
+        var f = CatalogData.Elementwise(name);
+        var x = AccuracySamples.Float(1 << 20, seed: 1);
+        var y = new float[x.Length];
+        var dx = new float[x.Length];
+        var ones = Enumerable.Repeat(1f, x.Length).ToArray();
+        f.Forward(x, y);
+        f.Backward(x, ones, dx);
+        var fwd = new UlpStats();
+        var bwd = new UlpStats();
+        for (int i = 0; i < x.Length; i++)
+        {
+            fwd.Add(x[i], Ulp.Float(y[i], f.Reference(x[i])));
+            bwd.Add(x[i], BackwardError(f, x[i], dx[i]));
+        }
+
+        Assert.True(fwd.Max <= 4, $"{name} forward: max {fwd.Max:F2} ULP at x = {fwd.WorstInput:R}");
+        Assert.True(bwd.Max <= 4, $"{name} backward: max {bwd.Max:F2} ULP at x = {bwd.WorstInput:R}");
+    }
+
+    /// <summary>Backward error in float ULPs, measured absolutely (in ULPs of 1) next to a zero of f′.</summary>
+    internal static double BackwardError(ElementwiseActivation f, float x, float got)
+    {
+        double reference = f.ReferenceDerivative(x);
+        double err = Ulp.Float(got, reference);
+        if (err > 4 && f.Info.DerivativeZeros.Any(z => Math.Abs(x - z) < 0.05))
+        {
+            err = Math.Abs(got - reference) / Ulp.FloatUlpAt(1.0);
+        }
+
+        return err;
+    }
+
+    private static void AssertSame(double expected, double actual, string what)
+    {
+        if (double.IsNaN(expected))
+        {
+            Assert.True(double.IsNaN(actual), $"{what}: expected NaN, got {actual:R}");
+            return;
+        }
+
+        Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(actual), $"{what}: expected {expected:R}, got {actual:R}");
+    }
+
+    private static void AssertSame(float expected, float actual, string what) => AssertSame((double)expected, actual, what);
+}
