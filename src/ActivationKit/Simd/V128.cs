@@ -40,17 +40,20 @@ public readonly struct V128<T> : IVec<V128<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> operator /(V128<T> a, V128<T> b) => new(a.Value / b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> operator -(V128<T> a) => new(-a.Value);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Fma(V128<T> a, V128<T> b, V128<T> c) => IsDouble
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> Fma(V128<T> a, V128<T> b, V128<T> c) => IsDouble
         ? new(Vector128.FusedMultiplyAdd(a.Value.As<T, double>(), b.Value.As<T, double>(), c.Value.As<T, double>()).As<double, T>())
         : new(Vector128.FusedMultiplyAdd(a.Value.As<T, float>(), b.Value.As<T, float>(), c.Value.As<T, float>()).As<float, T>());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Min(V128<T> a, V128<T> b) => new(Vector128.ConditionalSelect(Vector128.LessThan(a.Value, b.Value), a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Max(V128<T> a, V128<T> b) => new(Vector128.ConditionalSelect(Vector128.GreaterThan(a.Value, b.Value), a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Abs(V128<T> x) => new(Vector128.AndNot(x.Value, Vector128.Create(-T.Zero)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Sqrt(V128<T> x) => new(Vector128.Sqrt(x.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> RoundToEven(V128<T> x) => IsDouble
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> RoundToEven(V128<T> x) => IsDouble
         ? new(Vector128.Round(x.Value.As<T, double>()).As<double, T>())
         : new(Vector128.Round(x.Value.As<T, float>()).As<float, T>());
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Floor(V128<T> x) => IsDouble
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> Floor(V128<T> x) => IsDouble
         ? new(Vector128.Floor(x.Value.As<T, double>()).As<double, T>())
         : new(Vector128.Floor(x.Value.As<T, float>()).As<float, T>());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> LessThan(V128<T> a, V128<T> b) => new(Vector128.LessThan(a.Value, b.Value));

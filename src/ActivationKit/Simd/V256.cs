@@ -40,17 +40,20 @@ public readonly struct V256<T> : IVec<V256<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> operator /(V256<T> a, V256<T> b) => new(a.Value / b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> operator -(V256<T> a) => new(-a.Value);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Fma(V256<T> a, V256<T> b, V256<T> c) => IsDouble
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> Fma(V256<T> a, V256<T> b, V256<T> c) => IsDouble
         ? new(Vector256.FusedMultiplyAdd(a.Value.As<T, double>(), b.Value.As<T, double>(), c.Value.As<T, double>()).As<double, T>())
         : new(Vector256.FusedMultiplyAdd(a.Value.As<T, float>(), b.Value.As<T, float>(), c.Value.As<T, float>()).As<float, T>());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Min(V256<T> a, V256<T> b) => new(Vector256.ConditionalSelect(Vector256.LessThan(a.Value, b.Value), a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Max(V256<T> a, V256<T> b) => new(Vector256.ConditionalSelect(Vector256.GreaterThan(a.Value, b.Value), a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Abs(V256<T> x) => new(Vector256.AndNot(x.Value, Vector256.Create(-T.Zero)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Sqrt(V256<T> x) => new(Vector256.Sqrt(x.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> RoundToEven(V256<T> x) => IsDouble
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> RoundToEven(V256<T> x) => IsDouble
         ? new(Vector256.Round(x.Value.As<T, double>()).As<double, T>())
         : new(Vector256.Round(x.Value.As<T, float>()).As<float, T>());
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Floor(V256<T> x) => IsDouble
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> Floor(V256<T> x) => IsDouble
         ? new(Vector256.Floor(x.Value.As<T, double>()).As<double, T>())
         : new(Vector256.Floor(x.Value.As<T, float>()).As<float, T>());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> LessThan(V256<T> a, V256<T> b) => new(Vector256.LessThan(a.Value, b.Value));

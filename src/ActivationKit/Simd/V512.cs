@@ -40,17 +40,20 @@ public readonly struct V512<T> : IVec<V512<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> operator /(V512<T> a, V512<T> b) => new(a.Value / b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> operator -(V512<T> a) => new(-a.Value);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Fma(V512<T> a, V512<T> b, V512<T> c) => IsDouble
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> Fma(V512<T> a, V512<T> b, V512<T> c) => IsDouble
         ? new(Vector512.FusedMultiplyAdd(a.Value.As<T, double>(), b.Value.As<T, double>(), c.Value.As<T, double>()).As<double, T>())
         : new(Vector512.FusedMultiplyAdd(a.Value.As<T, float>(), b.Value.As<T, float>(), c.Value.As<T, float>()).As<float, T>());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Min(V512<T> a, V512<T> b) => new(Vector512.ConditionalSelect(Vector512.LessThan(a.Value, b.Value), a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Max(V512<T> a, V512<T> b) => new(Vector512.ConditionalSelect(Vector512.GreaterThan(a.Value, b.Value), a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Abs(V512<T> x) => new(Vector512.AndNot(x.Value, Vector512.Create(-T.Zero)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Sqrt(V512<T> x) => new(Vector512.Sqrt(x.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> RoundToEven(V512<T> x) => IsDouble
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> RoundToEven(V512<T> x) => IsDouble
         ? new(Vector512.Round(x.Value.As<T, double>()).As<double, T>())
         : new(Vector512.Round(x.Value.As<T, float>()).As<float, T>());
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Floor(V512<T> x) => IsDouble
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> Floor(V512<T> x) => IsDouble
         ? new(Vector512.Floor(x.Value.As<T, double>()).As<double, T>())
         : new(Vector512.Floor(x.Value.As<T, float>()).As<float, T>());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> LessThan(V512<T> a, V512<T> b) => new(Vector512.LessThan(a.Value, b.Value));
