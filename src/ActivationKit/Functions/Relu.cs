@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Simd;
@@ -71,15 +72,21 @@ public sealed class Relu : OutputGradientActivation<Relu.Kernel_>
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
             // Select keeps NaN (x > 0 is false for NaN, so pick x when x is NaN too) and maps −0 to +0.
             => TV.Select(TV.Or(TV.GreaterThan(x, TV.Zero), TV.IsNaN(x)), x, TV.Zero);
 
         /// <inheritdoc />
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
             => TV.Select(TV.GreaterThan(x, TV.Zero), dy, TV.Select(TV.IsNaN(x), x, TV.Zero));
 
         /// <inheritdoc />
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV> => Backward(y, dy);
     }
 }

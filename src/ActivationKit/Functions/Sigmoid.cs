@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Numerics;
@@ -76,6 +77,8 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             var e = VMath.Exp(-TV.Abs(x));
@@ -85,6 +88,8 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         }
 
         /// <inheritdoc />
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             // σ(x)·σ(−x) = e/(1 + e)² with e = exp(−|x|): symmetric, no cancellation.
@@ -94,6 +99,8 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         }
 
         /// <inheritdoc />
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV> => dy * (y * (TV.One - y));
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Simd;
@@ -76,6 +77,8 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             var ax = TV.Abs(x);
@@ -98,6 +101,8 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
         }
 
         /// <inheritdoc />
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             // 1 − tanh² = 4e/(1 + e)² with e = exp(−2|x|): no cancellation in the tails.
@@ -108,6 +113,8 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
         }
 
         /// <inheritdoc />
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV> => dy * TV.Fma(-y, y, TV.One);
     }
 }

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using ActivationKit.Numerics;
 using ActivationKit.Simd;
 
@@ -124,7 +125,6 @@ public static class ElementwiseDriver
     }
 
     /// <summary>Runs a two-input map at the widest accelerated width (single-input maps ignore <paramref name="b"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Run<TMap, T>(TMap map, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -133,57 +133,48 @@ public static class ElementwiseDriver
         ref T pb = ref MemoryMarshal.GetReference(b);
         ref T pd = ref MemoryMarshal.GetReference(dst);
         int n = a.Length;
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) Loop<TMap, T, V512<T>>(map, ref pa, ref pb, ref pd, n);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) Loop<TMap, T, V256<T>>(map, ref pa, ref pb, ref pd, n);
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) Loop<TMap, T, V128<T>>(map, ref pa, ref pb, ref pd, n);
+        else ScalarLoop<TMap, T>(map, ref pa, ref pb, ref pd, n);
+    }
+
+    // Each width gets its own method so the JIT's inlining budget is spent on one copy of the kernel (plus the
+    // tail copy), never on all widths at once.
+    private static void Loop<TMap, T, TV>(TMap map, ref T pa, ref T pb, ref T pd, int n)
+        where TMap : struct, IMap
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TV : struct, IVec<TV>
+    {
+        int w = TV.Count;
+        int last = n - w;
+        // The tail is the last whole register, overlapping the previous one. Its inputs are read before any store,
+        // so an in-place call still sees the originals. It runs as one extra pass of the same loop body, so the
+        // kernel is inlined once (the JIT's inlining budget then suffices for large kernels).
+        var tailA = Lanes.Load<T, TV>(ref Unsafe.Add(ref pa, last));
+        var tailB = Lanes.Load<T, TV>(ref Unsafe.Add(ref pb, last));
+        int end = n % w != 0 ? last + w : last;
+        for (int i = 0; i <= end; i += w)
         {
-            int w = Vector512<T>.Count;
-            var lastA = V512<T>.Load(in Unsafe.Add(ref pa, n - w));
-            var lastB = V512<T>.Load(in Unsafe.Add(ref pb, n - w));
-            for (; i <= n - w; i += w)
-            {
-                map.Apply(V512<T>.Load(in Unsafe.Add(ref pa, i)), V512<T>.Load(in Unsafe.Add(ref pb, i))).Store(ref Unsafe.Add(ref pd, i));
-            }
-
-            if (i < n) map.Apply(lastA, lastB).Store(ref Unsafe.Add(ref pd, n - w));
-            return;
+            bool isTail = i > last;
+            int at = isTail ? last : i;
+            var a = isTail ? tailA : Lanes.Load<T, TV>(ref Unsafe.Add(ref pa, i));
+            var b = isTail ? tailB : Lanes.Load<T, TV>(ref Unsafe.Add(ref pb, i));
+            Lanes.Store(map.Apply(a, b), ref Unsafe.Add(ref pd, at));
         }
+    }
 
-        if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
-        {
-            int w = Vector256<T>.Count;
-            var lastA = V256<T>.Load(in Unsafe.Add(ref pa, n - w));
-            var lastB = V256<T>.Load(in Unsafe.Add(ref pb, n - w));
-            for (; i <= n - w; i += w)
-            {
-                map.Apply(V256<T>.Load(in Unsafe.Add(ref pa, i)), V256<T>.Load(in Unsafe.Add(ref pb, i))).Store(ref Unsafe.Add(ref pd, i));
-            }
-
-            if (i < n) map.Apply(lastA, lastB).Store(ref Unsafe.Add(ref pd, n - w));
-            return;
-        }
-
-        if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count)
-        {
-            int w = Vector128<T>.Count;
-            var lastA = V128<T>.Load(in Unsafe.Add(ref pa, n - w));
-            var lastB = V128<T>.Load(in Unsafe.Add(ref pb, n - w));
-            for (; i <= n - w; i += w)
-            {
-                map.Apply(V128<T>.Load(in Unsafe.Add(ref pa, i)), V128<T>.Load(in Unsafe.Add(ref pb, i))).Store(ref Unsafe.Add(ref pd, i));
-            }
-
-            if (i < n) map.Apply(lastA, lastB).Store(ref Unsafe.Add(ref pd, n - w));
-            return;
-        }
-
-        for (; i < n; i++)
+    private static void ScalarLoop<TMap, T>(TMap map, ref T pa, ref T pb, ref T pd, int n)
+        where TMap : struct, IMap
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < n; i++)
         {
             Unsafe.Add(ref pd, i) = map.Apply(new S<T>(Unsafe.Add(ref pa, i)), new S<T>(Unsafe.Add(ref pb, i))).Value;
         }
     }
 
     /// <summary>Runs a map over float data in double lanes: widen, apply, narrow with one rounding.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void RunWidened<TMap>(TMap map, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
         where TMap : struct, IMap
     {
@@ -191,84 +182,132 @@ public static class ElementwiseDriver
         ref float pb = ref MemoryMarshal.GetReference(b);
         ref float pd = ref MemoryMarshal.GetReference(dst);
         int n = a.Length;
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<double>.Count) Widened512(map, ref pa, ref pb, ref pd, n);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count) Widened256(map, ref pa, ref pb, ref pd, n);
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<double>.Count) Widened128(map, ref pa, ref pb, ref pd, n);
+        else WidenedScalar(map, ref pa, ref pb, ref pd, n);
+    }
+
+    // One register of doubles per step (8 floats widened into a Vector512<double>, and so on): the kernel is
+    // inlined once per width. Tails work as in Loop.
+    private static void Widened512<TMap>(TMap map, ref float pa, ref float pb, ref float pd, int n)
+        where TMap : struct, IMap
+    {
+        const int w = 8;
+        int last = n - w;
+        var tailA = Vector256.LoadUnsafe(ref pa, (nuint)last);
+        var tailB = Vector256.LoadUnsafe(ref pb, (nuint)last);
+        int end = n % w != 0 ? last + w : last;
+        for (int i = 0; i <= end; i += w)
         {
-            int w = Vector512<float>.Count;
-            var lastA = Vector512.LoadUnsafe(ref pa, (nuint)(n - w));
-            var lastB = Vector512.LoadUnsafe(ref pb, (nuint)(n - w));
-            for (; i <= n - w; i += w)
-            {
-                Apply512(map, Vector512.LoadUnsafe(ref pa, (nuint)i), Vector512.LoadUnsafe(ref pb, (nuint)i)).StoreUnsafe(ref pd, (nuint)i);
-            }
-
-            if (i < n) Apply512(map, lastA, lastB).StoreUnsafe(ref pd, (nuint)(n - w));
-            return;
+            bool isTail = i > last;
+            int at = isTail ? last : i;
+            var a = isTail ? tailA : Vector256.LoadUnsafe(ref pa, (nuint)i);
+            var b = isTail ? tailB : Vector256.LoadUnsafe(ref pb, (nuint)i);
+            Apply512(map, a, b).StoreUnsafe(ref pd, (nuint)at);
         }
+    }
 
-        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+    private static void Widened256<TMap>(TMap map, ref float pa, ref float pb, ref float pd, int n)
+        where TMap : struct, IMap
+    {
+        const int w = 4;
+        int last = n - w;
+        var tailA = Vector128.LoadUnsafe(ref pa, (nuint)last);
+        var tailB = Vector128.LoadUnsafe(ref pb, (nuint)last);
+        int end = n % w != 0 ? last + w : last;
+        for (int i = 0; i <= end; i += w)
         {
-            int w = Vector256<float>.Count;
-            var lastA = Vector256.LoadUnsafe(ref pa, (nuint)(n - w));
-            var lastB = Vector256.LoadUnsafe(ref pb, (nuint)(n - w));
-            for (; i <= n - w; i += w)
-            {
-                Apply256(map, Vector256.LoadUnsafe(ref pa, (nuint)i), Vector256.LoadUnsafe(ref pb, (nuint)i)).StoreUnsafe(ref pd, (nuint)i);
-            }
-
-            if (i < n) Apply256(map, lastA, lastB).StoreUnsafe(ref pd, (nuint)(n - w));
-            return;
+            bool isTail = i > last;
+            int at = isTail ? last : i;
+            var a = isTail ? tailA : Vector128.LoadUnsafe(ref pa, (nuint)i);
+            var b = isTail ? tailB : Vector128.LoadUnsafe(ref pb, (nuint)i);
+            Apply256(map, a, b).StoreUnsafe(ref pd, (nuint)at);
         }
+    }
 
-        if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
+    // Two floats per step, moved as one 64-bit lane.
+    private static void Widened128<TMap>(TMap map, ref float pa, ref float pb, ref float pd, int n)
+        where TMap : struct, IMap
+    {
+        const int w = 2;
+        int last = n - w;
+        var tailA = Load2(ref pa, last);
+        var tailB = Load2(ref pb, last);
+        int end = n % w != 0 ? last + w : last;
+        for (int i = 0; i <= end; i += w)
         {
-            int w = Vector128<float>.Count;
-            var lastA = Vector128.LoadUnsafe(ref pa, (nuint)(n - w));
-            var lastB = Vector128.LoadUnsafe(ref pb, (nuint)(n - w));
-            for (; i <= n - w; i += w)
-            {
-                Apply128(map, Vector128.LoadUnsafe(ref pa, (nuint)i), Vector128.LoadUnsafe(ref pb, (nuint)i)).StoreUnsafe(ref pd, (nuint)i);
-            }
-
-            if (i < n) Apply128(map, lastA, lastB).StoreUnsafe(ref pd, (nuint)(n - w));
-            return;
+            bool isTail = i > last;
+            int at = isTail ? last : i;
+            var a = isTail ? tailA : Load2(ref pa, i);
+            var b = isTail ? tailB : Load2(ref pb, i);
+            Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref pd, at)), Apply128(map, a, b));
         }
+    }
 
-        for (; i < n; i++)
+    private static void WidenedScalar<TMap>(TMap map, ref float pa, ref float pb, ref float pd, int n)
+        where TMap : struct, IMap
+    {
+        for (int i = 0; i < n; i++)
         {
             Unsafe.Add(ref pd, i) = (float)map.Apply(new S<double>(Unsafe.Add(ref pa, i)), new S<double>(Unsafe.Add(ref pb, i))).Value;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Apply512<TMap>(TMap map, Vector512<float> a, Vector512<float> b) where TMap : struct, IMap
+    private static Vector128<float> Load2(ref float p, int i) =>
+        Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<double>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref p, i)))).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Apply512<TMap>(TMap map, Vector256<float> a, Vector256<float> b) where TMap : struct, IMap
     {
-        var (alo, ahi) = Vector512.Widen(a);
-        var (blo, bhi) = Vector512.Widen(b);
-        var lo = map.Apply(new V512<double>(alo), new V512<double>(blo)).Value;
-        var hi = map.Apply(new V512<double>(ahi), new V512<double>(bhi)).Value;
-        return Vector512.Narrow(lo, hi);
+        var r = map.Apply(new V512<double>(WidenToDouble(a)), new V512<double>(WidenToDouble(b))).Value;
+        return NarrowToSingle(r);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Apply256<TMap>(TMap map, Vector256<float> a, Vector256<float> b) where TMap : struct, IMap
+    private static Vector128<float> Apply256<TMap>(TMap map, Vector128<float> a, Vector128<float> b) where TMap : struct, IMap
     {
-        var (alo, ahi) = Vector256.Widen(a);
-        var (blo, bhi) = Vector256.Widen(b);
-        var lo = map.Apply(new V256<double>(alo), new V256<double>(blo)).Value;
-        var hi = map.Apply(new V256<double>(ahi), new V256<double>(bhi)).Value;
-        return Vector256.Narrow(lo, hi);
+        var r = map.Apply(new V256<double>(WidenToDouble(a)), new V256<double>(WidenToDouble(b))).Value;
+        return NarrowToSingle(r);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Apply128<TMap>(TMap map, Vector128<float> a, Vector128<float> b) where TMap : struct, IMap
+    private static double Apply128<TMap>(TMap map, Vector128<float> a, Vector128<float> b) where TMap : struct, IMap
     {
-        var (alo, ahi) = Vector128.Widen(a);
-        var (blo, bhi) = Vector128.Widen(b);
-        var lo = map.Apply(new V128<double>(alo), new V128<double>(blo)).Value;
-        var hi = map.Apply(new V128<double>(ahi), new V128<double>(bhi)).Value;
-        return Vector128.Narrow(lo, hi);
+        var r = map.Apply(new V128<double>(Vector128.WidenLower(a)), new V128<double>(Vector128.WidenLower(b))).Value;
+        return Vector128.Narrow(r, r).AsDouble().ToScalar();
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> WidenToDouble(Vector256<float> v) =>
+        Avx512F.IsSupported ? Avx512F.ConvertToVector512Double(v) : Vector512.Create(Vector256.WidenLower(v), Vector256.WidenUpper(v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> WidenToDouble(Vector128<float> v) =>
+        Avx.IsSupported ? Avx.ConvertToVector256Double(v) : Vector256.Create(Vector128.WidenLower(v), Vector128.WidenUpper(v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> NarrowToSingle(Vector512<double> v) =>
+        Avx512F.IsSupported ? Avx512F.ConvertToVector256Single(v) : Vector256.Narrow(v.GetLower(), v.GetUpper());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> NarrowToSingle(Vector256<double> v) =>
+        Avx.IsSupported ? Avx.ConvertToVector128Single(v) : Vector128.Narrow(v.GetLower(), v.GetUpper());
+}
+
+/// <summary>Generic load/store over the lane types, so one loop serves every width.</summary>
+internal static class Lanes
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Load<T, TV>(ref T source)
+        where T : unmanaged
+        where TV : struct, IVec<TV> => Unsafe.ReadUnaligned<TV>(ref Unsafe.As<T, byte>(ref source));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<T, TV>(TV value, ref T destination)
+        where T : unmanaged
+        where TV : struct, IVec<TV> => Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref destination), value);
 }
 
 /// <summary>A two-input lane function the driver applies (one-input maps ignore the second input).</summary>

@@ -16,13 +16,17 @@ public readonly struct S<T> : IVec<S<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public S(T value) => Value = value;
 
-    public static int Count => 1;
-    public static bool IsDouble => typeof(T) == typeof(double);
-    public static S<T> Zero => default;
-    public static S<T> One => new(T.One);
-    public static S<T> SignMask => new(-T.Zero);
+    public static int Count { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 1; }
+    public static bool IsDouble { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => typeof(T) == typeof(double); }
+    public static S<T> Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => default; }
+    public static S<T> One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(T.One); }
+    public static S<T> SignMask { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(-T.Zero); }
 
-    private static T AllBits => IsDouble ? Unsafe.BitCast<ulong, T>(ulong.MaxValue) : Unsafe.BitCast<uint, T>(uint.MaxValue);
+    private static T AllBits
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => IsDouble ? Unsafe.BitCast<ulong, T>(ulong.MaxValue) : Unsafe.BitCast<uint, T>(uint.MaxValue);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static S<T> Mask(bool condition) => new(condition ? AllBits : T.Zero);

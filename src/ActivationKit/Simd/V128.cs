@@ -14,11 +14,11 @@ public readonly struct V128<T> : IVec<V128<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public V128(Vector128<T> value) => Value = value;
 
-    public static int Count => Vector128<T>.Count;
-    public static bool IsDouble => typeof(T) == typeof(double);
-    public static V128<T> Zero => default;
-    public static V128<T> One => new(Vector128<T>.One);
-    public static V128<T> SignMask => new(Vector128.Create(-T.Zero));
+    public static int Count { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Vector128<T>.Count; }
+    public static bool IsDouble { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => typeof(T) == typeof(double); }
+    public static V128<T> Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => default; }
+    public static V128<T> One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector128<T>.One); }
+    public static V128<T> SignMask { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector128.Create(-T.Zero)); }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V128<T> Create(double value) => new(Vector128.Create(T.CreateTruncating(value)));

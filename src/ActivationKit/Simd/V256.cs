@@ -14,11 +14,11 @@ public readonly struct V256<T> : IVec<V256<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public V256(Vector256<T> value) => Value = value;
 
-    public static int Count => Vector256<T>.Count;
-    public static bool IsDouble => typeof(T) == typeof(double);
-    public static V256<T> Zero => default;
-    public static V256<T> One => new(Vector256<T>.One);
-    public static V256<T> SignMask => new(Vector256.Create(-T.Zero));
+    public static int Count { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Vector256<T>.Count; }
+    public static bool IsDouble { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => typeof(T) == typeof(double); }
+    public static V256<T> Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => default; }
+    public static V256<T> One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector256<T>.One); }
+    public static V256<T> SignMask { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector256.Create(-T.Zero)); }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256<T> Create(double value) => new(Vector256.Create(T.CreateTruncating(value)));

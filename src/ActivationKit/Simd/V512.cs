@@ -14,11 +14,11 @@ public readonly struct V512<T> : IVec<V512<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public V512(Vector512<T> value) => Value = value;
 
-    public static int Count => Vector512<T>.Count;
-    public static bool IsDouble => typeof(T) == typeof(double);
-    public static V512<T> Zero => default;
-    public static V512<T> One => new(Vector512<T>.One);
-    public static V512<T> SignMask => new(Vector512.Create(-T.Zero));
+    public static int Count { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Vector512<T>.Count; }
+    public static bool IsDouble { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => typeof(T) == typeof(double); }
+    public static V512<T> Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => default; }
+    public static V512<T> One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector512<T>.One); }
+    public static V512<T> SignMask { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector512.Create(-T.Zero)); }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512<T> Create(double value) => new(Vector512.Create(T.CreateTruncating(value)));
