@@ -1,0 +1,115 @@
+using System.Reflection;
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+
+namespace ActivationKit.Tests;
+
+/// <summary>The catalog itself: every entry complete, names unique, specs parsed, errors clear.</summary>
+public class CatalogTests
+{
+    [Theory]
+    [MemberData(nameof(CatalogData.AllNames), MemberType = typeof(CatalogData))]
+    public void Every_entry_is_complete(string name)
+    {
+        var info = ActivationCatalog.Find(name)!;
+        Assert.False(string.IsNullOrWhiteSpace(info.Summary));
+        Assert.False(string.IsNullOrWhiteSpace(info.Formula));
+        Assert.False(string.IsNullOrWhiteSpace(info.Derivative));
+        Assert.False(string.IsNullOrWhiteSpace(info.FormulaLatex));
+        Assert.False(string.IsNullOrWhiteSpace(info.DerivativeLatex));
+        Assert.False(string.IsNullOrWhiteSpace(info.Range));
+        Assert.False(string.IsNullOrWhiteSpace(info.Origin.Citation));
+        Assert.True(info.Gain > 0, $"{name}: gain must be positive");
+        Assert.NotEmpty(info.TypicalUses);
+        Assert.Equal(name, name.ToLowerInvariant());
+        Assert.DoesNotContain(' ', name);
+        foreach (string key in info.Frameworks.Keys)
+        {
+            Assert.Contains(key, ActivationInfo.FrameworkKeys);
+        }
+
+        foreach (var p in info.Parameters)
+        {
+            p.Validate(p.Default, name); // the default itself must be valid
+        }
+    }
+
+    [Fact]
+    public void Names_and_aliases_are_unique()
+    {
+        var all = ActivationCatalog.All.SelectMany(i => new[] { i.Name }.Concat(i.Aliases)).Select(ActivationCatalog.Normalise).ToList();
+        var dupes = all.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(dupes.Count == 0, "duplicate names: " + string.Join(", ", dupes));
+    }
+
+    [Theory]
+    [MemberData(nameof(CatalogData.AllNames), MemberType = typeof(CatalogData))]
+    public void Constructor_parameters_match_the_declared_parameters(string name)
+    {
+        var info = ActivationCatalog.Find(name)!;
+        var type = ActivationCatalog.ImplementationOf(info);
+        var ctor = type.GetConstructors().Where(c => c.GetParameters().All(p => p.ParameterType == typeof(double))).OrderByDescending(c => c.GetParameters().Length).First();
+        var ps = ctor.GetParameters();
+        Assert.Equal(info.Parameters.Count, ps.Length);
+        for (int i = 0; i < ps.Length; i++)
+        {
+            string camel = string.Concat(info.Parameters[i].Name.Split('_').Select((w, k) => k == 0 ? w : char.ToUpperInvariant(w[0]) + w[1..]));
+            Assert.Equal(camel, ps[i].Name);
+            Assert.True(ps[i].HasDefaultValue, $"{name}: constructor parameter {ps[i].Name} needs a default");
+            Assert.Equal(info.Parameters[i].Default, (double)ps[i].DefaultValue!);
+        }
+
+        var f = ActivationCatalog.Create(name);
+        Assert.Equal(info.Parameters.Select(p => p.Default), f.Parameters);
+        // ToString round-trips through the parser.
+        Assert.Equal(f.ToString(), ActivationCatalog.Create(f.ToString()).ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
+    public void Kernel_methods_are_marked_for_inlining(string name)
+    {
+        // The driver relies on the kernel being inlined into its loop; without the attribute the JIT's budget
+        // can leave a call per register, costing several times the arithmetic.
+        var type = ActivationCatalog.ImplementationOf(ActivationCatalog.Find(name)!);
+        var kernels = type.GetNestedTypes(BindingFlags.Public | BindingFlags.NonPublic).Where(t => typeof(IUnaryKernel).IsAssignableFrom(t)).ToList();
+        foreach (var k in kernels)
+        {
+            foreach (var m in k.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Where(m => m.IsGenericMethodDefinition))
+            {
+                Assert.True(m.MethodImplementationFlags.HasFlag(MethodImplAttributes.AggressiveInlining), $"{k.FullName}.{m.Name} needs [MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("ReLU", "relu")]
+    [InlineData("  Sigmoid ", "sigmoid")]
+    [InlineData("logistic", "sigmoid")]
+    [InlineData("TANH", "tanh")]
+    public void Lookup_is_case_insensitive_and_knows_aliases(string spec, string expected)
+    {
+        Assert.Equal(expected, ActivationCatalog.Create(spec).Name);
+        Assert.Equal(expected, ActivationCatalog.Find(spec)!.Name);
+    }
+
+    [Fact]
+    public void Unknown_names_get_suggestions()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ActivationCatalog.Create("sigmod"));
+        Assert.Contains("Unknown activation 'sigmod'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'sigmoid'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("relu(", "missing ')'")]
+    [InlineData("(1)", "missing the name")]
+    [InlineData("relu(abc)", "'abc' is not a number")]
+    [InlineData("relu(1)", "takes 0 parameter")]
+    [InlineData("relu(x=1)", "has no parameter 'x'")]
+    public void Malformed_specs_are_rejected_with_the_reason(string spec, string reason)
+    {
+        var e = Assert.Throws<ArgumentException>(() => ActivationCatalog.Create(spec));
+        Assert.Contains(reason, e.Message, StringComparison.Ordinal);
+    }
+}
