@@ -153,23 +153,28 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
         /// <inheritdoc />
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            Prepare(x, out var xs, out var a, out var h, out var bScaledOnce, out _, out var inv);
-            return Value(x, xs, a, h, bScaledOnce, inv);
+            var r = Prepare(x);
+            // x ≥ 0 (and NaN): no cancellation. x < 0: y = b/(2(√(x² + b) + |x|)) = (b·s)/(2(h + a)) in scaled units.
+            var pos = (r.Xs + r.H) * TV.Create(0.5) * r.Inv;
+            var neg = r.BScaledOnce / ((r.H + r.A) * TV.Create(2.0));
+            return TV.Select(TV.LessThan(x, TV.Zero), neg, pos);
         }
 
         /// <inheritdoc />
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            Prepare(x, out var xs, out var a, out var h, out var bScaledOnce, out var sc, out _);
-            // f′ = y/√(x² + b). For x ≥ 0 take the ratio in scaled units; for x < 0 divide the unscaled y by the scaled
-            // root, then rescale, so no intermediate leaves the double range.
-            var pos = TV.Create(0.5) * (xs + h) / h;
-            var yNeg = bScaledOnce / ((h + a) * TV.Create(2.0));
-            var neg = yNeg / h * sc;
+            var r = Prepare(x);
+            // f′ = (1 + x/h)/2. For x ≥ 0 that sum has no cancellation. For x < 0, 1 − |x|/h = b/(h(h + |x|)) and
+            // h(h + |x|) = (x² + b) + |x|·h, formed with one fma from the exact x² + b, so f′ = b/(2((x² + b) + |x|h)).
+            // In scaled units the numerator is b·s² (which may underflow for huge |x|), so divide b·s first and
+            // multiply by s last.
+            var pos = TV.Create(0.5) + (TV.Create(0.5) * (r.Xs / r.H));
+            var den = TV.Fma(r.A, r.H, r.S) + r.SErr;
+            var neg = r.BScaledOnce / (den * TV.Create(2.0)) * r.Sc;
             var d = TV.Select(TV.LessThan(x, TV.Zero), neg, pos);
             // +∞ gives ∞/∞ and b = 0 at x = ±0 gives 0/0: the limits are 1 and 1/2.
             d = TV.Select(TV.EqualTo(x, TV.Create(double.PositiveInfinity)), TV.One, d);
-            d = TV.Select(TV.EqualTo(h, TV.Zero), TV.Create(0.5), d);
+            d = TV.Select(TV.EqualTo(r.H, TV.Zero), TV.Create(0.5), d);
             return dy * d;
         }
 
@@ -183,29 +188,54 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
             return dy * d;
         }
 
-        private void Prepare<TV>(TV x, out TV xs, out TV a, out TV h, out TV bScaledOnce, out TV sc, out TV inv)
+        /// <summary>
+        /// Scales x and b (by s = 2^−600 where x² would overflow, 2^600 where it would underflow next to a tiny b, else 1)
+        /// and forms h = √(a² + b) in those units, a = |x|·s, nearly correctly rounded: a² + b is kept as a double-double
+        /// (S + SErr) and h gets one Newton correction from the exact residual S − h₀².
+        /// </summary>
+        private Scaled<TV> Prepare<TV>(TV x)
             where TV : struct, IVec<TV>
         {
             var ax = TV.Abs(x);
             var allTrue = TV.EqualTo(TV.Zero, TV.Zero);
             var big = _hugeB ? allTrue : TV.GreaterThan(ax, TV.Create(BigX));
             var tiny = _tinyB ? TV.LessThan(ax, TV.Create(TinyX)) : TV.Zero;
-            sc = TV.Select(big, TV.Create(Down), TV.Select(tiny, TV.Create(Up), TV.One));
-            inv = TV.Select(big, TV.Create(Up), TV.Select(tiny, TV.Create(Down), TV.One));
+            Scaled<TV> r;
+            r.Sc = TV.Select(big, TV.Create(Down), TV.Select(tiny, TV.Create(Up), TV.One));
+            r.Inv = TV.Select(big, TV.Create(Up), TV.Select(tiny, TV.Create(Down), TV.One));
             var bScaledTwice = TV.Select(big, TV.Create(_b * Down * Down), TV.Select(tiny, TV.Create(_b * Up * Up), TV.Create(_b)));
-            bScaledOnce = TV.Select(big, TV.Create(_b * Down), TV.Select(tiny, TV.Create(_b * Up), TV.Create(_b)));
-            xs = x * sc;
-            a = ax * sc;
-            h = TV.Sqrt(TV.Fma(a, a, bScaledTwice));
-        }
+            r.BScaledOnce = TV.Select(big, TV.Create(_b * Down), TV.Select(tiny, TV.Create(_b * Up), TV.Create(_b)));
+            r.Xs = x * r.Sc;
+            r.A = ax * r.Sc;
 
-        private static TV Value<TV>(TV x, TV xs, TV a, TV h, TV bScaledOnce, TV inv)
-            where TV : struct, IVec<TV>
-        {
-            // x ≥ 0 (and NaN): no cancellation. x < 0: y = b/(2(√(x² + b) + |x|)) = (b·s)/(2(h + a)) in scaled units.
-            var pos = (xs + h) * TV.Create(0.5) * inv;
-            var neg = bScaledOnce / ((h + a) * TV.Create(2.0));
-            return TV.Select(TV.LessThan(x, TV.Zero), neg, pos);
+            // a² = p + pe exactly (fma), then p + b = S + se (two-sum).
+            var p = r.A * r.A;
+            var pe = TV.Fma(r.A, r.A, -p);
+            r.S = p + bScaledTwice;
+            var t = r.S - p;
+            var se = (p - (r.S - t)) + (bScaledTwice - t);
+            var err = pe + se;
+            // ∞ − ∞ inside the error terms (x = ±∞) is NaN; there the error is irrelevant. A NaN x still propagates via S.
+            r.SErr = TV.Select(TV.IsNaN(err), TV.Zero, err);
+            var h0 = TV.Sqrt(r.S);
+            var correction = (TV.Fma(-h0, h0, r.S) + r.SErr) / (h0 + h0);
+            // h0 = 0 (x = 0, b = 0) and h0 = ∞ give 0/0 and NaN: no correction there.
+            r.H = h0 + TV.Select(TV.IsNaN(correction), TV.Zero, correction);
+            return r;
         }
+    }
+
+    /// <summary>The scaled pieces shared by the forward and backward passes.</summary>
+    private struct Scaled<TV>
+        where TV : struct, IVec<TV>
+    {
+        public TV Sc;
+        public TV Inv;
+        public TV BScaledOnce;
+        public TV Xs;
+        public TV A;
+        public TV S;
+        public TV SErr;
+        public TV H;
     }
 }
