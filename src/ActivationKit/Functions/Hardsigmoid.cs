@@ -1,0 +1,107 @@
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// Hard sigmoid, PyTorch/MobileNetV3 form: relu6(x + 3)/6 = clamp(x/6 + 1/2, 0, 1) (Howard et al., 2019). A piecewise-linear
+/// stand-in for the logistic sigmoid, used as the gate of hard-swish and squeeze-and-excitation blocks.
+/// </summary>
+/// <remarks>
+/// Evaluated as min(max(x + 3, 0), 6)/6 rather than x/6 + 1/2, which would cancel catastrophically next to x = −3
+/// (x + 3 is exact there by Sterbenz's lemma). Float data is computed in double lanes and rounded once, so the float
+/// result is the correctly rounded value (up to a rare double-rounding tie) and, for float data, y ∈ (0, 1) exactly when
+/// x ∈ (−3, 3); in double data the one input 3 − 2⁻⁵¹ rounds to y = 1, so its gradient from the output is 0 instead of 1/6.
+/// hardsigmoid(0) = 1/2, (±3) = 0 / 1, (±∞) = 1 / 0 respectively, NaN → NaN. Other frameworks use other slopes; see
+/// <see cref="ActivationInfo.Frameworks"/>.
+/// </remarks>
+public sealed class Hardsigmoid : OutputGradientActivation<Hardsigmoid.Kernel_>
+{
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "hardsigmoid",
+        Aliases = ["hard_sigmoid", "h_sigmoid"],
+        DisplayName = "Hard sigmoid",
+        Summary = "A cheap piecewise-linear sigmoid: 0 below −3, 1 above 3, a straight line x/6 + 1/2 in between.",
+        Family = Family.Sigmoidal,
+        Formula = "min(max(x + 3, 0), 6) / 6",
+        Derivative = "1/6 if −3 < x < 3 else 0",
+        FormulaLatex = @"\frac{\mathrm{ReLU6}(x + 3)}{6}",
+        DerivativeLatex = @"\begin{cases}\tfrac{1}{6} & -3 < x < 3\\ 0 & \text{otherwise}\end{cases}",
+        Range = "[0, 1]",
+        Monotonicity = Monotonicity.NonDecreasing,
+        Smoothness = Smoothness.Continuous,
+        ZeroCentred = false,
+        BoundedAbove = true,
+        BoundedBelow = true,
+        Saturating = true,
+        Init = Initialization.Glorot,
+        Gain = 1.0,
+        TypicalUses = ["gates of squeeze-and-excitation blocks (MobileNetV3)", "the gate inside hard-swish", "quantised and mobile models where exp is costly"],
+        Problems = KnownProblem.VanishingGradients | KnownProblem.Saturation | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable,
+        Origin = new("Howard et al., Searching for MobileNetV3 (ICCV) — the ReLU6(x + 3)/6 form; earlier hard sigmoids clip((x + 1)/2) in Courbariaux, Bengio & David, BinaryConnect (2015)", 2019, "arXiv:1905.02244"),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("torch.nn.Hardsigmoid", "Same function; PyTorch evaluates it in the data type, so float results can differ from ours by an ULP."),
+            ["keras"] = new("keras.activations.hard_sigmoid", "Keras 3 uses x/6 + 1/2 clipped like PyTorch; Keras 2 (tf.keras ≤ 2.15) used 0.2·x + 0.5 clipped, with kinks at ±2.5."),
+            ["jax"] = new("jax.nn.hard_sigmoid", "Defined as relu6(x + 3)/6, as here."),
+            ["onnx"] = new("HardSigmoid(alpha = 1/6, beta = 0.5)", "ONNX's defaults are alpha = 0.2, beta = 0.5 (the Keras 2 slope): set alpha = 1/6 to match."),
+            ["onednn"] = new("eltwise_hardsigmoid (alpha = 1/6, beta = 1/2)", "oneDNN computes max(0, min(1, alpha·x + beta))."),
+        },
+        SpecialValues = [new(double.NaN, double.NaN), new(0.0, 0.5), new(-0.0, 0.5), new(3.0, 1.0), new(-3.0, 0.0), new(1.5, 0.75), new(-1.5, 0.25), new(double.PositiveInfinity, 1.0), new(double.NegativeInfinity, 0.0), new(100.0, 1.0), new(-100.0, 0.0)],
+        Kinks = [-3.0, 3.0],
+    };
+
+    /// <summary>Creates the hard sigmoid.</summary>
+    public Hardsigmoid()
+        : base(Definition)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override Kernel_ Kernel => default;
+
+    /// <inheritdoc />
+    public override double Reference(double x)
+    {
+        if (double.IsNaN(x)) return x;
+        if (x <= -3) return 0.0;
+        if (x >= 3) return 1.0;
+        return (x + 3.0) / 6.0;
+    }
+
+    /// <inheritdoc />
+    public override double ReferenceDerivative(double x) => double.IsNaN(x) ? x : x > -3 && x < 3 ? 1.0 / 6.0 : 0.0;
+
+    /// <summary>The hard-sigmoid arithmetic (double lanes for float data, so the two roundings of (x + 3)/6 do not show).</summary>
+    public readonly struct Kernel_ : IOutputGradientKernel
+    {
+        /// <inheritdoc />
+        public static bool ComputeFloatInDouble => true;
+
+        /// <inheritdoc />
+        public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            // Max/Min keep NaN because the constant is the first operand; −∞ and +∞ clamp to 0 and 6.
+            var t = TV.Min(TV.Create(6.0), TV.Max(TV.Zero, x + TV.Create(3.0)));
+            return t / TV.Create(6.0);
+        }
+
+        /// <inheritdoc />
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            var inside = TV.And(TV.GreaterThan(x, TV.Create(-3.0)), TV.LessThan(x, TV.Create(3.0)));
+            // dy/6 rounds once; dy·(1/6) would round twice.
+            return TV.Select(inside, dy / TV.Create(6.0), TV.Select(TV.IsNaN(x), x, TV.Zero));
+        }
+
+        /// <inheritdoc />
+        public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
+        {
+            var inside = TV.And(TV.GreaterThan(y, TV.Zero), TV.LessThan(y, TV.One));
+            return TV.Select(inside, dy / TV.Create(6.0), TV.Select(TV.IsNaN(y), y, TV.Zero));
+        }
+    }
+}

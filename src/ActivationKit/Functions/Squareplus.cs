@@ -1,0 +1,241 @@
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// Squareplus: (x + √(x² + b))/2 (Barron, 2021). An algebraic softplus: smooth, positive, ≈ x for large x and
+/// ≈ b/(4|x|) for very negative x, using only a square root.
+/// </summary>
+/// <remarks>
+/// The textbook formula cancels for x &lt; 0 (x + √(x² + b) with √ ≈ −x), so negative inputs use the equivalent
+/// b/(2(√(x² + b) − x)), which has no cancellation. √(x² + b) is formed as √fma(x, x, b), one rounding. Where x² would
+/// overflow (|x| &gt; 2⁵⁰⁰) or underflow with a tiny b, both x and b are rescaled by powers of two (exact) before the
+/// square root. Float data runs in double lanes, where x² is exact, and is rounded once. squareplus(±0) = √b/2 (1 for
+/// b = 4), squareplus(+∞) = +∞, squareplus(−∞) = +0, NaN → NaN; b = 0 gives ReLU. The derivative is y/√(x² + b)
+/// (the same scaled pieces); from the output it is 4y²/(4y² + b) = y/(y + b/(4y)), available for b &gt; 0 (with b = 0 the
+/// output 0 does not tell x &lt; 0 from x = 0).
+/// </remarks>
+public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
+{
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "squareplus",
+        Aliases = ["square_plus"],
+        DisplayName = "Squareplus",
+        Summary = "A softplus look-alike built from a square root instead of exp and log: smooth, positive and cheap.",
+        Family = Family.SmoothRectifier,
+        Formula = "(x + sqrt(x² + b)) / 2",
+        Derivative = "(1 + x / sqrt(x² + b)) / 2",
+        FormulaLatex = @"\frac{x + \sqrt{x^2 + b}}{2}",
+        DerivativeLatex = @"\frac{1}{2}\left(1 + \frac{x}{\sqrt{x^2 + b}}\right)",
+        Parameters =
+        [
+            new("b", 4.0, "Curvature near 0: squareplus(0) = √b/2; b = 0 is ReLU. Must be ≥ 0.") { Min = 0.0 },
+        ],
+        Range = "(0, ∞)",
+        Monotonicity = Monotonicity.Increasing,
+        Smoothness = Smoothness.Smooth,
+        ZeroCentred = false,
+        BoundedAbove = false,
+        BoundedBelow = true,
+        Saturating = false,
+        Init = Initialization.He,
+        Gain = Math.Sqrt(2.0),
+        TypicalUses = ["drop-in softplus replacement where exp/log are costly", "positive outputs (scales, rates, variances)", "smooth ReLU in hidden layers"],
+        Problems = KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput,
+        Origin = new("Barron, Squareplus: A Softplus-Like Algebraic Rectifier", 2021, "arXiv:2112.11687"),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("none", "Not in torch.nn; write (x + torch.sqrt(x*x + b)) / 2 (cancels for very negative x)."),
+            ["keras"] = new("keras.activations.squareplus(x, b=4)", "Keras 3; same default."),
+            ["jax"] = new("jax.nn.squareplus(x, b=4)", "Same default; evaluates the textbook formula, which cancels to 0 for very negative x."),
+            ["onnx"] = new("none", "Compose Mul, Add, Sqrt."),
+            ["onednn"] = new("none"),
+        },
+        SpecialValues = [new(double.NaN, double.NaN), new(0.0, 1.0), new(-0.0, 1.0), new(1.5, 2.0), new(-1.5, 0.5), new(double.PositiveInfinity, double.PositiveInfinity), new(double.NegativeInfinity, 0.0)],
+    };
+
+    private readonly double _b;
+
+    /// <summary>Creates squareplus with curvature <paramref name="b"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="b"/> is negative, NaN or infinite.</exception>
+    public Squareplus(double b = 4.0)
+        : base(Definition, b)
+    {
+        if (!double.IsFinite(b)) throw new ArgumentException($"squareplus: parameter 'b' must be finite, got {b:R}.", "b");
+        _b = b;
+    }
+
+    /// <summary>True for b &gt; 0; with b = 0 (ReLU) the output 0 does not determine the gradient.</summary>
+    public override bool SupportsBackwardFromOutput => _b > 0;
+
+    /// <inheritdoc />
+    protected override Kernel_ Kernel => new(_b);
+
+    /// <inheritdoc />
+    public override void BackwardFromOutput(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
+    {
+        RequirePositiveB();
+        base.BackwardFromOutput(y, dy, dx, columns);
+    }
+
+    /// <inheritdoc />
+    public override void BackwardFromOutput(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
+    {
+        RequirePositiveB();
+        base.BackwardFromOutput(y, dy, dx, columns);
+    }
+
+    /// <inheritdoc />
+    public override double Reference(double x)
+    {
+        if (double.IsNaN(x) || double.IsPositiveInfinity(x)) return x;
+        if (double.IsNegativeInfinity(x)) return 0.0;
+        double h = Root(x);
+        return x >= 0 ? (0.5 * x) + (0.5 * h) : _b / (2.0 * (h - x));
+    }
+
+    /// <inheritdoc />
+    public override double ReferenceDerivative(double x)
+    {
+        if (double.IsNaN(x)) return x;
+        if (double.IsPositiveInfinity(x)) return 1.0;
+        if (double.IsNegativeInfinity(x)) return 0.0;
+        double h = Root(x);
+        if (h == 0) return 0.5;
+        // 1 − |x|/h = b/(h(h + |x|)) for x < 0: no cancellation.
+        return x >= 0 ? 0.5 * (1.0 + (x / h)) : _b / (h - x) / h / 2.0;
+    }
+
+    /// <summary>√(x² + b) in double, with Math.Sqrt(1 + (b/x)/x) scaling where x² would overflow.</summary>
+    private double Root(double x)
+    {
+        double a = Math.Abs(x);
+        return a > 1e150 ? a * Math.Sqrt(1.0 + (_b / a / a)) : Math.Sqrt((x * x) + _b);
+    }
+
+    private void RequirePositiveB()
+    {
+        if (!SupportsBackwardFromOutput)
+        {
+            throw new NotSupportedException("squareplus: with b = 0 (ReLU) an output of 0 comes from x < 0 (slope 0) and from x = 0 (slope 1/2), so the gradient cannot be recovered from the output; use Backward with the input.");
+        }
+    }
+
+    /// <summary>The squareplus arithmetic (double lanes for float data).</summary>
+    public readonly struct Kernel_ : IOutputGradientKernel
+    {
+        // Scaling by 2^∓600 keeps x² and b in range: for |x| > 2^500 (or b > 2^1000) x·2^−600 squared is at most 2^848;
+        // for |x| < 2^−500 with b < 2^−900, x·2^600 squared is at least 2^−1074·2^1200 and cannot underflow.
+        private static readonly double Down = Math.ScaleB(1.0, -600);
+        private static readonly double Up = Math.ScaleB(1.0, 600);
+        private static readonly double BigX = Math.ScaleB(1.0, 500);
+        private static readonly double TinyX = Math.ScaleB(1.0, -500);
+
+        private readonly double _b;
+        private readonly bool _hugeB;
+        private readonly bool _tinyB;
+
+        /// <summary>Binds b.</summary>
+        public Kernel_(double b)
+        {
+            _b = b;
+            _hugeB = b > Math.ScaleB(1.0, 1000);
+            _tinyB = b < Math.ScaleB(1.0, -900);
+        }
+
+        /// <inheritdoc />
+        public static bool ComputeFloatInDouble => true;
+
+        /// <inheritdoc />
+        public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var r = Prepare(x);
+            // x ≥ 0 (and NaN): no cancellation. x < 0: y = b/(2(√(x² + b) + |x|)) = (b·s)/(2(h + a)) in scaled units.
+            var pos = (r.Xs + r.H) * TV.Create(0.5) * r.Inv;
+            var neg = r.BScaledOnce / ((r.H + r.A) * TV.Create(2.0));
+            return TV.Select(TV.LessThan(x, TV.Zero), neg, pos);
+        }
+
+        /// <inheritdoc />
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            var r = Prepare(x);
+            // f′ = (1 + x/h)/2. For x ≥ 0 that sum has no cancellation. For x < 0, 1 − |x|/h = b/(h(h + |x|)) and
+            // h(h + |x|) = (x² + b) + |x|·h, formed with one fma from the exact x² + b, so f′ = b/(2((x² + b) + |x|h)).
+            // In scaled units the numerator is b·s² (which may underflow for huge |x|), so divide b·s first and
+            // multiply by s last.
+            var pos = TV.Create(0.5) + (TV.Create(0.5) * (r.Xs / r.H));
+            var den = TV.Fma(r.A, r.H, r.S) + r.SErr;
+            var neg = r.BScaledOnce / (den * TV.Create(2.0)) * r.Sc;
+            var d = TV.Select(TV.LessThan(x, TV.Zero), neg, pos);
+            // +∞ gives ∞/∞ and b = 0 at x = ±0 gives 0/0: the limits are 1 and 1/2.
+            d = TV.Select(TV.EqualTo(x, TV.Create(double.PositiveInfinity)), TV.One, d);
+            d = TV.Select(TV.EqualTo(r.H, TV.Zero), TV.Create(0.5), d);
+            return dy * d;
+        }
+
+        /// <inheritdoc />
+        public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
+        {
+            // x = y − b/(4y) and √(x² + b) = y + b/(4y), so f′ = y/(y + b/(4y)). y = 0 (underflow) gives 0/∞ = 0;
+            // y = +∞ needs its limit 1 explicitly.
+            var d = y / (y + (TV.Create(0.25 * _b) / y));
+            d = TV.Select(TV.EqualTo(y, TV.Create(double.PositiveInfinity)), TV.One, d);
+            return dy * d;
+        }
+
+        /// <summary>
+        /// Scales x and b (by s = 2^−600 where x² would overflow, 2^600 where it would underflow next to a tiny b, else 1)
+        /// and forms h = √(a² + b) in those units, a = |x|·s, nearly correctly rounded: a² + b is kept as a double-double
+        /// (S + SErr) and h gets one Newton correction from the exact residual S − h₀².
+        /// </summary>
+        private Scaled<TV> Prepare<TV>(TV x)
+            where TV : struct, IVec<TV>
+        {
+            var ax = TV.Abs(x);
+            var allTrue = TV.EqualTo(TV.Zero, TV.Zero);
+            var big = _hugeB ? allTrue : TV.GreaterThan(ax, TV.Create(BigX));
+            var tiny = _tinyB ? TV.LessThan(ax, TV.Create(TinyX)) : TV.Zero;
+            Scaled<TV> r;
+            r.Sc = TV.Select(big, TV.Create(Down), TV.Select(tiny, TV.Create(Up), TV.One));
+            r.Inv = TV.Select(big, TV.Create(Up), TV.Select(tiny, TV.Create(Down), TV.One));
+            var bScaledTwice = TV.Select(big, TV.Create(_b * Down * Down), TV.Select(tiny, TV.Create(_b * Up * Up), TV.Create(_b)));
+            r.BScaledOnce = TV.Select(big, TV.Create(_b * Down), TV.Select(tiny, TV.Create(_b * Up), TV.Create(_b)));
+            r.Xs = x * r.Sc;
+            r.A = ax * r.Sc;
+
+            // a² = p + pe exactly (fma), then p + b = S + se (two-sum).
+            var p = r.A * r.A;
+            var pe = TV.Fma(r.A, r.A, -p);
+            r.S = p + bScaledTwice;
+            var t = r.S - p;
+            var se = (p - (r.S - t)) + (bScaledTwice - t);
+            var err = pe + se;
+            // ∞ − ∞ inside the error terms (x = ±∞) is NaN; there the error is irrelevant. A NaN x still propagates via S.
+            r.SErr = TV.Select(TV.IsNaN(err), TV.Zero, err);
+            var h0 = TV.Sqrt(r.S);
+            var correction = (TV.Fma(-h0, h0, r.S) + r.SErr) / (h0 + h0);
+            // h0 = 0 (x = 0, b = 0) and h0 = ∞ give 0/0 and NaN: no correction there.
+            r.H = h0 + TV.Select(TV.IsNaN(correction), TV.Zero, correction);
+            return r;
+        }
+    }
+
+    /// <summary>The scaled pieces shared by the forward and backward passes.</summary>
+    private struct Scaled<TV>
+        where TV : struct, IVec<TV>
+    {
+        public TV Sc;
+        public TV Inv;
+        public TV BScaledOnce;
+        public TV Xs;
+        public TV A;
+        public TV S;
+        public TV SErr;
+        public TV H;
+    }
+}
