@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Simd;
@@ -73,14 +74,20 @@ public sealed class BinaryStep : OutputGradientActivation<BinaryStep.Kernel_>
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
             // x ≥ 0 is false for NaN, so NaN is picked out separately to propagate.
             => TV.Select(TV.GreaterThanOrEqual(x, TV.Zero), TV.One, TV.Select(TV.IsNaN(x), x, TV.Zero));
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV> => TV.Select(TV.IsNaN(x), x, TV.Zero);
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV> => Backward(y, dy);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Simd;
@@ -82,15 +83,21 @@ public sealed class Hardshrink : OutputGradientActivation<Hardshrink.Kernel_>
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
             // Testing |x| ≤ λ (false for NaN) keeps NaN; the dead zone gives +0 for both zeros.
             => TV.Select(TV.LessThanOrEqual(TV.Abs(x), TV.Create(lambd)), TV.Zero, x);
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
             => TV.Select(TV.GreaterThan(TV.Abs(x), TV.Create(lambd)), dy, TV.Select(TV.IsNaN(x), x, TV.Zero));
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
             => TV.Select(TV.IsNaN(y), y, TV.Select(TV.EqualTo(y, TV.Zero), TV.Zero, dy));
     }

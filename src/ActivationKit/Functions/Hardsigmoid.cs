@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Simd;
@@ -82,6 +83,8 @@ public sealed class Hardsigmoid : OutputGradientActivation<Hardsigmoid.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             // Max/Min keep NaN because the constant is the first operand; −∞ and +∞ clamp to 0 and 6.
@@ -90,6 +93,8 @@ public sealed class Hardsigmoid : OutputGradientActivation<Hardsigmoid.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             var inside = TV.And(TV.GreaterThan(x, TV.Create(-3.0)), TV.LessThan(x, TV.Create(3.0)));
@@ -98,6 +103,8 @@ public sealed class Hardsigmoid : OutputGradientActivation<Hardsigmoid.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
         {
             var inside = TV.And(TV.GreaterThan(y, TV.Zero), TV.LessThan(y, TV.One));

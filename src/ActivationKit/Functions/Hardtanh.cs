@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Simd;
@@ -89,11 +90,15 @@ public sealed class Hardtanh : OutputGradientActivation<Hardtanh.Kernel_>
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
             // The bound comes first in Max/Min so a NaN x is returned; −0 survives both (neither bound is strictly beyond it).
             => TV.Min(TV.Create(max), TV.Max(TV.Create(min), x));
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             var inside = TV.And(TV.GreaterThan(x, TV.Create(min)), TV.LessThan(x, TV.Create(max)));
@@ -101,6 +106,8 @@ public sealed class Hardtanh : OutputGradientActivation<Hardtanh.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV> => Backward(y, dy);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Simd;
@@ -117,15 +118,21 @@ public sealed class LeakyRelu : OutputGradientActivation<LeakyRelu.Kernel_>
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
             // NaN·slope is NaN, so NaN needs no special case.
             => TV.Select(TV.GreaterThan(x, TV.Zero), x, x * TV.Create(slope));
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
             => TV.Select(TV.GreaterThan(x, TV.Zero), dy, TV.Select(TV.IsNaN(x), x, dy * TV.Create(slope)));
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV> => Backward(y, dy);
     }
 }

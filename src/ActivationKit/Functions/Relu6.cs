@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Simd;
@@ -71,6 +72,8 @@ public sealed class Relu6 : OutputGradientActivation<Relu6.Kernel_>
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             // The ReLU select maps −0 to +0 and keeps NaN; Min with 6 first keeps NaN too.
@@ -79,6 +82,8 @@ public sealed class Relu6 : OutputGradientActivation<Relu6.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             var inside = TV.And(TV.GreaterThan(x, TV.Zero), TV.LessThan(x, TV.Create(6.0)));
@@ -86,6 +91,8 @@ public sealed class Relu6 : OutputGradientActivation<Relu6.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV> => Backward(y, dy);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Simd;
@@ -89,6 +90,8 @@ public sealed class Softshrink : OutputGradientActivation<Softshrink.Kernel_>
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             var l = TV.Create(lambd);
@@ -98,10 +101,14 @@ public sealed class Softshrink : OutputGradientActivation<Softshrink.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
             => TV.Select(TV.GreaterThan(TV.Abs(x), TV.Create(lambd)), dy, TV.Select(TV.IsNaN(x), x, TV.Zero));
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
             // y = 0 (either sign) exactly on the dead zone; NaN ≠ 0 would pick dy, so NaN is tested first.
             => TV.Select(TV.IsNaN(y), y, TV.Select(TV.EqualTo(y, TV.Zero), TV.Zero, dy));

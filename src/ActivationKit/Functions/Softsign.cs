@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Simd;
@@ -84,6 +85,8 @@ public sealed class Softsign : OutputGradientActivation<Softsign.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             var a = TV.Abs(x);
@@ -94,6 +97,8 @@ public sealed class Softsign : OutputGradientActivation<Softsign.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             // 1/(1 + |x|)² with the roundings of 1 + |x| and of its square carried as error terms and one Newton step on
@@ -115,6 +120,8 @@ public sealed class Softsign : OutputGradientActivation<Softsign.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
         {
             var s = TV.One - TV.Abs(y);

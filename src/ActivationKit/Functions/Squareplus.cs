@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Simd;
@@ -151,6 +152,8 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             var r = Prepare(x);
@@ -161,6 +164,8 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             var r = Prepare(x);
@@ -179,6 +184,8 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
         {
             // x = y − b/(4y) and √(x² + b) = y + b/(4y), so f′ = y/(y + b/(4y)). y = 0 (underflow) gives 0/∞ = 0;

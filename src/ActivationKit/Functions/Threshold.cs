@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Simd;
@@ -113,15 +114,21 @@ public sealed class Threshold : OutputGradientActivation<Threshold.Kernel_>
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
             // Testing x ≤ threshold (false for NaN) rather than x > threshold lets NaN through unchanged.
             => TV.Select(TV.LessThanOrEqual(x, TV.Create(threshold)), TV.Create(value), x);
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
             => TV.Select(TV.GreaterThan(x, TV.Create(threshold)), dy, TV.Select(TV.IsNaN(x), x, TV.Zero));
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV> => Backward(y, dy);
     }
 }

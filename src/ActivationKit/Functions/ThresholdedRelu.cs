@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Simd;
@@ -108,15 +109,21 @@ public sealed class ThresholdedRelu : OutputGradientActivation<ThresholdedRelu.K
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
             // x ≤ θ is false for NaN, so NaN passes through.
             => TV.Select(TV.LessThanOrEqual(x, TV.Create(theta)), TV.Zero, x);
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
             => TV.Select(TV.GreaterThan(x, TV.Create(theta)), dy, TV.Select(TV.IsNaN(x), x, TV.Zero));
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV> => Backward(y, dy);
     }
 }
