@@ -62,6 +62,9 @@ public sealed class Dataset
     /// <summary>Number of classes; 0 for regression.</summary>
     public int ClassCount { get; }
 
+    /// <summary>Names of the classes (index → name) when known, e.g. from a CSV's text labels.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
     /// <summary>True for classification.</summary>
     public bool IsClassification => ClassCount > 0;
 
@@ -78,11 +81,11 @@ public sealed class Dataset
             Targets.AsSpan(r * TargetColumns, TargetColumns).CopyTo(t.AsSpan(i * TargetColumns));
         }
 
-        return new Dataset(name ?? Name, f, FeatureCount, t, TargetColumns, ClassCount);
+        return new Dataset(name ?? Name, f, FeatureCount, t, TargetColumns, ClassCount) { ClassNames = ClassNames };
     }
 
     /// <summary>The same targets with new features (e.g. standardised).</summary>
-    public Dataset WithFeatures(float[] features) => new(Name, features, FeatureCount, Targets, TargetColumns, ClassCount);
+    public Dataset WithFeatures(float[] features) => new(Name, features, FeatureCount, Targets, TargetColumns, ClassCount) { ClassNames = ClassNames };
 
     /// <summary>
     /// Shuffles with <paramref name="seed"/> and splits into train / validation / test by fractions
