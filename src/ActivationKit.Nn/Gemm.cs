@@ -21,7 +21,7 @@ public static unsafe class Gemm
     private const int RowBlock = 4;
 
     /// <summary>Below this many multiply-adds a product runs on the calling thread.</summary>
-    private const long ParallelThreshold = 1L << 16;
+    private const long ParallelThreshold = 1L << 20;
 
     /// <summary>C[m×n] = A[m×k]·B[k×n] (or += when <paramref name="accumulate"/>).</summary>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false, int threads = 1)
@@ -182,7 +182,9 @@ public static unsafe class Gemm
 
             for (; j + w <= n; j += w)
             {
-                for (int i = r0; i < r1; i++) Kernel1x1(a, b, c, i, j, p0, p1, k, n, load);
+                int i = r0;
+                for (; i + RowBlock <= r1; i += RowBlock) Kernel4x1(a, b, c, i, j, p0, p1, k, n, load);
+                for (; i < r1; i++) Kernel1x1(a, b, c, i, j, p0, p1, k, n, load);
             }
 
             for (; j < n; j++)
@@ -256,6 +258,31 @@ public static unsafe class Gemm
 
         x0.Store(c0);
         x1.Store(c0 + w);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel4x1(float* a, float* b, float* c, int i, int j, int p0, int p1, int k, int n, bool load)
+    {
+        float* c0 = c + ((long)i * n) + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+        var x0 = load ? Vector.Load(c0) : Vector<float>.Zero;
+        var x1 = load ? Vector.Load(c1) : Vector<float>.Zero;
+        var x2 = load ? Vector.Load(c2) : Vector<float>.Zero;
+        var x3 = load ? Vector.Load(c3) : Vector<float>.Zero;
+        float* a0 = a + ((long)i * k), a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        float* bp = b + ((long)p0 * n) + j;
+        for (int p = p0; p < p1; p++, bp += n)
+        {
+            var bv = Vector.Load(bp);
+            x0 = Vector.FusedMultiplyAdd(new Vector<float>(a0[p]), bv, x0);
+            x1 = Vector.FusedMultiplyAdd(new Vector<float>(a1[p]), bv, x1);
+            x2 = Vector.FusedMultiplyAdd(new Vector<float>(a2[p]), bv, x2);
+            x3 = Vector.FusedMultiplyAdd(new Vector<float>(a3[p]), bv, x3);
+        }
+
+        x0.Store(c0);
+        x1.Store(c1);
+        x2.Store(c2);
+        x3.Store(c3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -46,6 +46,17 @@ public sealed class Mlp
         InputSize = inputSize;
     }
 
+    /// <summary>
+    /// The usual shape: hidden layers of <paramref name="hiddenUnits"/> with <paramref name="hiddenActivation"/>, then an
+    /// output layer of <paramref name="outputUnits"/> (linear by default, as the fused logit losses expect).
+    /// </summary>
+    public static Mlp Build(int inputSize, IEnumerable<int> hiddenUnits, string hiddenActivation, int outputUnits, string outputActivation = "linear")
+    {
+        ArgumentNullException.ThrowIfNull(hiddenUnits);
+        var specs = hiddenUnits.Select(u => new LayerSpec(u, hiddenActivation)).Append(new LayerSpec(outputUnits, outputActivation)).ToList();
+        return new Mlp(inputSize, specs);
+    }
+
     /// <summary>Input features per sample.</summary>
     public int InputSize { get; }
 

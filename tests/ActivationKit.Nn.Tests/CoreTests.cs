@@ -253,3 +253,18 @@ public class CoreTests
         Assert.Throws<ArgumentException>(() => new Dataset("bad", new float[4], 2, [0f], 1, 2));
     }
 }
+
+public class BuildTests
+{
+    [Fact]
+    public void BuildMakesHiddenLayersAndALinearOutput()
+    {
+        var net = Mlp.Build(784, [128, 64], "relu", 10);
+        Assert.Equal(3, net.Layers.Count);
+        Assert.Equal("relu", net.Layers[1].ActivationSpec);
+        Assert.Equal("linear", net.Layers[2].ActivationSpec);
+        Assert.Null(net.Layers[2].Activation);
+        Assert.Equal((784 * 128) + 128 + (128 * 64) + 64 + (64 * 10) + 10, net.ParameterCount);
+        Assert.Equal(10, net.OutputSize);
+    }
+}
