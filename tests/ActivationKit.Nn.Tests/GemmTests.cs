@@ -55,6 +55,31 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [InlineData(128)]
+    [InlineData(256)]
+    [InlineData(512)]
+    public void EveryVectorWidthGivesTheSameBits(int bits)
+    {
+        int m = 37, k = 300, n = 71;
+        var a = Random(m * k, 8);
+        var b = Random(k * n, 9);
+        var expected = new float[m * n];
+        Gemm.ReferenceMultiply(a, b, expected, m, k, n);
+        var c = new float[m * n];
+        try
+        {
+            Gemm.WidthOverride = bits;
+            Gemm.Multiply(a, b, c, m, k, n);
+        }
+        finally
+        {
+            Gemm.WidthOverride = 0;
+        }
+
+        Assert.Equal(expected, c);
+    }
+
     [Fact]
     public void ReferenceIsCloseToADoubleProduct()
     {
