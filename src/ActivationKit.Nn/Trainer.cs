@@ -27,6 +27,13 @@ public sealed record TrainerOptions
     public int Threads { get; init; } = 1;
 
     public bool Shuffle { get; init; } = true;
+
+    /// <summary>
+    /// True (default): the epoch's training accuracy/MSE/R² come from a forward pass over the whole training set
+    /// with the epoch's final weights. False: they are accumulated from the batches as they were trained (each batch
+    /// seen before its update, like Keras), which saves that pass on large sets. The loss is always the batch mean.
+    /// </summary>
+    public bool EvaluateTrainingSet { get; init; } = true;
 }
 
 /// <summary>Loss and task metric of a model on a dataset.</summary>
@@ -96,7 +103,8 @@ public static class Trainer
             double lr = options.Schedule.Rate(options.LearningRate, epoch, options.Epochs);
             if (options.Shuffle) shuffleRng.Shuffle(order.AsSpan());
             var clock = Stopwatch.StartNew();
-            double lossSum = 0;
+            double lossSum = 0, sse = 0;
+            long correct = 0;
             for (int b = 0; b < batches; b++)
             {
                 int r0 = b * batch, n = Math.Min(batch, train.Rows - r0);
@@ -120,13 +128,16 @@ public static class Trainer
                 }
 
                 lossSum += value * n;
+                if (!options.EvaluateTrainingSet) Score(output, tb.AsSpan(0, n * train.TargetColumns), n, network.OutputSize, train.IsClassification, ref correct, ref sse);
                 network.Backward(x, g, n);
                 optimizer.Step(parameters, lr);
                 progress?.Invoke(new TrainingProgress(epoch + 1, options.Epochs, b + 1, batches, lossSum / (r0 + n), false, null));
             }
 
             double seconds = clock.Elapsed.TotalSeconds;
-            var trainMetrics = Evaluate(network, train, loss) with { Loss = lossSum / train.Rows };
+            var trainMetrics = options.EvaluateTrainingSet
+                ? Evaluate(network, train, loss) with { Loss = lossSum / train.Rows }
+                : Summarise(train, lossSum / train.Rows, correct, sse);
             var record = new EpochRecord(epoch + 1, lr, trainMetrics, validation is null ? null : Evaluate(network, validation, loss), seconds, train.Rows / Math.Max(seconds, 1e-9));
             history.Add(record);
             progress?.Invoke(new TrainingProgress(epoch + 1, options.Epochs, batches, batches, trainMetrics.Loss, true, record));
@@ -158,26 +169,37 @@ public static class Trainer
             var output = network.Forward(data.Features.AsSpan(r0 * data.FeatureCount, n * data.FeatureCount), n);
             var targets = data.Targets.AsSpan(r0 * data.TargetColumns, n * data.TargetColumns);
             lossSum += loss.Compute(output, targets, n, outs, Span<float>.Empty) * n;
-            for (int i = 0; i < n; i++)
+            Score(output, targets, n, outs, data.IsClassification, ref correct, ref sse);
+        }
+
+        return Summarise(data, lossSum / data.Rows, correct, sse);
+    }
+
+    /// <summary>Adds a batch's correct predictions (classification) or squared errors (regression).</summary>
+    private static void Score(ReadOnlySpan<float> output, ReadOnlySpan<float> targets, int n, int outs, bool classification, ref long correct, ref double sse)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            var row = output.Slice(i * outs, outs);
+            if (classification)
             {
-                var row = output.Slice(i * outs, outs);
-                if (data.IsClassification)
+                int predicted = outs == 1 ? (row[0] > 0 ? 1 : 0) : ArgMax(row);
+                if (predicted == (int)targets[i]) correct++;
+            }
+            else
+            {
+                for (int j = 0; j < outs; j++)
                 {
-                    int predicted = outs == 1 ? (row[0] > 0 ? 1 : 0) : ArgMax(row);
-                    if (predicted == (int)targets[i]) correct++;
-                }
-                else
-                {
-                    for (int j = 0; j < outs; j++)
-                    {
-                        double d = row[j] - targets[(i * outs) + j];
-                        sse += d * d;
-                    }
+                    double d = row[j] - targets[(i * outs) + j];
+                    sse += d * d;
                 }
             }
         }
+    }
 
-        if (data.IsClassification) return new Metrics(lossSum / data.Rows, (double)correct / data.Rows, double.NaN, double.NaN);
+    private static Metrics Summarise(Dataset data, double meanLoss, long correct, double sse)
+    {
+        if (data.IsClassification) return new Metrics(meanLoss, (double)correct / data.Rows, double.NaN, double.NaN);
         double mse = sse / data.Targets.Length;
         double sst = 0;
         for (int j = 0; j < data.TargetColumns; j++)
@@ -192,7 +214,7 @@ public static class Trainer
             }
         }
 
-        return new Metrics(lossSum / data.Rows, double.NaN, mse, sst > 0 ? 1 - (sse / sst) : double.NaN);
+        return new Metrics(meanLoss, double.NaN, mse, sst > 0 ? 1 - (sse / sst) : double.NaN);
     }
 
     private static int ArgMax(ReadOnlySpan<float> row)

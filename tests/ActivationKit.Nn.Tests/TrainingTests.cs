@@ -89,6 +89,25 @@ public class TrainingTests
     }
 
     [Fact]
+    public void RunningTrainingMetricsSkipTheExtraPass()
+    {
+        var data = Synthetic.Create("moons", 400, 0.05, seed: 9);
+        var net = Mlp.Build(2, [32], "tanh", 2);
+        net.Initialize(Initializer.Auto, 9);
+        var result = Trainer.Fit(net, data, null, new TrainerOptions { Epochs = 40, Seed = 9, EvaluateTrainingSet = false });
+        double running = result.Last!.Train.Accuracy;
+        double full = Trainer.Evaluate(net, data).Accuracy;
+        Assert.InRange(running, full - 0.05, 1.0);
+
+        var sine = Synthetic.Create("sine", 300, 0, seed: 9);
+        var reg = Mlp.Build(1, [32], "tanh", 1);
+        reg.Initialize(Initializer.Auto, 9);
+        var r = Trainer.Fit(reg, sine, sine, new TrainerOptions { Epochs = 60, Seed = 9, EvaluateTrainingSet = false });
+        Assert.True(r.Last!.Train.R2 > 0.9, $"running R² {r.Last.Train.R2}");
+        Assert.True(r.Last.Validation!.MeanSquaredError < 0.05, $"validation MSE {r.Last.Validation.MeanSquaredError}");
+    }
+
+    [Fact]
     public void TrainerRejectsBadArguments()
     {
         var data = Synthetic.Create("xor", 10, 0, seed: 7);
