@@ -1,0 +1,164 @@
+using System.Globalization;
+
+namespace ActivationKit.Nn.Data;
+
+/// <summary>
+/// Loads a numeric CSV (comma, semicolon or tab separated; simple quoting) into a dataset: one column is the label,
+/// the others are features.
+/// </summary>
+public static class Csv
+{
+    /// <summary>
+    /// Loads <paramref name="path"/>. The label column is given by header name or by 0-based index (negative counts
+    /// from the end; default −1 = last). The header is detected when the first row has a non-numeric feature cell,
+    /// unless <paramref name="hasHeader"/> says otherwise. For classification, numeric labels must be class indices
+    /// 0…k−1 and text labels are numbered in sorted order (their names kept in <see cref="Dataset.ClassNames"/>).
+    /// </summary>
+    /// <exception cref="FormatException">A non-numeric feature cell or a ragged row, with its line and column.</exception>
+    public static Dataset Load(string path, string? labelColumn = null, bool classification = true, bool? hasHeader = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"CSV file not found: {path}", path);
+        var lines = File.ReadAllLines(path);
+        string file = Path.GetFileName(path);
+        var rows = new List<(int Line, string[] Cells)>();
+        char separator = ',';
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Trim().Length == 0) continue;
+            if (rows.Count == 0) separator = lines[i].Contains('\t', StringComparison.Ordinal) ? '\t' : lines[i].Contains(';', StringComparison.Ordinal) && !lines[i].Contains(',', StringComparison.Ordinal) ? ';' : ',';
+            rows.Add((i + 1, Split(lines[i], separator)));
+        }
+
+        if (rows.Count == 0) throw new FormatException($"{file}: the file has no rows.");
+        int columns = rows[0].Cells.Length;
+        if (columns < 2) throw new FormatException($"{file}: need at least 2 columns (features and a label), found {columns}.");
+        bool header = hasHeader ?? rows[0].Cells.Any(c => !IsNumber(c));
+        string[]? names = header ? rows[0].Cells : null;
+        int label = ResolveLabel(labelColumn, names, columns, file);
+        var data = header ? rows.Skip(1).ToList() : rows;
+        if (data.Count == 0) throw new FormatException($"{file}: the file has a header but no data rows.");
+
+        int featureCount = columns - 1;
+        var features = new float[data.Count * featureCount];
+        var labelText = new string[data.Count];
+        for (int r = 0; r < data.Count; r++)
+        {
+            var (line, cells) = data[r];
+            if (cells.Length != columns) throw new FormatException($"{file}, line {line}: {cells.Length} cells, but the first row has {columns}.");
+            int f = 0;
+            for (int c = 0; c < columns; c++)
+            {
+                if (c == label)
+                {
+                    labelText[r] = cells[c];
+                    continue;
+                }
+
+                if (!TryParse(cells[c], out float v))
+                {
+                    string col = names is null ? string.Empty : $" '{names[c]}'";
+                    throw new FormatException($"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is not a number.");
+                }
+
+                features[(r * featureCount) + f++] = v;
+            }
+        }
+
+        var targets = new float[data.Count];
+        string labelName = names?[label] ?? $"column {label + 1}";
+        if (!classification)
+        {
+            for (int r = 0; r < data.Count; r++)
+            {
+                if (!TryParse(labelText[r], out targets[r])) throw new FormatException($"{file}, line {data[r].Line}, column {label + 1} (label {labelName}): '{labelText[r]}' is not a number.");
+            }
+
+            return new Dataset(file, features, featureCount, targets, 1, 0);
+        }
+
+        if (labelText.All(IsNumber))
+        {
+            int max = 0;
+            for (int r = 0; r < data.Count; r++)
+            {
+                TryParse(labelText[r], out float v);
+                if (v < 0 || v != MathF.Floor(v)) throw new FormatException($"{file}, line {data[r].Line}: label '{labelText[r]}' is not a class index (0, 1, 2, …).");
+                targets[r] = v;
+                max = Math.Max(max, (int)v);
+            }
+
+            return new Dataset(file, features, featureCount, targets, 1, Math.Max(2, max + 1));
+        }
+
+        var classes = labelText.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (classes.Length < 2) throw new FormatException($"{file}: the label column {labelName} has a single class '{classes[0]}'.");
+        var index = classes.Select((c, i) => (c, i)).ToDictionary(t => t.c, t => t.i, StringComparer.Ordinal);
+        for (int r = 0; r < data.Count; r++) targets[r] = index[labelText[r]];
+        return new Dataset(file, features, featureCount, targets, 1, classes.Length) { ClassNames = classes };
+    }
+
+    private static int ResolveLabel(string? spec, string[]? names, int columns, string file)
+    {
+        if (spec is null) return columns - 1;
+        if (int.TryParse(spec, NumberStyles.Integer, CultureInfo.InvariantCulture, out int index))
+        {
+            int i = index < 0 ? columns + index : index;
+            if (i < 0 || i >= columns) throw new ArgumentException($"{file}: label column index {index} is outside the {columns} columns.", nameof(spec));
+            return i;
+        }
+
+        if (names is null) throw new ArgumentException($"{file}: label column '{spec}' is a name, but the file has no header row.", nameof(spec));
+        int found = Array.FindIndex(names, n => string.Equals(n.Trim(), spec.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (found < 0) throw new ArgumentException($"{file}: no column named '{spec}' (columns: {string.Join(", ", names)}).", nameof(spec));
+        return found;
+    }
+
+    private static string[] Split(string line, char separator)
+    {
+        var cells = new List<string>();
+        var cell = new System.Text.StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char ch = line[i];
+            if (quoted)
+            {
+                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    cell.Append('"');
+                    i++;
+                }
+                else if (ch == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    cell.Append(ch);
+                }
+            }
+            else if (ch == '"')
+            {
+                quoted = true;
+            }
+            else if (ch == separator)
+            {
+                cells.Add(cell.ToString().Trim());
+                cell.Clear();
+            }
+            else
+            {
+                cell.Append(ch);
+            }
+        }
+
+        cells.Add(cell.ToString().Trim());
+        return cells.ToArray();
+    }
+
+    private static bool IsNumber(string s) => TryParse(s, out _);
+
+    private static bool TryParse(string s, out float value) =>
+        float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+}

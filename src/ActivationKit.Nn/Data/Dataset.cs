@@ -1,0 +1,175 @@
+namespace ActivationKit.Nn.Data;
+
+/// <summary>
+/// Samples in memory: features [Rows × FeatureCount] row-major, and targets [Rows × TargetColumns]. A classification
+/// set has one target column holding the class index (0…ClassCount−1); a regression set has ClassCount = 0.
+/// </summary>
+public sealed class Dataset
+{
+    /// <summary>Creates a dataset, checking the shapes and (for classification) the labels.</summary>
+    public Dataset(string name, float[] features, int featureCount, float[] targets, int targetColumns, int classCount)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (featureCount < 1) throw new ArgumentException($"featureCount must be ≥ 1, got {featureCount}.", nameof(featureCount));
+        if (targetColumns < 1) throw new ArgumentException($"targetColumns must be ≥ 1, got {targetColumns}.", nameof(targetColumns));
+        if (classCount < 0 || classCount == 1) throw new ArgumentException($"classCount must be 0 (regression) or ≥ 2, got {classCount}.", nameof(classCount));
+        if (classCount > 0 && targetColumns != 1) throw new ArgumentException("A classification set has one target column of class indices.", nameof(targetColumns));
+        if (features.Length % featureCount != 0) throw new ArgumentException($"{features.Length} feature values are not a whole number of rows of {featureCount}.", nameof(features));
+        int rows = features.Length / featureCount;
+        if (targets.Length != rows * targetColumns)
+        {
+            throw new ArgumentException($"There are {rows} samples but {targets.Length} target values (expected {rows * targetColumns}).", nameof(targets));
+        }
+
+        if (classCount > 0)
+        {
+            for (int i = 0; i < targets.Length; i++)
+            {
+                float t = targets[i];
+                if (t != MathF.Floor(t) || t < 0 || t >= classCount)
+                {
+                    throw new ArgumentException($"Sample {i} has label {t}, which is not a class index in [0, {classCount - 1}].", nameof(targets));
+                }
+            }
+        }
+
+        Name = name;
+        Features = features;
+        FeatureCount = featureCount;
+        Targets = targets;
+        TargetColumns = targetColumns;
+        ClassCount = classCount;
+        Rows = rows;
+    }
+
+    /// <summary>Where the data came from.</summary>
+    public string Name { get; }
+
+    /// <summary>[Rows × FeatureCount].</summary>
+    public float[] Features { get; }
+
+    /// <summary>[Rows × TargetColumns].</summary>
+    public float[] Targets { get; }
+
+    public int Rows { get; }
+
+    public int FeatureCount { get; }
+
+    public int TargetColumns { get; }
+
+    /// <summary>Number of classes; 0 for regression.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>Names of the classes (index → name) when known, e.g. from a CSV's text labels.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>True for classification.</summary>
+    public bool IsClassification => ClassCount > 0;
+
+    /// <summary>The samples at <paramref name="indices"/>, in that order.</summary>
+    public Dataset Subset(ReadOnlySpan<int> indices, string? name = null)
+    {
+        var f = new float[indices.Length * FeatureCount];
+        var t = new float[indices.Length * TargetColumns];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            int r = indices[i];
+            if ((uint)r >= (uint)Rows) throw new ArgumentException($"Index {r} is outside 0…{Rows - 1}.", nameof(indices));
+            Features.AsSpan(r * FeatureCount, FeatureCount).CopyTo(f.AsSpan(i * FeatureCount));
+            Targets.AsSpan(r * TargetColumns, TargetColumns).CopyTo(t.AsSpan(i * TargetColumns));
+        }
+
+        return new Dataset(name ?? Name, f, FeatureCount, t, TargetColumns, ClassCount) { ClassNames = ClassNames };
+    }
+
+    /// <summary>The same targets with new features (e.g. standardised).</summary>
+    public Dataset WithFeatures(float[] features) => new(Name, features, FeatureCount, Targets, TargetColumns, ClassCount) { ClassNames = ClassNames };
+
+    /// <summary>
+    /// Shuffles with <paramref name="seed"/> and splits into train / validation / test by fractions
+    /// (test = the rest). Each part keeps at least one sample when its fraction is positive.
+    /// </summary>
+    public (Dataset Train, Dataset Validation, Dataset Test) Split(double trainFraction, double validationFraction, ulong seed)
+    {
+        if (!(trainFraction > 0 && trainFraction <= 1)) throw new ArgumentException($"trainFraction must be in (0, 1], got {trainFraction}.", nameof(trainFraction));
+        if (!(validationFraction >= 0 && trainFraction + validationFraction <= 1 + 1e-12))
+        {
+            throw new ArgumentException($"validationFraction must be ≥ 0 with train + validation ≤ 1, got {trainFraction} + {validationFraction}.", nameof(validationFraction));
+        }
+
+        var order = Rng.Derive(seed, "split").Permutation(Rows);
+        int nTrain = (int)Math.Round(Rows * trainFraction);
+        int nVal = (int)Math.Round(Rows * validationFraction);
+        nTrain = Math.Clamp(nTrain, 1, Rows);
+        nVal = Math.Clamp(nVal, validationFraction > 0 && nTrain < Rows ? 1 : 0, Rows - nTrain);
+        return (
+            Subset(order.AsSpan(0, nTrain), Name + "[train]"),
+            Subset(order.AsSpan(nTrain, nVal), Name + "[validation]"),
+            Subset(order.AsSpan(nTrain + nVal), Name + "[test]"));
+    }
+}
+
+/// <summary>Per-feature standardisation x′ = (x − mean)/std, fitted on the training split only.</summary>
+public sealed class Standardizer
+{
+    /// <summary>Creates a standardiser from known statistics (e.g. loaded with a model).</summary>
+    public Standardizer(float[] mean, float[] std)
+    {
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(std);
+        if (mean.Length != std.Length || mean.Length == 0) throw new ArgumentException("mean and std must have the same, non-zero length.", nameof(std));
+        if (std.Any(s => !(s > 0) || !float.IsFinite(s))) throw new ArgumentException("Every std must be finite and > 0.", nameof(std));
+        Mean = mean;
+        Std = std;
+    }
+
+    public float[] Mean { get; }
+
+    public float[] Std { get; }
+
+    /// <summary>Mean and (population) standard deviation per feature, in double; constant features get std 1.</summary>
+    public static Standardizer Fit(Dataset train)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        int f = train.FeatureCount;
+        var sum = new double[f];
+        var sq = new double[f];
+        for (int r = 0; r < train.Rows; r++)
+        {
+            for (int j = 0; j < f; j++) sum[j] += train.Features[(r * f) + j];
+        }
+
+        var mean = sum.Select(s => s / Math.Max(1, train.Rows)).ToArray();
+        for (int r = 0; r < train.Rows; r++)
+        {
+            for (int j = 0; j < f; j++)
+            {
+                double d = train.Features[(r * f) + j] - mean[j];
+                sq[j] += d * d;
+            }
+        }
+
+        var std = sq.Select(s => Math.Sqrt(s / Math.Max(1, train.Rows))).Select(s => s > 1e-12 ? (float)s : 1f).ToArray();
+        return new Standardizer(mean.Select(m => (float)m).ToArray(), std);
+    }
+
+    /// <summary>Standardised copy of the features.</summary>
+    public float[] Transform(ReadOnlySpan<float> features)
+    {
+        int f = Mean.Length;
+        if (features.Length % f != 0) throw new ArgumentException($"{features.Length} values are not rows of {f} features.", nameof(features));
+        var result = new float[features.Length];
+        for (int i = 0; i < features.Length; i++) result[i] = (features[i] - Mean[i % f]) / Std[i % f];
+        return result;
+    }
+
+    /// <summary>The dataset with standardised features.</summary>
+    public Dataset Transform(Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.FeatureCount != Mean.Length) throw new ArgumentException($"The data has {data.FeatureCount} features, the standardiser {Mean.Length}.", nameof(data));
+        return data.WithFeatures(Transform(data.Features));
+    }
+}

@@ -1,0 +1,97 @@
+namespace ActivationKit.Nn.Data;
+
+/// <summary>Seeded toy datasets for trying activations: deterministic for a given seed.</summary>
+public static class Synthetic
+{
+    /// <summary>The names <see cref="Create"/> accepts.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["xor", "spirals", "moons", "circles", "checkerboard", "sine", "random"];
+
+    /// <summary>
+    /// Creates a named set of <paramref name="samples"/> points with Gaussian noise of std <paramref name="noise"/>.
+    /// xor, spirals, moons, circles, checkerboard: 2 features, 2 classes. sine: 1 feature, regression y = sin(x).
+    /// random: <paramref name="classes"/> classes with 2 Gaussian features unrelated to the labels (a baseline).
+    /// </summary>
+    public static Dataset Create(string name, int samples, double noise, ulong seed, int classes = 2)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (samples < 2) throw new ArgumentException($"samples must be ≥ 2, got {samples}.", nameof(samples));
+        if (!(noise >= 0) || double.IsInfinity(noise)) throw new ArgumentException($"noise must be finite and ≥ 0, got {noise}.", nameof(noise));
+        var rng = Rng.Derive(seed, "data:" + name);
+        string key = name.Trim().ToLowerInvariant().Replace('-', '_');
+        return key switch
+        {
+            "xor" => TwoD(key, samples, rng, noise, r =>
+            {
+                double x = r.NextUniform(-1, 1), y = r.NextUniform(-1, 1);
+                return (x, y, (x > 0) ^ (y > 0) ? 1 : 0);
+            }),
+            "spirals" or "two_spirals" => TwoD("spirals", samples, rng, noise, r =>
+            {
+                // Two interleaved arms of 1.5 turns, radius growing with the angle; class 1 is class 0 rotated by π.
+                int label = r.NextInt(2);
+                double t = Math.Sqrt(r.NextDouble());
+                double angle = (3 * Math.PI * t) + (label * Math.PI);
+                return (t * Math.Cos(angle), t * Math.Sin(angle), label);
+            }),
+            "moons" => TwoD(key, samples, rng, noise, r =>
+            {
+                int label = r.NextInt(2);
+                double a = r.NextUniform(0, Math.PI);
+                return label == 0 ? (Math.Cos(a), Math.Sin(a), 0) : (1 - Math.Cos(a), 0.5 - Math.Sin(a), 1);
+            }),
+            "circles" => TwoD(key, samples, rng, noise, r =>
+            {
+                int label = r.NextInt(2);
+                double a = r.NextUniform(0, 2 * Math.PI), radius = label == 0 ? 1.0 : 0.5;
+                return (radius * Math.Cos(a), radius * Math.Sin(a), label);
+            }),
+            "checkerboard" => TwoD(key, samples, rng, noise, r =>
+            {
+                double x = r.NextUniform(-2, 2), y = r.NextUniform(-2, 2);
+                return (x, y, (int)(Math.Floor(x) + Math.Floor(y)) & 1);
+            }),
+            "sine" => Sine(samples, noise, rng),
+            "random" => Random(samples, classes, rng),
+            _ => throw new ArgumentException($"Unknown synthetic dataset '{name}' (valid: {string.Join(", ", Names)}).", nameof(name)),
+        };
+    }
+
+    private static Dataset TwoD(string name, int samples, Rng rng, double noise, Func<Rng, (double X, double Y, int Label)> draw)
+    {
+        var f = new float[samples * 2];
+        var t = new float[samples];
+        for (int i = 0; i < samples; i++)
+        {
+            var (x, y, label) = draw(rng);
+            f[2 * i] = (float)(x + (noise * rng.NextGaussian()));
+            f[(2 * i) + 1] = (float)(y + (noise * rng.NextGaussian()));
+            t[i] = label;
+        }
+
+        return new Dataset(name, f, 2, t, 1, 2);
+    }
+
+    private static Dataset Sine(int samples, double noise, Rng rng)
+    {
+        var f = new float[samples];
+        var t = new float[samples];
+        for (int i = 0; i < samples; i++)
+        {
+            double x = rng.NextUniform(-Math.PI, Math.PI);
+            f[i] = (float)x;
+            t[i] = (float)(Math.Sin(x) + (noise * rng.NextGaussian()));
+        }
+
+        return new Dataset("sine", f, 1, t, 1, 0);
+    }
+
+    private static Dataset Random(int samples, int classes, Rng rng)
+    {
+        if (classes < 2) throw new ArgumentException($"classes must be ≥ 2, got {classes}.", nameof(classes));
+        var f = new float[samples * 2];
+        var t = new float[samples];
+        for (int i = 0; i < f.Length; i++) f[i] = (float)rng.NextGaussian();
+        for (int i = 0; i < samples; i++) t[i] = rng.NextInt(classes);
+        return new Dataset("random", f, 2, t, 1, classes);
+    }
+}

@@ -1,0 +1,167 @@
+using ActivationKit.Catalog;
+
+namespace ActivationKit.Nn;
+
+/// <summary>
+/// A fully connected layer: pre = x·W + b, y = f(pre), with f any catalog activation (or none: linear).
+/// </summary>
+/// <remarks>
+/// <para>Shapes (row-major, one sample per row): x [rows × In], W [In × PreWidth], b [PreWidth],
+/// pre [rows × PreWidth], y [rows × Units]. For element-wise and row-wise activations PreWidth = Units; for gated
+/// ones (GLU family) the activation halves the row, so the layer produces PreWidth = 2·Units pre-activations.</para>
+/// <para>Backward, given dy = ∂L/∂y: dpre = f′ applied by the activation (from the output when the activation
+/// supports it), ∂L/∂W = xᵀ·dpre, ∂L/∂b = Σ_rows dpre, ∂L/∂x = dpre·Wᵀ.</para>
+/// </remarks>
+public sealed class DenseLayer
+{
+    /// <summary>Spec strings that mean "no activation".</summary>
+    public static readonly IReadOnlyList<string> LinearNames = ["linear", "identity", "none"];
+
+    /// <summary>Creates a layer with zero weights (call <see cref="Initialize"/> or load weights).</summary>
+    /// <param name="inputSize">Input features per sample.</param>
+    /// <param name="units">Output features per sample (after the activation).</param>
+    /// <param name="activation">A catalog spec such as <c>relu</c> or <c>leaky_relu(0.2)</c>, or <c>linear</c>.</param>
+    public DenseLayer(int inputSize, int units, string activation)
+        : this(inputSize, units, ResolveActivation(activation ?? throw new ArgumentNullException(nameof(activation))))
+    {
+    }
+
+    /// <summary>Creates a layer around an activation instance (null: linear).</summary>
+    public DenseLayer(int inputSize, int units, Activation? activation)
+    {
+        if (inputSize < 1) throw new ArgumentException($"inputSize must be ≥ 1, got {inputSize}.", nameof(inputSize));
+        if (units < 1) throw new ArgumentException($"units must be ≥ 1, got {units}.", nameof(units));
+        Activation = activation;
+        InputSize = inputSize;
+        Units = units;
+        PreWidth = Activation?.Info.Kind == ActivationKind.Gated ? 2 * units : units;
+        if (Activation is not null && Activation.OutputColumns(PreWidth) != units)
+        {
+            throw new ArgumentException($"Activation {Activation.Name} maps {PreWidth} columns to {Activation.OutputColumns(PreWidth)}, not {units}.", nameof(activation));
+        }
+
+        Weights = new float[inputSize * PreWidth];
+        Bias = new float[PreWidth];
+        WeightGradient = new float[Weights.Length];
+        BiasGradient = new float[Bias.Length];
+    }
+
+    /// <summary>The activation, or null for a linear layer.</summary>
+    public Activation? Activation { get; }
+
+    /// <summary>The spec that recreates the activation (<c>linear</c> when none).</summary>
+    public string ActivationSpec => Activation?.ToString() ?? "linear";
+
+    /// <summary>Input features.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Output features (after the activation).</summary>
+    public int Units { get; }
+
+    /// <summary>Pre-activation columns: 2·Units before a gated activation, Units otherwise.</summary>
+    public int PreWidth { get; }
+
+    /// <summary>W, [InputSize × PreWidth] row-major.</summary>
+    public float[] Weights { get; }
+
+    /// <summary>b, [PreWidth].</summary>
+    public float[] Bias { get; }
+
+    /// <summary>∂L/∂W from the last <see cref="Backward"/>.</summary>
+    public float[] WeightGradient { get; }
+
+    /// <summary>∂L/∂b from the last <see cref="Backward"/>.</summary>
+    public float[] BiasGradient { get; }
+
+    /// <summary>Number of trainable scalars.</summary>
+    public int ParameterCount => Weights.Length + Bias.Length;
+
+    /// <summary>The gain used by variance-preserving initialisers (1 for a linear layer).</summary>
+    public double Gain => Activation?.Info.Gain ?? 1.0;
+
+    /// <summary>Creates the activation for a spec, or null for linear/identity/none when the catalog has no such function.</summary>
+    public static Activation? ResolveActivation(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        string name = spec.Trim();
+        if (LinearNames.Contains(name.ToLowerInvariant()) && ActivationCatalog.Find(name) is null) return null;
+        return ActivationCatalog.Create(name);
+    }
+
+    /// <summary>Fills W with <paramref name="init"/> (resolved against the activation) and b with zeros.</summary>
+    public void Initialize(Initializer init, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(init);
+        init.Resolve(Activation).Fill(Weights, InputSize, PreWidth, Gain, rng);
+        Array.Clear(Bias);
+    }
+
+    /// <summary>pre = x·W + b; y = f(pre). <paramref name="pre"/> and <paramref name="y"/> may be the same buffer only for a linear layer.</summary>
+    public void Forward(ReadOnlySpan<float> x, Span<float> pre, Span<float> y, int rows, int threads = 1)
+    {
+        CheckLength(x.Length, rows * InputSize, nameof(x));
+        CheckLength(pre.Length, rows * PreWidth, nameof(pre));
+        CheckLength(y.Length, rows * Units, nameof(y));
+        pre = pre[..(rows * PreWidth)];
+        y = y[..(rows * Units)];
+        for (int r = 0; r < rows; r++) Bias.CopyTo(pre.Slice(r * PreWidth, PreWidth));
+        Gemm.Multiply(x[..(rows * InputSize)], Weights, pre, rows, InputSize, PreWidth, accumulate: true, threads);
+        if (Activation is null)
+        {
+            if (!pre.Overlaps(y)) pre.CopyTo(y);
+        }
+        else
+        {
+            Activation.Forward(pre, y, PreWidth);
+        }
+    }
+
+    /// <summary>
+    /// From dy = ∂L/∂y: writes dpre, sets <see cref="WeightGradient"/> and <see cref="BiasGradient"/>, and writes
+    /// dx = ∂L/∂x unless <paramref name="dx"/> is empty (the first layer needs no input gradient).
+    /// </summary>
+    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> pre, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dpre, Span<float> dx, int rows, int threads = 1)
+    {
+        CheckLength(x.Length, rows * InputSize, nameof(x));
+        CheckLength(pre.Length, rows * PreWidth, nameof(pre));
+        CheckLength(y.Length, rows * Units, nameof(y));
+        CheckLength(dy.Length, rows * Units, nameof(dy));
+        CheckLength(dpre.Length, rows * PreWidth, nameof(dpre));
+        x = x[..(rows * InputSize)];
+        pre = pre[..(rows * PreWidth)];
+        y = y[..(rows * Units)];
+        dy = dy[..(rows * Units)];
+        dpre = dpre[..(rows * PreWidth)];
+        if (Activation is null)
+        {
+            dy.CopyTo(dpre);
+        }
+        else if (Activation.SupportsBackwardFromOutput && Activation.Info.Kind == ActivationKind.Elementwise)
+        {
+            Activation.BackwardFromOutput(y, dy, dpre, PreWidth);
+        }
+        else
+        {
+            Activation.Backward(pre, dy, dpre, PreWidth);
+        }
+
+        Gemm.MultiplyTransposedA(x, dpre, WeightGradient, InputSize, rows, PreWidth, accumulate: false, threads);
+        Array.Clear(BiasGradient);
+        for (int r = 0; r < rows; r++)
+        {
+            var row = dpre.Slice(r * PreWidth, PreWidth);
+            for (int j = 0; j < PreWidth; j++) BiasGradient[j] += row[j];
+        }
+
+        if (!dx.IsEmpty)
+        {
+            CheckLength(dx.Length, rows * InputSize, nameof(dx));
+            Gemm.MultiplyTransposedB(dpre, Weights, dx[..(rows * InputSize)], rows, PreWidth, InputSize, accumulate: false, threads);
+        }
+    }
+
+    private static void CheckLength(int length, int needed, string name)
+    {
+        if (length < needed) throw new ArgumentException($"Buffer '{name}' has {length} elements but {needed} are needed.", name);
+    }
+}

@@ -1,0 +1,432 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace ActivationKit.Nn;
+
+/// <summary>
+/// Single-precision matrix products on row-major buffers: C = A·B, A·Bᵀ and Aᵀ·B (optionally C += …).
+/// </summary>
+/// <remarks>
+/// <para>One micro-kernel does the work, at the widest SIMD width the machine has (512, 256 or 128 bits): 4 rows × 2 SIMD vectors of C held in registers while the k loop streams a
+/// row of B and broadcasts elements of A; k is blocked so the panel of B stays in L1 across the rows. The transposed
+/// forms pack the transposed operand once (O(size) work against O(m·n·k)) and call the same kernel.</para>
+/// <para>Determinism: every element of C is the same chain of fused multiply-adds over k in ascending order,
+/// whatever the row grouping, column position, k-blocking, SIMD width or thread count. So results are bit-identical for any
+/// number of threads, and equal to <see cref="ReferenceMultiply"/> bit for bit.</para>
+/// </remarks>
+public static unsafe class Gemm
+{
+    private const int KBlock = 256;
+    private const int RowBlock = 4;
+
+    /// <summary>Below this many multiply-adds a product runs on the calling thread.</summary>
+    private const long ParallelThreshold = 1L << 20;
+
+    /// <summary>C[m×n] = A[m×k]·B[k×n] (or += when <paramref name="accumulate"/>).</summary>
+    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false, int threads = 1)
+    {
+        Check(a.Length, (long)m * k, "a", $"{m}×{k}");
+        Check(b.Length, (long)k * n, "b", $"{k}×{n}");
+        Check(c.Length, (long)m * n, "c", $"{m}×{n}");
+        CheckThreads(threads);
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            Run(pa, pb, pc, m, k, n, accumulate, threads);
+        }
+    }
+
+    /// <summary>C[m×n] = A[m×k]·B[n×k]ᵀ (or += when <paramref name="accumulate"/>). B is stored as n rows of k.</summary>
+    public static void MultiplyTransposedB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false, int threads = 1)
+    {
+        Check(a.Length, (long)m * k, "a", $"{m}×{k}");
+        Check(b.Length, (long)n * k, "b", $"{n}×{k}");
+        Check(c.Length, (long)m * n, "c", $"{m}×{n}");
+        CheckThreads(threads);
+        float[] bt = ArrayPool<float>.Shared.Rent(Math.Max(1, k * n));
+        try
+        {
+            Transpose(b, bt, n, k);
+            fixed (float* pa = a, pb = bt, pc = c)
+            {
+                Run(pa, pb, pc, m, k, n, accumulate, threads);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(bt);
+        }
+    }
+
+    /// <summary>C[m×n] = A[k×m]ᵀ·B[k×n] (or += when <paramref name="accumulate"/>). A is stored as k rows of m.</summary>
+    public static void MultiplyTransposedA(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false, int threads = 1)
+    {
+        Check(a.Length, (long)k * m, "a", $"{k}×{m}");
+        Check(b.Length, (long)k * n, "b", $"{k}×{n}");
+        Check(c.Length, (long)m * n, "c", $"{m}×{n}");
+        CheckThreads(threads);
+        float[] at = ArrayPool<float>.Shared.Rent(Math.Max(1, m * k));
+        try
+        {
+            Transpose(a, at, k, m);
+            fixed (float* pa = at, pb = b, pc = c)
+            {
+                Run(pa, pb, pc, m, k, n, accumulate, threads);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(at);
+        }
+    }
+
+    /// <summary>
+    /// The specification: C[i,j] (+)= Σₚ A[i,p]·B[p,j] as a chain of fused multiply-adds in ascending p.
+    /// Slow; for tests. Transposes are expressed through the flags.
+    /// </summary>
+    public static void ReferenceMultiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool transposeA = false, bool transposeB = false, bool accumulate = false)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                float s = accumulate ? c[(i * n) + j] : 0f;
+                for (int p = 0; p < k; p++)
+                {
+                    float x = transposeA ? a[(p * m) + i] : a[(i * k) + p];
+                    float y = transposeB ? b[(j * k) + p] : b[(p * n) + j];
+                    s = MathF.FusedMultiplyAdd(x, y, s);
+                }
+
+                c[(i * n) + j] = s;
+            }
+        }
+    }
+
+    /// <summary>dst[cols×rows] = src[rows×cols]ᵀ, in 8×8 tiles to stay cache friendly.</summary>
+    public static void Transpose(ReadOnlySpan<float> src, Span<float> dst, int rows, int cols)
+    {
+        const int T = 8;
+        for (int i0 = 0; i0 < rows; i0 += T)
+        {
+            int i1 = Math.Min(rows, i0 + T);
+            for (int j0 = 0; j0 < cols; j0 += T)
+            {
+                int j1 = Math.Min(cols, j0 + T);
+                for (int i = i0; i < i1; i++)
+                {
+                    for (int j = j0; j < j1; j++)
+                    {
+                        dst[(j * rows) + i] = src[(i * cols) + j];
+                    }
+                }
+            }
+        }
+    }
+
+    private static void Check(int length, long expected, string name, string shape)
+    {
+        if (length < expected)
+        {
+            throw new ArgumentException($"Matrix '{name}' must hold at least {expected} elements for shape {shape}, but has {length}.", name);
+        }
+    }
+
+    private static void CheckThreads(int threads)
+    {
+        if (threads < 1) throw new ArgumentException($"threads must be ≥ 1, got {threads}.", nameof(threads));
+    }
+
+    /// <summary>The SIMD width the products run at: 512, 256 or 128 bits (results are the same bits at every width).</summary>
+    public static int VectorBits => Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
+
+    /// <summary>Tests force a narrower width (128 or 256) to check that every width gives the same bits; 0 = widest.</summary>
+    internal static int WidthOverride { get; set; }
+
+    private static void Rows(float* a, float* b, float* c, int r0, int r1, int k, int n, bool accumulate)
+    {
+        int bits = WidthOverride == 0 ? VectorBits : Math.Min(WidthOverride, VectorBits);
+        if (bits == 512) Rows<Lanes512>(a, b, c, r0, r1, k, n, accumulate);
+        else if (bits == 256) Rows<Lanes256>(a, b, c, r0, r1, k, n, accumulate);
+        else Rows<Lanes128>(a, b, c, r0, r1, k, n, accumulate);
+    }
+
+    private static void Run(float* a, float* b, float* c, int m, int k, int n, bool accumulate, int threads)
+    {
+        if (m <= 0 || n <= 0) return;
+        int blocks = (m + RowBlock - 1) / RowBlock;
+        threads = Math.Min(threads, blocks);
+        if (threads <= 1 || (long)m * n * k < ParallelThreshold)
+        {
+            Rows(a, b, c, 0, m, k, n, accumulate);
+            return;
+        }
+
+        // A fixed partition of row blocks: thread t gets blocks [t·blocks/threads, (t+1)·blocks/threads).
+        nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            int r0 = (int)((long)t * blocks / threads) * RowBlock;
+            int r1 = Math.Min(m, (int)((long)(t + 1) * blocks / threads) * RowBlock);
+            Rows((float*)pa, (float*)pb, (float*)pc, r0, r1, k, n, accumulate);
+        });
+    }
+
+    /// <summary>Rows [r0, r1) of C.</summary>
+    private static void Rows<TV>(float* a, float* b, float* c, int r0, int r1, int k, int n, bool accumulate)
+        where TV : struct, ILanes<TV>
+    {
+        int w = TV.Count;
+        if (k == 0)
+        {
+            if (!accumulate) new Span<float>(c + ((long)r0 * n), (r1 - r0) * n).Clear();
+            return;
+        }
+
+        for (int p0 = 0; p0 < k; p0 += KBlock)
+        {
+            int p1 = Math.Min(k, p0 + KBlock);
+            bool load = accumulate || p0 > 0;
+            int j = 0;
+            for (; j + (2 * w) <= n; j += 2 * w)
+            {
+                int i = r0;
+                for (; i + RowBlock <= r1; i += RowBlock) Kernel4x2<TV>(a, b, c, i, j, p0, p1, k, n, load);
+                for (; i < r1; i++) Kernel1x2<TV>(a, b, c, i, j, p0, p1, k, n, load);
+            }
+
+            for (; j + w <= n; j += w)
+            {
+                int i = r0;
+                for (; i + RowBlock <= r1; i += RowBlock) Kernel4x1<TV>(a, b, c, i, j, p0, p1, k, n, load);
+                for (; i < r1; i++) Kernel1x1<TV>(a, b, c, i, j, p0, p1, k, n, load);
+            }
+
+            // Narrow leftovers (e.g. 10 output columns with 16-lane registers) still get 4-lane vectors.
+            for (; j + 4 <= n; j += 4)
+            {
+                int i = r0;
+                for (; i + RowBlock <= r1; i += RowBlock) Kernel4x1<Lanes128>(a, b, c, i, j, p0, p1, k, n, load);
+                for (; i < r1; i++) Kernel1x1<Lanes128>(a, b, c, i, j, p0, p1, k, n, load);
+            }
+
+            if (j < n) Tail(a, b, c, r0, r1, j, p0, p1, k, n, load);
+        }
+    }
+
+    /// <summary>
+    /// The last 1–3 columns: copied into a zero-padded 4-column panel (of B, and of C row by row) so the 4-lane kernel
+    /// does them instead of strided scalar loops. Padding lanes are computed and discarded; real lanes run the same
+    /// fused multiply-add chain as everywhere else.
+    /// </summary>
+    private static void Tail(float* a, float* b, float* c, int r0, int r1, int j, int p0, int p1, int k, int n, bool load)
+    {
+        const int Panel = 4;
+        int width = n - j, depth = p1 - p0;
+        float* panel = stackalloc float[KBlock * Panel];
+        for (int p = 0; p < depth; p++)
+        {
+            for (int t = 0; t < Panel; t++) panel[(p * Panel) + t] = t < width ? b[((long)(p0 + p) * n) + j + t] : 0f;
+        }
+
+        float* tile = stackalloc float[RowBlock * Panel];
+
+        // The kernels address B as b + p·ld + j and C as c + i·ld + j with one stride ld; shift the bases so that
+        // row p0 of B is panel[0] and row i0 of C is tile[0], with ld = 4 and j = 0.
+        float* bBase = panel - ((long)p0 * Panel);
+        for (int i0 = r0; i0 < r1; i0 += RowBlock)
+        {
+            int rows = Math.Min(RowBlock, r1 - i0);
+            for (int r = 0; r < rows; r++)
+            {
+                for (int t = 0; t < Panel; t++) tile[(r * Panel) + t] = load && t < width ? c[((long)(i0 + r) * n) + j + t] : 0f;
+            }
+
+            // A is addressed as a + i·k, independent of the C stride.
+            float* cBase = tile - ((long)i0 * Panel);
+            if (rows == RowBlock) Kernel4x1<Lanes128>(a, bBase, cBase, i0, 0, p0, p1, k, Panel, true);
+            else
+            {
+                for (int r = 0; r < rows; r++) Kernel1x1<Lanes128>(a, bBase, cBase, i0 + r, 0, p0, p1, k, Panel, true);
+            }
+
+            for (int r = 0; r < rows; r++)
+            {
+                for (int t = 0; t < width; t++) c[((long)(i0 + r) * n) + j + t] = tile[(r * Panel) + t];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel4x2<TV>(float* a, float* b, float* c, int i, int j, int p0, int p1, int k, int n, bool load)
+        where TV : struct, ILanes<TV>
+    {
+        int w = TV.Count;
+        float* c0 = c + ((long)i * n) + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+        TV x00, x01, x10, x11, x20, x21, x30, x31;
+        if (load)
+        {
+            x00 = TV.Load(c0); x01 = TV.Load(c0 + w);
+            x10 = TV.Load(c1); x11 = TV.Load(c1 + w);
+            x20 = TV.Load(c2); x21 = TV.Load(c2 + w);
+            x30 = TV.Load(c3); x31 = TV.Load(c3 + w);
+        }
+        else
+        {
+            x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = TV.Zero;
+        }
+
+        float* a0 = a + ((long)i * k), a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        float* bp = b + ((long)p0 * n) + j;
+        for (int p = p0; p < p1; p++, bp += n)
+        {
+            var b0 = TV.Load(bp);
+            var b1 = TV.Load(bp + w);
+            var v = TV.Broadcast(a0[p]);
+            x00 = TV.Fma(v, b0, x00); x01 = TV.Fma(v, b1, x01);
+            v = TV.Broadcast(a1[p]);
+            x10 = TV.Fma(v, b0, x10); x11 = TV.Fma(v, b1, x11);
+            v = TV.Broadcast(a2[p]);
+            x20 = TV.Fma(v, b0, x20); x21 = TV.Fma(v, b1, x21);
+            v = TV.Broadcast(a3[p]);
+            x30 = TV.Fma(v, b0, x30); x31 = TV.Fma(v, b1, x31);
+        }
+
+        x00.Store(c0); x01.Store(c0 + w);
+        x10.Store(c1); x11.Store(c1 + w);
+        x20.Store(c2); x21.Store(c2 + w);
+        x30.Store(c3); x31.Store(c3 + w);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel1x2<TV>(float* a, float* b, float* c, int i, int j, int p0, int p1, int k, int n, bool load)
+        where TV : struct, ILanes<TV>
+    {
+        int w = TV.Count;
+        float* c0 = c + ((long)i * n) + j;
+        TV x0 = load ? TV.Load(c0) : TV.Zero;
+        var x1 = load ? TV.Load(c0 + w) : TV.Zero;
+        float* a0 = a + ((long)i * k);
+        float* bp = b + ((long)p0 * n) + j;
+        for (int p = p0; p < p1; p++, bp += n)
+        {
+            var v = TV.Broadcast(a0[p]);
+            x0 = TV.Fma(v, TV.Load(bp), x0);
+            x1 = TV.Fma(v, TV.Load(bp + w), x1);
+        }
+
+        x0.Store(c0);
+        x1.Store(c0 + w);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel4x1<TV>(float* a, float* b, float* c, int i, int j, int p0, int p1, int k, int n, bool load)
+        where TV : struct, ILanes<TV>
+    {
+        float* c0 = c + ((long)i * n) + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+        var x0 = load ? TV.Load(c0) : TV.Zero;
+        var x1 = load ? TV.Load(c1) : TV.Zero;
+        var x2 = load ? TV.Load(c2) : TV.Zero;
+        var x3 = load ? TV.Load(c3) : TV.Zero;
+        float* a0 = a + ((long)i * k), a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        float* bp = b + ((long)p0 * n) + j;
+        for (int p = p0; p < p1; p++, bp += n)
+        {
+            var bv = TV.Load(bp);
+            x0 = TV.Fma(TV.Broadcast(a0[p]), bv, x0);
+            x1 = TV.Fma(TV.Broadcast(a1[p]), bv, x1);
+            x2 = TV.Fma(TV.Broadcast(a2[p]), bv, x2);
+            x3 = TV.Fma(TV.Broadcast(a3[p]), bv, x3);
+        }
+
+        x0.Store(c0);
+        x1.Store(c1);
+        x2.Store(c2);
+        x3.Store(c3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel1x1<TV>(float* a, float* b, float* c, int i, int j, int p0, int p1, int k, int n, bool load)
+        where TV : struct, ILanes<TV>
+    {
+        float* c0 = c + ((long)i * n) + j;
+        TV x0 = load ? TV.Load(c0) : TV.Zero;
+        float* a0 = a + ((long)i * k);
+        float* bp = b + ((long)p0 * n) + j;
+        for (int p = p0; p < p1; p++, bp += n)
+        {
+            x0 = TV.Fma(TV.Broadcast(a0[p]), TV.Load(bp), x0);
+        }
+
+        x0.Store(c0);
+    }
+
+    /// <summary>The few lane operations the kernels need, so one kernel body serves every SIMD width.</summary>
+    private interface ILanes<TV>
+        where TV : struct, ILanes<TV>
+    {
+        static abstract int Count { get; }
+
+        static abstract TV Zero { get; }
+
+        static abstract TV Load(float* p);
+
+        static abstract TV Broadcast(float x);
+
+        /// <summary>a·b + c rounded once.</summary>
+        static abstract TV Fma(TV a, TV b, TV c);
+
+        void Store(float* p);
+    }
+
+    private readonly struct Lanes512(Vector512<float> v) : ILanes<Lanes512>
+    {
+        public static int Count => Vector512<float>.Count;
+
+        public static Lanes512 Zero => default;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Load(float* p) => new(Vector512.Load(p));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Broadcast(float x) => new(Vector512.Create(x));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Fma(Lanes512 a, Lanes512 b, Lanes512 c) => new(Vector512.FusedMultiplyAdd(a._v, b._v, c._v));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* p) => _v.Store(p);
+
+        private readonly Vector512<float> _v = v;
+    }
+
+    private readonly struct Lanes256(Vector256<float> v) : ILanes<Lanes256>
+    {
+        public static int Count => Vector256<float>.Count;
+
+        public static Lanes256 Zero => default;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Load(float* p) => new(Vector256.Load(p));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Broadcast(float x) => new(Vector256.Create(x));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Fma(Lanes256 a, Lanes256 b, Lanes256 c) => new(Vector256.FusedMultiplyAdd(a._v, b._v, c._v));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* p) => _v.Store(p);
+
+        private readonly Vector256<float> _v = v;
+    }
+
+    private readonly struct Lanes128(Vector128<float> v) : ILanes<Lanes128>
+    {
+        public static int Count => Vector128<float>.Count;
+
+        public static Lanes128 Zero => default;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 Load(float* p) => new(Vector128.Load(p));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 Broadcast(float x) => new(Vector128.Create(x));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 Fma(Lanes128 a, Lanes128 b, Lanes128 c) => new(Vector128.FusedMultiplyAdd(a._v, b._v, c._v));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(float* p) => _v.Store(p);
+
+        private readonly Vector128<float> _v = v;
+    }
+}

@@ -1,0 +1,218 @@
+using System.Globalization;
+using ActivationKit.Catalog;
+
+namespace ActivationKit.Nn;
+
+/// <summary>Weight initialisation schemes.</summary>
+public enum InitKind
+{
+    /// <summary>Picks He, Glorot or LeCun from the activation's catalog entry (<see cref="ActivationInfo.Init"/>).</summary>
+    Auto,
+    Zeros,
+    Constant,
+    Uniform,
+    Normal,
+    GlorotUniform,
+    GlorotNormal,
+    HeUniform,
+    HeNormal,
+    LecunUniform,
+    LecunNormal,
+    Orthogonal,
+}
+
+/// <summary>
+/// A weight initialiser: a scheme and its value (the constant for <see cref="InitKind.Constant"/>, the half-width for
+/// <see cref="InitKind.Uniform"/>, the standard deviation for <see cref="InitKind.Normal"/>, unused otherwise).
+/// </summary>
+/// <remarks>
+/// Variance-preserving schemes use the activation's gain g (<see cref="ActivationInfo.Gain"/>; 1 for a linear layer):
+/// He: std = g/√fan_in; Glorot: std = g·√(2/(fan_in+fan_out)); LeCun: std = 1/√fan_in; orthogonal: g·Q.
+/// The uniform variants use the limit √3·std, which has the same variance.
+/// </remarks>
+public sealed record Initializer(InitKind Kind, double Value = 0)
+{
+    /// <summary>The default: chosen from the activation.</summary>
+    public static Initializer Auto { get; } = new(InitKind.Auto);
+
+    /// <summary>
+    /// Parses <c>he_normal</c>, <c>glorot_uniform</c>, <c>zeros</c>, <c>constant(0.1)</c>, <c>uniform(0.05)</c>,
+    /// <c>normal(0.01)</c>, <c>orthogonal</c>, <c>auto</c>… (xavier = glorot, kaiming = he).
+    /// </summary>
+    public static Initializer Parse(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        string s = spec.Trim().ToLowerInvariant().Replace('-', '_');
+        double value = double.NaN;
+        int open = s.IndexOf('(', StringComparison.Ordinal);
+        if (open >= 0)
+        {
+            if (!s.EndsWith(')') || !double.TryParse(s[(open + 1)..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+            {
+                throw new ArgumentException($"Malformed initialiser '{spec}': expected NAME or NAME(NUMBER).", nameof(spec));
+            }
+
+            s = s[..open].Trim();
+        }
+
+        s = s.Replace("xavier", "glorot", StringComparison.Ordinal).Replace("kaiming", "he", StringComparison.Ordinal);
+        InitKind kind = s switch
+        {
+            "auto" => InitKind.Auto,
+            "zeros" or "zero" => InitKind.Zeros,
+            "constant" or "const" => InitKind.Constant,
+            "uniform" => InitKind.Uniform,
+            "normal" or "gaussian" => InitKind.Normal,
+            "glorot_uniform" => InitKind.GlorotUniform,
+            "glorot_normal" => InitKind.GlorotNormal,
+            "he_uniform" => InitKind.HeUniform,
+            "he_normal" => InitKind.HeNormal,
+            "lecun_uniform" => InitKind.LecunUniform,
+            "lecun_normal" => InitKind.LecunNormal,
+            "orthogonal" => InitKind.Orthogonal,
+            _ => throw new ArgumentException(
+                $"Unknown initialiser '{spec}' (valid: auto, zeros, constant(c), uniform(a), normal(std), glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, orthogonal).", nameof(spec)),
+        };
+        bool takesValue = kind is InitKind.Constant or InitKind.Uniform or InitKind.Normal;
+        if (!takesValue && !double.IsNaN(value)) throw new ArgumentException($"Initialiser '{s}' takes no value.", nameof(spec));
+        if (double.IsNaN(value)) value = kind switch { InitKind.Uniform => 0.05, InitKind.Normal => 0.05, _ => 0 };
+        if (!double.IsFinite(value)) throw new ArgumentException($"Initialiser '{spec}': the value must be finite.", nameof(spec));
+        if (kind is InitKind.Uniform or InitKind.Normal && value < 0) throw new ArgumentException($"Initialiser '{spec}': the scale must be ≥ 0.", nameof(spec));
+        return new Initializer(kind, value);
+    }
+
+    /// <summary>The canonical spec, e.g. <c>he_normal</c> or <c>constant(0.1)</c>.</summary>
+    public override string ToString()
+    {
+        string name = Kind switch
+        {
+            InitKind.GlorotUniform => "glorot_uniform",
+            InitKind.GlorotNormal => "glorot_normal",
+            InitKind.HeUniform => "he_uniform",
+            InitKind.HeNormal => "he_normal",
+            InitKind.LecunUniform => "lecun_uniform",
+            InitKind.LecunNormal => "lecun_normal",
+            _ => Kind.ToString().ToLowerInvariant(),
+        };
+        return Kind is InitKind.Constant or InitKind.Uniform or InitKind.Normal
+            ? $"{name}({Value.ToString("R", CultureInfo.InvariantCulture)})"
+            : name;
+    }
+
+    /// <summary>True when every unit of a layer starts identical (zeros or constant), so symmetry is never broken.</summary>
+    public bool IsSymmetric => Kind is InitKind.Zeros or InitKind.Constant;
+
+    /// <summary>Resolves <see cref="InitKind.Auto"/> from the activation's recommended scheme (normal variant).</summary>
+    public Initializer Resolve(Activation? activation)
+    {
+        if (Kind != InitKind.Auto) return this;
+        if (activation is null) return new Initializer(InitKind.GlorotUniform);
+        return activation.Info.Init switch
+        {
+            Initialization.He => new Initializer(InitKind.HeNormal),
+            Initialization.LeCun => new Initializer(InitKind.LecunNormal),
+            _ => new Initializer(InitKind.GlorotUniform),
+        };
+    }
+
+    /// <summary>Fills a weight matrix stored as [fanIn × fanOut] (row-major).</summary>
+    public void Fill(Span<float> weights, int fanIn, int fanOut, double gain, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        if (weights.Length != fanIn * fanOut)
+        {
+            throw new ArgumentException($"The weight buffer has {weights.Length} elements, expected {fanIn}×{fanOut}.", nameof(weights));
+        }
+
+        double sqrt3 = Math.Sqrt(3.0);
+        switch (Kind)
+        {
+            case InitKind.Auto:
+                throw new InvalidOperationException("Resolve 'auto' against the activation before filling.");
+            case InitKind.Zeros:
+                weights.Clear();
+                break;
+            case InitKind.Constant:
+                weights.Fill((float)Value);
+                break;
+            case InitKind.Uniform:
+                FillUniform(weights, Value, rng);
+                break;
+            case InitKind.Normal:
+                FillNormal(weights, Value, rng);
+                break;
+            case InitKind.GlorotUniform:
+                FillUniform(weights, sqrt3 * gain * Math.Sqrt(2.0 / (fanIn + fanOut)), rng);
+                break;
+            case InitKind.GlorotNormal:
+                FillNormal(weights, gain * Math.Sqrt(2.0 / (fanIn + fanOut)), rng);
+                break;
+            case InitKind.HeUniform:
+                FillUniform(weights, sqrt3 * gain / Math.Sqrt(fanIn), rng);
+                break;
+            case InitKind.HeNormal:
+                FillNormal(weights, gain / Math.Sqrt(fanIn), rng);
+                break;
+            case InitKind.LecunUniform:
+                FillUniform(weights, sqrt3 / Math.Sqrt(fanIn), rng);
+                break;
+            case InitKind.LecunNormal:
+                FillNormal(weights, 1.0 / Math.Sqrt(fanIn), rng);
+                break;
+            case InitKind.Orthogonal:
+                FillOrthogonal(weights, fanIn, fanOut, gain, rng);
+                break;
+        }
+    }
+
+    private static void FillUniform(Span<float> w, double limit, Rng rng)
+    {
+        for (int i = 0; i < w.Length; i++) w[i] = (float)rng.NextUniform(-limit, limit);
+    }
+
+    private static void FillNormal(Span<float> w, double std, Rng rng)
+    {
+        for (int i = 0; i < w.Length; i++) w[i] = (float)(std * rng.NextGaussian());
+    }
+
+    /// <summary>
+    /// Saxe et al. (2014): a random Gaussian matrix made orthogonal by modified Gram–Schmidt (in double) over the
+    /// longer side's vectors, so W·Wᵀ = I (fanIn ≤ fanOut) or Wᵀ·W = I (fanIn ≥ fanOut), times the gain.
+    /// The signs follow the QR convention diag(R) &gt; 0, which makes Q uniformly (Haar) distributed.
+    /// </summary>
+    private static void FillOrthogonal(Span<float> w, int fanIn, int fanOut, double gain, Rng rng)
+    {
+        // Orthonormalise `count` vectors of length `len`, where count ≤ len.
+        int count = Math.Min(fanIn, fanOut), len = Math.Max(fanIn, fanOut);
+        var q = new double[count, len];
+        for (int v = 0; v < count; v++)
+        {
+            for (int t = 0; t < len; t++) q[v, t] = rng.NextGaussian();
+        }
+
+        for (int v = 0; v < count; v++)
+        {
+            for (int u = 0; u < v; u++)
+            {
+                double dot = 0;
+                for (int t = 0; t < len; t++) dot += q[v, t] * q[u, t];
+                for (int t = 0; t < len; t++) q[v, t] -= dot * q[u, t];
+            }
+
+            double norm = 0;
+            for (int t = 0; t < len; t++) norm += q[v, t] * q[v, t];
+            norm = Math.Sqrt(norm);
+            for (int t = 0; t < len; t++) q[v, t] /= norm;
+        }
+
+        for (int i = 0; i < fanIn; i++)
+        {
+            for (int j = 0; j < fanOut; j++)
+            {
+                // Rows of W are the vectors when fanIn ≤ fanOut; columns otherwise.
+                double value = fanIn <= fanOut ? q[i, j] : q[j, i];
+                w[(i * fanOut) + j] = (float)(gain * value);
+            }
+        }
+    }
+}

@@ -1,0 +1,231 @@
+namespace ActivationKit.Nn;
+
+/// <summary>One layer of an <see cref="Mlp"/> to build: its width, activation spec and (optional) initialiser.</summary>
+/// <param name="Units">Output features.</param>
+/// <param name="Activation">Catalog spec (<c>relu</c>, <c>tanh</c>, <c>leaky_relu(0.1)</c>…) or <c>linear</c>.</param>
+/// <param name="Init">Initialiser; null means the network's default.</param>
+public sealed record LayerSpec(int Units, string Activation, Initializer? Init = null);
+
+/// <summary>A trainable parameter tensor: its values and the gradient the last backward pass left.</summary>
+/// <param name="Name">E.g. <c>layer0.weight</c>.</param>
+/// <param name="Value">The values (updated in place by optimisers).</param>
+/// <param name="Gradient">∂L/∂Value.</param>
+/// <param name="IsWeight">True for weight matrices (decayed by weight decay), false for biases.</param>
+public sealed record Parameter(string Name, float[] Value, float[] Gradient, bool IsWeight);
+
+/// <summary>
+/// A multilayer perceptron: a stack of <see cref="DenseLayer"/>s with the buffers for a forward and backward pass.
+/// </summary>
+/// <remarks>
+/// The last layer's outputs are what losses see: keep it linear for the fused logit losses
+/// (<see cref="Losses.SoftmaxCrossEntropy"/>, <see cref="Losses.BinaryCrossEntropy"/>).
+/// </remarks>
+public sealed class Mlp
+{
+    private readonly DenseLayer[] _layers;
+    private readonly List<ILayerObserver> _observers = [];
+    private readonly List<string> _warnings = [];
+    private float[][] _pre = [], _post = [], _dpre = [], _dpost = [];
+    private int _capacity;
+
+    /// <summary>Creates a network with zero weights; call <see cref="Initialize"/> or load weights.</summary>
+    public Mlp(int inputSize, IReadOnlyList<LayerSpec> layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        if (inputSize < 1) throw new ArgumentException($"inputSize must be ≥ 1, got {inputSize}.", nameof(inputSize));
+        if (layers.Count == 0) throw new ArgumentException("A network needs at least one layer.", nameof(layers));
+        Specs = layers.ToArray();
+        _layers = new DenseLayer[layers.Count];
+        int width = inputSize;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            _layers[i] = new DenseLayer(width, layers[i].Units, layers[i].Activation);
+            width = layers[i].Units;
+        }
+
+        InputSize = inputSize;
+    }
+
+    /// <summary>
+    /// The usual shape: hidden layers of <paramref name="hiddenUnits"/> with <paramref name="hiddenActivation"/>, then an
+    /// output layer of <paramref name="outputUnits"/> (linear by default, as the fused logit losses expect).
+    /// </summary>
+    public static Mlp Build(int inputSize, IEnumerable<int> hiddenUnits, string hiddenActivation, int outputUnits, string outputActivation = "linear")
+    {
+        ArgumentNullException.ThrowIfNull(hiddenUnits);
+        var specs = hiddenUnits.Select(u => new LayerSpec(u, hiddenActivation)).Append(new LayerSpec(outputUnits, outputActivation)).ToList();
+        return new Mlp(inputSize, specs);
+    }
+
+    /// <summary>Input features per sample.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Output features per sample.</summary>
+    public int OutputSize => _layers[^1].Units;
+
+    /// <summary>The layers, input first.</summary>
+    public IReadOnlyList<DenseLayer> Layers => _layers;
+
+    /// <summary>The specs the network was built from.</summary>
+    public IReadOnlyList<LayerSpec> Specs { get; }
+
+    /// <summary>Threads for the matrix products (results are bit-identical for any value).</summary>
+    public int Threads
+    {
+        get;
+        set => field = value >= 1 ? value : throw new ArgumentException($"Threads must be ≥ 1, got {value}.", nameof(value));
+    } = 1;
+
+    /// <summary>Warnings from initialisation (e.g. symmetric hidden layers).</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
+    /// <summary>Raised for each warning as it is produced.</summary>
+    public event Action<string>? Warning;
+
+    /// <summary>Total trainable scalars.</summary>
+    public int ParameterCount => _layers.Sum(l => l.ParameterCount);
+
+    /// <summary>All parameters, layer by layer (weight then bias).</summary>
+    public IReadOnlyList<Parameter> Parameters()
+    {
+        var list = new List<Parameter>(2 * _layers.Length);
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            list.Add(new Parameter($"layer{i}.weight", _layers[i].Weights, _layers[i].WeightGradient, true));
+            list.Add(new Parameter($"layer{i}.bias", _layers[i].Bias, _layers[i].BiasGradient, false));
+        }
+
+        return list;
+    }
+
+    /// <summary>Adds an observer called on every forward and backward pass.</summary>
+    public void AddObserver(ILayerObserver observer) => _observers.Add(observer ?? throw new ArgumentNullException(nameof(observer)));
+
+    /// <summary>Removes an observer.</summary>
+    public bool RemoveObserver(ILayerObserver observer) => _observers.Remove(observer);
+
+    /// <summary>
+    /// Initialises every layer from a seed (layer i uses its spec's initialiser or <paramref name="defaultInit"/>).
+    /// Returns the warnings: a zero or constant initialiser on a hidden layer of several units gives every unit the
+    /// same gradient, so they stay identical forever.
+    /// </summary>
+    public IReadOnlyList<string> Initialize(Initializer defaultInit, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(defaultInit);
+        _warnings.Clear();
+        var rng = Rng.Derive(seed, "init");
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            var init = Specs[i].Init ?? defaultInit;
+            _layers[i].Initialize(init, rng);
+            bool hidden = i < _layers.Length - 1;
+            if (hidden && init.IsSymmetric && _layers[i].Units > 1)
+            {
+                string message = $"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}) is initialised with {init}: every unit " +
+                    "computes the same function and receives the same gradient, so the symmetry is never broken and the layer " +
+                    "acts like a single unit. Use a random initialiser (he_normal, glorot_uniform, …) for hidden layers.";
+                _warnings.Add(message);
+                Warning?.Invoke(message);
+            }
+        }
+
+        return _warnings.ToArray();
+    }
+
+    /// <summary>Runs the network on <paramref name="rows"/> samples; returns a view of the outputs [rows × OutputSize] valid until the next pass.</summary>
+    public ReadOnlySpan<float> Forward(ReadOnlySpan<float> x, int rows)
+    {
+        if (rows < 0) throw new ArgumentException($"rows must be ≥ 0, got {rows}.", nameof(rows));
+        if (x.Length != rows * InputSize)
+        {
+            throw new ArgumentException($"The input has {x.Length} values but {rows} rows × {InputSize} features = {rows * InputSize} are expected.", nameof(x));
+        }
+
+        Ensure(rows);
+        ReadOnlySpan<float> input = x;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            var layer = _layers[i];
+            var pre = _pre[i].AsSpan(0, rows * layer.PreWidth);
+            var post = _post[i].AsSpan(0, rows * layer.Units);
+            layer.Forward(input, pre, post, rows, Threads);
+            if (_observers.Count > 0)
+            {
+                foreach (var o in _observers) o.OnForward(i, pre, post, rows);
+            }
+
+            input = post;
+        }
+
+        return input;
+    }
+
+    /// <summary>
+    /// Back-propagates ∂L/∂output through the pass just made by <see cref="Forward"/> on the same <paramref name="x"/>,
+    /// leaving every layer's gradients in its <see cref="DenseLayer.WeightGradient"/> and <see cref="DenseLayer.BiasGradient"/>.
+    /// </summary>
+    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGradient, int rows)
+    {
+        if (rows > _capacity || x.Length != rows * InputSize)
+        {
+            throw new ArgumentException("Backward must follow a Forward over the same input.", nameof(x));
+        }
+
+        if (outputGradient.Length != rows * OutputSize)
+        {
+            throw new ArgumentException($"The output gradient has {outputGradient.Length} values, expected {rows}×{OutputSize}.", nameof(outputGradient));
+        }
+
+        outputGradient.CopyTo(_dpost[^1]);
+        for (int i = _layers.Length - 1; i >= 0; i--)
+        {
+            var layer = _layers[i];
+            ReadOnlySpan<float> input = i == 0 ? x : _post[i - 1].AsSpan(0, rows * layer.InputSize);
+            Span<float> dx = i == 0 ? Span<float>.Empty : _dpost[i - 1].AsSpan(0, rows * layer.InputSize);
+            var dpre = _dpre[i].AsSpan(0, rows * layer.PreWidth);
+            var dpost = _dpost[i].AsSpan(0, rows * layer.Units);
+            layer.Backward(input, _pre[i].AsSpan(0, rows * layer.PreWidth), _post[i].AsSpan(0, rows * layer.Units), dpost, dpre, dx, rows, Threads);
+            if (_observers.Count > 0)
+            {
+                foreach (var o in _observers) o.OnBackward(i, new LayerGradients(dpost, dpre, layer.WeightGradient, layer.BiasGradient, rows));
+            }
+        }
+    }
+
+    /// <summary>Outputs for all samples, computed in batches, as a new array [rows × OutputSize].</summary>
+    public float[] Predict(ReadOnlySpan<float> x, int rows, int batchSize = 1024)
+    {
+        if (x.Length != rows * InputSize)
+        {
+            throw new ArgumentException($"The input has {x.Length} values but {rows} rows × {InputSize} features = {rows * InputSize} are expected.", nameof(x));
+        }
+
+        var result = new float[rows * OutputSize];
+        for (int r0 = 0; r0 < rows; r0 += batchSize)
+        {
+            int n = Math.Min(batchSize, rows - r0);
+            Forward(x.Slice(r0 * InputSize, n * InputSize), n).CopyTo(result.AsSpan(r0 * OutputSize));
+        }
+
+        return result;
+    }
+
+    private void Ensure(int rows)
+    {
+        if (rows <= _capacity) return;
+        int n = _layers.Length;
+        _pre = new float[n][];
+        _post = new float[n][];
+        _dpre = new float[n][];
+        _dpost = new float[n][];
+        for (int i = 0; i < n; i++)
+        {
+            _pre[i] = new float[rows * _layers[i].PreWidth];
+            _dpre[i] = new float[rows * _layers[i].PreWidth];
+            _post[i] = new float[rows * _layers[i].Units];
+            _dpost[i] = new float[rows * _layers[i].Units];
+        }
+
+        _capacity = rows;
+    }
+}

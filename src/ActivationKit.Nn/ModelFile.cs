@@ -1,0 +1,297 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ActivationKit.Nn.Data;
+
+namespace ActivationKit.Nn;
+
+/// <summary>What a saved model knows besides its weights.</summary>
+public sealed record ModelMetadata
+{
+    /// <summary>"classification" or "regression" (free text for other uses).</summary>
+    public string? Task { get; init; }
+
+    /// <summary>Classes for classification; 0 otherwise.</summary>
+    public int ClassCount { get; init; }
+
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>The loss the model was trained with (spec).</summary>
+    public string? Loss { get; init; }
+
+    /// <summary>The default initialiser it was created with (spec).</summary>
+    public string? Init { get; init; }
+
+    /// <summary>Input standardisation fitted on the training split, applied before the network.</summary>
+    public Standardizer? Normalization { get; init; }
+
+    /// <summary>Anything else worth keeping (dataset name, epochs…).</summary>
+    public IReadOnlyDictionary<string, string>? Notes { get; init; }
+}
+
+/// <summary>
+/// Saves and loads an <see cref="Mlp"/> as one file: the 8-byte magic <c>AKNNMLP1</c>, a 32-bit little-endian header
+/// length, a UTF-8 JSON header (layers, sizes, activation specs, metadata, the tensor table and an FNV-1a checksum),
+/// then every tensor as raw little-endian float32. Loading parses data only — activations are looked up in the
+/// catalog by spec, nothing is executed — and checks every size against the file; the round trip is bit-identical.
+/// </summary>
+public static class ModelFile
+{
+    /// <summary>Format identifier at the start of every file.</summary>
+    public static ReadOnlySpan<byte> Magic => "AKNNMLP1"u8;
+
+    private const int MaxHeaderBytes = 16 << 20;
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    /// <summary>Writes the network and its metadata to <paramref name="path"/>.</summary>
+    public static void Save(string path, Mlp network, ModelMetadata? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = File.Create(path);
+        Save(stream, network, metadata);
+    }
+
+    /// <summary>Writes the network and its metadata to a stream.</summary>
+    public static void Save(Stream stream, Mlp network, ModelMetadata? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(network);
+        metadata ??= new ModelMetadata();
+        var tensors = new List<(string Name, float[] Data)>();
+        var layers = new List<LayerDto>();
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            var l = network.Layers[i];
+            layers.Add(new LayerDto { Units = l.Units, Activation = l.ActivationSpec, PreWidth = l.PreWidth, Init = network.Specs[i].Init?.ToString() });
+            tensors.Add(($"layer{i}.weight", l.Weights));
+            tensors.Add(($"layer{i}.bias", l.Bias));
+        }
+
+        if (metadata.Normalization is { } norm)
+        {
+            tensors.Add(("normalization.mean", norm.Mean));
+            tensors.Add(("normalization.std", norm.Std));
+        }
+
+        var table = new List<TensorDto>();
+        long offset = 0;
+        foreach (var (name, data) in tensors)
+        {
+            table.Add(new TensorDto { Name = name, Offset = offset, Count = data.Length });
+            offset += data.Length;
+        }
+
+        byte[] body = new byte[offset * 4];
+        int at = 0;
+        foreach (var (_, data) in tensors)
+        {
+            foreach (float v in data)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(body.AsSpan(at), v);
+                at += 4;
+            }
+        }
+
+        var header = new HeaderDto
+        {
+            Format = "actkit-mlp",
+            Version = 1,
+            InputSize = network.InputSize,
+            Layers = layers,
+            Tensors = table,
+            FloatCount = offset,
+            Checksum = Fnv1a(body).ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
+            Task = metadata.Task,
+            ClassCount = metadata.ClassCount,
+            ClassNames = metadata.ClassNames?.ToList(),
+            Loss = metadata.Loss,
+            Init = metadata.Init,
+            Notes = metadata.Notes?.ToDictionary(kv => kv.Key, kv => kv.Value),
+        };
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
+        stream.Write(Magic);
+        Span<byte> len = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(len, json.Length);
+        stream.Write(len);
+        stream.Write(json);
+        stream.Write(body);
+    }
+
+    /// <summary>Reads a model file.</summary>
+    /// <exception cref="InvalidDataException">Not a model file, corrupt, truncated, or inconsistent sizes.</exception>
+    public static (Mlp Network, ModelMetadata Metadata) Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Model file not found: {path}", path);
+        return Load(File.ReadAllBytes(path), Path.GetFileName(path));
+    }
+
+    /// <summary>Reads a model from bytes (<paramref name="name"/> is used in messages).</summary>
+    public static (Mlp Network, ModelMetadata Metadata) Load(byte[] bytes, string name = "model")
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (bytes.Length < 12 || !bytes.AsSpan(0, 8).SequenceEqual(Magic))
+        {
+            throw new InvalidDataException($"{name}: not an ActivationKit model file (missing the AKNNMLP1 magic).");
+        }
+
+        int headerLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
+        if (headerLength <= 0 || headerLength > MaxHeaderBytes || 12L + headerLength > bytes.Length)
+        {
+            throw new InvalidDataException($"{name}: truncated or corrupt — the header length {headerLength} does not fit the {bytes.Length}-byte file.");
+        }
+
+        HeaderDto header;
+        try
+        {
+            header = JsonSerializer.Deserialize<HeaderDto>(bytes.AsSpan(12, headerLength), Json)
+                ?? throw new InvalidDataException($"{name}: the header is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{name}: corrupt header ({ex.Message}).", ex);
+        }
+
+        if (header.Format != "actkit-mlp" || header.Version != 1)
+        {
+            throw new InvalidDataException($"{name}: unsupported format '{header.Format}' version {header.Version} (expected actkit-mlp version 1).");
+        }
+
+        if (header.Layers is not { Count: > 0 } || header.Tensors is null) throw new InvalidDataException($"{name}: the header lists no layers.");
+        long bodyBytes = bytes.Length - 12L - headerLength;
+        if (header.FloatCount < 0 || bodyBytes != header.FloatCount * 4)
+        {
+            throw new InvalidDataException($"{name}: truncated or corrupt — the header declares {header.FloatCount} floats ({header.FloatCount * 4} bytes) but {bodyBytes} bytes follow it.");
+        }
+
+        int bodyStart = 12 + headerLength;
+        string checksum = Fnv1a(bytes.AsSpan(bodyStart)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+        if (!string.Equals(checksum, header.Checksum, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{name}: corrupt — the weights' checksum is {checksum} but the header says {header.Checksum}.");
+        }
+
+        Mlp network;
+        try
+        {
+            var specs = header.Layers.Select(l => new LayerSpec(l.Units, l.Activation ?? "linear", l.Init is null ? null : Initializer.Parse(l.Init))).ToList();
+            network = new Mlp(header.InputSize, specs);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException($"{name}: invalid architecture in the header: {ex.Message}", ex);
+        }
+
+        var tensors = new Dictionary<string, TensorDto>(StringComparer.Ordinal);
+        foreach (var t in header.Tensors)
+        {
+            if (t.Name is null || t.Offset < 0 || t.Count < 0 || t.Offset + t.Count > header.FloatCount || !tensors.TryAdd(t.Name, t))
+            {
+                throw new InvalidDataException($"{name}: tensor '{t.Name}' (offset {t.Offset}, {t.Count} floats) is invalid or outside the {header.FloatCount} stored floats.");
+            }
+        }
+
+        float[] Read(string tensor, int expected)
+        {
+            if (!tensors.TryGetValue(tensor, out var t)) throw new InvalidDataException($"{name}: tensor '{tensor}' is missing.");
+            if (t.Count != expected) throw new InvalidDataException($"{name}: tensor '{tensor}' has {t.Count} floats but the architecture needs {expected}.");
+            var data = new float[expected];
+            for (int i = 0; i < expected; i++) data[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(bodyStart + (int)((t.Offset + i) * 4)));
+            return data;
+        }
+
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            var layer = network.Layers[i];
+            if (header.Layers[i].PreWidth != layer.PreWidth)
+            {
+                throw new InvalidDataException($"{name}: layer {i} declares {header.Layers[i].PreWidth} pre-activations but {layer.ActivationSpec} with {layer.Units} units needs {layer.PreWidth}.");
+            }
+
+            Read($"layer{i}.weight", layer.Weights.Length).CopyTo(layer.Weights, 0);
+            Read($"layer{i}.bias", layer.Bias.Length).CopyTo(layer.Bias, 0);
+        }
+
+        Standardizer? norm = null;
+        if (tensors.ContainsKey("normalization.mean"))
+        {
+            try
+            {
+                norm = new Standardizer(Read("normalization.mean", network.InputSize), Read("normalization.std", network.InputSize));
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException($"{name}: invalid normalisation statistics: {ex.Message}", ex);
+            }
+        }
+
+        var metadata = new ModelMetadata
+        {
+            Task = header.Task,
+            ClassCount = header.ClassCount,
+            ClassNames = header.ClassNames,
+            Loss = header.Loss,
+            Init = header.Init,
+            Normalization = norm,
+            Notes = header.Notes,
+        };
+        return (network, metadata);
+    }
+
+    private static ulong Fnv1a(ReadOnlySpan<byte> data)
+    {
+        ulong h = 14695981039346656037UL;
+        foreach (byte b in data) h = (h ^ b) * 1099511628211UL;
+        return h;
+    }
+
+    private sealed class HeaderDto
+    {
+        public string? Format { get; set; }
+
+        public int Version { get; set; }
+
+        public int InputSize { get; set; }
+
+        public List<LayerDto>? Layers { get; set; }
+
+        public List<TensorDto>? Tensors { get; set; }
+
+        public long FloatCount { get; set; }
+
+        public string? Checksum { get; set; }
+
+        public string? Task { get; set; }
+
+        public int ClassCount { get; set; }
+
+        public List<string>? ClassNames { get; set; }
+
+        public string? Loss { get; set; }
+
+        public string? Init { get; set; }
+
+        public Dictionary<string, string>? Notes { get; set; }
+    }
+
+    private sealed class LayerDto
+    {
+        public int Units { get; set; }
+
+        public string? Activation { get; set; }
+
+        public int PreWidth { get; set; }
+
+        public string? Init { get; set; }
+    }
+
+    private sealed class TensorDto
+    {
+        public string? Name { get; set; }
+
+        public long Offset { get; set; }
+
+        public int Count { get; set; }
+    }
+}

@@ -1,0 +1,239 @@
+namespace ActivationKit.Nn;
+
+/// <summary>Updates parameters from their gradients.</summary>
+public interface IOptimizer
+{
+    /// <summary>Canonical description, e.g. <c>adam(beta1=0.9, beta2=0.999, eps=1e-08)</c>.</summary>
+    string Name { get; }
+
+    /// <summary>One update of every parameter at learning rate <paramref name="learningRate"/>.</summary>
+    void Step(IReadOnlyList<Parameter> parameters, double learningRate);
+}
+
+/// <summary>
+/// Stochastic gradient descent with optional momentum μ (heavy-ball, or Nesterov), and L2 weight decay λ added to
+/// the gradient of weight matrices (biases are not decayed): g = ∇ + λw; v = μv + g; w −= lr·(Nesterov ? g + μv : v).
+/// </summary>
+public sealed class Sgd : IOptimizer
+{
+    private readonly Dictionary<float[], float[]> _velocity = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Creates the optimiser.</summary>
+    public Sgd(double momentum = 0, bool nesterov = false, double weightDecay = 0)
+    {
+        if (!(momentum >= 0 && momentum < 1)) throw new ArgumentException($"momentum must be in [0, 1), got {momentum}.", nameof(momentum));
+        if (!(weightDecay >= 0) || double.IsInfinity(weightDecay)) throw new ArgumentException($"weightDecay must be finite and ≥ 0, got {weightDecay}.", nameof(weightDecay));
+        if (nesterov && momentum == 0) throw new ArgumentException("Nesterov momentum needs momentum > 0.", nameof(nesterov));
+        Momentum = momentum;
+        Nesterov = nesterov;
+        WeightDecay = weightDecay;
+    }
+
+    public double Momentum { get; }
+
+    public bool Nesterov { get; }
+
+    public double WeightDecay { get; }
+
+    /// <inheritdoc />
+    public string Name => FormattableString.Invariant($"sgd(momentum={Momentum}, nesterov={Nesterov.ToString().ToLowerInvariant()}, weight_decay={WeightDecay})");
+
+    /// <inheritdoc />
+    public void Step(IReadOnlyList<Parameter> parameters, double learningRate)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        float lr = (float)learningRate, mu = (float)Momentum;
+        foreach (var p in parameters)
+        {
+            float decay = p.IsWeight ? (float)WeightDecay : 0f;
+            var w = p.Value;
+            var grad = p.Gradient;
+            if (Momentum == 0)
+            {
+                for (int i = 0; i < w.Length; i++) w[i] -= lr * (grad[i] + (decay * w[i]));
+                continue;
+            }
+
+            if (!_velocity.TryGetValue(w, out var v)) _velocity[w] = v = new float[w.Length];
+            for (int i = 0; i < w.Length; i++)
+            {
+                float g = grad[i] + (decay * w[i]);
+                v[i] = (mu * v[i]) + g;
+                w[i] -= lr * (Nesterov ? g + (mu * v[i]) : v[i]);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Adam (Kingma &amp; Ba, 2015), or AdamW (Loshchilov &amp; Hutter, 2019) when <c>decoupled</c>: moments m, v with
+/// bias correction; weight decay λ either added to the gradient (Adam's L2) or applied directly as w −= lr·λ·w (AdamW).
+/// Biases are never decayed.
+/// </summary>
+public sealed class Adam : IOptimizer
+{
+    private readonly Dictionary<float[], (float[] M, float[] V)> _state = new(ReferenceEqualityComparer.Instance);
+    private long _t;
+
+    /// <summary>Creates the optimiser.</summary>
+    public Adam(double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool decoupled = false)
+    {
+        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentException($"beta1 must be in [0, 1), got {beta1}.", nameof(beta1));
+        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentException($"beta2 must be in [0, 1), got {beta2}.", nameof(beta2));
+        if (!(epsilon > 0) || double.IsInfinity(epsilon)) throw new ArgumentException($"epsilon must be finite and > 0, got {epsilon}.", nameof(epsilon));
+        if (!(weightDecay >= 0) || double.IsInfinity(weightDecay)) throw new ArgumentException($"weightDecay must be finite and ≥ 0, got {weightDecay}.", nameof(weightDecay));
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        WeightDecay = weightDecay;
+        Decoupled = decoupled;
+    }
+
+    /// <summary>AdamW with the customary default decay 0.01.</summary>
+    public static Adam AdamW(double weightDecay = 0.01, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8) =>
+        new(beta1, beta2, epsilon, weightDecay, decoupled: true);
+
+    public double Beta1 { get; }
+
+    public double Beta2 { get; }
+
+    public double Epsilon { get; }
+
+    public double WeightDecay { get; }
+
+    /// <summary>True for AdamW's decoupled decay.</summary>
+    public bool Decoupled { get; }
+
+    /// <inheritdoc />
+    public string Name => FormattableString.Invariant($"{(Decoupled ? "adamw" : "adam")}(beta1={Beta1}, beta2={Beta2}, eps={Epsilon}, weight_decay={WeightDecay})");
+
+    /// <inheritdoc />
+    public void Step(IReadOnlyList<Parameter> parameters, double learningRate)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        _t++;
+        double c1 = 1 - Math.Pow(Beta1, _t), c2 = 1 - Math.Pow(Beta2, _t);
+
+        // Fold both bias corrections into the step size: lr·m̂/(√v̂ + ε) ≈ (lr·√c2/c1)·m/(√v + ε·√c2).
+        float step = (float)(learningRate * Math.Sqrt(c2) / c1), eps = (float)(Epsilon * Math.Sqrt(c2));
+        float b1 = (float)Beta1, b2 = (float)Beta2;
+        foreach (var p in parameters)
+        {
+            var w = p.Value;
+            var grad = p.Gradient;
+            if (!_state.TryGetValue(w, out var s)) _state[w] = s = (new float[w.Length], new float[w.Length]);
+            float l2 = p.IsWeight && !Decoupled ? (float)WeightDecay : 0f;
+            float shrink = p.IsWeight && Decoupled ? (float)(1 - (learningRate * WeightDecay)) : 1f;
+            for (int i = 0; i < w.Length; i++)
+            {
+                float g = grad[i] + (l2 * w[i]);
+                s.M[i] = (b1 * s.M[i]) + ((1 - b1) * g);
+                s.V[i] = (b2 * s.V[i]) + ((1 - b2) * g * g);
+                w[i] = (shrink * w[i]) - (step * s.M[i] / (MathF.Sqrt(s.V[i]) + eps));
+            }
+        }
+    }
+}
+
+/// <summary>Optimiser factory from specs: <c>sgd</c>, <c>momentum</c>, <c>nesterov</c>, <c>adam</c>, <c>adamw</c>.</summary>
+public static class Optimizers
+{
+    /// <summary>Creates an optimiser by name with common settings.</summary>
+    public static IOptimizer Create(string name, double momentum = 0.9, double weightDecay = 0)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.Trim().ToLowerInvariant() switch
+        {
+            "sgd" => new Sgd(0, false, weightDecay),
+            "momentum" => new Sgd(momentum, false, weightDecay),
+            "nesterov" => new Sgd(momentum, true, weightDecay),
+            "adam" => new Adam(weightDecay: weightDecay),
+            "adamw" => Adam.AdamW(weightDecay == 0 ? 0.01 : weightDecay),
+            _ => throw new ArgumentException($"Unknown optimiser '{name}' (valid: sgd, momentum, nesterov, adam, adamw).", nameof(name)),
+        };
+    }
+}
+
+/// <summary>Learning rate as a function of the epoch (0-based).</summary>
+public interface ILearningRateSchedule
+{
+    /// <summary>Learning rate for <paramref name="epoch"/> of <paramref name="totalEpochs"/>.</summary>
+    double Rate(double baseRate, int epoch, int totalEpochs);
+}
+
+/// <summary>Learning-rate schedules.</summary>
+public static class Schedules
+{
+    /// <summary>The base rate throughout.</summary>
+    public static ILearningRateSchedule Constant { get; } = new ConstantSchedule();
+
+    /// <summary>Multiplies the rate by <paramref name="gamma"/> every <paramref name="stepSize"/> epochs.</summary>
+    public static ILearningRateSchedule Step(int stepSize, double gamma = 0.1)
+    {
+        if (stepSize < 1) throw new ArgumentException($"stepSize must be ≥ 1, got {stepSize}.", nameof(stepSize));
+        if (!(gamma > 0 && gamma <= 1)) throw new ArgumentException($"gamma must be in (0, 1], got {gamma}.", nameof(gamma));
+        return new StepSchedule(stepSize, gamma);
+    }
+
+    /// <summary>Cosine annealing from the base rate down to base·<paramref name="minFactor"/> over the run (Loshchilov &amp; Hutter, 2017, without restarts).</summary>
+    public static ILearningRateSchedule Cosine(double minFactor = 0)
+    {
+        if (!(minFactor >= 0 && minFactor <= 1)) throw new ArgumentException($"minFactor must be in [0, 1], got {minFactor}.", nameof(minFactor));
+        return new CosineSchedule(minFactor);
+    }
+
+    /// <summary>Parses <c>constant</c>, <c>step(10, 0.5)</c>, <c>cosine</c>, <c>cosine(0.01)</c>.</summary>
+    public static ILearningRateSchedule Parse(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        string s = spec.Trim().ToLowerInvariant();
+        string name = s, args = string.Empty;
+        int open = s.IndexOf('(', StringComparison.Ordinal);
+        if (open >= 0)
+        {
+            if (!s.EndsWith(')')) throw new ArgumentException($"Malformed schedule '{spec}': missing ')'.", nameof(spec));
+            name = s[..open].Trim();
+            args = s[(open + 1)..^1];
+        }
+
+        double[] values;
+        try
+        {
+            values = args.Length == 0 ? [] : args.Split(',').Select(a => double.Parse(a.Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        }
+        catch (FormatException)
+        {
+            throw new ArgumentException($"Malformed schedule '{spec}': arguments must be numbers.", nameof(spec));
+        }
+
+        return (name, values.Length) switch
+        {
+            ("constant", 0) => Constant,
+            ("step", 1) => Step((int)values[0]),
+            ("step", 2) => Step((int)values[0], values[1]),
+            ("cosine", 0) => Cosine(),
+            ("cosine", 1) => Cosine(values[0]),
+            _ => throw new ArgumentException($"Unknown schedule '{spec}' (valid: constant, step(EPOCHS[, GAMMA]), cosine[(MIN_FACTOR)]).", nameof(spec)),
+        };
+    }
+
+    private sealed class ConstantSchedule : ILearningRateSchedule
+    {
+        public double Rate(double baseRate, int epoch, int totalEpochs) => baseRate;
+    }
+
+    private sealed record StepSchedule(int StepSize, double Gamma) : ILearningRateSchedule
+    {
+        public double Rate(double baseRate, int epoch, int totalEpochs) => baseRate * Math.Pow(Gamma, epoch / StepSize);
+    }
+
+    private sealed record CosineSchedule(double MinFactor) : ILearningRateSchedule
+    {
+        public double Rate(double baseRate, int epoch, int totalEpochs)
+        {
+            double progress = totalEpochs <= 1 ? 0 : (double)epoch / (totalEpochs - 1);
+            double min = baseRate * MinFactor;
+            return min + (0.5 * (baseRate - min) * (1 + Math.Cos(Math.PI * progress)));
+        }
+    }
+}

@@ -1,0 +1,256 @@
+using System.Diagnostics;
+using ActivationKit.Nn.Data;
+
+namespace ActivationKit.Nn;
+
+/// <summary>Settings of a training run.</summary>
+public sealed record TrainerOptions
+{
+    public int Epochs { get; init; } = 100;
+
+    public int BatchSize { get; init; } = 32;
+
+    public double LearningRate { get; init; } = 0.01;
+
+    /// <summary>Null: Adam with default settings.</summary>
+    public IOptimizer? Optimizer { get; init; }
+
+    public ILearningRateSchedule Schedule { get; init; } = Schedules.Constant;
+
+    /// <summary>Null: cross-entropy on logits for classification, MSE for regression.</summary>
+    public ILoss? Loss { get; init; }
+
+    /// <summary>Seeds the per-epoch shuffling.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Threads for the matrix products.</summary>
+    public int Threads { get; init; } = 1;
+
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>
+    /// True (default): the epoch's training accuracy/MSE/R² come from a forward pass over the whole training set
+    /// with the epoch's final weights. False: they are accumulated from the batches as they were trained (each batch
+    /// seen before its update, like Keras), which saves that pass on large sets. The loss is always the batch mean.
+    /// </summary>
+    public bool EvaluateTrainingSet { get; init; } = true;
+}
+
+/// <summary>Loss and task metric of a model on a dataset.</summary>
+/// <param name="Loss">Mean loss.</param>
+/// <param name="Accuracy">Fraction of correct argmax predictions (classification), else NaN.</param>
+/// <param name="MeanSquaredError">Mean squared error (regression), else NaN.</param>
+/// <param name="R2">Coefficient of determination 1 − SS_res/SS_tot (regression), else NaN.</param>
+public sealed record Metrics(double Loss, double Accuracy, double MeanSquaredError, double R2);
+
+/// <summary>One epoch's record.</summary>
+public sealed record EpochRecord(int Epoch, double LearningRate, Metrics Train, Metrics? Validation, double Seconds, double SamplesPerSecond);
+
+/// <summary>Progress report for a UI: called after every batch (EpochDone false) and at the end of every epoch.</summary>
+public sealed record TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, double RunningLoss, bool EpochDone, EpochRecord? Record);
+
+/// <summary>The outcome of <see cref="Trainer.Fit"/>.</summary>
+public sealed record TrainingResult(IReadOnlyList<EpochRecord> History, bool Diverged, string? Message)
+{
+    /// <summary>The last completed epoch, or null.</summary>
+    public EpochRecord? Last => History.Count > 0 ? History[^1] : null;
+}
+
+/// <summary>Mini-batch training of an <see cref="Mlp"/>.</summary>
+public static class Trainer
+{
+    /// <summary>The loss used when none is given: cross-entropy for classification, MSE for regression.</summary>
+    public static ILoss DefaultLoss(Dataset data) => (data ?? throw new ArgumentNullException(nameof(data))).IsClassification ? Losses.SoftmaxCrossEntropy : Losses.MeanSquaredError;
+
+    /// <summary>
+    /// Trains for <see cref="TrainerOptions.Epochs"/> epochs, evaluating on <paramref name="validation"/> each epoch.
+    /// Stops early with <see cref="TrainingResult.Diverged"/> and a message when the loss becomes NaN or infinite.
+    /// Deterministic: the same network, data, options and seed give bit-identical weights and metrics.
+    /// </summary>
+    public static TrainingResult Fit(Mlp network, Dataset train, Dataset? validation, TrainerOptions options, Action<TrainingProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Epochs < 1) throw new ArgumentException($"Epochs must be ≥ 1, got {options.Epochs}.", nameof(options));
+        if (options.BatchSize < 1) throw new ArgumentException($"BatchSize must be ≥ 1, got {options.BatchSize}.", nameof(options));
+        if (!(options.LearningRate > 0) || double.IsInfinity(options.LearningRate)) throw new ArgumentException($"LearningRate must be finite and > 0, got {options.LearningRate}.", nameof(options));
+        CheckCompatible(network, train);
+        if (validation is not null) CheckCompatible(network, validation);
+
+        var loss = options.Loss ?? DefaultLoss(train);
+        int targetColumns = loss.TargetColumns(network.OutputSize);
+        if (targetColumns != train.TargetColumns)
+        {
+            throw new ArgumentException($"Loss {loss.Name} expects {targetColumns} target column(s) for {network.OutputSize} outputs, but the data has {train.TargetColumns}.", nameof(options));
+        }
+
+        var optimizer = options.Optimizer ?? new Adam();
+        network.Threads = options.Threads;
+        var parameters = network.Parameters();
+        var shuffleRng = Rng.Derive(options.Seed, "shuffle");
+        int batch = Math.Min(options.BatchSize, train.Rows);
+        int batches = (train.Rows + batch - 1) / batch;
+        var xb = new float[batch * train.FeatureCount];
+        var tb = new float[batch * train.TargetColumns];
+        var grad = new float[batch * network.OutputSize];
+        var order = new int[train.Rows];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        var history = new List<EpochRecord>();
+
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            double lr = options.Schedule.Rate(options.LearningRate, epoch, options.Epochs);
+            if (options.Shuffle) shuffleRng.Shuffle(order.AsSpan());
+            var clock = Stopwatch.StartNew();
+            double lossSum = 0, sse = 0;
+            long correct = 0;
+            for (int b = 0; b < batches; b++)
+            {
+                int r0 = b * batch, n = Math.Min(batch, train.Rows - r0);
+                for (int i = 0; i < n; i++)
+                {
+                    int r = order[r0 + i];
+                    train.Features.AsSpan(r * train.FeatureCount, train.FeatureCount).CopyTo(xb.AsSpan(i * train.FeatureCount));
+                    train.Targets.AsSpan(r * train.TargetColumns, train.TargetColumns).CopyTo(tb.AsSpan(i * train.TargetColumns));
+                }
+
+                var x = xb.AsSpan(0, n * train.FeatureCount);
+                var output = network.Forward(x, n);
+                var g = grad.AsSpan(0, n * network.OutputSize);
+                double value = loss.Compute(output, tb.AsSpan(0, n * train.TargetColumns), n, network.OutputSize, g);
+                if (!double.IsFinite(value))
+                {
+                    string message = $"Training diverged in epoch {epoch + 1}, batch {b + 1}: the loss became {value}. " +
+                        $"Likely causes: the learning rate ({lr:G3}) is too high for this network and optimiser; unstandardised inputs; " +
+                        "or an initialisation too large for the activation. Try a learning rate 10× lower, standardise the inputs, or use the activation's recommended initialiser.";
+                    return new TrainingResult(history, true, message);
+                }
+
+                lossSum += value * n;
+                if (!options.EvaluateTrainingSet) Score(output, tb.AsSpan(0, n * train.TargetColumns), n, network.OutputSize, train.IsClassification, ref correct, ref sse);
+                network.Backward(x, g, n);
+                optimizer.Step(parameters, lr);
+                progress?.Invoke(new TrainingProgress(epoch + 1, options.Epochs, b + 1, batches, lossSum / (r0 + n), false, null));
+            }
+
+            double seconds = clock.Elapsed.TotalSeconds;
+            var trainMetrics = options.EvaluateTrainingSet
+                ? Evaluate(network, train, loss) with { Loss = lossSum / train.Rows }
+                : Summarise(train, lossSum / train.Rows, correct, sse);
+            var record = new EpochRecord(epoch + 1, lr, trainMetrics, validation is null ? null : Evaluate(network, validation, loss), seconds, train.Rows / Math.Max(seconds, 1e-9));
+            history.Add(record);
+            progress?.Invoke(new TrainingProgress(epoch + 1, options.Epochs, batches, batches, trainMetrics.Loss, true, record));
+            if (!NetworkIsFinite(network))
+            {
+                return new TrainingResult(history, true, $"Training diverged in epoch {epoch + 1}: the weights became NaN or infinite. The learning rate ({lr:G3}) is most likely too high.");
+            }
+        }
+
+        return new TrainingResult(history, false, null);
+    }
+
+    /// <summary>
+    /// Loss and metrics of the network on <paramref name="data"/> (forward only, in batches): accuracy for
+    /// classification (argmax, or logit &gt; 0 with a single output), MSE and R² for regression.
+    /// </summary>
+    public static Metrics Evaluate(Mlp network, Dataset data, ILoss? loss = null, int batchSize = 1024)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        CheckCompatible(network, data);
+        loss ??= DefaultLoss(data);
+        int outs = network.OutputSize;
+        double lossSum = 0, sse = 0;
+        long correct = 0;
+        for (int r0 = 0; r0 < data.Rows; r0 += batchSize)
+        {
+            int n = Math.Min(batchSize, data.Rows - r0);
+            var output = network.Forward(data.Features.AsSpan(r0 * data.FeatureCount, n * data.FeatureCount), n);
+            var targets = data.Targets.AsSpan(r0 * data.TargetColumns, n * data.TargetColumns);
+            lossSum += loss.Compute(output, targets, n, outs, Span<float>.Empty) * n;
+            Score(output, targets, n, outs, data.IsClassification, ref correct, ref sse);
+        }
+
+        return Summarise(data, lossSum / data.Rows, correct, sse);
+    }
+
+    /// <summary>Adds a batch's correct predictions (classification) or squared errors (regression).</summary>
+    private static void Score(ReadOnlySpan<float> output, ReadOnlySpan<float> targets, int n, int outs, bool classification, ref long correct, ref double sse)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            var row = output.Slice(i * outs, outs);
+            if (classification)
+            {
+                int predicted = outs == 1 ? (row[0] > 0 ? 1 : 0) : ArgMax(row);
+                if (predicted == (int)targets[i]) correct++;
+            }
+            else
+            {
+                for (int j = 0; j < outs; j++)
+                {
+                    double d = row[j] - targets[(i * outs) + j];
+                    sse += d * d;
+                }
+            }
+        }
+    }
+
+    private static Metrics Summarise(Dataset data, double meanLoss, long correct, double sse)
+    {
+        if (data.IsClassification) return new Metrics(meanLoss, (double)correct / data.Rows, double.NaN, double.NaN);
+        double mse = sse / data.Targets.Length;
+        double sst = 0;
+        for (int j = 0; j < data.TargetColumns; j++)
+        {
+            double mean = 0;
+            for (int r = 0; r < data.Rows; r++) mean += data.Targets[(r * data.TargetColumns) + j];
+            mean /= data.Rows;
+            for (int r = 0; r < data.Rows; r++)
+            {
+                double d = data.Targets[(r * data.TargetColumns) + j] - mean;
+                sst += d * d;
+            }
+        }
+
+        return new Metrics(meanLoss, double.NaN, mse, sst > 0 ? 1 - (sse / sst) : double.NaN);
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> row)
+    {
+        int best = 0;
+        for (int j = 1; j < row.Length; j++)
+        {
+            if (row[j] > row[best]) best = j;
+        }
+
+        return best;
+    }
+
+    private static bool NetworkIsFinite(Mlp network)
+    {
+        foreach (var layer in network.Layers)
+        {
+            foreach (float w in layer.Weights)
+            {
+                if (!float.IsFinite(w)) return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void CheckCompatible(Mlp network, Dataset data)
+    {
+        if (data.FeatureCount != network.InputSize)
+        {
+            throw new ArgumentException($"The data '{data.Name}' has {data.FeatureCount} features but the network takes {network.InputSize} inputs.", nameof(data));
+        }
+
+        if (data.IsClassification && network.OutputSize != 1 && network.OutputSize < data.ClassCount)
+        {
+            throw new ArgumentException($"The data '{data.Name}' has {data.ClassCount} classes but the network has {network.OutputSize} outputs.", nameof(data));
+        }
+    }
+}

@@ -1,0 +1,270 @@
+using ActivationKit.Nn;
+using ActivationKit.Nn.Data;
+
+namespace ActivationKit.Nn.Tests;
+
+public class CoreTests
+{
+    [Fact]
+    public void RngIsDeterministicAndUniform()
+    {
+        var a = new Rng(123);
+        var b = new Rng(123);
+        for (int i = 0; i < 100; i++) Assert.Equal(a.NextUInt64(), b.NextUInt64());
+        Assert.NotEqual(new Rng(1).NextUInt64(), new Rng(2).NextUInt64());
+        var r = new Rng(9);
+        var counts = new int[10];
+        double sum = 0, sq = 0;
+        for (int i = 0; i < 100_000; i++)
+        {
+            counts[r.NextInt(10)]++;
+            double g = r.NextGaussian();
+            sum += g;
+            sq += g * g;
+        }
+
+        Assert.All(counts, c => Assert.InRange(c, 9_500, 10_500));
+        Assert.InRange(sum / 100_000, -0.02, 0.02);
+        Assert.InRange(sq / 100_000, 0.98, 1.02);
+        var p = new Rng(5).Permutation(50);
+        Assert.Equal(Enumerable.Range(0, 50), p.Order());
+        Assert.Throws<ArgumentException>(() => r.NextInt(0));
+    }
+
+    [Theory]
+    [InlineData("he_normal", 2.0 / 200)]
+    [InlineData("he_uniform", 2.0 / 200)]
+    [InlineData("glorot_normal", 2.0 / 300)]
+    [InlineData("glorot_uniform", 2.0 / 300)]
+    [InlineData("lecun_normal", 1.0 / 200)]
+    [InlineData("lecun_uniform", 1.0 / 200)]
+    [InlineData("normal(0.1)", 0.01)]
+    [InlineData("uniform(0.3)", 0.09 / 3)]
+    public void InitialisersHaveTheirVariance(string spec, double variance)
+    {
+        // Gain 1 for glorot/lecun; he uses the relu gain √2, folded into the expected 2/fan_in.
+        var init = Initializer.Parse(spec);
+        var w = new float[200 * 100];
+        double gain = spec.StartsWith("he", StringComparison.Ordinal) ? Math.Sqrt(2) : 1;
+        init.Fill(w, 200, 100, gain, new Rng(1));
+        double mean = w.Average(v => (double)v), var = w.Average(v => (double)v * v) - (mean * mean);
+        Assert.InRange(var, variance * 0.95, variance * 1.05);
+        Assert.InRange(mean, -0.01, 0.01);
+    }
+
+    [Theory]
+    [InlineData(30, 10)]
+    [InlineData(10, 30)]
+    [InlineData(16, 16)]
+    public void OrthogonalIsOrthogonal(int fanIn, int fanOut)
+    {
+        var w = new float[fanIn * fanOut];
+        new Initializer(InitKind.Orthogonal).Fill(w, fanIn, fanOut, 2.0, new Rng(3));
+        bool rows = fanIn <= fanOut;
+        int count = Math.Min(fanIn, fanOut), len = Math.Max(fanIn, fanOut);
+        double At(int v, int t) => rows ? w[(v * fanOut) + t] : w[(t * fanOut) + v];
+        for (int u = 0; u < count; u++)
+        {
+            for (int v = 0; v < count; v++)
+            {
+                double dot = 0;
+                for (int t = 0; t < len; t++) dot += At(u, t) * At(v, t);
+                Assert.Equal(u == v ? 4.0 : 0.0, dot, 4);
+            }
+        }
+    }
+
+    [Fact]
+    public void InitialiserSpecsParseAndFailClearly()
+    {
+        Assert.Equal(new Initializer(InitKind.HeNormal), Initializer.Parse("kaiming_normal"));
+        Assert.Equal(new Initializer(InitKind.GlorotUniform), Initializer.Parse("Xavier-Uniform"));
+        Assert.Equal(new Initializer(InitKind.Constant, 0.1), Initializer.Parse("constant(0.1)"));
+        Assert.Equal("constant(0.1)", Initializer.Parse("constant(0.1)").ToString());
+        Assert.Equal("he_normal", Initializer.Parse("he_normal").ToString());
+        Assert.Contains("valid", Assert.Throws<ArgumentException>(() => Initializer.Parse("magic")).Message);
+        Assert.Throws<ArgumentException>(() => Initializer.Parse("he_normal(2)"));
+        Assert.Throws<ArgumentException>(() => Initializer.Parse("normal(-1)"));
+        Assert.Throws<ArgumentException>(() => Initializer.Parse("normal(x"));
+        Assert.Equal(InitKind.HeNormal, Initializer.Auto.Resolve(DenseLayer.ResolveActivation("relu")).Kind);
+        Assert.Equal(InitKind.GlorotUniform, Initializer.Auto.Resolve(DenseLayer.ResolveActivation("tanh")).Kind);
+    }
+
+    [Fact]
+    public void SymmetricHiddenInitWarns()
+    {
+        var net = new Mlp(2, [new(4, "tanh"), new(2, "linear", Initializer.Parse("zeros"))]);
+        var raised = new List<string>();
+        net.Warning += raised.Add;
+        Assert.Empty(net.Initialize(Initializer.Auto, 1));
+        var warnings = net.Initialize(Initializer.Parse("constant(0.5)"), 1);
+        Assert.Single(warnings);
+        Assert.Contains("symmetry", warnings[0]);
+        Assert.Contains("Layer 0", warnings[0]);
+        Assert.Equal(warnings, raised);
+        Assert.All(net.Layers[0].Weights, w => Assert.Equal(0.5f, w));
+    }
+
+    [Fact]
+    public void OptimisersDecreaseAQuadratic()
+    {
+        foreach (var opt in new IOptimizer[] { new Sgd(), new Sgd(0.9), new Sgd(0.9, true, 0.01), new Adam(), Adam.AdamW(0.01), Optimizers.Create("nesterov") })
+        {
+            var w = new float[] { 3f, -2f };
+            var g = new float[2];
+            var p = new[] { new Parameter("w", w, g, true) };
+            for (int i = 0; i < 500; i++)
+            {
+                g[0] = 2 * w[0];
+                g[1] = 2 * w[1];
+                opt.Step(p, 0.05);
+            }
+
+            Assert.True(Math.Abs(w[0]) < 0.05 && Math.Abs(w[1]) < 0.05, $"{opt.Name}: {w[0]}, {w[1]}");
+        }
+    }
+
+    [Fact]
+    public void AdamFirstStepIsLearningRateTimesSign()
+    {
+        var w = new float[] { 1f, 1f };
+        var p = new[] { new Parameter("w", w, [0.3f, -5f], false) };
+        new Adam().Step(p, 0.1);
+        Assert.Equal(0.9f, w[0], 5);
+        Assert.Equal(1.1f, w[1], 5);
+    }
+
+    [Fact]
+    public void AdamWDecaysWeightsButNotBiases()
+    {
+        var w = new float[] { 1f };
+        var b = new float[] { 1f };
+        Adam.AdamW(0.1).Step([new Parameter("w", w, [0f], true), new Parameter("b", b, [0f], false)], 0.5);
+        Assert.Equal(0.95f, w[0], 6);
+        Assert.Equal(1f, b[0]);
+    }
+
+    [Fact]
+    public void SchedulesAndBadArguments()
+    {
+        Assert.Equal(0.1, Schedules.Constant.Rate(0.1, 7, 10));
+        var step = Schedules.Parse("step(10, 0.5)");
+        Assert.Equal(1.0, step.Rate(1, 9, 100));
+        Assert.Equal(0.5, step.Rate(1, 10, 100));
+        Assert.Equal(0.25, step.Rate(1, 25, 100));
+        var cos = Schedules.Parse("cosine(0.1)");
+        Assert.Equal(1.0, cos.Rate(1, 0, 11), 12);
+        Assert.Equal(0.55, cos.Rate(1, 5, 11), 12);
+        Assert.Equal(0.1, cos.Rate(1, 10, 11), 12);
+        Assert.Throws<ArgumentException>(() => Schedules.Parse("linear"));
+        Assert.Throws<ArgumentException>(() => Schedules.Parse("step(x)"));
+        Assert.Throws<ArgumentException>(() => Schedules.Step(0));
+        Assert.Throws<ArgumentException>(() => new Sgd(1.0));
+        Assert.Throws<ArgumentException>(() => new Sgd(0, nesterov: true));
+        Assert.Throws<ArgumentException>(() => new Adam(beta2: 1));
+        Assert.Throws<ArgumentException>(() => Optimizers.Create("rmsprop"));
+    }
+
+    private sealed class Recorder : ILayerObserver
+    {
+        public List<string> Events { get; } = [];
+
+        public void OnForward(int layerIndex, ReadOnlySpan<float> pre, ReadOnlySpan<float> post, int rows) =>
+            Events.Add($"F{layerIndex}:{pre.Length}/{post.Length}/{rows}");
+
+        public void OnBackward(int layerIndex, LayerGradients gradients) =>
+            Events.Add($"B{layerIndex}:{gradients.Output.Length}/{gradients.PreActivation.Length}/{gradients.Weights.Length}/{gradients.Bias.Length}");
+    }
+
+    [Fact]
+    public void ObserversSeeEveryLayerInOrder()
+    {
+        var net = new Mlp(3, [new(4, "relu"), new(2, "linear")]);
+        net.Initialize(Initializer.Auto, 1);
+        var rec = new Recorder();
+        net.AddObserver(rec);
+        var x = new float[5 * 3];
+        net.Forward(x, 5);
+        net.Backward(x, new float[5 * 2], 5);
+        Assert.Equal(["F0:20/20/5", "F1:10/10/5", "B1:10/10/8/2", "B0:20/20/12/4"], rec.Events);
+        Assert.True(net.RemoveObserver(rec));
+        net.Forward(x, 5);
+        Assert.Equal(4, rec.Events.Count);
+    }
+
+    [Fact]
+    public void MlpRejectsBadArguments()
+    {
+        Assert.Throws<ArgumentException>(() => new Mlp(0, [new(1, "relu")]));
+        Assert.Throws<ArgumentException>(() => new Mlp(2, []));
+        var net = new Mlp(2, [new(1, "relu")]);
+        Assert.Throws<ArgumentException>(() => net.Forward(new float[3], 2));
+        Assert.Throws<ArgumentException>(() => net.Threads = 0);
+        net.Forward(new float[4], 2);
+        Assert.Throws<ArgumentException>(() => net.Backward(new float[4], new float[3], 2));
+    }
+
+    [Fact]
+    public void SyntheticSetsAreSeededAndShaped()
+    {
+        foreach (string name in Synthetic.Names)
+        {
+            var a = Synthetic.Create(name, 100, 0.1, 11);
+            var b = Synthetic.Create(name, 100, 0.1, 11);
+            Assert.Equal(a.Features, b.Features);
+            Assert.Equal(a.Targets, b.Targets);
+            Assert.Equal(100, a.Rows);
+            Assert.NotEqual(a.Features, Synthetic.Create(name, 100, 0.1, 12).Features);
+        }
+
+        Assert.False(Synthetic.Create("sine", 10, 0, 1).IsClassification);
+        Assert.Equal(5, Synthetic.Create("random", 50, 0, 1, classes: 5).ClassCount);
+        Assert.Contains("valid", Assert.Throws<ArgumentException>(() => Synthetic.Create("blobs", 10, 0, 1)).Message);
+        Assert.Throws<ArgumentException>(() => Synthetic.Create("xor", 1, 0, 1));
+        Assert.Throws<ArgumentException>(() => Synthetic.Create("xor", 10, -1, 1));
+    }
+
+    [Fact]
+    public void SplitAndStandardiseUseTheTrainingSplitOnly()
+    {
+        var data = Synthetic.Create("moons", 1000, 0.1, 1);
+        var (train, val, test) = data.Split(0.7, 0.15, 3);
+        Assert.Equal(700, train.Rows);
+        Assert.Equal(150, val.Rows);
+        Assert.Equal(150, test.Rows);
+        var (train2, _, _) = data.Split(0.7, 0.15, 3);
+        Assert.Equal(train.Features, train2.Features);
+        var s = Standardizer.Fit(train);
+        var st = s.Transform(train);
+        for (int j = 0; j < 2; j++)
+        {
+            var col = Enumerable.Range(0, st.Rows).Select(r => (double)st.Features[(r * 2) + j]).ToArray();
+            Assert.Equal(0, col.Average(), 5);
+            Assert.Equal(1, Math.Sqrt(col.Average(v => v * v)), 4);
+        }
+
+        var sv = s.Transform(val);
+        Assert.Equal((val.Features[0] - s.Mean[0]) / s.Std[0], sv.Features[0]);
+        Assert.Throws<ArgumentException>(() => data.Split(0, 0.1, 1));
+        Assert.Throws<ArgumentException>(() => data.Split(0.8, 0.3, 1));
+        Assert.Throws<ArgumentException>(() => new Standardizer([0f], [0f]));
+        Assert.Throws<ArgumentException>(() => new Dataset("bad", new float[4], 2, [0f, 2f], 1, 2));
+        Assert.Throws<ArgumentException>(() => new Dataset("bad", new float[5], 2, [0f, 1f], 1, 2));
+        Assert.Throws<ArgumentException>(() => new Dataset("bad", new float[4], 2, [0f], 1, 2));
+    }
+}
+
+public class BuildTests
+{
+    [Fact]
+    public void BuildMakesHiddenLayersAndALinearOutput()
+    {
+        var net = Mlp.Build(784, [128, 64], "relu", 10);
+        Assert.Equal(3, net.Layers.Count);
+        Assert.Equal("relu", net.Layers[1].ActivationSpec);
+        Assert.Equal("linear", net.Layers[2].ActivationSpec);
+        Assert.Null(net.Layers[2].Activation);
+        Assert.Equal((784 * 128) + 128 + (128 * 64) + 64 + (64 * 10) + 10, net.ParameterCount);
+        Assert.Equal(10, net.OutputSize);
+    }
+}

@@ -1,0 +1,230 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+using ActivationKit.Nn.Data;
+
+namespace ActivationKit.Nn.Tests;
+
+public sealed class LoaderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("nn-loader-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static byte[] IdxBytes(byte type, int[] shape, byte[] body)
+    {
+        var header = new byte[4 + (4 * shape.Length)];
+        header[2] = type;
+        header[3] = (byte)shape.Length;
+        for (int i = 0; i < shape.Length; i++) BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 + (4 * i)), shape[i]);
+        return [.. header, .. body];
+    }
+
+    private string Write(string name, byte[] bytes, bool gzip = false)
+    {
+        string path = Path.Combine(_dir, name);
+        if (gzip)
+        {
+            using var fs = File.Create(path);
+            using var gz = new GZipStream(fs, CompressionLevel.Fastest);
+            gz.Write(bytes);
+        }
+        else
+        {
+            File.WriteAllBytes(path, bytes);
+        }
+
+        return path;
+    }
+
+    private (string Images, string Labels) WriteMnistLike(int n, bool gzip, string prefix = "train")
+    {
+        var pixels = new byte[n * 2 * 3];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)(i * 37 % 256);
+        var labels = new byte[n];
+        for (int i = 0; i < n; i++) labels[i] = (byte)(i % 10);
+        string ext = gzip ? ".gz" : string.Empty;
+        return (Write($"{prefix}-images-idx3-ubyte{ext}", IdxBytes(8, [n, 2, 3], pixels), gzip), Write($"{prefix}-labels-idx1-ubyte{ext}", IdxBytes(8, [n], labels), gzip));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void IdxImagesAndLabelsLoad(bool gzip)
+    {
+        var (images, labels) = WriteMnistLike(12, gzip);
+        var data = Idx.Load(images, labels);
+        Assert.Equal(12, data.Rows);
+        Assert.Equal(6, data.FeatureCount);
+        Assert.Equal(10, data.ClassCount);
+        Assert.Equal(37 / 255f, data.Features[1]);
+        Assert.Equal(3f, data.Targets[3]);
+        var fashion = Idx.LoadFashionMnist(test: false, directory: _dir);
+        Assert.Equal(data.Features, fashion.Features);
+        Assert.Equal("Trouser", fashion.ClassNames![1]);
+    }
+
+    [Fact]
+    public void IdxOtherElementTypes()
+    {
+        var body = new byte[8];
+        BinaryPrimitives.WriteSingleBigEndian(body, 1.5f);
+        BinaryPrimitives.WriteSingleBigEndian(body.AsSpan(4), -2f);
+        var (f, shape) = Idx.Read(Write("f.idx", IdxBytes(0x0D, [2], body)));
+        Assert.Equal([1.5f, -2f], f);
+        Assert.Equal([2], shape);
+        var (s, _) = Idx.Read(Write("s.idx", IdxBytes(0x0B, [1], [0xFF, 0xFE])));
+        Assert.Equal(-2f, s[0]);
+    }
+
+    [Fact]
+    public void IdxErrorsAreClear()
+    {
+        Assert.Contains("not an IDX file", Assert.Throws<InvalidDataException>(() => Idx.Read(Write("a", [1, 2, 8, 1, 0, 0, 0, 0]))).Message);
+        Assert.Contains("element type", Assert.Throws<InvalidDataException>(() => Idx.Read(Write("b", IdxBytes(0x07, [1], [0])))).Message);
+        Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => Idx.Read(Write("c", IdxBytes(8, [10, 2], new byte[19])))).Message);
+        Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => Idx.Read(Write("c2", IdxBytes(8, [10, 2], new byte[19]), gzip: true))).Message);
+        Assert.Contains("truncated IDX header", Assert.Throws<InvalidDataException>(() => Idx.Read(Write("d", [0, 0, 8, 3, 0, 0]))).Message);
+        Assert.Contains("unexpected bytes", Assert.Throws<InvalidDataException>(() => Idx.Read(Write("e", IdxBytes(8, [2], new byte[3])))).Message);
+
+        var (images, _) = WriteMnistLike(5, false, "x");
+        string labels = Write("l", IdxBytes(8, [4], new byte[4]));
+        var ex = Assert.Throws<InvalidDataException>(() => Idx.Load(images, labels));
+        Assert.Contains("5 images", ex.Message);
+        Assert.Contains("4 labels", ex.Message);
+        string badLabels = Write("l2", IdxBytes(8, [5], [0, 1, 2, 3, 11]));
+        Assert.Contains("label 4", Assert.Throws<InvalidDataException>(() => Idx.Load(images, badLabels)).Message);
+        Assert.Throws<FileNotFoundException>(() => Idx.Read(Path.Combine(_dir, "missing")));
+
+        var nf = Assert.Throws<FileNotFoundException>(() => Idx.LoadFashionMnist(directory: Path.Combine(_dir, "nowhere")));
+        Assert.Contains("apt-get install dataset-fashion-mnist", nf.Message);
+    }
+
+    [Fact]
+    public void RealFashionMnistTestSplitLoadsWhenInstalled()
+    {
+        if (!File.Exists(Path.Combine(Idx.DefaultFashionMnistDirectory, "t10k-labels-idx1-ubyte.gz"))) return;
+        var data = Idx.LoadFashionMnist(test: true);
+        Assert.Equal(10_000, data.Rows);
+        Assert.Equal(784, data.FeatureCount);
+        Assert.All(Enumerable.Range(0, 10), c => Assert.Contains((float)c, data.Targets));
+    }
+
+    [Fact]
+    public void CsvWithHeaderAndTextLabels()
+    {
+        string path = Path.Combine(_dir, "iris.csv");
+        File.WriteAllText(path, "sepal,petal,species\n1.0,2.5,setosa\n\n3,4e-1,virginica\n\"5\",6,setosa\n");
+        var data = Csv.Load(path, "Species");
+        Assert.Equal(3, data.Rows);
+        Assert.Equal(2, data.FeatureCount);
+        Assert.Equal([1f, 2.5f, 3f, 0.4f, 5f, 6f], data.Features);
+        Assert.Equal([0f, 1f, 0f], data.Targets);
+        Assert.Equal(["setosa", "virginica"], data.ClassNames);
+    }
+
+    [Fact]
+    public void CsvWithoutHeaderLabelByIndexAndRegression()
+    {
+        string path = Path.Combine(_dir, "plain.csv");
+        File.WriteAllText(path, "2,1.5,7\n0,2.5,8\n1,3.5,9\n");
+        var cls = Csv.Load(path, "0");
+        Assert.Equal(3, cls.ClassCount);
+        Assert.Equal([2f, 0f, 1f], cls.Targets);
+        Assert.Equal([1.5f, 7f, 2.5f, 8f, 3.5f, 9f], cls.Features);
+        var reg = Csv.Load(path, classification: false);
+        Assert.Equal([7f, 8f, 9f], reg.Targets);
+        Assert.False(reg.IsClassification);
+        var last = Csv.Load(path, "-2", classification: false);
+        Assert.Equal([1.5f, 2.5f, 3.5f], last.Targets);
+    }
+
+    [Fact]
+    public void CsvErrorsNameLineAndColumn()
+    {
+        string path = Path.Combine(_dir, "bad.csv");
+        File.WriteAllText(path, "a,b,y\n1,2,0\n3,x,1\n");
+        var ex = Assert.Throws<FormatException>(() => Csv.Load(path));
+        Assert.Contains("line 3, column 2 'b'", ex.Message);
+        Assert.Contains("'x'", ex.Message);
+        File.WriteAllText(path, "a,b,y\n1,2,0\n3,1\n");
+        Assert.Contains("line 3", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
+        File.WriteAllText(path, "a,b,y\n1,2,0\n");
+        Assert.Contains("no column named 'z'", Assert.Throws<ArgumentException>(() => Csv.Load(path, "z")).Message);
+        Assert.Throws<ArgumentException>(() => Csv.Load(path, "5"));
+        File.WriteAllText(path, "1,2,0.5\n");
+        Assert.Contains("class index", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
+        Assert.Contains("no header", Assert.Throws<ArgumentException>(() => Csv.Load(path, "y")).Message);
+        File.WriteAllText(path, "a,b,y\n");
+        Assert.Contains("no data rows", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
+        File.WriteAllText(path, string.Empty);
+        Assert.Throws<FormatException>(() => Csv.Load(path));
+        Assert.Throws<FileNotFoundException>(() => Csv.Load(Path.Combine(_dir, "none.csv")));
+    }
+
+    private static byte[] NpyBytes(string descr, string shape, byte[] body, string? rawHeader = null)
+    {
+        string header = rawHeader ?? $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
+        header += "\n";
+        var bytes = new List<byte> { 0x93 };
+        bytes.AddRange("NUMPY"u8.ToArray());
+        bytes.AddRange([1, 0, (byte)header.Length, 0]);
+        bytes.AddRange(Encoding.Latin1.GetBytes(header));
+        bytes.AddRange(body);
+        return bytes.ToArray();
+    }
+
+    [Fact]
+    public void NpyRoundTripAndDtypes()
+    {
+        string path = Path.Combine(_dir, "x.npy");
+        float[] values = [1f, -2.5f, 3e-20f, float.MaxValue, 0f, 6f];
+        Npy.Write(path, values, 2, 3);
+        var (data, shape) = Npy.Read(path);
+        Assert.Equal(values, data);
+        Assert.Equal([2, 3], shape);
+        Assert.Equal(0, (new FileInfo(path).Length - (6 * 4)) % 64);
+
+        var f8 = new byte[16];
+        BinaryPrimitives.WriteDoubleLittleEndian(f8, 0.1);
+        BinaryPrimitives.WriteDoubleLittleEndian(f8.AsSpan(8), -7);
+        Assert.Equal([0.1f, -7f], Npy.Read(NpyBytes("<f8", "(2,)", f8)).Data);
+        Assert.Equal([0f, 255f, 7f], Npy.Read(NpyBytes("|u1", "(3,)", [0, 255, 7])).Data);
+        var i8 = new byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(i8, -3);
+        Assert.Equal([-3f], Npy.Read(NpyBytes("<i8", "(1,)", i8)).Data);
+        var scalar = Npy.Read(NpyBytes("<f4", "()", BitConverter.GetBytes(4f)));
+        Assert.Empty(scalar.Shape);
+        Assert.Equal([4f], scalar.Data);
+        var reordered = Npy.Read(NpyBytes(string.Empty, string.Empty, [9], "{'shape': (1,), 'fortran_order': False, 'descr': '|u1'}"));
+        Assert.Equal([9f], reordered.Data);
+    }
+
+    [Fact]
+    public void NpyErrorsAreClear()
+    {
+        Assert.Contains("magic", Assert.Throws<InvalidDataException>(() => Npy.Read(new byte[20])).Message);
+        Assert.Contains("malformed header", Assert.Throws<InvalidDataException>(() => Npy.Read(NpyBytes(string.Empty, string.Empty, [], "{'descr': '<f4', 'shape': (1,)}"))).Message);
+        Assert.Contains("malformed header", Assert.Throws<InvalidDataException>(() => Npy.Read(NpyBytes(string.Empty, string.Empty, [], "__import__('os')"))).Message);
+        Assert.Contains("dtype", Assert.Throws<InvalidDataException>(() => Npy.Read(NpyBytes("<c8", "(1,)", new byte[8]))).Message);
+        Assert.Contains("Fortran", Assert.Throws<InvalidDataException>(() => Npy.Read(NpyBytes(string.Empty, string.Empty, new byte[4], "{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }"))).Message);
+        Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => Npy.Read(NpyBytes("<f4", "(3,)", new byte[11]))).Message);
+        var version = NpyBytes("<f4", "(1,)", new byte[4]);
+        version[6] = 9;
+        Assert.Contains("version", Assert.Throws<InvalidDataException>(() => Npy.Read(version)).Message);
+        Assert.Throws<ArgumentException>(() => Npy.Write(Path.Combine(_dir, "y.npy"), [1f, 2f], 3));
+    }
+
+    [Fact]
+    public void NpyDataset()
+    {
+        string x = Path.Combine(_dir, "fx.npy"), y = Path.Combine(_dir, "fy.npy");
+        Npy.Write(x, [1f, 2f, 3f, 4f, 5f, 6f], 3, 2);
+        Npy.Write(y, [0f, 2f, 1f], 3);
+        var data = Npy.LoadDataset(x, y);
+        Assert.Equal(3, data.ClassCount);
+        Assert.Equal(2, data.FeatureCount);
+        Npy.Write(y, [0f, 1f], 2);
+        Assert.Contains("3 samples", Assert.Throws<InvalidDataException>(() => Npy.LoadDataset(x, y)).Message);
+    }
+}

@@ -1,0 +1,122 @@
+using ActivationKit.Nn;
+using ActivationKit.Nn.Data;
+
+namespace ActivationKit.Nn.Tests;
+
+public class TrainingTests
+{
+    [Fact]
+    public void LearnsXor()
+    {
+        var data = Synthetic.Create("xor", 400, 0, seed: 1);
+        var net = new Mlp(2, [new(32, "tanh"), new(32, "relu"), new(2, "linear")]);
+        net.Initialize(Initializer.Auto, 1);
+        var result = Trainer.Fit(net, data, null, new TrainerOptions { Epochs = 300, BatchSize = 16, LearningRate = 0.01, Seed = 1 });
+        Assert.False(result.Diverged, result.Message);
+        Assert.True(result.Last!.Train.Accuracy >= 0.99, $"accuracy {result.Last.Train.Accuracy}");
+    }
+
+    [Fact]
+    public void LearnsTwoSpiralsWithRelu()
+    {
+        var all = Synthetic.Create("spirals", 2000, 0, seed: 2);
+        var (train, val, _) = all.Split(0.8, 0.2, seed: 2);
+        var net = new Mlp(2, [new(64, "relu"), new(64, "relu"), new(2, "linear")]);
+        net.Initialize(Initializer.Auto, 2);
+        var result = Trainer.Fit(net, train, val, new TrainerOptions { Epochs = 150, BatchSize = 32, LearningRate = 0.003, Seed = 2, Schedule = Schedules.Cosine(0.05) });
+        Assert.False(result.Diverged, result.Message);
+        Assert.True(result.Last!.Train.Accuracy >= 0.99, $"train accuracy {result.Last.Train.Accuracy}");
+        Assert.True(result.Last.Validation!.Accuracy >= 0.98, $"validation accuracy {result.Last.Validation.Accuracy}");
+        Assert.True(result.Last.SamplesPerSecond > 0);
+    }
+
+    [Fact]
+    public void FitsSineRegression()
+    {
+        var data = Synthetic.Create("sine", 500, 0, seed: 3);
+        var net = new Mlp(1, [new(32, "tanh"), new(1, "linear")]);
+        net.Initialize(Initializer.Auto, 3);
+        var result = Trainer.Fit(net, data, null, new TrainerOptions { Epochs = 150, BatchSize = 32, LearningRate = 0.01, Seed = 3 });
+        Assert.True(result.Last!.Train.R2 > 0.99, $"R² {result.Last.Train.R2}");
+        Assert.True(double.IsNaN(result.Last.Train.Accuracy));
+    }
+
+    [Fact]
+    public void SameSeedGivesBitIdenticalWeightsAndMetrics()
+    {
+        (float[][] Weights, string History) Run(int threads)
+        {
+            var data = Synthetic.Create("moons", 600, 0.1, seed: 4);
+            var net = new Mlp(2, [new(40, "tanh"), new(40, "relu"), new(2, "linear")]);
+            net.Initialize(Initializer.Auto, 4);
+            var result = Trainer.Fit(net, data, data, new TrainerOptions { Epochs = 5, BatchSize = 50, LearningRate = 0.01, Seed = 4, Threads = threads, Optimizer = new Sgd(0.9, true, 1e-4) });
+            string history = string.Join(";", result.History.Select(h => $"{h.Train.Loss:R},{h.Train.Accuracy:R},{h.Validation!.Loss:R}"));
+            return (net.Layers.SelectMany(l => new[] { (float[])l.Weights.Clone(), (float[])l.Bias.Clone() }).ToArray(), history);
+        }
+
+        var a = Run(1);
+        var b = Run(1);
+        var c = Run(2);
+        Assert.Equal(a.History, b.History);
+        Assert.Equal(a.Weights, b.Weights);
+        Assert.Equal(a.History, c.History);
+        Assert.Equal(a.Weights, c.Weights);
+    }
+
+    [Fact]
+    public void DivergenceStopsWithAClearMessage()
+    {
+        var data = Synthetic.Create("sine", 200, 0, seed: 5);
+        var net = new Mlp(1, [new(32, "relu"), new(32, "relu"), new(1, "linear")]);
+        net.Initialize(Initializer.Auto, 5);
+        var result = Trainer.Fit(net, data, null, new TrainerOptions { Epochs = 50, LearningRate = 1e6, Optimizer = new Sgd(), Seed = 5 });
+        Assert.True(result.Diverged);
+        Assert.Contains("epoch 1", result.Message);
+        Assert.Contains("learning rate", result.Message);
+    }
+
+    [Fact]
+    public void ProgressIsReportedPerBatchAndEpoch()
+    {
+        var data = Synthetic.Create("circles", 100, 0.05, seed: 6);
+        var net = new Mlp(2, [new(8, "relu"), new(2, "linear")]);
+        net.Initialize(Initializer.Auto, 6);
+        var reports = new List<TrainingProgress>();
+        Trainer.Fit(net, data, null, new TrainerOptions { Epochs = 3, BatchSize = 25, Seed = 6 }, reports.Add);
+        Assert.Equal(3 * 5, reports.Count);
+        Assert.Equal(3, reports.Count(r => r.EpochDone));
+        Assert.All(reports.Where(r => r.EpochDone), r => Assert.NotNull(r.Record));
+    }
+
+    [Fact]
+    public void RunningTrainingMetricsSkipTheExtraPass()
+    {
+        var data = Synthetic.Create("moons", 400, 0.05, seed: 9);
+        var net = Mlp.Build(2, [32], "tanh", 2);
+        net.Initialize(Initializer.Auto, 9);
+        var result = Trainer.Fit(net, data, null, new TrainerOptions { Epochs = 40, Seed = 9, EvaluateTrainingSet = false });
+        double running = result.Last!.Train.Accuracy;
+        double full = Trainer.Evaluate(net, data).Accuracy;
+        Assert.InRange(running, full - 0.05, 1.0);
+
+        var sine = Synthetic.Create("sine", 300, 0, seed: 9);
+        var reg = Mlp.Build(1, [32], "tanh", 1);
+        reg.Initialize(Initializer.Auto, 9);
+        var r = Trainer.Fit(reg, sine, sine, new TrainerOptions { Epochs = 60, Seed = 9, EvaluateTrainingSet = false });
+        Assert.True(r.Last!.Train.R2 > 0.9, $"running R² {r.Last.Train.R2}");
+        Assert.True(r.Last.Validation!.MeanSquaredError < 0.05, $"validation MSE {r.Last.Validation.MeanSquaredError}");
+    }
+
+    [Fact]
+    public void TrainerRejectsBadArguments()
+    {
+        var data = Synthetic.Create("xor", 10, 0, seed: 7);
+        var net = new Mlp(3, [new(2, "linear")]);
+        Assert.Contains("features", Assert.Throws<ArgumentException>(() => Trainer.Fit(net, data, null, new TrainerOptions())).Message);
+        var ok = new Mlp(2, [new(2, "linear")]);
+        Assert.Throws<ArgumentException>(() => Trainer.Fit(ok, data, null, new TrainerOptions { Epochs = 0 }));
+        Assert.Throws<ArgumentException>(() => Trainer.Fit(ok, data, null, new TrainerOptions { BatchSize = 0 }));
+        Assert.Throws<ArgumentException>(() => Trainer.Fit(ok, data, null, new TrainerOptions { LearningRate = double.NaN }));
+        Assert.Throws<ArgumentException>(() => Trainer.Fit(ok, data, null, new TrainerOptions { Loss = Losses.MeanSquaredError }));
+    }
+}
