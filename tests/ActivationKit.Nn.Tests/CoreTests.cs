@@ -262,8 +262,9 @@ public class BuildTests
         var net = Mlp.Build(784, [128, 64], "relu", 10);
         Assert.Equal(3, net.Layers.Count);
         Assert.Equal("relu", net.Layers[1].ActivationSpec);
-        Assert.Equal("linear", net.Layers[2].ActivationSpec);
-        Assert.Null(net.Layers[2].Activation);
+        // "linear" resolves to the catalog's identity function.
+        Assert.Equal("identity", net.Layers[2].ActivationSpec);
+        Assert.Equal("identity", net.Layers[2].Activation?.Name);
         Assert.Equal((784 * 128) + 128 + (128 * 64) + 64 + (64 * 10) + 10, net.ParameterCount);
         Assert.Equal(10, net.OutputSize);
     }
