@@ -55,7 +55,7 @@ def sweep(rng, n):
     t += [rng.choice([-1, 1]) * 10 ** rng.uniform(9, 300) for _ in range(n // 4)]
     # Doubles nearest to k*pi/2: the reduced argument is tiny, so any loss in the reduction shows.
     for _ in range(n // 2):
-        k = rng.randint(1, 2 ** rng.randint(1, 30))
+        k = rng.randint(1, 2 ** rng.randint(1, 41))
         t.append(float(k * mp.pi / 2) * rng.choice([-1, 1]))
     pts['sin'] = pts['cos'] = t
     s = [rng.uniform(-4, 4) for _ in range(n)] + t[n:]

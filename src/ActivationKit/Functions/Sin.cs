@@ -9,9 +9,10 @@ namespace ActivationKit.Functions;
 /// derivatives with periodic units.
 /// </summary>
 /// <remarks>
-/// Range [−1, 1]. Accurate for every input: arguments up to 2^28 are reduced in vector code with a three-part π/2,
-/// larger ones by the scalar library's exact reduction (sin(1e10) = −0.48750602508751067,
-/// sin(3e38) = −0.9782014125307273 for the float nearest 3e38). sin(±0) = ±0, sin(±∞) = NaN, sin(NaN) = NaN.
+/// Range [−1, 1]. Accurate for every input: arguments up to 2^40 are reduced in vector code with a four-part π/2,
+/// larger ones lane by lane by the scalar library's exact reduction: sin(1e10) = −0.48750602508751067, and for
+/// the float nearest 3e38 (3.0000000054977558e38) sin = 0.8749048877644344. sin(±0) = ±0, sin(±∞) = NaN,
+/// sin(NaN) = NaN.
 /// The derivative cos(x) is relatively accurate next to its zeros π/2 + kπ too, since it is computed from the
 /// same reduced argument. SIREN's frequency ω₀ (30 in the paper) is not a parameter here: it folds into the
 /// preceding layer's weights.

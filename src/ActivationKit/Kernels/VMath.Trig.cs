@@ -11,19 +11,20 @@ internal interface IScalarFunction
 }
 
 /// <summary>
-/// Vector sine and cosine (double lanes), accurate to about half an ULP plus rounding for |x| ≤ 2^28.
+/// Vector sine and cosine (double lanes), within about 0.65 ULP over the whole double range.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Range reduction: n = round(x·2/π), r = x − n·π/2 computed as a double-double with π/2 split into three doubles
-/// C1 + C2 + C3 (mpmath). x − n·C1 is exact (one FMA: the exact difference has at most 53 significant bits
-/// because |x − n·C1| &lt; 1 and both terms are multiples of 2^−53), n·C2 is split exactly with an FMA and
-/// subtracted with a two-sum, and n·C3 only touches the low part. What is left out, n·(π/2 − C1 − C2 − C3), is
-/// below 2^−134 for |n| ≤ 2^28, while no double in that range lies closer than about 2^−61 to a multiple of π/2, so
-/// the reduced argument keeps its full relative accuracy even when x is next to a zero of sin or cos.
+/// Range reduction: n = round(x·2/π), r = x − n·π/2 computed as a double-double with π/2 split into four doubles
+/// C1 + C2 + C3 + C4 (mpmath). x − n·C1 is exact (one FMA: the exact difference has at most 53 significant bits
+/// because |x − n·C1| &lt; 1 and both terms are multiples of 2^−53), n·C2 and n·C3 are split exactly with FMAs and
+/// summed with a two-sum, and n·C4 only touches the low part. What is left out, n·(π/2 − C1 − … − C4) ≈ n·2^−218,
+/// is far below the distance of any double to a multiple of π/2 (never less than about 2^−61), so the reduced
+/// argument keeps its full relative accuracy even when x is next to a zero of sin or cos. The limit 2^40 keeps the
+/// rounding of x·2/π below 2^−13, so |r| ≤ π/4 + 2^−12.
 /// </para>
 /// <para>
-/// Beyond |x| = 2^28 (and at ±∞) the lanes are handed one by one to <see cref="Math.Sin"/>/<see cref="Math.Cos"/>,
+/// Beyond |x| = 2^40 (and at ±∞) the lanes are handed one by one to <see cref="Math.Sin"/>/<see cref="Math.Cos"/>,
 /// which reduce with the full 2/π expansion. The fallback only runs when some lane needs it, and it runs the same
 /// way on every width, so all instruction-set paths return the same bits.
 /// </para>
@@ -37,10 +38,11 @@ public static partial class VMath
     private const double PiOver2C1 = 1.5707963267948966;
     private const double PiOver2C2 = 6.123233995736766e-17;
     private const double PiOver2C3 = -1.4973849048591698e-33;
+    private const double PiOver2C4 = 5.562271104316826e-50;
     private const double TwoOverPi = 0.6366197723675814;
 
-    /// <summary>|x| above which the vector reduction hands over to the scalar library (2^28).</summary>
-    internal const double TrigVectorLimit = 268435456.0;
+    /// <summary>|x| above which the vector reduction hands over to the scalar library (2^40).</summary>
+    internal const double TrigVectorLimit = 1099511627776.0;
 
     /// <summary>sin(x) (double lanes). sin(±0) = ±0, sin(±∞) = NaN, sin(NaN) = NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -82,8 +84,8 @@ public static partial class VMath
     }
 
     /// <summary>
-    /// r = (x + xLo) − n·π/2 as hi + <paramref name="lo"/>, for n integral or half-integral with |n| ≤ 2^28 and
-    /// |x| ≤ 2^28·π/2, where |xLo| is at most half an ULP of x (the rounding error of a product that formed x).
+    /// r = (x + xLo) − n·π/2 as hi + <paramref name="lo"/>, for n integral or half-integral with |n| ≤ 2^40 and
+    /// |x − n·π/2| ≤ 0.79, where |xLo| is at most half an ULP of x (the rounding error of a product that formed x).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV ReduceHalfPi<TV>(TV x, TV xLo, TV n, out TV lo) where TV : struct, IVec<TV>
@@ -94,7 +96,9 @@ public static partial class VMath
         var s = r1 - p2;
         var back = s - r1;
         var sErr = (r1 - (s - back)) + (-p2 - back);
-        var tail = sErr - p2Err - (n * TV.Create(PiOver2C3)) + xLo;
+        var p3 = n * TV.Create(PiOver2C3);
+        var p3Err = TV.Fma(n, TV.Create(PiOver2C3), -p3);             // exact
+        var tail = sErr - p2Err - p3 - p3Err - (n * TV.Create(PiOver2C4)) + xLo;
         // Two-sum: with xLo the tail may exceed s when x + xLo is very close to n·π/2.
         var hi = s + tail;
         var b2 = hi - s;
