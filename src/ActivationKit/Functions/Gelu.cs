@@ -12,8 +12,8 @@ namespace ActivationKit.Functions;
 /// <remarks>
 /// Evaluated with Cody's rational approximations of Φ written in x itself and e^(−x²/2) formed from the exact
 /// square of x (<see cref="VMath.Gelu{TV}"/>), so the lower tail keeps full relative accuracy down to the
-/// subnormals: gelu(−10) = −7.6198530241605e−23, float results stay non-zero down to x ≈ −14.1 and double ones down
-/// to x ≈ −38.6. gelu(NaN) = NaN, gelu(±0) = ±0, gelu(+∞) = +∞, gelu(−∞) = −0. The minimum is
+/// subnormals: gelu(−10) = −7.6198530241605e−23, float results stay non-zero down to x = −14.356068 and double ones
+/// down to x ≈ −38.58. gelu(NaN) = NaN, gelu(±0) = ±0, gelu(+∞) = +∞, gelu(−∞) = −0. The minimum is
 /// gelu(−0.7517915) = −0.1699712, where the derivative Φ(x) + x·φ(x) crosses zero.
 /// </remarks>
 public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>

@@ -180,7 +180,7 @@ public static partial class VMath
 
     /// <summary>
     /// Φ(x), the standard normal distribution function (double lanes). Relative accuracy holds through the lower
-    /// tail down to the subnormals: Φ(−10) = 7.62e−24, Φ(−37.5) ≈ 4.6e−308, Φ(−38.5) = 0 (below 2^−1074);
+    /// tail down to the subnormals: Φ(−10) = 7.62e−24, Φ(−37.5) ≈ 4.6e−308, Φ(−38.5) = 0 (1.4e−324 rounds to 0);
     /// Φ(−∞) = 0, Φ(+∞) = 1, Φ(NaN) = NaN.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -202,7 +202,7 @@ public static partial class VMath
 
     /// <summary>
     /// erfc(x) = 1 − erf(x) (double lanes), relatively accurate in the upper tail down to the subnormals
-    /// (erfc(26.5) ≈ 1.4e−307, erfc(27.3) = 0); erfc(−∞) = 2, erfc(+∞) = 0, erfc(NaN) = NaN.
+    /// (erfc(26.5) = 2.2e−307, erfc(27.2) = 1e−323, erfc(27.3) = 0); erfc(−∞) = 2, erfc(+∞) = 0, erfc(NaN) = NaN.
     /// </summary>
     /// <remarks>
     /// erfc(x) = 2Φ(−√2·x). The Cody rational is evaluated at √2·|x| (its relative sensitivity to that rounding

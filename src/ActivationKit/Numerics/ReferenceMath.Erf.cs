@@ -3,7 +3,7 @@ namespace ActivationKit.Numerics;
 /// <summary>
 /// Scalar reference Gaussian tail functions, by an algorithm unrelated to the kernels' Cody rationals
 /// (<see cref="Kernels.VMath.NormalCdf{TV}"/>): a positive power series near zero and Laplace's continued fraction
-/// for the Mills ratio in the tail. Checked against mpmath by tools/check_reference_erf.py and the tests.
+/// for the Mills ratio in the tail. Checked against mpmath by tools/CheckGeluFamily.cs (sweeps from tools/gelu_family_golden.py) and GeluFamilyTests.
 /// </summary>
 public static partial class ReferenceMath
 {
