@@ -1,0 +1,206 @@
+using System.Runtime.CompilerServices;
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// Snake: x + sin²(αx)/α (Liu Ziyin, Hartwig &amp; Ueda, 2020). Identity plus a periodic ripple, so a network can
+/// learn and extrapolate periodic functions; used in audio generators (BigVGAN, DAC).
+/// </summary>
+/// <remarks>
+/// <para>
+/// The derivative 1 + sin(2αx) ≥ 0 vanishes at x = (kπ − π/4)/α, so snake is increasing. It is evaluated as
+/// 2·sin²(αx + π/4), with π/4 folded into the range reduction: next to those zeros the derivative keeps full
+/// relative accuracy instead of the absolute accuracy of 1 + sin(2αx).
+/// </para>
+/// <para>
+/// αx is carried as a double-double (αx rounded plus its FMA error) into the sine's range reduction, so α ≠ 1 costs
+/// no accuracy; the forward sum x + sin²(αx)/α is formed with a two-sum. snake(±0) = ±0, snake(NaN) = NaN, and
+/// snake(±∞) = ±∞: the periodic term is bounded, so the limit exists even though sin(∞) does not (the derivative at
+/// ±∞ is NaN). Arguments |αx| &gt; 2^40 use the scalar library's exact reduction, lane by lane.
+/// </para>
+/// </remarks>
+public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
+{
+    private readonly double _alpha;
+
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "snake",
+        Aliases = ["snake_alpha"],
+        DisplayName = "Snake",
+        Summary = "The identity plus a periodic ripple sin²(αx)/α: monotonic, unbounded, and able to extrapolate periodic signals.",
+        Family = Family.Periodic,
+        Formula = "x + sin(αx)² / α",
+        Derivative = "1 + sin(2αx)",
+        FormulaLatex = @"x + \frac{\sin^2(\alpha x)}{\alpha}",
+        DerivativeLatex = @"1 + \sin(2\alpha x)",
+        Parameters =
+        [
+            new ParameterSpec("alpha", 1.0, "Frequency α of the ripple; its amplitude is 1/α. Often learned per channel.")
+            {
+                Min = 0.0,
+                MinExclusive = true,
+                MaxExclusive = true,
+                Learnable = true,
+            },
+        ],
+        Range = "(−∞, ∞)",
+        Monotonicity = Monotonicity.Increasing,
+        Smoothness = Smoothness.Smooth,
+        // sin² ≥ 0 lifts the outputs: E[snake(z)] = (1 − e^−2)/2 ≈ 0.43 for z ~ N(0, 1) and α = 1.
+        ZeroCentred = false,
+        BoundedAbove = false,
+        BoundedBelow = false,
+        Saturating = false,
+        Init = Initialization.He,
+        // 1/√E[snake(z)²] for z ~ N(0, 1), α = 1: E = 1 + 3/8 − e^−2/2 + e^−8/8 = 1.3073743 (mpmath).
+        Gain = 0.8745809829313702,
+        TypicalUses = ["learning and extrapolating periodic signals (time series, physics)", "audio waveform generators (BigVGAN, DAC vocoders) with a learned α per channel"],
+        Problems = KnownProblem.ComputationalCost | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput,
+        Origin = new("Liu Ziyin, Hartwig & Ueda, Neural Networks Fail to Learn Periodic Functions and How to Fix It (NeurIPS)", 2020, "arXiv:2006.08195"),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("none", "Not built in; written as x + torch.sin(alpha * x) ** 2 / alpha."),
+            ["keras"] = new("none", "Not built in; x + keras.ops.sin(alpha * x) ** 2 / alpha."),
+            ["jax"] = new("none", "Not built in; x + jnp.sin(alpha * x) ** 2 / alpha."),
+            ["onnx"] = new("none", "No operator; compose Mul, Sin, Mul, Div and Add."),
+            ["onednn"] = new("none", "No eltwise algorithm."),
+        },
+        SpecialValues = [new(double.NaN, double.NaN), new(0.0, 0.0), new(-0.0, -0.0), new(double.PositiveInfinity, double.PositiveInfinity), new(double.NegativeInfinity, double.NegativeInfinity), new(1e-40, 1e-40), new(-1e-40, -1e-40)],
+        // 1 + sin(2x) = 0 at x = −π/4 + kπ (α = 1).
+        DerivativeZeros = [-Math.PI / 4],
+        DerivativeZerosPeriod = Math.PI,
+    };
+
+    /// <summary>Creates snake with frequency <paramref name="alpha"/> (&gt; 0).</summary>
+    public Snake(double alpha = 1.0)
+        : base(Definition, alpha)
+    {
+        _alpha = alpha;
+    }
+
+    /// <inheritdoc />
+    protected override Kernel_ Kernel => new(_alpha);
+
+    /// <inheritdoc />
+    public override double Reference(double x)
+    {
+        if (double.IsNaN(x) || double.IsInfinity(x) || x == 0) return x;
+        double s = Math.Sin(_alpha * x);
+        return x + (s * s / _alpha);
+    }
+
+    /// <inheritdoc />
+    public override double ReferenceDerivative(double x)
+    {
+        // (sin u + cos u)² = 1 + sin 2u, without forming 2u (which overflows for the largest u).
+        double u = _alpha * x;
+        double t = Math.Sin(u) + Math.Cos(u);
+        return t * t;
+    }
+
+    /// <summary>The snake arithmetic (double lanes for float data).</summary>
+    /// <param name="alpha">The frequency α.</param>
+    public readonly struct Kernel_(double alpha) : IUnaryKernel
+    {
+        private readonly double _alpha = alpha;
+
+        /// <inheritdoc />
+        public static bool ComputeFloatInDouble => true;
+
+        /// <inheritdoc />
+        public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var a = TV.Create(_alpha);
+            var u = a * x;
+            var uLo = TV.Fma(a, x, -u);
+            var n = TV.RoundToEven(u * TV.Create(0.6366197723675814));
+            var hi = VMath.ReduceHalfPi(u, uLo, n, out var lo);
+            var s = SinOfReduced(n, hi, lo, out var sLo);
+            // sin² as a double-double, divided by α as a double-double.
+            var s2 = s * s;
+            var s2Lo = TV.Fma(s, s, -s2) + (TV.Create(2.0) * s * sLo);
+            var q = s2 / a;
+            var qLo = (TV.Fma(-q, a, s2) + s2Lo) / a;
+            // x + q + qLo with a two-sum.
+            var sum = x + q;
+            var back = sum - x;
+            var err = (x - (sum - back)) + (q - back);
+            var result = sum + (err + qLo);
+            // ±0 stays ±0 (−0 + sin²(0) would be +0).
+            result = TV.Select(TV.EqualTo(x, TV.Zero), x, result);
+            var big = TV.GreaterThan(TV.Abs(u), TV.Create(VMath.TrigVectorLimit));
+            if (TV.AnyTrue(big))
+            {
+                result = VMath.PerLane(x, big, result, new ScalarSnake(_alpha));
+            }
+
+            return result;
+        }
+
+        /// <inheritdoc />
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            // 1 + sin(2u) = 2·sin²(u + π/4). Reduce u + π/4 = u − (−1/2)·π/2: with n' = m − 1/2 (m integral),
+            // r = u − n'·π/2 = (u + π/4) − m·π/2, and sin²(u + π/4) is sin² r for even m, cos² r for odd m.
+            var a = TV.Create(_alpha);
+            var u = a * x;
+            var uLo = TV.Fma(a, x, -u);
+            var m = TV.RoundToEven(TV.Fma(u, TV.Create(0.6366197723675814), TV.Create(0.5)));
+            var hi = VMath.ReduceHalfPi(u, uLo, m - TV.Create(0.5), out var lo);
+            var s = VMath.SinReduced(hi, lo, out var sLo);
+            var c = VMath.CosReduced(hi, lo, out var cLo);
+            var odd = TV.EqualTo(m - (TV.Create(2.0) * TV.Floor(m * TV.Create(0.5))), TV.One);
+            var t = TV.Select(odd, c, s);
+            var tLo = TV.Select(odd, cLo, sLo);
+            var derivative = TV.Create(2.0) * TV.Fma(t, t, TV.Create(2.0) * t * tLo);
+            var big = TV.GreaterThan(TV.Abs(u), TV.Create(VMath.TrigVectorLimit));
+            if (TV.AnyTrue(big))
+            {
+                derivative = VMath.PerLane(x, big, derivative, new ScalarSnakeDerivative(_alpha));
+            }
+
+            return dy * derivative;
+        }
+
+        /// <summary>sin(r + n·π/2) as a double-double from the reduced r = hi + lo.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV SinOfReduced<TV>(TV n, TV hi, TV lo, out TV resultLo) where TV : struct, IVec<TV>
+        {
+            var s = VMath.SinReduced(hi, lo, out var sLo);
+            var c = VMath.CosReduced(hi, lo, out var cLo);
+            // Only the square is used, so the sign of the quadrant does not matter.
+            var odd = TV.EqualTo(n - (TV.Create(2.0) * TV.Floor(n * TV.Create(0.5))), TV.One);
+            resultLo = TV.Select(odd, cLo, sLo);
+            return TV.Select(odd, c, s);
+        }
+    }
+
+    /// <summary>snake at one huge |αx|, where the vector reduction hands over to Math.Sin.</summary>
+    private readonly struct ScalarSnake(double alpha) : IScalarFunction
+    {
+        public double Invoke(double x)
+        {
+            if (double.IsInfinity(x)) return x;
+            double s = Math.Sin(alpha * x);
+            return x + (s * s / alpha);
+        }
+    }
+
+    /// <summary>1 + sin(2αx) at one huge |αx| (NaN at ±∞).</summary>
+    private readonly struct ScalarSnakeDerivative(double alpha) : IScalarFunction
+    {
+        public double Invoke(double x)
+        {
+            double u = alpha * x;
+            // 2·sin²(u + π/4) via (sin u + cos u)²; here |u| > 2^40, so this is only
+            // near its zeros by chance; its error there is absolute (about 2^−53).
+            double t = Math.Sin(u) + Math.Cos(u);
+            return t * t;
+        }
+    }
+}
