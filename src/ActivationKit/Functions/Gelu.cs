@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Numerics;
@@ -89,9 +90,13 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV> => VMath.Gelu(x);
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV> => dy * VMath.GeluDerivative(x);
     }
 }

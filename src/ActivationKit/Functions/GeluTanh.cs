@@ -106,6 +106,8 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
@@ -117,6 +119,8 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             // f′ = σ(s) + x·s′·σ(s)·σ(−s) with σ(s)σ(−s) = e/(1 + e)².

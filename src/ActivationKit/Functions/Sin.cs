@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Simd;
@@ -81,9 +82,13 @@ public sealed class Sin : ElementwiseActivation<Sin.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV> => VMath.Sin(x);
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV> => dy * VMath.Cos(x);
     }
 }

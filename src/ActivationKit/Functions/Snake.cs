@@ -113,6 +113,8 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             var a = TV.Create(_alpha);
@@ -143,6 +145,8 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             // 1 + sin(2u) = 2·sin²(u + π/4). Reduce u + π/4 = u − (−1/2)·π/2: with n' = m − 1/2 (m integral),
