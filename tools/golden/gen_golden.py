@@ -23,12 +23,12 @@ How the values are made exact: each value is computed at a working precision of 
 |x|, see working_precision) and again at a higher precision; the pair (hi, lo) is accepted only when both agree
 bit for bit and the precision spans hi down to the last bits of lo (down to below 2^-1074 when lo is 0: a
 remainder such as the 1 in tanhshrink(-1.7e308) = -1.7e308 + 1 is otherwise lost at both precisions alike);
-otherwise the precision is raised (Ziv's strategy). The formulas below are written in
-forms without catastrophic cancellation (log1p, expm1, erfc, e^-|x| forms) so that agreement is meaningful.
+otherwise the precision is raised (Ziv's strategy). The formulas below are written in forms without catastrophic
+cancellation (log1p, expm1, erfc, e^-|x| forms) so that agreement is meaningful.
 
 Definitions are the mathematical ones with PyTorch's conventions where PyTorch has the function:
   * at points where f' does not exist we store PyTorch's backward value (relu'(0) = 0, elu'(0) = alpha, ...);
-    each function's docstring-like 'conventions' line in the table says which;
+    the '# conventions:' line of each table says which;
   * at +-inf we store the limit of f and f' where it exists (silu(-inf) = -0, softsign(inf) = 1) and NaN where
     it does not (sin(inf), cos(inf), snake'(inf)); NaN inputs give NaN;
   * parameters (negative_slope, alpha, beta, ...) are the double values the library receives, e.g. 0.01 is the
