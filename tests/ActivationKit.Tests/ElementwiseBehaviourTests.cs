@@ -211,7 +211,7 @@ public class ElementwiseBehaviourTests
     }
 
     /// <summary>Distance from x to z, or to the nearest z + k·period when the zeros repeat.</summary>
-    private static double DistanceToZero(double x, double z, double period)
+    internal static double DistanceToZero(double x, double z, double period)
     {
         if (period <= 0) return Math.Abs(x - z);
         double k = Math.Round((x - z) / period);

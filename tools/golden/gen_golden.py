@@ -349,7 +349,7 @@ def functions():
            kinks=[0.0], odd_zero=True))
     f, df = piecewise_linear_slope(0.25)
     add(Fn("prelu", "x if x > 0 else a*x (one learnable slope a)", "1 if x > 0 else a", f, df,
-           params=[("init", 0.25)], conventions="f'(0) = a (PyTorch prelu backward)", kinks=[0.0], odd_zero=True))
+           params=[("num_parameters", 1), ("init", 0.25)], conventions="f'(0) = a (PyTorch prelu backward)", kinks=[0.0], odd_zero=True))
     f, df = piecewise_linear_slope(RRELU_SLOPE)
     add(Fn("rrelu", "inference mode: x if x > 0 else ((lower + upper)/2)*x", "1 if x > 0 else (lower + upper)/2", f, df,
            params=[("lower", 1.0 / 8), ("upper", 1.0 / 3)],

@@ -113,14 +113,14 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
             var p = Logistic(xc, out var n, out var d, out var negative);
             // s < 0: x·e/(1 + e) with e = p·2^n, scaled last so subnormal results round once; s ≥ 0: x/(1 + e).
-            var y = TV.Select(negative, VMath.ScalePow2(x * p / d, n), x / d);
-            // x·σ(s(−60)) = −∞·0 at −∞: the limit is −0.
-            return TV.Select(TV.EqualTo(x, TV.Create(double.NegativeInfinity)), TV.Create(-0.0), y);
+            // The negative branch multiplies by the clamped xc: below −60 the result underflows to −0 anyway, and
+            // x·p itself could overflow for x near −1.8e308 before the 2^n scaling brings it back down.
+            var y = TV.Select(negative, VMath.ScalePow2(xc * p / d, n), x / d);
+            return y;
         }
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             // f′ = σ(s) + x·s′·σ(s)·σ(−s) with σ(s)σ(−s) = e/(1 + e)².
