@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Numerics;
@@ -100,9 +99,7 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
         public void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, Span<double> scratch) where TV : struct, IVec<TV>
         {
             int n = x.Length;
-            ref double px = ref MemoryMarshal.GetReference(x);
-            ref double py = ref MemoryMarshal.GetReference(y);
-            double m = MaxOrNaN<TV>(x);
+            double m = RowMath.MaxOrNaN<TV>(x);
             if (double.IsNaN(m))
             {
                 y.Fill(double.NaN);
@@ -114,7 +111,8 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
             int c = 0;
             for (int i = 0; i < n; i++)
             {
-                double z = Shifted(Unsafe.Add(ref px, i), m);
+                double v = x[i];
+                double z = v == m ? 0.0 : v - m;
                 if (z > -1.0) candidates[c++] = z;
             }
 
@@ -130,18 +128,7 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
                 else break;
             }
 
-            var mv = TV.Create(m);
-            var tv = TV.Create(tau);
-            int j = 0;
-            for (; j <= n - TV.Count; j += TV.Count)
-            {
-                var xv = Lanes.Load<TV, double>(ref Unsafe.Add(ref px, j));
-                var d = TV.AndNot(xv - mv, TV.EqualTo(xv, mv));
-                // Max(d − τ, 0) returns +0 below the threshold (and for −∞ entries).
-                Lanes.Store(TV.Max(d - tv, TV.Zero), ref Unsafe.Add(ref py, j));
-            }
-
-            for (; j < n; j++) Unsafe.Add(ref py, j) = Math.Max(Shifted(Unsafe.Add(ref px, j), m) - tau, 0.0);
+            RowMath.Map(new ThresholdMap(m, tau), x, x, y);
         }
 
         /// <inheritdoc />
@@ -156,84 +143,44 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
         /// <inheritdoc />
         public void BackwardFromOutput<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>
         {
-            int n = y.Length;
-            ref double py = ref MemoryMarshal.GetReference(y);
-            ref double pg = ref MemoryMarshal.GetReference(dy);
-            ref double pd = ref MemoryMarshal.GetReference(dx);
-            var sumV = TV.Zero;
-            var countV = TV.Zero;
-            int i = 0;
-            for (; i <= n - TV.Count; i += TV.Count)
-            {
-                var inSupport = TV.GreaterThan(Lanes.Load<TV, double>(ref Unsafe.Add(ref py, i)), TV.Zero);
-                sumV += TV.And(inSupport, Lanes.Load<TV, double>(ref Unsafe.Add(ref pg, i)));
-                countV += TV.And(inSupport, TV.One);
-            }
+            var (sum, count) = RowMath.Sum<TV, SupportTerm>(default, y, dy);
+            RowMath.Map(new SupportGradientMap(sum / count), y, dy, dx);
+        }
 
-            double sum = Lanes.Sum(sumV);
-            double count = Lanes.Sum(countV);
-            for (; i < n; i++)
+        /// <summary>y = max((x − m) − τ, 0), with entries equal to m (including m = ±∞) shifted to exactly 0.</summary>
+        private readonly struct ThresholdMap(double m, double tau) : IMap
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public TV Apply<TV>(TV x, TV unused) where TV : struct, IVec<TV>
             {
-                if (Unsafe.Add(ref py, i) > 0)
-                {
-                    sum += Unsafe.Add(ref pg, i);
-                    count += 1;
-                }
-            }
-
-            var meanV = TV.Create(sum / count);
-            for (i = 0; i <= n - TV.Count; i += TV.Count)
-            {
-                var yv = Lanes.Load<TV, double>(ref Unsafe.Add(ref py, i));
-                var g = Lanes.Load<TV, double>(ref Unsafe.Add(ref pg, i));
-                // Outside the support the gradient is 0, except that a NaN row stays NaN.
-                var outside = TV.Select(TV.IsNaN(yv), yv, TV.Zero);
-                Lanes.Store(TV.Select(TV.GreaterThan(yv, TV.Zero), g - meanV, outside), ref Unsafe.Add(ref pd, i));
-            }
-
-            double mean = sum / count;
-            for (; i < n; i++)
-            {
-                double yv = Unsafe.Add(ref py, i);
-                Unsafe.Add(ref pd, i) = yv > 0 ? Unsafe.Add(ref pg, i) - mean : double.IsNaN(yv) ? yv : 0.0;
+                var mv = TV.Create(m);
+                var d = TV.AndNot(x - mv, TV.EqualTo(x, mv));
+                // Max(d − τ, 0) returns +0 below the threshold and for −∞ entries.
+                return TV.Max(d - TV.Create(tau), TV.Zero);
             }
         }
 
-        /// <summary>x − m, with entries equal to m (including m = ±∞) mapped to exactly 0.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static double Shifted(double v, double m) => v == m ? 0.0 : v - m;
-
-        /// <summary>The row maximum, or NaN when any entry is NaN.</summary>
-        private static double MaxOrNaN<TV>(ReadOnlySpan<double> x) where TV : struct, IVec<TV>
+        /// <summary>(dy on the support else 0, 1 on the support else 0).</summary>
+        private readonly struct SupportTerm : IRowTerm
         {
-            int n = x.Length;
-            ref double px = ref MemoryMarshal.GetReference(x);
-            double m = double.NegativeInfinity;
-            bool nan = false;
-            int i = 0;
-            if (n >= TV.Count)
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public TV Apply<TV>(TV y, TV dy, out TV second) where TV : struct, IVec<TV>
             {
-                var acc = TV.Create(double.NegativeInfinity);
-                var nanAcc = TV.Zero;
-                for (; i <= n - TV.Count; i += TV.Count)
-                {
-                    var v = Lanes.Load<TV, double>(ref Unsafe.Add(ref px, i));
-                    nanAcc = TV.Or(nanAcc, TV.IsNaN(v));
-                    acc = TV.Max(v, acc);
-                }
-
-                nan = TV.AnyTrue(nanAcc);
-                m = Lanes.Max(acc);
+                var inSupport = TV.GreaterThan(y, TV.Zero);
+                second = TV.And(inSupport, TV.One);
+                return TV.And(inSupport, dy);
             }
+        }
 
-            for (; i < n; i++)
+        /// <summary>dy − mean on the support; 0 outside it, except that a NaN row stays NaN.</summary>
+        private readonly struct SupportGradientMap(double mean) : IMap
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public TV Apply<TV>(TV y, TV dy) where TV : struct, IVec<TV>
             {
-                double v = Unsafe.Add(ref px, i);
-                nan |= double.IsNaN(v);
-                if (v > m) m = v;
+                var outside = TV.Select(TV.IsNaN(y), y, TV.Zero);
+                return TV.Select(TV.GreaterThan(y, TV.Zero), dy - TV.Create(mean), outside);
             }
-
-            return nan ? double.NaN : m;
         }
     }
 }

@@ -25,17 +25,17 @@ public static class GatedDriver
         if (y.Length == 0) return;
         if (TK.ComputeFloatInDouble)
         {
-            if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) ForwardRows<TK, float, V512<double>, WideIo<V512<double>>, S<double>, WideIo<S<double>>>(gate, x, y, half);
-            else if (Vector256.IsHardwareAccelerated && half >= Vector256<double>.Count) ForwardRows<TK, float, V256<double>, WideIo<V256<double>>, S<double>, WideIo<S<double>>>(gate, x, y, half);
-            else if (Vector128.IsHardwareAccelerated && half >= Vector128<double>.Count) ForwardRows<TK, float, V128<double>, WideIo<V128<double>>, S<double>, WideIo<S<double>>>(gate, x, y, half);
-            else ForwardRows<TK, float, S<double>, WideIo<S<double>>, S<double>, WideIo<S<double>>>(gate, x, y, half);
+            if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) ForwardRows<TK, float, V512<double>, WideIo<V512<double>>>(gate, x, y, half);
+            else if (Vector256.IsHardwareAccelerated && half >= Vector256<double>.Count) ForwardRows<TK, float, V256<double>, WideIo<V256<double>>>(gate, x, y, half);
+            else if (Vector128.IsHardwareAccelerated && half >= Vector128<double>.Count) ForwardRows<TK, float, V128<double>, WideIo<V128<double>>>(gate, x, y, half);
+            else ForwardRows<TK, float, S<double>, WideIo<S<double>>>(gate, x, y, half);
         }
         else
         {
-            if (Vector512.IsHardwareAccelerated && half >= Vector512<float>.Count) ForwardRows<TK, float, V512<float>, SameIo<V512<float>, float>, S<float>, SameIo<S<float>, float>>(gate, x, y, half);
-            else if (Vector256.IsHardwareAccelerated && half >= Vector256<float>.Count) ForwardRows<TK, float, V256<float>, SameIo<V256<float>, float>, S<float>, SameIo<S<float>, float>>(gate, x, y, half);
-            else if (Vector128.IsHardwareAccelerated && half >= Vector128<float>.Count) ForwardRows<TK, float, V128<float>, SameIo<V128<float>, float>, S<float>, SameIo<S<float>, float>>(gate, x, y, half);
-            else ForwardRows<TK, float, S<float>, SameIo<S<float>, float>, S<float>, SameIo<S<float>, float>>(gate, x, y, half);
+            if (Vector512.IsHardwareAccelerated && half >= Vector512<float>.Count) ForwardRows<TK, float, V512<float>, SameIo<V512<float>, float>>(gate, x, y, half);
+            else if (Vector256.IsHardwareAccelerated && half >= Vector256<float>.Count) ForwardRows<TK, float, V256<float>, SameIo<V256<float>, float>>(gate, x, y, half);
+            else if (Vector128.IsHardwareAccelerated && half >= Vector128<float>.Count) ForwardRows<TK, float, V128<float>, SameIo<V128<float>, float>>(gate, x, y, half);
+            else ForwardRows<TK, float, S<float>, SameIo<S<float>, float>>(gate, x, y, half);
         }
     }
 
@@ -44,10 +44,10 @@ public static class GatedDriver
     {
         CheckForward(x, y, half);
         if (y.Length == 0) return;
-        if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) ForwardRows<TK, double, V512<double>, SameIo<V512<double>, double>, S<double>, SameIo<S<double>, double>>(gate, x, y, half);
-        else if (Vector256.IsHardwareAccelerated && half >= Vector256<double>.Count) ForwardRows<TK, double, V256<double>, SameIo<V256<double>, double>, S<double>, SameIo<S<double>, double>>(gate, x, y, half);
-        else if (Vector128.IsHardwareAccelerated && half >= Vector128<double>.Count) ForwardRows<TK, double, V128<double>, SameIo<V128<double>, double>, S<double>, SameIo<S<double>, double>>(gate, x, y, half);
-        else ForwardRows<TK, double, S<double>, SameIo<S<double>, double>, S<double>, SameIo<S<double>, double>>(gate, x, y, half);
+        if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) ForwardRows<TK, double, V512<double>, SameIo<V512<double>, double>>(gate, x, y, half);
+        else if (Vector256.IsHardwareAccelerated && half >= Vector256<double>.Count) ForwardRows<TK, double, V256<double>, SameIo<V256<double>, double>>(gate, x, y, half);
+        else if (Vector128.IsHardwareAccelerated && half >= Vector128<double>.Count) ForwardRows<TK, double, V128<double>, SameIo<V128<double>, double>>(gate, x, y, half);
+        else ForwardRows<TK, double, S<double>, SameIo<S<double>, double>>(gate, x, y, half);
     }
 
     /// <summary>[dA | dB] = [dy ⊙ g(b) | dy ⊙ a ⊙ g′(b)] for every row, float.</summary>
@@ -57,17 +57,17 @@ public static class GatedDriver
         if (dy.Length == 0) return;
         if (TK.ComputeFloatInDouble)
         {
-            if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) BackwardRows<TK, float, V512<double>, WideIo<V512<double>>, S<double>, WideIo<S<double>>>(gate, x, dy, dx, half);
-            else if (Vector256.IsHardwareAccelerated && half >= Vector256<double>.Count) BackwardRows<TK, float, V256<double>, WideIo<V256<double>>, S<double>, WideIo<S<double>>>(gate, x, dy, dx, half);
-            else if (Vector128.IsHardwareAccelerated && half >= Vector128<double>.Count) BackwardRows<TK, float, V128<double>, WideIo<V128<double>>, S<double>, WideIo<S<double>>>(gate, x, dy, dx, half);
-            else BackwardRows<TK, float, S<double>, WideIo<S<double>>, S<double>, WideIo<S<double>>>(gate, x, dy, dx, half);
+            if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) BackwardRows<TK, float, V512<double>, WideIo<V512<double>>>(gate, x, dy, dx, half);
+            else if (Vector256.IsHardwareAccelerated && half >= Vector256<double>.Count) BackwardRows<TK, float, V256<double>, WideIo<V256<double>>>(gate, x, dy, dx, half);
+            else if (Vector128.IsHardwareAccelerated && half >= Vector128<double>.Count) BackwardRows<TK, float, V128<double>, WideIo<V128<double>>>(gate, x, dy, dx, half);
+            else BackwardRows<TK, float, S<double>, WideIo<S<double>>>(gate, x, dy, dx, half);
         }
         else
         {
-            if (Vector512.IsHardwareAccelerated && half >= Vector512<float>.Count) BackwardRows<TK, float, V512<float>, SameIo<V512<float>, float>, S<float>, SameIo<S<float>, float>>(gate, x, dy, dx, half);
-            else if (Vector256.IsHardwareAccelerated && half >= Vector256<float>.Count) BackwardRows<TK, float, V256<float>, SameIo<V256<float>, float>, S<float>, SameIo<S<float>, float>>(gate, x, dy, dx, half);
-            else if (Vector128.IsHardwareAccelerated && half >= Vector128<float>.Count) BackwardRows<TK, float, V128<float>, SameIo<V128<float>, float>, S<float>, SameIo<S<float>, float>>(gate, x, dy, dx, half);
-            else BackwardRows<TK, float, S<float>, SameIo<S<float>, float>, S<float>, SameIo<S<float>, float>>(gate, x, dy, dx, half);
+            if (Vector512.IsHardwareAccelerated && half >= Vector512<float>.Count) BackwardRows<TK, float, V512<float>, SameIo<V512<float>, float>>(gate, x, dy, dx, half);
+            else if (Vector256.IsHardwareAccelerated && half >= Vector256<float>.Count) BackwardRows<TK, float, V256<float>, SameIo<V256<float>, float>>(gate, x, dy, dx, half);
+            else if (Vector128.IsHardwareAccelerated && half >= Vector128<float>.Count) BackwardRows<TK, float, V128<float>, SameIo<V128<float>, float>>(gate, x, dy, dx, half);
+            else BackwardRows<TK, float, S<float>, SameIo<S<float>, float>>(gate, x, dy, dx, half);
         }
     }
 
@@ -76,10 +76,10 @@ public static class GatedDriver
     {
         CheckBackward(x, dy, dx, half);
         if (dy.Length == 0) return;
-        if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) BackwardRows<TK, double, V512<double>, SameIo<V512<double>, double>, S<double>, SameIo<S<double>, double>>(gate, x, dy, dx, half);
-        else if (Vector256.IsHardwareAccelerated && half >= Vector256<double>.Count) BackwardRows<TK, double, V256<double>, SameIo<V256<double>, double>, S<double>, SameIo<S<double>, double>>(gate, x, dy, dx, half);
-        else if (Vector128.IsHardwareAccelerated && half >= Vector128<double>.Count) BackwardRows<TK, double, V128<double>, SameIo<V128<double>, double>, S<double>, SameIo<S<double>, double>>(gate, x, dy, dx, half);
-        else BackwardRows<TK, double, S<double>, SameIo<S<double>, double>, S<double>, SameIo<S<double>, double>>(gate, x, dy, dx, half);
+        if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) BackwardRows<TK, double, V512<double>, SameIo<V512<double>, double>>(gate, x, dy, dx, half);
+        else if (Vector256.IsHardwareAccelerated && half >= Vector256<double>.Count) BackwardRows<TK, double, V256<double>, SameIo<V256<double>, double>>(gate, x, dy, dx, half);
+        else if (Vector128.IsHardwareAccelerated && half >= Vector128<double>.Count) BackwardRows<TK, double, V128<double>, SameIo<V128<double>, double>>(gate, x, dy, dx, half);
+        else BackwardRows<TK, double, S<double>, SameIo<S<double>, double>>(gate, x, dy, dx, half);
     }
 
     private static void CheckForward<T>(ReadOnlySpan<T> x, Span<T> y, int half)
@@ -126,47 +126,45 @@ public static class GatedDriver
         }
     }
 
-    private static void ForwardRows<TK, T, TV, TIo, TS, TSIo>(TK gate, ReadOnlySpan<T> x, Span<T> y, int h)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardRows<TK, T, TV, TIo>(TK gate, ReadOnlySpan<T> x, Span<T> y, int h)
         where TK : struct, IUnaryKernel
         where T : unmanaged
         where TV : struct, IVec<TV>
         where TIo : struct, ILaneIo<TV, T>
-        where TS : struct, IVec<TS>
-        where TSIo : struct, ILaneIo<TS, T>
     {
         ref T px = ref MemoryMarshal.GetReference(x);
         ref T py = ref MemoryMarshal.GetReference(y);
         int rows = y.Length / h;
+        int last = h - TV.Count;
         for (int r = 0; r < rows; r++)
         {
             ref T a = ref Unsafe.Add(ref px, 2 * r * h);
             ref T b = ref Unsafe.Add(ref a, h);
             ref T o = ref Unsafe.Add(ref py, r * h);
             int j = 0;
-            for (; j <= h - TV.Count; j += TV.Count)
+            for (; j <= last; j += TV.Count)
             {
                 TIo.Store(ForwardStep(gate, TIo.Load(ref Unsafe.Add(ref a, j)), TIo.Load(ref Unsafe.Add(ref b, j))), ref Unsafe.Add(ref o, j));
             }
 
-            for (; j < h; j++)
-            {
-                TSIo.Store(ForwardStep(gate, TSIo.Load(ref Unsafe.Add(ref a, j)), TSIo.Load(ref Unsafe.Add(ref b, j))), ref Unsafe.Add(ref o, j));
-            }
+            // The output is separate memory, so the last register may simply overlap the previous one.
+            if (j < h) TIo.Store(ForwardStep(gate, TIo.Load(ref Unsafe.Add(ref a, last)), TIo.Load(ref Unsafe.Add(ref b, last))), ref Unsafe.Add(ref o, last));
         }
     }
 
-    private static void BackwardRows<TK, T, TV, TIo, TS, TSIo>(TK gate, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, int h)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardRows<TK, T, TV, TIo>(TK gate, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, int h)
         where TK : struct, IUnaryKernel
         where T : unmanaged
         where TV : struct, IVec<TV>
         where TIo : struct, ILaneIo<TV, T>
-        where TS : struct, IVec<TS>
-        where TSIo : struct, ILaneIo<TS, T>
     {
         ref T px = ref MemoryMarshal.GetReference(x);
         ref T pg = ref MemoryMarshal.GetReference(dy);
         ref T pd = ref MemoryMarshal.GetReference(dx);
         int rows = dy.Length / h;
+        int last = h - TV.Count;
         for (int r = 0; r < rows; r++)
         {
             ref T a = ref Unsafe.Add(ref px, 2 * r * h);
@@ -174,26 +172,24 @@ public static class GatedDriver
             ref T g = ref Unsafe.Add(ref pg, r * h);
             ref T da = ref Unsafe.Add(ref pd, 2 * r * h);
             ref T db = ref Unsafe.Add(ref da, h);
+
+            // dx may be x: load the overlapping last register before anything of this row is overwritten.
+            var lastA = TIo.Load(ref Unsafe.Add(ref a, last));
+            var lastB = TIo.Load(ref Unsafe.Add(ref b, last));
+            var lastG = TIo.Load(ref Unsafe.Add(ref g, last));
             int j = 0;
-            for (; j <= h - TV.Count; j += TV.Count)
+            for (; j <= last; j += TV.Count)
             {
-                // All three loads happen before either store, so dx may be x.
-                var av = TIo.Load(ref Unsafe.Add(ref a, j));
-                var bv = TIo.Load(ref Unsafe.Add(ref b, j));
-                var gv = TIo.Load(ref Unsafe.Add(ref g, j));
-                var dA = BackwardStep(gate, av, bv, gv, out var dB);
+                var dA = BackwardStep(gate, TIo.Load(ref Unsafe.Add(ref a, j)), TIo.Load(ref Unsafe.Add(ref b, j)), TIo.Load(ref Unsafe.Add(ref g, j)), out var dB);
                 TIo.Store(dA, ref Unsafe.Add(ref da, j));
                 TIo.Store(dB, ref Unsafe.Add(ref db, j));
             }
 
-            for (; j < h; j++)
+            if (j < h)
             {
-                var av = TSIo.Load(ref Unsafe.Add(ref a, j));
-                var bv = TSIo.Load(ref Unsafe.Add(ref b, j));
-                var gv = TSIo.Load(ref Unsafe.Add(ref g, j));
-                var dA = BackwardStep(gate, av, bv, gv, out var dB);
-                TSIo.Store(dA, ref Unsafe.Add(ref da, j));
-                TSIo.Store(dB, ref Unsafe.Add(ref db, j));
+                var dA = BackwardStep(gate, lastA, lastB, lastG, out var dB);
+                TIo.Store(dA, ref Unsafe.Add(ref da, last));
+                TIo.Store(dB, ref Unsafe.Add(ref db, last));
             }
         }
     }

@@ -119,7 +119,11 @@ internal static class Lanes
         return m;
     }
 
-    /// <summary>Widens a float span into a double span of the same length (exact), a register at a time.</summary>
+    /// <summary>
+    /// Widens a float span into a separate double span of the same length (exact), a register at a time; the last
+    /// register overlaps the previous one when the length is not a multiple of the width (requires length ≥ Count).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Widen<TV>(ReadOnlySpan<float> source, Span<double> destination) where TV : struct, IVec<TV>
     {
         ref float s = ref MemoryMarshal.GetReference(source);
@@ -127,10 +131,11 @@ internal static class Lanes
         int n = source.Length;
         int i = 0;
         for (; i <= n - TV.Count; i += TV.Count) Store(LoadWidened<TV>(ref Unsafe.Add(ref s, i)), ref Unsafe.Add(ref d, i));
-        for (; i < n; i++) Unsafe.Add(ref d, i) = Unsafe.Add(ref s, i);
+        if (i < n) Store(LoadWidened<TV>(ref Unsafe.Add(ref s, n - TV.Count)), ref Unsafe.Add(ref d, n - TV.Count));
     }
 
-    /// <summary>Rounds a double span into a float span of the same length, a register at a time.</summary>
+    /// <summary>Rounds a double span into a separate float span of the same length, a register at a time (length ≥ Count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Narrow<TV>(ReadOnlySpan<double> source, Span<float> destination) where TV : struct, IVec<TV>
     {
         ref double s = ref MemoryMarshal.GetReference(source);
@@ -138,6 +143,6 @@ internal static class Lanes
         int n = source.Length;
         int i = 0;
         for (; i <= n - TV.Count; i += TV.Count) StoreNarrowed(Load<TV, double>(ref Unsafe.Add(ref s, i)), ref Unsafe.Add(ref d, i));
-        for (; i < n; i++) Unsafe.Add(ref d, i) = (float)Unsafe.Add(ref s, i);
+        if (i < n) StoreNarrowed(Load<TV, double>(ref Unsafe.Add(ref s, n - TV.Count)), ref Unsafe.Add(ref d, n - TV.Count));
     }
 }

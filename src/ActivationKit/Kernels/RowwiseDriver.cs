@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using ActivationKit.Simd;
 
@@ -93,6 +94,7 @@ public static class RowwiseDriver
         else Rows<TK, S<double>>(op, kernel, a, b, dst, n);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows<TK, TV>(Op op, TK kernel, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> dst, int n)
         where TK : struct, IRowKernel
         where TV : struct, IVec<TV>
@@ -119,6 +121,7 @@ public static class RowwiseDriver
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows<TK, TV>(Op op, TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int n)
         where TK : struct, IRowKernel
         where TV : struct, IVec<TV>
