@@ -56,7 +56,11 @@ internal static class RowMath
         return TV.AnyTrue(nan) ? double.NaN : Lanes.Max(acc);
     }
 
-    /// <summary>(Σ first, Σ second) of a two-output term over the row pair (a, b).</summary>
+    /// <summary>
+    /// (Σ first, Σ second) of a two-output term over the row pair (a, b). The first sum is compensated (each lane
+    /// keeps the rounding errors of its additions, Knuth's TwoSum), so long double rows lose no accuracy to the
+    /// order of summation; the second is meant for exact counts.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double First, double Second) Sum<TV, TTerm>(TTerm term, ReadOnlySpan<double> a, ReadOnlySpan<double> b)
         where TV : struct, IVec<TV>
@@ -66,11 +70,13 @@ internal static class RowMath
         ref double pa = ref MemoryMarshal.GetReference(a);
         ref double pb = ref MemoryMarshal.GetReference(b);
         var acc0 = TV.Zero;
+        var err0 = TV.Zero;
         var acc1 = TV.Zero;
         int i = 0;
         for (; i <= n - TV.Count; i += TV.Count)
         {
-            acc0 += term.Apply(Lanes.Load<TV, double>(ref Unsafe.Add(ref pa, i)), Lanes.Load<TV, double>(ref Unsafe.Add(ref pb, i)), out var t1);
+            var t0 = term.Apply(Lanes.Load<TV, double>(ref Unsafe.Add(ref pa, i)), Lanes.Load<TV, double>(ref Unsafe.Add(ref pb, i)), out var t1);
+            acc0 = TwoSum(acc0, t0, ref err0);
             acc1 += t1;
         }
 
@@ -80,11 +86,29 @@ internal static class RowMath
             int start = n - TV.Count;
             var fresh = TV.GreaterThanOrEqual(Lanes.Load<TV, double>(ref LaneIndices[0]), TV.Create(i - start));
             var t0 = term.Apply(Lanes.Load<TV, double>(ref Unsafe.Add(ref pa, start)), Lanes.Load<TV, double>(ref Unsafe.Add(ref pb, start)), out var t1);
-            acc0 += TV.And(fresh, t0);
+            acc0 = TwoSum(acc0, TV.And(fresh, t0), ref err0);
             acc1 += TV.And(fresh, t1);
         }
 
-        return (Lanes.Sum(acc0), Lanes.Sum(acc1));
+        // Combine the lanes, still compensated, then add the accumulated errors once.
+        var hi = new S<double>(0.0);
+        var lo = new S<double>(Lanes.Sum(err0));
+        ref double lane = ref Unsafe.As<TV, double>(ref acc0);
+        for (int k = 0; k < TV.Count; k++) hi = TwoSum(hi, new S<double>(Unsafe.Add(ref lane, k)), ref lo);
+        return ((hi + lo).Value, Lanes.Sum(acc1));
+    }
+
+    /// <summary>a + b rounded, adding the rounding error to <paramref name="error"/> (exact for finite sums).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV TwoSum<TV>(TV a, TV b, ref TV error) where TV : struct, IVec<TV>
+    {
+        var s = a + b;
+        var bPart = s - a;
+        var aPart = s - bPart;
+        // With infinities the error term is NaN; the sum s is then already the answer, so drop it.
+        var e = (a - aPart) + (b - bPart);
+        error += TV.AndNot(e, TV.AndNot(TV.IsNaN(e), TV.IsNaN(s)));
+        return s;
     }
 
     /// <summary>dst = map(a, b) element by element; dst may be a or b.</summary>
