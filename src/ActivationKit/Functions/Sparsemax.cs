@@ -128,7 +128,7 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
                 else break;
             }
 
-            RowMath.Map(new ThresholdMap(m, tau), x, x, y);
+            RowMath.Map<TV, ThresholdMap>(new ThresholdMap(m, tau), x, x, y);
         }
 
         /// <inheritdoc />
@@ -144,7 +144,7 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
         public void BackwardFromOutput<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>
         {
             var (sum, count) = RowMath.Sum<TV, SupportTerm>(default, y, dy);
-            RowMath.Map(new SupportGradientMap(sum / count), y, dy, dx);
+            RowMath.Map<TV, SupportGradientMap>(new SupportGradientMap(sum / count), y, dy, dx);
         }
 
         /// <summary>y = max((x − m) − τ, 0), with entries equal to m (including m = ±∞) shifted to exactly 0.</summary>

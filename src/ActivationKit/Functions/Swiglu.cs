@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Numerics;
@@ -84,9 +85,9 @@ public sealed class Swiglu : GatedActivation<Swiglu.Gate_>
         /// <inheritdoc />
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            var s = Logistic(x, out _, out _);
-            // σ underflows to 0 only far left (x ≤ −745 in double, or −∞), where silu is −0; avoids −∞·0 = NaN.
-            return TV.Select(TV.EqualTo(s, TV.Zero), TV.SignMask, x * s);
+            // silu(−∞) = −0, not −∞·0 = NaN: clamp −∞ to −1e300 (σ is 0 there too); NaN passes (Max keeps x).
+            var xc = TV.Max(TV.Create(-1e300), x);
+            return xc * Logistic(x, out _, out _);
         }
 
         /// <inheritdoc />
@@ -100,6 +101,7 @@ public sealed class Swiglu : GatedActivation<Swiglu.Gate_>
         }
 
         /// <summary>σ(x) from e = exp(−|x|) and r = 1/(1 + e), mirrored for x &lt; 0.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV Logistic<TV>(TV x, out TV e, out TV r) where TV : struct, IVec<TV>
         {
             e = VMath.Exp(-TV.Abs(x));

@@ -142,16 +142,18 @@ public static class GatedDriver
             ref T a = ref Unsafe.Add(ref px, 2 * r * h);
             ref T b = ref Unsafe.Add(ref a, h);
             ref T o = ref Unsafe.Add(ref py, r * h);
-            int j = 0;
-            for (; j <= last; j += TV.Count)
+            // The output is separate memory, so the last register may simply overlap the previous one. One call
+            // site for the step: inlining a large gate twice can exhaust the JIT's inlining budget.
+            for (int j = 0; j < h; j += TV.Count)
             {
-                TIo.Store(ForwardStep(gate, TIo.Load(ref Unsafe.Add(ref a, j)), TIo.Load(ref Unsafe.Add(ref b, j))), ref Unsafe.Add(ref o, j));
+                int at = Math.Min(j, last);
+                TIo.Store(ForwardStep(gate, TIo.Load(ref Unsafe.Add(ref a, at)), TIo.Load(ref Unsafe.Add(ref b, at))), ref Unsafe.Add(ref o, at));
             }
-
-            // The output is separate memory, so the last register may simply overlap the previous one.
-            if (j < h) TIo.Store(ForwardStep(gate, TIo.Load(ref Unsafe.Add(ref a, last)), TIo.Load(ref Unsafe.Add(ref b, last))), ref Unsafe.Add(ref o, last));
         }
     }
+
+    /// <summary>Gradients per chunk of at most this many columns (the dB chunk waits in a stack buffer).</summary>
+    private const int ChunkLength = 256;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardRows<TK, T, TV, TIo>(TK gate, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, int h)
@@ -163,8 +165,12 @@ public static class GatedDriver
         ref T px = ref MemoryMarshal.GetReference(x);
         ref T pg = ref MemoryMarshal.GetReference(dy);
         ref T pd = ref MemoryMarshal.GetReference(dx);
+        Span<T> pending = stackalloc T[ChunkLength];
         int rows = dy.Length / h;
-        int last = h - TV.Count;
+
+        // Balanced chunks: each is at least min(h, ChunkLength/2) ≥ TV.Count long, so the overlapping last register
+        // of a chunk stays inside it.
+        int chunks = (h + ChunkLength - 1) / ChunkLength;
         for (int r = 0; r < rows; r++)
         {
             ref T a = ref Unsafe.Add(ref px, 2 * r * h);
@@ -172,25 +178,53 @@ public static class GatedDriver
             ref T g = ref Unsafe.Add(ref pg, r * h);
             ref T da = ref Unsafe.Add(ref pd, 2 * r * h);
             ref T db = ref Unsafe.Add(ref da, h);
-
-            // dx may be x: load the overlapping last register before anything of this row is overwritten.
-            var lastA = TIo.Load(ref Unsafe.Add(ref a, last));
-            var lastB = TIo.Load(ref Unsafe.Add(ref b, last));
-            var lastG = TIo.Load(ref Unsafe.Add(ref g, last));
-            int j = 0;
-            for (; j <= last; j += TV.Count)
+            int start = 0;
+            for (int c = 0; c < chunks; c++)
             {
-                var dA = BackwardStep(gate, TIo.Load(ref Unsafe.Add(ref a, j)), TIo.Load(ref Unsafe.Add(ref b, j)), TIo.Load(ref Unsafe.Add(ref g, j)), out var dB);
-                TIo.Store(dA, ref Unsafe.Add(ref da, j));
-                TIo.Store(dB, ref Unsafe.Add(ref db, j));
+                int length = (h / chunks) + (c < h % chunks ? 1 : 0);
+                // dx may be x. dB needs a, b and dy, so it is computed first into the buffer; dA then needs b and dy
+                // and overwrites a; finally dB overwrites b. Each pass inlines the gate once (two exps in one method
+                // exhaust the JIT's inlining budget and leave calls in the loop).
+                GateDerivativeChunk<TK, T, TV, TIo>(gate, ref Unsafe.Add(ref a, start), ref Unsafe.Add(ref b, start), ref Unsafe.Add(ref g, start), ref MemoryMarshal.GetReference(pending), length);
+                GateValueChunk<TK, T, TV, TIo>(gate, ref Unsafe.Add(ref b, start), ref Unsafe.Add(ref g, start), ref Unsafe.Add(ref da, start), length);
+                pending[..length].CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref db, start), length));
+                start += length;
             }
+        }
+    }
 
-            if (j < h)
-            {
-                var dA = BackwardStep(gate, lastA, lastB, lastG, out var dB);
-                TIo.Store(dA, ref Unsafe.Add(ref da, last));
-                TIo.Store(dB, ref Unsafe.Add(ref db, last));
-            }
+    /// <summary>dB = dy ⊙ a ⊙ g′(b) into <paramref name="dB"/> (separate memory).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void GateDerivativeChunk<TK, T, TV, TIo>(TK gate, ref T a, ref T b, ref T dy, ref T dB, int n)
+        where TK : struct, IUnaryKernel
+        where T : unmanaged
+        where TV : struct, IVec<TV>
+        where TIo : struct, ILaneIo<TV, T>
+    {
+        int last = n - TV.Count;
+        for (int j = 0; j < n; j += TV.Count)
+        {
+            int at = Math.Min(j, last);
+            var av = TIo.Load(ref Unsafe.Add(ref a, at));
+            var gv = TIo.Load(ref Unsafe.Add(ref dy, at));
+            // ∂(a·g(b))/∂b = a·g′(b): pass a·dy as the incoming gradient (exact in double lanes for float data).
+            TIo.Store(gate.Backward(TIo.Load(ref Unsafe.Add(ref b, at)), av * gv), ref Unsafe.Add(ref dB, at));
+        }
+    }
+
+    /// <summary>dA = dy ⊙ g(b); reads only b and dy, so <paramref name="dA"/> may be a.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void GateValueChunk<TK, T, TV, TIo>(TK gate, ref T b, ref T dy, ref T dA, int n)
+        where TK : struct, IUnaryKernel
+        where T : unmanaged
+        where TV : struct, IVec<TV>
+        where TIo : struct, ILaneIo<TV, T>
+    {
+        int last = n - TV.Count;
+        for (int j = 0; j < n; j += TV.Count)
+        {
+            int at = Math.Min(j, last);
+            TIo.Store(TIo.Load(ref Unsafe.Add(ref dy, at)) * gate.Forward(TIo.Load(ref Unsafe.Add(ref b, at))), ref Unsafe.Add(ref dA, at));
         }
     }
 
@@ -199,16 +233,6 @@ public static class GatedDriver
         where TK : struct, IUnaryKernel
         where TV : struct, IVec<TV>
         => a * gate.Forward(b);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV BackwardStep<TK, TV>(TK gate, TV a, TV b, TV dy, out TV dB)
-        where TK : struct, IUnaryKernel
-        where TV : struct, IVec<TV>
-    {
-        // ∂(a·g(b))/∂b = a·g′(b): pass a·dy as the incoming gradient (exact in double lanes for float data).
-        dB = gate.Backward(b, a * dy);
-        return dy * gate.Forward(b);
-    }
 }
 
 /// <summary>Moves a register between memory of element type <typeparamref name="T"/> and lanes of <typeparamref name="TV"/>.</summary>

@@ -92,31 +92,108 @@ internal static class Lanes
         throw new NotSupportedException($"{typeof(TV).Name} is not a register of double lanes.");
     }
 
-    /// <summary>The sum of the lanes of a register of double lanes, added in lane order.</summary>
+    /// <summary>The sum of the lanes of a register of double lanes (pairwise, in a fixed order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Sum<TV>(TV value) where TV : struct, IVec<TV>
     {
-        ref double lane = ref Unsafe.As<TV, double>(ref value);
-        double s = lane;
-        for (int i = 1; i < TV.Count; i++) s += Unsafe.Add(ref lane, i);
-        return s;
+        if (typeof(TV) == typeof(V512<double>)) return Vector512.Sum(Unsafe.BitCast<TV, V512<double>>(value).Value);
+        if (typeof(TV) == typeof(V256<double>)) return Vector256.Sum(Unsafe.BitCast<TV, V256<double>>(value).Value);
+        if (typeof(TV) == typeof(V128<double>)) return Vector128.Sum(Unsafe.BitCast<TV, V128<double>>(value).Value);
+        if (typeof(TV) == typeof(S<double>)) return Unsafe.BitCast<TV, S<double>>(value).Value;
+        throw new NotSupportedException($"{typeof(TV).Name} is not a register of double lanes.");
     }
 
-    /// <summary>The largest lane of a register of double lanes; NaN if any lane is NaN.</summary>
+    /// <summary>The largest lane of a register of double lanes (unspecified when a lane is NaN).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Max<TV>(TV value) where TV : struct, IVec<TV>
     {
-        ref double lane = ref Unsafe.As<TV, double>(ref value);
-        double m = lane;
-        if (double.IsNaN(m)) return m;
-        for (int i = 1; i < TV.Count; i++)
+        if (typeof(TV) == typeof(V512<double>))
         {
-            double v = Unsafe.Add(ref lane, i);
-            if (double.IsNaN(v)) return v;
-            if (v > m) m = v;
+            var v = Unsafe.BitCast<TV, V512<double>>(value).Value;
+            return Max(Vector256.Max(v.GetLower(), v.GetUpper()));
         }
 
-        return m;
+        if (typeof(TV) == typeof(V256<double>)) return Max(Unsafe.BitCast<TV, V256<double>>(value).Value);
+        if (typeof(TV) == typeof(V128<double>)) return Max(Unsafe.BitCast<TV, V128<double>>(value).Value);
+        if (typeof(TV) == typeof(S<double>)) return Unsafe.BitCast<TV, S<double>>(value).Value;
+        throw new NotSupportedException($"{typeof(TV).Name} is not a register of double lanes.");
+    }
+
+    /// <summary>
+    /// Σ lanes of <paramref name="sum"/> plus Σ lanes of <paramref name="error"/>, the lanes combined pairwise with
+    /// their rounding errors kept (TwoSum), so the combination adds no error of its own beyond the last rounding.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double SumCompensated<TV>(TV sum, TV error) where TV : struct, IVec<TV>
+    {
+        double plain = Sum(sum);
+        // An infinite or NaN sum is already the answer (and TwoSum's error terms would be NaN).
+        if (!double.IsFinite(plain)) return plain;
+        double compensated = Compensated(sum, error, plain);
+        // Pairing the lanes differently could overflow where the plain sum did not: keep the plain sum then.
+        return double.IsFinite(compensated) ? compensated : plain;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Compensated<TV>(TV sum, TV error, double plain) where TV : struct, IVec<TV>
+    {
+        if (typeof(TV) == typeof(V512<double>))
+        {
+            var s = Unsafe.BitCast<TV, V512<double>>(sum).Value;
+            var e = Unsafe.BitCast<TV, V512<double>>(error).Value;
+            var h = TwoSum(s.GetLower(), s.GetUpper(), out var l);
+            return Fold(h, l + e.GetLower() + e.GetUpper());
+        }
+
+        if (typeof(TV) == typeof(V256<double>))
+        {
+            return Fold(Unsafe.BitCast<TV, V256<double>>(sum).Value, Unsafe.BitCast<TV, V256<double>>(error).Value);
+        }
+
+        if (typeof(TV) == typeof(V128<double>))
+        {
+            return Fold(Unsafe.BitCast<TV, V128<double>>(sum).Value, Unsafe.BitCast<TV, V128<double>>(error).Value);
+        }
+
+        return plain + Sum(error);
+    }
+
+    private static double Max(Vector256<double> v) => Max(Vector128.Max(v.GetLower(), v.GetUpper()));
+
+    private static double Max(Vector128<double> v) => Math.Max(v.GetElement(0), v.GetElement(1));
+
+    private static double Fold(Vector256<double> s, Vector256<double> e)
+    {
+        var h = TwoSum(s.GetLower(), s.GetUpper(), out var l);
+        return Fold(h, l + e.GetLower() + e.GetUpper());
+    }
+
+    private static double Fold(Vector128<double> s, Vector128<double> e)
+    {
+        double a = s.GetElement(0);
+        double b = s.GetElement(1);
+        double h = a + b;
+        double bPart = h - a;
+        double l = (a - (h - bPart)) + (b - bPart);
+        return h + (l + e.GetElement(0) + e.GetElement(1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> TwoSum(Vector256<double> a, Vector256<double> b, out Vector256<double> error)
+    {
+        var s = a + b;
+        var bPart = s - a;
+        error = (a - (s - bPart)) + (b - bPart);
+        return s;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> TwoSum(Vector128<double> a, Vector128<double> b, out Vector128<double> error)
+    {
+        var s = a + b;
+        var bPart = s - a;
+        error = (a - (s - bPart)) + (b - bPart);
+        return s;
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace ActivationKit.Kernels;
 /// Reductions over one double row for the row kernels, generic over a register of double lanes no longer than the
 /// row. The last, partial register is handled by re-reading the final <c>TV.Count</c> elements (overlapping the ones
 /// already seen) and masking the repeated lanes out of sums, so short rows (10 classes) never fall back to a scalar
-/// loop. Element-wise passes over a row use <see cref="ElementwiseDriver.Run{TMap, T}"/>, which is in-place safe.
+/// loop. Element-wise passes (<see cref="Map{TV, TMap}"/>) are in-place safe the same way.
 /// </summary>
 internal static class RowMath
 {
@@ -72,30 +72,21 @@ internal static class RowMath
         var acc0 = TV.Zero;
         var err0 = TV.Zero;
         var acc1 = TV.Zero;
-        int i = 0;
-        for (; i <= n - TV.Count; i += TV.Count)
+        int last = n - TV.Count;
+        // The last register starts at n − Count; lanes below (full registers · Count) − last were already summed.
+        var all = TV.EqualTo(TV.Zero, TV.Zero);
+        var fresh = TV.GreaterThanOrEqual(Lanes.Load<TV, double>(ref LaneIndices[0]), TV.Create((((last / TV.Count) + 1) * TV.Count) - last));
+        // One call site for the term: inlining it twice can exhaust the JIT's inlining budget (exp is large).
+        for (int i = 0; i < n; i += TV.Count)
         {
-            var t0 = term.Apply(Lanes.Load<TV, double>(ref Unsafe.Add(ref pa, i)), Lanes.Load<TV, double>(ref Unsafe.Add(ref pb, i)), out var t1);
-            acc0 = TwoSum(acc0, t0, ref err0);
-            acc1 += t1;
+            int at = Math.Min(i, last);
+            var keep = i <= last ? all : fresh;
+            var t0 = term.Apply(Lanes.Load<TV, double>(ref Unsafe.Add(ref pa, at)), Lanes.Load<TV, double>(ref Unsafe.Add(ref pb, at)), out var t1);
+            acc0 = TwoSum(acc0, TV.And(keep, t0), ref err0);
+            acc1 += TV.And(keep, t1);
         }
 
-        if (i < n)
-        {
-            // The last register starts at n − Count; its first (i − (n − Count)) lanes were already summed.
-            int start = n - TV.Count;
-            var fresh = TV.GreaterThanOrEqual(Lanes.Load<TV, double>(ref LaneIndices[0]), TV.Create(i - start));
-            var t0 = term.Apply(Lanes.Load<TV, double>(ref Unsafe.Add(ref pa, start)), Lanes.Load<TV, double>(ref Unsafe.Add(ref pb, start)), out var t1);
-            acc0 = TwoSum(acc0, TV.And(fresh, t0), ref err0);
-            acc1 += TV.And(fresh, t1);
-        }
-
-        // Combine the lanes, still compensated, then add the accumulated errors once.
-        var hi = new S<double>(0.0);
-        var lo = new S<double>(Lanes.Sum(err0));
-        ref double lane = ref Unsafe.As<TV, double>(ref acc0);
-        for (int k = 0; k < TV.Count; k++) hi = TwoSum(hi, new S<double>(Unsafe.Add(ref lane, k)), ref lo);
-        return ((hi + lo).Value, Lanes.Sum(acc1));
+        return (Lanes.SumCompensated(acc0, err0), Lanes.Sum(acc1));
     }
 
     /// <summary>a + b rounded, adding the rounding error to <paramref name="error"/> (exact for finite sums).</summary>
@@ -111,10 +102,34 @@ internal static class RowMath
         return s;
     }
 
-    /// <summary>dst = map(a, b) element by element; dst may be a or b.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Map<TMap>(TMap map, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> dst) where TMap : struct, IMap
-        => ElementwiseDriver.Run<TMap, double>(map, a, b, dst);
+    /// <summary>dst = map(a, b) element by element at the width <typeparamref name="TV"/>; dst may be a or b.</summary>
+    /// <remarks>
+    /// One width per instantiation (rather than <see cref="ElementwiseDriver.Run{TMap, T}"/>'s four) keeps the map
+    /// inlined at both call sites; with every width in one method, rows with a partial last register ran ~10× slower.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Map<TV, TMap>(TMap map, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> dst)
+        where TV : struct, IVec<TV>
+        where TMap : struct, IMap
+    {
+        int n = a.Length;
+        ref double pa = ref MemoryMarshal.GetReference(a);
+        ref double pb = ref MemoryMarshal.GetReference(b);
+        ref double pd = ref MemoryMarshal.GetReference(dst);
+        int last = n - TV.Count;
+        // The overlapping last register is read before anything is stored, so dst may be a or b.
+        var lastA = Lanes.Load<TV, double>(ref Unsafe.Add(ref pa, last));
+        var lastB = Lanes.Load<TV, double>(ref Unsafe.Add(ref pb, last));
+        // One call site for the map (see Sum).
+        for (int i = 0; i < n; i += TV.Count)
+        {
+            bool full = i <= last;
+            int at = full ? i : last;
+            var va = full ? Lanes.Load<TV, double>(ref Unsafe.Add(ref pa, i)) : lastA;
+            var vb = full ? Lanes.Load<TV, double>(ref Unsafe.Add(ref pb, i)) : lastB;
+            Lanes.Store(map.Apply(va, vb), ref Unsafe.Add(ref pd, at));
+        }
+    }
 }
 
 /// <summary>A lane function with two outputs summed by <see cref="RowMath.Sum{TV, TTerm}"/> (e.g. a sum and a count).</summary>

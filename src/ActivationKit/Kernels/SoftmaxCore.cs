@@ -32,14 +32,14 @@ internal static class SoftmaxCore
         {
             var (below, top) = RowMath.Sum<TV, ExpBelowTopTerm>(new ExpBelowTopTerm(m, sign), x, x);
             double lnS = VMath.Log1p(new S<double>(below + (top - 1.0))).Value;
-            RowMath.Map(new LogMap(m, lnS, sign), x, x, y);
+            RowMath.Map<TV, LogMap>(new LogMap(m, lnS, sign), x, x, y);
         }
         else
         {
             // e goes into y, is summed from there, then divided in place.
-            RowMath.Map(new ExpMap(m, sign), x, x, y);
+            RowMath.Map<TV, ExpMap>(new ExpMap(m, sign), x, x, y);
             var (below, top) = RowMath.Sum<TV, BelowTopTerm>(default, y, y);
-            RowMath.Map(new DivideMap(1.0 + (below + (top - 1.0))), y, y, y);
+            RowMath.Map<TV, DivideMap>(new DivideMap(1.0 + (below + (top - 1.0))), y, y, y);
         }
     }
 
@@ -47,14 +47,14 @@ internal static class SoftmaxCore
     public static void SoftmaxBackwardFromOutput<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, double sign) where TV : struct, IVec<TV>
     {
         double dot = RowMath.Sum<TV, ProductTerm>(default, y, dy).First;
-        RowMath.Map(new SoftmaxGradientMap(dot, sign), y, dy, dx);
+        RowMath.Map<TV, SoftmaxGradientMap>(new SoftmaxGradientMap(dot, sign), y, dy, dx);
     }
 
     /// <summary>dx = dy − e^y·Σdy: the log-softmax Jacobian-vector product from its output.</summary>
     public static void LogSoftmaxBackwardFromOutput<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>
     {
         double total = RowMath.Sum<TV, ValueTerm>(default, dy, dy).First;
-        RowMath.Map(new LogGradientFromOutputMap(total), y, dy, dx);
+        RowMath.Map<TV, LogGradientFromOutputMap>(new LogGradientFromOutputMap(total), y, dy, dx);
     }
 
     /// <summary>dx = dy − softmax(x)·Σdy from the input x, without forming log_softmax(x) first.</summary>
@@ -63,7 +63,7 @@ internal static class SoftmaxCore
         double m = RowMath.Max<TV>(x, 1.0);
         var (below, top) = RowMath.Sum<TV, ExpBelowTopTerm>(new ExpBelowTopTerm(m, 1.0), x, x);
         double total = RowMath.Sum<TV, ValueTerm>(default, dy, dy).First;
-        RowMath.Map(new LogGradientMap(m, 1.0 + (below + (top - 1.0)), total), x, dy, dx);
+        RowMath.Map<TV, LogGradientMap>(new LogGradientMap(m, 1.0 + (below + (top - 1.0)), total), x, dy, dx);
     }
 
     /// <summary>e^(v − m) carried as e^d·(1 + lo); <paramref name="top"/> marks entries equal to the maximum.</summary>
