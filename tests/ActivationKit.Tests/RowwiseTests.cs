@@ -66,7 +66,7 @@ public class RowwiseTests
 
     [Theory]
     [MemberData(nameof(RowwiseNames))]
-    public void Float_forward_is_within_4_ulp_of_the_reference_at_every_row_length(string name)
+    public void Float_forward_is_within_1_ulp_and_sparsemax_4_of_the_reference_at_every_row_length(string name)
     {
         var f = Rowwise(name);
         foreach (int n in Columns)
@@ -78,10 +78,12 @@ public class RowwiseTests
                 var y = new float[x.Length];
                 f.Forward(x, y, n);
                 var reference = ReferenceRows(f, ToDouble(x), n);
+                // The exponential family is computed in double and rounded once: within one float ULP (observed ≤ 0.5).
+                double bound = name == "sparsemax" ? 4 : 1;
                 for (int i = 0; i < x.Length; i++)
                 {
                     double err = Ulp.Float(y[i], reference[i]);
-                    Assert.True(err <= 4, $"{name} n={n} scale={scale} i={i}: got {y[i]:R}, reference {reference[i]:R} ({err:F2} ULP)");
+                    Assert.True(err <= bound, $"{name} n={n} scale={scale} i={i}: got {y[i]:R}, reference {reference[i]:R} ({err:F2} ULP)");
                 }
             }
         }

@@ -17,7 +17,8 @@ namespace ActivationKit.Functions;
 /// so [1e30, 0] gives [1, 0]): with z sorted in decreasing order, the support size is the largest k with
 /// 1 + k·z_(k) &gt; Σ_{j≤k} z_(j), and τ = (Σ_{j≤k} z_(j) − 1)/k. Only entries within 1 of the maximum can be in the
 /// support (τ ≥ max − 1), so only those are sorted: O(n + c log c) for c candidates. Float rows are computed in
-/// double and rounded once.
+/// double and rounded once; an output much smaller than the row's spread carries the absolute error of the
+/// subtraction z − τ (about 2^−53 of the spread), far below a float ULP unless the output is ~10^−8 of the spread.
 /// </para>
 /// <para>
 /// Special rows follow <see cref="Softmax"/>: a NaN makes the row NaN; +∞ entries share the mass evenly, the others

@@ -5,7 +5,7 @@ namespace ActivationKit.Kernels;
 /// <summary>
 /// The arithmetic of one row-wise activation (softmax and friends) over ONE row of double data, written generically
 /// over a register of double lanes <c>TV</c>; <see cref="RowwiseDriver"/> checks the arguments, splits the buffer
-/// into rows, picks the register width from the row length and runs float data through double rows (widened once,
+/// into rows, picks the widest register no longer than a row (so <c>TV.Count ≤ x.Length</c> always) and runs float data through double rows (widened once,
 /// rounded once), so float results are as accurate as the double algorithm allows.
 /// </summary>
 /// <remarks>

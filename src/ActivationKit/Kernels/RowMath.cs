@@ -8,7 +8,8 @@ namespace ActivationKit.Kernels;
 /// Reductions over one double row for the row kernels, generic over a register of double lanes no longer than the
 /// row. The last, partial register is handled by re-reading the final <c>TV.Count</c> elements (overlapping the ones
 /// already seen) and masking the repeated lanes out of sums, so short rows (10 classes) never fall back to a scalar
-/// loop. Element-wise passes (<see cref="Map{TV, TMap}"/>) are in-place safe the same way.
+/// loop. Element-wise passes (<see cref="Map{TV, TMap}"/>) are in-place safe the same way. Every method needs a row of
+/// at least <c>TV.Count</c> elements, which the driver's choice of width guarantees.
 /// </summary>
 internal static class RowMath
 {
@@ -104,8 +105,9 @@ internal static class RowMath
 
     /// <summary>dst = map(a, b) element by element at the width <typeparamref name="TV"/>; dst may be a or b.</summary>
     /// <remarks>
-    /// One width per instantiation (rather than <see cref="ElementwiseDriver.Run{TMap, T}"/>'s four) keeps the map
-    /// inlined at both call sites; with every width in one method, rows with a partial last register ran ~10× slower.
+    /// One width per instantiation and a single call site of the map (rather than <see cref="ElementwiseDriver.Run{TMap, T}"/>'s
+    /// nine) keep a large map such as exp fully inlined: past the JIT's inlining budget the tail's copy became a call,
+    /// and rows with a partial last register ran several times slower.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TV, TMap>(TMap map, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> dst)
