@@ -1,0 +1,67 @@
+using ActivationKit.Catalog;
+using ActivationKit.Numerics;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// GLU, the gated linear unit (Dauphin et al., 2016): each row x = [a | b] (the two halves of the last dimension)
+/// becomes a ⊙ σ(b), half as wide. The linear path through a keeps gradients flowing while σ(b) gates it.
+/// </summary>
+/// <remarks>
+/// The first half a is the value, the second half b the gate, exactly as PyTorch's <c>F.glu(x, dim=-1)</c>, Keras'
+/// <c>glu</c> and <c>jax.nn.glu</c>. Float data runs in double lanes (the sigmoid kernel asks for it), so
+/// a·σ(b) is rounded once. Gradients: dA = dy·σ(b), dB = dy·a·σ(b)·σ(−b). glu([a | +∞]) = a, glu([a | −∞]) = ±0
+/// (0 when a is finite), NaN in a or b gives NaN; a = ±∞ with b = −∞ is ∞·0 = NaN.
+/// </remarks>
+public sealed class Glu : GatedActivation<Sigmoid.Kernel_>
+{
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "glu",
+        Aliases = ["gated_linear_unit"],
+        DisplayName = "GLU",
+        Summary = "Gated linear unit: splits each row into halves [a | b] and returns a ⊙ sigmoid(b).",
+        Family = Family.Gated,
+        Kind = ActivationKind.Gated,
+        Formula = "a * sigmoid(b), where [a | b] are the two halves of each row",
+        Derivative = "dA = dy ⊙ σ(b);  dB = dy ⊙ a ⊙ σ(b)(1 − σ(b))",
+        FormulaLatex = @"\operatorname{GLU}([a \mid b]) = a \odot \sigma(b)",
+        DerivativeLatex = @"\frac{\partial y}{\partial a} = \sigma(b),\quad \frac{\partial y}{\partial b} = a\,\sigma(b)\,(1 - \sigma(b))",
+        Range = "(−∞, ∞)",
+        Monotonicity = Monotonicity.NotApplicable,
+        Smoothness = Smoothness.Smooth,
+        ZeroCentred = true,
+        BoundedAbove = false,
+        BoundedBelow = false,
+        Saturating = false,
+        Init = Initialization.Glorot,
+        Gain = 1.0,
+        TypicalUses = ["gated convolutional language models", "convolution modules of speech models (Conformer)", "transformer feed-forward blocks (the GLU variants)"],
+        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
+        Origin = new("Dauphin, Fan, Auli & Grangier, Language Modeling with Gated Convolutional Networks (ICML 2017)", 2016, "arXiv:1612.08083"),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("torch.nn.GLU(dim=-1) / torch.nn.functional.glu(x, dim=-1)", "Same halves: a = first, b = second (gated)."),
+            ["keras"] = new("keras.activations.glu(x, axis=-1)", "Keras 3; same halves."),
+            ["jax"] = new("jax.nn.glu(x, axis=-1)", "Same halves."),
+            ["onnx"] = new("Split(x, axis=-1) → Mul(a, Sigmoid(b))", "No GLU operator; compose."),
+            ["onednn"] = new("eltwise_logistic on b, then binary_mul with a", "No GLU primitive; compose on the halves."),
+        },
+    };
+
+    /// <summary>Creates GLU.</summary>
+    public Glu()
+        : base(Definition)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override Sigmoid.Kernel_ Gate => default;
+
+    /// <inheritdoc />
+    public override double ReferenceGate(double b) => ReferenceMath.Sigmoid(b);
+
+    /// <inheritdoc />
+    public override double ReferenceGateDerivative(double b) => ReferenceMath.Sigmoid(b) * ReferenceMath.Sigmoid(-b);
+}

@@ -1,0 +1,98 @@
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Numerics;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// Log-softmax over the last dimension: y_i = x_i − log Σ_j e^(x_j), the log-probabilities of <see cref="Softmax"/>;
+/// the numerically sound input to a negative log-likelihood loss.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Evaluated as (x_i − m) − log1p(s′) with m = max x and s′ = Σ_j e^(x_j − m) − 1 formed without cancellation (the
+/// maximal entries contribute their 1s exactly), so nothing overflows and log-probabilities near 0 keep full relative
+/// accuracy: log_softmax([0, −100]) = [−3.7e−44, −100]. Float rows are computed in double and rounded once.
+/// </para>
+/// <para>
+/// Special rows follow <see cref="Softmax"/>: a NaN makes the row NaN; with k entries at +∞ those get −log k and the
+/// rest −∞; an all −∞ row gives −log n everywhere; −∞ entries among finite ones give −∞. The backward,
+/// dx = dy − softmax(x)·Σ dy, is available from x or from y (softmax = e^y).
+/// </para>
+/// </remarks>
+public sealed class LogSoftmax : RowwiseActivation<LogSoftmax.Kernel_>
+{
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "log_softmax",
+        Aliases = ["logsoftmax", "log_soft_max"],
+        DisplayName = "Log-softmax",
+        Summary = "The logarithm of softmax, computed stably: log-probabilities for likelihood losses.",
+        Family = Family.Normalising,
+        Kind = ActivationKind.Rowwise,
+        Formula = "y_i = (x_i - max(x)) - log(sum_j exp(x_j - max(x)))   (over each row)",
+        Derivative = "dx = dy − softmax(x)·Σ_j dy_j",
+        FormulaLatex = @"\operatorname{log\_softmax}(x)_i = x_i - \log\sum_j e^{x_j}",
+        DerivativeLatex = @"\frac{\partial y_i}{\partial x_j} = \delta_{ij} - \operatorname{softmax}(x)_j,\quad dx = dy - \operatorname{softmax}(x)\sum_j dy_j",
+        Range = "(−∞, 0)",
+        Monotonicity = Monotonicity.NotApplicable,
+        Smoothness = Smoothness.Smooth,
+        ZeroCentred = false,
+        BoundedAbove = true,
+        BoundedBelow = false,
+        Saturating = false,
+        Init = Initialization.Glorot,
+        Gain = 1.0,
+        TypicalUses = ["classification output feeding a negative log-likelihood loss", "token log-probabilities in sequence models", "log-likelihoods and KL divergences without underflow"],
+        Problems = KnownProblem.ComputationalCost,
+        Origin = new("Log of Bridle's softmax (Probabilistic Interpretation of Feedforward Classification Network Outputs…, Neurocomputing, NATO ASI F68)", 1990),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("torch.nn.LogSoftmax(dim=-1) / torch.log_softmax(x, dim=-1)", "Pass dim explicitly (the implicit choice is legacy). LogSoftmax + NLLLoss = CrossEntropyLoss on logits."),
+            ["keras"] = new("keras.activations.log_softmax(x, axis=-1)"),
+            ["jax"] = new("jax.nn.log_softmax(x, axis=-1)"),
+            ["onnx"] = new("LogSoftmax (opset ≥ 13, axis = -1)", "Opsets 1–12 flatten the input to 2-D [∏dims[:axis], ∏dims[axis:]] with default axis = 1; set axis = rank − 1 there."),
+            ["onednn"] = new("softmax_forward (algorithm::softmax_log, axis = last)"),
+        },
+    };
+
+    /// <summary>Creates log-softmax.</summary>
+    public LogSoftmax()
+        : base(Definition)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override Kernel_ Kernel => default;
+
+    /// <inheritdoc />
+    public override void ReferenceRow(ReadOnlySpan<double> x, Span<double> y) => ReferenceMath.LogSoftmaxRow(x, y);
+
+    /// <inheritdoc />
+    public override void ReferenceBackwardRow(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx)
+    {
+        var p = new double[x.Length];
+        ReferenceMath.SoftmaxRow(x, p);
+        double total = 0;
+        foreach (double g in dy) total += g;
+        for (int i = 0; i < p.Length; i++) dx[i] = dy[i] - (p[i] * total);
+    }
+
+    /// <summary>The log-softmax row arithmetic.</summary>
+    public readonly struct Kernel_ : IRowKernel
+    {
+        /// <inheritdoc />
+        public void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, Span<double> scratch) where TV : struct, IVec<TV>
+            => SoftmaxCore.Forward<TV>(x, y, 1.0, log: true);
+
+        /// <inheritdoc />
+        public void Backward<TV>(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, Span<double> scratch) where TV : struct, IVec<TV>
+            => SoftmaxCore.LogSoftmaxBackward<TV>(x, dy, dx);
+
+        /// <inheritdoc />
+        public void BackwardFromOutput<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>
+            => SoftmaxCore.LogSoftmaxBackwardFromOutput<TV>(y, dy, dx);
+    }
+}

@@ -1,0 +1,66 @@
+using ActivationKit.Catalog;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// ReGLU (Shazeer, 2020): each row x = [a | b] becomes a ⊙ relu(b), half as wide — the GLU variant with a ReLU gate,
+/// used in transformer feed-forward blocks.
+/// </summary>
+/// <remarks>
+/// The first half a is the value, the second half b the gate (the <see cref="Glu"/> convention). Computed in float
+/// lanes: a·relu(b) is a single rounding. Gradients: dA = dy·relu(b), dB = dy·a·[b &gt; 0] (0 at b = 0, PyTorch's
+/// convention). reglu([a | b ≤ 0]) = ±0 for finite a; NaN in a or b gives NaN; a = ±∞ with b ≤ 0 is ∞·0 = NaN.
+/// </remarks>
+public sealed class Reglu : GatedActivation<Relu.Kernel_>
+{
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "reglu",
+        Aliases = ["re_glu", "relu_glu"],
+        DisplayName = "ReGLU",
+        Summary = "GLU with a ReLU gate: splits each row into halves [a | b] and returns a ⊙ relu(b).",
+        Family = Family.Gated,
+        Kind = ActivationKind.Gated,
+        Formula = "a * max(0, b), where [a | b] are the two halves of each row",
+        Derivative = "dA = dy ⊙ relu(b);  dB = dy ⊙ a ⊙ [b > 0]",
+        FormulaLatex = @"\operatorname{ReGLU}([a \mid b]) = a \odot \max(0, b)",
+        DerivativeLatex = @"\frac{\partial y}{\partial a} = \max(0, b),\quad \frac{\partial y}{\partial b} = a\,[b > 0]",
+        Range = "(−∞, ∞)",
+        Monotonicity = Monotonicity.NotApplicable,
+        Smoothness = Smoothness.Continuous,
+        ZeroCentred = true,
+        BoundedAbove = false,
+        BoundedBelow = false,
+        Saturating = false,
+        Init = Initialization.He,
+        Gain = Math.Sqrt(2.0),
+        TypicalUses = ["transformer feed-forward blocks (T5-style GLU variants)"],
+        Problems = KnownProblem.DyingUnits | KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput,
+        Origin = new("Shazeer, GLU Variants Improve Transformer", 2020, "arXiv:2002.05202"),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("a * torch.relu(b), with a, b = x.chunk(2, dim=-1)", "No built-in; compose."),
+            ["keras"] = new("a * keras.activations.relu(b), with a, b = keras.ops.split(x, 2, axis=-1)", "No built-in; compose."),
+            ["jax"] = new("a * jax.nn.relu(b), with a, b = jnp.split(x, 2, axis=-1)", "No built-in; compose."),
+            ["onnx"] = new("Split(x, axis=-1) → Mul(a, Relu(b))", "No operator; compose."),
+            ["onednn"] = new("eltwise_relu on b, then binary_mul with a", "No primitive; compose on the halves."),
+        },
+        Kinks = [0.0],
+    };
+
+    /// <summary>Creates ReGLU.</summary>
+    public Reglu()
+        : base(Definition)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override Relu.Kernel_ Gate => default;
+
+    /// <inheritdoc />
+    public override double ReferenceGate(double b) => double.IsNaN(b) ? b : b > 0 ? b : 0.0;
+
+    /// <inheritdoc />
+    public override double ReferenceGateDerivative(double b) => double.IsNaN(b) ? b : b > 0 ? 1.0 : 0.0;
+}

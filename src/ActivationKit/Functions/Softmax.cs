@@ -1,0 +1,106 @@
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Numerics;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// Softmax over the last dimension: y_i = e^(x_i) / Σ_j e^(x_j) for each row (Bridle, 1990). Turns a row of scores
+/// into a probability distribution: classification outputs, attention weights, mixture gates.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Computed as e^(x_i − max x) / Σ_j e^(x_j − max x), so finite inputs never overflow: softmax([100, 0, 1]) and
+/// softmax([1e30, 0]) = [1, 0] are right, and tiny probabilities keep their value instead of flushing to zero
+/// (softmax([0, −100]) = [1, 3.7e−44] in float). Float rows are computed in double and rounded once (within one
+/// float ULP of the exact result; rows sum to 1 within a few float ULP); double rows carry the shift x − max exactly.
+/// </para>
+/// <para>
+/// Special rows (PyTorch returns NaN for the last two; we return the limits a user expects):
+/// a NaN anywhere in a row makes the whole row NaN; +∞ entries share the mass evenly and the others get 0
+/// (softmax([+∞, 0, +∞]) = [0.5, 0, 0.5]); a row that is entirely −∞ is uniform, 1/n each (every entry is equal,
+/// and softmax is invariant to shifts) — a fully masked attention row therefore gets uniform weights; a row with some
+/// −∞ entries gives them exactly 0. The backward uses the same y, so it is finite on these rows.
+/// </para>
+/// </remarks>
+public sealed class Softmax : RowwiseActivation<Softmax.Kernel_>
+{
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "softmax",
+        Aliases = ["soft_max", "normalized_exponential", "softargmax"],
+        DisplayName = "Softmax",
+        Summary = "Exponentiates and normalises each row into a probability distribution over its entries.",
+        Family = Family.Normalising,
+        Kind = ActivationKind.Rowwise,
+        Formula = "y_i = exp(x_i - max(x)) / sum_j exp(x_j - max(x))   (over each row)",
+        Derivative = "dx = y ⊙ (dy − ⟨dy, y⟩)   (∂y_i/∂x_j = y_i·(δ_ij − y_j))",
+        FormulaLatex = @"\operatorname{softmax}(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
+        DerivativeLatex = @"\frac{\partial y_i}{\partial x_j} = y_i(\delta_{ij} - y_j),\quad dx = y \odot \left(dy - \langle dy, y\rangle\right)",
+        Range = "(0, 1), each row sums to 1",
+        Monotonicity = Monotonicity.NotApplicable,
+        Smoothness = Smoothness.Smooth,
+        ZeroCentred = false,
+        BoundedAbove = true,
+        BoundedBelow = true,
+        Saturating = true,
+        Init = Initialization.Glorot,
+        Gain = 1.0,
+        TypicalUses = ["multi-class classification output (with cross-entropy)", "attention weights", "mixture-of-experts routers and mixture weights", "policy outputs in reinforcement learning"],
+        Problems = KnownProblem.Saturation | KnownProblem.VanishingGradients | KnownProblem.ComputationalCost,
+        Origin = new("Bridle, Probabilistic Interpretation of Feedforward Classification Network Outputs, with Relationships to Statistical Pattern Recognition (Neurocomputing, NATO ASI F68)", 1990),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("torch.nn.Softmax(dim=-1) / torch.softmax(x, dim=-1)", "Always pass dim: the implicit choice is legacy (dim 0 for 0-, 1- and 3-D inputs, else 1). Rows with +∞ or all −∞ give NaN there."),
+            ["keras"] = new("keras.activations.softmax(x, axis=-1)"),
+            ["jax"] = new("jax.nn.softmax(x, axis=-1)", "Its where= argument masks entries out of the normalisation."),
+            ["onnx"] = new("Softmax (opset ≥ 13, axis = -1)", "Opsets 1–12 flatten the input to 2-D [∏dims[:axis], ∏dims[axis:]] with default axis = 1, normalising over all trailing dimensions together; set axis = rank − 1 there."),
+            ["onednn"] = new("softmax_forward (algorithm::softmax_accurate, axis = last)", "softmax_backward takes the output (dst), like BackwardFromOutput."),
+        },
+    };
+
+    /// <summary>Creates softmax.</summary>
+    public Softmax()
+        : base(Definition)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override Kernel_ Kernel => default;
+
+    /// <inheritdoc />
+    public override void ReferenceRow(ReadOnlySpan<double> x, Span<double> y) => ReferenceMath.SoftmaxRow(x, y);
+
+    /// <inheritdoc />
+    public override void ReferenceBackwardRow(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx)
+    {
+        var y = new double[x.Length];
+        ReferenceMath.SoftmaxRow(x, y);
+        double dot = 0;
+        for (int i = 0; i < y.Length; i++) dot += y[i] * dy[i];
+        for (int i = 0; i < y.Length; i++) dx[i] = y[i] * (dy[i] - dot);
+    }
+
+    /// <summary>The softmax row arithmetic (the shared exponential normalisation, sign +1).</summary>
+    public readonly struct Kernel_ : IRowKernel
+    {
+        /// <inheritdoc />
+        public void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, Span<double> scratch) where TV : struct, IVec<TV>
+            => SoftmaxCore.Forward<TV>(x, y, 1.0, log: false);
+
+        /// <inheritdoc />
+        public void Backward<TV>(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, Span<double> scratch) where TV : struct, IVec<TV>
+        {
+            // y goes to scratch, so dx may be x or dy.
+            var y = scratch[..x.Length];
+            SoftmaxCore.Forward<TV>(x, y, 1.0, log: false);
+            SoftmaxCore.SoftmaxBackwardFromOutput<TV>(y, dy, dx, 1.0);
+        }
+
+        /// <inheritdoc />
+        public void BackwardFromOutput<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>
+            => SoftmaxCore.SoftmaxBackwardFromOutput<TV>(y, dy, dx, 1.0);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Runtime.CompilerServices;
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Numerics;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// SwiGLU (Shazeer, 2020): each row x = [a | b] becomes a ⊙ silu(b) = a ⊙ b·σ(b), half as wide — the GLU variant
+/// with a Swish (β = 1, i.e. SiLU) gate, the feed-forward activation of PaLM and LLaMA.
+/// </summary>
+/// <remarks>
+/// The first half a is the value, the second half b the gate (the <see cref="Glu"/> convention; LLaMA-style fused
+/// [W_gate | W_up] projections put the gate first, so swap the halves when porting them). Float data runs in double
+/// lanes and a·silu(b) is rounded once. Gradients: dA = dy·silu(b), dB = dy·a·silu′(b) with
+/// silu′(b) = σ(b) + b·σ(b)·σ(−b), which is 0 at b ≈ −1.2785. silu(−∞) = −0 and silu′(±∞) = 1 or 0 (no ∞·0);
+/// NaN in a or b gives NaN.
+/// </remarks>
+public sealed class Swiglu : GatedActivation<Swiglu.Gate_>
+{
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "swiglu",
+        Aliases = ["swi_glu", "silu_glu", "swish_glu"],
+        DisplayName = "SwiGLU",
+        Summary = "GLU with a SiLU (Swish) gate: splits each row into halves [a | b] and returns a ⊙ b·sigmoid(b).",
+        Family = Family.Gated,
+        Kind = ActivationKind.Gated,
+        Formula = "a * b * sigmoid(b), where [a | b] are the two halves of each row",
+        Derivative = "dA = dy ⊙ silu(b);  dB = dy ⊙ a ⊙ σ(b)(1 + b(1 − σ(b)))",
+        FormulaLatex = @"\operatorname{SwiGLU}([a \mid b]) = a \odot b\,\sigma(b)",
+        DerivativeLatex = @"\frac{\partial y}{\partial a} = b\,\sigma(b),\quad \frac{\partial y}{\partial b} = a\,\sigma(b)\,\bigl(1 + b\,(1 - \sigma(b))\bigr)",
+        Range = "(−∞, ∞)",
+        Monotonicity = Monotonicity.NotApplicable,
+        Smoothness = Smoothness.Smooth,
+        ZeroCentred = true,
+        BoundedAbove = false,
+        BoundedBelow = false,
+        Saturating = false,
+        Init = Initialization.He,
+        Gain = 1.0,
+        TypicalUses = ["transformer feed-forward blocks (PaLM, LLaMA and most recent LLMs)"],
+        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
+        Origin = new("Shazeer, GLU Variants Improve Transformer", 2020, "arXiv:2002.05202"),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("a * torch.nn.functional.silu(b), with a, b = x.chunk(2, dim=-1)", "No built-in; compose (check which half your weights gate)."),
+            ["keras"] = new("a * keras.activations.silu(b), with a, b = keras.ops.split(x, 2, axis=-1)", "No built-in; compose."),
+            ["jax"] = new("a * jax.nn.silu(b), with a, b = jnp.split(x, 2, axis=-1)", "No built-in; compose."),
+            ["onnx"] = new("Split(x, axis=-1) → Mul(a, Mul(b, Sigmoid(b)))", "No operator; compose."),
+            ["onednn"] = new("eltwise_swish (alpha = 1) on b, then binary_mul with a", "No primitive; compose on the halves."),
+        },
+        // silu′(b) = 0 where 1 + b·σ(−b) = 0 (root found with mpmath.findroot, 40 digits).
+        DerivativeZeros = [-1.2784645427610738],
+    };
+
+    /// <summary>Creates SwiGLU.</summary>
+    public Swiglu()
+        : base(Definition)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override Gate_ Gate => default;
+
+    /// <inheritdoc />
+    public override double ReferenceGate(double b) => double.IsNegativeInfinity(b) ? -0.0 : b * ReferenceMath.Sigmoid(b);
+
+    /// <inheritdoc />
+    public override double ReferenceGateDerivative(double b)
+    {
+        if (double.IsInfinity(b)) return b > 0 ? 1.0 : 0.0;
+        double s = ReferenceMath.Sigmoid(b);
+        return s + (b * s * ReferenceMath.Sigmoid(-b));
+    }
+
+    /// <summary>The SiLU gate, silu(b) = b·σ(b) (double lanes for float data).</summary>
+    public readonly struct Gate_ : IUnaryKernel
+    {
+        /// <inheritdoc />
+        public static bool ComputeFloatInDouble => true;
+
+        /// <inheritdoc />
+        public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            // silu(−∞) = −0, not −∞·0 = NaN: clamp −∞ to −1e300 (σ is 0 there too); NaN passes (Max keeps x).
+            var xc = TV.Max(TV.Create(-1e300), x);
+            return xc * Logistic(x, out _, out _);
+        }
+
+        /// <inheritdoc />
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            var s = Logistic(x, out var e, out var r);
+            // silu′ = σ(x) + x·σ(x)σ(−x), and σ(x)σ(−x) = e·r² with no cancellation; where e underflows
+            // (|x| ≥ 745, ±∞) the second term is 0 (not ∞·0).
+            var t = TV.AndNot(x * e * r * r, TV.EqualTo(e, TV.Zero));
+            return dy * (s + t);
+        }
+
+        /// <summary>σ(x) from e = exp(−|x|) and r = 1/(1 + e), mirrored for x &lt; 0.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV Logistic<TV>(TV x, out TV e, out TV r) where TV : struct, IVec<TV>
+        {
+            e = VMath.Exp(-TV.Abs(x));
+            r = TV.One / (TV.One + e);
+            return TV.Select(TV.GreaterThanOrEqual(x, TV.Zero), r, e * r);
+        }
+    }
+}

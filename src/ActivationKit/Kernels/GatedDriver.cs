@@ -1,0 +1,269 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Kernels;
+
+/// <summary>
+/// The one loop behind every gated activation (GLU family): each input row of 2h elements is split into halves
+/// [a | b] and the output row of h elements is a ⊙ g(b), with g any element-wise kernel. Backward writes rows of 2h
+/// gradients [dA | dB] = [dy ⊙ g(b) | dy ⊙ a ⊙ g′(b)]. Kernels that ask for it (<see cref="IUnaryKernel.ComputeFloatInDouble"/>)
+/// run float data in double lanes, so the product a·g(b) is rounded once.
+/// </summary>
+/// <remarks>
+/// Outputs have a different shape from the input, so the forward output must not overlap the input at all. The
+/// backward output has the input's shape and may be the input itself (each position is read before it is written).
+/// The per-lane arithmetic is the same at every width, so results do not depend on the machine's vector width.
+/// </remarks>
+public static class GatedDriver
+{
+    /// <summary>y = a ⊙ g(b) for every row of <c>2·<paramref name="half"/></c> inputs, float.</summary>
+    public static void Forward<TK>(TK gate, ReadOnlySpan<float> x, Span<float> y, int half) where TK : struct, IUnaryKernel
+    {
+        CheckForward(x, y, half);
+        if (y.Length == 0) return;
+        if (TK.ComputeFloatInDouble)
+        {
+            if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) ForwardRows<TK, float, V512<double>, WideIo<V512<double>>>(gate, x, y, half);
+            else if (Vector256.IsHardwareAccelerated && half >= Vector256<double>.Count) ForwardRows<TK, float, V256<double>, WideIo<V256<double>>>(gate, x, y, half);
+            else if (Vector128.IsHardwareAccelerated && half >= Vector128<double>.Count) ForwardRows<TK, float, V128<double>, WideIo<V128<double>>>(gate, x, y, half);
+            else ForwardRows<TK, float, S<double>, WideIo<S<double>>>(gate, x, y, half);
+        }
+        else
+        {
+            if (Vector512.IsHardwareAccelerated && half >= Vector512<float>.Count) ForwardRows<TK, float, V512<float>, SameIo<V512<float>, float>>(gate, x, y, half);
+            else if (Vector256.IsHardwareAccelerated && half >= Vector256<float>.Count) ForwardRows<TK, float, V256<float>, SameIo<V256<float>, float>>(gate, x, y, half);
+            else if (Vector128.IsHardwareAccelerated && half >= Vector128<float>.Count) ForwardRows<TK, float, V128<float>, SameIo<V128<float>, float>>(gate, x, y, half);
+            else ForwardRows<TK, float, S<float>, SameIo<S<float>, float>>(gate, x, y, half);
+        }
+    }
+
+    /// <summary>y = a ⊙ g(b) for every row of <c>2·<paramref name="half"/></c> inputs, double.</summary>
+    public static void Forward<TK>(TK gate, ReadOnlySpan<double> x, Span<double> y, int half) where TK : struct, IUnaryKernel
+    {
+        CheckForward(x, y, half);
+        if (y.Length == 0) return;
+        if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) ForwardRows<TK, double, V512<double>, SameIo<V512<double>, double>>(gate, x, y, half);
+        else if (Vector256.IsHardwareAccelerated && half >= Vector256<double>.Count) ForwardRows<TK, double, V256<double>, SameIo<V256<double>, double>>(gate, x, y, half);
+        else if (Vector128.IsHardwareAccelerated && half >= Vector128<double>.Count) ForwardRows<TK, double, V128<double>, SameIo<V128<double>, double>>(gate, x, y, half);
+        else ForwardRows<TK, double, S<double>, SameIo<S<double>, double>>(gate, x, y, half);
+    }
+
+    /// <summary>[dA | dB] = [dy ⊙ g(b) | dy ⊙ a ⊙ g′(b)] for every row, float.</summary>
+    public static void Backward<TK>(TK gate, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int half) where TK : struct, IUnaryKernel
+    {
+        CheckBackward(x, dy, dx, half);
+        if (dy.Length == 0) return;
+        if (TK.ComputeFloatInDouble)
+        {
+            if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) BackwardRows<TK, float, V512<double>, WideIo<V512<double>>>(gate, x, dy, dx, half);
+            else if (Vector256.IsHardwareAccelerated && half >= Vector256<double>.Count) BackwardRows<TK, float, V256<double>, WideIo<V256<double>>>(gate, x, dy, dx, half);
+            else if (Vector128.IsHardwareAccelerated && half >= Vector128<double>.Count) BackwardRows<TK, float, V128<double>, WideIo<V128<double>>>(gate, x, dy, dx, half);
+            else BackwardRows<TK, float, S<double>, WideIo<S<double>>>(gate, x, dy, dx, half);
+        }
+        else
+        {
+            if (Vector512.IsHardwareAccelerated && half >= Vector512<float>.Count) BackwardRows<TK, float, V512<float>, SameIo<V512<float>, float>>(gate, x, dy, dx, half);
+            else if (Vector256.IsHardwareAccelerated && half >= Vector256<float>.Count) BackwardRows<TK, float, V256<float>, SameIo<V256<float>, float>>(gate, x, dy, dx, half);
+            else if (Vector128.IsHardwareAccelerated && half >= Vector128<float>.Count) BackwardRows<TK, float, V128<float>, SameIo<V128<float>, float>>(gate, x, dy, dx, half);
+            else BackwardRows<TK, float, S<float>, SameIo<S<float>, float>>(gate, x, dy, dx, half);
+        }
+    }
+
+    /// <summary>[dA | dB] = [dy ⊙ g(b) | dy ⊙ a ⊙ g′(b)] for every row, double.</summary>
+    public static void Backward<TK>(TK gate, ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, int half) where TK : struct, IUnaryKernel
+    {
+        CheckBackward(x, dy, dx, half);
+        if (dy.Length == 0) return;
+        if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) BackwardRows<TK, double, V512<double>, SameIo<V512<double>, double>>(gate, x, dy, dx, half);
+        else if (Vector256.IsHardwareAccelerated && half >= Vector256<double>.Count) BackwardRows<TK, double, V256<double>, SameIo<V256<double>, double>>(gate, x, dy, dx, half);
+        else if (Vector128.IsHardwareAccelerated && half >= Vector128<double>.Count) BackwardRows<TK, double, V128<double>, SameIo<V128<double>, double>>(gate, x, dy, dx, half);
+        else BackwardRows<TK, double, S<double>, SameIo<S<double>, double>>(gate, x, dy, dx, half);
+    }
+
+    private static void CheckForward<T>(ReadOnlySpan<T> x, Span<T> y, int half)
+    {
+        if (half <= 0) throw new ArgumentException($"The half width must be positive, got {half}.", nameof(half));
+        if (x.Length % (2 * half) != 0)
+        {
+            throw new ArgumentException($"A buffer of {x.Length} elements is not a whole number of rows of {2 * half} columns.", nameof(x));
+        }
+
+        if (y.Length != x.Length / 2)
+        {
+            throw new ArgumentException($"The destination has {y.Length} elements but {x.Length / 2} are produced (half of the input's {x.Length}).", nameof(y));
+        }
+
+        if (x.Overlaps(y))
+        {
+            throw new ArgumentException("'y' overlaps 'x'; a gated output has half the input's columns, so it must be separate memory.", nameof(y));
+        }
+    }
+
+    private static void CheckBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, int half)
+    {
+        if (half <= 0) throw new ArgumentException($"The half width must be positive, got {half}.", nameof(half));
+        if (x.Length % (2 * half) != 0)
+        {
+            throw new ArgumentException($"A buffer of {x.Length} elements is not a whole number of rows of {2 * half} columns.", nameof(x));
+        }
+
+        if (dy.Length != x.Length / 2)
+        {
+            throw new ArgumentException($"'dy' has {dy.Length} elements but the output has {x.Length / 2} (half of the input's {x.Length}).", nameof(dy));
+        }
+
+        if (dx.Length != x.Length)
+        {
+            throw new ArgumentException($"'dx' has {dx.Length} elements but 'x' has {x.Length}; they must be equal.", nameof(dx));
+        }
+
+        SpanChecks.NoPartialOverlap(x, dx, "x", "dx");
+        if (((ReadOnlySpan<T>)dx).Overlaps(dy))
+        {
+            throw new ArgumentException("'dx' overlaps 'dy'; dx has twice dy's columns, so it must be separate memory (it may be 'x' itself).", nameof(dx));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardRows<TK, T, TV, TIo>(TK gate, ReadOnlySpan<T> x, Span<T> y, int h)
+        where TK : struct, IUnaryKernel
+        where T : unmanaged
+        where TV : struct, IVec<TV>
+        where TIo : struct, ILaneIo<TV, T>
+    {
+        ref T px = ref MemoryMarshal.GetReference(x);
+        ref T py = ref MemoryMarshal.GetReference(y);
+        int rows = y.Length / h;
+        int last = h - TV.Count;
+        for (int r = 0; r < rows; r++)
+        {
+            ref T a = ref Unsafe.Add(ref px, 2 * r * h);
+            ref T b = ref Unsafe.Add(ref a, h);
+            ref T o = ref Unsafe.Add(ref py, r * h);
+            // The output is separate memory, so the last register may simply overlap the previous one. One call
+            // site for the step: inlining a large gate twice can exhaust the JIT's inlining budget.
+            for (int j = 0; j < h; j += TV.Count)
+            {
+                int at = Math.Min(j, last);
+                TIo.Store(ForwardStep(gate, TIo.Load(ref Unsafe.Add(ref a, at)), TIo.Load(ref Unsafe.Add(ref b, at))), ref Unsafe.Add(ref o, at));
+            }
+        }
+    }
+
+    /// <summary>Gradients per chunk of at most this many columns (the dB chunk waits in a stack buffer).</summary>
+    private const int ChunkLength = 256;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardRows<TK, T, TV, TIo>(TK gate, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, int h)
+        where TK : struct, IUnaryKernel
+        where T : unmanaged
+        where TV : struct, IVec<TV>
+        where TIo : struct, ILaneIo<TV, T>
+    {
+        ref T px = ref MemoryMarshal.GetReference(x);
+        ref T pg = ref MemoryMarshal.GetReference(dy);
+        ref T pd = ref MemoryMarshal.GetReference(dx);
+        Span<T> pending = stackalloc T[ChunkLength];
+        int rows = dy.Length / h;
+
+        // Balanced chunks: each is at least min(h, ChunkLength/2) ≥ TV.Count long, so the overlapping last register
+        // of a chunk stays inside it.
+        int chunks = (h + ChunkLength - 1) / ChunkLength;
+        for (int r = 0; r < rows; r++)
+        {
+            ref T a = ref Unsafe.Add(ref px, 2 * r * h);
+            ref T b = ref Unsafe.Add(ref a, h);
+            ref T g = ref Unsafe.Add(ref pg, r * h);
+            ref T da = ref Unsafe.Add(ref pd, 2 * r * h);
+            ref T db = ref Unsafe.Add(ref da, h);
+            int start = 0;
+            for (int c = 0; c < chunks; c++)
+            {
+                int length = (h / chunks) + (c < h % chunks ? 1 : 0);
+                // dx may be x. dB needs a, b and dy, so it is computed first into the buffer; dA then needs b and dy
+                // and overwrites a; finally dB overwrites b. Each pass inlines the gate once (two exps in one method
+                // exhaust the JIT's inlining budget and leave calls in the loop).
+                GateDerivativeChunk<TK, T, TV, TIo>(gate, ref Unsafe.Add(ref a, start), ref Unsafe.Add(ref b, start), ref Unsafe.Add(ref g, start), ref MemoryMarshal.GetReference(pending), length);
+                GateValueChunk<TK, T, TV, TIo>(gate, ref Unsafe.Add(ref b, start), ref Unsafe.Add(ref g, start), ref Unsafe.Add(ref da, start), length);
+                pending[..length].CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref db, start), length));
+                start += length;
+            }
+        }
+    }
+
+    /// <summary>dB = dy ⊙ a ⊙ g′(b) into <paramref name="dB"/> (separate memory).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void GateDerivativeChunk<TK, T, TV, TIo>(TK gate, ref T a, ref T b, ref T dy, ref T dB, int n)
+        where TK : struct, IUnaryKernel
+        where T : unmanaged
+        where TV : struct, IVec<TV>
+        where TIo : struct, ILaneIo<TV, T>
+    {
+        int last = n - TV.Count;
+        for (int j = 0; j < n; j += TV.Count)
+        {
+            int at = Math.Min(j, last);
+            var av = TIo.Load(ref Unsafe.Add(ref a, at));
+            var gv = TIo.Load(ref Unsafe.Add(ref dy, at));
+            // ∂(a·g(b))/∂b = a·g′(b): pass a·dy as the incoming gradient (exact in double lanes for float data).
+            TIo.Store(gate.Backward(TIo.Load(ref Unsafe.Add(ref b, at)), av * gv), ref Unsafe.Add(ref dB, at));
+        }
+    }
+
+    /// <summary>dA = dy ⊙ g(b); reads only b and dy, so <paramref name="dA"/> may be a.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void GateValueChunk<TK, T, TV, TIo>(TK gate, ref T b, ref T dy, ref T dA, int n)
+        where TK : struct, IUnaryKernel
+        where T : unmanaged
+        where TV : struct, IVec<TV>
+        where TIo : struct, ILaneIo<TV, T>
+    {
+        int last = n - TV.Count;
+        for (int j = 0; j < n; j += TV.Count)
+        {
+            int at = Math.Min(j, last);
+            TIo.Store(TIo.Load(ref Unsafe.Add(ref dy, at)) * gate.Forward(TIo.Load(ref Unsafe.Add(ref b, at))), ref Unsafe.Add(ref dA, at));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ForwardStep<TK, TV>(TK gate, TV a, TV b)
+        where TK : struct, IUnaryKernel
+        where TV : struct, IVec<TV>
+        => a * gate.Forward(b);
+}
+
+/// <summary>Moves a register between memory of element type <typeparamref name="T"/> and lanes of <typeparamref name="TV"/>.</summary>
+internal interface ILaneIo<TV, T>
+    where TV : struct, IVec<TV>
+    where T : unmanaged
+{
+    static abstract TV Load(ref T source);
+
+    static abstract void Store(TV value, ref T destination);
+}
+
+/// <summary>Registers of the memory's own element type.</summary>
+internal readonly struct SameIo<TV, T> : ILaneIo<TV, T>
+    where TV : struct, IVec<TV>
+    where T : unmanaged
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Load(ref T source) => Lanes.Load<TV, T>(ref source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(TV value, ref T destination) => Lanes.Store(value, ref destination);
+}
+
+/// <summary>Float memory in double lanes: widened on load, rounded once on store.</summary>
+internal readonly struct WideIo<TV> : ILaneIo<TV, float>
+    where TV : struct, IVec<TV>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Load(ref float source) => Lanes.LoadWidened<TV>(ref source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(TV value, ref float destination) => Lanes.StoreNarrowed(value, ref destination);
+}

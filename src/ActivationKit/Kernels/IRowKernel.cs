@@ -1,0 +1,26 @@
+using ActivationKit.Simd;
+
+namespace ActivationKit.Kernels;
+
+/// <summary>
+/// The arithmetic of one row-wise activation (softmax and friends) over ONE row of double data, written generically
+/// over a register of double lanes <c>TV</c>; <see cref="RowwiseDriver"/> checks the arguments, splits the buffer
+/// into rows, picks the widest register no longer than a row (so <c>TV.Count ≤ x.Length</c> always) and runs float data through double rows (widened once,
+/// rounded once), so float results are as accurate as the double algorithm allows.
+/// </summary>
+/// <remarks>
+/// Every method must work when its output span is the very memory of one of its inputs (in place): the driver passes
+/// <c>y == x</c>, <c>dx == x</c> and <c>dx == dy</c> through unchanged. <c>scratch</c> holds
+/// <see cref="RowwiseDriver.ScratchPerColumn"/> doubles per column and is the kernel's to overwrite.
+/// </remarks>
+public interface IRowKernel
+{
+    /// <summary>y = f(x) for one row.</summary>
+    void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, Span<double> scratch) where TV : struct, IVec<TV>;
+
+    /// <summary>dx = Jᵀ·dy for one row, from the input x.</summary>
+    void Backward<TV>(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, Span<double> scratch) where TV : struct, IVec<TV>;
+
+    /// <summary>dx = Jᵀ·dy for one row, from the output y = f(x).</summary>
+    void BackwardFromOutput<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>;
+}

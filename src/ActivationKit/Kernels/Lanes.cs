@@ -1,0 +1,225 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Kernels;
+
+/// <summary>
+/// Memory access for loops written generically over a register type <c>TV</c> (as the row-wise and gated drivers
+/// are): every <see cref="IVec{TV}"/> implementation is a struct holding exactly one register (or one scalar), so a
+/// register is read or written as <c>TV.Count</c> consecutive lanes of memory.
+/// </summary>
+internal static class Lanes
+{
+    /// <summary>Loads <c>TV.Count</c> lanes of the register's own element type starting at <paramref name="source"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Load<TV, T>(ref T source)
+        where TV : struct, IVec<TV>
+        where T : unmanaged
+        => Unsafe.ReadUnaligned<TV>(ref Unsafe.As<T, byte>(ref source));
+
+    /// <summary>Stores all lanes of <paramref name="value"/> at <paramref name="destination"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TV, T>(TV value, ref T destination)
+        where TV : struct, IVec<TV>
+        where T : unmanaged
+        => Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref destination), value);
+
+    /// <summary>Loads <c>TV.Count</c> floats into a register of double lanes (exact).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV LoadWidened<TV>(ref float source) where TV : struct, IVec<TV>
+    {
+        if (typeof(TV) == typeof(V512<double>))
+        {
+            var v = Vector512.WidenLower(Vector256.LoadUnsafe(ref source).ToVector512Unsafe());
+            return Unsafe.BitCast<V512<double>, TV>(new V512<double>(v));
+        }
+
+        if (typeof(TV) == typeof(V256<double>))
+        {
+            var v = Vector256.WidenLower(Vector128.LoadUnsafe(ref source).ToVector256Unsafe());
+            return Unsafe.BitCast<V256<double>, TV>(new V256<double>(v));
+        }
+
+        if (typeof(TV) == typeof(V128<double>))
+        {
+            // Two floats are one 64-bit load.
+            var pair = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<double>(ref Unsafe.As<float, byte>(ref source))).AsSingle();
+            return Unsafe.BitCast<V128<double>, TV>(new V128<double>(Vector128.WidenLower(pair)));
+        }
+
+        if (typeof(TV) == typeof(S<double>))
+        {
+            return Unsafe.BitCast<S<double>, TV>(new S<double>(source));
+        }
+
+        throw new NotSupportedException($"{typeof(TV).Name} is not a register of double lanes.");
+    }
+
+    /// <summary>Rounds a register of double lanes to float (nearest even) and stores its <c>TV.Count</c> floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowed<TV>(TV value, ref float destination) where TV : struct, IVec<TV>
+    {
+        if (typeof(TV) == typeof(V512<double>))
+        {
+            var v = Unsafe.BitCast<TV, V512<double>>(value).Value;
+            Vector512.Narrow(v, v).GetLower().StoreUnsafe(ref destination);
+            return;
+        }
+
+        if (typeof(TV) == typeof(V256<double>))
+        {
+            var v = Unsafe.BitCast<TV, V256<double>>(value).Value;
+            Vector256.Narrow(v, v).GetLower().StoreUnsafe(ref destination);
+            return;
+        }
+
+        if (typeof(TV) == typeof(V128<double>))
+        {
+            var v = Unsafe.BitCast<TV, V128<double>>(value).Value;
+            double pair = Vector128.Narrow(v, v).AsDouble().ToScalar();
+            Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref destination), pair);
+            return;
+        }
+
+        if (typeof(TV) == typeof(S<double>))
+        {
+            destination = (float)Unsafe.BitCast<TV, S<double>>(value).Value;
+            return;
+        }
+
+        throw new NotSupportedException($"{typeof(TV).Name} is not a register of double lanes.");
+    }
+
+    /// <summary>The sum of the lanes of a register of double lanes (pairwise, in a fixed order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Sum<TV>(TV value) where TV : struct, IVec<TV>
+    {
+        if (typeof(TV) == typeof(V512<double>)) return Vector512.Sum(Unsafe.BitCast<TV, V512<double>>(value).Value);
+        if (typeof(TV) == typeof(V256<double>)) return Vector256.Sum(Unsafe.BitCast<TV, V256<double>>(value).Value);
+        if (typeof(TV) == typeof(V128<double>)) return Vector128.Sum(Unsafe.BitCast<TV, V128<double>>(value).Value);
+        if (typeof(TV) == typeof(S<double>)) return Unsafe.BitCast<TV, S<double>>(value).Value;
+        throw new NotSupportedException($"{typeof(TV).Name} is not a register of double lanes.");
+    }
+
+    /// <summary>The largest lane of a register of double lanes (unspecified when a lane is NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Max<TV>(TV value) where TV : struct, IVec<TV>
+    {
+        if (typeof(TV) == typeof(V512<double>))
+        {
+            var v = Unsafe.BitCast<TV, V512<double>>(value).Value;
+            return Max(Vector256.Max(v.GetLower(), v.GetUpper()));
+        }
+
+        if (typeof(TV) == typeof(V256<double>)) return Max(Unsafe.BitCast<TV, V256<double>>(value).Value);
+        if (typeof(TV) == typeof(V128<double>)) return Max(Unsafe.BitCast<TV, V128<double>>(value).Value);
+        if (typeof(TV) == typeof(S<double>)) return Unsafe.BitCast<TV, S<double>>(value).Value;
+        throw new NotSupportedException($"{typeof(TV).Name} is not a register of double lanes.");
+    }
+
+    /// <summary>
+    /// Σ lanes of <paramref name="sum"/> plus Σ lanes of <paramref name="error"/>, the lanes combined pairwise with
+    /// their rounding errors kept (TwoSum), so the combination adds no error of its own beyond the last rounding.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double SumCompensated<TV>(TV sum, TV error) where TV : struct, IVec<TV>
+    {
+        double plain = Sum(sum);
+        // An infinite or NaN sum is already the answer (and TwoSum's error terms would be NaN).
+        if (!double.IsFinite(plain)) return plain;
+        double compensated = Compensated(sum, error, plain);
+        // Pairing the lanes differently could overflow where the plain sum did not: keep the plain sum then.
+        return double.IsFinite(compensated) ? compensated : plain;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Compensated<TV>(TV sum, TV error, double plain) where TV : struct, IVec<TV>
+    {
+        if (typeof(TV) == typeof(V512<double>))
+        {
+            var s = Unsafe.BitCast<TV, V512<double>>(sum).Value;
+            var e = Unsafe.BitCast<TV, V512<double>>(error).Value;
+            var h = TwoSum(s.GetLower(), s.GetUpper(), out var l);
+            return Fold(h, l + e.GetLower() + e.GetUpper());
+        }
+
+        if (typeof(TV) == typeof(V256<double>))
+        {
+            return Fold(Unsafe.BitCast<TV, V256<double>>(sum).Value, Unsafe.BitCast<TV, V256<double>>(error).Value);
+        }
+
+        if (typeof(TV) == typeof(V128<double>))
+        {
+            return Fold(Unsafe.BitCast<TV, V128<double>>(sum).Value, Unsafe.BitCast<TV, V128<double>>(error).Value);
+        }
+
+        return plain + Sum(error);
+    }
+
+    private static double Max(Vector256<double> v) => Max(Vector128.Max(v.GetLower(), v.GetUpper()));
+
+    private static double Max(Vector128<double> v) => Math.Max(v.GetElement(0), v.GetElement(1));
+
+    private static double Fold(Vector256<double> s, Vector256<double> e)
+    {
+        var h = TwoSum(s.GetLower(), s.GetUpper(), out var l);
+        return Fold(h, l + e.GetLower() + e.GetUpper());
+    }
+
+    private static double Fold(Vector128<double> s, Vector128<double> e)
+    {
+        double a = s.GetElement(0);
+        double b = s.GetElement(1);
+        double h = a + b;
+        double bPart = h - a;
+        double l = (a - (h - bPart)) + (b - bPart);
+        return h + (l + e.GetElement(0) + e.GetElement(1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> TwoSum(Vector256<double> a, Vector256<double> b, out Vector256<double> error)
+    {
+        var s = a + b;
+        var bPart = s - a;
+        error = (a - (s - bPart)) + (b - bPart);
+        return s;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> TwoSum(Vector128<double> a, Vector128<double> b, out Vector128<double> error)
+    {
+        var s = a + b;
+        var bPart = s - a;
+        error = (a - (s - bPart)) + (b - bPart);
+        return s;
+    }
+
+    /// <summary>
+    /// Widens a float span into a separate double span of the same length (exact), a register at a time; the last
+    /// register overlaps the previous one when the length is not a multiple of the width (requires length ≥ Count).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Widen<TV>(ReadOnlySpan<float> source, Span<double> destination) where TV : struct, IVec<TV>
+    {
+        ref float s = ref MemoryMarshal.GetReference(source);
+        ref double d = ref MemoryMarshal.GetReference(destination);
+        int n = source.Length;
+        int i = 0;
+        for (; i <= n - TV.Count; i += TV.Count) Store(LoadWidened<TV>(ref Unsafe.Add(ref s, i)), ref Unsafe.Add(ref d, i));
+        if (i < n) Store(LoadWidened<TV>(ref Unsafe.Add(ref s, n - TV.Count)), ref Unsafe.Add(ref d, n - TV.Count));
+    }
+
+    /// <summary>Rounds a double span into a separate float span of the same length, a register at a time (length ≥ Count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Narrow<TV>(ReadOnlySpan<double> source, Span<float> destination) where TV : struct, IVec<TV>
+    {
+        ref double s = ref MemoryMarshal.GetReference(source);
+        ref float d = ref MemoryMarshal.GetReference(destination);
+        int n = source.Length;
+        int i = 0;
+        for (; i <= n - TV.Count; i += TV.Count) StoreNarrowed(Load<TV, double>(ref Unsafe.Add(ref s, i)), ref Unsafe.Add(ref d, i));
+        if (i < n) StoreNarrowed(Load<TV, double>(ref Unsafe.Add(ref s, n - TV.Count)), ref Unsafe.Add(ref d, n - TV.Count));
+    }
+}

@@ -1,0 +1,156 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Kernels;
+
+/// <summary>
+/// The one loop behind every row-wise activation: checks the spans, splits a row-major [rows × columns] buffer into
+/// rows, picks the widest register of double lanes no longer than a row, and hands each row to the kernel. Float data
+/// is widened into a double row, computed there and rounded once on the way out, so a float result carries a single
+/// rounding on top of the double algorithm. Outputs may be the input memory (in place); rows are independent.
+/// </summary>
+public static class RowwiseDriver
+{
+    /// <summary>Doubles of scratch per column handed to every <see cref="IRowKernel"/> call.</summary>
+    public const int ScratchPerColumn = 2;
+
+    private enum Op
+    {
+        Forward,
+        Backward,
+        BackwardFromOutput,
+    }
+
+    /// <summary>y = f(x) row by row, double.</summary>
+    public static void Forward<TK>(TK kernel, ReadOnlySpan<double> x, Span<double> y, int columns) where TK : struct, IRowKernel
+    {
+        SpanChecks.Unary(x, y, "x", "y");
+        Dispatch(Op.Forward, kernel, x, x, y, CheckRows(x.Length, columns));
+    }
+
+    /// <summary>y = f(x) row by row, float (computed in double, rounded once).</summary>
+    public static void Forward<TK>(TK kernel, ReadOnlySpan<float> x, Span<float> y, int columns) where TK : struct, IRowKernel
+    {
+        SpanChecks.Unary(x, y, "x", "y");
+        Dispatch(Op.Forward, kernel, x, x, y, CheckRows(x.Length, columns));
+    }
+
+    /// <summary>dx = Jᵀ·dy row by row from the input x, double.</summary>
+    public static void Backward<TK>(TK kernel, ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, int columns) where TK : struct, IRowKernel
+    {
+        SpanChecks.Binary(x, dy, dx);
+        Dispatch(Op.Backward, kernel, x, dy, dx, CheckRows(x.Length, columns));
+    }
+
+    /// <summary>dx = Jᵀ·dy row by row from the input x, float.</summary>
+    public static void Backward<TK>(TK kernel, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TK : struct, IRowKernel
+    {
+        SpanChecks.Binary(x, dy, dx);
+        Dispatch(Op.Backward, kernel, x, dy, dx, CheckRows(x.Length, columns));
+    }
+
+    /// <summary>dx = Jᵀ·dy row by row from the output y, double.</summary>
+    public static void BackwardFromOutput<TK>(TK kernel, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, int columns) where TK : struct, IRowKernel
+    {
+        SpanChecks.Binary(y, dy, dx, "y");
+        Dispatch(Op.BackwardFromOutput, kernel, y, dy, dx, CheckRows(y.Length, columns));
+    }
+
+    /// <summary>dx = Jᵀ·dy row by row from the output y, float.</summary>
+    public static void BackwardFromOutput<TK>(TK kernel, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TK : struct, IRowKernel
+    {
+        SpanChecks.Binary(y, dy, dx, "y");
+        Dispatch(Op.BackwardFromOutput, kernel, y, dy, dx, CheckRows(y.Length, columns));
+    }
+
+    private static int CheckRows(int length, int columns)
+    {
+        if (columns <= 0) throw new ArgumentException($"columns must be positive, got {columns}.", nameof(columns));
+        if (length % columns != 0)
+        {
+            throw new ArgumentException($"A buffer of {length} elements is not a whole number of rows of {columns} columns.", nameof(columns));
+        }
+
+        return columns;
+    }
+
+    private static void Dispatch<TK>(Op op, TK kernel, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> dst, int n) where TK : struct, IRowKernel
+    {
+        if (a.Length == 0) return;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<double>.Count) Rows<TK, V512<double>>(op, kernel, a, b, dst, n);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count) Rows<TK, V256<double>>(op, kernel, a, b, dst, n);
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<double>.Count) Rows<TK, V128<double>>(op, kernel, a, b, dst, n);
+        else Rows<TK, S<double>>(op, kernel, a, b, dst, n);
+    }
+
+    private static void Dispatch<TK>(Op op, TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int n) where TK : struct, IRowKernel
+    {
+        if (a.Length == 0) return;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<double>.Count) Rows<TK, V512<double>>(op, kernel, a, b, dst, n);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count) Rows<TK, V256<double>>(op, kernel, a, b, dst, n);
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<double>.Count) Rows<TK, V128<double>>(op, kernel, a, b, dst, n);
+        else Rows<TK, S<double>>(op, kernel, a, b, dst, n);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows<TK, TV>(Op op, TK kernel, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> dst, int n)
+        where TK : struct, IRowKernel
+        where TV : struct, IVec<TV>
+    {
+        double[] rented = ArrayPool<double>.Shared.Rent(ScratchPerColumn * n);
+        try
+        {
+            var scratch = rented.AsSpan(0, ScratchPerColumn * n);
+            for (int start = 0; start < a.Length; start += n)
+            {
+                var row = a.Slice(start, n);
+                var d = dst.Slice(start, n);
+                switch (op)
+                {
+                    case Op.Forward: kernel.Forward<TV>(row, d, scratch); break;
+                    case Op.Backward: kernel.Backward<TV>(row, b.Slice(start, n), d, scratch); break;
+                    default: kernel.BackwardFromOutput<TV>(row, b.Slice(start, n), d); break;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows<TK, TV>(Op op, TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int n)
+        where TK : struct, IRowKernel
+        where TV : struct, IVec<TV>
+    {
+        // Two double rows (the widened inputs) plus the kernel's scratch.
+        double[] rented = ArrayPool<double>.Shared.Rent((2 + ScratchPerColumn) * n);
+        try
+        {
+            var rowA = rented.AsSpan(0, n);
+            var rowB = rented.AsSpan(n, n);
+            var scratch = rented.AsSpan(2 * n, ScratchPerColumn * n);
+            for (int start = 0; start < a.Length; start += n)
+            {
+                // The whole input row is read before any output is written, so dst may be a or b.
+                Lanes.Widen<TV>(a.Slice(start, n), rowA);
+                if (op != Op.Forward) Lanes.Widen<TV>(b.Slice(start, n), rowB);
+                switch (op)
+                {
+                    case Op.Forward: kernel.Forward<TV>(rowA, rowA, scratch); break;
+                    case Op.Backward: kernel.Backward<TV>(rowA, rowB, rowA, scratch); break;
+                    default: kernel.BackwardFromOutput<TV>(rowA, rowB, rowA); break;
+                }
+
+                Lanes.Narrow<TV>(rowA, dst.Slice(start, n));
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using System.Runtime.CompilerServices;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Kernels;
+
+/// <summary>
+/// The exponential normalisation shared by softmax, softmin (softmax of −x) and log-softmax, over one double row,
+/// generic over a register of double lanes.
+/// </summary>
+/// <remarks>
+/// <para>
+/// With v = sign·x and m = max v, every entry is shifted to d = v − m ≤ 0, so exp never overflows. The shift is
+/// carried exactly as d + lo (TwoSum), and e^(d+lo) = e^d·(1 + lo): double rows of large magnitude (x ≈ 700) keep
+/// full accuracy instead of losing |x|·2^−53 to the subtraction. Entries equal to m get d = 0 exactly, which also
+/// defines the infinite rows: when m = +∞ the +∞ entries get d = 0 and the others −∞ (so the +∞ entries share the
+/// mass evenly); when every entry is −∞ they all get d = 0 (a uniform row). A NaN anywhere makes its e NaN, the sum
+/// NaN, and so the whole row NaN.
+/// </para>
+/// <para>
+/// The sum s = Σ e is formed as 1 + s′ with s′ = Σ_{e &lt; 1} e + (k − 1), k the number of entries at the maximum
+/// (e = 1 exactly): s′ keeps full relative accuracy when it is tiny, so log-softmax can use ln s = log1p(s′) and
+/// log_softmax([0, −100])[0] = −3.7e−44, not 0.
+/// </para>
+/// </remarks>
+internal static class SoftmaxCore
+{
+    /// <summary>softmax(sign·x), or log_softmax(sign·x) when <paramref name="log"/>; <paramref name="y"/> may be <paramref name="x"/>.</summary>
+    public static void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, double sign, bool log) where TV : struct, IVec<TV>
+    {
+        double m = RowMath.Max<TV>(x, sign);
+        if (log)
+        {
+            var (below, top) = RowMath.Sum<TV, ExpBelowTopTerm>(new ExpBelowTopTerm(m, sign), x, x);
+            double lnS = VMath.Log1p(new S<double>(below + (top - 1.0))).Value;
+            RowMath.Map<TV, LogMap>(new LogMap(m, lnS, sign), x, x, y);
+        }
+        else
+        {
+            // e goes into y, is summed from there, then divided in place.
+            RowMath.Map<TV, ExpMap>(new ExpMap(m, sign), x, x, y);
+            var (below, top) = RowMath.Sum<TV, BelowTopTerm>(default, y, y);
+            RowMath.Map<TV, DivideMap>(new DivideMap(1.0 + (below + (top - 1.0))), y, y, y);
+        }
+    }
+
+    /// <summary>dx = sign·y ⊙ (dy − ⟨dy, y⟩): the softmax (sign = 1) or softmin (sign = −1) Jacobian-vector product.</summary>
+    public static void SoftmaxBackwardFromOutput<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, double sign) where TV : struct, IVec<TV>
+    {
+        double dot = RowMath.Sum<TV, ProductTerm>(default, y, dy).First;
+        RowMath.Map<TV, SoftmaxGradientMap>(new SoftmaxGradientMap(dot, sign), y, dy, dx);
+    }
+
+    /// <summary>dx = dy − e^y·Σdy: the log-softmax Jacobian-vector product from its output.</summary>
+    public static void LogSoftmaxBackwardFromOutput<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>
+    {
+        double total = RowMath.Sum<TV, ValueTerm>(default, dy, dy).First;
+        RowMath.Map<TV, LogGradientFromOutputMap>(new LogGradientFromOutputMap(total), y, dy, dx);
+    }
+
+    /// <summary>dx = dy − softmax(x)·Σdy from the input x, without forming log_softmax(x) first.</summary>
+    public static void LogSoftmaxBackward<TV>(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>
+    {
+        double m = RowMath.Max<TV>(x, 1.0);
+        var (below, top) = RowMath.Sum<TV, ExpBelowTopTerm>(new ExpBelowTopTerm(m, 1.0), x, x);
+        double total = RowMath.Sum<TV, ValueTerm>(default, dy, dy).First;
+        RowMath.Map<TV, LogGradientMap>(new LogGradientMap(m, 1.0 + (below + (top - 1.0)), total), x, dy, dx);
+    }
+
+    /// <summary>e^(v − m) carried as e^d·(1 + lo); <paramref name="top"/> marks entries equal to the maximum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ShiftedExp<TV>(TV v, TV m, out TV top) where TV : struct, IVec<TV>
+    {
+        var d = Shift(v, m, out var lo, out top);
+        var e = VMath.Exp(d);
+        return TV.Fma(e, lo, e);
+    }
+
+    /// <summary>
+    /// d + lo = v − m exactly (Knuth's TwoSum), with d = 0 where v equals m (including m = ±∞) and lo = 0
+    /// wherever the error term is undefined (infinite d).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Shift<TV>(TV v, TV m, out TV lo, out TV top) where TV : struct, IVec<TV>
+    {
+        var d = v - m;
+        var vPart = d + m;
+        var mPart = d - vPart;
+        lo = (v - vPart) - (m + mPart);
+        lo = TV.AndNot(lo, TV.IsNaN(lo));
+        top = TV.EqualTo(v, m);
+        return TV.AndNot(d, top);
+    }
+
+    /// <summary>e = e^(sign·x − m).</summary>
+    private readonly struct ExpMap(double m, double sign) : IMap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Apply<TV>(TV x, TV unused) where TV : struct, IVec<TV> => ShiftedExp(x * TV.Create(sign), TV.Create(m), out _);
+    }
+
+    /// <summary>(e if e &lt; 1 else 0, 1 if e ≥ 1 else 0): the entries below the maximum and the count at it.</summary>
+    private readonly struct BelowTopTerm : IRowTerm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Apply<TV>(TV e, TV unused, out TV second) where TV : struct, IVec<TV>
+        {
+            var top = TV.GreaterThanOrEqual(e, TV.One);
+            second = TV.And(top, TV.One);
+            return TV.AndNot(e, top);
+        }
+    }
+
+    /// <summary>As <see cref="BelowTopTerm"/>, computing e = e^(sign·x − m) on the fly.</summary>
+    private readonly struct ExpBelowTopTerm(double m, double sign) : IRowTerm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Apply<TV>(TV x, TV unused, out TV second) where TV : struct, IVec<TV>
+        {
+            var e = ShiftedExp(x * TV.Create(sign), TV.Create(m), out var top);
+            second = TV.And(top, TV.One);
+            return TV.AndNot(e, top);
+        }
+    }
+
+    private readonly struct DivideMap(double s) : IMap
+    {
+        // A true division (not a multiplication by 1/s) keeps each probability within half an ULP of e/s.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Apply<TV>(TV e, TV unused) where TV : struct, IVec<TV> => e / TV.Create(s);
+    }
+
+    /// <summary>y = (d − ln s) + lo.</summary>
+    private readonly struct LogMap(double m, double lnS, double sign) : IMap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Apply<TV>(TV x, TV unused) where TV : struct, IVec<TV>
+        {
+            var d = Shift(x * TV.Create(sign), TV.Create(m), out var lo, out _);
+            return (d - TV.Create(lnS)) + lo;
+        }
+    }
+
+    private readonly struct ProductTerm : IRowTerm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Apply<TV>(TV a, TV b, out TV second) where TV : struct, IVec<TV>
+        {
+            second = TV.Zero;
+            return a * b;
+        }
+    }
+
+    private readonly struct ValueTerm : IRowTerm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Apply<TV>(TV a, TV unused, out TV second) where TV : struct, IVec<TV>
+        {
+            second = TV.Zero;
+            return a;
+        }
+    }
+
+    private readonly struct SoftmaxGradientMap(double dot, double sign) : IMap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Apply<TV>(TV y, TV dy) where TV : struct, IVec<TV> => TV.Create(sign) * y * (dy - TV.Create(dot));
+    }
+
+    private readonly struct LogGradientFromOutputMap(double total) : IMap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Apply<TV>(TV y, TV dy) where TV : struct, IVec<TV> => TV.Fma(-VMath.Exp(y), TV.Create(total), dy);
+    }
+
+    private readonly struct LogGradientMap(double m, double s, double total) : IMap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Apply<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            var p = ShiftedExp(x, TV.Create(m), out _) / TV.Create(s);
+            return TV.Fma(-p, TV.Create(total), dy);
+        }
+    }
+}

@@ -1,0 +1,825 @@
+using ActivationKit.Accuracy;
+using ActivationKit.Catalog;
+using ActivationKit.Functions;
+using ActivationKit.Numerics;
+
+namespace ActivationKit.Tests;
+
+/// <summary>
+/// Behaviour every row-wise (softmax family, sparsemax) and gated (GLU family) function must show, driven by the
+/// catalog: accuracy against the plain double references at every row length, overflow-free rows, the documented
+/// special rows, gradients against finite differences, in place, and argument errors.
+/// </summary>
+public class RowwiseTests
+{
+    /// <summary>Row lengths around every register width (8 double lanes at most), plus long rows.</summary>
+    public static readonly int[] Columns = [.. Enumerable.Range(1, 70), 127, 128, 129, 1000];
+
+    public static TheoryData<string> RowwiseNames() => Names(ActivationKind.Rowwise);
+
+    public static TheoryData<string> GatedNames() => Names(ActivationKind.Gated);
+
+    public static TheoryData<string> NormalisingNames()
+    {
+        // The functions whose rows are probability distributions (log-softmax's are their logs).
+        var data = new TheoryData<string>();
+        foreach (var i in ActivationCatalog.All.Where(i => i.Kind == ActivationKind.Rowwise && i.Name != "log_softmax")) data.Add(i.Name);
+        return data;
+    }
+
+    private static TheoryData<string> Names(ActivationKind kind)
+    {
+        var data = new TheoryData<string>();
+        foreach (var i in ActivationCatalog.All.Where(i => i.Kind == kind)) data.Add(i.Name);
+        return data;
+    }
+
+    private static RowwiseActivation Rowwise(string name) => (RowwiseActivation)ActivationCatalog.Create(name);
+
+    private static GatedActivation Gated(string name) => (GatedActivation)ActivationCatalog.Create(name);
+
+    private static float[] RandomFloats(int n, int seed, double scale)
+    {
+        var rng = new Random(seed);
+        var x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float)(((rng.NextDouble() * 2) - 1) * scale);
+        return x;
+    }
+
+    private static double[] ToDouble(float[] x) => x.Select(v => (double)v).ToArray();
+
+    private static double[] ReferenceRows(RowwiseActivation f, double[] x, int columns)
+    {
+        var y = new double[x.Length];
+        for (int r = 0; r < x.Length; r += columns) f.ReferenceRow(x.AsSpan(r, columns), y.AsSpan(r, columns));
+        return y;
+    }
+
+    private static double[] ReferenceBackwardRows(RowwiseActivation f, double[] x, double[] dy, int columns)
+    {
+        var dx = new double[x.Length];
+        for (int r = 0; r < x.Length; r += columns) f.ReferenceBackwardRow(x.AsSpan(r, columns), dy.AsSpan(r, columns), dx.AsSpan(r, columns));
+        return dx;
+    }
+
+    // ---------------------------------------------------------------- row-wise: accuracy
+
+    [Theory]
+    [MemberData(nameof(RowwiseNames))]
+    public void Float_forward_is_within_1_ulp_and_sparsemax_4_of_the_reference_at_every_row_length(string name)
+    {
+        var f = Rowwise(name);
+        foreach (int n in Columns)
+        {
+            // Scales 12 (moderate) and 150 (many probabilities deep in the float subnormals or flushed).
+            foreach (double scale in new[] { 12.0, 150.0 })
+            {
+                var x = RandomFloats(3 * n, (n * 31) + (int)scale, scale);
+                var y = new float[x.Length];
+                f.Forward(x, y, n);
+                var reference = ReferenceRows(f, ToDouble(x), n);
+                // The exponential family is computed in double and rounded once: within one float ULP (observed ≤ 0.5).
+                double bound = name == "sparsemax" ? 4 : 1;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    double err = Ulp.Float(y[i], reference[i]);
+                    Assert.True(err <= bound, $"{name} n={n} scale={scale} i={i}: got {y[i]:R}, reference {reference[i]:R} ({err:F2} ULP)");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(RowwiseNames))]
+    public void Double_forward_matches_the_reference_at_every_row_length(string name)
+    {
+        var f = Rowwise(name);
+        foreach (int n in Columns)
+        {
+            var x = ToDouble(RandomFloats(2 * n, n, 12)).Select((v, i) => v + (i * 1e-9)).ToArray();
+            var y = new double[x.Length];
+            f.Forward(x, y, n);
+            var reference = ReferenceRows(f, x, n);
+            for (int i = 0; i < x.Length; i++)
+            {
+                // The references round x − max once (≤ 12·2^−53 relative through exp): allow ~16 double ULP of 1-scale values.
+                double tolerance = (8e-15 * Math.Abs(reference[i])) + 1e-300;
+                if (name == "sparsemax") tolerance = 1e-14;
+                Assert.True(Math.Abs(y[i] - reference[i]) <= tolerance, $"{name} n={n} i={i}: got {y[i]:R}, reference {reference[i]:R}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Double_forward_is_within_4_ulp_of_mpmath()
+    {
+        // Rows up to |x| ≈ 4e5, where x − max is not exact in double: the kernels carry it exactly (TwoSum).
+        foreach (var (name, x, expected) in RowwiseGolden.Rows)
+        {
+            var f = Rowwise(name);
+            var y = new double[x.Length];
+            f.Forward(x, y);
+            for (int i = 0; i < x.Length; i++)
+            {
+                double err = Ulp.Double(y[i], expected[i]);
+                Assert.True(err <= 4, $"{name} n={x.Length} x={x[i]:R}: got {y[i]:R}, mpmath {expected[i]:R} ({err:F2} ULP)");
+            }
+
+            // Through float: a single rounding of the double result (x rounded to float is a different row, so
+            // compare with the double kernel on that row).
+            var xf = x.Select(v => (float)v).ToArray();
+            var yf = new float[x.Length];
+            var yfd = new double[x.Length];
+            f.Forward(xf, yf);
+            f.Forward(ToDouble(xf), yfd);
+            for (int i = 0; i < x.Length; i++) Assert.Equal((float)yfd[i], yf[i]);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(NormalisingNames))]
+    public void Float_rows_sum_to_one(string name)
+    {
+        var f = Rowwise(name);
+        foreach (int n in Columns)
+        {
+            var x = RandomFloats(4 * n, n + 77, 20);
+            var y = new float[x.Length];
+            f.Forward(x, y, n);
+            for (int r = 0; r < x.Length; r += n)
+            {
+                double sum = 0;
+                for (int i = 0; i < n; i++) sum += y[r + i];
+                Assert.True(Math.Abs(sum - 1) <= 1e-6, $"{name} n={n}: row sums to {sum:R}");
+                Assert.All(y.AsSpan(r, n).ToArray(), v => Assert.True(v >= 0 && v <= 1));
+            }
+        }
+    }
+
+    [Fact]
+    public void Log_softmax_rows_exponentiate_to_one()
+    {
+        var f = new LogSoftmax();
+        foreach (int n in Columns)
+        {
+            var x = RandomFloats(2 * n, n + 5, 20);
+            var y = new float[x.Length];
+            f.Forward(x, y, n);
+            for (int r = 0; r < x.Length; r += n)
+            {
+                double sum = 0;
+                for (int i = 0; i < n; i++) sum += Math.Exp(y[r + i]);
+                Assert.True(Math.Abs(sum - 1) <= 1e-6, $"n={n}: Σ exp(log_softmax) = {sum:R}");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- row-wise: overflow and special rows
+
+    public static TheoryData<double[]> ExtremeRows() =>
+    [
+        [100, 0, 1],
+        [1e30, 0],
+        [-1e30, 0],
+        [0, -100],
+        [-1e4, -1e4 - 1, -1e4 - 2],
+        [-3e38, -3e38, -1e38],
+        [3e38, 3e38, 1e38],
+        [88, 89, 90, 91, 92, 93, 94, 95, 96, 97],
+        [-745, 0, -50, -103],
+        [1e-40, -1e-40, 0],
+    ];
+
+    [Theory]
+    [MemberData(nameof(ExtremeRows))]
+    public void Rows_of_huge_and_tiny_inputs_match_the_reference_in_float_and_double(double[] row)
+    {
+        foreach (var info in ActivationCatalog.All.Where(i => i.Kind == ActivationKind.Rowwise))
+        {
+            var f = (RowwiseActivation)ActivationCatalog.Create(info);
+            var reference = new double[row.Length];
+            f.ReferenceRow(row, reference);
+            var yd = new double[row.Length];
+            f.Forward(row, yd);
+            var xf = row.Select(v => (float)v).ToArray();
+            var referenceF = new double[row.Length];
+            f.ReferenceRow(ToDouble(xf), referenceF);
+            var yf = new float[row.Length];
+            f.Forward(xf, yf);
+            for (int i = 0; i < row.Length; i++)
+            {
+                Assert.True(Ulp.Double(yd[i], reference[i]) <= 16 || Math.Abs(yd[i] - reference[i]) <= 1e-15, $"{info.Name}({string.Join(", ", row)})[{i}] double: got {yd[i]:R}, reference {reference[i]:R}");
+                Assert.True(Ulp.Float(yf[i], referenceF[i]) <= 4, $"{info.Name}({string.Join(", ", row)})[{i}] float: got {yf[i]:R}, reference {referenceF[i]:R}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Softmax_never_overflows_on_finite_inputs()
+    {
+        var f = new Softmax();
+        var y = new float[3];
+        f.Forward([100f, 0f, 1f], y);
+        double s = 1 + Math.Exp(-100) + Math.Exp(-99);
+        Assert.Equal((float)(1 / s), y[0]);
+        Assert.Equal((float)(Math.Exp(-100) / s), y[1]);
+        Assert.Equal((float)(Math.Exp(-99) / s), y[2]);
+
+        var two = new float[2];
+        f.Forward([1e30f, 0f], two);
+        Assert.Equal([1f, 0f], two);
+        f.Forward([-1e30f, 0f], two);
+        Assert.Equal([0f, 1f], two);
+
+        var d = new double[2];
+        f.Forward([1e300, -1e300], d);
+        Assert.Equal([1.0, 0.0], d);
+
+        // Tiny log-probabilities keep their value (no 1 + tiny rounding).
+        var log = new float[2];
+        new LogSoftmax().Forward([0f, -100f], log);
+        Assert.Equal((float)-Math.Exp(-100), log[0]);
+        Assert.Equal(-100f, log[1]);
+    }
+
+    public static TheoryData<string, double[], double[]> SpecialRows() => new()
+    {
+        { "softmax", [double.NaN, 0, 1], [double.NaN, double.NaN, double.NaN] },
+        { "softmax", [double.PositiveInfinity, 0, double.PositiveInfinity], [0.5, 0, 0.5] },
+        { "softmax", [double.PositiveInfinity, double.NegativeInfinity], [1, 0] },
+        { "softmax", [double.NegativeInfinity, double.NegativeInfinity, double.NegativeInfinity, double.NegativeInfinity], [0.25, 0.25, 0.25, 0.25] },
+        { "softmax", [double.NegativeInfinity, 0, double.NegativeInfinity, 0], [0, 0.5, 0, 0.5] },
+        { "softmax", [double.PositiveInfinity, double.NaN], [double.NaN, double.NaN] },
+        { "log_softmax", [double.NaN, 0], [double.NaN, double.NaN] },
+        { "log_softmax", [double.PositiveInfinity, 0, double.PositiveInfinity], [-Math.Log(2), double.NegativeInfinity, -Math.Log(2)] },
+        { "log_softmax", [double.NegativeInfinity, double.NegativeInfinity], [-Math.Log(2), -Math.Log(2)] },
+        { "log_softmax", [double.NegativeInfinity, 0], [double.NegativeInfinity, 0] },
+        { "softmin", [double.NegativeInfinity, 0, double.NegativeInfinity], [0.5, 0, 0.5] },
+        { "softmin", [double.PositiveInfinity, double.PositiveInfinity], [0.5, 0.5] },
+        { "softmin", [double.PositiveInfinity, 0], [0, 1] },
+        { "softmin", [0, double.NaN], [double.NaN, double.NaN] },
+        { "sparsemax", [double.NaN, 0, 1], [double.NaN, double.NaN, double.NaN] },
+        { "sparsemax", [double.PositiveInfinity, 0, double.PositiveInfinity], [0.5, 0, 0.5] },
+        { "sparsemax", [double.NegativeInfinity, double.NegativeInfinity], [0.5, 0.5] },
+        { "sparsemax", [double.NegativeInfinity, 0.25, 0], [0, 0.625, 0.375] },
+        { "sparsemax", [-1, 0, 1], [0, 0, 1] },
+        { "sparsemax", [1e30, 0], [1, 0] },
+    };
+
+    [Theory]
+    [MemberData(nameof(SpecialRows))]
+    public void Special_rows_give_the_documented_values(string name, double[] x, double[] expected)
+    {
+        var f = Rowwise(name);
+        var reference = new double[x.Length];
+        f.ReferenceRow(x, reference);
+        AssertRow(expected, reference, $"{name} reference");
+        var yd = new double[x.Length];
+        f.Forward(x, yd);
+        AssertRow(expected, yd, $"{name} double");
+        var yf = new float[x.Length];
+        f.Forward(x.Select(v => (float)v).ToArray(), yf);
+        AssertRow(expected.Select(v => (double)(float)v).ToArray(), ToDouble(yf), $"{name} float");
+
+        // Inside a long row (vector path): pad with entries that cannot change the result.
+        double pad = name == "softmin" ? double.PositiveInfinity : double.NegativeInfinity;
+        if (!x.Any(double.IsNaN) && x.All(v => v == pad)) return;
+        var longX = x.Concat(Enumerable.Repeat(pad, 37)).ToArray();
+        var longY = new double[longX.Length];
+        f.Forward(longX, longY);
+        double padValue = name == "log_softmax" ? (x.Any(double.IsNaN) ? double.NaN : double.NegativeInfinity) : x.Any(double.IsNaN) ? double.NaN : 0.0;
+        AssertRow(expected.Concat(Enumerable.Repeat(padValue, 37)).ToArray(), longY, $"{name} padded");
+    }
+
+    [Theory]
+    [MemberData(nameof(RowwiseNames))]
+    public void Backward_on_special_rows_is_finite_where_the_output_is(string name)
+    {
+        var f = Rowwise(name);
+        double big = name == "softmin" ? double.NegativeInfinity : double.PositiveInfinity;
+        double[] x = [big, 0, big, 1];
+        double[] dy = [1, 2, 3, 4];
+        var dx = new double[4];
+        f.Backward(x, dy, dx);
+        Assert.All(dx, v => Assert.True(double.IsFinite(v), $"{name}: {string.Join(", ", dx)}"));
+        x[1] = double.NaN;
+        f.Backward(x, dy, dx);
+        Assert.All(dx, v => Assert.True(double.IsNaN(v), $"{name} NaN row: {string.Join(", ", dx)}"));
+    }
+
+    // ---------------------------------------------------------------- row-wise: gradients
+
+    [Theory]
+    [MemberData(nameof(RowwiseNames))]
+    public void Double_backward_matches_central_finite_differences(string name)
+    {
+        var f = Rowwise(name);
+        var rng = new Random(3);
+        foreach (int n in new[] { 1, 2, 3, 5, 8, 13, 17, 40 })
+        {
+            var x = Enumerable.Range(0, n).Select(_ => (rng.NextDouble() * 4) - 2).ToArray();
+            var dy = Enumerable.Range(0, n).Select(_ => (rng.NextDouble() * 2) - 1).ToArray();
+            var dx = new double[n];
+            f.Backward(x, dy, dx);
+            var y0 = new double[n];
+            f.Forward(x, y0);
+            for (int j = 0; j < n; j++)
+            {
+                double h = 1e-6;
+                var xp = (double[])x.Clone();
+                var xm = (double[])x.Clone();
+                xp[j] += h;
+                xm[j] -= h;
+                var yp = new double[n];
+                var ym = new double[n];
+                f.Forward(xp, yp);
+                f.Forward(xm, ym);
+                // Sparsemax is piecewise linear: skip a coordinate whose step changes the support.
+                if (!SameSupport(y0, yp) || !SameSupport(y0, ym)) continue;
+                double fd = 0;
+                for (int i = 0; i < n; i++) fd += dy[i] * (yp[i] - ym[i]) / (2 * h);
+                Assert.True(Math.Abs(fd - dx[j]) <= 1e-7 * Math.Max(1, Math.Abs(dx[j])), $"{name} n={n} j={j}: backward {dx[j]:R}, finite difference {fd:R}");
+            }
+        }
+    }
+
+    private static bool SameSupport(double[] a, double[] b)
+    {
+        for (int i = 0; i < a.Length; i++)
+        {
+            if ((a[i] > 0) != (b[i] > 0)) return false;
+        }
+
+        return true;
+    }
+
+    [Theory]
+    [MemberData(nameof(RowwiseNames))]
+    public void Float_backward_is_within_4_ulp_of_the_reference(string name)
+    {
+        var f = Rowwise(name);
+        foreach (int n in Columns)
+        {
+            var x = RandomFloats(2 * n, n + 9, 6);
+            var dy = RandomFloats(2 * n, n + 10, 1);
+            var dx = new float[x.Length];
+            f.Backward(x, dy, dx, n);
+            var reference = ReferenceBackwardRows(f, ToDouble(x), ToDouble(dy), n);
+            for (int i = 0; i < x.Length; i++)
+            {
+                double err = Ulp.Float(dx[i], reference[i]);
+                // dy − ⟨dy, y⟩ can cancel; there the reference itself is only good to ~1e-16 of the terms.
+                if (err > 4) err = Math.Abs(dx[i] - reference[i]) / (1e-15 * Math.Max(Math.Abs(dy[i]), 1e-30));
+                Assert.True(err <= 4, $"{name} n={n} i={i}: got {dx[i]:R}, reference {reference[i]:R}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(RowwiseNames))]
+    public void Backward_from_output_agrees_with_backward_from_input(string name)
+    {
+        var f = Rowwise(name);
+        Assert.True(f.SupportsBackwardFromOutput);
+        foreach (int n in new[] { 1, 3, 8, 19, 64, 129 })
+        {
+            var x = ToDouble(RandomFloats(3 * n, n, 8));
+            var dy = ToDouble(RandomFloats(3 * n, n + 1, 1));
+            var y = new double[x.Length];
+            f.Forward(x, y, n);
+            var fromX = new double[x.Length];
+            var fromY = new double[x.Length];
+            f.Backward(x, dy, fromX, n);
+            f.BackwardFromOutput(y, dy, fromY, n);
+            for (int i = 0; i < x.Length; i++)
+            {
+                // log-softmax from y uses e^y, which loses |y|·2^−53: a few 1e-15 of the gradient's scale.
+                Assert.True(Math.Abs(fromX[i] - fromY[i]) <= 1e-13, $"{name} n={n} i={i}: from x {fromX[i]:R}, from y {fromY[i]:R}");
+            }
+
+            var xf = x.Select(v => (float)v).ToArray();
+            var dyf = dy.Select(v => (float)v).ToArray();
+            var yf = new float[x.Length];
+            f.Forward(xf, yf, n);
+            var fromXf = new float[x.Length];
+            var fromYf = new float[x.Length];
+            f.Backward(xf, dyf, fromXf, n);
+            f.BackwardFromOutput(yf, dyf, fromYf, n);
+            for (int i = 0; i < x.Length; i++)
+            {
+                Assert.True(Math.Abs(fromXf[i] - fromYf[i]) <= 1e-5, $"{name} float n={n} i={i}: from x {fromXf[i]:R}, from y {fromYf[i]:R}");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- row-wise: buffers
+
+    [Theory]
+    [MemberData(nameof(RowwiseNames))]
+    public void Rows_are_independent_and_columns_zero_is_one_row(string name)
+    {
+        var f = Rowwise(name);
+        foreach (int n in new[] { 1, 5, 8, 33 })
+        {
+            var x = RandomFloats(4 * n, n, 10);
+            var all = new float[x.Length];
+            f.Forward(x, all, n);
+            for (int r = 0; r < 4; r++)
+            {
+                var one = new float[n];
+                f.Forward(x.AsSpan(r * n, n), one);
+                Assert.Equal(one, all.AsSpan(r * n, n).ToArray());
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(RowwiseNames))]
+    public void In_place_equals_out_of_place(string name)
+    {
+        var f = Rowwise(name);
+        foreach (int n in new[] { 1, 7, 16, 33, 129 })
+        {
+            var x = RandomFloats(2 * n, 7 * n, 9);
+            var dy = RandomFloats(2 * n, 11 * n, 1);
+
+            var expected = new float[x.Length];
+            f.Forward(x, expected, n);
+            var inPlace = (float[])x.Clone();
+            f.Forward(inPlace, inPlace, n);
+            Assert.Equal(expected, inPlace);
+
+            var xd = ToDouble(x);
+            var expectedD = new double[x.Length];
+            f.Forward(xd, expectedD, n);
+            var xdInPlace = (double[])xd.Clone();
+            f.Forward(xdInPlace, xdInPlace, n);
+            Assert.Equal(expectedD, xdInPlace);
+
+            var dx = new float[x.Length];
+            f.Backward(x, dy, dx, n);
+            var overDy = (float[])dy.Clone();
+            f.Backward(x, overDy, overDy, n);
+            Assert.Equal(dx, overDy);
+            var overX = (float[])x.Clone();
+            f.Backward(overX, dy, overX, n);
+            Assert.Equal(dx, overX);
+
+            var dyd = ToDouble(dy);
+            var dxd = new double[x.Length];
+            f.Backward(xd, dyd, dxd, n);
+            var overDyD = (double[])dyd.Clone();
+            f.Backward(xd, overDyD, overDyD, n);
+            Assert.Equal(dxd, overDyD);
+            var overXD = (double[])xd.Clone();
+            f.Backward(overXD, dyd, overXD, n);
+            Assert.Equal(dxd, overXD);
+
+            var fromY = new double[x.Length];
+            f.BackwardFromOutput(expectedD, dyd, fromY, n);
+            var overY = (double[])expectedD.Clone();
+            f.BackwardFromOutput(overY, dyd, overY, n);
+            Assert.Equal(fromY, overY);
+            var overDy2 = (double[])dyd.Clone();
+            f.BackwardFromOutput(expectedD, overDy2, overDy2, n);
+            Assert.Equal(fromY, overDy2);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(RowwiseNames))]
+    public void Bad_arguments_throw_with_clear_messages(string name)
+    {
+        var f = Rowwise(name);
+        var e1 = Assert.Throws<ArgumentException>(() => f.Forward(new float[10], new float[10], 3));
+        Assert.Contains("rows of 3 columns", e1.Message, StringComparison.Ordinal);
+        var e2 = Assert.Throws<ArgumentException>(() => f.Forward(new float[6], new float[5], 3));
+        Assert.Contains("6", e2.Message, StringComparison.Ordinal);
+        var buffer = new float[40];
+        var e3 = Assert.Throws<ArgumentException>(() => f.Forward(buffer.AsSpan(0, 32), buffer.AsSpan(1, 32), 8));
+        Assert.Contains("overlap", e3.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Throws<ArgumentException>(() => f.Forward(new double[6], new double[6], -1));
+        Assert.Throws<ArgumentException>(() => f.Backward(new float[6], new float[4], new float[6], 2));
+        Assert.Throws<ArgumentException>(() => f.Backward(new double[9], new double[9], new double[9], 2));
+        Assert.Throws<ArgumentException>(() => f.BackwardFromOutput(buffer.AsSpan(0, 16), buffer.AsSpan(20, 16), buffer.AsSpan(2, 16), 4));
+        f.Forward(ReadOnlySpan<float>.Empty, Span<float>.Empty);
+        f.Forward(ReadOnlySpan<double>.Empty, Span<double>.Empty, 4);
+        Assert.Equal(7, f.OutputColumns(7));
+    }
+
+    [Theory]
+    [MemberData(nameof(RowwiseNames))]
+    public void Half_and_bfloat16_round_the_float_result(string name)
+    {
+        var f = Rowwise(name);
+        var x = RandomFloats(60, 3, 6);
+        var h = x.Select(v => (Half)v).ToArray();
+        var b = x.Select(v => (BFloat16)v).ToArray();
+        var yh = new Half[h.Length];
+        var yb = new BFloat16[b.Length];
+        f.Forward(h, yh, 12);
+        f.Forward(b, yb, 12);
+        var rh = new float[x.Length];
+        var rb = new float[x.Length];
+        f.Forward(h.Select(v => (float)v).ToArray(), rh, 12);
+        f.Forward(b.Select(v => (float)v).ToArray(), rb, 12);
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.Equal((Half)rh[i], yh[i]);
+            Assert.Equal(((BFloat16)rb[i]).RawValue, yb[i].RawValue);
+        }
+    }
+
+    // ---------------------------------------------------------------- gated
+
+    /// <summary>Gate inputs covering both tails, tiny values and the region where the gates bend.</summary>
+    private static float[] GateInputs(int n, int seed)
+    {
+        var rng = new Random(seed);
+        var x = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            x[i] = (i % 4) switch
+            {
+                0 => (float)((rng.NextDouble() * 24) - 12),
+                1 => (float)((rng.NextDouble() * 2000) - 1000),
+                2 => (float)(((rng.NextDouble() * 2) - 1) * Math.Pow(10, -rng.Next(0, 44))),
+                _ => (float)((rng.NextDouble() * 6) - 3),
+            };
+        }
+
+        return x;
+    }
+
+    [Theory]
+    [MemberData(nameof(GatedNames))]
+    public void Gated_output_is_the_first_half_times_the_gate_of_the_second(string name)
+    {
+        var f = Gated(name);
+        Assert.Equal(3, f.OutputColumns(6));
+        var y = new double[2];
+        f.Forward([2.0, 3.0, 1.5, -0.5], y);
+        Assert.Equal(2.0 * f.ReferenceGate(1.5), y[0], 15);
+        Assert.Equal(3.0 * f.ReferenceGate(-0.5), y[1], 15);
+
+        // Two rows of 4 columns: [a0 a1 | b0 b1], [a2 a3 | b2 b3].
+        var two = new float[4];
+        f.Forward([1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f], two, 4);
+        Assert.Equal((float)(1 * f.ReferenceGate(3)), two[0]);
+        Assert.Equal((float)(2 * f.ReferenceGate(4)), two[1]);
+        Assert.Equal((float)(5 * f.ReferenceGate(7)), two[2]);
+        Assert.Equal((float)(6 * f.ReferenceGate(8)), two[3]);
+    }
+
+    [Fact]
+    public void Glu_matches_the_pytorch_split()
+    {
+        // F.glu(tensor([1., 2., 0., 3.])) = [1·σ(0), 2·σ(3)].
+        var y = new double[2];
+        new Glu().Forward([1.0, 2.0, 0.0, 3.0], y);
+        Assert.Equal(0.5, y[0]);
+        Assert.Equal(2 / (1 + Math.Exp(-3)), y[1], 15);
+    }
+
+    [Theory]
+    [MemberData(nameof(GatedNames))]
+    public void Gated_float_forward_and_backward_are_within_4_ulp_at_every_length(string name)
+    {
+        var f = Gated(name);
+        foreach (int h in Columns.Append(2000))
+        {
+            int rows = h > 200 ? 1 : 3;
+            var a = GateInputs(rows * h, h);
+            var b = GateInputs(rows * h, h + 1);
+            var x = new float[2 * rows * h];
+            for (int r = 0; r < rows; r++)
+            {
+                a.AsSpan(r * h, h).CopyTo(x.AsSpan(2 * r * h, h));
+                b.AsSpan(r * h, h).CopyTo(x.AsSpan((2 * r * h) + h, h));
+            }
+
+            var dy = RandomFloats(rows * h, h + 2, 3);
+            var y = new float[rows * h];
+            var dx = new float[x.Length];
+            f.Forward(x, y, 2 * h);
+            f.Backward(x, dy, dx, 2 * h);
+            for (int r = 0; r < rows; r++)
+            {
+                var rowX = ToDouble(x.AsSpan(2 * r * h, 2 * h).ToArray());
+                var refY = new double[h];
+                var refDx = new double[2 * h];
+                f.ReferenceRow(rowX, refY);
+                f.ReferenceBackwardRow(rowX, ToDouble(dy.AsSpan(r * h, h).ToArray()), refDx);
+                for (int j = 0; j < h; j++)
+                {
+                    double bj = rowX[h + j];
+                    double err = Ulp.Float(y[(r * h) + j], refY[j]);
+                    Assert.True(err <= 4, $"{name} h={h} forward a={rowX[j]:R} b={bj:R}: got {y[(r * h) + j]:R}, reference {refY[j]:R}");
+                    double errA = Ulp.Float(dx[(2 * r * h) + j], refDx[j]);
+                    Assert.True(errA <= 4, $"{name} h={h} dA at b={bj:R}: got {dx[(2 * r * h) + j]:R}, reference {refDx[j]:R}");
+                    float gotB = dx[(2 * r * h) + h + j];
+                    double errB = Ulp.Float(gotB, refDx[h + j]);
+                    if (errB > 4 && f.Info.DerivativeZeros.Any(z => Math.Abs(bj - z) < 0.05))
+                    {
+                        // Next to a zero of g′ the error is measured in ULPs of the gradient's scale |a·dy|.
+                        errB = Math.Abs(gotB - refDx[h + j]) / Ulp.FloatUlpAt(rowX[j] * dy[(r * h) + j]);
+                    }
+
+                    Assert.True(errB <= 4, $"{name} h={h} dB at a={rowX[j]:R} b={bj:R}: got {gotB:R}, reference {refDx[h + j]:R}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(GatedNames))]
+    public void Gated_results_do_not_depend_on_the_row_width(string name)
+    {
+        // The per-lane arithmetic is the same at every width: a long row equals its elements computed one by one.
+        var f = Gated(name);
+        foreach (int h in new[] { 1, 3, 8, 15, 16, 17, 33, 64, 100 })
+        {
+            var x = GateInputs(2 * h, 5 * h);
+            var dy = RandomFloats(h, 6 * h, 2);
+            var y = new float[h];
+            var dx = new float[2 * h];
+            f.Forward(x, y);
+            f.Backward(x, dy, dx);
+            for (int j = 0; j < h; j++)
+            {
+                var one = new float[1];
+                var oneDx = new float[2];
+                f.Forward([x[j], x[h + j]], one);
+                f.Backward([x[j], x[h + j]], [dy[j]], oneDx);
+                Assert.Equal(BitConverter.SingleToInt32Bits(one[0]), BitConverter.SingleToInt32Bits(y[j]));
+                Assert.Equal(BitConverter.SingleToInt32Bits(oneDx[0]), BitConverter.SingleToInt32Bits(dx[j]));
+                Assert.Equal(BitConverter.SingleToInt32Bits(oneDx[1]), BitConverter.SingleToInt32Bits(dx[h + j]));
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(GatedNames))]
+    public void Gated_double_gradients_of_both_halves_match_finite_differences(string name)
+    {
+        var f = Gated(name);
+        var rng = new Random(19);
+        const int h = 9;
+        for (int trial = 0; trial < 40; trial++)
+        {
+            var x = Enumerable.Range(0, 2 * h).Select(_ => (rng.NextDouble() * 12) - 6).ToArray();
+            var dy = Enumerable.Range(0, h).Select(_ => (rng.NextDouble() * 2) - 1).ToArray();
+            var dx = new double[2 * h];
+            f.Backward(x, dy, dx);
+            for (int k = 0; k < 2 * h; k++)
+            {
+                if (k >= h && f.Info.Kinks.Any(p => Math.Abs(x[k] - p) < 1e-3)) continue;
+                double step = 1e-6 * Math.Max(1, Math.Abs(x[k]));
+                var xp = (double[])x.Clone();
+                var xm = (double[])x.Clone();
+                xp[k] += step;
+                xm[k] -= step;
+                var yp = new double[h];
+                var ym = new double[h];
+                f.Forward(xp, yp);
+                f.Forward(xm, ym);
+                double fd = 0;
+                for (int j = 0; j < h; j++) fd += dy[j] * (yp[j] - ym[j]) / (2 * step);
+                string half = k < h ? "dA" : "dB";
+                Assert.True(Math.Abs(fd - dx[k]) <= 1e-6 * Math.Max(1, Math.Abs(dx[k])), $"{name} {half}[{k % h}]: backward {dx[k]:R}, finite difference {fd:R}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(GatedNames))]
+    public void Gated_backward_may_overwrite_the_input(string name)
+    {
+        var f = Gated(name);
+        foreach (int h in new[] { 1, 5, 16, 37 })
+        {
+            var x = GateInputs(4 * h, h);
+            var dy = RandomFloats(2 * h, h, 1);
+            var dx = new float[x.Length];
+            f.Backward(x, dy, dx, 2 * h);
+            var over = (float[])x.Clone();
+            f.Backward(over, dy, over, 2 * h);
+            Assert.Equal(dx, over);
+
+            var xd = ToDouble(x);
+            var dxd = new double[x.Length];
+            f.Backward(xd, ToDouble(dy), dxd, 2 * h);
+            f.Backward(xd, ToDouble(dy), xd, 2 * h);
+            Assert.Equal(dxd, xd);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(GatedNames))]
+    public void Gated_bad_arguments_throw_with_clear_messages(string name)
+    {
+        var f = Gated(name);
+        var odd = Assert.Throws<ArgumentException>(() => f.Forward(new float[10], new float[5], 5));
+        Assert.Contains("even", odd.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => f.Forward(new float[7], new float[3]));
+        Assert.Throws<ArgumentException>(() => f.OutputColumns(3));
+        var rows = Assert.Throws<ArgumentException>(() => f.Forward(new double[10], new double[5], 4));
+        Assert.Contains("rows of 4 columns", rows.Message, StringComparison.Ordinal);
+        var wrongOut = Assert.Throws<ArgumentException>(() => f.Forward(new float[8], new float[8], 4));
+        Assert.Contains("4", wrongOut.Message, StringComparison.Ordinal);
+        var buffer = new float[64];
+        var overlap = Assert.Throws<ArgumentException>(() => f.Forward(buffer.AsSpan(0, 32), buffer.AsSpan(8, 16), 8));
+        Assert.Contains("overlap", overlap.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Throws<ArgumentException>(() => f.Forward(buffer.AsSpan(0, 32), buffer.AsSpan(0, 16), 8));
+        Assert.Throws<ArgumentException>(() => f.Backward(new float[32], new float[16], new float[24], 8));
+        Assert.Throws<ArgumentException>(() => f.Backward(new float[16], buffer.AsSpan(0, 8), buffer.AsSpan(4, 16), 8));
+        Assert.Throws<ArgumentException>(() => f.Backward(buffer.AsSpan(0, 16), new float[8], buffer.AsSpan(1, 16), 8));
+        Assert.Throws<ArgumentException>(() => f.Backward(new float[16], new float[7], new float[16], 8));
+        Assert.False(f.SupportsBackwardFromOutput);
+        Assert.Throws<NotSupportedException>(() => f.BackwardFromOutput(new float[4], new float[4], new float[4], 4));
+        f.Forward(ReadOnlySpan<float>.Empty, Span<float>.Empty);
+        f.Backward(ReadOnlySpan<double>.Empty, ReadOnlySpan<double>.Empty, Span<double>.Empty, 4);
+    }
+
+    [Theory]
+    [MemberData(nameof(GatedNames))]
+    public void Gated_half_and_bfloat16_round_the_float_result(string name)
+    {
+        var f = Gated(name);
+        var x = GateInputs(48, 4).Select(v => Math.Clamp(v, -60000f, 60000f)).ToArray();
+        var h = x.Select(v => (Half)v).ToArray();
+        var b = x.Select(v => (BFloat16)v).ToArray();
+        var yh = new Half[24];
+        var yb = new BFloat16[24];
+        f.Forward(h, yh, 8);
+        f.Forward(b, yb, 8);
+        var rh = new float[24];
+        var rb = new float[24];
+        f.Forward(h.Select(v => (float)v).ToArray(), rh, 8);
+        f.Forward(b.Select(v => (float)v).ToArray(), rb, 8);
+        for (int i = 0; i < 24; i++)
+        {
+            Assert.Equal((Half)rh[i], yh[i]);
+            Assert.Equal(((BFloat16)rb[i]).RawValue, yb[i].RawValue);
+        }
+
+        Assert.Throws<ArgumentException>(() => f.Forward(new Half[6], new Half[3], 3));
+    }
+
+    [Fact]
+    public void Swiglu_gate_has_no_infinity_times_zero()
+    {
+        var f = new Swiglu();
+        var y = new float[3];
+        f.Forward([1f, 2f, 3f, float.NegativeInfinity, float.PositiveInfinity, -100f], y);
+        Assert.Equal(-0f, y[0]);
+        Assert.True(float.IsNegative(y[0]));
+        Assert.Equal(float.PositiveInfinity, y[1]);
+        Assert.Equal((float)(3 * -100 / (1 + Math.Exp(100))), y[2]);
+        var dx = new float[6];
+        f.Backward([1f, 2f, 3f, float.NegativeInfinity, float.PositiveInfinity, -100f], [1f, 1f, 1f], dx);
+        Assert.Equal(0f, dx[3]);
+        Assert.Equal(2f, dx[4]);
+    }
+
+    // ---------------------------------------------------------------- catalog
+
+    [Fact]
+    public void Catalog_lists_the_rowwise_and_gated_functions()
+    {
+        foreach (string name in new[] { "softmax", "log_softmax", "softmin", "sparsemax" })
+        {
+            var info = ActivationCatalog.Find(name);
+            Assert.NotNull(info);
+            Assert.Equal(ActivationKind.Rowwise, info.Kind);
+            Assert.Equal(Family.Normalising, info.Family);
+            Assert.IsAssignableFrom<RowwiseActivation>(ActivationCatalog.Create(name));
+        }
+
+        foreach (string name in new[] { "glu", "reglu", "swiglu" })
+        {
+            var info = ActivationCatalog.Find(name);
+            Assert.NotNull(info);
+            Assert.Equal(ActivationKind.Gated, info.Kind);
+            Assert.Equal(Family.Gated, info.Family);
+            Assert.IsAssignableFrom<GatedActivation>(ActivationCatalog.Create(name));
+        }
+
+        Assert.Equal("log_softmax", ActivationCatalog.Find("LogSoftmax")?.Name);
+        foreach (var info in ActivationCatalog.All.Where(i => i.Kind != ActivationKind.Elementwise))
+        {
+            Assert.All(info.Frameworks.Keys, k => Assert.Contains(k, ActivationInfo.FrameworkKeys));
+            Assert.Empty(info.SpecialValues);
+        }
+    }
+
+    private static void AssertRow(double[] expected, double[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            bool ok = double.IsNaN(expected[i]) ? double.IsNaN(actual[i]) : expected[i] == actual[i] || Math.Abs(expected[i] - actual[i]) <= 4e-16 * Math.Abs(expected[i]);
+            Assert.True(ok, $"{what}[{i}]: expected {expected[i]:R}, got {actual[i]:R} (row {string.Join(", ", actual)})");
+        }
+    }
+}
