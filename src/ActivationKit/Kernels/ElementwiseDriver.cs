@@ -151,15 +151,15 @@ public static class ElementwiseDriver
         // The tail is the last whole register, overlapping the previous one. Its inputs are read before any store,
         // so an in-place call still sees the originals. It runs as one extra pass of the same loop body, so the
         // kernel is inlined once (the JIT's inlining budget then suffices for large kernels).
-        var tailA = Lanes.Load<T, TV>(ref Unsafe.Add(ref pa, last));
-        var tailB = Lanes.Load<T, TV>(ref Unsafe.Add(ref pb, last));
+        var tailA = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, last));
+        var tailB = Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, last));
         int end = n % w != 0 ? last + w : last;
         for (int i = 0; i <= end; i += w)
         {
             bool isTail = i > last;
             int at = isTail ? last : i;
-            var a = isTail ? tailA : Lanes.Load<T, TV>(ref Unsafe.Add(ref pa, i));
-            var b = isTail ? tailB : Lanes.Load<T, TV>(ref Unsafe.Add(ref pb, i));
+            var a = isTail ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, i));
+            var b = isTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, i));
             Lanes.Store(map.Apply(a, b), ref Unsafe.Add(ref pd, at));
         }
     }
@@ -294,20 +294,6 @@ public static class ElementwiseDriver
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> NarrowToSingle(Vector256<double> v) =>
         Avx.IsSupported ? Avx.ConvertToVector128Single(v) : Vector128.Narrow(v.GetLower(), v.GetUpper());
-}
-
-/// <summary>Generic load/store over the lane types, so one loop serves every width.</summary>
-internal static class Lanes
-{
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Load<T, TV>(ref T source)
-        where T : unmanaged
-        where TV : struct, IVec<TV> => Unsafe.ReadUnaligned<TV>(ref Unsafe.As<T, byte>(ref source));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<T, TV>(TV value, ref T destination)
-        where T : unmanaged
-        where TV : struct, IVec<TV> => Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref destination), value);
 }
 
 /// <summary>A two-input lane function the driver applies (one-input maps ignore the second input).</summary>

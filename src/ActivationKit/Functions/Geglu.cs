@@ -1,0 +1,71 @@
+using ActivationKit.Catalog;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// GEGLU (Shazeer, 2020): each row x = [a | b] becomes a ⊙ GELU(b), half as wide — the GLU variant with the exact
+/// (erf) GELU as its gate, used in transformer feed-forward blocks (T5 v1.1, Gemma's GeGLU uses the tanh form).
+/// </summary>
+/// <remarks>
+/// The first half a is the value, the second half b the gate (PyTorch/JAX convention; checkpoints that store
+/// [W_gate | W_up] must swap the halves). Float data runs in double lanes (the GELU kernel asks for it), so a·gelu(b)
+/// is rounded once. Gradients: dA = dy·gelu(b), dB = dy·a·gelu′(b). geglu([a | +∞]) = a·∞ (±∞, NaN for a = 0),
+/// geglu([a | −∞]) = ±0, NaN in a or b gives NaN.
+/// </remarks>
+public sealed class Geglu : GatedActivation<Gelu.Kernel_>
+{
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "geglu",
+        Aliases = ["gelu_glu"],
+        DisplayName = "GEGLU",
+        Summary = "GLU variant gated by GELU: splits each row into halves [a | b] and returns a ⊙ gelu(b).",
+        Family = Family.Gated,
+        Kind = ActivationKind.Gated,
+        Formula = "a * gelu(b), where [a | b] are the two halves of each row",
+        Derivative = "dA = dy ⊙ gelu(b);  dB = dy ⊙ a ⊙ (Φ(b) + b·φ(b))",
+        FormulaLatex = @"\operatorname{GEGLU}([a \mid b]) = a \odot b\,\Phi(b)",
+        DerivativeLatex = @"\frac{\partial y}{\partial a} = b\,\Phi(b),\quad \frac{\partial y}{\partial b} = a\,(\Phi(b) + b\,\varphi(b))",
+        Range = "(−∞, ∞)",
+        Monotonicity = Monotonicity.NotApplicable,
+        Smoothness = Smoothness.Smooth,
+        ZeroCentred = false,
+        BoundedAbove = false,
+        BoundedBelow = false,
+        Saturating = false,
+        Init = Initialization.Glorot,
+        Gain = 1.0,
+        TypicalUses = ["transformer feed-forward blocks (T5 v1.1, Gemma)", "replacing the ReLU/GELU MLP of a transformer at equal parameter count (hidden width × 2/3)"],
+        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
+        Origin = new("Shazeer, GLU Variants Improve Transformer", 2020, "arXiv:2002.05202"),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("a, b = x.chunk(2, dim=-1); a * F.gelu(b)", "No built-in; F.gelu defaults to the exact (erf) form."),
+            ["keras"] = new("a * keras.activations.gelu(b, approximate=False)", "No built-in; Keras' gelu defaults to approximate=False."),
+            ["jax"] = new("a * jax.nn.gelu(b, approximate=False)", "jax.nn.gelu defaults to approximate=True (the tanh form): pass approximate=False to match."),
+            ["onnx"] = new("Split → Gelu(b) (opset 20) → Mul", "No GEGLU operator; compose."),
+            ["onednn"] = new("eltwise_gelu_erf on b, then binary_mul with a", "No GEGLU primitive; compose on the halves."),
+        },
+        // The zero of gelu′ (from mpmath): next to it dB is measured absolutely.
+        DerivativeZeros = [-0.7517915246935645],
+    };
+
+    /// <summary>Creates GEGLU.</summary>
+    public Geglu()
+        : base(Definition)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override Gelu.Kernel_ Gate => default;
+
+    /// <inheritdoc />
+    public override double ReferenceGate(double b) => GeluReference.Reference(b);
+
+    /// <inheritdoc />
+    public override double ReferenceGateDerivative(double b) => GeluReference.ReferenceDerivative(b);
+
+    // The GELU function's own plain-double reference (not its kernel).
+    private static readonly Gelu GeluReference = new();
+}
