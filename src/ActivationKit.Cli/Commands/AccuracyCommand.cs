@@ -32,7 +32,7 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         public bool Exhaustive { get; init; }
 
         [CommandOption("-n|--samples <N>")]
-        [Description("Inputs in sampled mode (special values, random bit patterns, log-uniform magnitudes, [−20, 20], [−110, 110]).")]
+        [Description("Inputs in sampled mode (special values, random bit patterns, log-uniform magnitudes, [[−20, 20]], [[−110, 110]]).")]
         [DefaultValue(1_000_000)]
         public int Samples { get; init; } = 1_000_000;
 
@@ -73,6 +73,10 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
             throw new UsageException($"The folder of --write-docs '{docsPath}' does not exist.");
         }
 
+        // Read (and check) the document to merge into before spending minutes measuring.
+        string? existingDocs = docsPath is not null && File.Exists(docsPath) ? File.ReadAllText(docsPath) : null;
+        if (existingDocs is not null) AccuracyDoc.Merge(existingDocs, [], DateTime.UtcNow);
+
         var results = new List<AccuracyResult>();
         if (settings.Exhaustive)
         {
@@ -103,8 +107,7 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
 
         if (docsPath is not null)
         {
-            string? existing = File.Exists(docsPath) ? File.ReadAllText(docsPath) : null;
-            string merged = AccuracyDoc.Merge(existing, results, date);
+            string merged = AccuracyDoc.Merge(existingDocs, results, date);
             AtomicFile.WriteAllText(docsPath, merged);
             if (!settings.Json) consoles.Out.WriteLine($"Updated {results.Count} row(s) of {docsPath}.");
         }
