@@ -79,6 +79,11 @@ public static class CliApp
             .WithExample("docs")
             .WithExample("docs", "--out", ".")
             .WithExample("docs", "--check");
+
+        config.AddCommand<HashesCommand>("hashes")
+            .WithDescription("SHA-256 of eval's output for every function, precision and direction (bit-identity checks).")
+            .WithExample("hashes", "--in", "x.f32", "--columns", "8")
+            .IsHidden();
     }
 
     /// <summary>Accepts <c>--x</c> for <c>--range</c> (Spectre needs long option names of two or more letters).</summary>

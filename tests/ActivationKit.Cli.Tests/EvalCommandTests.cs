@@ -309,3 +309,32 @@ public class EvalCommandTests
         Assert.Equal(r.Out, Cli.Run("eval", "sigmoid", "-x", "-8:8:0.01", "--hash").Ok().Out);
     }
 }
+
+public class HashesCommandTests
+{
+    [Fact]
+    public void Hashes_match_eval_hash_for_every_function_precision_and_direction()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("x.f32"), NpyBytes.Floats(-3, -0.5f, 0, 0.25f, 1, 2, float.NaN, 40));
+        var r = Cli.Run("hashes", "--in", dir.File("x.f32"), "--columns", "4").Ok();
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Out);
+        Assert.Equal(ActivationCatalog.Names, doc.RootElement.EnumerateObject().Select(p => p.Name));
+        foreach (string name in new[] { ActivationCatalog.Names[0], ActivationCatalog.Names[^1] })
+        {
+            foreach (string dtype in new[] { "f32", "f64", "f16", "bf16" })
+            {
+                string fwd = Cli.Run("eval", name, "--in", dir.File("x.f32"), "--columns", "4", "--dtype", dtype, "--hash").Ok().Out.Trim();
+                string bwd = Cli.Run("eval", name, "--in", dir.File("x.f32"), "--columns", "4", "--dtype", dtype, "--grad", "--hash").Ok().Out.Trim();
+                Assert.Equal(fwd, doc.RootElement.GetProperty(name).GetProperty($"{dtype} forward").GetString());
+                Assert.Equal(bwd, doc.RootElement.GetProperty(name).GetProperty($"{dtype} backward").GetString());
+            }
+        }
+    }
+
+    [Fact]
+    public void Hashes_is_hidden_from_help()
+    {
+        Assert.DoesNotContain("hashes", Cli.Run("--help").Ok().Out, StringComparison.Ordinal);
+    }
+}

@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Security.Cryptography;
 using ActivationKit.Catalog;
 using ActivationKit.Cli.IO;
-using ActivationKit.Numerics;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -69,32 +68,7 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         if (input.Values.Length == 0) throw new UsageException("The input holds no values.");
         var dtype = requested ?? (input.IsDouble ? DType.F64 : DType.F32);
 
-        int columns;
-        if (input.IsMatrix)
-        {
-            if (settings.Columns is { } c && c != input.Columns)
-            {
-                throw new UsageException($"--columns {c} conflicts with the input's 2-D shape ({input.Rows}, {input.Columns}).");
-            }
-
-            columns = input.Columns;
-        }
-        else
-        {
-            columns = settings.Columns ?? input.Values.Length;
-            if (input.Values.Length % columns != 0)
-            {
-                throw new UsageException($"--columns {columns} does not split the {input.Values.Length} input values into whole rows.");
-            }
-        }
-
-        int rows = input.Values.Length / columns;
-        int outColumns = f.OutputColumns(columns);
-        var x = Round(input.Values, dtype);
-        var result = settings.Grad ? Backward(f, x, rows * outColumns, columns, dtype) : Forward(f, x, rows * outColumns, columns, dtype);
-        int[] shape = input.IsMatrix
-            ? [rows, settings.Grad ? columns : outColumns]
-            : [result.Length];
+        var (x, result, shape, outColumns) = Evaluation.Run(f, input, settings.Columns, dtype, settings.Grad);
 
         if (settings.Out is { } path)
         {
@@ -139,68 +113,5 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         {
             w.WriteLine(string.Join(",", Enumerable.Range(i, outColumns).Select(k => DataFiles.Format(y[k], dtype))));
         }
-    }
-
-    /// <summary>The inputs as the kernel will see them: rounded to the storage precision.</summary>
-    private static double[] Round(double[] v, DType dtype) => dtype switch
-    {
-        DType.F64 => v,
-        DType.F32 => v.Select(a => (double)(float)a).ToArray(),
-        DType.F16 => v.Select(a => (double)(Half)a).ToArray(),
-        _ => v.Select(a => (double)(BFloat16)(float)a).ToArray(),
-    };
-
-    private static double[] Forward(Activation f, double[] x, int outLength, int columns, DType dtype)
-    {
-        switch (dtype)
-        {
-            case DType.F64:
-            {
-                var y = new double[outLength];
-                f.Forward(x, y, columns);
-                return y;
-            }
-
-            case DType.F32:
-            {
-                var y = new float[outLength];
-                f.Forward(x.Select(a => (float)a).ToArray(), y, columns);
-                return y.Select(a => (double)a).ToArray();
-            }
-
-            case DType.F16:
-            {
-                var y = new Half[outLength];
-                f.Forward(x.Select(a => (Half)a).ToArray(), y, columns);
-                return y.Select(a => (double)a).ToArray();
-            }
-
-            default:
-            {
-                var y = new BFloat16[outLength];
-                f.Forward(x.Select(a => (BFloat16)(float)a).ToArray(), y, columns);
-                return y.Select(a => (double)a).ToArray();
-            }
-        }
-    }
-
-    private static double[] Backward(Activation f, double[] x, int outLength, int columns, DType dtype)
-    {
-        if (dtype == DType.F64)
-        {
-            var dx = new double[x.Length];
-            f.Backward(x, Enumerable.Repeat(1.0, outLength).ToArray(), dx, columns);
-            return dx;
-        }
-
-        // float, and f16/bf16 as the drivers do it: widen to float, run the float kernel, round once.
-        var dxf = new float[x.Length];
-        f.Backward(x.Select(a => (float)a).ToArray(), Enumerable.Repeat(1f, outLength).ToArray(), dxf, columns);
-        return dtype switch
-        {
-            DType.F16 => dxf.Select(a => (double)(Half)a).ToArray(),
-            DType.BF16 => dxf.Select(a => (double)(BFloat16)a).ToArray(),
-            _ => dxf.Select(a => (double)a).ToArray(),
-        };
     }
 }

@@ -34,42 +34,42 @@ public static class Curves
         switch (f.Info.Kind)
         {
             case ActivationKind.Rowwise:
-            {
-                var rows = new double[2 * n];
-                for (int i = 0; i < n; i++) rows[2 * i] = xs[i];
-                var outRows = new double[2 * n];
-                f.Forward(rows, outRows, 2);
-                var seed = new double[2 * n];
-                for (int i = 0; i < n; i++) seed[2 * i] = 1;
-                var grad = new double[2 * n];
-                f.Backward(rows, seed, grad, 2);
-                for (int i = 0; i < n; i++)
                 {
-                    y[i] = outRows[2 * i];
-                    dy[i] = grad[2 * i];
+                    var rows = new double[2 * n];
+                    for (int i = 0; i < n; i++) rows[2 * i] = xs[i];
+                    var outRows = new double[2 * n];
+                    f.Forward(rows, outRows, 2);
+                    var seed = new double[2 * n];
+                    for (int i = 0; i < n; i++) seed[2 * i] = 1;
+                    var grad = new double[2 * n];
+                    f.Backward(rows, seed, grad, 2);
+                    for (int i = 0; i < n; i++)
+                    {
+                        y[i] = outRows[2 * i];
+                        dy[i] = grad[2 * i];
+                    }
+
+                    return (y, dy, "first output of the row (x, 0)");
                 }
 
-                return (y, dy, "first output of the row (x, 0)");
-            }
-
             case ActivationKind.Gated:
-            {
-                var rows = new double[2 * n];
-                for (int i = 0; i < n; i++) rows[2 * i] = rows[(2 * i) + 1] = xs[i];
-                f.Forward(rows, y, 2);
-                var ones = Enumerable.Repeat(1.0, n).ToArray();
-                var grad = new double[2 * n];
-                f.Backward(rows, ones, grad, 2);
-                for (int i = 0; i < n; i++) dy[i] = grad[2 * i] + grad[(2 * i) + 1];
-                return (y, dy, "output for the row [a | b] = [x | x]");
-            }
+                {
+                    var rows = new double[2 * n];
+                    for (int i = 0; i < n; i++) rows[2 * i] = rows[(2 * i) + 1] = xs[i];
+                    f.Forward(rows, y, 2);
+                    var ones = Enumerable.Repeat(1.0, n).ToArray();
+                    var grad = new double[2 * n];
+                    f.Backward(rows, ones, grad, 2);
+                    for (int i = 0; i < n; i++) dy[i] = grad[2 * i] + grad[(2 * i) + 1];
+                    return (y, dy, "output for the row [a | b] = [x | x]");
+                }
 
             default:
-            {
-                f.Forward(xs, y);
-                f.Backward(xs, Enumerable.Repeat(1.0, n).ToArray(), dy);
-                return (y, dy, "f(x)");
-            }
+                {
+                    f.Forward(xs, y);
+                    f.Backward(xs, Enumerable.Repeat(1.0, n).ToArray(), dy);
+                    return (y, dy, "f(x)");
+                }
         }
     }
 }

@@ -76,20 +76,20 @@ public static class DataFiles
         switch (ext)
         {
             case ".npy":
-            {
-                var array = Npy.Read(path);
-                var shape = array.Shape;
-                if (shape.Count > 2)
                 {
-                    throw new UsageException($"{name} has {shape.Count} dimensions ({string.Join(", ", shape)}); actkit eval takes 1-D or 2-D arrays.");
-                }
+                    var array = Npy.Read(path);
+                    var shape = array.Shape;
+                    if (shape.Count > 2)
+                    {
+                        throw new UsageException($"{name} has {shape.Count} dimensions ({string.Join(", ", shape)}); actkit eval takes 1-D or 2-D arrays.");
+                    }
 
-                bool isDouble = array.ElementType == NpyElementType.Float64;
-                var values = array.ToDoubleArray();
-                return shape.Count == 2
-                    ? new InputData(values, shape[0], shape[1], true, isDouble)
-                    : new InputData(values, 1, values.Length, false, isDouble);
-            }
+                    bool isDouble = array.ElementType == NpyElementType.Float64;
+                    var values = array.ToDoubleArray();
+                    return shape.Count == 2
+                        ? new InputData(values, shape[0], shape[1], true, isDouble)
+                        : new InputData(values, 1, values.Length, false, isDouble);
+                }
 
             case ".f32":
             case ".f64":
@@ -183,22 +183,22 @@ public static class DataFiles
                 stream.Write(MemoryMarshal.AsBytes(values.Select(v => (float)v).ToArray().AsSpan()));
                 break;
             default:
-            {
-                using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
-                int columns = shape.Length == 2 ? shape[1] : 1;
-                for (int i = 0; i < values.Length; i += Math.Max(columns, 1))
                 {
-                    for (int j = 0; j < columns; j++)
+                    using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+                    int columns = shape.Length == 2 ? shape[1] : 1;
+                    for (int i = 0; i < values.Length; i += Math.Max(columns, 1))
                     {
-                        if (j > 0) writer.Write(',');
-                        writer.Write(Format(values[i + j], dtype));
+                        for (int j = 0; j < columns; j++)
+                        {
+                            if (j > 0) writer.Write(',');
+                            writer.Write(Format(values[i + j], dtype));
+                        }
+
+                        writer.WriteLine();
                     }
 
-                    writer.WriteLine();
+                    break;
                 }
-
-                break;
-            }
         }
     }
 
