@@ -84,7 +84,7 @@ public sealed class ShowCommand(CliConsoles consoles) : Command<ShowCommand.Sett
         props.AddRow("Saturating", Describe.YesNo(info.Saturating));
         props.AddRow("Backward from output", Describe.YesNo(f.SupportsBackwardFromOutput));
         props.AddRow("Initialisation", Markup.Escape(Describe.Init(info)));
-        props.AddRow("Zeros of f′", info.DerivativeZeros.Count == 0 ? "—" : string.Join(", ", info.DerivativeZeros.Select(z => Describe.Number(z))));
+        props.AddRow("Zeros of f′", Markup.Escape(Describe.DerivativeZeros(info)));
         props.AddRow("Kinks / jumps", info.Kinks.Count == 0 ? "—" : string.Join(", ", info.Kinks.Select(k => Describe.Number(k))));
         c.Write(props);
 

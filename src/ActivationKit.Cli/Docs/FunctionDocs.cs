@@ -93,7 +93,7 @@ public static class FunctionDocs
             sb.Append($"| Bounded | {Describe.Bounded(i)} |\n");
             sb.Append($"| Saturating | {Describe.YesNo(i.Saturating)} |\n");
             sb.Append($"| Initialisation | {Markdown.Cell(Describe.Init(i))} |\n");
-            if (i.DerivativeZeros.Count > 0) sb.Append($"| Zeros of f′ | {string.Join(", ", i.DerivativeZeros.Select(z => Describe.Number(z)))} |\n");
+            if (i.DerivativeZeros.Count > 0) sb.Append($"| Zeros of f′ | {Markdown.Cell(Describe.DerivativeZeros(i))} |\n");
             if (i.Kinks.Count > 0) sb.Append($"| Kinks / jumps | {string.Join(", ", i.Kinks.Select(k => Describe.Number(k)))} |\n");
             sb.Append('\n');
 

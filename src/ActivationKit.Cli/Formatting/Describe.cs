@@ -131,6 +131,14 @@ public static class Describe
         _ => "neither side",
     };
 
+    /// <summary>The zeros of f′, with "+ k·period" when they repeat; "—" when there are none.</summary>
+    public static string DerivativeZeros(ActivationInfo info)
+    {
+        if (info.DerivativeZeros.Count == 0) return "—";
+        string list = string.Join(", ", info.DerivativeZeros.Select(z => Number(z, 6)));
+        return info.DerivativeZerosPeriod > 0 ? $"{list} (+ k·{Number(info.DerivativeZerosPeriod, 6)})" : list;
+    }
+
     /// <summary>Origin as one line: citation (year), link.</summary>
     public static string Origin(Origin origin)
     {

@@ -115,6 +115,7 @@ public static class JsonOut
         json.WriteStartArray();
         foreach (double z in info.DerivativeZeros) Number(json, z);
         json.WriteEndArray();
+        JsonOut.Number(json, "derivativeZerosPeriod", info.DerivativeZerosPeriod);
         json.WritePropertyName("kinks");
         json.WriteStartArray();
         foreach (double k in info.Kinks) Number(json, k);

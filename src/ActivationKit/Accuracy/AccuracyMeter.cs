@@ -38,7 +38,8 @@ public static class AccuracyMeter
     public const double UlpBound = 4;
 
     /// <summary>
-    /// Within this distance of a zero of f′ (<see cref="Catalog.ActivationInfo.DerivativeZeros"/>) the backward error
+    /// Within this distance of a zero of f′ (<see cref="Catalog.ActivationInfo.DerivativeZeros"/>, repeated every
+    /// <see cref="Catalog.ActivationInfo.DerivativeZerosPeriod"/> for periodic functions) the backward error
     /// is measured absolutely, in ULPs of 1: near a zero the relative error of the true value is unbounded while
     /// the absolute error stays tiny.
     /// </summary>
@@ -180,9 +181,13 @@ public static class AccuracyMeter
 
     private static bool NearDerivativeZero(ElementwiseActivation f, float x)
     {
+        double period = f.Info.DerivativeZerosPeriod;
         foreach (double z in f.Info.DerivativeZeros)
         {
-            if (Math.Abs(x - z) < DerivativeZeroNeighbourhood) return true;
+            double d = x - z;
+            // Periodic zeros: measure to the nearest z + k·period.
+            if (period > 0) d -= Math.Round(d / period) * period;
+            if (Math.Abs(d) < DerivativeZeroNeighbourhood) return true;
         }
 
         return false;

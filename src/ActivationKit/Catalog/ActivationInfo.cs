@@ -216,6 +216,12 @@ public sealed record ActivationInfo
     /// </summary>
     public IReadOnlyList<double> DerivativeZeros { get; init; } = [];
 
+    /// <summary>
+    /// For periodic functions: the period of <see cref="DerivativeZeros"/> (every z + k·period is a zero too), or 0
+    /// when the list is complete.
+    /// </summary>
+    public double DerivativeZerosPeriod { get; init; }
+
     /// <summary>Points where f or f′ jumps; finite-difference checks skip a small neighbourhood of them.</summary>
     public IReadOnlyList<double> Kinks { get; init; } = [];
 
