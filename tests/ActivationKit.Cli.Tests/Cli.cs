@@ -5,11 +5,16 @@ namespace ActivationKit.Cli.Tests;
 /// <summary>Runs actkit in-process with captured stdout and stderr.</summary>
 internal static class Cli
 {
-    public static CliResult Run(params string[] args)
+    public static CliResult Run(params string[] args) => RunWithWidth(160, args);
+
+    /// <summary>Runs with a console so wide that no text wraps (for checking content, not layout).</summary>
+    public static CliResult RunWide(params string[] args) => RunWithWidth(4000, args);
+
+    private static CliResult RunWithWidth(int width, string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = CliApp.Run(args, output, error);
+        int code = CliApp.Run(args, output, error, width);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 

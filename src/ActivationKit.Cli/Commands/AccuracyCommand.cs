@@ -85,7 +85,7 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
                 .Start(progress =>
                 {
-                    var tasks = functions.Select(f => progress.AddTask(f.ToString(), autoStart: false, maxValue: count)).ToArray();
+                    var tasks = functions.Select(f => progress.AddTask(Markup.Escape(AccuracyMeter.Label(f)), autoStart: false, maxValue: count)).ToArray();
                     for (int i = 0; i < functions.Count; i++)
                     {
                         tasks[i].StartTask();
@@ -139,7 +139,7 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
                 throw new UsageException($"{f.Name} is {Describe.Kind(f.Info.Kind)}; accuracy measures element-wise functions only.");
             }
 
-            if (!functions.Any(x => x.ToString() == e.ToString())) functions.Add(e);
+            if (!functions.Any(x => AccuracyMeter.Label(x) == AccuracyMeter.Label(e))) functions.Add(e);
         }
 
         return (functions, skipped);

@@ -6,7 +6,7 @@ using ActivationKit.Simd;
 namespace ActivationKit.Accuracy;
 
 /// <summary>The float32 accuracy of one element-wise function over a set of inputs.</summary>
-/// <param name="Function">The function as created (its spec, e.g. <c>leaky_relu(negative_slope=0.2)</c>).</param>
+/// <param name="Function">The function's name, or its full spec (e.g. <c>leaky_relu(negative_slope=0.2)</c>) when a parameter differs from its default.</param>
 /// <param name="Forward">ULP errors of f(x) against <see cref="ElementwiseActivation.Reference"/>.</param>
 /// <param name="Backward">ULP errors of f′(x) (backward with dy = 1) against <see cref="ElementwiseActivation.ReferenceDerivative"/>.</param>
 /// <param name="Inputs">Number of inputs checked.</param>
@@ -105,7 +105,7 @@ public static class AccuracyMeter
             bwd[c] = bs;
         });
 
-        return new AccuracyResult(f.ToString(), MergeInOrder(fwd), MergeInOrder(bwd), inputs.Length, clock.Elapsed, Exhaustive: false, Isa.Path)
+        return new AccuracyResult(Label(f), MergeInOrder(fwd), MergeInOrder(bwd), inputs.Length, clock.Elapsed, Exhaustive: false, Isa.Path)
         {
             ForwardHash = Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(y.AsSpan()))),
             BackwardHash = Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(dx.AsSpan()))),
@@ -167,7 +167,7 @@ public static class AccuracyMeter
             },
             _ => { });
 
-        return new AccuracyResult(f.ToString(), MergeInOrder(fwd), MergeInOrder(bwd), (long)count, clock.Elapsed, Exhaustive: true, Isa.Path);
+        return new AccuracyResult(Label(f), MergeInOrder(fwd), MergeInOrder(bwd), (long)count, clock.Elapsed, Exhaustive: true, Isa.Path);
     }
 
     private static void Compare(ElementwiseActivation f, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dx, UlpStats fwd, UlpStats bwd)
@@ -177,6 +177,18 @@ public static class AccuracyMeter
             fwd.Add(x[i], Ulp.Float(y[i], f.Reference(x[i])));
             bwd.Add(x[i], BackwardError(f, x[i], dx[i]));
         }
+    }
+
+    /// <summary>The name alone for default parameters, else the spec that recreates the instance.</summary>
+    public static string Label(Activation f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        for (int i = 0; i < f.Parameters.Count; i++)
+        {
+            if (!f.Parameters[i].Equals(f.Info.Parameters[i].Default)) return f.ToString();
+        }
+
+        return f.Name;
     }
 
     private static bool NearDerivativeZero(ElementwiseActivation f, float x)
