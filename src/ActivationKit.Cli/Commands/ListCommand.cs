@@ -43,32 +43,35 @@ public sealed class ListCommand(CliConsoles consoles) : Command<ListCommand.Sett
             return ExitCodes.Ok;
         }
 
-        // Compact headers and cells: the table has to fit an 80-column terminal.
-        var table = new Table().Border(TableBorder.Simple);
-        table.AddColumns("Name", "Family", "Kind", "Range", "Mono", "Smooth", "0-ctr", "Sat", "Init", "Parameters");
-        foreach (var column in table.Columns) column.PadLeft(0).PadRight(1);
-        // Short columns never wrap; family, init and parameters take the squeeze on narrow terminals.
-        foreach (int k in new[] { 0, 2, 3, 4, 5, 6, 7 }) table.Columns[k].NoWrap();
-        foreach (var i in list)
+        // Plain aligned columns, one line per function: greppable, and a narrow terminal wraps lines instead of
+        // squeezing every cell.
+        string[] header = ["Name", "Family", "Kind", "Range", "Mono", "Smooth", "0-ctr", "Sat", "Init", "Parameters"];
+        var rows = list.Select(i => new[]
         {
-            table.AddRow(
-                Markup.Escape(i.Name),
-                Describe.Family(i.Family),
-                ShortKind(i.Kind),
-                Markup.Escape(i.Range),
-                i.Monotonicity == Monotonicity.NonDecreasing ? "weak" : Describe.Monotonic(i.Monotonicity),
-                Describe.Smooth(i.Smoothness),
-                Describe.YesNo(i.ZeroCentred),
-                Describe.YesNo(i.Saturating),
-                $"{i.Init} {Describe.Number(i.Gain, 3)}",
-                Markup.Escape(Describe.ParametersWithDefaults(i)));
-        }
-
-        consoles.Out.Write(table);
+            i.Name,
+            Describe.Family(i.Family),
+            ShortKind(i.Kind),
+            i.Range,
+            i.Monotonicity == Monotonicity.NonDecreasing ? "weak" : Describe.Monotonic(i.Monotonicity),
+            Describe.Smooth(i.Smoothness),
+            Describe.YesNo(i.ZeroCentred),
+            Describe.YesNo(i.Saturating),
+            $"{i.Init} {Describe.Number(i.Gain, 3)}",
+            Describe.ParametersWithDefaults(i),
+        }).ToList();
+        var widths = header.Select((h, k) => rows.Select(r => r[k].Length).Append(h.Length).Max()).ToArray();
+        var w = consoles.OutWriter;
+        w.WriteLine(Line(header, widths));
+        w.WriteLine(Line(widths.Select(n => new string('─', n)).ToArray(), widths));
+        foreach (var r in rows) w.WriteLine(Line(r, widths));
+        w.Flush();
         consoles.Out.WriteLine("Mono: monotonic (weak: non-decreasing). 0-ctr: zero-centred. Sat: saturates. Init: recommended initialisation and gain.");
         consoles.Out.WriteLine($"{list.Length} function(s). 'actkit show NAME' prints everything about one.");
         return ExitCodes.Ok;
     }
+
+    private static string Line(string[] cells, int[] widths) =>
+        string.Join("  ", cells.Select((c, k) => k == cells.Length - 1 ? c : c.PadRight(widths[k]))).TrimEnd();
 
     private static string ShortKind(ActivationKind kind) => kind switch
     {
