@@ -170,23 +170,18 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         var c = consoles.Out;
         c.WriteLine($"ISA path: {Isa.Summary}");
         c.WriteLine($"Mode: {ModeText(settings, results.Count > 0 ? results[0].Inputs : 0)}; bound {AccuracyMeter.UlpBound} ULP, float32 vs double reference.");
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("Function", "Fwd max ULP", "Worst x", "Bwd max ULP", "Worst x", "# > 4 ULP", "Inputs", "Time");
-        foreach (var r in results)
+        var rows = results.Select(r => (IReadOnlyList<string>)new[]
         {
-            string above = r.AboveBound == 0 ? "0" : $"[red]{r.AboveBound}[/]";
-            table.AddRow(
-                Markup.Escape(r.Function),
-                Describe.Ulps(r.Forward.Max),
-                Describe.Float((float)r.Forward.WorstInput),
-                Describe.Ulps(r.Backward.Max),
-                Describe.Float((float)r.Backward.WorstInput),
-                above,
-                r.Inputs.ToString("N0", CultureInfo.InvariantCulture),
-                $"{r.Elapsed.TotalSeconds:F1} s");
-        }
-
-        c.Write(table);
+            r.Function,
+            Describe.Ulps(r.Forward.Max),
+            Describe.Float((float)r.Forward.WorstInput),
+            Describe.Ulps(r.Backward.Max),
+            Describe.Float((float)r.Backward.WorstInput),
+            r.AboveBound.ToString(CultureInfo.InvariantCulture),
+            r.Inputs.ToString("N0", CultureInfo.InvariantCulture),
+            $"{r.Elapsed.TotalSeconds:F1} s",
+        });
+        PlainTable.Write(consoles.OutWriter, ["Function", "Fwd ULP", "Worst x (fwd)", "Bwd ULP", "Worst x (bwd)", "> 4 ULP", "Inputs", "Time"], rows);
         int bad = results.Count(r => !r.WithinBound);
         c.WriteLine(bad == 0 ? $"All {results.Count} function(s) within {AccuracyMeter.UlpBound} ULP." : $"{bad} function(s) exceed {AccuracyMeter.UlpBound} ULP.");
         if (skipped.Count > 0) c.WriteLine($"Not element-wise, not measured: {string.Join(", ", skipped)}.");

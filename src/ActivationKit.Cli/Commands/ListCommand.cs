@@ -46,7 +46,7 @@ public sealed class ListCommand(CliConsoles consoles) : Command<ListCommand.Sett
         // Plain aligned columns, one line per function: greppable, and a narrow terminal wraps lines instead of
         // squeezing every cell.
         string[] header = ["Name", "Family", "Kind", "Range", "Mono", "Smooth", "0-ctr", "Sat", "Init", "Parameters"];
-        var rows = list.Select(i => new[]
+        var rows = list.Select(i => (IReadOnlyList<string>)new[]
         {
             i.Name,
             Describe.Family(i.Family),
@@ -59,19 +59,11 @@ public sealed class ListCommand(CliConsoles consoles) : Command<ListCommand.Sett
             $"{i.Init} {Describe.Number(i.Gain, 3)}",
             Describe.ParametersWithDefaults(i),
         }).ToList();
-        var widths = header.Select((h, k) => rows.Select(r => r[k].Length).Append(h.Length).Max()).ToArray();
-        var w = consoles.OutWriter;
-        w.WriteLine(Line(header, widths));
-        w.WriteLine(Line(widths.Select(n => new string('─', n)).ToArray(), widths));
-        foreach (var r in rows) w.WriteLine(Line(r, widths));
-        w.Flush();
+        PlainTable.Write(consoles.OutWriter, header, rows);
         consoles.Out.WriteLine("Mono: monotonic (weak: non-decreasing). 0-ctr: zero-centred. Sat: saturates. Init: recommended initialisation and gain.");
         consoles.Out.WriteLine($"{list.Length} function(s). 'actkit show NAME' prints everything about one.");
         return ExitCodes.Ok;
     }
-
-    private static string Line(string[] cells, int[] widths) =>
-        string.Join("  ", cells.Select((c, k) => k == cells.Length - 1 ? c : c.PadRight(widths[k]))).TrimEnd();
 
     private static string ShortKind(ActivationKind kind) => kind switch
     {

@@ -99,7 +99,7 @@ public static class Describe
 
     /// <summary>Parameters with defaults, e.g. "negative_slope=0.01"; "—" when there are none.</summary>
     public static string ParametersWithDefaults(ActivationInfo info) =>
-        info.Parameters.Count == 0 ? "—" : string.Join(", ", info.Parameters.Select(p => $"{p.Name}={Number(p.Default)}"));
+        info.Parameters.Count == 0 ? "—" : string.Join(", ", info.Parameters.Select(p => $"{p.Name}={Number(p.Default, 6)}"));
 
     /// <summary>The known problems as words, e.g. "dying units, not zero-centred".</summary>
     public static IReadOnlyList<string> Problems(KnownProblem problems) =>
