@@ -122,7 +122,7 @@ public static class DataFiles
         double intervals = Math.Floor(((stop - start) / step) + 1e-9);
         if (!(intervals + 1 <= MaxRangePoints))
         {
-            throw new UsageException($"--x {spec} gives {intervals + 1:G6} points; the limit is {MaxRangePoints:N0}.");
+            throw new UsageException($"--x {spec} gives {intervals + 1:N0} points; the limit is {MaxRangePoints:N0}.");
         }
 
         int n = (int)intervals + 1;
