@@ -179,44 +179,13 @@ public class ElementwiseBehaviourTests
     public void Float_forward_and_backward_are_within_4_ulp_on_a_million_inputs(string name)
     {
         var f = CatalogData.Elementwise(name);
-        var x = AccuracySamples.Float(1 << 20, seed: 1);
-        var y = new float[x.Length];
-        var dx = new float[x.Length];
-        var ones = Enumerable.Repeat(1f, x.Length).ToArray();
-        f.Forward(x, y);
-        f.Backward(x, ones, dx);
-        var fwd = new UlpStats();
-        var bwd = new UlpStats();
-        for (int i = 0; i < x.Length; i++)
-        {
-            fwd.Add(x[i], Ulp.Float(y[i], f.Reference(x[i])));
-            bwd.Add(x[i], BackwardError(f, x[i], dx[i]));
-        }
-
-        Assert.True(fwd.Max <= 4, $"{name} forward: max {fwd.Max:F2} ULP at x = {fwd.WorstInput:R}");
-        Assert.True(bwd.Max <= 4, $"{name} backward: max {bwd.Max:F2} ULP at x = {bwd.WorstInput:R}");
+        var result = AccuracyMeter.Measure(f, AccuracySamples.Float(1 << 20, seed: 1));
+        Assert.True(result.Forward.Max <= AccuracyMeter.UlpBound, $"{name} forward: max {result.Forward.Max:F2} ULP at x = {result.Forward.WorstInput:R}");
+        Assert.True(result.Backward.Max <= AccuracyMeter.UlpBound, $"{name} backward: max {result.Backward.Max:F2} ULP at x = {result.Backward.WorstInput:R}");
     }
 
-    /// <summary>Backward error in float ULPs, measured absolutely (in ULPs of 1) next to a zero of f′.</summary>
-    internal static double BackwardError(ElementwiseActivation f, float x, float got)
-    {
-        double reference = f.ReferenceDerivative(x);
-        double err = Ulp.Float(got, reference);
-        if (err > 4 && f.Info.DerivativeZeros.Any(z => DistanceToZero(x, z, f.Info.DerivativeZerosPeriod) < 0.05))
-        {
-            err = Math.Abs(got - reference) / Ulp.FloatUlpAt(1.0);
-        }
-
-        return err;
-    }
-
-    /// <summary>Distance from x to z, or to the nearest z + k·period when the zeros repeat.</summary>
-    internal static double DistanceToZero(double x, double z, double period)
-    {
-        if (period <= 0) return Math.Abs(x - z);
-        double k = Math.Round((x - z) / period);
-        return Math.Abs(x - z - (k * period));
-    }
+    /// <summary>Backward error in float ULPs, measured absolutely (in ULPs of 1) next to a zero of f′ (see <see cref="AccuracyMeter.BackwardError"/>).</summary>
+    internal static double BackwardError(ElementwiseActivation f, float x, float got) => AccuracyMeter.BackwardError(f, x, got);
 
     private static void AssertSame(double expected, double actual, string what)
     {

@@ -162,7 +162,7 @@ public class GoldenDoubleTests(ITestOutputHelper output)
     internal static double DerivativeError(ActivationInfo info, double x, double got, double hi, double lo, double bound)
     {
         double err = Ulp.Double(got, hi, lo);
-        if (err > bound && double.IsFinite(got) && double.IsFinite(hi) && info.DerivativeZeros.Any(z => ElementwiseBehaviourTests.DistanceToZero(x, z, info.DerivativeZerosPeriod) < DerivativeZeroRadius))
+        if (err > bound && double.IsFinite(got) && double.IsFinite(hi) && AccuracyMeter.DistanceToDerivativeZero(info, x) < DerivativeZeroRadius)
         {
             err = Math.Abs((got - hi) - lo) / UlpOfOne;
         }

@@ -1,0 +1,243 @@
+using System.ComponentModel;
+using System.Globalization;
+using ActivationKit.Accuracy;
+using ActivationKit.Catalog;
+using ActivationKit.Cli.Docs;
+using ActivationKit.Cli.Formatting;
+using ActivationKit.Cli.IO;
+using ActivationKit.Simd;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ActivationKit.Cli.Commands;
+
+/// <summary>
+/// <c>actkit accuracy</c>: float32 forward and backward error in ULP of element-wise kernels against their double
+/// references, sampled or over all 2^32 inputs (<see cref="AccuracyMeter"/> does the measuring).
+/// </summary>
+public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyCommand.Settings>
+{
+    /// <summary>Default path of <c>--write-docs</c>.</summary>
+    public const string DefaultDocsPath = "docs/accuracy.md";
+
+    /// <summary>Arguments and options of <c>accuracy</c>.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "[FUNCTIONS]")]
+        [Description("Element-wise functions or specs to measure, e.g. sigmoid leaky_relu(0.2). Default: all element-wise functions.")]
+        public string[] Functions { get; init; } = [];
+
+        [CommandOption("--exhaustive")]
+        [Description("Check all 2^32 float bit patterns on all cores (minutes per function) instead of a sample.")]
+        public bool Exhaustive { get; init; }
+
+        [CommandOption("-n|--samples <N>")]
+        [Description("Inputs in sampled mode (special values, random bit patterns, log-uniform magnitudes, [[−20, 20]], [[−110, 110]]).")]
+        [DefaultValue(1_000_000)]
+        public int Samples { get; init; } = 1_000_000;
+
+        [CommandOption("--seed <SEED>")]
+        [Description("Random seed of the sample.")]
+        [DefaultValue(1)]
+        public int Seed { get; init; } = 1;
+
+        [CommandOption("--write-docs [PATH]")]
+        [Description("Merge the results into a markdown table at PATH (default docs/accuracy.md); other functions' rows are kept.")]
+        public FlagValue<string>? WriteDocs { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print the results as JSON.")]
+        public bool Json { get; init; }
+
+        [CommandOption("--bit-range <FIRST:COUNT>", IsHidden = true)]
+        [Description("With --exhaustive, check only COUNT bit patterns from FIRST (hex with 0x or decimal).")]
+        public string? BitRange { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if (Samples < 1 || Samples > 100_000_000) return ValidationResult.Error($"--samples must be between 1 and 100000000, got {Samples}.");
+            if (BitRange is not null && !Exhaustive) return ValidationResult.Error("--bit-range needs --exhaustive.");
+            return ValidationResult.Success();
+        }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var (functions, skipped) = Select(settings.Functions);
+        var (first, count) = settings.BitRange is { } r ? ParseBitRange(r) : (0u, 1UL << 32);
+        string? docsPath = settings.WriteDocs is { IsSet: true } w ? (string.IsNullOrWhiteSpace(w.Value) ? DefaultDocsPath : w.Value) : null;
+        if (docsPath is not null && Path.GetDirectoryName(Path.GetFullPath(docsPath)) is { } dir && !Directory.Exists(dir))
+        {
+            throw new UsageException($"The folder of --write-docs '{docsPath}' does not exist.");
+        }
+
+        // Read (and check) the document to merge into before spending minutes measuring.
+        string? existingDocs = docsPath is not null && File.Exists(docsPath) ? File.ReadAllText(docsPath) : null;
+        if (existingDocs is not null) AccuracyDoc.Merge(existingDocs, [], DateTime.UtcNow);
+
+        var results = new List<AccuracyResult>();
+        if (settings.Exhaustive)
+        {
+            consoles.Error.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(progress =>
+                {
+                    var tasks = functions.Select(f => progress.AddTask(Markup.Escape(AccuracyMeter.Label(f)), autoStart: false, maxValue: count)).ToArray();
+                    for (int i = 0; i < functions.Count; i++)
+                    {
+                        tasks[i].StartTask();
+                        results.Add(AccuracyMeter.MeasureBitRange(functions[i], first, count, new TaskProgress(tasks[i]), cancellationToken));
+                        tasks[i].Value = count;
+                        tasks[i].StopTask();
+                    }
+                });
+        }
+        else
+        {
+            var inputs = AccuracySamples.Float(settings.Samples, settings.Seed);
+            foreach (var f in functions) results.Add(AccuracyMeter.Measure(f, inputs, cancellationToken));
+        }
+
+        var date = DateTime.UtcNow;
+        if (settings.Json) WriteJson(settings, results, skipped, date);
+        else WriteTable(settings, results, skipped);
+
+        if (docsPath is not null)
+        {
+            string merged = AccuracyDoc.Merge(existingDocs, results, date);
+            AtomicFile.WriteAllText(docsPath, merged);
+            if (!settings.Json) consoles.Out.WriteLine($"Updated {results.Count} row(s) of {docsPath}.");
+        }
+
+        return results.All(r => r.WithinBound) ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>The functions to measure (element-wise only) and, when none were named, the ones skipped.</summary>
+    private static (List<ElementwiseActivation> Functions, List<string> Skipped) Select(string[] specs)
+    {
+        var functions = new List<ElementwiseActivation>();
+        var skipped = new List<string>();
+        if (specs.Length == 0)
+        {
+            foreach (var info in ActivationCatalog.All)
+            {
+                if (ActivationCatalog.Create(info) is ElementwiseActivation e) functions.Add(e);
+                else skipped.Add(info.Name);
+            }
+
+            return (functions, skipped);
+        }
+
+        foreach (string spec in specs)
+        {
+            var f = ActivationCatalog.Create(spec);
+            if (f is not ElementwiseActivation e)
+            {
+                throw new UsageException($"{f.Name} is {Describe.Kind(f.Info.Kind)}; accuracy measures element-wise functions only.");
+            }
+
+            if (!functions.Any(x => AccuracyMeter.Label(x) == AccuracyMeter.Label(e))) functions.Add(e);
+        }
+
+        return (functions, skipped);
+    }
+
+    private static (uint First, ulong Count) ParseBitRange(string text)
+    {
+        string[] parts = text.Split(':');
+        if (parts.Length != 2 || !TryParseBits(parts[0], out ulong first) || !TryParseBits(parts[1], out ulong count) || first > uint.MaxValue || count == 0 || first + count > 1UL << 32)
+        {
+            throw new UsageException($"--bit-range expects FIRST:COUNT within the 2^32 float bit patterns (e.g. 0x3F800000:65536), got '{text}'.");
+        }
+
+        return ((uint)first, count);
+
+        static bool TryParseBits(string s, out ulong v) =>
+            s.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+                ? ulong.TryParse(s.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out v)
+                : ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out v);
+    }
+
+    private string ModeText(Settings s, long inputs) => s.Exhaustive
+        ? (inputs == 1L << 32 ? "exhaustive, all 2^32 float bit patterns" : $"exhaustive over a bit range, {inputs:N0} patterns")
+        : $"sampled, {inputs:N0} inputs (seed {s.Seed})";
+
+    private void WriteTable(Settings settings, List<AccuracyResult> results, List<string> skipped)
+    {
+        var c = consoles.Out;
+        c.WriteLine($"ISA path: {Isa.Summary}");
+        c.WriteLine($"Mode: {ModeText(settings, results.Count > 0 ? results[0].Inputs : 0)}; bound {AccuracyMeter.UlpBound} ULP, float32 vs double reference.");
+        var rows = results.Select(r => (IReadOnlyList<string>)new[]
+        {
+            r.Function,
+            Describe.Ulps(r.Forward.Max),
+            Describe.Float((float)r.Forward.WorstInput),
+            Describe.Ulps(r.Backward.Max),
+            Describe.Float((float)r.Backward.WorstInput),
+            r.AboveBound.ToString(CultureInfo.InvariantCulture),
+            r.Inputs.ToString("N0", CultureInfo.InvariantCulture),
+            $"{r.Elapsed.TotalSeconds:F1} s",
+        });
+        PlainTable.Write(consoles.OutWriter, ["Function", "Fwd ULP", "Worst x (fwd)", "Bwd ULP", "Worst x (bwd)", "> 4 ULP", "Inputs", "Time"], rows);
+        int bad = results.Count(r => !r.WithinBound);
+        c.WriteLine(bad == 0 ? $"All {results.Count} function(s) within {AccuracyMeter.UlpBound} ULP." : $"{bad} function(s) exceed {AccuracyMeter.UlpBound} ULP.");
+        if (skipped.Count > 0) c.WriteLine($"Not element-wise, not measured: {string.Join(", ", skipped)}.");
+    }
+
+    private void WriteJson(Settings settings, List<AccuracyResult> results, List<string> skipped, DateTime date)
+    {
+        JsonOut.Write(consoles.OutWriter, json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("isa", Isa.Path);
+            json.WriteString("instructionSets", Isa.InstructionSets);
+            json.WriteString("mode", settings.Exhaustive ? "exhaustive" : "sampled");
+            if (!settings.Exhaustive)
+            {
+                json.WriteNumber("samples", settings.Samples);
+                json.WriteNumber("seed", settings.Seed);
+            }
+
+            json.WriteNumber("bound", AccuracyMeter.UlpBound);
+            json.WriteString("date", date.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            json.WriteStartArray("functions");
+            foreach (var r in results)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", r.Function);
+                json.WriteNumber("inputs", r.Inputs);
+                json.WriteNumber("seconds", Math.Round(r.Elapsed.TotalSeconds, 3));
+                json.WriteBoolean("withinBound", r.WithinBound);
+                Stats(json, "forward", r.Forward);
+                Stats(json, "backward", r.Backward);
+                if (r.ForwardHash is { } fh) json.WriteString("forwardHash", fh);
+                if (r.BackwardHash is { } bh) json.WriteString("backwardHash", bh);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("skipped");
+            foreach (string s in skipped) json.WriteStringValue(s);
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+
+        static void Stats(System.Text.Json.Utf8JsonWriter json, string name, UlpStats s)
+        {
+            json.WriteStartObject(name);
+            JsonOut.Number(json, "maxUlp", s.Max);
+            JsonOut.Float(json, "worstInput", s.WorstInput);
+            json.WriteNumber("aboveBound", s.AboveBound);
+            json.WriteEndObject();
+        }
+    }
+
+    /// <summary>Feeds the meter's per-chunk counts into a progress bar (ProgressTask is thread-safe).</summary>
+    private sealed class TaskProgress(ProgressTask task) : IProgress<long>
+    {
+        public void Report(long value) => task.Increment(value);
+    }
+}

@@ -1,0 +1,79 @@
+using System.ComponentModel;
+using ActivationKit.Cli.Docs;
+using ActivationKit.Cli.IO;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ActivationKit.Cli.Commands;
+
+/// <summary>
+/// <c>actkit docs</c>: regenerates docs/functions.md and the function table of README.md (between
+/// <c>&lt;!-- functions:start --&gt;</c> and <c>&lt;!-- functions:end --&gt;</c>) from the catalog.
+/// </summary>
+public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Settings>
+{
+    /// <summary>Options of <c>docs</c>.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("-o|--out <DIR>")]
+        [Description("Repository root holding README.md; docs/functions.md is written under it. Default: the enclosing folder with ActivationKit.slnx, else the current folder.")]
+        public string? Out { get; init; }
+
+        [CommandOption("--check")]
+        [Description("Write nothing; exit 1 if either document is out of date with the catalog.")]
+        public bool Check { get; init; }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        string root = settings.Out ?? FindRepositoryRoot(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory();
+        if (!Directory.Exists(root)) throw new UsageException($"--out folder '{root}' does not exist.");
+        string readmePath = Path.Combine(root, "README.md");
+        string referencePath = Path.Combine(root, FunctionDocs.ReferencePath);
+
+        // Build both documents before writing either, so a bad README leaves everything untouched.
+        string reference = FunctionDocs.Reference();
+        string? readme = null, newReadme = null;
+        if (File.Exists(readmePath))
+        {
+            readme = File.ReadAllText(readmePath).ReplaceLineEndings("\n");
+            newReadme = Markdown.ReplaceBetween(readme, FunctionDocs.ReadmeStart, FunctionDocs.ReadmeEnd, FunctionDocs.ReadmeTable(), readmePath);
+        }
+
+        string? oldReference = File.Exists(referencePath) ? File.ReadAllText(referencePath).ReplaceLineEndings("\n") : null;
+        var stale = new List<string>();
+        if (oldReference != reference) stale.Add(referencePath);
+        if (readme is not null && readme != newReadme) stale.Add(readmePath);
+
+        if (settings.Check)
+        {
+            if (stale.Count == 0)
+            {
+                consoles.Out.WriteLine("Generated docs are up to date.");
+                return ExitCodes.Ok;
+            }
+
+            consoles.ErrorWriter.WriteLine($"Out of date with the catalog: {string.Join(", ", stale)}. Regenerate with: {FunctionDocs.RegenerateCommand}");
+            return ExitCodes.Failed;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(referencePath)!);
+        AtomicFile.WriteAllText(referencePath, reference);
+        if (newReadme is not null) AtomicFile.WriteAllText(readmePath, newReadme);
+        consoles.Out.WriteLine($"Wrote {referencePath}.");
+        consoles.Out.WriteLine(newReadme is null ? $"No README.md in {root}: only the reference was written." : $"Updated the function table in {readmePath}.");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The nearest folder at or above <paramref name="start"/> holding ActivationKit.slnx, or null.</summary>
+    public static string? FindRepositoryRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ActivationKit.slnx"))) return dir.FullName;
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,117 @@
+using System.ComponentModel;
+using System.Security.Cryptography;
+using ActivationKit.Catalog;
+using ActivationKit.Cli.IO;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ActivationKit.Cli.Commands;
+
+/// <summary>
+/// <c>actkit eval</c>: runs a function's forward (or backward with dy = 1) kernel over a range or a file, at the
+/// chosen precision, and prints or writes the result. All arithmetic is the library's.
+/// </summary>
+public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Settings>
+{
+    /// <summary>Arguments and options of <c>eval</c>.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<FUNCTION>")]
+        [Description("Name or spec with parameters, e.g. tanh, leaky_relu(0.2), softplus(beta=2).")]
+        public string Function { get; init; } = string.Empty;
+
+        [CommandOption("-x|--range <START:STOP:STEP>")]
+        [Description("Evaluate at START, START+STEP, … up to STOP (also spelled --x). Negative START: -x=-5:5:0.1 works too.")]
+        public string? Range { get; init; }
+
+        [CommandOption("-i|--in <FILE>")]
+        [Description("Read x from FILE: .npy (float32/float64, C order, 1-D or 2-D), .csv/.txt (one row per line), .f32/.f64 (raw little-endian).")]
+        public string? In { get; init; }
+
+        [CommandOption("-g|--grad")]
+        [Description("Output f′(x): the backward pass with dy = 1 (row-wise: the vector-Jacobian product with a row of ones).")]
+        public bool Grad { get; init; }
+
+        [CommandOption("-t|--dtype <TYPE>")]
+        [Description("Kernel precision: f32, f64, f16 or bf16. Default: f64 for float64 input, else f32.")]
+        public string? DType { get; init; }
+
+        [CommandOption("-c|--columns <N>")]
+        [Description("Row length for row-wise and gated functions on 1-D input (2-D input uses its own shape). Default: one row.")]
+        public int? Columns { get; init; }
+
+        [CommandOption("-o|--out <FILE>")]
+        [Description("Write the result to FILE, format by extension: .npy, .csv/.txt, .f32, .f64. Default: x,y text on stdout.")]
+        public string? Out { get; init; }
+
+        [CommandOption("--hash", IsHidden = true)]
+        [Description("Print the SHA-256 of the result's bytes in the kernel precision (for bit-identity checks).")]
+        public bool Hash { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if ((Range is null) == (In is null)) return ValidationResult.Error("eval needs exactly one of --x START:STOP:STEP and --in FILE.");
+            if (Columns is <= 0) return ValidationResult.Error($"--columns must be at least 1, got {Columns}.");
+            return ValidationResult.Success();
+        }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        // Everything that can be wrong with the request is checked before any output is produced.
+        var f = ActivationCatalog.Create(settings.Function);
+        if (settings.Out is { } outPath) DataFiles.CheckExtension(outPath, "--out");
+        DType? requested = settings.DType is { } d ? DataFiles.ParseDType(d) : null;
+        var input = settings.Range is { } range ? DataFiles.Range(range) : DataFiles.Read(settings.In!);
+        if (input.Values.Length == 0) throw new UsageException("The input holds no values.");
+        var dtype = requested ?? (input.IsDouble ? DType.F64 : DType.F32);
+
+        var (x, result, shape, outColumns) = Evaluation.Run(f, input, settings.Columns, dtype, settings.Grad);
+
+        if (settings.Out is { } path)
+        {
+            DataFiles.Write(path, result, shape, dtype);
+            if (!settings.Hash) consoles.Out.WriteLine($"Wrote {result.Length} value(s) ({Name(dtype)}, shape ({string.Join(", ", shape)})) to {path}.");
+        }
+
+        if (settings.Hash)
+        {
+            consoles.OutWriter.WriteLine("sha256:" + Convert.ToHexStringLower(SHA256.HashData(DataFiles.Bytes(result, dtype))));
+        }
+        else if (settings.Out is null)
+        {
+            PrintText(f, x, result, outColumns, settings.Grad, dtype);
+        }
+
+        consoles.OutWriter.Flush();
+        return ExitCodes.Ok;
+    }
+
+    private static string Name(DType d) => d switch
+    {
+        DType.F64 => "float64",
+        DType.F16 => "float16",
+        DType.BF16 => "bfloat16",
+        _ => "float32",
+    };
+
+    private void PrintText(Activation f, double[] x, double[] y, int outColumns, bool grad, DType dtype)
+    {
+        var w = consoles.OutWriter;
+        if (x.Length == y.Length)
+        {
+            w.WriteLine(grad ? "x,f'(x)" : "x,f(x)");
+            for (int i = 0; i < x.Length; i++) w.WriteLine($"{DataFiles.Format(x[i], dtype)},{DataFiles.Format(y[i], dtype)}");
+            return;
+        }
+
+        // Gated forward: outputs do not pair with inputs, so print the output rows.
+        w.WriteLine($"# {f}: {y.Length / outColumns} row(s) of {outColumns} output(s)");
+        for (int i = 0; i < y.Length; i += outColumns)
+        {
+            w.WriteLine(string.Join(",", Enumerable.Range(i, outColumns).Select(k => DataFiles.Format(y[k], dtype))));
+        }
+    }
+}

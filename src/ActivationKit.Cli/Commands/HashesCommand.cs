@@ -1,0 +1,70 @@
+using System.ComponentModel;
+using System.Security.Cryptography;
+using ActivationKit.Catalog;
+using ActivationKit.Cli.Formatting;
+using ActivationKit.Cli.IO;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ActivationKit.Cli.Commands;
+
+/// <summary>
+/// Hidden <c>actkit hashes</c>: <c>eval --hash</c> for every function, precision and direction in one process, as
+/// JSON. The ISA-matrix test runs it under each DOTNET_Enable* setting and requires identical output.
+/// </summary>
+public sealed class HashesCommand(CliConsoles consoles) : Command<HashesCommand.Settings>
+{
+    private static readonly DType[] DTypes = [DType.F32, DType.F64, DType.F16, DType.BF16];
+
+    /// <summary>Options of <c>hashes</c>.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("-i|--in <FILE>")]
+        [Description("Input values (any format eval reads).")]
+        public string In { get; init; } = string.Empty;
+
+        [CommandOption("-c|--columns <N>")]
+        [Description("Row length for row-wise and gated functions.")]
+        public int? Columns { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate() =>
+            In.Length == 0 ? ValidationResult.Error("hashes needs --in FILE.") : ValidationResult.Success();
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var input = DataFiles.Read(settings.In);
+        JsonOut.Write(consoles.OutWriter, json =>
+        {
+            json.WriteStartObject();
+            foreach (var info in ActivationCatalog.All)
+            {
+                var f = ActivationCatalog.Create(info);
+                json.WriteStartObject(info.Name);
+                foreach (var dtype in DTypes)
+                {
+                    foreach (bool grad in new[] { false, true })
+                    {
+                        string key = $"{dtype.ToString().ToLowerInvariant()} {(grad ? "backward" : "forward")}";
+                        try
+                        {
+                            var (_, result, _, _) = Evaluation.Run(f, input, settings.Columns, dtype, grad);
+                            json.WriteString(key, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(DataFiles.Bytes(result, dtype))));
+                        }
+                        catch (Exception ex) when (ex is ArgumentException or UsageException or NotSupportedException)
+                        {
+                            json.WriteString(key, "error: " + ErrorReporter.Message(ex));
+                        }
+                    }
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+        });
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,114 @@
+using ActivationKit.Cli.IO;
+using ActivationKit.Numerics;
+
+namespace ActivationKit.Cli;
+
+/// <summary>
+/// The one evaluation path of <c>eval</c> (and the hidden <c>hashes</c>): shape handling and precision dispatch
+/// around the library's Forward/Backward. No arithmetic of its own beyond storage conversions.
+/// </summary>
+public static class Evaluation
+{
+    /// <summary>
+    /// Runs f (or its backward with dy = 1) over <paramref name="input"/> at <paramref name="dtype"/>. A matrix is
+    /// processed row by row (its column count wins; a conflicting <paramref name="columnsOption"/> is an error);
+    /// 1-D input is one row unless <paramref name="columnsOption"/> splits it.
+    /// </summary>
+    /// <returns>The inputs as the kernel saw them (rounded to dtype), the result, its shape and the output row length.</returns>
+    public static (double[] X, double[] Result, int[] Shape, int OutColumns) Run(Activation f, InputData input, int? columnsOption, DType dtype, bool grad)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Values.Length == 0) throw new UsageException("The input holds no values.");
+        int columns;
+        if (input.IsMatrix)
+        {
+            if (columnsOption is { } c && c != input.Columns)
+            {
+                throw new UsageException($"--columns {c} conflicts with the input's 2-D shape ({input.Rows}, {input.Columns}).");
+            }
+
+            columns = input.Columns;
+        }
+        else
+        {
+            columns = columnsOption ?? input.Values.Length;
+            if (input.Values.Length % columns != 0)
+            {
+                throw new UsageException($"--columns {columns} does not split the {input.Values.Length} input values into whole rows.");
+            }
+        }
+
+        int rows = input.Values.Length / columns;
+        int outColumns = f.OutputColumns(columns);
+        var x = Round(input.Values, dtype);
+        var result = grad ? Backward(f, x, rows * outColumns, columns, dtype) : Forward(f, x, rows * outColumns, columns, dtype);
+        int[] shape = input.IsMatrix
+            ? [rows, grad ? columns : outColumns]
+            : [result.Length];
+        return (x, result, shape, outColumns);
+    }
+
+    /// <summary>The inputs as the kernel will see them: rounded to the storage precision.</summary>
+    public static double[] Round(double[] v, DType dtype) => dtype switch
+    {
+        DType.F64 => v,
+        DType.F32 => v.Select(a => (double)(float)a).ToArray(),
+        DType.F16 => v.Select(a => (double)(Half)a).ToArray(),
+        _ => v.Select(a => (double)(BFloat16)(float)a).ToArray(),
+    };
+
+    private static double[] Forward(Activation f, double[] x, int outLength, int columns, DType dtype)
+    {
+        switch (dtype)
+        {
+            case DType.F64:
+                {
+                    var y = new double[outLength];
+                    f.Forward(x, y, columns);
+                    return y;
+                }
+
+            case DType.F32:
+                {
+                    var y = new float[outLength];
+                    f.Forward(x.Select(a => (float)a).ToArray(), y, columns);
+                    return y.Select(a => (double)a).ToArray();
+                }
+
+            case DType.F16:
+                {
+                    var y = new Half[outLength];
+                    f.Forward(x.Select(a => (Half)a).ToArray(), y, columns);
+                    return y.Select(a => (double)a).ToArray();
+                }
+
+            default:
+                {
+                    var y = new BFloat16[outLength];
+                    f.Forward(x.Select(a => (BFloat16)(float)a).ToArray(), y, columns);
+                    return y.Select(a => (double)a).ToArray();
+                }
+        }
+    }
+
+    private static double[] Backward(Activation f, double[] x, int outLength, int columns, DType dtype)
+    {
+        if (dtype == DType.F64)
+        {
+            var dx = new double[x.Length];
+            f.Backward(x, Enumerable.Repeat(1.0, outLength).ToArray(), dx, columns);
+            return dx;
+        }
+
+        // float, and f16/bf16 as the drivers do it: widen to float, run the float kernel, round once.
+        var dxf = new float[x.Length];
+        f.Backward(x.Select(a => (float)a).ToArray(), Enumerable.Repeat(1f, outLength).ToArray(), dxf, columns);
+        return dtype switch
+        {
+            DType.F16 => dxf.Select(a => (double)(Half)a).ToArray(),
+            DType.BF16 => dxf.Select(a => (double)(BFloat16)a).ToArray(),
+            _ => dxf.Select(a => (double)a).ToArray(),
+        };
+    }
+}

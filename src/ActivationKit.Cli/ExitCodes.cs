@@ -1,0 +1,17 @@
+namespace ActivationKit.Cli;
+
+/// <summary>actkit's exit codes.</summary>
+public static class ExitCodes
+{
+    /// <summary>Success.</summary>
+    public const int Ok = 0;
+
+    /// <summary>The command ran but found a problem: an accuracy bound exceeded, generated docs out of date.</summary>
+    public const int Failed = 1;
+
+    /// <summary>Bad input: unknown name or option, malformed file, invalid range. Nothing was written.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>A bug in actkit (an unexpected exception).</summary>
+    public const int InternalError = 70;
+}

@@ -1,0 +1,283 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using ActivationKit.IO;
+using ActivationKit.Numerics;
+
+namespace ActivationKit.Cli.IO;
+
+/// <summary>Storage precision of the kernels <c>actkit eval</c> runs.</summary>
+public enum DType
+{
+    /// <summary>float32.</summary>
+    F32,
+
+    /// <summary>float64.</summary>
+    F64,
+
+    /// <summary>IEEE half precision (computed in float, rounded once).</summary>
+    F16,
+
+    /// <summary>bfloat16 (computed in float, rounded to nearest even).</summary>
+    BF16,
+}
+
+/// <summary>
+/// Values read for <c>eval</c>: 1-D, or a matrix of <see cref="Rows"/> × <see cref="Columns"/> in row-major order.
+/// Kept as double (every float32 is exact in double).
+/// </summary>
+/// <param name="Values">The values in row-major order.</param>
+/// <param name="Rows">Rows of a matrix; 1 for 1-D data.</param>
+/// <param name="Columns">Columns of a matrix; the length for 1-D data.</param>
+/// <param name="IsMatrix">True for 2-D data (a 2-D .npy or a CSV with several values per line).</param>
+/// <param name="IsDouble">True when the source held float64 (so the default precision is f64).</param>
+public sealed record InputData(double[] Values, int Rows, int Columns, bool IsMatrix, bool IsDouble);
+
+/// <summary>Reading and writing the data files of <c>actkit eval</c>: .npy, text (.csv/.txt), raw .f32/.f64.</summary>
+public static class DataFiles
+{
+    /// <summary>Most points a <c>--x</c> range may produce.</summary>
+    public const long MaxRangePoints = 100_000_000;
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>File extensions accepted by <c>--in</c> and <c>--out</c>.</summary>
+    public static readonly IReadOnlyList<string> Extensions = [".npy", ".csv", ".txt", ".f32", ".f64"];
+
+    /// <summary>Parses a --dtype value.</summary>
+    public static DType ParseDType(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "f32" or "float32" or "float" or "single" => DType.F32,
+        "f64" or "float64" or "double" => DType.F64,
+        "f16" or "float16" or "half" => DType.F16,
+        "bf16" or "bfloat16" => DType.BF16,
+        _ => throw new UsageException($"Unknown --dtype '{text}'; use f32, f64, f16 or bf16."),
+    };
+
+    /// <summary>The extension of <paramref name="path"/> if actkit reads/writes it, else a <see cref="UsageException"/>.</summary>
+    public static string CheckExtension(string path, string option)
+    {
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        if (!Extensions.Contains(ext))
+        {
+            throw new UsageException($"{option} '{path}' has an unsupported extension '{ext}'; use {string.Join(", ", Extensions)}.");
+        }
+
+        return ext;
+    }
+
+    /// <summary>Reads an input file by its extension.</summary>
+    public static InputData Read(string path)
+    {
+        string ext = CheckExtension(path, "--in");
+        if (!File.Exists(path)) throw new UsageException($"Input file '{path}' does not exist.");
+        string name = Path.GetFileName(path);
+        switch (ext)
+        {
+            case ".npy":
+                {
+                    var array = Npy.Read(path);
+                    var shape = array.Shape;
+                    if (shape.Count > 2)
+                    {
+                        throw new UsageException($"{name} has {shape.Count} dimensions ({string.Join(", ", shape)}); actkit eval takes 1-D or 2-D arrays.");
+                    }
+
+                    bool isDouble = array.ElementType == NpyElementType.Float64;
+                    var values = array.ToDoubleArray();
+                    return shape.Count == 2
+                        ? new InputData(values, shape[0], shape[1], true, isDouble)
+                        : new InputData(values, 1, values.Length, false, isDouble);
+                }
+
+            case ".f32":
+            case ".f64":
+                return ReadRaw(path, name, ext == ".f64" ? 8 : 4);
+            default:
+                return ReadText(path, name);
+        }
+    }
+
+    /// <summary>The points START, START+STEP, … up to STOP (included when it lies on the grid) of a --x spec.</summary>
+    public static InputData Range(string spec)
+    {
+        string[] parts = spec.Split(':');
+        if (parts.Length != 3)
+        {
+            throw new UsageException($"--x expects START:STOP:STEP (e.g. -5:5:0.1), got '{spec}'.");
+        }
+
+        var v = new double[3];
+        string[] names = ["START", "STOP", "STEP"];
+        for (int i = 0; i < 3; i++)
+        {
+            if (!TryParseNumber(parts[i], out v[i])) throw new UsageException($"--x {names[i]} '{parts[i]}' is not a number.");
+            if (!double.IsFinite(v[i])) throw new UsageException($"--x {names[i]} must be finite, got '{parts[i]}'.");
+        }
+
+        double start = v[0], stop = v[1], step = v[2];
+        if (step <= 0) throw new UsageException($"--x STEP must be positive, got {parts[2]}.");
+        if (stop < start) throw new UsageException($"--x STOP ({parts[1]}) is below START ({parts[0]}).");
+        double intervals = Math.Floor(((stop - start) / step) + 1e-9);
+        if (!(intervals + 1 <= MaxRangePoints))
+        {
+            throw new UsageException($"--x {spec} gives {intervals + 1:N0} points; the limit is {MaxRangePoints:N0}.");
+        }
+
+        int n = (int)intervals + 1;
+        var x = new double[n];
+        for (int i = 0; i < n; i++) x[i] = start + (i * step);
+        // Land exactly on STOP when it is a grid point, despite rounding in i·step.
+        if (Math.Abs(x[n - 1] - stop) <= step * 1e-6) x[n - 1] = stop;
+        return new InputData(x, 1, n, false, false);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="values"/> (of the given shape) to <paramref name="path"/>, in the format its extension
+    /// names, through a temporary file moved into place: a failure leaves no partial file behind.
+    /// </summary>
+    public static void Write(string path, double[] values, int[] shape, DType dtype)
+    {
+        string ext = CheckExtension(path, "--out");
+        AtomicFile.Write(path, stream => WriteTo(stream, ext, values, shape, dtype));
+    }
+
+    /// <summary>A value as text in the precision it was computed in (shortest round-trip form).</summary>
+    public static string Format(double v, DType dtype) => dtype switch
+    {
+        DType.F64 => v.ToString("R", Inv),
+        DType.F16 => ((Half)v).ToString(Inv),
+        _ => ((float)v).ToString("R", Inv),
+    };
+
+    /// <summary>The values' bytes in <paramref name="dtype"/>, little-endian (for hashing).</summary>
+    public static byte[] Bytes(double[] values, DType dtype)
+    {
+        switch (dtype)
+        {
+            case DType.F64:
+                return MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+            case DType.F32:
+                return MemoryMarshal.AsBytes(values.Select(v => (float)v).ToArray().AsSpan()).ToArray();
+            case DType.F16:
+                return MemoryMarshal.AsBytes(values.Select(v => (Half)v).ToArray().AsSpan()).ToArray();
+            default:
+                return MemoryMarshal.AsBytes(values.Select(v => ((BFloat16)(float)v).RawValue).ToArray().AsSpan()).ToArray();
+        }
+    }
+
+    private static void WriteTo(Stream stream, string ext, double[] values, int[] shape, DType dtype)
+    {
+        switch (ext)
+        {
+            case ".npy":
+                // float64 results stay float64; float32, f16 and bf16 results are written as float32, which holds them exactly.
+                if (dtype == DType.F64) Npy.Write(stream, values, shape);
+                else Npy.Write(stream, values.Select(v => (float)v).ToArray(), shape);
+                break;
+            case ".f64":
+                stream.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+                break;
+            case ".f32":
+                stream.Write(MemoryMarshal.AsBytes(values.Select(v => (float)v).ToArray().AsSpan()));
+                break;
+            default:
+                {
+                    using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+                    int columns = shape.Length == 2 ? shape[1] : 1;
+                    for (int i = 0; i < values.Length; i += Math.Max(columns, 1))
+                    {
+                        for (int j = 0; j < columns; j++)
+                        {
+                            if (j > 0) writer.Write(',');
+                            writer.Write(Format(values[i + j], dtype));
+                        }
+
+                        writer.WriteLine();
+                    }
+
+                    break;
+                }
+        }
+    }
+
+    private static InputData ReadRaw(string path, string name, int itemSize)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        string type = itemSize == 8 ? "float64" : "float32";
+        if (bytes.Length % itemSize != 0)
+        {
+            throw new InvalidDataException($"{name} has {bytes.Length} bytes, not a whole number of {itemSize}-byte {type} values.");
+        }
+
+        var values = new double[bytes.Length / itemSize];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = itemSize == 8
+                ? BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(i * 8, 8))
+                : BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * 4, 4));
+        }
+
+        return new InputData(values, 1, values.Length, false, itemSize == 8);
+    }
+
+    /// <summary>
+    /// Text: one row per line, values separated by commas, semicolons or whitespace; blank lines and lines starting
+    /// with '#' are skipped. One value per line is 1-D; several make a matrix whose rows must all be as long.
+    /// </summary>
+    private static InputData ReadText(string path, string name)
+    {
+        var values = new List<double>();
+        int columns = -1, rows = 0, firstLine = 0, lineNumber = 0;
+        foreach (string line in File.ReadLines(path))
+        {
+            lineNumber++;
+            string trimmed = line.Trim();
+            if (trimmed.Length == 0 || trimmed.StartsWith('#')) continue;
+            string[] tokens = trimmed.Split([',', ';', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            foreach (string token in tokens)
+            {
+                if (!TryParseNumber(token, out double v))
+                {
+                    throw new InvalidDataException($"{name} line {lineNumber}: '{Shorten(token)}' is not a number.");
+                }
+
+                values.Add(v);
+            }
+
+            if (columns < 0)
+            {
+                columns = tokens.Length;
+                firstLine = lineNumber;
+            }
+            else if (tokens.Length != columns)
+            {
+                throw new InvalidDataException($"{name} line {lineNumber} has {tokens.Length} values but line {firstLine} has {columns}; every row needs the same number.");
+            }
+
+            rows++;
+        }
+
+        if (values.Count == 0) throw new InvalidDataException($"{name} holds no numbers.");
+        return columns == 1
+            ? new InputData(values.ToArray(), 1, values.Count, false, false)
+            : new InputData(values.ToArray(), rows, columns, true, false);
+    }
+
+    /// <summary>Invariant-culture number, also accepting inf, -inf, nan, ∞ and the Unicode minus.</summary>
+    public static bool TryParseNumber(string text, out double value)
+    {
+        string t = text.Trim().Replace('−', '-');
+        switch (t.ToLowerInvariant())
+        {
+            case "inf" or "+inf" or "infinity" or "+infinity" or "∞" or "+∞": value = double.PositiveInfinity; return true;
+            case "-inf" or "-infinity" or "-∞": value = double.NegativeInfinity; return true;
+            case "nan" or "+nan" or "-nan": value = double.NaN; return true;
+        }
+
+        return double.TryParse(t, NumberStyles.Float, Inv, out value);
+    }
+
+    private static string Shorten(string s) => s.Length <= 40 ? s : s[..37] + "...";
+}

@@ -1,0 +1,229 @@
+using ActivationKit.Catalog;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Accuracy;
+
+/// <summary>The float32 accuracy of one element-wise function over a set of inputs.</summary>
+/// <param name="Function">The function's name, or its full spec (e.g. <c>leaky_relu(negative_slope=0.2)</c>) when a parameter differs from its default.</param>
+/// <param name="Forward">ULP errors of f(x) against <see cref="ElementwiseActivation.Reference"/>.</param>
+/// <param name="Backward">ULP errors of f′(x) (backward with dy = 1) against <see cref="ElementwiseActivation.ReferenceDerivative"/>.</param>
+/// <param name="Inputs">Number of inputs checked.</param>
+/// <param name="Elapsed">Wall-clock time of the measurement.</param>
+/// <param name="Exhaustive">True when every float bit pattern in a range was checked, false for a sample.</param>
+/// <param name="IsaPath">The register width the kernels ran at (<see cref="Isa.Path"/>).</param>
+public sealed record AccuracyResult(string Function, UlpStats Forward, UlpStats Backward, long Inputs, TimeSpan Elapsed, bool Exhaustive, string IsaPath)
+{
+    /// <summary>Forward plus backward errors above the bound.</summary>
+    public long AboveBound => Forward.AboveBound + Backward.AboveBound;
+
+    /// <summary>True when no forward or backward error exceeds the bound.</summary>
+    public bool WithinBound => AboveBound == 0;
+
+    /// <summary>SHA-256 (hex) of the forward outputs' bytes, for comparing runs bit for bit (sampled mode only).</summary>
+    public string? ForwardHash { get; init; }
+
+    /// <summary>SHA-256 (hex) of the backward outputs' bytes (sampled mode only).</summary>
+    public string? BackwardHash { get; init; }
+}
+
+/// <summary>
+/// Measures float32 kernels against their double references: the engine behind <c>actkit accuracy</c> and the
+/// accuracy tests, so both count errors the same way.
+/// </summary>
+public static class AccuracyMeter
+{
+    /// <summary>The accuracy promise: at most this many ULP for every float input.</summary>
+    public const double UlpBound = 4;
+
+    /// <summary>
+    /// Within this distance of a zero of f′ (<see cref="Catalog.ActivationInfo.DerivativeZeros"/>, repeated every
+    /// <see cref="Catalog.ActivationInfo.DerivativeZerosPeriod"/> for periodic functions) the backward error
+    /// is measured absolutely, in ULPs of 1: near a zero the relative error of the true value is unbounded while
+    /// the absolute error stays tiny.
+    /// </summary>
+    public const double DerivativeZeroNeighbourhood = 0.05;
+
+    /// <summary>Inputs per work item; the exhaustive sweep is 4096 of them.</summary>
+    public const int ChunkLength = 1 << 20;
+
+    /// <summary>Forward error of <paramref name="got"/> = f(<paramref name="x"/>) in float ULPs.</summary>
+    public static double ForwardError(ElementwiseActivation f, float x, float got)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return Ulp.Float(got, f.Reference(x));
+    }
+
+    /// <summary>
+    /// Backward error of <paramref name="got"/> = f′(<paramref name="x"/>) in float ULPs, measured absolutely (in ULPs
+    /// of 1) within <see cref="DerivativeZeroNeighbourhood"/> of a zero of f′ when the relative error exceeds the bound.
+    /// </summary>
+    public static double BackwardError(ElementwiseActivation f, float x, float got)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        double reference = f.ReferenceDerivative(x);
+        double err = Ulp.Float(got, reference);
+        if (err > UlpBound && NearDerivativeZero(f, x))
+        {
+            err = Math.Abs(got - reference) / Ulp.FloatUlpAt(1.0);
+        }
+
+        return err;
+    }
+
+    /// <summary>
+    /// Measures forward and backward errors over <paramref name="inputs"/> (e.g. <see cref="AccuracySamples.Float"/>),
+    /// comparing in parallel. The result carries hashes of the outputs so runs on different machines or ISA paths can
+    /// be compared bit for bit.
+    /// </summary>
+    public static AccuracyResult Measure(ElementwiseActivation f, float[] inputs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var clock = Stopwatch.StartNew();
+        var y = new float[inputs.Length];
+        var dx = new float[inputs.Length];
+        var ones = new float[inputs.Length];
+        ones.AsSpan().Fill(1f);
+        f.Forward(inputs, y);
+        f.Backward(inputs, ones, dx);
+
+        const int chunk = 1 << 16;
+        int chunks = (inputs.Length + chunk - 1) / chunk;
+        var fwd = new UlpStats[chunks];
+        var bwd = new UlpStats[chunks];
+        var options = new ParallelOptions { CancellationToken = cancellationToken };
+        Parallel.For(0, chunks, options, c =>
+        {
+            int start = c * chunk;
+            int end = Math.Min(inputs.Length, start + chunk);
+            var fs = new UlpStats(UlpBound);
+            var bs = new UlpStats(UlpBound);
+            Compare(f, inputs.AsSpan(start, end - start), y.AsSpan(start, end - start), dx.AsSpan(start, end - start), fs, bs);
+            fwd[c] = fs;
+            bwd[c] = bs;
+        });
+
+        return new AccuracyResult(Label(f), MergeInOrder(fwd), MergeInOrder(bwd), inputs.Length, clock.Elapsed, Exhaustive: false, Isa.Path)
+        {
+            ForwardHash = Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(y.AsSpan()))),
+            BackwardHash = Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(dx.AsSpan()))),
+        };
+    }
+
+    /// <summary>
+    /// Checks every one of the 2^32 float bit patterns (±0, subnormals, normals, ±∞ and every NaN), using all cores
+    /// in chunks of <see cref="ChunkLength"/> through the vector kernels.
+    /// </summary>
+    /// <param name="f">The function.</param>
+    /// <param name="progress">Receives the number of inputs finished by each chunk, from worker threads.</param>
+    /// <param name="cancellationToken">Stops the sweep between chunks.</param>
+    public static AccuracyResult MeasureExhaustive(ElementwiseActivation f, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+        => MeasureBitRange(f, 0, 1UL << 32, progress, cancellationToken);
+
+    /// <summary>
+    /// Checks the <paramref name="count"/> consecutive float bit patterns starting at <paramref name="firstBits"/>
+    /// (wrapping is not allowed: firstBits + count ≤ 2^32).
+    /// </summary>
+    public static AccuracyResult MeasureBitRange(ElementwiseActivation f, uint firstBits, ulong count, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        if (firstBits + count > 1UL << 32)
+        {
+            throw new ArgumentException($"The bit range starting at 0x{firstBits:X8} with {count} patterns runs past 0xFFFFFFFF.", nameof(count));
+        }
+
+        var clock = Stopwatch.StartNew();
+        int chunks = (int)((count + ChunkLength - 1) / ChunkLength);
+        var fwd = new UlpStats[chunks];
+        var bwd = new UlpStats[chunks];
+        var ones = new float[ChunkLength];
+        ones.AsSpan().Fill(1f);
+        var options = new ParallelOptions { CancellationToken = cancellationToken };
+        Parallel.For(
+            0,
+            chunks,
+            options,
+            () => new Buffers(),
+            (c, _, buffers) =>
+            {
+                ulong start = firstBits + ((ulong)c * ChunkLength);
+                int n = (int)Math.Min(ChunkLength, firstBits + count - start);
+                var x = buffers.X.AsSpan(0, n);
+                var bits = MemoryMarshal.Cast<float, uint>(x);
+                for (int i = 0; i < n; i++) bits[i] = (uint)(start + (ulong)i);
+                var y = buffers.Y.AsSpan(0, n);
+                var dx = buffers.Dx.AsSpan(0, n);
+                f.Forward(x, y);
+                f.Backward(x, ones.AsSpan(0, n), dx);
+                var fs = new UlpStats(UlpBound);
+                var bs = new UlpStats(UlpBound);
+                Compare(f, x, y, dx, fs, bs);
+                fwd[c] = fs;
+                bwd[c] = bs;
+                progress?.Report(n);
+                return buffers;
+            },
+            _ => { });
+
+        return new AccuracyResult(Label(f), MergeInOrder(fwd), MergeInOrder(bwd), (long)count, clock.Elapsed, Exhaustive: true, Isa.Path);
+    }
+
+    private static void Compare(ElementwiseActivation f, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dx, UlpStats fwd, UlpStats bwd)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            fwd.Add(x[i], Ulp.Float(y[i], f.Reference(x[i])));
+            bwd.Add(x[i], BackwardError(f, x[i], dx[i]));
+        }
+    }
+
+    /// <summary>The name alone for default parameters, else the spec that recreates the instance.</summary>
+    public static string Label(Activation f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        for (int i = 0; i < f.Parameters.Count; i++)
+        {
+            if (!f.Parameters[i].Equals(f.Info.Parameters[i].Default)) return f.ToString();
+        }
+
+        return f.Name;
+    }
+
+    private static bool NearDerivativeZero(ElementwiseActivation f, float x) =>
+        DistanceToDerivativeZero(f.Info, x) < DerivativeZeroNeighbourhood;
+
+    /// <summary>Distance from <paramref name="x"/> to the nearest listed zero of f′ (periodic zeros repeat every <see cref="ActivationInfo.DerivativeZerosPeriod"/>); +∞ when none is listed.</summary>
+    public static double DistanceToDerivativeZero(ActivationInfo info, double x)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        double best = double.PositiveInfinity;
+        foreach (double z in info.DerivativeZeros)
+        {
+            double d = x - z;
+            if (info.DerivativeZerosPeriod > 0) d -= Math.Round(d / info.DerivativeZerosPeriod) * info.DerivativeZerosPeriod;
+            best = Math.Min(best, Math.Abs(d));
+        }
+
+        return best;
+    }
+
+    /// <summary>Merging chunk results in chunk order makes the reported worst input independent of thread timing.</summary>
+    private static UlpStats MergeInOrder(UlpStats[] parts)
+    {
+        var total = new UlpStats(UlpBound);
+        foreach (var p in parts) total.Merge(p);
+        return total;
+    }
+
+    private sealed class Buffers
+    {
+        public float[] X { get; } = new float[ChunkLength];
+
+        public float[] Y { get; } = new float[ChunkLength];
+
+        public float[] Dx { get; } = new float[ChunkLength];
+    }
+}

@@ -1,0 +1,38 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace ActivationKit.Simd;
+
+/// <summary>
+/// Which register width the kernels run at on this process, as the drivers choose it: the widest of
+/// Vector512/256/128 that the JIT accelerates, else scalar. The runtime's DOTNET_Enable* switches
+/// (e.g. DOTNET_EnableAVX512F=0, DOTNET_EnableAVX2=0, DOTNET_EnableHWIntrinsic=0) move it down.
+/// </summary>
+public static class Isa
+{
+    /// <summary>"Vector512", "Vector256", "Vector128" or "scalar".</summary>
+    public static string Path { get; } =
+        Vector512.IsHardwareAccelerated ? "Vector512"
+        : Vector256.IsHardwareAccelerated ? "Vector256"
+        : Vector128.IsHardwareAccelerated ? "Vector128"
+        : "scalar";
+
+    /// <summary>The instruction sets behind <see cref="Path"/>, e.g. "AVX-512F, AVX2, FMA, SSE4.1".</summary>
+    public static string InstructionSets { get; } = Describe();
+
+    /// <summary><see cref="Path"/> with its instruction sets, e.g. "Vector512 (AVX-512F, AVX2, FMA, SSE4.1)".</summary>
+    public static string Summary => InstructionSets.Length == 0 ? Path : $"{Path} ({InstructionSets})";
+
+    private static string Describe()
+    {
+        var sets = new List<string>();
+        if (Avx512F.IsSupported) sets.Add("AVX-512F");
+        if (Avx2.IsSupported) sets.Add("AVX2");
+        if (Fma.IsSupported) sets.Add("FMA");
+        if (Sse41.IsSupported) sets.Add("SSE4.1");
+        else if (Sse2.IsSupported) sets.Add("SSE2");
+        if (AdvSimd.IsSupported) sets.Add("AdvSIMD");
+        return string.Join(", ", sets);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using ActivationKit.Accuracy;
+using ActivationKit.Catalog;
+using ActivationKit.Cli.Docs;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Cli.Tests;
+
+public class AccuracyCommandTests
+{
+    private static readonly string[] ElementwiseNames = Cli.OfKind(ActivationKind.Elementwise).Select(i => i.Name).ToArray();
+
+    [Fact]
+    public void Json_reports_every_elementwise_function_within_4_ulp_and_the_isa_path()
+    {
+        var r = Cli.Run("accuracy", "--samples", "20000", "--json").Ok();
+        using var doc = JsonDocument.Parse(r.Out);
+        var root = doc.RootElement;
+        Assert.Equal(Isa.Path, root.GetProperty("isa").GetString());
+        Assert.Equal("sampled", root.GetProperty("mode").GetString());
+        var functions = root.GetProperty("functions").EnumerateArray().ToArray();
+        Assert.Equal(ElementwiseNames, functions.Select(f => f.GetProperty("name").GetString()));
+        foreach (var f in functions)
+        {
+            Assert.Equal(20000, f.GetProperty("inputs").GetInt64());
+            Assert.True(f.GetProperty("withinBound").GetBoolean(), f.ToString());
+            Assert.InRange(f.GetProperty("forward").GetProperty("maxUlp").GetDouble(), 0, 4);
+            Assert.InRange(f.GetProperty("backward").GetProperty("maxUlp").GetDouble(), 0, 4);
+            Assert.Equal(64, f.GetProperty("forwardHash").GetString()!.Length);
+        }
+
+        Assert.Equal(
+            Cli.OfKind(ActivationKind.Rowwise).Concat(Cli.OfKind(ActivationKind.Gated)).Select(i => i.Name).Order(StringComparer.Ordinal),
+            root.GetProperty("skipped").EnumerateArray().Select(e => e.GetString()!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Table_names_the_isa_path_and_the_mode()
+    {
+        var r = Cli.Run("accuracy", "sigmoid", "tanh", "--samples", "5000").Ok();
+        Assert.Contains($"ISA path: {Isa.Path}", r.Out, StringComparison.Ordinal);
+        Assert.Contains("sampled, 5,000 inputs", r.Out, StringComparison.Ordinal);
+        Assert.Contains("All 2 function(s) within 4 ULP.", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Exhaustive_over_a_bit_range_checks_every_pattern_in_it()
+    {
+        var r = Cli.Run("accuracy", "sigmoid", "--exhaustive", "--bit-range", "0xBF800000:70000", "--json").Ok();
+        using var doc = JsonDocument.Parse(r.Out);
+        Assert.Equal("exhaustive", doc.RootElement.GetProperty("mode").GetString());
+        var f = doc.RootElement.GetProperty("functions")[0];
+        Assert.Equal(70000, f.GetProperty("inputs").GetInt64());
+        float worst = f.GetProperty("forward").GetProperty("worstInput").GetSingle();
+        uint bits = BitConverter.SingleToUInt32Bits(worst);
+        Assert.InRange(bits, 0xBF800000u, 0xBF800000u + 69999);
+    }
+
+    [Fact]
+    public void Meter_sweeps_a_bit_range_like_the_sampled_path()
+    {
+        var f = (ElementwiseActivation)ActivationCatalog.Create("tanh");
+        const uint first = 0x3E000000;
+        var sweep = AccuracyMeter.MeasureBitRange(f, first, 3 * 1000);
+        var x = Enumerable.Range(0, 3000).Select(i => BitConverter.UInt32BitsToSingle(first + (uint)i)).ToArray();
+        var sampled = AccuracyMeter.Measure(f, x);
+        Assert.Equal(sampled.Forward.Max, sweep.Forward.Max);
+        Assert.Equal(sampled.Backward.WorstInput, sweep.Backward.WorstInput);
+        Assert.True(sweep.Exhaustive);
+        Assert.Throws<ArgumentException>(() => AccuracyMeter.MeasureBitRange(f, 0xFFFFFFF0, 100));
+    }
+
+    [Fact]
+    public void Write_docs_merges_rows_so_a_subset_updates_only_its_own()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("accuracy.md");
+        Cli.Run("accuracy", "tanh", "--samples", "3000", "--write-docs", path).Ok();
+        Cli.Run("accuracy", "sigmoid", "--samples", "2000", "--write-docs", path).Ok();
+        string doc = File.ReadAllText(path);
+        Assert.Contains("| `tanh` |", doc, StringComparison.Ordinal);
+        Assert.Contains("| `sigmoid` |", doc, StringComparison.Ordinal);
+        Assert.Contains("| 3,000 | sampled |", doc, StringComparison.Ordinal);
+        Assert.Contains($"| {Isa.Path} |", doc, StringComparison.Ordinal);
+
+        // Rerunning tanh replaces its row only.
+        Cli.Run("accuracy", "tanh", "--samples", "4000", "--write-docs", path).Ok();
+        doc = File.ReadAllText(path);
+        Assert.DoesNotContain("| 3,000 |", doc, StringComparison.Ordinal);
+        Assert.Contains("| 4,000 |", doc, StringComparison.Ordinal);
+        Assert.Contains("| 2,000 |", doc, StringComparison.Ordinal);
+        Assert.Single(doc.Split('\n'), l => l.StartsWith("| `tanh`", StringComparison.Ordinal));
+
+        // Rows follow catalog order whatever order they were measured in.
+        var order = ActivationCatalog.Names.ToList();
+        var rows = Markdown.Between(doc, AccuracyDoc.Start, AccuracyDoc.End)!.Split('\n').Skip(2).Select(l => l.Split('|')[1].Trim().Trim('`')).ToArray();
+        Assert.Equal(rows.OrderBy(order.IndexOf), rows);
+    }
+
+    [Fact]
+    public void Write_docs_refuses_a_file_without_markers_and_leaves_it_alone()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("accuracy.md");
+        File.WriteAllText(path, "# my notes\n");
+        Cli.Run("accuracy", "relu", "--samples", "100", "--write-docs", path).BadInput("markers");
+        Assert.Equal("# my notes\n", File.ReadAllText(path));
+        Assert.Equal(["accuracy.md"], dir.Files());
+    }
+
+    [Fact]
+    public void Bad_requests_are_clear_errors()
+    {
+        Cli.Run("accuracy", "sigmod").BadInput("Unknown activation 'sigmod'");
+        Cli.Run("accuracy", "--bit-range", "0:10").BadInput("--bit-range needs --exhaustive");
+        Cli.Run("accuracy", "--exhaustive", "--bit-range", "0xFFFFFFFF:10").BadInput("--bit-range expects FIRST:COUNT");
+        Cli.Run("accuracy", "--samples", "0").BadInput("--samples must be between 1 and");
+        foreach (var info in ActivationCatalog.All.Where(i => i.Kind != ActivationKind.Elementwise))
+        {
+            Cli.Run("accuracy", info.Name).BadInput("accuracy measures element-wise functions only");
+        }
+    }
+}

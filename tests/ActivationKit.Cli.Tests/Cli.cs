@@ -1,0 +1,81 @@
+using ActivationKit.Catalog;
+
+namespace ActivationKit.Cli.Tests;
+
+/// <summary>Runs actkit in-process with captured stdout and stderr.</summary>
+internal static class Cli
+{
+    public static CliResult Run(params string[] args) => RunWithWidth(160, args);
+
+    /// <summary>Runs with a console so wide that no text wraps (for checking content, not layout).</summary>
+    public static CliResult RunWide(params string[] args) => RunWithWidth(4000, args);
+
+    private static CliResult RunWithWidth(int width, string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliApp.Run(args, output, error, width);
+        return new CliResult(code, output.ToString(), error.ToString());
+    }
+
+    public static TheoryData<string> AllNames() => Data(ActivationCatalog.All);
+
+    public static TheoryData<string> CommandNames() => new() { "list", "show", "eval", "accuracy", "docs" };
+
+    public static IEnumerable<ActivationInfo> OfKind(ActivationKind kind) => ActivationCatalog.All.Where(i => i.Kind == kind);
+
+    private static TheoryData<string> Data(IEnumerable<ActivationInfo> infos)
+    {
+        var data = new TheoryData<string>();
+        foreach (var i in infos) data.Add(i.Name);
+        return data;
+    }
+}
+
+internal sealed record CliResult(int ExitCode, string Out, string Err)
+{
+    /// <summary>Asserts success, printing stderr when it is not.</summary>
+    public CliResult Ok()
+    {
+        Assert.True(ExitCode == 0, $"exit {ExitCode}; stderr: {Err}");
+        return this;
+    }
+
+    /// <summary>Asserts the bad-input contract: exit 2, one clear message on stderr, no stack trace, nothing on stdout.</summary>
+    public CliResult BadInput(string expectedInMessage)
+    {
+        Assert.True(ExitCode == 2, $"expected exit 2, got {ExitCode}; stdout: {Out}; stderr: {Err}");
+        Assert.Contains(expectedInMessage, Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", Err, StringComparison.Ordinal);
+        Assert.True(Out.Length == 0, $"nothing should be printed on stdout on error, got: {Out}");
+        return this;
+    }
+
+    /// <summary>The non-empty stdout lines.</summary>
+    public string[] Lines => Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
+
+/// <summary>A temporary folder deleted after the test.</summary>
+internal sealed class TempDir : IDisposable
+{
+    public TempDir() => Directory.CreateDirectory(Path);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "actkit-tests-" + Guid.NewGuid().ToString("N"));
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>Names of the files in the folder (to check nothing, not even a temporary file, was left).</summary>
+    public string[] Files() => Directory.GetFiles(Path).Select(System.IO.Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

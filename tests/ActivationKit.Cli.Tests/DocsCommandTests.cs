@@ -1,0 +1,94 @@
+using ActivationKit.Catalog;
+using ActivationKit.Cli.Commands;
+using ActivationKit.Cli.Docs;
+
+namespace ActivationKit.Cli.Tests;
+
+public class DocsCommandTests
+{
+    private const string Readme = "# Title\n\nIntro.\n\n<!-- functions:start -->\nold table\n<!-- functions:end -->\n\nMore text.\n";
+
+    private static string RepositoryRoot() =>
+        DocsCommand.FindRepositoryRoot(AppContext.BaseDirectory) ?? throw new InvalidOperationException("ActivationKit.slnx not found above the test binaries.");
+
+    [Fact]
+    public void Readme_function_table_is_up_to_date_with_the_catalog()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
+        string? table = Markdown.Between(readme, FunctionDocs.ReadmeStart, FunctionDocs.ReadmeEnd);
+        Assert.True(table is not null, $"README.md lacks the {FunctionDocs.ReadmeStart} / {FunctionDocs.ReadmeEnd} markers.");
+        Assert.True(
+            table == FunctionDocs.ReadmeTable().TrimEnd('\n'),
+            $"README.md's function table is out of date with the catalog. Regenerate it with: {FunctionDocs.RegenerateCommand}");
+    }
+
+    [Fact]
+    public void Functions_reference_is_up_to_date_with_the_catalog()
+    {
+        string path = Path.Combine(RepositoryRoot(), FunctionDocs.ReferencePath);
+        Assert.True(File.Exists(path), $"{FunctionDocs.ReferencePath} is missing. Generate it with: {FunctionDocs.RegenerateCommand}");
+        Assert.True(
+            File.ReadAllText(path).ReplaceLineEndings("\n") == FunctionDocs.Reference(),
+            $"{FunctionDocs.ReferencePath} is out of date with the catalog. Regenerate it with: {FunctionDocs.RegenerateCommand}");
+    }
+
+    [Fact]
+    public void Regenerates_the_reference_and_the_readme_table_only_between_the_markers()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("README.md"), Readme);
+        var r = Cli.Run("docs", "--out", dir.Path).Ok();
+        Assert.Contains("Updated the function table", r.Out, StringComparison.Ordinal);
+
+        string readme = File.ReadAllText(dir.File("README.md"));
+        Assert.StartsWith("# Title\n\nIntro.\n\n<!-- functions:start -->\n", readme, StringComparison.Ordinal);
+        Assert.EndsWith("<!-- functions:end -->\n\nMore text.\n", readme, StringComparison.Ordinal);
+        Assert.DoesNotContain("old table", readme, StringComparison.Ordinal);
+        string reference = File.ReadAllText(Path.Combine(dir.Path, "docs", "functions.md"));
+        foreach (var info in ActivationCatalog.All)
+        {
+            Assert.Contains($"[`{info.Name}`](docs/functions.md#{Markdown.Anchor(info.Name)})", readme, StringComparison.Ordinal);
+            Assert.Contains($"\n## {info.Name}\n", reference, StringComparison.Ordinal);
+            Assert.Contains(info.Formula.Replace("|", "\\|", StringComparison.Ordinal), reference, StringComparison.Ordinal);
+        }
+
+        // Idempotent: a second run changes nothing and --check agrees.
+        Cli.Run("docs", "--out", dir.Path).Ok();
+        Assert.Equal(readme, File.ReadAllText(dir.File("README.md")));
+        Cli.Run("docs", "--out", dir.Path, "--check").Ok();
+    }
+
+    [Fact]
+    public void Check_reports_stale_docs_with_the_command_to_regenerate()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("README.md"), Readme);
+        var r = Cli.Run("docs", "--out", dir.Path, "--check");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains(FunctionDocs.RegenerateCommand, r.Err, StringComparison.Ordinal);
+        Assert.Equal(["README.md"], dir.Files());
+    }
+
+    [Fact]
+    public void Readme_without_markers_is_a_clear_error_and_nothing_is_written()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("README.md"), "# Title\n");
+        Cli.Run("docs", "--out", dir.Path).BadInput("needs the markers <!-- functions:start -->");
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "docs")));
+        Assert.Equal("# Title\n", File.ReadAllText(dir.File("README.md")));
+    }
+
+    [Fact]
+    public void Missing_out_folder_is_a_clear_error()
+    {
+        Cli.Run("docs", "--out", Path.Combine(Path.GetTempPath(), "actkit-no-such-" + Guid.NewGuid().ToString("N"))).BadInput("does not exist");
+    }
+
+    [Fact]
+    public void Markdown_cells_escape_pipes()
+    {
+        Assert.Equal("`\\|x\\|`", Markdown.CodeCell("|x|"));
+        Assert.Equal("a \\| b", Markdown.Cell("a | b"));
+    }
+}

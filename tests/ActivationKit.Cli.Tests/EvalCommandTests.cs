@@ -1,0 +1,340 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using ActivationKit.Catalog;
+using ActivationKit.IO;
+using ActivationKit.Numerics;
+
+namespace ActivationKit.Cli.Tests;
+
+public class EvalCommandTests
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    private static (float X, float Y)[] Pairs(CliResult r)
+    {
+        var lines = r.Lines;
+        Assert.StartsWith("x,f", lines[0], StringComparison.Ordinal);
+        return lines.Skip(1).Select(l => l.Split(',')).Select(p => (float.Parse(p[0], Inv), float.Parse(p[1], Inv))).ToArray();
+    }
+
+    private static void SameBits(float expected, float actual, string what) =>
+        Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual) || (float.IsNaN(expected) && float.IsNaN(actual)), $"{what}: expected {expected:R}, got {actual:R}");
+
+    [Fact]
+    public void Range_prints_x_and_f_of_x_from_the_library()
+    {
+        var r = Cli.Run("eval", "tanh", "-x", "-2:2:0.25").Ok();
+        var pairs = Pairs(r);
+        Assert.Equal(17, pairs.Length);
+        Assert.Equal(-2f, pairs[0].X);
+        Assert.Equal(2f, pairs[^1].X);
+        var expected = new float[pairs.Length];
+        ActivationCatalog.Create("tanh").Forward(pairs.Select(p => p.X).ToArray(), expected);
+        for (int i = 0; i < pairs.Length; i++) SameBits(expected[i], pairs[i].Y, $"tanh({pairs[i].X})");
+    }
+
+    [Theory]
+    [InlineData("--x", "-1:1:0.5")]
+    [InlineData("--x=-1:1:0.5")]
+    [InlineData("--range", "-1:1:0.5")]
+    [InlineData("-x=-1:1:0.5")]
+    public void Range_option_spellings(params string[] option)
+    {
+        var r = Cli.Run(["eval", "relu", .. option]).Ok();
+        Assert.Equal([-1f, -0.5f, 0f, 0.5f, 1f], Pairs(r).Select(p => p.X));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cli.AllNames), MemberType = typeof(Cli))]
+    public void Grad_is_the_backward_with_dy_1(string name)
+    {
+        var f = ActivationCatalog.Create(name);
+        if (f.Info.Kind != ActivationKind.Elementwise) return;
+        var r = Cli.Run("eval", name, "-x", "-6:6:0.375", "--grad").Ok();
+        Assert.StartsWith("x,f'(x)", r.Lines[0], StringComparison.Ordinal);
+        var pairs = Pairs(r);
+        var x = pairs.Select(p => p.X).ToArray();
+        var dx = new float[x.Length];
+        f.Backward(x, Enumerable.Repeat(1f, x.Length).ToArray(), dx);
+        for (int i = 0; i < x.Length; i++) SameBits(dx[i], pairs[i].Y, $"{name}'({x[i]})");
+    }
+
+    [Fact]
+    public void Dtype_f16_computes_in_half_precision()
+    {
+        var r = Cli.Run("eval", "sigmoid", "-x", "-3:3:0.1", "--dtype", "f16").Ok();
+        var lines = r.Lines.Skip(1).Select(l => l.Split(',')).ToArray();
+        var xh = lines.Select(p => Half.Parse(p[0], Inv)).ToArray();
+        var expected = new Half[xh.Length];
+        ActivationCatalog.Create("sigmoid").Forward(xh, expected);
+        Assert.Equal(61, xh.Length);
+        for (int i = 0; i < xh.Length; i++) Assert.Equal(expected[i], Half.Parse(lines[i][1], Inv));
+        // 0.1 is not a half: the input was rounded to half before the kernel ran.
+        Assert.Equal((Half)0.1, xh.First(h => Math.Abs((double)h - 0.1) < 1e-3));
+    }
+
+    [Fact]
+    public void Dtype_bf16_and_f64()
+    {
+        var bf = Cli.Run("eval", "tanh", "-x", "0.5:0.5:1", "--dtype", "bf16").Ok().Lines[1].Split(',');
+        var expected = new BFloat16[1];
+        ActivationCatalog.Create("tanh").Forward([(BFloat16)0.5f], expected);
+        Assert.Equal((float)expected[0], float.Parse(bf[1], Inv));
+
+        var d = Cli.Run("eval", "tanh", "-x", "0.1:0.1:1", "--dtype", "f64").Ok().Lines[1].Split(',');
+        var yd = new double[1];
+        ActivationCatalog.Create("tanh").Forward([0.1], yd);
+        Assert.Equal(yd[0], double.Parse(d[1], Inv));
+    }
+
+    [Fact]
+    public void Grad_in_f16_rounds_the_float_backward_once()
+    {
+        var line = Cli.Run("eval", "tanh", "-x", "0.75:0.75:1", "--grad", "--dtype", "f16").Ok().Lines[1].Split(',');
+        var dx = new float[1];
+        ActivationCatalog.Create("tanh").Backward([0.75f], [1f], dx);
+        Assert.Equal((Half)dx[0], Half.Parse(line[1], Inv));
+    }
+
+    [Theory]
+    [InlineData("0:1:0", "STEP must be positive")]
+    [InlineData("0:1:-0.5", "STEP must be positive")]
+    [InlineData("1:0:0.5", "STOP (0) is below START (1)")]
+    [InlineData("0:1e9:1", "the limit is 100,000,000")]
+    [InlineData("a:1:1", "START 'a' is not a number")]
+    [InlineData("0:1", "expects START:STOP:STEP")]
+    [InlineData("0:inf:1", "must be finite")]
+    public void Bad_ranges_are_clear_errors(string range, string message)
+    {
+        Cli.Run("eval", "relu", $"--x={range}").BadInput(message);
+    }
+
+    [Fact]
+    public void Needs_exactly_one_input()
+    {
+        Cli.Run("eval", "relu").BadInput("exactly one of --x");
+        using var dir = new TempDir();
+        Cli.Run("eval", "relu", "-x", "0:1:1", "--in", dir.File("a.npy")).BadInput("exactly one of --x");
+    }
+
+    [Fact]
+    public void Unknown_function_and_dtype_are_clear_errors()
+    {
+        Cli.Run("eval", "tanhh", "-x", "0:1:1").BadInput("Unknown activation 'tanhh'. Did you mean 'tanh'");
+        Cli.Run("eval", "tanh", "-x", "0:1:1", "--dtype", "f8").BadInput("Unknown --dtype 'f8'");
+        Cli.Run("eval", "tanh", "-x", "0:1:1", "--columns", "0").BadInput("--columns must be at least 1");
+    }
+
+    [Fact]
+    public void Npy_in_and_out_round_trip_through_the_library()
+    {
+        using var dir = new TempDir();
+        float[] x = [-2.5f, -0f, 0f, 1e-40f, 3f, float.NaN, float.NegativeInfinity];
+        Npy.Write(dir.File("x.npy"), x, [x.Length]);
+        var r = Cli.Run("eval", "sigmoid", "--in", dir.File("x.npy"), "--out", dir.File("y.npy")).Ok();
+        Assert.Contains("Wrote 7 value(s)", r.Out, StringComparison.Ordinal);
+        var y = Npy.Read(dir.File("y.npy"));
+        Assert.Equal([7], y.Shape);
+        var expected = new float[x.Length];
+        ActivationCatalog.Create("sigmoid").Forward(x, expected);
+        for (int i = 0; i < x.Length; i++) SameBits(expected[i], y.Single![i], $"sigmoid({x[i]})");
+        Assert.Equal(["x.npy", "y.npy"], dir.Files());
+    }
+
+    [Fact]
+    public void Float64_npy_defaults_to_f64_kernels()
+    {
+        using var dir = new TempDir();
+        double[] x = [0.1, -0.3, 2.0];
+        Npy.Write(dir.File("x.npy"), x, [3]);
+        Cli.Run("eval", "tanh", "--in", dir.File("x.npy"), "--out", dir.File("y.npy")).Ok();
+        var y = Npy.Read(dir.File("y.npy"));
+        Assert.Equal(NpyElementType.Float64, y.ElementType);
+        var expected = new double[3];
+        ActivationCatalog.Create("tanh").Forward(x, expected);
+        Assert.Equal(expected, y.Double);
+    }
+
+    [Fact]
+    public void Two_d_npy_keeps_its_shape()
+    {
+        using var dir = new TempDir();
+        var x = Enumerable.Range(0, 12).Select(i => (i - 6) * 0.5f).ToArray();
+        Npy.Write(dir.File("m.npy"), x, [3, 4]);
+        Cli.Run("eval", "relu", "--in", dir.File("m.npy"), "--out", dir.File("o.npy")).Ok();
+        var y = Npy.Read(dir.File("o.npy"));
+        Assert.Equal([3, 4], y.Shape);
+        Assert.Equal(x.Select(v => Math.Max(v, 0f)), y.Single!);
+        Cli.Run("eval", "relu", "--in", dir.File("m.npy"), "--columns", "6").BadInput("conflicts with the input's 2-D shape (3, 4)");
+    }
+
+    [Fact]
+    public void Two_d_npy_is_processed_row_by_row_for_rowwise_and_gated_functions()
+    {
+        using var dir = new TempDir();
+        const int rows = 3, cols = 6;
+        var x = Enumerable.Range(0, rows * cols).Select(i => (float)Math.Sin(i * 0.7) * 3).ToArray();
+        Npy.Write(dir.File("m.npy"), x, [rows, cols]);
+        foreach (var info in ActivationCatalog.All.Where(i => i.Kind != ActivationKind.Elementwise))
+        {
+            var f = ActivationCatalog.Create(info);
+            Cli.Run("eval", info.Name, "--in", dir.File("m.npy"), "--out", dir.File("o.npy")).Ok();
+            var y = Npy.Read(dir.File("o.npy"));
+            int outCols = f.OutputColumns(cols);
+            if (info.Kind == ActivationKind.Gated) Assert.Equal(cols / 2, outCols);
+            Assert.Equal([rows, outCols], y.Shape);
+            for (int r = 0; r < rows; r++)
+            {
+                var row = new float[outCols];
+                f.Forward(x.AsSpan(r * cols, cols), row, cols);
+                Assert.Equal(row, y.Single!.AsSpan(r * outCols, outCols).ToArray());
+            }
+
+            // The same data as 1-D with --columns gives the same values.
+            Npy.Write(dir.File("flat.npy"), x, [rows * cols]);
+            Cli.Run("eval", info.Name, "--in", dir.File("flat.npy"), "--columns", cols.ToString(Inv), "--out", dir.File("o2.npy")).Ok();
+            Assert.Equal(y.Single, Npy.Read(dir.File("o2.npy")).Single);
+
+            // Backward: dx has the input's shape.
+            Cli.Run("eval", info.Name, "--in", dir.File("m.npy"), "--grad", "--out", dir.File("g.npy")).Ok();
+            Assert.Equal([rows, cols], Npy.Read(dir.File("g.npy")).Shape);
+        }
+    }
+
+    [Fact]
+    public void Columns_must_divide_one_d_input()
+    {
+        Cli.Run("eval", "relu", "-x", "0:4:1", "--columns", "2").BadInput("--columns 2 does not split the 5 input values");
+    }
+
+    [Fact]
+    public void Bad_npy_magic_is_a_clear_error_and_writes_nothing()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("bad.npy"), "PK\x03\x04 this is a zip"u8.ToArray());
+        Cli.Run("eval", "relu", "--in", dir.File("bad.npy"), "--out", dir.File("y.npy")).BadInput("bad.npy is not a .npy file");
+        Assert.Equal(["bad.npy"], dir.Files());
+    }
+
+    [Fact]
+    public void Header_larger_than_the_file_is_a_clear_error()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("t.npy"), NpyBytes.Build("{'descr': '<f4', ", [], headerLengthOverride: 4000));
+        Cli.Run("eval", "relu", "--in", dir.File("t.npy"), "--out", dir.File("y.npy")).BadInput("t.npy is truncated: its header claims 4000 bytes");
+        Assert.Equal(["t.npy"], dir.Files());
+    }
+
+    [Fact]
+    public void Data_shorter_than_the_shape_is_a_clear_error()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("t.npy"), NpyBytes.Build(NpyBytes.Header("<f4", "(5,)"), NpyBytes.Floats(1, 2, 3)));
+        Cli.Run("eval", "relu", "--in", dir.File("t.npy")).BadInput("needs 20 data bytes but only 12 are present");
+    }
+
+    [Theory]
+    [InlineData("<i4", "(2,)", false, "unsupported dtype '<i4'")]
+    [InlineData("<f4", "(2,)", true, "Fortran")]
+    [InlineData("<f4", "(1, 1, 2)", false, "3 dimensions")]
+    public void Unsupported_npy_files_are_clear_errors(string descr, string shape, bool fortran, string message)
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("u.npy"), NpyBytes.Build(NpyBytes.Header(descr, shape, fortran), NpyBytes.Floats(1, 2)));
+        Cli.Run("eval", "relu", "--in", dir.File("u.npy"), "--out", dir.File("y.npy")).BadInput(message);
+        Assert.Equal(["u.npy"], dir.Files());
+    }
+
+    [Fact]
+    public void Non_numeric_csv_names_the_line_and_writes_nothing()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("x.csv"), "# a comment\n1.5\n\n2\nabc\n3\n");
+        File.WriteAllText(dir.File("y.npy"), "previous result");
+        Cli.Run("eval", "relu", "--in", dir.File("x.csv"), "--out", dir.File("y.npy")).BadInput("x.csv line 5: 'abc' is not a number");
+        Assert.Equal("previous result", File.ReadAllText(dir.File("y.npy")));
+        Assert.Equal(["x.csv", "y.npy"], dir.Files());
+    }
+
+    [Fact]
+    public void Ragged_csv_is_a_clear_error()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("x.csv"), "1,2,3\n4,5\n");
+        Cli.Run("eval", "relu", "--in", dir.File("x.csv")).BadInput("x.csv line 2 has 2 values but line 1 has 3");
+    }
+
+    [Fact]
+    public void Csv_matrix_in_csv_matrix_out()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("x.csv"), "-1, 2, -3\n4;-5 6\ninf,-inf,nan\n");
+        Cli.Run("eval", "relu", "--in", dir.File("x.csv"), "--out", dir.File("y.csv")).Ok();
+        Assert.Equal("0,2,0\n4,0,6\nInfinity,0,NaN\n", File.ReadAllText(dir.File("y.csv")));
+    }
+
+    [Fact]
+    public void Raw_f32_and_f64_files()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("x.f32"), NpyBytes.Floats(-1, 0.5f, 2));
+        Cli.Run("eval", "relu", "--in", dir.File("x.f32"), "--out", dir.File("y.f64")).Ok();
+        var y = File.ReadAllBytes(dir.File("y.f64"));
+        Assert.Equal([0.0, 0.5, 2.0], Enumerable.Range(0, 3).Select(i => BitConverter.ToDouble(y, i * 8)));
+        Cli.Run("eval", "relu", "--in", dir.File("y.f64"), "--out", dir.File("z.f32")).Ok();
+        Assert.Equal(NpyBytes.Floats(0, 0.5f, 2), File.ReadAllBytes(dir.File("z.f32")));
+
+        File.WriteAllBytes(dir.File("odd.f32"), [1, 2, 3, 4, 5, 6]);
+        Cli.Run("eval", "relu", "--in", dir.File("odd.f32")).BadInput("odd.f32 has 6 bytes, not a whole number of 4-byte float32 values");
+    }
+
+    [Fact]
+    public void Unsupported_extensions_and_missing_files_are_clear_errors()
+    {
+        using var dir = new TempDir();
+        Cli.Run("eval", "relu", "-x", "0:1:1", "--out", dir.File("y.xlsx")).BadInput("unsupported extension '.xlsx'");
+        Cli.Run("eval", "relu", "--in", dir.File("x.json")).BadInput("unsupported extension '.json'");
+        Cli.Run("eval", "relu", "--in", dir.File("missing.npy")).BadInput("does not exist");
+        Cli.Run("eval", "relu", "-x", "0:1:1", "--out", Path.Combine(dir.Path, "no", "such", "y.npy")).BadInput("does not exist");
+        Assert.Empty(dir.Files());
+    }
+
+    [Fact]
+    public void Hash_is_the_sha256_of_the_result_bytes()
+    {
+        using var dir = new TempDir();
+        var r = Cli.Run("eval", "sigmoid", "-x", "-8:8:0.01", "--out", dir.File("y.f32"), "--hash").Ok();
+        string expected = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(dir.File("y.f32"))));
+        Assert.Equal(expected, r.Out.Trim());
+        Assert.Equal(r.Out, Cli.Run("eval", "sigmoid", "-x", "-8:8:0.01", "--hash").Ok().Out);
+    }
+}
+
+public class HashesCommandTests
+{
+    [Fact]
+    public void Hashes_match_eval_hash_for_every_function_precision_and_direction()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("x.f32"), NpyBytes.Floats(-3, -0.5f, 0, 0.25f, 1, 2, float.NaN, 40));
+        var r = Cli.Run("hashes", "--in", dir.File("x.f32"), "--columns", "4").Ok();
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Out);
+        Assert.Equal(ActivationCatalog.Names, doc.RootElement.EnumerateObject().Select(p => p.Name));
+        foreach (string name in new[] { ActivationCatalog.Names[0], ActivationCatalog.Names[^1] })
+        {
+            foreach (string dtype in new[] { "f32", "f64", "f16", "bf16" })
+            {
+                string fwd = Cli.Run("eval", name, "--in", dir.File("x.f32"), "--columns", "4", "--dtype", dtype, "--hash").Ok().Out.Trim();
+                string bwd = Cli.Run("eval", name, "--in", dir.File("x.f32"), "--columns", "4", "--dtype", dtype, "--grad", "--hash").Ok().Out.Trim();
+                Assert.Equal(fwd, doc.RootElement.GetProperty(name).GetProperty($"{dtype} forward").GetString());
+                Assert.Equal(bwd, doc.RootElement.GetProperty(name).GetProperty($"{dtype} backward").GetString());
+            }
+        }
+    }
+
+    [Fact]
+    public void Hashes_is_hidden_from_help()
+    {
+        Assert.DoesNotContain("hashes", Cli.Run("--help").Ok().Out, StringComparison.Ordinal);
+    }
+}

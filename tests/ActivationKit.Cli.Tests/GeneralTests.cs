@@ -1,0 +1,77 @@
+namespace ActivationKit.Cli.Tests;
+
+/// <summary>Help, version and the error contract of the command line as a whole.</summary>
+public class GeneralTests
+{
+    [Theory]
+    [MemberData(nameof(Cli.CommandNames), MemberType = typeof(Cli))]
+    public void Every_command_has_help_with_examples(string command)
+    {
+        var r = Cli.Run(command, "--help").Ok();
+        Assert.Contains("USAGE:", r.Out, StringComparison.Ordinal);
+        Assert.Contains("EXAMPLES:", r.Out, StringComparison.Ordinal);
+        Assert.Contains($"actkit {command}", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Root_help_lists_every_command()
+    {
+        var r = Cli.Run("--help").Ok();
+        foreach (string c in new[] { "list", "show", "eval", "accuracy", "docs" }) Assert.Contains(c, r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Examples_parse_against_the_command_definitions()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliApp.Run(["--help"], CliConsoles.ForWriters(output, error), validateExamples: true);
+        Assert.True(code == 0, error.ToString());
+    }
+
+    [Fact]
+    public void Version_prints_the_informational_version()
+    {
+        var r = Cli.Run("--version").Ok();
+        Assert.Equal(CliApp.Version, r.Out.Trim());
+        Assert.StartsWith("0.", CliApp.Version, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_command_is_a_clear_error()
+    {
+        var r = Cli.Run("frobnicate");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("Unknown command 'frobnicate'", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", r.Err, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("list", "--bogus")]
+    [InlineData("show", "relu", "--bogus")]
+    [InlineData("eval", "relu", "-x", "0:1:1", "--bogus")]
+    [InlineData("accuracy", "--bogus")]
+    [InlineData("docs", "--bogus")]
+    public void Unknown_option_is_a_clear_error(params string[] args)
+    {
+        var r = Cli.Run(args);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("Unknown option 'bogus'", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Option_values_that_fail_to_convert_are_clear_errors()
+    {
+        var r = Cli.Run("accuracy", "--samples", "many");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("many", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Argument_exception_messages_lose_the_parameter_suffix()
+    {
+        Assert.Equal("bad thing.", ErrorReporter.Message(new ArgumentException("bad thing.", "x")));
+    }
+}

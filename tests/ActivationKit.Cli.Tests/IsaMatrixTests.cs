@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace ActivationKit.Cli.Tests;
+
+/// <summary>
+/// Runs the real actkit in child processes with the runtime's ISA switches turned off one level at a time, and checks
+/// that every path is within 4 ULP, reports the register width expected, and computes bit-identical results.
+/// </summary>
+public class IsaMatrixTests
+{
+    private static readonly string[] Paths = ["scalar", "Vector128", "Vector256", "Vector512"];
+
+    /// <summary>
+    /// The configurations. .NET 10 reads DOTNET_EnableAVX512 (DOTNET_EnableAVX512F is the older name, kept so the
+    /// test means the same on runtimes that still read it); turning AVX2 off also turns off everything above it.
+    /// </summary>
+    private static readonly (string Name, Dictionary<string, string> Env, int MaxRank)[] Configurations =
+    [
+        ("default", new(), 3),
+        ("no AVX-512", new() { ["DOTNET_EnableAVX512F"] = "0", ["DOTNET_EnableAVX512"] = "0" }, 2),
+        ("no AVX2", new() { ["DOTNET_EnableAVX2"] = "0" }, 1),
+        ("no HW intrinsics", new() { ["DOTNET_EnableHWIntrinsic"] = "0" }, 0),
+    ];
+
+    [Fact]
+    public void Every_isa_path_is_within_4_ulp_and_bit_identical()
+    {
+        using var dir = new TempDir();
+        string input = dir.File("x.f32");
+        File.WriteAllBytes(input, NpyBytes.Floats(FixedInputs()));
+
+        Dictionary<string, string>? baseline = null;
+        int hardwareRank = -1;
+        var mismatches = new List<string>();
+        foreach (var (name, env, maxRank) in Configurations)
+        {
+            var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+            string json = RunActkit(env, "accuracy", "--samples", "200000", "--json");
+            using var doc = JsonDocument.Parse(json);
+            string isa = doc.RootElement.GetProperty("isa").GetString()!;
+            int rank = Array.IndexOf(Paths, isa);
+            Assert.True(rank >= 0, $"{name}: unknown ISA path '{isa}'");
+            if (hardwareRank < 0) hardwareRank = rank;
+            Assert.True(rank == Math.Min(hardwareRank, maxRank), $"{name}: expected the {Paths[Math.Min(hardwareRank, maxRank)]} path, actkit reports {isa}");
+
+            foreach (var f in doc.RootElement.GetProperty("functions").EnumerateArray())
+            {
+                string fn = f.GetProperty("name").GetString()!;
+                Assert.True(f.GetProperty("withinBound").GetBoolean(), $"{name} ({isa}): {fn} exceeds 4 ULP: {f}");
+                hashes[fn + " forward"] = f.GetProperty("forwardHash").GetString()!;
+                hashes[fn + " backward"] = f.GetProperty("backwardHash").GetString()!;
+            }
+
+            // Every function through eval's path, in every precision, forward and backward: one process.
+            using var evalHashes = JsonDocument.Parse(RunActkit(env, "hashes", "--in", input, "--columns", "8"));
+            foreach (var fn in evalHashes.RootElement.EnumerateObject())
+            {
+                foreach (var h in fn.Value.EnumerateObject()) hashes[$"{fn.Name} eval {h.Name}"] = h.Value.GetString()!;
+            }
+
+            if (baseline is null)
+            {
+                baseline = hashes;
+                continue;
+            }
+
+            Assert.Equal(baseline.Keys.Order(StringComparer.Ordinal), hashes.Keys.Order(StringComparer.Ordinal));
+            mismatches.AddRange(hashes.Where(h => baseline[h.Key] != h.Value).Select(h => $"{h.Key} ({name}, {isa})"));
+        }
+
+        Assert.True(mismatches.Count == 0, $"Results differ from the {Paths[hardwareRank]} path: {string.Join("; ", mismatches)}.");
+    }
+
+    /// <summary>960 values (divisible by 8 columns): specials, subnormals, both tails and a fine grid near 0.</summary>
+    private static float[] FixedInputs()
+    {
+        var x = new List<float>
+        {
+            0f, -0f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, float.Epsilon, -float.Epsilon,
+            float.MaxValue, float.MinValue, 1e-30f, -1e-30f, 88.7f, -88.7f, 104f, -104f, 1e10f,
+        };
+        var rng = new Random(12345);
+        while (x.Count < 480) x.Add((float)((rng.NextDouble() * 60) - 30));
+        while (x.Count < 960) x.Add(BitConverter.Int32BitsToSingle(rng.Next() ^ (rng.Next(2) << 31)));
+        return x.ToArray();
+    }
+
+    private static string RunActkit(Dictionary<string, string> env, params string[] args)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "actkit.dll");
+        Assert.True(File.Exists(dll), $"{dll} not found next to the tests.");
+        var psi = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(dll);
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        foreach (string key in psi.Environment.Keys.Where(k => k.StartsWith("DOTNET_Enable", StringComparison.OrdinalIgnoreCase) || k.StartsWith("COMPlus_Enable", StringComparison.OrdinalIgnoreCase)).ToArray())
+        {
+            psi.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in env) psi.Environment[key] = value;
+        using var process = Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)), $"actkit {string.Join(' ', args)} did not finish.");
+        Assert.True(process.ExitCode == 0, $"actkit {string.Join(' ', args)} with {string.Join(' ', env.Select(e => $"{e.Key}={e.Value}"))} exited {process.ExitCode}: {stderr.Result}");
+        return stdout;
+    }
+
+    /// <summary>The dotnet host running these tests (the SDK sets DOTNET_HOST_PATH), else the one on PATH.</summary>
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+}

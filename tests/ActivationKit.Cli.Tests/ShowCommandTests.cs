@@ -1,0 +1,106 @@
+using System.Text.Json;
+using ActivationKit.Catalog;
+using ActivationKit.Cli.Formatting;
+
+namespace ActivationKit.Cli.Tests;
+
+public class ShowCommandTests
+{
+    [Theory]
+    [MemberData(nameof(Cli.AllNames), MemberType = typeof(Cli))]
+    public void Shows_everything_the_catalog_knows(string name)
+    {
+        var info = ActivationCatalog.Find(name)!;
+        var r = Cli.RunWide("show", name).Ok();
+        Assert.Contains(info.DisplayName, r.Out, StringComparison.Ordinal);
+        Assert.Contains(info.Summary, r.Out, StringComparison.Ordinal);
+        Assert.Contains(info.Formula, r.Out, StringComparison.Ordinal);
+        Assert.Contains(info.Derivative, r.Out, StringComparison.Ordinal);
+        Assert.Contains(info.FormulaLatex, r.Out, StringComparison.Ordinal);
+        Assert.Contains(info.DerivativeLatex, r.Out, StringComparison.Ordinal);
+        foreach (string alias in info.Aliases) Assert.Contains(alias, r.Out, StringComparison.Ordinal);
+        foreach (var p in info.Parameters) Assert.Contains(p.Name, r.Out, StringComparison.Ordinal);
+        foreach (var fw in info.Frameworks.Values) Assert.Contains(fw.Name, r.Out, StringComparison.Ordinal);
+        foreach (string key in ActivationInfo.FrameworkKeys) Assert.Contains(key, r.Out, StringComparison.Ordinal);
+        Assert.Contains(info.Origin.Citation, r.Out, StringComparison.Ordinal);
+        Assert.Contains(Describe.Init(info), r.Out, StringComparison.Ordinal);
+
+        // A plot of f and f′ (braille characters) or a note saying why there is none.
+        Assert.Contains("f′(x)", r.Out, StringComparison.Ordinal);
+        Assert.True(r.Out.Any(c => c > '\u2800' && c <= '\u28FF') || r.Out.Contains("(no plot:", StringComparison.Ordinal), r.Out);
+    }
+
+    [Fact]
+    public void Accepts_aliases_and_specs()
+    {
+        Assert.Contains("Sigmoid", Cli.Run("show", "logistic").Ok().Out, StringComparison.Ordinal);
+        Assert.Contains("ReLU", Cli.Run("show", "relu()").Ok().Out, StringComparison.Ordinal);
+        foreach (var info in ActivationCatalog.All.Where(i => i.Parameters.Count > 0))
+        {
+            var p = info.Parameters[0];
+            double value = double.IsFinite(p.Max) && !p.MaxExclusive ? p.Max : double.IsFinite(p.Min) && !p.MinExclusive ? p.Min : p.Default;
+            var r = Cli.Run("show", $"{info.Name}({p.Name}={value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)})", "--no-plot").Ok();
+            Assert.Contains(Describe.Number(value), r.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Unknown_name_suggests_close_ones()
+    {
+        Cli.Run("show", "sigmod").BadInput("Unknown activation 'sigmod'. Did you mean 'sigmoid'");
+    }
+
+    [Theory]
+    [InlineData("relu(3)", "relu takes 0 parameter")]
+    [InlineData("relu(", "Malformed activation spec")]
+    [InlineData("relu(x=1)", "relu has no parameter 'x'")]
+    public void Bad_parameters_are_clear_errors(string spec, string message)
+    {
+        Cli.Run("show", spec).BadInput(message);
+    }
+
+    [Fact]
+    public void Out_of_range_parameter_values_are_clear_errors()
+    {
+        foreach (var info in ActivationCatalog.All)
+        {
+            foreach (var p in info.Parameters.Where(p => double.IsFinite(p.Min)))
+            {
+                Cli.Run("show", $"{info.Name}({p.Name}=-1e308)").BadInput($"parameter '{p.Name}' must be in");
+            }
+        }
+    }
+
+    [Fact]
+    public void Json_parses()
+    {
+        var r = Cli.Run("show", "tanh", "--json").Ok();
+        using var doc = JsonDocument.Parse(r.Out);
+        Assert.Equal("tanh", doc.RootElement.GetProperty("name").GetString());
+        Assert.Equal(JsonValueKind.Array, doc.RootElement.GetProperty("specialValues").ValueKind);
+    }
+
+    [Fact]
+    public void Plot_range_covers_kinks_and_derivative_zeros()
+    {
+        foreach (var info in ActivationCatalog.All)
+        {
+            var (from, to) = Curves.PlotRange(info);
+            Assert.True(from < 0 && to > 0);
+            foreach (double p in info.Kinks.Concat(info.DerivativeZeros).Where(double.IsFinite).Where(p => Math.Abs(p) < 18)) Assert.InRange(p, from, to);
+        }
+    }
+
+    [Fact]
+    public void Text_plot_draws_a_line_within_its_frame()
+    {
+        var xs = TextPlot.Grid(-1, 1, 20);
+        var lines = TextPlot.Render("f(x)", xs, xs.Select(x => x).ToArray(), 20, 5);
+        Assert.Equal("f(x)", lines[0]);
+        Assert.Equal(1 + 5 + 2, lines.Count);
+        // The diagonal lights dots in the bottom-left and top-right cells.
+        Assert.NotEqual('\u2800', lines[5][^20]);
+        Assert.NotEqual('\u2800', lines[1][^1]);
+        Assert.Contains("-1", lines[^1], StringComparison.Ordinal);
+    }
+}
