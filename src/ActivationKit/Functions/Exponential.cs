@@ -9,9 +9,9 @@ namespace ActivationKit.Functions;
 /// a distribution predicted by a network.
 /// </summary>
 /// <remarks>
-/// exp(−∞) = +0, exp(+∞) = +∞, exp(±0) = 1, exp(NaN) = NaN. Results are correct in the subnormal range
-/// (exp(−103) ≈ 1.4e−45, the smallest float subnormal) and overflow to +∞ above ln(FLT_MAX) ≈ 88.72 in float and
-/// 709.78 in double. The derivative is the output itself, so backward can run from y after an in-place forward.
+/// exp(−∞) = +0, exp(+∞) = +∞, exp(±0) = 1, exp(NaN) = NaN, exp(1) = e correctly rounded. Results are correct in
+/// the subnormal range (exp(−103) ≈ 1.4e−45, the smallest float subnormal) and overflow to +∞ above
+/// ln(FLT_MAX) ≈ 88.72 in float and 709.78 in double. The derivative is the output itself, so backward can run from y after an in-place forward.
 /// </remarks>
 public sealed class Exponential : OutputGradientActivation<Exponential.Kernel_>
 {
@@ -73,10 +73,16 @@ public sealed class Exponential : OutputGradientActivation<Exponential.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
-        public TV Forward<TV>(TV x) where TV : struct, IVec<TV> => VMath.Exp(x);
+        public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            // The double-double mantissa p + lo (about 2^−57 relative) rounded once: correctly rounded but for rare
+            // near-halfway cases (exp(1) = 2.718281828459045, which a plain double polynomial misses by one ULP).
+            var p = VMath.ExpParts(x, out var n, out var lo);
+            return VMath.ScalePow2(p + lo, n);
+        }
 
         /// <inheritdoc />
-        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV> => dy * VMath.Exp(x);
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV> => dy * Forward(x);
 
         /// <inheritdoc />
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV> => dy * y;
