@@ -105,7 +105,8 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
     }
 
     /// <summary>
-    /// The gradient of the loss with respect to β: Σ dy·∂f/∂β = Σ dy·x²·σ(βx)·(1 − σ(βx)), accumulated in double.
+    /// The gradient of the loss with respect to β: Σ dy·∂f/∂β = Σ dy·x²·σ(βx)·(1 − σ(βx)), accumulated in double
+    /// (terms with |βx| ≥ 900 count as 0, exact for |β| ≥ 1e−30).
     /// </summary>
     /// <param name="x">The inputs of the forward pass.</param>
     /// <param name="dy">The gradient of the loss with respect to the outputs.</param>
@@ -198,10 +199,19 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         /// <summary>∂f/∂β = x²·σ(βx)·σ(−βx) for one register of inputs.</summary>
         public TV BetaPartial<TV>(TV x) where TV : struct, IVec<TV>
         {
-            Gate(x, out _, out _, out _, out var e, out var r, out _);
-            var q = e * r * r;
-            // x·q·x in that order cannot overflow unless the true value does; q = 0 must give 0 even for x = ±∞.
-            return TV.Select(TV.EqualTo(q, TV.Zero), TV.Zero, x * q * x);
+            var z = Gate(x, out var p, out var lo, out var n, out var e, out var r, out _);
+            // σ(z)σ(−z) = e·r² with e = e^−|z|. For z < 0 the power of two of e is applied last, to x²r² (rounded
+            // once into a subnormal) while x² cannot overflow, else to x·r² before the last factor x (then the
+            // partial product is at least 2^−800). x·(e·r²)·x in that order overflows only if the value does.
+            var positive = x * (e * r * r) * x;
+            var xr = x * r;
+            var negative = TV.Select(
+                TV.LessThan(TV.Abs(x), TV.Create(3.273390607896142e150)),
+                VMath.MulExpParts(xr * xr, p, lo, n),
+                VMath.MulExpParts(xr * r, p, lo, n) * x);
+            var y = TV.Select(TV.LessThan(z, TV.Zero), negative, positive);
+            // From |βx| = 900 on (x = ±∞ included) the value is 0 for any |β| ≥ 1e−30; ∞·0 must not give NaN.
+            return TV.Select(TV.GreaterThanOrEqual(TV.Abs(z), TV.Create(900.0)), TV.Zero, y);
         }
 
         /// <summary>

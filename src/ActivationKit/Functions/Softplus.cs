@@ -15,7 +15,8 @@ namespace ActivationKit.Functions;
 /// Evaluated as (max(z, 0) + ln(1 + e^−|z|))/β with z = βx, so it neither overflows nor flushes: softplus(−100) ≈
 /// 3.7e−44 (float subnormal), softplus(100) = 100, softplus(0) = ln 2, softplus(−∞) = +0, softplus(+∞) = +∞,
 /// softplus(NaN) = NaN. The rounding error of β·x is compensated, and in the negative tail the power of two of e^z
-/// is applied last, so any β keeps full accuracy.
+/// is applied last, so other β keep full accuracy too. (One limit: below βx = −900 the result is returned as 0,
+/// which is exact unless β &lt; 1e−60, when e^βx/β could still be a representable double.)
 /// </para>
 /// <para>
 /// Threshold: like PyTorch, linear when β·x &gt; threshold (strictly), so at the default f jumps by 2.06e−9 at
@@ -92,9 +93,15 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         if (double.IsNaN(x)) return x;
         double z = Beta * x;
         if (z > Threshold) return x;
-        if (double.IsInfinity(z)) return z > 0 ? z : 0.0;
+        if (double.IsInfinity(z)) return z > 0 ? x : 0.0;
         // softplus(z + δ) ≈ softplus(z) + σ(z)·δ, δ the rounding error of z.
         double delta = Math.FusedMultiplyAdd(Beta, x, -z);
+        if (z >= 0)
+        {
+            // softplus(βx)/β = x + ln(1 + e^−βx)/β.
+            return x + ((ReferenceMath.Log1p(Math.Exp(-z)) - (ReferenceMath.Sigmoid(-z) * delta)) / Beta);
+        }
+
         if (z < -700)
         {
             // ln(1 + e^z) = e^z to double precision; ExpTimes keeps the division by β from double rounding.
@@ -138,15 +145,18 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             var r = TV.One / (TV.One + e);
             var log1p = VMath.Log1p(e);
             var beta = TV.Create(_beta);
-            // z ≥ 0: (z + ln(1 + e) + σ(z)·δ)/β with σ(z) = r; every term but δ's is positive.
-            var positive = (z + TV.Fma(r, delta, log1p)) / beta;
+            // z ≥ 0: softplus(βx)/β = x + ln(1 + e^−βx)/β, and ln(1 + e^−(z + δ)) = ln(1 + e) − σ(−z)·δ with
+            // σ(−z) = e·r. x stays exact, and an overflowing z (huge β) cannot turn the result into ∞.
+            var positive = x + (TV.Fma(-(e * r), delta, log1p) / beta);
             // z < 0: ln(1 + e) + σ(z)·δ = e·(ln(1 + e)/e + r·δ), σ(z) = e·r; the factor is in (0.69, 1] and e's
             // power of two comes last, so a subnormal result is rounded once even after the division by β.
             // ln(1 + e)/e is 1 wherever Log1p already returned e itself (e below 2^−53, and e = 0).
             var ratio = TV.Select(TV.EqualTo(log1p, e), TV.One, log1p / e);
             var negative = VMath.MulExpParts(TV.Fma(r, delta, ratio) / beta, p, lo, n);
+            // Below z = −900 the value is 0 even after the division by a tiny β (ExpParts clamps its argument there).
+            negative = TV.Select(TV.LessThanOrEqual(z, TV.Create(-900.0)), TV.Zero, negative);
             var y = TV.Select(neg, negative, positive);
-            // z = ±∞ (x infinite or βx overflowing) needs no special case: +∞ + … = +∞ and −∞ gives e^−900 → 0.
+            // z = ±∞ (x infinite or βx overflowing) needs no special case: x + 0, or e^−900 → 0.
             return TV.Select(TV.GreaterThan(z, TV.Create(_threshold)), x, y);
         }
 
