@@ -78,7 +78,7 @@ public sealed class Exponential : OutputGradientActivation<Exponential.Kernel_>
             // The double-double mantissa p + lo (about 2^−57 relative) rounded once: correctly rounded but for rare
             // near-halfway cases (exp(1) = 2.718281828459045, which a plain double polynomial misses by one ULP).
             var p = VMath.ExpParts(x, out var n, out var lo);
-            return VMath.ScalePow2(p + lo, n);
+            return VMath.ScaleExpParts(p + lo, n);
         }
 
         /// <inheritdoc />

@@ -88,7 +88,7 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
             // σ(−x) = r for x < 0 and e·r for x ≥ 0, with e = exp(−|x|) = (p + lo)·2^n and r = 1/(1 + e); the power
             // of two is applied last so a subnormal result (x above 708 in double) is rounded once.
             var p = VMath.ExpParts(-TV.Abs(x), out var n, out var lo);
-            var r = TV.One / (TV.One + VMath.ScalePow2(p + lo, n));
+            var r = TV.One / (TV.One + VMath.ScaleExpParts(p + lo, n));
             var d = TV.Select(TV.LessThan(x, TV.Zero), r, VMath.MulExpParts(r, p, lo, n));
             return dy * d;
         }

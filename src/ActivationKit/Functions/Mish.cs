@@ -140,8 +140,8 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
             // (∂ω/∂e)·eLo, ∂ω/∂e = 3e² + 8e + 4w + 2.
             var w = xc + TV.One;
             var w4 = four * w;
-            var eHi = VMath.ScalePow2(p, n);
-            var eLo = VMath.ScalePow2(lo, n);
+            var eHi = VMath.ScaleExpParts(p, n);
+            var eLo = VMath.ScaleExpParts(lo, n);
             var slope = TV.Fma(eHi, TV.Fma(TV.Create(3.0), eHi, TV.Create(8.0)), w4 + two);
             var rest = TV.Fma(four * eHi, eHi + w, TV.Fma(slope, eLo, eHi * eHi * eHi));
             var omega = TV.Select(
@@ -169,7 +169,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         {
             var xc = TV.Min(TV.Create(900.0), TV.Max(TV.Create(-900.0), x));
             p = VMath.ExpParts(-TV.Abs(xc), out n, out lo);
-            e = VMath.ScalePow2(p + lo, n);
+            e = VMath.ScaleExpParts(p + lo, n);
             return xc;
         }
     }

@@ -186,8 +186,8 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             // z < 0: f′ = e·(1 + e + z)/(1 + e)². The factor 1 + e + z vanishes at z ≈ −1.2785; 1 + z is exact
             // there (Sterbenz), so the sum carries only the error of e, not the larger one of 1 + z·σ(−z).
             // With e split as eHi + eLo (both exact scalings of p and lo), (1 + z) + eHi is exact near the zero too.
-            var eHi = VMath.ScalePow2(p, n);
-            var numerator = (((TV.One + z) + eHi) + VMath.ScalePow2(lo, n)) + delta;
+            var eHi = VMath.ScaleExpParts(p, n);
+            var numerator = (((TV.One + z) + eHi) + VMath.ScaleExpParts(lo, n)) + delta;
             // (1 + e)² from the exact sum d + dLo = 1 + e, rounded once.
             var d = TV.One + e;
             var dLo = (TV.One - d) + e;
@@ -232,7 +232,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             p = VMath.ExpParts(-TV.Abs(z), out n, out lo);
             // exp(−|z + δ|) = exp(−|z|)·(1 ∓ δ): minus for z ≥ 0, plus for z < 0; the correction joins the low part.
             lo = TV.Fma(p, TV.Select(TV.LessThan(z, TV.Zero), delta, -delta), lo);
-            e = VMath.ScalePow2(p + lo, n);
+            e = VMath.ScaleExpParts(p + lo, n);
             r = TV.One / (TV.One + e);
             return z;
         }

@@ -141,7 +141,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             var z = Scaled(x, out var delta);
             var neg = TV.LessThan(z, TV.Zero);
             var p = VMath.ExpParts(-TV.Abs(z), out var n, out var lo);
-            var e = VMath.ScalePow2(p + lo, n);
+            var e = VMath.ScaleExpParts(p + lo, n);
             var r = TV.One / (TV.One + e);
             var log1p = VMath.Log1p(e);
             var beta = TV.Create(_beta);
@@ -165,7 +165,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         {
             var z = Scaled(x, out var delta);
             var p = VMath.ExpParts(-TV.Abs(z), out var n, out var lo);
-            var e = VMath.ScalePow2(p + lo, n);
+            var e = VMath.ScaleExpParts(p + lo, n);
             var r = TV.One / (TV.One + e);
             // σ(z + δ) = σ(z)·(1 + σ(−z)·δ). z ≥ 0: σ(z) = r, σ(−z) = e·r. z < 0: σ(z) = e·r (scaled last), σ(−z) = r.
             var positive = r * TV.Fma(e * r, delta, TV.One);

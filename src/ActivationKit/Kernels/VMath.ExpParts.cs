@@ -52,11 +52,12 @@ public static partial class VMath
     }
 
     /// <summary>
-    /// v·2^n for integral n in [−2044, 2046], in two exact power-of-two steps so the result is rounded once
-    /// (also when it lands among the subnormals). Assumes v·2^⌊n/2⌋ does not itself underflow.
+    /// v·2^n for the n of <see cref="ExpParts"/> (any integral n in [−2044, 2046]), in two exact power-of-two steps
+    /// so the result is rounded once (also when it lands among the subnormals). Assumes v·2^⌊n/2⌋ does not itself
+    /// underflow.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV ScalePow2<TV>(TV v, TV n) where TV : struct, IVec<TV>
+    public static TV ScaleExpParts<TV>(TV v, TV n) where TV : struct, IVec<TV>
     {
         var n1 = TV.Floor(n * TV.Create(0.5));
         return TV.MulPow2(TV.MulPow2(v, n1), n - n1);
