@@ -1,0 +1,160 @@
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Numerics;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// CELU: max(0, x) + min(0, α·(e^(x/α) − 1)) (Barron, 2017): ELU reparameterised so that its derivative is
+/// continuous at 0 for every α (f′(0⁻) = 1), and the function scales: celu(x; α) = α·celu(x/α; 1).
+/// </summary>
+/// <remarks>
+/// <para>
+/// The negative branch is α·expm1(x/α), accurate near 0 (celu(−1e−8) = −1e−8 in float, celu(−0) = −0);
+/// celu(−∞) = −α, celu(+∞) = +∞, celu(NaN) = NaN. f′ = e^(x/α) = y/α + 1 on the negative branch, so backward can
+/// run from the output.
+/// </para>
+/// <para>
+/// α must be positive and finite. PyTorch accepts any α ≠ 0 (α = 0 raises "ZeroDivisionError: alpha cannot be 0
+/// for CELU"), but for α &lt; 0 the "negative branch" α(e^(x/α) − 1) grows exponentially towards −∞ as x → −∞,
+/// which is no longer the function of the paper.
+/// </para>
+/// </remarks>
+public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
+{
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "celu",
+        Aliases = ["continuously_differentiable_elu"],
+        DisplayName = "CELU",
+        Summary = "ELU rescaled as α(e^(x/α) − 1) so the derivative is continuous at 0 for every α.",
+        Family = Family.Exponential,
+        Formula = "max(0, x) + min(0, α·(exp(x/α) − 1))",
+        Derivative = "1 if x > 0 else exp(x/α) (= y/α + 1)",
+        FormulaLatex = @"\max(0, x) + \min\left(0, \alpha\left(e^{x/\alpha} - 1\right)\right)",
+        DerivativeLatex = @"\begin{cases}1 & x > 0\\ e^{x/\alpha} & x \le 0\end{cases}",
+        Parameters =
+        [
+            new("alpha", 1.0, "The negative branch saturates at −α and bends over a scale of α; must be positive (PyTorch only forbids 0).")
+            {
+                Min = 0.0,
+                MinExclusive = true,
+                MaxExclusive = true,
+            },
+        ],
+        Range = "(−α, ∞) = (−1, ∞)",
+        Monotonicity = Monotonicity.Increasing,
+        Smoothness = Smoothness.ContinuouslyDifferentiable,
+        ZeroCentred = true,
+        BoundedAbove = false,
+        BoundedBelow = true,
+        Saturating = true,
+        Init = Initialization.He,
+        // PyTorch's calculate_gain has no entry for CELU; initialised like ELU/ReLU.
+        Gain = Math.Sqrt(2.0),
+        TypicalUses = ["hidden layers where ELU's behaviour is wanted with a tunable α", "models needing a C¹ activation for every α"],
+        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
+        Origin = new("Barron, Continuously Differentiable Exponential Linear Units", 2017, "arXiv:1704.07483"),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("torch.nn.CELU(alpha=1.0)", "Accepts any α ≠ 0 (negative α too); here α > 0."),
+            ["keras"] = new("keras.activations.celu(x, alpha=1.0)"),
+            ["jax"] = new("jax.nn.celu(x, alpha=1.0)"),
+            ["onnx"] = new("Celu (opset 12, alpha = 1.0)"),
+            ["onednn"] = new("eltwise_elu (alpha = 1) with the input pre-scaled by 1/α and the output by α", "No CELU algorithm; for α = 1 it is eltwise_elu."),
+        },
+        SpecialValues = [new(double.NaN, double.NaN), new(0.0, 0.0), new(-0.0, -0.0), new(double.PositiveInfinity, double.PositiveInfinity), new(double.NegativeInfinity, -1.0), new(1e-40, 1e-40), new(-1e-40, -1e-40), new(-800.0, -1.0), new(2.5, 2.5)],
+    };
+
+    /// <summary>Creates CELU.</summary>
+    /// <param name="alpha">Scale α &gt; 0 (finite).</param>
+    public Celu(double alpha = 1.0)
+        : base(Definition, alpha)
+    {
+        Alpha = alpha;
+    }
+
+    /// <summary>α: the negative branch tends to −α.</summary>
+    public double Alpha { get; }
+
+    /// <inheritdoc />
+    protected override Kernel_ Kernel => new(Alpha);
+
+    /// <inheritdoc />
+    public override double Reference(double x)
+    {
+        if (double.IsNaN(x) || x > 0) return x;
+        double u = x / Alpha;
+        // Where e^u − 1 rounds to u, α·u is x up to a relative u/2.
+        if (Math.Abs(u) < 1e-300) return x;
+        double uLo = double.IsFinite(u) ? Math.FusedMultiplyAdd(-u, Alpha, x) / Alpha : 0;
+        double em1 = ReferenceMath.Expm1(u);
+        return Alpha * (em1 + ((em1 + 1) * uLo));
+    }
+
+    /// <inheritdoc />
+    public override double ReferenceDerivative(double x)
+    {
+        if (double.IsNaN(x)) return x;
+        if (x > 0) return 1.0;
+        double u = x / Alpha;
+        // e^(x/α) with the rounding of the quotient compensated: x/α = u + (x − u·α)/α.
+        double uLo = double.IsFinite(u) ? Math.FusedMultiplyAdd(-u, Alpha, x) / Alpha : 0;
+        double e = Math.Exp(u);
+        return e + (e * uLo);
+    }
+
+    /// <summary>The CELU arithmetic (double lanes for float data).</summary>
+    public readonly struct Kernel_ : IOutputGradientKernel
+    {
+        private readonly double _alpha;
+        private readonly double _inverseAlpha;
+
+        /// <summary>Binds α.</summary>
+        public Kernel_(double alpha)
+        {
+            _alpha = alpha;
+            _inverseAlpha = 1.0 / alpha;
+        }
+
+        /// <inheritdoc />
+        public static bool ComputeFloatInDouble => true;
+
+        /// <inheritdoc />
+        public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var u = Quotient(x, out var uLo);
+            // α·expm1(u + uLo) = α·(expm1(u) + e^u·uLo): the rounding of x/α is folded back in.
+            var em1 = VMath.Expm1(u);
+            var negative = TV.Create(_alpha) * TV.Fma(em1 + TV.One, uLo, em1);
+            // Below |u| = 2^−54, α·expm1(u) is x itself (and u may have lost bits as a subnormal): return x.
+            negative = TV.Select(TV.LessThan(TV.Abs(u), TV.Create(5.551115123125783e-17)), x, negative);
+            return TV.Select(TV.GreaterThan(x, TV.Zero), x, negative);
+        }
+
+        /// <inheritdoc />
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            // e^(u + uLo) = e^u·(1 + uLo): without it the rounding of x/α costs |x/α| half-ULPs in the tail.
+            var u = Quotient(x, out var uLo);
+            var e = VMath.Exp(u);
+            return TV.Select(TV.GreaterThan(x, TV.Zero), dy, dy * TV.Fma(e, uLo, e));
+        }
+
+        /// <inheritdoc />
+        public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
+            => TV.Select(TV.GreaterThan(y, TV.Zero), dy, dy * TV.Fma(y, TV.Create(_inverseAlpha), TV.One));
+
+        /// <summary>u = x/α rounded, and uLo ≈ x/α − u from the exact remainder x − u·α (0 where not finite).</summary>
+        private TV Quotient<TV>(TV x, out TV uLo) where TV : struct, IVec<TV>
+        {
+            var a = TV.Create(_alpha);
+            var u = x / a;
+            uLo = TV.Fma(-u, a, x) / a;
+            uLo = TV.Select(TV.LessThan(TV.Abs(uLo), TV.Create(double.PositiveInfinity)), uLo, TV.Zero);
+            return u;
+        }
+    }
+}

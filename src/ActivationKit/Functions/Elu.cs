@@ -1,0 +1,149 @@
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Numerics;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// ELU: x for x &gt; 0, α·(e^x − 1) otherwise (Clevert, Unterthiner &amp; Hochreiter, 2015). Negative outputs
+/// saturating at −α pull mean activations towards zero.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The negative branch uses expm1, so it keeps full relative accuracy near 0: elu(−1e−8) = −1e−8 in float
+/// (−9.99999995e−9 in double), elu(−0) = −0, elu(−∞) = −α, elu(+∞) = +∞, elu(NaN) = NaN. The derivative at 0 is
+/// taken from the negative side, α (PyTorch's convention); with α = 1 it is continuous there.
+/// </para>
+/// <para>
+/// α may be any finite value, as in PyTorch. The derivative α·e^x = y + α is a function of the output only for
+/// α ≥ 0: with α &lt; 0 the negative branch's outputs are positive and cannot be told from the identity branch, so
+/// <see cref="Activation.SupportsBackwardFromOutput"/> is false and <c>BackwardFromOutput</c> throws.
+/// </para>
+/// </remarks>
+public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
+{
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "elu",
+        Aliases = ["exponential_linear_unit"],
+        DisplayName = "ELU",
+        Summary = "Identity for positive inputs, α(e^x − 1) below: smooth negative saturation at −α that keeps mean activations near zero.",
+        Family = Family.Exponential,
+        Formula = "x if x > 0 else α·(exp(x) − 1)",
+        Derivative = "1 if x > 0 else α·exp(x) (= y + α)",
+        FormulaLatex = @"\begin{cases}x & x > 0\\ \alpha\,(e^{x} - 1) & x \le 0\end{cases}",
+        DerivativeLatex = @"\begin{cases}1 & x > 0\\ \alpha\,e^{x} & x \le 0\end{cases}",
+        Parameters =
+        [
+            new("alpha", 1.0, "The negative branch saturates at −α; any finite value (backward from the output needs α ≥ 0).")
+            {
+                MinExclusive = true,
+                MaxExclusive = true,
+            },
+        ],
+        Range = "(−α, ∞) = (−1, ∞)",
+        Monotonicity = Monotonicity.Increasing,
+        Smoothness = Smoothness.ContinuouslyDifferentiable,
+        ZeroCentred = true,
+        BoundedAbove = false,
+        BoundedBelow = true,
+        Saturating = true,
+        Init = Initialization.He,
+        // PyTorch's calculate_gain has no entry for ELU; the paper's networks used He initialisation.
+        Gain = Math.Sqrt(2.0),
+        TypicalUses = ["hidden layers of deep CNNs and MLPs (faster learning than ReLU without batch normalisation)", "networks where dying ReLUs are a problem"],
+        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
+        Origin = new("Clevert, Unterthiner & Hochreiter, Fast and Accurate Deep Network Learning by Exponential Linear Units (ELUs) (ICLR 2016)", 2015, "arXiv:1511.07289"),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("torch.nn.ELU(alpha=1.0)", "Accepts any α; in-place ELU (backward from the result) requires α ≥ 0, as here."),
+            ["keras"] = new("keras.activations.elu(x, alpha=1.0)"),
+            ["jax"] = new("jax.nn.elu(x, alpha=1.0)"),
+            ["onnx"] = new("Elu (alpha = 1.0)"),
+            ["onednn"] = new("eltwise_elu (alpha) / eltwise_elu_use_dst_for_bwd", "The dst-based backward is supported only for α ≥ 0."),
+        },
+        SpecialValues = [new(double.NaN, double.NaN), new(0.0, 0.0), new(-0.0, -0.0), new(double.PositiveInfinity, double.PositiveInfinity), new(double.NegativeInfinity, -1.0), new(1e-40, 1e-40), new(-1e-40, -1e-40), new(-800.0, -1.0), new(2.5, 2.5)],
+    };
+
+    /// <summary>Creates ELU.</summary>
+    /// <param name="alpha">The negative saturation value −α; any finite value.</param>
+    public Elu(double alpha = 1.0)
+        : base(Definition, alpha)
+    {
+        Alpha = alpha;
+    }
+
+    /// <summary>α: the negative branch tends to −α.</summary>
+    public double Alpha { get; }
+
+    /// <summary>True for α ≥ 0, where f′ = y + α on the negative branch (y ≤ 0) can be told from the identity branch.</summary>
+    public override bool SupportsBackwardFromOutput => Alpha >= 0;
+
+    /// <inheritdoc />
+    protected override Kernel_ Kernel => new(Alpha);
+
+    /// <inheritdoc />
+    /// <exception cref="NotSupportedException">α &lt; 0.</exception>
+    public override void BackwardFromOutput(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
+    {
+        RequireOutputGradient();
+        base.BackwardFromOutput(y, dy, dx, columns);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="NotSupportedException">α &lt; 0.</exception>
+    public override void BackwardFromOutput(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
+    {
+        RequireOutputGradient();
+        base.BackwardFromOutput(y, dy, dx, columns);
+    }
+
+    /// <inheritdoc />
+    public override double Reference(double x) => double.IsNaN(x) ? x : x > 0 ? x : Alpha * ReferenceMath.Expm1(x);
+
+    /// <inheritdoc />
+    public override double ReferenceDerivative(double x) => double.IsNaN(x) ? x : x > 0 ? 1.0 : Alpha * Math.Exp(x);
+
+    private void RequireOutputGradient()
+    {
+        if (Alpha < 0)
+        {
+            throw new NotSupportedException($"{Name}: backward from the output needs alpha ≥ 0 (got {Alpha}); with a negative alpha the outputs of x ≤ 0 are positive and cannot be told from x > 0, so use Backward with the input.");
+        }
+    }
+
+    /// <summary>The ELU arithmetic (double lanes for float data).</summary>
+    public readonly struct Kernel_ : IOutputGradientKernel
+    {
+        private readonly double _alpha;
+
+        /// <summary>Binds α.</summary>
+        public Kernel_(double alpha) => _alpha = alpha;
+
+        /// <inheritdoc />
+        public static bool ComputeFloatInDouble => true;
+
+        /// <inheritdoc />
+        public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
+            // A NaN x fails x > 0 and flows through expm1.
+            => TV.Select(TV.GreaterThan(x, TV.Zero), x, TV.Create(_alpha) * ExpMinusOne(x));
+
+        /// <inheritdoc />
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+            => TV.Select(TV.GreaterThan(x, TV.Zero), dy, dy * (TV.Create(_alpha) * VMath.Exp(x)));
+
+        /// <inheritdoc />
+        public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
+            // y ≤ 0 exactly on the negative branch when α ≥ 0 (the class refuses α < 0).
+            => TV.Select(TV.GreaterThan(y, TV.Zero), dy, dy * (y + TV.Create(_alpha)));
+
+        /// <summary>
+        /// e^x − 1 that also keeps the sign of −0 and is exact for |x| &lt; 2^−54, where e^x − 1 rounds to x itself.
+        /// Shared by SELU and CELU.
+        /// </summary>
+        internal static TV ExpMinusOne<TV>(TV x) where TV : struct, IVec<TV>
+            => TV.Select(TV.LessThan(TV.Abs(x), TV.Create(5.551115123125783e-17)), x, VMath.Expm1(x));
+    }
+}

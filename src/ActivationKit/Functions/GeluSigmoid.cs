@@ -1,0 +1,89 @@
+using ActivationKit.Catalog;
+using ActivationKit.Numerics;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// The sigmoid approximation of GELU: x·σ(1.702x) (Hendrycks &amp; Gimpel, 2016), a.k.a. QuickGELU (OpenAI CLIP).
+/// It is SiLU/Swish with β = 1.702 and differs from the exact GELU x·Φ(x) by at most about 0.02.
+/// </summary>
+/// <remarks>
+/// 1.702 is the decimal constant of the paper, carried as a double-double (1.702 = 1.702₀ + 4.26e−17) so the far
+/// negative tail, where σ(1.702x) is e^(1.702x) and a relative error in the constant is multiplied by |1.702x|,
+/// stays within a few ULP. Same evaluation as <see cref="Silu"/>: gelu_sigmoid(−∞) = −0, (+∞) = +∞, (±0) = ±0,
+/// (NaN) = NaN; the minimum ≈ −0.1636 is at x ≈ −0.7512, where f′ changes sign.
+/// </remarks>
+public sealed class GeluSigmoid : ElementwiseActivation<Silu.Kernel_>
+{
+    /// <summary>The slope 1.702 of the paper's approximation, as the double nearest to it…</summary>
+    private const double SlopeHi = 1.702;
+
+    /// <summary>…and the double nearest to the remainder 1.702 − SlopeHi.</summary>
+    private const double SlopeLo = 4.263256414560601e-17;
+
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "gelu_sigmoid",
+        Aliases = ["quick_gelu", "sigmoid_gelu"],
+        DisplayName = "GELU (sigmoid approximation)",
+        Summary = "x·σ(1.702x): GELU's cheap sigmoid approximation (QuickGELU), within about 0.02 of x·Φ(x).",
+        Family = Family.SmoothRectifier,
+        Formula = "x · σ(1.702x) = x / (1 + exp(−1.702x))",
+        Derivative = "σ(1.702x)·(1 + 1.702x·(1 − σ(1.702x)))",
+        FormulaLatex = @"x\,\sigma(1.702\,x)",
+        DerivativeLatex = @"\sigma(1.702\,x)\,\bigl(1 + 1.702\,x\,(1 - \sigma(1.702\,x))\bigr)",
+        Range = "[−0.1636, ∞)",
+        Monotonicity = Monotonicity.NonMonotonic,
+        Smoothness = Smoothness.Smooth,
+        ZeroCentred = false,
+        BoundedAbove = false,
+        BoundedBelow = true,
+        Saturating = true,
+        Init = Initialization.He,
+        // PyTorch's calculate_gain has no entry for GELU; transformer and CNN practice initialises as for ReLU.
+        Gain = Math.Sqrt(2.0),
+        TypicalUses = ["CLIP-style transformers trained with QuickGELU", "a cheaper drop-in for GELU in feed-forward blocks"],
+        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
+        Origin = new("Hendrycks & Gimpel, Gaussian Error Linear Units (GELUs)", 2016, "arXiv:1606.08415"),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("x * torch.sigmoid(1.702 * x)", "No built-in; Hugging Face transformers calls it 'quick_gelu'. torch.nn.GELU(approximate='tanh') is the other (tanh) approximation."),
+            ["keras"] = new("x * keras.activations.sigmoid(1.702 * x)", "No built-in; keras.activations.gelu(approximate=True) is the tanh approximation."),
+            ["jax"] = new("x * jax.nn.sigmoid(1.702 * x)", "No built-in; jax.nn.gelu(approximate=True), the default, is the tanh approximation."),
+            ["onnx"] = new("Swish (opset 24) with alpha = 1.702", "Earlier: Mul(X, Sigmoid(Mul(X, 1.702))); ONNX Runtime also has the contrib op com.microsoft.QuickGelu (alpha = 1.702)."),
+            ["onednn"] = new("eltwise_swish (alpha = 1.702)"),
+        },
+        SpecialValues = [new(double.NaN, double.NaN), new(0.0, 0.0), new(-0.0, -0.0), new(double.PositiveInfinity, double.PositiveInfinity), new(double.NegativeInfinity, -0.0)],
+        // silu′ vanishes at z = −1 − W(1/e); here z = 1.702x.
+        DerivativeZeros = [-0.75115425544128895],
+    };
+
+    /// <summary>Creates the sigmoid approximation of GELU.</summary>
+    public GeluSigmoid()
+        : base(Definition)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override Silu.Kernel_ Kernel => new(SlopeHi, SlopeLo);
+
+    /// <inheritdoc />
+    public override double Reference(double x)
+    {
+        if (double.IsInfinity(x)) return x > 0 ? x : -0.0;
+        double z = SlopeHi * x;
+        return ReferenceMath.Swish(x, z, Delta(x, z));
+    }
+
+    /// <inheritdoc />
+    public override double ReferenceDerivative(double x)
+    {
+        double z = SlopeHi * x;
+        return ReferenceMath.SwishDerivative(z, Delta(x, z));
+    }
+
+    /// <summary>1.702·x − z for z = fl(1.702₀·x), to about 2^−106 (0 where z is not finite).</summary>
+    private static double Delta(double x, double z) =>
+        double.IsFinite(z) ? Math.FusedMultiplyAdd(SlopeHi, x, -z) + (SlopeLo * x) : 0;
+}

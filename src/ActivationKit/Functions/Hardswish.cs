@@ -1,0 +1,116 @@
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// Hard swish: x·relu6(x + 3)/6 (Howard et al., 2019, MobileNetV3). A piecewise-quadratic stand-in for SiLU that
+/// needs no exponential: 0 for x ≤ −3, x for x ≥ 3, x(x + 3)/6 between.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Computed in the input's own precision (no transcendental functions): x + 3 is split into its rounded value and
+/// the exact remainder (fast two-sum, |x| &lt; 3) so x·(x + 3) is rounded once and then divided by 6; at most about
+/// one ULP. hardswish(−0) = −0, hardswish(−∞) = +0, hardswish(+∞) = +∞, hardswish(NaN) = NaN; the minimum −0.375 is
+/// at x = −1.5, where f′ changes sign.
+/// </para>
+/// <para>
+/// f′ = (2x + 3)/6 on [−3, 3] (PyTorch's CPU convention at the kinks: f′(−3) = −1/2, f′(3) = 3/2), 0 below and 1
+/// above.
+/// </para>
+/// </remarks>
+public sealed class Hardswish : ElementwiseActivation<Hardswish.Kernel_>
+{
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "hardswish",
+        Aliases = ["hard_swish", "hard_silu", "h_swish"],
+        DisplayName = "Hardswish",
+        Summary = "x·relu6(x + 3)/6: a cheap piecewise-quadratic SiLU for mobile networks, exact zero below −3 and identity above 3.",
+        Family = Family.Rectifier,
+        Formula = "x · min(max(x + 3, 0), 6) / 6",
+        Derivative = "0 if x < −3, 1 if x > 3, else (2x + 3)/6",
+        FormulaLatex = @"x\,\frac{\min(\max(x + 3, 0), 6)}{6}",
+        DerivativeLatex = @"\begin{cases}0 & x < -3\\ \frac{2x + 3}{6} & -3 \le x \le 3\\ 1 & x > 3\end{cases}",
+        Range = "[−0.375, ∞)",
+        Monotonicity = Monotonicity.NonMonotonic,
+        Smoothness = Smoothness.Continuous,
+        ZeroCentred = false,
+        BoundedAbove = false,
+        BoundedBelow = true,
+        Saturating = false,
+        Init = Initialization.He,
+        // PyTorch's calculate_gain has no entry for hardswish; MobileNetV3 is initialised like ReLU networks.
+        Gain = Math.Sqrt(2.0),
+        TypicalUses = ["MobileNetV3 and other mobile/edge CNNs", "a quantisation-friendly replacement for SiLU"],
+        Problems = KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput,
+        Origin = new("Howard, Sandler, Chu, Chen, Chen, Tan, Wang, Zhu, Pang, Vasudevan, Le & Adam, Searching for MobileNetV3 (ICCV)", 2019, "arXiv:1905.02244"),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("torch.nn.Hardswish / torch.nn.functional.hardswish", "x·clamp(x + 3, 0, 6)/6 gives −0 (not +0) for x < −3; at the kinks the CPU backward gives f′(−3) = −1/2, f′(3) = 3/2 (as here), the CUDA kernel 0 and 1."),
+            ["keras"] = new("keras.activations.hard_silu (alias hard_swish)"),
+            ["jax"] = new("jax.nn.hard_silu / jax.nn.hard_swish"),
+            ["onnx"] = new("HardSwish (opset 14)", "Defined as x·max(0, min(1, x/6 + 1/2)), the same function."),
+            ["onednn"] = new("eltwise_hardswish (alpha = 1/6, beta = 1/2)", "oneDNN v3 takes alpha and beta: s·max(0, min(1, αs + β))."),
+        },
+        SpecialValues = [new(double.NaN, double.NaN), new(0.0, 0.0), new(-0.0, -0.0), new(double.PositiveInfinity, double.PositiveInfinity), new(double.NegativeInfinity, 0.0), new(-3.0, 0.0), new(-4.0, 0.0), new(3.0, 3.0), new(-1.5, -0.375), new(1.5, 1.125), new(6.0, 6.0)],
+        DerivativeZeros = [-1.5],
+        Kinks = [-3.0, 3.0],
+    };
+
+    /// <summary>Creates hardswish.</summary>
+    public Hardswish()
+        : base(Definition)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override Kernel_ Kernel => default;
+
+    /// <inheritdoc />
+    public override double Reference(double x)
+    {
+        if (double.IsNaN(x)) return x;
+        if (x <= -3) return 0.0;
+        return x >= 3 ? x : x * (x + 3) / 6;
+    }
+
+    /// <inheritdoc />
+    public override double ReferenceDerivative(double x)
+    {
+        if (double.IsNaN(x)) return x;
+        if (x < -3) return 0.0;
+        return x > 3 ? 1.0 : ((2 * x) + 3) / 6;
+    }
+
+    /// <summary>The hardswish arithmetic (in the data's own precision).</summary>
+    public readonly struct Kernel_ : IUnaryKernel
+    {
+        /// <inheritdoc />
+        public static bool ComputeFloatInDouble => false;
+
+        /// <inheritdoc />
+        public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var three = TV.Create(3.0);
+            // For |x| < 3, t + tLo = x + 3 exactly (fast two-sum with the larger operand 3 first), so x·(x + 3) is
+            // rounded once by the fma and once more by the division.
+            var t = three + x;
+            var tLo = (three - t) + x;
+            var middle = TV.Fma(x, t, x * tLo) / TV.Create(6.0);
+            // NaN fails both comparisons and stays NaN through the middle formula.
+            return TV.Select(TV.LessThanOrEqual(x, -three), TV.Zero, TV.Select(TV.GreaterThanOrEqual(x, three), x, middle));
+        }
+
+        /// <inheritdoc />
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            var three = TV.Create(3.0);
+            // 2x + 3 is exact on [−3, −3/4] (Sterbenz), so the slope is correctly rounded around its zero at −3/2.
+            var slope = ((x + x) + three) / TV.Create(6.0);
+            return TV.Select(TV.LessThan(x, -three), TV.Zero, TV.Select(TV.GreaterThan(x, three), dy, dy * slope));
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Numerics;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// Log-sigmoid: ln σ(x) = −ln(1 + e^−x) = −softplus(−x). The log-probability of a logistic output; pairs with
+/// negative-log-likelihood losses without the overflow of ln(σ(x)) computed in two steps.
+/// </summary>
+/// <remarks>
+/// Evaluated as −(ln(1 + e) + max(0, −x)) with e = exp(−|x|): never overflows, never cancels. logsigmoid(−∞) = −∞,
+/// logsigmoid(+∞) = −0 (the limit from below, as −ln(1 + e^−x) gives), logsigmoid(±0) = −ln 2, logsigmoid(NaN) = NaN;
+/// logsigmoid(100) ≈ −3.7e−44 (a float subnormal, not 0) and logsigmoid(−100) = −100 up to 3.7e−44.
+/// The derivative σ(−x) = 1/(1 + e^x) lies in (0, 1).
+/// </remarks>
+public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
+{
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "logsigmoid",
+        Aliases = ["log_sigmoid", "log_logistic"],
+        DisplayName = "LogSigmoid",
+        Summary = "The logarithm of the sigmoid, −ln(1 + e^−x): a log-probability for binary outputs, stable in both tails.",
+        Family = Family.Sigmoidal,
+        Formula = "−ln(1 + exp(−x))",
+        Derivative = "1 / (1 + exp(x)) = σ(−x)",
+        FormulaLatex = @"\log \sigma(x) = -\log\left(1 + e^{-x}\right)",
+        DerivativeLatex = @"\sigma(-x) = \frac{1}{1 + e^{x}}",
+        Range = "(−∞, 0)",
+        Monotonicity = Monotonicity.Increasing,
+        Smoothness = Smoothness.Smooth,
+        ZeroCentred = false,
+        BoundedAbove = true,
+        BoundedBelow = false,
+        Saturating = true,
+        Init = Initialization.Glorot,
+        // PyTorch's calculate_gain has no entry for logsigmoid; as a sigmoid-like output it is initialised with gain 1.
+        Gain = 1.0,
+        TypicalUses = ["log-probabilities of binary or multi-label outputs", "the log σ(·) terms of word2vec negative sampling and logistic (DPO-style) preference losses"],
+        Problems = KnownProblem.VanishingGradients | KnownProblem.Saturation | KnownProblem.NotZeroCentred | KnownProblem.ComputationalCost,
+        Origin = new("classical: the logarithm of the logistic function", 0),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("torch.nn.LogSigmoid / torch.nn.functional.logsigmoid"),
+            ["keras"] = new("keras.activations.log_sigmoid"),
+            ["jax"] = new("jax.nn.log_sigmoid"),
+            ["onnx"] = new("Neg(Softplus(Neg(X)))", "No LogSigmoid operator; Log(Sigmoid(X)) underflows to −∞ for x below about −745 (−104 in float)."),
+            ["onednn"] = new("eltwise_soft_relu with alpha = −1", "oneDNN v2 had eltwise_logsigmoid; v3 folded it into soft_relu(alpha = −1)."),
+        },
+        SpecialValues = [new(double.NaN, double.NaN), new(0.0, -0.6931471805599453), new(-0.0, -0.6931471805599453), new(double.PositiveInfinity, -0.0), new(double.NegativeInfinity, double.NegativeInfinity), new(800.0, -0.0)],
+    };
+
+    /// <summary>Creates log-sigmoid.</summary>
+    public LogSigmoid()
+        : base(Definition)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override Kernel_ Kernel => default;
+
+    /// <inheritdoc />
+    public override double Reference(double x) => -ReferenceMath.Softplus(-x);
+
+    /// <inheritdoc />
+    public override double ReferenceDerivative(double x) => ReferenceMath.Sigmoid(-x);
+
+    /// <summary>The log-sigmoid arithmetic (double lanes for float data).</summary>
+    public readonly struct Kernel_ : IUnaryKernel
+    {
+        /// <inheritdoc />
+        public static bool ComputeFloatInDouble => true;
+
+        /// <inheritdoc />
+        public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var e = VMath.Exp(-TV.Abs(x));
+            // Both terms are ≥ 0, so the sum cannot cancel; Max(0, −x) keeps a NaN x (NaN in the second operand).
+            return -(VMath.Log1p(e) + TV.Max(TV.Zero, -x));
+        }
+
+        /// <inheritdoc />
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            // σ(−x) = r for x < 0 and e·r for x ≥ 0, with e = exp(−|x|) = (p + lo)·2^n and r = 1/(1 + e); the power
+            // of two is applied last so a subnormal result (x above 708 in double) is rounded once.
+            var p = VMath.ExpParts(-TV.Abs(x), out var n, out var lo);
+            var r = TV.One / (TV.One + VMath.ScaleExpParts(p + lo, n));
+            var d = TV.Select(TV.LessThan(x, TV.Zero), r, VMath.MulExpParts(r, p, lo, n));
+            return dy * d;
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Numerics;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// Mish: x·tanh(softplus(x)) (Misra, 2019). A smooth, non-monotonic self-regularised ReLU, close to SiLU.
+/// </summary>
+/// <remarks>
+/// <para>
+/// tanh(ln(1 + e^x)) = ((1 + e^x)² − 1)/((1 + e^x)² + 1), so with e = e^x, mish(x) = x·e(e + 2)/(e(e + 2) + 2) for
+/// x &lt; 0 and, with u = e^−x, x·(1 + 2u)/(1 + 2u + 2u²) for x ≥ 0: no tanh, no softplus, no overflow and no
+/// cancellation. In the negative tail mish(x) ≈ x·e^x, formed with e^x's power of two applied last so it keeps full
+/// precision to the end of the subnormals: mish(−100) ≈ −3.72e−42 (float subnormal), mish(−740) in double.
+/// mish(−∞) = −0, mish(+∞) = +∞, mish(±0) = ±0, mish(NaN) = NaN.
+/// </para>
+/// <para>
+/// The minimum ≈ −0.3088 is at x ≈ −1.1924, where f′ changes sign. f′ = e^x·ω/δ² with ω = e^3x + 4e^2x +
+/// e^x(4x + 6) + 4(x + 1) and δ = e^2x + 2e^x + 2; ω is formed so that its cancellation near the zero is exact.
+/// </para>
+/// </remarks>
+public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
+{
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "mish",
+        DisplayName = "Mish",
+        Summary = "x·tanh(softplus(x)): a smooth, non-monotonic ReLU like SiLU, with a slightly deeper negative dip.",
+        Family = Family.SmoothRectifier,
+        Formula = "x · tanh(ln(1 + exp(x)))",
+        Derivative = "tanh(sp(x)) + x·sech²(sp(x))·σ(x), sp = softplus",
+        FormulaLatex = @"x \tanh\left(\log\left(1 + e^{x}\right)\right)",
+        DerivativeLatex = @"\tanh(\operatorname{sp}(x)) + x\,\operatorname{sech}^2(\operatorname{sp}(x))\,\sigma(x), \quad \operatorname{sp}(x) = \log(1 + e^{x})",
+        Range = "[−0.3088, ∞)",
+        Monotonicity = Monotonicity.NonMonotonic,
+        Smoothness = Smoothness.Smooth,
+        ZeroCentred = false,
+        BoundedAbove = false,
+        BoundedBelow = true,
+        Saturating = true,
+        Init = Initialization.He,
+        // PyTorch's calculate_gain has no entry for mish; like ReLU-family units it is initialised with He's gain.
+        Gain = Math.Sqrt(2.0),
+        TypicalUses = ["hidden layers of CNN detectors (YOLOv4 backbones)", "a drop-in for ReLU/SiLU in image classifiers"],
+        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
+        Origin = new("Misra, Mish: A Self Regularized Non-Monotonic Activation Function (BMVC 2020)", 2019, "arXiv:1908.08681"),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("torch.nn.Mish / torch.nn.functional.mish"),
+            ["keras"] = new("keras.activations.mish"),
+            ["jax"] = new("jax.nn.mish"),
+            ["onnx"] = new("Mish (opset 18)"),
+            ["onednn"] = new("eltwise_mish"),
+        },
+        SpecialValues = [new(double.NaN, double.NaN), new(0.0, 0.0), new(-0.0, -0.0), new(double.PositiveInfinity, double.PositiveInfinity), new(double.NegativeInfinity, -0.0)],
+        DerivativeZeros = [-1.1924312145154952],
+    };
+
+    /// <summary>Creates mish.</summary>
+    public Mish()
+        : base(Definition)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override Kernel_ Kernel => default;
+
+    /// <inheritdoc />
+    public override double Reference(double x)
+    {
+        if (double.IsNaN(x)) return x;
+        if (x < -700)
+        {
+            // tanh(softplus(x)) = e^x·(1 + O(e^x)) there.
+            return x < -1500 ? -0.0 : ReferenceMath.ExpTimes(x, x);
+        }
+
+        return x > 40 ? x : x * Math.Tanh(ReferenceMath.Softplus(x));
+    }
+
+    /// <inheritdoc />
+    public override double ReferenceDerivative(double x)
+    {
+        if (double.IsNaN(x)) return x;
+        if (x > 40) return 1.0;
+        if (x < -700) return x < -1500 ? -0.0 : ReferenceMath.ExpTimes(1 + x, x);
+        if (x >= 0)
+        {
+            double sp = ReferenceMath.Softplus(x);
+            double c = Math.Cosh(sp);
+            return Math.Tanh(sp) + (x * ReferenceMath.Sigmoid(x) / (c * c));
+        }
+
+        // e^x·ω/δ² (oneDNN's form), ω = e^3x + 4e^2x + e^x(4x + 6) + 4(x + 1) summed so that the exact part
+        // 2e^x + 4(x + 1) meets the rest once: near the zero of f′ the naive sum tanh + x·sech²·σ cancels.
+        double e = Math.Exp(x);
+        double w = x + 1;
+        double omega = ((2 * e) + (4 * w)) + ((4 * e * (e + w)) + (e * e * e));
+        double delta = (e * e) + (2 * e) + 2;
+        return e * omega / (delta * delta);
+    }
+
+    /// <summary>The mish arithmetic (double lanes for float data).</summary>
+    public readonly struct Kernel_ : IUnaryKernel
+    {
+        /// <inheritdoc />
+        public static bool ComputeFloatInDouble => true;
+
+        /// <inheritdoc />
+        public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var xc = Parts(x, out var p, out var lo, out var n, out var e);
+            var two = TV.Create(2.0);
+            // x < 0: x·e(e + 2)/δ with δ = e(e + 2) + 2, e's power of two applied last.
+            var ePlus2 = e + two;
+            var delta = TV.Fma(e, ePlus2, two);
+            var negative = VMath.MulExpParts(x * ePlus2 / delta, p, lo, n);
+            // x ≥ 0 (e = e^−x): x·(1 + 2e)/(1 + 2e + 2e²), all terms positive.
+            var a = TV.Fma(two, e, TV.One);
+            var positive = x * a / TV.Fma(e + e, e, a);
+            var y = TV.Select(TV.LessThan(xc, TV.Zero), negative, positive);
+            // From −900 on (−∞ included) the value is −0; x·tiny would be ∞·0 = NaN at −∞.
+            return TV.Select(TV.LessThanOrEqual(xc, TV.Create(-900.0)), TV.And(x, TV.SignMask), y);
+        }
+
+        /// <inheritdoc />
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            var xc = Parts(x, out var p, out var lo, out var n, out var e);
+            var two = TV.Create(2.0);
+            var four = TV.Create(4.0);
+
+            // x < 0: f′ = e·ω/δ², ω = e³ + 4e² + e(4x + 6) + 4(x + 1), δ = e² + 2e + 2. With w = x + 1 (exact for
+            // x ≤ −1/2) ω = (2e + 4w) + 4e(e + w) + e³. Near the zero of f′ (x ≈ −1.19) 2e + 4w is exact (Sterbenz)
+            // and cancels against the rest, so the rest is summed first and ω is rounded once; further out 4w
+            // dominates and is added last. ω is evaluated at the exact double eHi = p·2^n and corrected by
+            // (∂ω/∂e)·eLo, ∂ω/∂e = 3e² + 8e + 4w + 2.
+            var w = xc + TV.One;
+            var w4 = four * w;
+            var eHi = VMath.ScaleExpParts(p, n);
+            var eLo = VMath.ScaleExpParts(lo, n);
+            var slope = TV.Fma(eHi, TV.Fma(TV.Create(3.0), eHi, TV.Create(8.0)), w4 + two);
+            var rest = TV.Fma(four * eHi, eHi + w, TV.Fma(slope, eLo, eHi * eHi * eHi));
+            var omega = TV.Select(
+                TV.GreaterThan(xc, TV.Create(-2.0)),
+                TV.Fma(two, eHi, w4) + rest,
+                w4 + TV.Fma(two, eHi, rest));
+            // δ² = 4(1 + g)² with g = e + e²/2, formed as 4(1 + g(2 + g)) so it is rounded once next to 4.
+            var g = TV.Fma(TV.Create(0.5) * e, e, e);
+            var deltaSquared = four * TV.Fma(g, g + two, TV.One);
+            var negative = VMath.MulExpParts(omega / deltaSquared, p, lo, n);
+
+            // x ≥ 0, u = e = e^−x: f′ = (1 + 4u + (4x + 6)u² + 4(x + 1)u³)/(1 + 2u + 2u²)², all terms positive.
+            var numerator = TV.Fma(e, TV.Fma(e, TV.Fma(e, w4, TV.Fma(four, xc, TV.Create(6.0))), four), TV.One);
+            var root = TV.Fma(e, TV.Fma(two, e, two), TV.One);
+            var positive = numerator / (root * root);
+
+            return dy * TV.Select(TV.LessThan(xc, TV.Zero), negative, positive);
+        }
+
+        /// <summary>
+        /// Clamps x to [−900, 900] (beyond, every result is settled; NaN stays) and splits e^−|x| = (p + lo)·2^n,
+        /// also returning it rounded as e.
+        /// </summary>
+        private static TV Parts<TV>(TV x, out TV p, out TV lo, out TV n, out TV e) where TV : struct, IVec<TV>
+        {
+            var xc = TV.Min(TV.Create(900.0), TV.Max(TV.Create(-900.0), x));
+            p = VMath.ExpParts(-TV.Abs(xc), out n, out lo);
+            e = VMath.ScaleExpParts(p + lo, n);
+            return xc;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Numerics;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// SELU: λ·x for x &gt; 0, λα·(e^x − 1) otherwise, with the fixed constants α ≈ 1.6733 and λ ≈ 1.0507 of
+/// Klambauer et al. (2017) that make zero mean and unit variance a stable fixed point of the layer map
+/// (self-normalising networks, with LeCun-normal weights).
+/// </summary>
+/// <remarks>
+/// α = 1.6732632423543772848170429916717 and λ = 1.0507009873554804934193349852946 are the paper's values (as in
+/// PyTorch). λ and λα are applied as double-doubles (hi + lo), so positive results are λ·x correctly rounded and
+/// the error of the negative branch is that of expm1. selu(−∞) = −λα ≈ −1.7581, selu(+∞) = +∞, selu(±0) = ±0,
+/// selu(NaN) = NaN. f′ jumps at 0 from λα to λ (PyTorch takes λα at 0). f′ = y + λα on the negative branch, so
+/// backward can run from the output.
+/// </remarks>
+public sealed class Selu : OutputGradientActivation<Selu.Kernel_>
+{
+    /// <summary>λ (the paper's scale) to double precision.</summary>
+    public const double Scale = 1.0507009873554804934193349852946;
+
+    /// <summary>α (the paper's alpha) to double precision.</summary>
+    public const double Alpha = 1.6732632423543772848170429916717;
+
+    // λ = ScaleHi + ScaleLo and λα = ScaleAlphaHi + ScaleAlphaLo as double-doubles of the exact decimal products
+    // (computed with mpmath at 50 digits).
+    private const double ScaleHi = 1.0507009873554805;
+    private const double ScaleLo = 3.9874847667154144e-17;
+    private const double ScaleAlphaHi = 1.7580993408473768;
+    private const double ScaleAlphaLo = 1.41535193800845e-17;
+
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "selu",
+        Aliases = ["scaled_elu", "self_normalizing"],
+        DisplayName = "SELU",
+        Summary = "A scaled ELU with fixed constants that keeps activations at zero mean and unit variance (self-normalising networks).",
+        Family = Family.Exponential,
+        Formula = "λ·x if x > 0 else λα·(exp(x) − 1), α ≈ 1.67326, λ ≈ 1.05070",
+        Derivative = "λ if x > 0 else λα·exp(x) (= y + λα)",
+        FormulaLatex = @"\lambda\begin{cases}x & x > 0\\ \alpha\,(e^{x} - 1) & x \le 0\end{cases}, \quad \alpha \approx 1.6733,\ \lambda \approx 1.0507",
+        DerivativeLatex = @"\lambda\begin{cases}1 & x > 0\\ \alpha\,e^{x} & x \le 0\end{cases}",
+        Range = "(−λα, ∞) ≈ (−1.7581, ∞)",
+        Monotonicity = Monotonicity.Increasing,
+        Smoothness = Smoothness.Continuous,
+        ZeroCentred = true,
+        BoundedAbove = false,
+        BoundedBelow = true,
+        Saturating = true,
+        Init = Initialization.LeCun,
+        // PyTorch's calculate_gain('selu') = 3/4; for the self-normalising regime PyTorch's docs advise LeCun
+        // normal (kaiming_normal_ with nonlinearity='linear', i.e. gain 1).
+        Gain = 0.75,
+        TypicalUses = ["deep fully connected networks without batch normalisation", "self-normalising networks with LeCun-normal weights and alpha dropout"],
+        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput | KnownProblem.NonDifferentiable | KnownProblem.InitialisationSensitive,
+        Origin = new("Klambauer, Unterthiner, Mayr & Hochreiter, Self-Normalizing Neural Networks (NIPS)", 2017, "arXiv:1706.02515"),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("torch.nn.SELU", "Same constants; torch.nn.init.calculate_gain('selu') = 3/4."),
+            ["keras"] = new("keras.activations.selu", "Pair with keras.initializers.LecunNormal and AlphaDropout."),
+            ["jax"] = new("jax.nn.selu"),
+            ["onnx"] = new("Selu (alpha = 1.67326319217681884765625, gamma = 1.05070102214813232421875)", "The attributes are float32: the defaults are the constants rounded to float, off by about 3e−8 relative."),
+            ["onednn"] = new("eltwise_elu (alpha = α) followed by eltwise_linear (alpha = λ)", "No SELU algorithm."),
+        },
+        SpecialValues = [new(double.NaN, double.NaN), new(0.0, 0.0), new(-0.0, -0.0), new(double.PositiveInfinity, double.PositiveInfinity), new(double.NegativeInfinity, -1.7580993408473768), new(1.0, 1.0507009873554805), new(-800.0, -1.7580993408473768)],
+        // f′ jumps from λα to λ.
+        Kinks = [0.0],
+    };
+
+    /// <summary>Creates SELU.</summary>
+    public Selu()
+        : base(Definition)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override Kernel_ Kernel => default;
+
+    /// <inheritdoc />
+    public override double Reference(double x)
+    {
+        if (double.IsNaN(x)) return x;
+        return x > 0 ? Math.FusedMultiplyAdd(ScaleHi, x, ScaleLo * x) : (ScaleAlphaHi + ScaleAlphaLo) * ReferenceMath.Expm1(x);
+    }
+
+    /// <inheritdoc />
+    public override double ReferenceDerivative(double x) => double.IsNaN(x) ? x : x > 0 ? Scale : (ScaleAlphaHi + ScaleAlphaLo) * Math.Exp(x);
+
+    /// <summary>The SELU arithmetic (double lanes for float data).</summary>
+    public readonly struct Kernel_ : IOutputGradientKernel
+    {
+        /// <inheritdoc />
+        public static bool ComputeFloatInDouble => true;
+
+        /// <inheritdoc />
+        public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var positive = TV.Fma(TV.Create(ScaleHi), x, TV.Create(ScaleLo) * x);
+            var em1 = Elu.Kernel_.ExpMinusOne(x);
+            var negative = TV.Fma(TV.Create(ScaleAlphaHi), em1, TV.Create(ScaleAlphaLo) * em1);
+            // A NaN x fails x > 0 and flows through expm1.
+            return TV.Select(TV.GreaterThan(x, TV.Zero), positive, negative);
+        }
+
+        /// <inheritdoc />
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            var e = VMath.Exp(x);
+            var negative = TV.Fma(TV.Create(ScaleAlphaHi), e, TV.Create(ScaleAlphaLo) * e);
+            return dy * TV.Select(TV.GreaterThan(x, TV.Zero), TV.Create(Scale), negative);
+        }
+
+        /// <inheritdoc />
+        public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
+            => dy * TV.Select(TV.GreaterThan(y, TV.Zero), TV.Create(Scale), y + TV.Create(ScaleAlphaHi));
+    }
+}

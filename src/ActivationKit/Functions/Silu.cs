@@ -1,0 +1,240 @@
+using System.Runtime.CompilerServices;
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Numerics;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// SiLU / Swish: x·σ(βx) (Elfwing, Uchibe &amp; Doya, 2017; with a learnable β, Swish: Ramachandran, Zoph &amp; Le,
+/// 2017). A smooth, non-monotonic, self-gated ReLU; β = 1 (the default) is SiLU.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Evaluated from e = exp(−|βx|): x/(1 + e) for βx ≥ 0 and x·e/(1 + e) below, with the power of two of e applied
+/// after the multiplications so that the negative tail keeps full precision where e alone would be a subnormal
+/// (silu(−740) in double). The rounding error of β·x is compensated (it would otherwise cost |βx| half-ULPs in the
+/// tail). silu(−∞) = −0 (not NaN from −∞·0), silu(+∞) = +∞, silu(±0) = ±0, silu(NaN) = NaN; silu(−100) ≈ −3.7e−42.
+/// </para>
+/// <para>
+/// The minimum, −W(1/e) ≈ −0.2785 (W: Lambert's function), is reached at x = −1 − W(1/e) ≈ −1.2785, where f′
+/// changes sign. β is learnable: <see cref="BetaGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, out double)"/>
+/// gives Σ dy·∂f/∂β.
+/// </para>
+/// </remarks>
+public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
+{
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "silu",
+        Aliases = ["swish", "sigmoid_linear_unit"],
+        DisplayName = "SiLU (Swish)",
+        Summary = "The input gated by its own sigmoid, x·σ(βx): a smooth, non-monotonic ReLU whose small negative dip keeps gradients alive.",
+        Family = Family.SmoothRectifier,
+        Formula = "x · σ(βx) = x / (1 + exp(−βx))",
+        Derivative = "σ(βx)·(1 + βx·(1 − σ(βx)))",
+        FormulaLatex = @"x\,\sigma(\beta x) = \frac{x}{1 + e^{-\beta x}}",
+        DerivativeLatex = @"\sigma(\beta x)\,\bigl(1 + \beta x\,(1 - \sigma(\beta x))\bigr)",
+        Parameters =
+        [
+            new("beta", 1.0, "Slope of the gate: 1 gives SiLU, 0 gives x/2, large values approach ReLU; learnable in Swish.")
+            {
+                MinExclusive = true,
+                MaxExclusive = true,
+                Learnable = true,
+            },
+        ],
+        Range = "[−0.2785 (= −W(1/e)), ∞)",
+        Monotonicity = Monotonicity.NonMonotonic,
+        Smoothness = Smoothness.Smooth,
+        ZeroCentred = false,
+        BoundedAbove = false,
+        BoundedBelow = true,
+        Saturating = true,
+        Init = Initialization.He,
+        // PyTorch's calculate_gain has no entry for SiLU; networks using it are initialised as for ReLU.
+        Gain = Math.Sqrt(2.0),
+        TypicalUses = ["hidden layers of CNNs (EfficientNet, YOLO)", "the gate of SwiGLU feed-forward blocks in transformers", "value networks in reinforcement learning (its origin)"],
+        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
+        Origin = new("Elfwing, Uchibe & Doya, Sigmoid-Weighted Linear Units for Neural Network Function Approximation in Reinforcement Learning; with β as Swish: Ramachandran, Zoph & Le, Searching for Activation Functions (arXiv:1710.05941)", 2017, "arXiv:1702.03118"),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("torch.nn.SiLU / torch.nn.functional.silu", "No β (fixed at 1); Swish with β is x * torch.sigmoid(beta * x)."),
+            ["keras"] = new("keras.activations.silu (alias keras.activations.swish)", "No β (fixed at 1)."),
+            ["jax"] = new("jax.nn.silu / jax.nn.swish", "No β (fixed at 1)."),
+            ["onnx"] = new("Swish (opset 24, alpha = β, default 1.0)", "Before opset 24: Mul(X, Sigmoid(X))."),
+            ["onednn"] = new("eltwise_swish (alpha = β)"),
+        },
+        SpecialValues = [new(double.NaN, double.NaN), new(0.0, 0.0), new(-0.0, -0.0), new(double.PositiveInfinity, double.PositiveInfinity), new(double.NegativeInfinity, -0.0)],
+        // 1 + x·σ(−x) = 0 at x = −1 − W(1/e).
+        DerivativeZeros = [-1.2784645427610738],
+    };
+
+    /// <summary>Creates SiLU (β = 1) or Swish with the given β.</summary>
+    /// <param name="beta">Slope of the gate; any finite value (1 gives SiLU).</param>
+    public Silu(double beta = 1.0)
+        : base(Definition, beta)
+    {
+        Beta = beta;
+    }
+
+    /// <summary>β, the slope of the sigmoid gate.</summary>
+    public double Beta { get; }
+
+    /// <inheritdoc />
+    protected override Kernel_ Kernel => new(Beta);
+
+    /// <inheritdoc />
+    public override double Reference(double x)
+    {
+        if (Beta == 0) return 0.5 * x;
+        if (double.IsInfinity(x)) return Beta * x > 0 ? x : (x < 0 ? -0.0 : 0.0);
+        double z = Beta * x;
+        return ReferenceMath.Swish(x, z, double.IsFinite(z) ? Math.FusedMultiplyAdd(Beta, x, -z) : 0);
+    }
+
+    /// <inheritdoc />
+    public override double ReferenceDerivative(double x)
+    {
+        if (double.IsNaN(x)) return x;
+        if (Beta == 0) return 0.5;
+        double z = Beta * x;
+        return ReferenceMath.SwishDerivative(z, double.IsFinite(z) ? Math.FusedMultiplyAdd(Beta, x, -z) : 0);
+    }
+
+    /// <summary>
+    /// The gradient of the loss with respect to β: Σ dy·∂f/∂β = Σ dy·x²·σ(βx)·(1 − σ(βx)), accumulated in double
+    /// (terms with |βx| ≥ 900 count as 0, exact for |β| ≥ 1e−30).
+    /// </summary>
+    /// <param name="x">The inputs of the forward pass.</param>
+    /// <param name="dy">The gradient of the loss with respect to the outputs.</param>
+    /// <param name="dBeta">The gradient with respect to β.</param>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    public void BetaGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, out double dBeta)
+    {
+        CheckLengths(x.Length, dy.Length);
+        var kernel = Kernel;
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sum += dy[i] * kernel.BetaPartial(new S<double>(x[i])).Value;
+        }
+
+        dBeta = sum;
+    }
+
+    /// <inheritdoc cref="BetaGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, out double)" />
+    public void BetaGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, out double dBeta)
+    {
+        CheckLengths(x.Length, dy.Length);
+        var kernel = Kernel;
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sum += dy[i] * kernel.BetaPartial(new S<double>(x[i])).Value;
+        }
+
+        dBeta = sum;
+    }
+
+    private void CheckLengths(int x, int dy)
+    {
+        if (x != dy) throw new ArgumentException($"{Name}: dy has {dy} elements but x has {x}; they must match.", nameof(dy));
+    }
+
+    /// <summary>The SiLU/Swish arithmetic (double lanes for float data).</summary>
+    public readonly struct Kernel_ : IUnaryKernel
+    {
+        private readonly double _betaHi;
+        private readonly double _betaLo;
+
+        /// <summary>Binds β.</summary>
+        public Kernel_(double beta)
+            : this(beta, 0.0)
+        {
+        }
+
+        /// <summary>Binds β = betaHi + betaLo given as a double-double, for a decimal constant like GELU's 1.702.</summary>
+        internal Kernel_(double betaHi, double betaLo)
+        {
+            _betaHi = betaHi;
+            _betaLo = betaLo;
+        }
+
+        /// <inheritdoc />
+        public static bool ComputeFloatInDouble => true;
+
+        /// <inheritdoc />
+        public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var z = Gate(x, out var p, out var lo, out var n, out var e, out _, out _);
+            // βx ≥ 0: x·σ(z) = x/(1 + e). βx < 0: x·e/(1 + e), with e's power of two applied last.
+            var d = TV.One + e;
+            var y = TV.Select(TV.LessThan(z, TV.Zero), VMath.MulExpParts(x / d, p, lo, n), x / d);
+            // From βx = −900 on (x = ∓∞ included) the value is a zero of x's sign; x·tiny would be ∞·0 = NaN at ∞.
+            return TV.Select(TV.LessThanOrEqual(z, TV.Create(-900.0)), TV.And(x, TV.SignMask), y);
+        }
+
+        /// <inheritdoc />
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            var z = Gate(x, out var p, out var lo, out var n, out var e, out var r, out var delta);
+            // f′ = σ(z)·(1 + z·σ(−z)). z ≥ 0: σ(z) = r, σ(−z) = e·r, all terms positive.
+            var positive = r * TV.Fma(z * e, r, TV.One);
+            // z < 0: f′ = e·(1 + e + z)/(1 + e)². The factor 1 + e + z vanishes at z ≈ −1.2785; 1 + z is exact
+            // there (Sterbenz), so the sum carries only the error of e, not the larger one of 1 + z·σ(−z).
+            // With e split as eHi + eLo (both exact scalings of p and lo), (1 + z) + eHi is exact near the zero too.
+            var eHi = VMath.ScaleExpParts(p, n);
+            var numerator = (((TV.One + z) + eHi) + VMath.ScaleExpParts(lo, n)) + delta;
+            // (1 + e)² from the exact sum d + dLo = 1 + e, rounded once.
+            var d = TV.One + e;
+            var dLo = (TV.One - d) + e;
+            var square = TV.Fma(d, d, (d + d) * dLo);
+            var negative = VMath.MulExpParts(numerator / square, p, lo, n);
+            return dy * TV.Select(TV.LessThan(z, TV.Zero), negative, positive);
+        }
+
+        /// <summary>∂f/∂β = x²·σ(βx)·σ(−βx) for one register of inputs.</summary>
+        public TV BetaPartial<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var z = Gate(x, out var p, out var lo, out var n, out var e, out var r, out _);
+            // σ(z)σ(−z) = e·r² with e = e^−|z|. For z < 0 the power of two of e is applied last, to x²r² (rounded
+            // once into a subnormal) while x² cannot overflow, else to x·r² before the last factor x (then the
+            // partial product is at least 2^−800). x·(e·r²)·x in that order overflows only if the value does.
+            var positive = x * (e * r * r) * x;
+            var xr = x * r;
+            var negative = TV.Select(
+                TV.LessThan(TV.Abs(x), TV.Create(3.273390607896142e150)),
+                VMath.MulExpParts(xr * xr, p, lo, n),
+                VMath.MulExpParts(xr * r, p, lo, n) * x);
+            var y = TV.Select(TV.LessThan(z, TV.Zero), negative, positive);
+            // From |βx| = 900 on (x = ±∞ included) the value is 0 for any |β| ≥ 1e−30; ∞·0 must not give NaN.
+            return TV.Select(TV.GreaterThanOrEqual(TV.Abs(z), TV.Create(900.0)), TV.Zero, y);
+        }
+
+        /// <summary>
+        /// The shared pieces of σ(βx): returns z = βx clamped to [−900, 900] (beyond, every result is settled) and
+        /// gives e = exp(−|z|) = (p + lo)·2^n with the rounding error δ = βx − z folded in, r = 1/(1 + e) and δ.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private TV Gate<TV>(TV x, out TV p, out TV lo, out TV n, out TV e, out TV r, out TV delta) where TV : struct, IVec<TV>
+        {
+            var b = TV.Create(_betaHi);
+            var z = b * x;
+            // δ = βx − z: the exact product error plus the low part of β; only meaningful (and small) while |z| < 900.
+            delta = TV.Fma(b, x, -z) + (TV.Create(_betaLo) * x);
+            delta = TV.Select(TV.LessThan(TV.Abs(z), TV.Create(900.0)), delta, TV.Zero);
+            // β = 0 with x = ±∞ gives 0·∞ = NaN although the function is x/2 there; keep NaN only for a NaN input.
+            z = TV.Select(TV.AndNot(TV.IsNaN(z), TV.IsNaN(x)), TV.Zero, z);
+            z = TV.Min(TV.Create(900.0), TV.Max(TV.Create(-900.0), z));
+            p = VMath.ExpParts(-TV.Abs(z), out n, out lo);
+            // exp(−|z + δ|) = exp(−|z|)·(1 ∓ δ): minus for z ≥ 0, plus for z < 0; the correction joins the low part.
+            lo = TV.Fma(p, TV.Select(TV.LessThan(z, TV.Zero), delta, -delta), lo);
+            e = VMath.ScaleExpParts(p + lo, n);
+            r = TV.One / (TV.One + e);
+            return z;
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using System.Runtime.CompilerServices;
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Numerics;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// Softplus: (1/β)·ln(1 + e^(βx)), a smooth ReLU (Dugas et al., 2001), with PyTorch's semantics: the input itself is
+/// returned once β·x &gt; threshold (default 20), where the two differ by less than e^−20 ≈ 2.1e−9.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Evaluated as (max(z, 0) + ln(1 + e^−|z|))/β with z = βx, so it neither overflows nor flushes: softplus(−100) ≈
+/// 3.7e−44 (float subnormal), softplus(100) = 100, softplus(0) = ln 2, softplus(−∞) = +0, softplus(+∞) = +∞,
+/// softplus(NaN) = NaN. The rounding error of β·x is compensated, and in the negative tail the power of two of e^z
+/// is applied last, so other β keep full accuracy too. (One limit: below βx = −900 the result is returned as 0,
+/// which is exact unless β &lt; 1e−60, when e^βx/β could still be a representable double.)
+/// </para>
+/// <para>
+/// Threshold: like PyTorch, linear when β·x &gt; threshold (strictly), so at the default f jumps by 2.06e−9 at
+/// x = 20 and f′ from σ(20) to 1. threshold = ∞ disables the switch (Keras, JAX and ONNX semantics).
+/// </para>
+/// </remarks>
+public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
+{
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "softplus",
+        Aliases = ["soft_relu", "smooth_relu"],
+        DisplayName = "Softplus",
+        Summary = "A smooth ReLU, ln(1 + e^x): positive everywhere, derivative σ(x); PyTorch's β and linear threshold.",
+        Family = Family.SmoothRectifier,
+        Formula = "x if β·x > threshold else ln(1 + exp(β·x)) / β",
+        Derivative = "1 if β·x > threshold else σ(β·x)",
+        FormulaLatex = @"\frac{1}{\beta}\log\left(1 + e^{\beta x}\right)",
+        DerivativeLatex = @"\sigma(\beta x) = \frac{1}{1 + e^{-\beta x}}",
+        Parameters =
+        [
+            new("beta", 1.0, "Sharpness: larger β bends closer to ReLU; the output keeps the scale of x.") { Min = 0.0, MinExclusive = true, MaxExclusive = true },
+            new("threshold", 20.0, "Above β·x = threshold the input is returned unchanged (PyTorch); ∞ disables it.") { Min = 0.0, MinExclusive = true },
+        ],
+        Range = "(0, ∞)",
+        Monotonicity = Monotonicity.Increasing,
+        Smoothness = Smoothness.Smooth,
+        ZeroCentred = false,
+        BoundedAbove = false,
+        BoundedBelow = true,
+        Saturating = true,
+        Init = Initialization.He,
+        // PyTorch's calculate_gain has no entry for softplus; as a smooth ReLU it is initialised like ReLU.
+        Gain = Math.Sqrt(2.0),
+        TypicalUses = ["strictly positive outputs (standard deviations, rates) in probabilistic models", "a smooth ReLU where second derivatives matter", "the inner function of mish"],
+        Problems = KnownProblem.VanishingGradients | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.ComputationalCost,
+        Origin = new("Dugas, Bengio, Bélisle, Nadeau & Garcia, Incorporating Second-Order Functional Knowledge for Better Option Pricing (NIPS)", 2001),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("torch.nn.Softplus(beta=1.0, threshold=20.0)", "Same semantics: linear when beta*x > threshold."),
+            ["keras"] = new("keras.activations.softplus", "No beta and no threshold (threshold = ∞, beta = 1)."),
+            ["jax"] = new("jax.nn.softplus", "No beta and no threshold: logaddexp(x, 0) (threshold = ∞, beta = 1)."),
+            ["onnx"] = new("Softplus", "No beta and no threshold: ln(exp(x) + 1)."),
+            ["onednn"] = new("eltwise_soft_relu (alpha = β)", "No threshold; oneDNN v2 named the β form eltwise_soft_relu_v2."),
+        },
+        SpecialValues = [new(double.NaN, double.NaN), new(0.0, 0.6931471805599453), new(-0.0, 0.6931471805599453), new(double.PositiveInfinity, double.PositiveInfinity), new(double.NegativeInfinity, 0.0), new(100.0, 100.0), new(21.0, 21.0), new(-800.0, 0.0)],
+        // f jumps by e^−20 (and f′ by σ(−20)) where the threshold switches to x.
+        Kinks = [20.0],
+    };
+
+    /// <summary>Creates softplus.</summary>
+    /// <param name="beta">Sharpness β &gt; 0 (finite).</param>
+    /// <param name="threshold">β·x above which x is returned unchanged; &gt; 0, ∞ to disable.</param>
+    public Softplus(double beta = 1.0, double threshold = 20.0)
+        : base(Definition, beta, threshold)
+    {
+        Beta = beta;
+        Threshold = threshold;
+    }
+
+    /// <summary>β, the sharpness.</summary>
+    public double Beta { get; }
+
+    /// <summary>The switch to the identity: x is returned when β·x &gt; threshold.</summary>
+    public double Threshold { get; }
+
+    /// <inheritdoc />
+    protected override Kernel_ Kernel => new(Beta, Threshold);
+
+    /// <inheritdoc />
+    public override double Reference(double x)
+    {
+        if (double.IsNaN(x)) return x;
+        double z = Beta * x;
+        if (z > Threshold) return x;
+        if (double.IsInfinity(z)) return z > 0 ? x : 0.0;
+        // softplus(z + δ) ≈ softplus(z) + σ(z)·δ, δ the rounding error of z.
+        double delta = Math.FusedMultiplyAdd(Beta, x, -z);
+        if (z >= 0)
+        {
+            // softplus(βx)/β = x + ln(1 + e^−βx)/β.
+            return x + ((ReferenceMath.Log1p(Math.Exp(-z)) - (ReferenceMath.Sigmoid(-z) * delta)) / Beta);
+        }
+
+        if (z < -700)
+        {
+            // ln(1 + e^z) = e^z to double precision; ExpTimes keeps the division by β from double rounding.
+            return ReferenceMath.ExpTimes((1 + delta) / Beta, z);
+        }
+
+        return (ReferenceMath.Softplus(z) + (ReferenceMath.Sigmoid(z) * delta)) / Beta;
+    }
+
+    /// <inheritdoc />
+    public override double ReferenceDerivative(double x)
+    {
+        if (double.IsNaN(x)) return x;
+        if (Beta * x > Threshold) return 1.0;
+        return ReferenceMath.SigmoidOfProduct(Beta, x);
+    }
+
+    /// <summary>The softplus arithmetic (double lanes for float data).</summary>
+    public readonly struct Kernel_ : IUnaryKernel
+    {
+        private readonly double _beta;
+        private readonly double _threshold;
+
+        /// <summary>Binds β and the threshold.</summary>
+        public Kernel_(double beta, double threshold)
+        {
+            _beta = beta;
+            _threshold = threshold;
+        }
+
+        /// <inheritdoc />
+        public static bool ComputeFloatInDouble => true;
+
+        /// <inheritdoc />
+        public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var z = Scaled(x, out var delta);
+            var neg = TV.LessThan(z, TV.Zero);
+            var p = VMath.ExpParts(-TV.Abs(z), out var n, out var lo);
+            var e = VMath.ScaleExpParts(p + lo, n);
+            var r = TV.One / (TV.One + e);
+            var log1p = VMath.Log1p(e);
+            var beta = TV.Create(_beta);
+            // z ≥ 0: softplus(βx)/β = x + ln(1 + e^−βx)/β, and ln(1 + e^−(z + δ)) = ln(1 + e) − σ(−z)·δ with
+            // σ(−z) = e·r. x stays exact, and an overflowing z (huge β) cannot turn the result into ∞.
+            var positive = x + (TV.Fma(-(e * r), delta, log1p) / beta);
+            // z < 0: ln(1 + e) + σ(z)·δ = e·(ln(1 + e)/e + r·δ), σ(z) = e·r; the factor is in (0.69, 1] and e's
+            // power of two comes last, so a subnormal result is rounded once even after the division by β.
+            // ln(1 + e)/e is 1 wherever Log1p already returned e itself (e below 2^−53, and e = 0).
+            var ratio = TV.Select(TV.EqualTo(log1p, e), TV.One, log1p / e);
+            var negative = VMath.MulExpParts(TV.Fma(r, delta, ratio) / beta, p, lo, n);
+            // Below z = −900 the value is 0 even after the division by a tiny β (ExpParts clamps its argument there).
+            negative = TV.Select(TV.LessThanOrEqual(z, TV.Create(-900.0)), TV.Zero, negative);
+            var y = TV.Select(neg, negative, positive);
+            // z = ±∞ (x infinite or βx overflowing) needs no special case: x + 0, or e^−900 → 0.
+            return TV.Select(TV.GreaterThan(z, TV.Create(_threshold)), x, y);
+        }
+
+        /// <inheritdoc />
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            var z = Scaled(x, out var delta);
+            var p = VMath.ExpParts(-TV.Abs(z), out var n, out var lo);
+            var e = VMath.ScaleExpParts(p + lo, n);
+            var r = TV.One / (TV.One + e);
+            // σ(z + δ) = σ(z)·(1 + σ(−z)·δ). z ≥ 0: σ(z) = r, σ(−z) = e·r. z < 0: σ(z) = e·r (scaled last), σ(−z) = r.
+            var positive = r * TV.Fma(e * r, delta, TV.One);
+            var negative = VMath.MulExpParts(r * TV.Fma(r, delta, TV.One), p, lo, n);
+            var s = TV.Select(TV.LessThan(z, TV.Zero), negative, positive);
+            return dy * TV.Select(TV.GreaterThan(z, TV.Create(_threshold)), TV.One, s);
+        }
+
+        /// <summary>z = βx and δ = βx − z, kept only while |z| &lt; 900 (beyond, e^−|z| is settled and δ may be huge).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private TV Scaled<TV>(TV x, out TV delta) where TV : struct, IVec<TV>
+        {
+            var b = TV.Create(_beta);
+            var z = b * x;
+            delta = TV.Fma(b, x, -z);
+            delta = TV.Select(TV.LessThan(TV.Abs(z), TV.Create(900.0)), delta, TV.Zero);
+            return z;
+        }
+    }
+}

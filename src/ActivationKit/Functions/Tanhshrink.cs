@@ -1,0 +1,197 @@
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Numerics;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Functions;
+
+/// <summary>
+/// Tanhshrink: x − tanh(x). Near zero it behaves like x³/3, so small inputs are shrunk towards 0; far out it is
+/// x ∓ 1.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The plain difference cancels for small |x| (all of tanhshrink(1e−3) ≈ 3.3e−10 would be lost in float). Below
+/// |x| = 1.5 the kernel uses Lambert's continued fraction tanh x = x/(1 + K), K = x²/(3 + x²/(5 + x²/(7 + …))), which
+/// gives x − tanh x = x·K/(1 + K) with no subtraction at all. Its 12th convergent, K = U(x²)/V(x²), is multiplied
+/// out into polynomials with positive integer coefficients (exact in double; truncation error below 7e−21
+/// relative even at |x| = 2). From 1.5 on it uses (|x| − 1) + 2e/(1 + e), e = e^−2|x|: two positive terms, the
+/// second at most a sixth of the sum, so its rounding errors are damped.
+/// </para>
+/// <para>
+/// tanhshrink(±∞) = ±∞, tanhshrink(NaN) = NaN; the function is odd, so tanhshrink(−0) = −0 (PyTorch's x − tanh(x)
+/// gives +0 there). f′ = tanh²(x) vanishes (without changing sign) at 0.
+/// </para>
+/// </remarks>
+public sealed class Tanhshrink : ElementwiseActivation<Tanhshrink.Kernel_>
+{
+    /// <summary>Catalog entry.</summary>
+    public static ActivationInfo Definition { get; } = new()
+    {
+        Name = "tanhshrink",
+        Aliases = ["tanh_shrink"],
+        DisplayName = "Tanhshrink",
+        Summary = "x − tanh(x): flat (≈ x³/3) around zero and x ∓ 1 far out, a smooth shrinkage.",
+        Family = Family.Shrinkage,
+        Formula = "x − tanh(x)",
+        Derivative = "tanh²(x)",
+        FormulaLatex = @"x - \tanh(x)",
+        DerivativeLatex = @"\tanh^2(x)",
+        Range = "(−∞, ∞)",
+        Monotonicity = Monotonicity.Increasing,
+        Smoothness = Smoothness.Smooth,
+        ZeroCentred = true,
+        BoundedAbove = false,
+        BoundedBelow = false,
+        Saturating = false,
+        Init = Initialization.Glorot,
+        // PyTorch's calculate_gain has no entry for tanhshrink; it is initialised like a linear layer.
+        Gain = 1.0,
+        TypicalUses = ["smooth shrinkage in sparse coding / learned ISTA-style networks", "the residual x − tanh(x) of a tanh layer"],
+        Problems = KnownProblem.VanishingGradients | KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
+        Origin = new("no paper: a module of Lua Torch's nn package (Torch7: Collobert, Kavukcuoglu & Farabet, A Matlab-like Environment for Machine Learning, BigLearn NIPS Workshop), carried over to PyTorch", 2011),
+        Frameworks = new Dictionary<string, FrameworkName>
+        {
+            ["pytorch"] = new("torch.nn.Tanhshrink / torch.nn.functional.tanhshrink", "Computes x − tanh(x) directly: tanhshrink(−0) = +0 and the result loses relative accuracy for small |x|."),
+            ["keras"] = new("keras.activations.tanh_shrink"),
+            ["jax"] = new("x - jax.numpy.tanh(x)", "No built-in."),
+            ["onnx"] = new("Sub(X, Tanh(X))", "No operator."),
+            ["onednn"] = new("eltwise_tanh then binary_sub", "No single algorithm."),
+        },
+        SpecialValues = [new(double.NaN, double.NaN), new(0.0, 0.0), new(-0.0, -0.0), new(double.PositiveInfinity, double.PositiveInfinity), new(double.NegativeInfinity, double.NegativeInfinity), new(1e-200, 0.0), new(-1e-200, -0.0), new(1e300, 1e300)],
+        // f′ = tanh² touches 0 at 0.
+        DerivativeZeros = [0.0],
+    };
+
+    /// <summary>Creates tanhshrink.</summary>
+    public Tanhshrink()
+        : base(Definition)
+    {
+    }
+
+    /// <summary>
+    /// The convergent's coefficients, constant term first: K = s·Ũ(s)/V(s) with s = x²; W = s·Ũ + V. Exposed so the
+    /// tests can re-derive them from the continued fraction.
+    /// </summary>
+    internal static (double[] UTilde, double[] V, double[] W) Coefficients =>
+    (
+        [Kernel_.U0, Kernel_.U1, Kernel_.U2, Kernel_.U3, Kernel_.U4, Kernel_.U5],
+        [Kernel_.V0, Kernel_.V1, Kernel_.V2, Kernel_.V3, Kernel_.V4, Kernel_.V5, Kernel_.V6],
+        [Kernel_.W0, Kernel_.W1, Kernel_.W2, Kernel_.W3, Kernel_.W4, Kernel_.W5, Kernel_.W6]
+    );
+
+    /// <inheritdoc />
+    protected override Kernel_ Kernel => default;
+
+    /// <inheritdoc />
+    public override double Reference(double x) => ReferenceMath.TanhShrink(x);
+
+    /// <inheritdoc />
+    public override double ReferenceDerivative(double x)
+    {
+        double a = Math.Abs(x);
+        if (a >= 1)
+        {
+            // 1 − sech²(x): the subtracted term is at most 0.42, so its error is damped.
+            double c = Math.Cosh(a);
+            return 1 - (1 / (c * c));
+        }
+
+        // tanh a = a − (a − tanh a); the small correction's error barely reaches the difference, whose own
+        // rounding is kept (hi + lo) so squaring does not double it.
+        double g = ReferenceMath.TanhShrink(a);
+        double hi = a - g;
+        double lo = (a - hi) - g;
+        return Math.FusedMultiplyAdd(hi, hi, 2 * hi * lo);
+    }
+
+    /// <summary>The tanhshrink arithmetic (double lanes for float data).</summary>
+    public readonly struct Kernel_ : IUnaryKernel
+    {
+        // Lambert's continued fraction truncated after x²/25: K = x²/(3 + x²/(5 + … + x²/25)) = s·Ũ(s)/V(s), s = x²,
+        // from the convergent recurrence A_j = (2j + 1)·A_{j−1} + s·A_{j−2} (same for B), j = 1…12.
+        internal const double U0 = 2635284526875.0;
+        internal const double U1 = 210822762150.0;
+        internal const double U2 = 4714049340.0;
+        internal const double U3 = 38798760.0;
+        internal const double U4 = 116025.0;
+        internal const double U5 = 90.0;
+        internal const double V0 = 7905853580625.0;
+        internal const double V1 = 1159525191825.0;
+        internal const double V2 = 41247931725.0;
+        internal const double V3 = 523783260.0;
+        internal const double V4 = 2552550.0;
+        internal const double V5 = 4095.0;
+        internal const double V6 = 1.0;
+
+        // W = s·Ũ + V, the denominator of K/(1 + K) = s·Ũ/W.
+        internal const double W0 = V0;
+        internal const double W1 = V1 + U0;
+        internal const double W2 = V2 + U1;
+        internal const double W3 = V3 + U2;
+        internal const double W4 = V4 + U3;
+        internal const double W5 = V5 + U4;
+        internal const double W6 = V6 + U5;
+
+        /// <inheritdoc />
+        public static bool ComputeFloatInDouble => true;
+
+        /// <inheritdoc />
+        public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var ax = TV.Abs(x);
+            var s = ax * ax;
+            // |x| < 1.5: |x|·s·Ũ(s)/W(s); positive coefficients, so each Horner step keeps its relative accuracy.
+            // s·(Ũ/W) uses the exact square s + sLo and is formed before the multiplication by |x|, so a subnormal
+            // result is rounded once.
+            var q = UTilde(s) / W(s);
+            var small = ax * TV.Fma(s, q, TV.Fma(ax, ax, -s) * q);
+            // |x| ≥ 1.5: (|x| − 1) + 2e/(1 + e) with e = e^−2|x|; |x| − 1 is exact and both terms are positive.
+            var e = VMath.Exp(-(ax + ax));
+            var large = (ax - TV.One) + ((e + e) / (TV.One + e));
+            var y = TV.Select(TV.LessThan(ax, TV.Create(1.5)), small, large);
+            // Odd: restore the sign (keeps −0 and a NaN).
+            return TV.Or(y, TV.And(x, TV.SignMask));
+        }
+
+        /// <inheritdoc />
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            // f′ = tanh². Squaring doubles the relative error of tanh, so tanh is formed more precisely than a
+            // quotient gives. Below 1: tanh|x| = |x| − g with g = tanhshrink|x| ≤ 0.24·|x| (its error shrinks in the
+            // difference), kept as the exact pair hi + lo of that subtraction and squared with one rounding.
+            var ax = TV.Abs(x);
+            var s = ax * ax;
+            var g = ax * (s * (UTilde(s) / W(s)));
+            var hi = ax - g;
+            var lo = (ax - hi) - g;
+            var small = TV.Fma(hi, hi, (hi + hi) * lo);
+            // From 1 on: 1 − sech² = 1 − 4e/(1 + e)² with e = e^−2|x|; the subtracted term is below 0.42 and → 0.
+            var e = VMath.Exp(-(ax + ax));
+            var d = TV.One + e;
+            var large = TV.One - (TV.Create(4.0) * e / (d * d));
+            return dy * TV.Select(TV.LessThan(ax, TV.One), small, large);
+        }
+
+        private static TV UTilde<TV>(TV s) where TV : struct, IVec<TV>
+        {
+            var p = TV.Create(U5);
+            p = TV.Fma(p, s, TV.Create(U4));
+            p = TV.Fma(p, s, TV.Create(U3));
+            p = TV.Fma(p, s, TV.Create(U2));
+            p = TV.Fma(p, s, TV.Create(U1));
+            return TV.Fma(p, s, TV.Create(U0));
+        }
+
+        private static TV W<TV>(TV s) where TV : struct, IVec<TV>
+        {
+            var p = TV.Create(W6);
+            p = TV.Fma(p, s, TV.Create(W5));
+            p = TV.Fma(p, s, TV.Create(W4));
+            p = TV.Fma(p, s, TV.Create(W3));
+            p = TV.Fma(p, s, TV.Create(W2));
+            p = TV.Fma(p, s, TV.Create(W1));
+            return TV.Fma(p, s, TV.Create(W0));
+        }
+    }
+}

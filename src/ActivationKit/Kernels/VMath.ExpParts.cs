@@ -1,0 +1,78 @@
+using System.Runtime.CompilerServices;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Kernels;
+
+/// <summary>
+/// e^x kept as an unscaled mantissa and a power of two, for the exp-family kernels whose results are products
+/// like x·e^x: multiplying before scaling rounds once, so a result stays accurate where e^x alone would already
+/// be a subnormal with few significant bits (x·e^x near x = −740 in double).
+/// </summary>
+public static partial class VMath
+{
+    /// <summary>
+    /// Splits e^x = (p + lo)·2^n with p in about [0.7, 1.42], |lo| ≤ ulp(p) and integral n (double lanes).
+    /// p + lo is e^r for the reduced argument r to about 2^−57 relative, several bits beyond p alone: the reduced
+    /// argument keeps the part its rounding dropped, and 1 + r + r²·P(r) is summed exactly (two fast two-sums) so
+    /// only the small term r²·P(r) is rounded. x is clamped to [−900, 710] first, so 2^n never needs more than two
+    /// normal scaling steps; NaN passes through. Below −900 the value p·2^n ≈ e^−900 is far under the smallest
+    /// subnormal even after multiplying by any factor up to 2^300, so callers may treat it as zero.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpParts<TV>(TV x, out TV n, out TV lo) where TV : struct, IVec<TV>
+    {
+        var xc = TV.Min(TV.Create(710.0), TV.Max(TV.Create(-900.0), x));
+        n = TV.RoundToEven(xc * TV.Create(Log2E));
+        var r1 = TV.Fma(n, TV.Create(-Ln2Hi), xc);            // exact (Cody–Waite)
+        var r = TV.Fma(n, TV.Create(-Ln2Lo), r1);
+        var rLo = TV.Fma(n, TV.Create(-Ln2Lo), r1 - r);       // what the rounding of r dropped
+        // P(r) = (e^r − 1 − r)/r² = Σ r^k/(k + 2)!, k = 0…12: the Taylor series of e^r (|r| ≤ 0.35).
+        var poly = TV.Create(1.0 / 87178291200.0);              // 1/14!
+        poly = TV.Fma(poly, r, TV.Create(1.0 / 6227020800.0));  // 1/13!
+        poly = TV.Fma(poly, r, TV.Create(1.0 / 479001600.0));   // 1/12!
+        poly = TV.Fma(poly, r, TV.Create(1.0 / 39916800.0));    // 1/11!
+        poly = TV.Fma(poly, r, TV.Create(1.0 / 3628800.0));     // 1/10!
+        poly = TV.Fma(poly, r, TV.Create(1.0 / 362880.0));      // 1/9!
+        poly = TV.Fma(poly, r, TV.Create(1.0 / 40320.0));       // 1/8!
+        poly = TV.Fma(poly, r, TV.Create(1.0 / 5040.0));        // 1/7!
+        poly = TV.Fma(poly, r, TV.Create(1.0 / 720.0));         // 1/6!
+        poly = TV.Fma(poly, r, TV.Create(1.0 / 120.0));         // 1/5!
+        poly = TV.Fma(poly, r, TV.Create(1.0 / 24.0));          // 1/4!
+        poly = TV.Fma(poly, r, TV.Create(1.0 / 6.0));           // 1/3!
+        poly = TV.Fma(poly, r, TV.Create(0.5));                 // 1/2!
+        var q = r * r * poly;
+        // 1 + r and then + q with fast two-sums (the larger operand first): s + e1 and p + e2 are exact.
+        var s = TV.One + r;
+        var e1 = (TV.One - s) + r;
+        var p = s + q;
+        var e2 = (s - p) + q;
+        // e^(r + rLo) = e^r·(1 + rLo) to first order.
+        lo = TV.Fma(p, rLo, e1 + e2);
+        return p;
+    }
+
+    /// <summary>
+    /// v·2^n for the n of <see cref="ExpParts"/> (any integral n in [−2044, 2046]), in two exact power-of-two steps
+    /// so the result is rounded once (also when it lands among the subnormals). Assumes v·2^⌊n/2⌋ does not itself
+    /// underflow.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ScaleExpParts<TV>(TV v, TV n) where TV : struct, IVec<TV>
+    {
+        var n1 = TV.Floor(n * TV.Create(0.5));
+        return TV.MulPow2(TV.MulPow2(v, n1), n - n1);
+    }
+
+    /// <summary>
+    /// a·(p + lo)·2^n for the parts of <see cref="ExpParts"/> with n ≤ 0: the mantissa is scaled halfway first, so
+    /// a large |a| (up to the double maximum) cannot overflow before the last step, and the product is rounded
+    /// once in the normal range (the final power of two only rounds a result that is subnormal).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV MulExpParts<TV>(TV a, TV p, TV lo, TV n) where TV : struct, IVec<TV>
+    {
+        var n1 = TV.Floor(n * TV.Create(0.5));
+        var product = TV.Fma(a, TV.MulPow2(p, n1), a * TV.MulPow2(lo, n1));
+        return TV.MulPow2(product, n - n1);
+    }
+}
