@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Numerics;
@@ -123,6 +124,8 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             var u = Quotient(x, out var uLo);
@@ -135,6 +138,8 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             // e^(u + uLo) = e^u·(1 + uLo): without it the rounding of x/α costs |x/α| half-ULPs in the tail.
@@ -144,6 +149,8 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
             => TV.Select(TV.GreaterThan(y, TV.Zero), dy, dy * TV.Fma(y, TV.Create(_inverseAlpha), TV.One));
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Numerics;
@@ -126,15 +127,21 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
             // A NaN x fails x > 0 and flows through expm1.
             => TV.Select(TV.GreaterThan(x, TV.Zero), x, TV.Create(_alpha) * ExpMinusOne(x));
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
             => TV.Select(TV.GreaterThan(x, TV.Zero), dy, dy * (TV.Create(_alpha) * VMath.Exp(x)));
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
             // y ≤ 0 exactly on the negative branch when α ≥ 0 (the class refuses α < 0).
             => TV.Select(TV.GreaterThan(y, TV.Zero), dy, dy * (y + TV.Create(_alpha)));

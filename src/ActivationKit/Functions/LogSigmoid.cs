@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Numerics;
@@ -75,6 +76,8 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             var e = VMath.Exp(-TV.Abs(x));
@@ -83,6 +86,8 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             // σ(−x) = r for x < 0 and e·r for x ≥ 0, with e = exp(−|x|) = (p + lo)·2^n and r = 1/(1 + e); the power

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Numerics;
@@ -110,6 +111,8 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             var xc = Parts(x, out var p, out var lo, out var n, out var e);
@@ -127,6 +130,8 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             var xc = Parts(x, out var p, out var lo, out var n, out var e);

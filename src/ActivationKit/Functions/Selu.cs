@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Numerics;
@@ -97,6 +98,8 @@ public sealed class Selu : OutputGradientActivation<Selu.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             var positive = TV.Fma(TV.Create(ScaleHi), x, TV.Create(ScaleLo) * x);
@@ -107,6 +110,8 @@ public sealed class Selu : OutputGradientActivation<Selu.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             var e = VMath.Exp(x);
@@ -115,6 +120,8 @@ public sealed class Selu : OutputGradientActivation<Selu.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
             => dy * TV.Select(TV.GreaterThan(y, TV.Zero), TV.Create(Scale), y + TV.Create(ScaleAlphaHi));
     }

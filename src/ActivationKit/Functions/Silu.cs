@@ -167,6 +167,8 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             var z = Gate(x, out var p, out var lo, out var n, out var e, out _, out _);
@@ -178,6 +180,8 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             var z = Gate(x, out var p, out var lo, out var n, out var e, out var r, out var delta);

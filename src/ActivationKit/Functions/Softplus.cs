@@ -136,6 +136,8 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             var z = Scaled(x, out var delta);
@@ -161,6 +163,8 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             var z = Scaled(x, out var delta);

@@ -83,6 +83,8 @@ public sealed class Swiglu : GatedActivation<Swiglu.Gate_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             // silu(−∞) = −0, not −∞·0 = NaN: clamp −∞ to −1e300 (σ is 0 there too); NaN passes (Max keeps x).
@@ -91,6 +93,8 @@ public sealed class Swiglu : GatedActivation<Swiglu.Gate_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             var s = Logistic(x, out var e, out var r);

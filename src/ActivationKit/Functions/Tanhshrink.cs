@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Numerics;
@@ -137,6 +138,8 @@ public sealed class Tanhshrink : ElementwiseActivation<Tanhshrink.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             var ax = TV.Abs(x);
@@ -155,6 +158,8 @@ public sealed class Tanhshrink : ElementwiseActivation<Tanhshrink.Kernel_>
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             // f′ = tanh². Squaring doubles the relative error of tanh, so tanh is formed more precisely than a
