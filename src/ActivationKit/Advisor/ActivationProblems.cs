@@ -1,0 +1,137 @@
+using ActivationKit.Catalog;
+using ActivationKit.Diagnostics;
+
+namespace ActivationKit.Advisor;
+
+/// <summary>A known problem of activation functions: what it is, why it happens, how it is detected and fixed.</summary>
+public sealed record ActivationProblem
+{
+    /// <summary>Id as used on the command line, e.g. "vanishing-gradients".</summary>
+    public required string Id { get; init; }
+
+    public required string Title { get; init; }
+    public required string What { get; init; }
+    public required string Why { get; init; }
+
+    /// <summary>Which diagnostics finding reveals it in a real network (null when none does).</summary>
+    public FindingKind? DetectedBy { get; init; }
+
+    public required IReadOnlyList<string> Fixes { get; init; }
+
+    /// <summary>Decides from a function's catalog properties whether it suffers from the problem.</summary>
+    public required Func<ActivationInfo, bool> Affects { get; init; }
+
+    /// <summary>The property test in words (shown next to the list of functions).</summary>
+    public required string Criterion { get; init; }
+
+    /// <summary>The catalog functions that suffer from it, derived from their properties.</summary>
+    public IReadOnlyList<string> AffectedFunctions => ActivationCatalog.All.Where(Affects).Select(i => i.Name).ToArray();
+}
+
+/// <summary>The problems of activation functions, with the functions that have them derived from the catalog.</summary>
+public static class ActivationProblems
+{
+    /// <summary>All known problems.</summary>
+    public static IReadOnlyList<ActivationProblem> All { get; } =
+    [
+        new()
+        {
+            Id = "vanishing-gradients",
+            Title = "Vanishing gradients",
+            What = "Gradients shrink layer after layer on the way back, so the first layers barely learn.",
+            Why = "Back-propagation multiplies by f′ at every layer; when |f′| ≤ 1/4 (sigmoid) or is near 0 in flat tails, the product decays exponentially with depth.",
+            DetectedBy = FindingKind.VanishingGradients,
+            Fixes = ["ReLU family with He initialisation", "SELU with LeCun normal initialisation", "fewer layers, residual connections or normalisation layers"],
+            Criterion = "saturating, or max |f′| ≤ 1/4",
+            Affects = i => i.Kind == ActivationKind.Elementwise && (i.Saturating || CatalogProperties.ShrinksGradients(i)),
+        },
+        new()
+        {
+            Id = "exploding-gradients",
+            Title = "Exploding gradients and activations",
+            What = "Activations or gradients grow without bound until they overflow to ∞ or NaN.",
+            Why = "An output unbounded above lets activations grow through layers when weights are too large; gradients grow likewise.",
+            DetectedBy = FindingKind.ExplodingGradients,
+            Fixes = ["a lower learning rate and gradient clipping", "initialisation matched to the activation", "a bounded (ReLU6, tanh) or self-normalising (SELU) activation"],
+            Criterion = "not bounded above",
+            Affects = i => i.Kind == ActivationKind.Elementwise && !i.BoundedAbove,
+        },
+        new()
+        {
+            Id = "dying-units",
+            Title = "Dying units",
+            What = "Units whose output and derivative are zero for every input: they never update again.",
+            Why = "f′ = 0 on a whole half-line: a large negative bias or a big update pushes the unit there for every sample.",
+            DetectedBy = FindingKind.DeadUnits,
+            Fixes = ["Leaky ReLU, PReLU or ELU (non-zero slope for x < 0)", "He initialisation and a lower learning rate", "no large negative biases"],
+            Criterion = "f′(x) = 0 for all x ≤ −1 (sampled)",
+            Affects = CatalogProperties.HasDeadRegion,
+        },
+        new()
+        {
+            Id = "saturation",
+            Title = "Saturation",
+            What = "Pre-activations sit in a flat region where the unit's output hardly changes.",
+            Why = "Bounded functions flatten in their tails; inputs of large magnitude (large weights, unscaled inputs) land there.",
+            DetectedBy = FindingKind.Saturation,
+            Fixes = ["Glorot initialisation and standardised inputs", "a non-saturating hidden activation (ReLU family, GELU, SiLU)"],
+            Criterion = "saturating (f′ → 0 in a tail)",
+            Affects = i => i.Kind == ActivationKind.Elementwise && i.Saturating,
+        },
+        new()
+        {
+            Id = "not-zero-centred",
+            Title = "Outputs not zero-centred",
+            What = "All outputs have one sign, so every weight of a unit gets a gradient of the same sign in a step.",
+            Why = "dL/dw = δ·x with x ≥ 0 for all inputs forces updates to zig-zag toward the optimum, which slows convergence.",
+            DetectedBy = null,
+            Fixes = ["a zero-centred activation (tanh, ELU, SELU)", "normalisation layers", "Adam-style optimisers dampen the effect"],
+            Criterion = "not zero-centred",
+            Affects = i => i.Kind == ActivationKind.Elementwise && !i.ZeroCentred,
+        },
+        new()
+        {
+            Id = "non-differentiable",
+            Title = "Non-differentiable points",
+            What = "Points (kinks or jumps) where the derivative is undefined; a convention value is used there.",
+            Why = "Piecewise definitions meet at a corner (ReLU at 0) or jump (binary step); second-order methods and some theory assume smoothness.",
+            DetectedBy = null,
+            Fixes = ["a smooth counterpart: softplus for ReLU, GELU/SiLU, ELU (C¹), squareplus"],
+            Criterion = "discontinuous or only continuous (C⁰)",
+            Affects = i => i.Smoothness is Smoothness.Discontinuous or Smoothness.Continuous,
+        },
+        new()
+        {
+            Id = "computational-cost",
+            Title = "Computational cost",
+            What = "The function needs exp, log, erf or tanh for every element.",
+            Why = "Transcendental functions cost tens of operations where a rectifier costs one comparison.",
+            DetectedBy = null,
+            Fixes = ["ReLU family", "hard approximations (hard swish, hard sigmoid)", "vectorised kernels such as these"],
+            Criterion = "marked as costly in the catalog (uses transcendental functions)",
+            Affects = i => i.Problems.HasFlag(KnownProblem.ComputationalCost),
+        },
+        new()
+        {
+            Id = "init-sensitivity",
+            Title = "Sensitivity to initialisation",
+            What = "The function only trains well with a particular weight scale.",
+            Why = "Saturating functions need small weights to stay in their linear region; rectifiers need He scaling to keep variance; SELU needs LeCun normal.",
+            DetectedBy = FindingKind.InitScale,
+            Fixes = ["the initialisation the catalog recommends for the function (He, Glorot or LeCun with its gain)"],
+            Criterion = "saturating, or marked as initialisation-sensitive in the catalog",
+            Affects = i => i.Kind == ActivationKind.Elementwise && (i.Saturating || i.Problems.HasFlag(KnownProblem.InitialisationSensitive)),
+        },
+    ];
+
+    /// <summary>Finds a problem by id (case-insensitive, '-' or '_').</summary>
+    public static ActivationProblem? Find(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        string key = id.Trim().ToLowerInvariant().Replace('_', '-');
+        return All.FirstOrDefault(p => p.Id == key);
+    }
+
+    /// <summary>The problems a function has.</summary>
+    public static IReadOnlyList<ActivationProblem> Of(ActivationInfo info) => All.Where(p => p.Affects(info)).ToArray();
+}

@@ -1,0 +1,231 @@
+namespace ActivationKit.Advisor;
+
+/// <summary>
+/// The selection rules, as data. Each rule says when it applies, which functions it prefers or argues
+/// against, why, and the paper or framework documentation it comes from. docs/advisor.md is generated from this
+/// list, and the tests check each rule's effect.
+/// </summary>
+public static class AdvisorRules
+{
+    private static bool Hidden(AdvisorRequest r) => r.Layer == LayerRole.Hidden;
+
+    private static bool Output(AdvisorRequest r, AdvisorTask t) => r.Layer == LayerRole.Output && r.Task == t;
+
+    private static bool Has(AdvisorRequest r, Symptom s) => r.Symptoms.Contains(s);
+
+    private static bool Has(AdvisorRequest r, Constraint c) => r.Constraints.Contains(c);
+
+    /// <summary>All rules, in the order they are documented.</summary>
+    public static IReadOnlyList<AdvisorRule> All { get; } =
+    [
+        new()
+        {
+            Id = "output-regression",
+            When = "output layer, regression task",
+            Applies = r => Output(r, AdvisorTask.Regression) && !Has(r, Constraint.BoundedOutput) && !Has(r, Constraint.NonNegativeOutput),
+            Prefer = [("identity", 10)],
+            Avoid = [("sigmoid", 6), ("tanh", 6), ("softmax", 10), ("relu", 4)],
+            Rationale = "A linear output can reach any target value; with MSE it is the maximum-likelihood Gaussian output.",
+            Source = "Goodfellow, Bengio & Courville, Deep Learning (2016), §6.2.2.1",
+        },
+        new()
+        {
+            Id = "output-bounded-regression",
+            When = "output layer, regression, targets bounded (--constraint bounded-output)",
+            Applies = r => Output(r, AdvisorTask.Regression) && Has(r, Constraint.BoundedOutput),
+            Prefer = [("tanh", 8), ("sigmoid", 7), ("hardtanh", 3)],
+            Rationale = "A squashing output keeps predictions inside the target range; scale targets to (−1, 1) for tanh or (0, 1) for sigmoid.",
+            Source = "Goodfellow, Bengio & Courville, Deep Learning (2016), §6.2.2",
+        },
+        new()
+        {
+            Id = "output-nonnegative-regression",
+            When = "output layer, regression, non-negative targets (--constraint non-negative-output)",
+            Applies = r => Output(r, AdvisorTask.Regression) && Has(r, Constraint.NonNegativeOutput) && !Has(r, Constraint.BoundedOutput),
+            Prefer = [("softplus", 8), ("exponential", 5), ("relu", 4)],
+            Rationale = "Softplus gives a smooth positive output with gradient everywhere; exp suits log-linear (Poisson) rates; ReLU can die at the output.",
+            Source = "Dugas et al., Incorporating second-order functional knowledge for better option pricing (NIPS 2001); PyTorch PoissonNLLLoss docs",
+        },
+        new()
+        {
+            Id = "output-binary",
+            When = "output layer, binary classification",
+            Applies = r => Output(r, AdvisorTask.Binary),
+            Prefer = [("sigmoid", 10)],
+            Avoid = [("softmax", 3), ("relu", 10), ("tanh", 6)],
+            Rationale = "Sigmoid maps a logit to P(y = 1); paired with binary cross-entropy its gradient is simply p − y.",
+            Source = "Goodfellow, Bengio & Courville, Deep Learning (2016), §6.2.2.2",
+        },
+        new()
+        {
+            Id = "output-multiclass",
+            When = "output layer, multi-class (exclusive classes)",
+            Applies = r => Output(r, AdvisorTask.Multiclass),
+            Prefer = [("softmax", 10), ("log_softmax", 4)],
+            Avoid = [("sigmoid", 5), ("relu", 10), ("tanh", 8)],
+            Rationale = "Softmax turns logits into a distribution over the classes (outputs sum to 1); with cross-entropy the gradient is p − y.",
+            Source = "Bridle, Probabilistic interpretation of feedforward classification network outputs (1990); Deep Learning §6.2.2.3",
+        },
+        new()
+        {
+            Id = "output-multilabel",
+            When = "output layer, multi-label (several labels can be true)",
+            Applies = r => Output(r, AdvisorTask.Multilabel),
+            Prefer = [("sigmoid", 10)],
+            Avoid = [("softmax", 10), ("relu", 10), ("tanh", 6)],
+            Rationale = "Each label is an independent yes/no, so one sigmoid per label with binary cross-entropy; softmax would make labels compete. ReLU belongs in hidden layers, not here.",
+            Source = "PyTorch BCEWithLogitsLoss documentation; Keras guide to multi-label classification",
+        },
+        new()
+        {
+            Id = "output-ranking",
+            When = "output layer, ranking",
+            Applies = r => Output(r, AdvisorTask.Ranking),
+            Prefer = [("identity", 10)],
+            Rationale = "A ranking model outputs an unbounded score per item; the pairwise (RankNet) or listwise (ListNet) loss applies its own sigmoid/softmax.",
+            Source = "Burges et al., Learning to Rank using Gradient Descent (ICML 2005); Cao et al., ListNet (ICML 2007)",
+        },
+        new()
+        {
+            Id = "rnn-gate",
+            When = "RNN/LSTM/GRU gate",
+            Applies = r => r.Layer == LayerRole.Gate,
+            Prefer = [("sigmoid", 10), ("hardsigmoid", 3)],
+            Rationale = "A gate multiplies a signal by a fraction in (0, 1): sigmoid is the standard gate; hard sigmoid is a cheaper approximation.",
+            Source = "Hochreiter & Schmidhuber, Long Short-Term Memory (1997); Cho et al., GRU (EMNLP 2014)",
+        },
+        new()
+        {
+            Id = "rnn-cell",
+            When = "RNN/LSTM/GRU cell or candidate",
+            Applies = r => r.Layer == LayerRole.Cell,
+            Prefer = [("tanh", 10), ("softsign", 2)],
+            Rationale = "The cell candidate must be zero-centred and bounded so the recurrent state neither drifts nor explodes: tanh.",
+            Source = "Hochreiter & Schmidhuber (1997); Greff et al., LSTM: A Search Space Odyssey (2017)",
+        },
+        new()
+        {
+            Id = "hidden-rectifier",
+            When = "hidden layer of an MLP, CNN, autoencoder or regression network",
+            Applies = r => Hidden(r) && r.Model is ModelType.Mlp or ModelType.Cnn or ModelType.Autoencoder or ModelType.Regression,
+            Prefer = [("relu", 8), ("leaky_relu", 6), ("elu", 5), ("gelu", 4), ("silu", 4), ("prelu", 3), ("selu", 2)],
+            Rationale = "Rectifiers do not saturate for x > 0, are cheap and give sparse activations: the default for feed-forward and convolutional hidden layers.",
+            Source = "Nair & Hinton (ICML 2010); Glorot, Bordes & Bengio, Deep Sparse Rectifier Neural Networks (AISTATS 2011); Krizhevsky et al. (NIPS 2012)",
+        },
+        new()
+        {
+            Id = "hidden-transformer",
+            When = "hidden (feed-forward) layer of a transformer",
+            Applies = r => Hidden(r) && r.Model == ModelType.Transformer,
+            Prefer = [("swiglu", 9), ("gelu", 9), ("geglu", 8), ("gelu_tanh", 6), ("silu", 6), ("relu", 4)],
+            Rationale = "Transformer MLP blocks use GELU (BERT, GPT-2) or gated variants such as SwiGLU (PaLM, LLaMA), which train to lower perplexity than ReLU.",
+            Source = "Hendrycks & Gimpel, GELU (2016); Devlin et al., BERT (2019); Shazeer, GLU Variants Improve Transformer (2020)",
+        },
+        new()
+        {
+            Id = "gan-hidden",
+            When = "hidden layer of a GAN",
+            Applies = r => Hidden(r) && r.Model == ModelType.Gan,
+            Prefer = [("leaky_relu", 9), ("relu", 6)],
+            Rationale = "DCGAN: Leaky ReLU (slope 0.2) in the discriminator keeps gradients flowing to the generator; ReLU in the generator.",
+            Source = "Radford, Metz & Chintala, DCGAN (ICLR 2016)",
+        },
+        new()
+        {
+            Id = "gan-output",
+            When = "output layer of a GAN generator",
+            Applies = r => r.Layer == LayerRole.Output && r.Model == ModelType.Gan && r.Task == AdvisorTask.Regression,
+            Prefer = [("tanh", 10)],
+            Rationale = "The generator's images are scaled to [−1, 1]; tanh matches that range.",
+            Source = "Radford, Metz & Chintala, DCGAN (ICLR 2016)",
+        },
+        new()
+        {
+            Id = "symptom-dead-units",
+            When = "hidden layer with dead units (--symptom dead-units)",
+            Applies = r => Hidden(r) && Has(r, Symptom.DeadUnits),
+            Prefer = [("leaky_relu", 7), ("elu", 6), ("prelu", 5), ("selu", 3), ("gelu", 3), ("silu", 3)],
+            Avoid = [("relu", 8), ("relu6", 6), ("thresholded_relu", 6)],
+            Rationale = "A non-zero slope for x < 0 keeps a gradient flowing to units whose input went negative, so they can recover.",
+            Source = "Maas, Hannun & Ng, Rectifier Nonlinearities Improve Neural Network Acoustic Models (2013); He et al., PReLU (ICCV 2015); Clevert et al., ELU (ICLR 2016)",
+        },
+        new()
+        {
+            Id = "symptom-vanishing",
+            When = "hidden layers with vanishing gradients (--symptom vanishing-gradients)",
+            Applies = r => Hidden(r) && Has(r, Symptom.VanishingGradients),
+            Prefer = [("relu", 4), ("leaky_relu", 4), ("selu", 4), ("elu", 3), ("gelu", 2)],
+            Avoid = [("sigmoid", 10), ("tanh", 6), ("softsign", 5), ("hardsigmoid", 6), ("hardtanh", 4)],
+            Rationale = "σ′ ≤ 1/4 and flat tails multiply gradients down layer after layer; rectifiers (with He init) or SELU (LeCun init) keep their scale.",
+            Source = "Hochreiter (1991); Glorot & Bengio, Understanding the difficulty of training deep feedforward networks (AISTATS 2010)",
+        },
+        new()
+        {
+            Id = "deep-stack",
+            When = "hidden layers of a deep stack (--depth ≥ 8)",
+            Applies = r => Hidden(r) && r.Depth >= 8 && r.Model is not ModelType.Rnn and not ModelType.Lstm and not ModelType.Gru,
+            Prefer = [("selu", 3), ("relu", 2), ("leaky_relu", 2), ("gelu", 1)],
+            Avoid = [("sigmoid", 8), ("tanh", 5), ("hardsigmoid", 5)],
+            Rationale = "Saturating functions compound their small derivatives over depth; SELU keeps activations normalised without batch norm.",
+            Source = "Glorot & Bengio (2010); Klambauer et al., Self-Normalizing Neural Networks (NIPS 2017)",
+        },
+        new()
+        {
+            Id = "symptom-exploding",
+            When = "hidden layers with exploding gradients or activations (--symptom exploding-gradients)",
+            Applies = r => Hidden(r) && Has(r, Symptom.ExplodingGradients),
+            Prefer = [("selu", 3), ("relu6", 3), ("tanh", 2), ("elu", 1)],
+            Avoid = [("exponential", 10), ("relu", 1)],
+            Rationale = "Bounded or self-normalising activations cap how far activations can grow; also lower the learning rate and clip gradients.",
+            Source = "Pascanu, Mikolov & Bengio, On the difficulty of training RNNs (ICML 2013); Krizhevsky, ReLU6 (2010); Klambauer et al. (2017)",
+        },
+        new()
+        {
+            Id = "symptom-slow-convergence",
+            When = "hidden layers converging slowly (--symptom slow-convergence)",
+            Applies = r => Hidden(r) && Has(r, Symptom.SlowConvergence),
+            Prefer = [("elu", 4), ("selu", 3), ("gelu", 3), ("silu", 3), ("mish", 2), ("leaky_relu", 2)],
+            Avoid = [("sigmoid", 6), ("binary_step", 10)],
+            Rationale = "Zero-centred, smooth activations avoid the zig-zag updates of all-positive outputs and speed up learning.",
+            Source = "LeCun et al., Efficient BackProp (1998); Clevert et al., ELU (ICLR 2016)",
+        },
+        new()
+        {
+            Id = "symptom-saturation",
+            When = "hidden layers saturating (--symptom saturation)",
+            Applies = r => Hidden(r) && Has(r, Symptom.Saturation),
+            Prefer = [("relu", 3), ("leaky_relu", 3), ("gelu", 2), ("silu", 2)],
+            Avoid = [("sigmoid", 8), ("tanh", 6), ("hardtanh", 6), ("hardsigmoid", 6), ("softsign", 4)],
+            Rationale = "Units stuck in a flat region get no gradient; a function without an upper flat region cannot saturate there.",
+            Source = "Glorot & Bengio (2010); Glorot, Bordes & Bengio (2011)",
+        },
+        new()
+        {
+            Id = "constraint-self-normalising",
+            When = "--constraint self-normalising",
+            Applies = r => Has(r, Constraint.SelfNormalising),
+            Prefer = [("selu", 12)],
+            Rationale = "SELU's fixed point keeps mean 0 and variance 1 through layers (with LeCun normal init and alpha-dropout).",
+            Source = "Klambauer et al., Self-Normalizing Neural Networks (NIPS 2017)",
+        },
+        new()
+        {
+            Id = "constraint-quantisation",
+            When = "--constraint quantisation-friendly",
+            Applies = r => Has(r, Constraint.QuantisationFriendly),
+            Prefer = [("relu6", 6), ("hardswish", 5), ("hardsigmoid", 4), ("hardtanh", 4), ("relu", 3)],
+            Avoid = [("exponential", 6), ("selu", 3)],
+            Rationale = "Bounded piecewise-linear functions have a known output range for fixed-point scales and need no transcendental functions.",
+            Source = "Howard et al., MobileNets (2017) and Searching for MobileNetV3 (ICCV 2019); Jacob et al., Quantization (CVPR 2018)",
+        },
+        new()
+        {
+            Id = "constraint-cheap",
+            When = "--constraint cheap",
+            Applies = r => Has(r, Constraint.Cheap),
+            Prefer = [("relu", 3), ("leaky_relu", 2), ("hardswish", 2), ("relu6", 2)],
+            Rationale = "Comparisons and multiplies cost far less than exp, erf or tanh on every element.",
+            Source = "Howard et al., Searching for MobileNetV3 (ICCV 2019)",
+        },
+    ];
+}

@@ -1,0 +1,35 @@
+namespace ActivationKit.Diagnostics;
+
+/// <summary>The thresholds the detectors use. The defaults suit MLPs and CNNs trained with SGD or Adam.</summary>
+public sealed record DiagnosticsOptions
+{
+    /// <summary>A layer with at least this fraction of dead units is reported as a warning.</summary>
+    public double DeadWarningFraction { get; init; } = 0.25;
+
+    /// <summary>A layer with at least this fraction of dead units is critical (1 = every unit).</summary>
+    public double DeadCriticalFraction { get; init; } = 1.0;
+
+    /// <summary>|f′(x)| below this fraction of the function's peak |f′| counts as saturated.</summary>
+    public double SaturationDerivativeFraction { get; init; } = 0.05;
+
+    /// <summary>A layer with at least this fraction of saturated pre-activations is reported.</summary>
+    public double SaturationWarningFraction { get; init; } = 0.5;
+
+    /// <summary>First-to-last gradient-norm ratio below which gradients count as vanishing.</summary>
+    public double VanishingRatio { get; init; } = 1e-3;
+
+    /// <summary>Consecutive recorded steps the ratio must stay below <see cref="VanishingRatio"/>.</summary>
+    public int VanishingSteps { get; init; } = 3;
+
+    /// <summary>Growth of a layer's gradient norm over its first recorded value that counts as exploding.</summary>
+    public double ExplodingGrowth { get; init; } = 1e3;
+
+    /// <summary>Relative spread of the outputs across samples below which the network counts as collapsed.</summary>
+    public double CollapseRelativeSpread { get; init; } = 1e-6;
+
+    /// <summary>Per-layer weight variance ratio (actual/needed) outside [1/x, x] is reported.</summary>
+    public double InitScaleFactor { get; init; } = 4;
+
+    /// <summary>Compounded variance ratio over the stack outside [1/x, x] is reported.</summary>
+    public double InitCompoundFactor { get; init; } = 100;
+}

@@ -1,0 +1,95 @@
+using System.Text.Json.Serialization;
+
+namespace ActivationKit.Diagnostics;
+
+/// <summary>The kinds of problem the detectors report.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<FindingKind>))]
+public enum FindingKind
+{
+    /// <summary>Units whose output (or derivative) is zero on every sample: they no longer learn.</summary>
+    [JsonStringEnumMemberName("dead_units")]
+    DeadUnits,
+
+    /// <summary>The network's output no longer depends on its input.</summary>
+    [JsonStringEnumMemberName("collapsed")]
+    Collapsed,
+
+    /// <summary>Pre-activations sit in a flat region of a saturating function.</summary>
+    [JsonStringEnumMemberName("saturation")]
+    Saturation,
+
+    /// <summary>Gradients shrink by orders of magnitude from the last layer to the first.</summary>
+    [JsonStringEnumMemberName("vanishing_gradients")]
+    VanishingGradients,
+
+    /// <summary>Gradients grow without bound or become non-finite.</summary>
+    [JsonStringEnumMemberName("exploding_gradients")]
+    ExplodingGradients,
+
+    /// <summary>Zero or constant weights: units stay identical and symmetry is never broken.</summary>
+    [JsonStringEnumMemberName("symmetric_init")]
+    SymmetricInit,
+
+    /// <summary>Weight variance far from what the activation needs.</summary>
+    [JsonStringEnumMemberName("init_scale")]
+    InitScale,
+
+    /// <summary>The output activation does not fit the task or the loss.</summary>
+    [JsonStringEnumMemberName("output_mismatch")]
+    OutputMismatch,
+}
+
+/// <summary>How bad a finding is.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Severity>))]
+public enum Severity
+{
+    /// <summary>Worth knowing; training can go on.</summary>
+    [JsonStringEnumMemberName("info")]
+    Info,
+
+    /// <summary>Likely hurting training.</summary>
+    [JsonStringEnumMemberName("warning")]
+    Warning,
+
+    /// <summary>Training cannot succeed as it is (e.g. every unit of a layer dead).</summary>
+    [JsonStringEnumMemberName("critical")]
+    Critical,
+}
+
+/// <summary>One problem found, with the numbers behind it, what it means and what to change.</summary>
+public sealed record Finding
+{
+    /// <summary>What was found.</summary>
+    public required FindingKind Kind { get; init; }
+
+    /// <summary>How bad it is.</summary>
+    public required Severity Severity { get; init; }
+
+    /// <summary>The layer it concerns (name or index), or "network".</summary>
+    public required string Layer { get; init; }
+
+    /// <summary>Training step at which it was seen, when known.</summary>
+    public long? Step { get; init; }
+
+    /// <summary>The measured numbers, e.g. {"dead_fraction": 0.75}.</summary>
+    public IReadOnlyDictionary<string, double> Evidence { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Units concerned (e.g. the dead ones), when it applies.</summary>
+    public IReadOnlyList<int> Units { get; init; } = [];
+
+    /// <summary>What the numbers mean, in plain language.</summary>
+    public required string Explanation { get; init; }
+
+    /// <summary>A concrete change that addresses it.</summary>
+    public required string Fix { get; init; }
+
+    /// <summary>The kind as written in reports ("dead_units", …).</summary>
+    public string KindName => KindNames[(int)Kind];
+
+    internal static readonly string[] KindNames =
+        ["dead_units", "collapsed", "saturation", "vanishing_gradients", "exploding_gradients", "symmetric_init", "init_scale", "output_mismatch"];
+
+    /// <summary>One line for terminals: "[warning] dead_units in hidden2 at step 300: 75% of units dead".</summary>
+    public override string ToString() =>
+        $"[{Severity.ToString().ToLowerInvariant()}] {KindName} in {Layer}{(Step is long s ? $" at step {s}" : string.Empty)}: {Explanation} Fix: {Fix}";
+}

@@ -1,0 +1,169 @@
+using ActivationKit.Advisor;
+using ActivationKit.Catalog;
+using ActivationKit.Diagnostics;
+
+namespace ActivationKit.Tests;
+
+/// <summary>Every rule, table-driven: options in, first choice and pairing out; plus errors, problems and the spec check.</summary>
+public class AdvisorTests
+{
+    public static TheoryData<string, string, string, int, string, string, string, string, string> Rules() => new()
+    {
+        // model, task, layer, depth, symptoms, constraints → first, loss contains, init contains
+        { "mlp", "regression", "output", 0, "", "", "identity", "squared error", "glorot" },
+        { "regression", "regression", "output", 0, "", "", "identity", "squared error", "glorot" },
+        { "mlp", "regression", "output", 0, "", "bounded-output", "tanh", "scaled", "glorot" },
+        { "mlp", "regression", "output", 0, "", "non-negative-output", "softplus", "Poisson", "glorot" },
+        { "mlp", "binary", "output", 0, "", "", "sigmoid", "binary cross-entropy", "glorot" },
+        { "cnn", "multiclass", "output", 0, "", "", "softmax", "categorical cross-entropy", "glorot" },
+        { "mlp", "multilabel", "output", 0, "", "", "sigmoid", "per label", "glorot" },
+        { "mlp", "ranking", "output", 0, "", "", "identity", "RankNet", "glorot" },
+        { "lstm", "multiclass", "gate", 0, "", "", "sigmoid", "", "glorot" },
+        { "gru", "multiclass", "gate", 0, "", "", "sigmoid", "", "glorot" },
+        { "rnn", "multiclass", "cell", 0, "", "", "tanh", "", "glorot" },
+        { "lstm", "regression", "cell", 0, "", "", "tanh", "", "glorot" },
+        { "mlp", "multiclass", "hidden", 3, "", "", "relu", "", "he_normal" },
+        { "cnn", "multilabel", "hidden", 3, "", "", "relu", "", "he_normal" },
+        { "autoencoder", "regression", "hidden", 3, "", "", "relu", "", "he_normal" },
+        { "transformer", "multiclass", "hidden", 12, "", "", "swiglu", "", "" },
+        { "gan", "binary", "hidden", 4, "", "", "leaky_relu", "", "he_normal" },
+        { "gan", "regression", "output", 4, "", "", "tanh", "", "glorot" },
+        { "mlp", "multiclass", "hidden", 10, "dead-units", "", "leaky_relu", "", "he_normal" },
+        { "cnn", "multiclass", "hidden", 20, "vanishing-gradients", "", "relu", "", "he_normal" },
+        { "mlp", "multiclass", "hidden", 4, "exploding-gradients", "", "relu", "", "" },
+        { "mlp", "multiclass", "hidden", 3, "slow-convergence", "", "elu", "", "" },
+        { "mlp", "multiclass", "hidden", 3, "saturation", "", "relu", "", "he_normal" },
+        { "mlp", "multiclass", "hidden", 8, "", "self-normalising", "selu", "", "lecun_normal" },
+        { "cnn", "multiclass", "hidden", 3, "", "quantisation-friendly", "relu6", "", "" },
+        { "mlp", "multiclass", "hidden", 3, "", "smooth", "gelu", "", "" },
+        { "mlp", "binary", "output", 0, "", "cheap", "sigmoid", "binary cross-entropy", "" },
+    };
+
+    private static AdvisorRequest Request(string model, string task, string layer, int depth, string symptoms, string constraints) => new()
+    {
+        Model = ActivationAdvisor.Parse<ModelType>(model, "model"),
+        Task = ActivationAdvisor.Parse<AdvisorTask>(task, "task"),
+        Layer = ActivationAdvisor.Parse<LayerRole>(layer, "layer"),
+        Depth = depth == 0 ? null : depth,
+        Symptoms = symptoms.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => ActivationAdvisor.Parse<Symptom>(s, "symptom")).ToArray(),
+        Constraints = constraints.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => ActivationAdvisor.Parse<Constraint>(s, "constraint")).ToArray(),
+    };
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    public void Each_rule_gives_its_first_choice_and_pairing(string model, string task, string layer, int depth, string symptoms, string constraints, string first, string loss, string init)
+    {
+        var recs = ActivationAdvisor.Recommend(Request(model, task, layer, depth, symptoms, constraints));
+        Assert.Equal(first, recs[0].Name);
+        Assert.Contains(loss, recs[0].Loss ?? string.Empty, StringComparison.Ordinal);
+        Assert.Contains(init, recs[0].Init, StringComparison.Ordinal);
+        Assert.NotEmpty(recs[0].Why);
+        Assert.True(recs.Select(r => r.Score).SequenceEqual(recs.Select(r => r.Score).OrderByDescending(s => s)));
+        Assert.Equal(recs.Count, recs.Select(r => r.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void Relu_is_never_recommended_at_a_multilabel_output_and_softmax_has_its_caveat()
+    {
+        var multilabel = ActivationAdvisor.Recommend(Request("mlp", "multilabel", "output", 0, "", ""));
+        Assert.DoesNotContain(multilabel, r => r.Name is "relu" or "softmax");
+        var multiclass = ActivationAdvisor.Recommend(Request("mlp", "multiclass", "output", 0, "", ""));
+        Assert.Contains(multiclass[0].Caveats, c => c.Contains("sum to 1", StringComparison.Ordinal));
+        var selu = ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 8, "", "self-normalising"))[0];
+        Assert.Contains(selu.Caveats, c => c.Contains("alpha-dropout", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Vanishing_gradients_move_away_from_sigmoid_and_tanh()
+    {
+        var recs = ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 12, "vanishing-gradients", ""), count: 10);
+        Assert.DoesNotContain(recs, r => r.Name is "sigmoid" or "tanh");
+    }
+
+    [Fact]
+    public void Bounded_constraint_filters_by_catalog_properties()
+    {
+        var recs = ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 3, "", "bounded-output"), count: 10);
+        Assert.All(recs, r => Assert.True(ActivationCatalog.Find(r.Name)!.BoundedAbove && ActivationCatalog.Find(r.Name)!.BoundedBelow, r.Name));
+    }
+
+    [Theory]
+    [InlineData("mlp", "multiclass", "gate", "", "recurrent models only")]
+    [InlineData("regression", "binary", "output", "", "--model regression contradicts --task binary")]
+    [InlineData("mlp", "binary", "output", "self-normalising", "hidden layers")]
+    public void Contradictory_options_are_rejected(string model, string task, string layer, string constraints, string message)
+    {
+        var e = Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(Request(model, task, layer, 0, "", constraints)));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_option_values_list_the_valid_ones()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ActivationAdvisor.Parse<ModelType>("perceptron", "model"));
+        Assert.Contains("mlp, cnn, rnn, lstm, gru, transformer, autoencoder, gan, regression", e.Message, StringComparison.Ordinal);
+        Assert.Equal(Symptom.VanishingGradients, ActivationAdvisor.Parse<Symptom>("vanishing-gradients", "symptom"));
+    }
+
+    [Fact]
+    public void Every_rule_cites_a_source_and_names_existing_functions()
+    {
+        foreach (var rule in AdvisorRules.All)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(rule.Source), rule.Id);
+            foreach (var (name, _) in rule.Prefer.Concat(rule.Avoid)) Assert.True(ActivationCatalog.Find(name) is not null, $"{rule.Id} names unknown function {name}");
+        }
+    }
+
+    [Fact]
+    public void Problems_are_derived_from_catalog_properties()
+    {
+        Assert.Contains("sigmoid", ActivationProblems.Find("vanishing-gradients")!.AffectedFunctions);
+        Assert.DoesNotContain("relu", ActivationProblems.Find("vanishing-gradients")!.AffectedFunctions);
+        Assert.Contains("relu", ActivationProblems.Find("dying-units")!.AffectedFunctions);
+        Assert.DoesNotContain("leaky_relu", ActivationProblems.Find("dying-units")!.AffectedFunctions);
+        Assert.Contains("relu", ActivationProblems.Find("non_differentiable")!.AffectedFunctions);
+        Assert.DoesNotContain("gelu", ActivationProblems.Find("non-differentiable")!.AffectedFunctions);
+        Assert.Contains("relu", ActivationProblems.Find("exploding-gradients")!.AffectedFunctions);
+        Assert.Contains(ActivationProblems.Of(ActivationCatalog.Find("sigmoid")!), p => p.Id == "not-zero-centred");
+        Assert.DoesNotContain(ActivationProblems.Of(ActivationCatalog.Find("tanh")!), p => p.Id == "not-zero-centred");
+    }
+
+    [Fact]
+    public void Network_check_finds_the_problems_of_a_bad_spec_and_none_in_a_good_one()
+    {
+        var bad = NetworkSpec.Parse("""
+            { "inputs": 784, "task": "multiclass", "loss": "bce",
+              "layers": [ {"units": 256, "activation": "sigmoid", "init": "he_normal"},
+                          {"units": 256, "activation": "sigmoid", "init": "zeros"},
+                          {"units": 128, "activation": "tanh", "init": "he_uniform"},
+                          {"units": 128, "activation": "sigmoid", "init": "glorot_uniform"},
+                          {"units": 64, "activation": "relu", "init": "glorot_uniform"},
+                          {"units": 10, "activation": "softmax", "init": "glorot_uniform"} ] }
+            """);
+        var found = NetworkCheck.Check(bad);
+        Assert.Contains(found, f => f.Kind == FindingKind.SymmetricInit && f.Layer.StartsWith("layer 2", StringComparison.Ordinal));
+        Assert.Contains(found, f => f.Kind == FindingKind.InitScale && f.Layer.StartsWith("layer 1", StringComparison.Ordinal));
+        Assert.Contains(found, f => f.Kind == FindingKind.InitScale && f.Layer.StartsWith("layer 5", StringComparison.Ordinal));
+        Assert.Contains(found, f => f.Kind == FindingKind.VanishingGradients);
+        Assert.Contains(found, f => f.Kind == FindingKind.OutputMismatch && f.Explanation.Contains("Softmax with binary cross-entropy", StringComparison.Ordinal));
+
+        var good = NetworkSpec.Parse("""
+            { "inputs": 784, "task": "multiclass", "loss": "ce",
+              "layers": [ {"units": 256, "activation": "relu", "init": "he_normal"},
+                          {"units": 128, "activation": "relu", "init": "he_normal"},
+                          {"units": 10, "activation": "softmax", "init": "glorot_uniform"} ] }
+            """);
+        Assert.Empty(NetworkCheck.Check(good));
+    }
+
+    [Theory]
+    [InlineData("{", "not valid JSON")]
+    [InlineData("{\"layers\": []}", "no \"layers\"")]
+    [InlineData("{\"layers\": [{\"units\": 0, \"activation\": \"relu\"}]}", "\"units\" > 0")]
+    public void Malformed_specs_get_one_clear_sentence(string json, string message)
+    {
+        var e = Assert.Throws<FormatException>(() => NetworkSpec.Parse(json));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+}

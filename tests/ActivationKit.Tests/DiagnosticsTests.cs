@@ -1,0 +1,279 @@
+using ActivationKit.Catalog;
+using ActivationKit.Diagnostics;
+
+namespace ActivationKit.Tests;
+
+/// <summary>
+/// The detectors on networks known to fail and on healthy ones that must stay quiet. The networks are small
+/// dense stacks run forward and backward right here, so the detectors see what a real training step produces.
+/// </summary>
+public class DiagnosticsTests
+{
+    /// <summary>A dense stack: forward keeps pre-activations; backward returns each layer's weight-gradient norm.</summary>
+    private sealed class Stack
+    {
+        public readonly List<float[]> W = [];
+        public readonly List<float[]> B = [];
+        public readonly List<int> Sizes;
+        public readonly Activation F;
+        public readonly List<float[]> Pre = [];
+        public readonly List<float[]> Post = [];
+
+        public Stack(string activation, int[] sizes, Func<int, int, double> std, float bias, int seed)
+        {
+            F = ActivationCatalog.Create(activation);
+            Sizes = [.. sizes];
+            var rng = new Random(seed);
+            for (int l = 0; l + 1 < sizes.Length; l++)
+            {
+                int fi = sizes[l], fo = sizes[l + 1];
+                double s = std(fi, fo);
+                W.Add(Enumerable.Range(0, fi * fo).Select(_ => (float)(Gaussian(rng) * s)).ToArray());
+                B.Add(Enumerable.Repeat(bias, fo).ToArray());
+            }
+        }
+
+        public float[] Forward(float[] x, int samples)
+        {
+            Pre.Clear();
+            Post.Clear();
+            var a = x;
+            for (int l = 0; l < W.Count; l++)
+            {
+                int fi = Sizes[l], fo = Sizes[l + 1];
+                var z = new float[samples * fo];
+                for (int s = 0; s < samples; s++)
+                {
+                    for (int j = 0; j < fo; j++)
+                    {
+                        double acc = B[l][j];
+                        for (int i = 0; i < fi; i++) acc += a[(s * fi) + i] * W[l][(i * fo) + j];
+                        z[(s * fo) + j] = (float)acc;
+                    }
+                }
+
+                var y = new float[z.Length];
+                F.Forward(z, y);
+                Pre.Add(z);
+                Post.Add(y);
+                a = y;
+            }
+
+            return a;
+        }
+
+        /// <summary>Back-propagates dL/dy = 1 and returns ‖dL/dW‖ per layer, first layer first.</summary>
+        public double[] GradientNorms(float[] x, int samples)
+        {
+            var norms = new double[W.Count];
+            var g = Enumerable.Repeat(1f, samples * Sizes[^1]).ToArray();
+            for (int l = W.Count - 1; l >= 0; l--)
+            {
+                int fi = Sizes[l], fo = Sizes[l + 1];
+                var dz = new float[g.Length];
+                F.Backward(Pre[l], g, dz);
+                var input = l == 0 ? x : Post[l - 1];
+                double sq = 0;
+                for (int i = 0; i < fi; i++)
+                {
+                    for (int j = 0; j < fo; j++)
+                    {
+                        double acc = 0;
+                        for (int s = 0; s < samples; s++) acc += input[(s * fi) + i] * dz[(s * fo) + j];
+                        sq += acc * acc;
+                    }
+                }
+
+                norms[l] = Math.Sqrt(sq);
+                var dx = new float[samples * fi];
+                for (int s = 0; s < samples; s++)
+                {
+                    for (int i = 0; i < fi; i++)
+                    {
+                        double acc = 0;
+                        for (int j = 0; j < fo; j++) acc += dz[(s * fo) + j] * W[l][(i * fo) + j];
+                        dx[(s * fi) + i] = (float)acc;
+                    }
+                }
+
+                g = dx;
+            }
+
+            return norms;
+        }
+    }
+
+    private static double Gaussian(Random r) => Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble());
+
+    private static float[] Inputs(int samples, int width, int seed)
+    {
+        var r = new Random(seed);
+        return Enumerable.Range(0, samples * width).Select(_ => (float)Gaussian(r)).ToArray();
+    }
+
+    [Fact]
+    public void Deep_narrow_relu_with_negative_bias_has_dead_units_and_a_collapsed_output()
+    {
+        int[] sizes = [8, 8, 8, 8, 8, 8, 8, 8, 8];
+        var net = new Stack("relu", sizes, (fi, _) => Math.Sqrt(2.0 / fi), bias: -3f, seed: 1);
+        var x = Inputs(256, 8, 2);
+        var output = net.Forward(x, 256);
+        var deepest = DeadUnitDetector.FromPreActivations("hidden8", net.F, net.Pre[^1], 8);
+        Assert.Equal(8, deepest.DeadUnits.Count);
+        var finding = DeadUnitDetector.ToFinding(deepest, activationName: "relu");
+        Assert.NotNull(finding);
+        Assert.Equal(FindingKind.DeadUnits, finding.Kind);
+        Assert.Equal(Severity.Critical, finding.Severity);
+        Assert.Equal("dead_units", finding.KindName);
+        Assert.Contains("Leaky ReLU", finding.Fix, StringComparison.Ordinal);
+        Assert.Equal(1.0, finding.Evidence["dead_fraction"]);
+        Assert.NotNull(CollapseDetector.Detect("output", output, 8));
+    }
+
+    [Fact]
+    public void Healthy_relu_stack_with_he_init_stays_quiet()
+    {
+        int[] sizes = [16, 64, 64, 64, 64];
+        var net = new Stack("relu", sizes, (fi, _) => Math.Sqrt(2.0 / fi), bias: 0f, seed: 3);
+        var x = Inputs(512, 16, 4);
+        var output = net.Forward(x, 512);
+        for (int l = 0; l < net.Pre.Count; l++)
+        {
+            var r = DeadUnitDetector.FromPreActivations($"hidden{l + 1}", net.F, net.Pre[l], 64);
+            Assert.Null(DeadUnitDetector.ToFinding(r));
+        }
+
+        Assert.Null(CollapseDetector.Detect("output", output, 64));
+        var weights = net.W.Select((w, l) => new LayerWeights($"dense{l + 1}", w, sizes[l], sizes[l + 1], net.F)).ToList();
+        Assert.Empty(InitCheck.Check(weights));
+        var monitor = new GradientFlowMonitor();
+        for (int step = 0; step < 5; step++) Assert.Empty(monitor.Record(step, net.GradientNorms(x, 512)));
+    }
+
+    [Fact]
+    public void Deep_sigmoid_stack_with_standard_normal_init_saturates_and_its_gradients_vanish()
+    {
+        int[] sizes = [64, .. Enumerable.Repeat(32, 20), 4];
+        var net = new Stack("sigmoid", sizes, (_, _) => 1.0, bias: 0f, seed: 5);
+        var x = Inputs(256, 64, 6);
+        net.Forward(x, 256);
+        var (fraction, perUnit) = SaturationDetector.Measure(net.F, net.Pre[0], 32);
+        var sat = SaturationDetector.ToFinding("hidden1", net.F, fraction, perUnit);
+        Assert.NotNull(sat);
+        Assert.Equal(FindingKind.Saturation, sat.Kind);
+        Assert.True(fraction > 0.5, $"saturated fraction {fraction}");
+
+        var monitor = new GradientFlowMonitor();
+        var found = new List<Finding>();
+        var norms = net.GradientNorms(x, 256);
+        for (int step = 0; step < 3; step++) found.AddRange(monitor.Record(step, norms));
+        var vanishing = Assert.Single(found, f => f.Kind == FindingKind.VanishingGradients);
+        Assert.True(vanishing.Evidence["first_to_last_ratio"] < 1e-3);
+        Assert.Contains("ReLU", vanishing.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Healthy_tanh_layer_with_glorot_init_is_not_saturated()
+    {
+        var net = new Stack("tanh", [16, 32, 32], (fi, fo) => Math.Sqrt(2.0 / (fi + fo)), 0f, 7);
+        var x = Inputs(256, 16, 8);
+        net.Forward(x, 256);
+        var (fraction, perUnit) = SaturationDetector.Measure(net.F, net.Pre[0], 32);
+        Assert.Null(SaturationDetector.ToFinding("hidden1", net.F, fraction, perUnit));
+    }
+
+    [Fact]
+    public void Zero_initialised_hidden_layers_are_symmetric()
+    {
+        var relu = ActivationCatalog.Create("relu");
+        var zeros = new float[16 * 8];
+        var random = Inputs(8, 4, 9);
+        var found = InitCheck.Check([new LayerWeights("dense1", zeros, 16, 8, relu), new LayerWeights("out", random, 8, 4, null)]);
+        var f = Assert.Single(found);
+        Assert.Equal(FindingKind.SymmetricInit, f.Kind);
+        Assert.Equal(Severity.Critical, f.Severity);
+        Assert.Contains("symmetry is never broken", f.Explanation, StringComparison.Ordinal);
+
+        var constant = Enumerable.Repeat(0.1f, 16 * 8).ToArray();
+        Assert.Equal(FindingKind.SymmetricInit, Assert.Single(InitCheck.Check([new LayerWeights("dense1", constant, 16, 8, relu), new LayerWeights("out", random, 8, 4, null)])).Kind);
+    }
+
+    [Fact]
+    public void Glorot_with_relu_in_a_deep_stack_and_he_with_tanh_are_reported()
+    {
+        var relu = ActivationCatalog.Create("relu");
+        var tanh = ActivationCatalog.Create("tanh");
+        var r = new Random(10);
+        List<LayerWeights> Layers(Activation f, Func<int, int, double> std) => Enumerable.Range(0, 11)
+            .Select(l => new LayerWeights($"dense{l + 1}", Enumerable.Range(0, 64 * 64).Select(_ => (float)(Gaussian(r) * std(64, 64))).ToArray(), 64, 64, f)).ToList();
+        var glorotRelu = InitCheck.Check(Layers(relu, (fi, fo) => Math.Sqrt(2.0 / (fi + fo))));
+        var g = Assert.Single(glorotRelu);
+        Assert.Equal(FindingKind.InitScale, g.Kind);
+        Assert.True(g.Evidence["compound_variance_ratio"] < 0.01);
+        Assert.Contains("He", g.Fix, StringComparison.Ordinal);
+
+        var heTanh = InitCheck.Check(Layers(tanh, (fi, _) => Math.Sqrt(2.0 / fi)));
+        Assert.True(Assert.Single(heTanh).Evidence["compound_variance_ratio"] > 100);
+    }
+
+    [Theory]
+    [InlineData("relu", TaskKind.Multiclass, "ce")]
+    [InlineData("tanh", TaskKind.Binary, "bce")]
+    [InlineData("softmax", TaskKind.Multiclass, "bce")]
+    [InlineData("softmax", TaskKind.Multilabel, "ce")]
+    [InlineData("sigmoid", TaskKind.Multiclass, "ce")]
+    [InlineData("sigmoid", TaskKind.Binary, "bce_logits")]
+    public void Output_activation_not_matching_task_or_loss_is_reported(string act, TaskKind task, string loss)
+    {
+        var found = OutputCheck.Check(act, task, loss);
+        Assert.Contains(found, f => f.Kind == FindingKind.OutputMismatch && f.Severity == Severity.Critical);
+    }
+
+    [Theory]
+    [InlineData("sigmoid", TaskKind.Binary, "bce")]
+    [InlineData("identity", TaskKind.Regression, "mse")]
+    [InlineData("identity", TaskKind.Multiclass, "ce_logits")]
+    [InlineData("softmax", TaskKind.Multiclass, "ce")]
+    [InlineData("sigmoid", TaskKind.Multilabel, "bce")]
+    public void Matching_output_activation_is_quiet(string act, TaskKind task, string loss)
+    {
+        Assert.Empty(OutputCheck.Check(act, task, loss));
+    }
+
+    [Fact]
+    public void Exploding_gradients_are_reported_once_with_the_layer()
+    {
+        var monitor = new GradientFlowMonitor();
+        Assert.Empty(monitor.Record(0, [1.0, 1.0]));
+        var f = Assert.Single(monitor.Record(1, [1.0, double.NaN], ["dense1", "dense2"]));
+        Assert.Equal(FindingKind.ExplodingGradients, f.Kind);
+        Assert.Equal(Severity.Critical, f.Severity);
+        Assert.Equal("dense2", f.Layer);
+        Assert.Empty(monitor.Record(2, [1.0, double.NaN]));
+    }
+
+    [Fact]
+    public void Statistics_and_bad_shapes()
+    {
+        var s = ActivationStatistics.Of([-1f, 0f, 1f, 2f, float.NaN], bins: 3);
+        Assert.Equal(0.5, s.Mean, 12);
+        Assert.Equal(0.2, s.FractionNegative, 12);
+        Assert.Equal(0.2, s.FractionZero, 12);
+        Assert.Equal(0.2, s.FractionNonFinite, 12);
+        Assert.Equal(4, s.HistogramCounts.Sum());
+        var e = Assert.Throws<ArgumentException>(() => DeadUnitDetector.FromActivations("l", new float[10], 3));
+        Assert.Contains("not a whole number of rows of 3 units", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => OutputCheck.Check("relu", TaskKind.Binary, "hinge"));
+    }
+
+    [Fact]
+    public void Dead_unit_tracker_tells_which_units_stay_dead()
+    {
+        var t = new DeadUnitTracker();
+        t.Observe(new DeadUnitReport("l", 4, 10, [0, 1]));
+        t.Observe(new DeadUnitReport("l", 4, 10, [1, 2]));
+        t.Observe(new DeadUnitReport("l", 4, 10, [1, 2]));
+        Assert.Equal([1, 2], t.StayedDead(2));
+        Assert.Equal([1], t.StayedDead(3));
+    }
+}
