@@ -108,9 +108,26 @@ public static class AccuracyMeter
 
         return new AccuracyResult(Label(f), MergeInOrder(fwd), MergeInOrder(bwd), inputs.Length, clock.Elapsed, Exhaustive: false, Isa.Path)
         {
-            ForwardHash = Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(y.AsSpan()))),
-            BackwardHash = Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(dx.AsSpan()))),
+            ForwardHash = HashOf(y),
+            BackwardHash = HashOf(dx),
         };
+    }
+
+    /// <summary>
+    /// SHA-256 of the results with every NaN made the same NaN: IEEE 754 leaves a NaN result's sign and payload
+    /// unspecified, and the JIT may swap the operands of a commutative operation between tiers, which changes which
+    /// input NaN propagates. Every other bit must match across paths.
+    /// </summary>
+    public static string HashOf(float[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var canonical = (float[])values.Clone();
+        for (int i = 0; i < canonical.Length; i++)
+        {
+            if (float.IsNaN(canonical[i])) canonical[i] = float.NaN;
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(canonical.AsSpan())));
     }
 
     /// <summary>

@@ -59,7 +59,6 @@ public static class ActivationAdvisor
             {
                 Constraint.BoundedOutput => info.BoundedAbove && info.BoundedBelow,
                 Constraint.NonNegativeOutput => CatalogProperties.IsNonNegative(info),
-                Constraint.Cheap => !info.Problems.HasFlag(KnownProblem.ComputationalCost),
                 Constraint.Smooth => info.Smoothness == Smoothness.Smooth,
                 Constraint.QuantisationFriendly => info.Smoothness != Smoothness.Smooth || info.BoundedAbove,
                 _ => true,

@@ -201,6 +201,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         }
 
         /// <summary>∂f/∂β = x²·σ(βx)·σ(−βx) for one register of inputs.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV BetaPartial<TV>(TV x) where TV : struct, IVec<TV>
         {
             var z = Gate(x, out var p, out var lo, out var n, out var e, out var r, out _);
