@@ -61,6 +61,9 @@ public static class ActivationAdvisor
                 Constraint.NonNegativeOutput => CatalogProperties.IsNonNegative(info),
                 Constraint.Smooth => info.Smoothness == Smoothness.Smooth,
                 Constraint.QuantisationFriendly => info.Smoothness != Smoothness.Smooth || info.BoundedAbove,
+
+                // SELU's λ and α are derived for its fixed point (mean 0, variance 1); no other function has one.
+                Constraint.SelfNormalising => info.Name == "selu",
                 _ => true,
             };
             if (!ok) return false;

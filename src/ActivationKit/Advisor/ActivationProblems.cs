@@ -137,8 +137,9 @@ public static class ActivationProblems
     {
         ArgumentNullException.ThrowIfNull(text);
         string key = text.Trim().ToLowerInvariant().Replace('_', '-');
-        return All.Select(p => (p.Id, Distance: Distance(key, p.Id)))
-            .OrderBy(t => t.Distance).ThenBy(t => t.Id, StringComparer.Ordinal)
+        // A prefix or fragment ("vanishing", "dead") is a stronger hint than a small edit distance.
+        return All.Select(p => (p.Id, Partial: key.Length >= 3 && (p.Id.Contains(key, StringComparison.Ordinal) || p.Title.Contains(key, StringComparison.OrdinalIgnoreCase)), Distance: Distance(key, p.Id)))
+            .OrderBy(t => t.Partial ? 0 : 1).ThenBy(t => t.Distance).ThenBy(t => t.Id, StringComparer.Ordinal)
             .Take(count).Select(t => t.Id).ToArray();
     }
 
