@@ -98,6 +98,30 @@ public static class CliApp
             .WithExample("problems", "vanishing-gradients")
             .WithExample("problems", "relu", "--json");
 
+        config.AddCommand<TrainCommand>("train")
+            .WithDescription("Train an MLP on a built-in, Fashion-MNIST, CSV or .npy dataset; report train/validation/test metrics.")
+            .WithExample("train", "--data", "spirals", "--hidden", "64,64", "--activation", "gelu", "--epochs", "50")
+            .WithExample("train", "--data", "fashion-mnist", "--hidden", "256,128", "--epochs", "5", "--batch", "128")
+            .WithExample("train", "--data", "iris.csv", "--target", "species", "--save", "iris.akm")
+            .WithExample("train", "--data", "sine", "--activation", "tanh", "--loss", "huber", "--json");
+
+        config.AddCommand<PredictCommand>("predict")
+            .WithDescription("Run a model saved by train --save on the rows of a CSV or .npy file.")
+            .WithExample("predict", "--model", "iris.akm", "--in", "flowers.csv")
+            .WithExample("predict", "--model", "model.akm", "--in", "x.npy", "--out", "y.npy");
+
+        // bench is a branch so that `bench mlp` (training speed) and the kernel benchmark can live side by side.
+        // A kernel benchmark taking `bench [FN…]` can be added here with bench.SetDefaultCommand<…>() or as its own
+        // sub-command; keep `mlp` registered as below.
+        config.AddBranch("bench", bench =>
+        {
+            bench.SetDescription("Benchmarks with side-by-side anchors (see docs/performance.md).");
+            bench.AddCommand<BenchMlpCommand>("mlp")
+                .WithDescription("Time one training epoch of the 784-256-128-10 Adam MLP on 60,000 random samples (the PyTorch anchor's job).")
+                .WithExample("bench", "mlp")
+                .WithExample("bench", "mlp", "--threads", "2", "--json");
+        });
+
         config.AddCommand<HashesCommand>("hashes")
             .WithDescription("SHA-256 of eval's output for every function, precision and direction (bit-identity checks).")
             .WithExample("hashes", "--in", "x.f32", "--columns", "8")

@@ -9,7 +9,7 @@ namespace ActivationKit.Nn;
 /// </summary>
 /// <remarks>
 /// <para>One micro-kernel does the work, at the widest SIMD width the machine has (512, 256 or 128 bits): 4 rows × 2 SIMD vectors of C held in registers while the k loop streams a
-/// row of B and broadcasts elements of A; k is blocked so the panel of B stays in L1 across the rows. The transposed
+/// row of B and broadcasts elements of A; k is blocked and each k-block × 2-register panel of B is packed contiguous, so it stays in L1 across the rows. The transposed
 /// forms pack the transposed operand once (O(size) work against O(m·n·k)) and call the same kernel.</para>
 /// <para>Determinism: every element of C is the same chain of fused multiply-adds over k in ascending order,
 /// whatever the row grouping, column position, k-blocking, SIMD width or thread count. So results are bit-identical for any
@@ -26,9 +26,9 @@ public static unsafe class Gemm
     /// <summary>C[m×n] = A[m×k]·B[k×n] (or += when <paramref name="accumulate"/>).</summary>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false, int threads = 1)
     {
-        Check(a.Length, (long)m * k, "a", $"{m}×{k}");
-        Check(b.Length, (long)k * n, "b", $"{k}×{n}");
-        Check(c.Length, (long)m * n, "c", $"{m}×{n}");
+        Check(a.Length, m, k, "a");
+        Check(b.Length, k, n, "b");
+        Check(c.Length, m, n, "c");
         CheckThreads(threads);
         fixed (float* pa = a, pb = b, pc = c)
         {
@@ -39,9 +39,9 @@ public static unsafe class Gemm
     /// <summary>C[m×n] = A[m×k]·B[n×k]ᵀ (or += when <paramref name="accumulate"/>). B is stored as n rows of k.</summary>
     public static void MultiplyTransposedB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false, int threads = 1)
     {
-        Check(a.Length, (long)m * k, "a", $"{m}×{k}");
-        Check(b.Length, (long)n * k, "b", $"{n}×{k}");
-        Check(c.Length, (long)m * n, "c", $"{m}×{n}");
+        Check(a.Length, m, k, "a");
+        Check(b.Length, n, k, "b");
+        Check(c.Length, m, n, "c");
         CheckThreads(threads);
         float[] bt = ArrayPool<float>.Shared.Rent(Math.Max(1, k * n));
         try
@@ -61,9 +61,9 @@ public static unsafe class Gemm
     /// <summary>C[m×n] = A[k×m]ᵀ·B[k×n] (or += when <paramref name="accumulate"/>). A is stored as k rows of m.</summary>
     public static void MultiplyTransposedA(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate = false, int threads = 1)
     {
-        Check(a.Length, (long)k * m, "a", $"{k}×{m}");
-        Check(b.Length, (long)k * n, "b", $"{k}×{n}");
-        Check(c.Length, (long)m * n, "c", $"{m}×{n}");
+        Check(a.Length, k, m, "a");
+        Check(b.Length, k, n, "b");
+        Check(c.Length, m, n, "c");
         CheckThreads(threads);
         float[] at = ArrayPool<float>.Shared.Rent(Math.Max(1, m * k));
         try
@@ -124,11 +124,13 @@ public static unsafe class Gemm
         }
     }
 
-    private static void Check(int length, long expected, string name, string shape)
+    // Takes the dimensions rather than a formatted shape: building the message eagerly would allocate on every call.
+    private static void Check(int length, int rows, int cols, string name)
     {
+        long expected = (long)rows * cols;
         if (length < expected)
         {
-            throw new ArgumentException($"Matrix '{name}' must hold at least {expected} elements for shape {shape}, but has {length}.", name);
+            throw new ArgumentException($"Matrix '{name}' must hold at least {expected} elements for shape {rows}×{cols}, but has {length}.", name);
         }
     }
 
@@ -162,6 +164,13 @@ public static unsafe class Gemm
             return;
         }
 
+        RunParallel(a, b, c, m, k, n, accumulate, threads, blocks);
+    }
+
+    // Separate from Run: a lambda's captured variables are allocated on entry to the method that declares them, so
+    // keeping it here leaves the single-threaded path allocation-free.
+    private static void RunParallel(float* a, float* b, float* c, int m, int k, int n, bool accumulate, int threads, int blocks)
+    {
         // A fixed partition of row blocks: thread t gets blocks [t·blocks/threads, (t+1)·blocks/threads).
         nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
@@ -183,35 +192,49 @@ public static unsafe class Gemm
             return;
         }
 
+        // The B panel of one k-block × 2 registers, copied contiguous: read in place its rows sit n floats apart, and
+        // with n a multiple of 256 they all fall into a few L1 sets and evict each other. Packed, the panel (at most
+        // 32 KB at 512 bits) is read linearly by every group of rows.
+        int panelWidth = 2 * w;
+        float* panel = stackalloc float[KBlock * panelWidth];
+        bool pack = r1 - r0 > RowBlock;
         for (int p0 = 0; p0 < k; p0 += KBlock)
         {
             int p1 = Math.Min(k, p0 + KBlock);
             bool load = accumulate || p0 > 0;
             int j = 0;
-            for (; j + (2 * w) <= n; j += 2 * w)
+            for (; j + panelWidth <= n; j += panelWidth)
             {
+                float* bp = b + ((long)p0 * n) + j;
+                int ldb = n;
+                if (pack)
+                {
+                    for (int p = 0; p < p1 - p0; p++) Unsafe.CopyBlockUnaligned(panel + (p * panelWidth), bp + ((long)p * n), (uint)(panelWidth * sizeof(float)));
+                    bp = panel;
+                    ldb = panelWidth;
+                }
+
                 int i = r0;
-                for (; i + RowBlock <= r1; i += RowBlock) Kernel4x2<TV>(a, b, c, i, j, p0, p1, k, n, load);
-                for (; i < r1; i++) Kernel1x2<TV>(a, b, c, i, j, p0, p1, k, n, load);
+                for (; i + RowBlock <= r1; i += RowBlock) Kernel4x2<TV>(a + ((long)i * k), k, bp, ldb, c + ((long)i * n) + j, n, p0, p1, load);
+                for (; i < r1; i++) Kernel1x2<TV>(a + ((long)i * k), bp, ldb, c + ((long)i * n) + j, p0, p1, load);
             }
 
-            for (; j + w <= n; j += w)
-            {
-                int i = r0;
-                for (; i + RowBlock <= r1; i += RowBlock) Kernel4x1<TV>(a, b, c, i, j, p0, p1, k, n, load);
-                for (; i < r1; i++) Kernel1x1<TV>(a, b, c, i, j, p0, p1, k, n, load);
-            }
+            for (; j + w <= n; j += w) Strip<TV>(a, b + ((long)p0 * n) + j, n, c, r0, r1, j, p0, p1, k, n, load);
 
             // Narrow leftovers (e.g. 10 output columns with 16-lane registers) still get 4-lane vectors.
-            for (; j + 4 <= n; j += 4)
-            {
-                int i = r0;
-                for (; i + RowBlock <= r1; i += RowBlock) Kernel4x1<Lanes128>(a, b, c, i, j, p0, p1, k, n, load);
-                for (; i < r1; i++) Kernel1x1<Lanes128>(a, b, c, i, j, p0, p1, k, n, load);
-            }
+            for (; j + 4 <= n; j += 4) Strip<Lanes128>(a, b + ((long)p0 * n) + j, n, c, r0, r1, j, p0, p1, k, n, load);
 
             if (j < n) Tail(a, b, c, r0, r1, j, p0, p1, k, n, load);
         }
+    }
+
+    /// <summary>One register-wide column strip of rows [r0, r1): <paramref name="bp"/> points at B[p0, j], rows <paramref name="ldb"/> apart.</summary>
+    private static void Strip<TV>(float* a, float* bp, int ldb, float* c, int r0, int r1, int j, int p0, int p1, int k, int ldc, bool load)
+        where TV : struct, ILanes<TV>
+    {
+        int i = r0;
+        for (; i + RowBlock <= r1; i += RowBlock) Kernel4x1<TV>(a + ((long)i * k), k, bp, ldb, c + ((long)i * ldc) + j, ldc, p0, p1, load);
+        for (; i < r1; i++) Kernel1x1<TV>(a + ((long)i * k), bp, ldb, c + ((long)i * ldc) + j, p0, p1, load);
     }
 
     /// <summary>
@@ -230,10 +253,6 @@ public static unsafe class Gemm
         }
 
         float* tile = stackalloc float[RowBlock * Panel];
-
-        // The kernels address B as b + p·ld + j and C as c + i·ld + j with one stride ld; shift the bases so that
-        // row p0 of B is panel[0] and row i0 of C is tile[0], with ld = 4 and j = 0.
-        float* bBase = panel - ((long)p0 * Panel);
         for (int i0 = r0; i0 < r1; i0 += RowBlock)
         {
             int rows = Math.Min(RowBlock, r1 - i0);
@@ -242,12 +261,11 @@ public static unsafe class Gemm
                 for (int t = 0; t < Panel; t++) tile[(r * Panel) + t] = load && t < width ? c[((long)(i0 + r) * n) + j + t] : 0f;
             }
 
-            // A is addressed as a + i·k, independent of the C stride.
-            float* cBase = tile - ((long)i0 * Panel);
-            if (rows == RowBlock) Kernel4x1<Lanes128>(a, bBase, cBase, i0, 0, p0, p1, k, Panel, true);
+            float* a0 = a + ((long)i0 * k);
+            if (rows == RowBlock) Kernel4x1<Lanes128>(a0, k, panel, Panel, tile, Panel, p0, p1, true);
             else
             {
-                for (int r = 0; r < rows; r++) Kernel1x1<Lanes128>(a, bBase, cBase, i0 + r, 0, p0, p1, k, Panel, true);
+                for (int r = 0; r < rows; r++) Kernel1x1<Lanes128>(a0 + ((long)r * k), panel, Panel, tile + (r * Panel), p0, p1, true);
             }
 
             for (int r = 0; r < rows; r++)
@@ -257,12 +275,14 @@ public static unsafe class Gemm
         }
     }
 
+    // The kernels: a0 is row i of A (rows lda apart, indexed by the absolute k position p), bp is B at row p0 of the
+    // current columns (rows ldb apart), c0 is C at row i of the current columns (rows ldc apart).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel4x2<TV>(float* a, float* b, float* c, int i, int j, int p0, int p1, int k, int n, bool load)
+    private static void Kernel4x2<TV>(float* a0, int lda, float* bp, int ldb, float* c0, int ldc, int p0, int p1, bool load)
         where TV : struct, ILanes<TV>
     {
         int w = TV.Count;
-        float* c0 = c + ((long)i * n) + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+        float* c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
         TV x00, x01, x10, x11, x20, x21, x30, x31;
         if (load)
         {
@@ -276,9 +296,8 @@ public static unsafe class Gemm
             x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = TV.Zero;
         }
 
-        float* a0 = a + ((long)i * k), a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-        float* bp = b + ((long)p0 * n) + j;
-        for (int p = p0; p < p1; p++, bp += n)
+        float* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int p = p0; p < p1; p++, bp += ldb)
         {
             var b0 = TV.Load(bp);
             var b1 = TV.Load(bp + w);
@@ -299,16 +318,13 @@ public static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel1x2<TV>(float* a, float* b, float* c, int i, int j, int p0, int p1, int k, int n, bool load)
+    private static void Kernel1x2<TV>(float* a0, float* bp, int ldb, float* c0, int p0, int p1, bool load)
         where TV : struct, ILanes<TV>
     {
         int w = TV.Count;
-        float* c0 = c + ((long)i * n) + j;
         TV x0 = load ? TV.Load(c0) : TV.Zero;
         var x1 = load ? TV.Load(c0 + w) : TV.Zero;
-        float* a0 = a + ((long)i * k);
-        float* bp = b + ((long)p0 * n) + j;
-        for (int p = p0; p < p1; p++, bp += n)
+        for (int p = p0; p < p1; p++, bp += ldb)
         {
             var v = TV.Broadcast(a0[p]);
             x0 = TV.Fma(v, TV.Load(bp), x0);
@@ -320,17 +336,16 @@ public static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel4x1<TV>(float* a, float* b, float* c, int i, int j, int p0, int p1, int k, int n, bool load)
+    private static void Kernel4x1<TV>(float* a0, int lda, float* bp, int ldb, float* c0, int ldc, int p0, int p1, bool load)
         where TV : struct, ILanes<TV>
     {
-        float* c0 = c + ((long)i * n) + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+        float* c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
         var x0 = load ? TV.Load(c0) : TV.Zero;
         var x1 = load ? TV.Load(c1) : TV.Zero;
         var x2 = load ? TV.Load(c2) : TV.Zero;
         var x3 = load ? TV.Load(c3) : TV.Zero;
-        float* a0 = a + ((long)i * k), a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-        float* bp = b + ((long)p0 * n) + j;
-        for (int p = p0; p < p1; p++, bp += n)
+        float* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int p = p0; p < p1; p++, bp += ldb)
         {
             var bv = TV.Load(bp);
             x0 = TV.Fma(TV.Broadcast(a0[p]), bv, x0);
@@ -346,14 +361,11 @@ public static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel1x1<TV>(float* a, float* b, float* c, int i, int j, int p0, int p1, int k, int n, bool load)
+    private static void Kernel1x1<TV>(float* a0, float* bp, int ldb, float* c0, int p0, int p1, bool load)
         where TV : struct, ILanes<TV>
     {
-        float* c0 = c + ((long)i * n) + j;
         TV x0 = load ? TV.Load(c0) : TV.Zero;
-        float* a0 = a + ((long)i * k);
-        float* bp = b + ((long)p0 * n) + j;
-        for (int p = p0; p < p1; p++, bp += n)
+        for (int p = p0; p < p1; p++, bp += ldb)
         {
             x0 = TV.Fma(TV.Broadcast(a0[p]), TV.Load(bp), x0);
         }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace ActivationKit.Nn;
 
 /// <summary>Updates parameters from their gradients.</summary>
@@ -43,8 +45,11 @@ public sealed class Sgd : IOptimizer
     {
         ArgumentNullException.ThrowIfNull(parameters);
         float lr = (float)learningRate, mu = (float)Momentum;
-        foreach (var p in parameters)
+
+        // Indexed, not foreach: enumerating an IReadOnlyList boxes its enumerator, one allocation per batch.
+        for (int k = 0; k < parameters.Count; k++)
         {
+            var p = parameters[k];
             float decay = p.IsWeight ? (float)WeightDecay : 0f;
             var w = p.Value;
             var grad = p.Gradient;
@@ -117,19 +122,41 @@ public sealed class Adam : IOptimizer
         // Fold both bias corrections into the step size: lr·m̂/(√v̂ + ε) ≈ (lr·√c2/c1)·m/(√v + ε·√c2).
         float step = (float)(learningRate * Math.Sqrt(c2) / c1), eps = (float)(Epsilon * Math.Sqrt(c2));
         float b1 = (float)Beta1, b2 = (float)Beta2;
-        foreach (var p in parameters)
+        for (int k = 0; k < parameters.Count; k++)
         {
+            var p = parameters[k];
             var w = p.Value;
             var grad = p.Gradient;
             if (!_state.TryGetValue(w, out var s)) _state[w] = s = (new float[w.Length], new float[w.Length]);
             float l2 = p.IsWeight && !Decoupled ? (float)WeightDecay : 0f;
             float shrink = p.IsWeight && Decoupled ? (float)(1 - (learningRate * WeightDecay)) : 1f;
-            for (int i = 0; i < w.Length; i++)
+            float[] m = s.M, v = s.V;
+            int i = 0;
+
+            // The vector body performs the scalar loop's operations in the same order (IEEE add, mul, div and sqrt are
+            // correctly rounded in both, and nothing is fused), so the updated weights are the same bits either way.
+            if (Vector.IsHardwareAccelerated)
+            {
+                int lanes = Vector<float>.Count;
+                Vector<float> vb1 = new(b1), vb2 = new(b2), va1 = new(1 - b1), va2 = new(1 - b2), vl2 = new(l2), vshrink = new(shrink), vstep = new(step), veps = new(eps);
+                for (; i <= w.Length - lanes; i += lanes)
+                {
+                    var wi = new Vector<float>(w, i);
+                    var g = new Vector<float>(grad, i) + (vl2 * wi);
+                    var mi = (vb1 * new Vector<float>(m, i)) + (va1 * g);
+                    var vi = (vb2 * new Vector<float>(v, i)) + (va2 * g * g);
+                    mi.CopyTo(m, i);
+                    vi.CopyTo(v, i);
+                    ((vshrink * wi) - (vstep * mi / (Vector.SquareRoot(vi) + veps))).CopyTo(w, i);
+                }
+            }
+
+            for (; i < w.Length; i++)
             {
                 float g = grad[i] + (l2 * w[i]);
-                s.M[i] = (b1 * s.M[i]) + ((1 - b1) * g);
-                s.V[i] = (b2 * s.V[i]) + ((1 - b2) * g * g);
-                w[i] = (shrink * w[i]) - (step * s.M[i] / (MathF.Sqrt(s.V[i]) + eps));
+                m[i] = (b1 * m[i]) + ((1 - b1) * g);
+                v[i] = (b2 * v[i]) + ((1 - b2) * g * g);
+                w[i] = (shrink * w[i]) - (step * m[i] / (MathF.Sqrt(v[i]) + eps));
             }
         }
     }

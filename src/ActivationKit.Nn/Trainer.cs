@@ -47,7 +47,8 @@ public sealed record Metrics(double Loss, double Accuracy, double MeanSquaredErr
 public sealed record EpochRecord(int Epoch, double LearningRate, Metrics Train, Metrics? Validation, double Seconds, double SamplesPerSecond);
 
 /// <summary>Progress report for a UI: called after every batch (EpochDone false) and at the end of every epoch.</summary>
-public sealed record TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, double RunningLoss, bool EpochDone, EpochRecord? Record);
+/// <remarks>A struct, so reporting every batch allocates nothing in the training loop.</remarks>
+public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, double RunningLoss, bool EpochDone, EpochRecord? Record);
 
 /// <summary>The outcome of <see cref="Trainer.Fit"/>.</summary>
 public sealed record TrainingResult(IReadOnlyList<EpochRecord> History, bool Diverged, string? Message)

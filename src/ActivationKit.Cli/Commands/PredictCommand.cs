@@ -1,0 +1,154 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using ActivationKit.Catalog;
+using ActivationKit.Cli.IO;
+using ActivationKit.Nn;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using CoreNpy = ActivationKit.IO.Npy;
+using NnNpy = ActivationKit.Nn.Data.Npy;
+
+namespace ActivationKit.Cli.Commands;
+
+/// <summary>
+/// <c>actkit predict</c>: runs a model saved by <c>actkit train --save</c> on the rows of a CSV or .npy file, applying the
+/// saved normalisation first and the saved output function (softmax/sigmoid for models trained with a fused loss) last.
+/// </summary>
+public sealed class PredictCommand(CliConsoles consoles) : Command<PredictCommand.Settings>
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>Options of <c>predict</c>.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("-m|--model <FILE>")]
+        [Description("A model saved by actkit train --save.")]
+        public string? Model { get; init; }
+
+        [CommandOption("-i|--in <FILE>")]
+        [Description("Input rows: .csv (one sample per line, an optional header row) or a 2-D .npy (1-D for one-feature models), one column per model input.")]
+        public string? In { get; init; }
+
+        [CommandOption("-o|--out <FILE>")]
+        [Description("Write the outputs to FILE (.csv or .npy), one row per input row, one column per output. Default: CSV on stdout.")]
+        public string? Out { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Model)) return ValidationResult.Error("predict needs --model FILE (saved by actkit train --save).");
+            if (string.IsNullOrWhiteSpace(In)) return ValidationResult.Error("predict needs --in FILE (.csv or .npy).");
+            return ValidationResult.Success();
+        }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        string? outExt = settings.Out is { } o ? Extension(o, "--out") : null;
+        string inExt = Extension(settings.In!, "--in");
+        if (!File.Exists(settings.Model)) throw new UsageException($"Model file '{settings.Model}' does not exist.");
+        if (!File.Exists(settings.In)) throw new UsageException($"Input file '{settings.In}' does not exist.");
+
+        var (network, metadata) = ModelFile.Load(settings.Model!);
+        var (x, rows, columns) = inExt == ".npy" ? ReadNpy(settings.In!, network.InputSize) : ReadCsv(settings.In!);
+        if (columns != network.InputSize)
+        {
+            throw new UsageException($"{Path.GetFileName(settings.In)} has {columns} column(s) but the model takes {network.InputSize} input(s).");
+        }
+
+        var input = metadata.Normalization is { } norm ? norm.Transform(x) : x;
+        var y = network.Predict(input, rows);
+        int outputs = network.OutputSize;
+        string output = metadata.Notes is { } notes && notes.TryGetValue("output", out var name) ? name : "identity";
+        if (output is "softmax" or "sigmoid") ActivationCatalog.Create(output).Forward(y, y, outputs);
+
+        if (outExt == ".npy")
+        {
+            AtomicFile.Write(settings.Out!, stream => CoreNpy.Write(stream, y, [rows, outputs]));
+        }
+        else if (outExt == ".csv")
+        {
+            AtomicFile.WriteAllText(settings.Out!, Csv(y, outputs));
+        }
+        else
+        {
+            consoles.OutWriter.Write(Csv(y, outputs));
+            consoles.OutWriter.Flush();
+        }
+
+        if (settings.Out is not null) consoles.ErrorWriter.WriteLine($"Wrote {rows} row(s) × {outputs} output(s) ({output}) to {settings.Out}.");
+        return ExitCodes.Ok;
+    }
+
+    private static string Extension(string path, string option)
+    {
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        if (ext is not (".csv" or ".npy")) throw new UsageException($"{option} '{path}' must be a .csv or .npy file.");
+        return ext;
+    }
+
+    private static string Csv(float[] y, int columns)
+    {
+        var text = new StringBuilder();
+        for (int i = 0; i < y.Length; i += columns)
+        {
+            for (int j = 0; j < columns; j++)
+            {
+                if (j > 0) text.Append(',');
+                text.Append(y[i + j].ToString("R", Inv));
+            }
+
+            text.Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static (float[] X, int Rows, int Columns) ReadNpy(string path, int inputs)
+    {
+        var (data, shape) = NnNpy.Read(path);
+        return shape.Length switch
+        {
+            2 => (data, shape[0], shape[1]),
+            1 when inputs == 1 => (data, shape[0], 1),
+            1 => (data, 1, shape[0]),
+            _ => throw new UsageException($"{Path.GetFileName(path)} has shape ({string.Join(", ", shape)}); predict takes a 2-D array of rows × features."),
+        };
+    }
+
+    /// <summary>Comma, semicolon or tab separated numbers; a first row with any non-number is a header and skipped.</summary>
+    private static (float[] X, int Rows, int Columns) ReadCsv(string path)
+    {
+        string name = Path.GetFileName(path);
+        var values = new List<float>();
+        int columns = -1, rows = 0, lineNumber = 0;
+        bool first = true;
+        foreach (string line in File.ReadLines(path))
+        {
+            lineNumber++;
+            string trimmed = line.Trim();
+            if (trimmed.Length == 0 || trimmed.StartsWith('#')) continue;
+            string[] cells = trimmed.Split([',', ';', '\t'], StringSplitOptions.TrimEntries);
+            var parsed = new float[cells.Length];
+            bool numeric = true;
+            for (int c = 0; c < cells.Length && numeric; c++) numeric = float.TryParse(cells[c], NumberStyles.Float, Inv, out parsed[c]);
+            bool header = first;
+            first = false;
+            if (!numeric)
+            {
+                if (header) continue;
+                throw new InvalidDataException($"{name} line {lineNumber}: every cell must be a number.");
+            }
+
+            if (columns < 0) columns = cells.Length;
+            else if (cells.Length != columns) throw new InvalidDataException($"{name} line {lineNumber} has {cells.Length} values but the first row has {columns}; every row needs the same number.");
+            values.AddRange(parsed);
+            rows++;
+        }
+
+        if (rows == 0) throw new InvalidDataException($"{name} holds no rows of numbers.");
+        return (values.ToArray(), rows, columns);
+    }
+}

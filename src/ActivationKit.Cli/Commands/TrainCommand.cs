@@ -1,0 +1,386 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ActivationKit.Cli.Formatting;
+using ActivationKit.Cli.IO;
+using ActivationKit.Cli.Training;
+using ActivationKit.Nn;
+using ActivationKit.Nn.Data;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ActivationKit.Cli.Commands;
+
+/// <summary>
+/// <c>actkit train</c>: trains an MLP on a built-in, Fashion-MNIST, CSV or .npy dataset with the Nn engine, shows progress,
+/// reports train/validation/test metrics and optionally saves the model.
+/// </summary>
+public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Settings>
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>Options of <c>train</c>.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("-d|--data <DATA>")]
+        [Description("fashion-mnist, xor, spirals, moons, circles, checkerboard, sine, random, or a .csv / .npy file. Required.")]
+        public string? Data { get; init; }
+
+        [CommandOption("--target <COLUMN>")]
+        [Description("CSV: the target column's header name or 0-based index (negative from the end; default the last). .npy: a column index, or a second .npy file of targets.")]
+        public string? Target { get; init; }
+
+        [CommandOption("--task <TASK>")]
+        [Description("regression, binary, multiclass or multilabel. Default: inferred — one column of integers with labels 0/1 is binary, more classes multiclass; several 0/1 columns multilabel; anything else regression.")]
+        public string? Task { get; init; }
+
+        [CommandOption("--hidden <UNITS>")]
+        [Description("Hidden layer widths, comma separated (default 64,64; e.g. 256,128 for Fashion-MNIST).")]
+        public string Hidden { get; init; } = "64,64";
+
+        [CommandOption("-a|--activation <SPEC>")]
+        [Description("Hidden activation, any catalog spec: relu, gelu, leaky_relu(0.1), swiglu… (default relu).")]
+        public string Activation { get; init; } = "relu";
+
+        [CommandOption("--output <SPEC>")]
+        [Description("Output activation. With ce the output is softmax and with bce sigmoid, fused into the loss: the network emits logits and the loss applies the squashing function in a stable form (never twice); predict then returns probabilities. identity keeps raw logits. Regression: identity by default, or any catalog spec.")]
+        public string? Output { get; init; }
+
+        [CommandOption("--init <SCHEME>")]
+        [Description("auto (from the activation), he_normal, he_uniform, glorot_uniform, glorot_normal, lecun_normal, lecun_uniform, orthogonal, normal(std), uniform(a), zeros, constant(c). Aliases he/glorot/lecun mean the normal variants.")]
+        public string Init { get; init; } = "auto";
+
+        [CommandOption("--loss <LOSS>")]
+        [Description("ce (softmax cross-entropy on logits), bce (sigmoid binary cross-entropy on logits), mse, mae, huber or huber(DELTA). Default by task: binary bce, multiclass ce, multilabel bce, regression mse.")]
+        public string? Loss { get; init; }
+
+        [CommandOption("--optimizer <NAME>")]
+        [Description("adam (default), adamw, sgd, momentum or nesterov.")]
+        public string Optimizer { get; init; } = "adam";
+
+        [CommandOption("--weight-decay <L>")]
+        [Description("Weight decay (L2 for sgd/adam, decoupled for adamw; default 0, adamw 0.01).")]
+        public double WeightDecay { get; init; }
+
+        [CommandOption("--lr <RATE>")]
+        [Description("Learning rate (default 1e-3).")]
+        public double LearningRate { get; init; } = 1e-3;
+
+        [CommandOption("--schedule <SCHEDULE>")]
+        [Description("constant (default), cosine, cosine(MIN_FACTOR), step(EPOCHS) or step(EPOCHS, GAMMA).")]
+        public string Schedule { get; init; } = "constant";
+
+        [CommandOption("-b|--batch <N>")]
+        [Description("Mini-batch size (default 32).")]
+        public int Batch { get; init; } = 32;
+
+        [CommandOption("-e|--epochs <N>")]
+        [Description("Passes over the training set (default 20).")]
+        public int Epochs { get; init; } = 20;
+
+        [CommandOption("--seed <N>")]
+        [Description("Seed of the synthetic data, the split, the weights and the shuffling (default 1). Same seed, same bits.")]
+        public ulong Seed { get; init; } = 1;
+
+        [CommandOption("--threads <N>")]
+        [Description("Threads for the matrix products (default 1). Results are bit-identical for any N.")]
+        public int Threads { get; init; } = 1;
+
+        [CommandOption("--samples <N>")]
+        [Description("Samples of a synthetic set (default 2000).")]
+        public int Samples { get; init; } = 2000;
+
+        [CommandOption("--noise <STD>")]
+        [Description("Gaussian noise of a synthetic set (default 0.05).")]
+        public double Noise { get; init; } = 0.05;
+
+        [CommandOption("-s|--save <FILE>")]
+        [Description("Save the trained model (weights, architecture, normalisation) to FILE for actkit predict.")]
+        public string? Save { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print one JSON object (data, task, network, per-epoch metrics, test metrics, time per epoch) instead of the summary.")]
+        public bool Json { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("train needs --data: a built-in set (xor, spirals, …, fashion-mnist) or a .csv/.npy file.");
+            if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) return ValidationResult.Error($"--lr must be a finite number > 0, got {LearningRate.ToString(Inv)}.");
+            if (Batch < 1) return ValidationResult.Error($"--batch must be at least 1, got {Batch}.");
+            if (Epochs < 1) return ValidationResult.Error($"--epochs must be at least 1, got {Epochs}.");
+            if (Threads < 1) return ValidationResult.Error($"--threads must be at least 1, got {Threads}.");
+            if (Samples < 10) return ValidationResult.Error($"--samples must be at least 10, got {Samples}.");
+            if (!(Noise >= 0) || double.IsInfinity(Noise)) return ValidationResult.Error($"--noise must be finite and ≥ 0, got {Noise.ToString(Inv)}.");
+            if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) return ValidationResult.Error($"--weight-decay must be finite and ≥ 0, got {WeightDecay.ToString(Inv)}.");
+            return ValidationResult.Success();
+        }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        // Everything the user typed is parsed before the data is loaded or anything is trained.
+        int[] hidden = ParseHidden(settings.Hidden);
+        _ = DenseLayer.ResolveActivation(settings.Activation);
+        var init = Initializer.Parse(settings.Init);
+        var optimizer = Optimizers.Create(settings.Optimizer, weightDecay: settings.WeightDecay);
+        var schedule = Schedules.Parse(settings.Schedule);
+        if (settings.Loss is { } lossSpec) _ = Losses.Parse(lossSpec);
+        TrainingTask? task = settings.Task is { } t ? TrainingData.ParseTask(t) : null;
+        if (settings.Save is { } savePath) CheckSavePath(savePath);
+
+        var data = TrainingData.Load(settings.Data!, settings.Target, task, settings.Samples, settings.Noise, settings.Seed);
+        var pairing = LossPairing.Resolve(data.Task, data.Train.TargetColumns, data.Train.ClassCount, settings.Loss, settings.Output);
+        var norm = Standardizer.Fit(data.Train);
+        var train = norm.Transform(data.Train);
+        var validation = norm.Transform(data.Validation);
+        var test = norm.Transform(data.Test);
+
+        var network = Mlp.Build(train.FeatureCount, hidden, settings.Activation.Trim(), pairing.Outputs, pairing.LayerActivation);
+        foreach (string warning in network.Initialize(init, settings.Seed)) consoles.ErrorWriter.WriteLine($"Warning: {warning}");
+
+        var options = new TrainerOptions
+        {
+            Epochs = settings.Epochs,
+            BatchSize = settings.Batch,
+            LearningRate = settings.LearningRate,
+            Optimizer = optimizer,
+            Schedule = schedule,
+            Loss = pairing.Loss,
+            Seed = settings.Seed,
+            Threads = settings.Threads,
+        };
+        string description = Describe(network, pairing);
+        var result = Run(network, train, validation, options, data.Task);
+        if (result.Diverged)
+        {
+            consoles.ErrorWriter.WriteLine($"Error: {result.Message}");
+            return ExitCodes.Failed;
+        }
+
+        var testMetrics = Trainer.Evaluate(network, test, pairing.Loss);
+        double labelAccuracy = data.Task == TrainingTask.Multilabel ? LabelAccuracy(network, test) : double.NaN;
+        double perEpoch = result.History.Average(r => r.Seconds);
+
+        if (settings.Save is { } path)
+        {
+            var metadata = new ModelMetadata
+            {
+                Task = TrainingData.Name(data.Task),
+                ClassCount = train.ClassCount,
+                ClassNames = train.ClassNames,
+                Loss = pairing.Loss.Name,
+                Init = init.ToString(),
+                Normalization = norm,
+                Notes = new Dictionary<string, string>
+                {
+                    ["output"] = pairing.Output,
+                    ["data"] = data.Name,
+                    ["test_metric"] = data.Task == TrainingTask.Regression ? $"r2={testMetrics.R2.ToString("R", Inv)}" : $"accuracy={(data.Task == TrainingTask.Multilabel ? labelAccuracy : testMetrics.Accuracy).ToString("R", Inv)}",
+                },
+            };
+            AtomicFile.Write(path, stream => ModelFile.Save(stream, network, metadata));
+        }
+
+        if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, settings.Save);
+        else WriteSummary(data, description, network, options, result, testMetrics, labelAccuracy, perEpoch, settings.Save);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Parses --hidden: positive integers separated by commas (empty for no hidden layer).</summary>
+    internal static int[] ParseHidden(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Trim() == "0") return [];
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var units = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, Inv, out units[i]) || units[i] < 1 || units[i] > 1 << 16)
+            {
+                throw new UsageException($"--hidden '{text}': '{parts[i]}' is not a layer width (a whole number from 1 to 65536); write widths like 256,128.");
+            }
+        }
+
+        return units;
+    }
+
+    private static void CheckSavePath(string path)
+    {
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null && !Directory.Exists(dir)) throw new UsageException($"--save '{path}': the folder '{dir}' does not exist.");
+    }
+
+    private static string Describe(Mlp network, LossPairing pairing)
+    {
+        var widths = new[] { network.InputSize }.Concat(network.Layers.Select(l => l.Units));
+        string hidden = network.Layers.Count > 1 ? network.Layers[0].ActivationSpec : "none";
+        string output = pairing.Fused ? $"{pairing.Output} (fused into {pairing.Loss.Name} on logits)" : pairing.Output;
+        return $"{string.Join("-", widths)}, hidden {hidden}, output {output}, {network.ParameterCount:N0} parameters";
+    }
+
+    private TrainingResult Run(Mlp network, Dataset train, Dataset validation, TrainerOptions options, TrainingTask task)
+    {
+        bool classification = task is TrainingTask.Binary or TrainingTask.Multiclass;
+        if (!consoles.Error.Profile.Capabilities.Interactive)
+        {
+            return Trainer.Fit(network, train, validation, options, p =>
+            {
+                if (p.EpochDone && p.Record is { } r) consoles.ErrorWriter.WriteLine(EpochLine(r, options.Epochs, classification));
+            });
+        }
+
+        TrainingResult? result = null;
+        consoles.Error.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var bar = ctx.AddTask("training", maxValue: (double)options.Epochs * ((train.Rows + options.BatchSize - 1) / options.BatchSize));
+                var clock = Stopwatch.StartNew();
+                var lastDraw = TimeSpan.Zero;
+                string previous = string.Empty;
+                result = Trainer.Fit(network, train, validation, options, p =>
+                {
+                    bar.Increment(p.EpochDone ? 0 : 1);
+                    if (p.EpochDone && p.Record is { } r)
+                    {
+                        previous = classification
+                            ? $" · val acc {r.Validation?.Accuracy.ToString("0.0000", Inv)}"
+                            : $" · val loss {r.Validation?.Loss.ToString("0.0000", Inv)}";
+                        ctx.Refresh();
+                        clock.Restart();
+                        return;
+                    }
+
+                    // Redraw the text at most 10 times a second: formatting it every batch would cost more than small batches.
+                    if (clock.Elapsed - lastDraw < TimeSpan.FromMilliseconds(100)) return;
+                    lastDraw = clock.Elapsed;
+                    double samplesPerSecond = Math.Min(p.Batch * options.BatchSize, train.Rows) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                    bar.Description = Markup.Escape($"epoch {p.Epoch}/{p.Epochs} · batch {p.Batch}/{p.Batches} · loss {p.RunningLoss:0.0000}{previous} · {samplesPerSecond:N0} samples/s");
+                });
+                bar.Value = bar.MaxValue;
+            });
+
+        // Keep the per-epoch record visible after the bar.
+        foreach (var record in result!.History) consoles.ErrorWriter.WriteLine(EpochLine(record, options.Epochs, classification));
+        return result;
+    }
+
+    private static string EpochLine(EpochRecord r, int epochs, bool classification)
+    {
+        string Metric(Metrics m) => classification
+            ? $"loss {m.Loss.ToString("0.0000", Inv)} acc {m.Accuracy.ToString("0.0000", Inv)}"
+            : $"loss {m.Loss.ToString("0.0000", Inv)}";
+        string val = r.Validation is { } v ? $"  val {Metric(v)}" : string.Empty;
+        return $"epoch {r.Epoch}/{epochs}  train {Metric(r.Train)}{val}  {r.Seconds.ToString("0.000", Inv)} s  {r.SamplesPerSecond.ToString("N0", Inv)} samples/s";
+    }
+
+    /// <summary>Fraction of (sample, label) pairs whose logit has the right sign.</summary>
+    private static double LabelAccuracy(Mlp network, Dataset data)
+    {
+        var logits = network.Predict(data.Features, data.Rows);
+        long correct = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            if ((logits[i] > 0) == (data.Targets[i] > 0.5f)) correct++;
+        }
+
+        return (double)correct / logits.Length;
+    }
+
+    private void WriteJson(TrainingSplits data, string description, TrainingResult result, Metrics test, double labelAccuracy, double perEpoch, string? saved)
+    {
+        bool regression = data.Task == TrainingTask.Regression;
+        bool multilabel = data.Task == TrainingTask.Multilabel;
+        JsonOut.Write(consoles.OutWriter, json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("data", data.Name);
+            json.WriteString("task", TrainingData.Name(data.Task));
+            json.WriteBoolean("task_inferred", data.Inferred);
+            json.WriteString("network", description);
+            json.WriteNumber("train_samples", data.Train.Rows);
+            json.WriteNumber("validation_samples", data.Validation.Rows);
+            json.WriteNumber("test_samples", data.Test.Rows);
+            json.WriteStartArray("epochs");
+            foreach (var r in result.History)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("epoch", r.Epoch);
+                JsonOut.Number(json, "learning_rate", r.LearningRate);
+                Metric(json, "train", r.Train);
+                if (r.Validation is { } v) Metric(json, "val", v);
+                json.WriteNumber("seconds", Math.Round(r.Seconds, 6));
+                json.WriteNumber("samples_per_second", Math.Round(r.SamplesPerSecond));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartObject("test");
+            JsonOut.Number(json, "loss", test.Loss);
+            if (regression)
+            {
+                JsonOut.Number(json, "mse", test.MeanSquaredError);
+                JsonOut.Number(json, "r2", test.R2);
+            }
+            else
+            {
+                JsonOut.Number(json, "accuracy", multilabel ? labelAccuracy : test.Accuracy);
+            }
+
+            json.WriteEndObject();
+            json.WriteNumber("time_per_epoch_s", Math.Round(perEpoch, 6));
+            if (saved is not null) json.WriteString("model", saved);
+            json.WriteEndObject();
+        });
+
+        void Metric(Utf8JsonWriter json, string prefix, Metrics m)
+        {
+            JsonOut.Number(json, prefix + "_loss", m.Loss);
+            if (regression)
+            {
+                JsonOut.Number(json, prefix + "_mse", m.MeanSquaredError);
+                JsonOut.Number(json, prefix + "_r2", m.R2);
+            }
+            else if (!multilabel)
+            {
+                JsonOut.Number(json, prefix + "_accuracy", m.Accuracy);
+            }
+        }
+    }
+
+    private void WriteSummary(TrainingSplits data, string description, Mlp network, TrainerOptions options, TrainingResult result, Metrics test, double labelAccuracy, double perEpoch, string? saved)
+    {
+        bool regression = data.Task == TrainingTask.Regression;
+        bool multilabel = data.Task == TrainingTask.Multilabel;
+        var last = result.Last!;
+        var table = new Table().Border(TableBorder.Simple).AddColumn("split").AddColumn(new TableColumn("samples").RightAligned()).AddColumn(new TableColumn("loss").RightAligned());
+        if (regression) table.AddColumn(new TableColumn("mse").RightAligned()).AddColumn(new TableColumn("r2").RightAligned());
+        else if (!multilabel) table.AddColumn(new TableColumn("accuracy").RightAligned());
+        else table.AddColumn(new TableColumn("label accuracy").RightAligned());
+
+        void Row(string split, int rows, Metrics? m, double accuracyOverride = double.NaN)
+        {
+            if (m is null) return;
+            var cells = new List<string> { split, rows.ToString("N0", Inv), m.Loss.ToString("0.0000", Inv) };
+            if (regression) cells.AddRange([m.MeanSquaredError.ToString("0.0000", Inv), m.R2.ToString("0.0000", Inv)]);
+            else if (!multilabel) cells.Add(m.Accuracy.ToString("0.0000", Inv));
+            else cells.Add(double.IsNaN(accuracyOverride) ? "–" : accuracyOverride.ToString("0.0000", Inv));
+            table.AddRow(cells.Select(Markup.Escape).ToArray());
+        }
+
+        Row("train", data.Train.Rows, last.Train);
+        Row("validation", data.Validation.Rows, last.Validation);
+        Row("test", data.Test.Rows, test, labelAccuracy);
+
+        string inferred = data.Inferred ? " (inferred)" : string.Empty;
+        consoles.Out.WriteLine($"data {data.Name}: {TrainingData.Name(data.Task)}{inferred}, {data.Train.FeatureCount} features");
+        consoles.Out.WriteLine($"network {description}");
+        consoles.Out.WriteLine($"training {options.Optimizer!.Name}, lr {options.LearningRate.ToString("G4", Inv)}, batch {options.BatchSize}, {result.History.Count} epoch(s), {options.Threads} thread(s)");
+        consoles.Out.Write(table);
+        consoles.Out.WriteLine($"time per epoch {perEpoch.ToString("0.000", Inv)} s ({result.History.Average(r => r.SamplesPerSecond).ToString("N0", Inv)} samples/s)");
+        if (saved is not null) consoles.Out.WriteLine($"saved {saved} ({network.ParameterCount:N0} parameters); run: actkit predict --model {saved} --in FILE");
+    }
+}

@@ -1,0 +1,214 @@
+using System.Globalization;
+using ActivationKit.Nn;
+using ActivationKit.Nn.Data;
+using NnNpy = ActivationKit.Nn.Data.Npy;
+
+namespace ActivationKit.Cli.Training;
+
+/// <summary>What a training run learns: decides the output layer, the default loss and the metrics.</summary>
+public enum TrainingTask
+{
+    /// <summary>Continuous targets: MSE by default; metrics MSE and R².</summary>
+    Regression,
+
+    /// <summary>Labels 0/1: one logit with the fused sigmoid BCE by default; metric accuracy.</summary>
+    Binary,
+
+    /// <summary>Labels 0…k−1: k logits with the fused softmax cross-entropy; metric accuracy.</summary>
+    Multiclass,
+
+    /// <summary>Several 0/1 targets per sample: one logit each with the fused sigmoid BCE; metric label accuracy.</summary>
+    Multilabel,
+}
+
+/// <summary>The three splits of a run and how the data was interpreted.</summary>
+/// <param name="Name">The --data value as the user gave it.</param>
+/// <param name="Task">Given or inferred.</param>
+/// <param name="Inferred">True when the task was inferred from the targets.</param>
+/// <param name="Train">The training split (not yet standardised).</param>
+/// <param name="Validation">The validation split, evaluated after every epoch.</param>
+/// <param name="Test">The held-out test split, evaluated once at the end.</param>
+public sealed record TrainingSplits(string Name, TrainingTask Task, bool Inferred, Dataset Train, Dataset Validation, Dataset Test);
+
+/// <summary>Loads --data for <c>actkit train</c> (a built-in name, Fashion-MNIST, a CSV or a .npy file) and infers the task.</summary>
+public static class TrainingData
+{
+    /// <summary>Integer targets with more distinct values than this are treated as a regression target.</summary>
+    public const int MaxInferredClasses = 100;
+
+    /// <summary>Every built-in --data name.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["fashion-mnist", .. Synthetic.Names];
+
+    /// <summary>Parses --task.</summary>
+    public static TrainingTask ParseTask(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "regression" => TrainingTask.Regression,
+        "binary" => TrainingTask.Binary,
+        "multiclass" or "classification" => TrainingTask.Multiclass,
+        "multilabel" or "multi-label" => TrainingTask.Multilabel,
+        _ => throw new UsageException($"Unknown --task '{text}' (valid: regression, binary, multiclass, multilabel)."),
+    };
+
+    /// <summary>The task's name as printed and saved.</summary>
+    public static string Name(TrainingTask task) => task.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// Loads and splits the data: Fashion-MNIST keeps its official test set and holds out 10% of its training set for
+    /// validation; everything else is shuffled and split 70/15/15 with <paramref name="seed"/>.
+    /// </summary>
+    public static TrainingSplits Load(string spec, string? target, TrainingTask? task, int samples, double noise, ulong seed)
+    {
+        string key = spec.Trim();
+        string lower = key.ToLowerInvariant();
+        if (lower is "fashion-mnist" or "fashion_mnist" or "fashionmnist")
+        {
+            if (target is not null) throw new UsageException("--target applies to CSV and .npy files, not to fashion-mnist.");
+            if (task is { } t && t != TrainingTask.Multiclass) throw new UsageException($"fashion-mnist is a 10-class multiclass task, not {Name(t)}.");
+            var full = Idx.LoadFashionMnist(test: false);
+            var test = Idx.LoadFashionMnist(test: true);
+            var (train, validation, _) = full.Split(0.9, 0.1, seed);
+            return new TrainingSplits(key, TrainingTask.Multiclass, task is null, train, validation, test);
+        }
+
+        Dataset all;
+        if (Synthetic.Names.Contains(lower.Replace('_', '-')))
+        {
+            if (target is not null) throw new UsageException($"--target applies to CSV and .npy files, not to the built-in set '{key}'.");
+            all = Synthetic.Create(lower, samples, noise, seed);
+            all = Interpret(all.Name, all.Features, all.FeatureCount, all.Targets, all.TargetColumns, task, out var inferredTask);
+            return Split(key, all, inferredTask, task is null, seed);
+        }
+
+        string ext = Path.GetExtension(key).ToLowerInvariant();
+        if (ext is not (".csv" or ".npy"))
+        {
+            string suggestion = Closest(lower, Names);
+            throw new UsageException($"Unknown data '{spec}': did you mean '{suggestion}'? Give one of {string.Join(", ", Names)}, or a .csv or .npy file.");
+        }
+
+        if (!File.Exists(key)) throw new UsageException($"Data file '{key}' does not exist.");
+        var (features, featureCount, targets, targetColumns) = ext == ".csv" ? ReadCsv(key, target) : ReadNpy(key, target);
+        all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, task, out var resolved);
+        return Split(key, all, resolved, task is null, seed);
+    }
+
+    private static TrainingSplits Split(string name, Dataset all, TrainingTask task, bool inferred, ulong seed)
+    {
+        if (all.Rows < 3) throw new UsageException($"'{name}' has {all.Rows} sample(s); training needs at least 3 (train, validation and test).");
+        var (train, validation, test) = all.Split(0.7, 0.15, seed);
+        return new TrainingSplits(name, task, inferred, train, validation, test);
+    }
+
+    /// <summary>
+    /// Builds the dataset for the task, inferring it when not given: one target column of non-negative integers is
+    /// classification (at most 2 classes: binary, else multiclass); several columns of 0/1 are multilabel; anything else is regression.
+    /// </summary>
+    private static Dataset Interpret(string name, float[] features, int featureCount, float[] targets, int targetColumns, TrainingTask? given, out TrainingTask task)
+    {
+        bool integers = targets.All(t => t >= 0 && t == MathF.Floor(t) && float.IsFinite(t));
+        int classes = integers && targets.Length > 0 ? (int)targets.Max() + 1 : 0;
+        bool zeroOne = targets.All(t => t is 0 or 1);
+        task = given ?? (targetColumns > 1
+            ? (zeroOne ? TrainingTask.Multilabel : TrainingTask.Regression)
+            : integers && targets.Distinct().Count() <= MaxInferredClasses ? (classes <= 2 ? TrainingTask.Binary : TrainingTask.Multiclass) : TrainingTask.Regression);
+
+        switch (task)
+        {
+            case TrainingTask.Binary or TrainingTask.Multiclass:
+                if (targetColumns != 1) throw new UsageException($"{name}: a {Name(task)} task needs one target column of class indices, but there are {targetColumns}.");
+                if (!integers) throw new UsageException($"{name}: a {Name(task)} task needs class indices 0, 1, 2, … as targets, but some targets are not non-negative integers (use --task regression).");
+                if (task == TrainingTask.Binary && classes > 2) throw new UsageException($"{name}: --task binary needs labels 0 and 1, but the labels go up to {classes - 1} (use --task multiclass).");
+                return new Dataset(name, features, featureCount, targets, 1, Math.Max(2, classes));
+            case TrainingTask.Multilabel:
+                if (!zeroOne) throw new UsageException($"{name}: a multilabel task needs targets of 0 and 1 only.");
+                return new Dataset(name, features, featureCount, targets, targetColumns, 0);
+            default:
+                return new Dataset(name, features, featureCount, targets, targetColumns, 0);
+        }
+    }
+
+    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns) ReadCsv(string path, string? target)
+    {
+        // Text labels ('setosa', 'virginica', …) can only be classes; numeric ones are read as numbers and interpreted above.
+        Dataset data;
+        try
+        {
+            data = Csv.Load(path, target, classification: false);
+        }
+        catch (FormatException numericFailure) when (numericFailure.Message.Contains("(label", StringComparison.Ordinal))
+        {
+            data = Csv.Load(path, target, classification: true);
+        }
+
+        return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns);
+    }
+
+    /// <summary>
+    /// A 2-D .npy whose target is a column (--target INDEX, default the last), or features with the targets in a second
+    /// .npy (--target labels.npy, 1-D or N×L).
+    /// </summary>
+    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns) ReadNpy(string path, string? target)
+    {
+        if (target is not null && target.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!File.Exists(target)) throw new UsageException($"Target file '{target}' does not exist.");
+            var paired = NnNpy.LoadDataset(path, target, classification: false);
+            return (paired.Features, paired.FeatureCount, paired.Targets, paired.TargetColumns);
+        }
+
+        var (data, shape) = NnNpy.Read(path);
+        string name = Path.GetFileName(path);
+        if (shape.Length != 2) throw new UsageException($"{name} has shape ({string.Join(", ", shape)}); give a 2-D array whose target is one column, or --target labels.npy.");
+        int rows = shape[0], columns = shape[1];
+        if (columns < 2) throw new UsageException($"{name} has {columns} column(s); it needs features and a target column.");
+        int index = columns - 1;
+        if (target is not null)
+        {
+            if (!int.TryParse(target, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i) || i < -columns || i >= columns)
+            {
+                throw new UsageException($"--target '{target}' is neither a column index in [-{columns}, {columns - 1}] of {name} nor a .npy file of targets.");
+            }
+
+            index = i < 0 ? columns + i : i;
+        }
+
+        var features = new float[rows * (columns - 1)];
+        var targets = new float[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            int f = 0;
+            for (int c = 0; c < columns; c++)
+            {
+                float v = data[(r * columns) + c];
+                if (c == index) targets[r] = v;
+                else features[(r * (columns - 1)) + f++] = v;
+            }
+        }
+
+        return (features, columns - 1, targets, 1);
+    }
+
+    /// <summary>The candidate nearest to <paramref name="text"/> by edit distance.</summary>
+    internal static string Closest(string text, IEnumerable<string> candidates) =>
+        candidates.OrderBy(c => Distance(text, c)).ThenBy(c => c, StringComparer.Ordinal).First();
+
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++) previous[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text.Json;
+using ActivationKit.Nn;
+
+namespace ActivationKit.Cli.Tests;
+
+public class TrainCommandTests
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    private static readonly string[] SmallXor = ["train", "--data", "xor", "--noise", "0", "--samples", "4000", "--hidden", "32,32", "--batch", "64", "--lr", "0.02", "--schedule", "cosine", "--epochs", "40"];
+
+    private static JsonElement Json(CliResult r) => JsonDocument.Parse(r.Out).RootElement;
+
+    [Fact]
+    public void Xor_trains_to_99_percent_test_accuracy_and_reports_one_json_object()
+    {
+        var r = Cli.Run([.. SmallXor, "--json"]).Ok();
+        var json = Json(r);
+        Assert.Equal("xor", json.GetProperty("data").GetString());
+        Assert.Equal("binary", json.GetProperty("task").GetString());
+        Assert.StartsWith("2-32-32-1", json.GetProperty("network").GetString(), StringComparison.Ordinal);
+        var epochs = json.GetProperty("epochs");
+        Assert.Equal(40, epochs.GetArrayLength());
+        var first = epochs[0];
+        Assert.Equal(1, first.GetProperty("epoch").GetInt32());
+        foreach (string key in new[] { "train_loss", "train_accuracy", "val_loss", "val_accuracy", "seconds" }) Assert.True(first.GetProperty(key).GetDouble() >= 0, key);
+        Assert.True(epochs[39].GetProperty("train_loss").GetDouble() < first.GetProperty("train_loss").GetDouble());
+        Assert.True(json.GetProperty("test").GetProperty("accuracy").GetDouble() >= 0.99, r.Out);
+        Assert.True(json.GetProperty("time_per_epoch_s").GetDouble() > 0);
+        Assert.Contains("epoch 40/40", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_metrics_for_any_thread_count()
+    {
+        string[] args = ["train", "--data", "spirals", "--samples", "400", "--hidden", "32,32", "--lr", "0.01", "--epochs", "5", "--json"];
+        var one = Json(Cli.Run([.. args, "--threads", "1"]).Ok());
+        var two = Json(Cli.Run([.. args, "--threads", "2"]).Ok());
+        Assert.Equal(one.GetProperty("test").GetProperty("loss").GetDouble(), two.GetProperty("test").GetProperty("loss").GetDouble());
+        Assert.Equal("multiclass", Json(Cli.Run("train", "--data", "spirals", "--samples", "200", "--epochs", "1", "--loss", "ce", "--task", "multiclass", "--json").Ok()).GetProperty("task").GetString());
+    }
+
+    [Fact]
+    public void Summary_shows_the_three_splits_and_time_per_epoch()
+    {
+        var r = Cli.Run("train", "--data", "spirals", "--samples", "300", "--epochs", "2").Ok();
+        Assert.Contains("validation", r.Out, StringComparison.Ordinal);
+        Assert.Contains("test", r.Out, StringComparison.Ordinal);
+        Assert.Contains("time per epoch", r.Out, StringComparison.Ordinal);
+        Assert.Contains("binary (inferred)", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Regression_reports_r2_and_mse()
+    {
+        var json = Json(Cli.Run("train", "--data", "sine", "--samples", "500", "--activation", "tanh", "--lr", "0.01", "--epochs", "30", "--json").Ok());
+        Assert.Equal("regression", json.GetProperty("task").GetString());
+        Assert.True(json.GetProperty("test").GetProperty("r2").GetDouble() > 0.9);
+        Assert.True(json.GetProperty("test").GetProperty("mse").GetDouble() >= 0);
+        Assert.True(json.GetProperty("epochs")[0].TryGetProperty("val_r2", out _));
+    }
+
+    [Fact]
+    public void Zero_init_of_a_hidden_layer_prints_the_engine_warning()
+    {
+        var r = Cli.Run("train", "--data", "xor", "--samples", "100", "--epochs", "1", "--init", "zeros").Ok();
+        Assert.Contains("Warning: Layer 0", r.Err, StringComparison.Ordinal);
+        Assert.Contains("symmetry", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Divergence_exits_1_naming_the_epoch()
+    {
+        var r = Cli.Run("train", "--data", "sine", "--samples", "200", "--lr", "1e6", "--loss", "mse", "--epochs", "5");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("diverged in epoch 1", r.Err, StringComparison.Ordinal);
+        Assert.Contains("learning rate", r.Err, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, r.Out);
+    }
+
+    [Theory]
+    [InlineData("Unknown data 'spiral': did you mean 'spirals'?", "--data", "spiral")]
+    [InlineData("--hidden '12,x': 'x' is not a layer width", "--data", "xor", "--hidden", "12,x")]
+    [InlineData("--lr must be a finite number > 0", "--data", "xor", "--lr", "0")]
+    [InlineData("--lr must be a finite number > 0", "--data", "xor", "--lr", "-1")]
+    [InlineData("train needs --data", "--hidden", "8")]
+    [InlineData("Unknown activation 'rleu'. Did you mean 'elu', 'glu', 'relu'?", "--data", "xor", "--activation", "rleu")]
+    [InlineData("--output tanh cannot be used with --loss ce", "--data", "spirals", "--loss", "ce", "--output", "tanh")]
+    [InlineData("--loss mse is a regression loss", "--data", "xor", "--loss", "mse")]
+    [InlineData("Unknown --task 'clustering'", "--data", "xor", "--task", "clustering")]
+    public void Bad_input_gives_exit_2_and_one_sentence(string expected, params string[] args)
+    {
+        var r = Cli.Run(["train", .. args]).BadInput(expected);
+        Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void Csv_without_the_target_column_is_bad_input()
+    {
+        using var dir = new TempDir();
+        string csv = dir.File("d.csv");
+        File.WriteAllText(csv, "a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n");
+        Cli.Run("train", "--data", csv, "--target", "species").BadInput("no column named 'species'");
+    }
+
+    [Fact]
+    public void Missing_fashion_mnist_says_how_to_install_it()
+    {
+        // Only meaningful where the package is absent; where it is installed the message cannot be produced.
+        if (Directory.Exists(ActivationKit.Nn.Data.Idx.DefaultFashionMnistDirectory)) return;
+        Cli.Run("train", "--data", "fashion-mnist").BadInput("apt-get install dataset-fashion-mnist");
+    }
+
+    [Fact]
+    public void Csv_with_text_labels_trains_multiclass_and_saves_nothing_on_error()
+    {
+        using var dir = new TempDir();
+        string csv = dir.File("blobs.csv");
+        var rng = new Rng(3);
+        var lines = new List<string> { "x,y,kind" };
+        string[] kinds = ["a", "b", "c"];
+        for (int i = 0; i < 300; i++)
+        {
+            int k = i % 3;
+            lines.Add(string.Create(Inv, $"{(k * 3) + rng.NextGaussian()},{rng.NextGaussian() - k},{kinds[k]}"));
+        }
+
+        File.WriteAllLines(csv, lines);
+        var json = Json(Cli.Run("train", "--data", csv, "--target", "kind", "--epochs", "20", "--lr", "0.01", "--json").Ok());
+        Assert.Equal("multiclass", json.GetProperty("task").GetString());
+        Assert.True(json.GetProperty("test").GetProperty("accuracy").GetDouble() > 0.8);
+
+        Cli.Run("train", "--data", csv, "--target", "kind", "--hidden", "4,y", "--save", dir.File("m.akm")).BadInput("--hidden");
+        Assert.DoesNotContain("m.akm", dir.Files());
+    }
+}
