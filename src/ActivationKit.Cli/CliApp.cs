@@ -92,6 +92,7 @@ public static class CliApp
             .WithDescription("Merge the results folders of a comparison (its shards) and print the ranked table; optionally an HTML report.")
             .WithExample("report", "results/")
             .WithExample("report", "results/", "--html", "report/index.html")
+            .WithExample("report", "results/", "--images", "docs/img/")
             .WithExample("report", "shard0/", "shard1/", "--json");
 
         config.AddCommand<PlotCommand>("plot")

@@ -62,6 +62,7 @@ public static class Charts
 
         plot.Title(loss ? "Validation loss (mean over seeds)" : "Validation accuracy (mean over seeds)");
         plot.XLabel("epoch");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel(loss ? "loss" : "accuracy");
         plot.ShowLegend(loss ? Alignment.UpperRight : Alignment.LowerRight);
         return plot;

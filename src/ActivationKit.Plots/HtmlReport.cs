@@ -6,6 +6,12 @@ using ActivationKit.Nn.Experiments;
 
 namespace ActivationKit.Plots;
 
+/// <summary>One chart of a report.</summary>
+/// <param name="Name">File-name stem and HTML id, e.g. <c>learning-accuracy</c>.</param>
+/// <param name="Title">What it shows (the image's alt text).</param>
+/// <param name="Png">The PNG bytes.</param>
+public sealed record ReportImage(string Name, string Title, byte[] Png);
+
 /// <summary>
 /// One self-contained HTML page for a comparison: ranked table, verdict, learning curves, the compared functions and
 /// their derivatives, end-of-training diagnostics, the configuration and the command that reproduces it. Images are
@@ -58,17 +64,17 @@ public static class HtmlReport
         if (summary.Ranking.Count > 0)
         {
             sb.Append("<h2>Learning curves</h2>\n<div class=\"grid\">\n");
-            Image(sb, "learning-accuracy", "Validation accuracy per epoch", ChartFile.Png(Charts.LearningCurves(summary, trials), 700, 450));
-            Image(sb, "learning-loss", "Validation loss per epoch", ChartFile.Png(Charts.LearningCurves(summary, trials, loss: true), 700, 450));
+            var images = Images(summary, trials).ToDictionary(i => i.Name);
+            Image(sb, images["learning-accuracy"]);
+            Image(sb, images["learning-loss"]);
             sb.Append("</div>\n");
 
             sb.Append("<h2>The compared functions</h2>\n");
-            var functions = summary.Ranking.Select(r => ActivationCatalog.Create(r.Label.Split('@')[0])).DistinctBy(f => f.ToString()).ToArray();
-            Image(sb, "functions", "The compared activations and their derivatives", ChartFile.Png(Charts.Functions(functions, -5, 5, derivative: true), 1000, 550));
+            Image(sb, images["functions"]);
 
             sb.Append("<h2>Diagnostics at the end of training</h2>\n");
             sb.Append("<p>On up to 512 held-out (validation) samples: a unit is dead when f′ = 0 on every sample; a pre-activation is saturated when |f′| is below 5% of the function's peak.</p>\n");
-            Image(sb, "dead-saturated", "Dead and saturated fractions per activation", ChartFile.Png(Charts.DeadAndSaturated(summary), 1000, 450));
+            Image(sb, images["dead-saturated"]);
             sb.Append("<table id=\"diagnostics\">\n<thead><tr><th class=\"l\">Activation</th><th>Layer</th><th>Units</th><th>Dead (mean)</th><th>Saturated (mean)</th><th>Output mean</th><th>Output std</th></tr></thead>\n<tbody>\n");
             foreach (var r in summary.Ranking)
             {
@@ -85,8 +91,7 @@ public static class HtmlReport
             sb.Append("</tbody>\n</table>\n<h3>Hidden-layer output histograms (first seed)</h3>\n<div class=\"grid\">\n");
             foreach (var r in summary.Ranking)
             {
-                var first = trials.Where(t => t.Label == r.Label).OrderBy(t => t.Seed).First();
-                Image(sb, "histogram-" + Slug(r.Label), $"Histogram of hidden outputs, {r.Label}", ChartFile.Png(Charts.LayerHistograms(first), 600, 380));
+                Image(sb, images["histogram-" + Slug(r.Label)]);
             }
 
             sb.Append("</div>\n");
@@ -114,14 +119,40 @@ public static class HtmlReport
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The report's charts as PNGs, each with a file-name stem and a title: learning-accuracy, learning-loss, functions,
+    /// dead-saturated and histogram-LABEL per contender (empty when there are no results).
+    /// </summary>
+    public static IReadOnlyList<ReportImage> Images(ExperimentSummary summary, IReadOnlyList<TrialResult> trials)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(trials);
+        if (summary.Ranking.Count == 0) return [];
+        var functions = summary.Ranking.Select(r => ActivationCatalog.Create(r.Label.Split('@')[0])).DistinctBy(f => f.ToString()).ToArray();
+        var list = new List<ReportImage>
+        {
+            new("learning-accuracy", "Validation accuracy per epoch", ChartFile.Png(Charts.LearningCurves(summary, trials), 700, 450)),
+            new("learning-loss", "Validation loss per epoch", ChartFile.Png(Charts.LearningCurves(summary, trials, loss: true), 700, 450)),
+            new("functions", "The compared activations and their derivatives", ChartFile.Png(Charts.Functions(functions, -5, 5, derivative: true), 1000, 550)),
+            new("dead-saturated", "Dead and saturated fractions per activation", ChartFile.Png(Charts.DeadAndSaturated(summary), 1000, 450)),
+        };
+        foreach (var r in summary.Ranking)
+        {
+            var first = trials.Where(t => t.Label == r.Label).OrderBy(t => t.Seed).First();
+            list.Add(new("histogram-" + Slug(r.Label), $"Histogram of hidden outputs, {r.Label}", ChartFile.Png(Charts.LayerHistograms(first), 600, 380)));
+        }
+
+        return list;
+    }
+
     private static string ExtractOut(string command)
     {
         int at = command.LastIndexOf(" --out ", StringComparison.Ordinal);
         return at < 0 ? "results" : command[(at + 7)..].Trim('\'');
     }
 
-    private static void Image(StringBuilder sb, string id, string alt, byte[] png) =>
-        sb.Append("<img id=\"").Append(id).Append("\" alt=\"").Append(E(alt)).Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(png)).Append("\">\n");
+    private static void Image(StringBuilder sb, ReportImage image) =>
+        sb.Append("<img id=\"").Append(image.Name).Append("\" alt=\"").Append(E(image.Title)).Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(image.Png)).Append("\">\n");
 
     private static void Row(StringBuilder sb, string key, string value) =>
         sb.Append("<tr><th class=\"l\">").Append(E(key)).Append("</th><td class=\"l\">").Append(E(value)).Append("</td></tr>\n");

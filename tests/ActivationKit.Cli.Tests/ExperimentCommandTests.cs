@@ -151,6 +151,12 @@ public sealed partial class ExperimentCommandTests : IDisposable
         Assert.Equal(m.Groups[1].Value, m.Groups[2].Value);
         Assert.Equal("3", m.Groups[3].Value);
         foreach (string label in new[] { "relu", "tanh", "sigmoid@zeros" }) Assert.Contains($"<td class=\"l\">{label}</td>", dom, StringComparison.Ordinal);
+
+        string imgDir = _dir.File("img");
+        Cli.RunWide("report", outDir, "--images", imgDir).Ok();
+        string[] expected = ["dead-saturated.png", "functions.png", "histogram-relu.png", "histogram-sigmoid-zeros.png", "histogram-tanh.png", "learning-accuracy.png", "learning-loss.png"];
+        Assert.Equal(expected, Directory.GetFiles(imgDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.All(Directory.GetFiles(imgDir), f => Assert.Equal((byte)0x89, File.ReadAllBytes(f)[0]));
     }
 
     /// <summary>Runs headless Chromium (Debian package <c>chromium</c>) and returns its stdout.</summary>

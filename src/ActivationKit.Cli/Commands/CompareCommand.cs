@@ -24,8 +24,8 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         public int? Samples { get; init; }
 
         [CommandOption("--noise <STD>")]
-        [Description("Noise of a synthetic set (default 0.05).")]
-        public double Noise { get; init; } = 0.05;
+        [Description("Noise of a synthetic set (default 0.1).")]
+        public double Noise { get; init; } = 0.1;
 
         [CommandOption("--data-seed <N>")]
         [Description("Seed of the data generation and the train/validation/test split (default 1; the same for every trial).")]
@@ -36,8 +36,8 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         public string? Activations { get; init; }
 
         [CommandOption("--hidden <WIDTHS>")]
-        [Description("Hidden layer widths (default 32,32).")]
-        public string Hidden { get; init; } = "32,32";
+        [Description("Hidden layer widths (default 16,16).")]
+        public string Hidden { get; init; } = "16,16";
 
         [CommandOption("--seeds <N>")]
         [Description("Seeds per activation (default 3).")]

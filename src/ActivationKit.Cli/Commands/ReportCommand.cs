@@ -21,6 +21,10 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
         [Description("Also write a self-contained HTML report (images embedded) to FILE.")]
         public string? Html { get; init; }
 
+        [CommandOption("--images <DIR>")]
+        [Description("Also write the report's charts as PNG files into DIR (learning-accuracy.png, functions.png, …).")]
+        public string? Images { get; init; }
+
         [CommandOption("--json")]
         [Description("Print the summary as JSON instead of a table.")]
         public bool Json { get; init; }
@@ -35,6 +39,13 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
         {
             ResultStore.WriteAtomic(html, new UTF8Encoding(false).GetBytes(HtmlReport.Render(summary, trials)));
             consoles.ErrorWriter.WriteLine($"Wrote {html}.");
+        }
+
+        if (settings.Images is { } dir)
+        {
+            var images = HtmlReport.Images(summary, trials);
+            foreach (var image in images) ResultStore.WriteAtomic(Path.Combine(dir, image.Name + ".png"), image.Png);
+            consoles.ErrorWriter.WriteLine($"Wrote {images.Count} chart(s) to {dir}.");
         }
 
         if (settings.Json) ExperimentTable.WriteJson(consoles.OutWriter, summary);

@@ -94,13 +94,13 @@ public sealed record ExperimentConfig
     public int Samples { get; init; } = 1500;
 
     /// <summary>Gaussian noise of synthetic sets.</summary>
-    public double Noise { get; init; } = 0.05;
+    public double Noise { get; init; } = 0.1;
 
     /// <summary>Seeds the data generation and the train/validation/test split (the same for every trial).</summary>
     public ulong DataSeed { get; init; } = 1;
 
     /// <summary>Hidden layer widths.</summary>
-    public IReadOnlyList<int> Hidden { get; init; } = [32, 32];
+    public IReadOnlyList<int> Hidden { get; init; } = [16, 16];
 
     /// <summary>The contenders, in the order given.</summary>
     public IReadOnlyList<Contender> Activations { get; init; } = DefaultActivations.Select(Contender.Parse).ToArray();

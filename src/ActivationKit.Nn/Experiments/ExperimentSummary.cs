@@ -61,6 +61,7 @@ public sealed record ExperimentSummary
         if (Ranking.Count == 0) return "No finished trials yet.";
         var w = Ranking[0];
         if (Ranking.Count == 1) return $"Only {w.Label} was run: nothing to compare.";
+        if (Margin == 0) return $"{w.Label} and {RunnerUp} tie on mean test accuracy ({w.MeanAccuracy:P1}); {w.Label} ranks first on lower test loss.";
         string margin = $"{Margin * 100:0.##} accuracy points";
         if (double.IsNaN(PValue)) return $"{w.Label} leads {RunnerUp} by {margin}; with fewer than 2 seeds each, no significance test is possible.";
         return Distinguishable
