@@ -69,6 +69,37 @@ public sealed class ExperimentTests : IDisposable
         Assert.Contains("classification", Assert.Throws<ArgumentException>(() => ExperimentData.Load(Tiny() with { Data = "sine" })).Message, StringComparison.Ordinal);
 
     [Fact]
+    public void Fashion_mnist_takes_a_seeded_subset_holds_out_a_sixth_and_tests_on_the_test_file()
+    {
+        string dir = Dir("fmnist");
+        Directory.CreateDirectory(dir);
+        WriteIdxPair(dir, "train", 60);
+        WriteIdxPair(dir, "t10k", 20);
+        var data = ExperimentData.Load(Tiny() with { Data = "fashion-mnist", Samples = 30 }, dir);
+        Assert.Equal((25, 5, 20), (data.Train.Rows, data.Validation.Rows, data.Test.Rows));
+        Assert.Equal(6, data.Train.FeatureCount);
+        Assert.Equal("fashion-mnist", data.Identity);
+        var all = ExperimentData.Load(Tiny() with { Data = "fashion_mnist", Samples = 0 }, dir);
+        Assert.Equal((50, 10), (all.Train.Rows, all.Validation.Rows));
+    }
+
+    /// <summary>An IDX image file (n × 2 × 3 bytes) and label file (n bytes, labels i mod 10).</summary>
+    private static void WriteIdxPair(string dir, string prefix, int n)
+    {
+        static byte[] Idx(int[] shape, byte[] body)
+        {
+            var header = new List<byte> { 0, 0, 8, (byte)shape.Length };
+            foreach (int d in shape) header.AddRange([(byte)(d >> 24), (byte)(d >> 16), (byte)(d >> 8), (byte)d]);
+            return [.. header, .. body];
+        }
+
+        var pixels = Enumerable.Range(0, n * 6).Select(i => (byte)(i * 37 % 256)).ToArray();
+        var labels = Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray();
+        File.WriteAllBytes(Path.Combine(dir, $"{prefix}-images-idx3-ubyte"), Idx([n, 2, 3], pixels));
+        File.WriteAllBytes(Path.Combine(dir, $"{prefix}-labels-idx1-ubyte"), Idx([n], labels));
+    }
+
+    [Fact]
     public void Config_hash_is_stable_and_covers_every_setting()
     {
         var a = Tiny();
