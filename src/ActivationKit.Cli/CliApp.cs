@@ -122,6 +122,28 @@ public static class CliApp
                 .WithExample("bench", "mlp", "--threads", "2", "--json");
         });
 
+        config.AddCommand<CompareCommand>("compare")
+            .WithDescription("Train the same network once per activation and seed; rank the activations by test accuracy.")
+            .WithExample("compare")
+            .WithExample("compare", "--data", "fashion-mnist", "--activations", "relu,gelu,tanh", "--hidden", "128", "--epochs", "5", "--samples", "6000")
+            .WithExample("compare", "--activations", "relu,leaky_relu(0.2),sigmoid@zeros", "--seeds", "5", "--out", "results/")
+            .WithExample("compare", "--shard", "0/4", "--out", "results/")
+            .WithExample("compare", "--json");
+
+        config.AddCommand<ReportCommand>("report")
+            .WithDescription("Merge the results folders of a comparison (its shards) and print the ranked table; optionally an HTML report.")
+            .WithExample("report", "results/")
+            .WithExample("report", "results/", "--html", "report/index.html")
+            .WithExample("report", "results/", "--images", "docs/img/")
+            .WithExample("report", "shard0/", "shard1/", "--json");
+
+        config.AddCommand<PlotCommand>("plot")
+            .WithDescription("Plot functions (and derivatives) in the terminal, or to a PNG/SVG file; --all draws a gallery.")
+            .WithExample("plot", "relu", "gelu", "--grad")
+            .WithExample("plot", "leaky_relu(0.2)", "elu", "--range", "-3:3", "--out", "rectifiers.png")
+            .WithExample("plot", "tanh", "--grad", "--out", "tanh.svg")
+            .WithExample("plot", "--all", "--out", "gallery.png");
+
         config.AddCommand<HashesCommand>("hashes")
             .WithDescription("SHA-256 of eval's output for every function, precision and direction (bit-identity checks).")
             .WithExample("hashes", "--in", "x.f32", "--columns", "8")

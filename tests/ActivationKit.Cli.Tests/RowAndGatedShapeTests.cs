@@ -1,5 +1,6 @@
 using ActivationKit.Catalog;
 using ActivationKit.Cli.Formatting;
+using ActivationKit.Plots;
 using ActivationKit.Cli.IO;
 
 namespace ActivationKit.Cli.Tests;

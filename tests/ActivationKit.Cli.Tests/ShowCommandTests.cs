@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ActivationKit.Catalog;
 using ActivationKit.Cli.Formatting;
+using ActivationKit.Plots;
 
 namespace ActivationKit.Cli.Tests;
 

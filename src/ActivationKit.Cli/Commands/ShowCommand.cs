@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using ActivationKit.Catalog;
 using ActivationKit.Cli.Formatting;
+using ActivationKit.Plots;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,6 +1,6 @@
 using ActivationKit.Catalog;
 
-namespace ActivationKit.Cli.Formatting;
+namespace ActivationKit.Plots;
 
 /// <summary>f and f′ of any kind of function along a line, through the library's own Forward/Backward (double).</summary>
 public static class Curves

@@ -1,0 +1,170 @@
+using System.ComponentModel;
+using System.Globalization;
+using ActivationKit.Cli.Formatting;
+using ActivationKit.Nn.Experiments;
+using Spectre.Console.Cli;
+
+namespace ActivationKit.Cli.Commands;
+
+/// <summary>
+/// <c>actkit compare</c>: trains the same network once per (activation, seed), writes one result file per trial as it
+/// finishes (resumable, shardable), and prints the ranked table.
+/// </summary>
+public sealed class CompareCommand(CliConsoles consoles) : Command<CompareCommand.Settings>
+{
+    /// <summary>Options of <c>compare</c>.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--data <DATA>")]
+        [Description("spirals (default), xor, moons, circles, checkerboard, fashion-mnist, or a .csv file whose last column is the class.")]
+        public string Data { get; init; } = "spirals";
+
+        [CommandOption("--samples <N>")]
+        [Description("Samples to generate (synthetic; default 1500) or to take from the training data (fashion-mnist: default 10000; csv: default all; 0 = all).")]
+        public int? Samples { get; init; }
+
+        [CommandOption("--noise <STD>")]
+        [Description("Noise of a synthetic set (default 0.1).")]
+        public double Noise { get; init; } = 0.1;
+
+        [CommandOption("--data-seed <N>")]
+        [Description("Seed of the data generation and the train/validation/test split (default 1; the same for every trial).")]
+        public ulong DataSeed { get; init; } = 1;
+
+        [CommandOption("-a|--activations <LIST>")]
+        [Description("Comma-separated specs (default relu,leaky_relu,elu,gelu,silu,mish,tanh,sigmoid); NAME@INIT overrides the initialiser, e.g. sigmoid@zeros.")]
+        public string? Activations { get; init; }
+
+        [CommandOption("--hidden <WIDTHS>")]
+        [Description("Hidden layer widths (default 16,16).")]
+        public string Hidden { get; init; } = "16,16";
+
+        [CommandOption("--seeds <N>")]
+        [Description("Seeds per activation (default 3).")]
+        public int Seeds { get; init; } = 3;
+
+        [CommandOption("--epochs <N>")]
+        [Description("Training epochs (default 30).")]
+        public int Epochs { get; init; } = 30;
+
+        [CommandOption("--batch <N>")]
+        [Description("Mini-batch size (default 32).")]
+        public int Batch { get; init; } = 32;
+
+        [CommandOption("--lr <RATE>")]
+        [Description("Learning rate (default 0.01).")]
+        public double LearningRate { get; init; } = 0.01;
+
+        [CommandOption("--optimizer <NAME>")]
+        [Description("sgd, momentum, nesterov, adam (default) or adamw.")]
+        public string Optimizer { get; init; } = "adam";
+
+        [CommandOption("--init <INIT>")]
+        [Description("auto (default: He/Glorot/LeCun with gain from each activation), he_normal, glorot_uniform, lecun_normal, zeros, …")]
+        public string Init { get; init; } = "auto";
+
+        [CommandOption("--target <ACC>")]
+        [Description("Validation accuracy whose first epoch is reported as 'epochs to target' (default 0.9).")]
+        public double Target { get; init; } = 0.9;
+
+        [CommandOption("-o|--out <DIR>")]
+        [Description("Results folder (default results): experiment.json and one trials/*.json per finished trial.")]
+        public string Out { get; init; } = "results";
+
+        [CommandOption("--threads <N>")]
+        [Description("Trials trained at once (default: processor count). Results do not depend on it.")]
+        public int? Threads { get; init; }
+
+        [CommandOption("--shard <I/N>")]
+        [Description("Run only the trials whose index mod N is I (e.g. a Kubernetes or Slurm array task); merge with 'actkit report'.")]
+        public string? Shard { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print the summary as JSON instead of a table.")]
+        public bool Json { get; init; }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var config = ToConfig(settings);
+        var shard = settings.Shard is null ? Shard.All : Shard.Parse(settings.Shard);
+        int threads = settings.Threads ?? Environment.ProcessorCount;
+        if (threads < 1) throw new UsageException($"--threads must be ≥ 1, got {threads}.");
+        var data = ExperimentData.Load(config);
+        var err = consoles.ErrorWriter;
+        bool interactive = consoles.Error.Profile.Capabilities.Interactive;
+        int total = config.Trials().Count(t => shard.Includes(t.Index));
+        err.WriteLine($"Comparing {config.Activations.Count} activation(s) × {config.Seeds} seed(s) on {data.Identity} " +
+            $"({data.Train.Rows} train / {data.Validation.Rows} validation / {data.Test.Rows} test){(shard.Count > 1 ? $", shard {shard}: {total} trial(s)" : string.Empty)}; results in {settings.Out}");
+        var outcome = ExperimentRunner.Run(config, data, settings.Out, new RunOptions
+        {
+            Shard = shard,
+            Threads = threads,
+            Cancellation = cancellationToken,
+            Progress = p => Report(err, p, interactive),
+        });
+        if (interactive) err.WriteLine();
+        err.WriteLine($"Trained {outcome.Trained} trial(s), skipped {outcome.Skipped} already finished.");
+
+        var (manifest, trials) = ResultStore.Load([settings.Out]);
+        var summary = ExperimentSummary.Create(manifest, trials);
+        if (settings.Json) ExperimentTable.WriteJson(consoles.OutWriter, summary);
+        else ExperimentTable.Write(consoles.OutWriter, summary);
+        if (!summary.Complete && shard.Count > 1) err.WriteLine($"When every shard has finished: actkit report {settings.Out}");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The experiment configuration of the options, validated.</summary>
+    internal static ExperimentConfig ToConfig(Settings s)
+    {
+        string key = s.Data.Trim().ToLowerInvariant().Replace('_', '-');
+        int samples = s.Samples ?? (key == "fashion-mnist" ? 10000 : s.Data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? 0 : 1500);
+        return new ExperimentConfig
+        {
+            Data = s.Data,
+            Samples = samples,
+            Noise = s.Noise,
+            DataSeed = s.DataSeed,
+            Hidden = ParseWidths(s.Hidden),
+            Activations = Contender.ParseList(s.Activations ?? string.Join(",", ExperimentConfig.DefaultActivations)),
+            Seeds = s.Seeds,
+            Epochs = s.Epochs,
+            BatchSize = s.Batch,
+            LearningRate = s.LearningRate,
+            Optimizer = s.Optimizer,
+            Init = s.Init,
+            TargetAccuracy = s.Target,
+        }.Validate();
+    }
+
+    private static int[] ParseWidths(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var widths = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out widths[i]) || widths[i] < 1)
+            {
+                throw new UsageException($"--hidden takes comma-separated positive widths such as 64,64, got '{text}'.");
+            }
+        }
+
+        return widths;
+    }
+
+    private static void Report(TextWriter err, RunProgress p, bool interactive)
+    {
+        string eta = p.Remaining is { } r ? $"ETA {Clock(r)}" : "ETA —";
+        var t = p.Trial;
+        string what = $"{t.Label} seed {t.Seed}: test acc {t.TestAccuracy.ToString("0.000", CultureInfo.InvariantCulture)}{(t.Diverged ? " (diverged)" : string.Empty)}{(p.WasSkipped ? " (already done)" : string.Empty)}";
+        const int width = 30;
+        int filled = p.Total == 0 ? width : p.Done * width / p.Total;
+        string bar = $"[{new string('█', filled)}{new string('░', width - filled)}] {p.Done}/{p.Total} {Clock(p.Elapsed)} {eta}";
+        if (interactive) err.Write($"\r{bar}  {what}".PadRight(110));
+        else err.WriteLine($"{bar}  {what}");
+        err.Flush();
+    }
+
+    private static string Clock(TimeSpan t) => t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : t.ToString(@"m\:ss", CultureInfo.InvariantCulture);
+}

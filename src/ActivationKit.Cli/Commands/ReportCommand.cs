@@ -1,0 +1,55 @@
+using System.ComponentModel;
+using System.Text;
+using ActivationKit.Cli.Formatting;
+using ActivationKit.Nn.Experiments;
+using ActivationKit.Plots;
+using Spectre.Console.Cli;
+
+namespace ActivationKit.Cli.Commands;
+
+/// <summary><c>actkit report DIR…</c>: merges the results folders of a comparison (e.g. its shards) and prints the ranked table.</summary>
+public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.Settings>
+{
+    /// <summary>Arguments and options of <c>report</c>.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<DIR>")]
+        [Description("One or more results folders of the same comparison (the --out of each shard).")]
+        public string[] Directories { get; init; } = [];
+
+        [CommandOption("--html <FILE>")]
+        [Description("Also write a self-contained HTML report (images embedded) to FILE.")]
+        public string? Html { get; init; }
+
+        [CommandOption("--images <DIR>")]
+        [Description("Also write the report's charts as PNG files into DIR (learning-accuracy.png, functions.png, …).")]
+        public string? Images { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print the summary as JSON instead of a table.")]
+        public bool Json { get; init; }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var (manifest, trials) = ResultStore.Load(settings.Directories);
+        var summary = ExperimentSummary.Create(manifest, trials);
+        if (settings.Html is { } html)
+        {
+            ResultStore.WriteAtomic(html, new UTF8Encoding(false).GetBytes(HtmlReport.Render(summary, trials)));
+            consoles.ErrorWriter.WriteLine($"Wrote {html}.");
+        }
+
+        if (settings.Images is { } dir)
+        {
+            var images = HtmlReport.Images(summary, trials);
+            foreach (var image in images) ResultStore.WriteAtomic(Path.Combine(dir, image.Name + ".png"), image.Png);
+            consoles.ErrorWriter.WriteLine($"Wrote {images.Count} chart(s) to {dir}.");
+        }
+
+        if (settings.Json) ExperimentTable.WriteJson(consoles.OutWriter, summary);
+        else ExperimentTable.Write(consoles.OutWriter, summary);
+        return ExitCodes.Ok;
+    }
+}

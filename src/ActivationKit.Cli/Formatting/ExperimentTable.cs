@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.Json;
+using ActivationKit.Nn.Experiments;
+
+namespace ActivationKit.Cli.Formatting;
+
+/// <summary>The ranked table of a comparison (text or JSON), shared by <c>compare</c> and <c>report</c>.</summary>
+public static class ExperimentTable
+{
+    /// <summary>Writes the ranked table, the verdict and (if any) the missing trials.</summary>
+    public static void Write(TextWriter writer, ExperimentSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(summary);
+        var c = summary.Manifest.Config;
+        string[] header = ["Rank", "Activation", "Init", "Seeds", "Test acc (mean ± std)", "95% CI", "Test loss", $"≥{Pct(c.TargetAccuracy)} (epochs)", "s/epoch", "Dead", "Saturated", "Diverged"];
+        var rows = summary.Ranking.Select(r => (IReadOnlyList<string>)new[]
+        {
+            r.Rank.ToString(CultureInfo.InvariantCulture),
+            r.Label,
+            r.Init,
+            r.Seeds.ToString(CultureInfo.InvariantCulture),
+            $"{Pct(r.MeanAccuracy)} ± {Pct(r.StdAccuracy)}",
+            double.IsNaN(r.CiLow) ? "—" : $"{Pct(r.CiLow)} – {Pct(r.CiHigh)}",
+            N(r.MeanLoss, "0.0000"),
+            $"{r.ReachedTarget}/{r.Seeds}" + (double.IsNaN(r.MeanEpochsToTarget) ? string.Empty : $" ({N(r.MeanEpochsToTarget, "0.#")})"),
+            N(r.SecondsPerEpoch, "0.000"),
+            Pct(r.DeadFraction),
+            Pct(r.SaturatedFraction),
+            r.Diverged.ToString(CultureInfo.InvariantCulture),
+        }).ToList();
+        writer.WriteLine($"Data: {summary.Manifest.DataIdentity}; network {string.Join("×", c.Hidden)}; {c.Epochs} epochs, {c.Optimizer} lr {c.LearningRate.ToString("R", CultureInfo.InvariantCulture)}, batch {c.BatchSize}, init {c.Init}; {summary.Found} of {summary.Manifest.TrialCount} trials.");
+        PlainTable.Write(writer, header, rows);
+        writer.WriteLine(summary.Verdict());
+        if (!summary.Complete)
+        {
+            writer.WriteLine($"Incomplete: {summary.Missing.Count} trial(s) missing ({string.Join(", ", summary.Missing.Take(8))}{(summary.Missing.Count > 8 ? ", …" : string.Empty)}).");
+        }
+
+        writer.Flush();
+    }
+
+    /// <summary>Writes the summary as JSON.</summary>
+    public static void WriteJson(TextWriter writer, ExperimentSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        JsonOut.Write(writer, json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("experiment", summary.Manifest.Experiment);
+            json.WriteString("data", summary.Manifest.DataIdentity);
+            json.WriteString("command", summary.Manifest.Command);
+            json.WritePropertyName("config");
+            JsonSerializer.Serialize(json, summary.Manifest.Config, ResultStore.Json);
+            json.WriteBoolean("complete", summary.Complete);
+            json.WriteNumber("found", summary.Found);
+            json.WriteNumber("expected", summary.Manifest.TrialCount);
+            json.WriteStartArray("missing");
+            foreach (string m in summary.Missing) json.WriteStringValue(m);
+            json.WriteEndArray();
+            if (summary.Winner is { } w) json.WriteString("winner", w);
+            else json.WriteNull("winner");
+            if (summary.RunnerUp is { } r) json.WriteString("runnerUp", r);
+            else json.WriteNull("runnerUp");
+            JsonOut.Number(json, "margin", summary.Margin);
+            JsonOut.Number(json, "pValue", summary.PValue);
+            json.WriteBoolean("distinguishable", summary.Distinguishable);
+            json.WriteString("verdict", summary.Verdict());
+            json.WriteStartArray("ranking");
+            foreach (var row in summary.Ranking)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("rank", row.Rank);
+                json.WriteString("activation", row.Label);
+                json.WriteString("init", row.Init);
+                json.WriteNumber("seeds", row.Seeds);
+                JsonOut.Number(json, "meanAccuracy", row.MeanAccuracy);
+                JsonOut.Number(json, "stdAccuracy", row.StdAccuracy);
+                JsonOut.Number(json, "ci95Low", row.CiLow);
+                JsonOut.Number(json, "ci95High", row.CiHigh);
+                JsonOut.Number(json, "meanLoss", row.MeanLoss);
+                json.WriteNumber("reachedTarget", row.ReachedTarget);
+                JsonOut.Number(json, "meanEpochsToTarget", row.MeanEpochsToTarget);
+                JsonOut.Number(json, "secondsPerEpoch", row.SecondsPerEpoch);
+                JsonOut.Number(json, "deadFraction", row.DeadFraction);
+                JsonOut.Number(json, "saturatedFraction", row.SaturatedFraction);
+                json.WriteNumber("diverged", row.Diverged);
+                json.WriteStartArray("accuracies");
+                foreach (double a in row.Accuracies) JsonOut.Number(json, a);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+    }
+
+    private static string Pct(double v) => double.IsNaN(v) ? "—" : (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    private static string N(double v, string format) => double.IsNaN(v) ? "—" : v.ToString(format, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,222 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using ActivationKit.Catalog;
+
+namespace ActivationKit.Nn.Experiments;
+
+/// <summary>One contender of a comparison: an activation spec and, optionally, its own initialiser.</summary>
+/// <param name="Activation">Canonical catalog spec, e.g. <c>relu</c> or <c>leaky_relu(0.2)</c>.</param>
+/// <param name="Init">Initialiser override (<c>sigmoid@zeros</c>), or null for the experiment's initialiser.</param>
+public sealed record Contender(string Activation, string? Init)
+{
+    /// <summary>The label used in tables and file names: <c>relu</c> or <c>sigmoid@zeros</c>.</summary>
+    public string Label => Init is null ? Activation : $"{Activation}@{Init}";
+
+    /// <summary>Parses <c>NAME</c>, <c>NAME(ARGS)</c> or either followed by <c>@INIT</c>, canonicalising both parts.</summary>
+    /// <exception cref="ArgumentException">Unknown function or initialiser, or a row-wise function (no hidden-layer use).</exception>
+    public static Contender Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string s = text.Trim();
+        if (s.Length == 0) throw new ArgumentException("An empty activation name in the list.", nameof(text));
+        string? init = null;
+        int at = s.LastIndexOf('@');
+        if (at >= 0)
+        {
+            init = Initializer.Parse(s[(at + 1)..]).ToString();
+            s = s[..at].Trim();
+        }
+
+        var activation = ActivationCatalog.Create(s);
+        if (activation.Info.Kind == ActivationKind.Rowwise)
+        {
+            throw new ArgumentException($"'{activation}' is row-wise (it normalises a whole row), so it cannot be compared as a hidden-layer activation.", nameof(text));
+        }
+
+        return new Contender(ShortSpec(activation), init);
+    }
+
+    /// <summary>
+    /// The shortest spec that recreates <paramref name="activation"/>: its name with only the parameters that differ
+    /// from their defaults, e.g. <c>leaky_relu</c> or <c>leaky_relu(negative_slope=0.2)</c>.
+    /// </summary>
+    public static string ShortSpec(Activation activation)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        var changed = activation.Info.Parameters
+            .Select((p, i) => (p.Name, p.Default, Value: activation.Parameters[i]))
+            .Where(t => !t.Value.Equals(t.Default))
+            .Select(t => $"{t.Name}={t.Value.ToString("R", CultureInfo.InvariantCulture)}")
+            .ToArray();
+        string spec = changed.Length == 0 ? activation.Name : $"{activation.Name}({string.Join(", ", changed)})";
+        return ActivationCatalog.Create(spec).ToString() == activation.ToString() ? spec : activation.ToString();
+    }
+
+    /// <summary>Splits a comma-separated list, keeping commas inside parentheses: <c>relu,softplus(beta=2, threshold=20)</c>.</summary>
+    public static IReadOnlyList<Contender> ParseList(string list)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        var items = new List<string>();
+        int depth = 0, start = 0;
+        for (int i = 0; i < list.Length; i++)
+        {
+            if (list[i] == '(') depth++;
+            else if (list[i] == ')') depth--;
+            else if (list[i] == ',' && depth == 0)
+            {
+                items.Add(list[start..i]);
+                start = i + 1;
+            }
+        }
+
+        items.Add(list[start..]);
+        var result = items.Select(Parse).ToList();
+        var duplicate = result.GroupBy(c => c.Label).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ArgumentException($"'{duplicate.Key}' appears more than once in the activation list.", nameof(list));
+        return result;
+    }
+}
+
+/// <summary>
+/// Everything that defines a comparison: the data, the network, the training hyper-parameters, the contenders and the
+/// seeds. Two runs with equal configurations produce bit-identical trial results (timings aside).
+/// </summary>
+public sealed record ExperimentConfig
+{
+    /// <summary>The activations <c>actkit compare</c> uses when none are given.</summary>
+    public static readonly IReadOnlyList<string> DefaultActivations = ["relu", "leaky_relu", "elu", "gelu", "silu", "mish", "tanh", "sigmoid"];
+
+    /// <summary>A synthetic set name (<see cref="Data.Synthetic.Names"/>), <c>fashion-mnist</c>, or a CSV path.</summary>
+    public string Data { get; init; } = "spirals";
+
+    /// <summary>Samples to generate (synthetic) or to use from the training file (Fashion-MNIST, CSV; 0 = all).</summary>
+    public int Samples { get; init; } = 1500;
+
+    /// <summary>Gaussian noise of synthetic sets.</summary>
+    public double Noise { get; init; } = 0.1;
+
+    /// <summary>Seeds the data generation and the train/validation/test split (the same for every trial).</summary>
+    public ulong DataSeed { get; init; } = 1;
+
+    /// <summary>Hidden layer widths.</summary>
+    public IReadOnlyList<int> Hidden { get; init; } = [16, 16];
+
+    /// <summary>The contenders, in the order given.</summary>
+    public IReadOnlyList<Contender> Activations { get; init; } = DefaultActivations.Select(Contender.Parse).ToArray();
+
+    /// <summary>Seeds per contender: trials use seeds 1…Seeds.</summary>
+    public int Seeds { get; init; } = 3;
+
+    public int Epochs { get; init; } = 30;
+
+    public int BatchSize { get; init; } = 32;
+
+    public double LearningRate { get; init; } = 0.01;
+
+    /// <summary><c>sgd</c>, <c>momentum</c>, <c>nesterov</c>, <c>adam</c> or <c>adamw</c>.</summary>
+    public string Optimizer { get; init; } = "adam";
+
+    /// <summary>Initialiser spec for every layer; <c>auto</c> picks He/Glorot/LeCun (with gain) from each activation.</summary>
+    public string Init { get; init; } = "auto";
+
+    /// <summary>Validation accuracy whose first epoch is recorded as "epochs to target".</summary>
+    public double TargetAccuracy { get; init; } = 0.9;
+
+    /// <summary>Checks ranges and canonicalises the specs; throws <see cref="ArgumentException"/> with one sentence.</summary>
+    public ExperimentConfig Validate()
+    {
+        if (Samples < 0) throw new ArgumentException($"--samples must be ≥ 0, got {Samples}.");
+        if (!(Noise >= 0) || double.IsInfinity(Noise)) throw new ArgumentException($"--noise must be finite and ≥ 0, got {Noise}.");
+        if (Hidden.Count == 0 || Hidden.Any(h => h < 1 || h > 65536)) throw new ArgumentException($"--hidden needs one or more widths in 1…65536, got '{string.Join(",", Hidden)}'.");
+        if (Activations.Count == 0) throw new ArgumentException("--activations needs at least one activation.");
+        if (Seeds < 1 || Seeds > 1000) throw new ArgumentException($"--seeds must be in 1…1000, got {Seeds}.");
+        if (Epochs < 1 || Epochs > 100000) throw new ArgumentException($"--epochs must be in 1…100000, got {Epochs}.");
+        if (BatchSize < 1) throw new ArgumentException($"--batch must be ≥ 1, got {BatchSize}.");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"--lr must be finite and > 0, got {LearningRate}.");
+        if (!(TargetAccuracy > 0 && TargetAccuracy <= 1)) throw new ArgumentException($"--target must be in (0, 1], got {TargetAccuracy}.");
+        _ = Optimizers.Create(Optimizer);
+        return this with
+        {
+            Init = Initializer.Parse(Init).ToString(),
+            Optimizer = Optimizer.Trim().ToLowerInvariant(),
+            Data = Data.Trim(),
+        };
+    }
+
+    /// <summary>The trials in their fixed order: contender by contender, seeds 1…Seeds. A trial's index drives sharding.</summary>
+    public IReadOnlyList<TrialSpec> Trials()
+    {
+        var list = new List<TrialSpec>();
+        foreach (var c in Activations)
+        {
+            for (int s = 1; s <= Seeds; s++) list.Add(new TrialSpec(list.Count, c, (ulong)s));
+        }
+
+        return list;
+    }
+
+    /// <summary>The settings every trial shares (data, network, training), as a canonical one-line text.</summary>
+    public string BasisKey(string dataIdentity) => string.Create(CultureInfo.InvariantCulture,
+        $"data={dataIdentity};samples={Samples};noise={Noise:R};data_seed={DataSeed};hidden={string.Join("x", Hidden)};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};optimizer={Optimizer};init={Init};target={TargetAccuracy:R}");
+
+    /// <summary>The basis plus the contenders and seed count: what must match for trial files to be merged.</summary>
+    public string ExperimentKey(string dataIdentity) =>
+        $"{BasisKey(dataIdentity)};activations={string.Join(",", Activations.Select(a => a.Label))};seeds={Seeds}";
+
+    /// <summary>The <c>actkit compare</c> command that reproduces this configuration exactly.</summary>
+    public string ToCommandLine(string outDirectory)
+    {
+        var sb = new StringBuilder("actkit compare");
+        sb.Append(" --data ").Append(Quote(Data));
+        sb.Append(CultureInfo.InvariantCulture, $" --samples {Samples}");
+        if (Data is not ("fashion-mnist" or "fashion_mnist") && !Data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) sb.Append(CultureInfo.InvariantCulture, $" --noise {Noise:R}");
+        sb.Append(CultureInfo.InvariantCulture, $" --data-seed {DataSeed}");
+        sb.Append(" --activations ").Append(Quote(string.Join(",", Activations.Select(a => a.Label))));
+        sb.Append(" --hidden ").Append(string.Join(",", Hidden));
+        sb.Append(CultureInfo.InvariantCulture, $" --seeds {Seeds} --epochs {Epochs} --batch {BatchSize} --lr {LearningRate:R}");
+        sb.Append(" --optimizer ").Append(Optimizer).Append(" --init ").Append(Quote(Init));
+        sb.Append(CultureInfo.InvariantCulture, $" --target {TargetAccuracy:R}");
+        sb.Append(" --out ").Append(Quote(outDirectory));
+        return sb.ToString();
+    }
+
+    /// <summary>A stable 16-hex-digit hash (SHA-256 prefix) of a key.</summary>
+    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
+
+    private static string Quote(string s) => s.Length > 0 && s.All(c => char.IsLetterOrDigit(c) || "-_./,:=".Contains(c)) ? s : "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}
+
+/// <summary>One training run of the plan: a contender and a seed, at a fixed position in the plan.</summary>
+/// <param name="Index">Position in <see cref="ExperimentConfig.Trials"/> (shard i of n runs Index mod n == i).</param>
+/// <param name="Contender">Activation and optional initialiser override.</param>
+/// <param name="Seed">Seeds the initialisation and the shuffling.</param>
+public sealed record TrialSpec(int Index, Contender Contender, ulong Seed);
+
+/// <summary>A deterministic slice of the plan: trials whose index mod <see cref="Count"/> equals <see cref="Index"/>.</summary>
+/// <param name="Index">0-based shard number.</param>
+/// <param name="Count">Number of shards.</param>
+public readonly record struct Shard(int Index, int Count)
+{
+    /// <summary>The whole plan.</summary>
+    public static Shard All => new(0, 1);
+
+    /// <summary>True when this shard runs the trial at <paramref name="trialIndex"/>.</summary>
+    public bool Includes(int trialIndex) => trialIndex % Count == Index;
+
+    /// <summary>Parses <c>i/n</c> with 0 ≤ i &lt; n.</summary>
+    public static Shard Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split('/');
+        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i) || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1 || i >= n)
+        {
+            throw new ArgumentException($"--shard must be i/n with 0 ≤ i < n (e.g. 0/4), got '{text}'.");
+        }
+
+        return new Shard(i, n);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Index}/{Count}";
+}

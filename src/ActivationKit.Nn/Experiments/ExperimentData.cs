@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using ActivationKit.Nn.Data;
+
+namespace ActivationKit.Nn.Experiments;
+
+/// <summary>
+/// The data of an experiment, loaded once and shared by every trial: standardised train / validation / test splits
+/// (the standardiser fitted on the training split) and an identity string that names exactly which data it is.
+/// </summary>
+public sealed class ExperimentData
+{
+    private ExperimentData(Dataset train, Dataset validation, Dataset test, string identity)
+    {
+        Train = train;
+        Validation = validation;
+        Test = test;
+        Identity = identity;
+    }
+
+    public Dataset Train { get; }
+
+    public Dataset Validation { get; }
+
+    public Dataset Test { get; }
+
+    /// <summary>The data's name, and for a file its content hash, as it enters the configuration key.</summary>
+    public string Identity { get; }
+
+    /// <summary>The names <see cref="Load"/> accepts besides CSV paths.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Synthetic.Names.Where(n => n is not ("sine" or "random")), "fashion-mnist"];
+
+    /// <summary>
+    /// Loads <see cref="ExperimentConfig.Data"/>: a synthetic classification set (60/20/20 split), Fashion-MNIST (a
+    /// seeded subset of <see cref="ExperimentConfig.Samples"/> training images with 1/6 held out for validation; the
+    /// full 10 000-image test file), or a CSV whose last column is the class label (60/20/20 split).
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown name, or a regression set (a comparison ranks by accuracy).</exception>
+    public static ExperimentData Load(ExperimentConfig config, string? fashionMnistDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        string name = config.Data;
+        string key = name.ToLowerInvariant().Replace('_', '-');
+        Dataset train, validation, test;
+        string identity;
+        if (key == "fashion-mnist")
+        {
+            var all = Idx.LoadFashionMnist(test: false, fashionMnistDirectory);
+            all = Take(all, config.Samples, config.DataSeed);
+            int nVal = Math.Max(1, all.Rows / 6);
+            var order = Rng.Derive(config.DataSeed, "split").Permutation(all.Rows);
+            train = all.Subset(order.AsSpan(nVal), "fashion-mnist[train]");
+            validation = all.Subset(order.AsSpan(0, nVal), "fashion-mnist[validation]");
+            test = Idx.LoadFashionMnist(test: true, fashionMnistDirectory);
+            identity = "fashion-mnist";
+        }
+        else if (Synthetic.Names.Contains(key.Replace('-', '_')) || key == "two-spirals")
+        {
+            if (key is "sine" or "random")
+            {
+                throw new ArgumentException($"'{name}' cannot be compared: a comparison ranks by test accuracy, so it needs a classification set with learnable labels ({string.Join(", ", Names)}, or a CSV file).");
+            }
+
+            if (config.Samples < 10) throw new ArgumentException($"--samples must be ≥ 10 for a synthetic set, got {config.Samples}.");
+            var all = Synthetic.Create(key, config.Samples, config.Noise, config.DataSeed);
+            (train, validation, test) = all.Split(0.6, 0.2, config.DataSeed);
+            identity = all.Name;
+        }
+        else if (name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || File.Exists(name))
+        {
+            if (!File.Exists(name)) throw new FileNotFoundException($"The data file '{name}' does not exist.", name);
+            var all = Csv.Load(name, classification: true);
+            all = Take(all, config.Samples, config.DataSeed);
+            if (all.Rows < 5) throw new ArgumentException($"'{name}' has {all.Rows} rows; a comparison needs at least 5 (train, validation and test).");
+            (train, validation, test) = all.Split(0.6, 0.2, config.DataSeed);
+            using var stream = File.OpenRead(name);
+            identity = $"{Path.GetFileName(name)}#sha256:{Convert.ToHexStringLower(SHA256.HashData(stream))[..16]}";
+        }
+        else
+        {
+            throw new ArgumentException($"Unknown data '{name}' (valid: {string.Join(", ", Names)}, or a path to a .csv file whose last column is the class).");
+        }
+
+        var norm = Standardizer.Fit(train);
+        return new ExperimentData(norm.Transform(train), norm.Transform(validation), norm.Transform(test), identity);
+    }
+
+    private static Dataset Take(Dataset all, int samples, ulong seed)
+    {
+        if (samples <= 0 || samples >= all.Rows) return all;
+        var order = Rng.Derive(seed, "subset").Permutation(all.Rows);
+        return all.Subset(order.AsSpan(0, samples));
+    }
+}

@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using ActivationKit.Diagnostics;
+
+namespace ActivationKit.Nn.Experiments;
+
+/// <summary>How to run a plan: which shard, how many trials at once, and who hears about progress.</summary>
+public sealed record RunOptions
+{
+    /// <summary>The slice of the plan to run.</summary>
+    public Shard Shard { get; init; } = Shard.All;
+
+    /// <summary>Trials trained at the same time (each single-threaded; results do not depend on this).</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>Held-out samples examined for the end-of-training diagnostics.</summary>
+    public int DiagnosticSamples { get; init; } = 512;
+
+    /// <summary>Called (serialised) after each trial of the shard is finished or found already done.</summary>
+    public Action<RunProgress>? Progress { get; init; }
+
+    public CancellationToken Cancellation { get; init; }
+}
+
+/// <summary>Progress of a run: trials of this shard done so far (including those skipped as already finished).</summary>
+/// <param name="Done">Trials finished or skipped.</param>
+/// <param name="Total">Trials in this shard.</param>
+/// <param name="Skipped">Trials found finished on disk.</param>
+/// <param name="Trial">The trial just finished.</param>
+/// <param name="WasSkipped">True when <paramref name="Trial"/> was read from disk rather than trained.</param>
+/// <param name="Elapsed">Time since the run started.</param>
+/// <param name="Remaining">Estimated time left (from the trials trained so far), or null before the first.</param>
+public sealed record RunProgress(int Done, int Total, int Skipped, TrialResult Trial, bool WasSkipped, TimeSpan Elapsed, TimeSpan? Remaining);
+
+/// <summary>What a run did.</summary>
+/// <param name="Manifest">The comparison.</param>
+/// <param name="Trials">This shard's results, in plan order.</param>
+/// <param name="Trained">Trials trained in this run.</param>
+/// <param name="Skipped">Trials already on disk.</param>
+public sealed record RunOutcome(ExperimentManifest Manifest, IReadOnlyList<TrialResult> Trials, int Trained, int Skipped);
+
+/// <summary>
+/// Trains the same network once per (activation, seed) and records each trial as it finishes. Resumable (finished
+/// trials are skipped) and shardable (<see cref="Shard"/>); deterministic (same configuration → same results).
+/// </summary>
+public static class ExperimentRunner
+{
+    /// <summary>The manifest of a configuration on loaded data.</summary>
+    public static ExperimentManifest Manifest(ExperimentConfig config, ExperimentData data, string outDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(data);
+        string key = config.ExperimentKey(data.Identity);
+        return new ExperimentManifest
+        {
+            Experiment = ExperimentConfig.Hash(key),
+            ExperimentKey = key,
+            Config = config,
+            DataIdentity = data.Identity,
+            TrialCount = config.Trials().Count,
+            Command = config.ToCommandLine(outDirectory),
+        };
+    }
+
+    /// <summary>
+    /// Runs the trials of <see cref="RunOptions.Shard"/> that have no result file in <paramref name="outDirectory"/> yet,
+    /// writing each one atomically as soon as it finishes.
+    /// </summary>
+    /// <exception cref="ArgumentException">The folder holds a different comparison.</exception>
+    public static RunOutcome Run(ExperimentConfig config, ExperimentData data, string outDirectory, RunOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(outDirectory);
+        options ??= new RunOptions();
+        if (options.Threads < 1) throw new ArgumentException($"--threads must be ≥ 1, got {options.Threads}.");
+        var manifest = Manifest(config, data, outDirectory);
+        ResultStore.WriteOrCheckManifest(outDirectory, manifest);
+        var basis = config.BasisKey(data.Identity);
+        var plan = config.Trials().Where(t => options.Shard.Includes(t.Index)).ToArray();
+        var results = new TrialResult?[plan.Length];
+        var pending = new List<int>();
+        var clock = Stopwatch.StartNew();
+        int done = 0, skipped = 0, trained = 0;
+        var gate = new object();
+
+        for (int i = 0; i < plan.Length; i++)
+        {
+            string hash = ExperimentConfig.Hash(TrialKey(basis, plan[i]));
+            var existing = ResultStore.TryReadTrial(ResultStore.TrialPath(outDirectory, plan[i], hash), hash);
+            if (existing is null)
+            {
+                pending.Add(i);
+                continue;
+            }
+
+            results[i] = existing;
+            done++;
+            skipped++;
+            options.Progress?.Invoke(new RunProgress(done, plan.Length, skipped, existing, true, clock.Elapsed, null));
+        }
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = options.Cancellation };
+        Parallel.ForEach(pending, parallel, i =>
+        {
+            var spec = plan[i];
+            string key = TrialKey(basis, spec);
+            var result = RunTrial(config, data, spec, manifest, key, options.DiagnosticSamples);
+            ResultStore.WriteTrial(ResultStore.TrialPath(outDirectory, spec, result.Hash), result);
+            lock (gate)
+            {
+                results[i] = result;
+                done++;
+                trained++;
+                var elapsed = clock.Elapsed;
+                var remaining = TimeSpan.FromTicks(elapsed.Ticks / trained * (plan.Length - done));
+                options.Progress?.Invoke(new RunProgress(done, plan.Length, skipped, result, false, elapsed, remaining));
+            }
+        });
+
+        return new RunOutcome(manifest, results.Select(r => r!).ToArray(), trained, skipped);
+    }
+
+    /// <summary>A trial's canonical key: the shared basis, the contender (with its own initialiser) and the seed.</summary>
+    public static string TrialKey(string basis, TrialSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return $"{basis};activation={spec.Contender.Activation};activation_init={spec.Contender.Init ?? "experiment"};seed={spec.Seed}";
+    }
+
+    /// <summary>Trains and measures one trial (no file is written).</summary>
+    public static TrialResult RunTrial(ExperimentConfig config, ExperimentData data, TrialSpec spec, ExperimentManifest manifest, string key, int diagnosticSamples = 512)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(manifest);
+        var train = data.Train;
+        var init = Initializer.Parse(spec.Contender.Init ?? config.Init);
+        var net = Mlp.Build(train.FeatureCount, config.Hidden, spec.Contender.Activation, train.ClassCount);
+        net.Initialize(init, spec.Seed);
+        string usedInit = init.Resolve(net.Layers[0].Activation).ToString();
+
+        var fit = Trainer.Fit(net, train, data.Validation, new TrainerOptions
+        {
+            Epochs = config.Epochs,
+            BatchSize = config.BatchSize,
+            LearningRate = config.LearningRate,
+            Optimizer = Optimizers.Create(config.Optimizer),
+            Seed = spec.Seed,
+            Threads = 1,
+            EvaluateTrainingSet = false,
+        });
+        var test = Trainer.Evaluate(net, data.Test);
+        var curve = fit.History.Select(r => new EpochPoint(r.Epoch, r.Train.Loss, r.Train.Accuracy, r.Validation!.Loss, r.Validation.Accuracy, r.Seconds)).ToArray();
+        int? toTarget = curve.FirstOrDefault(p => p.ValidationAccuracy >= config.TargetAccuracy)?.Epoch;
+        var layers = Diagnose(net, data.Validation, Math.Max(1, diagnosticSamples));
+        int units = layers.Sum(l => l.Units);
+        return new TrialResult
+        {
+            Experiment = manifest.Experiment,
+            ExperimentKey = manifest.ExperimentKey,
+            Key = key,
+            Hash = ExperimentConfig.Hash(key),
+            Index = spec.Index,
+            Label = spec.Contender.Label,
+            Activation = spec.Contender.Activation,
+            Init = usedInit,
+            Seed = spec.Seed,
+            TestAccuracy = test.Accuracy,
+            TestLoss = test.Loss,
+            EpochsToTarget = toTarget,
+            SecondsPerEpoch = curve.Length == 0 ? 0 : curve.Average(p => p.Seconds),
+            DeadFraction = units == 0 ? 0 : layers.Sum(l => l.DeadFraction * l.Units) / units,
+            SaturatedFraction = units == 0 ? 0 : layers.Sum(l => l.SaturatedFraction * l.Units) / units,
+            Diverged = fit.Diverged,
+            Message = fit.Message,
+            Curve = curve,
+            Layers = layers,
+        };
+    }
+
+    /// <summary>Per hidden layer: dead and saturated fractions from the pre-activations, histogram of the outputs.</summary>
+    private static LayerDiagnostics[] Diagnose(Mlp net, Data.Dataset heldOut, int maxSamples)
+    {
+        int rows = Math.Min(maxSamples, heldOut.Rows);
+        var capture = new CaptureObserver(net.Layers.Count - 1);
+        net.AddObserver(capture);
+        try
+        {
+            net.Forward(heldOut.Features.AsSpan(0, rows * heldOut.FeatureCount), rows);
+        }
+        finally
+        {
+            net.RemoveObserver(capture);
+        }
+
+        var result = new LayerDiagnostics[net.Layers.Count - 1];
+        for (int i = 0; i < result.Length; i++)
+        {
+            var layer = net.Layers[i];
+            var activation = layer.Activation!;
+            var dead = DeadUnitDetector.FromPreActivations($"layer{i}", activation, capture.Pre[i], layer.PreWidth);
+            var (saturated, _) = SaturationDetector.Measure(activation, capture.Pre[i], layer.PreWidth);
+            var stats = ActivationStatistics.Of(capture.Post[i], bins: 30);
+            result[i] = new LayerDiagnostics(i, layer.ActivationSpec, layer.PreWidth, rows, dead.DeadFraction, saturated, stats.Mean, stats.Std, stats.HistogramEdges, stats.HistogramCounts);
+        }
+
+        return result;
+    }
+
+    /// <summary>Copies the hidden layers' pre-activations and outputs of one forward pass.</summary>
+    private sealed class CaptureObserver(int hiddenLayers) : ILayerObserver
+    {
+        public float[][] Pre { get; } = new float[hiddenLayers][];
+
+        public float[][] Post { get; } = new float[hiddenLayers][];
+
+        public void OnForward(int layerIndex, ReadOnlySpan<float> pre, ReadOnlySpan<float> post, int rows)
+        {
+            if (layerIndex >= Pre.Length) return;
+            Pre[layerIndex] = pre.ToArray();
+            Post[layerIndex] = post.ToArray();
+        }
+
+        public void OnBackward(int layerIndex, LayerGradients gradients)
+        {
+        }
+    }
+}

@@ -1,0 +1,108 @@
+namespace ActivationKit.Nn.Experiments;
+
+/// <summary>One contender's results over its seeds.</summary>
+/// <param name="Rank">1 = best mean test accuracy.</param>
+/// <param name="Label">Contender label.</param>
+/// <param name="Init">The initialiser its hidden layers used.</param>
+/// <param name="Seeds">Trials found.</param>
+/// <param name="MeanAccuracy">Mean test accuracy.</param>
+/// <param name="StdAccuracy">Sample standard deviation of the test accuracy (0 for one seed).</param>
+/// <param name="CiLow">Lower end of the 95 % t interval of the mean, clipped to [0, 1] (NaN for one seed).</param>
+/// <param name="CiHigh">Upper end of the 95 % t interval of the mean, clipped to [0, 1] (an accuracy cannot leave it).</param>
+/// <param name="MeanLoss">Mean test loss.</param>
+/// <param name="ReachedTarget">Trials whose validation accuracy reached the target.</param>
+/// <param name="MeanEpochsToTarget">Mean epochs to the target over the trials that reached it (NaN if none).</param>
+/// <param name="SecondsPerEpoch">Mean wall time per epoch.</param>
+/// <param name="DeadFraction">Mean dead-unit fraction at the end.</param>
+/// <param name="SaturatedFraction">Mean saturated fraction at the end.</param>
+/// <param name="Diverged">Trials that diverged.</param>
+/// <param name="Accuracies">Test accuracy per seed, in seed order.</param>
+public sealed record ContenderSummary(
+    int Rank, string Label, string Init, int Seeds, double MeanAccuracy, double StdAccuracy, double CiLow, double CiHigh,
+    double MeanLoss, int ReachedTarget, double MeanEpochsToTarget, double SecondsPerEpoch, double DeadFraction,
+    double SaturatedFraction, int Diverged, IReadOnlyList<double> Accuracies);
+
+/// <summary>The ranked comparison, the winner and whether it is distinguishable from the runner-up.</summary>
+public sealed record ExperimentSummary
+{
+    /// <summary>The comparison's manifest.</summary>
+    public required ExperimentManifest Manifest { get; init; }
+
+    /// <summary>Contenders by mean test accuracy (ties: lower loss first, then label).</summary>
+    public required IReadOnlyList<ContenderSummary> Ranking { get; init; }
+
+    /// <summary>Trials found.</summary>
+    public required int Found { get; init; }
+
+    /// <summary>Plan entries with no result yet, as <c>label seed N</c>.</summary>
+    public required IReadOnlyList<string> Missing { get; init; }
+
+    /// <summary>The best contender, or null with no results.</summary>
+    public string? Winner => Ranking.Count > 0 ? Ranking[0].Label : null;
+
+    /// <summary>The second-best contender, or null.</summary>
+    public string? RunnerUp => Ranking.Count > 1 ? Ranking[1].Label : null;
+
+    /// <summary>Winner's mean accuracy minus the runner-up's (NaN with one contender).</summary>
+    public required double Margin { get; init; }
+
+    /// <summary>Welch's t-test p-value of winner vs runner-up (NaN when either has fewer than 2 seeds).</summary>
+    public required double PValue { get; init; }
+
+    /// <summary>True when <see cref="PValue"/> &lt; 0.05.</summary>
+    public bool Distinguishable => PValue < 0.05;
+
+    /// <summary>True when every trial of the plan has a result.</summary>
+    public bool Complete => Missing.Count == 0;
+
+    /// <summary>A sentence on the outcome, e.g. "gelu wins by 1.2 points over silu (p = 0.004, distinguishable)."</summary>
+    public string Verdict()
+    {
+        if (Ranking.Count == 0) return "No finished trials yet.";
+        var w = Ranking[0];
+        if (Ranking.Count == 1) return $"Only {w.Label} was run: nothing to compare.";
+        if (Margin == 0) return $"{w.Label} and {RunnerUp} tie on mean test accuracy ({w.MeanAccuracy:P1}); {w.Label} ranks first on lower test loss.";
+        string margin = $"{Margin * 100:0.##} accuracy points";
+        if (double.IsNaN(PValue)) return $"{w.Label} leads {RunnerUp} by {margin}; with fewer than 2 seeds each, no significance test is possible.";
+        return Distinguishable
+            ? $"{w.Label} wins by {margin} over {RunnerUp} (Welch's t-test p = {PValue:0.####}: distinguishable at 0.05)."
+            : $"{w.Label} leads {RunnerUp} by {margin}, but they are not distinguishable (Welch's t-test p = {PValue:0.####} ≥ 0.05): more seeds, or call it a tie.";
+    }
+
+    /// <summary>Aggregates trials of one comparison (e.g. from <see cref="ResultStore.Load"/>).</summary>
+    public static ExperimentSummary Create(ExperimentManifest manifest, IReadOnlyList<TrialResult> trials)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(trials);
+        var byLabel = trials.GroupBy(t => t.Label).ToDictionary(g => g.Key, g => g.OrderBy(t => t.Seed).ToArray());
+        var rows = new List<ContenderSummary>();
+        foreach (var contender in manifest.Config.Activations)
+        {
+            if (!byLabel.TryGetValue(contender.Label, out var ts) || ts.Length == 0) continue;
+            var acc = ts.Select(t => t.TestAccuracy).ToArray();
+            var (mean, std, lo, hi) = StudentT.ConfidenceInterval(acc);
+            var reached = ts.Where(t => t.EpochsToTarget is not null).ToArray();
+            rows.Add(new ContenderSummary(
+                0, contender.Label, ts[0].Init, ts.Length, mean, std, Math.Max(0, lo), Math.Min(1, hi), ts.Average(t => t.TestLoss), reached.Length,
+                reached.Length == 0 ? double.NaN : reached.Average(t => t.EpochsToTarget!.Value), ts.Average(t => t.SecondsPerEpoch),
+                ts.Average(t => t.DeadFraction), ts.Average(t => t.SaturatedFraction), ts.Count(t => t.Diverged), acc));
+        }
+
+        var ranked = rows
+            .OrderByDescending(r => double.IsNaN(r.MeanAccuracy) ? double.NegativeInfinity : r.MeanAccuracy)
+            .ThenBy(r => double.IsNaN(r.MeanLoss) ? double.PositiveInfinity : r.MeanLoss)
+            .ThenBy(r => r.Label, StringComparer.Ordinal)
+            .Select((r, i) => r with { Rank = i + 1 })
+            .ToArray();
+        var done = trials.Select(t => (t.Label, t.Seed)).ToHashSet();
+        var missing = manifest.Config.Trials().Where(s => !done.Contains((s.Contender.Label, s.Seed))).Select(s => $"{s.Contender.Label} seed {s.Seed}").ToArray();
+        double margin = double.NaN, p = double.NaN;
+        if (ranked.Length > 1)
+        {
+            margin = ranked[0].MeanAccuracy - ranked[1].MeanAccuracy;
+            p = StudentT.Welch(ranked[0].Accuracies, ranked[1].Accuracies).P;
+        }
+
+        return new ExperimentSummary { Manifest = manifest, Ranking = ranked, Found = trials.Count, Missing = missing, Margin = margin, PValue = p };
+    }
+}

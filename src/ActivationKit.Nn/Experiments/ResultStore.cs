@@ -1,0 +1,203 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ActivationKit.Nn.Experiments;
+
+/// <summary>
+/// The on-disk layout of a comparison: <c>DIR/experiment.json</c> and one <c>DIR/trials/*.json</c> per finished trial,
+/// each written to a temporary file in the same folder, flushed, then renamed into place — so a killed run leaves
+/// only whole files, and a rerun skips every trial whose file is there.
+/// </summary>
+public static class ResultStore
+{
+    /// <summary>The JSON settings of every file: camelCase, indented, NaN/∞ as strings.</summary>
+    public static JsonSerializerOptions Json { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    /// <summary>The file name of the manifest.</summary>
+    public const string ManifestName = "experiment.json";
+
+    /// <summary>The folder of trial files inside a results folder.</summary>
+    public const string TrialsFolder = "trials";
+
+    /// <summary>Where the trial's result goes: <c>DIR/trials/0007_gelu_seed2_0123456789abcdef.json</c>.</summary>
+    public static string TrialPath(string directory, TrialSpec spec, string hash)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var label = new StringBuilder();
+        foreach (char c in spec.Contender.Label) label.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_');
+        return Path.Combine(directory, TrialsFolder, $"{spec.Index:D4}_{label}_seed{spec.Seed}_{hash}.json");
+    }
+
+    /// <summary>Reads a finished trial, or null when the file is absent, unreadable or from another configuration.</summary>
+    public static TrialResult? TryReadTrial(string path, string expectedHash)
+    {
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var trial = JsonSerializer.Deserialize<TrialResult>(File.ReadAllBytes(path), Json);
+            return trial is not null && trial.Hash == expectedHash && trial.Format == TrialResult.FormatTag ? trial : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes a trial atomically.</summary>
+    public static void WriteTrial(string path, TrialResult trial) => WriteAtomic(path, JsonSerializer.SerializeToUtf8Bytes(trial, Json));
+
+    /// <summary>
+    /// Writes the manifest, or checks the one already there: a folder holds one comparison, so a different
+    /// configuration is refused rather than mixed in.
+    /// </summary>
+    /// <exception cref="ArgumentException">The folder already holds another comparison.</exception>
+    public static void WriteOrCheckManifest(string directory, ExperimentManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        Directory.CreateDirectory(Path.Combine(directory, TrialsFolder));
+        string path = Path.Combine(directory, ManifestName);
+        if (File.Exists(path))
+        {
+            var existing = ReadManifest(path);
+            if (existing.Experiment != manifest.Experiment)
+            {
+                throw new ArgumentException($"'{directory}' already holds a different comparison ({Difference(existing.ExperimentKey, manifest.ExperimentKey)}); use another --out folder or remove it.");
+            }
+
+            return;
+        }
+
+        WriteAtomic(path, JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
+    }
+
+    /// <summary>Reads a manifest.</summary>
+    /// <exception cref="InvalidDataException">Not a manifest.</exception>
+    public static ExperimentManifest ReadManifest(string path)
+    {
+        try
+        {
+            var m = JsonSerializer.Deserialize<ExperimentManifest>(File.ReadAllBytes(path), Json);
+            if (m is null || m.Format != ExperimentManifest.FormatTag) throw new InvalidDataException($"{path} is not an actkit experiment manifest.");
+            return m;
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{path} is not a valid experiment manifest: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Loads the manifests and trials of one or more results folders (e.g. one per shard) and merges them.
+    /// </summary>
+    /// <exception cref="InvalidDataException">No results, a damaged file, or folders/trials from different configurations.</exception>
+    public static (ExperimentManifest Manifest, IReadOnlyList<TrialResult> Trials) Load(IReadOnlyList<string> directories)
+    {
+        ArgumentNullException.ThrowIfNull(directories);
+        if (directories.Count == 0) throw new ArgumentException("Give at least one results folder.");
+        ExperimentManifest? manifest = null;
+        string? manifestDir = null;
+        var trials = new Dictionary<string, (TrialResult Trial, string Path)>();
+        foreach (string dir in directories)
+        {
+            if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"The results folder '{dir}' does not exist.");
+            string mpath = Path.Combine(dir, ManifestName);
+            if (!File.Exists(mpath)) throw new InvalidDataException($"'{dir}' has no {ManifestName}: it is not the --out folder of 'actkit compare'.");
+            var m = ReadManifest(mpath);
+            if (manifest is null)
+            {
+                manifest = m;
+                manifestDir = dir;
+            }
+            else if (m.Experiment != manifest.Experiment)
+            {
+                throw new InvalidDataException($"'{dir}' and '{manifestDir}' hold different comparisons and cannot be merged ({Difference(manifest.ExperimentKey, m.ExperimentKey)}).");
+            }
+
+            string tdir = Path.Combine(dir, TrialsFolder);
+            if (!Directory.Exists(tdir)) continue;
+            foreach (string file in Directory.EnumerateFiles(tdir, "*.json").Order(StringComparer.Ordinal))
+            {
+                TrialResult? t;
+                try
+                {
+                    t = JsonSerializer.Deserialize<TrialResult>(File.ReadAllBytes(file), Json);
+                }
+                catch (JsonException ex)
+                {
+                    throw new InvalidDataException($"{file} is not a valid trial file: {ex.Message}", ex);
+                }
+
+                if (t is null || t.Format != TrialResult.FormatTag) throw new InvalidDataException($"{file} is not an actkit trial file.");
+                if (t.Experiment != manifest.Experiment)
+                {
+                    throw new InvalidDataException($"{file} belongs to a different comparison than {Path.Combine(manifestDir!, ManifestName)} and cannot be merged ({Difference(manifest.ExperimentKey, t.ExperimentKey)}).");
+                }
+
+                if (trials.TryGetValue(t.Hash, out var seen))
+                {
+                    if (!SameResult(seen.Trial, t))
+                    {
+                        throw new InvalidDataException($"{file} and {seen.Path} are the same trial ({t.Label}, seed {t.Seed}) with different results: the runs were not deterministic or a file was edited.");
+                    }
+
+                    continue;
+                }
+
+                trials[t.Hash] = (t, file);
+            }
+        }
+
+        return (manifest!, trials.Values.Select(v => v.Trial).OrderBy(t => t.Index).ToArray());
+    }
+
+    /// <summary>True when two results agree bit for bit outside the wall-time fields.</summary>
+    public static bool SameResult(TrialResult a, TrialResult b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return JsonSerializer.Serialize(a.WithoutTimings(), Json) == JsonSerializer.Serialize(b.WithoutTimings(), Json);
+    }
+
+    /// <summary>Writes bytes through a flushed temporary file in the same folder and a rename.</summary>
+    public static void WriteAtomic(string path, ReadOnlySpan<byte> bytes)
+    {
+        string full = Path.GetFullPath(path);
+        string dir = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(dir);
+        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>The settings that differ between two configuration keys, as "name: a vs b" pairs.</summary>
+    internal static string Difference(string a, string b)
+    {
+        static Dictionary<string, string> Parts(string key) => key.Split(';').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty);
+        var pa = Parts(a);
+        var pb = Parts(b);
+        var diffs = pa.Keys.Union(pb.Keys)
+            .Where(k => pa.GetValueOrDefault(k) != pb.GetValueOrDefault(k))
+            .Select(k => $"{k}: {pa.GetValueOrDefault(k) ?? "—"} vs {pb.GetValueOrDefault(k) ?? "—"}")
+            .ToArray();
+        return diffs.Length == 0 ? "the configurations differ" : string.Join("; ", diffs);
+    }
+}

@@ -1,0 +1,120 @@
+namespace ActivationKit.Nn.Experiments;
+
+/// <summary>One epoch of a trial's learning curve.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="TrainLoss">Mean training loss over the epoch's batches.</param>
+/// <param name="TrainAccuracy">Training accuracy accumulated over the batches as they were trained.</param>
+/// <param name="ValidationLoss">Validation loss after the epoch.</param>
+/// <param name="ValidationAccuracy">Validation accuracy after the epoch.</param>
+/// <param name="Seconds">Wall time of the epoch's training (not part of the reproducible result).</param>
+public sealed record EpochPoint(int Epoch, double TrainLoss, double TrainAccuracy, double ValidationLoss, double ValidationAccuracy, double Seconds);
+
+/// <summary>End-of-training diagnostics of one hidden layer on a held-out batch.</summary>
+/// <param name="Layer">0-based layer index.</param>
+/// <param name="Activation">The layer's activation spec.</param>
+/// <param name="Units">Pre-activation columns examined.</param>
+/// <param name="Samples">Held-out samples examined.</param>
+/// <param name="DeadFraction">Fraction of units with f′ = 0 on every sample (<c>DeadUnitDetector.FromPreActivations</c>).</param>
+/// <param name="SaturatedFraction">Fraction of pre-activations where |f′| &lt; 5 % of its peak (<c>SaturationDetector.Measure</c>).</param>
+/// <param name="OutputMean">Mean of the layer's outputs.</param>
+/// <param name="OutputStd">Standard deviation of the layer's outputs.</param>
+/// <param name="HistogramEdges">Bin edges of the outputs' histogram.</param>
+/// <param name="HistogramCounts">Counts per bin.</param>
+public sealed record LayerDiagnostics(
+    int Layer, string Activation, int Units, int Samples, double DeadFraction, double SaturatedFraction,
+    double OutputMean, double OutputStd, IReadOnlyList<double> HistogramEdges, IReadOnlyList<long> HistogramCounts);
+
+/// <summary>Everything recorded about one trial; written as one JSON file as soon as the trial finishes.</summary>
+public sealed record TrialResult
+{
+    /// <summary>File format tag.</summary>
+    public const string FormatTag = "actkit-trial/1";
+
+    public string Format { get; init; } = FormatTag;
+
+    /// <summary>Hash of <see cref="ExperimentKey"/>: every trial of one comparison shares it.</summary>
+    public required string Experiment { get; init; }
+
+    /// <summary>The comparison's canonical configuration text.</summary>
+    public required string ExperimentKey { get; init; }
+
+    /// <summary>This trial's canonical configuration: the experiment basis, the activation, its initialiser and the seed.</summary>
+    public required string Key { get; init; }
+
+    /// <summary>Hash of <see cref="Key"/>.</summary>
+    public required string Hash { get; init; }
+
+    /// <summary>Position in the plan.</summary>
+    public required int Index { get; init; }
+
+    /// <summary>The contender label (<c>relu</c>, <c>sigmoid@zeros</c>).</summary>
+    public required string Label { get; init; }
+
+    /// <summary>The hidden activation spec.</summary>
+    public required string Activation { get; init; }
+
+    /// <summary>The initialiser the hidden layers actually used (auto resolved), e.g. <c>he_normal</c>.</summary>
+    public required string Init { get; init; }
+
+    public required ulong Seed { get; init; }
+
+    public required double TestAccuracy { get; init; }
+
+    public required double TestLoss { get; init; }
+
+    /// <summary>First epoch whose validation accuracy reached the target, or null if none did.</summary>
+    public int? EpochsToTarget { get; init; }
+
+    /// <summary>Mean wall time per epoch (not part of the reproducible result).</summary>
+    public double SecondsPerEpoch { get; init; }
+
+    /// <summary>Dead units over all hidden layers (fraction of units).</summary>
+    public double DeadFraction { get; init; }
+
+    /// <summary>Saturated pre-activations over all hidden layers.</summary>
+    public double SaturatedFraction { get; init; }
+
+    /// <summary>True when training stopped on a non-finite loss or weights.</summary>
+    public bool Diverged { get; init; }
+
+    /// <summary>Why training stopped early, or null.</summary>
+    public string? Message { get; init; }
+
+    /// <summary>Per-epoch learning curve.</summary>
+    public required IReadOnlyList<EpochPoint> Curve { get; init; }
+
+    /// <summary>Per hidden layer diagnostics at the end of training.</summary>
+    public required IReadOnlyList<LayerDiagnostics> Layers { get; init; }
+
+    /// <summary>The same result with every wall-time field set to zero: what must be bit-identical between runs.</summary>
+    public TrialResult WithoutTimings() => this with
+    {
+        SecondsPerEpoch = 0,
+        Curve = Curve.Select(p => p with { Seconds = 0 }).ToArray(),
+    };
+}
+
+/// <summary>The record of a comparison kept next to its trial files (<c>experiment.json</c>).</summary>
+public sealed record ExperimentManifest
+{
+    /// <summary>File format tag.</summary>
+    public const string FormatTag = "actkit-experiment/1";
+
+    public string Format { get; init; } = FormatTag;
+
+    /// <summary>Hash of <see cref="ExperimentKey"/>.</summary>
+    public required string Experiment { get; init; }
+
+    public required string ExperimentKey { get; init; }
+
+    public required ExperimentConfig Config { get; init; }
+
+    /// <summary>The data identity entering the keys.</summary>
+    public required string DataIdentity { get; init; }
+
+    /// <summary>Number of trials in the whole plan (all shards).</summary>
+    public required int TrialCount { get; init; }
+
+    /// <summary>The command that reproduces the whole comparison.</summary>
+    public required string Command { get; init; }
+}

@@ -1,0 +1,165 @@
+using ActivationKit.Catalog;
+using ActivationKit.Nn.Experiments;
+using ScottPlot;
+
+namespace ActivationKit.Plots;
+
+/// <summary>
+/// The charts ActivationKit draws, as ScottPlot plots ready to be saved (<see cref="ChartFile"/>): functions and
+/// their derivatives, learning curves, per-layer activation histograms and dead/saturated fractions.
+/// </summary>
+public static class Charts
+{
+    /// <summary>Points per curve of a function chart.</summary>
+    public const int CurvePoints = 801;
+
+    /// <summary>
+    /// f of each function over [<paramref name="from"/>, <paramref name="to"/>] (solid), and with
+    /// <paramref name="derivative"/> also f′ (dashed, same colour). Row-wise and gated functions are drawn as
+    /// <see cref="Curves.Sample"/> describes.
+    /// </summary>
+    public static Plot Functions(IReadOnlyList<Activation> functions, double from, double to, bool derivative)
+    {
+        ArgumentNullException.ThrowIfNull(functions);
+        if (functions.Count == 0) throw new ArgumentException("Give at least one function to plot.", nameof(functions));
+        if (!(from < to) || !double.IsFinite(from) || !double.IsFinite(to)) throw new ArgumentException($"The range must be finite with from < to, got {from}:{to}.", nameof(from));
+        var plot = NewPlot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var xs = Enumerable.Range(0, CurvePoints).Select(i => from + ((to - from) * i / (CurvePoints - 1))).ToArray();
+        for (int k = 0; k < functions.Count; k++)
+        {
+            var f = functions[k];
+            var (y, dy, _) = Curves.Sample(f, xs);
+            var color = palette.GetColor(k);
+            string name = Contender.ShortSpec(f);
+            Line(plot, xs, y, color, name, dashed: false);
+            if (derivative) Line(plot, xs, dy, color, name + "′", dashed: true);
+        }
+
+        plot.Add.HorizontalLine(0, 1, Colors.Gray.WithAlpha(0.5));
+        plot.Add.VerticalLine(0, 1, Colors.Gray.WithAlpha(0.5));
+        plot.Title(derivative ? "f(x) (solid) and f′(x) (dashed)" : "f(x)");
+        plot.XLabel("x");
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.Axes.SetLimitsX(from, to);
+        return plot;
+    }
+
+    /// <summary>Mean validation accuracy (or loss) per epoch over seeds, one line per contender.</summary>
+    public static Plot LearningCurves(ExperimentSummary summary, IReadOnlyList<TrialResult> trials, bool loss = false)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(trials);
+        var plot = NewPlot();
+        var palette = new ScottPlot.Palettes.Category10();
+        int k = 0;
+        foreach (var row in summary.Ranking)
+        {
+            var (epochs, mean) = MeanCurve(trials.Where(t => t.Label == row.Label), loss);
+            if (epochs.Length > 0) Line(plot, epochs, mean, palette.GetColor(k), $"{row.Rank}. {row.Label}", dashed: false, markers: epochs.Length <= 12);
+            k++;
+        }
+
+        plot.Title(loss ? "Validation loss (mean over seeds)" : "Validation accuracy (mean over seeds)");
+        plot.XLabel("epoch");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.YLabel(loss ? "loss" : "accuracy");
+        plot.ShowLegend(loss ? Alignment.UpperRight : Alignment.LowerRight);
+        return plot;
+    }
+
+    /// <summary>Histograms of each hidden layer's outputs on held-out data at the end of training (first seed).</summary>
+    public static Plot LayerHistograms(TrialResult trial)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        var plot = NewPlot();
+        var palette = new ScottPlot.Palettes.Category10();
+        foreach (var layer in trial.Layers)
+        {
+            long total = Math.Max(1, layer.HistogramCounts.Sum());
+            var xs = new List<double>();
+            var ys = new List<double>();
+            for (int b = 0; b < layer.HistogramCounts.Count; b++)
+            {
+                double share = (double)layer.HistogramCounts[b] / total;
+                xs.Add(layer.HistogramEdges[b]);
+                ys.Add(share);
+                xs.Add(layer.HistogramEdges[b + 1]);
+                ys.Add(share);
+            }
+
+            Line(plot, xs.ToArray(), ys.ToArray(), palette.GetColor(layer.Layer), $"layer {layer.Layer}: dead {layer.DeadFraction:P0}, saturated {layer.SaturatedFraction:P0}", dashed: false);
+        }
+
+        plot.Title($"{trial.Label} (seed {trial.Seed}): hidden outputs on held-out data");
+        plot.XLabel("activation value");
+        plot.YLabel("share of values");
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot;
+    }
+
+    /// <summary>Dead-unit and saturated fractions per contender (mean over seeds), as grouped bars.</summary>
+    public static Plot DeadAndSaturated(ExperimentSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var plot = NewPlot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var bars = new List<Bar>();
+        var ticks = new List<Tick>();
+        for (int i = 0; i < summary.Ranking.Count; i++)
+        {
+            var row = summary.Ranking[i];
+            bars.Add(new Bar { Position = (3 * i) + 0.5, Value = row.DeadFraction, FillColor = palette.GetColor(3) });
+            bars.Add(new Bar { Position = (3 * i) + 1.5, Value = row.SaturatedFraction, FillColor = palette.GetColor(1) });
+            ticks.Add(new Tick((3 * i) + 1, row.Label));
+        }
+
+        plot.Add.Bars(bars);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
+        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        plot.Axes.SetLimitsY(0, Math.Max(0.05, summary.Ranking.Select(r => Math.Max(r.DeadFraction, r.SaturatedFraction)).DefaultIfEmpty(0).Max() * 1.15));
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "dead units", FillColor = palette.GetColor(3) });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "saturated pre-activations", FillColor = palette.GetColor(1) });
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.Title("End of training, held-out batch (mean over seeds)");
+        plot.YLabel("fraction");
+        return plot;
+    }
+
+    /// <summary>The mean of a metric per epoch over trials (epochs present in every trial).</summary>
+    internal static (double[] Epochs, double[] Mean) MeanCurve(IEnumerable<TrialResult> trials, bool loss)
+    {
+        var curves = trials.Select(t => t.Curve).Where(c => c.Count > 0).ToArray();
+        if (curves.Length == 0) return ([], []);
+        int n = curves.Min(c => c.Count);
+        var epochs = new double[n];
+        var mean = new double[n];
+        for (int e = 0; e < n; e++)
+        {
+            epochs[e] = e + 1;
+            mean[e] = curves.Average(c => loss ? c[e].ValidationLoss : c[e].ValidationAccuracy);
+        }
+
+        return (epochs, mean);
+    }
+
+    internal static Plot NewPlot()
+    {
+        var plot = new Plot();
+        plot.FigureBackground.Color = Colors.White;
+        plot.Font.Set("DejaVu Sans");
+        return plot;
+    }
+
+    private static void Line(Plot plot, double[] xs, double[] ys, Color color, string label, bool dashed, bool markers = false)
+    {
+        // Non-finite values (a diverged run, a pole) would break the axis limits: drop them.
+        var keep = Enumerable.Range(0, xs.Length).Where(i => double.IsFinite(ys[i]) && Math.Abs(ys[i]) < 1e6).ToArray();
+        if (keep.Length == 0) return;
+        var s = plot.Add.Scatter(keep.Select(i => xs[i]).ToArray(), keep.Select(i => ys[i]).ToArray(), color);
+        s.LineWidth = 2;
+        s.MarkerSize = markers ? 5 : 0;
+        s.LegendText = label;
+        if (dashed) s.LinePattern = LinePattern.Dashed;
+    }
+}

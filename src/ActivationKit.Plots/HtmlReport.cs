@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using ActivationKit.Catalog;
+using ActivationKit.Nn.Experiments;
+
+namespace ActivationKit.Plots;
+
+/// <summary>One chart of a report.</summary>
+/// <param name="Name">File-name stem and HTML id, e.g. <c>learning-accuracy</c>.</param>
+/// <param name="Title">What it shows (the image's alt text).</param>
+/// <param name="Png">The PNG bytes.</param>
+public sealed record ReportImage(string Name, string Title, byte[] Png);
+
+/// <summary>
+/// One self-contained HTML page for a comparison: ranked table, verdict, learning curves, the compared functions and
+/// their derivatives, end-of-training diagnostics, the configuration and the command that reproduces it. Images are
+/// embedded as base64 PNG, so the page needs no network and no other file.
+/// </summary>
+public static class HtmlReport
+{
+    /// <summary>Renders the page.</summary>
+    public static string Render(ExperimentSummary summary, IReadOnlyList<TrialResult> trials)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(trials);
+        var m = summary.Manifest;
+        var c = m.Config;
+        var sb = new StringBuilder();
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        sb.Append("<title>ActivationKit comparison: ").Append(E(m.DataIdentity)).Append("</title>\n");
+        sb.Append("<style>\nbody{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}\n")
+          .Append("table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:3px 6px;text-align:right}\n")
+          .Append("th{background:#f3f3f3}td.l,th.l{text-align:left}tr.winner td{background:#eaf6ea;font-weight:bold}\n")
+          .Append("img{max-width:100%;border:1px solid #ddd;margin:4px 0}.grid{display:grid;grid-template-columns:1fr 1fr;gap:8px}\n")
+          .Append("pre{background:#f6f6f6;padding:8px;overflow-x:auto;white-space:pre-wrap}.warn{color:#a40}\n</style>\n</head>\n<body>\n");
+        sb.Append("<h1>Activation comparison on ").Append(E(m.DataIdentity)).Append("</h1>\n");
+        sb.Append("<p id=\"verdict\"><strong>").Append(E(summary.Verdict())).Append("</strong></p>\n");
+        if (!summary.Complete)
+        {
+            sb.Append("<p class=\"warn\" id=\"incomplete\">Incomplete: ").Append(summary.Found).Append(" of ").Append(m.TrialCount)
+              .Append(" trials have results; missing: ").Append(E(string.Join(", ", summary.Missing.Take(20)))).Append(summary.Missing.Count > 20 ? ", …" : string.Empty).Append(".</p>\n");
+        }
+
+        sb.Append("<h2>Ranking</h2>\n<table id=\"ranking\">\n<thead><tr><th>Rank</th><th class=\"l\">Activation</th><th class=\"l\">Init</th><th>Seeds</th>")
+          .Append("<th>Test accuracy (mean ± std)</th><th>95% CI</th><th>Test loss</th><th>Reached ").Append(Pct(c.TargetAccuracy)).Append(" (mean epochs)</th>")
+          .Append("<th>s/epoch</th><th>Dead</th><th>Saturated</th><th>Diverged</th></tr></thead>\n<tbody>\n");
+        foreach (var r in summary.Ranking)
+        {
+            sb.Append(r.Rank == 1 ? "<tr class=\"winner\">" : "<tr>");
+            sb.Append("<td>").Append(r.Rank).Append("</td><td class=\"l\">").Append(E(r.Label)).Append("</td><td class=\"l\">").Append(E(r.Init)).Append("</td>");
+            sb.Append("<td>").Append(r.Seeds).Append("</td><td>").Append(Pct(r.MeanAccuracy)).Append(" ± ").Append(Pct(r.StdAccuracy)).Append("</td>");
+            sb.Append("<td>").Append(double.IsNaN(r.CiLow) ? "—" : $"{Pct(r.CiLow)} – {Pct(r.CiHigh)}").Append("</td>");
+            sb.Append("<td>").Append(N(r.MeanLoss, "0.0000")).Append("</td>");
+            sb.Append("<td>").Append(r.ReachedTarget).Append('/').Append(r.Seeds).Append(double.IsNaN(r.MeanEpochsToTarget) ? string.Empty : $" ({N(r.MeanEpochsToTarget, "0.#")})").Append("</td>");
+            sb.Append("<td>").Append(N(r.SecondsPerEpoch, "0.000")).Append("</td><td>").Append(Pct(r.DeadFraction)).Append("</td><td>").Append(Pct(r.SaturatedFraction)).Append("</td>");
+            sb.Append("<td>").Append(r.Diverged).Append("</td></tr>\n");
+        }
+
+        sb.Append("</tbody>\n</table>\n");
+        sb.Append("<p>Winner vs runner-up: margin ").Append(double.IsNaN(summary.Margin) ? "—" : $"{N(summary.Margin * 100, "0.##")} points")
+          .Append(", Welch's t-test p = ").Append(N(summary.PValue, "0.####")).Append(summary.Distinguishable ? " (distinguishable at 0.05)" : " (not distinguishable at 0.05)").Append(".</p>\n");
+
+        if (summary.Ranking.Count > 0)
+        {
+            sb.Append("<h2>Learning curves</h2>\n<div class=\"grid\">\n");
+            var images = Images(summary, trials).ToDictionary(i => i.Name);
+            Image(sb, images["learning-accuracy"]);
+            Image(sb, images["learning-loss"]);
+            sb.Append("</div>\n");
+
+            sb.Append("<h2>The compared functions</h2>\n");
+            Image(sb, images["functions"]);
+
+            sb.Append("<h2>Diagnostics at the end of training</h2>\n");
+            sb.Append("<p>On up to 512 held-out (validation) samples: a unit is dead when f′ = 0 on every sample; a pre-activation is saturated when |f′| is below 5% of the function's peak.</p>\n");
+            Image(sb, images["dead-saturated"]);
+            sb.Append("<table id=\"diagnostics\">\n<thead><tr><th class=\"l\">Activation</th><th>Layer</th><th>Units</th><th>Dead (mean)</th><th>Saturated (mean)</th><th>Output mean</th><th>Output std</th></tr></thead>\n<tbody>\n");
+            foreach (var r in summary.Ranking)
+            {
+                var ts = trials.Where(t => t.Label == r.Label).ToArray();
+                int layers = ts.Min(t => t.Layers.Count);
+                for (int l = 0; l < layers; l++)
+                {
+                    sb.Append("<tr><td class=\"l\">").Append(E(r.Label)).Append("</td><td>").Append(l).Append("</td><td>").Append(ts[0].Layers[l].Units).Append("</td>");
+                    sb.Append("<td>").Append(Pct(ts.Average(t => t.Layers[l].DeadFraction))).Append("</td><td>").Append(Pct(ts.Average(t => t.Layers[l].SaturatedFraction))).Append("</td>");
+                    sb.Append("<td>").Append(N(ts.Average(t => t.Layers[l].OutputMean), "0.000")).Append("</td><td>").Append(N(ts.Average(t => t.Layers[l].OutputStd), "0.000")).Append("</td></tr>\n");
+                }
+            }
+
+            sb.Append("</tbody>\n</table>\n<h3>Hidden-layer output histograms (first seed)</h3>\n<div class=\"grid\">\n");
+            foreach (var r in summary.Ranking)
+            {
+                Image(sb, images["histogram-" + Slug(r.Label)]);
+            }
+
+            sb.Append("</div>\n");
+        }
+
+        sb.Append("<h2>Configuration</h2>\n<table id=\"config\">\n<tbody>\n");
+        Row(sb, "Data", m.DataIdentity);
+        Row(sb, "Samples", c.Samples == 0 ? "all" : c.Samples.ToString(CultureInfo.InvariantCulture));
+        Row(sb, "Data seed (generation and split)", c.DataSeed.ToString(CultureInfo.InvariantCulture));
+        Row(sb, "Hidden layers", string.Join(" × ", c.Hidden));
+        Row(sb, "Activations", string.Join(", ", c.Activations.Select(a => a.Label)));
+        Row(sb, "Seeds", $"{c.Seeds} (1…{c.Seeds})");
+        Row(sb, "Epochs", c.Epochs.ToString(CultureInfo.InvariantCulture));
+        Row(sb, "Batch size", c.BatchSize.ToString(CultureInfo.InvariantCulture));
+        Row(sb, "Optimizer", c.Optimizer);
+        Row(sb, "Learning rate", c.LearningRate.ToString("R", CultureInfo.InvariantCulture));
+        Row(sb, "Initialisation", c.Init);
+        Row(sb, "Target accuracy", Pct(c.TargetAccuracy));
+        Row(sb, "Experiment hash", m.Experiment);
+        sb.Append("</tbody>\n</table>\n");
+        sb.Append("<h2>Reproduce</h2>\n<pre id=\"command\">").Append(E(m.Command)).Append('\n')
+          .Append(E($"actkit report {Path.TrimEndingDirectorySeparator(ExtractOut(m.Command))} --html report/index.html")).Append("</pre>\n");
+        sb.Append("<p>Training is deterministic: the same command gives the same accuracies bit for bit, for any --threads or --shard split.</p>\n");
+        sb.Append("</body>\n</html>\n");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The report's charts as PNGs, each with a file-name stem and a title: learning-accuracy, learning-loss, functions,
+    /// dead-saturated and histogram-LABEL per contender (empty when there are no results).
+    /// </summary>
+    public static IReadOnlyList<ReportImage> Images(ExperimentSummary summary, IReadOnlyList<TrialResult> trials)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(trials);
+        if (summary.Ranking.Count == 0) return [];
+        var functions = summary.Ranking.Select(r => ActivationCatalog.Create(r.Label.Split('@')[0])).DistinctBy(f => f.ToString()).ToArray();
+        var list = new List<ReportImage>
+        {
+            new("learning-accuracy", "Validation accuracy per epoch", ChartFile.Png(Charts.LearningCurves(summary, trials), 700, 450)),
+            new("learning-loss", "Validation loss per epoch", ChartFile.Png(Charts.LearningCurves(summary, trials, loss: true), 700, 450)),
+            new("functions", "The compared activations and their derivatives", ChartFile.Png(Charts.Functions(functions, -5, 5, derivative: true), 1000, 550)),
+            new("dead-saturated", "Dead and saturated fractions per activation", ChartFile.Png(Charts.DeadAndSaturated(summary), 1000, 450)),
+        };
+        foreach (var r in summary.Ranking)
+        {
+            var first = trials.Where(t => t.Label == r.Label).OrderBy(t => t.Seed).First();
+            list.Add(new("histogram-" + Slug(r.Label), $"Histogram of hidden outputs, {r.Label}", ChartFile.Png(Charts.LayerHistograms(first), 600, 380)));
+        }
+
+        return list;
+    }
+
+    private static string ExtractOut(string command)
+    {
+        int at = command.LastIndexOf(" --out ", StringComparison.Ordinal);
+        return at < 0 ? "results" : command[(at + 7)..].Trim('\'');
+    }
+
+    private static void Image(StringBuilder sb, ReportImage image) =>
+        sb.Append("<img id=\"").Append(image.Name).Append("\" alt=\"").Append(E(image.Title)).Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(image.Png)).Append("\">\n");
+
+    private static void Row(StringBuilder sb, string key, string value) =>
+        sb.Append("<tr><th class=\"l\">").Append(E(key)).Append("</th><td class=\"l\">").Append(E(value)).Append("</td></tr>\n");
+
+    private static string Slug(string label) => new(label.Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '-').ToArray());
+
+    private static string E(string s) => WebUtility.HtmlEncode(s);
+
+    private static string Pct(double v) => double.IsNaN(v) ? "—" : (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    private static string N(double v, string format) => double.IsNaN(v) ? "—" : v.ToString(format, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace ActivationKit.Cli.Tests;
+
+/// <summary><c>actkit compare</c> and <c>actkit report</c>, end to end on a tiny synthetic set.</summary>
+public sealed partial class ExperimentCommandTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string[] Tiny(string outDir, params string[] extra) =>
+    [
+        "compare", "--data", "circles", "--samples", "300", "--noise", "0.1", "--activations", "relu,tanh,sigmoid@zeros",
+        "--hidden", "8,8", "--seeds", "2", "--epochs", "8", "--batch", "16", "--lr", "0.02", "--target", "0.8", "--threads", "2",
+        "--out", outDir, .. extra,
+    ];
+
+    [Fact]
+    public void Compare_prints_the_ranked_table_with_progress_on_stderr_and_resumes()
+    {
+        string outDir = _dir.File("results");
+        var r = Cli.RunWide(Tiny(outDir)).Ok();
+        Assert.Contains("Test acc (mean ± std)", r.Out, StringComparison.Ordinal);
+        var ranks = r.Lines.Where(l => RankRow().IsMatch(l)).ToArray();
+        Assert.Equal(3, ranks.Length);
+        Assert.StartsWith("3", ranks[2], StringComparison.Ordinal);
+        Assert.Contains("sigmoid@zeros", ranks[2], StringComparison.Ordinal);
+        Assert.Matches("(wins by|leads)", r.Out);
+        Assert.Contains("6/6", r.Err, StringComparison.Ordinal);
+        Assert.Contains("ETA", r.Err, StringComparison.Ordinal);
+        Assert.Contains("Trained 6 trial(s), skipped 0", r.Err, StringComparison.Ordinal);
+        Assert.Equal(6, Directory.GetFiles(Path.Combine(outDir, "trials"), "*.json").Length);
+
+        var again = Cli.RunWide(Tiny(outDir)).Ok();
+        Assert.Contains("Trained 0 trial(s), skipped 6", again.Err, StringComparison.Ordinal);
+        Assert.Equal(r.Out.Split('\n').Where(l => !l.Contains("s/epoch", StringComparison.Ordinal)).Count(), again.Out.Split('\n').Where(l => !l.Contains("s/epoch", StringComparison.Ordinal)).Count());
+    }
+
+    [Fact]
+    public void Shards_merge_in_report_and_json_has_the_statistics()
+    {
+        string a = _dir.File("s0"), b = _dir.File("s1");
+        var first = Cli.RunWide(Tiny(a, "--shard", "0/2")).Ok();
+        Assert.Contains("Incomplete: 3 trial(s) missing", first.Out, StringComparison.Ordinal);
+        Assert.Contains("actkit report", first.Err, StringComparison.Ordinal);
+        Cli.RunWide(Tiny(b, "--shard", "1/2")).Ok();
+        var r = Cli.RunWide("report", a, b, "--json").Ok();
+        using var doc = JsonDocument.Parse(r.Out);
+        var root = doc.RootElement;
+        Assert.True(root.GetProperty("complete").GetBoolean());
+        Assert.Equal(6, root.GetProperty("found").GetInt32());
+        var ranking = root.GetProperty("ranking").EnumerateArray().ToArray();
+        Assert.Equal(3, ranking.Length);
+        Assert.Equal("sigmoid@zeros", ranking[2].GetProperty("activation").GetString());
+        Assert.Equal(ranking[0].GetProperty("activation").GetString(), root.GetProperty("winner").GetString());
+        Assert.Equal(2, ranking[0].GetProperty("accuracies").GetArrayLength());
+        Assert.StartsWith("actkit compare --data circles", root.GetProperty("command").GetString(), StringComparison.Ordinal);
+        double margin = ranking[0].GetProperty("meanAccuracy").GetDouble() - ranking[1].GetProperty("meanAccuracy").GetDouble();
+        Assert.Equal(margin, root.GetProperty("margin").GetDouble(), 12);
+    }
+
+    [Fact]
+    public void Report_refuses_folders_of_different_comparisons()
+    {
+        string a = _dir.File("a"), b = _dir.File("b");
+        Cli.RunWide(Tiny(a, "--shard", "0/6")).Ok();
+        var args = Tiny(b, "--shard", "1/6");
+        args[Array.IndexOf(args, "--epochs") + 1] = "7";
+        Cli.RunWide(args).Ok();
+        Cli.Run("report", a, b).BadInput("cannot be merged (epochs: 8 vs 7)");
+    }
+
+    [Fact]
+    public void Compare_refuses_a_folder_holding_another_comparison()
+    {
+        string a = _dir.File("a");
+        Cli.RunWide(Tiny(a, "--shard", "0/6")).Ok();
+        var args = Tiny(a);
+        args[Array.IndexOf(args, "--lr") + 1] = "0.03";
+        Cli.Run(args).BadInput("already holds a different comparison (lr: 0.02 vs 0.03)");
+    }
+
+    [Theory]
+    [InlineData("--shard", "2/2", "--shard must be i/n")]
+    [InlineData("--activations", "relu,bogus_fn", "bogus_fn")]
+    [InlineData("--data", "sine", "classification")]
+    [InlineData("--data", "nothing-here", "Unknown data 'nothing-here'")]
+    [InlineData("--hidden", "8,x", "--hidden takes comma-separated positive widths")]
+    [InlineData("--seeds", "0", "--seeds must be in 1…1000")]
+    [InlineData("--init", "bogus", "Unknown initialiser")]
+    [InlineData("--optimizer", "rmsprop", "Unknown optimiser")]
+    [InlineData("--data", "missing.csv", "does not exist")]
+    public void Compare_bad_input_is_one_sentence_and_writes_nothing(string option, string value, string message)
+    {
+        string outDir = _dir.File("bad");
+        Cli.Run("compare", option, value, "--out", outDir).BadInput(message);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public void Report_of_a_missing_folder_is_bad_input() => Cli.Run("report", _dir.File("nope")).BadInput("does not exist");
+
+    [Fact]
+    public void Compare_reads_a_csv_file()
+    {
+        string csv = _dir.File("xor.csv");
+        var rng = new Random(3);
+        var lines = new List<string> { "a,b,label" };
+        for (int i = 0; i < 120; i++)
+        {
+            double x = (rng.NextDouble() * 2) - 1, y = (rng.NextDouble() * 2) - 1;
+            lines.Add(FormattableString.Invariant($"{x},{y},{((x > 0) ^ (y > 0) ? 1 : 0)}"));
+        }
+
+        File.WriteAllLines(csv, lines);
+        var r = Cli.RunWide("compare", "--data", csv, "--activations", "relu,tanh", "--seeds", "1", "--epochs", "2", "--hidden", "4", "--out", _dir.File("csvres")).Ok();
+        Assert.Contains("xor.csv#sha256:", r.Out, StringComparison.Ordinal);
+        Assert.Contains("with fewer than 2 seeds each, no significance test is possible", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Html_report_renders_its_table_and_every_image_in_headless_chromium()
+    {
+        string outDir = _dir.File("results");
+        Cli.RunWide(Tiny(outDir)).Ok();
+        string html = _dir.File("report/index.html");
+        var r = Cli.RunWide("report", outDir, "--html", html).Ok();
+        Assert.Contains("Wrote", r.Err, StringComparison.Ordinal);
+        string page = File.ReadAllText(html);
+        Assert.DoesNotContain("http://", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", page, StringComparison.Ordinal);
+        Assert.Contains("actkit compare --data circles", page, StringComparison.Ordinal);
+
+        // A copy of the page with a probe script that writes, once loaded, how many images decoded (naturalWidth > 0)
+        // and how many ranking rows the browser laid out.
+        string probe = _dir.File("report/probe.html");
+        File.WriteAllText(probe, page.Replace("</body>",
+            "<script>window.addEventListener('load',()=>{const imgs=[...document.images];" +
+            "const ok=imgs.filter(i=>i.complete&&i.naturalWidth>0&&i.getBoundingClientRect().width>0).length;" +
+            "const rows=document.querySelectorAll('#ranking tbody tr').length;" +
+            "const d=document.createElement('div');d.id='probe';d.textContent=`images=${imgs.length};decoded=${ok};rows=${rows}`;" +
+            "document.body.appendChild(d);});</script></body>", StringComparison.Ordinal));
+        string dom = Chromium("--dump-dom", new Uri(probe).AbsoluteUri);
+        var m = Regex.Match(dom, "<div id=\"probe\">images=(\\d+);decoded=(\\d+);rows=(\\d+)</div>");
+        Assert.True(m.Success, "the probe did not run; DOM tail: " + dom[Math.Max(0, dom.Length - 400)..]);
+        int images = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(images >= 6, $"expected at least 6 images, got {images}");
+        Assert.Equal(m.Groups[1].Value, m.Groups[2].Value);
+        Assert.Equal("3", m.Groups[3].Value);
+        foreach (string label in new[] { "relu", "tanh", "sigmoid@zeros" }) Assert.Contains($"<td class=\"l\">{label}</td>", dom, StringComparison.Ordinal);
+
+        string imgDir = _dir.File("img");
+        Cli.RunWide("report", outDir, "--images", imgDir).Ok();
+        string[] expected = ["dead-saturated.png", "functions.png", "histogram-relu.png", "histogram-sigmoid-zeros.png", "histogram-tanh.png", "learning-accuracy.png", "learning-loss.png"];
+        Assert.Equal(expected, Directory.GetFiles(imgDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.All(Directory.GetFiles(imgDir), f => Assert.Equal((byte)0x89, File.ReadAllBytes(f)[0]));
+    }
+
+    /// <summary>Runs headless Chromium (Debian package <c>chromium</c>) and returns its stdout.</summary>
+    private string Chromium(params string[] args)
+    {
+        string exe = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("Chromium is required for this test: apt-get install -y chromium");
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[]
+        {
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", $"--user-data-dir={_dir.File("chromium-profile")}", "--virtual-time-budget=10000",
+        }.Concat(args))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException("Chromium did not finish within 120 s.");
+        }
+
+        Assert.True(p.ExitCode == 0, $"chromium exited {p.ExitCode}: {stderr.Result}");
+        return stdout.Result;
+    }
+
+    [GeneratedRegex(@"^\d+\s+\S")]
+    private static partial Regex RankRow();
+}

@@ -1,0 +1,250 @@
+using System.Text.Json;
+using ActivationKit.Nn.Experiments;
+
+namespace ActivationKit.Nn.Tests.Experiments;
+
+public sealed class ExperimentTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "actkit-exp-" + Guid.NewGuid().ToString("N"));
+
+    public ExperimentTests() => Directory.CreateDirectory(_root);
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static ExperimentConfig Tiny(string activations = "relu,tanh,sigmoid", int epochs = 3) => new ExperimentConfig
+    {
+        Data = "moons",
+        Samples = 200,
+        Noise = 0.1,
+        Hidden = [8, 8],
+        Activations = Contender.ParseList(activations),
+        Seeds = 2,
+        Epochs = epochs,
+        BatchSize = 16,
+        LearningRate = 0.02,
+        TargetAccuracy = 0.8,
+    }.Validate();
+
+    private string Dir(string name) => Path.Combine(_root, name);
+
+    private static string[] TrialFiles(string dir) => Directory.GetFiles(Path.Combine(dir, ResultStore.TrialsFolder), "*.json").Order(StringComparer.Ordinal).ToArray();
+
+    private static string Canonical(IEnumerable<TrialResult> trials) =>
+        string.Join("\n", trials.OrderBy(t => t.Index).Select(t => JsonSerializer.Serialize(t.WithoutTimings(), ResultStore.Json)));
+
+    [Fact]
+    public void Activation_lists_keep_commas_inside_parentheses_and_take_init_overrides()
+    {
+        var list = Contender.ParseList("relu, leaky_relu(0.2), softplus(beta=2, threshold=20) ,sigmoid@zeros");
+        Assert.Equal(["relu", "leaky_relu(negative_slope=0.2)", "softplus(beta=2)", "sigmoid@zeros"], list.Select(c => c.Label));
+        Assert.Equal("zeros", list[3].Init);
+        Assert.Equal("leaky_relu", Contender.Parse("leaky_relu(0.01)").Label);
+    }
+
+    [Theory]
+    [InlineData("relu,relu", "more than once")]
+    [InlineData("softmax", "row-wise")]
+    [InlineData("relu,nope", "nope")]
+    [InlineData("relu@bogus", "Unknown initialiser")]
+    public void Bad_activation_lists_are_refused(string list, string fragment)
+    {
+        var ex = Assert.ThrowsAny<ArgumentException>(() => Contender.ParseList(list));
+        Assert.Contains(fragment, ex.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("0/1", 0, 1)]
+    [InlineData("2/3", 2, 3)]
+    public void Shards_parse(string text, int i, int n) => Assert.Equal(new Shard(i, n), Shard.Parse(text));
+
+    [Theory]
+    [InlineData("3/3")]
+    [InlineData("1")]
+    [InlineData("-1/2")]
+    [InlineData("0/0")]
+    public void Bad_shards_are_refused(string text) => Assert.Contains("i/n", Assert.Throws<ArgumentException>(() => Shard.Parse(text)).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Sine_cannot_be_compared() =>
+        Assert.Contains("classification", Assert.Throws<ArgumentException>(() => ExperimentData.Load(Tiny() with { Data = "sine" })).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Fashion_mnist_takes_a_seeded_subset_holds_out_a_sixth_and_tests_on_the_test_file()
+    {
+        string dir = Dir("fmnist");
+        Directory.CreateDirectory(dir);
+        WriteIdxPair(dir, "train", 60);
+        WriteIdxPair(dir, "t10k", 20);
+        var data = ExperimentData.Load(Tiny() with { Data = "fashion-mnist", Samples = 30 }, dir);
+        Assert.Equal((25, 5, 20), (data.Train.Rows, data.Validation.Rows, data.Test.Rows));
+        Assert.Equal(6, data.Train.FeatureCount);
+        Assert.Equal("fashion-mnist", data.Identity);
+        var all = ExperimentData.Load(Tiny() with { Data = "fashion_mnist", Samples = 0 }, dir);
+        Assert.Equal((50, 10), (all.Train.Rows, all.Validation.Rows));
+    }
+
+    /// <summary>An IDX image file (n × 2 × 3 bytes) and label file (n bytes, labels i mod 10).</summary>
+    private static void WriteIdxPair(string dir, string prefix, int n)
+    {
+        static byte[] Idx(int[] shape, byte[] body)
+        {
+            var header = new List<byte> { 0, 0, 8, (byte)shape.Length };
+            foreach (int d in shape) header.AddRange([(byte)(d >> 24), (byte)(d >> 16), (byte)(d >> 8), (byte)d]);
+            return [.. header, .. body];
+        }
+
+        var pixels = Enumerable.Range(0, n * 6).Select(i => (byte)(i * 37 % 256)).ToArray();
+        var labels = Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray();
+        File.WriteAllBytes(Path.Combine(dir, $"{prefix}-images-idx3-ubyte"), Idx([n, 2, 3], pixels));
+        File.WriteAllBytes(Path.Combine(dir, $"{prefix}-labels-idx1-ubyte"), Idx([n], labels));
+    }
+
+    [Fact]
+    public void Config_hash_is_stable_and_covers_every_setting()
+    {
+        var a = Tiny();
+        Assert.Equal(ExperimentConfig.Hash(a.ExperimentKey("moons")), ExperimentConfig.Hash(Tiny().ExperimentKey("moons")));
+        Assert.NotEqual(a.ExperimentKey("moons"), (a with { Epochs = 4 }).ExperimentKey("moons"));
+        Assert.NotEqual(a.ExperimentKey("moons"), (a with { LearningRate = 0.03 }).ExperimentKey("moons"));
+        Assert.NotEqual(a.ExperimentKey("moons"), (a with { Hidden = [8] }).ExperimentKey("moons"));
+        Assert.Equal(16, ExperimentConfig.Hash("x").Length);
+    }
+
+    [Fact]
+    public void Trials_record_curves_diagnostics_and_the_resolved_initialiser()
+    {
+        var config = Tiny("relu,tanh,relu@zeros");
+        var outcome = ExperimentRunner.Run(config, ExperimentData.Load(config), Dir("one"));
+        Assert.Equal(6, outcome.Trained);
+        Assert.Equal(6, TrialFiles(Dir("one")).Length);
+        var relu = outcome.Trials.First(t => t.Label == "relu");
+        Assert.Equal("he_normal", relu.Init);
+        Assert.Equal("glorot_uniform", outcome.Trials.First(t => t.Label == "tanh").Init);
+        Assert.Equal(3, relu.Curve.Count);
+        Assert.Equal(2, relu.Layers.Count);
+        Assert.All(outcome.Trials, t => Assert.InRange(t.TestAccuracy, 0, 1));
+        // Zero weights: every ReLU pre-activation stays 0, where ReLU's derivative is 0 → every unit is dead.
+        var zeros = outcome.Trials.First(t => t.Label == "relu@zeros");
+        Assert.Equal("zeros", zeros.Init);
+        Assert.Equal(1.0, zeros.DeadFraction);
+        Assert.All(zeros.Layers, l => Assert.Equal(1.0, l.DeadFraction));
+        Assert.Equal(0.0, relu.SaturatedFraction); // ReLU does not saturate.
+    }
+
+    [Fact]
+    public void Large_initial_weights_saturate_tanh()
+    {
+        var config = Tiny("tanh@normal(5)", epochs: 1);
+        var outcome = ExperimentRunner.Run(config, ExperimentData.Load(config), Dir("sat"));
+        Assert.All(outcome.Trials, t => Assert.True(t.SaturatedFraction > 0.5, $"saturated {t.SaturatedFraction}"));
+    }
+
+    [Fact]
+    public void A_killed_run_resumes_without_losing_or_repeating_trials()
+    {
+        var config = Tiny();
+        var data = ExperimentData.Load(config);
+        string dir = Dir("killed");
+        using var cts = new CancellationTokenSource();
+        int finished = 0;
+        // "Kill" the run after 2 trials: cancellation stops the loop between trials, like a process killed there.
+        Assert.ThrowsAny<OperationCanceledException>(() => ExperimentRunner.Run(config, data, dir, new RunOptions
+        {
+            Cancellation = cts.Token,
+            Progress = _ =>
+            {
+                if (++finished == 2) cts.Cancel();
+            },
+        }));
+        var before = TrialFiles(dir).ToDictionary(f => f, File.ReadAllBytes);
+        Assert.Equal(2, before.Count);
+        Assert.Empty(Directory.GetFiles(Path.Combine(dir, ResultStore.TrialsFolder), "*.tmp"));
+
+        var resumed = ExperimentRunner.Run(config, data, dir);
+        Assert.Equal(2, resumed.Skipped);
+        Assert.Equal(4, resumed.Trained);
+        foreach (var (file, bytes) in before) Assert.Equal(bytes, File.ReadAllBytes(file)); // not retrained (timings would differ)
+        Assert.Equal(6, TrialFiles(dir).Length);
+
+        var again = ExperimentRunner.Run(config, data, dir);
+        Assert.Equal((0, 6), (again.Trained, again.Skipped));
+
+        var clean = ExperimentRunner.Run(config, data, Dir("clean"));
+        Assert.Equal(Canonical(clean.Trials), Canonical(ResultStore.Load([dir]).Trials));
+    }
+
+    [Fact]
+    public void Shards_merged_equal_an_unsharded_run_bit_for_bit()
+    {
+        var config = Tiny();
+        var data = ExperimentData.Load(config);
+        var whole = ExperimentRunner.Run(config, data, Dir("whole"), new RunOptions { Threads = 2 });
+        var dirs = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            dirs.Add(Dir($"shard{i}"));
+            var part = ExperimentRunner.Run(config, data, dirs[^1], new RunOptions { Shard = new Shard(i, 3) });
+            Assert.All(part.Trials, t => Assert.Equal(i, t.Index % 3));
+            Assert.Equal(2, part.Trained);
+        }
+
+        var (manifest, merged) = ResultStore.Load(dirs);
+        Assert.Equal(6, merged.Count);
+        Assert.Equal(Canonical(whole.Trials), Canonical(merged));
+        var a = ExperimentSummary.Create(whole.Manifest, whole.Trials);
+        var b = ExperimentSummary.Create(manifest, merged);
+        Assert.Equal(a.Ranking.Select(r => (r.Label, r.MeanAccuracy, r.StdAccuracy)), b.Ranking.Select(r => (r.Label, r.MeanAccuracy, r.StdAccuracy)));
+        Assert.True(b.Complete);
+    }
+
+    [Fact]
+    public void Merging_different_configurations_is_refused_with_the_difference()
+    {
+        var config = Tiny(epochs: 2);
+        ExperimentRunner.Run(config, ExperimentData.Load(config), Dir("a"), new RunOptions { Shard = new Shard(0, 2) });
+        var other = config with { Epochs = 3 };
+        ExperimentRunner.Run(other, ExperimentData.Load(other), Dir("b"), new RunOptions { Shard = new Shard(1, 2) });
+        var ex = Assert.Throws<InvalidDataException>(() => ResultStore.Load([Dir("a"), Dir("b")]));
+        Assert.Contains("cannot be merged", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("epochs: 2 vs 3", ex.Message, StringComparison.Ordinal);
+
+        // A stray trial file from another configuration inside a folder is refused too.
+        File.Copy(TrialFiles(Dir("b"))[0], Path.Combine(Dir("a"), ResultStore.TrialsFolder, "stray.json"));
+        Assert.Contains("different comparison", Assert.Throws<InvalidDataException>(() => ResultStore.Load([Dir("a")])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_results_folder_refuses_a_different_configuration()
+    {
+        var config = Tiny(epochs: 1);
+        ExperimentRunner.Run(config, ExperimentData.Load(config), Dir("x"), new RunOptions { Shard = new Shard(0, 6) });
+        var other = config with { BatchSize = 8 };
+        var ex = Assert.Throws<ArgumentException>(() => ExperimentRunner.Run(other, ExperimentData.Load(other), Dir("x")));
+        Assert.Contains("batch: 16 vs 8", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sigmoid_with_zero_init_ranks_last()
+    {
+        var config = Tiny("relu,tanh,sigmoid@zeros", epochs: 8) with { Data = "circles", Samples = 300 };
+        var run = ExperimentRunner.Run(config, ExperimentData.Load(config), Dir("rank"), new RunOptions { Threads = 2 });
+        var summary = ExperimentSummary.Create(run.Manifest, run.Trials);
+        Assert.Equal("sigmoid@zeros", summary.Ranking[^1].Label);
+        Assert.True(summary.Ranking[0].MeanAccuracy > 0.8, $"winner {summary.Ranking[0].MeanAccuracy}");
+        Assert.True(summary.Ranking[^1].MeanAccuracy < summary.Ranking[^2].MeanAccuracy - 0.05, string.Join(", ", summary.Ranking.Select(r => $"{r.Label} {r.MeanAccuracy}")));
+        Assert.Equal(summary.Ranking[0].Label, summary.Winner);
+        Assert.Equal(summary.Ranking[0].MeanAccuracy - summary.Ranking[1].MeanAccuracy, summary.Margin);
+        Assert.True(summary.Complete);
+    }
+
+    [Fact]
+    public void Summary_lists_missing_trials()
+    {
+        var config = Tiny(epochs: 1);
+        var run = ExperimentRunner.Run(config, ExperimentData.Load(config), Dir("part"), new RunOptions { Shard = new Shard(1, 2) });
+        var summary = ExperimentSummary.Create(run.Manifest, run.Trials);
+        Assert.False(summary.Complete);
+        Assert.Equal(3, summary.Found);
+        Assert.Contains("relu seed 1", summary.Missing);
+    }
+}
