@@ -169,7 +169,9 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             var cLo = TV.Fma(p, r, -c) + TV.Fma(pLo, r, c * rho);
             var m = c * y;
             var mLo = TV.Fma(c, y, -m) + TV.Fma(c, yLo, cLo * y);
-            var low = VMath.ScaleExpParts(m + mLo, n);
+            // n ≥ −1000: one exact power of two (a result that small is still normal); below, two steps round once.
+            var mm = m + mLo;
+            var low = TV.AnyTrue(TV.LessThan(n, TV.Create(-1000.0))) ? VMath.ScaleExpParts(mm, n) : TV.MulPow2(mm, n);
             // s ≥ 0: (1 + (a + aLo)·(e + eLo))·r·(1 + ρ), rounded twice.
             var t = TV.Fma(a, e, TV.One);
             var tLo = TV.Fma(a, eLo, aLo * e);
