@@ -74,7 +74,7 @@ public class HardInputTests
         AssertUlp(new Snake(alpha), x, hi, lo, derivative, bound: 1);
 
     [Theory]
-    // Up to 5.4 ULP before the tail (x < −5) was computed in double-double.
+    // Up to 5.4 ULP before the negative branch (s < 0) was computed in double-double.
     [InlineData(-7.0, -2.765117350706602e-14, 1.331538809938566e-30)]
     [InlineData(-5.476113773060007, -5.6018037942906424e-08, -7.808103160579081e-25)]
     public void Gelu_tanh_derivative_in_the_negative_tail_is_within_1_ulp(double x, double hi, double lo) =>
