@@ -99,6 +99,10 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         private const double KHi = 0.044715;
         private const double KLo = 2.1960211427085595e-18;
 
+        // 3·0.044715 = 0.134145 as a double-double (mpmath).
+        private const double K3Hi = 0.134145;
+        private const double K3Lo = 1.3526957332032908e-17;
+
         // |x| beyond which the result is x or −0 and the derivative 1 or −0 exactly (s ≈ ±15500 there).
         private const double Clamp = 60.0;
 
@@ -123,15 +127,55 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            // f′ = σ(s) + x·s′·σ(s)·σ(−s) with σ(s)σ(−s) = e/(1 + e)².
+            // f′ = σ(s) + x·s′·σ(s)·σ(−s). With e = e^(−|s|) and D = 1 + e:
+            //   s < 0: f′ = (e/D)·(1 + x·s′/D), which cancels next to the zero of f′ at −0.7525 and stacks roundings
+            //          (up to 7.4 ULP when computed plainly), so it is formed in double-double: s, x·s′, e, D and 1/D
+            //          carry their rounding errors and the product is rounded once, by the final power of two;
+            //   s ≥ 0: f′ = (1 + x·s′·e/D)/D, a sum of positive terms, computed plainly.
+            // One reciprocal serves both branches.
             var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
-            var p = Logistic(xc, out var n, out var d, out var negative);
-            var ds = TV.Create(CHi) * TV.Fma(TV.Create(3.0 * KHi) * xc, xc, TV.One);
-            var xds = xc * ds;
-            // s < 0: (e/d)·(1 + x·s′/d), scaled last; s ≥ 0: (1 + x·s′·e/d)/d.
-            var low = VMath.ScalePow2(p / d * (TV.One + (xds / d)), n);
-            var e = VMath.ScalePow2(p, n);
-            var high = TV.Fma(xds, e / d, TV.One) / d;
+            var s = Argument(xc, out var x2, out var x2Lo, out var sLo);
+            var negative = TV.LessThan(s, TV.Zero);
+            // e = (p + pLo)·2^n with the low part of −|s| folded in.
+            var p = VMath.ExpParts(-TV.Abs(s), out var n, out var pLo);
+            pLo = TV.Fma(p, TV.Select(negative, sLo, -sLo), pLo);
+            // d + dLo = 1 + e (e ≤ 1: fast two-sum), 1/(d + dLo) = r·(1 + ρ). Below 2^−1000 e only meets 1 + e, where
+            // it does not count, so one power of two with the exponent held above −1000 scales both parts.
+            var scale = TV.MulPow2(TV.One, TV.Max(n, TV.Create(-1000.0)));
+            var e = p * scale;
+            var eLo = pLo * scale;
+            var d = TV.One + e;
+            var dLo = (e - (d - TV.One)) + eLo;
+            var r = TV.One / d;
+            var rho = TV.Fma(-r, d, TV.One) - (r * dLo);
+            // x·s′ = C·x·(1 + 3k·x²) as g + gLo.
+            var q = TV.Create(K3Hi) * x2;
+            var qLo = TV.Fma(TV.Create(K3Hi), x2, -q) + TV.Fma(TV.Create(K3Hi), x2Lo, TV.Create(K3Lo) * x2);
+            var w = TV.One + q;
+            var wb = w - TV.One;
+            var wLo = (TV.One - (w - wb)) + (q - wb) + qLo;
+            var h = xc * w;
+            var hLo = TV.Fma(xc, w, -h) + (xc * wLo);
+            var g = TV.Create(CHi) * h;
+            var gLo = TV.Fma(TV.Create(CHi), h, -g) + TV.Fma(TV.Create(CHi), hLo, TV.Create(CLo) * h);
+            // a = x·s′/D; y = 1 + a (two-sum: the terms cancel next to the zero of f′).
+            var a = g * r;
+            var aLo = TV.Fma(g, r, -a) + TV.Fma(gLo, r, a * rho);
+            var y = TV.One + a;
+            var yb = y - TV.One;
+            var yLo = (TV.One - (y - yb)) + (a - yb) + aLo;
+            // s < 0: (p + pLo)·r·(1 + ρ)·(y + yLo), then 2^n.
+            var c = p * r;
+            var cLo = TV.Fma(p, r, -c) + TV.Fma(pLo, r, c * rho);
+            var m = c * y;
+            var mLo = TV.Fma(c, y, -m) + TV.Fma(c, yLo, cLo * y);
+            // n ≥ −1000: one exact power of two (a result that small is still normal); below, two steps round once.
+            var mm = m + mLo;
+            var low = TV.AnyTrue(TV.LessThan(n, TV.Create(-1000.0))) ? VMath.ScaleExpParts(mm, n) : TV.MulPow2(mm, n);
+            // s ≥ 0: (1 + (a + aLo)·(e + eLo))·r·(1 + ρ), rounded twice.
+            var t = TV.Fma(a, e, TV.One);
+            var tLo = TV.Fma(a, eLo, aLo * e);
+            var high = TV.Fma(t, r, r * TV.Fma(t, rho, tLo));
             return dy * TV.Select(negative, low, high);
         }
 
@@ -142,9 +186,23 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV Logistic<TV>(TV x, out TV n, out TV d, out TV negative) where TV : struct, IVec<TV>
         {
+            var s = Argument(x, out _, out _, out var sLo);
+            negative = TV.LessThan(s, TV.Zero);
+            // e^(−|s|) = e^(−|s_hi|)·(1 + a_lo) with a_lo the low part of −|s|.
+            var aLo = TV.Select(negative, sLo, -sLo);
+            var p = VMath.ExpSplit(-TV.Abs(s), out n);
+            p = TV.Fma(p, aLo, p);
+            d = TV.One + VMath.ScalePow2(p, n);
+            return p;
+        }
+
+        /// <summary>s = 2√(2/π)·(x + k·x³) as s + <paramref name="sLo"/>, with x² = x2 + x2Lo exactly.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV Argument<TV>(TV x, out TV x2, out TV x2Lo, out TV sLo) where TV : struct, IVec<TV>
+        {
             // x² exactly, then k·x² as hi + lo.
-            var x2 = x * x;
-            var x2Lo = TV.Fma(x, x, -x2);
+            x2 = x * x;
+            x2Lo = TV.Fma(x, x, -x2);
             var t = TV.Create(KHi) * x2;
             var tLo = TV.Fma(TV.Create(KHi), x2, -t) + TV.Fma(TV.Create(KHi), x2Lo, TV.Create(KLo) * x2);
             // 1 + k·x² (two-sum, since either term may dominate).
@@ -156,15 +214,8 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             var vLo = TV.Fma(x, u, -v) + (x * uLo);
             // s = C·v.
             var s = TV.Create(CHi) * v;
-            var sLo = TV.Fma(TV.Create(CHi), v, -s) + TV.Fma(TV.Create(CHi), vLo, TV.Create(CLo) * v);
-
-            negative = TV.LessThan(s, TV.Zero);
-            // e^(−|s|) = e^(−|s_hi|)·(1 + a_lo) with a_lo the low part of −|s|.
-            var aLo = TV.Select(negative, sLo, -sLo);
-            var p = VMath.ExpSplit(-TV.Abs(s), out n);
-            p = TV.Fma(p, aLo, p);
-            d = TV.One + VMath.ScalePow2(p, n);
-            return p;
+            sLo = TV.Fma(TV.Create(CHi), v, -s) + TV.Fma(TV.Create(CHi), vLo, TV.Create(CLo) * v);
+            return s;
         }
     }
 }

@@ -92,10 +92,16 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            // σ(x)·σ(−x) = e/(1 + e)² with e = exp(−|x|): symmetric, no cancellation.
+            // σ(x)·σ(−x) = e/(1 + e)² with e = exp(−|x|): symmetric, no cancellation. Plain e·r·r with r = 1/(1 + e)
+            // reaches 4.7 ULP, because the rounding of 1 + e enters twice; so it is carried: d + dLo = 1 + e exactly
+            // (fast two-sum, e ≤ 1), 1/(d + dLo) = r·(1 + ρ) to about 2^−100, and e/(d + dLo)² = e·r²·(1 + 2ρ).
             var e = VMath.Exp(-TV.Abs(x));
-            var r = TV.One / (TV.One + e);
-            return dy * (e * r * r);
+            var d = TV.One + e;
+            var dLo = e - (d - TV.One);
+            var r = TV.One / d;
+            var rho = TV.Fma(-r, d, TV.One) - (r * dLo);
+            var u = e * r * r;
+            return dy * TV.Fma(u, rho + rho, u);
         }
 
         /// <inheritdoc />

@@ -19,7 +19,8 @@ namespace ActivationKit.Functions;
 /// αx is carried as a double-double (αx rounded plus its FMA error) into the sine's range reduction, so α ≠ 1 costs
 /// no accuracy; the forward sum x + sin²(αx)/α is formed with a two-sum. snake(±0) = ±0, snake(NaN) = NaN, and
 /// snake(±∞) = ±∞: the periodic term is bounded, so the limit exists even though sin(∞) does not (the derivative at
-/// ±∞ is NaN). Arguments |αx| &gt; 2^40 use the scalar library's exact reduction, lane by lane.
+/// ±∞ is NaN). Arguments |αx| &gt; 2^40 are reduced lane by lane by <see cref="VMath.ReduceHalfPiExact"/>
+/// (Payne–Hanek), which folds π/4 in exactly as well.
 /// </para>
 /// </remarks>
 public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
@@ -184,27 +185,50 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
         }
     }
 
-    /// <summary>snake at one huge |αx|, where the vector reduction hands over to Math.Sin.</summary>
+    /// <summary>
+    /// αx (+ π/4) reduced exactly (Payne–Hanek) from the exact product αx = u + uLo, for |αx| beyond the vector
+    /// reduction; when u overflows, (α/2)·x is reduced and doubled instead. Returns r and the quadrant m with
+    /// αx (+ π/4) = r + m·π/2 (mod 2π).
+    /// </summary>
+    private static double ReduceHuge(double alpha, double x, bool addQuarterPi, out double lo, out int quadrant)
+    {
+        double u = alpha * x;
+        bool doubled = !double.IsFinite(u);
+        double a = doubled ? alpha * 0.5 : alpha;
+        u = a * x;
+        double uLo = Math.FusedMultiplyAdd(a, x, -u);
+        return VMath.ReduceHalfPiExact(u, uLo, addQuarterPi, out lo, out quadrant, doubled);
+    }
+
+    /// <summary>snake at one huge |αx|, where the vector reduction hands over to the exact one.</summary>
     private readonly struct ScalarSnake(double alpha) : IScalarFunction
     {
         public double Invoke(double x)
         {
-            if (double.IsInfinity(x)) return x;
-            double s = Math.Sin(alpha * x);
-            return x + (s * s / alpha);
+            if (!double.IsFinite(x)) return x;
+            double hi = ReduceHuge(alpha, x, false, out double lo, out int quadrant);
+            double s = VMath.SinOfQuadrant(hi, lo, quadrant, out double sLo);
+            // As the vector path: sin² and /α as double-doubles, then x + q with a two-sum.
+            double s2 = s * s;
+            double s2Lo = Math.FusedMultiplyAdd(s, s, -s2) + (2.0 * s * sLo);
+            double q = s2 / alpha;
+            double qLo = (Math.FusedMultiplyAdd(-q, alpha, s2) + s2Lo) / alpha;
+            double sum = x + q;
+            double back = sum - x;
+            double err = (x - (sum - back)) + (q - back);
+            return sum + (err + qLo);
         }
     }
 
-    /// <summary>1 + sin(2αx) at one huge |αx| (NaN at ±∞).</summary>
+    /// <summary>1 + sin(2αx) = 2·sin²(αx + π/4) at one huge |αx|, with π/4 folded into the exact reduction (NaN at ±∞).</summary>
     private readonly struct ScalarSnakeDerivative(double alpha) : IScalarFunction
     {
         public double Invoke(double x)
         {
-            double u = alpha * x;
-            // 2·sin²(u + π/4) via (sin u + cos u)²; here |u| > 2^40, so this is only
-            // near its zeros by chance; its error there is absolute (about 2^−53).
-            double t = Math.Sin(u) + Math.Cos(u);
-            return t * t;
+            if (!double.IsFinite(x)) return double.NaN;
+            double hi = ReduceHuge(alpha, x, true, out double lo, out int quadrant);
+            double t = VMath.SinOfQuadrant(hi, lo, quadrant, out double tLo);
+            return 2.0 * Math.FusedMultiplyAdd(t, t, 2.0 * t * tLo);
         }
     }
 }

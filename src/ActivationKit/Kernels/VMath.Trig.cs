@@ -24,9 +24,11 @@ internal interface IScalarFunction
 /// rounding of x·2/π below 2^−13, so |r| ≤ π/4 + 2^−12.
 /// </para>
 /// <para>
-/// Beyond |x| = 2^40 (and at ±∞) the lanes are handed one by one to <see cref="Math.Sin"/>/<see cref="Math.Cos"/>,
-/// which reduce with the full 2/π expansion. The fallback only runs when some lane needs it, and it runs the same
-/// way on every width, so all instruction-set paths return the same bits.
+/// Beyond |x| = 2^40 (and at ±∞) the lanes are handed one by one to a scalar Payne–Hanek reduction
+/// (<see cref="ReduceHalfPiExact"/>: x times 2/π in 256-bit fixed point, with the bits of 2/π from a table), which
+/// returns the reduced argument as a double-double and its quadrant; the same polynomials then finish the job. The
+/// fallback only runs when some lane needs it, and it runs the same way on every width, so all instruction-set
+/// paths return the same bits.
 /// </para>
 /// <para>
 /// On |r| ≤ π/4 the kernels are the Taylor series of sin (to r^17) and cos (to r^18): the first omitted terms are
@@ -41,7 +43,7 @@ public static partial class VMath
     private const double PiOver2C4 = 5.562271104316826e-50;
     private const double TwoOverPi = 0.6366197723675814;
 
-    /// <summary>|x| above which the vector reduction hands over to the scalar library (2^40).</summary>
+    /// <summary>|x| above which the vector reduction hands over to <see cref="ReduceHalfPiExact"/> (2^40).</summary>
     internal const double TrigVectorLimit = 1099511627776.0;
 
     /// <summary>sin(x) (double lanes). sin(±0) = ±0, sin(±∞) = NaN, sin(NaN) = NaN.</summary>
@@ -163,6 +165,169 @@ public static partial class VMath
     }
 
     /// <summary>
+    /// The bits of 2/π = Σ b(i)·2^−i as 64-bit words, most significant first: word k holds b(64k + 1) … b(64k + 64).
+    /// Generated with mpmath by tools/golden/two_over_pi.py (1280 bits; the reduction of the largest double reads
+    /// up to bit 1226).
+    /// </summary>
+    private static ReadOnlySpan<ulong> TwoOverPiWords =>
+    [
+        0xA2F9836E4E441529, 0xFC2757D1F534DDC0, 0xDB6295993C439041, 0xFE5163ABDEBBC561,
+        0xB7246E3A424DD2E0, 0x06492EEA09D1921C, 0xFE1DEB1CB129A73E, 0xE88235F52EBB4484,
+        0xE99C7026B45F7E41, 0x3991D639835339F4, 0x9C845F8BBDF9283B, 0x1FF897FFDE05980F,
+        0xEF2F118B5A0A6D1F, 0x6D367ECF27CB09B7, 0x4F463F669E5FEA2D, 0x7527BAC7EBE5F17B,
+        0x3D0739F78A5292EA, 0x6BFB5FB11F8D5D08, 0x56033046FC7B6BAB, 0xF0CFBC209AF4361D,
+    ];
+
+    /// <summary>
+    /// Payne–Hanek reduction: writes (x + xLo)·2/π (+ 1/2 when <paramref name="addHalf"/>, which reduces x + π/4;
+    /// with <paramref name="doubled"/> the argument is 2·(x + xLo), for a product that overflows when formed whole)
+    /// as 4j + <paramref name="quadrant"/> + f with |f| ≤ 1/2, and returns r = f·π/2 as hi + <paramref name="lo"/>
+    /// (|r| ≤ π/4), for any finite x and xLo. The products with 2/π are formed in 256-bit fixed point (2 integer bits
+    /// mod 4, 254 fraction bits) from the 256 bits of 2/π that matter for the exponent of each term, so the fraction is
+    /// exact to below 2^−200; the closest a double comes to a multiple of π/4 is about 2^−62 relative (the tests cover
+    /// the known worst cases), so r keeps about 130 correct bits before it is rounded to a double-double (relative
+    /// error about 2^−104). Adding 1/2 in fixed point folds π/4 in exactly.
+    /// </summary>
+    internal static double ReduceHalfPiExact(double x, double xLo, bool addHalf, out double lo, out int quadrant, bool doubled = false)
+    {
+        TimesTwoOverPi(x, out var hi1, out var lo1);
+        TimesTwoOverPi(xLo, out var hi2, out var lo2);
+        Add256(ref hi1, ref lo1, hi2, lo2);
+        if (doubled)
+        {
+            hi1 = (hi1 << 1) | (lo1 >> 127);
+            lo1 <<= 1;
+        }
+        // Round to the nearest integer: add 1/2 (bit 253, i.e. bit 125 of the high half) and again 1/2 when
+        // asked to reduce x + π/4; the top two bits are then the quadrant and the rest is f + 1/2.
+        UInt128 half = UInt128.One << 125;
+        Add256(ref hi1, ref lo1, addHalf ? half << 1 : half, 0);
+        quadrant = (int)(hi1 >> 126);
+        // f = (fraction − 1/2) as a signed 256-bit number (the top two bits are now clear).
+        UInt128 fHi = (hi1 & ((UInt128.One << 126) - 1)) - half;
+        UInt128 fLo = lo1;
+        bool negative = (Int128)fHi < 0;
+        if (negative)
+        {
+            fHi = ~fHi;
+            fLo = ~fLo;
+            Add256(ref fHi, ref fLo, 0, 1);
+        }
+
+        // Normalise the magnitude (|f|·2^254) so its leading bit is bit 127 of `top`; |f| = top·2^scale.
+        UInt128 top;
+        int scale;
+        if (fHi != 0)
+        {
+            int lz = (int)UInt128.LeadingZeroCount(fHi);
+            top = lz == 0 ? fHi : (fHi << lz) | (fLo >> (128 - lz));
+            scale = -126 - lz;
+        }
+        else if (fLo != 0)
+        {
+            int lz = (int)UInt128.LeadingZeroCount(fLo);
+            top = fLo << lz;
+            scale = -254 - lz;
+        }
+        else
+        {
+            lo = 0;
+            return 0;
+        }
+
+        // |f| as a double-double: the leading 53 bits exactly, the next 63 rounded to 53.
+        ulong a = (ulong)(top >> 64);
+        ulong b = (ulong)top;
+        double fh = Math.ScaleB((double)(long)(a >> 11), scale + 75);
+        double fl = Math.ScaleB((double)(long)(((a & 0x7FF) << 52) | (b >> 12)), scale + 12);
+        // r = |f|·π/2 with π/2 = C1 + C2.
+        double p = fh * PiOver2C1;
+        double e = Math.FusedMultiplyAdd(fh, PiOver2C1, -p) + Math.FusedMultiplyAdd(fh, PiOver2C2, fl * PiOver2C1);
+        double rHi = p + e;
+        double rLo = e - (rHi - p);
+        lo = negative ? -rLo : rLo;
+        return negative ? -rHi : rHi;
+    }
+
+    /// <summary>sin(hi + lo + quadrant·π/2) for |hi| ≤ π/4 + ε, as a double-double (the scalar form of <see cref="Quadrant"/>).</summary>
+    internal static double SinOfQuadrant(double hi, double lo, int quadrant, out double resultLo)
+    {
+        var h = new S<double>(hi);
+        var l = new S<double>(lo);
+        double s, sLo;
+        if ((quadrant & 1) == 0)
+        {
+            s = SinReduced(h, l, out var sl).Value;
+            sLo = sl.Value;
+        }
+        else
+        {
+            s = CosReduced(h, l, out var cl).Value;
+            sLo = cl.Value;
+        }
+
+        bool negate = (quadrant & 2) != 0;
+        resultLo = negate ? -sLo : sLo;
+        return negate ? -s : s;
+    }
+
+    /// <summary>
+    /// v·2/π mod 4 in 256-bit fixed point (hi holds the 2 integer bits and the first 126 fraction bits, lo the next
+    /// 128), truncated after the 256 bits of 2/π that can matter: the error is below 2^−200.
+    /// </summary>
+    private static void TimesTwoOverPi(double v, out UInt128 hi, out UInt128 lo)
+    {
+        ulong bits = BitConverter.DoubleToUInt64Bits(v);
+        int biased = (int)((bits >> 52) & 0x7FF);
+        ulong m = bits & 0x000FFFFFFFFFFFFF;
+        if (biased != 0) m |= 1UL << 52;
+        else biased = 1;
+        // |v| = m·2^e. The bits b(i) of 2/π with i ≤ e − 2 give multiples of 4, so the window starts at b(e − 1):
+        // m·2^e·Σ_window = m·W·2^−254 where W is the 256-bit window read as an integer.
+        int start = biased - 1075 - 1;
+        ulong w0 = TwoOverPiWindow(start);
+        ulong w1 = TwoOverPiWindow(start + 64);
+        ulong w2 = TwoOverPiWindow(start + 128);
+        ulong w3 = TwoOverPiWindow(start + 192);
+        // m·W mod 2^256, word by word from the least significant (m < 2^53, so no sum overflows 128 bits).
+        UInt128 t = (UInt128)m * w3;
+        ulong y0 = (ulong)t;
+        t = ((UInt128)m * w2) + (t >> 64);
+        ulong y1 = (ulong)t;
+        t = ((UInt128)m * w1) + (t >> 64);
+        ulong y2 = (ulong)t;
+        ulong y3 = (m * w0) + (ulong)(t >> 64);
+        hi = new UInt128(y3, y2);
+        lo = new UInt128(y1, y0);
+        if ((long)bits < 0)
+        {
+            hi = ~hi;
+            lo = ~lo;
+            Add256(ref hi, ref lo, 0, 1);
+        }
+    }
+
+    /// <summary>The 64 bits b(i) … b(i + 63) of 2/π (b(i) most significant); bits before b(1) are 0.</summary>
+    private static ulong TwoOverPiWindow(int i)
+    {
+        int k = (i - 1) >> 6;          // floor((i − 1)/64)
+        int shift = (i - 1) & 63;
+        var words = TwoOverPiWords;
+        ulong first = k >= 0 ? words[k] : 0;
+        if (shift == 0) return first;
+        ulong second = k + 1 >= 0 ? words[k + 1] : 0;
+        return (first << shift) | (second >> (64 - shift));
+    }
+
+    /// <summary>(hi, lo) += (addHi, addLo) modulo 2^256.</summary>
+    private static void Add256(ref UInt128 hi, ref UInt128 lo, UInt128 addHi, UInt128 addLo)
+    {
+        UInt128 sum = lo + addLo;
+        hi += addHi + (sum < lo ? UInt128.One : UInt128.Zero);
+        lo = sum;
+    }
+
+    /// <summary>
     /// Replaces the lanes of <paramref name="result"/> selected by <paramref name="mask"/> with
     /// <paramref name="function"/> applied to the matching lane of <paramref name="x"/>. The rare path: lanes
     /// are read through the register's memory layout (every <see cref="IVec{TV}"/> is a single field of
@@ -199,11 +364,21 @@ public static partial class VMath
 
     private readonly struct ScalarSin : IScalarFunction
     {
-        public double Invoke(double x) => Math.Sin(x);
+        public double Invoke(double x)
+        {
+            if (!double.IsFinite(x)) return double.NaN;
+            double hi = ReduceHalfPiExact(x, 0, false, out double lo, out int quadrant);
+            return SinOfQuadrant(hi, lo, quadrant, out _);
+        }
     }
 
     private readonly struct ScalarCos : IScalarFunction
     {
-        public double Invoke(double x) => Math.Cos(x);
+        public double Invoke(double x)
+        {
+            if (!double.IsFinite(x)) return double.NaN;
+            double hi = ReduceHalfPiExact(x, 0, false, out double lo, out int quadrant);
+            return SinOfQuadrant(hi, lo, quadrant + 1, out _);
+        }
     }
 }
