@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ActivationKit.Diagnostics;
 using ActivationKit.Nn.Data;
 
@@ -38,6 +39,7 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
     private readonly double[] _norms;
     private readonly string[] _names;
     private bool _attached;
+    private long _checkTicks;
 
     /// <summary>Creates diagnostics for <paramref name="network"/> (not yet attached).</summary>
     public NetworkDiagnostics(Mlp network, NetworkDiagnosticsOptions? options = null)
@@ -78,6 +80,9 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
 
     /// <summary>Findings so far.</summary>
     public IReadOnlyList<ReportedFinding> Findings => Session.Findings;
+
+    /// <summary>Wall time spent in the hooks on check steps (copies, gradient norms and the detectors).</summary>
+    public TimeSpan CheckTime => Stopwatch.GetElapsedTime(0, _checkTicks);
 
     /// <summary>The report name of layer <paramref name="index"/> (<c>layer0</c> is the first, as in model files).</summary>
     public static string LayerName(int index) => $"layer{index}";
@@ -152,9 +157,11 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
     public void OnForward(int layerIndex, ReadOnlySpan<float> pre, ReadOnlySpan<float> post, int rows)
     {
         if (!IsCheckStep(Step + 1)) return;
+        long start = Stopwatch.GetTimestamp();
         Copy(ref _pre[layerIndex], pre);
         Copy(ref _post[layerIndex], post);
         _rows[layerIndex] = rows;
+        _checkTicks += Stopwatch.GetTimestamp() - start;
     }
 
     /// <inheritdoc />
@@ -163,10 +170,12 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
         long step = Step + 1;
         if (IsCheckStep(step))
         {
+            long start = Stopwatch.GetTimestamp();
             double sq = 0;
             foreach (float g in gradients.Weights) sq += (double)g * g;
             _norms[layerIndex] = Math.Sqrt(sq);
             if (layerIndex == 0) RunCheck(step);
+            _checkTicks += Stopwatch.GetTimestamp() - start;
         }
 
         if (layerIndex == 0) Step = step;
