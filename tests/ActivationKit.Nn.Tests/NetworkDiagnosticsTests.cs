@@ -216,6 +216,30 @@ public class NetworkDiagnosticsTests
     }
 
     [Fact]
+    public void Diverged_weights_are_non_finite_not_an_initialisation_problem()
+    {
+        var net = Mlp.Build(2, [4, 4], "relu", 2);
+        net.Initialize(Initializer.Auto, 1);
+        net.Layers[1].Weights.AsSpan().Fill(float.NaN);
+        var session = new DiagnosticsSession();
+        var f = Assert.Single(session.AddInitCheck(NetworkDiagnostics.Weights(net)));
+        Assert.Equal(FindingKind.NonFinite, f.Kind);
+        Assert.Equal("layer1", f.Layer);
+        Assert.Equal(16, f.Evidence["non_finite_weights"]);
+
+        // The forward pass then produces NaN from layer1 on: the same finding, with both pieces of evidence.
+        var x = new float[] { 1, 2, 3, 4, 5, 6 };
+        net.Forward(x, 3);
+        var layers = net.Layers.Select((l, i) => new LayerSnapshot { Name = $"layer{i}", Activation = l.Activation, Units = l.Units, PreWidth = l.PreWidth, Rows = 3, Post = Enumerable.Repeat(i == 0 ? 1f : float.NaN, 3 * l.Units).ToArray() }).ToArray();
+        session.Check(1, layers);
+        var merged = Assert.Single(session.Findings, r => r.Finding.Layer == "layer1");
+        Assert.Equal(2, merged.Occurrences);
+        Assert.Equal(16, merged.Finding.Evidence["non_finite_weights"]);
+        Assert.Equal(12, merged.Finding.Evidence["non_finite_values"]);
+        Assert.Contains(session.Findings, r => r.Finding.Layer == "layer2" && r.Finding.Kind == FindingKind.NonFinite);
+    }
+
+    [Fact]
     public void Bad_settings_are_rejected()
     {
         var net = Mlp.Build(2, [4], "relu", 2);

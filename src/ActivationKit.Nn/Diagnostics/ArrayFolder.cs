@@ -71,7 +71,7 @@ public static class ArrayFolder
         // One snapshot: a streak of one check is all the evidence there is.
         options = options with { Thresholds = options.Thresholds with { VanishingSteps = 1 } };
         var session = new DiagnosticsSession(options);
-        if (content.Weights.Count > 0) session.Add(InitCheck.Check(content.Weights, options.Thresholds));
+        if (content.Weights.Count > 0) session.AddInitCheck(content.Weights);
         if (content.Task is { } task && content.Loss is { } loss)
         {
             string act = content.Layers[^1].Activation?.ToString() ?? "identity";

@@ -162,7 +162,7 @@ public sealed record DiagnosticsReport
                 writer.WriteLine();
                 writer.WriteLine($"[{SeverityName(f.Severity)}] {f.KindName} in {f.Layer}{(when.Length > 0 ? $" ({when})" : "")}");
                 writer.WriteLine($"  {f.Explanation}");
-                if (f.Evidence.Count > 0) writer.WriteLine($"  Evidence: {string.Join(", ", f.Evidence.Select(e => $"{e.Key} = {Format(e.Value)}"))}");
+                if (f.Evidence.Count > 0) writer.WriteLine($"  Evidence: {string.Join(", ", f.Evidence.Select(e => $"{e.Key} = {Evidence(e.Value)}"))}");
                 writer.WriteLine($"  Fix: {f.Fix}");
             }
         }
@@ -195,6 +195,12 @@ public sealed record DiagnosticsReport
     };
 
     private static string Format(double v) => double.IsNaN(v) ? "—" : v.ToString("G3", CultureInfo.InvariantCulture);
+
+    // Counts print whole; NaN and infinities print as such (a dash would hide a diverged value).
+    private static string Evidence(double v) =>
+        double.IsNaN(v) ? "NaN" : double.IsInfinity(v) ? (v > 0 ? "∞" : "−∞")
+        : v == Math.Floor(v) && Math.Abs(v) < 1e9 ? v.ToString("0", CultureInfo.InvariantCulture)
+        : v.ToString("G3", CultureInfo.InvariantCulture);
 
     private static string Percent(double v) => double.IsNaN(v) ? "—" : (100 * v).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 

@@ -104,6 +104,37 @@ public sealed class DiagnosticsSession
     }
 
     /// <summary>
+    /// Checks weights with <see cref="InitCheck"/> and adds its findings. Weights that hold NaN or infinite values are
+    /// reported as <see cref="FindingKind.NonFinite"/> instead: questions of initialisation are moot once weights diverged.
+    /// </summary>
+    public IReadOnlyList<Finding> AddInitCheck(IReadOnlyList<LayerWeights> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var found = new List<Finding>();
+        foreach (var w in weights)
+        {
+            long bad = NonFinite(w.Weights.Span);
+            if (bad == 0) continue;
+            found.Add(new Finding
+            {
+                Kind = FindingKind.NonFinite,
+                Severity = Severity.Critical,
+                Layer = w.Name,
+                Evidence = new Dictionary<string, double> { ["non_finite_weights"] = bad, ["weights"] = w.Weights.Length },
+                Explanation = $"{bad} of {w.Weights.Length} weights of {w.Name} are NaN or infinite: training has diverged.",
+                Fix = "Retrain with a lower learning rate (10× lower is a good start), gradient clipping and standardised inputs.",
+            });
+        }
+
+        // Keyed like the checks' own non-finite findings, so a layer whose weights and activations both diverged is one finding.
+        foreach (var f in found) Record(f, $"{f.Kind}|{f.Layer}");
+        if (found.Count > 0) return found;
+        var init = InitCheck.Check(weights, _options.Thresholds);
+        Add(init);
+        return init;
+    }
+
+    /// <summary>
     /// Runs every detector on the layers (input side first) seen at <paramref name="step"/> and returns the findings of
     /// this check. The layer list must describe the same network at every check.
     /// </summary>
@@ -220,7 +251,10 @@ public sealed class DiagnosticsSession
     {
         if (_findings.TryGetValue(key, out var seen))
         {
-            _findings[key] = seen with { Finding = f, Occurrences = seen.Occurrences + 1 };
+            // The latest evidence wins; numbers only the earlier occurrence had (e.g. about the weights) are kept.
+            var evidence = new Dictionary<string, double>(seen.Finding.Evidence);
+            foreach (var (k, v) in f.Evidence) evidence[k] = v;
+            _findings[key] = seen with { Finding = f with { Evidence = evidence }, Occurrences = seen.Occurrences + 1 };
             return;
         }
 

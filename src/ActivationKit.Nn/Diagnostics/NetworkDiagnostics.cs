@@ -91,7 +91,7 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
     public NetworkDiagnostics Attach()
     {
         if (_attached) return this;
-        Session.Add(InitCheck.Check(Weights(_network), _options.Session.Thresholds));
+        Session.AddInitCheck(Weights(_network));
         _network.AddObserver(this);
         _attached = true;
         return this;
