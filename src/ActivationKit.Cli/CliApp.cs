@@ -75,10 +75,28 @@ public static class CliApp
             .WithExample("accuracy", "--write-docs", "docs/accuracy.md");
 
         config.AddCommand<DocsCommand>("docs")
-            .WithDescription("Regenerate docs/functions.md and the function table in README.md from the catalog.")
+            .WithDescription("Regenerate docs/functions.md, docs/advisor.md and the function table in README.md from the catalog.")
             .WithExample("docs")
             .WithExample("docs", "--out", ".")
             .WithExample("docs", "--check");
+
+        config.AddCommand<RecommendCommand>("recommend")
+            .WithDescription("Recommend activations for a model, task and layer, with init, loss, reasons and caveats; --try measures the ranking.")
+            .WithExample("recommend", "--model", "mlp", "--task", "multilabel", "--layer", "output")
+            .WithExample("recommend", "--model", "cnn", "--layer", "hidden", "--depth", "20", "--symptom", "vanishing-gradients")
+            .WithExample("recommend", "--model", "lstm", "--layer", "gate", "--json")
+            .WithExample("recommend", "--layer", "hidden", "--try", "spirals");
+
+        config.AddCommand<CheckCommand>("check")
+            .WithDescription("List the problems of a network spec (JSON) or saved model, each with a fix; exit 1 when any are found.")
+            .WithExample("check", "net.json")
+            .WithExample("check", "model.akm", "--json");
+
+        config.AddCommand<ProblemsCommand>("problems")
+            .WithDescription("Known activation problems: which functions have them, how they are detected and fixed.")
+            .WithExample("problems")
+            .WithExample("problems", "vanishing-gradients")
+            .WithExample("problems", "relu", "--json");
 
         config.AddCommand<DiagnoseCommand>("diagnose")
             .WithDescription("Find dead units, saturation, vanishing/exploding gradients, collapse and init/output problems in dumped arrays or a saved model.")

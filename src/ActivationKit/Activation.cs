@@ -72,6 +72,14 @@ public abstract class Activation
     /// <summary>dx = dy·∂f/∂x from the input x, double.</summary>
     public abstract void Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0);
 
+    /// <summary>dx = dy·∂f/∂x for Half data (computed in float, rounded once); gated: dx has twice dy's columns.</summary>
+    public virtual void Backward(ReadOnlySpan<Half> x, ReadOnlySpan<Half> dy, Span<Half> dx, int columns = 0)
+        => BackwardThroughSingle(x, dy, dx, columns);
+
+    /// <summary>dx = dy·∂f/∂x for BFloat16 data (computed in float, rounded to nearest even).</summary>
+    public virtual void Backward(ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx, int columns = 0)
+        => BackwardThroughSingle(x, dy, dx, columns);
+
     /// <summary>dx from the output y = f(x), so the forward can run in place. Check <see cref="SupportsBackwardFromOutput"/>.</summary>
     public virtual void BackwardFromOutput(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
         => throw new NotSupportedException($"{Name}: the derivative is not a function of the output; use Backward with the input.");
@@ -99,6 +107,45 @@ public abstract class Activation
         }
 
         return columns;
+    }
+
+    private void BackwardThroughSingle<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, int columns)
+        where T : unmanaged
+    {
+        if (dx.Length != x.Length)
+        {
+            throw new ArgumentException($"{Name}: dx has {dx.Length} elements but x has {x.Length}; they must be equal.", nameof(dx));
+        }
+
+        float[] a = ArrayPool<float>.Shared.Rent(Math.Max(1, x.Length));
+        float[] g = ArrayPool<float>.Shared.Rent(Math.Max(1, dy.Length));
+        float[] r = ArrayPool<float>.Shared.Rent(Math.Max(1, dx.Length));
+        try
+        {
+            var fa = a.AsSpan(0, x.Length);
+            var fg = g.AsSpan(0, dy.Length);
+            var fr = r.AsSpan(0, dx.Length);
+            if (typeof(T) == typeof(Half))
+            {
+                LowPrecision.ToSingle(System.Runtime.InteropServices.MemoryMarshal.Cast<T, Half>(x), fa);
+                LowPrecision.ToSingle(System.Runtime.InteropServices.MemoryMarshal.Cast<T, Half>(dy), fg);
+                Backward(fa, fg, fr, columns);
+                LowPrecision.FromSingle(fr, System.Runtime.InteropServices.MemoryMarshal.Cast<T, Half>(dx));
+            }
+            else
+            {
+                LowPrecision.ToSingle(System.Runtime.InteropServices.MemoryMarshal.Cast<T, BFloat16>(x), fa);
+                LowPrecision.ToSingle(System.Runtime.InteropServices.MemoryMarshal.Cast<T, BFloat16>(dy), fg);
+                Backward(fa, fg, fr, columns);
+                LowPrecision.FromSingle(fr, System.Runtime.InteropServices.MemoryMarshal.Cast<T, BFloat16>(dx));
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(a);
+            ArrayPool<float>.Shared.Return(g);
+            ArrayPool<float>.Shared.Return(r);
+        }
     }
 
     private delegate void SingleCall(ReadOnlySpan<float> x, Span<float> y, int columns, Activation self);

@@ -58,11 +58,11 @@ public abstract class ElementwiseActivation<TKernel> : ElementwiseActivation
     /// <inheritdoc />
     public override void Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0) => ElementwiseDriver.Backward(Kernel, x, dy, dx);
 
-    /// <summary>dx = dy·f′(x) for Half.</summary>
-    public void Backward(ReadOnlySpan<Half> x, ReadOnlySpan<Half> dy, Span<Half> dx) => ElementwiseDriver.Backward(Kernel, x, dy, dx);
+    /// <inheritdoc />
+    public override void Backward(ReadOnlySpan<Half> x, ReadOnlySpan<Half> dy, Span<Half> dx, int columns = 0) => ElementwiseDriver.Backward(Kernel, x, dy, dx);
 
-    /// <summary>dx = dy·f′(x) for BFloat16.</summary>
-    public void Backward(ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx) => ElementwiseDriver.Backward(Kernel, x, dy, dx);
+    /// <inheritdoc />
+    public override void Backward(ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx, int columns = 0) => ElementwiseDriver.Backward(Kernel, x, dy, dx);
 }
 
 /// <summary>An element-wise activation whose derivative is also a function of its output (sigmoid, tanh, ReLU family…).</summary>

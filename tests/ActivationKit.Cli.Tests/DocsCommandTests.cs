@@ -33,6 +33,33 @@ public class DocsCommandTests
     }
 
     [Fact]
+    public void Advisor_reference_is_up_to_date_with_the_rules_and_problems()
+    {
+        string path = Path.Combine(RepositoryRoot(), AdvisorDocs.ReferencePath);
+        Assert.True(File.Exists(path), $"{AdvisorDocs.ReferencePath} is missing. Generate it with: {FunctionDocs.RegenerateCommand}");
+        Assert.True(
+            File.ReadAllText(path).ReplaceLineEndings("\n") == AdvisorDocs.Reference(),
+            $"{AdvisorDocs.ReferencePath} is out of date with the advisor rules. Regenerate it with: {FunctionDocs.RegenerateCommand}");
+    }
+
+    [Fact]
+    public void Advisor_reference_lists_every_rule_and_problem_with_its_functions()
+    {
+        string doc = AdvisorDocs.Reference();
+        foreach (var rule in ActivationKit.Advisor.AdvisorRules.All)
+        {
+            Assert.Contains($"| `{rule.Id}` |", doc, StringComparison.Ordinal);
+            Assert.Contains(Markdown.Cell(rule.Source), doc, StringComparison.Ordinal);
+        }
+
+        foreach (var problem in ActivationKit.Advisor.ActivationProblems.All)
+        {
+            Assert.Contains($"| `{problem.Id}` |", doc, StringComparison.Ordinal);
+            Assert.Contains(string.Join(", ", problem.AffectedFunctions), doc, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Regenerates_the_reference_and_the_readme_table_only_between_the_markers()
     {
         using var dir = new TempDir();
@@ -45,6 +72,7 @@ public class DocsCommandTests
         Assert.EndsWith("<!-- functions:end -->\n\nMore text.\n", readme, StringComparison.Ordinal);
         Assert.DoesNotContain("old table", readme, StringComparison.Ordinal);
         string reference = File.ReadAllText(Path.Combine(dir.Path, "docs", "functions.md"));
+        Assert.Equal(AdvisorDocs.Reference(), File.ReadAllText(Path.Combine(dir.Path, "docs", "advisor.md")));
         foreach (var info in ActivationCatalog.All)
         {
             Assert.Contains($"[`{info.Name}`](docs/functions.md#{Markdown.Anchor(info.Name)})", readme, StringComparison.Ordinal);

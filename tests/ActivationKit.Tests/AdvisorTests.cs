@@ -37,7 +37,55 @@ public class AdvisorTests
         { "cnn", "multiclass", "hidden", 3, "", "quantisation-friendly", "relu6", "", "" },
         { "mlp", "multiclass", "hidden", 3, "", "smooth", "gelu", "", "" },
         { "mlp", "binary", "output", 0, "", "cheap", "sigmoid", "binary cross-entropy", "" },
+        { "mlp", "multiclass", "hidden", 12, "", "", "relu", "", "he_normal" },
+        { "mlp", "multiclass", "hidden", 3, "", "bounded-output", "tanh", "", "glorot" },
+        { "cnn", "multiclass", "hidden", 3, "", "cheap", "relu", "", "he_normal" },
+        { "lstm", "multiclass", "gate", 0, "", "quantisation-friendly", "sigmoid", "", "glorot" },
+        { "gru", "multiclass", "cell", 0, "", "cheap", "tanh", "", "glorot" },
     };
+
+    [Fact]
+    public void The_rule_table_exercises_every_rule()
+    {
+        var fired = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in Rules())
+        {
+            var recs = ActivationAdvisor.Recommend(Request((string)row[0], (string)row[1], (string)row[2], (int)row[3], (string)row[4], (string)row[5]), count: 20);
+            foreach (var why in recs.SelectMany(r => r.Why)) fired.Add(why.Split(':')[0]);
+        }
+
+        var missing = AdvisorRules.All.Select(r => r.Id).Where(id => !fired.Contains(id)).ToList();
+        Assert.True(missing.Count == 0, "rules without a table row: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void Functions_unbounded_above_are_never_recommended_for_gates_or_classification_outputs()
+    {
+        string[] constraints = ["", "bounded-output", "non-negative-output", "cheap", "smooth", "quantisation-friendly"];
+        var requests = new List<(string Model, string Task, string Layer)> { ("lstm", "multiclass", "gate"), ("gru", "binary", "cell") };
+        foreach (string task in new[] { "binary", "multiclass", "multilabel" }) requests.Add(("mlp", task, "output"));
+        foreach (var (model, task, layer) in requests)
+        {
+            foreach (string c in constraints)
+            {
+                IReadOnlyList<Recommendation> recs;
+                try
+                {
+                    recs = ActivationAdvisor.Recommend(Request(model, task, layer, 0, "", c), count: 20);
+                }
+                catch (ArgumentException)
+                {
+                    continue; // no function meets the constraint here: an error, not bad advice
+                }
+
+                foreach (var r in recs)
+                {
+                    var info = ActivationCatalog.Find(r.Name)!;
+                    Assert.False(info.Kind == ActivationKind.Elementwise && !info.BoundedAbove, $"{r.Name} recommended for {model}/{task}/{layer} with '{c}'");
+                }
+            }
+        }
+    }
 
     private static AdvisorRequest Request(string model, string task, string layer, int depth, string symptoms, string constraints) => new()
     {

@@ -7,8 +7,8 @@ using Spectre.Console.Cli;
 namespace ActivationKit.Cli.Commands;
 
 /// <summary>
-/// <c>actkit docs</c>: regenerates docs/functions.md and the function table of README.md (between
-/// <c>&lt;!-- functions:start --&gt;</c> and <c>&lt;!-- functions:end --&gt;</c>) from the catalog.
+/// <c>actkit docs</c>: regenerates docs/functions.md, docs/advisor.md (advisor rules and problems) and the function
+/// table of README.md (between <c>&lt;!-- functions:start --&gt;</c> and <c>&lt;!-- functions:end --&gt;</c>) from the catalog.
 /// </summary>
 public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Settings>
 {
@@ -16,11 +16,11 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
     public sealed class Settings : CommandSettings
     {
         [CommandOption("-o|--out <DIR>")]
-        [Description("Repository root holding README.md; docs/functions.md is written under it. Default: the enclosing folder with ActivationKit.slnx, else the current folder.")]
+        [Description("Repository root holding README.md; docs/functions.md and docs/advisor.md are written under it. Default: the enclosing folder with ActivationKit.slnx, else the current folder.")]
         public string? Out { get; init; }
 
         [CommandOption("--check")]
-        [Description("Write nothing; exit 1 if either document is out of date with the catalog.")]
+        [Description("Write nothing; exit 1 if any generated document is out of date with the catalog.")]
         public bool Check { get; init; }
     }
 
@@ -31,9 +31,11 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
         if (!Directory.Exists(root)) throw new UsageException($"--out folder '{root}' does not exist.");
         string readmePath = Path.Combine(root, "README.md");
         string referencePath = Path.Combine(root, FunctionDocs.ReferencePath);
+        string advisorPath = Path.Combine(root, AdvisorDocs.ReferencePath);
 
-        // Build both documents before writing either, so a bad README leaves everything untouched.
+        // Build every document before writing any, so a bad README leaves everything untouched.
         string reference = FunctionDocs.Reference();
+        string advisor = AdvisorDocs.Reference();
         string? readme = null, newReadme = null;
         if (File.Exists(readmePath))
         {
@@ -44,6 +46,7 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
         string? oldReference = File.Exists(referencePath) ? File.ReadAllText(referencePath).ReplaceLineEndings("\n") : null;
         var stale = new List<string>();
         if (oldReference != reference) stale.Add(referencePath);
+        if ((File.Exists(advisorPath) ? File.ReadAllText(advisorPath).ReplaceLineEndings("\n") : null) != advisor) stale.Add(advisorPath);
         if (readme is not null && readme != newReadme) stale.Add(readmePath);
 
         if (settings.Check)
@@ -60,8 +63,9 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
 
         Directory.CreateDirectory(Path.GetDirectoryName(referencePath)!);
         AtomicFile.WriteAllText(referencePath, reference);
+        AtomicFile.WriteAllText(advisorPath, advisor);
         if (newReadme is not null) AtomicFile.WriteAllText(readmePath, newReadme);
-        consoles.Out.WriteLine($"Wrote {referencePath}.");
+        consoles.Out.WriteLine($"Wrote {referencePath} and {advisorPath}.");
         consoles.Out.WriteLine(newReadme is null ? $"No README.md in {root}: only the reference was written." : $"Updated the function table in {readmePath}.");
         return ExitCodes.Ok;
     }

@@ -61,6 +61,9 @@ public static class ActivationAdvisor
                 Constraint.NonNegativeOutput => CatalogProperties.IsNonNegative(info),
                 Constraint.Smooth => info.Smoothness == Smoothness.Smooth,
                 Constraint.QuantisationFriendly => info.Smoothness != Smoothness.Smooth || info.BoundedAbove,
+
+                // SELU's λ and α are derived for its fixed point (mean 0, variance 1); no other function has one.
+                Constraint.SelfNormalising => info.Name == "selu",
                 _ => true,
             };
             if (!ok) return false;
@@ -103,7 +106,7 @@ public static class ActivationAdvisor
         if (info.ZeroCentred) props.Add("zero-centred outputs");
         if (info.Smoothness == Smoothness.Smooth) props.Add("smooth (C∞)");
         if (info.BoundedAbove && info.BoundedBelow) props.Add($"bounded range {info.Range}");
-        if (props.Count > 0) reasons.Add($"catalog: {info.Name} is {string.Join(", ", props)}");
+        if (props.Count > 0) reasons.Add($"catalog: {info.Name} — {string.Join(", ", props)}");
 
         var caveats = new List<string>();
         if (info.Problems.HasFlag(KnownProblem.DyingUnits)) caveats.Add("units can die (zero gradient for x < 0): watch the dead-unit diagnostics or use a leaky variant");

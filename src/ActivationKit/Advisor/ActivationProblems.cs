@@ -132,6 +132,36 @@ public static class ActivationProblems
         return All.FirstOrDefault(p => p.Id == key);
     }
 
+    /// <summary>The problem ids closest to <paramref name="text"/> (edit distance), best first.</summary>
+    public static IReadOnlyList<string> Suggest(string text, int count = 2)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string key = text.Trim().ToLowerInvariant().Replace('_', '-');
+        // A prefix or fragment ("vanishing", "dead") is a stronger hint than a small edit distance.
+        return All.Select(p => (p.Id, Partial: key.Length >= 3 && (p.Id.Contains(key, StringComparison.Ordinal) || p.Title.Contains(key, StringComparison.OrdinalIgnoreCase)), Distance: Distance(key, p.Id)))
+            .OrderBy(t => t.Partial ? 0 : 1).ThenBy(t => t.Distance).ThenBy(t => t.Id, StringComparer.Ordinal)
+            .Take(count).Select(t => t.Id).ToArray();
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var row = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++) row[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+
+        return row[b.Length];
+    }
+
     /// <summary>The problems a function has.</summary>
     public static IReadOnlyList<ActivationProblem> Of(ActivationInfo info) => All.Where(p => p.Affects(info)).ToArray();
 }

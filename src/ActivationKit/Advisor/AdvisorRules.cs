@@ -211,8 +211,8 @@ public static class AdvisorRules
         new()
         {
             Id = "constraint-quantisation",
-            When = "--constraint quantisation-friendly",
-            Applies = r => Has(r, Constraint.QuantisationFriendly),
+            When = "hidden layer with --constraint quantisation-friendly",
+            Applies = r => Hidden(r) && Has(r, Constraint.QuantisationFriendly),
             Prefer = [("relu6", 12), ("hardswish", 9), ("hardsigmoid", 5), ("hardtanh", 5), ("relu", 1)],
             Avoid = [("exponential", 6), ("selu", 3)],
             Rationale = "Bounded piecewise-linear functions have a known output range for fixed-point scales and need no transcendental functions.",
@@ -230,11 +230,30 @@ public static class AdvisorRules
         new()
         {
             Id = "constraint-cheap",
-            When = "--constraint cheap",
-            Applies = r => Has(r, Constraint.Cheap),
-            Prefer = [("relu", 3), ("leaky_relu", 2), ("hardswish", 2), ("relu6", 2), ("hardsigmoid", 2)],
+            When = "hidden layer with --constraint cheap",
+            Applies = r => Hidden(r) && Has(r, Constraint.Cheap),
+            Prefer = [("relu", 3), ("leaky_relu", 2), ("hardswish", 2), ("relu6", 2)],
             Rationale = "Comparisons and multiplies cost far less than exp, erf or tanh on every element.",
             Source = "Howard et al., Searching for MobileNetV3 (ICCV 2019)",
+        },
+        new()
+        {
+            Id = "constraint-cheap-squashing",
+            When = "gate, or binary / multi-label output, with --constraint cheap or quantisation-friendly",
+            Applies = r => (Has(r, Constraint.Cheap) || Has(r, Constraint.QuantisationFriendly))
+                && (r.Layer == LayerRole.Gate || (r.Layer == LayerRole.Output && r.Task is AdvisorTask.Binary or AdvisorTask.Multilabel)),
+            Prefer = [("hardsigmoid", 4)],
+            Rationale = "A gate or per-label probability needs a (0, 1) output; hard sigmoid is its piecewise-linear approximation, with no exp. Rectifiers do not belong there.",
+            Source = "Courbariaux et al., BinaryConnect (NIPS 2015); Howard et al., Searching for MobileNetV3 (ICCV 2019)",
+        },
+        new()
+        {
+            Id = "constraint-cheap-cell",
+            When = "recurrent cell with --constraint cheap or quantisation-friendly",
+            Applies = r => r.Layer == LayerRole.Cell && (Has(r, Constraint.Cheap) || Has(r, Constraint.QuantisationFriendly)),
+            Prefer = [("hardtanh", 4)],
+            Rationale = "The cell candidate must stay zero-centred and bounded; hard tanh keeps both without transcendental functions.",
+            Source = "Collobert, Large Scale Machine Learning (PhD thesis, 2004), HardTanh; Jacob et al., Quantization (CVPR 2018)",
         },
     ];
 }

@@ -69,6 +69,29 @@ public static class NetworkCheck
 {
     private static readonly string[] Inits = ["zeros", "constant", "uniform", "normal", "glorot_uniform", "glorot_normal", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal", "kaiming_uniform", "kaiming_normal", "lecun_uniform", "lecun_normal", "orthogonal"];
 
+    /// <summary>
+    /// The loss name the output check understands (mse, mae, huber, bce, bce_logits, ce, ce_logits) for common
+    /// spellings: cross_entropy → ce, binary_crossentropy → bce, huber(1) → huber, multilabel_bce → bce; empty stays empty.
+    /// </summary>
+    public static string CanonicalLoss(string? loss)
+    {
+        string l = (loss ?? string.Empty).Trim().ToLowerInvariant().Replace('-', '_');
+        int paren = l.IndexOf('(', StringComparison.Ordinal);
+        if (paren >= 0) l = l[..paren];
+        bool logits = l.EndsWith("_logits", StringComparison.Ordinal) || l.StartsWith("softmax_", StringComparison.Ordinal) || l.StartsWith("sigmoid_", StringComparison.Ordinal);
+        string core = l.Replace("_logits", string.Empty, StringComparison.Ordinal).Replace("softmax_", string.Empty, StringComparison.Ordinal).Replace("sigmoid_", string.Empty, StringComparison.Ordinal);
+        string canonical = core switch
+        {
+            "cross_entropy" or "crossentropy" or "categorical_crossentropy" or "categorical_cross_entropy" or "ce" or "nll" => "ce",
+            "binary_crossentropy" or "binary_cross_entropy" or "bce" or "multilabel_bce" or "multi_label_bce" => "bce",
+            "mean_squared_error" or "l2" or "mse" => "mse",
+            "mean_absolute_error" or "l1" or "mae" => "mae",
+            "huber" or "smooth_l1" => "huber",
+            _ => l,
+        };
+        return logits && canonical is "ce" or "bce" ? canonical + "_logits" : canonical;
+    }
+
     /// <summary>Checks a spec and returns the findings (empty for a sound network).</summary>
     public static IReadOnlyList<Finding> Check(NetworkSpec spec)
     {
@@ -139,10 +162,14 @@ public static class NetworkCheck
             });
         }
 
-        if (!string.IsNullOrWhiteSpace(spec.Task) || !string.IsNullOrWhiteSpace(spec.Loss))
+        if (!string.IsNullOrWhiteSpace(spec.Task))
         {
             var task = ActivationAdvisor.Parse<TaskKind>(spec.Task, "task");
-            found.AddRange(OutputCheck.Check(spec.Layers[^1].Activation, task, spec.Loss));
+            found.AddRange(OutputCheck.Check(spec.Layers[^1].Activation, task, CanonicalLoss(spec.Loss)));
+        }
+        else if (!string.IsNullOrWhiteSpace(spec.Loss))
+        {
+            throw new ArgumentException($"The spec names the loss '{spec.Loss}' but no \"task\"; add \"task\": one of {string.Join(", ", Enum.GetValues<TaskKind>().Select(t => ActivationAdvisor.Text(t)))}.");
         }
 
         return found;

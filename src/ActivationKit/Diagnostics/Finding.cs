@@ -90,6 +90,9 @@ public sealed record Finding
     /// <summary>The kind as written in reports ("dead_units", …).</summary>
     public string KindName => KindNames[(int)Kind];
 
+    /// <summary>A kind as written in reports: DeadUnits → "dead_units".</summary>
+    public static string NameOf(FindingKind kind) => KindNames[(int)kind];
+
     internal static readonly string[] KindNames =
         ["dead_units", "collapsed", "saturation", "vanishing_gradients", "exploding_gradients", "symmetric_init", "init_scale", "output_mismatch", "non_finite"];
 

@@ -163,7 +163,8 @@ public static class OutputCheck
 {
     /// <summary>
     /// Returns the findings for an output activation (catalog name or spec), a task and a loss name
-    /// (mse, mae, huber, bce, bce_logits, ce, ce_logits). "_logits" losses expect an identity output.
+    /// (mse, mae, huber, bce, bce_logits, ce, ce_logits). "_logits" losses expect an identity output. An empty
+    /// loss means "not known": only the activation is checked against the task.
     /// </summary>
     public static IReadOnlyList<Finding> Check(string outputActivation, TaskKind task, string loss)
     {
@@ -173,7 +174,7 @@ public static class OutputCheck
             ?? throw new ArgumentException($"Unknown output activation '{outputActivation}'.", nameof(outputActivation));
         string l = loss.Trim().ToLowerInvariant();
         string[] losses = ["mse", "mae", "huber", "bce", "bce_logits", "ce", "ce_logits"];
-        if (!losses.Contains(l)) throw new ArgumentException($"Unknown loss '{loss}'; valid: {string.Join(", ", losses)}.", nameof(loss));
+        if (l.Length > 0 && !losses.Contains(l)) throw new ArgumentException($"Unknown loss '{loss}'; valid: {string.Join(", ", losses)}.", nameof(loss));
         var found = new List<Finding>();
         void Add(string why, string fix) => found.Add(new Finding
         {

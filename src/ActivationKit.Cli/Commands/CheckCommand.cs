@@ -1,0 +1,115 @@
+using System.ComponentModel;
+using ActivationKit.Advisor;
+using ActivationKit.Cli.Formatting;
+using ActivationKit.Diagnostics;
+using ActivationKit.Nn;
+using Spectre.Console.Cli;
+
+namespace ActivationKit.Cli.Commands;
+
+/// <summary>
+/// <c>actkit check FILE</c>: lists the problems of a network before training — a JSON <see cref="NetworkSpec"/>
+/// or a saved model (<see cref="ModelFile"/>, recognised by its magic bytes) — each with a fix.
+/// Exit 0 when clean, 1 when problems were found, 2 on bad input.
+/// </summary>
+public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Settings>
+{
+    /// <summary>Arguments and options of <c>check</c>.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<FILE>")]
+        [Description("A JSON network spec ({\"inputs\", \"task\", \"loss\", \"layers\": [[{\"units\", \"activation\", \"init\"}]]}) or a model saved by actkit.")]
+        public string File { get; init; } = string.Empty;
+
+        [CommandOption("--json")]
+        [Description("Print {\"file\", \"kind\", \"problems\": [[...]], \"notes\": [[...]]} as JSON.")]
+        public bool Json { get; init; }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (!System.IO.File.Exists(settings.File)) throw new UsageException($"File not found: {settings.File}");
+        byte[] bytes = System.IO.File.ReadAllBytes(settings.File);
+        string name = Path.GetFileName(settings.File);
+        bool model = bytes.AsSpan().StartsWith(ModelFile.Magic);
+        NetworkSpec spec;
+        IReadOnlyList<Finding> findings;
+        IReadOnlyList<string> notes;
+        if (model)
+        {
+            var (network, metadata) = ModelFile.Load(bytes, name);
+            var result = ModelCheck.Check(network, metadata);
+            (spec, findings, notes) = (result.Spec, result.Findings, result.Notes);
+        }
+        else
+        {
+            string text = System.Text.Encoding.UTF8.GetString(bytes);
+            if (!text.TrimStart().StartsWith('{'))
+            {
+                throw new UsageException($"{name} is neither a JSON network spec (it must start with '{{') nor an actkit model file.");
+            }
+
+            spec = NetworkSpec.Parse(text);
+            findings = NetworkCheck.Check(spec);
+            notes = spec.Layers.Take(spec.Layers.Count - 1).Any(l => string.IsNullOrWhiteSpace(l.Init))
+                ? ["Layers without \"init\" were not checked for initialisation."]
+                : [];
+            if (string.IsNullOrWhiteSpace(spec.Task)) notes = [.. notes, "The spec has no \"task\", so the output activation and loss were not checked."];
+        }
+
+        var ordered = findings.OrderByDescending(f => f.Severity).ToList();
+        if (settings.Json)
+        {
+            JsonOut.Write(consoles.OutWriter, json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("file", settings.File);
+                json.WriteString("kind", model ? "model" : "spec");
+                json.WriteString("network", Shape(spec));
+                json.WriteStartArray("problems");
+                foreach (var f in ordered)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("kind", f.KindName);
+                    json.WriteString("severity", f.Severity.ToString().ToLowerInvariant());
+                    json.WriteString("layer", f.Layer);
+                    json.WriteString("explanation", f.Explanation);
+                    json.WriteString("fix", f.Fix);
+                    json.WriteStartObject("evidence");
+                    foreach (var (key, value) in f.Evidence) JsonOut.Number(json, key, value);
+                    json.WriteEndObject();
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                json.WriteStartArray("notes");
+                foreach (string n in notes) json.WriteStringValue(n);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            });
+        }
+        else
+        {
+            var w = consoles.OutWriter;
+            w.WriteLine($"{name} ({(model ? "saved model" : "network spec")}): {Shape(spec)}{(string.IsNullOrWhiteSpace(spec.Task) ? string.Empty : $", task {spec.Task}")}{(string.IsNullOrWhiteSpace(spec.Loss) ? string.Empty : $", loss {spec.Loss}")}");
+            w.WriteLine(ordered.Count == 0 ? "No problems found." : $"{ordered.Count} problem(s):");
+            foreach (var f in ordered)
+            {
+                w.WriteLine();
+                w.WriteLine($"[{f.Severity.ToString().ToLowerInvariant()}] {f.KindName} in {f.Layer}");
+                w.WriteLine($"  {f.Explanation}");
+                w.WriteLine($"  Fix: {f.Fix}");
+                if (ActivationProblems.All.FirstOrDefault(p => p.DetectedBy == f.Kind) is { } problem) w.WriteLine($"  More: actkit problems {problem.Id}");
+            }
+
+            if (notes.Count > 0) w.WriteLine();
+            foreach (string n in notes) w.WriteLine($"Note: {n}");
+        }
+
+        return ordered.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    private static string Shape(NetworkSpec spec) =>
+        (spec.Inputs > 0 ? $"{spec.Inputs} → " : string.Empty) + string.Join(" → ", spec.Layers.Select(l => $"{l.Units} {l.Activation}"));
+}

@@ -1,0 +1,273 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using ActivationKit.Advisor;
+using ActivationKit.Cli.Formatting;
+using ActivationKit.Nn;
+using Spectre.Console.Cli;
+
+namespace ActivationKit.Cli.Commands;
+
+/// <summary>
+/// <c>actkit recommend</c>: ranked activations for a model type, task and layer (<see cref="ActivationAdvisor"/>),
+/// each with its parameters, initialisation, output loss, reasons and caveats; <c>--try DATA</c> measures the
+/// ranking with short training runs (<see cref="AdvisorTrial"/>).
+/// </summary>
+public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCommand.Settings>
+{
+    /// <summary>Options of <c>recommend</c>.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("-m|--model <MODEL>")]
+        [Description("mlp, cnn, rnn, lstm, gru, transformer, autoencoder, gan or regression. Default: mlp.")]
+        public string Model { get; init; } = "mlp";
+
+        [CommandOption("-t|--task <TASK>")]
+        [Description("regression, binary, multiclass, multilabel or ranking. Default: multiclass.")]
+        public string Task { get; init; } = "multiclass";
+
+        [CommandOption("-l|--layer <LAYER>")]
+        [Description("hidden, output, gate or cell (gate and cell: recurrent models). Default: hidden.")]
+        public string Layer { get; init; } = "hidden";
+
+        [CommandOption("--depth <N>")]
+        [Description("Number of hidden layers (deep plain stacks change the advice).")]
+        public int? Depth { get; init; }
+
+        [CommandOption("--symptom <SYMPTOM>")]
+        [Description("Observed in training, repeatable: dead-units, vanishing-gradients, exploding-gradients, slow-convergence, saturation.")]
+        public string[] Symptoms { get; init; } = [];
+
+        [CommandOption("--constraint <CONSTRAINT>")]
+        [Description("Requirement, repeatable: bounded-output, non-negative-output, cheap, smooth, self-normalising, quantisation-friendly.")]
+        public string[] Constraints { get; init; } = [];
+
+        [CommandOption("--top <N>")]
+        [Description("How many recommendations to list (and to try). Default: 5.")]
+        public int Top { get; init; } = 5;
+
+        [CommandOption("--try <DATA>")]
+        [Description("Measure the ranking with short training runs on DATA: spirals, moons, xor, circles, checkerboard, sine, fashion-mnist or a .csv file.")]
+        public string? Try { get; init; }
+
+        [CommandOption("--seeds <N>")]
+        [Description("With --try: runs per candidate (the spread is the noise). Default: 3.")]
+        public int? Seeds { get; init; }
+
+        [CommandOption("--epochs <N>")]
+        [Description("With --try: epochs per run. Default: 30.")]
+        public int? Epochs { get; init; }
+
+        [CommandOption("--samples <N>")]
+        [Description("With --try: samples drawn (synthetic) or kept (fashion-mnist, CSV). Default: 1000.")]
+        public int? Samples { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print {\"recommendations\": [[...]]} (plus \"trial\" with --try) as JSON.")]
+        public bool Json { get; init; }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var request = new AdvisorRequest
+        {
+            Model = ActivationAdvisor.Parse<ModelType>(settings.Model, "--model"),
+            Task = ActivationAdvisor.Parse<AdvisorTask>(settings.Task, "--task"),
+            Layer = ActivationAdvisor.Parse<LayerRole>(settings.Layer, "--layer"),
+            Depth = settings.Depth,
+            Symptoms = Split(settings.Symptoms).Select(s => ActivationAdvisor.Parse<Symptom>(s, "--symptom")).Distinct().ToArray(),
+            Constraints = Split(settings.Constraints).Select(s => ActivationAdvisor.Parse<Constraint>(s, "--constraint")).Distinct().ToArray(),
+        };
+        if (settings.Top is < 1 or > 20) throw new UsageException($"--top must be between 1 and 20, got {settings.Top}.");
+        if (settings.Try is null && (settings.Seeds ?? settings.Epochs ?? settings.Samples) is not null)
+        {
+            throw new UsageException("--seeds, --epochs and --samples apply only with --try DATA.");
+        }
+
+        var recs = ActivationAdvisor.Recommend(request, settings.Top);
+        TrialReport? trial = null;
+        if (settings.Try is { } data)
+        {
+            var options = new TrialOptions
+            {
+                Seeds = Positive(settings.Seeds, 3, "--seeds", 20),
+                Epochs = Positive(settings.Epochs, 30, "--epochs", 1000),
+                Samples = Positive(settings.Samples, 1000, "--samples", 100_000),
+            };
+            var dataset = AdvisorTrial.LoadData(data, request.Task, options);
+            string last = string.Empty;
+            trial = AdvisorTrial.Run(request, recs, dataset, options, p =>
+            {
+                string candidate = p[..p.IndexOf(',', StringComparison.Ordinal)];
+                if (candidate != last) consoles.ErrorWriter.WriteLine($"trying {candidate} …");
+                last = candidate;
+            });
+        }
+
+        if (settings.Json) JsonOut.Write(consoles.OutWriter, json => WriteJson(json, request, recs, trial));
+        else WriteText(consoles.OutWriter, request, recs, trial);
+        return ExitCodes.Ok;
+    }
+
+    private static int Positive(int? value, int fallback, string option, int max)
+    {
+        int v = value ?? fallback;
+        if (v < 1 || v > max) throw new UsageException($"{option} must be between 1 and {max}, got {v}.");
+        return v;
+    }
+
+    private static IEnumerable<string> Split(IEnumerable<string> values) =>
+        values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static string Describe(AdvisorRequest r) =>
+        $"{ActivationAdvisor.Text(r.Layer)} layer (model {ActivationAdvisor.Text(r.Model)}, task {ActivationAdvisor.Text(r.Task)}"
+        + (r.Depth is int d ? $", {d} hidden layers" : string.Empty)
+        + (r.Symptoms.Count > 0 ? ", symptoms: " + string.Join(", ", r.Symptoms.Select(s => ActivationAdvisor.Text(s))) : string.Empty)
+        + (r.Constraints.Count > 0 ? ", constraints: " + string.Join(", ", r.Constraints.Select(c => ActivationAdvisor.Text(c))) : string.Empty) + ")";
+
+    private static string Spec(Recommendation r) => r.Params.Count == 0
+        ? r.Name
+        : $"{r.Name}({string.Join(", ", r.Params.Select(kv => $"{kv.Key}={kv.Value.ToString("R", CultureInfo.InvariantCulture)}"))})";
+
+    private static void WriteText(TextWriter w, AdvisorRequest request, IReadOnlyList<Recommendation> recs, TrialReport? trial)
+    {
+        w.WriteLine($"Recommendations for the {Describe(request)}:");
+        for (int i = 0; i < recs.Count; i++)
+        {
+            var r = recs[i];
+            w.WriteLine();
+            w.WriteLine($"{i + 1}. {Spec(r)}{(i == 0 ? "  ← first choice" : string.Empty)}  (score {r.Score.ToString("0.##", CultureInfo.InvariantCulture)})");
+            w.WriteLine($"   init:    {r.Init}");
+            if (r.Loss is not null) w.WriteLine($"   loss:    {r.Loss}");
+            for (int j = 0; j < r.Why.Count; j++) w.WriteLine($"   {(j == 0 ? "why:     " : "         ")}{r.Why[j]}");
+            for (int j = 0; j < r.Caveats.Count; j++) w.WriteLine($"   {(j == 0 ? "caveats: " : "         ")}{r.Caveats[j]}");
+        }
+
+        if (trial is null)
+        {
+            w.WriteLine();
+            w.WriteLine("Measure this ranking on data with --try spirals (or moons, xor, circles, checkerboard, sine, fashion-mnist, FILE.csv).");
+            return;
+        }
+
+        w.WriteLine();
+        w.WriteLine($"Trial on {trial.Data}: {trial.Layer} layer swapped, network {trial.Network}, {trial.Options.Seeds} seed(s) × {trial.Options.Epochs} epochs, validation {trial.Metric} ({trial.Seconds:0.0} s).");
+        PlainTable.Write(w, ["measured", "rule", "activation", trial.Metric, "± std", "val loss", "diverged", "pairing"], trial.Candidates.Select(c => (IReadOnlyList<string>)
+        [
+            c.MeasuredRank.ToString(CultureInfo.InvariantCulture),
+            c.RuleRank.ToString(CultureInfo.InvariantCulture),
+            c.Spec,
+            c.Mean.ToString("0.0000", CultureInfo.InvariantCulture),
+            c.Std.ToString("0.0000", CultureInfo.InvariantCulture),
+            double.IsNaN(c.ValidationLoss) ? "—" : c.ValidationLoss.ToString("0.0000", CultureInfo.InvariantCulture),
+            c.Diverged.ToString(CultureInfo.InvariantCulture),
+            c.Pairing,
+        ]));
+        w.WriteLine();
+        w.WriteLine($"Agreement with the rule ranking: Spearman ρ = {Stat(trial.Spearman)}, Kendall τ-b = {Stat(trial.Kendall)}.");
+        w.WriteLine(trial.FirstChoice == trial.MeasuredBest
+            ? $"The rule's first choice {trial.FirstChoice} measured best."
+            : $"The rule's first choice {trial.FirstChoice} is {trial.Gap:0.0000} behind the measured best {trial.MeasuredBest}: "
+              + (trial.FirstChoiceWithinNoise ? $"within noise (threshold {trial.NoiseThreshold:0.0000})." : $"beyond noise (threshold {trial.NoiseThreshold:0.0000})."));
+        foreach (string note in trial.Notes) w.WriteLine($"Note: {note}");
+    }
+
+    private static string Stat(double v) => double.IsNaN(v) ? "undefined (fewer than 2 candidates or all tied)" : v.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static void WriteJson(Utf8JsonWriter json, AdvisorRequest request, IReadOnlyList<Recommendation> recs, TrialReport? trial)
+    {
+        json.WriteStartObject();
+        json.WriteStartObject("request");
+        json.WriteString("model", ActivationAdvisor.Text(request.Model));
+        json.WriteString("task", ActivationAdvisor.Text(request.Task));
+        json.WriteString("layer", ActivationAdvisor.Text(request.Layer));
+        if (request.Depth is int depth) json.WriteNumber("depth", depth);
+        else json.WriteNull("depth");
+        Strings(json, "symptoms", request.Symptoms.Select(s => ActivationAdvisor.Text(s)));
+        Strings(json, "constraints", request.Constraints.Select(c => ActivationAdvisor.Text(c)));
+        json.WriteEndObject();
+
+        json.WriteStartArray("recommendations");
+        for (int i = 0; i < recs.Count; i++)
+        {
+            var r = recs[i];
+            json.WriteStartObject();
+            json.WriteNumber("rank", i + 1);
+            json.WriteString("name", r.Name);
+            json.WriteString("spec", Spec(r));
+            json.WriteStartObject("params");
+            foreach (var (key, value) in r.Params) JsonOut.Number(json, key, value);
+            json.WriteEndObject();
+            json.WriteString("init", r.Init);
+            if (r.Loss is null) json.WriteNull("loss");
+            else json.WriteString("loss", r.Loss);
+            json.WriteNumber("score", r.Score);
+            Strings(json, "why", r.Why);
+            Strings(json, "caveats", r.Caveats);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        if (trial is not null) WriteTrial(json, trial);
+        json.WriteEndObject();
+    }
+
+    private static void WriteTrial(Utf8JsonWriter json, TrialReport t)
+    {
+        json.WriteStartObject("trial");
+        json.WriteString("data", t.Data);
+        json.WriteString("layer", t.Layer);
+        json.WriteString("network", t.Network);
+        json.WriteString("metric", t.Metric);
+        json.WriteNumber("seeds", t.Options.Seeds);
+        json.WriteNumber("epochs", t.Options.Epochs);
+        json.WriteNumber("samples", t.Options.Samples);
+        json.WriteStartArray("candidates");
+        foreach (var c in t.Candidates)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", c.Name);
+            json.WriteString("spec", c.Spec);
+            json.WriteNumber("ruleRank", c.RuleRank);
+            json.WriteNumber("measuredRank", c.MeasuredRank);
+            json.WriteNumber("mean", c.Mean);
+            json.WriteNumber("std", c.Std);
+            json.WriteNumber("stdError", c.StdError);
+            json.WriteStartArray("perSeed");
+            foreach (double v in c.PerSeed) json.WriteNumberValue(v);
+            json.WriteEndArray();
+            NumberOrNull(json, "validationLoss", c.ValidationLoss);
+            json.WriteNumber("diverged", c.Diverged);
+            json.WriteString("pairing", c.Pairing);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartObject("agreement");
+        NumberOrNull(json, "spearman", t.Spearman);
+        NumberOrNull(json, "kendallTauB", t.Kendall);
+        json.WriteString("firstChoice", t.FirstChoice);
+        json.WriteString("measuredBest", t.MeasuredBest);
+        json.WriteNumber("gap", t.Gap);
+        json.WriteNumber("noiseThreshold", t.NoiseThreshold);
+        json.WriteBoolean("firstChoiceWithinNoise", t.FirstChoiceWithinNoise);
+        json.WriteEndObject();
+        Strings(json, "notes", t.Notes);
+        json.WriteNumber("seconds", Math.Round(t.Seconds, 3));
+        json.WriteEndObject();
+    }
+
+    private static void NumberOrNull(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value)) json.WriteNumber(name, value);
+        else json.WriteNull(name);
+    }
+
+    private static void Strings(Utf8JsonWriter json, string name, IEnumerable<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (string v in values) json.WriteStringValue(v);
+        json.WriteEndArray();
+    }
+}

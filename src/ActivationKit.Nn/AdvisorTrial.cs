@@ -1,0 +1,422 @@
+using System.Diagnostics;
+using ActivationKit.Advisor;
+using ActivationKit.Catalog;
+using ActivationKit.Nn.Data;
+
+namespace ActivationKit.Nn;
+
+/// <summary>The budget of an <see cref="AdvisorTrial"/>: small by default so a trial on a toy set takes seconds.</summary>
+public sealed record TrialOptions
+{
+    /// <summary>Training runs per candidate (model seeds); the spread across them is the noise.</summary>
+    public int Seeds { get; init; } = 3;
+
+    public int Epochs { get; init; } = 30;
+
+    /// <summary>Samples drawn from a synthetic set, or kept from a large one (Fashion-MNIST, CSV).</summary>
+    public int Samples { get; init; } = 1000;
+
+    /// <summary>Units per hidden layer.</summary>
+    public int Width { get; init; } = 32;
+
+    /// <summary>Hidden layers; null: the request's depth (capped at 16), else 2.</summary>
+    public int? Depth { get; init; }
+
+    public double LearningRate { get; init; } = 0.01;
+
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Seeds the data (draw and split); model seeds are Seed, Seed+1, ….</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Gaussian noise of the synthetic sets.</summary>
+    public double Noise { get; init; } = 0.05;
+}
+
+/// <summary>One candidate's measurements.</summary>
+public sealed record TrialCandidate
+{
+    /// <summary>Catalog name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The activation spec trained (with the recommended parameters).</summary>
+    public required string Spec { get; init; }
+
+    /// <summary>Position in the rule ranking (1 = first choice).</summary>
+    public required int RuleRank { get; init; }
+
+    /// <summary>Position by measured mean metric (1 = best; ties share the better rank).</summary>
+    public int MeasuredRank { get; init; }
+
+    /// <summary>How the output is trained: activation and loss (output trials), or the fixed output (hidden trials).</summary>
+    public required string Pairing { get; init; }
+
+    /// <summary>Validation metric of each seed's run (a diverged run scores as a constant predictor).</summary>
+    public required IReadOnlyList<double> PerSeed { get; init; }
+
+    public double Mean { get; init; }
+
+    /// <summary>Sample standard deviation across seeds (0 with one seed).</summary>
+    public double Std { get; init; }
+
+    /// <summary>Standard error of the mean, Std/√seeds.</summary>
+    public double StdError { get; init; }
+
+    /// <summary>Mean validation loss over the runs that did not diverge (NaN when all did).</summary>
+    public double ValidationLoss { get; init; }
+
+    /// <summary>Runs that diverged (NaN or infinite loss).</summary>
+    public int Diverged { get; init; }
+}
+
+/// <summary>The outcome of a trial: measured ranking against the rule ranking.</summary>
+public sealed record TrialReport
+{
+    /// <summary>The data set's name.</summary>
+    public required string Data { get; init; }
+
+    /// <summary>accuracy, label_accuracy or r2 (higher is better for all).</summary>
+    public required string Metric { get; init; }
+
+    /// <summary>"hidden" (the hidden activation is swapped) or "output" (the output activation and loss are swapped).</summary>
+    public required string Layer { get; init; }
+
+    /// <summary>The network trained, e.g. "2 → 32 → 32 → 2".</summary>
+    public required string Network { get; init; }
+
+    public required TrialOptions Options { get; init; }
+
+    /// <summary>Candidates, best measured first.</summary>
+    public required IReadOnlyList<TrialCandidate> Candidates { get; init; }
+
+    /// <summary>Spearman rank correlation between rule rank and measured rank (NaN with fewer than 2 candidates or all tied).</summary>
+    public double Spearman { get; init; }
+
+    /// <summary>Kendall τ-b between rule rank and measured rank (NaN with fewer than 2 candidates or all tied).</summary>
+    public double Kendall { get; init; }
+
+    /// <summary>The rule's first choice.</summary>
+    public required string FirstChoice { get; init; }
+
+    /// <summary>The best measured candidate.</summary>
+    public required string MeasuredBest { get; init; }
+
+    /// <summary>Measured best mean minus the first choice's mean (≥ 0).</summary>
+    public double Gap { get; init; }
+
+    /// <summary>The gap counted as noise: 2·√(SE_best² + SE_first²), at least one validation sample's worth of accuracy.</summary>
+    public double NoiseThreshold { get; init; }
+
+    /// <summary>True when the first choice's gap to the measured best is within <see cref="NoiseThreshold"/>.</summary>
+    public bool FirstChoiceWithinNoise { get; init; }
+
+    /// <summary>What the trial assumed (data conversion, pairing rules).</summary>
+    public required IReadOnlyList<string> Notes { get; init; }
+
+    public double Seconds { get; init; }
+}
+
+/// <summary>
+/// Puts the advisor's ranking to a short experiment: trains a small MLP once per candidate and seed with the
+/// <see cref="Trainer"/>, swapping the hidden activation (hidden-layer advice) or the output activation with its
+/// loss pairing (output advice), re-ranks the candidates by validation metric and measures how far that agrees
+/// with the rule ranking (Spearman ρ, Kendall τ-b, and whether the first choice is within noise of the best).
+/// </summary>
+public static class AdvisorTrial
+{
+    /// <summary>Data names besides the synthetic ones and CSV files.</summary>
+    public const string FashionMnist = "fashion-mnist";
+
+    /// <summary>Loads DATA: a synthetic set (<see cref="Synthetic.Names"/>), fashion-mnist (subsampled), or a CSV file.</summary>
+    /// <exception cref="ArgumentException">Unknown name; the message lists the valid ones.</exception>
+    public static Dataset LoadData(string data, AdvisorTask task, TrialOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Samples < 20) throw new ArgumentException($"--samples must be ≥ 20, got {options.Samples}.");
+        string key = data.Trim().ToLowerInvariant().Replace('_', '-');
+        if (Synthetic.Names.Contains(key.Replace('-', '_')) || key == "two-spirals")
+        {
+            return Synthetic.Create(key, options.Samples, options.Noise, options.Seed);
+        }
+
+        if (key is FashionMnist or "fmnist")
+        {
+            return Subsample(Idx.LoadFashionMnist(test: false), options.Samples, options.Seed);
+        }
+
+        if (data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || File.Exists(data))
+        {
+            return Subsample(Csv.Load(data, classification: task != AdvisorTask.Regression), options.Samples, options.Seed);
+        }
+
+        throw new ArgumentException($"Unknown data '{data}'; valid: {string.Join(", ", Synthetic.Names)}, {FashionMnist}, or a .csv file.");
+    }
+
+    /// <summary>Runs the trial over <paramref name="recommendations"/> (in rule order) on <paramref name="data"/>.</summary>
+    /// <exception cref="ArgumentException">The layer, task or data cannot be tried with an MLP (gates, cells, ranking, mismatched data).</exception>
+    public static TrialReport Run(AdvisorRequest request, IReadOnlyList<Recommendation> recommendations, Dataset data, TrialOptions options, Action<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(recommendations);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Seeds < 1 || options.Epochs < 1 || options.Width < 1) throw new ArgumentException("--seeds, --epochs and the width must be ≥ 1.");
+        if (request.Layer is LayerRole.Gate or LayerRole.Cell)
+        {
+            throw new ArgumentException($"--try trains an MLP, which has no recurrent {ActivationAdvisor.Text(request.Layer)}s; try --layer hidden or --layer output.");
+        }
+
+        if (recommendations.Count == 0) throw new ArgumentException("There are no recommendations to try.");
+        var clock = Stopwatch.StartNew();
+        var notes = new List<string>();
+        bool output = request.Layer == LayerRole.Output;
+        if (output && request.Task == AdvisorTask.Ranking) throw new ArgumentException("--try cannot measure a ranking output: the data sets have no query groups; try --task binary or multiclass.");
+        Dataset prepared = output ? Prepare(data, request.Task, notes) : data;
+        if (!output)
+        {
+            notes.Add(data.IsClassification
+                ? $"Hidden-layer trial: each candidate is the activation of every hidden layer; the output is linear with softmax cross-entropy on logits ({data.ClassCount} classes)."
+                : "Hidden-layer trial: each candidate is the activation of every hidden layer; the output is linear with MSE.");
+        }
+
+        var (train, validation, _) = prepared.Split(0.7, 0.3, options.Seed);
+        var norm = Standardizer.Fit(train);
+        train = norm.Transform(train);
+        validation = norm.Transform(validation);
+
+        int depth = Math.Clamp(options.Depth ?? request.Depth ?? 2, 1, 16);
+        string hiddenForOutput = output ? HiddenFor(request) : string.Empty;
+        int outputs = OutputUnits(prepared, request, output);
+        string network = $"{prepared.FeatureCount} → {string.Join(" → ", Enumerable.Repeat(options.Width.ToString(System.Globalization.CultureInfo.InvariantCulture), depth))} → {outputs}";
+        if (output) notes.Add($"Output trial: hidden layers use {hiddenForOutput} (the advisor's hidden choice for {ActivationAdvisor.Text(request.Model)}); each candidate swaps the output activation and its loss.");
+
+        string metric = !output ? (data.IsClassification ? "accuracy" : "r2")
+            : request.Task switch { AdvisorTask.Regression => "r2", AdvisorTask.Multilabel => "label_accuracy", _ => "accuracy" };
+        double constantScore = metric switch { "accuracy" => 1.0 / Math.Max(2, prepared.IsClassification ? prepared.ClassCount : outputs), "label_accuracy" => 0.5, _ => 0.0 };
+
+        var results = new List<TrialCandidate>();
+        for (int c = 0; c < recommendations.Count; c++)
+        {
+            var rec = recommendations[c];
+            string spec = Spec(rec);
+            var pairing = output ? OutputPairing.For(spec, request.Task, train) : null;
+            var perSeed = new List<double>();
+            var losses = new List<double>();
+            int diverged = 0;
+            for (int s = 0; s < options.Seeds; s++)
+            {
+                progress?.Invoke($"{rec.Name} ({c + 1}/{recommendations.Count}), seed {s + 1}/{options.Seeds}");
+                ulong seed = options.Seed + (ulong)s;
+                var net = output
+                    ? Mlp.Build(train.FeatureCount, Enumerable.Repeat(options.Width, depth), hiddenForOutput, outputs)
+                    : Mlp.Build(train.FeatureCount, Enumerable.Repeat(options.Width, depth), spec, outputs);
+                net.Initialize(Initializer.Auto, seed);
+                var fit = Trainer.Fit(net, pairing?.TrainTargets ?? train, null, new TrainerOptions
+                {
+                    Epochs = options.Epochs,
+                    BatchSize = options.BatchSize,
+                    LearningRate = options.LearningRate,
+                    Seed = seed,
+                    Loss = pairing?.Loss,
+                    EvaluateTrainingSet = false,
+                });
+                double score, loss;
+                if (fit.Diverged)
+                {
+                    (score, loss) = (double.NaN, double.NaN);
+                }
+                else if (pairing is not null)
+                {
+                    (score, loss) = pairing.Evaluate(net, validation);
+                }
+                else
+                {
+                    var m = Trainer.Evaluate(net, validation);
+                    (score, loss) = (data.IsClassification ? m.Accuracy : m.R2, m.Loss);
+                }
+
+                if (!double.IsFinite(score))
+                {
+                    diverged++;
+                    score = constantScore;
+                }
+                else
+                {
+                    losses.Add(loss);
+                }
+
+                perSeed.Add(score);
+            }
+
+            double mean = perSeed.Average();
+            double std = perSeed.Count > 1 ? Math.Sqrt(perSeed.Sum(v => (v - mean) * (v - mean)) / (perSeed.Count - 1)) : 0;
+            results.Add(new TrialCandidate
+            {
+                Name = rec.Name,
+                Spec = spec,
+                RuleRank = c + 1,
+                Pairing = pairing?.Description ?? (data.IsClassification ? "linear output + softmax cross-entropy" : "linear output + MSE"),
+                PerSeed = perSeed,
+                Mean = mean,
+                Std = std,
+                StdError = std / Math.Sqrt(perSeed.Count),
+                ValidationLoss = losses.Count > 0 ? losses.Average() : double.NaN,
+                Diverged = diverged,
+            });
+        }
+
+        if (results.Any(r => r.Diverged > 0)) notes.Add($"A diverged run scores as a constant predictor ({metric} {constantScore:0.###}).");
+        // Competition ranking: tied candidates share the better rank.
+        results = results.Select(r => r with { MeasuredRank = 1 + results.Count(o => o.Mean > r.Mean) }).ToList();
+        var ruleRanks = results.Select(r => (double)r.RuleRank).ToArray();
+        var measured = results.Select(r => r.Mean).ToArray();
+
+        var first = results[0];
+        var best = results.OrderByDescending(r => r.Mean).ThenBy(r => r.RuleRank).First();
+        double resolution = metric.Contains("accuracy", StringComparison.Ordinal) ? 1.0 / validation.Rows : 0;
+        double threshold = Math.Max(2 * Math.Sqrt((best.StdError * best.StdError) + (first.StdError * first.StdError)), resolution);
+        double gap = best.Mean - first.Mean;
+        if (options.Seeds == 1) notes.Add("With one seed there is no spread to measure noise; the threshold is one validation sample.");
+        return new TrialReport
+        {
+            Data = data.Name,
+            Metric = metric,
+            Layer = output ? "output" : "hidden",
+            Network = network,
+            Options = options with { Depth = depth },
+            Candidates = results.OrderBy(r => r.MeasuredRank).ThenBy(r => r.RuleRank).ToArray(),
+            Spearman = Spearman(ruleRanks, measured.Select(m => -m).ToArray()),
+            Kendall = KendallTauB(ruleRanks, measured.Select(m => -m).ToArray()),
+            FirstChoice = first.Name,
+            MeasuredBest = best.Name,
+            Gap = gap,
+            NoiseThreshold = threshold,
+            FirstChoiceWithinNoise = gap <= threshold,
+            Notes = notes,
+            Seconds = clock.Elapsed.TotalSeconds,
+        };
+    }
+
+    /// <summary>Spearman's ρ: the Pearson correlation of the average ranks of <paramref name="a"/> and <paramref name="b"/> (NaN when undefined).</summary>
+    public static double Spearman(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Count != b.Count) throw new ArgumentException("Both rankings need the same length.", nameof(b));
+        if (a.Count < 2) return double.NaN;
+        var ra = Ranks(a);
+        var rb = Ranks(b);
+        double ma = ra.Average(), mb = rb.Average(), sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < ra.Length; i++)
+        {
+            sab += (ra[i] - ma) * (rb[i] - mb);
+            saa += (ra[i] - ma) * (ra[i] - ma);
+            sbb += (rb[i] - mb) * (rb[i] - mb);
+        }
+
+        return saa > 0 && sbb > 0 ? sab / Math.Sqrt(saa * sbb) : double.NaN;
+    }
+
+    /// <summary>Kendall's τ-b (ties handled): (concordant − discordant) / √((n₀ − n₁)(n₀ − n₂)); NaN when undefined.</summary>
+    public static double KendallTauB(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Count != b.Count) throw new ArgumentException("Both rankings need the same length.", nameof(b));
+        long concordant = 0, discordant = 0, tiesA = 0, tiesB = 0;
+        for (int i = 0; i < a.Count; i++)
+        {
+            for (int j = i + 1; j < a.Count; j++)
+            {
+                int da = Math.Sign(a[i] - a[j]), db = Math.Sign(b[i] - b[j]);
+                if (da == 0) tiesA++;
+                if (db == 0) tiesB++;
+                if (da != 0 && db != 0)
+                {
+                    if (da == db) concordant++;
+                    else discordant++;
+                }
+            }
+        }
+
+        long pairs = (long)a.Count * (a.Count - 1) / 2;
+        double denominator = Math.Sqrt((double)(pairs - tiesA) * (pairs - tiesB));
+        return denominator > 0 ? (concordant - discordant) / denominator : double.NaN;
+    }
+
+    /// <summary>Ranks from 1 (smallest value) with ties given their average rank.</summary>
+    private static double[] Ranks(IReadOnlyList<double> values)
+    {
+        var order = Enumerable.Range(0, values.Count).OrderBy(i => values[i]).ToArray();
+        var ranks = new double[values.Count];
+        for (int i = 0; i < order.Length;)
+        {
+            int j = i;
+            while (j + 1 < order.Length && values[order[j + 1]] == values[order[i]]) j++;
+            double average = ((i + j) / 2.0) + 1;
+            for (int k = i; k <= j; k++) ranks[order[k]] = average;
+            i = j + 1;
+        }
+
+        return ranks;
+    }
+
+    private static string Spec(Recommendation rec)
+    {
+        if (rec.Params.Count == 0) return rec.Name;
+        var args = rec.Params.Select(kv => $"{kv.Key}={kv.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}");
+        return $"{rec.Name}({string.Join(", ", args)})";
+    }
+
+    /// <summary>The hidden activation an output trial trains with: the advisor's first hidden choice for the model.</summary>
+    private static string HiddenFor(AdvisorRequest request)
+    {
+        var hidden = ActivationAdvisor.Recommend(new AdvisorRequest { Model = request.Model, Task = request.Task, Layer = LayerRole.Hidden, Depth = request.Depth }, 1)[0];
+        return Spec(hidden);
+    }
+
+    private static int OutputUnits(Dataset prepared, AdvisorRequest request, bool output)
+    {
+        if (!output) return prepared.IsClassification ? prepared.ClassCount : prepared.TargetColumns;
+        return request.Task switch
+        {
+            AdvisorTask.Binary => 1,
+            AdvisorTask.Multiclass => prepared.ClassCount,
+            _ => prepared.TargetColumns,
+        };
+    }
+
+    /// <summary>Checks the data fits the output task and converts it (multi-label: one-hot labels).</summary>
+    private static Dataset Prepare(Dataset data, AdvisorTask task, List<string> notes)
+    {
+        switch (task)
+        {
+            case AdvisorTask.Regression when data.IsClassification:
+                throw new ArgumentException($"--task regression needs a regression data set (sine, or a CSV with a numeric target), but '{data.Name}' is a classification set.");
+            case AdvisorTask.Binary when data.ClassCount != 2:
+                throw new ArgumentException($"--task binary needs a two-class data set, but '{data.Name}' " + (data.IsClassification ? $"has {data.ClassCount} classes." : "is a regression set."));
+            case AdvisorTask.Multiclass or AdvisorTask.Multilabel when !data.IsClassification:
+                throw new ArgumentException($"--task {ActivationAdvisor.Text(task)} needs a classification data set, but '{data.Name}' is a regression set.");
+            case AdvisorTask.Multilabel:
+                {
+                    // One label per class (exactly one true): a valid multi-label problem with a known answer.
+                    int k = data.ClassCount;
+                    var targets = new float[data.Rows * k];
+                    for (int r = 0; r < data.Rows; r++) targets[(r * k) + (int)data.Targets[r]] = 1;
+                    notes.Add($"Multi-label trial: the {k} classes of '{data.Name}' become {k} yes/no labels (one-hot targets); the metric is the fraction of labels predicted right at threshold 0.5.");
+                    return new Dataset(data.Name, data.Features, data.FeatureCount, targets, k, 0);
+                }
+
+            default:
+                return data;
+        }
+    }
+
+    private static Dataset Subsample(Dataset data, int samples, ulong seed)
+    {
+        if (data.Rows <= samples) return data;
+        var order = Rng.Derive(seed, "advisor-trial").Permutation(data.Rows);
+        return data.Subset(order.AsSpan(0, samples));
+    }
+}

@@ -1,0 +1,107 @@
+using ActivationKit.Advisor;
+using ActivationKit.Diagnostics;
+using SpecLayer = ActivationKit.Advisor.LayerSpec;
+
+namespace ActivationKit.Nn;
+
+/// <summary>The outcome of <see cref="ModelCheck.Check"/>: the spec read from the model, the findings, and what could not be checked.</summary>
+/// <param name="Spec">The network description built from the model's layers and metadata.</param>
+/// <param name="Findings">Problems found, each with a fix.</param>
+/// <param name="Notes">What was assumed or skipped (e.g. no initialiser recorded).</param>
+public sealed record ModelCheckResult(NetworkSpec Spec, IReadOnlyList<Finding> Findings, IReadOnlyList<string> Notes);
+
+/// <summary>
+/// Checks a saved model like a <see cref="NetworkSpec"/>: the spec comes from its layers, activations and the
+/// initialiser / loss / task recorded in its metadata; the stored weights add one check a spec cannot make
+/// (hidden units with identical incoming weights stay identical however long the model trains).
+/// </summary>
+public static class ModelCheck
+{
+    /// <summary>Builds the spec of <paramref name="network"/> from its layers and <paramref name="metadata"/>; <paramref name="notes"/> says what was missing.</summary>
+    public static NetworkSpec ToSpec(Mlp network, ModelMetadata metadata, List<string> notes)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(notes);
+        Initializer? defaultInit = metadata.Init is null ? null : Initializer.Parse(metadata.Init);
+        bool anyInit = false;
+        var layers = new List<SpecLayer>();
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            var layer = network.Layers[i];
+            var init = network.Specs[i].Init ?? defaultInit;
+            string initName = string.Empty;
+            if (init is not null)
+            {
+                anyInit = true;
+                initName = init.Resolve(layer.Activation).Kind switch
+                {
+                    InitKind.Constant => "constant",
+                    InitKind.Uniform => "uniform",
+                    InitKind.Normal => "normal",
+                    _ => init.Resolve(layer.Activation).ToString(),
+                };
+            }
+
+            layers.Add(new SpecLayer { Units = layer.Units, Activation = layer.Activation is null ? "identity" : layer.ActivationSpec, Init = initName });
+        }
+
+        if (!anyInit) notes.Add("The model file records no initialiser, so the initialisation checks were skipped (the weights were still checked for identical units).");
+
+        bool linearOutput = network.Layers[^1].Activation is null || network.Layers[^1].Activation!.Name == "identity";
+        string loss = metadata.Loss ?? string.Empty;
+        string task = string.Empty;
+        switch (metadata.Task?.Trim().ToLowerInvariant())
+        {
+            case "classification":
+                task = loss.Contains("multilabel", StringComparison.OrdinalIgnoreCase) ? "multilabel" : network.OutputSize == 1 ? "binary" : "multiclass";
+                if (loss.Length == 0)
+                {
+                    loss = network.OutputSize == 1 ? "bce" : "cross_entropy";
+                    notes.Add($"The model file records no loss; assumed the trainer's default for classification ({loss} on logits).");
+                }
+
+                break;
+            case "regression":
+                task = "regression";
+                if (loss.Length == 0)
+                {
+                    loss = "mse";
+                    notes.Add("The model file records no loss; assumed the trainer's default for regression (mse).");
+                }
+
+                break;
+            default:
+                notes.Add(metadata.Task is null
+                    ? "The model file records no task, so the output activation and loss were not checked."
+                    : $"The model's task '{metadata.Task}' is neither classification nor regression, so the output activation and loss were not checked.");
+                loss = string.Empty;
+                break;
+        }
+
+        // The engine's cross-entropy and BCE are fused with softmax/sigmoid and take the linear layer's logits.
+        string canonical = NetworkCheck.CanonicalLoss(loss);
+        if (linearOutput && canonical is "ce" or "bce") canonical += "_logits";
+        return new NetworkSpec { Inputs = network.InputSize, Layers = layers, Loss = canonical, Task = task };
+    }
+
+    /// <summary>Checks a loaded model: the spec checks of <see cref="NetworkCheck"/> plus identical hidden units in the stored weights.</summary>
+    public static ModelCheckResult Check(Mlp network, ModelMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(metadata);
+        var notes = new List<string>();
+        var spec = ToSpec(network, metadata, notes);
+        var findings = NetworkCheck.Check(spec).ToList();
+
+        var weights = network.Layers.Select((l, i) => new LayerWeights($"layer {i + 1} ({spec.Layers[i].Activation})", l.Weights, l.InputSize, l.PreWidth, l.Activation)).ToList();
+        foreach (var f in InitCheck.Check(weights))
+        {
+            if (f.Kind != FindingKind.SymmetricInit) continue;
+            if (findings.Any(g => g.Kind == FindingKind.SymmetricInit && g.Layer == f.Layer)) continue;
+            findings.Add(f with { Explanation = "In the stored weights: " + f.Explanation });
+        }
+
+        return new ModelCheckResult(spec, findings, notes);
+    }
+}

@@ -1,0 +1,264 @@
+using ActivationKit.Advisor;
+using ActivationKit.Catalog;
+using ActivationKit.Nn.Data;
+
+namespace ActivationKit.Nn;
+
+/// <summary>
+/// How an output-layer candidate is trained and scored in an <see cref="AdvisorTrial"/>: the network's last layer
+/// stays linear and the candidate activation is applied inside the loss (its gradient flows back through the
+/// activation's own Backward), so every candidate trains with the same engine. Sigmoid and softmax use the
+/// engine's fused, numerically stable losses — the pairing the advisor recommends.
+/// </summary>
+public sealed class OutputPairing
+{
+    private const float Eps = 1e-7f;
+    private readonly Activation? _f;
+    private readonly Mode _mode;
+    private readonly AdvisorTask _task;
+    private readonly double _scale, _shift;
+
+    private enum Mode
+    {
+        FusedSigmoid,
+        FusedSoftmax,
+        Identity,
+        Bce,
+        LogProbabilityNll,
+        ProbabilityNll,
+        Mse,
+    }
+
+    private OutputPairing(Activation? f, Mode mode, AdvisorTask task, Dataset train, double scale, double shift, string description)
+    {
+        _f = f;
+        _mode = mode;
+        _task = task;
+        _scale = scale;
+        _shift = shift;
+        Description = description;
+        Loss = mode switch
+        {
+            Mode.FusedSigmoid => task == AdvisorTask.Multilabel ? Losses.MultiLabelBinaryCrossEntropy : Losses.BinaryCrossEntropy,
+            Mode.FusedSoftmax => Losses.SoftmaxCrossEntropy,
+            Mode.Identity => Losses.MeanSquaredError,
+            _ => new ActivatedLoss(this),
+        };
+        TrainTargets = scale == 1 && shift == 0 ? train : new Dataset(train.Name, train.Features, train.FeatureCount, train.Targets.Select(t => (float)((t * scale) + shift)).ToArray(), train.TargetColumns, 0);
+    }
+
+    /// <summary>The loss the trainer minimises on the linear layer's outputs.</summary>
+    public ILoss Loss { get; }
+
+    /// <summary>The training set with targets mapped into the activation's range when that is needed (bounded regression outputs).</summary>
+    public Dataset TrainTargets { get; }
+
+    /// <summary>E.g. "sigmoid + fused BCE on logits" or "tanh + MSE, targets scaled into (−0.8, 0.8)".</summary>
+    public string Description { get; }
+
+    /// <summary>Chooses the pairing for an output activation <paramref name="spec"/> and task, fitting target scaling on <paramref name="train"/>.</summary>
+    public static OutputPairing For(string spec, AdvisorTask task, Dataset train)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(train);
+        var f = ActivationCatalog.Create(spec);
+        string name = f.Info.Name;
+        var (lo, hi) = SampledRange(f);
+        bool probability = lo >= 0 && hi <= 1;
+        switch (task)
+        {
+            case AdvisorTask.Binary or AdvisorTask.Multilabel when name == "sigmoid":
+                return new(null, Mode.FusedSigmoid, task, train, 1, 0, "sigmoid + fused binary cross-entropy on logits");
+            case AdvisorTask.Binary or AdvisorTask.Multilabel:
+                return probability
+                    ? new(f, Mode.Bce, task, train, 1, 0, $"{spec} + binary cross-entropy on its outputs (clamped to [1e-7, 1 − 1e-7])")
+                    : new(f, Mode.Mse, task, train, 1, 0, $"{spec} + MSE to the 0/1 targets (its outputs are not probabilities)");
+            case AdvisorTask.Multiclass when name == "softmax":
+                return new(null, Mode.FusedSoftmax, task, train, 1, 0, "softmax + fused categorical cross-entropy on logits");
+            case AdvisorTask.Multiclass when f.Info.Kind == ActivationKind.Rowwise && hi <= 0:
+                return new(f, Mode.LogProbabilityNll, task, train, 1, 0, $"{spec} + negative log-likelihood (outputs are log-probabilities)");
+            case AdvisorTask.Multiclass when f.Info.Kind == ActivationKind.Rowwise && probability:
+                return new(f, Mode.ProbabilityNll, task, train, 1, 0, $"{spec} + negative log-likelihood of its probabilities (clamped at 1e-7)");
+            case AdvisorTask.Multiclass:
+                return probability
+                    ? new(f, Mode.Bce, task, train, 1, 0, $"{spec} + one-vs-rest binary cross-entropy on one-hot targets")
+                    : new(f, Mode.Mse, task, train, 1, 0, $"{spec} + MSE to one-hot targets");
+            case AdvisorTask.Regression when name == "identity":
+                return new(null, Mode.Identity, task, train, 1, 0, "identity + MSE");
+            case AdvisorTask.Regression when f.Info.BoundedAbove && f.Info.BoundedBelow:
+                {
+                    // Scale the targets into the inner 80% of the range, as the advisor's caveat says to.
+                    float tmin = train.Targets.Min(), tmax = train.Targets.Max();
+                    double margin = 0.1 * (hi - lo);
+                    double scale = tmax > tmin ? (hi - lo - (2 * margin)) / (tmax - tmin) : 1;
+                    double shift = lo + margin - (tmin * scale);
+                    return new(f, Mode.Mse, task, train, scale, shift, $"{spec} + MSE, targets scaled into [{lo + margin:0.##}, {hi - margin:0.##}]");
+                }
+
+            default:
+                return new(f, Mode.Mse, task, train, 1, 0, $"{spec} + MSE");
+        }
+    }
+
+    /// <summary>Validation metric (accuracy, label accuracy or R² on the original target scale) and mean loss.</summary>
+    public (double Metric, double Loss) Evaluate(Mlp network, Dataset validation)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(validation);
+        int rows = validation.Rows, cols = network.OutputSize;
+        var z = network.Predict(validation.Features, rows);
+        var scaledTargets = _scale == 1 && _shift == 0 ? validation.Targets : validation.Targets.Select(t => (float)((t * _scale) + _shift)).ToArray();
+        double loss = Loss.Compute(z, scaledTargets, rows, cols, Span<float>.Empty);
+        var y = Apply(z, cols);
+        switch (_task)
+        {
+            case AdvisorTask.Binary:
+                {
+                    int correct = 0;
+                    for (int r = 0; r < rows; r++) correct += (y[r] > 0.5f ? 1 : 0) == (int)validation.Targets[r] ? 1 : 0;
+                    return ((double)correct / rows, loss);
+                }
+
+            case AdvisorTask.Multilabel:
+                {
+                    int correct = 0;
+                    for (int i = 0; i < y.Length; i++) correct += (y[i] > 0.5f ? 1 : 0) == (int)validation.Targets[i] ? 1 : 0;
+                    return ((double)correct / y.Length, loss);
+                }
+
+            case AdvisorTask.Multiclass:
+                {
+                    int correct = 0;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        var row = y.AsSpan(r * cols, cols);
+                        int best = 0;
+                        for (int j = 1; j < cols; j++) best = row[j] > row[best] ? j : best;
+                        correct += best == (int)validation.Targets[r] ? 1 : 0;
+                    }
+
+                    return ((double)correct / rows, loss);
+                }
+
+            default:
+                {
+                    double mean = validation.Targets.Average(t => (double)t), sse = 0, sst = 0;
+                    for (int i = 0; i < y.Length; i++)
+                    {
+                        double prediction = (y[i] - _shift) / _scale;
+                        sse += (prediction - validation.Targets[i]) * (prediction - validation.Targets[i]);
+                        sst += (validation.Targets[i] - mean) * (validation.Targets[i] - mean);
+                    }
+
+                    return (sst > 0 ? 1 - (sse / sst) : double.NaN, loss);
+                }
+        }
+    }
+
+    /// <summary>The candidate's outputs for linear-layer outputs <paramref name="z"/> (the fused modes apply their own function).</summary>
+    private float[] Apply(ReadOnlySpan<float> z, int cols)
+    {
+        var y = new float[z.Length];
+        switch (_mode)
+        {
+            case Mode.FusedSigmoid:
+                ActivationCatalog.Create("sigmoid").Forward(z, y);
+                break;
+            case Mode.FusedSoftmax:
+            case Mode.Identity:
+                z.CopyTo(y);
+                break;
+            default:
+                _f!.Forward(z, y, cols);
+                break;
+        }
+
+        return y;
+    }
+
+    private static (double Lo, double Hi) SampledRange(Activation f)
+    {
+        if (f.Info.Kind == ActivationKind.Rowwise)
+        {
+            // A row of very different logits shows the extremes a row-wise output takes.
+            double[] row = [-30, -3, 0, 3, 30];
+            var y = new double[row.Length];
+            f.Forward(row, y, row.Length);
+            return (y.Min(), y.Max());
+        }
+
+        var x = Enumerable.Range(0, 801).Select(i => -40 + (i * 0.1)).ToArray();
+        var v = new double[x.Length];
+        f.Forward(x, v);
+        return (v.Min(), v.Max());
+    }
+
+    /// <summary>A loss that applies the candidate activation to the linear outputs, then a loss on its outputs.</summary>
+    private sealed class ActivatedLoss(OutputPairing pairing) : ILoss
+    {
+        public string Name => $"{pairing._f!.Name}+{pairing._mode}";
+
+        public int TargetColumns(int outputColumns) => pairing._task == AdvisorTask.Multiclass ? 1 : outputColumns;
+
+        public double Compute(ReadOnlySpan<float> output, ReadOnlySpan<float> target, int rows, int columns, Span<float> gradient)
+        {
+            var f = pairing._f!;
+            var y = new float[output.Length];
+            f.Forward(output, y, columns);
+            var dy = new float[output.Length];
+            bool multiclass = pairing._task == AdvisorTask.Multiclass;
+            double sum = 0;
+            double perRow = 1.0 / rows;
+            double perElement = pairing._task == AdvisorTask.Multilabel ? 1.0 / rows : 1.0 / output.Length;
+            for (int r = 0; r < rows; r++)
+            {
+                int label = multiclass ? (int)target[r] : -1;
+                for (int j = 0; j < columns; j++)
+                {
+                    int i = (r * columns) + j;
+                    double t = multiclass ? (j == label ? 1 : 0) : target[i];
+                    switch (pairing._mode)
+                    {
+                        case Mode.Bce:
+                            {
+                                double p = Math.Clamp(y[i], Eps, 1 - Eps);
+                                double w = multiclass ? perRow : perElement;
+                                sum += -w * ((t * Math.Log(p)) + ((1 - t) * Math.Log(1 - p)));
+                                dy[i] = (float)(w * ((p - t) / (p * (1 - p))));
+                                break;
+                            }
+
+                        case Mode.LogProbabilityNll:
+                            if (j == label)
+                            {
+                                sum -= perRow * y[i];
+                                dy[i] = (float)-perRow;
+                            }
+
+                            break;
+                        case Mode.ProbabilityNll:
+                            if (j == label)
+                            {
+                                double p = Math.Max(y[i], Eps);
+                                sum -= perRow * Math.Log(p);
+                                dy[i] = (float)(-perRow / p);
+                            }
+
+                            break;
+                        default:
+                            {
+                                double d = y[i] - t;
+                                double w = multiclass ? perRow / columns : 1.0 / output.Length;
+                                sum += w * d * d;
+                                dy[i] = (float)(2 * w * d);
+                                break;
+                            }
+                    }
+                }
+            }
+
+            if (!gradient.IsEmpty) f.Backward(output, dy, gradient, columns);
+            return sum;
+        }
+    }
+}

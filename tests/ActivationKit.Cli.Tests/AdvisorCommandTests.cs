@@ -1,0 +1,297 @@
+using System.Text.Json;
+using ActivationKit.Nn;
+
+namespace ActivationKit.Cli.Tests;
+
+/// <summary>recommend, check and problems through the command line.</summary>
+public class AdvisorCommandTests
+{
+    private const string BadSpec = """
+        { "inputs": 784, "task": "multiclass", "loss": "bce",
+          "layers": [ {"units": 256, "activation": "sigmoid", "init": "glorot_uniform"},
+                      {"units": 256, "activation": "sigmoid", "init": "zeros"},
+                      {"units": 128, "activation": "tanh", "init": "he_normal"},
+                      {"units": 128, "activation": "sigmoid", "init": "glorot_uniform"},
+                      {"units": 64, "activation": "sigmoid", "init": "glorot_uniform"},
+                      {"units": 10, "activation": "softmax", "init": "glorot_uniform"} ] }
+        """;
+
+    private const string GoodSpec = """
+        { "inputs": 784, "task": "multiclass", "loss": "cross_entropy",
+          "layers": [ {"units": 256, "activation": "relu", "init": "he_normal"},
+                      {"units": 128, "activation": "relu", "init": "he_normal"},
+                      {"units": 10, "activation": "softmax", "init": "glorot_uniform"} ] }
+        """;
+
+    private static JsonElement Json(CliResult r) => JsonDocument.Parse(r.Out).RootElement;
+
+    [Theory]
+    [InlineData("relu", "he_normal", null, "--model", "mlp", "--task", "multiclass", "--layer", "hidden")]
+    [InlineData("softmax", "glorot", "categorical cross-entropy", "--model", "cnn", "--task", "multiclass", "--layer", "output")]
+    [InlineData("sigmoid", "glorot", "binary cross-entropy", "--model", "mlp", "--task", "binary", "--layer", "output")]
+    [InlineData("sigmoid", "glorot", null, "--model", "lstm", "--layer", "gate")]
+    [InlineData("tanh", "glorot", null, "--model", "gru", "--layer", "cell")]
+    [InlineData("swiglu", "", null, "--model", "transformer", "--layer", "hidden")]
+    [InlineData("leaky_relu", "he_normal", null, "--model", "mlp", "--layer", "hidden", "--symptom", "dead-units")]
+    [InlineData("selu", "lecun_normal", null, "--model", "mlp", "--layer", "hidden", "--depth", "10", "--constraint", "self-normalising")]
+    [InlineData("identity", "glorot", "squared error", "--model", "regression", "--task", "regression", "--layer", "output")]
+    public void Recommend_json_has_the_documented_shape_and_first_choice(string first, string init, string? loss, params string[] options)
+    {
+        var root = Json(Cli.Run(["recommend", .. options, "--json"]).Ok());
+        var recs = root.GetProperty("recommendations");
+        Assert.True(recs.GetArrayLength() >= 1);
+        foreach (var r in recs.EnumerateArray())
+        {
+            Assert.Equal(JsonValueKind.String, r.GetProperty("name").ValueKind);
+            Assert.Equal(JsonValueKind.Object, r.GetProperty("params").ValueKind);
+            Assert.Equal(JsonValueKind.String, r.GetProperty("init").ValueKind);
+            Assert.True(r.GetProperty("loss").ValueKind is JsonValueKind.String or JsonValueKind.Null);
+            Assert.True(r.GetProperty("why").GetArrayLength() >= 1);
+            Assert.Equal(JsonValueKind.Array, r.GetProperty("caveats").ValueKind);
+        }
+
+        var top = recs[0];
+        Assert.Equal(first, top.GetProperty("name").GetString());
+        Assert.Contains(init, top.GetProperty("init").GetString(), StringComparison.Ordinal);
+        if (loss is null) Assert.Equal(JsonValueKind.Null, top.GetProperty("loss").ValueKind);
+        else Assert.Contains(loss, top.GetProperty("loss").GetString(), StringComparison.Ordinal);
+        Assert.Contains(top.GetProperty("why").EnumerateArray(), w => w.GetString()!.Contains(": ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Gan_hidden_layers_get_leaky_relu_with_the_dcgan_slope_as_a_parameter()
+    {
+        var top = Json(Cli.Run("recommend", "--model", "gan", "--task", "binary", "--layer", "hidden", "--json").Ok()).GetProperty("recommendations")[0];
+        Assert.Equal("leaky_relu", top.GetProperty("name").GetString());
+        Assert.Equal(0.2, top.GetProperty("params").GetProperty("negative_slope").GetDouble());
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("--constraint", "cheap")]
+    [InlineData("--constraint", "quantisation-friendly")]
+    [InlineData("--depth", "12")]
+    public void Multilabel_outputs_get_one_sigmoid_per_label_and_never_relu(params string[] extra)
+    {
+        var recs = Json(Cli.Run(["recommend", "--model", "mlp", "--task", "multilabel", "--layer", "output", "--top", "20", .. extra, "--json"]).Ok()).GetProperty("recommendations");
+        Assert.Equal("sigmoid", recs[0].GetProperty("name").GetString());
+        Assert.Contains("binary cross-entropy per label", recs[0].GetProperty("loss").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(recs.EnumerateArray(), r => r.GetProperty("name").GetString() is "relu" or "relu6" or "leaky_relu" or "softmax");
+    }
+
+    [Fact]
+    public void Recommend_text_names_the_first_choice_pairing_and_reasons()
+    {
+        var r = Cli.RunWide("recommend", "--model", "mlp", "--task", "multilabel", "--layer", "output").Ok();
+        Assert.Contains("1. sigmoid  ← first choice", r.Out, StringComparison.Ordinal);
+        Assert.Contains("loss:    binary cross-entropy per label", r.Out, StringComparison.Ordinal);
+        Assert.Contains("output-multilabel:", r.Out, StringComparison.Ordinal);
+        Assert.Contains("one sigmoid per label", r.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Unknown --model 'perceptron'; valid: mlp, cnn, rnn, lstm, gru, transformer, autoencoder, gan, regression", "recommend", "--model", "perceptron")]
+    [InlineData("valid: regression, binary, multiclass, multilabel, ranking", "recommend", "--task", "clustering")]
+    [InlineData("valid: hidden, output, gate, cell", "recommend", "--layer", "input")]
+    [InlineData("valid: dead-units, vanishing-gradients", "recommend", "--symptom", "overfitting")]
+    [InlineData("valid: bounded-output, non-negative-output, cheap", "recommend", "--constraint", "fast")]
+    [InlineData("applies to recurrent models only", "recommend", "--model", "mlp", "--layer", "gate")]
+    [InlineData("--model regression contradicts --task binary", "recommend", "--model", "regression", "--task", "binary", "--layer", "output")]
+    [InlineData("use it with --layer hidden", "recommend", "--layer", "output", "--constraint", "self-normalising")]
+    [InlineData("No activation satisfies all of", "recommend", "--layer", "hidden", "--constraint", "bounded-output", "--constraint", "self-normalising")]
+    [InlineData("--depth must be ≥ 0", "recommend", "--depth", "-1")]
+    [InlineData("apply only with --try", "recommend", "--epochs", "3")]
+    [InlineData("no recurrent gates", "recommend", "--model", "lstm", "--layer", "gate", "--try", "spirals")]
+    [InlineData("Unknown data 'galaxies'", "recommend", "--try", "galaxies")]
+    [InlineData("needs a regression data set", "recommend", "--task", "regression", "--layer", "output", "--try", "spirals")]
+    public void Unknown_and_contradictory_options_are_clear_errors(string message, params string[] args)
+    {
+        Cli.Run(args).BadInput(message);
+    }
+
+    [Fact]
+    public void Try_measures_the_hidden_ranking_on_spirals_and_reports_agreement()
+    {
+        var root = Json(Cli.Run("recommend", "--layer", "hidden", "--top", "3", "--try", "spirals", "--epochs", "3", "--seeds", "2", "--samples", "300", "--json").Ok());
+        var trial = root.GetProperty("trial");
+        Assert.Equal("accuracy", trial.GetProperty("metric").GetString());
+        Assert.Equal("hidden", trial.GetProperty("layer").GetString());
+        var candidates = trial.GetProperty("candidates");
+        Assert.Equal(3, candidates.GetArrayLength());
+        var ruleNames = root.GetProperty("recommendations").EnumerateArray().Select(r => r.GetProperty("name").GetString()).ToList();
+        Assert.Equal(ruleNames.Order(), candidates.EnumerateArray().Select(c => c.GetProperty("name").GetString()).Order());
+        double previous = double.PositiveInfinity;
+        foreach (var c in candidates.EnumerateArray())
+        {
+            double mean = c.GetProperty("mean").GetDouble();
+            Assert.InRange(mean, 0.3, 1.0);
+            Assert.True(mean <= previous, "candidates are listed best measured first");
+            previous = mean;
+            Assert.Equal(2, c.GetProperty("perSeed").GetArrayLength());
+            Assert.Equal(mean, c.GetProperty("perSeed").EnumerateArray().Average(v => v.GetDouble()), 12);
+        }
+
+        var agreement = trial.GetProperty("agreement");
+        foreach (string stat in new[] { "spearman", "kendallTauB" })
+        {
+            var v = agreement.GetProperty(stat);
+            if (v.ValueKind == JsonValueKind.Number) Assert.InRange(v.GetDouble(), -1.0, 1.0);
+            else Assert.Equal(JsonValueKind.Null, v.ValueKind);
+        }
+
+        Assert.Equal(ruleNames[0], agreement.GetProperty("firstChoice").GetString());
+        Assert.True(agreement.GetProperty("firstChoiceWithinNoise").ValueKind is JsonValueKind.True or JsonValueKind.False);
+        Assert.True(agreement.GetProperty("noiseThreshold").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void Try_swaps_the_output_activation_with_its_loss_pairing()
+    {
+        var r = Cli.RunWide("recommend", "--task", "binary", "--layer", "output", "--constraint", "cheap", "--try", "moons", "--epochs", "2", "--seeds", "1", "--samples", "200").Ok();
+        Assert.Contains("sigmoid + fused binary cross-entropy on logits", r.Out, StringComparison.Ordinal);
+        Assert.Contains("hardsigmoid + binary cross-entropy on its outputs", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Agreement with the rule ranking", r.Out, StringComparison.Ordinal);
+        Assert.Contains("trying sigmoid", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_passes_a_sound_spec()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("good.json"), GoodSpec);
+        var r = Cli.Run("check", dir.File("good.json")).Ok();
+        Assert.Contains("No problems found.", r.Out, StringComparison.Ordinal);
+        var json = Json(Cli.Run("check", dir.File("good.json"), "--json").Ok());
+        Assert.Equal(0, json.GetProperty("problems").GetArrayLength());
+        Assert.Equal("spec", json.GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public void Check_lists_the_problems_of_a_bad_spec_with_fixes_and_exits_1()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("bad.json"), BadSpec);
+        var r = Cli.Run("check", dir.File("bad.json"), "--json");
+        Assert.Equal(1, r.ExitCode);
+        var problems = Json(r).GetProperty("problems").EnumerateArray().ToList();
+        Assert.All(problems, p => Assert.False(string.IsNullOrWhiteSpace(p.GetProperty("fix").GetString())));
+        bool Has(string kind, string layer, string text) => problems.Any(p =>
+            p.GetProperty("kind").GetString() == kind
+            && p.GetProperty("layer").GetString()!.StartsWith(layer, StringComparison.Ordinal)
+            && p.GetProperty("explanation").GetString()!.Contains(text, StringComparison.Ordinal));
+        Assert.True(Has("output_mismatch", "output", "Softmax with binary cross-entropy"));
+        Assert.True(Has("symmetric_init", "layer 2", "zeros initialisation"));
+        Assert.True(Has("vanishing_gradients", "hidden stack", "5 of 5 hidden layers"));
+        Assert.True(Has("init_scale", "layer 3 (tanh)", "he_normal does not match tanh"));
+
+        var text = Cli.Run("check", dir.File("bad.json"));
+        Assert.Equal(1, text.ExitCode);
+        Assert.Contains("[critical] symmetric_init in layer 2 (sigmoid)", text.Out, StringComparison.Ordinal);
+        Assert.Contains("More: actkit problems vanishing-gradients", text.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_reads_a_saved_model_and_its_recorded_initialiser()
+    {
+        using var dir = new TempDir();
+        var good = Mlp.Build(2, [8, 8], "relu", 2);
+        good.Initialize(Initializer.Auto, 1);
+        ModelFile.Save(dir.File("good.akm"), good, new ModelMetadata { Task = "classification", ClassCount = 2, Loss = "cross_entropy", Init = "auto" });
+        var ok = Json(Cli.Run("check", dir.File("good.akm"), "--json").Ok());
+        Assert.Equal("model", ok.GetProperty("kind").GetString());
+        Assert.Equal(0, ok.GetProperty("problems").GetArrayLength());
+
+        var bad = Mlp.Build(2, [8, 8], "tanh", 2);
+        bad.Initialize(Initializer.Parse("zeros"), 1);
+        ModelFile.Save(dir.File("bad.akm"), bad, new ModelMetadata { Task = "classification", ClassCount = 2, Loss = "cross_entropy", Init = "zeros" });
+        var r = Cli.Run("check", dir.File("bad.akm"), "--json");
+        Assert.Equal(1, r.ExitCode);
+        var problems = Json(r).GetProperty("problems").EnumerateArray().ToList();
+        Assert.Contains(problems, p => p.GetProperty("kind").GetString() == "symmetric_init" && p.GetProperty("layer").GetString()!.StartsWith("layer 1 (tanh)", StringComparison.Ordinal));
+        Assert.Equal(2, problems.Count(p => p.GetProperty("kind").GetString() == "symmetric_init"));
+    }
+
+    [Fact]
+    public void Check_of_a_model_without_init_metadata_still_finds_identical_units_in_the_weights()
+    {
+        using var dir = new TempDir();
+        var net = Mlp.Build(3, [4], "relu", 1);
+        net.Initialize(Initializer.Parse("constant(0.5)"), 1);
+        ModelFile.Save(dir.File("m.bin"), net, new ModelMetadata { Task = "regression" });
+        var r = Cli.Run("check", dir.File("m.bin"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("records no initialiser", r.Out, StringComparison.Ordinal);
+        Assert.Contains("In the stored weights: All 12 weights of layer 1 (relu) equal 0.5", r.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("does-not-exist.json", "File not found")]
+    [InlineData("notjson", "neither a JSON network spec")]
+    [InlineData("corrupt", "truncated or corrupt")]
+    [InlineData("empty-layers", "no \"layers\"")]
+    [InlineData("unknown-init", "unknown init 'he_magic'")]
+    [InlineData("loss-no-task", "no \"task\"")]
+    public void Check_rejects_bad_input_with_exit_2(string kind, string message)
+    {
+        using var dir = new TempDir();
+        string path = dir.File(kind == "does-not-exist.json" ? kind : kind + ".in");
+        switch (kind)
+        {
+            case "notjson": File.WriteAllText(path, "layers: [relu]"); break;
+            case "corrupt": File.WriteAllBytes(path, [.. "AKNNMLP1"u8.ToArray(), 0xFF, 0xFF, 0, 0, 1, 2, 3]); break;
+            case "empty-layers": File.WriteAllText(path, "{\"layers\": []}"); break;
+            case "unknown-init": File.WriteAllText(path, "{\"layers\": [{\"units\": 3, \"activation\": \"relu\", \"init\": \"he_magic\"}, {\"units\": 1, \"activation\": \"sigmoid\"}]}"); break;
+            case "loss-no-task": File.WriteAllText(path, "{\"loss\": \"mse\", \"layers\": [{\"units\": 1, \"activation\": \"identity\"}]}"); break;
+        }
+
+        Cli.Run("check", path).BadInput(message);
+    }
+
+    [Fact]
+    public void Problems_lists_every_problem_with_its_functions()
+    {
+        var r = Cli.RunWide("problems").Ok();
+        foreach (var p in ActivationKit.Advisor.ActivationProblems.All) Assert.Contains(p.Id, r.Out, StringComparison.Ordinal);
+        var json = Json(Cli.Run("problems", "--json").Ok()).GetProperty("problems");
+        Assert.Equal(ActivationKit.Advisor.ActivationProblems.All.Count, json.GetArrayLength());
+        var vanishing = json.EnumerateArray().Single(p => p.GetProperty("id").GetString() == "vanishing-gradients");
+        var functions = vanishing.GetProperty("functions").EnumerateArray().Select(f => f.GetString()).ToList();
+        Assert.Contains("sigmoid", functions);
+        Assert.DoesNotContain("relu", functions);
+    }
+
+    [Fact]
+    public void Problems_by_id_explains_detection_and_fixes()
+    {
+        var r = Cli.RunWide("problems", "dying_units").Ok();
+        Assert.Contains("Dying units (dying-units)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("reported as `dead_units` by `actkit diagnose` and `actkit train --diagnose`", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Leaky ReLU, PReLU or ELU", r.Out, StringComparison.Ordinal);
+        var json = Json(Cli.Run("problems", "dying-units", "--json").Ok());
+        Assert.Equal("dead_units", json.GetProperty("detectedBy").GetString());
+        Assert.Contains("relu", json.GetProperty("functions").EnumerateArray().Select(f => f.GetString()));
+        Assert.DoesNotContain("leaky_relu", json.GetProperty("functions").EnumerateArray().Select(f => f.GetString()));
+        Assert.Contains("leaky_relu", json.GetProperty("alternatives").EnumerateArray().Select(f => f.GetString()));
+    }
+
+    [Fact]
+    public void Problems_by_function_lists_its_problems_and_remedies()
+    {
+        var json = Json(Cli.Run("problems", "sigmoid", "--json").Ok());
+        Assert.Equal("sigmoid", json.GetProperty("function").GetString());
+        var ids = json.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("id").GetString()).ToList();
+        Assert.Contains("vanishing-gradients", ids);
+        Assert.Contains("not-zero-centred", ids);
+        Assert.DoesNotContain("dying-units", ids);
+        var r = Cli.RunWide("problems", "relu").Ok();
+        Assert.Contains("Dying units (dying-units)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Without it: leaky_relu", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Problems_with_an_unknown_name_suggests_the_closest()
+    {
+        Cli.Run("problems", "vanishing").BadInput("Did you mean 'vanishing-gradients'");
+        Cli.Run("problems", "rellu").BadInput("'relu'");
+    }
+}

@@ -1,0 +1,111 @@
+using ActivationKit.Advisor;
+using ActivationKit.Diagnostics;
+using ActivationKit.Nn.Data;
+
+namespace ActivationKit.Nn.Tests;
+
+/// <summary>The trial's statistics, its output pairings' gradients, its determinism, and the model check.</summary>
+public class AdvisorTrialTests
+{
+    [Fact]
+    public void Rank_correlations_match_hand_computed_values()
+    {
+        Assert.Equal(1.0, AdvisorTrial.Spearman([1, 2, 3, 4], [10, 20, 30, 40]), 12);
+        Assert.Equal(-1.0, AdvisorTrial.KendallTauB([1, 2, 3, 4], [4, 3, 2, 1]), 12);
+
+        // Two adjacent swaps in five: Σd² = 4 → ρ = 1 − 6·4/(5·24) = 0.8; 2 of 10 pairs discordant → τ = 0.6.
+        Assert.Equal(0.8, AdvisorTrial.Spearman([1, 2, 3, 4, 5], [2, 1, 4, 3, 5]), 12);
+        Assert.Equal(0.6, AdvisorTrial.KendallTauB([1, 2, 3, 4, 5], [2, 1, 4, 3, 5]), 12);
+
+        // A tie in b: τ-b = 2/√(3·2), ρ = 1.5/√(2·1.5).
+        Assert.Equal(2 / Math.Sqrt(6), AdvisorTrial.KendallTauB([1, 2, 3], [1, 1, 2]), 12);
+        Assert.Equal(1.5 / Math.Sqrt(3), AdvisorTrial.Spearman([1, 2, 3], [1, 1, 2]), 12);
+
+        Assert.True(double.IsNaN(AdvisorTrial.Spearman([1], [1])));
+        Assert.True(double.IsNaN(AdvisorTrial.KendallTauB([1, 2, 3], [5, 5, 5])));
+    }
+
+    public static TheoryData<string, AdvisorTask> Pairings() => new()
+    {
+        { "hardsigmoid", AdvisorTask.Binary },
+        { "hardsigmoid", AdvisorTask.Multilabel },
+        { "log_softmax", AdvisorTask.Multiclass },
+        { "sparsemax", AdvisorTask.Multiclass },
+        { "tanh", AdvisorTask.Regression },
+        { "softplus", AdvisorTask.Regression },
+    };
+
+    [Theory]
+    [MemberData(nameof(Pairings))]
+    public void Activated_losses_have_gradients_matching_finite_differences(string spec, AdvisorTask task)
+    {
+        const int rows = 5, cols = 3;
+        var rng = new Rng(11);
+        int targetColumns = task == AdvisorTask.Multiclass ? 1 : task == AdvisorTask.Binary ? 1 : cols;
+        int outputs = task == AdvisorTask.Binary ? 1 : cols;
+        var targets = new float[rows * targetColumns];
+        for (int i = 0; i < targets.Length; i++) targets[i] = task is AdvisorTask.Regression ? (float)rng.NextUniform(-2, 2) : task == AdvisorTask.Multiclass ? rng.NextInt(cols) : rng.NextInt(2);
+        var train = new Dataset("t", new float[rows], 1, targets, targetColumns, task is AdvisorTask.Binary or AdvisorTask.Multiclass ? (task == AdvisorTask.Binary ? 2 : cols) : 0);
+        var pairing = OutputPairing.For(spec, task, train);
+        var t = pairing.TrainTargets.Targets;
+
+        // Away from hard sigmoid's kinks at ±3 and from sparsemax's support changes (one dominant logit per row).
+        var z = new float[rows * outputs];
+        for (int i = 0; i < z.Length; i++) z[i] = (float)rng.NextUniform(-2, 2);
+        if (spec == "sparsemax")
+        {
+            for (int r = 0; r < rows; r++) z[r * outputs] += 0.4f;
+        }
+
+        var grad = new float[z.Length];
+        pairing.Loss.Compute(z, t, rows, outputs, grad);
+        for (int i = 0; i < z.Length; i++)
+        {
+            const float h = 1e-2f;
+            var plus = (float[])z.Clone();
+            var minus = (float[])z.Clone();
+            plus[i] += h;
+            minus[i] -= h;
+            double numeric = (pairing.Loss.Compute(plus, t, rows, outputs, Span<float>.Empty) - pairing.Loss.Compute(minus, t, rows, outputs, Span<float>.Empty)) / (2 * h);
+            Assert.True(Math.Abs(numeric - grad[i]) <= 2e-3 + (2e-2 * Math.Abs(numeric)), $"{spec} {task} [{i}]: analytic {grad[i]}, numeric {numeric}");
+        }
+    }
+
+    [Fact]
+    public void A_trial_is_deterministic_and_ranks_by_measured_metric()
+    {
+        var request = new AdvisorRequest { Layer = LayerRole.Hidden };
+        var recs = ActivationAdvisor.Recommend(request, 3);
+        var options = new TrialOptions { Seeds = 2, Epochs = 2, Samples = 200 };
+        var data = AdvisorTrial.LoadData("xor", AdvisorTask.Multiclass, options);
+        var a = AdvisorTrial.Run(request, recs, data, options);
+        var b = AdvisorTrial.Run(request, recs, data, options);
+        Assert.Equal(a.Candidates.Select(c => c.Mean), b.Candidates.Select(c => c.Mean));
+        Assert.Equal(recs[0].Name, a.FirstChoice);
+        Assert.True(a.Candidates.Zip(a.Candidates.Skip(1)).All(p => p.First.Mean >= p.Second.Mean));
+        Assert.Equal(1, a.Candidates[0].MeasuredRank);
+        Assert.All(a.Candidates, c => Assert.Equal(2, c.PerSeed.Count));
+        Assert.True(a.FirstChoiceWithinNoise == (a.Gap <= a.NoiseThreshold));
+    }
+
+    [Fact]
+    public void Model_check_reads_task_loss_and_init_from_the_metadata()
+    {
+        var net = Mlp.Build(4, [6, 6], "relu", 1);
+        var notes = new List<string>();
+        var spec = ModelCheck.ToSpec(net, new ModelMetadata { Task = "classification", ClassCount = 2, Loss = "bce", Init = "auto" }, notes);
+        Assert.Equal("binary", spec.Task);
+        Assert.Equal("bce_logits", spec.Loss);
+        Assert.Equal(["he_normal", "he_normal", "glorot_uniform"], spec.Layers.Select(l => l.Init));
+        Assert.Equal("identity", spec.Layers[^1].Activation);
+        Assert.Empty(notes);
+
+        ModelCheck.ToSpec(net, new ModelMetadata(), notes);
+        Assert.Contains(notes, n => n.Contains("no initialiser", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.Contains("no task", StringComparison.Ordinal));
+
+        net.Initialize(Initializer.Parse("zeros"), 1);
+        var result = ModelCheck.Check(net, new ModelMetadata { Task = "regression" });
+        Assert.Equal(2, result.Findings.Count(f => f.Kind == FindingKind.SymmetricInit));
+    }
+}
