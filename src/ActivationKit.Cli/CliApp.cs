@@ -144,6 +144,12 @@ public static class CliApp
             .WithExample("plot", "tanh", "--grad", "--out", "tanh.svg")
             .WithExample("plot", "--all", "--out", "gallery.png");
 
+        config.AddCommand<DiagnoseCommand>("diagnose")
+            .WithDescription("Find dead units, saturation, vanishing/exploding gradients, collapse and init/output problems in dumped arrays or a saved model.")
+            .WithExample("diagnose", "activations/", "--activation", "relu")
+            .WithExample("diagnose", "activations/", "--json")
+            .WithExample("diagnose", "--model", "model.aknn", "--data", "spirals");
+
         config.AddCommand<HashesCommand>("hashes")
             .WithDescription("SHA-256 of eval's output for every function, precision and direction (bit-identity checks).")
             .WithExample("hashes", "--in", "x.f32", "--columns", "8")

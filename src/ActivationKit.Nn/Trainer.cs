@@ -34,6 +34,13 @@ public sealed record TrainerOptions
     /// seen before its update, like Keras), which saves that pass on large sets. The loss is always the batch mean.
     /// </summary>
     public bool EvaluateTrainingSet { get; init; } = true;
+
+    /// <summary>
+    /// Asked after every batch's update; a non-null answer stops training at once with that message
+    /// (<see cref="TrainingResult.StoppedEarly"/>), e.g. <c>() =&gt; diagnostics.StopReason</c>. The interrupted
+    /// epoch is not added to the history.
+    /// </summary>
+    public Func<string?>? StopWhen { get; init; }
 }
 
 /// <summary>Loss and task metric of a model on a dataset.</summary>
@@ -55,6 +62,9 @@ public sealed record TrainingResult(IReadOnlyList<EpochRecord> History, bool Div
 {
     /// <summary>The last completed epoch, or null.</summary>
     public EpochRecord? Last => History.Count > 0 ? History[^1] : null;
+
+    /// <summary>True when <see cref="TrainerOptions.StopWhen"/> stopped training; <see cref="Message"/> says why.</summary>
+    public bool StoppedEarly { get; init; }
 }
 
 /// <summary>Mini-batch training of an <see cref="Mlp"/>.</summary>
@@ -133,6 +143,7 @@ public static class Trainer
                 network.Backward(x, g, n);
                 optimizer.Step(parameters, lr);
                 progress?.Invoke(new TrainingProgress(epoch + 1, options.Epochs, b + 1, batches, lossSum / (r0 + n), false, null));
+                if (options.StopWhen?.Invoke() is { } reason) return new TrainingResult(history, false, reason) { StoppedEarly = true };
             }
 
             double seconds = clock.Elapsed.TotalSeconds;

@@ -20,7 +20,7 @@ internal static class Cli
 
     public static TheoryData<string> AllNames() => Data(ActivationCatalog.All);
 
-    public static TheoryData<string> CommandNames() => new() { "list", "show", "eval", "accuracy", "docs", "recommend", "check", "problems", "train", "predict", "compare", "report", "plot" };
+    public static TheoryData<string> CommandNames() => new() { "list", "show", "eval", "accuracy", "docs", "recommend", "check", "problems", "train", "predict", "compare", "report", "plot", "diagnose" };
 
     public static IEnumerable<ActivationInfo> OfKind(ActivationKind kind) => ActivationCatalog.All.Where(i => i.Kind == kind);
 

@@ -32,6 +32,30 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Diagnose_flags_a_deep_sigmoid_stack_live_and_writes_the_report()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "actkit-train-diag-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var r = Cli.Run("train", "--data", "spirals", "--samples", "400", "--activation", "sigmoid", "--hidden", "32,32,32,32,32,32,32,32",
+                "--init", "normal", "--epochs", "2", "--diagnose-every", "4", "--diagnostics-out", dir).Ok();
+            Assert.Contains("vanishing_gradients", r.Out, StringComparison.Ordinal);
+            string json = File.ReadAllText(Path.Combine(dir, "diagnostics.json"));
+            Assert.Contains("\"vanishing_gradients\"", json, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(dir, "diagnostics.txt")));
+
+            // A healthy network stays quiet about gradients.
+            var healthy = Cli.Run("train", "--data", "spirals", "--samples", "400", "--activation", "relu", "--hidden", "32,32", "--epochs", "2", "--diagnose").Ok();
+            Assert.DoesNotContain("vanishing_gradients", healthy.Out, StringComparison.Ordinal);
+            Assert.Equal(2, Cli.Run("train", "--data", "spirals", "--diagnose-every", "0").ExitCode);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Same_seed_gives_the_same_metrics_for_any_thread_count()
     {
         string[] args = ["train", "--data", "spirals", "--samples", "400", "--hidden", "32,32", "--lr", "0.01", "--epochs", "5", "--json"];

@@ -21,7 +21,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>Options of <c>train</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : DiagnoseOptions
     {
         [CommandOption("-d|--data <DATA>")]
         [Description("fashion-mnist, xor, spirals, moons, circles, checkerboard, sine, random, or a .csv / .npy file. Required.")]
@@ -153,7 +153,12 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             Threads = settings.Threads,
         };
         string description = Describe(network, pairing);
+        // --diagnose and friends: detectors attached through the engine's hooks (null when not asked for).
+        using var diagnostics = LiveDiagnostics.Start(settings, network, train, pairing.Loss);
+        if (diagnostics is not null) options = diagnostics.Apply(options);
         var result = Run(network, train, validation, options, data.Task);
+        diagnostics?.Finish($"training on {settings.Data}", settings.Json ? null : consoles.OutWriter);
+        if (result.StoppedEarly) consoles.ErrorWriter.WriteLine($"Stopped early: {result.Message}");
         if (result.Diverged)
         {
             consoles.ErrorWriter.WriteLine($"Error: {result.Message}");

@@ -310,7 +310,7 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
                     Layer = Name(0),
                     Step = step,
                     Evidence = new Dictionary<string, double> { ["first_to_last_ratio"] = LastRatio, ["first_norm"] = norms[0], ["last_norm"] = norms[^1], ["steps"] = _lowStreak },
-                    Explanation = $"The first layer's gradient is {LastRatio:G2} times the last layer's for {_lowStreak} checks in a row: the early layers barely learn.",
+                    Explanation = $"The first layer's gradient is {LastRatio:G2} times the last layer's for {_lowStreak} check{(_lowStreak == 1 ? "" : "s")} in a row: the early layers barely learn.",
                     Fix = "Replace sigmoid/tanh in hidden layers by the ReLU family (He init) or SELU (LeCun normal init); use fewer layers or residual connections.",
                 });
             }

@@ -37,6 +37,10 @@ public enum FindingKind
     /// <summary>The output activation does not fit the task or the loss.</summary>
     [JsonStringEnumMemberName("output_mismatch")]
     OutputMismatch,
+
+    /// <summary>Activations, pre-activations or gradients contain NaN or infinite values.</summary>
+    [JsonStringEnumMemberName("non_finite")]
+    NonFinite,
 }
 
 /// <summary>How bad a finding is.</summary>
@@ -90,7 +94,7 @@ public sealed record Finding
     public static string NameOf(FindingKind kind) => KindNames[(int)kind];
 
     internal static readonly string[] KindNames =
-        ["dead_units", "collapsed", "saturation", "vanishing_gradients", "exploding_gradients", "symmetric_init", "init_scale", "output_mismatch"];
+        ["dead_units", "collapsed", "saturation", "vanishing_gradients", "exploding_gradients", "symmetric_init", "init_scale", "output_mismatch", "non_finite"];
 
     /// <summary>One line for terminals: "[warning] dead_units in hidden2 at step 300: 75% of units dead".</summary>
     public override string ToString() =>

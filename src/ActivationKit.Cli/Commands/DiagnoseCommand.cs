@@ -1,0 +1,154 @@
+using System.ComponentModel;
+using ActivationKit.Diagnostics;
+using ActivationKit.Nn;
+using ActivationKit.Nn.Data;
+using ActivationKit.Nn.Diagnostics;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ActivationKit.Cli.Commands;
+
+/// <summary>
+/// <c>actkit diagnose</c>: runs the detectors offline, on a folder of .npy arrays dumped by any framework or on a model
+/// saved by the engine run on a data set, and prints the findings with their evidence and fixes.
+/// </summary>
+public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseCommand.Settings>
+{
+    /// <summary>Arguments and options of <c>diagnose</c>.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "[FOLDER]")]
+        [Description("Folder of .npy arrays, one per layer [[samples × units]], with an optional manifest.json (see docs/diagnostics.md).")]
+        public string? Folder { get; init; }
+
+        [CommandOption("-a|--activation <SPEC>")]
+        [Description("Activation of the layers (required without a manifest; fills layers the manifest leaves without one), e.g. relu, leaky_relu(0.1).")]
+        public string? Activation { get; init; }
+
+        [CommandOption("--output-activation <SPEC>")]
+        [Description("Activation of the last layer, when it differs (e.g. linear).")]
+        public string? OutputActivation { get; init; }
+
+        [CommandOption("--arrays <KIND>")]
+        [Description("Without a manifest, what the files hold: pre (pre-activations, default) or post (activations).")]
+        public string Arrays { get; init; } = "pre";
+
+        [CommandOption("-m|--model <FILE>")]
+        [Description("A model saved by the engine: run forward and backward on a batch of --data to collect the arrays.")]
+        public string? Model { get; init; }
+
+        [CommandOption("-d|--data <NAME|FILE>")]
+        [Description("Data for --model: a synthetic set (spirals, moons, xor, circles, checkerboard, sine, random), fashion-mnist, or a .csv file.")]
+        public string? Data { get; init; }
+
+        [CommandOption("--label-column <NAME|INDEX>")]
+        [Description("Label column of a .csv --data (header name or 0-based index, negative from the end). Default: the last.")]
+        public string? LabelColumn { get; init; }
+
+        [CommandOption("-n|--samples <N>")]
+        [Description("Samples for --model (default 512).")]
+        public int Samples { get; init; } = 512;
+
+        [CommandOption("--seed <SEED>")]
+        [Description("Seed of a synthetic --data set (default 1).")]
+        public ulong Seed { get; init; } = 1;
+
+        [CommandOption("--json")]
+        [Description("Print the report as JSON: findings (kind, severity, layer, evidence, explanation, fix) and per-layer statistics.")]
+        public bool Json { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if ((Folder is null) == (Model is null)) return ValidationResult.Error("diagnose needs exactly one of FOLDER (a folder of .npy arrays) and --model FILE.");
+            if (Model is not null && Data is null) return ValidationResult.Error("--model needs --data (a synthetic set name, fashion-mnist or a .csv file) to run the network on.");
+            if (Model is null && (Data is not null || LabelColumn is not null)) return ValidationResult.Error("--data and --label-column go with --model.");
+            if (Model is not null && (Activation is not null || OutputActivation is not null)) return ValidationResult.Error("--activation and --output-activation go with a FOLDER; a model file knows its activations.");
+            if (Samples < 2) return ValidationResult.Error($"--samples must be at least 2, got {Samples}.");
+            if (Arrays is not ("pre" or "post")) return ValidationResult.Error($"--arrays must be pre or post, not '{Arrays}'.");
+            return ValidationResult.Success();
+        }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var report = settings.Model is not null ? FromModel(settings) : FromFolder(settings);
+        if (settings.Json)
+        {
+            consoles.OutWriter.Write(report.ToJson());
+            consoles.OutWriter.WriteLine();
+        }
+        else
+        {
+            report.WriteText(consoles.OutWriter);
+        }
+
+        consoles.OutWriter.Flush();
+        return report.WorstSeverity is Severity.Warning or Severity.Critical ? ExitCodes.Failed : ExitCodes.Ok;
+    }
+
+    private static DiagnosticsReport FromFolder(Settings s)
+    {
+        string folder = s.Folder!;
+        var content = ArrayFolder.Load(folder, s.Activation, s.OutputActivation, s.Arrays == "post" ? ArrayKind.Post : ArrayKind.Pre);
+        return ArrayFolder.Diagnose(content, $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)))} ({content.Layers.Count} layers, {content.Layers[0].Rows} samples)");
+    }
+
+    private static DiagnosticsReport FromModel(Settings s)
+    {
+        if (!File.Exists(s.Model)) throw new UsageException($"The model file '{s.Model}' does not exist.");
+        var (net, meta) = ModelFile.Load(s.Model!);
+        var data = LoadData(s, meta);
+        if (data.FeatureCount != net.InputSize)
+        {
+            throw new UsageException($"The data '{data.Name}' has {data.FeatureCount} features but the model takes {net.InputSize} inputs.");
+        }
+
+        if (meta.Normalization is { } norm) data = norm.Transform(data);
+        int rows = Math.Min(s.Samples, data.Rows);
+        var x = data.Features.AsSpan(0, rows * data.FeatureCount);
+        var targets = data.Targets.AsSpan(0, rows * data.TargetColumns);
+        var loss = meta.Loss is { } spec ? Losses.Parse(spec) : Trainer.DefaultLoss(data);
+        if (loss.TargetColumns(net.OutputSize) != data.TargetColumns)
+        {
+            throw new UsageException($"The model's loss {loss.Name} expects {loss.TargetColumns(net.OutputSize)} target column(s) for its {net.OutputSize} outputs, but '{data.Name}' has {data.TargetColumns}.");
+        }
+
+        if (data.IsClassification && net.OutputSize > 1 && data.ClassCount > net.OutputSize)
+        {
+            throw new UsageException($"The data '{data.Name}' has {data.ClassCount} classes but the model has {net.OutputSize} outputs.");
+        }
+
+        // One check from one forward and backward pass: a streak of one is all the evidence there is.
+        var options = new NetworkDiagnosticsOptions
+        {
+            Every = 1,
+            Session = new DiagnosticsSessionOptions { Thresholds = new DiagnosticsOptions { VanishingSteps = 1 } },
+        };
+        using var d = new NetworkDiagnostics(net, options).Attach();
+        d.CheckOutput(data, loss);
+        var output = net.Forward(x, rows);
+        var gradient = new float[rows * net.OutputSize];
+        loss.Compute(output, targets, rows, net.OutputSize, gradient);
+        net.Backward(x, gradient, rows);
+        d.Detach();
+        return d.Session.Report($"{Path.GetFileName(s.Model)} on {data.Name} ({rows} samples)", every: 0, steps: 0);
+    }
+
+    private static Dataset LoadData(Settings s, ModelMetadata meta)
+    {
+        string name = s.Data!.Trim();
+        bool classification = !string.Equals(meta.Task, "regression", StringComparison.OrdinalIgnoreCase);
+        if (name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return Csv.Load(name, s.LabelColumn, classification);
+        if (s.LabelColumn is not null) throw new UsageException("--label-column goes with a .csv --data file.");
+        string key = name.ToLowerInvariant().Replace('_', '-');
+        if (key is "fashion-mnist" or "fashion") return Idx.LoadFashionMnist(test: true);
+        if (Synthetic.Names.Contains(key.Replace('-', '_')) || key == "two-spirals")
+        {
+            return Synthetic.Create(key, Math.Max(s.Samples, 2), noise: 0.05, s.Seed, classes: meta.ClassCount > 1 ? meta.ClassCount : 2);
+        }
+
+        throw new UsageException($"Unknown data '{s.Data}': use a synthetic set ({string.Join(", ", Synthetic.Names)}), fashion-mnist or a .csv file.");
+    }
+}

@@ -1,0 +1,136 @@
+using System.ComponentModel;
+using ActivationKit.Cli.IO;
+using ActivationKit.Nn;
+using ActivationKit.Nn.Data;
+using ActivationKit.Nn.Diagnostics;
+using Spectre.Console.Cli;
+
+namespace ActivationKit.Cli.Commands;
+
+/// <summary>The live-diagnostics options of a training command (implement this, or inherit <see cref="DiagnoseOptions"/>).</summary>
+public interface IDiagnoseOptions
+{
+    /// <summary>Run the detectors during training.</summary>
+    bool Diagnose { get; }
+
+    /// <summary>Steps between checks (default 50); implies <see cref="Diagnose"/>.</summary>
+    int? DiagnoseEvery { get; }
+
+    /// <summary>Stop training at the first critical finding; implies <see cref="Diagnose"/>.</summary>
+    bool StopOnCritical { get; }
+
+    /// <summary>Folder for diagnostics.json and diagnostics.txt; implies <see cref="Diagnose"/>.</summary>
+    string? DiagnosticsOut { get; }
+}
+
+/// <summary>
+/// <c>--diagnose [--diagnose-every N] [--stop-on-critical] [--diagnostics-out DIR]</c> for any command that trains:
+/// make its settings inherit this class instead of <see cref="CommandSettings"/>, then use <see cref="LiveDiagnostics"/>.
+/// </summary>
+public class DiagnoseOptions : CommandSettings, IDiagnoseOptions
+{
+    /// <inheritdoc />
+    [CommandOption("--diagnose")]
+    [Description("Watch the network while it trains: dead units, saturation, vanishing/exploding gradients, collapse, init and output checks.")]
+    public bool Diagnose { get; init; }
+
+    /// <inheritdoc />
+    [CommandOption("--diagnose-every <N>")]
+    [Description("Run the checks every N training steps (and at the first). Default: 50. Implies --diagnose.")]
+    public int? DiagnoseEvery { get; init; }
+
+    /// <inheritdoc />
+    [CommandOption("--stop-on-critical")]
+    [Description("Stop training at the first critical finding (e.g. every unit of a layer dead). Implies --diagnose.")]
+    public bool StopOnCritical { get; init; }
+
+    /// <inheritdoc />
+    [CommandOption("--diagnostics-out <DIR>")]
+    [Description("Write DIR/diagnostics.json (findings, per-layer statistics and histograms over time) and DIR/diagnostics.txt. Implies --diagnose.")]
+    public string? DiagnosticsOut { get; init; }
+}
+
+/// <summary>
+/// Live diagnostics for a training command: <see cref="Start"/> before <see cref="Trainer.Fit"/>, <see cref="Apply"/>
+/// to the trainer options (early stop), <see cref="Finish"/> after it (prints the report, writes the files).
+/// </summary>
+public sealed class LiveDiagnostics : IDisposable
+{
+    /// <summary>The JSON report's file name inside <see cref="IDiagnoseOptions.DiagnosticsOut"/>.</summary>
+    public const string JsonFile = "diagnostics.json";
+
+    /// <summary>The text report's file name inside <see cref="IDiagnoseOptions.DiagnosticsOut"/>.</summary>
+    public const string TextFile = "diagnostics.txt";
+
+    private readonly string? _out;
+
+    private LiveDiagnostics(NetworkDiagnostics diagnostics, string? outDir)
+    {
+        Diagnostics = diagnostics;
+        _out = outDir;
+    }
+
+    /// <summary>The observer attached to the network.</summary>
+    public NetworkDiagnostics Diagnostics { get; }
+
+    /// <summary>
+    /// Attaches diagnostics to <paramref name="network"/> (checking its initial weights and its output against
+    /// <paramref name="train"/>'s task and <paramref name="loss"/>), or returns null when no diagnostics option is set.
+    /// </summary>
+    /// <exception cref="UsageException">--diagnose-every below 1, or a --diagnostics-out that is a file.</exception>
+    public static LiveDiagnostics? Start(IDiagnoseOptions options, Mlp network, Dataset train, ILoss loss)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(loss);
+        bool enabled = options.Diagnose || options.DiagnoseEvery is not null || options.StopOnCritical || options.DiagnosticsOut is not null;
+        if (!enabled) return null;
+        int every = options.DiagnoseEvery ?? 50;
+        if (every < 1) throw new UsageException($"--diagnose-every must be at least 1 step, got {every}.");
+        if (options.DiagnosticsOut is { } dir)
+        {
+            if (File.Exists(dir)) throw new UsageException($"--diagnostics-out '{dir}' is a file; give a folder.");
+            Directory.CreateDirectory(dir);
+        }
+
+        var d = new NetworkDiagnostics(network, new NetworkDiagnosticsOptions { Every = every, StopOnCritical = options.StopOnCritical });
+        d.Attach();
+        d.CheckOutput(train, loss);
+        return new LiveDiagnostics(d, options.DiagnosticsOut);
+    }
+
+    /// <summary>The trainer options with early stop on a critical finding (a no-op unless --stop-on-critical).</summary>
+    public TrainerOptions Apply(TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options with { StopWhen = () => Diagnostics.StopReason };
+    }
+
+    /// <summary>
+    /// Detaches, writes the report as text to <paramref name="output"/> (unless null) and, with --diagnostics-out,
+    /// to diagnostics.json and diagnostics.txt (each written whole or not at all); returns the report.
+    /// </summary>
+    public DiagnosticsReport Finish(string source, TextWriter? output)
+    {
+        Diagnostics.Detach();
+        var report = Diagnostics.Report(source);
+        if (output is not null)
+        {
+            output.WriteLine();
+            report.WriteText(output);
+            output.Flush();
+        }
+
+        if (_out is not null)
+        {
+            AtomicFile.Write(Path.Combine(_out, JsonFile), report.WriteJson);
+            AtomicFile.WriteAllText(Path.Combine(_out, TextFile), report.ToText());
+        }
+
+        return report;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Diagnostics.Detach();
+}

@@ -1,0 +1,376 @@
+using System.Text.Json;
+using ActivationKit.Diagnostics;
+using ActivationKit.IO;
+
+namespace ActivationKit.Nn.Diagnostics;
+
+/// <summary>What the arrays of a folder are when there is no manifest.</summary>
+public enum ArrayKind
+{
+    /// <summary>Pre-activations (the input of the activation): every check applies.</summary>
+    Pre,
+
+    /// <summary>Activations (the output of the activation): dead units, collapse and statistics only.</summary>
+    Post,
+}
+
+/// <summary>Layers read from a folder of .npy files, ready to diagnose.</summary>
+/// <param name="Layers">The layers, input side first.</param>
+/// <param name="Weights">Weights per layer for the initialisation checks (empty when the folder has none).</param>
+/// <param name="Task">The task, when the manifest gives it.</param>
+/// <param name="Loss">The loss (OutputCheck name), when the manifest gives it.</param>
+/// <param name="Files">The files read, relative to the folder.</param>
+public sealed record ArrayFolderContent(IReadOnlyList<LayerSnapshot> Layers, IReadOnlyList<LayerWeights> Weights, TaskKind? Task, string? Loss, IReadOnlyList<string> Files);
+
+/// <summary>
+/// Reads activations dumped by any framework: one .npy file per layer, [samples × units], float32 or float64.
+/// With a <c>manifest.json</c> the folder says the layer order, each layer's activation (catalog spec), and which files
+/// hold pre-activations, activations, weight gradients and weights; without one, every .npy file is a layer in
+/// natural name order (<c>layer2</c> before <c>layer10</c>), all of one <see cref="ArrayKind"/> and one activation.
+/// </summary>
+/// <remarks>
+/// Manifest: <c>{"layers": [{"name": "fc1", "activation": "relu", "pre": "fc1_pre.npy", "post": "fc1_post.npy",
+/// "gradient": "fc1_wgrad.npy", "weights": "fc1_w.npy", "weightsLayout": "in_out"}, …], "task": "multiclass",
+/// "loss": "ce"}</c>. Every layer needs <c>pre</c> or <c>post</c>; the rest is optional. <c>gradient</c> is ∂L/∂W
+/// (any shape: only its norm is used), to be given for every layer or none. <c>weights</c> is [fan_in × units]
+/// (<c>in_out</c>) or [units × fan_in] (<c>out_in</c>, PyTorch's nn.Linear). <c>task</c> is regression, binary,
+/// multiclass or multilabel; <c>loss</c> is mse, mae, huber, bce, bce_logits, ce or ce_logits.
+/// </remarks>
+public static class ArrayFolder
+{
+    /// <summary>The manifest's file name.</summary>
+    public const string ManifestName = "manifest.json";
+
+    private static readonly string[] LayerKeys = ["name", "activation", "pre", "post", "gradient", "weights", "weightsLayout"];
+    private static readonly string[] TopKeys = ["layers", "task", "loss"];
+
+    /// <summary>
+    /// Reads <paramref name="directory"/>. <paramref name="activation"/> applies to layers the manifest gives no
+    /// activation (and to all layers without a manifest, where it is required); <paramref name="outputActivation"/>,
+    /// when given, replaces it for the last layer.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="InvalidDataException">An empty folder, a bad manifest or .npy file, or inconsistent shapes.</exception>
+    /// <exception cref="ArgumentException">A missing or unknown activation (with suggestions).</exception>
+    public static ArrayFolderContent Load(string directory, string? activation = null, string? outputActivation = null, ArrayKind kind = ArrayKind.Pre)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"The folder '{directory}' does not exist.");
+        string manifest = Path.Combine(directory, ManifestName);
+        return File.Exists(manifest)
+            ? FromManifest(directory, manifest, activation, outputActivation)
+            : FromFiles(directory, activation, outputActivation, kind);
+    }
+
+    /// <summary>Runs one check on the content (plus the initialisation and output checks when it allows them).</summary>
+    public static DiagnosticsReport Diagnose(ArrayFolderContent content, string source, DiagnosticsSessionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        options ??= new DiagnosticsSessionOptions();
+
+        // One snapshot: a streak of one check is all the evidence there is.
+        options = options with { Thresholds = options.Thresholds with { VanishingSteps = 1 } };
+        var session = new DiagnosticsSession(options);
+        if (content.Weights.Count > 0) session.AddInitCheck(content.Weights);
+        if (content.Task is { } task && content.Loss is { } loss)
+        {
+            string act = content.Layers[^1].Activation?.ToString() ?? "identity";
+            session.Add(OutputCheck.Check(act, task, loss).Select(f => f with { Layer = content.Layers[^1].Name }));
+        }
+
+        session.Check(1, content.Layers);
+        return session.Report(source, every: 0, steps: 0);
+    }
+
+    private static ArrayFolderContent FromFiles(string directory, string? activation, string? outputActivation, ArrayKind kind)
+    {
+        var files = Directory.GetFiles(directory, "*.npy").Select(Path.GetFileName).OfType<string>().Order(NaturalOrder.Instance).ToArray();
+        if (files.Length == 0) throw new InvalidDataException($"The folder '{directory}' has no .npy files (and no {ManifestName}).");
+        if (string.IsNullOrWhiteSpace(activation))
+        {
+            throw new ArgumentException($"The folder '{directory}' has no {ManifestName}: give the layers' activation with --activation (e.g. --activation relu), or write a manifest.", nameof(activation));
+        }
+
+        var layers = new List<LayerSnapshot>();
+        for (int i = 0; i < files.Length; i++)
+        {
+            string spec = i == files.Length - 1 && outputActivation is not null ? outputActivation : activation;
+            var f = DenseLayer.ResolveActivation(spec);
+            var (data, rows, cols) = Read2D(directory, files[i]);
+            string name = Path.GetFileNameWithoutExtension(files[i]);
+            layers.Add(kind == ArrayKind.Pre ? FromPre(name, f, data, rows, cols, files[i]) : FromPost(name, f, data, rows, cols));
+        }
+
+        CheckRows(layers, files);
+        return new ArrayFolderContent(layers, [], null, null, files);
+    }
+
+    private static ArrayFolderContent FromManifest(string directory, string manifestPath, string? activation, string? outputActivation)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(File.ReadAllText(manifestPath), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{ManifestName} is not valid JSON: {e.Message}");
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{ManifestName} must be a JSON object with a \"layers\" array.");
+            CheckKeys(root, TopKeys, ManifestName);
+            if (!root.TryGetProperty("layers", out var layersJson) || layersJson.ValueKind != JsonValueKind.Array || layersJson.GetArrayLength() == 0)
+            {
+                throw new InvalidDataException($"{ManifestName} needs a non-empty \"layers\" array.");
+            }
+
+            var layers = new List<LayerSnapshot>();
+            var weights = new List<LayerWeights>();
+            var files = new List<string> { ManifestName };
+            var norms = new List<double?>();
+            int count = layersJson.GetArrayLength(), index = 0;
+            foreach (var l in layersJson.EnumerateArray())
+            {
+                string where = $"{ManifestName} layer {index + 1}";
+                if (l.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where} must be an object.");
+                CheckKeys(l, LayerKeys, where);
+                string name = Text(l, "name", where) ?? $"layer{index}";
+                where = $"{ManifestName} layer '{name}'";
+                string? spec = index == count - 1 && outputActivation is not null ? outputActivation : Text(l, "activation", where) ?? activation;
+                if (string.IsNullOrWhiteSpace(spec)) throw new ArgumentException($"Layer '{name}' has no activation: give it in {ManifestName} (\"activation\": \"relu\") or with --activation.", nameof(activation));
+                var f = DenseLayer.ResolveActivation(spec);
+                string? preFile = Text(l, "pre", where), postFile = Text(l, "post", where);
+                if (preFile is null && postFile is null) throw new InvalidDataException($"{where} needs \"pre\" (pre-activations) or \"post\" (activations).");
+                LayerSnapshot? fromPre = null, fromPost = null;
+                if (preFile is not null)
+                {
+                    var (d, r, c) = Read2D(directory, preFile);
+                    fromPre = FromPre(name, f, d, r, c, preFile);
+                    files.Add(preFile);
+                }
+
+                if (postFile is not null)
+                {
+                    var (d, r, c) = Read2D(directory, postFile);
+                    fromPost = FromPost(name, f, d, r, c);
+                    files.Add(postFile);
+                }
+
+                var layer = fromPre ?? fromPost!;
+                if (fromPre is not null && fromPost is not null)
+                {
+                    if (fromPre.Rows != fromPost.Rows || fromPre.Units != fromPost.Units)
+                    {
+                        throw new InvalidDataException($"Layer '{name}': {postFile} has shape [{fromPost.Rows}, {fromPost.Units}] but {preFile} gives [{fromPre.Rows}, {fromPre.Units}] after {fromPre.ActivationName}.");
+                    }
+
+                    layer = fromPre with { Post = fromPost.Post };
+                }
+
+                if (Text(l, "gradient", where) is { } gradFile)
+                {
+                    var g = ReadAny(directory, gradFile);
+                    double sq = 0;
+                    foreach (float v in g.Data) sq += (double)v * v;
+                    norms.Add(Math.Sqrt(sq));
+                    files.Add(gradFile);
+                }
+                else
+                {
+                    norms.Add(null);
+                }
+
+                if (Text(l, "weights", where) is { } weightFile)
+                {
+                    weights.Add(Weights(directory, weightFile, Text(l, "weightsLayout", where) ?? "in_out", layer, where));
+                    files.Add(weightFile);
+                }
+
+                layers.Add(layer);
+                index++;
+            }
+
+            CheckRows(layers, layers.Select(x => x.Name).ToArray());
+            int withGradient = norms.Count(n => n is not null);
+            if (withGradient != 0 && withGradient != layers.Count)
+            {
+                throw new InvalidDataException($"{ManifestName} gives \"gradient\" for {withGradient} of {layers.Count} layers: give it for every layer (the gradient flow compares them) or for none.");
+            }
+
+            for (int i = 0; i < layers.Count; i++) layers[i] = layers[i] with { GradientNorm = norms[i] };
+            if (weights.Count != 0 && weights.Count != layers.Count)
+            {
+                throw new InvalidDataException($"{ManifestName} gives \"weights\" for {weights.Count} of {layers.Count} layers: give them for every layer or for none.");
+            }
+
+            for (int i = 1; i < weights.Count; i++)
+            {
+                if (weights[i].FanIn != layers[i - 1].Units)
+                {
+                    throw new InvalidDataException($"Layer '{layers[i].Name}': its weights take {weights[i].FanIn} inputs but layer '{layers[i - 1].Name}' has {layers[i - 1].Units} units.");
+                }
+            }
+
+            TaskKind? task = Text(root, "task", ManifestName) is { } t ? ParseTask(t) : null;
+            string? loss = Text(root, "loss", ManifestName);
+            if ((task is null) != (loss is null)) throw new InvalidDataException($"{ManifestName} must give \"task\" and \"loss\" together (the output check needs both).");
+            return new ArrayFolderContent(layers, weights, task, loss?.Trim().ToLowerInvariant(), files);
+        }
+    }
+
+    private static LayerSnapshot FromPre(string name, Activation? f, float[] data, int rows, int cols, string file)
+    {
+        int units = cols;
+        if (f is not null)
+        {
+            if (f.Info.Kind == Catalog.ActivationKind.Gated && cols % 2 != 0)
+            {
+                throw new InvalidDataException($"{file} has {cols} columns, but the gated activation {f} needs an even number of pre-activation columns.");
+            }
+
+            units = f.OutputColumns(cols);
+        }
+
+        var post = new float[rows * units];
+        if (f is null) data.CopyTo(post, 0);
+        else f.Forward(data, post, cols);
+        return new LayerSnapshot { Name = name, Activation = f, Units = units, PreWidth = cols, Rows = rows, Pre = data, Post = post };
+    }
+
+    private static LayerSnapshot FromPost(string name, Activation? f, float[] data, int rows, int cols) => new()
+    {
+        Name = name,
+        Activation = f,
+        Units = cols,
+        PreWidth = f?.Info.Kind == Catalog.ActivationKind.Gated ? 2 * cols : cols,
+        Rows = rows,
+        Post = data,
+    };
+
+    private static LayerWeights Weights(string directory, string file, string layout, LayerSnapshot layer, string where)
+    {
+        var (data, rows, cols) = Read2D(directory, file);
+        bool outIn = layout.Trim().ToLowerInvariant() switch
+        {
+            "in_out" => false,
+            "out_in" => true,
+            _ => throw new InvalidDataException($"{where}: \"weightsLayout\" must be \"in_out\" ([fan_in × units]) or \"out_in\" ([units × fan_in]), not '{layout}'."),
+        };
+        int fanIn = outIn ? cols : rows, fanOut = outIn ? rows : cols;
+        if (fanOut != layer.PreWidth)
+        {
+            throw new InvalidDataException($"{file} has shape [{rows}, {cols}]: with layout {(outIn ? "out_in" : "in_out")} that is {fanOut} units, but layer '{layer.Name}' has {layer.PreWidth}.");
+        }
+
+        if (outIn)
+        {
+            var t = new float[data.Length];
+            for (int r = 0; r < rows; r++)
+            {
+                for (int c = 0; c < cols; c++) t[(c * rows) + r] = data[(r * cols) + c];
+            }
+
+            data = t;
+        }
+
+        return new LayerWeights(layer.Name, data, fanIn, fanOut, layer.Activation);
+    }
+
+    private static void CheckRows(List<LayerSnapshot> layers, IReadOnlyList<string> names)
+    {
+        for (int i = 1; i < layers.Count; i++)
+        {
+            if (layers[i].Rows != layers[0].Rows)
+            {
+                throw new InvalidDataException($"Shape mismatch: {names[0]} has {layers[0].Rows} samples but {names[i]} has {layers[i].Rows}; every layer must come from the same inputs.");
+            }
+        }
+
+        if (layers[0].Rows < 2) throw new InvalidDataException($"{names[0]} has {layers[0].Rows} sample(s); the checks need at least 2 samples per layer.");
+    }
+
+    private static (float[] Data, int Rows, int Columns) Read2D(string directory, string file)
+    {
+        var a = ReadAny(directory, file);
+        if (a.Shape.Count != 2 || a.Shape[1] < 1)
+        {
+            throw new InvalidDataException($"{file} has shape [{string.Join(", ", a.Shape)}]; expected 2-D [samples × units].");
+        }
+
+        return (a.Data, a.Shape[0], a.Shape[1]);
+    }
+
+    private static (float[] Data, IReadOnlyList<int> Shape) ReadAny(string directory, string file)
+    {
+        if (Path.IsPathRooted(file) || file.Split('/', '\\').Contains("..")) throw new InvalidDataException($"'{file}' in {ManifestName} must be a file name inside the folder.");
+        string path = Path.Combine(directory, file);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{file} is listed in {ManifestName} but is not in '{directory}'.", path);
+        var a = Npy.Read(path);
+        float[] data = a.Single ?? a.Double!.Select(v => (float)v).ToArray();
+        return (data, a.Shape);
+    }
+
+    private static string? Text(JsonElement e, string key, string where)
+    {
+        if (!e.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind != JsonValueKind.String) throw new InvalidDataException($"{where}: \"{key}\" must be a string.");
+        return v.GetString();
+    }
+
+    private static void CheckKeys(JsonElement e, string[] known, string where)
+    {
+        foreach (var p in e.EnumerateObject())
+        {
+            if (!known.Contains(p.Name, StringComparer.Ordinal))
+            {
+                throw new InvalidDataException($"{where}: unknown key \"{p.Name}\" (known: {string.Join(", ", known)}).");
+            }
+        }
+    }
+
+    private static TaskKind ParseTask(string s) => s.Trim().ToLowerInvariant() switch
+    {
+        "regression" => TaskKind.Regression,
+        "binary" => TaskKind.Binary,
+        "multiclass" or "multi_class" => TaskKind.Multiclass,
+        "multilabel" or "multi_label" => TaskKind.Multilabel,
+        _ => throw new InvalidDataException($"{ManifestName}: unknown task '{s}' (regression, binary, multiclass, multilabel)."),
+    };
+
+    /// <summary>Orders names with digit runs compared as numbers: layer2 before layer10.</summary>
+    private sealed class NaturalOrder : IComparer<string?>
+    {
+        public static readonly NaturalOrder Instance = new();
+
+        public int Compare(string? x, string? y)
+        {
+            if (x is null || y is null) return string.CompareOrdinal(x, y);
+            int i = 0, j = 0;
+            while (i < x.Length && j < y.Length)
+            {
+                if (char.IsAsciiDigit(x[i]) && char.IsAsciiDigit(y[j]))
+                {
+                    int si = i, sj = j;
+                    while (i < x.Length && char.IsAsciiDigit(x[i])) i++;
+                    while (j < y.Length && char.IsAsciiDigit(y[j])) j++;
+                    string a = x[si..i].TrimStart('0'), b = y[sj..j].TrimStart('0');
+                    int c = a.Length != b.Length ? a.Length.CompareTo(b.Length) : string.CompareOrdinal(a, b);
+                    if (c != 0) return c;
+                }
+                else
+                {
+                    int c = x[i].CompareTo(y[j]);
+                    if (c != 0) return c;
+                    i++;
+                    j++;
+                }
+            }
+
+            int rest = (x.Length - i).CompareTo(y.Length - j);
+            return rest != 0 ? rest : string.CompareOrdinal(x, y);
+        }
+    }
+}

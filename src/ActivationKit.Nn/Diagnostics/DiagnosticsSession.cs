@@ -1,0 +1,294 @@
+using ActivationKit.Catalog;
+using ActivationKit.Diagnostics;
+
+namespace ActivationKit.Nn.Diagnostics;
+
+/// <summary>Settings of a diagnostics session (live or offline).</summary>
+public sealed record DiagnosticsSessionOptions
+{
+    /// <summary>The detectors' thresholds.</summary>
+    public DiagnosticsOptions Thresholds { get; init; } = new();
+
+    /// <summary>A unit counts as dead once it was dead at this many consecutive checks (or at every check so far, when fewer).</summary>
+    public int DeadChecks { get; init; } = 2;
+
+    /// <summary>Histogram bins kept per layer and check.</summary>
+    public int HistogramBins { get; init; } = 20;
+}
+
+/// <summary>A finding as a report keeps it: the latest evidence, when it was first seen and how often.</summary>
+/// <param name="Finding">The latest occurrence (its <see cref="Finding.Step"/> is the last step it was seen at).</param>
+/// <param name="FirstStep">Step at which it was first seen (null: found before training, e.g. by the initialisation check).</param>
+/// <param name="Occurrences">Checks at which it was seen.</param>
+public sealed record ReportedFinding(Finding Finding, long? FirstStep, int Occurrences);
+
+/// <summary>One layer's numbers at one check (for plots over time).</summary>
+public sealed record LayerCheck
+{
+    /// <summary>Training step of the check.</summary>
+    public required long Step { get; init; }
+
+    /// <summary>Statistics of the activations (or of the pre-activations when only those are known).</summary>
+    public required ActivationStatistics Activations { get; init; }
+
+    /// <summary>Statistics of the pre-activations, when known.</summary>
+    public ActivationStatistics? PreActivations { get; init; }
+
+    /// <summary>Fraction of units dead on every sample of this check (NaN when not applicable).</summary>
+    public double DeadFraction { get; init; } = double.NaN;
+
+    /// <summary>Fraction of saturated pre-activations (NaN when not applicable).</summary>
+    public double SaturatedFraction { get; init; } = double.NaN;
+
+    /// <summary>‖∂L/∂W‖, or NaN when unknown.</summary>
+    public double GradientNorm { get; init; } = double.NaN;
+}
+
+/// <summary>A layer's description and its numbers at every check.</summary>
+public sealed record LayerHistory(string Name, string Activation, int Units, IReadOnlyList<LayerCheck> Checks);
+
+/// <summary>Per-layer gradient norms (first layer first) at one check, with the first-to-last ratio.</summary>
+public sealed record GradientFlowPoint(long Step, IReadOnlyList<double> Norms, double FirstToLastRatio);
+
+/// <summary>
+/// Runs the library detectors on layer snapshots check after check and keeps what a report needs: findings (one per
+/// kind and layer, updated with the latest evidence), per-layer statistics over time and the gradient flow.
+/// Independent of where the arrays come from: <see cref="NetworkDiagnostics"/> feeds it from a training run,
+/// <see cref="ArrayFolder"/> from files dumped by any framework.
+/// </summary>
+public sealed class DiagnosticsSession
+{
+    private readonly DiagnosticsSessionOptions _options;
+    private readonly List<string> _order = [];
+    private readonly Dictionary<string, ReportedFinding> _findings = [];
+    private readonly List<(string Name, string Activation, int Units, List<LayerCheck> Checks)> _layers = [];
+    private readonly List<DeadUnitTracker> _trackers = [];
+    private readonly List<GradientFlowPoint> _flow = [];
+    private readonly GradientFlowMonitor _monitor;
+
+    /// <summary>Creates an empty session.</summary>
+    public DiagnosticsSession(DiagnosticsSessionOptions? options = null)
+    {
+        _options = options ?? new DiagnosticsSessionOptions();
+        if (_options.DeadChecks < 1) throw new ArgumentException($"DeadChecks must be ≥ 1, got {_options.DeadChecks}.", nameof(options));
+        if (_options.HistogramBins < 1) throw new ArgumentException($"HistogramBins must be ≥ 1, got {_options.HistogramBins}.", nameof(options));
+        _monitor = new GradientFlowMonitor(_options.Thresholds);
+    }
+
+    /// <summary>The settings.</summary>
+    public DiagnosticsSessionOptions Options => _options;
+
+    /// <summary>Checks run so far.</summary>
+    public int Checks { get; private set; }
+
+    /// <summary>Step of the last check (0 before any).</summary>
+    public long LastStep { get; private set; }
+
+    /// <summary>Findings so far, in the order they were first seen.</summary>
+    public IReadOnlyList<ReportedFinding> Findings => _order.Select(k => _findings[k]).ToArray();
+
+    /// <summary>Per-layer numbers at every check.</summary>
+    public IReadOnlyList<LayerHistory> Layers => _layers.Select(l => new LayerHistory(l.Name, l.Activation, l.Units, l.Checks.ToArray())).ToArray();
+
+    /// <summary>Gradient norms per check.</summary>
+    public IReadOnlyList<GradientFlowPoint> GradientFlow => _flow.ToArray();
+
+    /// <summary>Raised when a finding is seen for the first time.</summary>
+    public event Action<ReportedFinding>? FindingRaised;
+
+    /// <summary>Adds findings made outside the checks (initialisation, output/loss fit). Identical ones are kept once.</summary>
+    public void Add(IEnumerable<Finding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        foreach (var f in findings) Record(f, $"{f.Kind}|{f.Layer}|{f.Explanation}");
+    }
+
+    /// <summary>
+    /// Checks weights with <see cref="InitCheck"/> and adds its findings. Weights that hold NaN or infinite values are
+    /// reported as <see cref="FindingKind.NonFinite"/> instead: questions of initialisation are moot once weights diverged.
+    /// </summary>
+    public IReadOnlyList<Finding> AddInitCheck(IReadOnlyList<LayerWeights> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var found = new List<Finding>();
+        foreach (var w in weights)
+        {
+            long bad = NonFinite(w.Weights.Span);
+            if (bad == 0) continue;
+            found.Add(new Finding
+            {
+                Kind = FindingKind.NonFinite,
+                Severity = Severity.Critical,
+                Layer = w.Name,
+                Evidence = new Dictionary<string, double> { ["non_finite_weights"] = bad, ["weights"] = w.Weights.Length },
+                Explanation = $"{bad} of {w.Weights.Length} weights of {w.Name} are NaN or infinite: training has diverged.",
+                Fix = "Retrain with a lower learning rate (10× lower is a good start), gradient clipping and standardised inputs.",
+            });
+        }
+
+        // Keyed like the checks' own non-finite findings, so a layer whose weights and activations both diverged is one finding.
+        foreach (var f in found) Record(f, $"{f.Kind}|{f.Layer}");
+        if (found.Count > 0) return found;
+        var init = InitCheck.Check(weights, _options.Thresholds);
+        Add(init);
+        return init;
+    }
+
+    /// <summary>
+    /// Runs every detector on the layers (input side first) seen at <paramref name="step"/> and returns the findings of
+    /// this check. The layer list must describe the same network at every check.
+    /// </summary>
+    public IReadOnlyList<Finding> Check(long step, IReadOnlyList<LayerSnapshot> layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        if (layers.Count == 0) throw new ArgumentException("A check needs at least one layer.", nameof(layers));
+        EnsureLayers(layers);
+        var t = _options.Thresholds;
+        var found = new List<Finding>();
+        for (int l = 0; l < layers.Count; l++)
+        {
+            var layer = layers[l];
+            bool hidden = l < layers.Count - 1;
+            var pre = layer.Pre.Span;
+            var post = layer.Post.Span;
+            if (!pre.IsEmpty && pre.Length != layer.Rows * layer.PreWidth) throw new ArgumentException($"Layer '{layer.Name}': {pre.Length} pre-activations, not {layer.Rows} × {layer.PreWidth}.", nameof(layers));
+            if (!post.IsEmpty && post.Length != layer.Rows * layer.Units) throw new ArgumentException($"Layer '{layer.Name}': {post.Length} activations, not {layer.Rows} × {layer.Units}.", nameof(layers));
+
+            long badPre = NonFinite(pre), badPost = NonFinite(post);
+            bool finite = badPre == 0 && badPost == 0;
+            if (!finite) found.Add(NonFiniteFinding(layer, step, badPre, pre.Length, badPost, post.Length));
+
+            double deadFraction = double.NaN, saturated = double.NaN;
+            var act = layer.Activation;
+            if (finite && act is not null && act.Info.Kind == ActivationKind.Elementwise && (!pre.IsEmpty || !post.IsEmpty))
+            {
+                var report = !pre.IsEmpty
+                    ? DeadUnitDetector.FromPreActivations(layer.Name, act, pre, layer.PreWidth)
+                    : DeadUnitDetector.FromActivations(layer.Name, post, layer.Units);
+                deadFraction = report.DeadFraction;
+                var tracker = _trackers[l];
+                tracker.Observe(report);
+                var stayed = tracker.StayedDead(Math.Min(_options.DeadChecks, tracker.Observations));
+                var f = DeadUnitDetector.ToFinding(report with { DeadUnits = stayed }, t, step, act.ToString());
+                if (f is not null) found.Add(f);
+            }
+
+            if (finite && hidden && act is not null && !pre.IsEmpty)
+            {
+                var (fraction, perUnit) = SaturationDetector.Measure(act, pre, layer.PreWidth, t);
+                if (act.Info.Kind == ActivationKind.Elementwise && act.Info.Saturating) saturated = fraction;
+                var f = SaturationDetector.ToFinding(layer.Name, act, fraction, perUnit, t, step);
+                if (f is not null) found.Add(f);
+            }
+
+            if (finite && !hidden)
+            {
+                var outputs = !post.IsEmpty ? post : pre;
+                int columns = !post.IsEmpty ? layer.Units : layer.PreWidth;
+                if (!outputs.IsEmpty)
+                {
+                    var f = CollapseDetector.Detect(layer.Name, outputs, columns, t, step);
+                    if (f is not null) found.Add(f);
+                }
+            }
+
+            var stats = !post.IsEmpty ? ActivationStatistics.Of(post, _options.HistogramBins) : ActivationStatistics.Of(pre, _options.HistogramBins);
+            _layers[l].Checks.Add(new LayerCheck
+            {
+                Step = step,
+                Activations = stats,
+                PreActivations = !pre.IsEmpty && !post.IsEmpty ? ActivationStatistics.Of(pre, _options.HistogramBins) : null,
+                DeadFraction = deadFraction,
+                SaturatedFraction = saturated,
+                GradientNorm = layer.GradientNorm ?? double.NaN,
+            });
+        }
+
+        if (layers.All(x => x.GradientNorm is not null))
+        {
+            var norms = layers.Select(x => x.GradientNorm!.Value).ToArray();
+            var names = layers.Select(x => x.Name).ToArray();
+            found.AddRange(_monitor.Record(step, norms, names));
+            _flow.Add(new GradientFlowPoint(step, norms, _monitor.LastRatio));
+        }
+
+        foreach (var f in found) Record(f, $"{f.Kind}|{f.Layer}");
+        Checks++;
+        LastStep = step;
+        return found;
+    }
+
+    /// <summary>The report so far.</summary>
+    public DiagnosticsReport Report(string source, int every, long steps, string? stopReason = null) => new()
+    {
+        Source = source,
+        Every = every,
+        Steps = steps,
+        Checks = Checks,
+        StopReason = stopReason,
+        Findings = Findings.OrderByDescending(f => f.Finding.Severity).ThenBy(f => f.FirstStep ?? -1).ToArray(),
+        Layers = Layers,
+        GradientFlow = GradientFlow,
+    };
+
+    private void EnsureLayers(IReadOnlyList<LayerSnapshot> layers)
+    {
+        if (_layers.Count == 0)
+        {
+            foreach (var l in layers)
+            {
+                _layers.Add((l.Name, l.ActivationName, l.Units, []));
+                _trackers.Add(new DeadUnitTracker());
+            }
+
+            return;
+        }
+
+        if (_layers.Count != layers.Count) throw new ArgumentException($"This session follows {_layers.Count} layers, but the check has {layers.Count}.", nameof(layers));
+    }
+
+    private void Record(Finding f, string key)
+    {
+        if (_findings.TryGetValue(key, out var seen))
+        {
+            // The latest evidence wins; numbers only the earlier occurrence had (e.g. about the weights) are kept.
+            var evidence = new Dictionary<string, double>(seen.Finding.Evidence);
+            foreach (var (k, v) in f.Evidence) evidence[k] = v;
+            _findings[key] = seen with { Finding = f with { Evidence = evidence }, Occurrences = seen.Occurrences + 1 };
+            return;
+        }
+
+        var reported = new ReportedFinding(f, f.Step, 1);
+        _findings[key] = reported;
+        _order.Add(key);
+        FindingRaised?.Invoke(reported);
+    }
+
+    private static long NonFinite(ReadOnlySpan<float> values)
+    {
+        long n = 0;
+        foreach (float v in values)
+        {
+            if (!float.IsFinite(v)) n++;
+        }
+
+        return n;
+    }
+
+    private static Finding NonFiniteFinding(LayerSnapshot layer, long step, long badPre, int preCount, long badPost, int postCount)
+    {
+        long bad = badPre + badPost;
+        int total = preCount + postCount;
+        string where = badPre > 0 && badPost > 0 ? "pre-activations and activations" : badPre > 0 ? "pre-activations" : "activations";
+        return new Finding
+        {
+            Kind = FindingKind.NonFinite,
+            Severity = Severity.Critical,
+            Layer = layer.Name,
+            Step = step,
+            Evidence = new Dictionary<string, double> { ["non_finite_values"] = bad, ["non_finite_fraction"] = (double)bad / total, ["rows"] = layer.Rows },
+            Explanation = $"{bad} of {total} values in the {where} of {layer.Name} are NaN or infinite: the forward pass has overflowed or diverged, and the other checks of this layer were skipped.",
+            Fix = "Lower the learning rate, standardise the inputs, use the activation's recommended initialisation, and clip gradients.",
+        };
+    }
+}

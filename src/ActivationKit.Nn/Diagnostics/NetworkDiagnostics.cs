@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using ActivationKit.Diagnostics;
+using ActivationKit.Nn.Data;
+
+namespace ActivationKit.Nn.Diagnostics;
+
+/// <summary>Settings of live diagnostics.</summary>
+public sealed record NetworkDiagnosticsOptions
+{
+    /// <summary>Check every this many training steps (the first step is always checked).</summary>
+    public int Every { get; init; } = 50;
+
+    /// <summary>Ask training to stop (<see cref="NetworkDiagnostics.StopReason"/>) at the first critical finding.</summary>
+    public bool StopOnCritical { get; init; }
+
+    /// <summary>The session's settings (thresholds, dead-unit persistence, histogram bins).</summary>
+    public DiagnosticsSessionOptions Session { get; init; } = new();
+}
+
+/// <summary>
+/// Live diagnostics of an <see cref="Mlp"/>: an <see cref="ILayerObserver"/> that, at the first training step and then
+/// every <see cref="NetworkDiagnosticsOptions.Every"/> steps, copies each layer's pre-activations and activations on the
+/// way forward and its weight-gradient norm on the way back, and runs the detectors (dead units that stay dead,
+/// saturation, gradient flow, collapse of the output, non-finite values) through a <see cref="DiagnosticsSession"/>.
+/// <see cref="Attach"/> also checks the initial weights (<see cref="InitCheck"/>); <see cref="CheckOutput(Dataset, ILoss)"/> checks the
+/// output activation against the task and loss (<see cref="OutputCheck"/>).
+/// </summary>
+/// <remarks>
+/// A training step is a forward pass followed by a backward pass; forward passes without a backward one (evaluation)
+/// are not steps. Between checks the observer only compares a counter, and when it is not attached the network
+/// skips the hooks altogether. Use with <see cref="TrainerOptions.StopWhen"/> = <c>() =&gt; diagnostics.StopReason</c>.
+/// </remarks>
+public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
+{
+    private readonly Mlp _network;
+    private readonly NetworkDiagnosticsOptions _options;
+    private readonly float[][] _pre, _post;
+    private readonly int[] _rows;
+    private readonly double[] _norms;
+    private readonly string[] _names;
+    private bool _attached;
+    private long _checkTicks;
+
+    /// <summary>Creates diagnostics for <paramref name="network"/> (not yet attached).</summary>
+    public NetworkDiagnostics(Mlp network, NetworkDiagnosticsOptions? options = null)
+    {
+        _network = network ?? throw new ArgumentNullException(nameof(network));
+        _options = options ?? new NetworkDiagnosticsOptions();
+        if (_options.Every < 1) throw new ArgumentException($"Every must be ≥ 1 step, got {_options.Every}.", nameof(options));
+        int n = network.Layers.Count;
+        _pre = new float[n][];
+        _post = new float[n][];
+        _rows = new int[n];
+        _norms = new double[n];
+        _names = Enumerable.Range(0, n).Select(LayerName).ToArray();
+        for (int i = 0; i < n; i++)
+        {
+            _pre[i] = [];
+            _post[i] = [];
+        }
+
+        Session = new DiagnosticsSession(_options.Session);
+        Session.FindingRaised += f =>
+        {
+            if (_options.StopOnCritical && StopReason is null && f.Finding.Severity == Severity.Critical)
+            {
+                StopReason = $"critical finding {f.Finding.KindName} in {f.Finding.Layer}{(f.Finding.Step is long s ? $" at step {s}" : " before training")}: {f.Finding.Explanation}";
+            }
+        };
+    }
+
+    /// <summary>The session holding the findings and statistics.</summary>
+    public DiagnosticsSession Session { get; }
+
+    /// <summary>Training steps seen (completed backward passes).</summary>
+    public long Step { get; private set; }
+
+    /// <summary>Why training should stop (a critical finding with <see cref="NetworkDiagnosticsOptions.StopOnCritical"/>), or null.</summary>
+    public string? StopReason { get; private set; }
+
+    /// <summary>Findings so far.</summary>
+    public IReadOnlyList<ReportedFinding> Findings => Session.Findings;
+
+    /// <summary>Wall time spent in the hooks on check steps (copies, gradient norms and the detectors).</summary>
+    public TimeSpan CheckTime => Stopwatch.GetElapsedTime(0, _checkTicks);
+
+    /// <summary>The report name of layer <paramref name="index"/> (<c>layer0</c> is the first, as in model files).</summary>
+    public static string LayerName(int index) => $"layer{index}";
+
+    /// <summary>Checks the current weights (<see cref="InitCheck"/>) and starts observing the network.</summary>
+    public NetworkDiagnostics Attach()
+    {
+        if (_attached) return this;
+        Session.AddInitCheck(Weights(_network));
+        _network.AddObserver(this);
+        _attached = true;
+        return this;
+    }
+
+    /// <summary>Stops observing.</summary>
+    public void Detach()
+    {
+        if (!_attached) return;
+        _network.RemoveObserver(this);
+        _attached = false;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Detach();
+
+    /// <summary>Checks that the output activation fits the task of <paramref name="data"/> and <paramref name="loss"/>.</summary>
+    public IReadOnlyList<Finding> CheckOutput(Dataset data, ILoss loss)
+    {
+        var found = OutputFindings(_network, data, loss);
+        Session.Add(found);
+        return found;
+    }
+
+    /// <summary>
+    /// <see cref="OutputCheck"/> for an engine network: the task from the data (regression, binary, multi-class,
+    /// multi-label) and the engine loss mapped to OutputCheck's names (the engine's BCE and cross-entropy take logits).
+    /// </summary>
+    public static IReadOnlyList<Finding> OutputFindings(Mlp network, Dataset data, ILoss loss)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(loss);
+        string name = loss.Name;
+        TaskKind task = !data.IsClassification ? TaskKind.Regression
+            : name == "multilabel_bce" ? TaskKind.Multilabel
+            : data.ClassCount == 2 && network.OutputSize == 1 ? TaskKind.Binary
+            : TaskKind.Multiclass;
+        string checkLoss = name switch
+        {
+            "bce" or "multilabel_bce" => "bce_logits",
+            "cross_entropy" => "ce_logits",
+            _ when name.StartsWith("huber", StringComparison.Ordinal) => "huber",
+            _ => name,
+        };
+        var output = network.Layers[^1].Activation;
+        string act = output?.ToString() ?? "identity";
+        string layer = LayerName(network.Layers.Count - 1);
+        return OutputCheck.Check(act, task, checkLoss).Select(f => f with { Layer = layer }).ToArray();
+    }
+
+    /// <summary>The report so far.</summary>
+    public DiagnosticsReport Report(string source) => Session.Report(source, _options.Every, Step, StopReason);
+
+    /// <summary>The network's weights as <see cref="InitCheck"/> takes them.</summary>
+    public static IReadOnlyList<LayerWeights> Weights(Mlp network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.Layers.Select((l, i) => new LayerWeights(LayerName(i), l.Weights, l.InputSize, l.PreWidth, l.Activation)).ToArray();
+    }
+
+    /// <inheritdoc />
+    public void OnForward(int layerIndex, ReadOnlySpan<float> pre, ReadOnlySpan<float> post, int rows)
+    {
+        if (!IsCheckStep(Step + 1)) return;
+        long start = Stopwatch.GetTimestamp();
+        Copy(ref _pre[layerIndex], pre);
+        Copy(ref _post[layerIndex], post);
+        _rows[layerIndex] = rows;
+        _checkTicks += Stopwatch.GetTimestamp() - start;
+    }
+
+    /// <inheritdoc />
+    public void OnBackward(int layerIndex, LayerGradients gradients)
+    {
+        long step = Step + 1;
+        if (IsCheckStep(step))
+        {
+            long start = Stopwatch.GetTimestamp();
+            double sq = 0;
+            foreach (float g in gradients.Weights) sq += (double)g * g;
+            _norms[layerIndex] = Math.Sqrt(sq);
+            if (layerIndex == 0) RunCheck(step);
+            _checkTicks += Stopwatch.GetTimestamp() - start;
+        }
+
+        if (layerIndex == 0) Step = step;
+    }
+
+    private bool IsCheckStep(long step) => step == 1 || step % _options.Every == 0;
+
+    private void RunCheck(long step)
+    {
+        var layers = new LayerSnapshot[_network.Layers.Count];
+        for (int i = 0; i < layers.Length; i++)
+        {
+            var l = _network.Layers[i];
+            int rows = _rows[i];
+            layers[i] = new LayerSnapshot
+            {
+                Name = _names[i],
+                Activation = l.Activation,
+                Units = l.Units,
+                PreWidth = l.PreWidth,
+                Rows = rows,
+                Pre = _pre[i].AsMemory(0, rows * l.PreWidth),
+                Post = _post[i].AsMemory(0, rows * l.Units),
+                GradientNorm = _norms[i],
+            };
+        }
+
+        Session.Check(step, layers);
+    }
+
+    private static void Copy(ref float[] buffer, ReadOnlySpan<float> values)
+    {
+        if (buffer.Length < values.Length) buffer = new float[values.Length];
+        values.CopyTo(buffer);
+    }
+}

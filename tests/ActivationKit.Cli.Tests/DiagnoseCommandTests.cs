@@ -1,0 +1,293 @@
+using System.Text.Json;
+using ActivationKit.Cli.Commands;
+using ActivationKit.Nn;
+using ActivationKit.Nn.Data;
+using Npy = ActivationKit.IO.Npy;
+
+namespace ActivationKit.Cli.Tests;
+
+/// <summary>
+/// <c>actkit diagnose</c> on arrays dumped from engine networks known to fail (the finding must be raised) and from
+/// healthy ones (quiet), on saved models, and every bad-input path.
+/// </summary>
+public class DiagnoseCommandTests
+{
+    /// <summary>Copies each layer's pre-activations, activations and weight gradient during one forward/backward pass.</summary>
+    private sealed class Recorder : ILayerObserver
+    {
+        public readonly Dictionary<int, (float[] Pre, float[] Post, int Rows)> Forward = [];
+        public readonly Dictionary<int, float[]> WeightGradients = [];
+
+        public void OnForward(int layerIndex, ReadOnlySpan<float> pre, ReadOnlySpan<float> post, int rows) => Forward[layerIndex] = (pre.ToArray(), post.ToArray(), rows);
+
+        public void OnBackward(int layerIndex, LayerGradients gradients) => WeightGradients[layerIndex] = gradients.Weights.ToArray();
+    }
+
+    private static Dataset Gaussian(int rows, int features, int classes, int seed)
+    {
+        var r = new Random(seed);
+        var x = new float[rows * features];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble()));
+        return new Dataset("gaussian", x, features, Enumerable.Range(0, rows).Select(_ => (float)r.Next(classes)).ToArray(), 1, classes);
+    }
+
+    /// <summary>Runs one batch through <paramref name="net"/> and writes the arrays (and a manifest) the way a framework hook would.</summary>
+    private static void Dump(Mlp net, Dataset data, string dir, bool manifest = true, bool post = false, bool weights = true, string? task = null, string? loss = null)
+    {
+        var rec = new Recorder();
+        net.AddObserver(rec);
+        int rows = Math.Min(256, data.Rows);
+        var x = data.Features.AsSpan(0, rows * data.FeatureCount);
+        var output = net.Forward(x, rows);
+        var g = new float[rows * net.OutputSize];
+        Losses.SoftmaxCrossEntropy.Compute(output, data.Targets.AsSpan(0, rows), rows, net.OutputSize, g);
+        net.Backward(x, g, rows);
+        net.RemoveObserver(rec);
+        var layers = new List<Dictionary<string, string>>();
+        for (int i = 0; i < net.Layers.Count; i++)
+        {
+            var l = net.Layers[i];
+            var (pre, act, n) = rec.Forward[i];
+            string name = $"dense{i + 1}";
+            Npy.Write(Path.Combine(dir, $"{name}_pre.npy"), pre, [n, l.PreWidth]);
+            var entry = new Dictionary<string, string> { ["name"] = name, ["activation"] = l.ActivationSpec, ["pre"] = $"{name}_pre.npy" };
+            if (manifest)
+            {
+                Npy.Write(Path.Combine(dir, $"{name}_post.npy"), act, [n, l.Units]);
+                Npy.Write(Path.Combine(dir, $"{name}_wgrad.npy"), rec.WeightGradients[i], [l.InputSize, l.PreWidth]);
+                entry["gradient"] = $"{name}_wgrad.npy";
+                if (post) entry["post"] = $"{name}_post.npy";
+                if (weights)
+                {
+                    Npy.Write(Path.Combine(dir, $"{name}_w.npy"), l.Weights, [l.InputSize, l.PreWidth]);
+                    entry["weights"] = $"{name}_w.npy";
+                }
+            }
+
+            layers.Add(entry);
+        }
+
+        if (!manifest) return;
+        var doc = new Dictionary<string, object> { ["layers"] = layers };
+        if (task is not null) doc["task"] = task;
+        if (loss is not null) doc["loss"] = loss;
+        File.WriteAllText(Path.Combine(dir, "manifest.json"), JsonSerializer.Serialize(doc));
+    }
+
+    private static JsonElement[] Findings(CliResult r) =>
+        JsonDocument.Parse(r.Out).RootElement.GetProperty("findings").EnumerateArray().ToArray();
+
+    private static string[] Kinds(CliResult r) => Findings(r).Select(f => f.GetProperty("kind").GetString()!).ToArray();
+
+    private static Dataset Spirals() => Synthetic.Create("spirals", 512, 0.05, seed: 1);
+
+    [Fact]
+    public void Dead_relu_stack_with_negative_bias_is_found_from_npy_files()
+    {
+        using var tmp = new TempDir();
+        var net = Mlp.Build(2, Enumerable.Repeat(8, 6), "relu", 2);
+        net.Initialize(Initializer.Auto, 1);
+        for (int l = 0; l < 6; l++) net.Layers[l].Bias.AsSpan().Fill(-3f);
+        Dump(net, Spirals(), tmp.Path);
+        var r = Cli.Run("diagnose", tmp.Path, "--json");
+        Assert.Equal(1, r.ExitCode);
+        var dead = Findings(r).Where(f => f.GetProperty("kind").GetString() == "dead_units").ToArray();
+        Assert.Contains(dead, f => f.GetProperty("layer").GetString() == "dense2" && f.GetProperty("severity").GetString() == "critical");
+        Assert.Contains("collapsed", Kinds(r));
+        Assert.Equal(1, dead[0].GetProperty("firstStep").GetInt64());
+    }
+
+    [Fact]
+    public void Deep_sigmoid_stack_saturates_and_its_gradients_vanish_from_npy_files()
+    {
+        using var tmp = new TempDir();
+        var specs = Enumerable.Repeat(new LayerSpec(32, "sigmoid", new Initializer(InitKind.Normal, 1.0)), 20).Append(new LayerSpec(4, "linear")).ToList();
+        var net = new Mlp(64, specs);
+        net.Initialize(Initializer.Auto, 2);
+        Dump(net, Gaussian(256, 64, 4, 2), tmp.Path);
+        var r = Cli.Run("diagnose", tmp.Path, "--json");
+        Assert.Equal(1, r.ExitCode);
+        var kinds = Kinds(r);
+        Assert.Contains("saturation", kinds);
+        Assert.Contains("vanishing_gradients", kinds);
+        Assert.Contains("init_scale", kinds);
+        var vanishing = Findings(r).First(f => f.GetProperty("kind").GetString() == "vanishing_gradients");
+        Assert.True(vanishing.GetProperty("evidence").GetProperty("first_to_last_ratio").GetDouble() < 1e-3);
+    }
+
+    [Fact]
+    public void Zero_initialised_hidden_layers_are_symmetric_from_npy_weights()
+    {
+        using var tmp = new TempDir();
+        var net = new Mlp(2, [new(16, "tanh", new Initializer(InitKind.Zeros)), new(16, "tanh"), new(2, "linear")]);
+        net.Initialize(Initializer.Auto, 3);
+        Dump(net, Spirals(), tmp.Path);
+        var r = Cli.Run("diagnose", tmp.Path, "--json");
+        var f = Assert.Single(Findings(r), f => f.GetProperty("kind").GetString() == "symmetric_init");
+        Assert.Equal("dense1", f.GetProperty("layer").GetString());
+        Assert.Equal("critical", f.GetProperty("severity").GetString());
+    }
+
+    [Fact]
+    public void Relu_output_on_a_classification_task_is_an_output_mismatch()
+    {
+        using var tmp = new TempDir();
+        var net = Mlp.Build(2, [32, 32], "relu", 2, outputActivation: "relu");
+        net.Initialize(Initializer.Auto, 4);
+        Dump(net, Spirals(), tmp.Path, task: "multiclass", loss: "ce");
+        var r = Cli.Run("diagnose", tmp.Path, "--json");
+        var f = Assert.Single(Findings(r), f => f.GetProperty("kind").GetString() == "output_mismatch");
+        Assert.Equal("dense3", f.GetProperty("layer").GetString());
+        Assert.Contains("softmax", f.GetProperty("fix").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("relu")]
+    [InlineData("tanh")]
+    public void Healthy_network_is_quiet_in_text_and_json(string activation)
+    {
+        using var tmp = new TempDir();
+        var net = Mlp.Build(2, [64, 64], activation, 2);
+        net.Initialize(Initializer.Auto, 5);
+        Dump(net, Spirals(), tmp.Path, post: true, task: "multiclass", loss: "ce_logits");
+        Assert.Empty(Findings(Cli.Run("diagnose", tmp.Path, "--json").Ok()));
+        var text = Cli.Run("diagnose", tmp.Path).Ok();
+        Assert.Contains("No problems found.", text.Out, StringComparison.Ordinal);
+        Assert.Contains($"dense1  {activation}", text.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_manifest_files_are_layers_in_natural_order_with_the_given_activation()
+    {
+        using var tmp = new TempDir();
+        var net = Mlp.Build(2, Enumerable.Repeat(8, 11), "relu", 2);
+        net.Initialize(Initializer.Auto, 1);
+        net.Layers[9].Bias.AsSpan().Fill(-50f);
+        Dump(net, Spirals(), tmp.Path, manifest: false);
+        var r = Cli.Run("diagnose", tmp.Path, "--activation", "relu", "--output-activation", "linear", "--json");
+        var layers = JsonDocument.Parse(r.Out).RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("name").GetString()).ToArray();
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => $"dense{i}_pre"), layers);
+        Assert.Contains(Findings(r), f => f.GetProperty("kind").GetString() == "dead_units" && f.GetProperty("layer").GetString() == "dense10_pre"
+            && f.GetProperty("severity").GetString() == "critical");
+        Assert.Contains("collapsed", Kinds(r));
+        var text = Cli.Run("diagnose", tmp.Path, "--activation", "relu", "--output-activation", "linear");
+        Assert.Equal(1, text.ExitCode);
+        Assert.Contains("[critical] dead_units in dense10_pre", text.Out, StringComparison.Ordinal);
+        Assert.Contains("Fix: Use Leaky ReLU", text.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Non_finite_values_are_a_finding_not_a_crash()
+    {
+        using var tmp = new TempDir();
+        var a = Enumerable.Range(0, 40).Select(i => (float)Math.Sin(i)).ToArray();
+        var b = (float[])a.Clone();
+        b[3] = float.NaN;
+        b[7] = float.PositiveInfinity;
+        Npy.Write(tmp.File("a.npy"), a, [10, 4]);
+        Npy.Write(tmp.File("b.npy"), b, [10, 4]);
+        var r = Cli.Run("diagnose", tmp.Path, "--activation", "tanh", "--json");
+        Assert.Equal(1, r.ExitCode);
+        var f = Assert.Single(Findings(r));
+        Assert.Equal("non_finite", f.GetProperty("kind").GetString());
+        Assert.Equal("b", f.GetProperty("layer").GetString());
+        // NaN and +∞ among the pre-activations, and tanh(NaN) = NaN among the activations computed from them.
+        Assert.Equal(3, f.GetProperty("evidence").GetProperty("non_finite_values").GetDouble());
+    }
+
+    [Fact]
+    public void A_saved_model_is_run_forward_and_backward_on_the_data()
+    {
+        using var tmp = new TempDir();
+        var bad = Mlp.Build(2, Enumerable.Repeat(8, 4), "relu", 2);
+        bad.Initialize(Initializer.Auto, 1);
+        for (int l = 0; l < 4; l++) bad.Layers[l].Bias.AsSpan().Fill(-3f);
+        ModelFile.Save(tmp.File("bad.aknn"), bad, new ModelMetadata { Task = "classification", ClassCount = 2 });
+        var r = Cli.Run("diagnose", "--model", tmp.File("bad.aknn"), "--data", "spirals", "--json");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("dead_units", Kinds(r));
+        Assert.Contains("collapsed", Kinds(r));
+        var root = JsonDocument.Parse(r.Out).RootElement;
+        Assert.Equal("bad.aknn on spirals (512 samples)", root.GetProperty("source").GetString());
+        Assert.Equal(5, root.GetProperty("gradientFlow")[0].GetProperty("norms").GetArrayLength());
+
+        var good = Mlp.Build(2, [32, 32], "relu", 2);
+        good.Initialize(Initializer.Auto, 1);
+        ModelFile.Save(tmp.File("good.aknn"), good, new ModelMetadata { Task = "classification", ClassCount = 2 });
+        var ok = Cli.Run("diagnose", "--model", tmp.File("good.aknn"), "--data", "moons", "--samples", "300").Ok();
+        Assert.Contains("No problems found.", ok.Out, StringComparison.Ordinal);
+        Assert.Contains("good.aknn on moons (300 samples)", ok.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_inputs_are_one_sentence_and_exit_2()
+    {
+        using var tmp = new TempDir();
+        Cli.Run("diagnose", tmp.File("missing")).BadInput("does not exist");
+        Cli.Run("diagnose", tmp.Path, "--activation", "relu").BadInput("has no .npy files");
+        Cli.Run("diagnose").BadInput("exactly one of FOLDER");
+        Cli.Run("diagnose", tmp.Path, "--model", "m.aknn").BadInput("exactly one of FOLDER");
+        Cli.Run("diagnose", "--model", tmp.File("m.aknn")).BadInput("--model needs --data");
+        Cli.Run("diagnose", "--model", tmp.File("m.aknn"), "--data", "spirals").BadInput("does not exist");
+        Cli.Run("diagnose", tmp.Path, "--arrays", "grad").BadInput("--arrays must be pre or post");
+
+        Npy.Write(tmp.File("a.npy"), new float[20], [10, 2]);
+        Cli.Run("diagnose", tmp.Path).BadInput("give the layers' activation with --activation");
+        Cli.Run("diagnose", tmp.Path, "--activation", "relux").BadInput("Unknown activation 'relux'. Did you mean 'relu'");
+        Npy.Write(tmp.File("b.npy"), new float[18], [9, 2]);
+        Cli.Run("diagnose", tmp.Path, "--activation", "relu").BadInput("Shape mismatch: a.npy has 10 samples but b.npy has 9");
+        File.Delete(tmp.File("b.npy"));
+        Npy.Write(tmp.File("b.npy"), new float[24], [2, 3, 4]);
+        Cli.Run("diagnose", tmp.Path, "--activation", "relu").BadInput("b.npy has shape [2, 3, 4]; expected 2-D [samples × units]");
+        File.WriteAllBytes(tmp.File("b.npy"), [1, 2, 3]);
+        Cli.Run("diagnose", tmp.Path, "--activation", "relu").BadInput("b.npy is not a .npy file");
+        File.Delete(tmp.File("b.npy"));
+
+        File.WriteAllText(tmp.File("manifest.json"), "{\"layers\": [");
+        Cli.Run("diagnose", tmp.Path).BadInput("manifest.json is not valid JSON");
+        File.WriteAllText(tmp.File("manifest.json"), "{\"layers\": [{\"name\": \"fc\", \"activation\": \"relu\", \"pre\": \"c.npy\"}]}");
+        Cli.Run("diagnose", tmp.Path).BadInput("c.npy is listed in manifest.json but is not in");
+        File.WriteAllText(tmp.File("manifest.json"), "{\"layers\": [{\"name\": \"fc\", \"activaton\": \"relu\", \"pre\": \"a.npy\"}]}");
+        Cli.Run("diagnose", tmp.Path).BadInput("unknown key \"activaton\"");
+        File.WriteAllText(tmp.File("manifest.json"), "{\"layers\": [{\"name\": \"fc\", \"activation\": \"relu\", \"pre\": \"a.npy\", \"weights\": \"w.npy\"}]}");
+        Npy.Write(tmp.File("w.npy"), new float[15], [3, 5]);
+        Cli.Run("diagnose", tmp.Path).BadInput("w.npy has shape [3, 5]: with layout in_out that is 5 units, but layer 'fc' has 2.");
+
+        var net = Mlp.Build(2, [4], "relu", 2);
+        net.Initialize(Initializer.Auto, 1);
+        ModelFile.Save(tmp.File("m.aknn"), net);
+        Cli.Run("diagnose", "--model", tmp.File("m.aknn"), "--data", "sine").BadInput("has 1 features but the model takes 2 inputs");
+        Cli.Run("diagnose", "--model", tmp.File("m.aknn"), "--data", "nonsense").BadInput("Unknown data 'nonsense'");
+        File.WriteAllBytes(tmp.File("broken.aknn"), [1, 2, 3, 4]);
+        var broken = Cli.Run("diagnose", "--model", tmp.File("broken.aknn"), "--data", "spirals");
+        Assert.Equal(2, broken.ExitCode);
+        Assert.DoesNotContain("   at ", broken.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Live_diagnostics_helper_writes_both_reports_and_stops_on_critical()
+    {
+        using var tmp = new TempDir();
+        var net = Mlp.Build(2, Enumerable.Repeat(8, 4), "relu", 2);
+        net.Initialize(Initializer.Auto, 1);
+        for (int l = 0; l < 4; l++) net.Layers[l].Bias.AsSpan().Fill(-3f);
+        var data = Spirals();
+        string outDir = Path.Combine(tmp.Path, "diag");
+        var settings = new DiagnoseOptions { DiagnoseEvery = 5, StopOnCritical = true, DiagnosticsOut = outDir };
+        using var live = LiveDiagnostics.Start(settings, net, data, Losses.SoftmaxCrossEntropy);
+        Assert.NotNull(live);
+        var result = Trainer.Fit(net, data, null, live.Apply(new TrainerOptions { Epochs = 5, BatchSize = 32, Seed = 1 }));
+        Assert.True(result.StoppedEarly);
+        var console = new StringWriter();
+        var report = live.Finish("spirals", console);
+        Assert.Contains("Training stopped early: critical finding dead_units", console.ToString(), StringComparison.Ordinal);
+        Assert.Equal(["diagnostics.json", "diagnostics.txt"], Directory.GetFiles(outDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "diagnostics.json")));
+        Assert.Equal(report.Findings.Count, json.RootElement.GetProperty("findings").GetArrayLength());
+        Assert.Equal(report.ToText(), File.ReadAllText(Path.Combine(outDir, "diagnostics.txt")));
+
+        Assert.Null(LiveDiagnostics.Start(new DiagnoseOptions(), net, data, Losses.SoftmaxCrossEntropy));
+        var e = Assert.Throws<UsageException>(() => LiveDiagnostics.Start(new DiagnoseOptions { DiagnoseEvery = 0 }, net, data, Losses.SoftmaxCrossEntropy));
+        Assert.Equal("--diagnose-every must be at least 1 step, got 0.", e.Message);
+    }
+}

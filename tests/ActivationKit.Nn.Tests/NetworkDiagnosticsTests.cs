@@ -1,0 +1,249 @@
+using System.Text.Json;
+using ActivationKit.Diagnostics;
+using ActivationKit.Nn.Data;
+using ActivationKit.Nn.Diagnostics;
+
+namespace ActivationKit.Nn.Tests;
+
+/// <summary>
+/// Live diagnostics on engine networks known to fail (each must raise its finding) and on healthy ones (must stay quiet),
+/// trained a few steps with <see cref="NetworkDiagnostics"/> attached.
+/// </summary>
+public class NetworkDiagnosticsTests
+{
+    /// <summary>Gaussian features (std 1) with random labels: a stand-in for standardised image data.</summary>
+    internal static Dataset Gaussian(int rows, int features, int classes, int seed)
+    {
+        var r = new Random(seed);
+        var x = new float[rows * features];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble()));
+        var y = Enumerable.Range(0, rows).Select(_ => (float)r.Next(classes)).ToArray();
+        return new Dataset("gaussian", x, features, y, 1, classes);
+    }
+
+    private static Dataset Spirals() => Standardizer.Fit(Synthetic.Create("spirals", 512, 0.05, seed: 1)) is var n ? n.Transform(Synthetic.Create("spirals", 512, 0.05, seed: 1)) : null!;
+
+    private static (TrainingResult Result, NetworkDiagnostics Diagnostics) Train(Mlp net, Dataset data, int epochs, int every, bool stop = false, double lr = 0.01, IOptimizer? optimizer = null)
+    {
+        var diagnostics = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Every = every, StopOnCritical = stop }).Attach();
+        var options = new TrainerOptions { Epochs = epochs, BatchSize = 64, LearningRate = lr, Seed = 1, Optimizer = optimizer, StopWhen = () => diagnostics.StopReason };
+        diagnostics.CheckOutput(data, options.Loss ?? Trainer.DefaultLoss(data));
+        var result = Trainer.Fit(net, data, null, options);
+        diagnostics.Detach();
+        return (result, diagnostics);
+    }
+
+    private static ReportedFinding Single(NetworkDiagnostics d, FindingKind kind) =>
+        Assert.Single(d.Findings, f => f.Finding.Kind == kind);
+
+    [Fact]
+    public void Deep_narrow_relu_with_a_large_negative_bias_shift_has_dead_units_and_collapses()
+    {
+        var net = Mlp.Build(2, Enumerable.Repeat(8, 8), "relu", 2);
+        net.Initialize(Initializer.Auto, 1);
+        for (int l = 0; l < net.Layers.Count - 1; l++) net.Layers[l].Bias.AsSpan().Fill(-3f);
+        var (_, d) = Train(net, Spirals(), epochs: 6, every: 10);
+
+        var dead = d.Findings.Where(f => f.Finding.Kind == FindingKind.DeadUnits).ToArray();
+        Assert.Contains(dead, f => f.Finding.Layer == "layer0" && f.Finding.Severity == Severity.Warning && f.Finding.Evidence["dead_fraction"] >= 0.5);
+        var first = dead.First(f => f.Finding.Layer == "layer1");
+        Assert.Equal(Severity.Critical, first.Finding.Severity);
+        Assert.Equal(1, first.FirstStep);
+        Assert.Equal(d.Step - (d.Step % 10), first.Finding.Step);
+        Assert.True(first.Occurrences > 3, $"seen at {first.Occurrences} checks");
+        Assert.Equal(1.0, first.Finding.Evidence["dead_fraction"]);
+        Assert.Equal(Severity.Critical, Single(d, FindingKind.Collapsed).Finding.Severity);
+        Assert.Equal("layer8", Single(d, FindingKind.Collapsed).Finding.Layer);
+        Assert.All(d.Session.Layers.Skip(1).Take(7), l => Assert.Equal(1.0, l.Checks[^1].DeadFraction));
+    }
+
+    [Fact]
+    public void Critical_finding_stops_training_when_asked()
+    {
+        var net = Mlp.Build(2, Enumerable.Repeat(8, 4), "relu", 2);
+        net.Initialize(Initializer.Auto, 1);
+        for (int l = 0; l < net.Layers.Count - 1; l++) net.Layers[l].Bias.AsSpan().Fill(-3f);
+        var (result, d) = Train(net, Spirals(), epochs: 20, every: 10, stop: true);
+        Assert.True(result.StoppedEarly);
+        Assert.False(result.Diverged);
+        Assert.Equal(1, d.Step);
+        Assert.Empty(result.History);
+        Assert.Contains("critical finding dead_units in layer1 at step 1", result.Message, StringComparison.Ordinal);
+        Assert.Equal(result.Message, d.Report("test").StopReason);
+    }
+
+    [Fact]
+    public void Deep_sigmoid_stack_with_standard_normal_init_saturates_and_its_gradients_vanish()
+    {
+        var data = Gaussian(256, 64, 4, seed: 2);
+        var specs = Enumerable.Repeat(new LayerSpec(32, "sigmoid", new Initializer(InitKind.Normal, 1.0)), 20).Append(new LayerSpec(4, "linear")).ToList();
+        var net = new Mlp(64, specs);
+        net.Initialize(Initializer.Auto, 2);
+        var (_, d) = Train(net, data, epochs: 8, every: 5, optimizer: new Sgd());
+
+        var sat = d.Findings.Where(f => f.Finding.Kind == FindingKind.Saturation).ToArray();
+        Assert.Contains(sat, f => f.Finding.Layer == "layer0");
+        Assert.True(sat.First(f => f.Finding.Layer == "layer0").Finding.Evidence["saturated_fraction"] > 0.5);
+        var vanishing = Single(d, FindingKind.VanishingGradients);
+        Assert.True(vanishing.Finding.Evidence["first_to_last_ratio"] < 1e-3);
+        Assert.Equal(10, vanishing.FirstStep);
+        Assert.Contains(d.Findings, f => f.Finding.Kind == FindingKind.InitScale);
+        var flow = d.Session.GradientFlow;
+        Assert.Equal(flow.Count, d.Session.Checks);
+        Assert.All(flow, p => Assert.Equal(21, p.Norms.Count));
+    }
+
+    [Fact]
+    public void Zero_initialised_hidden_layers_are_symmetric()
+    {
+        var net = new Mlp(2, [new(16, "tanh", new Initializer(InitKind.Zeros)), new(16, "tanh", new Initializer(InitKind.Zeros)), new(2, "linear")]);
+        net.Initialize(Initializer.Auto, 3);
+        var (_, d) = Train(net, Spirals(), epochs: 2, every: 4);
+        var symmetric = d.Findings.Where(f => f.Finding.Kind == FindingKind.SymmetricInit).ToArray();
+        Assert.Equal(["layer0", "layer1"], symmetric.Select(f => f.Finding.Layer));
+        Assert.All(symmetric, f => Assert.Null(f.FirstStep));
+        Assert.All(symmetric, f => Assert.Equal(Severity.Critical, f.Finding.Severity));
+    }
+
+    [Fact]
+    public void Relu_output_on_a_classification_task_is_an_output_mismatch()
+    {
+        var net = Mlp.Build(2, [32, 32], "relu", 2, outputActivation: "relu");
+        net.Initialize(Initializer.Auto, 4);
+        var (_, d) = Train(net, Spirals(), epochs: 1, every: 4);
+        var mismatch = d.Findings.Where(f => f.Finding.Kind == FindingKind.OutputMismatch).ToArray();
+        Assert.Equal(2, mismatch.Length);
+        Assert.All(mismatch, f => Assert.Equal("layer2", f.Finding.Layer));
+        Assert.Contains(mismatch, f => f.Finding.Explanation.Contains("does not produce probabilities", StringComparison.Ordinal));
+        Assert.Contains(mismatch, f => f.Finding.Explanation.Contains("squashed twice", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Learning_rate_far_too_high_makes_gradients_explode()
+    {
+        var data = Synthetic.Create("sine", 512, 0, seed: 5);
+        var net = Mlp.Build(1, [32, 32], "relu", 1);
+        net.Initialize(Initializer.Auto, 5);
+        var (result, d) = Train(net, data, epochs: 3, every: 1, lr: 1.0, optimizer: new Sgd());
+        Assert.True(result.Diverged);
+        var exploding = Single(d, FindingKind.ExplodingGradients);
+        Assert.Equal(2, exploding.FirstStep);
+        Assert.True(exploding.Finding.Evidence["growth"] > 1e3, $"growth {exploding.Finding.Evidence["growth"]}");
+    }
+
+    [Theory]
+    [InlineData("relu")]
+    [InlineData("tanh")]
+    [InlineData("leaky_relu(0.1)")]
+    public void Healthy_networks_stay_quiet(string activation)
+    {
+        var net = Mlp.Build(2, [64, 64], activation, 2);
+        net.Initialize(Initializer.Auto, 6);
+        var (result, d) = Train(net, Spirals(), epochs: 10, every: 10, lr: 0.003);
+        Assert.Empty(d.Findings);
+        Assert.False(result.StoppedEarly);
+        Assert.Equal(80, d.Step);
+        Assert.Equal(9, d.Session.Checks);
+        var layer = d.Session.Layers[0];
+        Assert.Equal([1L, 10, 20, 30, 40, 50, 60, 70, 80], layer.Checks.Select(c => c.Step));
+        Assert.All(layer.Checks, c => Assert.Equal(64L * 64, c.Activations.Count));
+        Assert.All(layer.Checks, c => Assert.Equal(64L * 64, c.Activations.HistogramCounts.Sum()));
+        Assert.Contains("No problems found.", d.Report("spirals").ToText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Diagnostics_do_not_change_training_and_cost_nothing_once_detached()
+    {
+        float[] Run(bool diagnose)
+        {
+            var net = Mlp.Build(2, [16, 16], "relu", 2);
+            net.Initialize(Initializer.Auto, 7);
+            var options = new TrainerOptions { Epochs = 3, BatchSize = 32, LearningRate = 0.01, Seed = 7 };
+            if (diagnose)
+            {
+                using var d = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Every = 2 }).Attach();
+                Trainer.Fit(net, Spirals(), null, options);
+                Assert.Equal(48, d.Step);
+                d.Detach();
+                Trainer.Fit(net, Spirals(), null, options with { Epochs = 1 });
+                Assert.Equal(48, d.Step);
+                Assert.Equal(25, d.Session.Checks);
+            }
+            else
+            {
+                Trainer.Fit(net, Spirals(), null, options);
+                Trainer.Fit(net, Spirals(), null, options with { Epochs = 1 });
+            }
+
+            return net.Layers.SelectMany(l => l.Weights.Concat(l.Bias)).ToArray();
+        }
+
+        Assert.Equal(Run(false), Run(true));
+    }
+
+    [Fact]
+    public void Report_json_has_findings_and_statistics_over_time()
+    {
+        var net = Mlp.Build(2, Enumerable.Repeat(8, 3), "relu", 2);
+        net.Initialize(Initializer.Auto, 1);
+        net.Layers[1].Bias.AsSpan().Fill(-30f);
+        var (_, d) = Train(net, Spirals(), epochs: 2, every: 4);
+        using var json = JsonDocument.Parse(d.Report("unit test").ToJson());
+        var root = json.RootElement;
+        Assert.Equal("unit test", root.GetProperty("source").GetString());
+        Assert.Equal(4, root.GetProperty("every").GetInt32());
+        Assert.Equal(16, root.GetProperty("steps").GetInt64());
+        Assert.Equal(5, root.GetProperty("checks").GetInt32());
+        var dead = root.GetProperty("findings").EnumerateArray().First(f => f.GetProperty("kind").GetString() == "dead_units");
+        Assert.Equal("critical", dead.GetProperty("severity").GetString());
+        Assert.Equal("layer1", dead.GetProperty("layer").GetString());
+        Assert.Equal(1, dead.GetProperty("firstStep").GetInt64());
+        Assert.Equal(16, dead.GetProperty("step").GetInt64());
+        Assert.Equal(5, dead.GetProperty("occurrences").GetInt32());
+        Assert.Equal(1.0, dead.GetProperty("evidence").GetProperty("dead_fraction").GetDouble());
+        Assert.Equal(8, dead.GetProperty("units").GetArrayLength());
+        Assert.Contains("Leaky ReLU", dead.GetProperty("fix").GetString(), StringComparison.Ordinal);
+        var layers = root.GetProperty("layers");
+        Assert.Equal(4, layers.GetArrayLength());
+        var check = layers[1].GetProperty("checks")[2];
+        Assert.Equal(8, check.GetProperty("step").GetInt64());
+        Assert.Equal(1.0, check.GetProperty("deadFraction").GetDouble());
+        Assert.Equal(1.0, check.GetProperty("activations").GetProperty("fractionZero").GetDouble());
+        Assert.Equal(20, check.GetProperty("activations").GetProperty("histogram").GetProperty("counts").GetArrayLength());
+        Assert.Equal(5, root.GetProperty("gradientFlow").GetArrayLength());
+        string text = d.Report("unit test").ToText();
+        Assert.Contains("[critical] dead_units in layer1 (first at step 1, last at step 16, 5 checks)", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Diverged_weights_are_non_finite_not_an_initialisation_problem()
+    {
+        var net = Mlp.Build(2, [4, 4], "relu", 2);
+        net.Initialize(Initializer.Auto, 1);
+        net.Layers[1].Weights.AsSpan().Fill(float.NaN);
+        var session = new DiagnosticsSession();
+        var f = Assert.Single(session.AddInitCheck(NetworkDiagnostics.Weights(net)));
+        Assert.Equal(FindingKind.NonFinite, f.Kind);
+        Assert.Equal("layer1", f.Layer);
+        Assert.Equal(16, f.Evidence["non_finite_weights"]);
+
+        // The forward pass then produces NaN from layer1 on: the same finding, with both pieces of evidence.
+        var x = new float[] { 1, 2, 3, 4, 5, 6 };
+        net.Forward(x, 3);
+        var layers = net.Layers.Select((l, i) => new LayerSnapshot { Name = $"layer{i}", Activation = l.Activation, Units = l.Units, PreWidth = l.PreWidth, Rows = 3, Post = Enumerable.Repeat(i == 0 ? 1f : float.NaN, 3 * l.Units).ToArray() }).ToArray();
+        session.Check(1, layers);
+        var merged = Assert.Single(session.Findings, r => r.Finding.Layer == "layer1");
+        Assert.Equal(2, merged.Occurrences);
+        Assert.Equal(16, merged.Finding.Evidence["non_finite_weights"]);
+        Assert.Equal(12, merged.Finding.Evidence["non_finite_values"]);
+        Assert.Contains(session.Findings, r => r.Finding.Layer == "layer2" && r.Finding.Kind == FindingKind.NonFinite);
+    }
+
+    [Fact]
+    public void Bad_settings_are_rejected()
+    {
+        var net = Mlp.Build(2, [4], "relu", 2);
+        Assert.Throws<ArgumentException>(() => new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Every = 0 }));
+        Assert.Throws<ArgumentException>(() => new DiagnosticsSession(new DiagnosticsSessionOptions { DeadChecks = 0 }));
+    }
+}
