@@ -80,6 +80,14 @@ public static class CliApp
             .WithExample("docs", "--out", ".")
             .WithExample("docs", "--check");
 
+        // "bench FN…" times kernels (the branch's default command); further bench sub-commands (e.g. "bench mlp") are
+        // added inside this branch.
+        config.AddBranch("bench", bench =>
+        {
+            bench.SetDescription("Time forward and backward kernels (ns/element) next to TensorPrimitives and a memory copy.");
+            bench.SetDefaultCommand<BenchCommand>();
+        });
+
         config.AddCommand<HashesCommand>("hashes")
             .WithDescription("SHA-256 of eval's output for every function, precision and direction (bit-identity checks).")
             .WithExample("hashes", "--in", "x.f32", "--columns", "8")
