@@ -24,7 +24,8 @@ public static class Baselines
             {
                 TensorPrimitives.Multiply(x, c(0.01), t1);
                 TensorPrimitives.Max<T>(x, t1, y);
-            },
+            }
+            ,
             "relu6" => () => TensorPrimitives.Clamp<T>(x, T.Zero, c(6), y),
             "hardtanh" => () => TensorPrimitives.Clamp<T>(x, -T.One, T.One, y),
             "hardsigmoid" => () =>
@@ -32,45 +33,52 @@ public static class Baselines
                 TensorPrimitives.Multiply(x, c(1.0 / 6.0), t1);
                 TensorPrimitives.Add(t1, c(0.5), t1);
                 TensorPrimitives.Clamp<T>(t1, T.Zero, T.One, y);
-            },
+            }
+            ,
             "hardswish" => () =>
             {
                 TensorPrimitives.Multiply(x, c(1.0 / 6.0), t1);
                 TensorPrimitives.Add(t1, c(0.5), t1);
                 TensorPrimitives.Clamp<T>(t1, T.Zero, T.One, t1);
                 TensorPrimitives.Multiply(x, t1, y);
-            },
+            }
+            ,
             "silu" => () =>
             {
                 TensorPrimitives.Sigmoid(x, t1);
                 TensorPrimitives.Multiply(x, t1, y);
-            },
+            }
+            ,
             "softplus" => () =>
             {
                 TensorPrimitives.Exp(x, t1);
                 TensorPrimitives.LogP1(t1, y);
-            },
+            }
+            ,
             "logsigmoid" => () =>
             {
                 TensorPrimitives.Negate(x, t1);
                 TensorPrimitives.Exp(t1, t1);
                 TensorPrimitives.LogP1(t1, t1);
                 TensorPrimitives.Negate(t1, y);
-            },
+            }
+            ,
             "mish" => () =>
             {
                 TensorPrimitives.Exp(x, t1);
                 TensorPrimitives.LogP1(t1, t1);
                 TensorPrimitives.Tanh(t1, t1);
                 TensorPrimitives.Multiply(x, t1, y);
-            },
+            }
+            ,
             "elu" => () =>
             {
                 TensorPrimitives.Min<T>(x, T.Zero, t1);
                 TensorPrimitives.ExpM1(t1, t1);
                 TensorPrimitives.Max<T>(x, T.Zero, t2);
                 TensorPrimitives.Add(t1, t2, y);
-            },
+            }
+            ,
             "selu" => () =>
             {
                 TensorPrimitives.Min<T>(x, T.Zero, t1);
@@ -78,7 +86,8 @@ public static class Baselines
                 TensorPrimitives.Max<T>(x, T.Zero, t2);
                 TensorPrimitives.MultiplyAdd(t1, c(1.6732632423543772), t2, t1);
                 TensorPrimitives.Multiply(t1, c(1.0507009873554805), y);
-            },
+            }
+            ,
             "gelu_tanh" => () =>
             {
                 // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
@@ -91,7 +100,8 @@ public static class Baselines
                 TensorPrimitives.Add(t1, T.One, t1);
                 TensorPrimitives.Multiply(t1, x, t1);
                 TensorPrimitives.Multiply(t1, c(0.5), y);
-            },
+            }
+            ,
             "exponential" => () => TensorPrimitives.Exp(x, y),
             "softmax" => Rows(x, y, columns, static (_, r, o) => TensorPrimitives.SoftMax(r, o)),
             "log_softmax" => Rows(x, y, columns, (_, r, o) =>
@@ -119,7 +129,8 @@ public static class Baselines
                 TensorPrimitives.Subtract(T.One, t1, t2);
                 TensorPrimitives.Multiply(t1, t2, t1);
                 TensorPrimitives.Multiply(t1, dy, dx);
-            },
+            }
+            ,
             // tanh′ = 1 − tanh²
             "tanh" => () =>
             {
@@ -127,7 +138,8 @@ public static class Baselines
                 TensorPrimitives.Multiply(t1, t1, t1);
                 TensorPrimitives.Subtract(T.One, t1, t1);
                 TensorPrimitives.Multiply(t1, dy, dx);
-            },
+            }
+            ,
             // silu′ = σ·(1 + x·(1 − σ))
             "silu" => () =>
             {
@@ -136,7 +148,8 @@ public static class Baselines
                 TensorPrimitives.MultiplyAdd(x, t2, T.One, t2);
                 TensorPrimitives.Multiply(t1, t2, t1);
                 TensorPrimitives.Multiply(t1, dy, dx);
-            },
+            }
+            ,
             // softmax′: y·(dy − Σ dy·y) per row
             "softmax" => Rows(x, dx, columns, (start, r, o) =>
             {
