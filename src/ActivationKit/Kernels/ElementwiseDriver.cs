@@ -185,7 +185,9 @@ public static class ElementwiseDriver
     }
 
     // Each width gets its own method so the JIT's inlining budget is spent on one copy of the kernel (plus the
-    // tail copy), never on all widths at once.
+    // tail copy), never on all widths at once. Compiled straight at full optimisation (no tier-0/PGO round): under
+    // tiered PGO the budget ran out differently from run to run and mish/logsigmoid/selu fell back to calls.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Loop<TMap, T, TV>(TMap map, ref T pa, ref T pb, ref T pd, int n)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -235,6 +237,7 @@ public static class ElementwiseDriver
 
     // One register of doubles per step (8 floats widened into a Vector512<double>, and so on): the kernel is
     // inlined once per width. Tails work as in Loop.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Widened512<TMap>(TMap map, ref float pa, ref float pb, ref float pd, int n)
         where TMap : struct, IMap
     {
@@ -253,6 +256,7 @@ public static class ElementwiseDriver
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Widened256<TMap>(TMap map, ref float pa, ref float pb, ref float pd, int n)
         where TMap : struct, IMap
     {
@@ -272,6 +276,7 @@ public static class ElementwiseDriver
     }
 
     // Two floats per step, moved as one 64-bit lane.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Widened128<TMap>(TMap map, ref float pa, ref float pb, ref float pd, int n)
         where TMap : struct, IMap
     {
