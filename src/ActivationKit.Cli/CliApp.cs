@@ -110,12 +110,11 @@ public static class CliApp
             .WithExample("predict", "--model", "iris.akm", "--in", "flowers.csv")
             .WithExample("predict", "--model", "model.akm", "--in", "x.npy", "--out", "y.npy");
 
-        // bench is a branch so that `bench mlp` (training speed) and the kernel benchmark can live side by side.
-        // A kernel benchmark taking `bench [FN…]` can be added here with bench.SetDefaultCommand<…>() or as its own
-        // sub-command; keep `mlp` registered as below.
+        // bench is a branch: `bench FN…` times kernels (the default command), `bench mlp` times training.
         config.AddBranch("bench", bench =>
         {
-            bench.SetDescription("Benchmarks with side-by-side anchors (see docs/performance.md).");
+            bench.SetDescription("Benchmarks with side-by-side anchors (see docs/performance.md): kernels (ns/element) by default, `bench mlp` for training.");
+            bench.SetDefaultCommand<BenchCommand>();
             bench.AddCommand<BenchMlpCommand>("mlp")
                 .WithDescription("Time one training epoch of the 784-256-128-10 Adam MLP on 60,000 random samples (the PyTorch anchor's job).")
                 .WithExample("bench", "mlp")

@@ -23,15 +23,14 @@ public static class ElementwiseDriver
     public static void Forward<TOp>(TOp op, ReadOnlySpan<float> x, Span<float> y) where TOp : struct, IUnaryKernel
     {
         SpanChecks.Unary(x, y);
-        if (TOp.ComputeFloatInDouble) RunWidened(new ForwardMap<TOp>(op), x, x, y);
-        else Run<ForwardMap<TOp>, float>(new ForwardMap<TOp>(op), x, x, y);
+        Dispatch(new ForwardMap<TOp>(op), TOp.ComputeFloatInDouble, x, x, y);
     }
 
     /// <summary>y = f(x) for double.</summary>
     public static void Forward<TOp>(TOp op, ReadOnlySpan<double> x, Span<double> y) where TOp : struct, IUnaryKernel
     {
         SpanChecks.Unary(x, y);
-        Run<ForwardMap<TOp>, double>(new ForwardMap<TOp>(op), x, x, y);
+        Dispatch(new ForwardMap<TOp>(op), false, x, x, y);
     }
 
     /// <summary>y = f(x) for Half (computed in float, rounded once to Half).</summary>
@@ -66,15 +65,14 @@ public static class ElementwiseDriver
     public static void Backward<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TOp : struct, IUnaryKernel
     {
         SpanChecks.Binary(x, dy, dx);
-        if (TOp.ComputeFloatInDouble) RunWidened(new BackwardMap<TOp>(op), x, dy, dx);
-        else Run<BackwardMap<TOp>, float>(new BackwardMap<TOp>(op), x, dy, dx);
+        Dispatch(new BackwardMap<TOp>(op), TOp.ComputeFloatInDouble, x, dy, dx);
     }
 
     /// <summary>dx = dy·f′(x) for double.</summary>
     public static void Backward<TOp>(TOp op, ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx) where TOp : struct, IUnaryKernel
     {
         SpanChecks.Binary(x, dy, dx);
-        Run<BackwardMap<TOp>, double>(new BackwardMap<TOp>(op), x, dy, dx);
+        Dispatch(new BackwardMap<TOp>(op), false, x, dy, dx);
     }
 
     /// <summary>dx = dy·f′(x) for Half.</summary>
@@ -113,15 +111,62 @@ public static class ElementwiseDriver
     public static void BackwardFromOutput<TOp>(TOp op, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) where TOp : struct, IOutputGradientKernel
     {
         SpanChecks.Binary(y, dy, dx);
-        if (TOp.ComputeFloatInDouble) RunWidened(new OutputBackwardMap<TOp>(op), y, dy, dx);
-        else Run<OutputBackwardMap<TOp>, float>(new OutputBackwardMap<TOp>(op), y, dy, dx);
+        Dispatch(new OutputBackwardMap<TOp>(op), TOp.ComputeFloatInDouble, y, dy, dx);
     }
 
     /// <summary>dx = dy·f′(x) computed from y = f(x), for double.</summary>
     public static void BackwardFromOutput<TOp>(TOp op, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) where TOp : struct, IOutputGradientKernel
     {
         SpanChecks.Binary(y, dy, dx);
-        Run<OutputBackwardMap<TOp>, double>(new OutputBackwardMap<TOp>(op), y, dy, dx);
+        Dispatch(new OutputBackwardMap<TOp>(op), false, y, dy, dx);
+    }
+
+    /// <summary>
+    /// Runs a map over float or double spans: split across threads when <see cref="KernelOptions"/> allows it and the
+    /// pool is free, else on this thread; <paramref name="widened"/> (float only) evaluates in double lanes.
+    /// </summary>
+    private static void Dispatch<TMap, T>(TMap map, bool widened, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst)
+        where TMap : struct, IMap
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (a.Length >= KernelOptions.ParallelThreshold && KernelOptions.MaxThreads > 1 && TryRunParallel(map, widened, a, b, dst)) return;
+        if (typeof(T) == typeof(float) && widened) RunWidened(map, MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(dst));
+        else Run(map, a, b, dst);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe bool TryRunParallel<TMap, T>(TMap map, bool widened, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst)
+        where TMap : struct, IMap
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (!ForkJoin.TryAcquire()) return false;
+        try
+        {
+            int threads = KernelOptions.MaxThreads;
+            int n = a.Length;
+            // A few chunks per thread balance a machine whose cores are not all free; chunks stay whole cache lines.
+            int chunk = Math.Max(1 << 16, ((n / (threads * 4)) + 63) & ~63);
+            var job = ElementwiseJob<TMap, T>.Instance;
+            fixed (T* pa = a, pb = b, pd = dst)
+            {
+                job.Map = map;
+                job.Widened = widened;
+                job.A = pa;
+                job.B = pb;
+                job.D = pd;
+                job.Length = n;
+                job.ChunkLength = chunk;
+                job.Chunks = (n + chunk - 1) / chunk;
+                ForkJoin.Run(job, threads);
+                job.A = job.B = job.D = null;
+            }
+
+            return true;
+        }
+        finally
+        {
+            ForkJoin.Release();
+        }
     }
 
     /// <summary>Runs a two-input map at the widest accelerated width (single-input maps ignore <paramref name="b"/>).</summary>
@@ -140,7 +185,9 @@ public static class ElementwiseDriver
     }
 
     // Each width gets its own method so the JIT's inlining budget is spent on one copy of the kernel (plus the
-    // tail copy), never on all widths at once.
+    // tail copy), never on all widths at once. Compiled straight at full optimisation (no tier-0/PGO round): under
+    // tiered PGO the budget ran out differently from run to run and mish/logsigmoid/selu fell back to calls.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Loop<TMap, T, TV>(TMap map, ref T pa, ref T pb, ref T pd, int n)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -152,14 +199,14 @@ public static class ElementwiseDriver
         // so an in-place call still sees the originals. It runs as one extra pass of the same loop body, so the
         // kernel is inlined once (the JIT's inlining budget then suffices for large kernels).
         var tailA = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, last));
-        var tailB = Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, last));
+        var tailB = TMap.IsUnary ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, last));
         int end = n % w != 0 ? last + w : last;
         for (int i = 0; i <= end; i += w)
         {
             bool isTail = i > last;
             int at = isTail ? last : i;
             var a = isTail ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, i));
-            var b = isTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, i));
+            var b = TMap.IsUnary ? a : isTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, i));
             Lanes.Store(map.Apply(a, b), ref Unsafe.Add(ref pd, at));
         }
     }
@@ -190,57 +237,60 @@ public static class ElementwiseDriver
 
     // One register of doubles per step (8 floats widened into a Vector512<double>, and so on): the kernel is
     // inlined once per width. Tails work as in Loop.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Widened512<TMap>(TMap map, ref float pa, ref float pb, ref float pd, int n)
         where TMap : struct, IMap
     {
         const int w = 8;
         int last = n - w;
         var tailA = Vector256.LoadUnsafe(ref pa, (nuint)last);
-        var tailB = Vector256.LoadUnsafe(ref pb, (nuint)last);
+        var tailB = TMap.IsUnary ? tailA : Vector256.LoadUnsafe(ref pb, (nuint)last);
         int end = n % w != 0 ? last + w : last;
         for (int i = 0; i <= end; i += w)
         {
             bool isTail = i > last;
             int at = isTail ? last : i;
             var a = isTail ? tailA : Vector256.LoadUnsafe(ref pa, (nuint)i);
-            var b = isTail ? tailB : Vector256.LoadUnsafe(ref pb, (nuint)i);
+            var b = TMap.IsUnary ? a : isTail ? tailB : Vector256.LoadUnsafe(ref pb, (nuint)i);
             Apply512(map, a, b).StoreUnsafe(ref pd, (nuint)at);
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Widened256<TMap>(TMap map, ref float pa, ref float pb, ref float pd, int n)
         where TMap : struct, IMap
     {
         const int w = 4;
         int last = n - w;
         var tailA = Vector128.LoadUnsafe(ref pa, (nuint)last);
-        var tailB = Vector128.LoadUnsafe(ref pb, (nuint)last);
+        var tailB = TMap.IsUnary ? tailA : Vector128.LoadUnsafe(ref pb, (nuint)last);
         int end = n % w != 0 ? last + w : last;
         for (int i = 0; i <= end; i += w)
         {
             bool isTail = i > last;
             int at = isTail ? last : i;
             var a = isTail ? tailA : Vector128.LoadUnsafe(ref pa, (nuint)i);
-            var b = isTail ? tailB : Vector128.LoadUnsafe(ref pb, (nuint)i);
+            var b = TMap.IsUnary ? a : isTail ? tailB : Vector128.LoadUnsafe(ref pb, (nuint)i);
             Apply256(map, a, b).StoreUnsafe(ref pd, (nuint)at);
         }
     }
 
     // Two floats per step, moved as one 64-bit lane.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Widened128<TMap>(TMap map, ref float pa, ref float pb, ref float pd, int n)
         where TMap : struct, IMap
     {
         const int w = 2;
         int last = n - w;
         var tailA = Load2(ref pa, last);
-        var tailB = Load2(ref pb, last);
+        var tailB = TMap.IsUnary ? tailA : Load2(ref pb, last);
         int end = n % w != 0 ? last + w : last;
         for (int i = 0; i <= end; i += w)
         {
             bool isTail = i > last;
             int at = isTail ? last : i;
             var a = isTail ? tailA : Load2(ref pa, i);
-            var b = isTail ? tailB : Load2(ref pb, i);
+            var b = TMap.IsUnary ? a : isTail ? tailB : Load2(ref pb, i);
             Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref pd, at)), Apply128(map, a, b));
         }
     }
@@ -299,11 +349,16 @@ public static class ElementwiseDriver
 /// <summary>A two-input lane function the driver applies (one-input maps ignore the second input).</summary>
 internal interface IMap
 {
+    /// <summary>True when <see cref="Apply"/> ignores its second input (the driver then loads one stream only).</summary>
+    static virtual bool IsUnary => false;
+
     TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV>;
 }
 
 internal readonly struct ForwardMap<TOp>(TOp op) : IMap where TOp : struct, IUnaryKernel
 {
+    public static bool IsUnary => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.Forward(a);
 }

@@ -200,7 +200,7 @@ internal static class Lanes
     /// Widens a float span into a separate double span of the same length (exact), a register at a time; the last
     /// register overlaps the previous one when the length is not a multiple of the width (requires length ≥ Count).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Widen<TV>(ReadOnlySpan<float> source, Span<double> destination) where TV : struct, IVec<TV>
     {
         ref float s = ref MemoryMarshal.GetReference(source);
@@ -212,7 +212,7 @@ internal static class Lanes
     }
 
     /// <summary>Rounds a double span into a separate float span of the same length, a register at a time (length ≥ Count).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Narrow<TV>(ReadOnlySpan<double> source, Span<float> destination) where TV : struct, IVec<TV>
     {
         ref double s = ref MemoryMarshal.GetReference(source);

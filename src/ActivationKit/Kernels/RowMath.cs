@@ -17,7 +17,7 @@ internal static class RowMath
     private static readonly double[] LaneIndices = [0, 1, 2, 3, 4, 5, 6, 7];
 
     /// <summary>max(sign·x) over the row; NaN when a NaN reaches the final comparison (callers must not rely on it).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static double Max<TV>(ReadOnlySpan<double> x, double sign) where TV : struct, IVec<TV>
     {
         int n = x.Length;
@@ -32,7 +32,7 @@ internal static class RowMath
     }
 
     /// <summary>The row maximum, or NaN when any entry is NaN.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static double MaxOrNaN<TV>(ReadOnlySpan<double> x) where TV : struct, IVec<TV>
     {
         int n = x.Length;
@@ -62,7 +62,7 @@ internal static class RowMath
     /// keeps the rounding errors of its additions, Knuth's TwoSum), so long double rows lose no accuracy to the
     /// order of summation; the second is meant for exact counts.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static (double First, double Second) Sum<TV, TTerm>(TTerm term, ReadOnlySpan<double> a, ReadOnlySpan<double> b)
         where TV : struct, IVec<TV>
         where TTerm : struct, IRowTerm
@@ -109,7 +109,7 @@ internal static class RowMath
     /// nine) keep a large map such as exp fully inlined: past the JIT's inlining budget the tail's copy became a call,
     /// and rows with a partial last register ran several times slower.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Map<TV, TMap>(TMap map, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> dst)
         where TV : struct, IVec<TV>
         where TMap : struct, IMap

@@ -94,7 +94,7 @@ public static class RowwiseDriver
         else Rows<TK, S<double>>(op, kernel, a, b, dst, n);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Rows<TK, TV>(Op op, TK kernel, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> dst, int n)
         where TK : struct, IRowKernel
         where TV : struct, IVec<TV>
@@ -121,7 +121,7 @@ public static class RowwiseDriver
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Rows<TK, TV>(Op op, TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int n)
         where TK : struct, IRowKernel
         where TV : struct, IVec<TV>

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Runtime;
+
+namespace ActivationKit.Cli.Bench;
+
+/// <summary>Best and median time of one call, in nanoseconds.</summary>
+public readonly record struct Timing(double BestNs, double MedianNs);
+
+/// <summary>
+/// Times a call the way the anchors do (best of repeated runs), after a warm-up that waits for the tiered JIT: the
+/// call is repeated until at least <see cref="MinWarmupCalls"/> calls have run and no method has been compiled for
+/// <see cref="QuietPeriod"/>, so the numbers come from fully optimised (tier-1) code, never tier-0 or OSR code.
+/// Short calls are batched so that each timed sample lasts at least <see cref="MinSample"/>.
+/// </summary>
+public static class BenchTimer
+{
+    /// <summary>Calls made before the JIT is considered settled, at the least (the tier-up threshold is 30).</summary>
+    public const int MinWarmupCalls = 64;
+
+    /// <summary>How long no method may have been compiled before timing starts.</summary>
+    public static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The shortest timed sample (short calls are repeated within one sample).</summary>
+    public static readonly TimeSpan MinSample = TimeSpan.FromMicroseconds(200);
+
+    private static readonly TimeSpan MaxWarmup = TimeSpan.FromSeconds(10);
+
+    /// <summary>Runs <paramref name="call"/> until the JIT has settled (see the class remarks).</summary>
+    public static void WarmUp(Action call)
+    {
+        long start = Stopwatch.GetTimestamp();
+        long lastChange = start;
+        long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        for (int calls = 1; ; calls++)
+        {
+            call();
+            long now = Stopwatch.GetTimestamp();
+            long count = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (count != compiled)
+            {
+                compiled = count;
+                lastChange = now;
+            }
+
+            if (calls >= MinWarmupCalls && Stopwatch.GetElapsedTime(lastChange, now) >= QuietPeriod) return;
+            if (Stopwatch.GetElapsedTime(start, now) >= MaxWarmup) return;
+        }
+    }
+
+    /// <summary>Best and median over <paramref name="reps"/> samples of the time of one call (already warmed up).</summary>
+    public static Timing Measure(Action call, int reps)
+    {
+        // Calls per sample, from one timed call.
+        long t0 = Stopwatch.GetTimestamp();
+        call();
+        double once = Math.Max(Stopwatch.GetElapsedTime(t0).TotalNanoseconds, 1.0);
+        int batch = (int)Math.Clamp(Math.Ceiling(MinSample.TotalNanoseconds / once), 1, 1_000_000);
+        var samples = new double[reps];
+        var mode = GCSettings.LatencyMode;
+        GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
+        try
+        {
+            for (int r = 0; r < reps; r++)
+            {
+                long s = Stopwatch.GetTimestamp();
+                for (int i = 0; i < batch; i++) call();
+                samples[r] = Stopwatch.GetElapsedTime(s).TotalNanoseconds / batch;
+            }
+        }
+        finally
+        {
+            GCSettings.LatencyMode = mode;
+        }
+
+        Array.Sort(samples);
+        double median = reps % 2 == 1 ? samples[reps / 2] : 0.5 * (samples[(reps / 2) - 1] + samples[reps / 2]);
+        return new Timing(samples[0], median);
+    }
+}

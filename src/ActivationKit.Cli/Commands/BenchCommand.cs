@@ -1,0 +1,364 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using System.Text.Json;
+using ActivationKit.Catalog;
+using ActivationKit.Cli.Bench;
+using ActivationKit.Simd;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ActivationKit.Cli.Commands;
+
+/// <summary>
+/// <c>actkit bench [FUNCTIONS]</c>: nanoseconds per element of the forward and backward kernels, next to
+/// System.Numerics.Tensors' TensorPrimitives and a memory copy measured in the same process (best and median of
+/// repeated runs after a JIT-aware warm-up; see <see cref="BenchTimer"/>).
+/// </summary>
+public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Settings>
+{
+    /// <summary>The functions timed when none are named: the ones the anchors (oneDNN, PyTorch, ONNX Runtime) have.</summary>
+    public static readonly string[] DefaultFunctions =
+    [
+        "sigmoid", "tanh", "gelu", "gelu_tanh", "silu", "mish", "softplus", "elu", "selu", "logsigmoid", "hardswish",
+        "relu", "leaky_relu", "relu6", "hardtanh", "hardsigmoid", "softmax", "log_softmax",
+    ];
+
+    /// <summary>Arguments and options of <c>bench</c>.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "[FUNCTIONS]")]
+        [Description("Element-wise or row-wise functions or specs, e.g. sigmoid leaky_relu(0.2) softmax. Default: the 18 functions the anchors have.")]
+        public string[] Functions { get; init; } = [];
+
+        [CommandOption("--sizes <LIST>")]
+        [Description("Comma-separated element counts for element-wise functions.")]
+        [DefaultValue("4096,262144,16777216")]
+        public string Sizes { get; init; } = "4096,262144,16777216";
+
+        [CommandOption("--shapes <LIST>")]
+        [Description("Comma-separated ROWSxCOLS shapes for row-wise functions (softmax…).")]
+        [DefaultValue("1024x1000")]
+        public string Shapes { get; init; } = "1024x1000";
+
+        [CommandOption("--dtype <TYPE>")]
+        [Description("f32 or f64.")]
+        [DefaultValue("f32")]
+        public string Dtype { get; init; } = "f32";
+
+        [CommandOption("--threads <N>")]
+        [Description("KernelOptions.MaxThreads for our element-wise kernels (calls of ≥ 2^20 elements split across threads; the baselines stay on one thread).")]
+        [DefaultValue(1)]
+        public int Threads { get; init; } = 1;
+
+        [CommandOption("--reps <R>")]
+        [Description("Timed samples per measurement (best and median are reported).")]
+        [DefaultValue(30)]
+        public int Reps { get; init; } = 30;
+
+        [CommandOption("--json")]
+        [Description("One JSON object per line per measurement instead of a table.")]
+        public bool Json { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if (Reps < 1 || Reps > 100_000) return ValidationResult.Error($"--reps must be between 1 and 100000, got {Reps}.");
+            if (Threads < 1 || Threads > 256) return ValidationResult.Error($"--threads must be between 1 and 256, got {Threads}.");
+            if (Dtype is not ("f32" or "f64")) return ValidationResult.Error($"--dtype must be f32 or f64, got '{Dtype}'.");
+            return ValidationResult.Success();
+        }
+    }
+
+    /// <summary>One function to time: its label, the instance, and whether its TensorPrimitives baseline applies.</summary>
+    private sealed record Target(string Label, Activation Function, bool Baseline);
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        int[] sizes = ParseSizes(settings.Sizes);
+        (int Rows, int Cols)[] shapes = ParseShapes(settings.Shapes);
+        var targets = SelectTargets(settings.Functions);
+        bool f64 = settings.Dtype == "f64";
+
+        int savedThreads = KernelOptions.MaxThreads;
+        KernelOptions.MaxThreads = settings.Threads;
+        try
+        {
+            var rows = new List<Row>();
+            var emit = new Action<Row>(row =>
+            {
+                rows.Add(row);
+                if (settings.Json) consoles.OutWriter.WriteLine(row.ToJson(settings.Dtype, settings.Threads));
+                consoles.OutWriter.Flush();
+            });
+
+            // The copy floor first, once per element-wise size.
+            if (targets.Any(t => t.Function.Info.Kind == ActivationKind.Elementwise))
+            {
+                foreach (int n in sizes)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    emit(f64 ? CopyRow<double>(n, settings.Reps) : CopyRow<float>(n, settings.Reps));
+                }
+            }
+
+            foreach (var target in targets)
+            {
+                var shapesOf = target.Function.Info.Kind == ActivationKind.Rowwise
+                    ? shapes
+                    : sizes.Select(n => (Rows: 1, Cols: n)).ToArray();
+                foreach (var row in f64 ? Measure<double>(target, shapesOf, settings.Reps, cancellationToken) : Measure<float>(target, shapesOf, settings.Reps, cancellationToken))
+                {
+                    emit(row);
+                }
+            }
+
+            if (!settings.Json) WriteTable(rows, settings);
+            return ExitCodes.Ok;
+        }
+        finally
+        {
+            KernelOptions.MaxThreads = savedThreads;
+        }
+    }
+
+    private static List<Target> SelectTargets(string[] specs)
+    {
+        var targets = new List<Target>();
+        foreach (string spec in specs.Length == 0 ? DefaultFunctions : specs)
+        {
+            var f = ActivationCatalog.Create(spec);
+            if (f.Info.Kind == ActivationKind.Gated)
+            {
+                throw new UsageException($"{f.Name} is a gated function; bench times element-wise and row-wise functions.");
+            }
+
+            bool defaults = !spec.Contains('(', StringComparison.Ordinal);
+            string label = defaults ? f.Name : f.ToString();
+            if (!targets.Any(t => t.Label == label)) targets.Add(new Target(label, f, defaults));
+        }
+
+        return targets;
+    }
+
+    private static int[] ParseSizes(string text)
+    {
+        var sizes = new List<int>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1 || n > 1 << 28)
+            {
+                throw new UsageException($"--sizes takes element counts between 1 and 268435456, got '{part}'.");
+            }
+
+            sizes.Add(n);
+        }
+
+        if (sizes.Count == 0) throw new UsageException("--sizes needs at least one element count.");
+        return [.. sizes];
+    }
+
+    private static (int Rows, int Cols)[] ParseShapes(string text)
+    {
+        var shapes = new List<(int, int)>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] rc = part.Split('x');
+            if (rc.Length != 2
+                || !int.TryParse(rc[0], NumberStyles.None, CultureInfo.InvariantCulture, out int r)
+                || !int.TryParse(rc[1], NumberStyles.None, CultureInfo.InvariantCulture, out int c)
+                || r < 1 || c < 1 || (long)r * c > 1 << 28)
+            {
+                throw new UsageException($"--shapes takes ROWSxCOLS with at most 268435456 elements, e.g. 1024x1000, got '{part}'.");
+            }
+
+            shapes.Add((r, c));
+        }
+
+        if (shapes.Count == 0) throw new UsageException("--shapes needs at least one ROWSxCOLS shape.");
+        return [.. shapes];
+    }
+
+    /// <summary>Buffers and calls of one function at one shape (ours and the baseline).</summary>
+    private sealed class Calls<T>
+        where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>, IHyperbolicFunctions<T>
+    {
+        public Calls(Target target, int rows, int cols)
+        {
+            int n = rows * cols;
+            var x = Inputs<T>(n, 1);
+            var dy = Inputs<T>(n, 2);
+            var y = new T[n];
+            var t1 = new T[n];
+            var t2 = new T[n];
+            int columns = target.Function.Info.Kind == ActivationKind.Rowwise ? cols : 0;
+            var f = target.Function;
+            if (typeof(T) == typeof(float))
+            {
+                var xf = (float[])(object)x;
+                var yf = (float[])(object)y;
+                var dyf = (float[])(object)dy;
+                OursForward = () => f.Forward(xf, yf, columns);
+                OursBackward = () => f.Backward(xf, dyf, yf, columns);
+            }
+            else
+            {
+                var xd = (double[])(object)x;
+                var yd = (double[])(object)y;
+                var dyd = (double[])(object)dy;
+                OursForward = () => f.Forward(xd, yd, columns);
+                OursBackward = () => f.Backward(xd, dyd, yd, columns);
+            }
+
+            int baselineColumns = columns == 0 ? n : columns;
+            BaselineForward = target.Baseline ? Baselines.Forward(target.Function.Name, x, y, t1, t2, baselineColumns) : null;
+            BaselineBackward = target.Baseline ? Baselines.Backward(target.Function.Name, x, dy, y, t1, t2, baselineColumns) : null;
+        }
+
+        public Action OursForward { get; }
+
+        public Action OursBackward { get; }
+
+        public Action? BaselineForward { get; }
+
+        public Action? BaselineBackward { get; }
+
+        public IEnumerable<Action> All => new[] { OursForward, OursBackward, BaselineForward, BaselineBackward }.OfType<Action>();
+    }
+
+    private static IEnumerable<Row> Measure<T>(Target target, (int Rows, int Cols)[] shapes, int reps, CancellationToken cancellationToken)
+        where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>, IHyperbolicFunctions<T>
+    {
+        bool rowwise = target.Function.Info.Kind == ActivationKind.Rowwise;
+        // Warm every call up on a small buffer: the same generic instantiations run at every size, so the timed calls
+        // use tier-1 code without paying a long warm-up on 16M-element buffers.
+        var small = rowwise ? new Calls<T>(target, 4, shapes[0].Cols) : new Calls<T>(target, 1, 4096);
+        foreach (var call in small.All) BenchTimer.WarmUp(call);
+
+        foreach (var (rows, cols) in shapes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var calls = new Calls<T>(target, rows, cols);
+            long n = (long)rows * cols;
+            foreach (var call in calls.All)
+            {
+                // A few calls at the real size (page faults, the parallel path's first use).
+                for (int i = 0; i < 3; i++) call();
+            }
+
+            var fwd = BenchTimer.Measure(calls.OursForward, reps);
+            var bwd = BenchTimer.Measure(calls.OursBackward, reps);
+            yield return new Row("activationkit", target.Label, n, rowwise ? rows : null, rowwise ? cols : null, fwd, bwd);
+            if (calls.BaselineForward is { } bf)
+            {
+                var tf = BenchTimer.Measure(bf, reps);
+                Timing? tb = calls.BaselineBackward is { } bb ? BenchTimer.Measure(bb, reps) : null;
+                yield return new Row("tensorprimitives", target.Label, n, rowwise ? rows : null, rowwise ? cols : null, tf, tb);
+            }
+        }
+    }
+
+    private static Row CopyRow<T>(int n, int reps)
+        where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>, IHyperbolicFunctions<T>
+    {
+        var x = Inputs<T>(n, 1);
+        var y = new T[n];
+        Action copy = () => x.AsSpan().CopyTo(y);
+        BenchTimer.WarmUp(n <= 1 << 16 ? copy : () => x.AsSpan(0, 4096).CopyTo(y));
+        for (int i = 0; i < 3; i++) copy();
+        return new Row("copy", null, n, null, null, BenchTimer.Measure(copy, reps), null);
+    }
+
+    /// <summary>Normal(0, 3) inputs from a fixed seed, as the anchors use (Box–Muller).</summary>
+    private static T[] Inputs<T>(int n, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rng = new Random(seed);
+        var v = new T[n];
+        for (int i = 0; i < n; i++)
+        {
+            double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
+            v[i] = T.CreateTruncating(3.0 * Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2));
+        }
+
+        return v;
+    }
+
+    /// <summary>One measurement: an implementation of a function (or the copy) at one size.</summary>
+    private sealed record Row(string Impl, string? Fn, long N, int? Rows, int? Cols, Timing Fwd, Timing? Bwd)
+    {
+        public string ToJson(string dtype, int threads)
+        {
+            using var buffer = new MemoryStream();
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                json.WriteStartObject();
+                json.WriteString("impl", Impl);
+                if (Fn is not null) json.WriteString("fn", Fn);
+                json.WriteString("dtype", dtype);
+                json.WriteNumber("n", N);
+                if (Rows is { } r) json.WriteNumber("rows", r);
+                if (Cols is { } c) json.WriteNumber("cols", c);
+                json.WriteNumber("threads", Impl == "activationkit" ? threads : 1);
+                if (Fn is null)
+                {
+                    json.WriteNumber("ns_per_elem", Round(Fwd.BestNs / N));
+                    json.WriteNumber("median_ns_per_elem", Round(Fwd.MedianNs / N));
+                }
+                else
+                {
+                    json.WriteNumber("fwd_ns_per_elem", Round(Fwd.BestNs / N));
+                    if (Bwd is { } b) json.WriteNumber("bwd_ns_per_elem", Round(b.BestNs / N));
+                    else json.WriteNull("bwd_ns_per_elem");
+                    json.WriteNumber("fwd_median_ns_per_elem", Round(Fwd.MedianNs / N));
+                    if (Bwd is { } bm) json.WriteNumber("bwd_median_ns_per_elem", Round(bm.MedianNs / N));
+                    else json.WriteNull("bwd_median_ns_per_elem");
+                }
+
+                json.WriteEndObject();
+            }
+
+            return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        private static double Round(double v) => Math.Round(v, 4);
+    }
+
+    private void WriteTable(List<Row> rows, Settings settings)
+    {
+        var w = consoles.OutWriter;
+        w.WriteLine($"ns/element, best of {settings.Reps} (median in brackets); {settings.Dtype}; ISA {Isa.Path}; our kernels on up to {settings.Threads} thread(s), TensorPrimitives on 1.");
+        string[] header = ["function", "n", "ours fwd", "ours bwd", "TP fwd", "TP bwd", "copy", "TP/ours fwd"];
+        var lines = new List<string[]> { header };
+        var copies = rows.Where(r => r.Fn is null).ToDictionary(r => r.N, r => r.Fwd.BestNs / r.N);
+        foreach (var ours in rows.Where(r => r.Impl == "activationkit"))
+        {
+            var tp = rows.FirstOrDefault(r => r.Impl == "tensorprimitives" && r.Fn == ours.Fn && r.N == ours.N && r.Cols == ours.Cols);
+            double oursFwd = ours.Fwd.BestNs / ours.N;
+            lines.Add(
+            [
+                ours.Fn!,
+                ours.Rows is { } r ? $"{r}x{ours.Cols}" : ours.N.ToString(CultureInfo.InvariantCulture),
+                Cell(ours.Fwd, ours.N),
+                ours.Bwd is { } b ? Cell(b, ours.N) : "–",
+                tp is null ? "–" : Cell(tp.Fwd, tp.N),
+                tp?.Bwd is { } tb ? Cell(tb, tp.N) : "–",
+                copies.TryGetValue(ours.N, out double c) && ours.Rows is null ? c.ToString("0.000", CultureInfo.InvariantCulture) : "–",
+                tp is null ? "–" : ((tp.Fwd.BestNs / tp.N) / oursFwd).ToString("0.00", CultureInfo.InvariantCulture) + "×",
+            ]);
+        }
+
+        int[] widths = Enumerable.Range(0, header.Length).Select(i => lines.Max(l => l[i].Length)).ToArray();
+        foreach (var line in lines)
+        {
+            w.WriteLine(string.Join("  ", line.Select((cell, i) => i < 2 ? cell.PadRight(widths[i]) : cell.PadLeft(widths[i]))).TrimEnd());
+        }
+
+        w.Flush();
+    }
+
+    private static string Cell(Timing t, long n) =>
+        string.Create(CultureInfo.InvariantCulture, $"{t.BestNs / n:0.000} [{t.MedianNs / n:0.000}]");
+}

@@ -1,0 +1,55 @@
+namespace ActivationKit;
+
+/// <summary>
+/// Process-wide settings of the element-wise kernels. By default every call runs on the calling thread. Setting
+/// <see cref="MaxThreads"/> above 1 lets float and double element-wise calls (forward, backward, backward from the
+/// output) of at least <see cref="ParallelThreshold"/> elements split their span into chunks run on a small pool of
+/// worker threads plus the caller; results are bit-identical to the one-thread path, and no call allocates once
+/// the pool exists.
+/// </summary>
+/// <remarks>
+/// The pool serves one call at a time: a call that arrives while another is using it (from another thread, or from
+/// inside a worker) simply runs on its own thread. Half and BFloat16 spans, row-wise (softmax…) and gated functions
+/// always run on the calling thread.
+/// </remarks>
+public static class KernelOptions
+{
+    /// <summary>The default <see cref="ParallelThreshold"/>: 2^20 elements (4 MiB of float input).</summary>
+    public const int DefaultParallelThreshold = 1 << 20;
+
+    /// <summary>The smallest allowed <see cref="ParallelThreshold"/>.</summary>
+    public const int MinParallelThreshold = 1 << 14;
+
+    private static volatile int s_maxThreads = 1;
+    private static volatile int s_parallelThreshold = DefaultParallelThreshold;
+
+    /// <summary>
+    /// Threads one element-wise call may use, the caller included: 1 (the default) keeps every call on the calling
+    /// thread; <see cref="Environment.ProcessorCount"/> is the natural choice for large batches. Between 1 and 256.
+    /// </summary>
+    public static int MaxThreads
+    {
+        get => s_maxThreads;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 256);
+            s_maxThreads = value;
+        }
+    }
+
+    /// <summary>
+    /// Element count from which a call is split across threads when <see cref="MaxThreads"/> &gt; 1 (default
+    /// <see cref="DefaultParallelThreshold"/>, at least <see cref="MinParallelThreshold"/>): below about a million
+    /// elements the hand-off to other cores costs more than it saves.
+    /// </summary>
+    public static int ParallelThreshold
+    {
+        get => s_parallelThreshold;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, MinParallelThreshold);
+            s_parallelThreshold = value;
+        }
+    }
+}

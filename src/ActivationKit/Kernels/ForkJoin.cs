@@ -1,0 +1,109 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace ActivationKit.Kernels;
+
+/// <summary>Work split into numbered chunks that may run on any thread in any order.</summary>
+internal abstract class ChunkJob
+{
+    /// <summary>Number of chunks.</summary>
+    public int Chunks;
+
+    /// <summary>Runs chunk <paramref name="index"/> (0 ≤ index &lt; <see cref="Chunks"/>).</summary>
+    public abstract void RunChunk(int index);
+}
+
+/// <summary>
+/// A minimal fork-join pool for the element-wise drivers: dedicated background workers wait on a semaphore, the
+/// caller publishes one job, releases as many workers as it can use, takes chunks itself from a shared counter and
+/// waits for the last participant. Nothing is allocated per call (the workers are created once, on first use).
+/// One job at a time: <see cref="TryAcquire"/> returns false when the pool is busy so the caller runs serially.
+/// </summary>
+internal static class ForkJoin
+{
+    private static readonly Lock Gate = new();
+    private static readonly SemaphoreSlim Start = new(0);
+    private static readonly ManualResetEventSlim Done = new(false);
+    private static readonly List<Thread> Workers = [];
+    private static ChunkJob? s_job;
+    private static int s_next;
+    private static int s_pending;
+
+    /// <summary>Takes the pool for one job; false when another call is using it (run serially then).</summary>
+    public static bool TryAcquire() => Gate.TryEnter();
+
+    /// <summary>Gives the pool back (after <see cref="TryAcquire"/> returned true).</summary>
+    public static void Release() => Gate.Exit();
+
+    /// <summary>Runs every chunk of <paramref name="job"/> on up to <paramref name="threads"/> threads (the caller included); needs the pool.</summary>
+    public static void Run(ChunkJob job, int threads)
+    {
+        int helpers = Math.Min(threads - 1, job.Chunks - 1);
+        while (Workers.Count < helpers)
+        {
+            var t = new Thread(WorkerLoop) { IsBackground = true, Name = "ActivationKit kernel worker" };
+            Workers.Add(t);
+            t.Start();
+        }
+
+        s_job = job;
+        s_next = 0;
+        s_pending = helpers + 1;
+        Done.Reset();
+        if (helpers > 0) Start.Release(helpers);
+        Work();
+        Done.Wait();
+        s_job = null;
+    }
+
+    private static void WorkerLoop()
+    {
+        while (true)
+        {
+            Start.Wait();
+            Work();
+        }
+    }
+
+    private static void Work()
+    {
+        var job = s_job!;
+        int i;
+        while ((i = Interlocked.Increment(ref s_next) - 1) < job.Chunks) job.RunChunk(i);
+        if (Interlocked.Decrement(ref s_pending) == 0) Done.Set();
+    }
+}
+
+/// <summary>One element-wise call (a map over up to two inputs) split into chunks; one cached instance per map type.</summary>
+internal sealed unsafe class ElementwiseJob<TMap, T> : ChunkJob
+    where TMap : struct, IMap
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    // Only the holder of the pool's gate fills and runs it, so one instance per instantiation suffices.
+    public static readonly ElementwiseJob<TMap, T> Instance = new();
+
+    public TMap Map;
+    public bool Widened;
+    public T* A;
+    public T* B;
+    public T* D;
+    public int Length;
+    public int ChunkLength;
+
+    public override void RunChunk(int index)
+    {
+        int start = index * ChunkLength;
+        int n = Math.Min(ChunkLength, Length - start);
+        var a = new ReadOnlySpan<T>(A + start, n);
+        var b = new ReadOnlySpan<T>(B + start, n);
+        var d = new Span<T>(D + start, n);
+        if (typeof(T) == typeof(float) && Widened)
+        {
+            ElementwiseDriver.RunWidened(Map, MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(d));
+        }
+        else
+        {
+            ElementwiseDriver.Run(Map, a, b, d);
+        }
+    }
+}

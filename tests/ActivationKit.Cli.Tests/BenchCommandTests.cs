@@ -1,0 +1,69 @@
+using System.Text.Json;
+
+namespace ActivationKit.Cli.Tests;
+
+public class BenchCommandTests
+{
+    [Fact]
+    public void Json_has_one_line_per_measurement_with_ours_tensorprimitives_and_copy()
+    {
+        var r = Cli.Run("bench", "sigmoid", "softmax", "--sizes", "1024", "--shapes", "4x64", "--reps", "2", "--json").Ok();
+        var rows = r.Lines.Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        var copy = Assert.Single(rows, e => e.GetProperty("impl").GetString() == "copy");
+        Assert.Equal(1024, copy.GetProperty("n").GetInt64());
+        Assert.True(copy.GetProperty("ns_per_elem").GetDouble() > 0);
+
+        var sigmoid = Assert.Single(rows, e => e.GetProperty("impl").GetString() == "activationkit" && e.GetProperty("fn").GetString() == "sigmoid");
+        Assert.Equal("f32", sigmoid.GetProperty("dtype").GetString());
+        Assert.Equal(1, sigmoid.GetProperty("threads").GetInt32());
+        foreach (string field in new[] { "fwd_ns_per_elem", "bwd_ns_per_elem", "fwd_median_ns_per_elem", "bwd_median_ns_per_elem" })
+        {
+            Assert.True(sigmoid.GetProperty(field).GetDouble() > 0, field);
+        }
+
+        Assert.True(sigmoid.GetProperty("fwd_median_ns_per_elem").GetDouble() >= sigmoid.GetProperty("fwd_ns_per_elem").GetDouble());
+        Assert.Single(rows, e => e.GetProperty("impl").GetString() == "tensorprimitives" && e.GetProperty("fn").GetString() == "sigmoid");
+
+        var softmax = Assert.Single(rows, e => e.GetProperty("impl").GetString() == "activationkit" && e.GetProperty("fn").GetString() == "softmax");
+        Assert.Equal(4, softmax.GetProperty("rows").GetInt32());
+        Assert.Equal(64, softmax.GetProperty("cols").GetInt32());
+        Assert.Equal(256, softmax.GetProperty("n").GetInt64());
+    }
+
+    [Fact]
+    public void Table_lists_each_function_and_size_in_f64()
+    {
+        var r = Cli.Run("bench", "relu", "leaky_relu(0.2)", "gelu", "--sizes", "512,700", "--reps", "2", "--dtype", "f64").Ok();
+        Assert.Contains("f64", r.Out, StringComparison.Ordinal);
+        Assert.Contains(r.Lines, l => l.StartsWith("relu ", StringComparison.Ordinal) && l.Contains(" 700 ", StringComparison.Ordinal));
+        // A non-default spec is labelled with its parameters and has no TensorPrimitives baseline; neither has erf GELU.
+        Assert.Contains(r.Lines, l => l.StartsWith("leaky_relu(negative_slope=0.2)", StringComparison.Ordinal) && l.Contains('–', StringComparison.Ordinal));
+        Assert.Equal(3 * 2, r.Lines.Count(l => l.StartsWith("relu ", StringComparison.Ordinal) || l.StartsWith("leaky_relu(", StringComparison.Ordinal) || l.StartsWith("gelu ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Threads_option_runs_the_parallel_path_and_restores_the_setting()
+    {
+        Cli.Run("bench", "tanh", "--sizes", "1048576", "--reps", "1", "--threads", "2", "--json").Ok();
+        Assert.Equal(1, KernelOptions.MaxThreads);
+    }
+
+    [Theory]
+    [InlineData("--sizes", "0", "--sizes takes element counts")]
+    [InlineData("--sizes", "12,x", "--sizes takes element counts")]
+    [InlineData("--shapes", "4by4", "--shapes takes ROWSxCOLS")]
+    [InlineData("--dtype", "f16", "--dtype must be f32 or f64")]
+    [InlineData("--reps", "0", "--reps must be between")]
+    [InlineData("--threads", "0", "--threads must be between")]
+    public void Bad_options_are_one_sentence_and_exit_2(string option, string value, string message)
+    {
+        Cli.Run("bench", "relu", option, value).BadInput(message);
+    }
+
+    [Fact]
+    public void Gated_and_unknown_functions_are_rejected()
+    {
+        Cli.Run("bench", "glu").BadInput("gated");
+        Assert.Equal(2, Cli.Run("bench", "nosuchfn").ExitCode);
+    }
+}
