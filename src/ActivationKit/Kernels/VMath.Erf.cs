@@ -83,7 +83,9 @@ public static partial class VMath
     /// <summary>
     /// Cody's small-argument rational: Φ(x) − 1/2 = x·A(x²) for |x| ≤ 0.66291. Returns A(s) for s = x².
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Kept out of line: inlined into the kernel it would exhaust the JIT's inlining budget, leaving every lane
+    // operation of the caller as a call (about 40× slower).
+    [MethodImpl(MethodImplOptions.NoInlining)]
     internal static TV NormalCdfSmallRatio<TV>(TV s) where TV : struct, IVec<TV>
     {
         var p = TV.Create(0.065682337918207449113);
@@ -108,7 +110,9 @@ public static partial class VMath
     /// &amp; Louvet, 2005: exact product and sum errors carried in a second polynomial) and divided as double-doubles.
     /// What is left is Cody's approximation error, below 0.4·2^−53 relative on this range.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Kept out of line: inlined into the kernel it would exhaust the JIT's inlining budget, leaving every lane
+    // operation of the caller as a call (about 40× slower).
+    [MethodImpl(MethodImplOptions.NoInlining)]
     internal static TV NormalTailRatio<TV>(TV y, out TV lo) where TV : struct, IVec<TV>
     {
         var p = TV.Create(1.0765576773720192317e-8);
