@@ -4,7 +4,11 @@ namespace ActivationKit.Nn;
 /// <param name="Units">Output features.</param>
 /// <param name="Activation">Catalog spec (<c>relu</c>, <c>tanh</c>, <c>leaky_relu(0.1)</c>…) or <c>linear</c>.</param>
 /// <param name="Init">Initialiser; null means the network's default.</param>
-public sealed record LayerSpec(int Units, string Activation, Initializer? Init = null);
+public sealed record LayerSpec(int Units, string Activation, Initializer? Init = null)
+{
+    /// <summary>Dropout probability after this (hidden) layer during training; alpha-dropout after SELU. 0 = off.</summary>
+    public double Dropout { get; init; }
+}
 
 /// <summary>A trainable parameter tensor: its values and the gradient the last backward pass left.</summary>
 /// <param name="Name">E.g. <c>layer0.weight</c>.</param>
@@ -25,7 +29,9 @@ public sealed class Mlp
     private readonly DenseLayer[] _layers;
     private readonly List<ILayerObserver> _observers = [];
     private readonly List<string> _warnings = [];
-    private float[][] _pre = [], _post = [], _dpre = [], _dpost = [];
+    private float[][] _pre = [], _post = [], _dpre = [], _dpost = [], _drop = [], _dropDerivative = [];
+    private bool[] _dropped = [];
+    private Rng _dropoutRng = Rng.Derive(0, "dropout");
     private int _capacity;
 
     /// <summary>Creates a network with zero weights; call <see cref="Initialize"/> or load weights.</summary>
@@ -35,6 +41,12 @@ public sealed class Mlp
         if (inputSize < 1) throw new ArgumentException($"inputSize must be ≥ 1, got {inputSize}.", nameof(inputSize));
         if (layers.Count == 0) throw new ArgumentException("A network needs at least one layer.", nameof(layers));
         Specs = layers.ToArray();
+        for (int i = 0; i < layers.Count; i++)
+        {
+            Nn.Dropout.Validate(layers[i].Dropout, nameof(layers));
+            if (layers[i].Dropout > 0 && i == layers.Count - 1) throw new ArgumentException("Dropout applies to hidden layers; the output layer cannot have it.", nameof(layers));
+        }
+
         _layers = new DenseLayer[layers.Count];
         int width = inputSize;
         for (int i = 0; i < layers.Count; i++)
@@ -50,10 +62,10 @@ public sealed class Mlp
     /// The usual shape: hidden layers of <paramref name="hiddenUnits"/> with <paramref name="hiddenActivation"/>, then an
     /// output layer of <paramref name="outputUnits"/> (linear by default, as the fused logit losses expect).
     /// </summary>
-    public static Mlp Build(int inputSize, IEnumerable<int> hiddenUnits, string hiddenActivation, int outputUnits, string outputActivation = "linear")
+    public static Mlp Build(int inputSize, IEnumerable<int> hiddenUnits, string hiddenActivation, int outputUnits, string outputActivation = "linear", double dropout = 0)
     {
         ArgumentNullException.ThrowIfNull(hiddenUnits);
-        var specs = hiddenUnits.Select(u => new LayerSpec(u, hiddenActivation)).Append(new LayerSpec(outputUnits, outputActivation)).ToList();
+        var specs = hiddenUnits.Select(u => new LayerSpec(u, hiddenActivation) { Dropout = dropout }).Append(new LayerSpec(outputUnits, outputActivation)).ToList();
         return new Mlp(inputSize, specs);
     }
 
@@ -114,6 +126,7 @@ public sealed class Mlp
         ArgumentNullException.ThrowIfNull(defaultInit);
         _warnings.Clear();
         var rng = Rng.Derive(seed, "init");
+        _dropoutRng = Rng.Derive(seed, "dropout");
         for (int i = 0; i < _layers.Length; i++)
         {
             var init = Specs[i].Init ?? defaultInit;
@@ -131,6 +144,15 @@ public sealed class Mlp
 
         return _warnings.ToArray();
     }
+
+    /// <summary>
+    /// True while training: hidden layers with <see cref="LayerSpec.Dropout"/> drop units on each forward pass.
+    /// <see cref="Trainer.Fit"/> sets it for its training steps; evaluation and <see cref="Predict"/> run with it off.
+    /// </summary>
+    public bool Training { get; set; }
+
+    /// <summary>Restarts the dropout masks from <paramref name="seed"/> (the same seed gives the same masks).</summary>
+    public void ReseedDropout(ulong seed) => _dropoutRng = Rng.Derive(seed, "dropout");
 
     /// <summary>Runs the network on <paramref name="rows"/> samples; returns a view of the outputs [rows × OutputSize] valid until the next pass.</summary>
     public ReadOnlySpan<float> Forward(ReadOnlySpan<float> x, int rows)
@@ -152,6 +174,15 @@ public sealed class Mlp
             if (_observers.Count > 0)
             {
                 foreach (var o in _observers) o.OnForward(i, pre, post, rows);
+            }
+
+            _dropped[i] = Training && Specs[i].Dropout > 0;
+            if (_dropped[i])
+            {
+                var y = _drop[i].AsSpan(0, post.Length);
+                Nn.Dropout.Apply(post, y, _dropDerivative[i].AsSpan(0, post.Length), Specs[i].Dropout, IsSelu(layer), _dropoutRng);
+                input = y;
+                continue;
             }
 
             input = post;
@@ -180,7 +211,7 @@ public sealed class Mlp
         for (int i = _layers.Length - 1; i >= 0; i--)
         {
             var layer = _layers[i];
-            ReadOnlySpan<float> input = i == 0 ? x : _post[i - 1].AsSpan(0, rows * layer.InputSize);
+            ReadOnlySpan<float> input = i == 0 ? x : (_dropped[i - 1] ? _drop[i - 1] : _post[i - 1]).AsSpan(0, rows * layer.InputSize);
             Span<float> dx = i == 0 ? Span<float>.Empty : _dpost[i - 1].AsSpan(0, rows * layer.InputSize);
             var dpre = _dpre[i].AsSpan(0, rows * layer.PreWidth);
             var dpost = _dpost[i].AsSpan(0, rows * layer.Units);
@@ -189,12 +220,22 @@ public sealed class Mlp
             {
                 foreach (var o in _observers) o.OnBackward(i, new LayerGradients(dpost, dpre, layer.WeightGradient, layer.BiasGradient, rows));
             }
+
+            if (i > 0 && _dropped[i - 1])
+            {
+                // dx is ∂L/∂(dropped output); the chain rule through dropout multiplies by its derivative.
+                var d = _dropDerivative[i - 1];
+                for (int k = 0; k < dx.Length; k++) dx[k] *= d[k];
+            }
         }
     }
+
+    private static bool IsSelu(DenseLayer layer) => layer.Activation?.Name == "selu";
 
     /// <summary>Outputs for all samples, computed in batches, as a new array [rows × OutputSize].</summary>
     public float[] Predict(ReadOnlySpan<float> x, int rows, int batchSize = 1024)
     {
+        Training = false; // inference: no dropout
         if (x.Length != rows * InputSize)
         {
             throw new ArgumentException($"The input has {x.Length} values but {rows} rows × {InputSize} features = {rows * InputSize} are expected.", nameof(x));
@@ -218,8 +259,13 @@ public sealed class Mlp
         _post = new float[n][];
         _dpre = new float[n][];
         _dpost = new float[n][];
+        _drop = new float[n][];
+        _dropDerivative = new float[n][];
+        _dropped = new bool[n];
         for (int i = 0; i < n; i++)
         {
+            _drop[i] = Specs[i].Dropout > 0 ? new float[rows * _layers[i].Units] : [];
+            _dropDerivative[i] = Specs[i].Dropout > 0 ? new float[rows * _layers[i].Units] : [];
             _pre[i] = new float[rows * _layers[i].PreWidth];
             _dpre[i] = new float[rows * _layers[i].PreWidth];
             _post[i] = new float[rows * _layers[i].Units];

@@ -63,7 +63,7 @@ public static class ModelFile
         for (int i = 0; i < network.Layers.Count; i++)
         {
             var l = network.Layers[i];
-            layers.Add(new LayerDto { Units = l.Units, Activation = l.ActivationSpec, PreWidth = l.PreWidth, Init = network.Specs[i].Init?.ToString() });
+            layers.Add(new LayerDto { Units = l.Units, Activation = l.ActivationSpec, PreWidth = l.PreWidth, Init = network.Specs[i].Init?.ToString(), Dropout = network.Specs[i].Dropout });
             tensors.Add(($"layer{i}.weight", l.Weights));
             tensors.Add(($"layer{i}.bias", l.Bias));
         }
@@ -175,7 +175,7 @@ public static class ModelFile
         Mlp network;
         try
         {
-            var specs = header.Layers.Select(l => new LayerSpec(l.Units, l.Activation ?? "linear", l.Init is null ? null : Initializer.Parse(l.Init))).ToList();
+            var specs = header.Layers.Select(l => new LayerSpec(l.Units, l.Activation ?? "linear", l.Init is null ? null : Initializer.Parse(l.Init)) { Dropout = l.Dropout }).ToList();
             network = new Mlp(header.InputSize, specs);
         }
         catch (ArgumentException ex)
@@ -284,6 +284,8 @@ public static class ModelFile
         public int PreWidth { get; set; }
 
         public string? Init { get; set; }
+
+        public double Dropout { get; set; }
     }
 
     private sealed class TensorDto

@@ -127,6 +127,7 @@ public static class Trainer
                 }
 
                 var x = xb.AsSpan(0, n * train.FeatureCount);
+                network.Training = true;
                 var output = network.Forward(x, n);
                 var g = grad.AsSpan(0, n * network.OutputSize);
                 double value = loss.Compute(output, tb.AsSpan(0, n * train.TargetColumns), n, network.OutputSize, g);
@@ -135,12 +136,14 @@ public static class Trainer
                     string message = $"Training diverged in epoch {epoch + 1}, batch {b + 1}: the loss became {value}. " +
                         $"Likely causes: the learning rate ({lr:G3}) is too high for this network and optimiser; unstandardised inputs; " +
                         "or an initialisation too large for the activation. Try a learning rate 10× lower, standardise the inputs, or use the activation's recommended initialiser.";
+                    network.Training = false;
                     return new TrainingResult(history, true, message);
                 }
 
                 lossSum += value * n;
                 if (!options.EvaluateTrainingSet) Score(output, tb.AsSpan(0, n * train.TargetColumns), n, network.OutputSize, train.IsClassification, ref correct, ref sse);
                 network.Backward(x, g, n);
+                network.Training = false;
                 optimizer.Step(parameters, lr);
                 progress?.Invoke(new TrainingProgress(epoch + 1, options.Epochs, b + 1, batches, lossSum / (r0 + n), false, null));
                 if (options.StopWhen?.Invoke() is { } reason) return new TrainingResult(history, false, reason) { StoppedEarly = true };
@@ -172,6 +175,7 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(data);
         CheckCompatible(network, data);
         loss ??= DefaultLoss(data);
+        network.Training = false;
         int outs = network.OutputSize;
         double lossSum = 0, sse = 0;
         long correct = 0;

@@ -56,6 +56,17 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Dropout_trains_and_a_bad_probability_is_one_sentence()
+    {
+        var json = Json(Cli.Run([.. SmallXor, "--dropout", "0.1", "--json"]).Ok());
+        Assert.True(json.GetProperty("test").GetProperty("accuracy").GetDouble() >= 0.95, json.ToString());
+        Assert.True(Json(Cli.Run("train", "--data", "spirals", "--samples", "300", "--activation", "selu", "--dropout", "0.1", "--epochs", "2", "--json").Ok()).GetProperty("test").GetProperty("accuracy").GetDouble() > 0);
+        var bad = Cli.Run("train", "--data", "xor", "--dropout", "1.5");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("dropout probability must be in [0, 1)", bad.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Same_seed_gives_the_same_metrics_for_any_thread_count()
     {
         string[] args = ["train", "--data", "spirals", "--samples", "400", "--hidden", "32,32", "--lr", "0.01", "--epochs", "5", "--json"];

@@ -75,6 +75,10 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         [Description("Mini-batch size (default 32).")]
         public int Batch { get; init; } = 32;
 
+        [CommandOption("--dropout <P>")]
+        [Description("Dropout probability after each hidden layer while training (default 0 = off); alpha-dropout after SELU.")]
+        public double Dropout { get; init; }
+
         [CommandOption("-e|--epochs <N>")]
         [Description("Passes over the training set (default 20).")]
         public int Epochs { get; init; } = 20;
@@ -138,7 +142,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         var validation = norm.Transform(data.Validation);
         var test = norm.Transform(data.Test);
 
-        var network = Mlp.Build(train.FeatureCount, hidden, settings.Activation.Trim(), pairing.Outputs, pairing.LayerActivation);
+        var network = Mlp.Build(train.FeatureCount, hidden, settings.Activation.Trim(), pairing.Outputs, pairing.LayerActivation, settings.Dropout);
         foreach (string warning in network.Initialize(init, settings.Seed)) consoles.ErrorWriter.WriteLine($"Warning: {warning}");
 
         var options = new TrainerOptions
