@@ -1,3 +1,4 @@
+using ActivationKit.Kernels;
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -167,18 +168,54 @@ public static unsafe class Gemm
         RunParallel(a, b, c, m, k, n, accumulate, threads, blocks);
     }
 
-    // Separate from Run: a lambda's captured variables are allocated on entry to the method that declares them, so
-    // keeping it here leaves the single-threaded path allocation-free.
+    // The core library's fork-join pool runs the fixed partition with no allocation per call (Parallel.For allocated
+    // a few KB per multiply). Chunk t always gets the same rows, so results do not depend on which thread runs it.
     private static void RunParallel(float* a, float* b, float* c, int m, int k, int n, bool accumulate, int threads, int blocks)
     {
-        // A fixed partition of row blocks: thread t gets blocks [t·blocks/threads, (t+1)·blocks/threads).
-        nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        if (!ForkJoin.TryAcquire())
         {
-            int r0 = (int)((long)t * blocks / threads) * RowBlock;
-            int r1 = Math.Min(m, (int)((long)(t + 1) * blocks / threads) * RowBlock);
-            Rows((float*)pa, (float*)pb, (float*)pc, r0, r1, k, n, accumulate);
-        });
+            // The pool is busy with another call (another network training at the same time): run here.
+            Rows(a, b, c, 0, m, k, n, accumulate);
+            return;
+        }
+
+        var job = Job;
+        try
+        {
+            job.Set(a, b, c, m, k, n, accumulate, threads, blocks);
+            ForkJoin.Run(job, threads);
+        }
+        finally
+        {
+            job.Set(null, null, null, 0, 0, 0, false, 0, 0);
+            ForkJoin.Release();
+        }
+    }
+
+    private static readonly RowBlocksJob Job = new();
+
+    /// <summary>Thread t's share of one multiply: row blocks [t·blocks/threads, (t+1)·blocks/threads).</summary>
+    private sealed class RowBlocksJob : ChunkJob
+    {
+        private float* _a, _b, _c;
+        private int _m, _k, _n, _blocks;
+        private bool _accumulate;
+
+        public void Set(float* a, float* b, float* c, int m, int k, int n, bool accumulate, int threads, int blocks)
+        {
+            _a = a;
+            _b = b;
+            _c = c;
+            (_m, _k, _n, _accumulate, _blocks) = (m, k, n, accumulate, blocks);
+            Chunks = threads;
+        }
+
+        public override void RunChunk(int t)
+        {
+            int r0 = (int)((long)t * _blocks / Chunks) * RowBlock;
+            int r1 = Math.Min(_m, (int)((long)(t + 1) * _blocks / Chunks) * RowBlock);
+            Rows(_a, _b, _c, r0, r1, _k, _n, _accumulate);
+        }
     }
 
     /// <summary>Rows [r0, r1) of C.</summary>
