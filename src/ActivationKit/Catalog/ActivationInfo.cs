@@ -37,7 +37,7 @@ public enum Monotonicity
     /// <summary>Increasing but constant on some interval (ReLU, hard tanh, step).</summary>
     NonDecreasing,
 
-    /// <summary>Neither (GELU, SiLU, mish, sin…). Snake is non-decreasing: f′ = 1 + sin(2αx) ≥ 0.</summary>
+    /// <summary>Neither (GELU, SiLU, mish, sin…). Snake is increasing: f′ = 1 + sin(2αx) ≥ 0, zero only at isolated points.</summary>
     NonMonotonic,
 
     /// <summary>Not defined for a function of a whole row.</summary>
