@@ -98,6 +98,112 @@ public static class Charts
         return plot;
     }
 
+    /// <summary>
+    /// How one hidden layer's outputs moved during training: a heatmap with one column per checkpoint of the trial's
+    /// <see cref="TrialResult.Timeline"/> (x, labelled with its epoch; 0 = the initial weights), one row per bin of the
+    /// layer's fixed edges (y = activation value), and the colour the share of the checkpoint's outputs in the bin on
+    /// a log scale (so the tails stay visible next to a peak such as ReLU's zeros).
+    /// </summary>
+    /// <exception cref="ArgumentException">The trial has no timeline, or no such layer.</exception>
+    public static Plot HistogramTimeline(TrialResult trial, int layer)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        var t = TimelineOf(trial, layer);
+        int n = t.Checkpoints.Count, bins = t.Edges.Count - 1;
+        var shares = new double[bins, n];
+        for (int c = 0; c < n; c++)
+        {
+            var counts = t.Checkpoints[c].Counts;
+            double total = Math.Max(1, counts.Sum());
+            // Row 0 is drawn at the top: the highest bin first.
+            for (int b = 0; b < bins; b++) shares[bins - 1 - b, c] = counts[b] == 0 ? double.NaN : Math.Log10(counts[b] / total);
+        }
+
+        var plot = NewPlot();
+        var heatmap = plot.Add.Heatmap(shares);
+        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        heatmap.ManualRange = new ScottPlot.Range(ShareFloor, 0);
+        heatmap.NaNCellColor = Colors.White;
+        heatmap.Rectangle = new CoordinateRect(-0.5, n - 0.5, t.Edges[0], t.Edges[^1]);
+        var bar = plot.Add.ColorBar(heatmap);
+        bar.Label = "log₁₀ share of outputs";
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(CheckpointTicks(t));
+        plot.Axes.SetLimits(-0.5, n - 0.5, t.Edges[0], t.Edges[^1]);
+        plot.Title($"{trial.Label} (seed {trial.Seed}), layer {t.Layer}: outputs over training");
+        plot.XLabel("epoch (checkpoint)");
+        plot.YLabel("activation value");
+        return plot;
+    }
+
+    /// <summary>The lowest share the heatmap colours distinguish (10⁻⁴); rarer bins get the darkest colour, empty ones none.</summary>
+    public const double ShareFloor = -4;
+
+    /// <summary>
+    /// Dead-unit fraction (solid) and saturated fraction (dashed) per hidden layer at each checkpoint, mean over the
+    /// given trials (the seeds of one contender) that carry a <see cref="TrialResult.Timeline"/>; every layer, or only
+    /// <paramref name="layer"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">None of the trials has a timeline, or there is no such layer.</exception>
+    public static Plot FractionsOverTime(IReadOnlyList<TrialResult> trials, int? layer = null)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        var with = trials.Where(t => t.Timeline is { Count: > 0 }).ToArray();
+        if (with.Length == 0) throw new ArgumentException("These results have no activation timeline (they were written by an older actkit): rerun 'actkit compare' into a new folder to record it.", nameof(trials));
+        var plot = NewPlot();
+        var palette = new ScottPlot.Palettes.Category10();
+        int layers = with.Min(t => t.Timeline!.Count);
+        if (layer is int only && (only < 0 || only >= layers)) throw new ArgumentException($"--layer must be in 0…{layers - 1} (the network has {layers} hidden layers), got {only}.", nameof(layer));
+        double lastEpoch = 1;
+        foreach (int l in layer is int one ? [one] : Enumerable.Range(0, layers))
+        {
+            int n = with.Min(t => t.Timeline![l].Checkpoints.Count);
+            var epochs = with[0].Timeline![l].Checkpoints.Take(n).Select(c => (double)c.Epoch).ToArray();
+            var dead = Enumerable.Range(0, n).Select(c => with.Average(t => t.Timeline![l].Checkpoints[c].DeadFraction)).ToArray();
+            var saturated = Enumerable.Range(0, n).Select(c => with.Average(t => t.Timeline![l].Checkpoints[c].SaturatedFraction)).ToArray();
+            if (n > 0) lastEpoch = Math.Max(lastEpoch, epochs[^1]);
+            Line(plot, epochs, dead, palette.GetColor(l), $"layer {l} dead units", dashed: false, markers: n <= 12);
+            Line(plot, epochs, saturated, palette.GetColor(l), $"layer {l} saturated", dashed: true, markers: n <= 12);
+        }
+
+        string seeds = with.Length == 1 ? $"seed {with[0].Seed}" : $"mean over {with.Length} seeds";
+        plot.Title($"{with[0].Label}: dead and saturated fractions over training ({seeds})");
+        plot.XLabel("epoch");
+        plot.YLabel("fraction");
+        plot.Axes.SetLimits(0, lastEpoch, -0.02, 1.02);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot;
+    }
+
+    /// <summary>The timeline of hidden layer <paramref name="layer"/> of a trial.</summary>
+    /// <exception cref="ArgumentException">One sentence: the trial has no timeline, or no such layer.</exception>
+    public static LayerTimeline TimelineOf(TrialResult trial, int layer)
+    {
+        if (trial.Timeline is not { Count: > 0 } timeline)
+        {
+            throw new ArgumentException($"The trial {trial.Label} seed {trial.Seed} has no activation timeline (written by an older actkit): rerun 'actkit compare' into a new folder to record it.", nameof(trial));
+        }
+
+        if (layer < 0 || layer >= timeline.Count) throw new ArgumentException($"--layer must be in 0…{timeline.Count - 1} (the network has {timeline.Count} hidden layers), got {layer}.", nameof(layer));
+        if (timeline[layer].Checkpoints.Count == 0) throw new ArgumentException($"Layer {layer} of {trial.Label} seed {trial.Seed} has no checkpoints.", nameof(layer));
+        return timeline[layer];
+    }
+
+    // At most ~10 labelled columns: the first, the last and evenly spaced ones between.
+    private static Tick[] CheckpointTicks(LayerTimeline t)
+    {
+        int n = t.Checkpoints.Count;
+        int step = Math.Max(1, (int)Math.Ceiling(n / 10.0));
+        var idx = Enumerable.Range(0, n).Where(c => c % step == 0).ToList();
+        if (idx[^1] != n - 1)
+        {
+            if (n - 1 - idx[^1] < step / 2.0) idx.RemoveAt(idx.Count - 1);
+            idx.Add(n - 1);
+        }
+
+        return idx.Select(c => new Tick(c, t.Checkpoints[c].Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+    }
+
     /// <summary>Dead-unit and saturated fractions per contender (mean over seeds), as grouped bars.</summary>
     public static Plot DeadAndSaturated(ExperimentSummary summary)
     {

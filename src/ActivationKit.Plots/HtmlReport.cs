@@ -95,6 +95,26 @@ public static class HtmlReport
             }
 
             sb.Append("</div>\n");
+
+            sb.Append("<h2 id=\"over-training\">Over training</h2>\n");
+            var timed = summary.Ranking.Where(r => images.ContainsKey("fractions-" + Slug(r.Label))).ToArray();
+            if (timed.Length == 0)
+            {
+                sb.Append("<p>These results carry no activation timeline (they were written by an older actkit); rerun the command below into a new folder to record it.</p>\n");
+            }
+            else
+            {
+                sb.Append("<p>At the initial weights (epoch 0) and at regular epochs, on the same held-out samples: each hidden layer's outputs as a heatmap ")
+                  .Append("(x = epoch, y = activation value on bins fixed for the whole run, colour = log₁₀ of the share of the outputs in the bin, white = none; first seed), ")
+                  .Append("and the dead-unit (solid) and saturated (dashed) fractions per layer (mean over seeds).</p>\n");
+                foreach (var r in timed)
+                {
+                    sb.Append("<h3>").Append(E(r.Label)).Append("</h3>\n<div class=\"grid\">\n");
+                    foreach (var image in images.Values.Where(i => i.Name.StartsWith("timeline-" + Slug(r.Label) + "-layer", StringComparison.Ordinal))) Image(sb, image);
+                    Image(sb, images["fractions-" + Slug(r.Label)]);
+                    sb.Append("</div>\n");
+                }
+            }
         }
 
         sb.Append("<h2>Configuration</h2>\n<table id=\"config\">\n<tbody>\n");
@@ -121,7 +141,9 @@ public static class HtmlReport
 
     /// <summary>
     /// The report's charts as PNGs, each with a file-name stem and a title: learning-accuracy, learning-loss, functions,
-    /// dead-saturated and histogram-LABEL per contender (empty when there are no results).
+    /// dead-saturated, and per contender histogram-LABEL and, when its trials recorded a timeline,
+    /// timeline-LABEL-layerN (outputs over training, first seed) and fractions-LABEL (dead/saturated over training)
+    /// (empty when there are no results).
     /// </summary>
     public static IReadOnlyList<ReportImage> Images(ExperimentSummary summary, IReadOnlyList<TrialResult> trials)
     {
@@ -140,6 +162,20 @@ public static class HtmlReport
         {
             var first = trials.Where(t => t.Label == r.Label).OrderBy(t => t.Seed).First();
             list.Add(new("histogram-" + Slug(r.Label), $"Histogram of hidden outputs, {r.Label}", ChartFile.Png(Charts.LayerHistograms(first), 600, 380)));
+        }
+
+        foreach (var r in summary.Ranking)
+        {
+            var seeds = trials.Where(t => t.Label == r.Label).OrderBy(t => t.Seed).ToArray();
+            var timed = seeds.FirstOrDefault(t => t.Timeline is { Count: > 0 });
+            if (timed is null) continue;
+            for (int l = 0; l < timed.Timeline!.Count; l++)
+            {
+                if (timed.Timeline[l].Checkpoints.Count == 0) continue;
+                list.Add(new($"timeline-{Slug(r.Label)}-layer{l}", $"Hidden layer {l} outputs over training, {r.Label}", ChartFile.Png(Charts.HistogramTimeline(timed, l), 600, 380)));
+            }
+
+            list.Add(new("fractions-" + Slug(r.Label), $"Dead and saturated fractions over training, {r.Label}", ChartFile.Png(Charts.FractionsOverTime(seeds), 600, 380)));
         }
 
         return list;

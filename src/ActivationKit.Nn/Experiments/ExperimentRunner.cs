@@ -139,6 +139,10 @@ public static class ExperimentRunner
         var net = Mlp.Build(train.FeatureCount, config.Hidden, spec.Contender.Activation, train.ClassCount);
         net.Initialize(init, spec.Seed);
         string usedInit = init.Resolve(net.Layers[0].Activation).ToString();
+        var heldOut = data.Validation;
+        int probeRows = Math.Min(Math.Max(1, diagnosticSamples), heldOut.Rows);
+        var timeline = new ActivationTimeline(net, heldOut.Features.AsSpan(0, probeRows * heldOut.FeatureCount), probeRows, config.Epochs);
+        timeline.Record(0);
 
         var fit = Trainer.Fit(net, train, data.Validation, new TrainerOptions
         {
@@ -149,6 +153,9 @@ public static class ExperimentRunner
             Seed = spec.Seed,
             Threads = 1,
             EvaluateTrainingSet = false,
+        }, p =>
+        {
+            if (p.EpochDone) timeline.Record(p.Epoch);
         });
         var test = Trainer.Evaluate(net, data.Test);
         var curve = fit.History.Select(r => new EpochPoint(r.Epoch, r.Train.Loss, r.Train.Accuracy, r.Validation!.Loss, r.Validation.Accuracy, r.Seconds)).ToArray();
@@ -176,6 +183,7 @@ public static class ExperimentRunner
             Message = fit.Message,
             Curve = curve,
             Layers = layers,
+            Timeline = timeline.Result(),
         };
     }
 

@@ -86,6 +86,12 @@ public sealed record TrialResult
     /// <summary>Per hidden layer diagnostics at the end of training.</summary>
     public required IReadOnlyList<LayerDiagnostics> Layers { get; init; }
 
+    /// <summary>
+    /// Per hidden layer: output histograms (on fixed edges) and dead/saturated fractions at the initial weights and at
+    /// regular epochs (<see cref="ActivationTimeline"/>). Null in files written before it was recorded.
+    /// </summary>
+    public IReadOnlyList<LayerTimeline>? Timeline { get; init; }
+
     /// <summary>The same result with every wall-time field set to zero: what must be bit-identical between runs.</summary>
     public TrialResult WithoutTimings() => this with
     {
