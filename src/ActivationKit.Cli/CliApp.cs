@@ -141,7 +141,9 @@ public static class CliApp
             .WithExample("plot", "relu", "gelu", "--grad")
             .WithExample("plot", "leaky_relu(0.2)", "elu", "--range", "-3:3", "--out", "rectifiers.png")
             .WithExample("plot", "tanh", "--grad", "--out", "tanh.svg")
-            .WithExample("plot", "--all", "--out", "gallery.png");
+            .WithExample("plot", "--all", "--out", "gallery.png")
+            .WithExample("plot", "--histograms", "results/", "--activation", "relu", "--layer", "1", "--out", "relu-layer1.png")
+            .WithExample("plot", "--fractions", "results/", "--activation", "tanh");
 
         config.AddCommand<DiagnoseCommand>("diagnose")
             .WithDescription("Find dead units, saturation, vanishing/exploding gradients, collapse and init/output problems in dumped arrays or a saved model.")

@@ -141,20 +141,30 @@ public sealed partial class ExperimentCommandTests : IDisposable
             "<script>window.addEventListener('load',()=>{const imgs=[...document.images];" +
             "const ok=imgs.filter(i=>i.complete&&i.naturalWidth>0&&i.getBoundingClientRect().width>0).length;" +
             "const rows=document.querySelectorAll('#ranking tbody tr').length;" +
-            "const d=document.createElement('div');d.id='probe';d.textContent=`images=${imgs.length};decoded=${ok};rows=${rows}`;" +
+            "const t=imgs.filter(i=>/^(timeline|fractions)-/.test(i.id)&&i.complete&&i.naturalWidth>0&&i.getBoundingClientRect().width>0).length;" +
+            "const d=document.createElement('div');d.id='probe';d.textContent=`images=${imgs.length};decoded=${ok};rows=${rows};timeline=${t}`;" +
             "document.body.appendChild(d);});</script></body>", StringComparison.Ordinal));
         string dom = Chromium("--dump-dom", new Uri(probe).AbsoluteUri);
-        var m = Regex.Match(dom, "<div id=\"probe\">images=(\\d+);decoded=(\\d+);rows=(\\d+)</div>");
+        var m = Regex.Match(dom, "<div id=\"probe\">images=(\\d+);decoded=(\\d+);rows=(\\d+);timeline=(\\d+)</div>");
         Assert.True(m.Success, "the probe did not run; DOM tail: " + dom[Math.Max(0, dom.Length - 400)..]);
         int images = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(images >= 6, $"expected at least 6 images, got {images}");
         Assert.Equal(m.Groups[1].Value, m.Groups[2].Value);
         Assert.Equal("3", m.Groups[3].Value);
+        // Over training: per contender one heatmap per hidden layer (2) and one fractions chart, all decoded.
+        Assert.Equal("9", m.Groups[4].Value);
+        foreach (string id in new[] { "timeline-relu-layer0", "timeline-sigmoid-zeros-layer1", "fractions-tanh" }) Assert.Contains($"id=\"{id}\"", dom, StringComparison.Ordinal);
         foreach (string label in new[] { "relu", "tanh", "sigmoid@zeros" }) Assert.Contains($"<td class=\"l\">{label}</td>", dom, StringComparison.Ordinal);
 
         string imgDir = _dir.File("img");
         Cli.RunWide("report", outDir, "--images", imgDir).Ok();
-        string[] expected = ["dead-saturated.png", "functions.png", "histogram-relu.png", "histogram-sigmoid-zeros.png", "histogram-tanh.png", "learning-accuracy.png", "learning-loss.png"];
+        string[] expected =
+        [
+            "dead-saturated.png", "fractions-relu.png", "fractions-sigmoid-zeros.png", "fractions-tanh.png", "functions.png",
+            "histogram-relu.png", "histogram-sigmoid-zeros.png", "histogram-tanh.png", "learning-accuracy.png", "learning-loss.png",
+            "timeline-relu-layer0.png", "timeline-relu-layer1.png", "timeline-sigmoid-zeros-layer0.png", "timeline-sigmoid-zeros-layer1.png",
+            "timeline-tanh-layer0.png", "timeline-tanh-layer1.png",
+        ];
         Assert.Equal(expected, Directory.GetFiles(imgDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.All(Directory.GetFiles(imgDir), f => Assert.Equal((byte)0x89, File.ReadAllBytes(f)[0]));
     }
