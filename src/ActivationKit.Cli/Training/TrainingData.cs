@@ -1,4 +1,5 @@
 using System.Globalization;
+using ActivationKit.Advisor;
 using ActivationKit.IO;
 using ActivationKit.Nn;
 using ActivationKit.Nn.Data;
@@ -51,6 +52,15 @@ public static class TrainingData
 
     /// <summary>The task's name as printed and saved.</summary>
     public static string Name(TrainingTask task) => task.ToString().ToLowerInvariant();
+
+    /// <summary>The advisor's (and the engine's output pairings') name for the same task.</summary>
+    public static AdvisorTask AdvisorTaskOf(TrainingTask task) => task switch
+    {
+        TrainingTask.Binary => AdvisorTask.Binary,
+        TrainingTask.Multiclass => AdvisorTask.Multiclass,
+        TrainingTask.Multilabel => AdvisorTask.Multilabel,
+        _ => AdvisorTask.Regression,
+    };
 
     /// <summary>
     /// Loads and splits the data: Fashion-MNIST keeps its official test set and holds out 10% of its training set for
