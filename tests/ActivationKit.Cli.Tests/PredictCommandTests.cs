@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using ActivationKit.IO;
 using ActivationKit.Nn;
-using ActivationKit.Nn.Data;
 
 namespace ActivationKit.Cli.Tests;
 
