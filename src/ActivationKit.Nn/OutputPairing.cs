@@ -7,8 +7,10 @@ namespace ActivationKit.Nn;
 /// <summary>
 /// How an output-layer candidate is trained and scored in an <see cref="AdvisorTrial"/>: the network's last layer
 /// stays linear and the candidate activation is applied inside the loss (its gradient flows back through the
-/// activation's own Backward), so every candidate trains with the same engine. Sigmoid and softmax use the
-/// engine's fused, numerically stable losses — the pairing the advisor recommends.
+/// activation's own Backward), so every candidate trains with the same engine. The output the advisor recommends
+/// for the task trains with its <see cref="Recommended"/> loss: sigmoid and softmax through the engine's fused,
+/// numerically stable losses on logits, identity with MSE. This class is the one place that pairs output
+/// activations with engine losses (actkit train resolves --loss and --output through it too).
 /// </summary>
 public sealed class OutputPairing
 {
@@ -20,9 +22,8 @@ public sealed class OutputPairing
 
     private enum Mode
     {
-        FusedSigmoid,
-        FusedSoftmax,
-        Identity,
+        /// <summary>The task's recommended output: the linear layer trains with the recommended (fused) loss.</summary>
+        Recommended,
         Bce,
         LogProbabilityNll,
         ProbabilityNll,
@@ -37,13 +38,7 @@ public sealed class OutputPairing
         _scale = scale;
         _shift = shift;
         Description = description;
-        Loss = mode switch
-        {
-            Mode.FusedSigmoid => task == AdvisorTask.Multilabel ? Losses.MultiLabelBinaryCrossEntropy : Losses.BinaryCrossEntropy,
-            Mode.FusedSoftmax => Losses.SoftmaxCrossEntropy,
-            Mode.Identity => Losses.MeanSquaredError,
-            _ => new ActivatedLoss(this),
-        };
+        Loss = mode == Mode.Recommended ? Recommended(task).Loss : new ActivatedLoss(this);
         TrainTargets = scale == 1 && shift == 0 ? train : new Dataset(train.Name, train.Features, train.FeatureCount, train.Targets.Select(t => (float)((t * scale) + shift)).ToArray(), train.TargetColumns, 0);
     }
 
@@ -56,6 +51,32 @@ public sealed class OutputPairing
     /// <summary>E.g. "sigmoid + fused BCE on logits" or "tanh + MSE, targets scaled into (−0.8, 0.8)".</summary>
     public string Description { get; }
 
+    /// <summary>
+    /// The output activation the advisor recommends for <paramref name="task"/> and the engine loss it trains with:
+    /// identity with MSE (regression), sigmoid fused into binary cross-entropy on logits (binary), softmax fused into
+    /// cross-entropy on logits (multiclass), one sigmoid per label fused into multi-label binary cross-entropy (multilabel).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="task"/> is ranking, which has no engine loss.</exception>
+    public static (string Output, ILoss Loss) Recommended(AdvisorTask task) => task switch
+    {
+        AdvisorTask.Regression => ("identity", Losses.MeanSquaredError),
+        AdvisorTask.Binary => ("sigmoid", Losses.BinaryCrossEntropy),
+        AdvisorTask.Multiclass => ("softmax", Losses.SoftmaxCrossEntropy),
+        AdvisorTask.Multilabel => ("sigmoid", Losses.MultiLabelBinaryCrossEntropy),
+        _ => throw new ArgumentException($"The engine has no loss for the {task.ToString().ToLowerInvariant()} task.", nameof(task)),
+    };
+
+    /// <summary>
+    /// The activation a fused loss applies to the logits inside itself: <c>sigmoid</c> for bce and multilabel_bce,
+    /// <c>softmax</c> for cross_entropy; null for a loss on the outputs as they are (mse, mae, huber).
+    /// </summary>
+    public static string? FusedActivation(ILoss loss) => (loss ?? throw new ArgumentNullException(nameof(loss))).Name switch
+    {
+        "bce" or "multilabel_bce" => "sigmoid",
+        "cross_entropy" => "softmax",
+        _ => null,
+    };
+
     /// <summary>Chooses the pairing for an output activation <paramref name="spec"/> and task, fitting target scaling on <paramref name="train"/>.</summary>
     public static OutputPairing For(string spec, AdvisorTask task, Dataset train)
     {
@@ -65,16 +86,23 @@ public sealed class OutputPairing
         string name = f.Info.Name;
         var (lo, hi) = SampledRange(f);
         bool probability = lo >= 0 && hi <= 1;
+        if (task != AdvisorTask.Ranking && name == Recommended(task).Output)
+        {
+            string description = FusedActivation(Recommended(task).Loss) switch
+            {
+                "sigmoid" => "sigmoid + fused binary cross-entropy on logits",
+                "softmax" => "softmax + fused categorical cross-entropy on logits",
+                _ => "identity + MSE",
+            };
+            return new(null, Mode.Recommended, task, train, 1, 0, description);
+        }
+
         switch (task)
         {
-            case AdvisorTask.Binary or AdvisorTask.Multilabel when name == "sigmoid":
-                return new(null, Mode.FusedSigmoid, task, train, 1, 0, "sigmoid + fused binary cross-entropy on logits");
             case AdvisorTask.Binary or AdvisorTask.Multilabel:
                 return probability
                     ? new(f, Mode.Bce, task, train, 1, 0, $"{spec} + binary cross-entropy on its outputs (clamped to [1e-7, 1 − 1e-7])")
                     : new(f, Mode.Mse, task, train, 1, 0, $"{spec} + MSE to the 0/1 targets (its outputs are not probabilities)");
-            case AdvisorTask.Multiclass when name == "softmax":
-                return new(null, Mode.FusedSoftmax, task, train, 1, 0, "softmax + fused categorical cross-entropy on logits");
             case AdvisorTask.Multiclass when f.Info.Kind == ActivationKind.Rowwise && hi <= 0:
                 return new(f, Mode.LogProbabilityNll, task, train, 1, 0, $"{spec} + negative log-likelihood (outputs are log-probabilities)");
             case AdvisorTask.Multiclass when f.Info.Kind == ActivationKind.Rowwise && probability:
@@ -83,8 +111,6 @@ public sealed class OutputPairing
                 return probability
                     ? new(f, Mode.Bce, task, train, 1, 0, $"{spec} + one-vs-rest binary cross-entropy on one-hot targets")
                     : new(f, Mode.Mse, task, train, 1, 0, $"{spec} + MSE to one-hot targets");
-            case AdvisorTask.Regression when name == "identity":
-                return new(null, Mode.Identity, task, train, 1, 0, "identity + MSE");
             case AdvisorTask.Regression when f.Info.BoundedAbove && f.Info.BoundedBelow:
                 {
                     // Scale the targets into the inner 80% of the range, as the advisor's caveat says to.
@@ -155,24 +181,13 @@ public sealed class OutputPairing
         }
     }
 
-    /// <summary>The candidate's outputs for linear-layer outputs <paramref name="z"/> (the fused modes apply their own function).</summary>
+    /// <summary>The candidate's outputs for linear-layer outputs <paramref name="z"/> (the recommended pairings apply their fused function).</summary>
     private float[] Apply(ReadOnlySpan<float> z, int cols)
     {
         var y = new float[z.Length];
-        switch (_mode)
-        {
-            case Mode.FusedSigmoid:
-                ActivationCatalog.Create("sigmoid").Forward(z, y);
-                break;
-            case Mode.FusedSoftmax:
-            case Mode.Identity:
-                z.CopyTo(y);
-                break;
-            default:
-                _f!.Forward(z, y, cols);
-                break;
-        }
-
+        if (_f is not null) _f.Forward(z, y, cols);
+        else if (FusedActivation(Loss) == "sigmoid") ActivationCatalog.Create("sigmoid").Forward(z, y);
+        else z.CopyTo(y); // identity, or softmax: the arg-max of the logits is the arg-max of the probabilities.
         return y;
     }
 

@@ -333,6 +333,18 @@ public class HashesCommandTests
     }
 
     [Fact]
+    public void Hashes_canonicalise_NaN_sign_and_payload_before_hashing()
+    {
+        using var dir = new TempDir();
+        float[] x = [1, BitConverter.Int32BitsToSingle(0x7FC0_0123), BitConverter.Int32BitsToSingle(unchecked((int)0xFFC0_0001)), -0f];
+        File.WriteAllBytes(dir.File("x.f32"), NpyBytes.Floats(x));
+        using var doc = System.Text.Json.JsonDocument.Parse(Cli.Run("hashes", "--in", dir.File("x.f32")).Ok().Out);
+        float[] canonical = [1, float.NaN, float.NaN, -0f];
+        string expected = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(NpyBytes.Floats(canonical)));
+        Assert.Equal(expected, doc.RootElement.GetProperty("identity").GetProperty("f32 forward").GetString());
+    }
+
+    [Fact]
     public void Hashes_is_hidden_from_help()
     {
         Assert.DoesNotContain("hashes", Cli.Run("--help").Ok().Out, StringComparison.Ordinal);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using ActivationKit.IO;
 using ActivationKit.Nn;
-using ActivationKit.Nn.Data;
 
 namespace ActivationKit.Cli.Tests;
 
@@ -38,11 +38,11 @@ public class PredictCommandTests
 
         // Same rows as .npy in, .npy and .csv out.
         string npy = dir.File("x.npy");
-        Npy.Write(npy, Points.SelectMany(p => p).ToArray(), 4, 2);
+        Npy.Write(npy, Points.SelectMany(p => p).ToArray(), [4, 2]);
         Cli.Run("predict", "--model", model, "--in", npy, "--out", dir.File("y.npy")).Ok();
-        var (y, shape) = Npy.Read(dir.File("y.npy"));
-        Assert.Equal([4, 1], shape);
-        Assert.Equal(probabilities, y);
+        var y = Npy.Read(dir.File("y.npy"));
+        Assert.Equal([4, 1], y.Shape);
+        Assert.Equal(probabilities, y.Single);
         Cli.Run("predict", "--model", model, "--in", npy, "--out", dir.File("y.csv")).Ok();
         Assert.Equal(probabilities, File.ReadAllLines(dir.File("y.csv")).Select(l => float.Parse(l, Inv)).ToArray());
 

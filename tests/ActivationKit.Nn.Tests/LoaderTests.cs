@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using ActivationKit.IO;
 using ActivationKit.Nn.Data;
 
 namespace ActivationKit.Nn.Tests;
@@ -162,69 +163,38 @@ public sealed class LoaderTests : IDisposable
         Assert.Throws<FileNotFoundException>(() => Csv.Load(Path.Combine(_dir, "none.csv")));
     }
 
-    private static byte[] NpyBytes(string descr, string shape, byte[] body, string? rawHeader = null)
-    {
-        string header = rawHeader ?? $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
-        header += "\n";
-        var bytes = new List<byte> { 0x93 };
-        bytes.AddRange("NUMPY"u8.ToArray());
-        bytes.AddRange([1, 0, (byte)header.Length, 0]);
-        bytes.AddRange(Encoding.Latin1.GetBytes(header));
-        bytes.AddRange(body);
-        return bytes.ToArray();
-    }
-
     [Fact]
-    public void NpyRoundTripAndDtypes()
-    {
-        string path = Path.Combine(_dir, "x.npy");
-        float[] values = [1f, -2.5f, 3e-20f, float.MaxValue, 0f, 6f];
-        Npy.Write(path, values, 2, 3);
-        var (data, shape) = Npy.Read(path);
-        Assert.Equal(values, data);
-        Assert.Equal([2, 3], shape);
-        Assert.Equal(0, (new FileInfo(path).Length - (6 * 4)) % 64);
-
-        var f8 = new byte[16];
-        BinaryPrimitives.WriteDoubleLittleEndian(f8, 0.1);
-        BinaryPrimitives.WriteDoubleLittleEndian(f8.AsSpan(8), -7);
-        Assert.Equal([0.1f, -7f], Npy.Read(NpyBytes("<f8", "(2,)", f8)).Data);
-        Assert.Equal([0f, 255f, 7f], Npy.Read(NpyBytes("|u1", "(3,)", [0, 255, 7])).Data);
-        var i8 = new byte[8];
-        BinaryPrimitives.WriteInt64LittleEndian(i8, -3);
-        Assert.Equal([-3f], Npy.Read(NpyBytes("<i8", "(1,)", i8)).Data);
-        var scalar = Npy.Read(NpyBytes("<f4", "()", BitConverter.GetBytes(4f)));
-        Assert.Empty(scalar.Shape);
-        Assert.Equal([4f], scalar.Data);
-        var reordered = Npy.Read(NpyBytes(string.Empty, string.Empty, [9], "{'shape': (1,), 'fortran_order': False, 'descr': '|u1'}"));
-        Assert.Equal([9f], reordered.Data);
-    }
-
-    [Fact]
-    public void NpyErrorsAreClear()
-    {
-        Assert.Contains("magic", Assert.Throws<InvalidDataException>(() => Npy.Read(new byte[20])).Message);
-        Assert.Contains("malformed header", Assert.Throws<InvalidDataException>(() => Npy.Read(NpyBytes(string.Empty, string.Empty, [], "{'descr': '<f4', 'shape': (1,)}"))).Message);
-        Assert.Contains("malformed header", Assert.Throws<InvalidDataException>(() => Npy.Read(NpyBytes(string.Empty, string.Empty, [], "__import__('os')"))).Message);
-        Assert.Contains("dtype", Assert.Throws<InvalidDataException>(() => Npy.Read(NpyBytes("<c8", "(1,)", new byte[8]))).Message);
-        Assert.Contains("Fortran", Assert.Throws<InvalidDataException>(() => Npy.Read(NpyBytes(string.Empty, string.Empty, new byte[4], "{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }"))).Message);
-        Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => Npy.Read(NpyBytes("<f4", "(3,)", new byte[11]))).Message);
-        var version = NpyBytes("<f4", "(1,)", new byte[4]);
-        version[6] = 9;
-        Assert.Contains("version", Assert.Throws<InvalidDataException>(() => Npy.Read(version)).Message);
-        Assert.Throws<ArgumentException>(() => Npy.Write(Path.Combine(_dir, "y.npy"), [1f, 2f], 3));
-    }
-
-    [Fact]
-    public void NpyDataset()
+    public void NpyDatasetPairsFeaturesWithTargets()
     {
         string x = Path.Combine(_dir, "fx.npy"), y = Path.Combine(_dir, "fy.npy");
-        Npy.Write(x, [1f, 2f, 3f, 4f, 5f, 6f], 3, 2);
-        Npy.Write(y, [0f, 2f, 1f], 3);
-        var data = Npy.LoadDataset(x, y);
+        Npy.Write(x, [1f, 2f, 3f, 4f, 5f, 6f], [3, 2]);
+        Npy.Write(y, [0f, 2f, 1f], [3]);
+        var data = NpyDataset.Load(x, y);
         Assert.Equal(3, data.ClassCount);
         Assert.Equal(2, data.FeatureCount);
-        Npy.Write(y, [0f, 1f], 2);
-        Assert.Contains("3 samples", Assert.Throws<InvalidDataException>(() => Npy.LoadDataset(x, y)).Message);
+        Assert.Equal("fx.npy", data.Name);
+        Npy.Write(y, [0f, 1f], [2]);
+        Assert.Contains("3 samples", Assert.Throws<InvalidDataException>(() => NpyDataset.Load(x, y)).Message);
+        Npy.Write(y, [0f], []);
+        Assert.Contains("first (sample) dimension", Assert.Throws<InvalidDataException>(() => NpyDataset.Load(x, y)).Message);
+    }
+
+    [Fact]
+    public void NpyDatasetConvertsIntegerAndDoubleFilesToFloats()
+    {
+        string x = Path.Combine(_dir, "ix.npy"), y = Path.Combine(_dir, "iy.npy");
+        Npy.Write(x, new byte[] { 0, 128, 255, 7, 1, 2, 3, 4 }, [2, 2, 2]);
+        Npy.Write(y, [1L, 0L], [2]);
+        var labels = NpyDataset.Load(x, y);
+        Assert.Equal([0f, 128f, 255f, 7f, 1f, 2f, 3f, 4f], labels.Features);
+        Assert.Equal(4, labels.FeatureCount);
+        Assert.Equal([1f, 0f], labels.Targets);
+        Assert.Equal(2, labels.ClassCount);
+
+        Npy.Write(y, [0.5, -1.25, 2.0, 3.0], [2, 2]);
+        var regression = NpyDataset.Load(x, y, classification: false);
+        Assert.Equal([0.5f, -1.25f, 2f, 3f], regression.Targets);
+        Assert.Equal(2, regression.TargetColumns);
+        Assert.Equal(0, regression.ClassCount);
     }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Security.Cryptography;
+using ActivationKit.Accuracy;
 using ActivationKit.Catalog;
 using ActivationKit.Cli.Formatting;
 using ActivationKit.Cli.IO;
@@ -51,13 +52,8 @@ public sealed class HashesCommand(CliConsoles consoles) : Command<HashesCommand.
                         try
                         {
                             var (_, result, _, _) = Evaluation.Run(f, input, settings.Columns, dtype, grad);
-                            // IEEE 754 leaves the sign and payload of a NaN result unspecified (and the JIT may swap
-                            // commutative operands between tiers); every other bit must match (see AccuracyMeter.HashOf).
-                            for (int i = 0; i < result.Length; i++)
-                            {
-                                if (double.IsNaN(result[i])) result[i] = double.NaN;
-                            }
-
+                            // A NaN result's sign and payload are unspecified; every other bit must match.
+                            AccuracyMeter.CanonicalizeNaNs(result);
                             json.WriteString(key, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(DataFiles.Bytes(result, dtype))));
                         }
                         catch (Exception ex) when (ex is ArgumentException or UsageException or NotSupportedException)

@@ -3,11 +3,10 @@ using System.Globalization;
 using System.Text;
 using ActivationKit.Catalog;
 using ActivationKit.Cli.IO;
+using ActivationKit.IO;
 using ActivationKit.Nn;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using CoreNpy = ActivationKit.IO.Npy;
-using NnNpy = ActivationKit.Nn.Data.Npy;
 
 namespace ActivationKit.Cli.Commands;
 
@@ -66,7 +65,7 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
 
         if (outExt == ".npy")
         {
-            AtomicFile.Write(settings.Out!, stream => CoreNpy.Write(stream, y, [rows, outputs]));
+            AtomicFile.Write(settings.Out!, stream => Npy.Write(stream, y, [rows, outputs]));
         }
         else if (outExt == ".csv")
         {
@@ -108,8 +107,10 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
 
     private static (float[] X, int Rows, int Columns) ReadNpy(string path, int inputs)
     {
-        var (data, shape) = NnNpy.Read(path);
-        return shape.Length switch
+        var array = Npy.Read(path);
+        var data = array.ToSingleArray();
+        var shape = array.Shape;
+        return shape.Count switch
         {
             2 => (data, shape[0], shape[1]),
             1 when inputs == 1 => (data, shape[0], 1),

@@ -3,7 +3,9 @@ using ActivationKit.Nn;
 namespace ActivationKit.Cli.Training;
 
 /// <summary>
-/// How --task, --loss and --output combine into the network's last layer and the loss it is trained with.
+/// How --task, --loss and --output combine into the network's last layer and the loss it is trained with. The
+/// pairings themselves (default loss per task, which activation a fused loss applies) come from the engine's
+/// <see cref="OutputPairing"/>; this record only checks the flags against them.
 /// </summary>
 /// <param name="Loss">The loss the trainer minimises.</param>
 /// <param name="Outputs">Units of the last layer.</param>
@@ -26,17 +28,18 @@ public sealed record LossPairing(ILoss Loss, int Outputs, string LayerActivation
         string? output = outputSpec?.Trim().ToLowerInvariant();
         bool identity = output is null || Identity.Contains(output);
         string taskName = TrainingData.Name(task);
-        switch (loss.Name)
+        string? fused = OutputPairing.FusedActivation(loss);
+        switch (fused)
         {
-            case "cross_entropy":
+            case "softmax":
                 if (task is not (TrainingTask.Binary or TrainingTask.Multiclass)) throw new UsageException($"--loss ce (softmax cross-entropy) needs a binary or multiclass task, not {taskName}.");
-                if (!identity && output != "softmax") throw new UsageException($"--output {outputSpec} cannot be used with --loss ce: cross-entropy is computed on logits with the softmax fused into it, so the output must be softmax or identity.");
-                return new LossPairing(loss, classes, "linear", output ?? "softmax", true);
-            case "bce" or "multilabel_bce":
+                if (!identity && output != fused) throw new UsageException($"--output {outputSpec} cannot be used with --loss ce: cross-entropy is computed on logits with the softmax fused into it, so the output must be softmax or identity.");
+                return new LossPairing(loss, classes, "linear", output ?? fused, true);
+            case "sigmoid":
                 if (task is TrainingTask.Regression or TrainingTask.Multiclass) throw new UsageException($"--loss bce needs a binary or multilabel task, not {taskName}{(task == TrainingTask.Multiclass ? " (use --loss ce)" : string.Empty)}.");
-                if (!identity && output != "sigmoid") throw new UsageException($"--output {outputSpec} cannot be used with --loss bce: binary cross-entropy is computed on logits with the sigmoid fused into it, so the output must be sigmoid or identity.");
-                var bce = task == TrainingTask.Multilabel ? Losses.MultiLabelBinaryCrossEntropy : Losses.BinaryCrossEntropy;
-                return new LossPairing(bce, targetColumns, "linear", output ?? "sigmoid", true);
+                if (!identity && output != fused) throw new UsageException($"--output {outputSpec} cannot be used with --loss bce: binary cross-entropy is computed on logits with the sigmoid fused into it, so the output must be sigmoid or identity.");
+                // bce and multilabel_bce differ only in how they average (over elements, or per row over labels): the task picks.
+                return new LossPairing(DefaultLoss(task), targetColumns, "linear", output ?? fused, true);
             default:
                 if (task != TrainingTask.Regression) throw new UsageException($"--loss {lossSpec} is a regression loss; a {taskName} task uses {(task == TrainingTask.Multiclass ? "ce" : "bce")}.");
                 string activation = identity ? "linear" : outputSpec!.Trim();
@@ -44,12 +47,6 @@ public sealed record LossPairing(ILoss Loss, int Outputs, string LayerActivation
         }
     }
 
-    /// <summary>The loss a task uses when --loss is not given.</summary>
-    public static ILoss DefaultLoss(TrainingTask task) => task switch
-    {
-        TrainingTask.Binary => Losses.BinaryCrossEntropy,
-        TrainingTask.Multiclass => Losses.SoftmaxCrossEntropy,
-        TrainingTask.Multilabel => Losses.MultiLabelBinaryCrossEntropy,
-        _ => Losses.MeanSquaredError,
-    };
+    /// <summary>The loss a task uses when --loss is not given: the engine's recommended pairing for it.</summary>
+    public static ILoss DefaultLoss(TrainingTask task) => OutputPairing.Recommended(TrainingData.AdvisorTaskOf(task)).Loss;
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
+using ActivationKit.Advisor;
+using ActivationKit.IO;
 using ActivationKit.Nn;
 using ActivationKit.Nn.Data;
-using NnNpy = ActivationKit.Nn.Data.Npy;
 
 namespace ActivationKit.Cli.Training;
 
@@ -51,6 +52,15 @@ public static class TrainingData
 
     /// <summary>The task's name as printed and saved.</summary>
     public static string Name(TrainingTask task) => task.ToString().ToLowerInvariant();
+
+    /// <summary>The advisor's (and the engine's output pairings') name for the same task.</summary>
+    public static AdvisorTask AdvisorTaskOf(TrainingTask task) => task switch
+    {
+        TrainingTask.Binary => AdvisorTask.Binary,
+        TrainingTask.Multiclass => AdvisorTask.Multiclass,
+        TrainingTask.Multilabel => AdvisorTask.Multilabel,
+        _ => AdvisorTask.Regression,
+    };
 
     /// <summary>
     /// Loads and splits the data: Fashion-MNIST keeps its official test set and holds out 10% of its training set for
@@ -152,13 +162,15 @@ public static class TrainingData
         if (target is not null && target.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
             if (!File.Exists(target)) throw new UsageException($"Target file '{target}' does not exist.");
-            var paired = NnNpy.LoadDataset(path, target, classification: false);
+            var paired = NpyDataset.Load(path, target, classification: false);
             return (paired.Features, paired.FeatureCount, paired.Targets, paired.TargetColumns);
         }
 
-        var (data, shape) = NnNpy.Read(path);
+        var array = Npy.Read(path);
+        var data = array.ToSingleArray();
+        var shape = array.Shape;
         string name = Path.GetFileName(path);
-        if (shape.Length != 2) throw new UsageException($"{name} has shape ({string.Join(", ", shape)}); give a 2-D array whose target is one column, or --target labels.npy.");
+        if (shape.Count != 2) throw new UsageException($"{name} has shape ({string.Join(", ", shape)}); give a 2-D array whose target is one column, or --target labels.npy.");
         int rows = shape[0], columns = shape[1];
         if (columns < 2) throw new UsageException($"{name} has {columns} column(s); it needs features and a target column.");
         int index = columns - 1;

@@ -309,8 +309,7 @@ public static class ArrayFolder
         string path = Path.Combine(directory, file);
         if (!File.Exists(path)) throw new FileNotFoundException($"{file} is listed in {ManifestName} but is not in '{directory}'.", path);
         var a = Npy.Read(path);
-        float[] data = a.Single ?? a.Double!.Select(v => (float)v).ToArray();
-        return (data, a.Shape);
+        return (a.ToSingleArray(), a.Shape);
     }
 
     private static string? Text(JsonElement e, string key, string where)

@@ -122,12 +122,32 @@ public static class AccuracyMeter
     {
         ArgumentNullException.ThrowIfNull(values);
         var canonical = (float[])values.Clone();
-        for (int i = 0; i < canonical.Length; i++)
-        {
-            if (float.IsNaN(canonical[i])) canonical[i] = float.NaN;
-        }
-
+        CanonicalizeNaNs(canonical);
         return Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(canonical.AsSpan())));
+    }
+
+    /// <summary>
+    /// Replaces every NaN in <paramref name="values"/> by <see cref="float.NaN"/>, in place, leaving every other value
+    /// bit for bit as it is: the canonicalisation <see cref="HashOf"/> applies before hashing.
+    /// </summary>
+    public static void CanonicalizeNaNs(Span<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (float.IsNaN(values[i])) values[i] = float.NaN;
+        }
+    }
+
+    /// <summary>
+    /// Replaces every NaN in <paramref name="values"/> by <see cref="double.NaN"/>, in place, leaving every other value
+    /// bit for bit as it is: <see cref="HashOf"/>'s canonicalisation for double results.
+    /// </summary>
+    public static void CanonicalizeNaNs(Span<double> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (double.IsNaN(values[i])) values[i] = double.NaN;
+        }
     }
 
     /// <summary>

@@ -13,49 +13,83 @@ public enum NpyElementType
 
     /// <summary>IEEE binary64, NumPy 'f8'.</summary>
     Float64,
+
+    /// <summary>Unsigned 8-bit integer, NumPy 'u1' (e.g. image pixels or class labels).</summary>
+    UInt8,
+
+    /// <summary>Signed 64-bit integer, NumPy 'i8' (NumPy's default integer type, e.g. class labels).</summary>
+    Int64,
 }
 
 /// <summary>
 /// An array read from a .npy file: its shape and its data in C (row-major) order, kept in the file's element type
-/// (exactly one of <see cref="Single"/> and <see cref="Double"/> is set).
+/// (exactly one of <see cref="Single"/>, <see cref="Double"/>, <see cref="Byte"/> and <see cref="Int64"/> is set).
 /// </summary>
 public sealed class NpyArray
 {
-    internal NpyArray(int[] shape, float[]? single, double[]? @double)
+    private readonly Array _data;
+
+    internal NpyArray(int[] shape, Array data)
     {
         Shape = shape;
-        Single = single;
-        Double = @double;
+        _data = data;
     }
 
     /// <summary>The shape; empty for a 0-d (scalar) array.</summary>
     public IReadOnlyList<int> Shape { get; }
 
     /// <summary>The element type stored in the file.</summary>
-    public NpyElementType ElementType => Single is not null ? NpyElementType.Float32 : NpyElementType.Float64;
+    public NpyElementType ElementType => _data switch
+    {
+        float[] => NpyElementType.Float32,
+        double[] => NpyElementType.Float64,
+        byte[] => NpyElementType.UInt8,
+        _ => NpyElementType.Int64,
+    };
 
     /// <summary>The data when the file holds float32.</summary>
-    public float[]? Single { get; }
+    public float[]? Single => _data as float[];
 
     /// <summary>The data when the file holds float64.</summary>
-    public double[]? Double { get; }
+    public double[]? Double => _data as double[];
+
+    /// <summary>The data when the file holds uint8.</summary>
+    public byte[]? Byte => _data as byte[];
+
+    /// <summary>The data when the file holds int64.</summary>
+    public long[]? Int64 => _data as long[];
 
     /// <summary>Number of elements (the product of the shape).</summary>
-    public int Length => Single?.Length ?? Double!.Length;
+    public int Length => _data.Length;
 
-    /// <summary>The data widened to double (exact for float32).</summary>
-    public double[] ToDoubleArray()
+    /// <summary>
+    /// The data as double: the array itself for float64, otherwise a widened copy (exact for float32 and uint8; int64
+    /// beyond ±2^53 rounds to the nearest double).
+    /// </summary>
+    public double[] ToDoubleArray() => _data switch
     {
-        if (Double is not null) return Double;
-        var d = new double[Single!.Length];
-        for (int i = 0; i < d.Length; i++) d[i] = Single[i];
-        return d;
-    }
+        double[] d => d,
+        float[] f => Array.ConvertAll(f, v => (double)v),
+        byte[] b => Array.ConvertAll(b, v => (double)v),
+        _ => Array.ConvertAll((long[])_data, v => (double)v),
+    };
+
+    /// <summary>
+    /// The data as float: the array itself for float32, otherwise a converted copy (exact for uint8; float64 and int64
+    /// round to the nearest float).
+    /// </summary>
+    public float[] ToSingleArray() => _data switch
+    {
+        float[] f => f,
+        double[] d => Array.ConvertAll(d, v => (float)v),
+        byte[] b => Array.ConvertAll(b, v => (float)v),
+        _ => Array.ConvertAll((long[])_data, v => (float)v),
+    };
 }
 
 /// <summary>
-/// Minimal reader and writer of NumPy's .npy format (versions 1.0–3.0) for float32 and float64 arrays in C order,
-/// with no dependencies. Malformed input raises <see cref="InvalidDataException"/> with one sentence saying what
+/// Minimal reader and writer of NumPy's .npy format (versions 1.0–3.0) for float32, float64, uint8 and int64 arrays
+/// in C order, little- or big-endian, with no dependencies. The header is parsed as data, never evaluated. Malformed input raises <see cref="InvalidDataException"/> with one sentence saying what
 /// is wrong, so tools can report it as is.
 /// </summary>
 /// <remarks>
@@ -72,16 +106,18 @@ public static class Npy
     private const int MaxHeaderLength = 1 << 20;
 
     /// <summary>Reads a .npy file.</summary>
-    /// <exception cref="InvalidDataException">The file is not a well-formed float32/float64 C-order .npy file.</exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not a well-formed .npy file of a supported dtype in C order.</exception>
     public static NpyArray Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"The .npy file '{path}' does not exist.", path);
         using var stream = File.OpenRead(path);
         return Read(stream, Path.GetFileName(path));
     }
 
     /// <summary>Reads a .npy array from a stream; <paramref name="sourceName"/> names it in error messages.</summary>
-    /// <exception cref="InvalidDataException">The data is not a well-formed float32/float64 C-order .npy array.</exception>
+    /// <exception cref="InvalidDataException">The data is not a well-formed .npy array of a supported dtype in C order.</exception>
     public static NpyArray Read(Stream stream, string sourceName = "input")
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -132,23 +168,27 @@ public static class Npy
             throw new InvalidDataException($"{sourceName} is stored in Fortran (column-major) order; save it in C order (numpy.ascontiguousarray) instead.");
         }
 
-        bool bigEndian;
-        int itemSize;
-        switch (descr)
+        // '<' little-endian, '>' big-endian, '|' byte order irrelevant (NumPy writes it for one-byte types),
+        // '=' native: read as little-endian, the order of every machine NumPy writes files on in practice.
+        bool bigEndian = descr.Length > 0 && descr[0] == '>';
+        int itemSize = descr.Length == 3 && descr[0] is '<' or '>' or '|' or '=' ? descr[1..] switch
         {
-            case "<f4" or "=f4": bigEndian = false; itemSize = 4; break;
-            case ">f4": bigEndian = true; itemSize = 4; break;
-            case "<f8" or "=f8": bigEndian = false; itemSize = 8; break;
-            case ">f8": bigEndian = true; itemSize = 8; break;
-            default:
-                throw new InvalidDataException($"{sourceName} has unsupported dtype '{descr}'; only float32 ('<f4') and float64 ('<f8') are supported.");
+            "f4" => 4,
+            "f8" => 8,
+            "u1" => 1,
+            "i8" => 8,
+            _ => 0,
+        } : 0;
+        if (itemSize == 0)
+        {
+            throw new InvalidDataException($"{sourceName} has unsupported dtype '{descr}'; supported are float32 ('<f4'), float64 ('<f8'), uint8 ('|u1') and int64 ('<i8').");
         }
 
         long count = 1;
         foreach (int d in shape)
         {
             count *= d;
-            if (count > Array.MaxLength) throw new InvalidDataException($"{sourceName} has shape ({string.Join(", ", shape)}), too many elements to load.");
+            if (count * itemSize > int.MaxValue) throw new InvalidDataException($"{sourceName} has shape ({string.Join(", ", shape)}), too many elements to load.");
         }
 
         long dataBytes = count * itemSize;
@@ -166,30 +206,17 @@ public static class Npy
             }
         }
 
-        if (itemSize == 4)
+        Array items = descr[1..] switch
         {
-            var data = new float[count];
-            ReadData(stream, MemoryMarshal.AsBytes(data.AsSpan()), sourceName, dataBytes, shape);
-            if (bigEndian == BitConverter.IsLittleEndian)
-            {
-                var bits = MemoryMarshal.Cast<float, int>(data.AsSpan());
-                BinaryPrimitives.ReverseEndianness(bits, bits);
-            }
-
-            return new NpyArray(shape, data, null);
-        }
-        else
-        {
-            var data = new double[count];
-            ReadData(stream, MemoryMarshal.AsBytes(data.AsSpan()), sourceName, dataBytes, shape);
-            if (bigEndian == BitConverter.IsLittleEndian)
-            {
-                var bits = MemoryMarshal.Cast<double, long>(data.AsSpan());
-                BinaryPrimitives.ReverseEndianness(bits, bits);
-            }
-
-            return new NpyArray(shape, null, data);
-        }
+            "f4" => new float[count],
+            "f8" => new double[count],
+            "u1" => new byte[count],
+            _ => new long[count],
+        };
+        var bytes = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(items), (int)dataBytes);
+        ReadData(stream, bytes, sourceName, dataBytes, shape);
+        if (itemSize > 1 && bigEndian == BitConverter.IsLittleEndian) ReverseItems(bytes, itemSize);
+        return new NpyArray(shape, items);
     }
 
     /// <summary>Writes float32 data of the given shape (product must equal the length) as a version 1.0 .npy file.</summary>
@@ -206,6 +233,20 @@ public static class Npy
         Write(stream, data, shape);
     }
 
+    /// <summary>Writes uint8 data of the given shape as a version 1.0 .npy file.</summary>
+    public static void Write(string path, ReadOnlySpan<byte> data, ReadOnlySpan<int> shape)
+    {
+        using var stream = File.Create(path);
+        Write(stream, data, shape);
+    }
+
+    /// <summary>Writes int64 data of the given shape as a version 1.0 .npy file.</summary>
+    public static void Write(string path, ReadOnlySpan<long> data, ReadOnlySpan<int> shape)
+    {
+        using var stream = File.Create(path);
+        Write(stream, data, shape);
+    }
+
     /// <summary>Writes float32 data of the given shape to a stream in .npy format.</summary>
     public static void Write(Stream stream, ReadOnlySpan<float> data, ReadOnlySpan<int> shape)
     {
@@ -217,6 +258,20 @@ public static class Npy
     public static void Write(Stream stream, ReadOnlySpan<double> data, ReadOnlySpan<int> shape)
     {
         WriteHeader(stream, "<f8", data.Length, shape);
+        WriteLittleEndian(stream, MemoryMarshal.AsBytes(data), 8);
+    }
+
+    /// <summary>Writes uint8 data of the given shape to a stream in .npy format.</summary>
+    public static void Write(Stream stream, ReadOnlySpan<byte> data, ReadOnlySpan<int> shape)
+    {
+        WriteHeader(stream, "|u1", data.Length, shape);
+        stream.Write(data);
+    }
+
+    /// <summary>Writes int64 data of the given shape to a stream in .npy format.</summary>
+    public static void Write(Stream stream, ReadOnlySpan<long> data, ReadOnlySpan<int> shape)
+    {
+        WriteHeader(stream, "<i8", data.Length, shape);
         WriteLittleEndian(stream, MemoryMarshal.AsBytes(data), 8);
     }
 
@@ -262,8 +317,23 @@ public static class Npy
         }
 
         var copy = bytes.ToArray();
-        for (int i = 0; i < copy.Length; i += itemSize) copy.AsSpan(i, itemSize).Reverse();
+        ReverseItems(copy, itemSize);
         stream.Write(copy);
+    }
+
+    /// <summary>Reverses the byte order of each <paramref name="itemSize"/>-byte item (4 or 8) in place.</summary>
+    private static void ReverseItems(Span<byte> bytes, int itemSize)
+    {
+        if (itemSize == 4)
+        {
+            var words = MemoryMarshal.Cast<byte, int>(bytes);
+            BinaryPrimitives.ReverseEndianness(words, words);
+        }
+        else
+        {
+            var words = MemoryMarshal.Cast<byte, long>(bytes);
+            BinaryPrimitives.ReverseEndianness(words, words);
+        }
     }
 
     private static void ReadData(Stream stream, Span<byte> destination, string sourceName, long dataBytes, int[] shape)
@@ -372,6 +442,7 @@ public static class Npy
             dims.Add(d);
             SkipSpace(text, ref i);
             if (i < text.Length && text[i] == ',') i++;
+            else if (i >= text.Length || text[i] != ')') throw Malformed(sourceName, "'shape' must be a tuple of non-negative integers");
         }
     }
 

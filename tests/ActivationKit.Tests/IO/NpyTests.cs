@@ -54,7 +54,14 @@ public class NpyTests
     }
 
     [Theory]
-    [InlineData("{'descr': '<i8', 'fortran_order': False, 'shape': (1,), }", "unsupported dtype '<i8'")]
+    [InlineData("{'descr': '<i4', 'fortran_order': False, 'shape': (1,), }", "unsupported dtype '<i4'")]
+    [InlineData("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", "unsupported dtype '<c8'")]
+    [InlineData("{'descr': 'f4', 'fortran_order': False, 'shape': (1,), }", "unsupported dtype 'f4'")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (1 2), }", "tuple of non-negative integers")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999,), }", "tuple of non-negative integers")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (65536, 65536), }", "too many elements to load")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'extra': 1}", "unexpected key 'extra'")]
+    [InlineData("__import__('os')", "malformed .npy header")]
     [InlineData("{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }", "Fortran")]
     [InlineData("{'descr': '<f4', 'shape': (1,), }", "must have 'descr', 'fortran_order' and 'shape'")]
     [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }", "tuple of non-negative integers")]
@@ -76,6 +83,92 @@ public class NpyTests
         Assert.Contains("needs 16 data bytes", Assert.Throws<InvalidDataException>(() => Read(full[..^4])).Message, StringComparison.Ordinal);
         Assert.Contains("unexpected bytes", Assert.Throws<InvalidDataException>(() => Read([.. full, 0])).Message, StringComparison.Ordinal);
         Assert.Contains("version 4.0", Assert.Throws<InvalidDataException>(() => Read(File("{}", [], major: 4))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reads_uint8_and_int64_in_either_byte_order_and_converts_every_dtype()
+    {
+        var u1 = Read(File("{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }\n", [0, 255, 7]));
+        Assert.Equal(NpyElementType.UInt8, u1.ElementType);
+        Assert.Equal([0, 255, 7], u1.Byte!);
+        Assert.Equal([0f, 255f, 7f], u1.ToSingleArray());
+        Assert.Equal([0.0, 255.0, 7.0], u1.ToDoubleArray());
+        Assert.Equal([9], Read(File("{'descr': '>u1', 'fortran_order': False, 'shape': (1,), }\n", [9])).Byte!);
+
+        long[] longs = [-3, (1L << 53) + 1, long.MaxValue];
+        var little = longs.SelectMany(BitConverter.GetBytes).ToArray();
+        var big = longs.SelectMany(v => BitConverter.GetBytes(v).Reverse()).ToArray();
+        var i8 = Read(File("{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }\n", little));
+        Assert.Equal(NpyElementType.Int64, i8.ElementType);
+        Assert.Equal(longs, i8.Int64!);
+        Assert.Equal(longs, Read(File("{'descr': '>i8', 'fortran_order': False, 'shape': (3,), }\n", big)).Int64!);
+        Assert.Equal(longs.Select(v => (float)v), i8.ToSingleArray());
+        Assert.Equal(longs.Select(v => (double)v), i8.ToDoubleArray());
+
+        var f4Big = Read(File("{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }\n", [.. BitConverter.GetBytes(1.5f).Reverse(), .. BitConverter.GetBytes(-2f).Reverse()]));
+        Assert.Equal([1.5f, -2f], f4Big.Single!);
+        Assert.Same(f4Big.Single, f4Big.ToSingleArray());
+
+        var f8 = Read(File("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }\n", [.. BitConverter.GetBytes(0.1), .. BitConverter.GetBytes(-7.0)]));
+        Assert.Equal([0.1f, -7f], f8.ToSingleArray());
+        Assert.Same(f8.Double, f8.ToDoubleArray());
+    }
+
+    [Fact]
+    public void Header_keys_may_come_in_any_order_and_version_3_headers_are_utf8()
+    {
+        var reordered = Read(File("{'shape': (1,), 'fortran_order': False, 'descr': '|u1'}\n", [9]));
+        Assert.Equal([9], reordered.Byte!);
+        Assert.Equal([1], reordered.Shape);
+
+        var v3 = Read(File("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 1), }\n", [.. BitConverter.GetBytes(1f), .. BitConverter.GetBytes(2f)], major: 3));
+        Assert.Equal([2, 1], v3.Shape);
+        Assert.Equal([1f, 2f], v3.Single!);
+    }
+
+    [Fact]
+    public void Uint8_and_int64_round_trip_through_the_writer()
+    {
+        var ms = new MemoryStream();
+        byte[] bytes = [1, 2, 3, 250, 0, 9];
+        Npy.Write(ms, bytes, [3, 2]);
+        Assert.Equal(0, (ms.Length - bytes.Length) % 64);
+        Assert.Contains("'descr': '|u1'", Encoding.Latin1.GetString(ms.ToArray()), StringComparison.Ordinal);
+        var a = Read(ms.ToArray());
+        Assert.Equal([3, 2], a.Shape);
+        Assert.Equal(bytes, a.Byte!);
+
+        ms = new MemoryStream();
+        long[] longs = [long.MinValue, 0, 42];
+        Npy.Write(ms, longs, [3]);
+        Assert.Contains("'descr': '<i8'", Encoding.Latin1.GetString(ms.ToArray()), StringComparison.Ordinal);
+        Assert.Equal(longs, Read(ms.ToArray()).Int64!);
+    }
+
+    [Fact]
+    public void Files_round_trip_by_path_and_a_missing_file_says_so()
+    {
+        string dir = Directory.CreateTempSubdirectory("npy-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "x.npy");
+            Npy.Write(path, [1f, -2.5f, 3e-20f, float.MaxValue, 0f, 6f], [2, 3]);
+            var a = Npy.Read(path);
+            Assert.Equal([2, 3], a.Shape);
+            Assert.Equal([1f, -2.5f, 3e-20f, float.MaxValue, 0f, 6f], a.Single!);
+            Npy.Write(path, [5L, 6L], [2]);
+            Assert.Equal([5L, 6L], Npy.Read(path).Int64!);
+            Npy.Write(path, [(byte)5], [1]);
+            Assert.Equal([5], Npy.Read(path).Byte!);
+
+            string missing = Path.Combine(dir, "none.npy");
+            var ex = Assert.Throws<FileNotFoundException>(() => Npy.Read(missing));
+            Assert.Equal($"The .npy file '{missing}' does not exist.", ex.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

@@ -1,0 +1,63 @@
+using ActivationKit.Advisor;
+using ActivationKit.Nn.Data;
+
+namespace ActivationKit.Nn.Tests;
+
+public class OutputPairingTests
+{
+    [Theory]
+    [InlineData(AdvisorTask.Regression, "identity", "mse", null)]
+    [InlineData(AdvisorTask.Binary, "sigmoid", "bce", "sigmoid")]
+    [InlineData(AdvisorTask.Multiclass, "softmax", "cross_entropy", "softmax")]
+    [InlineData(AdvisorTask.Multilabel, "sigmoid", "multilabel_bce", "sigmoid")]
+    public void Each_task_has_one_recommended_output_and_loss_and_it_is_the_advisors_first_choice(AdvisorTask task, string output, string loss, string? fused)
+    {
+        var (o, l) = OutputPairing.Recommended(task);
+        Assert.Equal(output, o);
+        Assert.Equal(loss, l.Name);
+        Assert.Equal(fused, OutputPairing.FusedActivation(l));
+        var advice = ActivationAdvisor.Recommend(new AdvisorRequest { Task = task, Layer = LayerRole.Output }, 1);
+        Assert.Equal(output, advice[0].Name);
+    }
+
+    [Fact]
+    public void Ranking_has_no_engine_loss_and_only_the_logit_losses_are_fused()
+    {
+        Assert.Contains("ranking", Assert.Throws<ArgumentException>(() => OutputPairing.Recommended(AdvisorTask.Ranking)).Message);
+        Assert.Null(OutputPairing.FusedActivation(Losses.MeanAbsoluteError));
+        Assert.Null(OutputPairing.FusedActivation(Losses.Huber(2)));
+        Assert.Equal("softmax", OutputPairing.FusedActivation(Losses.Parse("softmax_ce")));
+        Assert.Equal("sigmoid", OutputPairing.FusedActivation(Losses.Parse("bce_logits")));
+    }
+
+    [Theory]
+    [InlineData("sigmoid", AdvisorTask.Binary, "bce", "sigmoid + fused binary cross-entropy on logits")]
+    [InlineData("sigmoid", AdvisorTask.Multilabel, "multilabel_bce", "sigmoid + fused binary cross-entropy on logits")]
+    [InlineData("softmax", AdvisorTask.Multiclass, "cross_entropy", "softmax + fused categorical cross-entropy on logits")]
+    [InlineData("identity", AdvisorTask.Regression, "mse", "identity + MSE")]
+    [InlineData("identity", AdvisorTask.Ranking, "identity+Mse", "identity + MSE")]
+    [InlineData("softmax", AdvisorTask.Binary, "softmax+Bce", "softmax + binary cross-entropy on its outputs (clamped to [1e-7, 1 − 1e-7])")]
+    [InlineData("sigmoid", AdvisorTask.Multiclass, "sigmoid+Bce", "sigmoid + one-vs-rest binary cross-entropy on one-hot targets")]
+    [InlineData("log_softmax", AdvisorTask.Multiclass, "log_softmax+LogProbabilityNll", "log_softmax + negative log-likelihood (outputs are log-probabilities)")]
+    public void A_candidate_trains_with_the_fused_loss_only_when_it_is_the_recommended_output(string spec, AdvisorTask task, string loss, string description)
+    {
+        bool labels = task is AdvisorTask.Binary or AdvisorTask.Multiclass;
+        var train = new Dataset("t", [0f, 1f, 2f, 3f], 1, [0f, 1f, 1f, 0f], 1, labels ? 2 : 0);
+        var pairing = OutputPairing.For(spec, task, train);
+        Assert.Equal(loss, pairing.Loss.Name);
+        Assert.Equal(description, pairing.Description);
+        Assert.Same(train, pairing.TrainTargets);
+    }
+
+    [Fact]
+    public void Recommended_pairings_score_with_the_applied_output()
+    {
+        // Two rows, one logit each: sigmoid(±3) is on the right side of 0.5 for labels 1 and 0.
+        var net = Mlp.Build(1, [], "relu", 1, "linear");
+        net.Layers[0].Weights[0] = 3;
+        var validation = new Dataset("v", [1f, -1f], 1, [1f, 0f], 1, 2);
+        var (accuracy, loss) = OutputPairing.For("sigmoid", AdvisorTask.Binary, validation).Evaluate(net, validation);
+        Assert.Equal(1.0, accuracy);
+        Assert.Equal(Math.Log(1 + Math.Exp(-3)), loss, 1e-6);
+    }
+}
