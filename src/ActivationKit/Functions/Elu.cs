@@ -124,7 +124,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         public Kernel_(double alpha) => _alpha = alpha;
 
         /// <inheritdoc />
-        public static bool ComputeFloatInDouble => true;
+        public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -133,11 +133,16 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
             // A NaN x fails x > 0 and flows through expm1.
             => TV.Select(TV.GreaterThan(x, TV.Zero), x, TV.Create(_alpha) * ExpMinusOne(x));
 
+        /// <summary>e^min(x, 0) in the lane type's own precision (float lanes: <see cref="VMath.ExpNonPositiveF{TV}"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static TV ExpNegativeBranch<TV>(TV x) where TV : struct, IVec<TV>
+            => TV.IsDouble ? VMath.Exp(x) : VMath.ExpNonPositiveF(TV.Min(TV.Zero, x));
+
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.Select(TV.GreaterThan(x, TV.Zero), dy, dy * (TV.Create(_alpha) * VMath.Exp(x)));
+            => TV.Select(TV.GreaterThan(x, TV.Zero), dy, dy * (TV.Create(_alpha) * ExpNegativeBranch(x)));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -150,7 +155,17 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         /// e^x − 1 that also keeps the sign of −0 and is exact for |x| &lt; 2^−54, where e^x − 1 rounds to x itself.
         /// Shared by SELU and CELU.
         /// </summary>
+        /// <summary>
+        /// expm1(x) where the negative branch needs it (x ≤ 0, −0 and NaN kept): double lanes return x itself below
+        /// 2^−54; float lanes use <see cref="VMath.Expm1NonPositiveF{TV}"/> on min(x, 0), exact for tiny x, with the
+        /// sign of −0 restored (its reduction would return +0).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static TV ExpMinusOne<TV>(TV x) where TV : struct, IVec<TV>
-            => TV.Select(TV.LessThan(TV.Abs(x), TV.Create(5.551115123125783e-17)), x, VMath.Expm1(x));
+        {
+            if (TV.IsDouble) return TV.Select(TV.LessThan(TV.Abs(x), TV.Create(5.551115123125783e-17)), x, VMath.Expm1(x));
+            var m = TV.Min(TV.Zero, x);
+            return TV.Or(VMath.Expm1NonPositiveF(m), TV.And(m, TV.SignMask));
+        }
     }
 }

@@ -73,14 +73,15 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
     public readonly struct Kernel_ : IUnaryKernel
     {
         /// <inheritdoc />
-        public static bool ComputeFloatInDouble => true;
+        public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            var e = VMath.Exp(-TV.Abs(x));
+            var e = TV.IsDouble ? VMath.Exp(-TV.Abs(x)) : VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask));
+            if (!TV.IsDouble) return -(VMath.Log1pUnitF(e) + TV.Max(TV.Zero, -x));
             // Both terms are ≥ 0, so the sum cannot cancel; Max(0, −x) keeps a NaN x (NaN in the second operand).
             return -(VMath.Log1p(e) + TV.Max(TV.Zero, -x));
         }
@@ -90,6 +91,8 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
+            // Float lanes: σ(−x) = r for x < 0, e·r for x ≥ 0 (e = e^−|x| in float, r = 1/(1 + e)).
+            if (!TV.IsDouble) return dy * Softplus.Kernel_.Logistic(x, TV.GreaterThanOrEqual(x, TV.Zero));
             // σ(−x) = r for x < 0 and e·r for x ≥ 0, with e = exp(−|x|) = (p + lo)·2^n and r = 1/(1 + e); the power
             // of two is applied last so a subnormal result (x above 708 in double) is rounded once.
             var p = VMath.ExpParts(-TV.Abs(x), out var n, out var lo);

@@ -170,6 +170,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         /// Clamps x to [−900, 900] (beyond, every result is settled; NaN stays) and splits e^−|x| = (p + lo)·2^n,
         /// also returning it rounded as e.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV Parts<TV>(TV x, out TV p, out TV lo, out TV n, out TV e) where TV : struct, IVec<TV>
         {
             var xc = TV.Min(TV.Create(900.0), TV.Max(TV.Create(-900.0), x));

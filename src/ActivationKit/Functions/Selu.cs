@@ -95,7 +95,7 @@ public sealed class Selu : OutputGradientActivation<Selu.Kernel_>
     public readonly struct Kernel_ : IOutputGradientKernel
     {
         /// <inheritdoc />
-        public static bool ComputeFloatInDouble => true;
+        public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -114,7 +114,7 @@ public sealed class Selu : OutputGradientActivation<Selu.Kernel_>
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            var e = VMath.Exp(x);
+            var e = Elu.Kernel_.ExpNegativeBranch(x);
             var negative = TV.Fma(TV.Create(ScaleAlphaHi), e, TV.Create(ScaleAlphaLo) * e);
             return dy * TV.Select(TV.GreaterThan(x, TV.Zero), TV.Create(Scale), negative);
         }

@@ -70,17 +70,21 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         return ReferenceMath.Sigmoid(x) * ReferenceMath.Sigmoid(-x);
     }
 
-    /// <summary>The sigmoid arithmetic (double lanes for float data).</summary>
+    /// <summary>The sigmoid arithmetic (float lanes for float data: e^−|x| in float, about 2 ULP).</summary>
     public readonly struct Kernel_ : IOutputGradientKernel
     {
         /// <inheritdoc />
-        public static bool ComputeFloatInDouble => true;
+        public static bool ComputeFloatInDouble => false;
+
+        /// <inheritdoc />
+        public static bool GateProductInDouble => true;
 
         /// <inheritdoc />
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
+            if (!TV.IsDouble) return ForwardFloat(x);
             var e = VMath.Exp(-TV.Abs(x));
             var r = TV.One / (TV.One + e);
             // NaN flows through exp, so no special case is needed.
@@ -95,13 +99,21 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
             // σ(x)·σ(−x) = e/(1 + e)² with e = exp(−|x|): symmetric, no cancellation. Plain e·r·r with r = 1/(1 + e)
             // reaches 4.7 ULP, because the rounding of 1 + e enters twice; so it is carried: d + dLo = 1 + e exactly
             // (fast two-sum, e ≤ 1), 1/(d + dLo) = r·(1 + ρ) to about 2^−100, and e/(d + dLo)² = e·r²·(1 + 2ρ).
-            var e = VMath.Exp(-TV.Abs(x));
-            var d = TV.One + e;
-            var dLo = e - (d - TV.One);
-            var r = TV.One / d;
-            var rho = TV.Fma(-r, d, TV.One) - (r * dLo);
-            var u = e * r * r;
-            return dy * TV.Fma(u, rho + rho, u);
+            var e = TV.IsDouble ? VMath.Exp(-TV.Abs(x)) : VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask));
+            return dy * VMath.LogisticSlope(e);
+        }
+
+        /// <summary>
+        /// Float lanes: 1/(1 + e^−x) in one piece (no select) while e^−x is a normal float; below x = −87 the result
+        /// is subnormal and comes from the double-lane definition above, rounded once.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            // e^−x for −x ≤ 87 (larger −x, −∞ included, is replaced below); NaN flows through.
+            var y = TV.One / (TV.One + VMath.ExpNonPositiveF(-x));
+            var deep = TV.LessThan(x, TV.Create(-87.0));
+            return TV.AnyTrue(deep) ? TV.Select(deep, InDouble.Forward(this, x), y) : y;
         }
 
         /// <inheritdoc />

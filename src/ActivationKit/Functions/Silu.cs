@@ -164,13 +164,17 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         }
 
         /// <inheritdoc />
-        public static bool ComputeFloatInDouble => true;
+        public static bool ComputeFloatInDouble => false;
+
+        /// <inheritdoc />
+        public static bool GateProductInDouble => true;
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
+            if (!TV.IsDouble) return IsPlain ? ForwardFloat(x) : InDouble.Forward(this, x);
             var z = Gate(x, out var p, out var lo, out var n, out var e, out _, out _);
             // βx ≥ 0: x·σ(z) = x/(1 + e). βx < 0: x·e/(1 + e), with e's power of two applied last.
             var d = TV.One + e;
@@ -184,6 +188,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
+            if (!TV.IsDouble) return IsPlain ? BackwardFloat(x, dy) : InDouble.Backward(this, x, dy);
             var z = Gate(x, out var p, out var lo, out var n, out var e, out var r, out var delta);
             // f′ = σ(z)·(1 + z·σ(−z)). z ≥ 0: σ(z) = r, σ(−z) = e·r, all terms positive.
             var positive = r * TV.Fma(z * e, r, TV.One);
@@ -201,6 +206,45 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         }
 
         /// <summary>∂f/∂β = x²·σ(βx)·σ(−βx) for one register of inputs.</summary>
+        /// <summary>β = 1 exactly: z = x needs no carried rounding, so float lanes can evaluate in float.</summary>
+        private bool IsPlain => _betaHi == 1.0 && _betaLo == 0.0;
+
+        /// <summary>
+        /// Float lanes, β = 1: e = e^−|x| = p·2^n; x ≥ 0: x/(1 + e); x &lt; 0: (x/(1 + e))·p, then 2^n, so a subnormal
+        /// result is rounded once. Below −112 the value is a zero of x's sign.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var p = VMath.ExpPartsF(TV.Or(x, TV.SignMask), out var n);
+            var q = x / (TV.One + TV.ScaleB(p, n));
+            var y = TV.Select(TV.LessThan(x, TV.Zero), TV.ScaleB(q * p, n), q);
+            return TV.Select(TV.LessThan(x, TV.Create(-112.0)), TV.And(x, TV.SignMask), y);
+        }
+
+        /// <summary>
+        /// Float lanes, β = 1: f′ = σ(x)·(1 + x·σ(−x)). x ≥ 0: r·(1 + x·e·r) with r = 1/(1 + e). x &lt; 0:
+        /// e·(1 + e + x)/(1 + e)², where e = t + t·m (t = 2^n exact) is added to the exact 1 + x in two steps so the
+        /// sum stays accurate next to the zero of f′ at −1.2785; (1 + e)² is formed from the exact two-sum of 1 + e.
+        /// Beyond |x| = 80 (e clamped at e^−87, x·e overflowing at ±∞) the double-lane definition is used.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private TV BackwardFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            var m = VMath.Expm1PartsF(TV.Or(x, TV.SignMask), -87.0, out var t);
+            var e = TV.Fma(t, m, t);
+            var d = TV.One + e;
+            var r = TV.One / d;
+            var positive = r * TV.Fma(x * e, r, TV.One);
+            var numerator = ((TV.One + x) + t) + (t * m);
+            var dLo = (TV.One - d) + e;
+            var square = TV.Fma(d, d, (d + d) * dLo);
+            var negative = e * numerator / square;
+            var g = dy * TV.Select(TV.LessThan(x, TV.Zero), negative, positive);
+            var deep = TV.GreaterThan(TV.Abs(x), TV.Create(80.0));
+            return TV.AnyTrue(deep) ? TV.Select(deep, InDouble.Backward(this, x, dy), g) : g;
+        }
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV BetaPartial<TV>(TV x) where TV : struct, IVec<TV>
         {

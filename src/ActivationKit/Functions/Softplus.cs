@@ -133,13 +133,14 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         }
 
         /// <inheritdoc />
-        public static bool ComputeFloatInDouble => true;
+        public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
+            if (!TV.IsDouble) return _beta == 1.0 ? ForwardFloat(x) : InDouble.Forward(this, x);
             var z = Scaled(x, out var delta);
             var neg = TV.LessThan(z, TV.Zero);
             var p = VMath.ExpParts(-TV.Abs(z), out var n, out var lo);
@@ -167,6 +168,13 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
+            if (!TV.IsDouble)
+            {
+                if (_beta != 1.0) return InDouble.Backward(this, x, dy);
+                var sigma = Logistic(x, TV.LessThan(x, TV.Zero));
+                return dy * TV.Select(TV.GreaterThan(x, TV.Create(_threshold)), TV.One, sigma);
+            }
+
             var z = Scaled(x, out var delta);
             var p = VMath.ExpParts(-TV.Abs(z), out var n, out var lo);
             var e = VMath.ScaleExpParts(p + lo, n);
@@ -179,6 +187,31 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         }
 
         /// <summary>z = βx and δ = βx − z, kept only while |z| &lt; 900 (beyond, e^−|z| is settled and δ may be huge).</summary>
+        /// <summary>
+        /// Float lanes, β = 1: ln(1 + e^−|x|) + max(x, 0), both terms non-negative (no cancellation); for x &lt; 0 the
+        /// logarithm of 1 + e is e itself once e is tiny, subnormal results included.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            // Max(0, x) keeps a NaN x (second operand).
+            var y = VMath.Log1pUnitF(VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask))) + TV.Max(TV.Zero, x);
+            return TV.Select(TV.GreaterThan(x, TV.Create(_threshold)), x, y);
+        }
+
+        /// <summary>
+        /// σ(x) for float lanes where <paramref name="negative"/> marks the lanes to mirror: r = 1/(1 + e) with
+        /// e = e^−|x|, and e·r on the mirrored lanes (σ(x) for x &lt; 0 with negative = x &lt; 0; σ(−x) with
+        /// negative = x ≥ 0). Shared with logsigmoid.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static TV Logistic<TV>(TV x, TV negative) where TV : struct, IVec<TV>
+        {
+            var e = VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask));
+            var r = TV.One / (TV.One + e);
+            return TV.Select(negative, e * r, r);
+        }
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV Scaled<TV>(TV x, out TV delta) where TV : struct, IVec<TV>
         {

@@ -74,13 +74,14 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
     public readonly struct Kernel_ : IOutputGradientKernel
     {
         /// <inheritdoc />
-        public static bool ComputeFloatInDouble => true;
+        public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
+            if (!TV.IsDouble) return ForwardFloat(x);
             var ax = TV.Abs(x);
             var t = VMath.Expm1(ax + ax);
             var y = t / (t + TV.Create(2.0));
@@ -107,9 +108,25 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
         {
             // 1 − tanh² = 4e/(1 + e)² with e = exp(−2|x|): no cancellation in the tails.
             var ax = TV.Abs(x);
+            if (!TV.IsDouble) return dy * (TV.Create(4.0) * VMath.LogisticSlope(VMath.ExpNonPositiveF(-(ax + ax))));
             var e = VMath.Exp(-(ax + ax));
             var d = TV.One + e;
             return dy * (TV.Create(4.0) * e / (d * d));
+        }
+
+        /// <summary>
+        /// Float lanes: tanh|x| = (1 − e)/(1 + e) with e = e^−2|x| = t·(1 + m), t = 2^n exact and m = expm1 of the reduced
+        /// argument. 1 − e = −(t·m + (t − 1)) and 1 + e = t·m + (t + 1) are each rounded once from exact parts, so near 0
+        /// the numerator keeps expm1's relative accuracy and in the tails the quotient is insensitive to e's error.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var ax = TV.Abs(x);
+            var m = VMath.Expm1PartsNonPositiveF(-(ax + ax), out var t);
+            // −(t·m + t − 1) as t·(−m) + (1 − t), so tanh(+0) is +0 before the sign is restored.
+            var y = TV.Fma(-t, m, TV.One - t) / TV.Fma(t, m, t + TV.One);
+            return TV.Or(y, TV.And(x, TV.SignMask));
         }
 
         /// <inheritdoc />

@@ -8,7 +8,8 @@ namespace ActivationKit.Kernels;
 /// <summary>
 /// The one loop behind every gated activation (GLU family): each input row of 2h elements is split into halves
 /// [a | b] and the output row of h elements is a ⊙ g(b), with g any element-wise kernel. Backward writes rows of 2h
-/// gradients [dA | dB] = [dy ⊙ g(b) | dy ⊙ a ⊙ g′(b)]. Kernels that ask for it (<see cref="IUnaryKernel.ComputeFloatInDouble"/>)
+/// gradients [dA | dB] = [dy ⊙ g(b) | dy ⊙ a ⊙ g′(b)]. Kernels that ask for it (<see cref="IUnaryKernel.ComputeFloatInDouble"/>,
+/// <see cref="IUnaryKernel.GateProductInDouble"/>)
 /// run float data in double lanes, so the product a·g(b) is rounded once.
 /// </summary>
 /// <remarks>
@@ -23,7 +24,7 @@ public static class GatedDriver
     {
         CheckForward(x, y, half);
         if (y.Length == 0) return;
-        if (TK.ComputeFloatInDouble)
+        if (TK.ComputeFloatInDouble || TK.GateProductInDouble)
         {
             if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) ForwardRows<TK, float, V512<double>, WideIo<V512<double>>>(gate, x, y, half);
             else if (Vector256.IsHardwareAccelerated && half >= Vector256<double>.Count) ForwardRows<TK, float, V256<double>, WideIo<V256<double>>>(gate, x, y, half);
@@ -55,7 +56,7 @@ public static class GatedDriver
     {
         CheckBackward(x, dy, dx, half);
         if (dy.Length == 0) return;
-        if (TK.ComputeFloatInDouble)
+        if (TK.ComputeFloatInDouble || TK.GateProductInDouble)
         {
             if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) BackwardRows<TK, float, V512<double>, WideIo<V512<double>>>(gate, x, dy, dx, half);
             else if (Vector256.IsHardwareAccelerated && half >= Vector256<double>.Count) BackwardRows<TK, float, V256<double>, WideIo<V256<double>>>(gate, x, dy, dx, half);

@@ -15,6 +15,13 @@ public interface IUnaryKernel
     /// </summary>
     static abstract bool ComputeFloatInDouble { get; }
 
+    /// <summary>
+    /// When true, the gated (GLU-family) driver evaluates this kernel as a gate in double lanes for float data, so that
+    /// a·g(b) is rounded once; set it on float-native kernels whose float g(b) leaves too little of the 4-ULP budget
+    /// for a second rounding. Kernels with <see cref="ComputeFloatInDouble"/> get double lanes anyway.
+    /// </summary>
+    static virtual bool GateProductInDouble => false;
+
     /// <summary>f(x).</summary>
     TV Forward<TV>(TV x) where TV : struct, IVec<TV>;
 

@@ -89,4 +89,29 @@ public interface IVec<TV> :
 
     /// <summary>The sign bit of every lane (−0.0 pattern); used with And/Xor/Or for copysign-style tricks.</summary>
     static abstract TV SignMask { get; }
+
+    /// <summary>
+    /// x · 2^n for integral-valued <paramref name="n"/> with |n| ≤ 250 (float lanes) or ≤ 2000 (double lanes), rounded
+    /// once: results may be subnormal or overflow to ∞. Two exact-then-rounding power-of-two steps by default; the
+    /// AVX-512 widths use VSCALEF, which returns the same bits in one instruction.
+    /// </summary>
+    static virtual TV ScaleB(TV x, TV n)
+    {
+        var n1 = TV.Floor(n * TV.Create(0.5));
+        return TV.MulPow2(TV.MulPow2(x, n1), n - n1);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="map"/> in double lanes: float lanes are widened, mapped and rounded once back to float;
+    /// double lanes are mapped as they are. Kernels call it (out of line) for the few lanes whose float evaluation
+    /// would lose accuracy, so the common lanes run at full float width.
+    /// </summary>
+    static abstract TV InDouble<TMap>(TMap map, TV a, TV b) where TMap : struct, ILaneMap;
+}
+
+/// <summary>A two-input lane function, instantiated at any lane type (see <see cref="IVec{TV}.InDouble"/>).</summary>
+public interface ILaneMap
+{
+    /// <summary>Applies the function lane by lane.</summary>
+    TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV>;
 }

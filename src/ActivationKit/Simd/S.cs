@@ -79,6 +79,15 @@ public readonly struct S<T> : IVec<S<T>>
         return new(x.Value * scale);
     }
 
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static S<T> InDouble<TMap>(TMap map, S<T> a, S<T> b) where TMap : struct, ILaneMap
+    {
+        if (IsDouble) return map.Apply(a, b);
+        var r = map.Apply(new S<double>(double.CreateTruncating(a.Value)), new S<double>(double.CreateTruncating(b.Value)));
+        return new(T.CreateTruncating((float)r.Value));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static S<T> Frexp(S<T> x, out S<T> exponent)
     {

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ActivationKit.Simd;
 
@@ -44,8 +45,22 @@ public readonly struct V128<T> : IVec<V128<T>>
     public static V128<T> Fma(V128<T> a, V128<T> b, V128<T> c) => IsDouble
         ? new(Vector128.FusedMultiplyAdd(a.Value.As<T, double>(), b.Value.As<T, double>(), c.Value.As<T, double>()).As<double, T>())
         : new(Vector128.FusedMultiplyAdd(a.Value.As<T, float>(), b.Value.As<T, float>(), c.Value.As<T, float>()).As<float, T>());
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Min(V128<T> a, V128<T> b) => new(Vector128.ConditionalSelect(Vector128.LessThan(a.Value, b.Value), a.Value, b.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Max(V128<T> a, V128<T> b) => new(Vector128.ConditionalSelect(Vector128.GreaterThan(a.Value, b.Value), a.Value, b.Value));
+    // MINPS/MAXPS compute exactly 'a < b ? a : b' / 'a > b ? a : b' (the second operand wins on NaN), one instruction.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> Min(V128<T> a, V128<T> b)
+    {
+        if (Sse.IsSupported && !IsDouble) return new(Sse.Min(a.Value.As<T, float>(), b.Value.As<T, float>()).As<float, T>());
+        if (Sse2.IsSupported && IsDouble) return new(Sse2.Min(a.Value.As<T, double>(), b.Value.As<T, double>()).As<double, T>());
+        return new(Vector128.ConditionalSelect(Vector128.LessThan(a.Value, b.Value), a.Value, b.Value));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> Max(V128<T> a, V128<T> b)
+    {
+        if (Sse.IsSupported && !IsDouble) return new(Sse.Max(a.Value.As<T, float>(), b.Value.As<T, float>()).As<float, T>());
+        if (Sse2.IsSupported && IsDouble) return new(Sse2.Max(a.Value.As<T, double>(), b.Value.As<T, double>()).As<double, T>());
+        return new(Vector128.ConditionalSelect(Vector128.GreaterThan(a.Value, b.Value), a.Value, b.Value));
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Abs(V128<T> x) => new(Vector128.AndNot(x.Value, Vector128.Create(-T.Zero)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> Sqrt(V128<T> x) => new(Vector128.Sqrt(x.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -87,6 +102,33 @@ public readonly struct V128<T> : IVec<V128<T>>
             var bits = Vector128.ShiftLeft(k.AsUInt32() + Vector128.Create(127U), 23);
             return new(x.Value * bits.As<uint, T>());
         }
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> ScaleB(V128<T> x, V128<T> n)
+    {
+        if (Avx512F.VL.IsSupported)
+        {
+            return IsDouble
+                ? new(Avx512F.VL.Scale(x.Value.As<T, double>(), n.Value.As<T, double>()).As<double, T>())
+                : new(Avx512F.VL.Scale(x.Value.As<T, float>(), n.Value.As<T, float>()).As<float, T>());
+        }
+
+        var n1 = Floor(n * Create(0.5));
+        return MulPow2(MulPow2(x, n1), n - n1);
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> InDouble<TMap>(TMap map, V128<T> a, V128<T> b) where TMap : struct, ILaneMap
+    {
+        if (IsDouble) return map.Apply(a, b);
+        var af = a.Value.As<T, float>();
+        var bf = b.Value.As<T, float>();
+        var lo = map.Apply(new V128<double>(Vector128.WidenLower(af)), new V128<double>(Vector128.WidenLower(bf))).Value;
+        var hi = map.Apply(new V128<double>(Vector128.WidenUpper(af)), new V128<double>(Vector128.WidenUpper(bf))).Value;
+        return new(Vector128.Narrow(lo, hi).As<float, T>());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ActivationKit.Simd;
 
@@ -44,8 +45,22 @@ public readonly struct V256<T> : IVec<V256<T>>
     public static V256<T> Fma(V256<T> a, V256<T> b, V256<T> c) => IsDouble
         ? new(Vector256.FusedMultiplyAdd(a.Value.As<T, double>(), b.Value.As<T, double>(), c.Value.As<T, double>()).As<double, T>())
         : new(Vector256.FusedMultiplyAdd(a.Value.As<T, float>(), b.Value.As<T, float>(), c.Value.As<T, float>()).As<float, T>());
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Min(V256<T> a, V256<T> b) => new(Vector256.ConditionalSelect(Vector256.LessThan(a.Value, b.Value), a.Value, b.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Max(V256<T> a, V256<T> b) => new(Vector256.ConditionalSelect(Vector256.GreaterThan(a.Value, b.Value), a.Value, b.Value));
+    // MINPS/MAXPS compute exactly 'a < b ? a : b' / 'a > b ? a : b' (the second operand wins on NaN), one instruction.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> Min(V256<T> a, V256<T> b)
+    {
+        if (Avx.IsSupported && !IsDouble) return new(Avx.Min(a.Value.As<T, float>(), b.Value.As<T, float>()).As<float, T>());
+        if (Avx.IsSupported && IsDouble) return new(Avx.Min(a.Value.As<T, double>(), b.Value.As<T, double>()).As<double, T>());
+        return new(Vector256.ConditionalSelect(Vector256.LessThan(a.Value, b.Value), a.Value, b.Value));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> Max(V256<T> a, V256<T> b)
+    {
+        if (Avx.IsSupported && !IsDouble) return new(Avx.Max(a.Value.As<T, float>(), b.Value.As<T, float>()).As<float, T>());
+        if (Avx.IsSupported && IsDouble) return new(Avx.Max(a.Value.As<T, double>(), b.Value.As<T, double>()).As<double, T>());
+        return new(Vector256.ConditionalSelect(Vector256.GreaterThan(a.Value, b.Value), a.Value, b.Value));
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Abs(V256<T> x) => new(Vector256.AndNot(x.Value, Vector256.Create(-T.Zero)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> Sqrt(V256<T> x) => new(Vector256.Sqrt(x.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -87,6 +102,33 @@ public readonly struct V256<T> : IVec<V256<T>>
             var bits = Vector256.ShiftLeft(k.AsUInt32() + Vector256.Create(127U), 23);
             return new(x.Value * bits.As<uint, T>());
         }
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> ScaleB(V256<T> x, V256<T> n)
+    {
+        if (Avx512F.VL.IsSupported)
+        {
+            return IsDouble
+                ? new(Avx512F.VL.Scale(x.Value.As<T, double>(), n.Value.As<T, double>()).As<double, T>())
+                : new(Avx512F.VL.Scale(x.Value.As<T, float>(), n.Value.As<T, float>()).As<float, T>());
+        }
+
+        var n1 = Floor(n * Create(0.5));
+        return MulPow2(MulPow2(x, n1), n - n1);
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> InDouble<TMap>(TMap map, V256<T> a, V256<T> b) where TMap : struct, ILaneMap
+    {
+        if (IsDouble) return map.Apply(a, b);
+        var af = a.Value.As<T, float>();
+        var bf = b.Value.As<T, float>();
+        var lo = map.Apply(new V256<double>(Vector256.WidenLower(af)), new V256<double>(Vector256.WidenLower(bf))).Value;
+        var hi = map.Apply(new V256<double>(Vector256.WidenUpper(af)), new V256<double>(Vector256.WidenUpper(bf))).Value;
+        return new(Vector256.Narrow(lo, hi).As<float, T>());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ActivationKit.Simd;
 
@@ -44,8 +45,22 @@ public readonly struct V512<T> : IVec<V512<T>>
     public static V512<T> Fma(V512<T> a, V512<T> b, V512<T> c) => IsDouble
         ? new(Vector512.FusedMultiplyAdd(a.Value.As<T, double>(), b.Value.As<T, double>(), c.Value.As<T, double>()).As<double, T>())
         : new(Vector512.FusedMultiplyAdd(a.Value.As<T, float>(), b.Value.As<T, float>(), c.Value.As<T, float>()).As<float, T>());
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Min(V512<T> a, V512<T> b) => new(Vector512.ConditionalSelect(Vector512.LessThan(a.Value, b.Value), a.Value, b.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Max(V512<T> a, V512<T> b) => new(Vector512.ConditionalSelect(Vector512.GreaterThan(a.Value, b.Value), a.Value, b.Value));
+    // MINPS/MAXPS compute exactly 'a < b ? a : b' / 'a > b ? a : b' (the second operand wins on NaN), one instruction.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> Min(V512<T> a, V512<T> b)
+    {
+        if (Avx512F.IsSupported && !IsDouble) return new(Avx512F.Min(a.Value.As<T, float>(), b.Value.As<T, float>()).As<float, T>());
+        if (Avx512F.IsSupported && IsDouble) return new(Avx512F.Min(a.Value.As<T, double>(), b.Value.As<T, double>()).As<double, T>());
+        return new(Vector512.ConditionalSelect(Vector512.LessThan(a.Value, b.Value), a.Value, b.Value));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> Max(V512<T> a, V512<T> b)
+    {
+        if (Avx512F.IsSupported && !IsDouble) return new(Avx512F.Max(a.Value.As<T, float>(), b.Value.As<T, float>()).As<float, T>());
+        if (Avx512F.IsSupported && IsDouble) return new(Avx512F.Max(a.Value.As<T, double>(), b.Value.As<T, double>()).As<double, T>());
+        return new(Vector512.ConditionalSelect(Vector512.GreaterThan(a.Value, b.Value), a.Value, b.Value));
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Abs(V512<T> x) => new(Vector512.AndNot(x.Value, Vector512.Create(-T.Zero)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Sqrt(V512<T> x) => new(Vector512.Sqrt(x.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -87,6 +102,33 @@ public readonly struct V512<T> : IVec<V512<T>>
             var bits = Vector512.ShiftLeft(k.AsUInt32() + Vector512.Create(127U), 23);
             return new(x.Value * bits.As<uint, T>());
         }
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> ScaleB(V512<T> x, V512<T> n)
+    {
+        if (Avx512F.IsSupported)
+        {
+            return IsDouble
+                ? new(Avx512F.Scale(x.Value.As<T, double>(), n.Value.As<T, double>()).As<double, T>())
+                : new(Avx512F.Scale(x.Value.As<T, float>(), n.Value.As<T, float>()).As<float, T>());
+        }
+
+        var n1 = Floor(n * Create(0.5));
+        return MulPow2(MulPow2(x, n1), n - n1);
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> InDouble<TMap>(TMap map, V512<T> a, V512<T> b) where TMap : struct, ILaneMap
+    {
+        if (IsDouble) return map.Apply(a, b);
+        var af = a.Value.As<T, float>();
+        var bf = b.Value.As<T, float>();
+        var lo = map.Apply(new V512<double>(Vector512.WidenLower(af)), new V512<double>(Vector512.WidenLower(bf))).Value;
+        var hi = map.Apply(new V512<double>(Vector512.WidenUpper(af)), new V512<double>(Vector512.WidenUpper(bf))).Value;
+        return new(Vector512.Narrow(lo, hi).As<float, T>());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,0 +1,43 @@
+#!/usr/bin/python3
+"""Near-minimax coefficients for the float exp/expm1 kernels (src/ActivationKit/Kernels/VMath.Float.cs).
+
+Fits q(r) = (e^r - 1 - r) / r^2 on |r| <= ln2/2 (plus a little slack for rounding in the reduction) by interpolation
+at Chebyshev nodes in 60-digit arithmetic, rounds the coefficients to float, and reports the worst error of
+r + r^2*q(r) relative to e^r - 1 and to e^r, in float ULPs (2^-24 relative), over a dense grid.
+Run: /usr/bin/python3 tools/poly/fit_expm1_float.py [degree]
+"""
+import sys
+import mpmath as mp
+import numpy as np
+
+mp.mp.dps = 60
+deg = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+a = mp.log(2) / 2 * (1 + mp.mpf(2) ** -20)
+
+
+def q(r):
+    if abs(r) < mp.mpf(10) ** -20:
+        return mp.mpf(1) / 2 + r / 6
+    return (mp.expm1(r) - r) / r ** 2
+
+
+nodes = [a * mp.cos(mp.pi * (2 * k + 1) / (2 * (deg + 1))) for k in range(deg + 1)]
+A = mp.matrix([[x ** j for j in range(deg + 1)] for x in nodes])
+c = mp.lu_solve(A, mp.matrix([q(x) for x in nodes]))
+cf = [float(np.float32(float(c[j]))) for j in range(deg + 1)]
+worst_m1 = worst_e = mp.mpf(0)
+for r in np.linspace(-float(a), float(a), 20001):
+    r = mp.mpf(float(np.float32(r)))
+    if r == 0:
+        continue
+    p = mp.mpf(0)
+    for coef in reversed(cf):
+        p = p * r + mp.mpf(coef)
+    approx = r + r * r * p
+    worst_m1 = max(worst_m1, abs(approx - mp.expm1(r)) / abs(mp.expm1(r)))
+    worst_e = max(worst_e, abs(approx + 1 - mp.exp(r)) / mp.exp(r))
+ulp = mp.mpf(2) ** -24
+print(f"degree {deg + 2} polynomial (q of degree {deg}); float coefficients, highest first:")
+for j in reversed(range(deg + 1)):
+    print(f"    {cf[j]!r:>26}   # r^{j + 2} (Taylor 1/{mp.factorial(j + 2)} = {float(1 / mp.factorial(j + 2)):.9g})")
+print(f"worst error in exact arithmetic: expm1 {float(worst_m1 / ulp):.4f} ULP, exp {float(worst_e / ulp):.4f} ULP")
