@@ -66,7 +66,7 @@ public class RowwiseTests
 
     [Theory]
     [MemberData(nameof(RowwiseNames))]
-    public void Float_forward_is_within_1_ulp_and_sparsemax_4_of_the_reference_at_every_row_length(string name)
+    public void Float_forward_is_within_3_ulp_and_sparsemax_4_of_the_reference_at_every_row_length(string name)
     {
         var f = Rowwise(name);
         foreach (int n in Columns)
@@ -78,8 +78,9 @@ public class RowwiseTests
                 var y = new float[x.Length];
                 f.Forward(x, y, n);
                 var reference = ReferenceRows(f, ToDouble(x), n);
-                // The exponential family is computed in double and rounded once: within one float ULP (observed ≤ 0.5).
-                double bound = name == "sparsemax" ? 4 : 1;
+                // The exponential family runs in float lanes (float exp ≈ 1 ULP, exact shift, compensated sum, one
+                // product or difference): within 3 float ULPs. Sparsemax runs in double rows.
+                double bound = name == "sparsemax" ? 4 : 3;
                 for (int i = 0; i < x.Length; i++)
                 {
                     double err = Ulp.Float(y[i], reference[i]);
@@ -125,14 +126,13 @@ public class RowwiseTests
                 Assert.True(err <= 4, $"{name} n={x.Length} x={x[i]:R}: got {y[i]:R}, mpmath {expected[i]:R} ({err:F2} ULP)");
             }
 
-            // Through float: a single rounding of the double result (x rounded to float is a different row, so
-            // compare with the double kernel on that row).
+            // Through float: within 3 float ULPs of the double kernel on the same (float-rounded) row.
             var xf = x.Select(v => (float)v).ToArray();
             var yf = new float[x.Length];
             var yfd = new double[x.Length];
             f.Forward(xf, yf);
             f.Forward(ToDouble(xf), yfd);
-            for (int i = 0; i < x.Length; i++) Assert.Equal((float)yfd[i], yf[i]);
+            for (int i = 0; i < x.Length; i++) Assert.True(Ulp.Float(yf[i], yfd[i]) <= 3, $"{name} float row, i={i}: got {yf[i]:R}, double kernel {yfd[i]:R}");
         }
     }
 

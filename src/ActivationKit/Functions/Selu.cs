@@ -30,6 +30,11 @@ public sealed class Selu : OutputGradientActivation<Selu.Kernel_>
     // (computed with mpmath at 50 digits).
     private const double ScaleHi = 1.0507009873554805;
     private const double ScaleLo = 3.9874847667154144e-17;
+
+    // λ as a float pair for float lanes: λ rounded down to a float plus the (positive) rest, so λ·x is rounded about
+    // once (with the nearest float alone, λ·x overflows just below the float maximum) and λ·∞ stays ∞.
+    private static readonly double ScaleHiForFloat = (float)ScaleHi > ScaleHi ? MathF.BitDecrement((float)ScaleHi) : (float)ScaleHi;
+    private static readonly double ScaleLoForFloat = (ScaleHi - ScaleHiForFloat) + ScaleLo;
     private const double ScaleAlphaHi = 1.7580993408473768;
     private const double ScaleAlphaLo = 1.41535193800845e-17;
 
@@ -102,7 +107,9 @@ public sealed class Selu : OutputGradientActivation<Selu.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            var positive = TV.Fma(TV.Create(ScaleHi), x, TV.Create(ScaleLo) * x);
+            var positive = TV.IsDouble
+                ? TV.Fma(TV.Create(ScaleHi), x, TV.Create(ScaleLo) * x)
+                : TV.Fma(TV.Create(ScaleHiForFloat), x, TV.Create(ScaleLoForFloat) * x);
             var em1 = Elu.Kernel_.ExpMinusOne(x);
             var negative = TV.Fma(TV.Create(ScaleAlphaHi), em1, TV.Create(ScaleAlphaLo) * em1);
             // A NaN x fails x > 0 and flows through expm1.

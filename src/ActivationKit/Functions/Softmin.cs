@@ -85,6 +85,13 @@ public sealed class Softmin : RowwiseActivation<Softmin.Kernel_>
     public readonly struct Kernel_ : IRowKernel
     {
         /// <inheritdoc />
+        public static bool FloatRows => true;
+
+        /// <inheritdoc />
+        public bool ForwardFloat<TV>(ReadOnlySpan<float> x, Span<float> y) where TV : struct, IVec<TV>
+            => SoftmaxCoreFloat.Forward<TV>(x, y, -1f, log: false);
+
+        /// <inheritdoc />
         public void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, Span<double> scratch) where TV : struct, IVec<TV>
             => SoftmaxCore.Forward<TV>(x, y, -1.0, log: false);
 

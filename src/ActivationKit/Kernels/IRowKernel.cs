@@ -15,6 +15,15 @@ namespace ActivationKit.Kernels;
 /// </remarks>
 public interface IRowKernel
 {
+    /// <summary>When true, float rows go to <see cref="ForwardFloat{TV}"/> first (float lanes), not through double rows.</summary>
+    static virtual bool FloatRows => false;
+
+    /// <summary>
+    /// y = f(x) for one float row in float lanes (<c>TV.Count ≤ x.Length</c>; y may be x). Returns false, having written
+    /// nothing, when the row needs the double-row path (e.g. non-finite entries). Called only when <see cref="FloatRows"/>.
+    /// </summary>
+    bool ForwardFloat<TV>(ReadOnlySpan<float> x, Span<float> y) where TV : struct, IVec<TV> => false;
+
     /// <summary>y = f(x) for one row.</summary>
     void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, Span<double> scratch) where TV : struct, IVec<TV>;
 

@@ -30,7 +30,7 @@ public static class RowwiseDriver
         Dispatch(Op.Forward, kernel, x, x, y, CheckRows(x.Length, columns));
     }
 
-    /// <summary>y = f(x) row by row, float (computed in double, rounded once).</summary>
+    /// <summary>y = f(x) row by row, float (in float lanes where the kernel has a float row path, else in double, rounded once).</summary>
     public static void Forward<TK>(TK kernel, ReadOnlySpan<float> x, Span<float> y, int columns) where TK : struct, IRowKernel
     {
         SpanChecks.Unary(x, y, "x", "y");
@@ -88,6 +88,21 @@ public static class RowwiseDriver
     private static void Dispatch<TK>(Op op, TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int n) where TK : struct, IRowKernel
     {
         if (a.Length == 0) return;
+        if (op == Op.Forward && TK.FloatRows)
+        {
+            if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count) FloatRowsForward<TK, V512<float>>(kernel, a, dst, n);
+            else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count) FloatRowsForward<TK, V256<float>>(kernel, a, dst, n);
+            else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count) FloatRowsForward<TK, V128<float>>(kernel, a, dst, n);
+            else FloatRowsForward<TK, S<float>>(kernel, a, dst, n);
+            return;
+        }
+
+        DispatchWidened(op, kernel, a, b, dst, n);
+    }
+
+    /// <summary>Float rows through double rows (widened once, rounded once).</summary>
+    private static void DispatchWidened<TK>(Op op, TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int n) where TK : struct, IRowKernel
+    {
         if (Vector512.IsHardwareAccelerated && n >= Vector512<double>.Count) Rows<TK, V512<double>>(op, kernel, a, b, dst, n);
         else if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count) Rows<TK, V256<double>>(op, kernel, a, b, dst, n);
         else if (Vector128.IsHardwareAccelerated && n >= Vector128<double>.Count) Rows<TK, V128<double>>(op, kernel, a, b, dst, n);
@@ -118,6 +133,19 @@ public static class RowwiseDriver
         finally
         {
             ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Float rows in float lanes (<see cref="IRowKernel.ForwardFloat{TV}"/>); a row it declines goes through double rows.</summary>
+    private static void FloatRowsForward<TK, TV>(TK kernel, ReadOnlySpan<float> x, Span<float> y, int n)
+        where TK : struct, IRowKernel
+        where TV : struct, IVec<TV>
+    {
+        for (int start = 0; start < x.Length; start += n)
+        {
+            var row = x.Slice(start, n);
+            var d = y.Slice(start, n);
+            if (!kernel.ForwardFloat<TV>(row, d)) DispatchWidened(Op.Forward, kernel, row, row, d, n);
         }
     }
 
