@@ -80,13 +80,30 @@ public sealed class Hardsigmoid : OutputGradientActivation<Hardsigmoid.Kernel_>
     public readonly struct Kernel_ : IOutputGradientKernel
     {
         /// <inheritdoc />
-        public static bool ComputeFloatInDouble => true;
+        public static bool ComputeFloatInDouble => false;
+
+        /// <inheritdoc />
+        public static bool IsCheap => true;
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
+            if (!TV.IsDouble)
+            {
+                // Float lanes: x + 3 may round (to 6 just below x = 3), so its error e joins the quotient's residual:
+                // (t + e)/6 = q + (t − 6q + e)/6, rounded about once. Inside (−3, 3) the sum t = 3 + x is a fast two-sum.
+                var three = TV.Create(3.0);
+                var six = TV.Create(6.0);
+                var sum = x + three;
+                var e = x - (sum - three);
+                var q = sum / six;
+                var y = q + ((TV.Fma(-q, six, sum) + e) / six);
+                // NaN fails both tests and stays NaN; ±∞ clamp to 1 and 0.
+                return TV.Select(TV.GreaterThanOrEqual(x, three), TV.One, TV.Select(TV.LessThanOrEqual(x, -three), TV.Zero, y));
+            }
+
             // Max/Min keep NaN because the constant is the first operand; −∞ and +∞ clamp to 0 and 6.
             var t = TV.Min(TV.Create(6.0), TV.Max(TV.Zero, x + TV.Create(3.0)));
             return t / TV.Create(6.0);

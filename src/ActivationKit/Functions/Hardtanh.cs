@@ -90,6 +90,9 @@ public sealed class Hardtanh : OutputGradientActivation<Hardtanh.Kernel_>
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
+        public static bool IsCheap => true;
+
+        /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>

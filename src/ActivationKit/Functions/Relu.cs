@@ -72,11 +72,14 @@ public sealed class Relu : OutputGradientActivation<Relu.Kernel_>
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
+        public static bool IsCheap => true;
+
+        /// <inheritdoc />
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
-            // Select keeps NaN (x > 0 is false for NaN, so pick x when x is NaN too) and maps −0 to +0.
-            => TV.Select(TV.Or(TV.GreaterThan(x, TV.Zero), TV.IsNaN(x)), x, TV.Zero);
+            // Max(0, x) is 'x' when x is NaN (second operand) and −0 for x = −0; adding +0 turns −0 into +0.
+            => TV.Max(TV.Zero, x) + TV.Zero;
 
         /// <inheritdoc />
 

@@ -72,6 +72,9 @@ public sealed class Relu6 : OutputGradientActivation<Relu6.Kernel_>
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
+        public static bool IsCheap => true;
+
+        /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>

@@ -109,6 +109,9 @@ public sealed class ThresholdedRelu : OutputGradientActivation<ThresholdedRelu.K
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
+        public static bool IsCheap => true;
+
+        /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>

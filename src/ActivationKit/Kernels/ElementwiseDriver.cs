@@ -178,6 +178,15 @@ public static class ElementwiseDriver
         ref T pb = ref MemoryMarshal.GetReference(b);
         ref T pd = ref MemoryMarshal.GetReference(dst);
         int n = a.Length;
+        if (TMap.IsCheap)
+        {
+            if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) CheapLoop<TMap, T, V512<T>>(map, ref pa, ref pb, ref pd, n);
+            else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) CheapLoop<TMap, T, V256<T>>(map, ref pa, ref pb, ref pd, n);
+            else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) CheapLoop<TMap, T, V128<T>>(map, ref pa, ref pb, ref pd, n);
+            else ScalarLoop<TMap, T>(map, ref pa, ref pb, ref pd, n);
+            return;
+        }
+
         if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) Loop<TMap, T, V512<T>>(map, ref pa, ref pb, ref pd, n);
         else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) Loop<TMap, T, V256<T>>(map, ref pa, ref pb, ref pd, n);
         else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) Loop<TMap, T, V128<T>>(map, ref pa, ref pb, ref pd, n);
@@ -209,6 +218,30 @@ public static class ElementwiseDriver
             var b = TMap.IsUnary ? a : isTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, i));
             Lanes.Store(map.Apply(a, b), ref Unsafe.Add(ref pd, at));
         }
+    }
+
+    // Cheap kernels (IUnaryKernel.IsCheap): no per-iteration tail test; the overlapping tail register is loaded
+    // before the loop (so in-place calls see the originals) and processed after it. A separate method, because a
+    // dead branch holding a second inlined kernel would still spend the JIT's inlining budget of the general loop.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void CheapLoop<TMap, T, TV>(TMap map, ref T pa, ref T pb, ref T pd, int n)
+        where TMap : struct, IMap
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TV : struct, IVec<TV>
+    {
+        int w = TV.Count;
+        int last = n - w;
+        var lastA = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, last));
+        var lastB = TMap.IsUnary ? lastA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, last));
+        int i = 0;
+        for (; i <= last; i += w)
+        {
+            var a = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, i));
+            var b = TMap.IsUnary ? a : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, i));
+            Lanes.Store(map.Apply(a, b), ref Unsafe.Add(ref pd, i));
+        }
+
+        if (i < n) Lanes.Store(map.Apply(lastA, lastB), ref Unsafe.Add(ref pd, last));
     }
 
     private static void ScalarLoop<TMap, T>(TMap map, ref T pa, ref T pb, ref T pd, int n)
@@ -352,11 +385,16 @@ internal interface IMap
     /// <summary>True when <see cref="Apply"/> ignores its second input (the driver then loads one stream only).</summary>
     static virtual bool IsUnary => false;
 
+    /// <summary>The kernel is a few instructions (see <see cref="IUnaryKernel.IsCheap"/>).</summary>
+    static virtual bool IsCheap => false;
+
     TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV>;
 }
 
 internal readonly struct ForwardMap<TOp>(TOp op) : IMap where TOp : struct, IUnaryKernel
 {
+    public static bool IsCheap => TOp.IsCheap;
+
     public static bool IsUnary => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -365,12 +403,16 @@ internal readonly struct ForwardMap<TOp>(TOp op) : IMap where TOp : struct, IUna
 
 internal readonly struct BackwardMap<TOp>(TOp op) : IMap where TOp : struct, IUnaryKernel
 {
+    public static bool IsCheap => TOp.IsCheap;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.Backward(a, b);
 }
 
 internal readonly struct OutputBackwardMap<TOp>(TOp op) : IMap where TOp : struct, IOutputGradientKernel
 {
+    public static bool IsCheap => TOp.IsCheap;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.BackwardFromOutput(a, b);
 }

@@ -22,6 +22,13 @@ public interface IUnaryKernel
     /// </summary>
     static virtual bool GateProductInDouble => false;
 
+    /// <summary>
+    /// True for kernels of a few instructions per register (the ReLU family): the driver then runs a plain loop over
+    /// whole registers with the overlapping tail after it (the kernel is inlined twice), which keeps memory-bound
+    /// kernels close to copy speed. Leave false for large kernels, whose single inlined copy the JIT's budget needs.
+    /// </summary>
+    static virtual bool IsCheap => false;
+
     /// <summary>f(x).</summary>
     TV Forward<TV>(TV x) where TV : struct, IVec<TV>;
 
