@@ -290,7 +290,8 @@ public class GeluFamilyTests
         {
             Assert.True(y[i] <= 0 && float.IsNegative(y[i]), $"gelu_tanh({xs[i]:R}) = {y[i]:R} is not negative");
             if (xs[i] >= -10.770867f) Assert.True(y[i] < 0, $"gelu_tanh({xs[i]:R}) flushed to zero");
-            Assert.True(Ulp.Float(y[i], f.Reference(xs[i])) <= 1, $"gelu_tanh({xs[i]:R}) = {y[i]:R}, reference {f.Reference(xs[i]):R}");
+            // Float lanes (float-pair argument, float exp): within the 4-ULP promise, not the one rounding of double lanes.
+            Assert.True(Ulp.Float(y[i], f.Reference(xs[i])) <= AccuracyMeter.UlpBound, $"gelu_tanh({xs[i]:R}) = {y[i]:R}, reference {f.Reference(xs[i]):R}");
         }
     }
 

@@ -106,14 +106,24 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         // |x| beyond which the result is x or −0 and the derivative 1 or −0 exactly (s ≈ ±15500 there).
         private const double Clamp = 60.0;
 
+        // The same constants as float pairs for float lanes (hi = nearest float, lo = the float nearest the rest; mpmath).
+        private const double CHiF = 1.5957691669464111;
+        private const double CLoF = -4.534068054340423e-08;
+        private const double KHiF = 0.044714998453855515;
+        private const double KLoF = 1.5461444347053543e-09;
+
         /// <inheritdoc />
-        public static bool ComputeFloatInDouble => true;
+        public static bool ComputeFloatInDouble => false;
+
+        /// <inheritdoc />
+        public static bool BackwardFloatInDouble => true;
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
+            if (!TV.IsDouble) return ForwardFloat(x);
             var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
             var p = Logistic(xc, out var n, out var d, out var negative);
             // s < 0: x·e/(1 + e) with e = p·2^n, scaled last so subnormal results round once; s ≥ 0: x/(1 + e).
@@ -183,6 +193,21 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         /// For s = s(x): returns p and n with e^(−|s|) = p·2^n (s carried as a double-double), d = 1 + e^(−|s|) and
         /// the mask of lanes with s &lt; 0.
         /// </summary>
+        /// <summary>
+        /// Float lanes: x·σ(s) with s carried as the float pair s + sLo (the argument's rounding would otherwise cost
+        /// |s| half-ULPs in the negative tail), e = e^−|s|·(1 ∓ sLo) = p·2^n from the float exp, and 2^n applied last.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
+            var s = Argument(xc, out _, out _, out var sLo);
+            var negative = TV.LessThan(s, TV.Zero);
+            var p = VMath.ExpPartsF(TV.Or(s, TV.SignMask), TV.Select(negative, sLo, -sLo), out var n);
+            var d = TV.One + TV.ScaleB(p, n);
+            return TV.Select(negative, TV.ScaleB(xc * p / d, n), x / d);
+        }
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV Logistic<TV>(TV x, out TV n, out TV d, out TV negative) where TV : struct, IVec<TV>
         {
@@ -203,8 +228,9 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             // x² exactly, then k·x² as hi + lo.
             x2 = x * x;
             x2Lo = TV.Fma(x, x, -x2);
-            var t = TV.Create(KHi) * x2;
-            var tLo = TV.Fma(TV.Create(KHi), x2, -t) + TV.Fma(TV.Create(KHi), x2Lo, TV.Create(KLo) * x2);
+            var kHi = TV.Create(TV.IsDouble ? KHi : KHiF);
+            var t = kHi * x2;
+            var tLo = TV.Fma(kHi, x2, -t) + TV.Fma(kHi, x2Lo, TV.Create(TV.IsDouble ? KLo : KLoF) * x2);
             // 1 + k·x² (two-sum, since either term may dominate).
             var u = TV.One + t;
             var b = u - TV.One;
@@ -213,8 +239,9 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             var v = x * u;
             var vLo = TV.Fma(x, u, -v) + (x * uLo);
             // s = C·v.
-            var s = TV.Create(CHi) * v;
-            sLo = TV.Fma(TV.Create(CHi), v, -s) + TV.Fma(TV.Create(CHi), vLo, TV.Create(CLo) * v);
+            var cHi = TV.Create(TV.IsDouble ? CHi : CHiF);
+            var s = cHi * v;
+            sLo = TV.Fma(cHi, v, -s) + TV.Fma(cHi, vLo, TV.Create(TV.IsDouble ? CLo : CLoF) * v);
             return s;
         }
     }

@@ -65,7 +65,7 @@ public static class ElementwiseDriver
     public static void Backward<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TOp : struct, IUnaryKernel
     {
         SpanChecks.Binary(x, dy, dx);
-        Dispatch(new BackwardMap<TOp>(op), TOp.ComputeFloatInDouble, x, dy, dx);
+        Dispatch(new BackwardMap<TOp>(op), TOp.ComputeFloatInDouble || TOp.BackwardFloatInDouble, x, dy, dx);
     }
 
     /// <summary>dx = dy·f′(x) for double.</summary>
@@ -111,7 +111,7 @@ public static class ElementwiseDriver
     public static void BackwardFromOutput<TOp>(TOp op, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) where TOp : struct, IOutputGradientKernel
     {
         SpanChecks.Binary(y, dy, dx);
-        Dispatch(new OutputBackwardMap<TOp>(op), TOp.ComputeFloatInDouble, y, dy, dx);
+        Dispatch(new OutputBackwardMap<TOp>(op), TOp.ComputeFloatInDouble || TOp.BackwardFloatInDouble, y, dy, dx);
     }
 
     /// <summary>dx = dy·f′(x) computed from y = f(x), for double.</summary>

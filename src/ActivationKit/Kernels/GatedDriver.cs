@@ -24,7 +24,7 @@ public static class GatedDriver
     {
         CheckForward(x, y, half);
         if (y.Length == 0) return;
-        if (TK.ComputeFloatInDouble || TK.GateProductInDouble)
+        if (TK.ComputeFloatInDouble || TK.GateProductInDouble || TK.BackwardFloatInDouble)
         {
             if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) ForwardRows<TK, float, V512<double>, WideIo<V512<double>>>(gate, x, y, half);
             else if (Vector256.IsHardwareAccelerated && half >= Vector256<double>.Count) ForwardRows<TK, float, V256<double>, WideIo<V256<double>>>(gate, x, y, half);
@@ -56,7 +56,7 @@ public static class GatedDriver
     {
         CheckBackward(x, dy, dx, half);
         if (dy.Length == 0) return;
-        if (TK.ComputeFloatInDouble || TK.GateProductInDouble)
+        if (TK.ComputeFloatInDouble || TK.GateProductInDouble || TK.BackwardFloatInDouble)
         {
             if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) BackwardRows<TK, float, V512<double>, WideIo<V512<double>>>(gate, x, dy, dx, half);
             else if (Vector256.IsHardwareAccelerated && half >= Vector256<double>.Count) BackwardRows<TK, float, V256<double>, WideIo<V256<double>>>(gate, x, dy, dx, half);

@@ -23,6 +23,12 @@ public interface IUnaryKernel
     static virtual bool GateProductInDouble => false;
 
     /// <summary>
+    /// When true, the backward of float data runs in double lanes even though <see cref="ComputeFloatInDouble"/> is
+    /// false: a kernel with a float-native forward may keep a double-lane derivative.
+    /// </summary>
+    static virtual bool BackwardFloatInDouble => false;
+
+    /// <summary>
     /// True for kernels of a few instructions per register (the ReLU family): the driver then runs a plain loop over
     /// whole registers with the overlapping tail after it (the kernel is inlined twice), which keeps memory-bound
     /// kernels close to copy speed. Leave false for large kernels, whose single inlined copy the JIT's budget needs.

@@ -111,6 +111,17 @@ public static partial class VMath
     }
 
     /// <summary>
+    /// As <see cref="ExpPartsF{TV}(TV, out TV)"/> for e^(x + xLo) with |xLo| far below the reduced argument: the low
+    /// part joins the reduced argument, so it costs no extra rounding.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpPartsF<TV>(TV x, TV xLo, out TV n) where TV : struct, IVec<TV>
+    {
+        var r = ReduceF(TV.Min(TV.Create(89.0), TV.Max(TV.Create(-112.0), x)), out n) + xLo;
+        return Expm1ReducedF(r) + TV.One;
+    }
+
+    /// <summary>
     /// ln(1 + e) for 0 ≤ e ≤ 1 in float lanes, about 1 ULP, exact for tiny e. Above √2 − 1 it is ln 2 + ln(1 + w)
     /// with w = (e − 1)/2, so the series argument s = w/(2 + w) stays within ±0.1716 and needs terms to s⁹ only.
     /// </summary>
