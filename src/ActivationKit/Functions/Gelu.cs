@@ -98,5 +98,16 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV> => dy * VMath.GeluDerivative(x);
+
+        /// <inheritdoc />
+        public static bool HasFloatGradeDouble => true;
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV ForwardForFloat<TV>(TV x) where TV : struct, IVec<TV> => VMath.GeluForFloat(x);
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV BackwardForFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV> => dy * VMath.GeluDerivativeForFloat(x);
     }
 }

@@ -62,11 +62,7 @@ public static partial class VMath
 
     /// <summary>v·2^n rounded once (into the subnormals or to zero when it underflows), for integral n in [−2040, 2040].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static TV ScalePow2<TV>(TV v, TV n) where TV : struct, IVec<TV>
-    {
-        var n1 = TV.Floor(n * TV.Create(0.5));
-        return TV.MulPow2(TV.MulPow2(v, n1), n - n1);
-    }
+    internal static TV ScalePow2<TV>(TV v, TV n) where TV : struct, IVec<TV> => TV.ScaleB(v, n);
 
     /// <summary>
     /// e^(−y²/2) for y ≥ 0 (y ≤ 40) as p·2^n, with y² split exactly so that the large exponent does not amplify
@@ -86,7 +82,11 @@ public static partial class VMath
     // Kept out of line: inlined into the kernel it would exhaust the JIT's inlining budget, leaving every lane
     // operation of the caller as a call (about 40× slower).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal static TV NormalCdfSmallRatio<TV>(TV s) where TV : struct, IVec<TV>
+    internal static TV NormalCdfSmallRatio<TV>(TV s) where TV : struct, IVec<TV> => NormalCdfSmallRatioInline(s);
+
+    /// <summary><see cref="NormalCdfSmallRatio{TV}"/> inlined, for the float-grade kernels (which have the budget).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV NormalCdfSmallRatioInline<TV>(TV s) where TV : struct, IVec<TV>
     {
         var p = TV.Create(0.065682337918207449113);
         p = TV.Fma(p, s, TV.Create(2.2352520354606839287));
@@ -115,57 +115,137 @@ public static partial class VMath
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal static TV NormalTailRatio<TV>(TV y, out TV lo) where TV : struct, IVec<TV>
     {
-        var p = TV.Create(1.0765576773720192317e-8);
+        var p = TV.Create(CodyTailNumerator[0]);
         var pe = TV.Zero;
-        HornerStep(ref p, ref pe, y, 0.39894151208813466764);
-        HornerStep(ref p, ref pe, y, 8.8831497943883759412);
-        HornerStep(ref p, ref pe, y, 93.506656132177855979);
-        HornerStep(ref p, ref pe, y, 597.27027639480026226);
-        HornerStep(ref p, ref pe, y, 2494.5375852903726711);
-        HornerStep(ref p, ref pe, y, 6848.1904505362823326);
-        HornerStep(ref p, ref pe, y, 11602.651437647350124);
-        HornerStep(ref p, ref pe, y, 9842.7148383839780218);
+        for (int i = 1; i < CodyTailNumerator.Length; i++) HornerStep(ref p, ref pe, y, CodyTailNumerator[i]);
         var q = TV.One;
         var qe = TV.Zero;
-        HornerStep(ref q, ref qe, y, 22.266688044328115691);
-        HornerStep(ref q, ref qe, y, 235.38790178262499861);
-        HornerStep(ref q, ref qe, y, 1519.377599407554805);
-        HornerStep(ref q, ref qe, y, 6485.558298266760755);
-        HornerStep(ref q, ref qe, y, 18615.571640885098091);
-        HornerStep(ref q, ref qe, y, 34900.952721145977266);
-        HornerStep(ref q, ref qe, y, 38912.003286093271411);
-        HornerStep(ref q, ref qe, y, 19685.429676859990727);
+        for (int i = 0; i < CodyTailDenominator.Length; i++) HornerStep(ref q, ref qe, y, CodyTailDenominator[i]);
         // (p + pe)/(q + qe) = r + (p − r·q + pe − r·qe)/q, the residual exact to first order.
         var ratio = p / q;
         lo = (TV.Fma(-ratio, q, p) + TV.Fma(-ratio, qe, pe)) / q;
-
         var far = TV.GreaterThan(y, TV.Create(CodyAsymptoticLimit));
         if (TV.AnyTrue(far))
         {
-            // Asymptotic form in z = 1/y²: (1/√(2π) − z·P(z)/Q(z))/y. The correction z·P/Q is below 1/30 of the
-            // leading term, so only the subtraction and the division need their errors tracked.
-            var z = TV.One / (y * y);
-            var a = TV.Create(0.02307344176494017303);
-            a = TV.Fma(a, z, TV.Create(0.21589853405795699));
-            a = TV.Fma(a, z, TV.Create(0.1274011611602473639));
-            a = TV.Fma(a, z, TV.Create(0.022235277870649807));
-            a = TV.Fma(a, z, TV.Create(0.001421619193227893466));
-            a = TV.Fma(a, z, TV.Create(2.9112874951168792e-5));
-            var b = z + TV.Create(1.28426009614491121);
-            b = TV.Fma(b, z, TV.Create(0.468238212480865118));
-            b = TV.Fma(b, z, TV.Create(0.0659881378689285515));
-            b = TV.Fma(b, z, TV.Create(0.00378239633202758244));
-            b = TV.Fma(b, z, TV.Create(7.29751555083966205e-5));
-            var w = z * a / b;
-            var t = TV.Create(InvSqrt2PiHi) - w;
-            var tLo = ((TV.Create(InvSqrt2PiHi) - t) - w) + TV.Create(InvSqrt2PiLo);
-            var tail = t / y;
-            var tailLo = (TV.Fma(-tail, y, t) + tLo) / y;
+            var tail = NormalTailAsymptotic(y, out var tailLo);
             ratio = TV.Select(far, tail, ratio);
             lo = TV.Select(far, tailLo, lo);
         }
 
         return ratio;
+    }
+
+    // Cody's tail rational C(y) = P(y)/Q(y) for 0.66291 < y ≤ √32 (ANORM's C and D sets), highest degree first;
+    // Q is monic (its leading 1 is implied).
+    private static readonly double[] CodyTailNumerator =
+    [
+        1.0765576773720192317e-8, 0.39894151208813466764, 8.8831497943883759412, 93.506656132177855979,
+        597.27027639480026226, 2494.5375852903726711, 6848.1904505362823326, 11602.651437647350124, 9842.7148383839780218,
+    ];
+
+    private static readonly double[] CodyTailDenominator =
+    [
+        22.266688044328115691, 235.38790178262499861, 1519.377599407554805, 6485.558298266760755,
+        18615.571640885098091, 34900.952721145977266, 38912.003286093271411, 19685.429676859990727,
+    ];
+
+    /// <summary>
+    /// Φ(−y)·e^(y²/2) for y &gt; √32 by Cody's asymptotic form in z = 1/y²: (1/√(2π) − z·P(z)/Q(z))/y, as hi +
+    /// <paramref name="lo"/>. The correction z·P/Q is below 1/30 of the leading term, so only the subtraction and the
+    /// division need their errors tracked.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TV NormalTailAsymptotic<TV>(TV y, out TV lo) where TV : struct, IVec<TV>
+    {
+        var z = TV.One / (y * y);
+        var a = TV.Create(0.02307344176494017303);
+        a = TV.Fma(a, z, TV.Create(0.21589853405795699));
+        a = TV.Fma(a, z, TV.Create(0.1274011611602473639));
+        a = TV.Fma(a, z, TV.Create(0.022235277870649807));
+        a = TV.Fma(a, z, TV.Create(0.001421619193227893466));
+        a = TV.Fma(a, z, TV.Create(2.9112874951168792e-5));
+        var b = z + TV.Create(1.28426009614491121);
+        b = TV.Fma(b, z, TV.Create(0.468238212480865118));
+        b = TV.Fma(b, z, TV.Create(0.0659881378689285515));
+        b = TV.Fma(b, z, TV.Create(0.00378239633202758244));
+        b = TV.Fma(b, z, TV.Create(7.29751555083966205e-5));
+        var w = z * a / b;
+        var t = TV.Create(InvSqrt2PiHi) - w;
+        var tLo = ((TV.Create(InvSqrt2PiHi) - t) - w) + TV.Create(InvSqrt2PiLo);
+        var tail = t / y;
+        lo = (TV.Fma(-tail, y, t) + tLo) / y;
+        return tail;
+    }
+
+    /// <summary>
+    /// GELU for float data, in double lanes (<typeparamref name="TV"/> holds float inputs widened exactly): the same
+    /// Cody rationals as <see cref="Gelu{TV}"/> but evaluated plainly (errors near 1e−15, invisible after the one
+    /// rounding to float), with e^(−y²/2) from an exact y² (y has 24 bits). About 8× less work than the double-data
+    /// path, whose double-double pieces a float result does not need.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV GeluForFloat<TV>(TV x) where TV : struct, IVec<TV>
+    {
+        var y = TV.Min(TV.Create(FloatTailClamp), TV.Abs(x));
+        var t = Exp(y * y * TV.Create(-0.5)) * NormalTailRatioPlain(y);
+        var result = TV.Select(TV.LessThan(x, TV.Zero), -(y * t), TV.Fma(-x, t, x));
+        result = TV.Select(TV.GreaterThan(x, TV.Create(FloatTailClamp)), x, result);
+        var small = TV.LessThanOrEqual(y, TV.Create(CodySmallLimit));
+        if (TV.AnyTrue(small))
+        {
+            result = TV.Select(small, x * TV.Fma(x, NormalCdfSmallRatioInline(x * x), TV.Create(0.5)), result);
+        }
+
+        return result;
+    }
+
+    /// <summary>The GELU derivative Φ(x) + x·φ(x) for float data in double lanes (see <see cref="GeluForFloat{TV}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV GeluDerivativeForFloat<TV>(TV x) where TV : struct, IVec<TV>
+    {
+        var y = TV.Min(TV.Create(FloatTailClamp), TV.Abs(x));
+        var e = Exp(y * y * TV.Create(-0.5));
+        // e·(C(y) − y/√(2π)) = Φ(−y) − y·φ(y); near its zero (y ≈ 0.75) the difference is still good to ~1e−15.
+        var diff = e * (NormalTailRatioPlain(y) - (y * TV.Create(InvSqrt2PiHi)));
+        var result = TV.Select(TV.LessThan(x, TV.Zero), diff, TV.One - diff);
+        var small = TV.LessThanOrEqual(y, TV.Create(CodySmallLimit));
+        if (TV.AnyTrue(small))
+        {
+            result = TV.Select(small, TV.Fma(x, NormalCdfSmallRatioInline(x * x) + (e * TV.Create(InvSqrt2PiHi)), TV.Create(0.5)), result);
+        }
+
+        return result;
+    }
+
+    /// <summary>Beyond this |x| float GELU is x (or −0), and its derivative 1 (or −0): Φ(−16) ≈ 6e−58.</summary>
+    private const double FloatTailClamp = 16.0;
+
+    /// <summary>C(y) = Φ(−y)·e^(y²/2) for y ≥ 0.66291 by plain Horner (float-grade), the asymptotic form past √32.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV NormalTailRatioPlain<TV>(TV y) where TV : struct, IVec<TV>
+    {
+        // Written out (constant indices into the static arrays need no bounds checks; a loop kept them and spilled).
+        double[] a = CodyTailNumerator;
+        double[] b = CodyTailDenominator;
+        var p = TV.Fma(TV.Create(a[0]), y, TV.Create(a[1]));
+        p = TV.Fma(p, y, TV.Create(a[2]));
+        p = TV.Fma(p, y, TV.Create(a[3]));
+        p = TV.Fma(p, y, TV.Create(a[4]));
+        p = TV.Fma(p, y, TV.Create(a[5]));
+        p = TV.Fma(p, y, TV.Create(a[6]));
+        p = TV.Fma(p, y, TV.Create(a[7]));
+        p = TV.Fma(p, y, TV.Create(a[8]));
+        var q = y + TV.Create(b[0]);
+        q = TV.Fma(q, y, TV.Create(b[1]));
+        q = TV.Fma(q, y, TV.Create(b[2]));
+        q = TV.Fma(q, y, TV.Create(b[3]));
+        q = TV.Fma(q, y, TV.Create(b[4]));
+        q = TV.Fma(q, y, TV.Create(b[5]));
+        q = TV.Fma(q, y, TV.Create(b[6]));
+        q = TV.Fma(q, y, TV.Create(b[7]));
+        var ratio = p / q;
+        var far = TV.GreaterThan(y, TV.Create(CodyAsymptoticLimit));
+        return TV.AnyTrue(far) ? TV.Select(far, NormalTailAsymptotic(y, out _), ratio) : ratio;
     }
 
     /// <summary>One compensated Horner step: p·y + c with the exact rounding errors folded into <paramref name="err"/>.</summary>

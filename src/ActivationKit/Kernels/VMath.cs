@@ -59,9 +59,8 @@ public static partial class VMath
         var xc = TV.Min(TV.Create(710.0), TV.Max(TV.Create(-746.0), x));
         var r = Reduce(xc, out var n);
         var p = Expm1Reduced(r) + TV.One;
-        // Two exact power-of-two steps: the first keeps the value normal, the second rounds once (also into subnormals).
-        var n1 = TV.Floor(n * TV.Create(0.5));
-        return TV.MulPow2(TV.MulPow2(p, n1), n - n1);
+        // p·2^n rounded once (also into subnormals): VSCALEF, or two exact-then-rounding power-of-two steps.
+        return TV.ScaleB(p, n);
     }
 
     /// <summary>
