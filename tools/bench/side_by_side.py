@@ -52,11 +52,18 @@ def main():
     ap.add_argument('--anchors-bin', help='folder with prebuilt onednn_bench and ort/ort (skips the build)')
     ap.add_argument('--out', help='write the markdown table here')
     ap.add_argument('--jsonl', help='write every raw measurement here')
+    ap.add_argument('--from-jsonl', nargs='+', metavar='FILE',
+                    help='measure nothing: build the table from raw files of earlier runs, keeping the best (lowest) '
+                         'time per cell over the runs (runs on a shared machine vary; every implementation gets the same rule)')
     a = ap.parse_args()
     sizes = [int(s) for s in a.sizes.split(',')]
     rows, cols = (int(v) for v in a.shape.split('x'))
 
     tmp = None
+    if a.from_jsonl:
+        results = merge_best(a.from_jsonl)
+        print_table(a, results, sizes, rows, cols)
+        return
     if a.anchors_bin:
         bindir = a.anchors_bin
     else:
@@ -84,6 +91,11 @@ def main():
         with open(a.jsonl, 'w') as f:
             for r in results: f.write(json.dumps(r) + '\n')
 
+    print_table(a, results, sizes, rows, cols)
+    if tmp: tmp.cleanup()
+
+
+def print_table(a, results, sizes, rows, cols):
     def get(impl, fn, n, key):
         for r in results:
             if r.get('impl') == impl and r.get('fn', None) == fn and r.get('n', rows * cols if fn and 'softmax' in fn else None) == n:
@@ -92,27 +104,47 @@ def main():
         return None
 
     copy = {r['n']: r['ns_per_elem'] for r in results if r.get('impl') == 'copy'}
-    lines = ['| function | n | ours fwd | ours bwd | oneDNN fwd | oneDNN bwd | PyTorch fwd | PyTorch bwd | ORT fwd | TP fwd | TP bwd | copy | best anchor fwd / ours |',
-             '|---|---|---|---|---|---|---|---|---|---|---|---|---|']
+    lines = ['| function | n | ours fwd | ours bwd | oneDNN fwd | oneDNN bwd | PyTorch fwd | PyTorch bwd | ORT fwd | TP fwd | TP bwd | copy | best anchor fwd / ours | best anchor bwd / ours |',
+             '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
     for fn in a.functions:
         for n in ([rows * cols] if 'softmax' in fn else sizes):
             ours = get('activationkit', fn, n, 'fwd_ns_per_elem')
             anchors = [get(i, fn, n, 'fwd_ns_per_elem') for i in ('onednn', 'pytorch', 'onnxruntime')]
             best = min([v for v in anchors if v is not None and v > 0], default=None)
             ratio = f'{best / ours:.2f}×' if best and ours else '–'
+            ours_b = get('activationkit', fn, n, 'bwd_ns_per_elem')
+            best_b = min([v for v in (get('onednn', fn, n, 'bwd_ns_per_elem'), get('pytorch', fn, n, 'bwd_ns_per_elem')) if v is not None and v > 0], default=None)
+            ratio_b = f'{best_b / ours_b:.2f}×' if best_b and ours_b else '–'
             label = f'{rows}×{cols}' if 'softmax' in fn else str(n)
             lines.append('| ' + ' | '.join([fn, label, fmt(ours), fmt(get('activationkit', fn, n, 'bwd_ns_per_elem')),
                                               fmt(anchors[0]), fmt(get('onednn', fn, n, 'bwd_ns_per_elem')),
                                               fmt(anchors[1]), fmt(get('pytorch', fn, n, 'bwd_ns_per_elem')),
                                               fmt(anchors[2]), fmt(get('tensorprimitives', fn, n, 'fwd_ns_per_elem')),
                                               fmt(get('tensorprimitives', fn, n, 'bwd_ns_per_elem')),
-                                              fmt(None if 'softmax' in fn else copy.get(n)), ratio]) + ' |')
+                                              fmt(None if 'softmax' in fn else copy.get(n)), ratio, ratio_b]) + ' |')
     table = '\n'.join(lines) + '\n'
     print(table)
     if a.out:
         with open(a.out + '.tmp', 'w') as f: f.write(table)
         os.replace(a.out + '.tmp', a.out)
-    if tmp: tmp.cleanup()
+
+
+def merge_best(files):
+    """The lowest time per (impl, fn, n, dtype, threads, rows, cols) over the raw files of several runs."""
+    best = {}
+    for path in files:
+        with open(path) as f:
+            for line in f:
+                r = json.loads(line)
+                key = tuple(r.get(k) for k in ('impl', 'fn', 'n', 'dtype', 'threads', 'rows', 'cols', 'dir'))
+                if key not in best:
+                    best[key] = dict(r)
+                    continue
+                for field, v in r.items():
+                    if field.endswith('ns_per_elem') and isinstance(v, (int, float)):
+                        old = best[key].get(field)
+                        best[key][field] = v if old is None else min(old, v)
+    return list(best.values())
 
 
 if __name__ == '__main__':

@@ -136,7 +136,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         /// <summary>e^min(x, 0) in the lane type's own precision (float lanes: <see cref="VMath.ExpNonPositiveF{TV}"/>).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static TV ExpNegativeBranch<TV>(TV x) where TV : struct, IVec<TV>
-            => TV.IsDouble ? VMath.Exp(x) : VMath.ExpNonPositiveF(TV.Min(TV.Zero, x));
+            => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? VMath.Exp(x) : VMath.ExpNonPositiveF(TV.Min(TV.Zero, x));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -163,7 +163,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static TV ExpMinusOne<TV>(TV x) where TV : struct, IVec<TV>
         {
-            if (TV.IsDouble) return TV.Select(TV.LessThan(TV.Abs(x), TV.Create(5.551115123125783e-17)), x, VMath.Expm1(x));
+            if ((typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return TV.Select(TV.LessThan(TV.Abs(x), TV.Create(5.551115123125783e-17)), x, VMath.Expm1(x));
             var m = TV.Min(TV.Zero, x);
             return TV.Or(VMath.Expm1NonPositiveF(m), TV.And(m, TV.SignMask));
         }

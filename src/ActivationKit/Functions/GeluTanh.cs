@@ -123,7 +123,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            if (!TV.IsDouble) return ForwardFloat(x);
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return ForwardFloat(x);
             var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
             var p = Logistic(xc, out var n, out var d, out var negative);
             // s < 0: x·e/(1 + e) with e = p·2^n, scaled last so subnormal results round once; s ≥ 0: x/(1 + e).
@@ -206,6 +206,27 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             var p = VMath.ExpPartsF(TV.Or(s, TV.SignMask), TV.Select(negative, sLo, -sLo), out var n);
             var d = TV.One + TV.ScaleB(p, n);
             return TV.Select(negative, TV.ScaleB(xc * p / d, n), x / d);
+        }
+
+        /// <summary>
+        /// The derivative for float data in double lanes: σ(s)·(1 + x·s′·σ(−s)) evaluated plainly (s to about 1e−16
+        /// relative, so even the deep negative tail, where the argument's error is magnified |s| times, stays far
+        /// inside one float rounding); the double-double form above is for double data.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV BackwardForFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
+            var x2 = xc * xc;
+            var s = TV.Create(CHi) * (xc * TV.Fma(TV.Create(KHi), x2, TV.One));
+            var slope = TV.Create(CHi) * TV.Fma(TV.Create(K3Hi), x2, TV.One);
+            var e = VMath.Exp(-TV.Abs(s));
+            var r = TV.One / (TV.One + e);
+            var er = e * r;
+            var negative = TV.LessThan(s, TV.Zero);
+            var sigma = TV.Select(negative, er, r);
+            var sigmaMinus = TV.Select(negative, r, er);
+            return dy * (sigma * TV.Fma(xc * slope, sigmaMinus, TV.One));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -90,7 +90,7 @@ public sealed class Hardsigmoid : OutputGradientActivation<Hardsigmoid.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            if (!TV.IsDouble)
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)))
             {
                 // Float lanes: x + 3 may round (to 6 just below x = 3), so its error e joins the quotient's residual:
                 // (t + e)/6 = q + (t − 6q + e)/6, rounded about once. Inside (−3, 3) the sum t = 3 + x is a fast two-sum.

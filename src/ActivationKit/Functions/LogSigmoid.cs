@@ -80,8 +80,8 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            var e = TV.IsDouble ? VMath.Exp(-TV.Abs(x)) : VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask));
-            if (!TV.IsDouble) return -(VMath.Log1pUnitF(e) + TV.Max(TV.Zero, -x));
+            var e = (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? VMath.Exp(-TV.Abs(x)) : VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask));
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return -(VMath.Log1pUnitF(e) + TV.Max(TV.Zero, -x));
             // Both terms are ≥ 0, so the sum cannot cancel; Max(0, −x) keeps a NaN x (NaN in the second operand).
             return -(VMath.Log1p(e) + TV.Max(TV.Zero, -x));
         }
@@ -92,7 +92,7 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             // Float lanes: σ(−x) = r for x < 0, e·r for x ≥ 0 (e = e^−|x| in float, r = 1/(1 + e)).
-            if (!TV.IsDouble) return dy * Softplus.Kernel_.Logistic(x, TV.GreaterThanOrEqual(x, TV.Zero));
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return dy * Softplus.Kernel_.Logistic(x, TV.GreaterThanOrEqual(x, TV.Zero));
             // σ(−x) = r for x < 0 and e·r for x ≥ 0, with e = exp(−|x|) = (p + lo)·2^n and r = 1/(1 + e); the power
             // of two is applied last so a subnormal result (x above 708 in double) is rounded once.
             var p = VMath.ExpParts(-TV.Abs(x), out var n, out var lo);

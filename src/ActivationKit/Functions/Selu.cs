@@ -107,7 +107,7 @@ public sealed class Selu : OutputGradientActivation<Selu.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            var positive = TV.IsDouble
+            var positive = (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
                 ? TV.Fma(TV.Create(ScaleHi), x, TV.Create(ScaleLo) * x)
                 : TV.Fma(TV.Create(ScaleHiForFloat), x, TV.Create(ScaleLoForFloat) * x);
             var em1 = Elu.Kernel_.ExpMinusOne(x);

@@ -84,7 +84,7 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            if (!TV.IsDouble) return ForwardFloat(x);
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return ForwardFloat(x);
             var e = VMath.Exp(-TV.Abs(x));
             var r = TV.One / (TV.One + e);
             // NaN flows through exp, so no special case is needed.
@@ -99,7 +99,7 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
             // σ(x)·σ(−x) = e/(1 + e)² with e = exp(−|x|): symmetric, no cancellation. Plain e·r·r with r = 1/(1 + e)
             // reaches 4.7 ULP, because the rounding of 1 + e enters twice; so it is carried: d + dLo = 1 + e exactly
             // (fast two-sum, e ≤ 1), 1/(d + dLo) = r·(1 + ρ) to about 2^−100, and e/(d + dLo)² = e·r²·(1 + 2ρ).
-            var e = TV.IsDouble ? VMath.Exp(-TV.Abs(x)) : VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask));
+            var e = (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? VMath.Exp(-TV.Abs(x)) : VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask));
             return dy * VMath.LogisticSlope(e);
         }
 

@@ -174,7 +174,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            if (!TV.IsDouble) return IsPlain ? ForwardFloat(x) : InDouble.Forward(this, x);
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return IsPlain ? ForwardFloat(x) : InDouble.Forward(this, x);
             var z = Gate(x, out var p, out var lo, out var n, out var e, out _, out _);
             // βx ≥ 0: x·σ(z) = x/(1 + e). βx < 0: x·e/(1 + e), with e's power of two applied last.
             var d = TV.One + e;
@@ -188,7 +188,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            if (!TV.IsDouble) return IsPlain ? BackwardFloat(x, dy) : InDouble.Backward(this, x, dy);
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return IsPlain ? BackwardFloat(x, dy) : InDouble.Backward(this, x, dy);
             var z = Gate(x, out var p, out var lo, out var n, out var e, out var r, out var delta);
             // f′ = σ(z)·(1 + z·σ(−z)). z ≥ 0: σ(z) = r, σ(−z) = e·r, all terms positive.
             var positive = r * TV.Fma(z * e, r, TV.One);

@@ -140,7 +140,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            if (!TV.IsDouble) return _beta == 1.0 ? ForwardFloat(x) : InDouble.Forward(this, x);
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return _beta == 1.0 ? ForwardFloat(x) : InDouble.Forward(this, x);
             var z = Scaled(x, out var delta);
             var neg = TV.LessThan(z, TV.Zero);
             var p = VMath.ExpParts(-TV.Abs(z), out var n, out var lo);
@@ -168,7 +168,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            if (!TV.IsDouble)
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)))
             {
                 if (_beta != 1.0) return InDouble.Backward(this, x, dy);
                 var sigma = Logistic(x, TV.LessThan(x, TV.Zero));

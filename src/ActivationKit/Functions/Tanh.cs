@@ -81,7 +81,7 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            if (!TV.IsDouble) return ForwardFloat(x);
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return ForwardFloat(x);
             var ax = TV.Abs(x);
             var t = VMath.Expm1(ax + ax);
             var y = t / (t + TV.Create(2.0));
@@ -108,7 +108,7 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
         {
             // 1 − tanh² = 4e/(1 + e)² with e = exp(−2|x|): no cancellation in the tails.
             var ax = TV.Abs(x);
-            if (!TV.IsDouble) return dy * (TV.Create(4.0) * VMath.LogisticSlope(VMath.ExpNonPositiveF(-(ax + ax))));
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return dy * (TV.Create(4.0) * VMath.LogisticSlope(VMath.ExpNonPositiveF(-(ax + ax))));
             var e = VMath.Exp(-(ax + ax));
             var d = TV.One + e;
             return dy * (TV.Create(4.0) * e / (d * d));

@@ -66,7 +66,7 @@ public static class ElementwiseDriver
     public static void Backward<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TOp : struct, IUnaryKernel
     {
         SpanChecks.Binary(x, dy, dx);
-        if (TOp.HasFloatGradeDouble) Dispatch(new FloatGradeBackwardMap<TOp>(op), true, x, dy, dx);
+        if (TOp.HasFloatGradeDouble || TOp.BackwardFloatInDouble) Dispatch(new FloatGradeBackwardMap<TOp>(op), true, x, dy, dx);
         else Dispatch(new BackwardMap<TOp>(op), TOp.ComputeFloatInDouble || TOp.BackwardFloatInDouble, x, dy, dx);
     }
 

@@ -23,8 +23,9 @@ public interface IUnaryKernel
     static virtual bool GateProductInDouble => false;
 
     /// <summary>
-    /// When true, the backward of float data runs in double lanes even though <see cref="ComputeFloatInDouble"/> is
-    /// false: a kernel with a float-native forward may keep a double-lane derivative.
+    /// When true, the backward of float data runs <see cref="BackwardForFloat{TV}"/> in double lanes even though
+    /// <see cref="ComputeFloatInDouble"/> is false: a kernel with a float-native forward may keep a double-lane
+    /// derivative (implement <see cref="BackwardForFloat{TV}"/> then).
     /// </summary>
     static virtual bool BackwardFloatInDouble => false;
 

@@ -12,6 +12,7 @@ namespace ActivationKit.Kernels;
 /// </summary>
 internal static class Lanes
 {
+
     /// <summary>Loads <c>TV.Count</c> lanes of the register's own element type starting at <paramref name="source"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Load<TV, T>(ref T source)

@@ -25,6 +25,13 @@ public interface IVec<TV> :
     static abstract int Count { get; }
 
     /// <summary>True when the lanes are double (52-bit significand), false for float.</summary>
+    /// <remarks>
+    /// Fine for choosing constants. To choose between a kernel's whole float and double paths, compare
+    /// <c>typeof(TV)</c> with the four double lane types instead (as Sigmoid does): those comparisons fold while the
+    /// JIT imports the kernel, so the path not taken is never imported, whereas a call to this property folds only
+    /// after inlining, by which time the dead path's calls have spent the loop's inlining budget (softplus's double
+    /// loop fell from 2.5 to 20 ns/element that way).
+    /// </remarks>
     static abstract bool IsDouble { get; }
 
     /// <summary>A register with every lane set to <paramref name="value"/> (rounded to the lane type).</summary>
