@@ -16,13 +16,17 @@ public class ElementwiseBenchmarks
     private float[] _y = [];
     private Activation _f = null!;
 
+    /// <summary>Every element-wise function, or the comma-separated list in ACTKIT_BENCH_FUNCTIONS.</summary>
     public static IEnumerable<string> Functions() =>
-        ActivationCatalog.All.Where(i => i.Kind == ActivationKind.Elementwise).Select(i => i.Name);
+        BenchSelection.Names("ACTKIT_BENCH_FUNCTIONS") ?? ActivationCatalog.All.Where(i => i.Kind == ActivationKind.Elementwise).Select(i => i.Name);
+
+    /// <summary>4096, 262144 and 16777216, or the comma-separated list in ACTKIT_BENCH_SIZES.</summary>
+    public static IEnumerable<int> Sizes() => BenchSelection.Sizes() ?? [4096, 262_144, 16_777_216];
 
     [ParamsSource(nameof(Functions))]
     public string Function { get; set; } = "relu";
 
-    [Params(4096, 262_144, 16_777_216)]
+    [ParamsSource(nameof(Sizes))]
     public int N { get; set; }
 
     [GlobalSetup]
