@@ -92,14 +92,14 @@ public sealed class Hardsigmoid : OutputGradientActivation<Hardsigmoid.Kernel_>
         {
             if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)))
             {
-                // Float lanes: x + 3 may round (to 6 just below x = 3), so its error e joins the quotient's residual:
-                // (t + e)/6 = q + (t − 6q + e)/6, rounded about once. Inside (−3, 3) the sum t = 3 + x is a fast two-sum.
+                // Float lanes: x + 3 may round (to 6 just below x = 3), so its error e is kept: (t + e)/6 with 1/6 as
+                // the float pair h + l is t·h + (t·l + e·h), rounded once by the outer fma and with no division.
+                // Inside (−3, 3) the sum t = 3 + x is a fast two-sum.
                 var three = TV.Create(3.0);
-                var six = TV.Create(6.0);
                 var sum = x + three;
                 var e = x - (sum - three);
-                var q = sum / six;
-                var y = q + ((TV.Fma(-q, six, sum) + e) / six);
+                var h = TV.Create(0.1666666567325592);
+                var y = TV.Fma(sum, h, TV.Fma(sum, TV.Create(9.934107758624577e-09), e * h));
                 // NaN fails both tests and stays NaN; ±∞ clamp to 1 and 0.
                 return TV.Select(TV.GreaterThanOrEqual(x, three), TV.One, TV.Select(TV.LessThanOrEqual(x, -three), TV.Zero, y));
             }

@@ -210,16 +210,16 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         private bool IsPlain => _betaHi == 1.0 && _betaLo == 0.0;
 
         /// <summary>
-        /// Float lanes, β = 1: e = e^−|x| = p·2^n; x ≥ 0: x/(1 + e); x &lt; 0: (x/(1 + e))·p, then 2^n, so a subnormal
-        /// result is rounded once. Below −112 the value is a zero of x's sign.
+        /// Float lanes, β = 1: x/(1 + e^−x), with the lanes below −87 (subnormal-range results) from the double lanes.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
+        private TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
         {
-            var p = VMath.ExpPartsF(TV.Or(x, TV.SignMask), out var n);
-            var q = x / (TV.One + TV.ScaleB(p, n));
-            var y = TV.Select(TV.LessThan(x, TV.Zero), TV.ScaleB(q * p, n), q);
-            return TV.Select(TV.LessThan(x, TV.Create(-112.0)), TV.And(x, TV.SignMask), y);
+            // x/(1 + e^−x) in one piece while e^−x is a normal float (x ≥ −87: the exp's error is damped by
+            // e^−x/(1 + e^−x) ≤ 1); below, x·σ(x) is tiny and comes from the double-lane definition.
+            var y = x / (TV.One + VMath.ExpNonPositiveF(-x));
+            var deep = TV.LessThan(x, TV.Create(-87.0));
+            return TV.AnyTrue(deep) ? TV.Select(deep, InDouble.Forward(this, x), y) : y;
         }
 
         /// <summary>
