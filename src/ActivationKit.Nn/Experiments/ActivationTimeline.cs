@@ -98,7 +98,7 @@ public sealed class ActivationTimeline
     public void Record(int epoch)
     {
         if (!IsCheckpoint(epoch) || (_epochs.Count > 0 && _epochs[^1] >= epoch)) return;
-        var capture = new Capture(_values.Length);
+        var capture = new HiddenLayerCapture(_values.Length);
         bool training = _network.Training;
         _network.Training = false;
         _network.AddObserver(capture);
@@ -225,24 +225,5 @@ public sealed class ActivationTimeline
         }
 
         return (min, max);
-    }
-
-    /// <summary>Copies the hidden layers' pre-activations and outputs of one forward pass.</summary>
-    private sealed class Capture(int hiddenLayers) : ILayerObserver
-    {
-        public float[][] Pre { get; } = new float[hiddenLayers][];
-
-        public float[][] Post { get; } = new float[hiddenLayers][];
-
-        public void OnForward(int layerIndex, ReadOnlySpan<float> pre, ReadOnlySpan<float> post, int rows)
-        {
-            if (layerIndex >= Pre.Length) return;
-            Pre[layerIndex] = pre.ToArray();
-            Post[layerIndex] = post.ToArray();
-        }
-
-        public void OnBackward(int layerIndex, LayerGradients gradients)
-        {
-        }
     }
 }

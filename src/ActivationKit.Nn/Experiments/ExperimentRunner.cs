@@ -191,7 +191,7 @@ public static class ExperimentRunner
     private static LayerDiagnostics[] Diagnose(Mlp net, Data.Dataset heldOut, int maxSamples)
     {
         int rows = Math.Min(maxSamples, heldOut.Rows);
-        var capture = new CaptureObserver(net.Layers.Count - 1);
+        var capture = new HiddenLayerCapture(net.Layers.Count - 1);
         net.AddObserver(capture);
         try
         {
@@ -214,24 +214,5 @@ public static class ExperimentRunner
         }
 
         return result;
-    }
-
-    /// <summary>Copies the hidden layers' pre-activations and outputs of one forward pass.</summary>
-    private sealed class CaptureObserver(int hiddenLayers) : ILayerObserver
-    {
-        public float[][] Pre { get; } = new float[hiddenLayers][];
-
-        public float[][] Post { get; } = new float[hiddenLayers][];
-
-        public void OnForward(int layerIndex, ReadOnlySpan<float> pre, ReadOnlySpan<float> post, int rows)
-        {
-            if (layerIndex >= Pre.Length) return;
-            Pre[layerIndex] = pre.ToArray();
-            Post[layerIndex] = post.ToArray();
-        }
-
-        public void OnBackward(int layerIndex, LayerGradients gradients)
-        {
-        }
     }
 }

@@ -45,8 +45,8 @@ internal static class SoftmaxCoreFloat
             lo = TV.Min(lo, v);
         }
 
-        float max = MaxOfLanes(hi);
-        if (!TV.AllTrue(finite) || !float.IsFinite(max) || !float.IsFinite(MinOfLanes(lo) - max)) return false;
+        float max = ExtremeOfLanes(hi, largest: true);
+        if (!TV.AllTrue(finite) || !float.IsFinite(max) || !float.IsFinite(ExtremeOfLanes(lo, largest: false) - max)) return false;
         var m = TV.Create(max);
         var fresh = TV.GreaterThanOrEqual(Lanes.Load<TV, float>(ref LaneIndices[0]), TV.Create((((last / TV.Count) + 1) * TV.Count) - last));
         // The overlapping last register is read before anything is stored, so y may be x.
@@ -140,24 +140,15 @@ internal static class SoftmaxCoreFloat
         return sum;
     }
 
+    /// <summary>The smallest (<paramref name="largest"/> false) or largest float lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float MinOfLanes<TV>(TV v) where TV : struct, IVec<TV>
+    private static float ExtremeOfLanes<TV>(TV v, bool largest) where TV : struct, IVec<TV>
     {
         Span<float> lanes = stackalloc float[TV.Count];
         Lanes.Store(v, ref MemoryMarshal.GetReference(lanes));
-        float min = float.PositiveInfinity;
-        foreach (float lane in lanes) min = Math.Min(min, lane);
-        return min;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float MaxOfLanes<TV>(TV v) where TV : struct, IVec<TV>
-    {
-        Span<float> lanes = stackalloc float[TV.Count];
-        Lanes.Store(v, ref MemoryMarshal.GetReference(lanes));
-        float max = float.NegativeInfinity;
-        foreach (float lane in lanes) max = Math.Max(max, lane);
-        return max;
+        float extreme = lanes[0];
+        foreach (float lane in lanes) extreme = largest ? Math.Max(extreme, lane) : Math.Min(extreme, lane);
+        return extreme;
     }
 
     /// <summary>ln(1 + s) for small s ≥ 0 without the rounding of 1 + s (the double-lane log1p).</summary>
