@@ -125,20 +125,10 @@ public abstract class Activation
             var fa = a.AsSpan(0, x.Length);
             var fg = g.AsSpan(0, dy.Length);
             var fr = r.AsSpan(0, dx.Length);
-            if (typeof(T) == typeof(Half))
-            {
-                LowPrecision.ToSingle(System.Runtime.InteropServices.MemoryMarshal.Cast<T, Half>(x), fa);
-                LowPrecision.ToSingle(System.Runtime.InteropServices.MemoryMarshal.Cast<T, Half>(dy), fg);
-                Backward(fa, fg, fr, columns);
-                LowPrecision.FromSingle(fr, System.Runtime.InteropServices.MemoryMarshal.Cast<T, Half>(dx));
-            }
-            else
-            {
-                LowPrecision.ToSingle(System.Runtime.InteropServices.MemoryMarshal.Cast<T, BFloat16>(x), fa);
-                LowPrecision.ToSingle(System.Runtime.InteropServices.MemoryMarshal.Cast<T, BFloat16>(dy), fg);
-                Backward(fa, fg, fr, columns);
-                LowPrecision.FromSingle(fr, System.Runtime.InteropServices.MemoryMarshal.Cast<T, BFloat16>(dx));
-            }
+            LowPrecision.ToSingle(x, fa);
+            LowPrecision.ToSingle(dy, fg);
+            Backward(fa, fg, fr, columns);
+            LowPrecision.FromSingle(fr, dx);
         }
         finally
         {
@@ -165,18 +155,9 @@ public abstract class Activation
         float[] b = ArrayPool<float>.Shared.Rent(Math.Max(1, outLen));
         try
         {
-            if (typeof(T) == typeof(Half))
-            {
-                LowPrecision.ToSingle(System.Runtime.InteropServices.MemoryMarshal.Cast<T, Half>(x), a.AsSpan(0, x.Length));
-                call(a.AsSpan(0, x.Length), b.AsSpan(0, outLen), columns, this);
-                LowPrecision.FromSingle(b.AsSpan(0, outLen), System.Runtime.InteropServices.MemoryMarshal.Cast<T, Half>(y));
-            }
-            else
-            {
-                LowPrecision.ToSingle(System.Runtime.InteropServices.MemoryMarshal.Cast<T, BFloat16>(x), a.AsSpan(0, x.Length));
-                call(a.AsSpan(0, x.Length), b.AsSpan(0, outLen), columns, this);
-                LowPrecision.FromSingle(b.AsSpan(0, outLen), System.Runtime.InteropServices.MemoryMarshal.Cast<T, BFloat16>(y));
-            }
+            LowPrecision.ToSingle(x, a.AsSpan(0, x.Length));
+            call(a.AsSpan(0, x.Length), b.AsSpan(0, outLen), columns, this);
+            LowPrecision.FromSingle(b.AsSpan(0, outLen), y);
         }
         finally
         {

@@ -36,38 +36,18 @@ public static class ElementwiseDriver
 
     /// <summary>y = f(x) for Half (computed in float, rounded once to Half).</summary>
     public static void Forward<TOp>(TOp op, ReadOnlySpan<Half> x, Span<Half> y) where TOp : struct, IUnaryKernel
-    {
-        SpanChecks.Unary(x, y);
-        Span<float> a = stackalloc float[ChunkLength];
-        for (int i = 0; i < x.Length; i += ChunkLength)
-        {
-            int n = Math.Min(ChunkLength, x.Length - i);
-            LowPrecision.ToSingle(x.Slice(i, n), a[..n]);
-            Forward(op, a[..n], a[..n]);
-            LowPrecision.FromSingle(a[..n], y.Slice(i, n));
-        }
-    }
+        => ForwardThroughSingle(op, x, y);
 
     /// <summary>y = f(x) for BFloat16 (computed in float, rounded to nearest even).</summary>
     public static void Forward<TOp>(TOp op, ReadOnlySpan<BFloat16> x, Span<BFloat16> y) where TOp : struct, IUnaryKernel
-    {
-        SpanChecks.Unary(x, y);
-        Span<float> a = stackalloc float[ChunkLength];
-        for (int i = 0; i < x.Length; i += ChunkLength)
-        {
-            int n = Math.Min(ChunkLength, x.Length - i);
-            LowPrecision.ToSingle(x.Slice(i, n), a[..n]);
-            Forward(op, a[..n], a[..n]);
-            LowPrecision.FromSingle(a[..n], y.Slice(i, n));
-        }
-    }
+        => ForwardThroughSingle(op, x, y);
 
     /// <summary>dx = dy·f′(x) for float.</summary>
     public static void Backward<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TOp : struct, IUnaryKernel
     {
         SpanChecks.Binary(x, dy, dx);
         if (TOp.HasFloatGradeDouble || TOp.BackwardFloatInDouble) Dispatch(new FloatGradeBackwardMap<TOp>(op), true, x, dy, dx);
-        else Dispatch(new BackwardMap<TOp>(op), TOp.ComputeFloatInDouble || TOp.BackwardFloatInDouble, x, dy, dx);
+        else Dispatch(new BackwardMap<TOp>(op), TOp.ComputeFloatInDouble, x, dy, dx);
     }
 
     /// <summary>dx = dy·f′(x) for double.</summary>
@@ -79,22 +59,32 @@ public static class ElementwiseDriver
 
     /// <summary>dx = dy·f′(x) for Half.</summary>
     public static void Backward<TOp>(TOp op, ReadOnlySpan<Half> x, ReadOnlySpan<Half> dy, Span<Half> dx) where TOp : struct, IUnaryKernel
+        => BackwardThroughSingle(op, x, dy, dx);
+
+    /// <summary>dx = dy·f′(x) for BFloat16.</summary>
+    public static void Backward<TOp>(TOp op, ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx) where TOp : struct, IUnaryKernel
+        => BackwardThroughSingle(op, x, dy, dx);
+
+    /// <summary>y = f(x) for a 16-bit storage type, computed in float chunks on the stack and rounded once per element.</summary>
+    private static void ForwardThroughSingle<TOp, TLow>(TOp op, ReadOnlySpan<TLow> x, Span<TLow> y)
+        where TOp : struct, IUnaryKernel
+        where TLow : unmanaged
     {
-        SpanChecks.Binary(x, dy, dx);
+        SpanChecks.Unary(x, y);
         Span<float> a = stackalloc float[ChunkLength];
-        Span<float> b = stackalloc float[ChunkLength];
         for (int i = 0; i < x.Length; i += ChunkLength)
         {
             int n = Math.Min(ChunkLength, x.Length - i);
             LowPrecision.ToSingle(x.Slice(i, n), a[..n]);
-            LowPrecision.ToSingle(dy.Slice(i, n), b[..n]);
-            Backward(op, a[..n], b[..n], a[..n]);
-            LowPrecision.FromSingle(a[..n], dx.Slice(i, n));
+            Forward(op, a[..n], a[..n]);
+            LowPrecision.FromSingle(a[..n], y.Slice(i, n));
         }
     }
 
-    /// <summary>dx = dy·f′(x) for BFloat16.</summary>
-    public static void Backward<TOp>(TOp op, ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx) where TOp : struct, IUnaryKernel
+    /// <summary>dx = dy·f′(x) for a 16-bit storage type, as <see cref="ForwardThroughSingle{TOp, TLow}"/>.</summary>
+    private static void BackwardThroughSingle<TOp, TLow>(TOp op, ReadOnlySpan<TLow> x, ReadOnlySpan<TLow> dy, Span<TLow> dx)
+        where TOp : struct, IUnaryKernel
+        where TLow : unmanaged
     {
         SpanChecks.Binary(x, dy, dx);
         Span<float> a = stackalloc float[ChunkLength];

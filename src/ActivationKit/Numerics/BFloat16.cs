@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ActivationKit.Numerics;
 
@@ -96,5 +97,23 @@ public static class LowPrecision
     public static void FromSingle(ReadOnlySpan<float> source, Span<BFloat16> destination)
     {
         for (int i = 0; i < source.Length; i++) destination[i] = (BFloat16)source[i];
+    }
+
+    /// <summary>Widens <see cref="Half"/> or <see cref="BFloat16"/> values (<typeparamref name="T"/>) to float.</summary>
+    public static void ToSingle<T>(ReadOnlySpan<T> source, Span<float> destination)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(Half)) ToSingle(MemoryMarshal.Cast<T, Half>(source), destination);
+        else if (typeof(T) == typeof(BFloat16)) ToSingle(MemoryMarshal.Cast<T, BFloat16>(source), destination);
+        else throw new NotSupportedException($"{typeof(T).Name} is not a 16-bit storage type (Half or BFloat16).");
+    }
+
+    /// <summary>Rounds float values to <see cref="Half"/> or <see cref="BFloat16"/> (<typeparamref name="T"/>), nearest, ties to even.</summary>
+    public static void FromSingle<T>(ReadOnlySpan<float> source, Span<T> destination)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(Half)) FromSingle(source, MemoryMarshal.Cast<T, Half>(destination));
+        else if (typeof(T) == typeof(BFloat16)) FromSingle(source, MemoryMarshal.Cast<T, BFloat16>(destination));
+        else throw new NotSupportedException($"{typeof(T).Name} is not a 16-bit storage type (Half or BFloat16).");
     }
 }
