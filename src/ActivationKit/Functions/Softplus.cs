@@ -141,6 +141,23 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return _beta == 1.0 ? ForwardFloat(x) : InDouble.Forward(this, x);
+            if (_beta == 1.0)
+            {
+                // β = 1 needs no carried rounding of βx: ln(1 + e^−|x|) + max(x, 0), both terms ≥ 0.
+                var plain = VMath.Log1p(VMath.Exp(-TV.Abs(x))) + TV.Max(TV.Zero, x);
+                return TV.Select(TV.GreaterThan(x, TV.Create(_threshold)), x, plain);
+            }
+
+            return ForwardScaled(x);
+        }
+
+        /// <summary>
+        /// Double lanes for β ≠ 1: βx carried as z + δ. Out of line: inlined next to the β = 1 path it would exhaust the
+        /// loop's inlining budget (every lane operation became a call).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private TV ForwardScaled<TV>(TV x) where TV : struct, IVec<TV>
+        {
             var z = Scaled(x, out var delta);
             var neg = TV.LessThan(z, TV.Zero);
             var p = VMath.ExpParts(-TV.Abs(z), out var n, out var lo);
@@ -175,6 +192,12 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
                 return dy * TV.Select(TV.GreaterThan(x, TV.Create(_threshold)), TV.One, sigma);
             }
 
+            if (_beta == 1.0)
+            {
+                var sigma = Logistic(x, TV.LessThan(x, TV.Zero));
+                return dy * TV.Select(TV.GreaterThan(x, TV.Create(_threshold)), TV.One, sigma);
+            }
+
             var z = Scaled(x, out var delta);
             var p = VMath.ExpParts(-TV.Abs(z), out var n, out var lo);
             var e = VMath.ScaleExpParts(p + lo, n);
@@ -200,14 +223,16 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         }
 
         /// <summary>
-        /// σ(x) for float lanes where <paramref name="negative"/> marks the lanes to mirror: r = 1/(1 + e) with
+        /// σ(x) for float or double lanes where <paramref name="negative"/> marks the lanes to mirror: r = 1/(1 + e) with
         /// e = e^−|x|, and e·r on the mirrored lanes (σ(x) for x &lt; 0 with negative = x &lt; 0; σ(−x) with
         /// negative = x ≥ 0). Shared with logsigmoid.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static TV Logistic<TV>(TV x, TV negative) where TV : struct, IVec<TV>
         {
-            var e = VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask));
+            var e = (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
+                ? VMath.Exp(-TV.Abs(x))
+                : VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask));
             var r = TV.One / (TV.One + e);
             return TV.Select(negative, e * r, r);
         }
