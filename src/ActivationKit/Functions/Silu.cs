@@ -175,6 +175,27 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return IsPlain ? ForwardFloat(x) : InDouble.Forward(this, x);
+            if (IsPlain)
+            {
+                // β = 1 needs no carried βx: x/(1 + e) and x·e/(1 + e) with e = e^−|x| (a normal double above −700).
+                var e = VMath.Exp(-TV.Abs(x));
+                var q = x / (TV.One + e);
+                var y = TV.Select(TV.LessThan(x, TV.Zero), q * e, q);
+                // Lane by lane, so every register width returns the same bits.
+                var deep = TV.LessThan(x, TV.Create(-700.0));
+                return TV.AnyTrue(deep) ? TV.Select(deep, ForwardScaled(x), y) : y;
+            }
+
+            return ForwardScaled(x);
+        }
+
+        /// <summary>
+        /// Double lanes with βx carried as z + δ and e's power of two applied last (any β; the deep tail for β = 1).
+        /// Out of line, so the β = 1 path above keeps the loop's inlining budget.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private TV ForwardScaled<TV>(TV x) where TV : struct, IVec<TV>
+        {
             var z = Gate(x, out var p, out var lo, out var n, out var e, out _, out _);
             // βx ≥ 0: x·σ(z) = x/(1 + e). βx < 0: x·e/(1 + e), with e's power of two applied last.
             var d = TV.One + e;
