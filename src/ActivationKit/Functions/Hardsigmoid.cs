@@ -98,8 +98,8 @@ public sealed class Hardsigmoid : OutputGradientActivation<Hardsigmoid.Kernel_>
                 var three = TV.Create(3.0);
                 var sum = x + three;
                 var e = x - (sum - three);
-                var h = TV.Create(0.1666666567325592);
-                var y = TV.Fma(sum, h, TV.Fma(sum, TV.Create(9.934107758624577e-09), e * h));
+                var h = TV.Create(Hardswish.Kernel_.SixthHiF);
+                var y = TV.Fma(sum, h, TV.Fma(sum, TV.Create(Hardswish.Kernel_.SixthLoF), e * h));
                 // NaN fails both tests and stays NaN; ±∞ clamp to 1 and 0.
                 return TV.Select(TV.GreaterThanOrEqual(x, three), TV.One, TV.Select(TV.LessThanOrEqual(x, -three), TV.Zero, y));
             }

@@ -133,7 +133,7 @@ public sealed class Hardswish : ElementwiseActivation<Hardswish.Kernel_>
         // are rounded down so the lo parts are positive: then v·lo keeps the sign of v = ±0 and −0 stays −0.
         private const double SixthHi = 1.0 / 6.0;
         private const double SixthLo = 9.25185853854297e-18;
-        private const double SixthHiF = 0.1666666567325592;
-        private const double SixthLoF = 9.934107758624577e-09;
+        internal const double SixthHiF = 0.1666666567325592;
+        internal const double SixthLoF = 9.934107758624577e-09;
     }
 }

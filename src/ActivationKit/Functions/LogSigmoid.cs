@@ -80,7 +80,7 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            var e = (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? VMath.Exp(-TV.Abs(x)) : VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask));
+            var e = VMath.ExpMinusAbs(x);
             if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return -(VMath.Log1pUnitF(e) + TV.Max(TV.Zero, -x));
             // Both terms are ≥ 0, so the sum cannot cancel; Max(0, −x) keeps a NaN x (NaN in the second operand).
             return -(VMath.Log1p(e) + TV.Max(TV.Zero, -x));

@@ -99,7 +99,7 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
             // σ(x)·σ(−x) = e/(1 + e)² with e = exp(−|x|): symmetric, no cancellation. Plain e·r·r with r = 1/(1 + e)
             // reaches 4.7 ULP, because the rounding of 1 + e enters twice; so it is carried: d + dLo = 1 + e exactly
             // (fast two-sum, e ≤ 1), 1/(d + dLo) = r·(1 + ρ) to about 2^−100, and e/(d + dLo)² = e·r²·(1 + 2ρ).
-            var e = (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? VMath.Exp(-TV.Abs(x)) : VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask));
+            var e = VMath.ExpMinusAbs(x);
             return dy * VMath.LogisticSlope(e);
         }
 
@@ -112,8 +112,7 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         {
             // e^−x for −x ≤ 87 (larger −x, −∞ included, is replaced below); NaN flows through.
             var y = TV.One / (TV.One + VMath.ExpNonPositiveF(-x));
-            var deep = TV.LessThan(x, TV.Create(-87.0));
-            return TV.AnyTrue(deep) ? TV.Select(deep, InDouble.Forward(this, x), y) : y;
+            return InDouble.ForwardWhere(this, TV.LessThan(x, TV.Create(-87.0)), x, y);
         }
 
         /// <inheritdoc />

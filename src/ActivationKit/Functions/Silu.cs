@@ -239,8 +239,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             // x/(1 + e^−x) in one piece while e^−x is a normal float (x ≥ −87: the exp's error is damped by
             // e^−x/(1 + e^−x) ≤ 1); below, x·σ(x) is tiny and comes from the double-lane definition.
             var y = x / (TV.One + VMath.ExpNonPositiveF(-x));
-            var deep = TV.LessThan(x, TV.Create(-87.0));
-            return TV.AnyTrue(deep) ? TV.Select(deep, InDouble.Forward(this, x), y) : y;
+            return InDouble.ForwardWhere(this, TV.LessThan(x, TV.Create(-87.0)), x, y);
         }
 
         /// <summary>
@@ -262,8 +261,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             var square = TV.Fma(d, d, (d + d) * dLo);
             var negative = e * numerator / square;
             var g = dy * TV.Select(TV.LessThan(x, TV.Zero), negative, positive);
-            var deep = TV.GreaterThan(TV.Abs(x), TV.Create(80.0));
-            return TV.AnyTrue(deep) ? TV.Select(deep, InDouble.Backward(this, x, dy), g) : g;
+            return InDouble.BackwardWhere(this, TV.GreaterThan(TV.Abs(x), TV.Create(80.0)), x, dy, g);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -185,18 +185,14 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)))
+            if (_beta == 1.0)
             {
-                if (_beta != 1.0) return InDouble.Backward(this, x, dy);
+                // β = 1, float or double lanes: σ(x) needs no carried rounding of βx.
                 var sigma = Logistic(x, TV.LessThan(x, TV.Zero));
                 return dy * TV.Select(TV.GreaterThan(x, TV.Create(_threshold)), TV.One, sigma);
             }
 
-            if (_beta == 1.0)
-            {
-                var sigma = Logistic(x, TV.LessThan(x, TV.Zero));
-                return dy * TV.Select(TV.GreaterThan(x, TV.Create(_threshold)), TV.One, sigma);
-            }
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return InDouble.Backward(this, x, dy);
 
             var z = Scaled(x, out var delta);
             var p = VMath.ExpParts(-TV.Abs(z), out var n, out var lo);
@@ -218,7 +214,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         private TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
         {
             // Max(0, x) keeps a NaN x (second operand).
-            var y = VMath.Log1pUnitF(VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask))) + TV.Max(TV.Zero, x);
+            var y = VMath.Log1pUnitF(VMath.ExpMinusAbs(x)) + TV.Max(TV.Zero, x);
             return TV.Select(TV.GreaterThan(x, TV.Create(_threshold)), x, y);
         }
 
@@ -230,9 +226,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static TV Logistic<TV>(TV x, TV negative) where TV : struct, IVec<TV>
         {
-            var e = (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
-                ? VMath.Exp(-TV.Abs(x))
-                : VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask));
+            var e = VMath.ExpMinusAbs(x);
             var r = TV.One / (TV.One + e);
             return TV.Select(negative, e * r, r);
         }

@@ -6,7 +6,8 @@ namespace ActivationKit.Kernels;
 /// <summary>
 /// Runs a kernel's double-lane definition for a whole register (float lanes widened, rounded once back). Float-native
 /// kernels call it only when a lane needs it (<c>if (TV.AnyTrue(mask)) y = TV.Select(mask, InDouble.Forward(this, x), y)</c>),
-/// so common inputs run at full float width and rare ones (deep tails, subnormal products) keep double accuracy.
+/// (or <see cref="ForwardWhere{TK, TV}"/>), so common inputs run at full float width and rare ones (deep tails,
+/// subnormal products) keep double accuracy.
 /// Out of line on purpose: the double definition is not inlined into the float loop, whose inlining budget it would spend.
 /// </summary>
 public static class InDouble
@@ -24,6 +25,23 @@ public static class InDouble
         where TK : struct, IUnaryKernel
         where TV : struct, IVec<TV>
         => TV.InDouble(new BackwardLanes<TK>(kernel), x, dy);
+
+    /// <summary>
+    /// <paramref name="y"/> with the lanes in <paramref name="mask"/> replaced by f(x) from double lanes; the double
+    /// evaluation runs (out of line) only when some lane is set. Lane by lane, so every width returns the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ForwardWhere<TK, TV>(TK kernel, TV mask, TV x, TV y)
+        where TK : struct, IUnaryKernel
+        where TV : struct, IVec<TV>
+        => TV.AnyTrue(mask) ? TV.Select(mask, Forward(kernel, x), y) : y;
+
+    /// <summary>As <see cref="ForwardWhere{TK, TV}"/> for dy·f′(x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV BackwardWhere<TK, TV>(TK kernel, TV mask, TV x, TV dy, TV g)
+        where TK : struct, IUnaryKernel
+        where TV : struct, IVec<TV>
+        => TV.AnyTrue(mask) ? TV.Select(mask, Backward(kernel, x, dy), g) : g;
 
     private readonly struct ForwardLanes<TK>(TK kernel) : ILaneMap where TK : struct, IUnaryKernel
     {

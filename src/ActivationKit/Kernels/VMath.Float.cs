@@ -69,6 +69,16 @@ public static partial class VMath
     }
 
     /// <summary>
+    /// e^−|x| in the lane type's own precision: <see cref="Exp{TV}"/> for double lanes, <see cref="ExpNonPositiveF{TV}"/>
+    /// for float lanes (the choice folds when the caller is compiled).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpMinusAbs<TV>(TV x) where TV : struct, IVec<TV>
+        => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
+            ? Exp(-TV.Abs(x))
+            : ExpNonPositiveF(TV.Or(x, TV.SignMask));
+
+    /// <summary>
     /// e^x − 1 for x ≤ 0 (or NaN) in float lanes, about 1.5 ULP, exact for tiny and subnormal x, −1 below −17.4.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
