@@ -214,6 +214,62 @@ public class RowwiseTests
         }
     }
 
+    /// <summary>
+    /// Rows of 40 (a full AVX-512 register plus an overlapping tail) around the float rows' scaled path: maxima at its
+    /// ends (−150, 300) and just outside them (exact-shift path), entries reaching past the clamp 200 below the maximum,
+    /// masked (−∞) entries, and many entries 90 below the maximum (log-softmax sums them into a tiny s′).
+    /// </summary>
+    [Theory]
+    [InlineData(-150.0)]
+    [InlineData(-150.5)]
+    [InlineData(300.0)]
+    [InlineData(300.5)]
+    [InlineData(0.0)]
+    [InlineData(7.25)]
+    public void Float_rows_near_the_scaled_path_limits_stay_within_3_ulp(double max)
+    {
+        var rows = new List<float[]>();
+        var rng = new Random(17);
+        for (int kind = 0; kind < 4; kind++)
+        {
+            var row = new float[40];
+            for (int i = 0; i < row.Length; i++)
+            {
+                row[i] = kind switch
+                {
+                    0 => (float)(max - (rng.NextDouble() * 30)),
+                    1 => (float)(max - (rng.NextDouble() * 260)),
+                    2 => i % 3 == 0 ? float.NegativeInfinity : (float)(max - (rng.NextDouble() * 120)),
+                    _ => (float)(max - 90),
+                };
+            }
+
+            row[kind * 7] = (float)max;
+            rows.Add(row);
+        }
+
+        foreach (string name in new[] { "softmax", "softmin", "log_softmax" })
+        {
+            var f = Rowwise(name);
+            foreach (var original in rows)
+            {
+                var x = name == "softmin" ? original.Select(v => -v).ToArray() : original;
+                var y = new float[x.Length];
+                f.Forward(x, y, x.Length);
+                var reference = ReferenceRows(f, ToDouble(x), x.Length);
+                for (int i = 0; i < x.Length; i++)
+                {
+                    double err = Ulp.Float(y[i], reference[i]);
+                    Assert.True(err <= 3, $"{name} max={max} [{i}] = {x[i]:R}: got {y[i]:R}, reference {reference[i]:R} ({err:F2} ULP)");
+                }
+
+                var inPlace = (float[])x.Clone();
+                f.Forward(inPlace, inPlace, x.Length);
+                Assert.Equal(y, inPlace);
+            }
+        }
+    }
+
     [Fact]
     public void Softmax_never_overflows_on_finite_inputs()
     {

@@ -6,25 +6,313 @@ namespace ActivationKit.Kernels;
 
 /// <summary>
 /// Softmax, softmin and log-softmax over one float row in float lanes (sixteen per AVX-512 register), for rows whose
-/// entries are all finite (and whose spread max − min is finite); other rows return false and take the double-row
-/// path, which defines them.
+/// entries are not NaN and whose maximum is finite (−∞ entries, masked positions, are fine); other rows return false
+/// and take the double-row path, which defines them.
 /// </summary>
 /// <remarks>
-/// Same algorithm as the double rows: d + lo = v − m exactly (TwoSum), e = e^d·(1 + lo) with the float exp, and the
+/// <para>
+/// Rows whose maximum m lies in [−150, 300] (all practical logits) take the scaled path: e^v is computed from v itself
+/// as p·2^n (no subtraction v − m, whose rounding a large |m| would amplify in the exponential), and each entry is
+/// stored as t = p·2^(n − N + 64) with N the exponent of e^m, so t is a normal float for every entry within 131 of
+/// the maximum and exactly 0 for the entries more than 200 below it (clamped to m − 200, which keeps |n| &lt; 512 for
+/// an exact reduction and the power of two within <see cref="IVec{TV}.ScaleB"/>'s range). Then softmax is t/Σt, and log-softmax is
+/// (v − m) − ln s with s = 1 + s′, s′ = Σ_{v &lt; m} t / (e^(m − N·ln 2)·2^64) + (k − 1), k the count of maxima.
+/// Softmax rounds v − m nowhere; log-softmax rounds it, but v − m ≤ 0 and −ln s ≤ 0 have the same sign, so that
+/// rounding is at most half an ULP of the result. The sum of t is compensated (fast two-sum against a running sum
+/// that starts at 4·2^64, so every addend is smaller than it; the start is subtracted in double at the end); the
+/// below-maximum sum of log-softmax keeps the full two-sum from zero, since a tiny s′ needs its relative accuracy.
+/// Each pass is its own small method: one method with all passes spilled registers inside the loops (2× slower).
+/// </para>
+/// <para>
+/// Other rows (a maximum beyond that range) use the exact-shift algorithm of the double rows: d + lo = v − m exactly (TwoSum), e = e^d·(1 + lo) with the float exp, and the
 /// sum split as 1 + s′ with s′ = Σ_{below the maximum} e + (k − 1). The float sums are compensated per lane (TwoSum)
 /// and reduced in double, so s carries far less than a float ULP of error whatever the row length. Softmax then
 /// multiplies by 1/s held as two floats (one rounding of the product: about 2 ULP in all, the float exp's included);
 /// log-softmax subtracts ln s = log1p(s′), computed in double and split into two floats, from the exact d + lo
 /// (about 2 ULP).
+/// </para>
 /// </remarks>
 internal static class SoftmaxCoreFloat
 {
     // Lane indices 0…15 for the tail mask of the last, overlapping register.
     private static readonly float[] LaneIndices = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 
+    private const double Log2E = 1.4426950408889634;
+    private const double Ln2HiF = 6.9314575195e-01;   // fdlibm's float ln 2 split (e_expf.c), as in VMath.Float
+    private const double Ln2LoF = 1.4286067653e-06;
+    private const double RoundingShift = 12582912.0;  // 1.5·2^23: adding it rounds a float below 2^22 to an integer
+    private const float ScaledLowest = -150f;
+    private const float ScaledHighest = 300f;
+    private const int ScaleBias = 64;
+    private const double ScaleBiasFactor = 18446744073709551616.0;   // 2^64
+    private const double SumStart = 4.0 * ScaleBiasFactor;          // above every t (t < 1.42·2^65)
+
+    /// <summary>Applies the row's sign (softmax: +, softmin: −) at no cost for +.</summary>
+    private interface ISign
+    {
+        static abstract float Value { get; }
+
+        static abstract TV Apply<TV>(TV v) where TV : struct, IVec<TV>;
+    }
+
+    private readonly struct Plus : ISign
+    {
+        public static float Value => 1f;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TV Apply<TV>(TV v) where TV : struct, IVec<TV> => v;
+    }
+
+    private readonly struct Minus : ISign
+    {
+        public static float Value => -1f;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TV Apply<TV>(TV v) where TV : struct, IVec<TV> => -v;
+    }
+
+    /// <summary>Whether entries are clamped from below (rows reaching more than 200 below their maximum, −∞ included).</summary>
+    private interface IClamp
+    {
+        static abstract bool On { get; }
+    }
+
+    private readonly struct Clamped : IClamp
+    {
+        public static bool On => true;
+    }
+
+    private readonly struct Unclamped : IClamp
+    {
+        public static bool On => false;
+    }
+
     /// <summary>softmax(sign·x) or log_softmax(sign·x) for one row (TV: float lanes, TV.Count ≤ x.Length); y may be x.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static bool Forward<TV>(ReadOnlySpan<float> x, Span<float> y, float sign, bool log) where TV : struct, IVec<TV>
+        => sign > 0 ? Forward<TV, Plus>(x, y, log) : Forward<TV, Minus>(x, y, log);
+
+    private static bool Forward<TV, TS>(ReadOnlySpan<float> x, Span<float> y, bool log)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+    {
+        float max = RowRange<TV, TS>(x, out float min, out bool ordered);
+        if (!ordered || !(max >= ScaledLowest && max <= ScaledHighest)) return ordered && float.IsFinite(max) && ExactShiftForward<TV>(x, y, TS.Value, log);
+        float floor = max - 200f;
+        double nTop = Math.Round(max * Log2E);
+        // t − top = n − N + 64 with t = n + 1.5·2^23 (the rounding constant): exact, both are integers below 2^24.
+        float top = (float)(nTop - ScaleBias + RoundingShift);
+        // Entries more than 200 below the maximum are clamped there (their t is 0 either way); this keeps |n| < 512
+        // and the power of two within ScaleB's ±250 on every width.
+        bool clamp = !(min >= floor);
+        if (!log)
+        {
+            double total = clamp ? ExpPass<TV, TS, Clamped>(x, y, floor, top) : ExpPass<TV, TS, Unclamped>(x, y, floor, top);
+            double inverse = 1.0 / total;
+            float inverseHi = (float)inverse;
+            ScalePass<TV>(y, inverseHi, (float)(inverse - inverseHi));
+            return true;
+        }
+
+        double below = clamp
+            ? BelowTopPass<TV, TS, Clamped>(x, max, floor, top, out int atTop)
+            : BelowTopPass<TV, TS, Unclamped>(x, max, floor, top, out atTop);
+        // e^(v − m) = t/(e^(m − N·ln2)·2^64): m − N·ln2 is within a few double ULPs of |m| ≤ 300, far below a float ULP.
+        double scale = Math.Exp(max - (nTop * 0.6931471805599453)) * ScaleBiasFactor;
+        double lnS = LogOnePlusRow((below / scale) + (atTop - 1));
+        float lnHi = (float)lnS;
+        LogPass<TV, TS>(x, y, max, lnHi, (float)(lnS - lnHi));
+        return true;
+    }
+
+    /// <summary>The maximum and minimum of sign·x and whether no entry is NaN.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static float RowRange<TV, TS>(ReadOnlySpan<float> x, out float min, out bool ordered)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+    {
+        int n = x.Length;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        int last = n - TV.Count;
+        var hi = TV.Create(float.NegativeInfinity);
+        var lo = TV.Create(float.PositiveInfinity);
+        var ok = TV.EqualTo(TV.Zero, TV.Zero);
+        for (int i = 0; i < n; i += TV.Count)
+        {
+            var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, Math.Min(i, last))));
+            // v = v is false for NaN.
+            ok = TV.And(ok, TV.EqualTo(v, v));
+            hi = TV.Max(hi, v);
+            lo = TV.Min(lo, v);
+        }
+
+        ordered = TV.AllTrue(ok);
+        min = ExtremeOfLanes(lo, largest: false);
+        return ExtremeOfLanes(hi, largest: true);
+    }
+
+    /// <summary>t = e^v·2^(64 − N) into y for every entry; returns Σt (compensated, in double).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double ExpPass<TV, TS, TC>(ReadOnlySpan<float> x, Span<float> y, float floorValue, float topValue)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+        where TC : struct, IClamp
+    {
+        int n = x.Length;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float py = ref MemoryMarshal.GetReference(y);
+        int last = n - TV.Count;
+        var floor = TV.Create(floorValue);
+        var top = TV.Create(topValue);
+        // The overlapping last register is read before anything is stored, so y may be x.
+        var lastV = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)));
+        var sum = TV.Create(SumStart);
+        var error = TV.Zero;
+        int i = 0;
+        for (; i <= last; i += TV.Count)
+        {
+            var t = ScaledExp<TV, TC>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top);
+            Lanes.Store(t, ref Unsafe.Add(ref py, i));
+            sum = FastTwoSum(sum, t, ref error);
+        }
+
+        if (i < n)
+        {
+            var t = ScaledExp<TV, TC>(lastV, floor, top);
+            Lanes.Store(t, ref Unsafe.Add(ref py, last));
+            sum = FastTwoSum(sum, TV.And(FreshLanes<TV>(n), t), ref error);
+        }
+
+        return (SumOfLanes(sum) - (SumStart * TV.Count)) + SumOfLanes(error);
+    }
+
+    /// <summary>y = t·(hi + lo), the inverse of the sum held as two floats so the product is rounded about once.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ScalePass<TV>(Span<float> y, float hiValue, float loValue) where TV : struct, IVec<TV>
+    {
+        int n = y.Length;
+        ref float py = ref MemoryMarshal.GetReference(y);
+        int last = n - TV.Count;
+        var hi = TV.Create(hiValue);
+        var lo = TV.Create(loValue);
+        // Loaded before the loop scales part of it in place.
+        var lastT = Lanes.Load<TV, float>(ref Unsafe.Add(ref py, last));
+        int i = 0;
+        for (; i <= last; i += TV.Count)
+        {
+            var t = Lanes.Load<TV, float>(ref Unsafe.Add(ref py, i));
+            Lanes.Store(TV.Fma(t, hi, t * lo), ref Unsafe.Add(ref py, i));
+        }
+
+        if (i < n) Lanes.Store(TV.Fma(lastT, hi, lastT * lo), ref Unsafe.Add(ref py, last));
+    }
+
+    /// <summary>Σ t over the entries below the maximum (two-sum from zero) and the count of entries at it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double BelowTopPass<TV, TS, TC>(ReadOnlySpan<float> x, float maxValue, float floorValue, float topValue, out int atTop)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+        where TC : struct, IClamp
+    {
+        int n = x.Length;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        int last = n - TV.Count;
+        var m = TV.Create(maxValue);
+        var floor = TV.Create(floorValue);
+        var top = TV.Create(topValue);
+        var sum = TV.Zero;
+        var error = TV.Zero;
+        var count = TV.Zero;
+        int i = 0;
+        for (; i <= last; i += TV.Count)
+        {
+            var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
+            var isTop = TV.EqualTo(v, m);
+            sum = TwoSum(sum, TV.AndNot(ScaledExp<TV, TC>(v, floor, top), isTop), ref error);
+            count += TV.And(isTop, TV.One);
+        }
+
+        if (i < n)
+        {
+            var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)));
+            var fresh = FreshLanes<TV>(n);
+            var isTop = TV.EqualTo(v, m);
+            sum = TwoSum(sum, TV.AndNot(TV.And(fresh, ScaledExp<TV, TC>(v, floor, top)), isTop), ref error);
+            count += TV.And(TV.And(fresh, isTop), TV.One);
+        }
+
+        atTop = (int)SumOfLanes(count);
+        return SumOfLanes(sum) + SumOfLanes(error);
+    }
+
+    /// <summary>y = ((v − m) − L_hi) − L_lo with ln s = L_hi + L_lo.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void LogPass<TV, TS>(ReadOnlySpan<float> x, Span<float> y, float maxValue, float lnHiValue, float lnLoValue)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+    {
+        int n = x.Length;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float py = ref MemoryMarshal.GetReference(y);
+        int last = n - TV.Count;
+        var m = TV.Create(maxValue);
+        var lnHi = TV.Create(lnHiValue);
+        var lnLo = TV.Create(lnLoValue);
+        var lastV = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)));
+        int i = 0;
+        for (; i <= last; i += TV.Count)
+        {
+            var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
+            Lanes.Store(((v - m) - lnHi) - lnLo, ref Unsafe.Add(ref py, i));
+        }
+
+        if (i < n) Lanes.Store(((lastV - m) - lnHi) - lnLo, ref Unsafe.Add(ref py, last));
+    }
+
+    /// <summary>
+    /// e^v·2^(64 − N) (<paramref name="top"/> = N − 64 + 1.5·2^23) for v in [m − 200, m] (smaller v clamped to
+    /// <paramref name="floor"/> = m − 200 when <typeparamref name="TC"/> says so): n = round(v·log2 e) by the 1.5·2^23 shift,
+    /// r = v − n·ln2 with fdlibm's two-part float ln 2 (n·ln2_hi is exact for |n| &lt; 512), e^r by a degree-6
+    /// polynomial 1 + r + r²·q(r) in Horner form (q from tools/poly/fit_expm1_float.py 4: 0.16 ULP), and the power of
+    /// two applied once at the end.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ScaledExp<TV, TC>(TV v, TV floor, TV top)
+        where TV : struct, IVec<TV>
+        where TC : struct, IClamp
+    {
+        if (TC.On) v = TV.Max(floor, v);
+        var shifted = TV.Fma(v, TV.Create(Log2E), TV.Create(RoundingShift));
+        var n = shifted - TV.Create(RoundingShift);
+        var r = TV.Fma(n, TV.Create(-Ln2HiF), v);
+        r = TV.Fma(n, TV.Create(-Ln2LoF), r);
+        var q = TV.Fma(TV.Create(0.0013926175888627768), r, TV.Create(0.008363173343241215));
+        q = TV.Fma(q, r, TV.Create(0.041666556149721146));
+        q = TV.Fma(q, r, TV.Create(0.16666577756404877));
+        q = TV.Fma(q, r, TV.Create(0.5));
+        var p = TV.Fma(TV.Fma(q, r, TV.One), r, TV.One);
+        return TV.ScaleB(p, shifted - top);
+    }
+
+    /// <summary>The lanes of the overlapping last register that the full registers before it did not cover.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV FreshLanes<TV>(int n) where TV : struct, IVec<TV>
+        => TV.GreaterThanOrEqual(Lanes.Load<TV, float>(ref LaneIndices[0]), TV.Create(TV.Count - (n % TV.Count)));
+
+    /// <summary>a + b with the exact rounding error added to <paramref name="error"/>, for |a| ≥ |b| (Dekker's fast two-sum).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV FastTwoSum<TV>(TV a, TV b, ref TV error) where TV : struct, IVec<TV>
+    {
+        var sum = a + b;
+        error += b - (sum - a);
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double LogOnePlusRow(double s) => s < 0.25 ? LogOnePlus(s) : Math.Log(1.0 + s);
+
+    /// <summary>The exact-shift algorithm (rows whose maximum is outside the scaled path's range).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static bool ExactShiftForward<TV>(ReadOnlySpan<float> x, Span<float> y, float sign, bool log) where TV : struct, IVec<TV>
     {
         int n = x.Length;
         ref float px = ref MemoryMarshal.GetReference(x);
@@ -89,7 +377,9 @@ internal static class SoftmaxCoreFloat
         }
 
         // Pass 2 (log): s = 1 + s′ with s′ = Σ_{v < m} e + (k − 1), k the count of maxima, so a tiny s′ keeps its
-        // relative accuracy through log1p.
+        // relative accuracy through log1p. The terms are summed as e·2^64, so those below the float normals
+        // (v − m < −87) keep their relative accuracy too: forty entries 90 below the maximum make s′ ≈ 3.2e−38, which
+        // subnormal terms would miss by 5 ULP. Terms below e^−112 (under 2^−161) are dropped.
         var top = TV.Zero;
         var all = TV.EqualTo(TV.Zero, TV.Zero);
         for (int i = 0; i < n; i += TV.Count)
@@ -98,11 +388,14 @@ internal static class SoftmaxCoreFloat
             var v = full ? Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)) * s : lastV;
             var keep = full ? all : fresh;
             var isTop = TV.EqualTo(v, m);
-            sum = TwoSum(sum, TV.AndNot(TV.And(keep, ShiftedExp(v, m)), isTop), ref error);
+            var d = Shift(v, m, out var dLo);
+            var p = VMath.ExpPartsF(d, dLo, out var k);
+            var e = TV.AndNot(TV.ScaleB(p, k + TV.Create(ScaleBias)), TV.LessThan(d, TV.Create(-112.0)));
+            sum = TwoSum(sum, TV.AndNot(TV.And(keep, e), isTop), ref error);
             top += TV.And(TV.And(keep, isTop), TV.One);
         }
 
-        double sPrime = (SumOfLanes(sum) + SumOfLanes(error)) + (SumOfLanes(top) - 1.0);
+        double sPrime = ((SumOfLanes(sum) + SumOfLanes(error)) / ScaleBiasFactor) + (SumOfLanes(top) - 1.0);
         // Pass 3 (log): y = ((d − L_hi) − L_lo) + lo with ln s = L_hi + L_lo.
         double lnS = sPrime < 0.25 ? LogOnePlus(sPrime) : Math.Log(1.0 + sPrime);
         float lHi = (float)lnS;
@@ -147,7 +440,8 @@ internal static class SoftmaxCoreFloat
         Span<float> lanes = stackalloc float[TV.Count];
         Lanes.Store(v, ref MemoryMarshal.GetReference(lanes));
         float extreme = lanes[0];
-        foreach (float lane in lanes) extreme = largest ? Math.Max(extreme, lane) : Math.Min(extreme, lane);
+        // Plain comparisons (callers rule out NaN separately): Math.Max's NaN and signed-zero handling costs more per row.
+        foreach (float lane in lanes) extreme = (largest ? lane > extreme : lane < extreme) ? lane : extreme;
         return extreme;
     }
 
