@@ -226,7 +226,7 @@ public class RowwiseTests
     [InlineData(300.5)]
     [InlineData(0.0)]
     [InlineData(7.25)]
-    public void Float_rows_near_the_scaled_path_limits_stay_within_3_ulp(double max)
+    public void Float_rows_near_the_scaled_path_limits_stay_within_3_ulp_forward_and_4_backward(double max)
     {
         var rows = new List<float[]>();
         var rng = new Random(17);
@@ -266,6 +266,22 @@ public class RowwiseTests
                 var inPlace = (float[])x.Clone();
                 f.Forward(inPlace, inPlace, x.Length);
                 Assert.Equal(y, inPlace);
+
+                // Backward from the input, out of place and over dy, against the double reference.
+                var dy = RandomFloats(x.Length, x.Length + (int)max, 1);
+                var dx = new float[x.Length];
+                f.Backward(x, dy, dx, x.Length);
+                var referenceDx = ReferenceBackwardRows(f, ToDouble(x), ToDouble(dy), x.Length);
+                for (int i = 0; i < x.Length; i++)
+                {
+                    double err = Ulp.Float(dx[i], referenceDx[i]);
+                    if (err > 4) err = Math.Abs(dx[i] - referenceDx[i]) / (1e-15 * Math.Max(Math.Abs(dy[i]), 1e-30));
+                    Assert.True(err <= 4, $"{name} backward max={max} [{i}]: got {dx[i]:R}, reference {referenceDx[i]:R}");
+                }
+
+                var overDy = (float[])dy.Clone();
+                f.Backward(x, overDy, overDy, x.Length);
+                Assert.Equal(dx, overDy);
             }
         }
     }

@@ -92,6 +92,14 @@ public sealed class Softmin : RowwiseActivation<Softmin.Kernel_>
             => SoftmaxCoreFloat.Forward<TV>(x, y, -1f, log: false);
 
         /// <inheritdoc />
+        public bool BackwardFloat<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV>
+            => SoftmaxCoreFloat.SoftmaxBackward<TV>(x, dy, dx, -1f);
+
+        /// <inheritdoc />
+        public bool BackwardFromOutputFloat<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV>
+            => SoftmaxCoreFloat.SoftmaxBackwardFromOutput<TV>(y, dy, dx, -1f);
+
+        /// <inheritdoc />
         public void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, Span<double> scratch) where TV : struct, IVec<TV>
             => SoftmaxCore.Forward<TV>(x, y, -1.0, log: false);
 

@@ -15,7 +15,10 @@ namespace ActivationKit.Kernels;
 /// </remarks>
 public interface IRowKernel
 {
-    /// <summary>When true, float rows go to <see cref="ForwardFloat{TV}"/> first (float lanes), not through double rows.</summary>
+    /// <summary>
+    /// When true, float rows go to <see cref="ForwardFloat{TV}"/>, <see cref="BackwardFloat{TV}"/> and
+    /// <see cref="BackwardFromOutputFloat{TV}"/> first (float lanes), and through double rows only when those decline.
+    /// </summary>
     static virtual bool FloatRows => false;
 
     /// <summary>
@@ -23,6 +26,18 @@ public interface IRowKernel
     /// nothing, when the row needs the double-row path (e.g. non-finite entries). Called only when <see cref="FloatRows"/>.
     /// </summary>
     bool ForwardFloat<TV>(ReadOnlySpan<float> x, Span<float> y) where TV : struct, IVec<TV> => false;
+
+    /// <summary>
+    /// dx = Jᵀ·dy for one float row from the input x, in float lanes (dx may be x or dy). Returns false, having written
+    /// nothing, when the row needs the double-row path. Called only when <see cref="FloatRows"/>.
+    /// </summary>
+    bool BackwardFloat<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV> => false;
+
+    /// <summary>
+    /// dx = Jᵀ·dy for one float row from the output y, in float lanes (dx may be y or dy). Returns false, having written
+    /// nothing, when the row needs the double-row path. Called only when <see cref="FloatRows"/>.
+    /// </summary>
+    bool BackwardFromOutputFloat<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV> => false;
 
     /// <summary>y = f(x) for one row.</summary>
     void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, Span<double> scratch) where TV : struct, IVec<TV>;

@@ -88,12 +88,12 @@ public static class RowwiseDriver
     private static void Dispatch<TK>(Op op, TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int n) where TK : struct, IRowKernel
     {
         if (a.Length == 0) return;
-        if (op == Op.Forward && TK.FloatRows)
+        if (TK.FloatRows)
         {
-            if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count) FloatRowsForward<TK, V512<float>>(kernel, a, dst, n);
-            else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count) FloatRowsForward<TK, V256<float>>(kernel, a, dst, n);
-            else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count) FloatRowsForward<TK, V128<float>>(kernel, a, dst, n);
-            else FloatRowsForward<TK, S<float>>(kernel, a, dst, n);
+            if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count) FloatRows<TK, V512<float>>(op, kernel, a, b, dst, n);
+            else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count) FloatRows<TK, V256<float>>(op, kernel, a, b, dst, n);
+            else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count) FloatRows<TK, V128<float>>(op, kernel, a, b, dst, n);
+            else FloatRows<TK, S<float>>(op, kernel, a, b, dst, n);
             return;
         }
 
@@ -136,16 +136,23 @@ public static class RowwiseDriver
         }
     }
 
-    /// <summary>Float rows in float lanes (<see cref="IRowKernel.ForwardFloat{TV}"/>); a row it declines goes through double rows.</summary>
-    private static void FloatRowsForward<TK, TV>(TK kernel, ReadOnlySpan<float> x, Span<float> y, int n)
+    /// <summary>Float rows in float lanes (the kernel's float row methods); a row they decline goes through double rows.</summary>
+    private static void FloatRows<TK, TV>(Op op, TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int n)
         where TK : struct, IRowKernel
         where TV : struct, IVec<TV>
     {
-        for (int start = 0; start < x.Length; start += n)
+        for (int start = 0; start < a.Length; start += n)
         {
-            var row = x.Slice(start, n);
-            var d = y.Slice(start, n);
-            if (!kernel.ForwardFloat<TV>(row, d)) DispatchWidened(Op.Forward, kernel, row, row, d, n);
+            var row = a.Slice(start, n);
+            var other = b.Slice(start, n);
+            var d = dst.Slice(start, n);
+            bool done = op switch
+            {
+                Op.Forward => kernel.ForwardFloat<TV>(row, d),
+                Op.Backward => kernel.BackwardFloat<TV>(row, other, d),
+                _ => kernel.BackwardFromOutputFloat<TV>(row, other, d),
+            };
+            if (!done) DispatchWidened(op, kernel, row, other, d, n);
         }
     }
 

@@ -124,6 +124,201 @@ internal static class SoftmaxCoreFloat
         return true;
     }
 
+    /// <summary>
+    /// dx = sign·p ⊙ (dy − ⟨dy, p⟩) with p = softmax(sign·x), the softmax (sign = 1) or softmin (sign = −1) gradient
+    /// from the input, for one float row in float lanes; dx may be x or dy. Rows outside the scaled path, and rows
+    /// whose dy makes the weighted sum non-finite, return false having written nothing.
+    /// </summary>
+    /// <remarks>
+    /// Two passes over the exponentials instead of storing p (dx may be dy, which the last pass still reads): the
+    /// first sums e = e^(v − m) and e·dy in double lanes (<see cref="GradientSumsInDouble{TD, TS}"/>), the second
+    /// recomputes t in float lanes and writes sign·(t·u)·(1/Σt) with u = (dy − d_hi) − d_lo and the dot product
+    /// ⟨dy, p⟩ = d_hi + d_lo held as two floats. The factors keep their relative accuracy (u is exact when dy is close to the dot product), so the
+    /// result is within about 3 ULP: the exponential's 0.7, u's two roundings, t·u and the product with 1/Σt.
+    /// </remarks>
+    public static bool SoftmaxBackward<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float sign) where TV : struct, IVec<TV>
+        => sign > 0 ? SoftmaxBackward<TV, Plus>(x, dy, dx) : SoftmaxBackward<TV, Minus>(x, dy, dx);
+
+    private static bool SoftmaxBackward<TV, TS>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+    {
+        float max = RowRange<TV, TS>(x, out float min, out bool ordered);
+        if (!ordered || !(max >= ScaledLowest && max <= ScaledHighest)) return false;
+        float floor = max - 200f;
+        bool clamp = !(min >= floor);
+        double nTop = Math.Round(max * Log2E);
+        float top = (float)(nTop - ScaleBias + RoundingShift);
+        double total = GradientSums<TV, TS>(x, dy, max, out double weighted);
+        if (!double.IsFinite(weighted)) return false;
+        double dot = weighted / total;
+        // The float pass recomputes t = e^(v − m)·e^(m − N·ln2)·2^64 (see ScaledExp), so 1/Σt carries that factor.
+        double inverse = 1.0 / (total * Math.Exp(max - (nTop * 0.6931471805599453)) * ScaleBiasFactor);
+        float inverseHi = (float)inverse;
+        float dotHi = (float)dot;
+        var factors = new GradientFactors(inverseHi, (float)(inverse - inverseHi), dotHi, (float)(dot - dotHi), TS.Value);
+        if (clamp) GradientPass<TV, TS, Clamped>(x, dy, dx, floor, top, factors);
+        else GradientPass<TV, TS, Unclamped>(x, dy, dx, floor, top, factors);
+        return true;
+    }
+
+    /// <summary>dx = sign·y ⊙ (dy − ⟨dy, y⟩) from the output y, for one float row (dx may be y or dy); false for non-finite ⟨dy, y⟩.</summary>
+    public static bool SoftmaxBackwardFromOutput<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, float sign) where TV : struct, IVec<TV>
+    {
+        double dot = DotProduct<TV>(y, dy);
+        if (!double.IsFinite(dot)) return false;
+        float dotHi = (float)dot;
+        OutputGradientPass<TV>(y, dy, dx, new GradientFactors(1f, 0f, dotHi, (float)(dot - dotHi), sign));
+        return true;
+    }
+
+    /// <summary>The scalars of the gradient pass: 1/Σt and ⟨dy, p⟩ as float pairs, and the sign.</summary>
+    private readonly record struct GradientFactors(float InverseHi, float InverseLo, float DotHi, float DotLo, float Sign);
+
+    /// <summary>
+    /// Σe (returned) and Σe·dy (<paramref name="weighted"/>) with e = e^(v − m), in double lanes of the same register
+    /// width as <typeparamref name="TV"/>'s float lanes.
+    /// </summary>
+    private static double GradientSums<TV, TS>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, out double weighted)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+    {
+        if (typeof(TV) == typeof(V512<float>)) return GradientSumsInDouble<V512<double>, TS>(x, dy, max, out weighted);
+        if (typeof(TV) == typeof(V256<float>)) return GradientSumsInDouble<V256<double>, TS>(x, dy, max, out weighted);
+        if (typeof(TV) == typeof(V128<float>)) return GradientSumsInDouble<V128<double>, TS>(x, dy, max, out weighted);
+        return GradientSumsInDouble<S<double>, TS>(x, dy, max, out weighted);
+    }
+
+    /// <summary>
+    /// The dot product ⟨dy, p⟩ decides the cancelling difference dy − ⟨dy, p⟩, so it is formed from double exponentials
+    /// (the float ones would leave errors of 2^−24·|dy| in it, which a small difference magnifies): v − m and e^(v − m)
+    /// in double, sums compensated (two-sum per lane; the products e·dy of a float and a double-rounded e are not
+    /// split, their rounding is 2^−53 relative).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double GradientSumsInDouble<TD, TS>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, out double weighted)
+        where TD : struct, IVec<TD>
+        where TS : struct, ISign
+    {
+        int n = x.Length;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float pdy = ref MemoryMarshal.GetReference(dy);
+        int last = n - TD.Count;
+        var m = TD.Create(max);
+        var sum = TD.Zero;
+        var sumError = TD.Zero;
+        var dot = TD.Zero;
+        var dotError = TD.Zero;
+        for (int i = 0; i < n; i += TD.Count)
+        {
+            bool full = i <= last;
+            int at = full ? i : last;
+            var e = VMath.Exp(TS.Apply(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, at))) - m);
+            if (!full) e = TD.And(TD.GreaterThanOrEqual(Lanes.LoadWidened<TD>(ref LaneIndices[0]), TD.Create(TD.Count - (n % TD.Count))), e);
+            sum = TwoSum(sum, e, ref sumError);
+            dot = TwoSum(dot, e * Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, at)), ref dotError);
+        }
+
+        weighted = SumOfDoubleLanes(dot) + SumOfDoubleLanes(dotError);
+        return SumOfDoubleLanes(sum) + SumOfDoubleLanes(sumError);
+    }
+
+    /// <summary>Σ of the double lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double SumOfDoubleLanes<TD>(TD v) where TD : struct, IVec<TD>
+    {
+        Span<double> lanes = stackalloc double[TD.Count];
+        Lanes.Store(v, ref MemoryMarshal.GetReference(lanes));
+        double sum = 0;
+        foreach (double lane in lanes) sum += lane;
+        return sum;
+    }
+
+    /// <summary>dx = sign·(t·u)·(1/Σt), u = (dy − d_hi) − d_lo, recomputing t.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void GradientPass<TV, TS, TC>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float floorValue, float topValue, GradientFactors k)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+        where TC : struct, IClamp
+    {
+        int n = x.Length;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float pdy = ref MemoryMarshal.GetReference(dy);
+        ref float pdx = ref MemoryMarshal.GetReference(dx);
+        int last = n - TV.Count;
+        var floor = TV.Create(floorValue);
+        var top = TV.Create(topValue);
+        var inverseHi = TV.Create(k.InverseHi * k.Sign);
+        var inverseLo = TV.Create(k.InverseLo * k.Sign);
+        var dotHi = TV.Create(k.DotHi);
+        var dotLo = TV.Create(k.DotLo);
+        // The overlapping last register's inputs are read before anything is stored (dx may be x or dy).
+        var lastV = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)));
+        var lastG = Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, last));
+        int i = 0;
+        for (; i <= last; i += TV.Count)
+        {
+            var t = ScaledExp<TV, TC>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top);
+            var w = t * ((Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, i)) - dotHi) - dotLo);
+            Lanes.Store(TV.Fma(w, inverseHi, w * inverseLo), ref Unsafe.Add(ref pdx, i));
+        }
+
+        if (i < n)
+        {
+            var w = ScaledExp<TV, TC>(lastV, floor, top) * ((lastG - dotHi) - dotLo);
+            Lanes.Store(TV.Fma(w, inverseHi, w * inverseLo), ref Unsafe.Add(ref pdx, last));
+        }
+    }
+
+    /// <summary>⟨y, dy⟩ with exact products and a compensated sum, in double.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double DotProduct<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy) where TV : struct, IVec<TV>
+    {
+        int n = y.Length;
+        ref float py = ref MemoryMarshal.GetReference(y);
+        ref float pdy = ref MemoryMarshal.GetReference(dy);
+        int last = n - TV.Count;
+        var dot = TV.Zero;
+        var error = TV.Zero;
+        for (int i = 0; i < n; i += TV.Count)
+        {
+            bool full = i <= last;
+            int at = full ? i : last;
+            var a = Lanes.Load<TV, float>(ref Unsafe.Add(ref py, at));
+            if (!full) a = TV.And(FreshLanes<TV>(n), a);
+            var g = Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, at));
+            var product = a * g;
+            error += TV.Fma(a, g, -product);
+            dot = TwoSum(dot, product, ref error);
+        }
+
+        return SumOfLanes(dot) + SumOfLanes(error);
+    }
+
+    /// <summary>dx = sign·y·((dy − d_hi) − d_lo).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void OutputGradientPass<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, GradientFactors k) where TV : struct, IVec<TV>
+    {
+        int n = y.Length;
+        ref float py = ref MemoryMarshal.GetReference(y);
+        ref float pdy = ref MemoryMarshal.GetReference(dy);
+        ref float pdx = ref MemoryMarshal.GetReference(dx);
+        int last = n - TV.Count;
+        var sign = TV.Create(k.Sign);
+        var dotHi = TV.Create(k.DotHi);
+        var dotLo = TV.Create(k.DotLo);
+        var lastY = Lanes.Load<TV, float>(ref Unsafe.Add(ref py, last));
+        var lastG = Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, last));
+        int i = 0;
+        for (; i <= last; i += TV.Count)
+        {
+            var a = Lanes.Load<TV, float>(ref Unsafe.Add(ref py, i)) * sign;
+            Lanes.Store(a * ((Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, i)) - dotHi) - dotLo), ref Unsafe.Add(ref pdx, i));
+        }
+
+        if (i < n) Lanes.Store(lastY * sign * ((lastG - dotHi) - dotLo), ref Unsafe.Add(ref pdx, last));
+    }
+
     /// <summary>The maximum and minimum of sign·x and whether no entry is NaN.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static float RowRange<TV, TS>(ReadOnlySpan<float> x, out float min, out bool ordered)
