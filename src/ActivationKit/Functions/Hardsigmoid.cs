@@ -94,14 +94,14 @@ public sealed class Hardsigmoid : OutputGradientActivation<Hardsigmoid.Kernel_>
             {
                 // Float lanes: x + 3 may round (to 6 just below x = 3), so its error e is kept: (t + e)/6 with 1/6 as
                 // the float pair h + l is t·h + (t·l + e·h), rounded once by the outer fma and with no division.
-                // Inside (−3, 3) the sum t = 3 + x is a fast two-sum.
+                // x is clamped to [−3, 3] first (NaN stays NaN: the constant is Max/Min's first operand), which makes
+                // t = 3 + x a fast two-sum and gives exactly 0 at −3 and 1 at 3 (6h + 6l rounds to 1) without selects.
                 var three = TV.Create(3.0);
-                var sum = x + three;
-                var e = x - (sum - three);
+                var xc = TV.Min(three, TV.Max(-three, x));
+                var sum = xc + three;
+                var e = xc - (sum - three);
                 var h = TV.Create(Hardswish.Kernel_.SixthHiF);
-                var y = TV.Fma(sum, h, TV.Fma(sum, TV.Create(Hardswish.Kernel_.SixthLoF), e * h));
-                // NaN fails both tests and stays NaN; ±∞ clamp to 1 and 0.
-                return TV.Select(TV.GreaterThanOrEqual(x, three), TV.One, TV.Select(TV.LessThanOrEqual(x, -three), TV.Zero, y));
+                return TV.Fma(sum, h, TV.Fma(sum, TV.Create(Hardswish.Kernel_.SixthLoF), e * h));
             }
 
             // Max/Min keep NaN because the constant is the first operand; −∞ and +∞ clamp to 0 and 6.
@@ -115,8 +115,8 @@ public sealed class Hardsigmoid : OutputGradientActivation<Hardsigmoid.Kernel_>
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             var inside = TV.And(TV.GreaterThan(x, TV.Create(-3.0)), TV.LessThan(x, TV.Create(3.0)));
-            // dy/6 rounds once; dy·(1/6) would round twice.
-            return TV.Select(inside, dy / TV.Create(6.0), TV.Select(TV.IsNaN(x), x, TV.Zero));
+            // Outside: 0, or NaN for NaN x (Max and Min return their second operand when it is NaN).
+            return TV.Select(inside, Hardswish.Kernel_.SixthOf(dy), TV.Min(TV.Zero, TV.Max(TV.Zero, x)));
         }
 
         /// <inheritdoc />
@@ -125,7 +125,7 @@ public sealed class Hardsigmoid : OutputGradientActivation<Hardsigmoid.Kernel_>
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
         {
             var inside = TV.And(TV.GreaterThan(y, TV.Zero), TV.LessThan(y, TV.One));
-            return TV.Select(inside, dy / TV.Create(6.0), TV.Select(TV.IsNaN(y), y, TV.Zero));
+            return TV.Select(inside, Hardswish.Kernel_.SixthOf(dy), TV.Min(TV.Zero, TV.Max(TV.Zero, y)));
         }
     }
 }
