@@ -79,9 +79,9 @@ public sealed class Relu6 : OutputGradientActivation<Relu6.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            // The ReLU select maps −0 to +0 and keeps NaN; Min with 6 first keeps NaN too.
-            var r = TV.Select(TV.Or(TV.GreaterThan(x, TV.Zero), TV.IsNaN(x)), x, TV.Zero);
-            return TV.Min(TV.Create(6.0), r);
+            // As ReLU: Max(0, x) is x when x is NaN (second operand) and −0 for −0, which + 0 turns into +0; Min with 6
+            // first keeps NaN too.
+            return TV.Min(TV.Create(6.0), TV.Max(TV.Zero, x) + TV.Zero);
         }
 
         /// <inheritdoc />
