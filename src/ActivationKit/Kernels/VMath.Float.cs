@@ -121,6 +121,16 @@ public static partial class VMath
     }
 
     /// <summary>
+    /// e^x = 2^n·(1 + m) in float lanes for −112 ≤ x ≤ 89 (the caller clamps; NaN passes), returning m = e^r − 1 for
+    /// the reduced |r| ≤ ln2/2 and n integral: 1 + m is never rounded, so a caller can fold it into a product with one
+    /// fma (x·(1 + m) = fma(x, m, x)) and apply 2^n last with <see cref="IVec{TV}.ScaleB"/>, rounding a subnormal
+    /// result once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Expm1ScaledPartsF<TV>(TV x, out TV n) where TV : struct, IVec<TV>
+        => Expm1ReducedF(ReduceF(x, out n));
+
+    /// <summary>
     /// As <see cref="ExpPartsF{TV}(TV, out TV)"/> for e^(x + xLo) with |xLo| far below the reduced argument: the low
     /// part joins the reduced argument, so it costs no extra rounding.
     /// </summary>
