@@ -11,13 +11,12 @@ namespace ActivationKit.Kernels;
 /// </summary>
 /// <remarks>
 /// The reduction x = n·ln2 + r uses fdlibm's float split of ln 2 (e_expf.c: ln2_hi = 0x3f317200, ln2_lo = 0x35bfbe8e);
-/// the expm1 polynomial is fitted here (tools/poly/fit_expm1_float.py), the log1p one is the atanh series (2/(2k+1)).
+/// the expm1 and log1p polynomials are fitted here (tools/poly/fit_expm1_float.py, tools/poly/fit_log1p_unit_float.py).
 /// </remarks>
 public static partial class VMath
 {
     private const double Ln2HiF = 6.9314575195e-01;
     private const double Ln2LoF = 1.4286067653e-06;
-    private const double Sqrt2Minus1 = 0.41421356237309503;
 
     /// <summary>
     /// e^r − 1 for |r| ≤ ln2/2 in float lanes: r + r²·q(r) with q of degree 5, interpolated at Chebyshev nodes and
@@ -142,23 +141,22 @@ public static partial class VMath
     }
 
     /// <summary>
-    /// ln(1 + e) for 0 ≤ e ≤ 1 in float lanes, about 1 ULP, exact for tiny e. Above √2 − 1 it is ln 2 + ln(1 + w)
-    /// with w = (e − 1)/2, so the series argument s = w/(2 + w) stays within ±0.1716 and needs terms to s⁹ only.
+    /// ln(1 + e) for 0 ≤ e ≤ 1 in float lanes, about 1 ULP, exact for tiny e: 2·atanh(s) with s = e/(2 + e) in
+    /// [0, 1/3], as 2s + s³·p(s²). The leading 2s is formed as e − s·e (equal in real arithmetic, one rounding), and p
+    /// is a degree-4 fit of the series' tail (tools/poly/fit_log1p_unit_float.py: 0.016 ULP in exact arithmetic), long
+    /// enough for the whole unit interval without splitting it at √2 − 1.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Log1pUnitF<TV>(TV e) where TV : struct, IVec<TV>
     {
-        var big = TV.GreaterThan(e, TV.Create(Sqrt2Minus1));
-        var w = TV.Select(big, (e - TV.One) * TV.Create(0.5), e);
-        var s = w / (TV.Create(2.0) + w);
-        var s2 = s * s;
-        // ln(1+w) = 2·atanh(s) = 2s + 2s³/3 + 2s⁵/5 + …; 2s is formed as w − s·w, which is exact in real arithmetic.
-        var p = TV.Create(2.0 / 9.0);
-        p = TV.Fma(p, s2, TV.Create(2.0 / 7.0));
-        p = TV.Fma(p, s2, TV.Create(2.0 / 5.0));
-        p = TV.Fma(p, s2, TV.Create(2.0 / 3.0));
-        var l = TV.Fma(s * s2, p, TV.Fma(-s, w, w));
-        return l + TV.And(big, TV.Create(0.6931471805599453));
+        var s = e / (TV.Create(2.0) + e);
+        var z = s * s;
+        var p = TV.Create(0.2322433441877365);
+        p = TV.Fma(p, z, TV.Create(0.2170657515525818));
+        p = TV.Fma(p, z, TV.Create(0.285923570394516));
+        p = TV.Fma(p, z, TV.Create(0.3999970555305481));
+        p = TV.Fma(p, z, TV.Create(0.6666666865348816));
+        return TV.Fma(s * z, p, TV.Fma(-s, e, e));
     }
 
     /// <summary>
