@@ -144,7 +144,7 @@ public static partial class VMath
     /// ln(1 + e) for 0 ≤ e ≤ 1 in float lanes, about 1 ULP, exact for tiny e: 2·atanh(s) with s = e/(2 + e) in
     /// [0, 1/3], as 2s + s³·p(s²). The leading 2s is formed as e − s·e (equal in real arithmetic, one rounding), and p
     /// is a degree-4 fit of the series' tail (tools/poly/fit_log1p_unit_float.py: 0.016 ULP in exact arithmetic), long
-    /// enough for the whole unit interval without splitting it at √2 − 1.
+    /// enough for the whole unit interval without splitting it at √2 − 1. At e = 1 it returns ln 2 rounded once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Log1pUnitF<TV>(TV e) where TV : struct, IVec<TV>
@@ -156,7 +156,10 @@ public static partial class VMath
         p = TV.Fma(p, z, TV.Create(0.285923570394516));
         p = TV.Fma(p, z, TV.Create(0.3999970555305481));
         p = TV.Fma(p, z, TV.Create(0.6666666865348816));
-        return TV.Fma(s * z, p, TV.Fma(-s, e, e));
+        var l = TV.Fma(s * z, p, TV.Fma(-s, e, e));
+        // e = 1 (softplus(0), logsigmoid(0)) gives ln 2 rounded once: the formula's two roundings of 1 − 1/3 leave
+        // it one ULP off there.
+        return TV.Select(TV.EqualTo(e, TV.One), TV.Create(0.6931471805599453), l);
     }
 
     /// <summary>
