@@ -11,10 +11,12 @@ namespace ActivationKit.Functions;
 /// (Hendrycks &amp; Gimpel, 2016). The exact (erf) form; <see cref="GeluTanh"/> is the tanh approximation.
 /// </summary>
 /// <remarks>
-/// Evaluated with Cody's rational approximations of Φ written in x itself and e^(−x²/2) formed from the exact
-/// square of x (<see cref="VMath.Gelu{TV}"/>), so the lower tail keeps full relative accuracy down to the
-/// subnormals: gelu(−10) = −7.6198530241605e−23, float results stay non-zero down to x = −14.356068 and double ones
-/// down to x ≈ −38.58. gelu(NaN) = NaN, gelu(±0) = ±0, gelu(+∞) = +∞, gelu(−∞) = −0. The minimum is
+/// Double data is evaluated with Cody's rational approximations of Φ written in x itself and e^(−x²/2) formed from
+/// the exact square of x (<see cref="VMath.Gelu{TV}"/>). Float data runs in float lanes (sixteen per AVX-512
+/// register): Φ(−y) = e^(−y²/2)·C(y) for y = |x| with the smooth factors of C as float polynomials in y/(4 + y)
+/// (tools/poly/fit_gelu_float.py), the products carried so that they round about once, and 2^n applied last.
+/// Both keep full relative accuracy in the lower tail down to the subnormals: gelu(−10) = −7.6198530241605e−23,
+/// float results stay non-zero down to x = −14.356068 and double ones down to x ≈ −38.58. gelu(NaN) = NaN, gelu(±0) = ±0, gelu(+∞) = +∞, gelu(−∞) = −0. The minimum is
 /// gelu(−0.7517915) = −0.1699712, where the derivative Φ(x) + x·φ(x) crosses zero.
 /// </remarks>
 public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
@@ -83,31 +85,130 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         return ReferenceMath.NormalCdf(x) + (x * ReferenceMath.NormalPdf(x));
     }
 
-    /// <summary>The GELU arithmetic (double lanes for float data).</summary>
+    /// <summary>The GELU arithmetic: float lanes for float data, Cody's rationals in double lanes for double data.</summary>
     public readonly struct Kernel_ : IUnaryKernel
     {
+        // The float-lane tail polynomials of tools/poly/fit_gelu_float.py, in u = w − S with w = y/(4 + y), highest
+        // degree first: R(w) = C(y)·(1 + y) and E(w) = (C(y) − y/√(2π))/(y − y0), C(y) = e^(y²/2)·Φ(−y).
+        private const double ShiftR = 0.4000006318092346;
+        private const double ShiftE = 0.4000009298324585;
+
+        // y0 = 0.75179152469356446 (the zero of gelu′ is −y0) as a float pair (mpmath).
+        private const double Y0Hi = 0.7517915368080139;
+        private const double Y0Lo = -1.211444988769017e-08;
+
+        /// <summary>|x| is clamped here: e^(−y²/2) at 15 is 2^−162, so every float result there is 0, 1 or x.</summary>
+        private const double FloatClamp = 15.0;
+
         /// <inheritdoc />
-        public static bool ComputeFloatInDouble => true;
+        public static bool ComputeFloatInDouble => false;
+
+        /// <inheritdoc />
+        // GEGLU's product a·gelu(b) keeps its one rounding: the gate runs in double lanes (the double-data kernel).
+        public static bool GateProductInDouble => true;
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-
-        public TV Forward<TV>(TV x) where TV : struct, IVec<TV> => VMath.Gelu(x);
-
-        /// <inheritdoc />
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-
-        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV> => dy * VMath.GeluDerivative(x);
-
-        /// <inheritdoc />
-        public static bool HasFloatGradeDouble => true;
+        public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return ForwardFloat(x);
+            return VMath.Gelu(x);
+        }
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV ForwardForFloat<TV>(TV x) where TV : struct, IVec<TV> => VMath.GeluForFloat(x);
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return dy * DerivativeFloat(x);
+            return dy * VMath.GeluDerivative(x);
+        }
 
-        /// <inheritdoc />
+        /// <summary>
+        /// Float lanes: x·Φ(x) with Φ(−y) = e^(−y²/2)·C(y), y = |x|. The forward needs y·C(y) = y/(1 + y)·R(w): R is
+        /// flat (0.399 to 0.53), so its float Horner adds little to its last rounding, and y/(1 + y) is carried to
+        /// first order (the roundings of 1 + y and of the quotient are both recovered), because an error there would
+        /// pass unchanged into the negative tail. e^(−y²/2) = 2^n·(1 + m) with 1 + m
+        /// folded into the last product and 2^n applied last, so results in the subnormal range round once.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV BackwardForFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV> => dy * VMath.GeluDerivativeForFloat(x);
+        private static TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            // Min returns its second operand when either is NaN, so NaN flows through every step.
+            var y = TV.Min(TV.Create(FloatClamp), TV.Abs(x));
+            var m = HalfGaussianF(y, out var n);
+            // v + vLo = y/(1 + y): d + dLo = 1 + y exactly (d − 1 is exact for d ≥ 1, and so is y − (d − 1)); the
+            // quotient's residual y − v·d is exact by fma; 1/(1 + y) = 1 − v to first order.
+            var d = TV.One + y;
+            var dLo = y - (d - TV.One);
+            var v = y / d;
+            var vLo = TV.Fma(-v, dLo, TV.Fma(-v, d, y)) * (TV.One - v);
+            var u = (y / (TV.Create(4.0) + y)) - TV.Create(ShiftR);
+            var r = TV.Create(-0.0737096443772316);
+            r = TV.Fma(r, u, TV.Create(0.04219935089349747));
+            r = TV.Fma(r, u, TV.Create(0.17239661514759064));
+            r = TV.Fma(r, u, TV.Create(-0.18310347199440002));
+            r = TV.Fma(r, u, TV.Create(-0.24234822392463684));
+            r = TV.Fma(r, u, TV.Create(0.747946560382843));
+            r = TV.Fma(r, u, TV.Create(-0.8476126194000244));
+            r = TV.Fma(r, u, TV.Create(0.49843746423721313));
+            r = TV.Fma(r, u, TV.Create(-0.04975808411836624));
+            r = TV.Fma(r, u, TV.Create(-0.1953762173652649));
+            r = TV.Fma(r, u, TV.Create(0.49166738986968994));
+            // y·C(y) = g + gLo (the product's error exact by fma), and y·Φ(−y) = 2^n·(g + (g·m + gLo·(1 + m))): the
+            // small part is rounded on its own, so the sum is the one rounding that counts (then 2^n, one more only if
+            // subnormal). gLo·m is kept: |m| reaches 0.41 and gLo a few 2^−24 of g.
+            var g = r * v;
+            var gLo = TV.Fma(r, vLo, TV.Fma(r, v, -g));
+            var s = TV.ScaleB(g + TV.Fma(g, m, TV.Fma(gLo, m, gLo)), n);
+            // x < 0: −0 − s (−0 at −∞). x ≥ 0: x·(1 − Φ(−x)) = x − s, whose error in s is damped by Φ(−x)/Φ(x).
+            // Max(−0, x) is −0 for x < 0 and x otherwise (+0 and NaN included: Max returns x unless −0 > x).
+            return TV.Max(TV.Create(-0.0), x) - s;
+        }
+
+        /// <summary>
+        /// Float lanes: Φ(x) + x·φ(x). With y = |x|, Φ(−y) − y·φ(y) = e^(−y²/2)·(y − y0)·E(t), so the lower side keeps
+        /// its relative accuracy down to the subnormals and next to the zero at −y0; the upper side is 1 minus it.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV DerivativeFloat<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var y = TV.Min(TV.Create(FloatClamp), TV.Abs(x));
+            var m = HalfGaussianF(y, out var n);
+            var u = (y / (TV.Create(4.0) + y)) - TV.Create(ShiftE);
+            var e = TV.Create(0.008246648125350475);
+            e = TV.Fma(e, u, TV.Create(-0.0040722074918448925));
+            e = TV.Fma(e, u, TV.Create(-0.023460768163204193));
+            e = TV.Fma(e, u, TV.Create(0.02689080499112606));
+            e = TV.Fma(e, u, TV.Create(0.04614508897066116));
+            e = TV.Fma(e, u, TV.Create(-0.17835165560245514));
+            e = TV.Fma(e, u, TV.Create(0.290938138961792));
+            e = TV.Fma(e, u, TV.Create(-0.31892815232276917));
+            e = TV.Fma(e, u, TV.Create(0.26247772574424744));
+            e = TV.Fma(e, u, TV.Create(-0.4855431318283081));
+            // y − y0 = dh + dl, with the rounding of y − Y0Hi recovered (two-sum); then (y − y0)·E = f + fLo as for the
+            // forward, so near the zero at y0 and in the tail the product is rounded once. Next to y0, dl (from Y0Lo)
+            // is up to 1e−6 of dh, so fLo·m counts.
+            var dh = y - TV.Create(Y0Hi);
+            var yv = dh + TV.Create(Y0Hi);
+            var dl = (y - yv) + ((yv - dh) - TV.Create(Y0Hi)) - TV.Create(Y0Lo);
+            var f = e * dh;
+            var fLo = TV.Fma(e, dl, TV.Fma(e, dh, -f));
+            var s = TV.ScaleB(f + TV.Fma(f, m, TV.Fma(fLo, m, fLo)), n);
+            return TV.Select(TV.LessThan(x, TV.Zero), s, TV.One - s);
+        }
+
+        /// <summary>
+        /// e^(−y²/2) = 2^n·(1 + m) in float lanes for 0 ≤ y ≤ 15 (or NaN). The reduced argument −y²/2 − n·ln2 is formed
+        /// by one fma from y itself (−y/2 and n·ln2hi are exact), so the exponent (up to 112) does not magnify the
+        /// rounding of y². Returns m.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV HalfGaussianF<TV>(TV y, out TV n) where TV : struct, IVec<TV>
+        {
+            var half = y * TV.Create(-0.5);
+            n = TV.RoundToEven(y * half * TV.Create(1.4426950408889634));
+            var r = TV.Fma(y, half, n * TV.Create(-6.9314575195e-01));
+            return VMath.Expm1ReducedF(TV.Fma(n, TV.Create(-1.4286067653e-06), r));
+        }
     }
 }

@@ -82,11 +82,7 @@ public static partial class VMath
     // Kept out of line: inlined into the kernel it would exhaust the JIT's inlining budget, leaving every lane
     // operation of the caller as a call (about 40× slower).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal static TV NormalCdfSmallRatio<TV>(TV s) where TV : struct, IVec<TV> => NormalCdfSmallRatioInline(s);
-
-    /// <summary><see cref="NormalCdfSmallRatio{TV}"/> inlined, for the float-grade kernels (which have the budget).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV NormalCdfSmallRatioInline<TV>(TV s) where TV : struct, IVec<TV>
+    internal static TV NormalCdfSmallRatio<TV>(TV s) where TV : struct, IVec<TV>
     {
         var p = TV.Create(0.065682337918207449113);
         p = TV.Fma(p, s, TV.Create(2.2352520354606839287));
@@ -175,77 +171,6 @@ public static partial class VMath
         var tail = t / y;
         lo = (TV.Fma(-tail, y, t) + tLo) / y;
         return tail;
-    }
-
-    /// <summary>
-    /// GELU for float data, in double lanes (<typeparamref name="TV"/> holds float inputs widened exactly): the same
-    /// Cody rationals as <see cref="Gelu{TV}"/> but evaluated plainly (errors near 1e−15, invisible after the one
-    /// rounding to float), with e^(−y²/2) from an exact y² (y has 24 bits). About 8× less work than the double-data
-    /// path, whose double-double pieces a float result does not need.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static TV GeluForFloat<TV>(TV x) where TV : struct, IVec<TV>
-    {
-        var y = TV.Min(TV.Create(FloatTailClamp), TV.Abs(x));
-        var t = Exp(y * y * TV.Create(-0.5)) * NormalTailRatioPlain(y);
-        var result = TV.Select(TV.LessThan(x, TV.Zero), -(y * t), TV.Fma(-x, t, x));
-        result = TV.Select(TV.GreaterThan(x, TV.Create(FloatTailClamp)), x, result);
-        var small = TV.LessThanOrEqual(y, TV.Create(CodySmallLimit));
-        if (TV.AnyTrue(small))
-        {
-            result = TV.Select(small, x * TV.Fma(x, NormalCdfSmallRatioInline(x * x), TV.Create(0.5)), result);
-        }
-
-        return result;
-    }
-
-    /// <summary>The GELU derivative Φ(x) + x·φ(x) for float data in double lanes (see <see cref="GeluForFloat{TV}"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static TV GeluDerivativeForFloat<TV>(TV x) where TV : struct, IVec<TV>
-    {
-        var y = TV.Min(TV.Create(FloatTailClamp), TV.Abs(x));
-        var e = Exp(y * y * TV.Create(-0.5));
-        // e·(C(y) − y/√(2π)) = Φ(−y) − y·φ(y); near its zero (y ≈ 0.75) the difference is still good to ~1e−15.
-        var diff = e * (NormalTailRatioPlain(y) - (y * TV.Create(InvSqrt2PiHi)));
-        var result = TV.Select(TV.LessThan(x, TV.Zero), diff, TV.One - diff);
-        var small = TV.LessThanOrEqual(y, TV.Create(CodySmallLimit));
-        if (TV.AnyTrue(small))
-        {
-            result = TV.Select(small, TV.Fma(x, NormalCdfSmallRatioInline(x * x) + (e * TV.Create(InvSqrt2PiHi)), TV.Create(0.5)), result);
-        }
-
-        return result;
-    }
-
-    /// <summary>Beyond this |x| float GELU is x (or −0), and its derivative 1 (or −0): Φ(−16) ≈ 6e−58.</summary>
-    private const double FloatTailClamp = 16.0;
-
-    /// <summary>C(y) = Φ(−y)·e^(y²/2) for y ≥ 0.66291 by plain Horner (float-grade), the asymptotic form past √32.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV NormalTailRatioPlain<TV>(TV y) where TV : struct, IVec<TV>
-    {
-        // Written out (constant indices into the static arrays need no bounds checks; a loop kept them and spilled).
-        double[] a = CodyTailNumerator;
-        double[] b = CodyTailDenominator;
-        var p = TV.Fma(TV.Create(a[0]), y, TV.Create(a[1]));
-        p = TV.Fma(p, y, TV.Create(a[2]));
-        p = TV.Fma(p, y, TV.Create(a[3]));
-        p = TV.Fma(p, y, TV.Create(a[4]));
-        p = TV.Fma(p, y, TV.Create(a[5]));
-        p = TV.Fma(p, y, TV.Create(a[6]));
-        p = TV.Fma(p, y, TV.Create(a[7]));
-        p = TV.Fma(p, y, TV.Create(a[8]));
-        var q = y + TV.Create(b[0]);
-        q = TV.Fma(q, y, TV.Create(b[1]));
-        q = TV.Fma(q, y, TV.Create(b[2]));
-        q = TV.Fma(q, y, TV.Create(b[3]));
-        q = TV.Fma(q, y, TV.Create(b[4]));
-        q = TV.Fma(q, y, TV.Create(b[5]));
-        q = TV.Fma(q, y, TV.Create(b[6]));
-        q = TV.Fma(q, y, TV.Create(b[7]));
-        var ratio = p / q;
-        var far = TV.GreaterThan(y, TV.Create(CodyAsymptoticLimit));
-        return TV.AnyTrue(far) ? TV.Select(far, NormalTailAsymptotic(y, out _), ratio) : ratio;
     }
 
     /// <summary>One compensated Horner step: p·y + c with the exact rounding errors folded into <paramref name="err"/>.</summary>
