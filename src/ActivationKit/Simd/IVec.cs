@@ -46,10 +46,10 @@ public interface IVec<TV> :
     /// <summary>a·b + c rounded once.</summary>
     static abstract TV Fma(TV a, TV b, TV c);
 
-    /// <summary>Lane minimum; when either lane is NaN the result is NaN only if <paramref name="a"/> is NaN (x86 semantics reversed: we use IEEE-like 'a &lt; b ? a : b').</summary>
+    /// <summary>Lane minimum 'a &lt; b ? a : b' (x86 MINPS): when either lane is NaN the result is <paramref name="b"/>, so a constant first lets a NaN input through.</summary>
     static abstract TV Min(TV a, TV b);
 
-    /// <summary>Lane maximum: 'a &gt; b ? a : b' — NaN in <paramref name="a"/> yields <paramref name="b"/>.</summary>
+    /// <summary>Lane maximum 'a &gt; b ? a : b' (x86 MAXPS): when either lane is NaN the result is <paramref name="b"/>.</summary>
     static abstract TV Max(TV a, TV b);
 
     static abstract TV Abs(TV x);
