@@ -104,6 +104,75 @@ internal static class Lanes
         throw new NotSupportedException($"{typeof(TV).Name} is not a register of double lanes.");
     }
 
+    /// <summary>The sum of the lanes of a register of float lanes, formed in double (pairwise, in a fixed order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double SumOfFloats<TV>(TV value) where TV : struct, IVec<TV>
+    {
+        if (typeof(TV) == typeof(V512<float>))
+        {
+            var v = Unsafe.BitCast<TV, V512<float>>(value).Value;
+            return Vector512.Sum(Vector512.WidenLower(v) + Vector512.WidenUpper(v));
+        }
+
+        if (typeof(TV) == typeof(V256<float>))
+        {
+            var v = Unsafe.BitCast<TV, V256<float>>(value).Value;
+            return Vector256.Sum(Vector256.WidenLower(v) + Vector256.WidenUpper(v));
+        }
+
+        if (typeof(TV) == typeof(V128<float>))
+        {
+            var v = Unsafe.BitCast<TV, V128<float>>(value).Value;
+            return Vector128.Sum(Vector128.WidenLower(v) + Vector128.WidenUpper(v));
+        }
+
+        if (typeof(TV) == typeof(S<float>)) return Unsafe.BitCast<TV, S<float>>(value).Value;
+        throw new NotSupportedException($"{typeof(TV).Name} is not a register of float lanes.");
+    }
+
+    /// <summary>
+    /// The largest (<paramref name="largest"/>) or smallest lane of a register of float lanes, unspecified when a lane
+    /// is NaN; a zero result is +0 whatever mix of ±0 the lanes hold, so every register width returns the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ExtremeOfFloats<TV>(TV value, bool largest) where TV : struct, IVec<TV>
+    {
+        Vector128<float> m;
+        if (typeof(TV) == typeof(V512<float>))
+        {
+            var v = Unsafe.BitCast<TV, V512<float>>(value).Value;
+            var h = Pick(v.GetLower(), v.GetUpper(), largest);
+            m = Pick(h.GetLower(), h.GetUpper(), largest);
+        }
+        else if (typeof(TV) == typeof(V256<float>))
+        {
+            var v = Unsafe.BitCast<TV, V256<float>>(value).Value;
+            m = Pick(v.GetLower(), v.GetUpper(), largest);
+        }
+        else if (typeof(TV) == typeof(V128<float>))
+        {
+            m = Unsafe.BitCast<TV, V128<float>>(value).Value;
+        }
+        else if (typeof(TV) == typeof(S<float>))
+        {
+            return Unsafe.BitCast<TV, S<float>>(value).Value + 0f;
+        }
+        else
+        {
+            throw new NotSupportedException($"{typeof(TV).Name} is not a register of float lanes.");
+        }
+
+        m = Pick(m, Vector128.Shuffle(m, Vector128.Create(2, 3, 0, 1)), largest);
+        m = Pick(m, Vector128.Shuffle(m, Vector128.Create(1, 0, 3, 2)), largest);
+        return m.ToScalar() + 0f;
+    }
+
+    private static Vector256<float> Pick(Vector256<float> a, Vector256<float> b, bool largest)
+        => largest ? Vector256.MaxNative(a, b) : Vector256.MinNative(a, b);
+
+    private static Vector128<float> Pick(Vector128<float> a, Vector128<float> b, bool largest)
+        => largest ? Vector128.MaxNative(a, b) : Vector128.MinNative(a, b);
+
     /// <summary>The largest lane of a register of double lanes (unspecified when a lane is NaN).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Max<TV>(TV value) where TV : struct, IVec<TV>

@@ -219,19 +219,8 @@ internal static class SoftmaxCoreFloat
             dot = TwoSum(dot, e * Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, at)), ref dotError);
         }
 
-        weighted = SumOfDoubleLanes(dot) + SumOfDoubleLanes(dotError);
-        return SumOfDoubleLanes(sum) + SumOfDoubleLanes(sumError);
-    }
-
-    /// <summary>Σ of the double lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double SumOfDoubleLanes<TD>(TD v) where TD : struct, IVec<TD>
-    {
-        Span<double> lanes = stackalloc double[TD.Count];
-        Lanes.Store(v, ref MemoryMarshal.GetReference(lanes));
-        double sum = 0;
-        foreach (double lane in lanes) sum += lane;
-        return sum;
+        weighted = Lanes.SumCompensated(dot, dotError);
+        return Lanes.SumCompensated(sum, sumError);
     }
 
     /// <summary>dx = sign·(t·u)·(1/Σt), u = (dy − d_hi) − d_lo, recomputing t.</summary>
@@ -292,7 +281,7 @@ internal static class SoftmaxCoreFloat
             dot = TwoSum(dot, product, ref error);
         }
 
-        return SumOfLanes(dot) + SumOfLanes(error);
+        return Lanes.SumOfFloats(dot) + Lanes.SumOfFloats(error);
     }
 
     /// <summary>dx = sign·y·((dy − d_hi) − d_lo).</summary>
@@ -341,8 +330,8 @@ internal static class SoftmaxCoreFloat
         }
 
         ordered = TV.AllTrue(ok);
-        min = ExtremeOfLanes(lo, largest: false);
-        return ExtremeOfLanes(hi, largest: true);
+        min = Lanes.ExtremeOfFloats(lo, largest: false);
+        return Lanes.ExtremeOfFloats(hi, largest: true);
     }
 
     /// <summary>t = e^v·2^(64 − N) into y for every entry; returns Σt (compensated, in double).</summary>
@@ -377,7 +366,7 @@ internal static class SoftmaxCoreFloat
             sum = FastTwoSum(sum, TV.And(FreshLanes<TV>(n), t), ref error);
         }
 
-        return (SumOfLanes(sum) - (SumStart * TV.Count)) + SumOfLanes(error);
+        return (Lanes.SumOfFloats(sum) - (SumStart * TV.Count)) + Lanes.SumOfFloats(error);
     }
 
     /// <summary>y = t·(hi + lo), the inverse of the sum held as two floats so the product is rounded about once.</summary>
@@ -435,8 +424,8 @@ internal static class SoftmaxCoreFloat
             count += TV.And(TV.And(fresh, isTop), TV.One);
         }
 
-        atTop = (int)SumOfLanes(count);
-        return SumOfLanes(sum) + SumOfLanes(error);
+        atTop = (int)Lanes.SumOfFloats(count);
+        return Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error);
     }
 
     /// <summary>y = ((v − m) − L_hi) − L_lo with ln s = L_hi + L_lo.</summary>
@@ -503,7 +492,13 @@ internal static class SoftmaxCoreFloat
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static double LogOnePlusRow(double s) => s < 0.25 ? LogOnePlus(s) : Math.Log(1.0 + s);
+    private static double LogOnePlusRow(double s)
+    {
+        // ln(1 + s) = ln u + (s − (u − 1))/u to first order, u = 1 + s rounded: the quotient restores what forming u
+        // lost, so a tiny s (u = 1) returns s itself. Math.Log keeps this a few nanoseconds per row.
+        double u = 1.0 + s;
+        return Math.Log(u) + ((s - (u - 1.0)) / u);
+    }
 
     /// <summary>The exact-shift algorithm (rows whose maximum is outside the scaled path's range).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -528,8 +523,8 @@ internal static class SoftmaxCoreFloat
             lo = TV.Min(lo, v);
         }
 
-        float max = ExtremeOfLanes(hi, largest: true);
-        if (!TV.AllTrue(finite) || !float.IsFinite(max) || !float.IsFinite(ExtremeOfLanes(lo, largest: false) - max)) return false;
+        float max = Lanes.ExtremeOfFloats(hi, largest: true);
+        if (!TV.AllTrue(finite) || !float.IsFinite(max) || !float.IsFinite(Lanes.ExtremeOfFloats(lo, largest: false) - max)) return false;
         var m = TV.Create(max);
         var fresh = TV.GreaterThanOrEqual(Lanes.Load<TV, float>(ref LaneIndices[0]), TV.Create((((last / TV.Count) + 1) * TV.Count) - last));
         // The overlapping last register is read before anything is stored, so y may be x.
@@ -555,7 +550,7 @@ internal static class SoftmaxCoreFloat
             }
 
             // Pass 3: y = e·(1/s) with 1/s as two floats, so the product is rounded about once.
-            double inverseD = 1.0 / (SumOfLanes(sum) + SumOfLanes(error));
+            double inverseD = 1.0 / (Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error));
             float inverseHi = (float)inverseD;
             var inverse = TV.Create(inverseHi);
             var inverseLo = TV.Create(inverseD - inverseHi);
@@ -590,9 +585,9 @@ internal static class SoftmaxCoreFloat
             top += TV.And(TV.And(keep, isTop), TV.One);
         }
 
-        double sPrime = ((SumOfLanes(sum) + SumOfLanes(error)) / ScaleBiasFactor) + (SumOfLanes(top) - 1.0);
+        double sPrime = ((Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error)) / ScaleBiasFactor) + (Lanes.SumOfFloats(top) - 1.0);
         // Pass 3 (log): y = ((d − L_hi) − L_lo) + lo with ln s = L_hi + L_lo.
-        double lnS = sPrime < 0.25 ? LogOnePlus(sPrime) : Math.Log(1.0 + sPrime);
+        double lnS = LogOnePlusRow(sPrime);
         float lHi = (float)lnS;
         var lnHi = TV.Create(lHi);
         var lnLo = TV.Create(lnS - lHi);
@@ -617,31 +612,6 @@ internal static class SoftmaxCoreFloat
         return TV.Fma(e, lo, e);
     }
 
-    /// <summary>Σ of the float lanes in double (exact for up to 2^29 lanes of equal exponent range; errors far below a float ULP).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double SumOfLanes<TV>(TV v) where TV : struct, IVec<TV>
-    {
-        Span<float> lanes = stackalloc float[TV.Count];
-        Lanes.Store(v, ref MemoryMarshal.GetReference(lanes));
-        double sum = 0;
-        foreach (float lane in lanes) sum += lane;
-        return sum;
-    }
-
-    /// <summary>The smallest (<paramref name="largest"/> false) or largest float lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float ExtremeOfLanes<TV>(TV v, bool largest) where TV : struct, IVec<TV>
-    {
-        Span<float> lanes = stackalloc float[TV.Count];
-        Lanes.Store(v, ref MemoryMarshal.GetReference(lanes));
-        float extreme = lanes[0];
-        // Plain comparisons (callers rule out NaN separately): Math.Max's NaN and signed-zero handling costs more per row.
-        foreach (float lane in lanes) extreme = (largest ? lane > extreme : lane < extreme) ? lane : extreme;
-        return extreme;
-    }
-
-    /// <summary>ln(1 + s) for small s ≥ 0 without the rounding of 1 + s (the double-lane log1p).</summary>
-    private static double LogOnePlus(double s) => VMath.Log1p(new S<double>(s)).Value;
 
     /// <summary>d + lo = v − m exactly (Knuth's TwoSum; the row check keeps v − m finite, and v = m gives d = 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
