@@ -286,6 +286,30 @@ public class RowwiseTests
         }
     }
 
+    /// <summary>
+    /// The cross-entropy gradient through log-softmax at a confident class: dx = dy − p·Σdy with dy = −1 at the class
+    /// cancels to −(1 − p) ≈ −8e−8 at a margin of 20, which float probabilities could not resolve.
+    /// </summary>
+    [Theory]
+    [InlineData(10.0)]
+    [InlineData(20.0)]
+    [InlineData(30.0)]
+    public void Log_softmax_backward_keeps_the_cancelling_confident_class_accurate(double margin)
+    {
+        var f = Rowwise("log_softmax");
+        var x = new float[40];
+        var dy = new float[40];
+        x[5] = (float)margin;
+        dy[5] = -1f;
+        var dx = new float[40];
+        f.Backward(x, dy, dx, 40);
+        var reference = ReferenceBackwardRows(f, ToDouble(x), ToDouble(dy), 40);
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.True(Ulp.Float(dx[i], reference[i]) <= 4, $"margin {margin} [{i}]: got {dx[i]:R}, reference {reference[i]:R}");
+        }
+    }
+
     [Fact]
     public void Softmax_never_overflows_on_finite_inputs()
     {

@@ -91,6 +91,10 @@ public sealed class LogSoftmax : RowwiseActivation<LogSoftmax.Kernel_>
             => SoftmaxCoreFloat.Forward<TV>(x, y, 1f, log: true);
 
         /// <inheritdoc />
+        public bool BackwardFloat<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV>
+            => SoftmaxCoreFloat.LogSoftmaxBackward<TV>(x, dy, dx);
+
+        /// <inheritdoc />
         public void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, Span<double> scratch) where TV : struct, IVec<TV>
             => SoftmaxCore.Forward<TV>(x, y, 1.0, log: true);
 

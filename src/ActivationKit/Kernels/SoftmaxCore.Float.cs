@@ -308,6 +308,92 @@ internal static class SoftmaxCoreFloat
         if (i < n) Lanes.Store(lastY * sign * ((lastG - dotHi) - dotLo), ref Unsafe.Add(ref pdx, last));
     }
 
+    /// <summary>
+    /// dx = dy − p·Σdy with p = softmax(x), the log-softmax gradient from the input, for one float row (dx may be x or
+    /// dy), in double lanes read from and written to the float rows directly; false (nothing written) for rows with a
+    /// NaN or +∞ entry or a non-finite Σdy.
+    /// </summary>
+    /// <remarks>
+    /// dy − p·Σdy cancels where dy is close to p·Σdy (the cross-entropy gradient at a confident class), so p must be far
+    /// more accurate than a float: e^(v − m) in double (v − m of two floats is exact in double to 2^−53), the sums
+    /// compensated, the difference formed in double and rounded to float once.
+    /// </remarks>
+    public static bool LogSoftmaxBackward<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV>
+    {
+        float max = RowRange<TV, Plus>(x, out _, out bool ordered);
+        if (!ordered || !float.IsFinite(max)) return false;
+        if (typeof(TV) == typeof(V512<float>)) return LogSoftmaxBackwardInDouble<V512<double>>(x, dy, dx, max);
+        if (typeof(TV) == typeof(V256<float>)) return LogSoftmaxBackwardInDouble<V256<double>>(x, dy, dx, max);
+        if (typeof(TV) == typeof(V128<float>)) return LogSoftmaxBackwardInDouble<V128<double>>(x, dy, dx, max);
+        return LogSoftmaxBackwardInDouble<S<double>>(x, dy, dx, max);
+    }
+
+    private static bool LogSoftmaxBackwardInDouble<TD>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float max) where TD : struct, IVec<TD>
+    {
+        double sum = ExpAndGradientSums<TD>(x, dy, max, out double total);
+        if (!double.IsFinite(total)) return false;
+        LogGradientPass<TD>(x, dy, dx, max, total / sum);
+        return true;
+    }
+
+    /// <summary>Σe^(v − m) (returned) and Σdy (<paramref name="total"/>), compensated, in double lanes.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double ExpAndGradientSums<TD>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, out double total) where TD : struct, IVec<TD>
+    {
+        int n = x.Length;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float pdy = ref MemoryMarshal.GetReference(dy);
+        int last = n - TD.Count;
+        var m = TD.Create(max);
+        var sum = TD.Zero;
+        var sumError = TD.Zero;
+        var gradient = TD.Zero;
+        var gradientError = TD.Zero;
+        for (int i = 0; i < n; i += TD.Count)
+        {
+            bool full = i <= last;
+            int at = full ? i : last;
+            var e = VMath.Exp(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, at)) - m);
+            var g = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, at));
+            if (!full)
+            {
+                var fresh = TD.GreaterThanOrEqual(Lanes.LoadWidened<TD>(ref LaneIndices[0]), TD.Create(TD.Count - (n % TD.Count)));
+                e = TD.And(fresh, e);
+                g = TD.And(fresh, g);
+            }
+
+            sum = TwoSum(sum, e, ref sumError);
+            gradient = TwoSum(gradient, g, ref gradientError);
+        }
+
+        total = Lanes.SumCompensated(gradient, gradientError);
+        return Lanes.SumCompensated(sum, sumError);
+    }
+
+    /// <summary>dx = dy − e^(v − m)·c in double lanes (c = Σdy/Σe), rounded to float once.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void LogGradientPass<TD>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float max, double scale) where TD : struct, IVec<TD>
+    {
+        int n = x.Length;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float pdy = ref MemoryMarshal.GetReference(dy);
+        ref float pdx = ref MemoryMarshal.GetReference(dx);
+        int last = n - TD.Count;
+        var m = TD.Create(max);
+        var c = TD.Create(-scale);
+        // The overlapping last register's inputs are read before anything is stored (dx may be x or dy).
+        var lastV = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, last));
+        var lastG = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, last));
+        int i = 0;
+        for (; i <= last; i += TD.Count)
+        {
+            var e = VMath.Exp(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, i)) - m);
+            Lanes.StoreNarrowed(TD.Fma(e, c, Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, i))), ref Unsafe.Add(ref pdx, i));
+        }
+
+        if (i < n) Lanes.StoreNarrowed(TD.Fma(VMath.Exp(lastV - m), c, lastG), ref Unsafe.Add(ref pdx, last));
+    }
+
     /// <summary>The maximum and minimum of sign·x and whether no entry is NaN.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static float RowRange<TV, TS>(ReadOnlySpan<float> x, out float min, out bool ordered)
