@@ -13,8 +13,9 @@ namespace ActivationKit.Functions;
 /// <remarks>
 /// Evaluated as x·σ(s) with s = 2√(2/π)·(x + 0.044715·x³), since (1 + tanh(u))/2 = σ(2u). The tanh form
 /// cancels to zero (or flips sign) in the negative tail; x·e^s/(1 + e^s) does not: gelu_tanh(−10) = −1.2e−37 and
-/// float results stay non-zero down to x = −10.770867. s is computed as a double-double, because e^s turns a relative
-/// error δ of s into |s|·δ. gelu_tanh(NaN) = NaN, gelu_tanh(±0) = ±0, gelu_tanh(+∞) = +∞, gelu_tanh(−∞) = −0.
+/// float results stay non-zero down to x = −10.770867. s is carried as a double-double (a float pair in float lanes),
+/// because e^s turns a relative error δ of s into |s|·δ. Float data runs in float lanes forward and backward; the
+/// derivative is formed as e·(1 + e − |x·s′|)/(1 + e)² (e = e^−|s|), summed from exact pieces where it cancels. gelu_tanh(NaN) = NaN, gelu_tanh(±0) = ±0, gelu_tanh(+∞) = +∞, gelu_tanh(−∞) = −0.
 /// The minimum is gelu_tanh(−0.7524614) = −0.1700408, where the derivative crosses zero.
 /// </remarks>
 public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
@@ -90,7 +91,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
 
     private static double S(double x) => 2 * SqrtTwoOverPi * (x + (0.044715 * x * x * x));
 
-    /// <summary>The tanh-GELU arithmetic (double lanes for float data).</summary>
+    /// <summary>The tanh-GELU arithmetic: float lanes for float data, double-double pieces for double data.</summary>
     public readonly struct Kernel_ : IUnaryKernel
     {
         // 2√(2/π) and 0.044715 as double-doubles (hi + lo, from mpmath).
@@ -116,9 +117,6 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
-        public static bool BackwardFloatInDouble => true;
-
-        /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
@@ -137,6 +135,18 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
+            return (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
+                ? BackwardDouble(x, dy)
+                : BackwardFloat(x, dy);
+        }
+
+        /// <summary>
+        /// Double lanes (double data, and float lanes the float path hands over). Its own method, so that the float
+        /// instantiation of <see cref="Backward"/> stays small enough to be inlined into the driver's loop.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV BackwardDouble<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
             // f′ = σ(s) + x·s′·σ(s)·σ(−s). With e = e^(−|s|) and D = 1 + e:
             //   s < 0: f′ = (e/D)·(1 + x·s′/D), which cancels next to the zero of f′ at −0.7525 and stacks roundings
             //          (up to 7.4 ULP when computed plainly), so it is formed in double-double: s, x·s′, e, D and 1/D
@@ -144,7 +154,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             //   s ≥ 0: f′ = (1 + x·s′·e/D)/D, a sum of positive terms, computed plainly.
             // One reciprocal serves both branches.
             var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
-            var s = Argument(xc, out var x2, out var x2Lo, out var sLo);
+            var s = Argument(xc, out var x2, out var x2Lo, out var sLo, out _, out _);
             var negative = TV.LessThan(s, TV.Zero);
             // e = (p + pLo)·2^n with the low part of −|s| folded in.
             var p = VMath.ExpParts(-TV.Abs(s), out var n, out var pLo);
@@ -160,25 +170,25 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             var rho = TV.Fma(-r, d, TV.One) - (r * dLo);
             // x·s′ = C·x·(1 + 3k·x²) as g + gLo.
             var q = TV.Create(K3Hi) * x2;
-            var qLo = TV.Fma(TV.Create(K3Hi), x2, -q) + TV.Fma(TV.Create(K3Hi), x2Lo, TV.Create(K3Lo) * x2);
+            var qLo = TV.Fms(TV.Create(K3Hi), x2, q) + TV.Fma(TV.Create(K3Hi), x2Lo, TV.Create(K3Lo) * x2);
             var w = TV.One + q;
             var wb = w - TV.One;
             var wLo = (TV.One - (w - wb)) + (q - wb) + qLo;
             var h = xc * w;
-            var hLo = TV.Fma(xc, w, -h) + (xc * wLo);
+            var hLo = TV.Fms(xc, w, h) + (xc * wLo);
             var g = TV.Create(CHi) * h;
-            var gLo = TV.Fma(TV.Create(CHi), h, -g) + TV.Fma(TV.Create(CHi), hLo, TV.Create(CLo) * h);
+            var gLo = TV.Fms(TV.Create(CHi), h, g) + TV.Fma(TV.Create(CHi), hLo, TV.Create(CLo) * h);
             // a = x·s′/D; y = 1 + a (two-sum: the terms cancel next to the zero of f′).
             var a = g * r;
-            var aLo = TV.Fma(g, r, -a) + TV.Fma(gLo, r, a * rho);
+            var aLo = TV.Fms(g, r, a) + TV.Fma(gLo, r, a * rho);
             var y = TV.One + a;
             var yb = y - TV.One;
             var yLo = (TV.One - (y - yb)) + (a - yb) + aLo;
             // s < 0: (p + pLo)·r·(1 + ρ)·(y + yLo), then 2^n.
             var c = p * r;
-            var cLo = TV.Fma(p, r, -c) + TV.Fma(pLo, r, c * rho);
+            var cLo = TV.Fms(p, r, c) + TV.Fma(pLo, r, c * rho);
             var m = c * y;
-            var mLo = TV.Fma(c, y, -m) + TV.Fma(c, yLo, cLo * y);
+            var mLo = TV.Fms(c, y, m) + TV.Fma(c, yLo, cLo * y);
             // n ≥ −1000: one exact power of two (a result that small is still normal); below, two steps round once.
             var mm = m + mLo;
             var low = TV.AnyTrue(TV.LessThan(n, TV.Create(-1000.0))) ? VMath.ScaleExpParts(mm, n) : TV.MulPow2(mm, n);
@@ -190,49 +200,78 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         }
 
         /// <summary>
-        /// For s = s(x): returns p and n with e^(−|s|) = p·2^n (s carried as a double-double), d = 1 + e^(−|s|) and
-        /// the mask of lanes with s &lt; 0.
-        /// </summary>
-        /// <summary>
         /// Float lanes: x·σ(s) with s carried as the float pair s + sLo (the argument's rounding would otherwise cost
         /// |s| half-ULPs in the negative tail), e = e^−|s|·(1 ∓ sLo) = p·2^n from the float exp, and 2^n applied last.
+        /// One division: q = x/(1 + e) is the result for s ≥ 0 and q·p·2^n for s &lt; 0 (x held above −60 there, where
+        /// the result has underflowed; above +60, 1 + e = 1 and q = x).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
         {
             var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
-            var s = Argument(xc, out _, out _, out var sLo);
+            var s = Argument(xc, out _, out _, out var sLo, out _, out _);
             var negative = TV.LessThan(s, TV.Zero);
-            var p = VMath.ExpPartsF(TV.Or(s, TV.SignMask), TV.Select(negative, sLo, -sLo), out var n);
+            var p = VMath.Expm1PartsF(TV.Or(s, TV.SignMask), TV.Select(negative, sLo, -sLo), -112.0, out var n) + TV.One;
             var d = TV.One + TV.ScaleB(p, n);
-            return TV.Select(negative, TV.ScaleB(xc * p / d, n), x / d);
+            var q = TV.Max(TV.Create(-Clamp), x) / d;
+            return TV.Select(negative, TV.ScaleB(q * p, n), q);
         }
 
         /// <summary>
-        /// The derivative for float data in double lanes: σ(s)·(1 + x·s′·σ(−s)) evaluated plainly (s to about 1e−16
-        /// relative, so even the deep negative tail, where the argument's error is magnified |s| times, stays far
-        /// inside one float rounding); the double-double form above is for double data.
+        /// Float lanes: f′ = σ(s)·(1 + x·s′·σ(−s)). With e = e^−|s| = (1 + m)·2^n, |g| = |x·s′| and
+        /// y = e·(1 + e − |g|)/(1 + e)²:
+        ///   s &lt; 0: f′ = y, with 2^n applied last (subnormal results round once);
+        ///   s ≥ 0: f′ = 1 − y, the same expression, whose errors are damped by y/f′ ≤ 1 (y → 0 for large x).
+        /// K = 1 + e − |g| vanishes at the zero of f′ (x = −0.7525, |g| ≈ 1.29, e ≈ 0.29; also where f′ = 1 near
+        /// x = 0.75), so it is summed from exact pieces: g + gLo is a float pair, 1 + t (t = 2^n) is exact, and so is
+        /// (1 + t) − g where K cancels (Sterbenz); t·m − gLo is small. K·(1 + m) is formed from the unrounded pieces,
+        /// so only the last sum, (1 + e)² and the division round at full size. Plain evaluation of the double-lane
+        /// form lost 7.4 ULP; this is 3.3 ULP at most outside ±0.05 of the zero and within 0.02 ULP of 1 inside it.
+        /// s is the float pair of <see cref="Argument"/> (its rounding would cost |s| half-ULPs in the tail). The
+        /// exponent is clamped at −130: beyond it the true f′ is below half the least subnormal and the 2^n scaling
+        /// returns a zero (±∞ included: x is clamped to ±60 first).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV BackwardForFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        private static TV BackwardFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
-            var x2 = xc * xc;
-            var s = TV.Create(CHi) * (xc * TV.Fma(TV.Create(KHi), x2, TV.One));
-            var slope = TV.Create(CHi) * TV.Fma(TV.Create(K3Hi), x2, TV.One);
-            var e = VMath.Exp(-TV.Abs(s));
-            var r = TV.One / (TV.One + e);
-            var er = e * r;
+            var s = Argument(xc, out _, out _, out var sLo, out var u, out var uLo);
             var negative = TV.LessThan(s, TV.Zero);
-            var sigma = TV.Select(negative, er, r);
-            var sigmaMinus = TV.Select(negative, r, er);
-            return dy * (sigma * TV.Fma(xc * slope, sigmaMinus, TV.One));
+            var m = VMath.Expm1PartsF(TV.Or(s, TV.SignMask), TV.Select(negative, sLo, -sLo), -130.0, out var n);
+            var t = TV.ScaleB(TV.One, n);
+            var e = TV.Fma(t, m, t);
+            // (1 + e)² from the exact two-sum d + dLo = 1 + e (e ≤ 1), rounded once.
+            var d = TV.One + e;
+            var dLo = (TV.One - d) + e;
+            var d2 = TV.Fma(d, d, (d + d) * dLo);
+            // |g| = |x·s′| = C·|x|·(1 + 3k·x²) = C·|x|·(3u − 2) as g + gLo: 3u = c + cLo exactly, c − 2 is exact
+            // (c ≥ 3), then |x|·w and C·(|x|·w) carry their product errors.
+            var ax = TV.Abs(xc);
+            var c = TV.Create(3.0) * u;
+            var w = c - TV.Create(2.0);
+            var wLo = TV.Fma(TV.Create(3.0), uLo, TV.Fms(TV.Create(3.0), u, c));
+            var h = ax * w;
+            var hLo = TV.Fma(ax, wLo, TV.Fms(ax, w, h));
+            var g = TV.Create(CHiF) * h;
+            var gLo = TV.Fms(TV.Create(CHiF), h, g) + TV.Fma(TV.Create(CHiF), hLo, TV.Create(CLoF) * h);
+            // K = 1 + e − |g| = ((1 + t) − g) + (t·m − gLo); 1 + t is exact (t ≥ 2^−23 wherever t counts), and so
+            // is the subtraction where K cancels.
+            // e·K = (1 + m)·K·2^n with K kept as the unrounded sum k1 + k2.
+            var k1 = (TV.One + t) - g;
+            var k2 = TV.Fms(t, m, gLo);
+            var num = k1 + TV.Fma(m, k1, TV.Fma(m, k2, k2));
+            var y = TV.ScaleB(num / d2, n);
+            return dy * TV.Select(negative, y, TV.One - y);
         }
 
+        /// <summary>
+        /// For s = s(x): returns p and n with e^(−|s|) = p·2^n (s carried as a double-double), d = 1 + e^(−|s|) and
+        /// the mask of lanes with s &lt; 0.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV Logistic<TV>(TV x, out TV n, out TV d, out TV negative) where TV : struct, IVec<TV>
         {
-            var s = Argument(x, out _, out _, out var sLo);
+            var s = Argument(x, out _, out _, out var sLo, out _, out _);
             negative = TV.LessThan(s, TV.Zero);
             // e^(−|s|) = e^(−|s_hi|)·(1 + a_lo) with a_lo the low part of −|s|.
             var aLo = TV.Select(negative, sLo, -sLo);
@@ -242,27 +281,29 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             return p;
         }
 
-        /// <summary>s = 2√(2/π)·(x + k·x³) as s + <paramref name="sLo"/>, with x² = x2 + x2Lo exactly.</summary>
+        /// <summary>
+        /// s = 2√(2/π)·(x + k·x³) as s + <paramref name="sLo"/>, with x² = x2 + x2Lo exactly and 1 + k·x² = u + uLo.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV Argument<TV>(TV x, out TV x2, out TV x2Lo, out TV sLo) where TV : struct, IVec<TV>
+        private static TV Argument<TV>(TV x, out TV x2, out TV x2Lo, out TV sLo, out TV u, out TV uLo) where TV : struct, IVec<TV>
         {
             // x² exactly, then k·x² as hi + lo.
             x2 = x * x;
-            x2Lo = TV.Fma(x, x, -x2);
+            x2Lo = TV.Fms(x, x, x2);
             var kHi = TV.Create(TV.IsDouble ? KHi : KHiF);
             var t = kHi * x2;
-            var tLo = TV.Fma(kHi, x2, -t) + TV.Fma(kHi, x2Lo, TV.Create(TV.IsDouble ? KLo : KLoF) * x2);
-            // 1 + k·x² (two-sum, since either term may dominate).
-            var u = TV.One + t;
-            var b = u - TV.One;
-            var uLo = (TV.One - (u - b)) + (t - b) + tLo;
+            var tLo = TV.Fms(kHi, x2, t) + TV.Fma(kHi, x2Lo, TV.Create(TV.IsDouble ? KLo : KLoF) * x2);
+            // 1 + k·x² (either term may dominate: the fast two-sum on the larger and the smaller, exact like the
+            // six-operation two-sum but with a shorter dependency chain).
+            u = TV.One + t;
+            uLo = ((TV.Max(TV.One, t) - u) + TV.Min(TV.One, t)) + tLo;
             // x·(1 + k·x²).
             var v = x * u;
-            var vLo = TV.Fma(x, u, -v) + (x * uLo);
+            var vLo = TV.Fms(x, u, v) + (x * uLo);
             // s = C·v.
             var cHi = TV.Create(TV.IsDouble ? CHi : CHiF);
             var s = cHi * v;
-            sLo = TV.Fma(cHi, v, -s) + TV.Fma(cHi, vLo, TV.Create(TV.IsDouble ? CLo : CLoF) * v);
+            sLo = TV.Fms(cHi, v, s) + TV.Fma(cHi, vLo, TV.Create(TV.IsDouble ? CLo : CLoF) * v);
             return s;
         }
     }

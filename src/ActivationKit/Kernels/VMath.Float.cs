@@ -141,6 +141,26 @@ public static partial class VMath
     }
 
     /// <summary>
+    /// e^(x + xLo) = (1 + m)·2^n in float lanes for x ≤ 0 (or NaN), x clamped at <paramref name="floor"/> (≥ −150, so
+    /// the exponent n stays within what <see cref="IVec{TV}.ScaleB"/> takes at every width), with |xLo| far below the
+    /// reduced argument (it joins it, costing no extra rounding). Returns m = e^r − 1 for the reduced |r| ≤ ln2/2: the
+    /// caller keeps 1 + m unrounded (as t + t·m with t = 2^n, or m·v + v) where the rounding of 1 + m would count.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Expm1PartsF<TV>(TV x, TV xLo, double floor, out TV n) where TV : struct, IVec<TV>
+    {
+        var r = ReduceF(TV.Max(TV.Create(floor), x), out n) + xLo;
+        // Expm1ReducedF's polynomial in Estrin's form: a shorter dependency chain for long kernels whose loop
+        // latency, not the instruction count, sets the speed (the value differs from Horner's by rounding only).
+        var r2 = r * r;
+        var p45 = TV.Fma(TV.Create(0.00019890980911441147), r, TV.Create(0.0013933641603216529));
+        var p23 = TV.Fma(TV.Create(0.00833331048488617), r, TV.Create(0.04166646674275398));
+        var p01 = TV.Fma(TV.Create(0.1666666716337204), r, TV.Create(0.5));
+        var p = TV.Fma(r2, TV.Fma(r2, p45, p23), p01);
+        return TV.Fma(r2, p, r);
+    }
+
+    /// <summary>
     /// ln(1 + e) for 0 ≤ e ≤ 1 in float lanes, about 1 ULP, exact for tiny e: 2·atanh(s) with s = e/(2 + e) in
     /// [0, 1/3], as 2s + s³·p(s²). The leading 2s is formed as e − s·e (equal in real arithmetic, one rounding), and p
     /// is a degree-4 fit of the series' tail (tools/poly/fit_log1p_unit_float.py: 0.016 ULP in exact arithmetic), long

@@ -46,6 +46,12 @@ public interface IVec<TV> :
     /// <summary>a·b + c rounded once.</summary>
     static abstract TV Fma(TV a, TV b, TV c);
 
+    /// <summary>
+    /// a·b − c rounded once: the same value as <c>Fma(a, b, -c)</c>, as one instruction (the JIT does not fold the
+    /// negation of a vector into a fused multiply-add, so <c>Fma(a, b, -c)</c> costs an extra XOR).
+    /// </summary>
+    static abstract TV Fms(TV a, TV b, TV c);
+
     /// <summary>Lane minimum 'a &lt; b ? a : b' (x86 MINPS): when either lane is NaN the result is <paramref name="b"/>, so a constant first lets a NaN input through.</summary>
     static abstract TV Min(TV a, TV b);
 
