@@ -39,7 +39,7 @@ internal static class SoftmaxCore
             // e goes into y, is summed from there, then divided in place.
             RowMath.Map<TV, ExpMap>(new ExpMap(m, sign), x, x, y);
             var (below, top) = RowMath.Sum<TV, BelowTopTerm>(default, y, y);
-            RowMath.Map<TV, DivideMap>(new DivideMap(1.0 + (below + (top - 1.0))), y, y, y);
+            RowMath.Map<TV, ScaleMap>(new ScaleMap(1.0 + (below + (top - 1.0))), y, y, y);
         }
     }
 
@@ -122,11 +122,17 @@ internal static class SoftmaxCore
         }
     }
 
-    private readonly struct DivideMap(double s) : IMap
+    /// <summary>
+    /// e/s as e·(h + l) with 1/s = h + l to about 2^−106 (h = 1/s rounded, l its residual): within about half an ULP
+    /// of e/s like a division, but a multiply and an fma per register instead of the divider's low throughput.
+    /// </summary>
+    private readonly struct ScaleMap(double s) : IMap
     {
-        // A true division (not a multiplication by 1/s) keeps each probability within half an ULP of e/s.
+        private readonly double _hi = 1.0 / s;
+        private readonly double _lo = Math.FusedMultiplyAdd(-(1.0 / s), s, 1.0) / s;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV Apply<TV>(TV e, TV unused) where TV : struct, IVec<TV> => e / TV.Create(s);
+        public TV Apply<TV>(TV e, TV unused) where TV : struct, IVec<TV> => TV.Fma(e, TV.Create(_hi), e * TV.Create(_lo));
     }
 
     /// <summary>y = (d − ln s) + lo.</summary>
