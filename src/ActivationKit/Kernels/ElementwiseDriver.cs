@@ -23,8 +23,7 @@ public static class ElementwiseDriver
     public static void Forward<TOp>(TOp op, ReadOnlySpan<float> x, Span<float> y) where TOp : struct, IUnaryKernel
     {
         SpanChecks.Unary(x, y);
-        if (TOp.HasFloatGradeDouble) Dispatch(new FloatGradeForwardMap<TOp>(op), true, x, x, y);
-        else Dispatch(new ForwardMap<TOp>(op), TOp.ComputeFloatInDouble, x, x, y);
+        Dispatch(new ForwardMap<TOp>(op), TOp.ComputeFloatInDouble, x, x, y);
     }
 
     /// <summary>y = f(x) for double.</summary>
@@ -46,7 +45,7 @@ public static class ElementwiseDriver
     public static void Backward<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TOp : struct, IUnaryKernel
     {
         SpanChecks.Binary(x, dy, dx);
-        if (TOp.HasFloatGradeDouble || TOp.BackwardFloatInDouble) Dispatch(new FloatGradeBackwardMap<TOp>(op), true, x, dy, dx);
+        if (TOp.BackwardFloatInDouble) Dispatch(new FloatGradeBackwardMap<TOp>(op), true, x, dy, dx);
         else Dispatch(new BackwardMap<TOp>(op), TOp.ComputeFloatInDouble, x, dy, dx);
     }
 
@@ -407,14 +406,6 @@ internal readonly struct OutputBackwardMap<TOp>(TOp op) : IMap where TOp : struc
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.BackwardFromOutput(a, b);
-}
-
-internal readonly struct FloatGradeForwardMap<TOp>(TOp op) : IMap where TOp : struct, IUnaryKernel
-{
-    public static bool IsUnary => true;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.ForwardForFloat(a);
 }
 
 internal readonly struct FloatGradeBackwardMap<TOp>(TOp op) : IMap where TOp : struct, IUnaryKernel

@@ -37,17 +37,9 @@ public interface IUnaryKernel
     static virtual bool IsCheap => false;
 
     /// <summary>
-    /// When true (with <see cref="ComputeFloatInDouble"/>), float data runs <see cref="ForwardForFloat{TV}"/> and
-    /// <see cref="BackwardForFloat{TV}"/> in double lanes instead of <see cref="Forward{TV}"/>/<see cref="Backward{TV}"/>:
-    /// a cheaper double-lane algorithm that is exact enough for one rounding to float (the double-data algorithm may
-    /// carry double-double pieces a float result does not need).
+    /// dy·f′(x) for float data widened into double lanes (used when <see cref="BackwardFloatInDouble"/>): may be a
+    /// cheaper double-lane algorithm than <see cref="Backward{TV}"/>, exact enough for one rounding to float.
     /// </summary>
-    static virtual bool HasFloatGradeDouble => false;
-
-    /// <summary>f(x) for float data widened into double lanes (used when <see cref="HasFloatGradeDouble"/>).</summary>
-    TV ForwardForFloat<TV>(TV x) where TV : struct, IVec<TV> => Forward(x);
-
-    /// <summary>dy·f′(x) for float data widened into double lanes (used when <see cref="HasFloatGradeDouble"/>).</summary>
     TV BackwardForFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV> => Backward(x, dy);
 
     /// <summary>f(x).</summary>
