@@ -131,7 +131,7 @@ internal static class SoftmaxCoreFloat
     /// </summary>
     /// <remarks>
     /// Two passes over the exponentials instead of storing p (dx may be dy, which the last pass still reads): the
-    /// first sums e = e^(v − m) and e·dy in double lanes (<see cref="GradientSumsInDouble{TD, TS}"/>), the second
+    /// first sums e = e^(v − m) and e·dy in double lanes (<see cref="ExpSums{TD, TS}"/>), the second
     /// recomputes t in float lanes and writes sign·(t·u)·(1/Σt) with u = (dy − d_hi) − d_lo and the dot product
     /// ⟨dy, p⟩ = d_hi + d_lo held as two floats. The factors keep their relative accuracy (u is exact when dy is close to the dot product), so the
     /// result is within about 3 ULP: the exponential's 0.7, u's two roundings, t·u and the product with 1/Σt.
@@ -183,20 +183,24 @@ internal static class SoftmaxCoreFloat
         where TV : struct, IVec<TV>
         where TS : struct, ISign
     {
-        if (typeof(TV) == typeof(V512<float>)) return GradientSumsInDouble<V512<double>, TS>(x, dy, max, out weighted);
-        if (typeof(TV) == typeof(V256<float>)) return GradientSumsInDouble<V256<double>, TS>(x, dy, max, out weighted);
-        if (typeof(TV) == typeof(V128<float>)) return GradientSumsInDouble<V128<double>, TS>(x, dy, max, out weighted);
-        return GradientSumsInDouble<S<double>, TS>(x, dy, max, out weighted);
+        if (typeof(TV) == typeof(V512<float>)) return ExpSums<V512<double>, TS>(x, dy, max, weighted: true, out weighted);
+        if (typeof(TV) == typeof(V256<float>)) return ExpSums<V256<double>, TS>(x, dy, max, weighted: true, out weighted);
+        if (typeof(TV) == typeof(V128<float>)) return ExpSums<V128<double>, TS>(x, dy, max, weighted: true, out weighted);
+        return ExpSums<S<double>, TS>(x, dy, max, weighted: true, out weighted);
     }
 
     /// <summary>
-    /// The dot product ⟨dy, p⟩ decides the cancelling difference dy − ⟨dy, p⟩, so it is formed from double exponentials
-    /// (the float ones would leave errors of 2^−24·|dy| in it, which a small difference magnifies): v − m and e^(v − m)
-    /// in double, sums compensated (two-sum per lane; the products e·dy of a float and a double-rounded e are not
-    /// split, their rounding is 2^−53 relative).
+    /// Σe (returned) and Σe·dy or, unless <paramref name="weighted"/>, Σdy (<paramref name="second"/>), with
+    /// e = e^(sign·x − m) in double lanes read straight from the float rows, both sums compensated (two-sum per lane).
     /// </summary>
+    /// <remarks>
+    /// The dot product ⟨dy, p⟩ decides the cancelling difference dy − ⟨dy, p⟩ (and Σe the log-softmax gradient
+    /// dy − p·Σdy), so the exponentials are formed in double: float ones would leave errors of 2^−24·|dy| there, which a
+    /// small difference magnifies. v − m of two floats is exact in double to 2^−53; the products e·dy of a float and a
+    /// double-rounded e are not split, their rounding is 2^−53 relative.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static double GradientSumsInDouble<TD, TS>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, out double weighted)
+    private static double ExpSums<TD, TS>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, bool weighted, out double second)
         where TD : struct, IVec<TD>
         where TS : struct, ISign
     {
@@ -207,19 +211,26 @@ internal static class SoftmaxCoreFloat
         var m = TD.Create(max);
         var sum = TD.Zero;
         var sumError = TD.Zero;
-        var dot = TD.Zero;
-        var dotError = TD.Zero;
+        var other = TD.Zero;
+        var otherError = TD.Zero;
         for (int i = 0; i < n; i += TD.Count)
         {
             bool full = i <= last;
             int at = full ? i : last;
             var e = VMath.Exp(TS.Apply(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, at))) - m);
-            if (!full) e = TD.And(TD.GreaterThanOrEqual(Lanes.LoadWidened<TD>(ref LaneIndices[0]), TD.Create(TD.Count - (n % TD.Count))), e);
+            var g = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, at));
+            if (!full)
+            {
+                var fresh = TD.GreaterThanOrEqual(Lanes.LoadWidened<TD>(ref LaneIndices[0]), TD.Create(TD.Count - (n % TD.Count)));
+                e = TD.And(fresh, e);
+                g = TD.And(fresh, g);
+            }
+
             sum = TwoSum(sum, e, ref sumError);
-            dot = TwoSum(dot, e * Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, at)), ref dotError);
+            other = TwoSum(other, weighted ? e * g : g, ref otherError);
         }
 
-        weighted = Lanes.SumCompensated(dot, dotError);
+        second = Lanes.SumCompensated(other, otherError);
         return Lanes.SumCompensated(sum, sumError);
     }
 
@@ -330,44 +341,10 @@ internal static class SoftmaxCoreFloat
 
     private static bool LogSoftmaxBackwardInDouble<TD>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float max) where TD : struct, IVec<TD>
     {
-        double sum = ExpAndGradientSums<TD>(x, dy, max, out double total);
+        double sum = ExpSums<TD, Plus>(x, dy, max, weighted: false, out double total);
         if (!double.IsFinite(total)) return false;
         LogGradientPass<TD>(x, dy, dx, max, total / sum);
         return true;
-    }
-
-    /// <summary>Σe^(v − m) (returned) and Σdy (<paramref name="total"/>), compensated, in double lanes.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static double ExpAndGradientSums<TD>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, out double total) where TD : struct, IVec<TD>
-    {
-        int n = x.Length;
-        ref float px = ref MemoryMarshal.GetReference(x);
-        ref float pdy = ref MemoryMarshal.GetReference(dy);
-        int last = n - TD.Count;
-        var m = TD.Create(max);
-        var sum = TD.Zero;
-        var sumError = TD.Zero;
-        var gradient = TD.Zero;
-        var gradientError = TD.Zero;
-        for (int i = 0; i < n; i += TD.Count)
-        {
-            bool full = i <= last;
-            int at = full ? i : last;
-            var e = VMath.Exp(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, at)) - m);
-            var g = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, at));
-            if (!full)
-            {
-                var fresh = TD.GreaterThanOrEqual(Lanes.LoadWidened<TD>(ref LaneIndices[0]), TD.Create(TD.Count - (n % TD.Count)));
-                e = TD.And(fresh, e);
-                g = TD.And(fresh, g);
-            }
-
-            sum = TwoSum(sum, e, ref sumError);
-            gradient = TwoSum(gradient, g, ref gradientError);
-        }
-
-        total = Lanes.SumCompensated(gradient, gradientError);
-        return Lanes.SumCompensated(sum, sumError);
     }
 
     /// <summary>dx = dy − e^(v − m)·c in double lanes (c = Σdy/Σe), rounded to float once.</summary>
