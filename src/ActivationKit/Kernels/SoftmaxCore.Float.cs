@@ -415,11 +415,25 @@ internal static class SoftmaxCoreFloat
         var sum = TV.Create(SumStart);
         var error = TV.Zero;
         int i = 0;
-        for (; i <= last; i += TV.Count)
+        // Two registers per iteration, both loaded before either is stored: two independent exponential chains to
+        // overlap, and a load of x never waits behind the store of the previous y when y sits just above x modulo
+        // 4 KiB (two arrays allocated one after the other; the false dependency made the pass latency-bound, up to 2×
+        // slower). The sums run in the same order as one register at a time, so the bits do not change.
+        for (; i + TV.Count <= last; i += 2 * TV.Count)
+        {
+            var a = ScaledExp<TV, TC>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top);
+            var b = ScaledExp<TV, TC>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + TV.Count))), floor, top);
+            Lanes.Store(a, ref Unsafe.Add(ref py, i));
+            Lanes.Store(b, ref Unsafe.Add(ref py, i + TV.Count));
+            sum = FastTwoSum(FastTwoSum(sum, a, ref error), b, ref error);
+        }
+
+        if (i <= last)
         {
             var t = ScaledExp<TV, TC>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top);
             Lanes.Store(t, ref Unsafe.Add(ref py, i));
             sum = FastTwoSum(sum, t, ref error);
+            i += TV.Count;
         }
 
         if (i < n)
