@@ -76,6 +76,12 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
+        public static bool ForwardInPairs => true;
+
+        /// <inheritdoc />
+        public static bool BackwardInPairs => true;
+
+        /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>

@@ -37,6 +37,17 @@ public interface IUnaryKernel
     static virtual bool IsCheap => false;
 
     /// <summary>
+    /// When true, the float and double forward runs two registers per iteration, both loaded before either result is
+    /// stored: the two dependency chains overlap, and no load waits behind the previous store when the output sits just
+    /// above the input modulo 4 KiB. Set it where it measures faster (`actkit bench`): the kernel is inlined twice,
+    /// which large kernels cannot afford (their registers spill, or the JIT's inlining budget runs out).
+    /// </summary>
+    static virtual bool ForwardInPairs => false;
+
+    /// <summary>As <see cref="ForwardInPairs"/>, for the backward from the input.</summary>
+    static virtual bool BackwardInPairs => false;
+
+    /// <summary>
     /// dy·f′(x) for float data widened into double lanes (used when <see cref="BackwardFloatInDouble"/>): may be a
     /// cheaper double-lane algorithm than <see cref="Backward{TV}"/>, exact enough for one rounding to float.
     /// </summary>
