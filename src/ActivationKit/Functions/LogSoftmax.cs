@@ -95,6 +95,10 @@ public sealed class LogSoftmax : RowwiseActivation<LogSoftmax.Kernel_>
             => SoftmaxCoreFloat.LogSoftmaxBackward<TV>(x, dy, dx);
 
         /// <inheritdoc />
+        public bool BackwardFromOutputFloat<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV>
+            => SoftmaxCoreFloat.LogSoftmaxBackwardFromOutput<TV>(y, dy, dx);
+
+        /// <inheritdoc />
         public void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, Span<double> scratch) where TV : struct, IVec<TV>
             => SoftmaxCore.Forward<TV>(x, y, 1.0, log: true);
 

@@ -339,6 +339,41 @@ internal static class SoftmaxCoreFloat
         return LogSoftmaxBackwardInDouble<S<double>>(x, dy, dx, max);
     }
 
+    /// <summary>
+    /// dx = dy − e^y·Σdy, the log-softmax gradient from its output y, for one float row (dx may be y or dy): e^y and the
+    /// difference in double lanes (the difference cancels as in <see cref="LogSoftmaxBackward{TV}"/>), rounded once;
+    /// false (nothing written) when Σdy is not finite.
+    /// </summary>
+    public static bool LogSoftmaxBackwardFromOutput<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV>
+    {
+        double total = SumOfRow<TV>(dy);
+        if (!double.IsFinite(total)) return false;
+        if (typeof(TV) == typeof(V512<float>)) LogGradientPass<V512<double>>(y, dy, dx, 0f, total);
+        else if (typeof(TV) == typeof(V256<float>)) LogGradientPass<V256<double>>(y, dy, dx, 0f, total);
+        else if (typeof(TV) == typeof(V128<float>)) LogGradientPass<V128<double>>(y, dy, dx, 0f, total);
+        else LogGradientPass<S<double>>(y, dy, dx, 0f, total);
+        return true;
+    }
+
+    /// <summary>Σ of a float row, compensated per lane (two-sum), in double.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double SumOfRow<TV>(ReadOnlySpan<float> v) where TV : struct, IVec<TV>
+    {
+        int n = v.Length;
+        ref float pv = ref MemoryMarshal.GetReference(v);
+        int last = n - TV.Count;
+        var sum = TV.Zero;
+        var error = TV.Zero;
+        for (int i = 0; i < n; i += TV.Count)
+        {
+            bool full = i <= last;
+            var g = Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, full ? i : last));
+            sum = TwoSum(sum, full ? g : TV.And(FreshLanes<TV>(n), g), ref error);
+        }
+
+        return Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error);
+    }
+
     private static bool LogSoftmaxBackwardInDouble<TD>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float max) where TD : struct, IVec<TD>
     {
         double sum = ExpSums<TD, Plus>(x, dy, max, weighted: false, out double total);
