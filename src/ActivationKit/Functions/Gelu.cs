@@ -206,9 +206,9 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         private static TV HalfGaussianF<TV>(TV y, out TV n) where TV : struct, IVec<TV>
         {
             var half = y * TV.Create(-0.5);
-            n = TV.RoundToEven(y * half * TV.Create(1.4426950408889634));
-            var r = TV.Fma(y, half, n * TV.Create(-6.9314575195e-01));
-            return VMath.Expm1ReducedF(TV.Fma(n, TV.Create(-1.4286067653e-06), r));
+            n = TV.RoundToEven(y * half * TV.Create(VMath.Log2E));
+            var r = TV.Fma(y, half, n * TV.Create(-VMath.Ln2HiF));
+            return VMath.Expm1ReducedF(TV.Fma(n, TV.Create(-VMath.Ln2LoF), r));
         }
     }
 }

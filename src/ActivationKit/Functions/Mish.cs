@@ -224,7 +224,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         {
             var xc = TV.Min(TV.Create(40.0), TV.Max(TV.Create(-150.0), x));
             // e^x = 2^n·e^r, |r| ≤ ln2/2; n·ln2 with one double constant is off by at most 217·2^−54.
-            var n = TV.RoundToEven(xc * TV.Create(1.4426950408889634));
+            var n = TV.RoundToEven(xc * TV.Create(VMath.Log2E));
             var r = TV.Fma(n, TV.Create(-0.6931471805599453), xc);
             var q = TV.Create(0.00019812926702398846);
             q = TV.Fma(q, r, TV.Create(0.0013938292510805243));

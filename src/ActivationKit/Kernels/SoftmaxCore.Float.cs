@@ -37,9 +37,9 @@ internal static class SoftmaxCoreFloat
     // Lane indices 0…15 for the tail mask of the last, overlapping register.
     private static readonly float[] LaneIndices = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 
-    private const double Log2E = 1.4426950408889634;
-    private const double Ln2HiF = 6.9314575195e-01;   // fdlibm's float ln 2 split (e_expf.c), as in VMath.Float
-    private const double Ln2LoF = 1.4286067653e-06;
+    private const double Log2E = VMath.Log2E;
+    private const double Ln2HiF = VMath.Ln2HiF;   // fdlibm's float ln 2 split (e_expf.c)
+    private const double Ln2LoF = VMath.Ln2LoF;
     private const double RoundingShift = 12582912.0;  // 1.5·2^23: adding it rounds a float below 2^22 to an integer
     private const float ScaledLowest = -150f;
     private const float ScaledHighest = 300f;

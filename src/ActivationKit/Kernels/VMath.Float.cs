@@ -15,8 +15,8 @@ namespace ActivationKit.Kernels;
 /// </remarks>
 public static partial class VMath
 {
-    private const double Ln2HiF = 6.9314575195e-01;
-    private const double Ln2LoF = 1.4286067653e-06;
+    internal const double Ln2HiF = 6.9314575195e-01;
+    internal const double Ln2LoF = 1.4286067653e-06;
 
     /// <summary>
     /// e^r − 1 for |r| ≤ ln2/2 in float lanes: r + r²·q(r) with q of degree 5, interpolated at Chebyshev nodes and

@@ -15,7 +15,7 @@ public static partial class VMath
     // ln 2 split so that n·Ln2Hi is exact for |n| < 2^11 (fdlibm's split).
     private const double Ln2Hi = 6.93147180369123816490e-01;
     private const double Ln2Lo = 1.90821492927058770002e-10;
-    private const double Log2E = 1.44269504088896338700;
+    internal const double Log2E = 1.44269504088896338700;
 
     /// <summary>
     /// e^r − 1 for |r| ≤ ln2/2 + ε (degree-14 Taylor series; the first omitted term is below 3e-19 relative).
