@@ -1,4 +1,5 @@
 using ActivationKit.Accuracy;
+using System.Runtime.CompilerServices;
 using ActivationKit.Numerics;
 
 namespace ActivationKit.Tests;
@@ -39,6 +40,112 @@ public class ElementwiseBehaviourTests
                 Assert.True(BitConverter.SingleToInt32Bits(one[0]) == BitConverter.SingleToInt32Bits(y[i]), $"{name} n={n} i={i}: vector {y[i]:R} vs scalar {one[0]:R}");
                 f.Backward(x.AsSpan(i, 1), dy.AsSpan(i, 1), one);
                 Assert.True(BitConverter.SingleToInt32Bits(one[0]) == BitConverter.SingleToInt32Bits(dx[i]), $"{name} backward n={n} i={i}: vector {dx[i]:R} vs scalar {one[0]:R}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// x, dy and the output carved from one pinned buffer so that the output sits <paramref name="gap"/> bytes above
+    /// (positive) or below (negative) both inputs modulo 4 KiB: 64 makes the driver run its loops from the top down,
+    /// −64 from the bottom up. Returns the element offsets of x, dy and the output.
+    /// </summary>
+    private static (int X, int Dy, int Out) Carve(int n, int gap, int elementSize)
+    {
+        // Inputs 8 KiB apart (same offset mod 4 KiB), the output 16 KiB + gap past the start of dy's region.
+        int page = 4096 / elementSize;
+        int span = ((n + page - 1) / page * page) + (2 * page);
+        int x = 2 * page;
+        int dy = x + span;
+        int output = dy + span + (2 * page) + (gap / elementSize);
+        return (x, dy, output);
+    }
+
+    [Theory]
+    [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
+    public void Both_loop_directions_match_the_scalar_path_bit_for_bit(string name)
+    {
+        var f = CatalogData.Elementwise(name);
+        Assert.True(Kernels.LoopDirection.Descending(ref Unsafe.NullRef<float>(), ref Unsafe.NullRef<float>(), ref Unsafe.AddByteOffset(ref Unsafe.NullRef<float>(), 64), true));
+        Assert.False(Kernels.LoopDirection.Descending(ref Unsafe.AddByteOffset(ref Unsafe.NullRef<float>(), 64), ref Unsafe.AddByteOffset(ref Unsafe.NullRef<float>(), 64), ref Unsafe.NullRef<float>(), false));
+        foreach (int gap in new[] { 64, -64 })
+        {
+            foreach (int n in TailLengths.Where(n => n > 0))
+            {
+                var (ix, idy, iout) = Carve(n, gap, sizeof(float));
+                var buffer = GC.AllocateArray<float>(iout + n + 1024, pinned: true);
+                var x = buffer.AsSpan(ix, n);
+                var dy = buffer.AsSpan(idy, n);
+                var y = buffer.AsSpan(iout, n);
+                Inputs(n, 3 * n).CopyTo(x);
+                Inputs(n, (3 * n) + 1).CopyTo(dy);
+                var xd = GC.AllocateArray<double>(Carve(n, gap, sizeof(double)).Out + n + 512, pinned: true);
+                var (jx, jdy, jout) = Carve(n, gap, sizeof(double));
+                for (int i = 0; i < n; i++)
+                {
+                    xd[jx + i] = x[i];
+                    xd[jdy + i] = dy[i];
+                }
+
+                var one = new float[1];
+                var oneD = new double[1];
+                f.Forward(x, y);
+                for (int i = 0; i < n; i++)
+                {
+                    f.Forward(x.Slice(i, 1), one);
+                    Assert.True(BitConverter.SingleToInt32Bits(one[0]) == BitConverter.SingleToInt32Bits(y[i]), $"{name} gap {gap} n={n} i={i}: {y[i]:R} vs scalar {one[0]:R}");
+                }
+
+                f.Backward(x, dy, y);
+                for (int i = 0; i < n; i++)
+                {
+                    f.Backward(x.Slice(i, 1), dy.Slice(i, 1), one);
+                    Assert.True(BitConverter.SingleToInt32Bits(one[0]) == BitConverter.SingleToInt32Bits(y[i]), $"{name} backward gap {gap} n={n} i={i}: {y[i]:R} vs scalar {one[0]:R}");
+                }
+
+                var xs = xd.AsSpan(jx, n);
+                var dys = xd.AsSpan(jdy, n);
+                var yd = xd.AsSpan(jout, n);
+                f.Backward(xs, dys, yd);
+                for (int i = 0; i < n; i++)
+                {
+                    f.Backward(xs.Slice(i, 1), dys.Slice(i, 1), oneD);
+                    Assert.True(BitConverter.DoubleToInt64Bits(oneD[0]) == BitConverter.DoubleToInt64Bits(yd[i]), $"{name} double backward gap {gap} n={n} i={i}: {yd[i]:R} vs scalar {oneD[0]:R}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("silu(beta=2.5)")]
+    [InlineData("silu(beta=-1)")]
+    [InlineData("softplus(beta=2)")]
+    [InlineData("softplus(beta=0.5,threshold=10)")]
+    [InlineData("sigmoid")]
+    public void Lanes_redone_in_double_match_the_scalar_path_bit_for_bit(string spec)
+    {
+        // Float registers whose lanes the kernel leaves to double lanes (deep tails; every lane for β ≠ 1) are redone
+        // by the driver after the store, in both loop directions and in place.
+        var f = (ElementwiseActivation)ActivationKit.Catalog.ActivationCatalog.Create(spec);
+        var rng = new Random(5);
+        foreach (int n in new[] { 1, 15, 16, 17, 33, 100, 1000 })
+        {
+            var x = new float[n];
+            for (int i = 0; i < n; i++) x[i] = (float)((rng.NextDouble() * 240) - 160);
+            var dy = Inputs(n, n + 7);
+            var y = new float[n];
+            var dx = new float[n];
+            f.Forward(x, y);
+            f.Backward(x, dy, dx);
+            var inPlace = (float[])x.Clone();
+            f.Forward(inPlace, inPlace);
+            var one = new float[1];
+            for (int i = 0; i < n; i++)
+            {
+                f.Forward(x.AsSpan(i, 1), one);
+                Assert.True(BitConverter.SingleToInt32Bits(one[0]) == BitConverter.SingleToInt32Bits(y[i]), $"{spec} n={n} x={x[i]:R}: {y[i]:R} vs scalar {one[0]:R}");
+                Assert.True(BitConverter.SingleToInt32Bits(one[0]) == BitConverter.SingleToInt32Bits(inPlace[i]), $"{spec} in place n={n} x={x[i]:R}");
+                f.Backward(x.AsSpan(i, 1), dy.AsSpan(i, 1), one);
+                Assert.True(BitConverter.SingleToInt32Bits(one[0]) == BitConverter.SingleToInt32Bits(dx[i]), $"{spec} backward n={n} x={x[i]:R}: {dx[i]:R} vs scalar {one[0]:R}");
             }
         }
     }

@@ -110,9 +110,20 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
         {
-            // e^−x for −x ≤ 87 (larger −x, −∞ included, is replaced below); NaN flows through.
-            var y = TV.One / (TV.One + VMath.ExpNonPositiveF(-x));
-            return InDouble.ForwardWhere(this, TV.LessThan(x, TV.Create(-87.0)), x, y);
+            var y = ForwardFloatLanes(x, out var inDouble);
+            return InDouble.ForwardWhere(this, inDouble, x, y);
+        }
+
+        /// <inheritdoc />
+        public static bool ForwardHasDoubleLanes => true;
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
+        {
+            // e^−x for −x ≤ 87 (larger −x, −∞ included, is redone in double lanes); NaN flows through.
+            inDouble = TV.LessThan(x, TV.Create(-87.0));
+            return TV.One / (TV.One + VMath.ExpNonPositiveF(-x));
         }
 
         /// <inheritdoc />

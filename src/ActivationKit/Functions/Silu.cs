@@ -174,7 +174,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return IsPlain ? ForwardFloat(x) : InDouble.Forward(this, x);
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return ForwardFloat(x);
             if (IsPlain)
             {
                 // β = 1 needs no carried βx: x/(1 + e) and x·e/(1 + e) with e = e^−|x| (a normal double above −700).
@@ -209,7 +209,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return IsPlain ? BackwardFloat(x, dy) : InDouble.Backward(this, x, dy);
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return BackwardFloat(x, dy);
             var z = Gate(x, out var p, out var lo, out var n, out var e, out var r, out var delta);
             // f′ = σ(z)·(1 + z·σ(−z)). z ≥ 0: σ(z) = r, σ(−z) = e·r, all terms positive.
             var positive = r * TV.Fma(z * e, r, TV.One);
@@ -236,10 +236,32 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
         {
+            var y = ForwardFloatLanes(x, out var inDouble);
+            return InDouble.ForwardWhere(this, inDouble, x, y);
+        }
+
+        /// <inheritdoc />
+        public static bool ForwardHasDoubleLanes => true;
+
+        /// <inheritdoc />
+        public static bool BackwardHasDoubleLanes => true;
+
+        /// <summary>
+        /// Float lanes: x/(1 + e^−x) for β = 1, with the lanes below −87 left to the double lanes; every lane for other β.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
+        {
+            if (!IsPlain)
+            {
+                inDouble = TV.EqualTo(TV.Zero, TV.Zero);
+                return x;
+            }
+
             // x/(1 + e^−x) in one piece while e^−x is a normal float (x ≥ −87: the exp's error is damped by
             // e^−x/(1 + e^−x) ≤ 1); below, x·σ(x) is tiny and comes from the double-lane definition.
-            var y = x / (TV.One + VMath.ExpNonPositiveF(-x));
-            return InDouble.ForwardWhere(this, TV.LessThan(x, TV.Create(-87.0)), x, y);
+            inDouble = TV.LessThan(x, TV.Create(-87.0));
+            return x / (TV.One + VMath.ExpNonPositiveF(-x));
         }
 
         /// <summary>
@@ -251,6 +273,20 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV BackwardFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
+            var g = BackwardFloatLanes(x, dy, out var inDouble);
+            return InDouble.BackwardWhere(this, inDouble, x, dy, g);
+        }
+
+        /// <summary>The float-lane backward described at <see cref="BackwardFloat{TV}"/>; every lane in double for β ≠ 1.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>
+        {
+            if (!IsPlain)
+            {
+                inDouble = TV.EqualTo(TV.Zero, TV.Zero);
+                return dy;
+            }
+
             var m = VMath.Expm1PartsF(TV.Or(x, TV.SignMask), -87.0, out var t);
             var e = TV.Fma(t, m, t);
             var d = TV.One + e;
@@ -260,8 +296,8 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             var dLo = (TV.One - d) + e;
             var square = TV.Fma(d, d, (d + d) * dLo);
             var negative = e * numerator / square;
-            var g = dy * TV.Select(TV.LessThan(x, TV.Zero), negative, positive);
-            return InDouble.BackwardWhere(this, TV.GreaterThan(TV.Abs(x), TV.Create(80.0)), x, dy, g);
+            inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(80.0));
+            return dy * TV.Select(TV.LessThan(x, TV.Zero), negative, positive);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -136,9 +136,6 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
-        public static bool ForwardInPairs => true;
-
-        /// <inheritdoc />
         public static bool BackwardInPairs => true;
 
         /// <inheritdoc />
@@ -146,7 +143,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return _beta == 1.0 ? ForwardFloat(x) : InDouble.Forward(this, x);
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return ForwardFloat(x);
             if (_beta == 1.0)
             {
                 // β = 1 needs no carried rounding of βx: ln(1 + e^−|x|) + max(x, 0), both terms ≥ 0.
@@ -191,14 +188,18 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
+            if (!TV.IsDouble)
+            {
+                var g = BackwardFloatLanes(x, dy, out var inDouble);
+                return InDouble.BackwardWhere(this, inDouble, x, dy, g);
+            }
+
             if (_beta == 1.0)
             {
                 // β = 1, float or double lanes: σ(x) needs no carried rounding of βx.
                 var sigma = Logistic(x, TV.LessThan(x, TV.Zero));
                 return dy * TV.Select(TV.GreaterThan(x, TV.Create(_threshold)), TV.One, sigma);
             }
-
-            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return InDouble.Backward(this, x, dy);
 
             var z = Scaled(x, out var delta);
             var p = VMath.ExpParts(-TV.Abs(z), out var n, out var lo);
@@ -219,9 +220,45 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
         {
+            var y = ForwardFloatLanes(x, out var inDouble);
+            return InDouble.ForwardWhere(this, inDouble, x, y);
+        }
+
+        /// <inheritdoc />
+        public static bool ForwardHasDoubleLanes => true;
+
+        /// <inheritdoc />
+        public static bool BackwardHasDoubleLanes => true;
+
+        /// <summary>Float lanes: the β = 1 forward above; every lane is left to the double lanes for β ≠ 1.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
+        {
+            if (_beta != 1.0)
+            {
+                inDouble = TV.EqualTo(TV.Zero, TV.Zero);
+                return x;
+            }
+
+            inDouble = TV.Zero;
             // Max(0, x) keeps a NaN x (second operand).
             var y = VMath.Log1pUnitF(VMath.ExpMinusAbs(x)) + TV.Max(TV.Zero, x);
             return TV.Select(TV.GreaterThan(x, TV.Create(_threshold)), x, y);
+        }
+
+        /// <summary>Float lanes: σ(x) (no carried rounding for β = 1); every lane is left to the double lanes for β ≠ 1.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>
+        {
+            if (_beta != 1.0)
+            {
+                inDouble = TV.EqualTo(TV.Zero, TV.Zero);
+                return dy;
+            }
+
+            inDouble = TV.Zero;
+            var sigma = Logistic(x, TV.LessThan(x, TV.Zero));
+            return dy * TV.Select(TV.GreaterThan(x, TV.Create(_threshold)), TV.One, sigma);
         }
 
         /// <summary>

@@ -168,28 +168,36 @@ public static class ElementwiseDriver
         ref T pa = ref MemoryMarshal.GetReference(a);
         ref T pb = ref MemoryMarshal.GetReference(b);
         ref T pd = ref MemoryMarshal.GetReference(dst);
-        int n = a.Length;
+        if (LoopDirection.Descending(ref pa, ref pb, ref pd, TMap.IsUnary)) Run<TMap, T, Down>(map, ref pa, ref pb, ref pd, a.Length);
+        else Run<TMap, T, Up>(map, ref pa, ref pb, ref pd, a.Length);
+    }
+
+    private static void Run<TMap, T, TDir>(TMap map, ref T pa, ref T pb, ref T pd, int n)
+        where TMap : struct, IMap
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TDir : struct, ILoopDirection
+    {
         if (TMap.IsCheap)
         {
-            if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) CheapLoop<TMap, T, V512<T>>(map, ref pa, ref pb, ref pd, n);
-            else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) CheapLoop<TMap, T, V256<T>>(map, ref pa, ref pb, ref pd, n);
-            else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) CheapLoop<TMap, T, V128<T>>(map, ref pa, ref pb, ref pd, n);
+            if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) CheapLoop<TMap, T, V512<T>, TDir>(map, ref pa, ref pb, ref pd, n);
+            else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) CheapLoop<TMap, T, V256<T>, TDir>(map, ref pa, ref pb, ref pd, n);
+            else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) CheapLoop<TMap, T, V128<T>, TDir>(map, ref pa, ref pb, ref pd, n);
             else ScalarLoop<TMap, T>(map, ref pa, ref pb, ref pd, n);
             return;
         }
 
         if (TMap.InPairs)
         {
-            if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) PairLoop<TMap, T, V512<T>>(map, ref pa, ref pb, ref pd, n);
-            else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) PairLoop<TMap, T, V256<T>>(map, ref pa, ref pb, ref pd, n);
-            else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) PairLoop<TMap, T, V128<T>>(map, ref pa, ref pb, ref pd, n);
+            if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) PairLoop<TMap, T, V512<T>, TDir>(map, ref pa, ref pb, ref pd, n);
+            else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) PairLoop<TMap, T, V256<T>, TDir>(map, ref pa, ref pb, ref pd, n);
+            else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) PairLoop<TMap, T, V128<T>, TDir>(map, ref pa, ref pb, ref pd, n);
             else ScalarLoop<TMap, T>(map, ref pa, ref pb, ref pd, n);
             return;
         }
 
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) Loop<TMap, T, V512<T>>(map, ref pa, ref pb, ref pd, n);
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) Loop<TMap, T, V256<T>>(map, ref pa, ref pb, ref pd, n);
-        else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) Loop<TMap, T, V128<T>>(map, ref pa, ref pb, ref pd, n);
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) Loop<TMap, T, V512<T>, TDir>(map, ref pa, ref pb, ref pd, n);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) Loop<TMap, T, V256<T>, TDir>(map, ref pa, ref pb, ref pd, n);
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) Loop<TMap, T, V128<T>, TDir>(map, ref pa, ref pb, ref pd, n);
         else ScalarLoop<TMap, T>(map, ref pa, ref pb, ref pd, n);
     }
 
@@ -197,61 +205,111 @@ public static class ElementwiseDriver
     // tail copy), never on all widths at once. Compiled straight at full optimisation (no tier-0/PGO round): under
     // tiered PGO the budget ran out differently from run to run and mish/logsigmoid/selu fell back to calls.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Loop<TMap, T, TV>(TMap map, ref T pa, ref T pb, ref T pd, int n)
+    private static void Loop<TMap, T, TV, TDir>(TMap map, ref T pa, ref T pb, ref T pd, int n)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TV : struct, IVec<TV>
+        where TDir : struct, ILoopDirection
     {
         int w = TV.Count;
         int last = n - w;
-        // The tail is the last whole register, overlapping the previous one. Its inputs are read before any store,
-        // so an in-place call still sees the originals. It runs as one extra pass of the same loop body, so the
-        // kernel is inlined once (the JIT's inlining budget then suffices for large kernels).
-        var tailA = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, last));
-        var tailB = TMap.IsUnary ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, last));
+        // The tail is the whole register at the far end (n − w going up, 0 going down), overlapping its neighbour.
+        // Its inputs are read before any store, so an in-place call still sees the originals. It runs as one extra
+        // pass of the same loop body, so the kernel is inlined once (the JIT's inlining budget then suffices for
+        // large kernels).
+        int tailAt = TDir.Down ? 0 : last;
+        var tailA = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, tailAt));
+        var tailB = TMap.IsUnary ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, tailAt));
         int end = n % w != 0 ? last + w : last;
         for (int i = 0; i <= end; i += w)
         {
             bool isTail = i > last;
-            int at = isTail ? last : i;
-            var a = isTail ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, i));
-            var b = TMap.IsUnary ? a : isTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, i));
-            Lanes.Store(map.Apply(a, b), ref Unsafe.Add(ref pd, at));
+            int at = isTail ? tailAt : TDir.Down ? last - i : i;
+            var a = isTail ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, at));
+            var b = TMap.IsUnary ? a : isTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, at));
+            if (TMap.HasDoubleLanes && !TV.IsDouble)
+            {
+                Lanes.Store(map.ApplyFloatLanes(a, b, out var inDouble), ref Unsafe.Add(ref pd, at));
+                if (TV.AnyTrue(inDouble)) Redo<TMap, T, TV>(map, inDouble, a, b, ref Unsafe.Add(ref pd, at));
+            }
+            else
+            {
+                Lanes.Store(map.Apply(a, b), ref Unsafe.Add(ref pd, at));
+            }
         }
+    }
+
+    /// <summary>
+    /// Replaces the lanes of the register stored at <paramref name="dst"/> that <paramref name="inDouble"/> marks with
+    /// the double-lane definition. Out of line and after the store, so that no value of the loop is live across a call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Redo<TMap, T, TV>(TMap map, TV inDouble, TV a, TV b, ref T dst)
+        where TMap : struct, IMap
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TV : struct, IVec<TV>
+        => Lanes.Store(TV.Select(inDouble, map.ApplyInDouble(a, b), Lanes.Load<TV, T>(ref dst)), ref dst);
+
+    /// <summary><see cref="Redo{TMap, T, TV}(TMap, TV, TV, TV, ref T)"/> for the two registers of a pair, i before j (an odd last register is its own pair).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Redo<TMap, T, TV>(TMap map, TV inDouble0, TV a0, TV b0, ref T dst0, TV inDouble1, TV a1, TV b1, ref T dst1)
+        where TMap : struct, IMap
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TV : struct, IVec<TV>
+    {
+        if (TV.AnyTrue(inDouble0)) Lanes.Store(TV.Select(inDouble0, map.ApplyInDouble(a0, b0), Lanes.Load<TV, T>(ref dst0)), ref dst0);
+        if (TV.AnyTrue(inDouble1)) Lanes.Store(TV.Select(inDouble1, map.ApplyInDouble(a1, b1), Lanes.Load<TV, T>(ref dst1)), ref dst1);
     }
 
     // Kernels that opt in (IUnaryKernel.ForwardInPairs / BackwardInPairs): the general loop with two registers per
     // iteration. A separate method, inlining the kernel twice, which only kernels small enough for the JIT's budget and
     // the register file can afford (two copies of erf GELU's backward spilled and ran 1.7× slower).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void PairLoop<TMap, T, TV>(TMap map, ref T pa, ref T pb, ref T pd, int n)
+    private static void PairLoop<TMap, T, TV, TDir>(TMap map, ref T pa, ref T pb, ref T pd, int n)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TV : struct, IVec<TV>
+        where TDir : struct, ILoopDirection
     {
         int w = TV.Count;
         int last = n - w;
-        var tailA = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, last));
-        var tailB = TMap.IsUnary ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, last));
+        int tailAt = TDir.Down ? 0 : last;
+        var tailA = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, tailAt));
+        var tailB = TMap.IsUnary ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, tailAt));
         int end = n % w != 0 ? last + w : last;
         // Two registers per iteration, both loaded before either result is stored: the kernel's long dependency
-        // chains of the two overlap, and a load of x never waits behind the store of the previous result when the
-        // output sits just above the input modulo 4 KiB (two arrays allocated one after the other), a false
-        // dependency that made the loop latency-bound. An odd last register is paired with itself (same inputs, same
-        // bits, stored twice).
+        // chains of the two overlap. An odd last register is paired with itself (same inputs, same bits, stored
+        // twice).
         for (int i = 0; i <= end; i += 2 * w)
         {
             int j = i + w <= end ? i + w : i;
             bool iTail = i > last;
             bool jTail = j > last;
-            var a0 = iTail ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, i));
-            var b0 = TMap.IsUnary ? a0 : iTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, i));
-            var a1 = jTail ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, j));
-            var b1 = TMap.IsUnary ? a1 : jTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, j));
-            var r0 = map.Apply(a0, b0);
-            var r1 = map.Apply(a1, b1);
-            Lanes.Store(r0, ref Unsafe.Add(ref pd, iTail ? last : i));
-            Lanes.Store(r1, ref Unsafe.Add(ref pd, jTail ? last : j));
+            int iAt = iTail ? tailAt : TDir.Down ? last - i : i;
+            int jAt = jTail ? tailAt : TDir.Down ? last - j : j;
+            var a0 = iTail ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, iAt));
+            var b0 = TMap.IsUnary ? a0 : iTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, iAt));
+            var a1 = jTail ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, jAt));
+            var b1 = TMap.IsUnary ? a1 : jTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, jAt));
+            if (TMap.HasDoubleLanes && !TV.IsDouble)
+            {
+                var r0 = map.ApplyFloatLanes(a0, b0, out var inDouble0);
+                var r1 = map.ApplyFloatLanes(a1, b1, out var inDouble1);
+                Lanes.Store(r0, ref Unsafe.Add(ref pd, iAt));
+                Lanes.Store(r1, ref Unsafe.Add(ref pd, jAt));
+                if (TV.AnyTrue(TV.Or(inDouble0, inDouble1)))
+                {
+                    // One call for both, so neither register's inputs are live across a call.
+                    Redo<TMap, T, TV>(map, inDouble0, a0, b0, ref Unsafe.Add(ref pd, iAt), inDouble1, a1, b1, ref Unsafe.Add(ref pd, jAt));
+                }
+            }
+            else
+            {
+                var r0 = map.Apply(a0, b0);
+                var r1 = map.Apply(a1, b1);
+                Lanes.Store(r0, ref Unsafe.Add(ref pd, iAt));
+                Lanes.Store(r1, ref Unsafe.Add(ref pd, jAt));
+            }
         }
     }
 
@@ -259,24 +317,27 @@ public static class ElementwiseDriver
     // before the loop (so in-place calls see the originals) and processed after it. A separate method, because a
     // dead branch holding a second inlined kernel would still spend the JIT's inlining budget of the general loop.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void CheapLoop<TMap, T, TV>(TMap map, ref T pa, ref T pb, ref T pd, int n)
+    private static void CheapLoop<TMap, T, TV, TDir>(TMap map, ref T pa, ref T pb, ref T pd, int n)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TV : struct, IVec<TV>
+        where TDir : struct, ILoopDirection
     {
         int w = TV.Count;
         int last = n - w;
-        var lastA = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, last));
-        var lastB = TMap.IsUnary ? lastA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, last));
+        int tailAt = TDir.Down ? 0 : last;
+        var tailA = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, tailAt));
+        var tailB = TMap.IsUnary ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, tailAt));
         int i = 0;
         for (; i <= last; i += w)
         {
-            var a = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, i));
-            var b = TMap.IsUnary ? a : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, i));
-            Lanes.Store(map.Apply(a, b), ref Unsafe.Add(ref pd, i));
+            int at = TDir.Down ? last - i : i;
+            var a = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, at));
+            var b = TMap.IsUnary ? a : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, at));
+            Lanes.Store(map.Apply(a, b), ref Unsafe.Add(ref pd, at));
         }
 
-        if (i < n) Lanes.Store(map.Apply(lastA, lastB), ref Unsafe.Add(ref pd, last));
+        if (i < n) Lanes.Store(map.Apply(tailA, tailB), ref Unsafe.Add(ref pd, tailAt));
     }
 
     private static void ScalarLoop<TMap, T>(TMap map, ref T pa, ref T pb, ref T pd, int n)
@@ -296,69 +357,82 @@ public static class ElementwiseDriver
         ref float pa = ref MemoryMarshal.GetReference(a);
         ref float pb = ref MemoryMarshal.GetReference(b);
         ref float pd = ref MemoryMarshal.GetReference(dst);
-        int n = a.Length;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<double>.Count) Widened512(map, ref pa, ref pb, ref pd, n);
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count) Widened256(map, ref pa, ref pb, ref pd, n);
-        else if (Vector128.IsHardwareAccelerated && n >= Vector128<double>.Count) Widened128(map, ref pa, ref pb, ref pd, n);
+        if (LoopDirection.Descending(ref pa, ref pb, ref pd, TMap.IsUnary)) RunWidened<TMap, Down>(map, ref pa, ref pb, ref pd, a.Length);
+        else RunWidened<TMap, Up>(map, ref pa, ref pb, ref pd, a.Length);
+    }
+
+    private static void RunWidened<TMap, TDir>(TMap map, ref float pa, ref float pb, ref float pd, int n)
+        where TMap : struct, IMap
+        where TDir : struct, ILoopDirection
+    {
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<double>.Count) Widened512<TMap, TDir>(map, ref pa, ref pb, ref pd, n);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count) Widened256<TMap, TDir>(map, ref pa, ref pb, ref pd, n);
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<double>.Count) Widened128<TMap, TDir>(map, ref pa, ref pb, ref pd, n);
         else WidenedScalar(map, ref pa, ref pb, ref pd, n);
     }
 
     // One register of doubles per step (8 floats widened into a Vector512<double>, and so on): the kernel is
     // inlined once per width. Tails work as in Loop.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Widened512<TMap>(TMap map, ref float pa, ref float pb, ref float pd, int n)
+    private static void Widened512<TMap, TDir>(TMap map, ref float pa, ref float pb, ref float pd, int n)
         where TMap : struct, IMap
+        where TDir : struct, ILoopDirection
     {
         const int w = 8;
         int last = n - w;
-        var tailA = Vector256.LoadUnsafe(ref pa, (nuint)last);
-        var tailB = TMap.IsUnary ? tailA : Vector256.LoadUnsafe(ref pb, (nuint)last);
+        int tailAt = TDir.Down ? 0 : last;
+        var tailA = Vector256.LoadUnsafe(ref pa, (nuint)tailAt);
+        var tailB = TMap.IsUnary ? tailA : Vector256.LoadUnsafe(ref pb, (nuint)tailAt);
         int end = n % w != 0 ? last + w : last;
         for (int i = 0; i <= end; i += w)
         {
             bool isTail = i > last;
-            int at = isTail ? last : i;
-            var a = isTail ? tailA : Vector256.LoadUnsafe(ref pa, (nuint)i);
-            var b = TMap.IsUnary ? a : isTail ? tailB : Vector256.LoadUnsafe(ref pb, (nuint)i);
+            int at = isTail ? tailAt : TDir.Down ? last - i : i;
+            var a = isTail ? tailA : Vector256.LoadUnsafe(ref pa, (nuint)at);
+            var b = TMap.IsUnary ? a : isTail ? tailB : Vector256.LoadUnsafe(ref pb, (nuint)at);
             Apply512(map, a, b).StoreUnsafe(ref pd, (nuint)at);
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Widened256<TMap>(TMap map, ref float pa, ref float pb, ref float pd, int n)
+    private static void Widened256<TMap, TDir>(TMap map, ref float pa, ref float pb, ref float pd, int n)
         where TMap : struct, IMap
+        where TDir : struct, ILoopDirection
     {
         const int w = 4;
         int last = n - w;
-        var tailA = Vector128.LoadUnsafe(ref pa, (nuint)last);
-        var tailB = TMap.IsUnary ? tailA : Vector128.LoadUnsafe(ref pb, (nuint)last);
+        int tailAt = TDir.Down ? 0 : last;
+        var tailA = Vector128.LoadUnsafe(ref pa, (nuint)tailAt);
+        var tailB = TMap.IsUnary ? tailA : Vector128.LoadUnsafe(ref pb, (nuint)tailAt);
         int end = n % w != 0 ? last + w : last;
         for (int i = 0; i <= end; i += w)
         {
             bool isTail = i > last;
-            int at = isTail ? last : i;
-            var a = isTail ? tailA : Vector128.LoadUnsafe(ref pa, (nuint)i);
-            var b = TMap.IsUnary ? a : isTail ? tailB : Vector128.LoadUnsafe(ref pb, (nuint)i);
+            int at = isTail ? tailAt : TDir.Down ? last - i : i;
+            var a = isTail ? tailA : Vector128.LoadUnsafe(ref pa, (nuint)at);
+            var b = TMap.IsUnary ? a : isTail ? tailB : Vector128.LoadUnsafe(ref pb, (nuint)at);
             Apply256(map, a, b).StoreUnsafe(ref pd, (nuint)at);
         }
     }
 
     // Two floats per step, moved as one 64-bit lane.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Widened128<TMap>(TMap map, ref float pa, ref float pb, ref float pd, int n)
+    private static void Widened128<TMap, TDir>(TMap map, ref float pa, ref float pb, ref float pd, int n)
         where TMap : struct, IMap
+        where TDir : struct, ILoopDirection
     {
         const int w = 2;
         int last = n - w;
-        var tailA = Load2(ref pa, last);
-        var tailB = TMap.IsUnary ? tailA : Load2(ref pb, last);
+        int tailAt = TDir.Down ? 0 : last;
+        var tailA = Load2(ref pa, tailAt);
+        var tailB = TMap.IsUnary ? tailA : Load2(ref pb, tailAt);
         int end = n % w != 0 ? last + w : last;
         for (int i = 0; i <= end; i += w)
         {
             bool isTail = i > last;
-            int at = isTail ? last : i;
-            var a = isTail ? tailA : Load2(ref pa, i);
-            var b = TMap.IsUnary ? a : isTail ? tailB : Load2(ref pb, i);
+            int at = isTail ? tailAt : TDir.Down ? last - i : i;
+            var a = isTail ? tailA : Load2(ref pa, at);
+            var b = TMap.IsUnary ? a : isTail ? tailB : Load2(ref pb, at);
             Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref pd, at)), Apply128(map, a, b));
         }
     }
@@ -426,7 +500,20 @@ internal interface IMap
     /// <summary>Run two registers per iteration (<see cref="IUnaryKernel.ForwardInPairs"/>, <see cref="IUnaryKernel.BackwardInPairs"/>).</summary>
     static virtual bool InPairs => false;
 
+    /// <summary>Float lanes go through <see cref="ApplyFloatLanes"/> and <see cref="ApplyInDouble"/> (<see cref="IUnaryKernel.ForwardHasDoubleLanes"/>).</summary>
+    static virtual bool HasDoubleLanes => false;
+
     TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV>;
+
+    /// <summary>The float-lane result and the lanes to redo in double (only called when <see cref="HasDoubleLanes"/>).</summary>
+    TV ApplyFloatLanes<TV>(TV a, TV b, out TV inDouble) where TV : struct, IVec<TV>
+    {
+        inDouble = TV.Zero;
+        return Apply(a, b);
+    }
+
+    /// <summary>The whole register from the double-lane definition (only called when <see cref="HasDoubleLanes"/>).</summary>
+    TV ApplyInDouble<TV>(TV a, TV b) where TV : struct, IVec<TV> => Apply(a, b);
 }
 
 internal readonly struct ForwardMap<TOp>(TOp op) : IMap where TOp : struct, IUnaryKernel
@@ -437,8 +524,16 @@ internal readonly struct ForwardMap<TOp>(TOp op) : IMap where TOp : struct, IUna
 
     public static bool IsUnary => true;
 
+    public static bool HasDoubleLanes => TOp.ForwardHasDoubleLanes;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.Forward(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV ApplyFloatLanes<TV>(TV a, TV b, out TV inDouble) where TV : struct, IVec<TV> => op.ForwardFloatLanes(a, out inDouble);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV ApplyInDouble<TV>(TV a, TV b) where TV : struct, IVec<TV> => InDouble.Forward(op, a);
 }
 
 internal readonly struct BackwardMap<TOp>(TOp op) : IMap where TOp : struct, IUnaryKernel
@@ -447,8 +542,16 @@ internal readonly struct BackwardMap<TOp>(TOp op) : IMap where TOp : struct, IUn
 
     public static bool InPairs => TOp.BackwardInPairs;
 
+    public static bool HasDoubleLanes => TOp.BackwardHasDoubleLanes;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.Backward(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV ApplyFloatLanes<TV>(TV a, TV b, out TV inDouble) where TV : struct, IVec<TV> => op.BackwardFloatLanes(a, b, out inDouble);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV ApplyInDouble<TV>(TV a, TV b) where TV : struct, IVec<TV> => InDouble.Backward(op, a, b);
 }
 
 internal readonly struct OutputBackwardMap<TOp>(TOp op) : IMap where TOp : struct, IOutputGradientKernel
@@ -463,4 +566,49 @@ internal readonly struct FloatGradeBackwardMap<TOp>(TOp op) : IMap where TOp : s
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.BackwardForFloat(a, b);
+}
+
+/// <summary>The order of an element-wise loop: <see cref="Up"/> or <see cref="Down"/>, fixed when the loop is compiled.</summary>
+internal interface ILoopDirection
+{
+    static abstract bool Down { get; }
+}
+
+/// <summary>Registers at 0, w, 2w, …; the overlapping tail register at n − w.</summary>
+internal readonly struct Up : ILoopDirection
+{
+    public static bool Down => false;
+}
+
+/// <summary>Registers at n − w, n − 2w, …; the overlapping tail register at 0.</summary>
+internal readonly struct Down : ILoopDirection
+{
+    static bool ILoopDirection.Down => true;
+}
+
+/// <summary>Chooses the order of an element-wise loop from where its output lies relative to its inputs.</summary>
+internal static class LoopDirection
+{
+    // Output-to-input distances (mod 4 KiB, in bytes) within which a loop keeps loading addresses that the stores it
+    // has just issued alias: up to 1 KiB above the input for an ascending loop, below it for a descending one.
+    private const int Near = 1024;
+
+    /// <summary>
+    /// Whether to run the loop from the top down. The core checks a load against older stores by the low 12 bits of
+    /// the address first, so a load of an input whose address agrees modulo 4 KiB with a store still in flight waits
+    /// for it as if it depended on it. When the output lies just above an input modulo 4 KiB (two arrays allocated one
+    /// after the other), an ascending loop keeps loading the addresses its last stores alias: every load waits for
+    /// the result just computed and the loop runs at the kernel's latency instead of its throughput (262,144 floats:
+    /// sigmoid 0.31 → 0.39 ns/element, relu 0.083 → 0.105). Descending, those inputs were loaded before the stores
+    /// that alias them. With the output just below an input the ascending order is the safe one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Descending<T>(ref T pa, ref T pb, ref T pd, bool unary)
+    {
+        int da = (int)(Unsafe.ByteOffset(ref pa, ref pd) & 4095);
+        int db = unary ? da : (int)(Unsafe.ByteOffset(ref pb, ref pd) & 4095);
+        bool upAliases = (da > 0 && da <= Near) || (db > 0 && db <= Near);
+        bool downAliases = da >= 4096 - Near || db >= 4096 - Near;
+        return upAliases && !downAliases;
+    }
 }

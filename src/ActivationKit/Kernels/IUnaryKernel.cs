@@ -38,14 +38,44 @@ public interface IUnaryKernel
 
     /// <summary>
     /// When true, the float and double forward runs two registers per iteration, both loaded before either result is
-    /// stored: the two dependency chains overlap, and no load waits behind the previous store when the output sits just
-    /// above the input modulo 4 KiB. Set it where it measures faster (`actkit bench`): the kernel is inlined twice,
-    /// which large kernels cannot afford (their registers spill, or the JIT's inlining budget runs out).
+    /// stored, so the two dependency chains overlap. Set it where it measures faster (`actkit bench`): the kernel is
+    /// inlined twice, which large kernels cannot afford (their registers spill, or the JIT's inlining budget runs out).
     /// </summary>
     static virtual bool ForwardInPairs => false;
 
     /// <summary>As <see cref="ForwardInPairs"/>, for the backward from the input.</summary>
     static virtual bool BackwardInPairs => false;
+
+    /// <summary>
+    /// When true, <see cref="ForwardFloatLanes{TV}"/> is implemented: the float-lane forward leaves some lanes (a deep
+    /// tail, a parameter value the float arithmetic does not cover) to the double-lane definition. The element-wise
+    /// driver stores the float result and, only when a lane is marked, redoes those lanes out of line. A call inside
+    /// the loop body instead (<see cref="InDouble.ForwardWhere{TK, TV}"/>) made the JIT keep the register's result and
+    /// mask on the stack on every iteration, taken or not.
+    /// </summary>
+    static virtual bool ForwardHasDoubleLanes => false;
+
+    /// <summary>As <see cref="ForwardHasDoubleLanes"/> for the backward: <see cref="BackwardFloatLanes{TV}"/> is implemented.</summary>
+    static virtual bool BackwardHasDoubleLanes => false;
+
+    /// <summary>
+    /// Float lanes only: f(x) in the lanes where <paramref name="inDouble"/> comes back clear; the set lanes are to be
+    /// replaced by the double-lane definition (<see cref="InDouble.Forward{TK, TV}"/>). Implement it with
+    /// <see cref="ForwardHasDoubleLanes"/>, and have <see cref="Forward{TV}"/> on float lanes return
+    /// <c>InDouble.ForwardWhere(this, inDouble, x, ForwardFloatLanes(x, out inDouble))</c> so both agree bit for bit.
+    /// </summary>
+    TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
+    {
+        inDouble = TV.Zero;
+        return Forward(x);
+    }
+
+    /// <summary>As <see cref="ForwardFloatLanes{TV}"/> for dy·f′(x) (with <see cref="BackwardHasDoubleLanes"/>).</summary>
+    TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>
+    {
+        inDouble = TV.Zero;
+        return Backward(x, dy);
+    }
 
     /// <summary>
     /// dy·f′(x) for float data widened into double lanes (used when <see cref="BackwardFloatInDouble"/>): may be a
