@@ -188,7 +188,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            if (!TV.IsDouble)
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)))
             {
                 var g = BackwardFloatLanes(x, dy, out var inDouble);
                 return InDouble.BackwardWhere(this, inDouble, x, dy, g);

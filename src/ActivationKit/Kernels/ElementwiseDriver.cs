@@ -186,7 +186,9 @@ public static class ElementwiseDriver
             return;
         }
 
-        if (TMap.InPairs)
+        // Pairs for float only: two copies of a double-lane kernel (double-double pieces) ran out of the JIT's inlining
+        // budget, and every lane operation became a call (double logsigmoid, softplus′, elu).
+        if (TMap.InPairs && typeof(T) == typeof(float))
         {
             if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) PairLoop<TMap, T, V512<T>, TDir>(map, ref pa, ref pb, ref pd, n);
             else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) PairLoop<TMap, T, V256<T>, TDir>(map, ref pa, ref pb, ref pd, n);
@@ -227,7 +229,7 @@ public static class ElementwiseDriver
             int at = isTail ? tailAt : TDir.Down ? last - i : i;
             var a = isTail ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, at));
             var b = TMap.IsUnary ? a : isTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, at));
-            if (TMap.HasDoubleLanes && !TV.IsDouble)
+            if (TMap.HasDoubleLanes && typeof(T) == typeof(float))
             {
                 Lanes.Store(map.ApplyFloatLanes(a, b, out var inDouble), ref Unsafe.Add(ref pd, at));
                 if (TV.AnyTrue(inDouble)) Redo<TMap, T, TV>(map, inDouble, a, b, ref Unsafe.Add(ref pd, at));
@@ -291,7 +293,7 @@ public static class ElementwiseDriver
             var b0 = TMap.IsUnary ? a0 : iTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, iAt));
             var a1 = jTail ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, jAt));
             var b1 = TMap.IsUnary ? a1 : jTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, jAt));
-            if (TMap.HasDoubleLanes && !TV.IsDouble)
+            if (TMap.HasDoubleLanes && typeof(T) == typeof(float))
             {
                 var r0 = map.ApplyFloatLanes(a0, b0, out var inDouble0);
                 var r1 = map.ApplyFloatLanes(a1, b1, out var inDouble1);

@@ -37,7 +37,7 @@ public interface IUnaryKernel
     static virtual bool IsCheap => false;
 
     /// <summary>
-    /// When true, the float and double forward runs two registers per iteration, both loaded before either result is
+    /// When true, the float forward runs two registers per iteration, both loaded before either result is
     /// stored, so the two dependency chains overlap. Set it where it measures faster (`actkit bench`): the kernel is
     /// inlined twice, which large kernels cannot afford (their registers spill, or the JIT's inlining budget runs out).
     /// </summary>
