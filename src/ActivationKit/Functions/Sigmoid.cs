@@ -109,10 +109,7 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
-        {
-            var y = ForwardFloatLanes(x, out var inDouble);
-            return InDouble.ForwardWhere(this, inDouble, x, y);
-        }
+            => InDouble.FloatForward(this, x);
 
         /// <inheritdoc />
         public static bool ForwardHasDoubleLanes => true;

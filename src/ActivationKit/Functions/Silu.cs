@@ -235,10 +235,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
-        {
-            var y = ForwardFloatLanes(x, out var inDouble);
-            return InDouble.ForwardWhere(this, inDouble, x, y);
-        }
+            => InDouble.FloatForward(this, x);
 
         /// <inheritdoc />
         public static bool ForwardHasDoubleLanes => true;
@@ -254,7 +251,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         {
             if (!IsPlain)
             {
-                inDouble = TV.EqualTo(TV.Zero, TV.Zero);
+                inDouble = InDouble.AllLanes<TV>();
                 return x;
             }
 
@@ -272,10 +269,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV BackwardFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-        {
-            var g = BackwardFloatLanes(x, dy, out var inDouble);
-            return InDouble.BackwardWhere(this, inDouble, x, dy, g);
-        }
+            => InDouble.FloatBackward(this, x, dy);
 
         /// <summary>The float-lane backward described at <see cref="BackwardFloat{TV}"/>; every lane in double for β ≠ 1.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -283,7 +277,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         {
             if (!IsPlain)
             {
-                inDouble = TV.EqualTo(TV.Zero, TV.Zero);
+                inDouble = InDouble.AllLanes<TV>();
                 return dy;
             }
 

@@ -190,8 +190,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         {
             if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)))
             {
-                var g = BackwardFloatLanes(x, dy, out var inDouble);
-                return InDouble.BackwardWhere(this, inDouble, x, dy, g);
+                return InDouble.FloatBackward(this, x, dy);
             }
 
             if (_beta == 1.0)
@@ -219,10 +218,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
-        {
-            var y = ForwardFloatLanes(x, out var inDouble);
-            return InDouble.ForwardWhere(this, inDouble, x, y);
-        }
+            => InDouble.FloatForward(this, x);
 
         /// <inheritdoc />
         public static bool ForwardHasDoubleLanes => true;
@@ -236,7 +232,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         {
             if (_beta != 1.0)
             {
-                inDouble = TV.EqualTo(TV.Zero, TV.Zero);
+                inDouble = InDouble.AllLanes<TV>();
                 return x;
             }
 
@@ -252,7 +248,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         {
             if (_beta != 1.0)
             {
-                inDouble = TV.EqualTo(TV.Zero, TV.Zero);
+                inDouble = InDouble.AllLanes<TV>();
                 return dy;
             }
 

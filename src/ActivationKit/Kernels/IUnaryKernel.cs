@@ -62,7 +62,7 @@ public interface IUnaryKernel
     /// Float lanes only: f(x) in the lanes where <paramref name="inDouble"/> comes back clear; the set lanes are to be
     /// replaced by the double-lane definition (<see cref="InDouble.Forward{TK, TV}"/>). Implement it with
     /// <see cref="ForwardHasDoubleLanes"/>, and have <see cref="Forward{TV}"/> on float lanes return
-    /// <c>InDouble.ForwardWhere(this, inDouble, x, ForwardFloatLanes(x, out inDouble))</c> so both agree bit for bit.
+    /// <c>InDouble.FloatForward(this, x)</c> so both agree bit for bit.
     /// </summary>
     TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
     {

@@ -36,6 +36,34 @@ public static class InDouble
         where TV : struct, IVec<TV>
         => TV.AnyTrue(mask) ? TV.Select(mask, Forward(kernel, x), y) : y;
 
+    /// <summary>
+    /// f(x) on float lanes for a kernel with <see cref="IUnaryKernel.ForwardHasDoubleLanes"/>: its
+    /// <see cref="IUnaryKernel.ForwardFloatLanes{TV}"/>, with the lanes it marks from the double-lane definition; the
+    /// same bits as the element-wise driver's store-then-redo.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV FloatForward<TK, TV>(TK kernel, TV x)
+        where TK : struct, IUnaryKernel
+        where TV : struct, IVec<TV>
+    {
+        var y = kernel.ForwardFloatLanes(x, out var inDouble);
+        return ForwardWhere(kernel, inDouble, x, y);
+    }
+
+    /// <summary>As <see cref="FloatForward{TK, TV}"/> for dy·f′(x) (<see cref="IUnaryKernel.BackwardHasDoubleLanes"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV FloatBackward<TK, TV>(TK kernel, TV x, TV dy)
+        where TK : struct, IUnaryKernel
+        where TV : struct, IVec<TV>
+    {
+        var g = kernel.BackwardFloatLanes(x, dy, out var inDouble);
+        return BackwardWhere(kernel, inDouble, x, dy, g);
+    }
+
+    /// <summary>A mask of every lane: for <see cref="IUnaryKernel.ForwardFloatLanes{TV}"/> when no lane is done in float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV AllLanes<TV>() where TV : struct, IVec<TV> => TV.EqualTo(TV.Zero, TV.Zero);
+
     /// <summary>As <see cref="ForwardWhere{TK, TV}"/> for dy·f′(x).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV BackwardWhere<TK, TV>(TK kernel, TV mask, TV x, TV dy, TV g)
