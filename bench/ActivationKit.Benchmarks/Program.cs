@@ -3,5 +3,6 @@ using BenchmarkDotNet.Running;
 // Detailed study of the kernels (not run in CI). Examples:
 //   dotnet run -c Release --project bench/ActivationKit.Benchmarks -- --filter '*Elementwise*'
 //   dotnet run -c Release --project bench/ActivationKit.Benchmarks -- --filter '*' --memory
+//   dotnet run -c Release --project bench/ActivationKit.Benchmarks -- --filter '*Placement*' --job short   # output placed at chosen distances from the input
 //   ACTKIT_BENCH_FUNCTIONS=sigmoid,softmax ACTKIT_BENCH_SIZES=262144 dotnet run -c Release --project bench/ActivationKit.Benchmarks -- --filter '*' --job short
 BenchmarkSwitcher.FromAssembly(typeof(ActivationKit.Benchmarks.ElementwiseBenchmarks).Assembly).Run(args);
