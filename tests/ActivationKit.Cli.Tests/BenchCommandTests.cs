@@ -61,9 +61,29 @@ public class BenchCommandTests
     }
 
     [Fact]
-    public void Gated_and_unknown_functions_are_rejected()
+    public void Gated_functions_are_timed_over_shapes_with_a_composed_baseline()
     {
-        Cli.Run("bench", "glu").BadInput("gated");
+        var r = Cli.Run("bench", "swiglu", "geglu", "--shapes", "4x64", "--reps", "2", "--json").Ok();
+        var rows = r.Lines.Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        // No copy row (no element-wise function), one row per implementation and function.
+        Assert.DoesNotContain(rows, e => e.GetProperty("impl").GetString() == "copy");
+        var ours = Assert.Single(rows, e => e.GetProperty("impl").GetString() == "activationkit" && e.GetProperty("fn").GetString() == "swiglu");
+        Assert.Equal(4, ours.GetProperty("rows").GetInt32());
+        Assert.Equal(64, ours.GetProperty("cols").GetInt32());
+        Assert.Equal(256, ours.GetProperty("n").GetInt64());
+        Assert.True(ours.GetProperty("fwd_ns_per_elem").GetDouble() > 0);
+        Assert.True(ours.GetProperty("bwd_ns_per_elem").GetDouble() > 0);
+        // TensorPrimitives composes a ⊙ silu(b) (forward only); it has no erf, so geglu has no baseline.
+        var tp = Assert.Single(rows, e => e.GetProperty("impl").GetString() == "tensorprimitives");
+        Assert.Equal("swiglu", tp.GetProperty("fn").GetString());
+        Assert.Equal(JsonValueKind.Null, tp.GetProperty("bwd_ns_per_elem").ValueKind);
+        Assert.Single(rows, e => e.GetProperty("impl").GetString() == "activationkit" && e.GetProperty("fn").GetString() == "geglu");
+    }
+
+    [Fact]
+    public void Gated_functions_need_an_even_column_count_and_unknown_functions_are_rejected()
+    {
+        Cli.Run("bench", "glu", "--shapes", "4x7").BadInput("needs an even column count, got 4x7");
         Assert.Equal(2, Cli.Run("bench", "nosuchfn").ExitCode);
     }
 }

@@ -164,6 +164,40 @@ public static class Baselines
         };
     }
 
+    /// <summary>
+    /// Forward of a gated function over rows of <paramref name="columns"/> inputs [a | b] into rows of columns/2
+    /// outputs a ⊙ g(b), composed per row (glu: σ, swiglu: silu, reglu: relu), or null (geglu: no erf).
+    /// </summary>
+    public static Action? GatedForward<T>(string name, T[] x, T[] y, T[] t1, int columns)
+        where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>, IHyperbolicFunctions<T>
+    {
+        int h = columns / 2;
+        GateAction<T>? gate = name switch
+        {
+            "glu" => (b, g) => TensorPrimitives.Sigmoid(b, g),
+            "swiglu" => (b, g) =>
+            {
+                TensorPrimitives.Sigmoid(b, g);
+                TensorPrimitives.Multiply<T>(b, g, g);
+            },
+            "reglu" => (b, g) => TensorPrimitives.Max<T>(b, T.Zero, g),
+            _ => null,
+        };
+        if (gate is null) return null;
+        return () =>
+        {
+            var g = t1.AsSpan(0, h);
+            for (int r = 0; (r + 1) * columns <= x.Length; r++)
+            {
+                var row = x.AsSpan(r * columns, columns);
+                gate(row[h..], g);
+                TensorPrimitives.Multiply<T>(row[..h], g, y.AsSpan(r * h, h));
+            }
+        };
+    }
+
+    private delegate void GateAction<T>(ReadOnlySpan<T> b, Span<T> g);
+
     private delegate void RowAction<T>(int start, ReadOnlySpan<T> row, Span<T> output);
 
     /// <summary>A call applying <paramref name="body"/> to every row (the row delegate is created once, here).</summary>

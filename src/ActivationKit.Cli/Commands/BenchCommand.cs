@@ -29,7 +29,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     public sealed class Settings : CommandSettings
     {
         [CommandArgument(0, "[FUNCTIONS]")]
-        [Description("Element-wise or row-wise functions or specs, e.g. sigmoid leaky_relu(0.2) softmax. Default: the 18 functions the anchors have.")]
+        [Description("Functions or specs, e.g. sigmoid leaky_relu(0.2) softmax swiglu. Default: the 18 functions the anchors have.")]
         public string[] Functions { get; init; } = [];
 
         [CommandOption("--sizes <LIST>")]
@@ -38,7 +38,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         public string Sizes { get; init; } = "4096,262144,16777216";
 
         [CommandOption("--shapes <LIST>")]
-        [Description("Comma-separated ROWSxCOLS shapes for row-wise functions (softmax…).")]
+        [Description("Comma-separated ROWSxCOLS shapes for row-wise (softmax…) and gated (glu, swiglu…) functions; COLS is the input width, even for gated ones, and ns/element counts input elements.")]
         [DefaultValue("1024x1000")]
         public string Shapes { get; init; } = "1024x1000";
 
@@ -81,6 +81,10 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         (int Rows, int Cols)[] shapes = ParseShapes(settings.Shapes);
         var targets = SelectTargets(settings.Functions);
         bool f64 = settings.Dtype == "f64";
+        if (targets.FirstOrDefault(t => t.Function.Info.Kind == ActivationKind.Gated) is { } gated && shapes.FirstOrDefault(s => s.Cols % 2 != 0) is { Cols: > 0 } odd)
+        {
+            throw new UsageException($"{gated.Label} splits each input row into halves, so --shapes needs an even column count, got {odd.Rows}x{odd.Cols}.");
+        }
 
         int savedThreads = KernelOptions.MaxThreads;
         KernelOptions.MaxThreads = settings.Threads;
@@ -106,7 +110,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
 
             foreach (var target in targets)
             {
-                var shapesOf = target.Function.Info.Kind == ActivationKind.Rowwise
+                var shapesOf = target.Function.Info.Kind is ActivationKind.Rowwise or ActivationKind.Gated
                     ? shapes
                     : sizes.Select(n => (Rows: 1, Cols: n)).ToArray();
                 foreach (var row in f64 ? Measure<double>(target, shapesOf, settings.Reps, cancellationToken) : Measure<float>(target, shapesOf, settings.Reps, cancellationToken))
@@ -130,10 +134,6 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         foreach (string spec in specs.Length == 0 ? DefaultFunctions : specs)
         {
             var f = ActivationCatalog.Create(spec);
-            if (f.Info.Kind == ActivationKind.Gated)
-            {
-                throw new UsageException($"{f.Name} is a gated function; bench times element-wise and row-wise functions.");
-            }
 
             bool defaults = !spec.Contains('(', StringComparison.Ordinal);
             string label = defaults ? f.Name : f.ToString();
@@ -188,33 +188,47 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         public Calls(Target target, int rows, int cols)
         {
             int n = rows * cols;
+            var kind = target.Function.Info.Kind;
+            // Gated functions map rows of cols inputs to rows of cols/2 outputs; dy has the output's shape, dx x's.
+            int outputs = kind == ActivationKind.Gated ? n / 2 : n;
             var x = Inputs<T>(n, 1);
-            var dy = Inputs<T>(n, 2);
-            var y = new T[n];
+            var dy = Inputs<T>(outputs, 2);
+            var y = new T[outputs];
+            var dx = new T[n];
             var t1 = new T[n];
             var t2 = new T[n];
-            int columns = target.Function.Info.Kind == ActivationKind.Rowwise ? cols : 0;
+            int columns = kind is ActivationKind.Rowwise or ActivationKind.Gated ? cols : 0;
             var f = target.Function;
             if (typeof(T) == typeof(float))
             {
                 var xf = (float[])(object)x;
                 var yf = (float[])(object)y;
                 var dyf = (float[])(object)dy;
+                var dxf = (float[])(object)dx;
                 OursForward = () => f.Forward(xf, yf, columns);
-                OursBackward = () => f.Backward(xf, dyf, yf, columns);
+                OursBackward = () => f.Backward(xf, dyf, dxf, columns);
             }
             else
             {
                 var xd = (double[])(object)x;
                 var yd = (double[])(object)y;
                 var dyd = (double[])(object)dy;
+                var dxd = (double[])(object)dx;
                 OursForward = () => f.Forward(xd, yd, columns);
-                OursBackward = () => f.Backward(xd, dyd, yd, columns);
+                OursBackward = () => f.Backward(xd, dyd, dxd, columns);
             }
 
             int baselineColumns = columns == 0 ? n : columns;
-            BaselineForward = target.Baseline ? Baselines.Forward(target.Function.Name, x, y, t1, t2, baselineColumns) : null;
-            BaselineBackward = target.Baseline ? Baselines.Backward(target.Function.Name, x, dy, y, t1, t2, baselineColumns) : null;
+            if (kind == ActivationKind.Gated)
+            {
+                BaselineForward = target.Baseline ? Baselines.GatedForward(target.Function.Name, x, y, t1, cols) : null;
+                BaselineBackward = null;
+            }
+            else
+            {
+                BaselineForward = target.Baseline ? Baselines.Forward(target.Function.Name, x, y, t1, t2, baselineColumns) : null;
+                BaselineBackward = target.Baseline ? Baselines.Backward(target.Function.Name, x, dy, dx, t1, t2, baselineColumns) : null;
+            }
         }
 
         public Action OursForward { get; }
@@ -231,7 +245,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     private static IEnumerable<Row> Measure<T>(Target target, (int Rows, int Cols)[] shapes, int reps, CancellationToken cancellationToken)
         where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>, IHyperbolicFunctions<T>
     {
-        bool rowwise = target.Function.Info.Kind == ActivationKind.Rowwise;
+        bool rowwise = target.Function.Info.Kind is ActivationKind.Rowwise or ActivationKind.Gated;
         // Warm every call up on a small buffer: the same generic instantiations run at every size, so the timed calls
         // use tier-1 code without paying a long warm-up on 16M-element buffers.
         var small = rowwise ? new Calls<T>(target, 4, shapes[0].Cols) : new Calls<T>(target, 1, 4096);
