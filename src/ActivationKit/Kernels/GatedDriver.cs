@@ -148,7 +148,7 @@ public static class GatedDriver
             for (int j = 0; j < h; j += TV.Count)
             {
                 int at = Math.Min(j, last);
-                TIo.Store(ForwardStep(gate, TIo.Load(ref Unsafe.Add(ref a, at)), TIo.Load(ref Unsafe.Add(ref b, at))), ref Unsafe.Add(ref o, at));
+                TIo.Store(TIo.Load(ref Unsafe.Add(ref a, at)) * Gate<TK, T, TV>(gate, TIo.Load(ref Unsafe.Add(ref b, at))), ref Unsafe.Add(ref o, at));
             }
         }
     }
@@ -209,7 +209,7 @@ public static class GatedDriver
             var av = TIo.Load(ref Unsafe.Add(ref a, at));
             var gv = TIo.Load(ref Unsafe.Add(ref dy, at));
             // ∂(a·g(b))/∂b = a·g′(b): pass a·dy as the incoming gradient (exact in double lanes for float data).
-            TIo.Store(gate.Backward(TIo.Load(ref Unsafe.Add(ref b, at)), av * gv), ref Unsafe.Add(ref dB, at));
+            TIo.Store(GateSlope<TK, T, TV>(gate, TIo.Load(ref Unsafe.Add(ref b, at)), av * gv), ref Unsafe.Add(ref dB, at));
         }
     }
 
@@ -225,15 +225,23 @@ public static class GatedDriver
         for (int j = 0; j < n; j += TV.Count)
         {
             int at = Math.Min(j, last);
-            TIo.Store(TIo.Load(ref Unsafe.Add(ref dy, at)) * gate.Forward(TIo.Load(ref Unsafe.Add(ref b, at))), ref Unsafe.Add(ref dA, at));
+            TIo.Store(TIo.Load(ref Unsafe.Add(ref dy, at)) * Gate<TK, T, TV>(gate, TIo.Load(ref Unsafe.Add(ref b, at))), ref Unsafe.Add(ref dA, at));
         }
     }
 
+    /// <summary>g(b): the kernel's float-data gate in double lanes when it has one (<see cref="IUnaryKernel.HasGateForFloat"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ForwardStep<TK, TV>(TK gate, TV a, TV b)
+    private static TV Gate<TK, T, TV>(TK gate, TV b)
         where TK : struct, IUnaryKernel
         where TV : struct, IVec<TV>
-        => a * gate.Forward(b);
+        => typeof(T) == typeof(float) && TK.HasGateForFloat ? gate.GateForFloat(b) : gate.Forward(b);
+
+    /// <summary>dy·g′(b), likewise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV GateSlope<TK, T, TV>(TK gate, TV b, TV dy)
+        where TK : struct, IUnaryKernel
+        where TV : struct, IVec<TV>
+        => typeof(T) == typeof(float) && TK.HasGateForFloat ? gate.GateBackwardForFloat(b, dy) : gate.Backward(b, dy);
 }
 
 /// <summary>Moves a register between memory of element type <typeparamref name="T"/> and lanes of <typeparamref name="TV"/>.</summary>

@@ -23,6 +23,21 @@ public interface IUnaryKernel
     static virtual bool GateProductInDouble => false;
 
     /// <summary>
+    /// When true (with <see cref="GateProductInDouble"/>), the gated driver evaluates the gate for float data in double
+    /// lanes with <see cref="GateForFloat{TV}"/> and <see cref="GateBackwardForFloat{TV}"/> instead of the double-data
+    /// <see cref="Forward{TV}"/> and <see cref="Backward{TV}"/>: float-grade formulas evaluated in double arithmetic,
+    /// whose relative error is small enough that a·g(b) rounded once to float stays within the bound (a gate error of
+    /// ε float ULPs can cost 2ε in ULPs of the product, plus the one rounding). Implement both methods with it.
+    /// </summary>
+    static virtual bool HasGateForFloat => false;
+
+    /// <summary>The gate g(x) for float data in double lanes (see <see cref="HasGateForFloat"/>).</summary>
+    TV GateForFloat<TV>(TV x) where TV : struct, IVec<TV> => Forward(x);
+
+    /// <summary>dy·g′(x) for float data in double lanes (see <see cref="HasGateForFloat"/>).</summary>
+    TV GateBackwardForFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV> => Backward(x, dy);
+
+    /// <summary>
     /// When true, the backward of float data runs <see cref="BackwardForFloat{TV}"/> in double lanes even though
     /// <see cref="ComputeFloatInDouble"/> is false: a kernel with a float-native forward may keep a double-lane
     /// derivative (implement <see cref="BackwardForFloat{TV}"/> then).
