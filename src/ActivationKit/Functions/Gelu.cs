@@ -104,7 +104,7 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
-        // GEGLU's product a·gelu(b) keeps its one rounding: the gate runs in double lanes (GateForFloat for float data).
+        // GEGLU's product a·gelu(b) keeps its one rounding: the gate runs in double lanes (its float algorithm, ForwardFloatLanes, for float data).
         public static bool GateProductInDouble => true;
 
         /// <inheritdoc />
@@ -119,34 +119,26 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         public static bool HasGateForFloat => true;
 
         /// <summary>
-        /// GEGLU's gate for float data, in double lanes: the float algorithm below (<see cref="ForwardFloat{TV}"/>)
-        /// evaluated in double arithmetic, where only its fitted approximations err, instead of the double-data
-        /// algorithm (a compensated rational, about ten times slower). Beyond |x| = 15, where the float algorithm clamps
-        /// (its own results are 0 or x there, but a large a can still make a·g(b) a normal float), the lanes come from
-        /// the double-data algorithm.
+        /// The float algorithm (<see cref="ForwardFloat{TV}"/>) for any lane type, with the lanes beyond |x| = 15
+        /// marked: GEGLU's gate for float data runs it in double lanes, where only its fitted approximations err
+        /// (0.159 float ULP), instead of the double-data algorithm (a compensated rational, about ten times slower).
+        /// Beyond 15 the float algorithm clamps (gelu(x) alone is 0 or x in float there), but a large a can still make
+        /// a·gelu(b) a normal float, so those lanes come from the double-data algorithm.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV GateForFloat<TV>(TV x) where TV : struct, IVec<TV>
+        public TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
         {
-            var g = ForwardFloat(x);
-            var far = TV.GreaterThan(TV.Abs(x), TV.Create(FloatClamp));
-            return TV.AnyTrue(far) ? FarGate(x, far, g) : g;
+            inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(FloatClamp));
+            return ForwardFloat(x);
         }
 
-        /// <summary>dy·gelu′(x) for GEGLU's float data, as <see cref="GateForFloat{TV}"/>.</summary>
+        /// <summary>dy·gelu′(x) by the float algorithm (<see cref="DerivativeFloat{TV}"/>), as <see cref="ForwardFloatLanes{TV}"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV GateBackwardForFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        public TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>
         {
-            var s = dy * DerivativeFloat(x);
-            var far = TV.GreaterThan(TV.Abs(x), TV.Create(FloatClamp));
-            return TV.AnyTrue(far) ? FarSlope(x, dy, far, s) : s;
+            inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(FloatClamp));
+            return dy * DerivativeFloat(x);
         }
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static TV FarGate<TV>(TV x, TV far, TV g) where TV : struct, IVec<TV> => TV.Select(far, VMath.Gelu(x), g);
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static TV FarSlope<TV>(TV x, TV dy, TV far, TV s) where TV : struct, IVec<TV> => TV.Select(far, dy * VMath.GeluDerivative(x), s);
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -115,6 +115,18 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         public static bool ForwardHasDoubleLanes => true;
 
         /// <inheritdoc />
+        // GLU's gate for float data: ForwardFloatLanes/BackwardFloatLanes in double lanes.
+        public static bool HasGateForFloat => true;
+
+        /// <summary>dy·σ′(x) with the float-grade e^−|x| (any lane type), and the lanes beyond |x| = 87 marked.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>
+        {
+            inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(87.0));
+            return dy * VMath.LogisticSlope(VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask)));
+        }
+
+        /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
         {

@@ -243,6 +243,10 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         /// <inheritdoc />
         public static bool BackwardHasDoubleLanes => true;
 
+        /// <inheritdoc />
+        // SwiGLU's gate for float data: ForwardFloatLanes/BackwardFloatLanes in double lanes.
+        public static bool HasGateForFloat => true;
+
         /// <summary>
         /// Float lanes: x/(1 + e^−x) for β = 1, with the lanes below −87 left to the double lanes; every lane for other β.
         /// </summary>

@@ -83,6 +83,21 @@ public sealed class Swiglu : GatedActivation<Swiglu.Gate_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+        // Float data: silu's float-lane formulas (β = 1) in double lanes; the lanes they leave out come from Forward
+        // and Backward below.
+        public static bool HasGateForFloat => true;
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
+            => new Silu.Kernel_(1.0).ForwardFloatLanes(x, out inDouble);
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>
+            => new Silu.Kernel_(1.0).BackwardFloatLanes(x, dy, out inDouble);
+
+        /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>

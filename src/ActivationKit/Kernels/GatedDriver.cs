@@ -148,7 +148,17 @@ public static class GatedDriver
             for (int j = 0; j < h; j += TV.Count)
             {
                 int at = Math.Min(j, last);
-                TIo.Store(TIo.Load(ref Unsafe.Add(ref a, at)) * Gate<TK, T, TV>(gate, TIo.Load(ref Unsafe.Add(ref b, at))), ref Unsafe.Add(ref o, at));
+                var av = TIo.Load(ref Unsafe.Add(ref a, at));
+                var bv = TIo.Load(ref Unsafe.Add(ref b, at));
+                if (typeof(T) == typeof(float) && TK.HasGateForFloat)
+                {
+                    TIo.Store(av * gate.ForwardFloatLanes(bv, out var far), ref Unsafe.Add(ref o, at));
+                    if (TV.AnyTrue(far)) RedoForward<TK, T, TV, TIo>(gate, far, av, bv, ref Unsafe.Add(ref o, at));
+                }
+                else
+                {
+                    TIo.Store(av * gate.Forward(bv), ref Unsafe.Add(ref o, at));
+                }
             }
         }
     }
@@ -209,7 +219,16 @@ public static class GatedDriver
             var av = TIo.Load(ref Unsafe.Add(ref a, at));
             var gv = TIo.Load(ref Unsafe.Add(ref dy, at));
             // ∂(a·g(b))/∂b = a·g′(b): pass a·dy as the incoming gradient (exact in double lanes for float data).
-            TIo.Store(GateSlope<TK, T, TV>(gate, TIo.Load(ref Unsafe.Add(ref b, at)), av * gv), ref Unsafe.Add(ref dB, at));
+            var bv = TIo.Load(ref Unsafe.Add(ref b, at));
+            if (typeof(T) == typeof(float) && TK.HasGateForFloat)
+            {
+                TIo.Store(gate.BackwardFloatLanes(bv, av * gv, out var far), ref Unsafe.Add(ref dB, at));
+                if (TV.AnyTrue(far)) RedoBackward<TK, T, TV, TIo>(gate, far, bv, av * gv, ref Unsafe.Add(ref dB, at));
+            }
+            else
+            {
+                TIo.Store(gate.Backward(bv, av * gv), ref Unsafe.Add(ref dB, at));
+            }
         }
     }
 
@@ -225,23 +244,41 @@ public static class GatedDriver
         for (int j = 0; j < n; j += TV.Count)
         {
             int at = Math.Min(j, last);
-            TIo.Store(TIo.Load(ref Unsafe.Add(ref dy, at)) * Gate<TK, T, TV>(gate, TIo.Load(ref Unsafe.Add(ref b, at))), ref Unsafe.Add(ref dA, at));
+            var gv = TIo.Load(ref Unsafe.Add(ref dy, at));
+            var bv = TIo.Load(ref Unsafe.Add(ref b, at));
+            if (typeof(T) == typeof(float) && TK.HasGateForFloat)
+            {
+                TIo.Store(gv * gate.ForwardFloatLanes(bv, out var far), ref Unsafe.Add(ref dA, at));
+                if (TV.AnyTrue(far)) RedoForward<TK, T, TV, TIo>(gate, far, gv, bv, ref Unsafe.Add(ref dA, at));
+            }
+            else
+            {
+                TIo.Store(gv * gate.Forward(bv), ref Unsafe.Add(ref dA, at));
+            }
         }
     }
 
-    /// <summary>g(b): the kernel's float-data gate in double lanes when it has one (<see cref="IUnaryKernel.HasGateForFloat"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Gate<TK, T, TV>(TK gate, TV b)
+    /// <summary>
+    /// Replaces the lanes of the register stored at <paramref name="destination"/> that <paramref name="far"/> marks with
+    /// m·g(b) from the gate's double-data definition (<see cref="IUnaryKernel.HasGateForFloat"/>). Out of line and after
+    /// the store, so no value of the loop is live across a call (a merged result went through the stack every time).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RedoForward<TK, T, TV, TIo>(TK gate, TV far, TV m, TV b, ref T destination)
         where TK : struct, IUnaryKernel
+        where T : unmanaged
         where TV : struct, IVec<TV>
-        => typeof(T) == typeof(float) && TK.HasGateForFloat ? gate.GateForFloat(b) : gate.Forward(b);
+        where TIo : struct, ILaneIo<TV, T>
+        => TIo.Store(TV.Select(far, m * gate.Forward(b), TIo.Load(ref destination)), ref destination);
 
-    /// <summary>dy·g′(b), likewise.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV GateSlope<TK, T, TV>(TK gate, TV b, TV dy)
+    /// <summary>As <see cref="RedoForward{TK, T, TV, TIo}"/> for dy·g′(b).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RedoBackward<TK, T, TV, TIo>(TK gate, TV far, TV b, TV dy, ref T destination)
         where TK : struct, IUnaryKernel
+        where T : unmanaged
         where TV : struct, IVec<TV>
-        => typeof(T) == typeof(float) && TK.HasGateForFloat ? gate.GateBackwardForFloat(b, dy) : gate.Backward(b, dy);
+        where TIo : struct, ILaneIo<TV, T>
+        => TIo.Store(TV.Select(far, gate.Backward(b, dy), TIo.Load(ref destination)), ref destination);
 }
 
 /// <summary>Moves a register between memory of element type <typeparamref name="T"/> and lanes of <typeparamref name="TV"/>.</summary>

@@ -24,18 +24,13 @@ public interface IUnaryKernel
 
     /// <summary>
     /// When true (with <see cref="GateProductInDouble"/>), the gated driver evaluates the gate for float data in double
-    /// lanes with <see cref="GateForFloat{TV}"/> and <see cref="GateBackwardForFloat{TV}"/> instead of the double-data
-    /// <see cref="Forward{TV}"/> and <see cref="Backward{TV}"/>: float-grade formulas evaluated in double arithmetic,
-    /// whose relative error is small enough that a·g(b) rounded once to float stays within the bound (a gate error of
-    /// ε float ULPs can cost 2ε in ULPs of the product, plus the one rounding). Implement both methods with it.
+    /// lanes with the float formulas of <see cref="ForwardFloatLanes{TV}"/> and <see cref="BackwardFloatLanes{TV}"/>
+    /// (implement both) instead of the double-data <see cref="Forward{TV}"/> and <see cref="Backward{TV}"/>: in double
+    /// arithmetic only their fitted approximations err, which must leave a·g(b), rounded once to float, within the
+    /// bound (a gate error of ε float ULPs can cost 2ε in ULPs of the product). The lanes they mark are redone from the
+    /// double-data definition after the store, as in the element-wise driver.
     /// </summary>
     static virtual bool HasGateForFloat => false;
-
-    /// <summary>The gate g(x) for float data in double lanes (see <see cref="HasGateForFloat"/>).</summary>
-    TV GateForFloat<TV>(TV x) where TV : struct, IVec<TV> => Forward(x);
-
-    /// <summary>dy·g′(x) for float data in double lanes (see <see cref="HasGateForFloat"/>).</summary>
-    TV GateBackwardForFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV> => Backward(x, dy);
 
     /// <summary>
     /// When true, the backward of float data runs <see cref="BackwardForFloat{TV}"/> in double lanes even though
