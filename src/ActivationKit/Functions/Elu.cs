@@ -115,7 +115,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         }
     }
 
-    /// <summary>The ELU arithmetic (double lanes for float data).</summary>
+    /// <summary>The ELU arithmetic: float lanes for float data, double lanes for double data.</summary>
     public readonly struct Kernel_ : IOutputGradientKernel
     {
         private readonly double _alpha;

@@ -76,7 +76,7 @@ public sealed class Hardsigmoid : OutputGradientActivation<Hardsigmoid.Kernel_>
     /// <inheritdoc />
     public override double ReferenceDerivative(double x) => double.IsNaN(x) ? x : x > -3 && x < 3 ? 1.0 / 6.0 : 0.0;
 
-    /// <summary>The hard-sigmoid arithmetic (double lanes for float data, so the two roundings of (x + 3)/6 do not show).</summary>
+    /// <summary>The hard-sigmoid arithmetic: float lanes for float data, with the rounding of x + 3 carried so (x + 3)/6 is rounded once.</summary>
     public readonly struct Kernel_ : IOutputGradientKernel
     {
         /// <inheritdoc />

@@ -69,7 +69,7 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
     /// <inheritdoc />
     public override double ReferenceDerivative(double x) => ReferenceMath.Sigmoid(-x);
 
-    /// <summary>The log-sigmoid arithmetic (double lanes for float data).</summary>
+    /// <summary>The log-sigmoid arithmetic: float lanes for float data, double lanes for double data.</summary>
     public readonly struct Kernel_ : IUnaryKernel
     {
         /// <inheritdoc />

@@ -96,7 +96,7 @@ public sealed class Selu : OutputGradientActivation<Selu.Kernel_>
     /// <inheritdoc />
     public override double ReferenceDerivative(double x) => double.IsNaN(x) ? x : x > 0 ? Scale : (ScaleAlphaHi + ScaleAlphaLo) * Math.Exp(x);
 
-    /// <summary>The SELU arithmetic (double lanes for float data).</summary>
+    /// <summary>The SELU arithmetic: float lanes for float data, double lanes for double data.</summary>
     public readonly struct Kernel_ : IOutputGradientKernel
     {
         /// <inheritdoc />

@@ -144,7 +144,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         if (x != dy) throw new ArgumentException($"{Name}: dy has {dy} elements but x has {x}; they must match.", nameof(dy));
     }
 
-    /// <summary>The SiLU/Swish arithmetic (double lanes for float data).</summary>
+    /// <summary>The SiLU/Swish arithmetic: float lanes for float data (β = 1; other β and the deep tail in double lanes), double lanes for double data.</summary>
     public readonly struct Kernel_ : IUnaryKernel
     {
         private readonly double _betaHi;

@@ -119,7 +119,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         return ReferenceMath.SigmoidOfProduct(Beta, x);
     }
 
-    /// <summary>The softplus arithmetic (double lanes for float data).</summary>
+    /// <summary>The softplus arithmetic: float lanes for float data (β = 1; other β in double lanes), double lanes for double data.</summary>
     public readonly struct Kernel_ : IUnaryKernel
     {
         private readonly double _beta;

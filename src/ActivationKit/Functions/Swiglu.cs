@@ -76,7 +76,7 @@ public sealed class Swiglu : GatedActivation<Swiglu.Gate_>
         return s + (b * s * ReferenceMath.Sigmoid(-b));
     }
 
-    /// <summary>The SiLU gate, silu(b) = b·σ(b) (double lanes for float data).</summary>
+    /// <summary>The SiLU gate, silu(b) = b·σ(b), in double lanes for float data (silu's float formulas there, see <see cref="Kernels.IUnaryKernel.HasGateForFloat"/>).</summary>
     public readonly struct Gate_ : IUnaryKernel
     {
         /// <inheritdoc />

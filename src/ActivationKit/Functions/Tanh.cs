@@ -70,7 +70,7 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
         return 1.0 / (c * c);
     }
 
-    /// <summary>The tanh arithmetic (double lanes for float data).</summary>
+    /// <summary>The tanh arithmetic: float lanes for float data, double lanes for double data.</summary>
     public readonly struct Kernel_ : IOutputGradientKernel
     {
         /// <inheritdoc />
