@@ -234,7 +234,7 @@ public class EvalCommandTests
     }
 
     [Theory]
-    [InlineData("<i4", "(2,)", false, "unsupported dtype '<i4'")]
+    [InlineData("<i2", "(2,)", false, "unsupported dtype '<i2'")]
     [InlineData("<f4", "(2,)", true, "Fortran")]
     [InlineData("<f4", "(1, 1, 2)", false, "3 dimensions")]
     public void Unsupported_npy_files_are_clear_errors(string descr, string shape, bool fortran, string message)

@@ -191,6 +191,14 @@ public sealed class LoaderTests : IDisposable
         Assert.Equal([1f, 0f], labels.Targets);
         Assert.Equal(2, labels.ClassCount);
 
+        // int32 labels (saved from an int32 tensor, or NumPy's default integer on Windows before 2.0).
+        string header = "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }";
+        header = header.PadRight(64 - 10 - 1) + "\n";
+        File.WriteAllBytes(y, [0x93, .. "NUMPY"u8, 1, 0, (byte)header.Length, 0, .. System.Text.Encoding.ASCII.GetBytes(header), .. BitConverter.GetBytes(0), .. BitConverter.GetBytes(1)]);
+        var int32Labels = NpyDataset.Load(x, y);
+        Assert.Equal([0f, 1f], int32Labels.Targets);
+        Assert.Equal(2, int32Labels.ClassCount);
+
         Npy.Write(y, [0.5, -1.25, 2.0, 3.0], [2, 2]);
         var regression = NpyDataset.Load(x, y, classification: false);
         Assert.Equal([0.5f, -1.25f, 2f, 3f], regression.Targets);

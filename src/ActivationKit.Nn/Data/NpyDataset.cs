@@ -4,7 +4,7 @@ namespace ActivationKit.Nn.Data;
 
 /// <summary>
 /// A <see cref="Dataset"/> from two NumPy <c>.npy</c> files, read by the core library's <see cref="Npy"/> reader
-/// (float32, float64, uint8 or int64, either byte order, C order), converted to float.
+/// (float32, float64, uint8, int32 or int64, either byte order, C order), converted to float.
 /// </summary>
 public static class NpyDataset
 {

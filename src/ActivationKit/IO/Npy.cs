@@ -19,11 +19,15 @@ public enum NpyElementType
 
     /// <summary>Signed 64-bit integer, NumPy 'i8' (NumPy's default integer type, e.g. class labels).</summary>
     Int64,
+
+    /// <summary>Signed 32-bit integer, NumPy 'i4' (labels saved from int32 tensors, or NumPy's default on Windows before 2.0). Read only.</summary>
+    Int32,
 }
 
 /// <summary>
 /// An array read from a .npy file: its shape and its data in C (row-major) order, kept in the file's element type
-/// (exactly one of <see cref="Single"/>, <see cref="Double"/>, <see cref="Byte"/> and <see cref="Int64"/> is set).
+/// (exactly one of <see cref="Single"/>, <see cref="Double"/>, <see cref="Byte"/>, <see cref="Int64"/> and
+/// <see cref="Int32"/> is set).
 /// </summary>
 public sealed class NpyArray
 {
@@ -44,6 +48,7 @@ public sealed class NpyArray
         float[] => NpyElementType.Float32,
         double[] => NpyElementType.Float64,
         byte[] => NpyElementType.UInt8,
+        int[] => NpyElementType.Int32,
         _ => NpyElementType.Int64,
     };
 
@@ -59,36 +64,41 @@ public sealed class NpyArray
     /// <summary>The data when the file holds int64.</summary>
     public long[]? Int64 => _data as long[];
 
+    /// <summary>The data when the file holds int32.</summary>
+    public int[]? Int32 => _data as int[];
+
     /// <summary>Number of elements (the product of the shape).</summary>
     public int Length => _data.Length;
 
     /// <summary>
-    /// The data as double: the array itself for float64, otherwise a widened copy (exact for float32 and uint8; int64
-    /// beyond ±2^53 rounds to the nearest double).
+    /// The data as double: the array itself for float64, otherwise a widened copy (exact for float32, uint8 and int32;
+    /// int64 beyond ±2^53 rounds to the nearest double).
     /// </summary>
     public double[] ToDoubleArray() => _data switch
     {
         double[] d => d,
         float[] f => Array.ConvertAll(f, v => (double)v),
         byte[] b => Array.ConvertAll(b, v => (double)v),
+        int[] i => Array.ConvertAll(i, v => (double)v),
         _ => Array.ConvertAll((long[])_data, v => (double)v),
     };
 
     /// <summary>
-    /// The data as float: the array itself for float32, otherwise a converted copy (exact for uint8; float64 and int64
-    /// round to the nearest float).
+    /// The data as float: the array itself for float32, otherwise a converted copy (exact for uint8; float64, int32 and
+    /// int64 round to the nearest float).
     /// </summary>
     public float[] ToSingleArray() => _data switch
     {
         float[] f => f,
         double[] d => Array.ConvertAll(d, v => (float)v),
         byte[] b => Array.ConvertAll(b, v => (float)v),
+        int[] i => Array.ConvertAll(i, v => (float)v),
         _ => Array.ConvertAll((long[])_data, v => (float)v),
     };
 }
 
 /// <summary>
-/// Minimal reader and writer of NumPy's .npy format (versions 1.0–3.0) for float32, float64, uint8 and int64 arrays
+/// Minimal reader and writer of NumPy's .npy format (versions 1.0–3.0) for float32, float64, uint8 and int64 arrays (and reads int32)
 /// in C order, little- or big-endian, with no dependencies. The header is parsed as data, never evaluated. Malformed input raises <see cref="InvalidDataException"/> with one sentence saying what
 /// is wrong, so tools can report it as is.
 /// </summary>
@@ -176,12 +186,13 @@ public static class Npy
             "f4" => 4,
             "f8" => 8,
             "u1" => 1,
+            "i4" => 4,
             "i8" => 8,
             _ => 0,
         } : 0;
         if (itemSize == 0)
         {
-            throw new InvalidDataException($"{sourceName} has unsupported dtype '{descr}'; supported are float32 ('<f4'), float64 ('<f8'), uint8 ('|u1') and int64 ('<i8').");
+            throw new InvalidDataException($"{sourceName} has unsupported dtype '{descr}'; supported are float32 ('<f4'), float64 ('<f8'), uint8 ('|u1'), int32 ('<i4') and int64 ('<i8').");
         }
 
         long count = 1;
@@ -211,6 +222,7 @@ public static class Npy
             "f4" => new float[count],
             "f8" => new double[count],
             "u1" => new byte[count],
+            "i4" => new int[count],
             _ => new long[count],
         };
         var bytes = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(items), (int)dataBytes);

@@ -54,7 +54,7 @@ public class NpyTests
     }
 
     [Theory]
-    [InlineData("{'descr': '<i4', 'fortran_order': False, 'shape': (1,), }", "unsupported dtype '<i4'")]
+    [InlineData("{'descr': '<i2', 'fortran_order': False, 'shape': (1,), }", "unsupported dtype '<i2'")]
     [InlineData("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", "unsupported dtype '<c8'")]
     [InlineData("{'descr': 'f4', 'fortran_order': False, 'shape': (1,), }", "unsupported dtype 'f4'")]
     [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (1 2), }", "tuple of non-negative integers")]
@@ -86,7 +86,7 @@ public class NpyTests
     }
 
     [Fact]
-    public void Reads_uint8_and_int64_in_either_byte_order_and_converts_every_dtype()
+    public void Reads_uint8_int32_and_int64_in_either_byte_order_and_converts_every_dtype()
     {
         var u1 = Read(File("{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }\n", [0, 255, 7]));
         Assert.Equal(NpyElementType.UInt8, u1.ElementType);
@@ -104,6 +104,14 @@ public class NpyTests
         Assert.Equal(longs, Read(File("{'descr': '>i8', 'fortran_order': False, 'shape': (3,), }\n", big)).Int64!);
         Assert.Equal(longs.Select(v => (float)v), i8.ToSingleArray());
         Assert.Equal(longs.Select(v => (double)v), i8.ToDoubleArray());
+
+        int[] ints = [-7, 0, int.MaxValue];
+        var i4 = Read(File("{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }\n", ints.SelectMany(BitConverter.GetBytes).ToArray()));
+        Assert.Equal(NpyElementType.Int32, i4.ElementType);
+        Assert.Equal(ints, i4.Int32!);
+        Assert.Equal(ints, Read(File("{'descr': '>i4', 'fortran_order': False, 'shape': (3,), }\n", ints.SelectMany(v => BitConverter.GetBytes(v).Reverse()).ToArray())).Int32!);
+        Assert.Equal(ints.Select(v => (double)v), i4.ToDoubleArray());
+        Assert.Equal(ints.Select(v => (float)v), i4.ToSingleArray());
 
         var f4Big = Read(File("{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }\n", [.. BitConverter.GetBytes(1.5f).Reverse(), .. BitConverter.GetBytes(-2f).Reverse()]));
         Assert.Equal([1.5f, -2f], f4Big.Single!);
