@@ -70,8 +70,22 @@ public sealed record TrainingResult(IReadOnlyList<EpochRecord> History, bool Div
 /// <summary>Mini-batch training of an <see cref="Mlp"/>.</summary>
 public static class Trainer
 {
-    /// <summary>The loss used when none is given: cross-entropy for classification, MSE for regression.</summary>
+    /// <summary>
+    /// The loss for a network with one output per class: softmax cross-entropy for classification, MSE for regression.
+    /// Prefer <see cref="DefaultLoss(Dataset, int)"/>, which also knows the single-output binary case.
+    /// </summary>
     public static ILoss DefaultLoss(Dataset data) => (data ?? throw new ArgumentNullException(nameof(data))).IsClassification ? Losses.SoftmaxCrossEntropy : Losses.MeanSquaredError;
+
+    /// <summary>
+    /// The loss used when none is given, for a network of <paramref name="outputs"/> outputs: binary cross-entropy on
+    /// the logit for two classes and one output (the CLI's binary pairing), softmax cross-entropy for other
+    /// classification, MSE for regression.
+    /// </summary>
+    public static ILoss DefaultLoss(Dataset data, int outputs)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return data.ClassCount == 2 && outputs == 1 ? Losses.BinaryCrossEntropy : DefaultLoss(data);
+    }
 
     /// <summary>
     /// Trains for <see cref="TrainerOptions.Epochs"/> epochs, evaluating on <paramref name="validation"/> each epoch.
@@ -89,7 +103,7 @@ public static class Trainer
         CheckCompatible(network, train);
         if (validation is not null) CheckCompatible(network, validation);
 
-        var loss = options.Loss ?? DefaultLoss(train);
+        var loss = options.Loss ?? DefaultLoss(train, network.OutputSize);
         int targetColumns = loss.TargetColumns(network.OutputSize);
         if (targetColumns != train.TargetColumns)
         {
@@ -174,7 +188,7 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
         CheckCompatible(network, data);
-        loss ??= DefaultLoss(data);
+        loss ??= DefaultLoss(data, network.OutputSize);
         network.Training = false;
         int outs = network.OutputSize;
         double lossSum = 0, sse = 0;

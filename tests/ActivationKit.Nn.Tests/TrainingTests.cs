@@ -17,6 +17,22 @@ public class TrainingTests
     }
 
     [Fact]
+    public void A_single_output_binary_network_trains_with_binary_cross_entropy_by_default()
+    {
+        // Two classes, one output: the default loss is BCE on the logit (softmax cross-entropy would need two outputs
+        // and used to refuse label 1 as "not a class index in [0, 0]").
+        var data = Synthetic.Create("xor", 400, 0, seed: 3);
+        Assert.Equal(2, data.ClassCount);
+        Assert.Same(Losses.BinaryCrossEntropy, Trainer.DefaultLoss(data, 1));
+        Assert.Same(Losses.SoftmaxCrossEntropy, Trainer.DefaultLoss(data, 2));
+        var net = new Mlp(2, [new(32, "tanh"), new(32, "relu"), new(1, "linear")]);
+        net.Initialize(Initializer.Auto, 3);
+        var result = Trainer.Fit(net, data, null, new TrainerOptions { Epochs = 300, BatchSize = 16, LearningRate = 0.01, Seed = 3 });
+        Assert.False(result.Diverged, result.Message);
+        Assert.True(result.Last!.Train.Accuracy >= 0.97, $"accuracy {result.Last.Train.Accuracy}");
+    }
+
+    [Fact]
     public void LearnsTwoSpiralsWithRelu()
     {
         var all = Synthetic.Create("spirals", 2000, 0, seed: 2);

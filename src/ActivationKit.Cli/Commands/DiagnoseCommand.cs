@@ -109,7 +109,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         int rows = Math.Min(s.Samples, data.Rows);
         var x = data.Features.AsSpan(0, rows * data.FeatureCount);
         var targets = data.Targets.AsSpan(0, rows * data.TargetColumns);
-        var loss = meta.Loss is { } spec ? Losses.Parse(spec) : Trainer.DefaultLoss(data);
+        var loss = meta.Loss is { } spec ? Losses.Parse(spec) : Trainer.DefaultLoss(data, net.OutputSize);
         if (loss.TargetColumns(net.OutputSize) != data.TargetColumns)
         {
             throw new UsageException($"The model's loss {loss.Name} expects {loss.TargetColumns(net.OutputSize)} target column(s) for its {net.OutputSize} outputs, but '{data.Name}' has {data.TargetColumns}.");
