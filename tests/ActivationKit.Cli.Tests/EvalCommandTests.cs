@@ -246,6 +246,21 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void Hash_does_not_depend_on_nan_payloads()
+    {
+        // relu passes a NaN input through with its payload and sign; the hash canonicalises them.
+        using var dir = new TempDir();
+        float nanA = BitConverter.Int32BitsToSingle(0x7FC00001);
+        float nanB = BitConverter.Int32BitsToSingle(unchecked((int)0xFFC12345));
+        File.WriteAllBytes(dir.File("a.f32"), NpyBytes.Floats(1.5f, nanA, -2f));
+        File.WriteAllBytes(dir.File("b.f32"), NpyBytes.Floats(1.5f, nanB, -2f));
+        File.WriteAllBytes(dir.File("c.f32"), NpyBytes.Floats(1.5f, 0f, -2f));
+        string a = Cli.Run("eval", "relu", "--in", dir.File("a.f32"), "--hash").Ok().Out;
+        Assert.Equal(a, Cli.Run("eval", "relu", "--in", dir.File("b.f32"), "--hash").Ok().Out);
+        Assert.NotEqual(a, Cli.Run("eval", "relu", "--in", dir.File("c.f32"), "--hash").Ok().Out);
+    }
+
+    [Fact]
     public void Non_numeric_csv_names_the_line_and_writes_nothing()
     {
         using var dir = new TempDir();

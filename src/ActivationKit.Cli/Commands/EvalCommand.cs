@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Security.Cryptography;
+using ActivationKit.Accuracy;
 using ActivationKit.Catalog;
 using ActivationKit.Cli.IO;
 using Spectre.Console;
@@ -45,7 +46,7 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         public string? Out { get; init; }
 
         [CommandOption("--hash", IsHidden = true)]
-        [Description("Print the SHA-256 of the result's bytes in the kernel precision (for bit-identity checks).")]
+        [Description("Print the SHA-256 of the result's bytes in the kernel precision, NaNs canonicalised (for bit-identity checks).")]
         public bool Hash { get; init; }
 
         /// <inheritdoc />
@@ -78,7 +79,11 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
 
         if (settings.Hash)
         {
-            consoles.OutWriter.WriteLine("sha256:" + Convert.ToHexStringLower(SHA256.HashData(DataFiles.Bytes(result, dtype))));
+            // NaN payloads and signs are canonicalised first, as the accuracy hashes do: IEEE 754 leaves a NaN result's
+            // sign and payload unspecified, and a NaN input's payload passes through some kernels unchanged.
+            var canonical = (double[])result.Clone();
+            AccuracyMeter.CanonicalizeNaNs(canonical);
+            consoles.OutWriter.WriteLine("sha256:" + Convert.ToHexStringLower(SHA256.HashData(DataFiles.Bytes(canonical, dtype))));
         }
         else if (settings.Out is null)
         {
