@@ -148,17 +148,7 @@ public static class GatedDriver
             for (int j = 0; j < h; j += TV.Count)
             {
                 int at = Math.Min(j, last);
-                var av = TIo.Load(ref Unsafe.Add(ref a, at));
-                var bv = TIo.Load(ref Unsafe.Add(ref b, at));
-                if (typeof(T) == typeof(float) && TK.HasGateForFloat)
-                {
-                    TIo.Store(av * gate.ForwardFloatLanes(bv, out var far), ref Unsafe.Add(ref o, at));
-                    if (TV.AnyTrue(far)) RedoForward<TK, T, TV, TIo>(gate, far, av, bv, ref Unsafe.Add(ref o, at));
-                }
-                else
-                {
-                    TIo.Store(av * gate.Forward(bv), ref Unsafe.Add(ref o, at));
-                }
+                StoreProduct<TK, T, TV, TIo>(gate, TIo.Load(ref Unsafe.Add(ref a, at)), TIo.Load(ref Unsafe.Add(ref b, at)), ref Unsafe.Add(ref o, at));
             }
         }
     }
@@ -244,17 +234,30 @@ public static class GatedDriver
         for (int j = 0; j < n; j += TV.Count)
         {
             int at = Math.Min(j, last);
-            var gv = TIo.Load(ref Unsafe.Add(ref dy, at));
-            var bv = TIo.Load(ref Unsafe.Add(ref b, at));
-            if (typeof(T) == typeof(float) && TK.HasGateForFloat)
-            {
-                TIo.Store(gv * gate.ForwardFloatLanes(bv, out var far), ref Unsafe.Add(ref dA, at));
-                if (TV.AnyTrue(far)) RedoForward<TK, T, TV, TIo>(gate, far, gv, bv, ref Unsafe.Add(ref dA, at));
-            }
-            else
-            {
-                TIo.Store(gv * gate.Forward(bv), ref Unsafe.Add(ref dA, at));
-            }
+            StoreProduct<TK, T, TV, TIo>(gate, TIo.Load(ref Unsafe.Add(ref dy, at)), TIo.Load(ref Unsafe.Add(ref b, at)), ref Unsafe.Add(ref dA, at));
+        }
+    }
+
+    /// <summary>
+    /// Stores m·g(b) at <paramref name="destination"/>: for float data with <see cref="IUnaryKernel.HasGateForFloat"/>
+    /// from the gate's float formulas in double lanes, with the lanes they mark redone afterwards; otherwise from
+    /// <see cref="IUnaryKernel.Forward{TV}"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreProduct<TK, T, TV, TIo>(TK gate, TV m, TV b, ref T destination)
+        where TK : struct, IUnaryKernel
+        where T : unmanaged
+        where TV : struct, IVec<TV>
+        where TIo : struct, ILaneIo<TV, T>
+    {
+        if (typeof(T) == typeof(float) && TK.HasGateForFloat)
+        {
+            TIo.Store(m * gate.ForwardFloatLanes(b, out var far), ref destination);
+            if (TV.AnyTrue(far)) RedoForward<TK, T, TV, TIo>(gate, far, m, b, ref destination);
+        }
+        else
+        {
+            TIo.Store(m * gate.Forward(b), ref destination);
         }
     }
 
