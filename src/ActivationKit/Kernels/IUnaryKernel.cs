@@ -69,10 +69,11 @@ public interface IUnaryKernel
     static virtual bool BackwardHasDoubleLanes => false;
 
     /// <summary>
-    /// Float lanes only: f(x) in the lanes where <paramref name="inDouble"/> comes back clear; the set lanes are to be
-    /// replaced by the double-lane definition (<see cref="InDouble.Forward{TK, TV}"/>). Implement it with
-    /// <see cref="ForwardHasDoubleLanes"/>, and have <see cref="Forward{TV}"/> on float lanes return
-    /// <c>InDouble.FloatForward(this, x)</c> so both agree bit for bit.
+    /// The float formulas: f(x) in the lanes where <paramref name="inDouble"/> comes back clear; the set lanes are to be
+    /// replaced by the double-data definition. The element-wise driver runs it on float lanes (with
+    /// <see cref="ForwardHasDoubleLanes"/>; have <see cref="Forward{TV}"/> on float lanes return
+    /// <c>InDouble.FloatForward(this, x)</c> so both agree bit for bit), the gated driver on double lanes (with
+    /// <see cref="HasGateForFloat"/>).
     /// </summary>
     TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
     {
@@ -80,7 +81,7 @@ public interface IUnaryKernel
         return Forward(x);
     }
 
-    /// <summary>As <see cref="ForwardFloatLanes{TV}"/> for dy·f′(x) (with <see cref="BackwardHasDoubleLanes"/>).</summary>
+    /// <summary>As <see cref="ForwardFloatLanes{TV}"/> for dy·f′(x) (with <see cref="BackwardHasDoubleLanes"/> or <see cref="HasGateForFloat"/>).</summary>
     TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>
     {
         inDouble = TV.Zero;
