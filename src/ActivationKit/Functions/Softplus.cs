@@ -193,12 +193,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
                 return InDouble.FloatBackward(this, x, dy);
             }
 
-            if (_beta == 1.0)
-            {
-                // β = 1, float or double lanes: σ(x) needs no carried rounding of βx.
-                var sigma = Logistic(x, TV.LessThan(x, TV.Zero));
-                return dy * TV.Select(TV.GreaterThan(x, TV.Create(_threshold)), TV.One, sigma);
-            }
+            if (_beta == 1.0) return PlainSlope(x, dy);
 
             var z = Scaled(x, out var delta);
             var p = VMath.ExpParts(-TV.Abs(z), out var n, out var lo);
@@ -211,7 +206,6 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             return dy * TV.Select(TV.GreaterThan(z, TV.Create(_threshold)), TV.One, s);
         }
 
-        /// <summary>z = βx and δ = βx − z, kept only while |z| &lt; 900 (beyond, e^−|z| is settled and δ may be huge).</summary>
         /// <summary>
         /// Float lanes, β = 1: ln(1 + e^−|x|) + max(x, 0), both terms non-negative (no cancellation); for x &lt; 0 the
         /// logarithm of 1 + e is e itself once e is tiny, subnormal results included.
@@ -253,9 +247,13 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             }
 
             inDouble = TV.Zero;
-            var sigma = Logistic(x, TV.LessThan(x, TV.Zero));
-            return dy * TV.Select(TV.GreaterThan(x, TV.Create(_threshold)), TV.One, sigma);
+            return PlainSlope(x, dy);
         }
+
+        /// <summary>dy·σ(x) for β = 1 (float or double lanes): no rounding of βx to carry; 1 above the threshold.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private TV PlainSlope<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+            => dy * TV.Select(TV.GreaterThan(x, TV.Create(_threshold)), TV.One, Logistic(x, TV.LessThan(x, TV.Zero)));
 
         /// <summary>
         /// σ(x) for float or double lanes where <paramref name="negative"/> marks the lanes to mirror: r = 1/(1 + e) with
@@ -270,6 +268,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             return TV.Select(negative, e * r, r);
         }
 
+        /// <summary>z = βx and δ = βx − z, kept only while |z| &lt; 900 (beyond, e^−|z| is settled and δ may be huge).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV Scaled<TV>(TV x, out TV delta) where TV : struct, IVec<TV>
         {

@@ -219,14 +219,14 @@ public static class ElementwiseDriver
         // Its inputs are read before any store, so an in-place call still sees the originals. It runs as one extra
         // pass of the same loop body, so the kernel is inlined once (the JIT's inlining budget then suffices for
         // large kernels).
-        int tailAt = TDir.Down ? 0 : last;
+        int tailAt = LoopDirection.TailAt<TDir>(last);
         var tailA = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, tailAt));
         var tailB = TMap.IsUnary ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, tailAt));
         int end = n % w != 0 ? last + w : last;
         for (int i = 0; i <= end; i += w)
         {
             bool isTail = i > last;
-            int at = isTail ? tailAt : TDir.Down ? last - i : i;
+            int at = isTail ? tailAt : LoopDirection.At<TDir>(i, last);
             var a = isTail ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, at));
             var b = TMap.IsUnary ? a : isTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, at));
             if (TMap.HasDoubleLanes && typeof(T) == typeof(float))
@@ -259,8 +259,8 @@ public static class ElementwiseDriver
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TV : struct, IVec<TV>
     {
-        if (TV.AnyTrue(inDouble0)) Lanes.Store(TV.Select(inDouble0, map.ApplyInDouble(a0, b0), Lanes.Load<TV, T>(ref dst0)), ref dst0);
-        if (TV.AnyTrue(inDouble1)) Lanes.Store(TV.Select(inDouble1, map.ApplyInDouble(a1, b1), Lanes.Load<TV, T>(ref dst1)), ref dst1);
+        if (TV.AnyTrue(inDouble0)) Redo<TMap, T, TV>(map, inDouble0, a0, b0, ref dst0);
+        if (TV.AnyTrue(inDouble1)) Redo<TMap, T, TV>(map, inDouble1, a1, b1, ref dst1);
     }
 
     // Kernels that opt in (IUnaryKernel.ForwardInPairs / BackwardInPairs): the general loop with two registers per
@@ -275,7 +275,7 @@ public static class ElementwiseDriver
     {
         int w = TV.Count;
         int last = n - w;
-        int tailAt = TDir.Down ? 0 : last;
+        int tailAt = LoopDirection.TailAt<TDir>(last);
         var tailA = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, tailAt));
         var tailB = TMap.IsUnary ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, tailAt));
         int end = n % w != 0 ? last + w : last;
@@ -287,8 +287,8 @@ public static class ElementwiseDriver
             int j = i + w <= end ? i + w : i;
             bool iTail = i > last;
             bool jTail = j > last;
-            int iAt = iTail ? tailAt : TDir.Down ? last - i : i;
-            int jAt = jTail ? tailAt : TDir.Down ? last - j : j;
+            int iAt = iTail ? tailAt : LoopDirection.At<TDir>(i, last);
+            int jAt = jTail ? tailAt : LoopDirection.At<TDir>(j, last);
             var a0 = iTail ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, iAt));
             var b0 = TMap.IsUnary ? a0 : iTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, iAt));
             var a1 = jTail ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, jAt));
@@ -327,13 +327,13 @@ public static class ElementwiseDriver
     {
         int w = TV.Count;
         int last = n - w;
-        int tailAt = TDir.Down ? 0 : last;
+        int tailAt = LoopDirection.TailAt<TDir>(last);
         var tailA = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, tailAt));
         var tailB = TMap.IsUnary ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, tailAt));
         int i = 0;
         for (; i <= last; i += w)
         {
-            int at = TDir.Down ? last - i : i;
+            int at = LoopDirection.At<TDir>(i, last);
             var a = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, at));
             var b = TMap.IsUnary ? a : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, at));
             Lanes.Store(map.Apply(a, b), ref Unsafe.Add(ref pd, at));
@@ -382,14 +382,14 @@ public static class ElementwiseDriver
     {
         const int w = 8;
         int last = n - w;
-        int tailAt = TDir.Down ? 0 : last;
+        int tailAt = LoopDirection.TailAt<TDir>(last);
         var tailA = Vector256.LoadUnsafe(ref pa, (nuint)tailAt);
         var tailB = TMap.IsUnary ? tailA : Vector256.LoadUnsafe(ref pb, (nuint)tailAt);
         int end = n % w != 0 ? last + w : last;
         for (int i = 0; i <= end; i += w)
         {
             bool isTail = i > last;
-            int at = isTail ? tailAt : TDir.Down ? last - i : i;
+            int at = isTail ? tailAt : LoopDirection.At<TDir>(i, last);
             var a = isTail ? tailA : Vector256.LoadUnsafe(ref pa, (nuint)at);
             var b = TMap.IsUnary ? a : isTail ? tailB : Vector256.LoadUnsafe(ref pb, (nuint)at);
             Apply512(map, a, b).StoreUnsafe(ref pd, (nuint)at);
@@ -403,14 +403,14 @@ public static class ElementwiseDriver
     {
         const int w = 4;
         int last = n - w;
-        int tailAt = TDir.Down ? 0 : last;
+        int tailAt = LoopDirection.TailAt<TDir>(last);
         var tailA = Vector128.LoadUnsafe(ref pa, (nuint)tailAt);
         var tailB = TMap.IsUnary ? tailA : Vector128.LoadUnsafe(ref pb, (nuint)tailAt);
         int end = n % w != 0 ? last + w : last;
         for (int i = 0; i <= end; i += w)
         {
             bool isTail = i > last;
-            int at = isTail ? tailAt : TDir.Down ? last - i : i;
+            int at = isTail ? tailAt : LoopDirection.At<TDir>(i, last);
             var a = isTail ? tailA : Vector128.LoadUnsafe(ref pa, (nuint)at);
             var b = TMap.IsUnary ? a : isTail ? tailB : Vector128.LoadUnsafe(ref pb, (nuint)at);
             Apply256(map, a, b).StoreUnsafe(ref pd, (nuint)at);
@@ -425,14 +425,14 @@ public static class ElementwiseDriver
     {
         const int w = 2;
         int last = n - w;
-        int tailAt = TDir.Down ? 0 : last;
+        int tailAt = LoopDirection.TailAt<TDir>(last);
         var tailA = Load2(ref pa, tailAt);
         var tailB = TMap.IsUnary ? tailA : Load2(ref pb, tailAt);
         int end = n % w != 0 ? last + w : last;
         for (int i = 0; i <= end; i += w)
         {
             bool isTail = i > last;
-            int at = isTail ? tailAt : TDir.Down ? last - i : i;
+            int at = isTail ? tailAt : LoopDirection.At<TDir>(i, last);
             var a = isTail ? tailA : Load2(ref pa, at);
             var b = TMap.IsUnary ? a : isTail ? tailB : Load2(ref pb, at);
             Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref pd, at)), Apply128(map, a, b));
@@ -594,6 +594,14 @@ internal static class LoopDirection
     // Output-to-input distances (mod 4 KiB, in bytes) within which a loop keeps loading addresses that the stores it
     // has just issued alias: up to 1 KiB above the input for an ascending loop, below it for a descending one.
     private const int Near = 1024;
+
+    /// <summary>The offset of the register at step <paramref name="i"/> (0, w, 2w, … up to <paramref name="last"/> = n − w).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int At<TDir>(int i, int last) where TDir : struct, ILoopDirection => TDir.Down ? last - i : i;
+
+    /// <summary>The offset of the overlapping tail register, at the far end: n − w going up, 0 going down.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int TailAt<TDir>(int last) where TDir : struct, ILoopDirection => TDir.Down ? 0 : last;
 
     /// <summary>
     /// Whether to run the loop from the top down. The core checks a load against older stores by the low 12 bits of
