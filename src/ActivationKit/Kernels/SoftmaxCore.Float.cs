@@ -47,6 +47,12 @@ internal static class SoftmaxCoreFloat
     private const double ScaleBiasFactor = 18446744073709551616.0;   // 2^64
     private const double SumStart = 4.0 * ScaleBiasFactor;          // above every t (t < 1.42·2^65)
 
+    // e^r = 1 + r + r²·(1/2 + r·(c2 + r·(c3 + r·(c4 + r·c5)))) on |r| ≤ ln2/2 (tools/poly/fit_expm1_float.py 4: 0.16 ULP).
+    private const float ExpC5 = 0.0013926175888627768f;
+    private const float ExpC4 = 0.008363173343241215f;
+    private const float ExpC3 = 0.041666556149721146f;
+    private const float ExpC2 = 0.16666577756404877f;
+
     /// <summary>Applies the row's sign (softmax: +, softmin: −) at no cost for +.</summary>
     private interface ISign
     {
@@ -87,6 +93,22 @@ internal static class SoftmaxCoreFloat
         public static bool On => false;
     }
 
+    /// <summary>Whether the first pass looks for NaN entries (or leaves that to the exponential sums).</summary>
+    private interface INaNCheck
+    {
+        static abstract bool On { get; }
+    }
+
+    private readonly struct Checked : INaNCheck
+    {
+        public static bool On => true;
+    }
+
+    private readonly struct Unchecked : INaNCheck
+    {
+        public static bool On => false;
+    }
+
     /// <summary>softmax(sign·x) or log_softmax(sign·x) for one row (TV: float lanes, TV.Count ≤ x.Length); y may be x.</summary>
     public static bool Forward<TV>(ReadOnlySpan<float> x, Span<float> y, float sign, bool log) where TV : struct, IVec<TV>
         => sign > 0 ? Forward<TV, Plus>(x, y, log) : Forward<TV, Minus>(x, y, log);
@@ -95,8 +117,17 @@ internal static class SoftmaxCoreFloat
         where TV : struct, IVec<TV>
         where TS : struct, ISign
     {
-        float max = RowRange<TV, TS>(x, out float min, out bool ordered);
-        if (!ordered || !(max >= ScaledLowest && max <= ScaledHighest)) return ordered && float.IsFinite(max) && ExactShiftForward<TV>(x, y, TS.Value, log);
+        // A NaN entry makes the exponential sums NaN, so the NaN check waits for them unless softmax writes y over x
+        // before its sum is known (then the first pass checks, 3 of its 5 operations per register).
+        bool early = !log && x.Overlaps(y);
+        float max = early ? RowRange<TV, TS, Checked>(x, out float min, out bool ordered) : RowRange<TV, TS, Unchecked>(x, out min, out ordered);
+        if (!(max >= ScaledLowest && max <= ScaledHighest))
+        {
+            if (!early) RowRange<TV, TS, Checked>(x, out _, out ordered);
+            return ordered && float.IsFinite(max) && ExactShiftForward<TV>(x, y, TS.Value, log);
+        }
+
+        if (!ordered) return false;
         float floor = max - 200f;
         double nTop = Math.Round(max * Log2E);
         // t − top = n − N + 64 with t = n + 1.5·2^23 (the rounding constant): exact, both are integers below 2^24.
@@ -107,6 +138,7 @@ internal static class SoftmaxCoreFloat
         if (!log)
         {
             double total = clamp ? ExpPass<TV, TS, Clamped>(x, y, floor, top) : ExpPass<TV, TS, Unclamped>(x, y, floor, top);
+            if (double.IsNaN(total)) return false;
             double inverse = 1.0 / total;
             float inverseHi = (float)inverse;
             ScalePass<TV>(y, inverseHi, (float)(inverse - inverseHi));
@@ -116,6 +148,7 @@ internal static class SoftmaxCoreFloat
         double below = clamp
             ? BelowTopPass<TV, TS, Clamped>(x, max, floor, top, out int atTop)
             : BelowTopPass<TV, TS, Unclamped>(x, max, floor, top, out atTop);
+        if (double.IsNaN(below)) return false;
         // e^(v − m) = t/(e^(m − N·ln2)·2^64): m − N·ln2 is within a few double ULPs of |m| ≤ 300, far below a float ULP.
         double scale = Math.Exp(max - (nTop * 0.6931471805599453)) * ScaleBiasFactor;
         double lnS = LogOnePlusRow((below / scale) + (atTop - 1));
@@ -143,7 +176,7 @@ internal static class SoftmaxCoreFloat
         where TV : struct, IVec<TV>
         where TS : struct, ISign
     {
-        float max = RowRange<TV, TS>(x, out float min, out bool ordered);
+        float max = RowRange<TV, TS, Checked>(x, out float min, out bool ordered);
         if (!ordered || !(max >= ScaledLowest && max <= ScaledHighest)) return false;
         float floor = max - 200f;
         bool clamp = !(min >= floor);
@@ -248,6 +281,16 @@ internal static class SoftmaxCoreFloat
         int last = n - TV.Count;
         var floor = TV.Create(floorValue);
         var top = TV.Create(topValue);
+        // The exponential's constants in registers for the whole pass (see ScaledExp).
+        float zero = floorValue * 0f;
+        var log2E = TV.Create((float)Log2E + zero);
+        var shift = TV.Create((float)RoundingShift + zero);
+        var minusLn2Hi = TV.Create((float)-Ln2HiF + zero);
+        var minusLn2Lo = TV.Create((float)-Ln2LoF + zero);
+        var c5 = TV.Create(ExpC5 + zero);
+        var c4 = TV.Create(ExpC4 + zero);
+        var c3 = TV.Create(ExpC3 + zero);
+        var c2 = TV.Create(ExpC2 + zero);
         var inverseHi = TV.Create(k.InverseHi * k.Sign);
         var inverseLo = TV.Create(k.InverseLo * k.Sign);
         var dotHi = TV.Create(k.DotHi);
@@ -258,14 +301,14 @@ internal static class SoftmaxCoreFloat
         int i = 0;
         for (; i <= last; i += TV.Count)
         {
-            var t = ScaledExp<TV, TC>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top);
+            var t = ScaledExp<TV, TC>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
             var w = t * ((Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, i)) - dotHi) - dotLo);
             Lanes.Store(TV.Fma(w, inverseHi, w * inverseLo), ref Unsafe.Add(ref pdx, i));
         }
 
         if (i < n)
         {
-            var w = ScaledExp<TV, TC>(lastV, floor, top) * ((lastG - dotHi) - dotLo);
+            var w = ScaledExp<TV, TC>(lastV, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2) * ((lastG - dotHi) - dotLo);
             Lanes.Store(TV.Fma(w, inverseHi, w * inverseLo), ref Unsafe.Add(ref pdx, last));
         }
     }
@@ -331,7 +374,7 @@ internal static class SoftmaxCoreFloat
     /// </remarks>
     public static bool LogSoftmaxBackward<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV>
     {
-        float max = RowRange<TV, Plus>(x, out _, out bool ordered);
+        float max = RowRange<TV, Plus, Checked>(x, out _, out bool ordered);
         if (!ordered || !float.IsFinite(max)) return false;
         if (typeof(TV) == typeof(V512<float>)) return LogSoftmaxBackwardInDouble<V512<double>>(x, dy, dx, max);
         if (typeof(TV) == typeof(V256<float>)) return LogSoftmaxBackwardInDouble<V256<double>>(x, dy, dx, max);
@@ -406,11 +449,15 @@ internal static class SoftmaxCoreFloat
         if (i < n) Lanes.StoreNarrowed(TD.Fma(VMath.Exp(lastV - m), c, lastG), ref Unsafe.Add(ref pdx, last));
     }
 
-    /// <summary>The maximum and minimum of sign·x and whether no entry is NaN.</summary>
+    /// <summary>
+    /// The maximum and minimum of sign·x and, when <typeparamref name="TN"/> checks, whether no entry is NaN (otherwise
+    /// <paramref name="ordered"/> is true and a NaN may leave either extreme wrong or NaN).
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float RowRange<TV, TS>(ReadOnlySpan<float> x, out float min, out bool ordered)
+    private static float RowRange<TV, TS, TN>(ReadOnlySpan<float> x, out float min, out bool ordered)
         where TV : struct, IVec<TV>
         where TS : struct, ISign
+        where TN : struct, INaNCheck
     {
         int n = x.Length;
         ref float px = ref MemoryMarshal.GetReference(x);
@@ -418,11 +465,31 @@ internal static class SoftmaxCoreFloat
         var hi = TV.Create(float.NegativeInfinity);
         var lo = TV.Create(float.PositiveInfinity);
         var ok = TV.EqualTo(TV.Zero, TV.Zero);
-        for (int i = 0; i < n; i += TV.Count)
+        int i = 0;
+        if (!TN.On)
+        {
+            // Two pairs of accumulators: max and min alone are too short to hide their latency.
+            var hi2 = hi;
+            var lo2 = lo;
+            for (; i + TV.Count <= last; i += 2 * TV.Count)
+            {
+                var a = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
+                var b = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + TV.Count)));
+                hi = TV.Max(hi, a);
+                lo = TV.Min(lo, a);
+                hi2 = TV.Max(hi2, b);
+                lo2 = TV.Min(lo2, b);
+            }
+
+            hi = TV.Max(hi, hi2);
+            lo = TV.Min(lo, lo2);
+        }
+
+        for (; i < n; i += TV.Count)
         {
             var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, Math.Min(i, last))));
             // v = v is false for NaN.
-            ok = TV.And(ok, TV.EqualTo(v, v));
+            if (TN.On) ok = TV.And(ok, TV.EqualTo(v, v));
             hi = TV.Max(hi, v);
             lo = TV.Min(lo, v);
         }
@@ -445,27 +512,47 @@ internal static class SoftmaxCoreFloat
         int last = n - TV.Count;
         var floor = TV.Create(floorValue);
         var top = TV.Create(topValue);
+        // The exponential's constants in registers for the whole pass (see ScaledExp).
+        float zero = floorValue * 0f;
+        var log2E = TV.Create((float)Log2E + zero);
+        var shift = TV.Create((float)RoundingShift + zero);
+        var minusLn2Hi = TV.Create((float)-Ln2HiF + zero);
+        var minusLn2Lo = TV.Create((float)-Ln2LoF + zero);
+        var c5 = TV.Create(ExpC5 + zero);
+        var c4 = TV.Create(ExpC4 + zero);
+        var c3 = TV.Create(ExpC3 + zero);
+        var c2 = TV.Create(ExpC2 + zero);
         // The overlapping last register is read before anything is stored, so y may be x.
         var lastV = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)));
         var sum = TV.Create(SumStart);
         var error = TV.Zero;
         int i = 0;
-        // Two registers per iteration, both loaded before either is stored: two independent exponential chains to
-        // overlap, and a load of x never waits behind the store of the previous y when y sits just above x modulo
-        // 4 KiB (two arrays allocated one after the other; the false dependency made the pass latency-bound, up to 2×
-        // slower). The sums run in the same order as one register at a time, so the bits do not change.
-        for (; i + TV.Count <= last; i += 2 * TV.Count)
+        // Two registers per iteration (two independent exponential chains to overlap), and the next two loaded before
+        // these are stored: when y sits just above x modulo 4 KiB (two arrays allocated one after the other), a load
+        // issued after a store to an address that agrees with it in the low 12 bits waits for that store, which made
+        // the pass latency-bound (up to 2× slower with one register per iteration, 10% with two and no look-ahead).
+        // The sums run in the same order as one register at a time, so the bits do not change.
+        if (i + TV.Count <= last)
         {
-            var a = ScaledExp<TV, TC>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top);
-            var b = ScaledExp<TV, TC>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + TV.Count))), floor, top);
-            Lanes.Store(a, ref Unsafe.Add(ref py, i));
-            Lanes.Store(b, ref Unsafe.Add(ref py, i + TV.Count));
-            sum = FastTwoSum(FastTwoSum(sum, a, ref error), b, ref error);
+            var va = TS.Apply(Lanes.Load<TV, float>(ref px));
+            var vb = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, TV.Count)));
+            for (; i + TV.Count <= last; i += 2 * TV.Count)
+            {
+                var a = ScaledExp<TV, TC>(va, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                var b = ScaledExp<TV, TC>(vb, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                // The next pair, or (after the last pair) a harmless re-read of the last full pair.
+                int next = Math.Min(i + (2 * TV.Count), last - TV.Count);
+                va = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, next)));
+                vb = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, next + TV.Count)));
+                Lanes.Store(a, ref Unsafe.Add(ref py, i));
+                Lanes.Store(b, ref Unsafe.Add(ref py, i + TV.Count));
+                sum = FastTwoSum(FastTwoSum(sum, a, ref error), b, ref error);
+            }
         }
 
         if (i <= last)
         {
-            var t = ScaledExp<TV, TC>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top);
+            var t = ScaledExp<TV, TC>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
             Lanes.Store(t, ref Unsafe.Add(ref py, i));
             sum = FastTwoSum(sum, t, ref error);
             i += TV.Count;
@@ -473,7 +560,7 @@ internal static class SoftmaxCoreFloat
 
         if (i < n)
         {
-            var t = ScaledExp<TV, TC>(lastV, floor, top);
+            var t = ScaledExp<TV, TC>(lastV, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
             Lanes.Store(t, ref Unsafe.Add(ref py, last));
             sum = FastTwoSum(sum, TV.And(FreshLanes<TV>(n), t), ref error);
         }
@@ -515,6 +602,16 @@ internal static class SoftmaxCoreFloat
         var m = TV.Create(maxValue);
         var floor = TV.Create(floorValue);
         var top = TV.Create(topValue);
+        // The exponential's constants in registers for the whole pass (see ScaledExp).
+        float zero = floorValue * 0f;
+        var log2E = TV.Create((float)Log2E + zero);
+        var shift = TV.Create((float)RoundingShift + zero);
+        var minusLn2Hi = TV.Create((float)-Ln2HiF + zero);
+        var minusLn2Lo = TV.Create((float)-Ln2LoF + zero);
+        var c5 = TV.Create(ExpC5 + zero);
+        var c4 = TV.Create(ExpC4 + zero);
+        var c3 = TV.Create(ExpC3 + zero);
+        var c2 = TV.Create(ExpC2 + zero);
         var sum = TV.Zero;
         var error = TV.Zero;
         var count = TV.Zero;
@@ -523,7 +620,7 @@ internal static class SoftmaxCoreFloat
         {
             var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
             var isTop = TV.EqualTo(v, m);
-            sum = TwoSum(sum, TV.AndNot(ScaledExp<TV, TC>(v, floor, top), isTop), ref error);
+            sum = TwoSum(sum, TV.AndNot(ScaledExp<TV, TC>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2), isTop), ref error);
             count += TV.And(isTop, TV.One);
         }
 
@@ -532,7 +629,7 @@ internal static class SoftmaxCoreFloat
             var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)));
             var fresh = FreshLanes<TV>(n);
             var isTop = TV.EqualTo(v, m);
-            sum = TwoSum(sum, TV.AndNot(TV.And(fresh, ScaledExp<TV, TC>(v, floor, top)), isTop), ref error);
+            sum = TwoSum(sum, TV.AndNot(TV.And(fresh, ScaledExp<TV, TC>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2)), isTop), ref error);
             count += TV.And(TV.And(fresh, isTop), TV.One);
         }
 
@@ -568,22 +665,29 @@ internal static class SoftmaxCoreFloat
     /// e^v·2^(64 − N) (<paramref name="top"/> = N − 64 + 1.5·2^23) for v in [m − 200, m] (smaller v clamped to
     /// <paramref name="floor"/> = m − 200 when <typeparamref name="TC"/> says so): n = round(v·log2 e) by the 1.5·2^23 shift,
     /// r = v − n·ln2 with fdlibm's two-part float ln 2 (n·ln2_hi is exact for |n| &lt; 512), e^r by a degree-6
-    /// polynomial 1 + r + r²·q(r) in Horner form (q from tools/poly/fit_expm1_float.py 4: 0.16 ULP), and the power of
+    /// polynomial 1 + r + r²·q(r) in Horner form (q from tools/poly/fit_expm1_float.py 4: 0.16 ULP; ExpC2…ExpC5), and the power of
     /// two applied once at the end.
     /// </summary>
+    /// <remarks>
+    /// The constants come in as registers the caller made once per pass (the <c>Exp*</c> constants and the float ln 2
+    /// split broadcast before its loop, each plus a zero the JIT cannot fold, floor·0). Written as
+    /// <c>TV.Create(constant)</c> inside the loop, the JIT rebuilt eight of them every iteration with a broadcast from
+    /// memory and a register copy, and the exponential pass ran 17% slower (softmax 1024 × 1000: 0.49 → 0.41
+    /// ns/element); a struct holding them was kept in memory and reloaded just the same.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ScaledExp<TV, TC>(TV v, TV floor, TV top)
+    private static TV ScaledExp<TV, TC>(TV v, TV floor, TV top, TV log2E, TV shift, TV minusLn2Hi, TV minusLn2Lo, TV c5, TV c4, TV c3, TV c2)
         where TV : struct, IVec<TV>
         where TC : struct, IClamp
     {
         if (TC.On) v = TV.Max(floor, v);
-        var shifted = TV.Fma(v, TV.Create(Log2E), TV.Create(RoundingShift));
-        var n = shifted - TV.Create(RoundingShift);
-        var r = TV.Fma(n, TV.Create(-Ln2HiF), v);
-        r = TV.Fma(n, TV.Create(-Ln2LoF), r);
-        var q = TV.Fma(TV.Create(0.0013926175888627768), r, TV.Create(0.008363173343241215));
-        q = TV.Fma(q, r, TV.Create(0.041666556149721146));
-        q = TV.Fma(q, r, TV.Create(0.16666577756404877));
+        var shifted = TV.Fma(v, log2E, shift);
+        var n = shifted - shift;
+        var r = TV.Fma(n, minusLn2Hi, v);
+        r = TV.Fma(n, minusLn2Lo, r);
+        var q = TV.Fma(c5, r, c4);
+        q = TV.Fma(q, r, c3);
+        q = TV.Fma(q, r, c2);
         q = TV.Fma(q, r, TV.Create(0.5));
         var p = TV.Fma(TV.Fma(q, r, TV.One), r, TV.One);
         return TV.ScaleB(p, shifted - top);
