@@ -395,6 +395,32 @@ public class RowwiseTests
     }
 
     [Theory]
+    [InlineData("softmax")]
+    [InlineData("softmin")]
+    [InlineData("log_softmax")]
+    public void Float_rows_in_pairs_give_the_bits_of_one_row_at_a_time(string name)
+    {
+        // Separate output rows run two at a time (SoftmaxPair); in place they run one at a time. Rows 3 and 6 need
+        // the one-row fallbacks (a maximum beyond the scaled range, a NaN), so a pair declines and its rows run alone.
+        var f = Rowwise(name);
+        foreach (int columns in new[] { 16, 37, 1000 })
+        {
+            var rng = new Random(columns);
+            var x = Enumerable.Range(0, 9 * columns).Select(_ => (float)(rng.NextDouble() * 40 - 20)).ToArray();
+            x[(3 * columns) + 5] = name == "softmin" ? -1e6f : 1e6f;
+            x[(6 * columns) + 1] = float.NaN;
+            var paired = new float[x.Length];
+            f.Forward(x, paired, columns);
+            var single = (float[])x.Clone();
+            f.Forward(single, single, columns);
+            for (int i = 0; i < x.Length; i++)
+            {
+                Assert.True(BitConverter.SingleToInt32Bits(paired[i]) == BitConverter.SingleToInt32Bits(single[i]) || (float.IsNaN(paired[i]) && float.IsNaN(single[i])), $"{name} {columns} at {i}: {paired[i]} vs {single[i]}");
+            }
+        }
+    }
+
+    [Theory]
     [InlineData("softmax", false)]
     [InlineData("softmax", true)]
     [InlineData("softmin", false)]

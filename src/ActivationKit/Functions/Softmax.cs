@@ -94,6 +94,10 @@ public sealed class Softmax : RowwiseActivation<Softmax.Kernel_>
             => SoftmaxCoreFloat.Forward<TV>(x, y, 1f, log: false);
 
         /// <inheritdoc />
+        public bool ForwardFloatPair<TV>(ReadOnlySpan<float> x0, Span<float> y0, ReadOnlySpan<float> x1, Span<float> y1) where TV : struct, IVec<TV>
+            => SoftmaxCoreFloat.SoftmaxPair<TV>(x0, y0, x1, y1, 1f);
+
+        /// <inheritdoc />
         public bool BackwardFloat<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV>
             => SoftmaxCoreFloat.SoftmaxBackward<TV>(x, dy, dx, 1f);
 

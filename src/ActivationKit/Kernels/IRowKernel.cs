@@ -28,6 +28,14 @@ public interface IRowKernel
     bool ForwardFloat<TV>(ReadOnlySpan<float> x, Span<float> y) where TV : struct, IVec<TV> => false;
 
     /// <summary>
+    /// y = f(x) for two float rows at once (<c>TV.Count ≤</c> the row length), for kernels whose passes end in a
+    /// reduction whose latency the other row's work can hide. Returns false when either row needs the one-row path
+    /// (<see cref="ForwardFloat{TV}"/> then runs on both); it may have written the outputs, but only when no output
+    /// overlaps an input. Called only when <see cref="FloatRows"/>.
+    /// </summary>
+    bool ForwardFloatPair<TV>(ReadOnlySpan<float> x0, Span<float> y0, ReadOnlySpan<float> x1, Span<float> y1) where TV : struct, IVec<TV> => false;
+
+    /// <summary>
     /// dx = Jᵀ·dy for one float row from the input x, in float lanes (dx may be x or dy). Returns false, having written
     /// nothing, when the row needs the double-row path. Called only when <see cref="FloatRows"/>.
     /// </summary>

@@ -136,6 +136,9 @@ public static class RowwiseDriver
         }
     }
 
+    /// <summary>The longest rows handed to <see cref="IRowKernel.ForwardFloatPair{TV}"/>: two rows in and out stay in L1.</summary>
+    private const int MaxPairedColumns = 2048;
+
     /// <summary>Float rows in float lanes (the kernel's float row methods); a row they decline goes through double rows.</summary>
     private static void FloatRows<TK, TV>(Op op, TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int n)
         where TK : struct, IRowKernel
@@ -146,6 +149,14 @@ public static class RowwiseDriver
             var row = a.Slice(start, n);
             var other = b.Slice(start, n);
             var d = dst.Slice(start, n);
+            // Two rows at a time where the kernel can overlap them (rows up to 2048 long keep both in L1).
+            if (op == Op.Forward && n <= MaxPairedColumns && start + n < a.Length
+                && kernel.ForwardFloatPair<TV>(row, d, a.Slice(start + n, n), dst.Slice(start + n, n)))
+            {
+                start += n;
+                continue;
+            }
+
             bool done = op switch
             {
                 Op.Forward => kernel.ForwardFloat<TV>(row, d),
