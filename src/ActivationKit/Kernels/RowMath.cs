@@ -13,9 +13,6 @@ namespace ActivationKit.Kernels;
 /// </summary>
 internal static class RowMath
 {
-    // Lane indices 0, 1, 2, … for building the tail mask (a register of double lanes has at most 8).
-    private static readonly double[] LaneIndices = [0, 1, 2, 3, 4, 5, 6, 7];
-
     /// <summary>max(sign·x) over the row; NaN when a NaN reaches the final comparison (callers must not rely on it).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static double Max<TV>(ReadOnlySpan<double> x, double sign) where TV : struct, IVec<TV>
@@ -76,7 +73,7 @@ internal static class RowMath
         int last = n - TV.Count;
         // The last register starts at n − Count; lanes below (full registers · Count) − last were already summed.
         var all = TV.EqualTo(TV.Zero, TV.Zero);
-        var fresh = TV.GreaterThanOrEqual(Lanes.Load<TV, double>(ref LaneIndices[0]), TV.Create((((last / TV.Count) + 1) * TV.Count) - last));
+        var fresh = TV.GreaterThanOrEqual(TV.Indices, TV.Create((((last / TV.Count) + 1) * TV.Count) - last));
         // One call site for the term: inlining it twice can exhaust the JIT's inlining budget (exp is large).
         for (int i = 0; i < n; i += TV.Count)
         {

@@ -34,8 +34,6 @@ namespace ActivationKit.Kernels;
 /// </remarks>
 internal static class SoftmaxCoreFloat
 {
-    // Lane indices 0…15 for the tail mask of the last, overlapping register.
-    private static readonly float[] LaneIndices = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 
     private const double Log2E = VMath.Log2E;
     private const double Ln2HiF = VMath.Ln2HiF;   // fdlibm's float ln 2 split (e_expf.c)
@@ -275,7 +273,7 @@ internal static class SoftmaxCoreFloat
             var g = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, at));
             if (!full)
             {
-                var fresh = TD.GreaterThanOrEqual(Lanes.LoadWidened<TD>(ref LaneIndices[0]), TD.Create(TD.Count - (n % TD.Count)));
+                var fresh = TD.GreaterThanOrEqual(TD.Indices, TD.Create(TD.Count - (n % TD.Count)));
                 e = TD.And(fresh, e);
                 g = TD.And(fresh, g);
             }
@@ -683,27 +681,42 @@ internal static class SoftmaxCoreFloat
     }
 
     /// <summary>y = ((v − m) − L_hi) − L_lo with ln s = L_hi + L_lo.</summary>
+    /// <remarks>
+    /// Element by element, so the order is free: descending when y sits just above x modulo 4 KiB (as the element-wise
+    /// driver does, <see cref="LoopDirection"/>), where an ascending loop's loads would wait for its own recent stores.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void LogPass<TV, TS>(ReadOnlySpan<float> x, Span<float> y, float maxValue, float lnHiValue, float lnLoValue)
         where TV : struct, IVec<TV>
         where TS : struct, ISign
     {
-        int n = x.Length;
         ref float px = ref MemoryMarshal.GetReference(x);
         ref float py = ref MemoryMarshal.GetReference(y);
+        if (LoopDirection.Descending(ref px, ref px, ref py, unary: true)) LogPass<TV, TS, Down>(ref px, ref py, x.Length, maxValue, lnHiValue, lnLoValue);
+        else LogPass<TV, TS, Up>(ref px, ref py, x.Length, maxValue, lnHiValue, lnLoValue);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LogPass<TV, TS, TDir>(ref float px, ref float py, int n, float maxValue, float lnHiValue, float lnLoValue)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+        where TDir : struct, ILoopDirection
+    {
         int last = n - TV.Count;
         var m = TV.Create(maxValue);
         var lnHi = TV.Create(lnHiValue);
         var lnLo = TV.Create(lnLoValue);
-        var lastV = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)));
+        int tailAt = LoopDirection.TailAt<TDir>(last);
+        var tailV = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, tailAt)));
         int i = 0;
         for (; i <= last; i += TV.Count)
         {
-            var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
-            Lanes.Store(((v - m) - lnHi) - lnLo, ref Unsafe.Add(ref py, i));
+            int at = LoopDirection.At<TDir>(i, last);
+            var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, at)));
+            Lanes.Store(((v - m) - lnHi) - lnLo, ref Unsafe.Add(ref py, at));
         }
 
-        if (i < n) Lanes.Store(((lastV - m) - lnHi) - lnLo, ref Unsafe.Add(ref py, last));
+        if (i < n) Lanes.Store(((tailV - m) - lnHi) - lnLo, ref Unsafe.Add(ref py, tailAt));
     }
 
     /// <summary>
@@ -741,7 +754,7 @@ internal static class SoftmaxCoreFloat
     /// <summary>The lanes of the overlapping last register that the full registers before it did not cover.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV FreshLanes<TV>(int n) where TV : struct, IVec<TV>
-        => TV.GreaterThanOrEqual(Lanes.Load<TV, float>(ref LaneIndices[0]), TV.Create(TV.Count - (n % TV.Count)));
+        => TV.GreaterThanOrEqual(TV.Indices, TV.Create(TV.Count - (n % TV.Count)));
 
     /// <summary>a + b with the exact rounding error added to <paramref name="error"/>, for |a| ≥ |b| (Dekker's fast two-sum).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -787,7 +800,7 @@ internal static class SoftmaxCoreFloat
         float max = Lanes.ExtremeOfFloats(hi, largest: true);
         if (!TV.AllTrue(finite) || !float.IsFinite(max) || !float.IsFinite(Lanes.ExtremeOfFloats(lo, largest: false) - max)) return false;
         var m = TV.Create(max);
-        var fresh = TV.GreaterThanOrEqual(Lanes.Load<TV, float>(ref LaneIndices[0]), TV.Create((((last / TV.Count) + 1) * TV.Count) - last));
+        var fresh = TV.GreaterThanOrEqual(TV.Indices, TV.Create((((last / TV.Count) + 1) * TV.Count) - last));
         // The overlapping last register is read before anything is stored, so y may be x.
         var lastV = Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)) * s;
         var sum = TV.Zero;

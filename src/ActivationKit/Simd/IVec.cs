@@ -41,6 +41,9 @@ public interface IVec<TV> :
     static abstract TV FromBits(ulong bits);
 
     static abstract TV Zero { get; }
+
+    /// <summary>The lane numbers 0, 1, 2, … (a constant: no static field, so no class-initialisation check).</summary>
+    static abstract TV Indices { get; }
     static abstract TV One { get; }
 
     /// <summary>a·b + c rounded once.</summary>

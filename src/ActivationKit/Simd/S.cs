@@ -19,6 +19,7 @@ public readonly struct S<T> : IVec<S<T>>
     public static int Count { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 1; }
     public static bool IsDouble { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => typeof(T) == typeof(double); }
     public static S<T> Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => default; }
+    public static S<T> Indices { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => default; }
     public static S<T> One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(T.One); }
     public static S<T> SignMask { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(-T.Zero); }
 

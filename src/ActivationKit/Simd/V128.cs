@@ -18,6 +18,7 @@ public readonly struct V128<T> : IVec<V128<T>>
     public static int Count { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Vector128<T>.Count; }
     public static bool IsDouble { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => typeof(T) == typeof(double); }
     public static V128<T> Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => default; }
+    public static V128<T> Indices { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector128<T>.Indices); }
     public static V128<T> One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector128<T>.One); }
     public static V128<T> SignMask { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector128.Create(-T.Zero)); }
 

@@ -18,6 +18,7 @@ public readonly struct V256<T> : IVec<V256<T>>
     public static int Count { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Vector256<T>.Count; }
     public static bool IsDouble { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => typeof(T) == typeof(double); }
     public static V256<T> Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => default; }
+    public static V256<T> Indices { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector256<T>.Indices); }
     public static V256<T> One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector256<T>.One); }
     public static V256<T> SignMask { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector256.Create(-T.Zero)); }
 

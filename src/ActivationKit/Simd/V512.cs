@@ -18,6 +18,7 @@ public readonly struct V512<T> : IVec<V512<T>>
     public static int Count { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Vector512<T>.Count; }
     public static bool IsDouble { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => typeof(T) == typeof(double); }
     public static V512<T> Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => default; }
+    public static V512<T> Indices { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector512<T>.Indices); }
     public static V512<T> One { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector512<T>.One); }
     public static V512<T> SignMask { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Vector512.Create(-T.Zero)); }
 
