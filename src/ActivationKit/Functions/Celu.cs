@@ -133,8 +133,8 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
             var em1 = VMath.Expm1(u);
             var negative = TV.Create(_alpha) * TV.Fma(em1 + TV.One, uLo, em1);
             // Below |u| = 2^−54, α·expm1(u) is x itself (and u may have lost bits as a subnormal): return x.
-            negative = TV.Select(TV.LessThan(TV.Abs(u), TV.Create(5.551115123125783e-17)), x, negative);
-            return TV.Select(TV.GreaterThan(x, TV.Zero), x, negative);
+            negative = TV.SelectWhereLess(TV.Abs(u), TV.Create(5.551115123125783e-17), x, negative);
+            return TV.SelectWhereGreater(x, TV.Zero, x, negative);
         }
 
         /// <inheritdoc />
@@ -145,14 +145,14 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
             // e^(u + uLo) = e^u·(1 + uLo): without it the rounding of x/α costs |x/α| half-ULPs in the tail.
             var u = Quotient(x, out var uLo);
             var e = VMath.Exp(u);
-            return TV.Select(TV.GreaterThan(x, TV.Zero), dy, dy * TV.Fma(e, uLo, e));
+            return TV.SelectWhereGreater(x, TV.Zero, dy, dy * TV.Fma(e, uLo, e));
         }
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
-            => TV.Select(TV.GreaterThan(y, TV.Zero), dy, dy * TV.Fma(y, TV.Create(_inverseAlpha), TV.One));
+            => TV.SelectWhereGreater(y, TV.Zero, dy, dy * TV.Fma(y, TV.Create(_inverseAlpha), TV.One));
 
         /// <summary>u = x/α rounded, and uLo ≈ x/α − u from the exact remainder x − u·α (0 where not finite).</summary>
         private TV Quotient<TV>(TV x, out TV uLo) where TV : struct, IVec<TV>
@@ -160,7 +160,7 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
             var a = TV.Create(_alpha);
             var u = x / a;
             uLo = TV.Fma(-u, a, x) / a;
-            uLo = TV.Select(TV.LessThan(TV.Abs(uLo), TV.Create(double.PositiveInfinity)), uLo, TV.Zero);
+            uLo = TV.SelectWhereLess(TV.Abs(uLo), TV.Create(double.PositiveInfinity), uLo, TV.Zero);
             return u;
         }
     }

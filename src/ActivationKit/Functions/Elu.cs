@@ -136,8 +136,12 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
-            // A NaN x fails x > 0 and flows through expm1.
-            => TV.Select(TV.GreaterThan(x, TV.Zero), x, TV.Create(_alpha) * ExpMinusOne(x));
+        {
+            // A NaN x fails x > 0 and flows through expm1. The comparison is made next to the select (not before the
+            // exponential) so that it stays a mask register feeding a masked blend.
+            var negative = TV.Create(_alpha) * ExpMinusOne(x);
+            return TV.SelectWhereGreater(x, TV.Zero, x, negative);
+        }
 
         /// <summary>e^min(x, 0) in the lane type's own precision (float lanes: <see cref="VMath.ExpNonPositiveF{TV}"/>).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -148,14 +152,14 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.Select(TV.GreaterThan(x, TV.Zero), dy, dy * (TV.Create(_alpha) * ExpNegativeBranch(x)));
+            => TV.SelectWhereGreater(x, TV.Zero, dy, dy * (TV.Create(_alpha) * ExpNegativeBranch(x)));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
             // y ≤ 0 exactly on the negative branch when α ≥ 0 (the class refuses α < 0).
-            => TV.Select(TV.GreaterThan(y, TV.Zero), dy, dy * (y + TV.Create(_alpha)));
+            => TV.SelectWhereGreater(y, TV.Zero, dy, dy * (y + TV.Create(_alpha)));
 
         /// <summary>
         /// e^x − 1 that also keeps the sign of −0 and is exact for |x| &lt; 2^−54, where e^x − 1 rounds to x itself.
@@ -169,7 +173,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static TV ExpMinusOne<TV>(TV x) where TV : struct, IVec<TV>
         {
-            if ((typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return TV.Select(TV.LessThan(TV.Abs(x), TV.Create(5.551115123125783e-17)), x, VMath.Expm1(x));
+            if ((typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return TV.SelectWhereLess(TV.Abs(x), TV.Create(5.551115123125783e-17), x, VMath.Expm1(x));
             var m = TV.Min(TV.Zero, x);
             return TV.Or(VMath.Expm1NonPositiveF(m), TV.And(m, TV.SignMask));
         }

@@ -219,7 +219,7 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
             var f = e * dh;
             var fLo = TV.Fma(e, dl, TV.Fma(e, dh, -f));
             var s = TV.ScaleB(f + TV.Fma(f, m, TV.Fma(fLo, m, fLo)), n);
-            return TV.Select(TV.LessThan(x, TV.Zero), s, TV.One - s);
+            return TV.SelectWhereLess(x, TV.Zero, s, TV.One - s);
         }
 
         /// <summary>

@@ -96,7 +96,7 @@ public sealed class Hardshrink : OutputGradientActivation<Hardshrink.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.Select(TV.GreaterThan(TV.Abs(x), TV.Create(lambd)), dy, TV.Select(TV.IsNaN(x), x, TV.Zero));
+            => TV.SelectWhereGreater(TV.Abs(x), TV.Create(lambd), dy, TV.Select(TV.IsNaN(x), x, TV.Zero));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

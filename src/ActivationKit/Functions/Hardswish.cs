@@ -118,7 +118,7 @@ public sealed class Hardswish : ElementwiseActivation<Hardswish.Kernel_>
             var three = TV.Create(3.0);
             // 2x + 3 is exact on [−3, −3/4] (Sterbenz), so the slope is correctly rounded around its zero at −3/2.
             var slope = SixthOf((x + x) + three);
-            return TV.Select(TV.LessThan(x, -three), TV.Zero, TV.Select(TV.GreaterThan(x, three), dy, dy * slope));
+            return TV.SelectWhereLess(x, -three, TV.Zero, TV.SelectWhereGreater(x, three, dy, dy * slope));
         }
 
         /// <summary>

@@ -125,13 +125,13 @@ public sealed class LeakyRelu : OutputGradientActivation<LeakyRelu.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
             // NaN·slope is NaN, so NaN needs no special case.
-            => TV.Select(TV.GreaterThan(x, TV.Zero), x, x * TV.Create(slope));
+            => TV.SelectWhereGreater(x, TV.Zero, x, x * TV.Create(slope));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.Select(TV.GreaterThan(x, TV.Zero), dy, TV.Select(TV.IsNaN(x), x, dy * TV.Create(slope)));
+            => TV.SelectWhereGreater(x, TV.Zero, dy, TV.Select(TV.IsNaN(x), x, dy * TV.Create(slope)));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -103,7 +103,7 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
             // of two is applied last so a subnormal result (x above 708 in double) is rounded once.
             var p = VMath.ExpParts(-TV.Abs(x), out var n, out var lo);
             var r = TV.One / (TV.One + VMath.ScaleExpParts(p + lo, n));
-            var d = TV.Select(TV.LessThan(x, TV.Zero), r, VMath.MulExpParts(r, p, lo, n));
+            var d = TV.SelectWhereLess(x, TV.Zero, r, VMath.MulExpParts(r, p, lo, n));
             return dy * d;
         }
     }

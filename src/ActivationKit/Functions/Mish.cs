@@ -137,7 +137,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
             // x ≥ 0 (e = e^−x): x·(1 + 2e)/(1 + 2e + 2e²), all terms positive.
             var a = TV.Fma(two, e, TV.One);
             var positive = x * a / TV.Fma(e + e, e, a);
-            var y = TV.Select(TV.LessThan(xc, TV.Zero), negative, positive);
+            var y = TV.SelectWhereLess(xc, TV.Zero, negative, positive);
             // From −900 on (−∞ included) the value is −0; x·tiny would be ∞·0 = NaN at −∞.
             return TV.Select(TV.LessThanOrEqual(xc, TV.Create(-900.0)), TV.And(x, TV.SignMask), y);
         }
@@ -176,7 +176,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
             var root = TV.Fma(e, TV.Fma(two, e, two), TV.One);
             var positive = numerator / (root * root);
 
-            return dy * TV.Select(TV.LessThan(xc, TV.Zero), negative, positive);
+            return dy * TV.SelectWhereLess(xc, TV.Zero, negative, positive);
         }
 
         /// <summary>

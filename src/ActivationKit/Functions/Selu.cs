@@ -113,7 +113,7 @@ public sealed class Selu : OutputGradientActivation<Selu.Kernel_>
             var em1 = Elu.Kernel_.ExpMinusOne(x);
             var negative = TV.Fma(TV.Create(ScaleAlphaHi), em1, TV.Create(ScaleAlphaLo) * em1);
             // A NaN x fails x > 0 and flows through expm1.
-            return TV.Select(TV.GreaterThan(x, TV.Zero), positive, negative);
+            return TV.SelectWhereGreater(x, TV.Zero, positive, negative);
         }
 
         /// <inheritdoc />
@@ -123,13 +123,13 @@ public sealed class Selu : OutputGradientActivation<Selu.Kernel_>
         {
             var e = Elu.Kernel_.ExpNegativeBranch(x);
             var negative = TV.Fma(TV.Create(ScaleAlphaHi), e, TV.Create(ScaleAlphaLo) * e);
-            return dy * TV.Select(TV.GreaterThan(x, TV.Zero), TV.Create(Scale), negative);
+            return dy * TV.SelectWhereGreater(x, TV.Zero, TV.Create(Scale), negative);
         }
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
-            => dy * TV.Select(TV.GreaterThan(y, TV.Zero), TV.Create(Scale), y + TV.Create(ScaleAlphaHi));
+            => dy * TV.SelectWhereGreater(y, TV.Zero, TV.Create(Scale), y + TV.Create(ScaleAlphaHi));
     }
 }

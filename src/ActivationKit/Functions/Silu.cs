@@ -180,7 +180,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
                 // β = 1 needs no carried βx: x/(1 + e) and x·e/(1 + e) with e = e^−|x| (a normal double above −700).
                 var e = VMath.Exp(-TV.Abs(x));
                 var q = x / (TV.One + e);
-                var y = TV.Select(TV.LessThan(x, TV.Zero), q * e, q);
+                var y = TV.SelectWhereLess(x, TV.Zero, q * e, q);
                 // Lane by lane, so every register width returns the same bits.
                 var deep = TV.LessThan(x, TV.Create(-700.0));
                 return TV.AnyTrue(deep) ? TV.Select(deep, ForwardScaled(x), y) : y;
@@ -199,7 +199,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             var z = Gate(x, out var p, out var lo, out var n, out var e, out _, out _);
             // βx ≥ 0: x·σ(z) = x/(1 + e). βx < 0: x·e/(1 + e), with e's power of two applied last.
             var d = TV.One + e;
-            var y = TV.Select(TV.LessThan(z, TV.Zero), VMath.MulExpParts(x / d, p, lo, n), x / d);
+            var y = TV.SelectWhereLess(z, TV.Zero, VMath.MulExpParts(x / d, p, lo, n), x / d);
             // From βx = −900 on (x = ∓∞ included) the value is a zero of x's sign; x·tiny would be ∞·0 = NaN at ∞.
             return TV.Select(TV.LessThanOrEqual(z, TV.Create(-900.0)), TV.And(x, TV.SignMask), y);
         }
@@ -223,7 +223,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             var dLo = (TV.One - d) + e;
             var square = TV.Fma(d, d, (d + d) * dLo);
             var negative = VMath.MulExpParts(numerator / square, p, lo, n);
-            return dy * TV.Select(TV.LessThan(z, TV.Zero), negative, positive);
+            return dy * TV.SelectWhereLess(z, TV.Zero, negative, positive);
         }
 
         /// <summary>∂f/∂β = x²·σ(βx)·σ(−βx) for one register of inputs.</summary>
@@ -295,7 +295,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             var square = TV.Fma(d, d, (d + d) * dLo);
             var negative = e * numerator / square;
             inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(80.0));
-            return dy * TV.Select(TV.LessThan(x, TV.Zero), negative, positive);
+            return dy * TV.SelectWhereLess(x, TV.Zero, negative, positive);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -311,7 +311,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
                 TV.LessThan(TV.Abs(x), TV.Create(3.273390607896142e150)),
                 VMath.MulExpParts(xr * xr, p, lo, n),
                 VMath.MulExpParts(xr * r, p, lo, n) * x);
-            var y = TV.Select(TV.LessThan(z, TV.Zero), negative, positive);
+            var y = TV.SelectWhereLess(z, TV.Zero, negative, positive);
             // From |βx| = 900 on (x = ±∞ included) the value is 0 for any |β| ≥ 1e−30; ∞·0 must not give NaN.
             return TV.Select(TV.GreaterThanOrEqual(TV.Abs(z), TV.Create(900.0)), TV.Zero, y);
         }
@@ -327,13 +327,13 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             var z = b * x;
             // δ = βx − z: the exact product error plus the low part of β; only meaningful (and small) while |z| < 900.
             delta = TV.Fma(b, x, -z) + (TV.Create(_betaLo) * x);
-            delta = TV.Select(TV.LessThan(TV.Abs(z), TV.Create(900.0)), delta, TV.Zero);
+            delta = TV.SelectWhereLess(TV.Abs(z), TV.Create(900.0), delta, TV.Zero);
             // β = 0 with x = ±∞ gives 0·∞ = NaN although the function is x/2 there; keep NaN only for a NaN input.
             z = TV.Select(TV.AndNot(TV.IsNaN(z), TV.IsNaN(x)), TV.Zero, z);
             z = TV.Min(TV.Create(900.0), TV.Max(TV.Create(-900.0), z));
             p = VMath.ExpParts(-TV.Abs(z), out n, out lo);
             // exp(−|z + δ|) = exp(−|z|)·(1 ∓ δ): minus for z ≥ 0, plus for z < 0; the correction joins the low part.
-            lo = TV.Fma(p, TV.Select(TV.LessThan(z, TV.Zero), delta, -delta), lo);
+            lo = TV.Fma(p, TV.SelectWhereLess(z, TV.Zero, delta, -delta), lo);
             e = VMath.ScaleExpParts(p + lo, n);
             r = TV.One / (TV.One + e);
             return z;

@@ -148,7 +148,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             {
                 // β = 1 needs no carried rounding of βx: ln(1 + e^−|x|) + max(x, 0), both terms ≥ 0.
                 var plain = VMath.Log1p(VMath.Exp(-TV.Abs(x))) + TV.Max(TV.Zero, x);
-                return TV.Select(TV.GreaterThan(x, TV.Create(_threshold)), x, plain);
+                return TV.SelectWhereGreater(x, TV.Create(_threshold), x, plain);
             }
 
             return ForwardScaled(x);
@@ -180,7 +180,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             negative = TV.Select(TV.LessThanOrEqual(z, TV.Create(-900.0)), TV.Zero, negative);
             var y = TV.Select(neg, negative, positive);
             // z = ±∞ (x infinite or βx overflowing) needs no special case: x + 0, or e^−900 → 0.
-            return TV.Select(TV.GreaterThan(z, TV.Create(_threshold)), x, y);
+            return TV.SelectWhereGreater(z, TV.Create(_threshold), x, y);
         }
 
         /// <inheritdoc />
@@ -202,8 +202,8 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             // σ(z + δ) = σ(z)·(1 + σ(−z)·δ). z ≥ 0: σ(z) = r, σ(−z) = e·r. z < 0: σ(z) = e·r (scaled last), σ(−z) = r.
             var positive = r * TV.Fma(e * r, delta, TV.One);
             var negative = VMath.MulExpParts(r * TV.Fma(r, delta, TV.One), p, lo, n);
-            var s = TV.Select(TV.LessThan(z, TV.Zero), negative, positive);
-            return dy * TV.Select(TV.GreaterThan(z, TV.Create(_threshold)), TV.One, s);
+            var s = TV.SelectWhereLess(z, TV.Zero, negative, positive);
+            return dy * TV.SelectWhereGreater(z, TV.Create(_threshold), TV.One, s);
         }
 
         /// <summary>
@@ -233,7 +233,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             inDouble = TV.Zero;
             // Max(0, x) keeps a NaN x (second operand).
             var y = VMath.Log1pUnitF(VMath.ExpMinusAbs(x)) + TV.Max(TV.Zero, x);
-            return TV.Select(TV.GreaterThan(x, TV.Create(_threshold)), x, y);
+            return TV.SelectWhereGreater(x, TV.Create(_threshold), x, y);
         }
 
         /// <summary>Float lanes: σ(x) (no carried rounding for β = 1); every lane is left to the double lanes for β ≠ 1.</summary>
@@ -253,7 +253,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         /// <summary>dy·σ(x) for β = 1 (float or double lanes): no rounding of βx to carry; 1 above the threshold.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV PlainSlope<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => dy * TV.Select(TV.GreaterThan(x, TV.Create(_threshold)), TV.One, Logistic(x, TV.LessThan(x, TV.Zero)));
+            => dy * TV.SelectWhereGreater(x, TV.Create(_threshold), TV.One, Logistic(x, TV.LessThan(x, TV.Zero)));
 
         /// <summary>
         /// σ(x) for float or double lanes where <paramref name="negative"/> marks the lanes to mirror: r = 1/(1 + e) with
@@ -275,7 +275,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             var b = TV.Create(_beta);
             var z = b * x;
             delta = TV.Fma(b, x, -z);
-            delta = TV.Select(TV.LessThan(TV.Abs(z), TV.Create(900.0)), delta, TV.Zero);
+            delta = TV.SelectWhereLess(TV.Abs(z), TV.Create(900.0), delta, TV.Zero);
             return z;
         }
     }

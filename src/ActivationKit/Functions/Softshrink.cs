@@ -98,16 +98,16 @@ public sealed class Softshrink : OutputGradientActivation<Softshrink.Kernel_>
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             var l = TV.Create(lambd);
-            var outer = TV.Select(TV.GreaterThan(x, l), x - l, x + l);
+            var outer = TV.SelectWhereGreater(x, l, x - l, x + l);
             // |x| > λ is false for NaN, so NaN is kept separately; the dead zone gives +0 for both zeros.
-            return TV.Select(TV.GreaterThan(TV.Abs(x), l), outer, TV.Select(TV.IsNaN(x), x, TV.Zero));
+            return TV.SelectWhereGreater(TV.Abs(x), l, outer, TV.Select(TV.IsNaN(x), x, TV.Zero));
         }
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.Select(TV.GreaterThan(TV.Abs(x), TV.Create(lambd)), dy, TV.Select(TV.IsNaN(x), x, TV.Zero));
+            => TV.SelectWhereGreater(TV.Abs(x), TV.Create(lambd), dy, TV.Select(TV.IsNaN(x), x, TV.Zero));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

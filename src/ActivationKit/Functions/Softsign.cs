@@ -116,7 +116,7 @@ public sealed class Softsign : OutputGradientActivation<Softsign.Kernel_>
             var r = TV.One / d;
             var plain = r * r;
             // NaN x fails the comparison and takes the plain path, which is NaN too.
-            return dy * TV.Select(TV.LessThan(a, TV.Create(Math.ScaleB(1.0, 500))), precise, plain);
+            return dy * TV.SelectWhereLess(a, TV.Create(Math.ScaleB(1.0, 500)), precise, plain);
         }
 
         /// <inheritdoc />

@@ -180,7 +180,7 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
             public TV Apply<TV>(TV y, TV dy) where TV : struct, IVec<TV>
             {
                 var outside = TV.Select(TV.IsNaN(y), y, TV.Zero);
-                return TV.Select(TV.GreaterThan(y, TV.Zero), dy - TV.Create(mean), outside);
+                return TV.SelectWhereGreater(y, TV.Zero, dy - TV.Create(mean), outside);
             }
         }
     }

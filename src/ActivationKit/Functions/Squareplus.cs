@@ -160,7 +160,7 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
             // x ≥ 0 (and NaN): no cancellation. x < 0: y = b/(2(√(x² + b) + |x|)) = (b·s)/(2(h + a)) in scaled units.
             var pos = (r.Xs + r.H) * TV.Create(0.5) * r.Inv;
             var neg = r.BScaledOnce / ((r.H + r.A) * TV.Create(2.0));
-            return TV.Select(TV.LessThan(x, TV.Zero), neg, pos);
+            return TV.SelectWhereLess(x, TV.Zero, neg, pos);
         }
 
         /// <inheritdoc />
@@ -176,7 +176,7 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
             var pos = TV.Create(0.5) + (TV.Create(0.5) * (r.Xs / r.H));
             var den = TV.Fma(r.A, r.H, r.S) + r.SErr;
             var neg = r.BScaledOnce / (den * TV.Create(2.0)) * r.Sc;
-            var d = TV.Select(TV.LessThan(x, TV.Zero), neg, pos);
+            var d = TV.SelectWhereLess(x, TV.Zero, neg, pos);
             // +∞ gives ∞/∞ and b = 0 at x = ±0 gives 0/0: the limits are 1 and 1/2.
             d = TV.Select(TV.EqualTo(x, TV.Create(double.PositiveInfinity)), TV.One, d);
             d = TV.Select(TV.EqualTo(r.H, TV.Zero), TV.Create(0.5), d);

@@ -86,7 +86,7 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
             var t = VMath.Expm1(ax + ax);
             var y = t / (t + TV.Create(2.0));
             // Beyond 20, expm1 is huge (or +∞) and t/(t+2) rounds to 1; +∞ would give ∞/∞, so pin it.
-            y = TV.Select(TV.GreaterThan(ax, TV.Create(20.0)), TV.One, y);
+            y = TV.SelectWhereGreater(ax, TV.Create(20.0), TV.One, y);
             // Near 0 the odd Taylor series (coefficients 2^2n(2^2n − 1)B_2n/(2n)!) to x^13 is correctly rounded
             // far more often than the quotient: below 1/16 the first omitted term is under 2e−20 relative.
             var x2 = ax * ax;
@@ -96,7 +96,7 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
             p = TV.Fma(p, x2, TV.Create(-17.0 / 315.0));
             p = TV.Fma(p, x2, TV.Create(2.0 / 15.0));
             p = TV.Fma(p, x2, TV.Create(-1.0 / 3.0));
-            y = TV.Select(TV.LessThan(ax, TV.Create(0.0625)), TV.Fma(ax * x2, p, ax), y);
+            y = TV.SelectWhereLess(ax, TV.Create(0.0625), TV.Fma(ax * x2, p, ax), y);
             // Restore the sign (keeps tanh(−0) = −0); NaN stays NaN.
             return TV.Or(y, TV.And(x, TV.SignMask));
         }

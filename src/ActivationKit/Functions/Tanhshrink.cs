@@ -152,7 +152,7 @@ public sealed class Tanhshrink : ElementwiseActivation<Tanhshrink.Kernel_>
             // |x| ≥ 1.5: (|x| − 1) + 2e/(1 + e) with e = e^−2|x|; |x| − 1 is exact and both terms are positive.
             var e = VMath.Exp(-(ax + ax));
             var large = (ax - TV.One) + ((e + e) / (TV.One + e));
-            var y = TV.Select(TV.LessThan(ax, TV.Create(1.5)), small, large);
+            var y = TV.SelectWhereLess(ax, TV.Create(1.5), small, large);
             // Odd: restore the sign (keeps −0 and a NaN).
             return TV.Or(y, TV.And(x, TV.SignMask));
         }
@@ -175,7 +175,7 @@ public sealed class Tanhshrink : ElementwiseActivation<Tanhshrink.Kernel_>
             var e = VMath.Exp(-(ax + ax));
             var d = TV.One + e;
             var large = TV.One - (TV.Create(4.0) * e / (d * d));
-            return dy * TV.Select(TV.LessThan(ax, TV.One), small, large);
+            return dy * TV.SelectWhereLess(ax, TV.One, small, large);
         }
 
         private static TV UTilde<TV>(TV s) where TV : struct, IVec<TV>

@@ -122,7 +122,7 @@ public sealed class ThresholdedRelu : OutputGradientActivation<ThresholdedRelu.K
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.Select(TV.GreaterThan(x, TV.Create(theta)), dy, TV.Select(TV.IsNaN(x), x, TV.Zero));
+            => TV.SelectWhereGreater(x, TV.Create(theta), dy, TV.Select(TV.IsNaN(x), x, TV.Zero));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

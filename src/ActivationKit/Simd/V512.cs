@@ -92,6 +92,16 @@ public readonly struct V512<T> : IVec<V512<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> EqualTo(V512<T> a, V512<T> b) => new(Vector512.Equals(a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> IsNaN(V512<T> x) => new(~Vector512.Equals(x.Value, x.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Select(V512<T> mask, V512<T> ifTrue, V512<T> ifFalse) => new(Vector512.ConditionalSelect(mask.Value, ifTrue.Value, ifFalse.Value));
+
+    // One expression from the comparison to the blend, so the JIT keeps the comparison in a mask register (vcmpps k,
+    // vblendmps) instead of widening it to a vector through the V512 wrapper (vpmovm2d) and selecting bitwise.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> SelectWhereGreater(V512<T> a, V512<T> b, V512<T> ifTrue, V512<T> ifFalse)
+        => new(Vector512.ConditionalSelect(Vector512.GreaterThan(a.Value, b.Value), ifTrue.Value, ifFalse.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> SelectWhereLess(V512<T> a, V512<T> b, V512<T> ifTrue, V512<T> ifFalse)
+        => new(Vector512.ConditionalSelect(Vector512.LessThan(a.Value, b.Value), ifTrue.Value, ifFalse.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> And(V512<T> a, V512<T> b) => new(a.Value & b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Or(V512<T> a, V512<T> b) => new(a.Value | b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Xor(V512<T> a, V512<T> b) => new(a.Value ^ b.Value);
