@@ -121,6 +121,8 @@ public class ElementwiseBehaviourTests
     [InlineData("softplus(beta=2)")]
     [InlineData("softplus(beta=0.5,threshold=10)")]
     [InlineData("sigmoid")]
+    [InlineData("silu")]
+    [InlineData("softplus")]
     public void Lanes_redone_in_double_match_the_scalar_path_bit_for_bit(string spec)
     {
         // Float registers whose lanes the kernel leaves to double lanes (deep tails; every lane for β ≠ 1) are redone
@@ -146,6 +148,46 @@ public class ElementwiseBehaviourTests
                 Assert.True(BitConverter.SingleToInt32Bits(one[0]) == BitConverter.SingleToInt32Bits(inPlace[i]), $"{spec} in place n={n} x={x[i]:R}");
                 f.Backward(x.AsSpan(i, 1), dy.AsSpan(i, 1), one);
                 Assert.True(BitConverter.SingleToInt32Bits(one[0]) == BitConverter.SingleToInt32Bits(dx[i]), $"{spec} backward n={n} x={x[i]:R}: {dx[i]:R} vs scalar {one[0]:R}");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_drivers_any_lane_tests_agree_with_the_kernels_marks()
+    {
+        // The element-wise driver tests each register with ForwardMarksAny/BackwardMarksAny and recomputes the marks of
+        // ForwardFloatLanes/BackwardFloatLanes only when they say so: a test that missed a marked lane would leave a
+        // float-lane result where the double-lane one belongs.
+        float[] edges = [-87.00001f, -87f, -86.99999f, -80.00001f, -80f, 79.99999f, 80.00001f, 86.99999f, 87f, 87.00001f,
+            0f, -0f, 1e-30f, -1e30f, 1e30f, float.NegativeInfinity, float.PositiveInfinity, float.NaN];
+        var rng = new Random(11);
+        var registers = new List<float[]>();
+        foreach (float e in edges) registers.Add([.. Enumerable.Repeat(0.5f, 15), e]);
+        for (int r = 0; r < 200; r++) registers.Add([.. Enumerable.Range(0, 16).Select(_ => (float)((rng.NextDouble() * 200) - 100))]);
+        foreach (var lanes in registers)
+        {
+            var x = new Simd.V512<float>(System.Runtime.Intrinsics.Vector512.Create(lanes));
+            var dy = new Simd.V512<float>(System.Runtime.Intrinsics.Vector512.Create(1f));
+            Check(new Functions.Sigmoid.Kernel_(), "sigmoid");
+            Check(new Functions.Silu.Kernel_(1.0), "silu");
+            Check(new Functions.Silu.Kernel_(2.5), "silu(2.5)");
+            Check(new Functions.Softplus.Kernel_(1.0, 20.0), "softplus");
+            Check(new Functions.Softplus.Kernel_(2.0, 20.0), "softplus(2)");
+
+            void Check<TK>(TK kernel, string name) where TK : struct, Kernels.IUnaryKernel
+            {
+                string at = string.Join(", ", lanes);
+                if (TK.ForwardHasDoubleLanes)
+                {
+                    kernel.ForwardFloatLanes(x, out var marks);
+                    Assert.True(Simd.V512<float>.AnyTrue(marks) == kernel.ForwardMarksAny(x), $"{name} forward [{at}]");
+                }
+
+                if (TK.BackwardHasDoubleLanes)
+                {
+                    kernel.BackwardFloatLanes(x, dy, out var marks);
+                    Assert.True(Simd.V512<float>.AnyTrue(marks) == kernel.BackwardMarksAny(x, dy), $"{name} backward [{at}]");
+                }
             }
         }
     }

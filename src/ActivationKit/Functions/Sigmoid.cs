@@ -122,7 +122,7 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>
         {
-            inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(87.0));
+            inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(BackwardFloatLimit));
             return dy * VMath.LogisticSlope(VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask)));
         }
 
@@ -131,9 +131,21 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         public TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
         {
             // e^−x for −x ≤ 87 (larger −x, −∞ included, is redone in double lanes); NaN flows through.
-            inDouble = TV.LessThan(x, TV.Create(-87.0));
+            inDouble = TV.LessThan(x, TV.Create(ForwardFloatLowest));
             return TV.One / (TV.One + VMath.ExpNonPositiveF(-x));
         }
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV> => TV.AnyWhereLess(x, TV.Create(ForwardFloatLowest));
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool BackwardMarksAny<TV>(TV x, TV dy) where TV : struct, IVec<TV> => TV.AnyWhereGreater(TV.Abs(x), TV.Create(BackwardFloatLimit));
+
+        // The float lanes' range: below −87 the forward is subnormal, beyond |x| = 87 the slope's e^−|x| is.
+        private const double ForwardFloatLowest = -87.0;
+        private const double BackwardFloatLimit = 87.0;
 
         /// <inheritdoc />
 

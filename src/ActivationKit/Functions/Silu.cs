@@ -149,6 +149,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
     {
         private readonly double _betaHi;
         private readonly double _betaLo;
+        private readonly bool _plain;
 
         /// <summary>Binds β.</summary>
         public Kernel_(double beta)
@@ -161,6 +162,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         {
             _betaHi = betaHi;
             _betaLo = betaLo;
+            _plain = betaHi == 1.0 && betaLo == 0.0;
         }
 
         /// <inheritdoc />
@@ -228,7 +230,8 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
 
         /// <summary>∂f/∂β = x²·σ(βx)·σ(−βx) for one register of inputs.</summary>
         /// <summary>β = 1 exactly: z = x needs no carried rounding, so float lanes can evaluate in float.</summary>
-        private bool IsPlain => _betaHi == 1.0 && _betaLo == 0.0;
+        // β = 1, decided once (a byte test in the loop instead of two double comparisons each time it is asked).
+        private bool IsPlain => _plain;
 
         /// <summary>
         /// Float lanes, β = 1: x/(1 + e^−x), with the lanes below −87 (subnormal-range results) from the double lanes.
@@ -261,9 +264,21 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
 
             // x/(1 + e^−x) in one piece while e^−x is a normal float (x ≥ −87: the exp's error is damped by
             // e^−x/(1 + e^−x) ≤ 1); below, x·σ(x) is tiny and comes from the double-lane definition.
-            inDouble = TV.LessThan(x, TV.Create(-87.0));
+            inDouble = TV.LessThan(x, TV.Create(ForwardFloatLowest));
             return x / (TV.One + VMath.ExpNonPositiveF(-x));
         }
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV> => !IsPlain || TV.AnyWhereLess(x, TV.Create(ForwardFloatLowest));
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool BackwardMarksAny<TV>(TV x, TV dy) where TV : struct, IVec<TV> => !IsPlain || TV.AnyWhereGreater(TV.Abs(x), TV.Create(BackwardFloatLimit));
+
+        // The float lanes' range (β = 1): below −87 the forward is tiny, beyond |x| = 80 the slope's pieces leave float.
+        private const double ForwardFloatLowest = -87.0;
+        private const double BackwardFloatLimit = 80.0;
 
         /// <summary>
         /// Float lanes, β = 1: f′ = σ(x)·(1 + x·σ(−x)). x ≥ 0: r·(1 + x·e·r) with r = 1/(1 + e). x &lt; 0:
@@ -294,7 +309,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             var dLo = (TV.One - d) + e;
             var square = TV.Fma(d, d, (d + d) * dLo);
             var negative = e * numerator / square;
-            inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(80.0));
+            inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(BackwardFloatLimit));
             return dy * TV.SelectWhereLess(x, TV.Zero, negative, positive);
         }
 

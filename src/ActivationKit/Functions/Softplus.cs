@@ -236,6 +236,14 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             return TV.SelectWhereGreater(x, TV.Create(_threshold), x, y);
         }
 
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV> => _beta != 1.0;
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool BackwardMarksAny<TV>(TV x, TV dy) where TV : struct, IVec<TV> => _beta != 1.0;
+
         /// <summary>Float lanes: σ(x) (no carried rounding for β = 1); every lane is left to the double lanes for β ≠ 1.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>

@@ -247,8 +247,8 @@ public static class ElementwiseDriver
             var b = TMap.IsUnary ? a : isTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, at));
             if (typeof(TRedo) == typeof(WithRedo))
             {
-                Lanes.Store(map.ApplyFloatLanes(a, b, out var inDouble), ref Unsafe.Add(ref pd, at));
-                if (TV.AnyTrue(inDouble)) Redo<TMap, T, TV>(map, inDouble, a, b, ref Unsafe.Add(ref pd, at));
+                Lanes.Store(map.ApplyFloatLanes(a, b, out _), ref Unsafe.Add(ref pd, at));
+                if (map.MarksAny(a, b)) Redo<TMap, T, TV>(map, a, b, ref Unsafe.Add(ref pd, at));
             }
             else
             {
@@ -258,25 +258,30 @@ public static class ElementwiseDriver
     }
 
     /// <summary>
-    /// Replaces the lanes of the register stored at <paramref name="dst"/> that <paramref name="inDouble"/> marks with
-    /// the double-lane definition. Out of line and after the store, so that no value of the loop is live across a call.
+    /// Replaces the lanes of the register stored at <paramref name="dst"/> that the float-lane evaluation marks with the
+    /// double-lane definition. Out of line and after the store, so that no value of the loop is live across a call; the
+    /// marks are recomputed here (the float-lane kernel once more, for the rare registers that need it), so in the loop
+    /// only <see cref="IMap.MarksAny{TV}"/> is evaluated.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Redo<TMap, T, TV>(TMap map, TV inDouble, TV a, TV b, ref T dst)
-        where TMap : struct, IMap
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TV : struct, IVec<TV>
-        => Lanes.Store(TV.Select(inDouble, map.ApplyInDouble(a, b), Lanes.Load<TV, T>(ref dst)), ref dst);
-
-    /// <summary><see cref="Redo{TMap, T, TV}(TMap, TV, TV, TV, ref T)"/> for the two registers of a pair, i before j (an odd last register is its own pair).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Redo<TMap, T, TV>(TMap map, TV inDouble0, TV a0, TV b0, ref T dst0, TV inDouble1, TV a1, TV b1, ref T dst1)
+    private static void Redo<TMap, T, TV>(TMap map, TV a, TV b, ref T dst)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TV : struct, IVec<TV>
     {
-        if (TV.AnyTrue(inDouble0)) Redo<TMap, T, TV>(map, inDouble0, a0, b0, ref dst0);
-        if (TV.AnyTrue(inDouble1)) Redo<TMap, T, TV>(map, inDouble1, a1, b1, ref dst1);
+        map.ApplyFloatLanes(a, b, out var inDouble);
+        Lanes.Store(TV.Select(inDouble, map.ApplyInDouble(a, b), Lanes.Load<TV, T>(ref dst)), ref dst);
+    }
+
+    /// <summary><see cref="Redo{TMap, T, TV}(TMap, TV, TV, ref T)"/> for the two registers of a pair, i before j (an odd last register is its own pair).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Redo<TMap, T, TV>(TMap map, TV a0, TV b0, ref T dst0, TV a1, TV b1, ref T dst1)
+        where TMap : struct, IMap
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TV : struct, IVec<TV>
+    {
+        Redo<TMap, T, TV>(map, a0, b0, ref dst0);
+        Redo<TMap, T, TV>(map, a1, b1, ref dst1);
     }
 
     // Kernels that opt in (IUnaryKernel.ForwardInPairs / BackwardInPairs): the general loop with two registers per
@@ -312,14 +317,14 @@ public static class ElementwiseDriver
             var b1 = TMap.IsUnary ? a1 : jTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, jAt));
             if (typeof(TRedo) == typeof(WithRedo))
             {
-                var r0 = map.ApplyFloatLanes(a0, b0, out var inDouble0);
-                var r1 = map.ApplyFloatLanes(a1, b1, out var inDouble1);
+                var r0 = map.ApplyFloatLanes(a0, b0, out _);
+                var r1 = map.ApplyFloatLanes(a1, b1, out _);
                 Lanes.Store(r0, ref Unsafe.Add(ref pd, iAt));
                 Lanes.Store(r1, ref Unsafe.Add(ref pd, jAt));
-                if (TV.AnyTrue(TV.Or(inDouble0, inDouble1)))
+                if (map.MarksAny(a0, b0) | map.MarksAny(a1, b1))
                 {
                     // One call for both, so neither register's inputs are live across a call.
-                    Redo<TMap, T, TV>(map, inDouble0, a0, b0, ref Unsafe.Add(ref pd, iAt), inDouble1, a1, b1, ref Unsafe.Add(ref pd, jAt));
+                    Redo<TMap, T, TV>(map, a0, b0, ref Unsafe.Add(ref pd, iAt), a1, b1, ref Unsafe.Add(ref pd, jAt));
                 }
             }
             else
@@ -531,6 +536,9 @@ internal interface IMap
         return Apply(a, b);
     }
 
+    /// <summary>Whether <see cref="ApplyFloatLanes"/> marks any lane (only called when <see cref="HasDoubleLanes"/>).</summary>
+    bool MarksAny<TV>(TV a, TV b) where TV : struct, IVec<TV> => false;
+
     /// <summary>The whole register from the double-lane definition (only called when <see cref="HasDoubleLanes"/>).</summary>
     TV ApplyInDouble<TV>(TV a, TV b) where TV : struct, IVec<TV> => Apply(a, b);
 }
@@ -552,6 +560,9 @@ internal readonly struct ForwardMap<TOp>(TOp op) : IMap where TOp : struct, IUna
     public TV ApplyFloatLanes<TV>(TV a, TV b, out TV inDouble) where TV : struct, IVec<TV> => op.ForwardFloatLanes(a, out inDouble);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MarksAny<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.ForwardMarksAny(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV ApplyInDouble<TV>(TV a, TV b) where TV : struct, IVec<TV> => InDouble.Forward(op, a);
 }
 
@@ -568,6 +579,9 @@ internal readonly struct BackwardMap<TOp>(TOp op) : IMap where TOp : struct, IUn
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV ApplyFloatLanes<TV>(TV a, TV b, out TV inDouble) where TV : struct, IVec<TV> => op.BackwardFloatLanes(a, b, out inDouble);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MarksAny<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.BackwardMarksAny(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV ApplyInDouble<TV>(TV a, TV b) where TV : struct, IVec<TV> => InDouble.Backward(op, a, b);

@@ -89,6 +89,26 @@ public interface IUnaryKernel
     }
 
     /// <summary>
+    /// Whether <see cref="ForwardFloatLanes{TV}"/> marks any lane of x. The element-wise driver tests each register with
+    /// it and recomputes the marks only when it is true, so in the loop the comparison feeds the branch directly (on
+    /// AVX-512 a mask register and a mask test; carried as a vector it cost two more instructions per register).
+    /// Override it with the marks' own comparison (<see cref="IVec{TV}.AnyWhereLess"/>) where
+    /// <see cref="ForwardHasDoubleLanes"/> is true; the default evaluates the kernel.
+    /// </summary>
+    bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV>
+    {
+        ForwardFloatLanes(x, out var inDouble);
+        return TV.AnyTrue(inDouble);
+    }
+
+    /// <summary>As <see cref="ForwardMarksAny{TV}"/> for <see cref="BackwardFloatLanes{TV}"/>.</summary>
+    bool BackwardMarksAny<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+    {
+        BackwardFloatLanes(x, dy, out var inDouble);
+        return TV.AnyTrue(inDouble);
+    }
+
+    /// <summary>
     /// dy·f′(x) for float data widened into double lanes (used when <see cref="BackwardFloatInDouble"/>): may be a
     /// cheaper double-lane algorithm than <see cref="Backward{TV}"/>, exact enough for one rounding to float.
     /// </summary>

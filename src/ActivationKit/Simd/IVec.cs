@@ -104,6 +104,13 @@ public interface IVec<TV> :
     /// <summary>True when every lane of the mask is set.</summary>
     static abstract bool AllTrue(TV mask);
 
+    /// <summary>Whether a &lt; b in any lane: <c>AnyTrue(LessThan(a, b))</c> as one test (on AVX-512 a comparison into a
+    /// mask register and a mask test, without widening the mask to a vector).</summary>
+    static virtual bool AnyWhereLess(TV a, TV b) => TV.AnyTrue(TV.LessThan(a, b));
+
+    /// <summary>Whether a &gt; b in any lane (see <see cref="AnyWhereLess"/>).</summary>
+    static virtual bool AnyWhereGreater(TV a, TV b) => TV.AnyTrue(TV.GreaterThan(a, b));
+
     /// <summary>x · 2^n for integral-valued <paramref name="n"/> with |n| small enough that 2^n is a normal number.</summary>
     static abstract TV MulPow2(TV x, TV n);
 

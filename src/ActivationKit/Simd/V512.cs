@@ -109,6 +109,10 @@ public readonly struct V512<T> : IVec<V512<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyTrue(V512<T> mask) => mask.Value.AsUInt32() != Vector512<uint>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(V512<T> mask) => mask.Value.AsUInt32() == Vector512<uint>.AllBitsSet;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyWhereLess(V512<T> a, V512<T> b) => Vector512.LessThanAny(a.Value, b.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyWhereGreater(V512<T> a, V512<T> b) => Vector512.GreaterThanAny(a.Value, b.Value);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512<T> MulPow2(V512<T> x, V512<T> n)
     {
