@@ -68,6 +68,29 @@ public static partial class VMath
     }
 
     /// <summary>
+    /// e^−x for x ≥ −88 (or NaN) in float lanes: <see cref="ExpNonPositiveF{TV}"/>(−x) to the bit, one instruction fewer
+    /// (no −x). The reduction and the polynomial run on the mirrored argument: n = round(x·(−log2 e)) is the same n,
+    /// r′ = x + n·ln2 = −r exactly (round-to-nearest is symmetric), the coefficients of odd powers change sign so every
+    /// Horner step is the original one times ±1, and r + r²·q(r) becomes r′²·q − r′ in one fused operation.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpOfNegatedF<TV>(TV x) where TV : struct, IVec<TV>
+    {
+        // min(104, x) = −max(−104, −x); Min returns its second operand when either is NaN, so NaN flows through.
+        var xc = TV.Min(TV.Create(104.0), x);
+        var n = TV.RoundToEven(xc * TV.Create(-Log2E));
+        var rm = TV.Fma(n, TV.Create(Ln2HiF), xc);
+        rm = TV.Fma(n, TV.Create(Ln2LoF), rm);
+        var p = TV.Create(-0.00019890980911441147);
+        p = TV.Fma(p, rm, TV.Create(0.0013933641603216529));
+        p = TV.Fma(p, rm, TV.Create(-0.00833331048488617));
+        p = TV.Fma(p, rm, TV.Create(0.04166646674275398));
+        p = TV.Fma(p, rm, TV.Create(-0.1666666716337204));
+        p = TV.Fma(p, rm, TV.Create(0.5));
+        return TV.ScaleB(TV.Fms(rm * rm, p, rm) + TV.One, n);
+    }
+
+    /// <summary>
     /// e^−|x| in the lane type's own precision: <see cref="Exp{TV}"/> for double lanes, <see cref="ExpNonPositiveF{TV}"/>
     /// for float lanes (the choice folds when the caller is compiled).
     /// </summary>
