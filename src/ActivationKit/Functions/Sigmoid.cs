@@ -115,6 +115,9 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         public static bool ForwardHasDoubleLanes => true;
 
         /// <inheritdoc />
+        public static bool ForwardInPairs => true;
+
+        /// <inheritdoc />
         // GLU's gate for float data: ForwardFloatLanes/BackwardFloatLanes in double lanes.
         public static bool HasGateForFloat => true;
 

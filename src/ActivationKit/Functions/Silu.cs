@@ -244,6 +244,9 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         public static bool ForwardHasDoubleLanes => true;
 
         /// <inheritdoc />
+        public static bool ForwardInPairs => true;
+
+        /// <inheritdoc />
         public static bool BackwardHasDoubleLanes => true;
 
         /// <inheritdoc />
