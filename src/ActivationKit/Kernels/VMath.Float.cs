@@ -18,6 +18,14 @@ public static partial class VMath
     internal const double Ln2HiF = 6.9314575195e-01;
     internal const double Ln2LoF = 1.4286067653e-06;
 
+    // q(r) = Q0 + Q1·r + … + Q5·r⁵ of Expm1ReducedF (tools/poly/fit_expm1_float.py, float values).
+    private const double Q0 = 0.5;
+    private const double Q1 = 0.1666666716337204;
+    private const double Q2 = 0.04166646674275398;
+    private const double Q3 = 0.00833331048488617;
+    private const double Q4 = 0.0013933641603216529;
+    private const double Q5 = 0.00019890980911441147;
+
     /// <summary>
     /// e^r − 1 for |r| ≤ ln2/2 in float lanes: r + r²·q(r) with q of degree 5, interpolated at Chebyshev nodes and
     /// rounded to float by tools/poly/fit_expm1_float.py (0.03 ULP from the polynomial itself; the Taylor series of
@@ -25,15 +33,26 @@ public static partial class VMath
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Expm1ReducedF<TV>(TV r) where TV : struct, IVec<TV>
+        => TV.Fma(r * r, Horner(r, Q5, Q4, Q3, Q2, Q1, Q0), r);
+
+    /// <summary>c5·r⁵ + … + c0 by Horner's rule (the expm1 polynomial and its rescaled or mirrored forms).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Horner<TV>(TV r, double c5, double c4, double c3, double c2, double c1, double c0) where TV : struct, IVec<TV>
     {
-        var p = TV.Create(0.00019890980911441147);
-        p = TV.Fma(p, r, TV.Create(0.0013933641603216529));
-        p = TV.Fma(p, r, TV.Create(0.00833331048488617));
-        p = TV.Fma(p, r, TV.Create(0.04166646674275398));
-        p = TV.Fma(p, r, TV.Create(0.1666666716337204));
-        p = TV.Fma(p, r, TV.Create(0.5));
-        return TV.Fma(r * r, p, r);
+        var p = TV.Fma(TV.Create(c5), r, TV.Create(c4));
+        p = TV.Fma(p, r, TV.Create(c3));
+        p = TV.Fma(p, r, TV.Create(c2));
+        p = TV.Fma(p, r, TV.Create(c1));
+        return TV.Fma(p, r, TV.Create(c0));
     }
+
+    /// <summary>
+    /// e^(2h) − 1 = 2·(h + h²·2q(2h)) for |2h| ≤ ln2/2 in float lanes: <see cref="Expm1ReducedF{TV}"/>(2h) halved, to
+    /// the bit (each Horner step is the original one times a power of two), without forming 2h. Returns the half.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV HalfExpm1OfDoubledF<TV>(TV h) where TV : struct, IVec<TV>
+        => TV.Fma(h * h, Horner(h, Q5 * 64, Q4 * 32, Q3 * 16, Q2 * 8, Q1 * 4, Q0 * 2), h);
 
     /// <summary>Splits x = n·ln2 + r (float lanes) with n integral and |r| ≤ ln2/2 (plus rounding).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -81,12 +100,7 @@ public static partial class VMath
         var n = TV.RoundToEven(xc * TV.Create(-Log2E));
         var rm = TV.Fma(n, TV.Create(Ln2HiF), xc);
         rm = TV.Fma(n, TV.Create(Ln2LoF), rm);
-        var p = TV.Create(-0.00019890980911441147);
-        p = TV.Fma(p, rm, TV.Create(0.0013933641603216529));
-        p = TV.Fma(p, rm, TV.Create(-0.00833331048488617));
-        p = TV.Fma(p, rm, TV.Create(0.04166646674275398));
-        p = TV.Fma(p, rm, TV.Create(-0.1666666716337204));
-        p = TV.Fma(p, rm, TV.Create(0.5));
+        var p = Horner(rm, -Q5, Q4, -Q3, Q2, -Q1, Q0);
         return TV.ScaleB(TV.Fms(rm * rm, p, rm) + TV.One, n);
     }
 
