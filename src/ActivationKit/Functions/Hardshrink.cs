@@ -102,6 +102,6 @@ public sealed class Hardshrink : OutputGradientActivation<Hardshrink.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
-            => TV.Select(TV.IsNaN(y), y, TV.Select(TV.EqualTo(y, TV.Zero), TV.Zero, dy));
+            => TV.Select(TV.IsNaN(y), y, TV.SelectWhereEqual(y, TV.Zero, TV.Zero, dy));
     }
 }

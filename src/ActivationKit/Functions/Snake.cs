@@ -135,7 +135,7 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
             var err = (x - (sum - back)) + (q - back);
             var result = sum + (err + qLo);
             // ±0 stays ±0 (−0 + sin²(0) would be +0).
-            result = TV.Select(TV.EqualTo(x, TV.Zero), x, result);
+            result = TV.SelectWhereEqual(x, TV.Zero, x, result);
             var big = TV.GreaterThan(TV.Abs(u), TV.Create(VMath.TrigVectorLimit));
             if (TV.AnyTrue(big))
             {

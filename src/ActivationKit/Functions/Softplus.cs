@@ -174,7 +174,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             // z < 0: ln(1 + e) + σ(z)·δ = e·(ln(1 + e)/e + r·δ), σ(z) = e·r; the factor is in (0.69, 1] and e's
             // power of two comes last, so a subnormal result is rounded once even after the division by β.
             // ln(1 + e)/e is 1 wherever Log1p already returned e itself (e below 2^−53, and e = 0).
-            var ratio = TV.Select(TV.EqualTo(log1p, e), TV.One, log1p / e);
+            var ratio = TV.SelectWhereEqual(log1p, e, TV.One, log1p / e);
             var negative = VMath.MulExpParts(TV.Fma(r, delta, ratio) / beta, p, lo, n);
             // Below z = −900 the value is 0 even after the division by a tiny β (ExpParts clamps its argument there).
             negative = TV.Select(TV.LessThanOrEqual(z, TV.Create(-900.0)), TV.Zero, negative);

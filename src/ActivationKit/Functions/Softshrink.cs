@@ -114,6 +114,6 @@ public sealed class Softshrink : OutputGradientActivation<Softshrink.Kernel_>
 
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
             // y = 0 (either sign) exactly on the dead zone; NaN ≠ 0 would pick dy, so NaN is tested first.
-            => TV.Select(TV.IsNaN(y), y, TV.Select(TV.EqualTo(y, TV.Zero), TV.Zero, dy));
+            => TV.Select(TV.IsNaN(y), y, TV.SelectWhereEqual(y, TV.Zero, TV.Zero, dy));
     }
 }

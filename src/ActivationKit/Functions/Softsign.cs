@@ -93,7 +93,7 @@ public sealed class Softsign : OutputGradientActivation<Softsign.Kernel_>
             var y = x / (TV.One + a);
             // ±∞/∞ is NaN: put back the limit ±1 with x's sign.
             var limit = TV.Or(TV.One, TV.And(x, TV.SignMask));
-            return TV.Select(TV.EqualTo(a, TV.Create(double.PositiveInfinity)), limit, y);
+            return TV.SelectWhereEqual(a, TV.Create(double.PositiveInfinity), limit, y);
         }
 
         /// <inheritdoc />

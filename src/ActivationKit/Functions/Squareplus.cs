@@ -178,8 +178,8 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
             var neg = r.BScaledOnce / (den * TV.Create(2.0)) * r.Sc;
             var d = TV.SelectWhereLess(x, TV.Zero, neg, pos);
             // +∞ gives ∞/∞ and b = 0 at x = ±0 gives 0/0: the limits are 1 and 1/2.
-            d = TV.Select(TV.EqualTo(x, TV.Create(double.PositiveInfinity)), TV.One, d);
-            d = TV.Select(TV.EqualTo(r.H, TV.Zero), TV.Create(0.5), d);
+            d = TV.SelectWhereEqual(x, TV.Create(double.PositiveInfinity), TV.One, d);
+            d = TV.SelectWhereEqual(r.H, TV.Zero, TV.Create(0.5), d);
             return dy * d;
         }
 
@@ -191,7 +191,7 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
             // x = y − b/(4y) and √(x² + b) = y + b/(4y), so f′ = y/(y + b/(4y)). y = 0 (underflow) gives 0/∞ = 0;
             // y = +∞ needs its limit 1 explicitly.
             var d = y / (y + (TV.Create(0.25 * _b) / y));
-            d = TV.Select(TV.EqualTo(y, TV.Create(double.PositiveInfinity)), TV.One, d);
+            d = TV.SelectWhereEqual(y, TV.Create(double.PositiveInfinity), TV.One, d);
             return dy * d;
         }
 

@@ -199,7 +199,7 @@ public static partial class VMath
         var p = HalfGaussianSplit(y, out var n);
         var ratio = NormalTailRatio(y, out var ratioLo);
         var tail = ScalePow2(TV.Fma(p, ratio, p * ratioLo), n);
-        var result = TV.Select(TV.LessThan(x, TV.Zero), tail, TV.One - tail);
+        var result = TV.SelectWhereLess(x, TV.Zero, tail, TV.One - tail);
         var small = TV.LessThanOrEqual(y, TV.Create(CodySmallLimit));
         if (TV.AnyTrue(small))
         {
@@ -230,7 +230,7 @@ public static partial class VMath
         var yLo = TV.Fma(ax, TV.Create(1.4142135623730951), -y) + (ax * TV.Create(-9.667293313452913e-17));
         ratioLo = TV.Fma(yLo, TV.Fma(y, ratio, TV.Create(-InvSqrt2PiHi)), ratioLo);
         var tail = ScalePow2(TV.Create(2.0) * TV.Fma(p, ratio, p * ratioLo), n);    // erfc(|x|)
-        var result = TV.Select(TV.LessThan(x, TV.Zero), TV.Create(2.0) - tail, tail);
+        var result = TV.SelectWhereLess(x, TV.Zero, TV.Create(2.0) - tail, tail);
         // |x| ≤ 0.46875 is Cody's small range (0.66291/√2): erfc(x) = 1 − 2·y·A(y²) with y = √2·x.
         var small = TV.LessThanOrEqual(ax, TV.Create(0.46875));
         if (TV.AnyTrue(small))
@@ -261,8 +261,8 @@ public static partial class VMath
         var negative = ScalePow2(-TV.Fma(p, yr, p * yrLo), n);
         // Positive side: x·(1 − Φ(−x)) = x − x·Φ(−x), one rounding.
         var positive = TV.Fma(-x, ScalePow2(TV.Fma(p, ratio, p * ratioLo), n), x);
-        var result = TV.Select(TV.LessThan(x, TV.Zero), negative, positive);
-        result = TV.Select(TV.GreaterThan(x, TV.Create(TailClamp)), x, result);
+        var result = TV.SelectWhereLess(x, TV.Zero, negative, positive);
+        result = TV.SelectWhereGreater(x, TV.Create(TailClamp), x, result);
         var small = TV.LessThanOrEqual(y, TV.Create(CodySmallLimit));
         if (TV.AnyTrue(small))
         {
@@ -291,7 +291,7 @@ public static partial class VMath
         var negative = ScalePow2(p * diff, n);
         // Φ(x) + x·φ(x) = 1 − Φ(−x) + x·φ(x) = 1 − e·(C − x/√(2π)).
         var positive = TV.Fma(-ScalePow2(p, n), diff, TV.One);
-        var result = TV.Select(TV.LessThan(x, TV.Zero), negative, positive);
+        var result = TV.SelectWhereLess(x, TV.Zero, negative, positive);
         var small = TV.LessThanOrEqual(y, TV.Create(CodySmallLimit));
         if (TV.AnyTrue(small))
         {

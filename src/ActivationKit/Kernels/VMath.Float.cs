@@ -216,7 +216,7 @@ public static partial class VMath
         var l = TV.Fma(s * z, p, TV.Fma(-s, e, e));
         // e = 1 (softplus(0), logsigmoid(0)) gives ln 2 rounded once: the formula's two roundings of 1 − 1/3 leave
         // it one ULP off there.
-        return TV.Select(TV.EqualTo(e, TV.One), TV.Create(0.6931471805599453), l);
+        return TV.SelectWhereEqual(e, TV.One, TV.Create(0.6931471805599453), l);
     }
 
     /// <summary>

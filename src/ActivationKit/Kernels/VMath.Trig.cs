@@ -56,7 +56,7 @@ public static partial class VMath
         var c = CosReduced(hi, lo, out _);
         var result = Quadrant(n, s, c);
         // Below 2^−26 sin(x) rounds to x; this also keeps −0 and the subnormals exact.
-        result = TV.Select(TV.LessThan(TV.Abs(x), TV.Create(1.4901161193847656e-08)), x, result);
+        result = TV.SelectWhereLess(TV.Abs(x), TV.Create(1.4901161193847656e-08), x, result);
         var big = TV.GreaterThan(TV.Abs(x), TV.Create(TrigVectorLimit));
         if (TV.AnyTrue(big))
         {

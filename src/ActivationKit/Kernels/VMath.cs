@@ -141,8 +141,8 @@ public static partial class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV FinishLog<TV>(TV u, TV y) where TV : struct, IVec<TV>
     {
-        y = TV.Select(TV.EqualTo(u, TV.Zero), TV.Create(double.NegativeInfinity), y);
-        y = TV.Select(TV.EqualTo(u, TV.Create(double.PositiveInfinity)), u, y);
+        y = TV.SelectWhereEqual(u, TV.Zero, TV.Create(double.NegativeInfinity), y);
+        y = TV.SelectWhereEqual(u, TV.Create(double.PositiveInfinity), u, y);
         y = TV.Select(TV.Or(TV.LessThan(u, TV.Zero), TV.IsNaN(u)), TV.Create(double.NaN), y);
         return y;
     }

@@ -91,6 +91,9 @@ public interface IVec<TV> :
     /// <summary><c>Select(LessThan(a, b), ifTrue, ifFalse)</c> as one operation (see <see cref="SelectWhereGreater"/>).</summary>
     static virtual TV SelectWhereLess(TV a, TV b, TV ifTrue, TV ifFalse) => TV.Select(TV.LessThan(a, b), ifTrue, ifFalse);
 
+    /// <summary><c>Select(EqualTo(a, b), ifTrue, ifFalse)</c> as one operation (see <see cref="SelectWhereGreater"/>).</summary>
+    static virtual TV SelectWhereEqual(TV a, TV b, TV ifTrue, TV ifFalse) => TV.Select(TV.EqualTo(a, b), ifTrue, ifFalse);
+
     static abstract TV And(TV a, TV b);
     static abstract TV Or(TV a, TV b);
     static abstract TV Xor(TV a, TV b);
