@@ -88,6 +88,9 @@ public sealed class Softmin : RowwiseActivation<Softmin.Kernel_>
         public static bool FloatRows => true;
 
         /// <inheritdoc />
+        public static bool FloatPairs => true;
+
+        /// <inheritdoc />
         public bool ForwardFloat<TV>(ReadOnlySpan<float> x, Span<float> y) where TV : struct, IVec<TV>
             => SoftmaxCoreFloat.Forward<TV>(x, y, -1f, log: false);
 

@@ -28,10 +28,17 @@ public interface IRowKernel
     bool ForwardFloat<TV>(ReadOnlySpan<float> x, Span<float> y) where TV : struct, IVec<TV> => false;
 
     /// <summary>
+    /// When true (with <see cref="FloatRows"/>), float rows are offered two at a time to <see cref="ForwardFloatPair{TV}"/>.
+    /// A static flag, so kernels without the pair method never reach its default: calling a default interface method
+    /// on a struct boxes it (24 bytes per row).
+    /// </summary>
+    static virtual bool FloatPairs => false;
+
+    /// <summary>
     /// y = f(x) for two float rows at once (<c>TV.Count ≤</c> the row length), for kernels whose passes end in a
     /// reduction whose latency the other row's work can hide. Returns false when either row needs the one-row path
     /// (<see cref="ForwardFloat{TV}"/> then runs on both); it may have written the outputs, but only when no output
-    /// overlaps an input. Called only when <see cref="FloatRows"/>.
+    /// overlaps an input. Called only when <see cref="FloatPairs"/>.
     /// </summary>
     bool ForwardFloatPair<TV>(ReadOnlySpan<float> x0, Span<float> y0, ReadOnlySpan<float> x1, Span<float> y1) where TV : struct, IVec<TV> => false;
 

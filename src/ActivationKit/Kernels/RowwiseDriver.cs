@@ -150,7 +150,7 @@ public static class RowwiseDriver
             var other = b.Slice(start, n);
             var d = dst.Slice(start, n);
             // Two rows at a time where the kernel can overlap them (rows up to 2048 long keep both in L1).
-            if (op == Op.Forward && n <= MaxPairedColumns && start + n < a.Length
+            if (TK.FloatPairs && op == Op.Forward && n <= MaxPairedColumns && start + n < a.Length
                 && kernel.ForwardFloatPair<TV>(row, d, a.Slice(start + n, n), dst.Slice(start + n, n)))
             {
                 start += n;

@@ -1,0 +1,49 @@
+using ActivationKit.Catalog;
+
+namespace ActivationKit.Tests;
+
+/// <summary>
+/// Kernels allocate nothing per call once warm (the memory target; BenchmarkDotNet's diagnoser measures a few
+/// functions, this checks every one). A default interface method called on a kernel struct would box it on every row or
+/// register: the pair path of the float rows once cost log-softmax 24 bytes per row this way.
+/// </summary>
+public class AllocationTests
+{
+    [Theory]
+    [MemberData(nameof(CatalogData.AllNames), MemberType = typeof(CatalogData))]
+    public void Float_and_double_calls_allocate_nothing_once_warm(string name)
+    {
+        var f = ActivationCatalog.Create(name);
+        const int columns = 1000;
+        const int rows = 8;
+        int outColumns = f.OutputColumns(columns);
+        var rng = new Random(3);
+        var x = Enumerable.Range(0, rows * columns).Select(_ => (float)((rng.NextDouble() * 20) - 10)).ToArray();
+        var y = new float[rows * outColumns];
+        var dy = Enumerable.Range(0, rows * outColumns).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var dx = new float[rows * columns];
+        var xd = x.Select(v => (double)v).ToArray();
+        var yd = new double[y.Length];
+        var dyd = dy.Select(v => (double)v).ToArray();
+        var dxd = new double[dx.Length];
+
+        void Calls()
+        {
+            f.Forward(x, y, columns);
+            f.Backward(x, dy, dx, columns);
+            f.Forward(xd, yd, columns);
+            f.Backward(xd, dyd, dxd, columns);
+            if (f.SupportsBackwardFromOutput)
+            {
+                f.BackwardFromOutput(y, dy, dx, columns);
+                f.BackwardFromOutput(yd, dyd, dxd, columns);
+            }
+        }
+
+        for (int i = 0; i < 3; i++) Calls();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++) Calls();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated == 0, $"{name}: {allocated} bytes over 5 rounds of calls");
+    }
+}
