@@ -75,34 +75,21 @@ internal static class SoftmaxCoreFloat
         public static TV Apply<TV>(TV v) where TV : struct, IVec<TV> => -v;
     }
 
-    /// <summary>Whether entries are clamped from below (rows reaching more than 200 below their maximum, −∞ included).</summary>
-    private interface IClamp
+    /// <summary>
+    /// A compile-time switch of a pass: TClamp: whether entries are clamped from below (rows reaching more than 200 below
+    /// their maximum, −∞ included); TCheckNaN: whether the first pass looks for NaN entries (or leaves that to the sums).
+    /// </summary>
+    private interface IFlag
     {
         static abstract bool On { get; }
     }
 
-    private readonly struct Clamped : IClamp
+    private readonly struct Yes : IFlag
     {
         public static bool On => true;
     }
 
-    private readonly struct Unclamped : IClamp
-    {
-        public static bool On => false;
-    }
-
-    /// <summary>Whether the first pass looks for NaN entries (or leaves that to the exponential sums).</summary>
-    private interface INaNCheck
-    {
-        static abstract bool On { get; }
-    }
-
-    private readonly struct Checked : INaNCheck
-    {
-        public static bool On => true;
-    }
-
-    private readonly struct Unchecked : INaNCheck
+    private readonly struct No : IFlag
     {
         public static bool On => false;
     }
@@ -118,10 +105,10 @@ internal static class SoftmaxCoreFloat
         // A NaN entry makes the exponential sums NaN, so the NaN check waits for them unless softmax writes y over x
         // before its sum is known (then the first pass checks, 3 of its 5 operations per register).
         bool early = !log && x.Overlaps(y);
-        float max = early ? RowRange<TV, TS, Checked>(x, out float min, out bool ordered) : RowRange<TV, TS, Unchecked>(x, out min, out ordered);
+        float max = early ? RowRange<TV, TS, Yes>(x, out float min, out bool ordered) : RowRange<TV, TS, No>(x, out min, out ordered);
         if (!(max >= ScaledLowest && max <= ScaledHighest))
         {
-            if (!early) RowRange<TV, TS, Checked>(x, out _, out ordered);
+            if (!early) RowRange<TV, TS, Yes>(x, out _, out ordered);
             return ordered && float.IsFinite(max) && ExactShiftForward<TV>(x, y, TS.Value, log);
         }
 
@@ -139,8 +126,8 @@ internal static class SoftmaxCoreFloat
         double nTop = Math.Round(max * Log2E);
         float top = (float)(nTop - ScaleBias + RoundingShift);
         double below = !(min >= floor)
-            ? BelowTopPass<TV, TS, Clamped>(x, max, floor, top, out int atTop)
-            : BelowTopPass<TV, TS, Unclamped>(x, max, floor, top, out atTop);
+            ? BelowTopPass<TV, TS, Yes>(x, max, floor, top, out int atTop)
+            : BelowTopPass<TV, TS, No>(x, max, floor, top, out atTop);
         if (double.IsNaN(below)) return false;
         // e^(v − m) = t/(e^(m − N·ln2)·2^64): m − N·ln2 is within a few double ULPs of |m| ≤ 300, far below a float ULP.
         double scale = Math.Exp(max - (nTop * 0.6931471805599453)) * ScaleBiasFactor;
@@ -165,8 +152,8 @@ internal static class SoftmaxCoreFloat
         where TS : struct, ISign
     {
         if (x0.Overlaps(y0) || x0.Overlaps(y1) || x1.Overlaps(y0) || x1.Overlaps(y1)) return false;
-        float max0 = RowRange<TV, TS, Unchecked>(x0, out float min0, out _);
-        float max1 = RowRange<TV, TS, Unchecked>(x1, out float min1, out _);
+        float max0 = RowRange<TV, TS, No>(x0, out float min0, out _);
+        float max1 = RowRange<TV, TS, No>(x1, out float min1, out _);
         if (!(max0 >= ScaledLowest && max0 <= ScaledHighest && max1 >= ScaledLowest && max1 <= ScaledHighest)) return false;
         double total0 = ExpPass<TV, TS>(x0, y0, max0, min0);
         double total1 = ExpPass<TV, TS>(x1, y1, max1, min1);
@@ -195,7 +182,7 @@ internal static class SoftmaxCoreFloat
         where TV : struct, IVec<TV>
         where TS : struct, ISign
     {
-        float max = RowRange<TV, TS, Checked>(x, out float min, out bool ordered);
+        float max = RowRange<TV, TS, Yes>(x, out float min, out bool ordered);
         if (!ordered || !(max >= ScaledLowest && max <= ScaledHighest)) return false;
         float floor = max - 200f;
         bool clamp = !(min >= floor);
@@ -209,8 +196,8 @@ internal static class SoftmaxCoreFloat
         float inverseHi = (float)inverse;
         float dotHi = (float)dot;
         var factors = new GradientFactors(inverseHi, (float)(inverse - inverseHi), dotHi, (float)(dot - dotHi), TS.Value);
-        if (clamp) GradientPass<TV, TS, Clamped>(x, dy, dx, floor, top, factors);
-        else GradientPass<TV, TS, Unclamped>(x, dy, dx, floor, top, factors);
+        if (clamp) GradientPass<TV, TS, Yes>(x, dy, dx, floor, top, factors);
+        else GradientPass<TV, TS, No>(x, dy, dx, floor, top, factors);
         return true;
     }
 
@@ -288,10 +275,10 @@ internal static class SoftmaxCoreFloat
 
     /// <summary>dx = sign·(t·u)·(1/Σt), u = (dy − d_hi) − d_lo, recomputing t.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void GradientPass<TV, TS, TC>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float floorValue, float topValue, GradientFactors k)
+    private static void GradientPass<TV, TS, TClamp>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float floorValue, float topValue, GradientFactors k)
         where TV : struct, IVec<TV>
         where TS : struct, ISign
-        where TC : struct, IClamp
+        where TClamp : struct, IFlag
     {
         int n = x.Length;
         ref float px = ref MemoryMarshal.GetReference(x);
@@ -320,14 +307,14 @@ internal static class SoftmaxCoreFloat
         int i = 0;
         for (; i <= last; i += TV.Count)
         {
-            var t = ScaledExp<TV, TC>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+            var t = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
             var w = t * ((Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, i)) - dotHi) - dotLo);
             Lanes.Store(TV.Fma(w, inverseHi, w * inverseLo), ref Unsafe.Add(ref pdx, i));
         }
 
         if (i < n)
         {
-            var w = ScaledExp<TV, TC>(lastV, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2) * ((lastG - dotHi) - dotLo);
+            var w = ScaledExp<TV, TClamp>(lastV, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2) * ((lastG - dotHi) - dotLo);
             Lanes.Store(TV.Fma(w, inverseHi, w * inverseLo), ref Unsafe.Add(ref pdx, last));
         }
     }
@@ -393,7 +380,7 @@ internal static class SoftmaxCoreFloat
     /// </remarks>
     public static bool LogSoftmaxBackward<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV>
     {
-        float max = RowRange<TV, Plus, Checked>(x, out _, out bool ordered);
+        float max = RowRange<TV, Plus, Yes>(x, out _, out bool ordered);
         if (!ordered || !float.IsFinite(max)) return false;
         if (typeof(TV) == typeof(V512<float>)) return LogSoftmaxBackwardInDouble<V512<double>>(x, dy, dx, max);
         if (typeof(TV) == typeof(V256<float>)) return LogSoftmaxBackwardInDouble<V256<double>>(x, dy, dx, max);
@@ -469,14 +456,14 @@ internal static class SoftmaxCoreFloat
     }
 
     /// <summary>
-    /// The maximum and minimum of sign·x and, when <typeparamref name="TN"/> checks, whether no entry is NaN (otherwise
+    /// The maximum and minimum of sign·x and, when <typeparamref name="TCheckNaN"/> checks, whether no entry is NaN (otherwise
     /// <paramref name="ordered"/> is true and a NaN may leave either extreme wrong or NaN).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float RowRange<TV, TS, TN>(ReadOnlySpan<float> x, out float min, out bool ordered)
+    private static float RowRange<TV, TS, TCheckNaN>(ReadOnlySpan<float> x, out float min, out bool ordered)
         where TV : struct, IVec<TV>
         where TS : struct, ISign
-        where TN : struct, INaNCheck
+        where TCheckNaN : struct, IFlag
     {
         int n = x.Length;
         ref float px = ref MemoryMarshal.GetReference(x);
@@ -485,7 +472,7 @@ internal static class SoftmaxCoreFloat
         var lo = TV.Create(float.PositiveInfinity);
         var ok = TV.EqualTo(TV.Zero, TV.Zero);
         int i = 0;
-        if (!TN.On)
+        if (!TCheckNaN.On)
         {
             // Two pairs of accumulators: max and min alone are too short to hide their latency.
             var hi2 = hi;
@@ -508,7 +495,7 @@ internal static class SoftmaxCoreFloat
         {
             var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, Math.Min(i, last))));
             // v = v is false for NaN.
-            if (TN.On) ok = TV.And(ok, TV.EqualTo(v, v));
+            if (TCheckNaN.On) ok = TV.And(ok, TV.EqualTo(v, v));
             hi = TV.Max(hi, v);
             lo = TV.Min(lo, v);
         }
@@ -530,7 +517,7 @@ internal static class SoftmaxCoreFloat
         float top = (float)(nTop - ScaleBias + RoundingShift);
         // Entries more than 200 below the maximum are clamped there (their t is 0 either way); this keeps |n| < 512
         // and the power of two within ScaleB's ±250 on every width.
-        return !(min >= floor) ? ExpPass<TV, TS, Clamped>(x, y, floor, top) : ExpPass<TV, TS, Unclamped>(x, y, floor, top);
+        return !(min >= floor) ? ExpPass<TV, TS, Yes>(x, y, floor, top) : ExpPass<TV, TS, No>(x, y, floor, top);
     }
 
     /// <summary>y = t/Σt with 1/Σt held as two floats.</summary>
@@ -544,10 +531,10 @@ internal static class SoftmaxCoreFloat
 
     /// <summary>t = e^v·2^(64 − N) into y for every entry; returns Σt (compensated, in double).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static double ExpPass<TV, TS, TC>(ReadOnlySpan<float> x, Span<float> y, float floorValue, float topValue)
+    private static double ExpPass<TV, TS, TClamp>(ReadOnlySpan<float> x, Span<float> y, float floorValue, float topValue)
         where TV : struct, IVec<TV>
         where TS : struct, ISign
-        where TC : struct, IClamp
+        where TClamp : struct, IFlag
     {
         int n = x.Length;
         ref float px = ref MemoryMarshal.GetReference(x);
@@ -581,8 +568,8 @@ internal static class SoftmaxCoreFloat
             var vb = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, TV.Count)));
             for (; i + TV.Count <= last; i += 2 * TV.Count)
             {
-                var a = ScaledExp<TV, TC>(va, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-                var b = ScaledExp<TV, TC>(vb, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                var a = ScaledExp<TV, TClamp>(va, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                var b = ScaledExp<TV, TClamp>(vb, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
                 // The next pair, or (after the last pair) a harmless re-read of the last full pair.
                 int next = Math.Min(i + (2 * TV.Count), last - TV.Count);
                 va = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, next)));
@@ -595,7 +582,7 @@ internal static class SoftmaxCoreFloat
 
         if (i <= last)
         {
-            var t = ScaledExp<TV, TC>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+            var t = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
             Lanes.Store(t, ref Unsafe.Add(ref py, i));
             sum = FastTwoSum(sum, t, ref error);
             i += TV.Count;
@@ -603,7 +590,7 @@ internal static class SoftmaxCoreFloat
 
         if (i < n)
         {
-            var t = ScaledExp<TV, TC>(lastV, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+            var t = ScaledExp<TV, TClamp>(lastV, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
             Lanes.Store(t, ref Unsafe.Add(ref py, last));
             sum = FastTwoSum(sum, TV.And(FreshLanes<TV>(n), t), ref error);
         }
@@ -634,10 +621,10 @@ internal static class SoftmaxCoreFloat
 
     /// <summary>Σ t over the entries below the maximum (two-sum from zero) and the count of entries at it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static double BelowTopPass<TV, TS, TC>(ReadOnlySpan<float> x, float maxValue, float floorValue, float topValue, out int atTop)
+    private static double BelowTopPass<TV, TS, TClamp>(ReadOnlySpan<float> x, float maxValue, float floorValue, float topValue, out int atTop)
         where TV : struct, IVec<TV>
         where TS : struct, ISign
-        where TC : struct, IClamp
+        where TClamp : struct, IFlag
     {
         int n = x.Length;
         ref float px = ref MemoryMarshal.GetReference(x);
@@ -663,7 +650,7 @@ internal static class SoftmaxCoreFloat
         {
             var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
             var isTop = TV.EqualTo(v, m);
-            sum = TwoSum(sum, TV.AndNot(ScaledExp<TV, TC>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2), isTop), ref error);
+            sum = TwoSum(sum, TV.AndNot(ScaledExp<TV, TClamp>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2), isTop), ref error);
             count += TV.And(isTop, TV.One);
         }
 
@@ -672,7 +659,7 @@ internal static class SoftmaxCoreFloat
             var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)));
             var fresh = FreshLanes<TV>(n);
             var isTop = TV.EqualTo(v, m);
-            sum = TwoSum(sum, TV.AndNot(TV.And(fresh, ScaledExp<TV, TC>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2)), isTop), ref error);
+            sum = TwoSum(sum, TV.AndNot(TV.And(fresh, ScaledExp<TV, TClamp>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2)), isTop), ref error);
             count += TV.And(TV.And(fresh, isTop), TV.One);
         }
 
@@ -721,7 +708,7 @@ internal static class SoftmaxCoreFloat
 
     /// <summary>
     /// e^v·2^(64 − N) (<paramref name="top"/> = N − 64 + 1.5·2^23) for v in [m − 200, m] (smaller v clamped to
-    /// <paramref name="floor"/> = m − 200 when <typeparamref name="TC"/> says so): n = round(v·log2 e) by the 1.5·2^23 shift,
+    /// <paramref name="floor"/> = m − 200 when <typeparamref name="TClamp"/> says so): n = round(v·log2 e) by the 1.5·2^23 shift,
     /// r = v − n·ln2 with fdlibm's two-part float ln 2 (n·ln2_hi is exact for |n| &lt; 512), e^r by a degree-6
     /// polynomial 1 + r + r²·q(r) in Horner form (q from tools/poly/fit_expm1_float.py 4: 0.16 ULP; ExpC2…ExpC5), and the power of
     /// two applied once at the end.
@@ -734,11 +721,11 @@ internal static class SoftmaxCoreFloat
     /// ns/element); a struct holding them was kept in memory and reloaded just the same.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ScaledExp<TV, TC>(TV v, TV floor, TV top, TV log2E, TV shift, TV minusLn2Hi, TV minusLn2Lo, TV c5, TV c4, TV c3, TV c2)
+    private static TV ScaledExp<TV, TClamp>(TV v, TV floor, TV top, TV log2E, TV shift, TV minusLn2Hi, TV minusLn2Lo, TV c5, TV c4, TV c3, TV c2)
         where TV : struct, IVec<TV>
-        where TC : struct, IClamp
+        where TClamp : struct, IFlag
     {
-        if (TC.On) v = TV.Max(floor, v);
+        if (TClamp.On) v = TV.Max(floor, v);
         var shifted = TV.Fma(v, log2E, shift);
         var n = shifted - shift;
         var r = TV.Fma(n, minusLn2Hi, v);
