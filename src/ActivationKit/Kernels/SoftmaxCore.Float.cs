@@ -288,15 +288,7 @@ internal static class SoftmaxCoreFloat
         var floor = TV.Create(floorValue);
         var top = TV.Create(topValue);
         // The exponential's constants in registers for the whole pass (see ScaledExp).
-        float zero = floorValue * 0f;
-        var log2E = TV.Create((float)Log2E + zero);
-        var shift = TV.Create((float)RoundingShift + zero);
-        var minusLn2Hi = TV.Create((float)-Ln2HiF + zero);
-        var minusLn2Lo = TV.Create((float)-Ln2LoF + zero);
-        var c5 = TV.Create(ExpC5 + zero);
-        var c4 = TV.Create(ExpC4 + zero);
-        var c3 = TV.Create(ExpC3 + zero);
-        var c2 = TV.Create(ExpC2 + zero);
+        ExpConstants(floorValue * 0f, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2);
         var inverseHi = TV.Create(k.InverseHi * k.Sign);
         var inverseLo = TV.Create(k.InverseLo * k.Sign);
         var dotHi = TV.Create(k.DotHi);
@@ -543,15 +535,7 @@ internal static class SoftmaxCoreFloat
         var floor = TV.Create(floorValue);
         var top = TV.Create(topValue);
         // The exponential's constants in registers for the whole pass (see ScaledExp).
-        float zero = floorValue * 0f;
-        var log2E = TV.Create((float)Log2E + zero);
-        var shift = TV.Create((float)RoundingShift + zero);
-        var minusLn2Hi = TV.Create((float)-Ln2HiF + zero);
-        var minusLn2Lo = TV.Create((float)-Ln2LoF + zero);
-        var c5 = TV.Create(ExpC5 + zero);
-        var c4 = TV.Create(ExpC4 + zero);
-        var c3 = TV.Create(ExpC3 + zero);
-        var c2 = TV.Create(ExpC2 + zero);
+        ExpConstants(floorValue * 0f, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2);
         // The overlapping last register is read before anything is stored, so y may be x.
         var lastV = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)));
         var sum = TV.Create(SumStart);
@@ -633,15 +617,7 @@ internal static class SoftmaxCoreFloat
         var floor = TV.Create(floorValue);
         var top = TV.Create(topValue);
         // The exponential's constants in registers for the whole pass (see ScaledExp).
-        float zero = floorValue * 0f;
-        var log2E = TV.Create((float)Log2E + zero);
-        var shift = TV.Create((float)RoundingShift + zero);
-        var minusLn2Hi = TV.Create((float)-Ln2HiF + zero);
-        var minusLn2Lo = TV.Create((float)-Ln2LoF + zero);
-        var c5 = TV.Create(ExpC5 + zero);
-        var c4 = TV.Create(ExpC4 + zero);
-        var c3 = TV.Create(ExpC3 + zero);
-        var c2 = TV.Create(ExpC2 + zero);
+        ExpConstants(floorValue * 0f, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2);
         var sum = TV.Zero;
         var error = TV.Zero;
         var count = TV.Zero;
@@ -736,6 +712,21 @@ internal static class SoftmaxCoreFloat
         q = TV.Fma(q, r, TV.Create(0.5));
         var p = TV.Fma(TV.Fma(q, r, TV.One), r, TV.One);
         return TV.ScaleB(p, shifted - top);
+    }
+
+    /// <summary>ScaledExp's constants as registers, each plus <paramref name="zero"/> (a zero the JIT cannot fold).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ExpConstants<TV>(float zero, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2)
+        where TV : struct, IVec<TV>
+    {
+        log2E = TV.Create((float)Log2E + zero);
+        shift = TV.Create((float)RoundingShift + zero);
+        minusLn2Hi = TV.Create((float)-Ln2HiF + zero);
+        minusLn2Lo = TV.Create((float)-Ln2LoF + zero);
+        c5 = TV.Create(ExpC5 + zero);
+        c4 = TV.Create(ExpC4 + zero);
+        c3 = TV.Create(ExpC3 + zero);
+        c2 = TV.Create(ExpC2 + zero);
     }
 
     /// <summary>The lanes of the overlapping last register that the full registers before it did not cover.</summary>
