@@ -98,7 +98,7 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         {
             // σ(x)·σ(−x) = e/(1 + e)² with e = exp(−|x|): symmetric, no cancellation. Plain e·r·r with r = 1/(1 + e)
             // reaches 4.7 ULP, because the rounding of 1 + e enters twice; so it is carried: d + dLo = 1 + e exactly
-            // (fast two-sum, e ≤ 1), 1/(d + dLo) = r·(1 + ρ) to about 2^−100, and e/(d + dLo)² = e·r²·(1 + 2ρ).
+            // (fast two-sum, e ≤ 1) and (d + dLo)² is rounded once before the division (VMath.LogisticSlope).
             var e = VMath.ExpMinusAbs(x);
             return dy * VMath.LogisticSlope(e);
         }
