@@ -96,9 +96,8 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            // σ(x)·σ(−x) = e/(1 + e)² with e = exp(−|x|): symmetric, no cancellation. Plain e·r·r with r = 1/(1 + e)
-            // reaches 4.7 ULP, because the rounding of 1 + e enters twice; so it is carried: d + dLo = 1 + e exactly
-            // (fast two-sum, e ≤ 1) and (d + dLo)² is rounded once before the division (VMath.LogisticSlope).
+            // σ(x)·σ(−x) = e/(1 + e)² with e = exp(−|x|): symmetric, no cancellation; the square is formed without
+            // rounding 1 + e first (VMath.LogisticSlope: plain e·r·r with r = 1/(1 + e) reaches 4.7 ULP).
             var e = VMath.ExpMinusAbs(x);
             return dy * VMath.LogisticSlope(e);
         }
