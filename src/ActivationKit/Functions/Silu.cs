@@ -284,9 +284,10 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         private const double BackwardFloatLimit = 80.0;
 
         /// <summary>
-        /// Float lanes, β = 1: f′ = σ(x)·(1 + x·σ(−x)). x ≥ 0: r·(1 + x·e·r) with r = 1/(1 + e). x &lt; 0:
-        /// e·(1 + e + x)/(1 + e)², where e = t + t·m (t = 2^n exact) is added to the exact 1 + x in two steps so the
-        /// sum stays accurate next to the zero of f′ at −1.2785; (1 + e)² is formed from the exact two-sum of 1 + e.
+        /// Float lanes, β = 1: f′ = σ(x)·(1 + x·σ(−x)) = (1 + e + x·e)/(1 + e)² for x ≥ 0 and e·(1 + e + x)/(1 + e)²
+        /// for x &lt; 0 (e = e^−|x|), one division by the common square. For x &lt; 0, e = t + t·m (t = 2^n exact) is
+        /// added to the exact 1 + x in two steps so the sum stays accurate next to the zero of f′ at −1.2785;
+        /// (1 + e)² is formed from the exact two-sum of 1 + e.
         /// Beyond |x| = 80 (e clamped at e^−87, x·e overflowing at ±∞) the double-lane definition is used.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -306,14 +307,13 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             var m = VMath.Expm1PartsF(TV.Or(x, TV.SignMask), -87.0, out var t);
             var e = TV.Fma(t, m, t);
             var d = TV.One + e;
-            var r = TV.One / d;
-            var positive = r * TV.Fma(x * e, r, TV.One);
-            var numerator = ((TV.One + x) + t) + (t * m);
             var dLo = (TV.One - d) + e;
             var square = TV.Fma(d, d, (d + d) * dLo);
-            var negative = e * numerator / square;
+            // Both sides over the same square, one division: x ≥ 0, 1 + e + x·e (d for 1 + e: its rounding is below
+            // 2^−25 relative); x < 0, e·(1 + e + x) summed as described above.
+            var numerator = TV.SelectWhereLess(x, TV.Zero, e * (((TV.One + x) + t) + (t * m)), TV.Fma(x, e, d));
             inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(BackwardFloatLimit));
-            return dy * TV.SelectWhereLess(x, TV.Zero, negative, positive);
+            return dy * (numerator / square);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
