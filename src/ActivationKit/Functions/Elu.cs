@@ -119,9 +119,14 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
     public readonly struct Kernel_ : IOutputGradientKernel
     {
         private readonly double _alpha;
+        private readonly bool _unitAlpha;
 
         /// <summary>Binds α.</summary>
-        public Kernel_(double alpha) => _alpha = alpha;
+        public Kernel_(double alpha)
+        {
+            _alpha = alpha;
+            _unitAlpha = alpha == 1.0;
+        }
 
         /// <inheritdoc />
         public static bool ComputeFloatInDouble => false;
@@ -139,20 +144,30 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         {
             // A NaN x fails x > 0 and flows through expm1. The comparison is made next to the select (not before the
             // exponential) so that it stays a mask register feeding a masked blend.
-            var negative = TV.Create(_alpha) * ExpMinusOne(x);
+            // α = 1 (the default) skips the product: the conversion of α to the lane type and the multiply were two of
+            // about twenty operations per register; a stored flag is a byte test in the loop.
+            var em1 = ExpMinusOne(x);
+            var negative = _unitAlpha ? em1 : TV.Create(_alpha) * em1;
             return TV.SelectWhereGreater(x, TV.Zero, x, negative);
         }
 
-        /// <summary>e^min(x, 0) in the lane type's own precision (float lanes: <see cref="VMath.ExpNonPositiveF{TV}"/>).</summary>
+        /// <summary>
+        /// e^x for the negative branch of ELU′ and SELU′ in the lane type's own precision (float lanes:
+        /// <see cref="VMath.ExpNonPositiveF{TV}"/>); the value for x &gt; 0 is unspecified, since both callers select
+        /// another one there.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static TV ExpNegativeBranch<TV>(TV x) where TV : struct, IVec<TV>
-            => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? VMath.Exp(x) : VMath.ExpNonPositiveF(TV.Min(TV.Zero, x));
+            => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? VMath.Exp(x) : VMath.ExpNonPositiveF(x);
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.SelectWhereGreater(x, TV.Zero, dy, dy * (TV.Create(_alpha) * ExpNegativeBranch(x)));
+        {
+            var e = ExpNegativeBranch(x);
+            return TV.SelectWhereGreater(x, TV.Zero, dy, dy * (_unitAlpha ? e : TV.Create(_alpha) * e));
+        }
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -162,20 +177,18 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
             => TV.SelectWhereGreater(y, TV.Zero, dy, dy * (y + TV.Create(_alpha)));
 
         /// <summary>
-        /// e^x − 1 that also keeps the sign of −0 and is exact for |x| &lt; 2^−54, where e^x − 1 rounds to x itself.
-        /// Shared by SELU and CELU.
-        /// </summary>
-        /// <summary>
-        /// expm1(x) where the negative branch needs it (x ≤ 0, −0 and NaN kept): double lanes return x itself below
-        /// 2^−54; float lanes use <see cref="VMath.Expm1NonPositiveF{TV}"/> on min(x, 0), exact for tiny x, with the
-        /// sign of −0 restored (its reduction would return +0).
+        /// expm1(x) for the negative branch of ELU and SELU (x ≤ 0, −0 and NaN kept; the value for x &gt; 0 is
+        /// unspecified, even NaN, since both callers select another one there): double lanes return x itself below
+        /// 2^−54; float lanes use <see cref="VMath.Expm1NonPositiveF{TV}"/>, exact for tiny x, with the sign of −0
+        /// restored (its reduction would return +0).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static TV ExpMinusOne<TV>(TV x) where TV : struct, IVec<TV>
         {
             if ((typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return TV.SelectWhereLess(TV.Abs(x), TV.Create(5.551115123125783e-17), x, VMath.Expm1(x));
-            var m = TV.Min(TV.Zero, x);
-            return TV.Or(VMath.Expm1NonPositiveF(m), TV.And(m, TV.SignMask));
+            // The sign bit from x (expm1(−0) = −0), the rest from expm1: one ternary-logic instruction. No min(x, 0)
+            // first: the lanes above 0 are not used.
+            return TV.Select(TV.SignMask, x, VMath.Expm1NonPositiveF(x));
         }
     }
 }
