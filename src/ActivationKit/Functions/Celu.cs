@@ -155,6 +155,7 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
             => TV.SelectWhereGreater(y, TV.Zero, dy, dy * TV.Fma(y, TV.Create(_inverseAlpha), TV.One));
 
         /// <summary>u = x/α rounded, and uLo ≈ x/α − u from the exact remainder x − u·α (0 where not finite).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV Quotient<TV>(TV x, out TV uLo) where TV : struct, IVec<TV>
         {
             var a = TV.Create(_alpha);
