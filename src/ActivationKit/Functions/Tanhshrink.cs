@@ -178,6 +178,7 @@ public sealed class Tanhshrink : ElementwiseActivation<Tanhshrink.Kernel_>
             return dy * TV.SelectWhereLess(ax, TV.One, small, large);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV UTilde<TV>(TV s) where TV : struct, IVec<TV>
         {
             var p = TV.Create(U5);
@@ -188,6 +189,7 @@ public sealed class Tanhshrink : ElementwiseActivation<Tanhshrink.Kernel_>
             return TV.Fma(p, s, TV.Create(U0));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV W<TV>(TV s) where TV : struct, IVec<TV>
         {
             var p = TV.Create(W6);
