@@ -200,6 +200,7 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
         /// and forms h = √(a² + b) in those units, a = |x|·s, nearly correctly rounded: a² + b is kept as a double-double
         /// (S + SErr) and h gets one Newton correction from the exact residual S − h₀².
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private Scaled<TV> Prepare<TV>(TV x)
             where TV : struct, IVec<TV>
         {
