@@ -241,6 +241,12 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             => InDouble.FloatForward(this, x);
 
         /// <inheritdoc />
+        public static bool FloatLanesDependOnParameters => true;
+
+        /// <inheritdoc />
+        public bool FloatLanesApply => IsPlain;
+
+        /// <inheritdoc />
         public static bool ForwardHasDoubleLanes => true;
 
         /// <inheritdoc />

@@ -215,6 +215,12 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             => InDouble.FloatForward(this, x);
 
         /// <inheritdoc />
+        public static bool FloatLanesDependOnParameters => true;
+
+        /// <inheritdoc />
+        public bool FloatLanesApply => _beta == 1.0;
+
+        /// <inheritdoc />
         public static bool ForwardHasDoubleLanes => true;
 
         /// <inheritdoc />

@@ -23,8 +23,13 @@ public static class ElementwiseDriver
     public static void Forward<TOp>(TOp op, ReadOnlySpan<float> x, Span<float> y) where TOp : struct, IUnaryKernel
     {
         SpanChecks.Unary(x, y);
-        Dispatch(new ForwardMap<TOp>(op), TOp.ComputeFloatInDouble, x, x, y);
+        Dispatch(new ForwardMap<TOp>(op), FloatInDouble(op), x, x, y);
     }
+
+    /// <summary>Whether float data goes through double lanes in bulk: always for some kernels, for others by parameter.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool FloatInDouble<TOp>(TOp op) where TOp : struct, IUnaryKernel
+        => TOp.ComputeFloatInDouble || (TOp.FloatLanesDependOnParameters && !op.FloatLanesApply);
 
     /// <summary>y = f(x) for double.</summary>
     public static void Forward<TOp>(TOp op, ReadOnlySpan<double> x, Span<double> y) where TOp : struct, IUnaryKernel
@@ -46,7 +51,7 @@ public static class ElementwiseDriver
     {
         SpanChecks.Binary(x, dy, dx);
         if (TOp.BackwardFloatInDouble) Dispatch(new FloatGradeBackwardMap<TOp>(op), true, x, dy, dx);
-        else Dispatch(new BackwardMap<TOp>(op), TOp.ComputeFloatInDouble, x, dy, dx);
+        else Dispatch(new BackwardMap<TOp>(op), FloatInDouble(op), x, dy, dx);
     }
 
     /// <summary>dx = dy·f′(x) for double.</summary>
@@ -102,7 +107,7 @@ public static class ElementwiseDriver
     public static void BackwardFromOutput<TOp>(TOp op, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) where TOp : struct, IOutputGradientKernel
     {
         SpanChecks.Binary(y, dy, dx);
-        Dispatch(new OutputBackwardMap<TOp>(op), TOp.ComputeFloatInDouble || TOp.BackwardFloatInDouble, y, dy, dx);
+        Dispatch(new OutputBackwardMap<TOp>(op), FloatInDouble(op) || TOp.BackwardFloatInDouble, y, dy, dx);
     }
 
     /// <summary>dx = dy·f′(x) computed from y = f(x), for double.</summary>
