@@ -195,7 +195,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         /// Double lanes with βx carried as z + δ and e's power of two applied last (any β; the deep tail for β = 1).
         /// Out of line, so the β = 1 path above keeps the loop's inlining budget.
         /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private TV ForwardScaled<TV>(TV x) where TV : struct, IVec<TV>
         {
             var z = Gate(x, out var p, out var lo, out var n, out var e, out _, out _);

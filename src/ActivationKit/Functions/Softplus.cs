@@ -158,7 +158,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         /// Double lanes for β ≠ 1: βx carried as z + δ. Out of line: inlined next to the β = 1 path it would exhaust the
         /// loop's inlining budget (every lane operation became a call).
         /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private TV ForwardScaled<TV>(TV x) where TV : struct, IVec<TV>
         {
             var z = Scaled(x, out var delta);
