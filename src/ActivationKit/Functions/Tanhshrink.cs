@@ -180,25 +180,10 @@ public sealed class Tanhshrink : ElementwiseActivation<Tanhshrink.Kernel_>
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV UTilde<TV>(TV s) where TV : struct, IVec<TV>
-        {
-            var p = TV.Create(U5);
-            p = TV.Fma(p, s, TV.Create(U4));
-            p = TV.Fma(p, s, TV.Create(U3));
-            p = TV.Fma(p, s, TV.Create(U2));
-            p = TV.Fma(p, s, TV.Create(U1));
-            return TV.Fma(p, s, TV.Create(U0));
-        }
+            => VMath.Horner(s, U5, U4, U3, U2, U1, U0);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV W<TV>(TV s) where TV : struct, IVec<TV>
-        {
-            var p = TV.Create(W6);
-            p = TV.Fma(p, s, TV.Create(W5));
-            p = TV.Fma(p, s, TV.Create(W4));
-            p = TV.Fma(p, s, TV.Create(W3));
-            p = TV.Fma(p, s, TV.Create(W2));
-            p = TV.Fma(p, s, TV.Create(W1));
-            return TV.Fma(p, s, TV.Create(W0));
-        }
+            => TV.Fma(VMath.Horner(s, W6, W5, W4, W3, W2, W1), s, TV.Create(W0));
     }
 }

@@ -35,9 +35,9 @@ public static partial class VMath
     public static TV Expm1ReducedF<TV>(TV r) where TV : struct, IVec<TV>
         => TV.Fma(r * r, Horner(r, Q5, Q4, Q3, Q2, Q1, Q0), r);
 
-    /// <summary>c5·r⁵ + … + c0 by Horner's rule (the expm1 polynomial and its rescaled or mirrored forms).</summary>
+    /// <summary>c5·r⁵ + … + c0 by Horner's rule (the expm1 polynomial and its rescaled or mirrored forms, tanhshrink's).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Horner<TV>(TV r, double c5, double c4, double c3, double c2, double c1, double c0) where TV : struct, IVec<TV>
+    internal static TV Horner<TV>(TV r, double c5, double c4, double c3, double c2, double c1, double c0) where TV : struct, IVec<TV>
     {
         var p = TV.Fma(TV.Create(c5), r, TV.Create(c4));
         p = TV.Fma(p, r, TV.Create(c3));
