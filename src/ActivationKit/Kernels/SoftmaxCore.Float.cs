@@ -121,17 +121,12 @@ internal static class SoftmaxCoreFloat
             return true;
         }
 
-        // As in ExpPass: top locates t's binade, entries more than 200 below the maximum are clamped there.
-        float floor = max - 200f;
-        double nTop = Math.Round(max * Log2E);
-        float top = (float)(nTop - ScaleBias + RoundingShift);
-        double below = !(min >= floor)
-            ? BelowTopPass<TV, TS, Yes>(x, max, floor, top, out int atTop)
-            : BelowTopPass<TV, TS, No>(x, max, floor, top, out atTop);
+        var frame = new ScaledFrame(max);
+        double below = frame.Clamps(min)
+            ? BelowTopPass<TV, TS, Yes>(x, max, frame.Floor, frame.Top, out int atTop)
+            : BelowTopPass<TV, TS, No>(x, max, frame.Floor, frame.Top, out atTop);
         if (double.IsNaN(below)) return false;
-        // e^(v − m) = t/(e^(m − N·ln2)·2^64): m − N·ln2 is within a few double ULPs of |m| ≤ 300, far below a float ULP.
-        double scale = Math.Exp(max - (nTop * 0.6931471805599453)) * ScaleBiasFactor;
-        double lnS = LogOnePlusRow((below / scale) + (atTop - 1));
+        double lnS = LogOnePlusRow((below / frame.Scale) + (atTop - 1));
         float lnHi = (float)lnS;
         LogPass<TV, TS>(x, y, max, lnHi, (float)(lnS - lnHi));
         return true;
@@ -184,20 +179,17 @@ internal static class SoftmaxCoreFloat
     {
         float max = RowRange<TV, TS, Yes>(x, out float min, out bool ordered);
         if (!ordered || !(max >= ScaledLowest && max <= ScaledHighest)) return false;
-        float floor = max - 200f;
-        bool clamp = !(min >= floor);
-        double nTop = Math.Round(max * Log2E);
-        float top = (float)(nTop - ScaleBias + RoundingShift);
+        var frame = new ScaledFrame(max);
         double total = GradientSums<TV, TS>(x, dy, max, out double weighted);
         if (!double.IsFinite(weighted)) return false;
         double dot = weighted / total;
         // The float pass recomputes t = e^(v − m)·e^(m − N·ln2)·2^64 (see ScaledExp), so 1/Σt carries that factor.
-        double inverse = 1.0 / (total * Math.Exp(max - (nTop * 0.6931471805599453)) * ScaleBiasFactor);
+        double inverse = 1.0 / (total * frame.Scale);
         float inverseHi = (float)inverse;
         float dotHi = (float)dot;
         var factors = new GradientFactors(inverseHi, (float)(inverse - inverseHi), dotHi, (float)(dot - dotHi), TS.Value);
-        if (clamp) GradientPass<TV, TS, Yes>(x, dy, dx, floor, top, factors);
-        else GradientPass<TV, TS, No>(x, dy, dx, floor, top, factors);
+        if (frame.Clamps(min)) GradientPass<TV, TS, Yes>(x, dy, dx, frame.Floor, frame.Top, factors);
+        else GradientPass<TV, TS, No>(x, dy, dx, frame.Floor, frame.Top, factors);
         return true;
     }
 
@@ -503,13 +495,36 @@ internal static class SoftmaxCoreFloat
         where TV : struct, IVec<TV>
         where TS : struct, ISign
     {
-        float floor = max - 200f;
-        double nTop = Math.Round(max * Log2E);
-        // t − top = n − N + 64 with t = n + 1.5·2^23 (the rounding constant): exact, both are integers below 2^24.
-        float top = (float)(nTop - ScaleBias + RoundingShift);
-        // Entries more than 200 below the maximum are clamped there (their t is 0 either way); this keeps |n| < 512
-        // and the power of two within ScaleB's ±250 on every width.
-        return !(min >= floor) ? ExpPass<TV, TS, Yes>(x, y, floor, top) : ExpPass<TV, TS, No>(x, y, floor, top);
+        var frame = new ScaledFrame(max);
+        return frame.Clamps(min) ? ExpPass<TV, TS, Yes>(x, y, frame.Floor, frame.Top) : ExpPass<TV, TS, No>(x, y, frame.Floor, frame.Top);
+    }
+
+    /// <summary>The scaled path's constants for a row whose maximum m lies in [−150, 300].</summary>
+    private readonly struct ScaledFrame
+    {
+        private readonly float _max;
+        private readonly double _nTop;
+
+        public ScaledFrame(float max)
+        {
+            _max = max;
+            _nTop = Math.Round(max * Log2E);
+            Floor = max - 200f;
+            // t − top = n − N + 64 with t = n + 1.5·2^23 (the rounding constant): exact, both are integers below 2^24.
+            Top = (float)(_nTop - ScaleBias + RoundingShift);
+        }
+
+        /// <summary>m − 200: entries below are clamped there (their t is 0 either way), which keeps |n| &lt; 512 and the power of two within ScaleB's ±250 on every width.</summary>
+        public float Floor { get; }
+
+        /// <summary>N − 64 + 1.5·2^23, N the exponent of e^m.</summary>
+        public float Top { get; }
+
+        /// <summary>e^(m − N·ln2)·2^64, so that e^(v − m) = t/Scale: m − N·ln2 is within a few double ULPs of |m| ≤ 300, far below a float ULP.</summary>
+        public double Scale => Math.Exp(_max - (_nTop * 0.6931471805599453)) * ScaleBiasFactor;
+
+        /// <summary>Whether a row with minimum <paramref name="min"/> reaches below <see cref="Floor"/> (−∞ and NaN included).</summary>
+        public bool Clamps(float min) => !(min >= Floor);
     }
 
     /// <summary>y = t/Σt with 1/Σt held as two floats.</summary>
