@@ -5,7 +5,7 @@ namespace ActivationKit;
 /// <see cref="MaxThreads"/> above 1 lets float and double element-wise calls (forward, backward, backward from the
 /// output) of at least <see cref="ParallelThreshold"/> elements split their span into chunks run on a small pool of
 /// worker threads plus the caller; results are bit-identical to the one-thread path, and no call allocates once
-/// the pool exists.
+/// the pool exists. Calls that move at least <see cref="StreamingThreshold"/> bytes store with non-temporal stores.
 /// </summary>
 /// <remarks>
 /// The pool serves one call at a time: a call that arrives while another is using it (from another thread, or from
@@ -20,8 +20,16 @@ public static class KernelOptions
     /// <summary>The smallest allowed <see cref="ParallelThreshold"/>.</summary>
     public const int MinParallelThreshold = 1 << 14;
 
+    /// <summary>
+    /// The default <see cref="StreamingThreshold"/>: 20 MiB read and written (a forward call over 2.5 Mi floats, a
+    /// backward call over 1.7 Mi). On the machine the tables in docs/performance.md come from (32 MiB of L3) streaming
+    /// lost up to 16 MiB for a forward call and won from 20 MiB on.
+    /// </summary>
+    public const long DefaultStreamingThreshold = 20L << 20;
+
     private static volatile int s_maxThreads = 1;
     private static volatile int s_parallelThreshold = DefaultParallelThreshold;
+    private static long s_streamingThreshold = DefaultStreamingThreshold;
 
     /// <summary>
     /// Threads one element-wise call may use, the caller included: 1 (the default) keeps every call on the calling
@@ -50,6 +58,25 @@ public static class KernelOptions
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, MinParallelThreshold);
             s_parallelThreshold = value;
+        }
+    }
+
+    /// <summary>
+    /// Bytes read and written by one call (inputs plus output) from which float and double element-wise calls (forward,
+    /// backward, backward from the output) store their results with non-temporal stores, which go to memory without
+    /// first reading each cache line of the destination and without evicting the caches' other contents; the values
+    /// are the same bits. Worth it only when the data exceed the last-level cache: there it saves a third of a forward
+    /// call's memory traffic, a quarter of a backward call's (default <see cref="DefaultStreamingThreshold"/>;
+    /// <see cref="long.MaxValue"/> turns it off, 0 streams every call). In-place calls never stream: their destination
+    /// is in the cache already. x86 only.
+    /// </summary>
+    public static long StreamingThreshold
+    {
+        get => Volatile.Read(ref s_streamingThreshold);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            Volatile.Write(ref s_streamingThreshold, value);
         }
     }
 }

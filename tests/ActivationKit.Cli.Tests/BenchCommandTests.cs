@@ -42,6 +42,19 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Streaming_option_sets_the_threshold_for_the_run_and_restores_it()
+    {
+        var r = Cli.Run("bench", "relu", "--sizes", "4096", "--reps", "1", "--streaming", "0").Ok();
+        Assert.Contains("streaming stores from 0 bytes moved", r.Out, StringComparison.Ordinal);
+        r = Cli.Run("bench", "relu", "--sizes", "4096", "--reps", "1", "--streaming", "off").Ok();
+        Assert.Contains("streaming stores from never (off)", r.Out, StringComparison.Ordinal);
+        Assert.Equal(KernelOptions.DefaultStreamingThreshold, KernelOptions.StreamingThreshold);
+        Assert.Equal(20L << 20, ActivationKit.Cli.Commands.BenchCommand.ParseStreaming("20MiB"));
+        Assert.Equal(3L << 10, ActivationKit.Cli.Commands.BenchCommand.ParseStreaming(" 3 KiB "));
+        Assert.Null(ActivationKit.Cli.Commands.BenchCommand.ParseStreaming("9999999999999GiB"));
+    }
+
+    [Fact]
     public void Threads_option_runs_the_parallel_path_and_restores_the_setting()
     {
         Cli.Run("bench", "tanh", "--sizes", "1048576", "--reps", "1", "--threads", "2", "--json").Ok();
@@ -55,6 +68,8 @@ public class BenchCommandTests
     [InlineData("--dtype", "f16", "--dtype must be f32 or f64")]
     [InlineData("--reps", "0", "--reps must be between")]
     [InlineData("--threads", "0", "--threads must be between")]
+    [InlineData("--streaming", "lots", "--streaming takes a byte count")]
+    [InlineData("--streaming", "-5", "--streaming takes a byte count")]
     public void Bad_options_are_one_sentence_and_exit_2(string option, string value, string message)
     {
         Cli.Run("bench", "relu", option, value).BadInput(message);

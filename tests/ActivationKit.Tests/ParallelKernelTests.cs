@@ -2,6 +2,7 @@ using ActivationKit.Catalog;
 
 namespace ActivationKit.Tests;
 
+[Collection(KernelOptionsCollection.Name)]
 public class ParallelKernelTests
 {
     [Theory]
@@ -24,33 +25,43 @@ public class ParallelKernelTests
 
         var xd = x.Select(v => (double)v).ToArray();
         var dyd = dy.Select(v => (double)v).ToArray();
-        var (y1, g1, yd1) = (new float[n], new float[n], new double[n]);
-        f.Forward(x, y1);
-        f.Backward(x, dy, g1);
-        f.Forward(xd, yd1);
+        (float[] Y, float[] G, double[] Yd) Calls()
+        {
+            var (y, g, yd) = (new float[n], new float[n], new double[n]);
+            f.Forward(x, y);
+            f.Backward(x, dy, g);
+            f.Forward(xd, yd);
+            return (y, g, yd);
+        }
 
+        var one = Calls();
         int threads = KernelOptions.MaxThreads, threshold = KernelOptions.ParallelThreshold;
         try
         {
             KernelOptions.MaxThreads = 3;
             KernelOptions.ParallelThreshold = KernelOptions.MinParallelThreshold;
-            var (y2, g2, yd2) = (new float[n], new float[n], new double[n]);
-            f.Forward(x, y2);
-            f.Backward(x, dy, g2);
-            f.Forward(xd, yd2);
-            Assert.Equal(y1, y2);
-            Assert.Equal(g1, g2);
-            Assert.Equal(yd1, yd2);
+            var split = Calls();
+            Assert.Equal(one.Y, split.Y);
+            Assert.Equal(one.G, split.G);
+            Assert.Equal(one.Yd, split.Yd);
 
             // In place.
             var inPlace = (float[])x.Clone();
             f.Forward(inPlace, inPlace);
-            Assert.Equal(y1, inPlace);
+            Assert.Equal(one.Y, inPlace);
+
+            // Each thread's chunk with streaming stores.
+            KernelOptions.StreamingThreshold = 0;
+            var streamed = Calls();
+            Assert.Equal(one.Y, streamed.Y);
+            Assert.Equal(one.G, streamed.G);
+            Assert.Equal(one.Yd, streamed.Yd);
         }
         finally
         {
             KernelOptions.MaxThreads = threads;
             KernelOptions.ParallelThreshold = threshold;
+            KernelOptions.StreamingThreshold = KernelOptions.DefaultStreamingThreshold;
         }
     }
 

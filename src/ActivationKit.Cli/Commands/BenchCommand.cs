@@ -52,6 +52,11 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         [DefaultValue(1)]
         public int Threads { get; init; } = 1;
 
+        [CommandOption("--streaming <BYTES>")]
+        [Description("KernelOptions.StreamingThreshold for our element-wise kernels: bytes read and written by a call (e.g. 20MiB, 1048576) from which results are stored with non-temporal stores; 'off' never, 0 always. Default: the library's 20 MiB.")]
+        [DefaultValue("20MiB")]
+        public string Streaming { get; init; } = "20MiB";
+
         [CommandOption("--reps <R>")]
         [Description("Timed samples per measurement (best and median are reported).")]
         [DefaultValue(30)]
@@ -67,8 +72,36 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
             if (Reps < 1 || Reps > 100_000) return ValidationResult.Error($"--reps must be between 1 and 100000, got {Reps}.");
             if (Threads < 1 || Threads > 256) return ValidationResult.Error($"--threads must be between 1 and 256, got {Threads}.");
             if (Dtype is not ("f32" or "f64")) return ValidationResult.Error($"--dtype must be f32 or f64, got '{Dtype}'.");
+            if (ParseStreaming(Streaming) is null) return ValidationResult.Error($"--streaming takes a byte count such as 20MiB, 65536 or 0, or 'off', got '{Streaming}'.");
             return ValidationResult.Success();
         }
+    }
+
+    private static string StreamingLabel(long bytes) => bytes switch
+    {
+        long.MaxValue => "never (off)",
+        _ when bytes >= 1 << 20 && bytes % (1 << 20) == 0 => $"{bytes >> 20} MiB moved",
+        _ => $"{bytes} bytes moved",
+    };
+
+    /// <summary>Bytes for <c>--streaming</c> (an integer with an optional KiB/MiB/GiB suffix; 'off' = never), or null if malformed.</summary>
+    internal static long? ParseStreaming(string text)
+    {
+        string t = text.Trim();
+        if (t.Equals("off", StringComparison.OrdinalIgnoreCase)) return long.MaxValue;
+        long unit = 1;
+        foreach (var (suffix, bytes) in new[] { ("KiB", 1L << 10), ("MiB", 1L << 20), ("GiB", 1L << 30) })
+        {
+            if (t.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                t = t[..^suffix.Length].Trim();
+                unit = bytes;
+                break;
+            }
+        }
+
+        if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long value) || value > long.MaxValue / unit) return null;
+        return value * unit;
     }
 
     /// <summary>One function to time: its label, the instance, and whether its TensorPrimitives baseline applies.</summary>
@@ -87,7 +120,9 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         }
 
         int savedThreads = KernelOptions.MaxThreads;
+        long savedStreaming = KernelOptions.StreamingThreshold;
         KernelOptions.MaxThreads = settings.Threads;
+        KernelOptions.StreamingThreshold = ParseStreaming(settings.Streaming)!.Value;
         try
         {
             var rows = new List<Row>();
@@ -125,6 +160,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         finally
         {
             KernelOptions.MaxThreads = savedThreads;
+            KernelOptions.StreamingThreshold = savedStreaming;
         }
     }
 
@@ -343,7 +379,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     private void WriteTable(List<Row> rows, Settings settings)
     {
         var w = consoles.OutWriter;
-        w.WriteLine($"ns/element, best of {settings.Reps} (median in brackets); {settings.Dtype}; ISA {Isa.Path}; our kernels on up to {settings.Threads} thread(s), TensorPrimitives on 1.");
+        w.WriteLine($"ns/element, best of {settings.Reps} (median in brackets); {settings.Dtype}; ISA {Isa.Path}; our kernels on up to {settings.Threads} thread(s) with streaming stores from {StreamingLabel(KernelOptions.StreamingThreshold)}, TensorPrimitives on 1.");
         string[] header = ["function", "n", "ours fwd", "ours bwd", "TP fwd", "TP bwd", "copy", "TP/ours fwd"];
         var lines = new List<string[]> { header };
         var copies = rows.Where(r => r.Fn is null).ToDictionary(r => r.N, r => r.Fwd.BestNs / r.N);

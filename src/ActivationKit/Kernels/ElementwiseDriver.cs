@@ -125,13 +125,72 @@ public static class ElementwiseDriver
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        if (a.Length >= KernelOptions.ParallelThreshold && KernelOptions.MaxThreads > 1 && TryRunParallel(map, widened, a, b, dst)) return;
-        if (typeof(T) == typeof(float) && widened) RunWidened(map, MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(dst));
-        else Run(map, a, b, dst);
+        bool streams = Streams<TMap, T>(a, b, dst);
+        if (a.Length >= KernelOptions.ParallelThreshold && KernelOptions.MaxThreads > 1 && TryRunParallel(map, widened, streams, a, b, dst)) return;
+        if (streams) RunStreaming(map, widened, a, b, dst);
+        else RunDirect(map, widened, a, b, dst);
+    }
+
+    /// <summary>
+    /// Whether a call writes its output with streaming stores: the bytes it reads and writes reach
+    /// <see cref="KernelOptions.StreamingThreshold"/>, it is not in place, and the machine is x86.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Streams<TMap, T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst)
+        where TMap : struct, IMap
+        where T : unmanaged
+        => (long)dst.Length * Unsafe.SizeOf<T>() * (TMap.IsUnary ? 2 : 3) >= KernelOptions.StreamingThreshold
+            && StreamingStores.Supported && !a.Overlaps(dst) && !b.Overlaps(dst);
+
+    /// <summary>Runs a map on this thread, storing straight into <paramref name="dst"/>.</summary>
+    internal static void RunDirect<TMap, T>(TMap map, bool widened, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst)
+        where TMap : struct, IMap
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => RunDirect<TMap, T, Cached>(map, widened, a, b, dst);
+
+    private static void RunDirect<TMap, T, TStore>(TMap map, bool widened, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst)
+        where TMap : struct, IMap
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TStore : struct
+    {
+        if (typeof(T) == typeof(float) && widened) RunWidened<TMap, TStore>(map, MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(dst));
+        else Run<TMap, T, TStore>(map, a, b, dst);
+    }
+
+    /// <summary>
+    /// Runs a map on this thread with streaming stores (<see cref="StreamingStores"/>): the elements before the
+    /// destination's first 64-byte boundary and after its last whole line with ordinary stores, the lines between by
+    /// the same loops with every register streamed (the span's start and length then keep each register aligned, in
+    /// either loop direction, and leave no overlapping tail register). The bits are those of a direct call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static unsafe void RunStreaming<TMap, T>(TMap map, bool widened, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst)
+        where TMap : struct, IMap
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        fixed (T* pd = dst)
+        {
+            int n = dst.Length;
+            int head = StreamingStores.ElementsToAlignment(pd);
+            int perLine = StreamingStores.LineBytes / sizeof(T);
+            if (head < 0 || n - head < perLine)
+            {
+                RunDirect(map, widened, a, b, dst);
+                return;
+            }
+
+            int body = (n - head) / perLine * perLine;
+            if (head > 0) RunDirect(map, widened, a[..head], b[..head], dst[..head]);
+            // The destination is pinned for the stores through its address.
+            RunDirect<TMap, T, Streaming>(map, widened, a.Slice(head, body), b.Slice(head, body), dst.Slice(head, body));
+            int rest = head + body;
+            if (rest < n) RunDirect(map, widened, a[rest..], b[rest..], dst[rest..]);
+            StreamingStores.Fence();
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe bool TryRunParallel<TMap, T>(TMap map, bool widened, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst)
+    private static unsafe bool TryRunParallel<TMap, T>(TMap map, bool widened, bool streams, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -147,6 +206,7 @@ public static class ElementwiseDriver
             {
                 job.Map = map;
                 job.Widened = widened;
+                job.Streams = streams;
                 job.A = pa;
                 job.B = pb;
                 job.D = pd;
@@ -169,32 +229,39 @@ public static class ElementwiseDriver
     internal static void Run<TMap, T>(TMap map, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => Run<TMap, T, Cached>(map, a, b, dst);
+
+    private static void Run<TMap, T, TStore>(TMap map, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst)
+        where TMap : struct, IMap
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TStore : struct
     {
         ref T pa = ref MemoryMarshal.GetReference(a);
         ref T pb = ref MemoryMarshal.GetReference(b);
         ref T pd = ref MemoryMarshal.GetReference(dst);
-        if (LoopDirection.Descending(ref pa, ref pb, ref pd, TMap.IsUnary)) Run<TMap, T, Down>(map, ref pa, ref pb, ref pd, a.Length);
-        else Run<TMap, T, Up>(map, ref pa, ref pb, ref pd, a.Length);
+        if (LoopDirection.Descending(ref pa, ref pb, ref pd, TMap.IsUnary)) Run<TMap, T, Down, TStore>(map, ref pa, ref pb, ref pd, a.Length);
+        else Run<TMap, T, Up, TStore>(map, ref pa, ref pb, ref pd, a.Length);
     }
 
-    private static void Run<TMap, T, TDir>(TMap map, ref T pa, ref T pb, ref T pd, int n)
+    private static void Run<TMap, T, TDir, TStore>(TMap map, ref T pa, ref T pb, ref T pd, int n)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TDir : struct, ILoopDirection
+        where TStore : struct
     {
         if (TMap.IsCheap)
         {
-            if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) CheapLoop<TMap, T, V512<T>, TDir>(map, ref pa, ref pb, ref pd, n);
-            else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) CheapLoop<TMap, T, V256<T>, TDir>(map, ref pa, ref pb, ref pd, n);
-            else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) CheapLoop<TMap, T, V128<T>, TDir>(map, ref pa, ref pb, ref pd, n);
+            if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) CheapLoop<TMap, T, V512<T>, TDir, TStore>(map, ref pa, ref pb, ref pd, n);
+            else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) CheapLoop<TMap, T, V256<T>, TDir, TStore>(map, ref pa, ref pb, ref pd, n);
+            else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) CheapLoop<TMap, T, V128<T>, TDir, TStore>(map, ref pa, ref pb, ref pd, n);
             else ScalarLoop<TMap, T>(map, ref pa, ref pb, ref pd, n);
             return;
         }
 
         // Pairs for float only: two copies of a double-lane kernel (double-double pieces) ran out of the JIT's inlining
         // budget, and every lane operation became a call (double logsigmoid, softplus′, elu).
-        if (TMap.HasDoubleLanes && typeof(T) == typeof(float)) Run<TMap, T, TDir, WithRedo>(map, ref pa, ref pb, ref pd, n);
-        else Run<TMap, T, TDir, NoRedo>(map, ref pa, ref pb, ref pd, n);
+        if (TMap.HasDoubleLanes && typeof(T) == typeof(float)) Run<TMap, T, TDir, WithRedo, TStore>(map, ref pa, ref pb, ref pd, n);
+        else Run<TMap, T, TDir, NoRedo, TStore>(map, ref pa, ref pb, ref pd, n);
     }
 
     // TRedo (WithRedo: float lanes plus the out-of-line redo of marked lanes; NoRedo: the kernel's Apply) is a type, not
@@ -202,24 +269,25 @@ public static class ElementwiseDriver
     // branch. A branch on IMap.HasDoubleLanes is folded only after inlining, by which time the dead branch's copy of
     // the kernel had been inlined too: erf GELU (whose float-lane forward GEGLU uses) then had every constant of its
     // two copies shared and loaded into registers by explicit broadcasts, 0.73 → 0.92 ns/element.
-    private static void Run<TMap, T, TDir, TRedo>(TMap map, ref T pa, ref T pb, ref T pd, int n)
+    private static void Run<TMap, T, TDir, TRedo, TStore>(TMap map, ref T pa, ref T pb, ref T pd, int n)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TDir : struct, ILoopDirection
         where TRedo : struct
+        where TStore : struct
     {
         if (TMap.InPairs && typeof(T) == typeof(float))
         {
-            if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) PairLoop<TMap, T, V512<T>, TDir, TRedo>(map, ref pa, ref pb, ref pd, n);
-            else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) PairLoop<TMap, T, V256<T>, TDir, TRedo>(map, ref pa, ref pb, ref pd, n);
-            else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) PairLoop<TMap, T, V128<T>, TDir, TRedo>(map, ref pa, ref pb, ref pd, n);
+            if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) PairLoop<TMap, T, V512<T>, TDir, TRedo, TStore>(map, ref pa, ref pb, ref pd, n);
+            else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) PairLoop<TMap, T, V256<T>, TDir, TRedo, TStore>(map, ref pa, ref pb, ref pd, n);
+            else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) PairLoop<TMap, T, V128<T>, TDir, TRedo, TStore>(map, ref pa, ref pb, ref pd, n);
             else ScalarLoop<TMap, T>(map, ref pa, ref pb, ref pd, n);
             return;
         }
 
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) Loop<TMap, T, V512<T>, TDir, TRedo>(map, ref pa, ref pb, ref pd, n);
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) Loop<TMap, T, V256<T>, TDir, TRedo>(map, ref pa, ref pb, ref pd, n);
-        else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) Loop<TMap, T, V128<T>, TDir, TRedo>(map, ref pa, ref pb, ref pd, n);
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count) Loop<TMap, T, V512<T>, TDir, TRedo, TStore>(map, ref pa, ref pb, ref pd, n);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count) Loop<TMap, T, V256<T>, TDir, TRedo, TStore>(map, ref pa, ref pb, ref pd, n);
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count) Loop<TMap, T, V128<T>, TDir, TRedo, TStore>(map, ref pa, ref pb, ref pd, n);
         else ScalarLoop<TMap, T>(map, ref pa, ref pb, ref pd, n);
     }
 
@@ -227,12 +295,13 @@ public static class ElementwiseDriver
     // tail copy), never on all widths at once. Compiled straight at full optimisation (no tier-0/PGO round): under
     // tiered PGO the budget ran out differently from run to run and mish/logsigmoid/selu fell back to calls.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Loop<TMap, T, TV, TDir, TRedo>(TMap map, ref T pa, ref T pb, ref T pd, int n)
+    private static void Loop<TMap, T, TV, TDir, TRedo, TStore>(TMap map, ref T pa, ref T pb, ref T pd, int n)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TV : struct, IVec<TV>
         where TDir : struct, ILoopDirection
         where TRedo : struct
+        where TStore : struct
     {
         int w = TV.Count;
         int last = n - w;
@@ -252,12 +321,12 @@ public static class ElementwiseDriver
             var b = TMap.IsUnary ? a : isTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, at));
             if (typeof(TRedo) == typeof(WithRedo))
             {
-                Lanes.Store(map.ApplyFloatLanes(a, b, out _), ref Unsafe.Add(ref pd, at));
+                Lanes.Store<TV, T, TStore>(map.ApplyFloatLanes(a, b, out _), ref Unsafe.Add(ref pd, at));
                 if (map.MarksAny(a, b)) Redo<TMap, T, TV>(map, a, b, ref Unsafe.Add(ref pd, at));
             }
             else
             {
-                Lanes.Store(map.Apply(a, b), ref Unsafe.Add(ref pd, at));
+                Lanes.Store<TV, T, TStore>(map.Apply(a, b), ref Unsafe.Add(ref pd, at));
             }
         }
     }
@@ -293,12 +362,13 @@ public static class ElementwiseDriver
     // iteration. A separate method, inlining the kernel twice, which only kernels small enough for the JIT's budget and
     // the register file can afford (two copies of erf GELU's backward spilled and ran 1.7× slower).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void PairLoop<TMap, T, TV, TDir, TRedo>(TMap map, ref T pa, ref T pb, ref T pd, int n)
+    private static void PairLoop<TMap, T, TV, TDir, TRedo, TStore>(TMap map, ref T pa, ref T pb, ref T pd, int n)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TV : struct, IVec<TV>
         where TDir : struct, ILoopDirection
         where TRedo : struct
+        where TStore : struct
     {
         int w = TV.Count;
         int last = n - w;
@@ -324,8 +394,8 @@ public static class ElementwiseDriver
             {
                 var r0 = map.ApplyFloatLanes(a0, b0, out _);
                 var r1 = map.ApplyFloatLanes(a1, b1, out _);
-                Lanes.Store(r0, ref Unsafe.Add(ref pd, iAt));
-                Lanes.Store(r1, ref Unsafe.Add(ref pd, jAt));
+                Lanes.Store<TV, T, TStore>(r0, ref Unsafe.Add(ref pd, iAt));
+                Lanes.Store<TV, T, TStore>(r1, ref Unsafe.Add(ref pd, jAt));
                 if (map.MarksAny(a0, b0) | map.MarksAny(a1, b1))
                 {
                     // One call for both, so neither register's inputs are live across a call.
@@ -336,8 +406,8 @@ public static class ElementwiseDriver
             {
                 var r0 = map.Apply(a0, b0);
                 var r1 = map.Apply(a1, b1);
-                Lanes.Store(r0, ref Unsafe.Add(ref pd, iAt));
-                Lanes.Store(r1, ref Unsafe.Add(ref pd, jAt));
+                Lanes.Store<TV, T, TStore>(r0, ref Unsafe.Add(ref pd, iAt));
+                Lanes.Store<TV, T, TStore>(r1, ref Unsafe.Add(ref pd, jAt));
             }
         }
     }
@@ -346,11 +416,12 @@ public static class ElementwiseDriver
     // before the loop (so in-place calls see the originals) and processed after it. A separate method, because a
     // dead branch holding a second inlined kernel would still spend the JIT's inlining budget of the general loop.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void CheapLoop<TMap, T, TV, TDir>(TMap map, ref T pa, ref T pb, ref T pd, int n)
+    private static void CheapLoop<TMap, T, TV, TDir, TStore>(TMap map, ref T pa, ref T pb, ref T pd, int n)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TV : struct, IVec<TV>
         where TDir : struct, ILoopDirection
+        where TStore : struct
     {
         int w = TV.Count;
         int last = n - w;
@@ -363,10 +434,10 @@ public static class ElementwiseDriver
             int at = LoopDirection.At<TDir>(i, last);
             var a = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, at));
             var b = TMap.IsUnary ? a : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, at));
-            Lanes.Store(map.Apply(a, b), ref Unsafe.Add(ref pd, at));
+            Lanes.Store<TV, T, TStore>(map.Apply(a, b), ref Unsafe.Add(ref pd, at));
         }
 
-        if (i < n) Lanes.Store(map.Apply(tailA, tailB), ref Unsafe.Add(ref pd, tailAt));
+        if (i < n) Lanes.Store<TV, T, TStore>(map.Apply(tailA, tailB), ref Unsafe.Add(ref pd, tailAt));
     }
 
     private static void ScalarLoop<TMap, T>(TMap map, ref T pa, ref T pb, ref T pd, int n)
@@ -382,20 +453,26 @@ public static class ElementwiseDriver
     /// <summary>Runs a map over float data in double lanes: widen, apply, narrow with one rounding.</summary>
     internal static void RunWidened<TMap>(TMap map, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
         where TMap : struct, IMap
+        => RunWidened<TMap, Cached>(map, a, b, dst);
+
+    private static void RunWidened<TMap, TStore>(TMap map, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
+        where TMap : struct, IMap
+        where TStore : struct
     {
         ref float pa = ref MemoryMarshal.GetReference(a);
         ref float pb = ref MemoryMarshal.GetReference(b);
         ref float pd = ref MemoryMarshal.GetReference(dst);
-        if (LoopDirection.Descending(ref pa, ref pb, ref pd, TMap.IsUnary)) RunWidened<TMap, Down>(map, ref pa, ref pb, ref pd, a.Length);
-        else RunWidened<TMap, Up>(map, ref pa, ref pb, ref pd, a.Length);
+        if (LoopDirection.Descending(ref pa, ref pb, ref pd, TMap.IsUnary)) RunWidened<TMap, Down, TStore>(map, ref pa, ref pb, ref pd, a.Length);
+        else RunWidened<TMap, Up, TStore>(map, ref pa, ref pb, ref pd, a.Length);
     }
 
-    private static void RunWidened<TMap, TDir>(TMap map, ref float pa, ref float pb, ref float pd, int n)
+    private static void RunWidened<TMap, TDir, TStore>(TMap map, ref float pa, ref float pb, ref float pd, int n)
         where TMap : struct, IMap
         where TDir : struct, ILoopDirection
+        where TStore : struct
     {
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<double>.Count) Widened512<TMap, TDir>(map, ref pa, ref pb, ref pd, n);
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count) Widened256<TMap, TDir>(map, ref pa, ref pb, ref pd, n);
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<double>.Count) Widened512<TMap, TDir, TStore>(map, ref pa, ref pb, ref pd, n);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count) Widened256<TMap, TDir, TStore>(map, ref pa, ref pb, ref pd, n);
         else if (Vector128.IsHardwareAccelerated && n >= Vector128<double>.Count) Widened128<TMap, TDir>(map, ref pa, ref pb, ref pd, n);
         else WidenedScalar(map, ref pa, ref pb, ref pd, n);
     }
@@ -403,9 +480,10 @@ public static class ElementwiseDriver
     // One register of doubles per step (8 floats widened into a Vector512<double>, and so on): the kernel is
     // inlined once per width. Tails work as in Loop.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Widened512<TMap, TDir>(TMap map, ref float pa, ref float pb, ref float pd, int n)
+    private static void Widened512<TMap, TDir, TStore>(TMap map, ref float pa, ref float pb, ref float pd, int n)
         where TMap : struct, IMap
         where TDir : struct, ILoopDirection
+        where TStore : struct
     {
         const int w = 8;
         int last = n - w;
@@ -419,14 +497,15 @@ public static class ElementwiseDriver
             int at = isTail ? tailAt : LoopDirection.At<TDir>(i, last);
             var a = isTail ? tailA : Vector256.LoadUnsafe(ref pa, (nuint)at);
             var b = TMap.IsUnary ? a : isTail ? tailB : Vector256.LoadUnsafe(ref pb, (nuint)at);
-            Apply512(map, a, b).StoreUnsafe(ref pd, (nuint)at);
+            Lanes.StoreAs<Vector256<float>, float, TStore>(Apply512(map, a, b), ref Unsafe.Add(ref pd, at));
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Widened256<TMap, TDir>(TMap map, ref float pa, ref float pb, ref float pd, int n)
+    private static void Widened256<TMap, TDir, TStore>(TMap map, ref float pa, ref float pb, ref float pd, int n)
         where TMap : struct, IMap
         where TDir : struct, ILoopDirection
+        where TStore : struct
     {
         const int w = 4;
         int last = n - w;
@@ -440,7 +519,7 @@ public static class ElementwiseDriver
             int at = isTail ? tailAt : LoopDirection.At<TDir>(i, last);
             var a = isTail ? tailA : Vector128.LoadUnsafe(ref pa, (nuint)at);
             var b = TMap.IsUnary ? a : isTail ? tailB : Vector128.LoadUnsafe(ref pb, (nuint)at);
-            Apply256(map, a, b).StoreUnsafe(ref pd, (nuint)at);
+            Lanes.StoreAs<Vector128<float>, float, TStore>(Apply256(map, a, b), ref Unsafe.Add(ref pd, at));
         }
     }
 
@@ -612,6 +691,12 @@ internal readonly struct WithRedo;
 
 /// <summary>The element-wise loop's body: the map's Apply alone.</summary>
 internal readonly struct NoRedo;
+
+/// <summary>The element-wise loop's stores: ordinary ones, through the caches.</summary>
+internal readonly struct Cached;
+
+/// <summary>The element-wise loop's stores: non-temporal, to a pinned destination with every register aligned (<see cref="StreamingStores"/>).</summary>
+internal readonly struct Streaming;
 
 internal interface ILoopDirection
 {

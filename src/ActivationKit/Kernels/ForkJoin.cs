@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace ActivationKit.Kernels;
 
@@ -84,6 +83,7 @@ internal sealed unsafe class ElementwiseJob<TMap, T> : ChunkJob
 
     public TMap Map;
     public bool Widened;
+    public bool Streams;
     public T* A;
     public T* B;
     public T* D;
@@ -97,13 +97,7 @@ internal sealed unsafe class ElementwiseJob<TMap, T> : ChunkJob
         var a = new ReadOnlySpan<T>(A + start, n);
         var b = new ReadOnlySpan<T>(B + start, n);
         var d = new Span<T>(D + start, n);
-        if (typeof(T) == typeof(float) && Widened)
-        {
-            ElementwiseDriver.RunWidened(Map, MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(d));
-        }
-        else
-        {
-            ElementwiseDriver.Run(Map, a, b, d);
-        }
+        if (Streams) ElementwiseDriver.RunStreaming(Map, Widened, a, b, d);
+        else ElementwiseDriver.RunDirect(Map, Widened, a, b, d);
     }
 }

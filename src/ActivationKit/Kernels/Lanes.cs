@@ -27,6 +27,43 @@ internal static class Lanes
         where T : unmanaged
         => Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref destination), value);
 
+    /// <summary>
+    /// Stores all lanes of <paramref name="value"/> at <paramref name="destination"/>: an ordinary store for
+    /// <see cref="Cached"/>, a non-temporal one for <see cref="Streaming"/> (the destination pinned and aligned to the
+    /// register's size).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TV, T, TStore>(TV value, ref T destination)
+        where TV : struct, IVec<TV>
+        where T : unmanaged
+        where TStore : struct
+        => StoreAs<TV, T, TStore>(value, ref destination);
+
+    /// <summary><see cref="Store{TV, T, TStore}"/> for any value one register wide (a bare <c>Vector256&lt;float&gt;</c>…).</summary>
+    // Small on purpose: the type test folds while the loop is imported, so the cached loops never see the streaming
+    // store's body (inlined, it counted against their inlining budget: silu and elu fell back to calls).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreAs<TValue, T, TStore>(TValue value, ref T destination)
+        where TValue : struct
+        where T : unmanaged
+        where TStore : struct
+    {
+        if (typeof(TStore) == typeof(Streaming)) StoreStreaming(value, ref destination);
+        else Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref destination), value);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreStreaming<TValue, T>(TValue value, ref T destination)
+        where TValue : struct
+        where T : unmanaged
+    {
+        byte* p = (byte*)Unsafe.AsPointer(ref destination);
+        if (Unsafe.SizeOf<TValue>() == 64 && Vector512.IsHardwareAccelerated) Unsafe.BitCast<TValue, Vector512<byte>>(value).StoreAlignedNonTemporal(p);
+        else if (Unsafe.SizeOf<TValue>() == 32 && Vector256.IsHardwareAccelerated) Unsafe.BitCast<TValue, Vector256<byte>>(value).StoreAlignedNonTemporal(p);
+        else if (Unsafe.SizeOf<TValue>() == 16 && Vector128.IsHardwareAccelerated) Unsafe.BitCast<TValue, Vector128<byte>>(value).StoreAlignedNonTemporal(p);
+        else Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref destination), value);
+    }
+
     /// <summary>Loads <c>TV.Count</c> floats into a register of double lanes (exact).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV LoadWidened<TV>(ref float source) where TV : struct, IVec<TV>
