@@ -151,14 +151,26 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
                 return TV.SelectWhereGreater(x, TV.Create(_threshold), x, plain);
             }
 
-            return ForwardScaled(x);
+            return ForwardScaledOutOfLine(x);
         }
 
         /// <summary>
-        /// Double lanes for β ≠ 1: βx carried as z + δ. Out of line: inlined next to the β = 1 path it would exhaust the
-        /// loop's inlining budget (every lane operation became a call).
+        /// Double lanes for β ≠ 1: βx carried as z + δ. The element-wise driver runs it in a loop of its own
+        /// (<see cref="IUnaryKernel.ForwardForParameters{TV}"/>); inside <see cref="Forward{TV}"/> it stays out of line,
+        /// since inlined next to the β = 1 path it would exhaust the loop's inlining budget (every lane operation became
+        /// a call).
         /// </summary>
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        private TV ForwardScaledOutOfLine<TV>(TV x) where TV : struct, IVec<TV> => ForwardScaled(x);
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV ForwardForParameters<TV>(TV x) where TV : struct, IVec<TV>
+            => typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)
+                ? ForwardScaled(x)
+                : Forward(x);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV ForwardScaled<TV>(TV x) where TV : struct, IVec<TV>
         {
             var z = Scaled(x, out var delta);

@@ -23,8 +23,14 @@ public static class ElementwiseDriver
     public static void Forward<TOp>(TOp op, ReadOnlySpan<float> x, Span<float> y) where TOp : struct, IUnaryKernel
     {
         SpanChecks.Unary(x, y);
-        Dispatch(new ForwardMap<TOp>(op), FloatInDouble(op), x, x, y);
+        if (UsesParameterForm(op)) Dispatch(new ParameterForwardMap<TOp>(op), true, x, x, y);
+        else Dispatch(new ForwardMap<TOp>(op), FloatInDouble(op), x, x, y);
     }
+
+    /// <summary>Whether this instance's forward runs <see cref="IUnaryKernel.ForwardForParameters{TV}"/> (and float data in double lanes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool UsesParameterForm<TOp>(TOp op) where TOp : struct, IUnaryKernel
+        => TOp.FloatLanesDependOnParameters && !op.FloatLanesApply;
 
     /// <summary>Whether float data goes through double lanes in bulk: always for some kernels, for others by parameter.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -35,7 +41,8 @@ public static class ElementwiseDriver
     public static void Forward<TOp>(TOp op, ReadOnlySpan<double> x, Span<double> y) where TOp : struct, IUnaryKernel
     {
         SpanChecks.Unary(x, y);
-        Dispatch(new ForwardMap<TOp>(op), false, x, x, y);
+        if (UsesParameterForm(op)) Dispatch(new ParameterForwardMap<TOp>(op), false, x, x, y);
+        else Dispatch(new ForwardMap<TOp>(op), false, x, x, y);
     }
 
     /// <summary>y = f(x) for Half (computed in float, rounded once to Half).</summary>
@@ -625,6 +632,15 @@ internal interface IMap
 
     /// <summary>The whole register from the double-lane definition (only called when <see cref="HasDoubleLanes"/>).</summary>
     TV ApplyInDouble<TV>(TV a, TV b) where TV : struct, IVec<TV> => Apply(a, b);
+}
+
+/// <summary>The forward of an instance whose parameters leave the float-lane formulas (<see cref="IUnaryKernel.ForwardForParameters{TV}"/>): double lanes only.</summary>
+internal readonly struct ParameterForwardMap<TOp>(TOp op) : IMap where TOp : struct, IUnaryKernel
+{
+    public static bool IsUnary => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.ForwardForParameters(a);
 }
 
 internal readonly struct ForwardMap<TOp>(TOp op) : IMap where TOp : struct, IUnaryKernel
