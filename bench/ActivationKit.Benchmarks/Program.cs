@@ -4,5 +4,6 @@ using BenchmarkDotNet.Running;
 //   dotnet run -c Release --project bench/ActivationKit.Benchmarks -- --filter '*Elementwise*'
 //   dotnet run -c Release --project bench/ActivationKit.Benchmarks -- --filter '*' --memory
 //   dotnet run -c Release --project bench/ActivationKit.Benchmarks -- --filter '*Placement*' --job short   # output placed at chosen distances from the input
+//   dotnet run -c Release --project bench/ActivationKit.Benchmarks -- --filter '*Streaming*' --job short   # streaming stores on and off, 8–64 MiB arrays
 //   ACTKIT_BENCH_FUNCTIONS=sigmoid,softmax ACTKIT_BENCH_SIZES=262144 dotnet run -c Release --project bench/ActivationKit.Benchmarks -- --filter '*' --job short
 BenchmarkSwitcher.FromAssembly(typeof(ActivationKit.Benchmarks.ElementwiseBenchmarks).Assembly).Run(args);
