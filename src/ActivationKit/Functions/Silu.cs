@@ -199,10 +199,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV ForwardForParameters<TV>(TV x) where TV : struct, IVec<TV>
-            => typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)
-                ? ForwardScaled(x)
-                : Forward(x);
+        public TV ForwardForParameters<TV>(TV x) where TV : struct, IVec<TV> => ForwardScaled(x);
 
         /// <summary>
         /// Double lanes with βx carried as z + δ and e's power of two applied last (any β; the deep tail for β = 1).

@@ -165,10 +165,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV ForwardForParameters<TV>(TV x) where TV : struct, IVec<TV>
-            => typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)
-                ? ForwardScaled(x)
-                : Forward(x);
+        public TV ForwardForParameters<TV>(TV x) where TV : struct, IVec<TV> => ForwardScaled(x);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV ForwardScaled<TV>(TV x) where TV : struct, IVec<TV>
