@@ -71,8 +71,8 @@ public interface IUnaryKernel
     /// <summary>
     /// The double-lane forward for instances whose <see cref="FloatLanesApply"/> is false (read only with
     /// <see cref="FloatLanesDependOnParameters"/>; always called with double lanes): the driver runs it, for float
-    /// data widened and for double data, in a loop of its
-    /// own, where it is inlined without the plain parameters' code beside it. Kept out of line inside
+    /// data widened and for double data, in a loop of its own, where it is inlined without the plain parameters' code
+    /// beside it. Kept out of line inside
     /// <see cref="Forward{TV}"/> instead, it cost a call per register whose argument and result pass through the
     /// stack, and a 64-byte store straddling two cache lines is not forwarded to the load that follows: softplus with
     /// β = 2 ran at 5.8 or 10.9 ns/element by the stack's alignment.
