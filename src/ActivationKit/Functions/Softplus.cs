@@ -139,6 +139,9 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         public static bool BackwardInPairs => true;
 
         /// <inheritdoc />
+        public static bool ForwardInPairs => true;
+
+        /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
