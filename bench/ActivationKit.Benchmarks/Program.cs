@@ -5,5 +5,6 @@ using BenchmarkDotNet.Running;
 //   dotnet run -c Release --project bench/ActivationKit.Benchmarks -- --filter '*' --memory
 //   dotnet run -c Release --project bench/ActivationKit.Benchmarks -- --filter '*Placement*' --job short   # output placed at chosen distances from the input
 //   dotnet run -c Release --project bench/ActivationKit.Benchmarks -- --filter '*Streaming*' --job short   # streaming stores on and off, 8–64 MiB arrays
+//   dotnet run -c Release --project bench/ActivationKit.Benchmarks -- --filter '*Machine*' --job short      # clock and 512-bit op throughput behind the op counts
 //   ACTKIT_BENCH_FUNCTIONS=sigmoid,softmax ACTKIT_BENCH_SIZES=262144 dotnet run -c Release --project bench/ActivationKit.Benchmarks -- --filter '*' --job short
 BenchmarkSwitcher.FromAssembly(typeof(ActivationKit.Benchmarks.ElementwiseBenchmarks).Assembly).Run(args);
