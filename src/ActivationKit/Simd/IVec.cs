@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace ActivationKit.Simd;
 
@@ -86,12 +87,15 @@ public interface IVec<TV> :
     /// <c>Select(GreaterThan(a, b), ifTrue, ifFalse)</c> as one operation: on AVX-512 the comparison then stays in a mask
     /// register feeding a masked blend (two instructions instead of four).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static virtual TV SelectWhereGreater(TV a, TV b, TV ifTrue, TV ifFalse) => TV.Select(TV.GreaterThan(a, b), ifTrue, ifFalse);
 
     /// <summary><c>Select(LessThan(a, b), ifTrue, ifFalse)</c> as one operation (see <see cref="SelectWhereGreater"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static virtual TV SelectWhereLess(TV a, TV b, TV ifTrue, TV ifFalse) => TV.Select(TV.LessThan(a, b), ifTrue, ifFalse);
 
     /// <summary><c>Select(EqualTo(a, b), ifTrue, ifFalse)</c> as one operation (see <see cref="SelectWhereGreater"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static virtual TV SelectWhereEqual(TV a, TV b, TV ifTrue, TV ifFalse) => TV.Select(TV.EqualTo(a, b), ifTrue, ifFalse);
 
     static abstract TV And(TV a, TV b);
@@ -109,9 +113,11 @@ public interface IVec<TV> :
 
     /// <summary>Whether a &lt; b in any lane: <c>AnyTrue(LessThan(a, b))</c> as one test (on AVX-512 a comparison into a
     /// mask register and a mask test, without widening the mask to a vector).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static virtual bool AnyWhereLess(TV a, TV b) => TV.AnyTrue(TV.LessThan(a, b));
 
     /// <summary>Whether a &gt; b in any lane (see <see cref="AnyWhereLess"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static virtual bool AnyWhereGreater(TV a, TV b) => TV.AnyTrue(TV.GreaterThan(a, b));
 
     /// <summary>x · 2^n for integral-valued <paramref name="n"/> with |n| small enough that 2^n is a normal number.</summary>
@@ -130,6 +136,7 @@ public interface IVec<TV> :
     /// once: results may be subnormal or overflow to ∞. Two exact-then-rounding power-of-two steps by default; the
     /// AVX-512 widths use VSCALEF, which returns the same bits in one instruction.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static virtual TV ScaleB(TV x, TV n)
     {
         var n1 = TV.Floor(n * TV.Create(0.5));
