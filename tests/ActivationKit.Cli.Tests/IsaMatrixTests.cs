@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace ActivationKit.Cli.Tests;
@@ -43,6 +44,11 @@ public class IsaMatrixTests
             Assert.True(rank >= 0, $"{name}: unknown ISA path '{isa}'");
             if (hardwareRank < 0) hardwareRank = rank;
             Assert.True(rank == Math.Min(hardwareRank, maxRank), $"{name}: expected the {Paths[Math.Min(hardwareRank, maxRank)]} path, actkit reports {isa}");
+            if (RuntimeInformation.ProcessArchitecture == Architecture.X64)
+            {
+                // FMA3 comes with AVX2 on x86; below it actkit must say that fused multiply-adds are emulated.
+                Assert.Equal(rank >= 2, doc.RootElement.GetProperty("hardwareFma").GetBoolean());
+            }
 
             foreach (var f in doc.RootElement.GetProperty("functions").EnumerateArray())
             {

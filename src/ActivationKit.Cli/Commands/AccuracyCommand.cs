@@ -193,6 +193,7 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         {
             json.WriteStartObject();
             json.WriteString("isa", Isa.Path);
+            json.WriteBoolean("hardwareFma", Isa.HardwareFma);
             json.WriteString("instructionSets", Isa.InstructionSets);
             json.WriteString("mode", settings.Exhaustive ? "exhaustive" : "sampled");
             if (!settings.Exhaustive)

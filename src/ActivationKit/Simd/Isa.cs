@@ -7,7 +7,7 @@ namespace ActivationKit.Simd;
 /// <summary>
 /// Which register width the kernels run at on this process, as the drivers choose it: the widest of
 /// Vector512/256/128 that the JIT accelerates, else scalar. The runtime's DOTNET_Enable* switches
-/// (e.g. DOTNET_EnableAVX512F=0, DOTNET_EnableAVX2=0, DOTNET_EnableHWIntrinsic=0) move it down.
+/// (e.g. DOTNET_EnableAVX512=0, DOTNET_EnableAVX2=0, DOTNET_EnableHWIntrinsic=0) move it down.
 /// </summary>
 public static class Isa
 {
@@ -21,8 +21,17 @@ public static class Isa
     /// <summary>The instruction sets behind <see cref="Path"/>, e.g. "AVX-512F, AVX2, FMA, SSE4.1".</summary>
     public static string InstructionSets { get; } = Describe();
 
+    /// <summary>
+    /// Whether fused multiply-add is an instruction here (x86 FMA3, or Arm's AdvSIMD). The kernels' error-free
+    /// transforms need its single rounding; without it (x86 before AVX2, or DOTNET_EnableAVX2=0) the runtime computes
+    /// every fused multiply-add in software, lane by lane: the results keep their bits but the kernels run 30–100×
+    /// slower (docs/performance.md).
+    /// </summary>
+    public static bool HardwareFma { get; } = Fma.IsSupported || AdvSimd.IsSupported;
+
     /// <summary><see cref="Path"/> with its instruction sets, e.g. "Vector512 (AVX-512F, AVX2, FMA, SSE4.1)".</summary>
-    public static string Summary => InstructionSets.Length == 0 ? Path : $"{Path} ({InstructionSets})";
+    public static string Summary => (InstructionSets.Length == 0 ? Path : $"{Path} ({InstructionSets})")
+        + (HardwareFma ? string.Empty : "; no hardware FMA: fused multiply-adds are emulated in software, 30–100× slower");
 
     private static string Describe()
     {
