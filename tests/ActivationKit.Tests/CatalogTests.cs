@@ -77,6 +77,13 @@ public class CatalogTests
         {
             foreach (var m in k.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Where(m => m.IsGenericMethodDefinition))
             {
+                if (m.Name == nameof(IUnaryKernel.BackwardAt))
+                {
+                    // The one kernel method meant to be out of line (IUnaryKernel.BackwardOutOfLine).
+                    Assert.True(m.MethodImplementationFlags.HasFlag(MethodImplAttributes.NoInlining), $"{k.FullName}.{m.Name} is called per register from memory and needs [MethodImpl(MethodImplOptions.NoInlining)]");
+                    continue;
+                }
+
                 Assert.True(m.MethodImplementationFlags.HasFlag(MethodImplAttributes.AggressiveInlining), $"{k.FullName}.{m.Name} needs [MethodImpl(MethodImplOptions.AggressiveInlining)]");
             }
         }

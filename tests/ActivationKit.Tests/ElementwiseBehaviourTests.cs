@@ -218,6 +218,19 @@ public class ElementwiseBehaviourTests
             var dyInPlace = (float[])dy.Clone();
             f.Backward(x, dyInPlace, dyInPlace);
             Assert.Equal(dx, dyInPlace);
+
+            // Double backward into either input (the overlapping last register must still see the originals, also
+            // for kernels whose double backward reads the arrays itself: IUnaryKernel.BackwardOutOfLine).
+            var xs = x.Select(v => (double)v).ToArray();
+            var dys = dy.Select(v => (double)v).ToArray();
+            var dxd = new double[n];
+            f.Backward(xs, dys, dxd);
+            var intoDy = (double[])dys.Clone();
+            f.Backward(xs, intoDy, intoDy);
+            Assert.Equal(dxd, intoDy);
+            var intoX = (double[])xs.Clone();
+            f.Backward(intoX, dys, intoX);
+            Assert.Equal(dxd, intoX);
         }
     }
 

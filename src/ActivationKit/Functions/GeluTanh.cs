@@ -141,12 +141,34 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         }
 
         /// <summary>
-        /// Double lanes (double data, and float lanes the float path hands over). Its own method, so that the float
-        /// instantiation of <see cref="Backward"/> stays small enough to be inlined into the driver's loop.
+        /// Double lanes for the float lanes the float path hands over (and any direct call): <see cref="BackwardAt"/>
+        /// through locals. Its own method, so that the float instantiation of <see cref="Backward"/> stays small enough
+        /// to be inlined into the driver's loop.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV BackwardDouble<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
+            TV result = default;
+            default(Kernel_).BackwardAt<TV, double>(ref Unsafe.As<TV, double>(ref x), ref Unsafe.As<TV, double>(ref dy), ref Unsafe.As<TV, double>(ref result));
+            return result;
+        }
+
+        /// <inheritdoc />
+        // Double data: more than the element-wise loop's inlining budget holds, so the loop calls this once per
+        // register with references to the arrays (IUnaryKernel.BackwardOutOfLine).
+        public static bool BackwardOutOfLine => true;
+
+        /// <summary>
+        /// dx = dy·f′(x) in double lanes, read from and written to memory. The whole body is here rather than inlined
+        /// from a helper, so that this method, compiled on its own, has the inlining budget for it.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        public void BackwardAt<TV, T>(ref T xRef, ref T dyRef, ref T dxRef)
+            where TV : struct, IVec<TV>
+            where T : unmanaged
+        {
+            var x = Lanes.Load<TV, T>(ref xRef);
+            var dy = Lanes.Load<TV, T>(ref dyRef);
             // f′ = σ(s) + x·s′·σ(s)·σ(−s). With e = e^(−|s|) and D = 1 + e:
             //   s < 0: f′ = (e/D)·(1 + x·s′/D), which cancels next to the zero of f′ at −0.7525 and stacks roundings
             //          (up to 7.4 ULP when computed plainly), so it is formed in double-double: s, x·s′, e, D and 1/D
@@ -196,7 +218,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             var t = TV.Fma(a, e, TV.One);
             var tLo = TV.Fma(a, eLo, aLo * e);
             var high = TV.Fma(t, r, r * TV.Fma(t, rho, tLo));
-            return dy * TV.Select(negative, low, high);
+            Lanes.Store(dy * TV.Select(negative, low, high), ref dxRef);
         }
 
         /// <summary>

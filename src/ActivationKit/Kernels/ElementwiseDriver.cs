@@ -268,6 +268,7 @@ public static class ElementwiseDriver
         // Pairs for float only: two copies of a double-lane kernel (double-double pieces) ran out of the JIT's inlining
         // budget, and every lane operation became a call (double logsigmoid, softplus′, elu).
         if (TMap.HasDoubleLanes && typeof(T) == typeof(float)) Run<TMap, T, TDir, WithRedo, TStore>(map, ref pa, ref pb, ref pd, n);
+        else if (TMap.OutOfLine && typeof(T) == typeof(double)) Run<TMap, T, TDir, OutOfLine, TStore>(map, ref pa, ref pb, ref pd, n);
         else Run<TMap, T, TDir, NoRedo, TStore>(map, ref pa, ref pb, ref pd, n);
     }
 
@@ -330,6 +331,12 @@ public static class ElementwiseDriver
             {
                 Lanes.Store<TV, T, TStore>(map.ApplyFloatLanes(a, b, out _), ref Unsafe.Add(ref pd, at));
                 if (map.MarksAny(a, b)) Redo<TMap, T, TV>(map, a, b, ref Unsafe.Add(ref pd, at));
+            }
+            else if (typeof(TRedo) == typeof(OutOfLine) && !isTail)
+            {
+                // The kernel reads and writes the arrays itself. The tail keeps the register path: in place, its
+                // inputs may already be overwritten in memory.
+                map.ApplyAt<TV, T>(ref Unsafe.Add(ref pa, at), ref Unsafe.Add(ref pb, at), ref Unsafe.Add(ref pd, at));
             }
             else
             {
@@ -618,6 +625,15 @@ internal interface IMap
     /// <summary>Float lanes go through <see cref="ApplyFloatLanes"/> and <see cref="ApplyInDouble"/> (<see cref="IUnaryKernel.ForwardHasDoubleLanes"/>).</summary>
     static virtual bool HasDoubleLanes => false;
 
+    /// <summary>For double data the loop calls <see cref="ApplyAt"/> per register (<see cref="IUnaryKernel.BackwardOutOfLine"/>).</summary>
+    static virtual bool OutOfLine => false;
+
+    /// <summary>One register from memory to memory (only called when <see cref="OutOfLine"/>).</summary>
+    void ApplyAt<TV, T>(ref T a, ref T b, ref T d)
+        where TV : struct, IVec<TV>
+        where T : unmanaged
+        => Lanes.Store(Apply(Lanes.Load<TV, T>(ref a), Lanes.Load<TV, T>(ref b)), ref d);
+
     TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV>;
 
     /// <summary>The float-lane result and the lanes to redo in double (only called when <see cref="HasDoubleLanes"/>).</summary>
@@ -674,8 +690,16 @@ internal readonly struct BackwardMap<TOp>(TOp op) : IMap where TOp : struct, IUn
 
     public static bool HasDoubleLanes => TOp.BackwardHasDoubleLanes;
 
+    public static bool OutOfLine => TOp.BackwardOutOfLine;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.Backward(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ApplyAt<TV, T>(ref T a, ref T b, ref T d)
+        where TV : struct, IVec<TV>
+        where T : unmanaged
+        => op.BackwardAt<TV, T>(ref a, ref b, ref d);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV ApplyFloatLanes<TV>(TV a, TV b, out TV inDouble) where TV : struct, IVec<TV> => op.BackwardFloatLanes(a, b, out inDouble);
@@ -707,6 +731,9 @@ internal readonly struct WithRedo;
 
 /// <summary>The element-wise loop's body: the map's Apply alone.</summary>
 internal readonly struct NoRedo;
+
+/// <summary>The element-wise loop's body: the map's out-of-line step from memory to memory (<see cref="IMap.OutOfLine"/>).</summary>
+internal readonly struct OutOfLine;
 
 /// <summary>The element-wise loop's stores: ordinary ones, through the caches.</summary>
 internal readonly struct Cached;
