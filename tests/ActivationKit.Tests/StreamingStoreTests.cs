@@ -11,7 +11,7 @@ namespace ActivationKit.Tests;
 [Collection(KernelOptionsCollection.Name)]
 public class StreamingStoreTests
 {
-    private static readonly int[] Lengths = [1, 15, 16, 17, 47, 1000, 4133];
+    private static readonly int[] Lengths = [0, 1, 15, 16, 17, 47, 1000, 4133];
 
     [Theory]
     [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
