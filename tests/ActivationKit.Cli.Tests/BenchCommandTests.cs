@@ -48,6 +48,8 @@ public class BenchCommandTests
         Assert.Contains("streaming stores from 0 bytes moved", r.Out, StringComparison.Ordinal);
         r = Cli.Run("bench", "relu", "--sizes", "4096", "--reps", "1", "--streaming", "off").Ok();
         Assert.Contains("streaming stores from never (off)", r.Out, StringComparison.Ordinal);
+        r = Cli.Run("bench", "relu", "--sizes", "4096", "--reps", "1", "--streaming", "1MiB", "--json").Ok();
+        Assert.Contains("\"streaming_threshold_bytes\":1048576", r.Out, StringComparison.Ordinal);
         Assert.Equal(KernelOptions.DefaultStreamingThreshold, KernelOptions.StreamingThreshold);
         Assert.Equal(20L << 20, ActivationKit.Cli.Commands.BenchCommand.ParseStreaming("20MiB"));
         Assert.Equal(3L << 10, ActivationKit.Cli.Commands.BenchCommand.ParseStreaming(" 3 KiB "));

@@ -352,6 +352,14 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                 if (Rows is { } r) json.WriteNumber("rows", r);
                 if (Cols is { } c) json.WriteNumber("cols", c);
                 json.WriteNumber("threads", Impl == "activationkit" ? threads : 1);
+                if (Impl == "activationkit")
+                {
+                    // Bytes moved from which our element-wise calls use streaming stores (null: never).
+                    long streaming = KernelOptions.StreamingThreshold;
+                    if (streaming == long.MaxValue) json.WriteNull("streaming_threshold_bytes");
+                    else json.WriteNumber("streaming_threshold_bytes", streaming);
+                }
+
                 if (Fn is null)
                 {
                     json.WriteNumber("ns_per_elem", Round(Fwd.BestNs / N));
