@@ -272,7 +272,8 @@ public static class ElementwiseDriver
         else Run<TMap, T, TDir, NoRedo, TStore>(map, ref pa, ref pb, ref pd, n);
     }
 
-    // TRedo (WithRedo: float lanes plus the out-of-line redo of marked lanes; NoRedo: the kernel's Apply) is a type, not
+    // TRedo (WithRedo: float lanes plus the out-of-line redo of marked lanes; OutOfLine: the map's step from memory to
+    // memory, for double kernels too large for the loop; NoRedo: the kernel's Apply) is a type, not
     // a static property, because the JIT folds typeof tests while importing: the loop then never sees the other
     // branch. A branch on IMap.HasDoubleLanes is folded only after inlining, by which time the dead branch's copy of
     // the kernel had been inlined too: erf GELU (whose float-lane forward GEGLU uses) then had every constant of its
