@@ -86,9 +86,10 @@ internal static class SoftmaxCore
         var vPart = d + m;
         var mPart = d - vPart;
         lo = (v - vPart) - (m + mPart);
-        lo = TV.AndNot(lo, TV.IsNaN(lo));
+        // +0 for a NaN error term and for the entries at the maximum, selected in mask registers where the ISA has them.
+        lo = TV.SelectWhereEqual(lo, lo, lo, TV.Zero);
         top = TV.EqualTo(v, m);
-        return TV.AndNot(d, top);
+        return TV.SelectWhereEqual(v, m, TV.Zero, d);
     }
 
     /// <summary>e = e^(sign·x − m).</summary>
