@@ -90,7 +90,7 @@ public sealed class Hardshrink : OutputGradientActivation<Hardshrink.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
             // Testing |x| ≤ λ (false for NaN) keeps NaN; the dead zone gives +0 for both zeros.
-            => TV.Select(TV.LessThanOrEqual(TV.Abs(x), TV.Create(lambd)), TV.Zero, x);
+            => TV.SelectWhereLessOrEqual(TV.Abs(x), TV.Create(lambd), TV.Zero, x);
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

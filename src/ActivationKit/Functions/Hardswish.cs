@@ -107,7 +107,7 @@ public sealed class Hardswish : ElementwiseActivation<Hardswish.Kernel_>
             var tLo = (three - t) + x;
             var middle = SixthOf(TV.Fma(x, t, x * tLo));
             // NaN fails both comparisons and stays NaN through the middle formula.
-            return TV.Select(TV.LessThanOrEqual(x, -three), TV.Zero, TV.Select(TV.GreaterThanOrEqual(x, three), x, middle));
+            return TV.SelectWhereLessOrEqual(x, -three, TV.Zero, TV.SelectWhereGreaterOrEqual(x, three, x, middle));
         }
 
         /// <inheritdoc />

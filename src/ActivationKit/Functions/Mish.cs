@@ -139,7 +139,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
             var positive = x * a / TV.Fma(e + e, e, a);
             var y = TV.SelectWhereLess(xc, TV.Zero, negative, positive);
             // From −900 on (−∞ included) the value is −0; x·tiny would be ∞·0 = NaN at −∞.
-            return TV.Select(TV.LessThanOrEqual(xc, TV.Create(-900.0)), TV.And(x, TV.SignMask), y);
+            return TV.SelectWhereLessOrEqual(xc, TV.Create(-900.0), TV.And(x, TV.SignMask), y);
         }
 
         /// <inheritdoc />

@@ -88,7 +88,7 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
             var e = VMath.Exp(-TV.Abs(x));
             var r = TV.One / (TV.One + e);
             // NaN flows through exp, so no special case is needed.
-            return TV.Select(TV.GreaterThanOrEqual(x, TV.Zero), r, e * r);
+            return TV.SelectWhereGreaterOrEqual(x, TV.Zero, r, e * r);
         }
 
         /// <inheritdoc />

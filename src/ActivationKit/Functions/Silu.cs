@@ -212,7 +212,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             var d = TV.One + e;
             var y = TV.SelectWhereLess(z, TV.Zero, VMath.MulExpParts(x / d, p, lo, n), x / d);
             // From βx = −900 on (x = ∓∞ included) the value is a zero of x's sign; x·tiny would be ∞·0 = NaN at ∞.
-            return TV.Select(TV.LessThanOrEqual(z, TV.Create(-900.0)), TV.And(x, TV.SignMask), y);
+            return TV.SelectWhereLessOrEqual(z, TV.Create(-900.0), TV.And(x, TV.SignMask), y);
         }
 
         /// <inheritdoc />
@@ -346,7 +346,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
                 VMath.MulExpParts(xr * r, p, lo, n) * x);
             var y = TV.SelectWhereLess(z, TV.Zero, negative, positive);
             // From |βx| = 900 on (x = ±∞ included) the value is 0 for any |β| ≥ 1e−30; ∞·0 must not give NaN.
-            return TV.Select(TV.GreaterThanOrEqual(TV.Abs(z), TV.Create(900.0)), TV.Zero, y);
+            return TV.SelectWhereGreaterOrEqual(TV.Abs(z), TV.Create(900.0), TV.Zero, y);
         }
 
         /// <summary>

@@ -189,7 +189,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             var ratio = TV.SelectWhereEqual(log1p, e, TV.One, log1p / e);
             var negative = VMath.MulExpParts(TV.Fma(r, delta, ratio) / beta, p, lo, n);
             // Below z = −900 the value is 0 even after the division by a tiny β (ExpParts clamps its argument there).
-            negative = TV.Select(TV.LessThanOrEqual(z, TV.Create(-900.0)), TV.Zero, negative);
+            negative = TV.SelectWhereLessOrEqual(z, TV.Create(-900.0), TV.Zero, negative);
             var y = TV.Select(neg, negative, positive);
             // z = ±∞ (x infinite or βx overflowing) needs no special case: x + 0, or e^−900 → 0.
             return TV.SelectWhereGreater(z, TV.Create(_threshold), x, y);

@@ -125,7 +125,7 @@ public sealed class Swiglu : GatedActivation<Swiglu.Gate_>
         {
             e = VMath.Exp(-TV.Abs(x));
             r = TV.One / (TV.One + e);
-            return TV.Select(TV.GreaterThanOrEqual(x, TV.Zero), r, e * r);
+            return TV.SelectWhereGreaterOrEqual(x, TV.Zero, r, e * r);
         }
     }
 }

@@ -121,7 +121,7 @@ public sealed class Threshold : OutputGradientActivation<Threshold.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
             // Testing x ≤ threshold (false for NaN) rather than x > threshold lets NaN through unchanged.
-            => TV.Select(TV.LessThanOrEqual(x, TV.Create(threshold)), TV.Create(value), x);
+            => TV.SelectWhereLessOrEqual(x, TV.Create(threshold), TV.Create(value), x);
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

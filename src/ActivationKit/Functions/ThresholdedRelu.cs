@@ -116,7 +116,7 @@ public sealed class ThresholdedRelu : OutputGradientActivation<ThresholdedRelu.K
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
             // x ≤ θ is false for NaN, so NaN passes through.
-            => TV.Select(TV.LessThanOrEqual(x, TV.Create(theta)), TV.Zero, x);
+            => TV.SelectWhereLessOrEqual(x, TV.Create(theta), TV.Zero, x);
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

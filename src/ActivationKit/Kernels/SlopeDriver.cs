@@ -63,7 +63,7 @@ internal static class SlopeDriver
     private readonly struct SlopeForwardMap : IMap
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV Apply<TV>(TV x, TV slope) where TV : struct, IVec<TV> => TV.Select(TV.GreaterThan(x, TV.Zero), x, x * slope);
+        public TV Apply<TV>(TV x, TV slope) where TV : struct, IVec<TV> => TV.SelectWhereGreater(x, TV.Zero, x, x * slope);
     }
 
     /// <summary>The factor f′: 1 if x &gt; 0, NaN if x is NaN, else the slope.</summary>

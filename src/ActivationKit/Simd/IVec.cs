@@ -98,6 +98,14 @@ public interface IVec<TV> :
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static virtual TV SelectWhereEqual(TV a, TV b, TV ifTrue, TV ifFalse) => TV.Select(TV.EqualTo(a, b), ifTrue, ifFalse);
 
+    /// <summary><c>Select(LessThanOrEqual(a, b), ifTrue, ifFalse)</c> as one operation (see <see cref="SelectWhereGreater"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TV SelectWhereLessOrEqual(TV a, TV b, TV ifTrue, TV ifFalse) => TV.Select(TV.LessThanOrEqual(a, b), ifTrue, ifFalse);
+
+    /// <summary><c>Select(GreaterThanOrEqual(a, b), ifTrue, ifFalse)</c> as one operation (see <see cref="SelectWhereGreater"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TV SelectWhereGreaterOrEqual(TV a, TV b, TV ifTrue, TV ifFalse) => TV.Select(TV.GreaterThanOrEqual(a, b), ifTrue, ifFalse);
+
     static abstract TV And(TV a, TV b);
     static abstract TV Or(TV a, TV b);
     static abstract TV Xor(TV a, TV b);

@@ -106,6 +106,14 @@ public readonly struct V512<T> : IVec<V512<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512<T> SelectWhereEqual(V512<T> a, V512<T> b, V512<T> ifTrue, V512<T> ifFalse)
         => new(Vector512.ConditionalSelect(Vector512.Equals(a.Value, b.Value), ifTrue.Value, ifFalse.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> SelectWhereLessOrEqual(V512<T> a, V512<T> b, V512<T> ifTrue, V512<T> ifFalse)
+        => new(Vector512.ConditionalSelect(Vector512.LessThanOrEqual(a.Value, b.Value), ifTrue.Value, ifFalse.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> SelectWhereGreaterOrEqual(V512<T> a, V512<T> b, V512<T> ifTrue, V512<T> ifFalse)
+        => new(Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(a.Value, b.Value), ifTrue.Value, ifFalse.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> And(V512<T> a, V512<T> b) => new(a.Value & b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Or(V512<T> a, V512<T> b) => new(a.Value | b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> Xor(V512<T> a, V512<T> b) => new(a.Value ^ b.Value);
