@@ -81,12 +81,12 @@ public sealed class BinaryStep : OutputGradientActivation<BinaryStep.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
             // x ≥ 0 is false for NaN, so NaN is picked out separately to propagate.
-            => TV.Select(TV.GreaterThanOrEqual(x, TV.Zero), TV.One, TV.Select(TV.IsNaN(x), x, TV.Zero));
+            => TV.SelectWhereGreaterOrEqual(x, TV.Zero, TV.One, TV.SelectWhereEqual(x, x, TV.Zero, x));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
-        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV> => TV.Select(TV.IsNaN(x), x, TV.Zero);
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV> => TV.SelectWhereEqual(x, x, TV.Zero, x);
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

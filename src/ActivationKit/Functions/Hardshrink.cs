@@ -96,12 +96,12 @@ public sealed class Hardshrink : OutputGradientActivation<Hardshrink.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.SelectWhereGreater(TV.Abs(x), TV.Create(lambd), dy, TV.Select(TV.IsNaN(x), x, TV.Zero));
+            => TV.SelectWhereGreater(TV.Abs(x), TV.Create(lambd), dy, TV.SelectWhereEqual(x, x, TV.Zero, x));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
-            => TV.Select(TV.IsNaN(y), y, TV.SelectWhereEqual(y, TV.Zero, TV.Zero, dy));
+            => TV.SelectWhereEqual(y, y, TV.SelectWhereEqual(y, TV.Zero, TV.Zero, dy), y);
     }
 }

@@ -105,7 +105,7 @@ public sealed class Hardtanh : OutputGradientActivation<Hardtanh.Kernel_>
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             var inside = TV.And(TV.GreaterThan(x, TV.Create(min)), TV.LessThan(x, TV.Create(max)));
-            return TV.Select(inside, dy, TV.Select(TV.IsNaN(x), x, TV.Zero));
+            return TV.Select(inside, dy, TV.SelectWhereEqual(x, x, TV.Zero, x));
         }
 
         /// <inheritdoc />

@@ -82,7 +82,7 @@ public sealed class Identity : OutputGradientActivation<Identity.Kernel_>
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
-        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV> => TV.Select(TV.IsNaN(x), x, dy);
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV> => TV.SelectWhereEqual(x, x, dy, x);
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -131,7 +131,7 @@ public sealed class LeakyRelu : OutputGradientActivation<LeakyRelu.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.SelectWhereGreater(x, TV.Zero, dy, TV.Select(TV.IsNaN(x), x, dy * TV.Create(slope)));
+            => TV.SelectWhereGreater(x, TV.Zero, dy, TV.SelectWhereEqual(x, x, dy * TV.Create(slope), x));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -85,7 +85,7 @@ public sealed class Relu : OutputGradientActivation<Relu.Kernel_>
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.SelectWhereGreater(x, TV.Zero, dy, TV.Select(TV.IsNaN(x), x, TV.Zero));
+            => TV.SelectWhereGreater(x, TV.Zero, dy, TV.SelectWhereEqual(x, x, TV.Zero, x));
 
         /// <inheritdoc />
 

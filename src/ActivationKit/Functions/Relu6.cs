@@ -90,7 +90,7 @@ public sealed class Relu6 : OutputGradientActivation<Relu6.Kernel_>
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             var inside = TV.And(TV.GreaterThan(x, TV.Zero), TV.LessThan(x, TV.Create(6.0)));
-            return TV.Select(inside, dy, TV.Select(TV.IsNaN(x), x, TV.Zero));
+            return TV.Select(inside, dy, TV.SelectWhereEqual(x, x, TV.Zero, x));
         }
 
         /// <inheritdoc />

@@ -100,20 +100,20 @@ public sealed class Softshrink : OutputGradientActivation<Softshrink.Kernel_>
             var l = TV.Create(lambd);
             var outer = TV.SelectWhereGreater(x, l, x - l, x + l);
             // |x| > λ is false for NaN, so NaN is kept separately; the dead zone gives +0 for both zeros.
-            return TV.SelectWhereGreater(TV.Abs(x), l, outer, TV.Select(TV.IsNaN(x), x, TV.Zero));
+            return TV.SelectWhereGreater(TV.Abs(x), l, outer, TV.SelectWhereEqual(x, x, TV.Zero, x));
         }
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.SelectWhereGreater(TV.Abs(x), TV.Create(lambd), dy, TV.Select(TV.IsNaN(x), x, TV.Zero));
+            => TV.SelectWhereGreater(TV.Abs(x), TV.Create(lambd), dy, TV.SelectWhereEqual(x, x, TV.Zero, x));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
             // y = 0 (either sign) exactly on the dead zone; NaN ≠ 0 would pick dy, so NaN is tested first.
-            => TV.Select(TV.IsNaN(y), y, TV.SelectWhereEqual(y, TV.Zero, TV.Zero, dy));
+            => TV.SelectWhereEqual(y, y, TV.SelectWhereEqual(y, TV.Zero, TV.Zero, dy), y);
     }
 }

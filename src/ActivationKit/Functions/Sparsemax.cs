@@ -179,7 +179,7 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public TV Apply<TV>(TV y, TV dy) where TV : struct, IVec<TV>
             {
-                var outside = TV.Select(TV.IsNaN(y), y, TV.Zero);
+                var outside = TV.SelectWhereEqual(y, y, TV.Zero, y);
                 return TV.SelectWhereGreater(y, TV.Zero, dy - TV.Create(mean), outside);
             }
         }

@@ -228,11 +228,11 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
             var se = (p - (sum - t)) + (bScaledTwice - t);
             var err = pe + se;
             // ∞ − ∞ inside the error terms (x = ±∞) is NaN; there the error is irrelevant. A NaN x still propagates via S.
-            sumErr = TV.Select(TV.IsNaN(err), TV.Zero, err);
+            sumErr = TV.SelectWhereEqual(err, err, err, TV.Zero);
             var h0 = TV.Sqrt(sum);
             var correction = (TV.Fma(-h0, h0, sum) + sumErr) / (h0 + h0);
             // h0 = 0 (x = 0, b = 0) and h0 = ∞ give 0/0 and NaN: no correction there.
-            return h0 + TV.Select(TV.IsNaN(correction), TV.Zero, correction);
+            return h0 + TV.SelectWhereEqual(correction, correction, correction, TV.Zero);
         }
     }
 }

@@ -127,7 +127,7 @@ public sealed class Threshold : OutputGradientActivation<Threshold.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.SelectWhereGreater(x, TV.Create(threshold), dy, TV.Select(TV.IsNaN(x), x, TV.Zero));
+            => TV.SelectWhereGreater(x, TV.Create(threshold), dy, TV.SelectWhereEqual(x, x, TV.Zero, x));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

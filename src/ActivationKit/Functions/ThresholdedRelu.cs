@@ -122,7 +122,7 @@ public sealed class ThresholdedRelu : OutputGradientActivation<ThresholdedRelu.K
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.SelectWhereGreater(x, TV.Create(theta), dy, TV.Select(TV.IsNaN(x), x, TV.Zero));
+            => TV.SelectWhereGreater(x, TV.Create(theta), dy, TV.SelectWhereEqual(x, x, TV.Zero, x));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

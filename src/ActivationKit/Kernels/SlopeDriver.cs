@@ -71,7 +71,7 @@ internal static class SlopeDriver
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Apply<TV>(TV x, TV slope) where TV : struct, IVec<TV>
-            => TV.Select(TV.GreaterThan(x, TV.Zero), TV.One, TV.Select(TV.IsNaN(x), x, slope));
+            => TV.SelectWhereGreater(x, TV.Zero, TV.One, TV.SelectWhereEqual(x, x, slope, x));
     }
 
     /// <summary>a·b (dy·1 = dy exactly, so the x &gt; 0 branch is not rounded).</summary>
