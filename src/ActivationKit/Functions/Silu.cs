@@ -147,6 +147,9 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
     /// <summary>The SiLU/Swish arithmetic: float lanes for float data (β = 1; other β and the deep tail in double lanes), double lanes for double data.</summary>
     public readonly struct Kernel_ : IUnaryKernel
     {
+        /// <inheritdoc />
+        public static bool BackwardInPairs => true;
+
         private readonly double _betaHi;
         private readonly double _betaLo;
         private readonly bool _plain;
