@@ -387,7 +387,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     private void WriteTable(List<Row> rows, Settings settings)
     {
         var w = consoles.OutWriter;
-        w.WriteLine($"ns/element, best of {settings.Reps} (median in brackets); {settings.Dtype}; ISA {Isa.Path}{(Isa.HardwareFma ? "" : " without hardware FMA (emulated in software, 30–100× slower)")}; our kernels on up to {settings.Threads} thread(s) with streaming stores from {StreamingLabel(KernelOptions.StreamingThreshold)}, TensorPrimitives on 1.");
+        w.WriteLine($"ns/element, best of {settings.Reps} (median in brackets); {settings.Dtype}; ISA {Isa.Path}{(Isa.FmaNote.Length == 0 ? "" : $" ({Isa.FmaNote})")}; our kernels on up to {settings.Threads} thread(s) with streaming stores from {StreamingLabel(KernelOptions.StreamingThreshold)}, TensorPrimitives on 1.");
         string[] header = ["function", "n", "ours fwd", "ours bwd", "TP fwd", "TP bwd", "copy", "TP/ours fwd"];
         var lines = new List<string[]> { header };
         var copies = rows.Where(r => r.Fn is null).ToDictionary(r => r.N, r => r.Fwd.BestNs / r.N);

@@ -29,9 +29,12 @@ public static class Isa
     /// </summary>
     public static bool HardwareFma { get; } = Fma.IsSupported || AdvSimd.IsSupported;
 
-    /// <summary><see cref="Path"/> with its instruction sets, e.g. "Vector512 (AVX-512F, AVX2, FMA, SSE4.1)".</summary>
+    /// <summary>The warning to show beside <see cref="Path"/> when <see cref="HardwareFma"/> is false; empty otherwise.</summary>
+    public static string FmaNote { get; } = HardwareFma ? string.Empty : "no hardware FMA: fused multiply-adds are emulated in software, 30–100× slower";
+
+    /// <summary><see cref="Path"/> with its instruction sets, e.g. "Vector512 (AVX-512F, AVX2, FMA, SSE4.1)", and <see cref="FmaNote"/>.</summary>
     public static string Summary => (InstructionSets.Length == 0 ? Path : $"{Path} ({InstructionSets})")
-        + (HardwareFma ? string.Empty : "; no hardware FMA: fused multiply-adds are emulated in software, 30–100× slower");
+        + (FmaNote.Length == 0 ? string.Empty : $"; {FmaNote}");
 
     private static string Describe()
     {
