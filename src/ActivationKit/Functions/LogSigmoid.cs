@@ -86,7 +86,7 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            var e = VMath.ExpMinusAbs(x);
+            var e = VMath.ExpMinusAbsShort(x);
             // min(−0, x) − ln(1 + e) = −(max(0, −x) + ln(1 + e)) to the bit, two operations fewer: the terms have the
             // same sign, so the difference cannot cancel; −0 keeps logsigmoid(+∞) = −0; Min keeps a NaN x (second operand).
             var low = TV.Min(TV.Create(-0.0), x);

@@ -134,7 +134,7 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         {
             // e^−x for −x ≤ 87 (larger −x, −∞ included, is redone in double lanes); NaN flows through.
             inDouble = TV.LessThan(x, TV.Create(ForwardFloatLowest));
-            return TV.One / (TV.One + VMath.ExpOfNegatedF(x));
+            return TV.One / (TV.One + VMath.ExpOfNegatedShortF(x));
         }
 
         /// <inheritdoc />

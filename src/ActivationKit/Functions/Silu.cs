@@ -286,7 +286,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             // x/(1 + e^−x) in one piece while e^−x is a normal float (x ≥ −87: the exp's error is damped by
             // e^−x/(1 + e^−x) ≤ 1); below, x·σ(x) is tiny and comes from the double-lane definition.
             inDouble = TV.LessThan(x, TV.Create(ForwardFloatLowest));
-            return x / (TV.One + VMath.ExpOfNegatedF(x));
+            return x / (TV.One + VMath.ExpOfNegatedShortF(x));
         }
 
         /// <inheritdoc />

@@ -250,7 +250,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
 
             inDouble = TV.Zero;
             // Max(0, x) keeps a NaN x (second operand).
-            var y = VMath.Log1pUnitF(VMath.ExpMinusAbs(x)) + TV.Max(TV.Zero, x);
+            var y = VMath.Log1pUnitF(VMath.ExpMinusAbsShort(x)) + TV.Max(TV.Zero, x);
             return TV.SelectWhereGreater(x, TV.Create(_threshold), x, y);
         }
 
