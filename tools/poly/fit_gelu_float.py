@@ -24,6 +24,7 @@ Run: /usr/bin/python3 tools/poly/fit_gelu_float.py [degR] [degE]   (about 10 s)
 import sys
 import mpmath as mp
 import numpy as np
+from weighted_remez import remez
 
 mp.mp.dps = 50
 DEG_R = int(sys.argv[1]) if len(sys.argv) > 1 else 10
@@ -62,41 +63,11 @@ T_LO = mp.mpf(0)
 T_HI = Y_MAX / (C4 + Y_MAX) * (1 + mp.mpf(2) ** -20)
 
 
-def remez(f, deg, lo, hi, iters=14, grid=4000):
+def remez_relative(f, deg, lo, hi, grid=4000):
+    """Remez exchange for the relative error of a polynomial in w (weighted_remez with weight 1/|f|)."""
     xs = [lo + (hi - lo) * (1 - mp.cos(mp.pi * i / (grid - 1))) / 2 for i in range(grid)]
     fs = [f(x) for x in xs]
-    ref = [(lo + hi) / 2 - (hi - lo) / 2 * mp.cos(mp.pi * i / (deg + 1)) for i in range(deg + 2)]
-    coeffs = None
-    for _ in range(iters):
-        a = mp.matrix(deg + 2, deg + 2)
-        b = mp.matrix(deg + 2, 1)
-        for i, x in enumerate(ref):
-            fx = f(x)
-            for j in range(deg + 1):
-                a[i, j] = x ** j
-            a[i, deg + 1] = (-1) ** i * fx
-            b[i] = fx
-        sol = mp.lu_solve(a, b)
-        coeffs = [sol[j] for j in range(deg + 1)]
-        err = [mp.polyval(coeffs[::-1], x) / fx - 1 for x, fx in zip(xs, fs)]
-        # New reference: the extremum of each run of equal sign, keeping deg + 2 of the largest alternating ones.
-        runs = []
-        start = 0
-        for i in range(1, grid + 1):
-            if i == grid or mp.sign(err[i]) != mp.sign(err[start]):
-                best = max(range(start, i), key=lambda m: abs(err[m]))
-                runs.append(best)
-                start = i
-        while len(runs) > deg + 2:
-            # Drop the smaller end (keeps alternation).
-            if abs(err[runs[0]]) < abs(err[runs[-1]]):
-                runs.pop(0)
-            else:
-                runs.pop()
-        if len(runs) < deg + 2:
-            break
-        ref = [xs[m] for m in runs]
-    worst = max(abs(e) for e in err)
+    coeffs, worst = remez(f, lambda x: 1 / abs(f(x)), deg, xs)
     return coeffs, worst, xs, fs
 
 
@@ -141,7 +112,7 @@ def horner_f32(cf, u):
 
 
 def report(name, f, deg, centre):
-    coeffs, worst, xs, fs = remez(f, deg, T_LO, T_HI)
+    coeffs, worst, xs, fs = remez_relative(f, deg, T_LO, T_HI)
     s, off = choose_shift(coeffs, centre)
     cu = shifted(coeffs, mp.mpf(s))
     cf = [f32(c) for c in cu]
