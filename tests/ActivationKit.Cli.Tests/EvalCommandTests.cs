@@ -360,6 +360,16 @@ public class HashesCommandTests
     }
 
     [Fact]
+    public void Hashes_refuses_a_row_length_that_does_not_split_the_input()
+    {
+        // Otherwise every function's entry would be the same error message and two such runs would compare equal.
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("x.f32"), NpyBytes.Floats(-3, -0.5f, 0, 0.25f, 1));
+        Cli.Run("hashes", "--in", dir.File("x.f32"), "--columns", "2").BadInput("does not split the 5 input values");
+        Cli.Run("hashes", "--in", dir.File("x.f32"), "--columns", "0").BadInput("--columns 0");
+    }
+
+    [Fact]
     public void Hashes_is_hidden_from_help()
     {
         Assert.DoesNotContain("hashes", Cli.Run("--help").Ok().Out, StringComparison.Ordinal);

@@ -37,6 +37,14 @@ public sealed class HashesCommand(CliConsoles consoles) : Command<HashesCommand.
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var input = DataFiles.Read(settings.In);
+        // A row length that does not fit the input would turn every function's entry into the same error, and two
+        // such outputs compare equal: refuse it once instead (a per-function error stays for a function that cannot
+        // take an otherwise valid shape, such as an odd row length for the gated ones).
+        if (settings.Columns is { } columns && !input.IsMatrix && (columns <= 0 || input.Values.Length % columns != 0))
+        {
+            throw new UsageException($"--columns {columns} does not split the {input.Values.Length} input values into whole rows.");
+        }
+
         JsonOut.Write(consoles.OutWriter, json =>
         {
             json.WriteStartObject();
