@@ -19,25 +19,7 @@ public static class Evaluation
     {
         ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(input);
-        if (input.Values.Length == 0) throw new UsageException("The input holds no values.");
-        int columns;
-        if (input.IsMatrix)
-        {
-            if (columnsOption is { } c && c != input.Columns)
-            {
-                throw new UsageException($"--columns {c} conflicts with the input's 2-D shape ({input.Rows}, {input.Columns}).");
-            }
-
-            columns = input.Columns;
-        }
-        else
-        {
-            columns = columnsOption ?? input.Values.Length;
-            if (input.Values.Length % columns != 0)
-            {
-                throw new UsageException($"--columns {columns} does not split the {input.Values.Length} input values into whole rows.");
-            }
-        }
+        int columns = RowLength(input, columnsOption);
 
         int rows = input.Values.Length / columns;
         int outColumns = f.OutputColumns(columns);
@@ -47,6 +29,39 @@ public static class Evaluation
             ? [rows, grad ? columns : outColumns]
             : [result.Length];
         return (x, result, shape, outColumns);
+    }
+
+    /// <summary>The --columns rule of eval and hashes: null when <paramref name="columns"/> is absent or at least 1, else the message.</summary>
+    public static string? ColumnsOptionError(int? columns) => columns is <= 0 ? $"--columns must be at least 1, got {columns}." : null;
+
+    /// <summary>
+    /// The row length <see cref="Run"/> uses for <paramref name="input"/>: a matrix's column count (a conflicting
+    /// <paramref name="columnsOption"/> is an error), else <paramref name="columnsOption"/> if it splits the values
+    /// into whole rows, else the whole input as one row. Throws <see cref="UsageException"/> for an empty input or an
+    /// option that does not fit.
+    /// </summary>
+    public static int RowLength(InputData input, int? columnsOption)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Values.Length == 0) throw new UsageException("The input holds no values.");
+        if (input.IsMatrix)
+        {
+            if (columnsOption is { } c && c != input.Columns)
+            {
+                throw new UsageException($"--columns {c} conflicts with the input's 2-D shape ({input.Rows}, {input.Columns}).");
+            }
+
+            return input.Columns;
+        }
+
+        int columns = columnsOption ?? input.Values.Length;
+        if (ColumnsOptionError(columns) is { } error) throw new UsageException(error);
+        if (input.Values.Length % columns != 0)
+        {
+            throw new UsageException($"--columns {columns} does not split the {input.Values.Length} input values into whole rows.");
+        }
+
+        return columns;
     }
 
     /// <summary>The inputs as the kernel will see them: rounded to the storage precision.</summary>

@@ -366,7 +366,7 @@ public class HashesCommandTests
         using var dir = new TempDir();
         File.WriteAllBytes(dir.File("x.f32"), NpyBytes.Floats(-3, -0.5f, 0, 0.25f, 1));
         Cli.Run("hashes", "--in", dir.File("x.f32"), "--columns", "2").BadInput("does not split the 5 input values");
-        Cli.Run("hashes", "--in", dir.File("x.f32"), "--columns", "0").BadInput("--columns 0");
+        Cli.Run("hashes", "--in", dir.File("x.f32"), "--columns", "0").BadInput("--columns must be at least 1, got 0.");
     }
 
     [Fact]

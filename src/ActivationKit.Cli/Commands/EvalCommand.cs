@@ -53,7 +53,7 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         public override ValidationResult Validate()
         {
             if ((Range is null) == (In is null)) return ValidationResult.Error("eval needs exactly one of --x START:STOP:STEP and --in FILE.");
-            if (Columns is <= 0) return ValidationResult.Error($"--columns must be at least 1, got {Columns}.");
+            if (Evaluation.ColumnsOptionError(Columns) is { } columnsError) return ValidationResult.Error(columnsError);
             return ValidationResult.Success();
         }
     }

@@ -29,8 +29,12 @@ public sealed class HashesCommand(CliConsoles consoles) : Command<HashesCommand.
         public int? Columns { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate() =>
-            In.Length == 0 ? ValidationResult.Error("hashes needs --in FILE.") : ValidationResult.Success();
+        public override ValidationResult Validate()
+        {
+            if (In.Length == 0) return ValidationResult.Error("hashes needs --in FILE.");
+            if (Evaluation.ColumnsOptionError(Columns) is { } columnsError) return ValidationResult.Error(columnsError);
+            return ValidationResult.Success();
+        }
     }
 
     /// <inheritdoc />
@@ -38,12 +42,9 @@ public sealed class HashesCommand(CliConsoles consoles) : Command<HashesCommand.
     {
         var input = DataFiles.Read(settings.In);
         // A row length that does not fit the input would turn every function's entry into the same error, and two
-        // such outputs compare equal: refuse it once instead (a per-function error stays for a function that cannot
-        // take an otherwise valid shape, such as an odd row length for the gated ones).
-        if (settings.Columns is { } columns && !input.IsMatrix && (columns <= 0 || input.Values.Length % columns != 0))
-        {
-            throw new UsageException($"--columns {columns} does not split the {input.Values.Length} input values into whole rows.");
-        }
+        // such outputs compare equal: refuse it once, by eval's rule, before any function runs (a per-function error
+        // stays for a function that cannot take an otherwise valid shape, such as an odd row length for the gated ones).
+        Evaluation.RowLength(input, settings.Columns);
 
         JsonOut.Write(consoles.OutWriter, json =>
         {
