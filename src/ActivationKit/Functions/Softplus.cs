@@ -260,15 +260,12 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool BackwardMarksAny<TV>(TV x, TV dy) where TV : struct, IVec<TV> => _beta != 1.0 || TV.AnyWhereLess(x, TV.Create(SlopeFloatLowest));
-
-        // Below −87 σ(x) is below the float normals (and e^−x past the float range): those lanes go to double lanes.
-        private const double SlopeFloatLowest = -87.0;
+        public bool BackwardMarksAny<TV>(TV x, TV dy) where TV : struct, IVec<TV> => _beta != 1.0 || default(Sigmoid.Kernel_).ForwardMarksAny(x);
 
         /// <summary>
-        /// Float lanes, β = 1: σ(x) = 1/(1 + e^−x) in one piece, no select between the sides — sigmoid's float forward
-        /// (2.48 ULP exhaustive; the mirrored form e^−|x| with e·r on one side measured 2.83 and three operations
-        /// more); below x = −87 the double-lane definition. Every lane is left to the double lanes for β ≠ 1.
+        /// Float lanes, β = 1: σ(x) from sigmoid's float forward, 1/(1 + e^−x) in one piece with its lanes below −87
+        /// marked for the double-lane definition (2.48 ULP exhaustive; the mirrored form e^−|x| with e·r on one side
+        /// measured 2.83 and three operations more). Every lane is left to the double lanes for β ≠ 1.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>
@@ -279,29 +276,25 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
                 return dy;
             }
 
-            inDouble = TV.LessThan(x, TV.Create(SlopeFloatLowest));
-            // +∞ gives 1/(1 + e^−104) = 1; NaN flows through (ExpOfNegatedShortF keeps it).
-            var sigma = TV.One / (TV.One + VMath.ExpOfNegatedShortF(x));
+            var sigma = default(Sigmoid.Kernel_).ForwardFloatLanes(x, out inDouble);
             return dy * TV.SelectWhereGreater(x, TV.Create(_threshold), TV.One, sigma);
         }
 
         /// <summary>dy·σ(x) for β = 1 in double lanes: no rounding of βx to carry; 1 above the threshold.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV PlainSlope<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => dy * TV.SelectWhereGreater(x, TV.Create(_threshold), TV.One, Logistic(x, TV.LessThan(x, TV.Zero)));
+            => dy * TV.SelectWhereGreater(x, TV.Create(_threshold), TV.One, Logistic(x));
 
         /// <summary>
-        /// σ(x) where <paramref name="negative"/> marks the lanes to mirror: r = 1/(1 + e) with
-        /// e = e^−|x|, and e·r on the mirrored lanes (σ(x) for x &lt; 0 with negative = x &lt; 0; σ(−x) with
-        /// negative = x ≥ 0). Used for double lanes (float data's slopes of softplus and logsigmoid compute σ(±x) in
-        /// one piece instead).
+        /// σ(x) in double lanes: r = 1/(1 + e) with e = e^−|x|, and e·r for x &lt; 0 (float data's slope computes σ(x)
+        /// in one piece instead).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV Logistic<TV>(TV x, TV negative) where TV : struct, IVec<TV>
+        private static TV Logistic<TV>(TV x) where TV : struct, IVec<TV>
         {
             var e = VMath.ExpMinusAbs(x);
             var r = TV.One / (TV.One + e);
-            return TV.Select(negative, e * r, r);
+            return TV.SelectWhereLess(x, TV.Zero, e * r, r);
         }
 
         /// <summary>z = βx and δ = βx − z, kept only while |z| &lt; 900 (beyond, e^−|z| is settled and δ may be huge).</summary>
