@@ -38,16 +38,22 @@ public static partial class VMath
     /// 1 + (r + r²·s(r)) with s of degree 4, a minimax fit for the relative error of e^r (0.064 ULP in exact
     /// arithmetic, against 0.012 for the degree-7 polynomial). Its error relative to e^r − 1 reaches 0.32 ULP, so it
     /// serves kernels that use e^r itself — a logistic 1/(1 + e), e/(1 + e)², ln(1 + e) — and not those that need
-    /// e^r − 1 near r = 0 (tanh, elu).
+    /// e^r − 1 near r = 0 (tanh, elu). The …ShortF entry points give double lanes the degree-7 polynomial instead:
+    /// double lanes run the float formulas only for the gates of the GLU family, whose product a·g(b) is rounded once
+    /// afterwards and relies on the gate being within about 0.01 float ULP (docs/accuracy.md).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ExpReducedShortF<TV>(TV r) where TV : struct, IVec<TV>
+        => TV.Fma(r * r, Horner(r, S4, S3, S2, S1, S0), r) + TV.One;
+
+    /// <summary>c4·r⁴ + … + c0 by Horner's rule (the shorter exponential's polynomial and its mirrored form).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Horner<TV>(TV r, double c4, double c3, double c2, double c1, double c0) where TV : struct, IVec<TV>
     {
-        var p = TV.Fma(TV.Create(S4), r, TV.Create(S3));
-        p = TV.Fma(p, r, TV.Create(S2));
-        p = TV.Fma(p, r, TV.Create(S1));
-        p = TV.Fma(p, r, TV.Create(S0));
-        return TV.Fma(r * r, p, r) + TV.One;
+        var p = TV.Fma(TV.Create(c4), r, TV.Create(c3));
+        p = TV.Fma(p, r, TV.Create(c2));
+        p = TV.Fma(p, r, TV.Create(c1));
+        return TV.Fma(p, r, TV.Create(c0));
     }
 
     /// <summary>
@@ -130,11 +136,13 @@ public static partial class VMath
 
     /// <summary>
     /// e^x for x ≤ 88 (or NaN) in float lanes with the shorter polynomial (<see cref="ExpReducedShortF{TV}"/>):
-    /// <see cref="ExpNonPositiveF{TV}"/> one operation cheaper, 0.07 ULP less accurate.
+    /// <see cref="ExpNonPositiveF{TV}"/> one operation cheaper, 0.07 ULP less accurate; double lanes get
+    /// <see cref="ExpNonPositiveF{TV}"/> itself.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ExpNonPositiveShortF<TV>(TV x) where TV : struct, IVec<TV>
     {
+        if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return ExpNonPositiveF(x);
         var r = ReduceF(TV.Max(TV.Create(-104.0), x), out var n);
         return TV.ScaleB(ExpReducedShortF(r), n);
     }
@@ -142,9 +150,8 @@ public static partial class VMath
     /// <summary>
     /// e^−x for x ≥ −88 (or NaN) with the shorter polynomial in float lanes: <see cref="ExpOfNegatedF{TV}"/>'s
     /// mirrored reduction and <see cref="ExpReducedShortF{TV}"/>'s polynomial with its odd coefficients negated
-    /// (the same bits as <see cref="ExpNonPositiveShortF{TV}"/>(−x)). Double lanes get <see cref="ExpOfNegatedF{TV}"/>:
-    /// they run the float formulas only for the gates of the GLU family, whose product a·g(b) is rounded once
-    /// afterwards and relies on the gate being within about 0.01 float ULP (docs/accuracy.md).
+    /// (the same bits as <see cref="ExpNonPositiveShortF{TV}"/>(−x)); double lanes get <see cref="ExpOfNegatedF{TV}"/>
+    /// (see <see cref="ExpReducedShortF{TV}"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ExpOfNegatedShortF<TV>(TV x) where TV : struct, IVec<TV>
@@ -154,10 +161,7 @@ public static partial class VMath
         var n = TV.RoundToEven(xc * TV.Create(-Log2E));
         var rm = TV.Fma(n, TV.Create(Ln2HiF), xc);
         rm = TV.Fma(n, TV.Create(Ln2LoF), rm);
-        var p = TV.Fma(TV.Create(S4), rm, TV.Create(-S3));
-        p = TV.Fma(p, rm, TV.Create(S2));
-        p = TV.Fma(p, rm, TV.Create(-S1));
-        p = TV.Fma(p, rm, TV.Create(S0));
+        var p = Horner(rm, S4, -S3, S2, -S1, S0);
         return TV.ScaleB(TV.Fms(rm * rm, p, rm) + TV.One, n);
     }
 
