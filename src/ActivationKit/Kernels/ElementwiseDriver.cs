@@ -35,7 +35,7 @@ public static class ElementwiseDriver
     /// <summary>Whether float data goes through double lanes in bulk: always for some kernels, for others by parameter.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool FloatInDouble<TOp>(TOp op) where TOp : struct, IUnaryKernel
-        => TOp.ComputeFloatInDouble || (TOp.FloatLanesDependOnParameters && !op.FloatLanesApply);
+        => TOp.ComputeFloatInDouble || UsesParameterForm(op);
 
     /// <summary>y = f(x) for double.</summary>
     public static void Forward<TOp>(TOp op, ReadOnlySpan<double> x, Span<double> y) where TOp : struct, IUnaryKernel
