@@ -160,7 +160,7 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         {
             var a = TV.Create(_alpha);
             var u = x / a;
-            uLo = TV.Fma(-u, a, x) / a;
+            uLo = TV.Fnma(u, a, x) / a;
             uLo = TV.SelectWhereLess(TV.Abs(uLo), TV.Create(double.PositiveInfinity), uLo, TV.Zero);
             return u;
         }

@@ -166,7 +166,7 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
             var d = TV.One + y;
             var dLo = y - (d - TV.One);
             var v = y / d;
-            var vLo = TV.Fma(-v, dLo, TV.Fma(-v, d, y)) * (TV.One - v);
+            var vLo = TV.Fnma(v, dLo, TV.Fnma(v, d, y)) * (TV.One - v);
             var u = (y / (TV.Create(4.0) + y)) - TV.Create(ShiftR);
             var r = TV.Create(-0.0737096443772316);
             r = TV.Fma(r, u, TV.Create(0.04219935089349747));
@@ -183,7 +183,7 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
             // small part is rounded on its own, so the sum is the one rounding that counts (then 2^n, one more only if
             // subnormal). gLo·m is kept: |m| reaches 0.41 and gLo a few 2^−24 of g.
             var g = r * v;
-            var gLo = TV.Fma(r, vLo, TV.Fma(r, v, -g));
+            var gLo = TV.Fma(r, vLo, TV.Fms(r, v, g));
             var s = TV.ScaleB(g + TV.Fma(g, m, TV.Fma(gLo, m, gLo)), n);
             // x < 0: −0 − s (−0 at −∞). x ≥ 0: x·(1 − Φ(−x)) = x − s, whose error in s is damped by Φ(−x)/Φ(x).
             // Max(−0, x) is −0 for x < 0 and x otherwise (+0 and NaN included: Max returns x unless −0 > x).
@@ -217,7 +217,7 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
             var yv = dh + TV.Create(Y0Hi);
             var dl = (y - yv) + ((yv - dh) - TV.Create(Y0Hi)) - TV.Create(Y0Lo);
             var f = e * dh;
-            var fLo = TV.Fma(e, dl, TV.Fma(e, dh, -f));
+            var fLo = TV.Fma(e, dl, TV.Fms(e, dh, f));
             var s = TV.ScaleB(f + TV.Fma(f, m, TV.Fma(fLo, m, fLo)), n);
             return TV.SelectWhereLess(x, TV.Zero, s, TV.One - s);
         }

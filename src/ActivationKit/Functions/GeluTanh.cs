@@ -189,7 +189,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             var d = TV.One + e;
             var dLo = (e - (d - TV.One)) + eLo;
             var r = TV.One / d;
-            var rho = TV.Fma(-r, d, TV.One) - (r * dLo);
+            var rho = TV.Fnma(r, d, TV.One) - (r * dLo);
             // x·s′ = C·x·(1 + 3k·x²) as g + gLo.
             var q = TV.Create(K3Hi) * x2;
             var qLo = TV.Fms(TV.Create(K3Hi), x2, q) + TV.Fma(TV.Create(K3Hi), x2Lo, TV.Create(K3Lo) * x2);

@@ -362,7 +362,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             var b = TV.Create(_betaHi);
             var z = b * x;
             // δ = βx − z: the exact product error plus the low part of β; only meaningful (and small) while |z| < 900.
-            delta = TV.Fma(b, x, -z) + (TV.Create(_betaLo) * x);
+            delta = TV.Fms(b, x, z) + (TV.Create(_betaLo) * x);
             delta = TV.SelectWhereLess(TV.Abs(z), TV.Create(900.0), delta, TV.Zero);
             // β = 0 with x = ±∞ gives 0·∞ = NaN although the function is x/2 there; keep NaN only for a NaN input.
             z = TV.Select(TV.AndNot(TV.IsNaN(z), TV.IsNaN(x)), TV.Zero, z);

@@ -120,15 +120,15 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
         {
             var a = TV.Create(_alpha);
             var u = a * x;
-            var uLo = TV.Fma(a, x, -u);
+            var uLo = TV.Fms(a, x, u);
             var n = TV.RoundToEven(u * TV.Create(0.6366197723675814));
             var hi = VMath.ReduceHalfPi(u, uLo, n, out var lo);
             var s = SinOfReduced(n, hi, lo, out var sLo);
             // sin² as a double-double, divided by α as a double-double.
             var s2 = s * s;
-            var s2Lo = TV.Fma(s, s, -s2) + (TV.Create(2.0) * s * sLo);
+            var s2Lo = TV.Fms(s, s, s2) + (TV.Create(2.0) * s * sLo);
             var q = s2 / a;
-            var qLo = (TV.Fma(-q, a, s2) + s2Lo) / a;
+            var qLo = (TV.Fnma(q, a, s2) + s2Lo) / a;
             // x + q + qLo with a two-sum.
             var sum = x + q;
             var back = sum - x;
@@ -154,7 +154,7 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
             // r = u − n'·π/2 = (u + π/4) − m·π/2, and sin²(u + π/4) is sin² r for even m, cos² r for odd m.
             var a = TV.Create(_alpha);
             var u = a * x;
-            var uLo = TV.Fma(a, x, -u);
+            var uLo = TV.Fms(a, x, u);
             var m = TV.RoundToEven(TV.Fma(u, TV.Create(0.6366197723675814), TV.Create(0.5)));
             var hi = VMath.ReduceHalfPi(u, uLo, m - TV.Create(0.5), out var lo);
             var s = VMath.SinReduced(hi, lo, out var sLo);

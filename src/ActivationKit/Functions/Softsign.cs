@@ -113,9 +113,9 @@ public sealed class Softsign : OutputGradientActivation<Softsign.Kernel_>
             var t = d - TV.One;
             var e = (TV.One - (d - t)) + (a - t);
             var p = d * d;
-            var pe = TV.Fma(d, d, -p) + (TV.Create(2.0) * d * e);
+            var pe = TV.Fms(d, d, p) + (TV.Create(2.0) * d * e);
             var q = TV.One / p;
-            var res = TV.Fma(-p, q, TV.One);
+            var res = TV.Fnma(p, q, TV.One);
             var precise = TV.Fma(q, res - (pe * q), q);
             var r = TV.One / d;
             var plain = r * r;

@@ -222,7 +222,7 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
 
             // a² = p + pe exactly (fma), then p + b = S + se (two-sum).
             var p = a * a;
-            var pe = TV.Fma(a, a, -p);
+            var pe = TV.Fms(a, a, p);
             sum = p + bScaledTwice;
             var t = sum - p;
             var se = (p - (sum - t)) + (bScaledTwice - t);
@@ -230,7 +230,7 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
             // ∞ − ∞ inside the error terms (x = ±∞) is NaN; there the error is irrelevant. A NaN x still propagates via S.
             sumErr = TV.SelectWhereEqual(err, err, err, TV.Zero);
             var h0 = TV.Sqrt(sum);
-            var correction = (TV.Fma(-h0, h0, sum) + sumErr) / (h0 + h0);
+            var correction = (TV.Fnma(h0, h0, sum) + sumErr) / (h0 + h0);
             // h0 = 0 (x = 0, b = 0) and h0 = ∞ give 0/0 and NaN: no correction there.
             return h0 + TV.SelectWhereEqual(correction, correction, correction, TV.Zero);
         }

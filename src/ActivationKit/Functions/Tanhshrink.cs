@@ -148,7 +148,7 @@ public sealed class Tanhshrink : ElementwiseActivation<Tanhshrink.Kernel_>
             // s·(Ũ/W) uses the exact square s + sLo and is formed before the multiplication by |x|, so a subnormal
             // result is rounded once.
             var q = UTilde(s) / W(s);
-            var small = ax * TV.Fma(s, q, TV.Fma(ax, ax, -s) * q);
+            var small = ax * TV.Fma(s, q, TV.Fms(ax, ax, s) * q);
             // |x| ≥ 1.5: (|x| − 1) + 2e/(1 + e) with e = e^−2|x|; |x| − 1 is exact and both terms are positive.
             var e = VMath.Exp(-(ax + ax));
             var large = (ax - TV.One) + ((e + e) / (TV.One + e));

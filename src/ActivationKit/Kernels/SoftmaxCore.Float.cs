@@ -321,7 +321,7 @@ internal static class SoftmaxCoreFloat
             if (!full) a = TV.And(FreshLanes<TV>(n), a);
             var g = Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, at));
             var product = a * g;
-            error += TV.Fma(a, g, -product);
+            error += TV.Fms(a, g, product);
             dot = TwoSum(dot, product, ref error);
         }
 

@@ -176,7 +176,7 @@ internal static class SoftmaxCore
     private readonly struct LogGradientFromOutputMap(double total) : IMap
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV Apply<TV>(TV y, TV dy) where TV : struct, IVec<TV> => TV.Fma(-VMath.Exp(y), TV.Create(total), dy);
+        public TV Apply<TV>(TV y, TV dy) where TV : struct, IVec<TV> => TV.Fnma(VMath.Exp(y), TV.Create(total), dy);
     }
 
     private readonly struct LogGradientMap(double m, double s, double total) : IMap
@@ -185,7 +185,7 @@ internal static class SoftmaxCore
         public TV Apply<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             var p = ShiftedExp(x, TV.Create(m), out _) / TV.Create(s);
-            return TV.Fma(-p, TV.Create(total), dy);
+            return TV.Fnma(p, TV.Create(total), dy);
         }
     }
 }

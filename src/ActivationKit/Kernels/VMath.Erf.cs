@@ -72,7 +72,7 @@ public static partial class VMath
     internal static TV HalfGaussianSplit<TV>(TV y, out TV n) where TV : struct, IVec<TV>
     {
         var hi = y * y;
-        var lo = TV.Fma(y, y, -hi);
+        var lo = TV.Fms(y, y, hi);
         return ExpSplit(hi * TV.Create(-0.5), lo * TV.Create(-0.5), out n);
     }
 
@@ -121,7 +121,7 @@ public static partial class VMath
         for (int i = 0; i < CodyTailDenominator.Length; i++) HornerStep(ref q, ref qe, y, CodyTailDenominator[i]);
         // (p + pe)/(q + qe) = r + (p − r·q + pe − r·qe)/q, the residual exact to first order.
         var ratio = p / q;
-        lo = (TV.Fma(-ratio, q, p) + TV.Fma(-ratio, qe, pe)) / q;
+        lo = (TV.Fnma(ratio, q, p) + TV.Fnma(ratio, qe, pe)) / q;
         var far = TV.GreaterThan(y, TV.Create(CodyAsymptoticLimit));
         if (TV.AnyTrue(far))
         {
@@ -171,7 +171,7 @@ public static partial class VMath
         var t = TV.Create(InvSqrt2PiHi) - w;
         var tLo = ((TV.Create(InvSqrt2PiHi) - t) - w) + TV.Create(InvSqrt2PiLo);
         var tail = t / y;
-        lo = (TV.Fma(-tail, y, t) + tLo) / y;
+        lo = (TV.Fnma(tail, y, t) + tLo) / y;
         return tail;
     }
 
@@ -180,7 +180,7 @@ public static partial class VMath
     private static void HornerStep<TV>(ref TV p, ref TV err, TV y, double c) where TV : struct, IVec<TV>
     {
         var product = p * y;
-        var productErr = TV.Fma(p, y, -product);
+        var productErr = TV.Fms(p, y, product);
         var cv = TV.Create(c);
         var sum = product + cv;
         var back = sum - product;
@@ -225,11 +225,11 @@ public static partial class VMath
         var ax = TV.Min(TV.Create(28.0), TV.Abs(x));
         var y = ax * TV.Create(1.4142135623730951);
         var hi = ax * ax;
-        var lo = TV.Fma(ax, ax, -hi);
+        var lo = TV.Fms(ax, ax, hi);
         var p = ExpSplit(-hi, -lo, out var n);
         var ratio = NormalTailRatio(y, out var ratioLo);
         // y = √2·|x| is rounded; R′(y) = y·R − 1/√(2π) carries the rounding error yLo into the ratio.
-        var yLo = TV.Fma(ax, TV.Create(1.4142135623730951), -y) + (ax * TV.Create(-9.667293313452913e-17));
+        var yLo = TV.Fms(ax, TV.Create(1.4142135623730951), y) + (ax * TV.Create(-9.667293313452913e-17));
         ratioLo = TV.Fma(yLo, TV.Fma(y, ratio, TV.Create(-InvSqrt2PiHi)), ratioLo);
         var tail = ScalePow2(TV.Create(2.0) * TV.Fma(p, ratio, p * ratioLo), n);    // erfc(|x|)
         var result = TV.SelectWhereLess(x, TV.Zero, TV.Create(2.0) - tail, tail);
@@ -259,10 +259,10 @@ public static partial class VMath
         // Negative side: x·Φ(x) = −y·Φ(−y), with y·ratio kept as a double-double until the one rounding; the
         // clamped y keeps −∞ from turning into −∞·0.
         var yr = y * ratio;
-        var yrLo = TV.Fma(y, ratio, -yr) + (y * ratioLo);
+        var yrLo = TV.Fms(y, ratio, yr) + (y * ratioLo);
         var negative = ScalePow2(-TV.Fma(p, yr, p * yrLo), n);
         // Positive side: x·(1 − Φ(−x)) = x − x·Φ(−x), one rounding.
-        var positive = TV.Fma(-x, ScalePow2(TV.Fma(p, ratio, p * ratioLo), n), x);
+        var positive = TV.Fnma(x, ScalePow2(TV.Fma(p, ratio, p * ratioLo), n), x);
         var result = TV.SelectWhereLess(x, TV.Zero, negative, positive);
         result = TV.SelectWhereGreater(x, TV.Create(TailClamp), x, result);
         var small = TV.LessThanOrEqual(y, TV.Create(CodySmallLimit));
@@ -288,11 +288,11 @@ public static partial class VMath
         var ratio = NormalTailRatio(y, out var ratioLo);
         // ratio − y/√(2π) with both as double-doubles: it cancels near the zero of f′ at y ≈ 0.75.
         var t = y * TV.Create(InvSqrt2PiHi);
-        var tLo = TV.Fma(y, TV.Create(InvSqrt2PiHi), -t) + (y * TV.Create(InvSqrt2PiLo));
+        var tLo = TV.Fms(y, TV.Create(InvSqrt2PiHi), t) + (y * TV.Create(InvSqrt2PiLo));
         var diff = (ratio - t) + (ratioLo - tLo);
         var negative = ScalePow2(p * diff, n);
         // Φ(x) + x·φ(x) = 1 − Φ(−x) + x·φ(x) = 1 − e·(C − x/√(2π)).
-        var positive = TV.Fma(-ScalePow2(p, n), diff, TV.One);
+        var positive = TV.Fnma(ScalePow2(p, n), diff, TV.One);
         var result = TV.SelectWhereLess(x, TV.Zero, negative, positive);
         var small = TV.LessThanOrEqual(y, TV.Create(CodySmallLimit));
         if (TV.AnyTrue(small))

@@ -92,14 +92,14 @@ public static partial class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV ReduceHalfPi<TV>(TV x, TV xLo, TV n, out TV lo) where TV : struct, IVec<TV>
     {
-        var r1 = TV.Fma(-n, TV.Create(PiOver2C1), x);                 // exact
+        var r1 = TV.Fnma(n, TV.Create(PiOver2C1), x);                 // exact
         var p2 = n * TV.Create(PiOver2C2);
-        var p2Err = TV.Fma(n, TV.Create(PiOver2C2), -p2);             // exact
+        var p2Err = TV.Fms(n, TV.Create(PiOver2C2), p2);             // exact
         var s = r1 - p2;
         var back = s - r1;
         var sErr = (r1 - (s - back)) + (-p2 - back);
         var p3 = n * TV.Create(PiOver2C3);
-        var p3Err = TV.Fma(n, TV.Create(PiOver2C3), -p3);             // exact
+        var p3Err = TV.Fms(n, TV.Create(PiOver2C3), p3);             // exact
         var tail = sErr - p2Err - p3 - p3Err - (n * TV.Create(PiOver2C4)) + xLo;
         // Two-sum: with xLo the tail may exceed s when x + xLo is very close to n·π/2.
         var hi = s + tail;
@@ -134,7 +134,7 @@ public static partial class VMath
     internal static TV CosReduced<TV>(TV hi, TV lo, out TV resultLo) where TV : struct, IVec<TV>
     {
         var z = hi * hi;
-        var zLo = TV.Fma(hi, hi, -z);
+        var zLo = TV.Fms(hi, hi, z);
         // Taylor coefficients (−1)^k/(2k)! for k = 2…9.
         var p = TV.Create(-1.0 / 6402373705728000.0);                 // −1/18!
         p = TV.Fma(p, z, TV.Create(1.0 / 20922789888000.0));          // 1/16!
@@ -147,7 +147,7 @@ public static partial class VMath
         // cos(hi + lo) ≈ 1 − (z + zLo)/2 + z²·p − hi·lo, with 1 − z/2 split exactly (w is in [0.69, 1]).
         var hz = TV.Create(0.5) * z;
         var w = TV.One - hz;
-        var t = ((TV.One - w) - hz) + TV.Fma(z * z, p, TV.Fma(-hi, lo, TV.Create(-0.5) * zLo));
+        var t = ((TV.One - w) - hz) + TV.Fma(z * z, p, TV.Fnma(hi, lo, TV.Create(-0.5) * zLo));
         var result = w + t;
         resultLo = t - (result - w);
         return result;

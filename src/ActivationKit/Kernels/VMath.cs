@@ -133,7 +133,7 @@ public static partial class VMath
         p = TV.Fma(p, s2, TV.Create(2.0 / 5.0));
         p = TV.Fma(p, s2, TV.Create(2.0 / 3.0));
         // 2s computed as f − s·f keeps more bits: 2s = f − f·s exactly in real arithmetic.
-        var hf = TV.Fma(-s, f, f);
+        var hf = TV.Fnma(s, f, f);
         var lnm = TV.Fma(s * s2, p, hf);
         return TV.Fma(e, TV.Create(Ln2Hi), TV.Fma(e, TV.Create(Ln2Lo), lnm));
     }

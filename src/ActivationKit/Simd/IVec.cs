@@ -56,6 +56,9 @@ public interface IVec<TV> :
     /// </summary>
     static abstract TV Fms(TV a, TV b, TV c);
 
+    /// <summary>c − a·b rounded once: the same value as <c>Fma(-a, b, c)</c>, as one instruction (see <see cref="Fms"/>).</summary>
+    static abstract TV Fnma(TV a, TV b, TV c);
+
     /// <summary>Lane minimum 'a &lt; b ? a : b' (x86 MINPS): when either lane is NaN the result is <paramref name="b"/>, so a constant first lets a NaN input through.</summary>
     static abstract TV Min(TV a, TV b);
 

@@ -52,6 +52,7 @@ public readonly struct S<T> : IVec<S<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static S<T> Fma(S<T> a, S<T> b, S<T> c) => new(T.FusedMultiplyAdd(a.Value, b.Value, c.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static S<T> Fms(S<T> a, S<T> b, S<T> c) => new(T.FusedMultiplyAdd(a.Value, b.Value, -c.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static S<T> Fnma(S<T> a, S<T> b, S<T> c) => new(T.FusedMultiplyAdd(-a.Value, b.Value, c.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static S<T> Min(S<T> a, S<T> b) => new(a.Value < b.Value ? a.Value : b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static S<T> Max(S<T> a, S<T> b) => new(a.Value > b.Value ? a.Value : b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static S<T> Abs(S<T> x) => new(FromRaw(Bits(x.Value) & ~Bits(-T.Zero)));

@@ -43,6 +43,19 @@ public readonly struct V128<T> : IVec<V128<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> operator -(V128<T> a) => new(-a.Value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> Fnma(V128<T> a, V128<T> b, V128<T> c)
+    {
+        if (System.Runtime.Intrinsics.X86.Fma.IsSupported)
+        {
+            return IsDouble
+                ? new(System.Runtime.Intrinsics.X86.Fma.MultiplyAddNegated(a.Value.As<T, double>(), b.Value.As<T, double>(), c.Value.As<T, double>()).As<double, T>())
+                : new(System.Runtime.Intrinsics.X86.Fma.MultiplyAddNegated(a.Value.As<T, float>(), b.Value.As<T, float>(), c.Value.As<T, float>()).As<float, T>());
+        }
+
+        return Fma(-a, b, c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V128<T> Fms(V128<T> a, V128<T> b, V128<T> c)
     {
         if (System.Runtime.Intrinsics.X86.Fma.IsSupported)

@@ -43,6 +43,19 @@ public readonly struct V256<T> : IVec<V256<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> operator -(V256<T> a) => new(-a.Value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> Fnma(V256<T> a, V256<T> b, V256<T> c)
+    {
+        if (System.Runtime.Intrinsics.X86.Fma.IsSupported)
+        {
+            return IsDouble
+                ? new(System.Runtime.Intrinsics.X86.Fma.MultiplyAddNegated(a.Value.As<T, double>(), b.Value.As<T, double>(), c.Value.As<T, double>()).As<double, T>())
+                : new(System.Runtime.Intrinsics.X86.Fma.MultiplyAddNegated(a.Value.As<T, float>(), b.Value.As<T, float>(), c.Value.As<T, float>()).As<float, T>());
+        }
+
+        return Fma(-a, b, c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256<T> Fms(V256<T> a, V256<T> b, V256<T> c)
     {
         if (System.Runtime.Intrinsics.X86.Fma.IsSupported)
