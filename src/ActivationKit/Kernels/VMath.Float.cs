@@ -34,9 +34,11 @@ public static partial class VMath
     private const double S4 = 0.001381461275741458;
 
     /// <summary>
-    /// e^r for |r| ≤ ln2/2 in float lanes, one multiply-add shorter than <see cref="Expm1ReducedF{TV}"/> + 1:
-    /// 1 + (r + r²·s(r)) with s of degree 4, a minimax fit for the relative error of e^r (0.064 ULP in exact
-    /// arithmetic, against 0.012 for the degree-7 polynomial). Its error relative to e^r − 1 reaches 0.32 ULP, so it
+    /// e^r for |r| ≤ ln2/2 in float lanes, two operations shorter than <see cref="Expm1ReducedF{TV}"/> + 1:
+    /// 1 + r·(1 + r·s(r)) with s of degree 4, a minimax fit for the relative error of e^r (0.064 ULP in exact
+    /// arithmetic, against 0.012 for the degree-7 polynomial), nested so that after s it is two fused operations
+    /// (0.73 ULP at most over the range in a float model, every 17th float; (r + r²·s) + 1, one multiply more, was
+    /// 0.85). Its error relative to e^r − 1 reaches 0.32 ULP, so it
     /// serves kernels that use e^r itself — a logistic 1/(1 + e), e/(1 + e)², ln(1 + e) — and not those that need
     /// e^r − 1 near r = 0 (tanh, elu). The …ShortF entry points give double lanes the degree-7 polynomial instead:
     /// double lanes run the float formulas only for the gates of the GLU family, whose product a·g(b) is rounded once
@@ -44,7 +46,7 @@ public static partial class VMath
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ExpReducedShortF<TV>(TV r) where TV : struct, IVec<TV>
-        => TV.Fma(r * r, Horner(r, S4, S3, S2, S1, S0), r) + TV.One;
+        => TV.Fma(r, TV.Fma(r, Horner(r, S4, S3, S2, S1, S0), TV.One), TV.One);
 
     /// <summary>c4·r⁴ + … + c0 by Horner's rule (the shorter exponential's polynomial and its mirrored form).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -162,7 +164,9 @@ public static partial class VMath
         var rm = TV.Fma(n, TV.Create(Ln2HiF), xc);
         rm = TV.Fma(n, TV.Create(Ln2LoF), rm);
         var p = Horner(rm, S4, -S3, S2, -S1, S0);
-        return TV.ScaleB(TV.Fms(rm * rm, p, rm) + TV.One, n);
+        // 1 − r′·(1 − r′·p) with the inner factor negated, rm·p − 1, so that no operand needs a sign flip (the
+        // rounding is symmetric: the same bits).
+        return TV.ScaleB(TV.Fma(rm, TV.Fms(rm, p, TV.One), TV.One), n);
     }
 
     /// <summary>
@@ -270,11 +274,13 @@ public static partial class VMath
 
     /// <summary>
     /// ln(1 + e) for 0 ≤ e ≤ 1 in float lanes, about 1 ULP, exact for tiny e: 2·atanh(s) with s = e/(2 + e) in
-    /// [0, 1/3], as 2s + s³·p(s²). The leading 2s is formed as e − s·e (equal in real arithmetic, one rounding), and p
-    /// is a degree-3 minimax fit of the series' tail weighted by its share of the result
-    /// (tools/poly/fit_log1p_unit_float.py: 0.09 ULP in exact arithmetic; the degree-4 interpolant used before was
-    /// 0.016 ULP and one multiply-add longer), long enough for the whole unit interval without splitting it at √2 − 1.
-    /// At e = 1 it returns ln 2 rounded once.
+    /// [0, 1/3], as 2s + s³·p(s²) = e − s·(e − s²·p(s²)), since 2s = e − s·e in real arithmetic. p is a degree-3
+    /// minimax fit of the series' tail weighted by its share of the result (tools/poly/fit_log1p_unit_float.py:
+    /// 0.09 ULP in exact arithmetic; the degree-4 interpolant used before was 0.016 ULP and one multiply-add longer),
+    /// long enough for the whole unit interval without splitting it at √2 − 1. The nested form is two fused
+    /// operations after p, and its inner rounding reaches the result scaled by s ≤ 1/3: 1.03 ULP at most over the
+    /// unit interval (a float model, every 7th float), against 1.29 for (e − s·e) + s³·p summed in three operations,
+    /// and at e = 1 it gives ln 2 rounded once, which the three-operation sum missed by one ULP.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Log1pUnitF<TV>(TV e) where TV : struct, IVec<TV>
@@ -285,10 +291,8 @@ public static partial class VMath
         p = TV.Fma(p, z, TV.Create(0.28001803159713745));
         p = TV.Fma(p, z, TV.Create(0.4002152681350708));
         p = TV.Fma(p, z, TV.Create(0.666664183139801));
-        var l = TV.Fma(s * z, p, TV.Fma(-s, e, e));
-        // e = 1 (softplus(0), logsigmoid(0)) gives ln 2 rounded once: the formula's two roundings of 1 − 1/3 leave
-        // it one ULP off there.
-        return TV.SelectWhereEqual(e, TV.One, TV.Create(0.6931471805599453), l);
+        // e + s·(z·p − e): the nested form with the inner factor negated, so that no operand needs a sign flip.
+        return TV.Fma(s, TV.Fms(z, p, e), e);
     }
 
     /// <summary>
