@@ -233,7 +233,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
             var s = Argument(xc, out _, out _, out var sLo, out _, out _);
             var negative = TV.LessThan(s, TV.Zero);
-            var p = VMath.Expm1PartsF(TV.Or(s, TV.SignMask), TV.Select(negative, sLo, -sLo), -112.0, out var n) + TV.One;
+            var p = VMath.Expm1PartsMinusAbsF(s, TV.Select(negative, sLo, -sLo), -112.0, out var n) + TV.One;
             var d = TV.One + TV.ScaleB(p, n);
             var q = TV.Max(TV.Create(-Clamp), x) / d;
             return TV.Select(negative, TV.ScaleB(q * p, n), q);
@@ -259,7 +259,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
             var s = Argument(xc, out _, out _, out var sLo, out var u, out var uLo);
             var negative = TV.LessThan(s, TV.Zero);
-            var m = VMath.Expm1PartsF(TV.Or(s, TV.SignMask), TV.Select(negative, sLo, -sLo), -130.0, out var n);
+            var m = VMath.Expm1PartsMinusAbsF(s, TV.Select(negative, sLo, -sLo), -130.0, out var n);
             var t = TV.ScaleB(TV.One, n);
             var e = TV.Fma(t, m, t);
             // (1 + e)² from the exact two-sum d + dLo = 1 + e (e ≤ 1), rounded once.

@@ -193,7 +193,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         {
             var negative = TV.LessThan(x, TV.Zero);
             // Below −112 every result rounds to −0 (mish(−108.7) ≈ −2^−150); the clamp also turns −∞ into −0.
-            var m = VMath.Expm1ScaledPartsF(TV.Max(TV.Create(-112.0), TV.Or(x, TV.SignMask)), out var k);
+            var m = VMath.Expm1ScaledPartsF(TV.MinusAbsAtLeast(x, TV.Create(-112.0)), out var k);
             var v = TV.ScaleB(m + TV.One, k + TV.AndNot(TV.One, negative));
             var two = TV.Create(2.0);
             var c = v * (v + TV.And(negative, TV.One)) / TV.Fma(v, v + two, two);

@@ -322,7 +322,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
                 return dy;
             }
 
-            var m = VMath.Expm1PartsF(TV.Or(x, TV.SignMask), -87.0, out var t);
+            var m = VMath.Expm1PartsMinusAbsF(x, -87.0, out var t);
             var e = TV.Fma(t, m, t);
             var d = TV.One + e;
             var dLo = (TV.One - d) + e;

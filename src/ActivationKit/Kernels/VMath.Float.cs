@@ -34,7 +34,7 @@ public static partial class VMath
     private const double S4 = 0.001381461275741458;
 
     /// <summary>
-    /// e^r for |r| ≤ ln2/2 in float lanes, two operations shorter than <see cref="Expm1ReducedF{TV}"/> + 1:
+    /// e^r for |r| ≤ ln2/2 in float lanes, one multiply-add shorter than <see cref="ExpReducedF{TV}"/>:
     /// 1 + r·(1 + r·s(r)) with s of degree 4, a minimax fit for the relative error of e^r (0.064 ULP in exact
     /// arithmetic, against 0.012 for the degree-7 polynomial), nested so that after s it is two fused operations
     /// (0.73 ULP at most over the range in a float model, every 17th float; (r + r²·s) + 1, one multiply more, was
@@ -66,6 +66,15 @@ public static partial class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Expm1ReducedF<TV>(TV r) where TV : struct, IVec<TV>
         => TV.Fma(r * r, Horner(r, Q5, Q4, Q3, Q2, Q1, Q0), r);
+
+    /// <summary>
+    /// e^r for |r| ≤ ln2/2 in float lanes with <see cref="Expm1ReducedF{TV}"/>'s polynomial, nested as
+    /// 1 + r·(1 + r·q(r)) so that after q it is two fused operations: one fewer than (r + r²·q) + 1, and 0.71 ULP at
+    /// most over the range in a float model (every 17th float) against 0.81.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ExpReducedF<TV>(TV r) where TV : struct, IVec<TV>
+        => TV.Fma(r, TV.Fma(r, Horner(r, Q5, Q4, Q3, Q2, Q1, Q0), TV.One), TV.One);
 
     /// <summary>c5·r⁵ + … + c0 by Horner's rule (the expm1 polynomial and its rescaled or mirrored forms, tanhshrink's).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -104,7 +113,7 @@ public static partial class VMath
     {
         var xc = TV.Min(TV.Create(89.0), TV.Max(TV.Create(-104.0), x));
         var r = ReduceF(xc, out var n);
-        return TV.ScaleB(Expm1ReducedF(r) + TV.One, n);
+        return TV.ScaleB(ExpReducedF(r), n);
     }
 
     /// <summary>
@@ -115,14 +124,15 @@ public static partial class VMath
     public static TV ExpNonPositiveF<TV>(TV x) where TV : struct, IVec<TV>
     {
         var r = ReduceF(TV.Max(TV.Create(-104.0), x), out var n);
-        return TV.ScaleB(Expm1ReducedF(r) + TV.One, n);
+        return TV.ScaleB(ExpReducedF(r), n);
     }
 
     /// <summary>
     /// e^−x for x ≥ −88 (or NaN) in float lanes: <see cref="ExpNonPositiveF{TV}"/>(−x) to the bit, one instruction fewer
     /// (no −x). The reduction and the polynomial run on the mirrored argument: n = round(x·(−log2 e)) is the same n,
     /// r′ = x + n·ln2 = −r exactly (round-to-nearest is symmetric), the coefficients of odd powers change sign so every
-    /// Horner step is the original one times ±1, and r + r²·q(r) becomes r′²·q − r′ in one fused operation.
+    /// Horner step is the original one times ±1, and 1 + r·(1 + r·q(r)) becomes 1 + r′·(r′·q − 1), the inner factor
+    /// negated so that no operand needs a sign flip.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ExpOfNegatedF<TV>(TV x) where TV : struct, IVec<TV>
@@ -133,7 +143,7 @@ public static partial class VMath
         var rm = TV.Fma(n, TV.Create(Ln2HiF), xc);
         rm = TV.Fma(n, TV.Create(Ln2LoF), rm);
         var p = Horner(rm, -Q5, Q4, -Q3, Q2, -Q1, Q0);
-        return TV.ScaleB(TV.Fms(rm * rm, p, rm) + TV.One, n);
+        return TV.ScaleB(TV.Fma(rm, TV.Fms(rm, p, TV.One), TV.One), n);
     }
 
     /// <summary>
@@ -145,7 +155,14 @@ public static partial class VMath
     public static TV ExpNonPositiveShortF<TV>(TV x) where TV : struct, IVec<TV>
     {
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return ExpNonPositiveF(x);
-        var r = ReduceF(TV.Max(TV.Create(-104.0), x), out var n);
+        return ExpClampedShortF(TV.Max(TV.Create(-104.0), x));
+    }
+
+    /// <summary>e^x for −104 ≤ x ≤ 88 (or NaN) in float lanes with the shorter polynomial, the clamp left to the caller.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ExpClampedShortF<TV>(TV xc) where TV : struct, IVec<TV>
+    {
+        var r = ReduceF(xc, out var n);
         return TV.ScaleB(ExpReducedShortF(r), n);
     }
 
@@ -181,13 +198,15 @@ public static partial class VMath
 
     /// <summary>
     /// e^−|x| in the lane type's own precision, float lanes with the shorter polynomial (<see
-    /// cref="ExpNonPositiveShortF{TV}"/>); double lanes as <see cref="ExpMinusAbs{TV}"/>.
+    /// cref="ExpNonPositiveShortF{TV}"/>); double lanes as <see cref="ExpMinusAbs{TV}"/>. In float lanes −|x| and its
+    /// clamp are one operation (<see cref="IVec{TV}.MinusAbsAtLeast"/>), so a NaN x gives e^−104: callers carry the NaN
+    /// to their result by another route (softplus and logsigmoid add max(x, 0) or min(x, 0)).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ExpMinusAbsShort<TV>(TV x) where TV : struct, IVec<TV>
         => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
             ? Exp(-TV.Abs(x))
-            : ExpNonPositiveShortF(TV.Or(x, TV.SignMask));
+            : ExpClampedShortF(TV.MinusAbsAtLeast(x, TV.Create(-104.0)));
 
     /// <summary>
     /// e^x − 1 for x ≤ 0 (or NaN) in float lanes, about 1.5 ULP, exact for tiny and subnormal x, −1 below −17.4.
@@ -214,8 +233,20 @@ public static partial class VMath
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Expm1PartsF<TV>(TV x, double floor, out TV t) where TV : struct, IVec<TV>
+        => Expm1PartsClampedF(TV.Max(TV.Create(floor), x), out t);
+
+    /// <summary>
+    /// <see cref="Expm1PartsF{TV}(TV, double, out TV)"/> for e^−|x|, with −|x| and the clamp in one operation
+    /// (<see cref="IVec{TV}.MinusAbsAtLeast"/>): a NaN x gives e^floor, so callers carry the NaN by another route.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Expm1PartsMinusAbsF<TV>(TV x, double floor, out TV t) where TV : struct, IVec<TV>
+        => Expm1PartsClampedF(TV.MinusAbsAtLeast(x, TV.Create(floor)), out t);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Expm1PartsClampedF<TV>(TV xc, out TV t) where TV : struct, IVec<TV>
     {
-        var r = ReduceF(TV.Max(TV.Create(floor), x), out var n);
+        var r = ReduceF(xc, out var n);
         t = TV.ScaleB(TV.One, n);
         return Expm1ReducedF(r);
     }
@@ -228,7 +259,7 @@ public static partial class VMath
     public static TV ExpPartsF<TV>(TV x, out TV n) where TV : struct, IVec<TV>
     {
         var r = ReduceF(TV.Min(TV.Create(89.0), TV.Max(TV.Create(-112.0), x)), out n);
-        return Expm1ReducedF(r) + TV.One;
+        return ExpReducedF(r);
     }
 
     /// <summary>
@@ -249,7 +280,7 @@ public static partial class VMath
     public static TV ExpPartsF<TV>(TV x, TV xLo, out TV n) where TV : struct, IVec<TV>
     {
         var r = ReduceF(TV.Min(TV.Create(89.0), TV.Max(TV.Create(-112.0), x)), out n) + xLo;
-        return Expm1ReducedF(r) + TV.One;
+        return ExpReducedF(r);
     }
 
     /// <summary>
@@ -260,8 +291,21 @@ public static partial class VMath
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Expm1PartsF<TV>(TV x, TV xLo, double floor, out TV n) where TV : struct, IVec<TV>
+        => Expm1PartsClampedF(TV.Max(TV.Create(floor), x), xLo, out n);
+
+    /// <summary>
+    /// <see cref="Expm1PartsF{TV}(TV, TV, double, out TV)"/> for e^(−|x| + xLo), with −|x| and the clamp in one
+    /// operation (<see cref="IVec{TV}.MinusAbsAtLeast"/>): a NaN x gives e^floor, so callers carry the NaN by
+    /// another route.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Expm1PartsMinusAbsF<TV>(TV x, TV xLo, double floor, out TV n) where TV : struct, IVec<TV>
+        => Expm1PartsClampedF(TV.MinusAbsAtLeast(x, TV.Create(floor)), xLo, out n);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Expm1PartsClampedF<TV>(TV xc, TV xLo, out TV n) where TV : struct, IVec<TV>
     {
-        var r = ReduceF(TV.Max(TV.Create(floor), x), out n) + xLo;
+        var r = ReduceF(xc, out n) + xLo;
         // Expm1ReducedF's polynomial in Estrin's form: a shorter dependency chain for long kernels whose loop
         // latency, not the instruction count, sets the speed (the value differs from Horner's by rounding only).
         var r2 = r * r;

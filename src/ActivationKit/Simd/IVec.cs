@@ -143,6 +143,15 @@ public interface IVec<TV> :
     static abstract TV SignMask { get; }
 
     /// <summary>
+    /// max(−|x|, floor) for a non-positive <paramref name="floor"/>: the non-positive argument of an exponential
+    /// clamped from below, in one VRANGE instruction on AVX-512 (−min(|x|, |floor|)) instead of two. A NaN x gives
+    /// <paramref name="floor"/> on every path (VRANGE returns the other operand of a quiet NaN, and so does
+    /// <c>Max(Or(x, SignMask), floor)</c>), so only kernels that carry x's NaN to the result by another route use it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TV MinusAbsAtLeast(TV x, TV floor) => TV.Max(TV.Or(x, TV.SignMask), floor);
+
+    /// <summary>
     /// x · 2^n for integral-valued <paramref name="n"/> with |n| ≤ 250 (float lanes) or ≤ 2000 (double lanes), rounded
     /// once: results may be subnormal or overflow to ∞. Two exact-then-rounding power-of-two steps by default; the
     /// AVX-512 widths use VSCALEF, which returns the same bits in one instruction.

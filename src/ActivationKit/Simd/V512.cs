@@ -159,6 +159,21 @@ public readonly struct V512<T> : IVec<V512<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> MinusAbsAtLeast(V512<T> x, V512<T> floor)
+    {
+        // VRANGE control 0b11_10: the smaller magnitude, sign bit set (a quiet NaN operand gives the other one).
+        if (Avx512DQ.IsSupported)
+        {
+            return IsDouble
+                ? new(Avx512DQ.Range(x.Value.As<T, double>(), floor.Value.As<T, double>(), 0b1110).As<double, T>())
+                : new(Avx512DQ.Range(x.Value.As<T, float>(), floor.Value.As<T, float>(), 0b1110).As<float, T>());
+        }
+
+        return Max(Or(x, SignMask), floor);
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512<T> ScaleB(V512<T> x, V512<T> n)
     {
         if (Avx512F.IsSupported)

@@ -1,0 +1,130 @@
+using System.Runtime.Intrinsics;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Tests;
+
+/// <summary>
+/// The lane operations whose AVX-512 form is a different instruction from the portable one (VRANGE for
+/// <see cref="IVec{TV}.MinusAbsAtLeast"/>, VFNMADD for <see cref="IVec{TV}.Fnma"/>, VFMSUB for
+/// <see cref="IVec{TV}.Fms"/>) give the same bits at every width, special values included, and the bits of the
+/// scalar definition. Run with DOTNET_EnableAVX512=0 the wide types take their portable branches.
+/// </summary>
+public class LaneOperationTests
+{
+    private static readonly float[] Specials =
+    [
+        float.NaN, -float.NaN, BitConverter.UInt32BitsToSingle(0x7fc12345), BitConverter.UInt32BitsToSingle(0xffc54321),
+        float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, float.Epsilon, -float.Epsilon, 1e-40f, -1e-40f,
+        float.MaxValue, float.MinValue, 1f, -1f, 9f, -9f, 8.999999f, -9.000001f, 104f, -104f, 1e30f, -1e30f,
+        0.5f, -2.5f, 87.5f, -112.0001f, 3.0e-8f, -7.25f, 33f, -0.1f,
+    ];
+
+    private static float[] Inputs()
+    {
+        var rng = new Random(5);
+        var random = Enumerable.Range(0, 96).Select(_ => (float)(Math.Sinh((rng.NextDouble() - 0.5) * 20) * 10));
+        return [.. Specials, .. random];
+    }
+
+    public static TheoryData<double> Floors => [-9.0, -87.0, -104.0, -112.0];
+
+    [Theory]
+    [MemberData(nameof(Floors))]
+    public void MinusAbsAtLeast_is_max_of_minus_abs_and_floor_with_nan_giving_the_floor(double floor)
+    {
+        var x = Inputs();
+        var expected = x.Select(v => float.IsNaN(v) ? (float)floor : Math.Max(-Math.Abs(v), (float)floor)).ToArray();
+        AssertEveryWidth(x, expected, v => MinusAbsAtLeast(v, floor), v => MinusAbsAtLeast(v, floor),
+            v => MinusAbsAtLeast(v, floor), v => MinusAbsAtLeast(v, floor));
+        Assert.Equal(BitConverter.SingleToUInt32Bits(-0f), BitConverter.SingleToUInt32Bits(expected[Array.IndexOf(x, 0f)]));
+    }
+
+    [Fact]
+    public void Fnma_and_fms_round_once_like_the_scalar_fused_operations()
+    {
+        var a = Inputs();
+        var b = a.Reverse().ToArray();
+        var c = a.Select((v, i) => a[(i * 7) % a.Length]).ToArray();
+        var fnma = a.Select((v, i) => MathF.FusedMultiplyAdd(-v, b[i], c[i])).ToArray();
+        var fms = a.Select((v, i) => MathF.FusedMultiplyAdd(v, b[i], -c[i])).ToArray();
+        for (int i = 0; i < a.Length; i += 16)
+        {
+            var va = V512<float>.Load(in a[i]);
+            var vb = V512<float>.Load(in b[i]);
+            var vc = V512<float>.Load(in c[i]);
+            AssertBits(fnma.AsSpan(i, 16), V512<float>.Fnma(va, vb, vc).Value, "Fnma V512");
+            AssertBits(fms.AsSpan(i, 16), V512<float>.Fms(va, vb, vc).Value, "Fms V512");
+            for (int h = 0; h < 16; h += 8)
+            {
+                var wa = V256<float>.Load(in a[i + h]);
+                var wb = V256<float>.Load(in b[i + h]);
+                var wc = V256<float>.Load(in c[i + h]);
+                AssertBits(fnma.AsSpan(i + h, 8), V256<float>.Fnma(wa, wb, wc).Value, "Fnma V256");
+                AssertBits(fms.AsSpan(i + h, 8), V256<float>.Fms(wa, wb, wc).Value, "Fms V256");
+            }
+
+            for (int q = 0; q < 16; q += 4)
+            {
+                var ua = V128<float>.Load(in a[i + q]);
+                var ub = V128<float>.Load(in b[i + q]);
+                var uc = V128<float>.Load(in c[i + q]);
+                AssertBits(fnma.AsSpan(i + q, 4), V128<float>.Fnma(ua, ub, uc).Value, "Fnma V128");
+                AssertBits(fms.AsSpan(i + q, 4), V128<float>.Fms(ua, ub, uc).Value, "Fms V128");
+            }
+
+            for (int k = i; k < i + 16; k++)
+            {
+                AssertSameBits(fnma[k], S<float>.Fnma(new(a[k]), new(b[k]), new(c[k])).Value, $"Fnma S at {a[k]:R}");
+                AssertSameBits(fms[k], S<float>.Fms(new(a[k]), new(b[k]), new(c[k])).Value, $"Fms S at {a[k]:R}");
+            }
+        }
+    }
+
+    // Through the interface, as kernels call it (the portable definition is the interface's default).
+    private static TV MinusAbsAtLeast<TV>(TV x, double floor) where TV : struct, IVec<TV> => TV.MinusAbsAtLeast(x, TV.Create(floor));
+
+    private static void AssertEveryWidth(
+        float[] x, float[] expected, Func<V512<float>, V512<float>> wide, Func<V256<float>, V256<float>> half,
+        Func<V128<float>, V128<float>> quarter, Func<S<float>, S<float>> scalar)
+    {
+        for (int i = 0; i < x.Length; i += 16)
+        {
+            AssertBits(expected.AsSpan(i, 16), wide(V512<float>.Load(in x[i])).Value, "V512");
+            AssertBits(expected.AsSpan(i, 8), half(V256<float>.Load(in x[i])).Value, "V256");
+            AssertBits(expected.AsSpan(i + 8, 8), half(V256<float>.Load(in x[i + 8])).Value, "V256");
+            for (int q = 0; q < 16; q += 4)
+            {
+                AssertBits(expected.AsSpan(i + q, 4), quarter(V128<float>.Load(in x[i + q])).Value, "V128");
+            }
+
+            for (int k = i; k < i + 16; k++)
+            {
+                AssertSameBits(expected[k], scalar(new(x[k])).Value, $"S at {x[k]:R}");
+            }
+        }
+    }
+
+    private static void AssertBits(ReadOnlySpan<float> expected, Vector512<float> actual, string what)
+    {
+        for (int k = 0; k < expected.Length; k++) AssertSameBits(expected[k], actual[k], $"{what} lane {k}");
+    }
+
+    private static void AssertBits(ReadOnlySpan<float> expected, Vector256<float> actual, string what)
+    {
+        for (int k = 0; k < expected.Length; k++) AssertSameBits(expected[k], actual[k], $"{what} lane {k}");
+    }
+
+    private static void AssertBits(ReadOnlySpan<float> expected, Vector128<float> actual, string what)
+    {
+        for (int k = 0; k < expected.Length; k++) AssertSameBits(expected[k], actual[k], $"{what} lane {k}");
+    }
+
+    private static void AssertSameBits(float expected, float actual, string what)
+    {
+        // Every NaN counts as the same value (payload and sign are not part of any result's contract).
+        if (float.IsNaN(expected) && float.IsNaN(actual)) return;
+        Assert.True(
+            BitConverter.SingleToUInt32Bits(expected) == BitConverter.SingleToUInt32Bits(actual),
+            $"{what}: expected {expected:R} (0x{BitConverter.SingleToUInt32Bits(expected):x8}), got {actual:R} (0x{BitConverter.SingleToUInt32Bits(actual):x8})");
+    }
+}
