@@ -124,9 +124,11 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
         /// Float lanes: tanh|x| = −E/(2 + E) with E = e^−2|x| − 1 = t·m + (t − 1), t = 2^n exact and m = expm1 of the
         /// reduced argument, E rounded once from exact parts, so near 0 the quotient keeps expm1's relative accuracy
         /// and in the tails it is insensitive to E's error (the denominator is rounded once too). The reduction runs on
-        /// v = −|x| with ln 2/2 and the
-        /// polynomial on h = r/2 (<see cref="VMath.HalfExpm1OfDoubledF{TV}"/>): the same bits as for −2|x| without
-        /// forming it. E/(−2 − E) is non-negative; its sign bit is replaced by x's (one ternary-logic instruction).
+        /// v = −|x| with ln 2/2 and the polynomial on h = r/2 (<see cref="VMath.Expm1OfDoubledF{TV}"/>): the same bits as
+        /// for −2|x| without forming it. E/(−2 − E) is non-negative; its sign bit is replaced by x's (one ternary-logic
+        /// instruction). Of its 21 operations 12 are multiplies or multiply-adds, which share two of the four
+        /// floating-point pipes; t − 1, −1 − t and 2h are additions, which do not (forming t − 1 and −1 − t as
+        /// multiply-adds from 2t, one operation fewer in all, measured 0.331 ns/element against 0.320).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
@@ -136,14 +138,14 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
             var n = TV.RoundToEven(v * TV.Create(2 * VMath.Log2E));
             var h = TV.Fma(n, TV.Create(-VMath.Ln2HiF / 2), v);
             h = TV.Fma(n, TV.Create(-VMath.Ln2LoF / 2), h);
-            // t·m = (2t)·(m/2) exactly; t − 1 and t + 1 are exact for −23 ≤ n ≤ 0 (below, e^−2|x| is under half a
+            // t − 1 and t + 1 are exact for −23 ≤ n ≤ 0 (below, e^−2|x| is under half a
             // float ULP of 1 and they round to ∓1 like the results). E and −(2 + E) = −(t·m + (t + 1)) are each rounded
             // once from these exact parts (forming −2 − E from the rounded E instead raised the worst case from 1.91
             // to 2.50 ULP at x = 4.5).
-            var twoT = TV.ScaleB(TV.Create(2.0), n);
-            var halfM = VMath.HalfExpm1OfDoubledF(h);
-            var e = TV.Fma(twoT, halfM, TV.Fms(twoT, TV.Create(0.5), TV.One));
-            var minusD = TV.Fnma(twoT, halfM, TV.Fma(twoT, TV.Create(-0.5), TV.Create(-1.0)));
+            var t = TV.ScaleB(TV.One, n);
+            var m = VMath.Expm1OfDoubledF(h);
+            var e = TV.Fma(t, m, t - TV.One);
+            var minusD = TV.Fnma(t, m, TV.Create(-1.0) - t);
             return TV.Select(TV.SignMask, x, e / minusD);
         }
 
