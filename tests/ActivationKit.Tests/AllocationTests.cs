@@ -5,8 +5,12 @@ namespace ActivationKit.Tests;
 /// <summary>
 /// Kernels allocate nothing per call once warm (the memory target; BenchmarkDotNet's diagnoser measures a few
 /// functions, this checks every one). A default interface method called on a kernel struct would box it on every row or
-/// register: the pair path of the float rows once cost log-softmax 24 bytes per row this way.
+/// register: the pair path of the float rows once cost log-softmax 24 bytes per row this way. In the collection of the
+/// tests that change <see cref="KernelOptions"/>: run beside ParallelKernelTests (three threads, the lowest parallel
+/// threshold), a call here could be the first to need a third worker and count its creation (about 8 KB, seen
+/// intermittently for gelu in the full suite).
 /// </summary>
+[Collection(KernelOptionsCollection.Name)]
 public class AllocationTests
 {
     [Theory]
