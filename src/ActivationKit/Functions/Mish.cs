@@ -180,7 +180,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         }
 
         /// <summary>
-        /// Float lanes. With e = e^−|x| = 2^k·(1 + m) (m unrounded, <see cref="VMath.Expm1ScaledPartsF{TV}"/>) both
+        /// Float lanes. With e = e^−|x| = 2^k·(1 + m) (m unrounded, <see cref="VMath.Expm1ScaledPartsShortF{TV}"/>) both
         /// signs share tanh(softplus(x)) = 1 − c with c = v(v + s)/(v(v + 2) + 2): for x &lt; 0, v = e and s = 1
         /// (c = e(1 + e)/(e² + 2e + 2)) and mish = x·e·(1 − c); for x ≥ 0, v = 2e and s = 0 (c = 2e²/(2e² + 2e + 1)) and
         /// mish = x·(1 − c). c is at most 2/5 (at x = 0) and ≈ e/2 or 2e² in the tails, so its rounding errors reach the
@@ -193,7 +193,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         {
             var negative = TV.LessThan(x, TV.Zero);
             // Below −112 every result rounds to −0 (mish(−108.7) ≈ −2^−150); the clamp also turns −∞ into −0.
-            var m = VMath.Expm1ScaledPartsF(TV.MinusAbsAtLeast(x, TV.Create(-112.0)), out var k);
+            var m = VMath.Expm1ScaledPartsShortF(TV.MinusAbsAtLeast(x, TV.Create(-112.0)), out var k);
             var v = TV.ScaleB(m + TV.One, k + TV.AndNot(TV.One, negative));
             var two = TV.Create(2.0);
             var c = v * (v + TV.And(negative, TV.One)) / TV.Fma(v, v + two, two);
