@@ -193,12 +193,14 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         {
             var negative = TV.LessThan(x, TV.Zero);
             // Below −112 every result rounds to −0 (mish(−108.7) ≈ −2^−150); the clamp also turns −∞ into −0.
-            var m = VMath.Expm1ScaledPartsShortF(TV.MinusAbsAtLeast(x, TV.Create(-112.0)), out var k);
+            var a = TV.MinusAbsAtLeast(x, TV.Create(-112.0));
+            var m = VMath.Expm1ScaledPartsShortF(a, out var k);
             var v = TV.ScaleB(m + TV.One, k + TV.AndNot(TV.One, negative));
             var two = TV.Create(2.0);
             var c = v * (v + TV.And(negative, TV.One)) / TV.Fma(v, v + two, two);
-            var xc = TV.Max(TV.Create(-112.0), x);
-            var z = TV.Select(negative, TV.Fma(xc, m, xc), x);
+            // a = −min(|x|, 112) is x clamped at −112 where x < 0, the only lanes that take it (a NaN x is not
+            // negative and keeps its own lane).
+            var z = TV.Select(negative, TV.Fma(a, m, a), x);
             // z − z·c, with z capped in the product so that +∞ gives ∞ − 0 rather than ∞ − ∞·0.
             var y = TV.ScaleB(TV.Fnma(TV.Min(z, TV.Create(1e30)), c, z), TV.And(negative, k));
             // fma(−z, c, z) is +0 for z = −0: the result takes x's sign bit (mish(x) ≤ 0 for x < 0).
