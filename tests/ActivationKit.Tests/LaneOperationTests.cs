@@ -39,6 +39,17 @@ public class LaneOperationTests
         Assert.Equal(BitConverter.SingleToUInt32Bits(-0f), BitConverter.SingleToUInt32Bits(expected[Array.IndexOf(x, 0f)]));
     }
 
+    [Theory]
+    [InlineData(15.0)]
+    [InlineData(104.0)]
+    public void AbsAtMost_is_min_of_abs_and_limit_with_nan_giving_the_limit(double limit)
+    {
+        var x = Inputs();
+        var expected = x.Select(v => float.IsNaN(v) ? (float)limit : Math.Min(Math.Abs(v), (float)limit)).ToArray();
+        AssertEveryWidth(x, expected, v => AbsAtMost(v, limit), v => AbsAtMost(v, limit), v => AbsAtMost(v, limit), v => AbsAtMost(v, limit));
+        Assert.Equal(0u, BitConverter.SingleToUInt32Bits(expected[Array.IndexOf(x, -0f)]));
+    }
+
     [Fact]
     public void Fnma_and_fms_round_once_like_the_scalar_fused_operations()
     {
@@ -82,6 +93,8 @@ public class LaneOperationTests
 
     // Through the interface, as kernels call it (the portable definition is the interface's default).
     private static TV MinusAbsAtLeast<TV>(TV x, double floor) where TV : struct, IVec<TV> => TV.MinusAbsAtLeast(x, TV.Create(floor));
+
+    private static TV AbsAtMost<TV>(TV x, double limit) where TV : struct, IVec<TV> => TV.AbsAtMost(x, TV.Create(limit));
 
     private static void AssertEveryWidth(
         float[] x, float[] expected, Func<V512<float>, V512<float>> wide, Func<V256<float>, V256<float>> half,

@@ -158,8 +158,8 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
         {
-            // Min returns its second operand when either is NaN, so NaN flows through every step.
-            var y = TV.Min(TV.Create(FloatClamp), TV.Abs(x));
+            // min(|x|, 15) in one operation; a NaN x gives 15 here and comes back through max(−0, x) at the end.
+            var y = TV.AbsAtMost(x, TV.Create(FloatClamp));
             var m = HalfGaussianF(y, out var n);
             // v + vLo = y/(1 + y): d + dLo = 1 + y exactly (d − 1 is exact for d ≥ 1, and so is y − (d − 1)); the
             // quotient's residual y − v·d is exact by fma; 1/(1 + y) = 1 − v to first order.

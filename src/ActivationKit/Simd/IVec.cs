@@ -152,6 +152,13 @@ public interface IVec<TV> :
     static virtual TV MinusAbsAtLeast(TV x, TV floor) => TV.Max(TV.Or(x, TV.SignMask), floor);
 
     /// <summary>
+    /// min(|x|, limit) for a non-negative <paramref name="limit"/>, in one VRANGE instruction on AVX-512 instead of
+    /// two; as for <see cref="MinusAbsAtLeast"/>, a NaN x gives <paramref name="limit"/> on every path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TV AbsAtMost(TV x, TV limit) => TV.Min(TV.Abs(x), limit);
+
+    /// <summary>
     /// x · 2^n for integral-valued <paramref name="n"/> with |n| ≤ 250 (float lanes) or ≤ 2000 (double lanes), rounded
     /// once: results may be subnormal or overflow to ∞. Two exact-then-rounding power-of-two steps by default; the
     /// AVX-512 widths use VSCALEF, which returns the same bits in one instruction.

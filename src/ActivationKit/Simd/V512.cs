@@ -174,6 +174,21 @@ public readonly struct V512<T> : IVec<V512<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> AbsAtMost(V512<T> x, V512<T> limit)
+    {
+        // VRANGE control 0b10_10: the smaller magnitude, sign bit cleared.
+        if (Avx512DQ.IsSupported)
+        {
+            return IsDouble
+                ? new(Avx512DQ.Range(x.Value.As<T, double>(), limit.Value.As<T, double>(), 0b1010).As<double, T>())
+                : new(Avx512DQ.Range(x.Value.As<T, float>(), limit.Value.As<T, float>(), 0b1010).As<float, T>());
+        }
+
+        return Min(Abs(x), limit);
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512<T> ScaleB(V512<T> x, V512<T> n)
     {
         if (Avx512F.IsSupported)
