@@ -232,11 +232,12 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         {
             var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
             var s = Argument(xc, out _, out _, out var sLo, out _, out _);
-            var negative = TV.LessThan(s, TV.Zero);
-            var p = VMath.Expm1PartsMinusAbsF(s, TV.Select(negative, sLo, -sLo), -112.0, out var n) + TV.One;
+            // The low part of −|s| is sLo with its sign flipped where s's sign bit is clear (one ternary-logic
+            // operation; a comparison into a vector mask and a select took three).
+            var p = VMath.Expm1PartsMinusAbsF(s, TV.Xor(sLo, TV.AndNot(TV.SignMask, s)), -112.0, out var n) + TV.One;
             var d = TV.One + TV.ScaleB(p, n);
             var q = TV.Max(TV.Create(-Clamp), x) / d;
-            return TV.Select(negative, TV.ScaleB(q * p, n), q);
+            return TV.SelectWhereLess(s, TV.Zero, TV.ScaleB(q * p, n), q);
         }
 
         /// <summary>
@@ -258,8 +259,8 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         {
             var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
             var s = Argument(xc, out _, out _, out var sLo, out var u, out var uLo);
-            var negative = TV.LessThan(s, TV.Zero);
-            var m = VMath.Expm1PartsMinusAbsF(s, TV.Select(negative, sLo, -sLo), -130.0, out var n);
+            // The low part of −|s|, as in the forward.
+            var m = VMath.Expm1PartsMinusAbsF(s, TV.Xor(sLo, TV.AndNot(TV.SignMask, s)), -130.0, out var n);
             var t = TV.ScaleB(TV.One, n);
             var e = TV.Fma(t, m, t);
             // (1 + e)² from the exact two-sum d + dLo = 1 + e (e ≤ 1), rounded once.
@@ -283,7 +284,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             var k2 = TV.Fms(t, m, gLo);
             var num = k1 + TV.Fma(m, k1, TV.Fma(m, k2, k2));
             var y = TV.ScaleB(num / d2, n);
-            return dy * TV.Select(negative, y, TV.One - y);
+            return dy * TV.SelectWhereLess(s, TV.Zero, y, TV.One - y);
         }
 
         /// <summary>
