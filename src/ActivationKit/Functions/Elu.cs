@@ -153,12 +153,13 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
 
         /// <summary>
         /// e^x for the negative branch of ELU′ and SELU′ in the lane type's own precision (float lanes:
-        /// <see cref="VMath.ExpNonPositiveF{TV}"/>); the value for x &gt; 0 is unspecified, since both callers select
+        /// <see cref="VMath.ExpNonPositiveShortF{TV}"/>: the slope is e^x itself, so the shorter polynomial serves — ELU′
+        /// 0.87 → 0.88 ULP, 0.232 → 0.218 ns/element); the value for x &gt; 0 is unspecified, since both callers select
         /// another one there.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static TV ExpNegativeBranch<TV>(TV x) where TV : struct, IVec<TV>
-            => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? VMath.Exp(x) : VMath.ExpNonPositiveF(x);
+            => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? VMath.Exp(x) : VMath.ExpNonPositiveShortF(x);
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
