@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using ActivationKit.Kernels;
 using ActivationKit.Simd;
 
 namespace ActivationKit.Tests;
@@ -58,36 +59,25 @@ public class LaneOperationTests
         var c = a.Select((v, i) => a[(i * 7) % a.Length]).ToArray();
         var fnma = a.Select((v, i) => MathF.FusedMultiplyAdd(-v, b[i], c[i])).ToArray();
         var fms = a.Select((v, i) => MathF.FusedMultiplyAdd(v, b[i], -c[i])).ToArray();
-        for (int i = 0; i < a.Length; i += 16)
+        AssertFused<V512<float>>(a, b, c, fnma, fms);
+        AssertFused<V256<float>>(a, b, c, fnma, fms);
+        AssertFused<V128<float>>(a, b, c, fnma, fms);
+        AssertFused<S<float>>(a, b, c, fnma, fms);
+    }
+
+    private static void AssertFused<TV>(float[] a, float[] b, float[] c, float[] fnma, float[] fms)
+        where TV : struct, IVec<TV>
+    {
+        var got = new float[TV.Count];
+        for (int i = 0; i < a.Length; i += TV.Count)
         {
-            var va = V512<float>.Load(in a[i]);
-            var vb = V512<float>.Load(in b[i]);
-            var vc = V512<float>.Load(in c[i]);
-            AssertBits(fnma.AsSpan(i, 16), V512<float>.Fnma(va, vb, vc).Value, "Fnma V512");
-            AssertBits(fms.AsSpan(i, 16), V512<float>.Fms(va, vb, vc).Value, "Fms V512");
-            for (int h = 0; h < 16; h += 8)
-            {
-                var wa = V256<float>.Load(in a[i + h]);
-                var wb = V256<float>.Load(in b[i + h]);
-                var wc = V256<float>.Load(in c[i + h]);
-                AssertBits(fnma.AsSpan(i + h, 8), V256<float>.Fnma(wa, wb, wc).Value, "Fnma V256");
-                AssertBits(fms.AsSpan(i + h, 8), V256<float>.Fms(wa, wb, wc).Value, "Fms V256");
-            }
-
-            for (int q = 0; q < 16; q += 4)
-            {
-                var ua = V128<float>.Load(in a[i + q]);
-                var ub = V128<float>.Load(in b[i + q]);
-                var uc = V128<float>.Load(in c[i + q]);
-                AssertBits(fnma.AsSpan(i + q, 4), V128<float>.Fnma(ua, ub, uc).Value, "Fnma V128");
-                AssertBits(fms.AsSpan(i + q, 4), V128<float>.Fms(ua, ub, uc).Value, "Fms V128");
-            }
-
-            for (int k = i; k < i + 16; k++)
-            {
-                AssertSameBits(fnma[k], S<float>.Fnma(new(a[k]), new(b[k]), new(c[k])).Value, $"Fnma S at {a[k]:R}");
-                AssertSameBits(fms[k], S<float>.Fms(new(a[k]), new(b[k]), new(c[k])).Value, $"Fms S at {a[k]:R}");
-            }
+            var va = Lanes.Load<TV, float>(ref a[i]);
+            var vb = Lanes.Load<TV, float>(ref b[i]);
+            var vc = Lanes.Load<TV, float>(ref c[i]);
+            Lanes.Store(TV.Fnma(va, vb, vc), ref got[0]);
+            for (int k = 0; k < got.Length; k++) AssertSameBits(fnma[i + k], got[k], $"Fnma {typeof(TV).Name} at {a[i + k]:R}");
+            Lanes.Store(TV.Fms(va, vb, vc), ref got[0]);
+            for (int k = 0; k < got.Length; k++) AssertSameBits(fms[i + k], got[k], $"Fms {typeof(TV).Name} at {a[i + k]:R}");
         }
     }
 
