@@ -305,7 +305,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         /// Float lanes, β = 1: f′ = σ(x)·(1 + x·σ(−x)) = (1 + e + x·e)/(1 + e)² for x ≥ 0 and e·(1 + e + x)/(1 + e)²
         /// for x &lt; 0 (e = e^−|x|), one division by the common square. For x &lt; 0, e = t + t·m (t = 2^n exact) is
         /// added to the exact 1 + x in two steps so the sum stays accurate next to the zero of f′ at −1.2785;
-        /// (1 + e)² is formed from the exact two-sum of 1 + e.
+        /// (1 + e)² is e·(e + 2) + 1 in one fused rounding.
         /// Beyond |x| = 80 (e clamped at e^−87, x·e overflowing at ±∞) the double-lane definition is used.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -325,8 +325,9 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             var m = VMath.Expm1PartsMinusAbsF(x, -87.0, out var t);
             var e = TV.Fma(t, m, t);
             var d = TV.One + e;
-            var dLo = (TV.One - d) + e;
-            var square = TV.Fma(d, d, (d + d) * dLo);
+            // (1 + e)² = e·(e + 2) + 1 in one fused rounding (VMath.LogisticSlope's form): the exact two-sum of 1 + e
+            // squared took four operations more for the same 3.80 ULP at most (0.473 → 0.422 ns/element).
+            var square = TV.Fma(e, e + TV.Create(2.0), TV.One);
             // Both sides over the same square, one division: x ≥ 0, 1 + e + x·e (d for 1 + e: its rounding is below
             // 2^−25 relative); x < 0, e·(1 + e + x) summed as described above.
             var numerator = TV.SelectWhereLess(x, TV.Zero, e * (((TV.One + x) + t) + (t * m)), TV.Fma(x, e, d));
