@@ -271,7 +271,9 @@ public static partial class VMath
 
     /// <summary>
     /// e^x = t·(1 + m) in float lanes for x ≤ 0 (or NaN), x clamped at <paramref name="floor"/> (≥ −87, so t = 2^n
-    /// is a normal float). Returns m = e^r − 1 for the reduced |r| ≤ ln2/2.
+    /// is a normal float). Returns m = e^r − 1 for the reduced |r| ≤ ln2/2, from the one-constant reduction and the
+    /// degree-6 polynomial fitted for e^r − 1 (<see cref="Expm1ReducedM1ShortF{TV}"/>): made for e^x − 1 = t·m + (t − 1)
+    /// (elu and selu); a kernel whose result is e^x itself in a deep tail needs the Cody–Waite pair instead.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Expm1PartsF<TV>(TV x, double floor, out TV t) where TV : struct, IVec<TV>
@@ -287,17 +289,15 @@ public static partial class VMath
     }
 
     /// <summary>
-    /// <see cref="Expm1PartsF{TV}(TV, double, out TV)"/> for e^−|x|, with −|x| and the clamp in one operation
-    /// (<see cref="IVec{TV}.MinusAbsAtLeast"/>): a NaN x gives e^floor, so callers carry the NaN by another route.
+    /// e^−|x| = t·(1 + m) in float lanes, −|x| clamped at <paramref name="floor"/> (≥ −87, so t = 2^n is a normal
+    /// float) in one operation (<see cref="IVec{TV}.MinusAbsAtLeast"/>: a NaN x gives e^floor, so callers carry the NaN
+    /// by another route), with the Cody–Waite reduction and the degree-7 polynomial (silu′, 3.80 ULP at most, has no
+    /// room for the shorter ones). Returns m = e^r − 1 for the reduced |r| ≤ ln2/2.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Expm1PartsMinusAbsF<TV>(TV x, double floor, out TV t) where TV : struct, IVec<TV>
-        => Expm1PartsClampedF(TV.MinusAbsAtLeast(x, TV.Create(floor)), out t);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Expm1PartsClampedF<TV>(TV xc, out TV t) where TV : struct, IVec<TV>
     {
-        var r = ReduceF(xc, out var n);
+        var r = ReduceF(TV.MinusAbsAtLeast(x, TV.Create(floor)), out var n);
         t = TV.ScaleB(TV.One, n);
         return Expm1ReducedF(r);
     }
@@ -336,28 +336,17 @@ public static partial class VMath
     }
 
     /// <summary>
-    /// e^(x + xLo) = (1 + m)·2^n in float lanes for x ≤ 0 (or NaN), x clamped at <paramref name="floor"/> (≥ −150, so
-    /// the exponent n stays within what <see cref="IVec{TV}.ScaleB"/> takes at every width), with |xLo| far below the
-    /// reduced argument (it joins it, costing no extra rounding). Returns m = e^r − 1 for the reduced |r| ≤ ln2/2: the
-    /// caller keeps 1 + m unrounded (as t + t·m with t = 2^n, or m·v + v) where the rounding of 1 + m would count.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Expm1PartsF<TV>(TV x, TV xLo, double floor, out TV n) where TV : struct, IVec<TV>
-        => Expm1PartsClampedF(TV.Max(TV.Create(floor), x), xLo, out n);
-
-    /// <summary>
-    /// <see cref="Expm1PartsF{TV}(TV, TV, double, out TV)"/> for e^(−|x| + xLo), with −|x| and the clamp in one
-    /// operation (<see cref="IVec{TV}.MinusAbsAtLeast"/>): a NaN x gives e^floor, so callers carry the NaN by
-    /// another route.
+    /// e^(−|x| + xLo) = (1 + m)·2^n in float lanes, −|x| clamped at <paramref name="floor"/> (≥ −150, so the exponent
+    /// n stays within what <see cref="IVec{TV}.ScaleB"/> takes at every width) in one operation (<see
+    /// cref="IVec{TV}.MinusAbsAtLeast"/>: a NaN x gives e^floor, so callers carry the NaN by another route), with |xLo|
+    /// far below the reduced argument (it joins it, costing no extra rounding). Returns m = e^r − 1 for the reduced
+    /// |r| ≤ ln2/2: the caller keeps 1 + m unrounded (as t + t·m with t = 2^n, or m·v + v) where the rounding of 1 + m
+    /// would count.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Expm1PartsMinusAbsF<TV>(TV x, TV xLo, double floor, out TV n) where TV : struct, IVec<TV>
-        => Expm1PartsClampedF(TV.MinusAbsAtLeast(x, TV.Create(floor)), xLo, out n);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Expm1PartsClampedF<TV>(TV xc, TV xLo, out TV n) where TV : struct, IVec<TV>
     {
-        var r = ReduceF(xc, out n) + xLo;
+        var r = ReduceF(TV.MinusAbsAtLeast(x, TV.Create(floor)), out n) + xLo;
         // Expm1ReducedF's polynomial in Estrin's form: a shorter dependency chain for long kernels whose loop
         // latency, not the instruction count, sets the speed (the value differs from Horner's by rounding only).
         var r2 = r * r;
