@@ -73,9 +73,6 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
     /// <summary>The tanh arithmetic: float lanes for float data, double lanes for double data.</summary>
     public readonly struct Kernel_ : IOutputGradientKernel
     {
-        /// <summary>ln 2/2 rounded to float (0x3EB17218).</summary>
-        private const double HalfLn2F = 0.3465735912322998;
-
         /// <inheritdoc />
         public static bool ComputeFloatInDouble => false;
 
@@ -144,7 +141,7 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
             // One constant for ln 2/2 (float, 9.5e−10 below it): h is off by |n|·9.5e−10 at most, and |n| grows with |x|
             // only where tanh′ = 1 − tanh² shrinks faster (at most 0.02 ULP of the result, near x = 1), so the
             // Cody–Waite low part the exponentials carry is not needed here.
-            var h = TV.Fma(n, TV.Create(-HalfLn2F), v);
+            var h = TV.Fma(n, TV.Create(-VMath.Ln2F / 2), v);
             // t − 1 and t + 1 are exact for −23 ≤ n ≤ 0 (below, e^−2|x| is under half a
             // float ULP of 1 and they round to ∓1 like the results). E and −(2 + E) = −(t·m + (t + 1)) are each rounded
             // once from these exact parts (forming −2 − E from the rounded E instead raised the worst case from 1.91

@@ -19,7 +19,7 @@ public static partial class VMath
     internal const double Ln2LoF = 1.4286067653e-06;
 
     // ln 2 rounded to float (0x3F317218), for reductions whose result tolerates |n|·1.9e−9 in r.
-    private const double Ln2F = 0.6931471824645996;
+    internal const double Ln2F = 0.6931471824645996;
 
     // q(r) = Q0 + Q1·r + … + Q5·r⁵ of Expm1ReducedF (tools/poly/fit_expm1_float.py, float values).
     private const double Q0 = 0.5;
@@ -147,6 +147,19 @@ public static partial class VMath
     }
 
     /// <summary>
+    /// <see cref="ReduceF{TV}"/> for −x without forming it: x clamped at 104 (NaN passes: Min returns its second
+    /// operand), n = round(x·(−log2 e)) and r′ = x + n·ln2 = −r exactly (round-to-nearest is symmetric).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ReduceNegatedF<TV>(TV x, out TV n) where TV : struct, IVec<TV>
+    {
+        var xc = TV.Min(TV.Create(104.0), x);
+        n = TV.RoundToEven(xc * TV.Create(-Log2E));
+        var rm = TV.Fma(n, TV.Create(Ln2HiF), xc);
+        return TV.Fma(n, TV.Create(Ln2LoF), rm);
+    }
+
+    /// <summary>
     /// e^x in float lanes, about 1 ULP: subnormal results rounded once (e^−100 = 3.72e−44), +∞ from 88.73 on,
     /// +0 below −103.98, e^NaN = NaN.
     /// </summary>
@@ -179,11 +192,8 @@ public static partial class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ExpOfNegatedF<TV>(TV x) where TV : struct, IVec<TV>
     {
-        // min(104, x) = −max(−104, −x); Min returns its second operand when either is NaN, so NaN flows through.
-        var xc = TV.Min(TV.Create(104.0), x);
-        var n = TV.RoundToEven(xc * TV.Create(-Log2E));
-        var rm = TV.Fma(n, TV.Create(Ln2HiF), xc);
-        rm = TV.Fma(n, TV.Create(Ln2LoF), rm);
+        // min(104, x) = −max(−104, −x), so NaN flows through.
+        var rm = ReduceNegatedF(x, out var n);
         var p = Horner(rm, -Q5, Q4, -Q3, Q2, -Q1, Q0);
         return TV.ScaleB(TV.Fma(rm, TV.Fms(rm, p, TV.One), TV.One), n);
     }
@@ -218,10 +228,7 @@ public static partial class VMath
     public static TV ExpOfNegatedShortF<TV>(TV x) where TV : struct, IVec<TV>
     {
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return ExpOfNegatedF(x);
-        var xc = TV.Min(TV.Create(104.0), x);
-        var n = TV.RoundToEven(xc * TV.Create(-Log2E));
-        var rm = TV.Fma(n, TV.Create(Ln2HiF), xc);
-        rm = TV.Fma(n, TV.Create(Ln2LoF), rm);
+        var rm = ReduceNegatedF(x, out var n);
         var p = Horner(rm, S4, -S3, S2, -S1, S0);
         // 1 − r′·(1 − r′·p) with the inner factor negated, rm·p − 1, so that no operand needs a sign flip (the
         // rounding is symmetric: the same bits).
@@ -350,9 +357,9 @@ public static partial class VMath
         // Expm1ReducedF's polynomial in Estrin's form: a shorter dependency chain for long kernels whose loop
         // latency, not the instruction count, sets the speed (the value differs from Horner's by rounding only).
         var r2 = r * r;
-        var p45 = TV.Fma(TV.Create(0.00019890980911441147), r, TV.Create(0.0013933641603216529));
-        var p23 = TV.Fma(TV.Create(0.00833331048488617), r, TV.Create(0.04166646674275398));
-        var p01 = TV.Fma(TV.Create(0.1666666716337204), r, TV.Create(0.5));
+        var p45 = TV.Fma(TV.Create(Q5), r, TV.Create(Q4));
+        var p23 = TV.Fma(TV.Create(Q3), r, TV.Create(Q2));
+        var p01 = TV.Fma(TV.Create(Q1), r, TV.Create(Q0));
         var p = TV.Fma(r2, TV.Fma(r2, p45, p23), p01);
         return TV.Fma(r2, p, r);
     }
@@ -388,9 +395,13 @@ public static partial class VMath
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV LogisticSlope<TV>(TV e) where TV : struct, IVec<TV>
-    {
-        // (1 + e)² = e·(e + 2) + 1 in one fused rounding: e + 2 in [2, 3] is off by at most 2^−25 relative, which
-        // moves the square by at most a quarter of its ULP; then one division.
-        return e / TV.Fma(e, e + TV.Create(2.0), TV.One);
-    }
+        => e / SquareOfOnePlus(e);
+
+    /// <summary>
+    /// (1 + e)² for e in [0, 1], as e·(e + 2) + 1 in one fused rounding: e + 2 in [2, 3] is off by at most 2^−25
+    /// relative (float lanes), which moves the square by at most a quarter of its ULP.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV SquareOfOnePlus<TV>(TV e) where TV : struct, IVec<TV>
+        => TV.Fma(e, e + TV.Create(2.0), TV.One);
 }

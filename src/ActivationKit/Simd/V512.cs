@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -160,32 +161,20 @@ public readonly struct V512<T> : IVec<V512<T>>
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512<T> MinusAbsAtLeast(V512<T> x, V512<T> floor)
-    {
         // VRANGE control 0b11_10: the smaller magnitude, sign bit set (a quiet NaN operand gives the other one).
-        if (Avx512DQ.IsSupported)
-        {
-            return IsDouble
-                ? new(Avx512DQ.Range(x.Value.As<T, double>(), floor.Value.As<T, double>(), 0b1110).As<double, T>())
-                : new(Avx512DQ.Range(x.Value.As<T, float>(), floor.Value.As<T, float>(), 0b1110).As<float, T>());
-        }
-
-        return Max(Or(x, SignMask), floor);
-    }
+        => Avx512DQ.IsSupported ? Range(x, floor, 0b1110) : Max(Or(x, SignMask), floor);
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512<T> AbsAtMost(V512<T> x, V512<T> limit)
-    {
         // VRANGE control 0b10_10: the smaller magnitude, sign bit cleared.
-        if (Avx512DQ.IsSupported)
-        {
-            return IsDouble
-                ? new(Avx512DQ.Range(x.Value.As<T, double>(), limit.Value.As<T, double>(), 0b1010).As<double, T>())
-                : new(Avx512DQ.Range(x.Value.As<T, float>(), limit.Value.As<T, float>(), 0b1010).As<float, T>());
-        }
+        => Avx512DQ.IsSupported ? Range(x, limit, 0b1010) : Min(Abs(x), limit);
 
-        return Min(Abs(x), limit);
-    }
+    /// <summary>VRANGEPS/PD with the given control (callers pass a constant; only with AVX-512 DQ).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static V512<T> Range(V512<T> a, V512<T> b, [ConstantExpected(Max = (byte)15)] byte control) => IsDouble
+        ? new(Avx512DQ.Range(a.Value.As<T, double>(), b.Value.As<T, double>(), control).As<double, T>())
+        : new(Avx512DQ.Range(a.Value.As<T, float>(), b.Value.As<T, float>(), control).As<float, T>());
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
