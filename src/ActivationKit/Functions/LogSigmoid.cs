@@ -91,7 +91,7 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
             // same sign, so the difference cannot cancel; −0 keeps logsigmoid(+∞) = −0; Min keeps a NaN x (second operand).
             var low = TV.Min(TV.Create(-0.0), x);
             if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return low - VMath.Log1pUnitF(e);
-            return low - VMath.Log1p(e);
+            return low - VMath.Log1pUnit(e);
         }
 
         /// <inheritdoc />

@@ -185,7 +185,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             if (IsPlain)
             {
                 // β = 1 needs no carried βx: x/(1 + e) and x·e/(1 + e) with e = e^−|x| (a normal double above −700).
-                var e = VMath.Exp(-TV.Abs(x));
+                var e = VMath.ExpMinusAbs(x);
                 var q = x / (TV.One + e);
                 y = TV.SelectWhereLess(x, TV.Zero, q * e, q);
                 // Lane by lane, so every register width returns the same bits.

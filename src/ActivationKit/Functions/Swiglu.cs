@@ -123,7 +123,7 @@ public sealed class Swiglu : GatedActivation<Swiglu.Gate_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV Logistic<TV>(TV x, out TV e, out TV r) where TV : struct, IVec<TV>
         {
-            e = VMath.Exp(-TV.Abs(x));
+            e = VMath.ExpMinusAbs(x);
             r = TV.One / (TV.One + e);
             return TV.SelectWhereGreaterOrEqual(x, TV.Zero, r, e * r);
         }

@@ -236,25 +236,26 @@ public static partial class VMath
     }
 
     /// <summary>
-    /// e^−|x| in the lane type's own precision: <see cref="Exp{TV}"/> for double lanes, <see cref="ExpNonPositiveF{TV}"/>
-    /// for float lanes (the choice folds when the caller is compiled).
+    /// e^−|x| in the lane type's own precision: <see cref="ExpClamped{TV}"/> for double lanes (−|x| as x with its
+    /// sign bit set, clamped at −746 with the NaN kept), <see cref="ExpNonPositiveF{TV}"/> for float lanes (the choice
+    /// folds when the caller is compiled). e^−|NaN| is NaN.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ExpMinusAbs<TV>(TV x) where TV : struct, IVec<TV>
         => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
-            ? Exp(-TV.Abs(x))
+            ? ExpClamped(TV.Max(TV.Create(-746.0), TV.Or(x, TV.SignMask)))
             : ExpNonPositiveF(TV.Or(x, TV.SignMask));
 
     /// <summary>
-    /// e^−|x| in the lane type's own precision, float lanes with the shorter polynomial (<see
-    /// cref="ExpNonPositiveShortF{TV}"/>); double lanes as <see cref="ExpMinusAbs{TV}"/>. In float lanes −|x| and its
-    /// clamp are one operation (<see cref="IVec{TV}.MinusAbsAtLeast"/>), so a NaN x gives e^−104: callers carry the NaN
-    /// to their result by another route (softplus and logsigmoid add max(x, 0) or min(x, 0)).
+    /// e^−|x| in the lane type's own precision, −|x| and its clamp in one operation (<see
+    /// cref="IVec{TV}.MinusAbsAtLeast"/>), so a NaN x gives e^−104 (float) or e^−746 = 0 (double): callers carry the NaN
+    /// to their result by another route (softplus and logsigmoid add max(x, 0) or min(x, 0)). Float lanes use the
+    /// shorter polynomial (<see cref="ExpNonPositiveShortF{TV}"/>), double lanes <see cref="ExpClamped{TV}"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ExpMinusAbsShort<TV>(TV x) where TV : struct, IVec<TV>
         => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
-            ? Exp(-TV.Abs(x))
+            ? ExpClamped(TV.MinusAbsAtLeast(x, TV.Create(-746.0)))
             : ExpClampedShortF(TV.MinusAbsAtLeast(x, TV.Create(-104.0)));
 
     /// <summary>

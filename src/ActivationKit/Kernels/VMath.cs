@@ -18,7 +18,8 @@ public static partial class VMath
     internal const double Log2E = 1.44269504088896338700;
 
     /// <summary>
-    /// e^r − 1 for |r| ≤ ln2/2 + ε (degree-14 Taylor series; the first omitted term is below 3e-19 relative).
+    /// e^r − 1 for |r| ≤ ln2/2 + ε (degree-14 Taylor series; the first omitted term is below 3e-19 relative), accurate
+    /// relative to e^r − 1 itself, as <see cref="Expm1{TV}"/> needs (<see cref="ExpClamped{TV}"/> fits e^r instead).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Expm1Reduced<TV>(TV r) where TV : struct, IVec<TV>
@@ -55,12 +56,33 @@ public static partial class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Exp<TV>(TV x) where TV : struct, IVec<TV>
     {
-        // Clamp so 2^n stays within the two-step scaling below; NaN passes through (Max/Min keep the NaN operand).
-        var xc = TV.Min(TV.Create(710.0), TV.Max(TV.Create(-746.0), x));
-        var r = Reduce(xc, out var n);
-        var p = Expm1Reduced(r) + TV.One;
-        // p·2^n rounded once (also into subnormals): VSCALEF, or two exact-then-rounding power-of-two steps.
-        return TV.ScaleB(p, n);
+        // Clamp so 2^n stays within the two-step scaling; NaN passes through (Max/Min keep the NaN operand).
+        return ExpClamped(TV.Min(TV.Create(710.0), TV.Max(TV.Create(-746.0), x)));
+    }
+
+    /// <summary>
+    /// e^x for x already in [−746, 710] or NaN (double lanes): <see cref="Exp{TV}"/> without its clamp, for callers whose
+    /// argument is bounded by construction (e^−|x| needs only the lower bound). q of e^r = 1 + r + r²·q(r) is a
+    /// degree-9 minimax fit on |r| ≤ ln2/2 (tools/poly/fit_exp_double.py: 0.11 ULP relative to e^r before rounding;
+    /// the Taylor series needs three terms more). The result is rounded once, subnormals included (VSCALEF, or two
+    /// power-of-two steps); e^−746 is 0, e^710 is +∞; NaN stays NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpClamped<TV>(TV x) where TV : struct, IVec<TV>
+    {
+        var r = Reduce(x, out var n);
+        var q = TV.Create(2.5000114199515307e-08);
+        q = TV.Fma(q, r, TV.Create(2.7630185968928553e-07));
+        q = TV.Fma(q, r, TV.Create(2.755758589236338e-06));
+        q = TV.Fma(q, r, TV.Create(2.4801493259752215e-05));
+        q = TV.Fma(q, r, TV.Create(0.00019841269507463123));
+        q = TV.Fma(q, r, TV.Create(0.0013888888943490315));
+        q = TV.Fma(q, r, TV.Create(0.0083333333334939));
+        q = TV.Fma(q, r, TV.Create(0.04166666666653062));
+        q = TV.Fma(q, r, TV.Create(0.16666666666666413));
+        q = TV.Fma(q, r, TV.Create(0.5000000000000011));
+        // (r + r²·q) + 1 rounded once more, then p·2^n rounded once.
+        return TV.ScaleB(TV.Fma(r * r, q, r) + TV.One, n);
     }
 
     /// <summary>
@@ -96,6 +118,32 @@ public static partial class VMath
         var y = LogCore(u) + c;
         // Where u is exactly 1 (|x| < 2^-53) ln(u) = 0 and c = x, so the formula already returns x.
         return FinishLog(u, y);
+    }
+
+    /// <summary>
+    /// ln(1 + e) for e in [0, 1] or NaN (double lanes), the logarithm softplus and logsigmoid take of e = e^−|x|:
+    /// 2·atanh(s) with s = e/(2 + e) in [0, 1/3], written e + s·(z·p(z) − e) with z = s² (2s = e − s·e), so the
+    /// leading term is e itself and a tiny or subnormal e comes back unchanged. p is a degree-9 minimax fit of
+    /// 2·(atanh(√z)/√z − 1)/z on [0, 1/9] (tools/poly/fit_log1p_unit_double.py: 0.021 ULP before rounding; the Taylor
+    /// series needs 16 terms). One division and twelve other operations against <see cref="Log1p{TV}"/>'s two
+    /// divisions and about forty, which serves any argument.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Log1pUnit<TV>(TV e) where TV : struct, IVec<TV>
+    {
+        var s = e / (TV.Create(2.0) + e);
+        var z = s * s;
+        var p = TV.Create(0.1700975767967946);
+        p = TV.Fma(p, z, TV.Create(0.08344971123614364));
+        p = TV.Fma(p, z, TV.Create(0.12104944949298996));
+        p = TV.Fma(p, z, TV.Create(0.1330112137779661));
+        p = TV.Fma(p, z, TV.Create(0.15386548392531435));
+        p = TV.Fma(p, z, TV.Create(0.1818174447908816));
+        p = TV.Fma(p, z, TV.Create(0.22222223953645964));
+        p = TV.Fma(p, z, TV.Create(0.2857142854811801));
+        p = TV.Fma(p, z, TV.Create(0.40000000000155117));
+        p = TV.Fma(p, z, TV.Create(0.6666666666666631));
+        return TV.Fma(s, TV.Fms(z, p, e), e);
     }
 
     /// <summary>ln(x) (double lanes); ln(0) = −∞, ln(x &lt; 0) = NaN, ln(+∞) = +∞, subnormal x handled.</summary>
