@@ -6,7 +6,9 @@ weighted by r^2/e^r, the share of r^2 q in e^r = 1 + r + r^2 q(r), so the error 
 80-digit arithmetic. Rounds the coefficients to double and reports the worst error of 1 + r + r^2 q(r) relative to
 e^r, in double ULPs (2^-53 relative), over a grid of r. The Taylor series (VMath.Expm1Reduced, degree 14) reaches
 the same bound with three more terms; the kernel uses degree 9 for q (e^r to degree 11).
-Run: /usr/bin/python3 tools/poly/fit_exp_double.py [degree]   (about a minute)
+With --expm1 the weight is r^2/|e^r - 1| and the error is reported relative to e^r - 1: the polynomial of
+VMath.Expm1Reduced.
+Run: /usr/bin/python3 tools/poly/fit_exp_double.py [degree] [--expm1]   (about a minute)
 """
 import sys
 import mpmath as mp
@@ -26,7 +28,8 @@ def q(r):
 
 # (slightly asymmetric, so that no reference point of the exchange lands on r = 0, where the weight vanishes)
 grid = [-a + (2 * a + mp.mpf(10) ** -6) * (i + mp.mpf(1) / 2) / 3000 for i in range(3000)]
-c, _ = remez(q, lambda r: r * r / mp.exp(r), deg, grid)
+for_expm1 = "--expm1" in sys.argv
+c, _ = remez(q, (lambda r: r * r / abs(mp.expm1(r))) if for_expm1 else (lambda r: r * r / mp.exp(r)), deg, grid)
 cf = [float(c[j]) for j in range(deg + 1)]
 worst = mp.mpf(0)
 for i in range(20001):
@@ -34,8 +37,11 @@ for i in range(20001):
     p = mp.mpf(0)
     for coef in reversed(cf):
         p = p * r + mp.mpf(coef)
-    worst = max(worst, abs(1 + r + r * r * p - mp.exp(r)) / mp.exp(r))
+    if for_expm1 and r == 0:
+        continue
+    ref = mp.expm1(r) if for_expm1 else mp.exp(r)
+    worst = max(worst, abs(1 + r + r * r * p - mp.exp(r)) / abs(ref))
 print(f"q(r) of degree {deg}; double coefficients, highest first:")
 for j in reversed(range(deg + 1)):
     print(f"    {cf[j]!r:>24}   // r^{j} (series 1/{j + 2}! = {float(1 / mp.factorial(j + 2)):.17g})")
-print(f"worst error in exact arithmetic: {float(worst / mp.mpf(2) ** -53):.4f} ULP")
+print(f"worst error in exact arithmetic: {float(worst / mp.mpf(2) ** -53):.4f} ULP relative to {'e^r - 1' if for_expm1 else 'e^r'}")

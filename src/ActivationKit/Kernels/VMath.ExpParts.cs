@@ -52,16 +52,13 @@ public static partial class VMath
     }
 
     /// <summary>
-    /// v·2^n for the n of <see cref="ExpParts"/> (any integral n in [−2044, 2046]), in two exact power-of-two steps
-    /// so the result is rounded once (also when it lands among the subnormals). Assumes v·2^⌊n/2⌋ does not itself
-    /// underflow.
+    /// v·2^n for the n of <see cref="ExpParts"/> (any integral n in [−2044, 2046]), rounded once (also when it lands
+    /// among the subnormals): <see cref="IVec{TV}.ScaleB"/>, VSCALEF on the AVX-512 widths and two exact power-of-two
+    /// steps on the others. Assumes v·2^⌊n/2⌋ does not itself underflow.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ScaleExpParts<TV>(TV v, TV n) where TV : struct, IVec<TV>
-    {
-        var n1 = TV.Floor(n * TV.Create(0.5));
-        return TV.MulPow2(TV.MulPow2(v, n1), n - n1);
-    }
+        => TV.ScaleB(v, n);
 
     /// <summary>
     /// a·(p + lo)·2^n for the parts of <see cref="ExpParts"/> with n ≤ 0: the mantissa is scaled halfway first, so

@@ -131,7 +131,10 @@ public interface IVec<TV> :
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static virtual bool AnyWhereGreater(TV a, TV b) => TV.AnyTrue(TV.GreaterThan(a, b));
 
-    /// <summary>x · 2^n for integral-valued <paramref name="n"/> with |n| small enough that 2^n is a normal number.</summary>
+    /// <summary>
+    /// x · 2^n for integral-valued <paramref name="n"/> with |n| small enough that 2^n is a normal number, rounded once
+    /// (a multiplication by the exact power of two; VSCALEF on the AVX-512 widths, the same bits in one instruction).
+    /// </summary>
     static abstract TV MulPow2(TV x, TV n);
 
     /// <summary>

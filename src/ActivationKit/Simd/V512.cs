@@ -142,6 +142,10 @@ public readonly struct V512<T> : IVec<V512<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512<T> MulPow2(V512<T> x, V512<T> n)
     {
+        // VSCALEF rounds x·2^n once, as the multiplication by an exact power of two below does for every n it allows:
+        // the same bits in one instruction instead of four.
+        if (Avx512F.IsSupported) return ScaleB(x, n);
+
         // Round-shifter trick: adding 1.5·2^52 (double) or 1.5·2^23 (float) leaves the integer n in the low bits,
         // which are then moved into the exponent field. No float→int conversion instruction is needed.
         if (IsDouble)
