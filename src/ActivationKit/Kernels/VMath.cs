@@ -7,8 +7,9 @@ namespace ActivationKit.Kernels;
 /// Vector elementary functions for the kernels, written once against <see cref="IVec{TV}"/>.
 /// The double versions are accurate to about 1 ULP over the whole range, including subnormal results; float
 /// kernels that need them run in double lanes (<see cref="IUnaryKernel.ComputeFloatInDouble"/>) and round once.
-/// The polynomials here are truncated Taylor series on reduced ranges (coefficients 1/k!, 2/(2k+1)), so no fitted
-/// constants need citing; the range reductions are the classical Cody–Waite ones with a two-part ln 2.
+/// The exponentials and ln(1 + e) on [0, 1] use minimax polynomials fitted by the scripts in tools/poly (each names
+/// its script); <see cref="ExpParts{TV}"/> and the general logarithm keep truncated Taylor series (coefficients 1/k!,
+/// 2/(2k+1)); the range reductions are the classical Cody–Waite ones with a two-part ln 2.
 /// </summary>
 public static partial class VMath
 {
