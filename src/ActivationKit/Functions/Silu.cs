@@ -224,20 +224,34 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return BackwardFloat(x, dy);
-            var z = Gate(x, out var p, out var lo, out var n, out var e, out var r, out var delta);
-            // f′ = σ(z)·(1 + z·σ(−z)). z ≥ 0: σ(z) = r, σ(−z) = e·r, all terms positive.
-            var positive = r * TV.Fma(z * e, r, TV.One);
-            // z < 0: f′ = e·(1 + e + z)/(1 + e)². The factor 1 + e + z vanishes at z ≈ −1.2785; 1 + z is exact
-            // there (Sterbenz), so the sum carries only the error of e, not the larger one of 1 + z·σ(−z).
-            // With e split as eHi + eLo (both exact scalings of p and lo), (1 + z) + eHi is exact near the zero too.
-            var eHi = VMath.ScaleExpParts(p, n);
-            var numerator = (((TV.One + z) + eHi) + VMath.ScaleExpParts(lo, n)) + delta;
+            TV z, p, lo, n, e, delta;
+            if (IsPlain)
+            {
+                // β = 1: z = x with nothing carried (no δ, no NaN or overflow of βx to guard): a dozen operations fewer.
+                z = TV.Min(TV.Create(900.0), TV.Max(TV.Create(-900.0), x));
+                p = VMath.ExpParts(-TV.Abs(z), out n, out lo);
+                e = VMath.ScaleExpParts(p + lo, n);
+                delta = TV.Zero;
+            }
+            else
+            {
+                z = Gate(x, out p, out lo, out n, out e, out _, out delta);
+            }
+
             // (1 + e)² from the exact sum d + dLo = 1 + e, rounded once.
             var d = TV.One + e;
             var dLo = (TV.One - d) + e;
             var square = TV.Fma(d, d, (d + d) * dLo);
-            var negative = VMath.MulExpParts(numerator / square, p, lo, n);
-            return dy * TV.SelectWhereLess(z, TV.Zero, negative, positive);
+            // f′ = σ(z)·(1 + z·σ(−z)), both sides over (1 + e)², one division. z ≥ 0 (σ(z) = 1/(1 + e)):
+            // (1 + e + z·e)/(1 + e)², all terms positive. z < 0: e·(1 + e + z)/(1 + e)². The factor 1 + e + z
+            // vanishes at z ≈ −1.2785; 1 + z is exact there (Sterbenz), so the sum carries only the error of e, not the
+            // larger one of 1 + z·σ(−z). With e split as eHi + eLo (both exact scalings of p and lo), (1 + z) + eHi is
+            // exact near the zero too; e's factor and its power of two are applied after the division.
+            var eHi = VMath.ScaleExpParts(p, n);
+            var below = (((TV.One + z) + eHi) + VMath.ScaleExpParts(lo, n)) + delta;
+            var negativeSide = TV.LessThan(z, TV.Zero);
+            var ratio = TV.Select(negativeSide, below, TV.Fma(z, e, d)) / square;
+            return dy * TV.Select(negativeSide, VMath.MulExpParts(ratio, p, lo, n), ratio);
         }
 
         /// <summary>∂f/∂β = x²·σ(βx)·σ(−βx) for one register of inputs.</summary>
