@@ -248,7 +248,7 @@ internal static class SoftmaxCoreFloat
         {
             bool full = i <= last;
             int at = full ? i : last;
-            var e = VMath.Exp(TS.Apply(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, at))) - m);
+            var e = VMath.ExpNonPositive(TS.Apply(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, at))) - m);
             var g = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, at));
             if (!full)
             {
@@ -432,11 +432,11 @@ internal static class SoftmaxCoreFloat
         int i = 0;
         for (; i <= last; i += TD.Count)
         {
-            var e = VMath.Exp(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, i)) - m);
+            var e = VMath.ExpNonPositive(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, i)) - m);
             Lanes.StoreNarrowed(TD.Fma(e, c, Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, i))), ref Unsafe.Add(ref pdx, i));
         }
 
-        if (i < n) Lanes.StoreNarrowed(TD.Fma(VMath.Exp(lastV - m), c, lastG), ref Unsafe.Add(ref pdx, last));
+        if (i < n) Lanes.StoreNarrowed(TD.Fma(VMath.ExpNonPositive(lastV - m), c, lastG), ref Unsafe.Add(ref pdx, last));
     }
 
     /// <summary>

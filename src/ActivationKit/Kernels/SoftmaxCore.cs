@@ -71,7 +71,7 @@ internal static class SoftmaxCore
     private static TV ShiftedExp<TV>(TV v, TV m, out TV top) where TV : struct, IVec<TV>
     {
         var d = Shift(v, m, out var lo, out top);
-        var e = VMath.Exp(d);
+        var e = VMath.ExpNonPositive(d);
         return TV.Fma(e, lo, e);
     }
 
@@ -176,7 +176,7 @@ internal static class SoftmaxCore
     private readonly struct LogGradientFromOutputMap(double total) : IMap
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV Apply<TV>(TV y, TV dy) where TV : struct, IVec<TV> => TV.Fnma(VMath.Exp(y), TV.Create(total), dy);
+        public TV Apply<TV>(TV y, TV dy) where TV : struct, IVec<TV> => TV.Fnma(VMath.ExpNonPositive(y), TV.Create(total), dy);
     }
 
     private readonly struct LogGradientMap(double m, double s, double total) : IMap

@@ -116,6 +116,14 @@ public static partial class VMath
     }
 
     /// <summary>
+    /// e^x for x ≤ 0, −∞ or NaN (double lanes): <see cref="Exp{TV}"/> with only its lower clamp, for the shifted
+    /// arguments x − max of the softmax rows (the same bits, one operation fewer).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpNonPositive<TV>(TV x) where TV : struct, IVec<TV>
+        => ExpClamped(TV.Max(TV.Create(-746.0), x));
+
+    /// <summary>
     /// e^x − 1 for x already in [−40, 700] or NaN (double lanes): <see cref="Expm1{TV}"/> without its clamp and without
     /// its test for arguments above 700, for callers whose argument is bounded by construction (tanh clamps 2|x| at 40).
     /// </summary>
