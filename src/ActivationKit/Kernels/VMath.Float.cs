@@ -236,14 +236,14 @@ public static partial class VMath
     }
 
     /// <summary>
-    /// e^−|x| in the lane type's own precision: <see cref="ExpClamped{TV}"/> for double lanes (−|x| as x with its
-    /// sign bit set, clamped at −746 with the NaN kept), <see cref="ExpNonPositiveF{TV}"/> for float lanes (the choice
+    /// e^−|x| in the lane type's own precision: <see cref="ExpNonPositive{TV}"/> for double lanes (−|x| as x with its
+    /// sign bit set; the NaN is kept), <see cref="ExpNonPositiveF{TV}"/> for float lanes (the choice
     /// folds when the caller is compiled). e^−|NaN| is NaN.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ExpMinusAbs<TV>(TV x) where TV : struct, IVec<TV>
         => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
-            ? ExpClamped(TV.Max(TV.Create(-746.0), TV.Or(x, TV.SignMask)))
+            ? ExpNonPositive(TV.Or(x, TV.SignMask))
             : ExpNonPositiveF(TV.Or(x, TV.SignMask));
 
     /// <summary>
