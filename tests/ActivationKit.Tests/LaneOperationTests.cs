@@ -7,7 +7,7 @@ namespace ActivationKit.Tests;
 /// <summary>
 /// The lane operations whose AVX-512 form is a different instruction from the portable one (VRANGE for
 /// <see cref="IVec{TV}.MinusAbsAtLeast"/>, VFNMADD for <see cref="IVec{TV}.Fnma"/>, VFMSUB for
-/// <see cref="IVec{TV}.Fms"/>) give the same bits at every width, special values included, and the bits of the
+/// <see cref="IVec{TV}.Fms"/>, VFNMSUB for <see cref="IVec{TV}.Fnms"/>) give the same bits at every width, special values included, and the bits of the
 /// scalar definition. Run with DOTNET_EnableAVX512=0 the wide types take their portable branches.
 /// </summary>
 public class LaneOperationTests
@@ -52,20 +52,21 @@ public class LaneOperationTests
     }
 
     [Fact]
-    public void Fnma_and_fms_round_once_like_the_scalar_fused_operations()
+    public void Fnma_fms_and_fnms_round_once_like_the_scalar_fused_operations()
     {
         var a = Inputs();
         var b = a.Reverse().ToArray();
         var c = a.Select((v, i) => a[(i * 7) % a.Length]).ToArray();
         var fnma = a.Select((v, i) => MathF.FusedMultiplyAdd(-v, b[i], c[i])).ToArray();
         var fms = a.Select((v, i) => MathF.FusedMultiplyAdd(v, b[i], -c[i])).ToArray();
-        AssertFused<V512<float>>(a, b, c, fnma, fms);
-        AssertFused<V256<float>>(a, b, c, fnma, fms);
-        AssertFused<V128<float>>(a, b, c, fnma, fms);
-        AssertFused<S<float>>(a, b, c, fnma, fms);
+        var fnms = a.Select((v, i) => -MathF.FusedMultiplyAdd(v, b[i], c[i])).ToArray();
+        AssertFused<V512<float>>(a, b, c, fnma, fms, fnms);
+        AssertFused<V256<float>>(a, b, c, fnma, fms, fnms);
+        AssertFused<V128<float>>(a, b, c, fnma, fms, fnms);
+        AssertFused<S<float>>(a, b, c, fnma, fms, fnms);
     }
 
-    private static void AssertFused<TV>(float[] a, float[] b, float[] c, float[] fnma, float[] fms)
+    private static void AssertFused<TV>(float[] a, float[] b, float[] c, float[] fnma, float[] fms, float[] fnms)
         where TV : struct, IVec<TV>
     {
         var got = new float[TV.Count];
@@ -78,6 +79,8 @@ public class LaneOperationTests
             for (int k = 0; k < got.Length; k++) AssertSameBits(fnma[i + k], got[k], $"Fnma {typeof(TV).Name} at {a[i + k]:R}");
             Lanes.Store(TV.Fms(va, vb, vc), ref got[0]);
             for (int k = 0; k < got.Length; k++) AssertSameBits(fms[i + k], got[k], $"Fms {typeof(TV).Name} at {a[i + k]:R}");
+            Lanes.Store(TV.Fnms(va, vb, vc), ref got[0]);
+            for (int k = 0; k < got.Length; k++) AssertSameBits(fnms[i + k], got[k], $"Fnms {typeof(TV).Name} at {a[i + k]:R}");
         }
     }
 

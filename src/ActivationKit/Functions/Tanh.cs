@@ -150,7 +150,7 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
             var t = TV.ScaleB(TV.One, n);
             var m = VMath.Expm1OfDoubledF(h);
             var e = TV.Fma(t, m, t - TV.One);
-            var minusD = TV.Fnma(t, m, TV.Create(-1.0) - t);
+            var minusD = TV.Fnms(t, m, t + TV.One);
             return TV.Select(TV.SignMask, x, e / minusD);
         }
 

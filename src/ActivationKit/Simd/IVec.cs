@@ -59,6 +59,14 @@ public interface IVec<TV> :
     /// <summary>c − a·b rounded once: the same value as <c>Fma(-a, b, c)</c>, as one instruction (see <see cref="Fms"/>).</summary>
     static abstract TV Fnma(TV a, TV b, TV c);
 
+    /// <summary>
+    /// −(a·b + c) rounded once (VFNMSUB where the ISA has it; otherwise the negated fma, the same value): lets a
+    /// kernel write −(1 + t) as −(… + (t + 1)), whose constant folds into the addition, instead of −1 − t, whose
+    /// constant needs a register of its own.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TV Fnms(TV a, TV b, TV c) => -TV.Fma(a, b, c);
+
     /// <summary>Lane minimum 'a &lt; b ? a : b' (x86 MINPS): when either lane is NaN the result is <paramref name="b"/>, so a constant first lets a NaN input through.</summary>
     static abstract TV Min(TV a, TV b);
 

@@ -55,6 +55,20 @@ public readonly struct V128<T> : IVec<V128<T>>
         return Fma(-a, b, c);
     }
 
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> Fnms(V128<T> a, V128<T> b, V128<T> c)
+    {
+        if (System.Runtime.Intrinsics.X86.Fma.IsSupported)
+        {
+            return IsDouble
+                ? new(System.Runtime.Intrinsics.X86.Fma.MultiplySubtractNegated(a.Value.As<T, double>(), b.Value.As<T, double>(), c.Value.As<T, double>()).As<double, T>())
+                : new(System.Runtime.Intrinsics.X86.Fma.MultiplySubtractNegated(a.Value.As<T, float>(), b.Value.As<T, float>(), c.Value.As<T, float>()).As<float, T>());
+        }
+
+        return -Fma(a, b, c);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V128<T> Fms(V128<T> a, V128<T> b, V128<T> c)
     {

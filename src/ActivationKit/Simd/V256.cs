@@ -55,6 +55,20 @@ public readonly struct V256<T> : IVec<V256<T>>
         return Fma(-a, b, c);
     }
 
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> Fnms(V256<T> a, V256<T> b, V256<T> c)
+    {
+        if (System.Runtime.Intrinsics.X86.Fma.IsSupported)
+        {
+            return IsDouble
+                ? new(System.Runtime.Intrinsics.X86.Fma.MultiplySubtractNegated(a.Value.As<T, double>(), b.Value.As<T, double>(), c.Value.As<T, double>()).As<double, T>())
+                : new(System.Runtime.Intrinsics.X86.Fma.MultiplySubtractNegated(a.Value.As<T, float>(), b.Value.As<T, float>(), c.Value.As<T, float>()).As<float, T>());
+        }
+
+        return -Fma(a, b, c);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256<T> Fms(V256<T> a, V256<T> b, V256<T> c)
     {

@@ -56,6 +56,20 @@ public readonly struct V512<T> : IVec<V512<T>>
         return Fma(-a, b, c);
     }
 
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> Fnms(V512<T> a, V512<T> b, V512<T> c)
+    {
+        if (Avx512F.IsSupported)
+        {
+            return IsDouble
+                ? new(Avx512F.FusedMultiplySubtractNegated(a.Value.As<T, double>(), b.Value.As<T, double>(), c.Value.As<T, double>()).As<double, T>())
+                : new(Avx512F.FusedMultiplySubtractNegated(a.Value.As<T, float>(), b.Value.As<T, float>(), c.Value.As<T, float>()).As<float, T>());
+        }
+
+        return -Fma(a, b, c);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512<T> Fms(V512<T> a, V512<T> b, V512<T> c)
     {
