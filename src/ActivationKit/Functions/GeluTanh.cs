@@ -230,13 +230,16 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
         {
-            var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
+            // x clamped to ±60. The upper clamp takes its constant second (a memory operand, no register to fill each
+            // iteration), so a NaN x gives 60 here; the NaN comes back through q = max(−60, x)/d below.
+            var low = TV.Max(TV.Create(-Clamp), x);
+            var xc = TV.Min(low, TV.Create(Clamp));
             var s = Argument(xc, out _, out _, out var sLo, out _, out _);
             // The low part of −|s| is sLo with its sign flipped where s's sign bit is clear (one ternary-logic
             // operation; a comparison into a vector mask and a select took three).
             var p = VMath.Expm1PartsMinusAbsF(s, TV.Xor(sLo, TV.AndNot(TV.SignMask, s)), -112.0, out var n) + TV.One;
             var d = TV.One + TV.ScaleB(p, n);
-            var q = TV.Max(TV.Create(-Clamp), x) / d;
+            var q = low / d;
             return TV.SelectWhereLess(s, TV.Zero, TV.ScaleB(q * p, n), q);
         }
 
@@ -311,22 +314,25 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         private static TV Argument<TV>(TV x, out TV x2, out TV x2Lo, out TV sLo, out TV u, out TV uLo) where TV : struct, IVec<TV>
         {
             // x² exactly, then k·x² as hi + lo.
+            // Constants go last wherever the operation allows (multiplications, the fused operations' third operand,
+            // min/max of a value that is never NaN here): there they are memory operands, while as a first operand
+            // the JIT broadcasts each into a register on every iteration. Same values.
             x2 = x * x;
             x2Lo = TV.Fms(x, x, x2);
             var kHi = TV.Create(TV.IsDouble ? KHi : KHiF);
-            var t = kHi * x2;
-            var tLo = TV.Fms(kHi, x2, t) + TV.Fma(kHi, x2Lo, TV.Create(TV.IsDouble ? KLo : KLoF) * x2);
+            var t = x2 * kHi;
+            var tLo = TV.Fms(x2, kHi, t) + TV.Fma(x2Lo, kHi, x2 * TV.Create(TV.IsDouble ? KLo : KLoF));
             // 1 + k·x² (either term may dominate: the fast two-sum on the larger and the smaller, exact like the
-            // six-operation two-sum but with a shorter dependency chain).
-            u = TV.One + t;
-            uLo = ((TV.Max(TV.One, t) - u) + TV.Min(TV.One, t)) + tLo;
+            // six-operation two-sum but with a shorter dependency chain). A NaN t (a NaN x) reaches u and tLo anyway.
+            u = t + TV.One;
+            uLo = ((TV.Max(t, TV.One) - u) + TV.Min(t, TV.One)) + tLo;
             // x·(1 + k·x²).
             var v = x * u;
             var vLo = TV.Fms(x, u, v) + (x * uLo);
             // s = C·v.
             var cHi = TV.Create(TV.IsDouble ? CHi : CHiF);
-            var s = cHi * v;
-            sLo = TV.Fms(cHi, v, s) + TV.Fma(cHi, vLo, TV.Create(TV.IsDouble ? CLo : CLoF) * v);
+            var s = v * cHi;
+            sLo = TV.Fms(v, cHi, s) + TV.Fma(vLo, cHi, v * TV.Create(TV.IsDouble ? CLo : CLoF));
             return s;
         }
     }
