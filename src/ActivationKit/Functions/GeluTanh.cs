@@ -267,23 +267,25 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             var t = TV.ScaleB(TV.One, n);
             var e = TV.Fma(t, m, t);
             // (1 + e)² from the exact two-sum d + dLo = 1 + e (e ≤ 1), rounded once.
-            var d = TV.One + e;
-            var dLo = (TV.One - d) + e;
+            // (Constants second wherever the operation allows, as in Argument: memory operands, not registers.)
+            var d = e + TV.One;
+            // e − (d − 1) is the fast two-sum's (1 − d) + e: d − 1 is exact (d in [1, 2]), and so is the difference.
+            var dLo = e - (d - TV.One);
             var d2 = TV.Fma(d, d, (d + d) * dLo);
             // |g| = |x·s′| = C·|x|·(1 + 3k·x²) = C·|x|·(3u − 2) as g + gLo: 3u = c + cLo exactly, c − 2 is exact
             // (c ≥ 3), then |x|·w and C·(|x|·w) carry their product errors.
             var ax = TV.Abs(xc);
-            var c = TV.Create(3.0) * u;
+            var c = u * TV.Create(3.0);
             var w = c - TV.Create(2.0);
-            var wLo = TV.Fma(TV.Create(3.0), uLo, TV.Fms(TV.Create(3.0), u, c));
+            var wLo = TV.Fma(uLo, TV.Create(3.0), TV.Fms(u, TV.Create(3.0), c));
             var h = ax * w;
             var hLo = TV.Fma(ax, wLo, TV.Fms(ax, w, h));
-            var g = TV.Create(CHiF) * h;
-            var gLo = TV.Fms(TV.Create(CHiF), h, g) + TV.Fma(TV.Create(CHiF), hLo, TV.Create(CLoF) * h);
+            var g = h * TV.Create(CHiF);
+            var gLo = TV.Fms(h, TV.Create(CHiF), g) + TV.Fma(hLo, TV.Create(CHiF), h * TV.Create(CLoF));
             // K = 1 + e − |g| = ((1 + t) − g) + (t·m − gLo); 1 + t is exact (t ≥ 2^−23 wherever t counts), and so
             // is the subtraction where K cancels.
             // e·K = (1 + m)·K·2^n with K kept as the unrounded sum k1 + k2.
-            var k1 = (TV.One + t) - g;
+            var k1 = (t + TV.One) - g;
             var k2 = TV.Fms(t, m, gLo);
             var num = k1 + TV.Fma(m, k1, TV.Fma(m, k2, k2));
             var y = TV.ScaleB(num / d2, n);
