@@ -166,7 +166,8 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
             var d = TV.One + y;
             var dLo = y - (d - TV.One);
             var v = y / d;
-            var vLo = TV.Fnma(v, dLo, TV.Fnma(v, d, y)) * (TV.One - v);
+            var residual = TV.Fnma(v, dLo, TV.Fnma(v, d, y));
+            var vLo = TV.Fnma(residual, v, residual);
             var u = (y / (TV.Create(4.0) + y)) - TV.Create(ShiftR);
             var r = TV.Create(-0.0737096443772316);
             r = TV.Fma(r, u, TV.Create(0.04219935089349747));
