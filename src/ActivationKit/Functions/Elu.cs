@@ -142,13 +142,13 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            // A NaN x fails x > 0 and flows through expm1. The comparison is made next to the select (not before the
-            // exponential) so that it stays a mask register feeding a masked blend.
+            // A NaN x fails x ≤ 0 and is returned itself (float lanes' expm1 takes it as −18). The comparison is made
+            // next to the select (not before the exponential) so that it stays a mask register feeding a masked blend.
             // α = 1 (the default) skips the product: the conversion of α to the lane type and the multiply were two of
             // about twenty operations per register; a stored flag is a byte test in the loop.
             var em1 = ExpMinusOne(x);
             var negative = _unitAlpha ? em1 : TV.Create(_alpha) * em1;
-            return TV.SelectWhereGreater(x, TV.Zero, x, negative);
+            return TV.SelectWhereLessOrEqual(x, TV.Zero, negative, x);
         }
 
         /// <summary>

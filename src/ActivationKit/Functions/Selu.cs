@@ -108,12 +108,12 @@ public sealed class Selu : OutputGradientActivation<Selu.Kernel_>
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             var positive = (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
-                ? TV.Fma(TV.Create(ScaleHi), x, TV.Create(ScaleLo) * x)
-                : TV.Fma(TV.Create(ScaleHiForFloat), x, TV.Create(ScaleLoForFloat) * x);
+                ? TV.Fma(x, TV.Create(ScaleHi), x * TV.Create(ScaleLo))
+                : TV.Fma(x, TV.Create(ScaleHiForFloat), x * TV.Create(ScaleLoForFloat));
             var em1 = Elu.Kernel_.ExpMinusOne(x);
-            var negative = TV.Fma(TV.Create(ScaleAlphaHi), em1, TV.Create(ScaleAlphaLo) * em1);
-            // A NaN x fails x > 0 and flows through expm1.
-            return TV.SelectWhereGreater(x, TV.Zero, positive, negative);
+            var negative = TV.Fma(em1, TV.Create(ScaleAlphaHi), em1 * TV.Create(ScaleAlphaLo));
+            // A NaN x fails x ≤ 0 and takes the positive side, λ·x = NaN (float lanes' expm1 takes it as −18).
+            return TV.SelectWhereLessOrEqual(x, TV.Zero, negative, positive);
         }
 
         /// <inheritdoc />

@@ -259,7 +259,8 @@ public static partial class VMath
             : ExpClampedShortF(TV.MinusAbsAtLeast(x, TV.Create(-104.0)));
 
     /// <summary>
-    /// e^x − 1 for x ≤ 0 (or NaN) in float lanes, about 1.5 ULP, exact for tiny and subnormal x, −1 below −17.4.
+    /// e^x − 1 for x ≤ 0 in float lanes, about 1.5 ULP, exact for tiny and subnormal x, −1 below −17.4. A NaN x gives
+    /// −1 (the clamp's value): callers carry the NaN by another route.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Expm1NonPositiveF<TV>(TV x) where TV : struct, IVec<TV>
@@ -270,16 +271,16 @@ public static partial class VMath
     }
 
     /// <summary>
-    /// e^x = t·(1 + m) for x ≤ 0 (or NaN) in float lanes, with t = 2^n exact (n ≥ −26; x is clamped at −18, where
-    /// e^x is below half a float ULP of 1) and m = e^r − 1 for the reduced |r| ≤ ln2/2. Returns m.
+    /// e^x = t·(1 + m) for x ≤ 0 in float lanes, with t = 2^n exact (n ≥ −26; x is clamped at −18, where e^x is below
+    /// half a float ULP of 1, and a NaN x is taken as −18) and m = e^r − 1 for the reduced |r| ≤ ln2/2. Returns m.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Expm1PartsNonPositiveF<TV>(TV x, out TV t) where TV : struct, IVec<TV>
         => Expm1PartsF(x, -18.0, out t);
 
     /// <summary>
-    /// e^x = t·(1 + m) in float lanes for x ≤ 0 (or NaN), x clamped at <paramref name="floor"/> (≥ −87, so t = 2^n
-    /// is a normal float). Returns m = e^r − 1 for the reduced |r| ≤ ln2/2, from the one-constant reduction and the
+    /// e^x = t·(1 + m) in float lanes for x ≤ 0, x clamped at <paramref name="floor"/> (≥ −87, so t = 2^n is a normal
+    /// float; a NaN x is taken as the floor). Returns m = e^r − 1 for the reduced |r| ≤ ln2/2, from the one-constant reduction and the
     /// degree-6 polynomial fitted for e^r − 1 (<see cref="Expm1ReducedM1ShortF{TV}"/>): made for e^x − 1 = t·m + (t − 1)
     /// (elu and selu); a kernel whose result is e^x itself in a deep tail needs the Cody–Waite pair instead.
     /// </summary>
@@ -289,7 +290,9 @@ public static partial class VMath
         // One constant for ln 2 (float, 1.9e−9 below it): r is off by |n|·1.9e−9, which matters relative to e^x − 1
         // only at small |n| (at most 0.08 ULP, n = −1 near x = −0.35) and relative to 1 + m beyond that, where
         // e^x − 1 is within e^x of −1; elu and selu, its callers, need no Cody–Waite low part.
-        var xc = TV.Max(TV.Create(floor), x);
+        // The floor second, so it is a memory operand rather than a register filled every iteration: a NaN x gives
+        // the floor's value, and the callers (elu, selu) return x's own branch for a NaN x instead.
+        var xc = TV.Max(x, TV.Create(floor));
         var n = TV.RoundToEven(xc * TV.Create(Log2E));
         var r = TV.Fma(n, TV.Create(-Ln2F), xc);
         t = TV.ScaleB(TV.One, n);
