@@ -148,12 +148,14 @@ public static partial class VMath
 
     /// <summary>
     /// <see cref="ReduceF{TV}"/> for −x without forming it: x clamped at 104 (NaN passes: Min returns its second
-    /// operand), n = round(x·(−log2 e)) and r′ = x + n·ln2 = −r exactly (round-to-nearest is symmetric).
+    /// operand), n = round(x·(−log2 e)) and r′ = x + n·ln2 = −r exactly (round-to-nearest is symmetric). With
+    /// <paramref name="nanByCaller"/> the clamp takes 104 second instead, a memory operand rather than a register filled
+    /// every iteration, and a NaN x is reduced as 104: for callers whose result carries x's NaN by another route.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ReduceNegatedF<TV>(TV x, out TV n) where TV : struct, IVec<TV>
+    private static TV ReduceNegatedF<TV>(TV x, out TV n, bool nanByCaller = false) where TV : struct, IVec<TV>
     {
-        var xc = TV.Min(TV.Create(104.0), x);
+        var xc = nanByCaller ? TV.Min(x, TV.Create(104.0)) : TV.Min(TV.Create(104.0), x);
         n = TV.RoundToEven(xc * TV.Create(-Log2E));
         var rm = TV.Fma(n, TV.Create(Ln2HiF), xc);
         return TV.Fma(n, TV.Create(Ln2LoF), rm);
@@ -222,13 +224,13 @@ public static partial class VMath
     /// e^−x for x ≥ −88 (or NaN) with the shorter polynomial in float lanes: <see cref="ExpOfNegatedF{TV}"/>'s
     /// mirrored reduction and <see cref="ExpReducedShortF{TV}"/>'s polynomial with its odd coefficients negated
     /// (the same bits as <see cref="ExpNonPositiveShortF{TV}"/>(−x)); double lanes get <see cref="ExpOfNegatedF{TV}"/>
-    /// (see <see cref="ExpReducedShortF{TV}"/>).
+    /// (see <see cref="ExpReducedShortF{TV}"/>). <paramref name="nanByCaller"/>: see <see cref="ReduceNegatedF{TV}"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV ExpOfNegatedShortF<TV>(TV x) where TV : struct, IVec<TV>
+    public static TV ExpOfNegatedShortF<TV>(TV x, bool nanByCaller = false) where TV : struct, IVec<TV>
     {
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return ExpOfNegatedF(x);
-        var rm = ReduceNegatedF(x, out var n);
+        var rm = ReduceNegatedF(x, out var n, nanByCaller);
         var p = Horner(rm, S4, -S3, S2, -S1, S0);
         // 1 − r′·(1 − r′·p) with the inner factor negated, rm·p − 1, so that no operand needs a sign flip (the
         // rounding is symmetric: the same bits).
