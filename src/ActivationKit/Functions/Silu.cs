@@ -345,7 +345,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             var square = VMath.SquareOfOnePlus(e);
             // Both sides over the same square, one division: x ≥ 0, 1 + e + x·e (d for 1 + e: its rounding is below
             // 2^−25 relative); x < 0, e·(1 + e + x) summed as described above.
-            var numerator = TV.SelectWhereLess(x, TV.Zero, e * (((TV.One + x) + t) + (t * m)), TV.Fma(x, e, d));
+            var numerator = TV.SelectWhereLess(x, TV.Zero, e * TV.Fma(t, m, (x + TV.One) + t), TV.Fma(x, e, d));
             inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(BackwardFloatLimit));
             return dy * (numerator / square);
         }
