@@ -323,18 +323,19 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             x2Lo = TV.Fms(x, x, x2);
             var kHi = TV.Create(TV.IsDouble ? KHi : KHiF);
             var t = x2 * kHi;
-            var tLo = TV.Fms(x2, kHi, t) + TV.Fma(x2Lo, kHi, x2 * TV.Create(TV.IsDouble ? KLo : KLoF));
+            // The low parts are accumulated by nested fused operations: each small term joins in one rounding.
+            var tLo = TV.Fma(x2Lo, kHi, TV.Fma(x2, TV.Create(TV.IsDouble ? KLo : KLoF), TV.Fms(x2, kHi, t)));
             // 1 + k·x² (either term may dominate: the fast two-sum on the larger and the smaller, exact like the
             // six-operation two-sum but with a shorter dependency chain). A NaN t (a NaN x) reaches u and tLo anyway.
             u = t + TV.One;
             uLo = ((TV.Max(t, TV.One) - u) + TV.Min(t, TV.One)) + tLo;
             // x·(1 + k·x²).
             var v = x * u;
-            var vLo = TV.Fms(x, u, v) + (x * uLo);
+            var vLo = TV.Fma(x, uLo, TV.Fms(x, u, v));
             // s = C·v.
             var cHi = TV.Create(TV.IsDouble ? CHi : CHiF);
             var s = v * cHi;
-            sLo = TV.Fms(v, cHi, s) + TV.Fma(vLo, cHi, v * TV.Create(TV.IsDouble ? CLo : CLoF));
+            sLo = TV.Fma(vLo, cHi, TV.Fma(v, TV.Create(TV.IsDouble ? CLo : CLoF), TV.Fms(v, cHi, s)));
             return s;
         }
     }
