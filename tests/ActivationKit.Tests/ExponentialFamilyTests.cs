@@ -188,6 +188,24 @@ public class ExponentialFamilyTests
     }
 
     [Fact]
+    public void Softplus_kernel_called_directly_with_beta_other_than_one_gives_the_drivers_bits()
+    {
+        // The element-wise driver routes β ≠ 1 to ForwardForParameters; a caller of the kernel's Forward gets the same
+        // scaled form (in double lanes, at every width).
+        var x = new[] { -800.0, -30.0, -1.25, -0.0, 0.0, 1e-300, 0.75, 9.999, 10.5, 400.0, double.PositiveInfinity, double.NegativeInfinity };
+        var expected = new double[x.Length];
+        new Softplus(beta: 2, threshold: 20).Forward(x, expected);
+        var kernel = new Softplus.Kernel_(2, 20);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double scalar = kernel.Forward(new ActivationKit.Simd.S<double>(x[i])).Value;
+            double wide = kernel.Forward(ActivationKit.Simd.V512<double>.Create(x[i])).Value[0];
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected[i]), BitConverter.DoubleToInt64Bits(scalar));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected[i]), BitConverter.DoubleToInt64Bits(wide));
+        }
+    }
+
+    [Fact]
     public void Softplus_threshold_follows_pytorch()
     {
         // Linear only when β·x > threshold, strictly.
