@@ -236,10 +236,12 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
             q = TV.Fma(q, r, TV.Create(0.5000000043293856));
             var e = TV.ScaleB(TV.Fma(r, TV.Fma(r, q, TV.One), TV.One), n);
 
-            var two = TV.Create(2.0);
-            var four = TV.Create(4.0);
-            var omega = TV.Fma(TV.Fma(e + four, e, TV.Fma(four, xc, TV.Create(6.0))), e, TV.Fma(four, xc, four));
-            var delta = TV.Fma(e + two, e, two);
+            // ω = e·((e + 4)·e + 4a + 2) + 4a with a = x + 1, and δ = (e + 1)² + 1: every operation with at most one
+            // constant, so each is a memory operand (two constants in one fma need a register filled every iteration).
+            var a4 = (xc + TV.One) * TV.Create(4.0);
+            var omega = TV.Fma(e, TV.Fma(e + TV.Create(4.0), e, a4 + TV.Create(2.0)), a4);
+            var e1 = e + TV.One;
+            var delta = TV.Fma(e1, e1, TV.One);
             return dy * (e * omega / (delta * delta));
         }
 
