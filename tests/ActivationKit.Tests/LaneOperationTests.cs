@@ -52,6 +52,38 @@ public class LaneOperationTests
     }
 
     [Fact]
+    public void WithNaNOf_puts_back_the_NaN_lanes_of_x_and_keeps_every_other_lane_bit_for_bit()
+    {
+        var x = Inputs();
+        var result = x.Select((v, i) => (float)Math.ScaleB(1.0 + i, -3) * (i % 2 == 0 ? 1 : -1)).ToArray();
+        result[3] = -0f;
+        AssertWithNaNOf<V512<float>>(x, result);
+        AssertWithNaNOf<V256<float>>(x, result);
+        AssertWithNaNOf<V128<float>>(x, result);
+        AssertWithNaNOf<S<float>>(x, result);
+        // On AVX-512 the VFIXUPIMM form is the one kernels rely on (tanh's one-instruction clamp drops the NaN).
+        Assert.Equal(System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.X86.Avx512DQ.IsSupported, RestoresNaNCheaply<V512<float>>());
+        Assert.False(RestoresNaNCheaply<V256<float>>());
+    }
+
+    private static bool RestoresNaNCheaply<TV>() where TV : struct, IVec<TV> => TV.RestoresNaNCheaply;
+
+    private static void AssertWithNaNOf<TV>(float[] x, float[] result)
+        where TV : struct, IVec<TV>
+    {
+        var got = new float[TV.Count];
+        for (int i = 0; i < x.Length; i += TV.Count)
+        {
+            Lanes.Store(TV.WithNaNOf(Lanes.Load<TV, float>(ref result[i]), Lanes.Load<TV, float>(ref x[i])), ref got[0]);
+            for (int k = 0; k < got.Length; k++)
+            {
+                if (float.IsNaN(x[i + k])) Assert.True(float.IsNaN(got[k]), $"WithNaNOf {typeof(TV).Name}: x = NaN gave {got[k]:R}");
+                else AssertSameBits(result[i + k], got[k], $"WithNaNOf {typeof(TV).Name} at {x[i + k]:R}");
+            }
+        }
+    }
+
+    [Fact]
     public void Fnma_fms_and_fnms_round_once_like_the_scalar_fused_operations()
     {
         var a = Inputs();

@@ -136,8 +136,10 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
         {
-            // −|x|, clamped at −9 (where e^−18 is below half a float ULP of 1); NaN flows through (second operand).
-            var v = TV.Max(TV.Create(-9.0), TV.Or(x, TV.SignMask));
+            // −|x|, clamped at −9 (where e^−18 is below half a float ULP of 1). On AVX-512 one VRANGE, which takes a NaN x
+            // as −9, and the NaN is put back at the end by one VFIXUPIMM; elsewhere a NaN flows through max's second
+            // operand (whose constant first needs a register filled every iteration, and two operations).
+            var v = TV.RestoresNaNCheaply ? TV.MinusAbsAtLeast(x, TV.Create(-9.0)) : TV.Max(TV.Create(-9.0), TV.Or(x, TV.SignMask));
             var n = TV.RoundToEven(v * TV.Create(2 * VMath.Log2E));
             // One constant for ln 2/2 (float, 9.5e−10 below it): h is off by |n|·9.5e−10 at most, and |n| grows with |x|
             // only where tanh′ = 1 − tanh² shrinks faster (at most 0.02 ULP of the result, near x = 1), so the
@@ -151,7 +153,8 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
             var m = VMath.Expm1OfDoubledF(h);
             var e = TV.Fma(t, m, t - TV.One);
             var minusD = TV.Fnms(t, m, t + TV.One);
-            return TV.Select(TV.SignMask, x, e / minusD);
+            var y = TV.Select(TV.SignMask, x, e / minusD);
+            return TV.RestoresNaNCheaply ? TV.WithNaNOf(y, x) : y;
         }
 
         /// <inheritdoc />

@@ -170,6 +170,17 @@ public interface IVec<TV> :
     static virtual TV AbsAtMost(TV x, TV limit) => TV.Min(TV.Abs(x), limit);
 
     /// <summary>
+    /// Whether <see cref="WithNaNOf"/> is a single instruction (VFIXUPIMM on AVX-512) and <see cref="MinusAbsAtLeast"/>
+    /// a single VRANGE: then a kernel may let a NaN input go on the way (a one-instruction clamp) and put it back at the
+    /// end for less than the two-instruction NaN-keeping clamp costs. Folds when the kernel is compiled.
+    /// </summary>
+    static virtual bool RestoresNaNCheaply => false;
+
+    /// <summary><paramref name="result"/> with every lane where <paramref name="x"/> is NaN replaced by a NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TV WithNaNOf(TV result, TV x) => TV.Select(TV.IsNaN(x), x, result);
+
+    /// <summary>
     /// x · 2^n for integral-valued <paramref name="n"/> with |n| ≤ 250 (float lanes) or ≤ 2000 (double lanes), rounded
     /// once: results may be subnormal or overflow to ∞. Two exact-then-rounding power-of-two steps by default; the
     /// AVX-512 widths use VSCALEF, which returns the same bits in one instruction.

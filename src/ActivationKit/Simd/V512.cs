@@ -188,6 +188,25 @@ public readonly struct V512<T> : IVec<V512<T>>
         // VRANGE control 0b10_10: the smaller magnitude, sign bit cleared.
         => Avx512DQ.IsSupported ? Range(x, limit, 0b1010) : Min(Abs(x), limit);
 
+    /// <inheritdoc />
+    public static bool RestoresNaNCheaply => Avx512F.IsSupported && Avx512DQ.IsSupported;
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> WithNaNOf(V512<T> result, V512<T> x)
+    {
+        // VFIXUPIMM with the table 0x21: a quiet NaN in x gives x itself, a signalling one x quieted (tokens 0 and 1),
+        // every other class keeps result.
+        if (Avx512F.IsSupported)
+        {
+            return IsDouble
+                ? new(Avx512F.Fixup(result.Value.As<T, double>(), x.Value.As<T, double>(), Vector512.Create(0x21L), 0).As<double, T>())
+                : new(Avx512F.Fixup(result.Value.As<T, float>(), x.Value.As<T, float>(), Vector512.Create(0x21), 0).As<float, T>());
+        }
+
+        return Select(IsNaN(x), x, result);
+    }
+
     /// <summary>VRANGEPS/PD with the given control (callers pass a constant; only with AVX-512 DQ).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static V512<T> Range(V512<T> a, V512<T> b, [ConstantExpected(Max = (byte)15)] byte control) => IsDouble
