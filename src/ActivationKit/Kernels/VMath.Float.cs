@@ -11,7 +11,7 @@ namespace ActivationKit.Kernels;
 /// </summary>
 /// <remarks>
 /// The reduction x = n·ln2 + r uses fdlibm's float split of ln 2 (e_expf.c: ln2_hi = 0x3f317200, ln2_lo = 0x35bfbe8e);
-/// the expm1 and log1p polynomials are fitted here (tools/poly/fit_expm1_float.py, tools/poly/fit_log1p_unit_float.py).
+/// the expm1 and log1p polynomials are fitted here (tools/poly/fit_expm1_float.py, tools/poly/fit_log1p_unit.py).
 /// </remarks>
 public static partial class VMath
 {
@@ -373,7 +373,7 @@ public static partial class VMath
     /// <summary>
     /// ln(1 + e) for 0 ≤ e ≤ 1 in float lanes, about 1 ULP, exact for tiny e: 2·atanh(s) with s = e/(2 + e) in
     /// [0, 1/3], as 2s + s³·p(s²) = e − s·(e − s²·p(s²)), since 2s = e − s·e in real arithmetic. p is a degree-3
-    /// minimax fit of the series' tail weighted by its share of the result (tools/poly/fit_log1p_unit_float.py:
+    /// minimax fit of the series' tail weighted by its share of the result (tools/poly/fit_log1p_unit.py:
     /// 0.09 ULP in exact arithmetic; the degree-4 interpolant used before was 0.016 ULP and one multiply-add longer),
     /// long enough for the whole unit interval without splitting it at √2 − 1. The nested form is two fused
     /// operations after p, and its inner rounding reaches the result scaled by s ≤ 1/3: 1.03 ULP at most over the

@@ -141,7 +141,7 @@ public static partial class VMath
     /// ln(1 + e) for e in [0, 1] or NaN (double lanes), the logarithm softplus and logsigmoid take of e = e^−|x|:
     /// 2·atanh(s) with s = e/(2 + e) in [0, 1/3], written e + s·(z·p(z) − e) with z = s² (2s = e − s·e), so the
     /// leading term is e itself and a tiny or subnormal e comes back unchanged. p is a degree-9 minimax fit of
-    /// 2·(atanh(√z)/√z − 1)/z on [0, 1/9] (tools/poly/fit_log1p_unit_double.py: 0.021 ULP before rounding; the Taylor
+    /// 2·(atanh(√z)/√z − 1)/z on [0, 1/9] (tools/poly/fit_log1p_unit.py --double: 0.021 ULP before rounding; the Taylor
     /// series needs 16 terms). One division and twelve other operations against <see cref="Log1p{TV}"/>'s two
     /// divisions and about forty, which serves any argument.
     /// </summary>
