@@ -127,7 +127,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             // s < 0: x·e/(1 + e) with e = p·2^n, scaled last so subnormal results round once; s ≥ 0: x/(1 + e).
             // The negative branch multiplies by the clamped xc: below −60 the result underflows to −0 anyway, and
             // x·p itself could overflow for x near −1.8e308 before the 2^n scaling brings it back down.
-            var y = TV.Select(negative, VMath.ScalePow2(xc * p / d, n), x / d);
+            var y = TV.Select(negative, VMath.ScaleExpParts(xc * p / d, n), x / d);
             return y;
         }
 
@@ -305,7 +305,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             var aLo = TV.Select(negative, sLo, -sLo);
             var p = VMath.ExpSplit(-TV.Abs(s), out n);
             p = TV.Fma(p, aLo, p);
-            d = TV.One + VMath.ScalePow2(p, n);
+            d = TV.One + VMath.ScaleExpParts(p, n);
             return p;
         }
 

@@ -39,7 +39,7 @@ public static partial class VMath
 
     /// <summary>
     /// Splits e^a = p·2^n with p in about [0.7, 1.42] and integral n, for a in [−1400, 0] (smaller a is clamped,
-    /// which still yields 0 after <see cref="ScalePow2"/>). Lets callers multiply other factors into p before
+    /// which still yields 0 after <see cref="ScaleExpParts"/>). Lets callers multiply other factors into p before
     /// the one rounding into the subnormal range.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -59,10 +59,6 @@ public static partial class VMath
         var r = Reduce(TV.Max(TV.Create(-1400.0), a), out n);
         return Expm1Reduced(r + aLo) + TV.One;
     }
-
-    /// <summary>v·2^n rounded once (into the subnormals or to zero when it underflows), for integral n in [−2040, 2040].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static TV ScalePow2<TV>(TV v, TV n) where TV : struct, IVec<TV> => TV.ScaleB(v, n);
 
     /// <summary>
     /// e^(−y²/2) for y ≥ 0 (y ≤ 40) as p·2^n, with y² split exactly so that the large exponent does not amplify
@@ -200,7 +196,7 @@ public static partial class VMath
         var y = TV.Min(TV.Create(TailClamp), TV.Abs(x));
         var p = HalfGaussianSplit(y, out var n);
         var ratio = NormalTailRatio(y, out var ratioLo);
-        var tail = ScalePow2(TV.Fma(p, ratio, p * ratioLo), n);
+        var tail = ScaleExpParts(TV.Fma(p, ratio, p * ratioLo), n);
         var result = TV.SelectWhereLess(x, TV.Zero, tail, TV.One - tail);
         var small = TV.LessThanOrEqual(y, TV.Create(CodySmallLimit));
         if (TV.AnyTrue(small))
@@ -231,7 +227,7 @@ public static partial class VMath
         // y = √2·|x| is rounded; R′(y) = y·R − 1/√(2π) carries the rounding error yLo into the ratio.
         var yLo = TV.Fms(ax, TV.Create(1.4142135623730951), y) + (ax * TV.Create(-9.667293313452913e-17));
         ratioLo = TV.Fma(yLo, TV.Fma(y, ratio, TV.Create(-InvSqrt2PiHi)), ratioLo);
-        var tail = ScalePow2(TV.Create(2.0) * TV.Fma(p, ratio, p * ratioLo), n);    // erfc(|x|)
+        var tail = ScaleExpParts(TV.Create(2.0) * TV.Fma(p, ratio, p * ratioLo), n);    // erfc(|x|)
         var result = TV.SelectWhereLess(x, TV.Zero, TV.Create(2.0) - tail, tail);
         // |x| ≤ 0.46875 is Cody's small range (0.66291/√2): erfc(x) = 1 − 2·y·A(y²) with y = √2·x.
         var small = TV.LessThanOrEqual(ax, TV.Create(0.46875));
@@ -260,9 +256,9 @@ public static partial class VMath
         // clamped y keeps −∞ from turning into −∞·0.
         var yr = y * ratio;
         var yrLo = TV.Fms(y, ratio, yr) + (y * ratioLo);
-        var negative = ScalePow2(-TV.Fma(p, yr, p * yrLo), n);
+        var negative = ScaleExpParts(-TV.Fma(p, yr, p * yrLo), n);
         // Positive side: x·(1 − Φ(−x)) = x − x·Φ(−x), one rounding.
-        var positive = TV.Fnma(x, ScalePow2(TV.Fma(p, ratio, p * ratioLo), n), x);
+        var positive = TV.Fnma(x, ScaleExpParts(TV.Fma(p, ratio, p * ratioLo), n), x);
         var result = TV.SelectWhereLess(x, TV.Zero, negative, positive);
         result = TV.SelectWhereGreater(x, TV.Create(TailClamp), x, result);
         var small = TV.LessThanOrEqual(y, TV.Create(CodySmallLimit));
@@ -290,9 +286,9 @@ public static partial class VMath
         var t = y * TV.Create(InvSqrt2PiHi);
         var tLo = TV.Fms(y, TV.Create(InvSqrt2PiHi), t) + (y * TV.Create(InvSqrt2PiLo));
         var diff = (ratio - t) + (ratioLo - tLo);
-        var negative = ScalePow2(p * diff, n);
+        var negative = ScaleExpParts(p * diff, n);
         // Φ(x) + x·φ(x) = 1 − Φ(−x) + x·φ(x) = 1 − e·(C − x/√(2π)).
-        var positive = TV.Fnma(ScalePow2(p, n), diff, TV.One);
+        var positive = TV.Fnma(ScaleExpParts(p, n), diff, TV.One);
         var result = TV.SelectWhereLess(x, TV.Zero, negative, positive);
         var small = TV.LessThanOrEqual(y, TV.Create(CodySmallLimit));
         if (TV.AnyTrue(small))

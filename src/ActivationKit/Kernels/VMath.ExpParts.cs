@@ -52,9 +52,10 @@ public static partial class VMath
     }
 
     /// <summary>
-    /// v·2^n for the n of <see cref="ExpParts"/> (any integral n in [−2044, 2046]), rounded once (also when it lands
-    /// among the subnormals): <see cref="IVec{TV}.ScaleB"/>, VSCALEF on the AVX-512 widths and two exact power-of-two
-    /// steps on the others. Assumes v·2^⌊n/2⌋ does not itself underflow.
+    /// v·2^n for the n of <see cref="ExpParts"/> or <see cref="ExpSplit{TV}(TV, out TV)"/> (any integral n in
+    /// [−2044, 2046]), rounded once (into the subnormals, or to zero when it underflows): <see cref="IVec{TV}.ScaleB"/>,
+    /// VSCALEF on the AVX-512 widths and two exact power-of-two steps on the others. Assumes v·2^⌊n/2⌋ does not itself
+    /// underflow.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ScaleExpParts<TV>(TV v, TV n) where TV : struct, IVec<TV>
