@@ -100,12 +100,10 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return InDouble.FloatBackward(this, x, dy);
-            // σ(−x) = r for x ≤ 0 and e·r for x > 0, with e = e^−|x| and r = 1/(1 + e): sigmoid's double forward
-            // mirrored. Above x = 708 the result is subnormal and e·r rounds twice there, within one step of the
-            // subnormal grid (the form with e's power of two applied after the product took ExpParts, twice the time).
-            var e = VMath.ExpMinusAbs(x);
-            var r = TV.One / (TV.One + e);
-            return dy * TV.SelectWhereGreater(x, TV.Zero, e * r, r);
+            // σ(−x): sigmoid's double forward mirrored. Above x = 708 the result is subnormal and e·r rounds twice there,
+            // within one step of the subnormal grid (the form with e's power of two applied after the product took
+            // ExpParts, twice the time).
+            return dy * VMath.Logistic(x, mirrored: true);
         }
 
         /// <inheritdoc />

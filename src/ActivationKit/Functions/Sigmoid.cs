@@ -85,10 +85,7 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return ForwardFloat(x);
-            var e = VMath.ExpMinusAbs(x);
-            var r = TV.One / (TV.One + e);
-            // NaN flows through exp, so no special case is needed.
-            return TV.SelectWhereGreaterOrEqual(x, TV.Zero, r, e * r);
+            return VMath.Logistic(x);
         }
 
         /// <inheritdoc />

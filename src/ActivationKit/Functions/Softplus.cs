@@ -276,19 +276,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         /// <summary>dy·σ(x) for β = 1 in double lanes: no rounding of βx to carry; 1 above the threshold.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV PlainSlope<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => dy * TV.SelectWhereGreater(x, TV.Create(_threshold), TV.One, Logistic(x));
-
-        /// <summary>
-        /// σ(x) in double lanes: r = 1/(1 + e) with e = e^−|x|, and e·r for x &lt; 0 (float data's slope computes σ(x)
-        /// in one piece instead).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV Logistic<TV>(TV x) where TV : struct, IVec<TV>
-        {
-            var e = VMath.ExpMinusAbs(x);
-            var r = TV.One / (TV.One + e);
-            return TV.SelectWhereLess(x, TV.Zero, e * r, r);
-        }
+            => dy * TV.SelectWhereGreater(x, TV.Create(_threshold), TV.One, VMath.Logistic(x));
 
         /// <summary>z = βx and δ = βx − z, kept only while |z| &lt; 900 (beyond, e^−|z| is settled and δ may be huge).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

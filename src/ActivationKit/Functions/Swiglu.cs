@@ -104,7 +104,7 @@ public sealed class Swiglu : GatedActivation<Swiglu.Gate_>
         {
             // silu(−∞) = −0, not −∞·0 = NaN: clamp −∞ to −1e300 (σ is 0 there too); NaN passes (Max keeps x).
             var xc = TV.Max(TV.Create(-1e300), x);
-            return xc * Logistic(x, out _, out _);
+            return xc * VMath.Logistic(x);
         }
 
         /// <inheritdoc />
@@ -112,20 +112,11 @@ public sealed class Swiglu : GatedActivation<Swiglu.Gate_>
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            var s = Logistic(x, out var e, out var r);
+            var s = VMath.Logistic(x, out var e, out var r);
             // silu′ = σ(x) + x·σ(x)σ(−x), and σ(x)σ(−x) = e·r² with no cancellation; where e underflows
             // (|x| ≥ 745, ±∞) the second term is 0 (not ∞·0).
             var t = TV.AndNot(x * e * r * r, TV.EqualTo(e, TV.Zero));
             return dy * (s + t);
-        }
-
-        /// <summary>σ(x) from e = exp(−|x|) and r = 1/(1 + e), mirrored for x &lt; 0.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV Logistic<TV>(TV x, out TV e, out TV r) where TV : struct, IVec<TV>
-        {
-            e = VMath.ExpMinusAbs(x);
-            r = TV.One / (TV.One + e);
-            return TV.SelectWhereGreaterOrEqual(x, TV.Zero, r, e * r);
         }
     }
 }

@@ -404,6 +404,25 @@ public static partial class VMath
         => e / SquareOfOnePlus(e);
 
     /// <summary>
+    /// σ(x), or σ(−x) when <paramref name="mirrored"/>, in the lane type's own precision from e = e^−|x| and
+    /// r = 1/(1 + e): r on the side where the argument of σ is ≥ 0, e·r on the other, so nothing cancels; a NaN x
+    /// flows through e. The double-lane sigmoid, softplus′, logsigmoid′ and SwiGLU's gate (float kernels compute σ in
+    /// one piece, 1/(1 + e^∓x), instead). Also returns e and r.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Logistic<TV>(TV x, out TV e, out TV r, bool mirrored = false) where TV : struct, IVec<TV>
+    {
+        e = ExpMinusAbs(x);
+        r = TV.One / (TV.One + e);
+        return mirrored ? TV.SelectWhereGreater(x, TV.Zero, e * r, r) : TV.SelectWhereGreaterOrEqual(x, TV.Zero, r, e * r);
+    }
+
+    /// <summary>σ(x), or σ(−x) when <paramref name="mirrored"/>: <see cref="Logistic{TV}(TV, out TV, out TV, bool)"/>'s value alone.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Logistic<TV>(TV x, bool mirrored = false) where TV : struct, IVec<TV>
+        => Logistic(x, out _, out _, mirrored);
+
+    /// <summary>
     /// (1 + e)² for e in [0, 1], as e·(e + 2) + 1 in one fused rounding: e + 2 in [2, 3] is off by at most 2^−25
     /// relative (float lanes), which moves the square by at most a quarter of its ULP.
     /// </summary>
