@@ -45,7 +45,7 @@ internal static class SoftmaxCoreFloat
     private const double ScaleBiasFactor = 18446744073709551616.0;   // 2^64
     private const double SumStart = 4.0 * ScaleBiasFactor;          // above every t (t < 1.42·2^65)
 
-    // e^r = 1 + r + r²·(1/2 + r·(c2 + r·(c3 + r·(c4 + r·c5)))) on |r| ≤ ln2/2 (tools/poly/fit_expm1_float.py 4: 0.16 ULP).
+    // e^r = 1 + r + r²·(1/2 + r·(c2 + r·(c3 + r·(c4 + r·c5)))) on |r| ≤ ln2/2 (tools/poly/fit_expm1.py 4: 0.16 ULP).
     private const float ExpC5 = 0.0013926175888627768f;
     private const float ExpC4 = 0.008363173343241215f;
     private const float ExpC3 = 0.041666556149721146f;
@@ -701,7 +701,7 @@ internal static class SoftmaxCoreFloat
     /// e^v·2^(64 − N) (<paramref name="top"/> = N − 64 + 1.5·2^23) for v in [m − 200, m] (smaller v clamped to
     /// <paramref name="floor"/> = m − 200 when <typeparamref name="TClamp"/> says so): n = round(v·log2 e) by the 1.5·2^23 shift,
     /// r = v − n·ln2 with fdlibm's two-part float ln 2 (n·ln2_hi is exact for |n| &lt; 512), e^r by a degree-6
-    /// polynomial 1 + r + r²·q(r) in Horner form (q from tools/poly/fit_expm1_float.py 4: 0.16 ULP; ExpC2…ExpC5), and the power of
+    /// polynomial 1 + r + r²·q(r) in Horner form (q from tools/poly/fit_expm1.py 4: 0.16 ULP; ExpC2…ExpC5), and the power of
     /// two applied once at the end.
     /// </summary>
     /// <remarks>

@@ -11,7 +11,7 @@ namespace ActivationKit.Kernels;
 /// </summary>
 /// <remarks>
 /// The reduction x = n·ln2 + r uses fdlibm's float split of ln 2 (e_expf.c: ln2_hi = 0x3f317200, ln2_lo = 0x35bfbe8e);
-/// the expm1 and log1p polynomials are fitted here (tools/poly/fit_expm1_float.py, tools/poly/fit_log1p_unit.py).
+/// the expm1 and log1p polynomials are fitted here (tools/poly/fit_expm1.py, tools/poly/fit_log1p_unit.py).
 /// </remarks>
 public static partial class VMath
 {
@@ -21,7 +21,7 @@ public static partial class VMath
     // ln 2 rounded to float (0x3F317218), for reductions whose result tolerates |n|·1.9e−9 in r.
     internal const double Ln2F = 0.6931471824645996;
 
-    // q(r) = Q0 + Q1·r + … + Q5·r⁵ of Expm1ReducedF (tools/poly/fit_expm1_float.py, float values).
+    // q(r) = Q0 + Q1·r + … + Q5·r⁵ of Expm1ReducedF (tools/poly/fit_expm1.py, float values).
     private const double Q0 = 0.5;
     private const double Q1 = 0.1666666716337204;
     private const double Q2 = 0.04166646674275398;
@@ -29,14 +29,14 @@ public static partial class VMath
     private const double Q4 = 0.0013933641603216529;
     private const double Q5 = 0.00019890980911441147;
 
-    // t(r) = T0 + T1·r + … + T4·r⁴ of Expm1OfDoubledF (tools/poly/fit_expm1_float.py --short --expm1, float values).
+    // t(r) = T0 + T1·r + … + T4·r⁴ of Expm1OfDoubledF (tools/poly/fit_expm1.py --short --expm1, float values).
     private const double T0 = 0.4999999701976776;
     private const double T1 = 0.1666654348373413;
     private const double T2 = 0.04166720062494278;
     private const double T3 = 0.00836651399731636;
     private const double T4 = 0.0013882522471249104;
 
-    // s(r) = S0 + S1·r + … + S4·r⁴ of ExpReducedShortF (tools/poly/fit_expm1_float.py --short, float values).
+    // s(r) = S0 + S1·r + … + S4·r⁴ of ExpReducedShortF (tools/poly/fit_expm1.py --short, float values).
     private const double S0 = 0.4999999403953552;
     private const double S1 = 0.1666652113199234;
     private const double S2 = 0.04166838899254799;
@@ -76,7 +76,7 @@ public static partial class VMath
 
     /// <summary>
     /// e^r − 1 for |r| ≤ ln2/2 in float lanes as r + r²·t(r), t of degree 4 fitted by a Remez exchange for the error
-    /// relative to e^r − 1 (tools/poly/fit_expm1_float.py --short --expm1: 0.28 ULP in exact arithmetic, against 0.03 for
+    /// relative to e^r − 1 (tools/poly/fit_expm1.py --short --expm1: 0.28 ULP in exact arithmetic, against 0.03 for
     /// <see cref="Expm1ReducedF{TV}"/>, one multiply-add longer), for kernels whose result keeps e^r − 1's relative
     /// accuracy near r = 0 but has ULPs to spare (elu and selu through <see cref="Expm1PartsF{TV}(TV, double, out TV)"/>;
     /// tanh uses the same t through <see cref="Expm1OfDoubledF{TV}"/>). Double lanes get <see cref="Expm1ReducedF{TV}"/>.
@@ -100,7 +100,7 @@ public static partial class VMath
 
     /// <summary>
     /// e^r − 1 for |r| ≤ ln2/2 in float lanes: r + r²·q(r) with q of degree 5, interpolated at Chebyshev nodes and
-    /// rounded to float by tools/poly/fit_expm1_float.py (0.03 ULP from the polynomial itself; the Taylor series of
+    /// rounded to float by tools/poly/fit_expm1.py (0.03 ULP from the polynomial itself; the Taylor series of
     /// the same degree would leave 0.26 ULP at the ends of the range).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -20,7 +20,7 @@ public static partial class VMath
 
     /// <summary>
     /// e^r − 1 for |r| ≤ ln2/2 + ε, accurate relative to e^r − 1 itself, as <see cref="Expm1{TV}"/> needs: r + r²·q(r)
-    /// with q a degree-10 minimax fit weighted by r²/|e^r − 1| (tools/poly/fit_exp_double.py --expm1: 0.009 ULP before
+    /// with q a degree-10 minimax fit weighted by r²/|e^r − 1| (tools/poly/fit_expm1.py --double --expm1: 0.009 ULP before
     /// rounding; the Taylor series needs degree 12 for q). <see cref="ExpClamped{TV}"/> fits e^r instead, one term shorter.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -63,7 +63,7 @@ public static partial class VMath
     /// <summary>
     /// e^x for x already in [−746, 710] or NaN (double lanes): <see cref="Exp{TV}"/> without its clamp, for callers whose
     /// argument is bounded by construction (e^−|x| needs only the lower bound). q of e^r = 1 + r + r²·q(r) is a
-    /// degree-9 minimax fit on |r| ≤ ln2/2 (tools/poly/fit_exp_double.py: 0.11 ULP relative to e^r before rounding;
+    /// degree-9 minimax fit on |r| ≤ ln2/2 (tools/poly/fit_expm1.py --double: 0.11 ULP relative to e^r before rounding;
     /// the Taylor series needs three terms more). The result is rounded once, subnormals included (VSCALEF, or two
     /// power-of-two steps); e^−746 is 0, e^710 is +∞; NaN stays NaN.
     /// </summary>
