@@ -128,7 +128,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return ForwardFloat(x);
-            var xc = Parts(x, out var p, out var lo, out var n, out var e);
+            var xc = VMath.ExpPartsOfMinusAbs(x, out var p, out var lo, out var n, out var e);
             var two = TV.Create(2.0);
             // x < 0: x·e(e + 2)/δ with δ = e(e + 2) + 2, e's power of two applied last.
             var ePlus2 = e + two;
@@ -147,7 +147,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            var xc = Parts(x, out var p, out var lo, out var n, out var e);
+            var xc = VMath.ExpPartsOfMinusAbs(x, out var p, out var lo, out var n, out var e);
             var two = TV.Create(2.0);
             var four = TV.Create(4.0);
 
@@ -243,19 +243,6 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
             var e1 = e + TV.One;
             var delta = TV.Fma(e1, e1, TV.One);
             return dy * (e * omega / (delta * delta));
-        }
-
-        /// <summary>
-        /// Clamps x to [−900, 900] (beyond, every result is settled; NaN stays) and splits e^−|x| = (p + lo)·2^n,
-        /// also returning it rounded as e.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV Parts<TV>(TV x, out TV p, out TV lo, out TV n, out TV e) where TV : struct, IVec<TV>
-        {
-            var xc = TV.Min(TV.Create(900.0), TV.Max(TV.Create(-900.0), x));
-            p = VMath.ExpParts(-TV.Abs(xc), out n, out lo);
-            e = VMath.ScaleExpParts(p + lo, n);
-            return xc;
         }
     }
 }

@@ -228,9 +228,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             if (IsPlain)
             {
                 // β = 1: z = x with nothing carried (no δ, no NaN or overflow of βx to guard): a dozen operations fewer.
-                z = TV.Min(TV.Create(900.0), TV.Max(TV.Create(-900.0), x));
-                p = VMath.ExpParts(-TV.Abs(z), out n, out lo);
-                e = VMath.ScaleExpParts(p + lo, n);
+                z = VMath.ExpPartsOfMinusAbs(x, out p, out lo, out n, out e);
                 delta = TV.Zero;
             }
             else

@@ -52,6 +52,20 @@ public static partial class VMath
     }
 
     /// <summary>
+    /// Clamps x to [−900, 900] (beyond, e^−|x| is settled for every caller; NaN stays) and splits e^−|x| =
+    /// (p + lo)·2^n by <see cref="ExpParts"/>, also returning it rounded as e. Returns the clamped x. The double-lane
+    /// mish and silu′ (β = 1), whose results near a zero or in the tail need e to more than double precision.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpPartsOfMinusAbs<TV>(TV x, out TV p, out TV lo, out TV n, out TV e) where TV : struct, IVec<TV>
+    {
+        var xc = TV.Min(TV.Create(900.0), TV.Max(TV.Create(-900.0), x));
+        p = ExpParts(-TV.Abs(xc), out n, out lo);
+        e = ScaleExpParts(p + lo, n);
+        return xc;
+    }
+
+    /// <summary>
     /// v·2^n for the n of <see cref="ExpParts"/> or <see cref="ExpSplit{TV}(TV, out TV)"/> (any integral n in
     /// [−2044, 2046]), rounded once (into the subnormals, or to zero when it underflows): <see cref="IVec{TV}.ScaleB"/>,
     /// VSCALEF on the AVX-512 widths and two exact power-of-two steps on the others. Assumes v·2^⌊n/2⌋ does not itself
