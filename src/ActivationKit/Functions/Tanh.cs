@@ -82,21 +82,17 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
             if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return ForwardFloat(x);
-            var ax = TV.Abs(x);
-            // 2|x| clamped at 40 (Min keeps a NaN, its second operand): from |x| = 19.1 on t/(t + 2) rounds to 1, so
-            // every larger |x|, ∞ included, gets tanh = 1 without a select, and expm1 needs no overflow test.
-            var t = VMath.Expm1Clamped(TV.Min(TV.Create(40.0), ax + ax));
-            var y = t / (t + TV.Create(2.0));
-            // Near 0 the odd Taylor series (coefficients 2^2n(2^2n − 1)B_2n/(2n)!) to x^13 is correctly rounded
-            // far more often than the quotient: below 1/16 the first omitted term is under 2e−20 relative.
-            var x2 = ax * ax;
-            var p = TV.Create(21844.0 / 6081075.0);
-            p = TV.Fma(p, x2, TV.Create(-1382.0 / 155925.0));
-            p = TV.Fma(p, x2, TV.Create(62.0 / 2835.0));
-            p = TV.Fma(p, x2, TV.Create(-17.0 / 315.0));
-            p = TV.Fma(p, x2, TV.Create(2.0 / 15.0));
-            p = TV.Fma(p, x2, TV.Create(-1.0 / 3.0));
-            y = TV.SelectWhereLess(ax, TV.Create(0.0625), TV.Fma(ax * x2, p, ax), y);
+            // tanh|x| = (1 − e)/(1 + e) with e = e^−2|x| = t·(U + w)/(U − w), t = 2^n (VMath.ExpRatioParts): the
+            // exponential's ratio and the quotient share one division, (U·(1 − t) − w·(1 + t))/(U·(1 + t) − w·(1 − t)),
+            // with 1 ∓ t exact. Near 0 (n = 0) that is −2w/2U with nothing cancelled, so small and subnormal x keep
+            // their relative accuracy without a series. −2|x| is clamped at −40 (from |x| = 19.1 the quotient rounds
+            // to 1), the constant first so a NaN is kept.
+            var v = TV.Or(x, TV.SignMask);
+            var u = VMath.ExpRatioParts(TV.Max(TV.Create(-40.0), v + v), out var w, out var n);
+            var t = TV.MulPow2(TV.One, n);
+            var oneMinusT = TV.One - t;
+            var onePlusT = TV.One + t;
+            var y = TV.Fms(u, oneMinusT, w * onePlusT) / TV.Fms(u, onePlusT, w * oneMinusT);
             // Restore the sign (keeps tanh(−0) = −0); NaN stays NaN.
             return TV.Or(y, TV.And(x, TV.SignMask));
         }

@@ -417,10 +417,22 @@ public static partial class VMath
         return mirrored ? TV.SelectWhereGreater(x, TV.Zero, e * r, r) : TV.SelectWhereGreaterOrEqual(x, TV.Zero, r, e * r);
     }
 
-    /// <summary>σ(x), or σ(−x) when <paramref name="mirrored"/>: <see cref="Logistic{TV}(TV, out TV, out TV, bool)"/>'s value alone.</summary>
+    /// <summary>
+    /// σ(x), or σ(−x) when <paramref name="mirrored"/>: <see cref="Logistic{TV}(TV, out TV, out TV, bool)"/>'s value
+    /// alone. Double lanes take e^−|x| = 2^n·P/Q from <see cref="ExpMinusAbsRatio{TV}"/> and divide once: σ = Q/(Q + 2^n·P)
+    /// on the side where the argument of σ is ≥ 0, 2^n·P/(Q + 2^n·P) on the other: 19 operations per register instead of
+    /// 24 and the exponential's chain two multiply-adds shorter (double sigmoid 0.80 → 0.57 ns/element, logsigmoid′
+    /// 0.87 → 0.61, softplus′ 0.94 → 0.71), for 2.0 ULP at most on the golden inputs instead of 1.7 (2.3 instead of
+    /// 2.2 on a 20,000-point sweep).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Logistic<TV>(TV x, bool mirrored = false) where TV : struct, IVec<TV>
-        => Logistic(x, out _, out _, mirrored);
+    {
+        if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return Logistic(x, out _, out _, mirrored);
+        var q = ExpMinusAbsRatio(x, out var scaledP);
+        var numerator = mirrored ? TV.SelectWhereGreater(x, TV.Zero, scaledP, q) : TV.SelectWhereGreaterOrEqual(x, TV.Zero, q, scaledP);
+        return numerator / (q + scaledP);
+    }
 
     /// <summary>
     /// (1 + e)² for e in [0, 1], as e·(e + 2) + 1 in one fused rounding: e + 2 in [2, 3] is off by at most 2^−25
