@@ -9,8 +9,9 @@ namespace ActivationKit.Functions;
 /// Hyperbolic tangent: (e^x − e^−x)/(e^x + e^−x). Zero-centred squash to (−1, 1): RNN cell/candidate activations.
 /// </summary>
 /// <remarks>
-/// Evaluated as sign(x)·t/(t + 2) with t = expm1(2|x|), accurate for tiny inputs (tanh(1e−8) = 1e−8, tanh of a
-/// subnormal is itself) and odd (tanh(−0) = −0). tanh(±∞) = ±1, tanh(NaN) = NaN. Derivative 1 − y² is also
+/// Evaluated as sign(x)·(1 − e)/(1 + e) with e = e^−2|x|: float lanes form e − 1 and e + 1 from exact parts of e^−2|x|,
+/// double lanes write e as a rational ratio whose division the quotient shares. Accurate for tiny inputs
+/// (tanh(1e−8) = 1e−8, tanh of a subnormal is itself) and odd (tanh(−0) = −0). tanh(±∞) = ±1, tanh(NaN) = NaN. Derivative 1 − y² is also
 /// available from the output.
 /// </remarks>
 public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
