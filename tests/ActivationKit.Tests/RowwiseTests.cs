@@ -1,7 +1,9 @@
 using ActivationKit.Accuracy;
 using ActivationKit.Catalog;
 using ActivationKit.Functions;
+using ActivationKit.Kernels;
 using ActivationKit.Numerics;
+using ActivationKit.Simd;
 
 namespace ActivationKit.Tests;
 
@@ -449,6 +451,81 @@ public class RowwiseTests
                 Assert.All(y.AsSpan(columns, columns).ToArray(), v => Assert.True(float.IsNaN(v), $"{name} {columns} NaN at {at}"));
                 Assert.Equal(clean.AsSpan(0, columns).ToArray(), y.AsSpan(0, columns).ToArray());
                 Assert.Equal(clean.AsSpan(2 * columns, columns).ToArray(), y.AsSpan(2 * columns, columns).ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void Double_softmax_rows_give_the_same_bits_at_every_register_width()
+    {
+        // The sums are folded across lanes in double-double (and log-softmax's s′ = Σ e − 1 kept to its own relative
+        // accuracy), so 8, 4, 2 and 1 lanes round to the same result; tiny s′ (rows with one dominant entry) included.
+        var rng = new Random(3);
+        for (int t = 0; t < 3000; t++)
+        {
+            int n = 8 + rng.Next(40);
+            double scale = new[] { 1.0, 10, 100, 1000 }[rng.Next(4)];
+            var x = Enumerable.Range(0, n).Select(_ => (double)(float)(((rng.NextDouble() * 2) - 1) * scale)).ToArray();
+            double sign = rng.Next(2) == 0 ? 1.0 : -1.0;
+            foreach (bool log in new[] { false, true })
+            {
+                var wide = new double[n];
+                var other = new double[n];
+                SoftmaxCore.Forward<V512<double>>(x, wide, sign, log);
+                switch (t % 3)
+                {
+                    case 0: SoftmaxCore.Forward<V256<double>>(x, other, sign, log); break;
+                    case 1: SoftmaxCore.Forward<V128<double>>(x, other, sign, log); break;
+                    default: SoftmaxCore.Forward<S<double>>(x, other, sign, log); break;
+                }
+
+                for (int i = 0; i < n; i++)
+                {
+                    Assert.True(BitConverter.DoubleToInt64Bits(wide[i]) == BitConverter.DoubleToInt64Bits(other[i]), $"log={log} sign={sign} n={n} i={i}: {wide[i]:R} vs {other[i]:R} (row {t})");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("softmax", false)]
+    [InlineData("softmax", true)]
+    [InlineData("softmin", false)]
+    [InlineData("softmin", true)]
+    [InlineData("log_softmax", false)]
+    [InlineData("log_softmax", true)]
+    public void Long_double_rows_with_a_NaN_or_a_minus_infinity_take_the_guarded_path_or_turn_NaN(string name, bool inPlace)
+    {
+        // Double rows with a finite maximum and no −∞ entry run one unguarded pass; a NaN entry must still make the
+        // row NaN there, and a −∞ entry (+∞ for softmin) sends the row to the guarded pass, where it gets 0 (−∞ for
+        // log_softmax) and the rest of the row is as without it.
+        var f = Rowwise(name);
+        double pad = name == "softmin" ? double.PositiveInfinity : double.NegativeInfinity;
+        foreach (int columns in new[] { 9, 37, 1000 })
+        {
+            foreach (int at in new[] { 0, columns / 2, columns - 1 })
+            {
+                var rng = new Random(columns + at);
+                var x = Enumerable.Range(0, columns).Select(_ => (rng.NextDouble() * 20) - 10).ToArray();
+                var withNaN = (double[])x.Clone();
+                withNaN[at] = double.NaN;
+                var y = inPlace ? withNaN : new double[columns];
+                f.Forward(withNaN, y);
+                Assert.All(y, v => Assert.True(double.IsNaN(v), $"{name} {columns} NaN at {at}"));
+
+                var withPad = (double[])x.Clone();
+                withPad[at] = pad;
+                var rest = x.Where((_, k) => k != at).ToArray();
+                var restY = new double[rest.Length];
+                f.Forward(rest, restY);
+                y = inPlace ? withPad : new double[columns];
+                f.Forward(withPad, y);
+                Assert.Equal(name == "log_softmax" ? double.NegativeInfinity : 0.0, y[at]);
+                var others = y.Where((_, k) => k != at).ToArray();
+                for (int k = 0; k < rest.Length; k++)
+                {
+                    Assert.True(Ulp.Double(others[k], restY[k]) <= 2, $"{name} {columns} pad at {at}, entry {k}: {others[k]:R} vs {restY[k]:R}");
+                }
             }
         }
     }

@@ -28,6 +28,37 @@ internal static class RowMath
         return Lanes.Max(acc);
     }
 
+    /// <summary>
+    /// (max, min) of sign·x over the row, in one pass (the minimum tells the softmax rows whether any entry is −∞);
+    /// with a NaN entry either may or may not be NaN (callers must not rely on it).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static (double Max, double Min) MaxMin<TV>(ReadOnlySpan<double> x, double sign) where TV : struct, IVec<TV>
+    {
+        int n = x.Length;
+        ref double px = ref MemoryMarshal.GetReference(x);
+        var s = TV.Create(sign);
+        var high = TV.Create(double.NegativeInfinity);
+        var low = TV.Create(double.PositiveInfinity);
+        int i = 0;
+        for (; i <= n - TV.Count; i += TV.Count)
+        {
+            var v = Lanes.Load<TV, double>(ref Unsafe.Add(ref px, i)) * s;
+            high = TV.Max(high, v);
+            low = TV.Min(low, v);
+        }
+
+        // Re-reading overlapping lanes is harmless for a maximum and a minimum.
+        if (i < n)
+        {
+            var v = Lanes.Load<TV, double>(ref Unsafe.Add(ref px, n - TV.Count)) * s;
+            high = TV.Max(high, v);
+            low = TV.Min(low, v);
+        }
+
+        return (Lanes.Max(high), -Lanes.Max(-low));
+    }
+
     /// <summary>The row maximum, or NaN when any entry is NaN.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static double MaxOrNaN<TV>(ReadOnlySpan<double> x) where TV : struct, IVec<TV>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using ActivationKit.Simd;
 
 namespace ActivationKit.Kernels;
@@ -27,7 +28,25 @@ internal static class SoftmaxCore
     /// <summary>softmax(sign·x), or log_softmax(sign·x) when <paramref name="log"/>; <paramref name="y"/> may be <paramref name="x"/>.</summary>
     public static void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, double sign, bool log) where TV : struct, IVec<TV>
     {
-        double m = RowMath.Max<TV>(x, sign);
+        var (m, lowest) = RowMath.MaxMin<TV>(x, sign);
+        if (double.IsFinite(m) && lowest > double.NegativeInfinity)
+        {
+            // Rows with a finite maximum and no −∞ entry (NaN entries make the row NaN either way): one pass forms the
+            // exponentials and their sum, without the guards and the count the general rows need.
+            if (log)
+            {
+                // s′ = Σ e − 1, the maximum's own 1 taken off in double-double, so a tiny s′ keeps its accuracy.
+                double sPrime = ExpSum<TV, Discard>(x, y, sign, m, lowest, 1.0);
+                RowMath.Map<TV, LogMap>(new LogMap(m, VMath.Log1p(new S<double>(sPrime)).Value, sign), x, x, y);
+            }
+            else
+            {
+                RowMath.Map<TV, ScaleMap>(new ScaleMap(ExpSum<TV, Store>(x, y, sign, m, lowest, 0.0)), y, y, y);
+            }
+
+            return;
+        }
+
         if (log)
         {
             var (below, top) = RowMath.Sum<TV, ExpBelowTopTerm>(new ExpBelowTopTerm(m, sign), x, x);
@@ -41,6 +60,100 @@ internal static class SoftmaxCore
             var (below, top) = RowMath.Sum<TV, BelowTopTerm>(default, y, y);
             RowMath.Map<TV, ScaleMap>(new ScaleMap(1.0 + (below + (top - 1.0))), y, y, y);
         }
+    }
+
+    /// <summary>Chooses the instantiation of <see cref="ExpSum{TV, TSign, TRange, TOut}"/> for the row.</summary>
+    private static double ExpSum<TV, TOut>(ReadOnlySpan<double> x, Span<double> y, double sign, double m, double lowest, double offset)
+        where TV : struct, IVec<TV>
+        where TOut : struct
+    {
+        // Rows whose entries lie within 745 of the maximum (most) need no clamp before the exponential.
+        bool near = lowest - m >= -745.0;
+        return sign == 1.0
+            ? (near ? ExpSum<TV, Plus, Near, TOut>(x, y, m, offset) : ExpSum<TV, Plus, Far, TOut>(x, y, m, offset))
+            : (near ? ExpSum<TV, Minus, Near, TOut>(x, y, m, offset) : ExpSum<TV, Minus, Far, TOut>(x, y, m, offset));
+    }
+
+    /// <summary>
+    /// e = e^(sign·x − m) for a row whose maximum m is finite and that has no −∞ entry, stored into y (softmax) or not
+    /// (log-softmax), returning Σ e − <paramref name="offset"/> (rounded once from double-double). The shift is
+    /// carried exactly (TwoSum, no guards: every v − m is finite or NaN) and the sum is compensated (see the loop). A
+    /// NaN entry makes the sum NaN. <paramref name="y"/> may be <paramref name="x"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double ExpSum<TV, TSign, TRange, TOut>(ReadOnlySpan<double> x, Span<double> y, double m, double offset)
+        where TV : struct, IVec<TV>
+        where TSign : struct
+        where TRange : struct
+        where TOut : struct
+    {
+        int n = x.Length;
+        ref double px = ref MemoryMarshal.GetReference(x);
+        ref double py = ref MemoryMarshal.GetReference(y);
+        int last = n - TV.Count;
+        // The overlapping last register is read before anything is stored (in place), and its lanes already summed
+        // are masked out of the sum.
+        var lastX = Lanes.Load<TV, double>(ref Unsafe.Add(ref px, last));
+        var all = TV.EqualTo(TV.Zero, TV.Zero);
+        var fresh = TV.GreaterThanOrEqual(TV.Indices, TV.Create((((last / TV.Count) + 1) * TV.Count) - last));
+        var mv = TV.Create(m);
+        // Softmax: each lane's accumulator starts at 1, so it always dominates its terms (all in [0, 1]) and a fast
+        // two-sum keeps the sum exact. Log-softmax needs s′ = Σ e − 1 to its own relative accuracy when it is tiny, so
+        // the entries at the maximum (e = 1) are counted apart and the others summed from 0 with Knuth's two-sum, as
+        // in the guarded rows.
+        var acc = typeof(TOut) == typeof(Store) ? TV.One : TV.Zero;
+        var err = TV.Zero;
+        var count = TV.Zero;
+        for (int i = 0; i < n; i += TV.Count)
+        {
+            bool full = i <= last;
+            int at = full ? i : last;
+            var v = full ? Lanes.Load<TV, double>(ref Unsafe.Add(ref px, i)) : lastX;
+            if (typeof(TSign) == typeof(Minus)) v = -v;
+            var d = v - mv;
+            var vPart = d + mv;
+            var lo = (v - vPart) - (mv + (d - vPart));
+            // Within 745 of the maximum every d is in [−745, 0] (or NaN), where the exponential needs no clamp.
+            var e = typeof(TRange) == typeof(Near) ? VMath.ExpClamped(d) : VMath.ExpNonPositive(d);
+            e = TV.Fma(e, lo, e);
+            var keep = full ? all : fresh;
+            if (typeof(TOut) == typeof(Store))
+            {
+                Lanes.Store(e, ref Unsafe.Add(ref py, at));
+                var t = TV.And(keep, e);
+                var total = acc + t;
+                err += t - (total - acc);
+                acc = total;
+            }
+            else
+            {
+                var top = TV.EqualTo(d, TV.Zero);
+                count += TV.And(keep, TV.And(top, TV.One));
+                var t = TV.And(keep, TV.AndNot(e, top));
+                var total = acc + t;
+                var tPart = total - acc;
+                err += (acc - (total - tPart)) + (t - tPart);
+                acc = total;
+            }
+        }
+
+        if (typeof(TOut) != typeof(Store)) return Lanes.SumCompensated(acc, err) + (Lanes.Sum(count) - offset);
+
+        // Σ acc − Count − offset + Σ err in double-double.
+        Span<double> lanes = stackalloc double[2 * TV.Count];
+        Lanes.Store(acc, ref lanes[0]);
+        Lanes.Store(err, ref lanes[TV.Count]);
+        double hi = -(TV.Count + offset);
+        double low = 0;
+        for (int k = 0; k < TV.Count; k++)
+        {
+            double sum = hi + lanes[k];
+            double part = sum - hi;
+            low += (hi - (sum - part)) + (lanes[k] - part) + lanes[TV.Count + k];
+            hi = sum;
+        }
+
+        return hi + low;
     }
 
     /// <summary>dx = sign·y ⊙ (dy − ⟨dy, y⟩): the softmax (sign = 1) or softmin (sign = −1) Jacobian-vector product.</summary>
@@ -65,6 +178,20 @@ internal static class SoftmaxCore
         double total = RowMath.Sum<TV, ValueTerm>(default, dy, dy).First;
         RowMath.Map<TV, LogGradientMap>(new LogGradientMap(m, 1.0 + (below + (top - 1.0)), total), x, dy, dx);
     }
+
+    // Type arguments of ExpSum (folded while the JIT imports it): softmax or softmin, whether the row's entries lie
+    // within 745 of its maximum, and whether the exponentials are stored (softmax) or only summed (log-softmax).
+    private readonly struct Plus;
+
+    private readonly struct Minus;
+
+    private readonly struct Near;
+
+    private readonly struct Far;
+
+    private readonly struct Store;
+
+    private readonly struct Discard;
 
     /// <summary>e^(v − m) carried as e^d·(1 + lo); <paramref name="top"/> marks entries equal to the maximum.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
