@@ -422,13 +422,14 @@ public class RowwiseTests
         }
     }
 
+    /// <summary>The exponential row functions, each written in place and not.</summary>
+    public static TheoryData<string, bool> ExponentialRowsInPlaceOrNot => new()
+    {
+        { "softmax", false }, { "softmax", true }, { "softmin", false }, { "softmin", true }, { "log_softmax", false }, { "log_softmax", true },
+    };
+
     [Theory]
-    [InlineData("softmax", false)]
-    [InlineData("softmax", true)]
-    [InlineData("softmin", false)]
-    [InlineData("softmin", true)]
-    [InlineData("log_softmax", false)]
-    [InlineData("log_softmax", true)]
+    [MemberData(nameof(ExponentialRowsInPlaceOrNot))]
     public void A_NaN_anywhere_in_a_long_float_row_makes_the_row_NaN(string name, bool inPlace)
     {
         // The float rows look for NaN entries in their first pass only when writing in place; otherwise the NaN shows
@@ -488,12 +489,7 @@ public class RowwiseTests
     }
 
     [Theory]
-    [InlineData("softmax", false)]
-    [InlineData("softmax", true)]
-    [InlineData("softmin", false)]
-    [InlineData("softmin", true)]
-    [InlineData("log_softmax", false)]
-    [InlineData("log_softmax", true)]
+    [MemberData(nameof(ExponentialRowsInPlaceOrNot))]
     public void Long_double_rows_with_a_NaN_or_a_minus_infinity_take_the_guarded_path_or_turn_NaN(string name, bool inPlace)
     {
         // Double rows with a finite maximum and no −∞ entry run one unguarded pass; a NaN entry must still make the
