@@ -41,6 +41,24 @@ public class BenchCommandTests
         Assert.Equal(3 * 2, r.Lines.Count(l => l.StartsWith("relu ", StringComparison.Ordinal) || l.StartsWith("leaky_relu(", StringComparison.Ordinal) || l.StartsWith("gelu ", StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [InlineData("f16", true)]
+    [InlineData("bf16", false)]
+    public void Sixteen_bit_types_time_ours_and_the_copy_and_tensorprimitives_where_it_takes_half(string dtype, bool baseline)
+    {
+        var r = Cli.Run("bench", "sigmoid", "softmax", "--sizes", "700", "--shapes", "4x64", "--reps", "2", "--dtype", dtype, "--json").Ok();
+        var rows = r.Lines.Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.All(rows, e => Assert.Equal(dtype, e.GetProperty("dtype").GetString()));
+        Assert.True(Assert.Single(rows, e => e.GetProperty("impl").GetString() == "copy").GetProperty("ns_per_elem").GetDouble() > 0);
+        foreach (string fn in new[] { "sigmoid", "softmax" })
+        {
+            var ours = Assert.Single(rows, e => e.GetProperty("impl").GetString() == "activationkit" && e.GetProperty("fn").GetString() == fn);
+            Assert.True(ours.GetProperty("fwd_ns_per_elem").GetDouble() > 0 && ours.GetProperty("bwd_ns_per_elem").GetDouble() > 0, fn);
+        }
+
+        Assert.Equal(baseline ? 2 : 0, rows.Count(e => e.GetProperty("impl").GetString() == "tensorprimitives"));
+    }
+
     [Fact]
     public void Streaming_option_sets_the_threshold_for_the_run_and_restores_it()
     {
@@ -67,7 +85,7 @@ public class BenchCommandTests
     [InlineData("--sizes", "0", "--sizes takes element counts")]
     [InlineData("--sizes", "12,x", "--sizes takes element counts")]
     [InlineData("--shapes", "4by4", "--shapes takes ROWSxCOLS")]
-    [InlineData("--dtype", "f16", "--dtype must be f32 or f64")]
+    [InlineData("--dtype", "f8", "--dtype must be f32, f64, f16 or bf16")]
     [InlineData("--reps", "0", "--reps must be between")]
     [InlineData("--threads", "0", "--threads must be between")]
     [InlineData("--streaming", "lots", "--streaming takes a byte count")]

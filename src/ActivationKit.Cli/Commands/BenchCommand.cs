@@ -4,6 +4,7 @@ using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using ActivationKit.Catalog;
+using ActivationKit.Numerics;
 using ActivationKit.Cli.Bench;
 using ActivationKit.Simd;
 using Spectre.Console;
@@ -43,7 +44,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         public string Shapes { get; init; } = "1024x1000";
 
         [CommandOption("--dtype <TYPE>")]
-        [Description("f32 or f64.")]
+        [Description("f32, f64, f16 (Half) or bf16 (BFloat16); the 16-bit types compute in float; TensorPrimitives takes Half (its generic methods) but not this library's BFloat16.")]
         [DefaultValue("f32")]
         public string Dtype { get; init; } = "f32";
 
@@ -71,7 +72,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         {
             if (Reps < 1 || Reps > 100_000) return ValidationResult.Error($"--reps must be between 1 and 100000, got {Reps}.");
             if (Threads < 1 || Threads > 256) return ValidationResult.Error($"--threads must be between 1 and 256, got {Threads}.");
-            if (Dtype is not ("f32" or "f64")) return ValidationResult.Error($"--dtype must be f32 or f64, got '{Dtype}'.");
+            if (Dtype is not ("f32" or "f64" or "f16" or "bf16")) return ValidationResult.Error($"--dtype must be f32, f64, f16 or bf16, got '{Dtype}'.");
             if (ParseStreaming(Streaming) is null) return ValidationResult.Error($"--streaming takes a byte count such as 20MiB, 65536 or 0, or 'off', got '{Streaming}'.");
             return ValidationResult.Success();
         }
@@ -139,7 +140,13 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                 foreach (int n in sizes)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    emit(f64 ? CopyRow<double>(n, settings.Reps) : CopyRow<float>(n, settings.Reps));
+                    emit(settings.Dtype switch
+                    {
+                        "f64" => CopyRow<double>(n, settings.Reps),
+                        "f16" => CopyRow<Half>(n, settings.Reps),
+                        "bf16" => CopyRow<BFloat16>(n, settings.Reps),
+                        _ => CopyRow<float>(n, settings.Reps),
+                    });
                 }
             }
 
@@ -148,7 +155,14 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                 var shapesOf = target.Function.Info.Kind is ActivationKind.Rowwise or ActivationKind.Gated
                     ? shapes
                     : sizes.Select(n => (Rows: 1, Cols: n)).ToArray();
-                foreach (var row in f64 ? Measure<double>(target, shapesOf, settings.Reps, cancellationToken) : Measure<float>(target, shapesOf, settings.Reps, cancellationToken))
+                var measured = settings.Dtype switch
+                {
+                    "f64" => Measure<double>(target, shapesOf, settings.Reps, cancellationToken),
+                    "f16" => Measure<Half>(target, shapesOf, settings.Reps, cancellationToken),
+                    "bf16" => MeasureLowPrecision<BFloat16>(target, shapesOf, settings.Reps, cancellationToken),
+                    _ => Measure<float>(target, shapesOf, settings.Reps, cancellationToken),
+                };
+                foreach (var row in measured)
                 {
                     emit(row);
                 }
@@ -244,6 +258,15 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                 OursForward = () => f.Forward(xf, yf, columns);
                 OursBackward = () => f.Backward(xf, dyf, dxf, columns);
             }
+            else if (typeof(T) == typeof(Half))
+            {
+                var xh = (Half[])(object)x;
+                var yh = (Half[])(object)y;
+                var dyh = (Half[])(object)dy;
+                var dxh = (Half[])(object)dx;
+                OursForward = () => f.Forward(xh, yh, columns);
+                OursBackward = () => f.Backward(xh, dyh, dxh, columns);
+            }
             else
             {
                 var xd = (double[])(object)x;
@@ -310,10 +333,65 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         }
     }
 
-    private static Row CopyRow<T>(int n, int reps)
-        where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>, IHyperbolicFunctions<T>
+    /// <summary>Ours alone for Half or BFloat16 data (the library computes in float and rounds once).</summary>
+    private static IEnumerable<Row> MeasureLowPrecision<T>(Target target, (int Rows, int Cols)[] shapes, int reps, CancellationToken cancellationToken)
+        where T : unmanaged
     {
-        var x = Inputs<T>(n, 1);
+        bool rowwise = target.Function.Info.Kind is ActivationKind.Rowwise or ActivationKind.Gated;
+        var f = target.Function;
+        (Action Forward, Action Backward) Calls(int rows, int cols)
+        {
+            int n = rows * cols;
+            int outputs = f.Info.Kind == ActivationKind.Gated ? n / 2 : n;
+            var x = LowPrecisionInputs<T>(n, 1);
+            var dy = LowPrecisionInputs<T>(outputs, 2);
+            var y = new T[outputs];
+            var dx = new T[n];
+            int columns = rowwise ? cols : 0;
+            if (typeof(T) == typeof(Half))
+            {
+                var (xh, yh, dyh, dxh) = ((Half[])(object)x, (Half[])(object)y, (Half[])(object)dy, (Half[])(object)dx);
+                return (() => f.Forward(xh, yh, columns), () => f.Backward(xh, dyh, dxh, columns));
+            }
+
+            var (xb, yb, dyb, dxb) = ((BFloat16[])(object)x, (BFloat16[])(object)y, (BFloat16[])(object)dy, (BFloat16[])(object)dx);
+            return (() => f.Forward(xb, yb, columns), () => f.Backward(xb, dyb, dxb, columns));
+        }
+
+        var small = rowwise ? Calls(4, shapes[0].Cols) : Calls(1, 4096);
+        BenchTimer.WarmUp(small.Forward);
+        BenchTimer.WarmUp(small.Backward);
+        foreach (var (rows, cols) in shapes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var calls = Calls(rows, cols);
+            for (int i = 0; i < 3; i++)
+            {
+                calls.Forward();
+                calls.Backward();
+            }
+
+            var fwd = BenchTimer.Measure(calls.Forward, reps);
+            var bwd = BenchTimer.Measure(calls.Backward, reps);
+            yield return new Row("activationkit", target.Label, (long)rows * cols, rowwise ? rows : null, rowwise ? cols : null, fwd, bwd);
+        }
+    }
+
+    /// <summary><see cref="Inputs{T}"/> in float, rounded to Half or BFloat16.</summary>
+    private static T[] LowPrecisionInputs<T>(int n, int seed)
+        where T : unmanaged
+    {
+        var v = new T[n];
+        LowPrecision.FromSingle<T>(Inputs<float>(n, seed), v);
+        return v;
+    }
+
+    private static Row CopyRow<T>(int n, int reps)
+        where T : unmanaged
+    {
+        var x = typeof(T) == typeof(float) ? (T[])(object)Inputs<float>(n, 1)
+            : typeof(T) == typeof(double) ? (T[])(object)Inputs<double>(n, 1)
+            : LowPrecisionInputs<T>(n, 1);
         var y = new T[n];
         Action copy = () => x.AsSpan().CopyTo(y);
         BenchTimer.WarmUp(n <= 1 << 16 ? copy : () => x.AsSpan(0, 4096).CopyTo(y));
