@@ -406,8 +406,9 @@ public static partial class VMath
     /// <summary>
     /// σ(x), or σ(−x) when <paramref name="mirrored"/>, in the lane type's own precision from e = e^−|x| and
     /// r = 1/(1 + e): r on the side where the argument of σ is ≥ 0, e·r on the other, so nothing cancels; a NaN x
-    /// flows through e. The double-lane sigmoid, softplus′, logsigmoid′ and SwiGLU's gate (float kernels compute σ in
-    /// one piece, 1/(1 + e^∓x), instead). Also returns e and r.
+    /// flows through e. Also returns e and r, for SwiGLU's double-lane slope, which uses them; callers that need σ alone
+    /// take the value-only overload, which in double lanes folds the exponential into the one division (float kernels
+    /// compute σ in one piece, 1/(1 + e^∓x), instead).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Logistic<TV>(TV x, out TV e, out TV r, bool mirrored = false) where TV : struct, IVec<TV>
