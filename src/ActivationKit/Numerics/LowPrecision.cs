@@ -147,19 +147,23 @@ public static class LowPrecision
     private readonly struct HalfFormat : IFormat
     {
         /// <summary>
-        /// Half bits to float bits: exponent and significand moved up by 13 bits and the exponent rebased (127 − 15);
-        /// ∞ and NaN get the float's all-ones exponent, NaN its quiet bit; subnormals and zero are renormalised exactly
-        /// by a float subtraction of 2^−14 ((1 + m/1024)·2^−14 − 2^−14 = m·2^−24).
+        /// Half bits to float bits: exponent and significand moved up by 13 bits are, read as a float, the value times
+        /// 2^−112 (for subnormal Halves a float subnormal), so one exact multiplication by 2^112 finishes normal and
+        /// subnormal values alike; ∞ and NaN (exponent 31) get the float's all-ones exponent, NaN its quiet bit, in a
+        /// branch taken only by registers that hold one.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static TW ToSingleBits<TW>(TW h) where TW : struct, IWords<TW>
         {
             var shifted = (h & TW.Create(0x7FFF)) << 13;
-            var exponent = shifted & TW.Create(0x0F800000);
-            var normal = shifted + TW.Create((127 - 15) << 23);
-            var infOrNaN = (normal + TW.Create((128 - 16) << 23)) | (TW.GreaterThan(shifted, TW.Create(0x0F800000)) & TW.Create(0x00400000));
-            var small = TW.AddAsSingle(normal + TW.Create(1 << 23), -1.0f / 16384);
-            var result = TW.Select(TW.Equal(exponent, TW.Create(0x0F800000)), infOrNaN, TW.Select(TW.Equal(exponent, TW.Create(0)), small, normal));
+            var result = TW.MultiplyAsSingle(shifted, 5.192296858534828E+33f /* 2^112 */);
+            var special = TW.GreaterThan(shifted, TW.Create(0x0F7FFFFF));
+            if (TW.Any(special))
+            {
+                var infOrNaN = shifted | TW.Create(0x7F800000) | (TW.GreaterThan(shifted, TW.Create(0x0F800000)) & TW.Create(0x00400000));
+                result = TW.Select(special, infOrNaN, result);
+            }
+
             return result | ((h & TW.Create(0x8000)) << 16);
         }
 
@@ -178,9 +182,15 @@ public static class LowPrecision
             var normal = (a + TW.Create(unchecked((uint)((15 - 127) << 23)) + 0xFFF) + odd) >> 13;
             var subnormal = TW.AddAsSingle(a, 0.5f) - TW.Create(0x3F000000);
             var result = TW.Select(TW.LessThan(a, TW.Create(113u << 23)), subnormal, normal);
-            var nan = TW.Create(0x7E00) | ((a & TW.Create(0x007FFFFF)) >> 13);
-            var overflow = TW.Select(TW.GreaterThan(a, TW.Create(0x7F800000)), nan, TW.Create(0x7C00));
-            result = TW.Select(TW.LessThan(a, TW.Create(0x47800000)), result, overflow);
+            // From 65536 on (∞ and NaN included) the rebased exponent would pass 31: only registers holding such a
+            // value take this branch.
+            var large = TW.GreaterThan(a, TW.Create(0x477FFFFF));
+            if (TW.Any(large))
+            {
+                var nan = TW.Create(0x7E00) | ((a & TW.Create(0x007FFFFF)) >> 13);
+                result = TW.Select(large, TW.Select(TW.GreaterThan(a, TW.Create(0x7F800000)), nan, TW.Create(0x7C00)), result);
+            }
+
             return result | (sign >> 16);
         }
     }
@@ -241,6 +251,12 @@ public static class LowPrecision
         /// <summary>The lanes read as floats, plus <paramref name="value"/> (one float rounding), read back as bits.</summary>
         static abstract TW AddAsSingle(TW bits, float value);
 
+        /// <summary>The lanes read as floats, times <paramref name="value"/> (one float rounding), read back as bits.</summary>
+        static abstract TW MultiplyAsSingle(TW bits, float value);
+
+        /// <summary>Whether any lane of a comparison result is set.</summary>
+        static abstract bool Any(TW mask);
+
         void Store(ref uint destination);
     }
 
@@ -272,6 +288,8 @@ public static class LowPrecision
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words512 LessThan(Words512 a, Words512 b) => new(Vector512.LessThan(a._v, b._v));
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words512 Select(Words512 mask, Words512 ifTrue, Words512 ifFalse) => new(Vector512.ConditionalSelect(mask._v, ifTrue._v, ifFalse._v));
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words512 AddAsSingle(Words512 bits, float value) => new((bits._v.AsSingle() + Vector512.Create(value)).AsUInt32());
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words512 MultiplyAsSingle(Words512 bits, float value) => new((bits._v.AsSingle() * Vector512.Create(value)).AsUInt32());
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Words512 mask) => mask._v != Vector512<uint>.Zero;
     }
 
     private readonly struct Words256(Vector256<uint> v) : IWords<Words256>
@@ -302,6 +320,8 @@ public static class LowPrecision
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words256 LessThan(Words256 a, Words256 b) => new(Vector256.LessThan(a._v, b._v));
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words256 Select(Words256 mask, Words256 ifTrue, Words256 ifFalse) => new(Vector256.ConditionalSelect(mask._v, ifTrue._v, ifFalse._v));
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words256 AddAsSingle(Words256 bits, float value) => new((bits._v.AsSingle() + Vector256.Create(value)).AsUInt32());
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words256 MultiplyAsSingle(Words256 bits, float value) => new((bits._v.AsSingle() * Vector256.Create(value)).AsUInt32());
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Words256 mask) => mask._v != Vector256<uint>.Zero;
     }
 
     private readonly struct Words128(Vector128<uint> v) : IWords<Words128>
@@ -332,5 +352,7 @@ public static class LowPrecision
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words128 LessThan(Words128 a, Words128 b) => new(Vector128.LessThan(a._v, b._v));
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words128 Select(Words128 mask, Words128 ifTrue, Words128 ifFalse) => new(Vector128.ConditionalSelect(mask._v, ifTrue._v, ifFalse._v));
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words128 AddAsSingle(Words128 bits, float value) => new((bits._v.AsSingle() + Vector128.Create(value)).AsUInt32());
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words128 MultiplyAsSingle(Words128 bits, float value) => new((bits._v.AsSingle() * Vector128.Create(value)).AsUInt32());
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Words128 mask) => mask._v != Vector128<uint>.Zero;
     }
 }
