@@ -2,15 +2,15 @@ namespace ActivationKit;
 
 /// <summary>
 /// Process-wide settings of the element-wise kernels. By default every call runs on the calling thread. Setting
-/// <see cref="MaxThreads"/> above 1 lets float and double element-wise calls (forward, backward, backward from the
-/// output) of at least <see cref="ParallelThreshold"/> elements split their span into chunks run on a small pool of
+/// <see cref="MaxThreads"/> above 1 lets float, double, Half and BFloat16 element-wise calls (forward, backward; for
+/// float and double also backward from the output) of at least <see cref="ParallelThreshold"/> elements split their span into chunks run on a small pool of
 /// worker threads plus the caller; results are bit-identical to the one-thread path, and no call allocates once
 /// the pool exists. Calls that move at least <see cref="StreamingThreshold"/> bytes store with non-temporal stores.
 /// </summary>
 /// <remarks>
 /// The pool serves one call at a time: a call that arrives while another is using it (from another thread, or from
-/// inside a worker) simply runs on its own thread. Half and BFloat16 spans, row-wise (softmax…) and gated functions
-/// always run on the calling thread.
+/// inside a worker) simply runs on its own thread. Row-wise (softmax…) and gated functions always run on the calling
+/// thread.
 /// </remarks>
 public static class KernelOptions
 {

@@ -1,4 +1,5 @@
 using ActivationKit.Catalog;
+using ActivationKit.Numerics;
 
 namespace ActivationKit.Tests;
 
@@ -62,6 +63,52 @@ public class ParallelKernelTests
             KernelOptions.MaxThreads = threads;
             KernelOptions.ParallelThreshold = threshold;
             KernelOptions.StreamingThreshold = KernelOptions.DefaultStreamingThreshold;
+        }
+    }
+
+    [Theory]
+    [InlineData("sigmoid")]
+    [InlineData("leaky_relu(0.2)")]
+    public void Multi_threaded_half_and_bfloat16_calls_are_bit_identical_to_one_thread(string spec)
+    {
+        var f = ActivationCatalog.Create(spec);
+        int n = (KernelOptions.MinParallelThreshold * 9) + 13;
+        var rng = new Random(11);
+        var xf = Enumerable.Range(0, n).Select(_ => (float)((rng.NextDouble() - 0.5) * 40)).ToArray();
+        var dyf = Enumerable.Range(0, n).Select(_ => (float)rng.NextDouble()).ToArray();
+        var (xh, dyh) = (xf.Select(v => (Half)v).ToArray(), dyf.Select(v => (Half)v).ToArray());
+        var (xb, dyb) = (xf.Select(v => (BFloat16)v).ToArray(), dyf.Select(v => (BFloat16)v).ToArray());
+        (Half[] Y, Half[] G, ushort[] Yb, ushort[] Gb) Calls()
+        {
+            var (y, g, yb, gb) = (new Half[n], new Half[n], new BFloat16[n], new BFloat16[n]);
+            f.Forward(xh, y);
+            f.Backward(xh, dyh, g);
+            f.Forward(xb, yb);
+            f.Backward(xb, dyb, gb);
+            return (y, g, yb.Select(v => v.RawValue).ToArray(), gb.Select(v => v.RawValue).ToArray());
+        }
+
+        var one = Calls();
+        int threads = KernelOptions.MaxThreads, threshold = KernelOptions.ParallelThreshold;
+        try
+        {
+            KernelOptions.MaxThreads = 3;
+            KernelOptions.ParallelThreshold = KernelOptions.MinParallelThreshold;
+            var split = Calls();
+            Assert.Equal(one.Y, split.Y);
+            Assert.Equal(one.G, split.G);
+            Assert.Equal(one.Yb, split.Yb);
+            Assert.Equal(one.Gb, split.Gb);
+
+            // In place.
+            var inPlace = (Half[])xh.Clone();
+            f.Forward(inPlace, inPlace);
+            Assert.Equal(one.Y, inPlace);
+        }
+        finally
+        {
+            KernelOptions.MaxThreads = threads;
+            KernelOptions.ParallelThreshold = threshold;
         }
     }
 

@@ -78,16 +78,38 @@ public static class ElementwiseDriver
         => BackwardThroughSingle(op, x, dy, dx);
 
     /// <summary>
-    /// y = f(x) for a 16-bit storage type, computed in float chunks on the stack and rounded once per element. The chunk
-    /// is no longer than the data and not zeroed (every element is written before it is read): zeroing 8 KiB cost more
-    /// than the whole call for 64 values.
+    /// y = f(x) for a 16-bit storage type, computed in float chunks and rounded once per element; split across
+    /// threads like the float calls (<see cref="KernelOptions"/>), each thread converting its own chunks.
     /// </summary>
-    [SkipLocalsInit]
     private static void ForwardThroughSingle<TOp, TLow>(TOp op, ReadOnlySpan<TLow> x, Span<TLow> y)
         where TOp : struct, IUnaryKernel
         where TLow : unmanaged
     {
         SpanChecks.Unary(x, y);
+        if (x.Length >= KernelOptions.ParallelThreshold && KernelOptions.MaxThreads > 1 && TryRunLowPrecisionParallel(op, false, x, x, y)) return;
+        ForwardChunks(op, x, y);
+    }
+
+    /// <summary>dx = dy·f′(x) for a 16-bit storage type, as <see cref="ForwardThroughSingle{TOp, TLow}"/>.</summary>
+    private static void BackwardThroughSingle<TOp, TLow>(TOp op, ReadOnlySpan<TLow> x, ReadOnlySpan<TLow> dy, Span<TLow> dx)
+        where TOp : struct, IUnaryKernel
+        where TLow : unmanaged
+    {
+        SpanChecks.Binary(x, dy, dx);
+        if (x.Length >= KernelOptions.ParallelThreshold && KernelOptions.MaxThreads > 1 && TryRunLowPrecisionParallel(op, true, x, dy, dx)) return;
+        BackwardChunks(op, x, dy, dx);
+    }
+
+    /// <summary>
+    /// <see cref="ForwardThroughSingle{TOp, TLow}"/> on this thread: chunks of <see cref="ChunkLength"/> values widened
+    /// into a stack buffer no longer than the data and not zeroed (every element is written before it is read; zeroing
+    /// 8 KiB cost more than the whole call for 64 values).
+    /// </summary>
+    [SkipLocalsInit]
+    internal static void ForwardChunks<TOp, TLow>(TOp op, ReadOnlySpan<TLow> x, Span<TLow> y)
+        where TOp : struct, IUnaryKernel
+        where TLow : unmanaged
+    {
         Span<float> a = stackalloc float[Math.Min(ChunkLength, x.Length)];
         for (int i = 0; i < x.Length; i += ChunkLength)
         {
@@ -98,13 +120,12 @@ public static class ElementwiseDriver
         }
     }
 
-    /// <summary>dx = dy·f′(x) for a 16-bit storage type, as <see cref="ForwardThroughSingle{TOp, TLow}"/>.</summary>
+    /// <summary><see cref="BackwardThroughSingle{TOp, TLow}"/> on this thread, as <see cref="ForwardChunks{TOp, TLow}"/>.</summary>
     [SkipLocalsInit]
-    private static void BackwardThroughSingle<TOp, TLow>(TOp op, ReadOnlySpan<TLow> x, ReadOnlySpan<TLow> dy, Span<TLow> dx)
+    internal static void BackwardChunks<TOp, TLow>(TOp op, ReadOnlySpan<TLow> x, ReadOnlySpan<TLow> dy, Span<TLow> dx)
         where TOp : struct, IUnaryKernel
         where TLow : unmanaged
     {
-        SpanChecks.Binary(x, dy, dx);
         int chunk = Math.Min(ChunkLength, x.Length);
         Span<float> a = stackalloc float[chunk];
         Span<float> b = stackalloc float[chunk];
@@ -115,6 +136,44 @@ public static class ElementwiseDriver
             LowPrecision.ToSingle(dy.Slice(i, n), b[..n]);
             Backward(op, a[..n], b[..n], a[..n]);
             LowPrecision.FromSingle(a[..n], dx.Slice(i, n));
+        }
+    }
+
+    /// <summary>
+    /// Splits a 16-bit call across the pool as <see cref="TryRunParallel{TMap, T}"/> does a float one (chunks of at
+    /// least 2^16 values, far above <see cref="ChunkLength"/>, so the float calls inside stay on their thread).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe bool TryRunLowPrecisionParallel<TOp, TLow>(TOp op, bool backward, ReadOnlySpan<TLow> x, ReadOnlySpan<TLow> dy, Span<TLow> dst)
+        where TOp : struct, IUnaryKernel
+        where TLow : unmanaged
+    {
+        if (!ForkJoin.TryAcquire()) return false;
+        try
+        {
+            int threads = KernelOptions.MaxThreads;
+            int n = x.Length;
+            int chunk = Math.Max(1 << 16, ((n / (threads * 4)) + 63) & ~63);
+            var job = LowPrecisionJob<TOp, TLow>.Instance;
+            fixed (TLow* px = x, pdy = dy, pd = dst)
+            {
+                job.Op = op;
+                job.Backward = backward;
+                job.X = px;
+                job.Dy = pdy;
+                job.D = pd;
+                job.Length = n;
+                job.ChunkLength = chunk;
+                job.Chunks = (n + chunk - 1) / chunk;
+                ForkJoin.Run(job, threads);
+                job.X = job.Dy = job.D = null;
+            }
+
+            return true;
+        }
+        finally
+        {
+            ForkJoin.Release();
         }
     }
 

@@ -101,3 +101,29 @@ internal sealed unsafe class ElementwiseJob<TMap, T> : ChunkJob
         else ElementwiseDriver.RunDirect(Map, Widened, a, b, d);
     }
 }
+
+/// <summary>One Half or BFloat16 element-wise call split into chunks, each converted and computed on its thread.</summary>
+internal sealed unsafe class LowPrecisionJob<TOp, TLow> : ChunkJob
+    where TOp : struct, IUnaryKernel
+    where TLow : unmanaged
+{
+    public static readonly LowPrecisionJob<TOp, TLow> Instance = new();
+
+    public TOp Op;
+    public bool Backward;
+    public TLow* X;
+    public TLow* Dy;
+    public TLow* D;
+    public int Length;
+    public int ChunkLength;
+
+    public override void RunChunk(int index)
+    {
+        int start = index * ChunkLength;
+        int n = Math.Min(ChunkLength, Length - start);
+        var x = new ReadOnlySpan<TLow>(X + start, n);
+        var d = new Span<TLow>(D + start, n);
+        if (Backward) ElementwiseDriver.BackwardChunks(Op, x, new ReadOnlySpan<TLow>(Dy + start, n), d);
+        else ElementwiseDriver.ForwardChunks(Op, x, d);
+    }
+}
