@@ -36,11 +36,8 @@ public class ParallelKernelTests
         }
 
         var one = Calls();
-        int threads = KernelOptions.MaxThreads, threshold = KernelOptions.ParallelThreshold;
-        try
+        OnThreeThreads(() =>
         {
-            KernelOptions.MaxThreads = 3;
-            KernelOptions.ParallelThreshold = KernelOptions.MinParallelThreshold;
             var split = Calls();
             Assert.Equal(one.Y, split.Y);
             Assert.Equal(one.G, split.G);
@@ -57,13 +54,7 @@ public class ParallelKernelTests
             Assert.Equal(one.Y, streamed.Y);
             Assert.Equal(one.G, streamed.G);
             Assert.Equal(one.Yd, streamed.Yd);
-        }
-        finally
-        {
-            KernelOptions.MaxThreads = threads;
-            KernelOptions.ParallelThreshold = threshold;
-            KernelOptions.StreamingThreshold = KernelOptions.DefaultStreamingThreshold;
-        }
+        });
     }
 
     [Theory]
@@ -89,11 +80,8 @@ public class ParallelKernelTests
         }
 
         var one = Calls();
-        int threads = KernelOptions.MaxThreads, threshold = KernelOptions.ParallelThreshold;
-        try
+        OnThreeThreads(() =>
         {
-            KernelOptions.MaxThreads = 3;
-            KernelOptions.ParallelThreshold = KernelOptions.MinParallelThreshold;
             var split = Calls();
             Assert.Equal(one.Y, split.Y);
             Assert.Equal(one.G, split.G);
@@ -104,11 +92,28 @@ public class ParallelKernelTests
             var inPlace = (Half[])xh.Clone();
             f.Forward(inPlace, inPlace);
             Assert.Equal(one.Y, inPlace);
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with calls of at least the smallest threshold split over three threads, then puts
+    /// the thread count, the threshold and the streaming threshold (which a body may change) back.
+    /// </summary>
+    private static void OnThreeThreads(Action body)
+    {
+        int threads = KernelOptions.MaxThreads, threshold = KernelOptions.ParallelThreshold;
+        long streaming = KernelOptions.StreamingThreshold;
+        try
+        {
+            KernelOptions.MaxThreads = 3;
+            KernelOptions.ParallelThreshold = KernelOptions.MinParallelThreshold;
+            body();
         }
         finally
         {
             KernelOptions.MaxThreads = threads;
             KernelOptions.ParallelThreshold = threshold;
+            KernelOptions.StreamingThreshold = streaming;
         }
     }
 

@@ -140,8 +140,9 @@ public static class ElementwiseDriver
     }
 
     /// <summary>
-    /// Splits a 16-bit call across the pool as <see cref="TryRunParallel{TMap, T}"/> does a float one (chunks of at
-    /// least 2^16 values, far above <see cref="ChunkLength"/>, so the float calls inside stay on their thread).
+    /// Splits a 16-bit call across the pool as <see cref="TryRunParallel{TMap, T}"/> does a float one (<see
+    /// cref="SpanJob.Split"/>: chunks of at least 2^16 values, far above <see cref="ChunkLength"/>, so the float calls
+    /// inside stay on their thread).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe bool TryRunLowPrecisionParallel<TOp, TLow>(TOp op, bool backward, ReadOnlySpan<TLow> x, ReadOnlySpan<TLow> dy, Span<TLow> dst)
@@ -152,8 +153,6 @@ public static class ElementwiseDriver
         try
         {
             int threads = KernelOptions.MaxThreads;
-            int n = x.Length;
-            int chunk = Math.Max(1 << 16, ((n / (threads * 4)) + 63) & ~63);
             var job = LowPrecisionJob<TOp, TLow>.Instance;
             fixed (TLow* px = x, pdy = dy, pd = dst)
             {
@@ -162,9 +161,7 @@ public static class ElementwiseDriver
                 job.X = px;
                 job.Dy = pdy;
                 job.D = pd;
-                job.Length = n;
-                job.ChunkLength = chunk;
-                job.Chunks = (n + chunk - 1) / chunk;
+                job.Split(x.Length, threads);
                 ForkJoin.Run(job, threads);
                 job.X = job.Dy = job.D = null;
             }
@@ -272,9 +269,6 @@ public static class ElementwiseDriver
         try
         {
             int threads = KernelOptions.MaxThreads;
-            int n = a.Length;
-            // A few chunks per thread balance a machine whose cores are not all free; chunks stay whole cache lines.
-            int chunk = Math.Max(1 << 16, ((n / (threads * 4)) + 63) & ~63);
             var job = ElementwiseJob<TMap, T>.Instance;
             fixed (T* pa = a, pb = b, pd = dst)
             {
@@ -284,9 +278,7 @@ public static class ElementwiseDriver
                 job.A = pa;
                 job.B = pb;
                 job.D = pd;
-                job.Length = n;
-                job.ChunkLength = chunk;
-                job.Chunks = (n + chunk - 1) / chunk;
+                job.Split(a.Length, threads);
                 ForkJoin.Run(job, threads);
                 job.A = job.B = job.D = null;
             }

@@ -73,8 +73,34 @@ internal static class ForkJoin
     }
 }
 
+/// <summary>One call over a span of <see cref="Length"/> elements, cut into chunks of <see cref="ChunkLength"/>.</summary>
+internal abstract class SpanJob : ChunkJob
+{
+    public int Length;
+    public int ChunkLength;
+
+    /// <summary>
+    /// Cuts <paramref name="length"/> elements for <paramref name="threads"/> threads: a few chunks per thread balance a
+    /// machine whose cores are not all free; chunks stay whole cache lines and at least 2^16 elements.
+    /// </summary>
+    public void Split(int length, int threads)
+    {
+        Length = length;
+        ChunkLength = Math.Max(1 << 16, ((length / (threads * 4)) + 63) & ~63);
+        Chunks = (length + ChunkLength - 1) / ChunkLength;
+    }
+
+    /// <summary>The first element of chunk <paramref name="index"/>, and in <paramref name="count"/> its length.</summary>
+    protected int ChunkAt(int index, out int count)
+    {
+        int start = index * ChunkLength;
+        count = Math.Min(ChunkLength, Length - start);
+        return start;
+    }
+}
+
 /// <summary>One element-wise call (a map over up to two inputs) split into chunks; one cached instance per map type.</summary>
-internal sealed unsafe class ElementwiseJob<TMap, T> : ChunkJob
+internal sealed unsafe class ElementwiseJob<TMap, T> : SpanJob
     where TMap : struct, IMap
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
@@ -87,13 +113,10 @@ internal sealed unsafe class ElementwiseJob<TMap, T> : ChunkJob
     public T* A;
     public T* B;
     public T* D;
-    public int Length;
-    public int ChunkLength;
 
     public override void RunChunk(int index)
     {
-        int start = index * ChunkLength;
-        int n = Math.Min(ChunkLength, Length - start);
+        int start = ChunkAt(index, out int n);
         var a = new ReadOnlySpan<T>(A + start, n);
         var b = new ReadOnlySpan<T>(B + start, n);
         var d = new Span<T>(D + start, n);
@@ -103,7 +126,7 @@ internal sealed unsafe class ElementwiseJob<TMap, T> : ChunkJob
 }
 
 /// <summary>One Half or BFloat16 element-wise call split into chunks, each converted and computed on its thread.</summary>
-internal sealed unsafe class LowPrecisionJob<TOp, TLow> : ChunkJob
+internal sealed unsafe class LowPrecisionJob<TOp, TLow> : SpanJob
     where TOp : struct, IUnaryKernel
     where TLow : unmanaged
 {
@@ -114,13 +137,10 @@ internal sealed unsafe class LowPrecisionJob<TOp, TLow> : ChunkJob
     public TLow* X;
     public TLow* Dy;
     public TLow* D;
-    public int Length;
-    public int ChunkLength;
 
     public override void RunChunk(int index)
     {
-        int start = index * ChunkLength;
-        int n = Math.Min(ChunkLength, Length - start);
+        int start = ChunkAt(index, out int n);
         var x = new ReadOnlySpan<TLow>(X + start, n);
         var d = new Span<TLow>(D + start, n);
         if (Backward) ElementwiseDriver.BackwardChunks(Op, x, new ReadOnlySpan<TLow>(Dy + start, n), d);
