@@ -114,7 +114,6 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         int[] sizes = ParseSizes(settings.Sizes);
         (int Rows, int Cols)[] shapes = ParseShapes(settings.Shapes);
         var targets = SelectTargets(settings.Functions);
-        bool f64 = settings.Dtype == "f64";
         if (targets.FirstOrDefault(t => t.Function.Info.Kind == ActivationKind.Gated) is { } gated && shapes.FirstOrDefault(s => s.Cols % 2 != 0) is { Cols: > 0 } odd)
         {
             throw new UsageException($"{gated.Label} splits each input row into halves, so --shapes needs an even column count, got {odd.Rows}x{odd.Cols}.");
@@ -124,6 +123,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         long savedStreaming = KernelOptions.StreamingThreshold;
         KernelOptions.MaxThreads = settings.Threads;
         KernelOptions.StreamingThreshold = ParseStreaming(settings.Streaming)!.Value;
+        var (copyRow, calls) = ForDtype(settings.Dtype);
         try
         {
             var rows = new List<Row>();
@@ -140,13 +140,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                 foreach (int n in sizes)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    emit(settings.Dtype switch
-                    {
-                        "f64" => CopyRow<double>(n, settings.Reps),
-                        "f16" => CopyRow<Half>(n, settings.Reps),
-                        "bf16" => CopyRow<BFloat16>(n, settings.Reps),
-                        _ => CopyRow<float>(n, settings.Reps),
-                    });
+                    emit(copyRow(n, settings.Reps));
                 }
             }
 
@@ -155,14 +149,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                 var shapesOf = target.Function.Info.Kind is ActivationKind.Rowwise or ActivationKind.Gated
                     ? shapes
                     : sizes.Select(n => (Rows: 1, Cols: n)).ToArray();
-                var measured = settings.Dtype switch
-                {
-                    "f64" => Measure<double>(target, shapesOf, settings.Reps, cancellationToken),
-                    "f16" => Measure<Half>(target, shapesOf, settings.Reps, cancellationToken),
-                    "bf16" => MeasureLowPrecision<BFloat16>(target, shapesOf, settings.Reps, cancellationToken),
-                    _ => Measure<float>(target, shapesOf, settings.Reps, cancellationToken),
-                };
-                foreach (var row in measured)
+                foreach (var row in Measure(target, shapesOf, settings.Reps, calls, cancellationToken))
                 {
                     emit(row);
                 }
@@ -177,6 +164,15 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
             KernelOptions.StreamingThreshold = savedStreaming;
         }
     }
+
+    /// <summary>The copy floor and the timed calls for a --dtype.</summary>
+    private static (Func<int, int, Row> CopyRow, Func<Target, int, int, CallSet> Calls) ForDtype(string dtype) => dtype switch
+    {
+        "f64" => (CopyRow<double>, Calls<double>),
+        "f16" => (CopyRow<Half>, Calls<Half>),
+        "bf16" => (CopyRow<BFloat16>, BFloat16Calls),
+        _ => (CopyRow<float>, Calls<float>),
+    };
 
     private static List<Target> SelectTargets(string[] specs)
     {
@@ -231,149 +227,95 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         return [.. shapes];
     }
 
-    /// <summary>Buffers and calls of one function at one shape (ours and the baseline).</summary>
-    private sealed class Calls<T>
-        where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>, IHyperbolicFunctions<T>
+    /// <summary>The timed calls of one function at one shape: ours, and the baseline where there is one.</summary>
+    private sealed record CallSet(Action OursForward, Action OursBackward, Action? BaselineForward, Action? BaselineBackward)
     {
-        public Calls(Target target, int rows, int cols)
-        {
-            int n = rows * cols;
-            var kind = target.Function.Info.Kind;
-            // Gated functions map rows of cols inputs to rows of cols/2 outputs; dy has the output's shape, dx x's.
-            int outputs = kind == ActivationKind.Gated ? n / 2 : n;
-            var x = Inputs<T>(n, 1);
-            var dy = Inputs<T>(outputs, 2);
-            var y = new T[outputs];
-            var dx = new T[n];
-            var t1 = new T[n];
-            var t2 = new T[n];
-            int columns = kind is ActivationKind.Rowwise or ActivationKind.Gated ? cols : 0;
-            var f = target.Function;
-            if (typeof(T) == typeof(float))
-            {
-                var xf = (float[])(object)x;
-                var yf = (float[])(object)y;
-                var dyf = (float[])(object)dy;
-                var dxf = (float[])(object)dx;
-                OursForward = () => f.Forward(xf, yf, columns);
-                OursBackward = () => f.Backward(xf, dyf, dxf, columns);
-            }
-            else if (typeof(T) == typeof(Half))
-            {
-                var xh = (Half[])(object)x;
-                var yh = (Half[])(object)y;
-                var dyh = (Half[])(object)dy;
-                var dxh = (Half[])(object)dx;
-                OursForward = () => f.Forward(xh, yh, columns);
-                OursBackward = () => f.Backward(xh, dyh, dxh, columns);
-            }
-            else
-            {
-                var xd = (double[])(object)x;
-                var yd = (double[])(object)y;
-                var dyd = (double[])(object)dy;
-                var dxd = (double[])(object)dx;
-                OursForward = () => f.Forward(xd, yd, columns);
-                OursBackward = () => f.Backward(xd, dyd, dxd, columns);
-            }
-
-            int baselineColumns = columns == 0 ? n : columns;
-            if (kind == ActivationKind.Gated)
-            {
-                BaselineForward = target.Baseline ? Baselines.GatedForward(target.Function.Name, x, y, t1, cols) : null;
-                BaselineBackward = null;
-            }
-            else
-            {
-                BaselineForward = target.Baseline ? Baselines.Forward(target.Function.Name, x, y, t1, t2, baselineColumns) : null;
-                BaselineBackward = target.Baseline ? Baselines.Backward(target.Function.Name, x, dy, dx, t1, t2, baselineColumns) : null;
-            }
-        }
-
-        public Action OursForward { get; }
-
-        public Action OursBackward { get; }
-
-        public Action? BaselineForward { get; }
-
-        public Action? BaselineBackward { get; }
-
         public IEnumerable<Action> All => new[] { OursForward, OursBackward, BaselineForward, BaselineBackward }.OfType<Action>();
     }
 
-    private static IEnumerable<Row> Measure<T>(Target target, (int Rows, int Cols)[] shapes, int reps, CancellationToken cancellationToken)
+    /// <summary>Buffers and calls of one function at one shape for float, double or Half, with TensorPrimitives' baseline.</summary>
+    private static CallSet Calls<T>(Target target, int rows, int cols)
         where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>, IHyperbolicFunctions<T>
+    {
+        int n = rows * cols;
+        var kind = target.Function.Info.Kind;
+        // Gated functions map rows of cols inputs to rows of cols/2 outputs; dy has the output's shape, dx x's.
+        int outputs = kind == ActivationKind.Gated ? n / 2 : n;
+        var x = Inputs<T>(n, 1);
+        var dy = Inputs<T>(outputs, 2);
+        var y = new T[outputs];
+        var dx = new T[n];
+        var t1 = new T[n];
+        var t2 = new T[n];
+        int columns = kind is ActivationKind.Rowwise or ActivationKind.Gated ? cols : 0;
+        var f = target.Function;
+        Action oursForward, oursBackward;
+        if (typeof(T) == typeof(float))
+        {
+            var (xf, yf, dyf, dxf) = ((float[])(object)x, (float[])(object)y, (float[])(object)dy, (float[])(object)dx);
+            (oursForward, oursBackward) = (() => f.Forward(xf, yf, columns), () => f.Backward(xf, dyf, dxf, columns));
+        }
+        else if (typeof(T) == typeof(Half))
+        {
+            var (xh, yh, dyh, dxh) = ((Half[])(object)x, (Half[])(object)y, (Half[])(object)dy, (Half[])(object)dx);
+            (oursForward, oursBackward) = (() => f.Forward(xh, yh, columns), () => f.Backward(xh, dyh, dxh, columns));
+        }
+        else
+        {
+            var (xd, yd, dyd, dxd) = ((double[])(object)x, (double[])(object)y, (double[])(object)dy, (double[])(object)dx);
+            (oursForward, oursBackward) = (() => f.Forward(xd, yd, columns), () => f.Backward(xd, dyd, dxd, columns));
+        }
+
+        if (!target.Baseline) return new CallSet(oursForward, oursBackward, null, null);
+        int baselineColumns = columns == 0 ? n : columns;
+        return kind == ActivationKind.Gated
+            ? new CallSet(oursForward, oursBackward, Baselines.GatedForward(target.Function.Name, x, y, t1, cols), null)
+            : new CallSet(oursForward, oursBackward, Baselines.Forward(target.Function.Name, x, y, t1, t2, baselineColumns), Baselines.Backward(target.Function.Name, x, dy, dx, t1, t2, baselineColumns));
+    }
+
+    /// <summary>Ours alone for BFloat16 data (this library's type, which TensorPrimitives does not take).</summary>
+    private static CallSet BFloat16Calls(Target target, int rows, int cols)
+    {
+        int n = rows * cols;
+        var kind = target.Function.Info.Kind;
+        int outputs = kind == ActivationKind.Gated ? n / 2 : n;
+        var x = LowPrecisionInputs<BFloat16>(n, 1);
+        var dy = LowPrecisionInputs<BFloat16>(outputs, 2);
+        var y = new BFloat16[outputs];
+        var dx = new BFloat16[n];
+        int columns = kind is ActivationKind.Rowwise or ActivationKind.Gated ? cols : 0;
+        var f = target.Function;
+        return new CallSet(() => f.Forward(x, y, columns), () => f.Backward(x, dy, dx, columns), null, null);
+    }
+
+    private static IEnumerable<Row> Measure(Target target, (int Rows, int Cols)[] shapes, int reps, Func<Target, int, int, CallSet> calls, CancellationToken cancellationToken)
     {
         bool rowwise = target.Function.Info.Kind is ActivationKind.Rowwise or ActivationKind.Gated;
         // Warm every call up on a small buffer: the same generic instantiations run at every size, so the timed calls
         // use tier-1 code without paying a long warm-up on 16M-element buffers.
-        var small = rowwise ? new Calls<T>(target, 4, shapes[0].Cols) : new Calls<T>(target, 1, 4096);
+        var small = rowwise ? calls(target, 4, shapes[0].Cols) : calls(target, 1, 4096);
         foreach (var call in small.All) BenchTimer.WarmUp(call);
 
         foreach (var (rows, cols) in shapes)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var calls = new Calls<T>(target, rows, cols);
+            var set = calls(target, rows, cols);
             long n = (long)rows * cols;
-            foreach (var call in calls.All)
+            foreach (var call in set.All)
             {
                 // A few calls at the real size (page faults, the parallel path's first use).
                 for (int i = 0; i < 3; i++) call();
             }
 
-            var fwd = BenchTimer.Measure(calls.OursForward, reps);
-            var bwd = BenchTimer.Measure(calls.OursBackward, reps);
+            var fwd = BenchTimer.Measure(set.OursForward, reps);
+            var bwd = BenchTimer.Measure(set.OursBackward, reps);
             yield return new Row("activationkit", target.Label, n, rowwise ? rows : null, rowwise ? cols : null, fwd, bwd);
-            if (calls.BaselineForward is { } bf)
+            if (set.BaselineForward is { } bf)
             {
                 var tf = BenchTimer.Measure(bf, reps);
-                Timing? tb = calls.BaselineBackward is { } bb ? BenchTimer.Measure(bb, reps) : null;
+                Timing? tb = set.BaselineBackward is { } bb ? BenchTimer.Measure(bb, reps) : null;
                 yield return new Row("tensorprimitives", target.Label, n, rowwise ? rows : null, rowwise ? cols : null, tf, tb);
             }
-        }
-    }
-
-    /// <summary>Ours alone for Half or BFloat16 data (the library computes in float and rounds once).</summary>
-    private static IEnumerable<Row> MeasureLowPrecision<T>(Target target, (int Rows, int Cols)[] shapes, int reps, CancellationToken cancellationToken)
-        where T : unmanaged
-    {
-        bool rowwise = target.Function.Info.Kind is ActivationKind.Rowwise or ActivationKind.Gated;
-        var f = target.Function;
-        (Action Forward, Action Backward) Calls(int rows, int cols)
-        {
-            int n = rows * cols;
-            int outputs = f.Info.Kind == ActivationKind.Gated ? n / 2 : n;
-            var x = LowPrecisionInputs<T>(n, 1);
-            var dy = LowPrecisionInputs<T>(outputs, 2);
-            var y = new T[outputs];
-            var dx = new T[n];
-            int columns = rowwise ? cols : 0;
-            if (typeof(T) == typeof(Half))
-            {
-                var (xh, yh, dyh, dxh) = ((Half[])(object)x, (Half[])(object)y, (Half[])(object)dy, (Half[])(object)dx);
-                return (() => f.Forward(xh, yh, columns), () => f.Backward(xh, dyh, dxh, columns));
-            }
-
-            var (xb, yb, dyb, dxb) = ((BFloat16[])(object)x, (BFloat16[])(object)y, (BFloat16[])(object)dy, (BFloat16[])(object)dx);
-            return (() => f.Forward(xb, yb, columns), () => f.Backward(xb, dyb, dxb, columns));
-        }
-
-        var small = rowwise ? Calls(4, shapes[0].Cols) : Calls(1, 4096);
-        BenchTimer.WarmUp(small.Forward);
-        BenchTimer.WarmUp(small.Backward);
-        foreach (var (rows, cols) in shapes)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var calls = Calls(rows, cols);
-            for (int i = 0; i < 3; i++)
-            {
-                calls.Forward();
-                calls.Backward();
-            }
-
-            var fwd = BenchTimer.Measure(calls.Forward, reps);
-            var bwd = BenchTimer.Measure(calls.Backward, reps);
-            yield return new Row("activationkit", target.Label, (long)rows * cols, rowwise ? rows : null, rowwise ? cols : null, fwd, bwd);
         }
     }
 
