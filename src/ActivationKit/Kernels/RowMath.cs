@@ -13,24 +13,10 @@ namespace ActivationKit.Kernels;
 /// </summary>
 internal static class RowMath
 {
-    /// <summary>max(sign·x) over the row; NaN when a NaN reaches the final comparison (callers must not rely on it).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static double Max<TV>(ReadOnlySpan<double> x, double sign) where TV : struct, IVec<TV>
-    {
-        int n = x.Length;
-        ref double px = ref MemoryMarshal.GetReference(x);
-        var s = TV.Create(sign);
-        var acc = TV.Create(double.NegativeInfinity);
-        int i = 0;
-        for (; i <= n - TV.Count; i += TV.Count) acc = TV.Max(acc, Lanes.Load<TV, double>(ref Unsafe.Add(ref px, i)) * s);
-        // Re-reading overlapping lanes is harmless for a maximum.
-        if (i < n) acc = TV.Max(acc, Lanes.Load<TV, double>(ref Unsafe.Add(ref px, n - TV.Count)) * s);
-        return Lanes.Max(acc);
-    }
-
     /// <summary>
     /// (max, min) of sign·x over the row, in one pass (the minimum tells the softmax rows whether any entry is −∞);
-    /// with a NaN entry either may or may not be NaN (callers must not rely on it).
+    /// with a NaN entry either may or may not be NaN (callers must not rely on it: the softmax rows turn NaN
+    /// through their sums either way).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static (double Max, double Min) MaxMin<TV>(ReadOnlySpan<double> x, double sign) where TV : struct, IVec<TV>

@@ -173,7 +173,7 @@ internal static class SoftmaxCore
     /// <summary>dx = dy − softmax(x)·Σdy from the input x, without forming log_softmax(x) first.</summary>
     public static void LogSoftmaxBackward<TV>(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>
     {
-        double m = RowMath.Max<TV>(x, 1.0);
+        double m = RowMath.MaxMin<TV>(x, 1.0).Max;
         var (below, top) = RowMath.Sum<TV, ExpBelowTopTerm>(new ExpBelowTopTerm(m, 1.0), x, x);
         double total = RowMath.Sum<TV, ValueTerm>(default, dy, dy).First;
         RowMath.Map<TV, LogGradientMap>(new LogGradientMap(m, 1.0 + (below + (top - 1.0)), total), x, dy, dx);
