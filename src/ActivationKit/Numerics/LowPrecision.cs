@@ -17,9 +17,7 @@ public static class LowPrecision
     public static void ToSingle(ReadOnlySpan<Half> source, Span<float> destination)
     {
         CheckLengths(source.Length, destination.Length);
-        int i = Vector512.IsHardwareAccelerated ? Widen<Words512, HalfFormat>(source, destination)
-            : Vector256.IsHardwareAccelerated ? Widen<Words256, HalfFormat>(source, destination)
-            : Vector128.IsHardwareAccelerated ? Widen<Words128, HalfFormat>(source, destination) : 0;
+        int i = Widen<HalfFormat, Half>(source, destination);
         for (; i < source.Length; i++) destination[i] = (float)source[i];
     }
 
@@ -27,9 +25,7 @@ public static class LowPrecision
     public static void FromSingle(ReadOnlySpan<float> source, Span<Half> destination)
     {
         CheckLengths(source.Length, destination.Length);
-        int i = Vector512.IsHardwareAccelerated ? Narrow<Words512, HalfFormat>(source, destination)
-            : Vector256.IsHardwareAccelerated ? Narrow<Words256, HalfFormat>(source, destination)
-            : Vector128.IsHardwareAccelerated ? Narrow<Words128, HalfFormat>(source, destination) : 0;
+        int i = Narrow<HalfFormat, Half>(source, destination);
         for (; i < source.Length; i++) destination[i] = (Half)source[i];
     }
 
@@ -37,9 +33,7 @@ public static class LowPrecision
     public static void ToSingle(ReadOnlySpan<BFloat16> source, Span<float> destination)
     {
         CheckLengths(source.Length, destination.Length);
-        int i = Vector512.IsHardwareAccelerated ? Widen<Words512, BFloat16Format>(source, destination)
-            : Vector256.IsHardwareAccelerated ? Widen<Words256, BFloat16Format>(source, destination)
-            : Vector128.IsHardwareAccelerated ? Widen<Words128, BFloat16Format>(source, destination) : 0;
+        int i = Widen<BFloat16Format, BFloat16>(source, destination);
         for (; i < source.Length; i++) destination[i] = source[i];
     }
 
@@ -47,9 +41,7 @@ public static class LowPrecision
     public static void FromSingle(ReadOnlySpan<float> source, Span<BFloat16> destination)
     {
         CheckLengths(source.Length, destination.Length);
-        int i = Vector512.IsHardwareAccelerated ? Narrow<Words512, BFloat16Format>(source, destination)
-            : Vector256.IsHardwareAccelerated ? Narrow<Words256, BFloat16Format>(source, destination)
-            : Vector128.IsHardwareAccelerated ? Narrow<Words128, BFloat16Format>(source, destination) : 0;
+        int i = Narrow<BFloat16Format, BFloat16>(source, destination);
         for (; i < source.Length; i++) destination[i] = (BFloat16)source[i];
     }
 
@@ -76,6 +68,25 @@ public static class LowPrecision
         if (destination < source) throw new ArgumentException($"The destination holds {destination} values but the source has {source}.", nameof(destination));
     }
 
+    /// <summary>
+    /// Widens whole registers of 16-bit values at the widest accelerated width; returns how many were done (the caller
+    /// finishes the rest, and all of them without acceleration).
+    /// </summary>
+    private static int Widen<TF, T>(ReadOnlySpan<T> source, Span<float> destination)
+        where TF : struct, IFormat
+        where T : unmanaged
+        => Vector512.IsHardwareAccelerated ? Widen<Words512, TF, T>(source, destination)
+            : Vector256.IsHardwareAccelerated ? Widen<Words256, TF, T>(source, destination)
+            : Vector128.IsHardwareAccelerated ? Widen<Words128, TF, T>(source, destination) : 0;
+
+    /// <summary>Narrows whole registers of floats as <see cref="Widen{TF, T}"/> widens.</summary>
+    private static int Narrow<TF, T>(ReadOnlySpan<float> source, Span<T> destination)
+        where TF : struct, IFormat
+        where T : unmanaged
+        => Vector512.IsHardwareAccelerated ? Narrow<Words512, TF, T>(source, destination)
+            : Vector256.IsHardwareAccelerated ? Narrow<Words256, TF, T>(source, destination)
+            : Vector128.IsHardwareAccelerated ? Narrow<Words128, TF, T>(source, destination) : 0;
+
     /// <summary>Widens whole registers of 16-bit values; returns how many were done (the caller finishes the rest).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int Widen<TW, TF, T>(ReadOnlySpan<T> source, Span<float> destination)
@@ -96,16 +107,6 @@ public static class LowPrecision
         return i;
     }
 
-    private static int Widen<TW, TF>(ReadOnlySpan<Half> source, Span<float> destination)
-        where TW : struct, IWords<TW>
-        where TF : struct, IFormat
-        => Widen<TW, TF, Half>(source, destination);
-
-    private static int Widen<TW, TF>(ReadOnlySpan<BFloat16> source, Span<float> destination)
-        where TW : struct, IWords<TW>
-        where TF : struct, IFormat
-        => Widen<TW, TF, BFloat16>(source, destination);
-
     /// <summary>Narrows whole registers of floats; returns how many were done (the caller finishes the rest).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int Narrow<TW, TF, T>(ReadOnlySpan<float> source, Span<T> destination)
@@ -125,16 +126,6 @@ public static class LowPrecision
 
         return i;
     }
-
-    private static int Narrow<TW, TF>(ReadOnlySpan<float> source, Span<Half> destination)
-        where TW : struct, IWords<TW>
-        where TF : struct, IFormat
-        => Narrow<TW, TF, Half>(source, destination);
-
-    private static int Narrow<TW, TF>(ReadOnlySpan<float> source, Span<BFloat16> destination)
-        where TW : struct, IWords<TW>
-        where TF : struct, IFormat
-        => Narrow<TW, TF, BFloat16>(source, destination);
 
     /// <summary>A 16-bit format's conversions of a register of 32-bit lanes (one value per lane).</summary>
     private interface IFormat
