@@ -7,6 +7,9 @@ oneDNN, PyTorch and ONNX Runtime, in one run on one machine; prints a markdown t
 
 The anchors are built from their sources (see ANCHORS/README.md) into a temporary folder unless --anchors-bin
 names a folder that already holds onednn_bench and ort/ort. Everything runs on one thread (OMP_NUM_THREADS=1).
+The anchors time softmax only; log_softmax's anchors come from tools/bench/log_softmax: a oneDNN harness of our own
+(softmax_v2 with softmax_log, built here with g++ against libdnnl-dev), PyTorch's torch.log_softmax, and the ORT
+anchor, unchanged, pointed at a one-node LogSoftmax model through $ORT_ANCHOR_MODELS.
 """
 import argparse, json, os, subprocess, sys, tempfile
 
@@ -33,6 +36,28 @@ def run_json(cmd):
 def build_anchors(src, out):
     subprocess.run(['bash', os.path.join(src, 'onednn', 'build.sh'), os.path.join(out, 'onednn_bench')], check=True, env=ENV)
     subprocess.run(['bash', os.path.join(src, 'onnxruntime', 'build.sh'), os.path.join(out, 'ort')], check=True, env=ENV)
+
+
+def log_softmax_anchors(ort, rows, cols, reps):
+    """oneDNN's, ONNX Runtime's and PyTorch's log-softmax over ROWS x COLS (tools/bench/log_softmax)."""
+    here = os.path.join(REPO, 'tools', 'bench', 'log_softmax')
+    results = []
+    with tempfile.TemporaryDirectory(prefix='actkit-log-softmax-') as tmp:
+        onednn = os.path.join(tmp, 'onednn_log_softmax')
+        built = subprocess.run(['g++', '-O2', '-std=c++17', '-o', onednn, os.path.join(here, 'onednn_log_softmax.cpp'), '-ldnnl'],
+                               capture_output=True, text=True)
+        if built.returncode == 0:
+            results += run_json([onednn, str(rows), str(cols), str(reps)])
+        else:
+            print(f'warning: the oneDNN log-softmax harness did not build: {built.stderr.strip()[:200]}', file=sys.stderr)
+        models = os.path.join(tmp, 'models')
+        subprocess.run(['/usr/bin/python3', os.path.join(here, 'ort_model.py'), models], check=True)
+        env = dict(ENV, ORT_ANCHOR_MODELS=models)
+        p = subprocess.run([ort, 'softmax', str(rows), str(cols), str(reps)], capture_output=True, text=True, env=env)
+        # The harness names its mode in the JSON line; the model it ran is LogSoftmax.
+        results += [dict(json.loads(l), fn='log_softmax') for l in p.stdout.splitlines() if l.startswith('{')]
+    results += run_json(['/usr/bin/python3', os.path.join(here, 'torch_log_softmax.py'), str(rows), str(cols), str(reps)])
+    return results
 
 
 def fmt(v):
@@ -82,6 +107,8 @@ def main():
                 results += run_json([onednn, 'softmax', str(rows), str(cols), str(a.reps)])
                 results += run_json([ort, 'softmax', str(rows), str(cols), str(a.reps)])
                 results += run_json(['/usr/bin/python3', torch_bench, 'softmax', str(rows), str(cols), str(a.reps)])
+            else:
+                results += log_softmax_anchors(ort, rows, cols, a.reps)
             continue
         for n in sizes:
             if fn in ONEDNN: results += run_json([onednn, 'time', fn, str(n), str(a.reps)])
