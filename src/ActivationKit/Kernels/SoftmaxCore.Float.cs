@@ -635,26 +635,39 @@ internal static class SoftmaxCoreFloat
         ExpConstants(floorValue * 0f, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2);
         var sum = TV.Zero;
         var error = TV.Zero;
-        var count = TV.Zero;
+        int count = 0;
         int i = 0;
+        for (; i + TV.Count <= last; i += 2 * TV.Count)
+        {
+            var va = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
+            var vb = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + TV.Count)));
+            var ta = ScaledExp<TV, TClamp>(va, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+            var tb = ScaledExp<TV, TClamp>(vb, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+            sum = TwoSum(sum, TV.SelectWhereEqual(va, m, TV.Zero, ta), ref error);
+            sum = TwoSum(sum, TV.SelectWhereEqual(vb, m, TV.Zero, tb), ref error);
+            count += TV.CountWhereEqual(va, m) + TV.CountWhereEqual(vb, m);
+        }
+
         for (; i <= last; i += TV.Count)
         {
             var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
-            var isTop = TV.EqualTo(v, m);
-            sum = TwoSum(sum, TV.AndNot(ScaledExp<TV, TClamp>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2), isTop), ref error);
-            count += TV.And(isTop, TV.One);
+            var t = ScaledExp<TV, TClamp>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+            sum = TwoSum(sum, TV.SelectWhereEqual(v, m, TV.Zero, t), ref error);
+            count += TV.CountWhereEqual(v, m);
         }
 
         if (i < n)
         {
             var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)));
             var fresh = FreshLanes<TV>(n);
-            var isTop = TV.EqualTo(v, m);
-            sum = TwoSum(sum, TV.AndNot(TV.And(fresh, ScaledExp<TV, TClamp>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2)), isTop), ref error);
-            count += TV.And(TV.And(fresh, isTop), TV.One);
+            var t = ScaledExp<TV, TClamp>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+            // Lanes the full registers covered count as below the maximum here, with t = 0.
+            var w = TV.Select(fresh, v, TV.Create(float.NegativeInfinity));
+            sum = TwoSum(sum, TV.SelectWhereEqual(w, m, TV.Zero, TV.And(fresh, t)), ref error);
+            count += TV.CountWhereEqual(w, m);
         }
 
-        atTop = (int)Lanes.SumOfFloats(count);
+        atTop = count;
         return Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error);
     }
 

@@ -139,6 +139,10 @@ public interface IVec<TV> :
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static virtual bool AnyWhereGreater(TV a, TV b) => TV.AnyTrue(TV.GreaterThan(a, b));
 
+    /// <summary>The number of lanes where a = b (on the vector widths a comparison into a mask and a population count
+    /// of its bits, in the scalar units, instead of vector operations that add up a mask of ones).</summary>
+    static abstract int CountWhereEqual(TV a, TV b);
+
     /// <summary>
     /// x · 2^n for integral-valued <paramref name="n"/> with |n| small enough that 2^n is a normal number, rounded once
     /// (a multiplication by the exact power of two; VSCALEF on the AVX-512 widths, the same bits in one instruction).

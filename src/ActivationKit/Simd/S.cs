@@ -72,6 +72,7 @@ public readonly struct S<T> : IVec<S<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static S<T> AndNot(S<T> a, S<T> b) => new(FromRaw(Bits(a.Value) & ~Bits(b.Value)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyTrue(S<T> mask) => Bits(mask.Value) != 0;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(S<T> mask) => Bits(mask.Value) != 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int CountWhereEqual(S<T> a, S<T> b) => a.Value == b.Value ? 1 : 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static S<T> MulPow2(S<T> x, S<T> n)

@@ -125,6 +125,7 @@ public readonly struct V128<T> : IVec<V128<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128<T> AndNot(V128<T> a, V128<T> b) => new(Vector128.AndNot(a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyTrue(V128<T> mask) => mask.Value.AsUInt32() != Vector128<uint>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(V128<T> mask) => mask.Value.AsUInt32() == Vector128<uint>.AllBitsSet;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int CountWhereEqual(V128<T> a, V128<T> b) => BitOperations.PopCount(Vector128.Equals(a.Value, b.Value).ExtractMostSignificantBits());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V128<T> MulPow2(V128<T> x, V128<T> n)

@@ -125,6 +125,7 @@ public readonly struct V256<T> : IVec<V256<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256<T> AndNot(V256<T> a, V256<T> b) => new(Vector256.AndNot(a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyTrue(V256<T> mask) => mask.Value.AsUInt32() != Vector256<uint>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(V256<T> mask) => mask.Value.AsUInt32() == Vector256<uint>.AllBitsSet;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int CountWhereEqual(V256<T> a, V256<T> b) => BitOperations.PopCount(Vector256.Equals(a.Value, b.Value).ExtractMostSignificantBits());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256<T> MulPow2(V256<T> x, V256<T> n)

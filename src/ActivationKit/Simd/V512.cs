@@ -148,6 +148,7 @@ public readonly struct V512<T> : IVec<V512<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512<T> AndNot(V512<T> a, V512<T> b) => new(Vector512.AndNot(a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyTrue(V512<T> mask) => mask.Value.AsUInt32() != Vector512<uint>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(V512<T> mask) => mask.Value.AsUInt32() == Vector512<uint>.AllBitsSet;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int CountWhereEqual(V512<T> a, V512<T> b) => BitOperations.PopCount(Vector512.Equals(a.Value, b.Value).ExtractMostSignificantBits());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyWhereLess(V512<T> a, V512<T> b) => Vector512.LessThanAny(a.Value, b.Value);
 
