@@ -103,7 +103,7 @@ internal static class SoftmaxCore
         // in the guarded rows.
         var acc = typeof(TOut) == typeof(Store) ? TV.One : TV.Zero;
         var err = TV.Zero;
-        var count = TV.Zero;
+        int count = 0;
         for (int i = 0; i < n; i += TV.Count)
         {
             bool full = i <= last;
@@ -127,9 +127,10 @@ internal static class SoftmaxCore
             }
             else
             {
-                var top = TV.EqualTo(d, TV.Zero);
-                count += TV.And(keep, TV.And(top, TV.One));
-                var t = TV.And(keep, TV.AndNot(e, top));
+                // The count by a comparison into a mask and a population count (scalar units); lanes of the last
+                // register already summed are moved off the maximum first.
+                count += TV.CountWhereEqual(full ? d : TV.Select(keep, d, TV.One), TV.Zero);
+                var t = TV.And(keep, TV.SelectWhereEqual(d, TV.Zero, TV.Zero, e));
                 var total = acc + t;
                 var tPart = total - acc;
                 err += (acc - (total - tPart)) + (t - tPart);
@@ -137,7 +138,7 @@ internal static class SoftmaxCore
             }
         }
 
-        if (typeof(TOut) != typeof(Store)) return Lanes.SumCompensated(acc, err) + (Lanes.Sum(count) - offset);
+        if (typeof(TOut) != typeof(Store)) return Lanes.SumCompensated(acc, err) + (count - offset);
 
         // Σ acc − Count − offset + Σ err in double-double.
         Span<double> lanes = stackalloc double[2 * TV.Count];
