@@ -303,8 +303,12 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
             long n = (long)rows * cols;
             foreach (var call in set.All)
             {
-                // A few calls at the real size (page faults, the parallel path's first use).
-                for (int i = 0; i < 3; i++) call();
+                // Below the warm-up size the calls take paths the 4,096-element warm-up never ran (a register
+                // narrower than the call, scalar lanes), whose methods would still be tier-0 code when timed: warm
+                // those up at their own size. Otherwise a few calls at the real size (page faults, the parallel
+                // path's first use).
+                if (!rowwise && n < 4096) BenchTimer.WarmUp(call);
+                else for (int i = 0; i < 3; i++) call();
             }
 
             var fwd = BenchTimer.Measure(set.OursForward, reps);
