@@ -514,6 +514,10 @@ public static class ElementwiseDriver
         if (i < n) Lanes.Store<TV, T, TStore>(map.Apply(tailA, tailB), ref Unsafe.Add(ref pd, tailAt));
     }
 
+    // Inputs shorter than the narrowest register (or machines without vectors): compiled straight at full
+    // optimisation like the vector loops, so a program's first short calls do not run tier-0 code (a sigmoid of one
+    // float took 370 ns there instead of 11).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ScalarLoop<TMap, T>(TMap map, ref T pa, ref T pb, ref T pd, int n)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -619,6 +623,7 @@ public static class ElementwiseDriver
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void WidenedScalar<TMap>(TMap map, ref float pa, ref float pb, ref float pd, int n)
         where TMap : struct, IMap
     {
