@@ -116,6 +116,42 @@ public class LaneOperationTests
         }
     }
 
+    [Fact]
+    public void CountWhereEqual_counts_the_equal_lanes_at_every_width_with_nan_never_equal_and_zeros_equal()
+    {
+        var a = Inputs();
+        // Every fourth lane equal to its partner (including NaN lanes, which must not count, and −0 against +0,
+        // which must), the rest different.
+        var b = a.Select((v, i) => i % 4 == 0 ? v : i % 4 == 1 ? -v : v + 1f).ToArray();
+        AssertCounts<V512<float>>(a, b);
+        AssertCounts<V256<float>>(a, b);
+        AssertCounts<V128<float>>(a, b);
+        AssertCounts<S<float>>(a, b);
+        var d = a.Select(v => (double)v).ToArray();
+        var e = b.Select(v => (double)v).ToArray();
+        AssertCounts<V512<double>>(d, e);
+        AssertCounts<V128<double>>(d, e);
+        AssertCounts<S<double>>(d, e);
+    }
+
+    private static void AssertCounts<TV>(float[] a, float[] b) where TV : struct, IVec<TV>
+    {
+        for (int i = 0; i + TV.Count <= a.Length; i += TV.Count)
+        {
+            int expected = Enumerable.Range(i, TV.Count).Count(k => a[k] == b[k]);
+            Assert.Equal(expected, TV.CountWhereEqual(Lanes.Load<TV, float>(ref a[i]), Lanes.Load<TV, float>(ref b[i])));
+        }
+    }
+
+    private static void AssertCounts<TV>(double[] a, double[] b) where TV : struct, IVec<TV>
+    {
+        for (int i = 0; i + TV.Count <= a.Length; i += TV.Count)
+        {
+            int expected = Enumerable.Range(i, TV.Count).Count(k => a[k] == b[k]);
+            Assert.Equal(expected, TV.CountWhereEqual(Lanes.Load<TV, double>(ref a[i]), Lanes.Load<TV, double>(ref b[i])));
+        }
+    }
+
     // Through the interface, as kernels call it (the portable definition is the interface's default).
     private static TV MinusAbsAtLeast<TV>(TV x, double floor) where TV : struct, IVec<TV> => TV.MinusAbsAtLeast(x, TV.Create(floor));
 
