@@ -109,6 +109,15 @@ public class AccuracyCommandTests
     }
 
     [Fact]
+    public void Write_docs_into_a_folder_that_takes_no_files_fails_before_measuring()
+    {
+        // /proc takes no new files, even for root (CI runs as root, so a read-only folder would not do).
+        if (!OperatingSystem.IsLinux()) return;
+        // Nothing on stdout (BadInput): no table was measured and printed first.
+        Cli.Run("accuracy", "relu", "--samples", "100", "--write-docs", "/proc/actkit-accuracy.md").BadInput("cannot be written");
+    }
+
+    [Fact]
     public void Bad_requests_are_clear_errors()
     {
         Cli.Run("accuracy", "sigmod").BadInput("Unknown activation 'sigmod'");

@@ -62,6 +62,21 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         }
     }
 
+    private static void ProbeWritableFolder(string docsPath)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(docsPath)) ?? ".";
+        string probe = Path.Combine(folder, $".actkit-write-probe-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.WriteAllText(probe, string.Empty);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--write-docs '{docsPath}' cannot be written: its folder '{folder}' does not accept new files.");
+        }
+    }
+
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -72,6 +87,10 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         {
             throw new UsageException($"The folder of --write-docs '{docsPath}' does not exist.");
         }
+
+        // The document is replaced through a temporary file beside it: check that one can be written there before
+        // spending minutes measuring.
+        if (docsPath is not null) ProbeWritableFolder(docsPath);
 
         // Read (and check) the document to merge into before spending minutes measuring.
         string? existingDocs = docsPath is not null && File.Exists(docsPath) ? File.ReadAllText(docsPath) : null;
