@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using ActivationKit.Cli.Formatting;
+using ActivationKit.Cli.IO;
 using ActivationKit.Nn.Experiments;
 using Spectre.Console.Cli;
 
@@ -92,6 +93,7 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         int threads = settings.Threads ?? Environment.ProcessorCount;
         if (threads < 1) throw new UsageException($"--threads must be ≥ 1, got {threads}.");
         var data = ExperimentData.Load(config);
+        OutputFolder.EnsureWritable(settings.Out, "--out");
         var err = consoles.ErrorWriter;
         bool interactive = consoles.Error.Profile.Capabilities.Interactive;
         int total = config.Trials().Count(t => shard.Includes(t.Index));

@@ -90,8 +90,7 @@ public sealed class LiveDiagnostics : IDisposable
         if (every < 1) throw new UsageException($"--diagnose-every must be at least 1 step, got {every}.");
         if (options.DiagnosticsOut is { } dir)
         {
-            if (File.Exists(dir)) throw new UsageException($"--diagnostics-out '{dir}' is a file; give a folder.");
-            Directory.CreateDirectory(dir);
+            OutputFolder.EnsureWritable(dir, "--diagnostics-out");
         }
 
         var d = new NetworkDiagnostics(network, new NetworkDiagnosticsOptions { Every = every, StopOnCritical = options.StopOnCritical });

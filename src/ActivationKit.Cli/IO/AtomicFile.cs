@@ -16,14 +16,31 @@ public static class AtomicFile
         string dir = Path.GetDirectoryName(full) ?? ".";
         if (!Directory.Exists(dir)) throw new UsageException($"The folder '{dir}' does not exist.");
         string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        FileStream created;
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            created = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"Cannot write '{path}': the folder '{dir}' does not accept new files.");
+        }
+
+        try
+        {
+            using (var stream = created)
             {
                 write(stream);
             }
 
-            File.Move(temp, full, overwrite: true);
+            try
+            {
+                File.Move(temp, full, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"Cannot replace '{path}' ({e.Message.TrimEnd('.')}); it is unchanged.");
+            }
         }
         finally
         {

@@ -170,11 +170,22 @@ public static class ResultStore
     {
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
         string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        FileStream created;
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            Directory.CreateDirectory(dir);
+            created = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The temporary file's name would only confuse: say which path could not be written.
+            throw new IOException($"Cannot write '{path}': the folder '{dir}' cannot be created or does not accept new files.", e);
+        }
+
+        try
+        {
+            using (var stream = created)
             {
                 stream.Write(bytes);
                 stream.Flush(flushToDisk: true);

@@ -1,0 +1,28 @@
+namespace ActivationKit.Cli.Tests;
+
+/// <summary>
+/// Outputs into a folder that takes no files are one sentence naming the path the user gave (not a temporary file's
+/// name) and exit 2, and the runs that take long fail before their work. /proc refuses new files even to root, which
+/// CI runs as, so these tests use it (Linux only).
+/// </summary>
+public class UnwritableOutputTests
+{
+    public static TheoryData<string[], string> Cases => new()
+    {
+        { ["plot", "sigmoid", "--out", "/proc/actkit-plot.png"], "Cannot write '/proc/actkit-plot.png'" },
+        { ["plot", "--all", "--out", "/proc/actkit-gallery.png"], "Cannot write '/proc/actkit-gallery.png'" },
+        { ["eval", "sigmoid", "-x", "-1:1:0.5", "--out", "/proc/actkit-eval.csv"], "Cannot write '/proc/actkit-eval.csv'" },
+        { ["compare", "--activations", "relu,tanh", "--epochs", "1", "--out", "/proc/actkit-compare"], "--out '/proc/actkit-compare' cannot be created" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Output_into_a_folder_that_takes_no_files_is_one_sentence(string[] args, string message)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var run = Cli.Run(args).BadInput(message);
+        Assert.DoesNotContain(".tmp", run.Err, StringComparison.Ordinal);
+        // compare checks its folder before training: nothing but the one error line.
+        Assert.Single(run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+}
