@@ -13,6 +13,10 @@ public class UnwritableOutputTests
         { ["plot", "--all", "--out", "/proc/actkit-gallery.png"], "Cannot write '/proc/actkit-gallery.png'" },
         { ["eval", "sigmoid", "-x", "-1:1:0.5", "--out", "/proc/actkit-eval.csv"], "Cannot write '/proc/actkit-eval.csv'" },
         { ["compare", "--activations", "relu,tanh", "--epochs", "1", "--out", "/proc/actkit-compare"], "--out '/proc/actkit-compare' cannot be created" },
+        { ["train", "--data", "spirals", "--epochs", "1", "--save", "/proc/actkit-model.akm"], "--save '/proc/actkit-model.akm' cannot be written" },
+        { ["train", "--data", "spirals", "--epochs", "1", "--save", "/tmp"], "--save '/tmp' is a folder" },
+        { ["train", "--data", "spirals", "--epochs", "1", "--diagnostics-out", "/proc/actkit-diagnostics"], "--diagnostics-out '/proc/actkit-diagnostics' cannot be created" },
+        { ["accuracy", "relu", "--samples", "100", "--write-docs", "/nonexistent-folder/accuracy.md"], "the folder '/nonexistent-folder' does not exist" },
     };
 
     [Theory]
@@ -22,7 +26,7 @@ public class UnwritableOutputTests
         if (!OperatingSystem.IsLinux()) return;
         var run = Cli.Run(args).BadInput(message);
         Assert.DoesNotContain(".tmp", run.Err, StringComparison.Ordinal);
-        // compare checks its folder before training: nothing but the one error line.
+        // compare and train check their outputs before training: nothing but the one error line.
         Assert.Single(run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 }

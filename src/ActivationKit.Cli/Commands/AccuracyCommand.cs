@@ -62,35 +62,15 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         }
     }
 
-    private static void ProbeWritableFolder(string docsPath)
-    {
-        string folder = Path.GetDirectoryName(Path.GetFullPath(docsPath)) ?? ".";
-        string probe = Path.Combine(folder, $".actkit-write-probe-{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(probe, string.Empty);
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"--write-docs '{docsPath}' cannot be written: its folder '{folder}' does not accept new files.");
-        }
-    }
-
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (functions, skipped) = Select(settings.Functions);
         var (first, count) = settings.BitRange is { } r ? ParseBitRange(r) : (0u, 1UL << 32);
         string? docsPath = settings.WriteDocs is { IsSet: true } w ? (string.IsNullOrWhiteSpace(w.Value) ? DefaultDocsPath : w.Value) : null;
-        if (docsPath is not null && Path.GetDirectoryName(Path.GetFullPath(docsPath)) is { } dir && !Directory.Exists(dir))
-        {
-            throw new UsageException($"The folder of --write-docs '{docsPath}' does not exist.");
-        }
-
-        // The document is replaced through a temporary file beside it: check that one can be written there before
-        // spending minutes measuring.
-        if (docsPath is not null) ProbeWritableFolder(docsPath);
+        // The document is replaced through a temporary file beside it: check that its folder exists and takes one
+        // before spending minutes measuring.
+        if (docsPath is not null) OutputFolder.EnsureFileWritable(docsPath, "--write-docs");
 
         // Read (and check) the document to merge into before spending minutes measuring.
         string? existingDocs = docsPath is not null && File.Exists(docsPath) ? File.ReadAllText(docsPath) : null;

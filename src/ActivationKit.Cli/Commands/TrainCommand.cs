@@ -215,11 +215,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         return units;
     }
 
-    private static void CheckSavePath(string path)
-    {
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null && !Directory.Exists(dir)) throw new UsageException($"--save '{path}': the folder '{dir}' does not exist.");
-    }
+    private static void CheckSavePath(string path) => OutputFolder.EnsureFileWritable(path, "--save");
 
     private static string Describe(Mlp network, LossPairing pairing)
     {
