@@ -1,10 +1,12 @@
 using System.Text;
+using ActivationKit.Nn.Experiments;
 
 namespace ActivationKit.Cli.IO;
 
 /// <summary>
 /// Writes a file through a temporary sibling moved into place, so a failure half-way never leaves a partial or
-/// truncated file where the user expects a result.
+/// truncated file where the user expects a result (<see cref="ResultStore.WriteAtomic(string, Action{Stream})"/>),
+/// into a folder that must already exist.
 /// </summary>
 public static class AtomicFile
 {
@@ -12,40 +14,9 @@ public static class AtomicFile
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentNullException.ThrowIfNull(write);
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? ".";
+        string dir = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         if (!Directory.Exists(dir)) throw new UsageException($"The folder '{dir}' does not exist.");
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        FileStream created;
-        try
-        {
-            created = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"Cannot write '{path}': the folder '{dir}' does not accept new files.");
-        }
-
-        try
-        {
-            using (var stream = created)
-            {
-                write(stream);
-            }
-
-            try
-            {
-                File.Move(temp, full, overwrite: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new UsageException($"Cannot replace '{path}' ({e.Message.TrimEnd('.')}); it is unchanged.");
-            }
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        ResultStore.WriteAtomic(path, write);
     }
 
     /// <summary>Writes <paramref name="text"/> as UTF-8 without a byte-order mark.</summary>

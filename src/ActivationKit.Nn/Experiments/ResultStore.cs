@@ -168,6 +168,18 @@ public static class ResultStore
     /// <summary>Writes bytes through a flushed temporary file in the same folder and a rename.</summary>
     public static void WriteAtomic(string path, ReadOnlySpan<byte> bytes)
     {
+        byte[] copy = bytes.ToArray();
+        WriteAtomic(path, stream => stream.Write(copy));
+    }
+
+    /// <summary>
+    /// Writes a file with <paramref name="write"/> through a flushed temporary file in the same folder (created if
+    /// needed) and a rename, so the destination changes only if the whole write succeeds; a folder that cannot be
+    /// created or takes no files is an <see cref="IOException"/> naming <paramref name="path"/>.
+    /// </summary>
+    public static void WriteAtomic(string path, Action<Stream> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full)!;
         string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
@@ -187,11 +199,18 @@ public static class ResultStore
         {
             using (var stream = created)
             {
-                stream.Write(bytes);
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
 
-            File.Move(temp, full, overwrite: true);
+            try
+            {
+                File.Move(temp, full, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"Cannot replace '{path}' ({e.Message.TrimEnd('.')}); it is unchanged.", e);
+            }
         }
         finally
         {
