@@ -265,9 +265,10 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         private static TV BackwardFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
-            var s = Argument(xc, out _, out _, out var sLo, out var u, out var uLo);
-            // The low part of −|s|, as in the forward.
-            var m = VMath.Expm1PartsMinusAbsF(s, TV.Xor(sLo, TV.AndNot(TV.SignMask, s)), -130.0, out var n);
+            // |s| = s(|x|) as a pair (s is odd); −|s| has the low part −sLo.
+            var ax = TV.Abs(xc);
+            var s = ArgumentF(ax, out var sLo);
+            var m = VMath.Expm1PartsMinusAbsF(s, -sLo, -130.0, out var n);
             var t = TV.ScaleB(TV.One, n);
             var e = TV.Fma(t, m, t);
             // (1 + e)² from the exact two-sum d + dLo = 1 + e (e ≤ 1), rounded once.
@@ -276,24 +277,22 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             // e − (d − 1) is the fast two-sum's (1 − d) + e: d − 1 is exact (d in [1, 2]), and so is the difference.
             var dLo = e - (d - TV.One);
             var d2 = TV.Fma(d, d, (d + d) * dLo);
-            // |g| = |x·s′| = C·|x|·(1 + 3k·x²) = C·|x|·(3u − 2) as g + gLo: 3u = c + cLo exactly, c − 2 is exact
-            // (c ≥ 3), then |x|·w and C·(|x|·w) carry their product errors.
-            var ax = TV.Abs(xc);
-            var c = u * TV.Create(3.0);
-            var w = c - TV.Create(2.0);
-            var wLo = TV.Fma(uLo, TV.Create(3.0), TV.Fms(u, TV.Create(3.0), c));
-            var h = ax * w;
-            var hLo = TV.Fma(ax, wLo, TV.Fms(ax, w, h));
-            var g = h * TV.Create(CHiF);
-            var gLo = TV.Fms(h, TV.Create(CHiF), g) + TV.Fma(hLo, TV.Create(CHiF), h * TV.Create(CLoF));
-            // K = 1 + e − |g| = ((1 + t) − g) + (t·m − gLo); 1 + t is exact (t ≥ 2^−23 wherever t counts), and so
-            // is the subtraction where K cancels.
+            // |g| = |x·s′| = C·|x|·(1 + 3k·x²) = 3|s| − 2C·|x| as g + gLo: 3|s| and 2C·|x| carry their product errors
+            // (and s's and C's low parts), and since 3|s| ≥ 3C·|x| > 2C·|x| the fast two-sum of their difference is exact.
+            var c3 = s * TV.Create(3.0);
+            var c3Lo = TV.Fma(sLo, TV.Create(3.0), TV.Fms(s, TV.Create(3.0), c3));
+            var cx = ax * TV.Create(2 * CHiF);
+            var cxLo = TV.Fma(ax, TV.Create(2 * CLoF), TV.Fms(ax, TV.Create(2 * CHiF), cx));
+            var g = c3 - cx;
+            var gLo = ((c3 - g) - cx) + (c3Lo - cxLo);
+            // K = 1 + e − |g| = ((1 + t) − g) + (t·m − gLo); 1 + t is exact (t ≥ 2^−23 wherever t counts), and so is
+            // the subtraction where K cancels.
             // e·K = (1 + m)·K·2^n with K kept as the unrounded sum k1 + k2.
             var k1 = (t + TV.One) - g;
             var k2 = TV.Fms(t, m, gLo);
             var num = k1 + TV.Fma(m, k1, TV.Fma(m, k2, k2));
             var y = TV.ScaleB(num / d2, n);
-            return dy * TV.SelectWhereLess(s, TV.Zero, y, TV.One - y);
+            return dy * TV.SelectWhereLess(xc, TV.Zero, y, TV.One - y);
         }
 
         /// <summary>
