@@ -110,8 +110,6 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         // The same constants as float pairs for float lanes (hi = nearest float, lo = the float nearest the rest; mpmath).
         private const double CHiF = 1.5957691669464111;
         private const double CLoF = -4.534068054340423e-08;
-        private const double KHiF = 0.044714998453855515;
-        private const double KLoF = 1.5461444347053543e-09;
 
         // B = 2√(2/π)·0.044715 as a float pair (mpmath).
         private const double BHiF = 0.07135481387376785;
@@ -180,7 +178,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             //   s ≥ 0: f′ = (1 + x·s′·e/D)/D, a sum of positive terms, computed plainly.
             // One reciprocal serves both branches.
             var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
-            var s = Argument(xc, out var x2, out var x2Lo, out var sLo, out _, out _);
+            var s = Argument(xc, out var x2, out var x2Lo, out var sLo);
             var negative = TV.LessThan(s, TV.Zero);
             // e = (p + pLo)·2^n with the low part of −|s| folded in.
             var p = VMath.ExpParts(-TV.Abs(s), out var n, out var pLo);
@@ -257,7 +255,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         /// (1 + t) − g where K cancels (Sterbenz); t·m − gLo is small. K·(1 + m) is formed from the unrounded pieces,
         /// so only the last sum, (1 + e)² and the division round at full size. Plain evaluation of the double-lane
         /// form lost 7.4 ULP; this is 3.3 ULP at most outside ±0.05 of the zero and within 0.02 ULP of 1 inside it.
-        /// s is the float pair of <see cref="Argument"/> (its rounding would cost |s| half-ULPs in the tail). The
+        /// |s| is the float pair of <see cref="ArgumentF"/> at |x| (its rounding would cost |s| half-ULPs in the tail). The
         /// exponent is clamped at −130: beyond it the true f′ is below half the least subnormal and the 2^n scaling
         /// returns a zero (±∞ included: x is clamped to ±60 first).
         /// </summary>
@@ -296,8 +294,8 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         }
 
         /// <summary>
-        /// Float lanes, forward: s = x·(C + B·x²) with B = C·0.044715, as s + <paramref name="sLo"/> — three operations
-        /// fewer than <see cref="Argument"/>'s x·(1 + k·x²) times C, which the derivative needs for 1 + k·x². x² is
+        /// Float lanes (the forward, and the backward at |x|): s = x·(C + B·x²) with B = C·0.044715, as s + <paramref name="sLo"/> — three operations
+        /// fewer than x·(1 + k·x²) times C (<see cref="Argument"/>, which double lanes use). x² is
         /// exact as a pair, B·x² carries its product error and B's low part, C + B·x² is a two-sum (the fast one on the
         /// larger and the smaller: either may dominate) with C's low part added to the error, and x·w carries its product
         /// error.
@@ -323,7 +321,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV Logistic<TV>(TV x, out TV n, out TV d, out TV negative) where TV : struct, IVec<TV>
         {
-            var s = Argument(x, out _, out _, out var sLo, out _, out _);
+            var s = Argument(x, out _, out _, out var sLo);
             negative = TV.LessThan(s, TV.Zero);
             // e^(−|s|) = e^(−|s_hi|)·(1 + a_lo) with a_lo the low part of −|s|.
             var aLo = TV.Select(negative, sLo, -sLo);
@@ -334,10 +332,11 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         }
 
         /// <summary>
-        /// s = 2√(2/π)·(x + k·x³) as s + <paramref name="sLo"/>, with x² = x2 + x2Lo exactly and 1 + k·x² = u + uLo.
+        /// Double lanes: s = 2√(2/π)·(x + k·x³) as s + <paramref name="sLo"/>, with x² = x2 + x2Lo exactly (float lanes
+        /// use <see cref="ArgumentF"/>).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV Argument<TV>(TV x, out TV x2, out TV x2Lo, out TV sLo, out TV u, out TV uLo) where TV : struct, IVec<TV>
+        private static TV Argument<TV>(TV x, out TV x2, out TV x2Lo, out TV sLo) where TV : struct, IVec<TV>
         {
             // x² exactly, then k·x² as hi + lo.
             // Constants go last wherever the operation allows (multiplications, the fused operations' third operand,
@@ -345,21 +344,21 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             // the JIT broadcasts each into a register on every iteration. Same values.
             x2 = x * x;
             x2Lo = TV.Fms(x, x, x2);
-            var kHi = TV.Create(TV.IsDouble ? KHi : KHiF);
+            var kHi = TV.Create(KHi);
             var t = x2 * kHi;
             // The low parts are accumulated by nested fused operations: each small term joins in one rounding.
-            var tLo = TV.Fma(x2Lo, kHi, TV.Fma(x2, TV.Create(TV.IsDouble ? KLo : KLoF), TV.Fms(x2, kHi, t)));
+            var tLo = TV.Fma(x2Lo, kHi, TV.Fma(x2, TV.Create(KLo), TV.Fms(x2, kHi, t)));
             // 1 + k·x² (either term may dominate: the fast two-sum on the larger and the smaller, exact like the
             // six-operation two-sum but with a shorter dependency chain). A NaN t (a NaN x) reaches u and tLo anyway.
-            u = t + TV.One;
-            uLo = ((TV.Max(t, TV.One) - u) + TV.Min(t, TV.One)) + tLo;
+            var u = t + TV.One;
+            var uLo = ((TV.Max(t, TV.One) - u) + TV.Min(t, TV.One)) + tLo;
             // x·(1 + k·x²).
             var v = x * u;
             var vLo = TV.Fma(x, uLo, TV.Fms(x, u, v));
             // s = C·v.
-            var cHi = TV.Create(TV.IsDouble ? CHi : CHiF);
+            var cHi = TV.Create(CHi);
             var s = v * cHi;
-            sLo = TV.Fma(vLo, cHi, TV.Fma(v, TV.Create(TV.IsDouble ? CLo : CLoF), TV.Fms(v, cHi, s)));
+            sLo = TV.Fma(vLo, cHi, TV.Fma(v, TV.Create(CLo), TV.Fms(v, cHi, s)));
             return s;
         }
     }
