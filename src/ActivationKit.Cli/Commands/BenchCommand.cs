@@ -233,21 +233,29 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         public IEnumerable<Action> All => new[] { OursForward, OursBackward, BaselineForward, BaselineBackward }.OfType<Action>();
     }
 
+    /// <summary>
+    /// Sizes of one call at rows × cols: the inputs, the outputs (gated functions map rows of cols inputs to rows of
+    /// cols/2 outputs; dy has the output's shape, dx x's) and the row length passed as columns (0 for element-wise).
+    /// </summary>
+    private static (int Inputs, int Outputs, int Columns) Layout(Target target, int rows, int cols)
+    {
+        int n = rows * cols;
+        var kind = target.Function.Info.Kind;
+        return (n, kind == ActivationKind.Gated ? n / 2 : n, kind is ActivationKind.Rowwise or ActivationKind.Gated ? cols : 0);
+    }
+
     /// <summary>Buffers and calls of one function at one shape for float, double or Half, with TensorPrimitives' baseline.</summary>
     private static CallSet Calls<T>(Target target, int rows, int cols)
         where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>, IHyperbolicFunctions<T>
     {
-        int n = rows * cols;
+        var (n, outputs, columns) = Layout(target, rows, cols);
         var kind = target.Function.Info.Kind;
-        // Gated functions map rows of cols inputs to rows of cols/2 outputs; dy has the output's shape, dx x's.
-        int outputs = kind == ActivationKind.Gated ? n / 2 : n;
         var x = Inputs<T>(n, 1);
         var dy = Inputs<T>(outputs, 2);
         var y = new T[outputs];
         var dx = new T[n];
         var t1 = new T[n];
         var t2 = new T[n];
-        int columns = kind is ActivationKind.Rowwise or ActivationKind.Gated ? cols : 0;
         var f = target.Function;
         Action oursForward, oursBackward;
         if (typeof(T) == typeof(float))
@@ -276,24 +284,24 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     /// <summary>Ours alone for BFloat16 data (this library's type, which TensorPrimitives does not take).</summary>
     private static CallSet BFloat16Calls(Target target, int rows, int cols)
     {
-        int n = rows * cols;
-        var kind = target.Function.Info.Kind;
-        int outputs = kind == ActivationKind.Gated ? n / 2 : n;
+        var (n, outputs, columns) = Layout(target, rows, cols);
         var x = LowPrecisionInputs<BFloat16>(n, 1);
         var dy = LowPrecisionInputs<BFloat16>(outputs, 2);
         var y = new BFloat16[outputs];
         var dx = new BFloat16[n];
-        int columns = kind is ActivationKind.Rowwise or ActivationKind.Gated ? cols : 0;
         var f = target.Function;
         return new CallSet(() => f.Forward(x, y, columns), () => f.Backward(x, dy, dx, columns), null, null);
     }
+
+    /// <summary>Elements of the buffer every element-wise call is warmed up on before it is timed at any size.</summary>
+    private const int WarmUpLength = 4096;
 
     private static IEnumerable<Row> Measure(Target target, (int Rows, int Cols)[] shapes, int reps, Func<Target, int, int, CallSet> calls, CancellationToken cancellationToken)
     {
         bool rowwise = target.Function.Info.Kind is ActivationKind.Rowwise or ActivationKind.Gated;
         // Warm every call up on a small buffer: the same generic instantiations run at every size, so the timed calls
         // use tier-1 code without paying a long warm-up on 16M-element buffers.
-        var small = rowwise ? calls(target, 4, shapes[0].Cols) : calls(target, 1, 4096);
+        var small = rowwise ? calls(target, 4, shapes[0].Cols) : calls(target, 1, WarmUpLength);
         foreach (var call in small.All) BenchTimer.WarmUp(call);
 
         foreach (var (rows, cols) in shapes)
@@ -307,7 +315,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                 // narrower than the call, scalar lanes), whose methods would still be tier-0 code when timed: warm
                 // those up at their own size. Otherwise a few calls at the real size (page faults, the parallel
                 // path's first use).
-                if (!rowwise && n < 4096) BenchTimer.WarmUp(call);
+                if (!rowwise && n < WarmUpLength) BenchTimer.WarmUp(call);
                 else for (int i = 0; i < 3; i++) call();
             }
 
