@@ -134,6 +134,39 @@ public class LaneOperationTests
         AssertCounts<S<double>>(d, e);
     }
 
+    [Fact]
+    public void Pow2_is_two_to_the_n_at_every_width_for_every_normal_exponent()
+    {
+        // Every n whose power of two is a normal float (−126 … 127), against Math.ScaleB; double lanes to ±1022.
+        var n = Enumerable.Range(0, 256).Select(i => (float)(-126 + i % 254)).ToArray();
+        var expected = n.Select(k => (float)Math.ScaleB(1.0, (int)k)).ToArray();
+        AssertEveryWidth(n, expected, V512<float>.Pow2, V256<float>.Pow2, V128<float>.Pow2, S<float>.Pow2);
+        foreach (int k in new[] { -1022, -1000, -127, -1, 0, 1, 128, 1000, 1023 })
+        {
+            double want = Math.ScaleB(1.0, k);
+            Assert.Equal(want, V512<double>.Pow2(V512<double>.Create(k)).Value[3]);
+            Assert.Equal(want, V256<double>.Pow2(V256<double>.Create(k)).Value[1]);
+            Assert.Equal(want, V128<double>.Pow2(V128<double>.Create(k)).Value[0]);
+            Assert.Equal(want, S<double>.Pow2(S<double>.Create(k)).Value);
+        }
+    }
+
+    [Fact]
+    public void SignFill_sets_every_bit_exactly_where_the_sign_bit_is_set_at_every_width()
+    {
+        var x = Inputs();
+        var ones = BitConverter.Int32BitsToSingle(-1);
+        var expected = x.Select(v => BitConverter.SingleToInt32Bits(v) < 0 ? ones : 0f).ToArray();
+        AssertEveryWidth(x, expected, V512<float>.SignFill, V256<float>.SignFill, V128<float>.SignFill, S<float>.SignFill);
+        foreach (double v in new[] { -0.0, 0.0, -1e-310, 1e-310, -3.5, 3.5, double.NegativeInfinity, double.PositiveInfinity, -double.NaN, double.NaN })
+        {
+            long want = BitConverter.DoubleToInt64Bits(v) < 0 ? -1 : 0;
+            Assert.Equal(want, BitConverter.DoubleToInt64Bits(V512<double>.SignFill(V512<double>.Create(v)).Value[5]));
+            Assert.Equal(want, BitConverter.DoubleToInt64Bits(V128<double>.SignFill(V128<double>.Create(v)).Value[1]));
+            Assert.Equal(want, BitConverter.DoubleToInt64Bits(S<double>.SignFill(S<double>.Create(v)).Value));
+        }
+    }
+
     private static void AssertCounts<TV>(float[] a, float[] b) where TV : struct, IVec<TV>
     {
         for (int i = 0; i + TV.Count <= a.Length; i += TV.Count)

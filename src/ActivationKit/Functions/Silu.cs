@@ -340,10 +340,15 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             // (1 + e)² in one fused rounding: the exact two-sum of 1 + e squared took four operations more for the same
             // 3.80 ULP at most (0.473 → 0.422 ns/element).
             var square = VMath.SquareOfOnePlus(e);
-            // Both sides over the same square, one division: x ≥ 0, (x + 1)·e + 1 (x + 1 is needed for the other
-            // side anyway); x < 0, e·(1 + e + x) summed as described above.
+            // Both sides over the same square, one division, and one multiply-add a·e + b for both numerators: x < 0,
+            // a = t·m + ((x + 1) + t) summed as described above and b = 0; x ≥ 0, the same sum with t cleared is
+            // a = x + 1, and b = 1, for (x + 1)·e + 1. The sign mask comes from an arithmetic shift and clears t and 1
+            // with bitwise operations, so the select's comparison and the multiplication by e leave the two
+            // multiply-add pipes, which bound this loop on Zen 4 (0.407 → 0.388 ns/element, the same bits).
             var x1 = x + TV.One;
-            var numerator = TV.SelectWhereLess(x, TV.Zero, e * TV.Fma(t, m, x1 + t), TV.Fma(x1, e, TV.One));
+            var negative = TV.SignFill(x);
+            var tn = TV.And(t, negative);
+            var numerator = TV.Fma(TV.Fma(tn, m, x1 + tn), e, TV.AndNot(TV.One, negative));
             inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(BackwardFloatLimit));
             return dy * (numerator / square);
         }

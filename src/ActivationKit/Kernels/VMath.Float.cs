@@ -311,7 +311,7 @@ public static partial class VMath
     public static TV Expm1PartsMinusAbsF<TV>(TV x, double floor, out TV t) where TV : struct, IVec<TV>
     {
         var r = ReduceF(TV.MinusAbsAtLeast(x, TV.Create(floor)), out var n);
-        t = TV.ScaleB(TV.One, n);
+        t = TV.Pow2(n);
         return Expm1ReducedF(r);
     }
 

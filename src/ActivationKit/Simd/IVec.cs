@@ -150,6 +150,22 @@ public interface IVec<TV> :
     static abstract TV MulPow2(TV x, TV n);
 
     /// <summary>
+    /// 2^n for integral-valued <paramref name="n"/> whose power of two is a normal number, built in the integer and
+    /// addition units (n plus 1.5·2^23 + 127, or 1.5·2^52 + 1023 in double lanes, shifted into the exponent field):
+    /// the same bits as <c>ScaleB(One, n)</c>, without VSCALEF, which on Zen 4 takes a slot of the two multiply-add
+    /// pipes that the polynomials need.
+    /// </summary>
+    static abstract TV Pow2(TV n);
+
+    /// <summary>
+    /// A lane mask from x's sign bit: all bits set where it is set (−0 and negative NaNs included), clear elsewhere, by
+    /// an arithmetic shift rather than a comparison (which on AVX-512 hardware like Zen 4 takes a multiply-add pipe to
+    /// write its mask register). For And/AndNot with values: zeroing a term on one side is a bitwise operation on any
+    /// pipe, where a select by a comparison would cost a multiply-add slot.
+    /// </summary>
+    static abstract TV SignFill(TV x);
+
+    /// <summary>
     /// Splits finite positive normal x into x = m · 2^e with m in [1, 2); returns m and writes e (as a floating value).
     /// </summary>
     static abstract TV Frexp(TV x, out TV exponent);

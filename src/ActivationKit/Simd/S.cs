@@ -74,6 +74,18 @@ public readonly struct S<T> : IVec<S<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(S<T> mask) => Bits(mask.Value) != 0;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int CountWhereEqual(S<T> a, S<T> b) => a.Value == b.Value ? 1 : 0;
 
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static S<T> Pow2(S<T> n)
+    {
+        int e = int.CreateTruncating(n.Value);
+        return new(IsDouble ? FromRaw((ulong)(long)(e + 1023) << 52) : FromRaw((ulong)(uint)((e + 127) << 23)));
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static S<T> SignFill(S<T> x) => new(FromRaw((Bits(x.Value) & Bits(-T.Zero)) != 0 ? (IsDouble ? ulong.MaxValue : uint.MaxValue) : 0UL));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static S<T> MulPow2(S<T> x, S<T> n)
     {

@@ -127,6 +127,30 @@ public readonly struct V128<T> : IVec<V128<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(V128<T> mask) => mask.Value.AsUInt32() == Vector128<uint>.AllBitsSet;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int CountWhereEqual(V128<T> a, V128<T> b) => BitOperations.PopCount(Vector128.Equals(a.Value, b.Value).ExtractMostSignificantBits());
 
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> Pow2(V128<T> n)
+    {
+        // n + (1.5·2^k + bias) puts the biased exponent in the low bits (n is integral and small, the sum exact); the
+        // shift moves it into the exponent field and drops the rest.
+        if (IsDouble)
+        {
+            var k = n.Value.As<T, double>() + Vector128.Create(6755399441056767.0);
+            return new(Vector128.ShiftLeft(k.AsUInt64(), 52).As<ulong, T>());
+        }
+        else
+        {
+            var k = n.Value.As<T, float>() + Vector128.Create(12583039.0f);
+            return new(Vector128.ShiftLeft(k.AsUInt32(), 23).As<uint, T>());
+        }
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> SignFill(V128<T> x) => IsDouble
+        ? new(Vector128.ShiftRightArithmetic(x.Value.As<T, long>(), 63).As<long, T>())
+        : new(Vector128.ShiftRightArithmetic(x.Value.As<T, int>(), 31).As<int, T>());
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V128<T> MulPow2(V128<T> x, V128<T> n)
     {

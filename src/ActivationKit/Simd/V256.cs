@@ -127,6 +127,30 @@ public readonly struct V256<T> : IVec<V256<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(V256<T> mask) => mask.Value.AsUInt32() == Vector256<uint>.AllBitsSet;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int CountWhereEqual(V256<T> a, V256<T> b) => BitOperations.PopCount(Vector256.Equals(a.Value, b.Value).ExtractMostSignificantBits());
 
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> Pow2(V256<T> n)
+    {
+        // n + (1.5·2^k + bias) puts the biased exponent in the low bits (n is integral and small, the sum exact); the
+        // shift moves it into the exponent field and drops the rest.
+        if (IsDouble)
+        {
+            var k = n.Value.As<T, double>() + Vector256.Create(6755399441056767.0);
+            return new(Vector256.ShiftLeft(k.AsUInt64(), 52).As<ulong, T>());
+        }
+        else
+        {
+            var k = n.Value.As<T, float>() + Vector256.Create(12583039.0f);
+            return new(Vector256.ShiftLeft(k.AsUInt32(), 23).As<uint, T>());
+        }
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> SignFill(V256<T> x) => IsDouble
+        ? new(Vector256.ShiftRightArithmetic(x.Value.As<T, long>(), 63).As<long, T>())
+        : new(Vector256.ShiftRightArithmetic(x.Value.As<T, int>(), 31).As<int, T>());
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256<T> MulPow2(V256<T> x, V256<T> n)
     {

@@ -154,6 +154,30 @@ public readonly struct V512<T> : IVec<V512<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyWhereGreater(V512<T> a, V512<T> b) => Vector512.GreaterThanAny(a.Value, b.Value);
 
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> Pow2(V512<T> n)
+    {
+        // n + (1.5·2^k + bias) puts the biased exponent in the low bits (n is integral and small, the sum exact); the
+        // shift moves it into the exponent field and drops the rest.
+        if (IsDouble)
+        {
+            var k = n.Value.As<T, double>() + Vector512.Create(6755399441056767.0);
+            return new(Vector512.ShiftLeft(k.AsUInt64(), 52).As<ulong, T>());
+        }
+        else
+        {
+            var k = n.Value.As<T, float>() + Vector512.Create(12583039.0f);
+            return new(Vector512.ShiftLeft(k.AsUInt32(), 23).As<uint, T>());
+        }
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> SignFill(V512<T> x) => IsDouble
+        ? new(Vector512.ShiftRightArithmetic(x.Value.As<T, long>(), 63).As<long, T>())
+        : new(Vector512.ShiftRightArithmetic(x.Value.As<T, int>(), 31).As<int, T>());
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512<T> MulPow2(V512<T> x, V512<T> n)
     {
