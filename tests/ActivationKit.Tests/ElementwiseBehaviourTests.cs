@@ -153,6 +153,17 @@ public class ElementwiseBehaviourTests
     }
 
     [Fact]
+    public void Mark_bounds_refuse_a_limit_on_the_wrong_side_or_not_finite()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.MarkBound.Below(0f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.MarkBound.Below(float.NegativeInfinity));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.MarkBound.AbsAbove(-1f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.MarkBound.AbsAbove(float.NaN));
+        Assert.False(Kernels.MarkBound.None.Exists);
+        Assert.True(Kernels.MarkBound.Below(-87f).Exists);
+    }
+
+    [Fact]
     public void The_drivers_any_lane_tests_agree_with_the_kernels_marks()
     {
         // The element-wise driver tests each register with ForwardMarksAny/BackwardMarksAny and recomputes the marks of
@@ -181,12 +192,25 @@ public class ElementwiseBehaviourTests
                 {
                     kernel.ForwardFloatLanes(x, out var marks);
                     Assert.True(Simd.V512<float>.AnyTrue(marks) == kernel.ForwardMarksAny(x), $"{name} forward [{at}]");
+                    CheckBound(TK.ForwardMarkBound, Simd.V512<float>.AnyTrue(marks), "forward");
                 }
 
                 if (TK.BackwardHasDoubleLanes)
                 {
                     kernel.BackwardFloatLanes(x, dy, out var marks);
                     Assert.True(Simd.V512<float>.AnyTrue(marks) == kernel.BackwardMarksAny(x, dy), $"{name} backward [{at}]");
+                    CheckBound(TK.BackwardMarkBound, Simd.V512<float>.AnyTrue(marks), "backward");
+                }
+
+                // The bound the driver tests after the loop (DeferredRedo) must show every marked register: the keys'
+                // maximum, as the loop keeps it, above the limit, and for the bound's own side alone (NaN aside).
+                void CheckBound(Kernels.MarkBound bound, bool marked, string direction)
+                {
+                    if (!bound.Exists || (TK.FloatLanesDependOnParameters && !kernel.FloatLanesApply)) return;
+                    var keys = Simd.V512<float>.And(x, Simd.V512<float>.FromBits(bound.KeyMask));
+                    bool flagged = Simd.V512<float>.AnyBitsGreater(keys, Simd.V512<float>.FromBits(bound.KeyLimit));
+                    if (marked) Assert.True(flagged, $"{name} {direction} bound misses [{at}]");
+                    if (!lanes.Any(float.IsNaN)) Assert.True(flagged == marked, $"{name} {direction} bound flags an unmarked register [{at}]");
                 }
             }
         }

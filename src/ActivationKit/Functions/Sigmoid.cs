@@ -139,8 +139,14 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         public bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV> => TV.AnyWhereLess(x, TV.Create(ForwardFloatLowest));
 
         /// <inheritdoc />
+        public static MarkBound ForwardMarkBound => MarkBound.Below((float)ForwardFloatLowest);
+
+        /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool BackwardMarksAny<TV>(TV x, TV dy) where TV : struct, IVec<TV> => TV.AnyWhereGreater(TV.Abs(x), TV.Create(BackwardFloatLimit));
+
+        /// <inheritdoc />
+        public static MarkBound BackwardMarkBound => MarkBound.AbsAbove((float)BackwardFloatLimit);
 
         // The float lanes' range: below −87 the forward is subnormal, beyond |x| = 87 the slope's e^−|x| is.
         private const double ForwardFloatLowest = -87.0;

@@ -307,8 +307,14 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         public bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV> => !IsPlain || TV.AnyWhereLess(x, TV.Create(ForwardFloatLowest));
 
         /// <inheritdoc />
+        public static MarkBound ForwardMarkBound => MarkBound.Below((float)ForwardFloatLowest);
+
+        /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool BackwardMarksAny<TV>(TV x, TV dy) where TV : struct, IVec<TV> => !IsPlain || TV.AnyWhereGreater(TV.Abs(x), TV.Create(BackwardFloatLimit));
+
+        /// <inheritdoc />
+        public static MarkBound BackwardMarkBound => MarkBound.AbsAbove((float)BackwardFloatLimit);
 
         // The float lanes' range (β = 1): below −87 the forward is tiny, beyond |x| = 80 the slope's pieces leave float.
         private const double ForwardFloatLowest = -87.0;

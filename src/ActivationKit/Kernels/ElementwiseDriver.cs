@@ -326,7 +326,18 @@ public static class ElementwiseDriver
 
         // Pairs for float only: two copies of a double-lane kernel (double-double pieces) ran out of the JIT's inlining
         // budget, and every lane operation became a call (double logsigmoid, softplus′, elu).
-        if (TMap.HasDoubleLanes && typeof(T) == typeof(float)) Run<TMap, T, TDir, WithRedo, TStore>(map, ref pa, ref pb, ref pd, n);
+        if (TMap.HasDoubleLanes && typeof(T) == typeof(float))
+        {
+            // The marks after the loop need the inputs unchanged, so only when the output overlaps neither.
+            if (TMap.InPairs && map.MarkBound.Exists && Disjoint(ref pa, ref pd, n) && (TMap.IsUnary || Disjoint(ref pb, ref pd, n)))
+            {
+                Run<TMap, T, TDir, DeferredRedo, TStore>(map, ref pa, ref pb, ref pd, n);
+            }
+            else
+            {
+                Run<TMap, T, TDir, WithRedo, TStore>(map, ref pa, ref pb, ref pd, n);
+            }
+        }
         else if (TMap.OutOfLine && typeof(T) == typeof(double)) Run<TMap, T, TDir, OutOfLine, TStore>(map, ref pa, ref pb, ref pd, n);
         else Run<TMap, T, TDir, NoRedo, TStore>(map, ref pa, ref pb, ref pd, n);
     }
@@ -432,6 +443,36 @@ public static class ElementwiseDriver
         Redo<TMap, T, TV>(map, a1, b1, ref dst1);
     }
 
+    /// <summary>
+    /// After a <see cref="DeferredRedo"/> loop whose keys showed a marked lane: every register (the overlapping last one
+    /// too) is tested again from the unchanged inputs and the marked ones redone, as the per-register test would have.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RedoMarked<TMap, T, TV>(TMap map, ref T pa, ref T pb, ref T pd, int n)
+        where TMap : struct, IMap
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TV : struct, IVec<TV>
+    {
+        int w = TV.Count;
+        for (int i = 0; i < n; i += w)
+        {
+            int at = Math.Min(i, n - w);
+            var a = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, at));
+            var b = TMap.IsUnary ? a : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, at));
+            if (map.MarksAny(a, b)) Redo<TMap, T, TV>(map, a, b, ref Unsafe.Add(ref pd, at));
+        }
+    }
+
+    /// <summary>Whether n elements from x and from d share no byte.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe bool Disjoint<T>(ref T x, ref T d, int n)
+        where T : unmanaged
+    {
+        nint offset = Unsafe.ByteOffset(ref x, ref d);
+        nint length = (nint)n * sizeof(T);
+        return offset >= length || offset <= -length;
+    }
+
     // Kernels that opt in (IUnaryKernel.ForwardInPairs / BackwardInPairs): the general loop with two registers per
     // iteration. A separate method, inlining the kernel twice, which only kernels small enough for the JIT's budget and
     // the register file can afford (two copies of erf GELU's backward spilled and ran 1.7× slower).
@@ -453,6 +494,10 @@ public static class ElementwiseDriver
         // Two registers per iteration, both loaded before either result is stored: the kernel's long dependency
         // chains of the two overlap. An odd last register is paired with itself (same inputs, same bits, stored
         // twice).
+        // DeferredRedo: the running maximum of the keys, tested once after the loop.
+        var keyMask = TV.Zero;
+        var keys = TV.Zero;
+        if (typeof(TRedo) == typeof(DeferredRedo)) keyMask = TV.FromBits(map.MarkBound.KeyMask);
         for (int i = 0; i <= end; i += 2 * w)
         {
             int j = i + w <= end ? i + w : i;
@@ -476,6 +521,14 @@ public static class ElementwiseDriver
                     Redo<TMap, T, TV>(map, a0, b0, ref Unsafe.Add(ref pd, iAt), a1, b1, ref Unsafe.Add(ref pd, jAt));
                 }
             }
+            else if (typeof(TRedo) == typeof(DeferredRedo))
+            {
+                var r0 = map.ApplyFloatLanes(a0, b0, out _);
+                var r1 = map.ApplyFloatLanes(a1, b1, out _);
+                Lanes.Store<TV, T, TStore>(r0, ref Unsafe.Add(ref pd, iAt));
+                Lanes.Store<TV, T, TStore>(r1, ref Unsafe.Add(ref pd, jAt));
+                keys = TV.MaxBits(keys, TV.MaxBits(TV.And(a0, keyMask), TV.And(a1, keyMask)));
+            }
             else
             {
                 var r0 = map.Apply(a0, b0);
@@ -483,6 +536,11 @@ public static class ElementwiseDriver
                 Lanes.Store<TV, T, TStore>(r0, ref Unsafe.Add(ref pd, iAt));
                 Lanes.Store<TV, T, TStore>(r1, ref Unsafe.Add(ref pd, jAt));
             }
+        }
+
+        if (typeof(TRedo) == typeof(DeferredRedo) && TV.AnyBitsGreater(keys, TV.FromBits(map.MarkBound.KeyLimit)))
+        {
+            RedoMarked<TMap, T, TV>(map, ref pa, ref pb, ref pd, n);
         }
     }
 
@@ -711,6 +769,9 @@ internal interface IMap
     /// <summary>Whether <see cref="ApplyFloatLanes"/> marks any lane (only called when <see cref="HasDoubleLanes"/>).</summary>
     bool MarksAny<TV>(TV a, TV b) where TV : struct, IVec<TV> => false;
 
+    /// <summary>The marks as one bound on the first input, if they are (<see cref="IUnaryKernel.ForwardMarkBound"/>).</summary>
+    MarkBound MarkBound => MarkBound.None;
+
     /// <summary>The whole register from the double-lane definition (only called when <see cref="HasDoubleLanes"/>).</summary>
     TV ApplyInDouble<TV>(TV a, TV b) where TV : struct, IVec<TV> => Apply(a, b);
 }
@@ -743,6 +804,8 @@ internal readonly struct ForwardMap<TOp>(TOp op) : IMap where TOp : struct, IUna
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MarksAny<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.ForwardMarksAny(a);
 
+    public MarkBound MarkBound => TOp.FloatLanesDependOnParameters && !op.FloatLanesApply ? MarkBound.None : TOp.ForwardMarkBound;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV ApplyInDouble<TV>(TV a, TV b) where TV : struct, IVec<TV> => InDouble.Forward(op, a);
 }
@@ -772,6 +835,8 @@ internal readonly struct BackwardMap<TOp>(TOp op) : IMap where TOp : struct, IUn
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MarksAny<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.BackwardMarksAny(a, b);
 
+    public MarkBound MarkBound => TOp.FloatLanesDependOnParameters && !op.FloatLanesApply ? MarkBound.None : TOp.BackwardMarkBound;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV ApplyInDouble<TV>(TV a, TV b) where TV : struct, IVec<TV> => InDouble.Backward(op, a, b);
 }
@@ -793,6 +858,12 @@ internal readonly struct FloatGradeBackwardMap<TOp>(TOp op) : IMap where TOp : s
 /// <summary>The order of an element-wise loop: <see cref="Up"/> or <see cref="Down"/>, fixed when the loop is compiled.</summary>
 /// <summary>The element-wise loop's body: float lanes with the marked lanes redone after the store (IMap.HasDoubleLanes).</summary>
 internal readonly struct WithRedo;
+
+/// <summary>
+/// As <see cref="WithRedo"/>, with the marks found after the loop: a running maximum of the lanes' keys
+/// (<see cref="MarkBound"/>) is tested once, and only if it shows a marked lane are the registers tested and redone.
+/// </summary>
+internal readonly struct DeferredRedo;
 
 /// <summary>The element-wise loop's body: the map's Apply alone.</summary>
 internal readonly struct NoRedo;

@@ -150,6 +150,19 @@ public interface IUnaryKernel
     }
 
     /// <summary>
+    /// The bound when <see cref="ForwardFloatLanes{TV}"/> marks exactly the lanes of x beyond one (see
+    /// <see cref="MarkBound"/>): the driver then tests a running maximum once after the loop instead of
+    /// <see cref="ForwardMarksAny{TV}"/> per register, when the output overlaps no input (the registers to redo are
+    /// found again from the inputs). <see cref="MarkBound.None"/> keeps the per-register test.
+    /// A static property (an instance one would box the kernel on every call where it is not overridden); with
+    /// <see cref="FloatLanesDependOnParameters"/> it applies only to instances whose <see cref="FloatLanesApply"/> holds.
+    /// </summary>
+    static virtual MarkBound ForwardMarkBound => MarkBound.None;
+
+    /// <summary>As <see cref="ForwardMarkBound"/> for <see cref="BackwardFloatLanes{TV}"/>, whose marks must depend on x alone.</summary>
+    static virtual MarkBound BackwardMarkBound => MarkBound.None;
+
+    /// <summary>
     /// dy·f′(x) for float data widened into double lanes (used when <see cref="BackwardFloatInDouble"/>): may be a
     /// cheaper double-lane algorithm than <see cref="Backward{TV}"/>, exact enough for one rounding to float.
     /// </summary>

@@ -158,6 +158,16 @@ public interface IVec<TV> :
     static abstract TV Pow2(TV n);
 
     /// <summary>
+    /// The lane-wise maximum of a and b read as unsigned integers of the lane's width (bitwise data such as the keys of
+    /// <see cref="Kernels.MarkBound"/>; NaN patterns are ordinary integers here): an integer instruction, which on
+    /// Zen 4 runs beside the multiply-add pipes.
+    /// </summary>
+    static abstract TV MaxBits(TV a, TV b);
+
+    /// <summary>Whether a &gt; b in any lane, both read as unsigned integers of the lane's width.</summary>
+    static abstract bool AnyBitsGreater(TV a, TV b);
+
+    /// <summary>
     /// A lane mask from x's sign bit: all bits set where it is set (−0 and negative NaNs included), clear elsewhere, by
     /// an arithmetic shift rather than a comparison (which on AVX-512 hardware like Zen 4 takes a multiply-add pipe to
     /// write its mask register). For And/AndNot with values: zeroing a term on one side is a bitwise operation on any

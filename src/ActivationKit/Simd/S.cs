@@ -84,6 +84,14 @@ public readonly struct S<T> : IVec<S<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static S<T> MaxBits(S<T> a, S<T> b) => Bits(a.Value) >= Bits(b.Value) ? a : b;
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyBitsGreater(S<T> a, S<T> b) => Bits(a.Value) > Bits(b.Value);
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static S<T> SignFill(S<T> x) => new(FromRaw((Bits(x.Value) & Bits(-T.Zero)) != 0 ? (IsDouble ? ulong.MaxValue : uint.MaxValue) : 0UL));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

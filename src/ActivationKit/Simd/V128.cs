@@ -147,6 +147,18 @@ public readonly struct V128<T> : IVec<V128<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> MaxBits(V128<T> a, V128<T> b) => IsDouble
+        ? new(Vector128.Max(a.Value.As<T, ulong>(), b.Value.As<T, ulong>()).As<ulong, T>())
+        : new(Vector128.Max(a.Value.As<T, uint>(), b.Value.As<T, uint>()).As<uint, T>());
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyBitsGreater(V128<T> a, V128<T> b) => IsDouble
+        ? Vector128.GreaterThanAny(a.Value.As<T, ulong>(), b.Value.As<T, ulong>())
+        : Vector128.GreaterThanAny(a.Value.As<T, uint>(), b.Value.As<T, uint>());
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V128<T> SignFill(V128<T> x) => IsDouble
         ? new(Vector128.ShiftRightArithmetic(x.Value.As<T, long>(), 63).As<long, T>())
         : new(Vector128.ShiftRightArithmetic(x.Value.As<T, int>(), 31).As<int, T>());

@@ -147,6 +147,18 @@ public readonly struct V256<T> : IVec<V256<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> MaxBits(V256<T> a, V256<T> b) => IsDouble
+        ? new(Vector256.Max(a.Value.As<T, ulong>(), b.Value.As<T, ulong>()).As<ulong, T>())
+        : new(Vector256.Max(a.Value.As<T, uint>(), b.Value.As<T, uint>()).As<uint, T>());
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyBitsGreater(V256<T> a, V256<T> b) => IsDouble
+        ? Vector256.GreaterThanAny(a.Value.As<T, ulong>(), b.Value.As<T, ulong>())
+        : Vector256.GreaterThanAny(a.Value.As<T, uint>(), b.Value.As<T, uint>());
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256<T> SignFill(V256<T> x) => IsDouble
         ? new(Vector256.ShiftRightArithmetic(x.Value.As<T, long>(), 63).As<long, T>())
         : new(Vector256.ShiftRightArithmetic(x.Value.As<T, int>(), 31).As<int, T>());

@@ -174,6 +174,18 @@ public readonly struct V512<T> : IVec<V512<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> MaxBits(V512<T> a, V512<T> b) => IsDouble
+        ? new(Vector512.Max(a.Value.As<T, ulong>(), b.Value.As<T, ulong>()).As<ulong, T>())
+        : new(Vector512.Max(a.Value.As<T, uint>(), b.Value.As<T, uint>()).As<uint, T>());
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyBitsGreater(V512<T> a, V512<T> b) => IsDouble
+        ? Vector512.GreaterThanAny(a.Value.As<T, ulong>(), b.Value.As<T, ulong>())
+        : Vector512.GreaterThanAny(a.Value.As<T, uint>(), b.Value.As<T, uint>());
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512<T> SignFill(V512<T> x) => IsDouble
         ? new(Vector512.ShiftRightArithmetic(x.Value.As<T, long>(), 63).As<long, T>())
         : new(Vector512.ShiftRightArithmetic(x.Value.As<T, int>(), 31).As<int, T>());
