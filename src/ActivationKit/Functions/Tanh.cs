@@ -140,7 +140,7 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
             var h = TV.Fma(n, TV.Create(-VMath.Ln2F / 2), v);
             // t − 1 is exact for −23 ≤ n ≤ 0 (below, e^−2|x| is under half a float ULP of 1 and it rounds to −1 like
             // the result), so E = t·m + (t − 1) is rounded once.
-            var t = TV.ScaleB(TV.One, n);
+            var t = TV.Pow2(n);
             var m = VMath.Expm1OfDoubledF(h);
             var e = TV.Fma(t, m, t - TV.One);
             var y = TV.Select(TV.SignMask, x, e / (e + TV.Create(2.0)));

@@ -297,7 +297,7 @@ public static partial class VMath
         var xc = TV.Max(x, TV.Create(floor));
         var n = TV.RoundToEven(xc * TV.Create(Log2E));
         var r = TV.Fma(n, TV.Create(-Ln2F), xc);
-        t = TV.ScaleB(TV.One, n);
+        t = TV.Pow2(n);
         return Expm1ReducedM1ShortF(r);
     }
 
