@@ -402,8 +402,9 @@ public class RowwiseTests
     [InlineData("log_softmax")]
     public void Float_rows_in_pairs_give_the_bits_of_one_row_at_a_time(string name)
     {
-        // Separate output rows run two at a time (SoftmaxPair); in place they run one at a time. Rows 3 and 6 need
-        // the one-row fallbacks (a maximum beyond the scaled range, a NaN), so a pair declines and its rows run alone.
+        // Separate output rows run two at a time (SoftmaxPair, LogSoftmaxPair); in place they run one at a time. Rows 3
+        // and 6 need the one-row fallbacks (a maximum beyond the scaled range, a NaN), so a pair declines and its rows
+        // run alone; rows 1 and 4 reach below the clamp floor (an entry 500 below, and −∞), with a paired row that does not.
         var f = Rowwise(name);
         foreach (int columns in new[] { 16, 37, 1000 })
         {
@@ -411,6 +412,8 @@ public class RowwiseTests
             var x = Enumerable.Range(0, 9 * columns).Select(_ => (float)(rng.NextDouble() * 40 - 20)).ToArray();
             x[(3 * columns) + 5] = name == "softmin" ? -1e6f : 1e6f;
             x[(6 * columns) + 1] = float.NaN;
+            x[(1 * columns) + 2] = name == "softmin" ? 500f : -500f;
+            x[(4 * columns) + 7] = name == "softmin" ? float.PositiveInfinity : float.NegativeInfinity;
             var paired = new float[x.Length];
             f.Forward(x, paired, columns);
             var single = (float[])x.Clone();

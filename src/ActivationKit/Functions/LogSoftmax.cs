@@ -87,8 +87,15 @@ public sealed class LogSoftmax : RowwiseActivation<LogSoftmax.Kernel_>
         public static bool FloatRows => true;
 
         /// <inheritdoc />
+        public static bool FloatPairs => true;
+
+        /// <inheritdoc />
         public bool ForwardFloat<TV>(ReadOnlySpan<float> x, Span<float> y) where TV : struct, IVec<TV>
             => SoftmaxCoreFloat.Forward<TV>(x, y, 1f, log: true);
+
+        /// <inheritdoc />
+        public bool ForwardFloatPair<TV>(ReadOnlySpan<float> x0, Span<float> y0, ReadOnlySpan<float> x1, Span<float> y1) where TV : struct, IVec<TV>
+            => SoftmaxCoreFloat.LogSoftmaxPair<TV>(x0, y0, x1, y1);
 
         /// <inheritdoc />
         public bool BackwardFloat<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV>

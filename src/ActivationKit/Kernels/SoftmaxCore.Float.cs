@@ -159,6 +159,37 @@ internal static class SoftmaxCoreFloat
     }
 
     /// <summary>
+    /// log-softmax of two rows at once, pass by pass as <see cref="SoftmaxPair{TV}"/> does (both ranges, both sums below
+    /// the maximum, both logarithms, both output passes), so that the end of each pass (the register reductions, the
+    /// scalar ln(1 + s′)) overlaps the other row's work. Same arithmetic and bits as <see cref="Forward{TV}"/> row by
+    /// row. Returns false, having written nothing, when either row needs anything but the scaled path (NaN entries
+    /// included) or an output overlaps an input.
+    /// </summary>
+    public static bool LogSoftmaxPair<TV>(ReadOnlySpan<float> x0, Span<float> y0, ReadOnlySpan<float> x1, Span<float> y1) where TV : struct, IVec<TV>
+    {
+        if (x0.Overlaps(y0) || x0.Overlaps(y1) || x1.Overlaps(y0) || x1.Overlaps(y1)) return false;
+        float max0 = RowRange<TV, Plus, No>(x0, out float min0, out _);
+        float max1 = RowRange<TV, Plus, No>(x1, out float min1, out _);
+        if (!(max0 >= ScaledLowest && max0 <= ScaledHighest && max1 >= ScaledLowest && max1 <= ScaledHighest)) return false;
+        var frame0 = new ScaledFrame(max0);
+        var frame1 = new ScaledFrame(max1);
+        double below0 = frame0.Clamps(min0)
+            ? BelowTopPass<TV, Plus, Yes>(x0, max0, frame0.Floor, frame0.Top, out int atTop0)
+            : BelowTopPass<TV, Plus, No>(x0, max0, frame0.Floor, frame0.Top, out atTop0);
+        double below1 = frame1.Clamps(min1)
+            ? BelowTopPass<TV, Plus, Yes>(x1, max1, frame1.Floor, frame1.Top, out int atTop1)
+            : BelowTopPass<TV, Plus, No>(x1, max1, frame1.Floor, frame1.Top, out atTop1);
+        if (double.IsNaN(below0) || double.IsNaN(below1)) return false;
+        double lnS0 = LogOnePlusRow((below0 / frame0.Scale) + (atTop0 - 1));
+        double lnS1 = LogOnePlusRow((below1 / frame1.Scale) + (atTop1 - 1));
+        float lnHi0 = (float)lnS0;
+        float lnHi1 = (float)lnS1;
+        LogPass<TV, Plus>(x0, y0, max0, lnHi0, (float)(lnS0 - lnHi0));
+        LogPass<TV, Plus>(x1, y1, max1, lnHi1, (float)(lnS1 - lnHi1));
+        return true;
+    }
+
+    /// <summary>
     /// dx = sign·p ⊙ (dy − ⟨dy, p⟩) with p = softmax(sign·x), the softmax (sign = 1) or softmin (sign = −1) gradient
     /// from the input, for one float row in float lanes; dx may be x or dy. Rows outside the scaled path, and rows
     /// whose dy makes the weighted sum non-finite, return false having written nothing.
