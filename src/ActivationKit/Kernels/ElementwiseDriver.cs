@@ -485,6 +485,12 @@ public static class ElementwiseDriver
         where TRedo : struct
         where TStore : struct
     {
+        // The bound read once, before any vector is live: a vector live across a call (reading MarkBound may be one)
+        // is kept on the stack for the whole loop, and the accumulator then made a store and a load every iteration.
+        var bound = typeof(TRedo) == typeof(DeferredRedo) ? map.MarkBound : MarkBound.None;
+        var keyMask = TV.FromBits(bound.KeyMask);
+        var keyLimit = TV.FromBits(bound.KeyLimit);
+        var keys = TV.Zero;
         int w = TV.Count;
         int last = n - w;
         int tailAt = LoopDirection.TailAt<TDir>(last);
@@ -493,11 +499,7 @@ public static class ElementwiseDriver
         int end = n % w != 0 ? last + w : last;
         // Two registers per iteration, both loaded before either result is stored: the kernel's long dependency
         // chains of the two overlap. An odd last register is paired with itself (same inputs, same bits, stored
-        // twice).
-        // DeferredRedo: the running maximum of the keys, tested once after the loop.
-        var keyMask = TV.Zero;
-        var keys = TV.Zero;
-        if (typeof(TRedo) == typeof(DeferredRedo)) keyMask = TV.FromBits(map.MarkBound.KeyMask);
+        // twice). DeferredRedo keeps the running maximum of the keys, tested once after the loop.
         for (int i = 0; i <= end; i += 2 * w)
         {
             int j = i + w <= end ? i + w : i;
@@ -538,7 +540,7 @@ public static class ElementwiseDriver
             }
         }
 
-        if (typeof(TRedo) == typeof(DeferredRedo) && TV.AnyBitsGreater(keys, TV.FromBits(map.MarkBound.KeyLimit)))
+        if (typeof(TRedo) == typeof(DeferredRedo) && TV.AnyBitsGreater(keys, keyLimit))
         {
             RedoMarked<TMap, T, TV>(map, ref pa, ref pb, ref pd, n);
         }

@@ -25,7 +25,7 @@ public readonly struct MarkBound
     /// <exception cref="ArgumentOutOfRangeException">The limit is not negative and finite.</exception>
     public static MarkBound Below(float limit)
     {
-        if (!(limit < 0 && float.IsFinite(limit))) throw new ArgumentOutOfRangeException(nameof(limit), limit, "A lower bound must be negative and finite.");
+        if (!(limit < 0 && float.IsFinite(limit))) Refuse(limit, "A lower bound must be negative and finite.");
         return new(uint.MaxValue, BitConverter.SingleToUInt32Bits(limit));
     }
 
@@ -34,9 +34,13 @@ public readonly struct MarkBound
     /// <exception cref="ArgumentOutOfRangeException">The limit is negative or not finite.</exception>
     public static MarkBound AbsAbove(float limit)
     {
-        if (!(limit >= 0 && float.IsFinite(limit))) throw new ArgumentOutOfRangeException(nameof(limit), limit, "A magnitude bound must be non-negative and finite.");
+        if (!(limit >= 0 && float.IsFinite(limit))) Refuse(limit, "A magnitude bound must be non-negative and finite.");
         return new(0x7FFF_FFFFu, BitConverter.SingleToUInt32Bits(limit));
     }
+
+    // Out of line, so that the factories inline into the driver and fold to constants.
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void Refuse(float limit, string message) => throw new ArgumentOutOfRangeException(nameof(limit), limit, message);
 
     /// <summary>Whether a bound is given.</summary>
     public bool Exists => KeyMask != 0;
