@@ -771,7 +771,11 @@ internal interface IMap
     /// <summary>Whether <see cref="ApplyFloatLanes"/> marks any lane (only called when <see cref="HasDoubleLanes"/>).</summary>
     bool MarksAny<TV>(TV a, TV b) where TV : struct, IVec<TV> => false;
 
-    /// <summary>The marks as one bound on the first input, if they are (<see cref="IUnaryKernel.ForwardMarkBound"/>).</summary>
+    /// <summary>
+    /// The marks as one bound on the first input, if they are (<see cref="IUnaryKernel.ForwardMarkBound"/>; only read
+    /// for maps with <see cref="HasDoubleLanes"/> and <see cref="InPairs"/>, which implement it: through this default a
+    /// struct map would be boxed).
+    /// </summary>
     MarkBound MarkBound => MarkBound.None;
 
     /// <summary>The whole register from the double-lane definition (only called when <see cref="HasDoubleLanes"/>).</summary>
