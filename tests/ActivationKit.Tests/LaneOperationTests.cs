@@ -167,6 +167,33 @@ public class LaneOperationTests
         }
     }
 
+    [Fact]
+    public void MaxBits_and_AnyBitsGreater_order_lanes_as_unsigned_integers_at_every_width()
+    {
+        // Float bit patterns compared as unsigned integers: negative values above positive ones, NaN patterns ordinary.
+        var a = Inputs();
+        var b = a.Select((v, i) => a[(i * 7 + 3) % a.Length]).ToArray();
+        var expected = a.Select((v, i) => BitConverter.SingleToUInt32Bits(v) >= BitConverter.SingleToUInt32Bits(b[i]) ? v : b[i]).ToArray();
+        CheckMax<V512<float>>();
+        CheckMax<V256<float>>();
+        CheckMax<V128<float>>();
+        CheckMax<S<float>>();
+
+        void CheckMax<TV>() where TV : struct, IVec<TV>
+        {
+            for (int i = 0; i + TV.Count <= a.Length; i += TV.Count)
+            {
+                var va = Lanes.Load<TV, float>(ref a[i]);
+                var vb = Lanes.Load<TV, float>(ref b[i]);
+                var got = new float[TV.Count];
+                Lanes.Store(TV.MaxBits(va, vb), ref got[0]);
+                for (int k = 0; k < TV.Count; k++) AssertSameBits(expected[i + k], got[k], $"MaxBits {typeof(TV).Name} at {i + k}");
+                bool any = Enumerable.Range(i, TV.Count).Any(k => BitConverter.SingleToUInt32Bits(a[k]) > BitConverter.SingleToUInt32Bits(b[k]));
+                Assert.Equal(any, TV.AnyBitsGreater(va, vb));
+            }
+        }
+    }
+
     private static void AssertCounts<TV>(float[] a, float[] b) where TV : struct, IVec<TV>
     {
         for (int i = 0; i + TV.Count <= a.Length; i += TV.Count)
