@@ -97,10 +97,8 @@ public readonly struct S<T> : IVec<S<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static S<T> MulPow2(S<T> x, S<T> n)
     {
-        // Same bit construction as the vector paths, so every path returns the same bits.
-        int e = int.CreateTruncating(n.Value);
-        T scale = IsDouble ? FromRaw((ulong)(long)(e + 1023) << 52) : FromRaw((ulong)(uint)((e + 127) << 23));
-        return new(x.Value * scale);
+        // Same bit construction as the vector paths (Pow2), so every path returns the same bits.
+        return new(x.Value * Pow2(n).Value);
     }
 
     /// <inheritdoc />

@@ -166,20 +166,8 @@ public readonly struct V256<T> : IVec<V256<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256<T> MulPow2(V256<T> x, V256<T> n)
     {
-        // Round-shifter trick: adding 1.5·2^52 (double) or 1.5·2^23 (float) leaves the integer n in the low bits,
-        // which are then moved into the exponent field. No float→int conversion instruction is needed.
-        if (IsDouble)
-        {
-            var k = n.Value.As<T, double>() + Vector256.Create(6755399441055744.0);
-            var bits = Vector256.ShiftLeft(k.AsUInt64() + Vector256.Create(1023UL), 52);
-            return new(x.Value * bits.As<ulong, T>());
-        }
-        else
-        {
-            var k = n.Value.As<T, float>() + Vector256.Create(12582912.0f);
-            var bits = Vector256.ShiftLeft(k.AsUInt32() + Vector256.Create(127U), 23);
-            return new(x.Value * bits.As<uint, T>());
-        }
+        // The exact power of two from the round-shifter trick (Pow2), then one rounding multiplication.
+        return new(x.Value * Pow2(n).Value);
     }
 
     /// <inheritdoc />

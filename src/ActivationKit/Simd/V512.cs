@@ -197,20 +197,8 @@ public readonly struct V512<T> : IVec<V512<T>>
         // the same bits in one instruction instead of four.
         if (Avx512F.IsSupported) return ScaleB(x, n);
 
-        // Round-shifter trick: adding 1.5·2^52 (double) or 1.5·2^23 (float) leaves the integer n in the low bits,
-        // which are then moved into the exponent field. No float→int conversion instruction is needed.
-        if (IsDouble)
-        {
-            var k = n.Value.As<T, double>() + Vector512.Create(6755399441055744.0);
-            var bits = Vector512.ShiftLeft(k.AsUInt64() + Vector512.Create(1023UL), 52);
-            return new(x.Value * bits.As<ulong, T>());
-        }
-        else
-        {
-            var k = n.Value.As<T, float>() + Vector512.Create(12582912.0f);
-            var bits = Vector512.ShiftLeft(k.AsUInt32() + Vector512.Create(127U), 23);
-            return new(x.Value * bits.As<uint, T>());
-        }
+        // The exact power of two from the round-shifter trick (Pow2), then one rounding multiplication.
+        return new(x.Value * Pow2(n).Value);
     }
 
     /// <inheritdoc />
