@@ -28,9 +28,12 @@ public static class ElementwiseDriver
         else Dispatch(new ForwardMap<TOp>(op), FloatInDouble(op), x, x, y);
     }
 
-    /// <summary>Whether this instance's forward runs <see cref="IUnaryKernel.ForwardForParameters{TV}"/> (and float data in double lanes).</summary>
+    /// <summary>
+    /// Whether this instance's parameters leave the float-lane formulas: its forward runs
+    /// <see cref="IUnaryKernel.ForwardForParameters{TV}"/> (and float data in double lanes), and its marks are no bound.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool UsesParameterForm<TOp>(TOp op) where TOp : struct, IUnaryKernel
+    internal static bool UsesParameterForm<TOp>(TOp op) where TOp : struct, IUnaryKernel
         => TOp.FloatLanesDependOnParameters && !op.FloatLanesApply;
 
     /// <summary>Whether float data goes through double lanes in bulk: always for some kernels, for others by parameter.</summary>
@@ -511,25 +514,21 @@ public static class ElementwiseDriver
             var b0 = TMap.IsUnary ? a0 : iTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, iAt));
             var a1 = jTail ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, jAt));
             var b1 = TMap.IsUnary ? a1 : jTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, jAt));
-            if (typeof(TRedo) == typeof(WithRedo))
+            if (typeof(TRedo) == typeof(WithRedo) || typeof(TRedo) == typeof(DeferredRedo))
             {
                 var r0 = map.ApplyFloatLanes(a0, b0, out _);
                 var r1 = map.ApplyFloatLanes(a1, b1, out _);
                 Lanes.Store<TV, T, TStore>(r0, ref Unsafe.Add(ref pd, iAt));
                 Lanes.Store<TV, T, TStore>(r1, ref Unsafe.Add(ref pd, jAt));
-                if (map.MarksAny(a0, b0) | map.MarksAny(a1, b1))
+                if (typeof(TRedo) == typeof(DeferredRedo))
+                {
+                    keys = TV.MaxBits(keys, TV.MaxBits(TV.And(a0, keyMask), TV.And(a1, keyMask)));
+                }
+                else if (map.MarksAny(a0, b0) | map.MarksAny(a1, b1))
                 {
                     // One call for both, so neither register's inputs are live across a call.
                     Redo<TMap, T, TV>(map, a0, b0, ref Unsafe.Add(ref pd, iAt), a1, b1, ref Unsafe.Add(ref pd, jAt));
                 }
-            }
-            else if (typeof(TRedo) == typeof(DeferredRedo))
-            {
-                var r0 = map.ApplyFloatLanes(a0, b0, out _);
-                var r1 = map.ApplyFloatLanes(a1, b1, out _);
-                Lanes.Store<TV, T, TStore>(r0, ref Unsafe.Add(ref pd, iAt));
-                Lanes.Store<TV, T, TStore>(r1, ref Unsafe.Add(ref pd, jAt));
-                keys = TV.MaxBits(keys, TV.MaxBits(TV.And(a0, keyMask), TV.And(a1, keyMask)));
             }
             else
             {
@@ -810,7 +809,7 @@ internal readonly struct ForwardMap<TOp>(TOp op) : IMap where TOp : struct, IUna
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MarksAny<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.ForwardMarksAny(a);
 
-    public MarkBound MarkBound => TOp.FloatLanesDependOnParameters && !op.FloatLanesApply ? MarkBound.None : TOp.ForwardMarkBound;
+    public MarkBound MarkBound => ElementwiseDriver.UsesParameterForm(op) ? MarkBound.None : TOp.ForwardMarkBound;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV ApplyInDouble<TV>(TV a, TV b) where TV : struct, IVec<TV> => InDouble.Forward(op, a);
@@ -841,7 +840,7 @@ internal readonly struct BackwardMap<TOp>(TOp op) : IMap where TOp : struct, IUn
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MarksAny<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.BackwardMarksAny(a, b);
 
-    public MarkBound MarkBound => TOp.FloatLanesDependOnParameters && !op.FloatLanesApply ? MarkBound.None : TOp.BackwardMarkBound;
+    public MarkBound MarkBound => ElementwiseDriver.UsesParameterForm(op) ? MarkBound.None : TOp.BackwardMarkBound;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV ApplyInDouble<TV>(TV a, TV b) where TV : struct, IVec<TV> => InDouble.Backward(op, a, b);
