@@ -121,14 +121,9 @@ internal static class SoftmaxCoreFloat
             return true;
         }
 
-        var frame = new ScaledFrame(max);
-        double below = frame.Clamps(min)
-            ? BelowTopPass<TV, TS, Yes>(x, max, frame.Floor, frame.Top, out int atTop)
-            : BelowTopPass<TV, TS, No>(x, max, frame.Floor, frame.Top, out atTop);
+        double below = SumBelowTop<TV, TS>(x, max, min, out int atTop, out double scale);
         if (double.IsNaN(below)) return false;
-        double lnS = LogOnePlusRow((below / frame.Scale) + (atTop - 1));
-        float lnHi = (float)lnS;
-        LogPass<TV, TS>(x, y, max, lnHi, (float)(lnS - lnHi));
+        LogPass<TV, TS>(x, y, max, LogOfSum(below, scale, atTop));
         return true;
     }
 
@@ -171,21 +166,13 @@ internal static class SoftmaxCoreFloat
         float max0 = RowRange<TV, Plus, No>(x0, out float min0, out _);
         float max1 = RowRange<TV, Plus, No>(x1, out float min1, out _);
         if (!(max0 >= ScaledLowest && max0 <= ScaledHighest && max1 >= ScaledLowest && max1 <= ScaledHighest)) return false;
-        var frame0 = new ScaledFrame(max0);
-        var frame1 = new ScaledFrame(max1);
-        double below0 = frame0.Clamps(min0)
-            ? BelowTopPass<TV, Plus, Yes>(x0, max0, frame0.Floor, frame0.Top, out int atTop0)
-            : BelowTopPass<TV, Plus, No>(x0, max0, frame0.Floor, frame0.Top, out atTop0);
-        double below1 = frame1.Clamps(min1)
-            ? BelowTopPass<TV, Plus, Yes>(x1, max1, frame1.Floor, frame1.Top, out int atTop1)
-            : BelowTopPass<TV, Plus, No>(x1, max1, frame1.Floor, frame1.Top, out atTop1);
+        double below0 = SumBelowTop<TV, Plus>(x0, max0, min0, out int atTop0, out double scale0);
+        double below1 = SumBelowTop<TV, Plus>(x1, max1, min1, out int atTop1, out double scale1);
         if (double.IsNaN(below0) || double.IsNaN(below1)) return false;
-        double lnS0 = LogOnePlusRow((below0 / frame0.Scale) + (atTop0 - 1));
-        double lnS1 = LogOnePlusRow((below1 / frame1.Scale) + (atTop1 - 1));
-        float lnHi0 = (float)lnS0;
-        float lnHi1 = (float)lnS1;
-        LogPass<TV, Plus>(x0, y0, max0, lnHi0, (float)(lnS0 - lnHi0));
-        LogPass<TV, Plus>(x1, y1, max1, lnHi1, (float)(lnS1 - lnHi1));
+        double lnS0 = LogOfSum(below0, scale0, atTop0);
+        double lnS1 = LogOfSum(below1, scale1, atTop1);
+        LogPass<TV, Plus>(x0, y0, max0, lnS0);
+        LogPass<TV, Plus>(x1, y1, max1, lnS1);
         return true;
     }
 
@@ -558,6 +545,26 @@ internal static class SoftmaxCoreFloat
         public bool Clamps(float min) => !(min >= Floor);
     }
 
+    /// <summary>
+    /// The scaled path's sum below the maximum for a row whose maximum is <paramref name="max"/> (in range) and minimum
+    /// <paramref name="min"/> (NaN when the row holds a NaN), with the count at the maximum and the frame's scale for
+    /// <see cref="LogOfSum"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double SumBelowTop<TV, TS>(ReadOnlySpan<float> x, float max, float min, out int atTop, out double scale)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+    {
+        var frame = new ScaledFrame(max);
+        scale = frame.Scale;
+        return frame.Clamps(min)
+            ? BelowTopPass<TV, TS, Yes>(x, max, frame.Floor, frame.Top, out atTop)
+            : BelowTopPass<TV, TS, No>(x, max, frame.Floor, frame.Top, out atTop);
+    }
+
+    /// <summary>ln Σ e^(v − m) from <see cref="SumBelowTop"/>'s results.</summary>
+    private static double LogOfSum(double below, double scale, int atTop) => LogOnePlusRow((below / scale) + (atTop - 1));
+
     /// <summary>y = t/Σt with 1/Σt held as two floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Scale<TV>(Span<float> y, double total) where TV : struct, IVec<TV>
@@ -702,16 +709,18 @@ internal static class SoftmaxCoreFloat
         return Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error);
     }
 
-    /// <summary>y = ((v − m) − L_hi) − L_lo with ln s = L_hi + L_lo.</summary>
+    /// <summary>y = ((v − m) − L_hi) − L_lo with ln s = L_hi + L_lo (<paramref name="lnS"/> split into two floats).</summary>
     /// <remarks>
     /// Element by element, so the order is free: descending when y sits just above x modulo 4 KiB (as the element-wise
     /// driver does, <see cref="LoopDirection"/>), where an ascending loop's loads would wait for its own recent stores.
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void LogPass<TV, TS>(ReadOnlySpan<float> x, Span<float> y, float maxValue, float lnHiValue, float lnLoValue)
+    private static void LogPass<TV, TS>(ReadOnlySpan<float> x, Span<float> y, float maxValue, double lnS)
         where TV : struct, IVec<TV>
         where TS : struct, ISign
     {
+        float lnHiValue = (float)lnS;
+        float lnLoValue = (float)(lnS - lnHiValue);
         ref float px = ref MemoryMarshal.GetReference(x);
         ref float py = ref MemoryMarshal.GetReference(y);
         if (LoopDirection.Descending(ref px, ref px, ref py, unary: true)) LogPass<TV, TS, Down>(ref px, ref py, x.Length, maxValue, lnHiValue, lnLoValue);
