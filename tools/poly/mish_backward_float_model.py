@@ -15,11 +15,18 @@ Candidates (with u = e^-|x|, w4 = 4(x + 1), c46 = 4x + 6; x >= 0 reads u as e^-x
            as degree-4 polynomials, u's power of two applied last;
   split    x < 0: omega = fma(u, c46, w4) + u*(u*(u + 4)), which is exact next to the zero up to the roundings of
            u*(u + 4) (fma(u, c46, w4) and the last sum cancel by Sterbenz); x >= 0: f' = 1 - 2u^2 (1 + 2(1 + u)(u - x))/D^2,
-           whose error is damped by the small second term.
-Run: /usr/bin/python3 tools/poly/mish_backward_float_model.py [plain|split]
+           whose error is damped by the small second term;
+  kform    x < 0: f' = e (z - e K), z = 1 + x, K = ((1 + x)e^3 + (4x + 3)e^2 + (8x + 4)e + 4x + 2)/delta^2 (from
+           f' = e (1 - c) + x (1 - T^2) sigma, T = tanh(softplus x), c as in the forward), whose e K is small beside z
+           in the tail and at most about two thirds of z - e K away from the zero; within 0.3 of the zero, where every
+           float form cancels, f' = d P(d), d = x - x0 (x - X0_HI exact), P of degree 7 fitted here (least squares
+           weighted by 1/P on 400 Chebyshev nodes, rounded to float one coefficient at a time with the rest refitted);
+           x >= 0 as in split. This is the form the C# kernel was built with and measured (docs/performance.md).
+Run: /usr/bin/python3 tools/poly/mish_backward_float_model.py [plain|split|kform]
 """
 import sys
 
+import mpmath as mp
 import numpy as np
 
 f32, f64 = np.float32, np.float64
@@ -98,15 +105,70 @@ def candidate(x, form):
     return np.where(negative, below, above)
 
 
+def band_fit(width=0.3, degree=7):
+    """x0 as two floats and P(d) ~ f'(x0 + d)/d on |d| <= width, float coefficients from d^0 up."""
+    mp.mp.dps = 40
+
+    def slope(x):
+        e = mp.exp(x)
+        return e * (e ** 3 + 4 * e ** 2 + e * (4 * x + 6) + 4 * (x + 1)) / (e * e + 2 * e + 2) ** 2
+
+    x0 = mp.findroot(slope, mp.mpf(X0))
+    x0_hi = float(f32(float(x0)))
+    x0_lo = float(f32(float(x0 - x0_hi)))
+    count = 400
+    nodes = [mp.mpf(width) * mp.cos(mp.pi * (2 * i + 1) / (2 * count)) for i in range(count)]
+    values = [slope(x0 + d) / d for d in nodes]
+    fixed = []
+    for j in range(degree + 1):
+        rest = [v - sum(c * d ** k for k, c in enumerate(fixed)) for d, v in zip(nodes, values)]
+        a = np.array([[float(d ** k / v) for k in range(j, degree + 1)] for d, v in zip(nodes, values)])
+        b = np.array([float(r / v) for r, v in zip(rest, values)])
+        fixed.append(mp.mpf(float(f32(np.linalg.lstsq(a, b, rcond=None)[0][0]))))
+    return f32(x0_hi), f32(x0_lo), [f32(float(c)) for c in fixed]
+
+
+def kform(x, band):
+    x0_hi, x0_lo, coefficients = band
+    negative = x < 0
+    a = np.maximum(-np.abs(x), f32(-87))
+    m, k = exp_parts(a)
+    t = np.ldexp(1.0, k).astype(f32)
+    e = fma(t, m, t)
+    # x < 0
+    z = rnd(x + f32(1))
+    c2 = fma(x, f32(4), f32(2))
+    nk = fma(fma(fma(z, e, rnd(c2 + f32(1))), e, rnd(c2 + c2)), e, c2)
+    delta2 = fma(fma(fma(fma(f32(1), e, f32(4)), e, f32(8)), e, f32(8)), e, f32(4))
+    inner = fma(-e, rnd(nk / delta2), z)
+    below = rnd(np.ldexp(fma(m, inner, inner).astype(f64), k))
+    # x >= 0 (u = e)
+    s = rnd(e + f32(1))
+    nh = rnd(rnd(e + e) * fma(rnd(s + s), rnd(e - x), f32(1)))
+    d2 = fma(fma(fma(fma(f32(4), e, f32(8)), e, f32(8)), e, f32(4)), e, f32(1))
+    above = fma(-e, rnd(nh / d2), f32(1))
+    # next to the zero
+    dh = rnd(x - x0_hi)
+    d = rnd(dh - x0_lo)
+    p = np.full_like(d, coefficients[-1])
+    for c in reversed(coefficients[:-1]):
+        p = fma(p, d, c)
+    y = np.where(negative, below, above)
+    return np.where(np.abs(dh) < f32(0.3), rnd(d * p), y)
+
+
 def main():
     form = sys.argv[1] if len(sys.argv) > 1 else "split"
-    ranges = [(-112, -20), (-20, -3), (-3, -1.5), (-1.5, X0 - 0.05), (X0 + 0.05, -0.8), (-0.8, -0.3), (-0.3, -0.05),
+    ranges = [(-87, -20), (-20, -3), (-3, -1.5), (-1.5, X0 - 0.05), (X0 + 0.05, -0.8), (-0.8, -0.3), (-0.3, -0.05),
               (-0.05, 0), (0, 0.5), (0.5, 2), (2, 10), (10, 41)]
+    band = band_fit() if form == "kform" else None
+    if band:
+        print(f"x0 = {band[0]!r} + {band[1]!r}; P from d^0 up: {', '.join(repr(float(c)) for c in band[2])}")
     print(f"form: {form} (2,000,001 floats per range, evenly spaced)")
     for lo, hi in ranges:
         x = np.linspace(lo, hi, 2_000_001).astype(f32)
         with np.errstate(all="ignore"):
-            e = ulp_errors(x, candidate(x, form))
+            e = ulp_errors(x, kform(x, band) if form == "kform" else candidate(x, form))
         j = int(np.argmax(e))
         print(f"  [{lo:.4g}, {hi:.4g}]: max {e[j]:.2f} ULP at x = {x[j]!r}, 99.9th percentile {np.quantile(e, 0.999):.2f}")
 
