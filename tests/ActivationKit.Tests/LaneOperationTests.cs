@@ -6,7 +6,7 @@ namespace ActivationKit.Tests;
 
 /// <summary>
 /// The lane operations whose AVX-512 form is a different instruction from the portable one (VRANGE for
-/// <see cref="IVec{TV}.MinusAbsAtLeast"/>, VFNMADD for <see cref="IVec{TV}.Fnma"/>, VFMSUB for
+/// <see cref="IVec{TV}.MinusAbsAtLeast"/> and <see cref="IVec{TV}.WithSignOfLarger"/>, VFNMADD for <see cref="IVec{TV}.Fnma"/>, VFMSUB for
 /// <see cref="IVec{TV}.Fms"/>, VFNMSUB for <see cref="IVec{TV}.Fnms"/>) give the same bits at every width, special values included, and the bits of the
 /// scalar definition. Run with DOTNET_EnableAVX512=0 the wide types take their portable branches.
 /// </summary>
@@ -49,6 +49,39 @@ public class LaneOperationTests
         var expected = x.Select(v => float.IsNaN(v) ? (float)limit : Math.Min(Math.Abs(v), (float)limit)).ToArray();
         AssertEveryWidth(x, expected, v => AbsAtMost(v, limit), v => AbsAtMost(v, limit), v => AbsAtMost(v, limit), v => AbsAtMost(v, limit));
         Assert.Equal(0u, BitConverter.SingleToUInt32Bits(expected[Array.IndexOf(x, -0f)]));
+    }
+
+    [Fact]
+    public void WithSignOfLarger_gives_y_the_sign_of_x_where_y_is_not_larger_and_NaN_where_both_are()
+    {
+        // y = |x|·g with g in [0, 1] (so |y| ≤ |x|, equal for g = 1; +0 for g = 0 and for x = ±0, mish's case at −0),
+        // NaN for NaN x.
+        var x = Inputs();
+        var y = x.Select((v, i) => float.IsNaN(v) ? float.NaN : v == 0 || i % 5 == 0 ? 0f : (float)(Math.Abs(v) * ((i % 5) / 4.0))).ToArray();
+        var expected = x.Select((v, i) => BitConverter.UInt32BitsToSingle((BitConverter.SingleToUInt32Bits(y[i]) & 0x7FFF_FFFFu) | (BitConverter.SingleToUInt32Bits(v) & 0x8000_0000u))).ToArray();
+        AssertSignOfLarger<V512<float>>(x, y, expected);
+        AssertSignOfLarger<V256<float>>(x, y, expected);
+        AssertSignOfLarger<V128<float>>(x, y, expected);
+        AssertSignOfLarger<S<float>>(x, y, expected);
+        int minusZero = Array.FindIndex(x, v => BitConverter.SingleToUInt32Bits(v) == 0x8000_0000u);
+        Assert.Equal(0u, BitConverter.SingleToUInt32Bits(y[minusZero]));
+        Assert.Equal(0x8000_0000u, BitConverter.SingleToUInt32Bits(expected[minusZero]));
+    }
+
+    private static void AssertSignOfLarger<TV>(float[] x, float[] y, float[] expected)
+        where TV : struct, IVec<TV>
+    {
+        var got = new float[TV.Count];
+        for (int i = 0; i < x.Length; i += TV.Count)
+        {
+            Lanes.Store(TV.WithSignOfLarger(Lanes.Load<TV, float>(ref y[i]), Lanes.Load<TV, float>(ref x[i])), ref got[0]);
+            for (int k = 0; k < TV.Count; k++)
+            {
+                // Both NaN: a NaN, with a payload and sign the instruction chooses.
+                if (float.IsNaN(x[i + k])) Assert.True(float.IsNaN(got[k]), $"{typeof(TV).Name} at {x[i + k]:R}");
+                else AssertSameBits(expected[i + k], got[k], $"{typeof(TV).Name} at x = {x[i + k]:R}, y = {y[i + k]:R}");
+            }
+        }
     }
 
     [Fact]

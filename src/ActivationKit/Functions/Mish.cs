@@ -203,8 +203,8 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
             var z = TV.Select(negative, TV.Fma(a, m, a), x);
             // z − z·c, with z capped in the product so that +∞ gives ∞ − 0 rather than ∞ − ∞·0.
             var y = TV.ScaleB(TV.Fnma(TV.Min(z, TV.Create(1e30)), c, z), TV.And(negative, k));
-            // fma(−z, c, z) is +0 for z = −0: the result takes x's sign bit (mish(x) ≤ 0 for x < 0).
-            return TV.Select(TV.SignMask, x, y);
+            // fma(−z, c, z) is +0 for z = −0: the result takes x's sign bit (mish(x) ≤ 0 for x < 0, and |mish(x)| ≤ |x|).
+            return TV.WithSignOfLarger(y, x);
         }
 
         /// <summary>

@@ -200,6 +200,15 @@ public interface IVec<TV> :
     static virtual TV AbsAtMost(TV x, TV limit) => TV.Min(TV.Abs(x), limit);
 
     /// <summary>
+    /// <paramref name="y"/> with the sign bit of <paramref name="x"/>, for kernels whose result is never larger in
+    /// magnitude than their input (|y| ≤ |x|, or both NaN), such as x·g(x) with |g| ≤ 1: one VRANGE on AVX-512 (the
+    /// smaller magnitude, sign from x), which runs on the addition pipes, where the bitwise select it replaces is a
+    /// ternary-logic instruction on the multiply-add pipes. The same bits on every path under that condition.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TV WithSignOfLarger(TV y, TV x) => TV.Select(TV.SignMask, x, y);
+
+    /// <summary>
     /// Whether <see cref="WithNaNOf"/> is a single instruction (VFIXUPIMM on AVX-512) and <see cref="MinusAbsAtLeast"/>
     /// a single VRANGE: then a kernel may let a NaN input go on the way (a one-instruction clamp) and put it back at the
     /// end for less than the two-instruction NaN-keeping clamp costs. Folds when the kernel is compiled.

@@ -214,6 +214,12 @@ public readonly struct V512<T> : IVec<V512<T>>
         => Avx512DQ.IsSupported ? Range(x, limit, 0b1010) : Min(Abs(x), limit);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> WithSignOfLarger(V512<T> y, V512<T> x)
+        // VRANGE control 0b00_10: the smaller magnitude (y, or either when equal), sign bit from the first operand.
+        => Avx512DQ.IsSupported ? Range(x, y, 0b0010) : Select(SignMask, x, y);
+
+    /// <inheritdoc />
     public static bool RestoresNaNCheaply => Avx512F.IsSupported && Avx512DQ.IsSupported;
 
     /// <inheritdoc />
