@@ -59,19 +59,24 @@ public static partial class VMath
         => TV.Fma(r, TV.Fma(r, Horner(r, S4, S3, S2, S1, S0), TV.One), TV.One);
 
     /// <summary>
-    /// e^r − 1 as r·(1 + r·s(r)) with <see cref="ExpReducedShortF{TV}"/>'s polynomial, for callers that use the result
+    /// e^r − 1 as r + r²·s(r) with <see cref="ExpReducedShortF{TV}"/>'s polynomial, for callers that use the result
     /// m only inside 1 + m (x·(1 + m) as one fma): there its error is the shorter fit's 0.064 ULP of e^r plus the
-    /// rounding of r·(1 + r·s), which 1 + m scales down by |m| ≤ 0.42; relative to m itself it reaches 0.32 ULP near
-    /// r = 0, so kernels that need e^r − 1 there (tanh, elu) keep <see cref="Expm1ReducedF{TV}"/>. Mish's forward
-    /// takes it (2.57 → 2.58 ULP exhaustive, 0.458 → 0.429 ns/element); silu′ and gelu_tanh, tried with it, went from
-    /// 3.80 to 3.93 ULP and from 3.30/3.28 to 3.56/3.48 for about 3 % and kept the degree-7 polynomial. Double lanes
-    /// get <see cref="Expm1ReducedF{TV}"/> (see <see cref="ExpReducedShortF{TV}"/>).
+    /// roundings of r² and the last fma, which 1 + m scales down by |m| ≤ 0.42; relative to m itself it reaches about
+    /// 0.3 ULP near r = 0, so kernels that need e^r − 1 there (tanh, elu) keep <see cref="Expm1ReducedF{TV}"/>. Mish's
+    /// forward takes it (2.57 → 2.58 ULP exhaustive, 0.458 → 0.429 ns/element); silu′ and gelu_tanh, tried with it,
+    /// went from 3.80 to 3.93 ULP and from 3.30/3.28 to 3.56/3.48 for about 3 % and kept the degree-7 polynomial.
+    /// s is in Estrin's form on r² (which the last step reuses): the same six multiply-adds as Horner's form and
+    /// r·(1 + r·s) took, but a dependency chain of four instead of six, which is what limits a kernel whose chain per
+    /// register is long (tools/bench/pipes/chains.c; mish forward 0.413 → 0.400 ns/element, the same 2.58 ULP).
+    /// Double lanes get <see cref="Expm1ReducedF{TV}"/> (see <see cref="ExpReducedShortF{TV}"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Expm1ReducedShortF<TV>(TV r) where TV : struct, IVec<TV>
     {
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return Expm1ReducedF(r);
-        return r * TV.Fma(r, Horner(r, S4, S3, S2, S1, S0), TV.One);
+        var r2 = r * r;
+        var s = TV.Fma(r2, TV.Fma(r2, TV.Create(S4), TV.Fma(TV.Create(S3), r, TV.Create(S2))), TV.Fma(TV.Create(S1), r, TV.Create(S0)));
+        return TV.Fma(r2, s, r);
     }
 
     /// <summary>
