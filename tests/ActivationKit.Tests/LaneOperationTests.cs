@@ -59,29 +59,14 @@ public class LaneOperationTests
         var x = Inputs();
         var y = x.Select((v, i) => float.IsNaN(v) ? float.NaN : v == 0 || i % 5 == 0 ? 0f : (float)(Math.Abs(v) * ((i % 5) / 4.0))).ToArray();
         var expected = x.Select((v, i) => BitConverter.UInt32BitsToSingle((BitConverter.SingleToUInt32Bits(y[i]) & 0x7FFF_FFFFu) | (BitConverter.SingleToUInt32Bits(v) & 0x8000_0000u))).ToArray();
-        AssertSignOfLarger<V512<float>>(x, y, expected);
-        AssertSignOfLarger<V256<float>>(x, y, expected);
-        AssertSignOfLarger<V128<float>>(x, y, expected);
-        AssertSignOfLarger<S<float>>(x, y, expected);
+        const string op = nameof(IVec<S<float>>.WithSignOfLarger);
+        AssertWithX<V512<float>>(op, x, y, expected);
+        AssertWithX<V256<float>>(op, x, y, expected);
+        AssertWithX<V128<float>>(op, x, y, expected);
+        AssertWithX<S<float>>(op, x, y, expected);
         int minusZero = Array.FindIndex(x, v => BitConverter.SingleToUInt32Bits(v) == 0x8000_0000u);
         Assert.Equal(0u, BitConverter.SingleToUInt32Bits(y[minusZero]));
         Assert.Equal(0x8000_0000u, BitConverter.SingleToUInt32Bits(expected[minusZero]));
-    }
-
-    private static void AssertSignOfLarger<TV>(float[] x, float[] y, float[] expected)
-        where TV : struct, IVec<TV>
-    {
-        var got = new float[TV.Count];
-        for (int i = 0; i < x.Length; i += TV.Count)
-        {
-            Lanes.Store(TV.WithSignOfLarger(Lanes.Load<TV, float>(ref y[i]), Lanes.Load<TV, float>(ref x[i])), ref got[0]);
-            for (int k = 0; k < TV.Count; k++)
-            {
-                // Both NaN: a NaN, with a payload and sign the instruction chooses.
-                if (float.IsNaN(x[i + k])) Assert.True(float.IsNaN(got[k]), $"{typeof(TV).Name} at {x[i + k]:R}");
-                else AssertSameBits(expected[i + k], got[k], $"{typeof(TV).Name} at x = {x[i + k]:R}, y = {y[i + k]:R}");
-            }
-        }
     }
 
     [Fact]
@@ -90,10 +75,11 @@ public class LaneOperationTests
         var x = Inputs();
         var result = x.Select((v, i) => (float)Math.ScaleB(1.0 + i, -3) * (i % 2 == 0 ? 1 : -1)).ToArray();
         result[3] = -0f;
-        AssertWithNaNOf<V512<float>>(x, result);
-        AssertWithNaNOf<V256<float>>(x, result);
-        AssertWithNaNOf<V128<float>>(x, result);
-        AssertWithNaNOf<S<float>>(x, result);
+        const string op = nameof(IVec<S<float>>.WithNaNOf);
+        AssertWithX<V512<float>>(op, x, result, result);
+        AssertWithX<V256<float>>(op, x, result, result);
+        AssertWithX<V128<float>>(op, x, result, result);
+        AssertWithX<S<float>>(op, x, result, result);
         // On AVX-512 the VFIXUPIMM form is the one kernels rely on (tanh's one-instruction clamp drops the NaN).
         Assert.Equal(System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.X86.Avx512DQ.IsSupported, RestoresNaNCheaply<V512<float>>());
         Assert.False(RestoresNaNCheaply<V256<float>>());
@@ -101,17 +87,23 @@ public class LaneOperationTests
 
     private static bool RestoresNaNCheaply<TV>() where TV : struct, IVec<TV> => TV.RestoresNaNCheaply;
 
-    private static void AssertWithNaNOf<TV>(float[] x, float[] result)
+    /// <summary>
+    /// op(y, x) for the lane operations that take a value and x (<see cref="IVec{TV}.WithNaNOf"/>,
+    /// <see cref="IVec{TV}.WithSignOfLarger"/>): the expected bits wherever x is not NaN, a NaN wherever it is.
+    /// </summary>
+    private static void AssertWithX<TV>(string op, float[] x, float[] y, float[] expected)
         where TV : struct, IVec<TV>
     {
         var got = new float[TV.Count];
         for (int i = 0; i < x.Length; i += TV.Count)
         {
-            Lanes.Store(TV.WithNaNOf(Lanes.Load<TV, float>(ref result[i]), Lanes.Load<TV, float>(ref x[i])), ref got[0]);
+            var vy = Lanes.Load<TV, float>(ref y[i]);
+            var vx = Lanes.Load<TV, float>(ref x[i]);
+            Lanes.Store(op == nameof(IVec<TV>.WithNaNOf) ? TV.WithNaNOf(vy, vx) : TV.WithSignOfLarger(vy, vx), ref got[0]);
             for (int k = 0; k < got.Length; k++)
             {
-                if (float.IsNaN(x[i + k])) Assert.True(float.IsNaN(got[k]), $"WithNaNOf {typeof(TV).Name}: x = NaN gave {got[k]:R}");
-                else AssertSameBits(result[i + k], got[k], $"WithNaNOf {typeof(TV).Name} at {x[i + k]:R}");
+                if (float.IsNaN(x[i + k])) Assert.True(float.IsNaN(got[k]), $"{op} {typeof(TV).Name}: x = NaN gave {got[k]:R}");
+                else AssertSameBits(expected[i + k], got[k], $"{op} {typeof(TV).Name} at x = {x[i + k]:R}, y = {y[i + k]:R}");
             }
         }
     }
