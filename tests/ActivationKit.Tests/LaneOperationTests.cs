@@ -6,7 +6,7 @@ namespace ActivationKit.Tests;
 
 /// <summary>
 /// The lane operations whose AVX-512 form is a different instruction from the portable one (VRANGE for
-/// <see cref="IVec{TV}.MinusAbsAtLeast"/> and <see cref="IVec{TV}.WithSignOfLarger"/>, VFNMADD for <see cref="IVec{TV}.Fnma"/>, VFMSUB for
+/// <see cref="IVec{TV}.MinusAbsAtLeast"/>, <see cref="IVec{TV}.ClampMagnitude"/> and <see cref="IVec{TV}.WithSignOfLarger"/>, VFNMADD for <see cref="IVec{TV}.Fnma"/>, VFMSUB for
 /// <see cref="IVec{TV}.Fms"/>, VFNMSUB for <see cref="IVec{TV}.Fnms"/>) give the same bits at every width, special values included, and the bits of the
 /// scalar definition. Run with DOTNET_EnableAVX512=0 the wide types take their portable branches.
 /// </summary>
@@ -50,6 +50,24 @@ public class LaneOperationTests
         AssertEveryWidth(x, expected, v => AbsAtMost(v, limit), v => AbsAtMost(v, limit), v => AbsAtMost(v, limit), v => AbsAtMost(v, limit));
         Assert.Equal(0u, BitConverter.SingleToUInt32Bits(expected[Array.IndexOf(x, -0f)]));
     }
+
+    [Fact]
+    public void ClampMagnitude_clamps_to_plus_minus_the_limit_keeping_signed_zeros_and_gives_a_NaN_the_limit_magnitude()
+    {
+        const double limit = 60.0;
+        // The NaN inputs replaced by values at and around the limit (NaN lanes are checked on their own below).
+        var edges = new[] { 60f, -60f, 59.999996f, -60.000004f };
+        int next = 0;
+        var x = Inputs().Select(v => float.IsNaN(v) ? edges[next++] : v).ToArray();
+        var expected = x.Select(v => Math.Min(Math.Max(v, -(float)limit), (float)limit)).ToArray();
+        AssertEveryWidth(x, expected, v => Clamp(v, limit), v => Clamp(v, limit), v => Clamp(v, limit), v => Clamp(v, limit));
+        Assert.Equal(0x8000_0000u, BitConverter.SingleToUInt32Bits(expected[Array.FindIndex(x, v => BitConverter.SingleToUInt32Bits(v) == 0x8000_0000u)]));
+        var nan = V512<float>.Load(in Inputs()[0]);
+        var clamped = Clamp(nan, limit).Value;
+        for (int k = 0; k < 4; k++) Assert.Equal((float)limit, Math.Abs(clamped[k]));
+    }
+
+    private static TV Clamp<TV>(TV x, double limit) where TV : struct, IVec<TV> => TV.ClampMagnitude(x, TV.Create(limit));
 
     [Fact]
     public void WithSignOfLarger_gives_y_the_sign_of_x_where_y_is_not_larger_and_NaN_where_both_are()

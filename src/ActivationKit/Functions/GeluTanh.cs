@@ -232,10 +232,11 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
         {
-            // x clamped to ±60. The upper clamp takes its constant second (a memory operand, no register to fill each
-            // iteration), so a NaN x gives 60 here; the NaN comes back through q = max(−60, x)/d below.
+            // x clamped to ±60 in one operation (one VRANGE on AVX-512, one step of the dependency chain instead of a
+            // maximum and a minimum): a NaN x gives ±60 here, and the NaN comes back through q = max(−60, x)/d below,
+            // whose maximum is off the chain.
             var low = TV.Max(TV.Create(-Clamp), x);
-            var xc = TV.Min(low, TV.Create(Clamp));
+            var xc = TV.ClampMagnitude(x, TV.Create(Clamp));
             var s = ArgumentF(xc, out var sLo);
             // The low part of −|s| is sLo with its sign flipped where s's sign bit is clear (one ternary-logic
             // operation; a comparison into a vector mask and a select took three).

@@ -200,6 +200,15 @@ public interface IVec<TV> :
     static virtual TV AbsAtMost(TV x, TV limit) => TV.Min(TV.Abs(x), limit);
 
     /// <summary>
+    /// x clamped to [−limit, limit] for a non-negative <paramref name="limit"/>: one VRANGE on AVX-512 (the smaller
+    /// magnitude, sign from x) instead of a maximum and then a minimum, so the clamp is one operation deep on a
+    /// kernel's dependency chain. A NaN x gives ±limit (the sign unspecified), so only kernels that carry x's NaN to
+    /// the result by another route use it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TV ClampMagnitude(TV x, TV limit) => TV.Min(TV.Max(x, -limit), limit);
+
+    /// <summary>
     /// <paramref name="y"/> with the sign bit of <paramref name="x"/>, for kernels whose result is never larger in
     /// magnitude than their input (|y| ≤ |x|, or both NaN), such as x·g(x) with |g| ≤ 1: one VRANGE on AVX-512 (the
     /// smaller magnitude, sign from x), which runs on the addition pipes, where the bitwise select it replaces is a

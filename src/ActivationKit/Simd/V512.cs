@@ -215,6 +215,12 @@ public readonly struct V512<T> : IVec<V512<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> ClampMagnitude(V512<T> x, V512<T> limit)
+        // VRANGE control 0b00_10: the smaller magnitude, sign bit from the first operand (x).
+        => Avx512DQ.IsSupported ? Range(x, limit, 0b0010) : Min(Max(x, -limit), limit);
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512<T> WithSignOfLarger(V512<T> y, V512<T> x)
         // VRANGE control 0b00_10: the smaller magnitude (y, or either when equal), sign bit from the first operand.
         => Avx512DQ.IsSupported ? Range(x, y, 0b0010) : Select(SignMask, x, y);
