@@ -45,9 +45,18 @@ public class AllocationTests
         }
 
         for (int i = 0; i < 3; i++) Calls();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) Calls();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"{name}: {allocated} bytes over 5 rounds of calls");
+
+        // Windows of 5 rounds, until one allocates nothing (at most 10): a kernel that allocates per call allocates in
+        // every window, while the runtime may still be promoting hot methods to a higher tier on this thread (seen
+        // once in about ten runs with hardware intrinsics off, where the calls are slow: 8,104 bytes in one window).
+        long allocated = -1;
+        for (int window = 0; window < 10 && allocated != 0; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++) Calls();
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        Assert.True(allocated == 0, $"{name}: {allocated} bytes over 5 rounds of calls, in each of 10 windows");
     }
 }
