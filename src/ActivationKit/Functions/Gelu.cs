@@ -234,7 +234,7 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
             var half = y * TV.Create(-0.5);
             n = TV.RoundToEven(y * half * TV.Create(VMath.Log2E));
             var r = TV.Fma(y, half, n * TV.Create(-VMath.Ln2HiF));
-            return VMath.Expm1ReducedF(TV.Fma(n, TV.Create(-VMath.Ln2LoF), r));
+            return VMath.Expm1ReducedShortF(TV.Fma(n, TV.Create(-VMath.Ln2LoF), r));
         }
     }
 }

@@ -71,7 +71,7 @@ public static partial class VMath
     /// Double lanes get <see cref="Expm1ReducedF{TV}"/> (see <see cref="ExpReducedShortF{TV}"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Expm1ReducedShortF<TV>(TV r) where TV : struct, IVec<TV>
+    public static TV Expm1ReducedShortF<TV>(TV r) where TV : struct, IVec<TV>
     {
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return Expm1ReducedF(r);
         var r2 = r * r;
