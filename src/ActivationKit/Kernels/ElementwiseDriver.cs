@@ -332,7 +332,7 @@ public static class ElementwiseDriver
         if (TMap.HasDoubleLanes && typeof(T) == typeof(float))
         {
             // The marks after the loop need the inputs unchanged, so only when the output overlaps neither.
-            if (TMap.InPairs && map.MarkBound.Exists && Disjoint(ref pa, ref pd, n) && (TMap.IsUnary || Disjoint(ref pb, ref pd, n)))
+            if (map.MarkBound.Exists && Disjoint(ref pa, ref pd, n) && (TMap.IsUnary || Disjoint(ref pb, ref pd, n)))
             {
                 Run<TMap, T, TDir, DeferredRedo, TStore>(map, ref pa, ref pb, ref pd, n);
             }
@@ -385,6 +385,11 @@ public static class ElementwiseDriver
         where TRedo : struct
         where TStore : struct
     {
+        // As in PairLoop: the bound read before any vector is live, and for DeferredRedo a running maximum of the keys.
+        var bound = typeof(TRedo) == typeof(DeferredRedo) ? map.MarkBound : MarkBound.None;
+        var keyMask = TV.FromBits(bound.KeyMask);
+        var keyLimit = TV.FromBits(bound.KeyLimit);
+        var keys = TV.Zero;
         int w = TV.Count;
         int last = n - w;
         // The tail is the whole register at the far end (n − w going up, 0 going down), overlapping its neighbour.
@@ -401,10 +406,11 @@ public static class ElementwiseDriver
             int at = isTail ? tailAt : LoopDirection.At<TDir>(i, last);
             var a = isTail ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, at));
             var b = TMap.IsUnary ? a : isTail ? tailB : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, at));
-            if (typeof(TRedo) == typeof(WithRedo))
+            if (typeof(TRedo) == typeof(WithRedo) || typeof(TRedo) == typeof(DeferredRedo))
             {
                 Lanes.Store<TV, T, TStore>(map.ApplyFloatLanes(a, b, out _), ref Unsafe.Add(ref pd, at));
-                if (map.MarksAny(a, b)) Redo<TMap, T, TV>(map, a, b, ref Unsafe.Add(ref pd, at));
+                if (typeof(TRedo) == typeof(DeferredRedo)) keys = TV.MaxBits(keys, TV.And(a, keyMask));
+                else if (map.MarksAny(a, b)) Redo<TMap, T, TV>(map, a, b, ref Unsafe.Add(ref pd, at));
             }
             else if (typeof(TRedo) == typeof(OutOfLine) && !isTail)
             {
@@ -416,6 +422,11 @@ public static class ElementwiseDriver
             {
                 Lanes.Store<TV, T, TStore>(map.Apply(a, b), ref Unsafe.Add(ref pd, at));
             }
+        }
+
+        if (typeof(TRedo) == typeof(DeferredRedo) && TV.AnyBitsGreater(keys, keyLimit))
+        {
+            RedoMarked<TMap, T, TV>(map, ref pa, ref pb, ref pd, n);
         }
     }
 
@@ -772,8 +783,8 @@ internal interface IMap
 
     /// <summary>
     /// The marks as one bound on the first input, if they are (<see cref="IUnaryKernel.ForwardMarkBound"/>; only read
-    /// for maps with <see cref="HasDoubleLanes"/> and <see cref="InPairs"/>, which implement it: through this default a
-    /// struct map would be boxed).
+    /// for maps with <see cref="HasDoubleLanes"/>, which implement it: through this default a struct map would be
+    /// boxed). Both loops, one register or two per iteration, then keep the keys' running maximum (DeferredRedo).
     /// </summary>
     MarkBound MarkBound => MarkBound.None;
 
