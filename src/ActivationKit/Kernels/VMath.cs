@@ -71,18 +71,18 @@ public static partial class VMath
     public static TV ExpClamped<TV>(TV x) where TV : struct, IVec<TV>
     {
         var r = Reduce(x, out var n);
-        var q = TV.Create(2.5000114199515307e-08);
-        q = TV.Fma(q, r, TV.Create(2.7630185968928553e-07));
-        q = TV.Fma(q, r, TV.Create(2.755758589236338e-06));
-        q = TV.Fma(q, r, TV.Create(2.4801493259752215e-05));
-        q = TV.Fma(q, r, TV.Create(0.00019841269507463123));
-        q = TV.Fma(q, r, TV.Create(0.0013888888943490315));
-        q = TV.Fma(q, r, TV.Create(0.0083333333334939));
-        q = TV.Fma(q, r, TV.Create(0.04166666666653062));
-        q = TV.Fma(q, r, TV.Create(0.16666666666666413));
-        q = TV.Fma(q, r, TV.Create(0.5000000000000011));
-        // (r + r²·q) + 1 rounded once more, then p·2^n rounded once.
-        return TV.ScaleB(TV.Fma(r * r, q, r) + TV.One, n);
+        // q in Estrin's form: the same nine multiply-adds plus r⁴ and r⁸, four deep instead of nine.
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var q01 = TV.Fma(TV.Create(0.16666666666666413), r, TV.Create(0.5000000000000011));
+        var q23 = TV.Fma(TV.Create(0.0083333333334939), r, TV.Create(0.04166666666653062));
+        var q45 = TV.Fma(TV.Create(0.00019841269507463123), r, TV.Create(0.0013888888943490315));
+        var q67 = TV.Fma(TV.Create(2.755758589236338e-06), r, TV.Create(2.4801493259752215e-05));
+        var q89 = TV.Fma(TV.Create(2.5000114199515307e-08), r, TV.Create(2.7630185968928553e-07));
+        var q03 = TV.Fma(q23, r2, q01);
+        var q47 = TV.Fma(q67, r2, q45);
+        var q = TV.Fma(TV.Fma(q89, r4, q47), r4, q03);
+        return TV.ScaleB(TV.Fma(r2, q, r) + TV.One, n);
     }
 
     /// <summary>
