@@ -26,7 +26,7 @@ public static partial class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Expm1Reduced<TV>(TV r) where TV : struct, IVec<TV>
     {
-        // p in Estrin's form: the same ten multiply-adds plus r⁴, four deep instead of ten.
+        // p in Estrin's form on r² and r⁴: the same ten multiply-adds plus one multiply (r⁴), four deep instead of ten.
         var r2 = r * r;
         var r4 = r2 * r2;
         var p01 = TV.Fma(TV.Create(0.16666666666666677), r, TV.Create(0.5));
@@ -72,7 +72,7 @@ public static partial class VMath
     public static TV ExpClamped<TV>(TV x) where TV : struct, IVec<TV>
     {
         var r = Reduce(x, out var n);
-        // q in Estrin's form: the same nine multiply-adds plus r⁴ and r⁸, four deep instead of nine.
+        // q in Estrin's form on r² and r⁴: the same nine multiply-adds plus one multiply (r⁴), four deep instead of nine.
         var r2 = r * r;
         var r4 = r2 * r2;
         var q01 = TV.Fma(TV.Create(0.16666666666666413), r, TV.Create(0.5000000000000011));
@@ -83,6 +83,7 @@ public static partial class VMath
         var q03 = TV.Fma(q23, r2, q01);
         var q47 = TV.Fma(q67, r2, q45);
         var q = TV.Fma(TV.Fma(q89, r4, q47), r4, q03);
+        // (r + r²·q) + 1 rounded once more, then p·2^n rounded once.
         return TV.ScaleB(TV.Fma(r2, q, r) + TV.One, n);
     }
 
