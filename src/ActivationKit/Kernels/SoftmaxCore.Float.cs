@@ -24,6 +24,15 @@ namespace ActivationKit.Kernels;
 /// Each pass is its own small method: one method with all passes spilled registers inside the loops (2× slower).
 /// </para>
 /// <para>
+/// Softmax and softmin rows skip the range pass where they can (<see cref="GuessedPass{TV, TS}"/>): the frame comes
+/// from the largest of the first 128 entries, g ≤ m, with t = e^v·2^(32 − G) (G the exponent of e^g) and entries
+/// clamped at g − 150, and the exponential pass itself tells whether the row fits: Σt at most 2^96 (m within about 44
+/// of g) and every lane's running sum within twice its start of 2^39 (every t below it, so the fast two-sum was exact;
+/// otherwise Σt is summed again from y). Rows that do not fit (and NaN or +∞ entries, whose Σt is NaN) take the range
+/// pass after all; written over x, a row is checked before anything is stored. The range pass and its two reductions
+/// cost about a tenth of the row.
+/// </para>
+/// <para>
 /// Other rows (a maximum beyond that range) use the exact-shift algorithm of the double rows: d + lo = v − m exactly (TwoSum), e = e^d·(1 + lo) with the float exp, and the
 /// sum split as 1 + s′ with s′ = Σ_{below the maximum} e + (k − 1). The float sums are compensated per lane (TwoSum)
 /// and reduced in double, so s carries far less than a float ULP of error whatever the row length. Softmax then
@@ -42,6 +51,12 @@ internal static class SoftmaxCoreFloat
     private const float ScaledLowest = -150f;
     private const float ScaledHighest = 300f;
     private const int ScaleBias = 64;
+    private const int GuessLength = 128;     // entries the guessed pass takes its guess g from (see GuessedPass)
+    private const int GuessBias = 32;        // the guessed pass's t = e^v·2^(32 − G), G the exponent of e^g
+    private const float GuessFloorReach = 150f;
+    private const double GuessSumStart = 549755813888.0;                  // 2^39: t up to it keeps the fast two-sum exact
+    private const double GuessLimit = 79228162514264337593543950336.0;    // 2^96: the largest Σt the guessed pass accepts
+    private const double GuessSureLog2 = 62.0;   // (m − g)·log2 e + log2 n up to this: Σt < n·2^(33.5 + (m − g)·log2 e) ≤ 2^96
     private const double ScaleBiasFactor = 18446744073709551616.0;   // 2^64
     private const double SumStart = 4.0 * ScaleBiasFactor;          // above every t (t < 1.42·2^65)
 
@@ -101,6 +116,12 @@ internal static class SoftmaxCoreFloat
     private static bool Forward<TV, TS>(ReadOnlySpan<float> x, Span<float> y, bool log)
         where TV : struct, IVec<TV>
         where TS : struct, ISign
+        => (!log && (x.Overlaps(y) ? GuessedInPlace<TV, TS>(x, y) : GuessedForward<TV, TS>(x, y))) || RangedForward<TV, TS>(x, y, log);
+
+    /// <summary>One row with its range pass first: log-softmax, y over x, and the rows the guessed pass declines.</summary>
+    private static bool RangedForward<TV, TS>(ReadOnlySpan<float> x, Span<float> y, bool log)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
     {
         // A NaN entry makes the exponential sums NaN, so the NaN check waits for them unless softmax writes y over x
         // before its sum is known (then the first pass checks, 3 of its 5 operations per register).
@@ -142,14 +163,98 @@ internal static class SoftmaxCoreFloat
         where TS : struct, ISign
     {
         if (x0.Overlaps(y0) || x0.Overlaps(y1) || x1.Overlaps(y0) || x1.Overlaps(y1)) return false;
-        float max0 = RowRange<TV, TS, No>(x0, out float min0, out _);
-        float max1 = RowRange<TV, TS, No>(x1, out float min1, out _);
-        if (!(max0 >= ScaledLowest && max0 <= ScaledHighest && max1 >= ScaledLowest && max1 <= ScaledHighest)) return false;
-        double total0 = ExpPass<TV, TS>(x0, y0, max0, min0);
-        double total1 = ExpPass<TV, TS>(x1, y1, max1, min1);
-        if (double.IsNaN(total0) || double.IsNaN(total1)) return false;
-        Scale<TV>(y0, total0);
-        Scale<TV>(y1, total1);
+        float guess0 = Guess<TV, TS>(x0);
+        float guess1 = Guess<TV, TS>(x1);
+        double total0 = GuessedPass<TV, TS>(x0, y0, guess0);
+        double total1 = GuessedPass<TV, TS>(x1, y1, guess1);
+        bool done0 = total0 > 0;
+        bool done1 = total1 > 0;
+        if (done0) Scale<TV>(y0, total0);
+        if (done1) Scale<TV>(y1, total1);
+        return (done0 || RangedForward<TV, TS>(x0, y0, log: false)) && (done1 || RangedForward<TV, TS>(x1, y1, log: false));
+    }
+
+    /// <summary>softmax(sign·x) of one row by <see cref="GuessedPass{TV, TS}"/>; false (y perhaps written) when that declines the row.</summary>
+    private static bool GuessedForward<TV, TS>(ReadOnlySpan<float> x, Span<float> y)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+    {
+        double total = GuessedPass<TV, TS>(x, y, Guess<TV, TS>(x));
+        if (!(total > 0)) return false;
+        Scale<TV>(y, total);
+        return true;
+    }
+
+    /// <summary>
+    /// The largest of sign·x over the row's first min(128, n) entries: the same on every register width (a maximum does
+    /// not depend on the order, and a zero comes back as +0); unspecified when one of them is NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static float Guess<TV, TS>(ReadOnlySpan<float> x)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+    {
+        ref float px = ref MemoryMarshal.GetReference(x);
+        int last = x.Length - TV.Count;
+        int end = Math.Min(GuessLength, x.Length);
+        var hi = TS.Apply(Lanes.Load<TV, float>(ref px));
+        for (int j = TV.Count; j < end; j += TV.Count)
+        {
+            hi = TV.Max(hi, TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, Math.Min(j, last)))));
+        }
+
+        return Lanes.ExtremeOfFloats(hi, largest: true);
+    }
+
+    /// <summary>
+    /// The exponential pass of softmax with no range pass before it: t = e^v·2^(32 − G) into y, G the exponent of e^g for
+    /// the guess g of <see cref="Guess{TV, TS}"/> (at most the row's maximum m), and Σt returned; 0 (y written) when the
+    /// row needs the range pass: g outside [−150, 300], Σt above 2^96 (m more than about 44 above g), or an entry NaN or
+    /// +∞ (Σt NaN).
+    /// </summary>
+    /// <remarks>
+    /// Entries are clamped at g − 150 (their softmax is below e^−150: 0, as in the ranged pass), and every entry whose
+    /// softmax is not 0 (within 104 of m) has t above 2^−119, a normal float, so 1/Σt and the scaling round as in the
+    /// ranged pass. Σt is the fast two-sum against a running sum that starts at 2^39 (t(g) is about 2^32), which is exact
+    /// while every t stays below that start, m less than about 4.8 above g; the pass reports whether every lane's sum
+    /// stayed below twice the start (so every t was below it), and a row where one did not is summed again from y
+    /// with the full two-sum (<see cref="SumOfRow{TV}"/>), about a fifth of the pass's time. The guess over 128 entries
+    /// is within that reach of the maximum for most rows of logits; rows of up to 128 entries get the maximum itself.
+    /// </remarks>
+    private static double GuessedPass<TV, TS>(ReadOnlySpan<float> x, Span<float> y, float guess)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+    {
+        if (!(guess >= ScaledLowest && guess <= ScaledHighest)) return 0;
+        var frame = new ScaledFrame(guess, GuessBias, GuessFloorReach);
+        double total = ExpPass<TV, TS, Yes, Yes>(x, y, frame.Floor, frame.Top, GuessSumStart, out bool exact);
+        if (!(total <= GuessLimit)) return 0;
+        // The limit is far inside what the scaling needs (Σt below 2^126), so the exact sum is taken whatever it is.
+        return exact ? total : SumOfRow<TV>(y);
+    }
+
+    /// <summary>
+    /// <see cref="GuessedForward{TV, TS}"/> for y over x, which must not start writing unless the guessed pass will
+    /// accept the row: a range pass first (NaN and +∞ decline), and where the maximum m is too far above the guess for
+    /// Σt ≤ 2^96 to be certain (n·2^(33.5 + (m − g)·log2 e) above it), a pass that only sums; then the same arithmetic as
+    /// out of place, so both give the same bits.
+    /// </summary>
+    private static bool GuessedInPlace<TV, TS>(ReadOnlySpan<float> x, Span<float> y)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+    {
+        float guess = Guess<TV, TS>(x);
+        if (!(guess >= ScaledLowest && guess <= ScaledHighest)) return false;
+        float max = RowRange<TV, TS, Yes>(x, out _, out bool ordered);
+        if (!ordered || !float.IsFinite(max)) return false;
+        if (((max - guess) * Log2E) + Math.Log2(x.Length) > GuessSureLog2)
+        {
+            var frame = new ScaledFrame(guess, GuessBias, GuessFloorReach);
+            if (!(ExpPass<TV, TS, Yes, No>(x, y, frame.Floor, frame.Top, GuessSumStart, out _) <= GuessLimit)) return false;
+        }
+
+        double total = GuessedPass<TV, TS>(x, y, guess);
+        Scale<TV>(y, total);
         return true;
     }
 
@@ -514,7 +619,9 @@ internal static class SoftmaxCoreFloat
         where TS : struct, ISign
     {
         var frame = new ScaledFrame(max);
-        return frame.Clamps(min) ? ExpPass<TV, TS, Yes>(x, y, frame.Floor, frame.Top) : ExpPass<TV, TS, No>(x, y, frame.Floor, frame.Top);
+        return frame.Clamps(min)
+            ? ExpPass<TV, TS, Yes, Yes>(x, y, frame.Floor, frame.Top, SumStart, out _)
+            : ExpPass<TV, TS, No, Yes>(x, y, frame.Floor, frame.Top, SumStart, out _);
     }
 
     /// <summary>The scaled path's constants for a row whose maximum m lies in [−150, 300].</summary>
@@ -524,15 +631,21 @@ internal static class SoftmaxCoreFloat
         private readonly double _nTop;
 
         public ScaledFrame(float max)
+            : this(max, ScaleBias, 200f)
+        {
+        }
+
+        /// <summary>The frame of t = e^v·2^(bias − N) with entries clamped at m − reach (<see cref="Scale"/> assumes the bias of 64).</summary>
+        public ScaledFrame(float max, int bias, float reach)
         {
             _max = max;
             _nTop = Math.Round(max * Log2E);
-            Floor = max - 200f;
-            // t − top = n − N + 64 with t = n + 1.5·2^23 (the rounding constant): exact, both are integers below 2^24.
-            Top = (float)(_nTop - ScaleBias + RoundingShift);
+            Floor = max - reach;
+            // t − top = n − N + bias with t = n + 1.5·2^23 (the rounding constant): exact, both are integers below 2^24.
+            Top = (float)(_nTop - bias + RoundingShift);
         }
 
-        /// <summary>m − 200: entries below are clamped there (their t is 0 either way), which keeps |n| &lt; 512 and the power of two within ScaleB's ±250 on every width.</summary>
+        /// <summary>m − reach (200 for the ranged pass, 150 below the guess for the guessed one): entries below are clamped there (their t is 0 or their softmax 0 either way), which keeps |n| &lt; 512 and the power of two within ScaleB's ±250 on every width.</summary>
         public float Floor { get; }
 
         /// <summary>N − 64 + 1.5·2^23, N the exponent of e^m.</summary>
@@ -574,12 +687,17 @@ internal static class SoftmaxCoreFloat
         ScalePass<TV>(y, inverseHi, (float)(inverse - inverseHi));
     }
 
-    /// <summary>t = e^v·2^(64 − N) into y for every entry; returns Σt (compensated, in double).</summary>
+    /// <summary>
+    /// t = e^v·2^(bias − N) into y for every entry (the bias in <paramref name="topValue"/>); returns Σt, compensated by
+    /// the fast two-sum against a running sum that starts at <paramref name="sumStart"/> (a power of two), and whether
+    /// every lane's sum stayed below twice that start, so that no t exceeded it and the two-sum was exact.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static double ExpPass<TV, TS, TClamp>(ReadOnlySpan<float> x, Span<float> y, float floorValue, float topValue)
+    private static double ExpPass<TV, TS, TClamp, TStore>(ReadOnlySpan<float> x, Span<float> y, float floorValue, float topValue, double sumStart, out bool exact)
         where TV : struct, IVec<TV>
         where TS : struct, ISign
         where TClamp : struct, IFlag
+        where TStore : struct, IFlag
     {
         int n = x.Length;
         ref float px = ref MemoryMarshal.GetReference(x);
@@ -591,7 +709,7 @@ internal static class SoftmaxCoreFloat
         ExpConstants(floorValue * 0f, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2);
         // The overlapping last register is read before anything is stored, so y may be x.
         var lastV = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)));
-        var sum = TV.Create(SumStart);
+        var sum = TV.Create(sumStart);
         var error = TV.Zero;
         int i = 0;
         // Two registers per iteration (two independent exponential chains to overlap), and the next two loaded before
@@ -611,8 +729,12 @@ internal static class SoftmaxCoreFloat
                 int next = Math.Min(i + (2 * TV.Count), last - TV.Count);
                 va = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, next)));
                 vb = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, next + TV.Count)));
-                Lanes.Store(a, ref Unsafe.Add(ref py, i));
-                Lanes.Store(b, ref Unsafe.Add(ref py, i + TV.Count));
+                if (TStore.On)
+                {
+                    Lanes.Store(a, ref Unsafe.Add(ref py, i));
+                    Lanes.Store(b, ref Unsafe.Add(ref py, i + TV.Count));
+                }
+
                 sum = FastTwoSum(FastTwoSum(sum, a, ref error), b, ref error);
             }
         }
@@ -620,7 +742,7 @@ internal static class SoftmaxCoreFloat
         if (i <= last)
         {
             var t = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-            Lanes.Store(t, ref Unsafe.Add(ref py, i));
+            if (TStore.On) Lanes.Store(t, ref Unsafe.Add(ref py, i));
             sum = FastTwoSum(sum, t, ref error);
             i += TV.Count;
         }
@@ -628,11 +750,12 @@ internal static class SoftmaxCoreFloat
         if (i < n)
         {
             var t = ScaledExp<TV, TClamp>(lastV, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-            Lanes.Store(t, ref Unsafe.Add(ref py, last));
+            if (TStore.On) Lanes.Store(t, ref Unsafe.Add(ref py, last));
             sum = FastTwoSum(sum, TV.And(FreshLanes<TV>(n), t), ref error);
         }
 
-        return (Lanes.SumOfFloats(sum) - (SumStart * TV.Count)) + Lanes.SumOfFloats(error);
+        exact = TV.AllTrue(TV.LessThanOrEqual(sum, TV.Create(2 * sumStart)));
+        return (Lanes.SumOfFloats(sum) - (sumStart * TV.Count)) + Lanes.SumOfFloats(error);
     }
 
     /// <summary>y = t·(hi + lo), the inverse of the sum held as two floats so the product is rounded about once.</summary>
