@@ -123,9 +123,9 @@ internal static class SoftmaxCoreFloat
         where TV : struct, IVec<TV>
         where TS : struct, ISign
     {
-        // A NaN entry makes the exponential sums NaN, so the NaN check waits for them unless y is x: softmax and
-        // log-softmax both write y before their sum is known (then the first pass checks, 3 of its 5 operations per register).
-        bool early = x.Overlaps(y);
+        // A NaN entry makes the exponential sums NaN, so the NaN check waits for them unless softmax writes y over x
+        // before its sum is known (then the first pass checks, 3 of its 5 operations per register).
+        bool early = !log && x.Overlaps(y);
         float max = early ? RowRange<TV, TS, Yes>(x, out float min, out bool ordered) : RowRange<TV, TS, No>(x, out min, out ordered);
         if (!(max >= ScaledLowest && max <= ScaledHighest))
         {
@@ -142,9 +142,9 @@ internal static class SoftmaxCoreFloat
             return true;
         }
 
-        double below = SumBelowTop<TV, TS>(x, y, max, min, out int atTop, out double scale);
+        double below = SumBelowTop<TV, TS>(x, max, min, out int atTop, out double scale);
         if (double.IsNaN(below)) return false;
-        LogPass<TV>(y, LogOfSum(below, scale, atTop));
+        LogPass<TV, TS>(x, y, max, LogOfSum(below, scale, atTop));
         return true;
     }
 
@@ -262,9 +262,8 @@ internal static class SoftmaxCoreFloat
     /// log-softmax of two rows at once, pass by pass as <see cref="SoftmaxPair{TV}"/> does (both ranges, both sums below
     /// the maximum, both logarithms, both output passes), so that the end of each pass (the register reductions, the
     /// scalar ln(1 + s′)) overlaps the other row's work. Same arithmetic and bits as <see cref="Forward{TV}"/> row by
-    /// row. Returns false when either row needs anything but the scaled path (NaN entries included) or an output
-    /// overlaps an input; it may then have written v − m to the outputs, which the caller's one-row path overwrites
-    /// from the intact inputs.
+    /// row. Returns false, having written nothing, when either row needs anything but the scaled path (NaN entries
+    /// included) or an output overlaps an input.
     /// </summary>
     public static bool LogSoftmaxPair<TV>(ReadOnlySpan<float> x0, Span<float> y0, ReadOnlySpan<float> x1, Span<float> y1) where TV : struct, IVec<TV>
     {
@@ -272,13 +271,13 @@ internal static class SoftmaxCoreFloat
         float max0 = RowRange<TV, Plus, No>(x0, out float min0, out _);
         float max1 = RowRange<TV, Plus, No>(x1, out float min1, out _);
         if (!(max0 >= ScaledLowest && max0 <= ScaledHighest && max1 >= ScaledLowest && max1 <= ScaledHighest)) return false;
-        double below0 = SumBelowTop<TV, Plus>(x0, y0, max0, min0, out int atTop0, out double scale0);
-        double below1 = SumBelowTop<TV, Plus>(x1, y1, max1, min1, out int atTop1, out double scale1);
+        double below0 = SumBelowTop<TV, Plus>(x0, max0, min0, out int atTop0, out double scale0);
+        double below1 = SumBelowTop<TV, Plus>(x1, max1, min1, out int atTop1, out double scale1);
         if (double.IsNaN(below0) || double.IsNaN(below1)) return false;
         double lnS0 = LogOfSum(below0, scale0, atTop0);
         double lnS1 = LogOfSum(below1, scale1, atTop1);
-        LogPass<TV>(y0, lnS0);
-        LogPass<TV>(y1, lnS1);
+        LogPass<TV, Plus>(x0, y0, max0, lnS0);
+        LogPass<TV, Plus>(x1, y1, max1, lnS1);
         return true;
     }
 
@@ -665,15 +664,15 @@ internal static class SoftmaxCoreFloat
     /// <see cref="LogOfSum"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double SumBelowTop<TV, TS>(ReadOnlySpan<float> x, Span<float> y, float max, float min, out int atTop, out double scale)
+    private static double SumBelowTop<TV, TS>(ReadOnlySpan<float> x, float max, float min, out int atTop, out double scale)
         where TV : struct, IVec<TV>
         where TS : struct, ISign
     {
         var frame = new ScaledFrame(max);
         scale = frame.Scale;
         return frame.Clamps(min)
-            ? BelowTopPass<TV, TS, Yes>(x, y, max, frame.Floor, frame.Top, out atTop)
-            : BelowTopPass<TV, TS, No>(x, y, max, frame.Floor, frame.Top, out atTop);
+            ? BelowTopPass<TV, TS, Yes>(x, max, frame.Floor, frame.Top, out atTop)
+            : BelowTopPass<TV, TS, No>(x, max, frame.Floor, frame.Top, out atTop);
     }
 
     /// <summary>ln Σ e^(v − m) from <see cref="SumBelowTop"/>'s results.</summary>
@@ -780,99 +779,98 @@ internal static class SoftmaxCoreFloat
         if (i < n) Lanes.Store(TV.Fma(lastT, hi, lastT * lo), ref Unsafe.Add(ref py, last));
     }
 
-    /// <summary>
-    /// Σ t over the entries below the maximum (two-sum from zero) and the count of entries at it, with v − m written to y
-    /// on the way (rounded to float, as the log pass would round it), so that the log pass reads and writes y where
-    /// this pass has just brought it into the cache. y may be x: the overlapping last register and each next pair are
-    /// loaded before the current pair is stored.
-    /// </summary>
+    /// <summary>Σ t over the entries below the maximum (two-sum from zero) and the count of entries at it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static double BelowTopPass<TV, TS, TClamp>(ReadOnlySpan<float> x, Span<float> y, float maxValue, float floorValue, float topValue, out int atTop)
+    private static double BelowTopPass<TV, TS, TClamp>(ReadOnlySpan<float> x, float maxValue, float floorValue, float topValue, out int atTop)
         where TV : struct, IVec<TV>
         where TS : struct, ISign
         where TClamp : struct, IFlag
     {
         int n = x.Length;
         ref float px = ref MemoryMarshal.GetReference(x);
-        ref float py = ref MemoryMarshal.GetReference(y);
         int last = n - TV.Count;
         var m = TV.Create(maxValue);
         var floor = TV.Create(floorValue);
         var top = TV.Create(topValue);
         // The exponential's constants in registers for the whole pass (see ScaledExp).
         ExpConstants(floorValue * 0f, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2);
-        var lastV = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)));
         var sum = TV.Zero;
         var error = TV.Zero;
         int count = 0;
         int i = 0;
-        if (i + TV.Count <= last)
+        for (; i + TV.Count <= last; i += 2 * TV.Count)
         {
-            var va = TS.Apply(Lanes.Load<TV, float>(ref px));
-            var vb = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, TV.Count)));
-            for (; i + TV.Count <= last; i += 2 * TV.Count)
-            {
-                var ta = ScaledExp<TV, TClamp>(va, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-                var tb = ScaledExp<TV, TClamp>(vb, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-                sum = TwoSum(sum, TV.SelectWhereEqual(va, m, TV.Zero, ta), ref error);
-                sum = TwoSum(sum, TV.SelectWhereEqual(vb, m, TV.Zero, tb), ref error);
-                count += TV.CountWhereEqual(va, m) + TV.CountWhereEqual(vb, m);
-                // The next pair (or, after the last pair, a harmless re-read) before this one is stored.
-                int next = Math.Min(i + (2 * TV.Count), last - TV.Count);
-                var na = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, next)));
-                var nb = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, next + TV.Count)));
-                Lanes.Store(va - m, ref Unsafe.Add(ref py, i));
-                Lanes.Store(vb - m, ref Unsafe.Add(ref py, i + TV.Count));
-                va = na;
-                vb = nb;
-            }
+            var va = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
+            var vb = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + TV.Count)));
+            var ta = ScaledExp<TV, TClamp>(va, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+            var tb = ScaledExp<TV, TClamp>(vb, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+            sum = TwoSum(sum, TV.SelectWhereEqual(va, m, TV.Zero, ta), ref error);
+            sum = TwoSum(sum, TV.SelectWhereEqual(vb, m, TV.Zero, tb), ref error);
+            count += TV.CountWhereEqual(va, m) + TV.CountWhereEqual(vb, m);
         }
 
-        if (i <= last)
+        for (; i <= last; i += TV.Count)
         {
             var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
             var t = ScaledExp<TV, TClamp>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
             sum = TwoSum(sum, TV.SelectWhereEqual(v, m, TV.Zero, t), ref error);
             count += TV.CountWhereEqual(v, m);
-            Lanes.Store(v - m, ref Unsafe.Add(ref py, i));
-            i += TV.Count;
         }
 
         if (i < n)
         {
+            var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)));
             var fresh = FreshLanes<TV>(n);
-            var t = ScaledExp<TV, TClamp>(lastV, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+            var t = ScaledExp<TV, TClamp>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
             // Lanes the full registers covered count as below the maximum here, with t = 0.
-            var w = TV.Select(fresh, lastV, TV.Create(float.NegativeInfinity));
+            var w = TV.Select(fresh, v, TV.Create(float.NegativeInfinity));
             sum = TwoSum(sum, TV.SelectWhereEqual(w, m, TV.Zero, TV.And(fresh, t)), ref error);
             count += TV.CountWhereEqual(w, m);
-            Lanes.Store(lastV - m, ref Unsafe.Add(ref py, last));
         }
 
         atTop = count;
         return Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error);
     }
 
-    /// <summary>y = (y − L_hi) − L_lo over the v − m that <see cref="BelowTopPass"/> left in y, with ln s = L_hi + L_lo (<paramref name="lnS"/> split into two floats).</summary>
+    /// <summary>y = ((v − m) − L_hi) − L_lo with ln s = L_hi + L_lo (<paramref name="lnS"/> split into two floats).</summary>
+    /// <remarks>
+    /// Element by element, so the order is free: descending when y sits just above x modulo 4 KiB (as the element-wise
+    /// driver does, <see cref="LoopDirection"/>), where an ascending loop's loads would wait for its own recent stores.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void LogPass<TV>(Span<float> y, double lnS)
+    private static void LogPass<TV, TS>(ReadOnlySpan<float> x, Span<float> y, float maxValue, double lnS)
         where TV : struct, IVec<TV>
+        where TS : struct, ISign
     {
-        var lnHi = TV.Create((float)lnS);
-        var lnLo = TV.Create((float)(lnS - (float)lnS));
-        int n = y.Length;
+        float lnHiValue = (float)lnS;
+        float lnLoValue = (float)(lnS - lnHiValue);
+        ref float px = ref MemoryMarshal.GetReference(x);
         ref float py = ref MemoryMarshal.GetReference(y);
+        if (LoopDirection.Descending(ref px, ref px, ref py, unary: true)) LogPass<TV, TS, Down>(ref px, ref py, x.Length, maxValue, lnHiValue, lnLoValue);
+        else LogPass<TV, TS, Up>(ref px, ref py, x.Length, maxValue, lnHiValue, lnLoValue);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LogPass<TV, TS, TDir>(ref float px, ref float py, int n, float maxValue, float lnHiValue, float lnLoValue)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+        where TDir : struct, ILoopDirection
+    {
         int last = n - TV.Count;
-        // Loaded before the loop rewrites part of it.
-        var lastD = Lanes.Load<TV, float>(ref Unsafe.Add(ref py, last));
+        var m = TV.Create(maxValue);
+        var lnHi = TV.Create(lnHiValue);
+        var lnLo = TV.Create(lnLoValue);
+        int tailAt = LoopDirection.TailAt<TDir>(last);
+        var tailV = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, tailAt)));
         int i = 0;
         for (; i <= last; i += TV.Count)
         {
-            var d = Lanes.Load<TV, float>(ref Unsafe.Add(ref py, i));
-            Lanes.Store((d - lnHi) - lnLo, ref Unsafe.Add(ref py, i));
+            int at = LoopDirection.At<TDir>(i, last);
+            var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, at)));
+            Lanes.Store(((v - m) - lnHi) - lnLo, ref Unsafe.Add(ref py, at));
         }
 
-        if (i < n) Lanes.Store((lastD - lnHi) - lnLo, ref Unsafe.Add(ref py, last));
+        if (i < n) Lanes.Store(((tailV - m) - lnHi) - lnLo, ref Unsafe.Add(ref py, tailAt));
     }
 
     /// <summary>
