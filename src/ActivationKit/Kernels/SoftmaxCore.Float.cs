@@ -221,13 +221,15 @@ internal static class SoftmaxCoreFloat
     /// with the full two-sum (<see cref="SumOfRow{TV}"/>), about a fifth of the pass's time. The guess over 128 entries
     /// is within that reach of the maximum for most rows of logits; rows of up to 128 entries get the maximum itself.
     /// </remarks>
-    private static double GuessedPass<TV, TS>(ReadOnlySpan<float> x, Span<float> y, float guess)
+    private static double GuessedPass<TV, TS>(ReadOnlySpan<float> x, Span<float> y, float guess, bool clamp = true)
         where TV : struct, IVec<TV>
         where TS : struct, ISign
     {
         if (!(guess >= ScaledLowest && guess <= ScaledHighest)) return 0;
         var frame = new ScaledFrame(guess, GuessBias, GuessFloorReach);
-        double total = ExpPass<TV, TS, Yes, Yes>(x, y, frame.Floor, frame.Top, GuessSumStart, out bool exact);
+        double total = clamp
+            ? ExpPass<TV, TS, Yes, Yes>(x, y, frame.Floor, frame.Top, GuessSumStart, out bool exact)
+            : ExpPass<TV, TS, No, Yes>(x, y, frame.Floor, frame.Top, GuessSumStart, out exact);
         if (!(total <= GuessLimit)) return 0;
         // The limit is far inside what the scaling needs (Σt below 2^126), so the exact sum is taken whatever it is.
         return exact ? total : SumOfRow<TV>(y);
@@ -245,15 +247,17 @@ internal static class SoftmaxCoreFloat
     {
         float guess = Guess<TV, TS>(x);
         if (!(guess >= ScaledLowest && guess <= ScaledHighest)) return false;
-        float max = RowRange<TV, TS, Yes>(x, out _, out bool ordered);
+        float max = RowRange<TV, TS, Yes>(x, out float min, out bool ordered);
         if (!ordered || !float.IsFinite(max)) return false;
-        if (((max - guess) * Log2E) + Math.Log2(x.Length) > GuessSureLog2)
+        var frame = new ScaledFrame(guess, GuessBias, GuessFloorReach);
+        if (((max - guess) * Log2E) + Math.Log2(x.Length) > GuessSureLog2
+            && !(ExpPass<TV, TS, Yes, No>(x, y, frame.Floor, frame.Top, GuessSumStart, out _) <= GuessLimit))
         {
-            var frame = new ScaledFrame(guess, GuessBias, GuessFloorReach);
-            if (!(ExpPass<TV, TS, Yes, No>(x, y, frame.Floor, frame.Top, GuessSumStart, out _) <= GuessLimit)) return false;
+            return false;
         }
 
-        double total = GuessedPass<TV, TS>(x, y, guess);
+        // Known here: whether any entry lies below the clamp floor (without one, clamping changes nothing).
+        double total = GuessedPass<TV, TS>(x, y, guess, clamp: frame.Clamps(min));
         Scale<TV>(y, total);
         return true;
     }
