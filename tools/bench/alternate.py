@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Compare builds of `actkit` in alternating processes: the way every kernel decision in docs/performance.md is measured.
+
+  tools/bench/alternate.py --rounds 6 --args "softmax --shapes 1024x1000" BUILD_DIR [BUILD_DIR ...]
+
+Each BUILD_DIR holds an `actkit.dll` (copy src/ActivationKit.Cli/bin/Release/net10.0 somewhere before changing the
+code, then build again). Every round runs `actkit bench ARGS --json` once per build, in a fresh random order, and the
+table keeps the best time per function, size and direction over all rounds. This host runs whole processes 30–60 %
+slow at times and often for minutes, so one process per build, or the same order every round, can put all of one
+build's runs in a slow stretch; differences below about 3 % between sets of rounds are noise here.
+"""
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--rounds', type=int, default=6)
+    ap.add_argument('--args', required=True, help='arguments after `actkit bench`, e.g. "sigmoid tanh --sizes 262144"')
+    ap.add_argument('--reps', type=int, default=20)
+    ap.add_argument('--seed', type=int, help='seed for the order of the builds in each round')
+    ap.add_argument('builds', nargs='+', help='folders that hold actkit.dll')
+    a = ap.parse_args()
+
+    for b in a.builds:
+        if not os.path.isfile(os.path.join(b, 'actkit.dll')):
+            sys.exit(f'{b} holds no actkit.dll; copy a Release build folder there first.')
+    names = [os.path.basename(os.path.normpath(b)) or b for b in a.builds]
+    if len(set(names)) != len(names):
+        names = a.builds
+
+    order = random.Random(a.seed)
+    best = {}
+    for r in range(a.rounds):
+        builds = list(zip(names, a.builds))
+        order.shuffle(builds)
+        for name, folder in builds:
+            cmd = ['dotnet', os.path.join(folder, 'actkit.dll'), 'bench', *a.args.split(), '--reps', str(a.reps), '--json']
+            out = subprocess.run(cmd, capture_output=True, text=True)
+            if out.returncode != 0:
+                sys.exit(f'{name}: `{" ".join(cmd)}` failed: {out.stderr.strip() or out.stdout.strip()}')
+            for line in out.stdout.splitlines():
+                if not line.startswith('{'):
+                    continue
+                row = json.loads(line)
+                if row.get('impl') != 'activationkit':
+                    continue
+                for direction in ('fwd', 'bwd'):
+                    v = row.get(f'{direction}_ns_per_elem')
+                    if v is None:
+                        continue
+                    key = (row['fn'], row['n'], direction, name)
+                    best[key] = min(best.get(key, float('inf')), v)
+        print(f'round {r + 1} of {a.rounds} done', file=sys.stderr)
+
+    cases = sorted({(fn, n, d) for fn, n, d, _ in best})
+    print('| function | n | direction | ' + ' | '.join(names) + ' |')
+    print('|---|---|---|' + '---|' * len(names))
+    for fn, n, d in cases:
+        cells = [f'{best[(fn, n, d, name)]:.3f}' if (fn, n, d, name) in best else '–' for name in names]
+        print(f'| {fn} | {n} | {d} | ' + ' | '.join(cells) + ' |')
+
+
+if __name__ == '__main__':
+    main()
