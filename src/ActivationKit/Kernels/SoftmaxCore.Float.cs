@@ -29,8 +29,9 @@ namespace ActivationKit.Kernels;
 /// clamped at g − 150, and the exponential pass itself tells whether the row fits: Σt at most 2^96 (m within about 44
 /// of g) and every lane's running sum within twice its start of 2^39 (every t below it, so the fast two-sum was exact;
 /// otherwise Σt is summed again from y). Rows that do not fit (and NaN or +∞ entries, whose Σt is NaN) take the range
-/// pass after all; written over x, a row is checked before anything is stored. The range pass and its two reductions
-/// cost about a tenth of the row.
+/// pass after all; written over x, a row is checked before anything is stored. The range pass with its two reductions
+/// cost about a sixth of a row of 1000 (0.228 → 0.188 ns/element without it, in a throwaway build); the guessed pass,
+/// which clamps every entry and sums about one row in twenty twice, keeps about half of that.
 /// </para>
 /// <para>
 /// Other rows (a maximum beyond that range) use the exact-shift algorithm of the double rows: d + lo = v − m exactly (TwoSum), e = e^d·(1 + lo) with the float exp, and the
@@ -149,11 +150,12 @@ internal static class SoftmaxCoreFloat
     }
 
     /// <summary>
-    /// softmax(sign·x) of two rows at once, pass by pass (both ranges, both exponential passes, both scalings), so the
+    /// softmax(sign·x) of two rows at once, pass by pass (both guesses, both exponential passes, both scalings), so the
     /// latency at the end of each pass (the register reductions, the division for 1/Σt) overlaps the other row's work
-    /// instead of stalling; about 60 ns per row otherwise. Same arithmetic and bits as <see cref="Forward{TV}"/> row by
-    /// row. Returns false when either row needs anything but the scaled path or an output overlaps an input; it may
-    /// then have written the outputs, which the caller's one-row path overwrites from the intact inputs.
+    /// instead of stalling; about 60 ns per row otherwise. A row the guessed pass declines is done alone by the range
+    /// pass. Same arithmetic and bits as <see cref="Forward{TV}"/> row by row. Returns false when an output overlaps an
+    /// input or a declined row needs the double path (a NaN entry, an infinite maximum); it may then have written the
+    /// outputs, which the caller's one-row path overwrites from the intact inputs.
     /// </summary>
     public static bool SoftmaxPair<TV>(ReadOnlySpan<float> x0, Span<float> y0, ReadOnlySpan<float> x1, Span<float> y1, float sign) where TV : struct, IVec<TV>
         => sign > 0 ? SoftmaxPair<TV, Plus>(x0, y0, x1, y1) : SoftmaxPair<TV, Minus>(x0, y0, x1, y1);
