@@ -13,7 +13,7 @@ namespace ActivationKit.Functions;
 /// <para>
 /// Evaluated as (x_i − m) − log1p(s′) with m = max x and s′ = Σ_j e^(x_j − m) − 1 formed without cancellation (the
 /// maximal entries contribute their 1s exactly), so nothing overflows and log-probabilities near 0 keep full relative
-/// accuracy: log_softmax([0, −100]) = [−3.7e−44, −100]. Float rows are computed in double and rounded once.
+/// accuracy: log_softmax([0, −100]) = [−3.7e−44, −100]. Float rows are computed in float lanes, within 1.5 float ULP as measured.
 /// </para>
 /// <para>
 /// Special rows follow <see cref="Softmax"/>: a NaN makes the row NaN; with k entries at +∞ those get −log k and the
