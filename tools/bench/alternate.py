@@ -53,12 +53,13 @@ def main():
                     v = row.get(f'{direction}_ns_per_elem')
                     if v is None:
                         continue
-                    key = (row['fn'], row['n'], direction, name)
+                    size = f"{row['rows']}x{row['cols']}" if row.get('rows') else str(row['n'])
+                    key = (row['fn'], size, direction, name)
                     best[key] = min(best.get(key, float('inf')), v)
         print(f'round {r + 1} of {a.rounds} done', file=sys.stderr)
 
     cases = sorted({(fn, n, d) for fn, n, d, _ in best})
-    print('| function | n | direction | ' + ' | '.join(names) + ' |')
+    print('| function | size | direction | ' + ' | '.join(names) + ' |')
     print('|---|---|---|' + '---|' * len(names))
     for fn, n, d in cases:
         cells = [f'{best[(fn, n, d, name)]:.3f}' if (fn, n, d, name) in best else '–' for name in names]

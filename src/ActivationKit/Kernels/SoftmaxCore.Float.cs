@@ -25,7 +25,7 @@ namespace ActivationKit.Kernels;
 /// </para>
 /// <para>
 /// Softmax and softmin rows skip the range pass where they can (<see cref="GuessedPass{TV, TS}"/>): the frame comes
-/// from the largest of the first 128 entries, g ≤ m, with t = e^v·2^(32 − G) (G the exponent of e^g) and entries
+/// from the largest of the first max(128, n/8) entries, g ≤ m, with t = e^v·2^(32 − G) (G the exponent of e^g) and entries
 /// clamped at g − 150, and the exponential pass itself tells whether the row fits: Σt at most 2^96 (m within about 44
 /// of g) and every lane's running sum within twice its start of 2^39 (every t below it, so the fast two-sum was exact;
 /// otherwise Σt is summed again from y). Rows that do not fit (and NaN or +∞ entries, whose Σt is NaN) take the range
@@ -52,7 +52,7 @@ internal static class SoftmaxCoreFloat
     private const float ScaledLowest = -150f;
     private const float ScaledHighest = 300f;
     private const int ScaleBias = 64;
-    private const int GuessLength = 128;     // entries the guessed pass takes its guess g from (see GuessedPass)
+    private const int GuessLength = 128;     // the guessed pass takes g from the first max(128, n/8) entries (see Guess)
     private const int GuessBias = 32;        // the guessed pass's t = e^v·2^(32 − G), G the exponent of e^g
     private const float GuessFloorReach = 150f;
     private const double GuessSumStart = 549755813888.0;                  // 2^39: t up to it keeps the fast two-sum exact
@@ -188,8 +188,11 @@ internal static class SoftmaxCoreFloat
     }
 
     /// <summary>
-    /// The largest of sign·x over the row's first min(128, n) entries: the same on every register width (a maximum does
-    /// not depend on the order, and a zero comes back as +0); unspecified when one of them is NaN.
+    /// The largest of sign·x over the row's first max(128, n/8) entries (all of a row of up to 128): the same on every
+    /// register width (a maximum does not depend on the order, and a zero comes back as +0); unspecified when one of them
+    /// is NaN. An eighth of a long row keeps the guess within the fast two-sum's reach of the row's maximum: on rows of
+    /// 16,000 Normal(0, 3) values the maximum lies 1.6 above the first 2,000 entries on average (more than 4.5 above in
+    /// 1.3 % of rows), against 4.1 above the first 128 (41 %).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static float Guess<TV, TS>(ReadOnlySpan<float> x)
@@ -198,7 +201,7 @@ internal static class SoftmaxCoreFloat
     {
         ref float px = ref MemoryMarshal.GetReference(x);
         int last = x.Length - TV.Count;
-        int end = Math.Min(GuessLength, x.Length);
+        int end = Math.Min(Math.Max(GuessLength, x.Length / 8), x.Length);
         var hi = TS.Apply(Lanes.Load<TV, float>(ref px));
         for (int j = TV.Count; j < end; j += TV.Count)
         {
@@ -220,8 +223,8 @@ internal static class SoftmaxCoreFloat
     /// ranged pass. Σt is the fast two-sum against a running sum that starts at 2^39 (t(g) is about 2^32), which is exact
     /// while every t stays below that start, m less than about 4.8 above g; the pass reports whether every lane's sum
     /// stayed below twice the start (so every t was below it), and a row where one did not is summed again from y
-    /// with the full two-sum (<see cref="SumOfRow{TV}"/>), about a fifth of the pass's time. The guess over 128 entries
-    /// is within that reach of the maximum for most rows of logits; rows of up to 128 entries get the maximum itself.
+    /// with the full two-sum (<see cref="SumOfRow{TV}"/>), about a fifth of the pass's time. The guess over max(128, n/8)
+    /// entries is within that reach of the maximum for most rows of logits; rows of up to 128 entries get the maximum itself.
     /// </remarks>
     private static double GuessedPass<TV, TS>(ReadOnlySpan<float> x, Span<float> y, float guess, bool clamp = true)
         where TV : struct, IVec<TV>
