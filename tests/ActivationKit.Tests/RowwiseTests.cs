@@ -426,8 +426,8 @@ public class RowwiseTests
     }
 
     /// <summary>
-    /// Float softmax rows take their frame from the largest of their first 128 entries, and the exponential pass tells
-    /// whether the row fitted it. A row maximum placed after those entries, 0 to 60 above them, covers the three outcomes:
+    /// Float softmax rows take their frame from the largest of their first max(128, n/8) entries, and the exponential
+    /// pass tells whether the row fitted it. A row maximum placed after those entries, 0 to 60 above them, covers the three outcomes:
     /// the fast two-sum exact (gap below about 4.8), Σt summed again (up to about 44), the range pass after all
     /// (beyond); in place, gaps past about 36 at 1000 columns also take the pass that only sums first. Every outcome is
     /// within 3 ULP, in place gives the bits of out of place, and rows in pairs the bits of rows one at a time.
@@ -435,13 +435,14 @@ public class RowwiseTests
     [Theory]
     [InlineData("softmax")]
     [InlineData("softmin")]
-    public void Float_rows_whose_maximum_lies_past_the_first_128_entries_stay_accurate_in_place_or_not(string name)
+    public void Float_rows_whose_maximum_lies_past_the_guessed_entries_stay_accurate_in_place_or_not(string name)
     {
         var f = Rowwise(name);
         float sign = name == "softmin" ? -1f : 1f;
-        foreach (int columns in new[] { 129, 1000 })
+        foreach (int columns in new[] { 129, 1000, 4000 })
         {
             var rng = new Random(columns + 5);
+            int guessed = Math.Max(128, columns / 8);
             var gaps = new[] { 0.0, 2.0, 4.5, 5.0, 9.0, 20.0, 36.5, 40.0, 43.5, 45.0, 60.0 };
             var x = new float[gaps.Length * columns];
             for (int r = 0; r < gaps.Length; r++)
@@ -449,9 +450,9 @@ public class RowwiseTests
                 var row = x.AsSpan(r * columns, columns);
                 for (int i = 0; i < columns; i++) row[i] = (float)(3 * Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()));
                 float first = float.NegativeInfinity;
-                for (int i = 0; i < 128; i++) first = Math.Max(first, row[i]);
-                row[128 + rng.Next(columns - 128)] = first + (float)gaps[r];
-                if (r % 3 == 1) row[128 + rng.Next(columns - 128)] = float.NegativeInfinity;
+                for (int i = 0; i < guessed; i++) first = Math.Max(first, row[i]);
+                row[guessed + rng.Next(columns - guessed)] = first + (float)gaps[r];
+                if (r % 3 == 1) row[guessed + rng.Next(columns - guessed)] = float.NegativeInfinity;
                 for (int i = 0; i < columns; i++) row[i] *= sign;
             }
 
