@@ -226,12 +226,19 @@ internal static class SoftmaxCoreFloat
     /// with the full two-sum (<see cref="SumOfRow{TV}"/>), about a fifth of the pass's time. The guess over max(128, n/8)
     /// entries is within that reach of the maximum for most rows of logits; rows of up to 128 entries get the maximum itself.
     /// </remarks>
-    private static double GuessedPass<TV, TS>(ReadOnlySpan<float> x, Span<float> y, float guess, bool clamp = true)
+    private static double GuessedPass<TV, TS>(ReadOnlySpan<float> x, Span<float> y, float guess)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+        => guess >= ScaledLowest && guess <= ScaledHighest ? GuessedPassInFrame<TV, TS>(x, y, GuessedFrame(guess), clamp: true) : 0;
+
+    /// <summary>The guessed frame for a guess g in [−150, 300]: t = e^v·2^(32 − G), entries clamped at g − 150.</summary>
+    private static ScaledFrame GuessedFrame(float guess) => new(guess, GuessBias, GuessFloorReach);
+
+    /// <summary><see cref="GuessedPass{TV, TS}"/> in a given frame, clamping only when <paramref name="clamp"/> says an entry may lie below the floor.</summary>
+    private static double GuessedPassInFrame<TV, TS>(ReadOnlySpan<float> x, Span<float> y, ScaledFrame frame, bool clamp)
         where TV : struct, IVec<TV>
         where TS : struct, ISign
     {
-        if (!(guess >= ScaledLowest && guess <= ScaledHighest)) return 0;
-        var frame = new ScaledFrame(guess, GuessBias, GuessFloorReach);
         double total = clamp
             ? ExpPass<TV, TS, Yes, Yes>(x, y, frame.Floor, frame.Top, GuessSumStart, out bool exact)
             : ExpPass<TV, TS, No, Yes>(x, y, frame.Floor, frame.Top, GuessSumStart, out exact);
@@ -254,7 +261,7 @@ internal static class SoftmaxCoreFloat
         if (!(guess >= ScaledLowest && guess <= ScaledHighest)) return false;
         float max = RowRange<TV, TS, Yes>(x, out float min, out bool ordered);
         if (!ordered || !float.IsFinite(max)) return false;
-        var frame = new ScaledFrame(guess, GuessBias, GuessFloorReach);
+        var frame = GuessedFrame(guess);
         if (((max - guess) * Log2E) + Math.Log2(x.Length) > GuessSureLog2
             && !(ExpPass<TV, TS, Yes, No>(x, y, frame.Floor, frame.Top, GuessSumStart, out _) <= GuessLimit))
         {
@@ -262,7 +269,7 @@ internal static class SoftmaxCoreFloat
         }
 
         // Known here: whether any entry lies below the clamp floor (without one, clamping changes nothing).
-        double total = GuessedPass<TV, TS>(x, y, guess, clamp: frame.Clamps(min));
+        double total = GuessedPassInFrame<TV, TS>(x, y, frame, clamp: frame.Clamps(min));
         Scale<TV>(y, total);
         return true;
     }
