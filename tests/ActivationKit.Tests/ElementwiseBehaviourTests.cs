@@ -1,5 +1,6 @@
-using ActivationKit.Accuracy;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using ActivationKit.Accuracy;
 using ActivationKit.Numerics;
 
 namespace ActivationKit.Tests;
@@ -270,6 +271,10 @@ public class ElementwiseBehaviourTests
         Assert.Contains("5", e2.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => f.Backward(new float[5], new float[4], new float[5]));
         Assert.Throws<ArgumentException>(() => f.Backward(buffer.AsSpan(0, 32), buffer.AsSpan(0, 32), buffer.AsSpan(2, 32)));
+        // Overlapping by a byte offset that is not a whole number of floats: the same one-sentence error.
+        var bytes = new byte[200];
+        var e3 = Assert.Throws<ArgumentException>(() => f.Forward(MemoryMarshal.Cast<byte, float>(bytes.AsSpan(0, 128)), MemoryMarshal.Cast<byte, float>(bytes.AsSpan(2, 128))));
+        Assert.Contains("partially overlaps", e3.Message, StringComparison.Ordinal);
         f.Forward(ReadOnlySpan<float>.Empty, Span<float>.Empty);
     }
 
