@@ -573,12 +573,27 @@ public static class ElementwiseDriver
         var tailA = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, tailAt));
         var tailB = TMap.IsUnary ? tailA : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, tailAt));
         int i = 0;
-        for (; i <= last; i += w)
+        // Two registers per iteration: both loaded before either is stored, and half the loop's own instructions per
+        // register (relu on 4,096 floats in L1: 138 → 126 ns per call; four per iteration measured 2 % more, within noise).
+        for (; i + w <= last; i += 2 * w)
+        {
+            int at0 = LoopDirection.At<TDir>(i, last);
+            int at1 = LoopDirection.At<TDir>(i + w, last);
+            var a0 = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, at0));
+            var a1 = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, at1));
+            var b0 = TMap.IsUnary ? a0 : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, at0));
+            var b1 = TMap.IsUnary ? a1 : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, at1));
+            Lanes.Store<TV, T, TStore>(map.Apply(a0, b0), ref Unsafe.Add(ref pd, at0));
+            Lanes.Store<TV, T, TStore>(map.Apply(a1, b1), ref Unsafe.Add(ref pd, at1));
+        }
+
+        if (i <= last)
         {
             int at = LoopDirection.At<TDir>(i, last);
             var a = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, at));
             var b = TMap.IsUnary ? a : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, at));
             Lanes.Store<TV, T, TStore>(map.Apply(a, b), ref Unsafe.Add(ref pd, at));
+            i += w;
         }
 
         if (i < n) Lanes.Store<TV, T, TStore>(map.Apply(tailA, tailB), ref Unsafe.Add(ref pd, tailAt));
