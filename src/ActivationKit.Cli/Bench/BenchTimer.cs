@@ -50,11 +50,7 @@ public static class BenchTimer
     /// <summary>Best and median over <paramref name="reps"/> samples of the time of one call (already warmed up).</summary>
     public static Timing Measure(Action call, int reps)
     {
-        // Calls per sample, from one timed call.
-        long t0 = Stopwatch.GetTimestamp();
-        call();
-        double once = Math.Max(Stopwatch.GetElapsedTime(t0).TotalNanoseconds, 1.0);
-        int batch = (int)Math.Clamp(Math.Ceiling(MinSample.TotalNanoseconds / once), 1, 1_000_000);
+        int batch = CallsPerSample(call);
         var samples = new double[reps];
         var mode = GCSettings.LatencyMode;
         GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
@@ -75,5 +71,26 @@ public static class BenchTimer
         Array.Sort(samples);
         double median = reps % 2 == 1 ? samples[reps / 2] : 0.5 * (samples[(reps / 2) - 1] + samples[reps / 2]);
         return new Timing(samples[0], median);
+    }
+
+    /// <summary>
+    /// Calls per sample: grown until one batch lasts <see cref="MinSample"/>. Taken from a single timed call, one slow
+    /// call (a page fault, an interrupt) made the batches of a 5 ns call a handful long, so samples timed the clock
+    /// more than the call, and a call shorter than the clock's step could even read as 0 ns.
+    /// </summary>
+    private static int CallsPerSample(Action call)
+    {
+        const int MaxBatch = 1_000_000;
+        int batch = 1;
+        while (true)
+        {
+            long s = Stopwatch.GetTimestamp();
+            for (int i = 0; i < batch; i++) call();
+            double elapsed = Stopwatch.GetElapsedTime(s).TotalNanoseconds;
+            if (elapsed >= MinSample.TotalNanoseconds || batch >= MaxBatch) return batch;
+            // At least double, and aim a fifth past the target from this batch's rate.
+            double wanted = elapsed <= 0 ? 2.0 * batch : 1.2 * batch * MinSample.TotalNanoseconds / elapsed;
+            batch = (int)Math.Min(MaxBatch, Math.Max(2.0 * batch, Math.Ceiling(wanted)));
+        }
     }
 }
