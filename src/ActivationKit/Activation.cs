@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Numerics;
 
@@ -97,17 +99,21 @@ public abstract class Activation
     }
 
     /// <summary>Checks that a row-wise or gated buffer of <paramref name="length"/> elements splits into rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected int RowLength(int length, int columns, string argumentName = "columns")
     {
-        if (columns < 0) throw new ArgumentException($"{Name}: columns must be ≥ 0, got {columns}.", argumentName);
         if (columns == 0) return length;
-        if (length % columns != 0)
-        {
-            throw new ArgumentException($"{Name}: a buffer of {length} elements is not a whole number of rows of {columns} columns.", argumentName);
-        }
-
+        if (columns < 0 || length % columns != 0) ThrowRowLength(length, columns, argumentName);
         return columns;
     }
+
+    /// <summary>The message of <see cref="RowLength"/>, out of line so the check builds nothing per call.</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowRowLength(int length, int columns, string argumentName)
+        => throw new ArgumentException(
+            columns < 0 ? $"{Name}: columns must be ≥ 0, got {columns}." : $"{Name}: a buffer of {length} elements is not a whole number of rows of {columns} columns.",
+            argumentName);
 
     private void BackwardThroughSingle<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, int columns)
         where T : unmanaged

@@ -1120,10 +1120,12 @@ public class RowwiseTests
         var overlap = Assert.Throws<ArgumentException>(() => f.Forward(buffer.AsSpan(0, 32), buffer.AsSpan(8, 16), 8));
         Assert.Contains("overlap", overlap.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Throws<ArgumentException>(() => f.Forward(buffer.AsSpan(0, 32), buffer.AsSpan(0, 16), 8));
-        Assert.Throws<ArgumentException>(() => f.Backward(new float[32], new float[16], new float[24], 8));
+        Assert.Equal("dx", Assert.Throws<ArgumentException>(() => f.Backward(new float[32], new float[16], new float[24], 8)).ParamName);
         Assert.Throws<ArgumentException>(() => f.Backward(new float[16], buffer.AsSpan(0, 8), buffer.AsSpan(4, 16), 8));
         Assert.Throws<ArgumentException>(() => f.Backward(buffer.AsSpan(0, 16), new float[8], buffer.AsSpan(1, 16), 8));
-        Assert.Throws<ArgumentException>(() => f.Backward(new float[16], new float[7], new float[16], 8));
+        var shortDy = Assert.Throws<ArgumentException>(() => f.Backward(new float[16], new float[7], new float[16], 8));
+        Assert.Equal("dy", shortDy.ParamName);
+        Assert.Contains("'dy' has 7 elements", shortDy.Message, StringComparison.Ordinal);
         Assert.False(f.SupportsBackwardFromOutput);
         Assert.Throws<NotSupportedException>(() => f.BackwardFromOutput(new float[4], new float[4], new float[4], 4));
         f.Forward(ReadOnlySpan<float>.Empty, Span<float>.Empty);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -85,49 +86,65 @@ public static class GatedDriver
 
     private static void CheckForward<T>(ReadOnlySpan<T> x, Span<T> y, int half)
     {
-        if (half <= 0) throw new ArgumentException($"The half width must be positive, got {half}.", nameof(half));
-        if (x.Length % (2 * half) != 0)
-        {
-            throw new ArgumentException($"A buffer of {x.Length} elements is not a whole number of rows of {2 * half} columns.", nameof(x));
-        }
-
-        if (y.Length != x.Length / 2)
-        {
-            throw new ArgumentException($"The destination has {y.Length} elements but {x.Length / 2} are produced (half of the input's {x.Length}).", nameof(y));
-        }
-
-        if (x.Overlaps(y))
-        {
-            throw new ArgumentException("'y' overlaps 'x'; a gated output has half the input's columns, so it must be separate memory.", nameof(y));
-        }
+        if (half <= 0 || x.Length % (2 * half) != 0 || y.Length != x.Length / 2) Throw.ForwardShape(x.Length, y.Length, half);
+        if (x.Overlaps(y)) Throw.Overlap("'y' overlaps 'x'; a gated output has half the input's columns, so it must be separate memory.", "y");
     }
 
     private static void CheckBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, int half)
     {
-        if (half <= 0) throw new ArgumentException($"The half width must be positive, got {half}.", nameof(half));
-        if (x.Length % (2 * half) != 0)
+        if (half <= 0 || x.Length % (2 * half) != 0 || dy.Length != x.Length / 2 || dx.Length != x.Length)
         {
-            throw new ArgumentException($"A buffer of {x.Length} elements is not a whole number of rows of {2 * half} columns.", nameof(x));
-        }
-
-        if (dy.Length != x.Length / 2)
-        {
-            throw new ArgumentException($"'dy' has {dy.Length} elements but the output has {x.Length / 2} (half of the input's {x.Length}).", nameof(dy));
-        }
-
-        if (dx.Length != x.Length)
-        {
-            throw new ArgumentException($"'dx' has {dx.Length} elements but 'x' has {x.Length}; they must be equal.", nameof(dx));
+            Throw.BackwardShape(x.Length, dy.Length, dx.Length, half);
         }
 
         SpanChecks.NoPartialOverlap(x, dx, "x", "dx");
         if (((ReadOnlySpan<T>)dx).Overlaps(dy))
         {
-            throw new ArgumentException("'dx' overlaps 'dy'; dx has twice dy's columns, so it must be separate memory (it may be 'x' itself).", nameof(dx));
+            Throw.Overlap("'dx' overlaps 'dy'; dx has twice dy's columns, so it must be separate memory (it may be 'x' itself).", "dx");
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>The checks' messages, out of line so the checks build nothing per call (see <see cref="SpanChecks"/>).</summary>
+    private static class Throw
+    {
+        [DoesNotReturn]
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void ForwardShape(int xLength, int yLength, int half)
+        {
+            Shape(xLength, half);
+            throw new ArgumentException($"The destination has {yLength} elements but {xLength / 2} are produced (half of the input's {xLength}).", "y");
+        }
+
+        [DoesNotReturn]
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void BackwardShape(int xLength, int dyLength, int dxLength, int half)
+        {
+            Shape(xLength, half);
+            if (dyLength != xLength / 2)
+            {
+                throw new ArgumentException($"'dy' has {dyLength} elements but the output has {xLength / 2} (half of the input's {xLength}).", "dy");
+            }
+
+            throw new ArgumentException($"'dx' has {dxLength} elements but 'x' has {xLength}; they must be equal.", "dx");
+        }
+
+        [DoesNotReturn]
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void Overlap(string message, string name) => throw new ArgumentException(message, name);
+
+        private static void Shape(int xLength, int half)
+        {
+            if (half <= 0) throw new ArgumentException($"The half width must be positive, got {half}.", "half");
+            if (xLength % (2 * half) != 0)
+            {
+                throw new ArgumentException($"A buffer of {xLength} elements is not a whole number of rows of {2 * half} columns.", "x");
+            }
+        }
+    }
+
+    // Its own method, never inlined: inlined into a tier-1 caller, the gate's lane operations ran out of that
+    // caller's inlining budget and became calls to tier-0 code (glu on one row of 10: 18 → 80 ns per call).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ForwardRows<TK, T, TV, TIo>(TK gate, ReadOnlySpan<T> x, Span<T> y, int h)
         where TK : struct, IUnaryKernel
         where T : unmanaged
@@ -156,7 +173,7 @@ public static class GatedDriver
     /// <summary>Gradients per chunk of at most this many columns (the dB chunk waits in a stack buffer).</summary>
     private const int ChunkLength = 256;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BackwardRows<TK, T, TV, TIo>(TK gate, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, int h)
         where TK : struct, IUnaryKernel
         where T : unmanaged

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using ActivationKit.Simd;
@@ -65,16 +66,20 @@ public static class RowwiseDriver
         Dispatch(Op.BackwardFromOutput, kernel, y, dy, dx, CheckRows(y.Length, columns));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int CheckRows(int length, int columns)
     {
-        if (columns <= 0) throw new ArgumentException($"columns must be positive, got {columns}.", nameof(columns));
-        if (length % columns != 0)
-        {
-            throw new ArgumentException($"A buffer of {length} elements is not a whole number of rows of {columns} columns.", nameof(columns));
-        }
-
+        if (columns <= 0 || length % columns != 0) ThrowRows(length, columns);
         return columns;
     }
+
+    /// <summary>The message of <see cref="CheckRows"/>, out of line so the check builds nothing per call (see <see cref="SpanChecks"/>).</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowRows(int length, int columns)
+        => throw new ArgumentException(
+            columns <= 0 ? $"columns must be positive, got {columns}." : $"A buffer of {length} elements is not a whole number of rows of {columns} columns.",
+            nameof(columns));
 
     private static void Dispatch<TK>(Op op, TK kernel, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> dst, int n) where TK : struct, IRowKernel
     {
