@@ -35,7 +35,7 @@ public interface IRowKernel
     static virtual bool FloatPairs => false;
 
     /// <summary>
-    /// y = f(x) for two float rows at once (<c>TV.Count ≤</c> the row length), for kernels whose passes end in a
+    /// y = f(x) for two float rows at once (<c>2·TV.Count &lt;</c> the row length: shorter rows go one at a time), for kernels whose passes end in a
     /// reduction whose latency the other row's work can hide. Returns false when either row needs the one-row path
     /// (<see cref="ForwardFloat{TV}"/> then runs on both); it may have written the outputs, but only when no output
     /// overlaps an input. Called only when <see cref="FloatPairs"/>.

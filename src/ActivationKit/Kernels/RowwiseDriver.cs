@@ -154,8 +154,9 @@ public static class RowwiseDriver
             var row = a.Slice(start, n);
             var other = b.Slice(start, n);
             var d = dst.Slice(start, n);
-            // Two rows at a time where the kernel can overlap them (rows up to 2048 long keep both in L1).
-            if (TK.FloatPairs && op == Op.Forward && n <= MaxPairedColumns && start + n < a.Length
+            // Two rows at a time where the kernel can overlap them (rows up to 2048 long keep both in L1), except rows
+            // of at most two registers, which the kernels do in one method each.
+            if (TK.FloatPairs && op == Op.Forward && n > 2 * TV.Count && n <= MaxPairedColumns && start + n < a.Length
                 && kernel.ForwardFloatPair<TV>(row, d, a.Slice(start + n, n), dst.Slice(start + n, n)))
             {
                 start += n;

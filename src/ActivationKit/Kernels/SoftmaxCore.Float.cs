@@ -117,7 +117,70 @@ internal static class SoftmaxCoreFloat
     private static bool Forward<TV, TS>(ReadOnlySpan<float> x, Span<float> y, bool log)
         where TV : struct, IVec<TV>
         where TS : struct, ISign
-        => (!log && (x.Overlaps(y) ? GuessedInPlace<TV, TS>(x, y) : GuessedForward<TV, TS>(x, y))) || RangedForward<TV, TS>(x, y, log);
+        => (x.Length <= 2 * TV.Count && ShortRow<TV, TS>(x, y, log))
+            || (!log && (x.Overlaps(y) ? GuessedInPlace<TV, TS>(x, y) : GuessedForward<TV, TS>(x, y)))
+            || RangedForward<TV, TS>(x, y, log);
+
+    /// <summary>
+    /// softmax(sign·x) or log_softmax(sign·x) of a row of at most two registers (rows of 10 classes, say) in one method:
+    /// both registers loaded (the second overlapping the first when the row is shorter), the maximum, the exponentials,
+    /// their sum and the outputs, with no pass of its own per step. The same frames and arithmetic as the longer rows
+    /// (softmax: the guessed frame with g the maximum itself; log-softmax: the ranged frame, the sum below the maximum
+    /// and the count at it), so the results differ from those paths at most where the double sum of the lanes rounds
+    /// differently. False, having written nothing, for rows the scaled frames do not cover (a maximum outside
+    /// [−150, 300], NaN or +∞ entries), which take the general path. The passes one by one cost about 28 ns per row of
+    /// 10 here against TensorPrimitives' 24.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static bool ShortRow<TV, TS>(ReadOnlySpan<float> x, Span<float> y, bool log)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+    {
+        int n = x.Length;
+        int second = n - TV.Count;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float py = ref MemoryMarshal.GetReference(y);
+        var a = TS.Apply(Lanes.Load<TV, float>(ref px));
+        var b = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, second)));
+        float max = Lanes.ExtremeOfFloats(TV.Max(a, b), largest: true);
+        if (!(max >= ScaledLowest && max <= ScaledHighest)) return false;
+        // The second register's lanes that the first did not cover (all of them for a row of two whole registers).
+        var fresh = TV.GreaterThanOrEqual(TV.Indices, TV.Create((2 * TV.Count) - n));
+        var frame = log ? new ScaledFrame(max) : GuessedFrame(max);
+        var floor = TV.Create(frame.Floor);
+        var top = TV.Create(frame.Top);
+        ExpConstants(0f, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2);
+        var ta = ScaledExp<TV, Yes>(a, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+        var tb = ScaledExp<TV, Yes>(b, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+        // The sums take the second register's fresh lanes only; its stores rewrite the overlap with the same values.
+        var tbFresh = TV.And(fresh, tb);
+        var error = TV.Zero;
+        if (!log)
+        {
+            var sum = TwoSum(ta, tbFresh, ref error);
+            double total = Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error);
+            // A NaN entry makes the sum NaN.
+            if (!(total > 0)) return false;
+            double inverse = 1.0 / total;
+            var hi = TV.Create((float)inverse);
+            var lo = TV.Create((float)(inverse - (float)inverse));
+            Lanes.Store(TV.Fma(ta, hi, ta * lo), ref py);
+            Lanes.Store(TV.Fma(tb, hi, tb * lo), ref Unsafe.Add(ref py, second));
+            return true;
+        }
+
+        var m = TV.Create(max);
+        var belowSum = TwoSum(TV.SelectWhereEqual(a, m, TV.Zero, ta), TV.SelectWhereEqual(b, m, TV.Zero, tbFresh), ref error);
+        int atTop = TV.CountWhereEqual(a, m) + TV.CountWhereEqual(TV.Select(fresh, b, TV.Create(float.NegativeInfinity)), m);
+        double below = Lanes.SumOfFloats(belowSum) + Lanes.SumOfFloats(error);
+        if (double.IsNaN(below)) return false;
+        double lnS = LogOfSum(below, frame.Scale, atTop);
+        var lnHi = TV.Create((float)lnS);
+        var lnLo = TV.Create((float)(lnS - (float)lnS));
+        Lanes.Store(((a - m) - lnHi) - lnLo, ref py);
+        Lanes.Store(((b - m) - lnHi) - lnLo, ref Unsafe.Add(ref py, second));
+        return true;
+    }
 
     /// <summary>One row with its range pass first: log-softmax, y over x, and the rows the guessed pass declines.</summary>
     private static bool RangedForward<TV, TS>(ReadOnlySpan<float> x, Span<float> y, bool log)
