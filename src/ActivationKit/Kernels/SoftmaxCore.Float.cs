@@ -128,8 +128,9 @@ internal static class SoftmaxCoreFloat
     /// (softmax: the guessed frame with g the maximum itself; log-softmax: the ranged frame, the sum below the maximum
     /// and the count at it), so the results differ from those paths at most where the double sum of the lanes rounds
     /// differently. False, having written nothing, for rows the scaled frames do not cover (a maximum outside
-    /// [−150, 300], NaN or +∞ entries), which take the general path. The passes one by one cost about 28 ns per row of
-    /// 10 here against TensorPrimitives' 24.
+    /// [−150, 300], NaN or +∞ entries), which take the general path. 16,384 rows of 10: softmax 20 → 18 ns per row
+    /// (TensorPrimitives.SoftMax 22.5 in the same process), log-softmax 40 → 34; rows of 32: 70 → 33 (the passes
+    /// one by one, paired). Rows in pairs gain nothing here: the driver offers these rows one at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static bool ShortRow<TV, TS>(ReadOnlySpan<float> x, Span<float> y, bool log)
