@@ -709,17 +709,19 @@ internal static class SoftmaxCoreFloat
     {
         private readonly float _max;
         private readonly double _nTop;
+        private readonly double _biasFactor;
 
         public ScaledFrame(float max)
             : this(max, ScaleBias, 200f)
         {
         }
 
-        /// <summary>The frame of t = e^v·2^(bias − N) with entries clamped at m − reach (<see cref="Scale"/> assumes the bias of 64).</summary>
+        /// <summary>The frame of t = e^v·2^(bias − N) with entries clamped at m − reach.</summary>
         public ScaledFrame(float max, int bias, float reach)
         {
             _max = max;
             _nTop = Math.Round(max * Log2E);
+            _biasFactor = Math.ScaleB(1.0, bias);
             Floor = max - reach;
             // t − top = n − N + bias with t = n + 1.5·2^23 (the rounding constant): exact, both are integers below 2^24.
             Top = (float)(_nTop - bias + RoundingShift);
@@ -728,11 +730,11 @@ internal static class SoftmaxCoreFloat
         /// <summary>m − reach (200 for the ranged pass, 150 below the guess for the guessed one): entries below are clamped there (their t is 0 or their softmax 0 either way), which keeps |n| &lt; 512 and the power of two within ScaleB's ±250 on every width.</summary>
         public float Floor { get; }
 
-        /// <summary>N − 64 + 1.5·2^23, N the exponent of e^m.</summary>
+        /// <summary>N − bias + 1.5·2^23, N the exponent of e^m.</summary>
         public float Top { get; }
 
-        /// <summary>e^(m − N·ln2)·2^64, so that e^(v − m) = t/Scale: m − N·ln2 is within a few double ULPs of |m| ≤ 300, far below a float ULP.</summary>
-        public double Scale => Math.Exp(_max - (_nTop * 0.6931471805599453)) * ScaleBiasFactor;
+        /// <summary>e^(m − N·ln2)·2^bias, so that e^(v − m) = t/Scale: m − N·ln2 is within a few double ULPs of |m| ≤ 300, far below a float ULP.</summary>
+        public double Scale => Math.Exp(_max - (_nTop * 0.6931471805599453)) * _biasFactor;
 
         /// <summary>Whether a row with minimum <paramref name="min"/> reaches below <see cref="Floor"/> (−∞ and NaN included).</summary>
         public bool Clamps(float min) => !(min >= Floor);
