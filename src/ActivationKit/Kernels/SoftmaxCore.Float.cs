@@ -58,6 +58,7 @@ internal static class SoftmaxCoreFloat
     private const double GuessSumStart = 549755813888.0;                  // 2^39: t up to it keeps the fast two-sum exact
     private const double GuessLimit = 79228162514264337593543950336.0;    // 2^96: the largest Σt the guessed pass accepts
     private const double GuessSureLog2 = 62.0;   // (m − g)·log2 e + log2 n up to this: Σt < n·2^(33.5 + (m − g)·log2 e) ≤ 2^96
+    private const int ShortGradientLength = 64;   // log-softmax gradients of rows up to this long keep their exponentials (on the stack)
     private const double ScaleBiasFactor = 18446744073709551616.0;   // 2^64
     private const double SumStart = 4.0 * ScaleBiasFactor;          // above every t (t < 1.42·2^65)
 
@@ -433,10 +434,18 @@ internal static class SoftmaxCoreFloat
     /// small difference magnifies. v − m of two floats is exact in double to 2^−53; the products e·dy of a float and a
     /// double-rounded e are not split, their rounding is 2^−53 relative.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double ExpSums<TD, TS>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, bool weighted, out double second)
         where TD : struct, IVec<TD>
         where TS : struct, ISign
+        => ExpSums<TD, TS, No>(x, dy, max, weighted, out second, default);
+
+    /// <summary><see cref="ExpSums{TD, TS}"/>, also writing every e into <paramref name="kept"/> when <typeparamref name="TKeep"/> says so.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double ExpSums<TD, TS, TKeep>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, bool weighted, out double second, Span<double> kept)
+        where TD : struct, IVec<TD>
+        where TS : struct, ISign
+        where TKeep : struct, IFlag
     {
         int n = x.Length;
         ref float px = ref MemoryMarshal.GetReference(x);
@@ -453,6 +462,8 @@ internal static class SoftmaxCoreFloat
             int at = full ? i : last;
             var e = VMath.ExpNonPositive(TS.Apply(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, at))) - m);
             var g = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, at));
+            // Kept before the last register's old lanes are masked out of the sums (they hold the same values).
+            if (TKeep.On) Lanes.Store(e, ref kept[at]);
             if (!full)
             {
                 var fresh = TD.GreaterThanOrEqual(TD.Indices, TD.Create(TD.Count - (n % TD.Count)));
@@ -610,8 +621,19 @@ internal static class SoftmaxCoreFloat
         return Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error);
     }
 
+    [SkipLocalsInit]
     private static bool LogSoftmaxBackwardInDouble<TD>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float max) where TD : struct, IVec<TD>
     {
+        if (x.Length <= ShortGradientLength)
+        {
+            // Short rows keep their exponentials for the gradient instead of forming them again: the same values.
+            Span<double> exps = stackalloc double[x.Length];
+            double rowSum = ExpSums<TD, Plus, Yes>(x, dy, max, weighted: false, out double rowTotal, exps);
+            if (!double.IsFinite(rowTotal)) return false;
+            KeptLogGradientPass<TD>(exps, dy, dx, rowTotal / rowSum);
+            return true;
+        }
+
         double sum = ExpSums<TD, Plus>(x, dy, max, weighted: false, out double total);
         if (!double.IsFinite(total)) return false;
         LogGradientPass<TD>(x, dy, dx, max, total / sum);
@@ -640,6 +662,27 @@ internal static class SoftmaxCoreFloat
         }
 
         if (i < n) Lanes.StoreNarrowed(TD.Fma(VMath.ExpNonPositive(lastV - m), c, lastG), ref Unsafe.Add(ref pdx, last));
+    }
+
+    /// <summary><see cref="LogGradientPass{TD}"/> from exponentials kept by <see cref="ExpSums{TD, TS, TKeep}"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void KeptLogGradientPass<TD>(ReadOnlySpan<double> exps, ReadOnlySpan<float> dy, Span<float> dx, double scale) where TD : struct, IVec<TD>
+    {
+        int n = exps.Length;
+        ref double pe = ref MemoryMarshal.GetReference(exps);
+        ref float pdy = ref MemoryMarshal.GetReference(dy);
+        ref float pdx = ref MemoryMarshal.GetReference(dx);
+        int last = n - TD.Count;
+        var c = TD.Create(-scale);
+        // The overlapping last register's dy is read before anything is stored (dx may be dy).
+        var lastG = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, last));
+        int i = 0;
+        for (; i <= last; i += TD.Count)
+        {
+            Lanes.StoreNarrowed(TD.Fma(Lanes.Load<TD, double>(ref Unsafe.Add(ref pe, i)), c, Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, i))), ref Unsafe.Add(ref pdx, i));
+        }
+
+        if (i < n) Lanes.StoreNarrowed(TD.Fma(Lanes.Load<TD, double>(ref Unsafe.Add(ref pe, last)), c, lastG), ref Unsafe.Add(ref pdx, last));
     }
 
     /// <summary>
