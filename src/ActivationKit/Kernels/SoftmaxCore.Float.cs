@@ -58,7 +58,8 @@ internal static class SoftmaxCoreFloat
     private const double GuessSumStart = 549755813888.0;                  // 2^39: t up to it keeps the fast two-sum exact
     private const double GuessLimit = 79228162514264337593543950336.0;    // 2^96: the largest Σt the guessed pass accepts
     private const double GuessSureLog2 = 62.0;   // (m − g)·log2 e + log2 n up to this: Σt < n·2^(33.5 + (m − g)·log2 e) ≤ 2^96
-    private const int ShortGradientLength = 64;   // log-softmax gradients of rows up to this long keep their exponentials (on the stack)
+    private const int ShortGradientLength = 64;      // log-softmax gradients of rows up to this long keep their exponentials on the stack,
+    private const int KeptGradientLength = 65536;    // and up to this long in a buffer of the thread's (512 KiB at most)
     private const double ScaleBiasFactor = 18446744073709551616.0;   // 2^64
     private const double SumStart = 4.0 * ScaleBiasFactor;          // above every t (t < 1.42·2^65)
 
@@ -624,10 +625,11 @@ internal static class SoftmaxCoreFloat
     [SkipLocalsInit]
     private static bool LogSoftmaxBackwardInDouble<TD>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float max) where TD : struct, IVec<TD>
     {
-        if (x.Length <= ShortGradientLength)
+        if (x.Length <= KeptGradientLength)
         {
-            // Short rows keep their exponentials for the gradient instead of forming them again: the same values.
-            Span<double> exps = stackalloc double[x.Length];
+            // Rows keep their exponentials for the gradient instead of forming them again (the same values): short
+            // rows on the stack, longer ones in a buffer of this thread's, made once at the longest row it has seen.
+            Span<double> exps = x.Length <= ShortGradientLength ? stackalloc double[x.Length] : KeptExponentials(x.Length);
             double rowSum = ExpSums<TD, Plus, Yes>(x, dy, max, weighted: false, out double rowTotal, exps);
             if (!double.IsFinite(rowTotal)) return false;
             KeptLogGradientPass<TD>(exps, dy, dx, rowTotal / rowSum);
@@ -662,6 +664,17 @@ internal static class SoftmaxCoreFloat
         }
 
         if (i < n) Lanes.StoreNarrowed(TD.Fma(VMath.ExpNonPositive(lastV - m), c, lastG), ref Unsafe.Add(ref pdx, last));
+    }
+
+    [ThreadStatic]
+    private static double[]? t_keptExponentials;
+
+    /// <summary>This thread's buffer for the exponentials of a log-softmax gradient row of n ≤ <see cref="KeptGradientLength"/> entries (made once, then reused: no allocation per call).</summary>
+    private static Span<double> KeptExponentials(int n)
+    {
+        var buffer = t_keptExponentials;
+        if (buffer is null || buffer.Length < n) t_keptExponentials = buffer = new double[Math.Max(n, 1024)];
+        return buffer.AsSpan(0, n);
     }
 
     /// <summary><see cref="LogGradientPass{TD}"/> from exponentials kept by <see cref="ExpSums{TD, TS, TKeep}"/>.</summary>
