@@ -18,7 +18,10 @@ namespace ActivationKit.Functions;
 /// <para>
 /// Special rows follow <see cref="Softmax"/>: a NaN makes the row NaN; with k entries at +∞ those get −log k and the
 /// rest −∞; an all −∞ row gives −log n everywhere; −∞ entries among finite ones give −∞. The backward,
-/// dx = dy − softmax(x)·Σ dy, is available from x or from y (softmax = e^y).
+/// dx = dy − softmax(x)·Σ dy, is available from x or from y (softmax = e^y). From x, float rows of up to 65,536 entries
+/// keep their exponentials (formed in double) between the sum and the gradient: on the stack up to 64 entries, above
+/// that in a buffer of the calling thread's, made on its first such call at the longest row it has seen so far (at most
+/// 512 KiB per thread) and reused, so calls allocate nothing once warm.
 /// </para>
 /// </remarks>
 public sealed class LogSoftmax : RowwiseActivation<LogSoftmax.Kernel_>
