@@ -369,11 +369,14 @@ internal static class SoftmaxCoreFloat
     /// whose dy makes the weighted sum non-finite, return false having written nothing.
     /// </summary>
     /// <remarks>
-    /// Two passes over the exponentials instead of storing p (dx may be dy, which the last pass still reads): the
-    /// first sums e = e^(v − m) and e·dy in double lanes (<see cref="ExpSums{TD, TS}"/>), the second
-    /// recomputes t in float lanes and writes sign·(t·u)·(1/Σt) with u = (dy − d_hi) − d_lo and the dot product
-    /// ⟨dy, p⟩ = d_hi + d_lo held as two floats. The factors keep their relative accuracy (u is exact when dy is close to the dot product), so the
-    /// result is within about 3 ULP: the exponential's 0.7, u's two roundings, t·u and the product with 1/Σt.
+    /// The first pass sums e = e^(v − m) and e·dy in double lanes (<see cref="ExpSums{TD, TS, TKeep}"/>). Rows of up to
+    /// <see cref="KeptGradientLength"/> entries keep those e (on the stack, or in a buffer of the thread's) and the second
+    /// pass writes sign·(e·(dy − ⟨dy, p⟩))/Σe in double lanes, rounded once: within 0.5 ULP wherever the double
+    /// reference itself is reliable (|dx| ≥ 2^−20·|dy|), against 3.2 ULP for the float pass below; the same bits on every
+    /// path. Longer rows do not store p (dx may be dy, which the last pass still reads): the second pass recomputes t in
+    /// float lanes and writes sign·(t·u)·(1/Σt) with u = (dy − d_hi) − d_lo and the dot product ⟨dy, p⟩ = d_hi + d_lo
+    /// held as two floats. The factors keep their relative accuracy (u is exact when dy is close to the dot product), so
+    /// that result is within about 3 ULP: the exponential's 0.7, u's two roundings, t·u and the product with 1/Σt.
     /// </remarks>
     public static bool SoftmaxBackward<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float sign) where TV : struct, IVec<TV>
         => sign > 0 ? SoftmaxBackward<TV, Plus>(x, dy, dx) : SoftmaxBackward<TV, Minus>(x, dy, dx);
@@ -384,6 +387,14 @@ internal static class SoftmaxCoreFloat
     {
         float max = RowRange<TV, TS, Yes>(x, out float min, out bool ordered);
         if (!ordered || !(max >= ScaledLowest && max <= ScaledHighest)) return false;
+        if (x.Length <= KeptGradientLength)
+        {
+            if (typeof(TV) == typeof(V512<float>)) return KeptSoftmaxBackward<V512<double>, TS>(x, dy, dx, max);
+            if (typeof(TV) == typeof(V256<float>)) return KeptSoftmaxBackward<V256<double>, TS>(x, dy, dx, max);
+            if (typeof(TV) == typeof(V128<float>)) return KeptSoftmaxBackward<V128<double>, TS>(x, dy, dx, max);
+            return KeptSoftmaxBackward<S<double>, TS>(x, dy, dx, max);
+        }
+
         var frame = new ScaledFrame(max);
         double total = GradientSums<TV, TS>(x, dy, max, out double weighted);
         if (!double.IsFinite(weighted)) return false;
@@ -675,6 +686,45 @@ internal static class SoftmaxCoreFloat
         var buffer = t_keptExponentials;
         if (buffer is null || buffer.Length < n) t_keptExponentials = buffer = new double[Math.Max(n, 1024)];
         return buffer.AsSpan(0, n);
+    }
+
+    /// <summary>
+    /// The softmax gradient from exponentials kept by <see cref="ExpSums{TD, TS, TKeep}"/> (rows up to
+    /// <see cref="KeptGradientLength"/>): dx = sign·(e·(dy − ⟨dy, p⟩))/Σe in double lanes, rounded to float once.
+    /// </summary>
+    [SkipLocalsInit]
+    private static bool KeptSoftmaxBackward<TD, TS>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float max)
+        where TD : struct, IVec<TD>
+        where TS : struct, ISign
+    {
+        Span<double> exps = x.Length <= ShortGradientLength ? stackalloc double[x.Length] : KeptExponentials(x.Length);
+        double total = ExpSums<TD, TS, Yes>(x, dy, max, weighted: true, out double weighted, exps);
+        if (!double.IsFinite(weighted)) return false;
+        KeptSoftmaxGradientPass<TD>(exps, dy, dx, weighted / total, TS.Value / total);
+        return true;
+    }
+
+    /// <summary>dx = ((e·(dy − dot))·scale), e kept, in double lanes rounded to float once.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void KeptSoftmaxGradientPass<TD>(ReadOnlySpan<double> exps, ReadOnlySpan<float> dy, Span<float> dx, double dotValue, double scaleValue) where TD : struct, IVec<TD>
+    {
+        int n = exps.Length;
+        ref double pe = ref MemoryMarshal.GetReference(exps);
+        ref float pdy = ref MemoryMarshal.GetReference(dy);
+        ref float pdx = ref MemoryMarshal.GetReference(dx);
+        int last = n - TD.Count;
+        var dot = TD.Create(dotValue);
+        var scale = TD.Create(scaleValue);
+        // The overlapping last register's dy is read before anything is stored (dx may be dy).
+        var lastG = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, last));
+        int i = 0;
+        for (; i <= last; i += TD.Count)
+        {
+            var w = Lanes.Load<TD, double>(ref Unsafe.Add(ref pe, i)) * (Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, i)) - dot);
+            Lanes.StoreNarrowed(w * scale, ref Unsafe.Add(ref pdx, i));
+        }
+
+        if (i < n) Lanes.StoreNarrowed(Lanes.Load<TD, double>(ref Unsafe.Add(ref pe, last)) * (lastG - dot) * scale, ref Unsafe.Add(ref pdx, last));
     }
 
     /// <summary><see cref="LogGradientPass{TD}"/> from exponentials kept by <see cref="ExpSums{TD, TS, TKeep}"/>.</summary>
