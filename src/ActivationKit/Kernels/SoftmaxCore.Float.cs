@@ -705,6 +705,11 @@ internal static class SoftmaxCoreFloat
     }
 
     /// <summary>dx = ((e·(dy − dot))·scale), e kept, in double lanes rounded to float once.</summary>
+    /// <remarks>
+    /// The same loop as <see cref="KeptLogGradientPass{TD}"/> with another step. One generic pass taking the step as a
+    /// struct of broadcast constants gave the same bits but measured slower (rows of 32: 2.24 → 3.23 ns/element,
+    /// rows of 10: 4.04 → 4.46), so the two stay apart.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void KeptSoftmaxGradientPass<TD>(ReadOnlySpan<double> exps, ReadOnlySpan<float> dy, Span<float> dx, double dotValue, double scaleValue) where TD : struct, IVec<TD>
     {
