@@ -753,13 +753,19 @@ public class RowwiseTests
                 Assert.True(err <= 4, $"{name} n={n} i={i}: got {dx[i]:R}, reference {reference[i]:R}");
             }
 
-            var overDy = (float[])dy.Clone();
-            f.Backward(x, overDy, overDy, n);
-            Assert.Equal(dx, overDy);
-            var overX = (float[])x.Clone();
-            f.Backward(overX, dy, overX, n);
-            Assert.Equal(dx, overX);
+            AssertFloatGradientOverDyAndX(f, x, dy, dx, n);
         }
+    }
+
+    /// <summary>The float gradient written over dy, and over x, gives the bits <paramref name="dx"/> got in separate memory.</summary>
+    private static void AssertFloatGradientOverDyAndX(RowwiseActivation f, float[] x, float[] dy, float[] dx, int columns)
+    {
+        var overDy = (float[])dy.Clone();
+        f.Backward(x, overDy, overDy, columns);
+        Assert.Equal(dx, overDy);
+        var overX = (float[])x.Clone();
+        f.Backward(overX, dy, overX, columns);
+        Assert.Equal(dx, overX);
     }
 
     [Theory]
@@ -788,12 +794,7 @@ public class RowwiseTests
 
             var dx = new float[x.Length];
             f.Backward(x, dy, dx, n);
-            var overDy = (float[])dy.Clone();
-            f.Backward(x, overDy, overDy, n);
-            Assert.Equal(dx, overDy);
-            var overX = (float[])x.Clone();
-            f.Backward(overX, dy, overX, n);
-            Assert.Equal(dx, overX);
+            AssertFloatGradientOverDyAndX(f, x, dy, dx, n);
 
             var dyd = ToDouble(dy);
             var dxd = new double[x.Length];
