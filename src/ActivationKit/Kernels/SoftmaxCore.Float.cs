@@ -58,7 +58,7 @@ internal static class SoftmaxCoreFloat
     private const double GuessSumStart = 549755813888.0;                  // 2^39: t up to it keeps the fast two-sum exact
     private const double GuessLimit = 79228162514264337593543950336.0;    // 2^96: the largest Σt the guessed pass accepts
     private const double GuessSureLog2 = 62.0;   // (m − g)·log2 e + log2 n up to this: Σt < n·2^(33.5 + (m − g)·log2 e) ≤ 2^96
-    private const int ShortGradientLength = 64;      // log-softmax gradients of rows up to this long keep their exponentials on the stack,
+    private const int ShortGradientLength = 64;      // softmax, softmin and log-softmax gradients of rows up to this long keep their exponentials on the stack,
     private const int KeptGradientLength = 65536;    // and up to this long in a buffer of the thread's (512 KiB at most)
     private const double ScaleBiasFactor = 18446744073709551616.0;   // 2^64
     private const double SumStart = 4.0 * ScaleBiasFactor;          // above every t (t < 1.42·2^65)
@@ -680,7 +680,7 @@ internal static class SoftmaxCoreFloat
     [ThreadStatic]
     private static double[]? t_keptExponentials;
 
-    /// <summary>This thread's buffer for the exponentials of a log-softmax gradient row of n ≤ <see cref="KeptGradientLength"/> entries (made once, then reused: no allocation per call).</summary>
+    /// <summary>This thread's buffer for the exponentials of a gradient row of n ≤ <see cref="KeptGradientLength"/> entries (made once at the longest row seen, then reused: no allocation per call).</summary>
     private static Span<double> KeptExponentials(int n)
     {
         var buffer = t_keptExponentials;
