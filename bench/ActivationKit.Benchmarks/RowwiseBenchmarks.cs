@@ -4,14 +4,15 @@ using BenchmarkDotNet.Attributes;
 namespace ActivationKit.Benchmarks;
 
 /// <summary>
-/// Forward and backward of the softmax family over 1024 rows of 1000 float32 entries (the shape). The memory
-/// diagnoser shows what a call allocates: nothing on the float-lane forward.
+/// Forward and backward of the softmax family over about a million float32 entries in rows of 1000 (the issue's
+/// shape: 1024 rows) and of 10 (a classifier's outputs: 102,400 rows, one method per row, SoftmaxCoreFloat.ShortRow).
+/// The memory diagnoser shows what a call allocates: nothing, forward or backward (the gradients keep their
+/// exponentials on the stack or in a buffer the thread made on its first call).
 /// </summary>
 [MemoryDiagnoser]
 public class RowwiseBenchmarks
 {
-    private const int Rows = 1024;
-    private const int Columns = 1000;
+    private const int Elements = 1_024_000;
     private float[] _x = [];
     private float[] _dy = [];
     private float[] _y = [];
@@ -24,6 +25,14 @@ public class RowwiseBenchmarks
 
     [ParamsSource(nameof(Functions))]
     public string Function { get; set; } = "softmax";
+
+    /// <summary>Row lengths: 1000 and 10, or the comma-separated list in ACTKIT_BENCH_COLUMNS.</summary>
+    public static IEnumerable<int> RowLengths() => BenchSelection.Names("ACTKIT_BENCH_COLUMNS")?.Select(int.Parse) ?? [1000, 10];
+
+    [ParamsSource(nameof(RowLengths))]
+    public int Columns { get; set; } = 1000;
+
+    private int Rows => Elements / Columns;
 
     [GlobalSetup]
     public void Setup()
