@@ -164,11 +164,10 @@ internal static class SoftmaxCoreFloat
             double total = Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error);
             // A NaN entry makes the sum NaN.
             if (!(total > 0)) return false;
-            double inverse = 1.0 / total;
-            var hi = TV.Create((float)inverse);
-            var lo = TV.Create((float)(inverse - (float)inverse));
-            Lanes.Store(TV.Fma(ta, hi, ta * lo), ref py);
-            Lanes.Store(TV.Fma(tb, hi, tb * lo), ref Unsafe.Add(ref py, second));
+            var hi = TV.Create(FloatPair(1.0 / total, out float loValue));
+            var lo = TV.Create(loValue);
+            Lanes.Store(TimesPair(ta, hi, lo), ref py);
+            Lanes.Store(TimesPair(tb, hi, lo), ref Unsafe.Add(ref py, second));
             return true;
         }
 
@@ -177,11 +176,10 @@ internal static class SoftmaxCoreFloat
         int atTop = TV.CountWhereEqual(a, m) + TV.CountWhereEqual(TV.Select(fresh, b, TV.Create(float.NegativeInfinity)), m);
         double below = Lanes.SumOfFloats(belowSum) + Lanes.SumOfFloats(error);
         if (double.IsNaN(below)) return false;
-        double lnS = LogOfSum(below, frame.Scale, atTop);
-        var lnHi = TV.Create((float)lnS);
-        var lnLo = TV.Create((float)(lnS - (float)lnS));
-        Lanes.Store(((a - m) - lnHi) - lnLo, ref py);
-        Lanes.Store(((b - m) - lnHi) - lnLo, ref Unsafe.Add(ref py, second));
+        var lnHi = TV.Create(FloatPair(LogOfSum(below, frame.Scale, atTop), out float lnLoValue));
+        var lnLo = TV.Create(lnLoValue);
+        Lanes.Store(MinusPair(a - m, lnHi, lnLo), ref py);
+        Lanes.Store(MinusPair(b - m, lnHi, lnLo), ref Unsafe.Add(ref py, second));
         return true;
     }
 
@@ -387,23 +385,28 @@ internal static class SoftmaxCoreFloat
     {
         float max = RowRange<TV, TS, Yes>(x, out float min, out bool ordered);
         if (!ordered || !(max >= ScaledLowest && max <= ScaledHighest)) return false;
-        if (x.Length <= KeptGradientLength)
-        {
-            if (typeof(TV) == typeof(V512<float>)) return KeptSoftmaxBackward<V512<double>, TS>(x, dy, dx, max);
-            if (typeof(TV) == typeof(V256<float>)) return KeptSoftmaxBackward<V256<double>, TS>(x, dy, dx, max);
-            if (typeof(TV) == typeof(V128<float>)) return KeptSoftmaxBackward<V128<double>, TS>(x, dy, dx, max);
-            return KeptSoftmaxBackward<S<double>, TS>(x, dy, dx, max);
-        }
+        // The sums run in double lanes of the same register width as TV's float lanes.
+        if (typeof(TV) == typeof(V512<float>)) return SoftmaxBackward<TV, V512<double>, TS>(x, dy, dx, max, min);
+        if (typeof(TV) == typeof(V256<float>)) return SoftmaxBackward<TV, V256<double>, TS>(x, dy, dx, max, min);
+        if (typeof(TV) == typeof(V128<float>)) return SoftmaxBackward<TV, V128<double>, TS>(x, dy, dx, max, min);
+        return SoftmaxBackward<TV, S<double>, TS>(x, dy, dx, max, min);
+    }
 
+    /// <summary><see cref="SoftmaxBackward{TV}"/> for a row in range, with its double lanes <typeparamref name="TD"/>.</summary>
+    private static bool SoftmaxBackward<TV, TD, TS>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float max, float min)
+        where TV : struct, IVec<TV>
+        where TD : struct, IVec<TD>
+        where TS : struct, ISign
+    {
+        if (x.Length <= KeptGradientLength) return KeptSoftmaxBackward<TD, TS>(x, dy, dx, max);
         var frame = new ScaledFrame(max);
-        double total = GradientSums<TV, TS>(x, dy, max, out double weighted);
+        double total = ExpSums<TD, TS>(x, dy, max, weighted: true, out double weighted);
         if (!double.IsFinite(weighted)) return false;
         double dot = weighted / total;
         // The float pass recomputes t = e^(v − m)·e^(m − N·ln2)·2^64 (see ScaledExp), so 1/Σt carries that factor.
-        double inverse = 1.0 / (total * frame.Scale);
-        float inverseHi = (float)inverse;
-        float dotHi = (float)dot;
-        var factors = new GradientFactors(inverseHi, (float)(inverse - inverseHi), dotHi, (float)(dot - dotHi), TS.Value);
+        float inverseHi = FloatPair(1.0 / (total * frame.Scale), out float inverseLo);
+        float dotHi = FloatPair(dot, out float dotLo);
+        var factors = new GradientFactors(inverseHi, inverseLo, dotHi, dotLo, TS.Value);
         if (frame.Clamps(min)) GradientPass<TV, TS, Yes>(x, dy, dx, frame.Floor, frame.Top, factors);
         else GradientPass<TV, TS, No>(x, dy, dx, frame.Floor, frame.Top, factors);
         return true;
@@ -414,27 +417,13 @@ internal static class SoftmaxCoreFloat
     {
         double dot = DotProduct<TV>(y, dy);
         if (!double.IsFinite(dot)) return false;
-        float dotHi = (float)dot;
-        OutputGradientPass<TV>(y, dy, dx, new GradientFactors(1f, 0f, dotHi, (float)(dot - dotHi), sign));
+        float dotHi = FloatPair(dot, out float dotLo);
+        OutputGradientPass<TV>(y, dy, dx, new GradientFactors(1f, 0f, dotHi, dotLo, sign));
         return true;
     }
 
     /// <summary>The scalars of the gradient pass: 1/Σt and ⟨dy, p⟩ as float pairs, and the sign.</summary>
     private readonly record struct GradientFactors(float InverseHi, float InverseLo, float DotHi, float DotLo, float Sign);
-
-    /// <summary>
-    /// Σe (returned) and Σe·dy (<paramref name="weighted"/>) with e = e^(v − m), in double lanes of the same register
-    /// width as <typeparamref name="TV"/>'s float lanes.
-    /// </summary>
-    private static double GradientSums<TV, TS>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, out double weighted)
-        where TV : struct, IVec<TV>
-        where TS : struct, ISign
-    {
-        if (typeof(TV) == typeof(V512<float>)) return ExpSums<V512<double>, TS>(x, dy, max, weighted: true, out weighted);
-        if (typeof(TV) == typeof(V256<float>)) return ExpSums<V256<double>, TS>(x, dy, max, weighted: true, out weighted);
-        if (typeof(TV) == typeof(V128<float>)) return ExpSums<V128<double>, TS>(x, dy, max, weighted: true, out weighted);
-        return ExpSums<S<double>, TS>(x, dy, max, weighted: true, out weighted);
-    }
 
     /// <summary>
     /// Σe (returned) and Σe·dy or, unless <paramref name="weighted"/>, Σdy (<paramref name="second"/>), with
@@ -519,13 +508,13 @@ internal static class SoftmaxCoreFloat
         {
             var t = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
             var w = t * ((Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, i)) - dotHi) - dotLo);
-            Lanes.Store(TV.Fma(w, inverseHi, w * inverseLo), ref Unsafe.Add(ref pdx, i));
+            Lanes.Store(TimesPair(w, inverseHi, inverseLo), ref Unsafe.Add(ref pdx, i));
         }
 
         if (i < n)
         {
             var w = ScaledExp<TV, TClamp>(lastV, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2) * ((lastG - dotHi) - dotLo);
-            Lanes.Store(TV.Fma(w, inverseHi, w * inverseLo), ref Unsafe.Add(ref pdx, last));
+            Lanes.Store(TimesPair(w, inverseHi, inverseLo), ref Unsafe.Add(ref pdx, last));
         }
     }
 
@@ -875,9 +864,8 @@ internal static class SoftmaxCoreFloat
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Scale<TV>(Span<float> y, double total) where TV : struct, IVec<TV>
     {
-        double inverse = 1.0 / total;
-        float inverseHi = (float)inverse;
-        ScalePass<TV>(y, inverseHi, (float)(inverse - inverseHi));
+        float inverseHi = FloatPair(1.0 / total, out float inverseLo);
+        ScalePass<TV>(y, inverseHi, inverseLo);
     }
 
     /// <summary>
@@ -966,10 +954,10 @@ internal static class SoftmaxCoreFloat
         for (; i <= last; i += TV.Count)
         {
             var t = Lanes.Load<TV, float>(ref Unsafe.Add(ref py, i));
-            Lanes.Store(TV.Fma(t, hi, t * lo), ref Unsafe.Add(ref py, i));
+            Lanes.Store(TimesPair(t, hi, lo), ref Unsafe.Add(ref py, i));
         }
 
-        if (i < n) Lanes.Store(TV.Fma(lastT, hi, lastT * lo), ref Unsafe.Add(ref py, last));
+        if (i < n) Lanes.Store(TimesPair(lastT, hi, lo), ref Unsafe.Add(ref py, last));
     }
 
     /// <summary>Σ t over the entries below the maximum (two-sum from zero) and the count of entries at it.</summary>
@@ -1035,8 +1023,7 @@ internal static class SoftmaxCoreFloat
         where TV : struct, IVec<TV>
         where TS : struct, ISign
     {
-        float lnHiValue = (float)lnS;
-        float lnLoValue = (float)(lnS - lnHiValue);
+        float lnHiValue = FloatPair(lnS, out float lnLoValue);
         ref float px = ref MemoryMarshal.GetReference(x);
         ref float py = ref MemoryMarshal.GetReference(y);
         if (LoopDirection.Descending(ref px, ref px, ref py, unary: true)) LogPass<TV, TS, Down>(ref px, ref py, x.Length, maxValue, lnHiValue, lnLoValue);
@@ -1060,10 +1047,10 @@ internal static class SoftmaxCoreFloat
         {
             int at = LoopDirection.At<TDir>(i, last);
             var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, at)));
-            Lanes.Store(((v - m) - lnHi) - lnLo, ref Unsafe.Add(ref py, at));
+            Lanes.Store(MinusPair(v - m, lnHi, lnLo), ref Unsafe.Add(ref py, at));
         }
 
-        if (i < n) Lanes.Store(((tailV - m) - lnHi) - lnLo, ref Unsafe.Add(ref py, tailAt));
+        if (i < n) Lanes.Store(MinusPair(tailV - m, lnHi, lnLo), ref Unsafe.Add(ref py, tailAt));
     }
 
     /// <summary>
@@ -1117,6 +1104,22 @@ internal static class SoftmaxCoreFloat
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV FreshLanes<TV>(int n) where TV : struct, IVec<TV>
         => TV.GreaterThanOrEqual(TV.Indices, TV.Create(TV.Count - (n % TV.Count)));
+
+    /// <summary>v as two floats, hi = v rounded and <paramref name="lo"/> = (v − hi) rounded (about 48 bits of v).</summary>
+    private static float FloatPair(double v, out float lo)
+    {
+        float hi = (float)v;
+        lo = (float)(v - hi);
+        return hi;
+    }
+
+    /// <summary>t·(hi + lo) rounded about once: a product with 1/Σt held as two floats (softmax and its gradient).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV TimesPair<TV>(TV t, TV hi, TV lo) where TV : struct, IVec<TV> => TV.Fma(t, hi, t * lo);
+
+    /// <summary>(d − hi) − lo: the log-softmax output d = v − m less ln s held as two floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV MinusPair<TV>(TV d, TV hi, TV lo) where TV : struct, IVec<TV> => (d - hi) - lo;
 
     /// <summary>a + b with the exact rounding error added to <paramref name="error"/>, for |a| ≥ |b| (Dekker's fast two-sum).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
