@@ -58,6 +58,11 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         [DefaultValue("20MiB")]
         public string Streaming { get; init; } = "20MiB";
 
+        [CommandOption("--input-std <S>")]
+        [Description("Standard deviation of the Normal(0, S) inputs (x and dy). The default 3 is what the anchors use; a wide spread such as 100 times the tails, where some kernels take slower paths.")]
+        [DefaultValue(3.0)]
+        public double InputStd { get; init; } = 3.0;
+
         [CommandOption("--reps <R>")]
         [Description("Timed samples per measurement (best and median are reported).")]
         [DefaultValue(30)]
@@ -71,6 +76,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         public override ValidationResult Validate()
         {
             if (Reps < 1 || Reps > 100_000) return ValidationResult.Error($"--reps must be between 1 and 100000, got {Reps}.");
+            if (!(InputStd > 0 && InputStd <= 1e30)) return ValidationResult.Error($"--input-std must be a positive number up to 1e30, got {InputStd.ToString(CultureInfo.InvariantCulture)}.");
             if (Threads < 1 || Threads > 256) return ValidationResult.Error($"--threads must be between 1 and 256, got {Threads}.");
             if (Dtype is not ("f32" or "f64" or "f16" or "bf16")) return ValidationResult.Error($"--dtype must be f32, f64, f16 or bf16, got '{Dtype}'.");
             if (ParseStreaming(Streaming) is null) return ValidationResult.Error($"--streaming takes a byte count such as 20MiB, 65536 or 0, or 'off', got '{Streaming}'.");
@@ -123,14 +129,14 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         long savedStreaming = KernelOptions.StreamingThreshold;
         KernelOptions.MaxThreads = settings.Threads;
         KernelOptions.StreamingThreshold = ParseStreaming(settings.Streaming)!.Value;
-        var (copyRow, calls) = ForDtype(settings.Dtype);
+        var (copyRow, calls) = ForDtype(settings.Dtype, settings.InputStd);
         try
         {
             var rows = new List<Row>();
             var emit = new Action<Row>(row =>
             {
                 rows.Add(row);
-                if (settings.Json) consoles.OutWriter.WriteLine(row.ToJson(settings.Dtype, settings.Threads));
+                if (settings.Json) consoles.OutWriter.WriteLine(row.ToJson(settings.Dtype, settings.Threads, settings.InputStd));
                 consoles.OutWriter.Flush();
             });
 
@@ -165,13 +171,13 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         }
     }
 
-    /// <summary>The copy floor and the timed calls for a --dtype.</summary>
-    private static (Func<int, int, Row> CopyRow, Func<Target, int, int, CallSet> Calls) ForDtype(string dtype) => dtype switch
+    /// <summary>The copy floor and the timed calls for a --dtype, with inputs from Normal(0, <paramref name="std"/>).</summary>
+    private static (Func<int, int, Row> CopyRow, Func<Target, int, int, CallSet> Calls) ForDtype(string dtype, double std) => dtype switch
     {
-        "f64" => (CopyRow<double>, Calls<double>),
-        "f16" => (CopyRow<Half>, Calls<Half>),
-        "bf16" => (CopyRow<BFloat16>, BFloat16Calls),
-        _ => (CopyRow<float>, Calls<float>),
+        "f64" => (CopyRow<double>, (t, r, c) => Calls<double>(t, r, c, std)),
+        "f16" => (CopyRow<Half>, (t, r, c) => Calls<Half>(t, r, c, std)),
+        "bf16" => (CopyRow<BFloat16>, (t, r, c) => BFloat16Calls(t, r, c, std)),
+        _ => (CopyRow<float>, (t, r, c) => Calls<float>(t, r, c, std)),
     };
 
     private static List<Target> SelectTargets(string[] specs)
@@ -245,13 +251,13 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     }
 
     /// <summary>Buffers and calls of one function at one shape for float, double or Half, with TensorPrimitives' baseline.</summary>
-    private static CallSet Calls<T>(Target target, int rows, int cols)
+    private static CallSet Calls<T>(Target target, int rows, int cols, double std)
         where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>, IHyperbolicFunctions<T>
     {
         var (n, outputs, columns) = Layout(target, rows, cols);
         var kind = target.Function.Info.Kind;
-        var x = Inputs<T>(n, 1);
-        var dy = Inputs<T>(outputs, 2);
+        var x = Inputs<T>(n, 1, std);
+        var dy = Inputs<T>(outputs, 2, std);
         var y = new T[outputs];
         var dx = new T[n];
         var t1 = new T[n];
@@ -282,11 +288,11 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     }
 
     /// <summary>Ours alone for BFloat16 data (this library's type, which TensorPrimitives does not take).</summary>
-    private static CallSet BFloat16Calls(Target target, int rows, int cols)
+    private static CallSet BFloat16Calls(Target target, int rows, int cols, double std)
     {
         var (n, outputs, columns) = Layout(target, rows, cols);
-        var x = LowPrecisionInputs<BFloat16>(n, 1);
-        var dy = LowPrecisionInputs<BFloat16>(outputs, 2);
+        var x = LowPrecisionInputs<BFloat16>(n, 1, std);
+        var dy = LowPrecisionInputs<BFloat16>(outputs, 2, std);
         var y = new BFloat16[outputs];
         var dx = new BFloat16[n];
         var f = target.Function;
@@ -332,11 +338,11 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     }
 
     /// <summary><see cref="Inputs{T}"/> in float, rounded to Half or BFloat16.</summary>
-    private static T[] LowPrecisionInputs<T>(int n, int seed)
+    private static T[] LowPrecisionInputs<T>(int n, int seed, double std = 3.0)
         where T : unmanaged
     {
         var v = new T[n];
-        LowPrecision.FromSingle<T>(Inputs<float>(n, seed), v);
+        LowPrecision.FromSingle<T>(Inputs<float>(n, seed, std), v);
         return v;
     }
 
@@ -353,8 +359,8 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         return new Row("copy", null, n, null, null, BenchTimer.Measure(copy, reps), null);
     }
 
-    /// <summary>Normal(0, 3) inputs from a fixed seed, as the anchors use (Box–Muller).</summary>
-    private static T[] Inputs<T>(int n, int seed)
+    /// <summary>Normal(0, std) inputs from a fixed seed (Box–Muller); the anchors use std = 3.</summary>
+    private static T[] Inputs<T>(int n, int seed, double std = 3.0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var rng = new Random(seed);
@@ -362,7 +368,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         for (int i = 0; i < n; i++)
         {
             double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
-            v[i] = T.CreateTruncating(3.0 * Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2));
+            v[i] = T.CreateTruncating(std * Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2));
         }
 
         return v;
@@ -371,7 +377,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     /// <summary>One measurement: an implementation of a function (or the copy) at one size.</summary>
     private sealed record Row(string Impl, string? Fn, long N, int? Rows, int? Cols, Timing Fwd, Timing? Bwd)
     {
-        public string ToJson(string dtype, int threads)
+        public string ToJson(string dtype, int threads, double inputStd)
         {
             using var buffer = new MemoryStream();
             using (var json = new Utf8JsonWriter(buffer))
@@ -384,6 +390,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                 if (Rows is { } r) json.WriteNumber("rows", r);
                 if (Cols is { } c) json.WriteNumber("cols", c);
                 json.WriteNumber("threads", Impl == "activationkit" ? threads : 1);
+                if (Fn is not null) json.WriteNumber("input_std", inputStd);
                 if (Impl == "activationkit")
                 {
                     // Bytes moved from which our element-wise calls use streaming stores (null: never).
@@ -419,7 +426,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     private void WriteTable(List<Row> rows, Settings settings)
     {
         var w = consoles.OutWriter;
-        w.WriteLine($"ns/element, best of {settings.Reps} (median in brackets); {settings.Dtype}; ISA {Isa.Path}{(Isa.FmaNote.Length == 0 ? "" : $" ({Isa.FmaNote})")}; our kernels on up to {settings.Threads} thread(s) with streaming stores from {StreamingLabel(KernelOptions.StreamingThreshold)}, TensorPrimitives on 1.");
+        w.WriteLine($"ns/element, best of {settings.Reps} (median in brackets); {settings.Dtype}; inputs Normal(0, {settings.InputStd.ToString(CultureInfo.InvariantCulture)}); ISA {Isa.Path}{(Isa.FmaNote.Length == 0 ? "" : $" ({Isa.FmaNote})")}; our kernels on up to {settings.Threads} thread(s) with streaming stores from {StreamingLabel(KernelOptions.StreamingThreshold)}, TensorPrimitives on 1.");
         string[] header = ["function", "n", "ours fwd", "ours bwd", "TP fwd", "TP bwd", "copy", "TP/ours fwd"];
         var lines = new List<string[]> { header };
         var copies = rows.Where(r => r.Fn is null).ToDictionary(r => r.N, r => r.Fwd.BestNs / r.N);
