@@ -62,6 +62,7 @@ public static class ElementwiseDriver
     {
         SpanChecks.Binary(x, dy, dx);
         if (TOp.BackwardFloatInDouble) Dispatch(new FloatGradeBackwardMap<TOp>(op), true, x, dy, dx);
+        else if (UsesParameterForm(op)) Dispatch(new ParameterBackwardMap<TOp>(op), true, x, dy, dx);
         else Dispatch(new BackwardMap<TOp>(op), FloatInDouble(op), x, dy, dx);
     }
 
@@ -69,7 +70,8 @@ public static class ElementwiseDriver
     public static void Backward<TOp>(TOp op, ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx) where TOp : struct, IUnaryKernel
     {
         SpanChecks.Binary(x, dy, dx);
-        Dispatch(new BackwardMap<TOp>(op), false, x, dy, dx);
+        if (UsesParameterForm(op)) Dispatch(new ParameterBackwardMap<TOp>(op), false, x, dy, dx);
+        else Dispatch(new BackwardMap<TOp>(op), false, x, dy, dx);
     }
 
     /// <summary>dx = dy·f′(x) for Half.</summary>
@@ -814,6 +816,12 @@ internal readonly struct ParameterForwardMap<TOp>(TOp op) : IMap where TOp : str
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.ForwardForParameters(a);
+}
+
+internal readonly struct ParameterBackwardMap<TOp>(TOp op) : IMap where TOp : struct, IUnaryKernel
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.BackwardForParameters(a, b);
 }
 
 internal readonly struct ForwardMap<TOp>(TOp op) : IMap where TOp : struct, IUnaryKernel

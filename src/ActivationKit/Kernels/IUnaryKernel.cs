@@ -98,6 +98,14 @@ public interface IUnaryKernel
     TV ForwardForParameters<TV>(TV x) where TV : struct, IVec<TV> => Forward(x);
 
     /// <summary>
+    /// The double-lane backward for instances whose <see cref="FloatLanesApply"/> is false, as
+    /// <see cref="ForwardForParameters{TV}"/> is for the forward: the driver runs it in a loop of its own, so that
+    /// <see cref="Backward{TV}"/> can keep the parameters' code out of line and stay small enough to be inlined twice
+    /// where a float register's marked lanes are redone in two double registers.
+    /// </summary>
+    TV BackwardForParameters<TV>(TV x, TV dy) where TV : struct, IVec<TV> => Backward(x, dy);
+
+    /// <summary>
     /// When true, <see cref="ForwardFloatLanes{TV}"/> is implemented: the float-lane forward leaves some lanes (a deep
     /// tail, a parameter value the float arithmetic does not cover) to the double-lane definition. The element-wise
     /// driver stores the float result and, only when a lane is marked, redoes those lanes out of line. A call inside
