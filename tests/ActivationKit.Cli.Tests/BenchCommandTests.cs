@@ -16,6 +16,7 @@ public class BenchCommandTests
         var sigmoid = Assert.Single(rows, e => e.GetProperty("impl").GetString() == "activationkit" && e.GetProperty("fn").GetString() == "sigmoid");
         Assert.Equal("f32", sigmoid.GetProperty("dtype").GetString());
         Assert.Equal(1, sigmoid.GetProperty("threads").GetInt32());
+        Assert.Equal(3.0, sigmoid.GetProperty("input_std").GetDouble());
         foreach (string field in new[] { "fwd_ns_per_elem", "bwd_ns_per_elem", "fwd_median_ns_per_elem", "bwd_median_ns_per_elem" })
         {
             Assert.True(sigmoid.GetProperty(field).GetDouble() > 0, field);
@@ -28,6 +29,16 @@ public class BenchCommandTests
         Assert.Equal(4, softmax.GetProperty("rows").GetInt32());
         Assert.Equal(64, softmax.GetProperty("cols").GetInt32());
         Assert.Equal(256, softmax.GetProperty("n").GetInt64());
+    }
+
+    [Fact]
+    public void Input_spread_is_an_option_and_reaches_the_rows_and_the_header()
+    {
+        var json = Cli.Run("bench", "silu", "--sizes", "512", "--reps", "1", "--input-std", "100", "--json").Ok();
+        var ours = json.Lines.Select(l => JsonDocument.Parse(l).RootElement).Single(e => e.GetProperty("impl").GetString() == "activationkit");
+        Assert.Equal(100.0, ours.GetProperty("input_std").GetDouble());
+        var table = Cli.Run("bench", "silu", "--sizes", "512", "--reps", "1", "--input-std", "0.5").Ok();
+        Assert.Contains("inputs Normal(0, 0.5)", table.Out);
     }
 
     [Fact]
@@ -90,6 +101,10 @@ public class BenchCommandTests
     [InlineData("--threads", "0", "--threads must be between")]
     [InlineData("--streaming", "lots", "--streaming takes a byte count")]
     [InlineData("--streaming", "-5", "--streaming takes a byte count")]
+    [InlineData("--input-std", "0", "--input-std must be a positive number")]
+    [InlineData("--input-std", "-3", "--input-std must be a positive number")]
+    [InlineData("--input-std", "NaN", "--input-std must be a positive number")]
+    [InlineData("--input-std", "1e31", "--input-std must be a positive number")]
     public void Bad_options_are_one_sentence_and_exit_2(string option, string value, string message)
     {
         Cli.Run("bench", "relu", option, value).BadInput(message);

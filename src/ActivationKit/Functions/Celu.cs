@@ -113,21 +113,43 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         private readonly double _alpha;
         private readonly double _inverseAlpha;
 
+        // Float lanes: α rounded to float, and α − float(α), which they fold into the quotient's low part (see LaneValue
+        // for why these are not converted from the double in the loop).
+        private readonly LaneValue _alphaLanes;
+        private readonly LaneValue _alphaLoLanes;
+
         /// <summary>Binds α.</summary>
         public Kernel_(double alpha)
         {
             _alpha = alpha;
             _inverseAlpha = 1.0 / alpha;
+            _alphaLanes = new(alpha);
+            _alphaLoLanes = new(alpha - (float)alpha);
         }
 
         /// <inheritdoc />
-        public static bool ComputeFloatInDouble => true;
+        public static bool ComputeFloatInDouble => false;
+
+        /// <inheritdoc />
+        public static bool FloatLanesDependOnParameters => true;
+
+        /// <inheritdoc />
+        // α within [1e−30, 1e30]: a normal float with room for x/α (a subnormal or infinite float α would not carry it);
+        // outside, float data runs the double-lane definition.
+        public bool FloatLanesApply => _alpha >= 1e-30 && _alpha <= 1e30;
+
+        /// <inheritdoc />
+        public static bool ForwardInPairs => true;
+
+        /// <inheritdoc />
+        public static bool BackwardInPairs => true;
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return ForwardFloat(x);
             var u = Quotient(x, out var uLo);
             // α·expm1(u + uLo) = α·(expm1(u) + e^u·uLo): the rounding of x/α is folded back in.
             var em1 = VMath.Expm1(u);
@@ -143,6 +165,7 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             // e^(u + uLo) = e^u·(1 + uLo): without it the rounding of x/α costs |x/α| half-ULPs in the tail.
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return BackwardFloat(x, dy);
             var u = Quotient(x, out var uLo);
             var e = VMath.Exp(u);
             return TV.SelectWhereGreater(x, TV.Zero, dy, dy * TV.Fma(e, uLo, e));
@@ -153,6 +176,46 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
 
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
             => TV.SelectWhereGreater(y, TV.Zero, dy, dy * TV.Fma(y, TV.Create(_inverseAlpha), TV.One));
+
+        /// <summary>
+        /// Float lanes: ELU's float expm1 (<see cref="Elu.Kernel_.ExpMinusOne{TV}"/>) at u = x/α, with the quotient's
+        /// rounding folded back in as in double lanes, α·(expm1(u) + e^u·uLo). Below |u| = 2^−25 the value is x itself
+        /// (α·expm1(x/α) = x·(1 + x/2α + …) rounds to x there, while u may have lost bits as a subnormal). For α = 1,
+        /// u = x and uLo = 0 exactly, and the result is ELU's.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var u = QuotientF(x, out var uLo);
+            var em1 = Elu.Kernel_.ExpMinusOne(u);
+            var negative = _alphaLanes.In<TV>() * TV.Fma(em1 + TV.One, uLo, em1);
+            negative = TV.SelectWhereLess(TV.Abs(u), TV.Create(2.9802322387695312e-08), x, negative);
+            // A NaN x fails x ≤ 0 and is returned itself (the float expm1 takes it as −18).
+            return TV.SelectWhereLessOrEqual(x, TV.Zero, negative, x);
+        }
+
+        /// <summary>Float lanes: dy·e^u·(1 + uLo) with ELU′'s float exponential (<see cref="Elu.Kernel_.ExpNegativeBranch{TV}"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private TV BackwardFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            var u = QuotientF(x, out var uLo);
+            var e = Elu.Kernel_.ExpNegativeBranch(u);
+            return TV.SelectWhereGreater(x, TV.Zero, dy, dy * TV.Fma(e, uLo, e));
+        }
+
+        /// <summary>
+        /// Float lanes: u = x/a with a = α rounded to float, and uLo ≈ x/α − u from the exact remainder x − u·a less
+        /// u·(α − a) (0 where not finite): without α's own rounding, α = 0.001 cost 68 ULP in the slope's tail.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private TV QuotientF<TV>(TV x, out TV uLo) where TV : struct, IVec<TV>
+        {
+            var a = _alphaLanes.In<TV>();
+            var u = x / a;
+            uLo = TV.Fnma(u, _alphaLoLanes.In<TV>(), TV.Fnma(u, a, x)) / a;
+            uLo = TV.SelectWhereLess(TV.Abs(uLo), TV.Create(double.PositiveInfinity), uLo, TV.Zero);
+            return u;
+        }
 
         /// <summary>u = x/α rounded, and uLo ≈ x/α − u from the exact remainder x − u·α (0 where not finite).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -118,13 +118,13 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
     /// <summary>The ELU arithmetic: float lanes for float data, double lanes for double data.</summary>
     public readonly struct Kernel_ : IOutputGradientKernel
     {
-        private readonly double _alpha;
+        private readonly LaneValue _alpha;
         private readonly bool _unitAlpha;
 
         /// <summary>Binds α.</summary>
         public Kernel_(double alpha)
         {
-            _alpha = alpha;
+            _alpha = new(alpha);
             _unitAlpha = alpha == 1.0;
         }
 
@@ -147,7 +147,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
             // α = 1 (the default) skips the product: the conversion of α to the lane type and the multiply were two of
             // about twenty operations per register; a stored flag is a byte test in the loop.
             var em1 = ExpMinusOne(x);
-            var negative = _unitAlpha ? em1 : TV.Create(_alpha) * em1;
+            var negative = _unitAlpha ? em1 : _alpha.In<TV>() * em1;
             return TV.SelectWhereLessOrEqual(x, TV.Zero, negative, x);
         }
 
@@ -167,7 +167,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             var e = ExpNegativeBranch(x);
-            return TV.SelectWhereGreater(x, TV.Zero, dy, dy * (_unitAlpha ? e : TV.Create(_alpha) * e));
+            return TV.SelectWhereGreater(x, TV.Zero, dy, dy * (_unitAlpha ? e : _alpha.In<TV>() * e));
         }
 
         /// <inheritdoc />
@@ -175,7 +175,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
 
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
             // y ≤ 0 exactly on the negative branch when α ≥ 0 (the class refuses α < 0).
-            => TV.SelectWhereGreater(y, TV.Zero, dy, dy * (y + TV.Create(_alpha)));
+            => TV.SelectWhereGreater(y, TV.Zero, dy, dy * (y + _alpha.In<TV>()));
 
         /// <summary>
         /// expm1(x) for the negative branch of ELU and SELU (x ≤ 0, −0 and NaN kept; the value for x &gt; 0 is

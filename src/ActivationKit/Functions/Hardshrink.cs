@@ -79,6 +79,8 @@ public sealed class Hardshrink : OutputGradientActivation<Hardshrink.Kernel_>
     /// <summary>The hard-shrink arithmetic; λ is rounded to the data's precision.</summary>
     public readonly struct Kernel_(double lambd) : IOutputGradientKernel
     {
+        private readonly LaneValue _lambd = new(lambd);
+
         /// <inheritdoc />
         public static bool ComputeFloatInDouble => false;
 
@@ -90,13 +92,13 @@ public sealed class Hardshrink : OutputGradientActivation<Hardshrink.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
             // Testing |x| ≤ λ (false for NaN) keeps NaN; the dead zone gives +0 for both zeros.
-            => TV.SelectWhereLessOrEqual(TV.Abs(x), TV.Create(lambd), TV.Zero, x);
+            => TV.SelectWhereLessOrEqual(TV.Abs(x), _lambd.In<TV>(), TV.Zero, x);
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.SelectWhereGreater(TV.Abs(x), TV.Create(lambd), dy, TV.SelectWhereEqual(x, x, TV.Zero, x));
+            => TV.SelectWhereGreater(TV.Abs(x), _lambd.In<TV>(), dy, TV.SelectWhereEqual(x, x, TV.Zero, x));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

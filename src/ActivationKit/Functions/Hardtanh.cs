@@ -86,6 +86,9 @@ public sealed class Hardtanh : OutputGradientActivation<Hardtanh.Kernel_>
     /// <summary>The clamp arithmetic; the bounds are rounded to the data's precision.</summary>
     public readonly struct Kernel_(double min, double max) : IOutputGradientKernel
     {
+        private readonly LaneValue _min = new(min);
+        private readonly LaneValue _max = new(max);
+
         /// <inheritdoc />
         public static bool ComputeFloatInDouble => false;
 
@@ -97,14 +100,14 @@ public sealed class Hardtanh : OutputGradientActivation<Hardtanh.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
             // The bound comes first in Max/Min so a NaN x is returned; −0 survives both (neither bound is strictly beyond it).
-            => TV.Min(TV.Create(max), TV.Max(TV.Create(min), x));
+            => TV.Min(_max.In<TV>(), TV.Max(_min.In<TV>(), x));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            var inside = TV.And(TV.GreaterThan(x, TV.Create(min)), TV.LessThan(x, TV.Create(max)));
+            var inside = TV.And(TV.GreaterThan(x, _min.In<TV>()), TV.LessThan(x, _max.In<TV>()));
             return TV.Select(inside, dy, TV.SelectWhereEqual(x, x, TV.Zero, x));
         }
 

@@ -114,6 +114,8 @@ public sealed class LeakyRelu : OutputGradientActivation<LeakyRelu.Kernel_>
     /// <summary>The leaky-ReLU arithmetic; the slope is rounded to the data's precision.</summary>
     public readonly struct Kernel_(double slope) : IOutputGradientKernel
     {
+        private readonly LaneValue _slope = new(slope);
+
         /// <inheritdoc />
         public static bool ComputeFloatInDouble => false;
 
@@ -125,13 +127,13 @@ public sealed class LeakyRelu : OutputGradientActivation<LeakyRelu.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
             // NaN·slope is NaN, so NaN needs no special case.
-            => TV.SelectWhereGreater(x, TV.Zero, x, x * TV.Create(slope));
+            => TV.SelectWhereGreater(x, TV.Zero, x, x * _slope.In<TV>());
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.SelectWhereGreater(x, TV.Zero, dy, TV.SelectWhereEqual(x, x, dy * TV.Create(slope), x));
+            => TV.SelectWhereGreater(x, TV.Zero, dy, TV.SelectWhereEqual(x, x, dy * _slope.In<TV>(), x));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -86,6 +86,8 @@ public sealed class Softshrink : OutputGradientActivation<Softshrink.Kernel_>
     /// <summary>The soft-shrink arithmetic; λ is rounded to the data's precision.</summary>
     public readonly struct Kernel_(double lambd) : IOutputGradientKernel
     {
+        private readonly LaneValue _lambd = new(lambd);
+
         /// <inheritdoc />
         public static bool ComputeFloatInDouble => false;
 
@@ -97,7 +99,7 @@ public sealed class Softshrink : OutputGradientActivation<Softshrink.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            var l = TV.Create(lambd);
+            var l = _lambd.In<TV>();
             var outer = TV.SelectWhereGreater(x, l, x - l, x + l);
             // |x| > λ is false for NaN, so NaN is kept separately; the dead zone gives +0 for both zeros.
             return TV.SelectWhereGreater(TV.Abs(x), l, outer, TV.SelectWhereEqual(x, x, TV.Zero, x));
@@ -107,7 +109,7 @@ public sealed class Softshrink : OutputGradientActivation<Softshrink.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.SelectWhereGreater(TV.Abs(x), TV.Create(lambd), dy, TV.SelectWhereEqual(x, x, TV.Zero, x));
+            => TV.SelectWhereGreater(TV.Abs(x), _lambd.In<TV>(), dy, TV.SelectWhereEqual(x, x, TV.Zero, x));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
