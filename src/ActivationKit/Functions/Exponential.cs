@@ -71,13 +71,21 @@ public sealed class Exponential : OutputGradientActivation<Exponential.Kernel_>
     public readonly struct Kernel_ : IOutputGradientKernel
     {
         /// <inheritdoc />
-        public static bool ComputeFloatInDouble => true;
+        public static bool ComputeFloatInDouble => false;
+
+        /// <inheritdoc />
+        public static bool ForwardInPairs => true;
+
+        /// <inheritdoc />
+        public static bool BackwardInPairs => true;
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
+            // Float lanes: the float exponential (about 1 ULP, subnormal results rounded once, +∞ from 88.73 on).
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return VMath.ExpF(x);
             // The double-double mantissa p + lo (about 2^−57 relative) rounded once: correctly rounded but for rare
             // near-halfway cases (exp(1) = 2.718281828459045, which a plain double polynomial misses by one ULP).
             var p = VMath.ExpParts(x, out var n, out var lo);
