@@ -25,6 +25,7 @@ public static class ElementwiseDriver
     {
         SpanChecks.Unary(x, y);
         if (UsesParameterForm(op)) Dispatch(new ParameterForwardMap<TOp>(op), true, x, x, y);
+        else if (TOp.ForwardFloatInDouble) Dispatch(new FloatGradeForwardMap<TOp>(op), true, x, x, y);
         else Dispatch(new ForwardMap<TOp>(op), FloatInDouble(op), x, x, y);
     }
 
@@ -886,6 +887,14 @@ internal readonly struct OutputBackwardMap<TOp>(TOp op) : IMap where TOp : struc
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.BackwardFromOutput(a, b);
+}
+
+internal readonly struct FloatGradeForwardMap<TOp>(TOp op) : IMap where TOp : struct, IUnaryKernel
+{
+    public static bool IsUnary => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.ForwardForFloat(a);
 }
 
 internal readonly struct FloatGradeBackwardMap<TOp>(TOp op) : IMap where TOp : struct, IUnaryKernel

@@ -40,6 +40,12 @@ public interface IUnaryKernel
     static virtual bool BackwardFloatInDouble => false;
 
     /// <summary>
+    /// When true, the forward of float data runs <see cref="ForwardForFloat{TV}"/> in double lanes: for kernels whose
+    /// double-data forward carries double-double pieces that a result rounded once to float does not need.
+    /// </summary>
+    static virtual bool ForwardFloatInDouble => false;
+
+    /// <summary>
     /// True for kernels of a few instructions per register (the ReLU family): the driver then runs a plain loop over
     /// whole registers with the overlapping tail after it (the kernel is inlined twice), which keeps memory-bound
     /// kernels close to copy speed. Leave false for large kernels, whose single inlined copy the JIT's budget needs.
@@ -175,6 +181,12 @@ public interface IUnaryKernel
     /// cheaper double-lane algorithm than <see cref="Backward{TV}"/>, exact enough for one rounding to float.
     /// </summary>
     TV BackwardForFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV> => Backward(x, dy);
+
+    /// <summary>
+    /// f(x) for float data widened into double lanes (used when <see cref="ForwardFloatInDouble"/>): may be a cheaper
+    /// double-lane algorithm than <see cref="Forward{TV}"/>, exact enough for one rounding to float.
+    /// </summary>
+    TV ForwardForFloat<TV>(TV x) where TV : struct, IVec<TV> => Forward(x);
 
     /// <summary>f(x).</summary>
     TV Forward<TV>(TV x) where TV : struct, IVec<TV>;
