@@ -298,6 +298,50 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         // SwiGLU's gate for float data: ForwardFloatLanes/BackwardFloatLanes in double lanes.
         public static bool HasGateForFloat => true;
 
+        /// <inheritdoc />
+        // β ≠ 1 on float data (swish, gelu_sigmoid): ForwardForFloat and BackwardForFloat in double lanes.
+        public static bool ForwardFloatInDouble => true;
+
+        /// <inheritdoc />
+        public static bool BackwardFloatInDouble => true;
+
+        /// <summary>
+        /// x·σ(βx) for float data in double lanes (the element-wise driver runs it for β ≠ 1; any β is valid): z = βx
+        /// rounded in double moves e^−|z| by at most |z|·2^−53, far below a float ULP, so neither βx's rounding nor β's
+        /// low part needs carrying, nor the deep tail's late power of two (a float result is 0 long before e^−|z|
+        /// leaves the doubles): x/(1 + e) for z ≥ 0, x·e/(1 + e) below, ±0 from z = −800 on (x = ∓∞ included).
+        /// β = 0 is x/2.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV ForwardForFloat<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            if (_betaHi == 0) return x * TV.Create(0.5);
+            var z = TV.Create(_betaHi) * x;
+            var e = VMath.ExpNonPositive(TV.Or(z, TV.SignMask));
+            var q = x / (TV.One + e);
+            var y = TV.SelectWhereLess(z, TV.Zero, q * e, q);
+            return TV.SelectWhereLessOrEqual(z, TV.Create(-800.0), TV.And(x, TV.SignMask), y);
+        }
+
+        /// <summary>
+        /// dy·f′ for float data in double lanes, as <see cref="ForwardForFloat{TV}"/>: f′ = σ(z)·(1 + z·σ(−z)) =
+        /// (1 + e + z·e)/(1 + e)² for z ≥ 0 and e·(1 + e + z)/(1 + e)² below (e = e^−|z|); next to the zero of f′
+        /// (z ≈ −1.2785) the sum 1 + e + z is off by about 2^−53 absolutely, which a float result does not see. Beyond
+        /// |z| = 800 f′ is 1 or 0; β = 0 gives 1/2 (NaN for a NaN x).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV BackwardForFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            if (_betaHi == 0) return dy * TV.SelectWhereEqual(x, x, TV.Create(0.5), x);
+            var z = TV.Create(_betaHi) * x;
+            var e = VMath.ExpNonPositive(TV.Or(z, TV.SignMask));
+            var d = TV.One + e;
+            var negative = TV.LessThan(z, TV.Zero);
+            var slope = TV.Select(negative, e * (d + z), TV.Fma(z, e, d)) / (d * d);
+            slope = TV.SelectWhereGreaterOrEqual(TV.Abs(z), TV.Create(800.0), TV.Select(negative, TV.Zero, TV.One), slope);
+            return dy * slope;
+        }
+
         /// <summary>
         /// Float lanes: x/(1 + e^−x) for β = 1, with the lanes below −87 left to the double lanes; every lane for other β.
         /// </summary>

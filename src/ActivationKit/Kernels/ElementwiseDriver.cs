@@ -24,8 +24,10 @@ public static class ElementwiseDriver
     public static void Forward<TOp>(TOp op, ReadOnlySpan<float> x, Span<float> y) where TOp : struct, IUnaryKernel
     {
         SpanChecks.Unary(x, y);
-        if (UsesParameterForm(op)) Dispatch(new ParameterForwardMap<TOp>(op), true, x, x, y);
-        else if (TOp.ForwardFloatInDouble) Dispatch(new FloatGradeForwardMap<TOp>(op), true, x, x, y);
+        // The float-grade double-lane forms serve whenever float data runs in double lanes in bulk (for kernels whose
+        // float lanes depend on parameters, only the instances whose parameters leave them).
+        if (TOp.ForwardFloatInDouble && FloatInDouble(op)) Dispatch(new FloatGradeForwardMap<TOp>(op), true, x, x, y);
+        else if (UsesParameterForm(op)) Dispatch(new ParameterForwardMap<TOp>(op), true, x, x, y);
         else Dispatch(new ForwardMap<TOp>(op), FloatInDouble(op), x, x, y);
     }
 
@@ -62,7 +64,7 @@ public static class ElementwiseDriver
     public static void Backward<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TOp : struct, IUnaryKernel
     {
         SpanChecks.Binary(x, dy, dx);
-        if (TOp.BackwardFloatInDouble) Dispatch(new FloatGradeBackwardMap<TOp>(op), true, x, dy, dx);
+        if (TOp.BackwardFloatInDouble && (FloatInDouble(op) || !TOp.FloatLanesDependOnParameters)) Dispatch(new FloatGradeBackwardMap<TOp>(op), true, x, dy, dx);
         else if (UsesParameterForm(op)) Dispatch(new ParameterBackwardMap<TOp>(op), true, x, dy, dx);
         else Dispatch(new BackwardMap<TOp>(op), FloatInDouble(op), x, dy, dx);
     }

@@ -35,13 +35,16 @@ public interface IUnaryKernel
     /// <summary>
     /// When true, the backward of float data runs <see cref="BackwardForFloat{TV}"/> in double lanes even though
     /// <see cref="ComputeFloatInDouble"/> is false: a kernel with a float-native forward may keep a double-lane
-    /// derivative (implement <see cref="BackwardForFloat{TV}"/> then).
+    /// derivative (implement <see cref="BackwardForFloat{TV}"/> then). For a kernel whose float lanes depend on its
+    /// parameters (<see cref="FloatLanesDependOnParameters"/>), only the instances whose parameters leave the float
+    /// lanes (silu with β ≠ 1).
     /// </summary>
     static virtual bool BackwardFloatInDouble => false;
 
     /// <summary>
-    /// When true, the forward of float data runs <see cref="ForwardForFloat{TV}"/> in double lanes: for kernels whose
-    /// double-data forward carries double-double pieces that a result rounded once to float does not need.
+    /// When true, float data that runs in double lanes in bulk (<see cref="ComputeFloatInDouble"/>, or parameters that
+    /// leave the float lanes) runs <see cref="ForwardForFloat{TV}"/>: for kernels whose double-data forward carries
+    /// double-double pieces that a result rounded once to float does not need.
     /// </summary>
     static virtual bool ForwardFloatInDouble => false;
 
