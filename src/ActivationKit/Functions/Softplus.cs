@@ -224,6 +224,39 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         public bool FloatLanesApply => _beta == 1.0;
 
         /// <inheritdoc />
+        // β ≠ 1 on float data: ForwardForFloat and BackwardForFloat in double lanes.
+        public static bool ForwardFloatInDouble => true;
+
+        /// <inheritdoc />
+        public static bool BackwardFloatInDouble => true;
+
+        /// <summary>
+        /// softplus_β(x) for float data in double lanes (the element-wise driver runs it for β ≠ 1; any β &gt; 0 is
+        /// valid): z = βx rounded in double moves e^−|z| by at most |z|·2^−53, far below a float ULP, so its rounding is
+        /// not carried, and a result small enough to need e's late power of two is 0 in float. x + ln(1 + e)/β for
+        /// z ≥ 0, ln(1 + e)/β below (e = e^−|z|), x above the threshold.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV ForwardForFloat<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var z = TV.Create(_beta) * x;
+            var log1p = VMath.Log1pUnit(VMath.ExpNonPositive(TV.Or(z, TV.SignMask))) / TV.Create(_beta);
+            var y = TV.SelectWhereLess(z, TV.Zero, log1p, x + log1p);
+            return TV.SelectWhereGreater(z, TV.Create(_threshold), x, y);
+        }
+
+        /// <summary>dy·σ(βx) for float data in double lanes, as <see cref="ForwardForFloat{TV}"/>; 1 above the threshold.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV BackwardForFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            var z = TV.Create(_beta) * x;
+            var e = VMath.ExpNonPositive(TV.Or(z, TV.SignMask));
+            var r = TV.One / (TV.One + e);
+            var s = TV.SelectWhereLess(z, TV.Zero, e * r, r);
+            return dy * TV.SelectWhereGreater(z, TV.Create(_threshold), TV.One, s);
+        }
+
+        /// <inheritdoc />
         public static bool ForwardHasDoubleLanes => true;
 
         /// <inheritdoc />
