@@ -393,6 +393,15 @@ public class ElementwiseBehaviourTests
     [InlineData("celu(alpha=1e39)")]
     [InlineData("elu(alpha=0.7)")]
     [InlineData("leaky_relu(0.2)")]
+    [InlineData("silu(beta=2.5)")]
+    [InlineData("silu(beta=-1)")]
+    [InlineData("silu(beta=0)")]
+    [InlineData("silu(beta=1e30)")]
+    [InlineData("softplus(beta=2)")]
+    [InlineData("softplus(beta=1e-30)")]
+    [InlineData("softplus(beta=37,threshold=5)")]
+    [InlineData("squareplus(b=1e-40)")]
+    [InlineData("squareplus(b=1e301)")]
     public void Parameterised_float_kernels_are_within_4_ulp(string spec)
     {
         // α not representable in float (0.001, 0.7) must have its rounding folded back in (celu's slope lost 68 ULP
