@@ -21,6 +21,21 @@ public abstract class ElementwiseActivation : Activation
 
     /// <summary>f′(x) in double precision, independent of the kernels.</summary>
     public abstract double ReferenceDerivative(double x);
+
+    /// <summary>
+    /// The function the float kernels compute, whose <see cref="Reference"/> float results are measured against: this
+    /// instance, or for functions that round their parameters to the data's precision by definition (as PyTorch does:
+    /// the shrinks' λ, hardtanh's bounds, leaky_relu's slope, the thresholds) the same function with its parameters
+    /// rounded to float. Next to softshrink(λ = 0.3)'s λ, x − float(λ) differs from x − λ by thousands of ULPs of the
+    /// small result, which is the definition and not an error of the kernel.
+    /// </summary>
+    public virtual ElementwiseActivation ForFloatData => this;
+
+    /// <summary>Whether <paramref name="value"/> is a float already (or beyond the floats, where it is kept).</summary>
+    protected static bool IsFloat(double value) => AsFloat(value).Equals(value);
+
+    /// <summary><paramref name="value"/> rounded to float, or itself where that would overflow to ±∞.</summary>
+    protected static double AsFloat(double value) => float.IsFinite((float)value) || !double.IsFinite(value) ? (float)value : value;
 }
 
 /// <summary>

@@ -402,16 +402,35 @@ public class ElementwiseBehaviourTests
     [InlineData("softplus(beta=37,threshold=5)")]
     [InlineData("squareplus(b=1e-40)")]
     [InlineData("squareplus(b=1e301)")]
+    [InlineData("softshrink(0.3)")]
+    [InlineData("hardshrink(0.3)")]
+    [InlineData("hardtanh(min_val=-0.3,max_val=0.7)")]
+    [InlineData("threshold(threshold=0.3,value=0.1)")]
+    [InlineData("thresholded_relu(0.3)")]
     public void Parameterised_float_kernels_are_within_4_ulp(string spec)
     {
         // α not representable in float (0.001, 0.7) must have its rounding folded back in (celu's slope lost 68 ULP
-        // without it), and α beyond the float range must leave float lanes. (The shrinks and hardtanh are left out:
-        // they round λ and their bounds to the data's precision by definition, as PyTorch does, so next to a
-        // non-representable λ they differ from the reference at exact λ by design.)
+        // without it), and α beyond the float range must leave float lanes. The shrinks, hardtanh and the thresholds
+        // round their parameters to the data's precision by definition (as PyTorch does), and are measured against
+        // that definition (ElementwiseActivation.ForFloatData).
         var f = (ElementwiseActivation)ActivationKit.Catalog.ActivationCatalog.Create(spec);
         var result = AccuracyMeter.Measure(f, AccuracySamples.Float(1 << 18, seed: 2));
         Assert.True(result.Forward.Max <= AccuracyMeter.UlpBound, $"{spec} forward: max {result.Forward.Max:F2} ULP at x = {result.Forward.WorstInput:R}");
         Assert.True(result.Backward.Max <= AccuracyMeter.UlpBound, $"{spec} backward: max {result.Backward.Max:F2} ULP at x = {result.Backward.WorstInput:R}");
+    }
+
+    [Fact]
+    public void Float_data_reference_rounds_only_the_parameters_the_kernels_round()
+    {
+        var exact = (ElementwiseActivation)ActivationKit.Catalog.ActivationCatalog.Create("softshrink(0.5)");
+        Assert.Same(exact, exact.ForFloatData);
+        var rounded = ((ElementwiseActivation)ActivationKit.Catalog.ActivationCatalog.Create("hardtanh(min_val=-0.3,max_val=0.7)")).ForFloatData;
+        Assert.Equal([(double)-0.3f, (double)0.7f], rounded.Parameters);
+        var celu = (ElementwiseActivation)ActivationKit.Catalog.ActivationCatalog.Create("celu(0.7)");
+        Assert.Same(celu, celu.ForFloatData);
+        // A parameter beyond the floats is kept rather than turned into ∞.
+        var steep = ((ElementwiseActivation)ActivationKit.Catalog.ActivationCatalog.Create("leaky_relu(1e39)")).ForFloatData;
+        Assert.Equal(1e39, steep.Parameters[0]);
     }
 
     /// <summary>Backward error in float ULPs, measured absolutely (in ULPs of 1) next to a zero of f′ (see <see cref="AccuracyMeter.BackwardError"/>).</summary>

@@ -68,6 +68,9 @@ public sealed class Hardshrink : OutputGradientActivation<Hardshrink.Kernel_>
     }
 
     /// <inheritdoc />
+    public override ElementwiseActivation ForFloatData => IsFloat(_lambda) ? this : new Hardshrink(AsFloat(_lambda));
+
+    /// <inheritdoc />
     protected override Kernel_ Kernel => new(_lambda);
 
     /// <inheritdoc />

@@ -75,6 +75,9 @@ public sealed class Hardtanh : OutputGradientActivation<Hardtanh.Kernel_>
     }
 
     /// <inheritdoc />
+    public override ElementwiseActivation ForFloatData => IsFloat(_min) && IsFloat(_max) ? this : new Hardtanh(AsFloat(_min), AsFloat(_max));
+
+    /// <inheritdoc />
     protected override Kernel_ Kernel => new(_min, _max);
 
     /// <inheritdoc />

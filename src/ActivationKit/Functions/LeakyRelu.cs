@@ -74,6 +74,9 @@ public sealed class LeakyRelu : OutputGradientActivation<LeakyRelu.Kernel_>
         _slope = negativeSlope;
     }
 
+    /// <inheritdoc />
+    public override ElementwiseActivation ForFloatData => IsFloat(_slope) ? this : new LeakyRelu(AsFloat(_slope));
+
     /// <summary>The slope for x ≤ 0.</summary>
     public double NegativeSlope => _slope;
 

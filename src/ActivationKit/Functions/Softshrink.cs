@@ -69,6 +69,9 @@ public sealed class Softshrink : OutputGradientActivation<Softshrink.Kernel_>
     }
 
     /// <inheritdoc />
+    public override ElementwiseActivation ForFloatData => IsFloat(_lambda) ? this : new Softshrink(AsFloat(_lambda));
+
+    /// <inheritdoc />
     protected override Kernel_ Kernel => new(_lambda);
 
     /// <inheritdoc />

@@ -73,6 +73,9 @@ public sealed class Threshold : OutputGradientActivation<Threshold.Kernel_>
         _value = value;
     }
 
+    /// <inheritdoc />
+    public override ElementwiseActivation ForFloatData => IsFloat(_threshold) && IsFloat(_value) ? this : new Threshold(AsFloat(_threshold), AsFloat(_value));
+
     /// <summary>True when value ≤ threshold, so the output tells which branch the input took.</summary>
     public override bool SupportsBackwardFromOutput => _value <= _threshold;
 

@@ -68,6 +68,9 @@ public sealed class ThresholdedRelu : OutputGradientActivation<ThresholdedRelu.K
         _theta = theta;
     }
 
+    /// <inheritdoc />
+    public override ElementwiseActivation ForFloatData => IsFloat(_theta) ? this : new ThresholdedRelu(AsFloat(_theta));
+
     /// <summary>True when θ ≥ 0, so an output of 0 can only come from x ≤ θ.</summary>
     public override bool SupportsBackwardFromOutput => _theta >= 0;
 
