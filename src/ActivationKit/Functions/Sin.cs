@@ -83,6 +83,20 @@ public sealed class Sin : ElementwiseActivation<Sin.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
+        public static bool ForwardFloatInDouble => true;
+
+        /// <inheritdoc />
+        public static bool BackwardFloatInDouble => true;
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV ForwardForFloat<TV>(TV x) where TV : struct, IVec<TV> => VMath.SinForFloat(x);
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV BackwardForFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV> => dy * VMath.CosForFloat(x);
+
+        /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV> => VMath.Sin(x);

@@ -86,6 +86,57 @@ public static partial class VMath
     }
 
     /// <summary>
+    /// sin(x) for float data in double lanes: a result rounded once to float needs about 2^−30 relative, not the
+    /// double-double reduction and degree-17 series of <see cref="Sin{TV}"/>. r = x − n·π/2 with two of the four parts
+    /// of π/2 (x − n·C1 exact, n·C2 rounded: 10^−20 absolutely for |n| ≤ 2^40, while a float is never within 10^−10 of a
+    /// multiple of π/2 but 0), then Taylor series to r^11 and r^10 (<see cref="SinCosForFloat{TV}"/>); beyond |x| = 2^40
+    /// the lanes take <see cref="Sin{TV}"/>'s scalar reduction, below 2^−26 sin(x) is x.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV SinForFloat<TV>(TV x) where TV : struct, IVec<TV>
+    {
+        var n = TV.RoundToEven(x * TV.Create(TwoOverPi));
+        var s = SinCosForFloat(x, n, out var c);
+        var result = TV.SelectWhereLess(TV.Abs(x), TV.Create(1.4901161193847656e-08), x, Quadrant(n, s, c));
+        var big = TV.GreaterThan(TV.Abs(x), TV.Create(TrigVectorLimit));
+        return TV.AnyTrue(big) ? PerLane(x, big, result, default(ScalarSin)) : result;
+    }
+
+    /// <summary>cos(x) for float data in double lanes, as <see cref="SinForFloat{TV}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV CosForFloat<TV>(TV x) where TV : struct, IVec<TV>
+    {
+        var n = TV.RoundToEven(x * TV.Create(TwoOverPi));
+        var s = SinCosForFloat(x, n, out var c);
+        var result = Quadrant(n + TV.One, s, c);
+        var big = TV.GreaterThan(TV.Abs(x), TV.Create(TrigVectorLimit));
+        return TV.AnyTrue(big) ? PerLane(x, big, result, default(ScalarCos)) : result;
+    }
+
+    /// <summary>
+    /// sin r and cos r (returned and <paramref name="cos"/>) for r = (x + xLo) − n·π/2, |r| ≤ π/4 + ε, n integral or
+    /// half-integral, xLo the rounding error of a product that formed x (or 0), to about 10^−11 relative: Taylor
+    /// series to r^11 and r^10 (the first omitted terms are below 7·10^−12 and 1.2·10^−10 of the value), for float
+    /// data (<see cref="SinForFloat{TV}"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV SinCosForFloat<TV>(TV x, TV n, out TV cos, TV xLo = default) where TV : struct, IVec<TV>
+    {
+        var r = TV.Fnma(n, TV.Create(PiOver2C1), x) + TV.Fnma(n, TV.Create(PiOver2C2), xLo);
+        var z = r * r;
+        var ps = TV.Fma(TV.Create(-1.0 / 39916800.0), z, TV.Create(1.0 / 362880.0));
+        ps = TV.Fma(ps, z, TV.Create(-1.0 / 5040.0));
+        ps = TV.Fma(ps, z, TV.Create(1.0 / 120.0));
+        ps = TV.Fma(ps, z, TV.Create(-1.0 / 6.0));
+        var pc = TV.Fma(TV.Create(-1.0 / 3628800.0), z, TV.Create(1.0 / 40320.0));
+        pc = TV.Fma(pc, z, TV.Create(-1.0 / 720.0));
+        pc = TV.Fma(pc, z, TV.Create(1.0 / 24.0));
+        pc = TV.Fma(pc, z, TV.Create(-0.5));
+        cos = TV.Fma(pc, z, TV.One);
+        return TV.Fma(ps * z, r, r);
+    }
+
+    /// <summary>
     /// r = (x + xLo) − n·π/2 as hi + <paramref name="lo"/>, for n integral or half-integral with |n| ≤ 2^40 and
     /// |x − n·π/2| ≤ 0.79, where |xLo| is at most half an ULP of x (the rounding error of a product that formed x).
     /// </summary>
