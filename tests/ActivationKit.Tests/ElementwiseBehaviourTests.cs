@@ -407,6 +407,8 @@ public class ElementwiseBehaviourTests
     [InlineData("hardtanh(min_val=-0.3,max_val=0.7)")]
     [InlineData("threshold(threshold=0.3,value=0.1)")]
     [InlineData("thresholded_relu(0.3)")]
+    [InlineData("snake(alpha=7)")]
+    [InlineData("snake(alpha=0.5)")]
     public void Parameterised_float_kernels_are_within_4_ulp(string spec)
     {
         // α not representable in float (0.001, 0.7) must have its rounding folded back in (celu's slope lost 68 ULP
