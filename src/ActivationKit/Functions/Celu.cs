@@ -111,7 +111,7 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
     public readonly struct Kernel_ : IOutputGradientKernel
     {
         private readonly double _alpha;
-        private readonly double _inverseAlpha;
+        private readonly LaneValue _inverseAlpha;
 
         // Float lanes: α rounded to float, and α − float(α), which they fold into the quotient's low part (see LaneValue
         // for why these are not converted from the double in the loop).
@@ -122,7 +122,7 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         public Kernel_(double alpha)
         {
             _alpha = alpha;
-            _inverseAlpha = 1.0 / alpha;
+            _inverseAlpha = new(1.0 / alpha);
             _alphaLanes = new(alpha);
             _alphaLoLanes = new(alpha - (float)alpha);
         }
@@ -175,7 +175,7 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
-            => TV.SelectWhereGreater(y, TV.Zero, dy, dy * TV.Fma(y, TV.Create(_inverseAlpha), TV.One));
+            => TV.SelectWhereGreater(y, TV.Zero, dy, dy * TV.Fma(y, _inverseAlpha.In<TV>(), TV.One));
 
         /// <summary>
         /// Float lanes: ELU's float expm1 (<see cref="Elu.Kernel_.ExpMinusOne{TV}"/>) at u = x/α, with the quotient's
