@@ -148,6 +148,16 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         /// <inheritdoc />
         public static MarkBound BackwardMarkBound => MarkBound.AbsAbove((float)BackwardFloatLimit);
 
+        /// <inheritdoc />
+        public static bool ForwardTailInFloat => true;
+
+        /// <summary>
+        /// σ(x) below −87 in float lanes: e^x/(1 + e^x) is e^x there to far below a float ULP (e^x &lt; 2^−125), so it
+        /// is the float exponential, its subnormal results rounded once (0 from −103.98 on, −∞ included).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV> => VMath.ExpNonPositiveShortF(x);
+
         // The float lanes' range: below −87 the forward is subnormal, beyond |x| = 87 the slope's e^−|x| is.
         private const double ForwardFloatLowest = -87.0;
         private const double BackwardFloatLimit = 87.0;

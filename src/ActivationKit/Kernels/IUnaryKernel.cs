@@ -127,6 +127,22 @@ public interface IUnaryKernel
     static virtual bool BackwardHasDoubleLanes => false;
 
     /// <summary>
+    /// When true, the lanes <see cref="ForwardFloatLanes{TV}"/> marks are redone by <see cref="ForwardTailF{TV}"/> in
+    /// float lanes instead of by the double-lane definition (<see cref="InDouble"/>): for kernels whose marked lanes have
+    /// a short float formula of their own (sigmoid's e^x below −87). Read only for float lanes.
+    /// </summary>
+    static virtual bool ForwardTailInFloat => false;
+
+    /// <summary>As <see cref="ForwardTailInFloat"/> for <see cref="BackwardFloatLanes{TV}"/>'s marks and <see cref="BackwardTailF{TV}"/>.</summary>
+    static virtual bool BackwardTailInFloat => false;
+
+    /// <summary>f(x) on float lanes for the lanes <see cref="ForwardFloatLanes{TV}"/> marks (with <see cref="ForwardTailInFloat"/>; other lanes are unspecified).</summary>
+    TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV> => x;
+
+    /// <summary>dy·f′(x) on float lanes for the lanes <see cref="BackwardFloatLanes{TV}"/> marks (with <see cref="BackwardTailInFloat"/>).</summary>
+    TV BackwardTailF<TV>(TV x, TV dy) where TV : struct, IVec<TV> => dy;
+
+    /// <summary>
     /// The float formulas: f(x) in the lanes where <paramref name="inDouble"/> comes back clear; the set lanes are to be
     /// replaced by the double-data definition. The element-wise driver runs it on float lanes (with
     /// <see cref="ForwardHasDoubleLanes"/>; have <see cref="Forward{TV}"/> on float lanes return

@@ -12,19 +12,22 @@ namespace ActivationKit.Kernels;
 /// </summary>
 public static class InDouble
 {
-    /// <summary>f(x) evaluated in double lanes.</summary>
+    /// <summary>
+    /// f(x) evaluated in double lanes, or for float lanes of a kernel with <see cref="IUnaryKernel.ForwardTailInFloat"/>
+    /// by its float tail formula.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static TV Forward<TK, TV>(TK kernel, TV x)
         where TK : struct, IUnaryKernel
         where TV : struct, IVec<TV>
-        => TV.InDouble(new ForwardLanes<TK>(kernel), x, x);
+        => !TV.IsDouble && TK.ForwardTailInFloat ? kernel.ForwardTailF(x) : TV.InDouble(new ForwardLanes<TK>(kernel), x, x);
 
-    /// <summary>dy·f′(x) evaluated in double lanes.</summary>
+    /// <summary>dy·f′(x) evaluated in double lanes (or by the kernel's float tail, <see cref="IUnaryKernel.BackwardTailInFloat"/>).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static TV Backward<TK, TV>(TK kernel, TV x, TV dy)
         where TK : struct, IUnaryKernel
         where TV : struct, IVec<TV>
-        => TV.InDouble(new BackwardLanes<TK>(kernel), x, dy);
+        => !TV.IsDouble && TK.BackwardTailInFloat ? kernel.BackwardTailF(x, dy) : TV.InDouble(new BackwardLanes<TK>(kernel), x, dy);
 
     /// <summary>
     /// <paramref name="y"/> with the lanes in <paramref name="mask"/> replaced by f(x) from double lanes; the double
