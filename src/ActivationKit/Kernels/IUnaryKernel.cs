@@ -133,14 +133,8 @@ public interface IUnaryKernel
     /// </summary>
     static virtual bool ForwardTailInFloat => false;
 
-    /// <summary>As <see cref="ForwardTailInFloat"/> for <see cref="BackwardFloatLanes{TV}"/>'s marks and <see cref="BackwardTailF{TV}"/>.</summary>
-    static virtual bool BackwardTailInFloat => false;
-
     /// <summary>f(x) on float lanes for the lanes <see cref="ForwardFloatLanes{TV}"/> marks (with <see cref="ForwardTailInFloat"/>; other lanes are unspecified).</summary>
     TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV> => x;
-
-    /// <summary>dy·f′(x) on float lanes for the lanes <see cref="BackwardFloatLanes{TV}"/> marks (with <see cref="BackwardTailInFloat"/>).</summary>
-    TV BackwardTailF<TV>(TV x, TV dy) where TV : struct, IVec<TV> => dy;
 
     /// <summary>
     /// The float formulas: f(x) in the lanes where <paramref name="inDouble"/> comes back clear; the set lanes are to be

@@ -22,12 +22,12 @@ public static class InDouble
         where TV : struct, IVec<TV>
         => !TV.IsDouble && TK.ForwardTailInFloat ? kernel.ForwardTailF(x) : TV.InDouble(new ForwardLanes<TK>(kernel), x, x);
 
-    /// <summary>dy·f′(x) evaluated in double lanes (or by the kernel's float tail, <see cref="IUnaryKernel.BackwardTailInFloat"/>).</summary>
+    /// <summary>dy·f′(x) evaluated in double lanes.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static TV Backward<TK, TV>(TK kernel, TV x, TV dy)
         where TK : struct, IUnaryKernel
         where TV : struct, IVec<TV>
-        => !TV.IsDouble && TK.BackwardTailInFloat ? kernel.BackwardTailF(x, dy) : TV.InDouble(new BackwardLanes<TK>(kernel), x, dy);
+        => TV.InDouble(new BackwardLanes<TK>(kernel), x, dy);
 
     /// <summary>
     /// <paramref name="y"/> with the lanes in <paramref name="mask"/> replaced by f(x) from double lanes; the double
