@@ -133,7 +133,7 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
             var n = TV.RoundToEven(u * TV.Create(0.6366197723675814));
             var s = VMath.SinCosForFloat(u, n, out var c);
             // Only the square is used, so the quadrant's sign does not matter: sin r for even n, cos r for odd.
-            var t = TV.Select(TV.EqualTo(n - (TV.Create(2.0) * TV.Floor(n * TV.Create(0.5))), TV.One), c, s);
+            var t = TV.Select(Odd(n), c, s);
             var result = TV.Fma(t * t, TV.Create(1.0 / _alpha), x);
             result = TV.SelectWhereEqual(x, TV.Zero, x, result);
             var big = TV.GreaterThan(TV.Abs(u), TV.Create(VMath.TrigVectorLimit));
@@ -154,7 +154,7 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
             var uLo = TV.Fms(a, x, u);
             var m = TV.RoundToEven(TV.Fma(u, TV.Create(0.6366197723675814), TV.Create(0.5)));
             var s = VMath.SinCosForFloat(u, m - TV.Create(0.5), out var c, uLo);
-            var odd = TV.EqualTo(m - (TV.Create(2.0) * TV.Floor(m * TV.Create(0.5))), TV.One);
+            var odd = Odd(m);
             var t = TV.Select(odd, c, s);
             var derivative = TV.Create(2.0) * (t * t);
             var big = TV.GreaterThan(TV.Abs(u), TV.Create(VMath.TrigVectorLimit));
@@ -208,7 +208,7 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
             var hi = VMath.ReduceHalfPi(u, uLo, m - TV.Create(0.5), out var lo);
             var s = VMath.SinReduced(hi, lo, out var sLo);
             var c = VMath.CosReduced(hi, lo, out var cLo);
-            var odd = TV.EqualTo(m - (TV.Create(2.0) * TV.Floor(m * TV.Create(0.5))), TV.One);
+            var odd = Odd(m);
             var t = TV.Select(odd, c, s);
             var tLo = TV.Select(odd, cLo, sLo);
             var derivative = TV.Create(2.0) * TV.Fma(t, t, TV.Create(2.0) * t * tLo);
@@ -221,6 +221,11 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
             return dy * derivative;
         }
 
+        /// <summary>Lanes where the integral quadrant count m is odd (then sin² of the shifted argument is cos² r).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV Odd<TV>(TV m) where TV : struct, IVec<TV>
+            => TV.EqualTo(m - (TV.Create(2.0) * TV.Floor(m * TV.Create(0.5))), TV.One);
+
         /// <summary>sin(r + n·π/2) as a double-double from the reduced r = hi + lo.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV SinOfReduced<TV>(TV n, TV hi, TV lo, out TV resultLo) where TV : struct, IVec<TV>
@@ -228,7 +233,7 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
             var s = VMath.SinReduced(hi, lo, out var sLo);
             var c = VMath.CosReduced(hi, lo, out var cLo);
             // Only the square is used, so the sign of the quadrant does not matter.
-            var odd = TV.EqualTo(n - (TV.Create(2.0) * TV.Floor(n * TV.Create(0.5))), TV.One);
+            var odd = Odd(n);
             resultLo = TV.Select(odd, cLo, sLo);
             return TV.Select(odd, c, s);
         }
