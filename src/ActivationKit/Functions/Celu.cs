@@ -110,20 +110,18 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
     /// <summary>The CELU arithmetic (double lanes for float data).</summary>
     public readonly struct Kernel_ : IOutputGradientKernel
     {
-        private readonly double _alpha;
         private readonly LaneValue _inverseAlpha;
 
-        // Float lanes: α rounded to float, and α − float(α), which they fold into the quotient's low part (see LaneValue
-        // for why these are not converted from the double in the loop).
-        private readonly LaneValue _alphaLanes;
+        // α for either lane type, and for float lanes α − float(α), which they fold into the quotient's low part (see
+        // LaneValue for why these are not converted from the double in the loop).
+        private readonly LaneValue _alpha;
         private readonly LaneValue _alphaLoLanes;
 
         /// <summary>Binds α.</summary>
         public Kernel_(double alpha)
         {
-            _alpha = alpha;
             _inverseAlpha = new(1.0 / alpha);
-            _alphaLanes = new(alpha);
+            _alpha = new(alpha);
             _alphaLoLanes = new(alpha - (float)alpha);
         }
 
@@ -136,7 +134,7 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         /// <inheritdoc />
         // α within [1e−30, 1e30]: a normal float with room for x/α (a subnormal or infinite float α would not carry it);
         // outside, float data runs the double-lane definition.
-        public bool FloatLanesApply => _alpha >= 1e-30 && _alpha <= 1e30;
+        public bool FloatLanesApply => _alpha.Value >= 1e-30 && _alpha.Value <= 1e30;
 
         /// <inheritdoc />
         public static bool ForwardInPairs => true;
@@ -153,7 +151,7 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
             var u = Quotient(x, out var uLo);
             // α·expm1(u + uLo) = α·(expm1(u) + e^u·uLo): the rounding of x/α is folded back in.
             var em1 = VMath.Expm1(u);
-            var negative = TV.Create(_alpha) * TV.Fma(em1 + TV.One, uLo, em1);
+            var negative = _alpha.In<TV>() * TV.Fma(em1 + TV.One, uLo, em1);
             // Below |u| = 2^−54, α·expm1(u) is x itself (and u may have lost bits as a subnormal): return x.
             negative = TV.SelectWhereLess(TV.Abs(u), TV.Create(5.551115123125783e-17), x, negative);
             return TV.SelectWhereGreater(x, TV.Zero, x, negative);
@@ -188,7 +186,7 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         {
             var u = QuotientF(x, out var uLo);
             var em1 = Elu.Kernel_.ExpMinusOne(u);
-            var negative = _alphaLanes.In<TV>() * TV.Fma(em1 + TV.One, uLo, em1);
+            var negative = _alpha.In<TV>() * TV.Fma(em1 + TV.One, uLo, em1);
             negative = TV.SelectWhereLess(TV.Abs(u), TV.Create(2.9802322387695312e-08), x, negative);
             // A NaN x fails x ≤ 0 and is returned itself (the float expm1 takes it as −18).
             return TV.SelectWhereLessOrEqual(x, TV.Zero, negative, x);
@@ -210,7 +208,7 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV QuotientF<TV>(TV x, out TV uLo) where TV : struct, IVec<TV>
         {
-            var a = _alphaLanes.In<TV>();
+            var a = _alpha.In<TV>();
             var u = x / a;
             uLo = TV.Fnma(u, _alphaLoLanes.In<TV>(), TV.Fnma(u, a, x)) / a;
             uLo = TV.SelectWhereLess(TV.Abs(uLo), TV.Create(double.PositiveInfinity), uLo, TV.Zero);
@@ -221,7 +219,7 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV Quotient<TV>(TV x, out TV uLo) where TV : struct, IVec<TV>
         {
-            var a = TV.Create(_alpha);
+            var a = _alpha.In<TV>();
             var u = x / a;
             uLo = TV.Fnma(u, a, x) / a;
             uLo = TV.SelectWhereLess(TV.Abs(uLo), TV.Create(double.PositiveInfinity), uLo, TV.Zero);

@@ -123,17 +123,14 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
     public readonly struct Kernel_ : IUnaryKernel
     {
         private readonly double _beta;
-        private readonly double _threshold;
-
         // The threshold for registers of either lane type (LaneValue: no conversion in the loop).
-        private readonly LaneValue _thresholdLanes;
+        private readonly LaneValue _threshold;
 
         /// <summary>Binds β and the threshold.</summary>
         public Kernel_(double beta, double threshold)
         {
             _beta = beta;
-            _threshold = threshold;
-            _thresholdLanes = new(threshold);
+            _threshold = new(threshold);
         }
 
         /// <inheritdoc />
@@ -158,7 +155,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             if (_beta != 1.0) return ForwardScaled(x);
             // β = 1 needs no carried rounding of βx: ln(1 + e^−|x|) + max(x, 0), both terms ≥ 0.
             var plain = VMath.Log1pUnit(VMath.ExpMinusAbsShort(x)) + TV.Max(TV.Zero, x);
-            return TV.SelectWhereGreater(x, _thresholdLanes.In<TV>(), x, plain);
+            return TV.SelectWhereGreater(x, _threshold.In<TV>(), x, plain);
         }
 
         /// <inheritdoc />
@@ -187,7 +184,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             negative = TV.SelectWhereLessOrEqual(z, TV.Create(-900.0), TV.Zero, negative);
             var y = TV.Select(neg, negative, positive);
             // z = ±∞ (x infinite or βx overflowing) needs no special case: x + 0, or e^−900 → 0.
-            return TV.SelectWhereGreater(z, _thresholdLanes.In<TV>(), x, y);
+            return TV.SelectWhereGreater(z, _threshold.In<TV>(), x, y);
         }
 
         /// <inheritdoc />
@@ -210,7 +207,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             var positive = r * TV.Fma(e * r, delta, TV.One);
             var negative = VMath.MulExpParts(r * TV.Fma(r, delta, TV.One), p, lo, n);
             var s = TV.SelectWhereLess(z, TV.Zero, negative, positive);
-            return dy * TV.SelectWhereGreater(z, _thresholdLanes.In<TV>(), TV.One, s);
+            return dy * TV.SelectWhereGreater(z, _threshold.In<TV>(), TV.One, s);
         }
 
         /// <summary>
@@ -246,7 +243,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             var z = TV.Create(_beta) * x;
             var log1p = VMath.Log1pUnit(VMath.ExpNonPositive(TV.Or(z, TV.SignMask))) / TV.Create(_beta);
             var y = TV.SelectWhereLess(z, TV.Zero, log1p, x + log1p);
-            return TV.SelectWhereGreater(z, _thresholdLanes.In<TV>(), x, y);
+            return TV.SelectWhereGreater(z, _threshold.In<TV>(), x, y);
         }
 
         /// <summary>dy·σ(βx) for float data in double lanes, as <see cref="ForwardForFloat{TV}"/>; 1 above the threshold.</summary>
@@ -257,7 +254,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             var e = VMath.ExpNonPositive(TV.Or(z, TV.SignMask));
             var r = TV.One / (TV.One + e);
             var s = TV.SelectWhereLess(z, TV.Zero, e * r, r);
-            return dy * TV.SelectWhereGreater(z, _thresholdLanes.In<TV>(), TV.One, s);
+            return dy * TV.SelectWhereGreater(z, _threshold.In<TV>(), TV.One, s);
         }
 
         /// <inheritdoc />
@@ -281,7 +278,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             var y = VMath.Log1pUnitF(VMath.ExpMinusAbsShort(x)) + TV.Max(TV.Zero, x);
             // From x = 14.6 on, ln(1 + e^−x) is below half a float ULP of x and the sum is x already, so a threshold
             // from 17 up (PyTorch's default is 20) needs no select in float lanes: the same bits, two operations fewer.
-            return _threshold >= 17.0 ? y : TV.SelectWhereGreater(x, _thresholdLanes.In<TV>(), x, y);
+            return _threshold.Value >= 17.0 ? y : TV.SelectWhereGreater(x, _threshold.In<TV>(), x, y);
         }
 
         /// <inheritdoc />
@@ -307,13 +304,13 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             }
 
             var sigma = default(Sigmoid.Kernel_).ForwardFloatLanes(x, out inDouble);
-            return dy * TV.SelectWhereGreater(x, _thresholdLanes.In<TV>(), TV.One, sigma);
+            return dy * TV.SelectWhereGreater(x, _threshold.In<TV>(), TV.One, sigma);
         }
 
         /// <summary>dy·σ(x) for β = 1 in double lanes: no rounding of βx to carry; 1 above the threshold.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV PlainSlope<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => dy * TV.SelectWhereGreater(x, _thresholdLanes.In<TV>(), TV.One, VMath.Logistic(x));
+            => dy * TV.SelectWhereGreater(x, _threshold.In<TV>(), TV.One, VMath.Logistic(x));
 
         /// <summary>z = βx and δ = βx − z, kept only while |z| &lt; 900 (beyond, e^−|z| is settled and δ may be huge).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

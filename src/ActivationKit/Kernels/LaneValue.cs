@@ -24,6 +24,9 @@ internal readonly struct LaneValue
         _singleBits = BitConverter.SingleToUInt32Bits((float)value);
     }
 
+    /// <summary>The value as given (a double).</summary>
+    public double Value => _value;
+
     /// <summary>The value in every lane: the double for double lanes, the nearest float for float lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV In<TV>() where TV : struct, IVec<TV> => TV.IsDouble ? TV.Create(_value) : TV.FromBits(_singleBits);
