@@ -383,32 +383,48 @@ public class ElementwiseBehaviourTests
         Assert.True(result.Backward.Max <= AccuracyMeter.UlpBound, $"{name} backward: max {result.Backward.Max:F2} ULP at x = {result.Backward.WorstInput:R}");
     }
 
+    /// <summary>
+    /// Parameter values that take each kind of path: folded roundings, parameters beyond the float range (±∞ in float) or
+    /// below its normal numbers, and the instances whose float data leaves the float lanes. Also run by
+    /// <see cref="AllocationTests"/>.
+    /// </summary>
+    public static TheoryData<string> ParameterisedSpecs => new()
+    {
+        "celu(alpha=0.001)",
+        "celu(alpha=0.7)",
+        "celu(alpha=3)",
+        "celu(alpha=1e-30)",
+        "celu(alpha=1e30)",
+        "celu(alpha=1e-40)",
+        "celu(alpha=1e39)",
+        "elu(alpha=0.7)",
+        "leaky_relu(0.2)",
+        "silu(beta=2.5)",
+        "silu(beta=-1)",
+        "silu(beta=0)",
+        "silu(beta=1e30)",
+        "softplus(beta=2)",
+        "softplus(beta=1e-30)",
+        "softplus(beta=37,threshold=5)",
+        "squareplus(b=1e-40)",
+        "squareplus(b=1e301)",
+        "softshrink(0.3)",
+        "hardshrink(0.3)",
+        "hardtanh(min_val=-0.3,max_val=0.7)",
+        "threshold(threshold=0.3,value=0.1)",
+        "thresholded_relu(0.3)",
+        "snake(alpha=7)",
+        "snake(alpha=0.5)",
+        "elu(alpha=1e39)",
+        "elu(alpha=1e-40)",
+        "leaky_relu(1e39)",
+        "leaky_relu(1e-40)",
+        "leaky_relu(1e-50)",
+        "rrelu(lower=1e39,upper=3e39)",
+    };
+
     [Theory]
-    [InlineData("celu(alpha=0.001)")]
-    [InlineData("celu(alpha=0.7)")]
-    [InlineData("celu(alpha=3)")]
-    [InlineData("celu(alpha=1e-30)")]
-    [InlineData("celu(alpha=1e30)")]
-    [InlineData("celu(alpha=1e-40)")]
-    [InlineData("celu(alpha=1e39)")]
-    [InlineData("elu(alpha=0.7)")]
-    [InlineData("leaky_relu(0.2)")]
-    [InlineData("silu(beta=2.5)")]
-    [InlineData("silu(beta=-1)")]
-    [InlineData("silu(beta=0)")]
-    [InlineData("silu(beta=1e30)")]
-    [InlineData("softplus(beta=2)")]
-    [InlineData("softplus(beta=1e-30)")]
-    [InlineData("softplus(beta=37,threshold=5)")]
-    [InlineData("squareplus(b=1e-40)")]
-    [InlineData("squareplus(b=1e301)")]
-    [InlineData("softshrink(0.3)")]
-    [InlineData("hardshrink(0.3)")]
-    [InlineData("hardtanh(min_val=-0.3,max_val=0.7)")]
-    [InlineData("threshold(threshold=0.3,value=0.1)")]
-    [InlineData("thresholded_relu(0.3)")]
-    [InlineData("snake(alpha=7)")]
-    [InlineData("snake(alpha=0.5)")]
+    [MemberData(nameof(ParameterisedSpecs))]
     public void Parameterised_float_kernels_are_within_4_ulp(string spec)
     {
         // α not representable in float (0.001, 0.7) must have its rounding folded back in (celu's slope lost 68 ULP

@@ -202,6 +202,30 @@ public class RectifierTests
     }
 
     [Fact]
+    public void Slopes_beyond_the_floats_are_not_rounded_to_infinity()
+    {
+        // leaky(0) was 0·∞ = NaN and leaky(−1e−45) −∞ with a slope of 1e40 on float data; now x·slope is formed in
+        // double lanes for slopes that are no normal float.
+        float[] x = [0f, -0f, -1e-45f, -1e-30f, -3e38f, 2f];
+        var y = new float[x.Length];
+        new LeakyRelu(1e40).Forward(x, y);
+        Assert.Equal([0f, -0f, (float)(-1e-45f * 1e40), -1e10f, float.NegativeInfinity, 2f], y);
+        Assert.True(float.IsNegative(y[1]));
+        new LeakyRelu(1e-50).Forward(x, y);
+        Assert.Equal((float)(-3e38f * 1e-50), y[4]);
+        new Elu(1e40).Forward(x, y);
+        Assert.Equal([0f, -0f, (float)(-1e-45f * 1e40), -1e10f, float.NegativeInfinity, 2f], y);
+        var dx = new float[x.Length];
+        new LeakyRelu(1e40).Backward(x, new float[x.Length], dx);
+        Assert.All(dx, v => Assert.Equal(0f, v));
+        // Training-mode slopes are rounded to float by definition; bounds beyond the floats are refused there.
+        var e = Assert.Throws<NotSupportedException>(() => new Rrelu(1e39, 2e39, seed: 1).Forward(x, y));
+        Assert.Contains("3.4e38", e.Message, StringComparison.Ordinal);
+        var xd = x.Select(v => (double)v).ToArray();
+        new Rrelu(1e39, 2e39, seed: 1).Forward(xd, new double[x.Length]);
+    }
+
+    [Fact]
     public void Non_finite_parameters_are_rejected()
     {
         var nan = Assert.Throws<ArgumentException>(() => new LeakyRelu(double.NaN));

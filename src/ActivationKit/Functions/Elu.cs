@@ -17,7 +17,7 @@ namespace ActivationKit.Functions;
 /// taken from the negative side, α (PyTorch's convention); with α = 1 it is continuous there.
 /// </para>
 /// <para>
-/// α may be any finite value, as in PyTorch. The derivative α·e^x = y + α is a function of the output only for
+/// α may be any finite value, as in PyTorch (for float data, an α beyond the normal floats runs in double lanes). The derivative α·e^x = y + α is a function of the output only for
 /// α ≥ 0: with α &lt; 0 the negative branch's outputs are positive and cannot be told from the identity branch, so
 /// <see cref="Activation.SupportsBackwardFromOutput"/> is false and <c>BackwardFromOutput</c> throws.
 /// </para>
@@ -130,6 +130,14 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
 
         /// <inheritdoc />
         public static bool ComputeFloatInDouble => false;
+
+        /// <inheritdoc />
+        public static bool FloatLanesDependOnParameters => true;
+
+        /// <inheritdoc />
+        // An α that is no normal float (beyond ±3.4e38, or nonzero below 1.2e−38) runs in double lanes: float lanes
+        // would take ±∞ (elu(−0) = ∞·0 = NaN) or a subnormal with too few bits.
+        public bool FloatLanesApply => _alpha.FitsFloat;
 
         /// <inheritdoc />
         public static bool ForwardInPairs => true;

@@ -210,6 +210,7 @@ public sealed class Rrelu : ElementwiseActivation
             return;
         }
 
+        RequireFloatSlopes<T>();
         SlopeDriver.Forward(new RandomSlopes(_lower, _upper - _lower, _key), x, y, firstIndex);
     }
 
@@ -224,7 +225,20 @@ public sealed class Rrelu : ElementwiseActivation
             return;
         }
 
+        RequireFloatSlopes<T>();
         SlopeDriver.Backward(new RandomSlopes(_lower, _upper - _lower, _key), a, dy, dx, firstIndex, aName);
+    }
+
+    /// <summary>
+    /// Training-mode slopes are rounded to the data's precision; for float data a bound beyond ±3.4e38 would give
+    /// infinite slopes (and 0·∞ = NaN), so such bounds are refused there (inference mode runs them in double lanes).
+    /// </summary>
+    private void RequireFloatSlopes<T>()
+    {
+        if (typeof(T) == typeof(float) && Math.Max(Math.Abs(_lower), Math.Abs(_upper)) > float.MaxValue)
+        {
+            throw new NotSupportedException($"rrelu: training-mode slopes are rounded to float for float data, and the bounds [{_lower:R}, {_upper:R}] reach beyond float's ±3.4e38; use double data or smaller bounds.");
+        }
     }
 
     private void Run<T>(ReadOnlySpan<T> x, Span<T> y)

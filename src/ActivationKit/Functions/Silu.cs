@@ -201,6 +201,9 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         }
 
         /// <inheritdoc />
+        public static bool HasParameterForms => true;
+
+        /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV ForwardForParameters<TV>(TV x) where TV : struct, IVec<TV> => ForwardScaled(x);
 

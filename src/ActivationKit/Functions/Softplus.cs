@@ -159,8 +159,15 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         }
 
         /// <inheritdoc />
+        public static bool HasParameterForms => true;
+
+        /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV ForwardForParameters<TV>(TV x) where TV : struct, IVec<TV> => ForwardScaled(x);
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV BackwardForParameters<TV>(TV x, TV dy) where TV : struct, IVec<TV> => Backward(x, dy);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV ForwardScaled<TV>(TV x) where TV : struct, IVec<TV>

@@ -27,7 +27,7 @@ public static class ElementwiseDriver
         // The float-grade double-lane forms serve whenever float data runs in double lanes in bulk (for kernels whose
         // float lanes depend on parameters, only the instances whose parameters leave them).
         if (TOp.ForwardFloatInDouble && FloatInDouble(op)) Dispatch(new FloatGradeForwardMap<TOp>(op), true, x, x, y);
-        else if (UsesParameterForm(op)) Dispatch(new ParameterForwardMap<TOp>(op), true, x, x, y);
+        else if (UsesParameterLoop(op)) Dispatch(new ParameterForwardMap<TOp>(op), true, x, x, y);
         else Dispatch(new ForwardMap<TOp>(op), FloatInDouble(op), x, x, y);
     }
 
@@ -39,6 +39,14 @@ public static class ElementwiseDriver
     internal static bool UsesParameterForm<TOp>(TOp op) where TOp : struct, IUnaryKernel
         => TOp.FloatLanesDependOnParameters && !op.FloatLanesApply;
 
+    /// <summary>
+    /// Whether this call runs the kernel's own parameter forms (<see cref="IUnaryKernel.HasParameterForms"/>) in a loop
+    /// of their own; other kernels whose parameters leave the float lanes run their Forward/Backward in double lanes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool UsesParameterLoop<TOp>(TOp op) where TOp : struct, IUnaryKernel
+        => TOp.HasParameterForms && UsesParameterForm(op);
+
     /// <summary>Whether float data goes through double lanes in bulk: always for some kernels, for others by parameter.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool FloatInDouble<TOp>(TOp op) where TOp : struct, IUnaryKernel
@@ -48,7 +56,7 @@ public static class ElementwiseDriver
     public static void Forward<TOp>(TOp op, ReadOnlySpan<double> x, Span<double> y) where TOp : struct, IUnaryKernel
     {
         SpanChecks.Unary(x, y);
-        if (UsesParameterForm(op)) Dispatch(new ParameterForwardMap<TOp>(op), false, x, x, y);
+        if (UsesParameterLoop(op)) Dispatch(new ParameterForwardMap<TOp>(op), false, x, x, y);
         else Dispatch(new ForwardMap<TOp>(op), false, x, x, y);
     }
 
@@ -65,7 +73,7 @@ public static class ElementwiseDriver
     {
         SpanChecks.Binary(x, dy, dx);
         if (TOp.BackwardFloatInDouble && (FloatInDouble(op) || !TOp.FloatLanesDependOnParameters)) Dispatch(new FloatGradeBackwardMap<TOp>(op), true, x, dy, dx);
-        else if (UsesParameterForm(op)) Dispatch(new ParameterBackwardMap<TOp>(op), true, x, dy, dx);
+        else if (UsesParameterLoop(op)) Dispatch(new ParameterBackwardMap<TOp>(op), true, x, dy, dx);
         else Dispatch(new BackwardMap<TOp>(op), FloatInDouble(op), x, dy, dx);
     }
 
@@ -73,7 +81,7 @@ public static class ElementwiseDriver
     public static void Backward<TOp>(TOp op, ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx) where TOp : struct, IUnaryKernel
     {
         SpanChecks.Binary(x, dy, dx);
-        if (UsesParameterForm(op)) Dispatch(new ParameterBackwardMap<TOp>(op), false, x, dy, dx);
+        if (UsesParameterLoop(op)) Dispatch(new ParameterBackwardMap<TOp>(op), false, x, dy, dx);
         else Dispatch(new BackwardMap<TOp>(op), false, x, dy, dx);
     }
 

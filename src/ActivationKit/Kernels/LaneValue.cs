@@ -24,6 +24,13 @@ internal readonly struct LaneValue
         _singleBits = BitConverter.SingleToUInt32Bits((float)value);
     }
 
+    /// <summary>
+    /// Whether the value's nearest float is a normal number (or the value is exactly 0), so that float lanes can use it
+    /// with a float's full 24 bits: beyond ±3.4e38 it rounds to ±∞ (and 0·∞ is NaN), below 1.2e−38 to a subnormal
+    /// with fewer bits or to 0. Kernels whose float lanes multiply by the value keep the others for double lanes.
+    /// </summary>
+    public bool FitsFloat => _value == 0 || float.IsNormal(BitConverter.UInt32BitsToSingle(_singleBits));
+
     /// <summary>The value as given (a double).</summary>
     public double Value => _value;
 
