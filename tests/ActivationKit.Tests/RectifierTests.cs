@@ -226,6 +226,32 @@ public class RectifierTests
     }
 
     [Fact]
+    public void Elu_slope_applies_alpha_before_rounding_a_subnormal_exponential()
+    {
+        // α·e^x where e^x is subnormal: rounding e^x first and multiplying by α after magnified its error α-fold
+        // (α = 7: 4.1 float ULP below x = −87.3; in double below x = −708). Expected values: e^x split into two normal
+        // factors, so only the last product rounds into the subnormals.
+        var elu = new Elu(7);
+        double[] x = [-700.5, -708.9, -720.25, -731.0, -740.75, -744.0];
+        var dx = new double[x.Length];
+        elu.Backward(x, Enumerable.Repeat(1.0, x.Length).ToArray(), dx);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double expected = 7 * Math.Exp(x[i] + 300) * Math.Exp(-300);
+            Assert.True(Math.Abs(dx[i] - expected) <= double.Epsilon + (Math.Abs(expected) * 1e-15), $"elu(7)′({x[i]}) = {dx[i]:R}, expected {expected:R}");
+        }
+
+        float[] xf = [-87.5f, -90.25f, -95f, -100.5f, -103f];
+        var dxf = new float[xf.Length];
+        elu.Backward(xf, Enumerable.Repeat(1f, xf.Length).ToArray(), dxf);
+        for (int i = 0; i < xf.Length; i++)
+        {
+            double expected = 7 * Math.Exp(xf[i]);
+            Assert.True(ActivationKit.Accuracy.Ulp.Float(dxf[i], expected) <= 1.5, $"elu(7)′({xf[i]}) = {dxf[i]:R}, expected {expected:R}");
+        }
+    }
+
+    [Fact]
     public void Non_finite_parameters_are_rejected()
     {
         var nan = Assert.Throws<ArgumentException>(() => new LeakyRelu(double.NaN));
