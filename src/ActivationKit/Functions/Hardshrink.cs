@@ -82,7 +82,7 @@ public sealed class Hardshrink : OutputGradientActivation<Hardshrink.Kernel_>
     /// <summary>The hard-shrink arithmetic; λ is rounded to the data's precision.</summary>
     public readonly struct Kernel_(double lambd) : IOutputGradientKernel
     {
-        private readonly LaneValue _lambd = new(lambd);
+        private readonly LaneValue _lambd = LaneValue.Bound(lambd);
 
         /// <inheritdoc />
         public static bool ComputeFloatInDouble => false;

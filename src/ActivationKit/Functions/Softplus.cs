@@ -123,14 +123,15 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
     public readonly struct Kernel_ : IUnaryKernel
     {
         private readonly double _beta;
-        // The threshold for registers of either lane type (LaneValue: no conversion in the loop).
+        // The threshold for registers of either lane type (LaneValue: no conversion in the loop), for float lanes the
+        // largest float not above it, so that x > t holds for the same x in either.
         private readonly LaneValue _threshold;
 
         /// <summary>Binds β and the threshold.</summary>
         public Kernel_(double beta, double threshold)
         {
             _beta = beta;
-            _threshold = new(threshold);
+            _threshold = LaneValue.FloorBound(threshold);
         }
 
         /// <inheritdoc />

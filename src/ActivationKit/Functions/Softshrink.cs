@@ -89,7 +89,7 @@ public sealed class Softshrink : OutputGradientActivation<Softshrink.Kernel_>
     /// <summary>The soft-shrink arithmetic; λ is rounded to the data's precision.</summary>
     public readonly struct Kernel_(double lambd) : IOutputGradientKernel
     {
-        private readonly LaneValue _lambd = new(lambd);
+        private readonly LaneValue _lambd = LaneValue.Bound(lambd);
 
         /// <inheritdoc />
         public static bool ComputeFloatInDouble => false;

@@ -113,6 +113,9 @@ public sealed class Threshold : OutputGradientActivation<Threshold.Kernel_>
     /// <summary>The threshold arithmetic; both parameters are rounded to the data's precision.</summary>
     public readonly struct Kernel_(double threshold, double value) : IOutputGradientKernel
     {
+        private readonly LaneValue _threshold = LaneValue.Bound(threshold);
+        private readonly LaneValue _value = new(value);
+
         /// <inheritdoc />
         public static bool ComputeFloatInDouble => false;
 
@@ -124,13 +127,13 @@ public sealed class Threshold : OutputGradientActivation<Threshold.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
             // Testing x ≤ threshold (false for NaN) rather than x > threshold lets NaN through unchanged.
-            => TV.SelectWhereLessOrEqual(x, TV.Create(threshold), TV.Create(value), x);
+            => TV.SelectWhereLessOrEqual(x, _threshold.In<TV>(), _value.In<TV>(), x);
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.SelectWhereGreater(x, TV.Create(threshold), dy, TV.SelectWhereEqual(x, x, TV.Zero, x));
+            => TV.SelectWhereGreater(x, _threshold.In<TV>(), dy, TV.SelectWhereEqual(x, x, TV.Zero, x));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

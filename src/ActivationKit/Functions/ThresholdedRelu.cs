@@ -108,6 +108,8 @@ public sealed class ThresholdedRelu : OutputGradientActivation<ThresholdedRelu.K
     /// <summary>The thresholded-ReLU arithmetic.</summary>
     public readonly struct Kernel_(double theta) : IOutputGradientKernel
     {
+        private readonly LaneValue _theta = LaneValue.Bound(theta);
+
         /// <inheritdoc />
         public static bool ComputeFloatInDouble => false;
 
@@ -119,13 +121,13 @@ public sealed class ThresholdedRelu : OutputGradientActivation<ThresholdedRelu.K
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
             // x ≤ θ is false for NaN, so NaN passes through.
-            => TV.SelectWhereLessOrEqual(x, TV.Create(theta), TV.Zero, x);
+            => TV.SelectWhereLessOrEqual(x, _theta.In<TV>(), TV.Zero, x);
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.SelectWhereGreater(x, TV.Create(theta), dy, TV.SelectWhereEqual(x, x, TV.Zero, x));
+            => TV.SelectWhereGreater(x, _theta.In<TV>(), dy, TV.SelectWhereEqual(x, x, TV.Zero, x));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -19,9 +19,36 @@ internal readonly struct LaneValue
 
     /// <summary>Holds <paramref name="value"/> for double lanes and its nearest float for float lanes.</summary>
     public LaneValue(double value)
+        : this(value, (float)value)
+    {
+    }
+
+    private LaneValue(double value, float single)
     {
         _value = value;
-        _singleBits = BitConverter.SingleToUInt32Bits((float)value);
+        _singleBits = BitConverter.SingleToUInt32Bits(single);
+    }
+
+    /// <summary>
+    /// A bound that x is compared with (x &gt; t, |x| &gt; t), rounded to the nearest float as the functions that round
+    /// their parameters define it, except that a finite value above the floats becomes float.MaxValue rather than +∞:
+    /// then x &gt; t holds for x = +∞ alone, as it does for the value itself (with +∞ it held for no x, and
+    /// threshold(+∞) was the replacement value). A value below −3.4e38 may round to −∞: x &gt; −∞ holds for every x
+    /// but −∞, as x &gt; value does.
+    /// </summary>
+    public static LaneValue Bound(double value)
+        => new(value, double.IsFinite(value) && value > float.MaxValue ? float.MaxValue : (float)value);
+
+    /// <summary>
+    /// A bound that x is compared with (x &gt; t), as the largest float not above the value: x &gt; t then holds for
+    /// exactly the floats x with x &gt; value, so float lanes compare as double lanes do (softplus's threshold: with the
+    /// nearest float, 1e−45 became 1.4e−45 and softplus(1.4e−45) took the curved branch).
+    /// </summary>
+    public static LaneValue FloorBound(double value)
+    {
+        float single = (float)value;
+        if (double.IsFinite(value) && single > value) single = MathF.BitDecrement(single);
+        return new(value, single);
     }
 
     /// <summary>
