@@ -98,9 +98,16 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
     /// <inheritdoc />
     public override double ReferenceDerivative(double x)
     {
-        // (sin u + cos u)² = 1 + sin 2u, without forming 2u (which overflows for the largest u).
+        // (sin u + cos u)² = 1 + sin 2u, without forming 2u (which overflows for the largest u). u = αx is carried as
+        // u + uLo (exact: fma gives the product's rounding error): rounded, u is off by up to |u|·2^−53, which for
+        // large u moves sin and cos entirely (α = 0.3, x = 1.8e16: the reference was off by 2.7e12 float ULPs).
+        // sin(u + uLo) + cos(u + uLo) = (sin u + cos u)·cos uLo + (cos u − sin u)·sin uLo, by the angle sums (uLo is
+        // no small angle once ulp(u) is large: up to 2^73 at the largest floats).
         double u = _alpha * x;
-        double t = Math.Sin(u) + Math.Cos(u);
+        double uLo = double.IsFinite(u) ? Math.FusedMultiplyAdd(_alpha, x, -u) : 0;
+        double sin = Math.Sin(u);
+        double cos = Math.Cos(u);
+        double t = ((sin + cos) * Math.Cos(uLo)) + ((cos - sin) * Math.Sin(uLo));
         return t * t;
     }
 
