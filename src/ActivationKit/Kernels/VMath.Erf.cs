@@ -104,8 +104,8 @@ public static partial class VMath
     /// &amp; Louvet, 2005: exact product and sum errors carried in a second polynomial) and divided as double-doubles.
     /// What is left is Cody's approximation error, below 0.4·2^−53 relative on this range.
     /// </remarks>
-    // Inlined, as NormalCdfSmallRatio. (NormalTailAsymptotic stays out of line: only registers with a lane beyond
-    // √32 reach it.)
+    // Inlined, as NormalCdfSmallRatio, and so is NormalTailAsymptotic: out of line it cost double GELU 5.38 against
+    // 4.78 ns/element on Normal(0, 3) inputs, where four registers in ten have a lane beyond √32 (same bits).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV NormalTailRatio<TV>(TV y, out TV lo) where TV : struct, IVec<TV>
     {
@@ -148,7 +148,7 @@ public static partial class VMath
     /// <paramref name="lo"/>. The correction z·P/Q is below 1/30 of the leading term, so only the subtraction and the
     /// division need their errors tracked.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV NormalTailAsymptotic<TV>(TV y, out TV lo) where TV : struct, IVec<TV>
     {
         var z = TV.One / (y * y);
