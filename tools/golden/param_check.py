@@ -17,6 +17,9 @@ import tempfile
 import mpmath as mp
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen_golden as g  # noqa: E402  (the golden tables' mpmath definitions)
+
 mp.mp.prec = 200
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ACTKIT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "src/ActivationKit.Cli/bin/Release/net10.0/actkit")
@@ -41,20 +44,6 @@ def ulp(v):
     return mp.mpf(2) ** (mp.floor(mp.log(v, 2)) - 52)
 
 
-def sig(z):
-    return 1 / (1 + mp.exp(-z))
-
-
-def square_plus(t, b):
-    root = mp.sqrt(t * t + b)
-    return (t + root) / 2 if t >= 0 else b / (2 * (root - t))
-
-
-def square_plus_slope(t, b):
-    root = mp.sqrt(t * t + b)
-    return (1 + t / root) / 2 if t >= 0 else b / (2 * root * (root - t))
-
-
 def specs():
     for a in [0.5, 7, 1e5, 1e-40]:
         yield f"elu(alpha={a})", (lambda t, a=a: t if t > 0 else a * mp.expm1(t)), (lambda t, a=a: 1 if t > 0 else a * mp.exp(t)), ()
@@ -62,18 +51,17 @@ def specs():
         yield (f"celu(alpha={a})", (lambda t, a=a: max(t, 0) + min(0, a * mp.expm1(t / a))),
                (lambda t, a=a: 1 if t > 0 else mp.exp(t / a)), ())
     for b in [2, 0.5, 1e-30]:
-        yield (f"softplus(beta={b},threshold=1e300)", (lambda t, b=b: mp.log1p(mp.exp(b * t)) / b),
-               (lambda t, b=b: sig(b * t)), ())
+        yield (f"softplus(beta={b},threshold=1e300)", (lambda t, b=b: g.softplus_pt(t, b, 1e300)),
+               (lambda t, b=b: g.softplus_pt_df(t, b, 1e300)), ())
     for b in [2, -1, 1.702]:
-        zero = float(mp.findroot(lambda t: 1 + b * t * (1 - sig(b * t)), -1.3 / b))
-        yield (f"silu(beta={b})", (lambda t, b=b: t * sig(b * t)),
-               (lambda t, b=b: sig(b * t) * (1 + b * t * (1 - sig(b * t)))), (zero,))
+        zero = float(mp.findroot(lambda t: g.swish_df(t, b), -1.3 / b))
+        yield f"silu(beta={b})", (lambda t, b=b: t * g.sigmoid(b * t)), (lambda t, b=b: g.swish_df(t, b)), (zero,)
     for a in [0.3, 7]:
         yield f"snake(alpha={a})", (lambda t, a=a: t + mp.sin(a * t) ** 2 / a), (lambda t, a=a: 1 + mp.sin(2 * a * t)), "all"
     for s in [0.01, 1e40, 1e-50]:
         yield f"leaky_relu({s})", (lambda t, s=s: t if t > 0 else s * t), (lambda t, s=s: 1 if t > 0 else s), ()
     for b in [4, 1e-40, 1e301]:
-        yield f"squareplus(b={b})", (lambda t, b=b: square_plus(t, b)), (lambda t, b=b: square_plus_slope(t, b)), ()
+        yield f"squareplus(b={b})", (lambda t, b=b: g.squareplus_f(t, b)), (lambda t, b=b: g.squareplus_df(t, b)), ()
 
 
 def main():
