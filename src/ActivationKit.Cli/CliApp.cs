@@ -21,7 +21,7 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(consoles);
         var app = new CommandApp();
-        app.Configure(config => Configure(config, consoles, validateExamples));
+        app.Configure(config => Configure(config, consoles, validateExamples, args));
         try
         {
             return app.Run(Preprocess(args));
@@ -29,7 +29,7 @@ public static class CliApp
         catch (Exception ex)
         {
             // Configuration errors (e.g. an invalid example) surface here rather than through the handler.
-            return ErrorReporter.Report(consoles, ex);
+            return ErrorReporter.Report(consoles, ex, args);
         }
     }
 
@@ -37,14 +37,14 @@ public static class CliApp
     public static int Run(string[] args, TextWriter output, TextWriter error, int width = 160)
         => Run(args, CliConsoles.ForWriters(output, error, width));
 
-    private static void Configure(IConfigurator config, CliConsoles consoles, bool validateExamples)
+    private static void Configure(IConfigurator config, CliConsoles consoles, bool validateExamples, string[] args)
     {
         config.SetApplicationName("actkit");
         config.SetApplicationVersion(Version);
         config.ConfigureConsole(consoles.Out);
         config.UseStrictParsing();
         config.Settings.Registrar.RegisterInstance(consoles);
-        config.SetExceptionHandler((ex, _) => ErrorReporter.Report(consoles, ex));
+        config.SetExceptionHandler((ex, _) => ErrorReporter.Report(consoles, ex, args));
         if (validateExamples) config.ValidateExamples();
 
         config.AddCommand<ListCommand>("list")
@@ -176,7 +176,7 @@ public static class CliApp
 /// <summary>Turns any exception into one sentence on stderr and an exit code: never a stack trace.</summary>
 internal static class ErrorReporter
 {
-    public static int Report(CliConsoles consoles, Exception ex)
+    public static int Report(CliConsoles consoles, Exception ex, IReadOnlyList<string>? args = null)
     {
         while (ex is TargetInvocationException { InnerException: { } inner }) ex = inner;
         if (ex is AggregateException { InnerExceptions.Count: 1 } agg) ex = agg.InnerExceptions[0];
@@ -184,7 +184,7 @@ internal static class ErrorReporter
         if (ex is CommandAppException app)
         {
             if (app.Pretty is { } pretty) consoles.Error.Write(pretty);
-            else consoles.ErrorWriter.WriteLine($"Error: {app.Message}");
+            else consoles.ErrorWriter.WriteLine($"Error: {ConversionMessage(app.Message, args) ?? app.Message}");
             return ExitCodes.BadInput;
         }
 
@@ -201,6 +201,35 @@ internal static class ErrorReporter
                 consoles.ErrorWriter.WriteLine($"Internal error ({ex.GetType().Name}): {ex.Message}");
                 return ExitCodes.InternalError;
         }
+    }
+
+    /// <summary>
+    /// The option parser's "Failed to convert 'abc' to Int32." as a sentence that names the option (found in
+    /// <paramref name="args"/> as the token before the value, or as --option=value) and what it takes; null for other
+    /// messages.
+    /// </summary>
+    internal static string? ConversionMessage(string message, IReadOnlyList<string>? args)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, @"^Failed to convert '(.*)' to ([A-Za-z0-9]+)\.$");
+        if (!match.Success) return null;
+        string value = match.Groups[1].Value;
+        string takes = match.Groups[2].Value switch
+        {
+            "Int16" or "Int32" or "Int64" => "a whole number",
+            "Byte" or "UInt16" or "UInt32" or "UInt64" => "a whole number of 0 or more",
+            "Single" or "Double" or "Decimal" => "a number",
+            "Boolean" => "true or false",
+            var type => $"a value of type {type}",
+        };
+        string? option = null;
+        for (int i = (args?.Count ?? 0) - 1; i >= 0 && option is null; i--)
+        {
+            string token = args![i];
+            if (token == value && i > 0 && args[i - 1].StartsWith('-')) option = args[i - 1];
+            else if (token.StartsWith('-') && token.EndsWith("=" + value, StringComparison.Ordinal)) option = token[..^(value.Length + 1)];
+        }
+
+        return option is null ? $"'{value}' is not {takes}." : $"{option} takes {takes}, got '{value}'.";
     }
 
     /// <summary>The message without .NET's " (Parameter 'x')" suffix.</summary>

@@ -67,6 +67,10 @@ public class GeneralTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("many", r.Err, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", r.Err, StringComparison.Ordinal);
+        // The parser's "Failed to convert 'many' to Int32." names the option and what it takes.
+        Assert.Equal("Error: --samples takes a whole number, got 'many'.", r.Err.Trim());
+        Assert.Equal("Error: --seed takes a whole number of 0 or more, got '-1'.", Cli.Run("train", "--data", "xor", "--seed", "-1").Err.Trim());
+        Assert.Equal("Error: --lr takes a number, got 'fast'.", Cli.Run("train", "--data", "xor", "--lr=fast").Err.Trim());
     }
 
     [Fact]
