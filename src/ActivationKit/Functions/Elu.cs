@@ -17,8 +17,9 @@ namespace ActivationKit.Functions;
 /// taken from the negative side, α (PyTorch's convention); with α = 1 it is continuous there.
 /// </para>
 /// <para>
-/// α may be any finite value, as in PyTorch (for float data, an α beyond the normal floats runs in double lanes). The derivative α·e^x = y + α is a function of the output only for
-/// α ≥ 0: with α &lt; 0 the negative branch's outputs are positive and cannot be told from the identity branch, so
+/// α may be any finite value, as in PyTorch (for float data, an α beyond the normal floats or above 2048 in magnitude
+/// runs in double lanes). The derivative α·e^x = y + α is a function of the output only for α ≥ 0: with α &lt; 0 the
+/// negative branch's outputs are positive and cannot be told from the identity branch, so
 /// <see cref="Activation.SupportsBackwardFromOutput"/> is false and <c>BackwardFromOutput</c> throws.
 /// </para>
 /// </remarks>

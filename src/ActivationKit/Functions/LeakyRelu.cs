@@ -13,8 +13,8 @@ namespace ActivationKit.Functions;
 /// The slope is rounded to the data's precision and x·slope rounds once, so results are correctly rounded products
 /// (and equal PyTorch's, which computes the same thing). For float data, a slope whose float would not be a normal
 /// number (beyond ±3.4e38 in magnitude, or nonzero below 1.2e−38) is kept as given and x·slope is formed in double:
-/// rounding it would change the function (leaky(0) = 0·∞ = NaN, leaky(−3e38) = −0 for a slope of 1e−50). leaky(−0) = −0, leaky(+∞) = +∞, leaky(−∞) = −∞, leaky(NaN) =
-/// NaN. The derivative at 0 is the slope (PyTorch's convention, "x &gt; 0 ? 1 : slope"). With slope ≥ 0, y &gt; 0 exactly
+/// rounding it would change the function (leaky(0) = 0·∞ = NaN, leaky(−3e38) = −0 for a slope of 1e−50).
+/// leaky(−0) = −0, leaky(+∞) = +∞, leaky(−∞) = −∞, leaky(NaN) = NaN. The derivative at 0 is the slope (PyTorch's convention, "x &gt; 0 ? 1 : slope"). With slope ≥ 0, y &gt; 0 exactly
 /// when x &gt; 0 (x·slope underflows to −0, never to a positive number), so the derivative is also available from the output;
 /// a negative slope makes y &gt; 0 ambiguous and <see cref="BackwardFromOutput(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/>
 /// then throws.
