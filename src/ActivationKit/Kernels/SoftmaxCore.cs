@@ -175,8 +175,19 @@ internal static class SoftmaxCore
     public static void LogSoftmaxBackward<TV>(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>
     {
         double m = RowMath.MaxMin<TV>(x, 1.0).Max;
-        var (below, top) = RowMath.Sum<TV, ExpBelowTopTerm>(new ExpBelowTopTerm(m, 1.0), x, x);
         double total = RowMath.Sum<TV, ValueTerm>(default, dy, dy).First;
+        if (!dy.Overlaps(dx))
+        {
+            // The exponentials are formed once, into dx (the softmax rows' general path: e, then its sum from there),
+            // and the last pass reads them back instead of forming them again (the same e, so the same p = e/s).
+            RowMath.Map<TV, ExpMap>(new ExpMap(m, 1.0), x, x, dx);
+            var (stored, storedTop) = RowMath.Sum<TV, BelowTopTerm>(default, dx, dx);
+            RowMath.Map<TV, StoredLogGradientMap>(new StoredLogGradientMap(1.0 + (stored + (storedTop - 1.0)), total), dx, dy, dx);
+            return;
+        }
+
+        // dx is dy's storage: dy is needed to the end, so e is formed in both passes.
+        var (below, top) = RowMath.Sum<TV, ExpBelowTopTerm>(new ExpBelowTopTerm(m, 1.0), x, x);
         RowMath.Map<TV, LogGradientMap>(new LogGradientMap(m, 1.0 + (below + (top - 1.0)), total), x, dy, dx);
     }
 
@@ -305,6 +316,12 @@ internal static class SoftmaxCore
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Apply<TV>(TV y, TV dy) where TV : struct, IVec<TV> => TV.Fnma(VMath.ExpNonPositive(y), TV.Create(total), dy);
+    }
+
+    private readonly struct StoredLogGradientMap(double s, double total) : IMap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Apply<TV>(TV e, TV dy) where TV : struct, IVec<TV> => TV.Fnma(e / TV.Create(s), TV.Create(total), dy);
     }
 
     private readonly struct LogGradientMap(double m, double s, double total) : IMap
