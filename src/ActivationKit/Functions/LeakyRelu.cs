@@ -77,7 +77,8 @@ public sealed class LeakyRelu : OutputGradientActivation<LeakyRelu.Kernel_>
     }
 
     /// <inheritdoc />
-    public override ElementwiseActivation ForFloatData => IsFloat(_slope) || !new LaneValue(_slope).FitsFloat ? this : new LeakyRelu((float)_slope);
+    // The slopes the float lanes take are rounded; the others run in double lanes as given (the kernel decides which).
+    public override ElementwiseActivation ForFloatData => IsFloat(_slope) || !Kernel.FloatLanesApply ? this : new LeakyRelu((float)_slope);
 
     /// <summary>The slope for x ≤ 0.</summary>
     public double NegativeSlope => _slope;

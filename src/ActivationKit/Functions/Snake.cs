@@ -156,10 +156,7 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV BackwardForFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            var a = TV.Create(_alpha);
-            var u = a * x;
-            var uLo = TV.Fms(a, x, u);
-            var m = TV.RoundToEven(TV.Fma(u, TV.Create(0.6366197723675814), TV.Create(0.5)));
+            var u = SlopeArgument(x, out var uLo, out var m);
             var s = VMath.SinCosForFloat(u, m - TV.Create(0.5), out var c, uLo);
             var odd = Odd(m);
             var t = TV.Select(odd, c, s);
@@ -208,10 +205,7 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
         {
             // 1 + sin(2u) = 2·sin²(u + π/4). Reduce u + π/4 = u − (−1/2)·π/2: with n' = m − 1/2 (m integral),
             // r = u − n'·π/2 = (u + π/4) − m·π/2, and sin²(u + π/4) is sin² r for even m, cos² r for odd m.
-            var a = TV.Create(_alpha);
-            var u = a * x;
-            var uLo = TV.Fms(a, x, u);
-            var m = TV.RoundToEven(TV.Fma(u, TV.Create(0.6366197723675814), TV.Create(0.5)));
+            var u = SlopeArgument(x, out var uLo, out var m);
             var hi = VMath.ReduceHalfPi(u, uLo, m - TV.Create(0.5), out var lo);
             var s = VMath.SinReduced(hi, lo, out var sLo);
             var c = VMath.CosReduced(hi, lo, out var cLo);
@@ -226,6 +220,20 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
             }
 
             return dy * derivative;
+        }
+
+        /// <summary>
+        /// The slope's argument, for both lane grades: u = αx with its product error <paramref name="uLo"/> exact, and
+        /// the integral quadrant count m of u + π/4 (the reduction then uses n′ = m − 1/2).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private TV SlopeArgument<TV>(TV x, out TV uLo, out TV m) where TV : struct, IVec<TV>
+        {
+            var a = TV.Create(_alpha);
+            var u = a * x;
+            uLo = TV.Fms(a, x, u);
+            m = TV.RoundToEven(TV.Fma(u, TV.Create(0.6366197723675814), TV.Create(0.5)));
+            return u;
         }
 
         /// <summary>Lanes where the integral quadrant count m is odd (then sin² of the shifted argument is cos² r).</summary>
