@@ -202,6 +202,7 @@ public class ElementwiseBehaviourTests
                     kernel.ForwardFloatLanes(x, out var marks);
                     Assert.True(Simd.V512<float>.AnyTrue(marks) == kernel.ForwardMarksAny(x), $"{name} forward [{at}]");
                     CheckBound(TK.ForwardMarkBound, Simd.V512<float>.AnyTrue(marks), "forward");
+                    if (TK.ForwardTailInFloat) CheckLanes(TK.ForwardMarkBound, marks, "forward");
                 }
 
                 if (TK.BackwardHasDoubleLanes)
@@ -209,6 +210,20 @@ public class ElementwiseBehaviourTests
                     kernel.BackwardFloatLanes(x, dy, out var marks);
                     Assert.True(Simd.V512<float>.AnyTrue(marks) == kernel.BackwardMarksAny(x, dy), $"{name} backward [{at}]");
                     CheckBound(TK.BackwardMarkBound, Simd.V512<float>.AnyTrue(marks), "backward");
+                    if (TK.BackwardTailInFloat) CheckLanes(TK.BackwardMarkBound, marks, "backward");
+                }
+
+                // With a float tail formula the driver's pass after the loop marks lanes by the bound's comparison
+                // alone, so it must mark exactly the kernel's lanes, NaN included (never marked).
+                void CheckLanes(Kernels.MarkBound bound, Simd.V512<float> marks, string direction)
+                {
+                    if (!bound.Exists || (TK.FloatLanesDependOnParameters && !kernel.FloatLanesApply)) return;
+                    var marked = System.Runtime.Intrinsics.Vector512.AsInt32(marks.Value);
+                    for (int k = 0; k < 16; k++)
+                    {
+                        bool byBound = bound.OnMagnitude ? MathF.Abs(lanes[k]) > bound.Limit : lanes[k] < bound.Limit;
+                        Assert.True(byBound == (marked[k] != 0), $"{name} {direction} lane {k} = {lanes[k]:R}: bound {byBound}, kernel {marked[k] != 0}");
+                    }
                 }
 
                 // The bound the driver tests after the loop (DeferredRedo) must show every marked register: the keys'
@@ -222,6 +237,59 @@ public class ElementwiseBehaviourTests
                     if (!lanes.Any(float.IsNaN)) Assert.True(flagged == marked, $"{name} {direction} bound flags an unmarked register [{at}]");
                 }
             }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
+    public void Tails_keep_4_ulp_for_gradients_up_to_one(string name)
+    {
+        // exponential′ = e^x overflows the floats from 88.72 on, where dy·e^x for dy < 1 may not (docs/accuracy.md,
+        // "Large gradients"); its other inputs are checked with the rest.
+        CheckTails(name, 0, name == "exponential" ? 88f : float.PositiveInfinity);
+    }
+
+    /// <summary>The functions whose float kernels form dy·f′ in their deep tails without rounding f′ alone first.</summary>
+    public static TheoryData<string> WholeRangeGradientNames() => ["silu"];
+
+    [Theory]
+    [MemberData(nameof(WholeRangeGradientNames))]
+    public void Tails_keep_4_ulp_for_gradients_across_the_float_range(string name) => CheckTails(name, 127, float.PositiveInfinity);
+
+    /// <summary>
+    /// Inputs mostly in the deep tails (where kernels hand lanes to a tail formula or to double lanes) with |dy| from the
+    /// least subnormal to 2^(<paramref name="maxExponent"/> + 1): dy·f′(x) can be a normal float where f′ alone is far
+    /// below the floats, so a tail formula that bounds x by where f′ vanishes, or forms dy·f′ in an order that
+    /// overflows, fails here. The reference is dy·f′(x) in double, rounded once. Up to |dy| = 1 every function holds;
+    /// beyond, most float kernels round f′ to float before multiplying (docs/accuracy.md, "Large gradients"). Inputs
+    /// above <paramref name="xMax"/> are left out.
+    /// </summary>
+    private static void CheckTails(string name, int maxExponent, float xMax)
+    {
+        var f = CatalogData.Elementwise(name);
+        var rng = new Random(17);
+        int n = 4096;
+        var x = new float[n];
+        var dy = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            x[i] = Math.Min(xMax, (float)((i % 4 == 0 ? 20 : 260) * ((2 * rng.NextDouble()) - 1)));
+            dy[i] = (float)Math.Min(float.MaxValue, Math.ScaleB(1 + rng.NextDouble(), rng.Next(-149, maxExponent))) * (rng.Next(2) == 0 ? 1 : -1);
+        }
+
+        x[0] = float.NegativeInfinity;
+        x[1] = Math.Min(xMax, float.PositiveInfinity);
+        var y = new float[n];
+        var dx = new float[n];
+        f.Forward(x, y);
+        f.Backward(x, dy, dx);
+        for (int i = 0; i < n; i++)
+        {
+            double forward = ActivationKit.Accuracy.Ulp.Float(y[i], f.Reference(x[i]));
+            Assert.True(forward <= 4, $"{name}({x[i]:R}) = {y[i]:R}, reference {f.Reference(x[i]):R}: {forward:F2} ULP");
+            double reference = dy[i] * f.ReferenceDerivative(x[i]);
+            double backward = ActivationKit.Accuracy.Ulp.Float(dx[i], reference);
+            Assert.True(backward <= 4, $"{name}′({x[i]:R}) with dy = {dy[i]:R}: {dx[i]:R}, reference {reference:R}: {backward:F2} ULP");
         }
     }
 

@@ -382,6 +382,48 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         private const double ForwardFloatLowest = -87.0;
         private const double BackwardFloatLimit = 80.0;
 
+        // Below −112 every result is a zero of the right sign: x·e^x is under 2^−150 from −108.7 on.
+        private const double TailFloor = -112.0;
+
+        /// <inheritdoc />
+        public static bool ForwardTailInFloat => true;
+
+        /// <summary>
+        /// silu(x) below −87 in float lanes (β = 1; β ≠ 1 runs in double lanes and never reaches here): σ(x) = e^x·(1 −
+        /// e^x + …) is e^x there to within 2^−125, so x·σ(x) = x·(1 + m)·2^n, x·(1 + m) rounded once by an fma and
+        /// 2^n applied last, so a subnormal result rounds once more. −∞ is held at −112, where the result is −0.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var xc = TV.Max(x, TV.Create(TailFloor));
+            var m = VMath.Expm1ScaledPartsShortF(xc, out var n);
+            return TV.ScaleB(TV.Fma(xc, m, xc), n);
+        }
+
+        /// <inheritdoc />
+        public static bool BackwardTailInFloat => true;
+
+        /// <summary>
+        /// dy·silu′(x) beyond |x| = 80 in float lanes (β = 1). Above 80, f′ = 1 + (x − 1)·e^−x + … rounds to 1, so the
+        /// result is dy. Below −80, f′ = σ(x)·(1 + x·σ(−x)) = (1 + x)·e^x to within 2^−110 relative, and dy·(1 + x)·e^x
+        /// stays a non-zero float down to x ≈ −198.5 when |dy| is near the float maximum (x is held at −200):
+        /// u = (1 + x)·(1 + m) is rounded once (1 + x is exact there), dy·2^−64 is exact wherever the result is not
+        /// zero, so their product cannot overflow, and 2^(n + 64) is applied last, rounding a subnormal result once
+        /// (<see cref="VMath.ScaleScaledProductF{TV}"/>).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV BackwardTailF<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            var xc = TV.Max(x, TV.Create(-200.0));
+            var m = VMath.Expm1ScaledPartsShortF(xc, out var n);
+            var x1 = xc + TV.One;
+            var low = VMath.ScaleScaledProductF(dy, TV.Fma(x1, m, x1), n);
+            // f′(−∞) = −0 (f′ < 0 below −1.28): dy·(−0) there (NaN for an infinite dy, as the definition gives).
+            low = TV.SelectWhereEqual(x, TV.Create(double.NegativeInfinity), dy * TV.Create(-0.0), low);
+            return TV.SelectWhereGreater(x, TV.Zero, dy, low);
+        }
+
         /// <summary>
         /// Float lanes, β = 1: f′ = σ(x)·(1 + x·σ(−x)) = (1 + e + x·e)/(1 + e)² for x ≥ 0 and e·(1 + e + x)/(1 + e)²
         /// for x &lt; 0 (e = e^−|x|), one division by the common square. For x &lt; 0, e = t + t·m (t = 2^n exact) is

@@ -481,6 +481,28 @@ public static class ElementwiseDriver
         where TV : struct, IVec<TV>
     {
         int w = TV.Count;
+        if (TMap.HasFloatTail && !TV.IsDouble)
+        {
+            // The marks are the bound's own comparison (MarkBound's contract: exactly the lanes beyond it, never NaN),
+            // and the kernel's float tail formula is inlined here: no call and no second float-lane evaluation per
+            // marked register, which on inputs mostly in the tails cost more than the tail formula itself.
+            var bound = map.MarkBound;
+            var limit = TV.Create(bound.Limit);
+            bool magnitude = bound.OnMagnitude;
+            for (int i = 0; i < n; i += w)
+            {
+                int at = Math.Min(i, n - w);
+                var a = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, at));
+                var marks = magnitude ? TV.GreaterThan(TV.Abs(a), limit) : TV.LessThan(a, limit);
+                if (!TV.AnyTrue(marks)) continue;
+                var b = TMap.IsUnary ? a : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, at));
+                ref T d = ref Unsafe.Add(ref pd, at);
+                Lanes.Store(TV.Select(marks, map.ApplyTail(a, b), Lanes.Load<TV, T>(ref d)), ref d);
+            }
+
+            return;
+        }
+
         for (int i = 0; i < n; i += w)
         {
             int at = Math.Min(i, n - w);
@@ -818,6 +840,16 @@ internal interface IMap
 
     /// <summary>The whole register from the double-lane definition (only called when <see cref="HasDoubleLanes"/>).</summary>
     TV ApplyInDouble<TV>(TV a, TV b) where TV : struct, IVec<TV> => Apply(a, b);
+
+    /// <summary>
+    /// The marked lanes have a float formula of their own (<see cref="IUnaryKernel.ForwardTailInFloat"/>,
+    /// <see cref="IUnaryKernel.BackwardTailInFloat"/>), <see cref="ApplyTail"/>: for float lanes,
+    /// <see cref="ApplyInDouble"/> is that formula.
+    /// </summary>
+    static virtual bool HasFloatTail => false;
+
+    /// <summary>The float tail formula for the marked lanes (float lanes, only called when <see cref="HasFloatTail"/>).</summary>
+    TV ApplyTail<TV>(TV a, TV b) where TV : struct, IVec<TV> => a;
 }
 
 /// <summary>The forward of an instance whose parameters leave the float-lane formulas (<see cref="IUnaryKernel.ForwardForParameters{TV}"/>): double lanes only.</summary>
@@ -858,6 +890,11 @@ internal readonly struct ForwardMap<TOp>(TOp op) : IMap where TOp : struct, IUna
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV ApplyInDouble<TV>(TV a, TV b) where TV : struct, IVec<TV> => InDouble.Forward(op, a);
+
+    public static bool HasFloatTail => TOp.ForwardTailInFloat;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV ApplyTail<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.ForwardTailF(a);
 }
 
 internal readonly struct BackwardMap<TOp>(TOp op) : IMap where TOp : struct, IUnaryKernel
@@ -889,6 +926,11 @@ internal readonly struct BackwardMap<TOp>(TOp op) : IMap where TOp : struct, IUn
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV ApplyInDouble<TV>(TV a, TV b) where TV : struct, IVec<TV> => InDouble.Backward(op, a, b);
+
+    public static bool HasFloatTail => TOp.BackwardTailInFloat;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV ApplyTail<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.BackwardTailF(a, b);
 }
 
 internal readonly struct OutputBackwardMap<TOp>(TOp op) : IMap where TOp : struct, IOutputGradientKernel

@@ -147,6 +147,16 @@ public interface IUnaryKernel
     TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV> => x;
 
     /// <summary>
+    /// As <see cref="ForwardTailInFloat"/> for the backward: the lanes <see cref="BackwardFloatLanes{TV}"/> marks are
+    /// redone by <see cref="BackwardTailF{TV}"/> in float lanes (silu′ beyond ±80: dy or dy·(1 + x)·e^x). Read only for
+    /// float lanes.
+    /// </summary>
+    static virtual bool BackwardTailInFloat => false;
+
+    /// <summary>dy·f′(x) on float lanes for the lanes <see cref="BackwardFloatLanes{TV}"/> marks (with <see cref="BackwardTailInFloat"/>; other lanes are unspecified).</summary>
+    TV BackwardTailF<TV>(TV x, TV dy) where TV : struct, IVec<TV> => dy;
+
+    /// <summary>
     /// The float formulas: f(x) in the lanes where <paramref name="inDouble"/> comes back clear; the set lanes are to be
     /// replaced by the double-data definition. The element-wise driver runs it on float lanes (with
     /// <see cref="ForwardHasDoubleLanes"/>; have <see cref="Forward{TV}"/> on float lanes return

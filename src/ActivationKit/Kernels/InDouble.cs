@@ -16,15 +16,49 @@ public static class InDouble
     /// f(x) evaluated in double lanes, or for float lanes of a kernel with <see cref="IUnaryKernel.ForwardTailInFloat"/>
     /// by its float tail formula.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    /// <remarks>
+    /// The choice is made inlined, between two calls: inside one out-of-line method the JIT imported (and inlined into)
+    /// both branches before folding the choice, and a large double-lane definition beside the tail formula (silu's)
+    /// overran its inlining budget there, so the tail's lane operations became calls (silu at Normal(0, 100): 5
+    /// ns/element). The element-wise driver's pass after the loop inlines the tail formula itself
+    /// (<see cref="IMap.ApplyTail{TV}"/>); this route serves the in-place calls and the scalar kernels.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Forward<TK, TV>(TK kernel, TV x)
         where TK : struct, IUnaryKernel
         where TV : struct, IVec<TV>
-        => !TV.IsDouble && TK.ForwardTailInFloat ? kernel.ForwardTailF(x) : TV.InDouble(new ForwardLanes<TK>(kernel), x, x);
+        => !TV.IsDouble && TK.ForwardTailInFloat ? ForwardTail(kernel, x) : ForwardInDoubleLanes(kernel, x);
 
-    /// <summary>dy·f′(x) evaluated in double lanes.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    /// <summary>
+    /// dy·f′(x) evaluated in double lanes, or for float lanes of a kernel with <see cref="IUnaryKernel.BackwardTailInFloat"/>
+    /// by its float tail formula (chosen as in <see cref="Forward{TK, TV}"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Backward<TK, TV>(TK kernel, TV x, TV dy)
+        where TK : struct, IUnaryKernel
+        where TV : struct, IVec<TV>
+        => !TV.IsDouble && TK.BackwardTailInFloat ? BackwardTail(kernel, x, dy) : BackwardInDoubleLanes(kernel, x, dy);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TV ForwardTail<TK, TV>(TK kernel, TV x)
+        where TK : struct, IUnaryKernel
+        where TV : struct, IVec<TV>
+        => kernel.ForwardTailF(x);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TV ForwardInDoubleLanes<TK, TV>(TK kernel, TV x)
+        where TK : struct, IUnaryKernel
+        where TV : struct, IVec<TV>
+        => TV.InDouble(new ForwardLanes<TK>(kernel), x, x);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TV BackwardTail<TK, TV>(TK kernel, TV x, TV dy)
+        where TK : struct, IUnaryKernel
+        where TV : struct, IVec<TV>
+        => kernel.BackwardTailF(x, dy);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TV BackwardInDoubleLanes<TK, TV>(TK kernel, TV x, TV dy)
         where TK : struct, IUnaryKernel
         where TV : struct, IVec<TV>
         => TV.InDouble(new BackwardLanes<TK>(kernel), x, dy);

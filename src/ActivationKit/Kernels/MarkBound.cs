@@ -50,4 +50,10 @@ public readonly struct MarkBound
 
     /// <summary>The largest key of an unmarked lane.</summary>
     public uint KeyLimit { get; }
+
+    /// <summary>Whether the marks are the lanes with |x| above <see cref="Limit"/> (else the lanes with x below it).</summary>
+    public bool OnMagnitude => KeyMask == 0x7FFF_FFFFu;
+
+    /// <summary>The bound itself.</summary>
+    public float Limit => BitConverter.UInt32BitsToSingle(KeyLimit);
 }

@@ -377,6 +377,16 @@ public static partial class VMath
     }
 
     /// <summary>
+    /// dy·u·2^n in float lanes for a deep tail (−290 ≤ n ≤ −115, |u| &lt; 2^9), rounded about once whatever dy's
+    /// magnitude: dy·2^−64 is exact wherever the result is not zero (|dy| ≥ 2^−62), so (dy·2^−64)·u rounds once and
+    /// cannot overflow, and 2^(n + 64) is applied last. Where <see cref="IVec{TV}.ScaleB"/> takes two power-of-two
+    /// steps (below AVX-512), the first is exact unless the result is below 2^−151, where both ways give a zero.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ScaleScaledProductF<TV>(TV dy, TV u, TV n) where TV : struct, IVec<TV>
+        => TV.ScaleB((dy * TV.Create(5.42101086242752217E-20)) * u, n + TV.Create(64.0)); // 2^−64
+
+    /// <summary>
     /// ln(1 + e) for 0 ≤ e ≤ 1 in float lanes, about 1 ULP, exact for tiny e: 2·atanh(s) with s = e/(2 + e) in
     /// [0, 1/3], as 2s + s³·p(s²) = e − s·(e − s²·p(s²)), since 2s = e − s·e in real arithmetic. p is a degree-3
     /// minimax fit of the series' tail weighted by its share of the result (tools/poly/fit_log1p_unit.py:
