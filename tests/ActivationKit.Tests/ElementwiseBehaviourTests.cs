@@ -193,6 +193,7 @@ public class ElementwiseBehaviourTests
             Check(new Functions.Silu.Kernel_(2.5), "silu(2.5)");
             Check(new Functions.Softplus.Kernel_(1.0, 20.0), "softplus");
             Check(new Functions.Softplus.Kernel_(2.0, 20.0), "softplus(2)");
+            Check(new Functions.LogSigmoid.Kernel_(), "logsigmoid");
 
             void Check<TK>(TK kernel, string name) where TK : struct, Kernels.IUnaryKernel
             {
@@ -250,7 +251,7 @@ public class ElementwiseBehaviourTests
     }
 
     /// <summary>The functions whose float kernels form dy·f′ in their deep tails without rounding f′ alone first.</summary>
-    public static TheoryData<string> WholeRangeGradientNames() => ["silu"];
+    public static TheoryData<string> WholeRangeGradientNames() => ["silu", "sigmoid", "softplus", "logsigmoid"];
 
     [Theory]
     [MemberData(nameof(WholeRangeGradientNames))]

@@ -93,6 +93,7 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return InDouble.FloatBackward(this, x, dy);
             // σ(x)·σ(−x) = e/(1 + e)² with e = exp(−|x|): symmetric, no cancellation; the square is formed without
             // rounding 1 + e first (VMath.LogisticSlope: plain e·r·r with r = 1/(1 + e) reaches 4.7 ULP).
             var e = VMath.ExpMinusAbs(x);
@@ -117,12 +118,19 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         // GLU's gate for float data: ForwardFloatLanes/BackwardFloatLanes in double lanes.
         public static bool HasGateForFloat => true;
 
-        /// <summary>dy·σ′(x) with the float-grade e^−|x| (any lane type), and the lanes beyond |x| = 87 marked.</summary>
+        /// <inheritdoc />
+        public static bool BackwardHasDoubleLanes => true;
+
+        /// <summary>
+        /// dy·σ′(x) with the float-grade e^−|x| (any lane type), and the lanes beyond |x| = 87 marked (for float data
+        /// redone by <see cref="BackwardTailF{TV}"/>): e is held at e^−87, a normal float, so the division never meets
+        /// a subnormal dividend (three times slower here; Normal(0, 100) inputs took 0.8 ns/element instead of 0.2).
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>
         {
             inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(BackwardFloatLimit));
-            return dy * VMath.LogisticSlope(VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask)));
+            return dy * VMath.LogisticSlope(VMath.ExpMinusAbsAtLeastF(x, -BackwardFloatLimit));
         }
 
         /// <inheritdoc />
@@ -157,6 +165,23 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV> => VMath.ExpNonPositiveShortF(x);
+
+        /// <inheritdoc />
+        public static bool BackwardTailInFloat => true;
+
+        /// <summary>
+        /// dy·σ′(x) beyond |x| = 87 in float lanes: σ′ = e^−|x|/(1 + e^−|x|)² is e^−|x| there to within 2^−124, and
+        /// dy·e^−|x| stays a non-zero float out to |x| ≈ 192.5 when |dy| is near the float maximum (|x| is held at 200):
+        /// dy·(1 + m) with 2^n applied last (<see cref="VMath.ScaleTailF{TV}"/>). σ′(±∞) = 0,
+        /// so dy·0 there (NaN for an infinite dy, as the definition gives).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV BackwardTailF<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            var m = VMath.Expm1ScaledPartsShortF(TV.MinusAbsAtLeast(x, TV.Create(-200.0)), out var n);
+            var g = VMath.ScaleTailF(dy, m + TV.One, n);
+            return TV.SelectWhereEqual(TV.Abs(x), TV.Create(double.PositiveInfinity), dy * TV.Zero, g);
+        }
 
         // The float lanes' range: below −87 the forward is subnormal, beyond |x| = 87 the slope's e^−|x| is.
         private const double ForwardFloatLowest = -87.0;

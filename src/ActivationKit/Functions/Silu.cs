@@ -408,9 +408,8 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         /// dy·silu′(x) beyond |x| = 80 in float lanes (β = 1). Above 80, f′ = 1 + (x − 1)·e^−x + … rounds to 1, so the
         /// result is dy. Below −80, f′ = σ(x)·(1 + x·σ(−x)) = (1 + x)·e^x to within 2^−110 relative, and dy·(1 + x)·e^x
         /// stays a non-zero float down to x ≈ −198.5 when |dy| is near the float maximum (x is held at −200):
-        /// u = (1 + x)·(1 + m) is rounded once (1 + x is exact there), dy·2^−64 is exact wherever the result is not
-        /// zero, so their product cannot overflow, and 2^(n + 64) is applied last, rounding a subnormal result once
-        /// (<see cref="VMath.ScaleScaledProductF{TV}"/>).
+        /// u = (1 + x)·(1 + m) rounds once (1 + x is exact there), dy·u once more, and 2^n comes last
+        /// (<see cref="VMath.ScaleTailF{TV}"/>).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV BackwardTailF<TV>(TV x, TV dy) where TV : struct, IVec<TV>
@@ -418,7 +417,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             var xc = TV.Max(x, TV.Create(-200.0));
             var m = VMath.Expm1ScaledPartsShortF(xc, out var n);
             var x1 = xc + TV.One;
-            var low = VMath.ScaleScaledProductF(dy, TV.Fma(x1, m, x1), n);
+            var low = VMath.ScaleTailF(dy, TV.Fma(x1, m, x1), n);
             // f′(−∞) = −0 (f′ < 0 below −1.28): dy·(−0) there (NaN for an infinite dy, as the definition gives).
             low = TV.SelectWhereEqual(x, TV.Create(double.NegativeInfinity), dy * TV.Create(-0.0), low);
             return TV.SelectWhereGreater(x, TV.Zero, dy, low);

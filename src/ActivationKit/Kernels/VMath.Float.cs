@@ -191,6 +191,19 @@ public static partial class VMath
     }
 
     /// <summary>
+    /// e^−|x| in float lanes with −|x| held at <paramref name="floor"/> (≥ −104): <see cref="ExpNonPositiveF{TV}"/> of
+    /// max(floor, −|x|), the same two operations before the reduction. A floor of −87 keeps e a normal float, so a
+    /// kernel that divides it stays off the divider's slow subnormal case and leaves |x| &gt; 87 to a tail formula.
+    /// e^−|NaN| is NaN (the maximum returns its NaN operand).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpMinusAbsAtLeastF<TV>(TV x, double floor) where TV : struct, IVec<TV>
+    {
+        var r = ReduceF(TV.Max(TV.Create(floor), TV.Or(x, TV.SignMask)), out var n);
+        return TV.ScaleB(ExpReducedF(r), n);
+    }
+
+    /// <summary>
     /// e^−x for x ≥ −88 (or NaN) in float lanes: <see cref="ExpNonPositiveF{TV}"/>(−x) to the bit, one instruction fewer
     /// (no −x). The reduction and the polynomial run on the mirrored argument: n = round(x·(−log2 e)) is the same n,
     /// r′ = x + n·ln2 = −r exactly (round-to-nearest is symmetric), the coefficients of odd powers change sign so every
@@ -258,13 +271,14 @@ public static partial class VMath
     /// e^−|x| in the lane type's own precision, −|x| and its clamp in one operation (<see
     /// cref="IVec{TV}.MinusAbsAtLeast"/>), so a NaN x gives e^−104 (float) or e^−746 = 0 (double): callers carry the NaN
     /// to their result by another route (softplus and logsigmoid add max(x, 0) or min(x, 0)). Float lanes use the
-    /// shorter polynomial (<see cref="ExpNonPositiveShortF{TV}"/>), double lanes <see cref="ExpClamped{TV}"/>.
+    /// shorter polynomial (<see cref="ExpNonPositiveShortF{TV}"/>), double lanes <see cref="ExpClamped{TV}"/>. Float
+    /// lanes may hold −|x| at a higher floor (−87 keeps e a normal float, off the divider's slow subnormal case).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV ExpMinusAbsShort<TV>(TV x) where TV : struct, IVec<TV>
+    public static TV ExpMinusAbsShort<TV>(TV x, double floatFloor = -104.0) where TV : struct, IVec<TV>
         => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
             ? ExpClamped(TV.MinusAbsAtLeast(x, TV.Create(-746.0)))
-            : ExpClampedShortF(TV.MinusAbsAtLeast(x, TV.Create(-104.0)));
+            : ExpClampedShortF(TV.MinusAbsAtLeast(x, TV.Create(floatFloor)));
 
     /// <summary>
     /// e^x − 1 for x ≤ 0 in float lanes, about 1.5 ULP, exact for tiny and subnormal x, −1 below −17.4. A NaN x gives
@@ -377,13 +391,16 @@ public static partial class VMath
     }
 
     /// <summary>
-    /// dy·u·2^n in float lanes for a deep tail (−290 ≤ n ≤ −115, |u| &lt; 2^9), rounded about once whatever dy's
-    /// magnitude: dy·2^−64 is exact wherever the result is not zero (|dy| ≥ 2^−62), so (dy·2^−64)·u rounds once and
-    /// cannot overflow, and 2^(n + 64) is applied last. Where <see cref="IVec{TV}.ScaleB"/> takes two power-of-two
-    /// steps (below AVX-512), the first is exact unless the result is below 2^−151, where both ways give a zero.
+    /// dy·u·2^n in float lanes for the deep tail of a gradient, with u finite and non-zero, |u| &lt; 2^9, and
+    /// −290 ≤ n ≤ −115 (the caller's e^x = (1 + m)·2^n folded into u), rounded about once whatever dy's magnitude:
+    /// dy·2^−64 is exact wherever the result is not a zero (|dy| ≥ 2^−62 there), so its product with u rounds once and
+    /// cannot overflow, and 2^(n + 64) comes last, rounding a subnormal result once more. An underflowed dy·2^−64 keeps
+    /// dy's sign and an infinite dy stays infinite, as dy·f′ does. Where <see cref="IVec{TV}.ScaleB"/> takes two
+    /// power-of-two steps (below AVX-512), the first is exact unless the result is below 2^−151, where both ways give
+    /// a zero.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV ScaleScaledProductF<TV>(TV dy, TV u, TV n) where TV : struct, IVec<TV>
+    public static TV ScaleTailF<TV>(TV dy, TV u, TV n) where TV : struct, IVec<TV>
         => TV.ScaleB((dy * TV.Create(5.42101086242752217E-20)) * u, n + TV.Create(64.0)); // 2^−64
 
     /// <summary>
