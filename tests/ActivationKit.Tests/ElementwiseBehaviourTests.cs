@@ -194,6 +194,8 @@ public class ElementwiseBehaviourTests
             Check(new Functions.Softplus.Kernel_(1.0, 20.0), "softplus");
             Check(new Functions.Softplus.Kernel_(2.0, 20.0), "softplus(2)");
             Check(new Functions.LogSigmoid.Kernel_(), "logsigmoid");
+            Check(new Functions.Mish.Kernel_(), "mish");
+            Check(new Functions.Tanh.Kernel_(), "tanh");
 
             void Check<TK>(TK kernel, string name) where TK : struct, Kernels.IUnaryKernel
             {
@@ -251,7 +253,7 @@ public class ElementwiseBehaviourTests
     }
 
     /// <summary>The functions whose float kernels form dy·f′ in their deep tails without rounding f′ alone first.</summary>
-    public static TheoryData<string> WholeRangeGradientNames() => ["silu", "sigmoid", "softplus", "logsigmoid"];
+    public static TheoryData<string> WholeRangeGradientNames() => ["silu", "sigmoid", "softplus", "logsigmoid", "tanh"];
 
     [Theory]
     [MemberData(nameof(WholeRangeGradientNames))]
