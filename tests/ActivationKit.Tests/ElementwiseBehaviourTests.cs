@@ -196,6 +196,7 @@ public class ElementwiseBehaviourTests
             Check(new Functions.LogSigmoid.Kernel_(), "logsigmoid");
             Check(new Functions.Mish.Kernel_(), "mish");
             Check(new Functions.Tanh.Kernel_(), "tanh");
+            Check(new Functions.Selu.Kernel_(), "selu");
 
             void Check<TK>(TK kernel, string name) where TK : struct, Kernels.IUnaryKernel
             {
@@ -253,7 +254,7 @@ public class ElementwiseBehaviourTests
     }
 
     /// <summary>The functions whose float kernels form dy·f′ in their deep tails without rounding f′ alone first.</summary>
-    public static TheoryData<string> WholeRangeGradientNames() => ["silu", "sigmoid", "softplus", "logsigmoid", "tanh"];
+    public static TheoryData<string> WholeRangeGradientNames() => ["silu", "sigmoid", "softplus", "logsigmoid", "tanh", "selu"];
 
     [Theory]
     [MemberData(nameof(WholeRangeGradientNames))]

@@ -168,8 +168,8 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         /// another one there.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static TV ExpNegativeBranch<TV>(TV x) where TV : struct, IVec<TV>
-            => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? VMath.Exp(x) : VMath.ExpNonPositiveShortF(x);
+        internal static TV ExpNegativeBranch<TV>(TV x, double floatFloor = -104.0) where TV : struct, IVec<TV>
+            => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? VMath.Exp(x) : VMath.ExpNonPositiveShortF(x, floatFloor);
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
