@@ -455,9 +455,23 @@ public static class ElementwiseDriver
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TV : struct, IVec<TV>
     {
+        if (TMap.HasFloatTail && !TV.IsDouble && map.MarkBound.Exists)
+        {
+            // As in RedoMarked: the bound's own comparison marks the lanes and the tail formula is inlined (in-place
+            // calls, whose inputs are gone after the loop, redo each register here).
+            Lanes.Store(TV.Select(TailMarks(map.MarkBound, a), map.ApplyTail(a, b), Lanes.Load<TV, T>(ref dst)), ref dst);
+            return;
+        }
+
         map.ApplyFloatLanes(a, b, out var inDouble);
         Lanes.Store(TV.Select(inDouble, map.ApplyInDouble(a, b), Lanes.Load<TV, T>(ref dst)), ref dst);
     }
+
+    /// <summary>The lanes of x beyond <paramref name="bound"/>: exactly a float-lane kernel's marks (see <see cref="MarkBound"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV TailMarks<TV>(MarkBound bound, TV x)
+        where TV : struct, IVec<TV>
+        => bound.OnMagnitude ? TV.GreaterThan(TV.Abs(x), TV.Create(bound.Limit)) : TV.LessThan(x, TV.Create(bound.Limit));
 
     /// <summary><see cref="Redo{TMap, T, TV}(TMap, TV, TV, ref T)"/> for the two registers of a pair, i before j (an odd last register is its own pair).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -487,13 +501,11 @@ public static class ElementwiseDriver
             // and the kernel's float tail formula is inlined here: no call and no second float-lane evaluation per
             // marked register, which on inputs mostly in the tails cost more than the tail formula itself.
             var bound = map.MarkBound;
-            var limit = TV.Create(bound.Limit);
-            bool magnitude = bound.OnMagnitude;
             for (int i = 0; i < n; i += w)
             {
                 int at = Math.Min(i, n - w);
                 var a = Lanes.Load<TV, T>(ref Unsafe.Add(ref pa, at));
-                var marks = magnitude ? TV.GreaterThan(TV.Abs(a), limit) : TV.LessThan(a, limit);
+                var marks = TailMarks(bound, a);
                 if (!TV.AnyTrue(marks)) continue;
                 var b = TMap.IsUnary ? a : Lanes.Load<TV, T>(ref Unsafe.Add(ref pb, at));
                 ref T d = ref Unsafe.Add(ref pd, at);
