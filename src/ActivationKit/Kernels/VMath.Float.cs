@@ -273,7 +273,8 @@ public static partial class VMath
     /// cref="IVec{TV}.MinusAbsAtLeast"/>), so a NaN x gives e^−104 (float) or e^−746 = 0 (double): callers carry the NaN
     /// to their result by another route (softplus and logsigmoid add max(x, 0) or min(x, 0)). Float lanes use the
     /// shorter polynomial (<see cref="ExpNonPositiveShortF{TV}"/>), double lanes <see cref="ExpClamped{TV}"/>. Float
-    /// lanes may hold −|x| at a higher floor (−87 keeps e a normal float, off the divider's slow subnormal case).
+    /// lanes may hold −|x| at a higher floor (softplus and logsigmoid hold it at −40, so that ln(1 + e) forms no
+    /// subnormal intermediate).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ExpMinusAbsShort<TV>(TV x, double floatFloor = -104.0) where TV : struct, IVec<TV>
@@ -392,17 +393,18 @@ public static partial class VMath
     }
 
     /// <summary>
-    /// dy·u·2^n in float lanes for the deep tail of a gradient, with u finite and non-zero, |u| &lt; 2^9, and
-    /// −290 ≤ n ≤ −115 (the caller's e^x = (1 + m)·2^n folded into u), rounded about once whatever dy's magnitude:
-    /// dy·2^−64 is exact wherever the result is not a zero (|dy| ≥ 2^−62 there), so its product with u rounds once and
-    /// cannot overflow, and 2^(n + 64) comes last, rounding a subnormal result once more. An underflowed dy·2^−64 keeps
-    /// dy's sign and an infinite dy stays infinite, as dy·f′ does. Where <see cref="IVec{TV}.ScaleB"/> takes two
-    /// power-of-two steps (below AVX-512), the first is exact unless the result is below 2^−151, where both ways give
-    /// a zero.
+    /// dy·u·2^n in float lanes for the deep tail of a gradient (the caller's e^x = (1 + m)·2^n folded into u, finite and
+    /// non-zero), rounded about once whatever dy's magnitude: dy·2^−48, then times u (one rounding, no overflow for
+    /// |u| &lt; 2^48), then 2^(n + 48) (a subnormal result rounds once more). The callers keep −298 ≤ n ≤ −95 and
+    /// |u|·2^n ≤ 2^−73, which makes it exact where it counts: dy·2^−48 is exact unless |dy| &lt; 2^−78, where the
+    /// result is below 2^−151 and rounds to a zero either way; and where <see cref="IVec{TV}.ScaleB"/> takes two
+    /// power-of-two steps (below AVX-512, |n + 48| ≤ 250), the first is exact unless the result is below 2^−150, so
+    /// every width returns the bits of VSCALEF's single rounding. An underflowed dy·2^−48 keeps dy's sign and an
+    /// infinite dy stays infinite, as dy·f′ does.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ScaleTailF<TV>(TV dy, TV u, TV n) where TV : struct, IVec<TV>
-        => TV.ScaleB((dy * TV.Create(5.42101086242752217E-20)) * u, n + TV.Create(64.0)); // 2^−64
+        => TV.ScaleB((dy * TV.Create(3.552713678800501E-15)) * u, n + TV.Create(48.0)); // 2^−48
 
     /// <summary>
     /// ln(1 + e) for 0 ≤ e ≤ 1 in float lanes, about 1 ULP, exact for tiny e: 2·atanh(s) with s = e/(2 + e) in
