@@ -318,7 +318,7 @@ public class ElementwiseBehaviourTests
     }
 
     /// <summary>The functions whose float kernels form dy·f′ in their deep tails without rounding f′ alone first.</summary>
-    public static TheoryData<string> WholeRangeGradientNames() => ["silu", "sigmoid", "softplus", "logsigmoid", "tanh", "selu"];
+    public static TheoryData<string> WholeRangeGradientNames() => ["silu", "sigmoid", "softplus", "logsigmoid", "tanh", "selu", "mish"];
 
     [Theory]
     [MemberData(nameof(WholeRangeGradientNames))]
