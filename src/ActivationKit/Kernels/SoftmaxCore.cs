@@ -37,7 +37,9 @@ internal static class SoftmaxCore
             {
                 // s′ = Σ e − 1, the maximum's own 1 taken off in double-double, so a tiny s′ keeps its accuracy.
                 double sPrime = ExpSum<TV, Discard>(x, y, sign, m, lowest, 1.0);
-                RowMath.Map<TV, LogMap>(new LogMap(m, VMath.Log1p(new S<double>(sPrime)).Value, sign), x, x, y);
+                double lnS = VMath.Log1p(new S<double>(sPrime)).Value;
+                if (sign == 1.0) RowMath.Map<TV, FiniteLogMap>(new FiniteLogMap(m, lnS), x, x, y);
+                else RowMath.Map<TV, LogMap>(new LogMap(m, lnS, sign), x, x, y);
             }
             else
             {
@@ -94,7 +96,6 @@ internal static class SoftmaxCore
         // The overlapping last register is read before anything is stored (in place), and its lanes already summed
         // are masked out of the sum.
         var lastX = Lanes.Load<TV, double>(ref Unsafe.Add(ref px, last));
-        var all = TV.EqualTo(TV.Zero, TV.Zero);
         var fresh = TV.GreaterThanOrEqual(TV.Indices, TV.Create((((last / TV.Count) + 1) * TV.Count) - last));
         var mv = TV.Create(m);
         // Softmax: each lane's accumulator starts at 1, so it always dominates its terms (all in [0, 1]) and a fast
@@ -104,33 +105,47 @@ internal static class SoftmaxCore
         var acc = typeof(TOut) == typeof(Store) ? TV.One : TV.Zero;
         var err = TV.Zero;
         int count = 0;
-        for (int i = 0; i < n; i += TV.Count)
+        // The full registers, then the overlapping last one with its lanes already summed masked out: a loop over
+        // both carried the mask through every register (a select and an and, 0.5 % of log-softmax's double rows).
+        int i = 0;
+        for (; i <= last; i += TV.Count)
         {
-            bool full = i <= last;
-            int at = full ? i : last;
-            var v = full ? Lanes.Load<TV, double>(ref Unsafe.Add(ref px, i)) : lastX;
-            if (typeof(TSign) == typeof(Minus)) v = -v;
-            var d = v - mv;
-            var vPart = d + mv;
-            var lo = (v - vPart) - (mv + (d - vPart));
-            // Within 745 of the maximum every d is in [−745, 0] (or NaN), where the exponential needs no clamp.
-            var e = typeof(TRange) == typeof(Near) ? VMath.ExpClamped(d) : VMath.ExpNonPositive(d);
-            e = TV.Fma(e, lo, e);
-            var keep = full ? all : fresh;
+            var e = ShiftedExpTerm<TV, TSign, TRange>(Lanes.Load<TV, double>(ref Unsafe.Add(ref px, i)), mv, out var d);
             if (typeof(TOut) == typeof(Store))
             {
-                Lanes.Store(e, ref Unsafe.Add(ref py, at));
-                var t = TV.And(keep, e);
+                Lanes.Store(e, ref Unsafe.Add(ref py, i));
+                var total = acc + e;
+                err += e - (total - acc);
+                acc = total;
+            }
+            else
+            {
+                // The count by a comparison into a mask and a population count (scalar units).
+                count += TV.CountWhereEqual(d, TV.Zero);
+                var t = TV.SelectWhereEqual(d, TV.Zero, TV.Zero, e);
+                var total = acc + t;
+                var tPart = total - acc;
+                err += (acc - (total - tPart)) + (t - tPart);
+                acc = total;
+            }
+        }
+
+        if (i < n)
+        {
+            var e = ShiftedExpTerm<TV, TSign, TRange>(lastX, mv, out var d);
+            if (typeof(TOut) == typeof(Store))
+            {
+                Lanes.Store(e, ref Unsafe.Add(ref py, last));
+                var t = TV.And(fresh, e);
                 var total = acc + t;
                 err += t - (total - acc);
                 acc = total;
             }
             else
             {
-                // The count by a comparison into a mask and a population count (scalar units); lanes of the last
-                // register already summed are moved off the maximum first.
-                count += TV.CountWhereEqual(full ? d : TV.Select(keep, d, TV.One), TV.Zero);
-                var t = TV.And(keep, TV.SelectWhereEqual(d, TV.Zero, TV.Zero, e));
+                // Lanes already summed are moved off the maximum before the count.
+                count += TV.CountWhereEqual(TV.Select(fresh, d, TV.One), TV.Zero);
+                var t = TV.And(fresh, TV.SelectWhereEqual(d, TV.Zero, TV.Zero, e));
                 var total = acc + t;
                 var tPart = total - acc;
                 err += (acc - (total - tPart)) + (t - tPart);
@@ -155,6 +170,25 @@ internal static class SoftmaxCore
         }
 
         return hi + low;
+    }
+
+    /// <summary>
+    /// e^(sign·v − m) for <see cref="ExpSum{TV, TSign, TRange, TOut}"/>: the shift carried exactly as d + lo (TwoSum,
+    /// no guards), e^d·(1 + lo); gives d.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ShiftedExpTerm<TV, TSign, TRange>(TV v, TV mv, out TV d)
+        where TV : struct, IVec<TV>
+        where TSign : struct
+        where TRange : struct
+    {
+        if (typeof(TSign) == typeof(Minus)) v = -v;
+        d = v - mv;
+        var vPart = d + mv;
+        var lo = (v - vPart) - (mv + (d - vPart));
+        // Within 745 of the maximum every d is in [−745, 0] (or NaN), where the exponential needs no clamp.
+        var e = typeof(TRange) == typeof(Near) ? VMath.ExpClamped(d) : VMath.ExpNonPositive(d);
+        return TV.Fma(e, lo, e);
     }
 
     /// <summary>dx = sign·y ⊙ (dy − ⟨dy, y⟩): the softmax (sign = 1) or softmin (sign = −1) Jacobian-vector product.</summary>
@@ -282,6 +316,24 @@ internal static class SoftmaxCore
         public TV Apply<TV>(TV x, TV unused) where TV : struct, IVec<TV>
         {
             var d = Shift(x * TV.Create(sign), TV.Create(m), out var lo, out _);
+            return (d - TV.Create(lnS)) + lo;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="LogMap"/> for log-softmax rows whose entries and maximum are all finite: d = v − m is +0 where v
+    /// equals m and the TwoSum's error term is never NaN there, so Shift's two selects (and the sign's multiply) go,
+    /// with the same bits.
+    /// </summary>
+    private readonly struct FiniteLogMap(double m, double lnS) : IMap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Apply<TV>(TV x, TV unused) where TV : struct, IVec<TV>
+        {
+            var mv = TV.Create(m);
+            var d = x - mv;
+            var vPart = d + mv;
+            var lo = (x - vPart) - (mv + (d - vPart));
             return (d - TV.Create(lnS)) + lo;
         }
     }
