@@ -106,7 +106,8 @@ internal static class SoftmaxCore
         var err = TV.Zero;
         int count = 0;
         // The full registers, then the overlapping last one with its lanes already summed masked out: a loop over
-        // both carried the mask through every register (a select and an and, 0.5 % of log-softmax's double rows).
+        // both carried the mask through every register (a select and an and; log-softmax's double rows took 1.07
+        // ns/element instead of 1.00 at 1024 × 1000).
         int i = 0;
         for (; i <= last; i += TV.Count)
         {
@@ -183,9 +184,7 @@ internal static class SoftmaxCore
         where TRange : struct
     {
         if (typeof(TSign) == typeof(Minus)) v = -v;
-        d = v - mv;
-        var vPart = d + mv;
-        var lo = (v - vPart) - (mv + (d - vPart));
+        d = ExactDifference(v, mv, out var lo);
         // Within 745 of the maximum every d is in [−745, 0] (or NaN), where the exponential needs no clamp.
         var e = typeof(TRange) == typeof(Near) ? VMath.ExpClamped(d) : VMath.ExpNonPositive(d);
         return TV.Fma(e, lo, e);
@@ -255,14 +254,21 @@ internal static class SoftmaxCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Shift<TV>(TV v, TV m, out TV lo, out TV top) where TV : struct, IVec<TV>
     {
-        var d = v - m;
-        var vPart = d + m;
-        var mPart = d - vPart;
-        lo = (v - vPart) - (m + mPart);
+        var d = ExactDifference(v, m, out lo);
         // +0 for a NaN error term and for the entries at the maximum, selected in mask registers where the ISA has them.
         lo = TV.SelectWhereEqual(lo, lo, lo, TV.Zero);
         top = TV.EqualTo(v, m);
         return TV.SelectWhereEqual(v, m, TV.Zero, d);
+    }
+
+    /// <summary>d + lo = v − m exactly (Knuth's TwoSum) for finite v and m (Shift fixes up the infinite cases); returns d.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ExactDifference<TV>(TV v, TV m, out TV lo) where TV : struct, IVec<TV>
+    {
+        var d = v - m;
+        var vPart = d + m;
+        lo = (v - vPart) - (m + (d - vPart));
+        return d;
     }
 
     /// <summary>e = e^(sign·x − m).</summary>
@@ -330,10 +336,7 @@ internal static class SoftmaxCore
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Apply<TV>(TV x, TV unused) where TV : struct, IVec<TV>
         {
-            var mv = TV.Create(m);
-            var d = x - mv;
-            var vPart = d + mv;
-            var lo = (x - vPart) - (mv + (d - vPart));
+            var d = ExactDifference(x, TV.Create(m), out var lo);
             return (d - TV.Create(lnS)) + lo;
         }
     }
