@@ -26,7 +26,24 @@ internal static class RowMath
         var s = TV.Create(sign);
         var high = TV.Create(double.NegativeInfinity);
         var low = TV.Create(double.PositiveInfinity);
+        // Two registers per iteration into two pairs of running extremes: with one pair, each maximum and minimum
+        // waited for the previous one. Maximum and minimum are exact, so the pairing changes no value (the sign of a
+        // zero extreme may differ, which changes no softmax result: e^±0 = 1 and v − m is ±0 either way).
+        var high1 = high;
+        var low1 = low;
         int i = 0;
+        for (; i <= n - (2 * TV.Count); i += 2 * TV.Count)
+        {
+            var a = Lanes.Load<TV, double>(ref Unsafe.Add(ref px, i)) * s;
+            var b = Lanes.Load<TV, double>(ref Unsafe.Add(ref px, i + TV.Count)) * s;
+            high = TV.Max(high, a);
+            low = TV.Min(low, a);
+            high1 = TV.Max(high1, b);
+            low1 = TV.Min(low1, b);
+        }
+
+        high = TV.Max(high, high1);
+        low = TV.Min(low, low1);
         for (; i <= n - TV.Count; i += TV.Count)
         {
             var v = Lanes.Load<TV, double>(ref Unsafe.Add(ref px, i)) * s;
