@@ -155,14 +155,13 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
 
         /// <summary>
         /// dy·σ(−x) beyond |x| = 87 in float lanes: dy below −87 (σ(−x) = 1 to the float), and above 87 dy·e^−x (σ(−x) is
-        /// e^−x to within 2^−125) with its power of two applied last (<see cref="VMath.ScaleTailF{TV}"/>), which keeps
+        /// e^−x to within 2^−125) with its power of two applied last (<see cref="VMath.DyTimesExpTailF{TV}"/>), which keeps
         /// the result for any dy (x held at 200, beyond which dy·e^−x is below the floats); σ(−∞) = 0, so dy·0 at +∞.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV BackwardTailF<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            var m = VMath.Expm1ScaledPartsShortF(TV.Max(-x, TV.Create(-200.0)), out var n);
-            var g = TV.SelectWhereEqual(x, TV.Create(double.PositiveInfinity), dy * TV.Zero, VMath.ScaleTailF(dy, m + TV.One, n));
+            var g = TV.SelectWhereEqual(x, TV.Create(double.PositiveInfinity), dy * TV.Zero, VMath.DyTimesExpTailF(dy, -x));
             return TV.SelectWhereLess(x, TV.Zero, dy, g);
         }
 

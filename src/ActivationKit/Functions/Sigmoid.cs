@@ -172,14 +172,13 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         /// <summary>
         /// dy·σ′(x) beyond |x| = 87 in float lanes: σ′ = e^−|x|/(1 + e^−|x|)² is e^−|x| there to within 2^−124, and
         /// dy·e^−|x| stays a non-zero float out to |x| ≈ 192.5 when |dy| is near the float maximum (|x| is held at 200):
-        /// dy·(1 + m) with 2^n applied last (<see cref="VMath.ScaleTailF{TV}"/>). σ′(±∞) = 0,
+        /// dy·(1 + m) with 2^n applied last (<see cref="VMath.DyTimesExpTailF{TV}"/>). σ′(±∞) = 0,
         /// so dy·0 there (NaN for an infinite dy, as the definition gives).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV BackwardTailF<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            var m = VMath.Expm1ScaledPartsShortF(TV.MinusAbsAtLeast(x, TV.Create(-200.0)), out var n);
-            var g = VMath.ScaleTailF(dy, m + TV.One, n);
+            var g = VMath.DyTimesExpTailF(dy, TV.Or(x, TV.SignMask));
             return TV.SelectWhereEqual(TV.Abs(x), TV.Create(double.PositiveInfinity), dy * TV.Zero, g);
         }
 

@@ -323,14 +323,13 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
 
         /// <summary>
         /// dy·σ(x) below −87 in float lanes (β = 1): dy·e^x with its power of two applied last
-        /// (<see cref="VMath.ScaleTailF{TV}"/>), which keeps a normal result for any dy (x held at −200, beyond which
+        /// (<see cref="VMath.DyTimesExpTailF{TV}"/>), which keeps a normal result for any dy (x held at −200, beyond which
         /// dy·e^x is below the floats); σ(−∞) = 0, so dy·0 there; dy above a threshold set that low.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV BackwardTailF<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            var m = VMath.Expm1ScaledPartsShortF(TV.Max(x, TV.Create(-200.0)), out var n);
-            var g = TV.SelectWhereEqual(x, TV.Create(double.NegativeInfinity), dy * TV.Zero, VMath.ScaleTailF(dy, m + TV.One, n));
+            var g = TV.SelectWhereEqual(x, TV.Create(double.NegativeInfinity), dy * TV.Zero, VMath.DyTimesExpTailF(dy, x));
             return TV.SelectWhereGreater(x, _threshold.In<TV>(), dy, g);
         }
 

@@ -455,11 +455,11 @@ public static class ElementwiseDriver
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TV : struct, IVec<TV>
     {
-        if (TMap.HasFloatTail && !TV.IsDouble && map.MarkBound.Exists)
+        if (TMap.HasFloatTail && !TV.IsDouble && map.MarkBound is { Exists: true } bound)
         {
             // As in RedoMarked: the bound's own comparison marks the lanes and the tail formula is inlined (in-place
             // calls, whose inputs are gone after the loop, redo each register here).
-            Lanes.Store(TV.Select(TailMarks(map.MarkBound, a), map.ApplyTail(a, b), Lanes.Load<TV, T>(ref dst)), ref dst);
+            Lanes.Store(TV.Select(TailMarks(bound, a), map.ApplyTail(a, b), Lanes.Load<TV, T>(ref dst)), ref dst);
             return;
         }
 

@@ -407,6 +407,18 @@ public static partial class VMath
         => TV.ScaleB((dy * TV.Create(3.552713678800501E-15)) * u, n + TV.Create(48.0)); // 2^−48
 
     /// <summary>
+    /// dy·e^a for a deep-tail argument a ≤ −87 (the logistic slopes' tails: σ(±x) and σ′ are e^a to the float there),
+    /// with a held at −200, beyond which dy·e^a is below the floats for any float dy: e^a = (1 + m)·2^n and
+    /// <see cref="ScaleTailF{TV}"/>, so the result keeps its accuracy whatever dy's magnitude.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV DyTimesExpTailF<TV>(TV dy, TV a) where TV : struct, IVec<TV>
+    {
+        var m = Expm1ScaledPartsShortF(TV.Max(a, TV.Create(-200.0)), out var n);
+        return ScaleTailF(dy, m + TV.One, n);
+    }
+
+    /// <summary>
     /// ln(1 + e) for 0 ≤ e ≤ 1 in float lanes, about 1 ULP, exact for tiny e: 2·atanh(s) with s = e/(2 + e) in
     /// [0, 1/3], as 2s + s³·p(s²) = e − s·(e − s²·p(s²)), since 2s = e − s·e in real arithmetic. p is a degree-3
     /// minimax fit of the series' tail weighted by its share of the result (tools/poly/fit_log1p_unit.py:
