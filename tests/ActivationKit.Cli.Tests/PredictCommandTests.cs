@@ -67,6 +67,22 @@ public class PredictCommandTests
     }
 
     [Fact]
+    public void Missing_or_infinite_inputs_are_bad_input_not_nan_predictions()
+    {
+        using var dir = new TempDir();
+        string model = TrainXor(dir);
+        string csv = dir.File("x.csv");
+        File.WriteAllText(csv, "a,b\n0.5,0.5\nnan,0.5\n");
+        Cli.Run("predict", "--model", model, "--in", csv, "--out", dir.File("y.csv")).BadInput("x.csv: row 2, column 1 is NaN (a missing value)");
+        File.WriteAllText(csv, "0.5,0.5\n0.5,1e40\n");
+        Cli.Run("predict", "--model", model, "--in", csv).BadInput("x.csv: row 2, column 2 is infinite");
+        string npy = dir.File("x.npy");
+        Npy.Write(npy, [0.5f, 0.5f, float.PositiveInfinity, 0f], [2, 2]);
+        Cli.Run("predict", "--model", model, "--in", npy).BadInput("x.npy: row 2, column 1 is infinite");
+        Assert.DoesNotContain("y.csv", dir.Files());
+    }
+
+    [Fact]
     public void Wrong_column_count_is_bad_input_and_writes_nothing()
     {
         using var dir = new TempDir();

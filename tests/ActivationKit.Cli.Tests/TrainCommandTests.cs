@@ -1,3 +1,4 @@
+using ActivationKit.IO;
 using System.Globalization;
 using System.Text.Json;
 using ActivationKit.Nn;
@@ -137,6 +138,37 @@ public class TrainCommandTests
         string csv = dir.File("d.csv");
         File.WriteAllText(csv, "a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n");
         Cli.Run("train", "--data", csv, "--target", "species").BadInput("no column named 'species'");
+    }
+
+    [Fact]
+    public void Missing_or_out_of_range_values_are_bad_input_not_a_nan_loss()
+    {
+        // float parsing reads "nan" as NaN and 1e39 as +∞: either would train to NaN weights and print NaN metrics.
+        using var dir = new TempDir();
+        string csv = dir.File("d.csv");
+        File.WriteAllText(csv, "a,b,label\n1,2,0\n3,nan,1\n5,6,0\n7,8,1\n");
+        Cli.Run("train", "--data", csv, "--epochs", "1").BadInput("d.csv, line 3, column 2 'b': 'nan' is a missing value (NaN)");
+        File.WriteAllText(csv, "a,b,label\n1,2,0\n1e39,4,1\n5,6,0\n7,8,1\n");
+        Cli.Run("train", "--data", csv, "--epochs", "1").BadInput("'1e39' is not a finite float");
+        File.WriteAllText(csv, "a,b,y\n1,2,0.5\n3,4,-Infinity\n5,6,1.5\n7,8,2\n");
+        Cli.Run("train", "--data", csv, "--epochs", "1").BadInput("'-Infinity' is not a finite number");
+
+        string x = dir.File("x.npy"), y = dir.File("y.npy");
+        Npy.Write(x, [1f, 2f, 3f, float.NaN, 5f, 6f, 7f, 8f], [4, 2]);
+        Npy.Write(y, [0f, 1f, 0f, 1f], [4]);
+        Cli.Run("train", "--data", x, "--target", y, "--epochs", "1").BadInput("x.npy: sample 1, feature 2 is NaN");
+    }
+
+    [Fact]
+    public void A_huge_integer_label_is_not_taken_for_a_class_index()
+    {
+        // 0 and 10⁹ are two integers: as classes they would ask for 10⁹ outputs.
+        using var dir = new TempDir();
+        string csv = dir.File("d.csv");
+        File.WriteAllText(csv, "a,b,y\n1,2,0\n3,4,1000000000\n5,6,0\n7,8,0\n9,1,1000000000\n");
+        var json = Json(Cli.Run("train", "--data", csv, "--epochs", "1", "--json").Ok());
+        Assert.Equal("regression", json.GetProperty("task").GetString());
+        Cli.Run("train", "--data", csv, "--epochs", "1", "--task", "multiclass").BadInput("the labels go up to 1,000,000,000, more classes than the 65,536");
     }
 
     [Fact]

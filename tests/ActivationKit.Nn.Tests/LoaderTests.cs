@@ -164,6 +164,36 @@ public sealed class LoaderTests : IDisposable
     }
 
     [Fact]
+    public void Non_finite_values_and_runaway_class_counts_are_refused_with_their_place()
+    {
+        string path = Path.Combine(_dir, "nan.csv");
+        File.WriteAllText(path, "a,b,y\n1,2,0\n3,NaN,1\n");
+        Assert.Contains("line 3, column 2 'b': 'NaN' is a missing value", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
+        File.WriteAllText(path, "a,b,y\n1,-5e38,0\n");
+        Assert.Contains("'-5e38' is not a finite float", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
+        File.WriteAllText(path, "a,b,y\n1,2,Infinity\n");
+        Assert.Contains("is not a finite number", Assert.Throws<FormatException>(() => Csv.Load(path, classification: false)).Message);
+        File.WriteAllText(path, "a,b,y\n1,2,0\n3,4,70000\n");
+        Assert.Contains("below 65,536", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
+
+        // Every source passes the Dataset's own check: a NaN or infinite feature or target, or too many classes.
+        var nanFeature = Assert.Throws<ArgumentException>(() => new Dataset("d", [1f, 2f, 3f, float.NaN], 2, [0f, 1f], 1, 2));
+        Assert.Contains("d: sample 1, feature 2 is NaN", nanFeature.Message);
+        Assert.Contains("is +∞", Assert.Throws<ArgumentException>(() => new Dataset("d", [float.PositiveInfinity, 2f], 2, [0f], 1, 0)).Message);
+        Assert.Contains("the target −∞", Assert.Throws<ArgumentException>(() => new Dataset("d", [1f, 2f], 2, [float.NegativeInfinity], 1, 0)).Message);
+        Assert.Contains("65,536", Assert.Throws<ArgumentException>(() => new Dataset("d", [1f, 2f], 2, [0f], 1, 70000)).Message);
+        // The vectorised scan finds a bad value past the first registers too.
+        var wide = Enumerable.Repeat(1f, 1000).ToArray();
+        wide[997] = float.NaN;
+        Assert.Contains("sample 99, feature 8", Assert.Throws<ArgumentException>(() => new Dataset("w", wide, 10, new float[100], 1, 0)).Message);
+
+        string x = Path.Combine(_dir, "nx.npy"), y = Path.Combine(_dir, "ny.npy");
+        Npy.Write(x, [1f, 2f, 3f, 4f], [2, 2]);
+        Npy.Write(y, [0f, 1e9f], [2]);
+        Assert.Contains("the label 1E+09 is not a class index", Assert.Throws<InvalidDataException>(() => NpyDataset.Load(x, y)).Message);
+    }
+
+    [Fact]
     public void NpyDatasetPairsFeaturesWithTargets()
     {
         string x = Path.Combine(_dir, "fx.npy"), y = Path.Combine(_dir, "fy.npy");

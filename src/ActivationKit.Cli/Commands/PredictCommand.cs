@@ -57,6 +57,13 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
             throw new UsageException($"{Path.GetFileName(settings.In)} has {columns} column(s) but the model takes {network.InputSize} input(s).");
         }
 
+        // A NaN or infinite input (a missing cell, a value beyond the float range) would come out as a NaN prediction.
+        int bad = Array.FindIndex(x, v => !float.IsFinite(v));
+        if (bad >= 0)
+        {
+            throw new UsageException($"{Path.GetFileName(settings.In)}: row {(bad / columns) + 1}, column {(bad % columns) + 1} is {(float.IsNaN(x[bad]) ? "NaN (a missing value)" : "infinite (beyond ±3.4e38)")}; every input must be a finite number.");
+        }
+
         var input = metadata.Normalization is { } norm ? norm.Transform(x) : x;
         var y = network.Predict(input, rows);
         int outputs = network.OutputSize;

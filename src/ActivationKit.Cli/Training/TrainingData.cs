@@ -116,11 +116,11 @@ public static class TrainingData
     private static Dataset Interpret(string name, float[] features, int featureCount, float[] targets, int targetColumns, TrainingTask? given, out TrainingTask task)
     {
         bool integers = targets.All(t => t >= 0 && t == MathF.Floor(t) && float.IsFinite(t));
-        int classes = integers && targets.Length > 0 ? (int)targets.Max() + 1 : 0;
+        long classes = integers && targets.Length > 0 ? (long)targets.Max() + 1 : 0;
         bool zeroOne = targets.All(t => t is 0 or 1);
         task = given ?? (targetColumns > 1
             ? (zeroOne ? TrainingTask.Multilabel : TrainingTask.Regression)
-            : integers && targets.Distinct().Count() <= MaxInferredClasses ? (classes <= 2 ? TrainingTask.Binary : TrainingTask.Multiclass) : TrainingTask.Regression);
+            : integers && classes <= Dataset.MaxClasses && targets.Distinct().Count() <= MaxInferredClasses ? (classes <= 2 ? TrainingTask.Binary : TrainingTask.Multiclass) : TrainingTask.Regression);
 
         switch (task)
         {
@@ -128,7 +128,8 @@ public static class TrainingData
                 if (targetColumns != 1) throw new UsageException($"{name}: a {Name(task)} task needs one target column of class indices, but there are {targetColumns}.");
                 if (!integers) throw new UsageException($"{name}: a {Name(task)} task needs class indices 0, 1, 2, … as targets, but some targets are not non-negative integers (use --task regression).");
                 if (task == TrainingTask.Binary && classes > 2) throw new UsageException($"{name}: --task binary needs labels 0 and 1, but the labels go up to {classes - 1} (use --task multiclass).");
-                return new Dataset(name, features, featureCount, targets, 1, Math.Max(2, classes));
+                if (classes > Dataset.MaxClasses) throw new UsageException($"{name}: the labels go up to {classes - 1:N0}, more classes than the {Dataset.MaxClasses:N0} a classifier may have (use --task regression for a numeric target).");
+                return new Dataset(name, features, featureCount, targets, 1, (int)Math.Max(2, classes));
             case TrainingTask.Multilabel:
                 if (!zeroOne) throw new UsageException($"{name}: a multilabel task needs targets of 0 and 1 only.");
                 return new Dataset(name, features, featureCount, targets, targetColumns, 0);

@@ -55,10 +55,14 @@ public static class Csv
                     continue;
                 }
 
-                if (!TryParse(cells[c], out float v))
+                if (!TryParse(cells[c], out float v) || !float.IsFinite(v))
                 {
                     string col = names is null ? string.Empty : $" '{names[c]}'";
-                    throw new FormatException($"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is not a number.");
+                    throw new FormatException(float.IsNaN(v)
+                        ? $"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is a missing value (NaN); fill or drop it before training."
+                        : float.IsInfinity(v)
+                            ? $"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is not a finite float (beyond ±3.4e38)."
+                            : $"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is not a number.");
                 }
 
                 features[(r * featureCount) + f++] = v;
@@ -72,6 +76,8 @@ public static class Csv
             for (int r = 0; r < data.Count; r++)
             {
                 if (!TryParse(labelText[r], out targets[r])) throw new FormatException($"{file}, line {data[r].Line}, column {label + 1} (label {labelName}): '{labelText[r]}' is not a number.");
+                // Worded apart from the line above, which callers take to mean text labels (classes) rather than numbers.
+                if (!float.IsFinite(targets[r])) throw new FormatException($"{file}, line {data[r].Line}, column {label + 1} (target {labelName}): '{labelText[r]}' is not a finite number.");
             }
 
             return new Dataset(file, features, featureCount, targets, 1, 0);
@@ -83,7 +89,7 @@ public static class Csv
             for (int r = 0; r < data.Count; r++)
             {
                 TryParse(labelText[r], out float v);
-                if (v < 0 || v != MathF.Floor(v)) throw new FormatException($"{file}, line {data[r].Line}: label '{labelText[r]}' is not a class index (0, 1, 2, …).");
+                if (!(v >= 0 && v < Dataset.MaxClasses) || v != MathF.Floor(v)) throw new FormatException($"{file}, line {data[r].Line}: label '{labelText[r]}' is not a class index (0, 1, 2, … below {Dataset.MaxClasses:N0}).");
                 targets[r] = v;
                 max = Math.Max(max, (int)v);
             }

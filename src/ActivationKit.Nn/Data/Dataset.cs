@@ -15,12 +15,27 @@ public sealed class Dataset
         if (featureCount < 1) throw new ArgumentException($"featureCount must be ≥ 1, got {featureCount}.", nameof(featureCount));
         if (targetColumns < 1) throw new ArgumentException($"targetColumns must be ≥ 1, got {targetColumns}.", nameof(targetColumns));
         if (classCount < 0 || classCount == 1) throw new ArgumentException($"classCount must be 0 (regression) or ≥ 2, got {classCount}.", nameof(classCount));
+        if (classCount > MaxClasses) throw new ArgumentException($"{name}: {classCount:N0} classes is more than the {MaxClasses:N0} a classification set may have; class labels must be 0, 1, 2, ….", nameof(classCount));
         if (classCount > 0 && targetColumns != 1) throw new ArgumentException("A classification set has one target column of class indices.", nameof(targetColumns));
         if (features.Length % featureCount != 0) throw new ArgumentException($"{features.Length} feature values are not a whole number of rows of {featureCount}.", nameof(features));
         int rows = features.Length / featureCount;
         if (targets.Length != rows * targetColumns)
         {
             throw new ArgumentException($"There are {rows} samples but {targets.Length} target values (expected {rows * targetColumns}).", nameof(targets));
+        }
+
+        // A NaN or infinite value would train to NaN weights without a word (a missing CSV cell read as "nan", a value
+        // beyond the float range): refused here, where every source (CSV, .npy, IDX, built-in) passes.
+        int badFeature = IndexOfNonFinite(features);
+        if (badFeature >= 0)
+        {
+            throw new ArgumentException($"{name}: sample {badFeature / featureCount}, feature {(badFeature % featureCount) + 1} is {Describe(features[badFeature])}; fill or drop missing and out-of-range values before training.", nameof(features));
+        }
+
+        int badTarget = IndexOfNonFinite(targets);
+        if (badTarget >= 0)
+        {
+            throw new ArgumentException($"{name}: sample {badTarget / targetColumns} has the target {Describe(targets[badTarget])}; every target must be a finite number.", nameof(targets));
         }
 
         if (classCount > 0)
@@ -43,6 +58,34 @@ public sealed class Dataset
         ClassCount = classCount;
         Rows = rows;
     }
+
+    /// <summary>The index of the first NaN or infinite value, or −1 (vectorised: x − x is 0 exactly for finite x).</summary>
+    private static int IndexOfNonFinite(float[] values)
+    {
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var span = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(values.AsSpan());
+            for (int v = 0; v < span.Length; v++)
+            {
+                var d = span[v] - span[v];
+                if (!System.Numerics.Vector.EqualsAll(d, System.Numerics.Vector<float>.Zero)) break;
+                i += System.Numerics.Vector<float>.Count;
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i])) return i;
+        }
+
+        return -1;
+    }
+
+    private static string Describe(float value) => float.IsNaN(value) ? "NaN" : value > 0 ? "+∞" : "−∞";
+
+    /// <summary>The most classes a classification set may have (a label of 10⁹ would otherwise ask for a network with 10⁹ outputs).</summary>
+    public const int MaxClasses = 65536;
 
     /// <summary>Where the data came from.</summary>
     public string Name { get; }

@@ -26,7 +26,15 @@ public static class NpyDataset
         int features = xs.Skip(1).Aggregate(1, (a, b) => a * b);
         int targetColumns = ys.Skip(1).Aggregate(1, (a, b) => a * b);
         float[] targets = y.ToSingleArray();
-        int classes = classification ? Math.Max(2, (int)targets.DefaultIfEmpty(0).Max() + 1) : 0;
+        int classes = 0;
+        if (classification)
+        {
+            // The largest label sets the class count; the Dataset checks every label against it.
+            float top = targets.DefaultIfEmpty(0).Max();
+            if (!(top >= 0 && top < Dataset.MaxClasses)) throw new InvalidDataException($"{Path.GetFileName(targetsPath)}: the label {top} is not a class index (0, 1, 2, … below {Dataset.MaxClasses:N0}).");
+            classes = Math.Max(2, (int)top + 1);
+        }
+
         return new Dataset(Path.GetFileName(featuresPath), x.ToSingleArray(), features, targets, targetColumns, classes);
     }
 }
