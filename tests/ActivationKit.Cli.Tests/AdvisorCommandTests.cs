@@ -264,7 +264,7 @@ public class AdvisorCommandTests
     public void Problems_by_id_explains_detection_and_fixes()
     {
         var r = Cli.RunWide("problems", "dying_units").Ok();
-        Assert.Contains("Dying units (dying-units)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Dying (dead) units (dying-units)", r.Out, StringComparison.Ordinal);
         Assert.Contains("reported as `dead_units` by `actkit diagnose` and `actkit train --diagnose`", r.Out, StringComparison.Ordinal);
         Assert.Contains("Leaky ReLU, PReLU or ELU", r.Out, StringComparison.Ordinal);
         var json = Json(Cli.Run("problems", "dying-units", "--json").Ok());
@@ -284,7 +284,7 @@ public class AdvisorCommandTests
         Assert.Contains("not-zero-centred", ids);
         Assert.DoesNotContain("dying-units", ids);
         var r = Cli.RunWide("problems", "relu").Ok();
-        Assert.Contains("Dying units (dying-units)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Dying (dead) units (dying-units)", r.Out, StringComparison.Ordinal);
         Assert.Contains("Without it: leaky_relu", r.Out, StringComparison.Ordinal);
     }
 
@@ -293,5 +293,8 @@ public class AdvisorCommandTests
     {
         Cli.Run("problems", "vanishing").BadInput("Did you mean 'vanishing-gradients'");
         Cli.Run("problems", "rellu").BadInput("'relu'");
+        Cli.Run("problems", "dead").BadInput("Did you mean 'dying-units'?");
+        var r = Cli.Run("problems", "qqqqq").BadInput("'qqqqq' is neither a problem nor a function. Problems:");
+        Assert.DoesNotContain("Did you mean", r.Err, StringComparison.Ordinal);
     }
 }

@@ -78,8 +78,9 @@ public sealed class ProblemsCommand(CliConsoles consoles) : Command<ProblemsComm
 
         var functions = ActivationCatalog.Suggest(settings.Query, 2);
         var ids = ActivationProblems.Suggest(settings.Query, 2);
+        string close = ids.Count + functions.Count > 0 ? $" Did you mean {string.Join(", ", ids.Concat(functions).Select(s => $"'{s}'"))}?" : string.Empty;
         throw new UsageException(
-            $"'{settings.Query}' is neither a problem nor a function. Did you mean {string.Join(", ", ids.Concat(functions).Select(s => $"'{s}'"))}? "
+            $"'{settings.Query}' is neither a problem nor a function.{close} "
             + $"Problems: {string.Join(", ", ActivationProblems.All.Select(p => p.Id))}; 'actkit list' shows the functions.");
     }
 

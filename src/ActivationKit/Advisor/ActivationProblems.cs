@@ -59,7 +59,7 @@ public static class ActivationProblems
         new()
         {
             Id = "dying-units",
-            Title = "Dying units",
+            Title = "Dying (dead) units",
             What = "Units whose output and derivative are zero for every input: they never update again.",
             Why = "f′ = 0 on a whole half-line: a large negative bias or a big update pushes the unit there for every sample.",
             DetectedBy = FindingKind.DeadUnits,
@@ -132,13 +132,18 @@ public static class ActivationProblems
         return All.FirstOrDefault(p => p.Id == key);
     }
 
-    /// <summary>The problem ids closest to <paramref name="text"/> (edit distance), best first.</summary>
+    /// <summary>
+    /// The problem ids closest to <paramref name="text"/>, best first: those it is a fragment of, then those within
+    /// max(2, a third of its length) edits; none when nothing is close.
+    /// </summary>
     public static IReadOnlyList<string> Suggest(string text, int count = 2)
     {
         ArgumentNullException.ThrowIfNull(text);
         string key = text.Trim().ToLowerInvariant().Replace('_', '-');
+        int reach = Math.Max(2, key.Length / 3);
         // A prefix or fragment ("vanishing", "dead") is a stronger hint than a small edit distance.
         return All.Select(p => (p.Id, Partial: key.Length >= 3 && (p.Id.Contains(key, StringComparison.Ordinal) || p.Title.Contains(key, StringComparison.OrdinalIgnoreCase)), Distance: Distance(key, p.Id)))
+            .Where(t => t.Partial || t.Distance <= reach)
             .OrderBy(t => t.Partial ? 0 : 1).ThenBy(t => t.Distance).ThenBy(t => t.Id, StringComparer.Ordinal)
             .Take(count).Select(t => t.Id).ToArray();
     }

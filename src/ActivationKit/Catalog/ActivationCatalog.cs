@@ -44,14 +44,19 @@ public static class ActivationCatalog
     /// <summary>Creates an activation by name with parameters given by name (snake_case); missing ones take their default.</summary>
     public static Activation Create(string name, IReadOnlyDictionary<string, double> parameters) => Create(name, [], parameters);
 
-    /// <summary>The names closest to <paramref name="name"/> (edit distance), best first.</summary>
+    /// <summary>
+    /// The names closest to <paramref name="name"/> (edit distance), best first: only those within max(2, a third of its
+    /// length) edits, so a typo gets its function and a word unlike every name gets none.
+    /// </summary>
     public static IReadOnlyList<string> Suggest(string name, int count = 3)
     {
         string key = Normalise(name);
+        int reach = Math.Max(2, key.Length / 3);
         return Entries.Value
             .SelectMany(e => new[] { e.Info.Name }.Concat(e.Info.Aliases).Select(n => (Canonical: e.Info.Name, Distance: Distance(key, Normalise(n)))))
             .GroupBy(t => t.Canonical)
             .Select(g => (Name: g.Key, Distance: g.Min(t => t.Distance)))
+            .Where(t => t.Distance <= reach)
             .OrderBy(t => t.Distance).ThenBy(t => t.Name, StringComparer.Ordinal)
             .Take(count)
             .Select(t => t.Name)
@@ -61,7 +66,9 @@ public static class ActivationCatalog
     private static Activation Create(string name, IReadOnlyList<double> positional, IReadOnlyDictionary<string, double> named)
     {
         var entry = FindEntry(name) ?? throw new ArgumentException(
-            $"Unknown activation '{name}'. Did you mean {string.Join(", ", Suggest(name).Select(s => $"'{s}'"))}? ('actkit list' shows all.)", nameof(name));
+            Suggest(name) is { Count: > 0 } close
+                ? $"Unknown activation '{name}'. Did you mean {string.Join(", ", close.Select(s => $"'{s}'"))}? ('actkit list' shows all.)"
+                : $"Unknown activation '{name}' ('actkit list' shows all).", nameof(name));
         var specs = entry.Info.Parameters;
         if (positional.Count > specs.Count)
         {
