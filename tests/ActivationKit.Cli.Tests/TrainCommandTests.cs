@@ -125,6 +125,7 @@ public class TrainCommandTests
     [InlineData("--output tanh cannot be used with --loss ce", "--data", "spirals", "--loss", "ce", "--output", "tanh")]
     [InlineData("--loss mse is a regression loss", "--data", "xor", "--loss", "mse")]
     [InlineData("Unknown --task 'clustering'", "--data", "xor", "--task", "clustering")]
+    [InlineData("A built-in set takes 2 to 10,000,000 samples, got 1,000,000,000.", "--data", "spirals", "--samples", "1000000000")]
     public void Bad_input_gives_exit_2_and_one_sentence(string expected, params string[] args)
     {
         var r = Cli.Run(["train", .. args]).BadInput(expected);
