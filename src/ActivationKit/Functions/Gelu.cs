@@ -104,6 +104,13 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
+        // Bound by its dependency chain: streaming stores made large calls 10–25 % slower on Zen 5 (docs/performance.md).
+        public static bool ForwardStreams => false;
+
+        /// <inheritdoc />
+        public static bool BackwardStreams => false;
+
+        /// <inheritdoc />
         // GEGLU's product a·gelu(b) keeps its one rounding: the gate runs in double lanes (its float algorithm, ForwardFloatLanes, for float data).
         public static bool GateProductInDouble => true;
 

@@ -120,6 +120,13 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         public static bool ComputeFloatInDouble => false;
 
         /// <inheritdoc />
+        // Bound by its dependency chain: streaming stores made large calls 10–25 % slower on Zen 5 (docs/performance.md).
+        public static bool ForwardStreams => false;
+
+        /// <inheritdoc />
+        public static bool BackwardStreams => false;
+
+        /// <inheritdoc />
         public static bool BackwardFloatInDouble => true;
 
         /// <inheritdoc />

@@ -220,13 +220,14 @@ public static class ElementwiseDriver
 
     /// <summary>
     /// Whether a call writes its output with streaming stores: the bytes it reads and writes reach
-    /// <see cref="KernelOptions.StreamingThreshold"/>, it is not in place, and the machine is x86.
+    /// <see cref="KernelOptions.StreamingThreshold"/>, it is not in place, the machine is x86, and the kernel streams
+    /// (<see cref="IUnaryKernel.ForwardStreams"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Streams<TMap, T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst)
         where TMap : struct, IMap
         where T : unmanaged
-        => (long)dst.Length * Unsafe.SizeOf<T>() * (TMap.IsUnary ? 2 : 3) >= KernelOptions.StreamingThreshold
+        => TMap.Streams && (long)dst.Length * Unsafe.SizeOf<T>() * (TMap.IsUnary ? 2 : 3) >= KernelOptions.StreamingThreshold
             && StreamingStores.Supported && !a.Overlaps(dst) && !b.Overlaps(dst);
 
     /// <summary>Runs a map on this thread, storing straight into <paramref name="dst"/>.</summary>
@@ -825,6 +826,9 @@ internal interface IMap
     /// <summary>For double data the loop calls <see cref="ApplyAt"/> per register (<see cref="IUnaryKernel.BackwardOutOfLine"/>).</summary>
     static virtual bool OutOfLine => false;
 
+    /// <summary>Large calls may write with streaming stores (<see cref="IUnaryKernel.ForwardStreams"/>).</summary>
+    static virtual bool Streams => true;
+
     /// <summary>One register from memory to memory (only called when <see cref="OutOfLine"/>).</summary>
     void ApplyAt<TV, T>(ref T a, ref T b, ref T d)
         where TV : struct, IVec<TV>
@@ -883,6 +887,8 @@ internal readonly struct ForwardMap<TOp>(TOp op) : IMap where TOp : struct, IUna
 {
     public static bool IsCheap => TOp.IsCheap;
 
+    public static bool Streams => TOp.ForwardStreams;
+
     public static bool InPairs => TOp.ForwardInPairs;
 
     public static bool IsUnary => true;
@@ -912,6 +918,8 @@ internal readonly struct ForwardMap<TOp>(TOp op) : IMap where TOp : struct, IUna
 internal readonly struct BackwardMap<TOp>(TOp op) : IMap where TOp : struct, IUnaryKernel
 {
     public static bool IsCheap => TOp.IsCheap;
+
+    public static bool Streams => TOp.BackwardStreams;
 
     public static bool InPairs => TOp.BackwardInPairs;
 
@@ -957,12 +965,16 @@ internal readonly struct FloatGradeForwardMap<TOp>(TOp op) : IMap where TOp : st
 {
     public static bool IsUnary => true;
 
+    public static bool Streams => TOp.ForwardStreams;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.ForwardForFloat(a);
 }
 
 internal readonly struct FloatGradeBackwardMap<TOp>(TOp op) : IMap where TOp : struct, IUnaryKernel
 {
+    public static bool Streams => TOp.BackwardStreams;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.BackwardForFloat(a, b);
 }

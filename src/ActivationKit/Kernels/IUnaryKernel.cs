@@ -66,6 +66,17 @@ public interface IUnaryKernel
     static virtual bool BackwardInPairs => false;
 
     /// <summary>
+    /// Whether large forward calls may write with streaming (non-temporal) stores (<see cref="KernelOptions.StreamingThreshold"/>).
+    /// True by default: it saves the read of each destination line. Kernels bound by a long dependency chain set it
+    /// false where it measures slower (`actkit bench --sizes 16777216 --streaming off` against the default): on the Zen 5
+    /// host of docs/performance.md erf GELU, gelu_tanh and mish ran 10–25 % slower at 16 Mi floats with streaming stores.
+    /// </summary>
+    static virtual bool ForwardStreams => true;
+
+    /// <summary>As <see cref="ForwardStreams"/>, for the backward from the input.</summary>
+    static virtual bool BackwardStreams => true;
+
+    /// <summary>
     /// When true, the double-lane backward is larger than the element-wise loop's inlining budget: for double data
     /// the loop calls <see cref="BackwardAt{TV, T}"/> once per register with references to the arrays, so no register
     /// crosses the call through the stack (a 64-byte store straddling two cache lines is not forwarded to the load
