@@ -69,7 +69,8 @@ public interface IUnaryKernel
     /// Whether large forward calls may write with streaming (non-temporal) stores (<see cref="KernelOptions.StreamingThreshold"/>).
     /// True by default: it saves the read of each destination line. Kernels bound by a long dependency chain set it
     /// false where it measures slower (`actkit bench --sizes 16777216 --streaming off` against the default): on the Zen 5
-    /// host of docs/performance.md erf GELU, gelu_tanh and mish ran 10–25 % slower at 16 Mi floats with streaming stores.
+    /// host of docs/performance.md erf GELU, gelu_tanh, mish and the float-in-double kernels (sin, snake, tanhshrink,
+    /// squareplus) ran 8–25 % slower at 16 Mi floats with streaming stores, while the faster kernels gain 10–40 %.
     /// </summary>
     static virtual bool ForwardStreams => true;
 
