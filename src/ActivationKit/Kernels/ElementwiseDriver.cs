@@ -965,7 +965,9 @@ internal readonly struct FloatGradeForwardMap<TOp>(TOp op) : IMap where TOp : st
 {
     public static bool IsUnary => true;
 
-    public static bool Streams => TOp.ForwardStreams;
+    // Float data in double lanes (parameter instances such as silu with β ≠ 1, and the float-in-double kernels): slow
+    // enough that streaming stores made large calls slower on Zen 5 (docs/performance.md, "Streaming stores").
+    public static bool Streams => false;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.ForwardForFloat(a);
@@ -973,7 +975,8 @@ internal readonly struct FloatGradeForwardMap<TOp>(TOp op) : IMap where TOp : st
 
 internal readonly struct FloatGradeBackwardMap<TOp>(TOp op) : IMap where TOp : struct, IUnaryKernel
 {
-    public static bool Streams => TOp.BackwardStreams;
+    // As FloatGradeForwardMap.
+    public static bool Streams => false;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Apply<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.BackwardForFloat(a, b);
