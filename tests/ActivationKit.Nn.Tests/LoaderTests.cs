@@ -141,6 +141,22 @@ public sealed class LoaderTests : IDisposable
     }
 
     [Fact]
+    public void A_regression_load_can_take_text_labels_as_classes()
+    {
+        string path = Path.Combine(_dir, "kinds.csv");
+        File.WriteAllText(path, "a,b,kind\n1,2,cat\n3,4,dog\n5,6,cat\n");
+        var classes = Csv.Load(path, classification: false, textLabelsAreClasses: true);
+        Assert.Equal(2, classes.ClassCount);
+        Assert.Equal(["cat", "dog"], classes.ClassNames);
+        Assert.Equal([0f, 1f, 0f], classes.Targets);
+        Assert.Contains("'cat' is not a number", Assert.Throws<FormatException>(() => Csv.Load(path, classification: false)).Message);
+        File.WriteAllText(path, "a,b,y\n1,2,0.5\n3,4,2.5\n");
+        var numbers = Csv.Load(path, classification: false, textLabelsAreClasses: true);
+        Assert.Equal(0, numbers.ClassCount);
+        Assert.Equal([0.5f, 2.5f], numbers.Targets);
+    }
+
+    [Fact]
     public void CsvErrorsNameLineAndColumn()
     {
         string path = Path.Combine(_dir, "bad.csv");

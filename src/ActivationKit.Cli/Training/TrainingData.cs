@@ -141,16 +141,7 @@ public static class TrainingData
     private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns) ReadCsv(string path, string? target)
     {
         // Text labels ('setosa', 'virginica', …) can only be classes; numeric ones are read as numbers and interpreted above.
-        Dataset data;
-        try
-        {
-            data = Csv.Load(path, target, classification: false);
-        }
-        catch (FormatException numericFailure) when (numericFailure.Message.Contains("(label", StringComparison.Ordinal))
-        {
-            data = Csv.Load(path, target, classification: true);
-        }
-
+        var data = Csv.Load(path, target, classification: false, textLabelsAreClasses: true);
         return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns);
     }
 

@@ -13,9 +13,11 @@ public static class Csv
     /// from the end; default −1 = last). The header is detected when the first row has a non-numeric feature cell,
     /// unless <paramref name="hasHeader"/> says otherwise. For classification, numeric labels must be class indices
     /// 0…k−1 and text labels are numbered in sorted order (their names kept in <see cref="Dataset.ClassNames"/>).
+    /// With <paramref name="textLabelsAreClasses"/>, a regression load (<paramref name="classification"/> false) whose
+    /// label column holds text is read as classes instead (a caller that infers the task from numeric targets).
     /// </summary>
     /// <exception cref="FormatException">A non-numeric feature cell or a ragged row, with its line and column.</exception>
-    public static Dataset Load(string path, string? labelColumn = null, bool classification = true, bool? hasHeader = null)
+    public static Dataset Load(string path, string? labelColumn = null, bool classification = true, bool? hasHeader = null, bool textLabelsAreClasses = false)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file not found: {path}", path);
@@ -71,13 +73,12 @@ public static class Csv
 
         var targets = new float[data.Count];
         string labelName = names?[label] ?? $"column {label + 1}";
-        if (!classification)
+        if (!classification && !(textLabelsAreClasses && !labelText.All(IsNumber)))
         {
             for (int r = 0; r < data.Count; r++)
             {
                 if (!TryParse(labelText[r], out targets[r])) throw new FormatException($"{file}, line {data[r].Line}, column {label + 1} (label {labelName}): '{labelText[r]}' is not a number.");
-                // Worded apart from the line above, which callers take to mean text labels (classes) rather than numbers.
-                if (!float.IsFinite(targets[r])) throw new FormatException($"{file}, line {data[r].Line}, column {label + 1} (target {labelName}): '{labelText[r]}' is not a finite number.");
+                if (!float.IsFinite(targets[r])) throw new FormatException($"{file}, line {data[r].Line}, column {label + 1} (label {labelName}): '{labelText[r]}' is not a finite number.");
             }
 
             return new Dataset(file, features, featureCount, targets, 1, 0);
