@@ -130,7 +130,7 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         public TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>
         {
             inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(BackwardFloatLimit));
-            return dy * VMath.LogisticSlope(VMath.ExpMinusAbsAtLeastF(x, -BackwardFloatLimit));
+            return dy * VMath.LogisticSlope(VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask), -BackwardFloatLimit));
         }
 
         /// <inheritdoc />

@@ -181,25 +181,14 @@ public static partial class VMath
 
     /// <summary>
     /// e^x for x ≤ 88 (or NaN) in float lanes: <see cref="ExpF{TV}"/> without the overflow clamp (+∞ is not a valid
-    /// input; callers replace such lanes).
+    /// input; callers replace such lanes). x is held at <paramref name="floor"/> (≥ −104): a floor of −87 keeps e a
+    /// normal float, so a kernel that divides it stays off the divider's slow subnormal case and leaves the lanes
+    /// below to a tail formula (sigmoid′). A NaN x stays NaN (the maximum returns its NaN operand).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV ExpNonPositiveF<TV>(TV x) where TV : struct, IVec<TV>
+    public static TV ExpNonPositiveF<TV>(TV x, double floor = -104.0) where TV : struct, IVec<TV>
     {
-        var r = ReduceF(TV.Max(TV.Create(-104.0), x), out var n);
-        return TV.ScaleB(ExpReducedF(r), n);
-    }
-
-    /// <summary>
-    /// e^−|x| in float lanes with −|x| held at <paramref name="floor"/> (≥ −104): <see cref="ExpNonPositiveF{TV}"/> of
-    /// max(floor, −|x|), the same two operations before the reduction. A floor of −87 keeps e a normal float, so a
-    /// kernel that divides it stays off the divider's slow subnormal case and leaves |x| &gt; 87 to a tail formula.
-    /// e^−|NaN| is NaN (the maximum returns its NaN operand).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV ExpMinusAbsAtLeastF<TV>(TV x, double floor) where TV : struct, IVec<TV>
-    {
-        var r = ReduceF(TV.Max(TV.Create(floor), TV.Or(x, TV.SignMask)), out var n);
+        var r = ReduceF(TV.Max(TV.Create(floor), x), out var n);
         return TV.ScaleB(ExpReducedF(r), n);
     }
 
