@@ -155,13 +155,6 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
-        // Float data in double lanes, slow enough that streaming stores made large calls 8–17 % slower on Zen 5.
-        public static bool ForwardStreams => false;
-
-        /// <inheritdoc />
-        public static bool BackwardStreams => false;
-
-        /// <inheritdoc />
         public static bool ForwardFloatInDouble => true;
 
         /// <inheritdoc />

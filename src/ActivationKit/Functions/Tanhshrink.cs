@@ -138,7 +138,8 @@ public sealed class Tanhshrink : ElementwiseActivation<Tanhshrink.Kernel_>
         public static bool ComputeFloatInDouble => true;
 
         /// <inheritdoc />
-        // Float data in double lanes, slow enough that streaming stores made large calls 8–17 % slower on Zen 5.
+        // Float data in double lanes, slow enough that streaming stores made large calls 8–17 % slower on Zen 5 (doubles
+        // 0.93–1.04 → 0.89–0.91 ns/element at 4 Mi).
         public static bool ForwardStreams => false;
 
         /// <inheritdoc />

@@ -69,8 +69,9 @@ public interface IUnaryKernel
     /// Whether large forward calls may write with streaming (non-temporal) stores (<see cref="KernelOptions.StreamingThreshold"/>).
     /// True by default: it saves the read of each destination line. Kernels bound by a long dependency chain set it
     /// false where it measures slower (`actkit bench --sizes 16777216 --streaming off` against the default): on the Zen 5
-    /// host of docs/performance.md erf GELU, gelu_tanh, mish and the float-in-double kernels (sin, snake, tanhshrink,
-    /// squareplus) ran 8–25 % slower at 16 Mi floats with streaming stores, while the faster kernels gain 10–40 %.
+    /// host of docs/performance.md erf GELU, gelu_tanh, mish, sin, snake and tanhshrink ran 8–25 % slower with streaming
+    /// stores at 16 Mi floats (and 4 Mi doubles), while the faster kernels gain 10–40 %. Float data that runs in double
+    /// lanes through <see cref="ForwardForFloat{TV}"/>/<see cref="BackwardForFloat{TV}"/> never streams.
     /// </summary>
     static virtual bool ForwardStreams => true;
 
