@@ -160,7 +160,7 @@ internal static class SoftmaxCoreFloat
         var error = TV.Zero;
         if (!log)
         {
-            var sum = TwoSum(ta, tbFresh, ref error);
+            var sum = SoftmaxCore.TwoSum(ta, tbFresh, ref error);
             double total = Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error);
             // A NaN entry makes the sum NaN.
             if (!(total > 0)) return false;
@@ -172,7 +172,7 @@ internal static class SoftmaxCoreFloat
         }
 
         var m = TV.Create(max);
-        var belowSum = TwoSum(TV.SelectWhereEqual(a, m, TV.Zero, ta), TV.SelectWhereEqual(b, m, TV.Zero, tbFresh), ref error);
+        var belowSum = SoftmaxCore.TwoSum(TV.SelectWhereEqual(a, m, TV.Zero, ta), TV.SelectWhereEqual(b, m, TV.Zero, tbFresh), ref error);
         int atTop = TV.CountWhereEqual(a, m) + TV.CountWhereEqual(TV.Select(fresh, b, TV.Create(float.NegativeInfinity)), m);
         double below = Lanes.SumOfFloats(belowSum) + Lanes.SumOfFloats(error);
         if (double.IsNaN(below)) return false;
@@ -472,8 +472,8 @@ internal static class SoftmaxCoreFloat
                 g = TD.And(fresh, g);
             }
 
-            sum = TwoSum(sum, e, ref sumError);
-            other = TwoSum(other, weighted ? e * g : g, ref otherError);
+            sum = SoftmaxCore.TwoSum(sum, e, ref sumError);
+            other = SoftmaxCore.TwoSum(other, weighted ? e * g : g, ref otherError);
         }
 
         second = Lanes.SumCompensated(other, otherError);
@@ -537,7 +537,7 @@ internal static class SoftmaxCoreFloat
             var g = Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, at));
             var product = a * g;
             error += TV.Fms(a, g, product);
-            dot = TwoSum(dot, product, ref error);
+            dot = SoftmaxCore.TwoSum(dot, product, ref error);
         }
 
         return Lanes.SumOfFloats(dot) + Lanes.SumOfFloats(error);
@@ -616,7 +616,7 @@ internal static class SoftmaxCoreFloat
         {
             bool full = i <= last;
             var g = Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, full ? i : last));
-            sum = TwoSum(sum, full ? g : TV.And(FreshLanes<TV>(n), g), ref error);
+            sum = SoftmaxCore.TwoSum(sum, full ? g : TV.And(FreshLanes<TV>(n), g), ref error);
         }
 
         return Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error);
@@ -916,7 +916,7 @@ internal static class SoftmaxCoreFloat
                     Lanes.Store(b, ref Unsafe.Add(ref py, i + TV.Count));
                 }
 
-                sum = FastTwoSum(FastTwoSum(sum, a, ref error), b, ref error);
+                sum = SoftmaxCore.FastTwoSum(SoftmaxCore.FastTwoSum(sum, a, ref error), b, ref error);
             }
         }
 
@@ -924,7 +924,7 @@ internal static class SoftmaxCoreFloat
         {
             var t = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
             if (TStore.On) Lanes.Store(t, ref Unsafe.Add(ref py, i));
-            sum = FastTwoSum(sum, t, ref error);
+            sum = SoftmaxCore.FastTwoSum(sum, t, ref error);
             i += TV.Count;
         }
 
@@ -932,7 +932,7 @@ internal static class SoftmaxCoreFloat
         {
             var t = ScaledExp<TV, TClamp>(lastV, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
             if (TStore.On) Lanes.Store(t, ref Unsafe.Add(ref py, last));
-            sum = FastTwoSum(sum, TV.And(FreshLanes<TV>(n), t), ref error);
+            sum = SoftmaxCore.FastTwoSum(sum, TV.And(FreshLanes<TV>(n), t), ref error);
         }
 
         exact = TV.AllTrue(TV.LessThanOrEqual(sum, TV.Create(2 * sumStart)));
@@ -985,8 +985,8 @@ internal static class SoftmaxCoreFloat
             var vb = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + TV.Count)));
             var ta = ScaledExp<TV, TClamp>(va, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
             var tb = ScaledExp<TV, TClamp>(vb, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-            sum = TwoSum(sum, TV.SelectWhereEqual(va, m, TV.Zero, ta), ref error);
-            sum = TwoSum(sum, TV.SelectWhereEqual(vb, m, TV.Zero, tb), ref error);
+            sum = SoftmaxCore.TwoSum(sum, TV.SelectWhereEqual(va, m, TV.Zero, ta), ref error);
+            sum = SoftmaxCore.TwoSum(sum, TV.SelectWhereEqual(vb, m, TV.Zero, tb), ref error);
             count += TV.CountWhereEqual(va, m) + TV.CountWhereEqual(vb, m);
         }
 
@@ -994,7 +994,7 @@ internal static class SoftmaxCoreFloat
         {
             var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
             var t = ScaledExp<TV, TClamp>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-            sum = TwoSum(sum, TV.SelectWhereEqual(v, m, TV.Zero, t), ref error);
+            sum = SoftmaxCore.TwoSum(sum, TV.SelectWhereEqual(v, m, TV.Zero, t), ref error);
             count += TV.CountWhereEqual(v, m);
         }
 
@@ -1005,7 +1005,7 @@ internal static class SoftmaxCoreFloat
             var t = ScaledExp<TV, TClamp>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
             // Lanes the full registers covered count as below the maximum here, with t = 0.
             var w = TV.Select(fresh, v, TV.Create(float.NegativeInfinity));
-            sum = TwoSum(sum, TV.SelectWhereEqual(w, m, TV.Zero, TV.And(fresh, t)), ref error);
+            sum = SoftmaxCore.TwoSum(sum, TV.SelectWhereEqual(w, m, TV.Zero, TV.And(fresh, t)), ref error);
             count += TV.CountWhereEqual(w, m);
         }
 
@@ -1121,15 +1121,6 @@ internal static class SoftmaxCoreFloat
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV MinusPair<TV>(TV d, TV hi, TV lo) where TV : struct, IVec<TV> => (d - hi) - lo;
 
-    /// <summary>a + b with the exact rounding error added to <paramref name="error"/>, for |a| ≥ |b| (Dekker's fast two-sum).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV FastTwoSum<TV>(TV a, TV b, ref TV error) where TV : struct, IVec<TV>
-    {
-        var sum = a + b;
-        error += b - (sum - a);
-        return sum;
-    }
-
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static double LogOnePlusRow(double s)
     {
@@ -1190,14 +1181,14 @@ internal static class SoftmaxCoreFloat
         {
             var e = ShiftedExp(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)) * s, m);
             Lanes.Store(e, ref Unsafe.Add(ref py, i));
-            sum = TwoSum(sum, e, ref error);
+            sum = SoftmaxCore.TwoSum(sum, e, ref error);
         }
 
         if (i < n)
         {
             var e = ShiftedExp(lastV, m);
             Lanes.Store(e, ref Unsafe.Add(ref py, last));
-            sum = TwoSum(sum, TV.And(fresh, e), ref error);
+            sum = SoftmaxCore.TwoSum(sum, TV.And(fresh, e), ref error);
         }
 
         // Pass 3: y = e·(1/s) with 1/s as two floats, so the product is rounded about once.
@@ -1239,10 +1230,10 @@ internal static class SoftmaxCoreFloat
             var v = full ? Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)) * s : lastV;
             var keep = full ? all : fresh;
             var isTop = TV.EqualTo(v, m);
-            var d = Shift(v, m, out var dLo);
+            var d = SoftmaxCore.ExactDifference(v, m, out var dLo);
             var p = VMath.ExpPartsF(d, dLo, out var k);
             var e = TV.AndNot(TV.ScaleB(p, k + TV.Create(ScaleBias)), TV.LessThan(d, TV.Create(-112.0)));
-            sum = TwoSum(sum, TV.AndNot(TV.And(keep, e), isTop), ref error);
+            sum = SoftmaxCore.TwoSum(sum, TV.AndNot(TV.And(keep, e), isTop), ref error);
             top += TV.And(TV.And(keep, isTop), TV.One);
         }
 
@@ -1257,7 +1248,7 @@ internal static class SoftmaxCoreFloat
             bool full = i <= last;
             int at = full ? i : last;
             var v = full ? Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)) * s : lastV;
-            var d = Shift(v, m, out var dLo);
+            var d = SoftmaxCore.ExactDifference(v, m, out var dLo);
             Lanes.Store(((d - lnHi) - lnLo) + dLo, ref Unsafe.Add(ref py, at));
         }
     }
@@ -1281,30 +1272,9 @@ internal static class SoftmaxCoreFloat
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ShiftedExp<TV>(TV v, TV m) where TV : struct, IVec<TV>
     {
-        var d = Shift(v, m, out var lo);
+        var d = SoftmaxCore.ExactDifference(v, m, out var lo);
         var e = VMath.ExpNonPositiveF(d);
         return TV.Fma(e, lo, e);
     }
 
-
-    /// <summary>d + lo = v − m exactly (Knuth's TwoSum; the row check keeps v − m finite, and v = m gives d = 0).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Shift<TV>(TV v, TV m, out TV lo) where TV : struct, IVec<TV>
-    {
-        var d = v - m;
-        var vPart = d + m;
-        var mPart = d - vPart;
-        lo = (v - vPart) - (m + mPart);
-        return d;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV TwoSum<TV>(TV a, TV b, ref TV error) where TV : struct, IVec<TV>
-    {
-        var sum = a + b;
-        var bPart = sum - a;
-        var aPart = sum - bPart;
-        error += (a - aPart) + (b - bPart);
-        return sum;
-    }
 }

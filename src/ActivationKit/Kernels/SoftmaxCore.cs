@@ -115,19 +115,13 @@ internal static class SoftmaxCore
             if (typeof(TOut) == typeof(Store))
             {
                 Lanes.Store(e, ref Unsafe.Add(ref py, i));
-                var total = acc + e;
-                err += e - (total - acc);
-                acc = total;
+                acc = FastTwoSum(acc, e, ref err);
             }
             else
             {
                 // The count by a comparison into a mask and a population count (scalar units).
                 count += TV.CountWhereEqual(d, TV.Zero);
-                var t = TV.SelectWhereEqual(d, TV.Zero, TV.Zero, e);
-                var total = acc + t;
-                var tPart = total - acc;
-                err += (acc - (total - tPart)) + (t - tPart);
-                acc = total;
+                acc = TwoSum(acc, TV.SelectWhereEqual(d, TV.Zero, TV.Zero, e), ref err);
             }
         }
 
@@ -137,20 +131,13 @@ internal static class SoftmaxCore
             if (typeof(TOut) == typeof(Store))
             {
                 Lanes.Store(e, ref Unsafe.Add(ref py, last));
-                var t = TV.And(fresh, e);
-                var total = acc + t;
-                err += t - (total - acc);
-                acc = total;
+                acc = FastTwoSum(acc, TV.And(fresh, e), ref err);
             }
             else
             {
                 // Lanes already summed are moved off the maximum before the count.
                 count += TV.CountWhereEqual(TV.Select(fresh, d, TV.One), TV.Zero);
-                var t = TV.And(fresh, TV.SelectWhereEqual(d, TV.Zero, TV.Zero, e));
-                var total = acc + t;
-                var tPart = total - acc;
-                err += (acc - (total - tPart)) + (t - tPart);
-                acc = total;
+                acc = TwoSum(acc, TV.And(fresh, TV.SelectWhereEqual(d, TV.Zero, TV.Zero, e)), ref err);
             }
         }
 
@@ -261,14 +248,37 @@ internal static class SoftmaxCore
         return TV.SelectWhereEqual(v, m, TV.Zero, d);
     }
 
-    /// <summary>d + lo = v − m exactly (Knuth's TwoSum) for finite v and m (Shift fixes up the infinite cases); returns d.</summary>
+    /// <summary>
+    /// d + lo = v − m exactly (Knuth's TwoSum) for finite v and m, in double or float lanes (v = m gives d = 0; Shift
+    /// fixes up the infinite cases of the double rows, and the float rows' check keeps v − m finite); returns d.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ExactDifference<TV>(TV v, TV m, out TV lo) where TV : struct, IVec<TV>
+    internal static TV ExactDifference<TV>(TV v, TV m, out TV lo) where TV : struct, IVec<TV>
     {
         var d = v - m;
         var vPart = d + m;
         lo = (v - vPart) - (m + (d - vPart));
         return d;
+    }
+
+    /// <summary>a + b rounded, with its exact rounding error added to <paramref name="error"/> (Knuth's TwoSum, finite sums).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV TwoSum<TV>(TV a, TV b, ref TV error) where TV : struct, IVec<TV>
+    {
+        var sum = a + b;
+        var bPart = sum - a;
+        var aPart = sum - bPart;
+        error += (a - aPart) + (b - bPart);
+        return sum;
+    }
+
+    /// <summary>a + b with the exact rounding error added to <paramref name="error"/>, for |a| ≥ |b| (Dekker's fast two-sum).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV FastTwoSum<TV>(TV a, TV b, ref TV error) where TV : struct, IVec<TV>
+    {
+        var sum = a + b;
+        error += b - (sum - a);
+        return sum;
     }
 
     /// <summary>e = e^(sign·x − m).</summary>
