@@ -5,6 +5,7 @@ using ActivationKit.Catalog;
 using ActivationKit.Cli.IO;
 using ActivationKit.IO;
 using ActivationKit.Nn;
+using ActivationKit.Nn.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -58,7 +59,7 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         }
 
         // A NaN or infinite input (a missing cell, a value beyond the float range) would come out as a NaN prediction.
-        int bad = Array.FindIndex(x, v => !float.IsFinite(v));
+        int bad = Dataset.IndexOfNonFinite(x);
         if (bad >= 0)
         {
             throw new UsageException($"{Path.GetFileName(settings.In)}: row {(bad / columns) + 1}, column {(bad % columns) + 1} is {(float.IsNaN(x[bad]) ? "NaN (a missing value)" : "infinite (beyond ±3.4e38)")}; every input must be a finite number.");

@@ -60,12 +60,12 @@ public sealed class Dataset
     }
 
     /// <summary>The index of the first NaN or infinite value, or −1 (vectorised: x − x is 0 exactly for finite x).</summary>
-    private static int IndexOfNonFinite(float[] values)
+    public static int IndexOfNonFinite(ReadOnlySpan<float> values)
     {
         int i = 0;
         if (System.Numerics.Vector.IsHardwareAccelerated)
         {
-            var span = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(values.AsSpan());
+            var span = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(values);
             for (int v = 0; v < span.Length; v++)
             {
                 var d = span[v] - span[v];
