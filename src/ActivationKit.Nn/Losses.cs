@@ -47,9 +47,10 @@ public static class Losses
     public static ILoss Parse(string spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        string s = spec.Trim().ToLowerInvariant().Replace('-', '_');
+        string s = spec.Trim().ToLowerInvariant();
         if (s.StartsWith("huber", StringComparison.Ordinal))
         {
+            // The argument keeps its hyphens: they are signs and exponents (huber(1e-3)).
             string rest = s[5..].Trim();
             if (rest.Length == 0) return Huber();
             if (rest.StartsWith('(') && rest.EndsWith(')'))
@@ -61,7 +62,7 @@ public static class Losses
             throw new ArgumentException($"Malformed loss '{spec}': expected huber or huber(DELTA).", nameof(spec));
         }
 
-        return s switch
+        return s.Replace('-', '_') switch
         {
             "mse" or "l2" or "mean_squared_error" => MeanSquaredError,
             "mae" or "l1" or "mean_absolute_error" => MeanAbsoluteError,

@@ -197,15 +197,15 @@ public static class Schedules
     /// <summary>Multiplies the rate by <paramref name="gamma"/> every <paramref name="stepSize"/> epochs.</summary>
     public static ILearningRateSchedule Step(int stepSize, double gamma = 0.1)
     {
-        if (stepSize < 1) throw new ArgumentException($"stepSize must be ≥ 1, got {stepSize}.", nameof(stepSize));
-        if (!(gamma > 0 && gamma <= 1)) throw new ArgumentException($"gamma must be in (0, 1], got {gamma}.", nameof(gamma));
+        if (stepSize < 1) throw new ArgumentException($"The step schedule's step must be at least 1 epoch, got {stepSize}.", nameof(stepSize));
+        if (!(gamma > 0 && gamma <= 1)) throw new ArgumentException($"The step schedule's factor gamma must be in (0, 1], got {gamma}.", nameof(gamma));
         return new StepSchedule(stepSize, gamma);
     }
 
     /// <summary>Cosine annealing from the base rate down to base·<paramref name="minFactor"/> over the run (Loshchilov &amp; Hutter, 2017, without restarts).</summary>
     public static ILearningRateSchedule Cosine(double minFactor = 0)
     {
-        if (!(minFactor >= 0 && minFactor <= 1)) throw new ArgumentException($"minFactor must be in [0, 1], got {minFactor}.", nameof(minFactor));
+        if (!(minFactor >= 0 && minFactor <= 1)) throw new ArgumentException($"The cosine schedule's final factor must be in [0, 1], got {minFactor}.", nameof(minFactor));
         return new CosineSchedule(minFactor);
     }
 
@@ -231,6 +231,11 @@ public static class Schedules
         catch (FormatException)
         {
             throw new ArgumentException($"Malformed schedule '{spec}': arguments must be numbers.", nameof(spec));
+        }
+
+        if (name == "step" && values.Length >= 1 && !(values[0] == Math.Floor(values[0]) && values[0] >= 1 && values[0] <= int.MaxValue))
+        {
+            throw new ArgumentException($"Malformed schedule '{spec}': the step must be a whole number of epochs, at least 1.", nameof(spec));
         }
 
         return (name, values.Length) switch

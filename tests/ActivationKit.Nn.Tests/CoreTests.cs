@@ -84,8 +84,20 @@ public class CoreTests
         Assert.Equal("he_normal", Initializer.Parse("he_normal").ToString());
         Assert.Contains("valid", Assert.Throws<ArgumentException>(() => Initializer.Parse("magic")).Message);
         Assert.Throws<ArgumentException>(() => Initializer.Parse("he_normal(2)"));
-        Assert.Throws<ArgumentException>(() => Initializer.Parse("normal(-1)"));
+        Assert.Contains("≥ 0", Assert.Throws<ArgumentException>(() => Initializer.Parse("normal(-1)")).Message);
         Assert.Throws<ArgumentException>(() => Initializer.Parse("normal(x"));
+
+        // Hyphens in the value are signs and exponents, not word separators; NaN is refused, not taken for "absent".
+        Assert.Equal(new Initializer(InitKind.Normal, 1e-3), Initializer.Parse("normal(1e-3)"));
+        Assert.Equal(new Initializer(InitKind.Constant, -0.1), Initializer.Parse("Constant(-0.1)"));
+        Assert.Contains("finite", Assert.Throws<ArgumentException>(() => Initializer.Parse("constant(nan)")).Message);
+        Assert.Contains("finite", Assert.Throws<ArgumentException>(() => Initializer.Parse("normal(NaN)")).Message);
+
+        // Every value's canonical spec (what model files and experiment configs store) parses back to it.
+        foreach (var init in new[] { new Initializer(InitKind.Normal, 1e-5), new Initializer(InitKind.Constant, -2.5e-7), new Initializer(InitKind.Uniform, 0.05) })
+        {
+            Assert.Equal(init, Initializer.Parse(init.ToString()));
+        }
         Assert.Equal(InitKind.HeNormal, Initializer.Auto.Resolve(DenseLayer.ResolveActivation("relu")).Kind);
         Assert.Equal(InitKind.GlorotUniform, Initializer.Auto.Resolve(DenseLayer.ResolveActivation("tanh")).Kind);
     }
@@ -158,7 +170,11 @@ public class CoreTests
         Assert.Equal(0.1, cos.Rate(1, 10, 11), 12);
         Assert.Throws<ArgumentException>(() => Schedules.Parse("linear"));
         Assert.Throws<ArgumentException>(() => Schedules.Parse("step(x)"));
-        Assert.Throws<ArgumentException>(() => Schedules.Step(0));
+        Assert.Contains("at least 1 epoch", Assert.Throws<ArgumentException>(() => Schedules.Step(0)).Message);
+        Assert.Contains("whole number", Assert.Throws<ArgumentException>(() => Schedules.Parse("step(2.5)")).Message);
+        Assert.Contains("whole number", Assert.Throws<ArgumentException>(() => Schedules.Parse("step(1e12)")).Message);
+        Assert.Equal(0.1, Schedules.Parse("step(2, 1e-1)").Rate(1, 2, 10), 12);
+        Assert.Contains("cosine schedule", Assert.Throws<ArgumentException>(() => Schedules.Parse("cosine(2)")).Message);
         Assert.Throws<ArgumentException>(() => new Sgd(1.0));
         Assert.Throws<ArgumentException>(() => new Sgd(0, nesterov: true));
         Assert.Throws<ArgumentException>(() => new Adam(beta2: 1));

@@ -91,6 +91,9 @@ public class LossTests
     {
         Assert.Contains("valid", Assert.Throws<ArgumentException>(() => Losses.Parse("hinge")).Message);
         Assert.Throws<ArgumentException>(() => Losses.Parse("huber(x)"));
+        Assert.Contains("> 0", Assert.Throws<ArgumentException>(() => Losses.Parse("huber(-1)")).Message);
+        Assert.Equal("huber(delta=0.001)", Losses.Parse("Huber(1e-3)").Name);
+        Assert.Equal("huber(delta=1E-05)", Losses.Parse(Losses.Huber(1e-5).Name).Name);
         Assert.Throws<ArgumentException>(() => Losses.Huber(0));
         Assert.Throws<ArgumentException>(() => Losses.MeanSquaredError.Compute([1f], [1f, 2f], 1, 1, Span<float>.Empty));
         var ex = Assert.Throws<ArgumentException>(() => Losses.SoftmaxCrossEntropy.Compute([0f, 0f], [2f], 1, 2, Span<float>.Empty));
