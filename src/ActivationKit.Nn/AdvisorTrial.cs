@@ -127,7 +127,7 @@ public static class AdvisorTrial
     /// <summary>Data names besides the synthetic ones and CSV files.</summary>
     public const string FashionMnist = "fashion-mnist";
 
-    /// <summary>Loads DATA: a synthetic set (<see cref="Synthetic.Names"/>), fashion-mnist (subsampled), or a CSV file.</summary>
+    /// <summary>Loads DATA: a synthetic set (<see cref="Synthetic.Names"/>), fashion-mnist (subsampled), or a CSV or .npy file (<see cref="TableFile"/>).</summary>
     /// <exception cref="ArgumentException">Unknown name; the message lists the valid ones.</exception>
     public static Dataset LoadData(string data, AdvisorTask task, TrialOptions options)
     {
@@ -145,12 +145,12 @@ public static class AdvisorTrial
             return Subsample(Idx.LoadFashionMnist(test: false), options.Samples, options.Seed);
         }
 
-        if (data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || File.Exists(data))
+        if (TableFile.HasTableExtension(data) || File.Exists(data))
         {
-            return Subsample(Csv.Load(data, classification: task != AdvisorTask.Regression), options.Samples, options.Seed);
+            return Subsample(TableFile.Load(data, classification: task != AdvisorTask.Regression), options.Samples, options.Seed);
         }
 
-        throw new ArgumentException($"Unknown data '{data}'; valid: {string.Join(", ", Synthetic.Names)}, {FashionMnist}, or a .csv file.");
+        throw new ArgumentException($"Unknown data '{data}'; valid: {string.Join(", ", Synthetic.Names)}, {FashionMnist}, or a .csv or 2-D .npy file whose last column is the label.");
     }
 
     /// <summary>Runs the trial over <paramref name="recommendations"/> (in rule order) on <paramref name="data"/>.</summary>

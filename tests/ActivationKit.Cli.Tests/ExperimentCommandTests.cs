@@ -122,6 +122,26 @@ public sealed partial class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public void Compare_reads_a_two_dimensional_npy_file_whose_last_column_is_the_class()
+    {
+        // It used to be read as CSV text and refused with a line number.
+        string npy = _dir.File("xor.npy");
+        var rng = new Random(5);
+        var table = new float[120 * 3];
+        for (int i = 0; i < 120; i++)
+        {
+            float x = (float)((rng.NextDouble() * 2) - 1), y = (float)((rng.NextDouble() * 2) - 1);
+            (table[3 * i], table[(3 * i) + 1], table[(3 * i) + 2]) = (x, y, (x > 0) ^ (y > 0) ? 1 : 0);
+        }
+
+        ActivationKit.IO.Npy.Write(npy, table, [120, 3]);
+        var r = Cli.RunWide("compare", "--data", npy, "--activations", "relu,tanh", "--seeds", "1", "--epochs", "2", "--hidden", "4", "--out", _dir.File("npyres")).Ok();
+        Assert.Contains("xor.npy#sha256:", r.Out, StringComparison.Ordinal);
+        ActivationKit.IO.Npy.Write(npy, table, [120, 3, 1]);
+        Cli.RunWide("compare", "--data", npy, "--out", _dir.File("npyres2")).BadInput("has shape (120, 3, 1); give a 2-D array");
+    }
+
+    [Fact]
     public void Html_report_renders_its_table_and_every_image_in_headless_chromium()
     {
         string outDir = _dir.File("results");

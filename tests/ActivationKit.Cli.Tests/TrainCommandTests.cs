@@ -161,6 +161,20 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void A_single_npy_table_takes_its_target_column_from_target()
+    {
+        using var dir = new TempDir();
+        string table = dir.File("t.npy");
+        var values = new float[40 * 3];
+        for (int i = 0; i < 40; i++) (values[3 * i], values[(3 * i) + 1], values[(3 * i) + 2]) = (i % 2, i * 0.1f, -i * 0.05f);
+        Npy.Write(table, values, [40, 3]);
+        var json = System.Text.Json.JsonDocument.Parse(Cli.Run("train", "--data", table, "--target", "0", "--epochs", "1", "--json").Ok().Out).RootElement;
+        Assert.Equal("binary", json.GetProperty("task").GetString());
+        Cli.Run("train", "--data", table, "--target", "3", "--epochs", "1").BadInput("--target '3': t.npy has 3 columns, so the target column must be in [-3, 2], got 3.");
+        Cli.Run("train", "--data", table, "--target", "label", "--epochs", "1").BadInput("--target 'label' is neither a column index of t.npy nor a .npy file of targets.");
+    }
+
+    [Fact]
     public void A_huge_integer_label_is_not_taken_for_a_class_index()
     {
         // 0 and 10⁹ are two integers: as classes they would ask for 10⁹ outputs.

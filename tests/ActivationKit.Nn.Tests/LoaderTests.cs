@@ -251,4 +251,46 @@ public sealed class LoaderTests : IDisposable
         Assert.Equal(2, regression.TargetColumns);
         Assert.Equal(0, regression.ClassCount);
     }
+
+    [Fact]
+    public void NpyTableTakesItsLabelFromAnyColumn()
+    {
+        string path = Path.Combine(_dir, "table.npy");
+        Npy.Write(path, [1f, 2f, 0f, 3f, 4f, 2f, 5f, 6f, 1f], [3, 3]);
+        var last = NpyDataset.LoadWithTargetColumn(path);
+        Assert.Equal([1f, 2f, 3f, 4f, 5f, 6f], last.Features);
+        Assert.Equal([0f, 2f, 1f], last.Targets);
+        Assert.Equal(3, last.ClassCount);
+
+        var middle = NpyDataset.LoadWithTargetColumn(path, 1, classification: false);
+        Assert.Equal([1f, 0f, 3f, 2f, 5f, 1f], middle.Features);
+        Assert.Equal([2f, 4f, 6f], middle.Targets);
+        Assert.Equal(0, middle.ClassCount);
+        Assert.Equal(middle.Targets, NpyDataset.LoadWithTargetColumn(path, -2, classification: false).Targets);
+
+        Assert.Contains("[-3, 2], got 3", Assert.Throws<ArgumentException>(() => NpyDataset.LoadWithTargetColumn(path, 3)).Message);
+        Npy.Write(path, [1f, 1e9f, 2f, 0f], [2, 2]);
+        Assert.Contains("the label 1E+09 in column 1 is not a class index", Assert.Throws<InvalidDataException>(() => NpyDataset.LoadWithTargetColumn(path)).Message);
+        Npy.Write(path, [1f, 2f, 3f], [3]);
+        Assert.Contains("2-D", Assert.Throws<InvalidDataException>(() => NpyDataset.LoadWithTargetColumn(path)).Message);
+        Npy.Write(path, [1f, 2f, 3f], [3, 1]);
+        Assert.Contains("1 column(s)", Assert.Throws<InvalidDataException>(() => NpyDataset.LoadWithTargetColumn(path)).Message);
+    }
+
+    [Fact]
+    public void TableFileReadsNpyAsAnArrayAndEverythingElseAsCsv()
+    {
+        string npy = Path.Combine(_dir, "t.npy"), csv = Path.Combine(_dir, "t.csv");
+        Npy.Write(npy, [0.5f, 1f, 1.5f, 0f], [2, 2]);
+        File.WriteAllLines(csv, ["x,y", "0.5,1", "1.5,0"]);
+        var fromNpy = TableFile.Load(npy);
+        var fromCsv = TableFile.Load(csv);
+        Assert.Equal(fromCsv.Features, fromNpy.Features);
+        Assert.Equal(fromCsv.Targets, fromNpy.Targets);
+        Assert.Equal([1f, 0f], TableFile.Load(npy, "0", classification: false).Features);
+        Assert.Contains("0-based index", Assert.Throws<ArgumentException>(() => TableFile.Load(npy, "y")).Message);
+        Assert.Contains("does not exist", Assert.Throws<FileNotFoundException>(() => TableFile.Load(Path.Combine(_dir, "none.npy"))).Message);
+        Assert.True(TableFile.HasTableExtension("a.TSV"));
+        Assert.False(TableFile.HasTableExtension("a.json"));
+    }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using ActivationKit.Cli.Formatting;
 using ActivationKit.Cli.IO;
 using ActivationKit.Nn.Experiments;
+using ActivationKit.Nn.Data;
 using Spectre.Console.Cli;
 
 namespace ActivationKit.Cli.Commands;
@@ -17,11 +18,11 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--data <DATA>")]
-        [Description("spirals (default), xor, moons, circles, checkerboard, fashion-mnist, or a .csv file whose last column is the class.")]
+        [Description("spirals (default), xor, moons, circles, checkerboard, fashion-mnist, or a .csv file or 2-D .npy array whose last column is the class.")]
         public string Data { get; init; } = "spirals";
 
         [CommandOption("--samples <N>")]
-        [Description("Samples to generate (synthetic; default 1500) or to take from the training data (fashion-mnist: default 10000; csv: default all; 0 = all).")]
+        [Description("Samples to generate (synthetic; default 1500) or to take from the training data (fashion-mnist: default 10000; a file: default all; 0 = all).")]
         public int? Samples { get; init; }
 
         [CommandOption("--noise <STD>")]
@@ -121,7 +122,7 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
     internal static ExperimentConfig ToConfig(Settings s)
     {
         string key = s.Data.Trim().ToLowerInvariant().Replace('_', '-');
-        int samples = s.Samples ?? (key == "fashion-mnist" ? 10000 : s.Data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? 0 : 1500);
+        int samples = s.Samples ?? (key == "fashion-mnist" ? 10000 : TableFile.HasTableExtension(s.Data) ? 0 : 1500);
         return new ExperimentConfig
         {
             Data = s.Data,

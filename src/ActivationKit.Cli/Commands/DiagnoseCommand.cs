@@ -38,11 +38,11 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         public string? Model { get; init; }
 
         [CommandOption("-d|--data <NAME|FILE>")]
-        [Description("Data for --model: a synthetic set (spirals, moons, xor, circles, checkerboard, sine, random), fashion-mnist, or a .csv file.")]
+        [Description("Data for --model: a synthetic set (spirals, moons, xor, circles, checkerboard, sine, random), fashion-mnist, or a .csv or 2-D .npy file.")]
         public string? Data { get; init; }
 
         [CommandOption("--label-column <NAME|INDEX>")]
-        [Description("Label column of a .csv --data (header name or 0-based index, negative from the end). Default: the last.")]
+        [Description("Label column of a .csv or .npy --data (a CSV header name, or a 0-based index, negative from the end). Default: the last.")]
         public string? LabelColumn { get; init; }
 
         [CommandOption("-n|--samples <N>")]
@@ -61,7 +61,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         public override ValidationResult Validate()
         {
             if ((Folder is null) == (Model is null)) return ValidationResult.Error("diagnose needs exactly one of FOLDER (a folder of .npy arrays) and --model FILE.");
-            if (Model is not null && Data is null) return ValidationResult.Error("--model needs --data (a synthetic set name, fashion-mnist or a .csv file) to run the network on.");
+            if (Model is not null && Data is null) return ValidationResult.Error("--model needs --data (a synthetic set name, fashion-mnist, or a .csv or .npy file) to run the network on.");
             if (Model is null && (Data is not null || LabelColumn is not null)) return ValidationResult.Error("--data and --label-column go with --model.");
             if (Model is not null && (Activation is not null || OutputActivation is not null)) return ValidationResult.Error("--activation and --output-activation go with a FOLDER; a model file knows its activations.");
             if (Samples < 2) return ValidationResult.Error($"--samples must be at least 2, got {Samples}.");
@@ -140,8 +140,8 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
     {
         string name = s.Data!.Trim();
         bool classification = !string.Equals(meta.Task, "regression", StringComparison.OrdinalIgnoreCase);
-        if (name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return Csv.Load(name, s.LabelColumn, classification);
-        if (s.LabelColumn is not null) throw new UsageException("--label-column goes with a .csv --data file.");
+        if (TableFile.HasTableExtension(name)) return TableFile.Load(name, s.LabelColumn, classification);
+        if (s.LabelColumn is not null) throw new UsageException("--label-column goes with a .csv or .npy --data file.");
         string key = name.ToLowerInvariant().Replace('_', '-');
         if (key is "fashion-mnist" or "fashion") return Idx.LoadFashionMnist(test: true);
         if (Synthetic.Names.Contains(key.Replace('-', '_')) || key == "two-spirals")
@@ -149,6 +149,6 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
             return Synthetic.Create(key, Math.Max(s.Samples, 2), noise: 0.05, s.Seed, classes: meta.ClassCount > 1 ? meta.ClassCount : 2);
         }
 
-        throw new UsageException($"Unknown data '{s.Data}': use a synthetic set ({string.Join(", ", Synthetic.Names)}), fashion-mnist or a .csv file.");
+        throw new UsageException($"Unknown data '{s.Data}': use a synthetic set ({string.Join(", ", Synthetic.Names)}), fashion-mnist or a .csv or .npy file.");
     }
 }

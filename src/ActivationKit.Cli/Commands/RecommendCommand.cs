@@ -47,7 +47,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         public int Top { get; init; } = 5;
 
         [CommandOption("--try <DATA>")]
-        [Description("Measure the ranking with short training runs on DATA: spirals, moons, xor, circles, checkerboard, sine, fashion-mnist or a .csv file.")]
+        [Description("Measure the ranking with short training runs on DATA: spirals, moons, xor, circles, checkerboard, sine, fashion-mnist, or a .csv or 2-D .npy file whose last column is the label.")]
         public string? Try { get; init; }
 
         [CommandOption("--seeds <N>")]
@@ -147,7 +147,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         if (trial is null)
         {
             w.WriteLine();
-            w.WriteLine("Measure this ranking on data with --try spirals (or moons, xor, circles, checkerboard, sine, fashion-mnist, FILE.csv).");
+            w.WriteLine("Measure this ranking on data with --try spirals (or moons, xor, circles, checkerboard, sine, fashion-mnist, FILE.csv, FILE.npy).");
             return;
         }
 

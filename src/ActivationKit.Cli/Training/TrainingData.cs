@@ -158,38 +158,23 @@ public static class TrainingData
             return (paired.Features, paired.FeatureCount, paired.Targets, paired.TargetColumns);
         }
 
-        var array = Npy.Read(path);
-        var data = array.ToSingleArray();
-        var shape = array.Shape;
-        string name = Path.GetFileName(path);
-        if (shape.Count != 2) throw new UsageException($"{name} has shape ({string.Join(", ", shape)}); give a 2-D array whose target is one column, or --target labels.npy.");
-        int rows = shape[0], columns = shape[1];
-        if (columns < 2) throw new UsageException($"{name} has {columns} column(s); it needs features and a target column.");
-        int index = columns - 1;
-        if (target is not null)
+        int index = -1;
+        if (target is not null && !int.TryParse(target, NumberStyles.Integer, CultureInfo.InvariantCulture, out index))
         {
-            if (!int.TryParse(target, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i) || i < -columns || i >= columns)
-            {
-                throw new UsageException($"--target '{target}' is neither a column index in [-{columns}, {columns - 1}] of {name} nor a .npy file of targets.");
-            }
-
-            index = i < 0 ? columns + i : i;
+            throw new UsageException($"--target '{target}' is neither a column index of {Path.GetFileName(path)} nor a .npy file of targets.");
         }
 
-        var features = new float[rows * (columns - 1)];
-        var targets = new float[rows];
-        for (int r = 0; r < rows; r++)
+        Dataset data;
+        try
         {
-            int f = 0;
-            for (int c = 0; c < columns; c++)
-            {
-                float v = data[(r * columns) + c];
-                if (c == index) targets[r] = v;
-                else features[(r * (columns - 1)) + f++] = v;
-            }
+            data = NpyDataset.LoadWithTargetColumn(path, index, classification: false);
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "targetColumn")
+        {
+            throw new UsageException($"--target '{target}': {ErrorReporter.Message(ex)}");
         }
 
-        return (features, columns - 1, targets, 1);
+        return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns);
     }
 
     /// <summary>The candidate nearest to <paramref name="text"/> by edit distance.</summary>

@@ -37,4 +37,50 @@ public static class NpyDataset
 
         return new Dataset(Path.GetFileName(featuresPath), x.ToSingleArray(), features, targets, targetColumns, classes);
     }
+
+    /// <summary>
+    /// Loads one 2-D .npy array whose column <paramref name="targetColumn"/> holds the target and whose other columns are
+    /// the features, like a CSV file.
+    /// </summary>
+    /// <param name="path">An N × C array, C ≥ 2.</param>
+    /// <param name="targetColumn">The target's column, 0-based; negative counts from the end (−1, the default, is the last).</param>
+    /// <param name="classification">True: the targets are class indices (see <see cref="Load(string, string, bool)"/>); false: regression.</param>
+    /// <exception cref="InvalidDataException">Not a readable .npy array, not 2-D, fewer than two columns, or a label that is no class index.</exception>
+    /// <exception cref="ArgumentException"><paramref name="targetColumn"/> is outside [−C, C − 1].</exception>
+    public static Dataset LoadWithTargetColumn(string path, int targetColumn = -1, bool classification = true)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var array = Npy.Read(path);
+        var shape = array.Shape;
+        string name = Path.GetFileName(path);
+        if (shape.Count != 2) throw new InvalidDataException($"{name} has shape ({string.Join(", ", shape)}); give a 2-D array whose target is one of its columns.");
+        int rows = shape[0], columns = shape[1];
+        if (columns < 2) throw new InvalidDataException($"{name} has {columns} column(s); it needs features and a target column.");
+        if (targetColumn < -columns || targetColumn >= columns)
+        {
+            throw new ArgumentException($"{name} has {columns} columns, so the target column must be in [-{columns}, {columns - 1}], got {targetColumn}.", nameof(targetColumn));
+        }
+
+        int index = targetColumn < 0 ? columns + targetColumn : targetColumn;
+        float[] data = array.ToSingleArray();
+        var features = new float[rows * (columns - 1)];
+        var targets = new float[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            var row = data.AsSpan(r * columns, columns);
+            targets[r] = row[index];
+            row[..index].CopyTo(features.AsSpan(r * (columns - 1)));
+            row[(index + 1)..].CopyTo(features.AsSpan((r * (columns - 1)) + index));
+        }
+
+        int classes = 0;
+        if (classification)
+        {
+            float top = targets.DefaultIfEmpty(0).Max();
+            if (!(top >= 0 && top < Dataset.MaxClasses)) throw new InvalidDataException($"{name}: the label {top} in column {index} is not a class index (0, 1, 2, … below {Dataset.MaxClasses:N0}).");
+            classes = Math.Max(2, (int)top + 1);
+        }
+
+        return new Dataset(name, features, columns - 1, targets, 1, classes);
+    }
 }

@@ -32,7 +32,7 @@ public sealed class ExperimentData
     /// <summary>
     /// Loads <see cref="ExperimentConfig.Data"/>: a synthetic classification set (60/20/20 split), Fashion-MNIST (a
     /// seeded subset of <see cref="ExperimentConfig.Samples"/> training images with 1/6 held out for validation; the
-    /// full 10 000-image test file), or a CSV whose last column is the class label (60/20/20 split).
+    /// full 10 000-image test file), or a CSV file or 2-D .npy array whose last column is the class label (60/20/20 split).
     /// </summary>
     /// <exception cref="ArgumentException">Unknown name, or a regression set (a comparison ranks by accuracy).</exception>
     public static ExperimentData Load(ExperimentConfig config, string? fashionMnistDirectory = null)
@@ -65,10 +65,9 @@ public sealed class ExperimentData
             (train, validation, test) = all.Split(0.6, 0.2, config.DataSeed);
             identity = all.Name;
         }
-        else if (name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || File.Exists(name))
+        else if (TableFile.HasTableExtension(name) || File.Exists(name))
         {
-            if (!File.Exists(name)) throw new FileNotFoundException($"The data file '{name}' does not exist.", name);
-            var all = Csv.Load(name, classification: true);
+            var all = TableFile.Load(name, classification: true);
             all = Take(all, config.Samples, config.DataSeed);
             if (all.Rows < 5) throw new ArgumentException($"'{name}' has {all.Rows} rows; a comparison needs at least 5 (train, validation and test).");
             (train, validation, test) = all.Split(0.6, 0.2, config.DataSeed);
@@ -77,7 +76,7 @@ public sealed class ExperimentData
         }
         else
         {
-            throw new ArgumentException($"Unknown data '{name}' (valid: {string.Join(", ", Names)}, or a path to a .csv file whose last column is the class).");
+            throw new ArgumentException($"Unknown data '{name}' (valid: {string.Join(", ", Names)}, or a path to a .csv or 2-D .npy file whose last column is the class).");
         }
 
         var norm = Standardizer.Fit(train);

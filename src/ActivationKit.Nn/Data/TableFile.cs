@@ -1,0 +1,40 @@
+using System.Globalization;
+
+namespace ActivationKit.Nn.Data;
+
+/// <summary>
+/// A labelled table from a file, chosen by its extension: a 2-D NumPy <c>.npy</c> array
+/// (<see cref="NpyDataset.LoadWithTargetColumn"/>) or, for any other name, a CSV file (<see cref="Csv.Load"/>). One
+/// column is the label, the others the features. Used wherever a command takes "a data file" besides the built-in sets.
+/// </summary>
+public static class TableFile
+{
+    /// <summary>True when <paramref name="path"/> names a .npy file (read as an array, not as text).</summary>
+    public static bool IsNpy(string path) => path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>True when <paramref name="path"/> has an extension this class reads (.csv, .txt, .tsv or .npy).</summary>
+    public static bool HasTableExtension(string path) =>
+        IsNpy(path) || Path.GetExtension(path).ToLowerInvariant() is ".csv" or ".txt" or ".tsv";
+
+    /// <summary>
+    /// Loads <paramref name="path"/> with its label in <paramref name="labelColumn"/>: for a CSV a header name or a
+    /// 0-based index, for a .npy array an index; negative indices count from the end; null is the last column.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ArgumentException">A .npy label column that is not an index of the array.</exception>
+    /// <exception cref="FormatException">A CSV cell that is not a number, or a ragged row (with its line).</exception>
+    /// <exception cref="InvalidDataException">A .npy file that is unreadable, not 2-D, or has a label that is no class index.</exception>
+    public static Dataset Load(string path, string? labelColumn = null, bool classification = true)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"The data file '{path}' does not exist.", path);
+        if (!IsNpy(path)) return Csv.Load(path, labelColumn, classification);
+        int index = -1;
+        if (labelColumn is not null && !int.TryParse(labelColumn, NumberStyles.Integer, CultureInfo.InvariantCulture, out index))
+        {
+            throw new ArgumentException($"The label column of a .npy array is a 0-based index (negative from the end), not '{labelColumn}'.", nameof(labelColumn));
+        }
+
+        return NpyDataset.LoadWithTargetColumn(path, index, classification);
+    }
+}
