@@ -51,13 +51,16 @@ public static class ModelCheck
         bool linearOutput = network.Layers[^1].Activation is null || network.Layers[^1].Activation!.Name == "identity";
         string loss = metadata.Loss ?? string.Empty;
         string task = string.Empty;
-        switch (metadata.Task?.Trim().ToLowerInvariant())
+        string? recorded = metadata.Task?.Trim().ToLowerInvariant();
+        switch (recorded)
         {
-            case "classification":
-                task = loss.Contains("multilabel", StringComparison.OrdinalIgnoreCase) ? "multilabel" : network.OutputSize == 1 ? "binary" : "multiclass";
+            case "classification" or "binary" or "multiclass" or "multilabel":
+                // actkit train records the task itself; a generic "classification" is told apart by the loss and the outputs.
+                task = recorded != "classification" ? recorded
+                    : loss.Contains("multilabel", StringComparison.OrdinalIgnoreCase) ? "multilabel" : network.OutputSize == 1 ? "binary" : "multiclass";
                 if (loss.Length == 0)
                 {
-                    loss = network.OutputSize == 1 ? "bce" : "cross_entropy";
+                    loss = task == "multiclass" ? "cross_entropy" : "bce";
                     notes.Add($"The model file records no loss; assumed the trainer's default for classification ({loss} on logits).");
                 }
 
@@ -74,7 +77,7 @@ public static class ModelCheck
             default:
                 notes.Add(metadata.Task is null
                     ? "The model file records no task, so the output activation and loss were not checked."
-                    : $"The model's task '{metadata.Task}' is neither classification nor regression, so the output activation and loss were not checked.");
+                    : $"The model's task '{metadata.Task}' is none of classification, binary, multiclass, multilabel and regression, so the output activation and loss were not checked.");
                 loss = string.Empty;
                 break;
         }

@@ -9,7 +9,7 @@ namespace ActivationKit.Nn;
 /// <summary>What a saved model knows besides its weights.</summary>
 public sealed record ModelMetadata
 {
-    /// <summary>"classification" or "regression" (free text for other uses).</summary>
+    /// <summary>"binary", "multiclass", "multilabel" or "regression" (what <c>actkit train</c> records), or "classification" (free text for other uses).</summary>
     public string? Task { get; init; }
 
     /// <summary>Classes for classification; 0 otherwise.</summary>

@@ -212,6 +212,22 @@ public class AdvisorCommandTests
     }
 
     [Fact]
+    public void Check_reads_the_task_train_records_and_checks_the_output_against_it()
+    {
+        // train records "binary" or "regression"; check used to skip the output and loss checks for these.
+        using var dir = new TempDir();
+        Cli.Run("train", "--data", "xor", "--samples", "200", "--hidden", "4", "--epochs", "1", "--save", dir.File("b.akm")).Ok();
+        var binary = Cli.Run("check", dir.File("b.akm")).Ok();
+        Assert.Contains("task binary, loss bce_logits", binary.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("not checked", binary.Out, StringComparison.Ordinal);
+
+        Cli.Run("train", "--data", "xor", "--samples", "200", "--hidden", "4", "--epochs", "1", "--task", "regression", "--output", "sigmoid", "--save", dir.File("r.akm")).Ok();
+        var r = Cli.Run("check", dir.File("r.akm"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("output_mismatch", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_of_a_model_without_init_metadata_still_finds_identical_units_in_the_weights()
     {
         using var dir = new TempDir();

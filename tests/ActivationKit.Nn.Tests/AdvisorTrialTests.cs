@@ -100,6 +100,20 @@ public class AdvisorTrialTests
         Assert.Equal("identity", spec.Layers[^1].Activation);
         Assert.Empty(notes);
 
+        // The tasks actkit train records (it used to say these were "neither classification nor regression").
+        foreach (string task in new[] { "binary", "Multilabel" })
+        {
+            var named = ModelCheck.ToSpec(net, new ModelMetadata { Task = task, ClassCount = 2, Init = "auto" }, notes);
+            Assert.Equal(task.ToLowerInvariant(), named.Task);
+            Assert.Equal("bce_logits", named.Loss);
+            Assert.Single(notes, n => n.Contains("no loss", StringComparison.Ordinal));
+            notes.Clear();
+        }
+
+        var multiclass = ModelCheck.ToSpec(Mlp.Build(4, [6], "relu", 3), new ModelMetadata { Task = "multiclass", ClassCount = 3, Loss = "ce", Init = "auto" }, notes);
+        Assert.Equal("multiclass", multiclass.Task);
+        Assert.Empty(notes);
+
         ModelCheck.ToSpec(net, new ModelMetadata(), notes);
         Assert.Contains(notes, n => n.Contains("no initialiser", StringComparison.Ordinal));
         Assert.Contains(notes, n => n.Contains("no task", StringComparison.Ordinal));
