@@ -224,6 +224,9 @@ public class DiagnoseCommandTests
     {
         using var tmp = new TempDir();
         Cli.Run("diagnose", tmp.File("missing")).BadInput("does not exist");
+        File.WriteAllText(tmp.File("layer.npy"), "x");
+        Cli.Run("diagnose", tmp.File("layer.npy"), "--activation", "relu").BadInput("layer.npy' is a file; give the folder that holds the layers' .npy arrays.");
+        File.Delete(tmp.File("layer.npy"));
         Cli.Run("diagnose", tmp.Path, "--activation", "relu").BadInput("has no .npy files");
         Cli.Run("diagnose").BadInput("exactly one of FOLDER");
         Cli.Run("diagnose", tmp.Path, "--model", "m.aknn").BadInput("exactly one of FOLDER");

@@ -49,12 +49,13 @@ public static class ArrayFolder
     /// activation (and to all layers without a manifest, where it is required); <paramref name="outputActivation"/>,
     /// when given, replaces it for the last layer.
     /// </summary>
-    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist, or is a file.</exception>
     /// <exception cref="InvalidDataException">An empty folder, a bad manifest or .npy file, or inconsistent shapes.</exception>
     /// <exception cref="ArgumentException">A missing or unknown activation (with suggestions).</exception>
     public static ArrayFolderContent Load(string directory, string? activation = null, string? outputActivation = null, ArrayKind kind = ArrayKind.Pre)
     {
         ArgumentNullException.ThrowIfNull(directory);
+        if (File.Exists(directory)) throw new DirectoryNotFoundException($"'{directory}' is a file; give the folder that holds the layers' .npy arrays.");
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"The folder '{directory}' does not exist.");
         string manifest = Path.Combine(directory, ManifestName);
         return File.Exists(manifest)
