@@ -67,10 +67,11 @@ public static class CliApp
             .WithExample("eval", "relu", "--in", "values.csv", "--dtype", "bf16", "--out", "y.csv");
 
         config.AddCommand<AccuracyCommand>("accuracy")
-            .WithDescription("Measure float32 forward and backward error in ULP against the double references.")
+            .WithDescription("Measure float32 (or Half / bfloat16) forward and backward error in ULP against the double references.")
             .WithExample("accuracy")
             .WithExample("accuracy", "sigmoid", "tanh", "--samples", "200000")
             .WithExample("accuracy", "tanh", "--exhaustive")
+            .WithExample("accuracy", "--dtype", "bf16")
             .WithExample("accuracy", "--json")
             .WithExample("accuracy", "--write-docs", "docs/accuracy.md");
 
@@ -210,17 +211,9 @@ internal static class ErrorReporter
     /// </summary>
     internal static string? ConversionMessage(string message, IReadOnlyList<string>? args)
     {
-        var match = System.Text.RegularExpressions.Regex.Match(message, @"^Failed to convert '(.*)' to ([A-Za-z0-9]+)\.$");
+        var match = System.Text.RegularExpressions.Regex.Match(message, @"^Failed to convert '(.*)' to ([A-Za-z0-9]+(`1)?)\.$");
         if (!match.Success) return null;
         string value = match.Groups[1].Value;
-        string takes = match.Groups[2].Value switch
-        {
-            "Int16" or "Int32" or "Int64" => "a whole number",
-            "Byte" or "UInt16" or "UInt32" or "UInt64" => "a whole number of 0 or more",
-            "Single" or "Double" or "Decimal" => "a number",
-            "Boolean" => "true or false",
-            var type => $"a value of type {type}",
-        };
         string? option = null;
         for (int i = (args?.Count ?? 0) - 1; i >= 0 && option is null; i--)
         {
@@ -229,7 +222,39 @@ internal static class ErrorReporter
             else if (token.StartsWith('-') && token.EndsWith("=" + value, StringComparison.Ordinal)) option = token[..^(value.Length + 1)];
         }
 
+        // An optional value (int?) is reported as "Nullable`1": name the type the option's property wraps.
+        string type = match.Groups[2].Value;
+        if (type == "Nullable`1" && option is not null) type = WrappedTypeName(option, args is [{ } command, ..] ? command : null) ?? type;
+        string takes = type switch
+        {
+            "Int16" or "Int32" or "Int64" => "a whole number",
+            "Byte" or "UInt16" or "UInt32" or "UInt64" => "a whole number of 0 or more",
+            "Single" or "Double" or "Decimal" => "a number",
+            "Boolean" => "true or false",
+            "Nullable`1" => "a value of its type",
+            _ => $"a value of type {type}",
+        };
         return option is null ? $"'{value}' is not {takes}." : $"{option} takes {takes}, got '{value}'.";
+    }
+
+    /// <summary>
+    /// The value type of the options spelled <paramref name="option"/> (e.g. --samples) in actkit's commands, a
+    /// Nullable's inner type for an optional one; null when there is none or the commands disagree on it.
+    /// </summary>
+    private static string? WrappedTypeName(string option, string? command)
+    {
+        string name = option.TrimStart('-');
+        var candidates = typeof(CliApp).Assembly.GetTypes()
+            .Where(t => typeof(CommandSettings).IsAssignableFrom(t))
+            .SelectMany(t => t.GetProperties())
+            .Where(p => p.GetCustomAttribute<CommandOptionAttribute>() is { } a && (a.LongNames.Contains(name) || a.ShortNames.Contains(name)))
+            .ToList();
+
+        // Settings classes are nested in their command (PlotCommand.Settings for plot): prefer the command's own.
+        string prefix = (command ?? string.Empty).Replace("-", string.Empty, StringComparison.Ordinal) + "Command";
+        var own = candidates.Where(p => p.DeclaringType?.DeclaringType?.Name.Equals(prefix, StringComparison.OrdinalIgnoreCase) == true).ToList();
+        var types = (own.Count > 0 ? own : candidates).Select(p => (Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType).Name).Distinct().ToList();
+        return types is [{ } only] ? only : null;
     }
 
     /// <summary>The message without .NET's " (Parameter 'x')" suffix.</summary>

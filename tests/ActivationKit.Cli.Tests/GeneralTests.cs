@@ -71,6 +71,12 @@ public class GeneralTests
         Assert.Equal("Error: --samples takes a whole number, got 'many'.", r.Err.Trim());
         Assert.Equal("Error: --seed takes a whole number of 0 or more, got '-1'.", Cli.Run("train", "--data", "xor", "--seed", "-1").Err.Trim());
         Assert.Equal("Error: --lr takes a number, got 'fast'.", Cli.Run("train", "--data", "xor", "--lr=fast").Err.Trim());
+
+        // Optional (int?) options were reported as "Failed to convert 'abc' to Nullable`1."; --layer is an int? in
+        // plot and text in recommend, so the command decides.
+        Assert.Equal("Error: --samples takes a whole number, got 'abc'.", Cli.Run("compare", "--samples", "abc").Err.Trim());
+        Assert.Equal("Error: --layer takes a whole number, got 'q'.", Cli.Run("plot", "--histograms", "x", "--layer", "q").Err.Trim());
+        Assert.Equal("Error: --diagnose-every takes a whole number, got 'x'.", Cli.Run("train", "--data", "xor", "--diagnose-every", "x").Err.Trim());
     }
 
     [Fact]
