@@ -70,7 +70,7 @@ public static class Evaluation
         DType.F64 => v,
         DType.F32 => v.Select(a => (double)(float)a).ToArray(),
         DType.F16 => v.Select(a => (double)(Half)a).ToArray(),
-        _ => v.Select(a => (double)(BFloat16)(float)a).ToArray(),
+        _ => v.Select(a => (double)(BFloat16)a).ToArray(),
     };
 
     private static double[] Forward(Activation f, double[] x, int outLength, int columns, DType dtype)
@@ -101,7 +101,7 @@ public static class Evaluation
             default:
                 {
                     var y = new BFloat16[outLength];
-                    f.Forward(x.Select(a => (BFloat16)(float)a).ToArray(), y, columns);
+                    f.Forward(x.Select(a => (BFloat16)a).ToArray(), y, columns);
                     return y.Select(a => (double)a).ToArray();
                 }
         }

@@ -163,7 +163,7 @@ public static class DataFiles
             case DType.F16:
                 return MemoryMarshal.AsBytes(values.Select(v => (Half)v).ToArray().AsSpan()).ToArray();
             default:
-                return MemoryMarshal.AsBytes(values.Select(v => ((BFloat16)(float)v).RawValue).ToArray().AsSpan()).ToArray();
+                return MemoryMarshal.AsBytes(values.Select(v => ((BFloat16)v).RawValue).ToArray().AsSpan()).ToArray();
         }
     }
 

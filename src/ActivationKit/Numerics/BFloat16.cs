@@ -46,9 +46,21 @@ public readonly struct BFloat16 : IEquatable<BFloat16>, IComparable<BFloat16>
         return new((ushort)(rounded >> 16));
     }
 
-    /// <summary>Rounds a double to bfloat16 through float (the float rounding is exact in all but halfway ties of the
-    /// float result, where at most one bfloat16 ULP can differ).</summary>
-    public static explicit operator BFloat16(double value) => (BFloat16)(float)value;
+    /// <summary>
+    /// Rounds a double to the nearest bfloat16 (ties to even), correctly: the double is first rounded to float by
+    /// round-to-odd (truncated toward zero, the last bit set when anything was cut off), which keeps 16 more bits than
+    /// bfloat16 and so cannot create a false tie; rounding that float to nearest then rounds the double once. A plain
+    /// (float) cast first rounded twice: 1 + 2⁻⁸ + 2⁻³⁰ became the tie 1 + 2⁻⁸ and then 1 instead of 1 + 2⁻⁷.
+    /// </summary>
+    public static explicit operator BFloat16(double value)
+    {
+        float f = (float)value;
+        if (double.IsNaN(value)) return (BFloat16)f;
+        uint bits = BitConverter.SingleToUInt32Bits(f);
+        if (Math.Abs((double)f) > Math.Abs(value)) bits--; // one step toward zero (sign and magnitude); ∞ becomes MaxValue
+        if (BitConverter.UInt32BitsToSingle(bits) != value) bits |= 1;
+        return (BFloat16)BitConverter.UInt32BitsToSingle(bits);
+    }
 
     /// <summary>Widens exactly to float.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
