@@ -98,6 +98,33 @@ public class AccuracyCommandTests
     }
 
     [Fact]
+    public void Sixteen_bit_types_are_checked_over_every_pattern_and_kept_in_their_own_table()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("accuracy.md");
+        Cli.Run("accuracy", "tanh", "--samples", "3000", "--write-docs", path).Ok();
+        string floatTable = Markdown.Between(File.ReadAllText(path), AccuracyDoc.Start, AccuracyDoc.End)!;
+
+        var half = Cli.Run("accuracy", "tanh", "gelu", "--dtype", "f16", "--write-docs", path).Ok();
+        Assert.Contains("all 65,536 Half bit patterns", half.Out, StringComparison.Ordinal);
+        Assert.Contains("All 2 function(s) within 0.50049 Half ULP.", half.Out, StringComparison.Ordinal);
+        Cli.Run("accuracy", "tanh", "--dtype", "bf16", "--write-docs", path).Ok();
+        Cli.Run("accuracy", "sigmoid", "--dtype", "bf16", "--write-docs", path).Ok();
+
+        string doc = File.ReadAllText(path);
+        Assert.Equal(floatTable, Markdown.Between(doc, AccuracyDoc.Start, AccuracyDoc.End));
+        var rows = Markdown.Between(doc, AccuracyDoc.Start16, AccuracyDoc.End16)!.Split('\n').Skip(2).Select(l => string.Join(' ', l.Split('|').Skip(1).Take(2).Select(c => c.Trim().Trim('`')))).ToArray();
+        Assert.Equal(["sigmoid bfloat16", "tanh Half", "tanh bfloat16", "gelu Half"], rows);
+        Assert.Contains("| 0.50049 |", doc, StringComparison.Ordinal);
+
+        using var json = System.Text.Json.JsonDocument.Parse(Cli.Run("accuracy", "relu", "--dtype", "bf16", "--json").Ok().Out);
+        Assert.Equal("bf16", json.RootElement.GetProperty("dtype").GetString());
+        Assert.Equal(65536, json.RootElement.GetProperty("functions")[0].GetProperty("inputs").GetInt32());
+        Cli.Run("accuracy", "--dtype", "f16", "--samples", "10").BadInput("--samples applies to f32");
+        Cli.Run("accuracy", "--dtype", "f64").BadInput("--dtype must be f32, f16 or bf16");
+    }
+
+    [Fact]
     public void Write_docs_refuses_a_file_without_markers_and_leaves_it_alone()
     {
         using var dir = new TempDir();
@@ -124,6 +151,7 @@ public class AccuracyCommandTests
         Cli.Run("accuracy", "--bit-range", "0:10").BadInput("--bit-range needs --exhaustive");
         Cli.Run("accuracy", "--exhaustive", "--bit-range", "0xFFFFFFFF:10").BadInput("--bit-range expects FIRST:COUNT");
         Cli.Run("accuracy", "--samples", "0").BadInput("--samples must be between 1 and");
+        Cli.Run("accuracy", "--samples", "10", "--exhaustive").BadInput("--samples and --exhaustive exclude each other");
         foreach (var info in ActivationCatalog.All.Where(i => i.Kind != ActivationKind.Elementwise))
         {
             Cli.Run("accuracy", info.Name).BadInput("accuracy measures element-wise functions only");

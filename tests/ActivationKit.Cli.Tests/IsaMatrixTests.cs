@@ -58,6 +58,20 @@ public class IsaMatrixTests
                 hashes[fn + " backward"] = f.GetProperty("backwardHash").GetString()!;
             }
 
+            // Half and bfloat16 over all 65,536 patterns each: within their bound on every path, and the same bits.
+            foreach (string dtype in new[] { "f16", "bf16" })
+            {
+                using var narrow = JsonDocument.Parse(RunActkit(env, "accuracy", "--dtype", dtype, "--json"));
+                Assert.Equal(isa, narrow.RootElement.GetProperty("isa").GetString());
+                foreach (var f in narrow.RootElement.GetProperty("functions").EnumerateArray())
+                {
+                    string fn = f.GetProperty("name").GetString()!;
+                    Assert.True(f.GetProperty("withinBound").GetBoolean(), $"{name} ({isa}): {fn} {dtype} exceeds its bound: {f}");
+                    hashes[$"{fn} {dtype} forward"] = f.GetProperty("forwardHash").GetString()!;
+                    hashes[$"{fn} {dtype} backward"] = f.GetProperty("backwardHash").GetString()!;
+                }
+            }
+
             // Every function through eval's path, in every precision, forward and backward: one process per row
             // length (8 columns fit one register of 8 lanes; 40 take AVX-512's 16 lanes plus an overlapping tail).
             foreach (string columns in new[] { "8", "40" })

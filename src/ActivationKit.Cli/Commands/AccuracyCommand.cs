@@ -32,9 +32,11 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         public bool Exhaustive { get; init; }
 
         [CommandOption("-n|--samples <N>")]
-        [Description("Inputs in sampled mode (special values, random bit patterns, log-uniform magnitudes, [[−20, 20]], [[−110, 110]]).")]
-        [DefaultValue(1_000_000)]
-        public int Samples { get; init; } = 1_000_000;
+        [Description("Inputs in sampled mode (special values, random bit patterns, log-uniform magnitudes, [[−20, 20]], [[−110, 110]]). Default: 1000000.")]
+        public int? SamplesOption { get; init; }
+
+        /// <summary>The sample size: --samples, or a million.</summary>
+        public int Samples => SamplesOption ?? 1_000_000;
 
         [CommandOption("--seed <SEED>")]
         [Description("Random seed of the sample.")]
@@ -49,15 +51,35 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         [Description("Print the results as JSON.")]
         public bool Json { get; init; }
 
+        [CommandOption("-t|--dtype <TYPE>")]
+        [Description("f32 (default), or f16 / bf16: the Half or bfloat16 kernels over all 65,536 bit patterns of the type, errors in its own ULPs.")]
+        public string? DType { get; init; }
+
         [CommandOption("--bit-range <FIRST:COUNT>", IsHidden = true)]
         [Description("With --exhaustive, check only COUNT bit patterns from FIRST (hex with 0x or decimal).")]
         public string? BitRange { get; init; }
+
+        /// <summary>The 16-bit type chosen by --dtype, or null for float32.</summary>
+        public StorageType16? Type16 => DType?.Trim().ToLowerInvariant() switch
+        {
+            "f16" or "float16" or "half" => StorageType16.Half,
+            "bf16" or "bfloat16" => StorageType16.BFloat16,
+            _ => null,
+        };
 
         /// <inheritdoc />
         public override ValidationResult Validate()
         {
             if (Samples < 1 || Samples > 100_000_000) return ValidationResult.Error($"--samples must be between 1 and 100000000, got {Samples}.");
+            if (SamplesOption is not null && Exhaustive) return ValidationResult.Error("--samples and --exhaustive exclude each other: an exhaustive run checks every bit pattern.");
             if (BitRange is not null && !Exhaustive) return ValidationResult.Error("--bit-range needs --exhaustive.");
+            if (DType is not null && DType.Trim().ToLowerInvariant() is not ("f32" or "float32" or "f16" or "float16" or "half" or "bf16" or "bfloat16"))
+            {
+                return ValidationResult.Error($"--dtype must be f32, f16 or bf16 (the double kernels are checked against mpmath by the tests), got '{DType}'.");
+            }
+
+            if (Type16 is not null && SamplesOption is not null) return ValidationResult.Error("--samples applies to f32; f16 and bf16 are always checked over all 65,536 bit patterns.");
+            if (Type16 is not null && BitRange is not null) return ValidationResult.Error("--bit-range applies to f32; f16 and bf16 are always checked over all 65,536 bit patterns.");
             return ValidationResult.Success();
         }
     }
@@ -77,7 +99,15 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         if (existingDocs is not null) AccuracyDoc.Merge(existingDocs, [], DateTime.UtcNow);
 
         var results = new List<AccuracyResult>();
-        if (settings.Exhaustive)
+        if (settings.Type16 is { } type16)
+        {
+            foreach (var f in functions)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                results.Add(AccuracyMeter.MeasureAll16(f, type16));
+            }
+        }
+        else if (settings.Exhaustive)
         {
             consoles.Error.Progress()
                 .AutoClear(false)
@@ -106,13 +136,22 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
 
         if (docsPath is not null)
         {
-            string merged = AccuracyDoc.Merge(existingDocs, results, date);
+            string merged = AccuracyDoc.Merge(existingDocs, results, date, settings.Type16);
             AtomicFile.WriteAllText(docsPath, merged);
             if (!settings.Json) consoles.Out.WriteLine($"Updated {results.Count} row(s) of {docsPath}.");
         }
 
         return results.All(r => r.WithinBound) ? ExitCodes.Ok : ExitCodes.Failed;
     }
+
+    /// <summary>What the errors are measured in and against: float32, or a 16-bit type.</summary>
+    private static (string Unit, double Bound) Yardstick(Settings s) => s.Type16 is { } t
+        ? ($"{AccuracyDoc.TypeName(t)} ULP", AccuracyMeter.UlpBound16(t))
+        : ("ULP", AccuracyMeter.UlpBound);
+
+    private static string BoundText(Settings s) => s.Type16 is null ? AccuracyMeter.UlpBound.ToString(CultureInfo.InvariantCulture) : AccuracyDoc.Ulps16(Yardstick(s).Bound);
+
+    private static string Ulps(Settings s, double ulps) => s.Type16 is null ? Describe.Ulps(ulps) : AccuracyDoc.Ulps16(ulps);
 
     /// <summary>The functions to measure (element-wise only) and, when none were named, the ones skipped.</summary>
     private static (List<ElementwiseActivation> Functions, List<string> Skipped) Select(string[] specs)
@@ -160,29 +199,33 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
                 : ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out v);
     }
 
-    private string ModeText(Settings s, long inputs) => s.Exhaustive
+    private string ModeText(Settings s, long inputs) => s.Type16 is { } t
+        ? $"exhaustive, all {inputs:N0} {AccuracyDoc.TypeName(t)} bit patterns (computed in float, rounded once)"
+        : s.Exhaustive
         ? (inputs == 1L << 32 ? "exhaustive, all 2^32 float bit patterns" : $"exhaustive over a bit range, {inputs:N0} patterns")
         : $"sampled, {inputs:N0} inputs (seed {s.Seed})";
 
     private void WriteTable(Settings settings, List<AccuracyResult> results, List<string> skipped)
     {
         var c = consoles.Out;
+        var (unit, bound) = Yardstick(settings);
+        string type = settings.Type16 is { } t ? AccuracyDoc.TypeName(t) : "float32";
         c.WriteLine($"ISA path: {Isa.Summary}");
-        c.WriteLine($"Mode: {ModeText(settings, results.Count > 0 ? results[0].Inputs : 0)}; bound {AccuracyMeter.UlpBound} ULP, float32 vs double reference.");
+        c.WriteLine($"Mode: {ModeText(settings, results.Count > 0 ? results[0].Inputs : 0)}; bound {BoundText(settings)} {unit}, {type} vs double reference.");
         var rows = results.Select(r => (IReadOnlyList<string>)new[]
         {
             r.Function,
-            Describe.Ulps(r.Forward.Max),
+            Ulps(settings, r.Forward.Max),
             Describe.Float((float)r.Forward.WorstInput),
-            Describe.Ulps(r.Backward.Max),
+            Ulps(settings, r.Backward.Max),
             Describe.Float((float)r.Backward.WorstInput),
             r.AboveBound.ToString(CultureInfo.InvariantCulture),
             r.Inputs.ToString("N0", CultureInfo.InvariantCulture),
             $"{r.Elapsed.TotalSeconds:F1} s",
         });
-        PlainTable.Write(consoles.OutWriter, ["Function", "Fwd ULP", "Worst x (fwd)", "Bwd ULP", "Worst x (bwd)", "> 4 ULP", "Inputs", "Time"], rows);
+        PlainTable.Write(consoles.OutWriter, ["Function", $"Fwd {unit}", "Worst x (fwd)", $"Bwd {unit}", "Worst x (bwd)", $"> {BoundText(settings)}{(settings.Type16 is null ? " ULP" : string.Empty)}", "Inputs", "Time"], rows);
         int bad = results.Count(r => !r.WithinBound);
-        c.WriteLine(bad == 0 ? $"All {results.Count} function(s) within {AccuracyMeter.UlpBound} ULP." : $"{bad} function(s) exceed {AccuracyMeter.UlpBound} ULP.");
+        c.WriteLine(bad == 0 ? $"All {results.Count} function(s) within {BoundText(settings)} {unit}." : $"{bad} function(s) exceed {BoundText(settings)} {unit}.");
         if (skipped.Count > 0) c.WriteLine($"Not element-wise, not measured: {string.Join(", ", skipped)}.");
     }
 
@@ -194,14 +237,15 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
             json.WriteString("isa", Isa.Path);
             json.WriteBoolean("hardwareFma", Isa.HardwareFma);
             json.WriteString("instructionSets", Isa.InstructionSets);
-            json.WriteString("mode", settings.Exhaustive ? "exhaustive" : "sampled");
-            if (!settings.Exhaustive)
+            json.WriteString("mode", settings.Exhaustive || settings.Type16 is not null ? "exhaustive" : "sampled");
+            json.WriteString("dtype", settings.Type16 switch { StorageType16.Half => "f16", StorageType16.BFloat16 => "bf16", _ => "f32" });
+            if (!settings.Exhaustive && settings.Type16 is null)
             {
                 json.WriteNumber("samples", settings.Samples);
                 json.WriteNumber("seed", settings.Seed);
             }
 
-            json.WriteNumber("bound", AccuracyMeter.UlpBound);
+            json.WriteNumber("bound", Yardstick(settings).Bound);
             json.WriteString("date", date.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             json.WriteStartArray("functions");
             foreach (var r in results)

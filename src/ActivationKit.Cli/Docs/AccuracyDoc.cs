@@ -7,56 +7,63 @@ using ActivationKit.Cli.Formatting;
 namespace ActivationKit.Cli.Docs;
 
 /// <summary>
-/// docs/accuracy.md: a table of measured float32 errors, one row per function. Writing merges with the existing
-/// file, so measuring a few functions updates only their rows.
+/// docs/accuracy.md: a table of measured float32 errors, one row per function, and a table of the 16-bit types' errors,
+/// one row per function and type. Writing merges with the existing file, so measuring a few functions updates only
+/// their rows.
 /// </summary>
 public static class AccuracyDoc
 {
-    /// <summary>Marker opening the table.</summary>
+    /// <summary>Marker opening the float32 table.</summary>
     public const string Start = "<!-- accuracy:start -->";
 
-    /// <summary>Marker closing the table.</summary>
+    /// <summary>Marker closing the float32 table.</summary>
     public const string End = "<!-- accuracy:end -->";
+
+    /// <summary>Marker opening the Half / bfloat16 table.</summary>
+    public const string Start16 = "<!-- accuracy16:start -->";
+
+    /// <summary>Marker closing the Half / bfloat16 table.</summary>
+    public const string End16 = "<!-- accuracy16:end -->";
 
     private const string Header =
         "| Function | Fwd max ULP | Worst x (fwd) | Bwd max ULP | Worst x (bwd) | # > 4 ULP | Inputs checked | Mode | ISA path | Date |\n" +
         "|---|---|---|---|---|---|---|---|---|---|";
 
-    /// <summary>The document with <paramref name="results"/> merged into <paramref name="existing"/> (null: a new document).</summary>
-    public static string Merge(string? existing, IEnumerable<AccuracyResult> results, DateTime date)
+    private const string Header16 =
+        "| Function | Type | Fwd max ULP | Worst x (fwd) | Bwd max ULP | Worst x (bwd) | # > bound | Bound | ISA path | Date |\n" +
+        "|---|---|---|---|---|---|---|---|---|---|";
+
+    /// <summary>The section added to a document that predates the 16-bit table.</summary>
+    private const string Section16 =
+        "## Half and bfloat16\n\n" +
+        "The 16-bit types are computed in float and rounded once, so each result is the correctly rounded one unless the " +
+        "float result lay within its few float ULPs of a rounding midpoint. Every one of the 65,536 bit patterns of each " +
+        "type is checked, forward and backward (dy = 1), in ULPs of that type (`actkit accuracy --dtype f16` or " +
+        "`--dtype bf16`, a second per function). The bound is 0.5 plus 4 float ULPs: 0.50049 Half ULP, 0.50006 bfloat16 ULP.\n\n";
+
+    /// <summary>
+    /// The document with <paramref name="results"/> merged into <paramref name="existing"/> (null: a new document):
+    /// into the float32 table, or with <paramref name="type"/> into the 16-bit table (added when the document has none).
+    /// </summary>
+    public static string Merge(string? existing, IEnumerable<AccuracyResult> results, DateTime date, StorageType16? type = null)
     {
         ArgumentNullException.ThrowIfNull(results);
-        var rows = new Dictionary<string, string>(StringComparer.Ordinal);
         string document = existing ?? NewDocument();
-        string? body = Markdown.Between(document, Start, End);
-        if (existing is not null && body is null)
+        if (Markdown.Between(document, Start, End) is null && existing is not null)
         {
             throw new InvalidDataException($"The accuracy document has no {Start} / {End} markers; add them around the table or delete the file to recreate it.");
         }
 
-        foreach (string line in (body ?? string.Empty).Split('\n'))
+        if (type is { } t16)
         {
-            string trimmed = line.Trim();
-            if (!trimmed.StartsWith('|') || trimmed.StartsWith("|---", StringComparison.Ordinal) || trimmed.StartsWith("| Function ", StringComparison.Ordinal)) continue;
-            string key = trimmed.Split('|', StringSplitOptions.TrimEntries)[1].Trim('`');
-            rows[key] = trimmed;
+            if (Markdown.Between(document, Start16, End16) is null) document = document.TrimEnd('\n') + "\n\n" + Section16 + Start16 + "\n" + End16 + "\n";
+            return MergeTable(document, Start16, End16, Header16, keyColumns: 2, results.Select(r => ($"{r.Function} {TypeName(t16)}", Row16(r, t16, date))));
         }
 
-        foreach (var r in results) rows[r.Function] = Row(r, date);
-
-        var order = ActivationCatalog.Names.Select((n, i) => (n, i)).ToDictionary(t => t.n, t => t.i, StringComparer.Ordinal);
-        int Rank(string key)
-        {
-            int paren = key.IndexOf('(', StringComparison.Ordinal);
-            return order.TryGetValue(paren < 0 ? key : key[..paren], out int i) ? i : int.MaxValue;
-        }
-
-        var table = new StringBuilder(Header).Append('\n');
-        foreach (var key in rows.Keys.OrderBy(Rank).ThenBy(k => k, StringComparer.Ordinal)) table.Append(rows[key]).Append('\n');
-        return Markdown.ReplaceBetween(document, Start, End, table.ToString(), "The accuracy document");
+        return MergeTable(document, Start, End, Header, keyColumns: 1, results.Select(r => (r.Function, Row(r, date))));
     }
 
-    /// <summary>One table row.</summary>
+    /// <summary>One row of the float32 table.</summary>
     public static string Row(AccuracyResult r, DateTime date)
     {
         ArgumentNullException.ThrowIfNull(r);
@@ -64,6 +71,46 @@ public static class AccuracyDoc
         return $"| `{r.Function}` | {Describe.Ulps(r.Forward.Max)} | {Describe.Float((float)r.Forward.WorstInput)} " +
                $"| {Describe.Ulps(r.Backward.Max)} | {Describe.Float((float)r.Backward.WorstInput)} | {r.AboveBound} " +
                $"| {r.Inputs.ToString("N0", CultureInfo.InvariantCulture)} | {mode} | {r.IsaPath} | {date:yyyy-MM-dd} |";
+    }
+
+    /// <summary>One row of the 16-bit table (every bit pattern of <paramref name="type"/> checked).</summary>
+    public static string Row16(AccuracyResult r, StorageType16 type, DateTime date)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return $"| `{r.Function}` | {TypeName(type)} | {Ulps16(r.Forward.Max)} | {Describe.Float((float)r.Forward.WorstInput)} " +
+               $"| {Ulps16(r.Backward.Max)} | {Describe.Float((float)r.Backward.WorstInput)} | {r.AboveBound} " +
+               $"| {Ulps16(AccuracyMeter.UlpBound16(type))} | {r.IsaPath} | {date:yyyy-MM-dd} |";
+    }
+
+    /// <summary>The type's name in the tables and messages: Half or bfloat16.</summary>
+    public static string TypeName(StorageType16 type) => type == StorageType16.Half ? "Half" : "bfloat16";
+
+    /// <summary>A 16-bit error with the digits that tell a correctly rounded result (≤ 0.5) from one past a midpoint.</summary>
+    public static string Ulps16(double ulps) => double.IsFinite(ulps) ? ulps.ToString("0.00000", CultureInfo.InvariantCulture) : "∞";
+
+    private static string MergeTable(string document, string start, string end, string header, int keyColumns, IEnumerable<(string Key, string Row)> updates)
+    {
+        var rows = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string line in (Markdown.Between(document, start, end) ?? string.Empty).Split('\n'))
+        {
+            string trimmed = line.Trim();
+            if (!trimmed.StartsWith('|') || trimmed.StartsWith("|---", StringComparison.Ordinal) || trimmed.StartsWith("| Function ", StringComparison.Ordinal)) continue;
+            string[] cells = trimmed.Split('|', StringSplitOptions.TrimEntries);
+            rows[string.Join(' ', cells.Skip(1).Take(keyColumns).Select(c => c.Trim('`')))] = trimmed;
+        }
+
+        foreach (var (key, row) in updates) rows[key] = row;
+
+        var order = ActivationCatalog.Names.Select((n, i) => (n, i)).ToDictionary(t => t.n, t => t.i, StringComparer.Ordinal);
+        int Rank(string key)
+        {
+            int cut = key.IndexOfAny(['(', ' ']);
+            return order.TryGetValue(cut < 0 ? key : key[..cut], out int i) ? i : int.MaxValue;
+        }
+
+        var table = new StringBuilder(header).Append('\n');
+        foreach (var key in rows.Keys.OrderBy(Rank).ThenBy(k => k, StringComparer.Ordinal)) table.Append(rows[key]).Append('\n');
+        return Markdown.ReplaceBetween(document, start, end, table.ToString(), "The accuracy document");
     }
 
     private static string NewDocument() =>

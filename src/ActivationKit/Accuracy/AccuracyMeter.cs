@@ -6,7 +6,17 @@ using ActivationKit.Simd;
 
 namespace ActivationKit.Accuracy;
 
-/// <summary>The float32 accuracy of one element-wise function over a set of inputs.</summary>
+/// <summary>The 16-bit storage types the kernels take; they compute in float and round each result once.</summary>
+public enum StorageType16
+{
+    /// <summary>IEEE 754 binary16 (<see cref="System.Half"/>): 11-bit significand, largest finite 65504.</summary>
+    Half,
+
+    /// <summary>bfloat16 (<see cref="Numerics.BFloat16"/>): 8-bit significand, float's exponent range.</summary>
+    BFloat16,
+}
+
+/// <summary>The accuracy of one element-wise function over a set of inputs (float32, or a 16-bit type).</summary>
 /// <param name="Function">The function's name, or its full spec (e.g. <c>leaky_relu(negative_slope=0.2)</c>) when a parameter differs from its default.</param>
 /// <param name="Forward">ULP errors of f(x) against <see cref="ElementwiseActivation.Reference"/>.</param>
 /// <param name="Backward">ULP errors of f′(x) (backward with dy = 1) against <see cref="ElementwiseActivation.ReferenceDerivative"/>.</param>
@@ -22,10 +32,10 @@ public sealed record AccuracyResult(string Function, UlpStats Forward, UlpStats 
     /// <summary>True when no forward or backward error exceeds the bound.</summary>
     public bool WithinBound => AboveBound == 0;
 
-    /// <summary>SHA-256 (hex) of the forward outputs' bytes, for comparing runs bit for bit (sampled mode only).</summary>
+    /// <summary>SHA-256 (hex) of the forward outputs' bytes, for comparing runs bit for bit (sampled and 16-bit modes).</summary>
     public string? ForwardHash { get; init; }
 
-    /// <summary>SHA-256 (hex) of the backward outputs' bytes (sampled mode only).</summary>
+    /// <summary>SHA-256 (hex) of the backward outputs' bytes (sampled and 16-bit modes).</summary>
     public string? BackwardHash { get; init; }
 }
 
@@ -214,6 +224,80 @@ public static class AccuracyMeter
             _ => { });
 
         return new AccuracyResult(Label(f), MergeInOrder(fwd), MergeInOrder(bwd), (long)count, clock.Elapsed, Exhaustive: true, Isa.Path);
+    }
+
+    /// <summary>
+    /// The bound for the 16-bit storage types, in their own ULPs: the kernels compute in float and round once, so a
+    /// result is the correctly rounded one (≤ 0.5 ULP) unless the float result, within <see cref="UlpBound"/> float
+    /// ULPs, lay on the other side of a rounding midpoint; a float ULP is 2^−13 of a Half ULP and 2^−16 of a bfloat16 one.
+    /// </summary>
+    public static double UlpBound16(StorageType16 type) => 0.5 + (UlpBound * (type == StorageType16.Half ? 1.0 / 8192 : 1.0 / 65536));
+
+    /// <summary>
+    /// Checks all 65,536 bit patterns of a 16-bit storage type (±0, subnormals, normals, ±∞ and every NaN), forward and
+    /// backward with dy = 1, against the double references, in ULPs of that type, with the bound
+    /// <see cref="UlpBound16"/>. Near a zero of f′ the backward error is measured as for float (absolutely, in ULPs of 1).
+    /// </summary>
+    public static AccuracyResult MeasureAll16(ElementwiseActivation f, StorageType16 type)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        var clock = Stopwatch.StartNew();
+        const int n = 1 << 16;
+        var x = new double[n];
+        var y = new double[n];
+        var dx = new double[n];
+        Func<double, double, double> error;
+        Func<double, double> ulpAt;
+        if (type == StorageType16.Half)
+        {
+            var xs = new Half[n];
+            for (int i = 0; i < n; i++) xs[i] = BitConverter.UInt16BitsToHalf((ushort)i);
+            var ys = new Half[n];
+            var dxs = new Half[n];
+            var ones = new Half[n];
+            ones.AsSpan().Fill(Half.One);
+            f.Forward(xs, ys);
+            f.Backward(xs, ones, dxs);
+            for (int i = 0; i < n; i++) (x[i], y[i], dx[i]) = ((double)xs[i], (double)ys[i], (double)dxs[i]);
+            error = (got, reference) => Ulp.Half((Half)got, reference);
+            ulpAt = Ulp.HalfUlpAt;
+        }
+        else
+        {
+            var xs = new Numerics.BFloat16[n];
+            for (int i = 0; i < n; i++) xs[i] = Numerics.BFloat16.FromRawValue((ushort)i);
+            var ys = new Numerics.BFloat16[n];
+            var dxs = new Numerics.BFloat16[n];
+            var ones = new Numerics.BFloat16[n];
+            ones.AsSpan().Fill((Numerics.BFloat16)1f);
+            f.Forward(xs, ys);
+            f.Backward(xs, ones, dxs);
+            for (int i = 0; i < n; i++) (x[i], y[i], dx[i]) = (xs[i], ys[i], dxs[i]);
+            error = (got, reference) => Ulp.BFloat16((Numerics.BFloat16)got, reference);
+            ulpAt = Ulp.BFloat16UlpAt;
+        }
+
+        // Every value of the 16-bit types widens exactly to double and back, NaN payloads included as far as the checks go.
+        double bound = UlpBound16(type);
+        var fwd = new UlpStats(bound);
+        var bwd = new UlpStats(bound);
+        var reference = f.ForFloatData;
+        double ulpOfOne = ulpAt(1.0);
+        for (int i = 0; i < n; i++)
+        {
+            fwd.Add(x[i], error(y[i], reference.Reference(x[i])));
+            double r = reference.ReferenceDerivative(x[i]);
+            double e = error(dx[i], r);
+            if (e > 0 && double.IsFinite(e) && NearDerivativeZero(f, (float)x[i])) e = Math.Min(e, Math.Abs(dx[i] - r) / ulpOfOne);
+            bwd.Add(x[i], e);
+        }
+
+        // The results widen exactly to float, so the hashes compare the 16-bit outputs bit for bit (NaNs canonical).
+        return new AccuracyResult(Label(f), fwd, bwd, n, clock.Elapsed, Exhaustive: true, Isa.Path)
+        {
+            ForwardHash = HashOf(Array.ConvertAll(y, v => (float)v)),
+            BackwardHash = HashOf(Array.ConvertAll(dx, v => (float)v)),
+        };
     }
 
     private static void Compare(ElementwiseActivation f, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dx, UlpStats fwd, UlpStats bwd)

@@ -49,4 +49,38 @@ public static class Ulp
         int e = Math.ILogB(a);
         return Math.ScaleB(1.0, e - 52);
     }
+
+    /// <summary>
+    /// Error of a Half result against a higher-precision reference, in Half ULPs of the reference (2^−24 in the
+    /// subnormal range), with the same rules for NaN, infinities and references beyond the range as <see cref="Float"/>.
+    /// </summary>
+    public static double Half(System.Half actual, double reference) =>
+        Narrow((double)actual, System.Half.IsNaN(actual), reference, (double)(System.Half)reference, HalfUlpAt(reference));
+
+    /// <summary>
+    /// Error of a <see cref="Numerics.BFloat16"/> result against a higher-precision reference, in bfloat16 ULPs of the
+    /// reference (2^−133 in the subnormal range), with the rules of <see cref="Float"/>.
+    /// </summary>
+    public static double BFloat16(Numerics.BFloat16 actual, double reference) =>
+        Narrow(actual, Numerics.BFloat16.IsNaN(actual), reference, (Numerics.BFloat16)reference, BFloat16UlpAt(reference));
+
+    /// <summary>The spacing of Half values at magnitude |v| (2^−24 below the smallest normal, 2^−14).</summary>
+    public static double HalfUlpAt(double v) => SpacingAt(v, significandBits: 10, minExponent: -14);
+
+    /// <summary>The spacing of bfloat16 values at magnitude |v| (2^−133 below the smallest normal, 2^−126).</summary>
+    public static double BFloat16UlpAt(double v) => SpacingAt(v, significandBits: 7, minExponent: -126);
+
+    private static double Narrow(double actual, bool actualIsNaN, double reference, double rounded, double ulp)
+    {
+        if (double.IsNaN(reference) || actualIsNaN) return double.IsNaN(reference) && actualIsNaN ? 0 : double.PositiveInfinity;
+        if (double.IsInfinity(rounded) || double.IsInfinity(actual)) return rounded == actual ? 0 : double.PositiveInfinity;
+        return Math.Abs(actual - reference) / ulp;
+    }
+
+    private static double SpacingAt(double v, int significandBits, int minExponent)
+    {
+        double a = Math.Abs(v);
+        int e = a == 0 || double.IsNaN(a) || double.IsInfinity(a) ? minExponent : Math.Max(minExponent, Math.ILogB(a));
+        return Math.ScaleB(1.0, e - significandBits);
+    }
 }
