@@ -2,6 +2,7 @@ using ActivationKit.IO;
 using System.Globalization;
 using System.Text.Json;
 using ActivationKit.Nn;
+using ActivationKit.Nn.Data;
 
 namespace ActivationKit.Cli.Tests;
 
@@ -187,11 +188,40 @@ public class TrainCommandTests
     }
 
     [Fact]
-    public void Missing_fashion_mnist_says_how_to_install_it()
+    public void Fashion_mnist_is_read_from_ACTKIT_FASHION_MNIST_and_a_missing_copy_says_how_to_install_it()
     {
-        // Only meaningful where the package is absent; where it is installed the message cannot be produced.
-        if (Directory.Exists(ActivationKit.Nn.Data.Idx.DefaultFashionMnistDirectory)) return;
-        Cli.Run("train", "--data", "fashion-mnist").BadInput("apt-get install dataset-fashion-mnist");
+        // The only test of this assembly that reads fashion-mnist, so setting the variable for the process is safe.
+        using var dir = new TempDir();
+        string? before = Environment.GetEnvironmentVariable(Idx.FashionMnistVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(Idx.FashionMnistVariable, dir.Path);
+            var missing = Cli.Run("train", "--data", "fashion-mnist").BadInput($"was not found in {dir.Path}");
+            Assert.Contains("apt-get install dataset-fashion-mnist", missing.Err, StringComparison.Ordinal);
+            Assert.Contains($"or set {Idx.FashionMnistVariable} to the folder", missing.Err, StringComparison.Ordinal);
+
+            // Four small IDX files (raw, not gzipped) in that folder are read as fashion-mnist.
+            WriteIdx(dir.File("train-images-idx3-ubyte"), [0, 0, 8, 3], [40, 28, 28], i => (byte)(i * 7));
+            WriteIdx(dir.File("train-labels-idx1-ubyte"), [0, 0, 8, 1], [40], i => (byte)(i % 10));
+            WriteIdx(dir.File("t10k-images-idx3-ubyte"), [0, 0, 8, 3], [10, 28, 28], i => (byte)(i * 3));
+            WriteIdx(dir.File("t10k-labels-idx1-ubyte"), [0, 0, 8, 1], [10], i => (byte)(9 - (i % 10)));
+            var json = System.Text.Json.JsonDocument.Parse(Cli.Run("train", "--data", "fashion-mnist", "--hidden", "8", "--epochs", "1", "--json").Ok().Out).RootElement;
+            Assert.Equal(10, json.GetProperty("test_samples").GetInt32());
+            Assert.Equal(40, json.GetProperty("train_samples").GetInt32() + json.GetProperty("validation_samples").GetInt32());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Idx.FashionMnistVariable, before);
+        }
+
+        static void WriteIdx(string path, byte[] magic, int[] shape, Func<int, byte> value)
+        {
+            var bytes = new List<byte>(magic);
+            foreach (int d in shape) bytes.AddRange([(byte)(d >> 24), (byte)(d >> 16), (byte)(d >> 8), (byte)d]);
+            int count = shape.Aggregate(1, (a, b) => a * b);
+            for (int i = 0; i < count; i++) bytes.Add(value(i));
+            File.WriteAllBytes(path, [.. bytes]);
+        }
     }
 
     [Fact]

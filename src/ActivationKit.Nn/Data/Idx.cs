@@ -12,6 +12,13 @@ public static class Idx
     /// <summary>Where Debian's <c>dataset-fashion-mnist</c> package installs the data.</summary>
     public const string DefaultFashionMnistDirectory = "/usr/share/datasets/fashion-mnist";
 
+    /// <summary>The environment variable that points every command's fashion-mnist data at another folder.</summary>
+    public const string FashionMnistVariable = "ACTKIT_FASHION_MNIST";
+
+    /// <summary>Where fashion-mnist is read from: <see cref="FashionMnistVariable"/> when set, else <see cref="DefaultFashionMnistDirectory"/>.</summary>
+    public static string FashionMnistDirectory =>
+        Environment.GetEnvironmentVariable(FashionMnistVariable) is { Length: > 0 } dir ? dir : DefaultFashionMnistDirectory;
+
     /// <summary>Reads an IDX file into floats (unsigned bytes, signed bytes, int16, int32, float32 or float64) with its shape.</summary>
     public static (float[] Data, int[] Shape) Read(string path)
     {
@@ -108,12 +115,12 @@ public static class Idx
 
     /// <summary>
     /// Loads the Fashion-MNIST training (<paramref name="test"/> false) or test split from <paramref name="directory"/>
-    /// (default <see cref="DefaultFashionMnistDirectory"/>), accepting gzip-compressed or raw files.
+    /// (default <see cref="FashionMnistDirectory"/>), accepting gzip-compressed or raw files.
     /// </summary>
     /// <exception cref="FileNotFoundException">The files are absent; the message says how to install them.</exception>
     public static Dataset LoadFashionMnist(bool test = false, string? directory = null)
     {
-        string dir = directory ?? DefaultFashionMnistDirectory;
+        string dir = directory ?? FashionMnistDirectory;
         string prefix = test ? "t10k" : "train";
         string images = Find(dir, $"{prefix}-images-idx3-ubyte");
         string labels = Find(dir, $"{prefix}-labels-idx1-ubyte");
@@ -134,7 +141,7 @@ public static class Idx
 
         throw new FileNotFoundException(
             $"Fashion-MNIST file '{stem}[.gz]' was not found in {dir}. On Debian/Ubuntu install it with 'sudo apt-get install dataset-fashion-mnist' " +
-            $"(it goes to {DefaultFashionMnistDirectory}), or pass the directory that holds train-images-idx3-ubyte[.gz] and the other three files.",
+            $"(it goes to {DefaultFashionMnistDirectory}), or set {FashionMnistVariable} to the folder that holds train-images-idx3-ubyte[.gz] and the other three files.",
             Path.Combine(dir, stem + ".gz"));
     }
 
