@@ -325,6 +325,14 @@ def functions():
            lambda x: 0 if x <= -3 else 1 if x >= 3 else (x + 3) / 6,
            lambda x: mpf(1) / 6 if -3 < x < 3 else 0,
            conventions="f'(-3) = f'(3) = 0 (PyTorch hardsigmoid_backward)", kinks=[-3.0, 3.0]))
+    add(Fn("sparse_sigmoid", "0 if x <= -1, 1 if x >= 1, else (x + 1)/2", "1/2 if -1 < x < 1 else 0",
+           lambda x: 0 if x <= -1 else 1 if x >= 1 else (x + 1) / 2,
+           lambda x: half if -1 < x < 1 else 0,
+           conventions="f'(-1) = f'(1) = 0 (as hardsigmoid's kinks)", kinks=[-1.0, 1.0]))
+    add(Fn("sparse_plus", "0 if x <= -1, x if x >= 1, else (x + 1)^2/4", "0 if x <= -1, 1 if x >= 1, else (x + 1)/2",
+           lambda x: 0 if x <= -1 else x if x >= 1 else (x + 1) ** 2 / 4,
+           lambda x: 0 if x <= -1 else 1 if x >= 1 else (x + 1) / 2,
+           conventions="f' is continuous: f'(-1) = 0, f'(1) = 1", kinks=[-1.0, 1.0]))
     add(Fn("logsigmoid", "-log(1 + exp(-x))", "sigmoid(-x)",
            lambda x: -softplus(-x), lambda x: sigmoid(-x),
            tails=[(700.0, 746.0), (-40.0, -30.0), (30.0, 40.0)]))

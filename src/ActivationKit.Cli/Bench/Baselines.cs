@@ -35,6 +35,24 @@ public static class Baselines
                 TensorPrimitives.Clamp<T>(t1, T.Zero, T.One, y);
             }
             ,
+            "sparse_sigmoid" => () =>
+            {
+                TensorPrimitives.Add(x, T.One, t1);
+                TensorPrimitives.Multiply(t1, c(0.5), t1);
+                TensorPrimitives.Clamp<T>(t1, T.Zero, T.One, y);
+            }
+            ,
+            "sparse_plus" => () =>
+            {
+                // (clamp(x, −1, 1) + 1)²/4 + max(x − 1, 0)
+                TensorPrimitives.Clamp<T>(x, -T.One, T.One, t1);
+                TensorPrimitives.Add(t1, T.One, t1);
+                TensorPrimitives.Multiply(t1, t1, t1);
+                TensorPrimitives.Subtract(x, T.One, t2);
+                TensorPrimitives.Max<T>(t2, T.Zero, t2);
+                TensorPrimitives.MultiplyAdd(t1, c(0.25), t2, y);
+            }
+            ,
             "hardswish" => () =>
             {
                 TensorPrimitives.Multiply(x, c(1.0 / 6.0), t1);
