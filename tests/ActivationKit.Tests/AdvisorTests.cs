@@ -175,6 +175,26 @@ public class AdvisorTests
         Assert.Contains("relu", ActivationProblems.Find("exploding-gradients")!.AffectedFunctions);
         Assert.Contains(ActivationProblems.Of(ActivationCatalog.Find("sigmoid")!), p => p.Id == "not-zero-centred");
         Assert.DoesNotContain(ActivationProblems.Of(ActivationCatalog.Find("tanh")!), p => p.Id == "not-zero-centred");
+
+        // Sampled from the functions themselves, row-wise ones included.
+        foreach (string name in new[] { "binary_step", "hardmax" }) Assert.True(CatalogProperties.PassesNoGradient(ActivationCatalog.Find(name)!), name);
+        foreach (string name in new[] { "relu", "threshold", "softmax", "sparsemax", "glu" }) Assert.False(CatalogProperties.PassesNoGradient(ActivationCatalog.Find(name)!), name);
+        Assert.Contains("hardmax", ActivationProblems.Find("vanishing-gradients")!.AffectedFunctions);
+        foreach (string name in new[] { "softmax", "softmin", "sparsemax", "hardmax", "relu", "sparse_plus" }) Assert.True(CatalogProperties.IsNonNegative(ActivationCatalog.Find(name)!), name);
+        foreach (string name in new[] { "log_softmax", "glu", "tanh" }) Assert.False(CatalogProperties.IsNonNegative(ActivationCatalog.Find(name)!), name);
+    }
+
+    [Fact]
+    public void Network_check_flags_a_layer_that_passes_no_gradient()
+    {
+        var spec = NetworkSpec.Parse("""
+            { "inputs": 10, "task": "multiclass", "loss": "ce",
+              "layers": [ {"units": 16, "activation": "binary_step"}, {"units": 3, "activation": "hardmax"} ] }
+            """);
+        var found = NetworkCheck.Check(spec).Where(f => f.Kind == FindingKind.VanishingGradients && f.Severity == Severity.Critical).ToList();
+        Assert.Equal(["layer 1 (binary_step)", "output"], found.Select(f => f.Layer));
+        Assert.Contains("stand-in (softmax)", found[1].Fix, StringComparison.Ordinal);
+        Assert.Contains("stand-in (sigmoid)", found[0].Fix, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -369,6 +369,12 @@ public class RowwiseTests
         { "sparsemax", [double.NegativeInfinity, 0.25, 0], [0, 0.625, 0.375] },
         { "sparsemax", [-1, 0, 1], [0, 0, 1] },
         { "sparsemax", [1e30, 0], [1, 0] },
+        { "hardmax", [double.NaN, 0, 1], [double.NaN, double.NaN, double.NaN] },
+        { "hardmax", [1, 3, 3, 2], [0, 1, 0, 0] },
+        { "hardmax", [double.PositiveInfinity, 0, double.PositiveInfinity], [1, 0, 0] },
+        { "hardmax", [double.NegativeInfinity, double.NegativeInfinity], [1, 0] },
+        { "hardmax", [-0.0, 0.0], [1, 0] },
+        { "hardmax", [-1e-30, -2e-30, 1e-40], [0, 0, 1] },
     };
 
     [Theory]
@@ -1215,7 +1221,7 @@ public class RowwiseTests
     [Fact]
     public void Catalog_lists_the_rowwise_and_gated_functions()
     {
-        foreach (string name in new[] { "softmax", "log_softmax", "softmin", "sparsemax" })
+        foreach (string name in new[] { "softmax", "log_softmax", "softmin", "sparsemax", "hardmax" })
         {
             var info = ActivationCatalog.Find(name);
             Assert.NotNull(info);

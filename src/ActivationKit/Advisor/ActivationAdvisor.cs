@@ -187,16 +187,38 @@ public static class CatalogProperties
 {
     private static double[] Grid() => Enumerable.Range(0, 2001).Select(i => -50 + (i * 0.05)).ToArray();
 
-    /// <summary>f(x) ≥ 0 everywhere (sampled over [−50, 50] with default parameters).</summary>
+    /// <summary>
+    /// f(x) ≥ 0 everywhere (sampled over [−50, 50] with default parameters; row-wise functions over rows of 23 of those
+    /// values, gated ones never: their a·g(b) takes a's sign).
+    /// </summary>
     public static bool IsNonNegative(ActivationInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
-        if (info.Kind != ActivationKind.Elementwise) return info.Kind == ActivationKind.Rowwise && info.Name is "softmax" or "softmin" or "sparsemax";
+        if (info.Kind == ActivationKind.Gated) return false;
         var x = Grid();
         var y = new double[x.Length];
-        ActivationCatalog.Create(info).Forward(x, y);
+        ActivationCatalog.Create(info).Forward(x, y, Columns(info));
         return y.All(v => v >= 0);
     }
+
+    /// <summary>
+    /// The backward pass returns zeros for every input and gradient sampled (binary_step, hardmax): the function is
+    /// piecewise constant, so no gradient reaches the layers before it. Element-wise functions over [−50, 50],
+    /// row-wise ones over rows of 23 of those values, each with a varying dy; gated functions never.
+    /// </summary>
+    public static bool PassesNoGradient(ActivationInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        if (info.Kind == ActivationKind.Gated) return false;
+        var x = Grid();
+        var dy = x.Select((_, i) => 1.0 + Math.Sin(i)).ToArray();
+        var dx = new double[x.Length];
+        ActivationCatalog.Create(info).Backward(x, dy, dx, Columns(info));
+        return dx.All(v => v == 0);
+    }
+
+    /// <summary>Row length for sampling a function over <see cref="Grid"/>: 23 for row-wise ones (the grid's 2001 values are 87 rows), 0 otherwise.</summary>
+    private static int Columns(ActivationInfo info) => info.Kind == ActivationKind.Rowwise ? 23 : 0;
 
     /// <summary>f′(x) = 0 on the whole negative half-line sampled over [−50, −1]: units there get no gradient (dying units).</summary>
     public static bool HasDeadRegion(ActivationInfo info)

@@ -42,8 +42,8 @@ public static class ActivationProblems
             Why = "Back-propagation multiplies by f′ at every layer; when |f′| ≤ 1/4 (sigmoid) or is near 0 in flat tails, the product decays exponentially with depth.",
             DetectedBy = FindingKind.VanishingGradients,
             Fixes = ["ReLU family with He initialisation", "SELU with LeCun normal initialisation", "fewer layers, residual connections or normalisation layers"],
-            Criterion = "saturating, or max |f′| ≤ 1/4",
-            Affects = i => i.Kind == ActivationKind.Elementwise && (i.Saturating || CatalogProperties.ShrinksGradients(i)),
+            Criterion = "saturating, or max |f′| ≤ 1/4, or a zero gradient everywhere (sampled)",
+            Affects = i => (i.Kind == ActivationKind.Elementwise && (i.Saturating || CatalogProperties.ShrinksGradients(i))) || CatalogProperties.PassesNoGradient(i),
         },
         new()
         {
