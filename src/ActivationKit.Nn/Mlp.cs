@@ -119,7 +119,8 @@ public sealed class Mlp
     /// <summary>
     /// Initialises every layer from a seed (layer i uses its spec's initialiser or <paramref name="defaultInit"/>).
     /// Returns the warnings: a zero or constant initialiser on a hidden layer of several units gives every unit the
-    /// same gradient, so they stay identical forever.
+    /// same gradient, so they stay identical forever; an activation whose gradient is zero everywhere (binary_step,
+    /// hardmax) stops every gradient before it.
     /// </summary>
     public IReadOnlyList<string> Initialize(Initializer defaultInit, ulong seed)
     {
@@ -137,6 +138,16 @@ public sealed class Mlp
                 string message = $"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}) is initialised with {init}: every unit " +
                     "computes the same function and receives the same gradient, so the symmetry is never broken and the layer " +
                     "acts like a single unit. Use a random initialiser (he_normal, glorot_uniform, …) for hidden layers.";
+                _warnings.Add(message);
+                Warning?.Invoke(message);
+            }
+
+            if (_layers[i].Activation is { } activation && ActivationKit.Advisor.CatalogProperties.PassesNoGradient(activation.Info))
+            {
+                string stand = activation.Info.Kind == ActivationKit.Catalog.ActivationKind.Rowwise ? "softmax" : "sigmoid";
+                string message = $"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}): {activation.Name}'s gradient is zero everywhere, " +
+                    "so neither this layer's weights nor those of the layers before it ever change" + (hidden ? "; only the layers after it learn." : ".") +
+                    $" Train with a smooth stand-in ({stand}) and apply {activation.Name} at inference.";
                 _warnings.Add(message);
                 Warning?.Invoke(message);
             }

@@ -118,6 +118,19 @@ public class CoreTests
     }
 
     [Fact]
+    public void A_layer_that_passes_no_gradient_warns()
+    {
+        var net = new Mlp(2, [new(4, "binary_step"), new(3, "relu"), new(3, "hardmax")]);
+        var warnings = net.Initialize(Initializer.Auto, 1);
+        Assert.Equal(2, warnings.Count);
+        Assert.StartsWith("Layer 0 (4 units, binary_step): binary_step's gradient is zero everywhere", warnings[0], StringComparison.Ordinal);
+        Assert.Contains("only the layers after it learn", warnings[0], StringComparison.Ordinal);
+        Assert.StartsWith("Layer 2 (3 units, hardmax)", warnings[1], StringComparison.Ordinal);
+        Assert.Contains("stand-in (softmax)", warnings[1], StringComparison.Ordinal);
+        Assert.Empty(new Mlp(2, [new(4, "relu"), new(3, "softmax")]).Initialize(Initializer.Auto, 1));
+    }
+
+    [Fact]
     public void OptimisersDecreaseAQuadratic()
     {
         foreach (var opt in new IOptimizer[] { new Sgd(), new Sgd(0.9), new Sgd(0.9, true, 0.01), new Adam(), Adam.AdamW(0.01), Optimizers.Create("nesterov") })
