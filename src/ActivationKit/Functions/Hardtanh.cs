@@ -20,7 +20,7 @@ public sealed class Hardtanh : OutputGradientActivation<Hardtanh.Kernel_>
     public static ActivationInfo Definition { get; } = new()
     {
         Name = "hardtanh",
-        Aliases = ["hard_tanh"],
+        Aliases = ["hard_tanh", "clip", "clamp"],
         DisplayName = "Hard tanh",
         Summary = "Clamps the input to [min_val, max_val] (default [−1, 1]): a cheap, exact, piecewise-linear tanh.",
         Family = Family.Sigmoidal,
