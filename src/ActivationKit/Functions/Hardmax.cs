@@ -151,29 +151,11 @@ public sealed class Hardmax : RowwiseActivation<Hardmax.Kernel_>
             => dx.Fill(double.IsNaN(y[0]) ? double.NaN : 0.0);
 
         /// <summary>The largest entry of a float row (TV: float lanes, TV.Count ≤ x.Length); false when the row holds a NaN.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static bool MaxOfFloats<TV>(ReadOnlySpan<float> x, out float max) where TV : struct, IVec<TV>
         {
-            int n = x.Length;
-            ref float px = ref MemoryMarshal.GetReference(x);
-            var acc = TV.Create(double.NegativeInfinity);
-            var nan = TV.Zero;
-            int i = 0;
-            for (; i <= n - TV.Count; i += TV.Count)
-            {
-                var v = Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i));
-                nan = TV.Or(nan, TV.IsNaN(v));
-                acc = TV.Max(v, acc);
-            }
-
-            if (i < n)
-            {
-                var v = Lanes.Load<TV, float>(ref Unsafe.Add(ref px, n - TV.Count));
-                nan = TV.Or(nan, TV.IsNaN(v));
-                acc = TV.Max(v, acc);
-            }
-
-            max = Lanes.ExtremeOfFloats(acc, largest: true);
-            return !TV.AnyTrue(nan);
+            max = Lanes.ExtremeOfFloats(RowMath.MaxLanes<TV, float>(x, out bool nan), largest: true);
+            return !nan;
         }
 
         /// <summary>The first index of <paramref name="m"/> (present, not NaN) in a float row: the register first, then its lane.</summary>

@@ -66,26 +66,41 @@ internal static class RowMath
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static double MaxOrNaN<TV>(ReadOnlySpan<double> x) where TV : struct, IVec<TV>
     {
+        var acc = MaxLanes<TV, double>(x, out bool nan);
+        return nan ? double.NaN : Lanes.Max(acc);
+    }
+
+    /// <summary>
+    /// The lane-wise maxima of a row of <typeparamref name="T"/> (the register's own element type; TV.Count ≤
+    /// x.Length, the last register overlapping the one before) and whether any entry is NaN, for the caller to reduce
+    /// (<see cref="Lanes.Max{TV}"/> for double lanes, <see cref="Lanes.ExtremeOfFloats{TV}"/> for float ones).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV MaxLanes<TV, T>(ReadOnlySpan<T> x, out bool nan)
+        where TV : struct, IVec<TV>
+        where T : unmanaged
+    {
         int n = x.Length;
-        ref double px = ref MemoryMarshal.GetReference(x);
+        ref T px = ref MemoryMarshal.GetReference(x);
         var acc = TV.Create(double.NegativeInfinity);
-        var nan = TV.Zero;
+        var nanLanes = TV.Zero;
         int i = 0;
         for (; i <= n - TV.Count; i += TV.Count)
         {
-            var v = Lanes.Load<TV, double>(ref Unsafe.Add(ref px, i));
-            nan = TV.Or(nan, TV.IsNaN(v));
+            var v = Lanes.Load<TV, T>(ref Unsafe.Add(ref px, i));
+            nanLanes = TV.Or(nanLanes, TV.IsNaN(v));
             acc = TV.Max(v, acc);
         }
 
         if (i < n)
         {
-            var v = Lanes.Load<TV, double>(ref Unsafe.Add(ref px, n - TV.Count));
-            nan = TV.Or(nan, TV.IsNaN(v));
+            var v = Lanes.Load<TV, T>(ref Unsafe.Add(ref px, n - TV.Count));
+            nanLanes = TV.Or(nanLanes, TV.IsNaN(v));
             acc = TV.Max(v, acc);
         }
 
-        return TV.AnyTrue(nan) ? double.NaN : Lanes.Max(acc);
+        nan = TV.AnyTrue(nanLanes);
+        return acc;
     }
 
     /// <summary>
