@@ -1,6 +1,7 @@
 using ActivationKit.Catalog;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using ActivationKit.Simd;
 
@@ -82,14 +83,16 @@ public static class AccuracyMeter
     private static double BackwardError(ElementwiseActivation f, ElementwiseActivation forFloat, float x, float got)
     {
         double reference = forFloat.ReferenceDerivative(x);
-        double err = Ulp.Float(got, reference);
-        if (err > 0 && double.IsFinite(err) && NearDerivativeZero(f, x))
-        {
-            err = Math.Min(err, Math.Abs(got - reference) / Ulp.FloatUlpAt(1.0));
-        }
-
-        return err;
+        return AbsoluteNearDerivativeZero(f, x, Ulp.Float(got, reference), got, reference, Ulp.FloatUlpAt(1.0));
     }
+
+    /// <summary>
+    /// <paramref name="relative"/>, or within <see cref="DerivativeZeroNeighbourhood"/> of a zero of f′ the smaller of it
+    /// and the absolute error in units of <paramref name="ulpOfOne"/> (the result type's ULP of 1).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double AbsoluteNearDerivativeZero(ElementwiseActivation f, float x, double relative, double got, double reference, double ulpOfOne) =>
+        relative > 0 && double.IsFinite(relative) && NearDerivativeZero(f, x) ? Math.Min(relative, Math.Abs(got - reference) / ulpOfOne) : relative;
 
     /// <summary>
     /// Measures forward and backward errors over <paramref name="inputs"/> (e.g. <see cref="AccuracySamples.Float"/>),
@@ -287,9 +290,7 @@ public static class AccuracyMeter
         {
             fwd.Add(x[i], error(y[i], reference.Reference(x[i])));
             double r = reference.ReferenceDerivative(x[i]);
-            double e = error(dx[i], r);
-            if (e > 0 && double.IsFinite(e) && NearDerivativeZero(f, (float)x[i])) e = Math.Min(e, Math.Abs(dx[i] - r) / ulpOfOne);
-            bwd.Add(x[i], e);
+            bwd.Add(x[i], AbsoluteNearDerivativeZero(f, (float)x[i], error(dx[i], r), dx[i], r, ulpOfOne));
         }
 
         // The results widen exactly to float, so the hashes compare the 16-bit outputs bit for bit (NaNs canonical).
