@@ -73,7 +73,7 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
             if (Samples < 1 || Samples > 100_000_000) return ValidationResult.Error($"--samples must be between 1 and 100000000, got {Samples}.");
             if (SamplesOption is not null && Exhaustive) return ValidationResult.Error("--samples and --exhaustive exclude each other: an exhaustive run checks every bit pattern.");
             if (BitRange is not null && !Exhaustive) return ValidationResult.Error("--bit-range needs --exhaustive.");
-            if (DType is not null && DType.Trim().ToLowerInvariant() is not ("f32" or "float32" or "f16" or "float16" or "half" or "bf16" or "bfloat16"))
+            if (DType is not null && Type16 is null && DType.Trim().ToLowerInvariant() is not ("f32" or "float32"))
             {
                 return ValidationResult.Error($"--dtype must be f32, f16 or bf16 (the double kernels are checked against mpmath by the tests), got '{DType}'.");
             }

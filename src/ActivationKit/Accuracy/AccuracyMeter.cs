@@ -250,7 +250,6 @@ public static class AccuracyMeter
         var y = new double[n];
         var dx = new double[n];
         Func<double, double, double> error;
-        Func<double, double> ulpAt;
         if (type == StorageType16.Half)
         {
             var xs = new Half[n];
@@ -263,7 +262,6 @@ public static class AccuracyMeter
             f.Backward(xs, ones, dxs);
             for (int i = 0; i < n; i++) (x[i], y[i], dx[i]) = ((double)xs[i], (double)ys[i], (double)dxs[i]);
             error = (got, reference) => Ulp.Half((Half)got, reference);
-            ulpAt = Ulp.HalfUlpAt;
         }
         else
         {
@@ -277,7 +275,6 @@ public static class AccuracyMeter
             f.Backward(xs, ones, dxs);
             for (int i = 0; i < n; i++) (x[i], y[i], dx[i]) = (xs[i], ys[i], dxs[i]);
             error = (got, reference) => Ulp.BFloat16((Numerics.BFloat16)got, reference);
-            ulpAt = Ulp.BFloat16UlpAt;
         }
 
         // Every value of the 16-bit types widens exactly to double and back, NaN payloads included as far as the checks go.
@@ -285,7 +282,7 @@ public static class AccuracyMeter
         var fwd = new UlpStats(bound);
         var bwd = new UlpStats(bound);
         var reference = f.ForFloatData;
-        double ulpOfOne = ulpAt(1.0);
+        double ulpOfOne = type == StorageType16.Half ? Ulp.HalfUlpAt(1.0) : Ulp.BFloat16UlpAt(1.0);
         for (int i = 0; i < n; i++)
         {
             fwd.Add(x[i], error(y[i], reference.Reference(x[i])));
