@@ -270,7 +270,7 @@ public sealed class LoaderTests : IDisposable
 
         Assert.Contains("[-3, 2], got 3", Assert.Throws<ArgumentException>(() => NpyDataset.LoadWithTargetColumn(path, 3)).Message);
         Npy.Write(path, [1f, 1e9f, 2f, 0f], [2, 2]);
-        Assert.Contains("the label 1E+09 in column 1 is not a class index", Assert.Throws<InvalidDataException>(() => NpyDataset.LoadWithTargetColumn(path)).Message);
+        Assert.Contains("table.npy, column 1: the label 1E+09 is not a class index", Assert.Throws<InvalidDataException>(() => NpyDataset.LoadWithTargetColumn(path)).Message);
         Npy.Write(path, [1f, 2f, 3f], [3]);
         Assert.Contains("2-D", Assert.Throws<InvalidDataException>(() => NpyDataset.LoadWithTargetColumn(path)).Message);
         Npy.Write(path, [1f, 2f, 3f], [3, 1]);

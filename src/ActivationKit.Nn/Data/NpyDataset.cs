@@ -26,15 +26,7 @@ public static class NpyDataset
         int features = xs.Skip(1).Aggregate(1, (a, b) => a * b);
         int targetColumns = ys.Skip(1).Aggregate(1, (a, b) => a * b);
         float[] targets = y.ToSingleArray();
-        int classes = 0;
-        if (classification)
-        {
-            // The largest label sets the class count; the Dataset checks every label against it.
-            float top = targets.DefaultIfEmpty(0).Max();
-            if (!(top >= 0 && top < Dataset.MaxClasses)) throw new InvalidDataException($"{Path.GetFileName(targetsPath)}: the label {top} is not a class index (0, 1, 2, … below {Dataset.MaxClasses:N0}).");
-            classes = Math.Max(2, (int)top + 1);
-        }
-
+        int classes = classification ? ClassCount(targets, Path.GetFileName(targetsPath)) : 0;
         return new Dataset(Path.GetFileName(featuresPath), x.ToSingleArray(), features, targets, targetColumns, classes);
     }
 
@@ -73,14 +65,15 @@ public static class NpyDataset
             row[(index + 1)..].CopyTo(features.AsSpan((r * (columns - 1)) + index));
         }
 
-        int classes = 0;
-        if (classification)
-        {
-            float top = targets.DefaultIfEmpty(0).Max();
-            if (!(top >= 0 && top < Dataset.MaxClasses)) throw new InvalidDataException($"{name}: the label {top} in column {index} is not a class index (0, 1, 2, … below {Dataset.MaxClasses:N0}).");
-            classes = Math.Max(2, (int)top + 1);
-        }
-
+        int classes = classification ? ClassCount(targets, $"{name}, column {index}") : 0;
         return new Dataset(name, features, columns - 1, targets, 1, classes);
+    }
+
+    /// <summary>The class count the largest label sets (at least 2); the Dataset then checks every label against it.</summary>
+    private static int ClassCount(float[] targets, string where)
+    {
+        float top = targets.DefaultIfEmpty(0).Max();
+        if (!(top >= 0 && top < Dataset.MaxClasses)) throw new InvalidDataException($"{where}: the label {top} is not a class index (0, 1, 2, … below {Dataset.MaxClasses:N0}).");
+        return Math.Max(2, (int)top + 1);
     }
 }
