@@ -258,18 +258,8 @@ public static class Trainer
         return best;
     }
 
-    private static bool NetworkIsFinite(Mlp network)
-    {
-        foreach (var layer in network.Layers)
-        {
-            foreach (float w in layer.Weights)
-            {
-                if (!float.IsFinite(w)) return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool NetworkIsFinite(Mlp network) =>
+        network.Layers.All(layer => Dataset.IndexOfNonFinite(layer.Weights) < 0 && Dataset.IndexOfNonFinite(layer.Bias) < 0);
 
     private static void CheckCompatible(Mlp network, Dataset data)
     {
