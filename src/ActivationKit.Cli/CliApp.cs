@@ -67,11 +67,12 @@ public static class CliApp
             .WithExample("eval", "relu", "--in", "values.csv", "--dtype", "bf16", "--out", "y.csv");
 
         config.AddCommand<AccuracyCommand>("accuracy")
-            .WithDescription("Measure float32 (or Half / bfloat16) forward and backward error in ULP against the double references.")
+            .WithDescription("Measure forward and backward error in ULP against the double references: float32 inputs, Half / bfloat16, or rows of row-wise and gated functions.")
             .WithExample("accuracy")
             .WithExample("accuracy", "sigmoid", "tanh", "--samples", "200000")
             .WithExample("accuracy", "tanh", "--exhaustive")
             .WithExample("accuracy", "--dtype", "bf16")
+            .WithExample("accuracy", "softmax", "glu", "--columns", "10,1000")
             .WithExample("accuracy", "--json")
             .WithExample("accuracy", "--write-docs", "docs/accuracy.md");
 

@@ -11,27 +11,58 @@ public class AccuracyCommandTests
     private static readonly string[] ElementwiseNames = Cli.OfKind(ActivationKind.Elementwise).Select(i => i.Name).ToArray();
 
     [Fact]
-    public void Json_reports_every_elementwise_function_within_4_ulp_and_the_isa_path()
+    public void Json_reports_every_function_within_4_ulp_and_the_isa_path()
     {
-        var r = Cli.Run("accuracy", "--samples", "20000", "--json").Ok();
+        var r = Cli.Run("accuracy", "--samples", "20000", "--columns", "1,7,17,100", "--rows", "4", "--json").Ok();
         using var doc = JsonDocument.Parse(r.Out);
         var root = doc.RootElement;
         Assert.Equal(Isa.Path, root.GetProperty("isa").GetString());
         Assert.Equal("sampled", root.GetProperty("mode").GetString());
         var functions = root.GetProperty("functions").EnumerateArray().ToArray();
-        Assert.Equal(ElementwiseNames, functions.Select(f => f.GetProperty("name").GetString()));
-        foreach (var f in functions)
+        var elementwise = functions.Where(f => f.GetProperty("kind").GetString() == "elementwise").ToArray();
+        Assert.Equal(ElementwiseNames, elementwise.Select(f => f.GetProperty("name").GetString()));
+        foreach (var f in elementwise)
         {
             Assert.Equal(20000, f.GetProperty("inputs").GetInt64());
-            Assert.True(f.GetProperty("withinBound").GetBoolean(), f.ToString());
-            Assert.InRange(f.GetProperty("forward").GetProperty("maxUlp").GetDouble(), 0, 4);
-            Assert.InRange(f.GetProperty("backward").GetProperty("maxUlp").GetDouble(), 0, 4);
             Assert.Equal(64, f.GetProperty("forwardHash").GetString()!.Length);
         }
 
+        // Row-wise and gated functions on rows: 5 kinds × 4 rows of each length, so (1 + 7 + 17 + 100)·20 outputs.
+        var rows = functions.Where(f => f.GetProperty("kind").GetString() != "elementwise").ToArray();
         Assert.Equal(
             Cli.OfKind(ActivationKind.Rowwise).Concat(Cli.OfKind(ActivationKind.Gated)).Select(i => i.Name).Order(StringComparer.Ordinal),
-            root.GetProperty("skipped").EnumerateArray().Select(e => e.GetString()!).Order(StringComparer.Ordinal));
+            rows.Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.Ordinal));
+        Assert.All(rows, f => Assert.Equal(125 * 20, f.GetProperty("outputs").GetInt64()));
+        Assert.Equal([1, 7, 17, 100], root.GetProperty("rows").GetProperty("lengths").EnumerateArray().Select(e => e.GetInt32()));
+        foreach (var f in functions)
+        {
+            Assert.True(f.GetProperty("withinBound").GetBoolean(), f.ToString());
+            Assert.InRange(f.GetProperty("forward").GetProperty("maxUlp").GetDouble(), 0, 4);
+            Assert.InRange(f.GetProperty("backward").GetProperty("maxUlp").GetDouble(), 0, 4);
+        }
+
+        Assert.Empty(root.GetProperty("skipped").EnumerateArray());
+    }
+
+    [Fact]
+    public void Row_functions_are_measured_on_rows_and_refused_where_only_element_wise_ones_can_go()
+    {
+        var r = Cli.Run("accuracy", "softmax", "swiglu", "--columns", "10,33", "--rows", "3").Ok();
+        Assert.Contains("Rows: float rows of 2 length(s) from 10 to 33 outputs, 3 rows of each of 5 kinds per length", r.Out, StringComparison.Ordinal);
+        Assert.Contains("All 2 function(s) within 4 ULP.", r.Out, StringComparison.Ordinal);
+        Cli.Run("accuracy", "softmax", "--exhaustive").BadInput("--exhaustive covers element-wise functions only");
+        Cli.Run("accuracy", "glu", "--dtype", "bf16").BadInput("--dtype bf16 covers element-wise functions only");
+        Cli.Run("accuracy", "relu", "--columns", "10").BadInput("--columns and --rows apply to row-wise and gated functions");
+        Cli.Run("accuracy", "softmax", "--columns", "0").BadInput("--columns takes row lengths from 1 to 65536");
+
+        using var dir = new TempDir();
+        string path = dir.File("accuracy.md");
+        Cli.Run("accuracy", "relu", "--samples", "100", "--write-docs", path).Ok();
+        Cli.Run("accuracy", "softmax", "--columns", "10", "--rows", "2", "--write-docs", path).Ok();
+        string doc = File.ReadAllText(path);
+        Assert.Contains("| `relu` |", Markdown.Between(doc, AccuracyDoc.Start, AccuracyDoc.End), StringComparison.Ordinal);
+        Assert.Contains("| `softmax` |", Markdown.Between(doc, AccuracyDoc.StartRows, AccuracyDoc.EndRows), StringComparison.Ordinal);
+        Assert.Contains("| 100 | 10 | ", doc, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -154,7 +185,7 @@ public class AccuracyCommandTests
         Cli.Run("accuracy", "--samples", "10", "--exhaustive").BadInput("--samples and --exhaustive exclude each other");
         foreach (var info in ActivationCatalog.All.Where(i => i.Kind != ActivationKind.Elementwise))
         {
-            Cli.Run("accuracy", info.Name).BadInput("accuracy measures element-wise functions only");
+            Cli.Run("accuracy", info.Name, "--exhaustive").BadInput("--exhaustive covers element-wise functions only");
         }
     }
 }

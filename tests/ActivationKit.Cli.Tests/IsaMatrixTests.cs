@@ -54,6 +54,11 @@ public class IsaMatrixTests
             {
                 string fn = f.GetProperty("name").GetString()!;
                 Assert.True(f.GetProperty("withinBound").GetBoolean(), $"{name} ({isa}): {fn} exceeds 4 ULP: {f}");
+
+                // Row-wise and gated functions are measured on rows too, but carry no hashes: softmax rows sum lane by
+                // lane, so their last bits may differ between widths (docs/accuracy.md); their bits are compared below
+                // through `actkit hashes` on an input where they agree.
+                if (f.GetProperty("kind").GetString() != "elementwise") continue;
                 hashes[fn + " forward"] = f.GetProperty("forwardHash").GetString()!;
                 hashes[fn + " backward"] = f.GetProperty("backwardHash").GetString()!;
             }

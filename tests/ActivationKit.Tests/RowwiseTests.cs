@@ -1216,6 +1216,32 @@ public class RowwiseTests
         Assert.Equal(2f, dx[4]);
     }
 
+    // ---------------------------------------------------------------- the row meter (actkit accuracy on rows)
+
+    [Theory]
+    [MemberData(nameof(RowwiseNames))]
+    [MemberData(nameof(GatedNames))]
+    public void The_row_meter_finds_every_row_function_within_4_ulp_on_every_kind_of_row(string name)
+    {
+        var r = AccuracyMeter.MeasureRows(ActivationCatalog.Create(name), AccuracyMeter.DefaultRowLengths, rowsPerKind: 6, seed: 3);
+        Assert.Equal(AccuracyMeter.DefaultRowLengths.Sum() * 6 * AccuracySamples.RowKinds, r.Inputs);
+        Assert.True(r.WithinBound, $"{name}: forward {r.Forward.Max:F2} at {r.Forward.WorstInput:R}, backward {r.Backward.Max:F2} at {r.Backward.WorstInput:R}");
+        Assert.Throws<ArgumentException>(() => AccuracyMeter.MeasureRows(new Relu(), [10]));
+        Assert.Throws<ArgumentException>(() => AccuracyMeter.MeasureRows(ActivationCatalog.Create(name), [0]));
+    }
+
+    [Fact]
+    public void Row_samples_hold_every_kind()
+    {
+        var x = AccuracySamples.Rows(50, 2, 7);
+        Assert.Equal(5 * 2 * 50, x.Length);
+        Assert.All(x, v => Assert.True(float.IsFinite(v)));
+        Assert.Contains(x.AsSpan(200, 100).ToArray(), v => Math.Abs(v) > 1e10);          // random bit patterns
+        var ties = x.AsSpan(400, 50).ToArray();
+        Assert.True(ties.Count(v => v == ties.Max()) > 1);                               // ties at the maximum
+        Assert.Contains(ties, v => v < ties.Max() - 150);                                 // the deep tail
+    }
+
     // ---------------------------------------------------------------- catalog
 
     [Fact]

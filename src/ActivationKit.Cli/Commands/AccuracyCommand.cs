@@ -55,6 +55,17 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         [Description("f32 (default), or f16 / bf16: the Half or bfloat16 kernels over all 65,536 bit patterns of the type, errors in its own ULPs.")]
         public string? DType { get; init; }
 
+        [CommandOption("--columns <LIST>")]
+        [Description("Row-wise and gated functions: the row lengths (outputs per row) to check, comma separated. Default: 23 lengths from 1 to 4000 around every register width.")]
+        public string? Columns { get; init; }
+
+        [CommandOption("--rows <N>")]
+        [Description("Row-wise and gated functions: rows of each of the 5 kinds per row length (Normal, uniform, random bits, confident, ties and deep tails). Default: 40.")]
+        public int? RowsOption { get; init; }
+
+        /// <summary>Rows of each kind per row length: --rows, or 40.</summary>
+        public int Rows => RowsOption ?? 40;
+
         [CommandOption("--bit-range <FIRST:COUNT>", IsHidden = true)]
         [Description("With --exhaustive, check only COUNT bit patterns from FIRST (hex with 0x or decimal).")]
         public string? BitRange { get; init; }
@@ -78,6 +89,7 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
                 return ValidationResult.Error($"--dtype must be f32, f16 or bf16 (the double kernels are checked against mpmath by the tests), got '{DType}'.");
             }
 
+            if (Rows < 1 || Rows > 10_000) return ValidationResult.Error($"--rows must be between 1 and 10000, got {Rows}.");
             if (Type16 is not null && SamplesOption is not null) return ValidationResult.Error("--samples applies to f32; f16 and bf16 are always checked over all 65,536 bit patterns.");
             if (Type16 is not null && BitRange is not null) return ValidationResult.Error("--bit-range applies to f32; f16 and bf16 are always checked over all 65,536 bit patterns.");
             return ValidationResult.Success();
@@ -87,7 +99,16 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var (functions, skipped) = Select(settings.Functions);
+        bool rowsToo = !settings.Exhaustive && settings.Type16 is null;
+        var (all, skipped) = Select(settings.Functions, rowsToo, settings.Exhaustive ? "--exhaustive" : "--dtype " + settings.DType);
+        var functions = all.OfType<ElementwiseActivation>().ToList();
+        var rowFunctions = all.Where(f => f is not ElementwiseActivation).ToList();
+        if (rowFunctions.Count == 0 && (settings.Columns is not null || settings.RowsOption is not null))
+        {
+            throw new UsageException("--columns and --rows apply to row-wise and gated functions (softmax, glu, …), and none is measured here.");
+        }
+
+        int[] lengths = settings.Columns is { } list ? ParseLengths(list) : [.. AccuracyMeter.DefaultRowLengths];
         var (first, count) = settings.BitRange is { } r ? ParseBitRange(r) : (0u, 1UL << 32);
         string? docsPath = settings.WriteDocs is { IsSet: true } w ? (string.IsNullOrWhiteSpace(w.Value) ? DefaultDocsPath : w.Value) : null;
         // The document is replaced through a temporary file beside it: check that its folder exists and takes one
@@ -130,18 +151,27 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
             foreach (var f in functions) results.Add(AccuracyMeter.Measure(f, inputs, cancellationToken));
         }
 
+        var rowResults = new List<AccuracyResult>();
+        foreach (var f in rowFunctions)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            rowResults.Add(AccuracyMeter.MeasureRows(f, lengths, settings.Rows, settings.Seed));
+        }
+
         var date = DateTime.UtcNow;
-        if (settings.Json) WriteJson(settings, results, skipped, date);
-        else WriteTable(settings, results, skipped);
+        if (settings.Json) WriteJson(settings, results, rowResults, lengths, skipped, date);
+        else WriteTable(settings, results, rowResults, lengths, skipped);
 
         if (docsPath is not null)
         {
-            string merged = AccuracyDoc.Merge(existingDocs, results, date, settings.Type16);
-            AtomicFile.WriteAllText(docsPath, merged);
-            if (!settings.Json) consoles.Out.WriteLine($"Updated {results.Count} row(s) of {docsPath}.");
+            string? merged = existingDocs;
+            if (results.Count > 0 || rowResults.Count == 0) merged = AccuracyDoc.Merge(merged, results, date, settings.Type16);
+            if (rowResults.Count > 0) merged = AccuracyDoc.MergeRows(merged, rowResults, lengths, date);
+            AtomicFile.WriteAllText(docsPath, merged!);
+            if (!settings.Json) consoles.Out.WriteLine($"Updated {results.Count + rowResults.Count} row(s) of {docsPath}.");
         }
 
-        return results.All(r => r.WithinBound) ? ExitCodes.Ok : ExitCodes.Failed;
+        return results.Concat(rowResults).All(r => r.WithinBound) ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
     /// <summary>What the errors are measured in and against: float32, or a 16-bit type.</summary>
@@ -153,16 +183,21 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
 
     private static string Ulps(Settings s, double ulps) => s.Type16 is null ? Describe.Ulps(ulps) : AccuracyDoc.Ulps16(ulps);
 
-    /// <summary>The functions to measure (element-wise only) and, when none were named, the ones skipped.</summary>
-    private static (List<ElementwiseActivation> Functions, List<string> Skipped) Select(string[] specs)
+    /// <summary>
+    /// The functions to measure and, when none were named, the ones skipped: row-wise and gated functions are measured
+    /// on rows unless <paramref name="rowsToo"/> is false (exhaustive and 16-bit runs cover element-wise functions only;
+    /// naming one then is an error that names <paramref name="mode"/>).
+    /// </summary>
+    private static (List<Activation> Functions, List<string> Skipped) Select(string[] specs, bool rowsToo, string mode)
     {
-        var functions = new List<ElementwiseActivation>();
+        var functions = new List<Activation>();
         var skipped = new List<string>();
         if (specs.Length == 0)
         {
             foreach (var info in ActivationCatalog.All)
             {
-                if (ActivationCatalog.Create(info) is ElementwiseActivation e) functions.Add(e);
+                var f = ActivationCatalog.Create(info);
+                if (f is ElementwiseActivation || rowsToo) functions.Add(f);
                 else skipped.Add(info.Name);
             }
 
@@ -172,15 +207,32 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         foreach (string spec in specs)
         {
             var f = ActivationCatalog.Create(spec);
-            if (f is not ElementwiseActivation e)
+            if (f is not ElementwiseActivation && !rowsToo)
             {
-                throw new UsageException($"{f.Name} is {Describe.Kind(f.Info.Kind)}; accuracy measures element-wise functions only.");
+                throw new UsageException($"{f.Name} is {Describe.Kind(f.Info.Kind)}; {mode} covers element-wise functions only (without it, accuracy measures {f.Name} on rows).");
             }
 
-            if (!functions.Any(x => AccuracyMeter.Label(x) == AccuracyMeter.Label(e))) functions.Add(e);
+            if (!functions.Any(x => AccuracyMeter.Label(x) == AccuracyMeter.Label(f))) functions.Add(f);
         }
 
         return (functions, skipped);
+    }
+
+    /// <summary>Parses --columns: row lengths from 1 to 65,536.</summary>
+    private static int[] ParseLengths(string text)
+    {
+        var lengths = new List<int>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1 || n > 65536)
+            {
+                throw new UsageException($"--columns takes row lengths from 1 to 65536, comma separated (e.g. 10,1000), got '{part}'.");
+            }
+
+            lengths.Add(n);
+        }
+
+        return [.. lengths.Distinct()];
     }
 
     private static (uint First, ulong Count) ParseBitRange(string text)
@@ -205,31 +257,52 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         ? (inputs == 1L << 32 ? "exhaustive, all 2^32 float bit patterns" : $"exhaustive over a bit range, {inputs:N0} patterns")
         : $"sampled, {inputs:N0} inputs (seed {s.Seed})";
 
-    private void WriteTable(Settings settings, List<AccuracyResult> results, List<string> skipped)
+    private void WriteTable(Settings settings, List<AccuracyResult> results, List<AccuracyResult> rowResults, int[] lengths, List<string> skipped)
     {
         var c = consoles.Out;
-        var (unit, bound) = Yardstick(settings);
+        var (unit, _) = Yardstick(settings);
         string type = settings.Type16 is { } t ? AccuracyDoc.TypeName(t) : "float32";
         c.WriteLine($"ISA path: {Isa.Summary}");
-        c.WriteLine($"Mode: {ModeText(settings, results.Count > 0 ? results[0].Inputs : 0)}; bound {BoundText(settings)} {unit}, {type} vs double reference.");
-        var rows = results.Select(r => (IReadOnlyList<string>)new[]
+        if (results.Count > 0)
         {
-            r.Function,
-            Ulps(settings, r.Forward.Max),
-            Describe.Float((float)r.Forward.WorstInput),
-            Ulps(settings, r.Backward.Max),
-            Describe.Float((float)r.Backward.WorstInput),
-            r.AboveBound.ToString(CultureInfo.InvariantCulture),
-            r.Inputs.ToString("N0", CultureInfo.InvariantCulture),
-            $"{r.Elapsed.TotalSeconds:F1} s",
-        });
-        PlainTable.Write(consoles.OutWriter, ["Function", $"Fwd {unit}", "Worst x (fwd)", $"Bwd {unit}", "Worst x (bwd)", $"> {BoundText(settings)}{(settings.Type16 is null ? " ULP" : string.Empty)}", "Inputs", "Time"], rows);
-        int bad = results.Count(r => !r.WithinBound);
-        c.WriteLine(bad == 0 ? $"All {results.Count} function(s) within {BoundText(settings)} {unit}." : $"{bad} function(s) exceed {BoundText(settings)} {unit}.");
-        if (skipped.Count > 0) c.WriteLine($"Not element-wise, not measured: {string.Join(", ", skipped)}.");
+            c.WriteLine($"Mode: {ModeText(settings, results[0].Inputs)}; bound {BoundText(settings)} {unit}, {type} vs double reference.");
+            Table(results, "Inputs");
+        }
+
+        if (rowResults.Count > 0)
+        {
+            if (results.Count > 0) c.WriteLine();
+            c.WriteLine($"Rows: {RowsText(settings, lengths)}; bound {BoundText(settings)} {unit}, float32 vs double reference.");
+            Table(rowResults, "Outputs");
+        }
+
+        var everything = results.Concat(rowResults).ToList();
+        int bad = everything.Count(r => !r.WithinBound);
+        c.WriteLine(bad == 0 ? $"All {everything.Count} function(s) within {BoundText(settings)} {unit}." : $"{bad} function(s) exceed {BoundText(settings)} {unit}.");
+        if (skipped.Count > 0) c.WriteLine($"Not element-wise, not measured {(settings.Exhaustive ? "exhaustively" : $"in {type}")}: {string.Join(", ", skipped)}.");
+
+        void Table(List<AccuracyResult> list, string countHeader)
+        {
+            var rows = list.Select(r => (IReadOnlyList<string>)new[]
+            {
+                r.Function,
+                Ulps(settings, r.Forward.Max),
+                Describe.Float((float)r.Forward.WorstInput),
+                Ulps(settings, r.Backward.Max),
+                Describe.Float((float)r.Backward.WorstInput),
+                r.AboveBound.ToString(CultureInfo.InvariantCulture),
+                r.Inputs.ToString("N0", CultureInfo.InvariantCulture),
+                $"{r.Elapsed.TotalSeconds:F1} s",
+            });
+            PlainTable.Write(consoles.OutWriter, ["Function", $"Fwd {unit}", "Worst x (fwd)", $"Bwd {unit}", "Worst x (bwd)", $"> {BoundText(settings)}{(settings.Type16 is null ? " ULP" : string.Empty)}", countHeader, "Time"], rows);
+        }
     }
 
-    private void WriteJson(Settings settings, List<AccuracyResult> results, List<string> skipped, DateTime date)
+    /// <summary>How the row-wise and gated functions were measured.</summary>
+    private static string RowsText(Settings s, int[] lengths) =>
+        $"float rows of {lengths.Length} length(s) from {lengths.Min():N0} to {lengths.Max():N0} outputs, {s.Rows} rows of each of {AccuracySamples.RowKinds} kinds per length (seed {s.Seed})";
+
+    private void WriteJson(Settings settings, List<AccuracyResult> results, List<AccuracyResult> rowResults, int[] lengths, List<string> skipped, DateTime date)
     {
         JsonOut.Write(consoles.OutWriter, json =>
         {
@@ -248,11 +321,31 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
             json.WriteNumber("bound", Yardstick(settings).Bound);
             json.WriteString("date", date.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             json.WriteStartArray("functions");
-            foreach (var r in results)
+            foreach (var r in results) Function(r, "elementwise");
+            foreach (var r in rowResults) Function(r, ActivationCatalog.Find(r.Function.Split('(')[0])?.Kind == ActivationKind.Gated ? "gated" : "rowwise");
+            json.WriteEndArray();
+            if (rowResults.Count > 0)
+            {
+                json.WriteStartObject("rows");
+                json.WriteStartArray("lengths");
+                foreach (int n in lengths) json.WriteNumberValue(n);
+                json.WriteEndArray();
+                json.WriteNumber("rowsPerKind", settings.Rows);
+                json.WriteNumber("kinds", AccuracySamples.RowKinds);
+                json.WriteEndObject();
+            }
+
+            json.WriteStartArray("skipped");
+            foreach (string s in skipped) json.WriteStringValue(s);
+            json.WriteEndArray();
+            json.WriteEndObject();
+
+            void Function(AccuracyResult r, string kind)
             {
                 json.WriteStartObject();
                 json.WriteString("name", r.Function);
-                json.WriteNumber("inputs", r.Inputs);
+                json.WriteString("kind", kind);
+                json.WriteNumber(kind == "elementwise" ? "inputs" : "outputs", r.Inputs);
                 json.WriteNumber("seconds", Math.Round(r.Elapsed.TotalSeconds, 3));
                 json.WriteBoolean("withinBound", r.WithinBound);
                 Stats(json, "forward", r.Forward);
@@ -261,12 +354,6 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
                 if (r.BackwardHash is { } bh) json.WriteString("backwardHash", bh);
                 json.WriteEndObject();
             }
-
-            json.WriteEndArray();
-            json.WriteStartArray("skipped");
-            foreach (string s in skipped) json.WriteStringValue(s);
-            json.WriteEndArray();
-            json.WriteEndObject();
         });
 
         static void Stats(System.Text.Json.Utf8JsonWriter json, string name, UlpStats s)

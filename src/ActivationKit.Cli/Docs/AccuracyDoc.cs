@@ -25,6 +25,26 @@ public static class AccuracyDoc
     /// <summary>Marker closing the Half / bfloat16 table.</summary>
     public const string End16 = "<!-- accuracy16:end -->";
 
+    /// <summary>Marker opening the table of row-wise and gated functions.</summary>
+    public const string StartRows = "<!-- accuracy-rows:start -->";
+
+    /// <summary>Marker closing the table of row-wise and gated functions.</summary>
+    public const string EndRows = "<!-- accuracy-rows:end -->";
+
+    private const string HeaderRows =
+        "| Function | Fwd max ULP | Worst x (fwd) | Bwd max ULP | Worst x (bwd) | # > 4 ULP | Outputs checked | Row lengths | ISA path | Date |\n" +
+        "|---|---|---|---|---|---|---|---|---|---|";
+
+    /// <summary>The section added to a document that predates the rows table.</summary>
+    private const string SectionRows =
+        "## Row-wise and gated functions, measured\n\n" +
+        "Float rows against the double reference (`ReferenceRow`, `ReferenceBackwardRow`), forward and backward with dy " +
+        "uniform on [−1, 1], by `actkit accuracy FN` (`--columns` and `--rows` choose the row lengths and the rows of each of " +
+        "five kinds per length: Normal(0, σ) with σ from 1 to 30, uniform on [−100, 100], random bit patterns, one entry " +
+        "20–60 above the rest, ties at the maximum and entries 200 below it). Where a row gradient is below 2⁻²⁰·|dy| the " +
+        "double reference itself is unreliable and the error is taken in float ULPs of 2⁻²⁰·|dy|; a gated function's dB " +
+        "next to a zero of the gate's slope is taken in float ULPs of |dy·a|.\n\n";
+
     private const string Header =
         "| Function | Fwd max ULP | Worst x (fwd) | Bwd max ULP | Worst x (bwd) | # > 4 ULP | Inputs checked | Mode | ISA path | Date |\n" +
         "|---|---|---|---|---|---|---|---|---|---|";
@@ -61,6 +81,20 @@ public static class AccuracyDoc
         }
 
         return MergeTable(document, Start, End, Header, keyColumns: 1, results.Select(r => (r.Function, Row(r, date))));
+    }
+
+    /// <summary>The document with row-wise and gated <paramref name="results"/> merged into their table (added when missing).</summary>
+    public static string MergeRows(string? existing, IEnumerable<AccuracyResult> results, IReadOnlyList<int> lengths, DateTime date)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(lengths);
+        string document = existing ?? NewDocument();
+        if (Markdown.Between(document, StartRows, EndRows) is null) document = document.TrimEnd('\n') + "\n\n" + SectionRows + StartRows + "\n" + EndRows + "\n";
+        string span = lengths.Count == 1 ? lengths[0].ToString("N0", CultureInfo.InvariantCulture) : $"{lengths.Count} from {lengths.Min():N0} to {lengths.Max():N0}";
+        return MergeTable(document, StartRows, EndRows, HeaderRows, keyColumns: 1, results.Select(r => (r.Function,
+            $"| `{r.Function}` | {Describe.Ulps(r.Forward.Max)} | {Describe.Float((float)r.Forward.WorstInput)} " +
+            $"| {Describe.Ulps(r.Backward.Max)} | {Describe.Float((float)r.Backward.WorstInput)} | {r.AboveBound} " +
+            $"| {r.Inputs.ToString("N0", CultureInfo.InvariantCulture)} | {span} | {r.IsaPath} | {date:yyyy-MM-dd} |")));
     }
 
     /// <summary>One row of the float32 table.</summary>

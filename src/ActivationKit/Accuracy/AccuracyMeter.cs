@@ -298,6 +298,85 @@ public static class AccuracyMeter
         };
     }
 
+    /// <summary>The row lengths <see cref="MeasureRows"/> takes by default: around every register width (16 float lanes at most), and long rows.</summary>
+    public static IReadOnlyList<int> DefaultRowLengths { get; } = [1, 2, 3, 4, 5, 7, 8, 9, 10, 15, 16, 17, 20, 31, 32, 33, 64, 100, 127, 128, 129, 1000, 4000];
+
+    /// <summary>
+    /// Measures the float rows of a row-wise function (softmax family, sparsemax, hardmax) or a gated one (GLU family)
+    /// against its double reference, forward and backward (dy uniform on [−1, 1]), over <see cref="AccuracySamples.Rows"/>
+    /// rows of every length in <paramref name="lengths"/> (a gated function's rows hold that many outputs, twice as
+    /// many inputs). Errors are in float ULPs. Where the true gradient is below 2^−20·|dy| (dy − ⟨dy, p⟩ cancelling), the
+    /// double reference itself is only good to about 2^−53·|dy|, so there the error is taken absolutely, in float ULPs
+    /// of 2^−20·|dy|; a gated function's dB = dy·a·g′(b) next to a zero of g′ is taken absolutely in float ULPs of |dy·a|.
+    /// The worst input reported is the entry (for gated functions the gate input b) of the worst output.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="f"/> is element-wise, or a length is below 1.</exception>
+    public static AccuracyResult MeasureRows(Activation f, IReadOnlyList<int> lengths, int rowsPerKind = 40, int seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(lengths);
+        if (f is not (RowwiseActivation or GatedActivation)) throw new ArgumentException($"{f.Name} is element-wise: measure it with Measure or MeasureBitRange.", nameof(f));
+        if (lengths.Count == 0 || lengths.Any(l => l < 1)) throw new ArgumentException("Row lengths must be at least 1.", nameof(lengths));
+        var clock = Stopwatch.StartNew();
+        var fwd = new UlpStats(UlpBound);
+        var bwd = new UlpStats(UlpBound);
+        bool gated = f is GatedActivation;
+        foreach (int outputs in lengths)
+        {
+            int columns = gated ? 2 * outputs : outputs;
+            var x = AccuracySamples.Rows(columns, rowsPerKind, seed + columns);
+            int rows = x.Length / columns;
+            var dy = new float[rows * outputs];
+            var uniform = new Random(seed ^ columns);
+            for (int i = 0; i < dy.Length; i++) dy[i] = (float)((uniform.NextDouble() * 2) - 1);
+            var y = new float[rows * outputs];
+            var dx = new float[x.Length];
+            f.Forward(x, y, columns);
+            f.Backward(x, dy, dx, columns);
+            var xd = new double[columns];
+            var dyd = new double[outputs];
+            var yRef = new double[outputs];
+            var dxRef = new double[columns];
+            for (int r = 0; r < rows; r++)
+            {
+                for (int i = 0; i < columns; i++) xd[i] = x[(r * columns) + i];
+                for (int j = 0; j < outputs; j++) dyd[j] = dy[(r * outputs) + j];
+                if (f is GatedActivation g)
+                {
+                    g.ReferenceRow(xd, yRef);
+                    g.ReferenceBackwardRow(xd, dyd, dxRef);
+                }
+                else
+                {
+                    var rowwise = (RowwiseActivation)f;
+                    rowwise.ReferenceRow(xd, yRef);
+                    rowwise.ReferenceBackwardRow(xd, dyd, dxRef);
+                }
+
+                for (int j = 0; j < outputs; j++) fwd.Add(xd[gated ? outputs + j : j], Ulp.Float(y[(r * outputs) + j], yRef[j]));
+                for (int i = 0; i < columns; i++)
+                {
+                    float got = dx[(r * columns) + i];
+                    double err = Ulp.Float(got, dxRef[i]);
+                    if (err > 0 && double.IsFinite(err))
+                    {
+                        // Row-wise: below 2^−20·|dy| the reference is unreliable. Gated: next to a zero of g′, dB = dy·a·g′(b)
+                        // has no relative accuracy to keep, so it is measured in ULPs of |dy·a|, as element-wise slopes are in ULPs of 1.
+                        int j = gated ? i % outputs : i;
+                        double scale = gated
+                            ? (i >= outputs && NearDerivativeZero(f.Info, xd[i]) ? Math.Abs(dyd[j] * xd[j]) : 0)
+                            : Math.Abs(dyd[j]) * 9.5367431640625E-07; // 2^−20
+                        if (Math.Abs(dxRef[i]) < scale || (gated && scale > 0)) err = Math.Min(err, Math.Abs(got - dxRef[i]) / Ulp.FloatUlpAt(scale));
+                    }
+
+                    bwd.Add(xd[i], err);
+                }
+            }
+        }
+
+        return new AccuracyResult(Label(f), fwd, bwd, fwd.Count, clock.Elapsed, Exhaustive: false, Isa.Path);
+    }
+
     private static void Compare(ElementwiseActivation f, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dx, UlpStats fwd, UlpStats bwd)
     {
         var reference = f.ForFloatData;
@@ -320,8 +399,10 @@ public static class AccuracyMeter
         return f.Name;
     }
 
-    private static bool NearDerivativeZero(ElementwiseActivation f, float x) =>
-        DistanceToDerivativeZero(f.Info, x) < DerivativeZeroNeighbourhood;
+    private static bool NearDerivativeZero(ElementwiseActivation f, float x) => NearDerivativeZero(f.Info, x);
+
+    private static bool NearDerivativeZero(ActivationInfo info, double x) =>
+        DistanceToDerivativeZero(info, x) < DerivativeZeroNeighbourhood;
 
     /// <summary>Distance from <paramref name="x"/> to the nearest listed zero of f′ (periodic zeros repeat every <see cref="ActivationInfo.DerivativeZerosPeriod"/>); +∞ when none is listed.</summary>
     public static double DistanceToDerivativeZero(ActivationInfo info, double x)

@@ -34,6 +34,69 @@ public static class AccuracySamples
         return x;
     }
 
+    /// <summary>The kinds of row <see cref="Rows"/> makes, in order.</summary>
+    public const int RowKinds = 5;
+
+    /// <summary>
+    /// <paramref name="rowsPerKind"/> float rows of <paramref name="columns"/> entries of each of <see cref="RowKinds"/>
+    /// kinds, row after row: Normal(0, σ) with σ cycling through 1, 3, 10 and 30; uniform on [−100, 100]; random bit
+    /// patterns (every binade, subnormals included; NaN and ±∞ replaced by 1); Normal(0, 1) with one entry 20–60 above
+    /// the rest at a random place (a confident row); and Normal(0, 3) with a third of the entries tied at the row's
+    /// maximum or moved 200 below it (ties and entries deep in the tail).
+    /// </summary>
+    public static float[] Rows(int columns, int rowsPerKind, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerKind, 1);
+        var rng = new Random(seed);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+        var x = new float[RowKinds * rowsPerKind * columns];
+        int at = 0;
+        for (int kind = 0; kind < RowKinds; kind++)
+        {
+            for (int r = 0; r < rowsPerKind; r++, at += columns)
+            {
+                var row = x.AsSpan(at, columns);
+                switch (kind)
+                {
+                    case 0:
+                        double sigma = new[] { 1.0, 3.0, 10.0, 30.0 }[r % 4];
+                        for (int i = 0; i < columns; i++) row[i] = (float)(sigma * Normal());
+                        break;
+                    case 1:
+                        for (int i = 0; i < columns; i++) row[i] = (float)((rng.NextDouble() * 200) - 100);
+                        break;
+                    case 2:
+                        for (int i = 0; i < columns; i++)
+                        {
+                            float v = BitConverter.Int32BitsToSingle(rng.Next() ^ (rng.Next(2) << 31));
+                            row[i] = float.IsFinite(v) ? v : 1f;
+                        }
+
+                        break;
+                    case 3:
+                        for (int i = 0; i < columns; i++) row[i] = (float)Normal();
+                        row[rng.Next(columns)] += (float)(20 + (40 * rng.NextDouble()));
+                        break;
+                    default:
+                        for (int i = 0; i < columns; i++) row[i] = (float)(3 * Normal());
+                        float top = float.NegativeInfinity;
+                        foreach (float v in row) top = Math.Max(top, v);
+                        for (int i = 0; i < columns; i++)
+                        {
+                            int pick = rng.Next(6);
+                            if (pick == 0) row[i] = top;
+                            else if (pick == 1) row[i] = top - 200;
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        return x;
+    }
+
     /// <summary>The same regions for double inputs.</summary>
     public static double[] Double(int count, int seed)
     {
