@@ -233,6 +233,24 @@ public class EvalCommandTests
         Cli.Run("eval", "relu", "--in", dir.File("t.npy")).BadInput("needs 20 data bytes but only 12 are present");
     }
 
+    [Fact]
+    public void A_float16_npy_is_evaluated_in_half_precision_and_written_back_as_float16()
+    {
+        using var dir = new TempDir();
+        ActivationKit.IO.Npy.Write(dir.File("h.npy"), [(Half)(-1), (Half)0.5, (Half)2, (Half)3], [2, 2]);
+        var r = Cli.Run("eval", "gelu", "--in", dir.File("h.npy"), "--out", dir.File("y.npy")).Ok();
+        Assert.Contains("float16", r.Out, StringComparison.Ordinal);
+        var y = ActivationKit.IO.Npy.Read(dir.File("y.npy"));
+        Assert.Equal(ActivationKit.IO.NpyElementType.Float16, y.ElementType);
+        Assert.Equal([2, 2], y.Shape);
+        var gelu = new ActivationKit.Functions.Gelu();
+        Assert.Equal(new[] { -1.0, 0.5, 2, 3 }.Select(v => (Half)gelu.Reference(v)), y.Half!);
+
+        // An explicit precision still wins: f32 results are written as float32.
+        Cli.Run("eval", "gelu", "--in", dir.File("h.npy"), "--dtype", "f32", "--out", dir.File("z.npy")).Ok();
+        Assert.Equal(ActivationKit.IO.NpyElementType.Float32, ActivationKit.IO.Npy.Read(dir.File("z.npy")).ElementType);
+    }
+
     [Theory]
     [InlineData("<i2", "(2,)", false, "unsupported dtype '<i2'")]
     [InlineData("<f4", "(2,)", true, "Fortran")]

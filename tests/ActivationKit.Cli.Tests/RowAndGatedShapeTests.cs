@@ -15,7 +15,7 @@ public class RowAndGatedShapeTests
     public void Rowwise_matrix_is_processed_row_by_row_and_the_gradient_keeps_the_input_shape()
     {
         var f = new CentreRows();
-        var input = new InputData([1, 2, 3, 10, 20, 30], 2, 3, IsMatrix: true, IsDouble: true);
+        var input = new InputData([1, 2, 3, 10, 20, 30], 2, 3, IsMatrix: true, Native: DType.F64);
         var (_, y, shape, outColumns) = Evaluation.Run(f, input, null, DType.F64, grad: false);
         Assert.Equal(3, outColumns);
         Assert.Equal([2, 3], shape);
@@ -37,7 +37,7 @@ public class RowAndGatedShapeTests
     public void Gated_output_has_half_the_columns_and_the_gradient_the_full_width()
     {
         var f = new ProductGate();
-        var input = new InputData([2, 3, 4, 5, 6, 7, 8, 9], 2, 4, IsMatrix: true, IsDouble: false);
+        var input = new InputData([2, 3, 4, 5, 6, 7, 8, 9], 2, 4, IsMatrix: true, Native: DType.F32);
         var (_, y, shape, outColumns) = Evaluation.Run(f, input, null, DType.F32, grad: false);
         Assert.Equal(2, outColumns);
         Assert.Equal([2, 2], shape);

@@ -26,7 +26,7 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         public string? Range { get; init; }
 
         [CommandOption("-i|--in <FILE>")]
-        [Description("Read x from FILE: .npy (float32/float64, C order, 1-D or 2-D), .csv/.txt (one row per line), .f32/.f64 (raw little-endian).")]
+        [Description("Read x from FILE: .npy (float32/float64/float16, C order, 1-D or 2-D), .csv/.txt (one row per line), .f32/.f64 (raw little-endian).")]
         public string? In { get; init; }
 
         [CommandOption("-g|--grad")]
@@ -34,7 +34,7 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         public bool Grad { get; init; }
 
         [CommandOption("-t|--dtype <TYPE>")]
-        [Description("Kernel precision: f32, f64, f16 or bf16. Default: f64 for float64 input, else f32.")]
+        [Description("Kernel precision: f32, f64, f16 or bf16. Default: f64 for float64 input, f16 for a float16 .npy, else f32.")]
         public string? DType { get; init; }
 
         [CommandOption("-c|--columns <N>")]
@@ -67,7 +67,7 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         DType? requested = settings.DType is { } d ? DataFiles.ParseDType(d) : null;
         var input = settings.Range is { } range ? DataFiles.Range(range) : DataFiles.Read(settings.In!);
         if (input.Values.Length == 0) throw new UsageException("The input holds no values.");
-        var dtype = requested ?? (input.IsDouble ? DType.F64 : DType.F32);
+        var dtype = requested ?? input.Native;
 
         var (x, result, shape, outColumns) = Evaluation.Run(f, input, settings.Columns, dtype, settings.Grad);
 

@@ -31,8 +31,9 @@ public enum DType
 /// <param name="Rows">Rows of a matrix; 1 for 1-D data.</param>
 /// <param name="Columns">Columns of a matrix; the length for 1-D data.</param>
 /// <param name="IsMatrix">True for 2-D data (a 2-D .npy or a CSV with several values per line).</param>
-/// <param name="IsDouble">True when the source held float64 (so the default precision is f64).</param>
-public sealed record InputData(double[] Values, int Rows, int Columns, bool IsMatrix, bool IsDouble);
+/// <param name="Native">The precision the source held, the default precision: f64 for float64 data, f16 for a float16
+/// .npy, f32 otherwise.</param>
+public sealed record InputData(double[] Values, int Rows, int Columns, bool IsMatrix, DType Native);
 
 /// <summary>Reading and writing the data files of <c>actkit eval</c>: .npy, text (.csv/.txt), raw .f32/.f64.</summary>
 public static class DataFiles
@@ -84,11 +85,11 @@ public static class DataFiles
                         throw new UsageException($"{name} has {shape.Count} dimensions ({string.Join(", ", shape)}); actkit eval takes 1-D or 2-D arrays.");
                     }
 
-                    bool isDouble = array.ElementType == NpyElementType.Float64;
+                    var native = array.ElementType switch { NpyElementType.Float64 => DType.F64, NpyElementType.Float16 => DType.F16, _ => DType.F32 };
                     var values = array.ToDoubleArray();
                     return shape.Count == 2
-                        ? new InputData(values, shape[0], shape[1], true, isDouble)
-                        : new InputData(values, 1, values.Length, false, isDouble);
+                        ? new InputData(values, shape[0], shape[1], true, native)
+                        : new InputData(values, 1, values.Length, false, native);
                 }
 
             case ".f32":
@@ -130,7 +131,7 @@ public static class DataFiles
         for (int i = 0; i < n; i++) x[i] = start + (i * step);
         // Land exactly on STOP when it is a grid point, despite rounding in i·step.
         if (Math.Abs(x[n - 1] - stop) <= step * 1e-6) x[n - 1] = stop;
-        return new InputData(x, 1, n, false, false);
+        return new InputData(x, 1, n, false, DType.F32);
     }
 
     /// <summary>
@@ -172,8 +173,10 @@ public static class DataFiles
         switch (ext)
         {
             case ".npy":
-                // float64 results stay float64; float32, f16 and bf16 results are written as float32, which holds them exactly.
+                // float64 and float16 results keep their type; float32 and bf16 (which NumPy has no type for) are written as
+                // float32, which holds them exactly.
                 if (dtype == DType.F64) Npy.Write(stream, values, shape);
+                else if (dtype == DType.F16) Npy.Write(stream, values.Select(v => (Half)v).ToArray(), shape);
                 else Npy.Write(stream, values.Select(v => (float)v).ToArray(), shape);
                 break;
             case ".f64":
@@ -219,7 +222,7 @@ public static class DataFiles
                 : BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * 4, 4));
         }
 
-        return new InputData(values, 1, values.Length, false, itemSize == 8);
+        return new InputData(values, 1, values.Length, false, itemSize == 8 ? DType.F64 : DType.F32);
     }
 
     /// <summary>
@@ -261,8 +264,8 @@ public static class DataFiles
 
         if (values.Count == 0) throw new InvalidDataException($"{name} holds no numbers.");
         return columns == 1
-            ? new InputData(values.ToArray(), 1, values.Count, false, false)
-            : new InputData(values.ToArray(), rows, columns, true, false);
+            ? new InputData(values.ToArray(), 1, values.Count, false, DType.F32)
+            : new InputData(values.ToArray(), rows, columns, true, DType.F32);
     }
 
     /// <summary>Invariant-culture number, also accepting inf, -inf, nan, ∞ and the Unicode minus.</summary>

@@ -22,12 +22,15 @@ public enum NpyElementType
 
     /// <summary>Signed 32-bit integer, NumPy 'i4' (labels saved from int32 tensors, or NumPy's default on Windows before 2.0). Read only.</summary>
     Int32,
+
+    /// <summary>IEEE binary16, NumPy 'f2' (<see cref="System.Half"/>; half-precision tensors).</summary>
+    Float16,
 }
 
 /// <summary>
 /// An array read from a .npy file: its shape and its data in C (row-major) order, kept in the file's element type
-/// (exactly one of <see cref="Single"/>, <see cref="Double"/>, <see cref="Byte"/>, <see cref="Int64"/> and
-/// <see cref="Int32"/> is set).
+/// (exactly one of <see cref="Single"/>, <see cref="Double"/>, <see cref="Half"/>, <see cref="Byte"/>,
+/// <see cref="Int64"/> and <see cref="Int32"/> is set).
 /// </summary>
 public sealed class NpyArray
 {
@@ -47,6 +50,7 @@ public sealed class NpyArray
     {
         float[] => NpyElementType.Float32,
         double[] => NpyElementType.Float64,
+        System.Half[] => NpyElementType.Float16,
         byte[] => NpyElementType.UInt8,
         int[] => NpyElementType.Int32,
         _ => NpyElementType.Int64,
@@ -57,6 +61,9 @@ public sealed class NpyArray
 
     /// <summary>The data when the file holds float64.</summary>
     public double[]? Double => _data as double[];
+
+    /// <summary>The data when the file holds float16.</summary>
+    public System.Half[]? Half => _data as System.Half[];
 
     /// <summary>The data when the file holds uint8.</summary>
     public byte[]? Byte => _data as byte[];
@@ -71,25 +78,27 @@ public sealed class NpyArray
     public int Length => _data.Length;
 
     /// <summary>
-    /// The data as double: the array itself for float64, otherwise a widened copy (exact for float32, uint8 and int32;
-    /// int64 beyond ±2^53 rounds to the nearest double).
+    /// The data as double: the array itself for float64, otherwise a widened copy (exact for float32, float16, uint8
+    /// and int32; int64 beyond ±2^53 rounds to the nearest double).
     /// </summary>
     public double[] ToDoubleArray() => _data switch
     {
         double[] d => d,
         float[] f => Array.ConvertAll(f, v => (double)v),
+        System.Half[] h => Array.ConvertAll(h, v => (double)v),
         byte[] b => Array.ConvertAll(b, v => (double)v),
         int[] i => Array.ConvertAll(i, v => (double)v),
         _ => Array.ConvertAll((long[])_data, v => (double)v),
     };
 
     /// <summary>
-    /// The data as float: the array itself for float32, otherwise a converted copy (exact for uint8; float64, int32 and
-    /// int64 round to the nearest float).
+    /// The data as float: the array itself for float32, otherwise a converted copy (exact for float16 and uint8;
+    /// float64, int32 and int64 round to the nearest float).
     /// </summary>
     public float[] ToSingleArray() => _data switch
     {
         float[] f => f,
+        System.Half[] h => Array.ConvertAll(h, v => (float)v),
         double[] d => Array.ConvertAll(d, v => (float)v),
         byte[] b => Array.ConvertAll(b, v => (float)v),
         int[] i => Array.ConvertAll(i, v => (float)v),
@@ -98,7 +107,7 @@ public sealed class NpyArray
 }
 
 /// <summary>
-/// Minimal reader and writer of NumPy's .npy format (versions 1.0–3.0) for float32, float64, uint8 and int64 arrays (and reads int32)
+/// Minimal reader and writer of NumPy's .npy format (versions 1.0–3.0) for float32, float64, float16, uint8 and int64 arrays (and reads int32)
 /// in C order, little- or big-endian, with no dependencies. The header is parsed as data, never evaluated. Malformed input raises <see cref="InvalidDataException"/> with one sentence saying what
 /// is wrong, so tools can report it as is.
 /// </summary>
@@ -185,6 +194,7 @@ public static class Npy
         {
             "f4" => 4,
             "f8" => 8,
+            "f2" => 2,
             "u1" => 1,
             "i4" => 4,
             "i8" => 8,
@@ -192,7 +202,7 @@ public static class Npy
         } : 0;
         if (itemSize == 0)
         {
-            throw new InvalidDataException($"{sourceName} has unsupported dtype '{descr}'; supported are float32 ('<f4'), float64 ('<f8'), uint8 ('|u1'), int32 ('<i4') and int64 ('<i8').");
+            throw new InvalidDataException($"{sourceName} has unsupported dtype '{descr}'; supported are float32 ('<f4'), float64 ('<f8'), float16 ('<f2'), uint8 ('|u1'), int32 ('<i4') and int64 ('<i8').");
         }
 
         long count = 1;
@@ -221,6 +231,7 @@ public static class Npy
         {
             "f4" => new float[count],
             "f8" => new double[count],
+            "f2" => new System.Half[count],
             "u1" => new byte[count],
             "i4" => new int[count],
             _ => new long[count],
@@ -240,6 +251,13 @@ public static class Npy
 
     /// <summary>Writes float64 data of the given shape as a version 1.0 .npy file.</summary>
     public static void Write(string path, ReadOnlySpan<double> data, ReadOnlySpan<int> shape)
+    {
+        using var stream = File.Create(path);
+        Write(stream, data, shape);
+    }
+
+    /// <summary>Writes float16 data of the given shape as a version 1.0 .npy file.</summary>
+    public static void Write(string path, ReadOnlySpan<System.Half> data, ReadOnlySpan<int> shape)
     {
         using var stream = File.Create(path);
         Write(stream, data, shape);
@@ -271,6 +289,13 @@ public static class Npy
     {
         WriteHeader(stream, "<f8", data.Length, shape);
         WriteLittleEndian(stream, MemoryMarshal.AsBytes(data), 8);
+    }
+
+    /// <summary>Writes float16 data of the given shape to a stream in .npy format.</summary>
+    public static void Write(Stream stream, ReadOnlySpan<System.Half> data, ReadOnlySpan<int> shape)
+    {
+        WriteHeader(stream, "<f2", data.Length, shape);
+        WriteLittleEndian(stream, MemoryMarshal.AsBytes(data), 2);
     }
 
     /// <summary>Writes uint8 data of the given shape to a stream in .npy format.</summary>
@@ -336,7 +361,12 @@ public static class Npy
     /// <summary>Reverses the byte order of each <paramref name="itemSize"/>-byte item (4 or 8) in place.</summary>
     private static void ReverseItems(Span<byte> bytes, int itemSize)
     {
-        if (itemSize == 4)
+        if (itemSize == 2)
+        {
+            var halves = MemoryMarshal.Cast<byte, short>(bytes);
+            BinaryPrimitives.ReverseEndianness(halves, halves);
+        }
+        else if (itemSize == 4)
         {
             var words = MemoryMarshal.Cast<byte, int>(bytes);
             BinaryPrimitives.ReverseEndianness(words, words);

@@ -42,6 +42,24 @@ public class NpyTests
     }
 
     [Fact]
+    public void Float16_round_trips_and_reads_big_endian()
+    {
+        var ms = new MemoryStream();
+        Half[] h = [(Half)1.5, Half.NegativeZero, Half.NaN, Half.Epsilon, Half.MaxValue, (Half)(-2)];
+        Npy.Write(ms, h, [3, 2]);
+        Assert.Contains("'descr': '<f2'", Encoding.Latin1.GetString(ms.ToArray()), StringComparison.Ordinal);
+        var a = Read(ms.ToArray());
+        Assert.Equal(NpyElementType.Float16, a.ElementType);
+        Assert.Equal([3, 2], a.Shape);
+        Assert.Equal(h.Select(BitConverter.HalfToUInt16Bits), a.Half!.Select(BitConverter.HalfToUInt16Bits));
+        Assert.Equal(h.Select(v => (float)v).Select(BitConverter.SingleToInt32Bits), a.ToSingleArray().Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(65504.0, a.ToDoubleArray()[4]);
+
+        byte[] big = [0x3E, 0x00, 0xC0, 0x00]; // 1.5, −2 big-endian
+        Assert.Equal([1.5f, -2f], Read(File("{'descr': '>f2', 'fortran_order': False, 'shape': (2,), }\n", big)).ToSingleArray());
+    }
+
+    [Fact]
     public void Reads_version_2_big_endian_and_scalars()
     {
         var big = BitConverter.GetBytes(2.5).Reverse().ToArray();
