@@ -31,7 +31,25 @@ public sealed class PlotCommandTests : IDisposable
         string text = File.ReadAllText(svg);
         Assert.Contains("<svg", text, StringComparison.Ordinal);
         Assert.Contains("tanh", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("stroke-dasharray", text, StringComparison.Ordinal);
         Assert.Equal(["f.png", "f.svg"], _dir.Files());
+    }
+
+    [Fact]
+    public void Dashed_lines_stay_dashed_in_svg()
+    {
+        // Skia's SVG canvas drops dash patterns: f′ came out solid, like f. Two functions with f′: two dashed curves,
+        // each with its dashed legend sample; the solid ones keep their plain width.
+        string svg = _dir.File("d.svg");
+        Cli.Run("plot", "gelu", "silu", "--grad", "--out", svg).Ok();
+        string text = File.ReadAllText(svg);
+        Assert.Equal(4, System.Text.RegularExpressions.Regex.Count(text, "stroke-dasharray=\"6,4\""));
+        Assert.DoesNotContain("stroke-width=\"2.00", text, StringComparison.Ordinal);
+
+        // The export restores the plot: its dashed series are dashed again, at their own width, for a PNG drawn after it.
+        var plot = ActivationKit.Plots.Charts.Functions([ActivationKit.Catalog.ActivationCatalog.Create("tanh")], -3, 3, derivative: true);
+        ActivationKit.Plots.ChartFile.Svg(plot);
+        Assert.Contains(plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>(), s => s.LinePattern.Equals(ScottPlot.LinePattern.Dashed) && s.LineWidth == 2);
     }
 
     [Fact]
