@@ -55,7 +55,7 @@ public class ShowCommandTests
     }
 
     [Theory]
-    [InlineData("relu(3)", "relu takes 0 parameter")]
+    [InlineData("relu(3)", "relu takes no parameters")]
     [InlineData("relu(", "Malformed activation spec")]
     [InlineData("relu(x=1)", "relu has no parameter 'x'")]
     public void Bad_parameters_are_clear_errors(string spec, string message)

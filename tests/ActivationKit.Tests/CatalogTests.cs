@@ -112,11 +112,27 @@ public class CatalogTests
     [InlineData("relu(", "missing ')'")]
     [InlineData("(1)", "missing the name")]
     [InlineData("relu(abc)", "'abc' is not a number")]
-    [InlineData("relu(1)", "takes 0 parameter")]
+    [InlineData("relu(1)", "relu takes no parameters, got 1.")]
+    [InlineData("elu(1, 2)", "elu takes 1 parameter(s) (alpha), got 2.")]
     [InlineData("relu(x=1)", "has no parameter 'x'")]
+    [InlineData("elu(alpha=big)", "'big' is not a number")]
+    [InlineData("gelu(approximate=foo)", "gelu's 'approximate' takes tanh or true (gelu_tanh), none or false (gelu), with no other argument, got 'foo'.")]
+    [InlineData("gelu(approximate=tanh, x=1)", "with no other argument")]
     public void Malformed_specs_are_rejected_with_the_reason(string spec, string reason)
     {
         var e = Assert.Throws<ArgumentException>(() => ActivationCatalog.Create(spec));
         Assert.Contains(reason, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("gelu(approximate='tanh')", "gelu_tanh")]
+    [InlineData("GELU(approximate=\"tanh\")", "gelu_tanh")]
+    [InlineData("gelu(approximate=True)", "gelu_tanh")]
+    [InlineData("gelu(approximate='none')", "gelu")]
+    [InlineData("gelu(approximate=False)", "gelu")]
+    public void Other_frameworks_spellings_of_a_variant_name_it(string spec, string name)
+    {
+        // PyTorch and ONNX: approximate='tanh'; Keras and JAX: approximate=True.
+        Assert.Equal(name, ActivationCatalog.Create(spec).Name);
     }
 }

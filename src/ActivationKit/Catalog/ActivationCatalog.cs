@@ -34,8 +34,34 @@ public static class ActivationCatalog
     public static Activation Create(string spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var (name, positional, named) = ParseSpec(spec);
+        var (name, positional, named, text) = ParseSpec(spec);
+        if (text.Count > 0) return CreateVariant(spec, name, positional, named, text);
         return Create(name, positional, named);
+    }
+
+    /// <summary>
+    /// A spec with a text-valued argument: a variant another framework spells that way (<see cref="ActivationInfo.Variants"/>,
+    /// e.g. <c>gelu(approximate='tanh')</c> is <c>gelu_tanh</c>), or a clear error.
+    /// </summary>
+    private static Activation CreateVariant(string spec, string name, List<double> positional, Dictionary<string, double> named, Dictionary<string, string> text)
+    {
+        var (key, value) = text.First();
+        if (FindEntry(name) is { } entry && text.Count == 1 && positional.Count == 0 && named.Count == 0
+            && entry.Info.Variants.TryGetValue($"{Normalise(key)}={value.Trim('\'', '"').ToLowerInvariant()}", out string? target))
+        {
+            return Create(target);
+        }
+
+        if (FindEntry(name) is { } known && known.Info.Variants.Keys.Any(k => k.StartsWith(Normalise(key) + "=", StringComparison.Ordinal)))
+        {
+            var options = known.Info.Variants
+                .Where(v => v.Key.StartsWith(Normalise(key) + "=", StringComparison.Ordinal))
+                .GroupBy(v => v.Value)
+                .Select(g => $"{string.Join(" or ", g.Select(v => v.Key[(v.Key.IndexOf('=', StringComparison.Ordinal) + 1)..]))} ({g.Key})");
+            throw new ArgumentException($"Malformed activation spec '{spec}': {known.Info.Name}'s '{key}' takes {string.Join(", ", options)}, with no other argument, got '{value}'.", nameof(spec));
+        }
+
+        throw new ArgumentException($"Malformed activation spec '{spec}': '{value}' is not a number.", nameof(spec));
     }
 
     /// <summary>Creates an activation with default parameters.</summary>
@@ -72,7 +98,11 @@ public static class ActivationCatalog
         var specs = entry.Info.Parameters;
         if (positional.Count > specs.Count)
         {
-            throw new ArgumentException($"{entry.Info.Name} takes {specs.Count} parameter(s) ({string.Join(", ", specs.Select(p => p.Name))}), got {positional.Count}.", nameof(name));
+            throw new ArgumentException(
+                specs.Count == 0
+                    ? $"{entry.Info.Name} takes no parameters, got {positional.Count}."
+                    : $"{entry.Info.Name} takes {specs.Count} parameter(s) ({string.Join(", ", specs.Select(p => p.Name))}), got {positional.Count}.",
+                nameof(name));
         }
 
         var values = specs.Select(p => p.Default).ToArray();
@@ -113,23 +143,24 @@ public static class ActivationCatalog
     }
 
     /// <summary>Splits "name(1, beta=2)" into its name, positional and named arguments.</summary>
-    internal static (string Name, List<double> Positional, Dictionary<string, double> Named) ParseSpec(string spec)
+    internal static (string Name, List<double> Positional, Dictionary<string, double> Named, Dictionary<string, string> Text) ParseSpec(string spec)
     {
         string s = spec.Trim();
         int open = s.IndexOf('(', StringComparison.Ordinal);
         var positional = new List<double>();
         var named = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        var textual = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (open < 0)
         {
             if (s.Length == 0 || s.Contains(')', StringComparison.Ordinal)) throw new ArgumentException($"Malformed activation spec '{spec}': expected NAME or NAME(ARGS).", nameof(spec));
-            return (s, positional, named);
+            return (s, positional, named, textual);
         }
 
         if (!s.EndsWith(')')) throw new ArgumentException($"Malformed activation spec '{spec}': missing ')'.", nameof(spec));
         string name = s[..open].Trim();
         if (name.Length == 0) throw new ArgumentException($"Malformed activation spec '{spec}': missing the name before '('.", nameof(spec));
         string args = s[(open + 1)..^1];
-        if (args.Trim().Length == 0) return (name, positional, named);
+        if (args.Trim().Length == 0) return (name, positional, named, textual);
         foreach (string raw in args.Split(','))
         {
             string part = raw.Trim();
@@ -138,7 +169,9 @@ public static class ActivationCatalog
             string text = eq < 0 ? part : part[(eq + 1)..].Trim();
             if (!TryParseNumber(text, out double value))
             {
-                throw new ArgumentException($"Malformed activation spec '{spec}': '{text}' is not a number.", nameof(spec));
+                // A named text value may select a variant (gelu(approximate='tanh')); the caller decides.
+                if (eq < 0 || key.Length == 0 || !textual.TryAdd(key, text)) throw new ArgumentException($"Malformed activation spec '{spec}': '{text}' is not a number.", nameof(spec));
+                continue;
             }
 
             if (eq < 0)
@@ -153,7 +186,7 @@ public static class ActivationCatalog
             }
         }
 
-        return (name, positional, named);
+        return (name, positional, named, textual);
     }
 
     private static bool TryParseNumber(string text, out double value)

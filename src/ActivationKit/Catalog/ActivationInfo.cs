@@ -163,6 +163,14 @@ public sealed record ActivationInfo
     /// <summary>Other accepted spellings (e.g. "swish" for silu, "logistic" for sigmoid).</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
 
+    /// <summary>
+    /// Other frameworks' spellings of a variant as a text-valued argument, "key=value" (lower case, quotes dropped) →
+    /// the catalog spec it means: gelu's <c>approximate='tanh'</c> (PyTorch) and <c>approximate=True</c> (Keras, JAX)
+    /// are <c>gelu_tanh</c>. Only for arguments that select another function; numeric parameters go in
+    /// <see cref="Parameters"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Variants { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Human name, e.g. "Leaky ReLU".</summary>
     public required string DisplayName { get; init; }
 

@@ -26,6 +26,14 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
     {
         Name = "gelu",
         Aliases = ["gelu_erf", "gaussian_error_linear_unit"],
+        // PyTorch and ONNX spell the tanh form approximate='tanh', Keras and JAX approximate=True.
+        Variants = new Dictionary<string, string>
+        {
+            ["approximate=tanh"] = "gelu_tanh",
+            ["approximate=true"] = "gelu_tanh",
+            ["approximate=none"] = "gelu",
+            ["approximate=false"] = "gelu",
+        },
         DisplayName = "GELU",
         Summary = "Weights the input by the probability that a standard normal variable lies below it: a smooth, non-monotonic ReLU, the default in Transformers.",
         Family = Family.SmoothRectifier,
