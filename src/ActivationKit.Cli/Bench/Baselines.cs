@@ -122,6 +122,13 @@ public static class Baselines
             ,
             "exponential" => () => TensorPrimitives.Exp(x, y),
             "softmax" => Rows(x, y, columns, static (_, r, o) => TensorPrimitives.SoftMax(r, o)),
+            "hardmax" => Rows(x, y, columns, static (_, r, o) =>
+            {
+                // IndexOfMax returns the first maximum (and the first NaN), as ONNX Hardmax's first maximum.
+                int at = TensorPrimitives.IndexOfMax<T>(r);
+                o.Clear();
+                o[at] = T.One;
+            }),
             "log_softmax" => Rows(x, y, columns, (_, r, o) =>
             {
                 T max = TensorPrimitives.Max(r);

@@ -101,29 +101,45 @@ public sealed class Hardmax : RowwiseActivation<Hardmax.Kernel_>
         public static bool FloatRows => true;
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool ForwardFloat<TV>(ReadOnlySpan<float> x, Span<float> y) where TV : struct, IVec<TV>
         {
             if (!MaxOfFloats<TV>(x, out float m)) return false;
             int first = FirstIndexOf<TV>(x, m);
-            y.Clear();
-            y[first] = 1f;
+            Zero<TV>(y);
+            Unsafe.Add(ref MemoryMarshal.GetReference(y), first) = 1f;
             return true;
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool BackwardFloat<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV>
         {
             if (!MaxOfFloats<TV>(x, out _)) return false;
-            dx.Clear();
+            Zero<TV>(dx);
             return true;
         }
 
         /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool BackwardFromOutputFloat<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV>
         {
             if (float.IsNaN(y[0])) return false;
-            dx.Clear();
+            Zero<TV>(dx);
             return true;
+        }
+
+        /// <summary>
+        /// Zeros a float row (TV.Count ≤ its length) with register stores, the last overlapping the one before: rows of
+        /// ten spent a third of their time in <see cref="Span{T}.Clear"/>'s call.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Zero<TV>(Span<float> row) where TV : struct, IVec<TV>
+        {
+            ref float p = ref MemoryMarshal.GetReference(row);
+            int n = row.Length;
+            for (int i = 0; i < n - TV.Count; i += TV.Count) Lanes.Store(TV.Zero, ref Unsafe.Add(ref p, i));
+            Lanes.Store(TV.Zero, ref Unsafe.Add(ref p, n - TV.Count));
         }
         /// <inheritdoc />
         public void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, Span<double> scratch) where TV : struct, IVec<TV>
