@@ -141,6 +141,7 @@ public sealed class Hardmax : RowwiseActivation<Hardmax.Kernel_>
             for (int i = 0; i < n - TV.Count; i += TV.Count) Lanes.Store(TV.Zero, ref Unsafe.Add(ref p, i));
             Lanes.Store(TV.Zero, ref Unsafe.Add(ref p, n - TV.Count));
         }
+
         /// <inheritdoc />
         public void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, Span<double> scratch) where TV : struct, IVec<TV>
         {
