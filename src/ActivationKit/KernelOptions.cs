@@ -40,8 +40,7 @@ public static class KernelOptions
         get => s_maxThreads;
         set
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 256);
+            if (value is < 1 or > 256) throw new ArgumentOutOfRangeException(nameof(value), value, $"KernelOptions.MaxThreads must be between 1 and 256, got {value}.");
             s_maxThreads = value;
         }
     }
@@ -56,7 +55,7 @@ public static class KernelOptions
         get => s_parallelThreshold;
         set
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, MinParallelThreshold);
+            if (value < MinParallelThreshold) throw new ArgumentOutOfRangeException(nameof(value), value, $"KernelOptions.ParallelThreshold must be at least {MinParallelThreshold:N0} elements, got {value:N0}.");
             s_parallelThreshold = value;
         }
     }
@@ -75,7 +74,7 @@ public static class KernelOptions
         get => Volatile.Read(ref s_streamingThreshold);
         set
         {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            if (value < 0) throw new ArgumentOutOfRangeException(nameof(value), value, $"KernelOptions.StreamingThreshold must be 0 or more bytes (long.MaxValue turns streaming off), got {value:N0}.");
             Volatile.Write(ref s_streamingThreshold, value);
         }
     }

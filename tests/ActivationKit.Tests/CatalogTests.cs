@@ -116,6 +116,8 @@ public class CatalogTests
     [InlineData("elu(1, 2)", "elu takes 1 parameter(s) (alpha), got 2.")]
     [InlineData("relu(x=1)", "has no parameter 'x'")]
     [InlineData("elu(alpha=big)", "'big' is not a number")]
+    [InlineData("elu(alpha=inf)", "elu: parameter 'alpha' must be a finite number, got ∞.")]
+    [InlineData("softplus(beta=0)", "softplus: parameter 'beta' must be in (0, ∞), got 0.")]
     [InlineData("gelu(approximate=foo)", "gelu's 'approximate' takes tanh or true (gelu_tanh), none or false (gelu), with no other argument, got 'foo'.")]
     [InlineData("gelu(approximate=tanh, x=1)", "with no other argument")]
     public void Malformed_specs_are_rejected_with_the_reason(string spec, string reason)

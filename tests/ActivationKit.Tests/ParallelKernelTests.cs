@@ -120,9 +120,10 @@ public class ParallelKernelTests
     [Fact]
     public void Options_reject_out_of_range_values()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => KernelOptions.MaxThreads = 0);
+        Assert.StartsWith("KernelOptions.MaxThreads must be between 1 and 256, got 0.", Assert.Throws<ArgumentOutOfRangeException>(() => KernelOptions.MaxThreads = 0).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => KernelOptions.MaxThreads = 257);
-        Assert.Throws<ArgumentOutOfRangeException>(() => KernelOptions.ParallelThreshold = KernelOptions.MinParallelThreshold - 1);
+        Assert.StartsWith("KernelOptions.ParallelThreshold must be at least", Assert.Throws<ArgumentOutOfRangeException>(() => KernelOptions.ParallelThreshold = KernelOptions.MinParallelThreshold - 1).Message, StringComparison.Ordinal);
+        Assert.StartsWith("KernelOptions.StreamingThreshold must be 0 or more bytes", Assert.Throws<ArgumentOutOfRangeException>(() => KernelOptions.StreamingThreshold = -1).Message, StringComparison.Ordinal);
         Assert.Equal(1, KernelOptions.MaxThreads);
         Assert.Equal(KernelOptions.DefaultParallelThreshold, KernelOptions.ParallelThreshold);
     }

@@ -130,7 +130,8 @@ public sealed record ParameterSpec(string Name, double Default, string Descripti
             && (MaxExclusive ? value < Max : value <= Max);
         if (!ok)
         {
-            throw new ArgumentException($"{activationName}: parameter '{Name}' must be in {RangeText}, got {Fmt(value)}.", Name);
+            string rule = double.IsInfinity(Min) && double.IsInfinity(Max) ? "be a finite number" : $"be in {RangeText}";
+            throw new ArgumentException($"{activationName}: parameter '{Name}' must {rule}, got {Fmt(value)}.", Name);
         }
     }
 
