@@ -7,9 +7,9 @@ using ActivationKit.Cli.Formatting;
 namespace ActivationKit.Cli.Docs;
 
 /// <summary>
-/// docs/accuracy.md: a table of measured float32 errors, one row per function, and a table of the 16-bit types' errors,
-/// one row per function and type. Writing merges with the existing file, so measuring a few functions updates only
-/// their rows.
+/// docs/accuracy.md: a table of measured float32 errors, one row per function; a table of the 16-bit types' errors, one
+/// row per function and type; and a table of the row-wise and gated functions measured on rows. Writing merges with the
+/// existing file, so measuring a few functions updates only their rows.
 /// </summary>
 public static class AccuracyDoc
 {
@@ -76,7 +76,7 @@ public static class AccuracyDoc
 
         if (type is { } t16)
         {
-            if (Markdown.Between(document, Start16, End16) is null) document = document.TrimEnd('\n') + "\n\n" + Section16 + Start16 + "\n" + End16 + "\n";
+            document = WithSection(document, Section16, Start16, End16);
             return MergeTable(document, Start16, End16, Header16, keyColumns: 2, results.Select(r => ($"{r.Function} {TypeName(t16)}", Row16(r, t16, date))));
         }
 
@@ -89,7 +89,7 @@ public static class AccuracyDoc
         ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(lengths);
         string document = existing ?? NewDocument();
-        if (Markdown.Between(document, StartRows, EndRows) is null) document = document.TrimEnd('\n') + "\n\n" + SectionRows + StartRows + "\n" + EndRows + "\n";
+        document = WithSection(document, SectionRows, StartRows, EndRows);
         string span = lengths.Count == 1 ? lengths[0].ToString("N0", CultureInfo.InvariantCulture) : $"{lengths.Count} from {lengths.Min():N0} to {lengths.Max():N0}";
         return MergeTable(document, StartRows, EndRows, HeaderRows, keyColumns: 1, results.Select(r => (r.Function,
             $"| `{r.Function}` | {Describe.Ulps(r.Forward.Max)} | {Describe.Float((float)r.Forward.WorstInput)} " +
@@ -121,6 +121,10 @@ public static class AccuracyDoc
 
     /// <summary>A 16-bit error with the digits that tell a correctly rounded result (≤ 0.5) from one past a midpoint.</summary>
     public static string Ulps16(double ulps) => double.IsFinite(ulps) ? ulps.ToString("0.00000", CultureInfo.InvariantCulture) : "∞";
+
+    /// <summary>The document, with <paramref name="section"/> and an empty table between the markers appended when it has no such table yet.</summary>
+    private static string WithSection(string document, string section, string start, string end) =>
+        Markdown.Between(document, start, end) is null ? document.TrimEnd('\n') + "\n\n" + section + start + "\n" + end + "\n" : document;
 
     private static string MergeTable(string document, string start, string end, string header, int keyColumns, IEnumerable<(string Key, string Row)> updates)
     {
