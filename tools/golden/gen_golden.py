@@ -348,6 +348,8 @@ def functions():
            odd_zero=True))
     add(Fn("relu", "max(0, x)", "1 if x > 0 else 0", lambda x: x if x > 0 else 0, lambda x: 1 if x > 0 else 0,
            conventions="relu(-0) = +0; relu'(0) = 0", kinks=[0.0]))
+    add(Fn("relu_squared", "max(0, x)^2", "2x if x > 0 else 0", lambda x: x * x if x > 0 else 0, lambda x: 2 * x if x > 0 else 0,
+           conventions="relu_squared(-0) = +0; f'(0) = 0", kinks=[0.0], tails=[(1e153, 1e155), (1e-170, 1e-150)]))
     add(Fn("relu6", "min(max(0, x), 6)", "1 if 0 < x < 6 else 0",
            lambda x: 0 if x <= 0 else 6 if x >= 6 else x, lambda x: 1 if 0 < x < 6 else 0,
            conventions="relu6(-0) = +0; f'(0) = f'(6) = 0 (PyTorch: hardtanh(0, 6) backward)", kinks=[0.0, 6.0]))

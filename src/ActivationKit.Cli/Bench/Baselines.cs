@@ -20,6 +20,12 @@ public static class Baselines
             "sigmoid" => () => TensorPrimitives.Sigmoid(x, y),
             "tanh" => () => TensorPrimitives.Tanh(x, y),
             "relu" => () => TensorPrimitives.Max<T>(x, T.Zero, y),
+            "relu_squared" => () =>
+            {
+                TensorPrimitives.Max<T>(x, T.Zero, t1);
+                TensorPrimitives.Multiply(t1, t1, y);
+            }
+            ,
             "leaky_relu" => () =>
             {
                 TensorPrimitives.Multiply(x, c(0.01), t1);
