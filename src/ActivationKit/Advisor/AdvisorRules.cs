@@ -117,9 +117,9 @@ public static class AdvisorRules
             Id = "hidden-transformer",
             When = "hidden (feed-forward) layer of a transformer",
             Applies = r => Hidden(r) && r.Model == ModelType.Transformer,
-            Prefer = [("swiglu", 10), ("gelu", 9), ("geglu", 8), ("gelu_tanh", 6), ("silu", 6), ("relu", 4)],
-            Rationale = "Transformer MLP blocks use GELU (BERT, GPT-2) or gated variants such as SwiGLU (PaLM, LLaMA), which train to lower perplexity than ReLU.",
-            Source = "Hendrycks & Gimpel, GELU (2016); Devlin et al., BERT (2019); Shazeer, GLU Variants Improve Transformer (2020)",
+            Prefer = [("swiglu", 10), ("gelu", 9), ("geglu", 8), ("gelu_tanh", 6), ("silu", 6), ("relu_squared", 5), ("relu", 4)],
+            Rationale = "Transformer MLP blocks use GELU (BERT, GPT-2) or gated variants such as SwiGLU (PaLM, LLaMA), which train to lower perplexity than ReLU; squared ReLU, found by the Primer search, is the cheap ungated alternative that also beats ReLU there.",
+            Source = "Hendrycks & Gimpel, GELU (2016); Devlin et al., BERT (2019); Shazeer, GLU Variants Improve Transformer (2020); So et al., Primer (2021)",
         },
         new()
         {
