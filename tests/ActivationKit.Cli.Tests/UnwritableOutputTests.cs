@@ -17,6 +17,7 @@ public class UnwritableOutputTests
         { ["train", "--data", "spirals", "--epochs", "1", "--save", "/tmp"], "--save '/tmp' is a folder" },
         { ["train", "--data", "spirals", "--epochs", "1", "--diagnostics-out", "/proc/actkit-diagnostics"], "--diagnostics-out '/proc/actkit-diagnostics' cannot be created" },
         { ["accuracy", "relu", "--samples", "100", "--write-docs", "/nonexistent-folder/accuracy.md"], "the folder '/nonexistent-folder' does not exist" },
+        { ["plot", "sigmoid", "--out", "/proc/version/x.png"], "Cannot write '/proc/version/x.png': '/proc/version' is a file, not a folder." },
     };
 
     [Theory]
@@ -28,5 +29,14 @@ public class UnwritableOutputTests
         Assert.DoesNotContain(".tmp", run.Err, StringComparison.Ordinal);
         // compare and train check their outputs before training: nothing but the one error line.
         Assert.Single(run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void An_output_path_that_is_a_folder_is_one_sentence()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("y.csv"));
+        Cli.Run("eval", "relu", "-x", "0:1:1", "--out", dir.File("y.csv")).BadInput($"Cannot write '{dir.File("y.csv")}': it is a folder; give a file name.");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.File("y.csv")));
     }
 }

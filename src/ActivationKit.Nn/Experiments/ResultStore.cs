@@ -181,6 +181,7 @@ public static class ResultStore
     {
         ArgumentNullException.ThrowIfNull(write);
         string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new IOException($"Cannot write '{path}': it is a folder; give a file name.");
         string dir = Path.GetDirectoryName(full)!;
         string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         FileStream created;
@@ -192,7 +193,11 @@ public static class ResultStore
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The temporary file's name would only confuse: say which path could not be written.
-            throw new IOException($"Cannot write '{path}': the folder '{dir}' cannot be created or does not accept new files.", e);
+            throw new IOException(
+                File.Exists(dir)
+                    ? $"Cannot write '{path}': '{dir}' is a file, not a folder."
+                    : $"Cannot write '{path}': the folder '{dir}' cannot be created or does not accept new files.",
+                e);
         }
 
         try
