@@ -144,10 +144,9 @@ public sealed class Mlp
 
             if (_layers[i].Activation is { } activation && ActivationKit.Advisor.CatalogProperties.PassesNoGradient(activation.Info))
             {
-                string stand = activation.Info.Kind == ActivationKit.Catalog.ActivationKind.Rowwise ? "softmax" : "sigmoid";
                 string message = $"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}): {activation.Name}'s gradient is zero everywhere, " +
                     "so neither this layer's weights nor those of the layers before it ever change" + (hidden ? "; only the layers after it learn." : ".") +
-                    $" Train with a smooth stand-in ({stand}) and apply {activation.Name} at inference.";
+                    $" Train with a smooth stand-in ({ActivationKit.Advisor.CatalogProperties.SmoothStandIn(activation.Info)}) and apply {activation.Name} at inference.";
                 _warnings.Add(message);
                 Warning?.Invoke(message);
             }

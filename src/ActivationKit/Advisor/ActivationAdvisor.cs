@@ -217,6 +217,16 @@ public static class CatalogProperties
         return dx.All(v => v == 0);
     }
 
+    /// <summary>
+    /// The smooth function to train with in place of one that <see cref="PassesNoGradient"/>: softmax for a row-wise
+    /// one (hardmax), sigmoid for an element-wise one (binary_step).
+    /// </summary>
+    public static string SmoothStandIn(ActivationInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        return info.Kind == ActivationKind.Rowwise ? "softmax" : "sigmoid";
+    }
+
     /// <summary>Row length for sampling a function over <see cref="Grid"/>: 23 for row-wise ones (the grid's 2001 values are 87 rows), 0 otherwise.</summary>
     private static int Columns(ActivationInfo info) => info.Kind == ActivationKind.Rowwise ? 23 : 0;
 

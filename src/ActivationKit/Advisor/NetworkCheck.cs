@@ -151,14 +151,13 @@ public static class NetworkCheck
         for (int i = 0; i < acts.Count; i++)
         {
             if (!CatalogProperties.PassesNoGradient(acts[i])) continue;
-            string stand = acts[i].Kind == ActivationKind.Rowwise ? "softmax" : "sigmoid";
             found.Add(new Finding
             {
                 Kind = FindingKind.VanishingGradients,
                 Severity = Severity.Critical,
                 Layer = i == hidden ? "output" : $"layer {i + 1} ({spec.Layers[i].Activation})",
                 Explanation = $"{acts[i].Name} is piecewise constant: its gradient is zero everywhere, so no layer before it ever learns.",
-                Fix = $"Train with a smooth stand-in ({stand}) and apply {acts[i].Name} only at inference, or use a straight-through estimator.",
+                Fix = $"Train with a smooth stand-in ({CatalogProperties.SmoothStandIn(acts[i])}) and apply {acts[i].Name} only at inference, or use a straight-through estimator.",
             });
         }
 

@@ -46,19 +46,19 @@ public static class ActivationCatalog
     private static Activation CreateVariant(string spec, string name, List<double> positional, Dictionary<string, double> named, Dictionary<string, string> text)
     {
         var (key, value) = text.First();
-        if (FindEntry(name) is { } entry && text.Count == 1 && positional.Count == 0 && named.Count == 0
-            && entry.Info.Variants.TryGetValue($"{Normalise(key)}={value.Trim('\'', '"').ToLowerInvariant()}", out string? target))
+        var entry = FindEntry(name);
+        string prefix = Normalise(key) + "=";
+        if (entry is not null && text.Count == 1 && positional.Count == 0 && named.Count == 0
+            && entry.Info.Variants.TryGetValue(prefix + value.Trim('\'', '"').ToLowerInvariant(), out string? target))
         {
             return Create(target);
         }
 
-        if (FindEntry(name) is { } known && known.Info.Variants.Keys.Any(k => k.StartsWith(Normalise(key) + "=", StringComparison.Ordinal)))
+        var variants = entry?.Info.Variants.Where(v => v.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList() ?? [];
+        if (variants.Count > 0)
         {
-            var options = known.Info.Variants
-                .Where(v => v.Key.StartsWith(Normalise(key) + "=", StringComparison.Ordinal))
-                .GroupBy(v => v.Value)
-                .Select(g => $"{string.Join(" or ", g.Select(v => v.Key[(v.Key.IndexOf('=', StringComparison.Ordinal) + 1)..]))} ({g.Key})");
-            throw new ArgumentException($"Malformed activation spec '{spec}': {known.Info.Name}'s '{key}' takes {string.Join(", ", options)}, with no other argument, got '{value}'.", nameof(spec));
+            var options = variants.GroupBy(v => v.Value).Select(g => $"{string.Join(" or ", g.Select(v => v.Key[prefix.Length..]))} ({g.Key})");
+            throw new ArgumentException($"Malformed activation spec '{spec}': {entry!.Info.Name}'s '{key}' takes {string.Join(", ", options)}, with no other argument, got '{value}'.", nameof(spec));
         }
 
         throw new ArgumentException($"Malformed activation spec '{spec}': '{value}' is not a number.", nameof(spec));
