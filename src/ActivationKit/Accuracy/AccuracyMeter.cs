@@ -363,10 +363,9 @@ public static class AccuracyMeter
                         // Row-wise: below 2^−20·|dy| the reference is unreliable. Gated: next to a zero of g′, dB = dy·a·g′(b)
                         // has no relative accuracy to keep, so it is measured in ULPs of |dy·a|, as element-wise slopes are in ULPs of 1.
                         int j = gated ? i % outputs : i;
-                        double scale = gated
-                            ? (i >= outputs && NearDerivativeZero(f.Info, xd[i]) ? Math.Abs(dyd[j] * xd[j]) : 0)
-                            : Math.Abs(dyd[j]) * 9.5367431640625E-07; // 2^−20
-                        if (Math.Abs(dxRef[i]) < scale || (gated && scale > 0)) err = Math.Min(err, Math.Abs(got - dxRef[i]) / Ulp.FloatUlpAt(scale));
+                        double scale = gated ? Math.Abs(dyd[j] * xd[j]) : Math.Abs(dyd[j]) * 9.5367431640625E-07; // 2^−20
+                        bool absolute = gated ? i >= outputs && NearDerivativeZero(f.Info, xd[i]) : Math.Abs(dxRef[i]) < scale;
+                        if (absolute && scale > 0) err = Math.Min(err, Math.Abs(got - dxRef[i]) / Ulp.FloatUlpAt(scale));
                     }
 
                     bwd.Add(xd[i], err);
