@@ -111,10 +111,9 @@ public sealed class SparsePlus : ElementwiseActivation<SparsePlus.Kernel_>
             var t = Shifted(x, out var e);
             var half = dy * TV.Create(0.5);
             var inside = TV.Fma(half, t, half * e);
-            // x ≥ 1: dy; x ≤ −1: 0 whatever dy (the slope is exactly 0 there), or NaN for a NaN x (Max and Min return
-            // their second operand when it is NaN).
-            var outside = TV.Select(TV.GreaterThan(x, TV.Create(-1.0)), dy, TV.Min(TV.Zero, TV.Max(TV.Zero, x)));
-            return TV.Select(TV.And(TV.GreaterThan(x, TV.Create(-1.0)), TV.LessThan(x, TV.One)), inside, outside);
+            // −1 < x < 1: the parabola's slope; x ≥ 1: dy; x ≤ −1: 0 whatever dy (the slope is exactly 0 there), or NaN
+            // for a NaN x (Max and Min return their second operand when it is NaN).
+            return TV.Select(TV.GreaterThan(x, TV.Create(-1.0)), TV.SelectWhereLess(x, TV.One, inside, dy), TV.Min(TV.Zero, TV.Max(TV.Zero, x)));
         }
 
         /// <summary>
