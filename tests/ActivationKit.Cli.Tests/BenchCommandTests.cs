@@ -136,4 +136,12 @@ public class BenchCommandTests
         Cli.Run("bench", "glu", "--shapes", "4x7").BadInput("needs an even column count, got 4x7");
         Assert.Equal(2, Cli.Run("bench", "nosuchfn").ExitCode);
     }
+
+    [Fact]
+    public void A_size_option_that_fits_none_of_the_functions_is_refused_instead_of_ignored()
+    {
+        // softmax alone was timed at the default 1024x1000 whatever --sizes said.
+        Cli.Run("bench", "softmax", "--sizes", "100").BadInput("--sizes sets element counts for element-wise functions, and softmax takes rows");
+        Cli.Run("bench", "relu", "gelu", "--shapes", "8x10").BadInput("--shapes sets ROWSxCOLS for row-wise and gated functions, and relu is element-wise");
+    }
 }

@@ -34,14 +34,12 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         public string[] Functions { get; init; } = [];
 
         [CommandOption("--sizes <LIST>")]
-        [Description("Comma-separated element counts for element-wise functions.")]
-        [DefaultValue("4096,262144,16777216")]
-        public string Sizes { get; init; } = "4096,262144,16777216";
+        [Description("Comma-separated element counts for element-wise functions. Default: 4096,262144,16777216.")]
+        public string? Sizes { get; init; }
 
         [CommandOption("--shapes <LIST>")]
-        [Description("Comma-separated ROWSxCOLS shapes for row-wise (softmax…) and gated (glu, swiglu…) functions; COLS is the input width, even for gated ones, and ns/element counts input elements.")]
-        [DefaultValue("1024x1000")]
-        public string Shapes { get; init; } = "1024x1000";
+        [Description("Comma-separated ROWSxCOLS shapes for row-wise (softmax…) and gated (glu, swiglu…) functions; COLS is the input width, even for gated ones, and ns/element counts input elements. Default: 1024x1000.")]
+        public string? Shapes { get; init; }
 
         [CommandOption("--dtype <TYPE>")]
         [Description("f32, f64, f16 (Half) or bf16 (BFloat16); the 16-bit types compute in float; TensorPrimitives takes Half (its generic methods) but not this library's BFloat16.")]
@@ -117,9 +115,20 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        int[] sizes = ParseSizes(settings.Sizes);
-        (int Rows, int Cols)[] shapes = ParseShapes(settings.Shapes);
+        int[] sizes = ParseSizes(settings.Sizes ?? "4096,262144,16777216");
+        (int Rows, int Cols)[] shapes = ParseShapes(settings.Shapes ?? "1024x1000");
         var targets = SelectTargets(settings.Functions);
+        // An option that applies to none of the named functions would be ignored silently; say which one applies.
+        if (settings.Sizes is not null && !targets.Any(t => t.Function.Info.Kind == ActivationKind.Elementwise))
+        {
+            throw new UsageException($"--sizes sets element counts for element-wise functions, and {targets[0].Label} takes rows: give its shapes with --shapes ROWSxCOLS.");
+        }
+
+        if (settings.Shapes is not null && targets.All(t => t.Function.Info.Kind == ActivationKind.Elementwise))
+        {
+            throw new UsageException($"--shapes sets ROWSxCOLS for row-wise and gated functions, and {targets[0].Label} is element-wise: give its element counts with --sizes.");
+        }
+
         if (targets.FirstOrDefault(t => t.Function.Info.Kind == ActivationKind.Gated) is { } gated && shapes.FirstOrDefault(s => s.Cols % 2 != 0) is { Cols: > 0 } odd)
         {
             throw new UsageException($"{gated.Label} splits each input row into halves, so --shapes needs an even column count, got {odd.Rows}x{odd.Cols}.");
