@@ -182,6 +182,25 @@ public class DiagnosticsTests
         Assert.Null(SaturationDetector.ToFinding("hidden1", net.F, fraction, perUnit));
     }
 
+    [Theory]
+    [InlineData("silu", -1.2784645427610738)]
+    [InlineData("gelu", -0.7517915246935645)]
+    public void A_zero_of_f_prime_between_the_tails_is_not_saturation_but_the_negative_tail_is(string name, double zero)
+    {
+        // One unit at the turning point (|f′| = 0 there), one deep in the negative tail, one in the linear part.
+        var f = ActivationCatalog.Create(name);
+        float[] pre = [(float)zero, -12f, 3f];
+        var (fraction, perUnit) = SaturationDetector.Measure(f, pre, 3);
+        Assert.Equal([0.0, 1.0, 0.0], perUnit);
+        Assert.Equal(1.0 / 3, fraction, 12);
+
+        var all = Enumerable.Repeat(-12f, 64).ToArray();
+        var (tail, units) = SaturationDetector.Measure(f, all, 8);
+        var finding = SaturationDetector.ToFinding("hidden1", f, tail, units);
+        Assert.NotNull(finding);
+        Assert.Contains("negative tail", finding.Fix, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Zero_initialised_hidden_layers_are_symmetric()
     {

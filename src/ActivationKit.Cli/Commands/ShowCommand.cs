@@ -87,6 +87,7 @@ public sealed class ShowCommand(CliConsoles consoles) : Command<ShowCommand.Sett
         props.AddRow("Initialisation", Markup.Escape(Describe.Init(info)));
         props.AddRow("Zeros of f′", Markup.Escape(Describe.DerivativeZeros(info)));
         props.AddRow("Kinks / jumps", info.Kinks.Count == 0 ? "—" : string.Join(", ", info.Kinks.Select(k => Describe.Number(k))));
+        if (info.PropertiesNote is { } note) props.AddRow("Note", Markup.Escape(note));
         c.Write(props);
 
         Section("Typical uses");

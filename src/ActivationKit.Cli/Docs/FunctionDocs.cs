@@ -95,6 +95,7 @@ public static class FunctionDocs
             sb.Append($"| Initialisation | {Markdown.Cell(Describe.Init(i))} |\n");
             if (i.DerivativeZeros.Count > 0) sb.Append($"| Zeros of f′ | {Markdown.Cell(Describe.DerivativeZeros(i))} |\n");
             if (i.Kinks.Count > 0) sb.Append($"| Kinks / jumps | {string.Join(", ", i.Kinks.Select(k => Describe.Number(k)))} |\n");
+            if (i.PropertiesNote is { } note) sb.Append($"| Note | {Markdown.Cell(note)} |\n");
             sb.Append('\n');
 
             if (i.TypicalUses.Count > 0) sb.Append($"Typical uses: {string.Join("; ", i.TypicalUses)}.\n\n");

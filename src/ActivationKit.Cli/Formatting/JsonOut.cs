@@ -82,6 +82,7 @@ public static class JsonOut
         json.WriteBoolean("boundedAbove", info.BoundedAbove);
         json.WriteBoolean("boundedBelow", info.BoundedBelow);
         json.WriteBoolean("saturating", info.Saturating);
+        if (info.PropertiesNote is { } note) json.WriteString("propertiesNote", note);
         json.WriteString("init", Describe.Snake(info.Init));
         Number(json, "gain", info.Gain);
         StringArray(json, "typicalUses", info.TypicalUses);

@@ -102,7 +102,12 @@ public static class ActivationAdvisor
     {
         var reasons = new List<string>(why);
         var props = new List<string>();
-        if (!info.Saturating && request.Layer == LayerRole.Hidden) props.Add("does not saturate for large inputs");
+        if (request.Layer == LayerRole.Hidden)
+        {
+            if (!info.Saturating) props.Add("does not saturate for large inputs");
+            else if (!info.BoundedAbove) props.Add("does not saturate for large positive inputs");
+        }
+
         if (info.ZeroCentred) props.Add("zero-centred outputs");
         if (info.Smoothness == Smoothness.Smooth) props.Add("smooth (C∞)");
         if (info.BoundedAbove && info.BoundedBelow) props.Add($"bounded range {info.Range}");

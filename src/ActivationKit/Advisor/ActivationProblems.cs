@@ -74,7 +74,7 @@ public static class ActivationProblems
             What = "Pre-activations sit in a flat region where the unit's output hardly changes.",
             Why = "Bounded functions flatten in their tails; inputs of large magnitude (large weights, unscaled inputs) land there.",
             DetectedBy = FindingKind.Saturation,
-            Fixes = ["Glorot initialisation and standardised inputs", "a non-saturating hidden activation (ReLU family, GELU, SiLU)"],
+            Fixes = ["Glorot initialisation and standardised inputs", "a hidden activation without an upper flat region (ReLU family, GELU, SiLU)"],
             Criterion = "saturating (f′ → 0 in a tail)",
             Affects = i => i.Kind == ActivationKind.Elementwise && i.Saturating,
         },

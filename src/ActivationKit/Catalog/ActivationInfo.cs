@@ -234,6 +234,12 @@ public sealed record ActivationInfo
     /// <summary>Points where f or f′ jumps; finite-difference checks skip a small neighbourhood of them.</summary>
     public IReadOnlyList<double> Kinks { get; init; } = [];
 
+    /// <summary>
+    /// What the properties (stated for the default parameters) leave out, in one or two sentences: a default that
+    /// breaks the ideal function's smoothness or monotonicity, or parameters that change them. Null when nothing.
+    /// </summary>
+    public string? PropertiesNote { get; init; }
+
     /// <summary>Names of frameworks, in display order.</summary>
     public static IReadOnlyList<string> FrameworkKeys { get; } = ["pytorch", "keras", "jax", "onnx", "onednn"];
 }

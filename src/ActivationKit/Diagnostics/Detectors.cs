@@ -120,10 +120,15 @@ public sealed class DeadUnitTracker
         Enumerable.Range(0, _consecutive.Length).Where(j => _consecutive[j] >= windows).ToArray();
 }
 
-/// <summary>Finds pre-activations in the flat region of a saturating function (|f′| tiny).</summary>
+/// <summary>
+/// Finds pre-activations in a flat tail of a saturating function: |f′| below a fraction of its peak, beyond the last
+/// point on that side where it is not. A zero of f′ between the tails (silu′ at −1.28, gelu′ at −0.75) is a turning
+/// point the unit passes through, not a flat region, and does not count.
+/// </summary>
 public static class SaturationDetector
 {
     private static readonly ConcurrentDictionary<string, double> PeakCache = new();
+    private static readonly ConcurrentDictionary<(string, double), (double Low, double High)> TailCache = new();
 
     /// <summary>Fraction of saturated entries overall and per unit, for [samples × units] pre-activations.</summary>
     public static (double Fraction, double[] PerUnit) Measure(Activation activation, ReadOnlySpan<float> pre, int units, DiagnosticsOptions? options = null)
@@ -134,6 +139,7 @@ public static class SaturationDetector
         var perUnit = new double[units];
         if (activation.Info.Kind != ActivationKind.Elementwise || !activation.Info.Saturating || pre.Length == 0) return (0, perUnit);
         double limit = options.SaturationDerivativeFraction * PeakDerivative(activation);
+        var (low, high) = FlatTails(activation, limit);
         float[] ones = ArrayPool<float>.Shared.Rent(pre.Length);
         float[] d = ArrayPool<float>.Shared.Rent(pre.Length);
         try
@@ -145,7 +151,8 @@ public static class SaturationDetector
             {
                 for (int j = 0; j < units; j++)
                 {
-                    if (Math.Abs(d[(i * units) + j]) < limit)
+                    float x = pre[(i * units) + j];
+                    if (Math.Abs(d[(i * units) + j]) < limit && (x < low || x > high))
                     {
                         perUnit[j]++;
                         total++;
@@ -180,7 +187,9 @@ public static class SaturationDetector
             Units = saturatedUnits,
             Evidence = new Dictionary<string, double> { ["saturated_fraction"] = fraction, ["saturated_units"] = saturatedUnits.Length, ["units"] = perUnit.Length },
             Explanation = $"{fraction:P0} of the pre-activations of {activation.Name} sit where its derivative is below {options.SaturationDerivativeFraction:P0} of its peak; those units pass almost no gradient.",
-            Fix = "Use a non-saturating hidden activation (ReLU family, GELU/SiLU) with He initialisation, or scale the initialisation down (Glorot for sigmoid/tanh) and normalise the inputs.",
+            Fix = activation.Info.BoundedAbove
+                ? "Use a hidden activation without an upper flat region (ReLU family, GELU/SiLU) with He initialisation, or scale the initialisation down (Glorot for sigmoid/tanh) and normalise the inputs."
+                : $"The flat region of {activation.Name} is its negative tail: normalise the inputs, check the initialisation scale and the biases, lower the learning rate, or use a function with a slope there (Leaky ReLU, PReLU).",
         };
     }
 
@@ -188,16 +197,35 @@ public static class SaturationDetector
     public static double PeakDerivative(Activation activation)
     {
         ArgumentNullException.ThrowIfNull(activation);
-        return PeakCache.GetOrAdd(activation.ToString(), _ =>
+        return PeakCache.GetOrAdd(activation.ToString(), _ => SampledSlopes(activation).Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(1).Max());
+    }
+
+    /// <summary>
+    /// The flat tails for a threshold on |f′|, sampled over [−20, 20]: below <c>Low</c> and above <c>High</c> (the
+    /// first and last samples where |f′| reaches the limit) every sample stays under it. With no such sample the whole
+    /// line is flat (Low = +∞, High = −∞).
+    /// </summary>
+    private static (double Low, double High) FlatTails(Activation activation, double limit) =>
+        TailCache.GetOrAdd((activation.ToString(), limit), _ =>
         {
-            const int n = 40_001;
-            var x = new double[n];
-            for (int i = 0; i < n; i++) x[i] = -20 + (i * 0.001);
-            var ones = Enumerable.Repeat(1.0, n).ToArray();
-            var d = new double[n];
-            activation.Backward(x, ones, d);
-            return d.Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(1).Max();
+            var d = SampledSlopes(activation);
+            int first = Array.FindIndex(d, v => Math.Abs(v) >= limit);
+            int last = Array.FindLastIndex(d, v => Math.Abs(v) >= limit);
+            return first < 0 ? (double.PositiveInfinity, double.NegativeInfinity) : (SampleAt(first), SampleAt(last));
         });
+
+    private const int Samples = 40_001;
+
+    private static double SampleAt(int i) => -20 + (i * 0.001);
+
+    private static double[] SampledSlopes(Activation activation)
+    {
+        var x = new double[Samples];
+        for (int i = 0; i < Samples; i++) x[i] = SampleAt(i);
+        var ones = Enumerable.Repeat(1.0, Samples).ToArray();
+        var d = new double[Samples];
+        activation.Backward(x, ones, d);
+        return d;
     }
 }
 

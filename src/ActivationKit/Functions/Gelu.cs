@@ -47,7 +47,7 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         ZeroCentred = false,
         BoundedAbove = false,
         BoundedBelow = true,
-        Saturating = false,
+        Saturating = true,
         Init = Initialization.He,
         // PyTorch's calculate_gain has no GELU entry; this is the variance-preserving gain 1/√E[gelu(z)²] for
         // z ~ N(0, 1) (E = 0.4252215, mpmath), the same rule that gives ReLU its √2.

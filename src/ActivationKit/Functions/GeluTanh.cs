@@ -41,7 +41,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         ZeroCentred = false,
         BoundedAbove = false,
         BoundedBelow = true,
-        Saturating = false,
+        Saturating = true,
         Init = Initialization.He,
         // No calculate_gain entry in PyTorch; 1/√E[f(z)²] for z ~ N(0, 1) (E = 0.4251937, mpmath), as for gelu.
         Gain = 1.5335805216661469,

@@ -45,7 +45,7 @@ public sealed class Hardsigmoid : OutputGradientActivation<Hardsigmoid.Kernel_>
         Origin = new("Howard et al., Searching for MobileNetV3 (ICCV) — the ReLU6(x + 3)/6 form; earlier hard sigmoids clip((x + 1)/2) in Courbariaux, Bengio & David, BinaryConnect (2015)", 2019, "arXiv:1905.02244"),
         Frameworks = new Dictionary<string, FrameworkName>
         {
-            ["pytorch"] = new("torch.nn.Hardsigmoid", "Same function; PyTorch evaluates it in the data type, so float results can differ from ours by an ULP."),
+            ["pytorch"] = new("torch.nn.Hardsigmoid", "Same function; PyTorch evaluates it in the data type, so float results can differ from ours by an ULP, and its backward multiplies by 1/6 rounded to float, so float64 gradients are 0.1666666716 (3e−8 off)."),
             ["keras"] = new("keras.activations.hard_sigmoid", "Keras 3 uses x/6 + 1/2 clipped like PyTorch; Keras 2 (tf.keras ≤ 2.15) used 0.2·x + 0.5 clipped, with kinks at ±2.5."),
             ["jax"] = new("jax.nn.hard_sigmoid", "Defined as relu6(x + 3)/6, as here."),
             ["onnx"] = new("HardSigmoid(alpha = 1/6, beta = 0.5)", "ONNX's defaults are alpha = 0.2, beta = 0.5 (the Keras 2 slope): set alpha = 1/6 to match."),

@@ -50,7 +50,7 @@ public sealed class Hardswish : ElementwiseActivation<Hardswish.Kernel_>
         Origin = new("Howard, Sandler, Chu, Chen, Chen, Tan, Wang, Zhu, Pang, Vasudevan, Le & Adam, Searching for MobileNetV3 (ICCV)", 2019, "arXiv:1905.02244"),
         Frameworks = new Dictionary<string, FrameworkName>
         {
-            ["pytorch"] = new("torch.nn.Hardswish / torch.nn.functional.hardswish", "x·clamp(x + 3, 0, 6)/6 gives −0 (not +0) for x < −3; at the kinks the CPU backward gives f′(−3) = −1/2, f′(3) = 3/2 (as here), the CUDA kernel 0 and 1."),
+            ["pytorch"] = new("torch.nn.Hardswish / torch.nn.functional.hardswish", "x·clamp(x + 3, 0, 6)/6 gives −0 (not +0) for x < −3. At the kinks the CPU backward gives f′(−3) = −1/2 (as here) and f′(3) = 3/2 (as here) only on its scalar path (tensors of a few elements, and the tail after the last vector): its vector path gives f′(3) = 1, and the CUDA kernel 0 and 1."),
             ["keras"] = new("keras.activations.hard_silu (alias hard_swish)"),
             ["jax"] = new("jax.nn.hard_silu / jax.nn.hard_swish"),
             ["onnx"] = new("HardSwish (opset 14)", "Defined as x·max(0, min(1, x/6 + 1/2)), the same function."),

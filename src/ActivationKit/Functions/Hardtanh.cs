@@ -49,7 +49,7 @@ public sealed class Hardtanh : OutputGradientActivation<Hardtanh.Kernel_>
         {
             ["pytorch"] = new("torch.nn.Hardtanh(min_val=-1.0, max_val=1.0)", "Same defaults and the same zero gradient at the bounds."),
             ["keras"] = new("keras.activations.hard_tanh", "Keras 3 only, fixed to [−1, 1]; no bounds parameters."),
-            ["jax"] = new("jax.nn.hard_tanh", "Fixed to [−1, 1]."),
+            ["jax"] = new("jax.nn.hard_tanh", "Fixed to [−1, 1]; written with strict comparisons, so its gradient at ±1 is 1 (here 0, as in PyTorch)."),
             ["onnx"] = new("Clip(min = min_val, max = max_val)", "min and max are inputs since opset 11 (attributes before)."),
             ["onednn"] = new("eltwise_clip_v2 (alpha = min_val, beta = max_val)", "clip_v2 has PyTorch's zero gradient at both bounds; the older eltwise_clip passes the gradient at x = beta."),
         },

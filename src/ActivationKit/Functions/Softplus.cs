@@ -43,6 +43,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             new("threshold", 20.0, "Above β·x = threshold the input is returned unchanged (PyTorch); ∞ disables it.") { Min = 0.0, MinExclusive = true },
         ],
         Range = "(0, ∞)",
+        PropertiesNote = "Monotonicity and smoothness are those of ln(1 + e^x). At the default threshold (20, PyTorch's) f drops by 2.1e−9 at x = 20 and f′ jumps from σ(20) to 1; threshold=inf gives the smooth, strictly increasing function (Keras, JAX, ONNX).",
         Monotonicity = Monotonicity.Increasing,
         Smoothness = Smoothness.Smooth,
         ZeroCentred = false,

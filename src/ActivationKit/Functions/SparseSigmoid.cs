@@ -42,7 +42,7 @@ public sealed class SparseSigmoid : OutputGradientActivation<SparseSigmoid.Kerne
         Origin = new("Blondel, Martins & Niculae, Learning with Fenchel-Young Losses (JMLR), section 6.2", 2020, "arXiv:1901.02324"),
         Frameworks = new Dictionary<string, FrameworkName>
         {
-            ["pytorch"] = new("none", "Not in torch.nn; write torch.clamp((x + 1) / 2, 0, 1)."),
+            ["pytorch"] = new("none", "Not in torch.nn; write torch.clamp((x + 1) / 2, 0, 1), whose autograd gives f′(±1) = 1/2 (here 0)."),
             ["keras"] = new("keras.activations.sparse_sigmoid", "Keras 3; the same function."),
             ["jax"] = new("jax.nn.sparse_sigmoid", "The same function."),
             ["onnx"] = new("HardSigmoid(alpha = 0.5, beta = 0.5)", "max(0, min(1, alpha·x + beta)) with these constants is this function."),

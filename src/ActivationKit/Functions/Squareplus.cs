@@ -42,7 +42,7 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
         ZeroCentred = false,
         BoundedAbove = false,
         BoundedBelow = true,
-        Saturating = false,
+        Saturating = true,
         Init = Initialization.He,
         Gain = Math.Sqrt(2.0),
         TypicalUses = ["drop-in softplus replacement where exp/log are costly", "positive outputs (scales, rates, variances)", "smooth ReLU in hidden layers"],
