@@ -160,8 +160,33 @@ public static class CliApp
     }
 
     /// <summary>Accepts <c>--x</c> for <c>--range</c> (Spectre needs long option names of two or more letters).</summary>
+    /// <summary>
+    /// Refuses an option that needs a value but was given none (the last argument, or followed by another option): the
+    /// parser would fill in its internal placeholder '__default_command' instead, so `train --save` wrote a model file
+    /// of that name and `train --data` looked for a dataset of that name.
+    /// </summary>
+    private static void RequireOptionValues(string[] args)
+    {
+        static bool IsOption(string token) => token.StartsWith("--", StringComparison.Ordinal) || (token.Length >= 2 && token[0] == '-' && char.IsLetter(token[1]));
+        // The command: its first word, and `bench mlp` as one name.
+        string? command = args is [{ } first, ..] && !first.StartsWith('-') ? first : null;
+        if (command == "bench" && args is [_, "mlp", ..]) command = "bench-mlp";
+        for (int i = 0; i < args.Length; i++)
+        {
+            string token = args[i];
+            if (!IsOption(token) || token.Contains('=', StringComparison.Ordinal)) continue;
+            if (i + 1 < args.Length && !IsOption(args[i + 1])) continue;
+            string spelled = token == "--x" ? "--range" : token;
+            if (ErrorReporter.OptionProperties(spelled, command).Any(p => p.GetCustomAttribute<CommandOptionAttribute>() is { ValueName: not null, ValueIsOptional: false }))
+            {
+                throw new UsageException($"{token} needs a value.");
+            }
+        }
+    }
+
     private static string[] Preprocess(string[] args)
     {
+        RequireOptionValues(args);
         var result = new string[args.Length];
         for (int i = 0; i < args.Length; i++)
         {
@@ -244,18 +269,26 @@ internal static class ErrorReporter
     /// </summary>
     private static string? WrappedTypeName(string option, string? command)
     {
+        var types = OptionProperties(option, command).Select(p => (Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType).Name).Distinct().ToList();
+        return types is [{ } only] ? only : null;
+    }
+
+    /// <summary>
+    /// The settings properties of the options spelled <paramref name="option"/> (--samples, -x): the command's own
+    /// when it has one (settings classes are nested in their command, PlotCommand.Settings for plot), else every
+    /// command's.
+    /// </summary>
+    internal static List<PropertyInfo> OptionProperties(string option, string? command)
+    {
         string name = option.TrimStart('-');
         var candidates = typeof(CliApp).Assembly.GetTypes()
             .Where(t => typeof(CommandSettings).IsAssignableFrom(t))
             .SelectMany(t => t.GetProperties())
             .Where(p => p.GetCustomAttribute<CommandOptionAttribute>() is { } a && (a.LongNames.Contains(name) || a.ShortNames.Contains(name)))
             .ToList();
-
-        // Settings classes are nested in their command (PlotCommand.Settings for plot): prefer the command's own.
         string prefix = (command ?? string.Empty).Replace("-", string.Empty, StringComparison.Ordinal) + "Command";
         var own = candidates.Where(p => p.DeclaringType?.DeclaringType?.Name.Equals(prefix, StringComparison.OrdinalIgnoreCase) == true).ToList();
-        var types = (own.Count > 0 ? own : candidates).Select(p => (Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType).Name).Distinct().ToList();
-        return types is [{ } only] ? only : null;
+        return own.Count > 0 ? own : candidates;
     }
 
     /// <summary>The message without .NET's " (Parameter 'x')" suffix.</summary>

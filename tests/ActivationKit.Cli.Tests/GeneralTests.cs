@@ -80,6 +80,19 @@ public class GeneralTests
     }
 
     [Fact]
+    public void An_option_given_without_its_value_is_refused_and_writes_nothing()
+    {
+        // The parser filled in its placeholder '__default_command': `train --save` wrote a model file of that name.
+        Cli.Run("train", "--data", "xor", "--epochs", "1", "--save").BadInput("--save needs a value.");
+        Assert.False(File.Exists("__default_command"));
+        Cli.Run("train", "--data", "xor", "--epochs", "--hidden", "4").BadInput("--epochs needs a value.");
+        Cli.Run("eval", "tanh", "-x").BadInput("-x needs a value.");
+        Cli.Run("bench", "mlp", "--threads").BadInput("--threads needs a value.");
+        // Flags and values that start with a minus sign are not affected.
+        Assert.Equal(0, Cli.Run("eval", "tanh", "--x", "-1:1:1", "--grad").ExitCode);
+    }
+
+    [Fact]
     public void Argument_exception_messages_lose_the_parameter_suffix()
     {
         Assert.Equal("bad thing.", ErrorReporter.Message(new ArgumentException("bad thing.", "x")));
