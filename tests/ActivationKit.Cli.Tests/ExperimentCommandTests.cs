@@ -74,6 +74,18 @@ public sealed partial class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public void Report_checks_every_output_before_writing_any()
+    {
+        string a = _dir.File("a");
+        Cli.RunWide(Tiny(a, "--shard", "0/6")).Ok();
+        string html = _dir.File("r.html"), notAFolder = _dir.File("file.txt");
+        File.WriteAllText(notAFolder, "x");
+        // The HTML used to be written before --images was found to be a file.
+        Cli.Run("report", a, "--html", html, "--images", notAFolder).BadInput("--images");
+        Assert.False(File.Exists(html));
+    }
+
+    [Fact]
     public void Compare_refuses_a_folder_holding_another_comparison()
     {
         string a = _dir.File("a");

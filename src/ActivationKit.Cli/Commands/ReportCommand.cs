@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text;
 using ActivationKit.Cli.Formatting;
+using ActivationKit.Cli.IO;
 using ActivationKit.Nn.Experiments;
 using ActivationKit.Plots;
 using Spectre.Console.Cli;
@@ -35,6 +36,9 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
     {
         var (manifest, trials) = ResultStore.Load(settings.Directories);
         var summary = ExperimentSummary.Create(manifest, trials);
+        // Every output is checked before the first is written, so a bad --images leaves no HTML behind.
+        if (settings.Html is { } target) OutputFolder.EnsureFileWritable(target, "--html");
+        if (settings.Images is { } folder) OutputFolder.EnsureWritable(folder, "--images");
         if (settings.Html is { } html)
         {
             ResultStore.WriteAtomic(html, new UTF8Encoding(false).GetBytes(HtmlReport.Render(summary, trials)));
