@@ -291,6 +291,15 @@ public class AdvisorCommandTests
     }
 
     [Fact]
+    public void Problems_takes_a_spec_like_every_other_command()
+    {
+        var json = Json(Cli.Run("problems", "leaky_relu(0.2)", "--json").Ok());
+        Assert.Equal("leaky_relu", json.GetProperty("function").GetString());
+        Cli.Run("problems", "elu(alpha=2,").BadInput("elu");
+        Cli.Run("problems", "leaky_relu(slope=0.2)").BadInput("slope");
+    }
+
+    [Fact]
     public void Problems_by_function_lists_its_problems_and_remedies()
     {
         var json = Json(Cli.Run("problems", "sigmoid", "--json").Ok());

@@ -43,7 +43,11 @@ public sealed class ProblemsCommand(CliConsoles consoles) : Command<ProblemsComm
             return ExitCodes.Ok;
         }
 
-        if (ActivationCatalog.Find(settings.Query) is { } info)
+        // A spec such as leaky_relu(0.2) names its function (the problems are the function's, whatever its parameters);
+        // a malformed one gets the catalog's own message.
+        var named = ActivationCatalog.Find(settings.Query)
+            ?? (settings.Query.Contains('(', StringComparison.Ordinal) ? ActivationCatalog.Create(settings.Query).Info : null);
+        if (named is { } info)
         {
             var problems = ActivationProblems.Of(info);
             if (settings.Json)
