@@ -310,15 +310,45 @@ public class ElementwiseBehaviourTests
 
     [Theory]
     [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
-    public void Tails_keep_4_ulp_for_gradients_up_to_one(string name)
+    public void Tails_keep_4_ulp_for_gradients_up_to_one(string name) => CheckTails(name, 0, float.PositiveInfinity);
+
+    [Fact]
+    public void Subnormal_parameters_give_the_limits_not_nan()
     {
-        // exponential′ = e^x overflows the floats from 88.72 on, where dy·e^x for dy < 1 may not (docs/accuracy.md,
-        // "Large gradients"); its other inputs are checked with the rest.
-        CheckTails(name, 0, name == "exponential" ? 88f : float.PositiveInfinity);
+        // softplus with β below ln2/double max: ln(1 + e^βx)/β overflows to +∞ (the negative side was NaN).
+        var softplus = ActivationKit.Catalog.ActivationCatalog.Create("softplus(beta=1e-310)");
+        var y = new double[3];
+        softplus.Forward([-1.0, -100.0, 1.0], y);
+        Assert.All(y, v => Assert.Equal(double.PositiveInfinity, v));
+        // snake with an α whose 1/α is infinite: sin²(αx)/α ≈ αx² vanishes against x (float data was NaN).
+        var snake = ActivationKit.Catalog.ActivationCatalog.Create("snake(alpha=1e-310)");
+        var yf = new float[3];
+        snake.Forward([1f, -3e38f, 1e-30f], yf);
+        Assert.Equal([1f, -3e38f, 1e-30f], yf);
+    }
+
+    [Fact]
+    public void Exponential_slope_beyond_the_overflow_of_e_to_the_x_is_dy_times_it()
+    {
+        var f = ActivationKit.Catalog.ActivationCatalog.Create("exponential");
+        var dx = new float[3];
+        // e^89 overflows the floats on its own; dy·e^89 does not for dy < 1 (it was +∞, and NaN for dy = 0).
+        f.Backward([89f, 89f, 89f], [0.3f, 1e-30f, 0f], dx);
+        Assert.Equal((float)(0.3f * Math.Exp(89)), dx[0]);
+        Assert.Equal((float)(1e-30f * Math.Exp(89)), dx[1]);
+        Assert.Equal(0f, dx[2]);
+        var dd = new double[3];
+        f.Backward([710.0, 2000.0, double.PositiveInfinity], [1e-10, 0.0, 1.0], dd);
+        Assert.Equal(1e-10 * Math.Exp(355) * Math.Exp(355), dd[0], 1e-15 * dd[0]);
+        Assert.Equal(0.0, dd[1]);
+        Assert.Equal(double.PositiveInfinity, dd[2]);
+        var dh = new Half[1];
+        f.Backward([(Half)12f], [(Half)0f], dh);
+        Assert.Equal((Half)0f, dh[0]);
     }
 
     /// <summary>The functions whose float kernels form dy·f′ in their deep tails without rounding f′ alone first.</summary>
-    public static TheoryData<string> WholeRangeGradientNames() => ["silu", "sigmoid", "softplus", "logsigmoid", "tanh", "selu", "mish"];
+    public static TheoryData<string> WholeRangeGradientNames() => ["silu", "sigmoid", "softplus", "logsigmoid", "tanh", "selu", "mish", "exponential"];
 
     [Theory]
     [MemberData(nameof(WholeRangeGradientNames))]
@@ -596,7 +626,7 @@ public class ElementwiseBehaviourTests
     /// </summary>
     public static TheoryData<string> ParametersAcrossTheirRange()
     {
-        double[] values = [0, 1e-45, 1e-40, 1e-30, 1e-5, 0.3, 2, 7, 1e5, 1e30, 1e39, -1e-40, -0.3, -7, -1e39];
+        double[] values = [0, 1e-310, 1e-45, 1e-40, 1e-30, 1e-5, 0.3, 2, 7, 1e5, 1e30, 1e39, 1e300, -1e-40, -0.3, -7, -1e39];
         var data = new TheoryData<string>();
         foreach (var info in ActivationKit.Catalog.ActivationCatalog.All.Where(i => i.Kind == ActivationKit.Catalog.ActivationKind.Elementwise))
         {

@@ -106,7 +106,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
     public override double Reference(double x) => double.IsNaN(x) ? x : x > 0 ? x : Alpha * ReferenceMath.Expm1(x);
 
     /// <inheritdoc />
-    public override double ReferenceDerivative(double x) => double.IsNaN(x) ? x : x > 0 ? 1.0 : Alpha * Math.Exp(x);
+    public override double ReferenceDerivative(double x) => double.IsNaN(x) ? x : x > 0 ? 1.0 : ReferenceMath.ExpTimes(Alpha, x);
 
     private void RequireOutputGradient()
     {

@@ -95,7 +95,50 @@ public sealed class Exponential : OutputGradientActivation<Exponential.Kernel_>
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
-        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV> => dy * Forward(x);
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        {
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return InDouble.FloatBackward(this, x, dy);
+            var slope = dy * Forward(x);
+            // Above ln(double max) e^x overflows although dy·e^x need not (|dy| < 1): (dy·e^(x/2))·e^(x/2) there, and
+            // dy = 0 gives ±0 at any finite x instead of 0·∞.
+            var big = TV.GreaterThan(x, TV.Create(OverflowAbove));
+            if (TV.AnyTrue(big))
+            {
+                var half = Forward(x * TV.Create(0.5));
+                var split = TV.SelectWhereEqual(dy, TV.Zero, dy * TV.Zero, dy * half * half);
+                slope = TV.Select(big, TV.SelectWhereEqual(x, TV.Create(double.PositiveInfinity), dy * half, split), slope);
+            }
+
+            return slope;
+        }
+
+        /// <summary>ln of the largest double: e^x overflows above it.</summary>
+        private const double OverflowAbove = 709.782712893384;
+
+        /// <summary>|x| beyond which float lanes hand dy·e^x to double lanes: e^x is a normal, finite float up to it.</summary>
+        private const double FloatSlopeLimit = 87.0;
+
+        /// <inheritdoc />
+        public static bool BackwardHasDoubleLanes => true;
+
+        /// <summary>
+        /// Float lanes: dy·e^x with e^x a normal float (|x| ≤ 87), so the product is rounded once more for any dy; the
+        /// lanes beyond are marked and redone in double lanes, where e^x stays normal and finite (dy·e^88 for dy &lt; 1
+        /// was +∞ from e^x overflowing the floats on its own, and dy·e^−100 kept only the few bits of a subnormal e^x).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>
+        {
+            inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(FloatSlopeLimit));
+            return dy * VMath.ExpF(x);
+        }
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool BackwardMarksAny<TV>(TV x, TV dy) where TV : struct, IVec<TV> => TV.AnyWhereGreater(TV.Abs(x), TV.Create(FloatSlopeLimit));
+
+        /// <inheritdoc />
+        public static MarkBound BackwardMarkBound => MarkBound.AbsAbove((float)FloatSlopeLimit);
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -41,11 +41,11 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
         DerivativeLatex = @"1 + \sin(2\alpha x)",
         Parameters =
         [
-            new ParameterSpec("alpha", 1.0, "Frequency α of the ripple; its amplitude is 1/α. Often learned per channel.")
+            new ParameterSpec("alpha", 1.0, "Frequency α of the ripple; its amplitude is 1/α. Often learned per channel. At most 1e200, so that αx stays a double for every float x (the sine's argument could not be formed beyond).")
             {
                 Min = 0.0,
                 MinExclusive = true,
-                MaxExclusive = true,
+                Max = 1e200,
                 Learnable = true,
             },
         ],
@@ -91,6 +91,8 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
     public override double Reference(double x)
     {
         if (double.IsNaN(x) || double.IsInfinity(x) || x == 0) return x;
+        // Where αx overflows, |x| > double max/α, so sin²(αx)/α ≤ 1/α is below 10^−308 of x: f is x.
+        if (double.IsInfinity(_alpha * x)) return x;
         double s = Math.Sin(_alpha * x);
         return x + (s * s / _alpha);
     }
@@ -149,6 +151,8 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
             var s = VMath.SinCosForFloat(u, n, out var c);
             // Only the square is used, so the quadrant's sign does not matter: sin r for even n, cos r for odd.
             var t = TV.Select(Odd(n), c, s);
+            // A subnormal α has no finite 1/α: sin²(αx)/α ≈ α·x² is then below any float ULP of x, and the result is x.
+            if (double.IsInfinity(1.0 / _alpha)) return x;
             var result = TV.Fma(t * t, TV.Create(1.0 / _alpha), x);
             result = TV.SelectWhereEqual(x, TV.Zero, x, result);
             var big = TV.GreaterThan(TV.Abs(u), TV.Create(VMath.TrigVectorLimit));

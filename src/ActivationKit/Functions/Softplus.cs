@@ -188,7 +188,10 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             // power of two comes last, so a subnormal result is rounded once even after the division by β.
             // ln(1 + e)/e is 1 wherever Log1pUnit already returned e itself (e below 2^−53, and e = 0).
             var ratio = TV.SelectWhereEqual(log1p, e, TV.One, log1p / e);
-            var negative = VMath.MulExpParts(TV.Fma(r, delta, ratio) / beta, p, lo, n);
+            var factor = TV.Fma(r, delta, ratio) / beta;
+            var negative = VMath.MulExpParts(factor, p, lo, n);
+            // A subnormal β (below ln2/double max) makes the factor +∞ near 0, where ∞·lo would be NaN: the result is +∞.
+            negative = TV.SelectWhereEqual(factor, TV.Create(double.PositiveInfinity), factor, negative);
             // Below z = −900 the value is 0 even after the division by a tiny β (ExpParts clamps its argument there).
             negative = TV.SelectWhereLessOrEqual(z, TV.Create(-900.0), TV.Zero, negative);
             var y = TV.Select(neg, negative, positive);
