@@ -45,6 +45,20 @@ public class AdvisorTests
     };
 
     [Fact]
+    public void Bad_requests_and_catalog_arguments_name_the_problem()
+    {
+        // A count of 0 said "No activation satisfies all of: … Drop a constraint." with no constraint given.
+        Assert.Throws<ArgumentOutOfRangeException>(() => ActivationAdvisor.Recommend(new AdvisorRequest(), 0));
+        Assert.Contains("Symptoms must be a list", Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(new AdvisorRequest { Symptoms = null! })).Message, StringComparison.Ordinal);
+        Assert.Contains("is not a LayerRole", Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(new AdvisorRequest { Layer = (LayerRole)42 })).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentNullException>(() => ActivationCatalog.Find(null!));
+        Assert.Throws<ArgumentNullException>(() => ActivationCatalog.Create("relu", (IReadOnlyDictionary<string, double>)null!));
+        Assert.Throws<ArgumentNullException>(() => ActivationCatalog.Create((ActivationInfo)null!));
+        var copy = ActivationCatalog.Find("relu")! with { Name = "x" };
+        Assert.Contains("not one of the catalog's entries", Assert.Throws<ArgumentException>(() => ActivationCatalog.ImplementationOf(copy)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_rule_table_exercises_every_rule()
     {
         var fired = new HashSet<string>(StringComparer.Ordinal);

@@ -14,6 +14,7 @@ public static class ActivationAdvisor
     public static IReadOnlyList<Recommendation> Recommend(AdvisorRequest request, int count = 5)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         Validate(request);
         var rules = AdvisorRules.All.Where(r => r.Applies(request)).ToList();
         var scores = new Dictionary<string, double>();
@@ -79,6 +80,20 @@ public static class ActivationAdvisor
     public static void Validate(AdvisorRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Symptoms is null) throw new ArgumentException("Symptoms must be a list (empty for none), not null.", nameof(request));
+        if (request.Constraints is null) throw new ArgumentException("Constraints must be a list (empty for none), not null.", nameof(request));
+        if (!Enum.IsDefined(request.Model)) throw new ArgumentException($"Model {(int)request.Model} is not a ModelType.", nameof(request));
+        if (!Enum.IsDefined(request.Task)) throw new ArgumentException($"Task {(int)request.Task} is not an AdvisorTask.", nameof(request));
+        if (!Enum.IsDefined(request.Layer)) throw new ArgumentException($"Layer {(int)request.Layer} is not a LayerRole.", nameof(request));
+        foreach (var symptom in request.Symptoms)
+        {
+            if (!Enum.IsDefined(symptom)) throw new ArgumentException($"Symptom {(int)symptom} is not a Symptom.", nameof(request));
+        }
+
+        foreach (var constraint in request.Constraints)
+        {
+            if (!Enum.IsDefined(constraint)) throw new ArgumentException($"Constraint {(int)constraint} is not a Constraint.", nameof(request));
+        }
         bool recurrent = request.Model is ModelType.Rnn or ModelType.Lstm or ModelType.Gru;
         if (request.Layer is LayerRole.Gate or LayerRole.Cell && !recurrent)
         {

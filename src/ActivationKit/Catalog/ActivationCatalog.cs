@@ -20,11 +20,20 @@ public static class ActivationCatalog
     public static IReadOnlyList<string> Names => Entries.Value.Select(e => e.Info.Name).ToArray();
 
     /// <summary>Finds a function by name or alias (case-insensitive; '-' and ' ' count as '_'), or null.</summary>
-    public static ActivationInfo? Find(string name) => FindEntry(name)?.Info;
+    public static ActivationInfo? Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return FindEntry(name)?.Info;
+    }
 
-    /// <summary>The .NET type implementing <paramref name="info"/>.</summary>
-    public static Type ImplementationOf(ActivationInfo info) =>
-        Entries.Value.First(e => ReferenceEquals(e.Info, info)).Type;
+    /// <summary>The .NET type implementing <paramref name="info"/>, one of the catalog's own entries.</summary>
+    /// <exception cref="ArgumentException"><paramref name="info"/> is not an entry of the catalog (e.g. a modified copy).</exception>
+    public static Type ImplementationOf(ActivationInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        return Entries.Value.FirstOrDefault(e => ReferenceEquals(e.Info, info))?.Type
+            ?? throw new ArgumentException($"'{info.Name}' is not one of the catalog's entries (ActivationCatalog.All or Find give them).", nameof(info));
+    }
 
     /// <summary>
     /// Creates a bound activation from a spec such as <c>relu</c>, <c>leaky_relu(0.2)</c> or
@@ -65,10 +74,19 @@ public static class ActivationCatalog
     }
 
     /// <summary>Creates an activation with default parameters.</summary>
-    public static Activation Create(ActivationInfo info) => Create(info.Name, [], new Dictionary<string, double>());
+    public static Activation Create(ActivationInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        return Create(info.Name, [], new Dictionary<string, double>());
+    }
 
     /// <summary>Creates an activation by name with parameters given by name (snake_case); missing ones take their default.</summary>
-    public static Activation Create(string name, IReadOnlyDictionary<string, double> parameters) => Create(name, [], parameters);
+    public static Activation Create(string name, IReadOnlyDictionary<string, double> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(parameters);
+        return Create(name, [], parameters);
+    }
 
     /// <summary>
     /// The names closest to <paramref name="name"/> (edit distance), best first: only those within max(2, a third of its
@@ -76,6 +94,8 @@ public static class ActivationCatalog
     /// </summary>
     public static IReadOnlyList<string> Suggest(string name, int count = 3)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
         string key = Normalise(name);
         int reach = Math.Max(2, key.Length / 3);
         return Entries.Value
