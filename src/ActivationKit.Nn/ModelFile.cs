@@ -58,6 +58,12 @@ public static class ModelFile
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(network);
         metadata ??= new ModelMetadata();
+        if (metadata.Normalization is { } n && n.Mean.Length != network.InputSize)
+        {
+            // Load would refuse the file: the statistics standardise the network's inputs, one entry per input.
+            throw new ArgumentException($"The normalisation has {n.Mean.Length} entries but the network takes {network.InputSize} inputs; it needs one per input.", nameof(metadata));
+        }
+
         var tensors = new List<(string Name, float[] Data)>();
         var layers = new List<LayerDto>();
         for (int i = 0; i < network.Layers.Count; i++)
@@ -160,10 +166,14 @@ public static class ModelFile
 
         if (header.Layers is not { Count: > 0 } || header.Tensors is null) throw new InvalidDataException($"{name}: the header lists no layers.");
         long bodyBytes = bytes.Length - 12L - headerLength;
-        if (header.FloatCount < 0 || bodyBytes != header.FloatCount * 4)
+
+        // Compared as a count of floats, never as FloatCount × 4, which wraps for a corrupt count near 2⁶².
+        if (header.FloatCount < 0 || bodyBytes % 4 != 0 || header.FloatCount != bodyBytes / 4)
         {
-            throw new InvalidDataException($"{name}: truncated or corrupt — the header declares {header.FloatCount} floats ({header.FloatCount * 4} bytes) but {bodyBytes} bytes follow it.");
+            throw new InvalidDataException($"{name}: truncated or corrupt — the header declares {header.FloatCount} floats but {bodyBytes} bytes ({bodyBytes / 4} floats) follow it.");
         }
+
+        CheckArchitectureSize(header, name);
 
         int bodyStart = 12 + headerLength;
         string checksum = Fnv1a(bytes.AsSpan(bodyStart)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
@@ -186,7 +196,8 @@ public static class ModelFile
         var tensors = new Dictionary<string, TensorDto>(StringComparer.Ordinal);
         foreach (var t in header.Tensors)
         {
-            if (t.Name is null || t.Offset < 0 || t.Count < 0 || t.Offset + t.Count > header.FloatCount || !tensors.TryAdd(t.Name, t))
+            // Offset > FloatCount − Count rather than Offset + Count > FloatCount: the sum wraps for an offset near long.MaxValue.
+            if (t.Name is null || t.Offset < 0 || t.Count < 0 || t.Offset > header.FloatCount - t.Count || !tensors.TryAdd(t.Name, t))
             {
                 throw new InvalidDataException($"{name}: tensor '{t.Name}' (offset {t.Offset}, {t.Count} floats) is invalid or outside the {header.FloatCount} stored floats.");
             }
@@ -197,7 +208,10 @@ public static class ModelFile
             if (!tensors.TryGetValue(tensor, out var t)) throw new InvalidDataException($"{name}: tensor '{tensor}' is missing.");
             if (t.Count != expected) throw new InvalidDataException($"{name}: tensor '{tensor}' has {t.Count} floats but the architecture needs {expected}.");
             var data = new float[expected];
-            for (int i = 0; i < expected; i++) data[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(bodyStart + (int)((t.Offset + i) * 4)));
+
+            // Within the body (checked above), so the byte position fits the array's int index.
+            var source = bytes.AsSpan((int)(bodyStart + (t.Offset * 4)), expected * 4);
+            for (int i = 0; i < expected; i++) data[i] = BinaryPrimitives.ReadSingleLittleEndian(source[(i * 4)..]);
             return data;
         }
 
@@ -237,6 +251,30 @@ public static class ModelFile
             Notes = header.Notes,
         };
         return (network, metadata);
+    }
+
+    /// <summary>
+    /// Refuses an architecture whose weights and biases cannot be in the file, before any layer is allocated: a corrupt
+    /// header declaring 40,000 × 40,000 units would otherwise allocate gigabytes before its tensors were found missing.
+    /// Counts inputs × units + units per layer, a lower bound (a gated layer holds twice that); sizes below 1 are left
+    /// to the architecture checks that follow.
+    /// </summary>
+    private static void CheckArchitectureSize(HeaderDto header, string name)
+    {
+        long width = Math.Max(header.InputSize, 0), needed = 0;
+        for (int i = 0; i < header.Layers!.Count; i++)
+        {
+            long units = Math.Max(header.Layers[i].Units, 0);
+
+            // width × units < 2⁶², and needed stays within FloatCount (< 2³¹) before each addition: no overflow.
+            needed += (width * units) + units;
+            if (needed > header.FloatCount)
+            {
+                throw new InvalidDataException($"{name}: truncated or corrupt — the architecture needs at least {needed:N0} floats up to layer {i} ({width:N0} inputs × {units:N0} units) but the file stores {header.FloatCount:N0}.");
+            }
+
+            width = units;
+        }
     }
 
     private static ulong Fnv1a(ReadOnlySpan<byte> data)
