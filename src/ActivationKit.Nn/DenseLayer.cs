@@ -34,13 +34,24 @@ public sealed class DenseLayer
         Activation = activation;
         InputSize = inputSize;
         Units = units;
-        PreWidth = Activation?.Info.Kind == ActivationKind.Gated ? 2 * units : units;
+
+        // In long: 2·units before a gated activation, and inputs × columns, wrap around int silently (65536 × 65536 gave 0 weights).
+        long preWidth = Activation?.Info.Kind == ActivationKind.Gated ? 2L * units : units;
+        long weightCount = inputSize * preWidth;
+        if (weightCount > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"A layer of {inputSize:N0} inputs × {preWidth:N0} pre-activations needs {weightCount:N0} weights, more than the {Array.MaxLength:N0} an array can hold; use fewer inputs or units.",
+                nameof(units));
+        }
+
+        PreWidth = (int)preWidth;
         if (Activation is not null && Activation.OutputColumns(PreWidth) != units)
         {
             throw new ArgumentException($"Activation {Activation.Name} maps {PreWidth} columns to {Activation.OutputColumns(PreWidth)}, not {units}.", nameof(activation));
         }
 
-        Weights = new float[inputSize * PreWidth];
+        Weights = new float[weightCount];
         Bias = new float[PreWidth];
         WeightGradient = new float[Weights.Length];
         BiasGradient = new float[Bias.Length];
@@ -73,8 +84,8 @@ public sealed class DenseLayer
     /// <summary>∂L/∂b from the last <see cref="Backward"/>.</summary>
     public float[] BiasGradient { get; }
 
-    /// <summary>Number of trainable scalars.</summary>
-    public int ParameterCount => Weights.Length + Bias.Length;
+    /// <summary>Number of trainable scalars (weights and biases, in long: a layer may hold up to <see cref="Array.MaxLength"/> weights).</summary>
+    public long ParameterCount => (long)Weights.Length + Bias.Length;
 
     /// <summary>The gain used by variance-preserving initialisers (1 for a linear layer).</summary>
     public double Gain => Activation?.Info.Gain ?? 1.0;
@@ -99,9 +110,10 @@ public sealed class DenseLayer
     /// <summary>pre = x·W + b; y = f(pre). <paramref name="pre"/> and <paramref name="y"/> may be the same buffer only for a linear layer.</summary>
     public void Forward(ReadOnlySpan<float> x, Span<float> pre, Span<float> y, int rows, int threads = 1)
     {
-        CheckLength(x.Length, rows * InputSize, nameof(x));
-        CheckLength(pre.Length, rows * PreWidth, nameof(pre));
-        CheckLength(y.Length, rows * Units, nameof(y));
+        CheckRows(rows);
+        CheckLength(x.Length, (long)rows * InputSize, nameof(x));
+        CheckLength(pre.Length, (long)rows * PreWidth, nameof(pre));
+        CheckLength(y.Length, (long)rows * Units, nameof(y));
         pre = pre[..(rows * PreWidth)];
         y = y[..(rows * Units)];
         for (int r = 0; r < rows; r++) Bias.CopyTo(pre.Slice(r * PreWidth, PreWidth));
@@ -122,11 +134,12 @@ public sealed class DenseLayer
     /// </summary>
     public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> pre, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dpre, Span<float> dx, int rows, int threads = 1)
     {
-        CheckLength(x.Length, rows * InputSize, nameof(x));
-        CheckLength(pre.Length, rows * PreWidth, nameof(pre));
-        CheckLength(y.Length, rows * Units, nameof(y));
-        CheckLength(dy.Length, rows * Units, nameof(dy));
-        CheckLength(dpre.Length, rows * PreWidth, nameof(dpre));
+        CheckRows(rows);
+        CheckLength(x.Length, (long)rows * InputSize, nameof(x));
+        CheckLength(pre.Length, (long)rows * PreWidth, nameof(pre));
+        CheckLength(y.Length, (long)rows * Units, nameof(y));
+        CheckLength(dy.Length, (long)rows * Units, nameof(dy));
+        CheckLength(dpre.Length, (long)rows * PreWidth, nameof(dpre));
         x = x[..(rows * InputSize)];
         pre = pre[..(rows * PreWidth)];
         y = y[..(rows * Units)];
@@ -155,12 +168,17 @@ public sealed class DenseLayer
 
         if (!dx.IsEmpty)
         {
-            CheckLength(dx.Length, rows * InputSize, nameof(dx));
+            CheckLength(dx.Length, (long)rows * InputSize, nameof(dx));
             Gemm.MultiplyTransposedB(dpre, Weights, dx[..(rows * InputSize)], rows, PreWidth, InputSize, accumulate: false, threads);
         }
     }
 
-    private static void CheckLength(int length, int needed, string name)
+    private static void CheckRows(int rows)
+    {
+        if (rows < 0) throw new ArgumentException($"rows must be ≥ 0, got {rows}.", nameof(rows));
+    }
+
+    private static void CheckLength(int length, long needed, string name)
     {
         if (length < needed) throw new ArgumentException($"Buffer '{name}' has {length} elements but {needed} are needed.", name);
     }

@@ -32,7 +32,8 @@ public sealed class Mlp
     private float[][] _pre = [], _post = [], _dpre = [], _dpost = [], _drop = [], _dropDerivative = [];
     private bool[] _dropped = [];
     private Rng _dropoutRng = Rng.Derive(0, "dropout");
-    private int _capacity;
+    private int _capacity = -1;
+    private int _forwardRows = -1;
 
     /// <summary>Creates a network with zero weights; call <see cref="Initialize"/> or load weights.</summary>
     public Mlp(int inputSize, IReadOnlyList<LayerSpec> layers)
@@ -94,8 +95,8 @@ public sealed class Mlp
     /// <summary>Raised for each warning as it is produced.</summary>
     public event Action<string>? Warning;
 
-    /// <summary>Total trainable scalars.</summary>
-    public int ParameterCount => _layers.Sum(l => l.ParameterCount);
+    /// <summary>Total trainable scalars (in long: the layers together may hold more than int.MaxValue).</summary>
+    public long ParameterCount => _layers.Sum(l => l.ParameterCount);
 
     /// <summary>All parameters, layer by layer (weight then bias).</summary>
     public IReadOnlyList<Parameter> Parameters()
@@ -165,15 +166,12 @@ public sealed class Mlp
     public void ReseedDropout(ulong seed) => _dropoutRng = Rng.Derive(seed, "dropout");
 
     /// <summary>Runs the network on <paramref name="rows"/> samples; returns a view of the outputs [rows × OutputSize] valid until the next pass.</summary>
+    /// <remarks>Zero rows give an empty output (and a following <see cref="Backward"/> of zero rows leaves zero gradients).</remarks>
     public ReadOnlySpan<float> Forward(ReadOnlySpan<float> x, int rows)
     {
-        if (rows < 0) throw new ArgumentException($"rows must be ≥ 0, got {rows}.", nameof(rows));
-        if (x.Length != rows * InputSize)
-        {
-            throw new ArgumentException($"The input has {x.Length} values but {rows} rows × {InputSize} features = {rows * InputSize} are expected.", nameof(x));
-        }
-
+        CheckInput(x.Length, rows);
         Ensure(rows);
+        _forwardRows = -1; // until the pass completes: a failed pass cannot be back-propagated
         ReadOnlySpan<float> input = x;
         for (int i = 0; i < _layers.Length; i++)
         {
@@ -198,6 +196,7 @@ public sealed class Mlp
             input = post;
         }
 
+        _forwardRows = rows;
         return input;
     }
 
@@ -207,12 +206,13 @@ public sealed class Mlp
     /// </summary>
     public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGradient, int rows)
     {
-        if (rows > _capacity || x.Length != rows * InputSize)
+        if (_forwardRows < 0) throw new ArgumentException("Backward must follow a Forward over the same input, and no forward pass has been made.", nameof(x));
+        if (rows != _forwardRows || x.Length != (long)rows * InputSize)
         {
-            throw new ArgumentException("Backward must follow a Forward over the same input.", nameof(x));
+            throw new ArgumentException($"Backward must follow a Forward over the same input: the last pass had {_forwardRows} row(s) of {InputSize} features, got {rows} row(s) and {x.Length} values.", nameof(x));
         }
 
-        if (outputGradient.Length != rows * OutputSize)
+        if (outputGradient.Length != (long)rows * OutputSize)
         {
             throw new ArgumentException($"The output gradient has {outputGradient.Length} values, expected {rows}×{OutputSize}.", nameof(outputGradient));
         }
@@ -243,15 +243,19 @@ public sealed class Mlp
     private static bool IsSelu(DenseLayer layer) => layer.Activation?.Name == "selu";
 
     /// <summary>Outputs for all samples, computed in batches, as a new array [rows × OutputSize].</summary>
+    /// <exception cref="ArgumentException">A batch size below 1, negative rows, or an input that is not rows × <see cref="InputSize"/> values.</exception>
     public float[] Predict(ReadOnlySpan<float> x, int rows, int batchSize = 1024)
     {
-        Training = false; // inference: no dropout
-        if (x.Length != rows * InputSize)
+        if (batchSize < 1) throw new ArgumentException($"batchSize must be ≥ 1, got {batchSize}.", nameof(batchSize));
+        CheckInput(x.Length, rows);
+        long outputs = (long)rows * OutputSize;
+        if (outputs > Array.MaxLength)
         {
-            throw new ArgumentException($"The input has {x.Length} values but {rows} rows × {InputSize} features = {rows * InputSize} are expected.", nameof(x));
+            throw new ArgumentException($"{rows:N0} rows × {OutputSize:N0} outputs = {outputs:N0} values, more than an array can hold; predict in parts.", nameof(rows));
         }
 
-        var result = new float[rows * OutputSize];
+        Training = false; // inference: no dropout
+        var result = new float[outputs];
         for (int r0 = 0; r0 < rows; r0 += batchSize)
         {
             int n = Math.Min(batchSize, rows - r0);
@@ -261,10 +265,29 @@ public sealed class Mlp
         return result;
     }
 
+    private void CheckInput(int length, int rows)
+    {
+        if (rows < 0) throw new ArgumentException($"rows must be ≥ 0, got {rows}.", nameof(rows));
+
+        // In long: rows × InputSize wraps around int for a large row count (1431655766 × 3 came out as 2).
+        long expected = (long)rows * InputSize;
+        if (length != expected)
+        {
+            throw new ArgumentException($"The input has {length:N0} values but {rows:N0} rows × {InputSize:N0} features = {expected:N0} are expected.", "x");
+        }
+    }
+
     private void Ensure(int rows)
     {
+        // The first pass allocates even for zero rows, so every per-layer buffer and flag exists.
         if (rows <= _capacity) return;
         int n = _layers.Length;
+        long widest = _layers.Max(l => (long)l.PreWidth);
+        if ((long)rows * widest > Array.MaxLength)
+        {
+            throw new ArgumentException($"A pass over {rows:N0} rows needs {(long)rows * widest:N0} values for a layer of {widest:N0} columns, more than an array can hold; run it in smaller batches (Predict does).", nameof(rows));
+        }
+
         _pre = new float[n][];
         _post = new float[n][];
         _dpre = new float[n][];
