@@ -98,14 +98,18 @@ public sealed class Mlp
     /// <summary>Total trainable scalars (in long: the layers together may hold more than int.MaxValue).</summary>
     public long ParameterCount => _layers.Sum(l => l.ParameterCount);
 
-    /// <summary>All parameters, layer by layer (weight then bias).</summary>
+    /// <summary>
+    /// All parameters, layer by layer: weight, bias, then the activation's slopes when it learns any (PReLU; not decayed,
+    /// as weight decay would pull the slopes towards ReLU).
+    /// </summary>
     public IReadOnlyList<Parameter> Parameters()
     {
-        var list = new List<Parameter>(2 * _layers.Length);
+        var list = new List<Parameter>(3 * _layers.Length);
         for (int i = 0; i < _layers.Length; i++)
         {
             list.Add(new Parameter($"layer{i}.weight", _layers[i].Weights, _layers[i].WeightGradient, true));
             list.Add(new Parameter($"layer{i}.bias", _layers[i].Bias, _layers[i].BiasGradient, false));
+            if (_layers[i].Slopes.Length > 0) list.Add(new Parameter($"layer{i}.slopes", _layers[i].Slopes, _layers[i].SlopeGradient, false));
         }
 
         return list;

@@ -33,7 +33,8 @@ public sealed record ModelMetadata
 /// <summary>
 /// Saves and loads an <see cref="Mlp"/> as one file: the 8-byte magic <c>AKNNMLP1</c>, a 32-bit little-endian header
 /// length, a UTF-8 JSON header (layers, sizes, activation specs, metadata, the tensor table and an FNV-1a checksum),
-/// then every tensor as raw little-endian float32. Loading parses data only — activations are looked up in the
+/// then every tensor as raw little-endian float32: per layer <c>layerI.weight</c>, <c>layerI.bias</c> and, for PReLU,
+/// <c>layerI.slopes</c> (the learned slopes; older files without it load with the spec's initial slopes). Loading parses data only — activations are looked up in the
 /// catalog by spec, nothing is executed — and checks every size against the file; the round trip is bit-identical.
 /// </summary>
 public static class ModelFile
@@ -72,6 +73,7 @@ public static class ModelFile
             layers.Add(new LayerDto { Units = l.Units, Activation = l.ActivationSpec, PreWidth = l.PreWidth, Init = network.Specs[i].Init?.ToString(), Dropout = network.Specs[i].Dropout });
             tensors.Add(($"layer{i}.weight", l.Weights));
             tensors.Add(($"layer{i}.bias", l.Bias));
+            if (l.Slopes.Length > 0) tensors.Add(($"layer{i}.slopes", l.Slopes));
         }
 
         if (metadata.Normalization is { } norm)
@@ -225,6 +227,15 @@ public static class ModelFile
 
             Read($"layer{i}.weight", layer.Weights.Length).CopyTo(layer.Weights, 0);
             Read($"layer{i}.bias", layer.Bias.Length).CopyTo(layer.Bias, 0);
+
+            // Learned PReLU slopes; files written before slopes were trained have none and keep the spec's initial value.
+            if (layer.Slopes.Length > 0 && tensors.ContainsKey($"layer{i}.slopes"))
+            {
+                var slopes = Read($"layer{i}.slopes", layer.Slopes.Length);
+                int bad = Dataset.IndexOfNonFinite(slopes);
+                if (bad >= 0) throw new InvalidDataException($"{name}: slope {bad} of layer {i} is {slopes[bad]}; every slope must be finite.");
+                slopes.CopyTo(layer.Slopes, 0);
+            }
         }
 
         Standardizer? norm = null;

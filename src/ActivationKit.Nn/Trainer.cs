@@ -269,7 +269,7 @@ public static class Trainer
     }
 
     private static bool NetworkIsFinite(Mlp network) =>
-        network.Layers.All(layer => Dataset.IndexOfNonFinite(layer.Weights) < 0 && Dataset.IndexOfNonFinite(layer.Bias) < 0);
+        network.Layers.All(layer => Dataset.IndexOfNonFinite(layer.Weights) < 0 && Dataset.IndexOfNonFinite(layer.Bias) < 0 && Dataset.IndexOfNonFinite(layer.Slopes) < 0);
 
     private static void CheckCompatible(Mlp network, Dataset data)
     {
