@@ -1,3 +1,5 @@
+using ActivationKit.Catalog;
+
 namespace ActivationKit.Nn;
 
 /// <summary>One layer of an <see cref="Mlp"/> to build: its width, activation spec and (optional) initialiser.</summary>
@@ -125,7 +127,8 @@ public sealed class Mlp
     /// Initialises every layer from a seed (layer i uses its spec's initialiser or <paramref name="defaultInit"/>).
     /// Returns the warnings: a zero or constant initialiser on a hidden layer of several units gives every unit the
     /// same gradient, so they stay identical forever; an activation whose gradient is zero everywhere (binary_step,
-    /// hardmax) stops every gradient before it.
+    /// hardmax), or a row-wise one over a layer of one unit (softmax of one value is always 1), stops every gradient
+    /// before it.
     /// </summary>
     public IReadOnlyList<string> Initialize(Initializer defaultInit, ulong seed)
     {
@@ -147,7 +150,18 @@ public sealed class Mlp
                 Warning?.Invoke(message);
             }
 
-            if (_layers[i].Activation is { } activation && ActivationKit.Advisor.CatalogProperties.PassesNoGradient(activation.Info))
+            if (_layers[i].Activation is { Info.Kind: ActivationKind.Rowwise } rowwise && _layers[i].PreWidth == 1)
+            {
+                // A row of one value normalises to a constant (softmax 1, log_softmax 0, hardmax 1): the output carries
+                // nothing and the gradient is zero, exactly like a zero-gradient function, whatever the function.
+                string message = $"Layer {i} (1 unit, {_layers[i].ActivationSpec}): {rowwise.Name} normalises over the layer's row, and over a single " +
+                    "unit it outputs the same constant for every input, so its gradient is zero and neither this layer's weights nor those of the layers before it ever change" +
+                    (hidden ? "; only the layers after it learn." : ".") +
+                    " Give the layer more units, or use an element-wise function (sigmoid, identity) for a single output.";
+                _warnings.Add(message);
+                Warning?.Invoke(message);
+            }
+            else if (_layers[i].Activation is { } activation && ActivationKit.Advisor.CatalogProperties.PassesNoGradient(activation.Info))
             {
                 string message = $"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}): {activation.Name}'s gradient is zero everywhere, " +
                     "so neither this layer's weights nor those of the layers before it ever change" + (hidden ? "; only the layers after it learn." : ".") +

@@ -207,4 +207,23 @@ public class EdgeInputTests
         int at = text.IndexOf(old, StringComparison.Ordinal);
         return text[..at] + replacement + text[(at + old.Length)..];
     }
+
+    [Theory]
+    [InlineData("softmax")]
+    [InlineData("log_softmax")]
+    [InlineData("sparsemax")]
+    public void A_row_wise_function_over_one_unit_is_warned_about_like_a_zero_gradient_one(string activation)
+    {
+        // Softmax of one value is 1 for every input: the network trained nothing, without a word.
+        var net = Mlp.Build(2, [4], "tanh", 1, activation);
+        var warning = Assert.Single(net.Initialize(Initializer.Auto, 1));
+        Assert.StartsWith($"Layer 1 (1 unit, {activation}): {activation} normalises over the layer's row, and over a single unit it outputs the same constant for every input", warning, StringComparison.Ordinal);
+        var x = new float[] { 0.1f, 2f, -3f, 0.5f };
+        var y = net.Predict(x, 2);
+        Assert.Equal(y[0], y[1]);
+
+        var hidden = Mlp.Build(2, [1], activation, 2);
+        Assert.EndsWith("; only the layers after it learn. Give the layer more units, or use an element-wise function (sigmoid, identity) for a single output.", Assert.Single(hidden.Initialize(Initializer.Auto, 1)), StringComparison.Ordinal);
+        Assert.Empty(Mlp.Build(2, [4], "tanh", 2, activation).Initialize(Initializer.Auto, 1));
+    }
 }
