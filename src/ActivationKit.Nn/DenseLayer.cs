@@ -1,4 +1,5 @@
 using ActivationKit.Catalog;
+using ActivationKit.Functions;
 
 namespace ActivationKit.Nn;
 
@@ -11,6 +12,9 @@ namespace ActivationKit.Nn;
 /// ones (GLU family) the activation halves the row, so the layer produces PreWidth = 2·Units pre-activations.</para>
 /// <para>Backward, given dy = ∂L/∂y: dpre = f′ applied by the activation (from the output when the activation
 /// supports it), ∂L/∂W = xᵀ·dpre, ∂L/∂b = Σ_rows dpre, ∂L/∂x = dpre·Wᵀ.</para>
+/// <para>PReLU's slopes are parameters of the layer: <see cref="Slopes"/> is the activation's own slope array (one
+/// shared slope, or one per unit), trained like the weights from ∂L/∂a_c = Σ dy·pre over the elements of channel c with
+/// pre ≤ 0 (<see cref="SlopeGradient"/>), and saved with the model.</para>
 /// </remarks>
 public sealed class DenseLayer
 {
@@ -34,17 +38,42 @@ public sealed class DenseLayer
         Activation = activation;
         InputSize = inputSize;
         Units = units;
-        PreWidth = Activation?.Info.Kind == ActivationKind.Gated ? 2 * units : units;
+
+        // In long: 2·units before a gated activation, and inputs × columns, wrap around int silently (65536 × 65536 gave 0 weights).
+        long preWidth = Activation?.Info.Kind == ActivationKind.Gated ? 2L * units : units;
+        long weightCount = inputSize * preWidth;
+        if (weightCount > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"A layer of {inputSize:N0} inputs × {preWidth:N0} pre-activations needs {weightCount:N0} weights, more than the {Array.MaxLength:N0} an array can hold; use fewer inputs or units.",
+                nameof(units));
+        }
+
+        PreWidth = (int)preWidth;
         if (Activation is not null && Activation.OutputColumns(PreWidth) != units)
         {
             throw new ArgumentException($"Activation {Activation.Name} maps {PreWidth} columns to {Activation.OutputColumns(PreWidth)}, not {units}.", nameof(activation));
         }
 
-        Weights = new float[inputSize * PreWidth];
+        if (Activation is Prelu prelu)
+        {
+            if (prelu.NumParameters != 1 && prelu.NumParameters != PreWidth)
+            {
+                throw new ArgumentException($"{prelu} has {prelu.NumParameters} slopes but the layer has {units} units; use num_parameters=1 (one shared slope) or num_parameters={units} (one per unit).", nameof(activation));
+            }
+
+            Slopes = prelu.Weights;
+            _initialSlopes = prelu.Weights.ToArray();
+        }
+
+        Weights = new float[weightCount];
         Bias = new float[PreWidth];
         WeightGradient = new float[Weights.Length];
         BiasGradient = new float[Bias.Length];
+        SlopeGradient = new float[Slopes.Length];
     }
+
+    private readonly float[] _initialSlopes = [];
 
     /// <summary>The activation, or null for a linear layer.</summary>
     public Activation? Activation { get; }
@@ -73,8 +102,17 @@ public sealed class DenseLayer
     /// <summary>∂L/∂b from the last <see cref="Backward"/>.</summary>
     public float[] BiasGradient { get; }
 
-    /// <summary>Number of trainable scalars.</summary>
-    public int ParameterCount => Weights.Length + Bias.Length;
+    /// <summary>
+    /// The activation's learnable slopes (PReLU: 1 shared, or one per unit), updated in place by training; empty for
+    /// every other activation. The activation reads them on every call.
+    /// </summary>
+    public float[] Slopes { get; } = [];
+
+    /// <summary>∂L/∂<see cref="Slopes"/> from the last <see cref="Backward"/> (empty when there are no slopes).</summary>
+    public float[] SlopeGradient { get; }
+
+    /// <summary>Number of trainable scalars (weights, biases and slopes, in long: a layer may hold up to <see cref="Array.MaxLength"/> weights).</summary>
+    public long ParameterCount => (long)Weights.Length + Bias.Length + Slopes.Length;
 
     /// <summary>The gain used by variance-preserving initialisers (1 for a linear layer).</summary>
     public double Gain => Activation?.Info.Gain ?? 1.0;
@@ -88,20 +126,22 @@ public sealed class DenseLayer
         return ActivationCatalog.Create(name);
     }
 
-    /// <summary>Fills W with <paramref name="init"/> (resolved against the activation) and b with zeros.</summary>
+    /// <summary>Fills W with <paramref name="init"/> (resolved against the activation), b with zeros, and the slopes with their initial values.</summary>
     public void Initialize(Initializer init, Rng rng)
     {
         ArgumentNullException.ThrowIfNull(init);
         init.Resolve(Activation).Fill(Weights, InputSize, PreWidth, Gain, rng);
         Array.Clear(Bias);
+        _initialSlopes.CopyTo(Slopes, 0);
     }
 
     /// <summary>pre = x·W + b; y = f(pre). <paramref name="pre"/> and <paramref name="y"/> may be the same buffer only for a linear layer.</summary>
     public void Forward(ReadOnlySpan<float> x, Span<float> pre, Span<float> y, int rows, int threads = 1)
     {
-        CheckLength(x.Length, rows * InputSize, nameof(x));
-        CheckLength(pre.Length, rows * PreWidth, nameof(pre));
-        CheckLength(y.Length, rows * Units, nameof(y));
+        CheckRows(rows);
+        CheckLength(x.Length, (long)rows * InputSize, nameof(x));
+        CheckLength(pre.Length, (long)rows * PreWidth, nameof(pre));
+        CheckLength(y.Length, (long)rows * Units, nameof(y));
         pre = pre[..(rows * PreWidth)];
         y = y[..(rows * Units)];
         for (int r = 0; r < rows; r++) Bias.CopyTo(pre.Slice(r * PreWidth, PreWidth));
@@ -122,11 +162,12 @@ public sealed class DenseLayer
     /// </summary>
     public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> pre, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dpre, Span<float> dx, int rows, int threads = 1)
     {
-        CheckLength(x.Length, rows * InputSize, nameof(x));
-        CheckLength(pre.Length, rows * PreWidth, nameof(pre));
-        CheckLength(y.Length, rows * Units, nameof(y));
-        CheckLength(dy.Length, rows * Units, nameof(dy));
-        CheckLength(dpre.Length, rows * PreWidth, nameof(dpre));
+        CheckRows(rows);
+        CheckLength(x.Length, (long)rows * InputSize, nameof(x));
+        CheckLength(pre.Length, (long)rows * PreWidth, nameof(pre));
+        CheckLength(y.Length, (long)rows * Units, nameof(y));
+        CheckLength(dy.Length, (long)rows * Units, nameof(dy));
+        CheckLength(dpre.Length, (long)rows * PreWidth, nameof(dpre));
         x = x[..(rows * InputSize)];
         pre = pre[..(rows * PreWidth)];
         y = y[..(rows * Units)];
@@ -145,6 +186,9 @@ public sealed class DenseLayer
             Activation.Backward(pre, dy, dpre, PreWidth);
         }
 
+        // Summed in double in a fixed lane order, so the slope gradient has the same bits for any thread count.
+        if (Activation is Prelu prelu) prelu.ParameterGradient(pre, dy, SlopeGradient, PreWidth);
+
         Gemm.MultiplyTransposedA(x, dpre, WeightGradient, InputSize, rows, PreWidth, accumulate: false, threads);
         Array.Clear(BiasGradient);
         for (int r = 0; r < rows; r++)
@@ -155,12 +199,17 @@ public sealed class DenseLayer
 
         if (!dx.IsEmpty)
         {
-            CheckLength(dx.Length, rows * InputSize, nameof(dx));
+            CheckLength(dx.Length, (long)rows * InputSize, nameof(dx));
             Gemm.MultiplyTransposedB(dpre, Weights, dx[..(rows * InputSize)], rows, PreWidth, InputSize, accumulate: false, threads);
         }
     }
 
-    private static void CheckLength(int length, int needed, string name)
+    private static void CheckRows(int rows)
+    {
+        if (rows < 0) throw new ArgumentException($"rows must be ≥ 0, got {rows}.", nameof(rows));
+    }
+
+    private static void CheckLength(int length, long needed, string name)
     {
         if (length < needed) throw new ArgumentException($"Buffer '{name}' has {length} elements but {needed} are needed.", name);
     }

@@ -1,3 +1,5 @@
+using ActivationKit.Catalog;
+
 namespace ActivationKit.Nn;
 
 /// <summary>One layer of an <see cref="Mlp"/> to build: its width, activation spec and (optional) initialiser.</summary>
@@ -32,7 +34,8 @@ public sealed class Mlp
     private float[][] _pre = [], _post = [], _dpre = [], _dpost = [], _drop = [], _dropDerivative = [];
     private bool[] _dropped = [];
     private Rng _dropoutRng = Rng.Derive(0, "dropout");
-    private int _capacity;
+    private int _capacity = -1;
+    private int _forwardRows = -1;
 
     /// <summary>Creates a network with zero weights; call <see cref="Initialize"/> or load weights.</summary>
     public Mlp(int inputSize, IReadOnlyList<LayerSpec> layers)
@@ -94,17 +97,21 @@ public sealed class Mlp
     /// <summary>Raised for each warning as it is produced.</summary>
     public event Action<string>? Warning;
 
-    /// <summary>Total trainable scalars.</summary>
-    public int ParameterCount => _layers.Sum(l => l.ParameterCount);
+    /// <summary>Total trainable scalars (in long: the layers together may hold more than int.MaxValue).</summary>
+    public long ParameterCount => _layers.Sum(l => l.ParameterCount);
 
-    /// <summary>All parameters, layer by layer (weight then bias).</summary>
+    /// <summary>
+    /// All parameters, layer by layer: weight, bias, then the activation's slopes when it learns any (PReLU; not decayed,
+    /// as weight decay would pull the slopes towards ReLU).
+    /// </summary>
     public IReadOnlyList<Parameter> Parameters()
     {
-        var list = new List<Parameter>(2 * _layers.Length);
+        var list = new List<Parameter>(3 * _layers.Length);
         for (int i = 0; i < _layers.Length; i++)
         {
             list.Add(new Parameter($"layer{i}.weight", _layers[i].Weights, _layers[i].WeightGradient, true));
             list.Add(new Parameter($"layer{i}.bias", _layers[i].Bias, _layers[i].BiasGradient, false));
+            if (_layers[i].Slopes.Length > 0) list.Add(new Parameter($"layer{i}.slopes", _layers[i].Slopes, _layers[i].SlopeGradient, false));
         }
 
         return list;
@@ -120,7 +127,8 @@ public sealed class Mlp
     /// Initialises every layer from a seed (layer i uses its spec's initialiser or <paramref name="defaultInit"/>).
     /// Returns the warnings: a zero or constant initialiser on a hidden layer of several units gives every unit the
     /// same gradient, so they stay identical forever; an activation whose gradient is zero everywhere (binary_step,
-    /// hardmax) stops every gradient before it.
+    /// hardmax), or a row-wise one over a layer of one unit (softmax of one value is always 1), stops every gradient
+    /// before it.
     /// </summary>
     public IReadOnlyList<string> Initialize(Initializer defaultInit, ulong seed)
     {
@@ -142,7 +150,18 @@ public sealed class Mlp
                 Warning?.Invoke(message);
             }
 
-            if (_layers[i].Activation is { } activation && ActivationKit.Advisor.CatalogProperties.PassesNoGradient(activation.Info))
+            if (_layers[i].Activation is { Info.Kind: ActivationKind.Rowwise } rowwise && _layers[i].PreWidth == 1)
+            {
+                // A row of one value normalises to a constant (softmax 1, log_softmax 0, hardmax 1): the output carries
+                // nothing and the gradient is zero, exactly like a zero-gradient function, whatever the function.
+                string message = $"Layer {i} (1 unit, {_layers[i].ActivationSpec}): {rowwise.Name} normalises over the layer's row, and over a single " +
+                    "unit it outputs the same constant for every input, so its gradient is zero and neither this layer's weights nor those of the layers before it ever change" +
+                    (hidden ? "; only the layers after it learn." : ".") +
+                    " Give the layer more units, or use an element-wise function (sigmoid, identity) for a single output.";
+                _warnings.Add(message);
+                Warning?.Invoke(message);
+            }
+            else if (_layers[i].Activation is { } activation && ActivationKit.Advisor.CatalogProperties.PassesNoGradient(activation.Info))
             {
                 string message = $"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}): {activation.Name}'s gradient is zero everywhere, " +
                     "so neither this layer's weights nor those of the layers before it ever change" + (hidden ? "; only the layers after it learn." : ".") +
@@ -165,15 +184,12 @@ public sealed class Mlp
     public void ReseedDropout(ulong seed) => _dropoutRng = Rng.Derive(seed, "dropout");
 
     /// <summary>Runs the network on <paramref name="rows"/> samples; returns a view of the outputs [rows × OutputSize] valid until the next pass.</summary>
+    /// <remarks>Zero rows give an empty output (and a following <see cref="Backward"/> of zero rows leaves zero gradients).</remarks>
     public ReadOnlySpan<float> Forward(ReadOnlySpan<float> x, int rows)
     {
-        if (rows < 0) throw new ArgumentException($"rows must be ≥ 0, got {rows}.", nameof(rows));
-        if (x.Length != rows * InputSize)
-        {
-            throw new ArgumentException($"The input has {x.Length} values but {rows} rows × {InputSize} features = {rows * InputSize} are expected.", nameof(x));
-        }
-
+        CheckInput(x.Length, rows);
         Ensure(rows);
+        _forwardRows = -1; // until the pass completes: a failed pass cannot be back-propagated
         ReadOnlySpan<float> input = x;
         for (int i = 0; i < _layers.Length; i++)
         {
@@ -198,6 +214,7 @@ public sealed class Mlp
             input = post;
         }
 
+        _forwardRows = rows;
         return input;
     }
 
@@ -207,12 +224,13 @@ public sealed class Mlp
     /// </summary>
     public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGradient, int rows)
     {
-        if (rows > _capacity || x.Length != rows * InputSize)
+        if (_forwardRows < 0) throw new ArgumentException("Backward must follow a Forward over the same input, and no forward pass has been made.", nameof(x));
+        if (rows != _forwardRows || x.Length != (long)rows * InputSize)
         {
-            throw new ArgumentException("Backward must follow a Forward over the same input.", nameof(x));
+            throw new ArgumentException($"Backward must follow a Forward over the same input: the last pass had {_forwardRows} row(s) of {InputSize} features, got {rows} row(s) and {x.Length} values.", nameof(x));
         }
 
-        if (outputGradient.Length != rows * OutputSize)
+        if (outputGradient.Length != (long)rows * OutputSize)
         {
             throw new ArgumentException($"The output gradient has {outputGradient.Length} values, expected {rows}×{OutputSize}.", nameof(outputGradient));
         }
@@ -243,15 +261,19 @@ public sealed class Mlp
     private static bool IsSelu(DenseLayer layer) => layer.Activation?.Name == "selu";
 
     /// <summary>Outputs for all samples, computed in batches, as a new array [rows × OutputSize].</summary>
+    /// <exception cref="ArgumentException">A batch size below 1, negative rows, or an input that is not rows × <see cref="InputSize"/> values.</exception>
     public float[] Predict(ReadOnlySpan<float> x, int rows, int batchSize = 1024)
     {
-        Training = false; // inference: no dropout
-        if (x.Length != rows * InputSize)
+        if (batchSize < 1) throw new ArgumentException($"batchSize must be ≥ 1, got {batchSize}.", nameof(batchSize));
+        CheckInput(x.Length, rows);
+        long outputs = (long)rows * OutputSize;
+        if (outputs > Array.MaxLength)
         {
-            throw new ArgumentException($"The input has {x.Length} values but {rows} rows × {InputSize} features = {rows * InputSize} are expected.", nameof(x));
+            throw new ArgumentException($"{rows:N0} rows × {OutputSize:N0} outputs = {outputs:N0} values, more than an array can hold; predict in parts.", nameof(rows));
         }
 
-        var result = new float[rows * OutputSize];
+        Training = false; // inference: no dropout
+        var result = new float[outputs];
         for (int r0 = 0; r0 < rows; r0 += batchSize)
         {
             int n = Math.Min(batchSize, rows - r0);
@@ -261,10 +283,29 @@ public sealed class Mlp
         return result;
     }
 
+    private void CheckInput(int length, int rows)
+    {
+        if (rows < 0) throw new ArgumentException($"rows must be ≥ 0, got {rows}.", nameof(rows));
+
+        // In long: rows × InputSize wraps around int for a large row count (1431655766 × 3 came out as 2).
+        long expected = (long)rows * InputSize;
+        if (length != expected)
+        {
+            throw new ArgumentException($"The input has {length:N0} values but {rows:N0} rows × {InputSize:N0} features = {expected:N0} are expected.", "x");
+        }
+    }
+
     private void Ensure(int rows)
     {
+        // The first pass allocates even for zero rows, so every per-layer buffer and flag exists.
         if (rows <= _capacity) return;
         int n = _layers.Length;
+        long widest = _layers.Max(l => (long)l.PreWidth);
+        if ((long)rows * widest > Array.MaxLength)
+        {
+            throw new ArgumentException($"A pass over {rows:N0} rows needs {(long)rows * widest:N0} values for a layer of {widest:N0} columns, more than an array can hold; run it in smaller batches (Predict does).", nameof(rows));
+        }
+
         _pre = new float[n][];
         _post = new float[n][];
         _dpre = new float[n][];

@@ -33,7 +33,8 @@ public sealed record ModelMetadata
 /// <summary>
 /// Saves and loads an <see cref="Mlp"/> as one file: the 8-byte magic <c>AKNNMLP1</c>, a 32-bit little-endian header
 /// length, a UTF-8 JSON header (layers, sizes, activation specs, metadata, the tensor table and an FNV-1a checksum),
-/// then every tensor as raw little-endian float32. Loading parses data only — activations are looked up in the
+/// then every tensor as raw little-endian float32: per layer <c>layerI.weight</c>, <c>layerI.bias</c> and, for PReLU,
+/// <c>layerI.slopes</c> (the learned slopes; older files without it load with the spec's initial slopes). Loading parses data only — activations are looked up in the
 /// catalog by spec, nothing is executed — and checks every size against the file; the round trip is bit-identical.
 /// </summary>
 public static class ModelFile
@@ -58,6 +59,12 @@ public static class ModelFile
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(network);
         metadata ??= new ModelMetadata();
+        if (metadata.Normalization is { } n && n.Mean.Length != network.InputSize)
+        {
+            // Load would refuse the file: the statistics standardise the network's inputs, one entry per input.
+            throw new ArgumentException($"The normalisation has {n.Mean.Length} entries but the network takes {network.InputSize} inputs; it needs one per input.", nameof(metadata));
+        }
+
         var tensors = new List<(string Name, float[] Data)>();
         var layers = new List<LayerDto>();
         for (int i = 0; i < network.Layers.Count; i++)
@@ -66,6 +73,7 @@ public static class ModelFile
             layers.Add(new LayerDto { Units = l.Units, Activation = l.ActivationSpec, PreWidth = l.PreWidth, Init = network.Specs[i].Init?.ToString(), Dropout = network.Specs[i].Dropout });
             tensors.Add(($"layer{i}.weight", l.Weights));
             tensors.Add(($"layer{i}.bias", l.Bias));
+            if (l.Slopes.Length > 0) tensors.Add(($"layer{i}.slopes", l.Slopes));
         }
 
         if (metadata.Normalization is { } norm)
@@ -160,10 +168,14 @@ public static class ModelFile
 
         if (header.Layers is not { Count: > 0 } || header.Tensors is null) throw new InvalidDataException($"{name}: the header lists no layers.");
         long bodyBytes = bytes.Length - 12L - headerLength;
-        if (header.FloatCount < 0 || bodyBytes != header.FloatCount * 4)
+
+        // Compared as a count of floats, never as FloatCount × 4, which wraps for a corrupt count near 2⁶².
+        if (header.FloatCount < 0 || bodyBytes % 4 != 0 || header.FloatCount != bodyBytes / 4)
         {
-            throw new InvalidDataException($"{name}: truncated or corrupt — the header declares {header.FloatCount} floats ({header.FloatCount * 4} bytes) but {bodyBytes} bytes follow it.");
+            throw new InvalidDataException($"{name}: truncated or corrupt — the header declares {header.FloatCount} floats but {bodyBytes} bytes ({bodyBytes / 4} floats) follow it.");
         }
+
+        CheckArchitectureSize(header, name);
 
         int bodyStart = 12 + headerLength;
         string checksum = Fnv1a(bytes.AsSpan(bodyStart)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
@@ -186,7 +198,8 @@ public static class ModelFile
         var tensors = new Dictionary<string, TensorDto>(StringComparer.Ordinal);
         foreach (var t in header.Tensors)
         {
-            if (t.Name is null || t.Offset < 0 || t.Count < 0 || t.Offset + t.Count > header.FloatCount || !tensors.TryAdd(t.Name, t))
+            // Offset > FloatCount − Count rather than Offset + Count > FloatCount: the sum wraps for an offset near long.MaxValue.
+            if (t.Name is null || t.Offset < 0 || t.Count < 0 || t.Offset > header.FloatCount - t.Count || !tensors.TryAdd(t.Name, t))
             {
                 throw new InvalidDataException($"{name}: tensor '{t.Name}' (offset {t.Offset}, {t.Count} floats) is invalid or outside the {header.FloatCount} stored floats.");
             }
@@ -197,7 +210,10 @@ public static class ModelFile
             if (!tensors.TryGetValue(tensor, out var t)) throw new InvalidDataException($"{name}: tensor '{tensor}' is missing.");
             if (t.Count != expected) throw new InvalidDataException($"{name}: tensor '{tensor}' has {t.Count} floats but the architecture needs {expected}.");
             var data = new float[expected];
-            for (int i = 0; i < expected; i++) data[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(bodyStart + (int)((t.Offset + i) * 4)));
+
+            // Within the body (checked above), so the byte position fits the array's int index.
+            var source = bytes.AsSpan((int)(bodyStart + (t.Offset * 4)), expected * 4);
+            for (int i = 0; i < expected; i++) data[i] = BinaryPrimitives.ReadSingleLittleEndian(source[(i * 4)..]);
             return data;
         }
 
@@ -211,6 +227,15 @@ public static class ModelFile
 
             Read($"layer{i}.weight", layer.Weights.Length).CopyTo(layer.Weights, 0);
             Read($"layer{i}.bias", layer.Bias.Length).CopyTo(layer.Bias, 0);
+
+            // Learned PReLU slopes; files written before slopes were trained have none and keep the spec's initial value.
+            if (layer.Slopes.Length > 0 && tensors.ContainsKey($"layer{i}.slopes"))
+            {
+                var slopes = Read($"layer{i}.slopes", layer.Slopes.Length);
+                int bad = Dataset.IndexOfNonFinite(slopes);
+                if (bad >= 0) throw new InvalidDataException($"{name}: slope {bad} of layer {i} is {slopes[bad]}; every slope must be finite.");
+                slopes.CopyTo(layer.Slopes, 0);
+            }
         }
 
         Standardizer? norm = null;
@@ -237,6 +262,30 @@ public static class ModelFile
             Notes = header.Notes,
         };
         return (network, metadata);
+    }
+
+    /// <summary>
+    /// Refuses an architecture whose weights and biases cannot be in the file, before any layer is allocated: a corrupt
+    /// header declaring 40,000 × 40,000 units would otherwise allocate gigabytes before its tensors were found missing.
+    /// Counts inputs × units + units per layer, a lower bound (a gated layer holds twice that); sizes below 1 are left
+    /// to the architecture checks that follow.
+    /// </summary>
+    private static void CheckArchitectureSize(HeaderDto header, string name)
+    {
+        long width = Math.Max(header.InputSize, 0), needed = 0;
+        for (int i = 0; i < header.Layers!.Count; i++)
+        {
+            long units = Math.Max(header.Layers[i].Units, 0);
+
+            // width × units < 2⁶², and needed stays within FloatCount (< 2³¹) before each addition: no overflow.
+            needed += (width * units) + units;
+            if (needed > header.FloatCount)
+            {
+                throw new InvalidDataException($"{name}: truncated or corrupt — the architecture needs at least {needed:N0} floats up to layer {i} ({width:N0} inputs × {units:N0} units) but the file stores {header.FloatCount:N0}.");
+            }
+
+            width = units;
+        }
     }
 
     private static ulong Fnv1a(ReadOnlySpan<byte> data)

@@ -101,7 +101,14 @@ public static class Trainer
         if (options.BatchSize < 1) throw new ArgumentException($"BatchSize must be ≥ 1, got {options.BatchSize}.", nameof(options));
         if (!(options.LearningRate > 0) || double.IsInfinity(options.LearningRate)) throw new ArgumentException($"LearningRate must be finite and > 0, got {options.LearningRate}.", nameof(options));
         CheckCompatible(network, train);
-        if (validation is not null) CheckCompatible(network, validation);
+        if (train.Rows == 0) throw new ArgumentException($"The training data '{train.Name}' has no samples; training needs at least one.", nameof(train));
+        if (validation is not null)
+        {
+            CheckCompatible(network, validation);
+
+            // An empty validation set would report NaN metrics every epoch; null is how to ask for none.
+            if (validation.Rows == 0) throw new ArgumentException($"The validation data '{validation.Name}' has no samples; pass null to train without validation.", nameof(validation));
+        }
 
         var loss = options.Loss ?? DefaultLoss(train, network.OutputSize);
         int targetColumns = loss.TargetColumns(network.OutputSize);
@@ -183,11 +190,14 @@ public static class Trainer
     /// Loss and metrics of the network on <paramref name="data"/> (forward only, in batches): accuracy for
     /// classification (argmax, or logit &gt; 0 with a single output), MSE and R² for regression.
     /// </summary>
+    /// <exception cref="ArgumentException">A batch size below 1, data without samples, or data that does not fit the network.</exception>
     public static Metrics Evaluate(Mlp network, Dataset data, ILoss? loss = null, int batchSize = 1024)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
+        if (batchSize < 1) throw new ArgumentException($"batchSize must be ≥ 1, got {batchSize}.", nameof(batchSize));
         CheckCompatible(network, data);
+        if (data.Rows == 0) throw new ArgumentException($"The data '{data.Name}' has no samples to evaluate.", nameof(data));
         loss ??= DefaultLoss(data, network.OutputSize);
         network.Training = false;
         int outs = network.OutputSize;
@@ -259,7 +269,7 @@ public static class Trainer
     }
 
     private static bool NetworkIsFinite(Mlp network) =>
-        network.Layers.All(layer => Dataset.IndexOfNonFinite(layer.Weights) < 0 && Dataset.IndexOfNonFinite(layer.Bias) < 0);
+        network.Layers.All(layer => Dataset.IndexOfNonFinite(layer.Weights) < 0 && Dataset.IndexOfNonFinite(layer.Bias) < 0 && Dataset.IndexOfNonFinite(layer.Slopes) < 0);
 
     private static void CheckCompatible(Mlp network, Dataset data)
     {

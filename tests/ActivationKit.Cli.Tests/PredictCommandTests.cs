@@ -115,6 +115,81 @@ public class PredictCommandTests
         Cli.Run("predict", "--model", model, "--in", dir.File("x.txt")).BadInput("must be a .csv or .npy file");
         Cli.Run("predict", "--in", csv).BadInput("predict needs --model");
     }
+
+    [Fact]
+    public void Text_labels_name_the_prediction_columns()
+    {
+        // The class names were dropped between the CSV and the saved model, so predict printed unlabelled columns.
+        using var dir = new TempDir();
+        string csv = dir.File("flowers.csv");
+        var rng = new Rng(5);
+        var lines = new List<string> { "length,width,species" };
+        string[] species = ["setosa", "versicolor", "virginica"];
+        for (int i = 0; i < 150; i++) lines.Add(string.Create(Inv, $"{(i % 3) + (0.2 * rng.NextGaussian())},{(2 - (i % 3)) + (0.2 * rng.NextGaussian())},{species[i % 3]}"));
+        File.WriteAllLines(csv, lines);
+        string model = dir.File("iris.akm");
+        Cli.Run("train", "--data", csv, "--target", "species", "--hidden", "8", "--epochs", "30", "--lr", "0.01", "--save", model).Ok();
+        Assert.Equal(species, ModelFile.Load(model).Metadata.ClassNames);
+
+        string x = dir.File("x.csv");
+        File.WriteAllText(x, "0,2\n2,0\n");
+        var r = Cli.Run("predict", "--model", model, "--in", x).Ok();
+        Assert.Equal("setosa,versicolor,virginica", r.Lines[0]);
+        Assert.Equal(3, r.Lines.Length);
+        var first = r.Lines[1].Split(',').Select(v => double.Parse(v, Inv)).ToArray();
+        Assert.Equal(0, Array.IndexOf(first, first.Max()));
+        var last = r.Lines[2].Split(',').Select(v => double.Parse(v, Inv)).ToArray();
+        Assert.Equal(2, Array.IndexOf(last, last.Max()));
+
+        Cli.Run("predict", "--model", model, "--in", x, "--out", dir.File("y.csv")).Ok();
+        Assert.Equal(r.Out.Replace("\r", string.Empty, StringComparison.Ordinal), File.ReadAllText(dir.File("y.csv")));
+        var npy = Cli.Run("predict", "--model", model, "--in", x, "--out", dir.File("y.npy")).Ok();
+        Assert.Contains("(softmax; columns setosa, versicolor, virginica)", npy.Err, StringComparison.Ordinal);
+
+        // Two text labels and one output: the column is the probability of the second class.
+        File.WriteAllLines(csv, lines.Select(l => l.Replace("virginica", "versicolor", StringComparison.Ordinal)));
+        Cli.Run("train", "--data", csv, "--target", "species", "--hidden", "8", "--epochs", "2", "--save", model).Ok();
+        Assert.Equal("versicolor", Cli.Run("predict", "--model", model, "--in", x).Ok().Lines[0]);
+    }
+
+    [Fact]
+    public void Inputs_that_overflow_in_the_normalisation_or_the_network_are_refused_with_row_and_column()
+    {
+        using var dir = new TempDir();
+        string model = TrainXor(dir);
+        string npy = dir.File("big.npy");
+        Npy.Write(npy, [1e30f, -1e30f, 3e38f, 3e38f], [2, 2]);
+        Cli.Run("predict", "--model", model, "--in", npy, "--out", dir.File("y.csv")).BadInput("big.npy: row 2, column 1 is 3E+38, which overflows float when standardised with the model's training mean and std");
+        Assert.DoesNotContain("y.csv", dir.Files());
+
+        // Finite after normalisation but too large for the weights: 1e30 × 1e10 is +∞ in float.
+        var net = Mlp.Build(2, [2], "relu", 1);
+        net.Layers[0].Weights.AsSpan().Fill(1e10f);
+        net.Layers[1].Weights.AsSpan().Fill(1f);
+        string big = dir.File("bigweights.akm");
+        ModelFile.Save(big, net);
+        Npy.Write(npy, [0.5f, 0.5f, 1e30f, -3f], [2, 2]);
+        Cli.Run("predict", "--model", big, "--in", npy).BadInput("big.npy: row 2 makes the model's output +∞: its values are too large for the network in float (the largest, column 1, 1E+30).");
+        Npy.Write(npy, [0.5f, 0.5f, 1e20f, -3f], [2, 2]);
+        Assert.Equal(2, Cli.Run("predict", "--model", big, "--in", npy).Ok().Lines.Length);
+    }
+
+    [Fact]
+    public void Empty_inputs_are_bad_input_whatever_the_format()
+    {
+        using var dir = new TempDir();
+        string model = TrainXor(dir);
+        string npy = dir.File("empty.npy");
+        Npy.Write(npy, ReadOnlySpan<float>.Empty, [0, 2]);
+        Cli.Run("predict", "--model", model, "--in", npy, "--out", dir.File("y.csv")).BadInput("empty.npy has shape (0, 2) and holds no rows of numbers.");
+        Npy.Write(npy, ReadOnlySpan<float>.Empty, [0]);
+        Cli.Run("predict", "--model", model, "--in", npy).BadInput("empty.npy has shape (0) and holds no rows of numbers.");
+        string csv = dir.File("empty.csv");
+        File.WriteAllText(csv, "a,b\n");
+        Cli.Run("predict", "--model", model, "--in", csv, "--out", dir.File("y.npy")).BadInput("empty.csv holds no rows of numbers.");
+        Assert.DoesNotContain("y.csv", dir.Files());
+        Assert.DoesNotContain("y.npy", dir.Files());
+    }
 }
 
 public class BenchMlpCommandTests

@@ -246,4 +246,73 @@ public class TrainCommandTests
         Cli.Run("train", "--data", csv, "--target", "kind", "--hidden", "4,y", "--save", dir.File("m.akm")).BadInput("--hidden");
         Assert.DoesNotContain("m.akm", dir.Files());
     }
+
+    [Fact]
+    public void Stop_on_critical_in_the_first_epoch_is_a_clean_exit_1_with_the_report_and_no_model()
+    {
+        // It crashed with "Sequence contains no elements" (exit 70): no epoch had completed to average.
+        using var dir = new TempDir();
+        string model = dir.File("sc.akm");
+        string[] args = ["train", "--data", "spirals", "--samples", "300", "--hidden", "8", "--epochs", "3", "--init", "zeros", "--stop-on-critical", "--save", model];
+        var r = Cli.Run(args);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("Training stopped early: critical finding symmetric_init in layer0 before training", r.Out, StringComparison.Ordinal);
+        Assert.Contains("0 epoch(s)", r.Out, StringComparison.Ordinal);
+        Assert.Contains($"Stopped early before the first epoch ended: critical finding symmetric_init in layer0 before training: ", r.Err, StringComparison.Ordinal);
+        Assert.Contains($"No model saved to {model}.", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("Internal error", r.Err, StringComparison.Ordinal);
+        Assert.Empty(dir.Files());
+
+        var j = Cli.Run([.. args, "--json"]);
+        Assert.Equal(1, j.ExitCode);
+        var json = Json(j);
+        Assert.True(json.GetProperty("stopped_early").GetBoolean());
+        Assert.StartsWith("critical finding symmetric_init in layer0", json.GetProperty("stop_reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, json.GetProperty("epochs").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("time_per_epoch_s").ValueKind);
+        Assert.Equal(0.5, json.GetProperty("test").GetProperty("accuracy").GetDouble(), 0.1);
+        Assert.False(json.TryGetProperty("model", out _));
+        Assert.Empty(dir.Files());
+
+        // A run that is not stopped says so in its JSON too.
+        Assert.False(Json(Cli.Run("train", "--data", "xor", "--samples", "100", "--epochs", "1", "--json").Ok()).GetProperty("stopped_early").GetBoolean());
+    }
+
+    [Fact]
+    public void The_deep_sigmoid_example_of_the_diagnostics_guide_stops_cleanly()
+    {
+        var r = Cli.Run("train", "--data", "spirals", "--samples", "300", "--activation", "sigmoid", "--hidden", "32,32,32,32,32,32,32,32", "--init", "normal", "--stop-on-critical");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("Training stopped early: critical finding", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Stopped early before the first epoch ended", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("Internal error", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_row_wise_output_over_one_unit_warns_that_nothing_trains()
+    {
+        using var dir = new TempDir();
+        string csv = dir.File("reg.csv");
+        var lines = new List<string> { "a,b,y" };
+        for (int i = 0; i < 60; i++) lines.Add(string.Create(Inv, $"{i * 0.1},{(i % 7) * 0.3},{(i * 0.2) - ((i % 7) * 0.3)}"));
+        File.WriteAllLines(csv, lines);
+        var r = Cli.Run("train", "--data", csv, "--hidden", "8", "--epochs", "2", "--output", "softmax").Ok();
+        Assert.Contains("Warning: Layer 1 (1 unit, softmax): softmax normalises over the layer's row, and over a single unit it outputs the same constant for every input", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("Warning", Cli.Run("train", "--data", csv, "--hidden", "8", "--epochs", "2", "--output", "sigmoid").Ok().Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Prelu_slopes_are_learned_counted_and_saved()
+    {
+        using var dir = new TempDir();
+        string model = dir.File("p.akm");
+        var shared = Json(Cli.Run("train", "--data", "spirals", "--samples", "300", "--hidden", "8", "--epochs", "2", "--activation", "prelu", "--json").Ok());
+        var perUnit = Json(Cli.Run("train", "--data", "spirals", "--samples", "300", "--hidden", "8", "--epochs", "2", "--activation", "prelu(num_parameters=8)", "--json", "--save", model).Ok());
+        Assert.EndsWith("34 parameters", shared.GetProperty("network").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("41 parameters", perUnit.GetProperty("network").GetString(), StringComparison.Ordinal);
+        Assert.NotEqual(shared.GetProperty("test").GetProperty("loss").GetDouble(), perUnit.GetProperty("test").GetProperty("loss").GetDouble());
+        var (net, _) = ModelFile.Load(model);
+        Assert.Equal(8, net.Layers[0].Slopes.Length);
+        Assert.All(net.Layers[0].Slopes, a => Assert.NotEqual(0.25f, a));
+    }
 }

@@ -146,7 +146,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         if (key is "fashion-mnist" or "fashion") return Idx.LoadFashionMnist(test: true);
         if (Synthetic.Names.Contains(key.Replace('-', '_')) || key == "two-spirals")
         {
-            return Synthetic.Create(key, Math.Max(s.Samples, 2), noise: 0.05, s.Seed, classes: meta.ClassCount > 1 ? meta.ClassCount : 2);
+            return Synthetic.Create(key, Math.Max(s.Samples, 2), noise: 0.05, s.Seed, classes: key == "random" && meta.ClassCount > 1 ? meta.ClassCount : null);
         }
 
         throw new UsageException($"Unknown data '{s.Data}': use a synthetic set ({string.Join(", ", Synthetic.Names)}), fashion-mnist or a .csv or .npy file.");

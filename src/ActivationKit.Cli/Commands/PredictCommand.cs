@@ -27,11 +27,11 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         public string? Model { get; init; }
 
         [CommandOption("-i|--in <FILE>")]
-        [Description("Input rows: .csv (one sample per line, an optional header row) or a 2-D .npy (1-D for one-feature models), one column per model input.")]
+        [Description("Input rows: .csv (one sample per line, an optional header row) or a 2-D .npy (1-D for one-feature models), one column per model input; at least one row. NaN, infinite values and values so large that the saved normalisation or the network overflows float are refused with their row and column.")]
         public string? In { get; init; }
 
         [CommandOption("-o|--out <FILE>")]
-        [Description("Write the outputs to FILE (.csv or .npy), one row per input row, one column per output. Default: CSV on stdout.")]
+        [Description("Write the outputs to FILE (.csv or .npy), one row per input row, one column per output. Default: CSV on stdout. When the model knows its class names (text labels in the training CSV, fashion-mnist) the CSV starts with a header row naming the columns (a single-output binary model's column is the probability of the second class); a .npy cannot, so they are listed on stderr.")]
         public string? Out { get; init; }
 
         /// <inheritdoc />
@@ -52,24 +52,43 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         if (!File.Exists(settings.In)) throw new UsageException($"Input file '{settings.In}' does not exist.");
 
         var (network, metadata) = ModelFile.Load(settings.Model!);
+        string inName = Path.GetFileName(settings.In!);
         var (x, rows, columns) = inExt == ".npy" ? ReadNpy(settings.In!, network.InputSize) : ReadCsv(settings.In!);
         if (columns != network.InputSize)
         {
-            throw new UsageException($"{Path.GetFileName(settings.In)} has {columns} column(s) but the model takes {network.InputSize} input(s).");
+            throw new UsageException($"{inName} has {columns} column(s) but the model takes {network.InputSize} input(s).");
         }
 
         // A NaN or infinite input (a missing cell, a value beyond the float range) would come out as a NaN prediction.
         int bad = Dataset.IndexOfNonFinite(x);
         if (bad >= 0)
         {
-            throw new UsageException($"{Path.GetFileName(settings.In)}: row {(bad / columns) + 1}, column {(bad % columns) + 1} is {(float.IsNaN(x[bad]) ? "NaN (a missing value)" : "infinite (beyond ±3.4e38)")}; every input must be a finite number.");
+            throw new UsageException($"{inName}: row {(bad / columns) + 1}, column {(bad % columns) + 1} is {(float.IsNaN(x[bad]) ? "NaN (a missing value)" : "infinite (beyond ±3.4e38)")}; every input must be a finite number.");
         }
 
+        // Finite inputs can still overflow: (3e38 − mean)/std in the saved normalisation, or 1e30 through the weights. The
+        // answer would be NaN or ±∞, so such a row is refused, naming the input that is furthest outside the training range.
         var input = metadata.Normalization is { } norm ? norm.Transform(x) : x;
+        bad = Dataset.IndexOfNonFinite(input);
+        if (bad >= 0)
+        {
+            throw new UsageException($"{inName}: row {(bad / columns) + 1}, column {(bad % columns) + 1} is {x[bad].ToString("R", Inv)}, which overflows float when standardised with the model's training mean and std; inputs must stay within the float range after normalisation.");
+        }
+
         var y = network.Predict(input, rows);
         int outputs = network.OutputSize;
+        bad = Dataset.IndexOfNonFinite(y);
+        if (bad >= 0)
+        {
+            int row = bad / outputs;
+            int column = FurthestInput(input.AsSpan(row * columns, columns));
+            string distance = metadata.Normalization is null ? string.Empty : $", is {Math.Abs(input[(row * columns) + column]).ToString("G3", Inv)} standard deviations from the training mean";
+            throw new UsageException($"{inName}: row {row + 1} makes the model's output {Describe(y[bad])}: its values are too large for the network in float (the largest, column {column + 1}, {x[(row * columns) + column].ToString("R", Inv)}{distance}).");
+        }
+
         string output = metadata.Notes is { } notes && notes.TryGetValue("output", out var name) ? name : "identity";
         if (output is "softmax" or "sigmoid") ActivationCatalog.Create(output).Forward(y, y, outputs);
+        string[]? labels = ColumnLabels(metadata, outputs);
 
         if (outExt == ".npy")
         {
@@ -77,17 +96,46 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         }
         else if (outExt == ".csv")
         {
-            AtomicFile.WriteAllText(settings.Out!, Csv(y, outputs));
+            AtomicFile.WriteAllText(settings.Out!, Csv(y, outputs, labels));
         }
         else
         {
-            consoles.OutWriter.Write(Csv(y, outputs));
+            consoles.OutWriter.Write(Csv(y, outputs, labels));
             consoles.OutWriter.Flush();
         }
 
-        if (settings.Out is not null) consoles.ErrorWriter.WriteLine($"Wrote {rows} row(s) × {outputs} output(s) ({output}) to {settings.Out}.");
+        if (settings.Out is not null)
+        {
+            string named = labels is null ? string.Empty : $"; columns {string.Join(", ", labels)}";
+            consoles.ErrorWriter.WriteLine($"Wrote {rows} row(s) × {outputs} output(s) ({output}{named}) to {settings.Out}.");
+        }
+
         return ExitCodes.Ok;
     }
+
+    /// <summary>
+    /// The class names for the output columns when the model recorded them: one per output, or for a single-output binary
+    /// model (whose column is P(class 1)) the second class's name. Null when they are unknown or do not match the outputs.
+    /// </summary>
+    private static string[]? ColumnLabels(ModelMetadata metadata, int outputs)
+    {
+        if (metadata.ClassNames is not { Count: > 0 } names) return null;
+        if (names.Count == outputs) return [.. names];
+        return outputs == 1 && names.Count == 2 ? [names[1]] : null;
+    }
+
+    private static int FurthestInput(ReadOnlySpan<float> row)
+    {
+        int furthest = 0;
+        for (int j = 1; j < row.Length; j++)
+        {
+            if (!(Math.Abs(row[furthest]) >= Math.Abs(row[j]))) furthest = j;
+        }
+
+        return furthest;
+    }
+
+    private static string Describe(float value) => float.IsNaN(value) ? "NaN" : value > 0 ? "+∞" : "−∞";
 
     private static string Extension(string path, string option)
     {
@@ -96,9 +144,10 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         return ext;
     }
 
-    private static string Csv(float[] y, int columns)
+    private static string Csv(float[] y, int columns, string[]? labels)
     {
         var text = new StringBuilder();
+        if (labels is not null) text.Append(string.Join(',', labels.Select(QuoteCsv))).Append('\n');
         for (int i = 0; i < y.Length; i += columns)
         {
             for (int j = 0; j < columns; j++)
@@ -113,18 +162,26 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         return text.ToString();
     }
 
+    /// <summary>A class name as one CSV cell: quoted when it holds a separator, a quote or a line break.</summary>
+    private static string QuoteCsv(string cell) =>
+        cell.AsSpan().IndexOfAny(",;\t\"\r\n") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
+
     private static (float[] X, int Rows, int Columns) ReadNpy(string path, int inputs)
     {
         var array = Npy.Read(path);
         var data = array.ToSingleArray();
         var shape = array.Shape;
-        return shape.Count switch
+        var (x, rows, columns) = shape.Count switch
         {
             2 => (data, shape[0], shape[1]),
             1 when inputs == 1 => (data, shape[0], 1),
             1 => (data, 1, shape[0]),
             _ => throw new UsageException($"{Path.GetFileName(path)} has shape ({string.Join(", ", shape)}); predict takes a 2-D array of rows × features."),
         };
+
+        // As for a CSV without data rows: nothing to predict is an error, not an empty answer.
+        if (rows == 0 || x.Length == 0) throw new InvalidDataException($"{Path.GetFileName(path)} has shape ({string.Join(", ", shape)}) and holds no rows of numbers.");
+        return (x, rows, columns);
     }
 
     /// <summary>Comma, semicolon or tab separated numbers; a first row with any non-number is a header and skipped.</summary>

@@ -100,7 +100,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public double Noise { get; init; } = 0.05;
 
         [CommandOption("-s|--save <FILE>")]
-        [Description("Save the trained model (weights, architecture, normalisation) to FILE for actkit predict.")]
+        [Description("Save the trained model (weights, architecture, normalisation, class names) to FILE for actkit predict. Nothing is saved when training diverges or --stop-on-critical stops it: a critical finding means the weights are not worth keeping (exit 1 in both cases).")]
         public string? Save { get; init; }
 
         [CommandOption("--json")]
@@ -162,7 +162,6 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         if (diagnostics is not null) options = diagnostics.Apply(options);
         var result = Run(network, train, validation, options, data.Task);
         diagnostics?.Finish($"training on {settings.Data}", settings.Json ? null : consoles.OutWriter);
-        if (result.StoppedEarly) consoles.ErrorWriter.WriteLine($"Stopped early: {result.Message}");
         if (result.Diverged)
         {
             consoles.ErrorWriter.WriteLine($"Error: {result.Message}");
@@ -171,7 +170,17 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
 
         var testMetrics = Trainer.Evaluate(network, test, pairing.Loss);
         double labelAccuracy = data.Task == TrainingTask.Multilabel ? LabelAccuracy(network, test) : double.NaN;
-        double perEpoch = result.History.Average(r => r.Seconds);
+        double perEpoch = result.History.Count > 0 ? result.History.Average(r => r.Seconds) : double.NaN;
+        if (result.StoppedEarly)
+        {
+            // A critical finding (--stop-on-critical) is a problem found, like divergence: exit 1 and keep no model. The
+            // report was printed above; the metrics below are those of the network as it stood when training stopped.
+            string epochs = result.History.Count == 0 ? "before the first epoch ended" : $"after {result.History.Count} complete epoch(s)";
+            consoles.ErrorWriter.WriteLine($"Stopped early {epochs}: {result.Message}{(settings.Save is null ? string.Empty : $" No model saved to {settings.Save}.")}");
+            if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, null);
+            else WriteSummary(data, description, network, options, result, testMetrics, labelAccuracy, perEpoch, null);
+            return ExitCodes.Failed;
+        }
 
         if (settings.Save is { } path)
         {
@@ -336,7 +345,10 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             }
 
             json.WriteEndObject();
-            json.WriteNumber("time_per_epoch_s", Math.Round(perEpoch, 6));
+            if (result.History.Count > 0) json.WriteNumber("time_per_epoch_s", Math.Round(perEpoch, 6));
+            else json.WriteNull("time_per_epoch_s");
+            json.WriteBoolean("stopped_early", result.StoppedEarly);
+            if (result.StoppedEarly) json.WriteString("stop_reason", result.Message);
             if (saved is not null) json.WriteString("model", saved);
             json.WriteEndObject();
         });
@@ -360,7 +372,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
     {
         bool regression = data.Task == TrainingTask.Regression;
         bool multilabel = data.Task == TrainingTask.Multilabel;
-        var last = result.Last!;
+        var last = result.Last;
         var table = new Table().Border(TableBorder.Simple).AddColumn("split").AddColumn(new TableColumn("samples").RightAligned()).AddColumn(new TableColumn("loss").RightAligned());
         if (regression) table.AddColumn(new TableColumn("mse").RightAligned()).AddColumn(new TableColumn("r2").RightAligned());
         else if (!multilabel) table.AddColumn(new TableColumn("accuracy").RightAligned());
@@ -376,8 +388,8 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             table.AddRow(cells.Select(Markup.Escape).ToArray());
         }
 
-        Row("train", data.Train.Rows, last.Train);
-        Row("validation", data.Validation.Rows, last.Validation);
+        Row("train", data.Train.Rows, last?.Train);
+        Row("validation", data.Validation.Rows, last?.Validation);
         Row("test", data.Test.Rows, test, labelAccuracy);
 
         string inferred = data.Inferred ? " (inferred)" : string.Empty;
@@ -385,7 +397,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         consoles.Out.WriteLine($"network {description}");
         consoles.Out.WriteLine($"training {options.Optimizer!.Name}, lr {options.LearningRate.ToString("G4", Inv)}, batch {options.BatchSize}, {result.History.Count} epoch(s), {options.Threads} thread(s)");
         consoles.Out.Write(table);
-        consoles.Out.WriteLine($"time per epoch {perEpoch.ToString("0.000", Inv)} s ({result.History.Average(r => r.SamplesPerSecond).ToString("N0", Inv)} samples/s)");
+        if (result.History.Count > 0) consoles.Out.WriteLine($"time per epoch {perEpoch.ToString("0.000", Inv)} s ({result.History.Average(r => r.SamplesPerSecond).ToString("N0", Inv)} samples/s)");
         if (saved is not null) consoles.Out.WriteLine($"saved {saved} ({network.ParameterCount:N0} parameters); run: actkit predict --model {saved} --in FILE");
     }
 }

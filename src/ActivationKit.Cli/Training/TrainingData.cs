@@ -85,7 +85,7 @@ public static class TrainingData
         {
             if (target is not null) throw new UsageException($"--target applies to CSV and .npy files, not to the built-in set '{key}'.");
             all = Synthetic.Create(lower, samples, noise, seed);
-            all = Interpret(all.Name, all.Features, all.FeatureCount, all.Targets, all.TargetColumns, task, out var inferredTask);
+            all = Interpret(all.Name, all.Features, all.FeatureCount, all.Targets, all.TargetColumns, null, task, out var inferredTask);
             return Split(key, all, inferredTask, task is null, seed);
         }
 
@@ -97,8 +97,8 @@ public static class TrainingData
         }
 
         if (!File.Exists(key)) throw new UsageException($"Data file '{key}' does not exist.");
-        var (features, featureCount, targets, targetColumns) = ext == ".csv" ? ReadCsv(key, target) : ReadNpy(key, target);
-        all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, task, out var resolved);
+        var (features, featureCount, targets, targetColumns, classNames) = ext == ".csv" ? ReadCsv(key, target) : ReadNpy(key, target);
+        all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, classNames, task, out var resolved);
         return Split(key, all, resolved, task is null, seed);
     }
 
@@ -112,8 +112,10 @@ public static class TrainingData
     /// <summary>
     /// Builds the dataset for the task, inferring it when not given: one target column of non-negative integers is
     /// classification (at most 2 classes: binary, else multiclass); several columns of 0/1 are multilabel; anything else is regression.
+    /// <paramref name="classNames"/> (a CSV's text labels, index → name) stay with a classification set, so the saved model
+    /// and <c>predict</c> can name its outputs.
     /// </summary>
-    private static Dataset Interpret(string name, float[] features, int featureCount, float[] targets, int targetColumns, TrainingTask? given, out TrainingTask task)
+    private static Dataset Interpret(string name, float[] features, int featureCount, float[] targets, int targetColumns, IReadOnlyList<string>? classNames, TrainingTask? given, out TrainingTask task)
     {
         bool integers = targets.All(t => t >= 0 && t == MathF.Floor(t) && float.IsFinite(t));
         long classes = integers && targets.Length > 0 ? (long)targets.Max() + 1 : 0;
@@ -129,7 +131,8 @@ public static class TrainingData
                 if (!integers) throw new UsageException($"{name}: a {Name(task)} task needs class indices 0, 1, 2, … as targets, but some targets are not non-negative integers (use --task regression).");
                 if (task == TrainingTask.Binary && classes > 2) throw new UsageException($"{name}: --task binary needs labels 0 and 1, but the labels go up to {classes - 1} (use --task multiclass).");
                 if (classes > Dataset.MaxClasses) throw new UsageException($"{name}: the labels go up to {classes - 1:N0}, more classes than the {Dataset.MaxClasses:N0} a classifier may have (use --task regression for a numeric target).");
-                return new Dataset(name, features, featureCount, targets, 1, (int)Math.Max(2, classes));
+                int classCount = (int)Math.Max(2, classes);
+                return new Dataset(name, features, featureCount, targets, 1, classCount) { ClassNames = classNames?.Count == classCount ? classNames : null };
             case TrainingTask.Multilabel:
                 if (!zeroOne) throw new UsageException($"{name}: a multilabel task needs targets of 0 and 1 only.");
                 return new Dataset(name, features, featureCount, targets, targetColumns, 0);
@@ -138,24 +141,24 @@ public static class TrainingData
         }
     }
 
-    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns) ReadCsv(string path, string? target)
+    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns, IReadOnlyList<string>? ClassNames) ReadCsv(string path, string? target)
     {
         // Text labels ('setosa', 'virginica', …) can only be classes; numeric ones are read as numbers and interpreted above.
         var data = Csv.Load(path, target, classification: false, textLabelsAreClasses: true);
-        return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns);
+        return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns, data.ClassNames);
     }
 
     /// <summary>
     /// A 2-D .npy whose target is a column (--target INDEX, default the last), or features with the targets in a second
     /// .npy (--target labels.npy, 1-D or N×L).
     /// </summary>
-    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns) ReadNpy(string path, string? target)
+    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns, IReadOnlyList<string>? ClassNames) ReadNpy(string path, string? target)
     {
         if (target is not null && target.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
             if (!File.Exists(target)) throw new UsageException($"Target file '{target}' does not exist.");
             var paired = NpyDataset.Load(path, target, classification: false);
-            return (paired.Features, paired.FeatureCount, paired.Targets, paired.TargetColumns);
+            return (paired.Features, paired.FeatureCount, paired.Targets, paired.TargetColumns, null);
         }
 
         int index = -1;
@@ -174,7 +177,7 @@ public static class TrainingData
             throw new UsageException($"--target '{target}': {ErrorReporter.Message(ex)}");
         }
 
-        return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns);
+        return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns, null);
     }
 
     /// <summary>The candidate nearest to <paramref name="text"/> by edit distance.</summary>

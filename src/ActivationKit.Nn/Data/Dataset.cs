@@ -132,8 +132,10 @@ public sealed class Dataset
 
     /// <summary>
     /// Shuffles with <paramref name="seed"/> and splits into train / validation / test by fractions
-    /// (test = the rest). Each part keeps at least one sample when its fraction is positive.
+    /// (test = the rest). Each part with a positive fraction gets at least one sample while the training part can
+    /// spare it (the training part always keeps one).
     /// </summary>
+    /// <exception cref="ArgumentException">Fractions out of range, or a dataset without samples.</exception>
     public (Dataset Train, Dataset Validation, Dataset Test) Split(double trainFraction, double validationFraction, ulong seed)
     {
         if (!(trainFraction > 0 && trainFraction <= 1)) throw new ArgumentException($"trainFraction must be in (0, 1], got {trainFraction}.", nameof(trainFraction));
@@ -142,11 +144,16 @@ public sealed class Dataset
             throw new ArgumentException($"validationFraction must be ≥ 0 with train + validation ≤ 1, got {trainFraction} + {validationFraction}.", nameof(validationFraction));
         }
 
+        if (Rows == 0) throw new ArgumentException($"The dataset '{Name}' has no samples to split.");
         var order = Rng.Derive(seed, "split").Permutation(Rows);
-        int nTrain = (int)Math.Round(Rows * trainFraction);
-        int nVal = (int)Math.Round(Rows * validationFraction);
-        nTrain = Math.Clamp(nTrain, 1, Rows);
-        nVal = Math.Clamp(nVal, validationFraction > 0 && nTrain < Rows ? 1 : 0, Rows - nTrain);
+        int nTrain = Math.Clamp((int)Math.Round(Rows * trainFraction), 1, Rows);
+        int nVal = Math.Clamp((int)Math.Round(Rows * validationFraction), 0, Rows - nTrain);
+
+        // Rounding can leave a part with a positive fraction empty (5 rows at 0.7/0.15/0.15 gave no test sample): such a
+        // part takes one sample from the training part while that keeps at least one.
+        bool wantTest = trainFraction + validationFraction < 1 - 1e-12;
+        if (validationFraction > 0 && nVal == 0 && nTrain > 1) (nTrain, nVal) = (nTrain - 1, 1);
+        if (wantTest && nTrain + nVal == Rows && nTrain > 1) nTrain--;
         return (
             Subset(order.AsSpan(0, nTrain), Name + "[train]"),
             Subset(order.AsSpan(nTrain, nVal), Name + "[validation]"),

@@ -12,15 +12,24 @@ public static class Synthetic
     /// <summary>
     /// Creates a named set of <paramref name="samples"/> points with Gaussian noise of std <paramref name="noise"/>.
     /// xor, spirals, moons, circles, checkerboard: 2 features, 2 classes. sine: 1 feature, regression y = sin(x).
-    /// random: <paramref name="classes"/> classes with 2 Gaussian features unrelated to the labels (a baseline).
+    /// random: <paramref name="classes"/> classes (default 2) with 2 Gaussian features unrelated to the labels (a baseline).
     /// </summary>
-    public static Dataset Create(string name, int samples, double noise, ulong seed, int classes = 2)
+    /// <exception cref="ArgumentException">An unknown name, samples or noise out of range, or <paramref name="classes"/>
+    /// given for a set whose classes are fixed (2 for the two-dimensional sets, none for sine).</exception>
+    public static Dataset Create(string name, int samples, double noise, ulong seed, int? classes = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (samples < 2 || samples > MaxSamples) throw new ArgumentException($"A built-in set takes 2 to {MaxSamples:N0} samples, got {samples:N0}.", nameof(samples));
         if (!(noise >= 0) || double.IsInfinity(noise)) throw new ArgumentException($"noise must be finite and ≥ 0, got {noise}.", nameof(noise));
         var rng = Rng.Derive(seed, "data:" + name);
         string key = name.Trim().ToLowerInvariant().Replace('-', '_');
+        if (classes is { } asked && key != "random")
+        {
+            // Only random draws its labels from a class count; the others would silently ignore it.
+            if (key == "sine") throw new ArgumentException($"sine is a regression set; classes applies only to 'random', got classes = {asked}.", nameof(classes));
+            if (asked != 2 && Names.Contains(key.Replace("two_spirals", "spirals"))) throw new ArgumentException($"{key.Replace("two_spirals", "spirals")} always has 2 classes; classes applies only to 'random', got classes = {asked}.", nameof(classes));
+        }
+
         return key switch
         {
             "xor" => TwoD(key, samples, rng, noise, r =>
@@ -54,7 +63,7 @@ public static class Synthetic
                 return (x, y, (int)(Math.Floor(x) + Math.Floor(y)) & 1);
             }),
             "sine" => Sine(samples, noise, rng),
-            "random" => Random(samples, classes, rng),
+            "random" => Random(samples, classes ?? 2, rng),
             _ => throw new ArgumentException($"Unknown synthetic dataset '{name}' (valid: {string.Join(", ", Names)}).", nameof(name)),
         };
     }

@@ -319,12 +319,15 @@ public static class Npy
         foreach (int d in shape)
         {
             if (d < 0) throw new ArgumentException($"Shape dimensions must be ≥ 0, got {d}.", nameof(shape));
-            product *= d;
+
+            // Capped just past int.MaxValue so it cannot wrap (65536⁴ wrapped to 0 and matched empty data); a 0 still zeroes it.
+            product = Math.Min(product * d, (long)int.MaxValue + 1);
         }
 
         if (product != length)
         {
-            throw new ArgumentException($"Shape ({string.Join(", ", shape.ToArray())}) holds {product} elements but the data has {length}.", nameof(shape));
+            string holds = product > int.MaxValue ? $"more than {int.MaxValue:N0}" : product.ToString(CultureInfo.InvariantCulture);
+            throw new ArgumentException($"Shape ({string.Join(", ", shape.ToArray())}) holds {holds} elements but the data has {length}.", nameof(shape));
         }
 
         // Python tuple syntax: a 1-tuple needs its trailing comma.
