@@ -70,7 +70,7 @@ public static class ArrayFolder
         options ??= new DiagnosticsSessionOptions();
 
         // One snapshot: a streak of one check is all the evidence there is.
-        options = options with { Thresholds = options.Thresholds with { VanishingSteps = 1 } };
+        options = options with { Thresholds = options.Thresholds with { VanishingSteps = 1 }, OutputLoss = options.OutputLoss ?? content.Loss };
         var session = new DiagnosticsSession(options);
         if (content.Weights.Count > 0) session.AddInitCheck(content.Weights);
         if (content.Task is { } task && content.Loss is { } loss)
@@ -139,6 +139,11 @@ public static class ArrayFolder
                 if (l.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where} must be an object.");
                 CheckKeys(l, LayerKeys, where);
                 string name = Text(l, "name", where) ?? $"layer{index}";
+                if (layers.FindIndex(x => x.Name == name) is int twin and >= 0)
+                {
+                    throw new InvalidDataException($"{ManifestName}: layers {twin + 1} and {index + 1} are both named '{name}'; give every layer its own name (findings are reported by name).");
+                }
+
                 where = $"{ManifestName} layer '{name}'";
                 string? spec = index == count - 1 && outputActivation is not null ? outputActivation : Text(l, "activation", where) ?? activation;
                 if (string.IsNullOrWhiteSpace(spec)) throw new ArgumentException($"Layer '{name}' has no activation: give it in {ManifestName} (\"activation\": \"relu\") or with --activation.", nameof(activation));
