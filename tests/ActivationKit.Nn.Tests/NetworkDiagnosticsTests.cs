@@ -277,6 +277,52 @@ public class NetworkDiagnosticsTests
         Assert.Contains(withMse, f => f.Kind == FindingKind.Saturation && f.Layer == "out");
     }
 
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("zeros")]
+    [InlineData("zero")]
+    [InlineData("const(0.1)")]
+    [InlineData("constant(-0.5)")]
+    [InlineData("uniform")]
+    [InlineData("uniform(0.2)")]
+    [InlineData("gaussian(1e-3)")]
+    [InlineData(" Normal(0.01) ")]
+    [InlineData("xavier-uniform")]
+    [InlineData("kaiming_normal")]
+    [InlineData("lecun_uniform")]
+    [InlineData("orthogonal")]
+    [InlineData("he_magic")]
+    [InlineData("normal(x)")]
+    [InlineData("normal(1")]
+    [InlineData("he_normal(2)")]
+    [InlineData("uniform(-1)")]
+    [InlineData("constant(NaN)")]
+    [InlineData("")]
+    public void The_network_check_reads_initialisers_as_the_engine_does(string spec)
+    {
+        // NetworkCheck (core library) cannot call Initializer.Parse (engine); both follow one grammar, kept in step here.
+        Initializer? engine = null;
+        try
+        {
+            engine = Initializer.Parse(spec);
+        }
+        catch (ArgumentException)
+        {
+        }
+
+        string? check = null;
+        try
+        {
+            check = ActivationKit.Advisor.InitializerSpec.Canonical(spec);
+        }
+        catch (ArgumentException)
+        {
+        }
+
+        Assert.Equal(engine is null, check is null);
+        if (engine is not null) Assert.Equal(engine.ToString().Split('(')[0], check);
+    }
+
     [Fact]
     public void Bad_settings_are_rejected()
     {
