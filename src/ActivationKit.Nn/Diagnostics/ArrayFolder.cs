@@ -31,7 +31,8 @@ public sealed record ArrayFolderContent(IReadOnlyList<LayerSnapshot> Layers, IRe
 /// <remarks>
 /// Manifest: <c>{"layers": [{"name": "fc1", "activation": "relu", "pre": "fc1_pre.npy", "post": "fc1_post.npy",
 /// "gradient": "fc1_wgrad.npy", "weights": "fc1_w.npy", "weightsLayout": "in_out"}, …], "task": "multiclass",
-/// "loss": "ce"}</c>. Every layer needs <c>pre</c> or <c>post</c>; the rest is optional. <c>gradient</c> is ∂L/∂W
+/// "loss": "ce"}</c>. Every layer needs <c>pre</c> or <c>post</c>; the rest is optional. Layer names (default
+/// <c>layerN</c>) must differ: findings are reported by name. <c>gradient</c> is ∂L/∂W
 /// (any shape: only its norm is used), to be given for every layer or none. <c>weights</c> is [fan_in × units]
 /// (<c>in_out</c>) or [units × fan_in] (<c>out_in</c>, PyTorch's nn.Linear). <c>task</c> is regression, binary,
 /// multiclass or multilabel; <c>loss</c> is mse, mae, huber, bce, bce_logits, ce or ce_logits.
