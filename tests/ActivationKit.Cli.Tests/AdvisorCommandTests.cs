@@ -101,6 +101,9 @@ public class AdvisorCommandTests
     [InlineData("No activation satisfies all of", "recommend", "--layer", "hidden", "--constraint", "bounded-output", "--constraint", "self-normalising")]
     [InlineData("--depth must be ≥ 0", "recommend", "--depth", "-1")]
     [InlineData("apply only with --try", "recommend", "--epochs", "3")]
+    [InlineData("--samples must be between 20 and 100000, got 0.", "recommend", "--try", "spirals", "--samples", "0")]
+    [InlineData("--samples must be between 20 and 100000, got 5.", "recommend", "--try", "spirals", "--samples", "5")]
+    [InlineData("--seeds must be between 1 and 20, got 21.", "recommend", "--try", "spirals", "--seeds", "21")]
     [InlineData("no recurrent gates", "recommend", "--model", "lstm", "--layer", "gate", "--try", "spirals")]
     [InlineData("Unknown data 'galaxies'", "recommend", "--try", "galaxies")]
     [InlineData("needs a regression data set", "recommend", "--task", "regression", "--layer", "output", "--try", "spirals")]
@@ -247,6 +250,11 @@ public class AdvisorCommandTests
     [InlineData("empty-layers", "no \"layers\"")]
     [InlineData("unknown-init", "unknown init 'he_magic'")]
     [InlineData("loss-no-task", "no \"task\"")]
+    [InlineData("zero-inputs", "\"inputs\" must be a whole number ≥ 1 (the input features), got 0.")]
+    [InlineData("unknown-key", "Layer 2 of the spec: unknown key \"activaton\" (known: units, activation, init).")]
+    [InlineData("null-layers", "\"layers\" must be a list of")]
+    [InlineData("null-init", "Layer 1 of the spec: \"init\" must be a string")]
+    [InlineData("prelu-channels", "Layer 1: prelu(num_parameters=3) has 3 slopes, one per channel, but the layer has 256 units")]
     public void Check_rejects_bad_input_with_exit_2(string kind, string message)
     {
         using var dir = new TempDir();
@@ -258,9 +266,31 @@ public class AdvisorCommandTests
             case "empty-layers": File.WriteAllText(path, "{\"layers\": []}"); break;
             case "unknown-init": File.WriteAllText(path, "{\"layers\": [{\"units\": 3, \"activation\": \"relu\", \"init\": \"he_magic\"}, {\"units\": 1, \"activation\": \"sigmoid\"}]}"); break;
             case "loss-no-task": File.WriteAllText(path, "{\"loss\": \"mse\", \"layers\": [{\"units\": 1, \"activation\": \"identity\"}]}"); break;
+            case "zero-inputs": File.WriteAllText(path, "{\"inputs\": 0, \"layers\": [{\"units\": 1, \"activation\": \"identity\"}]}"); break;
+            case "unknown-key": File.WriteAllText(path, "{\"layers\": [{\"units\": 3, \"activation\": \"relu\"}, {\"units\": 1, \"activaton\": \"sigmoid\"}]}"); break;
+            case "null-layers": File.WriteAllText(path, "{\"inputs\": 4, \"layers\": null}"); break;
+            case "null-init": File.WriteAllText(path, "{\"layers\": [{\"units\": 3, \"activation\": \"relu\", \"init\": null}]}"); break;
+            case "prelu-channels": File.WriteAllText(path, "{\"inputs\": 4, \"layers\": [{\"units\": 256, \"activation\": \"prelu(num_parameters=3)\"}, {\"units\": 1, \"activation\": \"identity\"}]}"); break;
         }
 
         Cli.Run("check", path).BadInput(message);
+    }
+
+    [Fact]
+    public void Check_takes_the_initialisers_train_takes_and_flags_a_single_softmax_output()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("n.json"), """
+            {"inputs": 2, "task": "multiclass", "loss": "ce", "layers": [{"units": 16, "activation": "relu", "init": "normal(0.01)"}, {"units": 2, "activation": "softmax", "init": "constant(0.5)"}]}
+            """);
+        Assert.Contains("No problems found.", Cli.Run("check", dir.File("n.json")).Ok().Out, StringComparison.Ordinal);
+        File.WriteAllText(dir.File("one.json"), """
+            {"inputs": 2, "task": "multiclass", "loss": "ce", "layers": [{"units": 16, "activation": "relu", "init": "he_normal"}, {"units": 1, "activation": "softmax"}]}
+            """);
+        var r = Cli.Run("check", dir.File("one.json"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("[critical] output_mismatch in output", r.Out, StringComparison.Ordinal);
+        Assert.Contains("softmax over a single unit always outputs 1 and passes no gradient", r.Out, StringComparison.Ordinal);
     }
 
     [Fact]

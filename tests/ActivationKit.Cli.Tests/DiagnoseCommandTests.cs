@@ -219,6 +219,93 @@ public class DiagnoseCommandTests
         Assert.Contains("good.aknn on moons (300 samples)", ok.Out, StringComparison.Ordinal);
     }
 
+    private static float[] Normal(int count, double std, double mean, int seed)
+    {
+        var r = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => (float)(mean + (std * Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble())))).ToArray();
+    }
+
+    [Fact]
+    public void Per_channel_prelu_is_diagnosed_in_training_and_from_a_saved_model()
+    {
+        using var tmp = new TempDir();
+        string model = tmp.File("prelu.akm");
+        Cli.Run("train", "--data", "spirals", "--hidden", "8", "--epochs", "2", "--activation", "prelu(num_parameters=8)", "--diagnose", "--save", model).Ok();
+        var r = Cli.Run("diagnose", "--model", model, "--data", "spirals", "--json");
+        Assert.True(r.ExitCode is 0 or 1, $"exit {r.ExitCode}: {r.Err}");
+        Assert.Equal("prelu(num_parameters=8, init=0.25)", JsonDocument.Parse(r.Out).RootElement.GetProperty("layers")[0].GetProperty("activation").GetString());
+    }
+
+    [Fact]
+    public void Standard_normal_inputs_do_not_saturate_the_exponential()
+    {
+        using var tmp = new TempDir();
+        Npy.Write(tmp.File("a.npy"), Normal(512 * 8, 1, 0, 1), [512, 8]);
+        Npy.Write(tmp.File("b.npy"), Normal(512 * 8, 1, 0, 2), [512, 8]);
+        var r = Cli.Run("diagnose", tmp.Path, "--activation", "exponential", "--json").Ok();
+        Assert.Empty(Findings(r));
+        double saturated = JsonDocument.Parse(r.Out).RootElement.GetProperty("layers")[0].GetProperty("checks")[0].GetProperty("saturatedFraction").GetDouble();
+        Assert.InRange(saturated, 0.01, 0.04);
+
+        // Its negative tail is a real flat region.
+        Npy.Write(tmp.File("a.npy"), Normal(512 * 8, 1, -6, 1), [512, 8]);
+        var tail = Cli.Run("diagnose", tmp.Path, "--activation", "exponential");
+        Assert.Equal(1, tail.ExitCode);
+        Assert.Contains("[critical] saturation in a", tail.Out, StringComparison.Ordinal);
+        Assert.Contains("below 5 % of its slope at the unit scale (max |f′| over [−1, 1] = 2.72)", tail.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sigmoid", 5, 200)]
+    [InlineData("tanh", 1e37, 0)]
+    [InlineData("hardtanh", 100, 0)]
+    public void Saturated_units_are_reported_as_saturation_not_as_dead(string activation, double std, double mean)
+    {
+        using var tmp = new TempDir();
+        Npy.Write(tmp.File("a.npy"), Normal(64 * 8, std, mean, 3), [64, 8]);
+        Npy.Write(tmp.File("b.npy"), Normal(64 * 8, 1, 0, 4), [64, 8]);
+        var r = Cli.Run("diagnose", tmp.Path, "--activation", activation, "--json");
+        Assert.Equal(1, r.ExitCode);
+        var a = Findings(r).Where(f => f.GetProperty("layer").GetString() == "a").Select(f => f.GetProperty("kind").GetString()!).ToArray();
+        Assert.Equal(["saturation"], a);
+    }
+
+    [Fact]
+    public void The_last_layer_of_a_folder_is_checked_for_saturation_like_the_others()
+    {
+        using var tmp = new TempDir();
+        Npy.Write(tmp.File("a.npy"), Normal(64 * 8, 100, 0, 5), [64, 8]);
+        var one = Cli.Run("diagnose", tmp.Path, "--activation", "tanh");
+        Assert.Equal(1, one.ExitCode);
+        Assert.Contains("[critical] saturation in a", one.Out, StringComparison.Ordinal);
+
+        // With a manifest saying sigmoid + bce, the loss cancels the output sigmoid's slope: a saturated output is a confident prediction.
+        Npy.Write(tmp.File("h.npy"), Normal(64 * 8, 1, 0, 6), [64, 8]);
+        File.WriteAllText(tmp.File("manifest.json"), """
+            {"layers": [{"name": "h", "activation": "relu", "pre": "h.npy"}, {"name": "out", "activation": "sigmoid", "pre": "a.npy"}], "task": "multilabel", "loss": "bce"}
+            """);
+        Assert.Contains("No problems found.", Cli.Run("diagnose", tmp.Path).Ok().Out, StringComparison.Ordinal);
+        File.WriteAllText(tmp.File("manifest.json"), """
+            {"layers": [{"name": "h", "activation": "relu", "pre": "h.npy"}, {"name": "out", "activation": "tanh", "pre": "a.npy"}], "task": "regression", "loss": "mse"}
+            """);
+        Assert.Contains("[critical] saturation in out", Cli.Run("diagnose", tmp.Path).Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Duplicate_layer_names_in_a_manifest_are_refused()
+    {
+        using var tmp = new TempDir();
+        Npy.Write(tmp.File("a.npy"), Normal(64 * 8, 1, 0, 5), [64, 8]);
+        File.WriteAllText(tmp.File("manifest.json"), """
+            {"layers": [{"name": "fc", "activation": "relu", "pre": "a.npy"}, {"name": "fc2", "activation": "relu", "pre": "a.npy"}, {"name": "fc", "activation": "relu", "pre": "a.npy"}]}
+            """);
+        Cli.Run("diagnose", tmp.Path).BadInput("manifest.json: layers 1 and 3 are both named 'fc'; give every layer its own name");
+        File.WriteAllText(tmp.File("manifest.json"), """
+            {"layers": [{"activation": "relu", "pre": "a.npy"}, {"name": "layer0", "activation": "relu", "pre": "a.npy"}]}
+            """);
+        Cli.Run("diagnose", tmp.Path).BadInput("layers 1 and 2 are both named 'layer0'");
+    }
+
     [Fact]
     public void Bad_inputs_are_one_sentence_and_exit_2()
     {

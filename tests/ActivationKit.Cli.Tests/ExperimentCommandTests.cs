@@ -231,4 +231,12 @@ public sealed partial class ExperimentCommandTests : IDisposable
 
     [GeneratedRegex(@"^\d+\s+\S")]
     private static partial Regex RankRow();
+
+    [Fact]
+    public void Compare_measures_per_channel_prelu_layers()
+    {
+        string outDir = _dir.File("prelu");
+        Cli.RunWide("compare", "--data", "circles", "--samples", "200", "--activations", "prelu(num_parameters=8)", "--hidden", "8", "--seeds", "1", "--epochs", "2", "--out", outDir).Ok();
+        Assert.Single(Directory.GetFiles(Path.Combine(outDir, "trials"), "*.json"));
+    }
 }

@@ -1,3 +1,4 @@
+using ActivationKit.Catalog;
 using System.Text.Json;
 using ActivationKit.Diagnostics;
 using ActivationKit.Nn.Data;
@@ -240,10 +241,95 @@ public class NetworkDiagnosticsTests
     }
 
     [Fact]
+    public void Per_channel_prelu_is_diagnosed_live()
+    {
+        var net = Mlp.Build(2, [8], "prelu(num_parameters=8)", 2);
+        net.Initialize(Initializer.Parse("auto"), 1);
+        using var d = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Every = 5 }).Attach();
+        Trainer.Fit(net, Synthetic.Create("spirals", 200, 0.05, 1), null, new TrainerOptions { Epochs = 1 });
+        Assert.True(d.Session.Checks > 0);
+        Assert.All(d.Session.Layers[0].Checks, c => Assert.InRange(c.DeadFraction, 0, 1));
+    }
+
+    private static LayerSnapshot Layer(string name, string activation, float[] pre, int units) => new()
+    {
+        Name = name,
+        Activation = ActivationCatalog.Create(activation),
+        Units = units,
+        PreWidth = units,
+        Rows = pre.Length / units,
+        Pre = pre,
+    };
+
+    [Fact]
+    public void The_output_layer_is_checked_for_saturation_unless_its_loss_cancels_the_slope()
+    {
+        var r = new Random(4);
+        float[] Wide() => Enumerable.Range(0, 64 * 8).Select(_ => (float)(100 * (r.NextDouble() - 0.5))).ToArray();
+        var alone = new DiagnosticsSession().Check(1, [Layer("out", "tanh", Wide(), 8)]);
+        Assert.Contains(alone, f => f.Kind == FindingKind.Saturation && f.Layer == "out");
+
+        // sigmoid + bce: ∂L/∂x = p − y however flat the sigmoid is, so a saturated output is a confident prediction.
+        var withBce = new DiagnosticsSession(new DiagnosticsSessionOptions { OutputLoss = "bce" }).Check(1, [Layer("h", "sigmoid", Wide(), 8), Layer("out", "sigmoid", Wide(), 8)]);
+        Assert.Contains(withBce, f => f.Kind == FindingKind.Saturation && f.Layer == "h");
+        Assert.DoesNotContain(withBce, f => f.Kind == FindingKind.Saturation && f.Layer == "out");
+        var withMse = new DiagnosticsSession(new DiagnosticsSessionOptions { OutputLoss = "mse" }).Check(1, [Layer("out", "sigmoid", Wide(), 8)]);
+        Assert.Contains(withMse, f => f.Kind == FindingKind.Saturation && f.Layer == "out");
+    }
+
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("zeros")]
+    [InlineData("zero")]
+    [InlineData("const(0.1)")]
+    [InlineData("constant(-0.5)")]
+    [InlineData("uniform")]
+    [InlineData("uniform(0.2)")]
+    [InlineData("gaussian(1e-3)")]
+    [InlineData(" Normal(0.01) ")]
+    [InlineData("xavier-uniform")]
+    [InlineData("kaiming_normal")]
+    [InlineData("lecun_uniform")]
+    [InlineData("orthogonal")]
+    [InlineData("he_magic")]
+    [InlineData("normal(x)")]
+    [InlineData("normal(1")]
+    [InlineData("he_normal(2)")]
+    [InlineData("uniform(-1)")]
+    [InlineData("constant(NaN)")]
+    [InlineData("")]
+    public void The_network_check_reads_initialisers_as_the_engine_does(string spec)
+    {
+        // NetworkCheck (core library) cannot call Initializer.Parse (engine); both follow one grammar, kept in step here.
+        Initializer? engine = null;
+        try
+        {
+            engine = Initializer.Parse(spec);
+        }
+        catch (ArgumentException)
+        {
+        }
+
+        string? check = null;
+        try
+        {
+            check = ActivationKit.Advisor.InitializerSpec.Canonical(spec);
+        }
+        catch (ArgumentException)
+        {
+        }
+
+        Assert.Equal(engine is null, check is null);
+        if (engine is not null) Assert.Equal(engine.ToString().Split('(')[0], check);
+    }
+
+    [Fact]
     public void Bad_settings_are_rejected()
     {
         var net = Mlp.Build(2, [4], "relu", 2);
         Assert.Throws<ArgumentException>(() => new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Every = 0 }));
         Assert.Throws<ArgumentException>(() => new DiagnosticsSession(new DiagnosticsSessionOptions { DeadChecks = 0 }));
+        var e = Assert.Throws<ArgumentException>(() => new DiagnosticsSession(new DiagnosticsSessionOptions { HistogramBins = int.MaxValue }));
+        Assert.Contains("HistogramBins must be between 1 and 65536", e.Message, StringComparison.Ordinal);
     }
 }

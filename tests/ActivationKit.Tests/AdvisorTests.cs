@@ -243,9 +243,81 @@ public class AdvisorTests
     [InlineData("{", "not valid JSON")]
     [InlineData("{\"layers\": []}", "no \"layers\"")]
     [InlineData("{\"layers\": [{\"units\": 0, \"activation\": \"relu\"}]}", "\"units\" > 0")]
+    [InlineData("{\"inputs\": 0, \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "\"inputs\" must be a whole number ≥ 1 (the input features), got 0.")]
+    [InlineData("{\"inputs\": -5, \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "\"inputs\" must be a whole number ≥ 1 (the input features), got -5.")]
+    [InlineData("{\"inputs\": 2.5, \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "got 2.5.")]
+    [InlineData("{\"inputs\": 4, \"layers\": null}", "\"layers\" must be a list of")]
+    [InlineData("{\"layers\": [null]}", "Layer 1 of the spec must be an object")]
+    [InlineData("{\"layers\": [{\"units\": 2, \"activation\": \"relu\", \"init\": null}]}", "Layer 1 of the spec: \"init\" must be a string (an initialiser such as \"he_normal\"), got null")]
+    [InlineData("{\"layers\": [{\"units\": 2, \"activation\": null}]}", "\"activation\" must be a string")]
+    [InlineData("{\"task\": null, \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "The network spec: \"task\" must be a string")]
+    [InlineData("{\"layers\": [{\"units\": 2, \"activation\": \"relu\", \"dropout\": 0.1}]}", "Layer 1 of the spec: unknown key \"dropout\" (known: units, activation, init).")]
+    [InlineData("{\"optimizer\": \"adam\", \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "The network spec: unknown key \"optimizer\" (known: inputs, layers, loss, task).")]
+    [InlineData("[1, 2]", "must be a JSON object")]
     public void Malformed_specs_get_one_clear_sentence(string json, string message)
     {
         var e = Assert.Throws<FormatException>(() => NetworkSpec.Parse(json));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("normal(0.01)")]
+    [InlineData("constant(0.5)")]
+    [InlineData("uniform(0.1)")]
+    [InlineData("Kaiming-Normal")]
+    [InlineData("xavier_uniform")]
+    [InlineData("auto")]
+    public void Network_check_accepts_every_initialiser_train_accepts(string init)
+    {
+        var spec = NetworkSpec.Parse($$"""{"inputs": 4, "layers": [{"units": 8, "activation": "relu", "init": "{{init}}"}, {"units": 1, "activation": "identity"}]}""");
+        _ = NetworkCheck.Check(spec);
+    }
+
+    [Theory]
+    [InlineData("he_magic", "Layer 1: unknown init 'he_magic' (valid: auto, zeros, constant(c)")]
+    [InlineData("normal(x)", "Layer 1: Malformed init 'normal(x)'")]
+    [InlineData("he_normal(2)", "Layer 1: Init 'he_normal(2)' takes no value.")]
+    [InlineData("normal(-1)", "Layer 1: Init 'normal(-1)': the scale must be ≥ 0.")]
+    public void Network_check_refuses_initialisers_train_refuses(string init, string message)
+    {
+        var spec = NetworkSpec.Parse($$"""{"layers": [{"units": 8, "activation": "relu", "init": "{{init}}"}, {"units": 1, "activation": "identity"}]}""");
+        var e = Assert.Throws<ArgumentException>(() => NetworkCheck.Check(spec));
+        Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constant_init_of_a_hidden_layer_is_symmetric_whatever_its_value()
+    {
+        var spec = NetworkSpec.Parse("""{"layers": [{"units": 8, "activation": "relu", "init": "constant(0.5)"}, {"units": 1, "activation": "identity"}]}""");
+        Assert.Equal(FindingKind.SymmetricInit, Assert.Single(NetworkCheck.Check(spec)).Kind);
+    }
+
+    [Fact]
+    public void Network_check_refuses_per_channel_prelu_slopes_that_do_not_match_the_units()
+    {
+        var spec = NetworkSpec.Parse("""{"inputs": 4, "layers": [{"units": 256, "activation": "prelu(num_parameters=3)"}, {"units": 1, "activation": "identity"}]}""");
+        var e = Assert.Throws<ArgumentException>(() => NetworkCheck.Check(spec));
+        Assert.StartsWith("Layer 1: prelu(num_parameters=3) has 3 slopes, one per channel, but the layer has 256 units; use num_parameters=1 (one shared slope) or num_parameters=256.", e.Message, StringComparison.Ordinal);
+        Assert.Empty(NetworkCheck.Check(NetworkSpec.Parse("""{"layers": [{"units": 256, "activation": "prelu(num_parameters=256)"}, {"units": 1, "activation": "identity"}]}""")));
+    }
+
+    [Fact]
+    public void Network_check_refuses_null_parts_of_a_spec_built_in_code()
+    {
+        Assert.Contains("Layer 1 of the spec is null", Assert.Throws<ArgumentException>(() => NetworkCheck.Check(new NetworkSpec { Layers = [null!] })).Message, StringComparison.Ordinal);
+        Assert.Contains("has no layers", Assert.Throws<ArgumentException>(() => NetworkCheck.Check(new NetworkSpec { Layers = null! })).Message, StringComparison.Ordinal);
+        Assert.Contains("null init", Assert.Throws<ArgumentException>(() => NetworkCheck.Check(new NetworkSpec { Layers = [new LayerSpec { Units = 2, Activation = "relu", Init = null! }] })).Message, StringComparison.Ordinal);
+        Assert.Contains("inputs must be ≥ 1", Assert.Throws<ArgumentException>(() => NetworkCheck.Check(new NetworkSpec { Inputs = -5, Layers = [new LayerSpec { Units = 2, Activation = "relu" }] })).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("softmax", "1")]
+    [InlineData("log_softmax", "0")]
+    public void A_single_unit_row_wise_output_is_constant_and_flagged(string activation, string value)
+    {
+        var spec = NetworkSpec.Parse($$"""{"inputs": 4, "task": "multiclass", "loss": "ce", "layers": [{"units": 16, "activation": "relu", "init": "he_normal"}, {"units": 1, "activation": "{{activation}}"}]}""");
+        var f = Assert.Single(NetworkCheck.Check(spec), f => f.Kind == FindingKind.OutputMismatch && f.Layer == "output");
+        Assert.Equal(Severity.Critical, f.Severity);
+        Assert.StartsWith($"{activation} over a single unit always outputs {value} and passes no gradient", f.Explanation, StringComparison.Ordinal);
     }
 }

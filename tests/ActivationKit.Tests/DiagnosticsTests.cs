@@ -295,4 +295,115 @@ public class DiagnosticsTests
         Assert.Equal([1, 2], t.StayedDead(2));
         Assert.Equal([1], t.StayedDead(3));
     }
+
+    [Fact]
+    public void Per_channel_prelu_is_measured_with_its_units_as_channels()
+    {
+        // Channel j has slope j/8 (channel 0 has slope 0: a ReLU), and every sample is negative.
+        var f = new Functions.Prelu(Enumerable.Range(0, 8).Select(j => j / 8f).ToArray());
+        var pre = Enumerable.Repeat(-2f, 32 * 8).ToArray();
+        var dead = DeadUnitDetector.FromPreActivations("l", f, pre, 8);
+        Assert.Equal([0], dead.DeadUnits);
+        var (fraction, perUnit) = SaturationDetector.Measure(f, pre, 8);
+        Assert.Equal(0, fraction);
+        Assert.Equal(8, perUnit.Length);
+    }
+
+    [Fact]
+    public void Peak_derivative_is_defined_for_every_element_wise_function_and_refused_clearly_otherwise()
+    {
+        foreach (var info in ActivationCatalog.All)
+        {
+            var f = ActivationCatalog.Create(info);
+            if (info.Kind != ActivationKind.Elementwise)
+            {
+                var e = Assert.Throws<ArgumentException>(() => SaturationDetector.PeakDerivative(f));
+                Assert.Contains(info.Kind == ActivationKind.Rowwise ? "row-wise" : "gated", e.Message, StringComparison.Ordinal);
+            }
+            else if (Advisor.CatalogProperties.PassesNoGradient(info))
+            {
+                var e = Assert.Throws<ArgumentException>(() => SaturationDetector.PeakDerivative(f));
+                Assert.Contains("passes no gradient", e.Message, StringComparison.Ordinal);
+            }
+            else
+            {
+                double peak = SaturationDetector.PeakDerivative(f);
+                Assert.True(double.IsFinite(peak) && peak > 0, $"{info.Name}: {peak}");
+            }
+        }
+
+        Assert.Equal(0.25, SaturationDetector.PeakDerivative(ActivationCatalog.Create("sigmoid")), 6);
+        Assert.Equal(1.0, SaturationDetector.PeakDerivative(ActivationCatalog.Create("tanh")), 6);
+
+        // Per-channel slopes are sampled on every channel, with their current values.
+        var prelu = new Functions.Prelu([0.25f, -3f]);
+        Assert.Equal(3.0, SaturationDetector.PeakDerivative(prelu), 6);
+        prelu.Weights[1] = 0.5f;
+        Assert.Equal(1.0, SaturationDetector.PeakDerivative(prelu), 6);
+        Assert.Equal(1.0, SaturationDetector.PeakDerivative(ActivationCatalog.Create("prelu(num_parameters=2)")), 6);
+        Assert.Equal(1.0, SaturationDetector.PeakDerivative(new Functions.Prelu(new float[1 << 20])), 6);
+    }
+
+    [Fact]
+    public void The_exponential_saturates_only_in_its_negative_tail()
+    {
+        // Its slope grows without bound, so the reference is its largest slope over [−1, 1] (e), not e^20.
+        var exp = ActivationCatalog.Create("exponential");
+        Assert.Equal(Math.E, SaturationDetector.PeakDerivative(exp), 3);
+        var rng = new Random(3);
+        var normal = Enumerable.Range(0, 512 * 8).Select(_ => (float)Gaussian(rng)).ToArray();
+        var (fraction, perUnit) = SaturationDetector.Measure(exp, normal, 8);
+        Assert.InRange(fraction, 0.01, 0.04);          // P(x < ln(0.05·e) ≈ −2.0) = 2.3 %
+        Assert.Null(SaturationDetector.ToFinding("l", exp, fraction, perUnit));
+
+        float[] pre = [-2.1f, -1.9f, 0f, 25f];
+        Assert.Equal([1.0, 0, 0, 0], SaturationDetector.Measure(exp, pre, 4).PerUnit);
+        var shifted = normal.Select(v => v - 5f).ToArray();
+        var (tail, units) = SaturationDetector.Measure(exp, shifted, 8);
+        var finding = SaturationDetector.ToFinding("l", exp, tail, units);
+        Assert.NotNull(finding);
+        Assert.Contains("its slope at the unit scale (max |f′| over [−1, 1] = 2.72)", finding.Explanation, StringComparison.Ordinal);
+        Assert.Contains("negative tail", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sigmoid", 200f)]
+    [InlineData("sigmoid", -200f)]
+    [InlineData("tanh", 1e38f)]
+    [InlineData("hardtanh", -100f)]
+    [InlineData("relu6", 100f)]
+    public void Saturated_units_are_not_dead(string name, float x)
+    {
+        var f = ActivationCatalog.Create(name);
+        var pre = Enumerable.Repeat(x, 16 * 4).ToArray();
+        var dead = DeadUnitDetector.FromPreActivations("l", f, pre, 4);
+        Assert.Empty(dead.DeadUnits);
+        var (fraction, _) = SaturationDetector.Measure(f, pre, 4);
+        Assert.Equal(1.0, fraction);
+    }
+
+    [Theory]
+    [InlineData("relu", -1f)]
+    [InlineData("relu6", -1f)]
+    [InlineData("hardsigmoid", -4f)]
+    [InlineData("leaky_relu(0)", -1f)]
+    public void Units_with_zero_output_and_zero_derivative_are_dead(string name, float x)
+    {
+        var f = ActivationCatalog.Create(name);
+        var pre = new float[16 * 4];
+        for (int i = 0; i < pre.Length; i++) pre[i] = i % 4 == 2 ? x : 0.5f;
+        Assert.Equal([2], DeadUnitDetector.FromPreActivations("l", f, pre, 4).DeadUnits);
+    }
+
+    [Fact]
+    public void Histogram_bins_are_validated()
+    {
+        foreach (int bins in new[] { 0, -1, ActivationStatistics.MaxBins + 1, int.MaxValue })
+        {
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => ActivationStatistics.Of([1f, 2f], bins));
+            Assert.Contains($"between 1 and {ActivationStatistics.MaxBins} bins, got {bins}", e.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(ActivationStatistics.MaxBins, ActivationStatistics.Of([1f, 2f], ActivationStatistics.MaxBins).HistogramCounts.Count);
+    }
 }

@@ -91,9 +91,9 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         {
             var options = new TrialOptions
             {
-                Seeds = Positive(settings.Seeds, 3, "--seeds", 20),
-                Epochs = Positive(settings.Epochs, 30, "--epochs", 1000),
-                Samples = Positive(settings.Samples, 1000, "--samples", 100_000),
+                Seeds = Between(settings.Seeds, 3, "--seeds", 1, 20),
+                Epochs = Between(settings.Epochs, 30, "--epochs", 1, 1000),
+                Samples = Between(settings.Samples, 1000, "--samples", MinTrialSamples, 100_000),
             };
             var dataset = AdvisorTrial.LoadData(data, request.Task, options);
             string last = string.Empty;
@@ -110,10 +110,13 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         return ExitCodes.Ok;
     }
 
-    private static int Positive(int? value, int fallback, string option, int max)
+    /// <summary>The fewest samples AdvisorTrial.LoadData takes (it refuses fewer, to leave a validation split).</summary>
+    private const int MinTrialSamples = 20;
+
+    private static int Between(int? value, int fallback, string option, int min, int max)
     {
         int v = value ?? fallback;
-        if (v < 1 || v > max) throw new UsageException($"{option} must be between 1 and {max}, got {v}.");
+        if (v < min || v > max) throw new UsageException($"{option} must be between {min} and {max}, got {v}.");
         return v;
     }
 

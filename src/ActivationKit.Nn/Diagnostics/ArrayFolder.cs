@@ -31,7 +31,8 @@ public sealed record ArrayFolderContent(IReadOnlyList<LayerSnapshot> Layers, IRe
 /// <remarks>
 /// Manifest: <c>{"layers": [{"name": "fc1", "activation": "relu", "pre": "fc1_pre.npy", "post": "fc1_post.npy",
 /// "gradient": "fc1_wgrad.npy", "weights": "fc1_w.npy", "weightsLayout": "in_out"}, …], "task": "multiclass",
-/// "loss": "ce"}</c>. Every layer needs <c>pre</c> or <c>post</c>; the rest is optional. <c>gradient</c> is ∂L/∂W
+/// "loss": "ce"}</c>. Every layer needs <c>pre</c> or <c>post</c>; the rest is optional. Layer names (default
+/// <c>layerN</c>) must differ: findings are reported by name. <c>gradient</c> is ∂L/∂W
 /// (any shape: only its norm is used), to be given for every layer or none. <c>weights</c> is [fan_in × units]
 /// (<c>in_out</c>) or [units × fan_in] (<c>out_in</c>, PyTorch's nn.Linear). <c>task</c> is regression, binary,
 /// multiclass or multilabel; <c>loss</c> is mse, mae, huber, bce, bce_logits, ce or ce_logits.
@@ -70,7 +71,7 @@ public static class ArrayFolder
         options ??= new DiagnosticsSessionOptions();
 
         // One snapshot: a streak of one check is all the evidence there is.
-        options = options with { Thresholds = options.Thresholds with { VanishingSteps = 1 } };
+        options = options with { Thresholds = options.Thresholds with { VanishingSteps = 1 }, OutputLoss = options.OutputLoss ?? content.Loss };
         var session = new DiagnosticsSession(options);
         if (content.Weights.Count > 0) session.AddInitCheck(content.Weights);
         if (content.Task is { } task && content.Loss is { } loss)
@@ -139,6 +140,11 @@ public static class ArrayFolder
                 if (l.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where} must be an object.");
                 CheckKeys(l, LayerKeys, where);
                 string name = Text(l, "name", where) ?? $"layer{index}";
+                if (layers.FindIndex(x => x.Name == name) is int twin and >= 0)
+                {
+                    throw new InvalidDataException($"{ManifestName}: layers {twin + 1} and {index + 1} are both named '{name}'; give every layer its own name (findings are reported by name).");
+                }
+
                 where = $"{ManifestName} layer '{name}'";
                 string? spec = index == count - 1 && outputActivation is not null ? outputActivation : Text(l, "activation", where) ?? activation;
                 if (string.IsNullOrWhiteSpace(spec)) throw new ArgumentException($"Layer '{name}' has no activation: give it in {ManifestName} (\"activation\": \"relu\") or with --activation.", nameof(activation));

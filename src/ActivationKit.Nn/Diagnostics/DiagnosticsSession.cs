@@ -14,6 +14,14 @@ public sealed record DiagnosticsSessionOptions
 
     /// <summary>Histogram bins kept per layer and check.</summary>
     public int HistogramBins { get; init; } = 20;
+
+    /// <summary>
+    /// The loss applied to the last layer's activations (an <see cref="OutputCheck"/> name: mse, bce, ce, …), when known.
+    /// Saturation is checked on every layer, the output included, except where this loss cancels the output
+    /// activation's derivative: sigmoid with bce (∂L/∂x = p − y however flat the sigmoid is), where a saturated output
+    /// is only a confident prediction.
+    /// </summary>
+    public string? OutputLoss { get; init; }
 }
 
 /// <summary>A finding as a report keeps it: the latest evidence, when it was first seen and how often.</summary>
@@ -71,7 +79,7 @@ public sealed class DiagnosticsSession
     {
         _options = options ?? new DiagnosticsSessionOptions();
         if (_options.DeadChecks < 1) throw new ArgumentException($"DeadChecks must be ≥ 1, got {_options.DeadChecks}.", nameof(options));
-        if (_options.HistogramBins < 1) throw new ArgumentException($"HistogramBins must be ≥ 1, got {_options.HistogramBins}.", nameof(options));
+        if (_options.HistogramBins is < 1 or > ActivationStatistics.MaxBins) throw new ArgumentException($"HistogramBins must be between 1 and {ActivationStatistics.MaxBins}, got {_options.HistogramBins}.", nameof(options));
         _monitor = new GradientFlowMonitor(_options.Thresholds);
     }
 
@@ -173,7 +181,7 @@ public sealed class DiagnosticsSession
                 if (f is not null) found.Add(f);
             }
 
-            if (finite && hidden && act is not null && !pre.IsEmpty)
+            if (finite && (hidden || !LossCancelsOutputSlope(act)) && act is not null && !pre.IsEmpty)
             {
                 var (fraction, perUnit) = SaturationDetector.Measure(act, pre, layer.PreWidth, t);
                 if (act.Info.Kind == ActivationKind.Elementwise && act.Info.Saturating) saturated = fraction;
@@ -230,6 +238,9 @@ public sealed class DiagnosticsSession
         Layers = Layers,
         GradientFlow = GradientFlow,
     };
+
+    private bool LossCancelsOutputSlope(Activation? output) =>
+        output?.Name == "sigmoid" && _options.OutputLoss?.Trim().ToLowerInvariant() == "bce";
 
     private void EnsureLayers(IReadOnlyList<LayerSnapshot> layers)
     {

@@ -7,8 +7,8 @@ namespace ActivationKit.Nn.Experiments;
 /// <param name="Epoch">Epochs completed (0 = the initial weights, before training).</param>
 /// <param name="Counts">Outputs per bin of the layer's <see cref="LayerTimeline.Edges"/>; the last bin includes its upper edge.</param>
 /// <param name="NonFinite">Outputs that were NaN or infinite (not in any bin).</param>
-/// <param name="DeadFraction">Fraction of units with f′ = 0 on every probe sample (<c>DeadUnitDetector.FromPreActivations</c>).</param>
-/// <param name="SaturatedFraction">Fraction of pre-activations where |f′| &lt; 5 % of its peak (<c>SaturationDetector.Measure</c>).</param>
+/// <param name="DeadFraction">Fraction of units with f = 0 and f′ = 0 on every probe sample (<c>DeadUnitDetector.FromPreActivations</c>).</param>
+/// <param name="SaturatedFraction">Fraction of pre-activations in a flat tail, |f′| &lt; 5 % of its peak (<c>SaturationDetector.Measure</c>).</param>
 public sealed record TimelineCheckpoint(int Epoch, IReadOnlyList<long> Counts, long NonFinite, double DeadFraction, double SaturatedFraction);
 
 /// <summary>

@@ -14,8 +14,8 @@ public sealed record EpochPoint(int Epoch, double TrainLoss, double TrainAccurac
 /// <param name="Activation">The layer's activation spec.</param>
 /// <param name="Units">Pre-activation columns examined.</param>
 /// <param name="Samples">Held-out samples examined.</param>
-/// <param name="DeadFraction">Fraction of units with f′ = 0 on every sample (<c>DeadUnitDetector.FromPreActivations</c>).</param>
-/// <param name="SaturatedFraction">Fraction of pre-activations where |f′| &lt; 5 % of its peak (<c>SaturationDetector.Measure</c>).</param>
+/// <param name="DeadFraction">Fraction of units with f = 0 and f′ = 0 on every sample (<c>DeadUnitDetector.FromPreActivations</c>).</param>
+/// <param name="SaturatedFraction">Fraction of pre-activations in a flat tail, |f′| &lt; 5 % of its peak (<c>SaturationDetector.Measure</c>).</param>
 /// <param name="OutputMean">Mean of the layer's outputs.</param>
 /// <param name="OutputStd">Standard deviation of the layer's outputs.</param>
 /// <param name="HistogramEdges">Bin edges of the outputs' histogram.</param>

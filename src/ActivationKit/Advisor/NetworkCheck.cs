@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ActivationKit.Catalog;
@@ -8,7 +9,7 @@ namespace ActivationKit.Advisor;
 /// <summary>A network description to check: layers with sizes, activations and initialisation, the loss and the task.</summary>
 public sealed record NetworkSpec
 {
-    /// <summary>Input features.</summary>
+    /// <summary>Input features (0: not given).</summary>
     [JsonPropertyName("inputs")]
     public int Inputs { get; init; }
 
@@ -23,29 +24,100 @@ public sealed record NetworkSpec
     [JsonPropertyName("task")]
     public string Task { get; init; } = "";
 
-    private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    private static readonly string[] TopKeys = ["inputs", "layers", "loss", "task"];
+    private static readonly string[] LayerKeys = ["units", "activation", "init"];
+    private const string LayerShape = "{\"units\": N, \"activation\": NAME, \"init\": SCHEME}";
 
-    /// <summary>Parses a JSON spec; malformed JSON or missing fields give one clear sentence.</summary>
+    /// <summary>
+    /// Parses a JSON spec. Malformed JSON, a missing or null field, a value of the wrong type, <c>inputs</c> or
+    /// <c>units</c> below 1, or an unknown key (keys match case-insensitively) give a <see cref="FormatException"/>
+    /// whose one sentence names the field.
+    /// </summary>
     public static NetworkSpec Parse(string json)
     {
-        NetworkSpec? spec;
+        ArgumentNullException.ThrowIfNull(json);
+        JsonDocument doc;
         try
         {
-            spec = JsonSerializer.Deserialize<NetworkSpec>(json, Options);
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         }
         catch (JsonException ex)
         {
             throw new FormatException($"The network spec is not valid JSON: {ex.Message}", ex);
         }
 
-        if (spec is null || spec.Layers.Count == 0) throw new FormatException("The network spec has no \"layers\" (a list of {\"units\": N, \"activation\": NAME, \"init\": SCHEME}).");
-        for (int i = 0; i < spec.Layers.Count; i++)
+        using (doc)
         {
-            if (spec.Layers[i].Units <= 0) throw new FormatException($"Layer {i + 1} of the spec needs \"units\" > 0.");
-            if (string.IsNullOrWhiteSpace(spec.Layers[i].Activation)) throw new FormatException($"Layer {i + 1} of the spec needs an \"activation\".");
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new FormatException($"The network spec must be a JSON object with \"layers\" (a list of {LayerShape}).");
+            CheckKeys(root, TopKeys, "The network spec");
+            int inputs = 0;
+            if (Find(root, "inputs") is { } inputsJson && !(inputsJson.ValueKind == JsonValueKind.Number && inputsJson.TryGetInt32(out inputs) && inputs >= 1))
+            {
+                throw new FormatException($"The network spec's \"inputs\" must be a whole number ≥ 1 (the input features), got {inputsJson.GetRawText()}.");
+            }
+
+            var layersJson = Find(root, "layers");
+            if (layersJson is null || (layersJson.Value.ValueKind == JsonValueKind.Array && layersJson.Value.GetArrayLength() == 0))
+            {
+                throw new FormatException($"The network spec has no \"layers\" (a list of {LayerShape}).");
+            }
+
+            if (layersJson.Value.ValueKind != JsonValueKind.Array) throw new FormatException($"The network spec's \"layers\" must be a list of {LayerShape}, got {layersJson.Value.GetRawText()}.");
+            var layers = new List<LayerSpec>();
+            int i = 0;
+            foreach (var l in layersJson.Value.EnumerateArray())
+            {
+                string where = $"Layer {++i} of the spec";
+                if (l.ValueKind != JsonValueKind.Object) throw new FormatException($"{where} must be an object {LayerShape}, got {l.GetRawText()}.");
+                CheckKeys(l, LayerKeys, where);
+                if (Find(l, "units") is not { } unitsJson || !(unitsJson.ValueKind == JsonValueKind.Number && unitsJson.TryGetInt32(out int units) && units > 0))
+                {
+                    throw new FormatException($"{where} needs \"units\" > 0 (a whole number).");
+                }
+
+                string? activation = Text(l, "activation", where, "a catalog name such as \"relu\"");
+                if (string.IsNullOrWhiteSpace(activation)) throw new FormatException($"{where} needs an \"activation\".");
+                layers.Add(new LayerSpec { Units = units, Activation = activation, Init = Text(l, "init", where, "an initialiser such as \"he_normal\"") ?? "" });
+            }
+
+            return new NetworkSpec
+            {
+                Inputs = inputs,
+                Layers = layers,
+                Loss = Text(root, "loss", "The network spec", "a loss such as \"ce\"") ?? "",
+                Task = Text(root, "task", "The network spec", "a task such as \"multiclass\"") ?? "",
+            };
+        }
+    }
+
+    private static JsonElement? Find(JsonElement e, string key)
+    {
+        foreach (var p in e.EnumerateObject())
+        {
+            if (string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase)) return p.Value;
         }
 
-        return spec;
+        return null;
+    }
+
+    /// <summary>An optional string field: absent gives null; null or another type is refused (leave the key out instead).</summary>
+    private static string? Text(JsonElement e, string key, string where, string example)
+    {
+        if (Find(e, key) is not { } v) return null;
+        if (v.ValueKind != JsonValueKind.String) throw new FormatException($"{where}: \"{key}\" must be a string ({example}), got {v.GetRawText()}; leave the key out when there is none.");
+        return v.GetString();
+    }
+
+    private static void CheckKeys(JsonElement e, string[] known, string where)
+    {
+        foreach (var p in e.EnumerateObject())
+        {
+            if (!known.Contains(p.Name, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new FormatException($"{where}: unknown key \"{p.Name}\" (known: {string.Join(", ", known)}).");
+            }
+        }
     }
 }
 
@@ -59,16 +131,64 @@ public sealed record LayerSpec
     [JsonPropertyName("activation")]
     public string Activation { get; init; } = "";
 
-    /// <summary>zeros, constant, uniform, normal, glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, orthogonal.</summary>
+    /// <summary>An initialiser as <see cref="InitializerSpec.Canonical"/> reads it (he_normal, normal(0.01), constant(0.5), …); empty: not given.</summary>
     [JsonPropertyName("init")]
     public string Init { get; init; } = "";
+}
+
+/// <summary>
+/// The initialiser grammar shared by the network check and the engine (ActivationKit.Nn's <c>Initializer.Parse</c>
+/// follows the same rule, and a test keeps the two in step): NAME or NAME(NUMBER), case-insensitive, '-' for '_',
+/// xavier = glorot, kaiming = he; only constant, uniform and normal take a value, which must be finite (and ≥ 0 for
+/// the two scales).
+/// </summary>
+public static class InitializerSpec
+{
+    /// <summary>The names, as the error message lists them.</summary>
+    public const string Valid = "auto, zeros, constant(c), uniform(a), normal(std), glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, orthogonal";
+
+    /// <summary>
+    /// The scheme's canonical name (auto, zeros, constant, uniform, normal, glorot_uniform, glorot_normal, he_uniform,
+    /// he_normal, lecun_uniform, lecun_normal, orthogonal) without its value.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown or malformed initialiser.</exception>
+    public static string Canonical(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        string s = spec.Trim().ToLowerInvariant();
+        double? value = null;
+        int open = s.IndexOf('(', StringComparison.Ordinal);
+        if (open >= 0)
+        {
+            if (!s.EndsWith(')') || !double.TryParse(s[(open + 1)..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed))
+            {
+                throw new ArgumentException($"Malformed init '{spec}': expected NAME or NAME(NUMBER).", nameof(spec));
+            }
+
+            value = parsed;
+            s = s[..open].Trim();
+        }
+
+        s = s.Replace('-', '_').Replace("xavier", "glorot", StringComparison.Ordinal).Replace("kaiming", "he", StringComparison.Ordinal);
+        string name = s switch
+        {
+            "zero" or "zeros" => "zeros",
+            "const" or "constant" => "constant",
+            "gaussian" or "normal" => "normal",
+            "auto" or "uniform" or "glorot_uniform" or "glorot_normal" or "he_uniform" or "he_normal" or "lecun_uniform" or "lecun_normal" or "orthogonal" => s,
+            _ => throw new ArgumentException($"unknown init '{spec}' (valid: {Valid}).", nameof(spec)),
+        };
+        bool takesValue = name is "constant" or "uniform" or "normal";
+        if (!takesValue && value is not null) throw new ArgumentException($"Init '{spec}' takes no value.", nameof(spec));
+        if (value is double v && !double.IsFinite(v)) throw new ArgumentException($"Init '{spec}': the value must be finite.", nameof(spec));
+        if (value is < 0 && name is "uniform" or "normal") throw new ArgumentException($"Init '{spec}': the scale must be ≥ 0.", nameof(spec));
+        return name;
+    }
 }
 
 /// <summary>Lists the problems in a network description, each with a fix.</summary>
 public static class NetworkCheck
 {
-    private static readonly string[] Inits = ["zeros", "constant", "uniform", "normal", "glorot_uniform", "glorot_normal", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal", "kaiming_uniform", "kaiming_normal", "lecun_uniform", "lecun_normal", "orthogonal"];
-
     /// <summary>
     /// The loss name the output check understands (mse, mae, huber, bce, bce_logits, ce, ce_logits) for common
     /// spellings: cross_entropy → ce, binary_crossentropy → bce, huber(1) → huber, multilabel_bce → bce; empty stays empty.
@@ -92,20 +212,43 @@ public static class NetworkCheck
         return logits && canonical is "ce" or "bce" ? canonical + "_logits" : canonical;
     }
 
+    private static string WithoutParameterName(ArgumentException e) =>
+        e.ParamName is { } p && e.Message.EndsWith($" (Parameter '{p}')", StringComparison.Ordinal) ? e.Message[..^($" (Parameter '{p}')".Length)] : e.Message;
+
     /// <summary>Checks a spec and returns the findings (empty for a sound network).</summary>
+    /// <exception cref="ArgumentException">
+    /// A spec that describes no network that can be built: no layers, a null layer or field, negative inputs, units
+    /// below 1, an unknown activation or initialiser, or a function with one parameter per channel
+    /// (prelu(num_parameters=C)) whose C is not the layer's units.
+    /// </exception>
     public static IReadOnlyList<Finding> Check(NetworkSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Layers is null || spec.Layers.Count == 0) throw new ArgumentException("The network spec has no layers.", nameof(spec));
+        if (spec.Inputs < 0) throw new ArgumentException($"The network spec's inputs must be ≥ 1 (or 0: not given), got {spec.Inputs}.", nameof(spec));
         var found = new List<Finding>();
         var acts = new List<ActivationInfo>();
+        var inits = new List<string>();
         for (int i = 0; i < spec.Layers.Count; i++)
         {
-            var layer = spec.Layers[i];
-            acts.Add(ActivationCatalog.Create(layer.Activation).Info);
-            string init = layer.Init.Trim().ToLowerInvariant();
-            if (init.Length > 0 && !Inits.Contains(init))
+            var layer = spec.Layers[i] ?? throw new ArgumentException($"Layer {i + 1} of the spec is null.", nameof(spec));
+            if (layer.Units < 1) throw new ArgumentException($"Layer {i + 1} of the spec needs units > 0, got {layer.Units}.", nameof(spec));
+            if (string.IsNullOrWhiteSpace(layer.Activation)) throw new ArgumentException($"Layer {i + 1} of the spec needs an activation.", nameof(spec));
+            if (layer.Init is null) throw new ArgumentException($"Layer {i + 1} of the spec has a null init; use an empty string for none.", nameof(spec));
+            var f = ActivationCatalog.Create(layer.Activation);
+            if (f is Functions.Prelu { NumParameters: > 1 } prelu && prelu.NumParameters != layer.Units)
             {
-                throw new ArgumentException($"Layer {i + 1}: unknown init '{layer.Init}'; valid: {string.Join(", ", Inits)}.");
+                throw new ArgumentException($"Layer {i + 1}: {layer.Activation} has {prelu.NumParameters} slopes, one per channel, but the layer has {layer.Units} units; use num_parameters=1 (one shared slope) or num_parameters={layer.Units}.", nameof(spec));
+            }
+
+            acts.Add(f.Info);
+            try
+            {
+                inits.Add(layer.Init.Trim().Length == 0 ? "" : InitializerSpec.Canonical(layer.Init));
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"Layer {i + 1}: {WithoutParameterName(e)}", nameof(spec), e);
             }
         }
 
@@ -113,7 +256,7 @@ public static class NetworkCheck
         for (int i = 0; i < hidden; i++)
         {
             string name = $"layer {i + 1} ({spec.Layers[i].Activation})";
-            string init = spec.Layers[i].Init.Trim().ToLowerInvariant();
+            string init = inits[i];
             var info = acts[i];
             if (init is "zeros" or "constant")
             {
@@ -128,7 +271,7 @@ public static class NetworkCheck
                 continue;
             }
 
-            string family = init.Replace("xavier", "glorot", StringComparison.Ordinal).Replace("kaiming", "he", StringComparison.Ordinal).Split('_')[0];
+            string family = init.Split('_')[0];
             string needed = info.Init switch { Initialization.He => "he", Initialization.LeCun => "lecun", _ => "glorot" };
             bool mismatch = family is "he" or "glorot" or "lecun" && family != needed
                 && !(needed == "lecun" && family == "glorot") && !(family == "lecun" && needed == "glorot" && !info.Saturating);
@@ -158,6 +301,25 @@ public static class NetworkCheck
                 Layer = i == hidden ? "output" : $"layer {i + 1} ({spec.Layers[i].Activation})",
                 Explanation = $"{acts[i].Name} is piecewise constant: its gradient is zero everywhere, so no layer before it ever learns.",
                 Fix = $"Train with a smooth stand-in ({CatalogProperties.SmoothStandIn(acts[i])}) and apply {acts[i].Name} only at inference, or use a straight-through estimator.",
+            });
+        }
+
+        for (int i = 0; i < acts.Count; i++)
+        {
+            if (acts[i].Kind != ActivationKind.Rowwise || spec.Layers[i].Units != 1 || CatalogProperties.PassesNoGradient(acts[i])) continue;
+            var f = ActivationCatalog.Create(spec.Layers[i].Activation);
+            var y = new double[1];
+            f.Forward([0.0], y, 1);
+            bool output = i == hidden;
+            found.Add(new Finding
+            {
+                Kind = output ? FindingKind.OutputMismatch : FindingKind.VanishingGradients,
+                Severity = Severity.Critical,
+                Layer = output ? "output" : $"layer {i + 1} ({spec.Layers[i].Activation})",
+                Explanation = $"{acts[i].Name} over a single unit always outputs {y[0]:G3} and passes no gradient: the row it normalises has one value.",
+                Fix = output
+                    ? "Give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two classes."
+                    : $"Give the layer more than one unit, or use an element-wise activation.",
             });
         }
 

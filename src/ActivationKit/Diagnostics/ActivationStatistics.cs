@@ -24,10 +24,14 @@ public sealed record ActivationStatistics
     /// <summary>Counts per bin.</summary>
     public required IReadOnlyList<long> HistogramCounts { get; init; }
 
+    /// <summary>Most histogram bins <see cref="Of"/> accepts.</summary>
+    public const int MaxBins = 1 << 16;
+
     /// <summary>Computes the statistics of <paramref name="values"/> with a histogram of <paramref name="bins"/> bins.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bins"/> is not between 1 and <see cref="MaxBins"/>.</exception>
     public static ActivationStatistics Of(ReadOnlySpan<float> values, int bins = 20)
     {
-        if (bins < 1) throw new ArgumentOutOfRangeException(nameof(bins), bins, "The histogram needs at least one bin.");
+        if (bins is < 1 or > MaxBins) throw new ArgumentOutOfRangeException(nameof(bins), bins, $"The histogram needs between 1 and {MaxBins} bins, got {bins}.");
         long finite = 0, negative = 0, zero = 0;
         double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
         foreach (float v in values)

@@ -16,34 +16,51 @@ public sealed record DeadUnitReport(string Layer, int Units, int Samples, IReadO
 }
 
 /// <summary>
-/// Finds units whose derivative is zero on every sample (from pre-activations: a ReLU unit whose input is never
-/// positive) or whose output is zero on every sample (from activations alone). Such units receive no gradient.
+/// Finds dead units: units whose output and derivative are both zero on every sample (a ReLU unit whose input is never
+/// positive, relu6 or hardsigmoid below their flat zero), so they pass no signal and receive no gradient. A unit whose
+/// derivative is zero but whose output is not (sigmoid or tanh pinned at ±1, hardtanh at ±1, relu6 at 6) is saturated,
+/// not dead: <see cref="SaturationDetector"/> reports it, as it does a smooth tail that only underflows to zero
+/// (sigmoid at −200). From activations alone, a unit is dead when its output is
+/// zero on every sample.
 /// </summary>
 public static class DeadUnitDetector
 {
-    /// <summary>From pre-activations <paramref name="pre"/> laid out [samples × units]: dead where f′ = 0 on every sample.</summary>
+    /// <summary>
+    /// From pre-activations <paramref name="pre"/> laid out [samples × units]: dead where f(x) = 0 and f′(x) = 0 (in
+    /// double) on every sample. Functions with a parameter per channel (prelu(num_parameters=C)) read the units as their C channels.
+    /// Row-wise and gated functions have no unit-wise derivative: no unit is reported for them.
+    /// </summary>
     public static DeadUnitReport FromPreActivations(string layer, Activation activation, ReadOnlySpan<float> pre, int units)
     {
         ArgumentNullException.ThrowIfNull(activation);
         int samples = Shape.Rows(pre.Length, units, nameof(pre));
-        if (activation.Info.Kind != ActivationKind.Elementwise)
-        {
-            // A row-wise function (softmax) has no unit-wise derivative; dead units are not defined for it.
-            return new DeadUnitReport(layer, units, samples, []);
-        }
+        if (activation.Info.Kind != ActivationKind.Elementwise) return new DeadUnitReport(layer, units, samples, []);
 
-        float[] ones = ArrayPool<float>.Shared.Rent(pre.Length);
-        float[] d = ArrayPool<float>.Shared.Rent(pre.Length);
+        // In double: a smooth tail that merely underflows float (sigmoid(−200) is 0 in float, 1e−87 in double) is
+        // saturation, not the exact zero of a dead region.
+        int n = pre.Length;
+        double[] x = ArrayPool<double>.Shared.Rent(n);
+        double[] y = ArrayPool<double>.Shared.Rent(n);
+        double[] d = ArrayPool<double>.Shared.Rent(n);
         try
         {
-            ones.AsSpan(0, pre.Length).Fill(1f);
-            activation.Backward(pre, ones.AsSpan(0, pre.Length), d.AsSpan(0, pre.Length));
-            return FromMask(layer, d.AsSpan(0, pre.Length), units, samples);
+            for (int i = 0; i < n; i++) x[i] = pre[i];
+            activation.Forward(x.AsSpan(0, n), y.AsSpan(0, n), units);
+            d.AsSpan(0, n).Fill(1.0);
+            activation.Backward(x.AsSpan(0, n), d.AsSpan(0, n), d.AsSpan(0, n), units);
+            var alive = new bool[units];
+            for (int i = 0; i < n; i++)
+            {
+                if (y[i] != 0 || d[i] != 0) alive[i % units] = true;
+            }
+
+            return new DeadUnitReport(layer, units, samples, Dead(alive, samples));
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(ones);
-            ArrayPool<float>.Shared.Return(d);
+            ArrayPool<double>.Shared.Return(x);
+            ArrayPool<double>.Shared.Return(y);
+            ArrayPool<double>.Shared.Return(d);
         }
     }
 
@@ -51,29 +68,17 @@ public static class DeadUnitDetector
     public static DeadUnitReport FromActivations(string layer, ReadOnlySpan<float> post, int units)
     {
         int samples = Shape.Rows(post.Length, units, nameof(post));
-        return FromMask(layer, post, units, samples);
-    }
-
-    private static DeadUnitReport FromMask(string layer, ReadOnlySpan<float> values, int units, int samples)
-    {
         var alive = new bool[units];
-        for (int i = 0; i < samples; i++)
+        for (int i = 0; i < post.Length; i++)
         {
-            var row = values.Slice(i * units, units);
-            for (int j = 0; j < units; j++)
-            {
-                if (row[j] != 0) alive[j] = true;
-            }
+            if (post[i] != 0) alive[i % units] = true;
         }
 
-        var dead = new List<int>();
-        for (int j = 0; j < units; j++)
-        {
-            if (!alive[j] && samples > 0) dead.Add(j);
-        }
-
-        return new DeadUnitReport(layer, units, samples, dead);
+        return new DeadUnitReport(layer, units, samples, Dead(alive, samples));
     }
+
+    private static int[] Dead(bool[] alive, int samples) =>
+        samples == 0 ? [] : Enumerable.Range(0, alive.Length).Where(j => !alive[j]).ToArray();
 
     /// <summary>The finding for a report, or null when the layer is healthy by <paramref name="options"/>.</summary>
     public static Finding? ToFinding(DeadUnitReport report, DiagnosticsOptions? options = null, long? step = null, string? activationName = null)
@@ -121,16 +126,29 @@ public sealed class DeadUnitTracker
 }
 
 /// <summary>
-/// Finds pre-activations in a flat tail of a saturating function: |f′| below a fraction of its peak, beyond the last
-/// point on that side where it is not. A zero of f′ between the tails (silu′ at −1.28, gelu′ at −0.75) is a turning
-/// point the unit passes through, not a flat region, and does not count.
+/// Finds pre-activations in a flat tail of a saturating function: |f′| below a fraction (5 %) of the function's
+/// reference slope, beyond the last point on that side where it is not. A zero of f′ between the tails (silu′ at
+/// −1.28, gelu′ at −0.75) is a turning point the unit passes through, not a flat region, and does not count.
 /// </summary>
+/// <remarks>
+/// The reference slope (<see cref="PeakDerivative"/>) is the peak of |f′| when f′ is bounded (sigmoid 1/4, tanh 1,
+/// silu 1.1). A function whose |f′| grows without bound (exponential) has no peak: measured against the largest slope
+/// of any window, every finite input would look flat (e^x over [−20, 20] peaks at e^20, and 5 % of that covers all
+/// x &lt; 17). Its reference is instead the largest |f′| over [−1, 1], the scale of a standardised pre-activation (e for
+/// the exponential), so only its real flat region — the negative tail, x &lt; ln(0.05·e) ≈ −2 — counts. Functions that
+/// pass no gradient at all (binary_step) are not measured: that is a property of the function, which the network
+/// check reports, not a state of the layer.
+/// </remarks>
 public static class SaturationDetector
 {
-    private static readonly ConcurrentDictionary<string, double> PeakCache = new();
+    private static readonly ConcurrentDictionary<string, (double Reference, bool Unbounded)> PeakCache = new();
     private static readonly ConcurrentDictionary<(string, double), (double Low, double High)> TailCache = new();
 
-    /// <summary>Fraction of saturated entries overall and per unit, for [samples × units] pre-activations.</summary>
+    /// <summary>
+    /// Fraction of saturated entries overall and per unit, for [samples × units] pre-activations. Functions with a
+    /// parameter per channel (prelu(num_parameters=C)) read the units as their C channels. Row-wise, gated and
+    /// non-saturating functions, and those that pass no gradient, give 0.
+    /// </summary>
     public static (double Fraction, double[] PerUnit) Measure(Activation activation, ReadOnlySpan<float> pre, int units, DiagnosticsOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(activation);
@@ -138,34 +156,32 @@ public static class SaturationDetector
         int samples = Shape.Rows(pre.Length, units, nameof(pre));
         var perUnit = new double[units];
         if (activation.Info.Kind != ActivationKind.Elementwise || !activation.Info.Saturating || pre.Length == 0) return (0, perUnit);
-        double limit = options.SaturationDerivativeFraction * PeakDerivative(activation);
-        var (low, high) = FlatTails(activation, limit);
-        float[] ones = ArrayPool<float>.Shared.Rent(pre.Length);
-        float[] d = ArrayPool<float>.Shared.Rent(pre.Length);
+        var slopes = Slopes(activation);
+        if (slopes.Reference == 0) return (0, perUnit);
+        double limit = options.SaturationDerivativeFraction * slopes.Reference;
+        var (low, high) = FlatTails(activation, slopes, limit);
+        int n = pre.Length;
+        float[] d = ArrayPool<float>.Shared.Rent(n);
         try
         {
-            ones.AsSpan(0, pre.Length).Fill(1f);
-            activation.Backward(pre, ones.AsSpan(0, pre.Length), d.AsSpan(0, pre.Length));
+            d.AsSpan(0, n).Fill(1f);
+            activation.Backward(pre, d.AsSpan(0, n), d.AsSpan(0, n), units);
             long total = 0;
-            for (int i = 0; i < samples; i++)
+            for (int i = 0; i < n; i++)
             {
-                for (int j = 0; j < units; j++)
+                float x = pre[i];
+                if (Math.Abs(d[i]) < limit && (x < low || x > high))
                 {
-                    float x = pre[(i * units) + j];
-                    if (Math.Abs(d[(i * units) + j]) < limit && (x < low || x > high))
-                    {
-                        perUnit[j]++;
-                        total++;
-                    }
+                    perUnit[i % units]++;
+                    total++;
                 }
             }
 
             for (int j = 0; j < units; j++) perUnit[j] /= samples;
-            return ((double)total / pre.Length, perUnit);
+            return ((double)total / n, perUnit);
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(ones);
             ArrayPool<float>.Shared.Return(d);
         }
     }
@@ -186,18 +202,61 @@ public static class SaturationDetector
             Step = step,
             Units = saturatedUnits,
             Evidence = new Dictionary<string, double> { ["saturated_fraction"] = fraction, ["saturated_units"] = saturatedUnits.Length, ["units"] = perUnit.Length },
-            Explanation = $"{fraction:P0} of the pre-activations of {activation.Name} sit where its derivative is below {options.SaturationDerivativeFraction:P0} of its peak; those units pass almost no gradient.",
+            Explanation = $"{fraction:P0} of the pre-activations of {activation.Name} sit where its derivative is below {options.SaturationDerivativeFraction:P0} of "
+                + (Slopes(activation).Unbounded ? $"its slope at the unit scale (max |f′| over [−1, 1] = {Slopes(activation).Reference:G3})" : "its peak") + "; those units pass almost no gradient.",
             Fix = activation.Info.BoundedAbove
                 ? "Use a hidden activation without an upper flat region (ReLU family, GELU/SiLU) with He initialisation, or scale the initialisation down (Glorot for sigmoid/tanh) and normalise the inputs."
                 : $"The flat region of {activation.Name} is its negative tail: normalise the inputs, check the initialisation scale and the biases, lower the learning rate, or use a function with a slope there (Leaky ReLU, PReLU).",
         };
     }
 
-    /// <summary>max |f′| over [−20, 20] (the peak the saturation threshold is relative to).</summary>
+    /// <summary>
+    /// The reference slope saturation is measured against: max |f′| over [−20, 20] when f′ is bounded; when |f′| keeps
+    /// growing (its largest value over [−20, 20] is at least twice its largest over [−10, 10]: exponential, relu_squared),
+    /// the largest |f′| over [−1, 1] instead (e for the exponential). A function with a parameter per channel
+    /// (prelu(num_parameters=C)) is sampled on every channel, rows of C columns on a grid coarsened to at most 2²² values,
+    /// with its current parameters; the largest slope of any channel is returned.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// A row-wise or gated function (its derivative is a Jacobian over a row, not one slope per input), or one that
+    /// passes no gradient anywhere (binary_step: f′ = 0 wherever it is defined, so it has no slope to compare with).
+    /// </exception>
     public static double PeakDerivative(Activation activation)
     {
         ArgumentNullException.ThrowIfNull(activation);
-        return PeakCache.GetOrAdd(activation.ToString(), _ => SampledSlopes(activation).Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(1).Max());
+        if (activation.Info.Kind != ActivationKind.Elementwise)
+        {
+            throw new ArgumentException(
+                $"{activation} is {(activation.Info.Kind == ActivationKind.Rowwise ? "row-wise" : "gated")}: its derivative is a Jacobian over each row, not one slope per input, so it has no peak derivative (saturation is measured for element-wise functions only).",
+                nameof(activation));
+        }
+
+        double reference = Slopes(activation).Reference;
+        if (reference == 0)
+        {
+            throw new ArgumentException($"{activation} passes no gradient: f′ = 0 wherever it is defined, so it has no peak derivative to measure saturation against.", nameof(activation));
+        }
+
+        return reference;
+    }
+
+    private const int Samples = 40_001;
+    private const double Window = 20;
+    private const int MaxSampledValues = 1 << 22;
+
+    /// <summary>|f′| on the sampling grid (the largest over the channels at each point) and the reference slope.</summary>
+    private sealed record SampledSlopes(double[] X, double[] Abs, double Reference, bool Unbounded);
+
+    // A prelu's slopes are trained in place (and its ToString shows only the first), so its samples are never cached.
+    private static bool Cacheable(Activation activation) => activation is not Functions.Prelu;
+
+    private static int Channels(Activation activation) => activation is Functions.Prelu p ? p.NumParameters : 1;
+
+    private static SampledSlopes Slopes(Activation activation)
+    {
+        if (!Cacheable(activation)) return Sample(activation);
+        var (reference, unbounded) = PeakCache.GetOrAdd(activation.ToString(), _ => Sample(activation) is var s ? (s.Reference, s.Unbounded) : default);
+        return new SampledSlopes([], [], reference, unbounded);
     }
 
     /// <summary>
@@ -205,27 +264,67 @@ public static class SaturationDetector
     /// first and last samples where |f′| reaches the limit) every sample stays under it. With no such sample the whole
     /// line is flat (Low = +∞, High = −∞).
     /// </summary>
-    private static (double Low, double High) FlatTails(Activation activation, double limit) =>
-        TailCache.GetOrAdd((activation.ToString(), limit), _ =>
-        {
-            var d = SampledSlopes(activation);
-            int first = Array.FindIndex(d, v => Math.Abs(v) >= limit);
-            int last = Array.FindLastIndex(d, v => Math.Abs(v) >= limit);
-            return first < 0 ? (double.PositiveInfinity, double.NegativeInfinity) : (SampleAt(first), SampleAt(last));
-        });
-
-    private const int Samples = 40_001;
-
-    private static double SampleAt(int i) => -20 + (i * 0.001);
-
-    private static double[] SampledSlopes(Activation activation)
+    private static (double Low, double High) FlatTails(Activation activation, SampledSlopes slopes, double limit)
     {
-        var x = new double[Samples];
-        for (int i = 0; i < Samples; i++) x[i] = SampleAt(i);
-        var ones = Enumerable.Repeat(1.0, Samples).ToArray();
-        var d = new double[Samples];
-        activation.Backward(x, ones, d);
-        return d;
+        (double, double) Compute(SampledSlopes s)
+        {
+            int first = Array.FindIndex(s.Abs, v => v >= limit);
+            int last = Array.FindLastIndex(s.Abs, v => v >= limit);
+            return first < 0 ? (double.PositiveInfinity, double.NegativeInfinity) : (s.X[first], s.X[last]);
+        }
+
+        return Cacheable(activation)
+            ? TailCache.GetOrAdd((activation.ToString(), limit), _ => Compute(Sample(activation)))
+            : Compute(slopes);
+    }
+
+    private static SampledSlopes Sample(Activation activation)
+    {
+        int channels = Channels(activation);
+        int points = channels == 1 ? Samples : Math.Clamp(MaxSampledValues / channels, 3, Samples);
+        double step = 2 * Window / (points - 1);
+        var x = new double[points];
+        for (int i = 0; i < points; i++) x[i] = -Window + (i * step);
+        x[points - 1] = Window;
+        var abs = new double[points];
+        const int BlockRows = 256;
+        var xs = new double[Math.Min(points, BlockRows) * channels];
+        var d = new double[xs.Length];
+        for (int start = 0; start < points; start += BlockRows)
+        {
+            int rows = Math.Min(BlockRows, points - start);
+            int len = rows * channels;
+            for (int r = 0; r < rows; r++) xs.AsSpan(r * channels, channels).Fill(x[start + r]);
+            d.AsSpan(0, len).Fill(1.0);
+            activation.Backward(xs.AsSpan(0, len), d.AsSpan(0, len), d.AsSpan(0, len), channels);
+            for (int r = 0; r < rows; r++)
+            {
+                double m = 0;
+                foreach (double v in d.AsSpan(r * channels, channels))
+                {
+                    // A NaN slope (a kink evaluated exactly) says nothing about the peak.
+                    if (double.IsFinite(v)) m = Math.Max(m, Math.Abs(v));
+                }
+
+                abs[start + r] = m;
+            }
+        }
+
+        double MaxWithin(double half)
+        {
+            double m = 0;
+            for (int i = 0; i < points; i++)
+            {
+                if (Math.Abs(x[i]) <= half) m = Math.Max(m, abs[i]);
+            }
+
+            return m;
+        }
+
+        double peak = abs.Max();
+        double central = MaxWithin(1);
+        bool unbounded = peak > 0 && peak >= 2 * MaxWithin(Window / 2) && central > 0;
+        return new SampledSlopes(x, abs, unbounded ? central : peak, unbounded);
     }
 }
 

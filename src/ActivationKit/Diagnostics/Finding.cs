@@ -6,7 +6,7 @@ namespace ActivationKit.Diagnostics;
 [JsonConverter(typeof(JsonStringEnumConverter<FindingKind>))]
 public enum FindingKind
 {
-    /// <summary>Units whose output (or derivative) is zero on every sample: they no longer learn.</summary>
+    /// <summary>Units whose output and derivative are zero on every sample: they pass no signal and no longer learn.</summary>
     [JsonStringEnumMemberName("dead_units")]
     DeadUnits,
 

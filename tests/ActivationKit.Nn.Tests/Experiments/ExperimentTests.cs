@@ -140,6 +140,19 @@ public sealed class ExperimentTests : IDisposable
     }
 
     [Fact]
+    public void Per_channel_prelu_and_the_exponential_are_measured()
+    {
+        // prelu(num_parameters=8) on 8-unit layers: the measurement reads the units as the slopes' channels.
+        var config = Tiny("prelu(num_parameters=8),exponential", epochs: 1);
+        var outcome = ExperimentRunner.Run(config, ExperimentData.Load(config), Dir("channels"));
+        Assert.Equal(4, outcome.Trials.Count);
+        Assert.All(outcome.Trials.Where(t => t.Activation.StartsWith("prelu", StringComparison.Ordinal)), t => Assert.Equal(0.0, t.SaturatedFraction));
+
+        // The exponential's slope grows without bound: only its negative tail (x < −2) is flat, not everything below 17.
+        Assert.All(outcome.Trials.Where(t => t.Activation == "exponential"), t => Assert.True(t.SaturatedFraction < 0.2, $"saturated {t.SaturatedFraction}"));
+    }
+
+    [Fact]
     public void A_killed_run_resumes_without_losing_or_repeating_trials()
     {
         var config = Tiny();
