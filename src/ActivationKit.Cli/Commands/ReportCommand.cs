@@ -36,9 +36,14 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
     {
         var (manifest, trials) = ResultStore.Load(settings.Directories);
         var summary = ExperimentSummary.Create(manifest, trials);
-        // Every output is checked before the first is written, so a bad --images leaves no HTML behind.
-        if (settings.Html is { } target) OutputFolder.EnsureFileWritable(target, "--html");
+        // Every output is checked before the first is written, so a bad --images leaves no HTML behind. Both folders are
+        // created as needed (report/index.html on a fresh checkout).
         if (settings.Images is { } folder) OutputFolder.EnsureWritable(folder, "--images");
+        if (settings.Html is { } target)
+        {
+            if (!Directory.Exists(target)) OutputFolder.EnsureWritable(Path.GetDirectoryName(Path.GetFullPath(target)) ?? ".", "--html");
+            OutputFolder.EnsureFileWritable(target, "--html");
+        }
         if (settings.Html is { } html)
         {
             ResultStore.WriteAtomic(html, new UTF8Encoding(false).GetBytes(HtmlReport.Render(summary, trials)));
