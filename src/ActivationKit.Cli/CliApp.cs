@@ -112,11 +112,18 @@ public static class CliApp
             .WithExample("predict", "--model", "iris.akm", "--in", "flowers.csv")
             .WithExample("predict", "--model", "model.akm", "--in", "x.npy", "--out", "y.npy");
 
-        // bench is a branch: `bench FN…` times kernels (the default command), `bench mlp` times training.
+        // bench is a branch: `bench FN…` times kernels, `bench mlp` times training. Preprocess turns `bench …` into
+        // `bench kernels …` (unless it is `bench mlp`), so that `bench --help` shows the kernel options and an unknown
+        // option is reported as one (the parser's default command took `relu` for an unknown command).
         config.AddBranch("bench", bench =>
         {
             bench.SetDescription("Benchmarks with side-by-side anchors (see docs/performance.md): kernels (ns/element) by default, `bench mlp` for training.");
             bench.SetDefaultCommand<BenchCommand>();
+            bench.AddCommand<BenchCommand>("kernels")
+                .WithDescription("Time our kernels forward and backward next to TensorPrimitives and a memory copy, in ns/element (`actkit bench mlp` times training). `kernels` may be left out.")
+                .WithExample("bench", "kernels", "sigmoid", "gelu", "--sizes", "262144")
+                .WithExample("bench", "kernels", "softmax", "--shapes", "1024x1000")
+                .WithExample("bench", "kernels", "--dtype", "f64", "--json");
             bench.AddCommand<BenchMlpCommand>("mlp")
                 .WithDescription("Time one training epoch of the 784-256-128-10 Adam MLP on 60,000 random samples (the PyTorch anchor's job).")
                 .WithExample("bench", "mlp")
@@ -187,16 +194,17 @@ public static class CliApp
     private static string[] Preprocess(string[] args)
     {
         RequireOptionValues(args);
-        var result = new string[args.Length];
-        for (int i = 0; i < args.Length; i++)
+        var result = new List<string>(args.Length + 1);
+        foreach (string a in args)
         {
-            string a = args[i];
-            result[i] = a == "--x" ? "--range"
+            result.Add(a == "--x" ? "--range"
                 : a.StartsWith("--x=", StringComparison.Ordinal) ? "--range=" + a[4..]
-                : a;
+                : a);
         }
 
-        return result;
+        // `bench FN… [options]` is `bench kernels FN… [options]` (see the bench branch).
+        if (result is ["bench", ..] && !(result.Count > 1 && result[1] is "mlp" or "kernels")) result.Insert(1, "kernels");
+        return [.. result];
     }
 }
 

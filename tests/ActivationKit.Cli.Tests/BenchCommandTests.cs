@@ -138,6 +138,20 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_help_shows_the_kernel_options_and_an_unknown_option_is_named()
+    {
+        // The branch's help listed only `mlp`, and `bench relu --bogus` said "Unknown command 'relu'".
+        var help = Cli.Run("bench", "--help");
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("--sizes", help.Out, StringComparison.Ordinal);
+        Assert.Contains("--shapes", help.Out, StringComparison.Ordinal);
+        var bad = Cli.Run("bench", "relu", "--bogus");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("Unknown option 'bogus'", bad.Out + bad.Err, StringComparison.Ordinal);
+        Assert.Contains("--threads", Cli.Run("bench", "mlp", "--help").Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_size_option_that_fits_none_of_the_functions_is_refused_instead_of_ignored()
     {
         // softmax alone was timed at the default 1024x1000 whatever --sizes said.
