@@ -154,6 +154,8 @@ public class DiagnoseCommandTests
         var text = Cli.Run("diagnose", tmp.Path).Ok();
         Assert.Contains("No problems found.", text.Out, StringComparison.Ordinal);
         Assert.Contains($"dense1  {activation}", text.Out, StringComparison.Ordinal);
+        // The manifest names every layer's activation, but a misspelt --activation is still an error, not ignored.
+        Cli.Run("diagnose", tmp.Path, "--activation", "relux").BadInput("relux");
     }
 
     [Fact]

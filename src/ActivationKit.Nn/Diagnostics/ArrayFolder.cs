@@ -58,6 +58,9 @@ public static class ArrayFolder
         ArgumentNullException.ThrowIfNull(directory);
         if (File.Exists(directory)) throw new DirectoryNotFoundException($"'{directory}' is a file; give the folder that holds the layers' .npy arrays.");
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"The folder '{directory}' does not exist.");
+        // Both specs are checked even where the manifest leaves them unused: a misspelt --activation was ignored silently.
+        if (activation is not null) DenseLayer.ResolveActivation(activation);
+        if (outputActivation is not null) DenseLayer.ResolveActivation(outputActivation);
         string manifest = Path.Combine(directory, ManifestName);
         return File.Exists(manifest)
             ? FromManifest(directory, manifest, activation, outputActivation)
