@@ -74,6 +74,16 @@ public sealed partial class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_comparison_that_fails_before_its_first_trial_leaves_no_manifest()
+    {
+        // The manifest used to stay with an empty trials folder, so the corrected run was refused as "a different comparison".
+        string a = _dir.File("failed");
+        Cli.Run("compare", "--activations", "prelu(num_parameters=3)", "--hidden", "8", "--seeds", "1", "--epochs", "1", "--out", a).BadInput("3 slopes but the layer has 8 units");
+        Assert.False(File.Exists(Path.Combine(a, "experiment.json")));
+        Cli.RunWide(Tiny(a, "--shard", "0/6")).Ok();
+    }
+
+    [Fact]
     public void Report_checks_every_output_before_writing_any()
     {
         string a = _dir.File("a");

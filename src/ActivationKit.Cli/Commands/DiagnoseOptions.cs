@@ -41,7 +41,7 @@ public class DiagnoseOptions : CommandSettings, IDiagnoseOptions
 
     /// <inheritdoc />
     [CommandOption("--stop-on-critical")]
-    [Description("Stop training at the first critical finding (e.g. every unit of a layer dead). Implies --diagnose.")]
+    [Description("Stop training at the first critical finding (e.g. every unit of a layer dead), print the report and exit 1 without saving a model. Implies --diagnose.")]
     public bool StopOnCritical { get; init; }
 
     /// <inheritdoc />

@@ -74,7 +74,20 @@ public static class ExperimentRunner
         options ??= new RunOptions();
         if (options.Threads < 1) throw new ArgumentException($"--threads must be ≥ 1, got {options.Threads}.");
         var manifest = Manifest(config, data, outDirectory);
-        ResultStore.WriteOrCheckManifest(outDirectory, manifest);
+        bool created = ResultStore.WriteOrCheckManifest(outDirectory, manifest);
+        try
+        {
+            return RunPlan(config, data, outDirectory, options, manifest);
+        }
+        catch when (created)
+        {
+            ResultStore.RemoveEmptyComparison(outDirectory);
+            throw;
+        }
+    }
+
+    private static RunOutcome RunPlan(ExperimentConfig config, ExperimentData data, string outDirectory, RunOptions options, ExperimentManifest manifest)
+    {
         var basis = config.BasisKey(data.Identity);
         var plan = config.Trials().Where(t => options.Shard.Includes(t.Index)).ToArray();
         var results = new TrialResult?[plan.Length];

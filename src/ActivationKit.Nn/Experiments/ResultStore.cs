@@ -55,10 +55,10 @@ public static class ResultStore
 
     /// <summary>
     /// Writes the manifest, or checks the one already there: a folder holds one comparison, so a different
-    /// configuration is refused rather than mixed in.
+    /// configuration is refused rather than mixed in. Returns true when it wrote a new manifest.
     /// </summary>
     /// <exception cref="ArgumentException">The folder already holds another comparison.</exception>
-    public static void WriteOrCheckManifest(string directory, ExperimentManifest manifest)
+    public static bool WriteOrCheckManifest(string directory, ExperimentManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         Directory.CreateDirectory(Path.Combine(directory, TrialsFolder));
@@ -71,10 +71,24 @@ public static class ResultStore
                 throw new ArgumentException($"'{directory}' already holds a different comparison ({Difference(existing.ExperimentKey, manifest.ExperimentKey)}); use another --out folder or remove it.");
             }
 
-            return;
+            return false;
         }
 
         WriteAtomic(path, JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
+        return true;
+    }
+
+    /// <summary>
+    /// Undoes <see cref="WriteOrCheckManifest"/> for a comparison that failed before its first trial was written: the
+    /// manifest goes, and the trials folder and the folder itself when they are empty, so the folder does not claim
+    /// a comparison it holds nothing of (and a corrected run is not refused as a different one).
+    /// </summary>
+    public static void RemoveEmptyComparison(string directory)
+    {
+        string trials = Path.Combine(directory, TrialsFolder);
+        if (Directory.Exists(trials) && Directory.EnumerateFileSystemEntries(trials).Any()) return;
+        File.Delete(Path.Combine(directory, ManifestName));
+        if (Directory.Exists(trials)) Directory.Delete(trials);
     }
 
     /// <summary>Reads a manifest.</summary>
