@@ -1,4 +1,5 @@
 using System.Globalization;
+using ActivationKit.Advisor;
 using ActivationKit.Catalog;
 
 namespace ActivationKit.Nn;
@@ -41,47 +42,24 @@ public sealed record Initializer(InitKind Kind, double Value = 0)
     /// </summary>
     public static Initializer Parse(string spec)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        string s = spec.Trim().ToLowerInvariant();
-        double? value = null;
-        int open = s.IndexOf('(', StringComparison.Ordinal);
-        if (open >= 0)
-        {
-            if (!s.EndsWith(')') || !double.TryParse(s[(open + 1)..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed))
-            {
-                throw new ArgumentException($"Malformed initialiser '{spec}': expected NAME or NAME(NUMBER).", nameof(spec));
-            }
-
-            value = parsed;
-            s = s[..open].Trim();
-        }
-
-        // Only the name is normalised: a hyphen in the value is a sign or an exponent (normal(1e-3), constant(-0.1)).
-        s = s.Replace('-', '_');
-        s = s.Replace("xavier", "glorot", StringComparison.Ordinal).Replace("kaiming", "he", StringComparison.Ordinal);
-        InitKind kind = s switch
+        // The grammar and its messages are the network check's (InitializerSpec), so check and train agree.
+        var (name, value) = InitializerSpec.Parse(spec);
+        InitKind kind = name switch
         {
             "auto" => InitKind.Auto,
-            "zeros" or "zero" => InitKind.Zeros,
-            "constant" or "const" => InitKind.Constant,
+            "zeros" => InitKind.Zeros,
+            "constant" => InitKind.Constant,
             "uniform" => InitKind.Uniform,
-            "normal" or "gaussian" => InitKind.Normal,
+            "normal" => InitKind.Normal,
             "glorot_uniform" => InitKind.GlorotUniform,
             "glorot_normal" => InitKind.GlorotNormal,
             "he_uniform" => InitKind.HeUniform,
             "he_normal" => InitKind.HeNormal,
             "lecun_uniform" => InitKind.LecunUniform,
             "lecun_normal" => InitKind.LecunNormal,
-            "orthogonal" => InitKind.Orthogonal,
-            _ => throw new ArgumentException(
-                $"Unknown initialiser '{spec}' (valid: auto, zeros, constant(c), uniform(a), normal(std), glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, orthogonal).", nameof(spec)),
+            _ => InitKind.Orthogonal,
         };
-        bool takesValue = kind is InitKind.Constant or InitKind.Uniform or InitKind.Normal;
-        if (!takesValue && value is not null) throw new ArgumentException($"Initialiser '{s}' takes no value.", nameof(spec));
-        double v = value ?? kind switch { InitKind.Uniform => 0.05, InitKind.Normal => 0.05, _ => 0 };
-        if (!double.IsFinite(v)) throw new ArgumentException($"Initialiser '{spec}': the value must be finite, got {v.ToString(CultureInfo.InvariantCulture)}.", nameof(spec));
-        if (kind is InitKind.Uniform or InitKind.Normal && v < 0) throw new ArgumentException($"Initialiser '{spec}': the scale must be ≥ 0.", nameof(spec));
-        return new Initializer(kind, v);
+        return new Initializer(kind, value ?? kind switch { InitKind.Uniform or InitKind.Normal => 0.05, _ => 0 });
     }
 
     /// <summary>The canonical spec, e.g. <c>he_normal</c> or <c>constant(0.1)</c>.</summary>

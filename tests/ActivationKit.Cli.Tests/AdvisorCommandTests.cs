@@ -248,7 +248,7 @@ public class AdvisorCommandTests
     [InlineData("notjson", "neither a JSON network spec")]
     [InlineData("corrupt", "truncated or corrupt")]
     [InlineData("empty-layers", "no \"layers\"")]
-    [InlineData("unknown-init", "unknown init 'he_magic'")]
+    [InlineData("unknown-init", "Unknown initialiser 'he_magic'")]
     [InlineData("loss-no-task", "no \"task\"")]
     [InlineData("zero-inputs", "\"inputs\" must be a whole number ≥ 1 (the input features), got 0.")]
     [InlineData("unknown-key", "Layer 2 of the spec: unknown key \"activaton\" (known: units, activation, init).")]

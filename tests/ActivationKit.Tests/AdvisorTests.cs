@@ -274,10 +274,10 @@ public class AdvisorTests
     }
 
     [Theory]
-    [InlineData("he_magic", "Layer 1: unknown init 'he_magic' (valid: auto, zeros, constant(c)")]
-    [InlineData("normal(x)", "Layer 1: Malformed init 'normal(x)'")]
-    [InlineData("he_normal(2)", "Layer 1: Init 'he_normal(2)' takes no value.")]
-    [InlineData("normal(-1)", "Layer 1: Init 'normal(-1)': the scale must be ≥ 0.")]
+    [InlineData("he_magic", "Layer 1: Unknown initialiser 'he_magic' (valid: auto, zeros, constant(c)")]
+    [InlineData("normal(x)", "Layer 1: Malformed initialiser 'normal(x)'")]
+    [InlineData("he_normal(2)", "Layer 1: Initialiser 'he_normal(2)' takes no value.")]
+    [InlineData("normal(-1)", "Layer 1: Initialiser 'normal(-1)': the scale must be ≥ 0.")]
     public void Network_check_refuses_initialisers_train_refuses(string init, string message)
     {
         var spec = NetworkSpec.Parse($$"""{"layers": [{"units": 8, "activation": "relu", "init": "{{init}}"}, {"units": 1, "activation": "identity"}]}""");

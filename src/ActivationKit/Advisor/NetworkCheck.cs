@@ -137,10 +137,9 @@ public sealed record LayerSpec
 }
 
 /// <summary>
-/// The initialiser grammar shared by the network check and the engine (ActivationKit.Nn's <c>Initializer.Parse</c>
-/// follows the same rule, and a test keeps the two in step): NAME or NAME(NUMBER), case-insensitive, '-' for '_',
-/// xavier = glorot, kaiming = he; only constant, uniform and normal take a value, which must be finite (and ≥ 0 for
-/// the two scales).
+/// The initialiser grammar of the network check and the engine (ActivationKit.Nn's <c>Initializer.Parse</c> reads
+/// specs through <see cref="Parse"/>): NAME or NAME(NUMBER), case-insensitive, '-' for '_', xavier = glorot,
+/// kaiming = he; only constant, uniform and normal take a value, which must be finite (and ≥ 0 for the two scales).
 /// </summary>
 public static class InitializerSpec
 {
@@ -152,7 +151,11 @@ public static class InitializerSpec
     /// he_normal, lecun_uniform, lecun_normal, orthogonal) without its value.
     /// </summary>
     /// <exception cref="ArgumentException">An unknown or malformed initialiser.</exception>
-    public static string Canonical(string spec)
+    public static string Canonical(string spec) => Parse(spec).Name;
+
+    /// <summary>The canonical name and the value in parentheses, if any (see <see cref="Canonical"/>).</summary>
+    /// <exception cref="ArgumentException">An unknown or malformed initialiser.</exception>
+    public static (string Name, double? Value) Parse(string spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         string s = spec.Trim().ToLowerInvariant();
@@ -162,13 +165,14 @@ public static class InitializerSpec
         {
             if (!s.EndsWith(')') || !double.TryParse(s[(open + 1)..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed))
             {
-                throw new ArgumentException($"Malformed init '{spec}': expected NAME or NAME(NUMBER).", nameof(spec));
+                throw new ArgumentException($"Malformed initialiser '{spec}': expected NAME or NAME(NUMBER).", nameof(spec));
             }
 
             value = parsed;
             s = s[..open].Trim();
         }
 
+        // Only the name is normalised: a hyphen in the value is a sign or an exponent (normal(1e-3), constant(-0.1)).
         s = s.Replace('-', '_').Replace("xavier", "glorot", StringComparison.Ordinal).Replace("kaiming", "he", StringComparison.Ordinal);
         string name = s switch
         {
@@ -176,13 +180,13 @@ public static class InitializerSpec
             "const" or "constant" => "constant",
             "gaussian" or "normal" => "normal",
             "auto" or "uniform" or "glorot_uniform" or "glorot_normal" or "he_uniform" or "he_normal" or "lecun_uniform" or "lecun_normal" or "orthogonal" => s,
-            _ => throw new ArgumentException($"unknown init '{spec}' (valid: {Valid}).", nameof(spec)),
+            _ => throw new ArgumentException($"Unknown initialiser '{spec}' (valid: {Valid}).", nameof(spec)),
         };
         bool takesValue = name is "constant" or "uniform" or "normal";
-        if (!takesValue && value is not null) throw new ArgumentException($"Init '{spec}' takes no value.", nameof(spec));
-        if (value is double v && !double.IsFinite(v)) throw new ArgumentException($"Init '{spec}': the value must be finite.", nameof(spec));
-        if (value is < 0 && name is "uniform" or "normal") throw new ArgumentException($"Init '{spec}': the scale must be ≥ 0.", nameof(spec));
-        return name;
+        if (!takesValue && value is not null) throw new ArgumentException($"Initialiser '{spec}' takes no value.", nameof(spec));
+        if (value is double v && !double.IsFinite(v)) throw new ArgumentException($"Initialiser '{spec}': the value must be finite, got {v.ToString(CultureInfo.InvariantCulture)}.", nameof(spec));
+        if (value is < 0 && name is "uniform" or "normal") throw new ArgumentException($"Initialiser '{spec}': the scale must be ≥ 0.", nameof(spec));
+        return (name, value);
     }
 }
 
