@@ -20,7 +20,8 @@ public static class Curves
     }
 
     /// <summary>
-    /// f(x) and f′(x) at each x, plus what is plotted. Element-wise: f itself. Row-wise: the first output of the
+    /// f(x) and f′(x) at each x, plus what is plotted. Element-wise: f itself (with one parameter per channel, as
+    /// prelu(num_parameters=C), its first channel: rows of C copies of x). Row-wise: the first output of the
     /// two-element row (x, 0) and its partial derivative in x. Gated: the output for the row [a | b] = [x | x] and
     /// its total derivative ∂f/∂a + ∂f/∂b.
     /// </summary>
@@ -62,6 +63,24 @@ public static class Curves
                     f.Backward(rows, ones, grad, 2);
                     for (int i = 0; i < n; i++) dy[i] = grad[2 * i] + grad[(2 * i) + 1];
                     return (y, dy, "output for the row [a | b] = [x | x]");
+                }
+
+            case ActivationKind.Elementwise when f.Channels > 1:
+                {
+                    int c = f.Channels;
+                    var rows = new double[c * n];
+                    for (int i = 0; i < n; i++) rows.AsSpan(i * c, c).Fill(xs[i]);
+                    var outRows = new double[c * n];
+                    var grad = new double[c * n];
+                    f.Forward(rows, outRows, c);
+                    f.Backward(rows, Enumerable.Repeat(1.0, c * n).ToArray(), grad, c);
+                    for (int i = 0; i < n; i++)
+                    {
+                        y[i] = outRows[i * c];
+                        dy[i] = grad[i * c];
+                    }
+
+                    return (y, dy, $"f(x) of the first of {c} channels");
                 }
 
             default:

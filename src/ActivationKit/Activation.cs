@@ -54,6 +54,12 @@ public abstract class Activation
     /// <summary>Number of output columns for an input row of <paramref name="columns"/> elements.</summary>
     public virtual int OutputColumns(int columns) => columns;
 
+    /// <summary>
+    /// The channels of a function with one parameter per channel (prelu(num_parameters=C): C): a call on more than one
+    /// value needs rows of exactly this many columns. 1 when any row length works.
+    /// </summary>
+    public virtual int Channels => 1;
+
     /// <summary>y = f(x) over float data.</summary>
     public abstract void Forward(ReadOnlySpan<float> x, Span<float> y, int columns = 0);
 

@@ -74,12 +74,12 @@ public sealed partial class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
-    public void A_comparison_that_fails_before_its_first_trial_leaves_no_manifest()
+    public void A_contender_that_fits_no_layer_is_refused_before_anything_is_written()
     {
-        // The manifest used to stay with an empty trials folder, so the corrected run was refused as "a different comparison".
+        // The first trials ran and a manifest stayed behind, so the corrected run was refused as "a different comparison".
         string a = _dir.File("failed");
-        Cli.Run("compare", "--activations", "prelu(num_parameters=3)", "--hidden", "8", "--seeds", "1", "--epochs", "1", "--out", a).BadInput("3 slopes but the layer has 8 units");
-        Assert.False(File.Exists(Path.Combine(a, "experiment.json")));
+        Cli.Run("compare", "--activations", "relu,prelu(num_parameters=3)", "--hidden", "8", "--seeds", "1", "--epochs", "1", "--out", a).BadInput("every hidden layer needs 3 units");
+        Assert.False(Directory.Exists(a));
         Cli.RunWide(Tiny(a, "--shard", "0/6")).Ok();
     }
 

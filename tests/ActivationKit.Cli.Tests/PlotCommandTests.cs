@@ -19,6 +19,17 @@ public sealed class PlotCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_function_with_one_parameter_per_channel_plots_its_first_channel()
+    {
+        // 801 curve points went in as one row: "prelu: 3 slopes need rows of 3 columns"; report --html failed the same way.
+        Cli.Run("plot", "prelu(num_parameters=3)", "--grad").Ok();
+        var (y, dy, what) = ActivationKit.Plots.Curves.Sample(ActivationKit.Catalog.ActivationCatalog.Create("prelu(num_parameters=3, init=0.5)"), [-2.0, 3.0]);
+        Assert.Equal([-1.0, 3.0], y);
+        Assert.Equal([0.5, 1.0], dy);
+        Assert.Contains("first of 3 channels", what, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Png_and_svg_files_are_written()
     {
         string png = _dir.File("f.png"), svg = _dir.File("f.svg");

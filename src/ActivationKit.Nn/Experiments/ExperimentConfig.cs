@@ -136,6 +136,17 @@ public sealed record ExperimentConfig
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"--lr must be finite and > 0, got {LearningRate}.");
         if (!(TargetAccuracy > 0 && TargetAccuracy <= 1)) throw new ArgumentException($"--target must be in (0, 1], got {TargetAccuracy}.");
         _ = Optimizers.Create(Optimizer);
+        // A function with one parameter per channel fits only layers of that many units: refused here, before any trial
+        // is written, instead of by the first trial whose layer does not fit.
+        foreach (var contender in Activations)
+        {
+            int channels = DenseLayer.ResolveActivation(contender.Activation)?.Channels ?? 1;
+            if (channels > 1 && Hidden.Any(h => h != channels))
+            {
+                throw new ArgumentException($"{contender.Activation} has {channels} parameters, one per channel, but --hidden has widths {string.Join(",", Hidden)}; every hidden layer needs {channels} units for it (or use one shared parameter).");
+            }
+        }
+
         return this with
         {
             Init = Initializer.Parse(Init).ToString(),

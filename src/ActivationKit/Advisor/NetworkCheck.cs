@@ -240,9 +240,9 @@ public static class NetworkCheck
             if (string.IsNullOrWhiteSpace(layer.Activation)) throw new ArgumentException($"Layer {i + 1} of the spec needs an activation.", nameof(spec));
             if (layer.Init is null) throw new ArgumentException($"Layer {i + 1} of the spec has a null init; use an empty string for none.", nameof(spec));
             var f = ActivationCatalog.Create(layer.Activation);
-            if (f is Functions.Prelu { NumParameters: > 1 } prelu && prelu.NumParameters != layer.Units)
+            if (f.Channels > 1 && f.Channels != layer.Units)
             {
-                throw new ArgumentException($"Layer {i + 1}: {layer.Activation} has {prelu.NumParameters} slopes, one per channel, but the layer has {layer.Units} units; use num_parameters=1 (one shared slope) or num_parameters={layer.Units}.", nameof(spec));
+                throw new ArgumentException($"Layer {i + 1}: {layer.Activation} has {f.Channels} slopes, one per channel, but the layer has {layer.Units} units; use num_parameters=1 (one shared slope) or num_parameters={layer.Units}.", nameof(spec));
             }
 
             acts.Add(f.Info);

@@ -250,8 +250,6 @@ public static class SaturationDetector
     // A prelu's slopes are trained in place (and its ToString shows only the first), so its samples are never cached.
     private static bool Cacheable(Activation activation) => activation is not Functions.Prelu;
 
-    private static int Channels(Activation activation) => activation is Functions.Prelu p ? p.NumParameters : 1;
-
     private static SampledSlopes Slopes(Activation activation)
     {
         if (!Cacheable(activation)) return Sample(activation);
@@ -280,7 +278,7 @@ public static class SaturationDetector
 
     private static SampledSlopes Sample(Activation activation)
     {
-        int channels = Channels(activation);
+        int channels = activation.Channels;
         int points = channels == 1 ? Samples : Math.Clamp(MaxSampledValues / channels, 3, Samples);
         double step = 2 * Window / (points - 1);
         var x = new double[points];

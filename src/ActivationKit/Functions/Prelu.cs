@@ -106,6 +106,9 @@ public sealed class Prelu : ElementwiseActivation
     /// <summary>Number of slopes (1, or the number of channels).</summary>
     public int NumParameters => Weights.Length;
 
+    /// <inheritdoc />
+    public override int Channels => NumParameters;
+
     /// <summary>True while every slope is ≥ 0, so the sign of y tells which branch x was on.</summary>
     public override bool SupportsBackwardFromOutput
     {

@@ -153,6 +153,27 @@ public sealed class ExperimentTests : IDisposable
     }
 
     [Fact]
+    public void A_run_stopped_before_its_first_trial_leaves_no_manifest_but_one_after_it_keeps_it()
+    {
+        var config = Tiny();
+        var data = ExperimentData.Load(config);
+        string dir = Dir("stopped-early");
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        // The manifest of a comparison that holds no trial would make a corrected run "a different comparison".
+        Assert.ThrowsAny<OperationCanceledException>(() => ExperimentRunner.Run(config, data, dir, new RunOptions { Cancellation = cancelled.Token }));
+        Assert.False(File.Exists(Path.Combine(dir, ResultStore.ManifestName)));
+        Assert.Equal(config.Trials().Count, ExperimentRunner.Run(config with { Epochs = config.Epochs + 1 }, data, dir).Trained);
+    }
+
+    [Fact]
+    public void A_per_channel_contender_that_fits_no_hidden_width_is_refused_before_the_run()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Tiny("relu,prelu(num_parameters=3)"));
+        Assert.Contains("every hidden layer needs 3 units", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_killed_run_resumes_without_losing_or_repeating_trials()
     {
         var config = Tiny();
