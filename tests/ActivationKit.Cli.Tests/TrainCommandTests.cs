@@ -273,9 +273,14 @@ public class TrainCommandTests
         Assert.Equal(0.5, json.GetProperty("test").GetProperty("accuracy").GetDouble(), 0.1);
         Assert.False(json.TryGetProperty("model", out _));
         Assert.Empty(dir.Files());
+        // The diagnostics report is part of the JSON (with --json it was dropped: not on stdout, not on stderr).
+        var findings = json.GetProperty("diagnostics").GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("kind").GetString()).ToList();
+        Assert.Contains("symmetric_init", findings);
 
-        // A run that is not stopped says so in its JSON too.
-        Assert.False(Json(Cli.Run("train", "--data", "xor", "--samples", "100", "--epochs", "1", "--json").Ok()).GetProperty("stopped_early").GetBoolean());
+        // A run that is not stopped says so in its JSON too, and has no diagnostics unless asked for.
+        var plain = Json(Cli.Run("train", "--data", "xor", "--samples", "100", "--epochs", "1", "--json").Ok());
+        Assert.False(plain.GetProperty("stopped_early").GetBoolean());
+        Assert.False(plain.TryGetProperty("diagnostics", out _));
     }
 
     [Fact]

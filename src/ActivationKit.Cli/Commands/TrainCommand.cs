@@ -7,6 +7,7 @@ using ActivationKit.Cli.IO;
 using ActivationKit.Cli.Training;
 using ActivationKit.Nn;
 using ActivationKit.Nn.Data;
+using ActivationKit.Nn.Diagnostics;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -161,7 +162,8 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         using var diagnostics = LiveDiagnostics.Start(settings, network, train, pairing.Loss);
         if (diagnostics is not null) options = diagnostics.Apply(options);
         var result = Run(network, train, validation, options, data.Task);
-        diagnostics?.Finish($"training on {settings.Data}", settings.Json ? null : consoles.OutWriter);
+        // With --json the report goes into the JSON object ("diagnostics") instead of the text on stdout.
+        var report = diagnostics?.Finish($"training on {settings.Data}", settings.Json ? null : consoles.OutWriter);
         if (result.Diverged)
         {
             consoles.ErrorWriter.WriteLine($"Error: {result.Message}");
@@ -177,7 +179,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             // report was printed above; the metrics below are those of the network as it stood when training stopped.
             string epochs = result.History.Count == 0 ? "before the first epoch ended" : $"after {result.History.Count} complete epoch(s)";
             consoles.ErrorWriter.WriteLine($"Stopped early {epochs}: {result.Message}{(settings.Save is null ? string.Empty : $" No model saved to {settings.Save}.")}");
-            if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, null);
+            if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, null, report);
             else WriteSummary(data, description, network, options, result, testMetrics, labelAccuracy, perEpoch, null);
             return ExitCodes.Failed;
         }
@@ -202,7 +204,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             AtomicFile.Write(path, stream => ModelFile.Save(stream, network, metadata));
         }
 
-        if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, settings.Save);
+        if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, settings.Save, report);
         else WriteSummary(data, description, network, options, result, testMetrics, labelAccuracy, perEpoch, settings.Save);
         return ExitCodes.Ok;
     }
@@ -304,7 +306,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         return (double)correct / logits.Length;
     }
 
-    private void WriteJson(TrainingSplits data, string description, TrainingResult result, Metrics test, double labelAccuracy, double perEpoch, string? saved)
+    private void WriteJson(TrainingSplits data, string description, TrainingResult result, Metrics test, double labelAccuracy, double perEpoch, string? saved, DiagnosticsReport? report)
     {
         bool regression = data.Task == TrainingTask.Regression;
         bool multilabel = data.Task == TrainingTask.Multilabel;
@@ -350,6 +352,13 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             json.WriteBoolean("stopped_early", result.StoppedEarly);
             if (result.StoppedEarly) json.WriteString("stop_reason", result.Message);
             if (saved is not null) json.WriteString("model", saved);
+            if (report is not null)
+            {
+                // The report's own JSON (what --diagnostics-out writes as diagnostics.json).
+                json.WritePropertyName("diagnostics");
+                json.WriteRawValue(report.ToJson());
+            }
+
             json.WriteEndObject();
         });
 
