@@ -184,7 +184,8 @@ public static class CliApp
             if (!IsOption(token) || token.Contains('=', StringComparison.Ordinal)) continue;
             if (i + 1 < args.Length && !IsOption(args[i + 1])) continue;
             string spelled = token == "--x" ? "--range" : token;
-            if (ErrorReporter.OptionProperties(spelled, command).Any(p => p.GetCustomAttribute<CommandOptionAttribute>() is { ValueName: not null, ValueIsOptional: false }))
+            // Only the command's own options: another command's --sizes given to train is an unknown option, not a missing value.
+            if (ErrorReporter.OptionProperties(spelled, command, ownOnly: true).Any(p => p.GetCustomAttribute<CommandOptionAttribute>() is { ValueName: not null, ValueIsOptional: false }))
             {
                 throw new UsageException($"{token} needs a value.");
             }
@@ -286,7 +287,7 @@ internal static class ErrorReporter
     /// when it has one (settings classes are nested in their command, PlotCommand.Settings for plot), else every
     /// command's.
     /// </summary>
-    internal static List<PropertyInfo> OptionProperties(string option, string? command)
+    internal static List<PropertyInfo> OptionProperties(string option, string? command, bool ownOnly = false)
     {
         string name = option.TrimStart('-');
         var candidates = typeof(CliApp).Assembly.GetTypes()
@@ -295,8 +296,8 @@ internal static class ErrorReporter
             .Where(p => p.GetCustomAttribute<CommandOptionAttribute>() is { } a && (a.LongNames.Contains(name) || a.ShortNames.Contains(name)))
             .ToList();
         string prefix = (command ?? string.Empty).Replace("-", string.Empty, StringComparison.Ordinal) + "Command";
-        var own = candidates.Where(p => p.DeclaringType?.DeclaringType?.Name.Equals(prefix, StringComparison.OrdinalIgnoreCase) == true).ToList();
-        return own.Count > 0 ? own : candidates;
+        var own = candidates.Where(p => p.ReflectedType?.DeclaringType?.Name.Equals(prefix, StringComparison.OrdinalIgnoreCase) == true).ToList();
+        return own.Count > 0 || ownOnly ? own : candidates;
     }
 
     /// <summary>The message without .NET's " (Parameter 'x')" suffix.</summary>

@@ -88,6 +88,9 @@ public class GeneralTests
         Cli.Run("train", "--data", "xor", "--epochs", "--hidden", "4").BadInput("--epochs needs a value.");
         Cli.Run("eval", "tanh", "-x").BadInput("-x needs a value.");
         Cli.Run("bench", "mlp", "--threads").BadInput("--threads needs a value.");
+        Cli.Run("train", "--data", "xor", "--diagnostics-out").BadInput("--diagnostics-out needs a value.");
+        // Another command's option is unknown here, not missing its value.
+        Assert.Contains("Unknown option 'sizes'", Cli.Run("train", "--data", "xor", "--sizes").Err, StringComparison.Ordinal);
         // Flags and values that start with a minus sign are not affected.
         Assert.Equal(0, Cli.Run("eval", "tanh", "--x", "-1:1:1", "--grad").ExitCode);
     }
