@@ -82,6 +82,10 @@ public class CoreTests
         Assert.Equal(new Initializer(InitKind.Constant, 0.1), Initializer.Parse("constant(0.1)"));
         Assert.Equal("constant(0.1)", Initializer.Parse("constant(0.1)").ToString());
         Assert.Equal("he_normal", Initializer.Parse("he_normal").ToString());
+        // train's help promised these aliases, which the grammar refused.
+        Assert.Equal(new Initializer(InitKind.HeNormal), Initializer.Parse("he"));
+        Assert.Equal(new Initializer(InitKind.GlorotNormal), Initializer.Parse("xavier"));
+        Assert.Equal(new Initializer(InitKind.LecunNormal), Initializer.Parse("LeCun"));
         Assert.Contains("valid", Assert.Throws<ArgumentException>(() => Initializer.Parse("magic")).Message);
         Assert.Throws<ArgumentException>(() => Initializer.Parse("he_normal(2)"));
         Assert.Contains("≥ 0", Assert.Throws<ArgumentException>(() => Initializer.Parse("normal(-1)")).Message);

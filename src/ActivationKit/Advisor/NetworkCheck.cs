@@ -139,12 +139,12 @@ public sealed record LayerSpec
 /// <summary>
 /// The initialiser grammar of the network check and the engine (ActivationKit.Nn's <c>Initializer.Parse</c> reads
 /// specs through <see cref="Parse"/>): NAME or NAME(NUMBER), case-insensitive, '-' for '_', xavier = glorot,
-/// kaiming = he; only constant, uniform and normal take a value, which must be finite (and ≥ 0 for the two scales).
+/// kaiming = he, a bare he, glorot or lecun is its normal variant; only constant, uniform and normal take a value, which must be finite (and ≥ 0 for the two scales).
 /// </summary>
 public static class InitializerSpec
 {
     /// <summary>The names, as the error message lists them.</summary>
-    public const string Valid = "auto, zeros, constant(c), uniform(a), normal(std), glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, orthogonal";
+    public const string Valid = "auto, zeros, constant(c), uniform(a), normal(std), glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, orthogonal; xavier = glorot, kaiming = he, and he, glorot or lecun alone is the normal variant";
 
     /// <summary>
     /// The scheme's canonical name (auto, zeros, constant, uniform, normal, glorot_uniform, glorot_normal, he_uniform,
@@ -179,6 +179,7 @@ public static class InitializerSpec
             "zero" or "zeros" => "zeros",
             "const" or "constant" => "constant",
             "gaussian" or "normal" => "normal",
+            "he" or "glorot" or "lecun" => s + "_normal",
             "auto" or "uniform" or "glorot_uniform" or "glorot_normal" or "he_uniform" or "he_normal" or "lecun_uniform" or "lecun_normal" or "orthogonal" => s,
             _ => throw new ArgumentException($"Unknown initialiser '{spec}' (valid: {Valid}).", nameof(spec)),
         };
