@@ -76,8 +76,9 @@ public sealed record NetworkSpec
                     throw new FormatException($"{where} needs \"units\" > 0 (a whole number).");
                 }
 
-                string? activation = Text(l, "activation", where, "a catalog name such as \"relu\"");
-                if (string.IsNullOrWhiteSpace(activation)) throw new FormatException($"{where} needs an \"activation\".");
+                // Required: absent, null, blank and mistyped all get the one message (leaving it out is no way out here).
+                string? activation = Find(l, "activation") is { ValueKind: JsonValueKind.String } a ? a.GetString() : null;
+                if (string.IsNullOrWhiteSpace(activation)) throw new FormatException($"{where} needs an \"activation\", a catalog name such as \"relu\".");
                 layers.Add(new LayerSpec { Units = units, Activation = activation, Init = Text(l, "init", where, "an initialiser such as \"he_normal\"") ?? "" });
             }
 
