@@ -78,6 +78,15 @@ public sealed class DenseLayer
     /// <summary>The activation, or null for a linear layer.</summary>
     public Activation? Activation { get; }
 
+    /// <summary>
+    /// For one training step, the activation <see cref="Forward"/> and <see cref="Backward"/> use instead of
+    /// <see cref="Activation"/>: RReLU in training mode with that step's random slopes (<see cref="Mlp"/> sets it while
+    /// <see cref="Mlp.Training"/> holds, and clears it otherwise). Null: <see cref="Activation"/> itself.
+    /// </summary>
+    public Activation? StepActivation { get; set; }
+
+    private Activation? Current => StepActivation ?? Activation;
+
     /// <summary>The spec that recreates the activation (<c>linear</c> when none).</summary>
     public string ActivationSpec => Activation?.ToString() ?? "linear";
 
@@ -146,13 +155,14 @@ public sealed class DenseLayer
         y = y[..(rows * Units)];
         for (int r = 0; r < rows; r++) Bias.CopyTo(pre.Slice(r * PreWidth, PreWidth));
         Gemm.Multiply(x[..(rows * InputSize)], Weights, pre, rows, InputSize, PreWidth, accumulate: true, threads);
-        if (Activation is null)
+        var activation = Current;
+        if (activation is null)
         {
             if (!pre.Overlaps(y)) pre.CopyTo(y);
         }
         else
         {
-            Activation.Forward(pre, y, PreWidth);
+            activation.Forward(pre, y, PreWidth);
         }
     }
 
@@ -173,17 +183,18 @@ public sealed class DenseLayer
         y = y[..(rows * Units)];
         dy = dy[..(rows * Units)];
         dpre = dpre[..(rows * PreWidth)];
-        if (Activation is null)
+        var activation = Current;
+        if (activation is null)
         {
             dy.CopyTo(dpre);
         }
-        else if (Activation.SupportsBackwardFromOutput && Activation.Info.Kind == ActivationKind.Elementwise)
+        else if (activation.SupportsBackwardFromOutput && activation.Info.Kind == ActivationKind.Elementwise)
         {
-            Activation.BackwardFromOutput(y, dy, dpre, PreWidth);
+            activation.BackwardFromOutput(y, dy, dpre, PreWidth);
         }
         else
         {
-            Activation.Backward(pre, dy, dpre, PreWidth);
+            activation.Backward(pre, dy, dpre, PreWidth);
         }
 
         // Summed in double in a fixed lane order, so the slope gradient has the same bits for any thread count.

@@ -1,4 +1,5 @@
 using ActivationKit.Catalog;
+using ActivationKit.Functions;
 
 namespace ActivationKit.Nn;
 
@@ -34,6 +35,7 @@ public sealed class Mlp
     private float[][] _pre = [], _post = [], _dpre = [], _dpost = [], _drop = [], _dropDerivative = [];
     private bool[] _dropped = [];
     private Rng _dropoutRng = Rng.Derive(0, "dropout");
+    private Rng _rreluRng = Rng.Derive(0, "rrelu");
     private int _capacity = -1;
     private int _forwardRows = -1;
 
@@ -136,6 +138,7 @@ public sealed class Mlp
         _warnings.Clear();
         var rng = Rng.Derive(seed, "init");
         _dropoutRng = Rng.Derive(seed, "dropout");
+        _rreluRng = Rng.Derive(seed, "rrelu");
         for (int i = 0; i < _layers.Length; i++)
         {
             var init = Specs[i].Init ?? defaultInit;
@@ -196,6 +199,8 @@ public sealed class Mlp
             var layer = _layers[i];
             var pre = _pre[i].AsSpan(0, rows * layer.PreWidth);
             var post = _post[i].AsSpan(0, rows * layer.Units);
+            // RReLU draws fresh slopes for every training step (Xu et al.); evaluation uses the mean slope.
+            layer.StepActivation = Training && layer.Activation is Rrelu { Training: false } rrelu ? rrelu.Train(_rreluRng.NextUInt64()) : null;
             layer.Forward(input, pre, post, rows, Threads);
             if (_observers.Count > 0)
             {
