@@ -251,6 +251,7 @@ public class AdvisorTests
     [InlineData("{\"layers\": [{\"units\": 2, \"activation\": \"relu\", \"init\": null}]}", "Layer 1 of the spec: \"init\" must be a string (an initialiser such as \"he_normal\"), got null")]
     [InlineData("{\"layers\": [{\"units\": 2, \"activation\": null}]}", "Layer 1 of the spec needs an \"activation\", a catalog name such as \"relu\".")]
     [InlineData("{\"layers\": [{\"units\": 2, \"activation\": 3}]}", "Layer 1 of the spec needs an \"activation\", a catalog name such as \"relu\".")]
+    [InlineData("{\"inputs\": 3, \"Inputs\": 4, \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "The network spec: \"Inputs\" is given twice.")]
     [InlineData("{\"task\": null, \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "The network spec: \"task\" must be a string")]
     [InlineData("{\"layers\": [{\"units\": 2, \"activation\": \"relu\", \"dropout\": 0.1}]}", "Layer 1 of the spec: unknown key \"dropout\" (known: units, activation, init).")]
     [InlineData("{\"optimizer\": \"adam\", \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "The network spec: unknown key \"optimizer\" (known: inputs, layers, loss, task).")]

@@ -112,12 +112,16 @@ public sealed record NetworkSpec
 
     private static void CheckKeys(JsonElement e, string[] known, string where)
     {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var p in e.EnumerateObject())
         {
             if (!known.Contains(p.Name, StringComparer.OrdinalIgnoreCase))
             {
                 throw new FormatException($"{where}: unknown key \"{p.Name}\" (known: {string.Join(", ", known)}).");
             }
+
+            // The parser keeps both and the check would read the first: "inputs": 3, "inputs": 4 said nothing.
+            if (!seen.Add(p.Name)) throw new FormatException($"{where}: \"{p.Name}\" is given twice.");
         }
     }
 }
