@@ -144,7 +144,7 @@ public class PredictCommandTests
         Cli.Run("predict", "--model", model, "--in", x, "--out", dir.File("y.csv")).Ok();
         Assert.Equal(r.Out.Replace("\r", string.Empty, StringComparison.Ordinal), File.ReadAllText(dir.File("y.csv")));
         var npy = Cli.Run("predict", "--model", model, "--in", x, "--out", dir.File("y.npy")).Ok();
-        Assert.Contains("(softmax; columns setosa, versicolor, virginica)", npy.Err, StringComparison.Ordinal);
+        Assert.Contains("(softmax; columns 'setosa', 'versicolor', 'virginica')", npy.Err, StringComparison.Ordinal);
 
         // Two text labels and one output: the column is the probability of the second class.
         File.WriteAllLines(csv, lines.Select(l => l.Replace("virginica", "versicolor", StringComparison.Ordinal)));

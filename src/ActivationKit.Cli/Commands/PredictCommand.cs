@@ -106,7 +106,7 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
 
         if (settings.Out is not null)
         {
-            string named = labels is null ? string.Empty : $"; columns {string.Join(", ", labels)}";
+            string named = labels is null ? string.Empty : $"; columns {string.Join(", ", labels.Select(l => $"'{l}'"))}";
             consoles.ErrorWriter.WriteLine($"Wrote {rows} row(s) × {outputs} output(s) ({output}{named}) to {settings.Out}.");
         }
 
