@@ -172,6 +172,13 @@ public class PredictCommandTests
         Cli.Run("predict", "--model", big, "--in", npy).BadInput("big.npy: row 2 makes the model's output +∞: its values are too large for the network in float (the largest, column 1, 1E+30).");
         Npy.Write(npy, [0.5f, 0.5f, 1e20f, -3f], [2, 2]);
         Assert.Equal(2, Cli.Run("predict", "--model", big, "--in", npy).Ok().Lines.Length);
+
+        // Behind a fused sigmoid a logit of −∞ is a probability of 0, not an overflow (it was refused).
+        net.Layers[1].Weights.AsSpan().Fill(-1f);
+        string squashed = dir.File("sigmoid.akm");
+        ModelFile.Save(squashed, net, new ModelMetadata { Task = "binary", ClassCount = 2, Notes = new Dictionary<string, string> { ["output"] = "sigmoid" } });
+        Npy.Write(npy, [0.5f, 0.5f, 1e30f, -3f], [2, 2]);
+        Assert.Equal("0", Cli.Run("predict", "--model", squashed, "--in", npy).Ok().Lines[1]);
     }
 
     [Fact]

@@ -77,6 +77,9 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
 
         var y = network.Predict(input, rows);
         int outputs = network.OutputSize;
+        // The fused squash first: a logit of ±∞ is a probability of 0 or 1, not an overflow; what stays NaN or ±∞ is one.
+        string output = metadata.Notes is { } notes && notes.TryGetValue("output", out var name) ? name : "identity";
+        if (output is "softmax" or "sigmoid") ActivationCatalog.Create(output).Forward(y, y, outputs);
         bad = Dataset.IndexOfNonFinite(y);
         if (bad >= 0)
         {
@@ -86,8 +89,6 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
             throw new UsageException($"{inName}: row {row + 1} makes the model's output {Describe(y[bad])}: its values are too large for the network in float (the largest, column {column + 1}, {x[(row * columns) + column].ToString("R", Inv)}{distance}).");
         }
 
-        string output = metadata.Notes is { } notes && notes.TryGetValue("output", out var name) ? name : "identity";
-        if (output is "softmax" or "sigmoid") ActivationCatalog.Create(output).Forward(y, y, outputs);
         string[]? labels = ColumnLabels(metadata, outputs);
 
         if (outExt == ".npy")
