@@ -30,12 +30,15 @@ public sealed class DenseLayer
     {
     }
 
-    /// <summary>Creates a layer around an activation instance (null: linear).</summary>
+    /// <summary>
+    /// Creates a layer around an activation instance (null: linear). A <see cref="Prelu"/> is copied: the layer trains
+    /// its slopes in place, and two layers given one instance would share them (each updating them with its own gradient).
+    /// </summary>
     public DenseLayer(int inputSize, int units, Activation? activation)
     {
         if (inputSize < 1) throw new ArgumentException($"inputSize must be ≥ 1, got {inputSize}.", nameof(inputSize));
         if (units < 1) throw new ArgumentException($"units must be ≥ 1, got {units}.", nameof(units));
-        Activation = activation;
+        Activation = activation is Prelu shared ? new Prelu(shared.Weights) : activation;
         InputSize = inputSize;
         Units = units;
 

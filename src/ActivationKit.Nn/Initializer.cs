@@ -57,7 +57,8 @@ public sealed record Initializer(InitKind Kind, double Value = 0)
             "he_normal" => InitKind.HeNormal,
             "lecun_uniform" => InitKind.LecunUniform,
             "lecun_normal" => InitKind.LecunNormal,
-            _ => InitKind.Orthogonal,
+            "orthogonal" => InitKind.Orthogonal,
+            _ => throw new System.Diagnostics.UnreachableException($"InitializerSpec.Parse gave '{name}', which Initializer.Parse does not map."),
         };
         return new Initializer(kind, value ?? kind switch { InitKind.Uniform or InitKind.Normal => 0.05, _ => 0 });
     }

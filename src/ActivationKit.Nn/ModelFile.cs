@@ -34,7 +34,8 @@ public sealed record ModelMetadata
 /// Saves and loads an <see cref="Mlp"/> as one file: the 8-byte magic <c>AKNNMLP1</c>, a 32-bit little-endian header
 /// length, a UTF-8 JSON header (layers, sizes, activation specs, metadata, the tensor table and an FNV-1a checksum),
 /// then every tensor as raw little-endian float32: per layer <c>layerI.weight</c>, <c>layerI.bias</c> and, for PReLU,
-/// <c>layerI.slopes</c> (the learned slopes; older files without it load with the spec's initial slopes). Loading parses data only — activations are looked up in the
+/// <c>layerI.slopes</c> (the learned slopes; a file that has them is header version 2, so loaders from before them refuse
+/// it; older files without it load with the spec's initial slopes). Loading parses data only — activations are looked up in the
 /// catalog by spec, nothing is executed — and checks every size against the file; the round trip is bit-identical.
 /// </summary>
 public static class ModelFile
@@ -104,7 +105,9 @@ public static class ModelFile
         var header = new HeaderDto
         {
             Format = "actkit-mlp",
-            Version = 1,
+            // Version 2 when the file holds learned slopes: a loader that predates them (version 1 only) would ignore
+            // the tensor and run the initial slopes, so such files must be refused there rather than misread.
+            Version = tensors.Any(t => t.Name.EndsWith(".slopes", StringComparison.Ordinal)) ? 2 : 1,
             InputSize = network.InputSize,
             Layers = layers,
             Tensors = table,
@@ -161,9 +164,9 @@ public static class ModelFile
             throw new InvalidDataException($"{name}: corrupt header ({ex.Message}).", ex);
         }
 
-        if (header.Format != "actkit-mlp" || header.Version != 1)
+        if (header.Format != "actkit-mlp" || header.Version is not (1 or 2))
         {
-            throw new InvalidDataException($"{name}: unsupported format '{header.Format}' version {header.Version} (expected actkit-mlp version 1).");
+            throw new InvalidDataException($"{name}: unsupported format '{header.Format}' version {header.Version} (expected actkit-mlp version 1 or 2).");
         }
 
         if (header.Layers is not { Count: > 0 } || header.Tensors is null) throw new InvalidDataException($"{name}: the header lists no layers.");

@@ -193,6 +193,8 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
             layers[i] = new LayerSnapshot
             {
                 Name = _names[i],
+                // The layer's own activation, not a training step's (RReLU's random slopes): every rrelu slope lies
+                // between its bounds, so dead and saturated units read the same with the mean slope.
                 Activation = l.Activation,
                 Units = l.Units,
                 PreWidth = l.PreWidth,

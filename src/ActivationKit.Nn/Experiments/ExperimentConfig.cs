@@ -167,9 +167,17 @@ public sealed record ExperimentConfig
         return list;
     }
 
-    /// <summary>The settings every trial shares (data, network, training), as a canonical one-line text.</summary>
+    /// <summary>
+    /// The version of what a trial computes and records, part of every key: raised when training or measurement
+    /// changes, so results from before are neither resumed into nor merged with results from after. 2 (2026-12-01):
+    /// PReLU learns its slopes, RReLU trains with random slopes, a dead unit needs a zero output, and gelu, gelu_tanh
+    /// and squareplus are measured for saturation. Keys without it are version 1.
+    /// </summary>
+    public const int EngineVersion = 2;
+
+    /// <summary>The settings every trial shares (engine version, data, network, training), as a canonical one-line text.</summary>
     public string BasisKey(string dataIdentity) => string.Create(CultureInfo.InvariantCulture,
-        $"data={dataIdentity};samples={Samples};noise={Noise:R};data_seed={DataSeed};hidden={string.Join("x", Hidden)};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};optimizer={Optimizer};init={Init};target={TargetAccuracy:R}");
+        $"engine={EngineVersion};data={dataIdentity};samples={Samples};noise={Noise:R};data_seed={DataSeed};hidden={string.Join("x", Hidden)};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};optimizer={Optimizer};init={Init};target={TargetAccuracy:R}");
 
     /// <summary>The basis plus the contenders and seed count: what must match for trial files to be merged.</summary>
     public string ExperimentKey(string dataIdentity) =>

@@ -79,7 +79,8 @@ public static class ExperimentRunner
         {
             return RunPlan(config, data, outDirectory, options, manifest);
         }
-        catch when (created)
+        // Only a whole comparison: a shard's folder may be shared with other shards already training into it.
+        catch when (created && options.Shard == Shard.All)
         {
             ResultStore.RemoveEmptyComparison(outDirectory);
             throw;

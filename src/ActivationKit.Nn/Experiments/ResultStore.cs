@@ -80,8 +80,9 @@ public static class ResultStore
 
     /// <summary>
     /// Undoes <see cref="WriteOrCheckManifest"/> for a comparison that failed before its first trial was written: the
-    /// manifest goes, and the trials folder and the folder itself when they are empty, so the folder does not claim
-    /// a comparison it holds nothing of (and a corrected run is not refused as a different one).
+    /// manifest and the empty trials folder go (the folder itself stays), so the folder does not claim a comparison it
+    /// holds nothing of (and a corrected run is not refused as a different one). Not for shards, which may share the
+    /// folder with other processes (see <see cref="ExperimentRunner.Run"/>).
     /// </summary>
     public static void RemoveEmptyComparison(string directory)
     {

@@ -213,9 +213,18 @@ public sealed class Prelu : ElementwiseActivation
     /// <exception cref="ArgumentException">Length mismatch, a destination that is not <see cref="NumParameters"/> long, or rows that do not match the channels.</exception>
     public void ParameterGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> slopeGradient, int columns = 0)
     {
-        Span<double> sums = Weights.Length <= 256 ? stackalloc double[Weights.Length] : new double[Weights.Length];
-        SlopeSums(x, dy, slopeGradient.Length, columns, sums);
-        for (int j = 0; j < sums.Length; j++) slopeGradient[j] = (float)sums[j];
+        // Pooled beyond 256 channels, so a training step allocates nothing once warm.
+        double[]? rented = Weights.Length <= 256 ? null : ArrayPool<double>.Shared.Rent(Weights.Length);
+        Span<double> sums = rented is null ? stackalloc double[Weights.Length] : rented.AsSpan(0, Weights.Length);
+        try
+        {
+            SlopeSums(x, dy, slopeGradient.Length, columns, sums);
+            for (int j = 0; j < sums.Length; j++) slopeGradient[j] = (float)sums[j];
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<double>.Shared.Return(rented);
+        }
     }
 
     /// <summary>The slope gradient for double data; see <see cref="ParameterGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/>.</summary>
