@@ -152,6 +152,15 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Per_channel_parameters_are_refused_by_bench_and_accuracy_with_the_shared_form_named()
+    {
+        // They failed deep inside with "3 slopes need rows of 3 columns, got rows of 4096".
+        Cli.Run("bench", "prelu(num_parameters=3)", "--sizes", "4096").BadInput("has one parameter per channel (3 channels); bench times the function with one shared parameter (e.g. prelu)");
+        Cli.Run("accuracy", "prelu(num_parameters=3)").BadInput("accuracy measures the function with one shared parameter (e.g. prelu)");
+        Assert.Contains("-0.25", Cli.Run("eval", "prelu(num_parameters=3)", "--x=-1:4:1", "--columns", "3").Ok().Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_size_option_that_fits_none_of_the_functions_is_refused_instead_of_ignored()
     {
         // softmax alone was timed at the default 1024x1000 whatever --sizes said.

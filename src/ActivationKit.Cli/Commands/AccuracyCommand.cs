@@ -207,6 +207,12 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         foreach (string spec in specs)
         {
             var f = ActivationCatalog.Create(spec);
+            if (f.Channels > 1)
+            {
+                // The meters run one-dimensional samples; every channel runs the same kernel as a shared parameter.
+                throw new UsageException($"{f} has one parameter per channel ({f.Channels} channels); accuracy measures the function with one shared parameter (e.g. {f.Name}), which is the kernel every channel runs.");
+            }
+
             if (f is not ElementwiseActivation && !rowsToo)
             {
                 throw new UsageException($"{f.Name} is {Describe.Kind(f.Info.Kind)}; {mode} covers element-wise functions only (without it, accuracy measures {f.Name} on rows).");

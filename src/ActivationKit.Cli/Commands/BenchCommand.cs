@@ -195,6 +195,10 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         foreach (string spec in specs.Length == 0 ? DefaultFunctions : specs)
         {
             var f = ActivationCatalog.Create(spec);
+            if (f.Channels > 1)
+            {
+                throw new UsageException($"{f} has one parameter per channel ({f.Channels} channels); bench times the function with one shared parameter (e.g. {f.Name}), which is the kernel every channel runs.");
+            }
 
             bool defaults = !spec.Contains('(', StringComparison.Ordinal);
             string label = defaults ? f.Name : f.ToString();

@@ -270,7 +270,7 @@ public sealed class Prelu : ElementwiseActivation
         int rowLength = RowLength(length, columns);
         if (rowLength != channels)
         {
-            throw new ArgumentException($"prelu: {channels} slopes need rows of {channels} columns (one slope per column), got rows of {rowLength}.", nameof(columns));
+            throw new ArgumentException($"prelu: {channels} slopes need rows of {channels} columns (one slope per column), got rows of {rowLength}; pass columns = {channels} (--columns in the CLI) with a whole number of rows.", nameof(columns));
         }
     }
 
