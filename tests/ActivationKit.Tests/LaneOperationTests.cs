@@ -160,7 +160,7 @@ public class LaneOperationTests
     }
 
     [Fact]
-    public void CountWhereEqual_counts_the_equal_lanes_at_every_width_with_nan_never_equal_and_zeros_equal()
+    public void CountWhereEqual_and_FirstWhereEqual_find_the_equal_lanes_at_every_width_with_nan_never_equal_and_zeros_equal()
     {
         var a = Inputs();
         // Every fourth lane equal to its partner (including NaN lanes, which must not count, and −0 against +0,
@@ -243,6 +243,8 @@ public class LaneOperationTests
         {
             int expected = Enumerable.Range(i, TV.Count).Count(k => a[k] == b[k]);
             Assert.Equal(expected, TV.CountWhereEqual(Lanes.Load<TV, float>(ref a[i]), Lanes.Load<TV, float>(ref b[i])));
+            int first = Enumerable.Range(0, TV.Count).FirstOrDefault(k => a[i + k] == b[i + k], TV.Count);
+            Assert.Equal(first, TV.FirstWhereEqual(Lanes.Load<TV, float>(ref a[i]), Lanes.Load<TV, float>(ref b[i])));
         }
     }
 
@@ -252,6 +254,8 @@ public class LaneOperationTests
         {
             int expected = Enumerable.Range(i, TV.Count).Count(k => a[k] == b[k]);
             Assert.Equal(expected, TV.CountWhereEqual(Lanes.Load<TV, double>(ref a[i]), Lanes.Load<TV, double>(ref b[i])));
+            int first = Enumerable.Range(0, TV.Count).FirstOrDefault(k => a[i + k] == b[i + k], TV.Count);
+            Assert.Equal(first, TV.FirstWhereEqual(Lanes.Load<TV, double>(ref a[i]), Lanes.Load<TV, double>(ref b[i])));
         }
     }
 

@@ -1282,4 +1282,24 @@ public class RowwiseTests
             Assert.True(ok, $"{what}[{i}]: expected {expected[i]:R}, got {actual[i]:R} (row {string.Join(", ", actual)})");
         }
     }
+
+    [Fact]
+    public void Hardmax_float_rows_mark_the_first_maximum_wherever_it_lies()
+    {
+        // Rows as long as a register and longer (the last register overlaps the one before), the maximum at every
+        // position with a tie after it: the first one wins, as the double rows and ONNX say.
+        var hardmax = ActivationKit.Catalog.ActivationCatalog.Create("hardmax");
+        foreach (int n in new[] { 8, 9, 10, 16, 17, 33, 100 })
+        {
+            for (int at = 0; at < n; at++)
+            {
+                var x = Enumerable.Range(0, n).Select(i => (float)Math.Sin(i)).ToArray();
+                x[at] = 5f;
+                if (at + 3 < n) x[at + 3] = 5f;
+                var y = new float[n];
+                hardmax.Forward(x, y, n);
+                for (int i = 0; i < n; i++) Assert.Equal(i == at ? 1f : 0f, y[i]);
+            }
+        }
+    }
 }

@@ -175,19 +175,24 @@ public sealed class Hardmax : RowwiseActivation<Hardmax.Kernel_>
             return !nan;
         }
 
-        /// <summary>The first index of <paramref name="m"/> (present, not NaN) in a float row: the register first, then its lane.</summary>
+        /// <summary>
+        /// The first index of <paramref name="m"/> (present, not NaN) in a float row: the first register holding it and
+        /// its first lane there from the comparison's mask (a scalar scan of the register cost rows of ten a fifth of
+        /// their time). The last register overlaps the one before; its lanes already read hold no match.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static int FirstIndexOf<TV>(ReadOnlySpan<float> x, float m) where TV : struct, IVec<TV>
         {
             ref float px = ref MemoryMarshal.GetReference(x);
             var target = TV.Create(m);
-            int i = 0;
-            for (; i <= x.Length - TV.Count; i += TV.Count)
+            int last = x.Length - TV.Count;
+            for (int i = 0; i < last; i += TV.Count)
             {
-                if (TV.AnyTrue(TV.EqualTo(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)), target))) break;
+                int k = TV.FirstWhereEqual(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)), target);
+                if (k < TV.Count) return i + k;
             }
 
-            while (x[i] != m) i++;
-            return i;
+            return last + TV.FirstWhereEqual(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)), target);
         }
     }
 }

@@ -143,6 +143,9 @@ public interface IVec<TV> :
     /// of its bits, in the scalar units, instead of vector operations that add up a mask of ones).</summary>
     static abstract int CountWhereEqual(TV a, TV b);
 
+    /// <summary>The first lane where a equals b (−0 equals +0, NaN nothing), or <see cref="Count"/> when there is none.</summary>
+    static abstract int FirstWhereEqual(TV a, TV b);
+
     /// <summary>
     /// x · 2^n for integral-valued <paramref name="n"/> with |n| small enough that 2^n is a normal number, rounded once
     /// (a multiplication by the exact power of two; VSCALEF on the AVX-512 widths, the same bits in one instruction).

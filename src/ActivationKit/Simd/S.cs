@@ -75,6 +75,9 @@ public readonly struct S<T> : IVec<S<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int CountWhereEqual(S<T> a, S<T> b) => a.Value == b.Value ? 1 : 0;
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int FirstWhereEqual(S<T> a, S<T> b) => a.Value == b.Value ? 0 : 1;
+
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static S<T> Pow2(S<T> n)
     {

@@ -128,6 +128,9 @@ public readonly struct V128<T> : IVec<V128<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int CountWhereEqual(V128<T> a, V128<T> b) => BitOperations.PopCount(Vector128.Equals(a.Value, b.Value).ExtractMostSignificantBits());
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int FirstWhereEqual(V128<T> a, V128<T> b) => Math.Min(Count, BitOperations.TrailingZeroCount(Vector128.Equals(a.Value, b.Value).ExtractMostSignificantBits()));
+
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V128<T> Pow2(V128<T> n)
     {

@@ -128,6 +128,9 @@ public readonly struct V256<T> : IVec<V256<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int CountWhereEqual(V256<T> a, V256<T> b) => BitOperations.PopCount(Vector256.Equals(a.Value, b.Value).ExtractMostSignificantBits());
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int FirstWhereEqual(V256<T> a, V256<T> b) => Math.Min(Count, BitOperations.TrailingZeroCount(Vector256.Equals(a.Value, b.Value).ExtractMostSignificantBits()));
+
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256<T> Pow2(V256<T> n)
     {

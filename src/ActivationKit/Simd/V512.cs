@@ -150,6 +150,9 @@ public readonly struct V512<T> : IVec<V512<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllTrue(V512<T> mask) => mask.Value.AsUInt32() == Vector512<uint>.AllBitsSet;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int CountWhereEqual(V512<T> a, V512<T> b) => BitOperations.PopCount(Vector512.Equals(a.Value, b.Value).ExtractMostSignificantBits());
 
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int FirstWhereEqual(V512<T> a, V512<T> b) => Math.Min(Count, BitOperations.TrailingZeroCount(Vector512.Equals(a.Value, b.Value).ExtractMostSignificantBits()));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyWhereLess(V512<T> a, V512<T> b) => Vector512.LessThanAny(a.Value, b.Value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyWhereGreater(V512<T> a, V512<T> b) => Vector512.GreaterThanAny(a.Value, b.Value);
