@@ -112,20 +112,11 @@ public sealed class Hardsigmoid : OutputGradientActivation<Hardsigmoid.Kernel_>
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
-        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-        {
-            var inside = TV.And(TV.GreaterThan(x, TV.Create(-3.0)), TV.LessThan(x, TV.Create(3.0)));
-            // Outside: 0, or NaN for NaN x (Max and Min return their second operand when it is NaN).
-            return TV.Select(inside, Hardswish.Kernel_.SixthOf(dy), TV.Min(TV.Zero, TV.Max(TV.Zero, x)));
-        }
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV> => VMath.ClampedSlope(x, -3.0, 3.0, Hardswish.Kernel_.SixthOf(dy));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
-        public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
-        {
-            var inside = TV.And(TV.GreaterThan(y, TV.Zero), TV.LessThan(y, TV.One));
-            return TV.Select(inside, Hardswish.Kernel_.SixthOf(dy), TV.Min(TV.Zero, TV.Max(TV.Zero, y)));
-        }
+        public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV> => VMath.ClampedSlope(y, 0.0, 1.0, Hardswish.Kernel_.SixthOf(dy));
     }
 }

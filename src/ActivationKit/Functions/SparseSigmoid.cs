@@ -88,20 +88,11 @@ public sealed class SparseSigmoid : OutputGradientActivation<SparseSigmoid.Kerne
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-        {
-            var inside = TV.And(TV.GreaterThan(x, TV.Create(-1.0)), TV.LessThan(x, TV.One));
-            // Outside: 0, or NaN for NaN x (Max and Min return their second operand when it is NaN).
-            return TV.Select(inside, dy * TV.Create(0.5), TV.Min(TV.Zero, TV.Max(TV.Zero, x)));
-        }
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV> => VMath.ClampedSlope(x, -1.0, 1.0, dy * TV.Create(0.5));
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
-        {
-            var inside = TV.And(TV.GreaterThan(y, TV.Zero), TV.LessThan(y, TV.One));
-            return TV.Select(inside, dy * TV.Create(0.5), TV.Min(TV.Zero, TV.Max(TV.Zero, y)));
-        }
+        public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV> => VMath.ClampedSlope(y, 0.0, 1.0, dy * TV.Create(0.5));
 
         /// <summary>
         /// min(1, max(0, (x + 1)·½)): the constants are Max's and Min's first operands, so a NaN x stays NaN; ±∞

@@ -197,6 +197,15 @@ public static partial class VMath
         return TV.Fma(s, TV.Fms(z, p, e), e);
     }
 
+    /// <summary>
+    /// The slope of a clamped linear piece (hardsigmoid, sparse_sigmoid): <paramref name="inside"/> where
+    /// <paramref name="lo"/> &lt; v &lt; <paramref name="hi"/>, 0 outside and at the bounds, NaN for a NaN v (Max and Min
+    /// return their second operand when it is NaN). v is x, or y for the gradient from the output.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ClampedSlope<TV>(TV v, double lo, double hi, TV inside) where TV : struct, IVec<TV>
+        => TV.Select(TV.And(TV.GreaterThan(v, TV.Create(lo)), TV.LessThan(v, TV.Create(hi))), inside, TV.Min(TV.Zero, TV.Max(TV.Zero, v)));
+
     /// <summary>ln(x) (double lanes); ln(0) = −∞, ln(x &lt; 0) = NaN, ln(+∞) = +∞, subnormal x handled.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Log<TV>(TV x) where TV : struct, IVec<TV>
