@@ -146,35 +146,35 @@ public sealed class Mlp
             bool hidden = i < _layers.Length - 1;
             if (hidden && init.IsSymmetric && _layers[i].Units > 1)
             {
-                string message = $"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}) is initialised with {init}: every unit " +
+                Warn($"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}) is initialised with {init}: every unit " +
                     "computes the same function and receives the same gradient, so the symmetry is never broken and the layer " +
-                    "acts like a single unit. Use a random initialiser (he_normal, glorot_uniform, …) for hidden layers.";
-                _warnings.Add(message);
-                Warning?.Invoke(message);
+                    "acts like a single unit. Use a random initialiser (he_normal, glorot_uniform, …) for hidden layers.");
             }
 
+            // Both cases below stop every gradient before the layer; they differ only in why and in the remedy.
+            string stopped = "neither this layer's weights nor those of the layers before it ever change" + (hidden ? "; only the layers after it learn." : ".");
             if (_layers[i].Activation is { Info.Kind: ActivationKind.Rowwise } rowwise && _layers[i].PreWidth == 1)
             {
                 // A row of one value normalises to a constant (softmax 1, log_softmax 0, hardmax 1): the output carries
                 // nothing and the gradient is zero, exactly like a zero-gradient function, whatever the function.
-                string message = $"Layer {i} (1 unit, {_layers[i].ActivationSpec}): {rowwise.Name} normalises over the layer's row, and over a single " +
-                    "unit it outputs the same constant for every input, so its gradient is zero and neither this layer's weights nor those of the layers before it ever change" +
-                    (hidden ? "; only the layers after it learn." : ".") +
-                    " Give the layer more units, or use an element-wise function (sigmoid, identity) for a single output.";
-                _warnings.Add(message);
-                Warning?.Invoke(message);
+                Warn($"Layer {i} (1 unit, {_layers[i].ActivationSpec}): {rowwise.Name} normalises over the layer's row, and over a single " +
+                    $"unit it outputs the same constant for every input, so its gradient is zero and {stopped}" +
+                    " Give the layer more units, or use an element-wise function (sigmoid, identity) for a single output.");
             }
             else if (_layers[i].Activation is { } activation && ActivationKit.Advisor.CatalogProperties.PassesNoGradient(activation.Info))
             {
-                string message = $"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}): {activation.Name}'s gradient is zero everywhere, " +
-                    "so neither this layer's weights nor those of the layers before it ever change" + (hidden ? "; only the layers after it learn." : ".") +
-                    $" Train with a smooth stand-in ({ActivationKit.Advisor.CatalogProperties.SmoothStandIn(activation.Info)}) and apply {activation.Name} at inference.";
-                _warnings.Add(message);
-                Warning?.Invoke(message);
+                Warn($"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}): {activation.Name}'s gradient is zero everywhere, so {stopped}" +
+                    $" Train with a smooth stand-in ({ActivationKit.Advisor.CatalogProperties.SmoothStandIn(activation.Info)}) and apply {activation.Name} at inference.");
             }
         }
 
         return _warnings.ToArray();
+
+        void Warn(string message)
+        {
+            _warnings.Add(message);
+            Warning?.Invoke(message);
+        }
     }
 
     /// <summary>
