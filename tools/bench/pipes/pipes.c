@@ -63,6 +63,8 @@ static double now(void)
 #define GETEXP(r) "vgetexpps %%zmm20,%%zmm" r "\n"
 #define RCP(r) "vrcp14ps %%zmm20,%%zmm" r "\n"
 #define FPCLASS(r) "vfpclassps $0x40,%%zmm20,%%k2\n"
+#define PERM(r) "vpermps %%zmm20,%%zmm21,%%zmm" r "\n"
+#define PERMT2(r) "vpermt2ps %%zmm20,%%zmm21,%%zmm" r "\n"
 #define BCAST(r) "vbroadcastss (%%rsp),%%zmm" r "\n"
 
 // The clock: 1000 dependent integer additions per iteration take 1000 cycles.
@@ -100,6 +102,8 @@ int main(int argc, char **argv)
     TEST("vpaddd", PADD);
     TEST("vpmaxud", PMAXU);
     TEST("vbroadcastss from memory", BCAST);
+    TEST("vpermps (16-entry table)", PERM);
+    TEST("vpermt2ps (32-entry table)", PERMT2);
     double f, d;
     TIME(FMA8 "vdivps %%zmm20,%%zmm21,%%zmm8\n", f);
     TIME("vdivps %%zmm20,%%zmm21,%%zmm8\n vdivps %%zmm20,%%zmm21,%%zmm9\n vdivps %%zmm20,%%zmm21,%%zmm10\n vdivps %%zmm20,%%zmm21,%%zmm11\n", d);
