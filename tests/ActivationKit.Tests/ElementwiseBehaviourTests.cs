@@ -347,6 +347,58 @@ public class ElementwiseBehaviourTests
         Assert.Equal((Half)0f, dh[0]);
     }
 
+    [Fact]
+    public void Exponential_slope_of_double_data_where_e_to_the_x_is_subnormal_keeps_a_large_dy()
+    {
+        var f = ActivationKit.Catalog.ActivationCatalog.Create("exponential");
+        // dy·e^x with e^x subnormal (or 0) but the product not: e^x alone kept too few bits (1000·e^−726.18 was 487
+        // ULP off). Expected values from mpmath at 50 digits.
+        double[] x = [-726.18, -1000.0, -710.0, -1400.0, 709.5];
+        double[] dy = [1e3, 1e300, 1e10, 1e300, 0.5];
+        double[] expected = [4.2075872604e-313, 5.075958897549457e-135, 4.47628622567513e-299, 9.721322154756664e-309, 6.774931596573164e+307];
+        var dx = new double[x.Length];
+        f.Backward(x, dy, dx);
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.True(ActivationKit.Accuracy.Ulp.Double(dx[i], expected[i]) <= 4, $"exponential'({x[i]:R})·{dy[i]:R} = {dx[i]:R}, mpmath {expected[i]:R}");
+        }
+    }
+
+    [Theory]
+    [InlineData("elu(alpha=2049.3)")]
+    [InlineData("elu(alpha=1e30)")]
+    [InlineData("elu(alpha=0.3)")]
+    [InlineData("celu(alpha=0.3)")]
+    [InlineData("celu(alpha=1e30)")]
+    public void Slope_from_the_output_of_an_increasing_function_is_never_negative(string spec)
+    {
+        // From the output, ELU's f′ = y + α and CELU's 1 + y/α are known only to y's rounding; deep in the tail that
+        // rounding was returned, negative as often as not (elu(α = 1e30) gave −1.5e22 at x = −100).
+        var f = ActivationKit.Catalog.ActivationCatalog.Create(spec);
+        float[] x = [-1f, -5f, -17.3f, -30f, -100f, -1e30f, float.NegativeInfinity];
+        var y = new float[x.Length];
+        f.Forward(x, y);
+        var dx = new float[x.Length];
+        f.BackwardFromOutput(y, Enumerable.Repeat(1f, x.Length).ToArray(), dx);
+        for (int i = 0; i < x.Length; i++) Assert.True(dx[i] >= 0, $"{spec}: slope from y = {y[i]:R} (x = {x[i]:R}) is {dx[i]:R}");
+        var yd = x.Select(v => (double)v).ToArray();
+        f.Forward(yd, yd);
+        var dd = new double[x.Length];
+        f.BackwardFromOutput(yd, Enumerable.Repeat(1.0, x.Length).ToArray(), dd);
+        for (int i = 0; i < x.Length; i++) Assert.True(dd[i] >= 0, $"{spec}: double slope from y = {yd[i]:R} is {dd[i]:R}");
+        float[] nan = [float.NaN];
+        f.BackwardFromOutput(nan, [1f], nan);
+        Assert.True(float.IsNaN(nan[0]));
+    }
+
+    [Fact]
+    public void Prelu_slope_must_be_a_finite_float()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ActivationKit.Catalog.ActivationCatalog.Create("prelu(init=1e300)"));
+        Assert.Contains("finite float", e.Message);
+        Assert.Equal(3e38f, ((ActivationKit.Functions.Prelu)ActivationKit.Catalog.ActivationCatalog.Create("prelu(init=3e38)")).Weights[0]);
+    }
+
     /// <summary>The functions whose float kernels form dy·f′ in their deep tails without rounding f′ alone first.</summary>
     public static TheoryData<string> WholeRangeGradientNames() => ["silu", "sigmoid", "softplus", "logsigmoid", "tanh", "selu", "mish", "exponential"];
 

@@ -99,9 +99,10 @@ public sealed class Exponential : OutputGradientActivation<Exponential.Kernel_>
         {
             if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return InDouble.FloatBackward(this, x, dy);
             var slope = dy * Forward(x);
-            // Above ln(double max) e^x overflows although dy·e^x need not (|dy| < 1): (dy·e^(x/2))·e^(x/2) there, and
-            // dy = 0 gives ±0 at any finite x instead of 0·∞.
-            var big = TV.GreaterThan(x, TV.Create(OverflowAbove));
+            // Above ln(double max) e^x overflows although dy·e^x need not (|dy| < 1), and below ln of the least normal
+            // double it is subnormal, with too few bits for a large dy to scale back up: (dy·e^(x/2))·e^(x/2) there
+            // (e^(x/2) is normal down to x = −1416.8), and dy = 0 gives ±0 at any finite x instead of 0·∞.
+            var big = TV.GreaterThan(TV.Abs(x), TV.Create(SplitBeyond));
             if (TV.AnyTrue(big))
             {
                 var half = Forward(x * TV.Create(0.5));
@@ -112,8 +113,8 @@ public sealed class Exponential : OutputGradientActivation<Exponential.Kernel_>
             return slope;
         }
 
-        /// <summary>ln of the largest double: e^x overflows above it.</summary>
-        private const double OverflowAbove = 709.782712893384;
+        /// <summary>−ln of the least normal double (2^−1022): beyond ±this e^x is subnormal, or near the overflow at ln(double max) = 709.78.</summary>
+        private const double SplitBeyond = 708.3964185322641;
 
         /// <summary>|x| beyond which float lanes hand dy·e^x to double lanes: e^x is a normal, finite float up to it.</summary>
         private const double FloatSlopeLimit = 87.0;
