@@ -101,7 +101,7 @@ public abstract class GatedActivation<TGateKernel> : GatedActivation
         int h = HalfColumns(x.Length, columns);
         if (x.Length == 0)
         {
-            CheckEmpty(y.Length);
+            CheckEmpty(y.Length, nameof(y));
             return;
         }
 
@@ -114,7 +114,7 @@ public abstract class GatedActivation<TGateKernel> : GatedActivation
         int h = HalfColumns(x.Length, columns);
         if (x.Length == 0)
         {
-            CheckEmpty(y.Length);
+            CheckEmpty(y.Length, nameof(y));
             return;
         }
 
@@ -127,7 +127,7 @@ public abstract class GatedActivation<TGateKernel> : GatedActivation
         int h = HalfColumns(x.Length, columns);
         if (x.Length == 0)
         {
-            CheckEmpty(dy.Length + dx.Length);
+            CheckEmpty(dy.Length + dx.Length, dy.Length != 0 ? nameof(dy) : nameof(dx));
             return;
         }
 
@@ -140,15 +140,15 @@ public abstract class GatedActivation<TGateKernel> : GatedActivation
         int h = HalfColumns(x.Length, columns);
         if (x.Length == 0)
         {
-            CheckEmpty(dy.Length + dx.Length);
+            CheckEmpty(dy.Length + dx.Length, dy.Length != 0 ? nameof(dy) : nameof(dx));
             return;
         }
 
         GatedDriver.Backward(Gate, x, dy, dx, h);
     }
 
-    private void CheckEmpty(int otherLength)
+    private void CheckEmpty(int otherLength, string parameter)
     {
-        if (otherLength != 0) throw new ArgumentException($"{Name}: the input is empty, so the other buffers must be empty too.", "y");
+        if (otherLength != 0) throw new ArgumentException($"{Name}: the input is empty, so the other buffers must be empty too.", parameter);
     }
 }

@@ -1173,6 +1173,10 @@ public class RowwiseTests
         Assert.Throws<NotSupportedException>(() => f.BackwardFromOutput(new float[4], new float[4], new float[4], 4));
         f.Forward(ReadOnlySpan<float>.Empty, Span<float>.Empty);
         f.Backward(ReadOnlySpan<double>.Empty, ReadOnlySpan<double>.Empty, Span<double>.Empty, 4);
+        // An empty input with a non-empty buffer names that buffer (it named a 'y' that Backward does not have).
+        Assert.Equal("dy", Assert.Throws<ArgumentException>(() => f.Backward(ReadOnlySpan<float>.Empty, new float[1], Span<float>.Empty, 2)).ParamName);
+        Assert.Equal("dx", Assert.Throws<ArgumentException>(() => f.Backward(ReadOnlySpan<double>.Empty, ReadOnlySpan<double>.Empty, new double[2], 2)).ParamName);
+        Assert.Equal("y", Assert.Throws<ArgumentException>(() => f.Forward(ReadOnlySpan<float>.Empty, new float[1], 2)).ParamName);
     }
 
     [Theory]

@@ -75,7 +75,8 @@ public sealed class Prelu : ElementwiseActivation
     };
 
     /// <summary>Creates PReLU with <paramref name="numParameters"/> slopes, each set to <paramref name="init"/>.</summary>
-    /// <exception cref="ArgumentException">The count is not a whole number in [1, 2²⁰], or <paramref name="init"/> is not finite.</exception>
+    /// <remarks>The slopes are floats (what the engine learns and a model file stores), so double data uses <paramref name="init"/> rounded to float.</remarks>
+    /// <exception cref="ArgumentException">The count is not a whole number in [1, 2²⁰], or <paramref name="init"/> is not finite as a float.</exception>
     public Prelu(double numParameters = 1, double init = 0.25)
         : base(Definition, numParameters, init)
     {
@@ -84,7 +85,7 @@ public sealed class Prelu : ElementwiseActivation
             throw new ArgumentException($"prelu: num_parameters must be a whole number, got {numParameters:R}.", "num_parameters");
         }
 
-        if (!double.IsFinite(init)) throw new ArgumentException($"prelu: parameter 'init' must be finite, got {init:R}.", "init");
+        if (!float.IsFinite((float)init)) throw new ArgumentException($"prelu: parameter 'init' must be a finite float (|init| ≤ 3.4e38), got {init:R}.", "init");
         Weights = new float[(int)numParameters];
         Array.Fill(Weights, (float)init);
     }
