@@ -68,7 +68,10 @@ public static class Charts
         return plot;
     }
 
-    /// <summary>Histograms of each hidden layer's outputs on held-out data at the end of training (first seed).</summary>
+    /// <summary>
+    /// Histograms of each hidden layer's outputs on held-out data at the end of training (first seed); for a diverged
+    /// trial, which has none, an empty chart whose title says so.
+    /// </summary>
     public static Plot LayerHistograms(TrialResult trial)
     {
         ArgumentNullException.ThrowIfNull(trial);
@@ -91,7 +94,9 @@ public static class Charts
             Line(plot, xs.ToArray(), ys.ToArray(), palette.GetColor(layer.Layer), $"layer {layer.Layer}: dead {layer.DeadFraction:P0}, saturated {layer.SaturatedFraction:P0}", dashed: false);
         }
 
-        plot.Title($"{trial.Label} (seed {trial.Seed}): hidden outputs on held-out data");
+        plot.Title(trial.Diverged
+            ? $"{trial.Label} (seed {trial.Seed}) diverged: no hidden outputs at the end of training"
+            : $"{trial.Label} (seed {trial.Seed}): hidden outputs on held-out data");
         plot.XLabel("activation value");
         plot.YLabel("share of values");
         plot.ShowLegend(Alignment.UpperRight);
@@ -215,15 +220,16 @@ public static class Charts
         for (int i = 0; i < summary.Ranking.Count; i++)
         {
             var row = summary.Ranking[i];
-            bars.Add(new Bar { Position = (3 * i) + 0.5, Value = row.DeadFraction, FillColor = palette.GetColor(3) });
-            bars.Add(new Bar { Position = (3 * i) + 1.5, Value = row.SaturatedFraction, FillColor = palette.GetColor(1) });
-            ticks.Add(new Tick((3 * i) + 1, row.Label));
+            // A contender whose every trial diverged has no fractions (NaN): its label says so instead of a bar.
+            if (!double.IsNaN(row.DeadFraction)) bars.Add(new Bar { Position = (3 * i) + 0.5, Value = row.DeadFraction, FillColor = palette.GetColor(3) });
+            if (!double.IsNaN(row.SaturatedFraction)) bars.Add(new Bar { Position = (3 * i) + 1.5, Value = row.SaturatedFraction, FillColor = palette.GetColor(1) });
+            ticks.Add(new Tick((3 * i) + 1, double.IsNaN(row.DeadFraction) && row.Diverged > 0 ? $"{row.Label} (diverged)" : row.Label));
         }
 
         plot.Add.Bars(bars);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
-        plot.Axes.SetLimitsY(0, Math.Max(0.05, summary.Ranking.Select(r => Math.Max(r.DeadFraction, r.SaturatedFraction)).DefaultIfEmpty(0).Max() * 1.15));
+        plot.Axes.SetLimitsY(0, Math.Max(0.05, bars.Select(b => b.Value).DefaultIfEmpty(0).Max() * 1.15));
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "dead units", FillColor = palette.GetColor(3) });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "saturated pre-activations", FillColor = palette.GetColor(1) });
         plot.ShowLegend(Alignment.UpperLeft);

@@ -281,4 +281,88 @@ public sealed class ExperimentTests : IDisposable
         Assert.Equal(3, summary.Found);
         Assert.Contains("relu seed 1", summary.Missing);
     }
+
+    [Fact]
+    public void A_diverged_trial_records_no_accuracy_and_no_measurements_of_the_diverged_network()
+    {
+        // SGD at lr 1e8 blows up the ReLU network; tanh's bounded outputs keep its loss finite.
+        var config = Tiny("relu,tanh") with { Optimizer = "sgd", LearningRate = 1e8 };
+        var run = ExperimentRunner.Run(config, ExperimentData.Load(config), Dir("diverged"));
+        var relu = run.Trials.Where(t => t.Label == "relu").ToArray();
+        Assert.All(relu, t =>
+        {
+            Assert.True(t.Diverged);
+            // The argmax of NaN logits is class 0 for every sample: the accuracy used to be the share of class 0.
+            Assert.True(double.IsNaN(t.TestAccuracy), $"accuracy {t.TestAccuracy}");
+            Assert.True(double.IsNaN(t.TestLoss));
+            Assert.True(double.IsNaN(t.DeadFraction) && double.IsNaN(t.SaturatedFraction), $"dead {t.DeadFraction}, saturated {t.SaturatedFraction}");
+            Assert.Empty(t.Layers);
+            Assert.All(t.Timeline!, l => Assert.All(l.Checkpoints, c => Assert.Equal(0, c.NonFinite)));
+        });
+        Assert.All(run.Trials.Where(t => t.Label == "tanh"), t => Assert.False(t.Diverged));
+
+        var summary = ExperimentSummary.Create(run.Manifest, run.Trials);
+        Assert.Equal(["tanh", "relu"], summary.Ranking.Select(r => r.Label));
+        Assert.True(double.IsNaN(summary.Ranking[1].MeanAccuracy));
+        Assert.True(double.IsNaN(summary.Ranking[1].DeadFraction));
+        Assert.Equal("tanh is the only contender that did not diverge; relu (2 of 2 seeds) diverged (no test accuracy) and rank below it.", summary.Verdict());
+    }
+
+    /// <summary>A finished trial with the given outcome, for ranking tests.</summary>
+    private static TrialResult Trial(ExperimentManifest manifest, string label, ulong seed, double accuracy, double loss, bool diverged = false) => new()
+    {
+        Experiment = manifest.Experiment,
+        ExperimentKey = manifest.ExperimentKey,
+        Key = $"{label};seed={seed}",
+        Hash = ExperimentConfig.Hash($"{label};seed={seed}"),
+        Index = 0,
+        Label = label,
+        Activation = label,
+        Init = "he_normal",
+        Seed = seed,
+        TestAccuracy = accuracy,
+        TestLoss = loss,
+        Diverged = diverged,
+        DeadFraction = 0.25,
+        Curve = [],
+        Layers = [],
+    };
+
+    private static ExperimentManifest Manifest(ExperimentConfig config) => new()
+    {
+        Experiment = ExperimentConfig.Hash(config.ExperimentKey("moons")),
+        ExperimentKey = config.ExperimentKey("moons"),
+        Config = config,
+        DataIdentity = "moons",
+        TrialCount = config.Trials().Count,
+        Command = config.ToCommandLine("out"),
+    };
+
+    [Fact]
+    public void A_contender_with_a_diverged_trial_ranks_below_every_one_that_did_not_diverge()
+    {
+        var config = Tiny("relu,tanh,gelu");
+        var m = Manifest(config);
+        // Files written before engine version 3 stored an accuracy measured on the diverged network (here 0.95).
+        TrialResult[] trials =
+        [
+            Trial(m, "relu", 1, 0.95, double.NaN, diverged: true), Trial(m, "relu", 2, 0.95, double.NaN, diverged: true),
+            Trial(m, "tanh", 1, 0.50, 0.7), Trial(m, "tanh", 2, 0.60, 0.6),
+            Trial(m, "gelu", 1, 0.99, 0.1), Trial(m, "gelu", 2, 0.99, double.NaN, diverged: true),
+        ];
+        var summary = ExperimentSummary.Create(m, trials);
+        Assert.Equal(["tanh", "gelu", "relu"], summary.Ranking.Select(r => r.Label));
+        Assert.Equal([0, 1, 2], summary.Ranking.Select(r => r.Diverged));
+        Assert.True(double.IsNaN(summary.Ranking[2].MeanAccuracy));
+        Assert.True(double.IsNaN(summary.Ranking[1].MeanAccuracy));
+        Assert.Equal(0.25, summary.Ranking[1].DeadFraction); // over the seed that did not diverge
+        Assert.True(double.IsNaN(summary.Margin));
+        Assert.Equal("tanh is the only contender that did not diverge; gelu (1 of 2 seeds), relu (2 of 2 seeds) diverged (no test accuracy) and rank below it.", summary.Verdict());
+
+        var two = ExperimentSummary.Create(m, [.. trials, Trial(m, "tanh", 3, 0.55, 0.7)]);
+        Assert.Equal("tanh", two.Winner);
+        var all = ExperimentSummary.Create(m, trials.Where(t => t.Label != "tanh").ToArray());
+        Assert.Equal(["gelu", "relu"], all.Ranking.Select(r => r.Label));
+        Assert.Equal("Every contender diverged in at least one seed (gelu (1 of 2 seeds), relu (2 of 2 seeds)), so none has a test accuracy to compare; try a lower learning rate.", all.Verdict());
+    }
 }
