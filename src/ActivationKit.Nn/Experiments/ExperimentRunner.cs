@@ -193,6 +193,7 @@ public static class ExperimentRunner
             Seed = spec.Seed,
             TestAccuracy = test.Accuracy,
             TestLoss = test.Loss,
+            TestSamples = data.Test.Rows,
             EpochsToTarget = toTarget,
             SecondsPerEpoch = curve.Length == 0 ? 0 : curve.Average(p => p.Seconds),
             DeadFraction = fit.Diverged ? double.NaN : units == 0 ? 0 : layers.Sum(l => l.DeadFraction * l.Units) / units,

@@ -75,7 +75,7 @@ public sealed record ExperimentSummary
         if (Ranking.Count == 1) return $"Only {w.Label} was run: nothing to compare.";
         if (Ranking[1].Diverged > 0) return $"{w.Label} is the only contender that did not diverge; {list} diverged (no test accuracy) and rank below it.";
         string after = diverged.Length == 0 ? string.Empty : $" {list} diverged (no test accuracy) and rank last.";
-        if (Margin == 0) return $"{w.Label} and {RunnerUp} tie on mean test accuracy ({w.MeanAccuracy:P1}); {w.Label} ranks first on lower test loss.{after}";
+        if (Margin == 0) return $"{w.Label} and {RunnerUp} tie on mean test accuracy ({w.MeanAccuracy * 100:0.0}%); {w.Label} ranks first on lower test loss.{after}";
         string margin = $"{Margin * 100:0.##} accuracy points";
         if (double.IsNaN(PValue)) return $"{w.Label} leads {RunnerUp} by {margin}; with fewer than 2 seeds each, no significance test is possible.{after}";
         return Distinguishable
@@ -96,6 +96,7 @@ public sealed record ExperimentSummary
             // Files from before engine version 3 stored an accuracy measured on the diverged network: ignored here too.
             var acc = ts.Select(t => t.Diverged ? double.NaN : t.TestAccuracy).ToArray();
             var (mean, std, lo, hi) = StudentT.ConfidenceInterval(acc);
+            mean = PooledAccuracy(ts) ?? mean;
             var reached = ts.Where(t => t.EpochsToTarget is not null).ToArray();
             var sound = ts.Where(t => !t.Diverged).ToArray();
             rows.Add(new ContenderSummary(
@@ -123,5 +124,26 @@ public sealed record ExperimentSummary
         }
 
         return new ExperimentSummary { Manifest = manifest, Ranking = ranked, Found = trials.Count, Missing = missing, Margin = margin, PValue = p };
+    }
+
+    /// <summary>
+    /// The mean accuracy as correct answers over samples, summed over the seeds as whole numbers: the same double for the
+    /// same total in any seed order, so equal accuracies tie exactly and fall to the loss (the per-seed fractions
+    /// summed in seed order can differ in the last bit). Null when a trial diverged or predates
+    /// <see cref="TrialResult.TestSamples"/>.
+    /// </summary>
+    private static double? PooledAccuracy(IReadOnlyList<TrialResult> trials)
+    {
+        long correct = 0, samples = 0;
+        foreach (var t in trials)
+        {
+            if (t.Diverged || t.TestSamples <= 0 || double.IsNaN(t.TestAccuracy)) return null;
+
+            // The accuracy is the double nearest correct / samples, so this product rounds back to the count exactly.
+            correct += (long)Math.Round(t.TestAccuracy * t.TestSamples);
+            samples += t.TestSamples;
+        }
+
+        return samples == 0 ? null : (double)correct / samples;
     }
 }

@@ -64,6 +64,12 @@ public sealed record TrialResult
     /// <summary>Mean loss on the test split; NaN when training diverged.</summary>
     public required double TestLoss { get; init; }
 
+    /// <summary>
+    /// Samples of the test split (0 in files written before it was recorded): <see cref="TestAccuracy"/> × this is the
+    /// count of correct answers, which the ranking compares exactly.
+    /// </summary>
+    public int TestSamples { get; init; }
+
     /// <summary>First epoch whose validation accuracy reached the target, or null if none did.</summary>
     public int? EpochsToTarget { get; init; }
 

@@ -114,7 +114,8 @@ public sealed class ExperimentTests : IDisposable
     public void Trials_record_curves_diagnostics_and_the_resolved_initialiser()
     {
         var config = Tiny("relu,tanh,relu@zeros");
-        var outcome = ExperimentRunner.Run(config, ExperimentData.Load(config), Dir("one"));
+        var data = ExperimentData.Load(config);
+        var outcome = ExperimentRunner.Run(config, data, Dir("one"));
         Assert.Equal(6, outcome.Trained);
         Assert.Equal(6, TrialFiles(Dir("one")).Length);
         var relu = outcome.Trials.First(t => t.Label == "relu");
@@ -123,6 +124,7 @@ public sealed class ExperimentTests : IDisposable
         Assert.Equal(3, relu.Curve.Count);
         Assert.Equal(2, relu.Layers.Count);
         Assert.All(outcome.Trials, t => Assert.InRange(t.TestAccuracy, 0, 1));
+        Assert.All(outcome.Trials, t => Assert.Equal(data.Test.Rows, t.TestSamples));
         // Zero weights: every ReLU pre-activation stays 0, where ReLU's derivative is 0 → every unit is dead.
         var zeros = outcome.Trials.First(t => t.Label == "relu@zeros");
         Assert.Equal("zeros", zeros.Init);
@@ -309,7 +311,7 @@ public sealed class ExperimentTests : IDisposable
     }
 
     /// <summary>A finished trial with the given outcome, for ranking tests.</summary>
-    private static TrialResult Trial(ExperimentManifest manifest, string label, ulong seed, double accuracy, double loss, bool diverged = false) => new()
+    private static TrialResult Trial(ExperimentManifest manifest, string label, ulong seed, double accuracy, double loss, bool diverged = false, int testSamples = 0) => new()
     {
         Experiment = manifest.Experiment,
         ExperimentKey = manifest.ExperimentKey,
@@ -322,6 +324,7 @@ public sealed class ExperimentTests : IDisposable
         Seed = seed,
         TestAccuracy = accuracy,
         TestLoss = loss,
+        TestSamples = testSamples,
         Diverged = diverged,
         DeadFraction = 0.25,
         Curve = [],
@@ -364,5 +367,29 @@ public sealed class ExperimentTests : IDisposable
         var all = ExperimentSummary.Create(m, trials.Where(t => t.Label != "tanh").ToArray());
         Assert.Equal(["gelu", "relu"], all.Ranking.Select(r => r.Label));
         Assert.Equal("Every contender diverged in at least one seed (gelu (1 of 2 seeds), relu (2 of 2 seeds)), so none has a test accuracy to compare; try a lower learning rate.", all.Verdict());
+    }
+
+    [Fact]
+    public void Equal_accuracies_in_any_seed_order_tie_and_fall_to_the_lower_loss()
+    {
+        var config = Tiny("relu,tanh,gelu") with { Seeds = 3 };
+        var m = Manifest(config);
+        // 817 of 900 correct each; relu and tanh in a different seed order, gelu from other counts. Summed as fractions in
+        // seed order the means were 0.9077777777777779 and …777, so relu (the higher loss) ranked first.
+        int[] relu = [270, 270, 277], tanh = [277, 270, 270], gelu = [272, 272, 273];
+        var trials = new List<TrialResult>();
+        for (int s = 0; s < 3; s++)
+        {
+            trials.Add(Trial(m, "relu", (ulong)s + 1, relu[s] / 300.0, 0.9, testSamples: 300));
+            trials.Add(Trial(m, "tanh", (ulong)s + 1, tanh[s] / 300.0, 0.1, testSamples: 300));
+            trials.Add(Trial(m, "gelu", (ulong)s + 1, gelu[s] / 300.0, 0.5, testSamples: 300));
+        }
+
+        var summary = ExperimentSummary.Create(m, trials);
+        Assert.Equal(["tanh", "gelu", "relu"], summary.Ranking.Select(r => r.Label));
+        Assert.All(summary.Ranking, r => Assert.Equal(817 / 900.0, r.MeanAccuracy));
+        Assert.Equal(0.0, summary.Margin);
+        Assert.StartsWith("tanh and gelu tie on mean test accuracy (90.8%); ", summary.Verdict(), StringComparison.Ordinal);
+        Assert.EndsWith("tanh ranks first on lower test loss.", summary.Verdict(), StringComparison.Ordinal);
     }
 }
