@@ -205,9 +205,29 @@ public class TrainCommandTests
             WriteIdx(dir.File("train-labels-idx1-ubyte"), [0, 0, 8, 1], [40], i => (byte)(i % 10));
             WriteIdx(dir.File("t10k-images-idx3-ubyte"), [0, 0, 8, 3], [10, 28, 28], i => (byte)(i * 3));
             WriteIdx(dir.File("t10k-labels-idx1-ubyte"), [0, 0, 8, 1], [10], i => (byte)(9 - (i % 10)));
-            var json = System.Text.Json.JsonDocument.Parse(Cli.Run("train", "--data", "fashion-mnist", "--hidden", "8", "--epochs", "1", "--json").Ok().Out).RootElement;
+            string model = dir.File("fm.akm");
+            var json = System.Text.Json.JsonDocument.Parse(Cli.Run("train", "--data", "fashion-mnist", "--hidden", "8", "--epochs", "1", "--json", "--save", model).Ok().Out).RootElement;
             Assert.Equal(10, json.GetProperty("test_samples").GetInt32());
             Assert.Equal(40, json.GetProperty("train_samples").GetInt32() + json.GetProperty("validation_samples").GetInt32());
+
+            // The model takes pixels as the IDX files hold them (0–255): predict on the raw test images gives what the
+            // network gave in training, where the loader divided them by 255 before the standardiser was fitted (only the
+            // standardiser was saved, so raw pixels came out 255 standard deviations off).
+            string raw = dir.File("raw.npy");
+            var pixels = Enumerable.Range(0, 10 * 784).Select(i => (float)(byte)(i * 3)).ToArray();
+            Npy.Write(raw, pixels, [10, 784]);
+            string predicted = dir.File("p.npy");
+            Cli.Run("predict", "--model", model, "--in", raw, "--out", predicted).Ok();
+            var got = Npy.Read(predicted).ToSingleArray();
+
+            var (train, _, _) = Idx.LoadFashionMnist(test: false).Split(0.9, 0.1, 1);
+            var test = Standardizer.Fit(train).Transform(Idx.LoadFashionMnist(test: true));
+            var (network, metadata) = ModelFile.Load(model);
+            var expected = network.Predict(test.Features, test.Rows);
+            ActivationKit.Catalog.ActivationCatalog.Create("softmax").Forward(expected, expected, 10);
+            Assert.Equal(expected.Length, got.Length);
+            for (int i = 0; i < got.Length; i++) Assert.True(Math.Abs(got[i] - expected[i]) < 1e-5, $"output {i}: {got[i]} vs {expected[i]}");
+            Assert.InRange(metadata.Normalization!.Mean.Max(), 1.5f, 255f);
         }
         finally
         {

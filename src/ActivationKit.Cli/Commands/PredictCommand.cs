@@ -27,7 +27,7 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         public string? Model { get; init; }
 
         [CommandOption("-i|--in <FILE>")]
-        [Description("Input rows: .csv (one sample per line, an optional header row) or a 2-D .npy (1-D for one-feature models), one column per model input; at least one row. NaN, infinite values and values so large that the saved normalisation or the network overflows float are refused with their row and column.")]
+        [Description("Input rows: .csv (one sample per line, an optional header row) or a 2-D .npy (1-D for one-feature models), one column per model input, on the training data's own scale (fashion-mnist: raw 0–255 pixels); at least one row. NaN, infinite values and values so large that the saved normalisation or the network overflows float are refused with their row and column.")]
         public string? In { get; init; }
 
         [CommandOption("-o|--out <FILE>")]

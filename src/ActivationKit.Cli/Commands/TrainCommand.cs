@@ -186,6 +186,13 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
 
         if (settings.Save is { } path)
         {
+            var notes = new Dictionary<string, string>
+            {
+                ["output"] = pairing.Output,
+                ["data"] = data.Name,
+                ["test_metric"] = data.Task == TrainingTask.Regression ? $"r2={testMetrics.R2.ToString("R", Inv)}" : $"accuracy={(data.Task == TrainingTask.Multilabel ? labelAccuracy : testMetrics.Accuracy).ToString("R", Inv)}",
+            };
+            if (data.InputDivisor != 1) notes[TrainingData.RawPixelsNote] = TrainingData.RawPixels;
             var metadata = new ModelMetadata
             {
                 Task = TrainingData.Name(data.Task),
@@ -193,13 +200,9 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
                 ClassNames = train.ClassNames,
                 Loss = pairing.Loss.Name,
                 Init = init.ToString(),
-                Normalization = norm,
-                Notes = new Dictionary<string, string>
-                {
-                    ["output"] = pairing.Output,
-                    ["data"] = data.Name,
-                    ["test_metric"] = data.Task == TrainingTask.Regression ? $"r2={testMetrics.R2.ToString("R", Inv)}" : $"accuracy={(data.Task == TrainingTask.Multilabel ? labelAccuracy : testMetrics.Accuracy).ToString("R", Inv)}",
-                },
+                // Fitted on the values as loaded (Fashion-MNIST's pixels / 255), saved for the values as the dataset holds them.
+                Normalization = norm.Rescaled(data.InputDivisor),
+                Notes = notes,
             };
             AtomicFile.Write(path, stream => ModelFile.Save(stream, network, metadata));
         }
