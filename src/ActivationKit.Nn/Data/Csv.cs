@@ -4,15 +4,16 @@ namespace ActivationKit.Nn.Data;
 
 /// <summary>
 /// Loads a numeric CSV (comma, semicolon or tab separated; simple quoting) into a dataset: one column is the label,
-/// the others are features.
+/// the others are features. <see cref="ReadNumbers"/> reads the same dialect for rows without a label.
 /// </summary>
 public static class Csv
 {
     /// <summary>
     /// Loads <paramref name="path"/>. The label column is given by header name or by 0-based index (negative counts
-    /// from the end; default −1 = last). The header is detected when the first row has a non-numeric feature cell,
-    /// unless <paramref name="hasHeader"/> says otherwise. For classification, numeric labels must be class indices
-    /// 0…k−1 and text labels are numbered in sorted order (their names kept in <see cref="Dataset.ClassNames"/>).
+    /// from the end; default −1 = last). The first row is a header when none of its cells is a number
+    /// (<see cref="IsHeader"/>), unless <paramref name="hasHeader"/> says otherwise. For classification, numeric labels
+    /// must be class indices 0…k−1 and text labels are numbered in sorted order (their names kept in
+    /// <see cref="Dataset.ClassNames"/>).
     /// With <paramref name="textLabelsAreClasses"/>, a regression load (<paramref name="classification"/> false) whose
     /// label column holds text is read as classes instead (a caller that infers the task from numeric targets).
     /// </summary>
@@ -28,14 +29,14 @@ public static class Csv
         for (int i = 0; i < lines.Length; i++)
         {
             if (lines[i].Trim().Length == 0) continue;
-            if (rows.Count == 0) separator = lines[i].Contains('\t', StringComparison.Ordinal) ? '\t' : lines[i].Contains(';', StringComparison.Ordinal) && !lines[i].Contains(',', StringComparison.Ordinal) ? ';' : ',';
+            if (rows.Count == 0) separator = Separator(lines[i]);
             rows.Add((i + 1, Split(lines[i], separator)));
         }
 
         if (rows.Count == 0) throw new FormatException($"{file}: the file has no rows.");
         int columns = rows[0].Cells.Length;
         if (columns < 2) throw new FormatException($"{file}: need at least 2 columns (features and a label), found {columns}.");
-        bool header = hasHeader ?? rows[0].Cells.Any(c => !IsNumber(c));
+        bool header = hasHeader ?? IsHeader(rows[0].Cells);
         string[]? names = header ? rows[0].Cells : null;
         int label = ResolveLabel(labelColumn, names, columns, file);
         var data = header ? rows.Skip(1).ToList() : rows;
@@ -104,6 +105,63 @@ public static class Csv
         for (int r = 0; r < data.Count; r++) targets[r] = index[labelText[r]];
         return new Dataset(file, features, featureCount, targets, 1, classes.Length) { ClassNames = classes };
     }
+
+    /// <summary>
+    /// Reads a CSV of numbers only (the rows <c>actkit predict</c> takes) in the dialect of <see cref="Load"/>: the first
+    /// row's separator (comma, semicolon or tab), quoted cells, blank lines skipped, and lines starting with <c>#</c> as
+    /// comments. The first row is a header, and skipped, when none of its cells is a number (<see cref="IsHeader"/>).
+    /// NaN and infinite values parse (<c>nan</c>, <c>Infinity</c>, <c>1e40</c>): the caller decides about them.
+    /// </summary>
+    /// <exception cref="FormatException">A cell that is not a number or a ragged row, with its line (and column), or no rows.</exception>
+    public static (float[] Values, int Rows, int Columns) ReadNumbers(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"CSV file not found: {path}", path);
+        string file = Path.GetFileName(path);
+        var values = new List<float>();
+        int columns = -1, rows = 0, lineNumber = 0;
+        char separator = ',';
+        foreach (string line in File.ReadLines(path))
+        {
+            lineNumber++;
+            string trimmed = line.Trim();
+            if (trimmed.Length == 0 || trimmed.StartsWith('#')) continue;
+            if (columns < 0) separator = Separator(trimmed);
+            string[] cells = Split(trimmed, separator);
+            if (columns < 0)
+            {
+                columns = cells.Length;
+                if (IsHeader(cells)) continue;
+            }
+
+            if (cells.Length != columns) throw new FormatException($"{file}, line {lineNumber}: {cells.Length} cells, but the first row has {columns}.");
+            for (int c = 0; c < cells.Length; c++)
+            {
+                if (!TryParse(cells[c], out float v)) throw new FormatException($"{file}, line {lineNumber}, column {c + 1}: '{cells[c]}' is not a number.");
+                values.Add(v);
+            }
+
+            rows++;
+        }
+
+        if (rows == 0) throw new FormatException($"{file} holds no rows of numbers.");
+        return (values.ToArray(), rows, columns);
+    }
+
+    /// <summary>
+    /// True when a first row is a header: none of its cells is a number. A row with numbers and some other cell (a typo
+    /// such as <c>4.5.1</c>, or <c>inf</c>) is a data row with a bad cell, refused with its line and column rather than
+    /// skipped as a header.
+    /// </summary>
+    public static bool IsHeader(IReadOnlyList<string> cells)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        return !cells.Any(IsNumber);
+    }
+
+    // The first row decides: tab if it has one, semicolon if it has one and no comma, else comma.
+    private static char Separator(string line) =>
+        line.Contains('\t', StringComparison.Ordinal) ? '\t' : line.Contains(';', StringComparison.Ordinal) && !line.Contains(',', StringComparison.Ordinal) ? ';' : ',';
 
     private static int ResolveLabel(string? spec, string[]? names, int columns, string file)
     {
