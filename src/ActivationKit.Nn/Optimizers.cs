@@ -165,17 +165,20 @@ public sealed class Adam : IOptimizer
 /// <summary>Optimiser factory from specs: <c>sgd</c>, <c>momentum</c>, <c>nesterov</c>, <c>adam</c>, <c>adamw</c>.</summary>
 public static class Optimizers
 {
-    /// <summary>Creates an optimiser by name with common settings.</summary>
-    public static IOptimizer Create(string name, double momentum = 0.9, double weightDecay = 0)
+    /// <summary>
+    /// Creates an optimiser by name with common settings; <paramref name="weightDecay"/> null is each one's default (0,
+    /// AdamW 0.01), and any value given, 0 included, is used as it is.
+    /// </summary>
+    public static IOptimizer Create(string name, double momentum = 0.9, double? weightDecay = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         return name.Trim().ToLowerInvariant() switch
         {
-            "sgd" => new Sgd(0, false, weightDecay),
-            "momentum" => new Sgd(momentum, false, weightDecay),
-            "nesterov" => new Sgd(momentum, true, weightDecay),
-            "adam" => new Adam(weightDecay: weightDecay),
-            "adamw" => Adam.AdamW(weightDecay == 0 ? 0.01 : weightDecay),
+            "sgd" => new Sgd(0, false, weightDecay ?? 0),
+            "momentum" => new Sgd(momentum, false, weightDecay ?? 0),
+            "nesterov" => new Sgd(momentum, true, weightDecay ?? 0),
+            "adam" => new Adam(weightDecay: weightDecay ?? 0),
+            "adamw" => Adam.AdamW(weightDecay ?? 0.01),
             _ => throw new ArgumentException($"Unknown optimiser '{name}' (valid: sgd, momentum, nesterov, adam, adamw).", nameof(name)),
         };
     }

@@ -33,6 +33,18 @@ public class TrainCommandTests
         Assert.Contains("epoch 40/40", r.Err, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0", "weight_decay=0)")]
+    [InlineData(null, "weight_decay=0.01)")]
+    [InlineData("0.05", "weight_decay=0.05)")]
+    public void Adamw_uses_the_weight_decay_given_even_zero_and_001_when_none_is(string? decay, string expected)
+    {
+        // --weight-decay 0 was taken for "not given" and trained with 0.01.
+        string[] args = ["train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--optimizer", "adamw"];
+        var r = Cli.Run(decay is null ? args : [.. args, "--weight-decay", decay]).Ok();
+        Assert.Contains(expected, r.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Diagnose_flags_a_deep_sigmoid_stack_live_and_writes_the_report()
     {

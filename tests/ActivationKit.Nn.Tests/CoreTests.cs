@@ -173,6 +173,15 @@ public class CoreTests
         Assert.Equal(1f, b[0]);
     }
 
+    [Theory]
+    [InlineData("adamw", null, 0.01)]
+    [InlineData("adamw", 0.0, 0.0)]
+    [InlineData("adamw", 0.2, 0.2)]
+    [InlineData("adam", null, 0.0)]
+    [InlineData("adam", 0.3, 0.3)]
+    public void An_explicit_weight_decay_of_zero_is_used_and_none_given_is_the_default(string name, double? decay, double expected) =>
+        Assert.Equal(expected, ((Adam)Optimizers.Create(name, weightDecay: decay)).WeightDecay);
+
     [Fact]
     public void SchedulesAndBadArguments()
     {

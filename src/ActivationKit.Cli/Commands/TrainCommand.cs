@@ -61,8 +61,8 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string Optimizer { get; init; } = "adam";
 
         [CommandOption("--weight-decay <L>")]
-        [Description("Weight decay (L2 for sgd/adam, decoupled for adamw; default 0, adamw 0.01).")]
-        public double WeightDecay { get; init; }
+        [Description("Weight decay (L2 for sgd/adam, decoupled for adamw; when not given 0, adamw 0.01; an explicit 0 turns adamw's off).")]
+        public double? WeightDecay { get; init; }
 
         [CommandOption("--lr <RATE>")]
         [Description("Learning rate (default 1e-3).")]
@@ -118,7 +118,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             if (Threads < 1) return ValidationResult.Error($"--threads must be at least 1, got {Threads}.");
             if (Samples < 10) return ValidationResult.Error($"--samples must be at least 10, got {Samples}.");
             if (!(Noise >= 0) || double.IsInfinity(Noise)) return ValidationResult.Error($"--noise must be finite and ≥ 0, got {Noise.ToString(Inv)}.");
-            if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) return ValidationResult.Error($"--weight-decay must be finite and ≥ 0, got {WeightDecay.ToString(Inv)}.");
+            if (WeightDecay is { } decay && (!(decay >= 0) || double.IsInfinity(decay))) return ValidationResult.Error($"--weight-decay must be finite and ≥ 0, got {decay.ToString(Inv)}.");
             return ValidationResult.Success();
         }
     }
