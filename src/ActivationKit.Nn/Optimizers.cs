@@ -205,7 +205,12 @@ public static class Schedules
         return new StepSchedule(stepSize, gamma);
     }
 
-    /// <summary>Cosine annealing from the base rate down to base·<paramref name="minFactor"/> over the run (Loshchilov &amp; Hutter, 2017, without restarts).</summary>
+    /// <summary>
+    /// Cosine annealing from the base rate toward base·<paramref name="minFactor"/> (Loshchilov &amp; Hutter, 2017, without
+    /// restarts), as PyTorch's <c>CosineAnnealingLR</c> with <c>T_max</c> = the epochs, stepped once per epoch: epoch e
+    /// (0-based) of E trains at min + ½(base − min)(1 + cos(π·e/E)), so the minimum is where the run ends and every
+    /// epoch, the last included, trains at a rate above it.
+    /// </summary>
     public static ILearningRateSchedule Cosine(double minFactor = 0)
     {
         if (!(minFactor >= 0 && minFactor <= 1)) throw new ArgumentException($"The cosine schedule's final factor must be in [0, 1], got {minFactor}.", nameof(minFactor));
@@ -266,7 +271,7 @@ public static class Schedules
     {
         public double Rate(double baseRate, int epoch, int totalEpochs)
         {
-            double progress = totalEpochs <= 1 ? 0 : (double)epoch / (totalEpochs - 1);
+            double progress = totalEpochs < 1 ? 0 : (double)epoch / totalEpochs;
             double min = baseRate * MinFactor;
             return min + (0.5 * (baseRate - min) * (1 + Math.Cos(Math.PI * progress)));
         }

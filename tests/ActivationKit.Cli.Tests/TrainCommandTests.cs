@@ -46,6 +46,15 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void The_cosine_schedule_trains_every_epoch_as_pytorchs_cosine_annealing_with_t_max_the_epochs()
+    {
+        // The last epoch ran at a learning rate of exactly 0 (progress e/(E − 1)), so it changed no weight.
+        var json = Json(Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "3", "--schedule", "cosine", "--json").Ok());
+        var rates = json.GetProperty("epochs").EnumerateArray().Select(e => e.GetProperty("learning_rate").GetDouble()).ToArray();
+        Assert.Equal([1e-3, 0.75e-3, 0.25e-3], rates.Select(r => Math.Round(r, 15)));
+    }
+
+    [Fact]
     public void Diagnose_flags_a_deep_sigmoid_stack_live_and_writes_the_report()
     {
         string dir = Path.Combine(Path.GetTempPath(), "actkit-train-diag-" + Guid.NewGuid().ToString("N"));

@@ -69,7 +69,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public double LearningRate { get; init; } = 1e-3;
 
         [CommandOption("--schedule <SCHEDULE>")]
-        [Description("constant (default), cosine, cosine(MIN_FACTOR), step(EPOCHS) or step(EPOCHS, GAMMA).")]
+        [Description("constant (default), cosine or cosine(MIN_FACTOR) (epoch e of E at min + ½(lr − min)(1 + cos(π·e/E)), min = lr·MIN_FACTOR, default 0: PyTorch's CosineAnnealingLR with T_max = E), step(EPOCHS) or step(EPOCHS, GAMMA).")]
         public string Schedule { get; init; } = "constant";
 
         [CommandOption("-b|--batch <N>")]
