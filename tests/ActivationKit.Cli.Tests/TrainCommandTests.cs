@@ -55,6 +55,19 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void A_single_class_is_refused_for_classification_but_trains_as_regression()
+    {
+        // Every label 0 was inferred as binary and trained a 2-class model with test accuracy 1, exit 0.
+        using var dir = new TempDir();
+        string csv = dir.File("oneclass.csv");
+        File.WriteAllLines(csv, ["a,b,y", .. Enumerable.Range(0, 20).Select(i => string.Create(Inv, $"{i},{i % 3},0"))]);
+        Cli.Run("train", "--data", csv, "--epochs", "1").BadInput("oneclass.csv: every label is 0, so there is one class only; a binary task needs samples of at least two classes.");
+        Cli.Run("train", "--data", csv, "--epochs", "1", "--task", "multiclass").BadInput("a multiclass task needs samples of at least two classes.");
+        Assert.Equal("regression", Json(Cli.Run("train", "--data", csv, "--epochs", "1", "--task", "regression", "--json").Ok()).GetProperty("task").GetString());
+        Cli.Run("compare", "--data", csv, "--out", dir.File("results")).BadInput("has one class only (every label is 0); a comparison ranks by test accuracy, so it needs at least two classes.");
+    }
+
+    [Fact]
     public void Diagnose_flags_a_deep_sigmoid_stack_live_and_writes_the_report()
     {
         string dir = Path.Combine(Path.GetTempPath(), "actkit-train-diag-" + Guid.NewGuid().ToString("N"));

@@ -148,6 +148,13 @@ public static class TrainingData
                 if (!integers) throw new UsageException($"{name}: a {Name(task)} task needs class indices 0, 1, 2, … as targets, but some targets are not non-negative integers (use --task regression).");
                 if (task == TrainingTask.Binary && classes > 2) throw new UsageException($"{name}: --task binary needs labels 0 and 1, but the labels go up to {classes - 1} (use --task multiclass).");
                 if (classes > Dataset.MaxClasses) throw new UsageException($"{name}: the labels go up to {classes - 1:N0}, more classes than the {Dataset.MaxClasses:N0} a classifier may have (use --task regression for a numeric target).");
+
+                // One class would train a model that always answers it, with a perfect test accuracy that means nothing.
+                if (targets.Length > 0 && Array.TrueForAll(targets, t => t == targets[0]))
+                {
+                    throw new UsageException($"{name}: every label is {targets[0].ToString(CultureInfo.InvariantCulture)}, so there is one class only; a {Name(task)} task needs samples of at least two classes.");
+                }
+
                 int classCount = (int)Math.Max(2, classes);
                 return new Dataset(name, features, featureCount, targets, 1, classCount) { ClassNames = classNames?.Count == classCount ? classNames : null };
             case TrainingTask.Multilabel:
