@@ -45,23 +45,27 @@ public static class Charts
         return plot;
     }
 
-    /// <summary>Mean validation accuracy (or loss) per epoch over seeds, one line per contender.</summary>
+    /// <summary>
+    /// Mean validation accuracy (or loss) per epoch over seeds, one line per contender; values that are not finite or
+    /// reach ±10⁶ (a diverging run) are left out, and the x-axis label says how many.
+    /// </summary>
     public static Plot LearningCurves(ExperimentSummary summary, IReadOnlyList<TrialResult> trials, bool loss = false)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(trials);
         var plot = NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
-        int k = 0;
+        int k = 0, dropped = 0;
         foreach (var row in summary.Ranking)
         {
             var (epochs, mean) = MeanCurve(trials.Where(t => t.Label == row.Label), loss);
-            if (epochs.Length > 0) Line(plot, epochs, mean, palette.GetColor(k), $"{row.Rank}. {row.Label}", dashed: false, markers: epochs.Length <= 12);
+            if (epochs.Length > 0) dropped += Line(plot, epochs, mean, palette.GetColor(k), $"{row.Rank}. {row.Label}", dashed: false, markers: epochs.Length <= 12);
             k++;
         }
 
         plot.Title(loss ? "Validation loss (mean over seeds)" : "Validation accuracy (mean over seeds)");
-        plot.XLabel("epoch");
+        // Otherwise a chart whose every value is huge is empty with no word why.
+        plot.XLabel(dropped == 0 ? "epoch" : $"epoch ({dropped} value{(dropped == 1 ? string.Empty : "s")} ≥ 10⁶ or not finite, not drawn)");
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel(loss ? "loss" : "accuracy");
         plot.ShowLegend(loss ? Alignment.UpperRight : Alignment.LowerRight);
@@ -263,15 +267,18 @@ public static class Charts
         return plot;
     }
 
-    private static void Line(Plot plot, double[] xs, double[] ys, Color color, string label, bool dashed, bool markers = false)
+    /// <summary>Adds a line through the points whose y is finite and below 10⁶ in size; returns how many it left out.</summary>
+    private static int Line(Plot plot, double[] xs, double[] ys, Color color, string label, bool dashed, bool markers = false)
     {
-        // Non-finite values (a diverged run, a pole) would break the axis limits: drop them.
+        // Non-finite and huge values (a diverged run, a pole) would break the axis limits: drop them.
         var keep = Enumerable.Range(0, xs.Length).Where(i => double.IsFinite(ys[i]) && Math.Abs(ys[i]) < 1e6).ToArray();
-        if (keep.Length == 0) return;
+        int dropped = xs.Length - keep.Length;
+        if (keep.Length == 0) return dropped;
         var s = plot.Add.Scatter(keep.Select(i => xs[i]).ToArray(), keep.Select(i => ys[i]).ToArray(), color);
         s.LineWidth = 2;
         s.MarkerSize = markers ? 5 : 0;
         s.LegendText = label;
         if (dashed) s.LinePattern = LinePattern.Dashed;
+        return dropped;
     }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ActivationKit.Nn.Experiments;
+using ActivationKit.Plots;
 
 namespace ActivationKit.Cli.Tests;
 
@@ -270,5 +272,41 @@ public sealed partial class ExperimentCommandTests : IDisposable
         Assert.Contains("<tr class=\"diverged\"><td>2</td><td class=\"l\">relu</td><td class=\"l\">he_normal</td><td>2</td><td>diverged</td>", page, StringComparison.Ordinal);
         Assert.Contains("relu (2 of 2 seeds) diverged", page, StringComparison.Ordinal);
         Assert.Contains("histogram-relu.png", Directory.GetFiles(images).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void The_loss_chart_says_how_many_huge_or_non_finite_values_it_leaves_out()
+    {
+        // A diverging run's validation losses of 1e9 were dropped without a word, leaving an empty chart.
+        var config = new ExperimentConfig { Data = "moons", Activations = Contender.ParseList("relu,tanh"), Seeds = 1, Epochs = 3 }.Validate();
+        var manifest = new ExperimentManifest
+        {
+            Experiment = "e",
+            ExperimentKey = config.ExperimentKey("moons"),
+            Config = config,
+            DataIdentity = "moons",
+            TrialCount = 2,
+            Command = config.ToCommandLine("out"),
+        };
+        TrialResult Trial(string label, double[] losses) => new()
+        {
+            Experiment = "e",
+            ExperimentKey = manifest.ExperimentKey,
+            Key = label,
+            Hash = label,
+            Index = 0,
+            Label = label,
+            Activation = label,
+            Init = "auto",
+            Seed = 1,
+            TestAccuracy = 0.5,
+            TestLoss = 1,
+            Layers = [],
+            Curve = losses.Select((l, i) => new EpochPoint(i + 1, l, 0.5, l, 0.5, 0)).ToArray(),
+        };
+        var trials = new[] { Trial("relu", [0.7, 0.6, 0.5]), Trial("tanh", [2e6, 1e9, double.NaN]) };
+        var summary = ExperimentSummary.Create(manifest, trials);
+        Assert.Equal("epoch (3 values ≥ 10⁶ or not finite, not drawn)", Charts.LearningCurves(summary, trials, loss: true).Axes.Bottom.Label.Text);
+        Assert.Equal("epoch", Charts.LearningCurves(summary, trials).Axes.Bottom.Label.Text);
     }
 }
