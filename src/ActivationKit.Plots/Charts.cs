@@ -234,6 +234,7 @@ public static class Charts
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.Axes.SetLimitsY(0, Math.Max(0.05, bars.Select(b => b.Value).DefaultIfEmpty(0).Max() * 1.15));
+        plot.Axes.SetLimitsX(-0.5, (3 * summary.Ranking.Count) - 0.5); // every contender's place, with bars or without
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "dead units", FillColor = palette.GetColor(3) });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "saturated pre-activations", FillColor = palette.GetColor(1) });
         plot.ShowLegend(Alignment.UpperLeft);
