@@ -55,6 +55,35 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Several_target_columns_of_a_csv_train_a_multilabel_model()
+    {
+        // --target took one column only ("no column named 'l0,l1'"): multilabel needed a second .npy of targets.
+        using var dir = new TempDir();
+        string csv = dir.File("ml.csv");
+        var rng = new Rng(7);
+        var lines = new List<string> { "x0,x1,l0,l1" };
+        for (int i = 0; i < 400; i++)
+        {
+            double a = rng.NextGaussian(), b = rng.NextGaussian();
+            lines.Add(string.Create(Inv, $"{a},{b},{(a > 0 ? 1 : 0)},{(b > 0 ? 1 : 0)}"));
+        }
+
+        File.WriteAllLines(csv, lines);
+        string model = dir.File("ml.akm");
+        var json = Json(Cli.Run("train", "--data", csv, "--target", "l0,l1", "--hidden", "16", "--epochs", "30", "--lr", "0.01", "--json", "--save", model).Ok());
+        Assert.Equal("multilabel", json.GetProperty("task").GetString());
+        Assert.StartsWith("2-16-2,", json.GetProperty("network").GetString(), StringComparison.Ordinal);
+        Assert.True(json.GetProperty("test").GetProperty("accuracy").GetDouble() > 0.9, json.ToString());
+
+        // One sigmoid probability per label: x0 decides l0, x1 decides l1.
+        string x = dir.File("x.csv");
+        File.WriteAllText(x, "2,-2\n-2,2\n");
+        var rows = Cli.Run("predict", "--model", model, "--in", x).Ok().Lines.Select(l => l.Split(',').Select(v => double.Parse(v, Inv)).ToArray()).ToArray();
+        Assert.True(rows[0][0] > 0.5 && rows[0][1] < 0.5 && rows[1][0] < 0.5 && rows[1][1] > 0.5, string.Join(" | ", rows.Select(r => string.Join(",", r))));
+        Cli.Run("train", "--data", csv, "--target", "l0,nope").BadInput("no column named 'nope'");
+    }
+
+    [Fact]
     public void A_single_class_is_refused_for_classification_but_trains_as_regression()
     {
         // Every label 0 was inferred as binary and trained a 2-class model with test accuracy 1, exit 0.

@@ -184,6 +184,27 @@ public sealed class LoaderTests : IDisposable
     }
 
     [Fact]
+    public void Several_label_columns_are_numeric_targets_in_the_order_given()
+    {
+        string path = Path.Combine(_dir, "multi.csv");
+        File.WriteAllText(path, "l1,x0,l0,x1\n1,0.5,0,2\n0,1.5,1,3\n1,2.5,1,4\n");
+        var data = Csv.Load(path, "l0, l1", classification: false);
+        Assert.Equal((2, 2, 0), (data.FeatureCount, data.TargetColumns, data.ClassCount));
+        Assert.Equal([0.5f, 2f, 1.5f, 3f, 2.5f, 4f], data.Features);
+        Assert.Equal([0f, 1f, 1f, 0f, 1f, 1f], data.Targets);
+        Assert.Equal([1f, 0f, 0f, 1f, 1f, 1f], Csv.Load(path, "0,-2", classification: false).Targets);
+        Assert.Contains("not as one class label", Assert.Throws<ArgumentException>(() => Csv.Load(path, "l0,l1")).Message);
+        Assert.Contains("name one column twice", Assert.Throws<ArgumentException>(() => Csv.Load(path, "l0,2", classification: false)).Message);
+        Assert.Contains("no column named 'l2'", Assert.Throws<ArgumentException>(() => Csv.Load(path, "l0,l2", classification: false)).Message);
+        File.WriteAllText(path, "x,l0,l1\n1,0,1\n2,1,yes\n");
+        Assert.Equal("multi.csv, line 3, column 3 (label l1): 'yes' is not a finite number.", Assert.Throws<FormatException>(() => Csv.Load(path, "l0,l1", classification: false)).Message);
+
+        // A header name holding a comma is that one column.
+        File.WriteAllText(path, "x,\"a,b\"\n1,0\n2,1\n");
+        Assert.Equal([0f, 1f], Csv.Load(path, "a,b", classification: false).Targets);
+    }
+
+    [Fact]
     public void CsvErrorsNameLineAndColumn()
     {
         string path = Path.Combine(_dir, "bad.csv");

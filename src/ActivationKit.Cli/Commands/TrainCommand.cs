@@ -29,7 +29,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string? Data { get; init; }
 
         [CommandOption("--target <COLUMN>")]
-        [Description("CSV: the target column's header name or 0-based index (negative from the end; default the last). .npy: a column index, or a second .npy file of targets.")]
+        [Description("CSV: the target column's header name or 0-based index (negative from the end; default the last), or several separated by commas (l0,l1) for multilabel or multi-output regression. .npy: a column index, or a second .npy file of targets.")]
         public string? Target { get; init; }
 
         [CommandOption("--task <TASK>")]
