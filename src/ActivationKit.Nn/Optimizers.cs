@@ -165,17 +165,20 @@ public sealed class Adam : IOptimizer
 /// <summary>Optimiser factory from specs: <c>sgd</c>, <c>momentum</c>, <c>nesterov</c>, <c>adam</c>, <c>adamw</c>.</summary>
 public static class Optimizers
 {
-    /// <summary>Creates an optimiser by name with common settings.</summary>
-    public static IOptimizer Create(string name, double momentum = 0.9, double weightDecay = 0)
+    /// <summary>
+    /// Creates an optimiser by name with common settings; <paramref name="weightDecay"/> null is each one's default (0,
+    /// AdamW 0.01), and any value given, 0 included, is used as it is.
+    /// </summary>
+    public static IOptimizer Create(string name, double momentum = 0.9, double? weightDecay = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         return name.Trim().ToLowerInvariant() switch
         {
-            "sgd" => new Sgd(0, false, weightDecay),
-            "momentum" => new Sgd(momentum, false, weightDecay),
-            "nesterov" => new Sgd(momentum, true, weightDecay),
-            "adam" => new Adam(weightDecay: weightDecay),
-            "adamw" => Adam.AdamW(weightDecay == 0 ? 0.01 : weightDecay),
+            "sgd" => new Sgd(0, false, weightDecay ?? 0),
+            "momentum" => new Sgd(momentum, false, weightDecay ?? 0),
+            "nesterov" => new Sgd(momentum, true, weightDecay ?? 0),
+            "adam" => new Adam(weightDecay: weightDecay ?? 0),
+            "adamw" => Adam.AdamW(weightDecay ?? 0.01),
             _ => throw new ArgumentException($"Unknown optimiser '{name}' (valid: sgd, momentum, nesterov, adam, adamw).", nameof(name)),
         };
     }
@@ -202,7 +205,12 @@ public static class Schedules
         return new StepSchedule(stepSize, gamma);
     }
 
-    /// <summary>Cosine annealing from the base rate down to base·<paramref name="minFactor"/> over the run (Loshchilov &amp; Hutter, 2017, without restarts).</summary>
+    /// <summary>
+    /// Cosine annealing from the base rate toward base·<paramref name="minFactor"/> (Loshchilov &amp; Hutter, 2017, without
+    /// restarts), as PyTorch's <c>CosineAnnealingLR</c> with <c>T_max</c> = the epochs, stepped once per epoch: epoch e
+    /// (0-based) of E trains at min + ½(base − min)(1 + cos(π·e/E)), so the minimum is where the run ends and every
+    /// epoch, the last included, trains at a rate above it.
+    /// </summary>
     public static ILearningRateSchedule Cosine(double minFactor = 0)
     {
         if (!(minFactor >= 0 && minFactor <= 1)) throw new ArgumentException($"The cosine schedule's final factor must be in [0, 1], got {minFactor}.", nameof(minFactor));
@@ -263,7 +271,7 @@ public static class Schedules
     {
         public double Rate(double baseRate, int epoch, int totalEpochs)
         {
-            double progress = totalEpochs <= 1 ? 0 : (double)epoch / (totalEpochs - 1);
+            double progress = totalEpochs < 1 ? 0 : (double)epoch / totalEpochs;
             double min = baseRate * MinFactor;
             return min + (0.5 * (baseRate - min) * (1 + Math.Cos(Math.PI * progress)));
         }

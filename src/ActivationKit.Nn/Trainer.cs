@@ -268,7 +268,8 @@ public static class Trainer
         return best;
     }
 
-    private static bool NetworkIsFinite(Mlp network) =>
+    /// <summary>True when every weight, bias and learned slope of the network is finite.</summary>
+    internal static bool NetworkIsFinite(Mlp network) =>
         network.Layers.All(layer => Dataset.IndexOfNonFinite(layer.Weights) < 0 && Dataset.IndexOfNonFinite(layer.Bias) < 0 && Dataset.IndexOfNonFinite(layer.Slopes) < 0);
 
     private static void CheckCompatible(Mlp network, Dataset data)

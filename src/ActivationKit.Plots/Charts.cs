@@ -45,30 +45,37 @@ public static class Charts
         return plot;
     }
 
-    /// <summary>Mean validation accuracy (or loss) per epoch over seeds, one line per contender.</summary>
+    /// <summary>
+    /// Mean validation accuracy (or loss) per epoch over seeds, one line per contender; values that are not finite or
+    /// reach ±10⁶ (a diverging run) are left out, and the x-axis label says how many.
+    /// </summary>
     public static Plot LearningCurves(ExperimentSummary summary, IReadOnlyList<TrialResult> trials, bool loss = false)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(trials);
         var plot = NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
-        int k = 0;
+        int k = 0, dropped = 0;
         foreach (var row in summary.Ranking)
         {
             var (epochs, mean) = MeanCurve(trials.Where(t => t.Label == row.Label), loss);
-            if (epochs.Length > 0) Line(plot, epochs, mean, palette.GetColor(k), $"{row.Rank}. {row.Label}", dashed: false, markers: epochs.Length <= 12);
+            if (epochs.Length > 0) dropped += Line(plot, epochs, mean, palette.GetColor(k), $"{row.Rank}. {row.Label}", dashed: false, markers: epochs.Length <= 12);
             k++;
         }
 
         plot.Title(loss ? "Validation loss (mean over seeds)" : "Validation accuracy (mean over seeds)");
-        plot.XLabel("epoch");
+        // Otherwise a chart whose every value is huge is empty with no word why.
+        plot.XLabel(dropped == 0 ? "epoch" : $"epoch ({dropped} value{(dropped == 1 ? string.Empty : "s")} ≥ 10⁶ or not finite, not drawn)");
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel(loss ? "loss" : "accuracy");
         plot.ShowLegend(loss ? Alignment.UpperRight : Alignment.LowerRight);
         return plot;
     }
 
-    /// <summary>Histograms of each hidden layer's outputs on held-out data at the end of training (first seed).</summary>
+    /// <summary>
+    /// Histograms of each hidden layer's outputs on held-out data at the end of training (first seed); for a diverged
+    /// trial, which has none, an empty chart whose title says so.
+    /// </summary>
     public static Plot LayerHistograms(TrialResult trial)
     {
         ArgumentNullException.ThrowIfNull(trial);
@@ -91,7 +98,9 @@ public static class Charts
             Line(plot, xs.ToArray(), ys.ToArray(), palette.GetColor(layer.Layer), $"layer {layer.Layer}: dead {layer.DeadFraction:P0}, saturated {layer.SaturatedFraction:P0}", dashed: false);
         }
 
-        plot.Title($"{trial.Label} (seed {trial.Seed}): hidden outputs on held-out data");
+        plot.Title(trial.Diverged
+            ? $"{trial.Label} (seed {trial.Seed}) diverged: no hidden outputs at the end of training"
+            : $"{trial.Label} (seed {trial.Seed}): hidden outputs on held-out data");
         plot.XLabel("activation value");
         plot.YLabel("share of values");
         plot.ShowLegend(Alignment.UpperRight);
@@ -215,15 +224,17 @@ public static class Charts
         for (int i = 0; i < summary.Ranking.Count; i++)
         {
             var row = summary.Ranking[i];
-            bars.Add(new Bar { Position = (3 * i) + 0.5, Value = row.DeadFraction, FillColor = palette.GetColor(3) });
-            bars.Add(new Bar { Position = (3 * i) + 1.5, Value = row.SaturatedFraction, FillColor = palette.GetColor(1) });
-            ticks.Add(new Tick((3 * i) + 1, row.Label));
+            // A contender whose every trial diverged has no fractions (NaN): its label says so instead of a bar.
+            if (!double.IsNaN(row.DeadFraction)) bars.Add(new Bar { Position = (3 * i) + 0.5, Value = row.DeadFraction, FillColor = palette.GetColor(3) });
+            if (!double.IsNaN(row.SaturatedFraction)) bars.Add(new Bar { Position = (3 * i) + 1.5, Value = row.SaturatedFraction, FillColor = palette.GetColor(1) });
+            ticks.Add(new Tick((3 * i) + 1, double.IsNaN(row.DeadFraction) && row.Diverged > 0 ? $"{row.Label} (diverged)" : row.Label));
         }
 
         plot.Add.Bars(bars);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
-        plot.Axes.SetLimitsY(0, Math.Max(0.05, summary.Ranking.Select(r => Math.Max(r.DeadFraction, r.SaturatedFraction)).DefaultIfEmpty(0).Max() * 1.15));
+        plot.Axes.SetLimitsY(0, Math.Max(0.05, bars.Select(b => b.Value).DefaultIfEmpty(0).Max() * 1.15));
+        plot.Axes.SetLimitsX(-0.5, (3 * summary.Ranking.Count) - 0.5); // every contender's place, with bars or without
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "dead units", FillColor = palette.GetColor(3) });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "saturated pre-activations", FillColor = palette.GetColor(1) });
         plot.ShowLegend(Alignment.UpperLeft);
@@ -257,15 +268,18 @@ public static class Charts
         return plot;
     }
 
-    private static void Line(Plot plot, double[] xs, double[] ys, Color color, string label, bool dashed, bool markers = false)
+    /// <summary>Adds a line through the points whose y is finite and below 10⁶ in size; returns how many it left out.</summary>
+    private static int Line(Plot plot, double[] xs, double[] ys, Color color, string label, bool dashed, bool markers = false)
     {
-        // Non-finite values (a diverged run, a pole) would break the axis limits: drop them.
+        // Non-finite and huge values (a diverged run, a pole) would break the axis limits: drop them.
         var keep = Enumerable.Range(0, xs.Length).Where(i => double.IsFinite(ys[i]) && Math.Abs(ys[i]) < 1e6).ToArray();
-        if (keep.Length == 0) return;
+        int dropped = xs.Length - keep.Length;
+        if (keep.Length == 0) return dropped;
         var s = plot.Add.Scatter(keep.Select(i => xs[i]).ToArray(), keep.Select(i => ys[i]).ToArray(), color);
         s.LineWidth = 2;
         s.MarkerSize = markers ? 5 : 0;
         s.LegendText = label;
         if (dashed) s.LinePattern = LinePattern.Dashed;
+        return dropped;
     }
 }

@@ -31,7 +31,7 @@ public static class HtmlReport
         sb.Append("<title>ActivationKit comparison: ").Append(E(m.DataIdentity)).Append("</title>\n");
         sb.Append("<style>\nbody{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}\n")
           .Append("table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:3px 6px;text-align:right}\n")
-          .Append("th{background:#f3f3f3}td.l,th.l{text-align:left}tr.winner td{background:#eaf6ea;font-weight:bold}\n")
+          .Append("th{background:#f3f3f3}td.l,th.l{text-align:left}tr.winner td{background:#eaf6ea;font-weight:bold}tr.diverged td{color:#a40}\n")
           .Append("img{max-width:100%;border:1px solid #ddd;margin:4px 0}.grid{display:grid;grid-template-columns:1fr 1fr;gap:8px}\n")
           .Append("pre{background:#f6f6f6;padding:8px;overflow-x:auto;white-space:pre-wrap}.warn{color:#a40}\n</style>\n</head>\n<body>\n");
         sb.Append("<h1>Activation comparison on ").Append(E(m.DataIdentity)).Append("</h1>\n");
@@ -47,9 +47,10 @@ public static class HtmlReport
           .Append("<th>s/epoch</th><th>Dead</th><th>Saturated</th><th>Diverged</th></tr></thead>\n<tbody>\n");
         foreach (var r in summary.Ranking)
         {
-            sb.Append(r.Rank == 1 ? "<tr class=\"winner\">" : "<tr>");
+            // A contender that diverged ranks last and is never highlighted, even when every contender diverged.
+            sb.Append(r.Diverged > 0 ? "<tr class=\"diverged\">" : r.Rank == 1 ? "<tr class=\"winner\">" : "<tr>");
             sb.Append("<td>").Append(r.Rank).Append("</td><td class=\"l\">").Append(E(r.Label)).Append("</td><td class=\"l\">").Append(E(r.Init)).Append("</td>");
-            sb.Append("<td>").Append(r.Seeds).Append("</td><td>").Append(Pct(r.MeanAccuracy)).Append(" ± ").Append(Pct(r.StdAccuracy)).Append("</td>");
+            sb.Append("<td>").Append(r.Seeds).Append("</td><td>").Append(r.Diverged > 0 ? "diverged" : $"{Pct(r.MeanAccuracy)} ± {Pct(r.StdAccuracy)}").Append("</td>");
             sb.Append("<td>").Append(double.IsNaN(r.CiLow) ? "—" : $"{Pct(r.CiLow)} – {Pct(r.CiHigh)}").Append("</td>");
             sb.Append("<td>").Append(N(r.MeanLoss, "0.0000")).Append("</td>");
             sb.Append("<td>").Append(r.ReachedTarget).Append('/').Append(r.Seeds).Append(double.IsNaN(r.MeanEpochsToTarget) ? string.Empty : $" ({N(r.MeanEpochsToTarget, "0.#")})").Append("</td>");
@@ -73,13 +74,14 @@ public static class HtmlReport
             Image(sb, images["functions"]);
 
             sb.Append("<h2>Diagnostics at the end of training</h2>\n");
-            sb.Append("<p>On up to 512 held-out (validation) samples: a unit is dead when f′ = 0 on every sample; a pre-activation is saturated when |f′| is below 5% of the function's peak.</p>\n");
+            sb.Append("<p>On up to 512 held-out (validation) samples: a unit is dead when f′ = 0 on every sample; a pre-activation is saturated when |f′| is below 5% of the function's peak. ")
+              .Append("Trials that diverged are left out: nothing measured on a diverged network describes the activation.</p>\n");
             Image(sb, images["dead-saturated"]);
             sb.Append("<table id=\"diagnostics\">\n<thead><tr><th class=\"l\">Activation</th><th>Layer</th><th>Units</th><th>Dead (mean)</th><th>Saturated (mean)</th><th>Output mean</th><th>Output std</th></tr></thead>\n<tbody>\n");
             foreach (var r in summary.Ranking)
             {
-                var ts = trials.Where(t => t.Label == r.Label).ToArray();
-                int layers = ts.Min(t => t.Layers.Count);
+                var ts = trials.Where(t => t.Label == r.Label && !t.Diverged && t.Layers.Count > 0).ToArray();
+                int layers = ts.Length == 0 ? 0 : ts.Min(t => t.Layers.Count);
                 for (int l = 0; l < layers; l++)
                 {
                     sb.Append("<tr><td class=\"l\">").Append(E(r.Label)).Append("</td><td>").Append(l).Append("</td><td>").Append(ts[0].Layers[l].Units).Append("</td>");
@@ -160,7 +162,9 @@ public static class HtmlReport
         };
         foreach (var r in summary.Ranking)
         {
-            var first = trials.Where(t => t.Label == r.Label).OrderBy(t => t.Seed).First();
+            // The first seed that did not diverge (a diverged trial has no end-of-training outputs); the first seed if all did.
+            var seeds = trials.Where(t => t.Label == r.Label).OrderBy(t => t.Seed).ToArray();
+            var first = seeds.FirstOrDefault(t => !t.Diverged) ?? seeds[0];
             list.Add(new("histogram-" + Slug(r.Label), $"Histogram of hidden outputs, {r.Label}", ChartFile.Png(Charts.LayerHistograms(first), 600, 380)));
         }
 

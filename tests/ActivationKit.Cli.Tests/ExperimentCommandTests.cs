@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ActivationKit.Nn.Experiments;
+using ActivationKit.Plots;
 
 namespace ActivationKit.Cli.Tests;
 
@@ -248,5 +250,63 @@ public sealed partial class ExperimentCommandTests : IDisposable
         string outDir = _dir.File("prelu");
         Cli.RunWide("compare", "--data", "circles", "--samples", "200", "--activations", "prelu(num_parameters=8)", "--hidden", "8", "--seeds", "1", "--epochs", "2", "--out", outDir).Ok();
         Assert.Single(Directory.GetFiles(Path.Combine(outDir, "trials"), "*.json"));
+    }
+
+    [Fact]
+    public void A_contender_that_diverged_ranks_last_says_so_and_is_never_the_highlighted_winner()
+    {
+        // SGD at lr 1e8: both ReLU trials diverge, tanh's do not. A diverged trial used to score the share of class 0.
+        string outDir = _dir.File("diverged");
+        var r = Cli.RunWide("compare", "--data", "moons", "--samples", "200", "--activations", "relu,tanh", "--hidden", "8,8", "--seeds", "2",
+            "--epochs", "3", "--batch", "16", "--lr", "1e8", "--optimizer", "sgd", "--threads", "1", "--out", outDir).Ok();
+        var ranks = r.Lines.Where(l => RankRow().IsMatch(l)).ToArray();
+        Assert.Matches(@"^1\s+tanh\s", ranks[0]);
+        Assert.Matches(@"^2\s+relu\s+he_normal\s+2\s+diverged\s+—\s+—\s", ranks[1]);
+        Assert.Contains("tanh is the only contender that did not diverge; relu (2 of 2 seeds) diverged (no test accuracy) and rank below it.", r.Out, StringComparison.Ordinal);
+        Assert.Contains("relu seed 1: diverged, no test accuracy", r.Err, StringComparison.Ordinal);
+
+        string html = _dir.File("diverged.html"), images = _dir.File("diverged-img");
+        Cli.RunWide("report", outDir, "--html", html, "--images", images).Ok();
+        string page = File.ReadAllText(html);
+        Assert.Contains("<tr class=\"winner\"><td>1</td><td class=\"l\">tanh</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<tr class=\"diverged\"><td>2</td><td class=\"l\">relu</td><td class=\"l\">he_normal</td><td>2</td><td>diverged</td>", page, StringComparison.Ordinal);
+        Assert.Contains("relu (2 of 2 seeds) diverged", page, StringComparison.Ordinal);
+        Assert.Contains("histogram-relu.png", Directory.GetFiles(images).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void The_loss_chart_says_how_many_huge_or_non_finite_values_it_leaves_out()
+    {
+        // A diverging run's validation losses of 1e9 were dropped without a word, leaving an empty chart.
+        var config = new ExperimentConfig { Data = "moons", Activations = Contender.ParseList("relu,tanh"), Seeds = 1, Epochs = 3 }.Validate();
+        var manifest = new ExperimentManifest
+        {
+            Experiment = "e",
+            ExperimentKey = config.ExperimentKey("moons"),
+            Config = config,
+            DataIdentity = "moons",
+            TrialCount = 2,
+            Command = config.ToCommandLine("out"),
+        };
+        TrialResult Trial(string label, double[] losses) => new()
+        {
+            Experiment = "e",
+            ExperimentKey = manifest.ExperimentKey,
+            Key = label,
+            Hash = label,
+            Index = 0,
+            Label = label,
+            Activation = label,
+            Init = "auto",
+            Seed = 1,
+            TestAccuracy = 0.5,
+            TestLoss = 1,
+            Layers = [],
+            Curve = losses.Select((l, i) => new EpochPoint(i + 1, l, 0.5, l, 0.5, 0)).ToArray(),
+        };
+        var trials = new[] { Trial("relu", [0.7, 0.6, 0.5]), Trial("tanh", [2e6, 1e9, double.NaN]) };
+        var summary = ExperimentSummary.Create(manifest, trials);
+        Assert.Equal("epoch (3 values ≥ 10⁶ or not finite, not drawn)", Charts.LearningCurves(summary, trials, loss: true).Axes.Bottom.Label.Text);
+        Assert.Equal("epoch", Charts.LearningCurves(summary, trials).Axes.Bottom.Label.Text);
     }
 }

@@ -83,6 +83,29 @@ public class PredictCommandTests
     }
 
     [Fact]
+    public void A_first_row_with_a_bad_cell_is_refused_not_skipped_as_a_header_and_quoted_numbers_are_read()
+    {
+        using var dir = new TempDir();
+        string model = TrainXor(dir);
+        string csv = dir.File("x.csv");
+        // Taken as a header and dropped: two rows in, one out, exit 0.
+        File.WriteAllText(csv, "0.5,inf\n0.5,0.5\n");
+        Cli.Run("predict", "--model", model, "--in", csv, "--out", dir.File("y.csv")).BadInput("x.csv, line 1, column 2: 'inf' is not a number.");
+        File.WriteAllText(csv, "0.5,4.5.1\n0.5,0.5\n");
+        Cli.Run("predict", "--model", model, "--in", csv).BadInput("x.csv, line 1, column 2: '4.5.1' is not a number.");
+        File.WriteAllText(csv, "a,b\n0.5,0.5\n0.5,x\n");
+        Cli.Run("predict", "--model", model, "--in", csv).BadInput("x.csv, line 3, column 2: 'x' is not a number.");
+        Assert.DoesNotContain("y.csv", dir.Files());
+
+        // Quoted cells, as train reads them, give the same answers as plain ones (they were refused).
+        File.WriteAllText(csv, "\"a\",\"b\"\n\"0.5\",\"-0.5\"\n-0.5,\"0.5\"\n");
+        var quoted = Cli.Run("predict", "--model", model, "--in", csv).Ok().Lines;
+        File.WriteAllText(csv, "0.5,-0.5\n-0.5,0.5\n");
+        Assert.Equal(Cli.Run("predict", "--model", model, "--in", csv).Ok().Lines, quoted);
+        Assert.Equal(2, quoted.Length);
+    }
+
+    [Fact]
     public void Wrong_column_count_is_bad_input_and_writes_nothing()
     {
         using var dir = new TempDir();

@@ -33,6 +33,69 @@ public class TrainCommandTests
         Assert.Contains("epoch 40/40", r.Err, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0", "weight_decay=0)")]
+    [InlineData(null, "weight_decay=0.01)")]
+    [InlineData("0.05", "weight_decay=0.05)")]
+    public void Adamw_uses_the_weight_decay_given_even_zero_and_001_when_none_is(string? decay, string expected)
+    {
+        // --weight-decay 0 was taken for "not given" and trained with 0.01.
+        string[] args = ["train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--optimizer", "adamw"];
+        var r = Cli.Run(decay is null ? args : [.. args, "--weight-decay", decay]).Ok();
+        Assert.Contains(expected, r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_cosine_schedule_trains_every_epoch_as_pytorchs_cosine_annealing_with_t_max_the_epochs()
+    {
+        // The last epoch ran at a learning rate of exactly 0 (progress e/(E − 1)), so it changed no weight.
+        var json = Json(Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "3", "--schedule", "cosine", "--json").Ok());
+        var rates = json.GetProperty("epochs").EnumerateArray().Select(e => e.GetProperty("learning_rate").GetDouble()).ToArray();
+        Assert.Equal([1e-3, 0.75e-3, 0.25e-3], rates.Select(r => Math.Round(r, 15)));
+    }
+
+    [Fact]
+    public void Several_target_columns_of_a_csv_train_a_multilabel_model()
+    {
+        // --target took one column only ("no column named 'l0,l1'"): multilabel needed a second .npy of targets.
+        using var dir = new TempDir();
+        string csv = dir.File("ml.csv");
+        var rng = new Rng(7);
+        var lines = new List<string> { "x0,x1,l0,l1" };
+        for (int i = 0; i < 400; i++)
+        {
+            double a = rng.NextGaussian(), b = rng.NextGaussian();
+            lines.Add(string.Create(Inv, $"{a},{b},{(a > 0 ? 1 : 0)},{(b > 0 ? 1 : 0)}"));
+        }
+
+        File.WriteAllLines(csv, lines);
+        string model = dir.File("ml.akm");
+        var json = Json(Cli.Run("train", "--data", csv, "--target", "l0,l1", "--hidden", "16", "--epochs", "30", "--lr", "0.01", "--json", "--save", model).Ok());
+        Assert.Equal("multilabel", json.GetProperty("task").GetString());
+        Assert.StartsWith("2-16-2,", json.GetProperty("network").GetString(), StringComparison.Ordinal);
+        Assert.True(json.GetProperty("test").GetProperty("accuracy").GetDouble() > 0.9, json.ToString());
+
+        // One sigmoid probability per label: x0 decides l0, x1 decides l1.
+        string x = dir.File("x.csv");
+        File.WriteAllText(x, "2,-2\n-2,2\n");
+        var rows = Cli.Run("predict", "--model", model, "--in", x).Ok().Lines.Select(l => l.Split(',').Select(v => double.Parse(v, Inv)).ToArray()).ToArray();
+        Assert.True(rows[0][0] > 0.5 && rows[0][1] < 0.5 && rows[1][0] < 0.5 && rows[1][1] > 0.5, string.Join(" | ", rows.Select(r => string.Join(",", r))));
+        Cli.Run("train", "--data", csv, "--target", "l0,nope").BadInput("no column named 'nope'");
+    }
+
+    [Fact]
+    public void A_single_class_is_refused_for_classification_but_trains_as_regression()
+    {
+        // Every label 0 was inferred as binary and trained a 2-class model with test accuracy 1, exit 0.
+        using var dir = new TempDir();
+        string csv = dir.File("oneclass.csv");
+        File.WriteAllLines(csv, ["a,b,y", .. Enumerable.Range(0, 20).Select(i => string.Create(Inv, $"{i},{i % 3},0"))]);
+        Cli.Run("train", "--data", csv, "--epochs", "1").BadInput("oneclass.csv: every label is 0, so there is one class only; a binary task needs samples of at least two classes.");
+        Cli.Run("train", "--data", csv, "--epochs", "1", "--task", "multiclass").BadInput("a multiclass task needs samples of at least two classes.");
+        Assert.Equal("regression", Json(Cli.Run("train", "--data", csv, "--epochs", "1", "--task", "regression", "--json").Ok()).GetProperty("task").GetString());
+        Cli.Run("compare", "--data", csv, "--out", dir.File("results")).BadInput("has one class only (every label is 0); a comparison ranks by test accuracy, so it needs at least two classes.");
+    }
+
     [Fact]
     public void Diagnose_flags_a_deep_sigmoid_stack_live_and_writes_the_report()
     {
@@ -205,9 +268,29 @@ public class TrainCommandTests
             WriteIdx(dir.File("train-labels-idx1-ubyte"), [0, 0, 8, 1], [40], i => (byte)(i % 10));
             WriteIdx(dir.File("t10k-images-idx3-ubyte"), [0, 0, 8, 3], [10, 28, 28], i => (byte)(i * 3));
             WriteIdx(dir.File("t10k-labels-idx1-ubyte"), [0, 0, 8, 1], [10], i => (byte)(9 - (i % 10)));
-            var json = System.Text.Json.JsonDocument.Parse(Cli.Run("train", "--data", "fashion-mnist", "--hidden", "8", "--epochs", "1", "--json").Ok().Out).RootElement;
+            string model = dir.File("fm.akm");
+            var json = System.Text.Json.JsonDocument.Parse(Cli.Run("train", "--data", "fashion-mnist", "--hidden", "8", "--epochs", "1", "--json", "--save", model).Ok().Out).RootElement;
             Assert.Equal(10, json.GetProperty("test_samples").GetInt32());
             Assert.Equal(40, json.GetProperty("train_samples").GetInt32() + json.GetProperty("validation_samples").GetInt32());
+
+            // The model takes pixels as the IDX files hold them (0–255): predict on the raw test images gives what the
+            // network gave in training, where the loader divided them by 255 before the standardiser was fitted (only the
+            // standardiser was saved, so raw pixels came out 255 standard deviations off).
+            string raw = dir.File("raw.npy");
+            var pixels = Enumerable.Range(0, 10 * 784).Select(i => (float)(byte)(i * 3)).ToArray();
+            Npy.Write(raw, pixels, [10, 784]);
+            string predicted = dir.File("p.npy");
+            Cli.Run("predict", "--model", model, "--in", raw, "--out", predicted).Ok();
+            var got = Npy.Read(predicted).ToSingleArray();
+
+            var (train, _, _) = Idx.LoadFashionMnist(test: false).Split(0.9, 0.1, 1);
+            var test = Standardizer.Fit(train).Transform(Idx.LoadFashionMnist(test: true));
+            var (network, metadata) = ModelFile.Load(model);
+            var expected = network.Predict(test.Features, test.Rows);
+            ActivationKit.Catalog.ActivationCatalog.Create("softmax").Forward(expected, expected, 10);
+            Assert.Equal(expected.Length, got.Length);
+            for (int i = 0; i < got.Length; i++) Assert.True(Math.Abs(got[i] - expected[i]) < 1e-5, $"output {i}: {got[i]} vs {expected[i]}");
+            Assert.InRange(metadata.Normalization!.Mean.Max(), 1.5f, 255f);
         }
         finally
         {

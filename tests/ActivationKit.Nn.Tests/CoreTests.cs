@@ -173,6 +173,15 @@ public class CoreTests
         Assert.Equal(1f, b[0]);
     }
 
+    [Theory]
+    [InlineData("adamw", null, 0.01)]
+    [InlineData("adamw", 0.0, 0.0)]
+    [InlineData("adamw", 0.2, 0.2)]
+    [InlineData("adam", null, 0.0)]
+    [InlineData("adam", 0.3, 0.3)]
+    public void An_explicit_weight_decay_of_zero_is_used_and_none_given_is_the_default(string name, double? decay, double expected) =>
+        Assert.Equal(expected, ((Adam)Optimizers.Create(name, weightDecay: decay)).WeightDecay);
+
     [Fact]
     public void SchedulesAndBadArguments()
     {
@@ -181,10 +190,13 @@ public class CoreTests
         Assert.Equal(1.0, step.Rate(1, 9, 100));
         Assert.Equal(0.5, step.Rate(1, 10, 100));
         Assert.Equal(0.25, step.Rate(1, 25, 100));
+        // PyTorch's CosineAnnealingLR(T_max=10, eta_min=0.1) stepped per epoch: 1, 0.978, …, 0.55 at epoch 5, …, 0.122 at 9;
+        // the last epoch trains above the minimum (it used to reach it, and with a minimum of 0 change nothing).
         var cos = Schedules.Parse("cosine(0.1)");
-        Assert.Equal(1.0, cos.Rate(1, 0, 11), 12);
-        Assert.Equal(0.55, cos.Rate(1, 5, 11), 12);
-        Assert.Equal(0.1, cos.Rate(1, 10, 11), 12);
+        Assert.Equal(1.0, cos.Rate(1, 0, 10), 12);
+        Assert.Equal(0.55, cos.Rate(1, 5, 10), 12);
+        Assert.Equal(0.1 + (0.45 * (1 + Math.Cos(Math.PI * 0.9))), cos.Rate(1, 9, 10), 12);
+        Assert.Equal([1e-3, 0.75e-3, 0.25e-3], Enumerable.Range(0, 3).Select(e => Schedules.Cosine().Rate(1e-3, e, 3)).Select(r => Math.Round(r, 15)));
         Assert.Throws<ArgumentException>(() => Schedules.Parse("linear"));
         Assert.Throws<ArgumentException>(() => Schedules.Parse("step(x)"));
         Assert.Contains("at least 1 epoch", Assert.Throws<ArgumentException>(() => Schedules.Step(0)).Message);

@@ -157,6 +157,54 @@ public sealed class LoaderTests : IDisposable
     }
 
     [Fact]
+    public void Only_a_first_row_without_any_number_is_a_header()
+    {
+        // A first row with any text cell was a header: a header-less file lost its first sample to its text label or typo.
+        string path = Path.Combine(_dir, "noheader.csv");
+        File.WriteAllText(path, "1,2,cat\n3,4,dog\n5,6,cat\n");
+        var data = Csv.Load(path);
+        Assert.Equal(3, data.Rows);
+        Assert.Equal([1f, 2f, 3f, 4f, 5f, 6f], data.Features);
+        Assert.Equal(["cat", "dog"], data.ClassNames);
+        File.WriteAllText(path, "1,2,3,inf,0\n1,2,3,4,1\n5,6,7,8,0\n");
+        Assert.Equal("noheader.csv, line 1, column 4: 'inf' is not a number.", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
+
+        File.WriteAllText(path, "a;\"b\"\n\"0.1891\";2\n\n# a comment\n3;4e-1\n");
+        var (values, rows, columns) = Csv.ReadNumbers(path);
+        Assert.Equal([0.1891f, 2f, 3f, 0.4f], values);
+        Assert.Equal((2, 2), (rows, columns));
+        File.WriteAllText(path, "1,2,3,4.5.1\n1,2,3,4\n");
+        Assert.Equal("noheader.csv, line 1, column 4: '4.5.1' is not a number.", Assert.Throws<FormatException>(() => Csv.ReadNumbers(path)).Message);
+        File.WriteAllText(path, "a,b\n1,2\n3,x\n");
+        Assert.Equal("noheader.csv, line 3, column 2: 'x' is not a number.", Assert.Throws<FormatException>(() => Csv.ReadNumbers(path)).Message);
+        File.WriteAllText(path, "a,b\n1,2\n3\n");
+        Assert.Equal("noheader.csv, line 3: 1 cells, but the first row has 2.", Assert.Throws<FormatException>(() => Csv.ReadNumbers(path)).Message);
+        File.WriteAllText(path, "a,b\n");
+        Assert.Equal("noheader.csv holds no rows of numbers.", Assert.Throws<FormatException>(() => Csv.ReadNumbers(path)).Message);
+    }
+
+    [Fact]
+    public void Several_label_columns_are_numeric_targets_in_the_order_given()
+    {
+        string path = Path.Combine(_dir, "multi.csv");
+        File.WriteAllText(path, "l1,x0,l0,x1\n1,0.5,0,2\n0,1.5,1,3\n1,2.5,1,4\n");
+        var data = Csv.Load(path, "l0, l1", classification: false);
+        Assert.Equal((2, 2, 0), (data.FeatureCount, data.TargetColumns, data.ClassCount));
+        Assert.Equal([0.5f, 2f, 1.5f, 3f, 2.5f, 4f], data.Features);
+        Assert.Equal([0f, 1f, 1f, 0f, 1f, 1f], data.Targets);
+        Assert.Equal([1f, 0f, 0f, 1f, 1f, 1f], Csv.Load(path, "0,-2", classification: false).Targets);
+        Assert.Contains("not as one class label", Assert.Throws<ArgumentException>(() => Csv.Load(path, "l0,l1")).Message);
+        Assert.Contains("name one column twice", Assert.Throws<ArgumentException>(() => Csv.Load(path, "l0,2", classification: false)).Message);
+        Assert.Contains("no column named 'l2'", Assert.Throws<ArgumentException>(() => Csv.Load(path, "l0,l2", classification: false)).Message);
+        File.WriteAllText(path, "x,l0,l1\n1,0,1\n2,1,yes\n");
+        Assert.Equal("multi.csv, line 3, column 3 (label l1): 'yes' is not a finite number.", Assert.Throws<FormatException>(() => Csv.Load(path, "l0,l1", classification: false)).Message);
+
+        // A header name holding a comma is that one column.
+        File.WriteAllText(path, "x,\"a,b\"\n1,0\n2,1\n");
+        Assert.Equal([0f, 1f], Csv.Load(path, "a,b", classification: false).Targets);
+    }
+
+    [Fact]
     public void CsvErrorsNameLineAndColumn()
     {
         string path = Path.Combine(_dir, "bad.csv");

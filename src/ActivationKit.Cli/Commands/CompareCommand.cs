@@ -160,7 +160,7 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
     {
         string eta = p.Remaining is { } r ? $"ETA {Clock(r)}" : "ETA —";
         var t = p.Trial;
-        string what = $"{t.Label} seed {t.Seed}: test acc {t.TestAccuracy.ToString("0.000", CultureInfo.InvariantCulture)}{(t.Diverged ? " (diverged)" : string.Empty)}{(p.WasSkipped ? " (already done)" : string.Empty)}";
+        string what = $"{t.Label} seed {t.Seed}: {(t.Diverged ? "diverged, no test accuracy" : $"test acc {t.TestAccuracy.ToString("0.000", CultureInfo.InvariantCulture)}")}{(p.WasSkipped ? " (already done)" : string.Empty)}";
         const int width = 30;
         int filled = p.Total == 0 ? width : p.Done * width / p.Total;
         string bar = $"[{new string('█', filled)}{new string('░', width - filled)}] {p.Done}/{p.Total} {Clock(p.Elapsed)} {eta}";

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using ActivationKit.Cli.Training;
 using ActivationKit.Diagnostics;
 using ActivationKit.Nn;
 using ActivationKit.Nn.Data;
@@ -143,7 +144,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         if (TableFile.HasTableExtension(name)) return TableFile.Load(name, s.LabelColumn, classification);
         if (s.LabelColumn is not null) throw new UsageException("--label-column goes with a .csv or .npy --data file.");
         string key = name.ToLowerInvariant().Replace('_', '-');
-        if (key is "fashion-mnist" or "fashion") return Idx.LoadFashionMnist(test: true);
+        if (key is "fashion-mnist" or "fashion") return Idx.LoadFashionMnist(test: true, scale: !TrainingData.TakesRawPixels(meta));
         if (Synthetic.Names.Contains(key.Replace('-', '_')) || key == "two-spirals")
         {
             return Synthetic.Create(key, Math.Max(s.Samples, 2), noise: 0.05, s.Seed, classes: key == "random" && meta.ClassCount > 1 ? meta.ClassCount : null);

@@ -27,7 +27,7 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         public string? Model { get; init; }
 
         [CommandOption("-i|--in <FILE>")]
-        [Description("Input rows: .csv (one sample per line, an optional header row) or a 2-D .npy (1-D for one-feature models), one column per model input; at least one row. NaN, infinite values and values so large that the saved normalisation or the network overflows float are refused with their row and column.")]
+        [Description("Input rows: .csv (one sample per line, read like train's CSV files: comma, semicolon or tab separated, quoted cells allowed; a first row with no number at all is a header) or a 2-D .npy (1-D for one-feature models), one column per model input, on the training data's own scale (fashion-mnist: raw 0–255 pixels); at least one row. NaN, infinite values and values so large that the saved normalisation or the network overflows float are refused with their row and column.")]
         public string? In { get; init; }
 
         [CommandOption("-o|--out <FILE>")]
@@ -53,7 +53,7 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
 
         var (network, metadata) = ModelFile.Load(settings.Model!);
         string inName = Path.GetFileName(settings.In!);
-        var (x, rows, columns) = inExt == ".npy" ? ReadNpy(settings.In!, network.InputSize) : ReadCsv(settings.In!);
+        var (x, rows, columns) = inExt == ".npy" ? ReadNpy(settings.In!, network.InputSize) : Nn.Data.Csv.ReadNumbers(settings.In!);
         if (columns != network.InputSize)
         {
             throw new UsageException($"{inName} has {columns} column(s) but the model takes {network.InputSize} input(s).");
@@ -183,39 +183,5 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         // As for a CSV without data rows: nothing to predict is an error, not an empty answer.
         if (rows == 0 || x.Length == 0) throw new InvalidDataException($"{Path.GetFileName(path)} has shape ({string.Join(", ", shape)}) and holds no rows of numbers.");
         return (x, rows, columns);
-    }
-
-    /// <summary>Comma, semicolon or tab separated numbers; a first row with any non-number is a header and skipped.</summary>
-    private static (float[] X, int Rows, int Columns) ReadCsv(string path)
-    {
-        string name = Path.GetFileName(path);
-        var values = new List<float>();
-        int columns = -1, rows = 0, lineNumber = 0;
-        bool first = true;
-        foreach (string line in File.ReadLines(path))
-        {
-            lineNumber++;
-            string trimmed = line.Trim();
-            if (trimmed.Length == 0 || trimmed.StartsWith('#')) continue;
-            string[] cells = trimmed.Split([',', ';', '\t'], StringSplitOptions.TrimEntries);
-            var parsed = new float[cells.Length];
-            bool numeric = true;
-            for (int c = 0; c < cells.Length && numeric; c++) numeric = float.TryParse(cells[c], NumberStyles.Float, Inv, out parsed[c]);
-            bool header = first;
-            first = false;
-            if (!numeric)
-            {
-                if (header) continue;
-                throw new InvalidDataException($"{name} line {lineNumber}: every cell must be a number.");
-            }
-
-            if (columns < 0) columns = cells.Length;
-            else if (cells.Length != columns) throw new InvalidDataException($"{name} line {lineNumber} has {cells.Length} values but the first row has {columns}; every row needs the same number.");
-            values.AddRange(parsed);
-            rows++;
-        }
-
-        if (rows == 0) throw new InvalidDataException($"{name} holds no rows of numbers.");
-        return (values.ToArray(), rows, columns);
     }
 }

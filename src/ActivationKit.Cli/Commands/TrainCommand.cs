@@ -29,7 +29,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string? Data { get; init; }
 
         [CommandOption("--target <COLUMN>")]
-        [Description("CSV: the target column's header name or 0-based index (negative from the end; default the last). .npy: a column index, or a second .npy file of targets.")]
+        [Description("CSV: the target column's header name or 0-based index (negative from the end; default the last), or several separated by commas (l0,l1) for multilabel or multi-output regression. .npy: a column index, or a second .npy file of targets.")]
         public string? Target { get; init; }
 
         [CommandOption("--task <TASK>")]
@@ -61,15 +61,15 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string Optimizer { get; init; } = "adam";
 
         [CommandOption("--weight-decay <L>")]
-        [Description("Weight decay (L2 for sgd/adam, decoupled for adamw; default 0, adamw 0.01).")]
-        public double WeightDecay { get; init; }
+        [Description("Weight decay (L2 for sgd/adam, decoupled for adamw; when not given 0, adamw 0.01; an explicit 0 turns adamw's off).")]
+        public double? WeightDecay { get; init; }
 
         [CommandOption("--lr <RATE>")]
         [Description("Learning rate (default 1e-3).")]
         public double LearningRate { get; init; } = 1e-3;
 
         [CommandOption("--schedule <SCHEDULE>")]
-        [Description("constant (default), cosine, cosine(MIN_FACTOR), step(EPOCHS) or step(EPOCHS, GAMMA).")]
+        [Description("constant (default), cosine or cosine(MIN_FACTOR) (epoch e of E at min + ½(lr − min)(1 + cos(π·e/E)), min = lr·MIN_FACTOR, default 0: PyTorch's CosineAnnealingLR with T_max = E), step(EPOCHS) or step(EPOCHS, GAMMA).")]
         public string Schedule { get; init; } = "constant";
 
         [CommandOption("-b|--batch <N>")]
@@ -118,7 +118,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             if (Threads < 1) return ValidationResult.Error($"--threads must be at least 1, got {Threads}.");
             if (Samples < 10) return ValidationResult.Error($"--samples must be at least 10, got {Samples}.");
             if (!(Noise >= 0) || double.IsInfinity(Noise)) return ValidationResult.Error($"--noise must be finite and ≥ 0, got {Noise.ToString(Inv)}.");
-            if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) return ValidationResult.Error($"--weight-decay must be finite and ≥ 0, got {WeightDecay.ToString(Inv)}.");
+            if (WeightDecay is { } decay && (!(decay >= 0) || double.IsInfinity(decay))) return ValidationResult.Error($"--weight-decay must be finite and ≥ 0, got {decay.ToString(Inv)}.");
             return ValidationResult.Success();
         }
     }
@@ -186,6 +186,13 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
 
         if (settings.Save is { } path)
         {
+            var notes = new Dictionary<string, string>
+            {
+                ["output"] = pairing.Output,
+                ["data"] = data.Name,
+                ["test_metric"] = data.Task == TrainingTask.Regression ? $"r2={testMetrics.R2.ToString("R", Inv)}" : $"accuracy={(data.Task == TrainingTask.Multilabel ? labelAccuracy : testMetrics.Accuracy).ToString("R", Inv)}",
+            };
+            if (data.InputDivisor != 1) notes[TrainingData.RawPixelsNote] = TrainingData.RawPixels;
             var metadata = new ModelMetadata
             {
                 Task = TrainingData.Name(data.Task),
@@ -193,13 +200,9 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
                 ClassNames = train.ClassNames,
                 Loss = pairing.Loss.Name,
                 Init = init.ToString(),
-                Normalization = norm,
-                Notes = new Dictionary<string, string>
-                {
-                    ["output"] = pairing.Output,
-                    ["data"] = data.Name,
-                    ["test_metric"] = data.Task == TrainingTask.Regression ? $"r2={testMetrics.R2.ToString("R", Inv)}" : $"accuracy={(data.Task == TrainingTask.Multilabel ? labelAccuracy : testMetrics.Accuracy).ToString("R", Inv)}",
-                },
+                // Fitted on the values as loaded (Fashion-MNIST's pixels / 255), saved for the values as the dataset holds them.
+                Normalization = norm.Rescaled(data.InputDivisor),
+                Notes = notes,
             };
             AtomicFile.Write(path, stream => ModelFile.Save(stream, network, metadata));
         }

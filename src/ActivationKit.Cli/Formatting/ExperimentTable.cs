@@ -20,7 +20,7 @@ public static class ExperimentTable
             r.Label,
             r.Init,
             r.Seeds.ToString(CultureInfo.InvariantCulture),
-            $"{Pct(r.MeanAccuracy)} ± {Pct(r.StdAccuracy)}",
+            r.Diverged > 0 ? "diverged" : $"{Pct(r.MeanAccuracy)} ± {Pct(r.StdAccuracy)}",
             double.IsNaN(r.CiLow) ? "—" : $"{Pct(r.CiLow)} – {Pct(r.CiHigh)}",
             N(r.MeanLoss, "0.0000"),
             $"{r.ReachedTarget}/{r.Seeds}" + (double.IsNaN(r.MeanEpochsToTarget) ? string.Empty : $" ({N(r.MeanEpochsToTarget, "0.#")})"),

@@ -29,13 +29,30 @@ public enum TrainingTask
 /// <param name="Train">The training split (not yet standardised).</param>
 /// <param name="Validation">The validation split, evaluated after every epoch.</param>
 /// <param name="Test">The held-out test split, evaluated once at the end.</param>
-public sealed record TrainingSplits(string Name, TrainingTask Task, bool Inferred, Dataset Train, Dataset Validation, Dataset Test);
+/// <param name="InputDivisor">
+/// What the loader divided the values as the dataset provides them by (<see cref="Idx.PixelScale"/> for Fashion-MNIST's
+/// pixels, else 1): a saved model's normalisation multiplies it back in, so <c>predict</c> takes the dataset's own values.
+/// </param>
+public sealed record TrainingSplits(string Name, TrainingTask Task, bool Inferred, Dataset Train, Dataset Validation, Dataset Test, float InputDivisor = 1);
 
 /// <summary>Loads --data for <c>actkit train</c> (a built-in name, Fashion-MNIST, a CSV or a .npy file) and infers the task.</summary>
 public static class TrainingData
 {
     /// <summary>Integer targets with more distinct values than this are treated as a regression target.</summary>
     public const int MaxInferredClasses = 100;
+
+    /// <summary>
+    /// The note (key <see cref="RawPixelsNote"/>, value <see cref="RawPixels"/>) of a Fashion-MNIST model whose saved
+    /// normalisation takes raw 0–255 pixels; models saved without it take pixels / 255.
+    /// </summary>
+    public const string RawPixelsNote = "inputs";
+
+    /// <inheritdoc cref="RawPixelsNote"/>
+    public const string RawPixels = "raw 0-255 pixels";
+
+    /// <summary>True when the model's normalisation takes raw 0–255 pixels (see <see cref="RawPixelsNote"/>).</summary>
+    public static bool TakesRawPixels(ModelMetadata metadata) =>
+        metadata?.Notes is { } notes && notes.TryGetValue(RawPixelsNote, out var value) && value == RawPixels;
 
     /// <summary>Every built-in --data name.</summary>
     public static IReadOnlyList<string> Names { get; } = ["fashion-mnist", .. Synthetic.Names];
@@ -77,7 +94,7 @@ public static class TrainingData
             var full = Idx.LoadFashionMnist(test: false);
             var test = Idx.LoadFashionMnist(test: true);
             var (train, validation, _) = full.Split(0.9, 0.1, seed);
-            return new TrainingSplits(key, TrainingTask.Multiclass, task is null, train, validation, test);
+            return new TrainingSplits(key, TrainingTask.Multiclass, task is null, train, validation, test, Idx.PixelScale);
         }
 
         Dataset all;
@@ -131,6 +148,13 @@ public static class TrainingData
                 if (!integers) throw new UsageException($"{name}: a {Name(task)} task needs class indices 0, 1, 2, … as targets, but some targets are not non-negative integers (use --task regression).");
                 if (task == TrainingTask.Binary && classes > 2) throw new UsageException($"{name}: --task binary needs labels 0 and 1, but the labels go up to {classes - 1} (use --task multiclass).");
                 if (classes > Dataset.MaxClasses) throw new UsageException($"{name}: the labels go up to {classes - 1:N0}, more classes than the {Dataset.MaxClasses:N0} a classifier may have (use --task regression for a numeric target).");
+
+                // One class would train a model that always answers it, with a perfect test accuracy that means nothing.
+                if (targets.Length > 0 && Array.TrueForAll(targets, t => t == targets[0]))
+                {
+                    throw new UsageException($"{name}: every label is {targets[0].ToString(CultureInfo.InvariantCulture)}, so there is one class only; a {Name(task)} task needs samples of at least two classes.");
+                }
+
                 int classCount = (int)Math.Max(2, classes);
                 return new Dataset(name, features, featureCount, targets, 1, classCount) { ClassNames = classNames?.Count == classCount ? classNames : null };
             case TrainingTask.Multilabel:

@@ -4,19 +4,22 @@ namespace ActivationKit.Nn.Data;
 
 /// <summary>
 /// Loads a numeric CSV (comma, semicolon or tab separated; simple quoting) into a dataset: one column is the label,
-/// the others are features.
+/// the others are features. <see cref="ReadNumbers"/> reads the same dialect for rows without a label.
 /// </summary>
 public static class Csv
 {
     /// <summary>
     /// Loads <paramref name="path"/>. The label column is given by header name or by 0-based index (negative counts
-    /// from the end; default −1 = last). The header is detected when the first row has a non-numeric feature cell,
-    /// unless <paramref name="hasHeader"/> says otherwise. For classification, numeric labels must be class indices
-    /// 0…k−1 and text labels are numbered in sorted order (their names kept in <see cref="Dataset.ClassNames"/>).
+    /// from the end; default −1 = last); several comma-separated ones (<c>l0,l1</c>, or <c>-2,-1</c>) are numeric targets,
+    /// one per column in that order (multilabel or multi-output regression: <paramref name="classification"/> false). The first row is a header when none of its cells is a number
+    /// (<see cref="IsHeader"/>), unless <paramref name="hasHeader"/> says otherwise. For classification, numeric labels
+    /// must be class indices 0…k−1 and text labels are numbered in sorted order (their names kept in
+    /// <see cref="Dataset.ClassNames"/>).
     /// With <paramref name="textLabelsAreClasses"/>, a regression load (<paramref name="classification"/> false) whose
     /// label column holds text is read as classes instead (a caller that infers the task from numeric targets).
     /// </summary>
     /// <exception cref="FormatException">A non-numeric feature cell or a ragged row, with its line and column.</exception>
+    /// <exception cref="ArgumentException">A label column that is not there, or several with <paramref name="classification"/>.</exception>
     public static Dataset Load(string path, string? labelColumn = null, bool classification = true, bool? hasHeader = null, bool textLabelsAreClasses = false)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -28,22 +31,28 @@ public static class Csv
         for (int i = 0; i < lines.Length; i++)
         {
             if (lines[i].Trim().Length == 0) continue;
-            if (rows.Count == 0) separator = lines[i].Contains('\t', StringComparison.Ordinal) ? '\t' : lines[i].Contains(';', StringComparison.Ordinal) && !lines[i].Contains(',', StringComparison.Ordinal) ? ';' : ',';
+            if (rows.Count == 0) separator = Separator(lines[i]);
             rows.Add((i + 1, Split(lines[i], separator)));
         }
 
         if (rows.Count == 0) throw new FormatException($"{file}: the file has no rows.");
         int columns = rows[0].Cells.Length;
         if (columns < 2) throw new FormatException($"{file}: need at least 2 columns (features and a label), found {columns}.");
-        bool header = hasHeader ?? rows[0].Cells.Any(c => !IsNumber(c));
+        bool header = hasHeader ?? IsHeader(rows[0].Cells);
         string[]? names = header ? rows[0].Cells : null;
-        int label = ResolveLabel(labelColumn, names, columns, file);
+        int[] labels = ResolveLabels(labelColumn, names, columns, file);
+        if (labels.Length > 1 && classification)
+        {
+            throw new ArgumentException($"{file}: several label columns ('{labelColumn}') are read as numbers, one target each (multilabel or multi-output regression), not as one class label.", nameof(labelColumn));
+        }
+
+        if (labels.Length >= columns) throw new ArgumentException($"{file}: the label columns '{labelColumn}' leave no feature column.", nameof(labelColumn));
         var data = header ? rows.Skip(1).ToList() : rows;
         if (data.Count == 0) throw new FormatException($"{file}: the file has a header but no data rows.");
 
-        int featureCount = columns - 1;
+        int featureCount = columns - labels.Length;
         var features = new float[data.Count * featureCount];
-        var labelText = new string[data.Count];
+        var labelText = new string[data.Count * labels.Length];
         for (int r = 0; r < data.Count; r++)
         {
             var (line, cells) = data[r];
@@ -51,9 +60,10 @@ public static class Csv
             int f = 0;
             for (int c = 0; c < columns; c++)
             {
-                if (c == label)
+                int k = Array.IndexOf(labels, c);
+                if (k >= 0)
                 {
-                    labelText[r] = cells[c];
+                    labelText[(r * labels.Length) + k] = cells[c];
                     continue;
                 }
 
@@ -71,6 +81,22 @@ public static class Csv
             }
         }
 
+        if (labels.Length > 1)
+        {
+            var values = new float[labelText.Length];
+            for (int i = 0; i < values.Length; i++)
+            {
+                int c = labels[i % labels.Length];
+                if (!TryParse(labelText[i], out values[i]) || !float.IsFinite(values[i]))
+                {
+                    throw new FormatException($"{file}, line {data[i / labels.Length].Line}, column {c + 1} (label {names?[c] ?? $"column {c + 1}"}): '{labelText[i]}' is not a finite number.");
+                }
+            }
+
+            return new Dataset(file, features, featureCount, values, labels.Length, 0);
+        }
+
+        int label = labels[0];
         var targets = new float[data.Count];
         string labelName = names?[label] ?? $"column {label + 1}";
         if (!classification && !(textLabelsAreClasses && !labelText.All(IsNumber)))
@@ -105,6 +131,74 @@ public static class Csv
         return new Dataset(file, features, featureCount, targets, 1, classes.Length) { ClassNames = classes };
     }
 
+    /// <summary>
+    /// Reads a CSV of numbers only (the rows <c>actkit predict</c> takes) in the dialect of <see cref="Load"/>: the first
+    /// row's separator (comma, semicolon or tab), quoted cells, blank lines skipped, and lines starting with <c>#</c> as
+    /// comments. The first row is a header, and skipped, when none of its cells is a number (<see cref="IsHeader"/>).
+    /// NaN and infinite values parse (<c>nan</c>, <c>Infinity</c>, <c>1e40</c>): the caller decides about them.
+    /// </summary>
+    /// <exception cref="FormatException">A cell that is not a number or a ragged row, with its line (and column), or no rows.</exception>
+    public static (float[] Values, int Rows, int Columns) ReadNumbers(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"CSV file not found: {path}", path);
+        string file = Path.GetFileName(path);
+        var values = new List<float>();
+        int columns = -1, rows = 0, lineNumber = 0;
+        char separator = ',';
+        foreach (string line in File.ReadLines(path))
+        {
+            lineNumber++;
+            string trimmed = line.Trim();
+            if (trimmed.Length == 0 || trimmed.StartsWith('#')) continue;
+            if (columns < 0) separator = Separator(trimmed);
+            string[] cells = Split(trimmed, separator);
+            if (columns < 0)
+            {
+                columns = cells.Length;
+                if (IsHeader(cells)) continue;
+            }
+
+            if (cells.Length != columns) throw new FormatException($"{file}, line {lineNumber}: {cells.Length} cells, but the first row has {columns}.");
+            for (int c = 0; c < cells.Length; c++)
+            {
+                if (!TryParse(cells[c], out float v)) throw new FormatException($"{file}, line {lineNumber}, column {c + 1}: '{cells[c]}' is not a number.");
+                values.Add(v);
+            }
+
+            rows++;
+        }
+
+        if (rows == 0) throw new FormatException($"{file} holds no rows of numbers.");
+        return (values.ToArray(), rows, columns);
+    }
+
+    /// <summary>
+    /// True when a first row is a header: none of its cells is a number. A row with numbers and some other cell (a typo
+    /// such as <c>4.5.1</c>, or <c>inf</c>) is a data row with a bad cell, refused with its line and column rather than
+    /// skipped as a header.
+    /// </summary>
+    public static bool IsHeader(IReadOnlyList<string> cells)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        return !cells.Any(IsNumber);
+    }
+
+    // The first row decides: tab if it has one, semicolon if it has one and no comma, else comma.
+    private static char Separator(string line) =>
+        line.Contains('\t', StringComparison.Ordinal) ? '\t' : line.Contains(';', StringComparison.Ordinal) && !line.Contains(',', StringComparison.Ordinal) ? ';' : ',';
+
+    // Comma-separated names or indices are several columns, unless the header has a column of that very name.
+    private static int[] ResolveLabels(string? spec, string[]? names, int columns, string file)
+    {
+        if (spec is null || !spec.Contains(',', StringComparison.Ordinal) || names?.Any(n => SameName(n, spec)) == true) return [ResolveLabel(spec, names, columns, file)];
+        var labels = spec.Split(',').Select(part => ResolveLabel(part, names, columns, file)).ToArray();
+        if (labels.Distinct().Count() != labels.Length) throw new ArgumentException($"{file}: the label columns '{spec}' name one column twice.", nameof(spec));
+        return labels;
+    }
+
+    private static bool SameName(string name, string spec) => string.Equals(name.Trim(), spec.Trim(), StringComparison.OrdinalIgnoreCase);
+
     private static int ResolveLabel(string? spec, string[]? names, int columns, string file)
     {
         if (spec is null) return columns - 1;
@@ -116,7 +210,7 @@ public static class Csv
         }
 
         if (names is null) throw new ArgumentException($"{file}: label column '{spec}' is a name, but the file has no header row.", nameof(spec));
-        int found = Array.FindIndex(names, n => string.Equals(n.Trim(), spec.Trim(), StringComparison.OrdinalIgnoreCase));
+        int found = Array.FindIndex(names, n => SameName(n, spec));
         if (found < 0) throw new ArgumentException($"{file}: no column named '{spec}' (columns: {string.Join(", ", names)}).", nameof(spec));
         return found;
     }

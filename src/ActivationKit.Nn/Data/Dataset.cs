@@ -205,6 +205,16 @@ public sealed class Standardizer
         return new Standardizer(mean.Select(m => (float)m).ToArray(), std);
     }
 
+    /// <summary>
+    /// The standardiser of inputs <paramref name="factor"/> times those this one was fitted on (mean and std times the
+    /// factor): it gives x·factor the standard score this one gives x, e.g. raw 0–255 pixels for a fit on pixels / 255.
+    /// </summary>
+    public Standardizer Rescaled(float factor)
+    {
+        if (!(factor > 0) || !float.IsFinite(factor)) throw new ArgumentOutOfRangeException(nameof(factor), factor, "The factor must be finite and > 0.");
+        return new Standardizer(Mean.Select(m => m * factor).ToArray(), Std.Select(s => s * factor).ToArray());
+    }
+
     /// <summary>Standardised copy of the features.</summary>
     public float[] Transform(ReadOnlySpan<float> features)
     {

@@ -81,9 +81,12 @@ public static class Idx
         return (data, shape);
     }
 
+    /// <summary>What <see cref="Load"/> divides the pixels by when asked to scale them: 8-bit pixels 0–255 become [0, 1].</summary>
+    public const float PixelScale = 255f;
+
     /// <summary>
-    /// Loads images (N × rows × cols, scaled to [0, 1] when <paramref name="scale"/>) and labels (N) into a
-    /// classification dataset of <paramref name="classes"/> classes.
+    /// Loads images (N × rows × cols, divided by <see cref="PixelScale"/> into [0, 1] when <paramref name="scale"/>) and
+    /// labels (N) into a classification dataset of <paramref name="classes"/> classes.
     /// </summary>
     public static Dataset Load(string imagesPath, string labelsPath, int classes = 10, bool scale = true, string? name = null)
     {
@@ -99,7 +102,7 @@ public static class Idx
         int features = ishape.Skip(1).Aggregate(1, (a, b) => a * b);
         if (scale)
         {
-            for (int i = 0; i < images.Length; i++) images[i] /= 255f;
+            for (int i = 0; i < images.Length; i++) images[i] /= PixelScale;
         }
 
         for (int i = 0; i < labels.Length; i++)
@@ -115,16 +118,17 @@ public static class Idx
 
     /// <summary>
     /// Loads the Fashion-MNIST training (<paramref name="test"/> false) or test split from <paramref name="directory"/>
-    /// (default <see cref="FashionMnistDirectory"/>), accepting gzip-compressed or raw files.
+    /// (default <see cref="FashionMnistDirectory"/>), accepting gzip-compressed or raw files; the pixels are divided by
+    /// <see cref="PixelScale"/> unless <paramref name="scale"/> is false (raw 0–255, as the files hold them).
     /// </summary>
     /// <exception cref="FileNotFoundException">The files are absent; the message says how to install them.</exception>
-    public static Dataset LoadFashionMnist(bool test = false, string? directory = null)
+    public static Dataset LoadFashionMnist(bool test = false, string? directory = null, bool scale = true)
     {
         string dir = directory ?? FashionMnistDirectory;
         string prefix = test ? "t10k" : "train";
         string images = Find(dir, $"{prefix}-images-idx3-ubyte");
         string labels = Find(dir, $"{prefix}-labels-idx1-ubyte");
-        var data = Load(images, labels, 10, true, test ? "fashion-mnist[test]" : "fashion-mnist[train]");
+        var data = Load(images, labels, 10, scale, test ? "fashion-mnist[test]" : "fashion-mnist[train]");
         return new Dataset(data.Name, data.Features, data.FeatureCount, data.Targets, 1, 10)
         {
             ClassNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],

@@ -171,9 +171,11 @@ public sealed record ExperimentConfig
     /// The version of what a trial computes and records, part of every key: raised when training or measurement
     /// changes, so results from before are neither resumed into nor merged with results from after. 2 (2026-12-01):
     /// PReLU learns its slopes, RReLU trains with random slopes, a dead unit needs a zero output, and gelu, gelu_tanh
-    /// and squareplus are measured for saturation. Keys without it are version 1.
+    /// and squareplus are measured for saturation. 3 (2026-12-01, too): a diverged trial records NaN test accuracy, loss and
+    /// dead/saturated fractions and no layer diagnostics (they were measured on the diverged network), its timeline
+    /// stops at the last finite weights, and every trial records its test sample count. Keys without it are version 1.
     /// </summary>
-    public const int EngineVersion = 2;
+    public const int EngineVersion = 3;
 
     /// <summary>The settings every trial shares (engine version, data, network, training), as a canonical one-line text.</summary>
     public string BasisKey(string dataIdentity) => string.Create(CultureInfo.InvariantCulture,

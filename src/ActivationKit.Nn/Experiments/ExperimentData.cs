@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using ActivationKit.Nn.Data;
 
@@ -70,6 +71,11 @@ public sealed class ExperimentData
             var all = TableFile.Load(name, classification: true);
             all = Take(all, config.Samples, config.DataSeed);
             if (all.Rows < 5) throw new ArgumentException($"'{name}' has {all.Rows} rows; a comparison needs at least 5 (train, validation and test).");
+            if (Array.TrueForAll(all.Targets, t => t == all.Targets[0]))
+            {
+                throw new ArgumentException($"'{name}' has one class only (every label is {all.Targets[0].ToString(CultureInfo.InvariantCulture)}); a comparison ranks by test accuracy, so it needs at least two classes.");
+            }
+
             (train, validation, test) = all.Split(0.6, 0.2, config.DataSeed);
             using var stream = File.OpenRead(name);
             identity = $"{Path.GetFileName(name)}#sha256:{Convert.ToHexStringLower(SHA256.HashData(stream))[..16]}";

@@ -169,12 +169,16 @@ public static class ExperimentRunner
             EvaluateTrainingSet = false,
         }, p =>
         {
-            if (p.EpochDone) timeline.Record(p.Epoch);
+            // An epoch that left NaN or infinite weights is reported before the trainer stops on them: not a checkpoint.
+            if (p.EpochDone && Trainer.NetworkIsFinite(net)) timeline.Record(p.Epoch);
         });
-        var test = Trainer.Evaluate(net, data.Test);
+
+        // A diverged network has no test accuracy (the argmax of NaN logits is class 0 for every sample, which would score
+        // the share of class 0), and what its layers output says nothing about the activation: NaN metrics, no layers.
+        var test = fit.Diverged ? new Metrics(double.NaN, double.NaN, double.NaN, double.NaN) : Trainer.Evaluate(net, data.Test);
         var curve = fit.History.Select(r => new EpochPoint(r.Epoch, r.Train.Loss, r.Train.Accuracy, r.Validation!.Loss, r.Validation.Accuracy, r.Seconds)).ToArray();
         int? toTarget = curve.FirstOrDefault(p => p.ValidationAccuracy >= config.TargetAccuracy)?.Epoch;
-        var layers = Diagnose(net, data.Validation, Math.Max(1, diagnosticSamples));
+        var layers = fit.Diverged ? [] : Diagnose(net, data.Validation, Math.Max(1, diagnosticSamples));
         int units = layers.Sum(l => l.Units);
         return new TrialResult
         {
@@ -189,10 +193,11 @@ public static class ExperimentRunner
             Seed = spec.Seed,
             TestAccuracy = test.Accuracy,
             TestLoss = test.Loss,
+            TestSamples = data.Test.Rows,
             EpochsToTarget = toTarget,
             SecondsPerEpoch = curve.Length == 0 ? 0 : curve.Average(p => p.Seconds),
-            DeadFraction = units == 0 ? 0 : layers.Sum(l => l.DeadFraction * l.Units) / units,
-            SaturatedFraction = units == 0 ? 0 : layers.Sum(l => l.SaturatedFraction * l.Units) / units,
+            DeadFraction = fit.Diverged ? double.NaN : units == 0 ? 0 : layers.Sum(l => l.DeadFraction * l.Units) / units,
+            SaturatedFraction = fit.Diverged ? double.NaN : units == 0 ? 0 : layers.Sum(l => l.SaturatedFraction * l.Units) / units,
             Diverged = fit.Diverged,
             Message = fit.Message,
             Curve = curve,

@@ -1,22 +1,22 @@
 namespace ActivationKit.Nn.Experiments;
 
 /// <summary>One contender's results over its seeds.</summary>
-/// <param name="Rank">1 = best mean test accuracy.</param>
+/// <param name="Rank">1 = best mean test accuracy; contenders with a diverged trial come after all others.</param>
 /// <param name="Label">Contender label.</param>
 /// <param name="Init">The initialiser its hidden layers used.</param>
 /// <param name="Seeds">Trials found.</param>
-/// <param name="MeanAccuracy">Mean test accuracy.</param>
+/// <param name="MeanAccuracy">Mean test accuracy (NaN when a trial diverged: a diverged network has no accuracy).</param>
 /// <param name="StdAccuracy">Sample standard deviation of the test accuracy (0 for one seed).</param>
 /// <param name="CiLow">Lower end of the 95 % t interval of the mean, clipped to [0, 1] (NaN for one seed).</param>
 /// <param name="CiHigh">Upper end of the 95 % t interval of the mean, clipped to [0, 1] (an accuracy cannot leave it).</param>
-/// <param name="MeanLoss">Mean test loss.</param>
+/// <param name="MeanLoss">Mean test loss (NaN when a trial diverged).</param>
 /// <param name="ReachedTarget">Trials whose validation accuracy reached the target.</param>
 /// <param name="MeanEpochsToTarget">Mean epochs to the target over the trials that reached it (NaN if none).</param>
 /// <param name="SecondsPerEpoch">Mean wall time per epoch.</param>
-/// <param name="DeadFraction">Mean dead-unit fraction at the end.</param>
-/// <param name="SaturatedFraction">Mean saturated fraction at the end.</param>
+/// <param name="DeadFraction">Mean dead-unit fraction at the end, over the trials that did not diverge (NaN if none).</param>
+/// <param name="SaturatedFraction">Mean saturated fraction at the end, over the trials that did not diverge (NaN if none).</param>
 /// <param name="Diverged">Trials that diverged.</param>
-/// <param name="Accuracies">Test accuracy per seed, in seed order.</param>
+/// <param name="Accuracies">Test accuracy per seed, in seed order (NaN for a diverged trial).</param>
 public sealed record ContenderSummary(
     int Rank, string Label, string Init, int Seeds, double MeanAccuracy, double StdAccuracy, double CiLow, double CiHigh,
     double MeanLoss, int ReachedTarget, double MeanEpochsToTarget, double SecondsPerEpoch, double DeadFraction,
@@ -28,7 +28,10 @@ public sealed record ExperimentSummary
     /// <summary>The comparison's manifest.</summary>
     public required ExperimentManifest Manifest { get; init; }
 
-    /// <summary>Contenders by mean test accuracy (ties: lower loss first, then label).</summary>
+    /// <summary>
+    /// Contenders by mean test accuracy (ties: lower loss first, then label); those with a diverged trial last, by fewer
+    /// divergences, then label.
+    /// </summary>
     public required IReadOnlyList<ContenderSummary> Ranking { get; init; }
 
     /// <summary>Trials found.</summary>
@@ -43,7 +46,7 @@ public sealed record ExperimentSummary
     /// <summary>The second-best contender, or null.</summary>
     public string? RunnerUp => Ranking.Count > 1 ? Ranking[1].Label : null;
 
-    /// <summary>Winner's mean accuracy minus the runner-up's (NaN with one contender).</summary>
+    /// <summary>Winner's mean accuracy minus the runner-up's (NaN with one contender, or when either diverged).</summary>
     public required double Margin { get; init; }
 
     /// <summary>Welch's t-test p-value of winner vs runner-up (NaN when either has fewer than 2 seeds).</summary>
@@ -60,13 +63,24 @@ public sealed record ExperimentSummary
     {
         if (Ranking.Count == 0) return "No finished trials yet.";
         var w = Ranking[0];
+        var diverged = Ranking.Where(r => r.Diverged > 0).ToArray();
+        string list = string.Join(", ", diverged.Select(r => $"{r.Label} ({r.Diverged} of {r.Seeds} seeds)"));
+        if (w.Diverged > 0)
+        {
+            return Ranking.Count == 1
+                ? $"Only {w.Label} was run, and it diverged in {w.Diverged} of {w.Seeds} seeds: it has no test accuracy; try a lower learning rate."
+                : $"Every contender diverged in at least one seed ({list}), so none has a test accuracy to compare; try a lower learning rate.";
+        }
+
         if (Ranking.Count == 1) return $"Only {w.Label} was run: nothing to compare.";
-        if (Margin == 0) return $"{w.Label} and {RunnerUp} tie on mean test accuracy ({w.MeanAccuracy:P1}); {w.Label} ranks first on lower test loss.";
+        if (Ranking[1].Diverged > 0) return $"{w.Label} is the only contender that did not diverge; {list} diverged (no test accuracy) and rank below it.";
+        string after = diverged.Length == 0 ? string.Empty : $" {list} diverged (no test accuracy) and rank last.";
+        if (Margin == 0) return $"{w.Label} and {RunnerUp} tie on mean test accuracy ({w.MeanAccuracy * 100:0.0}%); {w.Label} ranks first on lower test loss.{after}";
         string margin = $"{Margin * 100:0.##} accuracy points";
-        if (double.IsNaN(PValue)) return $"{w.Label} leads {RunnerUp} by {margin}; with fewer than 2 seeds each, no significance test is possible.";
+        if (double.IsNaN(PValue)) return $"{w.Label} leads {RunnerUp} by {margin}; with fewer than 2 seeds each, no significance test is possible.{after}";
         return Distinguishable
-            ? $"{w.Label} wins by {margin} over {RunnerUp} (Welch's t-test p = {PValue:0.####}: distinguishable at 0.05)."
-            : $"{w.Label} leads {RunnerUp} by {margin}, but they are not distinguishable (Welch's t-test p = {PValue:0.####} ≥ 0.05): more seeds, or call it a tie.";
+            ? $"{w.Label} wins by {margin} over {RunnerUp} (Welch's t-test p = {PValue:0.####}: distinguishable at 0.05).{after}"
+            : $"{w.Label} leads {RunnerUp} by {margin}, but they are not distinguishable (Welch's t-test p = {PValue:0.####} ≥ 0.05): more seeds, or call it a tie.{after}";
     }
 
     /// <summary>Aggregates trials of one comparison (e.g. from <see cref="ResultStore.Load"/>).</summary>
@@ -79,17 +93,23 @@ public sealed record ExperimentSummary
         foreach (var contender in manifest.Config.Activations)
         {
             if (!byLabel.TryGetValue(contender.Label, out var ts) || ts.Length == 0) continue;
-            var acc = ts.Select(t => t.TestAccuracy).ToArray();
+            // Files from before engine version 3 stored an accuracy measured on the diverged network: ignored here too.
+            var acc = ts.Select(t => t.Diverged ? double.NaN : t.TestAccuracy).ToArray();
             var (mean, std, lo, hi) = StudentT.ConfidenceInterval(acc);
+            mean = PooledAccuracy(ts) ?? mean;
             var reached = ts.Where(t => t.EpochsToTarget is not null).ToArray();
+            var sound = ts.Where(t => !t.Diverged).ToArray();
             rows.Add(new ContenderSummary(
-                0, contender.Label, ts[0].Init, ts.Length, mean, std, Math.Max(0, lo), Math.Min(1, hi), ts.Average(t => t.TestLoss), reached.Length,
+                0, contender.Label, ts[0].Init, ts.Length, mean, std, Math.Max(0, lo), Math.Min(1, hi), ts.Average(t => t.Diverged ? double.NaN : t.TestLoss), reached.Length,
                 reached.Length == 0 ? double.NaN : reached.Average(t => t.EpochsToTarget!.Value), ts.Average(t => t.SecondsPerEpoch),
-                ts.Average(t => t.DeadFraction), ts.Average(t => t.SaturatedFraction), ts.Count(t => t.Diverged), acc));
+                sound.Length == 0 ? double.NaN : sound.Average(t => t.DeadFraction), sound.Length == 0 ? double.NaN : sound.Average(t => t.SaturatedFraction),
+                ts.Length - sound.Length, acc));
         }
 
         var ranked = rows
-            .OrderByDescending(r => double.IsNaN(r.MeanAccuracy) ? double.NegativeInfinity : r.MeanAccuracy)
+            .OrderBy(r => r.Diverged > 0)
+            .ThenByDescending(r => double.IsNaN(r.MeanAccuracy) ? double.NegativeInfinity : r.MeanAccuracy)
+            .ThenBy(r => r.Diverged)
             .ThenBy(r => double.IsNaN(r.MeanLoss) ? double.PositiveInfinity : r.MeanLoss)
             .ThenBy(r => r.Label, StringComparer.Ordinal)
             .Select((r, i) => r with { Rank = i + 1 })
@@ -104,5 +124,26 @@ public sealed record ExperimentSummary
         }
 
         return new ExperimentSummary { Manifest = manifest, Ranking = ranked, Found = trials.Count, Missing = missing, Margin = margin, PValue = p };
+    }
+
+    /// <summary>
+    /// The mean accuracy as correct answers over samples, summed over the seeds as whole numbers: the same double for the
+    /// same total in any seed order, so equal accuracies tie exactly and fall to the loss (the per-seed fractions
+    /// summed in seed order can differ in the last bit). Null when a trial diverged or predates
+    /// <see cref="TrialResult.TestSamples"/>.
+    /// </summary>
+    private static double? PooledAccuracy(IReadOnlyList<TrialResult> trials)
+    {
+        long correct = 0, samples = 0;
+        foreach (var t in trials)
+        {
+            if (t.Diverged || t.TestSamples <= 0 || double.IsNaN(t.TestAccuracy)) return null;
+
+            // The accuracy is the double nearest correct / samples, so this product rounds back to the count exactly.
+            correct += (long)Math.Round(t.TestAccuracy * t.TestSamples);
+            samples += t.TestSamples;
+        }
+
+        return samples == 0 ? null : (double)correct / samples;
     }
 }

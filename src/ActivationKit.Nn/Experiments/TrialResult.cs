@@ -58,9 +58,17 @@ public sealed record TrialResult
 
     public required ulong Seed { get; init; }
 
+    /// <summary>Accuracy on the test split; NaN when training diverged (a diverged network has no accuracy).</summary>
     public required double TestAccuracy { get; init; }
 
+    /// <summary>Mean loss on the test split; NaN when training diverged.</summary>
     public required double TestLoss { get; init; }
+
+    /// <summary>
+    /// Samples of the test split (0 in files written before it was recorded): <see cref="TestAccuracy"/> × this is the
+    /// count of correct answers, which the ranking compares exactly.
+    /// </summary>
+    public int TestSamples { get; init; }
 
     /// <summary>First epoch whose validation accuracy reached the target, or null if none did.</summary>
     public int? EpochsToTarget { get; init; }
@@ -68,10 +76,10 @@ public sealed record TrialResult
     /// <summary>Mean wall time per epoch (not part of the reproducible result).</summary>
     public double SecondsPerEpoch { get; init; }
 
-    /// <summary>Dead units over all hidden layers (fraction of units).</summary>
+    /// <summary>Dead units over all hidden layers (fraction of units); NaN when training diverged.</summary>
     public double DeadFraction { get; init; }
 
-    /// <summary>Saturated pre-activations over all hidden layers.</summary>
+    /// <summary>Saturated pre-activations over all hidden layers; NaN when training diverged.</summary>
     public double SaturatedFraction { get; init; }
 
     /// <summary>True when training stopped on a non-finite loss or weights.</summary>
@@ -83,12 +91,13 @@ public sealed record TrialResult
     /// <summary>Per-epoch learning curve.</summary>
     public required IReadOnlyList<EpochPoint> Curve { get; init; }
 
-    /// <summary>Per hidden layer diagnostics at the end of training.</summary>
+    /// <summary>Per hidden layer diagnostics at the end of training; empty when training diverged.</summary>
     public required IReadOnlyList<LayerDiagnostics> Layers { get; init; }
 
     /// <summary>
     /// Per hidden layer: output histograms (on fixed edges) and dead/saturated fractions at the initial weights and at
-    /// regular epochs (<see cref="ActivationTimeline"/>). Null in files written before it was recorded.
+    /// regular epochs (<see cref="ActivationTimeline"/>); a diverged trial's ends with the last epoch whose weights were
+    /// finite. Null in files written before it was recorded.
     /// </summary>
     public IReadOnlyList<LayerTimeline>? Timeline { get; init; }
 

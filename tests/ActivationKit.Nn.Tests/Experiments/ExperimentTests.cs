@@ -114,7 +114,8 @@ public sealed class ExperimentTests : IDisposable
     public void Trials_record_curves_diagnostics_and_the_resolved_initialiser()
     {
         var config = Tiny("relu,tanh,relu@zeros");
-        var outcome = ExperimentRunner.Run(config, ExperimentData.Load(config), Dir("one"));
+        var data = ExperimentData.Load(config);
+        var outcome = ExperimentRunner.Run(config, data, Dir("one"));
         Assert.Equal(6, outcome.Trained);
         Assert.Equal(6, TrialFiles(Dir("one")).Length);
         var relu = outcome.Trials.First(t => t.Label == "relu");
@@ -123,6 +124,7 @@ public sealed class ExperimentTests : IDisposable
         Assert.Equal(3, relu.Curve.Count);
         Assert.Equal(2, relu.Layers.Count);
         Assert.All(outcome.Trials, t => Assert.InRange(t.TestAccuracy, 0, 1));
+        Assert.All(outcome.Trials, t => Assert.Equal(data.Test.Rows, t.TestSamples));
         // Zero weights: every ReLU pre-activation stays 0, where ReLU's derivative is 0 → every unit is dead.
         var zeros = outcome.Trials.First(t => t.Label == "relu@zeros");
         Assert.Equal("zeros", zeros.Init);
@@ -280,5 +282,114 @@ public sealed class ExperimentTests : IDisposable
         Assert.False(summary.Complete);
         Assert.Equal(3, summary.Found);
         Assert.Contains("relu seed 1", summary.Missing);
+    }
+
+    [Fact]
+    public void A_diverged_trial_records_no_accuracy_and_no_measurements_of_the_diverged_network()
+    {
+        // SGD at lr 1e8 blows up the ReLU network; tanh's bounded outputs keep its loss finite.
+        var config = Tiny("relu,tanh") with { Optimizer = "sgd", LearningRate = 1e8 };
+        var run = ExperimentRunner.Run(config, ExperimentData.Load(config), Dir("diverged"));
+        var relu = run.Trials.Where(t => t.Label == "relu").ToArray();
+        Assert.All(relu, t =>
+        {
+            Assert.True(t.Diverged);
+            // The argmax of NaN logits is class 0 for every sample: the accuracy used to be the share of class 0.
+            Assert.True(double.IsNaN(t.TestAccuracy), $"accuracy {t.TestAccuracy}");
+            Assert.True(double.IsNaN(t.TestLoss));
+            Assert.True(double.IsNaN(t.DeadFraction) && double.IsNaN(t.SaturatedFraction), $"dead {t.DeadFraction}, saturated {t.SaturatedFraction}");
+            Assert.Empty(t.Layers);
+            Assert.All(t.Timeline!, l => Assert.All(l.Checkpoints, c => Assert.Equal(0, c.NonFinite)));
+        });
+        Assert.All(run.Trials.Where(t => t.Label == "tanh"), t => Assert.False(t.Diverged));
+
+        var summary = ExperimentSummary.Create(run.Manifest, run.Trials);
+        Assert.Equal(["tanh", "relu"], summary.Ranking.Select(r => r.Label));
+        Assert.True(double.IsNaN(summary.Ranking[1].MeanAccuracy));
+        Assert.True(double.IsNaN(summary.Ranking[1].DeadFraction));
+        Assert.Equal("tanh is the only contender that did not diverge; relu (2 of 2 seeds) diverged (no test accuracy) and rank below it.", summary.Verdict());
+    }
+
+    /// <summary>A finished trial with the given outcome, for ranking tests.</summary>
+    private static TrialResult Trial(ExperimentManifest manifest, string label, ulong seed, double accuracy, double loss, bool diverged = false, int testSamples = 0) => new()
+    {
+        Experiment = manifest.Experiment,
+        ExperimentKey = manifest.ExperimentKey,
+        Key = $"{label};seed={seed}",
+        Hash = ExperimentConfig.Hash($"{label};seed={seed}"),
+        Index = 0,
+        Label = label,
+        Activation = label,
+        Init = "he_normal",
+        Seed = seed,
+        TestAccuracy = accuracy,
+        TestLoss = loss,
+        TestSamples = testSamples,
+        Diverged = diverged,
+        DeadFraction = 0.25,
+        Curve = [],
+        Layers = [],
+    };
+
+    private static ExperimentManifest Manifest(ExperimentConfig config) => new()
+    {
+        Experiment = ExperimentConfig.Hash(config.ExperimentKey("moons")),
+        ExperimentKey = config.ExperimentKey("moons"),
+        Config = config,
+        DataIdentity = "moons",
+        TrialCount = config.Trials().Count,
+        Command = config.ToCommandLine("out"),
+    };
+
+    [Fact]
+    public void A_contender_with_a_diverged_trial_ranks_below_every_one_that_did_not_diverge()
+    {
+        var config = Tiny("relu,tanh,gelu");
+        var m = Manifest(config);
+        // Files written before engine version 3 stored an accuracy measured on the diverged network (here 0.95).
+        TrialResult[] trials =
+        [
+            Trial(m, "relu", 1, 0.95, double.NaN, diverged: true), Trial(m, "relu", 2, 0.95, double.NaN, diverged: true),
+            Trial(m, "tanh", 1, 0.50, 0.7), Trial(m, "tanh", 2, 0.60, 0.6),
+            Trial(m, "gelu", 1, 0.99, 0.1), Trial(m, "gelu", 2, 0.99, double.NaN, diverged: true),
+        ];
+        var summary = ExperimentSummary.Create(m, trials);
+        Assert.Equal(["tanh", "gelu", "relu"], summary.Ranking.Select(r => r.Label));
+        Assert.Equal([0, 1, 2], summary.Ranking.Select(r => r.Diverged));
+        Assert.True(double.IsNaN(summary.Ranking[2].MeanAccuracy));
+        Assert.True(double.IsNaN(summary.Ranking[1].MeanAccuracy));
+        Assert.Equal(0.25, summary.Ranking[1].DeadFraction); // over the seed that did not diverge
+        Assert.True(double.IsNaN(summary.Margin));
+        Assert.Equal("tanh is the only contender that did not diverge; gelu (1 of 2 seeds), relu (2 of 2 seeds) diverged (no test accuracy) and rank below it.", summary.Verdict());
+
+        var two = ExperimentSummary.Create(m, [.. trials, Trial(m, "tanh", 3, 0.55, 0.7)]);
+        Assert.Equal("tanh", two.Winner);
+        var all = ExperimentSummary.Create(m, trials.Where(t => t.Label != "tanh").ToArray());
+        Assert.Equal(["gelu", "relu"], all.Ranking.Select(r => r.Label));
+        Assert.Equal("Every contender diverged in at least one seed (gelu (1 of 2 seeds), relu (2 of 2 seeds)), so none has a test accuracy to compare; try a lower learning rate.", all.Verdict());
+    }
+
+    [Fact]
+    public void Equal_accuracies_in_any_seed_order_tie_and_fall_to_the_lower_loss()
+    {
+        var config = Tiny("relu,tanh,gelu") with { Seeds = 3 };
+        var m = Manifest(config);
+        // 817 of 900 correct each; relu and tanh in a different seed order, gelu from other counts. Summed as fractions in
+        // seed order the means were 0.9077777777777779 and …777, so relu (the higher loss) ranked first.
+        int[] relu = [270, 270, 277], tanh = [277, 270, 270], gelu = [272, 272, 273];
+        var trials = new List<TrialResult>();
+        for (int s = 0; s < 3; s++)
+        {
+            trials.Add(Trial(m, "relu", (ulong)s + 1, relu[s] / 300.0, 0.9, testSamples: 300));
+            trials.Add(Trial(m, "tanh", (ulong)s + 1, tanh[s] / 300.0, 0.1, testSamples: 300));
+            trials.Add(Trial(m, "gelu", (ulong)s + 1, gelu[s] / 300.0, 0.5, testSamples: 300));
+        }
+
+        var summary = ExperimentSummary.Create(m, trials);
+        Assert.Equal(["tanh", "gelu", "relu"], summary.Ranking.Select(r => r.Label));
+        Assert.All(summary.Ranking, r => Assert.Equal(817 / 900.0, r.MeanAccuracy));
+        Assert.Equal(0.0, summary.Margin);
+        Assert.StartsWith("tanh and gelu tie on mean test accuracy (90.8%); ", summary.Verdict(), StringComparison.Ordinal);
+        Assert.EndsWith("tanh ranks first on lower test loss.", summary.Verdict(), StringComparison.Ordinal);
     }
 }
