@@ -100,7 +100,11 @@ def main():
 
     subprocess.run(['dotnet', 'build', os.path.join(REPO, 'src', 'ActivationKit.Cli'), '-c', 'Release', '-v', 'quiet', '--nologo'], check=True)
     actkit = ['dotnet', os.path.join(REPO, 'src', 'ActivationKit.Cli', 'bin', 'Release', 'net10.0', 'actkit.dll')]
-    results = run_json(actkit + ['bench', *a.functions, '--sizes', a.sizes, '--shapes', a.shape, '--reps', str(a.reps), '--json'])
+    # `actkit bench` refuses --sizes when every function named takes rows, and --shapes when none does.
+    rowwise = [fn for fn in a.functions if fn in ('softmax', 'log_softmax')]
+    shape_args = ['--shapes', a.shape] if rowwise else []
+    size_args = ['--sizes', a.sizes] if len(rowwise) < len(a.functions) else []
+    results = run_json(actkit + ['bench', *a.functions, *size_args, *shape_args, '--reps', str(a.reps), '--json'])
     for fn in a.functions:
         if fn in ('softmax', 'log_softmax'):
             if fn == 'softmax':
