@@ -130,6 +130,24 @@ public class NetworkDiagnosticsTests
         var exploding = Single(d, FindingKind.ExplodingGradients);
         Assert.Equal(2, exploding.FirstStep);
         Assert.True(exploding.Finding.Evidence["growth"] > 1e3, $"growth {exploding.Finding.Evidence["growth"]}");
+        Assert.True(exploding.Finding.Evidence["gradient_norm"] > exploding.Finding.Evidence["weight_norm"]);
+    }
+
+    [Fact]
+    public void A_small_initialised_output_layer_is_not_exploding_gradients_as_it_grows_into_training()
+    {
+        // The first layers' first gradients are ~1e-5 (the output weights scale them down 10⁴×); they grow more
+        // than 10³× while the net trains normally, but stay far below the norm of the weights they update.
+        var net = Mlp.Build(2, [64, 64], "relu", 1);
+        net.Initialize(Initializer.Auto, 3);
+        foreach (ref float w in net.Layers[^1].Weights.AsSpan()) w *= 1e-4f;
+        var data = Synthetic.Create("spirals", 2000, 0.05, seed: 1);
+        using var d = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Every = 10 }).Attach();
+        var result = Trainer.Fit(net, data, null, new TrainerOptions { Epochs = 2, BatchSize = 32, LearningRate = 1e-3, Seed = 1 });
+        Assert.False(result.Diverged);
+        var flow = d.Session.GradientFlow;
+        Assert.True(flow.Max(p => p.Norms[0]) / flow[0].Norms[0] > 1e3, "the first layer's gradient did not grow 1000×, so this test tests nothing");
+        Assert.DoesNotContain(d.Findings, f => f.Finding.Kind == FindingKind.ExplodingGradients);
     }
 
     [Theory]

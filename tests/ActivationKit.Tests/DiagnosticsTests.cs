@@ -272,6 +272,42 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void Gradients_that_grow_from_a_tiny_start_to_an_ordinary_size_are_not_exploding()
+    {
+        // A He ReLU net whose output layer starts at 1e-4 scale: the first layer's gradient starts at 1.12e-5 and
+        // grows 1500× to 0.0168 while the net trains to 98 %; its weights' norm is about 11.
+        var withWeights = new GradientFlowMonitor();
+        Assert.Empty(withWeights.Record(1, [1.12e-5, 1.3e-5, 0.21], ["layer0", "layer1", "layer2"], [11.3, 11.2, 8e-4]));
+        Assert.Empty(withWeights.Record(30, [0.0168, 0.021, 0.19], ["layer0", "layer1", "layer2"], [11.3, 11.2, 0.05]));
+
+        // Without the weights, the yardstick is the largest first gradient of any layer (0.21).
+        var withoutWeights = new GradientFlowMonitor();
+        Assert.Empty(withoutWeights.Record(1, [1.12e-5, 1.3e-5, 0.21]));
+        Assert.Empty(withoutWeights.Record(30, [0.0168, 0.021, 0.19]));
+    }
+
+    [Fact]
+    public void Gradients_that_grow_past_the_weights_they_update_are_exploding()
+    {
+        var monitor = new GradientFlowMonitor();
+        Assert.Empty(monitor.Record(1, [2.79, 3.1], ["layer0", "layer1"], [5.0, 6.0]));
+        var f = Assert.Single(monitor.Record(2, [1.74e5, 9e4], ["layer0", "layer1"], [5.2, 6.1]));
+        Assert.Equal(FindingKind.ExplodingGradients, f.Kind);
+        Assert.Equal(Severity.Warning, f.Severity);
+        Assert.Equal("layer0", f.Layer);
+        Assert.Equal(5.2, f.Evidence["weight_norm"]);
+        Assert.Equal(1.74e5 / 2.79, f.Evidence["growth"], 9);
+        Assert.Equal("The gradient norm of layer0 grew 6.24E+04× since the first step (2.79 → 1.74E+05), 3.35E+04× the norm of the weights it updates (5.2).", f.Explanation);
+
+        // Growth past the threshold with a norm still below the weights' is not enough.
+        var small = new GradientFlowMonitor();
+        Assert.Empty(small.Record(1, [1e-4], null, [5.0]));
+        Assert.Empty(small.Record(2, [4.9], null, [5.0]));
+        Assert.Single(small.Record(3, [5.0], null, [5.0]));
+        Assert.Contains("one per layer", Assert.Throws<ArgumentException>(() => new GradientFlowMonitor().Record(1, [1.0, 2.0], null, [1.0])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Statistics_and_bad_shapes()
     {
         var s = ActivationStatistics.Of([-1f, 0f, 1f, 2f, float.NaN], bins: 3);

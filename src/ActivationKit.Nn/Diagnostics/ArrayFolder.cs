@@ -210,11 +210,12 @@ public static class ArrayFolder
                 throw new InvalidDataException($"{ManifestName} gives \"gradient\" for {withGradient} of {layers.Count} layers: give it for every layer (the gradient flow compares them) or for none.");
             }
 
-            for (int i = 0; i < layers.Count; i++) layers[i] = layers[i] with { GradientNorm = norms[i] };
             if (weights.Count != 0 && weights.Count != layers.Count)
             {
                 throw new InvalidDataException($"{ManifestName} gives \"weights\" for {weights.Count} of {layers.Count} layers: give them for every layer or for none.");
             }
+
+            for (int i = 0; i < layers.Count; i++) layers[i] = layers[i] with { GradientNorm = norms[i], WeightNorm = weights.Count == 0 ? null : Norm(weights[i].Weights.Span) };
 
             for (int i = 1; i < weights.Count; i++)
             {
@@ -287,6 +288,13 @@ public static class ArrayFolder
         }
 
         return new LayerWeights(layer.Name, data, fanIn, fanOut, layer.Activation);
+    }
+
+    private static double Norm(ReadOnlySpan<float> values)
+    {
+        double sq = 0;
+        foreach (float v in values) sq += (double)v * v;
+        return Math.Sqrt(sq);
     }
 
     private static void CheckRows(List<LayerSnapshot> layers, IReadOnlyList<string> names)

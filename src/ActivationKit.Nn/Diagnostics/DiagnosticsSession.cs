@@ -216,7 +216,8 @@ public sealed class DiagnosticsSession
         {
             var norms = layers.Select(x => x.GradientNorm!.Value).ToArray();
             var names = layers.Select(x => x.Name).ToArray();
-            found.AddRange(_monitor.Record(step, norms, names));
+            var weightNorms = layers.All(x => x.WeightNorm is not null) ? layers.Select(x => x.WeightNorm!.Value).ToArray() : null;
+            found.AddRange(_monitor.Record(step, norms, names, weightNorms));
             _flow.Add(new GradientFlowPoint(step, norms, _monitor.LastRatio));
         }
 

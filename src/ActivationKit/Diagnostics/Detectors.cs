@@ -372,11 +372,22 @@ public static class CollapseDetector
     }
 }
 
-/// <summary>Follows per-layer gradient norms over steps and reports vanishing or exploding gradients.</summary>
+/// <summary>
+/// Follows per-layer gradient norms over steps and reports vanishing or exploding gradients.
+/// </summary>
+/// <remarks>
+/// Growth alone is no explosion: a layer whose first gradient is tiny (a small-initialised layer after it scales
+/// every gradient before it down) grows a thousandfold on its way to an ordinary size. A gradient counts as exploding
+/// when it grew more than <see cref="DiagnosticsOptions.ExplodingGrowth"/>× since the first check <em>and</em> is large
+/// in absolute terms: at least <see cref="DiagnosticsOptions.ExplodingWeightRatio"/> times the norm of the weights it
+/// updates (‖∂L/∂W‖ ≥ ‖W‖: one SGD step at learning rate 1 would move the weights further than their whole size). Without the weights' norms, the yardstick is the largest gradient norm
+/// of any layer at the first check, the network's own initial scale.
+/// </remarks>
 public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
 {
     private readonly DiagnosticsOptions _options = options ?? new DiagnosticsOptions();
     private double[]? _first;
+    private double _firstLargest;
     private int _lowStreak;
     private bool _vanishingReported;
     private bool _explodingReported;
@@ -385,35 +396,52 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
     public double LastRatio { get; private set; } = double.NaN;
 
     /// <summary>
-    /// Records the gradient norms of one step, first layer first. Returns the findings raised by this step
+    /// Records the gradient norms of one step, first layer first, with the norms of the weights they update when known
+    /// (<paramref name="weightNorms"/>, the same order; see the remarks). Returns the findings raised by this step
     /// (each kind once per monitor).
     /// </summary>
-    public IReadOnlyList<Finding> Record(long step, IReadOnlyList<double> norms, IReadOnlyList<string>? layerNames = null)
+    public IReadOnlyList<Finding> Record(long step, IReadOnlyList<double> norms, IReadOnlyList<string>? layerNames = null, IReadOnlyList<double>? weightNorms = null)
     {
         ArgumentNullException.ThrowIfNull(norms);
+        if (weightNorms is not null && weightNorms.Count != norms.Count)
+        {
+            throw new ArgumentException($"{weightNorms.Count} weight norms for {norms.Count} gradient norms; give one per layer.", nameof(weightNorms));
+        }
+
         var found = new List<Finding>();
         if (norms.Count == 0) return found;
         string Name(int i) => layerNames is not null && i < layerNames.Count ? layerNames[i] : $"layer {i}";
-        _first ??= norms.ToArray();
+        if (_first is null)
+        {
+            _first = norms.ToArray();
+            _firstLargest = _first.Where(double.IsFinite).DefaultIfEmpty(0).Max();
+        }
+
         if (!_explodingReported)
         {
             for (int i = 0; i < norms.Count; i++)
             {
                 bool nonFinite = !double.IsFinite(norms[i]);
                 double growth = _first[i] > 0 ? norms[i] / _first[i] : 0;
-                if (nonFinite || growth > _options.ExplodingGrowth)
+                double? weightNorm = weightNorms is not null && double.IsFinite(weightNorms[i]) && weightNorms[i] > 0 ? weightNorms[i] : null;
+                double yardstick = weightNorm is double w ? _options.ExplodingWeightRatio * w : _firstLargest;
+                if (nonFinite || (growth > _options.ExplodingGrowth && norms[i] >= yardstick))
                 {
                     _explodingReported = true;
+                    var evidence = new Dictionary<string, double> { ["gradient_norm"] = norms[i], ["initial_norm"] = _first[i], ["growth"] = growth };
+                    if (weightNorm is double wn) evidence["weight_norm"] = wn;
+                    else evidence["largest_initial_norm"] = _firstLargest;
                     found.Add(new Finding
                     {
                         Kind = FindingKind.ExplodingGradients,
                         Severity = nonFinite ? Severity.Critical : Severity.Warning,
                         Layer = Name(i),
                         Step = step,
-                        Evidence = new Dictionary<string, double> { ["gradient_norm"] = norms[i], ["initial_norm"] = _first[i], ["growth"] = growth },
+                        Evidence = evidence,
                         Explanation = nonFinite
                             ? $"The gradient of {Name(i)} became {norms[i]}: training has diverged."
-                            : $"The gradient norm of {Name(i)} grew {growth:G3}× since the first step ({_first[i]:G3} → {norms[i]:G3}).",
+                            : $"The gradient norm of {Name(i)} grew {growth:G3}× since the first step ({_first[i]:G3} → {norms[i]:G3}), "
+                                + (weightNorm is double v ? $"{norms[i] / v:G3}× the norm of the weights it updates ({v:G3})." : $"{norms[i] / _firstLargest:G3}× the largest gradient norm of any layer at the first step ({_firstLargest:G3})."),
                         Fix = "Lower the learning rate, clip gradients, use a bounded or self-normalising activation (tanh at the output, SELU with LeCun init), and check the input scaling.",
                     });
                     break;

@@ -21,8 +21,14 @@ public sealed record DiagnosticsOptions
     /// <summary>Consecutive recorded steps the ratio must stay below <see cref="VanishingRatio"/>.</summary>
     public int VanishingSteps { get; init; } = 3;
 
-    /// <summary>Growth of a layer's gradient norm over its first recorded value that counts as exploding.</summary>
+    /// <summary>Growth of a layer's gradient norm over its first recorded value that counts as exploding (with <see cref="ExplodingWeightRatio"/>).</summary>
     public double ExplodingGrowth { get; init; } = 1e3;
+
+    /// <summary>
+    /// A grown gradient counts as exploding only once its norm is at least this many times the norm of the weights it
+    /// updates (1: ‖∂L/∂W‖ ≥ ‖W‖), so a gradient that grows from a tiny start to an ordinary size is not reported.
+    /// </summary>
+    public double ExplodingWeightRatio { get; init; } = 1;
 
     /// <summary>Relative spread of the outputs across samples below which the network counts as collapsed.</summary>
     public double CollapseRelativeSpread { get; init; } = 1e-6;
