@@ -235,6 +235,25 @@ public class DiagnosticsTests
         Assert.True(Assert.Single(heTanh).Evidence["compound_variance_ratio"] > 100);
     }
 
+    [Fact]
+    public void The_compounded_variance_is_reported_even_when_each_layer_has_its_own_finding()
+    {
+        // PyTorch's default nn.Linear init, U(±1/√fan_in): variance 1/(3·64) where ReLU needs 2/64, a ratio of 1/6 per
+        // layer (an info finding each) that compounds to 1.7e-8 over ten layers.
+        var relu = ActivationCatalog.Create("relu");
+        var r = new Random(11);
+        var layers = Enumerable.Range(0, 11)
+            .Select(l => new LayerWeights($"fc{l + 1}", Enumerable.Range(0, 64 * 64).Select(_ => (float)((r.NextDouble() * 2 - 1) / 8)).ToArray(), 64, 64, relu)).ToList();
+        var found = InitCheck.Check(layers);
+        var perLayer = found.Where(f => f.Layer != "network").ToArray();
+        Assert.Equal(10, perLayer.Length);
+        Assert.All(perLayer, f => Assert.Equal(Severity.Info, f.Severity));
+        var network = Assert.Single(found, f => f.Layer == "network");
+        Assert.Equal(Severity.Warning, network.Severity);
+        Assert.InRange(network.Evidence["compound_variance_ratio"], 0.5e-8, 5e-8);
+        Assert.StartsWith("Over 10 hidden layers the layers' variance ratios multiply to ", network.Explanation, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("relu", TaskKind.Multiclass, "ce")]
     [InlineData("tanh", TaskKind.Binary, "bce")]

@@ -65,17 +65,22 @@ public static class InitCheck
             }
         }
 
-        if (hidden >= 2 && !found.Any(f => f.Kind == FindingKind.InitScale || f.Kind == FindingKind.SymmetricInit)
+        // Evaluated whatever the per-layer findings: ten layers each 6× too small are ten modest (info) findings, but
+        // 10⁻⁸ over the stack. Only a symmetric layer leaves the product without a meaningful factor for that layer.
+        if (hidden >= 2 && !found.Any(f => f.Kind == FindingKind.SymmetricInit)
             && (compound > options.InitCompoundFactor || compound < 1 / options.InitCompoundFactor))
         {
             var first = layers[0];
+            bool perLayer = found.Any(f => f.Kind == FindingKind.InitScale);
             found.Add(new Finding
             {
                 Kind = FindingKind.InitScale,
                 Severity = Severity.Warning,
                 Layer = "network",
                 Evidence = new Dictionary<string, double> { ["compound_variance_ratio"] = compound, ["hidden_layers"] = hidden },
-                Explanation = $"Each hidden layer's weight variance is off by a modest factor, but over {hidden} layers it compounds to {compound:G3}×: "
+                Explanation = (perLayer
+                        ? $"Over {hidden} hidden layers the layers' variance ratios multiply to {compound:G3}×: "
+                        : $"Each hidden layer's weight variance is off by a modest factor, but over {hidden} layers it compounds to {compound:G3}×: ")
                     + (compound < 1 ? "activations and gradients shrink layer by layer." : "activations grow layer by layer and saturate or explode."),
                 Fix = $"Initialise each layer for its activation: {InitAdvice(first.Activation?.Info)}.",
             });
