@@ -216,11 +216,11 @@ public class AdvisorTests
     {
         var bad = NetworkSpec.Parse("""
             { "inputs": 784, "task": "multiclass", "loss": "bce",
-              "layers": [ {"units": 256, "activation": "sigmoid", "init": "he_normal"},
+              "layers": [ {"units": 256, "activation": "sigmoid", "init": "normal(1)"},
                           {"units": 256, "activation": "sigmoid", "init": "zeros"},
                           {"units": 128, "activation": "tanh", "init": "he_uniform"},
                           {"units": 128, "activation": "sigmoid", "init": "glorot_uniform"},
-                          {"units": 64, "activation": "relu", "init": "glorot_uniform"},
+                          {"units": 64, "activation": "relu", "init": "normal(0.01)"},
                           {"units": 10, "activation": "softmax", "init": "glorot_uniform"} ] }
             """);
         var found = NetworkCheck.Check(bad);
@@ -237,6 +237,90 @@ public class AdvisorTests
                           {"units": 10, "activation": "softmax", "init": "glorot_uniform"} ] }
             """);
         Assert.Empty(NetworkCheck.Check(good));
+    }
+
+    [Fact]
+    public void Network_check_computes_the_variance_an_explicit_scale_draws()
+    {
+        // normal(1) on 64 inputs: variance 1 where sigmoid needs 2/(64+64), 64× too large (pre-activation std 8).
+        var sigmoid = NetworkCheck.Check(NetworkSpec.Parse("""
+            {"inputs": 64, "layers": [{"units": 64, "activation": "sigmoid", "init": "normal(1)"}, {"units": 1, "activation": "identity"}]}
+            """));
+        var f = Assert.Single(sigmoid);
+        Assert.Equal(FindingKind.InitScale, f.Kind);
+        Assert.Equal(Severity.Warning, f.Severity);
+        Assert.Equal("layer 1 (sigmoid)", f.Layer);
+        Assert.Equal(64, f.Evidence["ratio"], 9);
+        Assert.StartsWith("normal(1) gives a weight variance of 1 for 64 inputs, 64× what sigmoid needs (0.0156)", f.Explanation, StringComparison.Ordinal);
+
+        // Ten ReLU layers at normal(0.01): 1e-4 where He needs 2/64, per layer and compounded.
+        string layers = string.Join(", ", Enumerable.Repeat("""{"units": 64, "activation": "relu", "init": "normal(0.01)"}""", 10));
+        var relu = NetworkCheck.Check(NetworkSpec.Parse($$"""{"inputs": 64, "layers": [{{layers}}, {"units": 1, "activation": "identity"}]}"""));
+        Assert.Equal(10, relu.Count(x => x.Kind == FindingKind.InitScale && x.Layer.StartsWith("layer ", StringComparison.Ordinal) && x.Severity == Severity.Warning));
+        var network = Assert.Single(relu, x => x.Layer == "network");
+        Assert.Equal(Math.Pow(1e-4 / (2.0 / 64), 10), network.Evidence["compound_variance_ratio"], 1e-30);
+
+        // One bad layer among sound ones is that layer's finding; the stack adds nothing to it.
+        var one = NetworkCheck.Check(NetworkSpec.Parse("""
+            {"inputs": 64, "layers": [{"units": 64, "activation": "relu", "init": "he_normal"}, {"units": 64, "activation": "relu", "init": "normal(1)"},
+                                      {"units": 64, "activation": "relu", "init": "he_normal"}, {"units": 1, "activation": "identity"}]}
+            """));
+        Assert.Equal("layer 2 (relu)", Assert.Single(one).Layer);
+    }
+
+    [Theory]
+    [InlineData("normal(0)", "relu")]
+    [InlineData("uniform(0)", "tanh")]
+    [InlineData("zeros", "relu")]
+    [InlineData("constant(0.5)", "tanh")]
+    public void Network_check_calls_every_initialiser_that_draws_equal_weights_symmetric(string init, string activation)
+    {
+        var spec = NetworkSpec.Parse($$"""{"inputs": 4, "task": "binary", "loss": "bce", "layers": [{"units": 16, "activation": "{{activation}}", "init": "{{init}}"}, {"units": 1, "activation": "sigmoid"}]}""");
+        var f = Assert.Single(NetworkCheck.Check(spec));
+        Assert.Equal(FindingKind.SymmetricInit, f.Kind);
+        Assert.Equal(Severity.Critical, f.Severity);
+    }
+
+    [Theory]
+    [InlineData(64, 64)]
+    [InlineData(256, 64)]
+    [InlineData(64, 256)]
+    public void Lecun_normal_on_tanh_is_not_a_mismatch_since_its_variance_is_glorots_give_or_take_the_fans(int inputs, int units)
+    {
+        // 1/fan_in against 2/(fan_in + fan_out): equal when the fans are, within 2.5× otherwise.
+        string layers = string.Join(", ", Enumerable.Repeat($$"""{"units": {{units}}, "activation": "tanh", "init": "lecun_normal"}""", 1)
+            .Concat(Enumerable.Repeat($$"""{"units": {{units}}, "activation": "tanh", "init": "lecun_normal"}""", 5)));
+        var found = NetworkCheck.Check(NetworkSpec.Parse($$"""{"inputs": {{inputs}}, "layers": [{{layers}}, {"units": 1, "activation": "identity"}]}"""));
+        Assert.DoesNotContain(found, f => f.Kind == FindingKind.InitScale);
+    }
+
+    [Fact]
+    public void The_variance_of_each_initialiser_is_the_engines()
+    {
+        var relu = ActivationCatalog.Find("relu")!;
+        var tanh = ActivationCatalog.Find("tanh")!;
+        var selu = ActivationCatalog.Find("selu")!;
+        Assert.Equal(2.0 / 64, InitializerSpec.WeightVariance("he_normal", relu, 64, 32), 15);
+        Assert.Equal(2.0 / 64, InitializerSpec.WeightVariance("kaiming-uniform", relu, 64, 32), 15);
+        Assert.Equal(25.0 / 9 * 2 / 96, InitializerSpec.WeightVariance("glorot_uniform", tanh, 64, 32), 15);
+        Assert.Equal(1.0 / 64, InitializerSpec.WeightVariance("lecun_normal", tanh, 64, 32), 15);
+        Assert.Equal(1.0 / 64, InitializerSpec.WeightVariance("auto", selu, 64, 32), 15);
+        Assert.Equal(2.0 / 64, InitializerSpec.WeightVariance("orthogonal", relu, 64, 32), 15);
+        Assert.Equal(0.09 / 3, InitializerSpec.WeightVariance("uniform(0.3)", relu, 64, 32), 15);
+        Assert.Equal(0.0025, InitializerSpec.WeightVariance("normal", relu, 64, 32), 15);
+        Assert.Equal(0, InitializerSpec.WeightVariance("constant(0.5)", relu, 64, 32));
+    }
+
+    [Fact]
+    public void He_on_selu_is_reported_since_selus_fixed_point_needs_lecuns_variance()
+    {
+        // The engine's he_normal uses SELU's gain 3/4: fan_in·Var(w) = 0.5625, outside the [0.95, 1.1] of Klambauer's
+        // Theorem 1 and the 1.5× allowed for initialisation-sensitive functions.
+        var found = NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 64, "layers": [{"units": 64, "activation": "selu", "init": "he_normal"}, {"units": 1, "activation": "identity"}]}"""));
+        var f = Assert.Single(found);
+        Assert.Equal(0.5625, f.Evidence["ratio"], 12);
+        Assert.Contains("LeCun normal", f.Fix, StringComparison.Ordinal);
+        Assert.Empty(NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 64, "layers": [{"units": 64, "activation": "selu", "init": "lecun_normal"}, {"units": 1, "activation": "identity"}]}""")));
     }
 
     [Theory]

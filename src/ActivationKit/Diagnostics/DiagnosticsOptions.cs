@@ -36,6 +36,13 @@ public sealed record DiagnosticsOptions
     /// <summary>Per-layer weight variance ratio (actual/needed) outside [1/x, x] is reported.</summary>
     public double InitScaleFactor { get; init; } = 4;
 
+    /// <summary>
+    /// Per-layer variance ratio outside [1/x, x] is reported for functions the catalog marks initialisation-sensitive
+    /// (SELU's fixed point needs fan_in·Var(w) in [0.95, 1.1], Klambauer et al. 2017, Theorem 1; 1.5 leaves room for the
+    /// sampling noise of a measured variance).
+    /// </summary>
+    public double InitSensitiveScaleFactor { get; init; } = 1.5;
+
     /// <summary>Compounded variance ratio over the stack outside [1/x, x] is reported.</summary>
     public double InitCompoundFactor { get; init; } = 100;
 }

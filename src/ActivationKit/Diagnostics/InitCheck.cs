@@ -19,6 +19,15 @@ public enum TaskKind
 /// <param name="Activation">The activation applied to this layer's output (null: identity).</param>
 public sealed record LayerWeights(string Name, ReadOnlyMemory<float> Weights, int FanIn, int FanOut, Activation? Activation);
 
+/// <summary>One hidden layer's weight variance, measured or implied by its initialiser, for <see cref="InitCheck.CheckScale"/>.</summary>
+/// <param name="Name">Layer name.</param>
+/// <param name="Variance">Var(w) of the layer's weights.</param>
+/// <param name="FanIn">Inputs per unit.</param>
+/// <param name="FanOut">Units.</param>
+/// <param name="Activation">The layer's activation.</param>
+/// <param name="Scheme">The initialiser the variance follows from (e.g. "normal(0.01)"), or null when it was measured from the weights.</param>
+public sealed record LayerVariance(string Name, double Variance, int FanIn, int FanOut, ActivationInfo Activation, string? Scheme = null);
+
 /// <summary>
 /// Checks weights before (or during) training: zero or constant weights and identical units (symmetry never
 /// broken), and weight variance far from what the layer's activation needs — per layer and compounded over
@@ -32,7 +41,7 @@ public static class InitCheck
         ArgumentNullException.ThrowIfNull(layers);
         options ??= new DiagnosticsOptions();
         var found = new List<Finding>();
-        double compound = 1;
+        var variances = new List<LayerVariance>();
         int hidden = Math.Max(0, layers.Count - 1);
         for (int l = 0; l < layers.Count; l++)
         {
@@ -55,34 +64,59 @@ public static class InitCheck
             }
 
             if (!isHidden || layer.Activation is null) continue;
-            double actual = Variance(w);
-            double needed = NeededVariance(layer.Activation.Info, layer.FanIn, layer.FanOut);
-            double ratio = actual / needed;
-            compound *= ratio;
-            if (ratio > options.InitScaleFactor || ratio < 1 / options.InitScaleFactor)
-            {
-                found.Add(ScaleFinding(layer, actual, needed, ratio, perLayer: true));
-            }
+            variances.Add(new LayerVariance(layer.Name, Variance(w), layer.FanIn, layer.FanOut, layer.Activation.Info));
+        }
+
+        // Only a symmetric layer leaves the product without a meaningful factor for that layer.
+        found.AddRange(Scale(variances, options, compound: !found.Any(f => f.Kind == FindingKind.SymmetricInit)));
+        return found;
+    }
+
+    /// <summary>
+    /// The scale checks alone, for hidden layers whose weight variances are known (measured, or implied by their
+    /// initialiser and fan-in): a layer whose variance is outside [1/x, x] of what its activation needs, x =
+    /// <see cref="DiagnosticsOptions.InitScaleFactor"/> (<see cref="DiagnosticsOptions.InitSensitiveScaleFactor"/> for
+    /// functions the catalog marks initialisation-sensitive), and the product of the ratios over the stack outside
+    /// [1/y, y], y = <see cref="DiagnosticsOptions.InitCompoundFactor"/>.
+    /// </summary>
+    public static IReadOnlyList<Finding> CheckScale(IReadOnlyList<LayerVariance> hidden, DiagnosticsOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        return Scale(hidden, options ?? new DiagnosticsOptions(), compound: true);
+    }
+
+    private static List<Finding> Scale(IReadOnlyList<LayerVariance> hidden, DiagnosticsOptions options, bool compound)
+    {
+        var found = new List<Finding>();
+        double product = 1, worst = 1;
+        foreach (var layer in hidden)
+        {
+            double needed = NeededVariance(layer.Activation, layer.FanIn, layer.FanOut);
+            double ratio = layer.Variance / needed;
+            product *= ratio;
+            if (Math.Abs(Math.Log(ratio)) > Math.Abs(Math.Log(worst))) worst = ratio;
+            double factor = layer.Activation.Problems.HasFlag(KnownProblem.InitialisationSensitive) ? options.InitSensitiveScaleFactor : options.InitScaleFactor;
+            if (ratio > factor || ratio < 1 / factor) found.Add(ScaleFinding(layer, needed, ratio));
         }
 
         // Evaluated whatever the per-layer findings: ten layers each 6× too small are ten modest (info) findings, but
-        // 10⁻⁸ over the stack. Only a symmetric layer leaves the product without a meaningful factor for that layer.
-        if (hidden >= 2 && !found.Any(f => f.Kind == FindingKind.SymmetricInit)
-            && (compound > options.InitCompoundFactor || compound < 1 / options.InitCompoundFactor))
+        // 10⁻⁸ over the stack. Reported when the stack adds to its worst layer (by more than a per-layer factor): one
+        // layer 192× too large among sound ones is that layer's finding, not the network's.
+        bool beyondWorst = Math.Abs(Math.Log(product)) > Math.Abs(Math.Log(worst)) + Math.Log(options.InitScaleFactor);
+        if (compound && hidden.Count >= 2 && beyondWorst && (product > options.InitCompoundFactor || product < 1 / options.InitCompoundFactor))
         {
-            var first = layers[0];
-            bool perLayer = found.Any(f => f.Kind == FindingKind.InitScale);
+            bool perLayer = found.Count > 0;
             found.Add(new Finding
             {
                 Kind = FindingKind.InitScale,
                 Severity = Severity.Warning,
                 Layer = "network",
-                Evidence = new Dictionary<string, double> { ["compound_variance_ratio"] = compound, ["hidden_layers"] = hidden },
+                Evidence = new Dictionary<string, double> { ["compound_variance_ratio"] = product, ["hidden_layers"] = hidden.Count },
                 Explanation = (perLayer
-                        ? $"Over {hidden} hidden layers the layers' variance ratios multiply to {compound:G3}×: "
-                        : $"Each hidden layer's weight variance is off by a modest factor, but over {hidden} layers it compounds to {compound:G3}×: ")
-                    + (compound < 1 ? "activations and gradients shrink layer by layer." : "activations grow layer by layer and saturate or explode."),
-                Fix = $"Initialise each layer for its activation: {InitAdvice(first.Activation?.Info)}.",
+                        ? $"Over {hidden.Count} hidden layers the layers' variance ratios multiply to {product:G3}×: "
+                        : $"Each hidden layer's weight variance is off by a modest factor, but over {hidden.Count} layers it compounds to {product:G3}×: ")
+                    + (product < 1 ? "activations and gradients shrink layer by layer." : "activations grow layer by layer and saturate or explode."),
+                Fix = $"Initialise each layer for its activation: {InitAdvice(hidden[0].Activation)}.",
             });
         }
 
@@ -132,15 +166,17 @@ public static class InitCheck
         };
     }
 
-    private static Finding ScaleFinding(LayerWeights layer, double actual, double needed, double ratio, bool perLayer) => new()
+    private static Finding ScaleFinding(LayerVariance layer, double needed, double ratio) => new()
     {
         Kind = FindingKind.InitScale,
         Severity = ratio > 16 || ratio < 1.0 / 16 ? Severity.Warning : Severity.Info,
         Layer = layer.Name,
-        Evidence = new Dictionary<string, double> { ["weight_variance"] = actual, ["needed_variance"] = needed, ["ratio"] = ratio, ["fan_in"] = layer.FanIn, ["fan_out"] = layer.FanOut },
-        Explanation = $"{layer.Name}'s weight variance {actual:G3} is {ratio:G3}× what {layer.Activation!.Name} needs ({needed:G3}): "
+        Evidence = new Dictionary<string, double> { ["weight_variance"] = layer.Variance, ["needed_variance"] = needed, ["ratio"] = ratio, ["fan_in"] = layer.FanIn, ["fan_out"] = layer.FanOut },
+        Explanation = (layer.Scheme is null
+                ? $"{layer.Name}'s weight variance {layer.Variance:G3} is {ratio:G3}× what {layer.Activation.Name} needs ({needed:G3}): "
+                : $"{layer.Scheme} gives a weight variance of {layer.Variance:G3} for {layer.FanIn} inputs, {ratio:G3}× what {layer.Activation.Name} needs ({needed:G3}): ")
             + (ratio < 1 ? "the signal shrinks through this layer." : "the signal grows through this layer and can saturate or explode."),
-        Fix = $"Use {InitAdvice(layer.Activation.Info)}.",
+        Fix = $"Use {InitAdvice(layer.Activation)}.",
     };
 
     private static string InitAdvice(ActivationInfo? info) => info is null
