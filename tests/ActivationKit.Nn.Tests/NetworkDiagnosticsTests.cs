@@ -152,6 +152,7 @@ public class NetworkDiagnosticsTests
 
     [Theory]
     [InlineData("relu")]
+    [InlineData("relu6")]
     [InlineData("tanh")]
     [InlineData("leaky_relu(0.1)")]
     public void Healthy_networks_stay_quiet(string activation)

@@ -450,6 +450,78 @@ public class DiagnosticsTests
         Assert.Equal([2], DeadUnitDetector.FromPreActivations("l", f, pre, 4).DeadUnits);
     }
 
+    [Theory]
+    [InlineData("relu6", -1f)]
+    [InlineData("hardsigmoid", -4f)]
+    [InlineData("sparse_sigmoid", -2f)]
+    [InlineData("gelu", -200f)]
+    public void Dead_units_are_not_also_saturated(string name, float x)
+    {
+        // A zero-valued flat region (f = f′ = 0 in double) is the dead-unit detector's: it was counted as saturated
+        // too, so a layer stuck there was reported twice, with a saturation fix about the wrong tail.
+        var f = ActivationCatalog.Create(name);
+        var pre = Enumerable.Repeat(x, 16 * 4).ToArray();
+        Assert.Equal([0, 1, 2, 3], DeadUnitDetector.FromPreActivations("l", f, pre, 4).DeadUnits);
+        var m = SaturationDetector.MeasureTails(f, pre, 4);
+        Assert.Equal(0.0, m.Fraction);
+        Assert.Equal([0.0, 0, 0, 0], m.PerUnit);
+        Assert.Null(SaturationDetector.ToFinding("l", f, m));
+    }
+
+    [Fact]
+    public void Relu6_saturates_only_in_its_upper_flat_region()
+    {
+        // N(−0.1, 1) pre-activations: 54 % are below zero (relu6's zero region), none above 6. Reported as 54 %
+        // saturated before.
+        var relu6 = ActivationCatalog.Create("relu6");
+        var normal = Inputs(512, 64, 21).Select(v => v - 0.1f).ToArray();
+        var m = SaturationDetector.MeasureTails(relu6, normal, 64);
+        Assert.Equal(0.0, m.Fraction);
+        Assert.Null(SaturationDetector.ToFinding("l", relu6, m));
+
+        // Half the entries above 6, the rest below 0: only the upper half counts, and the fix is about that tail.
+        var pre = new float[64 * 8];
+        for (int i = 0; i < pre.Length; i++) pre[i] = i % 2 == 0 ? 7f + (i % 5) : -1f - (i % 3);
+        var split = SaturationDetector.MeasureTails(relu6, pre, 8);
+        Assert.Equal(0.5, split.Fraction);
+        Assert.Equal(0.5, split.UpperFraction);
+        Assert.Equal(0.0, split.LowerFraction);
+        Assert.Equal([1.0, 0, 1, 0, 1, 0, 1, 0], split.PerUnit);
+        var finding = SaturationDetector.ToFinding("l", relu6, split);
+        Assert.NotNull(finding);
+        Assert.StartsWith("Use a hidden activation without an upper flat region", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sigmoid", -200f, "lower flat tail of sigmoid")]
+    [InlineData("hardtanh", -100f, "lower flat tail of hardtanh")]
+    [InlineData("tanh", 50f, "without an upper flat region")]
+    [InlineData("elu", -30f, "negative tail")]
+    public void The_saturation_fix_speaks_of_the_tail_the_units_sit_in(string name, float x, string fix)
+    {
+        var f = ActivationCatalog.Create(name);
+        var pre = Enumerable.Repeat(x, 16 * 4).ToArray();
+        var m = SaturationDetector.MeasureTails(f, pre, 4);
+        Assert.Equal(1.0, m.Fraction);
+        Assert.Equal(x < 0 ? 1.0 : 0.0, m.LowerFraction);
+        Assert.Contains(fix, SaturationDetector.ToFinding("l", f, m)!.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Large_layers_are_measured_in_blocks_with_the_same_result()
+    {
+        // 70 000 values of 7 units: more than one block of whole rows; a prelu per channel keeps its columns.
+        var prelu = ActivationCatalog.Create("prelu(num_parameters=7, init=0)");
+        var relu6 = ActivationCatalog.Create("relu6");
+        var pre = new float[10_000 * 7];
+        for (int i = 0; i < pre.Length; i++) pre[i] = (i % 7) switch { 0 => -1f, 1 => 7f, _ => (i % 3) - 1f };
+        Assert.Equal([0], DeadUnitDetector.FromPreActivations("l", prelu, pre, 7).DeadUnits);
+        var m = SaturationDetector.MeasureTails(relu6, pre, 7);
+        Assert.Equal(1.0, m.PerUnit[1]);
+        Assert.Equal(0.0, m.PerUnit[0]);
+        Assert.Equal(1.0 / 7, m.Fraction, 12);
+    }
+
     [Fact]
     public void Histogram_bins_are_validated()
     {

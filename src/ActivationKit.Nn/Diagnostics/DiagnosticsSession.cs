@@ -183,9 +183,9 @@ public sealed class DiagnosticsSession
 
             if (finite && (hidden || !LossCancelsOutputSlope(act)) && act is not null && !pre.IsEmpty)
             {
-                var (fraction, perUnit) = SaturationDetector.Measure(act, pre, layer.PreWidth, t);
-                if (act.Info.Kind == ActivationKind.Elementwise && act.Info.Saturating) saturated = fraction;
-                var f = SaturationDetector.ToFinding(layer.Name, act, fraction, perUnit, t, step);
+                var measurement = SaturationDetector.MeasureTails(act, pre, layer.PreWidth, t);
+                if (act.Info.Kind == ActivationKind.Elementwise && act.Info.Saturating) saturated = measurement.Fraction;
+                var f = SaturationDetector.ToFinding(layer.Name, act, measurement, t, step);
                 if (f is not null) found.Add(f);
             }
 
