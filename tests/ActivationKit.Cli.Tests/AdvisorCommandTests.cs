@@ -370,6 +370,22 @@ public class AdvisorCommandTests
         Assert.Contains("Without it: leaky_relu", r.Out, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("gelu")]
+    [InlineData("hardtanh")]
+    [InlineData("selu")]
+    [InlineData("hardsigmoid")]
+    public void Problems_of_a_function_are_the_ones_show_lists(string name)
+    {
+        // problems gelu listed 6 (derived from properties) where show gelu listed the catalog's 3.
+        var ids = Json(Cli.Run("problems", name, "--json").Ok()).GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("title").GetString()).ToList();
+        var info = ActivationKit.Catalog.ActivationCatalog.Find(name)!;
+        Assert.Equal(Enum.GetValues<ActivationKit.Catalog.KnownProblem>().Count(p => p != 0 && info.Problems.HasFlag(p)), ids.Count);
+        var show = Cli.RunWide("show", name, "--no-plot").Ok().Out;
+        var bullets = show[show.IndexOf("Known problems", StringComparison.Ordinal)..].Split('\n').Skip(1).TakeWhile(l => l.StartsWith("• ", StringComparison.Ordinal));
+        Assert.Equal(ids.Count, bullets.Count());
+    }
+
     [Fact]
     public void Problems_with_an_unknown_name_suggests_the_closest()
     {

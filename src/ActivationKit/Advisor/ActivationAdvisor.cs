@@ -129,7 +129,7 @@ public static class ActivationAdvisor
         if (props.Count > 0) reasons.Add($"catalog: {info.Name} — {string.Join(", ", props)}");
 
         var caveats = new List<string>();
-        if (info.Problems.HasFlag(KnownProblem.DyingUnits)) caveats.Add("units can die (zero gradient for x < 0): watch the dead-unit diagnostics or use a leaky variant");
+        if (info.Problems.HasFlag(KnownProblem.DyingUnits)) caveats.Add("units can die (zero output and zero gradient on a whole interval, x < 0 for ReLU): watch the dead-unit diagnostics or use a leaky variant");
         if (info.Problems.HasFlag(KnownProblem.VanishingGradients) && request.Layer == LayerRole.Hidden) caveats.Add("saturating: gradients vanish in deep stacks");
         if (info.Problems.HasFlag(KnownProblem.ComputationalCost)) caveats.Add("costlier than a comparison (transcendental functions)");
         if (info.Name == "selu") caveats.Add("SELU needs LeCun normal initialisation, standardised inputs and alpha-dropout (not ordinary dropout) to stay self-normalising");
@@ -249,26 +249,4 @@ public static class CatalogProperties
 
     /// <summary>Row length for sampling a function over <see cref="Grid"/>: 23 for row-wise ones (the grid's 2001 values are 87 rows), 0 otherwise.</summary>
     private static int Columns(ActivationInfo info) => info.Kind == ActivationKind.Rowwise ? 23 : 0;
-
-    /// <summary>f′(x) = 0 on the whole negative half-line sampled over [−50, −1]: units there get no gradient (dying units).</summary>
-    public static bool HasDeadRegion(ActivationInfo info)
-    {
-        ArgumentNullException.ThrowIfNull(info);
-        if (info.Kind != ActivationKind.Elementwise) return false;
-        var x = Grid().Where(v => v <= -1).ToArray();
-        var d = new double[x.Length];
-        ActivationCatalog.Create(info).Backward(x, Enumerable.Repeat(1.0, x.Length).ToArray(), d);
-        return d.All(v => v == 0);
-    }
-
-    /// <summary>max |f′| over [−50, 50] is at most 1/4 + ε: each layer shrinks gradients (sigmoid-like).</summary>
-    public static bool ShrinksGradients(ActivationInfo info)
-    {
-        ArgumentNullException.ThrowIfNull(info);
-        if (info.Kind != ActivationKind.Elementwise) return false;
-        var x = Grid();
-        var d = new double[x.Length];
-        ActivationCatalog.Create(info).Backward(x, Enumerable.Repeat(1.0, x.Length).ToArray(), d);
-        return d.Max(Math.Abs) <= 0.2501;
-    }
 }

@@ -174,10 +174,10 @@ public static class AdvisorRules
             Id = "symptom-exploding",
             When = "hidden layers with exploding gradients or activations (--symptom exploding-gradients)",
             Applies = r => Hidden(r) && Has(r, Symptom.ExplodingGradients),
-            Prefer = [("selu", 3), ("relu6", 3), ("tanh", 2), ("elu", 1)],
-            Avoid = [("exponential", 10), ("relu", 1)],
-            Rationale = "Bounded or self-normalising activations cap how far activations can grow; also lower the learning rate and clip gradients.",
-            Source = "Pascanu, Mikolov & Bengio, On the difficulty of training RNNs (ICML 2013); Krizhevsky, ReLU6 (2010); Klambauer et al. (2017)",
+            Prefer = [("relu6", 10), ("tanh", 5), ("hardtanh", 3)],
+            Avoid = [("exponential", 10), ("relu", 4)],
+            Rationale = "A bounded activation caps how far activations can grow (ReLU6 keeps the rectifier's slope and sparsity below its cap); the cause is usually elsewhere, so also lower the learning rate and clip gradients.",
+            Source = "Pascanu, Mikolov & Bengio, On the difficulty of training RNNs (ICML 2013); Krizhevsky, ReLU6 (2010)",
         },
         new()
         {

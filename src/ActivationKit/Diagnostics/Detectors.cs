@@ -523,7 +523,7 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
                             ? $"The gradient of {Name(i)} became {norms[i]}: training has diverged."
                             : $"The gradient norm of {Name(i)} grew {growth:G3}× since the first step ({_first[i]:G3} → {norms[i]:G3}), "
                                 + (weightNorm is double v ? $"{norms[i] / v:G3}× the norm of the weights it updates ({v:G3})." : $"{norms[i] / _firstLargest:G3}× the largest gradient norm of any layer at the first step ({_firstLargest:G3})."),
-                        Fix = "Lower the learning rate, clip gradients, use a bounded or self-normalising activation (tanh at the output, SELU with LeCun init), and check the input scaling.",
+                        Fix = "Lower the learning rate, clip gradients, use a bounded activation (ReLU6 in the hidden layers, tanh at a bounded output), and check the input scaling.",
                     });
                     break;
                 }
