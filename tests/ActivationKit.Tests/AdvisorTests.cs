@@ -42,6 +42,9 @@ public class AdvisorTests
         { "cnn", "multiclass", "hidden", 3, "", "cheap", "relu", "", "he_normal" },
         { "lstm", "multiclass", "gate", 0, "", "quantisation-friendly", "sigmoid", "", "glorot" },
         { "gru", "multiclass", "cell", 0, "", "cheap", "tanh", "", "glorot" },
+        { "lstm", "multiclass", "hidden", 0, "", "", "tanh", "", "glorot" },
+        { "gru", "multiclass", "hidden", 0, "vanishing-gradients", "", "tanh", "", "glorot" },
+        { "rnn", "regression", "hidden", 0, "", "cheap", "tanh", "", "glorot" },
     };
 
     [Fact]
@@ -96,6 +99,55 @@ public class AdvisorTests
                 {
                     var info = ActivationCatalog.Find(r.Name)!;
                     Assert.False(info.Kind == ActivationKind.Elementwise && !info.BoundedAbove, $"{r.Name} recommended for {model}/{task}/{layer} with '{c}'");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_request_without_constraints_gets_a_recommendation()
+    {
+        // lstm --layer hidden found nothing and blamed constraints no one had given.
+        foreach (var model in Enum.GetValues<ModelType>())
+        {
+            foreach (var task in Enum.GetValues<AdvisorTask>())
+            {
+                foreach (var layer in Enum.GetValues<LayerRole>())
+                {
+                    var request = new AdvisorRequest { Model = model, Task = task, Layer = layer };
+                    try
+                    {
+                        ActivationAdvisor.Validate(request);
+                    }
+                    catch (ArgumentException)
+                    {
+                        continue; // a contradictory combination, refused with its own message
+                    }
+
+                    Assert.NotEmpty(ActivationAdvisor.Recommend(request));
+                }
+            }
+        }
+
+        var e = Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(Request("lstm", "multiclass", "hidden", 0, "", "non-negative-output")));
+        Assert.StartsWith("No activation satisfies all of: model lstm, task multiclass, layer hidden, constraints non-negative-output. Drop a constraint.", e.Message, StringComparison.Ordinal);
+        Assert.Contains("feed-forward hidden layers", Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(Request("lstm", "multiclass", "hidden", 0, "", "self-normalising"))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Recurrent_hidden_layers_keep_a_bounded_state_whatever_the_symptom_or_constraint()
+    {
+        string[] symptoms = ["", "dead-units", "vanishing-gradients", "exploding-gradients", "slow-convergence", "saturation"];
+        string[] constraints = ["", "bounded-output", "cheap", "smooth", "quantisation-friendly"];
+        foreach (string model in new[] { "rnn", "lstm", "gru" })
+        {
+            foreach (string symptom in symptoms)
+            {
+                foreach (string c in constraints)
+                {
+                    var recs = ActivationAdvisor.Recommend(Request(model, "multiclass", "hidden", 0, symptom, c), count: 20);
+                    Assert.All(recs, r => Assert.True(ActivationCatalog.Find(r.Name)!.BoundedAbove && ActivationCatalog.Find(r.Name)!.BoundedBelow, $"{r.Name} for {model} hidden with '{symptom}' '{c}'"));
+                    Assert.Equal("tanh", recs[0].Name);
                 }
             }
         }

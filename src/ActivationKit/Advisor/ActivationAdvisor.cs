@@ -43,7 +43,12 @@ public static class ActivationAdvisor
             .ToList();
         if (ranked.Count == 0)
         {
-            throw new ArgumentException($"No activation satisfies all of: {Describe(request)}. Drop a constraint.", nameof(request));
+            // Only constraints filter; without any, an empty list is a gap in the rules, not the user's doing.
+            throw new ArgumentException(
+                request.Constraints.Count > 0
+                    ? $"No activation satisfies all of: {Describe(request)}. Drop a constraint."
+                    : $"No rule recommends an activation for {Describe(request)}.",
+                nameof(request));
         }
 
         return ranked;
@@ -108,6 +113,11 @@ public static class ActivationAdvisor
         if (request.Constraints.Contains(Constraint.SelfNormalising) && request.Layer != LayerRole.Hidden)
         {
             throw new ArgumentException("--constraint self-normalising is a property of hidden layers; use it with --layer hidden.", nameof(request));
+        }
+
+        if (request.Constraints.Contains(Constraint.SelfNormalising) && recurrent)
+        {
+            throw new ArgumentException($"--constraint self-normalising applies to feed-forward hidden layers (SELU's fixed point is derived for a stack of layers, not a state fed back at every step), not to --model {Text(request.Model)}.", nameof(request));
         }
 
         if (request.Depth is < 0) throw new ArgumentException($"--depth must be ≥ 0, got {request.Depth}.", nameof(request));
