@@ -493,6 +493,21 @@ public class AdvisorTests
     }
 
     [Theory]
+    [InlineData("softmax")]
+    [InlineData("sparsemax")]
+    [InlineData("log_softmax")]
+    public void A_row_wise_function_in_a_hidden_layer_is_flagged_as_the_advisor_refuses_it(string activation)
+    {
+        var spec = NetworkSpec.Parse($$"""{"inputs": 10, "task": "binary", "loss": "bce", "layers": [{"units": 32, "activation": "{{activation}}", "init": "glorot_uniform"}, {"units": 1, "activation": "sigmoid"}]}""");
+        var f = Assert.Single(NetworkCheck.Check(spec));
+        Assert.Equal(FindingKind.VanishingGradients, f.Kind);
+        Assert.Equal(Severity.Warning, f.Severity);
+        Assert.Equal($"layer 1 ({activation})", f.Layer);
+        Assert.StartsWith($"{activation} in a hidden layer normalises each row across its 32 units", f.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain(ActivationAdvisor.Recommend(new AdvisorRequest(), 50), r => r.Name == activation);
+    }
+
+    [Theory]
     [InlineData("softmax", "1")]
     [InlineData("log_softmax", "0")]
     public void A_single_unit_row_wise_output_is_constant_and_flagged(string activation, string value)

@@ -261,6 +261,14 @@ public class DiagnosticsTests
     [InlineData("softmax", TaskKind.Multilabel, "ce")]
     [InlineData("sigmoid", TaskKind.Multiclass, "ce")]
     [InlineData("sigmoid", TaskKind.Binary, "bce_logits")]
+    [InlineData("gelu", TaskKind.Multiclass, "ce")]
+    [InlineData("selu", TaskKind.Binary, "bce")]
+    [InlineData("exponential", TaskKind.Binary, "bce")]
+    [InlineData("identity", TaskKind.Binary, "bce")]
+    [InlineData("identity", TaskKind.Multiclass, "ce")]
+    [InlineData("log_softmax", TaskKind.Multilabel, "bce")]
+    [InlineData("hardsigmoid", TaskKind.Multiclass, "ce")]
+    [InlineData("softmin", TaskKind.Multilabel, "")]
     public void Output_activation_not_matching_task_or_loss_is_reported(string act, TaskKind task, string loss)
     {
         var found = OutputCheck.Check(act, task, loss);
@@ -273,9 +281,37 @@ public class DiagnosticsTests
     [InlineData("identity", TaskKind.Multiclass, "ce_logits")]
     [InlineData("softmax", TaskKind.Multiclass, "ce")]
     [InlineData("sigmoid", TaskKind.Multilabel, "bce")]
+    [InlineData("log_softmax", TaskKind.Multiclass, "ce")]
+    [InlineData("softmax", TaskKind.Binary, "ce")]
+    [InlineData("hardsigmoid", TaskKind.Binary, "bce")]
+    [InlineData("sigmoid", TaskKind.Multiclass, "bce")]
+    [InlineData("identity", TaskKind.Multiclass, "")]
+    [InlineData("sparsemax", TaskKind.Multiclass, "ce")]
+    [InlineData("softplus", TaskKind.Regression, "mse")]
     public void Matching_output_activation_is_quiet(string act, TaskKind task, string loss)
     {
         Assert.Empty(OutputCheck.Check(act, task, loss));
+    }
+
+    [Fact]
+    public void Output_findings_come_from_what_the_function_outputs()
+    {
+        var gelu = Assert.Single(OutputCheck.Check("gelu", TaskKind.Multiclass, "ce"));
+        Assert.Equal("gelu at the output of a multiclass classifier does not produce probabilities (it is unbounded or not normalised).", gelu.Explanation);
+        Assert.Equal("tanh at the output of a binary classifier does not produce probabilities (it ranges over (−1, 1)).", Assert.Single(OutputCheck.Check("tanh", TaskKind.Binary, "bce")).Explanation);
+        Assert.StartsWith("The identity output gives logits, but bce expects probabilities", Assert.Single(OutputCheck.Check("identity", TaskKind.Binary, "bce")).Explanation, StringComparison.Ordinal);
+
+        // MSE on a classification task: a warning, the loss is the problem.
+        var mse = Assert.Single(OutputCheck.Check("sigmoid", TaskKind.Binary, "mse"));
+        Assert.Equal(Severity.Warning, mse.Severity);
+        Assert.StartsWith("mse on a binary task", mse.Explanation, StringComparison.Ordinal);
+        Assert.Contains("binary cross-entropy", mse.Fix, StringComparison.Ordinal);
+
+        // Bounded regression outputs, from the catalog's range: relu6 and softsign too, not only a list of five.
+        foreach (string act in new[] { "relu6", "softsign", "sigmoid", "softmax" })
+        {
+            Assert.Contains(OutputCheck.Check(act, TaskKind.Regression, "mse"), f => f.Severity == Severity.Warning && f.Explanation.Contains("bounds a regression output", StringComparison.Ordinal));
+        }
     }
 
     [Fact]

@@ -362,6 +362,21 @@ public static class NetworkCheck
             });
         }
 
+        for (int i = 0; i < hidden; i++)
+        {
+            // The advisor offers row-wise functions for outputs only (one unit is reported above).
+            if (acts[i].Kind != ActivationKind.Rowwise || spec.Layers[i].Units == 1 || CatalogProperties.PassesNoGradient(acts[i])) continue;
+            found.Add(new Finding
+            {
+                Kind = FindingKind.VanishingGradients,
+                Severity = Severity.Warning,
+                Layer = $"layer {i + 1} ({spec.Layers[i].Activation})",
+                Evidence = new Dictionary<string, double> { ["units"] = spec.Layers[i].Units },
+                Explanation = $"{acts[i].Name} in a hidden layer normalises each row across its {spec.Layers[i].Units} units: they compete instead of computing features, the row's scale is lost, and the gradient through the row's Jacobian shrinks as the units grow in number.",
+                Fix = $"Use an element-wise activation in hidden layers (e.g. {ActivationAdvisor.Recommend(new AdvisorRequest())[0].Name}) and keep {acts[i].Name} for the output.",
+            });
+        }
+
         int saturatingHidden = acts.Take(hidden).Count(a => a.Family == Family.Sigmoidal);
         if (hidden >= 5 && saturatingHidden >= 3)
         {
