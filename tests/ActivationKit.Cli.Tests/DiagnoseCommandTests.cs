@@ -372,7 +372,7 @@ public class DiagnoseCommandTests
         Assert.True(result.StoppedEarly);
         var console = new StringWriter();
         var report = live.Finish("spirals", console);
-        Assert.Contains("Training stopped early: critical finding dead_units", console.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Training stopped early: critical finding collapsed", console.ToString(), StringComparison.Ordinal);
         Assert.Equal(["diagnostics.json", "diagnostics.txt"], Directory.GetFiles(outDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "diagnostics.json")));
         Assert.Equal(report.Findings.Count, json.RootElement.GetProperty("findings").GetArrayLength());

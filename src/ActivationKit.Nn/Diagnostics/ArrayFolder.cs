@@ -74,7 +74,7 @@ public static class ArrayFolder
         options ??= new DiagnosticsSessionOptions();
 
         // One snapshot: a streak of one check is all the evidence there is.
-        options = options with { Thresholds = options.Thresholds with { VanishingSteps = 1 }, OutputLoss = options.OutputLoss ?? content.Loss };
+        options = options with { Thresholds = options.Thresholds with { VanishingSteps = 1 }, DeadChecks = 1, OutputLoss = options.OutputLoss ?? content.Loss };
         var session = new DiagnosticsSession(options);
         if (content.Weights.Count > 0) session.AddInitCheck(content.Weights);
         if (content.Task is { } task && content.Loss is { } loss)

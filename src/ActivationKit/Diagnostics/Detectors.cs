@@ -89,12 +89,16 @@ public static class DeadUnitDetector
     private static int[] Dead(bool[] alive, int samples) =>
         samples == 0 ? [] : Enumerable.Range(0, alive.Length).Where(j => !alive[j]).ToArray();
 
-    /// <summary>The finding for a report, or null when the layer is healthy by <paramref name="options"/>.</summary>
+    /// <summary>
+    /// The finding for a report, or null when the layer is healthy by <paramref name="options"/> or the report has
+    /// fewer samples than <see cref="DiagnosticsOptions.DeadMinSamples"/> (too few to tell a dead unit from a quiet one).
+    /// </summary>
     public static Finding? ToFinding(DeadUnitReport report, DiagnosticsOptions? options = null, long? step = null, string? activationName = null)
     {
+        ArgumentNullException.ThrowIfNull(report);
         options ??= new DiagnosticsOptions();
         double f = report.DeadFraction;
-        if (report.DeadUnits.Count == 0 || f < options.DeadWarningFraction) return null;
+        if (report.Samples < options.DeadMinSamples || report.DeadUnits.Count == 0 || f < options.DeadWarningFraction) return null;
         bool all = f >= options.DeadCriticalFraction;
         return new Finding
         {

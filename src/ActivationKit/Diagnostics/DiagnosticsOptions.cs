@@ -9,6 +9,12 @@ public sealed record DiagnosticsOptions
     /// <summary>A layer with at least this fraction of dead units is critical (1 = every unit).</summary>
     public double DeadCriticalFraction { get; init; } = 1.0;
 
+    /// <summary>
+    /// Dead units are judged on at least this many samples: a unit that fires on a quarter of the inputs looks dead on
+    /// 16 samples with probability 0.75¹⁶ ≈ 1 %, on one sample with 75 %.
+    /// </summary>
+    public int DeadMinSamples { get; init; } = 16;
+
     /// <summary>|f′(x)| below this fraction of the function's peak |f′| counts as saturated.</summary>
     public double SaturationDerivativeFraction { get; init; } = 0.05;
 
