@@ -43,6 +43,7 @@ public class AdvisorTests
         { "lstm", "multiclass", "gate", 0, "", "quantisation-friendly", "sigmoid", "", "glorot" },
         { "gru", "multiclass", "cell", 0, "", "cheap", "tanh", "", "glorot" },
         { "lstm", "multiclass", "hidden", 0, "", "", "tanh", "", "glorot" },
+        { "mlp", "regression", "output", 0, "", "quantisation-friendly", "identity", "squared error", "glorot" },
         { "gru", "multiclass", "hidden", 0, "vanishing-gradients", "", "tanh", "", "glorot" },
         { "rnn", "regression", "hidden", 0, "", "cheap", "tanh", "", "glorot" },
     };

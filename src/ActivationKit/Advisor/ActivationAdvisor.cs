@@ -66,7 +66,8 @@ public static class ActivationAdvisor
                 Constraint.BoundedOutput => info.BoundedAbove && info.BoundedBelow,
                 Constraint.NonNegativeOutput => CatalogProperties.IsNonNegative(info),
                 Constraint.Smooth => info.Smoothness == Smoothness.Smooth,
-                Constraint.QuantisationFriendly => info.Smoothness != Smoothness.Smooth || info.BoundedAbove,
+                // Piecewise linear (the linear output among them) or bounded: a known range for fixed-point scales.
+                Constraint.QuantisationFriendly => info.Smoothness != Smoothness.Smooth || info.BoundedAbove || info.Family == Family.Linear,
 
                 // SELU's λ and α are derived for its fixed point (mean 0, variance 1); no other function has one.
                 Constraint.SelfNormalising => info.Name == "selu",
