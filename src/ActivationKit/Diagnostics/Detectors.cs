@@ -514,8 +514,8 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
                 {
                     _explodingReported = true;
                     var evidence = new Dictionary<string, double> { ["gradient_norm"] = norms[i], ["initial_norm"] = _first[i], ["growth"] = growth };
-                    if (weightNorm is double wn) evidence["weight_norm"] = wn;
-                    else evidence["largest_initial_norm"] = _firstLargest;
+                    if (!nonFinite && weightNorm is double wn) evidence["weight_norm"] = wn;
+                    else if (!nonFinite) evidence["largest_initial_norm"] = _firstLargest;
                     found.Add(new Finding
                     {
                         Kind = FindingKind.ExplodingGradients,
