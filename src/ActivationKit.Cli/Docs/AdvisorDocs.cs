@@ -24,7 +24,8 @@ public static class AdvisorDocs
         sb.Append("`actkit recommend` scores every catalog function with the rules below that apply to the request: each rule adds its ");
         sb.Append("weight to the functions it prefers and subtracts its penalty from those it avoids. Constraints are hard filters on ");
         sb.Append("catalog properties (bounded, non-negative, smooth); row-wise functions (softmax family) are offered only for outputs and ");
-        sb.Append("gated ones (GLU family) only for hidden layers. Functions with a positive total are ranked; each comes with the ");
+        sb.Append("gated ones (GLU family) only for hidden layers. The symptom and constraint rules for hidden layers apply to feed-forward ");
+        sb.Append("models; an RNN/LSTM/GRU's hidden layer is its recurrent state (`rnn-hidden`). Functions with a positive total are ranked; each comes with the ");
         sb.Append("initialisation its catalog entry recommends, the loss it pairs with at an output, the reasons (rule ids) and caveats.\n\n");
         sb.Append("```\nactkit recommend --model mlp --task multilabel --layer output\n");
         sb.Append("actkit recommend --model cnn --layer hidden --depth 20 --symptom vanishing-gradients --json\n");
