@@ -104,11 +104,17 @@ public sealed record TrialReport
     /// <summary>Measured best mean minus the first choice's mean (≥ 0).</summary>
     public double Gap { get; init; }
 
-    /// <summary>The gap counted as noise: 2·√(SE_best² + SE_first²), at least one validation sample's worth of accuracy.</summary>
+    /// <summary>
+    /// The gap counted as noise: 2·√(SE_best² + SE_first²), at least one validation sample's worth of accuracy. NaN with
+    /// one seed on a continuous metric (R²): there is no spread to measure and no sample step to stand in for it.
+    /// </summary>
     public double NoiseThreshold { get; init; }
 
-    /// <summary>True when the first choice's gap to the measured best is within <see cref="NoiseThreshold"/>.</summary>
-    public bool FirstChoiceWithinNoise { get; init; }
+    /// <summary>
+    /// True when the first choice's gap to the measured best is within <see cref="NoiseThreshold"/>; null when the
+    /// threshold is unknown (NaN), so whether the gap is noise is not judged.
+    /// </summary>
+    public bool? FirstChoiceWithinNoise { get; init; }
 
     /// <summary>What the trial assumed (data conversion, pairing rules).</summary>
     public required IReadOnlyList<string> Notes { get; init; }
@@ -274,10 +280,18 @@ public static class AdvisorTrial
 
         var first = results[0];
         var best = results.OrderByDescending(r => r.Mean).ThenBy(r => r.RuleRank).First();
-        double resolution = metric.Contains("accuracy", StringComparison.Ordinal) ? 1.0 / validation.Rows : 0;
-        double threshold = Math.Max(2 * Math.Sqrt((best.StdError * best.StdError) + (first.StdError * first.StdError)), resolution);
+        bool accuracy = metric.Contains("accuracy", StringComparison.Ordinal);
+        double resolution = accuracy ? 1.0 / validation.Rows : 0;
+        double threshold = options.Seeds == 1 && !accuracy
+            ? double.NaN
+            : Math.Max(2 * Math.Sqrt((best.StdError * best.StdError) + (first.StdError * first.StdError)), resolution);
         double gap = best.Mean - first.Mean;
-        if (options.Seeds == 1) notes.Add("With one seed there is no spread to measure noise; the threshold is one validation sample.");
+        if (options.Seeds == 1)
+        {
+            notes.Add(accuracy
+                ? "With one seed there is no spread to measure noise; the threshold is one validation sample."
+                : $"With one seed there is no spread to measure noise, and {metric} has no sample step to stand in for it: whether a gap is noise is not judged (use --seeds 3 or more).");
+        }
         return new TrialReport
         {
             Data = data.Name,
@@ -292,7 +306,7 @@ public static class AdvisorTrial
             MeasuredBest = best.Name,
             Gap = gap,
             NoiseThreshold = threshold,
-            FirstChoiceWithinNoise = gap <= threshold,
+            FirstChoiceWithinNoise = double.IsNaN(threshold) ? null : gap <= threshold,
             Notes = notes,
             Seconds = clock.Elapsed.TotalSeconds,
         };

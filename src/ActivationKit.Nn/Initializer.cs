@@ -60,7 +60,7 @@ public sealed record Initializer(InitKind Kind, double Value = 0)
             "orthogonal" => InitKind.Orthogonal,
             _ => throw new System.Diagnostics.UnreachableException($"InitializerSpec.Parse gave '{name}', which Initializer.Parse does not map."),
         };
-        return new Initializer(kind, value ?? kind switch { InitKind.Uniform or InitKind.Normal => 0.05, _ => 0 });
+        return new Initializer(kind, value ?? kind switch { InitKind.Uniform or InitKind.Normal => InitializerSpec.DefaultScale, _ => 0 });
     }
 
     /// <summary>The canonical spec, e.g. <c>he_normal</c> or <c>constant(0.1)</c>.</summary>

@@ -34,13 +34,8 @@ public static class ModelCheck
             if (init is not null)
             {
                 anyInit = true;
-                initName = init.Resolve(layer.Activation).Kind switch
-                {
-                    InitKind.Constant => "constant",
-                    InitKind.Uniform => "uniform",
-                    InitKind.Normal => "normal",
-                    _ => init.Resolve(layer.Activation).ToString(),
-                };
+                // With its value: the check computes the variance it draws (normal(0.01) is a scale, not a family).
+                initName = init.Resolve(layer.Activation).ToString();
             }
 
             layers.Add(new SpecLayer { Units = layer.Units, Activation = layer.Activation is null ? "identity" : layer.ActivationSpec, Init = initName });

@@ -10,7 +10,7 @@ public class AdvisorCommandTests
         { "inputs": 784, "task": "multiclass", "loss": "bce",
           "layers": [ {"units": 256, "activation": "sigmoid", "init": "glorot_uniform"},
                       {"units": 256, "activation": "sigmoid", "init": "zeros"},
-                      {"units": 128, "activation": "tanh", "init": "he_normal"},
+                      {"units": 128, "activation": "tanh", "init": "normal(1)"},
                       {"units": 128, "activation": "sigmoid", "init": "glorot_uniform"},
                       {"units": 64, "activation": "sigmoid", "init": "glorot_uniform"},
                       {"units": 10, "activation": "softmax", "init": "glorot_uniform"} ] }
@@ -31,6 +31,9 @@ public class AdvisorCommandTests
     [InlineData("sigmoid", "glorot", "binary cross-entropy", "--model", "mlp", "--task", "binary", "--layer", "output")]
     [InlineData("sigmoid", "glorot", null, "--model", "lstm", "--layer", "gate")]
     [InlineData("tanh", "glorot", null, "--model", "gru", "--layer", "cell")]
+    [InlineData("tanh", "glorot", null, "--model", "lstm")]
+    [InlineData("tanh", "glorot", null, "--model", "gru", "--symptom", "vanishing-gradients")]
+    [InlineData("tanh", "glorot", null, "--model", "rnn", "--constraint", "cheap")]
     [InlineData("swiglu", "", null, "--model", "transformer", "--layer", "hidden")]
     [InlineData("leaky_relu", "he_normal", null, "--model", "mlp", "--layer", "hidden", "--symptom", "dead-units")]
     [InlineData("selu", "lecun_normal", null, "--model", "mlp", "--layer", "hidden", "--depth", "10", "--constraint", "self-normalising")]
@@ -185,12 +188,29 @@ public class AdvisorCommandTests
         Assert.True(Has("output_mismatch", "output", "Softmax with binary cross-entropy"));
         Assert.True(Has("symmetric_init", "layer 2", "zeros initialisation"));
         Assert.True(Has("vanishing_gradients", "hidden stack", "5 of 5 hidden layers"));
-        Assert.True(Has("init_scale", "layer 3 (tanh)", "he_normal does not match tanh"));
+        Assert.True(Has("init_scale", "layer 3 (tanh)", "normal(1) gives a weight variance of 1 for 256 inputs, 192× what tanh needs (0.00521)"));
 
         var text = Cli.Run("check", dir.File("bad.json"));
         Assert.Equal(1, text.ExitCode);
         Assert.Contains("[critical] symmetric_init in layer 2 (sigmoid)", text.Out, StringComparison.Ordinal);
         Assert.Contains("More: actkit problems vanishing-gradients", text.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_judges_an_explicit_scale_by_its_variance_and_says_when_the_first_fan_in_is_unknown()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("n.json"), """
+            {"inputs": 64, "layers": [{"units": 64, "activation": "sigmoid", "init": "normal(1)"}, {"units": 1, "activation": "identity"}]}
+            """);
+        var r = Cli.Run("check", dir.File("n.json"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("[warning] init_scale in layer 1 (sigmoid)", r.Out, StringComparison.Ordinal);
+        File.WriteAllText(dir.File("no-inputs.json"), """
+            {"layers": [{"units": 64, "activation": "sigmoid", "init": "normal(1)"}, {"units": 1, "activation": "identity"}]}
+            """);
+        var quiet = Cli.Run("check", dir.File("no-inputs.json")).Ok();
+        Assert.Contains("Note: The spec gives no \"inputs\", so layer 1's initialisation scale was not checked (its fan-in is unknown).", quiet.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -212,6 +232,16 @@ public class AdvisorCommandTests
         var problems = Json(r).GetProperty("problems").EnumerateArray().ToList();
         Assert.Contains(problems, p => p.GetProperty("kind").GetString() == "symmetric_init" && p.GetProperty("layer").GetString()!.StartsWith("layer 1 (tanh)", StringComparison.Ordinal));
         Assert.Equal(2, problems.Count(p => p.GetProperty("kind").GetString() == "symmetric_init"));
+
+        // The recorded scale counts, not only the scheme's name: normal(1) on 64 inputs is 64× what sigmoid needs.
+        var scaled = Mlp.Build(64, [64, 64], "sigmoid", 2);
+        scaled.Initialize(Initializer.Parse("normal(1)"), 1);
+        ModelFile.Save(dir.File("scaled.akm"), scaled, new ModelMetadata { Task = "classification", ClassCount = 2, Loss = "cross_entropy", Init = "normal(1)" });
+        var s = Cli.Run("check", dir.File("scaled.akm"), "--json");
+        Assert.Equal(1, s.ExitCode);
+        var scale = Json(s).GetProperty("problems").EnumerateArray().Where(p => p.GetProperty("kind").GetString() == "init_scale").ToList();
+        Assert.Contains(scale, p => p.GetProperty("layer").GetString() == "layer 1 (sigmoid)" && p.GetProperty("explanation").GetString()!.StartsWith("normal(1) gives a weight variance of 1 for 64 inputs, 64×", StringComparison.Ordinal));
+        Assert.Contains(scale, p => p.GetProperty("layer").GetString() == "network");
     }
 
     [Fact]
@@ -281,7 +311,7 @@ public class AdvisorCommandTests
     {
         using var dir = new TempDir();
         File.WriteAllText(dir.File("n.json"), """
-            {"inputs": 2, "task": "multiclass", "loss": "ce", "layers": [{"units": 16, "activation": "relu", "init": "normal(0.01)"}, {"units": 2, "activation": "softmax", "init": "constant(0.5)"}]}
+            {"inputs": 2, "task": "multiclass", "loss": "ce", "layers": [{"units": 16, "activation": "relu", "init": "normal(1)"}, {"units": 2, "activation": "softmax", "init": "constant(0.5)"}]}
             """);
         Assert.Contains("No problems found.", Cli.Run("check", dir.File("n.json")).Ok().Out, StringComparison.Ordinal);
         File.WriteAllText(dir.File("one.json"), """
@@ -341,6 +371,22 @@ public class AdvisorCommandTests
         var r = Cli.RunWide("problems", "relu").Ok();
         Assert.Contains("Dying (dead) units (dying-units)", r.Out, StringComparison.Ordinal);
         Assert.Contains("Without it: leaky_relu", r.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("gelu")]
+    [InlineData("hardtanh")]
+    [InlineData("selu")]
+    [InlineData("hardsigmoid")]
+    public void Problems_of_a_function_are_the_ones_show_lists(string name)
+    {
+        // problems gelu listed 6 (derived from properties) where show gelu listed the catalog's 3.
+        var ids = Json(Cli.Run("problems", name, "--json").Ok()).GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("title").GetString()).ToList();
+        var info = ActivationKit.Catalog.ActivationCatalog.Find(name)!;
+        Assert.Equal(Enum.GetValues<ActivationKit.Catalog.KnownProblem>().Count(p => p != 0 && info.Problems.HasFlag(p)), ids.Count);
+        var show = Cli.RunWide("show", name, "--no-plot").Ok().Out;
+        var bullets = show[show.IndexOf("Known problems", StringComparison.Ordinal)..].Split('\n').Skip(1).TakeWhile(l => l.StartsWith("• ", StringComparison.Ordinal));
+        Assert.Equal(ids.Count, bullets.Count());
     }
 
     [Fact]

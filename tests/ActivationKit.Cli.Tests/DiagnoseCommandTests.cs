@@ -309,6 +309,57 @@ public class DiagnoseCommandTests
     }
 
     [Fact]
+    public void Arrays_saved_in_fortran_order_are_read_as_numpy_loads_them()
+    {
+        // numpy.save(path, w.T) writes Fortran order; a gradient's norm does not depend on the order, and a weight
+        // matrix is transposed back into the shape the header gives. Both were refused.
+        using var tmp = new TempDir();
+        float[] pre = Enumerable.Range(0, 32 * 4).Select(i => (float)Math.Sin(i)).ToArray();
+        Npy.Write(tmp.File("a.npy"), pre, [32, 4]);
+        Npy.Write(tmp.File("b.npy"), pre.Take(32 * 2).ToArray(), [32, 2]);
+
+        // [4 × 2] in_out weights of layer b stored column-major: w[i, j] at j·4 + i. Gradient norm: √(Σ v²) of 1..8.
+        float[] cOrder = [1, 2, 3, 4, 5, 6, 7, 8];
+        float[] fortran = [1, 3, 5, 7, 2, 4, 6, 8];
+        File.WriteAllBytes(tmp.File("bw.npy"), NpyBytes.Build(NpyBytes.Header("<f4", "(4, 2)", fortran: true), NpyBytes.Floats(fortran)));
+        File.WriteAllBytes(tmp.File("bg.npy"), NpyBytes.Build(NpyBytes.Header("<f4", "(4, 2)", fortran: true), NpyBytes.Floats(fortran)));
+        Npy.Write(tmp.File("aw.npy"), Enumerable.Range(0, 4 * 4).Select(i => (float)Math.Cos(i) / 2).ToArray(), [4, 4]);
+        Npy.Write(tmp.File("ag.npy"), cOrder.Concat(cOrder).ToArray(), [4, 4]);
+        File.WriteAllText(tmp.File("manifest.json"), """
+            {"layers": [{"name": "a", "activation": "tanh", "pre": "a.npy", "gradient": "ag.npy", "weights": "aw.npy"},
+                        {"name": "b", "activation": "linear", "pre": "b.npy", "gradient": "bg.npy", "weights": "bw.npy"}]}
+            """);
+        var r = Cli.Run("diagnose", tmp.Path, "--json");
+        Assert.True(r.ExitCode is 0 or 1, r.Err);
+        var layers = JsonDocument.Parse(r.Out).RootElement.GetProperty("layers");
+        Assert.Equal(Math.Sqrt(204), layers[1].GetProperty("checks")[0].GetProperty("gradientNorm").GetDouble(), 9);
+
+        var array = Npy.Read(tmp.File("bw.npy"), fortranOrder: true);
+        Assert.Equal(cOrder, array.ToSingleArray());
+        Assert.Contains("Fortran", Assert.Throws<InvalidDataException>(() => Npy.Read(tmp.File("bw.npy"))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Finite_float64_values_beyond_float32_are_named_as_such()
+    {
+        using var tmp = new TempDir();
+        Npy.Write(tmp.File("a.npy"), Enumerable.Repeat(1e300, 40).Select((v, i) => i % 2 == 0 ? v : 0.5).ToArray(), [10, 4]);
+        var r = Cli.Run("diagnose", tmp.Path, "--activation", "relu").BadInput("a.npy holds 20 finite float64 value(s) beyond the float32 range (largest magnitude 1E+300");
+        Assert.DoesNotContain("NaN or infinite", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_per_channel_prelu_that_does_not_fit_the_columns_names_the_manifest_fix_not_a_cli_option()
+    {
+        using var tmp = new TempDir();
+        Npy.Write(tmp.File("a.npy"), new float[10 * 4], [10, 4]);
+        Npy.Write(tmp.File("b.npy"), new float[10 * 2], [10, 2]);
+        File.WriteAllText(tmp.File("manifest.json"), """{"layers": [{"pre": "a.npy", "activation": "prelu(num_parameters=3)"}, {"pre": "b.npy", "activation": "linear"}]}""");
+        var r = Cli.Run("diagnose", tmp.Path).BadInput("Layer 'layer0': prelu(num_parameters=3, init=0.25) has 3 slopes, one per unit, but a.npy has 4 columns; use num_parameters=1 (one shared slope) or num_parameters=4.");
+        Assert.DoesNotContain("--columns", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bad_inputs_are_one_sentence_and_exit_2()
     {
         using var tmp = new TempDir();
@@ -372,7 +423,7 @@ public class DiagnoseCommandTests
         Assert.True(result.StoppedEarly);
         var console = new StringWriter();
         var report = live.Finish("spirals", console);
-        Assert.Contains("Training stopped early: critical finding dead_units", console.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Training stopped early: critical finding collapsed", console.ToString(), StringComparison.Ordinal);
         Assert.Equal(["diagnostics.json", "diagnostics.txt"], Directory.GetFiles(outDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "diagnostics.json")));
         Assert.Equal(report.Findings.Count, json.RootElement.GetProperty("findings").GetArrayLength());

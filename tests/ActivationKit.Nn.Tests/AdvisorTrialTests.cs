@@ -89,6 +89,24 @@ public class AdvisorTrialTests
     }
 
     [Fact]
+    public void One_seed_on_a_continuous_metric_does_not_judge_the_gap()
+    {
+        // R² has no sample step: the threshold was 0, so every gap was "beyond noise", next to a note about one sample.
+        var request = new AdvisorRequest { Layer = LayerRole.Hidden, Task = AdvisorTask.Regression };
+        var recs = ActivationAdvisor.Recommend(request, 3);
+        var options = new TrialOptions { Seeds = 1, Epochs = 1, Samples = 200 };
+        var trial = AdvisorTrial.Run(request, recs, AdvisorTrial.LoadData("sine", AdvisorTask.Regression, options), options);
+        Assert.Equal("r2", trial.Metric);
+        Assert.True(double.IsNaN(trial.NoiseThreshold));
+        Assert.Null(trial.FirstChoiceWithinNoise);
+        Assert.Contains(trial.Notes, n => n.StartsWith("With one seed there is no spread to measure noise, and r2 has no sample step", StringComparison.Ordinal));
+
+        var classification = AdvisorTrial.Run(new AdvisorRequest { Layer = LayerRole.Hidden }, ActivationAdvisor.Recommend(new AdvisorRequest(), 2), AdvisorTrial.LoadData("xor", AdvisorTask.Multiclass, options), options);
+        Assert.NotNull(classification.FirstChoiceWithinNoise);
+        Assert.True(classification.NoiseThreshold > 0);
+    }
+
+    [Fact]
     public void Model_check_reads_task_loss_and_init_from_the_metadata()
     {
         var net = Mlp.Build(4, [6, 6], "relu", 1);

@@ -53,6 +53,27 @@ public class CoreTests
     }
 
     [Theory]
+    [InlineData("he_normal", "tanh")]
+    [InlineData("glorot_uniform", "relu")]
+    [InlineData("glorot_normal", "tanh")]
+    [InlineData("lecun_uniform", "selu")]
+    [InlineData("orthogonal", "relu")]
+    [InlineData("auto", "selu")]
+    [InlineData("auto", "gelu")]
+    [InlineData("normal", "sigmoid")]
+    [InlineData("uniform(0.2)", "relu")]
+    public void The_network_check_computes_the_variance_the_engine_draws(string spec, string activation)
+    {
+        // actkit check judges a spec by InitializerSpec.WeightVariance; the engine must draw what it computes.
+        var f = ActivationKit.Catalog.ActivationCatalog.Create(activation);
+        var w = new float[200 * 100];
+        Initializer.Parse(spec).Resolve(f).Fill(w, 200, 100, f.Info.Gain, new Rng(2));
+        double mean = w.Average(v => (double)v), var = w.Average(v => (double)v * v) - (mean * mean);
+        double expected = ActivationKit.Advisor.InitializerSpec.WeightVariance(spec, f.Info, 200, 100);
+        Assert.InRange(var, expected * 0.95, expected * 1.05);
+    }
+
+    [Theory]
     [InlineData(30, 10)]
     [InlineData(10, 30)]
     [InlineData(16, 16)]

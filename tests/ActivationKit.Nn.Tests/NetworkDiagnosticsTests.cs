@@ -49,7 +49,7 @@ public class NetworkDiagnosticsTests
         Assert.Contains(dead, f => f.Finding.Layer == "layer0" && f.Finding.Severity == Severity.Warning && f.Finding.Evidence["dead_fraction"] >= 0.5);
         var first = dead.First(f => f.Finding.Layer == "layer1");
         Assert.Equal(Severity.Critical, first.Finding.Severity);
-        Assert.Equal(1, first.FirstStep);
+        Assert.Equal(10, first.FirstStep); // dead at the checks of steps 1 and 10: two in a row
         Assert.Equal(d.Step - (d.Step % 10), first.Finding.Step);
         Assert.True(first.Occurrences > 3, $"seen at {first.Occurrences} checks");
         Assert.Equal(1.0, first.Finding.Evidence["dead_fraction"]);
@@ -69,7 +69,9 @@ public class NetworkDiagnosticsTests
         Assert.False(result.Diverged);
         Assert.Equal(1, d.Step);
         Assert.Empty(result.History);
-        Assert.Contains("critical finding dead_units in layer1 at step 1", result.Message, StringComparison.Ordinal);
+
+        // The collapse of the output is seen at the first check; the dead layers it comes from need a second one.
+        Assert.Contains("critical finding collapsed in layer4 at step 1", result.Message, StringComparison.Ordinal);
         Assert.Equal(result.Message, d.Report("test").StopReason);
     }
 
@@ -130,10 +132,29 @@ public class NetworkDiagnosticsTests
         var exploding = Single(d, FindingKind.ExplodingGradients);
         Assert.Equal(2, exploding.FirstStep);
         Assert.True(exploding.Finding.Evidence["growth"] > 1e3, $"growth {exploding.Finding.Evidence["growth"]}");
+        Assert.True(exploding.Finding.Evidence["gradient_norm"] > exploding.Finding.Evidence["weight_norm"]);
+    }
+
+    [Fact]
+    public void A_small_initialised_output_layer_is_not_exploding_gradients_as_it_grows_into_training()
+    {
+        // The first layers' first gradients are ~1e-5 (the output weights scale them down 10⁴×); they grow more
+        // than 10³× while the net trains normally, but stay far below the norm of the weights they update.
+        var net = Mlp.Build(2, [64, 64], "relu", 1);
+        net.Initialize(Initializer.Auto, 3);
+        foreach (ref float w in net.Layers[^1].Weights.AsSpan()) w *= 1e-4f;
+        var data = Synthetic.Create("spirals", 2000, 0.05, seed: 1);
+        using var d = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Every = 10 }).Attach();
+        var result = Trainer.Fit(net, data, null, new TrainerOptions { Epochs = 2, BatchSize = 32, LearningRate = 1e-3, Seed = 1 });
+        Assert.False(result.Diverged);
+        var flow = d.Session.GradientFlow;
+        Assert.True(flow.Max(p => p.Norms[0]) / flow[0].Norms[0] > 1e3, "the first layer's gradient did not grow 1000×, so this test tests nothing");
+        Assert.DoesNotContain(d.Findings, f => f.Finding.Kind == FindingKind.ExplodingGradients);
     }
 
     [Theory]
     [InlineData("relu")]
+    [InlineData("relu6")]
     [InlineData("tanh")]
     [InlineData("leaky_relu(0.1)")]
     public void Healthy_networks_stay_quiet(string activation)
@@ -183,6 +204,34 @@ public class NetworkDiagnosticsTests
     }
 
     [Fact]
+    public void Dead_units_are_reported_after_two_checks_in_a_row_and_never_from_a_handful_of_samples()
+    {
+        // Two checks in a row, as documented: a unit dead at one check only is no finding.
+        var session = new DiagnosticsSession();
+        var dead = new float[64 * 8];
+        for (int i = 0; i < dead.Length; i++) dead[i] = i % 8 < 4 ? -1f : 1f;
+        Assert.DoesNotContain(session.Check(1, [Layer("h", "relu", dead, 8)]), f => f.Kind == FindingKind.DeadUnits);
+        var second = Assert.Single(session.Check(2, [Layer("h", "relu", dead, 8)]), f => f.Kind == FindingKind.DeadUnits);
+        Assert.Equal([0, 1, 2, 3], second.Units);
+
+        // A one-sample batch between them is no evidence either way: it neither reports nor breaks the streak.
+        var fresh = new DiagnosticsSession();
+        fresh.Check(1, [Layer("h", "relu", dead, 8)]);
+        float[] one = [-1f, -1f, -1f, -1f, -1f, 1f, 1f, -1f];
+        Assert.DoesNotContain(fresh.Check(2, [Layer("h", "relu", one, 8)]), f => f.Kind == FindingKind.DeadUnits);
+        Assert.True(double.IsNaN(fresh.Layers[0].Checks[1].DeadFraction));
+        Assert.Contains(fresh.Check(3, [Layer("h", "relu", dead, 8)]), f => f.Kind == FindingKind.DeadUnits);
+
+        // Live: 1400 training rows in batches of 1399 leave a one-row batch every second step; a healthy net stays quiet.
+        var data = Synthetic.Create("spirals", 1400, 0.05, seed: 1);
+        var net = Mlp.Build(2, [64, 64], "relu", 2);
+        net.Initialize(Initializer.Auto, 1);
+        using var d = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Every = 2 }).Attach();
+        Trainer.Fit(net, data, null, new TrainerOptions { Epochs = 10, BatchSize = 1399, LearningRate = 0.01, Seed = 1 });
+        Assert.DoesNotContain(d.Findings, f => f.Finding.Kind == FindingKind.DeadUnits);
+    }
+
+    [Fact]
     public void Report_json_has_findings_and_statistics_over_time()
     {
         var net = Mlp.Build(2, Enumerable.Repeat(8, 3), "relu", 2);
@@ -198,9 +247,9 @@ public class NetworkDiagnosticsTests
         var dead = root.GetProperty("findings").EnumerateArray().First(f => f.GetProperty("kind").GetString() == "dead_units");
         Assert.Equal("critical", dead.GetProperty("severity").GetString());
         Assert.Equal("layer1", dead.GetProperty("layer").GetString());
-        Assert.Equal(1, dead.GetProperty("firstStep").GetInt64());
+        Assert.Equal(4, dead.GetProperty("firstStep").GetInt64());
         Assert.Equal(16, dead.GetProperty("step").GetInt64());
-        Assert.Equal(5, dead.GetProperty("occurrences").GetInt32());
+        Assert.Equal(4, dead.GetProperty("occurrences").GetInt32());
         Assert.Equal(1.0, dead.GetProperty("evidence").GetProperty("dead_fraction").GetDouble());
         Assert.Equal(8, dead.GetProperty("units").GetArrayLength());
         Assert.Contains("Leaky ReLU", dead.GetProperty("fix").GetString(), StringComparison.Ordinal);
@@ -213,7 +262,7 @@ public class NetworkDiagnosticsTests
         Assert.Equal(20, check.GetProperty("activations").GetProperty("histogram").GetProperty("counts").GetArrayLength());
         Assert.Equal(5, root.GetProperty("gradientFlow").GetArrayLength());
         string text = d.Report("unit test").ToText();
-        Assert.Contains("[critical] dead_units in layer1 (first at step 1, last at step 16, 5 checks)", text, StringComparison.Ordinal);
+        Assert.Contains("[critical] dead_units in layer1 (first at step 4, last at step 16, 4 checks)", text, StringComparison.Ordinal);
     }
 
     [Fact]

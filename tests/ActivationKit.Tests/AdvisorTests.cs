@@ -30,7 +30,7 @@ public class AdvisorTests
         { "gan", "regression", "output", 4, "", "", "tanh", "", "glorot" },
         { "mlp", "multiclass", "hidden", 10, "dead-units", "", "leaky_relu", "", "he_normal" },
         { "cnn", "multiclass", "hidden", 20, "vanishing-gradients", "", "relu", "", "he_normal" },
-        { "mlp", "multiclass", "hidden", 4, "exploding-gradients", "", "relu", "", "" },
+        { "mlp", "multiclass", "hidden", 4, "exploding-gradients", "", "relu6", "", "he_normal" },
         { "mlp", "multiclass", "hidden", 3, "slow-convergence", "", "elu", "", "" },
         { "mlp", "multiclass", "hidden", 3, "saturation", "", "relu", "", "he_normal" },
         { "mlp", "multiclass", "hidden", 8, "", "self-normalising", "selu", "", "lecun_normal" },
@@ -42,6 +42,10 @@ public class AdvisorTests
         { "cnn", "multiclass", "hidden", 3, "", "cheap", "relu", "", "he_normal" },
         { "lstm", "multiclass", "gate", 0, "", "quantisation-friendly", "sigmoid", "", "glorot" },
         { "gru", "multiclass", "cell", 0, "", "cheap", "tanh", "", "glorot" },
+        { "lstm", "multiclass", "hidden", 0, "", "", "tanh", "", "glorot" },
+        { "mlp", "regression", "output", 0, "", "quantisation-friendly", "identity", "squared error", "glorot" },
+        { "gru", "multiclass", "hidden", 0, "vanishing-gradients", "", "tanh", "", "glorot" },
+        { "rnn", "regression", "hidden", 0, "", "cheap", "tanh", "", "glorot" },
     };
 
     [Fact]
@@ -96,6 +100,55 @@ public class AdvisorTests
                 {
                     var info = ActivationCatalog.Find(r.Name)!;
                     Assert.False(info.Kind == ActivationKind.Elementwise && !info.BoundedAbove, $"{r.Name} recommended for {model}/{task}/{layer} with '{c}'");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_request_without_constraints_gets_a_recommendation()
+    {
+        // lstm --layer hidden found nothing and blamed constraints no one had given.
+        foreach (var model in Enum.GetValues<ModelType>())
+        {
+            foreach (var task in Enum.GetValues<AdvisorTask>())
+            {
+                foreach (var layer in Enum.GetValues<LayerRole>())
+                {
+                    var request = new AdvisorRequest { Model = model, Task = task, Layer = layer };
+                    try
+                    {
+                        ActivationAdvisor.Validate(request);
+                    }
+                    catch (ArgumentException)
+                    {
+                        continue; // a contradictory combination, refused with its own message
+                    }
+
+                    Assert.NotEmpty(ActivationAdvisor.Recommend(request));
+                }
+            }
+        }
+
+        var e = Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(Request("lstm", "multiclass", "hidden", 0, "", "non-negative-output")));
+        Assert.StartsWith("No activation satisfies all of: model lstm, task multiclass, layer hidden, constraints non-negative-output. Drop a constraint.", e.Message, StringComparison.Ordinal);
+        Assert.Contains("feed-forward hidden layers", Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(Request("lstm", "multiclass", "hidden", 0, "", "self-normalising"))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Recurrent_hidden_layers_keep_a_bounded_state_whatever_the_symptom_or_constraint()
+    {
+        string[] symptoms = ["", "dead-units", "vanishing-gradients", "exploding-gradients", "slow-convergence", "saturation"];
+        string[] constraints = ["", "bounded-output", "cheap", "smooth", "quantisation-friendly"];
+        foreach (string model in new[] { "rnn", "lstm", "gru" })
+        {
+            foreach (string symptom in symptoms)
+            {
+                foreach (string c in constraints)
+                {
+                    var recs = ActivationAdvisor.Recommend(Request(model, "multiclass", "hidden", 0, symptom, c), count: 20);
+                    Assert.All(recs, r => Assert.True(ActivationCatalog.Find(r.Name)!.BoundedAbove && ActivationCatalog.Find(r.Name)!.BoundedBelow, $"{r.Name} for {model} hidden with '{symptom}' '{c}'"));
+                    Assert.Equal("tanh", recs[0].Name);
                 }
             }
         }
@@ -178,7 +231,51 @@ public class AdvisorTests
     }
 
     [Fact]
-    public void Problems_are_derived_from_catalog_properties()
+    public void Problems_are_the_catalogs_marks_so_problems_and_show_agree()
+    {
+        foreach (var info in ActivationCatalog.All)
+        {
+            var marked = ActivationProblems.Of(info).Aggregate(KnownProblem.None, (all, p) => all | p.Flag);
+            Assert.True(marked == info.Problems, $"{info.Name}: problems {marked}, catalog {info.Problems}");
+        }
+
+        // The contradictions of the derived lists: gelu had 6 problems where show listed 3; hardtanh (output −1, never
+        // reported dead) was a dying-units function; SELU was affected by the very problems it is the fix for.
+        Assert.Equal(["not-zero-centred", "exploding-gradients", "computational-cost"], ActivationProblems.Of(ActivationCatalog.Find("gelu")!).Select(p => p.Id).Order().Reverse().ToArray());
+        Assert.DoesNotContain("hardtanh", ActivationProblems.Find("dying-units")!.AffectedFunctions);
+        Assert.Contains("sparse_sigmoid", ActivationProblems.Find("dying-units")!.AffectedFunctions);
+        Assert.Contains("hardshrink", ActivationProblems.Find("dying-units")!.AffectedFunctions);
+        Assert.Contains("tanhshrink", ActivationProblems.Find("vanishing-gradients")!.AffectedFunctions);
+        foreach (string fixedBy in new[] { "selu", "elu", "gelu", "silu" }) Assert.DoesNotContain(fixedBy, ActivationProblems.Find("vanishing-gradients")!.AffectedFunctions);
+        foreach (string fixedBy in new[] { "relu", "gelu", "silu" }) Assert.DoesNotContain(fixedBy, ActivationProblems.Find("saturation")!.AffectedFunctions);
+    }
+
+    [Fact]
+    public void Symptom_rules_never_prefer_a_function_marked_with_the_symptoms_problem_nor_rank_one_first()
+    {
+        var problemOf = new Dictionary<Symptom, string>
+        {
+            [Symptom.DeadUnits] = "dying-units",
+            [Symptom.VanishingGradients] = "vanishing-gradients",
+            [Symptom.ExplodingGradients] = "exploding-gradients",
+            [Symptom.Saturation] = "saturation",
+        };
+        foreach (var (symptom, id) in problemOf)
+        {
+            var problem = ActivationProblems.Find(id)!;
+            var rule = AdvisorRules.All.Single(r => r.Id.StartsWith("symptom-", StringComparison.Ordinal) && r.Applies(new AdvisorRequest { Symptoms = [symptom] }));
+            foreach (var (name, _) in rule.Prefer) Assert.False(problem.Affects(ActivationCatalog.Find(name)!), $"{rule.Id} prefers {name}, which the catalog marks with {id}");
+            foreach (var model in new[] { ModelType.Mlp, ModelType.Cnn, ModelType.Autoencoder, ModelType.Regression, ModelType.Gan })
+            {
+                var task = model == ModelType.Regression ? AdvisorTask.Regression : AdvisorTask.Multiclass;
+                var first = ActivationAdvisor.Recommend(new AdvisorRequest { Model = model, Task = task, Symptoms = [symptom] })[0];
+                Assert.False(problem.Affects(ActivationCatalog.Find(first.Name)!), $"--model {ActivationAdvisor.Text(model)} --symptom {ActivationAdvisor.Text(symptom)} ranks {first.Name} first, which has {id}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Problems_list_the_expected_functions_and_sampled_properties_hold()
     {
         Assert.Contains("sigmoid", ActivationProblems.Find("vanishing-gradients")!.AffectedFunctions);
         Assert.DoesNotContain("relu", ActivationProblems.Find("vanishing-gradients")!.AffectedFunctions);
@@ -216,11 +313,11 @@ public class AdvisorTests
     {
         var bad = NetworkSpec.Parse("""
             { "inputs": 784, "task": "multiclass", "loss": "bce",
-              "layers": [ {"units": 256, "activation": "sigmoid", "init": "he_normal"},
+              "layers": [ {"units": 256, "activation": "sigmoid", "init": "normal(1)"},
                           {"units": 256, "activation": "sigmoid", "init": "zeros"},
                           {"units": 128, "activation": "tanh", "init": "he_uniform"},
                           {"units": 128, "activation": "sigmoid", "init": "glorot_uniform"},
-                          {"units": 64, "activation": "relu", "init": "glorot_uniform"},
+                          {"units": 64, "activation": "relu", "init": "normal(0.01)"},
                           {"units": 10, "activation": "softmax", "init": "glorot_uniform"} ] }
             """);
         var found = NetworkCheck.Check(bad);
@@ -237,6 +334,90 @@ public class AdvisorTests
                           {"units": 10, "activation": "softmax", "init": "glorot_uniform"} ] }
             """);
         Assert.Empty(NetworkCheck.Check(good));
+    }
+
+    [Fact]
+    public void Network_check_computes_the_variance_an_explicit_scale_draws()
+    {
+        // normal(1) on 64 inputs: variance 1 where sigmoid needs 2/(64+64), 64× too large (pre-activation std 8).
+        var sigmoid = NetworkCheck.Check(NetworkSpec.Parse("""
+            {"inputs": 64, "layers": [{"units": 64, "activation": "sigmoid", "init": "normal(1)"}, {"units": 1, "activation": "identity"}]}
+            """));
+        var f = Assert.Single(sigmoid);
+        Assert.Equal(FindingKind.InitScale, f.Kind);
+        Assert.Equal(Severity.Warning, f.Severity);
+        Assert.Equal("layer 1 (sigmoid)", f.Layer);
+        Assert.Equal(64, f.Evidence["ratio"], 9);
+        Assert.StartsWith("normal(1) gives a weight variance of 1 for 64 inputs, 64× what sigmoid needs (0.0156)", f.Explanation, StringComparison.Ordinal);
+
+        // Ten ReLU layers at normal(0.01): 1e-4 where He needs 2/64, per layer and compounded.
+        string layers = string.Join(", ", Enumerable.Repeat("""{"units": 64, "activation": "relu", "init": "normal(0.01)"}""", 10));
+        var relu = NetworkCheck.Check(NetworkSpec.Parse($$"""{"inputs": 64, "layers": [{{layers}}, {"units": 1, "activation": "identity"}]}"""));
+        Assert.Equal(10, relu.Count(x => x.Kind == FindingKind.InitScale && x.Layer.StartsWith("layer ", StringComparison.Ordinal) && x.Severity == Severity.Warning));
+        var network = Assert.Single(relu, x => x.Layer == "network");
+        Assert.Equal(Math.Pow(1e-4 / (2.0 / 64), 10), network.Evidence["compound_variance_ratio"], 1e-30);
+
+        // One bad layer among sound ones is that layer's finding; the stack adds nothing to it.
+        var one = NetworkCheck.Check(NetworkSpec.Parse("""
+            {"inputs": 64, "layers": [{"units": 64, "activation": "relu", "init": "he_normal"}, {"units": 64, "activation": "relu", "init": "normal(1)"},
+                                      {"units": 64, "activation": "relu", "init": "he_normal"}, {"units": 1, "activation": "identity"}]}
+            """));
+        Assert.Equal("layer 2 (relu)", Assert.Single(one).Layer);
+    }
+
+    [Theory]
+    [InlineData("normal(0)", "relu")]
+    [InlineData("uniform(0)", "tanh")]
+    [InlineData("zeros", "relu")]
+    [InlineData("constant(0.5)", "tanh")]
+    public void Network_check_calls_every_initialiser_that_draws_equal_weights_symmetric(string init, string activation)
+    {
+        var spec = NetworkSpec.Parse($$"""{"inputs": 4, "task": "binary", "loss": "bce", "layers": [{"units": 16, "activation": "{{activation}}", "init": "{{init}}"}, {"units": 1, "activation": "sigmoid"}]}""");
+        var f = Assert.Single(NetworkCheck.Check(spec));
+        Assert.Equal(FindingKind.SymmetricInit, f.Kind);
+        Assert.Equal(Severity.Critical, f.Severity);
+    }
+
+    [Theory]
+    [InlineData(64, 64)]
+    [InlineData(256, 64)]
+    [InlineData(64, 256)]
+    public void Lecun_normal_on_tanh_is_not_a_mismatch_since_its_variance_is_glorots_give_or_take_the_fans(int inputs, int units)
+    {
+        // 1/fan_in against 2/(fan_in + fan_out): equal when the fans are, within 2.5× otherwise.
+        string layers = string.Join(", ", Enumerable.Repeat($$"""{"units": {{units}}, "activation": "tanh", "init": "lecun_normal"}""", 1)
+            .Concat(Enumerable.Repeat($$"""{"units": {{units}}, "activation": "tanh", "init": "lecun_normal"}""", 5)));
+        var found = NetworkCheck.Check(NetworkSpec.Parse($$"""{"inputs": {{inputs}}, "layers": [{{layers}}, {"units": 1, "activation": "identity"}]}"""));
+        Assert.DoesNotContain(found, f => f.Kind == FindingKind.InitScale);
+    }
+
+    [Fact]
+    public void The_variance_of_each_initialiser_is_the_engines()
+    {
+        var relu = ActivationCatalog.Find("relu")!;
+        var tanh = ActivationCatalog.Find("tanh")!;
+        var selu = ActivationCatalog.Find("selu")!;
+        Assert.Equal(2.0 / 64, InitializerSpec.WeightVariance("he_normal", relu, 64, 32), 15);
+        Assert.Equal(2.0 / 64, InitializerSpec.WeightVariance("kaiming-uniform", relu, 64, 32), 15);
+        Assert.Equal(25.0 / 9 * 2 / 96, InitializerSpec.WeightVariance("glorot_uniform", tanh, 64, 32), 15);
+        Assert.Equal(1.0 / 64, InitializerSpec.WeightVariance("lecun_normal", tanh, 64, 32), 15);
+        Assert.Equal(1.0 / 64, InitializerSpec.WeightVariance("auto", selu, 64, 32), 15);
+        Assert.Equal(2.0 / 64, InitializerSpec.WeightVariance("orthogonal", relu, 64, 32), 15);
+        Assert.Equal(0.09 / 3, InitializerSpec.WeightVariance("uniform(0.3)", relu, 64, 32), 15);
+        Assert.Equal(0.0025, InitializerSpec.WeightVariance("normal", relu, 64, 32), 15);
+        Assert.Equal(0, InitializerSpec.WeightVariance("constant(0.5)", relu, 64, 32));
+    }
+
+    [Fact]
+    public void He_on_selu_is_reported_since_selus_fixed_point_needs_lecuns_variance()
+    {
+        // The engine's he_normal uses SELU's gain 3/4: fan_in·Var(w) = 0.5625, outside the [0.95, 1.1] of Klambauer's
+        // Theorem 1 and the 1.5× allowed for initialisation-sensitive functions.
+        var found = NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 64, "layers": [{"units": 64, "activation": "selu", "init": "he_normal"}, {"units": 1, "activation": "identity"}]}"""));
+        var f = Assert.Single(found);
+        Assert.Equal(0.5625, f.Evidence["ratio"], 12);
+        Assert.Contains("LeCun normal", f.Fix, StringComparison.Ordinal);
+        Assert.Empty(NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 64, "layers": [{"units": 64, "activation": "selu", "init": "lecun_normal"}, {"units": 1, "activation": "identity"}]}""")));
     }
 
     [Theory]
@@ -310,6 +491,21 @@ public class AdvisorTests
         Assert.Contains("has no layers", Assert.Throws<ArgumentException>(() => NetworkCheck.Check(new NetworkSpec { Layers = null! })).Message, StringComparison.Ordinal);
         Assert.Contains("null init", Assert.Throws<ArgumentException>(() => NetworkCheck.Check(new NetworkSpec { Layers = [new LayerSpec { Units = 2, Activation = "relu", Init = null! }] })).Message, StringComparison.Ordinal);
         Assert.Contains("inputs must be ≥ 1", Assert.Throws<ArgumentException>(() => NetworkCheck.Check(new NetworkSpec { Inputs = -5, Layers = [new LayerSpec { Units = 2, Activation = "relu" }] })).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("softmax")]
+    [InlineData("sparsemax")]
+    [InlineData("log_softmax")]
+    public void A_row_wise_function_in_a_hidden_layer_is_flagged_as_the_advisor_refuses_it(string activation)
+    {
+        var spec = NetworkSpec.Parse($$"""{"inputs": 10, "task": "binary", "loss": "bce", "layers": [{"units": 32, "activation": "{{activation}}", "init": "glorot_uniform"}, {"units": 1, "activation": "sigmoid"}]}""");
+        var f = Assert.Single(NetworkCheck.Check(spec));
+        Assert.Equal(FindingKind.VanishingGradients, f.Kind);
+        Assert.Equal(Severity.Warning, f.Severity);
+        Assert.Equal($"layer 1 ({activation})", f.Layer);
+        Assert.StartsWith($"{activation} in a hidden layer normalises each row across its 32 units", f.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain(ActivationAdvisor.Recommend(new AdvisorRequest(), 50), r => r.Name == activation);
     }
 
     [Theory]

@@ -34,6 +34,51 @@ public class CatalogTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
+    public void Problem_marks_agree_with_the_function_and_the_detectors(string name)
+    {
+        // The catalog's marks are the one record of a function's problems (actkit show, actkit problems, the advisor);
+        // here they are held to what the function does and to what the detectors report.
+        var info = ActivationCatalog.Find(name)!;
+        var f = ActivationCatalog.Create(info);
+        var x = Enumerable.Range(0, 4001).Select(i => -20 + (i * 0.01)).ToArray();
+        var y = new double[x.Length];
+        var d = Enumerable.Repeat(1.0, x.Length).ToArray();
+        f.Forward(x, y);
+        f.Backward(x, d, d);
+
+        // Dying units: a zero-valued flat interval, where the dead-unit detector reports a unit stuck there.
+        int zero = Enumerable.Range(0, x.Length - 1).FirstOrDefault(i => y[i] == 0 && d[i] == 0 && y[i + 1] == 0 && d[i + 1] == 0, -1);
+        Assert.True(info.Problems.HasFlag(KnownProblem.DyingUnits) == (zero >= 0), $"{name}: marked dying units {info.Problems.HasFlag(KnownProblem.DyingUnits)}, zero-valued flat interval {(zero >= 0 ? $"at {x[zero]:G3}" : "none")}");
+        if (zero >= 0)
+        {
+            float stuck = (float)((x[zero] + x[zero + 1]) / 2);
+            Assert.Equal([0], Diagnostics.DeadUnitDetector.FromPreActivations("l", f, [stuck, 0.5f, stuck, 0.7f], 2).DeadUnits.Where(u => u == 0));
+        }
+
+        Assert.True(info.Problems.HasFlag(KnownProblem.UnboundedOutput) == !info.BoundedAbove, $"{name}: unbounded-output mark vs BoundedAbove");
+        Assert.True(info.Problems.HasFlag(KnownProblem.NotZeroCentred) == !info.ZeroCentred, $"{name}: not-zero-centred mark vs ZeroCentred");
+        Assert.True(info.Problems.HasFlag(KnownProblem.NonDifferentiable) == info.Smoothness is Smoothness.Discontinuous or Smoothness.Continuous, $"{name}: non-differentiable mark vs {info.Smoothness}");
+
+        // Saturation: a tail the saturation detector calls flat (|f′| below 5 % of its reference slope) where f tends to
+        // a bound of its range — not a zero-valued region, which is dying — and the detector finds a layer there
+        // saturated. A function that passes no gradient (binary_step) has no slope to compare and keeps its mark.
+        if (d.Any(v => v != 0))
+        {
+            double limit = 0.05 * Diagnostics.SaturationDetector.PeakDerivative(f);
+            bool AtBound(int i, bool upper) =>
+                Math.Abs(d[i]) < limit && !(y[i] == 0 && d[i] == 0) && (upper ? info.BoundedAbove && y[i] >= y.Max() - 1e-6 : info.BoundedBelow && y[i] <= y.Min() + 1e-6);
+            bool lower = AtBound(0, upper: false), upper = AtBound(x.Length - 1, upper: true);
+            Assert.True(info.Problems.HasFlag(KnownProblem.Saturation) == (lower || upper), $"{name}: saturation mark {info.Problems.HasFlag(KnownProblem.Saturation)}, flat tail at a bound: lower {lower}, upper {upper}");
+            if (lower || upper)
+            {
+                float tail = upper ? 20f : -20f;
+                Assert.Equal(1.0, Diagnostics.SaturationDetector.Measure(f, Enumerable.Repeat(tail, 8).ToArray(), 2).Fraction);
+            }
+        }
+    }
+
     [Fact]
     public void Names_and_aliases_are_unique()
     {

@@ -235,6 +235,25 @@ public class DiagnosticsTests
         Assert.True(Assert.Single(heTanh).Evidence["compound_variance_ratio"] > 100);
     }
 
+    [Fact]
+    public void The_compounded_variance_is_reported_even_when_each_layer_has_its_own_finding()
+    {
+        // PyTorch's default nn.Linear init, U(±1/√fan_in): variance 1/(3·64) where ReLU needs 2/64, a ratio of 1/6 per
+        // layer (an info finding each) that compounds to 1.7e-8 over ten layers.
+        var relu = ActivationCatalog.Create("relu");
+        var r = new Random(11);
+        var layers = Enumerable.Range(0, 11)
+            .Select(l => new LayerWeights($"fc{l + 1}", Enumerable.Range(0, 64 * 64).Select(_ => (float)((r.NextDouble() * 2 - 1) / 8)).ToArray(), 64, 64, relu)).ToList();
+        var found = InitCheck.Check(layers);
+        var perLayer = found.Where(f => f.Layer != "network").ToArray();
+        Assert.Equal(10, perLayer.Length);
+        Assert.All(perLayer, f => Assert.Equal(Severity.Info, f.Severity));
+        var network = Assert.Single(found, f => f.Layer == "network");
+        Assert.Equal(Severity.Warning, network.Severity);
+        Assert.InRange(network.Evidence["compound_variance_ratio"], 0.5e-8, 5e-8);
+        Assert.StartsWith("Over 10 hidden layers the layers' variance ratios multiply to ", network.Explanation, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("relu", TaskKind.Multiclass, "ce")]
     [InlineData("tanh", TaskKind.Binary, "bce")]
@@ -242,6 +261,14 @@ public class DiagnosticsTests
     [InlineData("softmax", TaskKind.Multilabel, "ce")]
     [InlineData("sigmoid", TaskKind.Multiclass, "ce")]
     [InlineData("sigmoid", TaskKind.Binary, "bce_logits")]
+    [InlineData("gelu", TaskKind.Multiclass, "ce")]
+    [InlineData("selu", TaskKind.Binary, "bce")]
+    [InlineData("exponential", TaskKind.Binary, "bce")]
+    [InlineData("identity", TaskKind.Binary, "bce")]
+    [InlineData("identity", TaskKind.Multiclass, "ce")]
+    [InlineData("log_softmax", TaskKind.Multilabel, "bce")]
+    [InlineData("hardsigmoid", TaskKind.Multiclass, "ce")]
+    [InlineData("softmin", TaskKind.Multilabel, "")]
     public void Output_activation_not_matching_task_or_loss_is_reported(string act, TaskKind task, string loss)
     {
         var found = OutputCheck.Check(act, task, loss);
@@ -254,9 +281,37 @@ public class DiagnosticsTests
     [InlineData("identity", TaskKind.Multiclass, "ce_logits")]
     [InlineData("softmax", TaskKind.Multiclass, "ce")]
     [InlineData("sigmoid", TaskKind.Multilabel, "bce")]
+    [InlineData("log_softmax", TaskKind.Multiclass, "ce")]
+    [InlineData("softmax", TaskKind.Binary, "ce")]
+    [InlineData("hardsigmoid", TaskKind.Binary, "bce")]
+    [InlineData("sigmoid", TaskKind.Multiclass, "bce")]
+    [InlineData("identity", TaskKind.Multiclass, "")]
+    [InlineData("sparsemax", TaskKind.Multiclass, "ce")]
+    [InlineData("softplus", TaskKind.Regression, "mse")]
     public void Matching_output_activation_is_quiet(string act, TaskKind task, string loss)
     {
         Assert.Empty(OutputCheck.Check(act, task, loss));
+    }
+
+    [Fact]
+    public void Output_findings_come_from_what_the_function_outputs()
+    {
+        var gelu = Assert.Single(OutputCheck.Check("gelu", TaskKind.Multiclass, "ce"));
+        Assert.Equal("gelu at the output of a multiclass classifier does not produce probabilities (it is unbounded or not normalised).", gelu.Explanation);
+        Assert.Equal("tanh at the output of a binary classifier does not produce probabilities (it ranges over (−1, 1)).", Assert.Single(OutputCheck.Check("tanh", TaskKind.Binary, "bce")).Explanation);
+        Assert.StartsWith("The identity output gives logits, but bce expects probabilities", Assert.Single(OutputCheck.Check("identity", TaskKind.Binary, "bce")).Explanation, StringComparison.Ordinal);
+
+        // MSE on a classification task: a warning, the loss is the problem.
+        var mse = Assert.Single(OutputCheck.Check("sigmoid", TaskKind.Binary, "mse"));
+        Assert.Equal(Severity.Warning, mse.Severity);
+        Assert.StartsWith("mse on a binary task", mse.Explanation, StringComparison.Ordinal);
+        Assert.Contains("binary cross-entropy", mse.Fix, StringComparison.Ordinal);
+
+        // Bounded regression outputs, from the catalog's range: relu6 and softsign too, not only a list of five.
+        foreach (string act in new[] { "relu6", "softsign", "sigmoid", "softmax" })
+        {
+            Assert.Contains(OutputCheck.Check(act, TaskKind.Regression, "mse"), f => f.Severity == Severity.Warning && f.Explanation.Contains("bounds a regression output", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
@@ -269,6 +324,42 @@ public class DiagnosticsTests
         Assert.Equal(Severity.Critical, f.Severity);
         Assert.Equal("dense2", f.Layer);
         Assert.Empty(monitor.Record(2, [1.0, double.NaN]));
+    }
+
+    [Fact]
+    public void Gradients_that_grow_from_a_tiny_start_to_an_ordinary_size_are_not_exploding()
+    {
+        // A He ReLU net whose output layer starts at 1e-4 scale: the first layer's gradient starts at 1.12e-5 and
+        // grows 1500× to 0.0168 while the net trains to 98 %; its weights' norm is about 11.
+        var withWeights = new GradientFlowMonitor();
+        Assert.Empty(withWeights.Record(1, [1.12e-5, 1.3e-5, 0.21], ["layer0", "layer1", "layer2"], [11.3, 11.2, 8e-4]));
+        Assert.Empty(withWeights.Record(30, [0.0168, 0.021, 0.19], ["layer0", "layer1", "layer2"], [11.3, 11.2, 0.05]));
+
+        // Without the weights, the yardstick is the largest first gradient of any layer (0.21).
+        var withoutWeights = new GradientFlowMonitor();
+        Assert.Empty(withoutWeights.Record(1, [1.12e-5, 1.3e-5, 0.21]));
+        Assert.Empty(withoutWeights.Record(30, [0.0168, 0.021, 0.19]));
+    }
+
+    [Fact]
+    public void Gradients_that_grow_past_the_weights_they_update_are_exploding()
+    {
+        var monitor = new GradientFlowMonitor();
+        Assert.Empty(monitor.Record(1, [2.79, 3.1], ["layer0", "layer1"], [5.0, 6.0]));
+        var f = Assert.Single(monitor.Record(2, [1.74e5, 9e4], ["layer0", "layer1"], [5.2, 6.1]));
+        Assert.Equal(FindingKind.ExplodingGradients, f.Kind);
+        Assert.Equal(Severity.Warning, f.Severity);
+        Assert.Equal("layer0", f.Layer);
+        Assert.Equal(5.2, f.Evidence["weight_norm"]);
+        Assert.Equal(1.74e5 / 2.79, f.Evidence["growth"], 9);
+        Assert.Equal("The gradient norm of layer0 grew 6.24E+04× since the first step (2.79 → 1.74E+05), 3.35E+04× the norm of the weights it updates (5.2).", f.Explanation);
+
+        // Growth past the threshold with a norm still below the weights' is not enough.
+        var small = new GradientFlowMonitor();
+        Assert.Empty(small.Record(1, [1e-4], null, [5.0]));
+        Assert.Empty(small.Record(2, [4.9], null, [5.0]));
+        Assert.Single(small.Record(3, [5.0], null, [5.0]));
+        Assert.Contains("one per layer", Assert.Throws<ArgumentException>(() => new GradientFlowMonitor().Record(1, [1.0, 2.0], null, [1.0])).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -393,6 +484,78 @@ public class DiagnosticsTests
         var pre = new float[16 * 4];
         for (int i = 0; i < pre.Length; i++) pre[i] = i % 4 == 2 ? x : 0.5f;
         Assert.Equal([2], DeadUnitDetector.FromPreActivations("l", f, pre, 4).DeadUnits);
+    }
+
+    [Theory]
+    [InlineData("relu6", -1f)]
+    [InlineData("hardsigmoid", -4f)]
+    [InlineData("sparse_sigmoid", -2f)]
+    [InlineData("gelu", -200f)]
+    public void Dead_units_are_not_also_saturated(string name, float x)
+    {
+        // A zero-valued flat region (f = f′ = 0 in double) is the dead-unit detector's: it was counted as saturated
+        // too, so a layer stuck there was reported twice, with a saturation fix about the wrong tail.
+        var f = ActivationCatalog.Create(name);
+        var pre = Enumerable.Repeat(x, 16 * 4).ToArray();
+        Assert.Equal([0, 1, 2, 3], DeadUnitDetector.FromPreActivations("l", f, pre, 4).DeadUnits);
+        var m = SaturationDetector.MeasureTails(f, pre, 4);
+        Assert.Equal(0.0, m.Fraction);
+        Assert.Equal([0.0, 0, 0, 0], m.PerUnit);
+        Assert.Null(SaturationDetector.ToFinding("l", f, m));
+    }
+
+    [Fact]
+    public void Relu6_saturates_only_in_its_upper_flat_region()
+    {
+        // N(−0.1, 1) pre-activations: 54 % are below zero (relu6's zero region), none above 6. Reported as 54 %
+        // saturated before.
+        var relu6 = ActivationCatalog.Create("relu6");
+        var normal = Inputs(512, 64, 21).Select(v => v - 0.1f).ToArray();
+        var m = SaturationDetector.MeasureTails(relu6, normal, 64);
+        Assert.Equal(0.0, m.Fraction);
+        Assert.Null(SaturationDetector.ToFinding("l", relu6, m));
+
+        // Half the entries above 6, the rest below 0: only the upper half counts, and the fix is about that tail.
+        var pre = new float[64 * 8];
+        for (int i = 0; i < pre.Length; i++) pre[i] = i % 2 == 0 ? 7f + (i % 5) : -1f - (i % 3);
+        var split = SaturationDetector.MeasureTails(relu6, pre, 8);
+        Assert.Equal(0.5, split.Fraction);
+        Assert.Equal(0.5, split.UpperFraction);
+        Assert.Equal(0.0, split.LowerFraction);
+        Assert.Equal([1.0, 0, 1, 0, 1, 0, 1, 0], split.PerUnit);
+        var finding = SaturationDetector.ToFinding("l", relu6, split);
+        Assert.NotNull(finding);
+        Assert.StartsWith("Use a hidden activation without an upper flat region", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sigmoid", -200f, "lower flat tail of sigmoid")]
+    [InlineData("hardtanh", -100f, "lower flat tail of hardtanh")]
+    [InlineData("tanh", 50f, "without an upper flat region")]
+    [InlineData("elu", -30f, "negative tail")]
+    public void The_saturation_fix_speaks_of_the_tail_the_units_sit_in(string name, float x, string fix)
+    {
+        var f = ActivationCatalog.Create(name);
+        var pre = Enumerable.Repeat(x, 16 * 4).ToArray();
+        var m = SaturationDetector.MeasureTails(f, pre, 4);
+        Assert.Equal(1.0, m.Fraction);
+        Assert.Equal(x < 0 ? 1.0 : 0.0, m.LowerFraction);
+        Assert.Contains(fix, SaturationDetector.ToFinding("l", f, m)!.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Large_layers_are_measured_in_blocks_with_the_same_result()
+    {
+        // 70 000 values of 7 units: more than one block of whole rows; a prelu per channel keeps its columns.
+        var prelu = ActivationCatalog.Create("prelu(num_parameters=7, init=0)");
+        var relu6 = ActivationCatalog.Create("relu6");
+        var pre = new float[10_000 * 7];
+        for (int i = 0; i < pre.Length; i++) pre[i] = (i % 7) switch { 0 => -1f, 1 => 7f, _ => (i % 3) - 1f };
+        Assert.Equal([0], DeadUnitDetector.FromPreActivations("l", prelu, pre, 7).DeadUnits);
+        var m = SaturationDetector.MeasureTails(relu6, pre, 7);
+        Assert.Equal(1.0, m.PerUnit[1]);
+        Assert.Equal(0.0, m.PerUnit[0]);
+        Assert.Equal(1.0 / 7, m.Fraction, 12);
     }
 
     [Fact]

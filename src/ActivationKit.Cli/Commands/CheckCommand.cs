@@ -55,6 +55,10 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
             notes = spec.Layers.Take(spec.Layers.Count - 1).Any(l => string.IsNullOrWhiteSpace(l.Init))
                 ? ["Layers without \"init\" were not checked for initialisation."]
                 : [];
+            if (spec.Inputs == 0 && spec.Layers.Count > 1 && !string.IsNullOrWhiteSpace(spec.Layers[0].Init))
+            {
+                notes = [.. notes, "The spec gives no \"inputs\", so layer 1's initialisation scale was not checked (its fan-in is unknown)."];
+            }
             if (string.IsNullOrWhiteSpace(spec.Task)) notes = [.. notes, "The spec has no \"task\", so the output activation and loss were not checked."];
         }
 

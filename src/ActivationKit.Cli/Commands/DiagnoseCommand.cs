@@ -125,7 +125,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         var options = new NetworkDiagnosticsOptions
         {
             Every = 1,
-            Session = new DiagnosticsSessionOptions { Thresholds = new DiagnosticsOptions { VanishingSteps = 1 } },
+            Session = new DiagnosticsSessionOptions { Thresholds = new DiagnosticsOptions { VanishingSteps = 1 }, DeadChecks = 1 },
         };
         using var d = new NetworkDiagnostics(net, options).Attach();
         d.CheckOutput(data, loss);

@@ -10,7 +10,7 @@ namespace ActivationKit.Cli.Commands;
 
 /// <summary>
 /// <c>actkit problems [PROBLEM|FUNCTION]</c>: the known problems of activation functions (<see cref="ActivationProblems"/>),
-/// with the functions that have them derived from catalog properties, how they are detected and fixed.
+/// with the functions the catalog marks with them (the known problems <c>actkit show</c> lists), how they are detected and fixed.
 /// </summary>
 public sealed class ProblemsCommand(CliConsoles consoles) : Command<ProblemsCommand.Settings>
 {
@@ -140,7 +140,7 @@ public sealed class ProblemsCommand(CliConsoles consoles) : Command<ProblemsComm
         w.WriteLine($"What: {p.What}");
         w.WriteLine($"Why:  {p.Why}");
         w.WriteLine();
-        w.WriteLine($"Functions affected ({p.Criterion}, from catalog properties): {(p.AffectedFunctions.Count == 0 ? "none" : string.Join(", ", p.AffectedFunctions))}");
+        w.WriteLine($"Functions affected (marked in the catalog: {p.Criterion}): {(p.AffectedFunctions.Count == 0 ? "none" : string.Join(", ", p.AffectedFunctions))}");
         w.WriteLine($"Detected: {Detection(p) ?? "no detector reports it; it is a property of the function"}");
         w.WriteLine("Fixes:");
         foreach (string fix in p.Fixes) w.WriteLine($"  • {fix}");
@@ -152,11 +152,11 @@ public sealed class ProblemsCommand(CliConsoles consoles) : Command<ProblemsComm
     {
         if (problems.Count == 0)
         {
-            w.WriteLine($"{info.Name}: none of the known problems ({string.Join(", ", ActivationProblems.All.Select(p => p.Id))}) applies, judging by its catalog properties.");
+            w.WriteLine($"{info.Name}: its catalog entry marks none of the known problems ({string.Join(", ", ActivationProblems.All.Select(p => p.Id))}).");
             return;
         }
 
-        w.WriteLine($"{info.Name}: {problems.Count} known problem(s), from its catalog properties");
+        w.WriteLine($"{info.Name}: {problems.Count} known problem(s), as its catalog entry lists them (actkit show {info.Name})");
         foreach (var p in problems)
         {
             w.WriteLine();

@@ -172,7 +172,12 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         w.WriteLine(trial.FirstChoice == trial.MeasuredBest
             ? $"The rule's first choice {trial.FirstChoice} measured best."
             : $"The rule's first choice {trial.FirstChoice} is {trial.Gap:0.0000} behind the measured best {trial.MeasuredBest}: "
-              + (trial.FirstChoiceWithinNoise ? $"within noise (threshold {trial.NoiseThreshold:0.0000})." : $"beyond noise (threshold {trial.NoiseThreshold:0.0000})."));
+              + (trial.FirstChoiceWithinNoise switch
+              {
+                  true => $"within noise (threshold {trial.NoiseThreshold:0.0000}).",
+                  false => $"beyond noise (threshold {trial.NoiseThreshold:0.0000}).",
+                  null => "noise not measured (one seed).",
+              }));
         foreach (string note in trial.Notes) w.WriteLine($"Note: {note}");
     }
 
@@ -253,8 +258,9 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         json.WriteString("firstChoice", t.FirstChoice);
         json.WriteString("measuredBest", t.MeasuredBest);
         json.WriteNumber("gap", t.Gap);
-        json.WriteNumber("noiseThreshold", t.NoiseThreshold);
-        json.WriteBoolean("firstChoiceWithinNoise", t.FirstChoiceWithinNoise);
+        JsonOut.Number(json, "noiseThreshold", t.NoiseThreshold);
+        if (t.FirstChoiceWithinNoise is bool within) json.WriteBoolean("firstChoiceWithinNoise", within);
+        else json.WriteNull("firstChoiceWithinNoise");
         json.WriteEndObject();
         Strings(json, "notes", t.Notes);
         json.WriteNumber("seconds", Math.Round(t.Seconds, 3));

@@ -74,7 +74,7 @@ public static class ArrayFolder
         options ??= new DiagnosticsSessionOptions();
 
         // One snapshot: a streak of one check is all the evidence there is.
-        options = options with { Thresholds = options.Thresholds with { VanishingSteps = 1 }, OutputLoss = options.OutputLoss ?? content.Loss };
+        options = options with { Thresholds = options.Thresholds with { VanishingSteps = 1 }, DeadChecks = 1, OutputLoss = options.OutputLoss ?? content.Loss };
         var session = new DiagnosticsSession(options);
         if (content.Weights.Count > 0) session.AddInitCheck(content.Weights);
         if (content.Task is { } task && content.Loss is { } loss)
@@ -103,7 +103,7 @@ public static class ArrayFolder
             var f = DenseLayer.ResolveActivation(spec);
             var (data, rows, cols) = Read2D(directory, files[i]);
             string name = Path.GetFileNameWithoutExtension(files[i]);
-            layers.Add(kind == ArrayKind.Pre ? FromPre(name, f, data, rows, cols, files[i]) : FromPost(name, f, data, rows, cols));
+            layers.Add(kind == ArrayKind.Pre ? FromPre(name, f, data, rows, cols, files[i]) : FromPost(name, f, data, rows, cols, files[i]));
         }
 
         CheckRows(layers, files);
@@ -165,7 +165,7 @@ public static class ArrayFolder
                 if (postFile is not null)
                 {
                     var (d, r, c) = Read2D(directory, postFile);
-                    fromPost = FromPost(name, f, d, r, c);
+                    fromPost = FromPost(name, f, d, r, c, postFile);
                     files.Add(postFile);
                 }
 
@@ -210,11 +210,12 @@ public static class ArrayFolder
                 throw new InvalidDataException($"{ManifestName} gives \"gradient\" for {withGradient} of {layers.Count} layers: give it for every layer (the gradient flow compares them) or for none.");
             }
 
-            for (int i = 0; i < layers.Count; i++) layers[i] = layers[i] with { GradientNorm = norms[i] };
             if (weights.Count != 0 && weights.Count != layers.Count)
             {
                 throw new InvalidDataException($"{ManifestName} gives \"weights\" for {weights.Count} of {layers.Count} layers: give them for every layer or for none.");
             }
+
+            for (int i = 0; i < layers.Count; i++) layers[i] = layers[i] with { GradientNorm = norms[i], WeightNorm = weights.Count == 0 ? null : Norm(weights[i].Weights.Span) };
 
             for (int i = 1; i < weights.Count; i++)
             {
@@ -234,6 +235,7 @@ public static class ArrayFolder
     private static LayerSnapshot FromPre(string name, Activation? f, float[] data, int rows, int cols, string file)
     {
         int units = cols;
+        CheckChannels(name, f, cols, file);
         if (f is not null)
         {
             if (f.Info.Kind == Catalog.ActivationKind.Gated && cols % 2 != 0)
@@ -250,15 +252,26 @@ public static class ArrayFolder
         return new LayerSnapshot { Name = name, Activation = f, Units = units, PreWidth = cols, Rows = rows, Pre = data, Post = post };
     }
 
-    private static LayerSnapshot FromPost(string name, Activation? f, float[] data, int rows, int cols) => new()
+    /// <summary>A function with one parameter per channel (prelu(num_parameters=C)) needs C columns.</summary>
+    private static void CheckChannels(string name, Activation? f, int cols, string file)
     {
-        Name = name,
-        Activation = f,
-        Units = cols,
-        PreWidth = f?.Info.Kind == Catalog.ActivationKind.Gated ? 2 * cols : cols,
-        Rows = rows,
-        Post = data,
-    };
+        if (f is null || f.Channels <= 1 || f.Channels == cols) return;
+        throw new InvalidDataException($"Layer '{name}': {f} has {f.Channels} slopes, one per unit, but {file} has {cols} columns; use num_parameters=1 (one shared slope) or num_parameters={cols}.");
+    }
+
+    private static LayerSnapshot FromPost(string name, Activation? f, float[] data, int rows, int cols, string file)
+    {
+        CheckChannels(name, f, cols, file);
+        return new LayerSnapshot
+        {
+            Name = name,
+            Activation = f,
+            Units = cols,
+            PreWidth = f?.Info.Kind == Catalog.ActivationKind.Gated ? 2 * cols : cols,
+            Rows = rows,
+            Post = data,
+        };
+    }
 
     private static LayerWeights Weights(string directory, string file, string layout, LayerSnapshot layer, string where)
     {
@@ -287,6 +300,13 @@ public static class ArrayFolder
         }
 
         return new LayerWeights(layer.Name, data, fanIn, fanOut, layer.Activation);
+    }
+
+    private static double Norm(ReadOnlySpan<float> values)
+    {
+        double sq = 0;
+        foreach (float v in values) sq += (double)v * v;
+        return Math.Sqrt(sq);
     }
 
     private static void CheckRows(List<LayerSnapshot> layers, IReadOnlyList<string> names)
@@ -318,7 +338,26 @@ public static class ArrayFolder
         if (Path.IsPathRooted(file) || file.Split('/', '\\').Contains("..")) throw new InvalidDataException($"'{file}' in {ManifestName} must be a file name inside the folder.");
         string path = Path.Combine(directory, file);
         if (!File.Exists(path)) throw new FileNotFoundException($"{file} is listed in {ManifestName} but is not in '{directory}'.", path);
-        var a = Npy.Read(path);
+        // numpy.save(w.T) writes Fortran order; read as numpy.load would (the layout a transposed PyTorch weight has).
+        var a = Npy.Read(path, fortranOrder: true);
+        if (a.Double is { } wide)
+        {
+            // Finite in float64 but beyond float32, where the checks run: they would show up as "NaN or infinite".
+            int beyond = 0;
+            double largest = 0;
+            foreach (double v in wide)
+            {
+                if (!double.IsFinite(v) || Math.Abs(v) <= float.MaxValue) continue;
+                beyond++;
+                largest = Math.Max(largest, Math.Abs(v));
+            }
+
+            if (beyond > 0)
+            {
+                throw new InvalidDataException($"{file} holds {beyond} finite float64 value(s) beyond the float32 range (largest magnitude {largest:G3}, float32 ends at 3.4E+38); the checks run in float32, where they would be infinite, and values that large mean the forward pass has already diverged.");
+            }
+        }
+
         return (a.ToSingleArray(), a.Shape);
     }
 

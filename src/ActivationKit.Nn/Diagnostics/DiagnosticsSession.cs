@@ -9,7 +9,11 @@ public sealed record DiagnosticsSessionOptions
     /// <summary>The detectors' thresholds.</summary>
     public DiagnosticsOptions Thresholds { get; init; } = new();
 
-    /// <summary>A unit counts as dead once it was dead at this many consecutive checks (or at every check so far, when fewer).</summary>
+    /// <summary>
+    /// A unit is reported dead once it was dead at this many consecutive checks, so one batch in which a sparse unit
+    /// happened never to fire is no finding. A check on fewer samples than <see cref="DiagnosticsOptions.DeadMinSamples"/>
+    /// neither extends nor breaks the streak. Offline diagnosis of a single snapshot uses 1.
+    /// </summary>
     public int DeadChecks { get; init; } = 2;
 
     /// <summary>Histogram bins kept per layer and check.</summary>
@@ -173,19 +177,25 @@ public sealed class DiagnosticsSession
                 var report = !pre.IsEmpty
                     ? DeadUnitDetector.FromPreActivations(layer.Name, act, pre, layer.PreWidth)
                     : DeadUnitDetector.FromActivations(layer.Name, post, layer.Units);
-                deadFraction = report.DeadFraction;
-                var tracker = _trackers[l];
-                tracker.Observe(report);
-                var stayed = tracker.StayedDead(Math.Min(_options.DeadChecks, tracker.Observations));
-                var f = DeadUnitDetector.ToFinding(report with { DeadUnits = stayed }, t, step, act.ToString());
-                if (f is not null) found.Add(f);
+
+                // Too few samples to call a unit dead (a one-row last batch showed 38 % of a healthy layer "dead"):
+                // no evidence either way.
+                if (report.Samples >= t.DeadMinSamples)
+                {
+                    deadFraction = report.DeadFraction;
+                    var tracker = _trackers[l];
+                    tracker.Observe(report);
+                    var stayed = tracker.StayedDead(_options.DeadChecks);
+                    var f = DeadUnitDetector.ToFinding(report with { DeadUnits = stayed }, t, step, act.ToString());
+                    if (f is not null) found.Add(f);
+                }
             }
 
             if (finite && (hidden || !LossCancelsOutputSlope(act)) && act is not null && !pre.IsEmpty)
             {
-                var (fraction, perUnit) = SaturationDetector.Measure(act, pre, layer.PreWidth, t);
-                if (act.Info.Kind == ActivationKind.Elementwise && act.Info.Saturating) saturated = fraction;
-                var f = SaturationDetector.ToFinding(layer.Name, act, fraction, perUnit, t, step);
+                var measurement = SaturationDetector.MeasureTails(act, pre, layer.PreWidth, t);
+                if (act.Info.Kind == ActivationKind.Elementwise && act.Info.Saturating) saturated = measurement.Fraction;
+                var f = SaturationDetector.ToFinding(layer.Name, act, measurement, t, step);
                 if (f is not null) found.Add(f);
             }
 
@@ -216,7 +226,8 @@ public sealed class DiagnosticsSession
         {
             var norms = layers.Select(x => x.GradientNorm!.Value).ToArray();
             var names = layers.Select(x => x.Name).ToArray();
-            found.AddRange(_monitor.Record(step, norms, names));
+            var weightNorms = layers.All(x => x.WeightNorm is not null) ? layers.Select(x => x.WeightNorm!.Value).ToArray() : null;
+            found.AddRange(_monitor.Record(step, norms, names, weightNorms));
             _flow.Add(new GradientFlowPoint(step, norms, _monitor.LastRatio));
         }
 

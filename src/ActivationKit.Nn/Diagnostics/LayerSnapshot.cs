@@ -30,6 +30,12 @@ public sealed record LayerSnapshot
     /// <summary>‖∂L/∂W‖ (Frobenius), or null when unknown.</summary>
     public double? GradientNorm { get; init; }
 
+    /// <summary>
+    /// ‖W‖ (Frobenius) of the weights the gradient updates, or null when unknown: the exploding-gradient check compares
+    /// a grown gradient with it (see <see cref="ActivationKit.Diagnostics.GradientFlowMonitor"/>).
+    /// </summary>
+    public double? WeightNorm { get; init; }
+
     /// <summary>The activation spec as written in reports (<c>linear</c> for none).</summary>
     public string ActivationName => Activation?.ToString() ?? "linear";
 }

@@ -37,6 +37,7 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
     private readonly float[][] _pre, _post;
     private readonly int[] _rows;
     private readonly double[] _norms;
+    private readonly double[] _weightNorms;
     private readonly string[] _names;
     private bool _attached;
     private long _checkTicks;
@@ -52,6 +53,7 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
         _post = new float[n][];
         _rows = new int[n];
         _norms = new double[n];
+        _weightNorms = new double[n];
         _names = Enumerable.Range(0, n).Select(LayerName).ToArray();
         for (int i = 0; i < n; i++)
         {
@@ -171,9 +173,10 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
         if (IsCheckStep(step))
         {
             long start = Stopwatch.GetTimestamp();
-            double sq = 0;
-            foreach (float g in gradients.Weights) sq += (double)g * g;
-            _norms[layerIndex] = Math.Sqrt(sq);
+            _norms[layerIndex] = Norm(gradients.Weights);
+
+            // Before the optimiser's update: the weights this gradient was computed with.
+            _weightNorms[layerIndex] = Norm(_network.Layers[layerIndex].Weights);
             if (layerIndex == 0) RunCheck(step);
             _checkTicks += Stopwatch.GetTimestamp() - start;
         }
@@ -202,10 +205,18 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
                 Pre = _pre[i].AsMemory(0, rows * l.PreWidth),
                 Post = _post[i].AsMemory(0, rows * l.Units),
                 GradientNorm = _norms[i],
+                WeightNorm = _weightNorms[i],
             };
         }
 
         Session.Check(step, layers);
+    }
+
+    private static double Norm(ReadOnlySpan<float> values)
+    {
+        double sq = 0;
+        foreach (float v in values) sq += (double)v * v;
+        return Math.Sqrt(sq);
     }
 
     private static void Copy(ref float[] buffer, ReadOnlySpan<float> values)

@@ -43,7 +43,12 @@ public static class ActivationAdvisor
             .ToList();
         if (ranked.Count == 0)
         {
-            throw new ArgumentException($"No activation satisfies all of: {Describe(request)}. Drop a constraint.", nameof(request));
+            // Only constraints filter; without any, an empty list is a gap in the rules, not the user's doing.
+            throw new ArgumentException(
+                request.Constraints.Count > 0
+                    ? $"No activation satisfies all of: {Describe(request)}. Drop a constraint."
+                    : $"No rule recommends an activation for {Describe(request)}.",
+                nameof(request));
         }
 
         return ranked;
@@ -61,7 +66,8 @@ public static class ActivationAdvisor
                 Constraint.BoundedOutput => info.BoundedAbove && info.BoundedBelow,
                 Constraint.NonNegativeOutput => CatalogProperties.IsNonNegative(info),
                 Constraint.Smooth => info.Smoothness == Smoothness.Smooth,
-                Constraint.QuantisationFriendly => info.Smoothness != Smoothness.Smooth || info.BoundedAbove,
+                // Piecewise linear (the linear output among them) or bounded: a known range for fixed-point scales.
+                Constraint.QuantisationFriendly => info.Smoothness != Smoothness.Smooth || info.BoundedAbove || info.Family == Family.Linear,
 
                 // SELU's λ and α are derived for its fixed point (mean 0, variance 1); no other function has one.
                 Constraint.SelfNormalising => info.Name == "selu",
@@ -110,6 +116,11 @@ public static class ActivationAdvisor
             throw new ArgumentException("--constraint self-normalising is a property of hidden layers; use it with --layer hidden.", nameof(request));
         }
 
+        if (request.Constraints.Contains(Constraint.SelfNormalising) && recurrent)
+        {
+            throw new ArgumentException($"--constraint self-normalising applies to feed-forward hidden layers (SELU's fixed point is derived for a stack of layers, not a state fed back at every step), not to --model {Text(request.Model)}.", nameof(request));
+        }
+
         if (request.Depth is < 0) throw new ArgumentException($"--depth must be ≥ 0, got {request.Depth}.", nameof(request));
     }
 
@@ -129,7 +140,7 @@ public static class ActivationAdvisor
         if (props.Count > 0) reasons.Add($"catalog: {info.Name} — {string.Join(", ", props)}");
 
         var caveats = new List<string>();
-        if (info.Problems.HasFlag(KnownProblem.DyingUnits)) caveats.Add("units can die (zero gradient for x < 0): watch the dead-unit diagnostics or use a leaky variant");
+        if (info.Problems.HasFlag(KnownProblem.DyingUnits)) caveats.Add("units can die (zero output and zero gradient on a whole interval, x < 0 for ReLU): watch the dead-unit diagnostics or use a leaky variant");
         if (info.Problems.HasFlag(KnownProblem.VanishingGradients) && request.Layer == LayerRole.Hidden) caveats.Add("saturating: gradients vanish in deep stacks");
         if (info.Problems.HasFlag(KnownProblem.ComputationalCost)) caveats.Add("costlier than a comparison (transcendental functions)");
         if (info.Name == "selu") caveats.Add("SELU needs LeCun normal initialisation, standardised inputs and alpha-dropout (not ordinary dropout) to stay self-normalising");
@@ -249,26 +260,4 @@ public static class CatalogProperties
 
     /// <summary>Row length for sampling a function over <see cref="Grid"/>: 23 for row-wise ones (the grid's 2001 values are 87 rows), 0 otherwise.</summary>
     private static int Columns(ActivationInfo info) => info.Kind == ActivationKind.Rowwise ? 23 : 0;
-
-    /// <summary>f′(x) = 0 on the whole negative half-line sampled over [−50, −1]: units there get no gradient (dying units).</summary>
-    public static bool HasDeadRegion(ActivationInfo info)
-    {
-        ArgumentNullException.ThrowIfNull(info);
-        if (info.Kind != ActivationKind.Elementwise) return false;
-        var x = Grid().Where(v => v <= -1).ToArray();
-        var d = new double[x.Length];
-        ActivationCatalog.Create(info).Backward(x, Enumerable.Repeat(1.0, x.Length).ToArray(), d);
-        return d.All(v => v == 0);
-    }
-
-    /// <summary>max |f′| over [−50, 50] is at most 1/4 + ε: each layer shrinks gradients (sigmoid-like).</summary>
-    public static bool ShrinksGradients(ActivationInfo info)
-    {
-        ArgumentNullException.ThrowIfNull(info);
-        if (info.Kind != ActivationKind.Elementwise) return false;
-        var x = Grid();
-        var d = new double[x.Length];
-        ActivationCatalog.Create(info).Backward(x, Enumerable.Repeat(1.0, x.Length).ToArray(), d);
-        return d.Max(Math.Abs) <= 0.2501;
-    }
 }

@@ -18,17 +18,27 @@ public sealed record ActivationProblem
 
     public required IReadOnlyList<string> Fixes { get; init; }
 
-    /// <summary>Decides from a function's catalog properties whether it suffers from the problem.</summary>
-    public required Func<ActivationInfo, bool> Affects { get; init; }
+    /// <summary>
+    /// The catalog's mark for it (<see cref="ActivationInfo.Problems"/>): the one record of which functions have it, which
+    /// <c>actkit show</c>, <c>actkit problems</c>, the advisor's caveats and docs/advisor.md all read.
+    /// </summary>
+    public required KnownProblem Flag { get; init; }
 
-    /// <summary>The property test in words (shown next to the list of functions).</summary>
+    /// <summary>What the mark means, in words (shown next to the list of functions).</summary>
     public required string Criterion { get; init; }
 
-    /// <summary>The catalog functions that suffer from it, derived from their properties.</summary>
+    /// <summary>True when the catalog marks <paramref name="info"/> with this problem.</summary>
+    public bool Affects(ActivationInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        return info.Problems.HasFlag(Flag);
+    }
+
+    /// <summary>The catalog functions marked with it.</summary>
     public IReadOnlyList<string> AffectedFunctions => ActivationCatalog.All.Where(Affects).Select(i => i.Name).ToArray();
 }
 
-/// <summary>The problems of activation functions, with the functions that have them derived from the catalog.</summary>
+/// <summary>The problems of activation functions; which functions have each is the catalog's <see cref="KnownProblem"/> marks.</summary>
 public static class ActivationProblems
 {
     /// <summary>All known problems.</summary>
@@ -42,8 +52,8 @@ public static class ActivationProblems
             Why = "Back-propagation multiplies by f′ at every layer; when |f′| ≤ 1/4 (sigmoid) or is near 0 in flat tails, the product decays exponentially with depth.",
             DetectedBy = FindingKind.VanishingGradients,
             Fixes = ["ReLU family with He initialisation", "SELU with LeCun normal initialisation", "fewer layers, residual connections or normalisation layers"],
-            Criterion = "saturating, or max |f′| ≤ 1/4, or a zero gradient everywhere (sampled)",
-            Affects = i => (i.Kind == ActivationKind.Elementwise && (i.Saturating || CatalogProperties.ShrinksGradients(i))) || CatalogProperties.PassesNoGradient(i),
+            Criterion = "max |f′| ≤ 1/4, flat tails on both sides, a slope near 0 around the origin, or no gradient at all",
+            Flag = KnownProblem.VanishingGradients,
         },
         new()
         {
@@ -52,20 +62,20 @@ public static class ActivationProblems
             What = "Activations or gradients grow without bound until they overflow to ∞ or NaN.",
             Why = "An output unbounded above lets activations grow through layers when weights are too large; gradients grow likewise.",
             DetectedBy = FindingKind.ExplodingGradients,
-            Fixes = ["a lower learning rate and gradient clipping", "initialisation matched to the activation", "a bounded (ReLU6, tanh) or self-normalising (SELU) activation"],
-            Criterion = "not bounded above",
-            Affects = i => i.Kind == ActivationKind.Elementwise && !i.BoundedAbove,
+            Fixes = ["a lower learning rate and gradient clipping", "initialisation matched to the activation", "a bounded activation (ReLU6, tanh)"],
+            Criterion = "output unbounded above",
+            Flag = KnownProblem.UnboundedOutput,
         },
         new()
         {
             Id = "dying-units",
             Title = "Dying (dead) units",
             What = "Units whose output and derivative are zero for every input: they never update again.",
-            Why = "f′ = 0 on a whole half-line: a large negative bias or a big update pushes the unit there for every sample.",
+            Why = "f = 0 and f′ = 0 on a whole interval: a large negative bias or a big update pushes the unit there for every sample.",
             DetectedBy = FindingKind.DeadUnits,
             Fixes = ["Leaky ReLU, PReLU or ELU (non-zero slope for x < 0)", "He initialisation and a lower learning rate", "no large negative biases"],
-            Criterion = "f′(x) = 0 for all x ≤ −1 (sampled)",
-            Affects = CatalogProperties.HasDeadRegion,
+            Criterion = "f = 0 and f′ = 0 on an interval (checked by sampling, as the dead-unit detector judges units)",
+            Flag = KnownProblem.DyingUnits,
         },
         new()
         {
@@ -75,8 +85,8 @@ public static class ActivationProblems
             Why = "Bounded functions flatten in their tails; inputs of large magnitude (large weights, unscaled inputs) land there.",
             DetectedBy = FindingKind.Saturation,
             Fixes = ["Glorot initialisation and standardised inputs", "a hidden activation without an upper flat region (ReLU family, GELU, SiLU)"],
-            Criterion = "saturating (f′ → 0 in a tail)",
-            Affects = i => i.Kind == ActivationKind.Elementwise && i.Saturating,
+            Criterion = "a flat tail where f tends to a bound of its range (sigmoid at 0 and 1, ELU at −α, ReLU6 at 6); a zero-valued region is dying instead",
+            Flag = KnownProblem.Saturation,
         },
         new()
         {
@@ -86,8 +96,8 @@ public static class ActivationProblems
             Why = "dL/dw = δ·x with x ≥ 0 for all inputs forces updates to zig-zag toward the optimum, which slows convergence.",
             DetectedBy = null,
             Fixes = ["a zero-centred activation (tanh, ELU, SELU)", "normalisation layers", "Adam-style optimisers dampen the effect"],
-            Criterion = "not zero-centred",
-            Affects = i => i.Kind == ActivationKind.Elementwise && !i.ZeroCentred,
+            Criterion = "outputs of one sign for most inputs (not zero-centred)",
+            Flag = KnownProblem.NotZeroCentred,
         },
         new()
         {
@@ -98,7 +108,7 @@ public static class ActivationProblems
             DetectedBy = null,
             Fixes = ["a smooth counterpart: softplus for ReLU, GELU/SiLU, ELU (C¹), squareplus"],
             Criterion = "discontinuous or only continuous (C⁰)",
-            Affects = i => i.Smoothness is Smoothness.Discontinuous or Smoothness.Continuous,
+            Flag = KnownProblem.NonDifferentiable,
         },
         new()
         {
@@ -108,19 +118,19 @@ public static class ActivationProblems
             Why = "Transcendental functions cost tens of operations where a rectifier costs one comparison.",
             DetectedBy = null,
             Fixes = ["ReLU family", "hard approximations (hard swish, hard sigmoid)", "vectorised kernels such as these"],
-            Criterion = "marked as costly in the catalog (uses transcendental functions)",
-            Affects = i => i.Problems.HasFlag(KnownProblem.ComputationalCost),
+            Criterion = "uses transcendental functions",
+            Flag = KnownProblem.ComputationalCost,
         },
         new()
         {
             Id = "init-sensitivity",
             Title = "Sensitivity to initialisation",
             What = "The function only trains well with a particular weight scale.",
-            Why = "Saturating functions need small weights to stay in their linear region; rectifiers need He scaling to keep variance; SELU needs LeCun normal.",
+            Why = "SELU's self-normalising fixed point holds only near LeCun's variance; a sine's frequency and a squared ReLU's power compound any other scale layer by layer. (Every function wants its scheme; saturating ones go wrong by saturation, which has its own entry.)",
             DetectedBy = FindingKind.InitScale,
             Fixes = ["the initialisation the catalog recommends for the function (He, Glorot or LeCun with its gain)"],
-            Criterion = "saturating, or marked as initialisation-sensitive in the catalog",
-            Affects = i => i.Kind == ActivationKind.Elementwise && (i.Saturating || i.Problems.HasFlag(KnownProblem.InitialisationSensitive)),
+            Criterion = "trains well only near one weight scale (a fixed point, a frequency or a power that compounds)",
+            Flag = KnownProblem.InitialisationSensitive,
         },
     ];
 

@@ -9,6 +9,11 @@ public static class AdvisorRules
 {
     private static bool Hidden(AdvisorRequest r) => r.Layer == LayerRole.Hidden;
 
+    private static bool Recurrent(AdvisorRequest r) => r.Model is ModelType.Rnn or ModelType.Lstm or ModelType.Gru;
+
+    /// <summary>A hidden layer of a feed-forward model: the symptom and constraint rules pick among rectifiers, which have no place in a recurrent state.</summary>
+    private static bool FeedForwardHidden(AdvisorRequest r) => Hidden(r) && !Recurrent(r);
+
     private static bool Output(AdvisorRequest r, AdvisorTask t) => r.Layer == LayerRole.Output && r.Task == t;
 
     private static bool Has(AdvisorRequest r, Symptom s) => r.Symptoms.Contains(s);
@@ -105,6 +110,15 @@ public static class AdvisorRules
         },
         new()
         {
+            Id = "rnn-hidden",
+            When = "hidden (recurrent state) layer of an RNN/LSTM/GRU",
+            Applies = r => Hidden(r) && Recurrent(r),
+            Prefer = [("tanh", 10), ("softsign", 2)],
+            Rationale = "The state is fed back at every time step, so it must stay bounded and zero-centred: tanh, as in the Elman RNN and LSTM/GRU's h = o·tanh(c) (gates: --layer gate, sigmoid). A rectifier there lets the state grow step after step; against vanishing or exploding gradients over time use LSTM/GRU gates and gradient clipping rather than another activation.",
+            Source = "Elman, Finding Structure in Time (1990); Hochreiter & Schmidhuber (1997); Cho et al., GRU (EMNLP 2014); Pascanu, Mikolov & Bengio (ICML 2013)",
+        },
+        new()
+        {
             Id = "hidden-rectifier",
             When = "hidden layer of an MLP, CNN, autoencoder or regression network",
             Applies = r => Hidden(r) && r.Model is ModelType.Mlp or ModelType.Cnn or ModelType.Autoencoder or ModelType.Regression,
@@ -142,8 +156,8 @@ public static class AdvisorRules
         new()
         {
             Id = "symptom-dead-units",
-            When = "hidden layer with dead units (--symptom dead-units)",
-            Applies = r => Hidden(r) && Has(r, Symptom.DeadUnits),
+            When = "feed-forward hidden layer with dead units (--symptom dead-units)",
+            Applies = r => FeedForwardHidden(r) && Has(r, Symptom.DeadUnits),
             Prefer = [("leaky_relu", 7), ("elu", 6), ("prelu", 5), ("selu", 3), ("gelu", 3), ("silu", 3)],
             Avoid = [("relu", 8), ("relu6", 6), ("thresholded_relu", 6)],
             Rationale = "A non-zero slope for x < 0 keeps a gradient flowing to units whose input went negative, so they can recover.",
@@ -152,8 +166,8 @@ public static class AdvisorRules
         new()
         {
             Id = "symptom-vanishing",
-            When = "hidden layers with vanishing gradients (--symptom vanishing-gradients)",
-            Applies = r => Hidden(r) && Has(r, Symptom.VanishingGradients),
+            When = "feed-forward hidden layers with vanishing gradients (--symptom vanishing-gradients)",
+            Applies = r => FeedForwardHidden(r) && Has(r, Symptom.VanishingGradients),
             Prefer = [("relu", 4), ("leaky_relu", 4), ("selu", 4), ("elu", 3), ("gelu", 2)],
             Avoid = [("sigmoid", 10), ("tanh", 6), ("softsign", 5), ("hardsigmoid", 6), ("hardtanh", 4)],
             Rationale = "σ′ ≤ 1/4 and flat tails multiply gradients down layer after layer; rectifiers (with He init) or SELU (LeCun init) keep their scale.",
@@ -172,18 +186,18 @@ public static class AdvisorRules
         new()
         {
             Id = "symptom-exploding",
-            When = "hidden layers with exploding gradients or activations (--symptom exploding-gradients)",
-            Applies = r => Hidden(r) && Has(r, Symptom.ExplodingGradients),
-            Prefer = [("selu", 3), ("relu6", 3), ("tanh", 2), ("elu", 1)],
-            Avoid = [("exponential", 10), ("relu", 1)],
-            Rationale = "Bounded or self-normalising activations cap how far activations can grow; also lower the learning rate and clip gradients.",
-            Source = "Pascanu, Mikolov & Bengio, On the difficulty of training RNNs (ICML 2013); Krizhevsky, ReLU6 (2010); Klambauer et al. (2017)",
+            When = "feed-forward hidden layers with exploding gradients or activations (--symptom exploding-gradients)",
+            Applies = r => FeedForwardHidden(r) && Has(r, Symptom.ExplodingGradients),
+            Prefer = [("relu6", 10), ("tanh", 5), ("hardtanh", 3)],
+            Avoid = [("exponential", 10), ("relu", 4)],
+            Rationale = "A bounded activation caps how far activations can grow (ReLU6 keeps the rectifier's slope and sparsity below its cap); the cause is usually elsewhere, so also lower the learning rate and clip gradients.",
+            Source = "Pascanu, Mikolov & Bengio, On the difficulty of training RNNs (ICML 2013); Krizhevsky, ReLU6 (2010)",
         },
         new()
         {
             Id = "symptom-slow-convergence",
-            When = "hidden layers converging slowly (--symptom slow-convergence)",
-            Applies = r => Hidden(r) && Has(r, Symptom.SlowConvergence),
+            When = "feed-forward hidden layers converging slowly (--symptom slow-convergence)",
+            Applies = r => FeedForwardHidden(r) && Has(r, Symptom.SlowConvergence),
             Prefer = [("elu", 4), ("selu", 3), ("gelu", 3), ("silu", 3), ("mish", 2), ("leaky_relu", 2)],
             Avoid = [("sigmoid", 6), ("binary_step", 10)],
             Rationale = "Zero-centred, smooth activations avoid the zig-zag updates of all-positive outputs and speed up learning.",
@@ -192,8 +206,8 @@ public static class AdvisorRules
         new()
         {
             Id = "symptom-saturation",
-            When = "hidden layers saturating (--symptom saturation)",
-            Applies = r => Hidden(r) && Has(r, Symptom.Saturation),
+            When = "feed-forward hidden layers saturating (--symptom saturation)",
+            Applies = r => FeedForwardHidden(r) && Has(r, Symptom.Saturation),
             Prefer = [("relu", 3), ("leaky_relu", 3), ("gelu", 2), ("silu", 2)],
             Avoid = [("sigmoid", 8), ("tanh", 6), ("hardtanh", 6), ("hardsigmoid", 6), ("softsign", 4)],
             Rationale = "Units stuck in a flat region get no gradient; a function without an upper flat region cannot saturate there.",
@@ -211,8 +225,8 @@ public static class AdvisorRules
         new()
         {
             Id = "constraint-quantisation",
-            When = "hidden layer with --constraint quantisation-friendly",
-            Applies = r => Hidden(r) && Has(r, Constraint.QuantisationFriendly),
+            When = "feed-forward hidden layer with --constraint quantisation-friendly",
+            Applies = r => FeedForwardHidden(r) && Has(r, Constraint.QuantisationFriendly),
             Prefer = [("relu6", 12), ("hardswish", 9), ("hardsigmoid", 5), ("hardtanh", 5), ("relu", 1)],
             Avoid = [("exponential", 6), ("selu", 3)],
             Rationale = "Bounded piecewise-linear functions have a known output range for fixed-point scales and need no transcendental functions.",
@@ -221,8 +235,8 @@ public static class AdvisorRules
         new()
         {
             Id = "constraint-bounded-hidden",
-            When = "hidden layer whose outputs must stay bounded (--constraint bounded-output)",
-            Applies = r => Hidden(r) && Has(r, Constraint.BoundedOutput),
+            When = "feed-forward hidden layer whose outputs must stay bounded (--constraint bounded-output)",
+            Applies = r => FeedForwardHidden(r) && Has(r, Constraint.BoundedOutput),
             Prefer = [("tanh", 6), ("relu6", 5), ("hardtanh", 4), ("softsign", 3), ("sigmoid", 2)],
             Rationale = "Bounded activations cap every unit's output (useful for fixed-range hardware or to stop activations from exploding); tanh is also zero-centred, ReLU6 keeps the rectifier's sparsity.",
             Source = "Krizhevsky, Convolutional Deep Belief Networks on CIFAR-10 (ReLU6, 2010); LeCun et al., Efficient BackProp (1998)",
@@ -230,8 +244,8 @@ public static class AdvisorRules
         new()
         {
             Id = "constraint-cheap",
-            When = "hidden layer with --constraint cheap",
-            Applies = r => Hidden(r) && Has(r, Constraint.Cheap),
+            When = "feed-forward hidden layer with --constraint cheap",
+            Applies = r => FeedForwardHidden(r) && Has(r, Constraint.Cheap),
             Prefer = [("relu", 3), ("leaky_relu", 2), ("hardswish", 2), ("relu6", 2)],
             Rationale = "Comparisons and multiplies cost far less than exp, erf or tanh on every element.",
             Source = "Howard et al., Searching for MobileNetV3 (ICCV 2019)",
@@ -249,8 +263,8 @@ public static class AdvisorRules
         new()
         {
             Id = "constraint-cheap-cell",
-            When = "recurrent cell with --constraint cheap or quantisation-friendly",
-            Applies = r => r.Layer == LayerRole.Cell && (Has(r, Constraint.Cheap) || Has(r, Constraint.QuantisationFriendly)),
+            When = "recurrent cell or state (--layer cell, or hidden in an RNN/LSTM/GRU) with --constraint cheap or quantisation-friendly",
+            Applies = r => (r.Layer == LayerRole.Cell || (Hidden(r) && Recurrent(r))) && (Has(r, Constraint.Cheap) || Has(r, Constraint.QuantisationFriendly)),
             Prefer = [("hardtanh", 4)],
             Rationale = "The cell candidate must stay zero-centred and bounded; hard tanh keeps both without transcendental functions.",
             Source = "Collobert, Large Scale Machine Learning (PhD thesis, 2004), HardTanh; Jacob et al., Quantization (CVPR 2018)",

@@ -148,6 +148,9 @@ public sealed record LayerSpec
 /// </summary>
 public static class InitializerSpec
 {
+    /// <summary>The scale of a bare <c>uniform</c> (half-width) or <c>normal</c> (standard deviation), as the engine draws it.</summary>
+    public const double DefaultScale = 0.05;
+
     /// <summary>The names, as the error message lists them.</summary>
     public const string Valid = "auto, zeros, constant(c), uniform(a), normal(std), glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, orthogonal; xavier = glorot, kaiming = he, and he, glorot or lecun alone is the normal variant";
 
@@ -193,6 +196,36 @@ public static class InitializerSpec
         if (value is double v && !double.IsFinite(v)) throw new ArgumentException($"Initialiser '{spec}': the value must be finite, got {v.ToString(CultureInfo.InvariantCulture)}.", nameof(spec));
         if (value is < 0 && name is "uniform" or "normal") throw new ArgumentException($"Initialiser '{spec}': the scale must be ≥ 0.", nameof(spec));
         return (name, value);
+    }
+
+    /// <summary>
+    /// Var(w) of the weights the initialiser draws for a layer of <paramref name="activation"/> with
+    /// <paramref name="fanIn"/> inputs and <paramref name="fanOut"/> pre-activation columns, as the engine draws them:
+    /// He g²/fan_in, Glorot g²·2/(fan_in + fan_out), orthogonal g²/max(fan_in, fan_out) (each entry of g·Q), with g
+    /// the activation's gain; LeCun 1/fan_in; normal(s) s²; uniform(a) a²/3 (a bare normal or uniform:
+    /// <see cref="DefaultScale"/>); auto the activation's recommended scheme (normal variant); zeros and constant 0.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown or malformed initialiser, or a fan below 1.</exception>
+    public static double WeightVariance(string spec, ActivationInfo activation, int fanIn, int fanOut)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        ArgumentOutOfRangeException.ThrowIfLessThan(fanIn, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(fanOut, 1);
+        var (name, value) = Parse(spec);
+        if (name == "auto") name = activation.Init switch { Initialization.He => "he_normal", Initialization.LeCun => "lecun_normal", _ => "glorot_uniform" };
+        double g2 = activation.Gain * activation.Gain;
+        double scale = value ?? DefaultScale;
+        return name switch
+        {
+            "zeros" or "constant" => 0,
+            "normal" => scale * scale,
+            "uniform" => scale * scale / 3,
+            "glorot_uniform" or "glorot_normal" => g2 * 2.0 / (fanIn + fanOut),
+            "he_uniform" or "he_normal" => g2 / fanIn,
+            "lecun_uniform" or "lecun_normal" => 1.0 / fanIn,
+            "orthogonal" => g2 / Math.Max(fanIn, fanOut),
+            _ => throw new System.Diagnostics.UnreachableException($"Parse gave '{name}', which WeightVariance does not know."),
+        };
     }
 }
 
@@ -262,44 +295,40 @@ public static class NetworkCheck
             }
         }
 
+        // Each hidden layer's weight variance as its initialiser draws it, compared with what its activation needs, per
+        // layer and compounded over the stack: names say little (LeCun equals Glorot when fan_in = fan_out, and
+        // normal(0.01) is a scale, not a family).
         int hidden = spec.Layers.Count - 1;
+        var variances = new List<LayerVariance>();
         for (int i = 0; i < hidden; i++)
         {
             string name = $"layer {i + 1} ({spec.Layers[i].Activation})";
-            string init = inits[i];
+            if (inits[i].Length == 0) continue;
             var info = acts[i];
-            if (init is "zeros" or "constant")
+            int fanIn = i == 0 ? spec.Inputs : spec.Layers[i - 1].Units;
+            int fanOut = info.Kind == ActivationKind.Gated ? 2 * spec.Layers[i].Units : spec.Layers[i].Units;
+            string scheme = spec.Layers[i].Init.Trim();
+            double variance = InitializerSpec.WeightVariance(scheme, info, Math.Max(1, fanIn), fanOut);
+            if (variance == 0)
             {
                 found.Add(new Finding
                 {
                     Kind = FindingKind.SymmetricInit,
                     Severity = Severity.Critical,
                     Layer = name,
-                    Explanation = $"{init} initialisation of a hidden layer makes every unit identical; they get identical gradients and never become different.",
+                    Explanation = inits[i] is "zeros" or "constant"
+                        ? $"{inits[i]} initialisation of a hidden layer makes every unit identical; they get identical gradients and never become different."
+                        : $"{scheme} draws every weight as 0, which makes every unit of a hidden layer identical; they get identical gradients and never become different.",
                     Fix = $"Use {ActivationAdvisor.InitFor(info)}.",
                 });
                 continue;
             }
 
-            string family = init.Split('_')[0];
-            string needed = info.Init switch { Initialization.He => "he", Initialization.LeCun => "lecun", _ => "glorot" };
-            bool mismatch = family is "he" or "glorot" or "lecun" && family != needed
-                && !(needed == "lecun" && family == "glorot") && !(family == "lecun" && needed == "glorot" && !info.Saturating);
-            if (mismatch)
-            {
-                bool deep = hidden >= 5;
-                found.Add(new Finding
-                {
-                    Kind = FindingKind.InitScale,
-                    Severity = deep ? Severity.Warning : Severity.Info,
-                    Layer = name,
-                    Explanation = $"{init} does not match {info.Name}, which needs {needed} scaling"
-                        + (family == "he" && needed == "glorot" ? ": the larger weights push a saturating function into its flat tails." : family == "glorot" && needed == "he" ? ": ReLU halves the variance at each layer, so the signal fades through the stack." : ".")
-                        + (deep ? $" With {hidden} hidden layers the mismatch compounds." : string.Empty),
-                    Fix = $"Use {ActivationAdvisor.InitFor(info)}.",
-                });
-            }
+            // The first layer's fan-in is the spec's inputs; without them its scale is unknown.
+            if (fanIn >= 1) variances.Add(new LayerVariance(name, variance, fanIn, fanOut, info, scheme));
         }
+
+        found.AddRange(InitCheck.CheckScale(variances));
 
         for (int i = 0; i < acts.Count; i++)
         {
@@ -330,6 +359,21 @@ public static class NetworkCheck
                 Fix = output
                     ? "Give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two classes."
                     : $"Give the layer more than one unit, or use an element-wise activation.",
+            });
+        }
+
+        for (int i = 0; i < hidden; i++)
+        {
+            // The advisor offers row-wise functions for outputs only (one unit is reported above).
+            if (acts[i].Kind != ActivationKind.Rowwise || spec.Layers[i].Units == 1 || CatalogProperties.PassesNoGradient(acts[i])) continue;
+            found.Add(new Finding
+            {
+                Kind = FindingKind.VanishingGradients,
+                Severity = Severity.Warning,
+                Layer = $"layer {i + 1} ({spec.Layers[i].Activation})",
+                Evidence = new Dictionary<string, double> { ["units"] = spec.Layers[i].Units },
+                Explanation = $"{acts[i].Name} in a hidden layer normalises each row across its {spec.Layers[i].Units} units: they compete instead of computing features, the row's scale is lost, and the gradient through the row's Jacobian shrinks as the units grow in number.",
+                Fix = $"Use an element-wise activation in hidden layers (e.g. {ActivationAdvisor.Recommend(new AdvisorRequest())[0].Name}) and keep {acts[i].Name} for the output.",
             });
         }
 

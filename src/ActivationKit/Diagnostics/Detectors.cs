@@ -37,21 +37,27 @@ public static class DeadUnitDetector
         if (activation.Info.Kind != ActivationKind.Elementwise) return new DeadUnitReport(layer, units, samples, []);
 
         // In double: a smooth tail that merely underflows float (sigmoid(−200) is 0 in float, 1e−87 in double) is
-        // saturation, not the exact zero of a dead region.
+        // saturation, not the exact zero of a dead region. Whole rows at a time, so a large dump needs three double
+        // buffers of one block, not of the whole array.
         int n = pre.Length;
-        double[] x = ArrayPool<double>.Shared.Rent(n);
-        double[] y = ArrayPool<double>.Shared.Rent(n);
-        double[] d = ArrayPool<double>.Shared.Rent(n);
+        int block = Math.Min(n, Math.Max(1, BlockValues / units) * units);
+        double[] x = ArrayPool<double>.Shared.Rent(block);
+        double[] y = ArrayPool<double>.Shared.Rent(block);
+        double[] d = ArrayPool<double>.Shared.Rent(block);
         try
         {
-            for (int i = 0; i < n; i++) x[i] = pre[i];
-            activation.Forward(x.AsSpan(0, n), y.AsSpan(0, n), units);
-            d.AsSpan(0, n).Fill(1.0);
-            activation.Backward(x.AsSpan(0, n), d.AsSpan(0, n), d.AsSpan(0, n), units);
             var alive = new bool[units];
-            for (int i = 0; i < n; i++)
+            for (int start = 0; start < n; start += block)
             {
-                if (y[i] != 0 || d[i] != 0) alive[i % units] = true;
+                int len = Math.Min(block, n - start);
+                for (int i = 0; i < len; i++) x[i] = pre[start + i];
+                activation.Forward(x.AsSpan(0, len), y.AsSpan(0, len), units);
+                d.AsSpan(0, len).Fill(1.0);
+                activation.Backward(x.AsSpan(0, len), d.AsSpan(0, len), d.AsSpan(0, len), units);
+                for (int i = 0; i < len; i++)
+                {
+                    if (y[i] != 0 || d[i] != 0) alive[i % units] = true;
+                }
             }
 
             return new DeadUnitReport(layer, units, samples, Dead(alive, samples));
@@ -63,6 +69,9 @@ public static class DeadUnitDetector
             ArrayPool<double>.Shared.Return(d);
         }
     }
+
+    /// <summary>Values per block (whole rows) when the detectors work through a large array.</summary>
+    internal const int BlockValues = 1 << 16;
 
     /// <summary>From activations <paramref name="post"/> laid out [samples × units]: dead where the output is 0 on every sample.</summary>
     public static DeadUnitReport FromActivations(string layer, ReadOnlySpan<float> post, int units)
@@ -80,12 +89,16 @@ public static class DeadUnitDetector
     private static int[] Dead(bool[] alive, int samples) =>
         samples == 0 ? [] : Enumerable.Range(0, alive.Length).Where(j => !alive[j]).ToArray();
 
-    /// <summary>The finding for a report, or null when the layer is healthy by <paramref name="options"/>.</summary>
+    /// <summary>
+    /// The finding for a report, or null when the layer is healthy by <paramref name="options"/> or the report has
+    /// fewer samples than <see cref="DiagnosticsOptions.DeadMinSamples"/> (too few to tell a dead unit from a quiet one).
+    /// </summary>
     public static Finding? ToFinding(DeadUnitReport report, DiagnosticsOptions? options = null, long? step = null, string? activationName = null)
     {
+        ArgumentNullException.ThrowIfNull(report);
         options ??= new DiagnosticsOptions();
         double f = report.DeadFraction;
-        if (report.DeadUnits.Count == 0 || f < options.DeadWarningFraction) return null;
+        if (report.Samples < options.DeadMinSamples || report.DeadUnits.Count == 0 || f < options.DeadWarningFraction) return null;
         bool all = f >= options.DeadCriticalFraction;
         return new Finding
         {
@@ -125,10 +138,19 @@ public sealed class DeadUnitTracker
         Enumerable.Range(0, _consecutive.Length).Where(j => _consecutive[j] >= windows).ToArray();
 }
 
+/// <summary>Saturation of one layer: overall, per unit, and in which flat tail.</summary>
+/// <param name="Fraction">Fraction of all pre-activations that are saturated.</param>
+/// <param name="PerUnit">Fraction saturated per unit (per channel for per-channel functions).</param>
+/// <param name="LowerFraction">Fraction of all pre-activations saturated in the lower (negative) flat tail.</param>
+/// <param name="UpperFraction">Fraction of all pre-activations saturated in the upper (positive) flat tail.</param>
+public sealed record SaturationMeasurement(double Fraction, double[] PerUnit, double LowerFraction, double UpperFraction);
+
 /// <summary>
 /// Finds pre-activations in a flat tail of a saturating function: |f′| below a fraction (5 %) of the function's
 /// reference slope, beyond the last point on that side where it is not. A zero of f′ between the tails (silu′ at
-/// −1.28, gelu′ at −0.75) is a turning point the unit passes through, not a flat region, and does not count.
+/// −1.28, gelu′ at −0.75) is a turning point the unit passes through, not a flat region, and does not count; nor does
+/// a pre-activation where f and f′ are both exactly zero (in double): that is the zero-valued flat region of relu6,
+/// hardsigmoid or sparse_sigmoid, where a unit is dead, not saturated, and <see cref="DeadUnitDetector"/> reports it.
 /// </summary>
 /// <remarks>
 /// The reference slope (<see cref="PeakDerivative"/>) is the peak of |f′| when f′ is bounded (sigmoid 1/4, tanh 1,
@@ -151,49 +173,110 @@ public static class SaturationDetector
     /// </summary>
     public static (double Fraction, double[] PerUnit) Measure(Activation activation, ReadOnlySpan<float> pre, int units, DiagnosticsOptions? options = null)
     {
+        var m = MeasureTails(activation, pre, units, options);
+        return (m.Fraction, m.PerUnit);
+    }
+
+    /// <summary><see cref="Measure"/>, with the saturated fraction split by tail (which tail decides the fix).</summary>
+    public static SaturationMeasurement MeasureTails(Activation activation, ReadOnlySpan<float> pre, int units, DiagnosticsOptions? options = null)
+    {
         ArgumentNullException.ThrowIfNull(activation);
         options ??= new DiagnosticsOptions();
         int samples = Shape.Rows(pre.Length, units, nameof(pre));
         var perUnit = new double[units];
-        if (activation.Info.Kind != ActivationKind.Elementwise || !activation.Info.Saturating || pre.Length == 0) return (0, perUnit);
+        if (activation.Info.Kind != ActivationKind.Elementwise || !activation.Info.Saturating || pre.Length == 0) return new(0, perUnit, 0, 0);
         var slopes = Slopes(activation);
-        if (slopes.Reference == 0) return (0, perUnit);
+        if (slopes.Reference == 0) return new(0, perUnit, 0, 0);
         double limit = options.SaturationDerivativeFraction * slopes.Reference;
         var (low, high) = FlatTails(activation, slopes, limit);
         int n = pre.Length;
-        float[] d = ArrayPool<float>.Shared.Rent(n);
+        int block = Math.Min(n, Math.Max(1, DeadUnitDetector.BlockValues / units) * units);
+        float[] d = ArrayPool<float>.Shared.Rent(block);
+        float[] y = ArrayPool<float>.Shared.Rent(block);
+        double[]? xd = null, yd = null, dd = null;
         try
         {
-            d.AsSpan(0, n).Fill(1f);
-            activation.Backward(pre, d.AsSpan(0, n), d.AsSpan(0, n), units);
-            long total = 0;
-            for (int i = 0; i < n; i++)
+            long lower = 0, upper = 0;
+            for (int start = 0; start < n; start += block)
             {
-                float x = pre[i];
-                if (Math.Abs(d[i]) < limit && (x < low || x > high))
+                int len = Math.Min(block, n - start);
+                var x = pre.Slice(start, len);
+                d.AsSpan(0, len).Fill(1f);
+                activation.Backward(x, d.AsSpan(0, len), d.AsSpan(0, len), units);
+                activation.Forward(x, y.AsSpan(0, len), units);
+
+                // A flat entry whose output and slope are 0 in float may sit in a zero-valued region (dead) or only
+                // underflow float (sigmoid at −200: saturated); double tells them apart. Only blocks with such an
+                // entry pay for it.
+                bool zeros = false;
+                for (int i = 0; i < len && !zeros; i++) zeros = y[i] == 0 && d[i] == 0 && (x[i] < low || x[i] > high);
+                if (zeros)
                 {
+                    xd ??= ArrayPool<double>.Shared.Rent(block);
+                    yd ??= ArrayPool<double>.Shared.Rent(block);
+                    dd ??= ArrayPool<double>.Shared.Rent(block);
+                    for (int i = 0; i < len; i++) xd[i] = x[i];
+                    activation.Forward(xd.AsSpan(0, len), yd.AsSpan(0, len), units);
+                    dd.AsSpan(0, len).Fill(1.0);
+                    activation.Backward(xd.AsSpan(0, len), dd.AsSpan(0, len), dd.AsSpan(0, len), units);
+                }
+
+                for (int i = 0; i < len; i++)
+                {
+                    float v = x[i];
+                    bool inTail = v < low || v > high;
+                    if (!inTail || !(Math.Abs(d[i]) < limit)) continue;
+                    if (zeros && yd![i] == 0 && dd![i] == 0) continue;
                     perUnit[i % units]++;
-                    total++;
+                    if (v < low) lower++;
+                    else upper++;
                 }
             }
 
             for (int j = 0; j < units; j++) perUnit[j] /= samples;
-            return ((double)total / n, perUnit);
+            return new((double)(lower + upper) / n, perUnit, (double)lower / n, (double)upper / n);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(d);
+            ArrayPool<float>.Shared.Return(y);
+            if (xd is not null) ArrayPool<double>.Shared.Return(xd);
+            if (yd is not null) ArrayPool<double>.Shared.Return(yd);
+            if (dd is not null) ArrayPool<double>.Shared.Return(dd);
         }
     }
 
     /// <summary>The finding for a measurement, or null when below the reporting threshold.</summary>
+    /// <remarks>
+    /// Without the split by tail, the fix assumes the tail a function is known for: the upper flat region of one
+    /// bounded above, the negative tail otherwise. <see cref="ToFinding(string, Activation, SaturationMeasurement, DiagnosticsOptions?, long?)"/>
+    /// knows which tail it is.
+    /// </remarks>
     public static Finding? ToFinding(string layer, Activation activation, double fraction, double[] perUnit, DiagnosticsOptions? options = null, long? step = null)
     {
         ArgumentNullException.ThrowIfNull(activation);
+        return ToFinding(layer, activation, new SaturationMeasurement(fraction, perUnit, activation.Info.BoundedAbove ? 0 : fraction, activation.Info.BoundedAbove ? fraction : 0), options, step);
+    }
+
+    /// <summary>
+    /// The finding for a measurement, or null when below the reporting threshold. The fix follows the tail most of the
+    /// saturated pre-activations sit in: the upper flat region calls for a smaller initialisation or a function without
+    /// one; the lower tail of a function bounded on both sides (sigmoid, tanh, hardtanh) for the biases and the
+    /// initialisation; the negative tail of a rectifier-like function (gelu, elu, exponential) for inputs, biases and
+    /// learning rate, or a slope there.
+    /// </summary>
+    public static Finding? ToFinding(string layer, Activation activation, SaturationMeasurement measurement, DiagnosticsOptions? options = null, long? step = null)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        ArgumentNullException.ThrowIfNull(measurement);
+        var perUnit = measurement.PerUnit;
         ArgumentNullException.ThrowIfNull(perUnit);
         options ??= new DiagnosticsOptions();
+        double fraction = measurement.Fraction;
         if (fraction < options.SaturationWarningFraction) return null;
         var saturatedUnits = Enumerable.Range(0, perUnit.Length).Where(j => perUnit[j] >= 0.9).ToArray();
+        bool upper = measurement.UpperFraction >= measurement.LowerFraction;
+        bool twoSided = activation.Info.BoundedAbove && activation.Info.BoundedBelow;
         return new Finding
         {
             Kind = FindingKind.Saturation,
@@ -204,9 +287,11 @@ public static class SaturationDetector
             Evidence = new Dictionary<string, double> { ["saturated_fraction"] = fraction, ["saturated_units"] = saturatedUnits.Length, ["units"] = perUnit.Length },
             Explanation = $"{fraction:P0} of the pre-activations of {activation.Name} sit where its derivative is below {options.SaturationDerivativeFraction:P0} of "
                 + (Slopes(activation).Unbounded ? $"its slope at the unit scale (max |f′| over [−1, 1] = {Slopes(activation).Reference:G3})" : "its peak") + "; those units pass almost no gradient.",
-            Fix = activation.Info.BoundedAbove
+            Fix = upper
                 ? "Use a hidden activation without an upper flat region (ReLU family, GELU/SiLU) with He initialisation, or scale the initialisation down (Glorot for sigmoid/tanh) and normalise the inputs."
-                : $"The flat region of {activation.Name} is its negative tail: normalise the inputs, check the initialisation scale and the biases, lower the learning rate, or use a function with a slope there (Leaky ReLU, PReLU).",
+                : twoSided
+                    ? $"Most of these sit in the lower flat tail of {activation.Name}: check the biases (a large negative bias pins the units there), scale the initialisation down (Glorot for sigmoid/tanh) and normalise the inputs."
+                    : $"The flat region of {activation.Name} is its negative tail: normalise the inputs, check the initialisation scale and the biases, lower the learning rate, or use a function with a slope there (Leaky ReLU, PReLU).",
         };
     }
 
@@ -372,11 +457,22 @@ public static class CollapseDetector
     }
 }
 
-/// <summary>Follows per-layer gradient norms over steps and reports vanishing or exploding gradients.</summary>
+/// <summary>
+/// Follows per-layer gradient norms over steps and reports vanishing or exploding gradients.
+/// </summary>
+/// <remarks>
+/// Growth alone is no explosion: a layer whose first gradient is tiny (a small-initialised layer after it scales
+/// every gradient before it down) grows a thousandfold on its way to an ordinary size. A gradient counts as exploding
+/// when it grew more than <see cref="DiagnosticsOptions.ExplodingGrowth"/>× since the first check <em>and</em> is large
+/// in absolute terms: at least <see cref="DiagnosticsOptions.ExplodingWeightRatio"/> times the norm of the weights it
+/// updates (‖∂L/∂W‖ ≥ ‖W‖: one SGD step at learning rate 1 would move the weights further than their whole size). Without the weights' norms, the yardstick is the largest gradient norm
+/// of any layer at the first check, the network's own initial scale.
+/// </remarks>
 public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
 {
     private readonly DiagnosticsOptions _options = options ?? new DiagnosticsOptions();
     private double[]? _first;
+    private double _firstLargest;
     private int _lowStreak;
     private bool _vanishingReported;
     private bool _explodingReported;
@@ -385,36 +481,53 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
     public double LastRatio { get; private set; } = double.NaN;
 
     /// <summary>
-    /// Records the gradient norms of one step, first layer first. Returns the findings raised by this step
+    /// Records the gradient norms of one step, first layer first, with the norms of the weights they update when known
+    /// (<paramref name="weightNorms"/>, the same order; see the remarks). Returns the findings raised by this step
     /// (each kind once per monitor).
     /// </summary>
-    public IReadOnlyList<Finding> Record(long step, IReadOnlyList<double> norms, IReadOnlyList<string>? layerNames = null)
+    public IReadOnlyList<Finding> Record(long step, IReadOnlyList<double> norms, IReadOnlyList<string>? layerNames = null, IReadOnlyList<double>? weightNorms = null)
     {
         ArgumentNullException.ThrowIfNull(norms);
+        if (weightNorms is not null && weightNorms.Count != norms.Count)
+        {
+            throw new ArgumentException($"{weightNorms.Count} weight norms for {norms.Count} gradient norms; give one per layer.", nameof(weightNorms));
+        }
+
         var found = new List<Finding>();
         if (norms.Count == 0) return found;
         string Name(int i) => layerNames is not null && i < layerNames.Count ? layerNames[i] : $"layer {i}";
-        _first ??= norms.ToArray();
+        if (_first is null)
+        {
+            _first = norms.ToArray();
+            _firstLargest = _first.Where(double.IsFinite).DefaultIfEmpty(0).Max();
+        }
+
         if (!_explodingReported)
         {
             for (int i = 0; i < norms.Count; i++)
             {
                 bool nonFinite = !double.IsFinite(norms[i]);
                 double growth = _first[i] > 0 ? norms[i] / _first[i] : 0;
-                if (nonFinite || growth > _options.ExplodingGrowth)
+                double? weightNorm = weightNorms is not null && double.IsFinite(weightNorms[i]) && weightNorms[i] > 0 ? weightNorms[i] : null;
+                double yardstick = weightNorm is double w ? _options.ExplodingWeightRatio * w : _firstLargest;
+                if (nonFinite || (growth > _options.ExplodingGrowth && norms[i] >= yardstick))
                 {
                     _explodingReported = true;
+                    var evidence = new Dictionary<string, double> { ["gradient_norm"] = norms[i], ["initial_norm"] = _first[i], ["growth"] = growth };
+                    if (!nonFinite && weightNorm is double wn) evidence["weight_norm"] = wn;
+                    else if (!nonFinite) evidence["largest_initial_norm"] = _firstLargest;
                     found.Add(new Finding
                     {
                         Kind = FindingKind.ExplodingGradients,
                         Severity = nonFinite ? Severity.Critical : Severity.Warning,
                         Layer = Name(i),
                         Step = step,
-                        Evidence = new Dictionary<string, double> { ["gradient_norm"] = norms[i], ["initial_norm"] = _first[i], ["growth"] = growth },
+                        Evidence = evidence,
                         Explanation = nonFinite
                             ? $"The gradient of {Name(i)} became {norms[i]}: training has diverged."
-                            : $"The gradient norm of {Name(i)} grew {growth:G3}× since the first step ({_first[i]:G3} → {norms[i]:G3}).",
-                        Fix = "Lower the learning rate, clip gradients, use a bounded or self-normalising activation (tanh at the output, SELU with LeCun init), and check the input scaling.",
+                            : $"The gradient norm of {Name(i)} grew {growth:G3}× since the first step ({_first[i]:G3} → {norms[i]:G3}), "
+                                + (weightNorm is double v ? $"{norms[i] / v:G3}× the norm of the weights it updates ({v:G3})." : $"{norms[i] / _firstLargest:G3}× the largest gradient norm of any layer at the first step ({_firstLargest:G3})."),
+                        Fix = "Lower the learning rate, clip gradients, use a bounded activation (ReLU6 in the hidden layers, tanh at a bounded output), and check the input scaling.",
                     });
                     break;
                 }

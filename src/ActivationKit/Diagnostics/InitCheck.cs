@@ -19,6 +19,15 @@ public enum TaskKind
 /// <param name="Activation">The activation applied to this layer's output (null: identity).</param>
 public sealed record LayerWeights(string Name, ReadOnlyMemory<float> Weights, int FanIn, int FanOut, Activation? Activation);
 
+/// <summary>One hidden layer's weight variance, measured or implied by its initialiser, for <see cref="InitCheck.CheckScale"/>.</summary>
+/// <param name="Name">Layer name.</param>
+/// <param name="Variance">Var(w) of the layer's weights.</param>
+/// <param name="FanIn">Inputs per unit.</param>
+/// <param name="FanOut">Units.</param>
+/// <param name="Activation">The layer's activation.</param>
+/// <param name="Scheme">The initialiser the variance follows from (e.g. "normal(0.01)"), or null when it was measured from the weights.</param>
+public sealed record LayerVariance(string Name, double Variance, int FanIn, int FanOut, ActivationInfo Activation, string? Scheme = null);
+
 /// <summary>
 /// Checks weights before (or during) training: zero or constant weights and identical units (symmetry never
 /// broken), and weight variance far from what the layer's activation needs — per layer and compounded over
@@ -32,7 +41,7 @@ public static class InitCheck
         ArgumentNullException.ThrowIfNull(layers);
         options ??= new DiagnosticsOptions();
         var found = new List<Finding>();
-        double compound = 1;
+        var variances = new List<LayerVariance>();
         int hidden = Math.Max(0, layers.Count - 1);
         for (int l = 0; l < layers.Count; l++)
         {
@@ -55,29 +64,59 @@ public static class InitCheck
             }
 
             if (!isHidden || layer.Activation is null) continue;
-            double actual = Variance(w);
-            double needed = NeededVariance(layer.Activation.Info, layer.FanIn, layer.FanOut);
-            double ratio = actual / needed;
-            compound *= ratio;
-            if (ratio > options.InitScaleFactor || ratio < 1 / options.InitScaleFactor)
-            {
-                found.Add(ScaleFinding(layer, actual, needed, ratio, perLayer: true));
-            }
+            variances.Add(new LayerVariance(layer.Name, Variance(w), layer.FanIn, layer.FanOut, layer.Activation.Info));
         }
 
-        if (hidden >= 2 && !found.Any(f => f.Kind == FindingKind.InitScale || f.Kind == FindingKind.SymmetricInit)
-            && (compound > options.InitCompoundFactor || compound < 1 / options.InitCompoundFactor))
+        // Only a symmetric layer leaves the product without a meaningful factor for that layer.
+        found.AddRange(Scale(variances, options, compound: !found.Any(f => f.Kind == FindingKind.SymmetricInit)));
+        return found;
+    }
+
+    /// <summary>
+    /// The scale checks alone, for hidden layers whose weight variances are known (measured, or implied by their
+    /// initialiser and fan-in): a layer whose variance is outside [1/x, x] of what its activation needs, x =
+    /// <see cref="DiagnosticsOptions.InitScaleFactor"/> (<see cref="DiagnosticsOptions.InitSensitiveScaleFactor"/> for
+    /// functions the catalog marks initialisation-sensitive), and the product of the ratios over the stack outside
+    /// [1/y, y], y = <see cref="DiagnosticsOptions.InitCompoundFactor"/>.
+    /// </summary>
+    public static IReadOnlyList<Finding> CheckScale(IReadOnlyList<LayerVariance> hidden, DiagnosticsOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        return Scale(hidden, options ?? new DiagnosticsOptions(), compound: true);
+    }
+
+    private static List<Finding> Scale(IReadOnlyList<LayerVariance> hidden, DiagnosticsOptions options, bool compound)
+    {
+        var found = new List<Finding>();
+        double product = 1, worst = 1;
+        foreach (var layer in hidden)
         {
-            var first = layers[0];
+            double needed = NeededVariance(layer.Activation, layer.FanIn, layer.FanOut);
+            double ratio = layer.Variance / needed;
+            product *= ratio;
+            if (Math.Abs(Math.Log(ratio)) > Math.Abs(Math.Log(worst))) worst = ratio;
+            double factor = layer.Activation.Problems.HasFlag(KnownProblem.InitialisationSensitive) ? options.InitSensitiveScaleFactor : options.InitScaleFactor;
+            if (ratio > factor || ratio < 1 / factor) found.Add(ScaleFinding(layer, needed, ratio));
+        }
+
+        // Evaluated whatever the per-layer findings: ten layers each 6× too small are ten modest (info) findings, but
+        // 10⁻⁸ over the stack. Reported when the stack adds to its worst layer (by more than a per-layer factor): one
+        // layer 192× too large among sound ones is that layer's finding, not the network's.
+        bool beyondWorst = Math.Abs(Math.Log(product)) > Math.Abs(Math.Log(worst)) + Math.Log(options.InitScaleFactor);
+        if (compound && hidden.Count >= 2 && beyondWorst && (product > options.InitCompoundFactor || product < 1 / options.InitCompoundFactor))
+        {
+            bool perLayer = found.Count > 0;
             found.Add(new Finding
             {
                 Kind = FindingKind.InitScale,
                 Severity = Severity.Warning,
                 Layer = "network",
-                Evidence = new Dictionary<string, double> { ["compound_variance_ratio"] = compound, ["hidden_layers"] = hidden },
-                Explanation = $"Each hidden layer's weight variance is off by a modest factor, but over {hidden} layers it compounds to {compound:G3}×: "
-                    + (compound < 1 ? "activations and gradients shrink layer by layer." : "activations grow layer by layer and saturate or explode."),
-                Fix = $"Initialise each layer for its activation: {InitAdvice(first.Activation?.Info)}.",
+                Evidence = new Dictionary<string, double> { ["compound_variance_ratio"] = product, ["hidden_layers"] = hidden.Count },
+                Explanation = (perLayer
+                        ? $"Over {hidden.Count} hidden layers the layers' variance ratios multiply to {product:G3}×: "
+                        : $"Each hidden layer's weight variance is off by a modest factor, but over {hidden.Count} layers it compounds to {product:G3}×: ")
+                    + (product < 1 ? "activations and gradients shrink layer by layer." : "activations grow layer by layer and saturate or explode."),
+                Fix = $"Initialise each layer for its activation: {InitAdvice(hidden[0].Activation)}.",
             });
         }
 
@@ -127,15 +166,17 @@ public static class InitCheck
         };
     }
 
-    private static Finding ScaleFinding(LayerWeights layer, double actual, double needed, double ratio, bool perLayer) => new()
+    private static Finding ScaleFinding(LayerVariance layer, double needed, double ratio) => new()
     {
         Kind = FindingKind.InitScale,
         Severity = ratio > 16 || ratio < 1.0 / 16 ? Severity.Warning : Severity.Info,
         Layer = layer.Name,
-        Evidence = new Dictionary<string, double> { ["weight_variance"] = actual, ["needed_variance"] = needed, ["ratio"] = ratio, ["fan_in"] = layer.FanIn, ["fan_out"] = layer.FanOut },
-        Explanation = $"{layer.Name}'s weight variance {actual:G3} is {ratio:G3}× what {layer.Activation!.Name} needs ({needed:G3}): "
+        Evidence = new Dictionary<string, double> { ["weight_variance"] = layer.Variance, ["needed_variance"] = needed, ["ratio"] = ratio, ["fan_in"] = layer.FanIn, ["fan_out"] = layer.FanOut },
+        Explanation = (layer.Scheme is null
+                ? $"{layer.Name}'s weight variance {layer.Variance:G3} is {ratio:G3}× what {layer.Activation.Name} needs ({needed:G3}): "
+                : $"{layer.Scheme} gives a weight variance of {layer.Variance:G3} for {layer.FanIn} inputs, {ratio:G3}× what {layer.Activation.Name} needs ({needed:G3}): ")
             + (ratio < 1 ? "the signal shrinks through this layer." : "the signal grows through this layer and can saturate or explode."),
-        Fix = $"Use {InitAdvice(layer.Activation.Info)}.",
+        Fix = $"Use {InitAdvice(layer.Activation)}.",
     };
 
     private static string InitAdvice(ActivationInfo? info) => info is null
@@ -158,64 +199,103 @@ public static class InitCheck
     }
 }
 
-/// <summary>Checks that the output activation fits the task and the loss.</summary>
+/// <summary>
+/// Checks that the output activation fits the task and the loss, from what the function outputs (sampled from the
+/// catalog's implementation with its parameters): per-unit probabilities in [0, 1] for binary and multi-label tasks, a
+/// distribution over the classes (rows that sum to 1, or their logarithms) for a multi-class one, logits (identity) for
+/// a loss on logits, an unbounded value for regression.
+/// </summary>
 public static class OutputCheck
 {
     /// <summary>
     /// Returns the findings for an output activation (catalog name or spec), a task and a loss name
-    /// (mse, mae, huber, bce, bce_logits, ce, ce_logits). "_logits" losses expect an identity output. An empty
-    /// loss means "not known": only the activation is checked against the task.
+    /// (mse, mae, huber, bce, bce_logits, ce, ce_logits). "_logits" losses expect an identity output; bce and ce expect
+    /// probabilities (ce also takes log_softmax's log-probabilities, as NLL does). An empty loss means "not known": only
+    /// the activation is checked against the task.
     /// </summary>
     public static IReadOnlyList<Finding> Check(string outputActivation, TaskKind task, string loss)
     {
         ArgumentNullException.ThrowIfNull(outputActivation);
         ArgumentNullException.ThrowIfNull(loss);
-        string act = ActivationCatalog.Find(outputActivation.Split('(')[0])?.Name
-            ?? throw new ArgumentException($"Unknown output activation '{outputActivation}'.", nameof(outputActivation));
+        if (ActivationCatalog.Find(outputActivation.Split('(')[0]) is null) throw new ArgumentException($"Unknown output activation '{outputActivation}'.", nameof(outputActivation));
+        var f = ActivationCatalog.Create(outputActivation);
+        var info = f.Info;
+        string act = info.Name;
         string l = loss.Trim().ToLowerInvariant();
         string[] losses = ["mse", "mae", "huber", "bce", "bce_logits", "ce", "ce_logits"];
         if (l.Length > 0 && !losses.Contains(l)) throw new ArgumentException($"Unknown loss '{loss}'; valid: {string.Join(", ", losses)}.", nameof(loss));
         var found = new List<Finding>();
-        void Add(string why, string fix) => found.Add(new Finding
+        void Add(string why, string fix, Severity severity = Severity.Critical) => found.Add(new Finding
         {
             Kind = FindingKind.OutputMismatch,
-            Severity = Severity.Critical,
+            Severity = severity,
             Layer = "output",
             Explanation = why,
             Fix = fix,
         });
 
+        var shape = OutputShape.Of(f);
         bool classification = task != TaskKind.Regression;
-        if (classification && act is "relu" or "relu6" or "leaky_relu" or "elu" or "tanh" or "softplus")
+        bool logitsLoss = l.EndsWith("_logits", StringComparison.Ordinal);
+        string taskName = task.ToString().ToLowerInvariant();
+        string probabilityFix = task == TaskKind.Multiclass
+            ? "Use softmax with cross-entropy (or identity with softmax cross-entropy on logits)."
+            : "Use sigmoid with binary cross-entropy (or identity with BCE on logits).";
+        if (classification)
         {
-            Add($"{act} at the output of a {task.ToString().ToLowerInvariant()} classifier does not produce probabilities ({(act == "tanh" ? "it ranges over (−1, 1)" : "it is unbounded or not normalised")}).",
-                task == TaskKind.Multiclass ? "Use softmax with cross-entropy (or identity with softmax cross-entropy on logits)." : "Use sigmoid with binary cross-entropy (or identity with BCE on logits).");
+            if (act == "identity")
+            {
+                if (l is "bce" or "ce")
+                {
+                    Add($"The identity output gives logits, but {l} expects probabilities (it takes their logarithm): negative outputs make the loss undefined.",
+                        $"Use {l}_logits with the identity output, or {(l == "ce" ? "softmax" : "sigmoid")} with {l}.");
+                }
+            }
+            else if (task is TaskKind.Binary or TaskKind.Multilabel)
+            {
+                // A distribution is a binary classifier's two-class softmax; for multi-label it is refused below.
+                if (!shape.UnitInterval && !shape.Distribution) Add($"{act} at the output of a {taskName} classifier does not produce probabilities ({Reason(info, shape)}).", probabilityFix);
+            }
+            else if (shape.LogDistribution)
+            {
+                if (l is not ("ce" or "")) Add($"{act} at the output of a multiclass classifier does not produce probabilities ({Reason(info, shape)}).", probabilityFix);
+            }
+            else if (!shape.Distribution && (!shape.UnitInterval || l == "ce"))
+            {
+                // Per-unit probabilities (sigmoid) suit one-vs-rest with BCE, but not cross-entropy over the classes.
+                bool sigmoidCe = act == "sigmoid" && l == "ce";
+                Add(sigmoidCe
+                        ? "Sigmoid with multi-class cross-entropy: sigmoid outputs do not sum to 1, so they are not a distribution over the classes."
+                        : $"{act} at the output of a multiclass classifier does not produce probabilities ({Reason(info, shape)}).",
+                    sigmoidCe ? "Use softmax with cross-entropy for exclusive classes." : probabilityFix);
+            }
         }
 
-        if (act == "softmax" && (l is "bce" or "bce_logits"))
+        if (shape.Distribution && (l is "bce" or "bce_logits"))
         {
-            Add("Softmax with binary cross-entropy: softmax makes the outputs compete (they sum to 1), BCE treats each as an independent yes/no.",
-                task == TaskKind.Multilabel ? "Use one sigmoid per label with BCE." : "Use softmax with categorical cross-entropy.");
+            Add($"{Capital(act)} with binary cross-entropy: {act} makes the outputs compete (they sum to 1), BCE treats each as an independent yes/no.",
+                task == TaskKind.Multilabel ? "Use one sigmoid per label with BCE." : $"Use {act} with categorical cross-entropy.");
         }
 
-        if (act == "sigmoid" && (l is "ce" or "ce_logits") && task == TaskKind.Multiclass)
+        if (task == TaskKind.Multilabel && shape.Distribution && l is not ("bce" or "bce_logits"))
         {
-            Add("Sigmoid with multi-class cross-entropy: sigmoid outputs do not sum to 1, so they are not a distribution over the classes.",
-                "Use softmax with cross-entropy for exclusive classes.");
+            Add($"{Capital(act)} on a multi-label task forces the labels to compete although several can be true at once.", "Use one sigmoid per label with binary cross-entropy.");
         }
 
-        if (task == TaskKind.Multilabel && act == "softmax")
-        {
-            Add("Softmax on a multi-label task forces the labels to compete although several can be true at once.", "Use one sigmoid per label with binary cross-entropy.");
-        }
-
-        if (l.EndsWith("_logits", StringComparison.Ordinal) && act != "identity")
+        if (logitsLoss && act != "identity")
         {
             Add($"The loss {l} applies its own sigmoid/softmax to logits, but the output already goes through {act}: it is squashed twice.",
                 $"Use the identity output with {l}, or {act} with the probability form of the loss.");
         }
 
-        if (task == TaskKind.Regression && act is "sigmoid" or "softmax" or "tanh" or "hardsigmoid" or "hardtanh")
+        if (classification && l is "mse" or "mae" or "huber")
+        {
+            Add($"{l} on a {taskName} task: through a sigmoid or softmax its gradient carries the output's slope, which vanishes where the output saturates, so the most confidently wrong predictions learn slowest (cross-entropy cancels that slope).",
+                task == TaskKind.Multiclass ? "Use cross-entropy (ce, or ce_logits with an identity output)." : "Use binary cross-entropy (bce, or bce_logits with an identity output).",
+                Severity.Warning);
+        }
+
+        if (task == TaskKind.Regression && (shape.Bounded || shape.Distribution))
         {
             found.Add(new Finding
             {
@@ -233,5 +313,39 @@ public static class OutputCheck
         }
 
         return found;
+    }
+
+    private static string Capital(string name) => char.ToUpperInvariant(name[0]) + name[1..];
+
+    private static string Reason(ActivationInfo info, OutputShape shape) =>
+        shape.LogDistribution ? "it gives log-probabilities, which are ≤ 0"
+        : !info.BoundedAbove || !info.BoundedBelow ? "it is unbounded or not normalised"
+        : shape.UnitInterval ? "its outputs do not sum to 1 over the classes"
+        : $"it ranges over {info.Range}";
+
+    /// <summary>What a function outputs, sampled over [−30, 30] (row-wise functions over rows of 6 of those values).</summary>
+    private readonly record struct OutputShape(bool UnitInterval, bool Distribution, bool LogDistribution, bool Bounded)
+    {
+        public static OutputShape Of(Activation f)
+        {
+            var grid = Enumerable.Range(0, 600).Select(i => -30 + (i * 0.1)).ToArray();
+            if (f.Info.Kind == ActivationKind.Gated) return new(false, false, false, false);
+
+            // Row-wise: rows of 6 grid values; element-wise: each value once per channel (prelu(num_parameters=C)).
+            int columns = f.Info.Kind == ActivationKind.Rowwise ? 6 : f.Channels;
+            var x = f.Info.Kind == ActivationKind.Rowwise ? grid : grid.SelectMany(v => Enumerable.Repeat(v, columns)).ToArray();
+            var y = new double[x.Length];
+            f.Forward(x, y, columns);
+            bool unit = y.All(v => v is >= 0 and <= 1);
+            bool distribution = false, log = false;
+            if (f.Info.Kind == ActivationKind.Rowwise)
+            {
+                var rows = y.Chunk(columns).ToArray();
+                distribution = unit && rows.All(r => Math.Abs(r.Sum() - 1) < 1e-9);
+                log = rows.All(r => Math.Abs(r.Sum(Math.Exp) - 1) < 1e-9);
+            }
+
+            return new(unit && f.Info.Kind == ActivationKind.Elementwise, distribution, log, f.Info.Kind == ActivationKind.Elementwise && f.Info.BoundedAbove && f.Info.BoundedBelow);
+        }
     }
 }

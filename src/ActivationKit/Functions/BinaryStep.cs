@@ -38,7 +38,7 @@ public sealed class BinaryStep : OutputGradientActivation<BinaryStep.Kernel_>
         Init = Initialization.Glorot,
         Gain = 1.0,
         TypicalUses = ["perceptrons trained by the perceptron rule", "binarising outputs at inference", "teaching and plotting"],
-        Problems = KnownProblem.VanishingGradients | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable | KnownProblem.Saturation,
+        Problems = KnownProblem.DyingUnits | KnownProblem.VanishingGradients | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable | KnownProblem.Saturation,
         Origin = new("McCulloch & Pitts, A logical calculus of the ideas immanent in nervous activity (Bulletin of Mathematical Biophysics)", 1943),
         Frameworks = new Dictionary<string, FrameworkName>
         {

@@ -56,7 +56,7 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         // PyTorch's calculate_gain has no entry for CELU; initialised like ELU/ReLU.
         Gain = Math.Sqrt(2.0),
         TypicalUses = ["hidden layers where ELU's behaviour is wanted with a tunable α", "models needing a C¹ activation for every α"],
-        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
+        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput | KnownProblem.Saturation,
         Origin = new("Barron, Continuously Differentiable Exponential Linear Units", 2017, "arXiv:1704.07483"),
         Frameworks = new Dictionary<string, FrameworkName>
         {

@@ -56,7 +56,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         // PyTorch's calculate_gain has no entry for ELU; the paper's networks used He initialisation.
         Gain = Math.Sqrt(2.0),
         TypicalUses = ["hidden layers of deep CNNs and MLPs (faster learning than ReLU without batch normalisation)", "networks where dying ReLUs are a problem"],
-        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
+        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput | KnownProblem.Saturation,
         Origin = new("Clevert, Unterthiner & Hochreiter, Fast and Accurate Deep Network Learning by Exponential Linear Units (ELUs) (ICLR 2016)", 2015, "arXiv:1511.07289"),
         Frameworks = new Dictionary<string, FrameworkName>
         {

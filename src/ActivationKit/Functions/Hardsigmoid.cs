@@ -41,7 +41,7 @@ public sealed class Hardsigmoid : OutputGradientActivation<Hardsigmoid.Kernel_>
         Init = Initialization.Glorot,
         Gain = 1.0,
         TypicalUses = ["gates of squeeze-and-excitation blocks (MobileNetV3)", "the gate inside hard-swish", "quantised and mobile models where exp is costly"],
-        Problems = KnownProblem.VanishingGradients | KnownProblem.Saturation | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable,
+        Problems = KnownProblem.DyingUnits | KnownProblem.VanishingGradients | KnownProblem.Saturation | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable,
         Origin = new("Howard et al., Searching for MobileNetV3 (ICCV) — the ReLU6(x + 3)/6 form; earlier hard sigmoids clip((x + 1)/2) in Courbariaux, Bengio & David, BinaryConnect (2015)", 2019, "arXiv:1905.02244"),
         Frameworks = new Dictionary<string, FrameworkName>
         {

@@ -46,7 +46,7 @@ public sealed class Hardswish : ElementwiseActivation<Hardswish.Kernel_>
         // PyTorch's calculate_gain has no entry for hardswish; MobileNetV3 is initialised like ReLU networks.
         Gain = Math.Sqrt(2.0),
         TypicalUses = ["MobileNetV3 and other mobile/edge CNNs", "a quantisation-friendly replacement for SiLU"],
-        Problems = KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput,
+        Problems = KnownProblem.DyingUnits | KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput | KnownProblem.NotZeroCentred,
         Origin = new("Howard, Sandler, Chu, Chen, Chen, Tan, Wang, Zhu, Pang, Vasudevan, Le & Adam, Searching for MobileNetV3 (ICCV)", 2019, "arXiv:1905.02244"),
         Frameworks = new Dictionary<string, FrameworkName>
         {

@@ -66,7 +66,7 @@ public sealed class Selu : OutputGradientActivation<Selu.Kernel_>
         // normal (kaiming_normal_ with nonlinearity='linear', i.e. gain 1).
         Gain = 0.75,
         TypicalUses = ["deep fully connected networks without batch normalisation", "self-normalising networks with LeCun-normal weights and alpha dropout"],
-        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput | KnownProblem.NonDifferentiable | KnownProblem.InitialisationSensitive,
+        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput | KnownProblem.NonDifferentiable | KnownProblem.InitialisationSensitive | KnownProblem.Saturation,
         Origin = new("Klambauer, Unterthiner, Mayr & Hochreiter, Self-Normalizing Neural Networks (NIPS)", 2017, "arXiv:1706.02515"),
         Frameworks = new Dictionary<string, FrameworkName>
         {

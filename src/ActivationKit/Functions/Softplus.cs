@@ -54,7 +54,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         // PyTorch's calculate_gain has no entry for softplus; as a smooth ReLU it is initialised like ReLU.
         Gain = Math.Sqrt(2.0),
         TypicalUses = ["strictly positive outputs (standard deviations, rates) in probabilistic models", "a smooth ReLU where second derivatives matter", "the inner function of mish"],
-        Problems = KnownProblem.VanishingGradients | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.ComputationalCost,
+        Problems = KnownProblem.VanishingGradients | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.ComputationalCost | KnownProblem.Saturation,
         Origin = new("Dugas, Bengio, Bélisle, Nadeau & Garcia, Incorporating Second-Order Functional Knowledge for Better Option Pricing (NIPS)", 2001),
         Frameworks = new Dictionary<string, FrameworkName>
         {

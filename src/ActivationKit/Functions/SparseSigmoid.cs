@@ -38,7 +38,7 @@ public sealed class SparseSigmoid : OutputGradientActivation<SparseSigmoid.Kerne
         Init = Initialization.Glorot,
         Gain = 1.0,
         TypicalUses = ["gates and probabilities that should reach exactly 0 or 1 (sparse attention, Fenchel–Young losses)", "a cheap sigmoid where exp is costly"],
-        Problems = KnownProblem.VanishingGradients | KnownProblem.Saturation | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable,
+        Problems = KnownProblem.DyingUnits | KnownProblem.VanishingGradients | KnownProblem.Saturation | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable,
         Origin = new("Blondel, Martins & Niculae, Learning with Fenchel-Young Losses (JMLR), section 6.2", 2020, "arXiv:1901.02324"),
         Frameworks = new Dictionary<string, FrameworkName>
         {

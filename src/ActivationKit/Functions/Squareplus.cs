@@ -46,7 +46,7 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
         Init = Initialization.He,
         Gain = Math.Sqrt(2.0),
         TypicalUses = ["drop-in softplus replacement where exp/log are costly", "positive outputs (scales, rates, variances)", "smooth ReLU in hidden layers"],
-        Problems = KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput,
+        Problems = KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.Saturation,
         Origin = new("Barron, Squareplus: A Softplus-Like Algebraic Rectifier", 2021, "arXiv:2112.11687"),
         Frameworks = new Dictionary<string, FrameworkName>
         {

@@ -125,19 +125,27 @@ public static class Npy
     private const int MaxHeaderLength = 1 << 20;
 
     /// <summary>Reads a .npy file.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="fortranOrder">
+    /// True to accept an array stored in Fortran (column-major) order, as <c>numpy.save(w.T)</c> writes one, and return it
+    /// in C order with the same shape (what <c>numpy.load</c> gives); false to refuse it.
+    /// </param>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
-    /// <exception cref="InvalidDataException">The file is not a well-formed .npy file of a supported dtype in C order.</exception>
-    public static NpyArray Read(string path)
+    /// <exception cref="InvalidDataException">The file is not a well-formed .npy file of a supported dtype (in C order, unless <paramref name="fortranOrder"/>).</exception>
+    public static NpyArray Read(string path, bool fortranOrder = false)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"The .npy file '{path}' does not exist.", path);
         using var stream = File.OpenRead(path);
-        return Read(stream, Path.GetFileName(path));
+        return Read(stream, Path.GetFileName(path), fortranOrder);
     }
 
     /// <summary>Reads a .npy array from a stream; <paramref name="sourceName"/> names it in error messages.</summary>
-    /// <exception cref="InvalidDataException">The data is not a well-formed .npy array of a supported dtype in C order.</exception>
-    public static NpyArray Read(Stream stream, string sourceName = "input")
+    /// <param name="stream">The data.</param>
+    /// <param name="sourceName">The name used in error messages.</param>
+    /// <param name="fortranOrder">True to accept a Fortran-order array and return it in C order (see <see cref="Read(string, bool)"/>).</param>
+    /// <exception cref="InvalidDataException">The data is not a well-formed .npy array of a supported dtype (in C order, unless <paramref name="fortranOrder"/>).</exception>
+    public static NpyArray Read(Stream stream, string sourceName = "input", bool fortranOrder = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
         Span<byte> prefix = stackalloc byte[12];
@@ -182,7 +190,7 @@ public static class Npy
 
         string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
         var (descr, fortran, shape) = ParseHeader(header, sourceName);
-        if (fortran)
+        if (fortran && !fortranOrder)
         {
             throw new InvalidDataException($"{sourceName} is stored in Fortran (column-major) order; save it in C order (numpy.ascontiguousarray) instead.");
         }
@@ -239,7 +247,36 @@ public static class Npy
         var bytes = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(items), (int)dataBytes);
         ReadData(stream, bytes, sourceName, dataBytes, shape);
         if (itemSize > 1 && bigEndian == BitConverter.IsLittleEndian) ReverseItems(bytes, itemSize);
+        if (fortran && shape.Length > 1) ToCOrder(bytes, itemSize, shape);
         return new NpyArray(shape, items);
+    }
+
+    /// <summary>Reorders column-major items (the first index fastest) into row-major order (the last index fastest), in place through one copy.</summary>
+    private static void ToCOrder(Span<byte> bytes, int itemSize, int[] shape)
+    {
+        byte[] source = bytes.ToArray();
+        int rank = shape.Length;
+
+        // Stride of each index in the Fortran layout, in items.
+        var fortranStride = new long[rank];
+        fortranStride[0] = 1;
+        for (int k = 1; k < rank; k++) fortranStride[k] = fortranStride[k - 1] * shape[k - 1];
+        var index = new int[rank];
+        long offset = 0;
+        int count = bytes.Length / itemSize;
+        for (int c = 0; c < count; c++)
+        {
+            source.AsSpan((int)(offset * itemSize), itemSize).CopyTo(bytes.Slice(c * itemSize, itemSize));
+
+            // The next C-order index: the last dimension first, carrying into the earlier ones.
+            for (int k = rank - 1; k >= 0; k--)
+            {
+                offset += fortranStride[k];
+                if (++index[k] < shape[k]) break;
+                offset -= fortranStride[k] * shape[k];
+                index[k] = 0;
+            }
+        }
     }
 
     /// <summary>Writes float32 data of the given shape (product must equal the length) as a version 1.0 .npy file.</summary>

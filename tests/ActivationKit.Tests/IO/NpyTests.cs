@@ -20,6 +20,32 @@ public class NpyTests
     private static NpyArray Read(byte[] bytes) => Npy.Read(new MemoryStream(bytes), "test.npy");
 
     [Fact]
+    public void Fortran_order_arrays_are_refused_unless_asked_for_and_then_read_in_c_order()
+    {
+        // A [2 × 3 × 2] array stored column-major: element (i, j, k) at i + 2·j + 6·k.
+        var c = Enumerable.Range(0, 12).Select(v => (float)v).ToArray();
+        var f = new float[12];
+        for (int a = 0; a < 2; a++)
+        {
+            for (int b = 0; b < 3; b++)
+            {
+                for (int k = 0; k < 2; k++) f[a + (2 * b) + (6 * k)] = c[(a * 6) + (b * 2) + k];
+            }
+        }
+
+        byte[] file = File("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3, 2), }\n", f.SelectMany(BitConverter.GetBytes).ToArray());
+        Assert.Contains("Fortran", Assert.Throws<InvalidDataException>(() => Npy.Read(new MemoryStream(file))).Message, StringComparison.Ordinal);
+        var read = Npy.Read(new MemoryStream(file), "x", fortranOrder: true);
+        Assert.Equal([2, 3, 2], read.Shape);
+        Assert.Equal(c, read.ToSingleArray());
+
+        // float64, big-endian: the bytes are swapped before the reorder.
+        double[] d = [1, 4, 2, 5, 3, 6]; // [[1, 2, 3], [4, 5, 6]] column by column
+        byte[] big = File("{'descr': '>f8', 'fortran_order': True, 'shape': (2, 3), }\n", d.SelectMany(v => BitConverter.GetBytes(v).Reverse()).ToArray());
+        Assert.Equal([1.0, 2, 3, 4, 5, 6], Npy.Read(new MemoryStream(big), "x", fortranOrder: true).Double!);
+    }
+
+    [Fact]
     public void Float32_and_float64_round_trip_with_their_shape()
     {
         var ms = new MemoryStream();
