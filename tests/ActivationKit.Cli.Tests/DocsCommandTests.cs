@@ -43,6 +43,34 @@ public class DocsCommandTests
     }
 
     [Fact]
+    public void Accuracy_doc_has_a_measured_row_for_every_function()
+    {
+        // accuracy.md's tables are written by `actkit accuracy FN --write-docs` (element-wise functions: float32, and
+        // Half and bfloat16 with --dtype; row-wise and gated ones: rows); docs --check does not cover them, so a new
+        // function whose accuracy was never measured would otherwise go unnoticed.
+        string doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "accuracy.md"));
+        var rows = doc.Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal)).Select(l => l.Split('|', StringSplitOptions.TrimEntries)).ToList();
+        var missing = new List<string>();
+        foreach (var info in ActivationCatalog.All)
+        {
+            var mine = rows.Where(r => r[1] == $"`{info.Name}`").ToList();
+            if (info.Kind != ActivationKind.Elementwise)
+            {
+                if (mine.Count == 0) missing.Add($"{info.Name} (rows)");
+                continue;
+            }
+
+            if (!mine.Any(r => r.Length > 9 && r[8] is "exhaustive" or "sampled")) missing.Add($"{info.Name} (float32)");
+            foreach (string type in new[] { "Half", "bfloat16" })
+            {
+                if (!mine.Any(r => r[2] == type)) missing.Add($"{info.Name} ({type})");
+            }
+        }
+
+        Assert.True(missing.Count == 0, $"docs/accuracy.md has no measured row for: {string.Join(", ", missing)}. Measure with `actkit accuracy FN --write-docs` (and --dtype f16 / bf16).");
+    }
+
+    [Fact]
     public void Advisor_reference_lists_every_rule_and_problem_with_its_functions()
     {
         string doc = AdvisorDocs.Reference();

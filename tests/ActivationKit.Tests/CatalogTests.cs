@@ -79,6 +79,37 @@ public class CatalogTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
+    public void Range_and_monotonicity_marks_agree_with_the_function(string name)
+    {
+        // The catalog's bounds and monotonicity (actkit show, list, the advisor's constraints and the problem marks
+        // built on them) held to the function at its default parameters: a bounded side stays finite out to ±∞, an
+        // unbounded one passes 10⁶; the derivative on [−20, 20] decides the monotonicity.
+        var info = ActivationCatalog.Find(name)!;
+        var f = ActivationCatalog.Create(info);
+        double[] far = [-1e12, -1e6, -1e3, 1e3, 1e6, 1e12, double.NegativeInfinity, double.PositiveInfinity];
+        var x = Enumerable.Range(0, 4001).Select(i => -20 + (i * 0.01)).Concat(far).ToArray();
+        var y = new double[x.Length];
+        f.Forward(x, y);
+        // NaN only at ±∞, where a periodic function (sin) has no limit.
+        Assert.True(Enumerable.Range(0, x.Length).All(i => !double.IsNaN(y[i]) || double.IsInfinity(x[i])), $"{name}: NaN output on the grid");
+        double top = y.Where(v => !double.IsNaN(v)).Max(), bottom = y.Where(v => !double.IsNaN(v)).Min();
+        Assert.True(info.BoundedAbove ? double.IsFinite(top) : top > 1e6, $"{name}: BoundedAbove = {info.BoundedAbove}, largest output {top:G4}");
+        Assert.True(info.BoundedBelow ? double.IsFinite(bottom) : bottom < -1e6, $"{name}: BoundedBelow = {info.BoundedBelow}, smallest output {bottom:G4}");
+        Assert.True(info.Range.StartsWith("(−∞", StringComparison.Ordinal) == !info.BoundedBelow, $"{name}: Range '{info.Range}' vs BoundedBelow = {info.BoundedBelow}");
+        Assert.True(info.Range.EndsWith("∞)", StringComparison.Ordinal) == !info.BoundedAbove, $"{name}: Range '{info.Range}' vs BoundedAbove = {info.BoundedAbove}");
+
+        int n = 4001;
+        var d = Enumerable.Repeat(1.0, n).ToArray();
+        f.Backward(x.AsSpan(0, n), d, d);
+        int falling = Array.FindIndex(d, v => v < 0);
+        int flat = Enumerable.Range(0, n - 1).FirstOrDefault(i => d[i] == 0 && d[i + 1] == 0, -1);
+        var seen = falling >= 0 ? Monotonicity.NonMonotonic : flat >= 0 ? Monotonicity.NonDecreasing : Monotonicity.Increasing;
+        string where = falling >= 0 ? $"f′({x[falling]:G4}) = {d[falling]:G4} < 0" : flat >= 0 ? $"f′ = 0 on an interval at {x[flat]:G4}" : "f′ > 0 but at isolated points";
+        Assert.True(info.Monotonicity == seen, $"{name}: marked {info.Monotonicity}, {where}");
+    }
+
     [Fact]
     public void Names_and_aliases_are_unique()
     {
