@@ -188,7 +188,7 @@ public class AdvisorCommandTests
         Assert.True(Has("output_mismatch", "output", "Softmax with binary cross-entropy"));
         Assert.True(Has("symmetric_init", "layer 2", "zeros initialisation"));
         Assert.True(Has("vanishing_gradients", "hidden stack", "5 of 5 hidden layers"));
-        Assert.True(Has("init_scale", "layer 3 (tanh)", "normal(1) gives a weight variance of 1 for 256 inputs, 192× what tanh needs (0.00521)"));
+        Assert.True(Has("init_scale", "layer 3 (tanh)", "normal(1) gives a weight variance of 1 for 256 inputs, 69.1× what tanh needs (0.0145)"));
 
         var text = Cli.Run("check", dir.File("bad.json"));
         Assert.Equal(1, text.ExitCode);

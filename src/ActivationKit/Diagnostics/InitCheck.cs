@@ -91,7 +91,8 @@ public static class InitCheck
         double product = 1, worst = 1;
         foreach (var layer in hidden)
         {
-            double needed = NeededVariance(layer.Activation, layer.FanIn, layer.FanOut);
+            var (low, high) = NeededVarianceRange(layer.Activation, layer.FanIn, layer.FanOut);
+            double needed = layer.Variance < low ? low : layer.Variance > high ? high : layer.Variance;
             double ratio = layer.Variance / needed;
             product *= ratio;
             if (Math.Abs(Math.Log(ratio)) > Math.Abs(Math.Log(worst))) worst = ratio;
@@ -131,8 +132,28 @@ public static class InitCheck
         {
             Initialization.He => info.Gain * info.Gain / fanIn,
             Initialization.LeCun => 1.0 / fanIn,
-            _ => 2.0 / (fanIn + fanOut),
+            _ => info.Gain * info.Gain * 2.0 / (fanIn + fanOut),
         };
+    }
+
+    /// <summary>
+    /// The weight variances an activation's layer is judged against: <see cref="NeededVariance"/>, except that a Glorot
+    /// function with a gain other than 1 (tanh, 5/3) accepts everything between Glorot's plain 2/(fan_in + fan_out) —
+    /// the Xavier paper's and Keras's default — and Glorot with the gain, PyTorch's recommendation and what the engine
+    /// draws. Judged against either end alone, the other convention read as a factor 2.8 off per layer, which over ten
+    /// layers compounds into a warning for a network initialised as recommended.
+    /// </summary>
+    public static (double Low, double High) NeededVarianceRange(ActivationInfo info, int fanIn, int fanOut)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        double needed = NeededVariance(info, fanIn, fanOut);
+        if (info.Init != Initialization.He && info.Init != Initialization.LeCun)
+        {
+            double plain = 2.0 / (fanIn + fanOut);
+            return (Math.Min(plain, needed), Math.Max(plain, needed));
+        }
+
+        return (needed, needed);
     }
 
     private static Finding? SymmetryFinding(LayerWeights layer, ReadOnlySpan<float> w)
