@@ -200,7 +200,7 @@ public static class AdvisorRules
             Applies = r => FeedForwardHidden(r) && Has(r, Symptom.SlowConvergence),
             Prefer = [("elu", 4), ("selu", 3), ("gelu", 3), ("silu", 3), ("mish", 2), ("leaky_relu", 2)],
             Avoid = [("sigmoid", 6), ("binary_step", 10)],
-            Rationale = "Zero-centred, smooth activations avoid the zig-zag updates of all-positive outputs and speed up learning.",
+            Rationale = "Activations with a negative side keep mean outputs nearer zero than ReLU's, which reduces the bias shift and the zig-zag updates of all-positive outputs (ELU and SELU push the mean to about zero); smooth ones give steadier gradients.",
             Source = "LeCun et al., Efficient BackProp (1998); Clevert et al., ELU (ICLR 2016)",
         },
         new()
@@ -208,9 +208,9 @@ public static class AdvisorRules
             Id = "symptom-saturation",
             When = "feed-forward hidden layers saturating (--symptom saturation)",
             Applies = r => FeedForwardHidden(r) && Has(r, Symptom.Saturation),
-            Prefer = [("relu", 3), ("leaky_relu", 3), ("gelu", 2), ("silu", 2)],
+            Prefer = [("leaky_relu", 3), ("relu", 3), ("prelu", 2)],
             Avoid = [("sigmoid", 8), ("tanh", 6), ("hardtanh", 6), ("hardsigmoid", 6), ("softsign", 4)],
-            Rationale = "Units stuck in a flat region get no gradient; a function without an upper flat region cannot saturate there.",
+            Rationale = "Units stuck in a flat region get no gradient; the ReLU family has no flat tail (ReLU's zero side is where units die, which Leaky ReLU and PReLU remove too), while GELU, SiLU and mish flatten out below about −4.",
             Source = "Glorot & Bengio (2010); Glorot, Bordes & Bengio (2011)",
         },
         new()

@@ -53,7 +53,7 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         // z ~ N(0, 1) (E = 0.4252215, mpmath), the same rule that gives ReLU its √2.
         Gain = 1.5335304411955352,
         TypicalUses = ["Transformer feed-forward blocks (BERT, GPT-2, ViT)", "hidden layers where a smooth ReLU is wanted"],
-        Problems = KnownProblem.ComputationalCost | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput,
+        Problems = KnownProblem.ComputationalCost | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.Saturation,
         Origin = new("Hendrycks & Gimpel, Gaussian Error Linear Units (GELUs)", 2016, "arXiv:1606.08415"),
         Frameworks = new Dictionary<string, FrameworkName>
         {

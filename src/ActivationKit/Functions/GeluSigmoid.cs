@@ -44,7 +44,7 @@ public sealed class GeluSigmoid : ElementwiseActivation<Silu.Kernel_>
         // PyTorch's calculate_gain has no entry for GELU; transformer and CNN practice initialises as for ReLU.
         Gain = Math.Sqrt(2.0),
         TypicalUses = ["CLIP-style transformers trained with QuickGELU", "a cheaper drop-in for GELU in feed-forward blocks"],
-        Problems = KnownProblem.ComputationalCost | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput,
+        Problems = KnownProblem.ComputationalCost | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.Saturation,
         Origin = new("Hendrycks & Gimpel, Gaussian Error Linear Units (GELUs)", 2016, "arXiv:1606.08415"),
         Frameworks = new Dictionary<string, FrameworkName>
         {

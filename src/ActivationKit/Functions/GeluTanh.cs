@@ -46,7 +46,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         // No calculate_gain entry in PyTorch; 1/√E[f(z)²] for z ~ N(0, 1) (E = 0.4251937, mpmath), as for gelu.
         Gain = 1.5335805216661469,
         TypicalUses = ["Transformer feed-forward blocks (GPT-2, original BERT code)", "matching checkpoints trained with the tanh form"],
-        Problems = KnownProblem.ComputationalCost | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput,
+        Problems = KnownProblem.ComputationalCost | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.Saturation,
         Origin = new("Hendrycks & Gimpel, Gaussian Error Linear Units (GELUs)", 2016, "arXiv:1606.08415"),
         Frameworks = new Dictionary<string, FrameworkName>
         {

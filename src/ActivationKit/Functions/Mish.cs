@@ -55,7 +55,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         // PyTorch's calculate_gain has no entry for mish; like ReLU-family units it is initialised with He's gain.
         Gain = Math.Sqrt(2.0),
         TypicalUses = ["hidden layers of CNN detectors (YOLOv4 backbones)", "a drop-in for ReLU/SiLU in image classifiers"],
-        Problems = KnownProblem.ComputationalCost | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput,
+        Problems = KnownProblem.ComputationalCost | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.Saturation,
         Origin = new("Misra, Mish: A Self Regularized Non-Monotonic Activation Function (BMVC 2020)", 2019, "arXiv:1908.08681"),
         Frameworks = new Dictionary<string, FrameworkName>
         {

@@ -57,7 +57,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         // PyTorch's calculate_gain has no entry for SiLU; networks using it are initialised as for ReLU.
         Gain = Math.Sqrt(2.0),
         TypicalUses = ["hidden layers of CNNs (EfficientNet, YOLO)", "the gate of SwiGLU feed-forward blocks in transformers", "value networks in reinforcement learning (its origin)"],
-        Problems = KnownProblem.ComputationalCost | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput,
+        Problems = KnownProblem.ComputationalCost | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.Saturation,
         Origin = new("Elfwing, Uchibe & Doya, Sigmoid-Weighted Linear Units for Neural Network Function Approximation in Reinforcement Learning; with β as Swish: Ramachandran, Zoph & Le, Searching for Activation Functions (arXiv:1710.05941)", 2017, "arXiv:1702.03118"),
         Frameworks = new Dictionary<string, FrameworkName>
         {
