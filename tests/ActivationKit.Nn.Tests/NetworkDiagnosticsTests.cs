@@ -229,6 +229,15 @@ public class NetworkDiagnosticsTests
         using var d = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Every = 2 }).Attach();
         Trainer.Fit(net, data, null, new TrainerOptions { Epochs = 10, BatchSize = 1399, LearningRate = 0.01, Seed = 1 });
         Assert.DoesNotContain(d.Findings, f => f.Finding.Kind == FindingKind.DeadUnits);
+
+        // Batches smaller than the 16-sample floor lower it to the batch: a layer killed by its bias is still reported
+        // when training runs --batch 8 (it never was: every check had 8 samples).
+        var small = Mlp.Build(2, [16, 16], "relu", 2);
+        small.Initialize(Initializer.Auto, 1);
+        small.Layers[1].Bias.AsSpan().Fill(-30f);
+        using var ds = new NetworkDiagnostics(small, new NetworkDiagnosticsOptions { Every = 5 }).Attach();
+        Trainer.Fit(small, Spirals(), null, new TrainerOptions { Epochs = 1, BatchSize = 8, LearningRate = 0.01, Seed = 1 });
+        Assert.Contains(ds.Findings, f => f.Finding.Kind == FindingKind.DeadUnits && f.Finding.Layer == "layer1");
     }
 
     [Fact]

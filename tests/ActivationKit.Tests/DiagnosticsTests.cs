@@ -131,6 +131,19 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void An_offline_dump_of_a_few_rows_is_judged_on_the_rows_it_has()
+    {
+        // Ten rows of a relu layer whose every pre-activation is negative: all units dead (only the output's collapse
+        // was reported, the 16-sample floor of live checks having been applied to dumps too).
+        var relu = ActivationCatalog.Create("relu");
+        var pre = Enumerable.Repeat(-2f, 10 * 6).ToArray();
+        var f = DeadUnitDetector.ToFinding(DeadUnitDetector.FromPreActivations("fc1", relu, pre, 6));
+        Assert.NotNull(f);
+        Assert.Equal(Severity.Critical, f!.Severity);
+        Assert.Equal(10, f.Evidence["samples"]);
+    }
+
+    [Fact]
     public void Healthy_relu_stack_with_he_init_stays_quiet()
     {
         int[] sizes = [16, 64, 64, 64, 64];

@@ -12,7 +12,8 @@ public sealed record DiagnosticsSessionOptions
     /// <summary>
     /// A unit is reported dead once it was dead at this many consecutive checks, so one batch in which a sparse unit
     /// happened never to fire is no finding. A check on fewer samples than <see cref="DiagnosticsOptions.DeadMinSamples"/>
-    /// neither extends nor breaks the streak. Offline diagnosis of a single snapshot uses 1.
+    /// — or, when training runs smaller batches than that, than the largest batch checked so far — neither extends nor
+    /// breaks the streak (a one-row last batch). Offline diagnosis of a single snapshot uses 1.
     /// </summary>
     public int DeadChecks { get; init; } = 2;
 
@@ -75,6 +76,7 @@ public sealed class DiagnosticsSession
     private readonly Dictionary<string, ReportedFinding> _findings = [];
     private readonly List<(string Name, string Activation, int Units, List<LayerCheck> Checks)> _layers = [];
     private readonly List<DeadUnitTracker> _trackers = [];
+    private int _largestCheck;
     private readonly List<GradientFlowPoint> _flow = [];
     private readonly GradientFlowMonitor _monitor;
 
@@ -179,8 +181,10 @@ public sealed class DiagnosticsSession
                     : DeadUnitDetector.FromActivations(layer.Name, post, layer.Units);
 
                 // Too few samples to call a unit dead (a one-row last batch showed 38 % of a healthy layer "dead"):
-                // no evidence either way.
-                if (report.Samples >= t.DeadMinSamples)
+                // no evidence either way. With batches smaller than the floor the floor is the batch, so a layer of
+                // dead units trained with --batch 8 is still reported.
+                _largestCheck = Math.Max(_largestCheck, report.Samples);
+                if (report.Samples >= Math.Min(t.DeadMinSamples, _largestCheck))
                 {
                     deadFraction = report.DeadFraction;
                     var tracker = _trackers[l];

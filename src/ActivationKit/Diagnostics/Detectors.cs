@@ -90,15 +90,16 @@ public static class DeadUnitDetector
         samples == 0 ? [] : Enumerable.Range(0, alive.Length).Where(j => !alive[j]).ToArray();
 
     /// <summary>
-    /// The finding for a report, or null when the layer is healthy by <paramref name="options"/> or the report has
-    /// fewer samples than <see cref="DiagnosticsOptions.DeadMinSamples"/> (too few to tell a dead unit from a quiet one).
+    /// The finding for a report, or null when the layer is healthy by <paramref name="options"/>. How many samples make
+    /// enough evidence is the caller's call: a live session skips checks on fewer than
+    /// <see cref="DiagnosticsOptions.DeadMinSamples"/>; an offline dump is judged on the rows it has (its evidence says how many).
     /// </summary>
     public static Finding? ToFinding(DeadUnitReport report, DiagnosticsOptions? options = null, long? step = null, string? activationName = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         options ??= new DiagnosticsOptions();
         double f = report.DeadFraction;
-        if (report.Samples < options.DeadMinSamples || report.DeadUnits.Count == 0 || f < options.DeadWarningFraction) return null;
+        if (report.DeadUnits.Count == 0 || f < options.DeadWarningFraction) return null;
         bool all = f >= options.DeadCriticalFraction;
         return new Finding
         {

@@ -10,8 +10,9 @@ public sealed record DiagnosticsOptions
     public double DeadCriticalFraction { get; init; } = 1.0;
 
     /// <summary>
-    /// Dead units are judged on at least this many samples: a unit that fires on a quarter of the inputs looks dead on
-    /// 16 samples with probability 0.75¹⁶ ≈ 1 %, on one sample with 75 %.
+    /// Live checks judge dead units on at least this many samples (or on the largest batch checked so far, when training
+    /// runs smaller batches): a unit that fires on a quarter of the inputs looks dead on 16 samples with probability
+    /// 0.75¹⁶ ≈ 1 %, on one sample with 75 %. An offline dump is judged on the rows it has.
     /// </summary>
     public int DeadMinSamples { get; init; } = 16;
 
