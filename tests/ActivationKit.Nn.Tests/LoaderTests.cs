@@ -125,6 +125,32 @@ public sealed class LoaderTests : IDisposable
     }
 
     [Fact]
+    public void CsvCommentsAreSkippedAndANumericHeaderSaysHowToReadIt()
+    {
+        // train's loader skips # comments as predict's reader does (it read the comment as a one-column first row).
+        string path = Path.Combine(_dir, "commented.csv");
+        File.WriteAllText(path, "# made by a script\na,b,label\n# two rows follow\n1,2,0\n3,4,1\n");
+        var data = Csv.Load(path);
+        Assert.Equal([1f, 2f, 3f, 4f], data.Features);
+        Assert.Equal([0f, 1f], data.Targets);
+        var (values, rows, columns) = Csv.ReadNumbers(path);
+        Assert.Equal((2, 3), (rows, columns));
+        Assert.Equal([1f, 2f, 0f, 3f, 4f, 1f], values);
+
+        // A header with a numeric column name reads as a data row; its error says so and what to do.
+        string numeric = Path.Combine(_dir, "years.csv");
+        File.WriteAllText(numeric, "age,2019,2020,label\n1,2,3,0\n4,5,6,1\n");
+        var e = Assert.Throws<FormatException>(() => Csv.Load(numeric));
+        Assert.Equal("years.csv, line 1, column 1: 'age' is not a number (line 1 is read as data because some of its cells are numbers; if it is a header, rename the columns whose names are numbers).", e.Message);
+        Assert.Contains("rename the columns", Assert.Throws<FormatException>(() => Csv.ReadNumbers(numeric)).Message, StringComparison.Ordinal);
+
+        // A bad cell after a real header is not the first row's problem.
+        string after = Path.Combine(_dir, "after.csv");
+        File.WriteAllText(after, "a,b\n1,x\n");
+        Assert.Equal("after.csv, line 2, column 2: 'x' is not a number.", Assert.Throws<FormatException>(() => Csv.ReadNumbers(after)).Message);
+    }
+
+    [Fact]
     public void CsvWithoutHeaderLabelByIndexAndRegression()
     {
         string path = Path.Combine(_dir, "plain.csv");

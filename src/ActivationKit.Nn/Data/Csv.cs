@@ -30,7 +30,9 @@ public static class Csv
         char separator = ',';
         for (int i = 0; i < lines.Length; i++)
         {
-            if (lines[i].Trim().Length == 0) continue;
+            // Blank lines and # comments are skipped, as predict's reader (ReadNumbers) skips them.
+            string trimmed = lines[i].Trim();
+            if (trimmed.Length == 0 || trimmed.StartsWith('#')) continue;
             if (rows.Count == 0) separator = Separator(lines[i]);
             rows.Add((i + 1, Split(lines[i], separator)));
         }
@@ -74,7 +76,7 @@ public static class Csv
                         ? $"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is a missing value (NaN); fill or drop it before training."
                         : float.IsInfinity(v)
                             ? $"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is not a finite float (beyond ±3.4e38)."
-                            : $"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is not a number.");
+                            : $"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is not a number{(r == 0 && !header ? FirstRowHint(line, cells[c]) : string.Empty)}.");
                 }
 
                 features[(r * featureCount) + f++] = v;
@@ -145,6 +147,7 @@ public static class Csv
         string file = Path.GetFileName(path);
         var values = new List<float>();
         int columns = -1, rows = 0, lineNumber = 0;
+        bool headerSkipped = false;
         char separator = ',';
         foreach (string line in File.ReadLines(path))
         {
@@ -156,13 +159,17 @@ public static class Csv
             if (columns < 0)
             {
                 columns = cells.Length;
-                if (IsHeader(cells)) continue;
+                if (IsHeader(cells))
+                {
+                    headerSkipped = true;
+                    continue;
+                }
             }
 
             if (cells.Length != columns) throw new FormatException($"{file}, line {lineNumber}: {cells.Length} cells, but the first row has {columns}.");
             for (int c = 0; c < cells.Length; c++)
             {
-                if (!TryParse(cells[c], out float v)) throw new FormatException($"{file}, line {lineNumber}, column {c + 1}: '{cells[c]}' is not a number.");
+                if (!TryParse(cells[c], out float v)) throw new FormatException($"{file}, line {lineNumber}, column {c + 1}: '{cells[c]}' is not a number{(rows == 0 && !headerSkipped && values.Count == c ? FirstRowHint(lineNumber, cells[c]) : string.Empty)}.");
                 values.Add(v);
             }
 
@@ -182,6 +189,16 @@ public static class Csv
     {
         ArgumentNullException.ThrowIfNull(cells);
         return !cells.Any(IsNumber);
+    }
+
+    // A first row with numbers among its cells is data (see IsHeader); a header whose column names include numbers
+    // (age, 2019, 2020) lands here, so when the bad cell reads like a name its error says how to make it a header.
+    private static string FirstRowHint(int line, string cell)
+    {
+        string t = cell.Trim().Trim('"').TrimStart('+', '-');
+        bool name = t.Length > 0 && (char.IsLetter(t[0]) || t[0] == '_')
+            && !(t.Equals("inf", StringComparison.OrdinalIgnoreCase) || t.Equals("infinity", StringComparison.OrdinalIgnoreCase) || t.Equals("nan", StringComparison.OrdinalIgnoreCase));
+        return name ? $" (line {line} is read as data because some of its cells are numbers; if it is a header, rename the columns whose names are numbers)" : string.Empty;
     }
 
     // The first row decides: tab if it has one, semicolon if it has one and no comma, else comma.
