@@ -197,6 +197,19 @@ public class AdvisorCommandTests
     }
 
     [Fact]
+    public void Check_links_a_problem_page_only_for_a_function_it_concerns()
+    {
+        // The init-sensitivity page names ReLU as free of it, so a ReLU layer's init-scale finding does not point there.
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("s.json"), """{"inputs": 64, "task": "regression", "loss": "mse", "layers": [{"units": 64, "activation": "relu", "init": "normal(0.01)"}, {"units": 64, "activation": "selu", "init": "normal(0.5)"}, {"units": 1, "activation": "identity"}]}""");
+        string text = Cli.Run("check", dir.File("s.json")).Out;
+        int relu = text.IndexOf("init_scale in layer 1 (relu)", StringComparison.Ordinal), selu = text.IndexOf("init_scale in layer 2 (selu)", StringComparison.Ordinal);
+        Assert.True(relu >= 0 && selu > relu, text);
+        Assert.DoesNotContain("More:", text[relu..selu], StringComparison.Ordinal);
+        Assert.Contains("More: actkit problems init-sensitivity", text[selu..], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_judges_an_explicit_scale_by_its_variance_and_says_when_the_first_fan_in_is_unknown()
     {
         using var dir = new TempDir();

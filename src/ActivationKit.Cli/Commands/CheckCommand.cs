@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using ActivationKit.Advisor;
+using ActivationKit.Catalog;
 using ActivationKit.Cli.Formatting;
 using ActivationKit.Diagnostics;
 using ActivationKit.Nn;
@@ -104,7 +105,7 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
                 w.WriteLine($"[{f.Severity.ToString().ToLowerInvariant()}] {f.KindName} in {f.Layer}");
                 w.WriteLine($"  {f.Explanation}");
                 w.WriteLine($"  Fix: {f.Fix}");
-                if (ActivationProblems.All.FirstOrDefault(p => p.DetectedBy == f.Kind) is { } problem) w.WriteLine($"  More: actkit problems {problem.Id}");
+                if (ActivationProblems.All.FirstOrDefault(p => p.DetectedBy == f.Kind) is { } problem && Concerns(problem, f)) w.WriteLine($"  More: actkit problems {problem.Id}");
             }
 
             if (notes.Count > 0) w.WriteLine();
@@ -116,4 +117,18 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
 
     private static string Shape(NetworkSpec spec) =>
         (spec.Inputs > 0 ? $"{spec.Inputs} → " : string.Empty) + string.Join(" → ", spec.Layers.Select(l => $"{l.Units} {l.Activation}"));
+
+    /// <summary>
+    /// Whether a problem's page is about the finding's layer: not when the layer's function, named as in "layer 3 (tanh)",
+    /// lacks the problem's mark — the init-sensitivity page lists ReLU as free of it, so it explained nothing under a ReLU
+    /// layer's init-scale finding. Findings about the whole network or a stack keep their link.
+    /// </summary>
+    private static bool Concerns(ActivationProblem problem, Finding finding)
+    {
+        if (problem.Flag == KnownProblem.None) return true;
+        int open = finding.Layer.LastIndexOf('(');
+        if (open < 0 || !finding.Layer.EndsWith(')')) return true;
+        var info = ActivationCatalog.Find(finding.Layer[(open + 1)..^1]);
+        return info is null || info.Problems.HasFlag(problem.Flag);
+    }
 }
