@@ -24,18 +24,8 @@ public static class Csv
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file not found: {path}", path);
-        var lines = File.ReadAllLines(path);
         string file = Path.GetFileName(path);
-        var rows = new List<(int Line, string[] Cells)>();
-        char separator = ',';
-        for (int i = 0; i < lines.Length; i++)
-        {
-            // Blank lines and # comments are skipped, as predict's reader (ReadNumbers) skips them.
-            string trimmed = lines[i].Trim();
-            if (trimmed.Length == 0 || trimmed.StartsWith('#')) continue;
-            if (rows.Count == 0) separator = Separator(lines[i]);
-            rows.Add((i + 1, Split(lines[i], separator)));
-        }
+        var rows = Rows(path).ToList();
 
         if (rows.Count == 0) throw new FormatException($"{file}: the file has no rows.");
         int columns = rows[0].Cells.Length;
@@ -146,16 +136,10 @@ public static class Csv
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file not found: {path}", path);
         string file = Path.GetFileName(path);
         var values = new List<float>();
-        int columns = -1, rows = 0, lineNumber = 0;
+        int columns = -1, rows = 0;
         bool headerSkipped = false;
-        char separator = ',';
-        foreach (string line in File.ReadLines(path))
+        foreach (var (lineNumber, cells) in Rows(path))
         {
-            lineNumber++;
-            string trimmed = line.Trim();
-            if (trimmed.Length == 0 || trimmed.StartsWith('#')) continue;
-            if (columns < 0) separator = Separator(trimmed);
-            string[] cells = Split(trimmed, separator);
             if (columns < 0)
             {
                 columns = cells.Length;
@@ -169,7 +153,7 @@ public static class Csv
             if (cells.Length != columns) throw new FormatException($"{file}, line {lineNumber}: {cells.Length} cells, but the first row has {columns}.");
             for (int c = 0; c < cells.Length; c++)
             {
-                if (!TryParse(cells[c], out float v)) throw new FormatException($"{file}, line {lineNumber}, column {c + 1}: '{cells[c]}' is not a number{(rows == 0 && !headerSkipped && values.Count == c ? FirstRowHint(lineNumber, cells[c]) : string.Empty)}.");
+                if (!TryParse(cells[c], out float v)) throw new FormatException($"{file}, line {lineNumber}, column {c + 1}: '{cells[c]}' is not a number{(rows == 0 && !headerSkipped ? FirstRowHint(lineNumber, cells[c]) : string.Empty)}.");
                 values.Add(v);
             }
 
@@ -199,6 +183,22 @@ public static class Csv
         bool name = t.Length > 0 && (char.IsLetter(t[0]) || t[0] == '_')
             && !(t.Equals("inf", StringComparison.OrdinalIgnoreCase) || t.Equals("infinity", StringComparison.OrdinalIgnoreCase) || t.Equals("nan", StringComparison.OrdinalIgnoreCase));
         return name ? $" (line {line} is read as data because some of its cells are numbers; if it is a header, rename the columns whose names are numbers)" : string.Empty;
+    }
+
+    // The file's rows with their 1-based line numbers, split into cells: blank lines and lines starting with # skipped,
+    // every row split by the first row's separator. Load and ReadNumbers both read through it.
+    private static IEnumerable<(int Line, string[] Cells)> Rows(string path)
+    {
+        char separator = '\0';
+        int number = 0;
+        foreach (string line in File.ReadLines(path))
+        {
+            number++;
+            string trimmed = line.Trim();
+            if (trimmed.Length == 0 || trimmed.StartsWith('#')) continue;
+            if (separator == '\0') separator = Separator(line);
+            yield return (number, Split(line, separator));
+        }
     }
 
     // The first row decides: tab if it has one, semicolon if it has one and no comma, else comma.
