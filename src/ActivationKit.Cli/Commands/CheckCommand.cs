@@ -119,16 +119,14 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
         (spec.Inputs > 0 ? $"{spec.Inputs} → " : string.Empty) + string.Join(" → ", spec.Layers.Select(l => $"{l.Units} {l.Activation}"));
 
     /// <summary>
-    /// Whether a problem's page is about the finding's layer: not when the layer's function, named as in "layer 3 (tanh)",
+    /// Whether a problem's page is about the finding's layer: not when the layer's function (<see cref="NetworkCheck.ActivationOfLabel"/>)
     /// lacks the problem's mark — the init-sensitivity page lists ReLU as free of it, so it explained nothing under a ReLU
     /// layer's init-scale finding. Findings about the whole network or a stack keep their link.
     /// </summary>
     private static bool Concerns(ActivationProblem problem, Finding finding)
     {
         if (problem.Flag == KnownProblem.None) return true;
-        int open = finding.Layer.LastIndexOf('(');
-        if (open < 0 || !finding.Layer.EndsWith(')')) return true;
-        var info = ActivationCatalog.Find(finding.Layer[(open + 1)..^1]);
+        var info = NetworkCheck.ActivationOfLabel(finding.Layer);
         return info is null || info.Problems.HasFlag(problem.Flag);
     }
 }

@@ -258,6 +258,18 @@ public static class NetworkCheck
     private static string WithoutParameterName(ArgumentException e) =>
         e.ParamName is { } p && e.Message.EndsWith($" (Parameter '{p}')", StringComparison.Ordinal) ? e.Message[..^($" (Parameter '{p}')".Length)] : e.Message;
 
+    /// <summary>How findings name hidden layer <paramref name="index"/> (0-based): "layer 3 (tanh)".</summary>
+    public static string LayerLabel(int index, string activation) => $"layer {index + 1} ({activation})";
+
+    /// <summary>The catalog entry of the activation a <see cref="LayerLabel"/> names (its spec may carry parameters), or null for any other label ("output", "network").</summary>
+    public static ActivationInfo? ActivationOfLabel(string label)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        int open = label.IndexOf(" (", StringComparison.Ordinal);
+        if (!label.StartsWith("layer ", StringComparison.Ordinal) || open < 0 || !label.EndsWith(')')) return null;
+        return ActivationCatalog.Find(label[(open + 2)..^1].Split('(')[0]);
+    }
+
     /// <summary>Checks a spec and returns the findings (empty for a sound network).</summary>
     /// <exception cref="ArgumentException">
     /// A spec that describes no network that can be built: no layers, a null layer or field, negative inputs, units
@@ -302,7 +314,7 @@ public static class NetworkCheck
         var variances = new List<LayerVariance>();
         for (int i = 0; i < hidden; i++)
         {
-            string name = $"layer {i + 1} ({spec.Layers[i].Activation})";
+            string name = LayerLabel(i, spec.Layers[i].Activation);
             if (inits[i].Length == 0) continue;
             var info = acts[i];
             int fanIn = i == 0 ? spec.Inputs : spec.Layers[i - 1].Units;
@@ -337,7 +349,7 @@ public static class NetworkCheck
             {
                 Kind = FindingKind.VanishingGradients,
                 Severity = Severity.Critical,
-                Layer = i == hidden ? "output" : $"layer {i + 1} ({spec.Layers[i].Activation})",
+                Layer = i == hidden ? "output" : LayerLabel(i, spec.Layers[i].Activation),
                 Explanation = $"{acts[i].Name} is piecewise constant: its gradient is zero everywhere, so no layer before it ever learns.",
                 Fix = $"Train with a smooth stand-in ({CatalogProperties.SmoothStandIn(acts[i])}) and apply {acts[i].Name} only at inference, or use a straight-through estimator.",
             });
@@ -354,7 +366,7 @@ public static class NetworkCheck
             {
                 Kind = output ? FindingKind.OutputMismatch : FindingKind.VanishingGradients,
                 Severity = Severity.Critical,
-                Layer = output ? "output" : $"layer {i + 1} ({spec.Layers[i].Activation})",
+                Layer = output ? "output" : LayerLabel(i, spec.Layers[i].Activation),
                 Explanation = $"{acts[i].Name} over a single unit always outputs {y[0]:G3} and passes no gradient: the row it normalises has one value.",
                 Fix = output
                     ? "Give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two classes."
@@ -370,7 +382,7 @@ public static class NetworkCheck
             {
                 Kind = FindingKind.VanishingGradients,
                 Severity = Severity.Warning,
-                Layer = $"layer {i + 1} ({spec.Layers[i].Activation})",
+                Layer = LayerLabel(i, spec.Layers[i].Activation),
                 Evidence = new Dictionary<string, double> { ["units"] = spec.Layers[i].Units },
                 Explanation = $"{acts[i].Name} in a hidden layer normalises each row across its {spec.Layers[i].Units} units: they compete instead of computing features, the row's scale is lost, and the gradient through the row's Jacobian shrinks as the units grow in number.",
                 Fix = $"Use an element-wise activation in hidden layers (e.g. {ActivationAdvisor.Recommend(new AdvisorRequest())[0].Name}) and keep {acts[i].Name} for the output.",
