@@ -92,7 +92,7 @@ public static class InitCheck
         foreach (var layer in hidden)
         {
             var (low, high) = NeededVarianceRange(layer.Activation, layer.FanIn, layer.FanOut);
-            double needed = layer.Variance < low ? low : layer.Variance > high ? high : layer.Variance;
+            double needed = Math.Clamp(layer.Variance, low, high);
             double ratio = layer.Variance / needed;
             product *= ratio;
             if (Math.Abs(Math.Log(ratio)) > Math.Abs(Math.Log(worst))) worst = ratio;
@@ -147,13 +147,8 @@ public static class InitCheck
     {
         ArgumentNullException.ThrowIfNull(info);
         double needed = NeededVariance(info, fanIn, fanOut);
-        if (info.Init != Initialization.He && info.Init != Initialization.LeCun)
-        {
-            double plain = 2.0 / (fanIn + fanOut);
-            return (Math.Min(plain, needed), Math.Max(plain, needed));
-        }
-
-        return (needed, needed);
+        double plain = 2.0 / (fanIn + fanOut);
+        return info.Init == Initialization.Glorot ? (Math.Min(plain, needed), Math.Max(plain, needed)) : (needed, needed);
     }
 
     private static Finding? SymmetryFinding(LayerWeights layer, ReadOnlySpan<float> w)
