@@ -175,7 +175,7 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
             // f′ = 1 + y/α = e^(x/α) ≥ 0, known to the precision of y: where it is below y's rounding the sum is that
             // rounding, of either sign, so a negative one is taken as 0 (as ELU does).
-            => TV.SelectWhereGreater(y, TV.Zero, dy, dy * Elu.Kernel_.NonNegative(TV.Fma(y, _inverseAlpha.In<TV>(), TV.One)));
+            => TV.SelectWhereGreater(y, TV.Zero, dy, dy * VMath.NonNegative(TV.Fma(y, _inverseAlpha.In<TV>(), TV.One)));
 
         /// <summary>
         /// Float lanes: ELU's float expm1 (<see cref="Elu.Kernel_.ExpMinusOne{TV}"/>) at u = x/α, with the quotient's

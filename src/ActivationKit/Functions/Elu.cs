@@ -206,11 +206,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
             // y ≤ 0 exactly on the negative branch when α ≥ 0 (the class refuses α < 0). f′ = y + α = α·e^x ≥ 0 is
             // only known to the precision of y: where α·e^x is below y's rounding (float y and an α that is no float,
             // or far in the tail) the sum is that rounding, of either sign, so a negative one is taken as 0.
-            => TV.SelectWhereGreater(y, TV.Zero, dy, dy * NonNegative(y + _alpha.In<TV>()));
-
-        /// <summary>v where v ≥ 0 or NaN, +0 where v &lt; 0.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static TV NonNegative<TV>(TV v) where TV : struct, IVec<TV> => TV.SelectWhereLess(v, TV.Zero, TV.Zero, v);
+            => TV.SelectWhereGreater(y, TV.Zero, dy, dy * VMath.NonNegative(y + _alpha.In<TV>()));
 
         /// <summary>
         /// expm1(x) for the negative branch of ELU and SELU (x ≤ 0, −0 and NaN kept; the value for x &gt; 0 is

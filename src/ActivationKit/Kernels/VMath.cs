@@ -197,6 +197,10 @@ public static partial class VMath
         return TV.Fma(s, TV.Fms(z, p, e), e);
     }
 
+    /// <summary>v where v ≥ 0 or NaN, +0 where v &lt; 0: a slope known to be non-negative whose rounding may not be (ELU and CELU from the output).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV NonNegative<TV>(TV v) where TV : struct, IVec<TV> => TV.SelectWhereLess(v, TV.Zero, TV.Zero, v);
+
     /// <summary>
     /// The slope of a clamped linear piece (hardsigmoid, sparse_sigmoid): <paramref name="inside"/> where
     /// <paramref name="lo"/> &lt; v &lt; <paramref name="hi"/>, 0 outside and at the bounds, NaN for a NaN v (Max and Min
