@@ -46,7 +46,7 @@ public static class AdvisorDocs
         sb.Append("Which functions have each problem is what their catalog entries say (the known problems `actkit show` lists), the one record ");
         sb.Append("`actkit problems`, the advisor's caveats and this table read; a catalog-driven test holds the marks to the functions and the ");
         sb.Append("detectors (dying units: f = f′ = 0 on an interval, as the dead-unit detector judges; saturation: a tail the detector finds flat; ");
-        sb.Append("unbounded output, not zero-centred and non-differentiable: the entry's range and smoothness). ");
+        sb.Append("unbounded output and non-differentiable: the entry's range and smoothness; not zero-centred: the outputs' mean on standard-normal inputs is over a quarter of their root mean square). ");
         sb.Append("`actkit problems ID` shows one problem; `actkit problems FUNCTION` one function's problems.\n\n");
         sb.Append("| Problem | What | Criterion | Detected by | Functions | Fixes |\n");
         sb.Append("|---|---|---|---|---|---|\n");
