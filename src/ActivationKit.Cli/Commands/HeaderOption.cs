@@ -7,5 +7,5 @@ namespace ActivationKit.Cli.Commands;
 internal static class HeaderOption
 {
     /// <summary>The option's help text, the same for every command.</summary>
-    public const string Description = "CSV only: whether the first row (blank and # lines aside) is a header. auto (default): when none of its cells is a number; yes: always, whatever it holds (column names such as 2019 or 0…783); no: never, so a cell that is not a number is an error with its line and column.";
+    public const string Description = "CSV only: whether the first row (blank and # lines aside) is a header. auto (default): when none of its cells is a number; yes: always, whatever it holds (column names such as 2019 or 0…783); no: never, it is data (a text cell outside a label column is an error with its line and column).";
 }
