@@ -31,6 +31,12 @@ public sealed record TrialOptions
 
     /// <summary>Gaussian noise of the synthetic sets.</summary>
     public double Noise { get; init; } = 0.05;
+
+    /// <summary>
+    /// Whether a CSV file's first row is a header (true) or data (false); null (auto): a header when none of its cells
+    /// is a number (<see cref="Csv.Load"/>). Only for a CSV file.
+    /// </summary>
+    public bool? HasHeader { get; init; }
 }
 
 /// <summary>One candidate's measurements.</summary>
@@ -133,8 +139,11 @@ public static class AdvisorTrial
     /// <summary>Data names besides the synthetic ones and CSV files.</summary>
     public const string FashionMnist = "fashion-mnist";
 
-    /// <summary>Loads DATA: a synthetic set (<see cref="Synthetic.Names"/>), fashion-mnist (subsampled), or a CSV or .npy file (<see cref="TableFile"/>).</summary>
-    /// <exception cref="ArgumentException">Unknown name; the message lists the valid ones.</exception>
+    /// <summary>
+    /// Loads DATA: a synthetic set (<see cref="Synthetic.Names"/>), fashion-mnist (subsampled), or a CSV or .npy file
+    /// (<see cref="TableFile"/>; a CSV's first row read as <see cref="TrialOptions.HasHeader"/> says).
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown name (the message lists the valid ones), or a header setting for data that is not a CSV file.</exception>
     public static Dataset LoadData(string data, AdvisorTask task, TrialOptions options)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -143,17 +152,19 @@ public static class AdvisorTrial
         string key = data.Trim().ToLowerInvariant().Replace('_', '-');
         if (Synthetic.Names.Contains(key.Replace('-', '_')) || key == "two-spirals")
         {
+            TableFile.RefuseHeader(options.HasHeader, data);
             return Synthetic.Create(key, options.Samples, options.Noise, options.Seed);
         }
 
         if (key is FashionMnist or "fmnist")
         {
+            TableFile.RefuseHeader(options.HasHeader, data);
             return Subsample(Idx.LoadFashionMnist(test: false), options.Samples, options.Seed);
         }
 
         if (TableFile.HasTableExtension(data) || File.Exists(data))
         {
-            return Subsample(TableFile.Load(data, classification: task != AdvisorTask.Regression), options.Samples, options.Seed);
+            return Subsample(TableFile.Load(data, classification: task != AdvisorTask.Regression, hasHeader: options.HasHeader), options.Samples, options.Seed);
         }
 
         throw new ArgumentException($"Unknown data '{data}'; valid: {string.Join(", ", Synthetic.Names)}, {FashionMnist}, or a .csv or 2-D .npy file whose last column is the label.");

@@ -117,6 +117,8 @@ public sealed partial class ExperimentCommandTests : IDisposable
     [InlineData("--init", "bogus", "Unknown initialiser")]
     [InlineData("--optimizer", "rmsprop", "Unknown optimiser")]
     [InlineData("--data", "missing.csv", "does not exist")]
+    [InlineData("--header", "maybe", "--header must be auto, yes or no, not 'maybe'.")]
+    [InlineData("--header", "yes", "--header applies to CSV files, not to the built-in set 'spirals'.")]
     public void Compare_bad_input_is_one_sentence_and_writes_nothing(string option, string value, string message)
     {
         string outDir = _dir.File("bad");

@@ -89,6 +89,31 @@ public class AdvisorTrialTests
     }
 
     [Fact]
+    public void Trial_data_reads_a_csv_with_the_header_setting_and_refuses_it_for_built_in_sets()
+    {
+        string dir = Directory.CreateTempSubdirectory("nn-trial-header-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "pixels.csv");
+            File.WriteAllLines(path, ["0,1,label", .. Enumerable.Range(0, 30).Select(i => FormattableString.Invariant($"{i * 0.1},{i % 7},{i % 2}"))]);
+            var data = AdvisorTrial.LoadData(path, AdvisorTask.Binary, new TrialOptions { HasHeader = true });
+            Assert.Equal((30, 2, 2), (data.Rows, data.FeatureCount, data.ClassCount));
+            Assert.Equal(Enumerable.Range(0, 30).Select(i => (float)(i % 2)), data.Targets);
+            // Auto reads the row of names as a sample whose class is the text 'label': the reason to say --header yes.
+            var auto = AdvisorTrial.LoadData(path, AdvisorTask.Binary, new TrialOptions());
+            Assert.Equal((31, 3), (auto.Rows, auto.ClassCount));
+            Assert.Equal(["0", "1", "label"], auto.ClassNames);
+
+            var refused = Assert.Throws<ArgumentException>(() => AdvisorTrial.LoadData("xor", AdvisorTask.Binary, new TrialOptions { HasHeader = true }));
+            Assert.StartsWith("--header applies to CSV files, not to the built-in set 'xor'.", refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void One_seed_on_a_continuous_metric_does_not_judge_the_gap()
     {
         // R² has no sample step: the threshold was 0, so every gap was "beyond noise", next to a note about one sample.

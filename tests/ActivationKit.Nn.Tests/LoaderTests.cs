@@ -141,13 +141,109 @@ public sealed class LoaderTests : IDisposable
         string numeric = Path.Combine(_dir, "years.csv");
         File.WriteAllText(numeric, "age,2019,2020,label\n1,2,3,0\n4,5,6,1\n");
         var e = Assert.Throws<FormatException>(() => Csv.Load(numeric));
-        Assert.Equal("years.csv, line 1, column 1: 'age' is not a number (line 1 is read as data because some of its cells are numbers; if it is a header, rename the columns whose names are numbers).", e.Message);
-        Assert.Contains("rename the columns", Assert.Throws<FormatException>(() => Csv.ReadNumbers(numeric)).Message, StringComparison.Ordinal);
+        Assert.Equal("years.csv, line 1, column 1: 'age' is not a number (line 1 is read as data because some of its cells are numbers; if it is a header, give --header yes, or rename the columns whose names are numbers).", e.Message);
+        Assert.Contains("give --header yes", Assert.Throws<FormatException>(() => Csv.ReadNumbers(numeric)).Message, StringComparison.Ordinal);
 
         // A bad cell after a real header is not the first row's problem.
         string after = Path.Combine(_dir, "after.csv");
         File.WriteAllText(after, "a,b\n1,x\n");
         Assert.Equal("after.csv, line 2, column 2: 'x' is not a number.", Assert.Throws<FormatException>(() => Csv.ReadNumbers(after)).Message);
+    }
+
+    [Fact]
+    public void A_header_of_numeric_column_names_reads_with_has_header_as_the_renamed_one_does()
+    {
+        // MNIST-style names (label,0,1,…) and years are numbers, so auto reads the row as data; hasHeader: true skips it.
+        string numeric = Path.Combine(_dir, "pixels.csv");
+        string renamed = Path.Combine(_dir, "named.csv");
+        const string Body = "# three samples\n0.5,1,2,0\n\n1.5,3,4,1\n2.5,5,6,0\n";
+        File.WriteAllText(numeric, "age,2019,2020,label\n" + Body);
+        File.WriteAllText(renamed, "age,y2019,y2020,label\n" + Body);
+        var expected = Csv.Load(renamed);
+        var data = Csv.Load(numeric, hasHeader: true);
+        Assert.Equal((3, 3, 2), (data.Rows, data.FeatureCount, data.ClassCount));
+        Assert.Equal([0.5f, 1f, 2f, 1.5f, 3f, 4f, 2.5f, 5f, 6f], data.Features);
+        Assert.Equal(expected.Features, data.Features);
+        Assert.Equal(expected.Targets, data.Targets);
+        Assert.Equal([0f, 1f, 0f], Csv.Load(numeric, "label", hasHeader: true).Targets);
+
+        var (values, rows, columns) = Csv.ReadNumbers(numeric, hasHeader: true);
+        Assert.Equal((3, 4), (rows, columns));
+        Assert.Equal(Csv.ReadNumbers(renamed).Values, values);
+
+        // A header holding no number at all is one with true as with auto.
+        Assert.Equal(expected.Features, Csv.Load(renamed, hasHeader: true).Features);
+    }
+
+    [Fact]
+    public void Has_header_false_reads_the_first_row_as_data_and_refuses_its_text_with_line_and_column()
+    {
+        string path = Path.Combine(_dir, "text.csv");
+        File.WriteAllText(path, "\n# made by hand\na,b,label\n1,2,0\n3,4,1\n");
+        // No hint: the first row is data because the caller said so, not because of a number in it.
+        Assert.Equal("text.csv, line 3, column 1: 'a' is not a number.", Assert.Throws<FormatException>(() => Csv.Load(path, hasHeader: false)).Message);
+        Assert.Equal("text.csv, line 3, column 1: 'a' is not a number.", Assert.Throws<FormatException>(() => Csv.ReadNumbers(path, hasHeader: false)).Message);
+        Assert.Contains("is a name, but the file has no header row", Assert.Throws<ArgumentException>(() => Csv.Load(path, "label", hasHeader: false)).Message, StringComparison.Ordinal);
+
+        // A first row of numbers is data with false as with auto, and text labels stay classes.
+        File.WriteAllText(path, "1,2,cat\n3,4,dog\n5,6,cat\n");
+        var data = Csv.Load(path, hasHeader: false);
+        Assert.Equal(3, data.Rows);
+        Assert.Equal(["cat", "dog"], data.ClassNames);
+        Assert.Equal(Csv.Load(path).Features, data.Features);
+        File.WriteAllText(path, "1,2\n3,4\n");
+        var (values, rows, columns) = Csv.ReadNumbers(path, hasHeader: false);
+        Assert.Equal((2, 2), (rows, columns));
+        Assert.Equal([1f, 2f, 3f, 4f], values);
+    }
+
+    [Fact]
+    public void Has_header_true_on_a_single_row_is_a_header_without_data()
+    {
+        string path = Path.Combine(_dir, "one.csv");
+        File.WriteAllText(path, "# only names\n1,2,3\n");
+        Assert.Equal("one.csv: the file has a header but no data rows.", Assert.Throws<FormatException>(() => Csv.Load(path, hasHeader: true)).Message);
+        Assert.Equal("one.csv: the file has a header but no data rows.", Assert.Throws<FormatException>(() => Csv.ReadNumbers(path, hasHeader: true)).Message);
+        Assert.Equal(1, Csv.ReadNumbers(path).Rows);
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("auto", null)]
+    [InlineData(" Yes ", true)]
+    [InlineData("yes", true)]
+    [InlineData("NO", false)]
+    public void Header_values_parse_and_name_themselves(string? text, bool? expected)
+    {
+        Assert.Equal(expected, Csv.ParseHeader(text));
+        Assert.Equal(text?.Trim().ToLowerInvariant() ?? "auto", Csv.HeaderName(expected));
+    }
+
+    [Theory]
+    [InlineData("maybe")]
+    [InlineData("true")]
+    [InlineData("")]
+    public void A_bad_header_value_is_one_sentence(string text) =>
+        Assert.Equal($"--header must be auto, yes or no, not '{text}'.", Assert.Throws<ArgumentException>(() => Csv.ParseHeader(text)).Message.Split(" (Parameter")[0]);
+
+    [Fact]
+    public void Table_files_pass_the_header_setting_to_a_csv_and_refuse_it_for_npy_and_built_in_sets()
+    {
+        string csv = Path.Combine(_dir, "t.csv");
+        File.WriteAllText(csv, "label,0,1\n0,0.5,1\n1,1.5,2\n");
+        var data = TableFile.Load(csv, "label", hasHeader: true);
+        Assert.Equal((2, 2), (data.Rows, data.FeatureCount));
+        Assert.Equal([0.5f, 1f, 1.5f, 2f], data.Features);
+        // Auto reads the names as a sample of class 'label' (its one text cell is the label): --header yes is needed.
+        Assert.Equal((3, 3), (TableFile.Load(csv, "0").Rows, TableFile.Load(csv, "0").ClassCount));
+
+        string npy = Path.Combine(_dir, "t.npy");
+        Npy.Write(npy, new float[] { 0.5f, 1f, 0f, 1.5f, 2f, 1f }, [2, 3]);
+        Assert.Equal(2, TableFile.Load(npy).Rows);
+        string Refusal(Action load) => Assert.Throws<ArgumentException>(load).Message.Split(" (Parameter")[0];
+        Assert.Equal("--header applies to CSV files, not to the .npy array 't.npy'.", Refusal(() => TableFile.Load(npy, hasHeader: false)));
+        Assert.Equal("--header applies to CSV files, not to the built-in set 'spirals'.", Refusal(() => TableFile.RefuseHeader(true, " spirals")));
+        TableFile.RefuseHeader(null, "spirals");
     }
 
     [Fact]

@@ -21,6 +21,10 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         [Description("spirals (default), xor, moons, circles, checkerboard, fashion-mnist, or a .csv file or 2-D .npy array whose last column is the class.")]
         public string Data { get; init; } = "spirals";
 
+        [CommandOption("--header <MODE>")]
+        [Description(HeaderOption.Description + " Given, it enters the configuration key: a results folder made with another setting is not resumed.")]
+        public string? Header { get; init; }
+
         [CommandOption("--samples <N>")]
         [Description("Samples to generate (synthetic; default 1500) or to take from the training data (fashion-mnist: default 10000; a file: default all; 0 = all).")]
         public int? Samples { get; init; }
@@ -126,6 +130,7 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         return new ExperimentConfig
         {
             Data = s.Data,
+            HasHeader = Csv.ParseHeader(s.Header),
             Samples = samples,
             Noise = s.Noise,
             DataSeed = s.DataSeed,

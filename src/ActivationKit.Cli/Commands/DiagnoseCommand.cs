@@ -46,6 +46,10 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         [Description("Label column of a .csv or .npy --data (a CSV header name, or a 0-based index, negative from the end). Default: the last.")]
         public string? LabelColumn { get; init; }
 
+        [CommandOption("--header <MODE>")]
+        [Description(HeaderOption.Description)]
+        public string? Header { get; init; }
+
         [CommandOption("-n|--samples <N>")]
         [Description("Samples for --model (default 512).")]
         public int Samples { get; init; } = 512;
@@ -63,7 +67,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         {
             if ((Folder is null) == (Model is null)) return ValidationResult.Error("diagnose needs exactly one of FOLDER (a folder of .npy arrays) and --model FILE.");
             if (Model is not null && Data is null) return ValidationResult.Error("--model needs --data (a synthetic set name, fashion-mnist, or a .csv or .npy file) to run the network on.");
-            if (Model is null && (Data is not null || LabelColumn is not null)) return ValidationResult.Error("--data and --label-column go with --model.");
+            if (Model is null && (Data is not null || LabelColumn is not null || Header is not null)) return ValidationResult.Error("--data, --label-column and --header go with --model.");
             if (Model is not null && (Activation is not null || OutputActivation is not null)) return ValidationResult.Error("--activation and --output-activation go with a FOLDER; a model file knows its activations.");
             if (Samples < 2) return ValidationResult.Error($"--samples must be at least 2, got {Samples}.");
             if (Arrays is not ("pre" or "post")) return ValidationResult.Error($"--arrays must be pre or post, not '{Arrays}'.");
@@ -98,9 +102,10 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
 
     private static DiagnosticsReport FromModel(Settings s)
     {
+        bool? header = Csv.ParseHeader(s.Header);
         if (!File.Exists(s.Model)) throw new UsageException($"The model file '{s.Model}' does not exist.");
         var (net, meta) = ModelFile.Load(s.Model!);
-        var data = LoadData(s, meta);
+        var data = LoadData(s, meta, header);
         if (data.FeatureCount != net.InputSize)
         {
             throw new UsageException($"The data '{data.Name}' has {data.FeatureCount} features but the model takes {net.InputSize} inputs.");
@@ -137,16 +142,22 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         return d.Session.Report($"{Path.GetFileName(s.Model)} on {data.Name} ({rows} samples)", every: 0, steps: 0);
     }
 
-    private static Dataset LoadData(Settings s, ModelMetadata meta)
+    private static Dataset LoadData(Settings s, ModelMetadata meta, bool? header)
     {
         string name = s.Data!.Trim();
         bool classification = !string.Equals(meta.Task, "regression", StringComparison.OrdinalIgnoreCase);
-        if (TableFile.HasTableExtension(name)) return TableFile.Load(name, s.LabelColumn, classification);
+        if (TableFile.HasTableExtension(name)) return TableFile.Load(name, s.LabelColumn, classification, header);
         if (s.LabelColumn is not null) throw new UsageException("--label-column goes with a .csv or .npy --data file.");
         string key = name.ToLowerInvariant().Replace('_', '-');
-        if (key is "fashion-mnist" or "fashion") return Idx.LoadFashionMnist(test: true, scale: !TrainingData.TakesRawPixels(meta));
+        if (key is "fashion-mnist" or "fashion")
+        {
+            TableFile.RefuseHeader(header, name);
+            return Idx.LoadFashionMnist(test: true, scale: !TrainingData.TakesRawPixels(meta));
+        }
+
         if (Synthetic.Names.Contains(key.Replace('-', '_')) || key == "two-spirals")
         {
+            TableFile.RefuseHeader(header, name);
             return Synthetic.Create(key, Math.Max(s.Samples, 2), noise: 0.05, s.Seed, classes: key == "random" && meta.ClassCount > 1 ? meta.ClassCount : null);
         }
 

@@ -27,8 +27,12 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         public string? Model { get; init; }
 
         [CommandOption("-i|--in <FILE>")]
-        [Description("Input rows: .csv (one sample per line, read like train's CSV files: comma, semicolon or tab separated, quoted cells allowed; a first row with no number at all is a header) or a 2-D .npy (1-D for one-feature models), one column per model input, on the training data's own scale (fashion-mnist: raw 0–255 pixels); at least one row. NaN, infinite values and values so large that the saved normalisation or the network overflows float are refused with their row and column.")]
+        [Description("Input rows: .csv (one sample per line, read like train's CSV files: comma, semicolon or tab separated, quoted cells allowed; the first row is a header or data as --header says) or a 2-D .npy (1-D for one-feature models), one column per model input, on the training data's own scale (fashion-mnist: raw 0–255 pixels); at least one row. NaN, infinite values and values so large that the saved normalisation or the network overflows float are refused with their row and column.")]
         public string? In { get; init; }
+
+        [CommandOption("--header <MODE>")]
+        [Description(HeaderOption.Description)]
+        public string? Header { get; init; }
 
         [CommandOption("-o|--out <FILE>")]
         [Description("Write the outputs to FILE (.csv or .npy), one row per input row, one column per output. Default: CSV on stdout. When the model knows its class names (text labels in the training CSV, fashion-mnist) the CSV starts with a header row naming the columns (a single-output binary model's column is the probability of the second class); a .npy cannot, so they are listed on stderr.")]
@@ -48,12 +52,14 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
     {
         string? outExt = settings.Out is { } o ? Extension(o, "--out") : null;
         string inExt = Extension(settings.In!, "--in");
+        bool? header = Nn.Data.Csv.ParseHeader(settings.Header);
+        if (inExt == ".npy") TableFile.RefuseHeader(header, settings.In!);
         if (!File.Exists(settings.Model)) throw new UsageException($"Model file '{settings.Model}' does not exist.");
         if (!File.Exists(settings.In)) throw new UsageException($"Input file '{settings.In}' does not exist.");
 
         var (network, metadata) = ModelFile.Load(settings.Model!);
         string inName = Path.GetFileName(settings.In!);
-        var (x, rows, columns) = inExt == ".npy" ? ReadNpy(settings.In!, network.InputSize) : Nn.Data.Csv.ReadNumbers(settings.In!);
+        var (x, rows, columns) = inExt == ".npy" ? ReadNpy(settings.In!, network.InputSize) : Nn.Data.Csv.ReadNumbers(settings.In!, header);
         if (columns != network.InputSize)
         {
             throw new UsageException($"{inName} has {columns} column(s) but the model takes {network.InputSize} input(s).");

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ActivationKit.Advisor;
 using ActivationKit.Cli.Formatting;
 using ActivationKit.Nn;
+using ActivationKit.Nn.Data;
 using Spectre.Console.Cli;
 
 namespace ActivationKit.Cli.Commands;
@@ -50,6 +51,10 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         [Description("Measure the ranking with short training runs on DATA: spirals, moons, xor, circles, checkerboard, sine, fashion-mnist, or a .csv or 2-D .npy file whose last column is the label.")]
         public string? Try { get; init; }
 
+        [CommandOption("--header <MODE>")]
+        [Description(HeaderOption.Description)]
+        public string? Header { get; init; }
+
         [CommandOption("--seeds <N>")]
         [Description("With --try: runs per candidate (the spread is the noise). Default: 3.")]
         public int? Seeds { get; init; }
@@ -80,9 +85,9 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
             Constraints = Split(settings.Constraints).Select(s => ActivationAdvisor.Parse<Constraint>(s, "--constraint")).Distinct().ToArray(),
         };
         if (settings.Top is < 1 or > 20) throw new UsageException($"--top must be between 1 and 20, got {settings.Top}.");
-        if (settings.Try is null && (settings.Seeds ?? settings.Epochs ?? settings.Samples) is not null)
+        if (settings.Try is null && ((settings.Seeds ?? settings.Epochs ?? settings.Samples) is not null || settings.Header is not null))
         {
-            throw new UsageException("--seeds, --epochs and --samples apply only with --try DATA.");
+            throw new UsageException("--seeds, --epochs, --samples and --header apply only with --try DATA.");
         }
 
         var recs = ActivationAdvisor.Recommend(request, settings.Top);
@@ -94,6 +99,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
                 Seeds = Between(settings.Seeds, 3, "--seeds", 1, 20),
                 Epochs = Between(settings.Epochs, 30, "--epochs", 1, 1000),
                 Samples = Between(settings.Samples, 1000, "--samples", MinTrialSamples, 100_000),
+                HasHeader = Csv.ParseHeader(settings.Header),
             };
             var dataset = AdvisorTrial.LoadData(data, request.Task, options);
             string last = string.Empty;

@@ -32,6 +32,10 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         [Description("CSV: the target column's header name or 0-based index (negative from the end; default the last), or several separated by commas (l0,l1) for multilabel or multi-output regression. .npy: a column index, or a second .npy file of targets.")]
         public string? Target { get; init; }
 
+        [CommandOption("--header <MODE>")]
+        [Description(HeaderOption.Description)]
+        public string? Header { get; init; }
+
         [CommandOption("--task <TASK>")]
         [Description("regression, binary, multiclass or multilabel. Default: inferred — one column of integers with labels 0/1 is binary, more classes multiclass; several 0/1 columns multilabel; anything else regression.")]
         public string? Task { get; init; }
@@ -134,9 +138,10 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         var schedule = Schedules.Parse(settings.Schedule);
         if (settings.Loss is { } lossSpec) _ = Losses.Parse(lossSpec);
         TrainingTask? task = settings.Task is { } t ? TrainingData.ParseTask(t) : null;
+        bool? header = Csv.ParseHeader(settings.Header);
         if (settings.Save is { } savePath) CheckSavePath(savePath);
 
-        var data = TrainingData.Load(settings.Data!, settings.Target, task, settings.Samples, settings.Noise, settings.Seed);
+        var data = TrainingData.Load(settings.Data!, settings.Target, task, settings.Samples, settings.Noise, settings.Seed, header);
         var pairing = LossPairing.Resolve(data.Task, data.Train.TargetColumns, data.Train.ClassCount, settings.Loss, settings.Output);
         var norm = Standardizer.Fit(data.Train);
         var train = norm.Transform(data.Train);

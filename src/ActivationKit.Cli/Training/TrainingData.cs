@@ -81,15 +81,17 @@ public static class TrainingData
 
     /// <summary>
     /// Loads and splits the data: Fashion-MNIST keeps its official test set and holds out 10% of its training set for
-    /// validation; everything else is shuffled and split 70/15/15 with <paramref name="seed"/>.
+    /// validation; everything else is shuffled and split 70/15/15 with <paramref name="seed"/>. A CSV file's first row is
+    /// read as <paramref name="hasHeader"/> says (<see cref="Csv.Load"/>; null: auto), which other data refuses.
     /// </summary>
-    public static TrainingSplits Load(string spec, string? target, TrainingTask? task, int samples, double noise, ulong seed)
+    public static TrainingSplits Load(string spec, string? target, TrainingTask? task, int samples, double noise, ulong seed, bool? hasHeader = null)
     {
         string key = spec.Trim();
         string lower = key.ToLowerInvariant();
         if (lower is "fashion-mnist" or "fashion_mnist" or "fashionmnist")
         {
             if (target is not null) throw new UsageException("--target applies to CSV and .npy files, not to fashion-mnist.");
+            TableFile.RefuseHeader(hasHeader, key);
             if (task is { } t && t != TrainingTask.Multiclass) throw new UsageException($"fashion-mnist is a 10-class multiclass task, not {Name(t)}.");
             var full = Idx.LoadFashionMnist(test: false);
             var test = Idx.LoadFashionMnist(test: true);
@@ -101,6 +103,7 @@ public static class TrainingData
         if (Synthetic.Names.Contains(lower.Replace('_', '-')))
         {
             if (target is not null) throw new UsageException($"--target applies to CSV and .npy files, not to the built-in set '{key}'.");
+            TableFile.RefuseHeader(hasHeader, key);
             all = Synthetic.Create(lower, samples, noise, seed);
             all = Interpret(all.Name, all.Features, all.FeatureCount, all.Targets, all.TargetColumns, null, task, out var inferredTask);
             return Split(key, all, inferredTask, task is null, seed);
@@ -113,8 +116,9 @@ public static class TrainingData
             throw new UsageException($"Unknown data '{spec}': did you mean '{suggestion}'? Give one of {string.Join(", ", Names)}, or a .csv or .npy file.");
         }
 
+        if (ext == ".npy") TableFile.RefuseHeader(hasHeader, key);
         if (!File.Exists(key)) throw new UsageException($"Data file '{key}' does not exist.");
-        var (features, featureCount, targets, targetColumns, classNames) = ext == ".csv" ? ReadCsv(key, target) : ReadNpy(key, target);
+        var (features, featureCount, targets, targetColumns, classNames) = ext == ".csv" ? ReadCsv(key, target, hasHeader) : ReadNpy(key, target);
         all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, classNames, task, out var resolved);
         return Split(key, all, resolved, task is null, seed);
     }
@@ -165,10 +169,10 @@ public static class TrainingData
         }
     }
 
-    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns, IReadOnlyList<string>? ClassNames) ReadCsv(string path, string? target)
+    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns, IReadOnlyList<string>? ClassNames) ReadCsv(string path, string? target, bool? hasHeader)
     {
         // Text labels ('setosa', 'virginica', …) can only be classes; numeric ones are read as numbers and interpreted above.
-        var data = Csv.Load(path, target, classification: false, textLabelsAreClasses: true);
+        var data = Csv.Load(path, target, classification: false, hasHeader, textLabelsAreClasses: true);
         return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns, data.ClassNames);
     }
 

@@ -11,14 +11,15 @@ public static class Csv
     /// <summary>
     /// Loads <paramref name="path"/>. The label column is given by header name or by 0-based index (negative counts
     /// from the end; default −1 = last); several comma-separated ones (<c>l0,l1</c>, or <c>-2,-1</c>) are numeric targets,
-    /// one per column in that order (multilabel or multi-output regression: <paramref name="classification"/> false). The first row is a header when none of its cells is a number
-    /// (<see cref="IsHeader"/>), unless <paramref name="hasHeader"/> says otherwise. For classification, numeric labels
+    /// one per column in that order (multilabel or multi-output regression: <paramref name="classification"/> false).
+    /// <paramref name="hasHeader"/> says whether the first row is a header (true), whatever it holds, or data (false);
+    /// null (<c>--header auto</c>) makes it a header when none of its cells is a number (<see cref="IsHeader"/>). For classification, numeric labels
     /// must be class indices 0…k−1 and text labels are numbered in sorted order (their names kept in
     /// <see cref="Dataset.ClassNames"/>).
     /// With <paramref name="textLabelsAreClasses"/>, a regression load (<paramref name="classification"/> false) whose
     /// label column holds text is read as classes instead (a caller that infers the task from numeric targets).
     /// </summary>
-    /// <exception cref="FormatException">A non-numeric feature cell or a ragged row, with its line and column.</exception>
+    /// <exception cref="FormatException">A non-numeric feature cell or a ragged row, with its line and column, or a header without data rows.</exception>
     /// <exception cref="ArgumentException">A label column that is not there, or several with <paramref name="classification"/>.</exception>
     public static Dataset Load(string path, string? labelColumn = null, bool classification = true, bool? hasHeader = null, bool textLabelsAreClasses = false)
     {
@@ -66,7 +67,7 @@ public static class Csv
                         ? $"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is a missing value (NaN); fill or drop it before training."
                         : float.IsInfinity(v)
                             ? $"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is not a finite float (beyond ±3.4e38)."
-                            : $"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is not a number{(r == 0 && !header ? FirstRowHint(line, cells[c]) : string.Empty)}.");
+                            : $"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is not a number{(r == 0 && hasHeader is null && !header ? FirstRowHint(line, cells[c]) : string.Empty)}.");
                 }
 
                 features[(r * featureCount) + f++] = v;
@@ -126,11 +127,12 @@ public static class Csv
     /// <summary>
     /// Reads a CSV of numbers only (the rows <c>actkit predict</c> takes) in the dialect of <see cref="Load"/>: the first
     /// row's separator (comma, semicolon or tab), quoted cells, blank lines skipped, and lines starting with <c>#</c> as
-    /// comments. The first row is a header, and skipped, when none of its cells is a number (<see cref="IsHeader"/>).
+    /// comments. <paramref name="hasHeader"/> says whether the first row is a header, and skipped (true), or data (false);
+    /// null makes it a header when none of its cells is a number (<see cref="IsHeader"/>).
     /// NaN and infinite values parse (<c>nan</c>, <c>Infinity</c>, <c>1e40</c>): the caller decides about them.
     /// </summary>
     /// <exception cref="FormatException">A cell that is not a number or a ragged row, with its line (and column), or no rows.</exception>
-    public static (float[] Values, int Rows, int Columns) ReadNumbers(string path)
+    public static (float[] Values, int Rows, int Columns) ReadNumbers(string path, bool? hasHeader = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file not found: {path}", path);
@@ -143,7 +145,7 @@ public static class Csv
             if (columns < 0)
             {
                 columns = cells.Length;
-                if (IsHeader(cells))
+                if (hasHeader ?? IsHeader(cells))
                 {
                     headerSkipped = true;
                     continue;
@@ -153,14 +155,14 @@ public static class Csv
             if (cells.Length != columns) throw new FormatException($"{file}, line {lineNumber}: {cells.Length} cells, but the first row has {columns}.");
             for (int c = 0; c < cells.Length; c++)
             {
-                if (!TryParse(cells[c], out float v)) throw new FormatException($"{file}, line {lineNumber}, column {c + 1}: '{cells[c]}' is not a number{(rows == 0 && !headerSkipped ? FirstRowHint(lineNumber, cells[c]) : string.Empty)}.");
+                if (!TryParse(cells[c], out float v)) throw new FormatException($"{file}, line {lineNumber}, column {c + 1}: '{cells[c]}' is not a number{(rows == 0 && hasHeader is null && !headerSkipped ? FirstRowHint(lineNumber, cells[c]) : string.Empty)}.");
                 values.Add(v);
             }
 
             rows++;
         }
 
-        if (rows == 0) throw new FormatException($"{file} holds no rows of numbers.");
+        if (rows == 0) throw new FormatException(hasHeader == true ? $"{file}: the file has a header but no data rows." : $"{file} holds no rows of numbers.");
         return (values.ToArray(), rows, columns);
     }
 
@@ -175,14 +177,36 @@ public static class Csv
         return !cells.Any(IsNumber);
     }
 
-    // A first row with numbers among its cells is data (see IsHeader); a header whose column names include numbers
-    // (age, 2019, 2020) lands here, so when the bad cell reads like a name its error says how to make it a header.
+    /// <summary>
+    /// Parses a <c>--header</c> value: <c>auto</c> (or null) is null, the rule of <see cref="IsHeader"/>; <c>yes</c> is
+    /// true, the first row is a header whatever it holds; <c>no</c> is false, the first row is data.
+    /// </summary>
+    /// <exception cref="ArgumentException">Any other value.</exception>
+    public static bool? ParseHeader(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "auto" => null,
+        "yes" => true,
+        "no" => false,
+        _ => throw new ArgumentException($"--header must be auto, yes or no, not '{text}'.", nameof(text)),
+    };
+
+    /// <summary>The <c>--header</c> value of <paramref name="hasHeader"/>: <c>auto</c>, <c>yes</c> or <c>no</c>.</summary>
+    public static string HeaderName(bool? hasHeader) => hasHeader switch
+    {
+        null => "auto",
+        true => "yes",
+        false => "no",
+    };
+
+    // Without a header setting a first row with numbers among its cells is data (see IsHeader); a header whose column
+    // names include numbers (age, 2019, 2020) lands here, so when the bad cell reads like a name its error says how to
+    // make it a header.
     private static string FirstRowHint(int line, string cell)
     {
         string t = cell.Trim().Trim('"').TrimStart('+', '-');
         bool name = t.Length > 0 && (char.IsLetter(t[0]) || t[0] == '_')
             && !(t.Equals("inf", StringComparison.OrdinalIgnoreCase) || t.Equals("infinity", StringComparison.OrdinalIgnoreCase) || t.Equals("nan", StringComparison.OrdinalIgnoreCase));
-        return name ? $" (line {line} is read as data because some of its cells are numbers; if it is a header, rename the columns whose names are numbers)" : string.Empty;
+        return name ? $" (line {line} is read as data because some of its cells are numbers; if it is a header, give --header yes, or rename the columns whose names are numbers)" : string.Empty;
     }
 
     // The file's rows with their 1-based line numbers, split into cells: blank lines and lines starting with # skipped,

@@ -19,16 +19,18 @@ public static class TableFile
     /// <summary>
     /// Loads <paramref name="path"/> with its label in <paramref name="labelColumn"/>: for a CSV a header name or a
     /// 0-based index, for a .npy array an index; negative indices count from the end; null is the last column.
+    /// <paramref name="hasHeader"/> is a CSV's header setting (<see cref="Csv.Load"/>; null: auto); a .npy array has none.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="ArgumentException">A .npy label column that is not an index of the array.</exception>
+    /// <exception cref="ArgumentException">A .npy label column that is not an index of the array, or a header setting for a .npy array.</exception>
     /// <exception cref="FormatException">A CSV cell that is not a number, or a ragged row (with its line).</exception>
     /// <exception cref="InvalidDataException">A .npy file that is unreadable, not 2-D, or has a label that is no class index.</exception>
-    public static Dataset Load(string path, string? labelColumn = null, bool classification = true)
+    public static Dataset Load(string path, string? labelColumn = null, bool classification = true, bool? hasHeader = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"The data file '{path}' does not exist.", path);
-        if (!IsNpy(path)) return Csv.Load(path, labelColumn, classification);
+        if (!IsNpy(path)) return Csv.Load(path, labelColumn, classification, hasHeader);
+        RefuseHeader(hasHeader, path);
         int index = -1;
         if (labelColumn is not null && !int.TryParse(labelColumn, NumberStyles.Integer, CultureInfo.InvariantCulture, out index))
         {
@@ -36,5 +38,18 @@ public static class TableFile
         }
 
         return NpyDataset.LoadWithTargetColumn(path, index, classification);
+    }
+
+    /// <summary>
+    /// Refuses a header setting (<c>--header yes</c> or <c>no</c>; null, auto, passes) for <paramref name="data"/> that is
+    /// not read as a CSV file: a .npy array, or a built-in set such as <c>spirals</c> or <c>fashion-mnist</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="hasHeader"/> is not null.</exception>
+    public static void RefuseHeader(bool? hasHeader, string data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (hasHeader is null) return;
+        string what = IsNpy(data) ? $"the .npy array '{Path.GetFileName(data)}'" : $"the built-in set '{data.Trim()}'";
+        throw new ArgumentException($"--header applies to CSV files, not to {what}.", nameof(hasHeader));
     }
 }

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Serialization;
 using ActivationKit.Catalog;
+using ActivationKit.Nn.Data;
 
 namespace ActivationKit.Nn.Experiments;
 
@@ -90,6 +92,14 @@ public sealed record ExperimentConfig
     /// <summary>A synthetic set name (<see cref="Data.Synthetic.Names"/>), <c>fashion-mnist</c>, or a CSV path.</summary>
     public string Data { get; init; } = "spirals";
 
+    /// <summary>
+    /// Whether a CSV file's first row is a header (true) or data (false); null, <c>--header auto</c>, reads it as a header
+    /// when none of its cells is a number (<see cref="Csv.Load"/>). Only for a CSV file; it enters the keys only
+    /// when set, so the keys (and the manifests) of comparisons made without it stay as they were.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? HasHeader { get; init; }
+
     /// <summary>Samples to generate (synthetic) or to use from the training file (Fashion-MNIST, CSV; 0 = all).</summary>
     public int Samples { get; init; } = 1500;
 
@@ -177,9 +187,15 @@ public sealed record ExperimentConfig
     /// </summary>
     public const int EngineVersion = 3;
 
-    /// <summary>The settings every trial shares (engine version, data, network, training), as a canonical one-line text.</summary>
+    /// <summary>
+    /// The settings every trial shares (engine version, data and its header setting when one is given, network,
+    /// training), as a canonical one-line text.
+    /// </summary>
     public string BasisKey(string dataIdentity) => string.Create(CultureInfo.InvariantCulture,
-        $"engine={EngineVersion};data={dataIdentity};samples={Samples};noise={Noise:R};data_seed={DataSeed};hidden={string.Join("x", Hidden)};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};optimizer={Optimizer};init={Init};target={TargetAccuracy:R}");
+        $"engine={EngineVersion};data={dataIdentity};{HeaderKey()}samples={Samples};noise={Noise:R};data_seed={DataSeed};hidden={string.Join("x", Hidden)};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};optimizer={Optimizer};init={Init};target={TargetAccuracy:R}");
+
+    // A header setting enters the key only when given: a comparison made without one keeps the key it always had.
+    private string HeaderKey() => HasHeader is null ? string.Empty : $"header={Csv.HeaderName(HasHeader)};";
 
     /// <summary>The basis plus the contenders and seed count: what must match for trial files to be merged.</summary>
     public string ExperimentKey(string dataIdentity) =>
@@ -190,6 +206,7 @@ public sealed record ExperimentConfig
     {
         var sb = new StringBuilder("actkit compare");
         sb.Append(" --data ").Append(Quote(Data));
+        if (HasHeader is not null) sb.Append(" --header ").Append(Csv.HeaderName(HasHeader));
         sb.Append(CultureInfo.InvariantCulture, $" --samples {Samples}");
         if (Data is not ("fashion-mnist" or "fashion_mnist") && !Data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) sb.Append(CultureInfo.InvariantCulture, $" --noise {Noise:R}");
         sb.Append(CultureInfo.InvariantCulture, $" --data-seed {DataSeed}");

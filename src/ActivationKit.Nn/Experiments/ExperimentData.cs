@@ -33,9 +33,10 @@ public sealed class ExperimentData
     /// <summary>
     /// Loads <see cref="ExperimentConfig.Data"/>: a synthetic classification set (60/20/20 split), Fashion-MNIST (a
     /// seeded subset of <see cref="ExperimentConfig.Samples"/> training images with 1/6 held out for validation; the
-    /// full 10 000-image test file), or a CSV file or 2-D .npy array whose last column is the class label (60/20/20 split).
+    /// full 10 000-image test file), or a CSV file (its first row read as <see cref="ExperimentConfig.HasHeader"/> says) or
+    /// 2-D .npy array whose last column is the class label (60/20/20 split).
     /// </summary>
-    /// <exception cref="ArgumentException">Unknown name, or a regression set (a comparison ranks by accuracy).</exception>
+    /// <exception cref="ArgumentException">Unknown name, a regression set (a comparison ranks by accuracy), or a header setting for data that is not a CSV file.</exception>
     public static ExperimentData Load(ExperimentConfig config, string? fashionMnistDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -45,6 +46,7 @@ public sealed class ExperimentData
         string identity;
         if (key == "fashion-mnist")
         {
+            TableFile.RefuseHeader(config.HasHeader, name);
             var all = Idx.LoadFashionMnist(test: false, fashionMnistDirectory);
             all = Take(all, config.Samples, config.DataSeed);
             int nVal = Math.Max(1, all.Rows / 6);
@@ -61,6 +63,7 @@ public sealed class ExperimentData
                 throw new ArgumentException($"'{name}' cannot be compared: a comparison ranks by test accuracy, so it needs a classification set with learnable labels ({string.Join(", ", Names)}, or a CSV file).");
             }
 
+            TableFile.RefuseHeader(config.HasHeader, name);
             if (config.Samples < 10) throw new ArgumentException($"--samples must be ≥ 10 for a synthetic set, got {config.Samples}.");
             var all = Synthetic.Create(key, config.Samples, config.Noise, config.DataSeed);
             (train, validation, test) = all.Split(0.6, 0.2, config.DataSeed);
@@ -68,7 +71,7 @@ public sealed class ExperimentData
         }
         else if (TableFile.HasTableExtension(name) || File.Exists(name))
         {
-            var all = TableFile.Load(name, classification: true);
+            var all = TableFile.Load(name, classification: true, hasHeader: config.HasHeader);
             all = Take(all, config.Samples, config.DataSeed);
             if (all.Rows < 5) throw new ArgumentException($"'{name}' has {all.Rows} rows; a comparison needs at least 5 (train, validation and test).");
             if (Array.TrueForAll(all.Targets, t => t == all.Targets[0]))

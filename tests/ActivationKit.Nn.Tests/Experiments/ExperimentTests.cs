@@ -111,6 +111,69 @@ public sealed class ExperimentTests : IDisposable
     }
 
     [Fact]
+    public void A_csv_header_setting_enters_the_key_and_manifest_only_when_given()
+    {
+        const string Identity = "x.csv#sha256:0123456789abcdef";
+        var auto = new ExperimentConfig { Data = "x.csv" }.Validate();
+        // The key a comparison without --header has always had, so results folders made before the option still resume.
+        Assert.Equal(
+            $"engine={ExperimentConfig.EngineVersion};data=x.csv#sha256:0123456789abcdef;samples=1500;noise=0.1;data_seed=1;hidden=16x16;epochs=30;batch=32;lr=0.01;optimizer=adam;init=auto;target=0.9;activations=relu,leaky_relu,elu,gelu,silu,mish,tanh,sigmoid;seeds=3",
+            auto.ExperimentKey(Identity));
+        var yes = auto with { HasHeader = true };
+        var no = auto with { HasHeader = false };
+        Assert.Equal(auto.ExperimentKey(Identity).Replace(";samples=", ";header=yes;samples=", StringComparison.Ordinal), yes.ExperimentKey(Identity));
+        Assert.Equal(auto.ExperimentKey(Identity).Replace(";samples=", ";header=no;samples=", StringComparison.Ordinal), no.ExperimentKey(Identity));
+        Assert.Equal(3, new[] { auto, yes, no }.Select(c => ExperimentConfig.Hash(c.ExperimentKey(Identity))).Distinct().Count());
+        Assert.Equal("header: — vs yes", ResultStore.Difference(auto.ExperimentKey(Identity), yes.ExperimentKey(Identity)));
+
+        // The manifest of an auto comparison has no header field (as before); a given one is written and read back.
+        Assert.DoesNotContain("hasHeader", JsonSerializer.Serialize(auto, ResultStore.Json), StringComparison.Ordinal);
+        string json = JsonSerializer.Serialize(yes, ResultStore.Json);
+        Assert.Contains("\"hasHeader\": true", json, StringComparison.Ordinal);
+        Assert.True(JsonSerializer.Deserialize<ExperimentConfig>(json, ResultStore.Json)!.HasHeader);
+        Assert.Null(JsonSerializer.Deserialize<ExperimentConfig>(JsonSerializer.Serialize(auto, ResultStore.Json), ResultStore.Json)!.HasHeader);
+        Assert.StartsWith("actkit compare --data x.csv --header yes --samples 1500 ", yes.ToCommandLine("out"), StringComparison.Ordinal);
+        Assert.DoesNotContain("--header", auto.ToCommandLine("out"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_csv_with_numeric_column_names_loads_with_has_header_as_its_renamed_copy_does()
+    {
+        var rng = new Random(7);
+        var rows = Enumerable.Range(0, 40).Select(_ =>
+        {
+            double x = (rng.NextDouble() * 2) - 1, y = (rng.NextDouble() * 2) - 1;
+            return FormattableString.Invariant($"{x},{y},{(x * y > 0 ? 1 : 0)}");
+        }).ToArray();
+        string numeric = Path.Combine(_root, "years.csv"), renamed = Path.Combine(_root, "named.csv");
+        File.WriteAllLines(numeric, ["age,2019,label", .. rows]);
+        File.WriteAllLines(renamed, ["age,y2019,label", .. rows]);
+        var config = Tiny() with { Data = numeric, Samples = 0, HasHeader = true };
+
+        var data = ExperimentData.Load(config);
+        var expected = ExperimentData.Load(config with { Data = renamed, HasHeader = null });
+        Assert.Equal((24, 8, 8), (data.Train.Rows, data.Validation.Rows, data.Test.Rows));
+        Assert.Equal(2, data.Train.FeatureCount);
+        Assert.Equal(expected.Train.Features, data.Train.Features);
+        Assert.Equal(expected.Test.Targets, data.Test.Targets);
+        // The identity stays the file's name and hash; the header setting is in the key (above).
+        Assert.StartsWith("years.csv#sha256:", data.Identity, StringComparison.Ordinal);
+
+        Assert.Contains("give --header yes", Assert.Throws<FormatException>(() => ExperimentData.Load(config with { HasHeader = null })).Message, StringComparison.Ordinal);
+        Assert.Equal("named.csv, line 1, column 1: 'age' is not a number.", Assert.Throws<FormatException>(() => ExperimentData.Load(config with { Data = renamed, HasHeader = false })).Message);
+    }
+
+    [Theory]
+    [InlineData("moons", "the built-in set 'moons'")]
+    [InlineData("fashion-mnist", "the built-in set 'fashion-mnist'")]
+    public void A_header_setting_is_refused_for_built_in_sets(string name, string what)
+    {
+        // Refused before anything is loaded: Fashion-MNIST need not be installed.
+        var ex = Assert.Throws<ArgumentException>(() => ExperimentData.Load(Tiny() with { Data = name, HasHeader = false }, Dir("none")));
+        Assert.StartsWith($"--header applies to CSV files, not to {what}.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Trials_record_curves_diagnostics_and_the_resolved_initialiser()
     {
         var config = Tiny("relu,tanh,relu@zeros");
