@@ -110,6 +110,14 @@ public sealed class DiagnosticsSession
     /// <summary>Raised when a finding is seen for the first time.</summary>
     public event Action<ReportedFinding>? FindingRaised;
 
+    /// <summary>
+    /// Raised when a finding seen before (same kind and layer) comes back more severe than its previous occurrence — a
+    /// saturation warning at step 1 that is critical at step 140 — with the updated finding (its
+    /// <see cref="ReportedFinding.FirstStep"/> is still when it was first seen). <see cref="FindingRaised"/> is not
+    /// raised again for it, so a listener that acts on severity (stop at the first critical finding) needs both.
+    /// </summary>
+    public event Action<ReportedFinding>? FindingEscalated;
+
     /// <summary>Adds findings made outside the checks (initialisation, output/loss fit). Identical ones are kept once.</summary>
     public void Add(IEnumerable<Finding> findings)
     {
@@ -280,7 +288,11 @@ public sealed class DiagnosticsSession
             // The latest evidence wins; numbers only the earlier occurrence had (e.g. about the weights) are kept.
             var evidence = new Dictionary<string, double>(seen.Finding.Evidence);
             foreach (var (k, v) in f.Evidence) evidence[k] = v;
-            _findings[key] = seen with { Finding = f with { Evidence = evidence }, Occurrences = seen.Occurrences + 1 };
+            var updated = seen with { Finding = f with { Evidence = evidence }, Occurrences = seen.Occurrences + 1 };
+            _findings[key] = updated;
+
+            // Updating in place alone hid a warning that turned critical from anyone listening for critical findings.
+            if (f.Severity > seen.Finding.Severity) FindingEscalated?.Invoke(updated);
             return;
         }
 
