@@ -119,4 +119,103 @@ public class DiagnosticsSessionTests
         Assert.Equal(result.Message, d.StopReason);
         Assert.Contains(critical, f => f.Finding.Kind == FindingKind.Saturation && f.FirstStep < f.Finding.Step);
     }
+
+    [Fact]
+    public void Checks_smaller_than_the_floor_are_pooled_until_they_hold_16_samples()
+    {
+        // One row per check (--batch 1): units 0–3 never fire, unit 4 fires on every 4th row only, units 5–7 always.
+        // Judged row by row, unit 4 looked dead at 3 checks out of 4 and the layer at 50 % dead; pooled, it is alive.
+        var session = new DiagnosticsSession();
+        float[] Row(int i) => [-1f, -1f, -1f, -1f, i % 4 == 0 ? 1f : -1f, 1f, 1f, 1f];
+        var found = new List<Finding>();
+        for (int i = 1; i <= 15; i++) found.AddRange(session.Check(i, [Layer("h", "relu", Row(i), 8)]));
+        Assert.DoesNotContain(found, f => f.Kind == FindingKind.DeadUnits);
+        Assert.All(session.Layers[0].Checks, c => Assert.True(double.IsNaN(c.DeadFraction)));
+
+        // The 16th row completes the first pool: one check towards the streak of 2, so no finding yet.
+        Assert.DoesNotContain(session.Check(16, [Layer("h", "relu", Row(16), 8)]), f => f.Kind == FindingKind.DeadUnits);
+        Assert.Equal(0.5, session.Layers[0].Checks[15].DeadFraction);
+        for (int i = 17; i <= 31; i++) Assert.DoesNotContain(session.Check(i, [Layer("h", "relu", Row(i), 8)]), f => f.Kind == FindingKind.DeadUnits);
+        var dead = Assert.Single(session.Check(32, [Layer("h", "relu", Row(32), 8)]), f => f.Kind == FindingKind.DeadUnits);
+        Assert.Equal([0, 1, 2, 3], dead.Units);
+        Assert.Equal(Severity.Warning, dead.Severity);
+        Assert.Equal(16, dead.Evidence["samples"]);
+        Assert.Equal(0.5, dead.Evidence["dead_fraction"]);
+        Assert.EndsWith("The 16 samples are those of the 16 checks from step 17 to 32, pooled because each had fewer than 16.", dead.Explanation, StringComparison.Ordinal);
+        Assert.Equal(2, session.Layers[0].Checks.Count(c => !double.IsNaN(c.DeadFraction)));
+    }
+
+    [Fact]
+    public void A_unit_alive_in_any_pooled_check_is_alive_and_a_full_check_drops_a_pool_still_filling()
+    {
+        var session = new DiagnosticsSession();
+        var dead = Enumerable.Range(0, 8 * 4).Select(i => i % 4 == 0 ? -1f : 1f).ToArray();     // 8 rows, unit 0 dead
+        var alive = Enumerable.Range(0, 8 * 4).Select(i => i < 4 ? 1f : i % 4 == 0 ? -1f : 1f).ToArray(); // unit 0 fires on row 0
+        session.Check(1, [Layer("h", "relu", dead, 4)]);
+        session.Check(2, [Layer("h", "relu", alive, 4)]);
+        Assert.Equal(0, session.Layers[0].Checks[1].DeadFraction);
+
+        // Pools of two 8-row checks (--batch 8): dead in both halves of two pools in a row is a finding.
+        session.Check(3, [Layer("h", "relu", dead, 4)]);
+        session.Check(4, [Layer("h", "relu", dead, 4)]);
+        session.Check(5, [Layer("h", "relu", dead, 4)]);
+        var f = Assert.Single(session.Check(6, [Layer("h", "relu", dead, 4)]), x => x.Kind == FindingKind.DeadUnits);
+        Assert.Equal([0], f.Units);
+        Assert.Equal(0.25, session.Layers[0].Checks[5].DeadFraction);
+
+        // A 64-row check is judged alone and drops the half-filled pool before it: the 8 rows of step 7 never join
+        // the 8 of step 9, and the pool of steps 9 and 10 is judged on its own 16 rows.
+        var fresh = new DiagnosticsSession();
+        var full = Enumerable.Range(0, 64 * 4).Select(i => i % 4 == 0 ? -1f : 1f).ToArray();
+        fresh.Check(7, [Layer("h", "relu", alive, 4)]);
+        fresh.Check(8, [Layer("h", "relu", full, 4)]);
+        Assert.Equal(0.25, fresh.Layers[0].Checks[1].DeadFraction);
+        fresh.Check(9, [Layer("h", "relu", dead, 4)]);
+        var second = Assert.Single(fresh.Check(10, [Layer("h", "relu", dead, 4)]), x => x.Kind == FindingKind.DeadUnits);
+        Assert.Equal(16, second.Evidence["samples"]);
+        Assert.Contains("from step 9 to 10", second.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Training_with_batch_1_reports_no_dead_units_that_a_large_sample_does_not_show()
+    {
+        // The tester's run: moons, relu 32-32, --batch 1, a check every 7 steps. Judged on one row per check, layer0
+        // was reported 41 % dead; on 2000 samples none of its units is dead.
+        var data = Synthetic.Create("moons", 2000, 0.1, seed: 1);
+        var (train, _, _) = data.Split(0.7, 0.15, 1);
+        var norm = Standardizer.Fit(train);
+        train = norm.Transform(train);
+        var net = Mlp.Build(2, [32, 32], "relu", 1);
+        net.Initialize(Initializer.Auto, 1);
+        using var d = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Every = 7 }).Attach();
+        Trainer.Fit(net, train, null, new TrainerOptions { Epochs = 2, BatchSize = 1, LearningRate = 0.001, Seed = 1 });
+        d.Detach();
+
+        var all = norm.Transform(data);
+        var rec = new Recorder();
+        net.AddObserver(rec);
+        net.Forward(all.Features, all.Rows);
+        net.RemoveObserver(rec);
+        for (int l = 0; l < 2; l++)
+        {
+            double truth = DeadUnitDetector.FromPreActivations($"layer{l}", net.Layers[l].Activation!, rec.Pre[l], 32).DeadFraction;
+            var judged = d.Session.Layers[l].Checks.Where(c => !double.IsNaN(c.DeadFraction)).ToArray();
+            Assert.True(judged.Length >= 20, $"layer{l}: {judged.Length} pooled checks");
+            Assert.All(judged, c => Assert.True(c.DeadFraction <= truth + 0.25, $"layer{l} at step {c.Step}: {c.DeadFraction:P0} dead, {truth:P0} on 2000 samples"));
+            var finding = d.Findings.SingleOrDefault(f => f.Finding.Kind == FindingKind.DeadUnits && f.Finding.Layer == $"layer{l}");
+            if (truth < 0.25) Assert.Null(finding);
+        }
+    }
+
+    /// <summary>Copies each layer's pre-activations on a forward pass.</summary>
+    private sealed class Recorder : ILayerObserver
+    {
+        public readonly Dictionary<int, float[]> Pre = [];
+
+        public void OnForward(int layerIndex, ReadOnlySpan<float> pre, ReadOnlySpan<float> post, int rows) => Pre[layerIndex] = pre.ToArray();
+
+        public void OnBackward(int layerIndex, LayerGradients gradients)
+        {
+        }
+    }
 }

@@ -12,8 +12,10 @@ public sealed record DiagnosticsSessionOptions
     /// <summary>
     /// A unit is reported dead once it was dead at this many consecutive checks, so one batch in which a sparse unit
     /// happened never to fire is no finding. A check on fewer samples than <see cref="DiagnosticsOptions.DeadMinSamples"/>
-    /// — or, when training runs smaller batches than that, than the largest batch checked so far — neither extends nor
-    /// breaks the streak (a one-row last batch). Offline diagnosis of a single snapshot uses 1.
+    /// is no evidence by itself: consecutive such checks are pooled (a unit is dead in the pool when it was dead in
+    /// every one of them) until they hold that many samples, and the pool then counts as one check. A check with
+    /// enough samples of its own is judged alone and drops a pool still filling (a one-row last batch between two
+    /// full ones neither extends nor breaks the streak). Offline diagnosis of a single snapshot uses 1.
     /// </summary>
     public int DeadChecks { get; init; } = 2;
 
@@ -76,7 +78,7 @@ public sealed class DiagnosticsSession
     private readonly Dictionary<string, ReportedFinding> _findings = [];
     private readonly List<(string Name, string Activation, int Units, List<LayerCheck> Checks)> _layers = [];
     private readonly List<DeadUnitTracker> _trackers = [];
-    private int _largestCheck;
+    private readonly List<DeadUnitPool> _pools = [];
     private readonly List<GradientFlowPoint> _flow = [];
     private readonly GradientFlowMonitor _monitor;
 
@@ -188,17 +190,42 @@ public sealed class DiagnosticsSession
                     ? DeadUnitDetector.FromPreActivations(layer.Name, act, pre, layer.PreWidth)
                     : DeadUnitDetector.FromActivations(layer.Name, post, layer.Units);
 
-                // Too few samples to call a unit dead (a one-row last batch showed 38 % of a healthy layer "dead"):
-                // no evidence either way. With batches smaller than the floor the floor is the batch, so a layer of
-                // dead units trained with --batch 8 is still reported.
-                _largestCheck = Math.Max(_largestCheck, report.Samples);
-                if (report.Samples >= Math.Min(t.DeadMinSamples, _largestCheck))
+                // Too few samples to call a unit dead (a one-row last batch showed 38 % of a healthy layer "dead"; with
+                // --batch 1 every check had one row and 41 % of a layer no unit of which was dead on 2000 samples was
+                // reported): such checks are pooled until they hold enough samples. A unit that fires on a quarter of
+                // the inputs then looks dead with probability 0.75¹⁶ ≈ 1 %, and a layer of dead units trained with
+                // --batch 8 is still reported, from pools of two checks.
+                var pool = _pools[l];
+                int pooled = 1;
+                long since = step;
+                DeadUnitReport? judged = report;
+                if (report.Samples >= t.DeadMinSamples)
                 {
-                    deadFraction = report.DeadFraction;
+                    pool.Clear();
+                }
+                else
+                {
+                    pool.Add(report, step);
+                    judged = null;
+                    if (pool.Samples >= t.DeadMinSamples)
+                    {
+                        (judged, pooled, since) = (pool.Report(layer.Name), pool.Checks, pool.FirstStep);
+                        pool.Clear();
+                    }
+                }
+
+                if (judged is not null)
+                {
+                    deadFraction = judged.DeadFraction;
                     var tracker = _trackers[l];
-                    tracker.Observe(report);
+                    tracker.Observe(judged);
                     var stayed = tracker.StayedDead(_options.DeadChecks);
-                    var f = DeadUnitDetector.ToFinding(report with { DeadUnits = stayed }, t, step, act.ToString());
+                    var f = DeadUnitDetector.ToFinding(judged with { DeadUnits = stayed }, t, step, act.ToString());
+                    if (f is not null && pooled > 1)
+                    {
+                        f = f with { Explanation = f.Explanation + $" The {judged.Samples} samples are those of the {pooled} checks from step {since} to {step}, pooled because each had fewer than {t.DeadMinSamples}." };
+                    }
+
                     if (f is not null) found.Add(f);
                 }
             }
@@ -273,6 +300,7 @@ public sealed class DiagnosticsSession
             {
                 _layers.Add((l.Name, l.ActivationName, l.Units, []));
                 _trackers.Add(new DeadUnitTracker());
+                _pools.Add(new DeadUnitPool());
             }
 
             return;
@@ -300,6 +328,50 @@ public sealed class DiagnosticsSession
         _findings[key] = reported;
         _order.Add(key);
         FindingRaised?.Invoke(reported);
+    }
+
+    /// <summary>Dead-unit reports of consecutive checks too small to judge alone, merged until they are large enough.</summary>
+    private sealed class DeadUnitPool
+    {
+        private bool[] _alive = [];
+
+        /// <summary>Samples pooled so far.</summary>
+        public int Samples { get; private set; }
+
+        /// <summary>Checks pooled so far.</summary>
+        public int Checks { get; private set; }
+
+        /// <summary>Step of the first pooled check.</summary>
+        public long FirstStep { get; private set; }
+
+        public void Add(DeadUnitReport report, long step)
+        {
+            if (Checks == 0)
+            {
+                _alive = new bool[report.Units];
+                FirstStep = step;
+            }
+
+            // A unit is alive in the pool as soon as it was alive on any pooled sample: dead only where it was dead
+            // in every check. A check without samples says nothing about any unit.
+            if (report.Samples > 0)
+            {
+                var dead = new HashSet<int>(report.DeadUnits);
+                for (int j = 0; j < _alive.Length; j++) _alive[j] |= !dead.Contains(j);
+            }
+
+            Samples += report.Samples;
+            Checks++;
+        }
+
+        public DeadUnitReport Report(string layer) =>
+            new(layer, _alive.Length, Samples, Enumerable.Range(0, _alive.Length).Where(j => !_alive[j]).ToArray());
+
+        public void Clear()
+        {
+            Samples = 0;
+            Checks = 0;
+        }
     }
 
     private static long NonFinite(ReadOnlySpan<float> values)
