@@ -218,4 +218,61 @@ public class DiagnosticsSessionTests
         {
         }
     }
+
+    [Theory]
+    [InlineData("tanh", false)]
+    [InlineData("linear", false)]
+    [InlineData("elu", false)]
+    [InlineData("leaky_relu(0.1)", false)]
+    [InlineData("relu", true)]
+    [InlineData("hardsigmoid", true)]
+    public void A_dump_of_activations_alone_calls_a_constant_zero_unit_dead_only_where_zero_means_a_flat_region(string activation, bool dead)
+    {
+        // A folder as docs/diagnostics.md describes it: a manifest naming only `post` arrays. Units 0–3 of fc1 output 0
+        // on all 64 samples; for tanh that means a pre-activation of 0, where tanh′ = 1, so the units are not dead.
+        string dir = Directory.CreateTempSubdirectory("actkit-post-").FullName;
+        try
+        {
+            var f = ActivationCatalog.Create(activation);
+            // The pre-activation behind the zeros: 0 where that is f's only zero, below the flat region otherwise.
+            float zero = dead ? -5f : 0f;
+            var x = Enumerable.Range(0, 64 * 8).Select(i => i % 8 < 4 ? zero : (float)Math.Sin(i) + 0.5f).ToArray();
+            var post = new float[x.Length];
+            f.Forward(x, post);
+            ActivationKit.IO.Npy.Write(Path.Combine(dir, "fc1_post.npy"), post, [64, 8]);
+            ActivationKit.IO.Npy.Write(Path.Combine(dir, "fc2_post.npy"), Varied(2), [64, 2]);
+            File.WriteAllText(Path.Combine(dir, "manifest.json"), $$"""
+                {"layers": [{"name": "fc1", "activation": "{{activation}}", "post": "fc1_post.npy"},
+                            {"name": "fc2", "activation": "linear", "post": "fc2_post.npy"}]}
+                """);
+            var report = ArrayFolder.Diagnose(ArrayFolder.Load(dir), "post-only");
+            var finding = report.Findings.SingleOrDefault(r => r.Finding.Kind == FindingKind.DeadUnits);
+            Assert.Equal(dead ? 0.5 : 0.0, report.Layers[0].Checks[0].DeadFraction);
+            if (dead)
+            {
+                Assert.NotNull(finding);
+                Assert.Equal([0, 1, 2, 3], finding.Finding.Units);
+                Assert.Equal(Severity.Warning, finding.Finding.Severity);
+            }
+            else
+            {
+                Assert.Null(finding);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Activations_alone_of_a_per_channel_prelu_are_judged_channel_by_channel()
+    {
+        // Channel 1 has slope 0 (a ReLU): its constant-zero unit is dead; channel 0's constant-zero unit is not.
+        var prelu = new ActivationKit.Functions.Prelu([0.25f, 0f, 0.1f]);
+        var post = Enumerable.Range(0, 64 * 3).Select(i => i % 3 == 2 ? (float)Math.Sin(i) : 0f).ToArray();
+        var session = new DiagnosticsSession(new DiagnosticsSessionOptions { DeadChecks = 1 });
+        var found = session.Check(1, [new LayerSnapshot { Name = "h", Activation = prelu, Units = 3, PreWidth = 3, Rows = 64, Post = post }]);
+        Assert.Equal([1], Assert.Single(found, f => f.Kind == FindingKind.DeadUnits).Units);
+    }
 }
