@@ -81,8 +81,24 @@ public sealed record Initializer(InitKind Kind, double Value = 0)
             : name;
     }
 
-    /// <summary>True when every unit of a layer starts identical (zeros or constant), so symmetry is never broken.</summary>
-    public bool IsSymmetric => Kind is InitKind.Zeros or InitKind.Constant;
+    /// <summary>
+    /// True when every unit of a layer starts identical, so symmetry is never broken: every initialiser that draws all
+    /// weights equal — zeros, constant(c), and normal(0) or uniform(0), whose spread of 0 draws zeros (as does a scale
+    /// whose variance underflows, normal(1e-200)). The judgement is the network check's (<see cref="InitializerSpec.WeightVariance"/>
+    /// = 0, <c>actkit check</c>'s symmetric_init), so training warns exactly where the check does; the activation
+    /// cannot change it, as every catalog gain is positive.
+    /// </summary>
+    /// <remarks>
+    /// Values the spec grammar refuses can only come from the constructor: a negative scale draws as its magnitude
+    /// does, and a NaN or infinite one draws no equal weights (it draws NaN), so neither makes this throw.
+    /// </remarks>
+    public bool IsSymmetric =>
+        Kind != InitKind.Auto && double.IsFinite(Value)
+        && InitializerSpec.WeightVariance((this with { Value = Math.Abs(Value) }).ToString(), IdentityInfo, 1, 1) == 0;
+
+    /// <summary>The identity's catalog entry (gain 1), for <see cref="IsSymmetric"/>, which no gain changes.</summary>
+    private static readonly ActivationInfo IdentityInfo = ActivationCatalog.Find("identity")
+        ?? throw new System.Diagnostics.UnreachableException("The catalog has no identity.");
 
     /// <summary>Resolves <see cref="InitKind.Auto"/> from the activation's recommended scheme (normal variant).</summary>
     public Initializer Resolve(Activation? activation)

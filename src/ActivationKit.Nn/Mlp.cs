@@ -127,7 +127,8 @@ public sealed class Mlp
 
     /// <summary>
     /// Initialises every layer from a seed (layer i uses its spec's initialiser or <paramref name="defaultInit"/>).
-    /// Returns the warnings: a zero or constant initialiser on a hidden layer of several units gives every unit the
+    /// Returns the warnings: an initialiser that draws equal weights (<see cref="Initializer.IsSymmetric"/>: zeros,
+    /// constant, normal(0), uniform(0)) on a hidden layer of several units gives every unit the
     /// same gradient, so they stay identical forever; an activation whose gradient is zero everywhere (binary_step,
     /// hardmax), or a row-wise one over a layer of one unit (softmax of one value is always 1), stops every gradient
     /// before it.
@@ -146,7 +147,9 @@ public sealed class Mlp
             bool hidden = i < _layers.Length - 1;
             if (hidden && init.IsSymmetric && _layers[i].Units > 1)
             {
-                Warn($"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}) is initialised with {init}: every unit " +
+                // normal(0) and uniform(0) draw zeros as surely as zeros does; saying so explains a warning about a random initialiser.
+                string draws = init.Kind is InitKind.Normal or InitKind.Uniform ? ", which draws every weight as 0" : "";
+                Warn($"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}) is initialised with {init}{draws}: every unit " +
                     "computes the same function and receives the same gradient, so the symmetry is never broken and the layer " +
                     "acts like a single unit. Use a random initialiser (he_normal, glorot_uniform, …) for hidden layers.");
             }

@@ -221,7 +221,7 @@ public class TrainCommandTests
         string x = dir.File("x.npy"), y = dir.File("y.npy");
         Npy.Write(x, [1f, 2f, 3f, float.NaN, 5f, 6f, 7f, 8f], [4, 2]);
         Npy.Write(y, [0f, 1f, 0f, 1f], [4]);
-        Cli.Run("train", "--data", x, "--target", y, "--epochs", "1").BadInput("x.npy: sample 1, feature 2 is NaN");
+        Cli.Run("train", "--data", x, "--target", y, "--epochs", "1").BadInput("x.npy: row 2, column 2 is NaN");
     }
 
     [Fact]

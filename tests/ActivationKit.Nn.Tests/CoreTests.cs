@@ -142,6 +142,54 @@ public class CoreTests
         Assert.All(net.Layers[0].Weights, w => Assert.Equal(0.5f, w));
     }
 
+    [Theory]
+    [InlineData("zeros", true)]
+    [InlineData("constant(0.5)", true)]
+    [InlineData("constant(-2)", true)]
+    [InlineData("normal(0)", true)]
+    [InlineData("uniform(0)", true)]
+    [InlineData("gaussian(0.0)", true)]
+    [InlineData("normal(1e-200)", true)]   // the variance underflows, and so does every float weight drawn
+    [InlineData("normal(1e-3)", false)]
+    [InlineData("uniform", false)]
+    [InlineData("he_normal", false)]
+    [InlineData("glorot_uniform", false)]
+    [InlineData("lecun_normal", false)]
+    [InlineData("orthogonal", false)]
+    [InlineData("auto", false)]
+    public void Every_initialiser_that_draws_equal_weights_is_symmetric_as_the_network_check_judges(string spec, bool symmetric)
+    {
+        var init = Initializer.Parse(spec);
+        Assert.Equal(symmetric, init.IsSymmetric);
+
+        // actkit check's judgement of the same hidden layer: critical symmetric_init exactly when the engine warns.
+        var check = ActivationKit.Advisor.NetworkCheck.Check(new ActivationKit.Advisor.NetworkSpec
+        {
+            Inputs = 2,
+            Layers = [new() { Units = 8, Activation = "tanh", Init = spec }, new() { Units = 1, Activation = "sigmoid", Init = "glorot_uniform" }],
+        });
+        Assert.Equal(symmetric, check.Any(f => f.Kind == ActivationKit.Diagnostics.FindingKind.SymmetricInit));
+
+        var net = new Mlp(2, [new(8, "tanh", init), new(1, "linear")]);
+        var warnings = net.Initialize(Initializer.Auto, 1);
+        Assert.Equal(symmetric, warnings.Any(w => w.Contains("symmetry is never broken", StringComparison.Ordinal)));
+        if (symmetric) Assert.All(net.Layers[0].Weights, w => Assert.Equal(net.Layers[0].Weights[0], w));
+    }
+
+    [Fact]
+    public void A_zero_scale_says_it_draws_zeros_and_scales_only_the_constructor_accepts_do_not_throw()
+    {
+        var warnings = new Mlp(2, [new(4, "relu", Initializer.Parse("uniform(0)")), new(1, "linear")]).Initialize(Initializer.Auto, 1);
+        Assert.StartsWith("Layer 0 (4 units, relu) is initialised with uniform(0), which draws every weight as 0: every unit computes the same function", Assert.Single(warnings), StringComparison.Ordinal);
+
+        // Not from Parse (it refuses them): a negative scale draws like its magnitude, a NaN one draws NaN, not zeros.
+        Assert.False(new Initializer(InitKind.Normal, -1).IsSymmetric);
+        Assert.True(new Initializer(InitKind.Normal, -0.0).IsSymmetric);
+        Assert.False(new Initializer(InitKind.Uniform, double.NaN).IsSymmetric);
+        Assert.False(new Initializer(InitKind.Normal, double.PositiveInfinity).IsSymmetric);
+        Assert.False(Initializer.Auto.IsSymmetric);
+    }
+
     [Fact]
     public void A_layer_that_passes_no_gradient_warns()
     {

@@ -364,19 +364,63 @@ public sealed class LoaderTests : IDisposable
 
         // Every source passes the Dataset's own check: a NaN or infinite feature or target, or too many classes.
         var nanFeature = Assert.Throws<ArgumentException>(() => new Dataset("d", [1f, 2f, 3f, float.NaN], 2, [0f, 1f], 1, 2));
-        Assert.Contains("d: sample 1, feature 2 is NaN", nanFeature.Message);
+        Assert.Contains("d: row 2, feature 2 is NaN", nanFeature.Message);
         Assert.Contains("is +∞", Assert.Throws<ArgumentException>(() => new Dataset("d", [float.PositiveInfinity, 2f], 2, [0f], 1, 0)).Message);
         Assert.Contains("the target −∞", Assert.Throws<ArgumentException>(() => new Dataset("d", [1f, 2f], 2, [float.NegativeInfinity], 1, 0)).Message);
         Assert.Contains("65,536", Assert.Throws<ArgumentException>(() => new Dataset("d", [1f, 2f], 2, [0f], 1, 70000)).Message);
         // The vectorised scan finds a bad value past the first registers too.
         var wide = Enumerable.Repeat(1f, 1000).ToArray();
         wide[997] = float.NaN;
-        Assert.Contains("sample 99, feature 8", Assert.Throws<ArgumentException>(() => new Dataset("w", wide, 10, new float[100], 1, 0)).Message);
+        Assert.Contains("w: row 100, feature 8 is NaN", Assert.Throws<ArgumentException>(() => new Dataset("w", wide, 10, new float[100], 1, 0)).Message);
+        Assert.Contains("d: row 1 has the target −∞;", Assert.Throws<ArgumentException>(() => new Dataset("d", [1f, 2f], 2, [float.NegativeInfinity], 1, 0)).Message);
+        Assert.Contains("d: row 2 has the target NaN in target column 1;", Assert.Throws<ArgumentException>(() => new Dataset("d", [1f, 2f], 1, [0f, 1f, float.NaN, 0f], 2, 0)).Message);
+        Assert.Contains("d: row 2 has label 3, which is not a class index in [0, 1]", Assert.Throws<ArgumentException>(() => new Dataset("d", [1f, 2f], 1, [0f, 3f], 1, 2)).Message);
 
         string x = Path.Combine(_dir, "nx.npy"), y = Path.Combine(_dir, "ny.npy");
         Npy.Write(x, [1f, 2f, 3f, 4f], [2, 2]);
         Npy.Write(y, [0f, 1e9f], [2]);
         Assert.Contains("the label 1E+09 is not a class index", Assert.Throws<InvalidDataException>(() => NpyDataset.Load(x, y)).Message);
+    }
+
+    [Fact]
+    public void A_non_finite_npy_value_is_named_by_its_file_and_its_row_and_column_from_1()
+    {
+        // The tester's table: NaN at 0-based row 5, column 1, reported as "sample 5, feature 2"; predict says "row 6, column 2".
+        string table = Path.Combine(_dir, "nnan.npy");
+        var values = Enumerable.Range(0, 30).Select(i => (float)(i % 3 == 2 ? i / 3 % 2 : i)).ToArray();
+        values[(5 * 3) + 1] = float.NaN;
+        Npy.Write(table, values, [10, 3]);
+        Assert.StartsWith("nnan.npy: row 6, column 2 is NaN (a missing value);", Assert.Throws<InvalidDataException>(() => NpyDataset.LoadWithTargetColumn(table)).Message, StringComparison.Ordinal);
+
+        // With the target first, the features are the file's columns 2 and 3: the position is the file's, not the features'.
+        values[(5 * 3) + 1] = 1f;
+        values[(7 * 3) + 2] = float.PositiveInfinity;
+        Npy.Write(table, values, [10, 3]);
+        Assert.StartsWith("nnan.npy: row 8, column 3 is +∞;", Assert.Throws<InvalidDataException>(() => NpyDataset.LoadWithTargetColumn(table, targetColumn: 0, classification: false)).Message, StringComparison.Ordinal);
+
+        // Features and targets in two files: the file holding the bad value is named (the targets were reported as the features file).
+        string x = Path.Combine(_dir, "x.npy"), y = Path.Combine(_dir, "y.npy");
+        Npy.Write(x, Enumerable.Range(0, 20).Select(i => (float)i).ToArray(), [10, 2]);
+        var labels = Enumerable.Range(0, 10).Select(i => (float)(i % 2)).ToArray();
+        labels[6] = float.NaN;
+        Npy.Write(y, labels, [10]);
+        Assert.StartsWith("y.npy: row 7 is NaN (a missing value);", Assert.Throws<InvalidDataException>(() => NpyDataset.Load(x, y)).Message, StringComparison.Ordinal);
+        Assert.StartsWith("y.npy: row 7 is NaN", Assert.Throws<InvalidDataException>(() => NpyDataset.Load(x, y, classification: false)).Message, StringComparison.Ordinal);
+        labels[6] = 0f;
+        labels[3] = float.PositiveInfinity;
+        Npy.Write(y, labels, [10]);
+        Assert.StartsWith("y.npy: row 4 is +∞;", Assert.Throws<InvalidDataException>(() => NpyDataset.Load(x, y, classification: false)).Message, StringComparison.Ordinal);
+        Npy.Write(y, Enumerable.Range(0, 20).Select(i => i == 13 ? float.NegativeInfinity : 0f).ToArray(), [10, 2]);
+        Assert.StartsWith("y.npy: row 7, column 2 is −∞;", Assert.Throws<InvalidDataException>(() => NpyDataset.Load(x, y, classification: false)).Message, StringComparison.Ordinal);
+
+        // A float64 value beyond the float range is named as the file holds it, not as the ∞ it would become.
+        Npy.Write(x, Enumerable.Range(0, 20).Select(i => i == 9 ? 1e39 : (double)i).ToArray(), [10, 2]);
+        Assert.StartsWith("x.npy: row 5, column 2 is 1E+39, beyond the float range (±3.4e38);", Assert.Throws<InvalidDataException>(() => NpyDataset.Load(x, y, classification: false)).Message, StringComparison.Ordinal);
+
+        // Images (N × 2 × 2): the position within a row is the flattened value.
+        Npy.Write(x, Enumerable.Range(0, 40).Select(i => i == 6 ? float.NaN : 0f).ToArray(), [10, 2, 2]);
+        Npy.Write(y, labels.Select(v => float.IsFinite(v) ? v : 0f).ToArray(), [10]);
+        Assert.StartsWith("x.npy: row 2, value 3 of its 4 (flattened) is NaN", Assert.Throws<InvalidDataException>(() => NpyDataset.Load(x, y)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -393,6 +393,41 @@ public class DiagnosticsTests
         Assert.Throws<ArgumentException>(() => OutputCheck.Check("relu", TaskKind.Binary, "hinge"));
     }
 
+    [Theory]
+    [InlineData("relu", true)]
+    [InlineData("relu6", true)]
+    [InlineData("hardsigmoid", true)]
+    [InlineData("relu_squared", true)]
+    [InlineData("hardshrink", true)]
+    [InlineData("softshrink", true)]
+    [InlineData("tanhshrink", true)]        // 0 at x = 0 with f′(0) = tanh²(0) = 0
+    [InlineData("binary_step", true)]
+    [InlineData("sigmoid", true)]           // only by underflowing float, below about −104; f′ is 0 there too
+    [InlineData("silu", true)]
+    [InlineData("gelu", true)]
+    [InlineData("tanh", false)]
+    [InlineData("identity", false)]
+    [InlineData("elu", false)]
+    [InlineData("selu", false)]
+    [InlineData("leaky_relu(0.01)", false)]
+    [InlineData("prelu", false)]
+    [InlineData("softsign", false)]
+    [InlineData("sin", false)]
+    [InlineData("hardtanh", false)]
+    public void A_zero_output_means_a_dead_unit_only_where_f_is_flat_at_zero(string spec, bool dead)
+    {
+        Assert.Equal(dead, ZeroOutput.MeansDead(ActivationCatalog.Create(spec)));
+    }
+
+    [Fact]
+    public void A_zero_output_is_judged_per_channel_and_needs_an_element_wise_function()
+    {
+        // prelu with a slope of 0 in channel 1 is relu there: only that channel can die.
+        var prelu = new ActivationKit.Functions.Prelu([0.25f, 0f, 0.1f]);
+        Assert.Equal([false, true, false], ZeroOutput.MeansDeadPerChannel(prelu));
+        Assert.Contains("not element-wise", Assert.Throws<ArgumentException>(() => ZeroOutput.MeansDead(ActivationCatalog.Create("softmax"))).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Dead_unit_tracker_tells_which_units_stay_dead()
     {

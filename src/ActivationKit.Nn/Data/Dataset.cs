@@ -25,17 +25,21 @@ public sealed class Dataset
         }
 
         // A NaN or infinite value would train to NaN weights without a word (a missing CSV cell read as "nan", a value
-        // beyond the float range): refused here, where every source (CSV, .npy, IDX, built-in) passes.
+        // beyond the float range): refused here, where every source (CSV, .npy, IDX, built-in) passes. Positions count
+        // from 1, as predict's and the CSV reader's do; the file readers refuse such values first, naming the file that
+        // holds them and its own row and column (a feature's column in a table is not its file column when the target
+        // comes before it).
         int badFeature = IndexOfNonFinite(features);
         if (badFeature >= 0)
         {
-            throw new ArgumentException($"{name}: sample {badFeature / featureCount}, feature {(badFeature % featureCount) + 1} is {Describe(features[badFeature])}; fill or drop missing and out-of-range values before training.", nameof(features));
+            throw new ArgumentException($"{name}: row {(badFeature / featureCount) + 1}, feature {(badFeature % featureCount) + 1} is {Describe(features[badFeature])}; fill or drop missing and out-of-range values before training.", nameof(features));
         }
 
         int badTarget = IndexOfNonFinite(targets);
         if (badTarget >= 0)
         {
-            throw new ArgumentException($"{name}: sample {badTarget / targetColumns} has the target {Describe(targets[badTarget])}; every target must be a finite number.", nameof(targets));
+            string column = targetColumns > 1 ? $" in target column {(badTarget % targetColumns) + 1}" : "";
+            throw new ArgumentException($"{name}: row {(badTarget / targetColumns) + 1} has the target {Describe(targets[badTarget])}{column}; every target must be a finite number.", nameof(targets));
         }
 
         if (classCount > 0)
@@ -45,7 +49,7 @@ public sealed class Dataset
                 float t = targets[i];
                 if (t != MathF.Floor(t) || t < 0 || t >= classCount)
                 {
-                    throw new ArgumentException($"Sample {i} has label {t}, which is not a class index in [0, {classCount - 1}].", nameof(targets));
+                    throw new ArgumentException($"{name}: row {i + 1} has label {t}, which is not a class index in [0, {classCount - 1}].", nameof(targets));
                 }
             }
         }

@@ -12,8 +12,10 @@ public sealed record DiagnosticsSessionOptions
     /// <summary>
     /// A unit is reported dead once it was dead at this many consecutive checks, so one batch in which a sparse unit
     /// happened never to fire is no finding. A check on fewer samples than <see cref="DiagnosticsOptions.DeadMinSamples"/>
-    /// — or, when training runs smaller batches than that, than the largest batch checked so far — neither extends nor
-    /// breaks the streak (a one-row last batch). Offline diagnosis of a single snapshot uses 1.
+    /// is no evidence by itself: consecutive such checks are pooled (a unit is dead in the pool when it was dead in
+    /// every one of them) until they hold that many samples, and the pool then counts as one check. A check with
+    /// enough samples of its own is judged alone and drops a pool still filling (a one-row last batch between two
+    /// full ones neither extends nor breaks the streak). Offline diagnosis of a single snapshot uses 1.
     /// </summary>
     public int DeadChecks { get; init; } = 2;
 
@@ -76,7 +78,7 @@ public sealed class DiagnosticsSession
     private readonly Dictionary<string, ReportedFinding> _findings = [];
     private readonly List<(string Name, string Activation, int Units, List<LayerCheck> Checks)> _layers = [];
     private readonly List<DeadUnitTracker> _trackers = [];
-    private int _largestCheck;
+    private readonly List<DeadUnitPool> _pools = [];
     private readonly List<GradientFlowPoint> _flow = [];
     private readonly GradientFlowMonitor _monitor;
 
@@ -109,6 +111,14 @@ public sealed class DiagnosticsSession
 
     /// <summary>Raised when a finding is seen for the first time.</summary>
     public event Action<ReportedFinding>? FindingRaised;
+
+    /// <summary>
+    /// Raised when a finding seen before (same kind and layer) comes back more severe than its previous occurrence — a
+    /// saturation warning at step 1 that is critical at step 140 — with the updated finding (its
+    /// <see cref="ReportedFinding.FirstStep"/> is still when it was first seen). <see cref="FindingRaised"/> is not
+    /// raised again for it, so a listener that acts on severity (stop at the first critical finding) needs both.
+    /// </summary>
+    public event Action<ReportedFinding>? FindingEscalated;
 
     /// <summary>Adds findings made outside the checks (initialisation, output/loss fit). Identical ones are kept once.</summary>
     public void Add(IEnumerable<Finding> findings)
@@ -178,19 +188,44 @@ public sealed class DiagnosticsSession
             {
                 var report = !pre.IsEmpty
                     ? DeadUnitDetector.FromPreActivations(layer.Name, act, pre, layer.PreWidth)
-                    : DeadUnitDetector.FromActivations(layer.Name, post, layer.Units);
+                    : FromActivations(layer.Name, act, post, layer.Units);
 
-                // Too few samples to call a unit dead (a one-row last batch showed 38 % of a healthy layer "dead"):
-                // no evidence either way. With batches smaller than the floor the floor is the batch, so a layer of
-                // dead units trained with --batch 8 is still reported.
-                _largestCheck = Math.Max(_largestCheck, report.Samples);
-                if (report.Samples >= Math.Min(t.DeadMinSamples, _largestCheck))
+                // Too few samples to call a unit dead (a one-row last batch showed 38 % of a healthy layer "dead"; with
+                // --batch 1 every check had one row and 41 % of a layer no unit of which was dead on 2000 samples was
+                // reported): such checks are pooled until they hold enough samples. A unit that fires on a quarter of
+                // the inputs then looks dead with probability 0.75¹⁶ ≈ 1 %, and a layer of dead units trained with
+                // --batch 8 is still reported, from pools of two checks.
+                var pool = _pools[l];
+                int pooled = 1;
+                long since = step;
+                DeadUnitReport? judged = report;
+                if (report.Samples >= t.DeadMinSamples)
                 {
-                    deadFraction = report.DeadFraction;
+                    pool.Clear();
+                }
+                else
+                {
+                    pool.Add(report, step);
+                    judged = null;
+                    if (pool.Samples >= t.DeadMinSamples)
+                    {
+                        (judged, pooled, since) = (pool.Report(layer.Name), pool.Checks, pool.FirstStep);
+                        pool.Clear();
+                    }
+                }
+
+                if (judged is not null)
+                {
+                    deadFraction = judged.DeadFraction;
                     var tracker = _trackers[l];
-                    tracker.Observe(report);
+                    tracker.Observe(judged);
                     var stayed = tracker.StayedDead(_options.DeadChecks);
-                    var f = DeadUnitDetector.ToFinding(report with { DeadUnits = stayed }, t, step, act.ToString());
+                    var f = DeadUnitDetector.ToFinding(judged with { DeadUnits = stayed }, t, step, act.ToString());
+                    if (f is not null && pooled > 1)
+                    {
+                        f = f with { Explanation = f.Explanation + $" The {judged.Samples} samples are those of the {pooled} checks from step {since} to {step}, pooled because each had fewer than {t.DeadMinSamples}." };
+                    }
+
                     if (f is not null) found.Add(f);
                 }
             }
@@ -254,6 +289,19 @@ public sealed class DiagnosticsSession
         GradientFlow = GradientFlow,
     };
 
+    /// <summary>
+    /// Dead units from activations alone: a unit whose output is 0 on every sample, where the function can output 0
+    /// with f′ = 0 (<see cref="ZeroOutput"/>: ReLU below 0, hardsigmoid below −3). A tanh, identity or ELU unit outputs 0
+    /// only at a pre-activation of 0, where its slope is 1: it was reported as having "zero derivative", yet it learns.
+    /// </summary>
+    private static DeadUnitReport FromActivations(string name, Activation activation, ReadOnlySpan<float> post, int units)
+    {
+        var report = DeadUnitDetector.FromActivations(name, post, units);
+        if (report.DeadUnits.Count == 0) return report;
+        var canDie = ZeroOutput.MeansDeadPerChannel(activation);
+        return report with { DeadUnits = report.DeadUnits.Where(j => canDie[j % canDie.Length]).ToArray() };
+    }
+
     private bool LossCancelsOutputSlope(Activation? output) =>
         output?.Name == "sigmoid" && _options.OutputLoss?.Trim().ToLowerInvariant() == "bce";
 
@@ -265,6 +313,7 @@ public sealed class DiagnosticsSession
             {
                 _layers.Add((l.Name, l.ActivationName, l.Units, []));
                 _trackers.Add(new DeadUnitTracker());
+                _pools.Add(new DeadUnitPool());
             }
 
             return;
@@ -280,7 +329,11 @@ public sealed class DiagnosticsSession
             // The latest evidence wins; numbers only the earlier occurrence had (e.g. about the weights) are kept.
             var evidence = new Dictionary<string, double>(seen.Finding.Evidence);
             foreach (var (k, v) in f.Evidence) evidence[k] = v;
-            _findings[key] = seen with { Finding = f with { Evidence = evidence }, Occurrences = seen.Occurrences + 1 };
+            var updated = seen with { Finding = f with { Evidence = evidence }, Occurrences = seen.Occurrences + 1 };
+            _findings[key] = updated;
+
+            // Updating in place alone hid a warning that turned critical from anyone listening for critical findings.
+            if (f.Severity > seen.Finding.Severity) FindingEscalated?.Invoke(updated);
             return;
         }
 
@@ -288,6 +341,50 @@ public sealed class DiagnosticsSession
         _findings[key] = reported;
         _order.Add(key);
         FindingRaised?.Invoke(reported);
+    }
+
+    /// <summary>Dead-unit reports of consecutive checks too small to judge alone, merged until they are large enough.</summary>
+    private sealed class DeadUnitPool
+    {
+        private bool[] _alive = [];
+
+        /// <summary>Samples pooled so far.</summary>
+        public int Samples { get; private set; }
+
+        /// <summary>Checks pooled so far.</summary>
+        public int Checks { get; private set; }
+
+        /// <summary>Step of the first pooled check.</summary>
+        public long FirstStep { get; private set; }
+
+        public void Add(DeadUnitReport report, long step)
+        {
+            if (Checks == 0)
+            {
+                _alive = new bool[report.Units];
+                FirstStep = step;
+            }
+
+            // A unit is alive in the pool as soon as it was alive on any pooled sample: dead only where it was dead
+            // in every check. A check without samples says nothing about any unit.
+            if (report.Samples > 0)
+            {
+                var dead = new HashSet<int>(report.DeadUnits);
+                for (int j = 0; j < _alive.Length; j++) _alive[j] |= !dead.Contains(j);
+            }
+
+            Samples += report.Samples;
+            Checks++;
+        }
+
+        public DeadUnitReport Report(string layer) =>
+            new(layer, _alive.Length, Samples, Enumerable.Range(0, _alive.Length).Where(j => !_alive[j]).ToArray());
+
+        public void Clear()
+        {
+            Samples = 0;
+            Checks = 0;
+        }
     }
 
     private static long NonFinite(ReadOnlySpan<float> values)

@@ -10,7 +10,10 @@ public sealed record NetworkDiagnosticsOptions
     /// <summary>Check every this many training steps (the first step is always checked).</summary>
     public int Every { get; init; } = 50;
 
-    /// <summary>Ask training to stop (<see cref="NetworkDiagnostics.StopReason"/>) at the first critical finding.</summary>
+    /// <summary>
+    /// Ask training to stop (<see cref="NetworkDiagnostics.StopReason"/>) at the first critical finding: a new one, or
+    /// one first seen as a warning at the check where it becomes critical.
+    /// </summary>
     public bool StopOnCritical { get; init; }
 
     /// <summary>The session's settings (thresholds, dead-unit persistence, histogram bins).</summary>
@@ -62,13 +65,11 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
         }
 
         Session = new DiagnosticsSession(_options.Session);
-        Session.FindingRaised += f =>
-        {
-            if (_options.StopOnCritical && StopReason is null && f.Finding.Severity == Severity.Critical)
-            {
-                StopReason = $"critical finding {f.Finding.KindName} in {f.Finding.Layer}{(f.Finding.Step is long s ? $" at step {s}" : " before training")}: {f.Finding.Explanation}";
-            }
-        };
+        Session.FindingRaised += StopIfCritical;
+
+        // A finding is kept once per kind and layer and updated in place, so one that starts as a warning (saturation
+        // at step 1) and becomes critical later only shows up as an escalation.
+        Session.FindingEscalated += StopIfCritical;
     }
 
     /// <summary>The session holding the findings and statistics.</summary>
@@ -182,6 +183,14 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
         }
 
         if (layerIndex == 0) Step = step;
+    }
+
+    private void StopIfCritical(ReportedFinding f)
+    {
+        if (!_options.StopOnCritical || StopReason is not null || f.Finding.Severity != Severity.Critical) return;
+        string when = f.Finding.Step is long s ? $" at step {s}" : " before training";
+        string since = f.Occurrences > 1 ? $" (reported since {(f.FirstStep is long first ? $"step {first}" : "before training")}, now critical)" : "";
+        StopReason = $"critical finding {f.Finding.KindName} in {f.Finding.Layer}{when}{since}: {f.Finding.Explanation}";
     }
 
     private bool IsCheckStep(long step) => step == 1 || step % _options.Every == 0;

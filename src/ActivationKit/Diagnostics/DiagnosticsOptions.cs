@@ -10,9 +10,10 @@ public sealed record DiagnosticsOptions
     public double DeadCriticalFraction { get; init; } = 1.0;
 
     /// <summary>
-    /// Live checks judge dead units on at least this many samples (or on the largest batch checked so far, when training
-    /// runs smaller batches): a unit that fires on a quarter of the inputs looks dead on 16 samples with probability
-    /// 0.75¹⁶ ≈ 1 %, on one sample with 75 %. An offline dump is judged on the rows it has.
+    /// Live checks judge dead units on at least this many samples: a unit that fires on a quarter of the inputs looks
+    /// dead on 16 samples with probability 0.75¹⁶ ≈ 1 %, on one sample with 75 %. When training runs smaller batches,
+    /// consecutive checks are pooled until they hold this many (8 samples a check: pools of two). An offline dump is
+    /// judged on the rows it has.
     /// </summary>
     public int DeadMinSamples { get; init; } = 16;
 

@@ -1,0 +1,278 @@
+using ActivationKit.Catalog;
+using ActivationKit.Diagnostics;
+using ActivationKit.Nn.Data;
+using ActivationKit.Nn.Diagnostics;
+
+namespace ActivationKit.Nn.Tests;
+
+/// <summary>
+/// <see cref="DiagnosticsSession"/> fed constructed snapshots: how findings that change severity are announced and
+/// how <see cref="NetworkDiagnostics"/> stops on them.
+/// </summary>
+public class DiagnosticsSessionTests
+{
+    /// <summary>
+    /// tanh pre-activations, 64 rows × 8 units, of which a <paramref name="saturated"/> fraction (in whole entries) is
+    /// 5 (tanh′ = 1.8·10⁻⁴, far in the flat tail) and the rest 0.1 (tanh′ ≈ 0.99).
+    /// </summary>
+    private static float[] TanhPre(double saturated)
+    {
+        var pre = new float[64 * 8];
+        int flat = (int)Math.Round(saturated * pre.Length);
+        for (int i = 0; i < pre.Length; i++) pre[i] = i < flat ? 5f : 0.1f;
+        return pre;
+    }
+
+    /// <summary>Outputs that differ from row to row (no collapse), 64 rows × <paramref name="units"/>.</summary>
+    private static float[] Varied(int units) => Enumerable.Range(0, 64 * units).Select(i => (float)Math.Sin(i)).ToArray();
+
+    private static LayerSnapshot Layer(string name, string activation, float[] pre, int units) => new()
+    {
+        Name = name,
+        Activation = ActivationCatalog.Create(activation),
+        Units = units,
+        PreWidth = units,
+        Rows = pre.Length / units,
+        Pre = pre,
+    };
+
+    [Fact]
+    public void A_warning_that_becomes_critical_is_announced_as_an_escalation()
+    {
+        var session = new DiagnosticsSession();
+        var raised = new List<ReportedFinding>();
+        var escalated = new List<ReportedFinding>();
+        session.FindingRaised += raised.Add;
+        session.FindingEscalated += escalated.Add;
+
+        // 59 % saturated: a warning (≥ 50 %); 91 %: critical (≥ 90 %) — the numbers of the tester's tanh run.
+        session.Check(1, [Layer("layer1", "tanh", TanhPre(0.594), 8)]);
+        var first = Assert.Single(raised);
+        Assert.Equal(Severity.Warning, first.Finding.Severity);
+        Assert.Empty(escalated);
+
+        session.Check(20, [Layer("layer1", "tanh", TanhPre(0.7), 8)]);
+        Assert.Single(raised);
+        Assert.Empty(escalated);
+
+        session.Check(140, [Layer("layer1", "tanh", TanhPre(0.912), 8)]);
+        Assert.Single(raised);
+        var up = Assert.Single(escalated);
+        Assert.Equal(Severity.Critical, up.Finding.Severity);
+        Assert.Equal(1, up.FirstStep);
+        Assert.Equal(140, up.Finding.Step);
+        Assert.Equal(3, up.Occurrences);
+        Assert.Equal(0.912, up.Finding.Evidence["saturated_fraction"], 3);
+
+        // Staying critical, or falling back to a warning, is no escalation; rising again is.
+        session.Check(160, [Layer("layer1", "tanh", TanhPre(0.95), 8)]);
+        session.Check(180, [Layer("layer1", "tanh", TanhPre(0.6), 8)]);
+        Assert.Single(escalated);
+        session.Check(200, [Layer("layer1", "tanh", TanhPre(0.93), 8)]);
+        Assert.Equal(2, escalated.Count);
+        Assert.Single(raised);
+    }
+
+    [Fact]
+    public void Stop_on_critical_stops_at_the_check_where_a_warning_becomes_critical()
+    {
+        var net = Mlp.Build(2, [8], "tanh", 2);
+        net.Initialize(Initializer.Auto, 1);
+        using var d = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { StopOnCritical = true });
+        IReadOnlyList<LayerSnapshot> Snapshot(double saturated) => [Layer("layer0", "tanh", TanhPre(saturated), 8), Layer("layer1", "linear", Varied(2), 2)];
+
+        d.Session.Check(1, Snapshot(0.594));
+        d.Session.Check(20, Snapshot(0.872));
+        Assert.Null(d.StopReason);
+        d.Session.Check(140, Snapshot(0.912));
+        Assert.NotNull(d.StopReason);
+        Assert.StartsWith("critical finding saturation in layer0 at step 140 (reported since step 1, now critical): 91 % of the pre-activations of tanh", d.StopReason, StringComparison.Ordinal);
+
+        // The first critical finding is the reason; later ones (a collapsed output) do not overwrite it.
+        d.Session.Check(160, [Layer("layer0", "tanh", TanhPre(0.912), 8), Layer("layer1", "linear", new float[64 * 2], 2)]);
+        Assert.Contains(d.Findings, f => f.Finding.Kind == FindingKind.Collapsed && f.Finding.Severity == Severity.Critical);
+        Assert.Contains("at step 140", d.StopReason, StringComparison.Ordinal);
+
+        // Without StopOnCritical the same escalation asks for nothing.
+        using var quiet = new NetworkDiagnostics(net);
+        quiet.Session.Check(1, Snapshot(0.594));
+        quiet.Session.Check(140, Snapshot(0.912));
+        Assert.Null(quiet.StopReason);
+        Assert.Equal(Severity.Critical, Assert.Single(quiet.Findings).Finding.Severity);
+    }
+
+    [Fact]
+    public void Training_stops_when_saturation_turns_critical()
+    {
+        // The tester's run in the engine: tanh 32-32 with N(0, 1) weights on the spirals, lr 0.1, a check every 20
+        // steps. Layer 1 starts as a saturation warning and turns critical later; training must stop there.
+        var data = Synthetic.Create("spirals", 2000, 0.05, seed: 1);
+        var net = new Mlp(2, [new(32, "tanh", new Initializer(InitKind.Normal, 1)), new(32, "tanh", new Initializer(InitKind.Normal, 1)), new(2, "linear")]);
+        net.Initialize(Initializer.Auto, 1);
+        using var d = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Every = 20, StopOnCritical = true }).Attach();
+        var result = Trainer.Fit(net, data, null, new TrainerOptions { Epochs = 10, BatchSize = 32, LearningRate = 0.1, Seed = 1, StopWhen = () => d.StopReason });
+
+        var critical = d.Findings.Where(f => f.Finding.Severity == Severity.Critical).ToArray();
+        Assert.NotEmpty(critical);
+        Assert.True(result.StoppedEarly, "a finding became critical, but training went on");
+        Assert.Equal(d.Step, critical.Min(f => f.Finding.Step));
+        Assert.Equal(result.Message, d.StopReason);
+        Assert.Contains(critical, f => f.Finding.Kind == FindingKind.Saturation && f.FirstStep < f.Finding.Step);
+    }
+
+    [Fact]
+    public void Checks_smaller_than_the_floor_are_pooled_until_they_hold_16_samples()
+    {
+        // One row per check (--batch 1): units 0–3 never fire, unit 4 fires on every 4th row only, units 5–7 always.
+        // Judged row by row, unit 4 looked dead at 3 checks out of 4 and the layer at 50 % dead; pooled, it is alive.
+        var session = new DiagnosticsSession();
+        float[] Row(int i) => [-1f, -1f, -1f, -1f, i % 4 == 0 ? 1f : -1f, 1f, 1f, 1f];
+        var found = new List<Finding>();
+        for (int i = 1; i <= 15; i++) found.AddRange(session.Check(i, [Layer("h", "relu", Row(i), 8)]));
+        Assert.DoesNotContain(found, f => f.Kind == FindingKind.DeadUnits);
+        Assert.All(session.Layers[0].Checks, c => Assert.True(double.IsNaN(c.DeadFraction)));
+
+        // The 16th row completes the first pool: one check towards the streak of 2, so no finding yet.
+        Assert.DoesNotContain(session.Check(16, [Layer("h", "relu", Row(16), 8)]), f => f.Kind == FindingKind.DeadUnits);
+        Assert.Equal(0.5, session.Layers[0].Checks[15].DeadFraction);
+        for (int i = 17; i <= 31; i++) Assert.DoesNotContain(session.Check(i, [Layer("h", "relu", Row(i), 8)]), f => f.Kind == FindingKind.DeadUnits);
+        var dead = Assert.Single(session.Check(32, [Layer("h", "relu", Row(32), 8)]), f => f.Kind == FindingKind.DeadUnits);
+        Assert.Equal([0, 1, 2, 3], dead.Units);
+        Assert.Equal(Severity.Warning, dead.Severity);
+        Assert.Equal(16, dead.Evidence["samples"]);
+        Assert.Equal(0.5, dead.Evidence["dead_fraction"]);
+        Assert.EndsWith("The 16 samples are those of the 16 checks from step 17 to 32, pooled because each had fewer than 16.", dead.Explanation, StringComparison.Ordinal);
+        Assert.Equal(2, session.Layers[0].Checks.Count(c => !double.IsNaN(c.DeadFraction)));
+    }
+
+    [Fact]
+    public void A_unit_alive_in_any_pooled_check_is_alive_and_a_full_check_drops_a_pool_still_filling()
+    {
+        var session = new DiagnosticsSession();
+        var dead = Enumerable.Range(0, 8 * 4).Select(i => i % 4 == 0 ? -1f : 1f).ToArray();     // 8 rows, unit 0 dead
+        var alive = Enumerable.Range(0, 8 * 4).Select(i => i < 4 ? 1f : i % 4 == 0 ? -1f : 1f).ToArray(); // unit 0 fires on row 0
+        session.Check(1, [Layer("h", "relu", dead, 4)]);
+        session.Check(2, [Layer("h", "relu", alive, 4)]);
+        Assert.Equal(0, session.Layers[0].Checks[1].DeadFraction);
+
+        // Pools of two 8-row checks (--batch 8): dead in both halves of two pools in a row is a finding.
+        session.Check(3, [Layer("h", "relu", dead, 4)]);
+        session.Check(4, [Layer("h", "relu", dead, 4)]);
+        session.Check(5, [Layer("h", "relu", dead, 4)]);
+        var f = Assert.Single(session.Check(6, [Layer("h", "relu", dead, 4)]), x => x.Kind == FindingKind.DeadUnits);
+        Assert.Equal([0], f.Units);
+        Assert.Equal(0.25, session.Layers[0].Checks[5].DeadFraction);
+
+        // A 64-row check is judged alone and drops the half-filled pool before it: the 8 rows of step 7 never join
+        // the 8 of step 9, and the pool of steps 9 and 10 is judged on its own 16 rows.
+        var fresh = new DiagnosticsSession();
+        var full = Enumerable.Range(0, 64 * 4).Select(i => i % 4 == 0 ? -1f : 1f).ToArray();
+        fresh.Check(7, [Layer("h", "relu", alive, 4)]);
+        fresh.Check(8, [Layer("h", "relu", full, 4)]);
+        Assert.Equal(0.25, fresh.Layers[0].Checks[1].DeadFraction);
+        fresh.Check(9, [Layer("h", "relu", dead, 4)]);
+        var second = Assert.Single(fresh.Check(10, [Layer("h", "relu", dead, 4)]), x => x.Kind == FindingKind.DeadUnits);
+        Assert.Equal(16, second.Evidence["samples"]);
+        Assert.Contains("from step 9 to 10", second.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Training_with_batch_1_reports_no_dead_units_that_a_large_sample_does_not_show()
+    {
+        // The tester's run: moons, relu 32-32, --batch 1, a check every 7 steps. Judged on one row per check, layer0
+        // was reported 41 % dead; on 2000 samples none of its units is dead.
+        var data = Synthetic.Create("moons", 2000, 0.1, seed: 1);
+        var (train, _, _) = data.Split(0.7, 0.15, 1);
+        var norm = Standardizer.Fit(train);
+        train = norm.Transform(train);
+        var net = Mlp.Build(2, [32, 32], "relu", 1);
+        net.Initialize(Initializer.Auto, 1);
+        using var d = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Every = 7 }).Attach();
+        Trainer.Fit(net, train, null, new TrainerOptions { Epochs = 2, BatchSize = 1, LearningRate = 0.001, Seed = 1 });
+        d.Detach();
+
+        var all = norm.Transform(data);
+        var rec = new Recorder();
+        net.AddObserver(rec);
+        net.Forward(all.Features, all.Rows);
+        net.RemoveObserver(rec);
+        for (int l = 0; l < 2; l++)
+        {
+            double truth = DeadUnitDetector.FromPreActivations($"layer{l}", net.Layers[l].Activation!, rec.Pre[l], 32).DeadFraction;
+            var judged = d.Session.Layers[l].Checks.Where(c => !double.IsNaN(c.DeadFraction)).ToArray();
+            Assert.True(judged.Length >= 20, $"layer{l}: {judged.Length} pooled checks");
+            Assert.All(judged, c => Assert.True(c.DeadFraction <= truth + 0.25, $"layer{l} at step {c.Step}: {c.DeadFraction:P0} dead, {truth:P0} on 2000 samples"));
+            var finding = d.Findings.SingleOrDefault(f => f.Finding.Kind == FindingKind.DeadUnits && f.Finding.Layer == $"layer{l}");
+            if (truth < 0.25) Assert.Null(finding);
+        }
+    }
+
+    /// <summary>Copies each layer's pre-activations on a forward pass.</summary>
+    private sealed class Recorder : ILayerObserver
+    {
+        public readonly Dictionary<int, float[]> Pre = [];
+
+        public void OnForward(int layerIndex, ReadOnlySpan<float> pre, ReadOnlySpan<float> post, int rows) => Pre[layerIndex] = pre.ToArray();
+
+        public void OnBackward(int layerIndex, LayerGradients gradients)
+        {
+        }
+    }
+
+    [Theory]
+    [InlineData("tanh", false)]
+    [InlineData("linear", false)]
+    [InlineData("elu", false)]
+    [InlineData("leaky_relu(0.1)", false)]
+    [InlineData("relu", true)]
+    [InlineData("hardsigmoid", true)]
+    public void A_dump_of_activations_alone_calls_a_constant_zero_unit_dead_only_where_zero_means_a_flat_region(string activation, bool dead)
+    {
+        // A folder as docs/diagnostics.md describes it: a manifest naming only `post` arrays. Units 0–3 of fc1 output 0
+        // on all 64 samples; for tanh that means a pre-activation of 0, where tanh′ = 1, so the units are not dead.
+        string dir = Directory.CreateTempSubdirectory("actkit-post-").FullName;
+        try
+        {
+            var f = ActivationCatalog.Create(activation);
+            // The pre-activation behind the zeros: 0 where that is f's only zero, below the flat region otherwise.
+            float zero = dead ? -5f : 0f;
+            var x = Enumerable.Range(0, 64 * 8).Select(i => i % 8 < 4 ? zero : (float)Math.Sin(i) + 0.5f).ToArray();
+            var post = new float[x.Length];
+            f.Forward(x, post);
+            ActivationKit.IO.Npy.Write(Path.Combine(dir, "fc1_post.npy"), post, [64, 8]);
+            ActivationKit.IO.Npy.Write(Path.Combine(dir, "fc2_post.npy"), Varied(2), [64, 2]);
+            File.WriteAllText(Path.Combine(dir, "manifest.json"), $$"""
+                {"layers": [{"name": "fc1", "activation": "{{activation}}", "post": "fc1_post.npy"},
+                            {"name": "fc2", "activation": "linear", "post": "fc2_post.npy"}]}
+                """);
+            var report = ArrayFolder.Diagnose(ArrayFolder.Load(dir), "post-only");
+            var finding = report.Findings.SingleOrDefault(r => r.Finding.Kind == FindingKind.DeadUnits);
+            Assert.Equal(dead ? 0.5 : 0.0, report.Layers[0].Checks[0].DeadFraction);
+            if (dead)
+            {
+                Assert.NotNull(finding);
+                Assert.Equal([0, 1, 2, 3], finding.Finding.Units);
+                Assert.Equal(Severity.Warning, finding.Finding.Severity);
+            }
+            else
+            {
+                Assert.Null(finding);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Activations_alone_of_a_per_channel_prelu_are_judged_channel_by_channel()
+    {
+        // Channel 1 has slope 0 (a ReLU): its constant-zero unit is dead; channel 0's constant-zero unit is not.
+        var prelu = new ActivationKit.Functions.Prelu([0.25f, 0f, 0.1f]);
+        var post = Enumerable.Range(0, 64 * 3).Select(i => i % 3 == 2 ? (float)Math.Sin(i) : 0f).ToArray();
+        var session = new DiagnosticsSession(new DiagnosticsSessionOptions { DeadChecks = 1 });
+        var found = session.Check(1, [new LayerSnapshot { Name = "h", Activation = prelu, Units = 3, PreWidth = 3, Rows = 64, Post = post }]);
+        Assert.Equal([1], Assert.Single(found, f => f.Kind == FindingKind.DeadUnits).Units);
+    }
+}
