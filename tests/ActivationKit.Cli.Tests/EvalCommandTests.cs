@@ -301,9 +301,50 @@ public class EvalCommandTests
     public void Csv_matrix_in_csv_matrix_out()
     {
         using var dir = new TempDir();
-        File.WriteAllText(dir.File("x.csv"), "-1, 2, -3\n4;-5 6\ninf,-inf,nan\n");
+        File.WriteAllText(dir.File("x.csv"), "-1, 2, -3\n4,-5 ,6\ninf,-inf,nan\n");
         Cli.Run("eval", "relu", "--in", dir.File("x.csv"), "--out", dir.File("y.csv")).Ok();
         Assert.Equal("0,2,0\n4,0,6\nInfinity,0,NaN\n", File.ReadAllText(dir.File("y.csv")));
+    }
+
+    [Theory]
+    [InlineData("1;-2\n-3;4\n")]                       // semicolons (no comma in the first row)
+    [InlineData("1\t-2\n-3\t4\n")]                     // tabs
+    [InlineData("1,-2\n-3,4\n")]                       // commas
+    [InlineData("  1   -2\n-3 \t 4  \n")]              // a whitespace-separated .txt: runs of spaces (and tabs) are one separator
+    [InlineData("\uFEFF# values\r\n1, -2\r\n\r\n-3, 4\r\n")] // BOM, CRLF, a comment and a blank line
+    public void Text_input_takes_one_separator_per_file_chosen_by_its_first_row(string text)
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("x.txt"), text);
+        Cli.Run("eval", "relu", "--in", dir.File("x.txt"), "--out", dir.File("y.csv")).Ok();
+        Assert.Equal("1,0\n0,4\n", File.ReadAllText(dir.File("y.csv")));
+    }
+
+    [Fact]
+    public void One_value_per_line_with_nan_and_inf_is_one_d()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("x.csv"), "\uFEFF-1\r\nnan\r\n\r\n# note\r\ninf\r\n2\r\n");
+        var r = Cli.Run("eval", "relu", "--in", dir.File("x.csv")).Ok();
+        Assert.Equal(["x,f(x)", "-1,0", "NaN,NaN", "Infinity,Infinity", "2,2"], r.Lines);
+    }
+
+    [Theory]
+    // Decimal commas between semicolons: the first row has a comma, so commas separate, and '5;2' is no number. Every
+    // separator used to count at once, reading 1,5;2,5 as the four values 1, 5, 2, 5.
+    [InlineData("1,5;2,5\n3,5;4,5\n", "eu.csv line 1: '5;2' is not a number (the file's separator, chosen by its first row, is commas but this cell holds semicolons; use one separator, and '.' for the decimal point).")]
+    [InlineData("1 2,3\n", "eu.csv line 1: '1 2' is not a number (the file's separator, chosen by its first row, is commas but this cell holds spaces")]
+    [InlineData("1 2\n3,4\n", "eu.csv line 2: '3,4' is not a number (the file's separator, chosen by its first row, is spaces but this cell holds commas")]
+    // Empty cells were dropped: 1,,2 read as a row of two values.
+    [InlineData("1,,2\n3,,4\n", "eu.csv line 1, column 2: the cell is empty; every cell needs a number (write nan for a missing one).")]
+    [InlineData("1;2\n3;\n", "eu.csv line 2, column 2: the cell is empty")]
+    [InlineData("1\t2\n\t4\n", "eu.csv line 2, column 1: the cell is empty")]
+    public void Mixed_separators_and_empty_cells_are_refused_with_their_line(string text, string message)
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("eu.csv"), text);
+        Cli.Run("eval", "softmax", "--in", dir.File("eu.csv"), "--out", dir.File("y.csv")).BadInput(message);
+        Assert.Equal(["eu.csv"], dir.Files());
     }
 
     [Fact]

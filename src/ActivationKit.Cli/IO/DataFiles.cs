@@ -226,24 +226,41 @@ public static class DataFiles
     }
 
     /// <summary>
-    /// Text: one row per line, values separated by commas, semicolons or whitespace; blank lines and lines starting
-    /// with '#' are skipped. One value per line is 1-D; several make a matrix whose rows must all be as long.
+    /// Text: one row per line; blank lines and lines starting with '#' are skipped. The first row decides the separator,
+    /// as the train/predict CSV reader does: a tab if it has one, else a semicolon if it has one and no comma, else a
+    /// comma if it has one, else runs of spaces (a whitespace-separated .txt). One value per line is 1-D; several make a
+    /// matrix whose rows must all be as long. An empty cell (<c>1,,2</c>) is refused with its line and column: every
+    /// separator used to count at once with empty entries dropped, so <c>1,5;2,5</c> (decimal commas) read as four
+    /// values and <c>1,,2</c> as two.
     /// </summary>
     private static InputData ReadText(string path, string name)
     {
         var values = new List<double>();
         int columns = -1, rows = 0, firstLine = 0, lineNumber = 0;
+        char? separator = null;
         foreach (string line in File.ReadLines(path))
         {
             lineNumber++;
             string trimmed = line.Trim();
             if (trimmed.Length == 0 || trimmed.StartsWith('#')) continue;
-            string[] tokens = trimmed.Split([',', ';', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            foreach (string token in tokens)
+
+            // Only spaces are padding: a tab at either end of a tab-separated row is an empty cell.
+            string row = line.Trim(' ');
+            separator ??= Separator(row);
+            string[] tokens = separator == ' '
+                ? row.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+                : row.Split(separator.Value, StringSplitOptions.TrimEntries);
+            for (int c = 0; c < tokens.Length; c++)
             {
+                string token = tokens[c];
+                if (token.Length == 0)
+                {
+                    throw new InvalidDataException($"{name} line {lineNumber}, column {c + 1}: the cell is empty; every cell needs a number (write nan for a missing one).");
+                }
+
                 if (!TryParseNumber(token, out double v))
                 {
-                    throw new InvalidDataException($"{name} line {lineNumber}: '{Shorten(token)}' is not a number.");
+                    throw new InvalidDataException($"{name} line {lineNumber}: '{Shorten(token)}' is not a number{SeparatorHint(token, separator.Value)}.");
                 }
 
                 values.Add(v);
@@ -266,6 +283,24 @@ public static class DataFiles
         return columns == 1
             ? new InputData(values.ToArray(), 1, values.Count, false, DType.F32)
             : new InputData(values.ToArray(), rows, columns, true, DType.F32);
+    }
+
+    // The first row's separator: tab, else semicolon (when it has no comma), else comma, else ' ' for runs of whitespace.
+    private static char Separator(string firstRow) =>
+        firstRow.Contains('\t', StringComparison.Ordinal) ? '\t'
+        : firstRow.Contains(';', StringComparison.Ordinal) && !firstRow.Contains(',', StringComparison.Ordinal) ? ';'
+        : firstRow.Contains(',', StringComparison.Ordinal) ? ','
+        : ' ';
+
+    // A cell holding another separator than the file's: the file mixes them (decimal commas such as 1,5;2,5, or spaces
+    // between some values of a comma-separated row), which is refused rather than guessed at.
+    private static string SeparatorHint(string token, char separator)
+    {
+        static string Name(char c) => c switch { '\t' => "tabs", ';' => "semicolons", ',' => "commas", _ => "spaces" };
+        int at = token.IndexOfAny([',', ';', '\t', ' ']);
+        return at >= 0 && token[at] != separator
+            ? $" (the file's separator, chosen by its first row, is {Name(separator)} but this cell holds {Name(token[at])}; use one separator, and '.' for the decimal point)"
+            : string.Empty;
     }
 
     /// <summary>Invariant-culture number, also accepting inf, -inf, nan, ∞ and the Unicode minus.</summary>
