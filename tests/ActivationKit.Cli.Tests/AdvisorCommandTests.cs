@@ -274,6 +274,16 @@ public class AdvisorCommandTests
     }
 
     [Fact]
+    public void Check_reads_a_spec_saved_with_a_utf8_byte_order_mark()
+    {
+        // It was refused as "neither a JSON network spec (it must start with '{') nor an actkit model file".
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("bom.json"), GoodSpec, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(0xEF, File.ReadAllBytes(dir.File("bom.json"))[0]);
+        Assert.Contains("No problems found.", Cli.Run("check", dir.File("bom.json")).Ok().Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_of_a_model_without_init_metadata_still_finds_identical_units_in_the_weights()
     {
         using var dir = new TempDir();

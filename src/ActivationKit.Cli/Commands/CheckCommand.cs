@@ -45,7 +45,11 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
         }
         else
         {
-            string text = System.Text.Encoding.UTF8.GetString(bytes);
+            // Without the UTF-8 byte-order mark some editors (Notepad) write: it is no character of the JSON, and a spec
+            // starting with one was refused as neither a spec nor a model.
+            var json = bytes.AsSpan();
+            if (json.StartsWith(System.Text.Encoding.UTF8.Preamble)) json = json[System.Text.Encoding.UTF8.Preamble.Length..];
+            string text = System.Text.Encoding.UTF8.GetString(json);
             if (!text.TrimStart().StartsWith('{'))
             {
                 throw new UsageException($"{name} is neither a JSON network spec (it must start with '{{') nor an actkit model file.");
