@@ -114,11 +114,12 @@ public static class CliApp
 
         // bench is a branch: `bench FN…` times kernels, `bench mlp` times training. Preprocess turns `bench …` into
         // `bench kernels …` (unless it is `bench mlp`), so that `bench --help` shows the kernel options and an unknown
-        // option is reported as one (the parser's default command took `relu` for an unknown command).
+        // option is reported as one (the parser's default command took `relu` for an unknown command). The branch has no
+        // default command: with one, the parser fell back to it when `bench mlp` met an option only kernels takes
+        // (`bench mlp --reps 1`) or a word, and reported "Unknown activation 'mlp'".
         config.AddBranch("bench", bench =>
         {
             bench.SetDescription("Benchmarks with side-by-side anchors (see docs/performance.md): kernels (ns/element) by default, `bench mlp` for training.");
-            bench.SetDefaultCommand<BenchCommand>();
             bench.AddCommand<BenchCommand>("kernels")
                 .WithDescription("Time our kernels forward and backward next to TensorPrimitives and a memory copy, in ns/element (`actkit bench mlp` times training). `kernels` may be left out.")
                 .WithExample("bench", "kernels", "sigmoid", "gelu", "--sizes", "262144")
@@ -166,7 +167,6 @@ public static class CliApp
             .IsHidden();
     }
 
-    /// <summary>Accepts <c>--x</c> for <c>--range</c> (Spectre needs long option names of two or more letters).</summary>
     /// <summary>
     /// Refuses an option that needs a value but was given none (the last argument, or followed by another option): the
     /// parser would fill in its internal placeholder '__default_command' instead, so `train --save` wrote a model file
@@ -192,9 +192,33 @@ public static class CliApp
         }
     }
 
+    /// <summary>
+    /// Refuses a word after <c>bench mlp</c> that is no option's value (the parser called `bench mlp relu` an unknown
+    /// command 'relu'). An unknown option stops the check: the parser names it, and the word may be its value.
+    /// </summary>
+    private static void RefuseBenchMlpArguments(string[] args)
+    {
+        if (args is not ["bench", "mlp", ..]) return;
+        for (int i = 2; i < args.Length; i++)
+        {
+            string token = args[i];
+            if (token.StartsWith('-'))
+            {
+                var option = ErrorReporter.OptionProperties(token.Split('=')[0], "bench-mlp", ownOnly: true);
+                if (option.Count == 0) return;
+                if (!token.Contains('=', StringComparison.Ordinal) && option[0].GetCustomAttribute<CommandOptionAttribute>() is { ValueName: not null }) i++;
+                continue;
+            }
+
+            throw new UsageException($"bench mlp takes options only (--threads N, --json), got '{token}'; `actkit bench FUNCTION…` times kernels.");
+        }
+    }
+
+    /// <summary>Accepts <c>--x</c> for <c>--range</c> (Spectre needs long option names of two or more letters).</summary>
     private static string[] Preprocess(string[] args)
     {
         RequireOptionValues(args);
+        RefuseBenchMlpArguments(args);
         var result = new List<string>(args.Length + 1);
         foreach (string a in args)
         {

@@ -151,6 +151,21 @@ public class BenchCommandTests
         Assert.Contains("--threads", Cli.Run("bench", "mlp", "--help").Out, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--reps", "1", "Unknown option 'reps'")]
+    [InlineData("--dtype", "f64", "Unknown option 'dtype'")]
+    [InlineData("--sizes", "16", "Unknown option 'sizes'")]
+    [InlineData("--threads", "2", "relu", "bench mlp takes options only (--threads N, --json), got 'relu'")]
+    [InlineData("relu", "bench mlp takes options only (--threads N, --json), got 'relu'")]
+    public void Bench_mlp_names_the_option_or_word_it_does_not_take(params string[] argsAndMessage)
+    {
+        // The parser fell back to the kernels command with 'mlp' as a function: "Unknown activation 'mlp'. Did you mean 'elu'…".
+        var r = Cli.Run(["bench", "mlp", .. argsAndMessage[..^1]]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(argsAndMessage[^1], r.Out + r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("mlp'", r.Out + r.Err, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Per_channel_parameters_are_refused_by_bench_and_accuracy_with_the_shared_form_named()
     {
