@@ -175,17 +175,15 @@ public static class CliApp
     private static void RequireOptionValues(string[] args)
     {
         static bool IsOption(string token) => token.StartsWith("--", StringComparison.Ordinal) || (token.Length >= 2 && token[0] == '-' && char.IsLetter(token[1]));
-        // The command: its first word, and `bench mlp` as one name.
-        string? command = args is [{ } first, ..] && !first.StartsWith('-') ? first : null;
-        if (command == "bench" && args is [_, "mlp", ..]) command = "bench-mlp";
+        string? command = CommandName(args);
         for (int i = 0; i < args.Length; i++)
         {
             string token = args[i];
             if (!IsOption(token) || token.Contains('=', StringComparison.Ordinal)) continue;
             if (i + 1 < args.Length && !IsOption(args[i + 1])) continue;
-            string spelled = token == "--x" ? "--range" : token;
-            // Only the command's own options: another command's --sizes given to train is an unknown option, not a missing value.
-            if (ErrorReporter.OptionProperties(spelled, command, ownOnly: true).Any(p => p.GetCustomAttribute<CommandOptionAttribute>() is { ValueName: not null, ValueIsOptional: false }))
+            // Only the command's own options: another command's --sizes given to train is an unknown option, not a missing
+            // value. (--x is found as eval's -x.)
+            if (ErrorReporter.OptionProperties(token, command, ownOnly: true).Any(p => p.GetCustomAttribute<CommandOptionAttribute>() is { ValueName: not null, ValueIsOptional: false }))
             {
                 throw new UsageException($"{token} needs a value.");
             }
@@ -214,17 +212,33 @@ public static class CliApp
         }
     }
 
-    /// <summary>Accepts <c>--x</c> for <c>--range</c> (Spectre needs long option names of two or more letters).</summary>
+    /// <summary>The command <paramref name="args"/> run: its first word, and <c>bench mlp</c> as one name (bench-mlp).</summary>
+    private static string? CommandName(string[] args)
+    {
+        string? command = args is [{ } first, ..] && !first.StartsWith('-') ? first : null;
+        return command == "bench" && args is [_, "mlp", ..] ? "bench-mlp" : command;
+    }
+
+    /// <summary>
+    /// Checks what the parser cannot and rewrites what it does not take: <c>--x</c> is <c>--range</c> for the commands
+    /// whose range is also <c>-x</c> (Spectre needs long option names of two or more letters), and only for them — every
+    /// command's `--x=3` used to become `--range=3`, so `list --x=3` was refused as an unknown option 'range' the user
+    /// never typed.
+    /// </summary>
     private static string[] Preprocess(string[] args)
     {
         RequireOptionValues(args);
         RefuseBenchMlpArguments(args);
+        bool takesX = ErrorReporter.OptionProperties("-x", CommandName(args), ownOnly: true)
+            .Any(p => p.GetCustomAttribute<CommandOptionAttribute>()?.LongNames.Contains("range") == true);
         var result = new List<string>(args.Length + 1);
         foreach (string a in args)
         {
-            result.Add(a == "--x" ? "--range"
-                : a.StartsWith("--x=", StringComparison.Ordinal) ? "--range=" + a[4..]
-                : a);
+            bool x = a == "--x" || a.StartsWith("--x=", StringComparison.Ordinal);
+
+            // The parser's own answer would be "Invalid long option name. Did you mean -x?", which these commands lack too.
+            if (x && !takesX) throw new UsageException("Unknown option '--x' (--x is eval's range).");
+            result.Add(!x ? a : a == "--x" ? "--range" : "--range=" + a[4..]);
         }
 
         // `bench FN… [options]` is `bench kernels FN… [options]` (see the bench branch).
