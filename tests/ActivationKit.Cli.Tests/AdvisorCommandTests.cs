@@ -274,6 +274,14 @@ public class AdvisorCommandTests
     }
 
     [Fact]
+    public void Check_of_a_folder_says_it_is_a_folder()
+    {
+        // It said "File not found: /tmp".
+        using var dir = new TempDir();
+        Cli.Run("check", dir.Path).BadInput($"'{dir.Path}' is a folder; give a JSON network spec or a saved model file.");
+    }
+
+    [Fact]
     public void Check_reads_a_spec_saved_with_a_utf8_byte_order_mark()
     {
         // It was refused as "neither a JSON network spec (it must start with '{') nor an actkit model file".

@@ -142,6 +142,17 @@ public class DocsCommandTests
     }
 
     [Fact]
+    public void An_out_that_is_a_file_is_named_as_one_and_left_alone()
+    {
+        // It was reported as "--out folder 'afile' does not exist".
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("afile"), "x");
+        Cli.Run("docs", "--out", dir.File("afile")).BadInput($"--out '{dir.File("afile")}' is a file, not a folder; give the repository root (the folder holding README.md).");
+        Assert.Equal("x", File.ReadAllText(dir.File("afile")));
+        Assert.Equal(["afile"], dir.Files());
+    }
+
+    [Fact]
     public void Markdown_cells_escape_pipes()
     {
         Assert.Equal("`\\|x\\|`", Markdown.CodeCell("|x|"));

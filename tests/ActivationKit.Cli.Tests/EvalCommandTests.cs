@@ -369,6 +369,9 @@ public class EvalCommandTests
         Cli.Run("eval", "relu", "-x", "0:1:1", "--out", dir.File("y.xlsx")).BadInput("unsupported extension '.xlsx'");
         Cli.Run("eval", "relu", "--in", dir.File("x.json")).BadInput("unsupported extension '.json'");
         Cli.Run("eval", "relu", "--in", dir.File("missing.npy")).BadInput("does not exist");
+        Directory.CreateDirectory(dir.File("d.csv"));
+        Cli.Run("eval", "relu", "--in", dir.File("d.csv")).BadInput($"Input file '{dir.File("d.csv")}' is a folder; give a file.");
+        Directory.Delete(dir.File("d.csv"));
         Cli.Run("eval", "relu", "-x", "0:1:1", "--out", Path.Combine(dir.Path, "no", "such", "y.npy")).BadInput("does not exist");
         Assert.Empty(dir.Files());
     }

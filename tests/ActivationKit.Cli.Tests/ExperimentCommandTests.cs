@@ -155,6 +155,13 @@ public sealed partial class ExperimentCommandTests : IDisposable
     public void Report_of_a_missing_folder_is_bad_input() => Cli.Run("report", _dir.File("nope")).BadInput("does not exist");
 
     [Fact]
+    public void Report_of_a_file_says_it_is_a_file()
+    {
+        File.WriteAllText(_dir.File("notes.txt"), "x");
+        Cli.Run("report", _dir.File("notes.txt")).BadInput($"'{_dir.File("notes.txt")}' is a file, not a results folder; give the --out folder of 'actkit compare'.");
+    }
+
+    [Fact]
     public void Compare_reads_a_csv_file()
     {
         string csv = _dir.File("xor.csv");

@@ -30,6 +30,7 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (Directory.Exists(settings.File)) throw new UsageException($"'{settings.File}' is a folder; give a JSON network spec or a saved model file.");
         if (!System.IO.File.Exists(settings.File)) throw new UsageException($"File not found: {settings.File}");
         byte[] bytes = System.IO.File.ReadAllBytes(settings.File);
         string name = Path.GetFileName(settings.File);

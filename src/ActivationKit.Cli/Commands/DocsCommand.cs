@@ -28,6 +28,7 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         string root = settings.Out ?? FindRepositoryRoot(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory();
+        if (File.Exists(root)) throw new UsageException($"--out '{root}' is a file, not a folder; give the repository root (the folder holding README.md).");
         if (!Directory.Exists(root)) throw new UsageException($"--out folder '{root}' does not exist.");
         string readmePath = Path.Combine(root, "README.md");
         string referencePath = Path.Combine(root, FunctionDocs.ReferencePath);

@@ -72,6 +72,7 @@ public static class DataFiles
     public static InputData Read(string path)
     {
         string ext = CheckExtension(path, "--in");
+        if (Directory.Exists(path)) throw new UsageException($"Input file '{path}' is a folder; give a file.");
         if (!File.Exists(path)) throw new UsageException($"Input file '{path}' does not exist.");
         string name = Path.GetFileName(path);
         switch (ext)
