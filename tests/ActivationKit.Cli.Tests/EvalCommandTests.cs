@@ -202,6 +202,30 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void Output_files_have_the_shape_stdout_shows()
+    {
+        // glu on 8 values in rows of 4 printed 2 rows of 2 but wrote shape (4,); a 0-d input came back as shape (1,).
+        using var dir = new TempDir();
+        Npy.Write(dir.File("x.npy"), [1f, 2, 3, 4, 5, 6, 7, 8], [8]);
+        var printed = Cli.Run("eval", "glu", "--in", dir.File("x.npy"), "--columns", "4").Ok();
+        Assert.Equal("# glu: 2 row(s) of 2 output(s)", printed.Lines[0]);
+        var rows = printed.Lines[1..];
+        Cli.Run("eval", "glu", "--in", dir.File("x.npy"), "--columns", "4", "--out", dir.File("g.npy")).Ok();
+        var y = Npy.Read(dir.File("g.npy"));
+        Assert.Equal([2, 2], y.Shape);
+        Assert.Equal(rows.SelectMany(l => l.Split(',')).Select(v => float.Parse(v, Inv)), y.Single!);
+        Cli.Run("eval", "glu", "--in", dir.File("x.npy"), "--columns", "4", "--out", dir.File("g.csv")).Ok();
+        Assert.Equal(string.Join("\n", rows) + "\n", File.ReadAllText(dir.File("g.csv")));
+
+        File.WriteAllBytes(dir.File("s.npy"), NpyBytes.Build(NpyBytes.Header("<f4", "()"), NpyBytes.Floats(-2)));
+        var r = Cli.Run("eval", "relu", "--in", dir.File("s.npy"), "--out", dir.File("s-out.npy")).Ok();
+        Assert.Contains("shape ()", r.Out, StringComparison.Ordinal);
+        var s = Npy.Read(dir.File("s-out.npy"));
+        Assert.Empty(s.Shape);
+        Assert.Equal([0f], s.Single!);
+    }
+
+    [Fact]
     public void Columns_must_divide_one_d_input()
     {
         Cli.Run("eval", "relu", "-x", "0:4:1", "--columns", "2").BadInput("--columns 2 does not split the 5 input values");

@@ -33,7 +33,8 @@ public enum DType
 /// <param name="IsMatrix">True for 2-D data (a 2-D .npy or a CSV with several values per line).</param>
 /// <param name="Native">The precision the source held, the default precision: f64 for float64 data, f16 for a float16
 /// .npy, f32 otherwise.</param>
-public sealed record InputData(double[] Values, int Rows, int Columns, bool IsMatrix, DType Native);
+/// <param name="IsScalar">True for a 0-d .npy (one value, shape ()), whose result is written back 0-d.</param>
+public sealed record InputData(double[] Values, int Rows, int Columns, bool IsMatrix, DType Native, bool IsScalar = false);
 
 /// <summary>Reading and writing the data files of <c>actkit eval</c>: .npy, text (.csv/.txt), raw .f32/.f64.</summary>
 public static class DataFiles
@@ -90,7 +91,7 @@ public static class DataFiles
                     var values = array.ToDoubleArray();
                     return shape.Count == 2
                         ? new InputData(values, shape[0], shape[1], true, native)
-                        : new InputData(values, 1, values.Length, false, native);
+                        : new InputData(values, 1, values.Length, false, native, IsScalar: shape.Count == 0);
                 }
 
             case ".f32":
