@@ -98,6 +98,8 @@ public class AdvisorCommandTests
     [InlineData("valid: hidden, output, gate, cell", "recommend", "--layer", "input")]
     [InlineData("valid: dead-units, vanishing-gradients", "recommend", "--symptom", "overfitting")]
     [InlineData("valid: bounded-output, non-negative-output, cheap", "recommend", "--constraint", "fast")]
+    [InlineData("--symptom 'dead-units,,saturation' has an empty entry; separate the entries with single commas.", "recommend", "--symptom", "dead-units,,saturation")]
+    [InlineData("--constraint 'cheap,' has an empty entry", "recommend", "--constraint", "cheap,")]
     [InlineData("applies to recurrent models only", "recommend", "--model", "mlp", "--layer", "gate")]
     [InlineData("--model regression contradicts --task binary", "recommend", "--model", "regression", "--task", "binary", "--layer", "output")]
     [InlineData("use it with --layer hidden", "recommend", "--layer", "output", "--constraint", "self-normalising")]
