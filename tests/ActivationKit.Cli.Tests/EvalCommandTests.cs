@@ -100,13 +100,26 @@ public class EvalCommandTests
     [InlineData("0:1:0", "STEP must be positive")]
     [InlineData("0:1:-0.5", "STEP must be positive")]
     [InlineData("1:0:0.5", "STOP (0) is below START (1)")]
-    [InlineData("0:1e9:1", "the limit is 100,000,000")]
+    [InlineData("0:1e9:1", "--x 0:1e9:1 gives 1,000,000,001 points; the limit is 100,000,000.")]
+    [InlineData("0:1:1e-300", "--x 0:1:1e-300 gives about 1e300 points; the limit is 100,000,000.")]
+    [InlineData("0:35:1e-19", "--x 0:35:1e-19 gives about 3.5e20 points")]
+    [InlineData("-1e308:1e308:1e-300", "--x -1e308:1e308:1e-300 gives more than 1e308 points; the limit is 100,000,000.")]
     [InlineData("a:1:1", "START 'a' is not a number")]
     [InlineData("0:1", "expects START:STOP:STEP")]
     [InlineData("0:inf:1", "must be finite")]
     public void Bad_ranges_are_clear_errors(string range, string message)
     {
         Cli.Run("eval", "relu", $"--x={range}").BadInput(message);
+    }
+
+    [Fact]
+    public void A_range_across_most_of_the_doubles_is_evaluated()
+    {
+        // STOP − START overflowed, and the 21 points were said to be "Infinity points".
+        var lines = Cli.Run("eval", "identity", "--x=-1e308:1e308:1e307", "--dtype", "f64").Ok().Lines;
+        Assert.Equal(1 + 21, lines.Length);
+        Assert.Equal("-1E+308,-1E+308", lines[1]);
+        Assert.Equal("1E+308,1E+308", lines[^1]);
     }
 
     [Fact]

@@ -122,19 +122,35 @@ public static class DataFiles
         double start = v[0], stop = v[1], step = v[2];
         if (step <= 0) throw new UsageException($"--x STEP must be positive, got {parts[2]}.");
         if (stop < start) throw new UsageException($"--x STOP ({parts[1]}) is below START ({parts[0]}).");
-        double intervals = Math.Floor(((stop - start) / step) + 1e-9);
+        // STOP − START overflows for a range across most of the doubles (−1e308:1e308:1e307, 21 points, was said to give
+        // Infinity points): halved, the span is finite.
+        double span = stop - start;
+        double intervals = Math.Floor((double.IsFinite(span) ? span / step : ((stop * 0.5) - (start * 0.5)) / step * 2) + 1e-9);
         if (!(intervals + 1 <= MaxRangePoints))
         {
-            throw new UsageException($"--x {spec} gives {intervals + 1:N0} points; the limit is {MaxRangePoints:N0}.");
+            throw new UsageException($"--x {spec} gives {PointCount(intervals + 1)} points; the limit is {MaxRangePoints:N0}.");
         }
 
         int n = (int)intervals + 1;
         var x = new double[n];
-        for (int i = 0; i < n; i++) x[i] = start + (i * step);
+        for (int i = 0; i < n; i++)
+        {
+            // i·STEP alone can overflow where START + i·STEP does not; the fused form rounds only the sum.
+            x[i] = start + (i * step);
+            if (!double.IsFinite(x[i])) x[i] = Math.FusedMultiplyAdd(i, step, start);
+        }
+
         // Land exactly on STOP when it is a grid point, despite rounding in i·step.
         if (Math.Abs(x[n - 1] - stop) <= step * 1e-6) x[n - 1] = stop;
         return new InputData(x, 1, n, false, DType.F32);
     }
+
+    // A too-large point count people can read: 1,000,000,000 in full, 0:1:1e-300's as "about 1e300" rather than its 301
+    // digits, and beyond the doubles "more than 1e308".
+    private static string PointCount(double count) =>
+        count < 1e15 ? count.ToString("N0", Inv)
+        : double.IsFinite(count) ? "about " + count.ToString("0.#e0", Inv)
+        : "more than 1e308";
 
     /// <summary>
     /// Writes <paramref name="values"/> (of the given shape) to <paramref name="path"/>, in the format its extension
