@@ -115,6 +115,25 @@ public class DocsCommandTests
     }
 
     [Fact]
+    public void A_readme_with_windows_line_endings_keeps_them()
+    {
+        // The whole README was rewritten with \n line endings.
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("README.md"), Readme.ReplaceLineEndings("\r\n"));
+        Cli.Run("docs", "--out", dir.Path).Ok();
+        string readme = File.ReadAllText(dir.File("README.md"));
+        Assert.StartsWith("# Title\r\n\r\nIntro.\r\n\r\n<!-- functions:start -->\r\n", readme, StringComparison.Ordinal);
+        Assert.EndsWith("<!-- functions:end -->\r\n\r\nMore text.\r\n", readme, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", readme.Replace("\r\n", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Equal(readme.ReplaceLineEndings("\n"), Markdown.ReplaceBetween(Readme, FunctionDocs.ReadmeStart, FunctionDocs.ReadmeEnd, FunctionDocs.ReadmeTable(), "README.md"));
+
+        // Up to date as it is: a second run and --check leave it alone.
+        Cli.Run("docs", "--out", dir.Path, "--check").Ok();
+        Cli.Run("docs", "--out", dir.Path).Ok();
+        Assert.Equal(readme, File.ReadAllText(dir.File("README.md")));
+    }
+
+    [Fact]
     public void Check_reports_stale_docs_with_the_command_to_regenerate()
     {
         using var dir = new TempDir();

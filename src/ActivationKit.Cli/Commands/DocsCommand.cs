@@ -40,8 +40,11 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
         string? readme = null, newReadme = null;
         if (File.Exists(readmePath))
         {
-            readme = File.ReadAllText(readmePath).ReplaceLineEndings("\n");
-            newReadme = Markdown.ReplaceBetween(readme, FunctionDocs.ReadmeStart, FunctionDocs.ReadmeEnd, FunctionDocs.ReadmeTable(), readmePath);
+            // Only the table changes, written with the README's own line endings: the whole file used to be rewritten with
+            // \n, turning every line of a README checked out with \r\n (Windows) into a change.
+            readme = File.ReadAllText(readmePath);
+            string newline = Markdown.LineEndingAfter(readme, FunctionDocs.ReadmeStart);
+            newReadme = Markdown.ReplaceBetween(readme, FunctionDocs.ReadmeStart, FunctionDocs.ReadmeEnd, FunctionDocs.ReadmeTable(), readmePath, newline);
         }
 
         string? oldReference = File.Exists(referencePath) ? File.ReadAllText(referencePath).ReplaceLineEndings("\n") : null;
