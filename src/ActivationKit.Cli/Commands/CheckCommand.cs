@@ -46,7 +46,7 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
         }
         else
         {
-            // Without the UTF-8 byte-order mark some editors (Notepad) write: it is no character of the JSON, and a spec
+            // Read without the UTF-8 byte-order mark some editors (Notepad) write: it is not part of the JSON, and a spec
             // starting with one was refused as neither a spec nor a model.
             var json = bytes.AsSpan();
             if (json.StartsWith(System.Text.Encoding.UTF8.Preamble)) json = json[System.Text.Encoding.UTF8.Preamble.Length..];
