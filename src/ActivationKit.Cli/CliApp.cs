@@ -114,11 +114,12 @@ public static class CliApp
 
         // bench is a branch: `bench FN…` times kernels, `bench mlp` times training. Preprocess turns `bench …` into
         // `bench kernels …` (unless it is `bench mlp`), so that `bench --help` shows the kernel options and an unknown
-        // option is reported as one (the parser's default command took `relu` for an unknown command).
+        // option is reported as one (the parser's default command took `relu` for an unknown command). The branch has no
+        // default command: with one, the parser fell back to it when `bench mlp` met an option only kernels takes
+        // (`bench mlp --reps 1`) or a word, and reported "Unknown activation 'mlp'".
         config.AddBranch("bench", bench =>
         {
             bench.SetDescription("Benchmarks with side-by-side anchors (see docs/performance.md): kernels (ns/element) by default, `bench mlp` for training.");
-            bench.SetDefaultCommand<BenchCommand>();
             bench.AddCommand<BenchCommand>("kernels")
                 .WithDescription("Time our kernels forward and backward next to TensorPrimitives and a memory copy, in ns/element (`actkit bench mlp` times training). `kernels` may be left out.")
                 .WithExample("bench", "kernels", "sigmoid", "gelu", "--sizes", "262144")
@@ -166,7 +167,6 @@ public static class CliApp
             .IsHidden();
     }
 
-    /// <summary>Accepts <c>--x</c> for <c>--range</c> (Spectre needs long option names of two or more letters).</summary>
     /// <summary>
     /// Refuses an option that needs a value but was given none (the last argument, or followed by another option): the
     /// parser would fill in its internal placeholder '__default_command' instead, so `train --save` wrote a model file
@@ -175,32 +175,70 @@ public static class CliApp
     private static void RequireOptionValues(string[] args)
     {
         static bool IsOption(string token) => token.StartsWith("--", StringComparison.Ordinal) || (token.Length >= 2 && token[0] == '-' && char.IsLetter(token[1]));
-        // The command: its first word, and `bench mlp` as one name.
-        string? command = args is [{ } first, ..] && !first.StartsWith('-') ? first : null;
-        if (command == "bench" && args is [_, "mlp", ..]) command = "bench-mlp";
+        string? command = CommandName(args);
         for (int i = 0; i < args.Length; i++)
         {
             string token = args[i];
             if (!IsOption(token) || token.Contains('=', StringComparison.Ordinal)) continue;
             if (i + 1 < args.Length && !IsOption(args[i + 1])) continue;
-            string spelled = token == "--x" ? "--range" : token;
-            // Only the command's own options: another command's --sizes given to train is an unknown option, not a missing value.
-            if (ErrorReporter.OptionProperties(spelled, command, ownOnly: true).Any(p => p.GetCustomAttribute<CommandOptionAttribute>() is { ValueName: not null, ValueIsOptional: false }))
+            // Only the command's own options: another command's --sizes given to train is an unknown option, not a missing
+            // value. (--x is found as eval's -x.)
+            if (ErrorReporter.OptionProperties(token, command, ownOnly: true).Any(p => p.GetCustomAttribute<CommandOptionAttribute>() is { ValueName: not null, ValueIsOptional: false }))
             {
                 throw new UsageException($"{token} needs a value.");
             }
         }
     }
 
+    /// <summary>
+    /// Refuses a word after <c>bench mlp</c> that is no option's value (the parser called `bench mlp relu` an unknown
+    /// command 'relu'). An unknown option stops the check: the parser names it, and the word may be its value.
+    /// </summary>
+    private static void RefuseBenchMlpArguments(string[] args)
+    {
+        if (args is not ["bench", "mlp", ..]) return;
+        for (int i = 2; i < args.Length; i++)
+        {
+            string token = args[i];
+            if (token.StartsWith('-'))
+            {
+                var option = ErrorReporter.OptionProperties(token.Split('=')[0], "bench-mlp", ownOnly: true);
+                if (option.Count == 0) return;
+                if (!token.Contains('=', StringComparison.Ordinal) && option[0].GetCustomAttribute<CommandOptionAttribute>() is { ValueName: not null }) i++;
+                continue;
+            }
+
+            throw new UsageException($"bench mlp takes options only (--threads N, --json), got '{token}'; `actkit bench FUNCTION…` times kernels.");
+        }
+    }
+
+    /// <summary>The command <paramref name="args"/> run: its first word, and <c>bench mlp</c> as one name (bench-mlp).</summary>
+    private static string? CommandName(string[] args)
+    {
+        string? command = args is [{ } first, ..] && !first.StartsWith('-') ? first : null;
+        return command == "bench" && args is [_, "mlp", ..] ? "bench-mlp" : command;
+    }
+
+    /// <summary>
+    /// Checks what the parser cannot and rewrites what it does not take: <c>--x</c> is <c>--range</c> for the commands
+    /// whose range is also <c>-x</c> (Spectre needs long option names of two or more letters), and only for them — every
+    /// command's `--x=3` used to become `--range=3`, so `list --x=3` was refused as an unknown option 'range' the user
+    /// never typed.
+    /// </summary>
     private static string[] Preprocess(string[] args)
     {
         RequireOptionValues(args);
+        RefuseBenchMlpArguments(args);
+        bool takesX = ErrorReporter.OptionProperties("-x", CommandName(args), ownOnly: true)
+            .Any(p => p.GetCustomAttribute<CommandOptionAttribute>()?.LongNames.Contains("range") == true);
         var result = new List<string>(args.Length + 1);
         foreach (string a in args)
         {
-            result.Add(a == "--x" ? "--range"
-                : a.StartsWith("--x=", StringComparison.Ordinal) ? "--range=" + a[4..]
-                : a);
+            bool x = a == "--x" || a.StartsWith("--x=", StringComparison.Ordinal);
+
+            // The parser's own answer would be "Invalid long option name. Did you mean -x?", which these commands lack too.
+            if (x && !takesX) throw new UsageException("Unknown option '--x' (--x is eval's range).");
+            result.Add(!x ? a : a == "--x" ? "--range" : "--range=" + a[4..]);
         }
 
         // `bench FN… [options]` is `bench kernels FN… [options]` (see the bench branch).

@@ -14,7 +14,13 @@ public static class Evaluation
     /// processed row by row (its column count wins; a conflicting <paramref name="columnsOption"/> is an error);
     /// 1-D input is one row unless <paramref name="columnsOption"/> splits it.
     /// </summary>
-    /// <returns>The inputs as the kernel saw them (rounded to dtype), the result, its shape and the output row length.</returns>
+    /// <returns>
+    /// The inputs as the kernel saw them (rounded to dtype), the result, its shape and the output row length. The shape
+    /// is what eval prints: a matrix's rows × outputs (× inputs for a gradient); for 1-D input split by
+    /// <paramref name="columnsOption"/>, the rows × outputs of a gated forward (printed as rows, as its outputs do not
+    /// pair with the inputs), else 1-D as the input; () for a 0-d input. A gated forward on 1-D rows used to be written
+    /// flat, and a 0-d input back as shape (1,).
+    /// </returns>
     public static (double[] X, double[] Result, int[] Shape, int OutColumns) Run(Activation f, InputData input, int? columnsOption, DType dtype, bool grad)
     {
         ArgumentNullException.ThrowIfNull(f);
@@ -25,8 +31,9 @@ public static class Evaluation
         int outColumns = f.OutputColumns(columns);
         var x = Round(input.Values, dtype);
         var result = grad ? Backward(f, x, rows * outColumns, columns, dtype) : Forward(f, x, rows * outColumns, columns, dtype);
-        int[] shape = input.IsMatrix
-            ? [rows, grad ? columns : outColumns]
+        int[] shape = input.IsMatrix ? [rows, grad ? columns : outColumns]
+            : input.IsScalar && result.Length == 1 ? []
+            : columnsOption is not null && result.Length != input.Values.Length ? [rows, outColumns]
             : [result.Length];
         return (x, result, shape, outColumns);
     }

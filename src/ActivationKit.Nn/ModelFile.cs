@@ -169,7 +169,8 @@ public static class ModelFile
             throw new InvalidDataException($"{name}: unsupported format '{header.Format}' version {header.Version} (expected actkit-mlp version 1 or 2).");
         }
 
-        if (header.Layers is not { Count: > 0 } || header.Tensors is null) throw new InvalidDataException($"{name}: the header lists no layers.");
+        if (header.Layers is not { Count: > 0 }) throw new InvalidDataException($"{name}: the header lists no layers.");
+        if (header.Tensors is null) throw new InvalidDataException($"{name}: the header has no tensor table (\"tensors\"), so the weights cannot be found.");
         long bodyBytes = bytes.Length - 12L - headerLength;
 
         // Compared as a count of floats, never as FloatCount × 4, which wraps for a corrupt count near 2⁶².
@@ -195,7 +196,7 @@ public static class ModelFile
         }
         catch (ArgumentException ex)
         {
-            throw new InvalidDataException($"{name}: invalid architecture in the header: {ex.Message}", ex);
+            throw new InvalidDataException($"{name}: invalid architecture in the header: {ExceptionMessages.WithoutParameterName(ex)}", ex);
         }
 
         var tensors = new Dictionary<string, TensorDto>(StringComparer.Ordinal);
@@ -250,7 +251,7 @@ public static class ModelFile
             }
             catch (ArgumentException ex)
             {
-                throw new InvalidDataException($"{name}: invalid normalisation statistics: {ex.Message}", ex);
+                throw new InvalidDataException($"{name}: invalid normalisation statistics: {ExceptionMessages.WithoutParameterName(ex)}", ex);
             }
         }
 

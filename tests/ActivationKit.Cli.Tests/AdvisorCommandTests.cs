@@ -98,6 +98,8 @@ public class AdvisorCommandTests
     [InlineData("valid: hidden, output, gate, cell", "recommend", "--layer", "input")]
     [InlineData("valid: dead-units, vanishing-gradients", "recommend", "--symptom", "overfitting")]
     [InlineData("valid: bounded-output, non-negative-output, cheap", "recommend", "--constraint", "fast")]
+    [InlineData("--symptom 'dead-units,,saturation' has an empty entry; separate the entries with single commas.", "recommend", "--symptom", "dead-units,,saturation")]
+    [InlineData("--constraint 'cheap,' has an empty entry", "recommend", "--constraint", "cheap,")]
     [InlineData("applies to recurrent models only", "recommend", "--model", "mlp", "--layer", "gate")]
     [InlineData("--model regression contradicts --task binary", "recommend", "--model", "regression", "--task", "binary", "--layer", "output")]
     [InlineData("use it with --layer hidden", "recommend", "--layer", "output", "--constraint", "self-normalising")]
@@ -271,6 +273,24 @@ public class AdvisorCommandTests
         var r = Cli.Run("check", dir.File("r.akm"));
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("output_mismatch", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_of_a_folder_says_it_is_a_folder()
+    {
+        // It said "File not found: /tmp".
+        using var dir = new TempDir();
+        Cli.Run("check", dir.Path).BadInput($"'{dir.Path}' is a folder; give a JSON network spec or a saved model file.");
+    }
+
+    [Fact]
+    public void Check_reads_a_spec_saved_with_a_utf8_byte_order_mark()
+    {
+        // It was refused as "neither a JSON network spec (it must start with '{') nor an actkit model file".
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("bom.json"), GoodSpec, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(0xEF, File.ReadAllBytes(dir.File("bom.json"))[0]);
+        Assert.Contains("No problems found.", Cli.Run("check", dir.File("bom.json")).Ok().Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -96,6 +96,9 @@ public class BenchCommandTests
     [InlineData("--sizes", "0", "--sizes takes element counts")]
     [InlineData("--sizes", "12,x", "--sizes takes element counts")]
     [InlineData("--shapes", "4by4", "--shapes takes ROWSxCOLS")]
+    [InlineData("--sizes", "16,,32", "--sizes '16,,32' has an empty entry; separate the entries with single commas, e.g. 1024,65536.")]
+    [InlineData("--sizes", ",16", "--sizes ',16' has an empty entry")]
+    [InlineData("--shapes", "4x8,", "--shapes '4x8,' has an empty entry")]
     [InlineData("--dtype", "f8", "--dtype must be f32, f64, f16 or bf16")]
     [InlineData("--reps", "0", "--reps must be between")]
     [InlineData("--threads", "0", "--threads must be between")]
@@ -149,6 +152,21 @@ public class BenchCommandTests
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("Unknown option 'bogus'", bad.Out + bad.Err, StringComparison.Ordinal);
         Assert.Contains("--threads", Cli.Run("bench", "mlp", "--help").Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--reps", "1", "Unknown option 'reps'")]
+    [InlineData("--dtype", "f64", "Unknown option 'dtype'")]
+    [InlineData("--sizes", "16", "Unknown option 'sizes'")]
+    [InlineData("--threads", "2", "relu", "bench mlp takes options only (--threads N, --json), got 'relu'")]
+    [InlineData("relu", "bench mlp takes options only (--threads N, --json), got 'relu'")]
+    public void Bench_mlp_names_the_option_or_word_it_does_not_take(params string[] argsAndMessage)
+    {
+        // The parser fell back to the kernels command with 'mlp' as a function: "Unknown activation 'mlp'. Did you mean 'elu'…".
+        var r = Cli.Run(["bench", "mlp", .. argsAndMessage[..^1]]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(argsAndMessage[^1], r.Out + r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("mlp'", r.Out + r.Err, StringComparison.Ordinal);
     }
 
     [Fact]

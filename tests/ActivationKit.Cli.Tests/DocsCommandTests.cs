@@ -115,6 +115,25 @@ public class DocsCommandTests
     }
 
     [Fact]
+    public void A_readme_with_windows_line_endings_keeps_them()
+    {
+        // The whole README was rewritten with \n line endings.
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("README.md"), Readme.ReplaceLineEndings("\r\n"));
+        Cli.Run("docs", "--out", dir.Path).Ok();
+        string readme = File.ReadAllText(dir.File("README.md"));
+        Assert.StartsWith("# Title\r\n\r\nIntro.\r\n\r\n<!-- functions:start -->\r\n", readme, StringComparison.Ordinal);
+        Assert.EndsWith("<!-- functions:end -->\r\n\r\nMore text.\r\n", readme, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", readme.Replace("\r\n", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Equal(readme.ReplaceLineEndings("\n"), Markdown.ReplaceBetween(Readme, FunctionDocs.ReadmeStart, FunctionDocs.ReadmeEnd, FunctionDocs.ReadmeTable(), "README.md"));
+
+        // Up to date as it is: a second run and --check leave it alone.
+        Cli.Run("docs", "--out", dir.Path, "--check").Ok();
+        Cli.Run("docs", "--out", dir.Path).Ok();
+        Assert.Equal(readme, File.ReadAllText(dir.File("README.md")));
+    }
+
+    [Fact]
     public void Check_reports_stale_docs_with_the_command_to_regenerate()
     {
         using var dir = new TempDir();
@@ -139,6 +158,17 @@ public class DocsCommandTests
     public void Missing_out_folder_is_a_clear_error()
     {
         Cli.Run("docs", "--out", Path.Combine(Path.GetTempPath(), "actkit-no-such-" + Guid.NewGuid().ToString("N"))).BadInput("does not exist");
+    }
+
+    [Fact]
+    public void An_out_that_is_a_file_is_named_as_one_and_left_alone()
+    {
+        // It was reported as "--out folder 'afile' does not exist".
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("afile"), "x");
+        Cli.Run("docs", "--out", dir.File("afile")).BadInput($"--out '{dir.File("afile")}' is a file, not a folder; give the repository root (the folder holding README.md).");
+        Assert.Equal("x", File.ReadAllText(dir.File("afile")));
+        Assert.Equal(["afile"], dir.Files());
     }
 
     [Fact]

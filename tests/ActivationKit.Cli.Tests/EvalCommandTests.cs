@@ -100,13 +100,26 @@ public class EvalCommandTests
     [InlineData("0:1:0", "STEP must be positive")]
     [InlineData("0:1:-0.5", "STEP must be positive")]
     [InlineData("1:0:0.5", "STOP (0) is below START (1)")]
-    [InlineData("0:1e9:1", "the limit is 100,000,000")]
+    [InlineData("0:1e9:1", "--x 0:1e9:1 gives 1,000,000,001 points; the limit is 100,000,000.")]
+    [InlineData("0:1:1e-300", "--x 0:1:1e-300 gives about 1e300 points; the limit is 100,000,000.")]
+    [InlineData("0:35:1e-19", "--x 0:35:1e-19 gives about 3.5e20 points")]
+    [InlineData("-1e308:1e308:1e-300", "--x -1e308:1e308:1e-300 gives more than 1e308 points; the limit is 100,000,000.")]
     [InlineData("a:1:1", "START 'a' is not a number")]
     [InlineData("0:1", "expects START:STOP:STEP")]
     [InlineData("0:inf:1", "must be finite")]
     public void Bad_ranges_are_clear_errors(string range, string message)
     {
         Cli.Run("eval", "relu", $"--x={range}").BadInput(message);
+    }
+
+    [Fact]
+    public void A_range_across_most_of_the_doubles_is_evaluated()
+    {
+        // STOP − START overflowed, and the 21 points were said to be "Infinity points".
+        var lines = Cli.Run("eval", "identity", "--x=-1e308:1e308:1e307", "--dtype", "f64").Ok().Lines;
+        Assert.Equal(1 + 21, lines.Length);
+        Assert.Equal("-1E+308,-1E+308", lines[1]);
+        Assert.Equal("1E+308,1E+308", lines[^1]);
     }
 
     [Fact]
@@ -199,6 +212,30 @@ public class EvalCommandTests
             Cli.Run("eval", info.Name, "--in", dir.File("m.npy"), "--grad", "--out", dir.File("g.npy")).Ok();
             Assert.Equal([rows, cols], Npy.Read(dir.File("g.npy")).Shape);
         }
+    }
+
+    [Fact]
+    public void Output_files_have_the_shape_stdout_shows()
+    {
+        // glu on 8 values in rows of 4 printed 2 rows of 2 but wrote shape (4,); a 0-d input came back as shape (1,).
+        using var dir = new TempDir();
+        Npy.Write(dir.File("x.npy"), [1f, 2, 3, 4, 5, 6, 7, 8], [8]);
+        var printed = Cli.Run("eval", "glu", "--in", dir.File("x.npy"), "--columns", "4").Ok();
+        Assert.Equal("# glu: 2 row(s) of 2 output(s)", printed.Lines[0]);
+        var rows = printed.Lines[1..];
+        Cli.Run("eval", "glu", "--in", dir.File("x.npy"), "--columns", "4", "--out", dir.File("g.npy")).Ok();
+        var y = Npy.Read(dir.File("g.npy"));
+        Assert.Equal([2, 2], y.Shape);
+        Assert.Equal(rows.SelectMany(l => l.Split(',')).Select(v => float.Parse(v, Inv)), y.Single!);
+        Cli.Run("eval", "glu", "--in", dir.File("x.npy"), "--columns", "4", "--out", dir.File("g.csv")).Ok();
+        Assert.Equal(string.Join("\n", rows) + "\n", File.ReadAllText(dir.File("g.csv")));
+
+        File.WriteAllBytes(dir.File("s.npy"), NpyBytes.Build(NpyBytes.Header("<f4", "()"), NpyBytes.Floats(-2)));
+        var r = Cli.Run("eval", "relu", "--in", dir.File("s.npy"), "--out", dir.File("s-out.npy")).Ok();
+        Assert.Contains("shape ()", r.Out, StringComparison.Ordinal);
+        var s = Npy.Read(dir.File("s-out.npy"));
+        Assert.Empty(s.Shape);
+        Assert.Equal([0f], s.Single!);
     }
 
     [Fact]
@@ -301,9 +338,50 @@ public class EvalCommandTests
     public void Csv_matrix_in_csv_matrix_out()
     {
         using var dir = new TempDir();
-        File.WriteAllText(dir.File("x.csv"), "-1, 2, -3\n4;-5 6\ninf,-inf,nan\n");
+        File.WriteAllText(dir.File("x.csv"), "-1, 2, -3\n4,-5 ,6\ninf,-inf,nan\n");
         Cli.Run("eval", "relu", "--in", dir.File("x.csv"), "--out", dir.File("y.csv")).Ok();
         Assert.Equal("0,2,0\n4,0,6\nInfinity,0,NaN\n", File.ReadAllText(dir.File("y.csv")));
+    }
+
+    [Theory]
+    [InlineData("1;-2\n-3;4\n")]                       // semicolons (no comma in the first row)
+    [InlineData("1\t-2\n-3\t4\n")]                     // tabs
+    [InlineData("1,-2\n-3,4\n")]                       // commas
+    [InlineData("  1   -2\n-3 \t 4  \n")]              // a whitespace-separated .txt: runs of spaces (and tabs) are one separator
+    [InlineData("\uFEFF# values\r\n1, -2\r\n\r\n-3, 4\r\n")] // BOM, CRLF, a comment and a blank line
+    public void Text_input_takes_one_separator_per_file_chosen_by_its_first_row(string text)
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("x.txt"), text);
+        Cli.Run("eval", "relu", "--in", dir.File("x.txt"), "--out", dir.File("y.csv")).Ok();
+        Assert.Equal("1,0\n0,4\n", File.ReadAllText(dir.File("y.csv")));
+    }
+
+    [Fact]
+    public void One_value_per_line_with_nan_and_inf_is_one_d()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("x.csv"), "\uFEFF-1\r\nnan\r\n\r\n# note\r\ninf\r\n2\r\n");
+        var r = Cli.Run("eval", "relu", "--in", dir.File("x.csv")).Ok();
+        Assert.Equal(["x,f(x)", "-1,0", "NaN,NaN", "Infinity,Infinity", "2,2"], r.Lines);
+    }
+
+    [Theory]
+    // Decimal commas between semicolons: the first row has a comma, so commas separate, and '5;2' is no number. Every
+    // separator used to count at once, reading 1,5;2,5 as the four values 1, 5, 2, 5.
+    [InlineData("1,5;2,5\n3,5;4,5\n", "eu.csv line 1: '5;2' is not a number (the file's separator, chosen by its first row, is commas but this cell holds semicolons; use one separator, and '.' for the decimal point).")]
+    [InlineData("1 2,3\n", "eu.csv line 1: '1 2' is not a number (the file's separator, chosen by its first row, is commas but this cell holds spaces")]
+    [InlineData("1 2\n3,4\n", "eu.csv line 2: '3,4' is not a number (the file's separator, chosen by its first row, is spaces but this cell holds commas")]
+    // Empty cells were dropped: 1,,2 read as a row of two values.
+    [InlineData("1,,2\n3,,4\n", "eu.csv line 1, column 2: the cell is empty; every cell needs a number (write nan for a missing one).")]
+    [InlineData("1;2\n3;\n", "eu.csv line 2, column 2: the cell is empty")]
+    [InlineData("1\t2\n\t4\n", "eu.csv line 2, column 1: the cell is empty")]
+    public void Mixed_separators_and_empty_cells_are_refused_with_their_line(string text, string message)
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("eu.csv"), text);
+        Cli.Run("eval", "softmax", "--in", dir.File("eu.csv"), "--out", dir.File("y.csv")).BadInput(message);
+        Assert.Equal(["eu.csv"], dir.Files());
     }
 
     [Fact]
@@ -328,6 +406,9 @@ public class EvalCommandTests
         Cli.Run("eval", "relu", "-x", "0:1:1", "--out", dir.File("y.xlsx")).BadInput("unsupported extension '.xlsx'");
         Cli.Run("eval", "relu", "--in", dir.File("x.json")).BadInput("unsupported extension '.json'");
         Cli.Run("eval", "relu", "--in", dir.File("missing.npy")).BadInput("does not exist");
+        Directory.CreateDirectory(dir.File("d.csv"));
+        Cli.Run("eval", "relu", "--in", dir.File("d.csv")).BadInput($"Input file '{dir.File("d.csv")}' is a folder; give a file.");
+        Directory.Delete(dir.File("d.csv"));
         Cli.Run("eval", "relu", "-x", "0:1:1", "--out", Path.Combine(dir.Path, "no", "such", "y.npy")).BadInput("does not exist");
         Assert.Empty(dir.Files());
     }

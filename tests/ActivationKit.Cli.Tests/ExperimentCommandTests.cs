@@ -98,6 +98,33 @@ public sealed partial class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public void Report_never_writes_its_html_over_the_results_it_reports()
+    {
+        // `report r1 --html r1/experiment.json` wrote the page over the manifest (exit 0) and the folder could not be read again.
+        string a = _dir.File("a");
+        Cli.RunWide(Tiny(a, "--shard", "0/6")).Ok();
+        string manifest = Path.Combine(a, "experiment.json");
+        string before = File.ReadAllText(manifest);
+        string trial = Directory.GetFiles(Path.Combine(a, "trials"))[0];
+        string notes = Path.Combine(a, "notes.html");
+        File.WriteAllText(notes, "my notes");
+        Cli.Run("report", a, "--html", manifest).BadInput($"--html '{manifest}' would overwrite a file of the results folder '{a}'");
+        Cli.Run("report", a, "--html", trial).BadInput("would overwrite a file of the results folder");
+        Cli.Run("report", a, "--html", notes).BadInput("would overwrite a file of the results folder");
+        Assert.Equal(before, File.ReadAllText(manifest));
+        Assert.Equal("my notes", File.ReadAllText(notes));
+
+        // Any other name must be an HTML file, inside the folder or not; an earlier report there may be refreshed.
+        Cli.Run("report", a, "--html", _dir.File("report.json")).BadInput("--html '" + _dir.File("report.json") + "' must be an .html or .htm file, not .json.");
+        Assert.False(File.Exists(_dir.File("report.json")));
+        string page = Path.Combine(a, "report.htm");
+        Cli.RunWide("report", a, "--html", page).Ok();
+        Cli.RunWide("report", a, "--html", page).Ok();
+        Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(page), StringComparison.Ordinal);
+        Cli.RunWide("report", a).Ok();
+    }
+
+    [Fact]
     public void Compare_refuses_a_folder_holding_another_comparison()
     {
         string a = _dir.File("a");
@@ -128,6 +155,13 @@ public sealed partial class ExperimentCommandTests : IDisposable
 
     [Fact]
     public void Report_of_a_missing_folder_is_bad_input() => Cli.Run("report", _dir.File("nope")).BadInput("does not exist");
+
+    [Fact]
+    public void Report_of_a_file_says_it_is_a_file()
+    {
+        File.WriteAllText(_dir.File("notes.txt"), "x");
+        Cli.Run("report", _dir.File("notes.txt")).BadInput($"'{_dir.File("notes.txt")}' is a file, not a results folder; give the --out folder of 'actkit compare'.");
+    }
 
     [Fact]
     public void Compare_reads_a_csv_file()

@@ -60,6 +60,16 @@ public class GeneralTests
         Assert.DoesNotContain("   at ", r.Err, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("list", "--x=3")]
+    [InlineData("plot", "relu", "--x", "-3:3")]
+    [InlineData("show", "relu", "--x")]
+    public void Only_eval_reads_x_as_its_range_and_other_commands_name_the_option_as_typed(params string[] args)
+    {
+        // Every command's --x= became --range=: `list --x=3` said "Unknown option 'range'" and echoed `list --range=3`.
+        Assert.Equal("Error: Unknown option '--x' (--x is eval's range).", Cli.Run(args).BadInput("--x").Err.Trim());
+    }
+
     [Fact]
     public void Option_values_that_fail_to_convert_are_clear_errors()
     {
@@ -87,6 +97,7 @@ public class GeneralTests
         Assert.False(File.Exists("__default_command"));
         Cli.Run("train", "--data", "xor", "--epochs", "--hidden", "4").BadInput("--epochs needs a value.");
         Cli.Run("eval", "tanh", "-x").BadInput("-x needs a value.");
+        Cli.Run("eval", "tanh", "--x").BadInput("--x needs a value.");
         Cli.Run("bench", "mlp", "--threads").BadInput("--threads needs a value.");
         Cli.Run("train", "--data", "xor", "--diagnostics-out").BadInput("--diagnostics-out needs a value.");
         // Another command's option is unknown here, not missing its value.

@@ -49,6 +49,21 @@ public class RowAndGatedShapeTests
 
         var flat = input with { Rows = 1, Columns = 8, IsMatrix = false };
         Assert.Equal([4], Evaluation.Run(f, flat, null, DType.F64, false).Shape);
+
+        // 1-D input split into rows by --columns: the outputs are rows, as eval prints them (they were written flat).
+        Assert.Equal([2, 2], Evaluation.Run(f, flat, 4, DType.F64, false).Shape);
+        Assert.Equal([1, 4], Evaluation.Run(f, flat, 8, DType.F64, false).Shape);
+        Assert.Equal([8], Evaluation.Run(f, flat, 4, DType.F64, grad: true).Shape);
+    }
+
+    [Fact]
+    public void A_0_d_input_gives_a_0_d_result_and_a_1_d_input_split_into_rows_keeps_its_shape_when_outputs_pair_with_inputs()
+    {
+        var scalar = new InputData([4], 1, 1, IsMatrix: false, Native: DType.F64, IsScalar: true);
+        Assert.Empty(Evaluation.Run(new CentreRows(), scalar, null, DType.F64, false).Shape);
+        Assert.Empty(Evaluation.Run(new CentreRows(), scalar, null, DType.F64, grad: true).Shape);
+        var flat = new InputData([1, 2, 3, 10, 20, 30], 1, 6, IsMatrix: false, Native: DType.F64);
+        Assert.Equal([6], Evaluation.Run(new CentreRows(), flat, 3, DType.F64, false).Shape);
     }
 
     [Fact]

@@ -98,6 +98,15 @@ public sealed class ModelFileTests : IDisposable
         Assert.Contains("corrupt header", Error(WithHeader(good, j => j.Replace("\"layers\"", "\"layers\" x", StringComparison.Ordinal))));
         Assert.Contains("version", Error(WithHeader(good, j => j.Replace("\"version\": 1", "\"version\": 7", StringComparison.Ordinal))));
         Assert.Contains("invalid architecture", Error(WithHeader(good, j => j.Replace("\"tanh\"", "\"rm_rf\"", StringComparison.Ordinal))));
+
+        // The catalog's ArgumentException was quoted with .NET's " (Parameter 'name')" suffix.
+        string typo = Error(WithHeader(good, j => j.Replace("\"tanh\"", "\"sigmoidd\"", StringComparison.Ordinal)));
+        Assert.StartsWith("m: invalid architecture in the header: Unknown activation 'sigmoidd'. Did you mean 'sigmoid'", typo, StringComparison.Ordinal);
+        Assert.EndsWith("('actkit list' shows all.)", typo, StringComparison.Ordinal);
+
+        // A header without its tensor table was reported as listing no layers.
+        Assert.Equal("m: the header has no tensor table (\"tensors\"), so the weights cannot be found.", Error(WithHeader(good, j => j.Replace("\"tensors\"", "\"tensorz\"", StringComparison.Ordinal))));
+        Assert.Equal("m: the header lists no layers.", Error(WithHeader(good, j => j.Replace("\"layers\"", "\"layerz\"", StringComparison.Ordinal))));
         Assert.Contains("needs", Error(WithHeader(good, j => j.Replace("\"units\": 8", "\"units\": 9", StringComparison.Ordinal).Replace("\"preWidth\": 8", "\"preWidth\": 9", StringComparison.Ordinal))));
         Assert.Contains("pre-activations", Error(WithHeader(good, j => j.Replace("\"preWidth\": 8", "\"preWidth\": 16", StringComparison.Ordinal))));
         Assert.Contains("outside", Error(WithHeader(good, j => j.Replace("\"offset\": 0", "\"offset\": 100000", StringComparison.Ordinal))));

@@ -271,6 +271,29 @@ public class DiagnosticsTests
         Assert.StartsWith("Over 10 hidden layers the layers' variance ratios multiply to ", network.Explanation, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_overflowing_compounded_variance_is_still_reported_as_far_beyond_the_band()
+    {
+        // normal(1e200) gives a variance of ∞ in each layer: the product and the worst layer were both ∞, ∞ > ∞ + log x
+        // was false, and the network's finding was lost.
+        var tanh = ActivationCatalog.Find("tanh")!;
+        LayerVariance Layer(int i, double variance) => new($"layer {i}", variance, 10, 10, tanh, "normal(1e200)");
+        var found = InitCheck.CheckScale([Layer(1, double.PositiveInfinity), Layer(2, double.PositiveInfinity)]);
+        var network = Assert.Single(found, f => f.Layer == "network");
+        Assert.Equal(Severity.Warning, network.Severity);
+        Assert.Equal(double.PositiveInfinity, network.Evidence["compound_variance_ratio"]);
+        Assert.StartsWith("Over 2 hidden layers the layers' variance ratios multiply to more than 1E+308×: activations grow", network.Explanation, StringComparison.Ordinal);
+
+        // A product that overflows from finite ratios (1e200 × 1e200) and one that underflows to 0 are reported too.
+        Assert.Contains(InitCheck.CheckScale([Layer(1, 1e200), Layer(2, 1e200)]), f => f.Layer == "network");
+        var tiny = Assert.Single(InitCheck.CheckScale([Layer(1, 1e-200), Layer(2, 1e-200)]), f => f.Layer == "network");
+        Assert.Contains("multiply to less than 1E-308×: activations and gradients shrink", tiny.Explanation, StringComparison.Ordinal);
+
+        // One overflowing layer among sound ones stays that layer's finding, not the network's.
+        double sound = InitCheck.NeededVariance(tanh, 10, 10);
+        Assert.DoesNotContain(InitCheck.CheckScale([Layer(1, double.PositiveInfinity), Layer(2, sound), Layer(3, sound)]), f => f.Layer == "network");
+    }
+
     [Theory]
     [InlineData("relu", TaskKind.Multiclass, "ce")]
     [InlineData("tanh", TaskKind.Binary, "bce")]

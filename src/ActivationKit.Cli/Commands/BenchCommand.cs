@@ -211,7 +211,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     private static int[] ParseSizes(string text)
     {
         var sizes = new List<int>();
-        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (string part in ListEntries(text, "--sizes", "1024,65536"))
         {
             if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1 || n > 1 << 28)
             {
@@ -225,10 +225,22 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         return [.. sizes];
     }
 
+    /// <summary>
+    /// The comma-separated entries of <paramref name="text"/>, none empty: <c>--sizes 16,,32</c> used to drop the empty
+    /// entry silently (train refuses <c>--hidden 4,,4</c>). A blank list gives no entries, for the caller's message.
+    /// </summary>
+    private static string[] ListEntries(string text, string option, string example)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return [];
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Contains(string.Empty)) throw new UsageException($"{option} '{text}' has an empty entry; separate the entries with single commas, e.g. {example}.");
+        return parts;
+    }
+
     private static (int Rows, int Cols)[] ParseShapes(string text)
     {
         var shapes = new List<(int, int)>();
-        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (string part in ListEntries(text, "--shapes", "4x64,1024x1000"))
         {
             string[] rc = part.Split('x');
             if (rc.Length != 2

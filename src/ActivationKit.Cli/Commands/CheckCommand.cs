@@ -30,6 +30,7 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (Directory.Exists(settings.File)) throw new UsageException($"'{settings.File}' is a folder; give a JSON network spec or a saved model file.");
         if (!System.IO.File.Exists(settings.File)) throw new UsageException($"File not found: {settings.File}");
         byte[] bytes = System.IO.File.ReadAllBytes(settings.File);
         string name = Path.GetFileName(settings.File);
@@ -45,7 +46,11 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
         }
         else
         {
-            string text = System.Text.Encoding.UTF8.GetString(bytes);
+            // Read without the UTF-8 byte-order mark some editors (Notepad) write: it is not part of the JSON, and a spec
+            // starting with one was refused as neither a spec nor a model.
+            var json = bytes.AsSpan();
+            if (json.StartsWith(System.Text.Encoding.UTF8.Preamble)) json = json[System.Text.Encoding.UTF8.Preamble.Length..];
+            string text = System.Text.Encoding.UTF8.GetString(json);
             if (!text.TrimStart().StartsWith('{'))
             {
                 throw new UsageException($"{name} is neither a JSON network spec (it must start with '{{') nor an actkit model file.");

@@ -28,6 +28,7 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         string root = settings.Out ?? FindRepositoryRoot(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory();
+        if (File.Exists(root)) throw new UsageException($"--out '{root}' is a file, not a folder; give the repository root (the folder holding README.md).");
         if (!Directory.Exists(root)) throw new UsageException($"--out folder '{root}' does not exist.");
         string readmePath = Path.Combine(root, "README.md");
         string referencePath = Path.Combine(root, FunctionDocs.ReferencePath);
@@ -39,8 +40,11 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
         string? readme = null, newReadme = null;
         if (File.Exists(readmePath))
         {
-            readme = File.ReadAllText(readmePath).ReplaceLineEndings("\n");
-            newReadme = Markdown.ReplaceBetween(readme, FunctionDocs.ReadmeStart, FunctionDocs.ReadmeEnd, FunctionDocs.ReadmeTable(), readmePath);
+            // Only the table changes, written with the README's own line endings: the whole file used to be rewritten with
+            // \n, turning every line of a README checked out with \r\n (Windows) into a change.
+            readme = File.ReadAllText(readmePath);
+            string newline = Markdown.LineEndingAfter(readme, FunctionDocs.ReadmeStart);
+            newReadme = Markdown.ReplaceBetween(readme, FunctionDocs.ReadmeStart, FunctionDocs.ReadmeEnd, FunctionDocs.ReadmeTable(), readmePath, newline);
         }
 
         string? oldReference = File.Exists(referencePath) ? File.ReadAllText(referencePath).ReplaceLineEndings("\n") : null;

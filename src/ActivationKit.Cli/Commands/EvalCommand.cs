@@ -38,7 +38,7 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         public string? DType { get; init; }
 
         [CommandOption("-c|--columns <N>")]
-        [Description("Row length for row-wise and gated functions on 1-D input (2-D input uses its own shape). Default: one row.")]
+        [Description("Row length for row-wise and gated functions on 1-D input (2-D input uses its own shape); a gated function's outputs are then written as rows. Default: one row.")]
         public int? Columns { get; init; }
 
         [CommandOption("-o|--out <FILE>")]

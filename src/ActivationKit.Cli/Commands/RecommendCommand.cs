@@ -81,8 +81,8 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
             Task = ActivationAdvisor.Parse<AdvisorTask>(settings.Task, "--task"),
             Layer = ActivationAdvisor.Parse<LayerRole>(settings.Layer, "--layer"),
             Depth = settings.Depth,
-            Symptoms = Split(settings.Symptoms).Select(s => ActivationAdvisor.Parse<Symptom>(s, "--symptom")).Distinct().ToArray(),
-            Constraints = Split(settings.Constraints).Select(s => ActivationAdvisor.Parse<Constraint>(s, "--constraint")).Distinct().ToArray(),
+            Symptoms = Split(settings.Symptoms, "--symptom").Select(s => ActivationAdvisor.Parse<Symptom>(s, "--symptom")).Distinct().ToArray(),
+            Constraints = Split(settings.Constraints, "--constraint").Select(s => ActivationAdvisor.Parse<Constraint>(s, "--constraint")).Distinct().ToArray(),
         };
         if (settings.Top is < 1 or > 20) throw new UsageException($"--top must be between 1 and 20, got {settings.Top}.");
         if (settings.Try is null && ((settings.Seeds ?? settings.Epochs ?? settings.Samples) is not null || settings.Header is not null))
@@ -126,8 +126,17 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         return v;
     }
 
-    private static IEnumerable<string> Split(IEnumerable<string> values) =>
-        values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    // Each value of a repeatable option may list several, comma-separated; an empty entry (dead-units,,saturation, or a
+    // trailing comma) is refused as train refuses --hidden 4,,4, where it used to be dropped without a word.
+    private static IEnumerable<string> Split(IEnumerable<string> values, string option)
+    {
+        foreach (string value in values)
+        {
+            string[] parts = value.Split(',', StringSplitOptions.TrimEntries);
+            if (parts.Contains(string.Empty)) throw new UsageException($"{option} '{value}' has an empty entry; separate the entries with single commas.");
+            foreach (string part in parts) yield return part;
+        }
+    }
 
     private static string Describe(AdvisorRequest r) =>
         $"{ActivationAdvisor.Text(r.Layer)} layer (model {ActivationAdvisor.Text(r.Model)}, task {ActivationAdvisor.Text(r.Task)}"

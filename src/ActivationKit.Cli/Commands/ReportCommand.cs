@@ -38,6 +38,7 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
         var summary = ExperimentSummary.Create(manifest, trials);
         // Every output is checked before the first is written, so a bad --images leaves no HTML behind. Both folders are
         // created as needed (report/index.html on a fresh checkout).
+        if (settings.Html is { } named) CheckHtmlTarget(named, settings.Directories);
         if (settings.Images is { } folder) OutputFolder.EnsureWritable(folder, "--images");
         if (settings.Html is { } target)
         {
@@ -60,5 +61,41 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
         if (settings.Json) ExperimentTable.WriteJson(consoles.OutWriter, summary);
         else ExperimentTable.Write(consoles.OutWriter, summary);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Refuses an --html FILE that would overwrite a file inside one of the reported folders, unless that file is an
+    /// earlier report (so a report kept beside its results can be refreshed), and a FILE not named .html or .htm: the
+    /// report used to be written over experiment.json, destroying the comparison it reported. (--images cannot do that:
+    /// it writes only *.png files, and a results folder holds experiment.json and trials/*.json.)
+    /// </summary>
+    private static void CheckHtmlTarget(string html, IReadOnlyList<string> directories)
+    {
+        string full = Path.GetFullPath(html);
+        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        foreach (string dir in directories)
+        {
+            string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)) + Path.DirectorySeparatorChar;
+            if (full.StartsWith(root, comparison) && File.Exists(full) && !IsEarlierReport(full))
+            {
+                throw new UsageException($"--html '{html}' would overwrite a file of the results folder '{dir}'; give a new .html file (e.g. report.html outside the folder).");
+            }
+        }
+
+        string ext = Path.GetExtension(html).ToLowerInvariant();
+        if (ext is not (".html" or ".htm"))
+        {
+            throw new UsageException($"--html '{html}' must be an .html or .htm file{(ext.Length > 0 ? $", not {ext}" : string.Empty)}.");
+        }
+    }
+
+    /// <summary>Whether <paramref name="path"/> starts as <see cref="HtmlReport.Render"/>'s pages do.</summary>
+    private static bool IsEarlierReport(string path)
+    {
+        Span<byte> head = stackalloc byte[512];
+        int read;
+        using (var stream = File.OpenRead(path)) read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        string text = Encoding.UTF8.GetString(head[..read]);
+        return text.StartsWith("<!DOCTYPE html>", StringComparison.Ordinal) && text.Contains("<title>ActivationKit comparison", StringComparison.Ordinal);
     }
 }

@@ -16,10 +16,11 @@ public static class Markdown
 
     /// <summary>
     /// Replaces the text between the lines <paramref name="startMarker"/> and <paramref name="endMarker"/> in
-    /// <paramref name="document"/> with <paramref name="content"/>; the markers stay.
+    /// <paramref name="document"/> with <paramref name="content"/> (lines ending in \n), its lines ended with
+    /// <paramref name="newline"/>; the markers and the rest of the document stay as they are.
     /// </summary>
     /// <exception cref="InvalidDataException">A marker is missing or they are out of order.</exception>
-    public static string ReplaceBetween(string document, string startMarker, string endMarker, string content, string documentName)
+    public static string ReplaceBetween(string document, string startMarker, string endMarker, string content, string documentName, string newline = "\n")
     {
         int start = document.IndexOf(startMarker, StringComparison.Ordinal);
         int end = document.IndexOf(endMarker, StringComparison.Ordinal);
@@ -29,7 +30,19 @@ public static class Markdown
         }
 
         int afterStart = start + startMarker.Length;
-        return document[..afterStart] + "\n" + content.TrimEnd('\n') + "\n" + document[end..];
+        return document[..afterStart] + newline + content.TrimEnd('\n').Replace("\n", newline, StringComparison.Ordinal) + newline + document[end..];
+    }
+
+    /// <summary>
+    /// The line ending of the line holding <paramref name="marker"/> in <paramref name="document"/>: \r\n for a file
+    /// saved with Windows line endings, else \n.
+    /// </summary>
+    public static string LineEndingAfter(string document, string marker)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        int at = document.IndexOf(marker, StringComparison.Ordinal);
+        int end = at < 0 ? -1 : document.IndexOf('\n', at);
+        return end > 0 && document[end - 1] == '\r' ? "\r\n" : "\n";
     }
 
     /// <summary>The text between the markers (without them), or null when they are missing.</summary>

@@ -33,7 +33,8 @@ public enum DType
 /// <param name="IsMatrix">True for 2-D data (a 2-D .npy or a CSV with several values per line).</param>
 /// <param name="Native">The precision the source held, the default precision: f64 for float64 data, f16 for a float16
 /// .npy, f32 otherwise.</param>
-public sealed record InputData(double[] Values, int Rows, int Columns, bool IsMatrix, DType Native);
+/// <param name="IsScalar">True for a 0-d .npy (one value, shape ()), whose result is written back 0-d.</param>
+public sealed record InputData(double[] Values, int Rows, int Columns, bool IsMatrix, DType Native, bool IsScalar = false);
 
 /// <summary>Reading and writing the data files of <c>actkit eval</c>: .npy, text (.csv/.txt), raw .f32/.f64.</summary>
 public static class DataFiles
@@ -72,6 +73,7 @@ public static class DataFiles
     public static InputData Read(string path)
     {
         string ext = CheckExtension(path, "--in");
+        if (Directory.Exists(path)) throw new UsageException($"Input file '{path}' is a folder; give a file.");
         if (!File.Exists(path)) throw new UsageException($"Input file '{path}' does not exist.");
         string name = Path.GetFileName(path);
         switch (ext)
@@ -89,7 +91,7 @@ public static class DataFiles
                     var values = array.ToDoubleArray();
                     return shape.Count == 2
                         ? new InputData(values, shape[0], shape[1], true, native)
-                        : new InputData(values, 1, values.Length, false, native);
+                        : new InputData(values, 1, values.Length, false, native, IsScalar: shape.Count == 0);
                 }
 
             case ".f32":
@@ -120,19 +122,35 @@ public static class DataFiles
         double start = v[0], stop = v[1], step = v[2];
         if (step <= 0) throw new UsageException($"--x STEP must be positive, got {parts[2]}.");
         if (stop < start) throw new UsageException($"--x STOP ({parts[1]}) is below START ({parts[0]}).");
-        double intervals = Math.Floor(((stop - start) / step) + 1e-9);
+        // STOP − START overflows for a range across most of the doubles (−1e308:1e308:1e307, 21 points, was said to give
+        // Infinity points): halved, the span is finite.
+        double span = stop - start;
+        double intervals = Math.Floor((double.IsFinite(span) ? span / step : ((stop * 0.5) - (start * 0.5)) / step * 2) + 1e-9);
         if (!(intervals + 1 <= MaxRangePoints))
         {
-            throw new UsageException($"--x {spec} gives {intervals + 1:N0} points; the limit is {MaxRangePoints:N0}.");
+            throw new UsageException($"--x {spec} gives {PointCount(intervals + 1)} points; the limit is {MaxRangePoints:N0}.");
         }
 
         int n = (int)intervals + 1;
         var x = new double[n];
-        for (int i = 0; i < n; i++) x[i] = start + (i * step);
+        for (int i = 0; i < n; i++)
+        {
+            // i·STEP alone can overflow where START + i·STEP does not; the fused form rounds only the sum.
+            x[i] = start + (i * step);
+            if (!double.IsFinite(x[i])) x[i] = Math.FusedMultiplyAdd(i, step, start);
+        }
+
         // Land exactly on STOP when it is a grid point, despite rounding in i·step.
         if (Math.Abs(x[n - 1] - stop) <= step * 1e-6) x[n - 1] = stop;
         return new InputData(x, 1, n, false, DType.F32);
     }
+
+    // A too-large point count people can read: 1,000,000,000 in full, 0:1:1e-300's as "about 1e300" rather than its 301
+    // digits, and beyond the doubles "more than 1e308".
+    private static string PointCount(double count) =>
+        count < 1e15 ? count.ToString("N0", Inv)
+        : double.IsFinite(count) ? "about " + count.ToString("0.#e0", Inv)
+        : "more than 1e308";
 
     /// <summary>
     /// Writes <paramref name="values"/> (of the given shape) to <paramref name="path"/>, in the format its extension
@@ -226,24 +244,41 @@ public static class DataFiles
     }
 
     /// <summary>
-    /// Text: one row per line, values separated by commas, semicolons or whitespace; blank lines and lines starting
-    /// with '#' are skipped. One value per line is 1-D; several make a matrix whose rows must all be as long.
+    /// Text: one row per line; blank lines and lines starting with '#' are skipped. The first row decides the separator,
+    /// as the train/predict CSV reader does: a tab if it has one, else a semicolon if it has one and no comma, else a
+    /// comma if it has one, else runs of spaces (a whitespace-separated .txt). One value per line is 1-D; several make a
+    /// matrix whose rows must all be as long. An empty cell (<c>1,,2</c>) is refused with its line and column: every
+    /// separator used to count at once with empty entries dropped, so <c>1,5;2,5</c> (decimal commas) read as four
+    /// values and <c>1,,2</c> as two.
     /// </summary>
     private static InputData ReadText(string path, string name)
     {
         var values = new List<double>();
         int columns = -1, rows = 0, firstLine = 0, lineNumber = 0;
+        char? separator = null;
         foreach (string line in File.ReadLines(path))
         {
             lineNumber++;
             string trimmed = line.Trim();
             if (trimmed.Length == 0 || trimmed.StartsWith('#')) continue;
-            string[] tokens = trimmed.Split([',', ';', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            foreach (string token in tokens)
+
+            // Only spaces are padding: a tab at either end of a tab-separated row is an empty cell.
+            string row = line.Trim(' ');
+            separator ??= Separator(row);
+            string[] tokens = separator == ' '
+                ? row.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+                : row.Split(separator.Value, StringSplitOptions.TrimEntries);
+            for (int c = 0; c < tokens.Length; c++)
             {
+                string token = tokens[c];
+                if (token.Length == 0)
+                {
+                    throw new InvalidDataException($"{name} line {lineNumber}, column {c + 1}: the cell is empty; every cell needs a number (write nan for a missing one).");
+                }
+
                 if (!TryParseNumber(token, out double v))
                 {
-                    throw new InvalidDataException($"{name} line {lineNumber}: '{Shorten(token)}' is not a number.");
+                    throw new InvalidDataException($"{name} line {lineNumber}: '{Shorten(token)}' is not a number{SeparatorHint(token, separator.Value)}.");
                 }
 
                 values.Add(v);
@@ -266,6 +301,24 @@ public static class DataFiles
         return columns == 1
             ? new InputData(values.ToArray(), 1, values.Count, false, DType.F32)
             : new InputData(values.ToArray(), rows, columns, true, DType.F32);
+    }
+
+    // The first row's separator: tab, else semicolon (when it has no comma), else comma, else ' ' for runs of whitespace.
+    private static char Separator(string firstRow) =>
+        firstRow.Contains('\t', StringComparison.Ordinal) ? '\t'
+        : firstRow.Contains(';', StringComparison.Ordinal) && !firstRow.Contains(',', StringComparison.Ordinal) ? ';'
+        : firstRow.Contains(',', StringComparison.Ordinal) ? ','
+        : ' ';
+
+    // A cell holding another separator than the file's: the file mixes them (decimal commas such as 1,5;2,5, or spaces
+    // between some values of a comma-separated row), which is refused rather than guessed at.
+    private static string SeparatorHint(string token, char separator)
+    {
+        static string Name(char c) => c switch { '\t' => "tabs", ';' => "semicolons", ',' => "commas", _ => "spaces" };
+        int at = token.IndexOfAny([',', ';', '\t', ' ']);
+        return at >= 0 && token[at] != separator
+            ? $" (the file's separator, chosen by its first row, is {Name(separator)} but this cell holds {Name(token[at])}; use one separator, and '.' for the decimal point)"
+            : string.Empty;
     }
 
     /// <summary>Invariant-culture number, also accepting inf, -inf, nan, ∞ and the Unicode minus.</summary>

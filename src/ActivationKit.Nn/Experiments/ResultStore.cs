@@ -121,6 +121,7 @@ public static class ResultStore
         var trials = new Dictionary<string, (TrialResult Trial, string Path)>();
         foreach (string dir in directories)
         {
+            if (File.Exists(dir)) throw new DirectoryNotFoundException($"'{dir}' is a file, not a results folder; give the --out folder of 'actkit compare'.");
             if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"The results folder '{dir}' does not exist.");
             string mpath = Path.Combine(dir, ManifestName);
             if (!File.Exists(mpath)) throw new InvalidDataException($"'{dir}' has no {ManifestName}: it is not the --out folder of 'actkit compare'.");

@@ -255,9 +255,6 @@ public static class NetworkCheck
         return logits && canonical is "ce" or "bce" ? canonical + "_logits" : canonical;
     }
 
-    private static string WithoutParameterName(ArgumentException e) =>
-        e.ParamName is { } p && e.Message.EndsWith($" (Parameter '{p}')", StringComparison.Ordinal) ? e.Message[..^($" (Parameter '{p}')".Length)] : e.Message;
-
     /// <summary>How findings name hidden layer <paramref name="index"/> (0-based): "layer 3 (tanh)".</summary>
     public static string LayerLabel(int index, string activation) => $"layer {index + 1} ({activation})";
 
@@ -303,7 +300,7 @@ public static class NetworkCheck
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException($"Layer {i + 1}: {WithoutParameterName(e)}", nameof(spec), e);
+                throw new ArgumentException($"Layer {i + 1}: {ExceptionMessages.WithoutParameterName(e)}", nameof(spec), e);
             }
         }
 

@@ -88,23 +88,32 @@ public static class InitCheck
     private static List<Finding> Scale(IReadOnlyList<LayerVariance> hidden, DiagnosticsOptions options, bool compound)
     {
         var found = new List<Finding>();
-        double product = 1, worst = 1;
+        var logRatios = new List<double>();
         foreach (var layer in hidden)
         {
             var (low, high) = NeededVarianceRange(layer.Activation, layer.FanIn, layer.FanOut);
             double needed = Math.Clamp(layer.Variance, low, high);
             double ratio = layer.Variance / needed;
-            product *= ratio;
-            if (Math.Abs(Math.Log(ratio)) > Math.Abs(Math.Log(worst))) worst = ratio;
+            logRatios.Add(Math.Log(ratio));
             double factor = layer.Activation.Problems.HasFlag(KnownProblem.InitialisationSensitive) ? options.InitSensitiveScaleFactor : options.InitScaleFactor;
             if (ratio > factor || ratio < 1 / factor) found.Add(ScaleFinding(layer, needed, ratio));
         }
 
         // Evaluated whatever the per-layer findings: ten layers each 6× too small are ten modest (info) findings, but
-        // 10⁻⁸ over the stack. Reported when the stack adds to its worst layer (by more than a per-layer factor): one
-        // layer 192× too large among sound ones is that layer's finding, not the network's.
-        bool beyondWorst = Math.Abs(Math.Log(product)) > Math.Abs(Math.Log(worst)) + Math.Log(options.InitScaleFactor);
-        if (compound && hidden.Count >= 2 && beyondWorst && (product > options.InitCompoundFactor || product < 1 / options.InitCompoundFactor))
+        // 10⁻⁸ over the stack. Reported when the rest of the stack adds to its worst layer (by more than a per-layer
+        // factor): one layer 192× too large among sound ones is that layer's finding, not the network's. Worked in
+        // logarithms, the worst layer's apart from the rest's: a variance that overflows (normal(1e200) gives ∞) makes the
+        // worst layer's logarithm and the product's both ∞, and ∞ > ∞ + log x is false, so two such layers lost the
+        // network's finding.
+        int worst = logRatios.Count == 0 ? -1 : logRatios.IndexOf(logRatios.MaxBy(Math.Abs));
+        double logWorst = worst < 0 ? 0 : logRatios[worst];
+        double logRest = logRatios.Where((_, i) => i != worst).Sum();
+        double logProduct = logWorst + logRest;
+        bool beyondWorst = double.IsInfinity(logWorst)
+            ? Math.Sign(logRest) == Math.Sign(logWorst) && Math.Abs(logRest) > Math.Log(options.InitScaleFactor)
+            : Math.Abs(logProduct) > Math.Abs(logWorst) + Math.Log(options.InitScaleFactor);
+        double product = Math.Exp(logProduct);
+        if (compound && hidden.Count >= 2 && beyondWorst && Math.Abs(logProduct) > Math.Log(options.InitCompoundFactor))
         {
             bool perLayer = found.Count > 0;
             found.Add(new Finding
@@ -114,8 +123,8 @@ public static class InitCheck
                 Layer = "network",
                 Evidence = new Dictionary<string, double> { ["compound_variance_ratio"] = product, ["hidden_layers"] = hidden.Count },
                 Explanation = (perLayer
-                        ? $"Over {hidden.Count} hidden layers the layers' variance ratios multiply to {product:G3}×: "
-                        : $"Each hidden layer's weight variance is off by a modest factor, but over {hidden.Count} layers it compounds to {product:G3}×: ")
+                        ? $"Over {hidden.Count} hidden layers the layers' variance ratios multiply to {ProductText(product)}: "
+                        : $"Each hidden layer's weight variance is off by a modest factor, but over {hidden.Count} layers it compounds to {ProductText(product)}: ")
                     + (product < 1 ? "activations and gradients shrink layer by layer." : "activations grow layer by layer and saturate or explode."),
                 Fix = $"Initialise each layer for its activation: {InitAdvice(hidden[0].Activation)}.",
             });
@@ -123,6 +132,10 @@ public static class InitCheck
 
         return found;
     }
+
+    // "1E+40×"; beyond the doubles, "more than 1E+308×" (or "less than 1E-308×") rather than "Infinity×" or "0×".
+    private static string ProductText(double product) =>
+        double.IsPositiveInfinity(product) ? "more than 1E+308×" : product == 0 ? "less than 1E-308×" : $"{product:G3}×";
 
     /// <summary>The weight variance an activation needs to keep signal variance steady (its recommended scheme and gain).</summary>
     public static double NeededVariance(ActivationInfo info, int fanIn, int fanOut)
