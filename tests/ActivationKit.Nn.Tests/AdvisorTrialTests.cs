@@ -99,10 +99,10 @@ public class AdvisorTrialTests
             var data = AdvisorTrial.LoadData(path, AdvisorTask.Binary, new TrialOptions { HasHeader = true });
             Assert.Equal((30, 2, 2), (data.Rows, data.FeatureCount, data.ClassCount));
             Assert.Equal(Enumerable.Range(0, 30).Select(i => (float)(i % 2)), data.Targets);
-            // Auto reads the row of names as a sample whose class is the text 'label': the reason to say --header yes.
-            var auto = AdvisorTrial.LoadData(path, AdvisorTask.Binary, new TrialOptions());
-            Assert.Equal((31, 3), (auto.Rows, auto.ClassCount));
-            Assert.Equal(["0", "1", "label"], auto.ClassNames);
+            // Auto reads the row of names as data, whose label 'label' is text among numbers: it was a sample of a third
+            // class 'label' (and 0 and 1 became the class names "0" and "1"); now it is refused on line 1, saying --header yes.
+            var auto = Assert.Throws<FormatException>(() => AdvisorTrial.LoadData(path, AdvisorTask.Binary, new TrialOptions()));
+            Assert.Equal("pixels.csv, line 1, column 3 (label column 3): 'label' is text, but 30 of the 31 labels are numbers, so it is unclear whether the column holds numbers or class names (line 1 is read as data because some of its cells are numbers; if it is a header, give --header yes).", auto.Message);
 
             var refused = Assert.Throws<ArgumentException>(() => AdvisorTrial.LoadData("xor", AdvisorTask.Binary, new TrialOptions { HasHeader = true }));
             Assert.StartsWith("--header applies to CSV files, not to the built-in set 'xor'.", refused.Message, StringComparison.Ordinal);
