@@ -89,6 +89,25 @@ public class AdvisorTrialTests
     }
 
     [Fact]
+    public void Trial_data_takes_numeric_labels_as_classes_only_when_they_are_indices_from_0()
+    {
+        string dir = Directory.CreateTempSubdirectory("nn-trial-labels-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "ages.csv");
+            File.WriteAllLines(path, ["a,b,age", .. Enumerable.Range(0, 30).Select(i => FormattableString.Invariant($"{i * 0.1},{i % 7},{18 + (i % 5)}"))]);
+            var e = Assert.Throws<ArgumentException>(() => AdvisorTrial.LoadData(path, AdvisorTask.Multiclass, new TrialOptions()));
+            Assert.Equal($"'{path}': the labels run from 18 to 22, not from 0, so they are not class indices 0…k−1; number the classes 0, 1, 2, … or give them names (or try --task regression for a numeric target).", e.Message);
+            var regression = AdvisorTrial.LoadData(path, AdvisorTask.Regression, new TrialOptions());
+            Assert.Equal((0, 22f), (regression.ClassCount, regression.Targets.Max()));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Trial_data_reads_a_csv_with_the_header_setting_and_refuses_it_for_built_in_sets()
     {
         string dir = Directory.CreateTempSubdirectory("nn-trial-header-").FullName;

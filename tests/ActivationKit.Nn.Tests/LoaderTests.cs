@@ -545,4 +545,16 @@ public sealed class LoaderTests : IDisposable
         File.WriteAllLines(path, ["a,b,label", "1,2,0,", "3,4,1,"]);
         Assert.Equal("trailing.csv, line 2: 4 cells, but the first row has 3 (line 2 ends with a separator).", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
     }
+
+    [Theory]
+    [InlineData(new float[] { 0, 1, 2, 1, 0 }, null)]
+    [InlineData(new float[] { 1, 0 }, null)]
+    [InlineData(new float[] { 18, 30, 90 }, "the labels run from 18 to 90, not from 0")]
+    [InlineData(new float[] { 0, 1000, 39000 }, "the labels 0…39,000 skip 38,998 of those indices (only 3 different labels occur)")]
+    [InlineData(new float[] { 1, 2, 3 }, "the labels run from 1 to 3, not from 0")]
+    [InlineData(new float[] { -1, 0, 1 }, "the labels -1…1 include negative numbers")]
+    [InlineData(new float[] { 0, 0.5f }, "the labels are not all whole numbers")]
+    public void Class_indices_start_at_0_and_skip_none(float[] labels, string? why) =>
+        Assert.Equal(why, ClassLabels.WhyNotIndices(labels));
 }
+

@@ -37,7 +37,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string? Header { get; init; }
 
         [CommandOption("--task <TASK>")]
-        [Description("regression, binary, multiclass or multilabel. Default: inferred — one column of integers with labels 0/1 is binary, more classes multiclass; several 0/1 columns multilabel; anything else regression.")]
+        [Description("regression, binary, multiclass or multilabel. Default: inferred — one column of text labels or of class indices 0…k−1 (the smallest 0, none skipped, at most 100) is classification: 0/1 binary, more classes multiclass; several 0/1 columns multilabel; anything else regression (integer targets that are not class indices say so). multiclass takes integer labels as indices, empty ones too, but not mostly empty beyond 100.")]
         public string? Task { get; init; }
 
         [CommandOption("--hidden <UNITS>")]
@@ -324,6 +324,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             json.WriteString("data", data.Name);
             json.WriteString("task", TrainingData.Name(data.Task));
             json.WriteBoolean("task_inferred", data.Inferred);
+            if (data.TaskNote is not null) json.WriteString("task_note", data.TaskNote);
             json.WriteString("network", description);
             json.WriteNumber("train_samples", data.Train.Rows);
             json.WriteNumber("validation_samples", data.Validation.Rows);
@@ -409,7 +410,13 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         Row("validation", data.Validation.Rows, last?.Validation);
         Row("test", data.Test.Rows, test, labelAccuracy);
 
-        string inferred = data.Inferred ? " (inferred)" : string.Empty;
+        string inferred = (data.Inferred, data.TaskNote) switch
+        {
+            (true, null) => " (inferred)",
+            (true, { } note) => $" (inferred: {note})",
+            (false, { } note) => $" ({note})",
+            _ => string.Empty,
+        };
         consoles.Out.WriteLine($"data {data.Name}: {TrainingData.Name(data.Task)}{inferred}, {data.Train.FeatureCount} features");
         consoles.Out.WriteLine($"network {description}");
         consoles.Out.WriteLine($"training {options.Optimizer!.Name}, lr {options.LearningRate.ToString("G4", Inv)}, batch {options.BatchSize}, {result.History.Count} epoch(s), {options.Threads} thread(s)");

@@ -313,6 +313,24 @@ public sealed class ExperimentTests : IDisposable
     }
 
     [Fact]
+    public void Numeric_labels_that_are_not_class_indices_are_refused_for_a_comparison()
+    {
+        // Ages 18…57 were compared as 58 classes, 18 of them without a sample; codes 0, 1000, … as thousands.
+        string csv = Path.Combine(_root, "ages.csv");
+        File.WriteAllLines(csv, ["a,b,age", .. Enumerable.Range(0, 40).Select(i => FormattableString.Invariant($"{i * 0.1},{i % 7},{18 + i}"))]);
+        var e = Assert.Throws<ArgumentException>(() => ExperimentData.Load(new ExperimentConfig { Data = csv, Samples = 0 }.Validate()));
+        Assert.Equal($"'{csv}': the labels run from 18 to 57, not from 0, so they are not class indices 0…k−1; a comparison ranks by test accuracy and needs class labels, so number the classes 0, 1, 2, … or give them names.", e.Message);
+
+        string npy = Path.Combine(_root, "codes.npy");
+        ActivationKit.IO.Npy.Write(npy, Enumerable.Range(0, 20).SelectMany(i => new[] { i * 0.1f, i % 3 * 1000f }).ToArray(), [20, 2]);
+        Assert.Contains("the labels 0…2,000 skip 1,998 of those indices (only 3 different labels occur)", Assert.Throws<ArgumentException>(() => ExperimentData.Load(new ExperimentConfig { Data = npy, Samples = 0 }.Validate())).Message, StringComparison.Ordinal);
+
+        // Indices 0…2 compare as three classes.
+        ActivationKit.IO.Npy.Write(npy, Enumerable.Range(0, 20).SelectMany(i => new[] { i * 0.1f, i % 3 }).ToArray(), [20, 2]);
+        Assert.Equal(3, ExperimentData.Load(new ExperimentConfig { Data = npy, Samples = 0 }.Validate()).Train.ClassCount);
+    }
+
+    [Fact]
     public void A_results_folder_refuses_a_different_configuration()
     {
         var config = Tiny(epochs: 1);
