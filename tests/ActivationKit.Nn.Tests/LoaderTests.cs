@@ -546,6 +546,32 @@ public sealed class LoaderTests : IDisposable
         Assert.Equal("trailing.csv, line 2: 4 cells, but the first row has 3 (line 2 ends with a separator).", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
     }
 
+    [Fact]
+    public void Text_labels_are_numbered_by_a_models_class_names_and_unknown_ones_are_refused()
+    {
+        // A file with only some of the model's classes was numbered by its own sorted labels: dog became class 0 (cat).
+        string path = Path.Combine(_dir, "some.csv");
+        File.WriteAllLines(path, ["a,b,kind", "1,2,dog", "3,4,emu", "5,6,dog"]);
+        string[] model = ["cat", "dog", "emu"];
+        var data = Csv.Load(path, modelClasses: model);
+        Assert.Equal([1f, 2f, 1f], data.Targets);
+        Assert.Equal(3, data.ClassCount);
+        Assert.Equal(model, data.ClassNames);
+        Assert.Equal([0f, 1f, 0f], Csv.Load(path).Targets);
+
+        // A single class is a subset of the model's, not a data set that cannot be learnt.
+        File.WriteAllLines(path, ["a,b,kind", "1,2,emu", "3,4,emu"]);
+        Assert.Equal([2f, 2f], TableFile.Load(path, modelClasses: model).Targets);
+
+        File.WriteAllLines(path, ["a,b,kind", "1,2,dog", "3,4,yak"]);
+        Assert.Equal("some.csv, line 3, column 3 (label kind): 'yak' is not a class of the model, whose classes are 'cat', 'dog', 'emu'.", Assert.Throws<FormatException>(() => Csv.Load(path, modelClasses: model)).Message);
+        Assert.Equal("some.csv, line 2, column 3 (label kind): 'dog' is a class name, but the model knows no class names (it was trained on numeric labels), so give its class indices 0, 1, 2, … instead.", Assert.Throws<FormatException>(() => Csv.Load(path, modelClasses: [])).Message);
+
+        // Numeric labels stay class indices.
+        File.WriteAllLines(path, ["a,b,kind", "1,2,2", "3,4,0"]);
+        Assert.Equal([2f, 0f], Csv.Load(path, modelClasses: model).Targets);
+    }
+
     [Theory]
     [InlineData(new float[] { 0, 1, 2, 1, 0 }, null)]
     [InlineData(new float[] { 1, 0 }, null)]

@@ -18,6 +18,9 @@ public static class Csv
     /// <see cref="Dataset.ClassNames"/>).
     /// With <paramref name="textLabelsAreClasses"/>, a regression load (<paramref name="classification"/> false) whose
     /// label column holds text is read as classes instead (a caller that infers the task from numeric targets).
+    /// With <paramref name="modelClasses"/> (a trained model's class names, index → name), text labels are numbered by
+    /// that list instead, and a label it does not hold is refused; an empty list refuses text labels (a model trained on
+    /// class indices knows no names).
     /// A label cell that is empty or a missing-value marker (<c>NA</c>, <c>N/A</c>, <c>NaN</c>, <c>null</c>,
     /// <c>None</c>, <c>?</c>; <see cref="IsMissing"/>) is refused with its line and column, and so is a label column that
     /// mixes numbers and text, at the first cell of the rarer kind: it is not clear whether the column is numbers or
@@ -25,7 +28,7 @@ public static class Csv
     /// </summary>
     /// <exception cref="FormatException">A non-numeric feature cell, a missing or mixed label, or a ragged row, with its line and column, a column empty on every line, or a header without data rows.</exception>
     /// <exception cref="ArgumentException">A label column that is not there, or several with <paramref name="classification"/>.</exception>
-    public static Dataset Load(string path, string? labelColumn = null, bool classification = true, bool? hasHeader = null, bool textLabelsAreClasses = false)
+    public static Dataset Load(string path, string? labelColumn = null, bool classification = true, bool? hasHeader = null, bool textLabelsAreClasses = false, IReadOnlyList<string>? modelClasses = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file not found: {path}", path);
@@ -146,8 +149,10 @@ public static class Csv
                 max = Math.Max(max, (int)v);
             }
 
-            return new Dataset(file, features, featureCount, targets, 1, Math.Max(2, max + 1));
+            return new Dataset(file, features, featureCount, targets, 1, Math.Max(2, modelClasses is { Count: > 0 } ? Math.Max(modelClasses.Count, max + 1) : max + 1)) { ClassNames = modelClasses is { Count: > 0 } && max < modelClasses.Count ? modelClasses : null };
         }
+
+        if (modelClasses is not null) return WithModelClasses(file, features, featureCount, labelText, modelClasses, Where);
 
         // A header of numeric column names (2019,2020,species) read as data by the auto rule makes its label's name a
         // class of one sample, on line 1: refused rather than trained as an extra class.
@@ -171,6 +176,31 @@ public static class Csv
     {
         ArgumentNullException.ThrowIfNull(cell);
         return cell.Trim().ToLowerInvariant() is "" or "na" or "n/a" or "#n/a" or "nan" or "-nan" or "+nan" or "null" or "none" or "nil" or "?";
+    }
+
+    // Text labels numbered by a trained model's class names: a label the model does not know is refused, with the names.
+    private static Dataset WithModelClasses(string file, float[] features, int featureCount, string[] labelText, IReadOnlyList<string> modelClasses, Func<int, string> where)
+    {
+        if (modelClasses.Count == 0)
+        {
+            throw new FormatException($"{where(0)}: '{labelText[0]}' is a class name, but the model knows no class names (it was trained on numeric labels), so give its class indices 0, 1, 2, … instead.");
+        }
+
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < modelClasses.Count; i++) index.TryAdd(modelClasses[i], i);
+        var targets = new float[labelText.Length];
+        for (int r = 0; r < labelText.Length; r++)
+        {
+            if (!index.TryGetValue(labelText[r], out int k))
+            {
+                string known = string.Join(", ", modelClasses.Take(20).Select(n => $"'{n}'")) + (modelClasses.Count > 20 ? $", … ({modelClasses.Count:N0} in all)" : string.Empty);
+                throw new FormatException($"{where(r)}: '{labelText[r]}' is not a class of the model, whose classes are {known}.");
+            }
+
+            targets[r] = k;
+        }
+
+        return new Dataset(file, features, featureCount, targets, 1, Math.Max(2, modelClasses.Count)) { ClassNames = modelClasses };
     }
 
     // Rows of another length than the first, and a column empty on every line (the trailing separator of "a,b,label,"),
