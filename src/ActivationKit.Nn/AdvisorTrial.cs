@@ -141,9 +141,10 @@ public static class AdvisorTrial
 
     /// <summary>
     /// Loads DATA: a synthetic set (<see cref="Synthetic.Names"/>), fashion-mnist (subsampled), or a CSV or .npy file
-    /// (<see cref="TableFile"/>; a CSV's first row read as <see cref="TrialOptions.HasHeader"/> says).
+    /// (<see cref="TableFile"/>; a CSV's first row read as <see cref="TrialOptions.HasHeader"/> says). For a classification
+    /// task a file's numeric labels must be class indices 0…k−1 (<see cref="ClassLabels"/>).
     /// </summary>
-    /// <exception cref="ArgumentException">Unknown name (the message lists the valid ones), or a header setting for data that is not a CSV file.</exception>
+    /// <exception cref="ArgumentException">Unknown name (the message lists the valid ones), numeric labels that are not class indices 0…k−1 for a classification task, or a header setting for data that is not a CSV file.</exception>
     public static Dataset LoadData(string data, AdvisorTask task, TrialOptions options)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -164,7 +165,15 @@ public static class AdvisorTrial
 
         if (TableFile.HasTableExtension(data) || File.Exists(data))
         {
-            return Subsample(TableFile.Load(data, classification: task != AdvisorTask.Regression, hasHeader: options.HasHeader), options.Samples, options.Seed);
+            var table = TableFile.Load(data, classification: task != AdvisorTask.Regression, hasHeader: options.HasHeader);
+
+            // As for train's inference and compare: numeric labels are classes only as indices 0…k−1.
+            if (table.IsClassification && table.ClassNames is null && ClassLabels.WhyNotIndices(table.Targets) is { } why)
+            {
+                throw new ArgumentException($"'{data}': {why}, so they are not class indices 0…k−1; number the classes 0, 1, 2, … or give them names (or try --task regression for a numeric target).");
+            }
+
+            return Subsample(table, options.Samples, options.Seed);
         }
 
         throw new ArgumentException($"Unknown data '{data}'; valid: {string.Join(", ", Synthetic.Names)}, {FashionMnist}, or a .csv or 2-D .npy file whose last column is the label.");

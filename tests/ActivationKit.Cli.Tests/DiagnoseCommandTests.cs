@@ -221,6 +221,38 @@ public class DiagnoseCommandTests
         Assert.Contains("good.aknn on moons (300 samples)", ok.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_models_class_names_number_the_text_labels_of_its_data()
+    {
+        // A model trained on cat/dog/emu, diagnosed on a file of dog and emu only, numbered them by the file's own sorted
+        // labels (dog as 0, the model's cat), so the gradients came from the wrong classes; yak/zebra/ant passed silently.
+        using var tmp = new TempDir();
+        string[] kinds = ["cat", "dog", "emu"];
+        string Rows(string name, Func<int, bool> keep, Func<int, string> label)
+        {
+            string path = tmp.File(name);
+            File.WriteAllLines(path, ["a,b,kind", .. Enumerable.Range(0, 60).Where(keep).Select(i => FormattableString.Invariant($"{(i % 3) + (i * 0.01)},{i % 5},{label(i)}"))]);
+            return path;
+        }
+
+        string model = tmp.File("tl.akm");
+        Cli.Run("train", "--data", Rows("all.csv", _ => true, i => kinds[i % 3]), "--hidden", "8", "--epochs", "3", "--save", model).Ok();
+        string text = Rows("dog-emu.csv", i => i % 3 != 0, i => kinds[i % 3]);
+        string indices = Rows("indices.csv", i => i % 3 != 0, i => (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        static string Layers(CliResult r) => JsonDocument.Parse(r.Out).RootElement.GetProperty("layers").GetRawText();
+        var byName = Cli.Run("diagnose", "--model", model, "--data", text, "--json");
+        var byIndex = Cli.Run("diagnose", "--model", model, "--data", indices, "--json");
+        Assert.True(byName.ExitCode is 0 or 1, byName.Err);
+        Assert.Equal(Layers(byIndex), Layers(byName));
+
+        Cli.Run("diagnose", "--model", model, "--data", Rows("zoo.csv", _ => true, i => new[] { "yak", "zebra", "ant" }[i % 3])).BadInput("zoo.csv, line 2, column 3 (label kind): 'yak' is not a class of the model, whose classes are 'cat', 'dog', 'emu'.");
+
+        // A model trained on numeric labels has no names to match text labels to.
+        string numeric = tmp.File("numeric.akm");
+        Cli.Run("train", "--data", indices, "--hidden", "8", "--epochs", "1", "--task", "multiclass", "--save", numeric).Ok();
+        Cli.Run("diagnose", "--model", numeric, "--data", text).BadInput("dog-emu.csv, line 2, column 3 (label kind): 'dog' is a class name, but the model knows no class names (it was trained on numeric labels), so give its class indices 0, 1, 2, … instead.");
+    }
+
     private static float[] Normal(int count, double std, double mean, int seed)
     {
         var r = new Random(seed);

@@ -42,6 +42,23 @@ public sealed partial class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_foreign_file_among_the_trials_is_refused_before_training()
+    {
+        // compare trained every trial and only then failed on the stray file, with no table.
+        string outDir = _dir.File("other");
+        string trials = Path.Combine(outDir, "trials");
+        Directory.CreateDirectory(trials);
+        string stray = Path.Combine(trials, "foreign.json");
+        File.WriteAllText(stray, "{\"hello\": 1}");
+        var r = Cli.Run(Tiny(outDir)).BadInput($"{stray} is not a valid trial file, so the results could not be tabled after training; move it out of '{trials}' or use another --out folder.");
+        Assert.DoesNotContain("test acc", r.Err, StringComparison.Ordinal);
+        Assert.Equal([stray], Directory.GetFiles(trials));
+
+        File.Delete(stray);
+        Assert.Contains("Trained 6 trial(s), skipped 0", Cli.RunWide(Tiny(outDir)).Ok().Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Shards_merge_in_report_and_json_has_the_statistics()
     {
         string a = _dir.File("s0"), b = _dir.File("s1");

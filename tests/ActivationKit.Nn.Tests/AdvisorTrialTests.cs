@@ -89,6 +89,25 @@ public class AdvisorTrialTests
     }
 
     [Fact]
+    public void Trial_data_takes_numeric_labels_as_classes_only_when_they_are_indices_from_0()
+    {
+        string dir = Directory.CreateTempSubdirectory("nn-trial-labels-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "ages.csv");
+            File.WriteAllLines(path, ["a,b,age", .. Enumerable.Range(0, 30).Select(i => FormattableString.Invariant($"{i * 0.1},{i % 7},{18 + (i % 5)}"))]);
+            var e = Assert.Throws<ArgumentException>(() => AdvisorTrial.LoadData(path, AdvisorTask.Multiclass, new TrialOptions()));
+            Assert.Equal($"'{path}': the labels run from 18 to 22, not from 0, so they are not class indices 0…k−1; number the classes 0, 1, 2, … or give them names (or try --task regression for a numeric target).", e.Message);
+            var regression = AdvisorTrial.LoadData(path, AdvisorTask.Regression, new TrialOptions());
+            Assert.Equal((0, 22f), (regression.ClassCount, regression.Targets.Max()));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Trial_data_reads_a_csv_with_the_header_setting_and_refuses_it_for_built_in_sets()
     {
         string dir = Directory.CreateTempSubdirectory("nn-trial-header-").FullName;
@@ -99,10 +118,10 @@ public class AdvisorTrialTests
             var data = AdvisorTrial.LoadData(path, AdvisorTask.Binary, new TrialOptions { HasHeader = true });
             Assert.Equal((30, 2, 2), (data.Rows, data.FeatureCount, data.ClassCount));
             Assert.Equal(Enumerable.Range(0, 30).Select(i => (float)(i % 2)), data.Targets);
-            // Auto reads the row of names as a sample whose class is the text 'label': the reason to say --header yes.
-            var auto = AdvisorTrial.LoadData(path, AdvisorTask.Binary, new TrialOptions());
-            Assert.Equal((31, 3), (auto.Rows, auto.ClassCount));
-            Assert.Equal(["0", "1", "label"], auto.ClassNames);
+            // Auto reads the row of names as data, whose label 'label' is text among numbers: it was a sample of a third
+            // class 'label' (and 0 and 1 became the class names "0" and "1"); now it is refused on line 1, saying --header yes.
+            var auto = Assert.Throws<FormatException>(() => AdvisorTrial.LoadData(path, AdvisorTask.Binary, new TrialOptions()));
+            Assert.Equal("pixels.csv, line 1, column 3 (label column 3): 'label' is text, but 30 of the 31 labels are numbers, so it is unclear whether the column holds numbers or class names (line 1 is read as data because some of its cells are numbers; if it is a header, give --header yes).", auto.Message);
 
             var refused = Assert.Throws<ArgumentException>(() => AdvisorTrial.LoadData("xor", AdvisorTask.Binary, new TrialOptions { HasHeader = true }));
             Assert.StartsWith("--header applies to CSV files, not to the built-in set 'xor'.", refused.Message, StringComparison.Ordinal);

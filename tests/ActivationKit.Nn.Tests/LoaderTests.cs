@@ -234,8 +234,10 @@ public sealed class LoaderTests : IDisposable
         var data = TableFile.Load(csv, "label", hasHeader: true);
         Assert.Equal((2, 2), (data.Rows, data.FeatureCount));
         Assert.Equal([0.5f, 1f, 1.5f, 2f], data.Features);
-        // Auto reads the names as a sample of class 'label' (its one text cell is the label): --header yes is needed.
-        Assert.Equal((3, 3), (TableFile.Load(csv, "0").Rows, TableFile.Load(csv, "0").ClassCount));
+        // Auto reads the names as data, so the label column holds the text 'label' among numbers: refused on line 1, with
+        // the option that reads it as a header (it was a sample of a class 'label').
+        Assert.Contains("line 1, column 1 (label column 1): 'label' is text, but 2 of the 3 labels are numbers", Assert.Throws<FormatException>(() => TableFile.Load(csv, "0")).Message, StringComparison.Ordinal);
+        Assert.Contains("if it is a header, give --header yes", Assert.Throws<FormatException>(() => TableFile.Load(csv, "0")).Message, StringComparison.Ordinal);
 
         string npy = Path.Combine(_dir, "t.npy");
         Npy.Write(npy, new float[] { 0.5f, 1f, 0f, 1.5f, 2f, 1f }, [2, 3]);
@@ -507,4 +509,122 @@ public sealed class LoaderTests : IDisposable
         Assert.True(TableFile.HasTableExtension("a.TSV"));
         Assert.False(TableFile.HasTableExtension("a.json"));
     }
+
+    [Theory]
+    [InlineData("", "the label is empty, a missing value")]
+    [InlineData("NA", "'NA' is a missing value (if 'NA' is a class name, rename that class)")]
+    [InlineData("nan", "'nan' is a missing value")]
+    [InlineData("None", "'None' is a missing value")]
+    [InlineData("?", "'?' is a missing value")]
+    public void A_missing_label_is_refused_with_its_line_and_column_in_every_mode(string missing, string what)
+    {
+        // 40 prices and one missing cell: read as classes, the column became 40 classes named by their text, one of them ''.
+        string path = Path.Combine(_dir, "prices.csv");
+        File.WriteAllLines(path, ["a,b,price", .. Enumerable.Range(0, 40).Select(i => FormattableString.Invariant($"{i * 0.5},{i % 3},{10 + (i * 1.25)}"))]);
+        var lines = File.ReadAllLines(path);
+        lines[6] = lines[6][..(lines[6].LastIndexOf(',') + 1)] + missing;
+        File.WriteAllLines(path, lines);
+        string expected = $"prices.csv, line 7, column 3 (label price): {what}";
+        Assert.StartsWith(expected, Assert.Throws<FormatException>(() => Csv.Load(path, classification: false, textLabelsAreClasses: true)).Message, StringComparison.Ordinal);
+        Assert.StartsWith(expected, Assert.Throws<FormatException>(() => Csv.Load(path, classification: false)).Message, StringComparison.Ordinal);
+        Assert.StartsWith(expected, Assert.Throws<FormatException>(() => Csv.Load(path)).Message, StringComparison.Ordinal);
+
+        // 0/1 labels with the same hole were a third class.
+        File.WriteAllLines(path, ["a,b,label", "1,2,0", "3,4,1", $"5,6,{missing}", "7,8,1"]);
+        Assert.StartsWith($"prices.csv, line 4, column 3 (label label): {what}", Assert.Throws<FormatException>(() => Csv.Load(path)).Message, StringComparison.Ordinal);
+        Assert.EndsWith("; fill or drop that row before training.", Assert.Throws<FormatException>(() => Csv.Load(path)).Message, StringComparison.Ordinal);
+        Assert.True(Csv.IsMissing(missing));
+    }
+
+    [Fact]
+    public void A_label_column_mixing_numbers_and_text_is_refused_at_the_first_cell_of_the_rarer_kind()
+    {
+        string path = Path.Combine(_dir, "mixed.csv");
+        File.WriteAllLines(path, ["a,b,y", "1,2,0", "3,4,1", "5,6,oops", "7,8,1", "9,1,0"]);
+        const string Typo = "mixed.csv, line 4, column 3 (label y): 'oops' is text, but 4 of the 5 labels are numbers, so it is unclear whether the column holds numbers or class names.";
+        Assert.Equal(Typo, Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
+        Assert.Equal(Typo, Assert.Throws<FormatException>(() => Csv.Load(path, classification: false, textLabelsAreClasses: true)).Message);
+        // A regression load takes no class names: its first text label is not a number, as before.
+        Assert.Equal("mixed.csv, line 4, column 3 (label y): 'oops' is not a number.", Assert.Throws<FormatException>(() => Csv.Load(path, classification: false)).Message);
+
+        File.WriteAllLines(path, ["a,b,kind", "1,2,cat", "3,4,dog", "5,6,cat", "7,8,2"]);
+        Assert.Equal("mixed.csv, line 5, column 3 (label kind): '2' is a number, but 3 of the 4 labels are class names, so it is unclear whether the column holds numbers or class names.", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
+    }
+
+    [Fact]
+    public void A_header_of_numeric_names_read_as_data_is_refused_on_line_1_instead_of_becoming_a_class()
+    {
+        // 2019,2020,label has numbers, so auto reads it as data: its label 'label' was one more sample of one more class.
+        string path = Path.Combine(_dir, "years.csv");
+        string[] body = ["0.5,1,0", "1.5,3,1", "2.5,5,0", "3.5,7,1"];
+        File.WriteAllLines(path, ["2019,2020,label", .. body]);
+        Assert.Equal("years.csv, line 1, column 3 (label column 3): 'label' is text, but 4 of the 5 labels are numbers, so it is unclear whether the column holds numbers or class names (line 1 is read as data because some of its cells are numbers; if it is a header, give --header yes).", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
+        Assert.DoesNotContain("--header", Assert.Throws<FormatException>(() => Csv.Load(path, hasHeader: false)).Message, StringComparison.Ordinal);
+        var yes = Csv.Load(path, hasHeader: true);
+        Assert.Equal([0f, 1f, 0f, 1f], yes.Targets);
+        Assert.Equal(2, yes.ClassCount);
+
+        // With text labels the column is not mixed, but line 1's label is a class no other line has.
+        File.WriteAllLines(path, ["2019,2020,species", "0.5,1,cat", "1.5,3,dog", "2.5,5,cat"]);
+        Assert.Equal("years.csv, line 1, column 3 (label column 3): the class 'species' occurs on no other line, so line 1 looks like a header read as data because some of its cells are numbers; give --header yes if it is one, or --header no to keep it as data.", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
+        Assert.Equal(["cat", "dog"], Csv.Load(path, hasHeader: true).ClassNames);
+        Assert.Equal(["cat", "dog", "species"], Csv.Load(path, hasHeader: false).ClassNames);
+    }
+
+    [Fact]
+    public void A_column_empty_on_every_line_says_trailing_separator_not_a_class_named_nothing()
+    {
+        // "a,b,label," made the last, empty column the label: "the label column  has a single class ''."
+        string path = Path.Combine(_dir, "trailing.csv");
+        File.WriteAllLines(path, ["a,b,label,", "1,2,0,", "3,4,1,", "5,6,0,"]);
+        Assert.Equal("trailing.csv: the last column (column 4) is empty on every line, its name too, as when every line ends with a separator; remove the trailing separators.", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
+        File.WriteAllLines(path, ["1,2,0,", "3,4,1,"]);
+        Assert.Equal("trailing.csv: the last column (column 4) is empty on every line, as when every line ends with a separator; remove the trailing separators.", Assert.Throws<FormatException>(() => Csv.Load(path, classification: false)).Message);
+        File.WriteAllLines(path, ["a,,label", "1,,0", "3,,1"]);
+        Assert.Equal("trailing.csv: column 2 is empty on every line, its name too; remove it or fill it.", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
+
+        // Only the header, or only the data rows, ending with one: the row lengths differ, and the message says why.
+        File.WriteAllLines(path, ["a,b,label,", "1,2,0", "3,4,1"]);
+        Assert.Equal("trailing.csv, line 2: 3 cells, but the first row has 4 (line 1 ends with a separator).", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
+        File.WriteAllLines(path, ["a,b,label", "1,2,0,", "3,4,1,"]);
+        Assert.Equal("trailing.csv, line 2: 4 cells, but the first row has 3 (line 2 ends with a separator).", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
+    }
+
+    [Fact]
+    public void Text_labels_are_numbered_by_a_models_class_names_and_unknown_ones_are_refused()
+    {
+        // A file with only some of the model's classes was numbered by its own sorted labels: dog became class 0 (cat).
+        string path = Path.Combine(_dir, "some.csv");
+        File.WriteAllLines(path, ["a,b,kind", "1,2,dog", "3,4,emu", "5,6,dog"]);
+        string[] model = ["cat", "dog", "emu"];
+        var data = Csv.Load(path, modelClasses: model);
+        Assert.Equal([1f, 2f, 1f], data.Targets);
+        Assert.Equal(3, data.ClassCount);
+        Assert.Equal(model, data.ClassNames);
+        Assert.Equal([0f, 1f, 0f], Csv.Load(path).Targets);
+
+        // A single class is a subset of the model's, not a data set that cannot be learnt.
+        File.WriteAllLines(path, ["a,b,kind", "1,2,emu", "3,4,emu"]);
+        Assert.Equal([2f, 2f], TableFile.Load(path, modelClasses: model).Targets);
+
+        File.WriteAllLines(path, ["a,b,kind", "1,2,dog", "3,4,yak"]);
+        Assert.Equal("some.csv, line 3, column 3 (label kind): 'yak' is not a class of the model, whose classes are 'cat', 'dog', 'emu'.", Assert.Throws<FormatException>(() => Csv.Load(path, modelClasses: model)).Message);
+        Assert.Equal("some.csv, line 2, column 3 (label kind): 'dog' is a class name, but the model knows no class names (it was trained on numeric labels), so give its class indices 0, 1, 2, … instead.", Assert.Throws<FormatException>(() => Csv.Load(path, modelClasses: [])).Message);
+
+        // Numeric labels stay class indices.
+        File.WriteAllLines(path, ["a,b,kind", "1,2,2", "3,4,0"]);
+        Assert.Equal([2f, 0f], Csv.Load(path, modelClasses: model).Targets);
+    }
+
+    [Theory]
+    [InlineData(new float[] { 0, 1, 2, 1, 0 }, null)]
+    [InlineData(new float[] { 1, 0 }, null)]
+    [InlineData(new float[] { 18, 30, 90 }, "the labels run from 18 to 90, not from 0")]
+    [InlineData(new float[] { 0, 1000, 39000 }, "the labels 0…39,000 skip 38,998 of those indices (only 3 different labels occur)")]
+    [InlineData(new float[] { 1, 2, 3 }, "the labels run from 1 to 3, not from 0")]
+    [InlineData(new float[] { -1, 0, 1 }, "the labels -1…1 include negative numbers")]
+    [InlineData(new float[] { 0, 0.5f }, "the labels are not all whole numbers")]
+    public void Class_indices_start_at_0_and_skip_none(float[] labels, string? why) =>
+        Assert.Equal(why, ClassLabels.WhyNotIndices(labels));
 }
+

@@ -146,7 +146,9 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
     {
         string name = s.Data!.Trim();
         bool classification = !string.Equals(meta.Task, "regression", StringComparison.OrdinalIgnoreCase);
-        if (TableFile.HasTableExtension(name)) return TableFile.Load(name, s.LabelColumn, classification, header);
+        // A CSV's text labels are numbered by the model's class names (not by this file's own sorted labels, which
+        // would shift every class when the file lacks one); a model without names takes class indices only.
+        if (TableFile.HasTableExtension(name)) return TableFile.Load(name, s.LabelColumn, classification, header, classification ? meta.ClassNames ?? [] : null);
         if (s.LabelColumn is not null) throw new UsageException("--label-column goes with a .csv or .npy --data file.");
         string key = name.ToLowerInvariant().Replace('_', '-');
         if (key is "fashion-mnist" or "fashion")

@@ -35,7 +35,7 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         public string? Header { get; init; }
 
         [CommandOption("-o|--out <FILE>")]
-        [Description("Write the outputs to FILE (.csv or .npy), one row per input row, one column per output. Default: CSV on stdout. When the model knows its class names (text labels in the training CSV, fashion-mnist) the CSV starts with a header row naming the columns (a single-output binary model's column is the probability of the second class); a .npy cannot, so they are listed on stderr.")]
+        [Description("Write the outputs to FILE (.csv or .npy; not the --model or --in file), one row per input row, one column per output. Default: CSV on stdout. When the model knows its class names (text labels in the training CSV, fashion-mnist) the CSV starts with a header row naming the columns (a single-output binary model's column is the probability of the second class); a .npy cannot, so they are listed on stderr.")]
         public string? Out { get; init; }
 
         /// <inheritdoc />
@@ -56,6 +56,7 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         if (inExt == ".npy") TableFile.RefuseHeader(header, settings.In!);
         if (!File.Exists(settings.Model)) throw new UsageException($"Model file '{settings.Model}' does not exist.");
         if (!File.Exists(settings.In)) throw new UsageException($"Input file '{settings.In}' does not exist.");
+        if (settings.Out is { } outPath) OutputFolder.RefuseInput(outPath, "--out", (settings.Model, "--model"), (settings.In, "--in"));
 
         var (network, metadata) = ModelFile.Load(settings.Model!);
         string inName = Path.GetFileName(settings.In!);

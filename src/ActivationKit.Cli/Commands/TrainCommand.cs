@@ -37,7 +37,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string? Header { get; init; }
 
         [CommandOption("--task <TASK>")]
-        [Description("regression, binary, multiclass or multilabel. Default: inferred — one column of integers with labels 0/1 is binary, more classes multiclass; several 0/1 columns multilabel; anything else regression.")]
+        [Description("regression, binary, multiclass or multilabel. Default: inferred — one column of text labels or of class indices 0…k−1 (the smallest 0, none skipped, at most 100) is classification: 0/1 binary, more classes multiclass; several 0/1 columns multilabel; anything else regression (integer targets that are not class indices say so). multiclass takes integer labels as indices, empty ones too, but not mostly empty beyond 100.")]
         public string? Task { get; init; }
 
         [CommandOption("--hidden <UNITS>")]
@@ -105,7 +105,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public double Noise { get; init; } = 0.05;
 
         [CommandOption("-s|--save <FILE>")]
-        [Description("Save the trained model (weights, architecture, normalisation, class names) to FILE for actkit predict. Nothing is saved when training diverges or --stop-on-critical stops it: a critical finding means the weights are not worth keeping (exit 1 in both cases).")]
+        [Description("Save the trained model (weights, architecture, normalisation, class names) to FILE (e.g. model.akm; not a data file's extension .csv, .tsv, .txt, .npy or .json, and not an input of this run) for actkit predict. Nothing is saved when training diverges or --stop-on-critical stops it: a critical finding means the weights are not worth keeping (exit 1 in both cases).")]
         public string? Save { get; init; }
 
         [CommandOption("--json")]
@@ -139,7 +139,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         if (settings.Loss is { } lossSpec) _ = Losses.Parse(lossSpec);
         TrainingTask? task = settings.Task is { } t ? TrainingData.ParseTask(t) : null;
         bool? header = Csv.ParseHeader(settings.Header);
-        if (settings.Save is { } savePath) CheckSavePath(savePath);
+        if (settings.Save is { } savePath) CheckSavePath(savePath, settings);
 
         var data = TrainingData.Load(settings.Data!, settings.Target, task, settings.Samples, settings.Noise, settings.Seed, header);
         var pairing = LossPairing.Resolve(data.Task, data.Train.TargetColumns, data.Train.ClassCount, settings.Loss, settings.Output);
@@ -234,7 +234,22 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         return units;
     }
 
-    private static void CheckSavePath(string path) => OutputFolder.EnsureFileWritable(path, "--save");
+    /// <summary>Extensions of data files, which a model file (binary: weights and metadata) is not given.</summary>
+    private static readonly string[] DataExtensions = [".csv", ".tsv", ".txt", ".npy", ".json"];
+
+    // Before the data is read: a folder that takes the file, a name that is no data file's, and not an input of this run
+    // (--save d.csv with --data d.csv replaced the data set by the model).
+    private static void CheckSavePath(string path, Settings settings)
+    {
+        OutputFolder.RefuseInput(path, "--save", (settings.Data, "--data"), (settings.Target is { } t && TableFile.IsNpy(t) ? t : null, "--target"));
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        if (DataExtensions.Contains(ext))
+        {
+            throw new UsageException($"--save '{path}' has the extension of a data file ({ext}), but a model is a binary file of its own; give a model file name such as {Path.ChangeExtension(Path.GetFileName(path), ".akm")}.");
+        }
+
+        OutputFolder.EnsureFileWritable(path, "--save");
+    }
 
     private static string Describe(Mlp network, LossPairing pairing)
     {
@@ -324,6 +339,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             json.WriteString("data", data.Name);
             json.WriteString("task", TrainingData.Name(data.Task));
             json.WriteBoolean("task_inferred", data.Inferred);
+            if (data.TaskNote is not null) json.WriteString("task_note", data.TaskNote);
             json.WriteString("network", description);
             json.WriteNumber("train_samples", data.Train.Rows);
             json.WriteNumber("validation_samples", data.Validation.Rows);
@@ -409,7 +425,13 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         Row("validation", data.Validation.Rows, last?.Validation);
         Row("test", data.Test.Rows, test, labelAccuracy);
 
-        string inferred = data.Inferred ? " (inferred)" : string.Empty;
+        string inferred = (data.Inferred, data.TaskNote) switch
+        {
+            (true, null) => " (inferred)",
+            (true, { } note) => $" (inferred: {note})",
+            (false, { } note) => $" ({note})",
+            _ => string.Empty,
+        };
         consoles.Out.WriteLine($"data {data.Name}: {TrainingData.Name(data.Task)}{inferred}, {data.Train.FeatureCount} features");
         consoles.Out.WriteLine($"network {description}");
         consoles.Out.WriteLine($"training {options.Optimizer!.Name}, lr {options.LearningRate.ToString("G4", Inv)}, batch {options.BatchSize}, {result.History.Count} epoch(s), {options.Threads} thread(s)");

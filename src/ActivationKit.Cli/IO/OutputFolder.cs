@@ -27,6 +27,56 @@ public static class OutputFolder
         if (!TryProbe(folder, create: false)) throw new UsageException($"{option} '{path}' cannot be written: its folder '{folder}' does not accept new files.");
     }
 
+    /// <summary>
+    /// Refuses an output file that is one of the command's input files — the same file under any spelling (relative or
+    /// absolute, <c>./</c> and <c>..</c>, symbolic links, letter case where the file system ignores it) — which writing
+    /// would destroy before, or instead of, reading it: <c>train --data d.csv --save d.csv</c>,
+    /// <c>predict --model m.akm --out m.akm</c>. Inputs that are null or not existing files are skipped.
+    /// </summary>
+    /// <param name="output">The output path.</param>
+    /// <param name="option">The option that named it (<c>--save</c>, <c>--out</c>).</param>
+    /// <param name="inputs">The inputs with the options that named them.</param>
+    public static void RefuseInput(string output, string option, params (string? Path, string Option)[] inputs)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(inputs);
+        string target = Canonical(output);
+        foreach (var (path, inputOption) in inputs)
+        {
+            if (path is null || !File.Exists(path)) continue;
+            if (string.Equals(Canonical(path), target, OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
+            {
+                throw new UsageException($"{option} '{output}' is the {inputOption} file '{path}', which writing would overwrite; give another file name.");
+            }
+        }
+    }
+
+    /// <summary>The full path of <paramref name="path"/> with every symbolic link along it resolved.</summary>
+    internal static string Canonical(string path, int depth = 0)
+    {
+        string full = Path.GetFullPath(path);
+        string root = Path.GetPathRoot(full) ?? string.Empty;
+        string current = root;
+        foreach (string part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+            if (depth < 32 && info.Exists && info.LinkTarget is not null)
+            {
+                try
+                {
+                    if (info.ResolveLinkTarget(returnFinalTarget: true) is { } target) current = Canonical(target.FullName, depth + 1);
+                }
+                catch (IOException)
+                {
+                    // A link loop or one that cannot be followed: compare its own path.
+                }
+            }
+        }
+
+        return current;
+    }
+
     private static bool TryProbe(string folder, bool create)
     {
         string probe = Path.Combine(folder, $".actkit-write-probe-{Guid.NewGuid():N}.tmp");

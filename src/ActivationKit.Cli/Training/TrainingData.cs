@@ -33,7 +33,11 @@ public enum TrainingTask
 /// What the loader divided the values as the dataset provides them by (<see cref="Idx.PixelScale"/> for Fashion-MNIST's
 /// pixels, else 1): a saved model's normalisation multiplies it back in, so <c>predict</c> takes the dataset's own values.
 /// </param>
-public sealed record TrainingSplits(string Name, TrainingTask Task, bool Inferred, Dataset Train, Dataset Validation, Dataset Test, float InputDivisor = 1);
+/// <param name="TaskNote">
+/// What the task line should add, or null: why integer targets were not taken for classes, or how many of a given
+/// classification task's outputs have no sample.
+/// </param>
+public sealed record TrainingSplits(string Name, TrainingTask Task, bool Inferred, Dataset Train, Dataset Validation, Dataset Test, float InputDivisor = 1, string? TaskNote = null);
 
 /// <summary>Loads --data for <c>actkit train</c> (a built-in name, Fashion-MNIST, a CSV or a .npy file) and infers the task.</summary>
 public static class TrainingData
@@ -105,8 +109,8 @@ public static class TrainingData
             if (target is not null) throw new UsageException($"--target applies to CSV and .npy files, not to the built-in set '{key}'.");
             TableFile.RefuseHeader(hasHeader, key);
             all = Synthetic.Create(lower, samples, noise, seed);
-            all = Interpret(all.Name, all.Features, all.FeatureCount, all.Targets, all.TargetColumns, null, task, out var inferredTask);
-            return Split(key, all, inferredTask, task is null, seed);
+            all = Interpret(all.Name, all.Features, all.FeatureCount, all.Targets, all.TargetColumns, null, task, out var inferredTask, out string? builtInNote);
+            return Split(key, all, inferredTask, task is null, seed, builtInNote);
         }
 
         string ext = Path.GetExtension(key).ToLowerInvariant();
@@ -119,31 +123,65 @@ public static class TrainingData
         if (ext == ".npy") TableFile.RefuseHeader(hasHeader, key);
         if (!File.Exists(key)) throw new UsageException($"Data file '{key}' does not exist.");
         var (features, featureCount, targets, targetColumns, classNames) = ext == ".csv" ? ReadCsv(key, target, hasHeader) : ReadNpy(key, target);
-        all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, classNames, task, out var resolved);
-        return Split(key, all, resolved, task is null, seed);
+        all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, classNames, task, out var resolved, out string? note);
+        return Split(key, all, resolved, task is null, seed, note);
     }
 
-    private static TrainingSplits Split(string name, Dataset all, TrainingTask task, bool inferred, ulong seed)
+    private static TrainingSplits Split(string name, Dataset all, TrainingTask task, bool inferred, ulong seed, string? note)
     {
         if (all.Rows < 3) throw new UsageException($"'{name}' has {all.Rows} sample(s); training needs at least 3 (train, validation and test).");
         var (train, validation, test) = all.Split(0.7, 0.15, seed);
-        return new TrainingSplits(name, task, inferred, train, validation, test);
+        return new TrainingSplits(name, task, inferred, train, validation, test, TaskNote: note);
     }
 
     /// <summary>
-    /// Builds the dataset for the task, inferring it when not given: one target column of non-negative integers is
-    /// classification (at most 2 classes: binary, else multiclass); several columns of 0/1 are multilabel; anything else is regression.
+    /// Builds the dataset for the task, inferring it when not given: one target column of class indices 0…k−1 (the
+    /// smallest 0 and every index up to the largest present, <see cref="ClassLabels"/>) with at most
+    /// <see cref="MaxInferredClasses"/> classes is classification (at most 2 classes: binary, else multiclass); several
+    /// columns of 0/1 are multilabel; anything else is regression — with a <paramref name="note"/> when the targets are
+    /// integers that were not taken for classes. A given binary or multiclass task takes integer labels as they are (labels
+    /// 1…k leave output 0 without samples, said in the note), but refuses labels that would leave most of more than
+    /// <see cref="MaxInferredClasses"/> outputs without a sample (0, 1000, 2000, … would ask for thousands).
     /// <paramref name="classNames"/> (a CSV's text labels, index → name) stay with a classification set, so the saved model
-    /// and <c>predict</c> can name its outputs.
+    /// and <c>predict</c> can name its outputs; they are refused for a regression or multilabel task.
     /// </summary>
-    private static Dataset Interpret(string name, float[] features, int featureCount, float[] targets, int targetColumns, IReadOnlyList<string>? classNames, TrainingTask? given, out TrainingTask task)
+    private static Dataset Interpret(string name, float[] features, int featureCount, float[] targets, int targetColumns, IReadOnlyList<string>? classNames, TrainingTask? given, out TrainingTask task, out string? note)
     {
+        note = null;
+        if (classNames is not null && given is TrainingTask.Regression or TrainingTask.Multilabel)
+        {
+            string shown = string.Join(", ", classNames.Take(5).Select(c => $"'{c}'")) + (classNames.Count > 5 ? ", …" : string.Empty);
+            throw new UsageException($"{name}: the target column holds text labels ({shown}), which are classes, not numbers, so a {Name(given.Value)} task cannot use them (leave out --task to classify them).");
+        }
+
         bool integers = targets.All(t => t >= 0 && t == MathF.Floor(t) && float.IsFinite(t));
         long classes = integers && targets.Length > 0 ? (long)targets.Max() + 1 : 0;
         bool zeroOne = targets.All(t => t is 0 or 1);
-        task = given ?? (targetColumns > 1
-            ? (zeroOne ? TrainingTask.Multilabel : TrainingTask.Regression)
-            : integers && classes <= Dataset.MaxClasses && targets.Distinct().Count() <= MaxInferredClasses ? (classes <= 2 ? TrainingTask.Binary : TrainingTask.Multiclass) : TrainingTask.Regression);
+        bool wholeNumbers = targetColumns == 1 && targets.Length > 0 && targets.All(t => float.IsFinite(t) && t == MathF.Floor(t));
+        int distinct = ClassLabels.DistinctCount(targets);
+        string? notIndices = wholeNumbers ? ClassLabels.WhyNotIndices(targets) : null;
+        if (given is null)
+        {
+            // A single integer value is inferred as classes as before, to be refused below as one class.
+            bool classify = targetColumns == 1 && integers && classes <= Dataset.MaxClasses
+                && (distinct == 1 || (notIndices is null && classes <= MaxInferredClasses));
+            task = targetColumns > 1
+                ? (zeroOne ? TrainingTask.Multilabel : TrainingTask.Regression)
+                : classify ? (classes <= 2 ? TrainingTask.Binary : TrainingTask.Multiclass) : TrainingTask.Regression;
+            if (task == TrainingTask.Regression && wholeNumbers)
+            {
+                // Advice only where --task multiclass would take them (not 0 and 10⁹, nor a few labels up to 39,000).
+                bool classifiable = integers && classes <= Dataset.MaxClasses && !TooSparse(classes, distinct);
+                string advice = classifiable ? "; give --task multiclass to classify" : string.Empty;
+                note = notIndices is not null
+                    ? $"the integer targets are not class indices 0…k−1 — {notIndices}{advice}"
+                    : $"the integer targets 0…{classes - 1:N0} would be {classes:N0} classes, more than the {MaxInferredClasses} inferred at most{advice}";
+            }
+        }
+        else
+        {
+            task = given.Value;
+        }
 
         switch (task)
         {
@@ -160,6 +198,13 @@ public static class TrainingData
                 }
 
                 int classCount = (int)Math.Max(2, classes);
+                int empty = classCount - distinct;
+                if (TooSparse(classCount, distinct))
+                {
+                    throw new UsageException($"{name}: the labels go up to {classes - 1:N0} but only {distinct:N0} different ones occur, so {empty:N0} of the {classCount:N0} outputs would be classes without a sample; number the classes 0…{distinct - 1} (or use --task regression for a numeric target).");
+                }
+
+                if (empty > 0) note = $"{classCount:N0} outputs for the class indices 0…{classCount - 1:N0}, {empty:N0} of them without a sample";
                 return new Dataset(name, features, featureCount, targets, 1, classCount) { ClassNames = classNames?.Count == classCount ? classNames : null };
             case TrainingTask.Multilabel:
                 if (!zeroOne) throw new UsageException($"{name}: a multilabel task needs targets of 0 and 1 only.");
@@ -168,6 +213,9 @@ public static class TrainingData
                 return new Dataset(name, features, featureCount, targets, targetColumns, 0);
         }
     }
+
+    // Integer labels as classes that would leave most of more than MaxInferredClasses outputs without a sample.
+    private static bool TooSparse(long classes, int distinct) => classes > MaxInferredClasses && (classes - distinct) * 2 > classes;
 
     private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns, IReadOnlyList<string>? ClassNames) ReadCsv(string path, string? target, bool? hasHeader)
     {

@@ -18,10 +18,17 @@ public static class Csv
     /// <see cref="Dataset.ClassNames"/>).
     /// With <paramref name="textLabelsAreClasses"/>, a regression load (<paramref name="classification"/> false) whose
     /// label column holds text is read as classes instead (a caller that infers the task from numeric targets).
+    /// With <paramref name="modelClasses"/> (a trained model's class names, index → name), text labels are numbered by
+    /// that list instead, and a label it does not hold is refused; an empty list refuses text labels (a model trained on
+    /// class indices knows no names).
+    /// A label cell that is empty or a missing-value marker (<c>NA</c>, <c>N/A</c>, <c>NaN</c>, <c>null</c>,
+    /// <c>None</c>, <c>?</c>; <see cref="IsMissing"/>) is refused with its line and column, and so is a label column that
+    /// mixes numbers and text, at the first cell of the rarer kind: it is not clear whether the column is numbers or
+    /// class names.
     /// </summary>
-    /// <exception cref="FormatException">A non-numeric feature cell or a ragged row, with its line and column, or a header without data rows.</exception>
+    /// <exception cref="FormatException">A non-numeric feature cell, a missing or mixed label, or a ragged row, with its line and column, a column empty on every line, or a header without data rows.</exception>
     /// <exception cref="ArgumentException">A label column that is not there, or several with <paramref name="classification"/>.</exception>
-    public static Dataset Load(string path, string? labelColumn = null, bool classification = true, bool? hasHeader = null, bool textLabelsAreClasses = false)
+    public static Dataset Load(string path, string? labelColumn = null, bool classification = true, bool? hasHeader = null, bool textLabelsAreClasses = false, IReadOnlyList<string>? modelClasses = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file not found: {path}", path);
@@ -33,6 +40,8 @@ public static class Csv
         if (columns < 2) throw new FormatException($"{file}: need at least 2 columns (features and a label), found {columns}.");
         bool header = hasHeader ?? IsHeader(rows[0].Cells);
         string[]? names = header ? rows[0].Cells : null;
+        var data = header ? rows.Skip(1).ToList() : rows;
+        CheckShape(file, rows[0], data, columns, names);
         int[] labels = ResolveLabels(labelColumn, names, columns, file);
         if (labels.Length > 1 && classification)
         {
@@ -40,16 +49,16 @@ public static class Csv
         }
 
         if (labels.Length >= columns) throw new ArgumentException($"{file}: the label columns '{labelColumn}' leave no feature column.", nameof(labelColumn));
-        var data = header ? rows.Skip(1).ToList() : rows;
         if (data.Count == 0) throw new FormatException($"{file}: the file has a header but no data rows.");
 
+        // Read as data by the auto rule although it may be a header: its errors say how to make it one.
+        bool firstRowGuessed = hasHeader is null && !header;
         int featureCount = columns - labels.Length;
         var features = new float[data.Count * featureCount];
         var labelText = new string[data.Count * labels.Length];
         for (int r = 0; r < data.Count; r++)
         {
             var (line, cells) = data[r];
-            if (cells.Length != columns) throw new FormatException($"{file}, line {line}: {cells.Length} cells, but the first row has {columns}.");
             int f = 0;
             for (int c = 0; c < columns; c++)
             {
@@ -67,11 +76,21 @@ public static class Csv
                         ? $"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is a missing value (NaN); fill or drop it before training."
                         : float.IsInfinity(v)
                             ? $"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is not a finite float (beyond ±3.4e38)."
-                            : $"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is not a number{(r == 0 && hasHeader is null && !header ? FirstRowHint(line, cells[c]) : string.Empty)}.");
+                            : $"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is not a number{(r == 0 && firstRowGuessed ? FirstRowHint(line, cells[c]) : string.Empty)}.");
                 }
 
                 features[(r * featureCount) + f++] = v;
             }
+        }
+
+        // A missing label is refused wherever it is, before anything is made of the column's other cells.
+        for (int i = 0; i < labelText.Length; i++)
+        {
+            if (!IsMissing(labelText[i])) continue;
+            int c = labels[i % labels.Length];
+            string cell = labelText[i];
+            string what = cell.Length == 0 ? "the label is empty, a missing value" : $"'{cell}' is a missing value{(IsNumber(cell) ? string.Empty : $" (if '{cell}' is a class name, rename that class)")}";
+            throw new FormatException($"{file}, line {data[i / labels.Length].Line}, column {c + 1} (label {names?[c] ?? $"column {c + 1}"}): {what}; fill or drop that row before training.");
         }
 
         if (labels.Length > 1)
@@ -92,18 +111,34 @@ public static class Csv
         int label = labels[0];
         var targets = new float[data.Count];
         string labelName = names?[label] ?? $"column {label + 1}";
-        if (!classification && !(textLabelsAreClasses && !labelText.All(IsNumber)))
+        string Where(int r) => $"{file}, line {data[r].Line}, column {label + 1} (label {labelName})";
+        string Hint(int r) => r == 0 && firstRowGuessed ? $" (line {data[0].Line} is read as data because some of its cells are numbers; if it is a header, give --header yes)" : string.Empty;
+        bool textAllowed = classification || textLabelsAreClasses;
+        int numbers = labelText.Count(IsNumber);
+        if (textAllowed && numbers > 0 && numbers < labelText.Length)
+        {
+            // Numbers and text in one column: either a header read as data (2019,2020,label), or a typo among numbers,
+            // or a stray number among class names. The cell named is the first of the rarer kind.
+            int texts = labelText.Length - numbers;
+            bool textIsOdd = texts < numbers || (texts == numbers && IsNumber(labelText[0]));
+            int r = Array.FindIndex(labelText, t => IsNumber(t) != textIsOdd);
+            throw new FormatException(textIsOdd
+                ? $"{Where(r)}: '{labelText[r]}' is text, but {numbers:N0} of the {labelText.Length:N0} labels are numbers, so it is unclear whether the column holds numbers or class names{Hint(r)}."
+                : $"{Where(r)}: '{labelText[r]}' is a number, but {texts:N0} of the {labelText.Length:N0} labels are class names, so it is unclear whether the column holds numbers or class names{Hint(r)}.");
+        }
+
+        if (!classification && (numbers == labelText.Length || !textLabelsAreClasses))
         {
             for (int r = 0; r < data.Count; r++)
             {
-                if (!TryParse(labelText[r], out targets[r])) throw new FormatException($"{file}, line {data[r].Line}, column {label + 1} (label {labelName}): '{labelText[r]}' is not a number.");
-                if (!float.IsFinite(targets[r])) throw new FormatException($"{file}, line {data[r].Line}, column {label + 1} (label {labelName}): '{labelText[r]}' is not a finite number.");
+                if (!TryParse(labelText[r], out targets[r])) throw new FormatException($"{Where(r)}: '{labelText[r]}' is not a number{Hint(r)}.");
+                if (!float.IsFinite(targets[r])) throw new FormatException($"{Where(r)}: '{labelText[r]}' is not a finite number.");
             }
 
             return new Dataset(file, features, featureCount, targets, 1, 0);
         }
 
-        if (labelText.All(IsNumber))
+        if (numbers == labelText.Length)
         {
             int max = 0;
             for (int r = 0; r < data.Count; r++)
@@ -114,7 +149,16 @@ public static class Csv
                 max = Math.Max(max, (int)v);
             }
 
-            return new Dataset(file, features, featureCount, targets, 1, Math.Max(2, max + 1));
+            return new Dataset(file, features, featureCount, targets, 1, Math.Max(2, modelClasses is { Count: > 0 } ? Math.Max(modelClasses.Count, max + 1) : max + 1)) { ClassNames = modelClasses is { Count: > 0 } && max < modelClasses.Count ? modelClasses : null };
+        }
+
+        if (modelClasses is not null) return WithModelClasses(file, features, featureCount, labelText, modelClasses, Where);
+
+        // A header of numeric column names (2019,2020,species) read as data by the auto rule makes its label's name a
+        // class of one sample, on line 1: refused rather than trained as an extra class.
+        if (firstRowGuessed && data.Count > 1 && !labelText.Skip(1).Contains(labelText[0], StringComparer.Ordinal))
+        {
+            throw new FormatException($"{Where(0)}: the class '{labelText[0]}' occurs on no other line, so line {data[0].Line} looks like a header read as data because some of its cells are numbers; give --header yes if it is one, or --header no to keep it as data.");
         }
 
         var classes = labelText.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
@@ -122,6 +166,64 @@ public static class Csv
         var index = classes.Select((c, i) => (c, i)).ToDictionary(t => t.c, t => t.i, StringComparer.Ordinal);
         for (int r = 0; r < data.Count; r++) targets[r] = index[labelText[r]];
         return new Dataset(file, features, featureCount, targets, 1, classes.Length) { ClassNames = classes };
+    }
+
+    /// <summary>
+    /// True when a label cell is a missing value: empty, or a marker spreadsheets and data frames write for one
+    /// (<c>NA</c>, <c>N/A</c>, <c>#N/A</c>, <c>NaN</c>, <c>null</c>, <c>None</c>, <c>nil</c>, <c>?</c>; any case).
+    /// </summary>
+    public static bool IsMissing(string cell)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        return cell.Trim().ToLowerInvariant() is "" or "na" or "n/a" or "#n/a" or "nan" or "-nan" or "+nan" or "null" or "none" or "nil" or "?";
+    }
+
+    // Text labels numbered by a trained model's class names: a label the model does not know is refused, with the names.
+    private static Dataset WithModelClasses(string file, float[] features, int featureCount, string[] labelText, IReadOnlyList<string> modelClasses, Func<int, string> where)
+    {
+        if (modelClasses.Count == 0)
+        {
+            throw new FormatException($"{where(0)}: '{labelText[0]}' is a class name, but the model knows no class names (it was trained on numeric labels), so give its class indices 0, 1, 2, … instead.");
+        }
+
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < modelClasses.Count; i++) index.TryAdd(modelClasses[i], i);
+        var targets = new float[labelText.Length];
+        for (int r = 0; r < labelText.Length; r++)
+        {
+            if (!index.TryGetValue(labelText[r], out int k))
+            {
+                string known = string.Join(", ", modelClasses.Take(20).Select(n => $"'{n}'")) + (modelClasses.Count > 20 ? $", … ({modelClasses.Count:N0} in all)" : string.Empty);
+                throw new FormatException($"{where(r)}: '{labelText[r]}' is not a class of the model, whose classes are {known}.");
+            }
+
+            targets[r] = k;
+        }
+
+        return new Dataset(file, features, featureCount, targets, 1, Math.Max(2, modelClasses.Count)) { ClassNames = modelClasses };
+    }
+
+    // Rows of another length than the first, and a column empty on every line (the trailing separator of "a,b,label,"),
+    // refused before any cell is read: the second would otherwise surface as a label column of one class named ''.
+    private static void CheckShape(string file, (int Line, string[] Cells) first, List<(int Line, string[] Cells)> data, int columns, string[]? names)
+    {
+        foreach (var (line, cells) in data)
+        {
+            if (cells.Length == columns) continue;
+            string hint = cells.Length == columns + 1 && cells[^1].Length == 0 ? $" (line {line} ends with a separator)"
+                : cells.Length == columns - 1 && first.Cells[^1].Length == 0 ? $" (line {first.Line} ends with a separator)"
+                : string.Empty;
+            throw new FormatException($"{file}, line {line}: {cells.Length} cells, but the first row has {columns}{hint}.");
+        }
+
+        if (data.Count == 0) return;
+        for (int c = 0; c < columns; c++)
+        {
+            if ((names is not null && names[c].Length > 0) || data.Any(row => row.Cells[c].Length > 0)) continue;
+            throw new FormatException(c == columns - 1
+                ? $"{file}: the last column (column {c + 1}) is empty on every line{(names is null ? string.Empty : ", its name too")}, as when every line ends with a separator; remove the trailing separators."
+                : $"{file}: column {c + 1} is empty on every line{(names is null ? string.Empty : ", its name too")}; remove it or fill it.");
+        }
     }
 
     /// <summary>

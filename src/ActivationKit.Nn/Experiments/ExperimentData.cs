@@ -34,9 +34,10 @@ public sealed class ExperimentData
     /// Loads <see cref="ExperimentConfig.Data"/>: a synthetic classification set (60/20/20 split), Fashion-MNIST (a
     /// seeded subset of <see cref="ExperimentConfig.Samples"/> training images with 1/6 held out for validation; the
     /// full 10 000-image test file), or a CSV file (its first row read as <see cref="ExperimentConfig.HasHeader"/> says) or
-    /// 2-D .npy array whose last column is the class label (60/20/20 split).
+    /// 2-D .npy array whose last column is the class label (60/20/20 split): text class names, or numeric class indices
+    /// 0…k−1 (<see cref="ClassLabels"/>).
     /// </summary>
-    /// <exception cref="ArgumentException">Unknown name, a regression set (a comparison ranks by accuracy), or a header setting for data that is not a CSV file.</exception>
+    /// <exception cref="ArgumentException">Unknown name, a regression set (a comparison ranks by accuracy), numeric labels that are not class indices 0…k−1, or a header setting for data that is not a CSV file.</exception>
     public static ExperimentData Load(ExperimentConfig config, string? fashionMnistDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -72,6 +73,14 @@ public sealed class ExperimentData
         else if (TableFile.HasTableExtension(name) || File.Exists(name))
         {
             var all = TableFile.Load(name, classification: true, hasHeader: config.HasHeader);
+
+            // Numeric labels are classes only as indices 0…k−1: ages 18…90 or codes 0, 1000, … would be compared as
+            // classification with outputs no sample trains (train infers such targets as regression).
+            if (all.ClassNames is null && ClassLabels.WhyNotIndices(all.Targets) is { } why)
+            {
+                throw new ArgumentException($"'{name}': {why}, so they are not class indices 0…k−1; a comparison ranks by test accuracy and needs class labels, so number the classes 0, 1, 2, … or give them names.");
+            }
+
             all = Take(all, config.Samples, config.DataSeed);
             if (all.Rows < 5) throw new ArgumentException($"'{name}' has {all.Rows} rows; a comparison needs at least 5 (train, validation and test).");
             if (Array.TrueForAll(all.Targets, t => t == all.Targets[0]))

@@ -66,6 +66,7 @@ public static class ExperimentRunner
     /// writing each one atomically as soon as it finishes.
     /// </summary>
     /// <exception cref="ArgumentException">The folder holds a different comparison.</exception>
+    /// <exception cref="InvalidDataException">The folder holds a trial file that is unreadable or of another comparison (checked before training).</exception>
     public static RunOutcome Run(ExperimentConfig config, ExperimentData data, string outDirectory, RunOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -74,6 +75,15 @@ public static class ExperimentRunner
         options ??= new RunOptions();
         if (options.Threads < 1) throw new ArgumentException($"--threads must be ≥ 1, got {options.Threads}.");
         var manifest = Manifest(config, data, outDirectory);
+
+        // A folder of another comparison is refused by its settings first; then any trial file the table at the end would
+        // refuse (a foreign or damaged file, not one this run writes), before hours of training.
+        ResultStore.CheckManifest(outDirectory, manifest);
+        var basis = config.BasisKey(data.Identity);
+        var written = config.Trials().Where(t => options.Shard.Includes(t.Index))
+            .Select(t => Path.GetFileName(ResultStore.TrialPath(outDirectory, t, ExperimentConfig.Hash(TrialKey(basis, t)))))
+            .ToHashSet(StringComparer.Ordinal);
+        ResultStore.CheckTrialFiles(outDirectory, manifest, written);
         bool created = ResultStore.WriteOrCheckManifest(outDirectory, manifest);
         try
         {

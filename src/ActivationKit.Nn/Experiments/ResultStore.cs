@@ -61,21 +61,66 @@ public static class ResultStore
     public static bool WriteOrCheckManifest(string directory, ExperimentManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
+        if (CheckManifest(directory, manifest)) return false;
         Directory.CreateDirectory(Path.Combine(directory, TrialsFolder));
-        string path = Path.Combine(directory, ManifestName);
-        if (File.Exists(path))
-        {
-            var existing = ReadManifest(path);
-            if (existing.Experiment != manifest.Experiment)
-            {
-                throw new ArgumentException($"'{directory}' already holds a different comparison ({Difference(existing.ExperimentKey, manifest.ExperimentKey)}); use another --out folder or remove it.");
-            }
+        WriteAtomic(Path.Combine(directory, ManifestName), JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
+        return true;
+    }
 
-            return false;
+    /// <summary>
+    /// Checks the manifest already in <paramref name="directory"/>, if any, without writing: true when it holds this
+    /// comparison, false when there is none.
+    /// </summary>
+    /// <exception cref="ArgumentException">The folder already holds another comparison.</exception>
+    public static bool CheckManifest(string directory, ExperimentManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        string path = Path.Combine(directory, ManifestName);
+        if (!File.Exists(path)) return false;
+        var existing = ReadManifest(path);
+        if (existing.Experiment != manifest.Experiment)
+        {
+            throw new ArgumentException($"'{directory}' already holds a different comparison ({Difference(existing.ExperimentKey, manifest.ExperimentKey)}); use another --out folder or remove it.");
         }
 
-        WriteAtomic(path, JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
+        Directory.CreateDirectory(Path.Combine(directory, TrialsFolder));
         return true;
+    }
+
+    /// <summary>
+    /// Checks, before a run trains anything, the trial files already in <paramref name="directory"/>: every one that
+    /// <see cref="Load"/> would refuse after training (not JSON, not a trial, or a trial of another comparison) is
+    /// refused now — except the files this run writes itself (<paramref name="written"/>, file names), which a damaged
+    /// copy of is trained again and replaced, as a resumed run does.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A trial file that is unreadable or from another comparison.</exception>
+    public static void CheckTrialFiles(string directory, ExperimentManifest manifest, IReadOnlySet<string> written)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(written);
+        string tdir = Path.Combine(directory, TrialsFolder);
+        if (!Directory.Exists(tdir)) return;
+        foreach (string file in Directory.EnumerateFiles(tdir, "*.json").Order(StringComparer.Ordinal))
+        {
+            if (written.Contains(Path.GetFileName(file))) continue;
+            string? problem;
+            try
+            {
+                var t = JsonSerializer.Deserialize<TrialResult>(File.ReadAllBytes(file), Json);
+                problem = t is null || t.Format != TrialResult.FormatTag ? "is not an actkit trial file"
+                    : t.Experiment != manifest.Experiment ? $"is a trial of a different comparison ({Difference(t.ExperimentKey, manifest.ExperimentKey)})"
+                    : null;
+            }
+            catch (JsonException)
+            {
+                problem = "is not a valid trial file";
+            }
+
+            if (problem is not null)
+            {
+                throw new InvalidDataException($"{file} {problem}, so the results could not be tabled after training; move it out of '{tdir}' or use another --out folder.");
+            }
+        }
     }
 
     /// <summary>

@@ -313,6 +313,62 @@ public sealed class ExperimentTests : IDisposable
     }
 
     [Fact]
+    public void A_trial_file_the_table_would_refuse_is_refused_before_training_and_a_damaged_own_one_is_retrained()
+    {
+        // A foreign JSON file in trials/ failed ResultStore.Load only after every trial had been trained.
+        var config = Tiny();
+        var data = ExperimentData.Load(config);
+        string dir = Dir("foreign");
+        string trials = Path.Combine(dir, ResultStore.TrialsFolder);
+        Directory.CreateDirectory(trials);
+        string stray = Path.Combine(trials, "notes.json");
+        File.WriteAllText(stray, "{\"hello\": 1}");
+        int trained = 0;
+        var e = Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(config, data, dir, new RunOptions { Progress = _ => trained++ }));
+        Assert.Equal($"{stray} is not a valid trial file, so the results could not be tabled after training; move it out of '{trials}' or use another --out folder.", e.Message);
+        Assert.Equal(0, trained);
+        Assert.Equal([stray], Directory.GetFiles(trials));
+        Assert.False(File.Exists(Path.Combine(dir, ResultStore.ManifestName)));
+
+        // A trial of another comparison, under any name.
+        var other = config with { Epochs = 4 };
+        ExperimentRunner.Run(other, ExperimentData.Load(other), Dir("other"), new RunOptions { Shard = new Shard(0, 6) });
+        File.Copy(TrialFiles(Dir("other"))[0], stray, overwrite: true);
+        Assert.Contains("notes.json is a trial of a different comparison (epochs: 4 vs 3), so the results could not be tabled", Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(config, data, dir)).Message, StringComparison.Ordinal);
+
+        // Without it the run trains; a damaged file of one of its own trials is trained again and replaced, as before.
+        File.Delete(stray);
+        Assert.Equal(6, ExperimentRunner.Run(config, data, dir).Trained);
+        File.WriteAllText(TrialFiles(dir)[0], "damaged");
+        var again = ExperimentRunner.Run(config, data, dir);
+        Assert.Equal((1, 5), (again.Trained, again.Skipped));
+        Assert.Equal(6, ResultStore.Load([dir]).Trials.Count);
+
+        // A shard leaves the other shards' files alone, but not a damaged one: the table at the end would refuse it too.
+        File.WriteAllText(TrialFiles(dir)[1], "damaged");
+        Assert.Contains("is not a valid trial file", Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(config, data, dir, new RunOptions { Shard = new Shard(0, 2) })).Message, StringComparison.Ordinal);
+        Assert.Equal(1, ExperimentRunner.Run(config, data, dir, new RunOptions { Shard = new Shard(1, 2) }).Trained);
+    }
+
+    [Fact]
+    public void Numeric_labels_that_are_not_class_indices_are_refused_for_a_comparison()
+    {
+        // Ages 18…57 were compared as 58 classes, 18 of them without a sample; codes 0, 1000, … as thousands.
+        string csv = Path.Combine(_root, "ages.csv");
+        File.WriteAllLines(csv, ["a,b,age", .. Enumerable.Range(0, 40).Select(i => FormattableString.Invariant($"{i * 0.1},{i % 7},{18 + i}"))]);
+        var e = Assert.Throws<ArgumentException>(() => ExperimentData.Load(new ExperimentConfig { Data = csv, Samples = 0 }.Validate()));
+        Assert.Equal($"'{csv}': the labels run from 18 to 57, not from 0, so they are not class indices 0…k−1; a comparison ranks by test accuracy and needs class labels, so number the classes 0, 1, 2, … or give them names.", e.Message);
+
+        string npy = Path.Combine(_root, "codes.npy");
+        ActivationKit.IO.Npy.Write(npy, Enumerable.Range(0, 20).SelectMany(i => new[] { i * 0.1f, i % 3 * 1000f }).ToArray(), [20, 2]);
+        Assert.Contains("the labels 0…2,000 skip 1,998 of those indices (only 3 different labels occur)", Assert.Throws<ArgumentException>(() => ExperimentData.Load(new ExperimentConfig { Data = npy, Samples = 0 }.Validate())).Message, StringComparison.Ordinal);
+
+        // Indices 0…2 compare as three classes.
+        ActivationKit.IO.Npy.Write(npy, Enumerable.Range(0, 20).SelectMany(i => new[] { i * 0.1f, i % 3 }).ToArray(), [20, 2]);
+        Assert.Equal(3, ExperimentData.Load(new ExperimentConfig { Data = npy, Samples = 0 }.Validate()).Train.ClassCount);
+    }
+
+    [Fact]
     public void A_results_folder_refuses_a_different_configuration()
     {
         var config = Tiny(epochs: 1);
