@@ -380,6 +380,25 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void Gradient_monitor_refuses_a_change_in_the_number_of_layers()
+    {
+        // Each norm is compared with the first step's norm of its layer: more norms read past them, fewer judged the
+        // wrong layers without a word.
+        var monitor = new GradientFlowMonitor();
+        Assert.Empty(monitor.Record(0, [1.0, 2.0]));
+        var more = Assert.Throws<ArgumentException>(() => monitor.Record(1, [1.0, 2.0, 3.0]));
+        Assert.Equal("norms", more.ParamName);
+        Assert.StartsWith("The number of layers changed: step 1 has 3 gradient norms but the first step had 2", more.Message, StringComparison.Ordinal);
+        var fewer = Assert.Throws<ArgumentException>(() => monitor.Record(2, [1.0]));
+        Assert.StartsWith("The number of layers changed: step 2 has 1 gradient norm but the first step had 2", fewer.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => monitor.Record(3, []));
+
+        // The refused steps left the monitor as it was: the same two layers still work, and still explode.
+        Assert.Empty(monitor.Record(4, [1.5, 2.5]));
+        Assert.Equal(FindingKind.ExplodingGradients, Assert.Single(monitor.Record(5, [1.0, double.PositiveInfinity])).Kind);
+    }
+
+    [Fact]
     public void Statistics_and_bad_shapes()
     {
         var s = ActivationStatistics.Of([-1f, 0f, 1f, 2f, float.NaN], bins: 3);

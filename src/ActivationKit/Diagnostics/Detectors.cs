@@ -486,6 +486,7 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
     /// (<paramref name="weightNorms"/>, the same order; see the remarks). Returns the findings raised by this step
     /// (each kind once per monitor).
     /// </summary>
+    /// <exception cref="ArgumentException">The number of norms differs from the first step's (the number of layers changed), or <paramref name="weightNorms"/> has another count than <paramref name="norms"/>.</exception>
     public IReadOnlyList<Finding> Record(long step, IReadOnlyList<double> norms, IReadOnlyList<string>? layerNames = null, IReadOnlyList<double>? weightNorms = null)
     {
         ArgumentNullException.ThrowIfNull(norms);
@@ -494,14 +495,21 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
             throw new ArgumentException($"{weightNorms.Count} weight norms for {norms.Count} gradient norms; give one per layer.", nameof(weightNorms));
         }
 
-        var found = new List<Finding>();
-        if (norms.Count == 0) return found;
-        string Name(int i) => layerNames is not null && i < layerNames.Count ? layerNames[i] : $"layer {i}";
+        // The first step fixes the number of layers: every later norm is compared with the first of its layer, so a
+        // step with more norms would read past them and one with fewer would silently judge the wrong layers.
         if (_first is null)
         {
             _first = norms.ToArray();
             _firstLargest = _first.Where(double.IsFinite).DefaultIfEmpty(0).Max();
         }
+        else if (norms.Count != _first.Length)
+        {
+            throw new ArgumentException($"The number of layers changed: step {step} has {norms.Count} gradient norm{(norms.Count == 1 ? "" : "s")} but the first step had {_first.Length} (one monitor follows one network).", nameof(norms));
+        }
+
+        var found = new List<Finding>();
+        if (norms.Count == 0) return found;
+        string Name(int i) => layerNames is not null && i < layerNames.Count ? layerNames[i] : $"layer {i}";
 
         if (!_explodingReported)
         {
