@@ -231,6 +231,46 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void Init_check_refuses_layers_it_cannot_read()
+    {
+        var relu = ActivationCatalog.Create("relu");
+        var output = new LayerWeights("out", new float[] { 0.1f }, 1, 1, null);
+
+        // A zero-sized layer read w[0] of an empty array; 65536 × 65536 wrapped to 0 in int and passed an empty array.
+        var empty = Assert.Throws<ArgumentException>(() => InitCheck.Check([new LayerWeights("h", Array.Empty<float>(), 0, 4, relu), output]));
+        Assert.Equal("Layer 'h' has fan-in 0 and fan-out 4; both must be at least 1. (Parameter 'layers')", empty.Message);
+        Assert.Throws<ArgumentException>(() => InitCheck.Check([new LayerWeights("h", Array.Empty<float>(), 4, 0, relu), output]));
+        Assert.Throws<ArgumentException>(() => InitCheck.Check([new LayerWeights("h", Array.Empty<float>(), -1, -1, relu), output]));
+        var wrapped = Assert.Throws<ArgumentException>(() => InitCheck.Check([new LayerWeights("h", Array.Empty<float>(), 65536, 65536, relu), output]));
+        Assert.Equal("Layer 'h' has 0 weights, not 65536 × 65536. (Parameter 'layers')", wrapped.Message);
+
+        // The last layer is checked too, and a null entry is an argument error, not a NullReferenceException.
+        Assert.Throws<ArgumentException>(() => InitCheck.Check([new LayerWeights("h", new float[8], 2, 4, relu), new LayerWeights("out", new float[3], 2, 2, null)]));
+        var nullLayer = Assert.Throws<ArgumentException>(() => InitCheck.Check([null!, output]));
+        Assert.Equal("The layer at index 0 is null. (Parameter 'layers')", nullLayer.Message);
+
+        // A one-input, one-unit layer is a layer (its single weight has variance 0, which the scale check reports).
+        Assert.Equal(FindingKind.InitScale, Assert.Single(InitCheck.Check([new LayerWeights("h", new float[] { 1.4f }, 1, 1, relu), output])).Kind);
+    }
+
+    [Fact]
+    public void Dead_unit_reports_refuse_impossible_counts()
+    {
+        // A negative unit count made the tracker allocate a negative array (OverflowException).
+        var units = Assert.Throws<ArgumentException>(() => new DeadUnitTracker().Observe(new DeadUnitReport("h", -1, 4, [])));
+        Assert.Equal("The number of units must be ≥ 0, got -1. (Parameter 'Units')", units.Message);
+        Assert.Throws<ArgumentException>(() => new DeadUnitReport("h", 4, -1, []));
+        Assert.Throws<ArgumentNullException>(() => new DeadUnitReport("h", 4, 1, null!));
+        Assert.Contains("not a unit of a layer of 4", Assert.Throws<ArgumentException>(() => new DeadUnitReport("h", 4, 1, [4])).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new DeadUnitReport("h", 4, 1, [-1]));
+        Assert.Contains("listed twice", Assert.Throws<ArgumentException>(() => new DeadUnitReport("h", 4, 1, [1, 1])).Message, StringComparison.Ordinal);
+
+        var empty = new DeadUnitReport("h", 0, 0, []);
+        Assert.Equal(0, empty.DeadFraction);
+        Assert.Equal(0.5, new DeadUnitReport("h", 4, 1, [3, 0]).DeadFraction);
+    }
+
+    [Fact]
     public void Glorot_with_relu_in_a_deep_stack_and_he_with_sigmoid_are_reported()
     {
         var relu = ActivationCatalog.Create("relu");
