@@ -129,13 +129,13 @@ public abstract class Activation
     private void BackwardThroughSingle<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, int columns)
         where T : unmanaged
     {
-        var buffers = new FloatBuffers<T>(dx, x, dy, out var fdx, out var fx, out var fdy);
+        var buffers = new FloatBuffers<T>(dx, x, dy);
         try
         {
-            LowPrecision.ToSingle(x, fx);
-            LowPrecision.ToSingle(dy, fdy);
-            Backward(fx, fdy, fdx, columns);
-            LowPrecision.FromSingle(fdx, dx);
+            LowPrecision.ToSingle(x, buffers.First);
+            LowPrecision.ToSingle(dy, buffers.Second);
+            Backward(buffers.First, buffers.Second, buffers.Output, columns);
+            LowPrecision.FromSingle(buffers.Output, dx);
         }
         finally
         {
@@ -152,12 +152,12 @@ public abstract class Activation
     private void ThroughSingle<T>(ReadOnlySpan<T> x, Span<T> y, int columns, SingleCall call)
         where T : unmanaged
     {
-        var buffers = new FloatBuffers<T>(y, x, default, out var fy, out var fx, out _);
+        var buffers = new FloatBuffers<T>(y, x, default);
         try
         {
-            LowPrecision.ToSingle(x, fx);
-            call(fx, fy, columns, this);
-            LowPrecision.FromSingle(fy, y);
+            LowPrecision.ToSingle(x, buffers.First);
+            call(buffers.First, buffers.Output, columns, this);
+            LowPrecision.FromSingle(buffers.Output, y);
         }
         finally
         {
@@ -174,14 +174,23 @@ public abstract class Activation
     /// those: softmax and glu accepted overlapping Half spans that float refuses, and prelu refused a columns value its
     /// float overload ignores.)
     /// </summary>
-    private readonly struct FloatBuffers<T>
+    private readonly ref struct FloatBuffers<T>
         where T : unmanaged
     {
         private readonly float[] _shared;
         private readonly float[]? _first;
         private readonly float[]? _second;
 
-        public FloatBuffers(ReadOnlySpan<T> output, ReadOnlySpan<T> first, ReadOnlySpan<T> second, out Span<float> outputFloats, out Span<float> firstFloats, out Span<float> secondFloats)
+        /// <summary>The output's floats.</summary>
+        public readonly Span<float> Output;
+
+        /// <summary>The first input's floats.</summary>
+        public readonly Span<float> First;
+
+        /// <summary>The second input's floats (empty when there is none).</summary>
+        public readonly Span<float> Second;
+
+        public FloatBuffers(ReadOnlySpan<T> output, ReadOnlySpan<T> first, ReadOnlySpan<T> second)
         {
             // The output and the inputs that overlap it share one buffer, from the lowest start to the highest end, in
             // bytes of the 16-bit data from the output's start; float bytes are twice as many.
@@ -196,11 +205,11 @@ public abstract class Activation
 
             int sharedFloats = (int)((((high - low) * widening) + sizeof(float) - 1) / sizeof(float));
             _shared = ArrayPool<float>.Shared.Rent(Math.Max(1, sharedFloats));
-            outputFloats = Place(_shared, -low * widening, output.Length);
+            Output = Place(_shared, -low * widening, output.Length);
             _first = a is null ? Rent(first.Length) : null;
-            firstFloats = a is long pa ? Place(_shared, (pa - low) * widening, first.Length) : _first.AsSpan(0, first.Length);
+            First = a is long pa ? Place(_shared, (pa - low) * widening, first.Length) : _first.AsSpan(0, first.Length);
             _second = b is null ? Rent(second.Length) : null;
-            secondFloats = b is long pb ? Place(_shared, (pb - low) * widening, second.Length) : _second.AsSpan(0, second.Length);
+            Second = b is long pb ? Place(_shared, (pb - low) * widening, second.Length) : _second.AsSpan(0, second.Length);
         }
 
         public void Return()
