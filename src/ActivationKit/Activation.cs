@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using ActivationKit.Catalog;
 using ActivationKit.Numerics;
 
@@ -66,11 +67,11 @@ public abstract class Activation
     /// <summary>y = f(x) over double data.</summary>
     public abstract void Forward(ReadOnlySpan<double> x, Span<double> y, int columns = 0);
 
-    /// <summary>y = f(x) over Half data (computed in float, rounded once).</summary>
+    /// <summary>y = f(x) over Half data (computed in float, rounded once; the float overload's argument checks apply).</summary>
     public virtual void Forward(ReadOnlySpan<Half> x, Span<Half> y, int columns = 0)
         => ThroughSingle(x, y, columns, static (a, b, c, self) => self.Forward(a, b, c));
 
-    /// <summary>y = f(x) over BFloat16 data (computed in float, rounded to nearest even).</summary>
+    /// <summary>y = f(x) over BFloat16 data (computed in float, rounded to nearest even; the float overload's argument checks apply).</summary>
     public virtual void Forward(ReadOnlySpan<BFloat16> x, Span<BFloat16> y, int columns = 0)
         => ThroughSingle(x, y, columns, static (a, b, c, self) => self.Forward(a, b, c));
 
@@ -80,11 +81,11 @@ public abstract class Activation
     /// <summary>dx = dy·∂f/∂x from the input x, double.</summary>
     public abstract void Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0);
 
-    /// <summary>dx = dy·∂f/∂x for Half data (computed in float, rounded once); gated: dx has twice dy's columns.</summary>
+    /// <summary>dx = dy·∂f/∂x for Half data (computed in float, rounded once; the float overload's argument checks apply); gated: dx has twice dy's columns.</summary>
     public virtual void Backward(ReadOnlySpan<Half> x, ReadOnlySpan<Half> dy, Span<Half> dx, int columns = 0)
         => BackwardThroughSingle(x, dy, dx, columns);
 
-    /// <summary>dx = dy·∂f/∂x for BFloat16 data (computed in float, rounded to nearest even).</summary>
+    /// <summary>dx = dy·∂f/∂x for BFloat16 data (computed in float, rounded to nearest even; the float overload's argument checks apply).</summary>
     public virtual void Backward(ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx, int columns = 0)
         => BackwardThroughSingle(x, dy, dx, columns);
 
@@ -121,60 +122,125 @@ public abstract class Activation
             columns < 0 ? $"{Name}: columns must be ≥ 0, got {columns}." : $"{Name}: a buffer of {length} elements is not a whole number of rows of {columns} columns.",
             argumentName);
 
+    /// <summary>
+    /// The 16-bit backward: x and dy widened to float, the float overload called, dx narrowed once. The float buffers lie
+    /// as the caller's spans do (<see cref="FloatBuffers{T}"/>), so the float overload applies its own checks.
+    /// </summary>
     private void BackwardThroughSingle<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, int columns)
         where T : unmanaged
     {
-        if (dx.Length != x.Length)
-        {
-            throw new ArgumentException($"{Name}: dx has {dx.Length} elements but x has {x.Length}; they must be equal.", nameof(dx));
-        }
-
-        float[] a = ArrayPool<float>.Shared.Rent(Math.Max(1, x.Length));
-        float[] g = ArrayPool<float>.Shared.Rent(Math.Max(1, dy.Length));
-        float[] r = ArrayPool<float>.Shared.Rent(Math.Max(1, dx.Length));
+        var buffers = new FloatBuffers<T>(dx, x, dy);
         try
         {
-            var fa = a.AsSpan(0, x.Length);
-            var fg = g.AsSpan(0, dy.Length);
-            var fr = r.AsSpan(0, dx.Length);
-            LowPrecision.ToSingle(x, fa);
-            LowPrecision.ToSingle(dy, fg);
-            Backward(fa, fg, fr, columns);
-            LowPrecision.FromSingle(fr, dx);
+            LowPrecision.ToSingle(x, buffers.First);
+            LowPrecision.ToSingle(dy, buffers.Second);
+            Backward(buffers.First, buffers.Second, buffers.Output, columns);
+            LowPrecision.FromSingle(buffers.Output, dx);
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(a);
-            ArrayPool<float>.Shared.Return(g);
-            ArrayPool<float>.Shared.Return(r);
+            buffers.Return();
         }
     }
 
     private delegate void SingleCall(ReadOnlySpan<float> x, Span<float> y, int columns, Activation self);
 
+    /// <summary>
+    /// The 16-bit forward: x widened to float, the float overload called, y narrowed once. The float buffers lie as the
+    /// caller's spans do (<see cref="FloatBuffers{T}"/>), so the float overload applies its own checks.
+    /// </summary>
     private void ThroughSingle<T>(ReadOnlySpan<T> x, Span<T> y, int columns, SingleCall call)
         where T : unmanaged
     {
-        int inCols = RowLength(x.Length, columns);
-        int rows = x.Length == 0 ? 0 : x.Length / inCols;
-        int outLen = rows * OutputColumns(inCols);
-        if (y.Length != outLen)
-        {
-            throw new ArgumentException($"{Name}: the destination has {y.Length} elements but {outLen} are produced.", "y");
-        }
-
-        float[] a = ArrayPool<float>.Shared.Rent(Math.Max(1, x.Length));
-        float[] b = ArrayPool<float>.Shared.Rent(Math.Max(1, outLen));
+        var buffers = new FloatBuffers<T>(y, x, default);
         try
         {
-            LowPrecision.ToSingle(x, a.AsSpan(0, x.Length));
-            call(a.AsSpan(0, x.Length), b.AsSpan(0, outLen), columns, this);
-            LowPrecision.FromSingle(b.AsSpan(0, outLen), y);
+            LowPrecision.ToSingle(x, buffers.First);
+            call(buffers.First, buffers.Output, columns, this);
+            LowPrecision.FromSingle(buffers.Output, y);
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(a);
-            ArrayPool<float>.Shared.Return(b);
+            buffers.Return();
         }
+    }
+
+    /// <summary>
+    /// Pooled float buffers for a 16-bit call, of the caller's lengths and overlapping as the caller's spans do: an input
+    /// that is the output span itself gets the output's floats, one that overlaps it otherwise overlaps them (in the same
+    /// direction, at most one element away: see <see cref="Offset"/>), and any other input gets floats of its own. The
+    /// float overload then sees what a float caller with such spans would show it, and applies its own checks — lengths,
+    /// rows, channels, in place and overlap — with its own messages. (Checks made here before widening differed from
+    /// those: softmax and glu accepted overlapping Half spans that float refuses, and prelu refused a columns value its
+    /// float overload ignores.)
+    /// </summary>
+    private readonly ref struct FloatBuffers<T>
+        where T : unmanaged
+    {
+        private readonly float[] _shared;
+        private readonly float[]? _first;
+        private readonly float[]? _second;
+
+        /// <summary>The output's floats.</summary>
+        public readonly Span<float> Output;
+
+        /// <summary>The first input's floats.</summary>
+        public readonly Span<float> First;
+
+        /// <summary>The second input's floats (empty when there is none).</summary>
+        public readonly Span<float> Second;
+
+        public FloatBuffers(ReadOnlySpan<T> output, ReadOnlySpan<T> first, ReadOnlySpan<T> second)
+        {
+            // The output and the inputs that overlap it share one buffer, from the lowest start to the highest end, in
+            // bytes of the 16-bit data from the output's start; float bytes are twice as many.
+            int size = Unsafe.SizeOf<T>();
+            int widening = sizeof(float) / size;
+            long? a = Offset(output, first);
+            long? b = Offset(output, second);
+            long low = Math.Min(0, Math.Min(a ?? 0, b ?? 0));
+            long high = (long)output.Length * size;
+            if (a is long fa) high = Math.Max(high, fa + ((long)first.Length * size));
+            if (b is long fb) high = Math.Max(high, fb + ((long)second.Length * size));
+
+            int sharedFloats = (int)((((high - low) * widening) + sizeof(float) - 1) / sizeof(float));
+            _shared = ArrayPool<float>.Shared.Rent(Math.Max(1, sharedFloats));
+            Output = Place(_shared, -low * widening, output.Length);
+            _first = a is null ? Rent(first.Length) : null;
+            First = a is long pa ? Place(_shared, (pa - low) * widening, first.Length) : _first.AsSpan(0, first.Length);
+            _second = b is null ? Rent(second.Length) : null;
+            Second = b is long pb ? Place(_shared, (pb - low) * widening, second.Length) : _second.AsSpan(0, second.Length);
+        }
+
+        public void Return()
+        {
+            ArrayPool<float>.Shared.Return(_shared);
+            if (_first is not null) ArrayPool<float>.Shared.Return(_first);
+            if (_second is not null) ArrayPool<float>.Shared.Return(_second);
+        }
+
+        /// <summary>
+        /// Null when <paramref name="input"/> does not overlap <paramref name="output"/>; else its byte offset from the
+        /// output's start, brought to within one element (0 stays 0, the same span): the float checks ask only whether
+        /// spans overlap and whether they are the same span, and an overlap one element away is an overlap still, while
+        /// the true offset of a long partial overlap would make the shared buffer as long as both spans together.
+        /// </summary>
+        private static long? Offset(ReadOnlySpan<T> output, ReadOnlySpan<T> input)
+        {
+            if (!input.Overlaps(output)) return null;
+            long offset = Unsafe.ByteOffset(ref MemoryMarshal.GetReference(output), ref MemoryMarshal.GetReference(input));
+            return Math.Clamp(offset, -Unsafe.SizeOf<T>(), Unsafe.SizeOf<T>());
+        }
+
+        /// <summary>
+        /// <paramref name="length"/> floats from <paramref name="byteOffset"/> in <paramref name="shared"/>. An offset that
+        /// is not a whole number of floats comes only from 16-bit spans that overlap by a part of an element, which the
+        /// float overload refuses before it reads them.
+        /// </summary>
+        private static Span<float> Place(float[] shared, long byteOffset, int length) => byteOffset % sizeof(float) == 0
+            ? shared.AsSpan((int)(byteOffset / sizeof(float)), length)
+            : MemoryMarshal.CreateSpan(ref Unsafe.As<byte, float>(ref Unsafe.AddByteOffset(ref Unsafe.As<float, byte>(ref MemoryMarshal.GetArrayDataReference(shared)), (nint)byteOffset)), length);
+
+        private static float[]? Rent(int length) => length == 0 ? null : ArrayPool<float>.Shared.Rent(length);
     }
 }

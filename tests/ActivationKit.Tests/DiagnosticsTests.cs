@@ -231,6 +231,46 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void Init_check_refuses_layers_it_cannot_read()
+    {
+        var relu = ActivationCatalog.Create("relu");
+        var output = new LayerWeights("out", new float[] { 0.1f }, 1, 1, null);
+
+        // A zero-sized layer read w[0] of an empty array; 65536 × 65536 wrapped to 0 in int and passed an empty array.
+        var empty = Assert.Throws<ArgumentException>(() => InitCheck.Check([new LayerWeights("h", Array.Empty<float>(), 0, 4, relu), output]));
+        Assert.Equal("Layer 'h' has fan-in 0 and fan-out 4; both must be at least 1. (Parameter 'layers')", empty.Message);
+        Assert.Throws<ArgumentException>(() => InitCheck.Check([new LayerWeights("h", Array.Empty<float>(), 4, 0, relu), output]));
+        Assert.Throws<ArgumentException>(() => InitCheck.Check([new LayerWeights("h", Array.Empty<float>(), -1, -1, relu), output]));
+        var wrapped = Assert.Throws<ArgumentException>(() => InitCheck.Check([new LayerWeights("h", Array.Empty<float>(), 65536, 65536, relu), output]));
+        Assert.Equal("Layer 'h' has 0 weights, not 65536 × 65536. (Parameter 'layers')", wrapped.Message);
+
+        // The last layer is checked too, and a null entry is an argument error, not a NullReferenceException.
+        Assert.Throws<ArgumentException>(() => InitCheck.Check([new LayerWeights("h", new float[8], 2, 4, relu), new LayerWeights("out", new float[3], 2, 2, null)]));
+        var nullLayer = Assert.Throws<ArgumentException>(() => InitCheck.Check([null!, output]));
+        Assert.Equal("The layer at index 0 is null. (Parameter 'layers')", nullLayer.Message);
+
+        // A one-input, one-unit layer is a layer (its single weight has variance 0, which the scale check reports).
+        Assert.Equal(FindingKind.InitScale, Assert.Single(InitCheck.Check([new LayerWeights("h", new float[] { 1.4f }, 1, 1, relu), output])).Kind);
+    }
+
+    [Fact]
+    public void Dead_unit_reports_refuse_impossible_counts()
+    {
+        // A negative unit count made the tracker allocate a negative array (OverflowException).
+        var units = Assert.Throws<ArgumentException>(() => new DeadUnitTracker().Observe(new DeadUnitReport("h", -1, 4, [])));
+        Assert.Equal("The number of units must be ≥ 0, got -1. (Parameter 'Units')", units.Message);
+        Assert.Throws<ArgumentException>(() => new DeadUnitReport("h", 4, -1, []));
+        Assert.Throws<ArgumentNullException>(() => new DeadUnitReport("h", 4, 1, null!));
+        Assert.Contains("not a unit of a layer of 4", Assert.Throws<ArgumentException>(() => new DeadUnitReport("h", 4, 1, [4])).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new DeadUnitReport("h", 4, 1, [-1]));
+        Assert.Contains("listed twice", Assert.Throws<ArgumentException>(() => new DeadUnitReport("h", 4, 1, [1, 1])).Message, StringComparison.Ordinal);
+
+        var empty = new DeadUnitReport("h", 0, 0, []);
+        Assert.Equal(0, empty.DeadFraction);
+        Assert.Equal(0.5, new DeadUnitReport("h", 4, 1, [3, 0]).DeadFraction);
+    }
+
+    [Fact]
     public void Glorot_with_relu_in_a_deep_stack_and_he_with_sigmoid_are_reported()
     {
         var relu = ActivationCatalog.Create("relu");
@@ -400,6 +440,25 @@ public class DiagnosticsTests
         Assert.Empty(small.Record(2, [4.9], null, [5.0]));
         Assert.Single(small.Record(3, [5.0], null, [5.0]));
         Assert.Contains("one per layer", Assert.Throws<ArgumentException>(() => new GradientFlowMonitor().Record(1, [1.0, 2.0], null, [1.0])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Gradient_monitor_refuses_a_change_in_the_number_of_layers()
+    {
+        // Each norm is compared with the first step's norm of its layer: more norms read past them, fewer judged the
+        // wrong layers without a word.
+        var monitor = new GradientFlowMonitor();
+        Assert.Empty(monitor.Record(0, [1.0, 2.0]));
+        var more = Assert.Throws<ArgumentException>(() => monitor.Record(1, [1.0, 2.0, 3.0]));
+        Assert.Equal("norms", more.ParamName);
+        Assert.StartsWith("The number of layers changed: step 1 has 3 gradient norms but the first step had 2", more.Message, StringComparison.Ordinal);
+        var fewer = Assert.Throws<ArgumentException>(() => monitor.Record(2, [1.0]));
+        Assert.StartsWith("The number of layers changed: step 2 has 1 gradient norm but the first step had 2", fewer.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => monitor.Record(3, []));
+
+        // The refused steps left the monitor as it was: the same two layers still work, and still explode.
+        Assert.Empty(monitor.Record(4, [1.5, 2.5]));
+        Assert.Equal(FindingKind.ExplodingGradients, Assert.Single(monitor.Record(5, [1.0, double.PositiveInfinity])).Kind);
     }
 
     [Fact]

@@ -526,6 +526,32 @@ public class ElementwiseBehaviourTests
 
     [Theory]
     [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
+    public void Reference_agrees_with_the_special_values_sign_of_zero_included(string name)
+    {
+        // The yardstick must say what the catalog and the kernels say: elu's and selu's references gave +0 at −0
+        // (ReferenceMath.Expm1's series turned −0 into +0) while the kernels gave −0.
+        var f = CatalogData.Elementwise(name);
+        foreach (var sv in f.Info.SpecialValues) AssertSame(sv.Y, f.Reference(sv.X), $"{name} reference at {sv.X:R}");
+    }
+
+    [Fact]
+    public void Reference_math_keeps_the_sign_of_zero()
+    {
+        foreach (double zero in new[] { 0.0, -0.0 })
+        {
+            AssertSame(zero, ReferenceMath.Expm1(zero), $"expm1({zero:R})");
+            AssertSame(zero, ReferenceMath.Log1p(zero), $"log1p({zero:R})");
+            AssertSame(zero, ReferenceMath.TanhShrink(zero), $"tanhshrink({zero:R})");
+            AssertSame(zero, ReferenceMath.Swish(zero, zero, 0), $"swish({zero:R})");
+        }
+
+        // Tiny arguments keep their sign and value too (the series' first term).
+        AssertSame(-1e-300, ReferenceMath.Expm1(-1e-300), "expm1(−1e−300)");
+        AssertSame(-5e-324, ReferenceMath.Expm1(-5e-324), "expm1(−5e−324)");
+    }
+
+    [Theory]
+    [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
     public void Half_and_bfloat16_round_the_float_result(string name)
     {
         var f = CatalogData.Elementwise(name);

@@ -53,6 +53,43 @@ public class ExponentialFamilyTests
     }
 
     [Fact]
+    public void Celu_with_a_subnormal_alpha_keeps_its_slope()
+    {
+        // α = 1e−320 = 2024·2^−1074. 1/α overflows: the slope from the output, fma(y, ∞, 1), was NaN at y = 0 (and 0
+        // on the rest of the branch). The remainder x − u·α of the quotient fell below the subnormals: e^(x/α) lost 222
+        // ULP at x/α ≈ −250, in the kernel and the reference alike. Expected values from mpmath.
+        var celu = (ElementwiseActivation)ActivationCatalog.Create("celu(1e-320)");
+        var dx = new double[4];
+        celu.BackwardFromOutput([0.0, -0.0, -7.5e-321, -1e-320], [1.0, 1.0, 1.0, 1.0], dx);
+        Assert.Equal([1.0, 1.0], dx[..2]);
+        // 1 + y/α for y = −1518·2^−1074 and y = −α, with 1/α rounded once as for every α: bit for bit what
+        // α = 2024 gives at y = −1518 and −2024.
+        var ordinary = new double[2];
+        ActivationCatalog.Create("celu(2024)").BackwardFromOutput([-1518.0, -2024.0], [1.0, 1.0], ordinary);
+        Assert.Equal(ordinary, dx[2..]);
+        Near(0.25, dx[2], 1, "celu′ from y = −0.75α");
+        Assert.InRange(dx[3], 0, 1e-16);
+        Assert.Equal(1.0, DBackward(celu, 0.0));
+        Near(2.661289312935245e-109, DBackward(celu, -2.5e-318), 1, "celu′(−2.5e−318; α = 1e−320)");
+        Near(0.9513234241473099, DBackward(celu, -5e-322), 1, "celu′(−5e−322; α = 1e−320)");
+        Near(2.661289312935245e-109, celu.ReferenceDerivative(-2.5e-318), 1, "celu reference′(−2.5e−318; α = 1e−320)");
+        Assert.Equal(-1e-320, D(celu, -2.5e-318));
+
+        // Float data runs double lanes for this α; every non-positive y rounds to −0 or 0, where the slope is 1.
+        float[] x = [-1f, -0f, 0f, -1e-30f, float.NegativeInfinity, 2f];
+        var y = new float[x.Length];
+        var dxf = new float[x.Length];
+        celu.Forward(x, y);
+        celu.BackwardFromOutput(y, Enumerable.Repeat(1f, x.Length).ToArray(), dxf);
+        Assert.Equal(Enumerable.Repeat(1f, x.Length), dxf);
+
+        // The least α there is.
+        var least = ActivationCatalog.Create("celu(5e-324)");
+        least.BackwardFromOutput([0.0, -5e-324], [1.0, 1.0], dx.AsSpan(0, 2));
+        Assert.Equal([1.0, 0.0], dx[..2]);
+    }
+
+    [Fact]
     public void Softplus_does_not_flush_the_negative_tail_and_is_exact_in_the_positive_one()
     {
         var softplus = new Softplus();

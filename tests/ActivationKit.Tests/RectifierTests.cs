@@ -615,6 +615,44 @@ public class RectifierTests
     }
 
     [Fact]
+    public void Rrelu_bounds_near_the_largest_double_do_not_overflow()
+    {
+        // (lower + upper)/2 and upper − lower overflowed: rrelu(1e308, 1.5e308) had the inference slope +∞, and
+        // rrelu(−1e308, 1e308) in training every slope +∞.
+        var inference = new Rrelu(1e308, 1.5e308);
+        Assert.Equal(1.25e308, inference.InferenceSlope);
+        var y = new double[2];
+        inference.Forward([-1.0, 2.0], y);
+        Assert.Equal([-1.25e308, 2.0], y);
+        Assert.Equal(0.0, new Rrelu(-1e308, 1e308).InferenceSlope);
+        Assert.Equal(double.MaxValue, new Rrelu(double.MaxValue, double.MaxValue).InferenceSlope);
+
+        var training = new Rrelu(-1e308, 1e308, seed: 1);
+        var wide = new Rrelu(-double.MaxValue, double.MaxValue, seed: 5);
+        double below = 0, widest = 0;
+        for (int i = 0; i < 20_000; i++)
+        {
+            double a = training.SlopeAt(i);
+            Assert.InRange(a, -1e308, 1e308);
+            if (a < 0) below++;
+            double b = wide.SlopeAt(i);
+            Assert.InRange(b, -double.MaxValue, double.MaxValue);
+            widest = Math.Max(widest, Math.Abs(b));
+        }
+
+        // Uniform over the whole width: about half the slopes negative, some close to the bounds.
+        Assert.InRange(below / 20_000, 0.45, 0.55);
+        Assert.True(widest > 0.99 * double.MaxValue, $"largest |slope| {widest:R}");
+
+        // The halved form is the plain one scaled by 2: bounds at half the size give half the slopes, bit for bit.
+        var half = new Rrelu(-0.5e308, 0.5e308, seed: 1);
+        for (int i = 0; i < 1000; i++) Assert.Equal(half.SlopeAt(i), training.SlopeAt(i) / 2);
+        var dx = new double[3];
+        training.Backward([-1.0, -1.0, -1.0], [1.0, 1.0, 1.0], dx);
+        Assert.Equal([training.SlopeAt(0), training.SlopeAt(1), training.SlopeAt(2)], dx);
+    }
+
+    [Fact]
     public void Rrelu_slopes_are_uniform_within_the_bounds()
     {
         var f = new Rrelu().Train(2024);

@@ -185,10 +185,13 @@ public static class AccuracyMeter
     /// Checks the <paramref name="count"/> consecutive float bit patterns starting at <paramref name="firstBits"/>
     /// (wrapping is not allowed: firstBits + count ≤ 2^32).
     /// </summary>
+    /// <exception cref="ArgumentException">The range runs past 0xFFFFFFFF.</exception>
     public static AccuracyResult MeasureBitRange(ElementwiseActivation f, uint firstBits, ulong count, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(f);
-        if (firstBits + count > 1UL << 32)
+        // Compared as count ≤ 2^32 − firstBits: the sum firstBits + count wraps for a count near 2^64 (ulong.MaxValue
+        // with firstBits = 1 gave 0, which passed and measured nothing).
+        if (count > (1UL << 32) - firstBits)
         {
             throw new ArgumentException($"The bit range starting at 0x{firstBits:X8} with {count} patterns runs past 0xFFFFFFFF.", nameof(count));
         }

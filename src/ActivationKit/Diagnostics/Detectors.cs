@@ -9,10 +9,35 @@ namespace ActivationKit.Diagnostics;
 /// <param name="Units">Units in the layer.</param>
 /// <param name="Samples">Samples looked at.</param>
 /// <param name="DeadUnits">Indices of the dead units.</param>
+/// <exception cref="ArgumentException">A count is negative, or a dead-unit index is outside [0, <paramref name="Units"/>) or given twice.</exception>
 public sealed record DeadUnitReport(string Layer, int Units, int Samples, IReadOnlyList<int> DeadUnits)
 {
+    // Checked where a report is made: the tracker sizes an array by Units, and DeadFraction counts the indices.
+
+    /// <summary>Units in the layer (≥ 0).</summary>
+    public int Units { get; init; } = Units >= 0 ? Units : throw new ArgumentException($"The number of units must be ≥ 0, got {Units}.", nameof(Units));
+
+    /// <summary>Samples looked at (≥ 0).</summary>
+    public int Samples { get; init; } = Samples >= 0 ? Samples : throw new ArgumentException($"The number of samples must be ≥ 0, got {Samples}.", nameof(Samples));
+
+    /// <summary>Indices of the dead units, each in [0, <see cref="Units"/>) and at most once.</summary>
+    public IReadOnlyList<int> DeadUnits { get; init; } = CheckIndices(DeadUnits, Units);
+
     /// <summary>Fraction of the layer's units that are dead.</summary>
     public double DeadFraction => Units == 0 ? 0 : (double)DeadUnits.Count / Units;
+
+    private static IReadOnlyList<int> CheckIndices(IReadOnlyList<int> deadUnits, int units)
+    {
+        ArgumentNullException.ThrowIfNull(deadUnits, nameof(DeadUnits));
+        var seen = new HashSet<int>();
+        foreach (int j in deadUnits)
+        {
+            if (j < 0 || j >= units) throw new ArgumentException($"Dead unit {j} is not a unit of a layer of {units}.", nameof(DeadUnits));
+            if (!seen.Add(j)) throw new ArgumentException($"Dead unit {j} is listed twice.", nameof(DeadUnits));
+        }
+
+        return deadUnits;
+    }
 }
 
 /// <summary>
@@ -486,6 +511,7 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
     /// (<paramref name="weightNorms"/>, the same order; see the remarks). Returns the findings raised by this step
     /// (each kind once per monitor).
     /// </summary>
+    /// <exception cref="ArgumentException">The number of norms differs from the first step's (the number of layers changed), or <paramref name="weightNorms"/> has another count than <paramref name="norms"/>.</exception>
     public IReadOnlyList<Finding> Record(long step, IReadOnlyList<double> norms, IReadOnlyList<string>? layerNames = null, IReadOnlyList<double>? weightNorms = null)
     {
         ArgumentNullException.ThrowIfNull(norms);
@@ -494,14 +520,21 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
             throw new ArgumentException($"{weightNorms.Count} weight norms for {norms.Count} gradient norms; give one per layer.", nameof(weightNorms));
         }
 
-        var found = new List<Finding>();
-        if (norms.Count == 0) return found;
-        string Name(int i) => layerNames is not null && i < layerNames.Count ? layerNames[i] : $"layer {i}";
+        // The first step fixes the number of layers: every later norm is compared with the first of its layer, so a
+        // step with more norms would read past them and one with fewer would silently judge the wrong layers.
         if (_first is null)
         {
             _first = norms.ToArray();
             _firstLargest = _first.Where(double.IsFinite).DefaultIfEmpty(0).Max();
         }
+        else if (norms.Count != _first.Length)
+        {
+            throw new ArgumentException($"The number of layers changed: step {step} has {norms.Count} gradient norm{(norms.Count == 1 ? "" : "s")} but the first step had {_first.Length} (one monitor follows one network).", nameof(norms));
+        }
+
+        var found = new List<Finding>();
+        if (norms.Count == 0) return found;
+        string Name(int i) => layerNames is not null && i < layerNames.Count ? layerNames[i] : $"layer {i}";
 
         if (!_explodingReported)
         {

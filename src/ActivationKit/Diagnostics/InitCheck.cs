@@ -36,10 +36,12 @@ public sealed record LayerVariance(string Name, double Variance, int FanIn, int 
 public static class InitCheck
 {
     /// <summary>Checks the hidden layers (every layer but the last) and returns the findings.</summary>
+    /// <exception cref="ArgumentException">A layer is null, has a fan-in or fan-out below 1, or does not have fan-in × fan-out weights.</exception>
     public static IReadOnlyList<Finding> Check(IReadOnlyList<LayerWeights> layers, DiagnosticsOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(layers);
         options ??= new DiagnosticsOptions();
+        for (int l = 0; l < layers.Count; l++) Validate(layers[l], l);
         var found = new List<Finding>();
         var variances = new List<LayerVariance>();
         int hidden = Math.Max(0, layers.Count - 1);
@@ -47,11 +49,6 @@ public static class InitCheck
         {
             var layer = layers[l];
             var w = layer.Weights.Span;
-            if (w.Length != layer.FanIn * layer.FanOut)
-            {
-                throw new ArgumentException($"Layer '{layer.Name}' has {w.Length} weights, not {layer.FanIn} × {layer.FanOut}.", nameof(layers));
-            }
-
             bool isHidden = l < hidden;
             if (isHidden && layer.FanOut > 1)
             {
@@ -216,6 +213,24 @@ public static class InitCheck
             Initialization.LeCun => $"LeCun normal initialisation for {info.Name}",
             _ => $"Glorot (Xavier) initialisation for {info.Name}",
         };
+
+    /// <summary>
+    /// A layer the checks can read: at least one input and one unit, and exactly fan-in × fan-out weights (the product
+    /// taken in long: 65536 × 65536 wraps to 0 in int, and an empty array passed).
+    /// </summary>
+    private static void Validate(LayerWeights? layer, int index)
+    {
+        if (layer is null) throw new ArgumentException($"The layer at index {index} is null.", "layers");
+        if (layer.FanIn < 1 || layer.FanOut < 1)
+        {
+            throw new ArgumentException($"Layer '{layer.Name}' has fan-in {layer.FanIn} and fan-out {layer.FanOut}; both must be at least 1.", "layers");
+        }
+
+        if (layer.Weights.Length != (long)layer.FanIn * layer.FanOut)
+        {
+            throw new ArgumentException($"Layer '{layer.Name}' has {layer.Weights.Length} weights, not {layer.FanIn} × {layer.FanOut}.", "layers");
+        }
+    }
 
     private static double Variance(ReadOnlySpan<float> w)
     {

@@ -90,7 +90,7 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         double u = x / Alpha;
         // Where e^u − 1 rounds to u, α·u is x up to a relative u/2.
         if (Math.Abs(u) < 1e-300) return x;
-        double uLo = double.IsFinite(u) ? Math.FusedMultiplyAdd(-u, Alpha, x) / Alpha : 0;
+        double uLo = QuotientLow(x, u);
         double em1 = ReferenceMath.Expm1(u);
         return Alpha * (em1 + ((em1 + 1) * uLo));
     }
@@ -102,15 +102,37 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         if (x > 0) return 1.0;
         double u = x / Alpha;
         // e^(x/α) with the rounding of the quotient compensated: x/α = u + (x − u·α)/α.
-        double uLo = double.IsFinite(u) ? Math.FusedMultiplyAdd(-u, Alpha, x) / Alpha : 0;
+        double uLo = QuotientLow(x, u);
         double e = Math.Exp(u);
         return e + (e * uLo);
+    }
+
+    /// <summary>
+    /// x/α − u for u = x/α rounded, from the remainder x − u·α, which an fma gives exactly unless it falls below the
+    /// subnormals: for an α under 2^−600 it is taken of x and α scaled by 2^600 (for a subnormal α it was otherwise
+    /// rounded to a sizeable fraction of α). 0 where u is not finite.
+    /// </summary>
+    private double QuotientLow(double x, double u)
+    {
+        if (!double.IsFinite(u)) return 0;
+        double s = Alpha < Kernel_.ScaleThreshold ? 1.0 / Kernel_.ScaleThreshold : 1.0;
+        return Math.FusedMultiplyAdd(-u, Alpha * s, x * s) / (Alpha * s);
     }
 
     /// <summary>The CELU arithmetic (double lanes for float data).</summary>
     public readonly struct Kernel_ : IOutputGradientKernel
     {
+        // Double lanes work with α·s and x·s or y·s where α alone would overflow or underflow: s = 2^600 for α below
+        // 2^−600 (≈ 2.4e−181), else 1, which leaves every bit as it was. (1) The slope from the output, 1 + y/α, is
+        // fma(y·s, 1/(α·s), 1): 1/α overflows below α ≈ 5.6e−308, and ∞ made the slope NaN at y = 0 and 0 on the rest
+        // of the negative branch. (2) The quotient's remainder x − u·α (see Quotient) is exact only while it is not
+        // below the subnormals: for a subnormal α it was rounded to a multiple of 2^−1074 that is a sizeable fraction of
+        // α, and e^(x/α) lost 222 ULP at α = 1e−320. The negative branch has |y| ≤ α, and the x that matter have
+        // |x/α| ≤ 750, so y·s and x·s are exact there; beyond, x·s may overflow and its remainder is dropped as any
+        // infinite one. Float lanes run only for α in [1e−30, 1e30] (FloatLanesApply), where s = 1.
         private readonly LaneValue _inverseAlpha;
+        private readonly LaneValue _scale;
+        private readonly LaneValue _scaledAlpha;
 
         // α for either lane type, and for float lanes α − float(α), which they fold into the quotient's low part (see
         // LaneValue for why these are not converted from the double in the loop).
@@ -120,10 +142,16 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         /// <summary>Binds α.</summary>
         public Kernel_(double alpha)
         {
-            _inverseAlpha = new(1.0 / alpha);
+            double scale = alpha < ScaleThreshold ? 1.0 / ScaleThreshold : 1.0;
+            _scale = new(scale);
+            _scaledAlpha = new(alpha * scale);
+            _inverseAlpha = new(1.0 / (alpha * scale));
             _alpha = new(alpha);
             _alphaLoLanes = new(alpha - (float)alpha);
         }
+
+        /// <summary>2^−600: below it α is scaled by 2^600 in double lanes (see the fields).</summary>
+        internal static readonly double ScaleThreshold = Math.ScaleB(1.0, -600);
 
         /// <inheritdoc />
         public static bool ComputeFloatInDouble => false;
@@ -173,9 +201,13 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
+        {
             // f′ = 1 + y/α = e^(x/α) ≥ 0, known to the precision of y: where it is below y's rounding the sum is that
-            // rounding, of either sign, so a negative one is taken as 0 (as ELU does).
-            => TV.SelectWhereGreater(y, TV.Zero, dy, dy * VMath.NonNegative(TV.Fma(y, _inverseAlpha.In<TV>(), TV.One)));
+            // rounding, of either sign, so a negative one is taken as 0 (as ELU does). y is scaled with 1/α (see
+            // the fields) in double lanes only: float lanes never need it.
+            var scaled = TV.IsDouble ? y * _scale.In<TV>() : y;
+            return TV.SelectWhereGreater(y, TV.Zero, dy, dy * VMath.NonNegative(TV.Fma(scaled, _inverseAlpha.In<TV>(), TV.One)));
+        }
 
         /// <summary>
         /// Float lanes: ELU's float expm1 (<see cref="Elu.Kernel_.ExpMinusOne{TV}"/>) at u = x/α, with the quotient's
@@ -217,13 +249,16 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
             return u;
         }
 
-        /// <summary>u = x/α rounded, and uLo ≈ x/α − u from the exact remainder x − u·α (0 where not finite).</summary>
+        /// <summary>
+        /// u = x/α rounded, and uLo ≈ x/α − u from the exact remainder x·s − u·(α·s), divided by α·s (0 where not
+        /// finite; s scales a tiny α, see the fields).
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV Quotient<TV>(TV x, out TV uLo) where TV : struct, IVec<TV>
         {
-            var a = _alpha.In<TV>();
-            var u = x / a;
-            uLo = TV.Fnma(u, a, x) / a;
+            var u = x / _alpha.In<TV>();
+            var a = _scaledAlpha.In<TV>();
+            uLo = TV.Fnma(u, a, x * _scale.In<TV>()) / a;
             uLo = TV.SelectWhereLess(TV.Abs(uLo), TV.Create(double.PositiveInfinity), uLo, TV.Zero);
             return u;
         }

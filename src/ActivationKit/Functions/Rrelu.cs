@@ -17,7 +17,7 @@ namespace ActivationKit.Functions;
 /// <para>
 /// In training mode the slope of element <c>index</c> is a pure function of (seed, index): the index-th output of a
 /// SplitMix64 generator (Steele, Lea &amp; Flood, 2014) keyed by the mixed seed, taken to 53 bits u ∈ [0, 1), and
-/// a = lower + (upper − lower)·u, rounded to the data's precision. Results therefore do not depend on vector width or
+/// a = lower + (upper − lower)·u, rounded to the data's precision (taken on halves where upper − lower overflows). Results therefore do not depend on vector width or
 /// on how a buffer is split, and <see cref="Backward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/> sees the very
 /// slopes the forward used without storing them. The index counts from the start of each call; to process a buffer in
 /// pieces, pass each piece's offset to the <c>…At</c> methods (e.g. <see cref="ForwardAt(ReadOnlySpan{float}, Span{float}, long)"/>).
@@ -92,7 +92,10 @@ public sealed class Rrelu : ElementwiseActivation
 
         _lower = lower;
         _upper = upper;
-        _mean = (lower + upper) / 2;
+        // Halves first where the sum overflows (bounds near ±1.8e308: rrelu(1e308, 1.5e308) had slope +∞); halving
+        // such bounds is exact, so this is the correctly rounded mean, as the sum over 2 is everywhere else.
+        double sum = lower + upper;
+        _mean = double.IsFinite(sum) ? sum / 2 : (lower / 2) + (upper / 2);
     }
 
     /// <summary>Creates RReLU in training mode: random slopes drawn from (<paramref name="seed"/>, element index).</summary>
@@ -137,7 +140,7 @@ public sealed class Rrelu : ElementwiseActivation
     public double SlopeAt(long index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
-        return Training ? new RandomSlopes(_lower, _upper - _lower, _key).At(index) : _mean;
+        return Training ? new RandomSlopes(_lower, _upper, _key).At(index) : _mean;
     }
 
     /// <inheritdoc />
@@ -211,7 +214,7 @@ public sealed class Rrelu : ElementwiseActivation
         }
 
         RequireFloatSlopes<T>();
-        SlopeDriver.Forward(new RandomSlopes(_lower, _upper - _lower, _key), x, y, firstIndex);
+        SlopeDriver.Forward(new RandomSlopes(_lower, _upper, _key), x, y, firstIndex);
     }
 
     private void BackwardCore<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> dy, Span<T> dx, long firstIndex, string aName)
@@ -226,7 +229,7 @@ public sealed class Rrelu : ElementwiseActivation
         }
 
         RequireFloatSlopes<T>();
-        SlopeDriver.Backward(new RandomSlopes(_lower, _upper - _lower, _key), a, dy, dx, firstIndex, aName);
+        SlopeDriver.Backward(new RandomSlopes(_lower, _upper, _key), a, dy, dx, firstIndex, aName);
     }
 
     /// <summary>
@@ -275,14 +278,36 @@ public sealed class Rrelu : ElementwiseActivation
         }
     }
 
-    /// <summary>Slope of element i: lower + width·u(i), u(i) the i-th SplitMix64 output of the key, to 53 bits.</summary>
-    private readonly struct RandomSlopes(double lower, double width, ulong key) : ISlopeSource
+    /// <summary>Slope of element i: lower + (upper − lower)·u(i), u(i) the i-th SplitMix64 output of the key, to 53 bits.</summary>
+    private readonly struct RandomSlopes : ISlopeSource
     {
+        private readonly double _lower;
+        private readonly double _width;
+        private readonly double _upper;
+        private readonly bool _halved;
+        private readonly ulong _key;
+
+        public RandomSlopes(double lower, double upper, ulong key)
+        {
+            // Bounds of opposite signs near ±1.8e308 have a width beyond the doubles (rrelu(−1e308, 1e308) gave the
+            // slope +∞): the slope is then taken on the halves, 2·(lower/2 + (upper/2 − lower/2)·u), exact halvings for
+            // such bounds, so the same value as the plain form would give without the overflow. Other bounds keep the
+            // plain form and its bits.
+            _halved = !double.IsFinite(upper - lower);
+            _lower = _halved ? lower / 2 : lower;
+            _width = _halved ? (upper / 2) - (lower / 2) : upper - lower;
+            _upper = upper;
+            _key = key;
+        }
+
         public double At(long index)
         {
-            ulong bits = Mix(unchecked(key + (((ulong)index + 1UL) * Golden)));
+            ulong bits = Mix(unchecked(_key + (((ulong)index + 1UL) * Golden)));
             double u = (bits >> 11) * (1.0 / (1UL << 53));
-            return lower + (width * u);
+            if (!_halved) return _lower + (_width * u);
+
+            // Doubling a sum that rounded up past upper/2 would leave [lower, upper] (+∞ for upper = double.MaxValue).
+            return Math.Min(2 * (_lower + (_width * u)), _upper);
         }
 
         public void Fill<T>(long firstIndex, Span<T> destination) where T : unmanaged, IBinaryFloatingPointIeee754<T>

@@ -7,7 +7,7 @@ namespace ActivationKit.Numerics;
 /// </summary>
 public static partial class ReferenceMath
 {
-    /// <summary>ln(1 + x) with full relative accuracy for tiny x (the classic u = 1 + x correction).</summary>
+    /// <summary>ln(1 + x) with full relative accuracy for tiny x (the classic u = 1 + x correction); log1p(±0) = ±0.</summary>
     public static double Log1p(double x)
     {
         if (double.IsNaN(x) || x < -1) return double.NaN;
@@ -18,10 +18,11 @@ public static partial class ReferenceMath
         return Math.Log(u) * (x / (u - 1.0));
     }
 
-    /// <summary>e^x − 1 with full relative accuracy for tiny x (Kahan's trick).</summary>
+    /// <summary>e^x − 1 with full relative accuracy for tiny x (Kahan's trick); expm1(±0) = ±0.</summary>
     public static double Expm1(double x)
     {
-        if (double.IsNaN(x)) return x;
+        // ±0 itself: the series below adds x²/2 = +0 to x, and −0 + +0 is +0.
+        if (double.IsNaN(x) || x == 0) return x;
         if (Math.Abs(x) < 1e-5)
         {
             return x + (x * x / 2) + (x * x * x / 6) + (x * x * x * x / 24);
