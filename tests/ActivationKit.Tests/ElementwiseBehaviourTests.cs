@@ -770,4 +770,31 @@ public class ElementwiseBehaviourTests
     }
 
     private static void AssertSame(float expected, float actual, string what) => AssertSame((double)expected, actual, what);
+
+    [Theory]
+    [InlineData("silu(beta=2)")]
+    [InlineData("silu(beta=0.5)")]
+    [InlineData("gelu_sigmoid")]
+    [InlineData("softplus(beta=2)")]
+    [InlineData("elu(alpha=2)")]
+    [InlineData("celu(alpha=2)")]
+    [InlineData("leaky_relu(0.3)")]
+    [InlineData("mish")]
+    [InlineData("gelu")]
+    [InlineData("gelu_tanh")]
+    public void Parameterised_and_gated_forms_keep_the_sign_of_zero_at_the_smallest_doubles(string spec)
+    {
+        // The deep-tail and parameter forms have their own arithmetic: silu(beta=2) once returned +0 at x = −5e−324,
+        // where x·σ(βx) rounds to −0 (its low part's product −0·lo came back +0).
+        var f = (ElementwiseActivation)Catalog.ActivationCatalog.Create(spec);
+        double[] x = [-double.Epsilon, double.Epsilon, -1e-310, 1e-310, -0.0, 0.0];
+        var y = new double[x.Length];
+        f.Forward(x, y);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double expected = f.Reference(x[i]);
+            Assert.True(double.IsNegative(y[i]) == double.IsNegative(expected) && Math.Abs(y[i] - expected) <= double.Epsilon,
+                $"{spec}({x[i]:R}) = {y[i]:R}, reference {expected:R}");
+        }
+    }
 }

@@ -216,7 +216,9 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             var z = Gate(x, out var p, out var lo, out var n, out var e, out _, out _);
             // βx ≥ 0: x·σ(z) = x/(1 + e). βx < 0: x·e/(1 + e), with e's power of two applied last.
             var d = TV.One + e;
-            var y = TV.SelectWhereLess(z, TV.Zero, VMath.MulExpParts(x / d, p, lo, n), x / d);
+            // x·e/(1 + e) takes x's sign bit: where x/(1 + e) rounds to −0 (x = −5e−324 with β > 1), the low part's
+            // product −0·lo is +0 for lo < 0 and the sum would come back +0 (every non-zero result has x's sign anyway).
+            var y = TV.SelectWhereLess(z, TV.Zero, TV.Or(VMath.MulExpParts(x / d, p, lo, n), TV.And(x, TV.SignMask)), x / d);
             // From βx = −900 on (x = ∓∞ included) the value is a zero of x's sign; x·tiny would be ∞·0 = NaN at ∞.
             return TV.SelectWhereLessOrEqual(z, TV.Create(-900.0), TV.And(x, TV.SignMask), y);
         }
