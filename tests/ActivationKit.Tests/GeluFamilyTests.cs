@@ -410,4 +410,22 @@ public class GeluFamilyTests
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
+
+    [Theory]
+    [InlineData("gelu")]
+    [InlineData("gelu_tanh")]
+    public void The_derivative_underflows_to_minus_zero_below_its_zero(string name)
+    {
+        // f′ < 0 below −0.75, so where it underflows the reference and the kernels give −0 (the reference's
+        // Φ + x·φ = 0 + (−0) was +0).
+        var f = (ElementwiseActivation)Catalog.ActivationCatalog.Create(name);
+        double[] x = [-800.0, -1e5, double.NegativeInfinity];
+        var dx = new double[x.Length];
+        f.Backward(x, [1.0, 1.0, 1.0], dx);
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.True(double.IsNegative(f.ReferenceDerivative(x[i])) && f.ReferenceDerivative(x[i]) == 0, $"{name}′ reference at {x[i]}: {f.ReferenceDerivative(x[i]):R}");
+            Assert.True(double.IsNegative(dx[i]) && dx[i] == 0, $"{name}′ kernel at {x[i]}: {dx[i]:R}");
+        }
+    }
 }

@@ -90,7 +90,9 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
     {
         if (double.IsNaN(x)) return x;
         if (double.IsInfinity(x)) return x > 0 ? 1.0 : -0.0;
-        return ReferenceMath.NormalCdf(x) + (x * ReferenceMath.NormalPdf(x));
+        // Below the zero of f′ at −0.7518 the value is negative, and where it underflows it is −0 (0 + (−0) would be +0).
+        double d = ReferenceMath.NormalCdf(x) + (x * ReferenceMath.NormalPdf(x));
+        return d == 0 && x < 0 ? -0.0 : d;
     }
 
     /// <summary>The GELU arithmetic: float lanes for float data, Cody's rationals in double lanes for double data.</summary>

@@ -86,7 +86,9 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         double s = S(x);
         double ds = 2 * SqrtTwoOverPi * (1 + (3 * 0.044715 * x * x));
         double p = ReferenceMath.Sigmoid(s);
-        return p + (x * ds * p * ReferenceMath.Sigmoid(-s));
+        // Below the zero of f′ at −0.7525 the value is negative, and where it underflows it is −0 (p + (−0) would be +0).
+        double d = p + (x * ds * p * ReferenceMath.Sigmoid(-s));
+        return d == 0 && x < 0 ? -0.0 : d;
     }
 
     private static double S(double x) => 2 * SqrtTwoOverPi * (x + (0.044715 * x * x * x));
