@@ -222,6 +222,29 @@ public class DiagnoseCommandTests
     }
 
     [Fact]
+    public void A_saved_model_on_fewer_than_16_samples_is_judged_on_the_rows_it_has()
+    {
+        // Live checks under 16 samples are pooled with later ones; an offline run has no later check, so its few rows
+        // showed "—" for dead units and a layer of dead units went unreported.
+        using var tmp = new TempDir();
+        var bad = Mlp.Build(2, [8, 8], "relu", 2);
+        bad.Initialize(Initializer.Auto, 1);
+        bad.Layers[1].Bias.AsSpan().Fill(-30f);
+        ModelFile.Save(tmp.File("bad.akm"), bad, new ModelMetadata { Task = "classification", ClassCount = 2 });
+        var r = Cli.Run("diagnose", "--model", tmp.File("bad.akm"), "--data", "moons", "--samples", "8", "--json");
+        Assert.Equal(1, r.ExitCode);
+        var dead = Assert.Single(Findings(r), f => f.GetProperty("kind").GetString() == "dead_units");
+        Assert.Equal("layer1", dead.GetProperty("layer").GetString());
+        Assert.Equal(8, dead.GetProperty("evidence").GetProperty("samples").GetDouble());
+        var layers = JsonDocument.Parse(r.Out).RootElement.GetProperty("layers");
+        Assert.Equal(1.0, layers[1].GetProperty("checks")[0].GetProperty("deadFraction").GetDouble());
+        Assert.Equal(JsonValueKind.Number, layers[0].GetProperty("checks")[0].GetProperty("deadFraction").ValueKind);
+
+        var text = Cli.Run("diagnose", "--model", tmp.File("bad.akm"), "--data", "moons", "--samples", "8");
+        Assert.Contains("[critical] dead_units in layer1", text.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_models_class_names_number_the_text_labels_of_its_data()
     {
         // A model trained on cat/dog/emu, diagnosed on a file of dog and emu only, numbered them by the file's own sorted

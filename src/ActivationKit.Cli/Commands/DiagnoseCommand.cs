@@ -126,11 +126,12 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
             throw new UsageException($"The data '{data.Name}' has {data.ClassCount} classes but the model has {net.OutputSize} outputs.");
         }
 
-        // One check from one forward and backward pass: a streak of one is all the evidence there is.
+        // One check from one forward and backward pass: a streak of one is all the evidence there is, and dead units are
+        // judged on the rows it has (DeadMinSamples 1: no later check will come to pool a small --samples with).
         var options = new NetworkDiagnosticsOptions
         {
             Every = 1,
-            Session = new DiagnosticsSessionOptions { Thresholds = new DiagnosticsOptions { VanishingSteps = 1 }, DeadChecks = 1 },
+            Session = new DiagnosticsSessionOptions { Thresholds = new DiagnosticsOptions { VanishingSteps = 1, DeadMinSamples = 1 }, DeadChecks = 1 },
         };
         using var d = new NetworkDiagnostics(net, options).Attach();
         d.CheckOutput(data, loss);
