@@ -452,6 +452,28 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void Dead_units_from_activations_count_a_zero_output_only_where_the_function_says_so()
+    {
+        // Two rows of three units: unit 1 outputs 0 on both, units 0 and 2 do not.
+        float[] post = [0.5f, 0f, 0f, 0.2f, 0f, 1f];
+        Assert.Equal([1], DeadUnitDetector.FromActivations("l", post, 3).DeadUnits);
+        Assert.Equal([1], DeadUnitDetector.FromActivations("l", ActivationCatalog.Create("relu"), post, 3).DeadUnits);
+
+        // tanh and ELU output 0 only at x = 0, where their slope is 1: not dead.
+        Assert.Empty(DeadUnitDetector.FromActivations("l", ActivationCatalog.Create("tanh"), post, 3).DeadUnits);
+        Assert.Empty(DeadUnitDetector.FromActivations("l", ActivationCatalog.Create("elu"), post, 3).DeadUnits);
+
+        // Per channel: prelu with a slope of 0 in channel 1 only.
+        var prelu = new ActivationKit.Functions.Prelu([0.25f, 0f, 0.1f]);
+        Assert.Equal([1], DeadUnitDetector.FromActivations("l", prelu, [0f, 0f, 0f, 0f, 0f, 0f], 3).DeadUnits);
+
+        // Row-wise: no unit-wise derivative, no unit reported; the report still counts the samples.
+        var rowwise = DeadUnitDetector.FromActivations("l", ActivationCatalog.Create("softmax"), post, 3);
+        Assert.Empty(rowwise.DeadUnits);
+        Assert.Equal(2, rowwise.Samples);
+    }
+
+    [Fact]
     public void Dead_unit_tracker_tells_which_units_stay_dead()
     {
         var t = new DeadUnitTracker();

@@ -20,8 +20,9 @@ public sealed record DeadUnitReport(string Layer, int Units, int Samples, IReadO
 /// positive, relu6 or hardsigmoid below their flat zero), so they pass no signal and receive no gradient. A unit whose
 /// derivative is zero but whose output is not (sigmoid or tanh pinned at ±1, hardtanh at ±1, relu6 at 6) is saturated,
 /// not dead: <see cref="SaturationDetector"/> reports it, as it does a smooth tail that only underflows to zero
-/// (sigmoid at −200). From activations alone, a unit is dead when its output is
-/// zero on every sample.
+/// (sigmoid at −200). From activations alone, a unit is dead when its output is zero on every sample and the function
+/// can output 0 with f′ = 0 there (<see cref="ZeroOutput"/>: ReLU below 0, not tanh or ELU, whose only zero has a slope);
+/// without the function, any unit whose output is zero on every sample counts.
 /// </summary>
 public static class DeadUnitDetector
 {
@@ -73,7 +74,11 @@ public static class DeadUnitDetector
     /// <summary>Values per block (whole rows) when the detectors work through a large array.</summary>
     internal const int BlockValues = 1 << 16;
 
-    /// <summary>From activations <paramref name="post"/> laid out [samples × units]: dead where the output is 0 on every sample.</summary>
+    /// <summary>
+    /// From activations <paramref name="post"/> laid out [samples × units]: dead where the output is 0 on every sample.
+    /// The function is unknown here, so a unit of tanh or ELU that outputs 0 (where its slope is 1) counts too: the
+    /// overload with the activation tells them apart.
+    /// </summary>
     public static DeadUnitReport FromActivations(string layer, ReadOnlySpan<float> post, int units)
     {
         int samples = Shape.Rows(post.Length, units, nameof(post));
@@ -86,13 +91,32 @@ public static class DeadUnitDetector
         return new DeadUnitReport(layer, units, samples, Dead(alive, samples));
     }
 
+    /// <summary>
+    /// From activations <paramref name="post"/> of <paramref name="activation"/> laid out [samples × units]: dead where
+    /// the output is 0 on every sample and an output of 0 means f′ = 0 for that unit (<see cref="ZeroOutput.MeansDeadPerChannel"/>:
+    /// ReLU below 0, hardsigmoid below −3). A tanh, identity or ELU unit outputs 0 only at a pre-activation of 0, where its
+    /// slope is 1 (or the leak): it still learns, and is not reported. Functions with a parameter per channel
+    /// (prelu(num_parameters=C)) read the units as their C channels. Row-wise and gated functions have no unit-wise
+    /// derivative: no unit is reported for them.
+    /// </summary>
+    public static DeadUnitReport FromActivations(string layer, Activation activation, ReadOnlySpan<float> post, int units)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        var report = FromActivations(layer, post, units);
+        if (activation.Info.Kind != ActivationKind.Elementwise) return report with { DeadUnits = [] };
+        if (report.DeadUnits.Count == 0) return report;
+        var canDie = ZeroOutput.MeansDeadPerChannel(activation);
+        return report with { DeadUnits = report.DeadUnits.Where(j => canDie[j % canDie.Length]).ToArray() };
+    }
+
     private static int[] Dead(bool[] alive, int samples) =>
         samples == 0 ? [] : Enumerable.Range(0, alive.Length).Where(j => !alive[j]).ToArray();
 
     /// <summary>
     /// The finding for a report, or null when the layer is healthy by <paramref name="options"/>. How many samples make
-    /// enough evidence is the caller's call: a live session skips checks on fewer than
-    /// <see cref="DiagnosticsOptions.DeadMinSamples"/>; an offline dump is judged on the rows it has (its evidence says how many).
+    /// enough evidence is the caller's call: a live session pools consecutive checks on fewer than
+    /// <see cref="DiagnosticsOptions.DeadMinSamples"/> samples until they hold that many and judges the pool as one
+    /// check; an offline dump or model run is judged on the rows it has (its evidence says how many).
     /// </summary>
     public static Finding? ToFinding(DeadUnitReport report, DiagnosticsOptions? options = null, long? step = null, string? activationName = null)
     {
