@@ -367,6 +367,29 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void A_diverging_run_with_json_still_prints_its_object_and_saves_nothing()
+    {
+        // With --json nothing at all was printed on stdout when training diverged: not the object, not the report.
+        using var dir = new TempDir();
+        string model = dir.File("d.akm");
+        var r = Cli.Run("train", "--data", "moons", "--samples", "300", "--epochs", "2", "--diagnose", "--diagnose-every", "1", "--lr", "1e9", "--optimizer", "sgd", "--json", "--save", model);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("Error: Training diverged in epoch 1", r.Err, StringComparison.Ordinal);
+        var json = Json(r);
+        Assert.True(json.GetProperty("diverged").GetBoolean());
+        Assert.StartsWith("Training diverged in epoch 1", json.GetProperty("divergence").GetString(), StringComparison.Ordinal);
+        Assert.False(json.GetProperty("stopped_early").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("test").ValueKind);
+        Assert.False(json.TryGetProperty("model", out _));
+        var findings = json.GetProperty("diagnostics").GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("kind").GetString()).ToList();
+        Assert.Contains("exploding_gradients", findings);
+        Assert.Empty(dir.Files());
+
+        // A run that does not diverge says so.
+        Assert.False(Json(Cli.Run("train", "--data", "xor", "--samples", "100", "--epochs", "1", "--json").Ok()).GetProperty("diverged").GetBoolean());
+    }
+
+    [Fact]
     public void The_deep_sigmoid_example_of_the_diagnostics_guide_stops_cleanly()
     {
         var r = Cli.Run("train", "--data", "spirals", "--samples", "300", "--activation", "sigmoid", "--hidden", "32,32,32,32,32,32,32,32", "--init", "normal", "--stop-on-critical");

@@ -109,7 +109,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string? Save { get; init; }
 
         [CommandOption("--json")]
-        [Description("Print one JSON object (data, task, network, per-epoch metrics, test metrics, time per epoch) instead of the summary.")]
+        [Description("Print one JSON object (data, task, network, per-epoch metrics, test metrics, time per epoch, diverged and stopped_early with the reason, and with --diagnose the report as diagnostics) instead of the summary; when training diverges, test is null and the exit code 1.")]
         public bool Json { get; init; }
 
         /// <inheritdoc />
@@ -169,15 +169,19 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         var result = Run(network, train, validation, options, data.Task);
         // With --json the report goes into the JSON object ("diagnostics") instead of the text on stdout.
         var report = diagnostics?.Finish($"training on {settings.Data}", settings.Json ? null : consoles.OutWriter);
+        double perEpoch = result.History.Count > 0 ? result.History.Average(r => r.Seconds) : double.NaN;
         if (result.Diverged)
         {
             consoles.ErrorWriter.WriteLine($"Error: {result.Message}");
+
+            // --json still gets its object: the epochs that completed, the divergence and the diagnostics that saw it
+            // coming (without --json they were printed above). No test metrics: the weights are no longer finite.
+            if (settings.Json) WriteJson(data, description, result, null, double.NaN, perEpoch, null, report);
             return ExitCodes.Failed;
         }
 
         var testMetrics = Trainer.Evaluate(network, test, pairing.Loss);
         double labelAccuracy = data.Task == TrainingTask.Multilabel ? LabelAccuracy(network, test) : double.NaN;
-        double perEpoch = result.History.Count > 0 ? result.History.Average(r => r.Seconds) : double.NaN;
         if (result.StoppedEarly)
         {
             // A critical finding (--stop-on-critical) is a problem found, like divergence: exit 1 and keep no model. The
@@ -329,7 +333,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         return (double)correct / logits.Length;
     }
 
-    private void WriteJson(TrainingSplits data, string description, TrainingResult result, Metrics test, double labelAccuracy, double perEpoch, string? saved, DiagnosticsReport? report)
+    private void WriteJson(TrainingSplits data, string description, TrainingResult result, Metrics? test, double labelAccuracy, double perEpoch, string? saved, DiagnosticsReport? report)
     {
         bool regression = data.Task == TrainingTask.Regression;
         bool multilabel = data.Task == TrainingTask.Multilabel;
@@ -358,21 +362,31 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             }
 
             json.WriteEndArray();
-            json.WriteStartObject("test");
-            JsonOut.Number(json, "loss", test.Loss);
-            if (regression)
+            if (test is null)
             {
-                JsonOut.Number(json, "mse", test.MeanSquaredError);
-                JsonOut.Number(json, "r2", test.R2);
+                json.WriteNull("test");
             }
             else
             {
-                JsonOut.Number(json, "accuracy", multilabel ? labelAccuracy : test.Accuracy);
+                json.WriteStartObject("test");
+                JsonOut.Number(json, "loss", test.Loss);
+                if (regression)
+                {
+                    JsonOut.Number(json, "mse", test.MeanSquaredError);
+                    JsonOut.Number(json, "r2", test.R2);
+                }
+                else
+                {
+                    JsonOut.Number(json, "accuracy", multilabel ? labelAccuracy : test.Accuracy);
+                }
+
+                json.WriteEndObject();
             }
 
-            json.WriteEndObject();
             if (result.History.Count > 0) json.WriteNumber("time_per_epoch_s", Math.Round(perEpoch, 6));
             else json.WriteNull("time_per_epoch_s");
+            json.WriteBoolean("diverged", result.Diverged);
+            if (result.Diverged) json.WriteString("divergence", result.Message);
             json.WriteBoolean("stopped_early", result.StoppedEarly);
             if (result.StoppedEarly) json.WriteString("stop_reason", result.Message);
             if (saved is not null) json.WriteString("model", saved);
