@@ -334,6 +334,53 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void Every_output_fix_is_a_pairing_the_check_accepts()
+    {
+        // sigmoid + ce_logits on a multiclass task was told "or sigmoid with the probability form of the loss", and
+        // sigmoid + ce is a critical finding of its own; so were tanh + bce_logits, relu + ce_logits, softmax + bce_logits.
+        string[] losses = ["", "mse", "mae", "huber", "bce", "bce_logits", "ce", "ce_logits"];
+        int checkedFixes = 0;
+        foreach (var task in Enum.GetValues<TaskKind>())
+        {
+            foreach (string loss in losses)
+            {
+                foreach (var info in ActivationCatalog.All)
+                {
+                    var found = OutputCheck.Check(info.Name, task, loss).Where(f => f.Kind == FindingKind.OutputMismatch).ToArray();
+                    if (found.Length == 0) continue;
+                    var pairs = OutputCheck.Suggestions(info.Name, task, loss);
+                    Assert.NotEmpty(pairs);
+                    foreach (var (act, fixedLoss) in pairs)
+                    {
+                        var again = OutputCheck.Check(act, task, fixedLoss).Where(f => f.Kind == FindingKind.OutputMismatch).Select(f => f.Explanation);
+                        Assert.True(!again.Any(), $"{task} {loss} {info.Name}: the fix {act} + {fixedLoss} gets: {string.Join(" | ", again)}");
+                        foreach (var f in found)
+                        {
+                            Assert.Contains(act == "identity" ? "identity" : act, f.Fix, StringComparison.Ordinal);
+                            Assert.Contains(fixedLoss, f.Fix, StringComparison.Ordinal);
+                        }
+
+                        checkedFixes++;
+                    }
+                }
+            }
+        }
+
+        Assert.True(checkedFixes > 500, $"{checkedFixes} fixes checked");
+        Assert.Equal("Use the identity (linear) output with softmax cross-entropy on logits (ce_logits).", Assert.Single(OutputCheck.Check("relu", TaskKind.Multiclass, "ce_logits"), f => f.Explanation.Contains("squashed twice", StringComparison.Ordinal)).Fix);
+        Assert.Equal("Use the identity (linear) output with softmax cross-entropy on logits (ce_logits).", Assert.Single(OutputCheck.Check("sigmoid", TaskKind.Multiclass, "ce_logits")).Fix);
+        Assert.Equal("Use softmax with cross-entropy (ce).", Assert.Single(OutputCheck.Check("sigmoid", TaskKind.Multiclass, "ce")).Fix);
+        Assert.Equal("Use the identity (linear) output with binary cross-entropy on logits (bce_logits).", Assert.Single(OutputCheck.Check("tanh", TaskKind.Binary, "bce_logits"), f => f.Explanation.Contains("squashed twice", StringComparison.Ordinal)).Fix);
+        Assert.Equal("Use sigmoid with binary cross-entropy (bce), or the identity (linear) output with binary cross-entropy on logits (bce_logits).", Assert.Single(OutputCheck.Check("tanh", TaskKind.Binary, "")).Fix);
+        Assert.Equal("Use softmax with cross-entropy (ce).", Assert.Single(OutputCheck.Check("softmax", TaskKind.Multiclass, "bce_logits"), f => f.Explanation.Contains("squashed twice", StringComparison.Ordinal)).Fix);
+        Assert.Equal("Use the identity (linear) output with mse; keep sigmoid only if the targets are scaled into its range.", Assert.Single(OutputCheck.Check("sigmoid", TaskKind.Regression, "mse")).Fix);
+
+        // Cross-entropy over the labels of a multi-label task is a mismatch whatever the output (softmax was the only one caught).
+        Assert.Contains(OutputCheck.Check("identity", TaskKind.Multilabel, "ce_logits"), f => f.Explanation.Contains("several labels can be true at once", StringComparison.Ordinal));
+        Assert.Equal("Use one sigmoid per label with binary cross-entropy (bce).", Assert.Single(OutputCheck.Check("sigmoid", TaskKind.Multilabel, "ce")).Fix);
+    }
+
+    [Fact]
     public void Output_findings_come_from_what_the_function_outputs()
     {
         var gelu = Assert.Single(OutputCheck.Check("gelu", TaskKind.Multiclass, "ce"));
