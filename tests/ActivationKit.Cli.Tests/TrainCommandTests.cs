@@ -390,6 +390,17 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Vanishing_gradients_in_a_relu_network_are_blamed_on_the_initialisation_not_on_sigmoid()
+    {
+        var r = Cli.Run("train", "--data", "spirals", "--samples", "600", "--activation", "relu", "--hidden", "32,32,32,32,32,32", "--init", "normal(0.01)", "--epochs", "1", "--diagnose", "--diagnose-every", "2", "--json");
+        var findings = Json(r).GetProperty("diagnostics").GetProperty("findings").EnumerateArray();
+        var vanishing = Assert.Single(findings, f => f.GetProperty("kind").GetString() == "vanishing_gradients");
+        string fix = vanishing.GetProperty("fix").GetString()!;
+        Assert.StartsWith("The hidden layers' relu does not shrink gradients by itself: the weights do. Use He (Kaiming) initialisation", fix, StringComparison.Ordinal);
+        Assert.DoesNotContain("sigmoid/tanh", fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_deep_sigmoid_example_of_the_diagnostics_guide_stops_cleanly()
     {
         var r = Cli.Run("train", "--data", "spirals", "--samples", "300", "--activation", "sigmoid", "--hidden", "32,32,32,32,32,32,32,32", "--init", "normal", "--stop-on-critical");

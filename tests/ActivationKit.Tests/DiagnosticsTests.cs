@@ -186,6 +186,33 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void The_vanishing_gradient_fix_follows_the_layers_activations()
+    {
+        // An all-ReLU network with a tiny initialisation was told to "replace sigmoid/tanh in hidden layers by the ReLU family".
+        double[] norms = [1e-9, 1e-7, 1e-5, 1e-3];
+        Finding Vanishing(params string?[] activations)
+        {
+            var monitor = new GradientFlowMonitor { Activations = activations.Select(a => a is null ? null : ActivationCatalog.Create(a)).ToArray() };
+            var found = new List<Finding>();
+            for (int step = 0; step < 3; step++) found.AddRange(monitor.Record(step, norms));
+            return Assert.Single(found, f => f.Kind == FindingKind.VanishingGradients);
+        }
+
+        var relu = Vanishing("relu", "relu", "relu", null);
+        Assert.Equal("The hidden layers' relu does not shrink gradients by itself: the weights do. Use He (Kaiming) initialisation (a smaller scale, such as normal(0.01), shrinks the gradient at every layer), normalisation (batch or layer norm) or residual connections, or fewer layers.", relu.Fix);
+        Assert.DoesNotContain("sigmoid", relu.Fix, StringComparison.Ordinal);
+        Assert.StartsWith("The hidden layers' gelu and selu do not shrink gradients by themselves: the weights do. Use He (Kaiming) and LeCun normal initialisation", Vanishing("gelu", "selu", "gelu", "sigmoid").Fix, StringComparison.Ordinal);
+        Assert.Equal("Replace tanh in the hidden layers by the ReLU family (He init) or SELU (LeCun normal init), or at least give the weights the scale it needs (Glorot (Xavier) initialisation); use fewer layers or residual connections.", Vanishing("tanh", "tanh", "tanh", null).Fix);
+        Assert.StartsWith("Replace sigmoid and softsign in the hidden layers", Vanishing("relu", "sigmoid", "softsign", "sigmoid").Fix, StringComparison.Ordinal);
+
+        // Without the activations, the fix names both causes.
+        var unknown = new GradientFlowMonitor();
+        var f = Enumerable.Range(0, 3).SelectMany(step => unknown.Record(step, norms)).Single(x => x.Kind == FindingKind.VanishingGradients);
+        Assert.StartsWith("If the hidden layers use sigmoid/tanh, replace them by the ReLU family", f.Fix, StringComparison.Ordinal);
+        Assert.Contains("otherwise check the initialisation scale", f.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Healthy_tanh_layer_with_glorot_init_is_not_saturated()
     {
         var net = new Stack("tanh", [16, 32, 32], (fi, fo) => Math.Sqrt(2.0 / (fi + fo)), 0f, 7);

@@ -296,6 +296,7 @@ public sealed class DiagnosticsSession
     {
         if (_layers.Count == 0)
         {
+            _monitor.Activations = layers.Select(l => l.Activation).ToArray();
             foreach (var l in layers)
             {
                 _layers.Add((l.Name, l.ActivationName, l.Units, []));

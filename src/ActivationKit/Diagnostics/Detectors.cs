@@ -574,12 +574,59 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
                     Step = step,
                     Evidence = new Dictionary<string, double> { ["first_to_last_ratio"] = LastRatio, ["first_norm"] = norms[0], ["last_norm"] = norms[^1], ["steps"] = _lowStreak },
                     Explanation = $"The first layer's gradient is {LastRatio:G2} times the last layer's for {_lowStreak} check{(_lowStreak == 1 ? "" : "s")} in a row: the early layers barely learn.",
-                    Fix = "Replace sigmoid/tanh in hidden layers by the ReLU family (He init) or SELU (LeCun normal init); use fewer layers or residual connections.",
+                    Fix = VanishingFix(Activations),
                 });
             }
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// The layers' activations, first layer first as the norms given to <see cref="Record"/> (null: linear), when known:
+    /// the vanishing-gradient fix depends on them. Without them the fix covers both causes.
+    /// </summary>
+    public IReadOnlyList<Activation?>? Activations { get; set; }
+
+    /// <summary>
+    /// The fix for vanishing gradients in a network whose layers (first first, the output last) have
+    /// <paramref name="activations"/>: where a hidden layer's function shrinks gradients itself (the catalog's
+    /// <see cref="KnownProblem.VanishingGradients"/>: sigmoid, tanh, softsign, …), replace it by the ReLU family; where
+    /// none does (an all-ReLU network), the weights shrink them: the initialisation scale, normalisation or residual
+    /// connections. Unknown activations (null list, or no hidden layer) get both.
+    /// </summary>
+    public static string VanishingFix(IReadOnlyList<Activation?>? activations)
+    {
+        var hidden = activations is { Count: > 1 } ? activations.Take(activations.Count - 1).ToArray() : null;
+        if (hidden is null)
+        {
+            return "If the hidden layers use sigmoid/tanh, replace them by the ReLU family (He init) or SELU (LeCun normal init); "
+                + "otherwise check the initialisation scale (He for the ReLU family), add normalisation or residual connections, or use fewer layers.";
+        }
+
+        var infos = hidden.Select(a => a?.Info).ToArray();
+        var shrinking = infos.OfType<ActivationInfo>().Where(i => i.Problems.HasFlag(KnownProblem.VanishingGradients)).ToArray();
+        if (shrinking.Length > 0)
+        {
+            return $"Replace {Names(shrinking.Select(i => i.Name).Distinct().ToArray())} in the hidden layers by the ReLU family (He init) or SELU (LeCun normal init), "
+                + $"or at least give the weights the scale {(shrinking.Select(i => i.Name).Distinct().Count() == 1 ? "it needs" : "they need")} ({Names(Schemes(shrinking))} initialisation); use fewer layers or residual connections.";
+        }
+
+        var names = infos.Select(i => i?.Name ?? "identity").Distinct().ToArray();
+        var schemes = Schemes(infos);
+        return $"The hidden layers' {Names(names)} {(names.Length == 1 ? "does not shrink gradients by itself" : "do not shrink gradients by themselves")}: the weights do. "
+            + $"Use {Names(schemes)} initialisation (a smaller scale, such as normal(0.01), shrinks the gradient at every layer), "
+            + "normalisation (batch or layer norm) or residual connections, or fewer layers.";
+
+        static string Names(IReadOnlyList<string> items) =>
+            items.Count == 1 ? items[0] : $"{string.Join(", ", items.Take(items.Count - 1))} and {items[^1]}";
+
+        static string[] Schemes(IEnumerable<ActivationInfo?> infos) => infos.Select(i => i?.Init switch
+        {
+            Initialization.He => "He (Kaiming)",
+            Initialization.LeCun => "LeCun normal",
+            _ => "Glorot (Xavier)",
+        }).Distinct().ToArray();
     }
 }
 
