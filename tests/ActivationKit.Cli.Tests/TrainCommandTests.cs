@@ -400,6 +400,14 @@ public class TrainCommandTests
         Assert.DoesNotContain("sigmoid/tanh", fix, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("xor")]
+    [InlineData("sine")]
+    public void A_misspelt_output_activation_is_reported_as_such_on_any_data(string data)
+    {
+        Cli.Run("train", "--data", data, "--samples", "100", "--epochs", "1", "--output", "sigmod").BadInput("Unknown activation 'sigmod'. Did you mean 'sigmoid'");
+    }
+
     [Fact]
     public void The_deep_sigmoid_example_of_the_diagnostics_guide_stops_cleanly()
     {

@@ -133,6 +133,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         // Everything the user typed is parsed before the data is loaded or anything is trained.
         int[] hidden = ParseHidden(settings.Hidden);
         _ = DenseLayer.ResolveActivation(settings.Activation);
+        if (settings.Output is { } outputSpec) _ = DenseLayer.ResolveActivation(outputSpec);
         var init = Initializer.Parse(settings.Init);
         var optimizer = Optimizers.Create(settings.Optimizer, weightDecay: settings.WeightDecay);
         var schedule = Schedules.Parse(settings.Schedule);
