@@ -408,6 +408,25 @@ public class TrainCommandTests
         Cli.Run("train", "--data", data, "--samples", "100", "--epochs", "1", "--output", "sigmod").BadInput("Unknown activation 'sigmod'. Did you mean 'sigmoid'");
     }
 
+    [Theory]
+    [InlineData("softmax")]
+    [InlineData("log_softmax")]
+    [InlineData("sparsemax")]
+    [InlineData("hardmax")]
+    public void A_row_wise_hidden_activation_is_refused_as_compare_refuses_it(string activation)
+    {
+        // train took --activation softmax without a word while compare refuses it as a hidden-layer activation.
+        Cli.Run("train", "--data", "moons", "--samples", "100", "--epochs", "1", "--activation", activation).BadInput($"--activation '{activation}' is row-wise (it normalises a whole row), so it cannot be a hidden-layer activation; use it at the output (--output {activation})");
+        Cli.Run("compare", "--data", "moons", "--activations", activation, "--epochs", "1").BadInput($"'{activation}' is row-wise (it normalises a whole row), so it cannot be compared as a hidden-layer activation.");
+    }
+
+    [Fact]
+    public void A_gated_hidden_activation_trains_in_train_and_compare_alike()
+    {
+        var json = Json(Cli.Run("train", "--data", "moons", "--samples", "100", "--hidden", "8", "--epochs", "1", "--activation", "swiglu", "--json").Ok());
+        Assert.StartsWith("2-8-1, hidden swiglu", json.GetProperty("network").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_deep_sigmoid_example_of_the_diagnostics_guide_stops_cleanly()
     {

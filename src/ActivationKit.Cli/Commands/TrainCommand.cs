@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using ActivationKit.Catalog;
 using ActivationKit.Cli.Formatting;
 using ActivationKit.Cli.IO;
 using ActivationKit.Cli.Training;
@@ -45,7 +46,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string Hidden { get; init; } = "64,64";
 
         [CommandOption("-a|--activation <SPEC>")]
-        [Description("Hidden activation, any catalog spec: relu, gelu, leaky_relu(0.1), swiglu… (default relu).")]
+        [Description("Hidden activation, any element-wise or gated catalog spec: relu, gelu, leaky_relu(0.1), swiglu… (default relu). Row-wise functions (softmax, …) belong at the output (--output).")]
         public string Activation { get; init; } = "relu";
 
         [CommandOption("--output <SPEC>")]
@@ -132,7 +133,15 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
     {
         // Everything the user typed is parsed before the data is loaded or anything is trained.
         int[] hidden = ParseHidden(settings.Hidden);
-        _ = DenseLayer.ResolveActivation(settings.Activation);
+        var hiddenActivation = DenseLayer.ResolveActivation(settings.Activation);
+
+        // As compare refuses them: a row-wise function normalises the whole layer into one distribution, an output's
+        // job, not a hidden layer's. Gated functions (swiglu, …) are hidden-layer functions the engine trains (2·units wide).
+        if (hiddenActivation is { Info.Kind: ActivationKind.Rowwise })
+        {
+            throw new UsageException($"--activation '{hiddenActivation}' is row-wise (it normalises a whole row), so it cannot be a hidden-layer activation; use it at the output (--output {hiddenActivation.Name}) and an element-wise function such as relu or gelu in the hidden layers.");
+        }
+
         if (settings.Output is { } outputSpec) _ = DenseLayer.ResolveActivation(outputSpec);
         var init = Initializer.Parse(settings.Init);
         var optimizer = Optimizers.Create(settings.Optimizer, weightDecay: settings.WeightDecay);
