@@ -251,6 +251,26 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Samples_draws_a_seeded_subset_of_a_file()
+    {
+        // --samples was ignored for files: a CSV of 200 rows trained on all 200.
+        using var dir = new TempDir();
+        string csv = dir.File("d.csv");
+        File.WriteAllLines(csv, ["a,b,y", .. Enumerable.Range(0, 200).Select(i => string.Create(Inv, $"{i * 0.01},{(i % 7) * 0.1},{i % 3}"))]);
+        int Total(JsonElement j) => j.GetProperty("train_samples").GetInt32() + j.GetProperty("validation_samples").GetInt32() + j.GetProperty("test_samples").GetInt32();
+        var all = Json(Cli.Run("train", "--data", csv, "--hidden", "4", "--epochs", "1", "--json").Ok());
+        Assert.Equal(200, Total(all));
+        var subset = Json(Cli.Run("train", "--data", csv, "--samples", "60", "--hidden", "4", "--epochs", "1", "--json").Ok());
+        Assert.Equal(60, Total(subset));
+        Assert.Equal("multiclass", subset.GetProperty("task").GetString());
+        var again = Json(Cli.Run("train", "--data", csv, "--samples", "60", "--hidden", "4", "--epochs", "1", "--json").Ok());
+        Assert.Equal(subset.GetProperty("test").GetRawText(), again.GetProperty("test").GetRawText());
+        Assert.Equal(200, Total(Json(Cli.Run("train", "--data", csv, "--samples", "5000", "--hidden", "4", "--epochs", "1", "--json").Ok())));
+        Cli.Run("train", "--data", csv, "--samples", "5", "--epochs", "1").BadInput("--samples must be at least 10, got 5.");
+        Assert.Equal(2000, Total(Json(Cli.Run("train", "--data", "xor", "--hidden", "4", "--epochs", "1", "--json").Ok())));
+    }
+
+    [Fact]
     public void Fashion_mnist_is_read_from_ACTKIT_FASHION_MNIST_and_a_missing_copy_says_how_to_install_it()
     {
         // The only test of this assembly that reads fashion-mnist, so setting the variable for the process is safe.
@@ -272,6 +292,11 @@ public class TrainCommandTests
             var json = System.Text.Json.JsonDocument.Parse(Cli.Run("train", "--data", "fashion-mnist", "--hidden", "8", "--epochs", "1", "--json", "--save", model).Ok().Out).RootElement;
             Assert.Equal(10, json.GetProperty("test_samples").GetInt32());
             Assert.Equal(40, json.GetProperty("train_samples").GetInt32() + json.GetProperty("validation_samples").GetInt32());
+
+            // --samples draws that many training images (it trained on all of them); the test set stays whole.
+            var subset = Json(Cli.Run("train", "--data", "fashion-mnist", "--samples", "20", "--hidden", "8", "--epochs", "1", "--json").Ok());
+            Assert.Equal(20, subset.GetProperty("train_samples").GetInt32() + subset.GetProperty("validation_samples").GetInt32());
+            Assert.Equal(10, subset.GetProperty("test_samples").GetInt32());
 
             // The model takes pixels as the IDX files hold them (0–255): predict on the raw test images gives what the
             // network gave in training, where the loader divided them by 255 before the standardiser was fitted (only the

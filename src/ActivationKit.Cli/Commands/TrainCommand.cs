@@ -98,8 +98,8 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public int Threads { get; init; } = 1;
 
         [CommandOption("--samples <N>")]
-        [Description("Samples of a synthetic set (default 2000).")]
-        public int Samples { get; init; } = 2000;
+        [Description("Samples of a synthetic set (default 2000); for fashion-mnist or a .csv / .npy file, a subset of that many of its training images or rows drawn with --seed before the split (default all; the fashion-mnist test set stays all 10,000 images).")]
+        public int? Samples { get; init; }
 
         [CommandOption("--noise <STD>")]
         [Description("Gaussian noise of a synthetic set (default 0.05).")]
@@ -121,7 +121,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             if (Batch < 1) return ValidationResult.Error($"--batch must be at least 1, got {Batch}.");
             if (Epochs < 1) return ValidationResult.Error($"--epochs must be at least 1, got {Epochs}.");
             if (Threads < 1) return ValidationResult.Error($"--threads must be at least 1, got {Threads}.");
-            if (Samples < 10) return ValidationResult.Error($"--samples must be at least 10, got {Samples}.");
+            if (Samples is < 10) return ValidationResult.Error($"--samples must be at least 10, got {Samples}.");
             if (!(Noise >= 0) || double.IsInfinity(Noise)) return ValidationResult.Error($"--noise must be finite and ≥ 0, got {Noise.ToString(Inv)}.");
             if (WeightDecay is { } decay && (!(decay >= 0) || double.IsInfinity(decay))) return ValidationResult.Error($"--weight-decay must be finite and ≥ 0, got {decay.ToString(Inv)}.");
             return ValidationResult.Success();
