@@ -89,7 +89,9 @@ public sealed partial class ExperimentCommandTests : IDisposable
         var args = Tiny(b, "--shard", "1/6");
         args[Array.IndexOf(args, "--epochs") + 1] = "7";
         Cli.RunWide(args).Ok();
-        Cli.Run("report", a, b).BadInput("cannot be merged (epochs: 8 vs 7)");
+        // Names and values in the same order (it said "'b' and 'a' hold different comparisons … (epochs: 8 vs 7)").
+        Cli.Run("report", a, b).BadInput($"'{a}' and '{b}' hold different comparisons and cannot be merged (epochs: 8 vs 7).");
+        Cli.Run("report", b, a).BadInput($"'{b}' and '{a}' hold different comparisons and cannot be merged (epochs: 7 vs 8).");
     }
 
     [Fact]
