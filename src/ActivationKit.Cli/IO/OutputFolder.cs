@@ -55,7 +55,7 @@ public static class OutputFolder
     }
 
     /// <summary>Refuses an empty or blank path (<c>--save ''</c>), which .NET refuses as "The value cannot be an empty string."</summary>
-    private static void RefuseEmpty(string path, string option, string what)
+    public static void RefuseEmpty(string path, string option, string what = "file name")
     {
         ArgumentNullException.ThrowIfNull(path);
         if (string.IsNullOrWhiteSpace(path)) throw new UsageException($"{option} needs a {what}, not an empty string.");
