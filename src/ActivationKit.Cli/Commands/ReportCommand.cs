@@ -19,7 +19,7 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
         public string[] Directories { get; init; } = [];
 
         [CommandOption("--html <FILE>")]
-        [Description("Also write a self-contained HTML report (images embedded) to FILE.")]
+        [Description("Also write a self-contained HTML report (images embedded) to FILE, a new .html file or an earlier report, in a folder that exists.")]
         public string? Html { get; init; }
 
         [CommandOption("--images <DIR>")]
