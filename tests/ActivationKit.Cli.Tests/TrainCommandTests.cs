@@ -251,6 +251,32 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Multi_output_regression_reports_each_columns_r2_beside_the_pooled_one()
+    {
+        // The pooled R² (1 − ΣSS_res/ΣSS_tot) weighs each column by its variance; it was the only number given.
+        using var dir = new TempDir();
+        string csv = dir.File("two.csv");
+        var r = new Random(5);
+        File.WriteAllLines(csv, ["a,b,y0,y1", .. Enumerable.Range(0, 300).Select(_ =>
+        {
+            double a = r.NextDouble(), b = r.NextDouble();
+            return string.Create(Inv, $"{a},{b},{a + (0.3 * r.NextDouble())},{100 * (a - b)}");
+        })]);
+        var run = Cli.Run("train", "--data", csv, "--target", "y0,y1", "--hidden", "16", "--epochs", "30", "--json").Ok();
+        var test = Json(run).GetProperty("test");
+        var columns = test.GetProperty("r2_per_column").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(2, columns.Length);
+        double pooled = test.GetProperty("r2").GetDouble();
+        Assert.InRange(pooled, Math.Min(columns[0], columns[1]) - 1e-12, Math.Max(columns[0], columns[1]) + 1e-12);
+
+        var text = Cli.RunWide("train", "--data", csv, "--target", "y0,y1", "--hidden", "16", "--epochs", "30").Ok();
+        Assert.Contains($"test r2 per target column {columns[0].ToString("0.0000", Inv)}, {columns[1].ToString("0.0000", Inv)} (r2 above pools the columns, weighting each by its target variance)", text.Out, StringComparison.Ordinal);
+
+        // One target: no per-column list.
+        Assert.False(Json(Cli.Run("train", "--data", "sine", "--samples", "100", "--epochs", "1", "--json").Ok()).GetProperty("test").TryGetProperty("r2_per_column", out _));
+    }
+
+    [Fact]
     public void Samples_draws_a_seeded_subset_of_a_file()
     {
         // --samples was ignored for files: a CSV of 200 rows trained on all 200.

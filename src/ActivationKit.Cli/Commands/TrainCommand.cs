@@ -110,7 +110,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string? Save { get; init; }
 
         [CommandOption("--json")]
-        [Description("Print one JSON object (data, task, network, per-epoch metrics, test metrics, time per epoch, diverged and stopped_early with the reason, and with --diagnose the report as diagnostics) instead of the summary; when training diverges, test is null and the exit code 1.")]
+        [Description("Print one JSON object (data, task, network, per-epoch metrics, test metrics, time per epoch, diverged and stopped_early with the reason, and with --diagnose the report as diagnostics) instead of the summary; when training diverges, test is null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column has each column's.")]
         public bool Json { get; init; }
 
         /// <inheritdoc />
@@ -384,6 +384,13 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
                 {
                     JsonOut.Number(json, "mse", test.MeanSquaredError);
                     JsonOut.Number(json, "r2", test.R2);
+                    if (test.R2PerColumn.Count > 1)
+                    {
+                        json.WriteStartArray("r2_per_column");
+                        foreach (double r2 in test.R2PerColumn) JsonOut.Number(json, r2);
+
+                        json.WriteEndArray();
+                    }
                 }
                 else
                 {
@@ -460,6 +467,13 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         consoles.Out.WriteLine($"network {description}");
         consoles.Out.WriteLine($"training {options.Optimizer!.Name}, lr {options.LearningRate.ToString("G4", Inv)}, batch {options.BatchSize}, {result.History.Count} epoch(s), {options.Threads} thread(s)");
         consoles.Out.Write(table);
+        if (regression && test.R2PerColumn.Count > 1)
+        {
+            // The table's r2 pools the columns (1 − ΣSS_res / ΣSS_tot over all of them): a column with a large variance weighs more.
+            string columns = string.Join(", ", test.R2PerColumn.Select(r => r.ToString("0.0000", Inv)));
+            consoles.Out.WriteLine($"test r2 per target column {columns} (r2 above pools the columns, weighting each by its target variance)");
+        }
+
         if (result.History.Count > 0) consoles.Out.WriteLine($"time per epoch {perEpoch.ToString("0.000", Inv)} s ({result.History.Average(r => r.SamplesPerSecond).ToString("N0", Inv)} samples/s)");
         if (saved is not null) consoles.Out.WriteLine($"saved {saved} ({network.ParameterCount:N0} parameters); run: actkit predict --model {saved} --in FILE");
     }
