@@ -2,7 +2,7 @@
 # An activation comparison split over a Slurm job array: task i runs the trials whose plan index mod N is i.
 #
 #   sbatch deploy/slurm-array.sh                       # 4 tasks (see --array below)
-#   sbatch --dependency=afterok:<JOBID> --wrap "actkit report results --html report/index.html"
+#   sbatch --dependency=afterok:<JOBID> --wrap "actkit report results --html report.html"
 #
 # All tasks write into the same results folder (one file per trial, written atomically). A task that fails or is
 # preempted can simply be resubmitted (sbatch --array=<i> deploy/slurm-array.sh): it skips its finished trials.

@@ -142,7 +142,7 @@ public static class CliApp
         config.AddCommand<ReportCommand>("report")
             .WithDescription("Merge the results folders of a comparison (its shards) and print the ranked table; optionally an HTML report.")
             .WithExample("report", "results/")
-            .WithExample("report", "results/", "--html", "report/index.html")
+            .WithExample("report", "results/", "--html", "report.html")
             .WithExample("report", "results/", "--images", "docs/img/")
             .WithExample("report", "shard0/", "shard1/", "--json");
 

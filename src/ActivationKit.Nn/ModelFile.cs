@@ -161,7 +161,7 @@ public static class ModelFile
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{name}: corrupt header ({ex.Message}).", ex);
+            throw new InvalidDataException($"{name}: corrupt header — {HeaderProblem(ex)}.", ex);
         }
 
         if (header.Format != "actkit-mlp" || header.Version is not (1 or 2))
@@ -174,7 +174,12 @@ public static class ModelFile
         long bodyBytes = bytes.Length - 12L - headerLength;
 
         // Compared as a count of floats, never as FloatCount × 4, which wraps for a corrupt count near 2⁶².
-        if (header.FloatCount < 0 || bodyBytes % 4 != 0 || header.FloatCount != bodyBytes / 4)
+        if (bodyBytes % 4 != 0)
+        {
+            throw new InvalidDataException($"{name}: truncated or corrupt — the {bodyBytes:N0} bytes after the header are not a whole number of 4-byte floats (the header declares {header.FloatCount:N0} floats).");
+        }
+
+        if (header.FloatCount < 0 || header.FloatCount != bodyBytes / 4)
         {
             throw new InvalidDataException($"{name}: truncated or corrupt — the header declares {header.FloatCount} floats but {bodyBytes} bytes ({bodyBytes / 4} floats) follow it.");
         }
@@ -290,6 +295,33 @@ public static class ModelFile
 
             width = units;
         }
+    }
+
+    /// <summary>
+    /// What is wrong with a header the JSON reader refused, in plain words: which field has the wrong type and what it
+    /// must be ("the field 'layers[0].dropout' must be a number"), or that the text is not valid JSON, with the line —
+    /// not .NET's "could not be converted to System.Double. Path: $.layers[0].dropout | LineNumber: 9 …".
+    /// </summary>
+    private static string HeaderProblem(JsonException ex)
+    {
+        string where = ex.LineNumber is long line
+            ? $" (line {line + 1}{(ex.BytePositionInLine is long position ? $", byte {position + 1}" : string.Empty)} of the header)"
+            : string.Empty;
+        var converted = System.Text.RegularExpressions.Regex.Match(ex.Message, @"could not be converted to (\S+?)\.? Path:");
+        if (!converted.Success) return $"it is not valid JSON{where}";
+        string type = converted.Groups[1].Value;
+        string expected = type switch
+        {
+            "System.Double" or "System.Single" => "a number",
+            "System.Int32" => "a whole number no larger than 2,147,483,647",
+            "System.Int64" => "a whole number",
+            "System.String" => "a text in quotes",
+            "System.Boolean" => "true or false",
+            _ when type.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal) => "a list [ … ]",
+            _ => "an object { … }",
+        };
+        string field = ex.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : string.Empty;
+        return field.Length == 0 ? $"the header must be a JSON object{where}" : $"the field '{field}' must be {expected}{where}";
     }
 
     private static ulong Fnv1a(ReadOnlySpan<byte> data)

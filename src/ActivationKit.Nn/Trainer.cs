@@ -47,8 +47,16 @@ public sealed record TrainerOptions
 /// <param name="Loss">Mean loss.</param>
 /// <param name="Accuracy">Fraction of correct argmax predictions (classification), else NaN.</param>
 /// <param name="MeanSquaredError">Mean squared error (regression), else NaN.</param>
-/// <param name="R2">Coefficient of determination 1 − SS_res/SS_tot (regression), else NaN.</param>
-public sealed record Metrics(double Loss, double Accuracy, double MeanSquaredError, double R2);
+/// <param name="R2">
+/// Coefficient of determination 1 − SS_res/SS_tot (regression), else NaN. With several target columns both sums run
+/// over every column: the columns' R² averaged with their target variances as weights (scikit-learn's
+/// <c>r2_score(multioutput="variance_weighted")</c>), not their plain mean; <see cref="R2PerColumn"/> has each column's.
+/// </param>
+public sealed record Metrics(double Loss, double Accuracy, double MeanSquaredError, double R2)
+{
+    /// <summary>R² of each target column (regression; NaN for a constant column), or empty.</summary>
+    public IReadOnlyList<double> R2PerColumn { get; init; } = [];
+}
 
 /// <summary>One epoch's record.</summary>
 public sealed record EpochRecord(int Epoch, double LearningRate, Metrics Train, Metrics? Validation, double Seconds, double SamplesPerSecond);
@@ -137,6 +145,7 @@ public static class Trainer
             var clock = Stopwatch.StartNew();
             double lossSum = 0, sse = 0;
             long correct = 0;
+            var columnSse = new double[train.IsClassification ? 0 : train.TargetColumns];
             for (int b = 0; b < batches; b++)
             {
                 int r0 = b * batch, n = Math.Min(batch, train.Rows - r0);
@@ -162,7 +171,7 @@ public static class Trainer
                 }
 
                 lossSum += value * n;
-                if (!options.EvaluateTrainingSet) Score(output, tb.AsSpan(0, n * train.TargetColumns), n, network.OutputSize, train.IsClassification, ref correct, ref sse);
+                if (!options.EvaluateTrainingSet) Score(output, tb.AsSpan(0, n * train.TargetColumns), n, network.OutputSize, train.IsClassification, ref correct, ref sse, columnSse);
                 network.Backward(x, g, n);
                 network.Training = false;
                 optimizer.Step(parameters, lr);
@@ -173,7 +182,7 @@ public static class Trainer
             double seconds = clock.Elapsed.TotalSeconds;
             var trainMetrics = options.EvaluateTrainingSet
                 ? Evaluate(network, train, loss) with { Loss = lossSum / train.Rows }
-                : Summarise(train, lossSum / train.Rows, correct, sse);
+                : Summarise(train, lossSum / train.Rows, correct, sse, columnSse);
             var record = new EpochRecord(epoch + 1, lr, trainMetrics, validation is null ? null : Evaluate(network, validation, loss), seconds, train.Rows / Math.Max(seconds, 1e-9));
             history.Add(record);
             progress?.Invoke(new TrainingProgress(epoch + 1, options.Epochs, batches, batches, trainMetrics.Loss, true, record));
@@ -203,20 +212,21 @@ public static class Trainer
         int outs = network.OutputSize;
         double lossSum = 0, sse = 0;
         long correct = 0;
+        var columnSse = new double[data.IsClassification ? 0 : data.TargetColumns];
         for (int r0 = 0; r0 < data.Rows; r0 += batchSize)
         {
             int n = Math.Min(batchSize, data.Rows - r0);
             var output = network.Forward(data.Features.AsSpan(r0 * data.FeatureCount, n * data.FeatureCount), n);
             var targets = data.Targets.AsSpan(r0 * data.TargetColumns, n * data.TargetColumns);
             lossSum += loss.Compute(output, targets, n, outs, Span<float>.Empty) * n;
-            Score(output, targets, n, outs, data.IsClassification, ref correct, ref sse);
+            Score(output, targets, n, outs, data.IsClassification, ref correct, ref sse, columnSse);
         }
 
-        return Summarise(data, lossSum / data.Rows, correct, sse);
+        return Summarise(data, lossSum / data.Rows, correct, sse, columnSse);
     }
 
-    /// <summary>Adds a batch's correct predictions (classification) or squared errors (regression).</summary>
-    private static void Score(ReadOnlySpan<float> output, ReadOnlySpan<float> targets, int n, int outs, bool classification, ref long correct, ref double sse)
+    /// <summary>Adds a batch's correct predictions (classification) or squared errors (regression: in total and per column).</summary>
+    private static void Score(ReadOnlySpan<float> output, ReadOnlySpan<float> targets, int n, int outs, bool classification, ref long correct, ref double sse, Span<double> columnSse)
     {
         for (int i = 0; i < n; i++)
         {
@@ -232,29 +242,34 @@ public static class Trainer
                 {
                     double d = row[j] - targets[(i * outs) + j];
                     sse += d * d;
+                    columnSse[j] += d * d;
                 }
             }
         }
     }
 
-    private static Metrics Summarise(Dataset data, double meanLoss, long correct, double sse)
+    private static Metrics Summarise(Dataset data, double meanLoss, long correct, double sse, ReadOnlySpan<double> columnSse)
     {
         if (data.IsClassification) return new Metrics(meanLoss, (double)correct / data.Rows, double.NaN, double.NaN);
         double mse = sse / data.Targets.Length;
         double sst = 0;
+        var perColumn = new double[data.TargetColumns];
         for (int j = 0; j < data.TargetColumns; j++)
         {
-            double mean = 0;
+            double mean = 0, columnSst = 0;
             for (int r = 0; r < data.Rows; r++) mean += data.Targets[(r * data.TargetColumns) + j];
             mean /= data.Rows;
             for (int r = 0; r < data.Rows; r++)
             {
                 double d = data.Targets[(r * data.TargetColumns) + j] - mean;
                 sst += d * d;
+                columnSst += d * d;
             }
+
+            perColumn[j] = columnSst > 0 ? 1 - (columnSse[j] / columnSst) : double.NaN;
         }
 
-        return new Metrics(meanLoss, double.NaN, mse, sst > 0 ? 1 - (sse / sst) : double.NaN);
+        return new Metrics(meanLoss, double.NaN, mse, sst > 0 ? 1 - (sse / sst) : double.NaN) { R2PerColumn = perColumn };
     }
 
     private static int ArgMax(ReadOnlySpan<float> row)

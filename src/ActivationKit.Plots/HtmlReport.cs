@@ -135,7 +135,7 @@ public static class HtmlReport
         Row(sb, "Experiment hash", m.Experiment);
         sb.Append("</tbody>\n</table>\n");
         sb.Append("<h2>Reproduce</h2>\n<pre id=\"command\">").Append(E(m.Command)).Append('\n')
-          .Append(E($"actkit report {Path.TrimEndingDirectorySeparator(ExtractOut(m.Command))} --html report/index.html")).Append("</pre>\n");
+          .Append(E($"actkit report {Path.TrimEndingDirectorySeparator(ExtractOut(m.Command))} --html report.html")).Append("</pre>\n");
         sb.Append("<p>Training is deterministic: the same command gives the same accuracies bit for bit, for any --threads or --shard split.</p>\n");
         sb.Append("</body>\n</html>\n");
         return sb.ToString();

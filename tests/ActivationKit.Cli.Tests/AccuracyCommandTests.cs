@@ -66,6 +66,19 @@ public class AccuracyCommandTests
     }
 
     [Fact]
+    public void Help_says_a_run_without_names_measures_every_function_as_it_does()
+    {
+        // The help said "Default: all element-wise functions", but softmax, glu, … are measured too.
+        string help = Cli.RunWide("accuracy", "--help").Ok().Out;
+        Assert.Contains("Default: all functions, element-wise ones on single values and row-wise and gated ones on rows", help, StringComparison.Ordinal);
+        Assert.DoesNotContain("Default: all element-wise functions.", help, StringComparison.Ordinal);
+        var all = Cli.RunWide("accuracy", "--samples", "100", "--columns", "4", "--rows", "1").Ok().Out;
+        Assert.Contains("softmax", all, StringComparison.Ordinal);
+        Assert.Contains("swiglu", all, StringComparison.Ordinal);
+        Assert.Contains("sigmoid", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Table_names_the_isa_path_and_the_mode()
     {
         var r = Cli.Run("accuracy", "sigmoid", "tanh", "--samples", "5000").Ok();

@@ -222,6 +222,57 @@ public class DiagnoseCommandTests
     }
 
     [Fact]
+    public void A_saved_model_on_fewer_than_16_samples_is_judged_on_the_rows_it_has()
+    {
+        // Live checks under 16 samples are pooled with later ones; an offline run has no later check, so its few rows
+        // showed "—" for dead units and a layer of dead units went unreported.
+        using var tmp = new TempDir();
+        var bad = Mlp.Build(2, [8, 8], "relu", 2);
+        bad.Initialize(Initializer.Auto, 1);
+        bad.Layers[1].Bias.AsSpan().Fill(-30f);
+        ModelFile.Save(tmp.File("bad.akm"), bad, new ModelMetadata { Task = "classification", ClassCount = 2 });
+        var r = Cli.Run("diagnose", "--model", tmp.File("bad.akm"), "--data", "moons", "--samples", "8", "--json");
+        Assert.Equal(1, r.ExitCode);
+        var dead = Assert.Single(Findings(r), f => f.GetProperty("kind").GetString() == "dead_units");
+        Assert.Equal("layer1", dead.GetProperty("layer").GetString());
+        Assert.Equal(8, dead.GetProperty("evidence").GetProperty("samples").GetDouble());
+        var layers = JsonDocument.Parse(r.Out).RootElement.GetProperty("layers");
+        Assert.Equal(1.0, layers[1].GetProperty("checks")[0].GetProperty("deadFraction").GetDouble());
+        Assert.Equal(JsonValueKind.Number, layers[0].GetProperty("checks")[0].GetProperty("deadFraction").ValueKind);
+
+        var text = Cli.Run("diagnose", "--model", tmp.File("bad.akm"), "--data", "moons", "--samples", "8");
+        Assert.Contains("[critical] dead_units in layer1", text.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_multilabel_model_is_diagnosed_on_its_label_columns()
+    {
+        // The label columns of a multilabel model were read as one class label ("several label columns … not as one
+        // class label"), so such a model could not be diagnosed at all.
+        using var tmp = new TempDir();
+        string data = tmp.File("ml.csv");
+        var r = new Random(3);
+        File.WriteAllLines(data, ["a,b,l0,l1,l2", .. Enumerable.Range(0, 120).Select(_ =>
+        {
+            double a = r.NextDouble(), b = r.NextDouble();
+            return FormattableString.Invariant($"{a:0.0000},{b:0.0000},{(a > 0.5 ? 1 : 0)},{(b > 0.5 ? 1 : 0)},{(a + b > 1 ? 1 : 0)}");
+        })]);
+        string model = tmp.File("ml.akm");
+        Cli.Run("train", "--data", data, "--target", "l0,l1,l2", "--hidden", "8", "--epochs", "2", "--save", model).Ok();
+
+        var byName = Cli.Run("diagnose", "--model", model, "--data", data, "--label-column", "l0,l1,l2", "--json");
+        Assert.True(byName.ExitCode is 0 or 1, byName.Err);
+        Assert.Equal("ml.akm on ml.csv (120 samples)", JsonDocument.Parse(byName.Out).RootElement.GetProperty("source").GetString());
+        Assert.DoesNotContain("output_mismatch", Kinds(byName)); // the engine's own multilabel pairing, not "bce on regression"
+        var byIndex = Cli.Run("diagnose", "--model", model, "--data", data, "--label-column", "2,3,4", "--json");
+        Assert.Equal(JsonDocument.Parse(byName.Out).RootElement.GetProperty("layers").GetRawText(), JsonDocument.Parse(byIndex.Out).RootElement.GetProperty("layers").GetRawText());
+
+        // Without the label columns, the last one alone leaves two labels among the features: the message says what to give.
+        Cli.Run("diagnose", "--model", model, "--data", data).BadInput("The data 'ml.csv' has 4 features but the model takes 2 inputs; it has 3 outputs, so give its 3 label columns with --label-column, separated by commas (header names or 0-based indices).");
+        Cli.Run("diagnose", "--model", model, "--data", data, "--label-column", "l0,l1").BadInput("The data 'ml.csv' has 3 features but the model takes 2 inputs.");
+    }
+
+    [Fact]
     public void A_models_class_names_number_the_text_labels_of_its_data()
     {
         // A model trained on cat/dog/emu, diagnosed on a file of dog and emu only, numbered them by the file's own sorted

@@ -145,6 +145,28 @@ public class DocsCommandTests
     }
 
     [Fact]
+    public void Check_outside_a_repository_says_the_docs_are_missing_and_where_it_looked()
+    {
+        // Outside a repository docs/functions.md and docs/advisor.md were reported as "Out of date" though not there.
+        using var dir = new TempDir();
+        var r = Cli.Run("docs", "--out", dir.Path, "--check");
+        Assert.Equal(1, r.ExitCode);
+        string functions = Path.Combine(dir.Path, FunctionDocs.ReferencePath), advisor = Path.Combine(dir.Path, AdvisorDocs.ReferencePath);
+        Assert.Equal($"Missing: {functions}, {advisor} (docs --check looks in {dir.Path}, --out); run it in the repository or give its root with --out DIR, or write them with: {FunctionDocs.RegenerateCommand}", r.Err.Trim());
+        Assert.DoesNotContain("Out of date", r.Err, StringComparison.Ordinal);
+        Assert.Empty(dir.Files());
+
+        // One missing, one stale: each is named as what it is.
+        Cli.Run("docs", "--out", dir.Path).Ok();
+        File.Delete(advisor);
+        File.AppendAllText(functions, "edited\n");
+        var both = Cli.Run("docs", "--out", dir.Path, "--check");
+        Assert.Equal(1, both.ExitCode);
+        Assert.Contains($"Out of date with the catalog: {functions}.", both.Err, StringComparison.Ordinal);
+        Assert.Contains($"Missing: {advisor} (", both.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Readme_without_markers_is_a_clear_error_and_nothing_is_written()
     {
         using var dir = new TempDir();

@@ -89,7 +89,9 @@ public sealed partial class ExperimentCommandTests : IDisposable
         var args = Tiny(b, "--shard", "1/6");
         args[Array.IndexOf(args, "--epochs") + 1] = "7";
         Cli.RunWide(args).Ok();
-        Cli.Run("report", a, b).BadInput("cannot be merged (epochs: 8 vs 7)");
+        // Names and values in the same order (it said "'b' and 'a' hold different comparisons … (epochs: 8 vs 7)").
+        Cli.Run("report", a, b).BadInput($"'{a}' and '{b}' hold different comparisons and cannot be merged (epochs: 8 vs 7).");
+        Cli.Run("report", b, a).BadInput($"'{b}' and '{a}' hold different comparisons and cannot be merged (epochs: 7 vs 8).");
     }
 
     [Fact]
@@ -112,6 +114,12 @@ public sealed partial class ExperimentCommandTests : IDisposable
         // The HTML used to be written before --images was found to be a file.
         Cli.Run("report", a, "--html", html, "--images", notAFolder).BadInput("--images");
         Assert.False(File.Exists(html));
+
+        // A missing folder for the page is refused, as for every file output; it was created, even at the root.
+        string deep = _dir.File("no/such/dir/x.html");
+        Cli.Run("report", a, "--html", deep).BadInput($"--html '{deep}': the folder '{_dir.File("no/such/dir")}' does not exist.");
+        Assert.False(Directory.Exists(_dir.File("no")));
+        Cli.Run("report", a, "--html", "").BadInput("--html needs a file name, not an empty string.");
     }
 
     [Fact]
@@ -224,6 +232,7 @@ public sealed partial class ExperimentCommandTests : IDisposable
         string outDir = _dir.File("results");
         Cli.RunWide(Tiny(outDir)).Ok();
         string html = _dir.File("report/index.html");
+        Directory.CreateDirectory(_dir.File("report"));
         var r = Cli.RunWide("report", outDir, "--html", html).Ok();
         Assert.Contains("Wrote", r.Err, StringComparison.Ordinal);
         string page = File.ReadAllText(html);

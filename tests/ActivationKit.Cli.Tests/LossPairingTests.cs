@@ -14,7 +14,7 @@ public class LossPairingTests
     [InlineData(TrainingTask.Multiclass, "ce", " Softmax ", 1, 3, "cross_entropy", 3, "linear", "softmax", true)]
     [InlineData(TrainingTask.Multiclass, "cross_entropy", "identity", 1, 3, "cross_entropy", 3, "linear", "identity", true)]
     [InlineData(TrainingTask.Binary, "bce", "sigmoid", 1, 2, "bce", 1, "linear", "sigmoid", true)]
-    [InlineData(TrainingTask.Multilabel, "bce", "linear", 4, 0, "multilabel_bce", 4, "linear", "linear", true)]
+    [InlineData(TrainingTask.Multilabel, "bce", "linear", 4, 0, "multilabel_bce", 4, "linear", "identity", true)]
     [InlineData(TrainingTask.Regression, "huber(2)", "tanh", 2, 0, "huber(delta=2)", 2, "tanh", "tanh", false)]
     [InlineData(TrainingTask.Regression, "mae", "none", 1, 0, "mae", 1, "linear", "identity", false)]
     public void Task_loss_and_output_resolve_to_the_last_layer_and_the_trained_loss(
@@ -41,6 +41,26 @@ public class LossPairingTests
     {
         var ex = Assert.Throws<UsageException>(() => LossPairing.Resolve(task, 1, 3, loss, output));
         Assert.Equal(message, ex.Message);
+    }
+
+    [Theory]
+    [InlineData(TrainingTask.Binary, null)]
+    [InlineData(TrainingTask.Binary, "bce")]
+    [InlineData(TrainingTask.Multiclass, "ce")]
+    [InlineData(TrainingTask.Regression, null)]
+    public void A_misspelt_output_is_an_unknown_activation_whatever_the_loss(TrainingTask task, string? loss)
+    {
+        // On classification data the typo was reported as a pairing error ("--output sigmod cannot be used with --loss bce").
+        var ex = Assert.Throws<ArgumentException>(() => LossPairing.Resolve(task, 1, task == TrainingTask.Regression ? 0 : 3, loss, "sigmod"));
+        Assert.StartsWith("Unknown activation 'sigmod'. Did you mean 'sigmoid'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_alias_of_the_fused_function_is_that_function()
+    {
+        var p = LossPairing.Resolve(TrainingTask.Binary, 1, 2, "bce", "logistic");
+        Assert.Equal("sigmoid", p.Output);
+        Assert.True(p.Fused);
     }
 
     [Theory]

@@ -251,6 +251,52 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Multi_output_regression_reports_each_columns_r2_beside_the_pooled_one()
+    {
+        // The pooled R² (1 − ΣSS_res/ΣSS_tot) weighs each column by its variance; it was the only number given.
+        using var dir = new TempDir();
+        string csv = dir.File("two.csv");
+        var r = new Random(5);
+        File.WriteAllLines(csv, ["a,b,y0,y1", .. Enumerable.Range(0, 300).Select(_ =>
+        {
+            double a = r.NextDouble(), b = r.NextDouble();
+            return string.Create(Inv, $"{a},{b},{a + (0.3 * r.NextDouble())},{100 * (a - b)}");
+        })]);
+        var run = Cli.Run("train", "--data", csv, "--target", "y0,y1", "--hidden", "16", "--epochs", "30", "--json").Ok();
+        var test = Json(run).GetProperty("test");
+        var columns = test.GetProperty("r2_per_column").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(2, columns.Length);
+        double pooled = test.GetProperty("r2").GetDouble();
+        Assert.InRange(pooled, Math.Min(columns[0], columns[1]) - 1e-12, Math.Max(columns[0], columns[1]) + 1e-12);
+
+        var text = Cli.RunWide("train", "--data", csv, "--target", "y0,y1", "--hidden", "16", "--epochs", "30").Ok();
+        Assert.Contains($"test r2 per target column {columns[0].ToString("0.0000", Inv)}, {columns[1].ToString("0.0000", Inv)} (r2 above pools the columns, weighting each by its target variance)", text.Out, StringComparison.Ordinal);
+
+        // One target: no per-column list.
+        Assert.False(Json(Cli.Run("train", "--data", "sine", "--samples", "100", "--epochs", "1", "--json").Ok()).GetProperty("test").TryGetProperty("r2_per_column", out _));
+    }
+
+    [Fact]
+    public void Samples_draws_a_seeded_subset_of_a_file()
+    {
+        // --samples was ignored for files: a CSV of 200 rows trained on all 200.
+        using var dir = new TempDir();
+        string csv = dir.File("d.csv");
+        File.WriteAllLines(csv, ["a,b,y", .. Enumerable.Range(0, 200).Select(i => string.Create(Inv, $"{i * 0.01},{(i % 7) * 0.1},{i % 3}"))]);
+        int Total(JsonElement j) => j.GetProperty("train_samples").GetInt32() + j.GetProperty("validation_samples").GetInt32() + j.GetProperty("test_samples").GetInt32();
+        var all = Json(Cli.Run("train", "--data", csv, "--hidden", "4", "--epochs", "1", "--json").Ok());
+        Assert.Equal(200, Total(all));
+        var subset = Json(Cli.Run("train", "--data", csv, "--samples", "60", "--hidden", "4", "--epochs", "1", "--json").Ok());
+        Assert.Equal(60, Total(subset));
+        Assert.Equal("multiclass", subset.GetProperty("task").GetString());
+        var again = Json(Cli.Run("train", "--data", csv, "--samples", "60", "--hidden", "4", "--epochs", "1", "--json").Ok());
+        Assert.Equal(subset.GetProperty("test").GetRawText(), again.GetProperty("test").GetRawText());
+        Assert.Equal(200, Total(Json(Cli.Run("train", "--data", csv, "--samples", "5000", "--hidden", "4", "--epochs", "1", "--json").Ok())));
+        Cli.Run("train", "--data", csv, "--samples", "5", "--epochs", "1").BadInput("--samples must be at least 10, got 5.");
+        Assert.Equal(2000, Total(Json(Cli.Run("train", "--data", "xor", "--hidden", "4", "--epochs", "1", "--json").Ok())));
+    }
+
+    [Fact]
     public void Fashion_mnist_is_read_from_ACTKIT_FASHION_MNIST_and_a_missing_copy_says_how_to_install_it()
     {
         // The only test of this assembly that reads fashion-mnist, so setting the variable for the process is safe.
@@ -272,6 +318,11 @@ public class TrainCommandTests
             var json = System.Text.Json.JsonDocument.Parse(Cli.Run("train", "--data", "fashion-mnist", "--hidden", "8", "--epochs", "1", "--json", "--save", model).Ok().Out).RootElement;
             Assert.Equal(10, json.GetProperty("test_samples").GetInt32());
             Assert.Equal(40, json.GetProperty("train_samples").GetInt32() + json.GetProperty("validation_samples").GetInt32());
+
+            // --samples draws that many training images (it trained on all of them); the test set stays whole.
+            var subset = Json(Cli.Run("train", "--data", "fashion-mnist", "--samples", "20", "--hidden", "8", "--epochs", "1", "--json").Ok());
+            Assert.Equal(20, subset.GetProperty("train_samples").GetInt32() + subset.GetProperty("validation_samples").GetInt32());
+            Assert.Equal(10, subset.GetProperty("test_samples").GetInt32());
 
             // The model takes pixels as the IDX files hold them (0–255): predict on the raw test images gives what the
             // network gave in training, where the loader divided them by 255 before the standardiser was fitted (only the
@@ -364,6 +415,67 @@ public class TrainCommandTests
         var plain = Json(Cli.Run("train", "--data", "xor", "--samples", "100", "--epochs", "1", "--json").Ok());
         Assert.False(plain.GetProperty("stopped_early").GetBoolean());
         Assert.False(plain.TryGetProperty("diagnostics", out _));
+    }
+
+    [Fact]
+    public void A_diverging_run_with_json_still_prints_its_object_and_saves_nothing()
+    {
+        // With --json nothing at all was printed on stdout when training diverged: not the object, not the report.
+        using var dir = new TempDir();
+        string model = dir.File("d.akm");
+        var r = Cli.Run("train", "--data", "moons", "--samples", "300", "--epochs", "2", "--diagnose", "--diagnose-every", "1", "--lr", "1e9", "--optimizer", "sgd", "--json", "--save", model);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("Error: Training diverged in epoch 1", r.Err, StringComparison.Ordinal);
+        var json = Json(r);
+        Assert.True(json.GetProperty("diverged").GetBoolean());
+        Assert.StartsWith("Training diverged in epoch 1", json.GetProperty("divergence").GetString(), StringComparison.Ordinal);
+        Assert.False(json.GetProperty("stopped_early").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("test").ValueKind);
+        Assert.False(json.TryGetProperty("model", out _));
+        var findings = json.GetProperty("diagnostics").GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("kind").GetString()).ToList();
+        Assert.Contains("exploding_gradients", findings);
+        Assert.Empty(dir.Files());
+
+        // A run that does not diverge says so.
+        Assert.False(Json(Cli.Run("train", "--data", "xor", "--samples", "100", "--epochs", "1", "--json").Ok()).GetProperty("diverged").GetBoolean());
+    }
+
+    [Fact]
+    public void Vanishing_gradients_in_a_relu_network_are_blamed_on_the_initialisation_not_on_sigmoid()
+    {
+        var r = Cli.Run("train", "--data", "spirals", "--samples", "600", "--activation", "relu", "--hidden", "32,32,32,32,32,32", "--init", "normal(0.01)", "--epochs", "1", "--diagnose", "--diagnose-every", "2", "--json");
+        var findings = Json(r).GetProperty("diagnostics").GetProperty("findings").EnumerateArray();
+        var vanishing = Assert.Single(findings, f => f.GetProperty("kind").GetString() == "vanishing_gradients");
+        string fix = vanishing.GetProperty("fix").GetString()!;
+        Assert.StartsWith("The hidden layers' relu does not shrink gradients by itself: the weights do. Use He (Kaiming) initialisation", fix, StringComparison.Ordinal);
+        Assert.DoesNotContain("sigmoid/tanh", fix, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("xor")]
+    [InlineData("sine")]
+    public void A_misspelt_output_activation_is_reported_as_such_on_any_data(string data)
+    {
+        Cli.Run("train", "--data", data, "--samples", "100", "--epochs", "1", "--output", "sigmod").BadInput("Unknown activation 'sigmod'. Did you mean 'sigmoid'");
+    }
+
+    [Theory]
+    [InlineData("softmax")]
+    [InlineData("log_softmax")]
+    [InlineData("sparsemax")]
+    [InlineData("hardmax")]
+    public void A_row_wise_hidden_activation_is_refused_as_compare_refuses_it(string activation)
+    {
+        // train took --activation softmax without a word while compare refuses it as a hidden-layer activation.
+        Cli.Run("train", "--data", "moons", "--samples", "100", "--epochs", "1", "--activation", activation).BadInput($"--activation '{activation}' is row-wise (it normalises a whole row), so it cannot be a hidden-layer activation; use it at the output (--output {activation})");
+        Cli.Run("compare", "--data", "moons", "--activations", activation, "--epochs", "1").BadInput($"'{activation}' is row-wise (it normalises a whole row), so it cannot be compared as a hidden-layer activation.");
+    }
+
+    [Fact]
+    public void A_gated_hidden_activation_trains_in_train_and_compare_alike()
+    {
+        var json = Json(Cli.Run("train", "--data", "moons", "--samples", "100", "--hidden", "8", "--epochs", "1", "--activation", "swiglu", "--json").Ok());
+        Assert.StartsWith("2-8-1, hidden swiglu", json.GetProperty("network").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -31,6 +31,16 @@ public class UnwritableOutputTests
         Assert.Single(run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Theory]
+    [InlineData("train", "--data", "xor", "--epochs", "1", "--save", "", "--save needs a file name, not an empty string.")]
+    [InlineData("train", "--data", "xor", "--epochs", "1", "--save", " ", "--save needs a file name, not an empty string.")]
+    [InlineData("train", "--data", "xor", "--epochs", "1", "--diagnostics-out", "", "--diagnostics-out needs a folder, not an empty string.")]
+    public void An_empty_output_path_names_the_option(string c, string a1, string a2, string a3, string a4, string option, string value, string message)
+    {
+        // "The value cannot be an empty string." named neither the option nor what it wants.
+        Cli.Run(c, a1, a2, a3, a4, option, value).BadInput(message);
+    }
+
     [Fact]
     public void An_output_path_that_is_a_folder_is_one_sentence()
     {

@@ -112,4 +112,31 @@ public sealed class ModelFileTests : IDisposable
         Assert.Contains("outside", Error(WithHeader(good, j => j.Replace("\"offset\": 0", "\"offset\": 100000", StringComparison.Ordinal))));
         Assert.Throws<FileNotFoundException>(() => ModelFile.Load(Path.Combine(_dir, "none.aknn")));
     }
+
+    [Fact]
+    public void Hand_edited_or_appended_files_are_described_in_plain_words()
+    {
+        var (net, meta) = Trained();
+        using var ms = new MemoryStream();
+        ModelFile.Save(ms, net, meta);
+        byte[] good = ms.ToArray();
+        string Error(byte[] bytes) => Assert.Throws<InvalidDataException>(() => ModelFile.Load(bytes, "m")).Message;
+        int headerLength = BinaryPrimitives.ReadInt32LittleEndian(good.AsSpan(8));
+        long body = good.Length - 12 - headerLength;
+
+        // One byte appended (echo >> m.akm): "declares 4552 floats but 18209 bytes (4552 floats) follow it".
+        Assert.Equal(FormattableString.Invariant($"m: truncated or corrupt — the {body + 1:N0} bytes after the header are not a whole number of 4-byte floats (the header declares {body / 4:N0} floats)."), Error([.. good, (byte)'\n']));
+
+        // A field of the wrong type: which field and what it must be, not .NET's type names and reader positions.
+        string dropout = Error(WithHeader(good, j => j.Replace("\"dropout\": 0", "\"dropout\": \"0.5\"", StringComparison.Ordinal)));
+        Assert.StartsWith("m: corrupt header — the field 'layers[0].dropout' must be a number (line ", dropout, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", dropout, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", dropout, StringComparison.Ordinal);
+        Assert.StartsWith("m: corrupt header — the field 'inputSize' must be a whole number no larger than 2,147,483,647 (line ", Error(WithHeader(good, j => j.Replace("\"inputSize\": ", "\"inputSize\": 1e20, \"x\": ", StringComparison.Ordinal))), StringComparison.Ordinal);
+        Assert.StartsWith("m: corrupt header — the field 'layers' must be a list [ … ] (line ", Error(WithHeader(good, j => j.Replace("\"layers\": [", "\"layers\": 5, \"layerz\": [", StringComparison.Ordinal))), StringComparison.Ordinal);
+        Assert.StartsWith("m: corrupt header — it is not valid JSON (line ", Error(WithHeader(good, j => j.Replace("\"layers\"", "\"layers\" x", StringComparison.Ordinal))), StringComparison.Ordinal);
+
+        // An out-of-range value quoted from the architecture has no " (Parameter 'layers')" suffix.
+        Assert.Equal("m: invalid architecture in the header: The dropout probability must be in [0, 1), got 1.5.", Error(WithHeader(good, j => j.Replace("\"dropout\": 0", "\"dropout\": 1.5", StringComparison.Ordinal))));
+    }
 }

@@ -382,6 +382,21 @@ public class NetworkDiagnosticsTests
     }
 
     [Fact]
+    public void A_multilabel_network_is_checked_as_multilabel_not_as_regression()
+    {
+        // Multi-label data has several 0/1 columns and no class count; it was taken for regression, and the engine's own
+        // pairing (linear output, multilabel BCE) got "A classification loss (bce_logits) on a regression task".
+        var x = new float[] { 0f, 1f, 1f, 0f, 1f, 1f, 0f, 0f };
+        var data = new Dataset("ml", x, 2, [0f, 1f, 1f, 1f, 0f, 0f, 1f, 1f, 1f, 0f, 0f, 0f], 3, 0);
+        var net = Mlp.Build(2, [4], "relu", 3);
+        Assert.Empty(NetworkDiagnostics.OutputFindings(net, data, Losses.MultiLabelBinaryCrossEntropy));
+        var regression = new Dataset("reg", x, 2, [0.5f, 2f, 1f, -1f], 1, 0);
+        Assert.Contains("on a regression task", Assert.Single(NetworkDiagnostics.OutputFindings(Mlp.Build(2, [4], "relu", 1), regression, Losses.BinaryCrossEntropy)).Explanation, StringComparison.Ordinal);
+        var sigmoid = Mlp.Build(2, [4], "relu", 3, "sigmoid");
+        Assert.Contains("squashed twice", Assert.Single(NetworkDiagnostics.OutputFindings(sigmoid, data, Losses.MultiLabelBinaryCrossEntropy)).Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bad_settings_are_rejected()
     {
         var net = Mlp.Build(2, [4], "relu", 2);

@@ -6,6 +6,27 @@ namespace ActivationKit.Nn.Tests;
 public class TrainingTests
 {
     [Fact]
+    public void R2_of_several_targets_is_pooled_and_each_columns_is_given()
+    {
+        // An untrained network with zero weights predicts its biases: 0 for every row and column.
+        var net = new Mlp(1, [new(2, "linear")]);
+        net.Initialize(Initializer.Parse("zeros"), 1);
+        float[] y = [1, 10, 2, 30, 3, 20, 4, 40];
+        var data = new Dataset("two", [0f, 1f, 2f, 3f], 1, y, 2, 0);
+        var m = Trainer.Evaluate(net, data);
+
+        // Column 0: targets 1…4 (mean 2.5, SS_tot 5, SS_res 30); column 1: 10, 30, 20, 40 (mean 25, SS_tot 500, SS_res 3000).
+        Assert.Equal([1 - (30.0 / 5), 1 - (3000.0 / 500)], m.R2PerColumn);
+        Assert.Equal(1 - (3030.0 / 505), m.R2, 12);
+        Assert.Equal(3030.0 / 8, m.MeanSquaredError, 12);
+
+        // Training without evaluating the training set separately gives the same split.
+        var fit = Trainer.Fit(net, data, null, new TrainerOptions { Epochs = 1, BatchSize = 4, LearningRate = 1e-30, Seed = 1, EvaluateTrainingSet = false });
+        Assert.Equal(2, fit.History[0].Train.R2PerColumn.Count);
+        Assert.Empty(Trainer.Evaluate(net, new Dataset("c", [0f, 1f], 1, [0f, 1f], 1, 2)).R2PerColumn);
+    }
+
+    [Fact]
     public void LearnsXor()
     {
         var data = Synthetic.Create("xor", 400, 0, seed: 1);

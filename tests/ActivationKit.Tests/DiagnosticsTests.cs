@@ -186,6 +186,33 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void The_vanishing_gradient_fix_follows_the_layers_activations()
+    {
+        // An all-ReLU network with a tiny initialisation was told to "replace sigmoid/tanh in hidden layers by the ReLU family".
+        double[] norms = [1e-9, 1e-7, 1e-5, 1e-3];
+        Finding Vanishing(params string?[] activations)
+        {
+            var monitor = new GradientFlowMonitor { Activations = activations.Select(a => a is null ? null : ActivationCatalog.Create(a)).ToArray() };
+            var found = new List<Finding>();
+            for (int step = 0; step < 3; step++) found.AddRange(monitor.Record(step, norms));
+            return Assert.Single(found, f => f.Kind == FindingKind.VanishingGradients);
+        }
+
+        var relu = Vanishing("relu", "relu", "relu", null);
+        Assert.Equal("The hidden layers' relu does not shrink gradients by itself: the weights do. Use He (Kaiming) initialisation (a smaller scale, such as normal(0.01), shrinks the gradient at every layer), normalisation (batch or layer norm) or residual connections, or fewer layers.", relu.Fix);
+        Assert.DoesNotContain("sigmoid", relu.Fix, StringComparison.Ordinal);
+        Assert.StartsWith("The hidden layers' gelu and selu do not shrink gradients by themselves: the weights do. Use He (Kaiming) and LeCun normal initialisation", Vanishing("gelu", "selu", "gelu", "sigmoid").Fix, StringComparison.Ordinal);
+        Assert.Equal("Replace tanh in the hidden layers by the ReLU family (He init) or SELU (LeCun normal init), or at least give the weights the scale it needs (Glorot (Xavier) initialisation); use fewer layers or residual connections.", Vanishing("tanh", "tanh", "tanh", null).Fix);
+        Assert.StartsWith("Replace sigmoid and softsign in the hidden layers", Vanishing("relu", "sigmoid", "softsign", "sigmoid").Fix, StringComparison.Ordinal);
+
+        // Without the activations, the fix names both causes.
+        var unknown = new GradientFlowMonitor();
+        var f = Enumerable.Range(0, 3).SelectMany(step => unknown.Record(step, norms)).Single(x => x.Kind == FindingKind.VanishingGradients);
+        Assert.StartsWith("If the hidden layers use sigmoid/tanh, replace them by the ReLU family", f.Fix, StringComparison.Ordinal);
+        Assert.Contains("otherwise check the initialisation scale", f.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Healthy_tanh_layer_with_glorot_init_is_not_saturated()
     {
         var net = new Stack("tanh", [16, 32, 32], (fi, fo) => Math.Sqrt(2.0 / (fi + fo)), 0f, 7);
@@ -374,6 +401,53 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void Every_output_fix_is_a_pairing_the_check_accepts()
+    {
+        // sigmoid + ce_logits on a multiclass task was told "or sigmoid with the probability form of the loss", and
+        // sigmoid + ce is a critical finding of its own; so were tanh + bce_logits, relu + ce_logits, softmax + bce_logits.
+        string[] losses = ["", "mse", "mae", "huber", "bce", "bce_logits", "ce", "ce_logits"];
+        int checkedFixes = 0;
+        foreach (var task in Enum.GetValues<TaskKind>())
+        {
+            foreach (string loss in losses)
+            {
+                foreach (var info in ActivationCatalog.All)
+                {
+                    var found = OutputCheck.Check(info.Name, task, loss).Where(f => f.Kind == FindingKind.OutputMismatch).ToArray();
+                    if (found.Length == 0) continue;
+                    var pairs = OutputCheck.Suggestions(info.Name, task, loss);
+                    Assert.NotEmpty(pairs);
+                    foreach (var (act, fixedLoss) in pairs)
+                    {
+                        var again = OutputCheck.Check(act, task, fixedLoss).Where(f => f.Kind == FindingKind.OutputMismatch).Select(f => f.Explanation);
+                        Assert.True(!again.Any(), $"{task} {loss} {info.Name}: the fix {act} + {fixedLoss} gets: {string.Join(" | ", again)}");
+                        foreach (var f in found)
+                        {
+                            Assert.Contains(act == "identity" ? "identity" : act, f.Fix, StringComparison.Ordinal);
+                            Assert.Contains(fixedLoss, f.Fix, StringComparison.Ordinal);
+                        }
+
+                        checkedFixes++;
+                    }
+                }
+            }
+        }
+
+        Assert.True(checkedFixes > 500, $"{checkedFixes} fixes checked");
+        Assert.Equal("Use the identity (linear) output with softmax cross-entropy on logits (ce_logits).", Assert.Single(OutputCheck.Check("relu", TaskKind.Multiclass, "ce_logits"), f => f.Explanation.Contains("squashed twice", StringComparison.Ordinal)).Fix);
+        Assert.Equal("Use the identity (linear) output with softmax cross-entropy on logits (ce_logits).", Assert.Single(OutputCheck.Check("sigmoid", TaskKind.Multiclass, "ce_logits")).Fix);
+        Assert.Equal("Use softmax with cross-entropy (ce).", Assert.Single(OutputCheck.Check("sigmoid", TaskKind.Multiclass, "ce")).Fix);
+        Assert.Equal("Use the identity (linear) output with binary cross-entropy on logits (bce_logits).", Assert.Single(OutputCheck.Check("tanh", TaskKind.Binary, "bce_logits"), f => f.Explanation.Contains("squashed twice", StringComparison.Ordinal)).Fix);
+        Assert.Equal("Use sigmoid with binary cross-entropy (bce), or the identity (linear) output with binary cross-entropy on logits (bce_logits).", Assert.Single(OutputCheck.Check("tanh", TaskKind.Binary, "")).Fix);
+        Assert.Equal("Use softmax with cross-entropy (ce).", Assert.Single(OutputCheck.Check("softmax", TaskKind.Multiclass, "bce_logits"), f => f.Explanation.Contains("squashed twice", StringComparison.Ordinal)).Fix);
+        Assert.Equal("Use the identity (linear) output with mse; keep sigmoid only if the targets are scaled into its range.", Assert.Single(OutputCheck.Check("sigmoid", TaskKind.Regression, "mse")).Fix);
+
+        // Cross-entropy over the labels of a multi-label task is a mismatch whatever the output (softmax was the only one caught).
+        Assert.Contains(OutputCheck.Check("identity", TaskKind.Multilabel, "ce_logits"), f => f.Explanation.Contains("several labels can be true at once", StringComparison.Ordinal));
+        Assert.Equal("Use one sigmoid per label with binary cross-entropy (bce).", Assert.Single(OutputCheck.Check("sigmoid", TaskKind.Multilabel, "ce")).Fix);
+    }
+
+    [Fact]
     public void Output_findings_come_from_what_the_function_outputs()
     {
         var gelu = Assert.Single(OutputCheck.Check("gelu", TaskKind.Multiclass, "ce"));
@@ -508,6 +582,28 @@ public class DiagnosticsTests
         var prelu = new ActivationKit.Functions.Prelu([0.25f, 0f, 0.1f]);
         Assert.Equal([false, true, false], ZeroOutput.MeansDeadPerChannel(prelu));
         Assert.Contains("not element-wise", Assert.Throws<ArgumentException>(() => ZeroOutput.MeansDead(ActivationCatalog.Create("softmax"))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dead_units_from_activations_count_a_zero_output_only_where_the_function_says_so()
+    {
+        // Two rows of three units: unit 1 outputs 0 on both, units 0 and 2 do not.
+        float[] post = [0.5f, 0f, 0f, 0.2f, 0f, 1f];
+        Assert.Equal([1], DeadUnitDetector.FromActivations("l", post, 3).DeadUnits);
+        Assert.Equal([1], DeadUnitDetector.FromActivations("l", ActivationCatalog.Create("relu"), post, 3).DeadUnits);
+
+        // tanh and ELU output 0 only at x = 0, where their slope is 1: not dead.
+        Assert.Empty(DeadUnitDetector.FromActivations("l", ActivationCatalog.Create("tanh"), post, 3).DeadUnits);
+        Assert.Empty(DeadUnitDetector.FromActivations("l", ActivationCatalog.Create("elu"), post, 3).DeadUnits);
+
+        // Per channel: prelu with a slope of 0 in channel 1 only.
+        var prelu = new ActivationKit.Functions.Prelu([0.25f, 0f, 0.1f]);
+        Assert.Equal([1], DeadUnitDetector.FromActivations("l", prelu, [0f, 0f, 0f, 0f, 0f, 0f], 3).DeadUnits);
+
+        // Row-wise: no unit-wise derivative, no unit reported; the report still counts the samples.
+        var rowwise = DeadUnitDetector.FromActivations("l", ActivationCatalog.Create("softmax"), post, 3);
+        Assert.Empty(rowwise.DeadUnits);
+        Assert.Equal(2, rowwise.Samples);
     }
 
     [Fact]

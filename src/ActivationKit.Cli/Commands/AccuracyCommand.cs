@@ -24,7 +24,7 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
     public sealed class Settings : CommandSettings
     {
         [CommandArgument(0, "[FUNCTIONS]")]
-        [Description("Element-wise functions or specs to measure, e.g. sigmoid leaky_relu(0.2). Default: all element-wise functions.")]
+        [Description("Functions or specs to measure, e.g. sigmoid leaky_relu(0.2) softmax. Default: all functions, element-wise ones on single values and row-wise and gated ones on rows; with --exhaustive or --dtype f16/bf16, all element-wise functions (those modes measure no others).")]
         public string[] Functions { get; init; } = [];
 
         [CommandOption("--exhaustive")]

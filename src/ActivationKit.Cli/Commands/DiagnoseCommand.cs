@@ -43,7 +43,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         public string? Data { get; init; }
 
         [CommandOption("--label-column <NAME|INDEX>")]
-        [Description("Label column of a .csv or .npy --data (a CSV header name, or a 0-based index, negative from the end). Default: the last.")]
+        [Description("Label column of a .csv or .npy --data (a CSV header name, or a 0-based index, negative from the end). Default: the last. A multilabel or multi-output regression model takes one per output, separated by commas (l0,l1,l2).")]
         public string? LabelColumn { get; init; }
 
         [CommandOption("--header <MODE>")]
@@ -108,7 +108,10 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         var data = LoadData(s, meta, header);
         if (data.FeatureCount != net.InputSize)
         {
-            throw new UsageException($"The data '{data.Name}' has {data.FeatureCount} features but the model takes {net.InputSize} inputs.");
+            // A model with several outputs of their own (multilabel, multi-output regression) reads as many label columns.
+            bool severalTargets = net.OutputSize > 1 && !data.IsClassification && data.TargetColumns == 1 && data.FeatureCount + 1 - net.InputSize == net.OutputSize;
+            throw new UsageException($"The data '{data.Name}' has {data.FeatureCount} features but the model takes {net.InputSize} inputs"
+                + (severalTargets ? $"; it has {net.OutputSize} outputs, so give its {net.OutputSize} label columns with --label-column, separated by commas (header names or 0-based indices)." : "."));
         }
 
         if (meta.Normalization is { } norm) data = norm.Transform(data);
@@ -126,11 +129,12 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
             throw new UsageException($"The data '{data.Name}' has {data.ClassCount} classes but the model has {net.OutputSize} outputs.");
         }
 
-        // One check from one forward and backward pass: a streak of one is all the evidence there is.
+        // One check from one forward and backward pass: a streak of one is all the evidence there is, and dead units are
+        // judged on the rows it has (DeadMinSamples 1: no later check will come to pool a small --samples with).
         var options = new NetworkDiagnosticsOptions
         {
             Every = 1,
-            Session = new DiagnosticsSessionOptions { Thresholds = new DiagnosticsOptions { VanishingSteps = 1 }, DeadChecks = 1 },
+            Session = new DiagnosticsSessionOptions { Thresholds = new DiagnosticsOptions { VanishingSteps = 1, DeadMinSamples = 1 }, DeadChecks = 1 },
         };
         using var d = new NetworkDiagnostics(net, options).Attach();
         d.CheckOutput(data, loss);
@@ -145,7 +149,10 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
     private static Dataset LoadData(Settings s, ModelMetadata meta, bool? header)
     {
         string name = s.Data!.Trim();
-        bool classification = !string.Equals(meta.Task, "regression", StringComparison.OrdinalIgnoreCase);
+        // Class labels for a classifier; a multilabel model's labels are several 0/1 columns read as numbers, like a
+        // multi-output regression's targets (one column per output, named with --label-column l0,l1,l2).
+        bool classification = !string.Equals(meta.Task, "regression", StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(meta.Task, "multilabel", StringComparison.OrdinalIgnoreCase);
         // A CSV's text labels are numbered by the model's class names (not by this file's own sorted labels, which
         // would shift every class when the file lacks one); a model without names takes class indices only.
         if (TableFile.HasTableExtension(name)) return TableFile.Load(name, s.LabelColumn, classification, header, classification ? meta.ClassNames ?? [] : null);

@@ -20,14 +20,15 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
         public string? Out { get; init; }
 
         [CommandOption("--check")]
-        [Description("Write nothing; exit 1 if any generated document is out of date with the catalog.")]
+        [Description("Write nothing; exit 1 if any generated document is missing or out of date with the catalog.")]
         public bool Check { get; init; }
     }
 
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        string root = settings.Out ?? FindRepositoryRoot(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory();
+        string? repository = settings.Out is null ? FindRepositoryRoot(Directory.GetCurrentDirectory()) : null;
+        string root = settings.Out ?? repository ?? Directory.GetCurrentDirectory();
         if (File.Exists(root)) throw new UsageException($"--out '{root}' is a file, not a folder; give the repository root (the folder holding README.md).");
         if (!Directory.Exists(root)) throw new UsageException($"--out folder '{root}' does not exist.");
         string readmePath = Path.Combine(root, "README.md");
@@ -47,21 +48,34 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
             newReadme = Markdown.ReplaceBetween(readme, FunctionDocs.ReadmeStart, FunctionDocs.ReadmeEnd, FunctionDocs.ReadmeTable(), readmePath, newline);
         }
 
-        string? oldReference = File.Exists(referencePath) ? File.ReadAllText(referencePath).ReplaceLineEndings("\n") : null;
+        // A document that is not there is missing, not out of date: outside a repository both were "Out of date".
         var stale = new List<string>();
-        if (oldReference != reference) stale.Add(referencePath);
-        if ((File.Exists(advisorPath) ? File.ReadAllText(advisorPath).ReplaceLineEndings("\n") : null) != advisor) stale.Add(advisorPath);
+        var missing = new List<string>();
+        foreach (var (path, text) in new[] { (referencePath, reference), (advisorPath, advisor) })
+        {
+            if (!File.Exists(path)) missing.Add(path);
+            else if (File.ReadAllText(path).ReplaceLineEndings("\n") != text) stale.Add(path);
+        }
+
         if (readme is not null && readme != newReadme) stale.Add(readmePath);
 
         if (settings.Check)
         {
-            if (stale.Count == 0)
+            if (stale.Count == 0 && missing.Count == 0)
             {
                 consoles.Out.WriteLine("Generated docs are up to date.");
                 return ExitCodes.Ok;
             }
 
-            consoles.ErrorWriter.WriteLine($"Out of date with the catalog: {string.Join(", ", stale)}. Regenerate with: {FunctionDocs.RegenerateCommand}");
+            if (stale.Count > 0) consoles.ErrorWriter.WriteLine($"Out of date with the catalog: {string.Join(", ", stale)}. Regenerate with: {FunctionDocs.RegenerateCommand}");
+            if (missing.Count > 0)
+            {
+                string where = settings.Out is not null ? "--out"
+                    : repository is not null ? "the enclosing folder with ActivationKit.slnx"
+                    : "the current folder, as no folder above it holds ActivationKit.slnx";
+                consoles.ErrorWriter.WriteLine($"Missing: {string.Join(", ", missing)} (docs --check looks in {root}, {where}); run it in the repository or give its root with --out DIR, or write them with: {FunctionDocs.RegenerateCommand}");
+            }
+
             return ExitCodes.Failed;
         }
 

@@ -19,7 +19,7 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
         public string[] Directories { get; init; } = [];
 
         [CommandOption("--html <FILE>")]
-        [Description("Also write a self-contained HTML report (images embedded) to FILE.")]
+        [Description("Also write a self-contained HTML report (images embedded) to FILE, a new .html file or an earlier report, in a folder that exists.")]
         public string? Html { get; init; }
 
         [CommandOption("--images <DIR>")]
@@ -36,15 +36,12 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
     {
         var (manifest, trials) = ResultStore.Load(settings.Directories);
         var summary = ExperimentSummary.Create(manifest, trials);
-        // Every output is checked before the first is written, so a bad --images leaves no HTML behind. Both folders are
-        // created as needed (report/index.html on a fresh checkout).
+        // Every output is checked before the first is written, so a bad --images leaves no HTML behind. --images is a
+        // folder, created as needed (as compare --out is); --html is a file, whose folder must exist, as for every other
+        // file an option names (predict --out, train --save): a mistyped path made folders anywhere, even at /.
         if (settings.Html is { } named) CheckHtmlTarget(named, settings.Directories);
         if (settings.Images is { } folder) OutputFolder.EnsureWritable(folder, "--images");
-        if (settings.Html is { } target)
-        {
-            if (!Directory.Exists(target)) OutputFolder.EnsureWritable(Path.GetDirectoryName(Path.GetFullPath(target)) ?? ".", "--html");
-            OutputFolder.EnsureFileWritable(target, "--html");
-        }
+        if (settings.Html is { } target) OutputFolder.EnsureFileWritable(target, "--html");
         if (settings.Html is { } html)
         {
             ResultStore.WriteAtomic(html, new UTF8Encoding(false).GetBytes(HtmlReport.Render(summary, trials)));
@@ -71,6 +68,7 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
     /// </summary>
     private static void CheckHtmlTarget(string html, IReadOnlyList<string> directories)
     {
+        OutputFolder.RefuseEmpty(html, "--html");
         string full = Path.GetFullPath(html);
         var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         foreach (string dir in directories)

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using ActivationKit.Catalog;
 using ActivationKit.Cli.Formatting;
 using ActivationKit.Cli.IO;
 using ActivationKit.Cli.Training;
@@ -45,7 +46,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string Hidden { get; init; } = "64,64";
 
         [CommandOption("-a|--activation <SPEC>")]
-        [Description("Hidden activation, any catalog spec: relu, gelu, leaky_relu(0.1), swiglu… (default relu).")]
+        [Description("Hidden activation, any element-wise or gated catalog spec: relu, gelu, leaky_relu(0.1), swiglu… (default relu). Row-wise functions (softmax, …) belong at the output (--output).")]
         public string Activation { get; init; } = "relu";
 
         [CommandOption("--output <SPEC>")]
@@ -97,8 +98,8 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public int Threads { get; init; } = 1;
 
         [CommandOption("--samples <N>")]
-        [Description("Samples of a synthetic set (default 2000).")]
-        public int Samples { get; init; } = 2000;
+        [Description("Samples of a synthetic set (default 2000); for fashion-mnist or a .csv / .npy file, a subset of that many of its training images or rows drawn with --seed before the split (default all; the fashion-mnist test set stays all 10,000 images).")]
+        public int? Samples { get; init; }
 
         [CommandOption("--noise <STD>")]
         [Description("Gaussian noise of a synthetic set (default 0.05).")]
@@ -109,7 +110,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string? Save { get; init; }
 
         [CommandOption("--json")]
-        [Description("Print one JSON object (data, task, network, per-epoch metrics, test metrics, time per epoch) instead of the summary.")]
+        [Description("Print one JSON object (data, task, network, per-epoch metrics, test metrics, time per epoch, diverged and stopped_early with the reason, and with --diagnose the report as diagnostics) instead of the summary; when training diverges, test is null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column has each column's.")]
         public bool Json { get; init; }
 
         /// <inheritdoc />
@@ -120,7 +121,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             if (Batch < 1) return ValidationResult.Error($"--batch must be at least 1, got {Batch}.");
             if (Epochs < 1) return ValidationResult.Error($"--epochs must be at least 1, got {Epochs}.");
             if (Threads < 1) return ValidationResult.Error($"--threads must be at least 1, got {Threads}.");
-            if (Samples < 10) return ValidationResult.Error($"--samples must be at least 10, got {Samples}.");
+            if (Samples is < 10) return ValidationResult.Error($"--samples must be at least 10, got {Samples}.");
             if (!(Noise >= 0) || double.IsInfinity(Noise)) return ValidationResult.Error($"--noise must be finite and ≥ 0, got {Noise.ToString(Inv)}.");
             if (WeightDecay is { } decay && (!(decay >= 0) || double.IsInfinity(decay))) return ValidationResult.Error($"--weight-decay must be finite and ≥ 0, got {decay.ToString(Inv)}.");
             return ValidationResult.Success();
@@ -132,7 +133,16 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
     {
         // Everything the user typed is parsed before the data is loaded or anything is trained.
         int[] hidden = ParseHidden(settings.Hidden);
-        _ = DenseLayer.ResolveActivation(settings.Activation);
+        var hiddenActivation = DenseLayer.ResolveActivation(settings.Activation);
+
+        // As compare refuses them: a row-wise function normalises the whole layer into one distribution, an output's
+        // job, not a hidden layer's. Gated functions (swiglu, …) are hidden-layer functions the engine trains (2·units wide).
+        if (hiddenActivation is { Info.Kind: ActivationKind.Rowwise })
+        {
+            throw new UsageException($"--activation '{hiddenActivation}' is row-wise (it normalises a whole row), so it cannot be a hidden-layer activation; use it at the output (--output {hiddenActivation.Name}) and an element-wise function such as relu or gelu in the hidden layers.");
+        }
+
+        if (settings.Output is { } outputSpec) _ = DenseLayer.ResolveActivation(outputSpec);
         var init = Initializer.Parse(settings.Init);
         var optimizer = Optimizers.Create(settings.Optimizer, weightDecay: settings.WeightDecay);
         var schedule = Schedules.Parse(settings.Schedule);
@@ -169,15 +179,19 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         var result = Run(network, train, validation, options, data.Task);
         // With --json the report goes into the JSON object ("diagnostics") instead of the text on stdout.
         var report = diagnostics?.Finish($"training on {settings.Data}", settings.Json ? null : consoles.OutWriter);
+        double perEpoch = result.History.Count > 0 ? result.History.Average(r => r.Seconds) : double.NaN;
         if (result.Diverged)
         {
             consoles.ErrorWriter.WriteLine($"Error: {result.Message}");
+
+            // --json still gets its object: the epochs that completed, the divergence and the diagnostics that saw it
+            // coming (without --json they were printed above). No test metrics: the weights are no longer finite.
+            if (settings.Json) WriteJson(data, description, result, null, double.NaN, perEpoch, null, report);
             return ExitCodes.Failed;
         }
 
         var testMetrics = Trainer.Evaluate(network, test, pairing.Loss);
         double labelAccuracy = data.Task == TrainingTask.Multilabel ? LabelAccuracy(network, test) : double.NaN;
-        double perEpoch = result.History.Count > 0 ? result.History.Average(r => r.Seconds) : double.NaN;
         if (result.StoppedEarly)
         {
             // A critical finding (--stop-on-critical) is a problem found, like divergence: exit 1 and keep no model. The
@@ -329,7 +343,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         return (double)correct / logits.Length;
     }
 
-    private void WriteJson(TrainingSplits data, string description, TrainingResult result, Metrics test, double labelAccuracy, double perEpoch, string? saved, DiagnosticsReport? report)
+    private void WriteJson(TrainingSplits data, string description, TrainingResult result, Metrics? test, double labelAccuracy, double perEpoch, string? saved, DiagnosticsReport? report)
     {
         bool regression = data.Task == TrainingTask.Regression;
         bool multilabel = data.Task == TrainingTask.Multilabel;
@@ -358,21 +372,38 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             }
 
             json.WriteEndArray();
-            json.WriteStartObject("test");
-            JsonOut.Number(json, "loss", test.Loss);
-            if (regression)
+            if (test is null)
             {
-                JsonOut.Number(json, "mse", test.MeanSquaredError);
-                JsonOut.Number(json, "r2", test.R2);
+                json.WriteNull("test");
             }
             else
             {
-                JsonOut.Number(json, "accuracy", multilabel ? labelAccuracy : test.Accuracy);
+                json.WriteStartObject("test");
+                JsonOut.Number(json, "loss", test.Loss);
+                if (regression)
+                {
+                    JsonOut.Number(json, "mse", test.MeanSquaredError);
+                    JsonOut.Number(json, "r2", test.R2);
+                    if (test.R2PerColumn.Count > 1)
+                    {
+                        json.WriteStartArray("r2_per_column");
+                        foreach (double r2 in test.R2PerColumn) JsonOut.Number(json, r2);
+
+                        json.WriteEndArray();
+                    }
+                }
+                else
+                {
+                    JsonOut.Number(json, "accuracy", multilabel ? labelAccuracy : test.Accuracy);
+                }
+
+                json.WriteEndObject();
             }
 
-            json.WriteEndObject();
             if (result.History.Count > 0) json.WriteNumber("time_per_epoch_s", Math.Round(perEpoch, 6));
             else json.WriteNull("time_per_epoch_s");
+            json.WriteBoolean("diverged", result.Diverged);
+            if (result.Diverged) json.WriteString("divergence", result.Message);
             json.WriteBoolean("stopped_early", result.StoppedEarly);
             if (result.StoppedEarly) json.WriteString("stop_reason", result.Message);
             if (saved is not null) json.WriteString("model", saved);
@@ -436,6 +467,13 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         consoles.Out.WriteLine($"network {description}");
         consoles.Out.WriteLine($"training {options.Optimizer!.Name}, lr {options.LearningRate.ToString("G4", Inv)}, batch {options.BatchSize}, {result.History.Count} epoch(s), {options.Threads} thread(s)");
         consoles.Out.Write(table);
+        if (regression && test.R2PerColumn.Count > 1)
+        {
+            // The table's r2 pools the columns (1 − ΣSS_res / ΣSS_tot over all of them): a column with a large variance weighs more.
+            string columns = string.Join(", ", test.R2PerColumn.Select(r => r.ToString("0.0000", Inv)));
+            consoles.Out.WriteLine($"test r2 per target column {columns} (r2 above pools the columns, weighting each by its target variance)");
+        }
+
         if (result.History.Count > 0) consoles.Out.WriteLine($"time per epoch {perEpoch.ToString("0.000", Inv)} s ({result.History.Average(r => r.SamplesPerSecond).ToString("N0", Inv)} samples/s)");
         if (saved is not null) consoles.Out.WriteLine($"saved {saved} ({network.ParameterCount:N0} parameters); run: actkit predict --model {saved} --in FILE");
     }

@@ -11,6 +11,7 @@ public static class OutputFolder
     /// <param name="option">The option that named it, for the message (e.g. <c>--out</c>).</param>
     public static void EnsureWritable(string folder, string option)
     {
+        RefuseEmpty(folder, option, "folder");
         if (File.Exists(folder)) throw new UsageException($"{option} '{folder}' is a file; give a folder.");
         if (!TryProbe(folder, create: true)) throw new UsageException($"{option} '{folder}' cannot be created or does not accept new files.");
     }
@@ -21,6 +22,7 @@ public static class OutputFolder
     /// </summary>
     public static void EnsureFileWritable(string path, string option)
     {
+        RefuseEmpty(path, option, "file name");
         string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         if (!Directory.Exists(folder)) throw new UsageException($"{option} '{path}': the folder '{folder}' does not exist.");
         if (Directory.Exists(path)) throw new UsageException($"{option} '{path}' is a folder; give a file name.");
@@ -40,6 +42,7 @@ public static class OutputFolder
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(inputs);
+        RefuseEmpty(output, option, "file name");
         string target = Canonical(output);
         foreach (var (path, inputOption) in inputs)
         {
@@ -49,6 +52,13 @@ public static class OutputFolder
                 throw new UsageException($"{option} '{output}' is the {inputOption} file '{path}', which writing would overwrite; give another file name.");
             }
         }
+    }
+
+    /// <summary>Refuses an empty or blank path (<c>--save ''</c>), which .NET refuses as "The value cannot be an empty string."</summary>
+    public static void RefuseEmpty(string path, string option, string what = "file name")
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (string.IsNullOrWhiteSpace(path)) throw new UsageException($"{option} needs a {what}, not an empty string.");
     }
 
     /// <summary>The full path of <paramref name="path"/> with every symbolic link along it resolved.</summary>

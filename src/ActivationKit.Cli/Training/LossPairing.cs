@@ -25,7 +25,11 @@ public sealed record LossPairing(ILoss Loss, int Outputs, string LayerActivation
     public static LossPairing Resolve(TrainingTask task, int targetColumns, int classes, string? lossSpec, string? outputSpec)
     {
         ILoss loss = lossSpec is null ? DefaultLoss(task) : Losses.Parse(lossSpec);
-        string? output = outputSpec?.Trim().ToLowerInvariant();
+
+        // The name is resolved before it is paired: a typo (--output sigmod) is an unknown activation with suggestions,
+        // not "cannot be used with --loss bce", and an alias (logistic) is the function it names.
+        var resolved = outputSpec is null ? null : DenseLayer.ResolveActivation(outputSpec);
+        string? output = resolved is null ? outputSpec?.Trim().ToLowerInvariant() : resolved.Info.Name == resolved.ToString() ? resolved.Info.Name : resolved.ToString();
         bool identity = output is null || Identity.Contains(output);
         string taskName = TrainingData.Name(task);
         string? fused = OutputPairing.FusedActivation(loss);

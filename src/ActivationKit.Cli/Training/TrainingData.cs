@@ -83,12 +83,18 @@ public static class TrainingData
         _ => AdvisorTask.Regression,
     };
 
+    /// <summary>Samples of a synthetic set when --samples is not given.</summary>
+    public const int DefaultSyntheticSamples = 2000;
+
     /// <summary>
     /// Loads and splits the data: Fashion-MNIST keeps its official test set and holds out 10% of its training set for
     /// validation; everything else is shuffled and split 70/15/15 with <paramref name="seed"/>. A CSV file's first row is
     /// read as <paramref name="hasHeader"/> says (<see cref="Csv.Load"/>; null: auto), which other data refuses.
+    /// <paramref name="samples"/> is the size of a synthetic set (null: <see cref="DefaultSyntheticSamples"/>), and for a
+    /// file or Fashion-MNIST a subset drawn with <paramref name="seed"/> from its rows or training images before the split
+    /// (null, or more than there are: all of them), as <c>compare</c> takes it; the task is inferred from the whole file.
     /// </summary>
-    public static TrainingSplits Load(string spec, string? target, TrainingTask? task, int samples, double noise, ulong seed, bool? hasHeader = null)
+    public static TrainingSplits Load(string spec, string? target, TrainingTask? task, int? samples, double noise, ulong seed, bool? hasHeader = null)
     {
         string key = spec.Trim();
         string lower = key.ToLowerInvariant();
@@ -97,7 +103,7 @@ public static class TrainingData
             if (target is not null) throw new UsageException("--target applies to CSV and .npy files, not to fashion-mnist.");
             TableFile.RefuseHeader(hasHeader, key);
             if (task is { } t && t != TrainingTask.Multiclass) throw new UsageException($"fashion-mnist is a 10-class multiclass task, not {Name(t)}.");
-            var full = Idx.LoadFashionMnist(test: false);
+            var full = Take(Idx.LoadFashionMnist(test: false), samples, seed);
             var test = Idx.LoadFashionMnist(test: true);
             var (train, validation, _) = full.Split(0.9, 0.1, seed);
             return new TrainingSplits(key, TrainingTask.Multiclass, task is null, train, validation, test, Idx.PixelScale);
@@ -108,7 +114,7 @@ public static class TrainingData
         {
             if (target is not null) throw new UsageException($"--target applies to CSV and .npy files, not to the built-in set '{key}'.");
             TableFile.RefuseHeader(hasHeader, key);
-            all = Synthetic.Create(lower, samples, noise, seed);
+            all = Synthetic.Create(lower, samples ?? DefaultSyntheticSamples, noise, seed);
             all = Interpret(all.Name, all.Features, all.FeatureCount, all.Targets, all.TargetColumns, null, task, out var inferredTask, out string? builtInNote);
             return Split(key, all, inferredTask, task is null, seed, builtInNote);
         }
@@ -124,7 +130,15 @@ public static class TrainingData
         if (!File.Exists(key)) throw new UsageException($"Data file '{key}' does not exist.");
         var (features, featureCount, targets, targetColumns, classNames) = ext == ".csv" ? ReadCsv(key, target, hasHeader) : ReadNpy(key, target);
         all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, classNames, task, out var resolved, out string? note);
-        return Split(key, all, resolved, task is null, seed, note);
+        return Split(key, Take(all, samples, seed), resolved, task is null, seed, note);
+    }
+
+    /// <summary>A subset of <paramref name="samples"/> rows drawn with <paramref name="seed"/> (compare's draw), or all of them.</summary>
+    private static Dataset Take(Dataset all, int? samples, ulong seed)
+    {
+        if (samples is not int n || n >= all.Rows) return all;
+        var order = Rng.Derive(seed, "subset").Permutation(all.Rows);
+        return all.Subset(order.AsSpan(0, n));
     }
 
     private static TrainingSplits Split(string name, Dataset all, TrainingTask task, bool inferred, ulong seed, string? note)

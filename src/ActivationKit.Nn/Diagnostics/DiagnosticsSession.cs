@@ -188,7 +188,7 @@ public sealed class DiagnosticsSession
             {
                 var report = !pre.IsEmpty
                     ? DeadUnitDetector.FromPreActivations(layer.Name, act, pre, layer.PreWidth)
-                    : FromActivations(layer.Name, act, post, layer.Units);
+                    : DeadUnitDetector.FromActivations(layer.Name, act, post, layer.Units);
 
                 // Too few samples to call a unit dead (a one-row last batch showed 38 % of a healthy layer "dead"; with
                 // --batch 1 every check had one row and 41 % of a layer no unit of which was dead on 2000 samples was
@@ -289,19 +289,6 @@ public sealed class DiagnosticsSession
         GradientFlow = GradientFlow,
     };
 
-    /// <summary>
-    /// Dead units from activations alone: a unit whose output is 0 on every sample, where the function can output 0
-    /// with f′ = 0 (<see cref="ZeroOutput"/>: ReLU below 0, hardsigmoid below −3). A tanh, identity or ELU unit outputs 0
-    /// only at a pre-activation of 0, where its slope is 1: it was reported as having "zero derivative", yet it learns.
-    /// </summary>
-    private static DeadUnitReport FromActivations(string name, Activation activation, ReadOnlySpan<float> post, int units)
-    {
-        var report = DeadUnitDetector.FromActivations(name, post, units);
-        if (report.DeadUnits.Count == 0) return report;
-        var canDie = ZeroOutput.MeansDeadPerChannel(activation);
-        return report with { DeadUnits = report.DeadUnits.Where(j => canDie[j % canDie.Length]).ToArray() };
-    }
-
     private bool LossCancelsOutputSlope(Activation? output) =>
         output?.Name == "sigmoid" && _options.OutputLoss?.Trim().ToLowerInvariant() == "bce";
 
@@ -309,6 +296,7 @@ public sealed class DiagnosticsSession
     {
         if (_layers.Count == 0)
         {
+            _monitor.Activations = layers.Select(l => l.Activation).ToArray();
             foreach (var l in layers)
             {
                 _layers.Add((l.Name, l.ActivationName, l.Units, []));

@@ -129,8 +129,9 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(loss);
         string name = loss.Name;
-        TaskKind task = !data.IsClassification ? TaskKind.Regression
-            : name == "multilabel_bce" ? TaskKind.Multilabel
+        // Multi-label data holds several 0/1 columns and no class count: the loss says what it is, not the data.
+        TaskKind task = name == "multilabel_bce" ? TaskKind.Multilabel
+            : !data.IsClassification ? TaskKind.Regression
             : data.ClassCount == 2 && network.OutputSize == 1 ? TaskKind.Binary
             : TaskKind.Multiclass;
         string checkLoss = name switch

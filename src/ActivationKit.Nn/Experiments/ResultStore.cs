@@ -178,7 +178,7 @@ public static class ResultStore
             }
             else if (m.Experiment != manifest.Experiment)
             {
-                throw new InvalidDataException($"'{dir}' and '{manifestDir}' hold different comparisons and cannot be merged ({Difference(manifest.ExperimentKey, m.ExperimentKey)}).");
+                throw new InvalidDataException($"'{manifestDir}' and '{dir}' hold different comparisons and cannot be merged ({Difference(manifest.ExperimentKey, m.ExperimentKey)}).");
             }
 
             string tdir = Path.Combine(dir, TrialsFolder);
@@ -198,7 +198,7 @@ public static class ResultStore
                 if (t is null || t.Format != TrialResult.FormatTag) throw new InvalidDataException($"{file} is not an actkit trial file.");
                 if (t.Experiment != manifest.Experiment)
                 {
-                    throw new InvalidDataException($"{file} belongs to a different comparison than {Path.Combine(manifestDir!, ManifestName)} and cannot be merged ({Difference(manifest.ExperimentKey, t.ExperimentKey)}).");
+                    throw new InvalidDataException($"{file} belongs to a different comparison than {Path.Combine(manifestDir!, ManifestName)} and cannot be merged ({Difference(t.ExperimentKey, manifest.ExperimentKey)}).");
                 }
 
                 if (trials.TryGetValue(t.Hash, out var seen))
@@ -285,6 +285,7 @@ public static class ResultStore
     }
 
     /// <summary>The settings that differ between two configuration keys, as "name: a vs b" pairs.</summary>
+    // The values of a come first ("epochs: 7 vs 8"): callers name a before b in their message.
     internal static string Difference(string a, string b)
     {
         static Dictionary<string, string> Parts(string key) => key.Split(';').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty);

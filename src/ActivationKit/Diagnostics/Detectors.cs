@@ -45,8 +45,9 @@ public sealed record DeadUnitReport(string Layer, int Units, int Samples, IReadO
 /// positive, relu6 or hardsigmoid below their flat zero), so they pass no signal and receive no gradient. A unit whose
 /// derivative is zero but whose output is not (sigmoid or tanh pinned at ±1, hardtanh at ±1, relu6 at 6) is saturated,
 /// not dead: <see cref="SaturationDetector"/> reports it, as it does a smooth tail that only underflows to zero
-/// (sigmoid at −200). From activations alone, a unit is dead when its output is
-/// zero on every sample.
+/// (sigmoid at −200). From activations alone, a unit is dead when its output is zero on every sample and the function
+/// can output 0 with f′ = 0 there (<see cref="ZeroOutput"/>: ReLU below 0, not tanh or ELU, whose only zero has a slope);
+/// without the function, any unit whose output is zero on every sample counts.
 /// </summary>
 public static class DeadUnitDetector
 {
@@ -98,7 +99,11 @@ public static class DeadUnitDetector
     /// <summary>Values per block (whole rows) when the detectors work through a large array.</summary>
     internal const int BlockValues = 1 << 16;
 
-    /// <summary>From activations <paramref name="post"/> laid out [samples × units]: dead where the output is 0 on every sample.</summary>
+    /// <summary>
+    /// From activations <paramref name="post"/> laid out [samples × units]: dead where the output is 0 on every sample.
+    /// The function is unknown here, so a unit of tanh or ELU that outputs 0 (where its slope is 1) counts too: the
+    /// overload with the activation tells them apart.
+    /// </summary>
     public static DeadUnitReport FromActivations(string layer, ReadOnlySpan<float> post, int units)
     {
         int samples = Shape.Rows(post.Length, units, nameof(post));
@@ -111,13 +116,32 @@ public static class DeadUnitDetector
         return new DeadUnitReport(layer, units, samples, Dead(alive, samples));
     }
 
+    /// <summary>
+    /// From activations <paramref name="post"/> of <paramref name="activation"/> laid out [samples × units]: dead where
+    /// the output is 0 on every sample and an output of 0 means f′ = 0 for that unit (<see cref="ZeroOutput.MeansDeadPerChannel"/>:
+    /// ReLU below 0, hardsigmoid below −3). A tanh, identity or ELU unit outputs 0 only at a pre-activation of 0, where its
+    /// slope is 1 (or the leak): it still learns, and is not reported. Functions with a parameter per channel
+    /// (prelu(num_parameters=C)) read the units as their C channels. Row-wise and gated functions have no unit-wise
+    /// derivative: no unit is reported for them.
+    /// </summary>
+    public static DeadUnitReport FromActivations(string layer, Activation activation, ReadOnlySpan<float> post, int units)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        var report = FromActivations(layer, post, units);
+        if (activation.Info.Kind != ActivationKind.Elementwise) return report with { DeadUnits = [] };
+        if (report.DeadUnits.Count == 0) return report;
+        var canDie = ZeroOutput.MeansDeadPerChannel(activation);
+        return report with { DeadUnits = report.DeadUnits.Where(j => canDie[j % canDie.Length]).ToArray() };
+    }
+
     private static int[] Dead(bool[] alive, int samples) =>
         samples == 0 ? [] : Enumerable.Range(0, alive.Length).Where(j => !alive[j]).ToArray();
 
     /// <summary>
     /// The finding for a report, or null when the layer is healthy by <paramref name="options"/>. How many samples make
-    /// enough evidence is the caller's call: a live session skips checks on fewer than
-    /// <see cref="DiagnosticsOptions.DeadMinSamples"/>; an offline dump is judged on the rows it has (its evidence says how many).
+    /// enough evidence is the caller's call: a live session pools consecutive checks on fewer than
+    /// <see cref="DiagnosticsOptions.DeadMinSamples"/> samples until they hold that many and judges the pool as one
+    /// check; an offline dump or model run is judged on the rows it has (its evidence says how many).
     /// </summary>
     public static Finding? ToFinding(DeadUnitReport report, DiagnosticsOptions? options = null, long? step = null, string? activationName = null)
     {
@@ -583,12 +607,59 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
                     Step = step,
                     Evidence = new Dictionary<string, double> { ["first_to_last_ratio"] = LastRatio, ["first_norm"] = norms[0], ["last_norm"] = norms[^1], ["steps"] = _lowStreak },
                     Explanation = $"The first layer's gradient is {LastRatio:G2} times the last layer's for {_lowStreak} check{(_lowStreak == 1 ? "" : "s")} in a row: the early layers barely learn.",
-                    Fix = "Replace sigmoid/tanh in hidden layers by the ReLU family (He init) or SELU (LeCun normal init); use fewer layers or residual connections.",
+                    Fix = VanishingFix(Activations),
                 });
             }
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// The layers' activations, first layer first as the norms given to <see cref="Record"/> (null: linear), when known:
+    /// the vanishing-gradient fix depends on them. Without them the fix covers both causes.
+    /// </summary>
+    public IReadOnlyList<Activation?>? Activations { get; set; }
+
+    /// <summary>
+    /// The fix for vanishing gradients in a network whose layers (first first, the output last) have
+    /// <paramref name="activations"/>: where a hidden layer's function shrinks gradients itself (the catalog's
+    /// <see cref="KnownProblem.VanishingGradients"/>: sigmoid, tanh, softsign, …), replace it by the ReLU family; where
+    /// none does (an all-ReLU network), the weights shrink them: the initialisation scale, normalisation or residual
+    /// connections. Unknown activations (null list, or no hidden layer) get both.
+    /// </summary>
+    public static string VanishingFix(IReadOnlyList<Activation?>? activations)
+    {
+        var hidden = activations is { Count: > 1 } ? activations.Take(activations.Count - 1).ToArray() : null;
+        if (hidden is null)
+        {
+            return "If the hidden layers use sigmoid/tanh, replace them by the ReLU family (He init) or SELU (LeCun normal init); "
+                + "otherwise check the initialisation scale (He for the ReLU family), add normalisation or residual connections, or use fewer layers.";
+        }
+
+        var infos = hidden.Select(a => a?.Info).ToArray();
+        var shrinking = infos.OfType<ActivationInfo>().Where(i => i.Problems.HasFlag(KnownProblem.VanishingGradients)).ToArray();
+        if (shrinking.Length > 0)
+        {
+            return $"Replace {Names(shrinking.Select(i => i.Name).Distinct().ToArray())} in the hidden layers by the ReLU family (He init) or SELU (LeCun normal init), "
+                + $"or at least give the weights the scale {(shrinking.Select(i => i.Name).Distinct().Count() == 1 ? "it needs" : "they need")} ({Names(Schemes(shrinking))} initialisation); use fewer layers or residual connections.";
+        }
+
+        var names = infos.Select(i => i?.Name ?? "identity").Distinct().ToArray();
+        var schemes = Schemes(infos);
+        return $"The hidden layers' {Names(names)} {(names.Length == 1 ? "does not shrink gradients by itself" : "do not shrink gradients by themselves")}: the weights do. "
+            + $"Use {Names(schemes)} initialisation (a smaller scale, such as normal(0.01), shrinks the gradient at every layer), "
+            + "normalisation (batch or layer norm) or residual connections, or fewer layers.";
+
+        static string Names(IReadOnlyList<string> items) =>
+            items.Count == 1 ? items[0] : $"{string.Join(", ", items.Take(items.Count - 1))} and {items[^1]}";
+
+        static string[] Schemes(IEnumerable<ActivationInfo?> infos) => infos.Select(i => i?.Init switch
+        {
+            Initialization.He => "He (Kaiming)",
+            Initialization.LeCun => "LeCun normal",
+            _ => "Glorot (Xavier)",
+        }).Distinct().ToArray();
     }
 }
 

@@ -269,94 +269,144 @@ public static class OutputCheck
         string[] losses = ["mse", "mae", "huber", "bce", "bce_logits", "ce", "ce_logits"];
         if (l.Length > 0 && !losses.Contains(l)) throw new ArgumentException($"Unknown loss '{loss}'; valid: {string.Join(", ", losses)}.", nameof(loss));
         var found = new List<Finding>();
-        void Add(string why, string fix, Severity severity = Severity.Critical) => found.Add(new Finding
+
+        // Every fix names whole pairings (activation and loss) this check itself accepts for the task: a fix that swapped
+        // only the activation or only the loss sent sigmoid + ce_logits to "sigmoid with the probability form", which
+        // is sigmoid + ce, a finding of its own. The same pairings fix every finding of one configuration.
+        string fix = FixText(Suggestions(act, task, l), task);
+        void Add(string why, Severity severity = Severity.Critical, string? caveat = null) => found.Add(new Finding
         {
             Kind = FindingKind.OutputMismatch,
             Severity = severity,
             Layer = "output",
             Explanation = why,
-            Fix = fix,
+            Fix = caveat is null ? fix : $"{fix[..^1]}; {caveat}.",
         });
 
         var shape = OutputShape.Of(f);
         bool classification = task != TaskKind.Regression;
         bool logitsLoss = l.EndsWith("_logits", StringComparison.Ordinal);
         string taskName = task.ToString().ToLowerInvariant();
-        string probabilityFix = task == TaskKind.Multiclass
-            ? "Use softmax with cross-entropy (or identity with softmax cross-entropy on logits)."
-            : "Use sigmoid with binary cross-entropy (or identity with BCE on logits).";
         if (classification)
         {
             if (act == "identity")
             {
                 if (l is "bce" or "ce")
                 {
-                    Add($"The identity output gives logits, but {l} expects probabilities (it takes their logarithm): negative outputs make the loss undefined.",
-                        $"Use {l}_logits with the identity output, or {(l == "ce" ? "softmax" : "sigmoid")} with {l}.");
+                    Add($"The identity output gives logits, but {l} expects probabilities (it takes their logarithm): negative outputs make the loss undefined.");
                 }
             }
             else if (task is TaskKind.Binary or TaskKind.Multilabel)
             {
                 // A distribution is a binary classifier's two-class softmax; for multi-label it is refused below.
-                if (!shape.UnitInterval && !shape.Distribution) Add($"{act} at the output of a {taskName} classifier does not produce probabilities ({Reason(info, shape)}).", probabilityFix);
+                if (!shape.UnitInterval && !shape.Distribution) Add($"{act} at the output of a {taskName} classifier does not produce probabilities ({Reason(info, shape)}).");
             }
             else if (shape.LogDistribution)
             {
-                if (l is not ("ce" or "")) Add($"{act} at the output of a multiclass classifier does not produce probabilities ({Reason(info, shape)}).", probabilityFix);
+                if (l is not ("ce" or "")) Add($"{act} at the output of a multiclass classifier does not produce probabilities ({Reason(info, shape)}).");
             }
             else if (!shape.Distribution && (!shape.UnitInterval || l == "ce"))
             {
                 // Per-unit probabilities (sigmoid) suit one-vs-rest with BCE, but not cross-entropy over the classes.
-                bool sigmoidCe = act == "sigmoid" && l == "ce";
-                Add(sigmoidCe
-                        ? "Sigmoid with multi-class cross-entropy: sigmoid outputs do not sum to 1, so they are not a distribution over the classes."
-                        : $"{act} at the output of a multiclass classifier does not produce probabilities ({Reason(info, shape)}).",
-                    sigmoidCe ? "Use softmax with cross-entropy for exclusive classes." : probabilityFix);
+                Add(act == "sigmoid" && l == "ce"
+                    ? "Sigmoid with multi-class cross-entropy: sigmoid outputs do not sum to 1, so they are not a distribution over the classes."
+                    : $"{act} at the output of a multiclass classifier does not produce probabilities ({Reason(info, shape)}).");
             }
         }
 
         if (shape.Distribution && (l is "bce" or "bce_logits"))
         {
-            Add($"{Capital(act)} with binary cross-entropy: {act} makes the outputs compete (they sum to 1), BCE treats each as an independent yes/no.",
-                task == TaskKind.Multilabel ? "Use one sigmoid per label with BCE." : $"Use {act} with categorical cross-entropy.");
+            Add($"{Capital(act)} with binary cross-entropy: {act} makes the outputs compete (they sum to 1), BCE treats each as an independent yes/no.");
         }
 
         if (task == TaskKind.Multilabel && shape.Distribution && l is not ("bce" or "bce_logits"))
         {
-            Add($"{Capital(act)} on a multi-label task forces the labels to compete although several can be true at once.", "Use one sigmoid per label with binary cross-entropy.");
+            Add($"{Capital(act)} on a multi-label task forces the labels to compete although several can be true at once.");
+        }
+
+        if (task == TaskKind.Multilabel && !shape.Distribution && l is "ce" or "ce_logits")
+        {
+            Add($"{l} is cross-entropy over exclusive classes (one distribution over the outputs), but on a multi-label task several labels can be true at once.");
         }
 
         if (logitsLoss && act != "identity")
         {
-            Add($"The loss {l} applies its own sigmoid/softmax to logits, but the output already goes through {act}: it is squashed twice.",
-                $"Use the identity output with {l}, or {act} with the probability form of the loss.");
+            Add($"The loss {l} applies its own sigmoid/softmax to logits, but the output already goes through {act}: it is squashed twice.");
         }
 
         if (classification && l is "mse" or "mae" or "huber")
         {
             Add($"{l} on a {taskName} task: through a sigmoid or softmax its gradient carries the output's slope, which vanishes where the output saturates, so the most confidently wrong predictions learn slowest (cross-entropy cancels that slope).",
-                task == TaskKind.Multiclass ? "Use cross-entropy (ce, or ce_logits with an identity output)." : "Use binary cross-entropy (bce, or bce_logits with an identity output).",
                 Severity.Warning);
         }
 
         if (task == TaskKind.Regression && (shape.Bounded || shape.Distribution))
         {
-            found.Add(new Finding
-            {
-                Kind = FindingKind.OutputMismatch,
-                Severity = Severity.Warning,
-                Layer = "output",
-                Explanation = $"{act} bounds a regression output; targets outside its range can never be reached.",
-                Fix = "Use the identity (linear) output with MSE, or keep the bounded activation only if the targets are scaled into its range.",
-            });
+            Add($"{act} bounds a regression output; targets outside its range can never be reached.", Severity.Warning, $"keep {act} only if the targets are scaled into its range");
         }
 
         if (task == TaskKind.Regression && l is "bce" or "bce_logits" or "ce" or "ce_logits")
         {
-            Add($"A classification loss ({l}) on a regression task.", "Use MSE, MAE or Huber with a linear output.");
+            Add($"A classification loss ({l}) on a regression task.");
         }
 
         return found;
+    }
+
+    /// <summary>The pairings a task is well served by: (activation, loss) as <see cref="Check"/> names them.</summary>
+    private static (string Activation, string Loss)[] Pairings(TaskKind task) => task switch
+    {
+        TaskKind.Regression => [("identity", "mse"), ("identity", "mae"), ("identity", "huber")],
+        TaskKind.Binary => [("sigmoid", "bce"), ("identity", "bce_logits"), ("softmax", "ce"), ("identity", "ce_logits")],
+        TaskKind.Multilabel => [("sigmoid", "bce"), ("identity", "bce_logits")],
+        _ => [("softmax", "ce"), ("identity", "ce_logits"), ("log_softmax", "ce")],
+    };
+
+    /// <summary>
+    /// The pairings an output-mismatch fix names for a configuration: those of <see cref="Pairings"/> that keep its
+    /// activation (only the loss changes), then those that keep its loss (only the activation changes); when neither
+    /// exists, the task's first two (its probability form and its form on logits). log_softmax + ce is named only to
+    /// keep a log_softmax output. Each is a configuration <see cref="Check"/> accepts for the task (the tests check it).
+    /// </summary>
+    internal static IReadOnlyList<(string Activation, string Loss)> Suggestions(string activation, TaskKind task, string loss)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        ArgumentNullException.ThrowIfNull(loss);
+        string act = ActivationCatalog.Create(activation).Info.Name;
+        string l = loss.Trim().ToLowerInvariant();
+        var all = Pairings(task);
+        var keepActivation = all.Where(p => p.Activation == act && p.Loss != l);
+        var keepLoss = all.Where(p => p.Loss == l && p.Activation != act && p.Activation != "log_softmax");
+        var pairs = keepActivation.Concat(keepLoss).Distinct().ToArray();
+        return pairs.Length > 0 ? pairs : all.Take(task == TaskKind.Regression ? 3 : 2).ToArray();
+    }
+
+    private static string FixText(IReadOnlyList<(string Activation, string Loss)> pairs, TaskKind task)
+    {
+        static string Or(IEnumerable<string> items)
+        {
+            var list = items.ToList();
+            return list.Count == 1 ? list[0] : $"{string.Join(", ", list.Take(list.Count - 1))} or {list[^1]}";
+        }
+
+        string Activation(string a) => a switch
+        {
+            "identity" => "the identity (linear) output",
+            "sigmoid" when task == TaskKind.Multilabel => "one sigmoid per label",
+            _ => a,
+        };
+
+        static string Loss(string l) => l switch
+        {
+            "bce" => "binary cross-entropy (bce)",
+            "bce_logits" => "binary cross-entropy on logits (bce_logits)",
+            "ce" => "cross-entropy (ce)",
+            "ce_logits" => "softmax cross-entropy on logits (ce_logits)",
+            _ => l,
+        };
+
+        var parts = pairs.GroupBy(p => p.Activation).Select(g => $"{Activation(g.Key)} with {Or(g.Select(p => Loss(p.Loss)))}").ToList();
+        return $"Use {string.Join(", or ", parts)}.";
     }
 
     private static string Capital(string name) => char.ToUpperInvariant(name[0]) + name[1..];

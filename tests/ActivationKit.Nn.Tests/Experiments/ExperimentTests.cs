@@ -309,7 +309,9 @@ public sealed class ExperimentTests : IDisposable
 
         // A stray trial file from another configuration inside a folder is refused too.
         File.Copy(TrialFiles(Dir("b"))[0], Path.Combine(Dir("a"), ResultStore.TrialsFolder, "stray.json"));
-        Assert.Contains("different comparison", Assert.Throws<InvalidDataException>(() => ResultStore.Load([Dir("a")])).Message, StringComparison.Ordinal);
+        string stray = Assert.Throws<InvalidDataException>(() => ResultStore.Load([Dir("a")])).Message;
+        Assert.Contains("stray.json belongs to a different comparison than ", stray, StringComparison.Ordinal);
+        Assert.EndsWith("cannot be merged (epochs: 3 vs 2).", stray, StringComparison.Ordinal);
     }
 
     [Fact]
