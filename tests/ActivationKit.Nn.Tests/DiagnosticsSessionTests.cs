@@ -26,16 +26,6 @@ public class DiagnosticsSessionTests
     /// <summary>Outputs that differ from row to row (no collapse), 64 rows × <paramref name="units"/>.</summary>
     private static float[] Varied(int units) => Enumerable.Range(0, 64 * units).Select(i => (float)Math.Sin(i)).ToArray();
 
-    private static LayerSnapshot Layer(string name, string activation, float[] pre, int units) => new()
-    {
-        Name = name,
-        Activation = ActivationCatalog.Create(activation),
-        Units = units,
-        PreWidth = units,
-        Rows = pre.Length / units,
-        Pre = pre,
-    };
-
     [Fact]
     public void A_warning_that_becomes_critical_is_announced_as_an_escalation()
     {
@@ -46,16 +36,16 @@ public class DiagnosticsSessionTests
         session.FindingEscalated += escalated.Add;
 
         // 59 % saturated: a warning (≥ 50 %); 91 %: critical (≥ 90 %) — the numbers of the tester's tanh run.
-        session.Check(1, [Layer("layer1", "tanh", TanhPre(0.594), 8)]);
+        session.Check(1, [Snapshots.Layer("layer1", "tanh", TanhPre(0.594), 8)]);
         var first = Assert.Single(raised);
         Assert.Equal(Severity.Warning, first.Finding.Severity);
         Assert.Empty(escalated);
 
-        session.Check(20, [Layer("layer1", "tanh", TanhPre(0.7), 8)]);
+        session.Check(20, [Snapshots.Layer("layer1", "tanh", TanhPre(0.7), 8)]);
         Assert.Single(raised);
         Assert.Empty(escalated);
 
-        session.Check(140, [Layer("layer1", "tanh", TanhPre(0.912), 8)]);
+        session.Check(140, [Snapshots.Layer("layer1", "tanh", TanhPre(0.912), 8)]);
         Assert.Single(raised);
         var up = Assert.Single(escalated);
         Assert.Equal(Severity.Critical, up.Finding.Severity);
@@ -65,10 +55,10 @@ public class DiagnosticsSessionTests
         Assert.Equal(0.912, up.Finding.Evidence["saturated_fraction"], 3);
 
         // Staying critical, or falling back to a warning, is no escalation; rising again is.
-        session.Check(160, [Layer("layer1", "tanh", TanhPre(0.95), 8)]);
-        session.Check(180, [Layer("layer1", "tanh", TanhPre(0.6), 8)]);
+        session.Check(160, [Snapshots.Layer("layer1", "tanh", TanhPre(0.95), 8)]);
+        session.Check(180, [Snapshots.Layer("layer1", "tanh", TanhPre(0.6), 8)]);
         Assert.Single(escalated);
-        session.Check(200, [Layer("layer1", "tanh", TanhPre(0.93), 8)]);
+        session.Check(200, [Snapshots.Layer("layer1", "tanh", TanhPre(0.93), 8)]);
         Assert.Equal(2, escalated.Count);
         Assert.Single(raised);
     }
@@ -79,7 +69,7 @@ public class DiagnosticsSessionTests
         var net = Mlp.Build(2, [8], "tanh", 2);
         net.Initialize(Initializer.Auto, 1);
         using var d = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { StopOnCritical = true });
-        IReadOnlyList<LayerSnapshot> Snapshot(double saturated) => [Layer("layer0", "tanh", TanhPre(saturated), 8), Layer("layer1", "linear", Varied(2), 2)];
+        IReadOnlyList<LayerSnapshot> Snapshot(double saturated) => [Snapshots.Layer("layer0", "tanh", TanhPre(saturated), 8), Snapshots.Layer("layer1", "linear", Varied(2), 2)];
 
         d.Session.Check(1, Snapshot(0.594));
         d.Session.Check(20, Snapshot(0.872));
@@ -89,7 +79,7 @@ public class DiagnosticsSessionTests
         Assert.StartsWith("critical finding saturation in layer0 at step 140 (reported since step 1, now critical): 91 % of the pre-activations of tanh", d.StopReason, StringComparison.Ordinal);
 
         // The first critical finding is the reason; later ones (a collapsed output) do not overwrite it.
-        d.Session.Check(160, [Layer("layer0", "tanh", TanhPre(0.912), 8), Layer("layer1", "linear", new float[64 * 2], 2)]);
+        d.Session.Check(160, [Snapshots.Layer("layer0", "tanh", TanhPre(0.912), 8), Snapshots.Layer("layer1", "linear", new float[64 * 2], 2)]);
         Assert.Contains(d.Findings, f => f.Finding.Kind == FindingKind.Collapsed && f.Finding.Severity == Severity.Critical);
         Assert.Contains("at step 140", d.StopReason, StringComparison.Ordinal);
 
@@ -128,15 +118,15 @@ public class DiagnosticsSessionTests
         var session = new DiagnosticsSession();
         float[] Row(int i) => [-1f, -1f, -1f, -1f, i % 4 == 0 ? 1f : -1f, 1f, 1f, 1f];
         var found = new List<Finding>();
-        for (int i = 1; i <= 15; i++) found.AddRange(session.Check(i, [Layer("h", "relu", Row(i), 8)]));
+        for (int i = 1; i <= 15; i++) found.AddRange(session.Check(i, [Snapshots.Layer("h", "relu", Row(i), 8)]));
         Assert.DoesNotContain(found, f => f.Kind == FindingKind.DeadUnits);
         Assert.All(session.Layers[0].Checks, c => Assert.True(double.IsNaN(c.DeadFraction)));
 
         // The 16th row completes the first pool: one check towards the streak of 2, so no finding yet.
-        Assert.DoesNotContain(session.Check(16, [Layer("h", "relu", Row(16), 8)]), f => f.Kind == FindingKind.DeadUnits);
+        Assert.DoesNotContain(session.Check(16, [Snapshots.Layer("h", "relu", Row(16), 8)]), f => f.Kind == FindingKind.DeadUnits);
         Assert.Equal(0.5, session.Layers[0].Checks[15].DeadFraction);
-        for (int i = 17; i <= 31; i++) Assert.DoesNotContain(session.Check(i, [Layer("h", "relu", Row(i), 8)]), f => f.Kind == FindingKind.DeadUnits);
-        var dead = Assert.Single(session.Check(32, [Layer("h", "relu", Row(32), 8)]), f => f.Kind == FindingKind.DeadUnits);
+        for (int i = 17; i <= 31; i++) Assert.DoesNotContain(session.Check(i, [Snapshots.Layer("h", "relu", Row(i), 8)]), f => f.Kind == FindingKind.DeadUnits);
+        var dead = Assert.Single(session.Check(32, [Snapshots.Layer("h", "relu", Row(32), 8)]), f => f.Kind == FindingKind.DeadUnits);
         Assert.Equal([0, 1, 2, 3], dead.Units);
         Assert.Equal(Severity.Warning, dead.Severity);
         Assert.Equal(16, dead.Evidence["samples"]);
@@ -151,15 +141,15 @@ public class DiagnosticsSessionTests
         var session = new DiagnosticsSession();
         var dead = Enumerable.Range(0, 8 * 4).Select(i => i % 4 == 0 ? -1f : 1f).ToArray();     // 8 rows, unit 0 dead
         var alive = Enumerable.Range(0, 8 * 4).Select(i => i < 4 ? 1f : i % 4 == 0 ? -1f : 1f).ToArray(); // unit 0 fires on row 0
-        session.Check(1, [Layer("h", "relu", dead, 4)]);
-        session.Check(2, [Layer("h", "relu", alive, 4)]);
+        session.Check(1, [Snapshots.Layer("h", "relu", dead, 4)]);
+        session.Check(2, [Snapshots.Layer("h", "relu", alive, 4)]);
         Assert.Equal(0, session.Layers[0].Checks[1].DeadFraction);
 
         // Pools of two 8-row checks (--batch 8): dead in both halves of two pools in a row is a finding.
-        session.Check(3, [Layer("h", "relu", dead, 4)]);
-        session.Check(4, [Layer("h", "relu", dead, 4)]);
-        session.Check(5, [Layer("h", "relu", dead, 4)]);
-        var f = Assert.Single(session.Check(6, [Layer("h", "relu", dead, 4)]), x => x.Kind == FindingKind.DeadUnits);
+        session.Check(3, [Snapshots.Layer("h", "relu", dead, 4)]);
+        session.Check(4, [Snapshots.Layer("h", "relu", dead, 4)]);
+        session.Check(5, [Snapshots.Layer("h", "relu", dead, 4)]);
+        var f = Assert.Single(session.Check(6, [Snapshots.Layer("h", "relu", dead, 4)]), x => x.Kind == FindingKind.DeadUnits);
         Assert.Equal([0], f.Units);
         Assert.Equal(0.25, session.Layers[0].Checks[5].DeadFraction);
 
@@ -167,11 +157,11 @@ public class DiagnosticsSessionTests
         // the 8 of step 9, and the pool of steps 9 and 10 is judged on its own 16 rows.
         var fresh = new DiagnosticsSession();
         var full = Enumerable.Range(0, 64 * 4).Select(i => i % 4 == 0 ? -1f : 1f).ToArray();
-        fresh.Check(7, [Layer("h", "relu", alive, 4)]);
-        fresh.Check(8, [Layer("h", "relu", full, 4)]);
+        fresh.Check(7, [Snapshots.Layer("h", "relu", alive, 4)]);
+        fresh.Check(8, [Snapshots.Layer("h", "relu", full, 4)]);
         Assert.Equal(0.25, fresh.Layers[0].Checks[1].DeadFraction);
-        fresh.Check(9, [Layer("h", "relu", dead, 4)]);
-        var second = Assert.Single(fresh.Check(10, [Layer("h", "relu", dead, 4)]), x => x.Kind == FindingKind.DeadUnits);
+        fresh.Check(9, [Snapshots.Layer("h", "relu", dead, 4)]);
+        var second = Assert.Single(fresh.Check(10, [Snapshots.Layer("h", "relu", dead, 4)]), x => x.Kind == FindingKind.DeadUnits);
         Assert.Equal(16, second.Evidence["samples"]);
         Assert.Contains("from step 9 to 10", second.Explanation, StringComparison.Ordinal);
     }

@@ -210,17 +210,17 @@ public class NetworkDiagnosticsTests
         var session = new DiagnosticsSession();
         var dead = new float[64 * 8];
         for (int i = 0; i < dead.Length; i++) dead[i] = i % 8 < 4 ? -1f : 1f;
-        Assert.DoesNotContain(session.Check(1, [Layer("h", "relu", dead, 8)]), f => f.Kind == FindingKind.DeadUnits);
-        var second = Assert.Single(session.Check(2, [Layer("h", "relu", dead, 8)]), f => f.Kind == FindingKind.DeadUnits);
+        Assert.DoesNotContain(session.Check(1, [Snapshots.Layer("h", "relu", dead, 8)]), f => f.Kind == FindingKind.DeadUnits);
+        var second = Assert.Single(session.Check(2, [Snapshots.Layer("h", "relu", dead, 8)]), f => f.Kind == FindingKind.DeadUnits);
         Assert.Equal([0, 1, 2, 3], second.Units);
 
         // A one-sample batch between them is no evidence either way: it neither reports nor breaks the streak.
         var fresh = new DiagnosticsSession();
-        fresh.Check(1, [Layer("h", "relu", dead, 8)]);
+        fresh.Check(1, [Snapshots.Layer("h", "relu", dead, 8)]);
         float[] one = [-1f, -1f, -1f, -1f, -1f, 1f, 1f, -1f];
-        Assert.DoesNotContain(fresh.Check(2, [Layer("h", "relu", one, 8)]), f => f.Kind == FindingKind.DeadUnits);
+        Assert.DoesNotContain(fresh.Check(2, [Snapshots.Layer("h", "relu", one, 8)]), f => f.Kind == FindingKind.DeadUnits);
         Assert.True(double.IsNaN(fresh.Layers[0].Checks[1].DeadFraction));
-        Assert.Contains(fresh.Check(3, [Layer("h", "relu", dead, 8)]), f => f.Kind == FindingKind.DeadUnits);
+        Assert.Contains(fresh.Check(3, [Snapshots.Layer("h", "relu", dead, 8)]), f => f.Kind == FindingKind.DeadUnits);
 
         // Live: 1400 training rows in batches of 1399 leave a one-row batch every second step; a healthy net stays quiet.
         var data = Synthetic.Create("spirals", 1400, 0.05, seed: 1);
@@ -309,29 +309,19 @@ public class NetworkDiagnosticsTests
         Assert.All(d.Session.Layers[0].Checks, c => Assert.InRange(c.DeadFraction, 0, 1));
     }
 
-    private static LayerSnapshot Layer(string name, string activation, float[] pre, int units) => new()
-    {
-        Name = name,
-        Activation = ActivationCatalog.Create(activation),
-        Units = units,
-        PreWidth = units,
-        Rows = pre.Length / units,
-        Pre = pre,
-    };
-
     [Fact]
     public void The_output_layer_is_checked_for_saturation_unless_its_loss_cancels_the_slope()
     {
         var r = new Random(4);
         float[] Wide() => Enumerable.Range(0, 64 * 8).Select(_ => (float)(100 * (r.NextDouble() - 0.5))).ToArray();
-        var alone = new DiagnosticsSession().Check(1, [Layer("out", "tanh", Wide(), 8)]);
+        var alone = new DiagnosticsSession().Check(1, [Snapshots.Layer("out", "tanh", Wide(), 8)]);
         Assert.Contains(alone, f => f.Kind == FindingKind.Saturation && f.Layer == "out");
 
         // sigmoid + bce: ∂L/∂x = p − y however flat the sigmoid is, so a saturated output is a confident prediction.
-        var withBce = new DiagnosticsSession(new DiagnosticsSessionOptions { OutputLoss = "bce" }).Check(1, [Layer("h", "sigmoid", Wide(), 8), Layer("out", "sigmoid", Wide(), 8)]);
+        var withBce = new DiagnosticsSession(new DiagnosticsSessionOptions { OutputLoss = "bce" }).Check(1, [Snapshots.Layer("h", "sigmoid", Wide(), 8), Snapshots.Layer("out", "sigmoid", Wide(), 8)]);
         Assert.Contains(withBce, f => f.Kind == FindingKind.Saturation && f.Layer == "h");
         Assert.DoesNotContain(withBce, f => f.Kind == FindingKind.Saturation && f.Layer == "out");
-        var withMse = new DiagnosticsSession(new DiagnosticsSessionOptions { OutputLoss = "mse" }).Check(1, [Layer("out", "sigmoid", Wide(), 8)]);
+        var withMse = new DiagnosticsSession(new DiagnosticsSessionOptions { OutputLoss = "mse" }).Check(1, [Snapshots.Layer("out", "sigmoid", Wide(), 8)]);
         Assert.Contains(withMse, f => f.Kind == FindingKind.Saturation && f.Layer == "out");
     }
 
