@@ -348,6 +348,7 @@ public class EvalCommandTests
     [InlineData("1\t-2\n-3\t4\n")]                     // tabs
     [InlineData("1,-2\n-3,4\n")]                       // commas
     [InlineData("  1   -2\n-3 \t 4  \n")]              // a whitespace-separated .txt: runs of spaces (and tabs) are one separator
+    [InlineData("\t1 -2\n\t-3 4\n")]                 // the same indented with a tab: still whitespace-separated
     [InlineData("\uFEFF# values\r\n1, -2\r\n\r\n-3, 4\r\n")] // BOM, CRLF, a comment and a blank line
     public void Text_input_takes_one_separator_per_file_chosen_by_its_first_row(string text)
     {

@@ -569,6 +569,11 @@ public sealed class LoaderTests : IDisposable
         Assert.Equal("years.csv, line 1, column 3 (label column 3): the class 'species' occurs on no other line, so line 1 looks like a header read as data because some of its cells are numbers; give --header yes if it is one, or --header no to keep it as data.", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
         Assert.Equal(["cat", "dog"], Csv.Load(path, hasHeader: true).ClassNames);
         Assert.Equal(["cat", "dog", "species"], Csv.Load(path, hasHeader: false).ClassNames);
+
+        // Column names are whole numbers: a first row with a fractional feature is data, its rare class kept.
+        File.WriteAllLines(path, ["1.5,2,rare", "0.5,1,cat", "1.5,3,dog", "2.5,5,cat"]);
+        Assert.Equal(["cat", "dog", "rare"], Csv.Load(path).ClassNames);
+        Assert.Equal(4, Csv.Load(path).Rows);
     }
 
     [Fact]

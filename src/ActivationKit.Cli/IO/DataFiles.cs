@@ -262,9 +262,10 @@ public static class DataFiles
             string trimmed = line.Trim();
             if (trimmed.Length == 0 || trimmed.StartsWith('#')) continue;
 
-            // Only spaces are padding: a tab at either end of a tab-separated row is an empty cell.
+            // Only spaces are padding: a tab at either end of a tab-separated row is an empty cell. The separator is
+            // chosen from the row without its edges, so a whitespace-separated file indented with a tab stays one.
             string row = line.Trim(' ');
-            separator ??= Separator(row);
+            separator ??= Separator(trimmed);
             string[] tokens = separator == ' '
                 ? row.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
                 : row.Split(separator.Value, StringSplitOptions.TrimEntries);

@@ -155,8 +155,10 @@ public static class Csv
         if (modelClasses is not null) return WithModelClasses(file, features, featureCount, labelText, modelClasses, Where);
 
         // A header of numeric column names (2019,2020,species) read as data by the auto rule makes its label's name a
-        // class of one sample, on line 1: refused rather than trained as an extra class.
-        if (firstRowGuessed && data.Count > 1 && !labelText.Skip(1).Contains(labelText[0], StringComparer.Ordinal))
+        // class of one sample, on line 1: refused rather than trained as an extra class. Column names are whole
+        // numbers, so a first row with a fractional or exponent feature (1.5,2e3,rare) is data with a rare class.
+        if (firstRowGuessed && data.Count > 1 && !labelText.Skip(1).Contains(labelText[0], StringComparer.Ordinal)
+            && data[0].Cells.Where((_, c) => c != labels[0]).All(IsWholeNumberName))
         {
             throw new FormatException($"{Where(0)}: the class '{labelText[0]}' occurs on no other line, so line {data[0].Line} looks like a header read as data because some of its cells are numbers; give --header yes if it is one, or --header no to keep it as data.");
         }
@@ -402,6 +404,13 @@ public static class Csv
     }
 
     private static bool IsNumber(string s) => TryParse(s, out _);
+
+    // A cell that could be a column name made of digits (2019, 0, 783): digits only, no sign, point or exponent.
+    private static bool IsWholeNumberName(string s)
+    {
+        string t = s.Trim().Trim('"');
+        return t.Length > 0 && t.All(char.IsAsciiDigit);
+    }
 
     private static bool TryParse(string s, out float value) =>
         float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
