@@ -84,6 +84,30 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Tsv_and_txt_files_train_as_the_same_csv_does()
+    {
+        // compare and diagnose read .tsv and .txt tables; train took .csv and .npy only ("Unknown data").
+        using var dir = new TempDir();
+        var rng = new Rng(3);
+        var rows = new List<(double A, double B, int Label)>();
+        for (int i = 0; i < 200; i++)
+        {
+            double a = rng.NextGaussian(), b = rng.NextGaussian();
+            rows.Add((a, b, a + b > 0 ? 1 : 0));
+        }
+
+        File.WriteAllLines(dir.File("d.csv"), ["a,b,y", .. rows.Select(r => string.Create(Inv, $"{r.A},{r.B},{r.Label}"))]);
+        File.WriteAllLines(dir.File("d.tsv"), ["a\tb\ty", .. rows.Select(r => string.Create(Inv, $"{r.A}\t{r.B}\t{r.Label}"))]);
+        File.WriteAllLines(dir.File("d.txt"), ["a;b;y", .. rows.Select(r => string.Create(Inv, $"{r.A};{r.B};{r.Label}"))]);
+        string Test(string file) => Json(Cli.Run("train", "--data", dir.File(file), "--hidden", "8", "--epochs", "3", "--json").Ok()).GetProperty("test").ToString();
+        string csv = Test("d.csv");
+        Assert.Contains("accuracy", csv, StringComparison.Ordinal);
+        Assert.Equal(csv, Test("d.tsv"));
+        Assert.Equal(csv, Test("d.txt"));
+        Cli.Run("train", "--data", dir.File("d.dat")).BadInput("or a .csv, .tsv, .txt or .npy file.");
+    }
+
+    [Fact]
     public void A_single_class_is_refused_for_classification_but_trains_as_regression()
     {
         // Every label 0 was inferred as binary and trained a 2-class model with test accuracy 1, exit 0.

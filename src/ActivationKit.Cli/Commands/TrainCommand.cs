@@ -26,7 +26,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
     public sealed class Settings : DiagnoseOptions
     {
         [CommandOption("-d|--data <DATA>")]
-        [Description("fashion-mnist, xor, spirals, moons, circles, checkerboard, sine, random, or a .csv / .npy file. Required.")]
+        [Description("fashion-mnist, xor, spirals, moons, circles, checkerboard, sine, random, or a data file (.csv, .tsv or .txt as CSV text, .npy as an array). Required.")]
         public string? Data { get; init; }
 
         [CommandOption("--target <COLUMN>")]
@@ -116,7 +116,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         /// <inheritdoc />
         public override ValidationResult Validate()
         {
-            if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("train needs --data: a built-in set (xor, spirals, …, fashion-mnist) or a .csv/.npy file.");
+            if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("train needs --data: a built-in set (xor, spirals, …, fashion-mnist) or a .csv, .tsv, .txt or .npy file.");
             if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) return ValidationResult.Error($"--lr must be a finite number > 0, got {LearningRate.ToString(Inv)}.");
             if (Batch < 1) return ValidationResult.Error($"--batch must be at least 1, got {Batch}.");
             if (Epochs < 1) return ValidationResult.Error($"--epochs must be at least 1, got {Epochs}.");

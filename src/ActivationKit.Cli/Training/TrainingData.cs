@@ -119,16 +119,18 @@ public static class TrainingData
             return Split(key, all, inferredTask, task is null, seed, builtInNote);
         }
 
-        string ext = Path.GetExtension(key).ToLowerInvariant();
-        if (ext is not (".csv" or ".npy"))
+        // The table extensions compare and diagnose read too (TableFile): .csv, .tsv and .txt as CSV text (its first row
+        // chooses comma, semicolon or tab), .npy as an array.
+        if (!TableFile.HasTableExtension(key))
         {
             string suggestion = Closest(lower, Names);
-            throw new UsageException($"Unknown data '{spec}': did you mean '{suggestion}'? Give one of {string.Join(", ", Names)}, or a .csv or .npy file.");
+            throw new UsageException($"Unknown data '{spec}': did you mean '{suggestion}'? Give one of {string.Join(", ", Names)}, or a .csv, .tsv, .txt or .npy file.");
         }
 
-        if (ext == ".npy") TableFile.RefuseHeader(hasHeader, key);
+        bool npy = TableFile.IsNpy(key);
+        if (npy) TableFile.RefuseHeader(hasHeader, key);
         if (!File.Exists(key)) throw new UsageException($"Data file '{key}' does not exist.");
-        var (features, featureCount, targets, targetColumns, classNames) = ext == ".csv" ? ReadCsv(key, target, hasHeader) : ReadNpy(key, target);
+        var (features, featureCount, targets, targetColumns, classNames) = npy ? ReadNpy(key, target) : ReadCsv(key, target, hasHeader);
         all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, classNames, task, out var resolved, out string? note);
         return Split(key, Take(all, samples, seed), resolved, task is null, seed, note);
     }
