@@ -160,7 +160,7 @@ public static class AdvisorTrial
         if (key is FashionMnist or "fmnist")
         {
             TableFile.RefuseHeader(options.HasHeader, data);
-            return Subsample(Idx.LoadFashionMnist(test: false), options.Samples, options.Seed);
+            return Idx.LoadFashionMnist(test: false).Sample(options.Samples, options.Seed, "advisor-trial");
         }
 
         if (TableFile.HasTableExtension(data) || File.Exists(data))
@@ -173,7 +173,7 @@ public static class AdvisorTrial
                 throw new ArgumentException($"'{data}': {why}, so they are not class indices 0…k−1; number the classes 0, 1, 2, … or give them names (or try --task regression for a numeric target).");
             }
 
-            return Subsample(table, options.Samples, options.Seed);
+            return table.Sample(options.Samples, options.Seed, "advisor-trial");
         }
 
         throw new ArgumentException($"Unknown data '{data}'; valid: {string.Join(", ", Synthetic.Names)}, {FashionMnist}, or a .csv or 2-D .npy file whose last column is the label.");
@@ -445,12 +445,5 @@ public static class AdvisorTrial
             default:
                 return data;
         }
-    }
-
-    private static Dataset Subsample(Dataset data, int samples, ulong seed)
-    {
-        if (data.Rows <= samples) return data;
-        var order = Rng.Derive(seed, "advisor-trial").Permutation(data.Rows);
-        return data.Subset(order.AsSpan(0, samples));
     }
 }

@@ -103,7 +103,7 @@ public static class TrainingData
             if (target is not null) throw new UsageException("--target applies to CSV and .npy files, not to fashion-mnist.");
             TableFile.RefuseHeader(hasHeader, key);
             if (task is { } t && t != TrainingTask.Multiclass) throw new UsageException($"fashion-mnist is a 10-class multiclass task, not {Name(t)}.");
-            var full = Take(Idx.LoadFashionMnist(test: false), samples, seed);
+            var full = Idx.LoadFashionMnist(test: false).Sample(samples ?? 0, seed);
             var test = Idx.LoadFashionMnist(test: true);
             var (train, validation, _) = full.Split(0.9, 0.1, seed);
             return new TrainingSplits(key, TrainingTask.Multiclass, task is null, train, validation, test, Idx.PixelScale);
@@ -132,15 +132,7 @@ public static class TrainingData
         if (!File.Exists(key)) throw new UsageException($"Data file '{key}' does not exist.");
         var (features, featureCount, targets, targetColumns, classNames) = npy ? ReadNpy(key, target) : ReadCsv(key, target, hasHeader);
         all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, classNames, task, out var resolved, out string? note);
-        return Split(key, Take(all, samples, seed), resolved, task is null, seed, note);
-    }
-
-    /// <summary>A subset of <paramref name="samples"/> rows drawn with <paramref name="seed"/> (compare's draw), or all of them.</summary>
-    private static Dataset Take(Dataset all, int? samples, ulong seed)
-    {
-        if (samples is not int n || n >= all.Rows) return all;
-        var order = Rng.Derive(seed, "subset").Permutation(all.Rows);
-        return all.Subset(order.AsSpan(0, n));
+        return Split(key, all.Sample(samples ?? 0, seed), resolved, task is null, seed, note);
     }
 
     private static TrainingSplits Split(string name, Dataset all, TrainingTask task, bool inferred, ulong seed, string? note)

@@ -115,6 +115,19 @@ public sealed class Dataset
     /// <summary>True for classification.</summary>
     public bool IsClassification => ClassCount > 0;
 
+    /// <summary>
+    /// <paramref name="count"/> samples drawn without replacement, in the order of a permutation seeded with
+    /// <paramref name="seed"/> and <paramref name="stream"/> (<see cref="Rng.Derive"/>); the dataset itself when
+    /// <paramref name="count"/> is 0 or less, or not below its size. <c>compare</c>, <c>train --samples</c> and the
+    /// advisor's trials draw their subsets here.
+    /// </summary>
+    public Dataset Sample(int count, ulong seed, string stream = "subset")
+    {
+        if (count <= 0 || count >= Rows) return this;
+        var order = Rng.Derive(seed, stream).Permutation(Rows);
+        return Subset(order.AsSpan(0, count));
+    }
+
     /// <summary>The samples at <paramref name="indices"/>, in that order.</summary>
     public Dataset Subset(ReadOnlySpan<int> indices, string? name = null)
     {

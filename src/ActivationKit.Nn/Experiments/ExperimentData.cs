@@ -49,7 +49,7 @@ public sealed class ExperimentData
         {
             TableFile.RefuseHeader(config.HasHeader, name);
             var all = Idx.LoadFashionMnist(test: false, fashionMnistDirectory);
-            all = Take(all, config.Samples, config.DataSeed);
+            all = all.Sample(config.Samples, config.DataSeed);
             int nVal = Math.Max(1, all.Rows / 6);
             var order = Rng.Derive(config.DataSeed, "split").Permutation(all.Rows);
             train = all.Subset(order.AsSpan(nVal), "fashion-mnist[train]");
@@ -81,7 +81,7 @@ public sealed class ExperimentData
                 throw new ArgumentException($"'{name}': {why}, so they are not class indices 0…k−1; a comparison ranks by test accuracy and needs class labels, so number the classes 0, 1, 2, … or give them names.");
             }
 
-            all = Take(all, config.Samples, config.DataSeed);
+            all = all.Sample(config.Samples, config.DataSeed);
             if (all.Rows < 5) throw new ArgumentException($"'{name}' has {all.Rows} rows; a comparison needs at least 5 (train, validation and test).");
             if (Array.TrueForAll(all.Targets, t => t == all.Targets[0]))
             {
@@ -99,12 +99,5 @@ public sealed class ExperimentData
 
         var norm = Standardizer.Fit(train);
         return new ExperimentData(norm.Transform(train), norm.Transform(validation), norm.Transform(test), identity);
-    }
-
-    private static Dataset Take(Dataset all, int samples, ulong seed)
-    {
-        if (samples <= 0 || samples >= all.Rows) return all;
-        var order = Rng.Derive(seed, "subset").Permutation(all.Rows);
-        return all.Subset(order.AsSpan(0, samples));
     }
 }
