@@ -338,16 +338,6 @@ internal static class ErrorReporter
         return own.Count > 0 || ownOnly ? own : candidates;
     }
 
-    /// <summary>The message without .NET's " (Parameter 'x')" suffix.</summary>
-    internal static string Message(Exception ex)
-    {
-        string message = ex.Message;
-        if (ex is ArgumentException { ParamName: { } param })
-        {
-            string suffix = $" (Parameter '{param}')";
-            if (message.EndsWith(suffix, StringComparison.Ordinal)) message = message[..^suffix.Length];
-        }
-
-        return message;
-    }
+    /// <summary>The message without .NET's " (Parameter 'x')" suffix (<see cref="ExceptionMessages.WithoutParameterName"/>).</summary>
+    internal static string Message(Exception ex) => ex is ArgumentException a ? ExceptionMessages.WithoutParameterName(a) : ex.Message;
 }
