@@ -651,15 +651,9 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
             + $"Use {Names(schemes)} initialisation (a smaller scale, such as normal(0.01), shrinks the gradient at every layer), "
             + "normalisation (batch or layer norm) or residual connections, or fewer layers.";
 
-        static string Names(IReadOnlyList<string> items) =>
-            items.Count == 1 ? items[0] : $"{string.Join(", ", items.Take(items.Count - 1))} and {items[^1]}";
+        static string Names(IReadOnlyList<string> items) => FindingText.List(items, "and");
 
-        static string[] Schemes(IEnumerable<ActivationInfo?> infos) => infos.Select(i => i?.Init switch
-        {
-            Initialization.He => "He (Kaiming)",
-            Initialization.LeCun => "LeCun normal",
-            _ => "Glorot (Xavier)",
-        }).Distinct().ToArray();
+        static string[] Schemes(IEnumerable<ActivationInfo?> infos) => infos.Select(i => FindingText.SchemeName(i?.Init)).Distinct().ToArray();
     }
 }
 

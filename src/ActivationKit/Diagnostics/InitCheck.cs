@@ -206,13 +206,8 @@ public static class InitCheck
     };
 
     private static string InitAdvice(ActivationInfo? info) => info is null
-        ? "Glorot (Xavier) initialisation"
-        : info.Init switch
-        {
-            Initialization.He => $"He (Kaiming) initialisation with gain {info.Gain:G4} for {info.Name}",
-            Initialization.LeCun => $"LeCun normal initialisation for {info.Name}",
-            _ => $"Glorot (Xavier) initialisation for {info.Name}",
-        };
+        ? $"{FindingText.SchemeName(null)} initialisation"
+        : $"{FindingText.SchemeName(info.Init)} initialisation{(info.Init == Initialization.He ? $" with gain {info.Gain:G4}" : string.Empty)} for {info.Name}";
 
     /// <summary>
     /// A layer the checks can read: at least one input and one unit, and exactly fan-in × fan-out weights (the product
@@ -383,11 +378,7 @@ public static class OutputCheck
 
     private static string FixText(IReadOnlyList<(string Activation, string Loss)> pairs, TaskKind task)
     {
-        static string Or(IEnumerable<string> items)
-        {
-            var list = items.ToList();
-            return list.Count == 1 ? list[0] : $"{string.Join(", ", list.Take(list.Count - 1))} or {list[^1]}";
-        }
+        static string Or(IEnumerable<string> items) => FindingText.List(items.ToList(), "or");
 
         string Activation(string a) => a switch
         {
