@@ -30,7 +30,7 @@ public static class ZeroOutput
             throw new ArgumentException($"{activation} is not element-wise: an output of one unit says nothing about its own derivative.", nameof(activation));
         }
 
-        var grid = Grid();
+        var grid = GridPoints;
         int channels = activation.Channels;
         var dead = new bool[channels];
         const int BlockRows = 256;
@@ -56,6 +56,9 @@ public static class ZeroOutput
 
     /// <summary><see cref="MeansDeadPerChannel"/> for a function with one set of parameters: true when any channel can die.</summary>
     public static bool MeansDead(Activation activation) => MeansDeadPerChannel(activation).Any(v => v);
+
+    // The sample points, the same for every function: built once.
+    private static readonly float[] GridPoints = Grid();
 
     private static float[] Grid()
     {
