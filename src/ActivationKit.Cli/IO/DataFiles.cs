@@ -304,12 +304,10 @@ public static class DataFiles
             : new InputData(values.ToArray(), rows, columns, true, DType.F32);
     }
 
-    // The first row's separator: tab, else semicolon (when it has no comma), else comma, else ' ' for runs of whitespace.
+    // The first row's separator, as the CSV reader chooses it (tab, else semicolon when it has no comma, else comma),
+    // but ' ' for runs of whitespace where the row has none of them.
     private static char Separator(string firstRow) =>
-        firstRow.Contains('\t', StringComparison.Ordinal) ? '\t'
-        : firstRow.Contains(';', StringComparison.Ordinal) && !firstRow.Contains(',', StringComparison.Ordinal) ? ';'
-        : firstRow.Contains(',', StringComparison.Ordinal) ? ','
-        : ' ';
+        Nn.Data.Csv.Separator(firstRow) is var s && (s != ',' || firstRow.Contains(',', StringComparison.Ordinal)) ? s : ' ';
 
     // A cell holding another separator than the file's: the file mixes them (decimal commas such as 1,5;2,5, or spaces
     // between some values of a comma-separated row), which is refused rather than guessed at.

@@ -112,7 +112,7 @@ public static class Csv
         var targets = new float[data.Count];
         string labelName = names?[label] ?? $"column {label + 1}";
         string Where(int r) => $"{file}, line {data[r].Line}, column {label + 1} (label {labelName})";
-        string Hint(int r) => r == 0 && firstRowGuessed ? $" (line {data[0].Line} is read as data because some of its cells are numbers; if it is a header, give --header yes)" : string.Empty;
+        string Hint(int r) => r == 0 && firstRowGuessed ? ReadAsDataHint(data[0].Line, rename: false) : string.Empty;
         bool textAllowed = classification || textLabelsAreClasses;
         int numbers = labelText.Count(IsNumber);
         if (textAllowed && numbers > 0 && numbers < labelText.Length)
@@ -310,8 +310,12 @@ public static class Csv
         string t = cell.Trim().Trim('"').TrimStart('+', '-');
         bool name = t.Length > 0 && (char.IsLetter(t[0]) || t[0] == '_')
             && !(t.Equals("inf", StringComparison.OrdinalIgnoreCase) || t.Equals("infinity", StringComparison.OrdinalIgnoreCase) || t.Equals("nan", StringComparison.OrdinalIgnoreCase));
-        return name ? $" (line {line} is read as data because some of its cells are numbers; if it is a header, give --header yes, or rename the columns whose names are numbers)" : string.Empty;
+        return name ? ReadAsDataHint(line, rename: true) : string.Empty;
     }
+
+    // What a first row that auto read as data should do if it is a header.
+    private static string ReadAsDataHint(int line, bool rename) =>
+        $" (line {line} is read as data because some of its cells are numbers; if it is a header, give --header yes{(rename ? ", or rename the columns whose names are numbers" : string.Empty)})";
 
     // The file's rows with their 1-based line numbers, split into cells: blank lines and lines starting with # skipped,
     // every row split by the first row's separator. Load and ReadNumbers both read through it.
@@ -329,8 +333,11 @@ public static class Csv
         }
     }
 
-    // The first row decides: tab if it has one, semicolon if it has one and no comma, else comma.
-    private static char Separator(string line) =>
+    /// <summary>
+    /// The separator a file's first row chooses for the whole file: a tab if it has one, a semicolon if it has one and
+    /// no comma, else a comma (<c>actkit eval</c>'s text reader takes runs of spaces instead where the row has none).
+    /// </summary>
+    public static char Separator(string line) =>
         line.Contains('\t', StringComparison.Ordinal) ? '\t' : line.Contains(';', StringComparison.Ordinal) && !line.Contains(',', StringComparison.Ordinal) ? ';' : ',';
 
     // Comma-separated names or indices are several columns, unless the header has a column of that very name.
