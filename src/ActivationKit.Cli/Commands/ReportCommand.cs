@@ -41,7 +41,6 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
         // file an option names (predict --out, train --save): a mistyped path made folders anywhere, even at /.
         if (settings.Html is { } named) CheckHtmlTarget(named, settings.Directories);
         if (settings.Images is { } folder) OutputFolder.EnsureWritable(folder, "--images");
-        if (settings.Html is { } target) OutputFolder.EnsureFileWritable(target, "--html");
         if (settings.Html is { } html)
         {
             ResultStore.WriteAtomic(html, new UTF8Encoding(false).GetBytes(HtmlReport.Render(summary, trials)));
@@ -62,7 +61,8 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
 
     /// <summary>
     /// Refuses an --html FILE that would overwrite a file inside one of the reported folders, unless that file is an
-    /// earlier report (so a report kept beside its results can be refreshed), and a FILE not named .html or .htm: the
+    /// earlier report (so a report kept beside its results can be refreshed), a FILE not named .html or .htm, and one
+    /// that cannot be written (<see cref="OutputFolder.EnsureFileWritable"/>): the
     /// report used to be written over experiment.json, destroying the comparison it reported. (--images cannot do that:
     /// it writes only *.png files, and a results folder holds experiment.json and trials/*.json.)
     /// </summary>
@@ -70,11 +70,10 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
     {
         OutputFolder.RefuseEmpty(html, "--html");
         string full = Path.GetFullPath(html);
-        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         foreach (string dir in directories)
         {
             string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)) + Path.DirectorySeparatorChar;
-            if (full.StartsWith(root, comparison) && File.Exists(full) && !IsEarlierReport(full))
+            if (full.StartsWith(root, OutputFolder.PathComparison) && File.Exists(full) && !IsEarlierReport(full))
             {
                 throw new UsageException($"--html '{html}' would overwrite a file of the results folder '{dir}'; give a new .html file (e.g. report.html outside the folder).");
             }
@@ -85,6 +84,8 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
         {
             throw new UsageException($"--html '{html}' must be an .html or .htm file{(ext.Length > 0 ? $", not {ext}" : string.Empty)}.");
         }
+
+        OutputFolder.EnsureFileWritable(html, "--html");
     }
 
     /// <summary>Whether <paramref name="path"/> starts as <see cref="HtmlReport.Render"/>'s pages do.</summary>

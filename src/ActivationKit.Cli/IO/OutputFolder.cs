@@ -47,12 +47,15 @@ public static class OutputFolder
         foreach (var (path, inputOption) in inputs)
         {
             if (path is null || !File.Exists(path)) continue;
-            if (string.Equals(Canonical(path), target, OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(Canonical(path), target, PathComparison))
             {
                 throw new UsageException($"{option} '{output}' is the {inputOption} file '{path}', which writing would overwrite; give another file name.");
             }
         }
     }
+
+    /// <summary>How paths compare on this system: by letter case on Linux, ignoring it where the file systems usually do.</summary>
+    public static StringComparison PathComparison => OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
 
     /// <summary>Refuses an empty or blank path (<c>--save ''</c>), which .NET refuses as "The value cannot be an empty string."</summary>
     public static void RefuseEmpty(string path, string option, string what = "file name")
