@@ -35,8 +35,14 @@ public sealed record ModelMetadata
 /// length, a UTF-8 JSON header (layers, sizes, activation specs, metadata, the tensor table and an FNV-1a checksum),
 /// then every tensor as raw little-endian float32: per layer <c>layerI.weight</c>, <c>layerI.bias</c> and, for PReLU,
 /// <c>layerI.slopes</c> (the learned slopes; a file that has them is header version 2, so loaders from before them refuse
-/// it; older files without it load with the spec's initial slopes). Loading parses data only — activations are looked up in the
-/// catalog by spec, nothing is executed — and checks every size against the file; the round trip is bit-identical.
+/// it; older files without it load with the spec's initial slopes), then <c>normalization.mean</c> and <c>.std</c>,
+/// packed in that order. The checksum of a file written now (<c>"checksumScope": "file"</c>) covers the whole file —
+/// magic, length, header (the checksum's own 16 digits read as zeros) and weights —, so no byte of the header can change
+/// unnoticed either; files written before have no scope and a checksum of the weights only, and still load, with every
+/// header field checked as below (an edited scope field cannot pass as such a file: the weights' checksum would not match).
+/// Loading parses data only — activations are looked up in the catalog by spec, nothing is executed — and checks every
+/// size against the file, the tensor table (every stored float in exactly one known tensor) and the metadata (task, loss,
+/// initialiser, output function, class names) against the network; the round trip is bit-identical.
 /// </summary>
 public static class ModelFile
 {
@@ -44,6 +50,20 @@ public static class ModelFile
     public static ReadOnlySpan<byte> Magic => "AKNNMLP1"u8;
 
     private const int MaxHeaderBytes = 16 << 20;
+
+    /// <summary>The <c>checksumScope</c> of the files written now: the checksum covers the whole file.</summary>
+    private const string FileScope = "file";
+
+    /// <summary>The tasks a header may record (<see cref="ModelMetadata.Task"/>).</summary>
+    public static IReadOnlyList<string> Tasks { get; } = ["binary", "multiclass", "multilabel", "regression", "classification"];
+
+    /// <summary>
+    /// What <c>notes.output</c> may say besides the output layer's own activation: the model emits logits that
+    /// <c>actkit predict</c> squashes with softmax or sigmoid (the loss fused them in training), or its outputs as they are.
+    /// </summary>
+    private static readonly string[] FusedOutputs = ["softmax", "sigmoid"];
+
+    private static readonly string[] RawOutputs = ["identity", "linear", "none"];
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary>Writes the network and its metadata to <paramref name="path"/>.</summary>
@@ -64,6 +84,12 @@ public static class ModelFile
         {
             // Load would refuse the file: the statistics standardise the network's inputs, one entry per input.
             throw new ArgumentException($"The normalisation has {n.Mean.Length} entries but the network takes {network.InputSize} inputs; it needs one per input.", nameof(metadata));
+        }
+
+        // A file Load would refuse is not written: the same checks, as an ArgumentException.
+        if (CheckMetadata(network, metadata.Task, metadata.Loss, metadata.Init, metadata.ClassCount, metadata.ClassNames, metadata.Notes) is { } problem)
+        {
+            throw new ArgumentException($"The model's metadata is invalid: {problem}", nameof(metadata));
         }
 
         var tensors = new List<(string Name, float[] Data)>();
@@ -108,11 +134,12 @@ public static class ModelFile
             // Version 2 when the file holds learned slopes: a loader that predates them (version 1 only) would ignore
             // the tensor and run the initial slopes, so such files must be refused there rather than misread.
             Version = tensors.Any(t => t.Name.EndsWith(".slopes", StringComparison.Ordinal)) ? 2 : 1,
+            ChecksumScope = FileScope,
             InputSize = network.InputSize,
             Layers = layers,
             Tensors = table,
             FloatCount = offset,
-            Checksum = Fnv1a(body).ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
+            Checksum = new string('0', 16), // the placeholder the checksum is computed with, then written over
             Task = metadata.Task,
             ClassCount = metadata.ClassCount,
             ClassNames = metadata.ClassNames?.ToList(),
@@ -121,10 +148,12 @@ public static class ModelFile
             Notes = metadata.Notes?.ToDictionary(kv => kv.Key, kv => kv.Value),
         };
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
-        stream.Write(Magic);
-        Span<byte> len = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(len, json.Length);
-        stream.Write(len);
+        var prefix = new byte[12];
+        Magic.CopyTo(prefix);
+        BinaryPrimitives.WriteInt32LittleEndian(prefix.AsSpan(8), json.Length);
+        var (digits, length) = ChecksumValue(json) ?? throw new InvalidOperationException("The header has no checksum field.");
+        System.Text.Encoding.ASCII.GetBytes(FileChecksum(prefix, json, digits, length, body).ToString("x16", System.Globalization.CultureInfo.InvariantCulture)).CopyTo(json, digits);
+        stream.Write(prefix);
         stream.Write(json);
         stream.Write(body);
     }
@@ -169,6 +198,11 @@ public static class ModelFile
             throw new InvalidDataException($"{name}: unsupported format '{header.Format}' version {header.Version} (expected actkit-mlp version 1 or 2).");
         }
 
+        if (header.ChecksumScope is not (null or FileScope))
+        {
+            throw new InvalidDataException($"{name}: unsupported checksum scope '{header.ChecksumScope}' (expected \"{FileScope}\", or none in files written before it).");
+        }
+
         if (header.Layers is not { Count: > 0 }) throw new InvalidDataException($"{name}: the header lists no layers.");
         if (header.Tensors is null) throw new InvalidDataException($"{name}: the header has no tensor table (\"tensors\"), so the weights cannot be found.");
         long bodyBytes = bytes.Length - 12L - headerLength;
@@ -187,11 +221,6 @@ public static class ModelFile
         CheckArchitectureSize(header, name);
 
         int bodyStart = 12 + headerLength;
-        string checksum = Fnv1a(bytes.AsSpan(bodyStart)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
-        if (!string.Equals(checksum, header.Checksum, StringComparison.Ordinal))
-        {
-            throw new InvalidDataException($"{name}: corrupt — the weights' checksum is {checksum} but the header says {header.Checksum}.");
-        }
 
         Mlp network;
         try
@@ -208,9 +237,45 @@ public static class ModelFile
         foreach (var t in header.Tensors)
         {
             // Offset > FloatCount − Count rather than Offset + Count > FloatCount: the sum wraps for an offset near long.MaxValue.
-            if (t.Name is null || t.Offset < 0 || t.Count < 0 || t.Offset > header.FloatCount - t.Count || !tensors.TryAdd(t.Name, t))
+            if (t is null || t.Name is null || t.Offset < 0 || t.Count < 0 || t.Offset > header.FloatCount - t.Count || !tensors.TryAdd(t.Name, t))
             {
-                throw new InvalidDataException($"{name}: tensor '{t.Name}' (offset {t.Offset}, {t.Count} floats) is invalid or outside the {header.FloatCount} stored floats.");
+                throw new InvalidDataException($"{name}: tensor '{t?.Name}' (offset {t?.Offset}, {t?.Count} floats) is invalid or outside the {header.FloatCount} stored floats.");
+            }
+        }
+
+        CheckTensorTable(network, header, tensors, name);
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            var layer = network.Layers[i];
+            if (header.Layers[i].PreWidth != layer.PreWidth)
+            {
+                throw new InvalidDataException($"{name}: layer {i} declares {header.Layers[i].PreWidth} pre-activations but {layer.ActivationSpec} with {layer.Units} units needs {layer.PreWidth}.");
+            }
+        }
+
+        if (CheckMetadata(network, header.Task, header.Loss, header.Init, header.ClassCount, header.ClassNames, header.Notes) is { } problem)
+        {
+            throw new InvalidDataException($"{name}: {problem}");
+        }
+
+        // Last, when everything the header says has been found consistent: a file that was changed after it was written
+        // (a bit flipped in a tensor's offset, a class name edited) is refused as corrupt, whatever changed.
+        if (header.ChecksumScope == FileScope)
+        {
+            var (at, length) = ChecksumValue(bytes.AsSpan(12, headerLength))
+                ?? throw new InvalidDataException($"{name}: corrupt header — it has no checksum (\"checksum\": \"…\").");
+            string checksum = FileChecksum(bytes.AsSpan(0, 12), bytes.AsSpan(12, headerLength), at, length, bytes.AsSpan(bodyStart)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+            if (!string.Equals(checksum, header.Checksum, StringComparison.Ordinal))
+            {
+                throw new InvalidDataException($"{name}: corrupt — the file's checksum is {checksum} but its header says {header.Checksum}; the file was changed or damaged after it was saved (save it again with actkit train --save).");
+            }
+        }
+        else
+        {
+            string checksum = Fnv1a(bytes.AsSpan(bodyStart)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+            if (!string.Equals(checksum, header.Checksum, StringComparison.Ordinal))
+            {
+                throw new InvalidDataException($"{name}: corrupt — the weights' checksum is {checksum} but the header says {header.Checksum}.");
             }
         }
 
@@ -229,11 +294,6 @@ public static class ModelFile
         for (int i = 0; i < network.Layers.Count; i++)
         {
             var layer = network.Layers[i];
-            if (header.Layers[i].PreWidth != layer.PreWidth)
-            {
-                throw new InvalidDataException($"{name}: layer {i} declares {header.Layers[i].PreWidth} pre-activations but {layer.ActivationSpec} with {layer.Units} units needs {layer.PreWidth}.");
-            }
-
             Read($"layer{i}.weight", layer.Weights.Length).CopyTo(layer.Weights, 0);
             Read($"layer{i}.bias", layer.Bias.Length).CopyTo(layer.Bias, 0);
 
@@ -271,6 +331,211 @@ public static class ModelFile
             Notes = header.Notes,
         };
         return (network, metadata);
+    }
+
+    /// <summary>
+    /// The function <c>actkit predict</c> applies to the network's outputs: <c>softmax</c> or <c>sigmoid</c> when the
+    /// model was trained with a loss that fused it (<c>notes.output</c> says so and the output layer is linear, emitting
+    /// logits), null when the outputs are the answer as they are (no note, identity, or the output layer's own
+    /// activation — a sigmoid output layer is not squashed a second time).
+    /// </summary>
+    public static string? FusedOutput(Mlp network, ModelMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(metadata);
+        if (metadata.Notes is null || !metadata.Notes.TryGetValue("output", out var output) || output is null) return null;
+        string o = output.Trim().ToLowerInvariant();
+        var last = network.Layers[^1];
+        return FusedOutputs.Contains(o) && (last.Activation is null || last.Activation.Name == "identity") ? o : null;
+    }
+
+    /// <summary>
+    /// Checks the tensor table against the network: every tensor is one the network has (weights and bias of each
+    /// layer, the slopes of a PReLU layer, the normalisation's mean and std together) with the size it needs, and the
+    /// tensors fill the stored floats exactly — none overlaps another, no float is left over. A version 1 file may lack
+    /// a PReLU layer's slopes (written before slopes were learned).
+    /// </summary>
+    private static void CheckTensorTable(Mlp network, HeaderDto header, Dictionary<string, TensorDto> tensors, string name)
+    {
+        var expected = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            var layer = network.Layers[i];
+            expected[$"layer{i}.weight"] = layer.Weights.Length;
+            expected[$"layer{i}.bias"] = layer.Bias.Length;
+            if (layer.Slopes.Length > 0)
+            {
+                expected[$"layer{i}.slopes"] = layer.Slopes.Length;
+                if (header.Version >= 2 && !tensors.ContainsKey($"layer{i}.slopes")) throw new InvalidDataException($"{name}: tensor 'layer{i}.slopes' is missing.");
+            }
+        }
+
+        expected["normalization.mean"] = network.InputSize;
+        expected["normalization.std"] = network.InputSize;
+        if (tensors.ContainsKey("normalization.mean") != tensors.ContainsKey("normalization.std"))
+        {
+            throw new InvalidDataException($"{name}: tensor '{(tensors.ContainsKey("normalization.mean") ? "normalization.std" : "normalization.mean")}' is missing; the normalisation needs both its mean and its std.");
+        }
+
+        foreach (var t in tensors.Values)
+        {
+            if (!expected.TryGetValue(t.Name!, out long count))
+            {
+                throw new InvalidDataException($"{name}: tensor '{t.Name}' is not one of this network's (layerN.weight, layerN.bias, layerN.slopes of a PReLU layer, normalization.mean and .std).");
+            }
+
+            if (t.Count != count) throw new InvalidDataException($"{name}: tensor '{t.Name}' has {t.Count} floats but the architecture needs {count}.");
+        }
+
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            foreach (string part in new[] { "weight", "bias" })
+            {
+                if (!tensors.ContainsKey($"layer{i}.{part}")) throw new InvalidDataException($"{name}: tensor 'layer{i}.{part}' is missing.");
+            }
+        }
+
+        long next = 0;
+        TensorDto? previous = null;
+        foreach (var t in tensors.Values.OrderBy(t => t.Offset).ThenBy(t => t.Count))
+        {
+            if (t.Offset < next)
+            {
+                throw new InvalidDataException($"{name}: tensors '{previous!.Name}' (floats {previous.Offset}…{previous.Offset + previous.Count - 1}) and '{t.Name}' (from float {t.Offset}) overlap; each stored float belongs to one tensor.");
+            }
+
+            if (t.Offset > next) throw new InvalidDataException($"{name}: the stored floats {next}…{t.Offset - 1} belong to no tensor; the tensors must fill the file's {header.FloatCount} floats.");
+            next = t.Offset + t.Count;
+            previous = t;
+        }
+
+        if (next != header.FloatCount) throw new InvalidDataException($"{name}: the stored floats {next}…{header.FloatCount - 1} belong to no tensor; the tensors must fill the file's {header.FloatCount} floats.");
+    }
+
+    /// <summary>
+    /// What is wrong with a model's metadata for its network, as the end of a sentence, or null: a hidden layer with a
+    /// row-wise activation (only an output layer normalises a whole row), a task or loss or initialiser actkit does not
+    /// know, an output function (<c>notes.output</c>) that is neither the output layer's own activation nor a squash of a
+    /// linear output layer's logits, or class names that do not name the outputs (one per output, or two for one output).
+    /// </summary>
+    private static string? CheckMetadata(Mlp network, string? task, string? loss, string? init, int classCount, IReadOnlyList<string>? classNames, IReadOnlyDictionary<string, string>? notes)
+    {
+        for (int i = 0; i < network.Layers.Count - 1; i++)
+        {
+            if (network.Layers[i].Activation is { Info.Kind: ActivationKit.Catalog.ActivationKind.Rowwise } rowwise)
+            {
+                return $"hidden layer {i} has the row-wise activation {rowwise}, which only an output layer can have (it normalises the whole layer).";
+            }
+        }
+
+        if (task is not null && !Tasks.Contains(task.Trim().ToLowerInvariant()))
+        {
+            return $"the task '{task}' is not one of {string.Join(", ", Tasks.Take(Tasks.Count - 1))} or {Tasks[^1]}.";
+        }
+
+        if (loss is not null)
+        {
+            try
+            {
+                _ = Losses.Parse(loss);
+            }
+            catch (ArgumentException ex)
+            {
+                return $"the loss is invalid: {ExceptionMessages.WithoutParameterName(ex)}";
+            }
+        }
+
+        if (init is not null)
+        {
+            try
+            {
+                _ = Initializer.Parse(init);
+            }
+            catch (ArgumentException ex)
+            {
+                return $"the initialiser is invalid: {ExceptionMessages.WithoutParameterName(ex)}";
+            }
+        }
+
+        if (classCount < 0) return $"the class count is {classCount}; it must be 0 (regression) or more.";
+        int outputs = network.OutputSize;
+        if (classNames is not null)
+        {
+            if (classNames.Any(n => n is null)) return "a class name is null; each must be a text.";
+            if (classNames.Count != outputs && !(outputs == 1 && classNames.Count == 2))
+            {
+                return $"it names {classNames.Count} class(es) but the model has {outputs} output(s); it needs one name per output (or two for a single-output binary model).";
+            }
+        }
+
+        if (notes is not null && notes.TryGetValue("output", out var output))
+        {
+            var last = network.Layers[^1];
+            string o = (output ?? string.Empty).Trim().ToLowerInvariant();
+            bool linear = last.Activation is null || last.Activation.Name == "identity";
+            if (FusedOutputs.Contains(o))
+            {
+                // Fused: the layer emits logits that predict squashes; or the layer's own activation (a regression
+                // model trained with --output sigmoid), which predict leaves as it is.
+                if (!linear && !SameActivation(o, last)) return $"notes.output is {o}, which is applied to the logits of a linear output layer, but the output layer has the activation {last.ActivationSpec}.";
+            }
+            else if (!RawOutputs.Contains(o) && !SameActivation(output!, last))
+            {
+                return $"notes.output is '{output}', which is none of identity, softmax, sigmoid or the output layer's activation ({(last.Activation is null ? "linear" : last.ActivationSpec)}).";
+            }
+        }
+
+        return null;
+    }
+
+    // Whether a spec names the layer's activation (any spelling the catalog canonicalises: leaky_relu(0.2) is
+    // leaky_relu(negative_slope=0.2)).
+    private static bool SameActivation(string spec, DenseLayer layer)
+    {
+        try
+        {
+            var activation = DenseLayer.ResolveActivation(spec);
+            return activation is null ? layer.Activation is null : layer.Activation is not null && activation.ToString() == layer.Activation.ToString();
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Where the top-level "checksum" field's text is in the header's JSON: the byte offset and length of the value
+    /// between its quotes, or null when there is none.
+    /// </summary>
+    private static (int At, int Length)? ChecksumValue(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("checksum"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) return null;
+                    return ((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return null;
+    }
+
+    /// <summary>FNV-1a of the whole file, the checksum's own digits (at <paramref name="at"/> in the header) read as '0'.</summary>
+    private static ulong FileChecksum(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> header, int at, int length, ReadOnlySpan<byte> body)
+    {
+        ulong h = Fnv1a(prefix);
+        h = Fnv1a(header[..at], h);
+        for (int i = 0; i < length; i++) h = (h ^ (byte)'0') * 1099511628211UL;
+        h = Fnv1a(header[(at + length)..], h);
+        return Fnv1a(body, h);
     }
 
     /// <summary>
@@ -324,9 +589,8 @@ public static class ModelFile
         return field.Length == 0 ? $"the header must be a JSON object{where}" : $"the field '{field}' must be {expected}{where}";
     }
 
-    private static ulong Fnv1a(ReadOnlySpan<byte> data)
+    private static ulong Fnv1a(ReadOnlySpan<byte> data, ulong h = 14695981039346656037UL)
     {
-        ulong h = 14695981039346656037UL;
         foreach (byte b in data) h = (h ^ b) * 1099511628211UL;
         return h;
     }
@@ -346,6 +610,9 @@ public static class ModelFile
         public long FloatCount { get; set; }
 
         public string? Checksum { get; set; }
+
+        /// <summary>"file" when <see cref="Checksum"/> covers the whole file; null in files whose checksum covers the weights only.</summary>
+        public string? ChecksumScope { get; set; }
 
         public string? Task { get; set; }
 

@@ -139,4 +139,103 @@ public sealed class ModelFileTests : IDisposable
         // An out-of-range value quoted from the architecture has no " (Parameter 'layers')" suffix.
         Assert.Equal("m: invalid architecture in the header: The dropout probability must be in [0, 1), got 1.5.", Error(WithHeader(good, j => j.Replace("\"dropout\": 0", "\"dropout\": 1.5", StringComparison.Ordinal))));
     }
+    private static byte[] GoodBytes()
+    {
+        var (net, meta) = Trained();
+        using var ms = new MemoryStream();
+        ModelFile.Save(ms, net, meta);
+        return ms.ToArray();
+    }
+
+    private static string Header(byte[] bytes) => Encoding.UTF8.GetString(bytes, 12, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8)));
+
+    [Fact]
+    public void The_checksum_covers_the_header_so_one_flipped_bit_anywhere_is_refused()
+    {
+        byte[] good = GoodBytes();
+        Assert.Contains("\"checksumScope\": \"file\"", Header(good), StringComparison.Ordinal);
+        string Error(byte[] bytes) => Assert.Throws<InvalidDataException>(() => ModelFile.Load(bytes, "m")).Message;
+
+        // One bit of a tensor's offset: the weights were read from elsewhere, and the predictions changed (exit 0).
+        int headerLength = BinaryPrimitives.ReadInt32LittleEndian(good.AsSpan(8));
+        int offset = Encoding.UTF8.GetString(good, 12, headerLength).IndexOf("\"offset\": 24", StringComparison.Ordinal);
+        Assert.True(offset > 0);
+        var shifted = (byte[])good.Clone();
+        shifted[12 + offset + "\"offset\": 2".Length] ^= 0x01; // 24 → 25
+        Assert.Throws<InvalidDataException>(() => ModelFile.Load(shifted, "m"));
+
+        // One bit of a class name, which nothing else checks: only the checksum can tell.
+        int name = Header(good).IndexOf("\"upper\"", StringComparison.Ordinal);
+        var renamed = (byte[])good.Clone();
+        renamed[12 + name + 1] ^= 0x20; // upper → Upper
+        Assert.Equal("m: corrupt — the file's checksum is", Error(renamed)[..35]);
+        Assert.EndsWith("the file was changed or damaged after it was saved (save it again with actkit train --save).", Error(renamed), StringComparison.Ordinal);
+
+        // Every single bit of the file, header included (a sample of positions: every 7th byte).
+        for (int i = 0; i < good.Length; i += 7)
+        {
+            var flipped = (byte[])good.Clone();
+            flipped[i] ^= 0x04;
+            Assert.Throws<InvalidDataException>(() => ModelFile.Load(flipped, "m"));
+        }
+
+        // Without its scope the file would be read as an older one, whose checksum covers the weights only: it does not match.
+        string stripped = Error(WithHeader(good, j => j.Replace("\"checksumScope\": \"file\",", string.Empty, StringComparison.Ordinal)));
+        Assert.StartsWith("m: corrupt — the weights' checksum is", stripped, StringComparison.Ordinal);
+        Assert.Equal("m: unsupported checksum scope 'all' (expected \"file\", or none in files written before it).", Error(WithHeader(good, j => j.Replace("\"checksumScope\": \"file\"", "\"checksumScope\": \"all\"", StringComparison.Ordinal))));
+    }
+
+    [Fact]
+    public void Header_fields_that_do_not_fit_the_network_are_refused_in_one_sentence()
+    {
+        byte[] good = GoodBytes();
+        string Error(Func<string, string> edit) => Assert.Throws<InvalidDataException>(() => ModelFile.Load(WithHeader(good, edit), "m")).Message;
+        string Replace(string json, string a, string b)
+        {
+            Assert.Contains(a, json, StringComparison.Ordinal);
+            return json.Replace(a, b, StringComparison.Ordinal);
+        }
+
+        // Tensors: overlapping, leaving floats over, unknown, missing.
+        Assert.Equal("m: tensors 'layer0.bias' (floats 0…7) and 'layer0.weight' (from float 0) overlap; each stored float belongs to one tensor.", Error(j => Replace(j, "\"offset\": 16", "\"offset\": 0")));
+        Assert.StartsWith("m: tensor 'layer0.weights' is not one of this network's", Error(j => Replace(j, "\"layer0.weight\"", "\"layer0.weights\"")), StringComparison.Ordinal);
+        Assert.Equal("m: tensor 'normalization.std' is missing; the normalisation needs both its mean and its std.", Error(j => Replace(j, "\"normalization.std\"", "\"normalization.xyz\"")));
+
+        // A row-wise function in a hidden layer (the network ran softmax between its layers).
+        Assert.Equal("m: hidden layer 0 has the row-wise activation softmax, which only an output layer can have (it normalises the whole layer).", Error(j => Replace(j, "\"tanh\"", "\"softmax\"")));
+
+        // Metadata no command understands.
+        Assert.Equal("m: the task 'bogus' is not one of binary, multiclass, multilabel, regression or classification.", Error(j => Replace(j, "\"task\": \"classification\"", "\"task\": \"bogus\"")));
+        Assert.Equal("m: the loss is invalid: Unknown loss 'bogus' (valid: mse, mae, huber(delta), bce, multilabel_bce, cross_entropy).", Error(j => Replace(j, "\"loss\": \"cross_entropy\"", "\"loss\": \"bogus\"")));
+        Assert.StartsWith("m: the initialiser is invalid: ", Error(j => Replace(j, "\"init\": \"auto\"", "\"init\": \"he_magic\"")), StringComparison.Ordinal);
+        Assert.Equal("m: the class count is -1; it must be 0 (regression) or more.", Error(j => Replace(j, "\"classCount\": 2", "\"classCount\": -1")));
+
+        // Class names that do not name the outputs (predict dropped its CSV header without a word).
+        Assert.Equal("m: it names 3 class(es) but the model has 2 output(s); it needs one name per output (or two for a single-output binary model).", Error(j => Replace(j, "\"lower\"", "\"lower\", \"third\"")));
+
+        // notes.output: predict returned raw logits for an output it did not know, and squashed a squashed output again.
+        Assert.Equal("m: notes.output is 'bogus', which is none of identity, softmax, sigmoid or the output layer's activation (identity).", Error(j => Replace(j, "\"dataset\": \"moons\"", "\"dataset\": \"moons\", \"output\": \"bogus\"")));
+        var squashed = new Mlp(2, [new(4, "relu"), new(2, "relu")]);
+        squashed.Initialize(Initializer.Auto, 1);
+        using var ms = new MemoryStream();
+        ModelFile.Save(ms, squashed, new ModelMetadata { Task = "regression", Notes = new Dictionary<string, string> { ["output"] = "identity" } });
+        Assert.Equal("m: notes.output is sigmoid, which is applied to the logits of a linear output layer, but the output layer has the activation relu.", Assert.Throws<InvalidDataException>(() => ModelFile.Load(WithHeader(ms.ToArray(), j => Replace(j, "\"output\": \"identity\"", "\"output\": \"sigmoid\"")), "m")).Message);
+
+        // The layer's own activation, as a regression model trained with --output sigmoid records it: read, and not
+        // applied a second time (predict squashed such outputs twice).
+        var own = new Mlp(2, [new(4, "relu"), new(1, "sigmoid")]);
+        own.Initialize(Initializer.Auto, 1);
+        using var ownStream = new MemoryStream();
+        ModelFile.Save(ownStream, own, new ModelMetadata { Task = "regression", Notes = new Dictionary<string, string> { ["output"] = "sigmoid" } });
+        var (ownNet, ownMeta) = ModelFile.Load(ownStream.ToArray());
+        Assert.Null(ModelFile.FusedOutput(ownNet, ownMeta));
+        var (fusedNet, fusedMeta) = ModelFile.Load(WithHeader(ms.ToArray(), j => j));
+        Assert.Null(ModelFile.FusedOutput(fusedNet, fusedMeta));
+        var linear = new Mlp(2, [new(4, "relu"), new(1, "linear")]);
+        Assert.Equal("sigmoid", ModelFile.FusedOutput(linear, new ModelMetadata { Notes = new Dictionary<string, string> { ["output"] = "sigmoid" } }));
+
+        // Save writes no file that Load would refuse.
+        var e = Assert.Throws<ArgumentException>(() => ModelFile.Save(new MemoryStream(), squashed, new ModelMetadata { Task = "bogus" }));
+        Assert.StartsWith("The model's metadata is invalid: the task 'bogus' is not one of", e.Message, StringComparison.Ordinal);
+    }
 }
