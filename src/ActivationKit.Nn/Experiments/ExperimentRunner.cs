@@ -110,7 +110,7 @@ public static class ExperimentRunner
         for (int i = 0; i < plan.Length; i++)
         {
             string hash = ExperimentConfig.Hash(TrialKey(basis, plan[i]));
-            var existing = ResultStore.TryReadTrial(ResultStore.TrialPath(outDirectory, plan[i], hash), hash);
+            var existing = ResultStore.TryReadTrial(ResultStore.TrialPath(outDirectory, plan[i], hash), hash, manifest.Experiment);
             if (existing is null)
             {
                 pending.Add(i);

@@ -35,14 +35,19 @@ public static class ResultStore
         return Path.Combine(directory, TrialsFolder, $"{spec.Index:D4}_{label}_seed{spec.Seed}_{hash}.json");
     }
 
-    /// <summary>Reads a finished trial, or null when the file is absent, unreadable or from another configuration.</summary>
-    public static TrialResult? TryReadTrial(string path, string expectedHash)
+    /// <summary>
+    /// Reads a finished trial of the comparison <paramref name="experiment"/>, or null when the file is absent,
+    /// unreadable, another trial, or a trial of another comparison — which a trial of the same settings, activation and
+    /// seed can be (its key holds no activation list or seed count), and which <see cref="CheckTrialFiles"/> refuses
+    /// before a run gets here.
+    /// </summary>
+    public static TrialResult? TryReadTrial(string path, string expectedHash, string experiment)
     {
         if (!File.Exists(path)) return null;
         try
         {
             var trial = JsonSerializer.Deserialize<TrialResult>(File.ReadAllBytes(path), Json);
-            return trial is not null && trial.Hash == expectedHash && trial.Format == TrialResult.FormatTag ? trial : null;
+            return trial is not null && trial.Hash == expectedHash && trial.Format == TrialResult.FormatTag && trial.Experiment == experiment ? trial : null;
         }
         catch (JsonException)
         {
@@ -90,8 +95,10 @@ public static class ResultStore
     /// <summary>
     /// Checks, before a run trains anything, the trial files already in <paramref name="directory"/>: every one that
     /// <see cref="Load"/> would refuse after training (not JSON, not a trial, or a trial of another comparison) is
-    /// refused now — except the files this run writes itself (<paramref name="written"/>, file names), which a damaged
-    /// copy of is trained again and replaced, as a resumed run does.
+    /// refused now — except a damaged file (not JSON, not a trial) under a name this run writes itself
+    /// (<paramref name="written"/>, file names), which is trained again and replaced, as a resumed run does. A whole
+    /// trial of another comparison is refused under any name: the same settings, activation, seed and plan position give
+    /// another comparison's trial (e.g. one with more activations) this run's file name and trial hash.
     /// </summary>
     /// <exception cref="InvalidDataException">A trial file that is unreadable or from another comparison.</exception>
     public static void CheckTrialFiles(string directory, ExperimentManifest manifest, IReadOnlySet<string> written)
@@ -102,18 +109,18 @@ public static class ResultStore
         if (!Directory.Exists(tdir)) return;
         foreach (string file in Directory.EnumerateFiles(tdir, "*.json").Order(StringComparer.Ordinal))
         {
-            if (written.Contains(Path.GetFileName(file))) continue;
+            bool own = written.Contains(Path.GetFileName(file));
             string? problem;
             try
             {
                 var t = JsonSerializer.Deserialize<TrialResult>(File.ReadAllBytes(file), Json);
-                problem = t is null || t.Format != TrialResult.FormatTag ? "is not an actkit trial file"
+                problem = t is null || t.Format != TrialResult.FormatTag ? (own ? null : "is not an actkit trial file")
                     : t.Experiment != manifest.Experiment ? $"is a trial of a different comparison ({Difference(t.ExperimentKey, manifest.ExperimentKey)})"
                     : null;
             }
             catch (JsonException)
             {
-                problem = "is not a valid trial file";
+                problem = own ? null : "is not a valid trial file";
             }
 
             if (problem is not null)
