@@ -75,12 +75,35 @@ public sealed record ExperimentSummary
         if (Ranking.Count == 1) return $"Only {w.Label} was run: nothing to compare.";
         if (Ranking[1].Diverged > 0) return $"{w.Label} is the only contender that did not diverge; {list} diverged (no test accuracy) and rank below it.";
         string after = diverged.Length == 0 ? string.Empty : $" {list} diverged (no test accuracy) and rank last.";
-        if (Margin == 0) return $"{w.Label} and {RunnerUp} tie on mean test accuracy ({w.MeanAccuracy * 100:0.0}%); {w.Label} ranks first on lower test loss.{after}";
+        if (Margin == 0)
+        {
+            // Said as the ranking decided it: by the lower test loss, or — when the losses are equal too (e.g. both
+            // networks initialised to zeros learn the same thing) — by nothing but the order of the names.
+            var r = Ranking[1];
+            string tie = $"{w.Label} and {r.Label} tie on mean test accuracy ({w.MeanAccuracy * 100:0.0}%)";
+            return w.MeanLoss == r.MeanLoss
+                ? $"{tie} and on mean test loss ({Loss(w.MeanLoss, r.MeanLoss).A}): nothing tells them apart, and {w.Label} is listed first by name only.{after}"
+                : $"{tie}; with mean test loss {Loss(w.MeanLoss, r.MeanLoss).A} vs {Loss(w.MeanLoss, r.MeanLoss).B}, {w.Label} ranks first on lower test loss.{after}";
+        }
+
         string margin = $"{Margin * 100:0.##} accuracy points";
         if (double.IsNaN(PValue)) return $"{w.Label} leads {RunnerUp} by {margin}; with fewer than 2 seeds each, no significance test is possible.{after}";
         return Distinguishable
             ? $"{w.Label} wins by {margin} over {RunnerUp} (Welch's t-test p = {PValue:0.####}: distinguishable at 0.05).{after}"
             : $"{w.Label} leads {RunnerUp} by {margin}, but they are not distinguishable (Welch's t-test p = {PValue:0.####} ≥ 0.05): more seeds, or call it a tie.{after}";
+    }
+
+    /// <summary>Two losses with the fewest decimals (4 at least) that show them different when they are.</summary>
+    private static (string A, string B) Loss(double a, double b)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        for (int digits = 4; digits <= 16; digits++)
+        {
+            string fa = a.ToString("F" + digits, inv), fb = b.ToString("F" + digits, inv);
+            if (fa != fb || a == b) return (fa, fb);
+        }
+
+        return (a.ToString("R", inv), b.ToString("R", inv));
     }
 
     /// <summary>Aggregates trials of one comparison (e.g. from <see cref="ResultStore.Load"/>).</summary>
