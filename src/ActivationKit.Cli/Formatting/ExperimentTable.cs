@@ -13,7 +13,7 @@ public static class ExperimentTable
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(summary);
         var c = summary.Manifest.Config;
-        string[] header = ["Rank", "Activation", "Init", "Seeds", "Test acc (mean ± std)", "95% CI", "Test loss", $"≥{Pct(c.TargetAccuracy)} (epochs)", "s/epoch", "Dead", "Saturated", "Diverged"];
+        string[] header = ["Rank", "Activation", "Init", "Seeds", "Test acc (mean ± std)", "95% CI", "Test loss", $"≥{c.TargetPercent} (epochs)", "s/epoch", "Dead", "Saturated", "Diverged"];
         var rows = summary.Ranking.Select(r => (IReadOnlyList<string>)new[]
         {
             r.Rank.ToString(CultureInfo.InvariantCulture),

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Security.Cryptography;
 
 namespace ActivationKit.Nn.Data;
 
@@ -20,10 +21,22 @@ public static class Idx
         Environment.GetEnvironmentVariable(FashionMnistVariable) is { Length: > 0 } dir ? dir : DefaultFashionMnistDirectory;
 
     /// <summary>Reads an IDX file into floats (unsigned bytes, signed bytes, int16, int32, float32 or float64) with its shape.</summary>
-    public static (float[] Data, int[] Shape) Read(string path)
+    public static (float[] Data, int[] Shape) Read(string path) => Read(path, content: null);
+
+    // With content, the file's bytes as the format holds them (after gzip) are added to it, for a content hash that
+    // costs no second read and does not depend on whether the file is compressed.
+    private static (float[] Data, int[] Shape) Read(string path, IncrementalHash? content)
     {
         byte[] bytes = ReadAllBytes(path);
         string file = Path.GetFileName(path);
+        if (content is not null)
+        {
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteInt64LittleEndian(length, bytes.Length);
+            content.AppendData(length);
+            content.AppendData(bytes);
+        }
+
         if (bytes.Length < 4 || bytes[0] != 0 || bytes[1] != 0)
         {
             throw new InvalidDataException($"{file}: not an IDX file (the magic number must start with two zero bytes).");
@@ -88,10 +101,13 @@ public static class Idx
     /// Loads images (N × rows × cols, divided by <see cref="PixelScale"/> into [0, 1] when <paramref name="scale"/>) and
     /// labels (N) into a classification dataset of <paramref name="classes"/> classes.
     /// </summary>
-    public static Dataset Load(string imagesPath, string labelsPath, int classes = 10, bool scale = true, string? name = null)
+    public static Dataset Load(string imagesPath, string labelsPath, int classes = 10, bool scale = true, string? name = null) =>
+        LoadHashed(imagesPath, labelsPath, classes, scale, name, content: null);
+
+    private static Dataset LoadHashed(string imagesPath, string labelsPath, int classes, bool scale, string? name, IncrementalHash? content)
     {
-        var (images, ishape) = Read(imagesPath);
-        var (labels, lshape) = Read(labelsPath);
+        var (images, ishape) = Read(imagesPath, content);
+        var (labels, lshape) = Read(labelsPath, content);
         if (ishape.Length < 2) throw new InvalidDataException($"{Path.GetFileName(imagesPath)}: an image file needs at least 2 dimensions (count × pixels), got {ishape.Length}.");
         if (lshape.Length != 1) throw new InvalidDataException($"{Path.GetFileName(labelsPath)}: a label file has 1 dimension, got {lshape.Length}.");
         if (ishape[0] != lshape[0])
@@ -121,14 +137,21 @@ public static class Idx
     /// (default <see cref="FashionMnistDirectory"/>), accepting gzip-compressed or raw files; the pixels are divided by
     /// <see cref="PixelScale"/> unless <paramref name="scale"/> is false (raw 0–255, as the files hold them).
     /// </summary>
+    /// <param name="test">The test split (t10k files) rather than the training split.</param>
+    /// <param name="directory">The folder of the files.</param>
+    /// <param name="scale">Divide the pixels by <see cref="PixelScale"/>.</param>
+    /// <param name="content">
+    /// When given, the content of the images file and then the labels file (each as its length and its bytes, after
+    /// gzip) is added to it as the files are read: a hash of what was loaded at no extra read.
+    /// </param>
     /// <exception cref="FileNotFoundException">The files are absent; the message says how to install them.</exception>
-    public static Dataset LoadFashionMnist(bool test = false, string? directory = null, bool scale = true)
+    public static Dataset LoadFashionMnist(bool test = false, string? directory = null, bool scale = true, IncrementalHash? content = null)
     {
         string dir = directory ?? FashionMnistDirectory;
         string prefix = test ? "t10k" : "train";
         string images = Find(dir, $"{prefix}-images-idx3-ubyte");
         string labels = Find(dir, $"{prefix}-labels-idx1-ubyte");
-        var data = Load(images, labels, 10, scale, test ? "fashion-mnist[test]" : "fashion-mnist[train]");
+        var data = LoadHashed(images, labels, 10, scale, test ? "fashion-mnist[test]" : "fashion-mnist[train]", content);
         return new Dataset(data.Name, data.Features, data.FeatureCount, data.Targets, 1, 10)
         {
             ClassNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],

@@ -103,8 +103,14 @@ public sealed record ExperimentConfig
     /// <summary>Samples to generate (synthetic) or to use from the training file (Fashion-MNIST, CSV; 0 = all).</summary>
     public int Samples { get; init; } = 1500;
 
-    /// <summary>Gaussian noise of synthetic sets.</summary>
-    public double Noise { get; init; } = 0.1;
+    /// <summary>The noise of a synthetic set when none is given.</summary>
+    public const double DefaultNoise = 0.1;
+
+    /// <summary>
+    /// Gaussian noise of synthetic sets. Nothing else reads it: for Fashion-MNIST and files <see cref="Validate"/> sets it
+    /// to <see cref="DefaultNoise"/>, whatever was given, so it does not tell their comparisons apart.
+    /// </summary>
+    public double Noise { get; init; } = DefaultNoise;
 
     /// <summary>Seeds the data generation and the train/validation/test split (the same for every trial).</summary>
     public ulong DataSeed { get; init; } = 1;
@@ -133,6 +139,39 @@ public sealed record ExperimentConfig
     /// <summary>Validation accuracy whose first epoch is recorded as "epochs to target".</summary>
     public double TargetAccuracy { get; init; } = 0.9;
 
+    /// <summary>
+    /// True when <see cref="Data"/> names a built-in synthetic set (generated from <see cref="Samples"/>,
+    /// <see cref="Noise"/> and <see cref="DataSeed"/>), false for Fashion-MNIST and files: the one kind of data that
+    /// <see cref="Noise"/> applies to. The name decides, as in <see cref="ExperimentData.Load"/>.
+    /// </summary>
+    [JsonIgnore]
+    public bool IsSynthetic => IsSyntheticName(Data);
+
+    /// <summary>True when <paramref name="data"/> is a synthetic set's name (any case, <c>-</c> or <c>_</c>).</summary>
+    internal static bool IsSyntheticName(string data)
+    {
+        string key = data.Trim().ToLowerInvariant().Replace('-', '_');
+        return Synthetic.Names.Contains(key) || key == "two_spirals";
+    }
+
+    /// <summary>True when <paramref name="data"/> names Fashion-MNIST (<c>fashion-mnist</c> or <c>fashion_mnist</c>, any case).</summary>
+    internal static bool IsFashionMnistName(string data) => data.Trim().ToLowerInvariant().Replace('_', '-') == "fashion-mnist";
+
+    /// <summary>
+    /// <see cref="TargetAccuracy"/> as a percentage with as many decimals as it has (one at least): <c>90.0%</c>,
+    /// <c>99.99%</c> — never rounded, so "≥99.99%" is not shown as "≥100.0%".
+    /// </summary>
+    [JsonIgnore]
+    public string TargetPercent
+    {
+        get
+        {
+            if (!double.IsFinite(TargetAccuracy)) return TargetAccuracy.ToString(CultureInfo.InvariantCulture);
+            decimal exact = decimal.Parse(TargetAccuracy.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
+            return (exact * 100).ToString("0.0###########################", CultureInfo.InvariantCulture) + "%";
+        }
+    }
+
     /// <summary>Checks ranges and canonicalises the specs; throws <see cref="ArgumentException"/> with one sentence.</summary>
     public ExperimentConfig Validate()
     {
@@ -159,6 +198,8 @@ public sealed record ExperimentConfig
 
         return this with
         {
+            // The noise of data it does not apply to is the default: it cannot make two comparisons of the same data differ.
+            Noise = IsSynthetic ? Noise : DefaultNoise,
             Init = Initializer.Parse(Init).ToString(),
             Optimizer = Optimizer.Trim().ToLowerInvariant(),
             Data = Data.Trim(),
@@ -188,27 +229,35 @@ public sealed record ExperimentConfig
     public const int EngineVersion = 3;
 
     /// <summary>
-    /// The settings every trial shares (engine version, data and its header setting when one is given, network,
-    /// training), as a canonical one-line text.
+    /// The settings every trial shares (engine version, data and its header setting when one is given, samples, noise,
+    /// network, training), as a canonical one-line text. The noise of Fashion-MNIST or a file, which nothing reads, is
+    /// always <see cref="DefaultNoise"/> in it: it does not tell their comparisons apart, and the keys stay as they were
+    /// (those of synthetic sets, and those of all data compared with the default noise).
     /// </summary>
     public string BasisKey(string dataIdentity) => string.Create(CultureInfo.InvariantCulture,
-        $"engine={EngineVersion};data={dataIdentity};{HeaderKey()}samples={Samples};noise={Noise:R};data_seed={DataSeed};hidden={string.Join("x", Hidden)};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};optimizer={Optimizer};init={Init};target={TargetAccuracy:R}");
+        $"engine={EngineVersion};data={dataIdentity};{HeaderKey()}samples={Samples};{NoiseKey()}data_seed={DataSeed};hidden={string.Join("x", Hidden)};epochs={Epochs};batch={BatchSize};lr={LearningRate:R};optimizer={Optimizer};init={Init};target={TargetAccuracy:R}");
 
     // A header setting enters the key only when given: a comparison made without one keeps the key it always had.
     private string HeaderKey() => HasHeader is null ? string.Empty : $"header={Csv.HeaderName(HasHeader)};";
+
+    private string NoiseKey() => string.Create(CultureInfo.InvariantCulture, $"noise={(IsSynthetic ? Noise : DefaultNoise):R};");
 
     /// <summary>The basis plus the contenders and seed count: what must match for trial files to be merged.</summary>
     public string ExperimentKey(string dataIdentity) =>
         $"{BasisKey(dataIdentity)};activations={string.Join(",", Activations.Select(a => a.Label))};seeds={Seeds}";
 
-    /// <summary>The <c>actkit compare</c> command that reproduces this configuration exactly.</summary>
+    /// <summary>
+    /// The <c>actkit compare</c> command that reproduces this configuration exactly: every setting of the key, each as
+    /// the option that sets it (<c>--noise</c> for a synthetic set only: for other data the key holds the default), so
+    /// running it into the same folder resumes the comparison.
+    /// </summary>
     public string ToCommandLine(string outDirectory)
     {
         var sb = new StringBuilder("actkit compare");
         sb.Append(" --data ").Append(Quote(Data));
         if (HasHeader is not null) sb.Append(" --header ").Append(Csv.HeaderName(HasHeader));
         sb.Append(CultureInfo.InvariantCulture, $" --samples {Samples}");
-        if (Data is not ("fashion-mnist" or "fashion_mnist") && !Data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) sb.Append(CultureInfo.InvariantCulture, $" --noise {Noise:R}");
+        if (IsSynthetic) sb.Append(CultureInfo.InvariantCulture, $" --noise {Noise:R}");
         sb.Append(CultureInfo.InvariantCulture, $" --data-seed {DataSeed}");
         sb.Append(" --activations ").Append(Quote(string.Join(",", Activations.Select(a => a.Label))));
         sb.Append(" --hidden ").Append(string.Join(",", Hidden));
@@ -222,7 +271,11 @@ public sealed record ExperimentConfig
     /// <summary>A stable 16-hex-digit hash (SHA-256 prefix) of a key.</summary>
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
 
-    private static string Quote(string s) => s.Length > 0 && s.All(c => char.IsLetterOrDigit(c) || "-_./,:=".Contains(c)) ? s : "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    /// <summary>
+    /// <paramref name="s"/> as one POSIX shell word: as it is when it holds only letters, digits and <c>-_./,:=</c>, else
+    /// in single quotes (a quote inside as <c>'\''</c>). Every command actkit prints for the user to run quotes this way.
+    /// </summary>
+    public static string Quote(string s) => s.Length > 0 && s.All(c => char.IsLetterOrDigit(c) || "-_./,:=".Contains(c)) ? s : "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }
 
 /// <summary>One training run of the plan: a contender and a seed, at a fixed position in the plan.</summary>

@@ -24,7 +24,11 @@ public sealed class ExperimentData
 
     public Dataset Test { get; }
 
-    /// <summary>The data's name, and for a file its content hash, as it enters the configuration key.</summary>
+    /// <summary>
+    /// The data's name, and for Fashion-MNIST and a file its content hash, as it enters the configuration key:
+    /// <c>spirals</c>, <c>fashion-mnist#sha256:…</c> (the four IDX files' contents, as read after gzip),
+    /// <c>data.csv#sha256:…</c> (the file's bytes); 16 hex digits of the SHA-256.
+    /// </summary>
     public string Identity { get; }
 
     /// <summary>The names <see cref="Load"/> accepts besides CSV paths.</summary>
@@ -45,19 +49,22 @@ public sealed class ExperimentData
         string key = name.ToLowerInvariant().Replace('_', '-');
         Dataset train, validation, test;
         string identity;
-        if (key == "fashion-mnist")
+        if (ExperimentConfig.IsFashionMnistName(name))
         {
             TableFile.RefuseHeader(config.HasHeader, name);
-            var all = Idx.LoadFashionMnist(test: false, fashionMnistDirectory);
+            // Identified by content, as a CSV file is: another folder (ACTKIT_FASHION_MNIST) or another copy of the files
+            // is other data, which must not resume or merge with these results. Hashed as the files are read, not read twice.
+            using var content = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var all = Idx.LoadFashionMnist(test: false, fashionMnistDirectory, content: content);
             all = all.Sample(config.Samples, config.DataSeed);
             int nVal = Math.Max(1, all.Rows / 6);
             var order = Rng.Derive(config.DataSeed, "split").Permutation(all.Rows);
             train = all.Subset(order.AsSpan(nVal), "fashion-mnist[train]");
             validation = all.Subset(order.AsSpan(0, nVal), "fashion-mnist[validation]");
-            test = Idx.LoadFashionMnist(test: true, fashionMnistDirectory);
-            identity = "fashion-mnist";
+            test = Idx.LoadFashionMnist(test: true, fashionMnistDirectory, content: content);
+            identity = $"fashion-mnist#sha256:{Convert.ToHexStringLower(content.GetHashAndReset())[..16]}";
         }
-        else if (Synthetic.Names.Contains(key.Replace('-', '_')) || key == "two-spirals")
+        else if (ExperimentConfig.IsSyntheticName(name))
         {
             if (key is "sine" or "random")
             {

@@ -78,9 +78,105 @@ public sealed class ExperimentTests : IDisposable
         var data = ExperimentData.Load(Tiny() with { Data = "fashion-mnist", Samples = 30 }, dir);
         Assert.Equal((25, 5, 20), (data.Train.Rows, data.Validation.Rows, data.Test.Rows));
         Assert.Equal(6, data.Train.FeatureCount);
-        Assert.Equal("fashion-mnist", data.Identity);
+        Assert.Matches("^fashion-mnist#sha256:[0-9a-f]{16}$", data.Identity);
         var all = ExperimentData.Load(Tiny() with { Data = "fashion_mnist", Samples = 0 }, dir);
         Assert.Equal((50, 10), (all.Train.Rows, all.Validation.Rows));
+    }
+
+    [Fact]
+    public void Fashion_mnist_is_identified_by_the_content_of_its_files()
+    {
+        // Identified by name only, the results of two different folders (ACTKIT_FASHION_MNIST) resumed and merged.
+        string a = Dir("fa"), b = Dir("fb"), gz = Dir("fgz");
+        foreach (string d in new[] { a, b, gz }) Directory.CreateDirectory(d);
+        WriteIdxPair(a, "train", 60);
+        WriteIdxPair(a, "t10k", 20);
+        WriteIdxPair(b, "train", 60);
+        WriteIdxPair(b, "t10k", 21); // one more test image
+        foreach (string file in Directory.GetFiles(a))
+        {
+            using var source = File.OpenRead(file);
+            using var target = new System.IO.Compression.GZipStream(File.Create(Path.Combine(gz, Path.GetFileName(file) + ".gz")), System.IO.Compression.CompressionLevel.Fastest);
+            source.CopyTo(target);
+        }
+
+        var config = Tiny() with { Data = "fashion-mnist", Samples = 30 };
+        string identity = ExperimentData.Load(config, a).Identity;
+        Assert.Equal(identity, ExperimentData.Load(config, a).Identity);
+        Assert.Equal(identity, ExperimentData.Load(config, gz).Identity); // the same content, compressed
+        Assert.Equal(identity, ExperimentData.Load(config with { Samples = 40 }, a).Identity); // the files, not the subset
+        Assert.NotEqual(identity, ExperimentData.Load(config, b).Identity);
+        Assert.Contains("data: fashion-mnist#sha256:", ResultStore.Difference(config.ExperimentKey(identity), config.ExperimentKey(ExperimentData.Load(config, b).Identity)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("x.csv", false)]
+    [InlineData("x.npy", false)]
+    [InlineData("fashion-mnist", false)]
+    [InlineData("spirals", true)]
+    [InlineData("Two_Spirals", true)]
+    public void Noise_tells_comparisons_apart_only_for_synthetic_sets_and_the_command_reproduces_the_key(string data, bool synthetic)
+    {
+        const string Identity = "data#sha256:0123456789abcdef";
+        var given = new ExperimentConfig { Data = data, Noise = 0.3 }.Validate();
+        var plain = new ExperimentConfig { Data = data }.Validate();
+        Assert.Equal(synthetic, given.IsSynthetic);
+        Assert.Equal(synthetic, given.ExperimentKey(Identity) != plain.ExperimentKey(Identity));
+        Assert.Equal(synthetic, given.ToCommandLine("out").Contains(" --noise 0.3 ", StringComparison.Ordinal));
+        Assert.Equal(synthetic, plain.ToCommandLine("out").Contains(" --noise ", StringComparison.Ordinal));
+
+        // The key keeps its shape (noise=0.1 for data without noise): keys made with the default noise are unchanged.
+        Assert.Contains(synthetic ? ";noise=0.3;" : ";noise=0.1;", given.ExperimentKey(Identity), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_keys_of_synthetic_sets_are_pinned()
+    {
+        var config = new ExperimentConfig { Data = "moons", Noise = 0.2 }.Validate();
+        Assert.Equal(
+            $"engine={ExperimentConfig.EngineVersion};data=moons;samples=1500;noise=0.2;data_seed=1;hidden=16x16;epochs=30;batch=32;lr=0.01;optimizer=adam;init=auto;target=0.9;activations=relu,leaky_relu,elu,gelu,silu,mish,tanh,sigmoid;seeds=3",
+            config.ExperimentKey("moons"));
+        Assert.Equal(
+            "actkit compare --data moons --samples 1500 --noise 0.2 --data-seed 1 --activations relu,leaky_relu,elu,gelu,silu,mish,tanh,sigmoid --hidden 16,16 --seeds 3 --epochs 30 --batch 32 --lr 0.01 --optimizer adam --init auto --target 0.9 --out 'q 1'",
+            config.ToCommandLine("q 1"));
+    }
+
+    [Theory]
+    [InlineData(0.9, "90.0%")]
+    [InlineData(0.9999, "99.99%")]
+    [InlineData(0.12345, "12.345%")]
+    [InlineData(1.0, "100.0%")]
+    [InlineData(1e-5, "0.001%")]
+    public void The_target_is_shown_as_a_percentage_that_is_not_rounded(double target, string text) =>
+        Assert.Equal(text, (Tiny() with { TargetAccuracy = target }).TargetPercent);
+
+    [Fact]
+    public void A_trial_of_another_comparison_under_this_runs_file_name_is_refused_before_training()
+    {
+        // The same settings, activation and seed at the same plan position give another comparison's trial this run's
+        // file name and trial hash: it was reused as finished, the rest trained, and the table refused the folder.
+        string dir = Dir("foreign");
+        var first = Tiny("relu,tanh", epochs: 1);
+        var data = ExperimentData.Load(first);
+        ExperimentRunner.Run(first, data, dir);
+        File.Delete(Path.Combine(dir, ResultStore.ManifestName));
+        var before = TrialFiles(dir).Select(File.ReadAllText).ToArray();
+
+        var second = Tiny("relu,tanh,gelu", epochs: 1);
+        var e = Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(second, data, dir));
+        Assert.StartsWith(Path.Combine(dir, ResultStore.TrialsFolder, "0000_relu_seed1_"), e.Message, StringComparison.Ordinal);
+        Assert.Contains(" is a trial of a different comparison (activations: relu,tanh vs relu,tanh,gelu), so the results could not be tabled after training; move it out of ", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dir, ResultStore.ManifestName)));
+        Assert.Equal(before, TrialFiles(dir).Select(File.ReadAllText).ToArray()); // nothing trained, nothing written
+
+        // Even past that check, a trial is reused only by its own comparison.
+        var manifest = ExperimentRunner.Manifest(second, data, dir);
+        var spec = second.Trials()[0];
+        string hash = ExperimentConfig.Hash(ExperimentRunner.TrialKey(second.BasisKey(data.Identity), spec));
+        string path = ResultStore.TrialPath(dir, spec, hash);
+        Assert.True(File.Exists(path));
+        Assert.Null(ResultStore.TryReadTrial(path, hash, manifest.Experiment));
+        Assert.NotNull(ResultStore.TryReadTrial(path, hash, ExperimentRunner.Manifest(first, data, dir).Experiment));
     }
 
     /// <summary>An IDX image file (n × 2 × 3 bytes) and label file (n bytes, labels i mod 10).</summary>
@@ -512,5 +608,30 @@ public sealed class ExperimentTests : IDisposable
         Assert.Equal(0.0, summary.Margin);
         Assert.StartsWith("tanh and gelu tie on mean test accuracy (90.8%); ", summary.Verdict(), StringComparison.Ordinal);
         Assert.EndsWith("tanh ranks first on lower test loss.", summary.Verdict(), StringComparison.Ordinal);
+        Assert.Equal("tanh and gelu tie on mean test accuracy (90.8%); with mean test loss 0.1000 vs 0.5000, tanh ranks first on lower test loss.", summary.Verdict());
+    }
+
+    [Fact]
+    public void A_tie_on_accuracy_and_loss_says_the_order_is_by_name_only()
+    {
+        // Networks initialised to zeros learn the same thing whatever their activation: it said "relu ranks first on
+        // lower test loss" with both losses exactly equal.
+        var config = Tiny("tanh,relu");
+        var m = Manifest(config);
+        var trials = new List<TrialResult>();
+        for (ulong s = 1; s <= 2; s++)
+        {
+            trials.Add(Trial(m, "tanh", s, 0.5, 0.6931471805599453, testSamples: 40));
+            trials.Add(Trial(m, "relu", s, 0.5, 0.6931471805599453, testSamples: 40));
+        }
+
+        var summary = ExperimentSummary.Create(m, trials);
+        Assert.Equal(["relu", "tanh"], summary.Ranking.Select(r => r.Label));
+        Assert.Equal("relu and tanh tie on mean test accuracy (50.0%) and on mean test loss (0.6931): nothing tells them apart, and relu is listed first by name only.", summary.Verdict());
+
+        // Losses equal to four decimals are shown with as many more as tell them apart.
+        trials[1] = Trial(m, "relu", 1, 0.5, 0.69314, testSamples: 40);
+        trials[3] = Trial(m, "relu", 2, 0.5, 0.69314, testSamples: 40);
+        Assert.EndsWith("with mean test loss 0.69314 vs 0.69315, relu ranks first on lower test loss.", ExperimentSummary.Create(m, trials).Verdict(), StringComparison.Ordinal);
     }
 }
