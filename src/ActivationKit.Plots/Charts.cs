@@ -74,7 +74,7 @@ public static class Charts
 
     /// <summary>
     /// Histograms of each hidden layer's outputs on held-out data at the end of training (first seed); for a diverged
-    /// trial, which has none, an empty chart whose title says so.
+    /// trial, which has none, an empty chart whose title and x-axis label say so.
     /// </summary>
     public static Plot LayerHistograms(TrialResult trial)
     {
@@ -98,10 +98,12 @@ public static class Charts
             Line(plot, xs.ToArray(), ys.ToArray(), palette.GetColor(layer.Layer), $"layer {layer.Layer}: dead {layer.DeadFraction:P0}, saturated {layer.SaturatedFraction:P0}", dashed: false);
         }
 
+        // A diverged trial's title stays as short as the other one, so it fits a 600-pixel chart: why it is empty goes
+        // below it, in place of the x-axis label (an empty chart has no values to label).
         plot.Title(trial.Diverged
-            ? $"{trial.Label} (seed {trial.Seed}) diverged: no hidden outputs at the end of training"
+            ? $"{trial.Label} (seed {trial.Seed}) diverged"
             : $"{trial.Label} (seed {trial.Seed}): hidden outputs on held-out data");
-        plot.XLabel("activation value");
+        plot.XLabel(trial.Diverged ? "no hidden outputs at the end of training" : "activation value");
         plot.YLabel("share of values");
         plot.ShowLegend(Alignment.UpperRight);
         return plot;
@@ -119,10 +121,14 @@ public static class Charts
         ArgumentNullException.ThrowIfNull(trial);
         var t = TimelineOf(trial, layer);
         int n = t.Checkpoints.Count, bins = t.Edges.Count - 1;
-        var shares = new double[bins, n];
-        for (int c = 0; c < n; c++)
+
+        // ScottPlot draws nothing for a heatmap one cell wide (a trial that diverged in its first epoch has only the
+        // initial checkpoint): the one column is given twice, each half of the same place, which looks the same.
+        int columns = Math.Max(n, 2);
+        var shares = new double[bins, columns];
+        for (int c = 0; c < columns; c++)
         {
-            var counts = t.Checkpoints[c].Counts;
+            var counts = t.Checkpoints[Math.Min(c, n - 1)].Counts;
             double total = Math.Max(1, counts.Sum());
             // Row 0 is drawn at the top: the highest bin first.
             for (int b = 0; b < bins; b++) shares[bins - 1 - b, c] = counts[b] == 0 ? double.NaN : Math.Log10(counts[b] / total);
