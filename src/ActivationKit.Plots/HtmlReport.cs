@@ -19,6 +19,12 @@ public sealed record ReportImage(string Name, string Title, byte[] Png);
 /// </summary>
 public static class HtmlReport
 {
+    /// <summary>
+    /// The tag in the head of every page (within its first 512 bytes) that marks it as an actkit report, which
+    /// <c>actkit report --html</c> may replace without --force.
+    /// </summary>
+    public const string Marker = "<meta name=\"generator\" content=\"actkit report\">";
+
     /// <summary>Renders the page.</summary>
     public static string Render(ExperimentSummary summary, IReadOnlyList<TrialResult> trials)
     {
@@ -27,7 +33,7 @@ public static class HtmlReport
         var m = summary.Manifest;
         var c = m.Config;
         var sb = new StringBuilder();
-        sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n").Append(Marker).Append('\n');
         sb.Append("<title>ActivationKit comparison: ").Append(E(m.DataIdentity)).Append("</title>\n");
         sb.Append("<style>\nbody{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}\n")
           .Append("table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:3px 6px;text-align:right}\n")
@@ -43,7 +49,7 @@ public static class HtmlReport
         }
 
         sb.Append("<h2>Ranking</h2>\n<table id=\"ranking\">\n<thead><tr><th>Rank</th><th class=\"l\">Activation</th><th class=\"l\">Init</th><th>Seeds</th>")
-          .Append("<th>Test accuracy (mean ± std)</th><th>95% CI</th><th>Test loss</th><th>Reached ").Append(Pct(c.TargetAccuracy)).Append(" (mean epochs)</th>")
+          .Append("<th>Test accuracy (mean ± std)</th><th>95% CI</th><th>Test loss</th><th>Reached ").Append(E(c.TargetPercent)).Append(" (mean epochs)</th>")
           .Append("<th>s/epoch</th><th>Dead</th><th>Saturated</th><th>Diverged</th></tr></thead>\n<tbody>\n");
         foreach (var r in summary.Ranking)
         {
@@ -65,6 +71,7 @@ public static class HtmlReport
         if (summary.Ranking.Count > 0)
         {
             sb.Append("<h2>Learning curves</h2>\n<div class=\"grid\">\n");
+            var slugs = Slugs(summary);
             var images = Images(summary, trials).ToDictionary(i => i.Name);
             Image(sb, images["learning-accuracy"]);
             Image(sb, images["learning-loss"]);
@@ -93,13 +100,13 @@ public static class HtmlReport
             sb.Append("</tbody>\n</table>\n<h3>Hidden-layer output histograms (first seed)</h3>\n<div class=\"grid\">\n");
             foreach (var r in summary.Ranking)
             {
-                Image(sb, images["histogram-" + Slug(r.Label)]);
+                Image(sb, images["histogram-" + slugs[r.Label]]);
             }
 
             sb.Append("</div>\n");
 
             sb.Append("<h2 id=\"over-training\">Over training</h2>\n");
-            var timed = summary.Ranking.Where(r => images.ContainsKey("fractions-" + Slug(r.Label))).ToArray();
+            var timed = summary.Ranking.Where(r => images.ContainsKey("fractions-" + slugs[r.Label])).ToArray();
             if (timed.Length == 0)
             {
                 sb.Append("<p>These results carry no activation timeline (they were written by an older actkit); rerun the command below into a new folder to record it.</p>\n");
@@ -112,8 +119,15 @@ public static class HtmlReport
                 foreach (var r in timed)
                 {
                     sb.Append("<h3>").Append(E(r.Label)).Append("</h3>\n<div class=\"grid\">\n");
-                    foreach (var image in images.Values.Where(i => i.Name.StartsWith("timeline-" + Slug(r.Label) + "-layer", StringComparison.Ordinal))) Image(sb, image);
-                    Image(sb, images["fractions-" + Slug(r.Label)]);
+                    // Layer by layer as Images names them (a layer without checkpoints has none): a name match, not a prefix,
+                    // so one contender's slug that starts like another's takes none of its charts.
+                    int layers = trials.Where(t => t.Label == r.Label).Select(t => t.Timeline?.Count ?? 0).DefaultIfEmpty(0).Max();
+                    for (int l = 0; l < layers; l++)
+                    {
+                        if (images.TryGetValue($"timeline-{slugs[r.Label]}-layer{l}", out var image)) Image(sb, image);
+                    }
+
+                    Image(sb, images["fractions-" + slugs[r.Label]]);
                     sb.Append("</div>\n");
                 }
             }
@@ -122,6 +136,7 @@ public static class HtmlReport
         sb.Append("<h2>Configuration</h2>\n<table id=\"config\">\n<tbody>\n");
         Row(sb, "Data", m.DataIdentity);
         Row(sb, "Samples", c.Samples == 0 ? "all" : c.Samples.ToString(CultureInfo.InvariantCulture));
+        if (c.IsSynthetic) Row(sb, "Noise (synthetic set)", c.Noise.ToString("R", CultureInfo.InvariantCulture));
         Row(sb, "Data seed (generation and split)", c.DataSeed.ToString(CultureInfo.InvariantCulture));
         Row(sb, "Hidden layers", string.Join(" × ", c.Hidden));
         Row(sb, "Activations", string.Join(", ", c.Activations.Select(a => a.Label)));
@@ -131,11 +146,11 @@ public static class HtmlReport
         Row(sb, "Optimizer", c.Optimizer);
         Row(sb, "Learning rate", c.LearningRate.ToString("R", CultureInfo.InvariantCulture));
         Row(sb, "Initialisation", c.Init);
-        Row(sb, "Target accuracy", Pct(c.TargetAccuracy));
+        Row(sb, "Target accuracy", c.TargetPercent);
         Row(sb, "Experiment hash", m.Experiment);
         sb.Append("</tbody>\n</table>\n");
         sb.Append("<h2>Reproduce</h2>\n<pre id=\"command\">").Append(E(m.Command)).Append('\n')
-          .Append(E($"actkit report {Path.TrimEndingDirectorySeparator(ExtractOut(m.Command))} --html report.html")).Append("</pre>\n");
+          .Append(E($"actkit report {ExperimentConfig.Quote(Path.TrimEndingDirectorySeparator(ExtractOut(m.Command)))} --html report.html")).Append("</pre>\n");
         sb.Append("<p>Training is deterministic: the same command gives the same accuracies bit for bit, for any --threads or --shard split.</p>\n");
         sb.Append("</body>\n</html>\n");
         return sb.ToString();
@@ -153,6 +168,7 @@ public static class HtmlReport
         ArgumentNullException.ThrowIfNull(trials);
         if (summary.Ranking.Count == 0) return [];
         var functions = summary.Ranking.Select(r => ActivationCatalog.Create(r.Label.Split('@')[0])).DistinctBy(f => f.ToString()).ToArray();
+        var slugs = Slugs(summary);
         var list = new List<ReportImage>
         {
             new("learning-accuracy", "Validation accuracy per epoch", ChartFile.Png(Charts.LearningCurves(summary, trials), 700, 450)),
@@ -165,7 +181,7 @@ public static class HtmlReport
             // The first seed that did not diverge (a diverged trial has no end-of-training outputs); the first seed if all did.
             var seeds = trials.Where(t => t.Label == r.Label).OrderBy(t => t.Seed).ToArray();
             var first = seeds.FirstOrDefault(t => !t.Diverged) ?? seeds[0];
-            list.Add(new("histogram-" + Slug(r.Label), $"Histogram of hidden outputs, {r.Label}", ChartFile.Png(Charts.LayerHistograms(first), 600, 380)));
+            list.Add(new("histogram-" + slugs[r.Label], $"Histogram of hidden outputs, {r.Label}", ChartFile.Png(Charts.LayerHistograms(first), 600, 380)));
         }
 
         foreach (var r in summary.Ranking)
@@ -176,19 +192,72 @@ public static class HtmlReport
             for (int l = 0; l < timed.Timeline!.Count; l++)
             {
                 if (timed.Timeline[l].Checkpoints.Count == 0) continue;
-                list.Add(new($"timeline-{Slug(r.Label)}-layer{l}", $"Hidden layer {l} outputs over training, {r.Label}", ChartFile.Png(Charts.HistogramTimeline(timed, l), 600, 380)));
+                list.Add(new($"timeline-{slugs[r.Label]}-layer{l}", $"Hidden layer {l} outputs over training, {r.Label}", ChartFile.Png(Charts.HistogramTimeline(timed, l), 600, 380)));
             }
 
-            list.Add(new("fractions-" + Slug(r.Label), $"Dead and saturated fractions over training, {r.Label}", ChartFile.Png(Charts.FractionsOverTime(seeds), 600, 380)));
+            list.Add(new("fractions-" + slugs[r.Label], $"Dead and saturated fractions over training, {r.Label}", ChartFile.Png(Charts.FractionsOverTime(seeds), 600, 380)));
         }
 
         return list;
     }
 
+    /// <summary>The --out folder of a reproducing command (<see cref="ExperimentConfig.ToCommandLine"/>), unquoted.</summary>
     private static string ExtractOut(string command)
     {
         int at = command.LastIndexOf(" --out ", StringComparison.Ordinal);
-        return at < 0 ? "results" : command[(at + 7)..].Trim('\'');
+        return at < 0 ? "results" : Unquote(command[(at + 7)..]);
+    }
+
+    /// <summary>One POSIX shell word as the shell reads it: <c>'q 1'</c> is <c>q 1</c>, <c>'it'\''s'</c> is <c>it's</c>.</summary>
+    internal static string Unquote(string word)
+    {
+        var sb = new StringBuilder();
+        for (int i = 0; i < word.Length; i++)
+        {
+            char ch = word[i];
+            if (ch == '\'')
+            {
+                int end = word.IndexOf('\'', i + 1);
+                if (end < 0) end = word.Length;
+                sb.Append(word, i + 1, end - i - 1);
+                i = end;
+            }
+            else if (ch == '\\' && i + 1 < word.Length)
+            {
+                sb.Append(word[++i]);
+            }
+            else
+            {
+                sb.Append(ch);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Each contender's chart-name slug: its label with every character but ASCII letters and digits as '-', made unique
+    /// in the order of the configuration (which does not change as results come in): a label whose slug is taken —
+    /// squareplus(b=1e-20) and squareplus(b=1e20) are both squareplus-b-1e20- — gets the first free -2, -3, …
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string> Slugs(ExperimentSummary summary)
+    {
+        var labels = summary.Manifest.Config.Activations.Select(a => a.Label).Concat(summary.Ranking.Select(r => r.Label)).Distinct().ToArray();
+        var bases = labels.Select(Slug).ToArray();
+        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            string slug = bases[i];
+
+            // Unique ignoring case too (--images writes them as file names, and some file systems ignore case), and a
+            // suffixed slug is never another label's own.
+            for (int n = 2; taken.Contains(slug) || (slug != bases[i] && bases.Contains(slug, StringComparer.OrdinalIgnoreCase)); n++) slug = $"{bases[i]}-{n}";
+            taken.Add(slug);
+            result[labels[i]] = slug;
+        }
+
+        return result;
     }
 
     private static void Image(StringBuilder sb, ReportImage image) =>

@@ -30,7 +30,7 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         public int? Samples { get; init; }
 
         [CommandOption("--noise <STD>")]
-        [Description("Noise of a synthetic set (default 0.1).")]
+        [Description("Noise of a synthetic set (default 0.1); ignored for fashion-mnist and files, so it is not part of their comparison's identity.")]
         public double Noise { get; init; } = 0.1;
 
         [CommandOption("--data-seed <N>")]
@@ -118,7 +118,7 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         var summary = ExperimentSummary.Create(manifest, trials);
         if (settings.Json) ExperimentTable.WriteJson(consoles.OutWriter, summary);
         else ExperimentTable.Write(consoles.OutWriter, summary);
-        if (!summary.Complete && shard.Count > 1) err.WriteLine($"When every shard has finished: actkit report {settings.Out}");
+        if (!summary.Complete && shard.Count > 1) err.WriteLine($"When every shard has finished: actkit report {ExperimentConfig.Quote(settings.Out)}");
         return ExitCodes.Ok;
     }
 
