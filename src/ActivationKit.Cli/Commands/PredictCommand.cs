@@ -35,8 +35,12 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         public string? Header { get; init; }
 
         [CommandOption("-o|--out <FILE>")]
-        [Description("Write the outputs to FILE (.csv or .npy; not the --model or --in file), one row per input row, one column per output. Default: CSV on stdout. When the model knows its class names (text labels in the training CSV, fashion-mnist) the CSV starts with a header row naming the columns (a single-output binary model's column is the probability of the second class); a .npy cannot, so they are listed on stderr.")]
+        [Description("Write the outputs to FILE (.csv or .npy; not the --model or --in file; an existing FILE only with --force), one row per input row, one column per output. Default: CSV on stdout. When the model knows its class names (text labels in the training CSV, fashion-mnist) the CSV starts with a header row naming the columns (a single-output binary model's column is the probability of the second class); a .npy cannot, so they are listed on stderr.")]
         public string? Out { get; init; }
+
+        [CommandOption("--force")]
+        [Description("Let --out replace an existing file (predictions cannot be told from other numbers, so any existing file needs it).")]
+        public bool Force { get; init; }
 
         /// <inheritdoc />
         public override ValidationResult Validate()
@@ -54,9 +58,18 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         string inExt = Extension(settings.In!, "--in");
         bool? header = Nn.Data.Csv.ParseHeader(settings.Header);
         if (inExt == ".npy") TableFile.RefuseHeader(header, settings.In!);
+        if (Directory.Exists(settings.Model)) throw new UsageException($"--model '{settings.Model}' is a folder; give the model file saved by actkit train --save.");
         if (!File.Exists(settings.Model)) throw new UsageException($"Model file '{settings.Model}' does not exist.");
+        if (Directory.Exists(settings.In)) throw new UsageException($"--in '{settings.In}' is a folder; give a .csv or .npy file.");
         if (!File.Exists(settings.In)) throw new UsageException($"Input file '{settings.In}' does not exist.");
-        if (settings.Out is { } outPath) OutputFolder.RefuseInput(outPath, "--out", (settings.Model, "--model"), (settings.In, "--in"));
+        if (settings.Out is { } outPath)
+        {
+            OutputFolder.RefuseInput(outPath, "--out", (settings.Model, "--model"), (settings.In, "--in"));
+            if (Directory.Exists(outPath)) throw new UsageException($"--out '{outPath}' is a folder; give a .csv or .npy file name.");
+
+            // A CSV or .npy of predictions looks like any other table of numbers: an existing file is replaced only when asked.
+            OutputFolder.RefuseOverwrite(outPath, "--out", settings.Force);
+        }
 
         var (network, metadata) = ModelFile.Load(settings.Model!);
         string inName = Path.GetFileName(settings.In!);
@@ -85,8 +98,10 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         var y = network.Predict(input, rows);
         int outputs = network.OutputSize;
         // The fused squash first: a logit of ±∞ is a probability of 0 or 1, not an overflow; what stays NaN or ±∞ is one.
+        // Only a linear output layer's logits: a regression model's own sigmoid output layer (--output sigmoid) records
+        // "sigmoid" too, and was squashed a second time.
         string output = metadata.Notes is { } notes && notes.TryGetValue("output", out var name) ? name : "identity";
-        if (output is "softmax" or "sigmoid") ActivationCatalog.Create(output).Forward(y, y, outputs);
+        if (ModelFile.FusedOutput(network, metadata) is { } squash) ActivationCatalog.Create(squash).Forward(y, y, outputs);
         bad = Dataset.IndexOfNonFinite(y);
         if (bad >= 0)
         {

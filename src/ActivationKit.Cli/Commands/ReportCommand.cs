@@ -19,8 +19,12 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
         public string[] Directories { get; init; } = [];
 
         [CommandOption("--html <FILE>")]
-        [Description("Also write a self-contained HTML report (images embedded) to FILE, a new .html file or an earlier report, in a folder that exists.")]
+        [Description("Also write a self-contained HTML report (images embedded) to FILE, a new .html file or an earlier report, in a folder that exists; any other existing file only with --force.")]
         public string? Html { get; init; }
+
+        [CommandOption("--force")]
+        [Description("Let --html replace an existing file that is not an earlier actkit report.")]
+        public bool Force { get; init; }
 
         [CommandOption("--images <DIR>")]
         [Description("Also write the report's charts as PNG files into DIR (learning-accuracy.png, functions.png, …).")]
@@ -39,7 +43,7 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
         // Every output is checked before the first is written, so a bad --images leaves no HTML behind. --images is a
         // folder, created as needed (as compare --out is); --html is a file, whose folder must exist, as for every other
         // file an option names (predict --out, train --save): a mistyped path made folders anywhere, even at /.
-        if (settings.Html is { } named) CheckHtmlTarget(named, settings.Directories);
+        if (settings.Html is { } named) CheckHtmlTarget(named, settings.Directories, settings.Force);
         if (settings.Images is { } folder) OutputFolder.EnsureWritable(folder, "--images");
         if (settings.Html is { } html)
         {
@@ -61,12 +65,13 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
 
     /// <summary>
     /// Refuses an --html FILE that would overwrite a file inside one of the reported folders, unless that file is an
-    /// earlier report (so a report kept beside its results can be refreshed), a FILE not named .html or .htm, and one
-    /// that cannot be written (<see cref="OutputFolder.EnsureFileWritable"/>): the
+    /// earlier report (so a report kept beside its results can be refreshed), a FILE not named .html or .htm, one
+    /// that cannot be written (<see cref="OutputFolder.EnsureFileWritable"/>), and anywhere an existing file that is
+    /// not an earlier report unless <paramref name="force"/> (notes.html was replaced without a word): the
     /// report used to be written over experiment.json, destroying the comparison it reported. (--images cannot do that:
     /// it writes only *.png files, and a results folder holds experiment.json and trials/*.json.)
     /// </summary>
-    private static void CheckHtmlTarget(string html, IReadOnlyList<string> directories)
+    private static void CheckHtmlTarget(string html, IReadOnlyList<string> directories, bool force)
     {
         OutputFolder.RefuseEmpty(html, "--html");
         string full = Path.GetFullPath(html);
@@ -86,15 +91,17 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
         }
 
         OutputFolder.EnsureFileWritable(html, "--html");
+        OutputFolder.RefuseOverwrite(html, "--html", force, IsEarlierReport, "an actkit report");
     }
 
-    /// <summary>Whether <paramref name="path"/> starts as <see cref="HtmlReport.Render"/>'s pages do.</summary>
+    /// <summary>
+    /// Whether <paramref name="path"/> starts as <see cref="HtmlReport.Render"/>'s pages do: with its marker
+    /// (<see cref="HtmlReport.Marker"/>), or, as pages written before it, with the doctype and the report's title.
+    /// </summary>
     private static bool IsEarlierReport(string path)
     {
-        Span<byte> head = stackalloc byte[512];
-        int read;
-        using (var stream = File.OpenRead(path)) read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        string text = Encoding.UTF8.GetString(head[..read]);
-        return text.StartsWith("<!DOCTYPE html>", StringComparison.Ordinal) && text.Contains("<title>ActivationKit comparison", StringComparison.Ordinal);
+        string text = Encoding.UTF8.GetString(OutputFolder.Head(path, 512));
+        return text.StartsWith("<!DOCTYPE html>", StringComparison.Ordinal)
+            && (text.Contains(HtmlReport.Marker, StringComparison.Ordinal) || text.Contains("<title>ActivationKit comparison", StringComparison.Ordinal));
     }
 }

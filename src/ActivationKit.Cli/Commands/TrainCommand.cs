@@ -106,8 +106,12 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public double Noise { get; init; } = 0.05;
 
         [CommandOption("-s|--save <FILE>")]
-        [Description("Save the trained model (weights, architecture, normalisation, class names) to FILE (e.g. model.akm; not a data file's extension .csv, .tsv, .txt, .npy or .json, and not an input of this run) for actkit predict. Nothing is saved when training diverges or --stop-on-critical stops it: a critical finding means the weights are not worth keeping (exit 1 in both cases).")]
+        [Description("Save the trained model (weights, architecture, normalisation, class names) to FILE (e.g. model.akm; not a data file's extension .csv, .tsv, .txt, .npy or .json, and not an input of this run) for actkit predict. An existing FILE is replaced only when it is an actkit model file, any other file only with --force. Nothing is saved when training diverges or --stop-on-critical stops it: a critical finding means the weights are not worth keeping (exit 1 in both cases).")]
         public string? Save { get; init; }
+
+        [CommandOption("--force")]
+        [Description("Let --save replace an existing file that is not an actkit model file.")]
+        public bool Force { get; init; }
 
         [CommandOption("--json")]
         [Description("Print one JSON object (data, task, network, per-epoch metrics, test metrics, time per epoch, diverged and stopped_early with the reason, and with --diagnose the report as diagnostics) instead of the summary; when training diverges, test is null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column has each column's.")]
@@ -263,7 +267,11 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         }
 
         OutputFolder.EnsureFileWritable(path, "--save");
+        OutputFolder.RefuseOverwrite(path, "--save", settings.Force, IsModelFile, "an actkit model file");
     }
+
+    /// <summary>Whether the file starts with the model files' magic (<see cref="ModelFile.Magic"/>).</summary>
+    private static bool IsModelFile(string path) => OutputFolder.Head(path, ModelFile.Magic.Length).AsSpan().SequenceEqual(ModelFile.Magic);
 
     private static string Describe(Mlp network, LossPairing pairing)
     {

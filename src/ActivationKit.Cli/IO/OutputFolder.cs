@@ -54,6 +54,49 @@ public static class OutputFolder
         }
     }
 
+    /// <summary>
+    /// Refuses to replace an existing file <paramref name="path"/> that is not an earlier output of the same kind
+    /// (<paramref name="isEarlierOutput"/>: an actkit report page, an actkit model file; null when no output of the
+    /// command can be told from any other file), unless <paramref name="force"/>: a command never silently destroys a
+    /// file it did not write.
+    /// </summary>
+    /// <param name="path">The output file.</param>
+    /// <param name="option">The option that named it (<c>--html</c>, <c>--save</c>, <c>--out</c>).</param>
+    /// <param name="force">True when --force was given.</param>
+    /// <param name="isEarlierOutput">Recognises an earlier output of the command, which may be replaced; null: none is recognised.</param>
+    /// <param name="kind">What such an output is, for the message (<c>an actkit report</c>); null with <paramref name="isEarlierOutput"/> null.</param>
+    /// <returns>True when an existing file will be replaced.</returns>
+    public static bool RefuseOverwrite(string path, string option, bool force, Func<string, bool>? isEarlierOutput = null, string? kind = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) return false;
+        if (force || (isEarlierOutput is not null && IsEarlier(path, isEarlierOutput))) return true;
+        string what = isEarlierOutput is null ? string.Empty : $" and is not {kind}";
+        throw new UsageException($"{option} '{path}' already exists{what}; give another file name, or add --force to replace it.");
+    }
+
+    private static bool IsEarlier(string path, Func<string, bool> isEarlierOutput)
+    {
+        try
+        {
+            return isEarlierOutput(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable: not recognisably ours, so not replaced without --force.
+            return false;
+        }
+    }
+
+    /// <summary>The first <paramref name="count"/> bytes of a file (fewer when it is shorter).</summary>
+    public static byte[] Head(string path, int count)
+    {
+        var head = new byte[count];
+        int read;
+        using (var stream = File.OpenRead(path)) read = stream.ReadAtLeast(head, count, throwOnEndOfStream: false);
+        return head[..read];
+    }
+
     /// <summary>How paths compare on this system: by letter case on Linux, ignoring it where the file systems usually do.</summary>
     public static StringComparison PathComparison => OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
 
