@@ -67,6 +67,8 @@ public class AdvisorCommandTests
         var top = Json(Cli.Run("recommend", "--model", "gan", "--task", "binary", "--layer", "hidden", "--json").Ok()).GetProperty("recommendations")[0];
         Assert.Equal("leaky_relu", top.GetProperty("name").GetString());
         Assert.Equal(0.2, top.GetProperty("params").GetProperty("negative_slope").GetDouble());
+        // The gain of slope 0.2, √(2/(1 + 0.2²)); it was the default slope's 1.4141.
+        Assert.Equal("he_normal (gain 1.3868)", top.GetProperty("init").GetString());
     }
 
     [Theory]

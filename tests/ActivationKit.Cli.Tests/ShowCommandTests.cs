@@ -76,6 +76,18 @@ public class ShowCommandTests
     }
 
     [Fact]
+    public void Selu_shows_lecun_with_gain_1_and_pytorchs_3_4_in_its_note()
+    {
+        // It showed "LeCun (gain 0.75)": LeCun normal is Var = 1/fan_in, whatever the gain.
+        var r = Cli.RunWide("show", "selu", "--no-plot").Ok();
+        Assert.Contains("LeCun (gain 1)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("calculate_gain('selu') = 3/4, but PyTorch's documentation warns", r.Out, StringComparison.Ordinal);
+        string list = Cli.RunWide("list").Ok().Out.Split('\n').Single(l => l.StartsWith("selu ", StringComparison.Ordinal));
+        Assert.Contains("LeCun 1 ", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.75", list, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Json_parses()
     {
         var r = Cli.Run("show", "tanh", "--json").Ok();

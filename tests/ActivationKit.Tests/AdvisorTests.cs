@@ -423,15 +423,31 @@ public class AdvisorTests
     }
 
     [Fact]
-    public void He_on_selu_is_reported_since_selus_fixed_point_needs_lecuns_variance()
+    public void Selus_gain_is_1_so_he_draws_lecuns_variance_and_glorot_off_it_is_reported()
     {
-        // The engine's he_normal uses SELU's gain 3/4: fan_in·Var(w) = 0.5625, outside the [0.95, 1.1] of Klambauer's
-        // Theorem 1 and the 1.5× allowed for initialisation-sensitive functions.
-        var found = NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 64, "layers": [{"units": 64, "activation": "selu", "init": "he_normal"}, {"units": 1, "activation": "identity"}]}"""));
-        var f = Assert.Single(found);
-        Assert.Equal(0.5625, f.Evidence["ratio"], 12);
-        Assert.Contains("LeCun normal", f.Fix, StringComparison.Ordinal);
+        // SELU's gain was PyTorch's calculate_gain('selu') = 3/4, so he_normal drew fan_in·Var(w) = 0.5625, outside the
+        // [0.95, 1.1] of Klambauer's Theorem 1. Its gain is now 1 (PyTorch advises nonlinearity='linear' for
+        // self-normalising networks): he_normal draws LeCun's 1/fan_in exactly, and Glorot with unequal fans (2/80 for
+        // 64 → 16, 1.6× what SELU needs) is beyond the 1.5× allowed for initialisation-sensitive functions.
+        Assert.Equal(1.0, ActivationCatalog.Find("selu")!.Gain);
+        Assert.Equal("LeCun (gain 1)", $"{ActivationCatalog.Find("selu")!.Init} (gain {ActivationCatalog.Find("selu")!.Gain})");
+        Assert.Empty(NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 64, "layers": [{"units": 64, "activation": "selu", "init": "he_normal"}, {"units": 1, "activation": "identity"}]}""")));
         Assert.Empty(NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 64, "layers": [{"units": 64, "activation": "selu", "init": "lecun_normal"}, {"units": 1, "activation": "identity"}]}""")));
+        var found = NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 64, "layers": [{"units": 16, "activation": "selu", "init": "glorot_normal"}, {"units": 1, "activation": "identity"}]}"""));
+        var f = Assert.Single(found);
+        Assert.Equal(1.6, f.Evidence["ratio"], 12);
+        Assert.Contains("LeCun normal", f.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_recommended_gain_follows_the_recommended_parameters()
+    {
+        // --model gan recommended leaky_relu(negative_slope=0.2) with he_normal (gain 1.4141), the default slope's gain.
+        var top = ActivationAdvisor.Recommend(Request("gan", "binary", "hidden", 0, "", ""))[0];
+        Assert.Equal("leaky_relu", top.Name);
+        Assert.Equal(0.2, top.Params["negative_slope"]);
+        Assert.Equal("he_normal (gain 1.3868)", top.Init);
+        Assert.Equal("he_normal (gain 1.6765)", ActivationAdvisor.InitFor(ActivationCatalog.Find("silu")!));
     }
 
     [Theory]

@@ -142,6 +142,90 @@ public class CatalogTests
         Assert.True(Math.Abs(ratio - 0.25) > 0.03, $"{name}: |mean|/RMS = {ratio:F3}, too close to the line at 0.25 for the mark to be a clear fact");
     }
 
+    [Theory]
+    [MemberData(nameof(CatalogData.AllNames), MemberType = typeof(CatalogData))]
+    public void Stated_gain_follows_the_one_rule(string name)
+    {
+        // ActivationInfo.Gain, which the engine's initialisers, the advisor and the init checks use: PyTorch's
+        // calculate_gain where PyTorch has an entry (SELU: 1, PyTorch's advice for self-normalising networks), else the
+        // variance-preserving 1/√E[f(z)²] for z ~ N(0, 1), recomputed here by Gauss–Legendre quadrature of the function's
+        // double forward pass (gated functions a·g(b): a, b independent N(0, 1), so E[g(z)²]); row-wise functions 1.
+        // silu had √2 where the rule gives 1.6765, while gelu had the rule's 1.5335.
+        var info = ActivationCatalog.Find(name)!;
+        var f = ActivationCatalog.Create(info);
+        double expected;
+        if (info.Kind == ActivationKind.Rowwise)
+        {
+            expected = 1.0;
+        }
+        else
+        {
+            double secondMoment = GaussianSecondMoment(f);
+            double rule = 1 / Math.Sqrt(secondMoment);
+            expected = name switch
+            {
+                "identity" or "sigmoid" => 1.0,
+                "tanh" => 5.0 / 3.0,
+                "relu" => Math.Sqrt(2),
+                "leaky_relu" => Math.Sqrt(2 / (1 + (0.01 * 0.01))),
+                "selu" => 1.0,
+                _ => rule,
+            };
+
+            // Where PyTorch's value is also the variance-preserving one, the two agree.
+            if (name is "identity" or "relu" or "leaky_relu" or "selu") Assert.Equal(1.0, expected / rule, 1e-9);
+        }
+
+        Assert.True(Math.Abs(info.Gain - expected) <= 1e-10 * expected, $"{name}: stated gain {info.Gain:R}, the rule gives {expected:R}");
+        // The library's own computation (at any parameters) agrees at the defaults.
+        Assert.True(Math.Abs(InitGain.Of(f) - expected) <= 1e-10 * expected, $"{name}: InitGain.Of gives {InitGain.Of(f):R}, the rule {expected:R}");
+    }
+
+    [Theory]
+    [InlineData("leaky_relu(0.2)", 1.3867504905630728)]
+    [InlineData("leaky_relu(negative_slope=0)", 1.4142135623730951)]
+    [InlineData("prelu(init=0.1)", 1.4071950894605838)]
+    [InlineData("elu(alpha=0.5)", 1.3655948588382177)]
+    [InlineData("softmax", 1.0)]
+    public void Gains_follow_the_parameters(string spec, double gain)
+    {
+        // recommend --model gan gives leaky_relu(negative_slope=0.2) with he_normal: its gain is √(2/(1 + 0.2²)), not
+        // the 1.4141 of the default slope 0.01.
+        Assert.Equal(gain, InitGain.Of(spec), 1e-9);
+    }
+
+    /// <summary>E[f(z)²] for z ~ N(0, 1): 8-point Gauss–Legendre on panels of 1/8 over [−40, 40], split at the kinks.</summary>
+    private static double GaussianSecondMoment(Activation f)
+    {
+        double[] nodes = [-0.9602898564975363, -0.7966664774136267, -0.5255324099163290, -0.1834346424956498, 0.1834346424956498, 0.5255324099163290, 0.7966664774136267, 0.9602898564975363];
+        double[] weights = [0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.3626837833783620, 0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763];
+        var edges = Enumerable.Range(0, 641).Select(i => -40 + (i / 8.0)).Concat(f.Info.Kinks).Distinct().Order().ToArray();
+        var z = new List<double>();
+        var w = new List<double>();
+        for (int p = 0; p + 1 < edges.Length; p++)
+        {
+            double mid = (edges[p] + edges[p + 1]) / 2, half = (edges[p + 1] - edges[p]) / 2;
+            for (int k = 0; k < nodes.Length; k++)
+            {
+                z.Add(mid + (half * nodes[k]));
+                w.Add(half * weights[k] * Math.Exp(-z[^1] * z[^1] / 2) / Math.Sqrt(2 * Math.PI));
+            }
+        }
+
+        var y = new double[z.Count];
+        if (f.Info.Kind == ActivationKind.Gated)
+        {
+            // Rows [a | b] = [1 | z]: a·g(b) = g(z), and E[a²] = 1 for the independent value half.
+            f.Forward(z.SelectMany(v => new[] { 1.0, v }).ToArray(), y, 2);
+        }
+        else
+        {
+            f.Forward(z.ToArray(), y);
+        }
+
+        return y.Select((v, i) => v * v * w[i]).Sum();
+    }
+
     [Fact]
     public void Names_and_aliases_are_unique()
     {

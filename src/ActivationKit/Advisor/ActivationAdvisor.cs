@@ -1,3 +1,4 @@
+using System.Globalization;
 using ActivationKit.Catalog;
 
 namespace ActivationKit.Advisor;
@@ -157,7 +158,8 @@ public static class ActivationAdvisor
         {
             Name = info.Name,
             Params = parameters,
-            Init = InitFor(info, request),
+            // The gain of the recommended parameters: leaky_relu(0.2)'s is √(2/(1 + 0.2²)) = 1.3868, not the default slope's.
+            Init = InitFor(ActivationCatalog.Create(info.Name, parameters), request),
             Loss = request.Layer == LayerRole.Output ? LossFor(info.Name, request) : null,
             Why = reasons,
             Caveats = caveats,
@@ -165,16 +167,30 @@ public static class ActivationAdvisor
         };
     }
 
-    /// <summary>The initialisation to pair with a function: its recommended scheme and gain.</summary>
+    /// <summary>The initialisation to pair with a function at its default parameters: its recommended scheme and gain.</summary>
     public static string InitFor(ActivationInfo info, AdvisorRequest? request = null)
     {
         ArgumentNullException.ThrowIfNull(info);
+        return InitFor(ActivationCatalog.Create(info), request);
+    }
+
+    /// <summary>
+    /// The initialisation to pair with a function at its bound parameters: its recommended scheme, with the gain
+    /// <see cref="InitGain.Of(Activation)"/> gives at those parameters (the catalog's <see cref="ActivationInfo.Gain"/>
+    /// at the defaults).
+    /// </summary>
+    public static string InitFor(Activation activation, AdvisorRequest? request = null)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        var info = activation.Info;
         if (request?.Layer == LayerRole.Output) return "glorot_uniform (gain 1)";
+        bool defaults = activation.Parameters.SequenceEqual(info.Parameters.Select(p => p.Default));
+        double gain = defaults ? info.Gain : InitGain.Of(activation);
         return info.Init switch
         {
-            Initialization.He => $"he_normal (gain {info.Gain:0.####})",
+            Initialization.He => $"he_normal (gain {gain.ToString("0.####", CultureInfo.InvariantCulture)})",
             Initialization.LeCun => "lecun_normal",
-            _ => $"glorot_uniform (gain {info.Gain:0.####})",
+            _ => $"glorot_uniform (gain {gain.ToString("0.####", CultureInfo.InvariantCulture)})",
         };
     }
 

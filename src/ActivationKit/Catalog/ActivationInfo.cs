@@ -63,13 +63,13 @@ public enum Smoothness
 /// <summary>The weight initialisation that keeps activations' variance steady through layers of this function.</summary>
 public enum Initialization
 {
-    /// <summary>He/Kaiming: Var(w) = gain²/fan_in with the ReLU-family gain.</summary>
+    /// <summary>He/Kaiming: Var(w) = gain²/fan_in with the function's <see cref="ActivationInfo.Gain"/>.</summary>
     He,
 
     /// <summary>Glorot/Xavier: Var(w) = gain²·2/(fan_in + fan_out).</summary>
     Glorot,
 
-    /// <summary>LeCun: Var(w) = 1/fan_in (SELU's self-normalising regime).</summary>
+    /// <summary>LeCun: Var(w) = 1/fan_in whatever the gain (SELU's self-normalising regime; its gain is 1).</summary>
     LeCun,
 }
 
@@ -212,7 +212,13 @@ public sealed record ActivationInfo
 
     public required Initialization Init { get; init; }
 
-    /// <summary>The gain for the recommended initialisation (PyTorch's calculate_gain where it has one).</summary>
+    /// <summary>
+    /// The gain for the recommended initialisation at the default parameters, by one rule (<see cref="InitGain"/>):
+    /// PyTorch's calculate_gain where it has an entry (identity and sigmoid 1, tanh 5/3, relu √2, leaky_relu
+    /// √(2/(1 + slope²)); SELU 1, as PyTorch advises for self-normalising networks), otherwise the variance-preserving
+    /// gain 1/√E[f(z)²] for z ~ N(0, 1) (gated functions: of a·g(b) for independent a, b ~ N(0, 1)); 1 for row-wise
+    /// functions, whose logits layer is linear. A catalog test recomputes every one by quadrature.
+    /// </summary>
     public required double Gain { get; init; }
 
     public IReadOnlyList<string> TypicalUses { get; init; } = [];

@@ -36,7 +36,8 @@ public sealed class BinaryStep : OutputGradientActivation<BinaryStep.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
-        Gain = 1.0,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E = P(z ≥ 0) = 1/2.
+        Gain = Math.Sqrt(2.0),
         TypicalUses = ["perceptrons trained by the perceptron rule", "binarising outputs at inference", "teaching and plotting"],
         Problems = KnownProblem.DyingUnits | KnownProblem.VanishingGradients | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable | KnownProblem.Saturation,
         Origin = new("McCulloch & Pitts, A logical calculus of the ideas immanent in nervous activity (Bulletin of Mathematical Biophysics)", 1943),

@@ -40,6 +40,7 @@ public sealed class Hardmax : RowwiseActivation<Hardmax.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
+        // Row-wise: it reads the logits of an output layer, initialised as linear (InitGain).
         Gain = 1.0,
         TypicalUses = ["turning scores into a one-hot decision at inference (ONNX models)", "straight-through estimators, with softmax's gradient in the backward pass"],
         Problems = KnownProblem.VanishingGradients | KnownProblem.NonDifferentiable | KnownProblem.Saturation,

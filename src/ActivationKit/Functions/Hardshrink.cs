@@ -40,7 +40,8 @@ public sealed class Hardshrink : OutputGradientActivation<Hardshrink.Kernel_>
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.Glorot,
-        Gain = 1.0,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain), λ = 0.5; E = 0.9691404 (mpmath).
+        Gain = 1.015796354719734,
         TypicalUses = ["sparse coding (iterative hard thresholding)", "denoising in transform domains", "pruning small activations"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput,
         Origin = new("Donoho & Johnstone, Ideal spatial adaptation by wavelet shrinkage (Biometrika 81(3)) — hard thresholding", 1994),

@@ -43,8 +43,8 @@ public sealed class Hardswish : ElementwiseActivation<Hardswish.Kernel_>
         BoundedBelow = true,
         Saturating = false,
         Init = Initialization.He,
-        // PyTorch's calculate_gain has no entry for hardswish; MobileNetV3 is initialised like ReLU networks.
-        Gain = Math.Sqrt(2.0),
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E = 0.3315674 (mpmath).
+        Gain = 1.7366572127665416,
         TypicalUses = ["MobileNetV3 and other mobile/edge CNNs", "a quantisation-friendly replacement for SiLU"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput | KnownProblem.NotZeroCentred,
         Origin = new("Howard, Sandler, Chu, Chen, Chen, Tan, Wang, Zhu, Pang, Vasudevan, Le & Adam, Searching for MobileNetV3 (ICCV)", 2019, "arXiv:1905.02244"),

@@ -41,7 +41,8 @@ public sealed class Hardtanh : OutputGradientActivation<Hardtanh.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
-        Gain = 1.0,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain), [−1, 1]; E = 0.5160586 (mpmath).
+        Gain = 1.3920361404483098,
         TypicalUses = ["bounded activations in NLP models (SENNA)", "clipping to a known range", "binarised and quantised networks (straight-through estimator window)"],
         Problems = KnownProblem.Saturation | KnownProblem.VanishingGradients | KnownProblem.NonDifferentiable,
         Origin = new("Collobert et al., Natural Language Processing (Almost) from Scratch (JMLR); HardTanh layer of Torch", 2011),

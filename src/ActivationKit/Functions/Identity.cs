@@ -35,6 +35,7 @@ public sealed class Identity : OutputGradientActivation<Identity.Kernel_>
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.Glorot,
+        // calculate_gain('linear').
         Gain = 1.0,
         TypicalUses = ["regression output layer", "logits before a softmax or sigmoid loss", "linear bottleneck layers (MobileNetV2)", "residual branches that must stay linear"],
         Problems = KnownProblem.UnboundedOutput,

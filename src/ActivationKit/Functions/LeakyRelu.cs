@@ -45,6 +45,7 @@ public sealed class LeakyRelu : OutputGradientActivation<LeakyRelu.Kernel_>
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.He,
+        // calculate_gain('leaky_relu', 0.01) = √(2/(1 + slope²)); InitGain gives it at other slopes.
         Gain = Math.Sqrt(2.0 / (1.0 + (0.01 * 0.01))),
         TypicalUses = ["hidden layers where dying ReLUs are a problem", "GAN discriminators (slope 0.2)", "acoustic models"],
         Problems = KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput | KnownProblem.NotZeroCentred,

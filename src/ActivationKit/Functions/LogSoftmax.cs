@@ -47,6 +47,7 @@ public sealed class LogSoftmax : RowwiseActivation<LogSoftmax.Kernel_>
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.Glorot,
+        // Row-wise: it reads the logits of an output layer, initialised as linear (InitGain).
         Gain = 1.0,
         TypicalUses = ["classification output feeding a negative log-likelihood loss", "token log-probabilities in sequence models", "log-likelihoods and KL divergences without underflow"],
         Problems = KnownProblem.ComputationalCost,

@@ -36,7 +36,7 @@ public sealed class ReluSquared : OutputGradientActivation<ReluSquared.Kernel_>
         BoundedBelow = true,
         Saturating = false,
         Init = Initialization.He,
-        // The variance-preserving gain 1/√E[f(z)²] for z ~ N(0, 1): E[max(0, z)⁴] = 3/2, so √(2/3).
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E[max(0, z)⁴] = 3/2, so √(2/3).
         Gain = 0.816496580927726,
         TypicalUses = ["Transformer feed-forward blocks (Primer; some later language models)", "hidden layers where ReLU's sparsity and a smooth start are both wanted"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.InitialisationSensitive,

@@ -57,6 +57,8 @@ public sealed class Rrelu : ElementwiseActivation
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.He,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain) of the inference function, leaky_relu
+        // with slope (lower + upper)/2.
         Gain = Math.Sqrt(2.0 / (1.0 + (((0.125 + (1.0 / 3.0)) / 2) * ((0.125 + (1.0 / 3.0)) / 2)))),
         TypicalUses = ["regularising small-data CNNs (the paper's CIFAR and Kaggle NDSB results)", "leaky ReLU with noise as a regulariser"],
         Problems = KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput | KnownProblem.NotZeroCentred,

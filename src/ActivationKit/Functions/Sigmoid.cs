@@ -36,6 +36,7 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
+        // calculate_gain('sigmoid').
         Gain = 1.0,
         TypicalUses = ["binary classification output (with BCE)", "multi-label output, one per label", "LSTM/GRU gates", "attention gates"],
         Problems = KnownProblem.VanishingGradients | KnownProblem.Saturation | KnownProblem.NotZeroCentred | KnownProblem.ComputationalCost,

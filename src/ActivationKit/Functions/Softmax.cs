@@ -50,6 +50,7 @@ public sealed class Softmax : RowwiseActivation<Softmax.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
+        // Row-wise: it reads the logits of an output layer, initialised as linear (InitGain).
         Gain = 1.0,
         TypicalUses = ["multi-class classification output (with cross-entropy)", "attention weights", "mixture-of-experts routers and mixture weights", "policy outputs in reinforcement learning"],
         Problems = KnownProblem.Saturation | KnownProblem.VanishingGradients | KnownProblem.ComputationalCost,

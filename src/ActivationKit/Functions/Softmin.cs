@@ -38,6 +38,7 @@ public sealed class Softmin : RowwiseActivation<Softmin.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
+        // Row-wise: it reads the logits of an output layer, initialised as linear (InitGain).
         Gain = 1.0,
         TypicalUses = ["soft assignment to the nearest prototype or cluster (x = distances)", "energy-based weighting (Boltzmann weights of energies)", "soft minimum selection"],
         Problems = KnownProblem.Saturation | KnownProblem.VanishingGradients | KnownProblem.ComputationalCost,

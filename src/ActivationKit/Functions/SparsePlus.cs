@@ -40,7 +40,7 @@ public sealed class SparsePlus : ElementwiseActivation<SparsePlus.Kernel_>
         BoundedBelow = true,
         Saturating = false,
         Init = Initialization.He,
-        // The variance-preserving gain 1/√E[f(z)²] for z ~ N(0, 1), E = 0.5248435 (mpmath), the rule that gives ReLU √2.
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E = 0.5248435 (mpmath).
         Gain = 1.3803368628588104,
         TypicalUses = ["a softplus stand-in with exact zeros below −1 (sparse activations)", "non-negative outputs with an exactly linear upper part"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput,

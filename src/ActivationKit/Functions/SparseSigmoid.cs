@@ -36,7 +36,8 @@ public sealed class SparseSigmoid : OutputGradientActivation<SparseSigmoid.Kerne
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
-        Gain = 1.0,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E = 0.3790146 (mpmath).
+        Gain = 1.6243215587888255,
         TypicalUses = ["gates and probabilities that should reach exactly 0 or 1 (sparse attention, Fenchel–Young losses)", "a cheap sigmoid where exp is costly"],
         Problems = KnownProblem.DyingUnits | KnownProblem.VanishingGradients | KnownProblem.Saturation | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable,
         Origin = new("Blondel, Martins & Niculae, Learning with Fenchel-Young Losses (JMLR), section 6.2", 2020, "arXiv:1901.02324"),

@@ -50,6 +50,7 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
+        // Row-wise: it reads the logits of an output layer, initialised as linear (InitGain).
         Gain = 1.0,
         TypicalUses = ["sparse, interpretable attention", "multi-label classification (with the sparsemax loss)", "routing that selects a few experts exactly"],
         Problems = KnownProblem.NonDifferentiable | KnownProblem.Saturation,

@@ -36,6 +36,7 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
+        // calculate_gain('tanh').
         Gain = 5.0 / 3.0,
         TypicalUses = ["RNN/LSTM/GRU cell and candidate activations", "bounded outputs in (−1, 1)", "shallow MLP hidden layers"],
         Problems = KnownProblem.VanishingGradients | KnownProblem.Saturation | KnownProblem.ComputationalCost,

@@ -46,8 +46,8 @@ public sealed class Tanhshrink : ElementwiseActivation<Tanhshrink.Kernel_>
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.Glorot,
-        // PyTorch's calculate_gain has no entry for tanhshrink; it is initialised like a linear layer.
-        Gain = 1.0,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E = 0.1828835 (mpmath).
+        Gain = 2.3383675301021214,
         TypicalUses = ["smooth shrinkage in sparse coding / learned ISTA-style networks", "the residual x − tanh(x) of a tanh layer"],
         Problems = KnownProblem.VanishingGradients | KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
         Origin = new("no paper: a module of Lua Torch's nn package (Torch7: Collobert, Kavukcuoglu & Farabet, A Matlab-like Environment for Machine Learning, BigLearn NIPS Workshop), carried over to PyTorch", 2011),

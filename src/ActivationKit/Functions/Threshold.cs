@@ -44,6 +44,7 @@ public sealed class Threshold : OutputGradientActivation<Threshold.Kernel_>
         BoundedBelow = true,
         Saturating = false,
         Init = Initialization.He,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); at threshold = value = 0 it is ReLU, E = 1/2.
         Gain = Math.Sqrt(2.0),
         TypicalUses = ["ReLU with a shifted cut point", "sparsifying activations above a noise floor", "porting Torch7 models"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput,

@@ -41,7 +41,8 @@ public sealed class ThresholdedRelu : OutputGradientActivation<ThresholdedRelu.K
         BoundedBelow = true,
         Saturating = false,
         Init = Initialization.He,
-        Gain = Math.Sqrt(2.0),
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain), θ = 1: E = φ(1) + Φ(−1) = 0.4006260.
+        Gain = 1.5799030817610499,
         TypicalUses = ["zero-bias autoencoders", "sparse codes that ignore small responses"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput,
         Origin = new("Konda, Memisevic & Krueger, Zero-bias autoencoders and the benefits of co-adapting features (ICLR)", 2015, "arXiv:1402.3337"),
