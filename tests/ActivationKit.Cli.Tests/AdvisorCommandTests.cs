@@ -201,6 +201,21 @@ public class AdvisorCommandTests
     }
 
     [Fact]
+    public void Check_warns_of_a_deep_tanhshrink_stack_as_of_a_tanh_one()
+    {
+        // A 10-layer tanhshrink stack (marked vanishing-gradients) got "No problems found", exit 0; a tanh stack warned.
+        using var dir = new TempDir();
+        foreach (string activation in new[] { "tanhshrink", "tanh" })
+        {
+            string layers = string.Join(", ", Enumerable.Repeat($$"""{"units": 32, "activation": "{{activation}}"}""", 10));
+            File.WriteAllText(dir.File($"{activation}.json"), $$"""{"layers": [{{layers}}, {"units": 1, "activation": "identity"}]}""");
+            var r = Cli.Run("check", dir.File($"{activation}.json"));
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains("vanishing_gradients in hidden stack", r.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Check_links_a_problem_page_only_for_a_function_it_concerns()
     {
         // The init-sensitivity page names ReLU as free of it, so a ReLU layer's init-scale finding does not point there.

@@ -246,7 +246,7 @@ public class AdvisorTests
         Assert.Contains("sparse_sigmoid", ActivationProblems.Find("dying-units")!.AffectedFunctions);
         Assert.Contains("hardshrink", ActivationProblems.Find("dying-units")!.AffectedFunctions);
         Assert.Contains("tanhshrink", ActivationProblems.Find("vanishing-gradients")!.AffectedFunctions);
-        foreach (string fixedBy in new[] { "selu", "elu", "gelu", "silu" }) Assert.DoesNotContain(fixedBy, ActivationProblems.Find("vanishing-gradients")!.AffectedFunctions);
+        foreach (string fixedBy in new[] { "selu", "elu", "gelu", "silu", "softplus", "logsigmoid" }) Assert.DoesNotContain(fixedBy, ActivationProblems.Find("vanishing-gradients")!.AffectedFunctions);
         // The saturation cure is the ReLU family; GELU, SiLU and mish flatten out below about −4 and the detector
         // reports a layer stuck there, so they are marked (they were offered as the cure while diagnose reported them).
         foreach (string fixedBy in new[] { "relu", "leaky_relu", "prelu" }) Assert.DoesNotContain(fixedBy, ActivationProblems.Find("saturation")!.AffectedFunctions);
@@ -296,6 +296,25 @@ public class AdvisorTests
         Assert.Contains("hardmax", ActivationProblems.Find("vanishing-gradients")!.AffectedFunctions);
         foreach (string name in new[] { "softmax", "softmin", "sparsemax", "hardmax", "relu", "sparse_plus" }) Assert.True(CatalogProperties.IsNonNegative(ActivationCatalog.Find(name)!), name);
         foreach (string name in new[] { "log_softmax", "glu", "tanh" }) Assert.False(CatalogProperties.IsNonNegative(ActivationCatalog.Find(name)!), name);
+    }
+
+    [Theory]
+    [InlineData("tanhshrink", true)]
+    [InlineData("tanh", true)]
+    [InlineData("softsign", true)]
+    [InlineData("logsigmoid", false)]
+    [InlineData("softplus", false)]
+    [InlineData("relu", false)]
+    public void Network_check_warns_of_a_deep_stack_by_the_vanishing_gradient_mark(string activation, bool warns)
+    {
+        // It counted the sigmoidal family: ten tanhshrink layers (marked: f′ = tanh² ≈ 0 around the origin) got "No
+        // problems found" while ten logsigmoid layers (f′ → 1 for x → −∞, not marked) warned.
+        string layers = string.Join(", ", Enumerable.Repeat($$"""{"units": 64, "activation": "{{activation}}"}""", 10));
+        var found = NetworkCheck.Check(NetworkSpec.Parse($$"""{"inputs": 64, "layers": [{{layers}}, {"units": 1, "activation": "identity"}]}"""));
+        var stack = found.Where(f => f.Kind == FindingKind.VanishingGradients && f.Layer == "hidden stack").ToList();
+        Assert.Equal(warns, stack.Count == 1);
+        Assert.Equal(warns, ActivationCatalog.Find(activation)!.Problems.HasFlag(KnownProblem.VanishingGradients));
+        if (warns) Assert.StartsWith($"10 of 10 hidden layers use a function whose slopes vanish ({activation};", stack[0].Explanation, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -85,6 +85,65 @@ public class CatalogTests
     }
 
     [Theory]
+    [MemberData(nameof(CatalogData.AllNames), MemberType = typeof(CatalogData))]
+    public void Vanishing_gradient_mark_follows_its_printed_criterion(string name)
+    {
+        // The criterion `actkit problems vanishing-gradients` prints, measured: no gradient at all; max |f′| ≤ 1/4
+        // (row-wise: every Jacobian entry); |f′| ≤ 0.05 wherever |x| ≥ 4 on both sides; or |f′| ≤ 0.05 on [−0.2, 0.2]
+        // where f is not 0. softplus and logsigmoid (one flat side, f′ → 1 on the other, f′(0) = 1/2) were marked while
+        // ELU, GELU and SiLU with the same one-sided profile were not.
+        var info = ActivationCatalog.Find(name)!;
+        var f = ActivationCatalog.Create(info);
+        bool marked = info.Problems.HasFlag(KnownProblem.VanishingGradients);
+        string why;
+        bool meets;
+        if (info.Kind == ActivationKind.Gated)
+        {
+            // The value half a passes the gate g(b) on unchanged (∂y/∂a = g(b), unbounded for GEGLU and SwiGLU).
+            meets = false;
+            why = "gated";
+        }
+        else if (info.Kind == ActivationKind.Rowwise)
+        {
+            // The Jacobian of rows of 6 values, column by column (dy = unit vectors), on rows spread like logits.
+            var random = new Random(7);
+            double largest = 0;
+            for (int row = 0; row < 200; row++)
+            {
+                var x = Enumerable.Range(0, 6).Select(_ => (random.NextDouble() - 0.5) * (1 + (row % 10))).ToArray();
+                for (int k = 0; k < 6; k++)
+                {
+                    var dy = new double[6];
+                    dy[k] = 1;
+                    var dx = new double[6];
+                    f.Backward(x, dy, dx, 6);
+                    largest = Math.Max(largest, dx.Max(Math.Abs));
+                }
+            }
+
+            meets = largest <= 0.25 + 1e-12;
+            why = $"largest Jacobian entry {largest:G4}";
+        }
+        else
+        {
+            var x = Enumerable.Range(0, 4001).Select(i => -20 + (i * 0.01)).ToArray();
+            var y = new double[x.Length];
+            var d = Enumerable.Repeat(1.0, x.Length).ToArray();
+            f.Forward(x, y);
+            f.Backward(x, d, d);
+            double Max(Func<double, bool> where) => Enumerable.Range(0, x.Length).Where(i => where(x[i])).Max(i => Math.Abs(d[i]));
+            bool none = d.All(v => v == 0);
+            bool quarter = Max(_ => true) <= 0.25 + 1e-12;
+            bool tails = Max(v => v <= -4) <= 0.05 && Max(v => v >= 4) <= 0.05;
+            bool origin = Max(v => Math.Abs(v) <= 0.2 + 1e-9) <= 0.05 && Enumerable.Range(0, x.Length).Any(i => Math.Abs(x[i]) <= 0.2 && y[i] != 0);
+            meets = none || quarter || tails || origin;
+            why = $"no gradient {none}, max |f′| ≤ 1/4 {quarter}, flat tails {tails}, flat at the origin {origin}";
+        }
+
+        Assert.True(marked == meets, $"{name}: marked vanishing-gradients {marked}, criterion {meets} ({why})");
+    }
+
+    [Theory]
     [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
     public void Range_and_monotonicity_marks_agree_with_the_function(string name)
     {

@@ -52,7 +52,7 @@ public static class ActivationProblems
             Why = "Back-propagation multiplies by f′ at every layer; when |f′| ≤ 1/4 (sigmoid) or is near 0 in flat tails, the product decays exponentially with depth.",
             DetectedBy = FindingKind.VanishingGradients,
             Fixes = ["ReLU family with He initialisation", "SELU with LeCun normal initialisation", "fewer layers, residual connections or normalisation layers"],
-            Criterion = "max |f′| ≤ 1/4, flat tails on both sides, a slope near 0 around the origin, or no gradient at all",
+            Criterion = "no gradient at all (binary_step, hardmax); max |f′| ≤ 1/4 (sigmoid, hardsigmoid; row-wise: every Jacobian entry, softmax); flat tails on both sides, |f′| ≤ 0.05 wherever |x| ≥ 4 (tanh, hardtanh, softsign); or a slope near 0 around the origin, |f′| ≤ 0.05 on [−0.2, 0.2] where f is not 0 (tanhshrink). One flat side (ELU, GELU, SiLU, softplus) leaves the other side's slope, and a zero-valued dead zone is dying units instead",
             Flag = KnownProblem.VanishingGradients,
         },
         new()

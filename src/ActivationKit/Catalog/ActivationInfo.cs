@@ -82,7 +82,10 @@ public enum KnownProblem
     /// <summary>Units can get stuck where f′ = 0 on every input and stop learning.</summary>
     DyingUnits = 1,
 
-    /// <summary>f′ ≤ 1/4 or flat tails shrink gradients through deep stacks.</summary>
+    /// <summary>
+    /// Small slopes shrink gradients through deep stacks: no gradient at all, max |f′| ≤ 1/4, |f′| ≤ 0.05 in both tails
+    /// (|x| ≥ 4), or |f′| ≤ 0.05 on [−0.2, 0.2] where f is not 0 (the problem's criterion, which a catalog test checks).
+    /// </summary>
     VanishingGradients = 2,
 
     /// <summary>Outputs are all of one sign, so gradient updates zig-zag.</summary>

@@ -41,7 +41,7 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
         // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E = 0.9212459 (mpmath), softplus's by symmetry.
         Gain = 1.0418668355353017,
         TypicalUses = ["log-probabilities of binary or multi-label outputs", "the log σ(·) terms of word2vec negative sampling and logistic (DPO-style) preference losses"],
-        Problems = KnownProblem.VanishingGradients | KnownProblem.Saturation | KnownProblem.NotZeroCentred | KnownProblem.ComputationalCost,
+        Problems = KnownProblem.Saturation | KnownProblem.NotZeroCentred | KnownProblem.ComputationalCost,
         Origin = new("classical: the logarithm of the logistic function", 0),
         Frameworks = new Dictionary<string, FrameworkName>
         {

@@ -54,7 +54,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain), β = 1; E = 0.9212459 (mpmath).
         Gain = 1.0418668355353017,
         TypicalUses = ["strictly positive outputs (standard deviations, rates) in probabilistic models", "a smooth ReLU where second derivatives matter", "the inner function of mish"],
-        Problems = KnownProblem.VanishingGradients | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.ComputationalCost | KnownProblem.Saturation,
+        Problems = KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.ComputationalCost | KnownProblem.Saturation,
         Origin = new("Dugas, Bengio, Bélisle, Nadeau & Garcia, Incorporating Second-Order Functional Knowledge for Better Option Pricing (NIPS)", 2001),
         Frameworks = new Dictionary<string, FrameworkName>
         {
