@@ -285,6 +285,53 @@ public class CatalogTests
         return y.Select((v, i) => v * v * w[i]).Sum();
     }
 
+    [Theory]
+    [MemberData(nameof(CatalogData.AllNames), MemberType = typeof(CatalogData))]
+    public void Each_reference_carries_its_own_year_once_and_its_own_link(string name)
+    {
+        // hardsigmoid read "…BinaryConnect (2015) (2019), arXiv:1905.02244" (MobileNetV3's id after BinaryConnect's
+        // year) and softsign "(2010) (2009)": years live in Year only, each link is its own reference's.
+        var info = ActivationCatalog.Find(name)!;
+        var year = new System.Text.RegularExpressions.Regex(@"\b(1[89]|20)\d\d\b");
+        foreach (var o in new[] { info.Origin }.Concat(info.Origin.Related))
+        {
+            foreach (string? text in new[] { o.Citation, o.Venue, o.Note })
+            {
+                Assert.False(text is not null && year.IsMatch(text), $"{name}: a year inside '{text}'; put it in Origin.Year");
+            }
+
+            Assert.True(o.Year == 0 || o.Year is >= 1800 and <= 2030, $"{name}: year {o.Year}");
+            Assert.Empty(o.Related.SelectMany(r => r.Related));
+            if (o.Link is { } link && link.StartsWith("arXiv:", StringComparison.Ordinal))
+            {
+                // An arXiv id starts with the year and month of submission: the paper's year, or the year before it
+                // appeared at a venue.
+                int submitted = 2000 + int.Parse(link.AsSpan(6, 2), System.Globalization.CultureInfo.InvariantCulture);
+                Assert.True(o.Year == submitted || o.Year == submitted + 1, $"{name}: {o.Citation} ({o.Year}) has {link}, submitted in {submitted}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Thresholded_linear_is_no_alias_of_thresholded_relu()
+    {
+        // TLin (Konda, Memisevic & Krueger) is x·[|x| > θ], symmetric: hardshrink(lambd=θ), not thresholded_relu.
+        Assert.Null(ActivationCatalog.Find("thresholded_linear"));
+        Assert.Contains(ActivationCatalog.Find("hardshrink")!.TypicalUses, u => u.Contains("TLin", StringComparison.Ordinal) && u.Contains("hardshrink(lambd=1)", StringComparison.Ordinal));
+        var tlin = ActivationCatalog.Create("hardshrink(lambd=1)");
+        var y = new double[4];
+        tlin.Forward([-1.5, -0.5, 0.5, 1.5], y);
+        Assert.Equal([-1.5, 0, 0, 1.5], y);
+    }
+
+    [Fact]
+    public void Geglus_typical_uses_say_that_t5_and_gemma_gate_with_the_tanh_gelu()
+    {
+        // They cited T5 v1.1 and Gemma, which use gelu_tanh in the gate, for this exact-erf GEGLU.
+        string uses = string.Join(" ", ActivationCatalog.Find("geglu")!.TypicalUses);
+        Assert.Contains("T5 v1.1 and Gemma gate with the tanh approximation of GELU", uses, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Names_and_aliases_are_unique()
     {

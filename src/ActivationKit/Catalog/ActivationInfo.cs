@@ -88,7 +88,7 @@ public enum KnownProblem
     /// </summary>
     VanishingGradients = 2,
 
-    /// <summary>Outputs are all of one sign, so gradient updates zig-zag.</summary>
+    /// <summary>The outputs' |mean| on standard-normal inputs is over a quarter of their RMS (mostly one sign), so gradient updates zig-zag.</summary>
     NotZeroCentred = 4,
 
     /// <summary>Needs transcendental functions (exp, erf, tanh): costlier than a comparison.</summary>
@@ -100,7 +100,7 @@ public enum KnownProblem
     /// <summary>Outputs are unbounded above, so activations can explode.</summary>
     UnboundedOutput = 32,
 
-    /// <summary>Flat regions where |f′| is near zero (the unit stops responding).</summary>
+    /// <summary>A tail where |f′| falls below 5 % of its peak (the unit stops responding); a zero-valued region is dying units instead.</summary>
     Saturation = 64,
 
     /// <summary>Works only with a specific initialisation or normalisation.</summary>
@@ -146,11 +146,25 @@ public sealed record ParameterSpec(string Name, double Default, string Descripti
 /// <param name="Notes">Default or semantic differences worth knowing when porting.</param>
 public sealed record FrameworkName(string Name, string? Notes = null);
 
-/// <summary>Where a function comes from.</summary>
-/// <param name="Citation">Authors and title, or "classical".</param>
-/// <param name="Year">Year of publication (0 when classical).</param>
-/// <param name="Link">arXiv id or URL.</param>
-public sealed record Origin(string Citation, int Year, string? Link = null);
+/// <summary>
+/// Where a function comes from: one reference, shown as "Citation (Venue Year), Link — Note", then its
+/// <see cref="Related"/> references, each with its own year and link. Years belong in <see cref="Year"/> only (a test
+/// checks that no citation, venue or note carries one), so each appears once, next to its own paper.
+/// </summary>
+/// <param name="Citation">Authors and title, or "classical…".</param>
+/// <param name="Year">Year of publication (the venue's year where it has one; 0 when classical).</param>
+/// <param name="Link">arXiv id or URL of this reference.</param>
+public sealed record Origin(string Citation, int Year, string? Link = null)
+{
+    /// <summary>Where it appeared (conference, journal, report), shown with the year: "(ICLR 2016)"; null for none.</summary>
+    public string? Venue { get; init; }
+
+    /// <summary>What this reference contributed, when the citation alone does not say ("the ReLU6(x + 3)/6 form").</summary>
+    public string? Note { get; init; }
+
+    /// <summary>Further references (an earlier form, a later popularisation), each a whole reference of its own.</summary>
+    public IReadOnlyList<Origin> Related { get; init; } = [];
+}
 
 /// <summary>An exact input/output pair the function must reproduce (for default parameters).</summary>
 public sealed record SpecialValue(double X, double Y);

@@ -40,7 +40,7 @@ public sealed class BinaryStep : OutputGradientActivation<BinaryStep.Kernel_>
         Gain = Math.Sqrt(2.0),
         TypicalUses = ["perceptrons trained by the perceptron rule", "binarising outputs at inference", "teaching and plotting"],
         Problems = KnownProblem.DyingUnits | KnownProblem.VanishingGradients | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable | KnownProblem.Saturation,
-        Origin = new("McCulloch & Pitts, A logical calculus of the ideas immanent in nervous activity (Bulletin of Mathematical Biophysics)", 1943),
+        Origin = new("McCulloch & Pitts, A logical calculus of the ideas immanent in nervous activity", 1943) { Venue = "Bulletin of Mathematical Biophysics" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.heaviside(x, values=torch.tensor(1.0))", "No nn module; the value at 0 is the 'values' argument, and autograd has no derivative for heaviside."),

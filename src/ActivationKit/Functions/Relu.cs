@@ -38,7 +38,7 @@ public sealed class Relu : OutputGradientActivation<Relu.Kernel_>
         Gain = Math.Sqrt(2.0),
         TypicalUses = ["hidden layers of CNNs and MLPs", "default choice when nothing is known"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput,
-        Origin = new("Nair & Hinton, Rectified Linear Units Improve Restricted Boltzmann Machines (ICML)", 2010),
+        Origin = new("Nair & Hinton, Rectified Linear Units Improve Restricted Boltzmann Machines", 2010) { Venue = "ICML" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.ReLU / torch.relu"),

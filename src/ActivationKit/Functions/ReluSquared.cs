@@ -40,7 +40,7 @@ public sealed class ReluSquared : OutputGradientActivation<ReluSquared.Kernel_>
         Gain = 0.816496580927726,
         TypicalUses = ["Transformer feed-forward blocks (Primer; some later language models)", "hidden layers where ReLU's sparsity and a smooth start are both wanted"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.InitialisationSensitive,
-        Origin = new("So et al., Primer: Searching for Efficient Transformers for Language Modeling (NeurIPS)", 2021, "arXiv:2109.08668"),
+        Origin = new("So et al., Primer: Searching for Efficient Transformers for Language Modeling", 2021, "arXiv:2109.08668") { Venue = "NeurIPS" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("none", "Not in torch.nn; write torch.relu(x) ** 2 (or torch.square(torch.relu(x)))."),

@@ -67,7 +67,7 @@ public sealed class Selu : OutputGradientActivation<Selu.Kernel_>
         Gain = 1.0,
         TypicalUses = ["deep fully connected networks without batch normalisation", "self-normalising networks with LeCun-normal weights and alpha dropout"],
         Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput | KnownProblem.NonDifferentiable | KnownProblem.InitialisationSensitive | KnownProblem.Saturation,
-        Origin = new("Klambauer, Unterthiner, Mayr & Hochreiter, Self-Normalizing Neural Networks (NIPS)", 2017, "arXiv:1706.02515"),
+        Origin = new("Klambauer, Unterthiner, Mayr & Hochreiter, Self-Normalizing Neural Networks", 2017, "arXiv:1706.02515") { Venue = "NIPS" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.SELU", "Same constants. torch.nn.init.calculate_gain('selu') = 3/4, but PyTorch's documentation warns that this gain gives up the self-normalising effect for more stable gradient flow in rectangular layers, and advises nonlinearity='linear' (gain 1, variance 1/fan_in: LeCun normal, as here) for self-normalising networks."),

@@ -46,7 +46,7 @@ public sealed class Sin : ElementwiseActivation<Sin.Kernel_>
         Gain = 1.5208666231788149,
         TypicalUses = ["implicit neural representations (SIREN): images, audio, signed distance fields", "fitting signals together with their derivatives", "physics-informed networks"],
         Problems = KnownProblem.InitialisationSensitive | KnownProblem.ComputationalCost,
-        Origin = new("Sitzmann, Martel, Bergman, Lindell & Wetzstein, Implicit Neural Representations with Periodic Activation Functions (NeurIPS)", 2020, "arXiv:2006.09661"),
+        Origin = new("Sitzmann, Martel, Bergman, Lindell & Wetzstein, Implicit Neural Representations with Periodic Activation Functions", 2020, "arXiv:2006.09661") { Venue = "NeurIPS" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.sin", "No nn module; SIREN layers are written as torch.sin(omega_0 * linear(x))."),

@@ -63,7 +63,7 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
         Gain = 0.8745809829313702,
         TypicalUses = ["learning and extrapolating periodic signals (time series, physics)", "audio waveform generators (BigVGAN, DAC vocoders) with a learned α per channel"],
         Problems = KnownProblem.ComputationalCost | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput,
-        Origin = new("Liu Ziyin, Hartwig & Ueda, Neural Networks Fail to Learn Periodic Functions and How to Fix It (NeurIPS)", 2020, "arXiv:2006.08195"),
+        Origin = new("Liu Ziyin, Hartwig & Ueda, Neural Networks Fail to Learn Periodic Functions and How to Fix It", 2020, "arXiv:2006.08195") { Venue = "NeurIPS" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("none", "Not built in; written as x + torch.sin(alpha * x) ** 2 / alpha."),

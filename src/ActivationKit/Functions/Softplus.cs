@@ -55,7 +55,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         Gain = 1.0418668355353017,
         TypicalUses = ["strictly positive outputs (standard deviations, rates) in probabilistic models", "a smooth ReLU where second derivatives matter", "the inner function of mish"],
         Problems = KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.ComputationalCost | KnownProblem.Saturation,
-        Origin = new("Dugas, Bengio, Bélisle, Nadeau & Garcia, Incorporating Second-Order Functional Knowledge for Better Option Pricing (NIPS)", 2001),
+        Origin = new("Dugas, Bengio, Bélisle, Nadeau & Garcia, Incorporating Second-Order Functional Knowledge for Better Option Pricing", 2001) { Venue = "NIPS" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Softplus(beta=1.0, threshold=20.0)", "Same semantics: linear when beta*x > threshold."),

@@ -45,7 +45,7 @@ public sealed class Softshrink : OutputGradientActivation<Softshrink.Kernel_>
         Gain = 1.5443605282801334,
         TypicalUses = ["sparse coding and unrolled ISTA/LISTA networks", "wavelet and transform-domain denoising", "sparsifying activations"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput,
-        Origin = new("Donoho & Johnstone, Ideal spatial adaptation by wavelet shrinkage (Biometrika 81(3)) — soft thresholding", 1994),
+        Origin = new("Donoho & Johnstone, Ideal spatial adaptation by wavelet shrinkage", 1994) { Venue = "Biometrika 81(3)", Note = "soft thresholding" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Softshrink(lambd=0.5)", "Same default; PyTorch also requires lambd ≥ 0."),

@@ -43,7 +43,7 @@ public sealed class Softsign : OutputGradientActivation<Softsign.Kernel_>
         Gain = 2.3375333631085397,
         TypicalUses = ["tanh replacement without exp", "bounded outputs in (−1, 1)", "deep MLPs where tanh saturates too fast (Glorot & Bengio 2010)"],
         Problems = KnownProblem.VanishingGradients | KnownProblem.Saturation,
-        Origin = new("Turian, Bergstra & Bengio, Quadratic Features and Deep Architectures for Chunking (NAACL-HLT); studied by Glorot & Bengio, Understanding the difficulty of training deep feedforward neural networks (2010)", 2009),
+        Origin = new("Turian, Bergstra & Bengio, Quadratic Features and Deep Architectures for Chunking", 2009) { Venue = "NAACL-HLT", Related = [new Origin("Glorot & Bengio, Understanding the difficulty of training deep feedforward neural networks", 2010) { Venue = "AISTATS", Note = "studied it against tanh" }] },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Softsign"),

@@ -44,7 +44,7 @@ public sealed class SparsePlus : ElementwiseActivation<SparsePlus.Kernel_>
         Gain = 1.3803368628588104,
         TypicalUses = ["a softplus stand-in with exact zeros below −1 (sparse activations)", "non-negative outputs with an exactly linear upper part"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput,
-        Origin = new("Blondel, Martins & Niculae, Learning with Fenchel-Young Losses (JMLR), section 6.2", 2020, "arXiv:1901.02324"),
+        Origin = new("Blondel, Martins & Niculae, Learning with Fenchel-Young Losses", 2020, "arXiv:1901.02324") { Venue = "JMLR", Note = "section 6.2" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("none", "Not in torch.nn; write torch.where(x <= -1, 0, torch.where(x >= 1, x, (x + 1) ** 2 / 4))."),

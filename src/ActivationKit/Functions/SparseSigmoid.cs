@@ -40,7 +40,7 @@ public sealed class SparseSigmoid : OutputGradientActivation<SparseSigmoid.Kerne
         Gain = 1.6243215587888255,
         TypicalUses = ["gates and probabilities that should reach exactly 0 or 1 (sparse attention, Fenchel–Young losses)", "a cheap sigmoid where exp is costly"],
         Problems = KnownProblem.DyingUnits | KnownProblem.VanishingGradients | KnownProblem.Saturation | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable,
-        Origin = new("Blondel, Martins & Niculae, Learning with Fenchel-Young Losses (JMLR), section 6.2", 2020, "arXiv:1901.02324"),
+        Origin = new("Blondel, Martins & Niculae, Learning with Fenchel-Young Losses", 2020, "arXiv:1901.02324") { Venue = "JMLR", Note = "section 6.2" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("none", "Not in torch.nn; write torch.clamp((x + 1) / 2, 0, 1), whose autograd gives f′(±1) = 1/2 (here 0)."),
