@@ -458,6 +458,8 @@ public class AdvisorCommandTests
         var r = Cli.RunWide("problems", "dead-units").Ok();
         Assert.StartsWith("Dying (dead) units (dying-units)", r.Out, StringComparison.Ordinal);
         Assert.Contains("Also spelled: dead-units", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Seen in training: actkit recommend --symptom dead-units (or --symptom dying-units)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Seen in training: actkit recommend --symptom saturation\n", Cli.RunWide("problems", "saturation").Ok().Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         var json = Json(Cli.Run("problems", "dead_units", "--json").Ok());
         Assert.Equal("dying-units", json.GetProperty("id").GetString());
         Assert.Equal("dead-units", json.GetProperty("symptom").GetString());

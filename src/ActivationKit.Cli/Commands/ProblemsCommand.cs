@@ -137,7 +137,12 @@ public sealed class ProblemsCommand(CliConsoles consoles) : Command<ProblemsComm
     {
         w.WriteLine($"{p.Title} ({p.Id})");
         if (p.Aliases.Count > 0) w.WriteLine($"Also spelled: {string.Join(", ", p.Aliases)}");
-        if (p.Symptom is { } symptom) w.WriteLine($"Seen in training: actkit recommend --symptom {ActivationAdvisor.Text(symptom)} (or --symptom {p.Id})");
+        if (p.Symptom is { } symptom)
+        {
+            string text = ActivationAdvisor.Text(symptom);
+            w.WriteLine($"Seen in training: actkit recommend --symptom {text}{(text == p.Id ? string.Empty : $" (or --symptom {p.Id})")}");
+        }
+
         w.WriteLine();
         w.WriteLine($"What: {p.What}");
         w.WriteLine($"Why:  {p.Why}");
