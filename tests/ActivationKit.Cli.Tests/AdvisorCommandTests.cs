@@ -33,7 +33,11 @@ public class AdvisorCommandTests
     [InlineData("tanh", "glorot", null, "--model", "gru", "--layer", "cell")]
     [InlineData("tanh", "glorot", null, "--model", "lstm")]
     [InlineData("tanh", "glorot", null, "--model", "gru", "--symptom", "vanishing-gradients")]
-    [InlineData("tanh", "glorot", null, "--model", "rnn", "--constraint", "cheap")]
+    [InlineData("hardtanh", "glorot", null, "--model", "rnn", "--constraint", "cheap")]
+    [InlineData("tanh", "glorot", "discriminator's loss", "--model", "gan", "--layer", "output")]
+    [InlineData("sigmoid", "glorot", "binary cross-entropy per input value", "--model", "autoencoder", "--layer", "output")]
+    [InlineData("squareplus", "he_normal", null, "--constraint", "non-negative-output", "--constraint", "smooth")]
+    [InlineData("leaky_relu", "he_normal", null, "--symptom", "dying-units")]
     [InlineData("swiglu", "", null, "--model", "transformer", "--layer", "hidden")]
     [InlineData("leaky_relu", "he_normal", null, "--model", "mlp", "--layer", "hidden", "--symptom", "dead-units")]
     [InlineData("selu", "lecun_normal", null, "--model", "mlp", "--layer", "hidden", "--depth", "10", "--constraint", "self-normalising")]
@@ -67,18 +71,21 @@ public class AdvisorCommandTests
         var top = Json(Cli.Run("recommend", "--model", "gan", "--task", "binary", "--layer", "hidden", "--json").Ok()).GetProperty("recommendations")[0];
         Assert.Equal("leaky_relu", top.GetProperty("name").GetString());
         Assert.Equal(0.2, top.GetProperty("params").GetProperty("negative_slope").GetDouble());
+        // The gain of slope 0.2, √(2/(1 + 0.2²)); it was the default slope's 1.4141.
+        Assert.Equal("he_normal (gain 1.3868)", top.GetProperty("init").GetString());
     }
 
     [Theory]
-    [InlineData]
-    [InlineData("--constraint", "cheap")]
-    [InlineData("--constraint", "quantisation-friendly")]
-    [InlineData("--depth", "12")]
-    public void Multilabel_outputs_get_one_sigmoid_per_label_and_never_relu(params string[] extra)
+    [InlineData("sigmoid", "binary cross-entropy per label")]
+    [InlineData("hardsigmoid", "binary cross-entropy on its outputs", "--constraint", "cheap")]
+    [InlineData("sigmoid", "binary cross-entropy per label", "--constraint", "quantisation-friendly")]
+    [InlineData("sigmoid", "binary cross-entropy per label", "--depth", "12")]
+    public void Multilabel_outputs_get_one_sigmoid_per_label_and_never_relu(string first, string loss, params string[] extra)
     {
+        // sigmoid costs an exp, so --constraint cheap takes its piecewise-linear stand-in.
         var recs = Json(Cli.Run(["recommend", "--model", "mlp", "--task", "multilabel", "--layer", "output", "--top", "20", .. extra, "--json"]).Ok()).GetProperty("recommendations");
-        Assert.Equal("sigmoid", recs[0].GetProperty("name").GetString());
-        Assert.Contains("binary cross-entropy per label", recs[0].GetProperty("loss").GetString(), StringComparison.Ordinal);
+        Assert.Equal(first, recs[0].GetProperty("name").GetString());
+        Assert.Contains(loss, recs[0].GetProperty("loss").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(recs.EnumerateArray(), r => r.GetProperty("name").GetString() is "relu" or "relu6" or "leaky_relu" or "softmax");
     }
 
@@ -96,7 +103,7 @@ public class AdvisorCommandTests
     [InlineData("Unknown --model 'perceptron'; valid: mlp, cnn, rnn, lstm, gru, transformer, autoencoder, gan, regression", "recommend", "--model", "perceptron")]
     [InlineData("valid: regression, binary, multiclass, multilabel, ranking", "recommend", "--task", "clustering")]
     [InlineData("valid: hidden, output, gate, cell", "recommend", "--layer", "input")]
-    [InlineData("valid: dead-units, vanishing-gradients", "recommend", "--symptom", "overfitting")]
+    [InlineData("valid: dead-units (or dying-units), vanishing-gradients", "recommend", "--symptom", "overfitting")]
     [InlineData("valid: bounded-output, non-negative-output, cheap", "recommend", "--constraint", "fast")]
     [InlineData("--symptom 'dead-units,,saturation' has an empty entry; separate the entries with single commas.", "recommend", "--symptom", "dead-units,,saturation")]
     [InlineData("--constraint 'cheap,' has an empty entry", "recommend", "--constraint", "cheap,")]
@@ -104,12 +111,19 @@ public class AdvisorCommandTests
     [InlineData("--model regression contradicts --task binary", "recommend", "--model", "regression", "--task", "binary", "--layer", "output")]
     [InlineData("use it with --layer hidden", "recommend", "--layer", "output", "--constraint", "self-normalising")]
     [InlineData("No activation satisfies all of", "recommend", "--layer", "hidden", "--constraint", "bounded-output", "--constraint", "self-normalising")]
-    [InlineData("--depth must be ≥ 0", "recommend", "--depth", "-1")]
+    [InlineData("--depth must be between 0 and 2147483647, got -1.", "recommend", "--depth", "-1")]
+    [InlineData("--depth must be between 0 and 2147483647, got 99999999999.", "recommend", "--depth", "99999999999")]
+    [InlineData("--depth takes a whole number from 0 to 2147483647, got 'deep'.", "recommend", "--depth", "deep")]
+    [InlineData("--top must be between 1 and 20, got 99999999999.", "recommend", "--top", "99999999999")]
+    [InlineData("--epochs takes a whole number from 1 to 1000, got '2.5'.", "recommend", "--try", "spirals", "--epochs", "2.5")]
+    [InlineData("Only sigmoid meets all of: bounded-output, non-negative-output, smooth, but it does not suit the hidden layer of model mlp, task multiclass, symptoms vanishing-gradients", "recommend", "--symptom", "vanishing-gradients", "--constraint", "bounded-output,non-negative-output,smooth")]
     [InlineData("apply only with --try", "recommend", "--epochs", "3")]
     [InlineData("--samples must be between 20 and 100000, got 0.", "recommend", "--try", "spirals", "--samples", "0")]
     [InlineData("--samples must be between 20 and 100000, got 5.", "recommend", "--try", "spirals", "--samples", "5")]
     [InlineData("--seeds must be between 1 and 20, got 21.", "recommend", "--try", "spirals", "--seeds", "21")]
     [InlineData("no recurrent gates", "recommend", "--model", "lstm", "--layer", "gate", "--try", "spirals")]
+    [InlineData("--try cannot measure a GAN generator's output", "recommend", "--model", "gan", "--layer", "output", "--try", "spirals")]
+    [InlineData("--try cannot measure an autoencoder's reconstruction output", "recommend", "--model", "autoencoder", "--layer", "output", "--try", "spirals")]
     [InlineData("Unknown data 'galaxies'", "recommend", "--try", "galaxies")]
     [InlineData("needs a regression data set", "recommend", "--task", "regression", "--layer", "output", "--try", "spirals")]
     public void Unknown_and_contradictory_options_are_clear_errors(string message, params string[] args)
@@ -155,7 +169,7 @@ public class AdvisorCommandTests
     [Fact]
     public void Try_swaps_the_output_activation_with_its_loss_pairing()
     {
-        var r = Cli.RunWide("recommend", "--task", "binary", "--layer", "output", "--constraint", "cheap", "--try", "moons", "--epochs", "2", "--seeds", "1", "--samples", "200").Ok();
+        var r = Cli.RunWide("recommend", "--task", "binary", "--layer", "output", "--constraint", "quantisation-friendly", "--try", "moons", "--epochs", "2", "--seeds", "1", "--samples", "200").Ok();
         Assert.Contains("sigmoid + fused binary cross-entropy on logits", r.Out, StringComparison.Ordinal);
         Assert.Contains("hardsigmoid + binary cross-entropy on its outputs", r.Out, StringComparison.Ordinal);
         Assert.Contains("Agreement with the rule ranking", r.Out, StringComparison.Ordinal);
@@ -196,6 +210,21 @@ public class AdvisorCommandTests
         Assert.Equal(1, text.ExitCode);
         Assert.Contains("[critical] symmetric_init in layer 2 (sigmoid)", text.Out, StringComparison.Ordinal);
         Assert.Contains("More: actkit problems vanishing-gradients", text.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_warns_of_a_deep_tanhshrink_stack_as_of_a_tanh_one()
+    {
+        // A 10-layer tanhshrink stack (marked vanishing-gradients) got "No problems found", exit 0; a tanh stack warned.
+        using var dir = new TempDir();
+        foreach (string activation in new[] { "tanhshrink", "tanh" })
+        {
+            string layers = string.Join(", ", Enumerable.Repeat($$"""{"units": 32, "activation": "{{activation}}"}""", 10));
+            File.WriteAllText(dir.File($"{activation}.json"), $$"""{"layers": [{{layers}}, {"units": 1, "activation": "identity"}]}""");
+            var r = Cli.Run("check", dir.File($"{activation}.json"));
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains("vanishing_gradients in hidden stack", r.Out, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -420,6 +449,34 @@ public class AdvisorCommandTests
         var show = Cli.RunWide("show", name, "--no-plot").Ok().Out;
         var bullets = show[show.IndexOf("Known problems", StringComparison.Ordinal)..].Split('\n').Skip(1).TakeWhile(l => l.StartsWith("• ", StringComparison.Ordinal));
         Assert.Equal(ids.Count, bullets.Count());
+    }
+
+    [Fact]
+    public void Problems_and_symptoms_take_each_others_spelling()
+    {
+        // problems dead-units exited 2 without a suggestion; recommend --symptom dying-units failed the other way.
+        var r = Cli.RunWide("problems", "dead-units").Ok();
+        Assert.StartsWith("Dying (dead) units (dying-units)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Also spelled: dead-units", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Seen in training: actkit recommend --symptom dead-units (or --symptom dying-units)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Seen in training: actkit recommend --symptom saturation\n", Cli.RunWide("problems", "saturation").Ok().Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        var json = Json(Cli.Run("problems", "dead_units", "--json").Ok());
+        Assert.Equal("dying-units", json.GetProperty("id").GetString());
+        Assert.Equal("dead-units", json.GetProperty("symptom").GetString());
+        var recs = Json(Cli.Run("recommend", "--symptom", "dying-units", "--json").Ok());
+        Assert.Equal("dead-units", recs.GetProperty("request").GetProperty("symptoms")[0].GetString());
+    }
+
+    [Fact]
+    public void Recommend_answers_constraints_no_rule_serves_with_the_functions_that_meet_them()
+    {
+        // Exit 2 "No activation satisfies all of: … Drop a constraint." although softplus, squareplus and sigmoid do.
+        var r = Cli.RunWide("recommend", "--constraint", "non-negative-output", "--constraint", "smooth").Ok();
+        foreach (string name in new[] { "squareplus", "softplus", "sigmoid" }) Assert.Contains($". {name}", r.Out, StringComparison.Ordinal);
+        Assert.Contains("fallback: meets your constraints (non-negative-output, smooth); no rule for this case prefers it", r.Out, StringComparison.Ordinal);
+        var cnn = Cli.RunWide("recommend", "--model", "cnn", "--constraint", "non-negative-output", "--symptom", "dead-units").Ok();
+        Assert.Contains("has none of the problems you report (dying-units)", cnn.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain(". relu", cnn.Out, StringComparison.Ordinal);
     }
 
     [Fact]

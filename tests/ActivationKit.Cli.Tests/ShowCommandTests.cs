@@ -76,6 +76,41 @@ public class ShowCommandTests
     }
 
     [Fact]
+    public void Selu_shows_lecun_with_gain_1_and_pytorchs_3_4_in_its_note()
+    {
+        // It showed "LeCun (gain 0.75)": LeCun normal is Var = 1/fan_in, whatever the gain.
+        var r = Cli.RunWide("show", "selu", "--no-plot").Ok();
+        Assert.Contains("LeCun (gain 1)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("calculate_gain('selu') = 3/4, but PyTorch's documentation warns", r.Out, StringComparison.Ordinal);
+        string list = Cli.RunWide("list").Ok().Out.Split('\n').Single(l => l.StartsWith("selu ", StringComparison.Ordinal));
+        Assert.Contains("LeCun 1 ", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.75", list, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("hardsigmoid", "Howard et al., Searching for MobileNetV3 (ICCV 2019), arXiv:1905.02244 — the ReLU6(x + 3)/6 form; Courbariaux, Bengio & David, BinaryConnect: Training Deep Neural Networks with binary weights during propagations (NIPS 2015), arXiv:1511.00363 — an earlier hard sigmoid")]
+    [InlineData("softsign", "Turian, Bergstra & Bengio, Quadratic Features and Deep Architectures for Chunking (NAACL-HLT 2009); Glorot & Bengio, Understanding the difficulty of training deep feedforward neural networks (AISTATS 2010)")]
+    [InlineData("elu", "(ELUs) (ICLR 2016), arXiv:1511.07289")]
+    [InlineData("silu", "Reinforcement Learning (2017), arXiv:1702.03118; Ramachandran, Zoph & Le, Searching for Activation Functions (2017), arXiv:1710.05941 — with a trainable β, as Swish")]
+    public void Each_citation_shows_its_own_year_once_and_its_own_link(string name, string origin)
+    {
+        // hardsigmoid read "…BinaryConnect (2015) (2019), arXiv:1905.02244", softsign "(2010) (2009)".
+        Assert.Contains(origin, Cli.RunWide("show", name, "--no-plot").Ok().Out, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(Cli.Run("show", name, "--json").Ok().Out);
+        var json = doc.RootElement.GetProperty("origin");
+        Assert.Equal(ActivationCatalog.Find(name)!.Origin.Related.Count, json.GetProperty("related").GetArrayLength());
+    }
+
+    [Fact]
+    public void Json_names_the_init_scheme_as_the_initialiser_grammar_does()
+    {
+        // show --json said "le_cun" where recommend says lecun_normal.
+        using var doc = JsonDocument.Parse(Cli.Run("show", "selu", "--json").Ok().Out);
+        Assert.Equal("lecun", doc.RootElement.GetProperty("init").GetString());
+        Assert.Equal(1.0, doc.RootElement.GetProperty("gain").GetDouble());
+    }
+
+    [Fact]
     public void Json_parses()
     {
         var r = Cli.Run("show", "tanh", "--json").Ok();

@@ -27,7 +27,11 @@ public class AdvisorTests
         { "autoencoder", "regression", "hidden", 3, "", "", "relu", "", "he_normal" },
         { "transformer", "multiclass", "hidden", 12, "", "", "swiglu", "", "" },
         { "gan", "binary", "hidden", 4, "", "", "leaky_relu", "", "he_normal" },
-        { "gan", "regression", "output", 4, "", "", "tanh", "", "glorot" },
+        { "gan", "regression", "output", 4, "", "", "tanh", "discriminator's loss", "glorot" },
+        { "gan", "multiclass", "output", 0, "", "", "tanh", "discriminator's loss", "glorot" },
+        { "gan", "binary", "output", 0, "", "", "sigmoid", "binary cross-entropy", "glorot" },
+        { "autoencoder", "multiclass", "output", 0, "", "", "sigmoid", "binary cross-entropy per input value", "glorot" },
+        { "autoencoder", "regression", "output", 0, "", "", "identity", "mean squared error against the (standardised) input", "glorot" },
         { "mlp", "multiclass", "hidden", 10, "dead-units", "", "leaky_relu", "", "he_normal" },
         { "cnn", "multiclass", "hidden", 20, "vanishing-gradients", "", "relu", "", "he_normal" },
         { "mlp", "multiclass", "hidden", 4, "exploding-gradients", "", "relu6", "", "he_normal" },
@@ -36,16 +40,18 @@ public class AdvisorTests
         { "mlp", "multiclass", "hidden", 8, "", "self-normalising", "selu", "", "lecun_normal" },
         { "cnn", "multiclass", "hidden", 3, "", "quantisation-friendly", "relu6", "", "" },
         { "mlp", "multiclass", "hidden", 3, "", "smooth", "gelu", "", "" },
-        { "mlp", "binary", "output", 0, "", "cheap", "sigmoid", "binary cross-entropy", "" },
+        { "mlp", "binary", "output", 0, "", "cheap", "hardsigmoid", "binary cross-entropy on its outputs", "" },
         { "mlp", "multiclass", "hidden", 12, "", "", "relu", "", "he_normal" },
         { "mlp", "multiclass", "hidden", 3, "", "bounded-output", "tanh", "", "glorot" },
         { "cnn", "multiclass", "hidden", 3, "", "cheap", "relu", "", "he_normal" },
         { "lstm", "multiclass", "gate", 0, "", "quantisation-friendly", "sigmoid", "", "glorot" },
-        { "gru", "multiclass", "cell", 0, "", "cheap", "tanh", "", "glorot" },
+        { "gru", "multiclass", "cell", 0, "", "cheap", "hardtanh", "", "glorot" },
         { "lstm", "multiclass", "hidden", 0, "", "", "tanh", "", "glorot" },
         { "mlp", "regression", "output", 0, "", "quantisation-friendly", "identity", "squared error", "glorot" },
         { "gru", "multiclass", "hidden", 0, "vanishing-gradients", "", "tanh", "", "glorot" },
-        { "rnn", "regression", "hidden", 0, "", "cheap", "tanh", "", "glorot" },
+        { "rnn", "regression", "hidden", 0, "", "cheap", "hardtanh", "", "glorot" },
+        { "mlp", "multiclass", "hidden", 3, "", "non-negative-output,smooth", "squareplus", "", "he_normal (gain 0.8165)" },
+        { "mlp", "multiclass", "output", 0, "", "cheap", "identity", "softmax cross-entropy on the logits", "glorot" },
     };
 
     [Fact]
@@ -98,7 +104,9 @@ public class AdvisorTests
 
                 foreach (var r in recs)
                 {
+                    // The identity gives logits, only with a loss on logits (it is the fallback for a cheap multi-class output).
                     var info = ActivationCatalog.Find(r.Name)!;
+                    if (r.Name == "identity" && layer == "output" && r.Loss!.Contains("on the logits", StringComparison.Ordinal)) continue;
                     Assert.False(info.Kind == ActivationKind.Elementwise && !info.BoundedAbove, $"{r.Name} recommended for {model}/{task}/{layer} with '{c}'");
                 }
             }
@@ -130,8 +138,12 @@ public class AdvisorTests
             }
         }
 
+        // sigmoid, relu and others are non-negative: the message no longer says none satisfies the constraint.
         var e = Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(Request("lstm", "multiclass", "hidden", 0, "", "non-negative-output")));
-        Assert.StartsWith("No activation satisfies all of: model lstm, task multiclass, layer hidden, constraints non-negative-output. Drop a constraint.", e.Message, StringComparison.Ordinal);
+        Assert.Matches(@"^\d+ functions meet all of: non-negative-output, but none suits the hidden layer of model lstm, task multiclass \(", e.Message);
+        Assert.Contains("hardsigmoid, sigmoid, sparse_sigmoid", e.Message, StringComparison.Ordinal);
+        Assert.Contains("not both bounded and zero-centred, as a recurrent state must be", e.Message, StringComparison.Ordinal);
+        Assert.Contains("). Drop a constraint.", e.Message, StringComparison.Ordinal);
         Assert.Contains("feed-forward hidden layers", Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(Request("lstm", "multiclass", "hidden", 0, "", "self-normalising"))).Message, StringComparison.Ordinal);
     }
 
@@ -148,7 +160,8 @@ public class AdvisorTests
                 {
                     var recs = ActivationAdvisor.Recommend(Request(model, "multiclass", "hidden", 0, symptom, c), count: 20);
                     Assert.All(recs, r => Assert.True(ActivationCatalog.Find(r.Name)!.BoundedAbove && ActivationCatalog.Find(r.Name)!.BoundedBelow, $"{r.Name} for {model} hidden with '{symptom}' '{c}'"));
-                    Assert.Equal("tanh", recs[0].Name);
+                    // tanh costs an exp: --constraint cheap takes hard tanh.
+                    Assert.Equal(c == "cheap" ? "hardtanh" : "tanh", recs[0].Name);
                 }
             }
         }
@@ -175,6 +188,193 @@ public class AdvisorTests
         Assert.NotEmpty(recs[0].Why);
         Assert.True(recs.Select(r => r.Score).SequenceEqual(recs.Select(r => r.Score).OrderByDescending(s => s)));
         Assert.Equal(recs.Count, recs.Select(r => r.Name).Distinct().Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(CatalogData.AllNames), MemberType = typeof(CatalogData))]
+    public void Cheap_and_quantisation_friendly_are_one_definition_held_to_the_function(string name)
+    {
+        // --constraint cheap ranked elu, gelu and silu (each marked computational-cost), and quantisation-friendly took
+        // elu (exp, unbounded) as piecewise linear because it is not C∞.
+        var info = ActivationCatalog.Find(name)!;
+        bool costly = info.Problems.HasFlag(KnownProblem.ComputationalCost);
+        Assert.Equal(!costly, ConstraintCriteria.Meets(info, Constraint.Cheap));
+
+        // The mark itself: the formula names a transcendental function exactly when the function is marked costly.
+        string[] transcendental = ["exp", "erf", "tanh", "ln(", "log", "sin", "σ", "Φ", "sigmoid", "gelu"];
+        bool named = transcendental.Any(t => info.Formula.Contains(t, StringComparison.Ordinal));
+        Assert.True(costly == named, $"{name}: marked computational-cost {costly}, formula '{info.Formula}' names a transcendental function {named}");
+
+        // Quantisation-friendly: bounded, or no transcendental function and exactly linear for |x| ≥ 8 (second
+        // differences of the double forward pass vanish there), measured here apart from the library's own check.
+        bool bounded = info.BoundedAbove && info.BoundedBelow;
+        bool linearTails = false;
+        if (info.Kind == ActivationKind.Elementwise)
+        {
+            var f = ActivationCatalog.Create(info);
+            var x = Enumerable.Range(0, 65).Select(i => 8 + (i * 0.5)).SelectMany(v => new[] { v, -v }).ToArray();
+            var y = new double[x.Length];
+            f.Forward(x, y);
+            double Y(double v) => y[Array.IndexOf(x, v)];
+            linearTails = x.Where(v => Math.Abs(v) is > 8 and < 40).All(v => Math.Abs(Y(v - 0.5) - (2 * Y(v)) + Y(v + 0.5)) <= 1e-12 * (1 + Math.Abs(Y(v))));
+        }
+
+        bool friendly = ConstraintCriteria.Meets(info, Constraint.QuantisationFriendly);
+        Assert.True(friendly == (bounded || (!costly && linearTails)), $"{name}: quantisation-friendly {friendly}, bounded {bounded}, cheap {!costly}, linear for |x| ≥ 8 {linearTails}");
+        if (name is "elu" or "selu" or "celu" or "gelu" or "silu" or "mish" or "softplus" or "squareplus" or "relu_squared" or "exponential") Assert.False(friendly, name);
+        if (name is "relu" or "relu6" or "leaky_relu" or "hardswish" or "hardtanh" or "hardsigmoid" or "identity" or "sigmoid" or "tanh") Assert.True(friendly, name);
+    }
+
+    [Theory]
+    [InlineData("cheap")]
+    [InlineData("quantisation-friendly")]
+    public void Constrained_recommendations_only_hold_functions_that_meet_the_constraint(string constraint)
+    {
+        var c = ActivationAdvisor.Parse<Constraint>(constraint, "constraint");
+        foreach (var model in new[] { "mlp", "cnn", "transformer", "autoencoder", "regression", "gan" })
+        {
+            foreach (string symptom in new[] { "", "dead-units", "slow-convergence", "vanishing-gradients" })
+            {
+                var recs = ActivationAdvisor.Recommend(Request(model, model == "regression" ? "regression" : "multiclass", "hidden", 0, symptom, constraint), count: 20);
+                Assert.All(recs, r => Assert.True(ConstraintCriteria.Meets(ActivationCatalog.Find(r.Name)!, c), $"{r.Name} for {model} '{symptom}' --constraint {constraint}"));
+                Assert.DoesNotContain(recs, r => r.Name is "elu" or "gelu" or "silu" or "selu");
+            }
+        }
+    }
+
+    [Fact]
+    public void Constraints_that_rules_do_not_serve_get_the_functions_that_meet_them_not_a_false_none()
+    {
+        // "No activation satisfies all of: … Drop a constraint." although softplus, squareplus and sigmoid are
+        // non-negative and smooth: no rule scored them.
+        var recs = ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 0, "", "non-negative-output,smooth"), count: 20);
+        Assert.Equal(["squareplus", "softplus", "exponential", "sigmoid"], recs.Select(r => r.Name));
+        Assert.All(recs, r =>
+        {
+            Assert.Equal(0, r.Score);
+            Assert.StartsWith("fallback: meets your constraints (non-negative-output, smooth); no rule for this case prefers it", r.Why[0], StringComparison.Ordinal);
+        });
+
+        // With a symptom, the functions marked with its problem are left out and the reason says so.
+        var dead = ActivationAdvisor.Recommend(Request("cnn", "multiclass", "hidden", 0, "dead-units", "non-negative-output"), count: 20);
+        Assert.Equal(["squareplus", "softplus", "exponential", "sigmoid"], dead.Select(r => r.Name));
+        Assert.All(dead, r => Assert.Contains("has none of the problems you report (dying-units)", r.Why[0], StringComparison.Ordinal));
+
+        // When those that meet the constraints cannot serve, the message names them and why, with the symptoms.
+        var e = Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 0, "vanishing-gradients", "bounded-output,non-negative-output,smooth")));
+        Assert.StartsWith("Only sigmoid meets all of: bounded-output, non-negative-output, smooth, but it does not suit the hidden layer of model mlp, task multiclass, symptoms vanishing-gradients (marked with vanishing-gradients, the problem that --symptom vanishing-gradients reports). Drop a constraint.", e.Message, StringComparison.Ordinal);
+        var none = Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(Request("cnn", "multiclass", "hidden", 0, "dead-units", "bounded-output,self-normalising")));
+        Assert.StartsWith("No activation satisfies all of: bounded-output, self-normalising (for the hidden layer of model cnn, task multiclass, symptoms dead-units). Drop a constraint.", none.Message, StringComparison.Ordinal);
+
+        // Every constraint set either gets recommendations that meet it or a message that is true of the catalog.
+        var all = Enum.GetValues<Constraint>().Where(c => c != Constraint.SelfNormalising).ToArray();
+        for (int mask = 1; mask < 1 << all.Length; mask++)
+        {
+            var set = all.Where((_, i) => (mask & (1 << i)) != 0).ToArray();
+            foreach (var layer in new[] { LayerRole.Hidden, LayerRole.Output })
+            {
+                var request = new AdvisorRequest { Layer = layer, Task = layer == LayerRole.Output ? AdvisorTask.Regression : AdvisorTask.Multiclass, Constraints = set };
+                var meeting = ActivationCatalog.All.Where(i => ActivationAdvisor.Allowed(i, request)).ToList();
+                try
+                {
+                    var got = ActivationAdvisor.Recommend(request, 20);
+                    Assert.All(got, r => Assert.Contains(meeting, i => i.Name == r.Name));
+                }
+                catch (ArgumentException ex)
+                {
+                    Assert.True(meeting.Count == 0 == ex.Message.StartsWith("No activation satisfies", StringComparison.Ordinal), $"{string.Join(",", set)} {layer}: {ex.Message}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Gan_and_autoencoder_outputs_are_generated_or_reconstructed_whatever_the_default_task()
+    {
+        // --model gan --layer output gave softmax with categorical cross-entropy: the generator's rule needed --task regression.
+        foreach (string task in new[] { "multiclass", "regression", "multilabel", "ranking" })
+        {
+            var gan = ActivationAdvisor.Recommend(Request("gan", task, "output", 0, "", ""));
+            Assert.Equal(["tanh", "sigmoid"], gan.Select(r => r.Name));
+            Assert.StartsWith("gan-output:", gan[0].Why[0], StringComparison.Ordinal);
+            Assert.DoesNotContain("cross-entropy (fused with the softmax", gan[0].Loss!, StringComparison.Ordinal);
+        }
+
+        // --task binary at a GAN's output is the discriminator.
+        Assert.Equal("sigmoid", ActivationAdvisor.Recommend(Request("gan", "binary", "output", 0, "", ""))[0].Name);
+
+        var ae = ActivationAdvisor.Recommend(Request("autoencoder", "multiclass", "output", 0, "", ""));
+        Assert.Equal(["sigmoid", "identity"], ae.Select(r => r.Name));
+        Assert.StartsWith("binary cross-entropy per input value against the input scaled to [0, 1]", ae[0].Loss, StringComparison.Ordinal);
+        Assert.StartsWith("mean squared error against the (standardised) input", ae[1].Loss, StringComparison.Ordinal);
+        var real = ActivationAdvisor.Recommend(Request("autoencoder", "regression", "output", 0, "", ""));
+        Assert.Equal(["identity", "sigmoid"], real.Select(r => r.Name));
+
+        // The documented condition is the code's: docs/advisor.md prints When.
+        Assert.Contains("any --task but binary", AdvisorRules.All.Single(r => r.Id == "gan-output").When, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Symptoms_and_problems_share_one_list_of_names()
+    {
+        // problems dead-units said it was neither a problem nor a function, and recommend --symptom dying-units failed.
+        Assert.Equal("dying-units", ActivationProblems.Find("dead-units")!.Id);
+        Assert.Equal("dying-units", ActivationProblems.Find("Dead_Units")!.Id);
+        Assert.Equal(Symptom.DeadUnits, ActivationAdvisor.ParseSymptom("dying-units"));
+        Assert.Equal(Symptom.DeadUnits, ActivationAdvisor.ParseSymptom("dead-units"));
+        Assert.Equal(Symptom.SlowConvergence, ActivationAdvisor.ParseSymptom("slow-convergence"));
+        Assert.Contains("valid: dead-units (or dying-units), vanishing-gradients, exploding-gradients, slow-convergence, saturation.", Assert.Throws<ArgumentException>(() => ActivationAdvisor.ParseSymptom("overfitting")).Message, StringComparison.Ordinal);
+        foreach (var symptom in Enum.GetValues<Symptom>())
+        {
+            // Each symptom's spelling names its problem, where it has one.
+            if (ActivationProblems.ForSymptom(symptom) is { } p) Assert.Same(p, ActivationProblems.Find(ActivationAdvisor.Text(symptom)));
+        }
+
+        var names = ActivationProblems.All.SelectMany(p => p.Names).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
+    }
+
+    [Fact]
+    public void Reasons_and_caveats_fit_the_function_they_are_attached_to()
+    {
+        // The hidden-rectifier reason ("cheap and sparse") was attached to elu, gelu, silu and selu.
+        var hidden = ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 0, "", ""), count: 20);
+        foreach (var r in hidden)
+        {
+            bool rectifier = ActivationCatalog.Find(r.Name)!.Family == Family.Rectifier;
+            Assert.Equal(rectifier, r.Why.Any(w => w.StartsWith("hidden-rectifier:", StringComparison.Ordinal)));
+        }
+
+        Assert.Contains(hidden.Single(r => r.Name == "gelu").Why, w => w.StartsWith("hidden-smooth:", StringComparison.Ordinal));
+
+        // --symptom saturation ranked gelu 5th while its rule said GELU flattens below −4: every function marked with the
+        // reported problem is left out, in every feed-forward model.
+        foreach (var (symptom, problem) in new[] { ("saturation", "saturation"), ("dead-units", "dying-units"), ("vanishing-gradients", "vanishing-gradients") })
+        {
+            foreach (string model in new[] { "mlp", "cnn", "transformer", "autoencoder", "gan" })
+            {
+                var recs = ActivationAdvisor.Recommend(Request(model, "multiclass", "hidden", 0, symptom, ""), count: 20);
+                Assert.DoesNotContain(recs, r => ActivationProblems.Find(problem)!.Affects(ActivationCatalog.Find(r.Name)!));
+            }
+        }
+
+        // hardsigmoid, recommended for gates and binary outputs, carried "…use a leaky variant".
+        var gate = ActivationAdvisor.Recommend(Request("lstm", "multiclass", "gate", 0, "", "cheap"))[0];
+        Assert.Equal("hardsigmoid", gate.Name);
+        var caveat = Assert.Single(gate.Caveats, c => c.StartsWith("zero output and zero gradient", StringComparison.Ordinal));
+        Assert.Equal("zero output and zero gradient for x < −3: a unit pushed there stops learning; sigmoid keeps a small gradient there", caveat);
+        Assert.DoesNotContain("leaky", caveat, StringComparison.Ordinal);
+        var relu = ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 0, "", ""))[0];
+        Assert.Contains(relu.Caveats, c => c.StartsWith("zero output and zero gradient for x < 0", StringComparison.Ordinal) && c.Contains("leaky variant", StringComparison.Ordinal));
+
+        // relu at a non-negative regression output is what its rule prefers, not "belongs in hidden layers".
+        var regression = ActivationAdvisor.Recommend(Request("mlp", "regression", "output", 0, "", "non-negative-output"), count: 10);
+        Assert.DoesNotContain(regression.Single(r => r.Name == "relu").Caveats, c => c.Contains("belongs in hidden layers", StringComparison.Ordinal));
+
+        // Criterion texts describe the tests: not-zero-centred is the |mean| ≤ ¼ RMS test, saturation the detector's tail.
+        Assert.Contains("quarter of their root mean square", ActivationProblems.Find("not-zero-centred")!.Criterion, StringComparison.Ordinal);
+        Assert.DoesNotContain("one sign", ActivationProblems.Find("not-zero-centred")!.Criterion, StringComparison.Ordinal);
+        Assert.Contains("5 % of the function's peak slope", ActivationProblems.Find("saturation")!.Criterion, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -246,7 +446,7 @@ public class AdvisorTests
         Assert.Contains("sparse_sigmoid", ActivationProblems.Find("dying-units")!.AffectedFunctions);
         Assert.Contains("hardshrink", ActivationProblems.Find("dying-units")!.AffectedFunctions);
         Assert.Contains("tanhshrink", ActivationProblems.Find("vanishing-gradients")!.AffectedFunctions);
-        foreach (string fixedBy in new[] { "selu", "elu", "gelu", "silu" }) Assert.DoesNotContain(fixedBy, ActivationProblems.Find("vanishing-gradients")!.AffectedFunctions);
+        foreach (string fixedBy in new[] { "selu", "elu", "gelu", "silu", "softplus", "logsigmoid" }) Assert.DoesNotContain(fixedBy, ActivationProblems.Find("vanishing-gradients")!.AffectedFunctions);
         // The saturation cure is the ReLU family; GELU, SiLU and mish flatten out below about −4 and the detector
         // reports a layer stuck there, so they are marked (they were offered as the cure while diagnose reported them).
         foreach (string fixedBy in new[] { "relu", "leaky_relu", "prelu" }) Assert.DoesNotContain(fixedBy, ActivationProblems.Find("saturation")!.AffectedFunctions);
@@ -296,6 +496,25 @@ public class AdvisorTests
         Assert.Contains("hardmax", ActivationProblems.Find("vanishing-gradients")!.AffectedFunctions);
         foreach (string name in new[] { "softmax", "softmin", "sparsemax", "hardmax", "relu", "sparse_plus" }) Assert.True(CatalogProperties.IsNonNegative(ActivationCatalog.Find(name)!), name);
         foreach (string name in new[] { "log_softmax", "glu", "tanh" }) Assert.False(CatalogProperties.IsNonNegative(ActivationCatalog.Find(name)!), name);
+    }
+
+    [Theory]
+    [InlineData("tanhshrink", true)]
+    [InlineData("tanh", true)]
+    [InlineData("softsign", true)]
+    [InlineData("logsigmoid", false)]
+    [InlineData("softplus", false)]
+    [InlineData("relu", false)]
+    public void Network_check_warns_of_a_deep_stack_by_the_vanishing_gradient_mark(string activation, bool warns)
+    {
+        // It counted the sigmoidal family: ten tanhshrink layers (marked: f′ = tanh² ≈ 0 around the origin) got "No
+        // problems found" while ten logsigmoid layers (f′ → 1 for x → −∞, not marked) warned.
+        string layers = string.Join(", ", Enumerable.Repeat($$"""{"units": 64, "activation": "{{activation}}"}""", 10));
+        var found = NetworkCheck.Check(NetworkSpec.Parse($$"""{"inputs": 64, "layers": [{{layers}}, {"units": 1, "activation": "identity"}]}"""));
+        var stack = found.Where(f => f.Kind == FindingKind.VanishingGradients && f.Layer == "hidden stack").ToList();
+        Assert.Equal(warns, stack.Count == 1);
+        Assert.Equal(warns, ActivationCatalog.Find(activation)!.Problems.HasFlag(KnownProblem.VanishingGradients));
+        if (warns) Assert.StartsWith($"10 of 10 hidden layers use a function whose slopes vanish ({activation};", stack[0].Explanation, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -423,15 +642,31 @@ public class AdvisorTests
     }
 
     [Fact]
-    public void He_on_selu_is_reported_since_selus_fixed_point_needs_lecuns_variance()
+    public void Selus_gain_is_1_so_he_draws_lecuns_variance_and_glorot_off_it_is_reported()
     {
-        // The engine's he_normal uses SELU's gain 3/4: fan_in·Var(w) = 0.5625, outside the [0.95, 1.1] of Klambauer's
-        // Theorem 1 and the 1.5× allowed for initialisation-sensitive functions.
-        var found = NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 64, "layers": [{"units": 64, "activation": "selu", "init": "he_normal"}, {"units": 1, "activation": "identity"}]}"""));
-        var f = Assert.Single(found);
-        Assert.Equal(0.5625, f.Evidence["ratio"], 12);
-        Assert.Contains("LeCun normal", f.Fix, StringComparison.Ordinal);
+        // SELU's gain was PyTorch's calculate_gain('selu') = 3/4, so he_normal drew fan_in·Var(w) = 0.5625, outside the
+        // [0.95, 1.1] of Klambauer's Theorem 1. Its gain is now 1 (PyTorch advises nonlinearity='linear' for
+        // self-normalising networks): he_normal draws LeCun's 1/fan_in exactly, and Glorot with unequal fans (2/80 for
+        // 64 → 16, 1.6× what SELU needs) is beyond the 1.5× allowed for initialisation-sensitive functions.
+        Assert.Equal(1.0, ActivationCatalog.Find("selu")!.Gain);
+        Assert.Equal("LeCun (gain 1)", $"{ActivationCatalog.Find("selu")!.Init} (gain {ActivationCatalog.Find("selu")!.Gain})");
+        Assert.Empty(NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 64, "layers": [{"units": 64, "activation": "selu", "init": "he_normal"}, {"units": 1, "activation": "identity"}]}""")));
         Assert.Empty(NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 64, "layers": [{"units": 64, "activation": "selu", "init": "lecun_normal"}, {"units": 1, "activation": "identity"}]}""")));
+        var found = NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 64, "layers": [{"units": 16, "activation": "selu", "init": "glorot_normal"}, {"units": 1, "activation": "identity"}]}"""));
+        var f = Assert.Single(found);
+        Assert.Equal(1.6, f.Evidence["ratio"], 12);
+        Assert.Contains("LeCun normal", f.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_recommended_gain_follows_the_recommended_parameters()
+    {
+        // --model gan recommended leaky_relu(negative_slope=0.2) with he_normal (gain 1.4141), the default slope's gain.
+        var top = ActivationAdvisor.Recommend(Request("gan", "binary", "hidden", 0, "", ""))[0];
+        Assert.Equal("leaky_relu", top.Name);
+        Assert.Equal(0.2, top.Params["negative_slope"]);
+        Assert.Equal("he_normal (gain 1.3868)", top.Init);
+        Assert.Equal("he_normal (gain 1.6765)", ActivationAdvisor.InitFor(ActivationCatalog.Find("silu")!));
     }
 
     [Theory]

@@ -85,6 +85,65 @@ public class CatalogTests
     }
 
     [Theory]
+    [MemberData(nameof(CatalogData.AllNames), MemberType = typeof(CatalogData))]
+    public void Vanishing_gradient_mark_follows_its_printed_criterion(string name)
+    {
+        // The criterion `actkit problems vanishing-gradients` prints, measured: no gradient at all; max |f′| ≤ 1/4
+        // (row-wise: every Jacobian entry); |f′| ≤ 0.05 wherever |x| ≥ 4 on both sides; or |f′| ≤ 0.05 on [−0.2, 0.2]
+        // where f is not 0. softplus and logsigmoid (one flat side, f′ → 1 on the other, f′(0) = 1/2) were marked while
+        // ELU, GELU and SiLU with the same one-sided profile were not.
+        var info = ActivationCatalog.Find(name)!;
+        var f = ActivationCatalog.Create(info);
+        bool marked = info.Problems.HasFlag(KnownProblem.VanishingGradients);
+        string why;
+        bool meets;
+        if (info.Kind == ActivationKind.Gated)
+        {
+            // The value half a passes the gate g(b) on unchanged (∂y/∂a = g(b), unbounded for GEGLU and SwiGLU).
+            meets = false;
+            why = "gated";
+        }
+        else if (info.Kind == ActivationKind.Rowwise)
+        {
+            // The Jacobian of rows of 6 values, column by column (dy = unit vectors), on rows spread like logits.
+            var random = new Random(7);
+            double largest = 0;
+            for (int row = 0; row < 200; row++)
+            {
+                var x = Enumerable.Range(0, 6).Select(_ => (random.NextDouble() - 0.5) * (1 + (row % 10))).ToArray();
+                for (int k = 0; k < 6; k++)
+                {
+                    var dy = new double[6];
+                    dy[k] = 1;
+                    var dx = new double[6];
+                    f.Backward(x, dy, dx, 6);
+                    largest = Math.Max(largest, dx.Max(Math.Abs));
+                }
+            }
+
+            meets = largest <= 0.25 + 1e-12;
+            why = $"largest Jacobian entry {largest:G4}";
+        }
+        else
+        {
+            var x = Enumerable.Range(0, 4001).Select(i => -20 + (i * 0.01)).ToArray();
+            var y = new double[x.Length];
+            var d = Enumerable.Repeat(1.0, x.Length).ToArray();
+            f.Forward(x, y);
+            f.Backward(x, d, d);
+            double Max(Func<double, bool> where) => Enumerable.Range(0, x.Length).Where(i => where(x[i])).Max(i => Math.Abs(d[i]));
+            bool none = d.All(v => v == 0);
+            bool quarter = Max(_ => true) <= 0.25 + 1e-12;
+            bool tails = Max(v => v <= -4) <= 0.05 && Max(v => v >= 4) <= 0.05;
+            bool origin = Max(v => Math.Abs(v) <= 0.2 + 1e-9) <= 0.05 && Enumerable.Range(0, x.Length).Any(i => Math.Abs(x[i]) <= 0.2 && y[i] != 0);
+            meets = none || quarter || tails || origin;
+            why = $"no gradient {none}, max |f′| ≤ 1/4 {quarter}, flat tails {tails}, flat at the origin {origin}";
+        }
+
+        Assert.True(marked == meets, $"{name}: marked vanishing-gradients {marked}, criterion {meets} ({why})");
+    }
+
+    [Theory]
     [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
     public void Range_and_monotonicity_marks_agree_with_the_function(string name)
     {
@@ -140,6 +199,137 @@ public class CatalogTests
         double ratio = Math.Abs(mean) / rms;
         Assert.True(info.ZeroCentred == ratio <= 0.25, $"{name}: marked zero-centred {info.ZeroCentred}, but the outputs' |mean| is {ratio:F3} of their RMS on N(0, 1) inputs");
         Assert.True(Math.Abs(ratio - 0.25) > 0.03, $"{name}: |mean|/RMS = {ratio:F3}, too close to the line at 0.25 for the mark to be a clear fact");
+    }
+
+    [Theory]
+    [MemberData(nameof(CatalogData.AllNames), MemberType = typeof(CatalogData))]
+    public void Stated_gain_follows_the_one_rule(string name)
+    {
+        // ActivationInfo.Gain, which the engine's initialisers, the advisor and the init checks use: PyTorch's
+        // calculate_gain where PyTorch has an entry (SELU: 1, PyTorch's advice for self-normalising networks), else the
+        // variance-preserving 1/√E[f(z)²] for z ~ N(0, 1), recomputed here by Gauss–Legendre quadrature of the function's
+        // double forward pass (gated functions a·g(b): a, b independent N(0, 1), so E[g(z)²]); row-wise functions 1.
+        // silu had √2 where the rule gives 1.6765, while gelu had the rule's 1.5335.
+        var info = ActivationCatalog.Find(name)!;
+        var f = ActivationCatalog.Create(info);
+        double expected;
+        if (info.Kind == ActivationKind.Rowwise)
+        {
+            expected = 1.0;
+        }
+        else
+        {
+            double secondMoment = GaussianSecondMoment(f);
+            double rule = 1 / Math.Sqrt(secondMoment);
+            expected = name switch
+            {
+                "identity" or "sigmoid" => 1.0,
+                "tanh" => 5.0 / 3.0,
+                "relu" => Math.Sqrt(2),
+                "leaky_relu" => Math.Sqrt(2 / (1 + (0.01 * 0.01))),
+                "selu" => 1.0,
+                _ => rule,
+            };
+
+            // Where PyTorch's value is also the variance-preserving one, the two agree.
+            if (name is "identity" or "relu" or "leaky_relu" or "selu") Assert.Equal(1.0, expected / rule, 1e-9);
+        }
+
+        Assert.True(Math.Abs(info.Gain - expected) <= 1e-10 * expected, $"{name}: stated gain {info.Gain:R}, the rule gives {expected:R}");
+        // The library's own computation (at any parameters) agrees at the defaults.
+        Assert.True(Math.Abs(InitGain.Of(f) - expected) <= 1e-10 * expected, $"{name}: InitGain.Of gives {InitGain.Of(f):R}, the rule {expected:R}");
+    }
+
+    [Theory]
+    [InlineData("leaky_relu(0.2)", 1.3867504905630728)]
+    [InlineData("leaky_relu(negative_slope=0)", 1.4142135623730951)]
+    [InlineData("prelu(init=0.1)", 1.4071950894605838)]
+    [InlineData("elu(alpha=0.5)", 1.3655948588382177)]
+    [InlineData("softmax", 1.0)]
+    public void Gains_follow_the_parameters(string spec, double gain)
+    {
+        // recommend --model gan gives leaky_relu(negative_slope=0.2) with he_normal: its gain is √(2/(1 + 0.2²)), not
+        // the 1.4141 of the default slope 0.01.
+        Assert.Equal(gain, InitGain.Of(spec), 1e-9);
+    }
+
+    /// <summary>E[f(z)²] for z ~ N(0, 1): 8-point Gauss–Legendre on panels of 1/8 over [−40, 40], split at the kinks.</summary>
+    private static double GaussianSecondMoment(Activation f)
+    {
+        double[] nodes = [-0.9602898564975363, -0.7966664774136267, -0.5255324099163290, -0.1834346424956498, 0.1834346424956498, 0.5255324099163290, 0.7966664774136267, 0.9602898564975363];
+        double[] weights = [0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.3626837833783620, 0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763];
+        var edges = Enumerable.Range(0, 641).Select(i => -40 + (i / 8.0)).Concat(f.Info.Kinks).Distinct().Order().ToArray();
+        var z = new List<double>();
+        var w = new List<double>();
+        for (int p = 0; p + 1 < edges.Length; p++)
+        {
+            double mid = (edges[p] + edges[p + 1]) / 2, half = (edges[p + 1] - edges[p]) / 2;
+            for (int k = 0; k < nodes.Length; k++)
+            {
+                z.Add(mid + (half * nodes[k]));
+                w.Add(half * weights[k] * Math.Exp(-z[^1] * z[^1] / 2) / Math.Sqrt(2 * Math.PI));
+            }
+        }
+
+        var y = new double[z.Count];
+        if (f.Info.Kind == ActivationKind.Gated)
+        {
+            // Rows [a | b] = [1 | z]: a·g(b) = g(z), and E[a²] = 1 for the independent value half.
+            f.Forward(z.SelectMany(v => new[] { 1.0, v }).ToArray(), y, 2);
+        }
+        else
+        {
+            f.Forward(z.ToArray(), y);
+        }
+
+        return y.Select((v, i) => v * v * w[i]).Sum();
+    }
+
+    [Theory]
+    [MemberData(nameof(CatalogData.AllNames), MemberType = typeof(CatalogData))]
+    public void Each_reference_carries_its_own_year_once_and_its_own_link(string name)
+    {
+        // hardsigmoid read "…BinaryConnect (2015) (2019), arXiv:1905.02244" (MobileNetV3's id after BinaryConnect's
+        // year) and softsign "(2010) (2009)": years live in Year only, each link is its own reference's.
+        var info = ActivationCatalog.Find(name)!;
+        var year = new System.Text.RegularExpressions.Regex(@"\b(1[89]|20)\d\d\b");
+        foreach (var o in new[] { info.Origin }.Concat(info.Origin.Related))
+        {
+            foreach (string? text in new[] { o.Citation, o.Venue, o.Note })
+            {
+                Assert.False(text is not null && year.IsMatch(text), $"{name}: a year inside '{text}'; put it in Origin.Year");
+            }
+
+            Assert.True(o.Year == 0 || o.Year is >= 1800 and <= 2030, $"{name}: year {o.Year}");
+            Assert.Empty(o.Related.SelectMany(r => r.Related));
+            if (o.Link is { } link && link.StartsWith("arXiv:", StringComparison.Ordinal))
+            {
+                // An arXiv id starts with the year and month of submission: the paper's year, or the year before it
+                // appeared at a venue.
+                int submitted = 2000 + int.Parse(link.AsSpan(6, 2), System.Globalization.CultureInfo.InvariantCulture);
+                Assert.True(o.Year == submitted || o.Year == submitted + 1, $"{name}: {o.Citation} ({o.Year}) has {link}, submitted in {submitted}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Thresholded_linear_is_no_alias_of_thresholded_relu()
+    {
+        // TLin (Konda, Memisevic & Krueger) is x·[|x| > θ], symmetric: hardshrink(lambd=θ), not thresholded_relu.
+        Assert.Null(ActivationCatalog.Find("thresholded_linear"));
+        Assert.Contains(ActivationCatalog.Find("hardshrink")!.TypicalUses, u => u.Contains("TLin", StringComparison.Ordinal) && u.Contains("hardshrink(lambd=1)", StringComparison.Ordinal));
+        var tlin = ActivationCatalog.Create("hardshrink(lambd=1)");
+        var y = new double[4];
+        tlin.Forward([-1.5, -0.5, 0.5, 1.5], y);
+        Assert.Equal([-1.5, 0, 0, 1.5], y);
+    }
+
+    [Fact]
+    public void Geglus_typical_uses_say_that_t5_and_gemma_gate_with_the_tanh_gelu()
+    {
+        // They cited T5 v1.1 and Gemma, which use gelu_tanh in the gate, for this exact-erf GEGLU.
+        string uses = string.Join(" ", ActivationCatalog.Find("geglu")!.TypicalUses);
+        Assert.Contains("T5 v1.1 and Gemma gate with the tanh approximation of GELU", uses, StringComparison.Ordinal);
     }
 
     [Fact]

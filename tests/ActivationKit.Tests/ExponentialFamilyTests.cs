@@ -203,7 +203,7 @@ public class ExponentialFamilyTests
         var selu = new Selu();
         Assert.Equal(1.0507009873554805, D(selu, 1.0));
         Assert.Equal(-1.7580993408473768, D(selu, double.NegativeInfinity));
-        Assert.Equal(0.75, selu.Info.Gain);
+        Assert.Equal(1.0, selu.Info.Gain); // LeCun normal ignores it; PyTorch advises nonlinearity='linear' (gain 1) for SELU
         Assert.Equal(Initialization.LeCun, selu.Info.Init);
         Assert.Equal(1.7580993408473768, DBackward(selu, 0.0));
         Assert.Equal(1.0507009873554805, DBackward(selu, 1e-300));

@@ -136,6 +136,13 @@ public sealed class ProblemsCommand(CliConsoles consoles) : Command<ProblemsComm
     private static void Detail(TextWriter w, ActivationProblem p)
     {
         w.WriteLine($"{p.Title} ({p.Id})");
+        if (p.Aliases.Count > 0) w.WriteLine($"Also spelled: {string.Join(", ", p.Aliases)}");
+        if (p.Symptom is { } symptom)
+        {
+            string text = ActivationAdvisor.Text(symptom);
+            w.WriteLine($"Seen in training: actkit recommend --symptom {text}{(text == p.Id ? string.Empty : $" (or --symptom {p.Id})")}");
+        }
+
         w.WriteLine();
         w.WriteLine($"What: {p.What}");
         w.WriteLine($"Why:  {p.Why}");
@@ -180,6 +187,9 @@ public sealed class ProblemsCommand(CliConsoles consoles) : Command<ProblemsComm
     {
         json.WriteStartObject();
         json.WriteString("id", p.Id);
+        Strings(json, "aliases", p.Aliases);
+        if (p.Symptom is { } symptom) json.WriteString("symptom", ActivationAdvisor.Text(symptom));
+        else json.WriteNull("symptom");
         json.WriteString("title", p.Title);
         json.WriteString("what", p.What);
         json.WriteString("why", p.Why);

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 using ActivationKit.Advisor;
 using ActivationKit.Cli.Formatting;
@@ -32,11 +33,11 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         public string Layer { get; init; } = "hidden";
 
         [CommandOption("--depth <N>")]
-        [Description("Number of hidden layers (deep plain stacks change the advice).")]
-        public int? Depth { get; init; }
+        [Description("Number of hidden layers, 0 to 2147483647 (deep plain stacks change the advice).")]
+        public string? Depth { get; init; }
 
         [CommandOption("--symptom <SYMPTOM>")]
-        [Description("Observed in training, repeatable: dead-units, vanishing-gradients, exploding-gradients, slow-convergence, saturation.")]
+        [Description("Observed in training, repeatable: dead-units (or dying-units), vanishing-gradients, exploding-gradients, slow-convergence, saturation.")]
         public string[] Symptoms { get; init; } = [];
 
         [CommandOption("--constraint <CONSTRAINT>")]
@@ -44,8 +45,8 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         public string[] Constraints { get; init; } = [];
 
         [CommandOption("--top <N>")]
-        [Description("How many recommendations to list (and to try). Default: 5.")]
-        public int Top { get; init; } = 5;
+        [Description("How many recommendations to list (and to try), 1 to 20. Default: 5.")]
+        public string? Top { get; init; }
 
         [CommandOption("--try <DATA>")]
         [Description("Measure the ranking with short training runs on DATA: spirals, moons, xor, circles, checkerboard, sine, fashion-mnist, or a .csv or 2-D .npy file whose last column is the label.")]
@@ -56,16 +57,16 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         public string? Header { get; init; }
 
         [CommandOption("--seeds <N>")]
-        [Description("With --try: runs per candidate (the spread is the noise). Default: 3.")]
-        public int? Seeds { get; init; }
+        [Description("With --try: runs per candidate (the spread is the noise), 1 to 20. Default: 3.")]
+        public string? Seeds { get; init; }
 
         [CommandOption("--epochs <N>")]
-        [Description("With --try: epochs per run. Default: 30.")]
-        public int? Epochs { get; init; }
+        [Description("With --try: epochs per run, 1 to 1000. Default: 30.")]
+        public string? Epochs { get; init; }
 
         [CommandOption("--samples <N>")]
-        [Description("With --try: samples drawn (synthetic) or kept (fashion-mnist, CSV). Default: 1000.")]
-        public int? Samples { get; init; }
+        [Description("With --try: samples drawn (synthetic) or kept (fashion-mnist, CSV), 20 to 100000. Default: 1000.")]
+        public string? Samples { get; init; }
 
         [CommandOption("--json")]
         [Description("Print {\"recommendations\": [[...]]} (plus \"trial\" with --try) as JSON.")]
@@ -80,17 +81,27 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
             Model = ActivationAdvisor.Parse<ModelType>(settings.Model, "--model"),
             Task = ActivationAdvisor.Parse<AdvisorTask>(settings.Task, "--task"),
             Layer = ActivationAdvisor.Parse<LayerRole>(settings.Layer, "--layer"),
-            Depth = settings.Depth,
-            Symptoms = Split(settings.Symptoms, "--symptom").Select(s => ActivationAdvisor.Parse<Symptom>(s, "--symptom")).Distinct().ToArray(),
+            Depth = settings.Depth is null ? null : Between(settings.Depth, 0, "--depth", 0, int.MaxValue),
+            Symptoms = Split(settings.Symptoms, "--symptom").Select(ParseSymptom).Distinct().ToArray(),
             Constraints = Split(settings.Constraints, "--constraint").Select(s => ActivationAdvisor.Parse<Constraint>(s, "--constraint")).Distinct().ToArray(),
         };
-        if (settings.Top is < 1 or > 20) throw new UsageException($"--top must be between 1 and 20, got {settings.Top}.");
+        int top = Between(settings.Top, 5, "--top", 1, 20);
         if (settings.Try is null && ((settings.Seeds ?? settings.Epochs ?? settings.Samples) is not null || settings.Header is not null))
         {
             throw new UsageException("--seeds, --epochs, --samples and --header apply only with --try DATA.");
         }
 
-        var recs = ActivationAdvisor.Recommend(request, settings.Top);
+        if (settings.Try is not null && AdvisorRules.IsGanGenerator(request))
+        {
+            throw new UsageException("--try cannot measure a GAN generator's output: its loss comes from a discriminator, which the trial data sets do not train; try --layer hidden, or --task binary for the discriminator's output.");
+        }
+
+        if (settings.Try is not null && AdvisorRules.IsReconstruction(request))
+        {
+            throw new UsageException("--try cannot measure an autoencoder's reconstruction output: the trial data sets are classification or regression tasks, not reconstructions of their inputs; try --layer hidden.");
+        }
+
+        var recs = ActivationAdvisor.Recommend(request, top);
         TrialReport? trial = null;
         if (settings.Try is { } data)
         {
@@ -119,12 +130,28 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
     /// <summary>The fewest samples AdvisorTrial.LoadData takes (it refuses fewer, to leave a validation split).</summary>
     private const int MinTrialSamples = 20;
 
-    private static int Between(int? value, int fallback, string option, int min, int max)
+    /// <summary>
+    /// A whole-number option in [min, max] (<paramref name="fallback"/> when not given). Taken as text so that a whole
+    /// number out of range is told so with the range (--depth 99999999999 was "takes a whole number", which it is).
+    /// </summary>
+    private static int Between(string? value, int fallback, string option, int min, int max)
     {
-        int v = value ?? fallback;
-        if (v < min || v > max) throw new UsageException($"{option} must be between {min} and {max}, got {v}.");
-        return v;
+        if (value is null) return fallback;
+        string text = value.Trim();
+        if (!BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
+        {
+            throw new UsageException($"{option} takes a whole number from {min} to {max}, got '{value}'.");
+        }
+
+        if (v < min || v > max) throw new UsageException($"{option} must be between {min} and {max}, got {text}.");
+        return (int)v;
     }
+
+    /// <summary>
+    /// A --symptom: its own spelling or the id or an alias of the problem it reports (dying-units is dead-units), one
+    /// list with <c>actkit problems</c>; unknown values list the valid ones.
+    /// </summary>
+    private static Symptom ParseSymptom(string text) => ActivationAdvisor.ParseSymptom(text, "--symptom");
 
     // Each value of a repeatable option may list several, comma-separated; an empty entry (dead-units,,saturation, or a
     // trailing comma) is refused as train refuses --hidden 4,,4, where it used to be dropped without a word.

@@ -139,13 +139,40 @@ public static class Describe
         return info.DerivativeZerosPeriod > 0 ? $"{list} (+ k·{Number(info.DerivativeZerosPeriod, 6)})" : list;
     }
 
-    /// <summary>Origin as one line: citation (year), link.</summary>
+    /// <summary>
+    /// Origin as one line: each reference as "citation (venue year), link — note", the related ones after the first,
+    /// separated by semicolons, so every year and link sits next to its own paper.
+    /// </summary>
     public static string Origin(Origin origin)
     {
-        string year = origin.Year > 0 ? $" ({origin.Year})" : string.Empty;
-        string link = string.IsNullOrEmpty(origin.Link) ? string.Empty : $", {origin.Link}";
-        return $"{origin.Citation}{year}{link}";
+        ArgumentNullException.ThrowIfNull(origin);
+        return string.Join("; ", new[] { Reference(origin) }.Concat(origin.Related.Select(Reference)));
     }
+
+    private static string Reference(Origin o)
+    {
+        // A one-word venue takes the year after a space (ICLR 2016), a longer one after a comma (Biometrika 81(3), 1994).
+        string year = o.Year > 0 ? o.Year.ToString(Inv) : string.Empty;
+        string when = (o.Venue, year) switch
+        {
+            (null or "", "") => string.Empty,
+            (null or "", _) => $" ({year})",
+            (_, "") => $" ({o.Venue})",
+            _ => o.Venue!.Contains(' ', StringComparison.Ordinal) ? $" ({o.Venue}, {year})" : $" ({o.Venue} {year})",
+        };
+        string link = string.IsNullOrEmpty(o.Link) ? string.Empty : $", {o.Link}";
+        string note = string.IsNullOrEmpty(o.Note) ? string.Empty : $" — {o.Note}";
+        return $"{o.Citation}{when}{link}{note}";
+    }
+
+    /// <summary>The initialisation scheme as the initialiser grammar spells it (he, glorot, lecun), for JSON.</summary>
+    public static string InitScheme(Initialization init) => init switch
+    {
+        Initialization.He => "he",
+        Initialization.Glorot => "glorot",
+        Initialization.LeCun => "lecun",
+        _ => Snake(init),
+    };
 
     /// <summary>A number for people: shortest round-trip form, ∞ and −∞ as symbols, optionally to <paramref name="digits"/> significant digits.</summary>
     public static string Number(double v, int digits = 0)

@@ -83,15 +83,12 @@ public static class JsonOut
         json.WriteBoolean("boundedBelow", info.BoundedBelow);
         json.WriteBoolean("saturating", info.Saturating);
         if (info.PropertiesNote is { } note) json.WriteString("propertiesNote", note);
-        json.WriteString("init", Describe.Snake(info.Init));
+        json.WriteString("init", Describe.InitScheme(info.Init));
         Number(json, "gain", info.Gain);
         StringArray(json, "typicalUses", info.TypicalUses);
         StringArray(json, "problems", Enum.GetValues<KnownProblem>().Where(p => p != KnownProblem.None && info.Problems.HasFlag(p)).Select(p => Describe.Snake(p)).ToArray());
-        json.WriteStartObject("origin");
-        json.WriteString("citation", info.Origin.Citation);
-        json.WriteNumber("year", info.Origin.Year);
-        if (info.Origin.Link is { } link) json.WriteString("link", link);
-        json.WriteEndObject();
+        json.WritePropertyName("origin");
+        Origin(json, info.Origin);
         json.WriteStartObject("frameworks");
         foreach (var (key, fw) in info.Frameworks)
         {
@@ -120,6 +117,20 @@ public static class JsonOut
         json.WritePropertyName("kinks");
         json.WriteStartArray();
         foreach (double k in info.Kinks) Number(json, k);
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void Origin(Utf8JsonWriter json, Origin origin)
+    {
+        json.WriteStartObject();
+        json.WriteString("citation", origin.Citation);
+        json.WriteNumber("year", origin.Year);
+        if (origin.Link is { } link) json.WriteString("link", link);
+        if (origin.Venue is { } venue) json.WriteString("venue", venue);
+        if (origin.Note is { } note) json.WriteString("note", note);
+        json.WriteStartArray("related");
+        foreach (var related in origin.Related) Origin(json, related);
         json.WriteEndArray();
         json.WriteEndObject();
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ActivationKit.Catalog;
 
 namespace ActivationKit.Advisor;
@@ -9,8 +10,12 @@ namespace ActivationKit.Advisor;
 /// </summary>
 public static class ActivationAdvisor
 {
-    /// <summary>Ranked recommendations (best first, at most <paramref name="count"/>).</summary>
-    /// <exception cref="ArgumentException">Contradictory options.</exception>
+    /// <summary>
+    /// Ranked recommendations (best first, at most <paramref name="count"/>): the functions the applicable rules score
+    /// above zero that meet the constraints. When the rules prefer none of those, the functions that meet the
+    /// constraints and can serve the layer, ranked by their known problems (score 0, "no rule for this case prefers it").
+    /// </summary>
+    /// <exception cref="ArgumentException">Contradictory options, or no function meets the constraints and serves the layer (the message says which and why).</exception>
     public static IReadOnlyList<Recommendation> Recommend(AdvisorRequest request, int count = 5)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -19,6 +24,7 @@ public static class ActivationAdvisor
         var rules = AdvisorRules.All.Where(r => r.Applies(request)).ToList();
         var scores = new Dictionary<string, double>();
         var why = new Dictionary<string, List<string>>();
+        var avoided = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var rule in rules)
         {
             foreach (var (name, weight) in rule.Prefer)
@@ -30,50 +36,161 @@ public static class ActivationAdvisor
 
             foreach (var (name, penalty) in rule.Avoid)
             {
+                (avoided.TryGetValue(name, out var by) ? by : avoided[name] = []).Add(rule.Id);
                 if (scores.ContainsKey(name)) scores[name] -= penalty;
                 else scores[name] = -penalty;
             }
         }
 
         var ranked = scores
-            .Where(kv => kv.Value > 0 && ActivationCatalog.Find(kv.Key) is { } info && Allowed(info, request))
+            .Where(kv => kv.Value > 0 && ActivationCatalog.Find(kv.Key) is { } info && Allowed(info, request) && RuledOutBy(info, request) is null)
             .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
             .Take(count)
             .Select(kv => Build(ActivationCatalog.Find(kv.Key)!, kv.Value, why[kv.Key], request))
             .ToList();
-        if (ranked.Count == 0)
-        {
-            // Only constraints filter; without any, an empty list is a gap in the rules, not the user's doing.
-            throw new ArgumentException(
-                request.Constraints.Count > 0
-                    ? $"No activation satisfies all of: {Describe(request)}. Drop a constraint."
-                    : $"No rule recommends an activation for {Describe(request)}.",
-                nameof(request));
-        }
+        if (ranked.Count > 0) return ranked;
 
-        return ranked;
+        // No rule prefers a function that meets the constraints. Those that meet them and can serve the layer are
+        // still an answer (it was "No activation satisfies all of …" although softplus meets non-negative and smooth).
+        var meeting = ActivationCatalog.All.Where(i => Allowed(i, request)).ToList();
+        var fallback = meeting
+            .Where(i => !avoided.ContainsKey(i.Name) && RuledOutBy(i, request) is null && RoleMismatch(i, request) is null)
+            .OrderBy(i => FallbackCost(i, request)).ThenBy(i => FamilyRank(i, request)).ThenBy(i => i.Name, StringComparer.Ordinal)
+            .Take(count)
+            .Select(i => Build(i, 0, [FallbackReason(request)], request))
+            .ToList();
+        if (fallback.Count > 0 && request.Constraints.Count + request.Symptoms.Count > 0) return fallback;
+        throw new ArgumentException(NoneMessage(request, meeting, avoided), nameof(request));
     }
 
-    /// <summary>True when the function meets every hard constraint of the request (from catalog properties).</summary>
+    /// <summary>Why nothing can be recommended, in one sentence that is true of the catalog.</summary>
+    private static string NoneMessage(AdvisorRequest request, IReadOnlyList<ActivationInfo> meeting, IReadOnlyDictionary<string, List<string>> avoided)
+    {
+        if (request.Constraints.Count == 0) return $"No rule recommends an activation for {Describe(request)}.";
+        string constraints = string.Join(", ", request.Constraints.Select(c => Text(c)));
+        if (meeting.Count == 0) return $"No activation satisfies all of: {constraints} (for {Describe(request)}). Drop a constraint.";
+
+        // Some meet the constraints; say what keeps each from this layer.
+        var reasons = meeting
+            .GroupBy(RoleOrRule)
+            .Select(g => $"{FindingList(g.Select(i => i.Name).ToList())}: {g.Key}");
+        return meeting.Count == 1
+            ? $"Only {meeting[0].Name} meets all of: {constraints}, but it does not suit {Describe(request)} ({RoleOrRule(meeting[0])}). Drop a constraint."
+            : $"{meeting.Count} functions meet all of: {constraints}, but none suits {Describe(request)} ({string.Join("; ", reasons)}). Drop a constraint.";
+
+        // The catalog's reasons first (a reported problem, the layer's needs), then the rules that argue against it.
+        string RoleOrRule(ActivationInfo i) => RuledOutBy(i, request) ?? RoleMismatch(i, request)
+            ?? (avoided.TryGetValue(i.Name, out var by) ? $"{(by.Count == 1 ? "rule" : "rules")} {string.Join(" and ", by.Distinct())} {(by.Count == 1 ? "argues" : "argue")} against it" : "ranked out");
+    }
+
+    private static string FindingList(IReadOnlyList<string> names) =>
+        names.Count <= 6 ? Diagnostics.FindingText.List(names, "and") : $"{string.Join(", ", names.Take(6))} and {names.Count - 6} more";
+
+    /// <summary>
+    /// Why a reported symptom rules <paramref name="info"/> out, or null: in a feed-forward hidden layer, a function the
+    /// catalog marks with the symptom's problem (dead units, vanishing gradients, saturation) is no cure for it. Exploding
+    /// gradients rule nothing out: their mark (output unbounded above) is every rectifier's, and the cause is usually
+    /// elsewhere, so rule symptom-exploding only penalises.
+    /// </summary>
+    private static string? RuledOutBy(ActivationInfo info, AdvisorRequest request)
+    {
+        if (request.Layer != LayerRole.Hidden || request.Model is ModelType.Rnn or ModelType.Lstm or ModelType.Gru) return null;
+        foreach (var symptom in request.Symptoms)
+        {
+            if (symptom == Symptom.ExplodingGradients || ActivationProblems.ForSymptom(symptom) is not { } problem) continue;
+            if (problem.Affects(info)) return $"marked with {problem.Id}, the problem that --symptom {Text(symptom)} reports";
+        }
+
+        return null;
+    }
+
+    private static string FallbackReason(AdvisorRequest request)
+    {
+        var reported = request.Symptoms.Where(s => s != Symptom.ExplodingGradients).Select(ActivationProblems.ForSymptom).OfType<ActivationProblem>().Select(p => p.Id).ToList();
+        string meets = request.Constraints.Count > 0 ? $"meets your constraints ({string.Join(", ", request.Constraints.Select(c => Text(c)))})" : string.Empty;
+        string free = reported.Count > 0 && request.Layer == LayerRole.Hidden ? $"has none of the problems you report ({string.Join(", ", reported)})" : string.Empty;
+        string what = string.Join(" and ", new[] { meets, free }.Where(t => t.Length > 0));
+        return $"fallback: {(what.Length > 0 ? what : "suits the layer")}; no rule for this case prefers it, so it is ranked by its known problems";
+    }
+
+    /// <summary>
+    /// What keeps a function that meets the constraints from serving the layer when no rule prefers it, or null: it
+    /// passes no gradient; a recurrent state or cell candidate must stay bounded and zero-centred; a gate, or a binary or
+    /// multi-label output, needs values in [0, 1]; a multi-class output a distribution over the classes.
+    /// </summary>
+    private static string? RoleMismatch(ActivationInfo info, AdvisorRequest request)
+    {
+        if (CatalogProperties.PassesNoGradient(info)) return "no gradient, so nothing before it learns";
+        bool recurrent = request.Model is ModelType.Rnn or ModelType.Lstm or ModelType.Gru;
+        switch (request.Layer)
+        {
+            case LayerRole.Cell or LayerRole.Hidden when recurrent:
+                return info.BoundedAbove && info.BoundedBelow && info.ZeroCentred ? null : "not both bounded and zero-centred, as a recurrent state must be";
+            case LayerRole.Gate:
+                return CatalogProperties.IsInUnitInterval(info) ? null : "outside [0, 1], which a gate needs";
+            case LayerRole.Output when AdvisorRules.IsGanGenerator(request) || AdvisorRules.IsReconstruction(request):
+                return info.Kind == ActivationKind.Elementwise ? null : "not element-wise, as a generated or reconstructed output is";
+            case LayerRole.Output when request.Task is AdvisorTask.Binary or AdvisorTask.Multilabel:
+                // Logits (with the loss on logits) or one probability per output.
+                return info.Name == "identity" || CatalogProperties.IsInUnitInterval(info) ? null : "no probability in [0, 1] per output";
+            case LayerRole.Output when request.Task == AdvisorTask.Multiclass:
+            {
+                // Logits (with softmax cross-entropy on them) or a row-wise distribution (or its logarithm), as the output check accepts.
+                bool fits = info.Name == "identity"
+                    || (info.Kind == ActivationKind.Rowwise && !Diagnostics.OutputCheck.Check(info.Name, Diagnostics.TaskKind.Multiclass, string.Empty).Any(f => f.Severity == Diagnostics.Severity.Critical));
+                return fits ? null : "no distribution over the classes";
+            }
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// How badly a function's known problems fit the layer, for ranking the fallback (lower is better): in hidden layers
+    /// vanishing gradients and dying units weigh 3, saturation 2, sensitivity to initialisation and outputs off zero 1,
+    /// cost and kinks ½; elsewhere dying units 2, vanishing gradients and saturation 1 (outputs and gates are meant to
+    /// squash), the rest ½ (outputs off zero: 2 in a recurrent state).
+    /// </summary>
+    private static double FallbackCost(ActivationInfo info, AdvisorRequest request)
+    {
+        bool hidden = request.Layer == LayerRole.Hidden && request.Model is not (ModelType.Rnn or ModelType.Lstm or ModelType.Gru);
+        bool state = request.Layer is LayerRole.Cell or LayerRole.Hidden && !hidden;
+        double cost = 0;
+        foreach (var p in Enum.GetValues<KnownProblem>().Where(p => p != KnownProblem.None && info.Problems.HasFlag(p)))
+        {
+            cost += p switch
+            {
+                KnownProblem.VanishingGradients => hidden ? 3 : 1,
+                KnownProblem.DyingUnits => hidden ? 3 : 2,
+                KnownProblem.Saturation => hidden ? 2 : 1,
+                KnownProblem.InitialisationSensitive => 1,
+                KnownProblem.NotZeroCentred => hidden ? 1 : state ? 2 : 0.5,
+                KnownProblem.ComputationalCost or KnownProblem.NonDifferentiable => 0.5,
+                _ => 0,
+            };
+        }
+
+        return cost;
+    }
+
+    /// <summary>Breaks the fallback's ties: in feed-forward hidden layers the (smooth) rectifiers first, as rule hidden-rectifier has it; elsewhere the squashing and normalising functions.</summary>
+    private static int FamilyRank(ActivationInfo info, AdvisorRequest request)
+    {
+        bool hidden = request.Layer == LayerRole.Hidden && request.Model is not (ModelType.Rnn or ModelType.Lstm or ModelType.Gru);
+        return hidden
+            ? info.Family switch { Family.Rectifier or Family.SmoothRectifier => 0, Family.Exponential or Family.Gated => 1, Family.Periodic or Family.Shrinkage => 2, Family.Linear or Family.Sigmoidal => 3, _ => 4 }
+            : info.Family switch { Family.Sigmoidal or Family.Normalising or Family.Linear => 0, _ => 1 };
+    }
+
+    /// <summary>True when the function meets every hard constraint of the request (<see cref="ConstraintCriteria"/>) and can serve the layer.</summary>
     public static bool Allowed(ActivationInfo info, AdvisorRequest request)
     {
         ArgumentNullException.ThrowIfNull(info);
         ArgumentNullException.ThrowIfNull(request);
+        // What each constraint means is ConstraintCriteria's, the one definition docs/advisor.md prints.
         foreach (var c in request.Constraints)
         {
-            bool ok = c switch
-            {
-                Constraint.BoundedOutput => info.BoundedAbove && info.BoundedBelow,
-                Constraint.NonNegativeOutput => CatalogProperties.IsNonNegative(info),
-                Constraint.Smooth => info.Smoothness == Smoothness.Smooth,
-                // Piecewise linear (the linear output among them) or bounded: a known range for fixed-point scales.
-                Constraint.QuantisationFriendly => info.Smoothness != Smoothness.Smooth || info.BoundedAbove || info.Family == Family.Linear,
-
-                // SELU's λ and α are derived for its fixed point (mean 0, variance 1); no other function has one.
-                Constraint.SelfNormalising => info.Name == "selu",
-                _ => true,
-            };
-            if (!ok) return false;
+            if (!ConstraintCriteria.Meets(info, c)) return false;
         }
 
         // Hidden layers need a unit-wise nonlinearity; softmax-like functions are outputs.
@@ -140,12 +257,16 @@ public static class ActivationAdvisor
         if (props.Count > 0) reasons.Add($"catalog: {info.Name} — {string.Join(", ", props)}");
 
         var caveats = new List<string>();
-        if (info.Problems.HasFlag(KnownProblem.DyingUnits)) caveats.Add("units can die (zero output and zero gradient on a whole interval, x < 0 for ReLU): watch the dead-unit diagnostics or use a leaky variant");
-        if (info.Problems.HasFlag(KnownProblem.VanishingGradients) && request.Layer == LayerRole.Hidden) caveats.Add("saturating: gradients vanish in deep stacks");
+        if (info.Problems.HasFlag(KnownProblem.DyingUnits)) caveats.Add(DyingCaveat(info, request));
+        if (info.Problems.HasFlag(KnownProblem.VanishingGradients) && request.Layer == LayerRole.Hidden) caveats.Add("small slopes (actkit problems vanishing-gradients): gradients vanish in deep stacks");
         if (info.Problems.HasFlag(KnownProblem.ComputationalCost)) caveats.Add("costlier than a comparison (transcendental functions)");
         if (info.Name == "selu") caveats.Add("SELU needs LeCun normal initialisation, standardised inputs and alpha-dropout (not ordinary dropout) to stay self-normalising");
         if (info.Name == "softmax") caveats.Add("softmax outputs sum to 1 and are class probabilities: use it only when classes are exclusive");
-        if (info.Name is "relu" or "leaky_relu" or "elu" && request.Layer == LayerRole.Output) caveats.Add($"{info.Name} belongs in hidden layers; at a classification output it does not give probabilities");
+        if (info.Name is "relu" or "leaky_relu" or "elu" && request.Layer == LayerRole.Output && request.Task is AdvisorTask.Binary or AdvisorTask.Multiclass or AdvisorTask.Multilabel && !AdvisorRules.IsGanGenerator(request) && !AdvisorRules.IsReconstruction(request))
+        {
+            caveats.Add($"{info.Name} belongs in hidden layers; at a classification output it does not give probabilities");
+        }
+
         if (info.Name == "sigmoid" && request.Layer == LayerRole.Output && request.Task == AdvisorTask.Multilabel) caveats.Add("one sigmoid per label: the outputs do not sum to 1");
         if (info.Kind == ActivationKind.Gated) caveats.Add("gated: the preceding dense layer must produce twice the units (the input splits into value and gate halves)");
         if (info.Name == "leaky_relu" && request.Model == ModelType.Gan) caveats.Add("DCGAN uses negative_slope = 0.2 (PyTorch's default is 0.01)");
@@ -157,7 +278,8 @@ public static class ActivationAdvisor
         {
             Name = info.Name,
             Params = parameters,
-            Init = InitFor(info, request),
+            // The gain of the recommended parameters: leaky_relu(0.2)'s is √(2/(1 + 0.2²)) = 1.3868, not the default slope's.
+            Init = InitFor(ActivationCatalog.Create(info.Name, parameters), request),
             Loss = request.Layer == LayerRole.Output ? LossFor(info.Name, request) : null,
             Why = reasons,
             Caveats = caveats,
@@ -165,22 +287,77 @@ public static class ActivationAdvisor
         };
     }
 
-    /// <summary>The initialisation to pair with a function: its recommended scheme and gain.</summary>
+    /// <summary>
+    /// The dying-units caveat for this function and layer: where f = f′ = 0 (sampled, e.g. x &lt; 0 for ReLU, x &lt; −3 for
+    /// hard sigmoid), and the remedy that fits: a leaky variant for a hidden rectifier, the smooth counterpart elsewhere.
+    /// </summary>
+    private static string DyingCaveat(ActivationInfo info, AdvisorRequest request)
+    {
+        string where = CatalogProperties.DeadZone(info) is { } zone ? $"for {zone}" : "on a whole interval";
+        if (info.Kind == ActivationKind.Gated) where = "where the gate half is ≤ 0";
+        string remedy = request.Layer == LayerRole.Hidden && info.Family is Family.Rectifier or Family.SmoothRectifier or Family.Gated
+            ? "watch the dead-unit diagnostics or use a leaky variant (leaky_relu, prelu, elu)"
+            : info.Family == Family.Sigmoidal
+                ? "sigmoid keeps a small gradient there"
+                : "watch the dead-unit diagnostics";
+        return $"zero output and zero gradient {where}: a unit pushed there stops learning; {remedy}";
+    }
+
+    /// <summary>The initialisation to pair with a function at its default parameters: its recommended scheme and gain.</summary>
     public static string InitFor(ActivationInfo info, AdvisorRequest? request = null)
     {
         ArgumentNullException.ThrowIfNull(info);
+        return InitFor(ActivationCatalog.Create(info), request);
+    }
+
+    /// <summary>
+    /// The initialisation to pair with a function at its bound parameters: its recommended scheme, with the gain
+    /// <see cref="InitGain.Of(Activation)"/> gives at those parameters (the catalog's <see cref="ActivationInfo.Gain"/>
+    /// at the defaults).
+    /// </summary>
+    public static string InitFor(Activation activation, AdvisorRequest? request = null)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        var info = activation.Info;
         if (request?.Layer == LayerRole.Output) return "glorot_uniform (gain 1)";
+        bool defaults = activation.Parameters.SequenceEqual(info.Parameters.Select(p => p.Default));
+        double gain = defaults ? info.Gain : InitGain.Of(activation);
         return info.Init switch
         {
-            Initialization.He => $"he_normal (gain {info.Gain:0.####})",
+            Initialization.He => $"he_normal (gain {gain.ToString("0.####", CultureInfo.InvariantCulture)})",
             Initialization.LeCun => "lecun_normal",
-            _ => $"glorot_uniform (gain {info.Gain:0.####})",
+            _ => $"glorot_uniform (gain {gain.ToString("0.####", CultureInfo.InvariantCulture)})",
         };
     }
 
-    private static string LossFor(string name, AdvisorRequest r) => (r.Task, name) switch
+    private static string LossFor(string name, AdvisorRequest r)
     {
+        if (AdvisorRules.IsGanGenerator(r))
+        {
+            return "none of its own: the discriminator's loss trains the generator (non-saturating binary cross-entropy on the discriminator's logits); scale the real images into this output's range";
+        }
+
+        if (AdvisorRules.IsReconstruction(r))
+        {
+            return name switch
+            {
+                "sigmoid" => "binary cross-entropy per input value against the input scaled to [0, 1] (fused with the sigmoid on logits for stability)",
+                "identity" => "mean squared error against the (standardised) input",
+                _ => "a reconstruction loss against the input scaled into this output's range (mean squared error)",
+            };
+        }
+
+        return TaskLoss(name, r);
+    }
+
+    private static string TaskLoss(string name, AdvisorRequest r) => (r.Task, name) switch
+    {
+        (AdvisorTask.Binary or AdvisorTask.Multilabel, "hardsigmoid" or "sparse_sigmoid") => "binary cross-entropy on its outputs (not fused: it is no logistic; clamp them away from 0 and 1, which it reaches exactly)",
         (AdvisorTask.Binary, "sigmoid") => "binary cross-entropy (fused with the sigmoid on logits for stability)",
+        (AdvisorTask.Binary or AdvisorTask.Multilabel, "identity") => "binary cross-entropy on the logits (the loss applies the sigmoid)",
+        (AdvisorTask.Multiclass, "identity") => "softmax cross-entropy on the logits (the loss applies the softmax)",
+        (AdvisorTask.Multiclass, "softmin") => "categorical cross-entropy (softmin is the softmax of −x)",
+        (AdvisorTask.Multiclass, "sparsemax") => "the sparsemax loss (Martins & Astudillo, 2016): cross-entropy is undefined where sparsemax outputs exact zeros",
         (AdvisorTask.Multiclass, "softmax") => "categorical cross-entropy (fused with the softmax on logits for stability)",
         (AdvisorTask.Multiclass, "log_softmax") => "negative log-likelihood",
         (AdvisorTask.Multilabel, "sigmoid") => "binary cross-entropy per label",
@@ -192,12 +369,27 @@ public static class ActivationAdvisor
     };
 
     private static string Describe(AdvisorRequest r) =>
-        $"model {Text(r.Model)}, task {Text(r.Task)}, layer {Text(r.Layer)}"
-        + (r.Constraints.Count > 0 ? ", constraints " + string.Join(", ", r.Constraints.Select(c => Text(c))) : string.Empty);
+        $"the {Text(r.Layer)} layer of model {Text(r.Model)}, task {Text(r.Task)}"
+        + (r.Depth is int d ? $", {d} hidden layers" : string.Empty)
+        + (r.Symptoms.Count > 0 ? ", symptoms " + string.Join(", ", r.Symptoms.Select(s => Text(s))) : string.Empty);
 
     /// <summary>The CLI spelling of an option value (kebab-case): VanishingGradients → vanishing-gradients.</summary>
     public static string Text<TEnum>(TEnum value) where TEnum : struct, Enum =>
         string.Concat(value.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    /// <summary>
+    /// Parses a symptom: its own spelling (dead-units) or the id or an alias of the problem it reports (dying-units), as
+    /// <see cref="ActivationProblems"/> lists them; unknown values list the valid ones with their other spelling.
+    /// </summary>
+    public static Symptom ParseSymptom(string text, string option = "--symptom")
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return ActivationProblems.SymptomNamed(text) ?? throw new ArgumentException(
+            $"Unknown {option} '{text}'; valid: {string.Join(", ", Enum.GetValues<Symptom>().Select(SymptomSpellings))}.", option);
+
+        static string SymptomSpellings(Symptom s) =>
+            ActivationProblems.ForSymptom(s) is { } p && p.Id != Text(s) ? $"{Text(s)} (or {p.Id})" : Text(s);
+    }
 
     /// <summary>Parses a CLI option value (case-insensitive, '-' or '_' optional); unknown values list the valid ones.</summary>
     public static TEnum Parse<TEnum>(string text, string option) where TEnum : struct, Enum
@@ -230,6 +422,49 @@ public static class CatalogProperties
         var y = new double[x.Length];
         ActivationCatalog.Create(info).Forward(x, y, Columns(info));
         return y.All(v => v >= 0);
+    }
+
+    /// <summary>
+    /// Where an element-wise function is f = f′ = 0 (its dead zone, sampled over [−20, 20] at default parameters), in
+    /// words — "x &lt; 0", "x &lt; −3", "−0.5 &lt; x &lt; 0.5" — with the ends at its kinks; null when it has none or is not element-wise.
+    /// </summary>
+    public static string? DeadZone(ActivationInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        if (info.Kind != ActivationKind.Elementwise) return null;
+        var x = Enumerable.Range(0, 4001).Select(i => -20 + (i * 0.01)).ToArray();
+        var y = new double[x.Length];
+        var d = Enumerable.Repeat(1.0, x.Length).ToArray();
+        var f = ActivationCatalog.Create(info);
+        f.Forward(x, y);
+        f.Backward(x, d, d);
+        bool Dead(int i) => y[i] == 0 && d[i] == 0;
+        int first = Enumerable.Range(0, x.Length - 1).FirstOrDefault(i => Dead(i) && Dead(i + 1), -1);
+        if (first < 0) return null;
+        int last = first;
+        while (last + 1 < x.Length && Dead(last + 1)) last++;
+        string End(double v) => ParameterSpec.Fmt(info.Kinks.Where(k => Math.Abs(k - v) <= 0.011).DefaultIfEmpty(Math.Round(v, 2)).First()).Replace('-', '−');
+        return (first == 0, last == x.Length - 1) switch
+        {
+            (true, true) => "every x",
+            (true, false) => $"x < {End(x[last])}",
+            (false, true) => $"x > {End(x[first])}",
+            _ => $"{End(x[first])} < x < {End(x[last])}",
+        };
+    }
+
+    /// <summary>
+    /// 0 ≤ f(x) ≤ 1 everywhere for an element-wise function (sampled over [−50, 50]): a gate's or a per-unit
+    /// probability's range. Row-wise and gated functions: false.
+    /// </summary>
+    public static bool IsInUnitInterval(ActivationInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        if (info.Kind != ActivationKind.Elementwise) return false;
+        var x = Grid();
+        var y = new double[x.Length];
+        ActivationCatalog.Create(info).Forward(x, y);
+        return y.All(v => v is >= 0 and <= 1);
     }
 
     /// <summary>

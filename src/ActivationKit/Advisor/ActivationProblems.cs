@@ -9,6 +9,21 @@ public sealed record ActivationProblem
     /// <summary>Id as used on the command line, e.g. "vanishing-gradients".</summary>
     public required string Id { get; init; }
 
+    /// <summary>
+    /// Other spellings <see cref="ActivationProblems.Find"/> accepts, e.g. "dead-units" for dying-units (the spelling of
+    /// <c>recommend --symptom</c> and the diagnostics' dead_units finding).
+    /// </summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    /// <summary>
+    /// The <c>recommend --symptom</c> that reports this problem in training, or null; its CLI spelling is an alias of
+    /// the problem, and the problem's id and aliases are accepted as that symptom.
+    /// </summary>
+    public Symptom? Symptom { get; init; }
+
+    /// <summary>The id, then the aliases.</summary>
+    public IReadOnlyList<string> Names => [Id, .. Aliases];
+
     public required string Title { get; init; }
     public required string What { get; init; }
     public required string Why { get; init; }
@@ -47,17 +62,21 @@ public static class ActivationProblems
         new()
         {
             Id = "vanishing-gradients",
+            Aliases = ["vanishing-gradient"],
+            Symptom = Advisor.Symptom.VanishingGradients,
             Title = "Vanishing gradients",
             What = "Gradients shrink layer after layer on the way back, so the first layers barely learn.",
             Why = "Back-propagation multiplies by f′ at every layer; when |f′| ≤ 1/4 (sigmoid) or is near 0 in flat tails, the product decays exponentially with depth.",
             DetectedBy = FindingKind.VanishingGradients,
             Fixes = ["ReLU family with He initialisation", "SELU with LeCun normal initialisation", "fewer layers, residual connections or normalisation layers"],
-            Criterion = "max |f′| ≤ 1/4, flat tails on both sides, a slope near 0 around the origin, or no gradient at all",
+            Criterion = "no gradient at all (binary_step, hardmax); max |f′| ≤ 1/4 (sigmoid, hardsigmoid; row-wise: every Jacobian entry, softmax); flat tails on both sides, |f′| ≤ 0.05 wherever |x| ≥ 4 (tanh, hardtanh, softsign); or a slope near 0 around the origin, |f′| ≤ 0.05 on [−0.2, 0.2] where f is not 0 (tanhshrink). One flat side (ELU, GELU, SiLU, softplus) leaves the other side's slope, and a zero-valued dead zone is dying units instead",
             Flag = KnownProblem.VanishingGradients,
         },
         new()
         {
             Id = "exploding-gradients",
+            Aliases = ["exploding-gradient", "unbounded-output"],
+            Symptom = Advisor.Symptom.ExplodingGradients,
             Title = "Exploding gradients and activations",
             What = "Activations or gradients grow without bound until they overflow to ∞ or NaN.",
             Why = "An output unbounded above lets activations grow through layers when weights are too large; gradients grow likewise.",
@@ -69,6 +88,8 @@ public static class ActivationProblems
         new()
         {
             Id = "dying-units",
+            Aliases = ["dead-units", "dying-relu", "dead-relu"],
+            Symptom = Advisor.Symptom.DeadUnits,
             Title = "Dying (dead) units",
             What = "Units whose output and derivative are zero for every input: they never update again.",
             Why = "f = 0 and f′ = 0 on a whole interval: a large negative bias or a big update pushes the unit there for every sample.",
@@ -80,28 +101,32 @@ public static class ActivationProblems
         new()
         {
             Id = "saturation",
+            Aliases = ["saturating"],
+            Symptom = Advisor.Symptom.Saturation,
             Title = "Saturation",
             What = "Pre-activations sit in a flat region where the unit's output hardly changes.",
-            Why = "Bounded functions flatten in their tails; inputs of large magnitude (large weights, unscaled inputs) land there.",
+            Why = "Functions flatten in their tails — bounded ones at both ends, GELU, SiLU, ELU and SELU below about −4 — and inputs of large magnitude (large weights, unscaled inputs) land there.",
             DetectedBy = FindingKind.Saturation,
-            Fixes = ["Glorot initialisation and standardised inputs", "a hidden activation without an upper flat region (ReLU family, GELU, SiLU)"],
-            Criterion = "a flat tail where f tends to a bound of its range (sigmoid at 0 and 1, ELU at −α, ReLU6 at 6); a zero-valued region is dying instead",
+            Fixes = ["Glorot initialisation and standardised inputs", "a hidden activation without a flat tail: ReLU, leaky ReLU or PReLU (ReLU's zero side is dying, not saturation)"],
+            Criterion = "a tail (at x = ±20) where |f′| is below 5 % of the function's peak slope and either exactly 0 or still falling (under half its value at ±10), as the saturation detector judges: sigmoid and tanh at both ends, ReLU6 above 6, ELU and SELU below about −4 (towards their bound −α·λ), GELU, SiLU and mish below about −4 (towards 0, not a bound of their range); an interval where f = f′ = 0 exactly is dying units instead",
             Flag = KnownProblem.Saturation,
         },
         new()
         {
             Id = "not-zero-centred",
+            Aliases = ["not-zero-centered"],
             Title = "Outputs not zero-centred",
-            What = "All outputs have one sign, so every weight of a unit gets a gradient of the same sign in a step.",
-            Why = "dL/dw = δ·x with x ≥ 0 for all inputs forces updates to zig-zag toward the optimum, which slows convergence.",
+            What = "The outputs' mean is far from zero (most of them share one sign), so a unit's weights get gradients mostly of one sign in a step.",
+            Why = "dL/dw = δ·x: with inputs x mostly of one sign, a unit's weights all move the same way in a step, so updates zig-zag toward the optimum, which slows convergence (and the next layer's inputs carry a bias).",
             DetectedBy = null,
             Fixes = ["a zero-centred activation (tanh, ELU, SELU)", "normalisation layers", "Adam-style optimisers dampen the effect"],
-            Criterion = "outputs of one sign for most inputs (not zero-centred)",
+            Criterion = "on standard-normal inputs the outputs' |mean| is over a quarter of their root mean square (sigmoid 0.92, ReLU 0.56, GELU 0.43, SiLU 0.34, hardswish 0.29); ELU and CELU (0.20), tanh, SELU, the GLU family and the shrinkages (0) are zero-centred",
             Flag = KnownProblem.NotZeroCentred,
         },
         new()
         {
             Id = "non-differentiable",
+            Aliases = ["not-differentiable"],
             Title = "Non-differentiable points",
             What = "Points (kinks or jumps) where the derivative is undefined; a convention value is used there.",
             Why = "Piecewise definitions meet at a corner (ReLU at 0) or jump (binary step); second-order methods and some theory assume smoothness.",
@@ -118,12 +143,13 @@ public static class ActivationProblems
             Why = "Transcendental functions cost tens of operations where a rectifier costs one comparison.",
             DetectedBy = null,
             Fixes = ["ReLU family", "hard approximations (hard swish, hard sigmoid)", "vectorised kernels such as these"],
-            Criterion = "uses transcendental functions",
+            Criterion = "uses a transcendental function (exp, log, erf, tanh, sin) per element",
             Flag = KnownProblem.ComputationalCost,
         },
         new()
         {
             Id = "init-sensitivity",
+            Aliases = ["initialisation-sensitive", "initialization-sensitive"],
             Title = "Sensitivity to initialisation",
             What = "The function only trains well with a particular weight scale.",
             Why = "SELU's self-normalising fixed point holds only near LeCun's variance; a sine's frequency and a squared ReLU's power compound any other scale layer by layer. (Every function wants its scheme; saturating ones go wrong by saturation, which has its own entry.)",
@@ -134,13 +160,34 @@ public static class ActivationProblems
         },
     ];
 
-    /// <summary>Finds a problem by id (case-insensitive, '-' or '_').</summary>
+    /// <summary>Finds a problem by id or alias (case-insensitive, '-' or '_'): dying-units also as dead-units.</summary>
     public static ActivationProblem? Find(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        string key = id.Trim().ToLowerInvariant().Replace('_', '-');
-        return All.FirstOrDefault(p => p.Id == key);
+        string key = Key(id);
+        return All.FirstOrDefault(p => p.Names.Contains(key, StringComparer.Ordinal));
     }
+
+    /// <summary>The problem a <c>--symptom</c> reports (dead-units: dying-units), or null (slow-convergence has none).</summary>
+    public static ActivationProblem? ForSymptom(Symptom symptom) => All.FirstOrDefault(p => p.Symptom == symptom);
+
+    /// <summary>
+    /// The symptom <paramref name="text"/> names: the symptom's own spelling (dead-units) or the id or an alias of the
+    /// problem it reports (dying-units); null when neither.
+    /// </summary>
+    public static Symptom? SymptomNamed(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string key = Key(text);
+        foreach (var symptom in Enum.GetValues<Symptom>())
+        {
+            if (ActivationAdvisor.Text(symptom) == key) return symptom;
+        }
+
+        return Find(text)?.Symptom;
+    }
+
+    private static string Key(string text) => text.Trim().ToLowerInvariant().Replace('_', '-').Replace(' ', '-');
 
     /// <summary>
     /// The problem ids closest to <paramref name="text"/>, best first: those it is a fragment of, then those within
@@ -152,7 +199,7 @@ public static class ActivationProblems
         string key = text.Trim().ToLowerInvariant().Replace('_', '-');
         int reach = Math.Max(2, key.Length / 3);
         // A prefix or fragment ("vanishing", "dead") is a stronger hint than a small edit distance.
-        return All.Select(p => (p.Id, Partial: key.Length >= 3 && (p.Id.Contains(key, StringComparison.Ordinal) || p.Title.Contains(key, StringComparison.OrdinalIgnoreCase)), Distance: Distance(key, p.Id)))
+        return All.Select(p => (p.Id, Partial: key.Length >= 3 && (p.Names.Any(n => n.Contains(key, StringComparison.Ordinal)) || p.Title.Contains(key, StringComparison.OrdinalIgnoreCase)), Distance: p.Names.Min(n => Distance(key, n))))
             .Where(t => t.Partial || t.Distance <= reach)
             .OrderBy(t => t.Partial ? 0 : 1).ThenBy(t => t.Distance).ThenBy(t => t.Id, StringComparer.Ordinal)
             .Take(count).Select(t => t.Id).ToArray();

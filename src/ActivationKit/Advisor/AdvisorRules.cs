@@ -14,7 +14,28 @@ public static class AdvisorRules
     /// <summary>A hidden layer of a feed-forward model: the symptom and constraint rules pick among rectifiers, which have no place in a recurrent state.</summary>
     private static bool FeedForwardHidden(AdvisorRequest r) => Hidden(r) && !Recurrent(r);
 
-    private static bool Output(AdvisorRequest r, AdvisorTask t) => r.Layer == LayerRole.Output && r.Task == t;
+    /// <summary>
+    /// An output layer whose task is <paramref name="t"/>, other than a GAN generator's or an autoencoder's, whose
+    /// outputs are images or reconstructed inputs (rules gan-output and autoencoder-output) whatever the task.
+    /// </summary>
+    private static bool Output(AdvisorRequest r, AdvisorTask t) => r.Layer == LayerRole.Output && r.Task == t && !IsGanGenerator(r) && !IsReconstruction(r);
+
+    /// <summary>
+    /// The output layer of a GAN's generator: <c>--model gan --layer output</c> with any task but binary (a GAN's
+    /// binary output is the discriminator's real/fake probability, which output-binary covers).
+    /// </summary>
+    public static bool IsGanGenerator(AdvisorRequest r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return r.Layer == LayerRole.Output && r.Model == ModelType.Gan && r.Task != AdvisorTask.Binary;
+    }
+
+    /// <summary>The output layer of an autoencoder, which reconstructs the input (<c>--model autoencoder --layer output</c>, any task).</summary>
+    public static bool IsReconstruction(AdvisorRequest r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return r.Layer == LayerRole.Output && r.Model == ModelType.Autoencoder;
+    }
 
     private static bool Has(AdvisorRequest r, Symptom s) => r.Symptoms.Contains(s);
 
@@ -27,7 +48,7 @@ public static class AdvisorRules
         {
             Id = "output-regression",
             When = "output layer, regression task",
-            Applies = r => Output(r, AdvisorTask.Regression) && r.Model != ModelType.Gan && !Has(r, Constraint.BoundedOutput) && !Has(r, Constraint.NonNegativeOutput),
+            Applies = r => Output(r, AdvisorTask.Regression) && !Has(r, Constraint.BoundedOutput) && !Has(r, Constraint.NonNegativeOutput),
             Prefer = [("identity", 10)],
             Avoid = [("sigmoid", 6), ("tanh", 6), ("softmax", 10), ("relu", 4)],
             Rationale = "A linear output can reach any target value; with MSE it is the maximum-likelihood Gaussian output.",
@@ -58,7 +79,7 @@ public static class AdvisorRules
             Applies = r => Output(r, AdvisorTask.Binary),
             Prefer = [("sigmoid", 10), ("hardsigmoid", 3)],
             Avoid = [("softmax", 3), ("relu", 10), ("tanh", 6)],
-            Rationale = "Sigmoid maps a logit to P(y = 1); paired with binary cross-entropy its gradient is simply p − y.",
+            Rationale = "Sigmoid maps a logit to P(y = 1); paired with binary cross-entropy its gradient is simply p − y. Hard sigmoid is a cheaper piecewise-linear stand-in, with no gradient outside (−3, 3).",
             Source = "Goodfellow, Bengio & Courville, Deep Learning (2016), §6.2.2.2",
         },
         new()
@@ -68,7 +89,7 @@ public static class AdvisorRules
             Applies = r => Output(r, AdvisorTask.Multiclass),
             Prefer = [("softmax", 10), ("log_softmax", 4)],
             Avoid = [("sigmoid", 5), ("relu", 10), ("tanh", 8)],
-            Rationale = "Softmax turns logits into a distribution over the classes (outputs sum to 1); with cross-entropy the gradient is p − y.",
+            Rationale = "Softmax turns logits into a distribution over the classes (outputs sum to 1); with cross-entropy the gradient is p − y. Log-softmax gives the log-probabilities directly, for a negative log-likelihood loss.",
             Source = "Bridle, Probabilistic interpretation of feedforward classification network outputs (1990); Deep Learning §6.2.2.3",
         },
         new()
@@ -105,7 +126,7 @@ public static class AdvisorRules
             When = "RNN/LSTM/GRU cell or candidate",
             Applies = r => r.Layer == LayerRole.Cell,
             Prefer = [("tanh", 10), ("softsign", 2)],
-            Rationale = "The cell candidate must be zero-centred and bounded so the recurrent state neither drifts nor explodes: tanh.",
+            Rationale = "The cell candidate must be zero-centred and bounded so the recurrent state neither drifts nor explodes: tanh; softsign is bounded and zero-centred too, with polynomial rather than exponential tails.",
             Source = "Hochreiter & Schmidhuber (1997); Greff et al., LSTM: A Search Space Odyssey (2017)",
         },
         new()
@@ -114,7 +135,7 @@ public static class AdvisorRules
             When = "hidden (recurrent state) layer of an RNN/LSTM/GRU",
             Applies = r => Hidden(r) && Recurrent(r),
             Prefer = [("tanh", 10), ("softsign", 2)],
-            Rationale = "The state is fed back at every time step, so it must stay bounded and zero-centred: tanh, as in the Elman RNN and LSTM/GRU's h = o·tanh(c) (gates: --layer gate, sigmoid). A rectifier there lets the state grow step after step; against vanishing or exploding gradients over time use LSTM/GRU gates and gradient clipping rather than another activation.",
+            Rationale = "The state is fed back at every time step, so it must stay bounded and zero-centred: tanh, as in the Elman RNN and LSTM/GRU's h = o·tanh(c) (gates: --layer gate, sigmoid); softsign is a bounded, zero-centred alternative. A rectifier there lets the state grow step after step; against vanishing or exploding gradients over time use LSTM/GRU gates and gradient clipping rather than another activation.",
             Source = "Elman, Finding Structure in Time (1990); Hochreiter & Schmidhuber (1997); Cho et al., GRU (EMNLP 2014); Pascanu, Mikolov & Bengio (ICML 2013)",
         },
         new()
@@ -122,9 +143,18 @@ public static class AdvisorRules
             Id = "hidden-rectifier",
             When = "hidden layer of an MLP, CNN, autoencoder or regression network",
             Applies = r => Hidden(r) && r.Model is ModelType.Mlp or ModelType.Cnn or ModelType.Autoencoder or ModelType.Regression,
-            Prefer = [("relu", 8), ("leaky_relu", 6), ("elu", 5), ("gelu", 4), ("silu", 4), ("prelu", 3), ("selu", 2)],
-            Rationale = "Rectifiers do not saturate for x > 0, are cheap and give sparse activations: the default for feed-forward and convolutional hidden layers.",
-            Source = "Nair & Hinton (ICML 2010); Glorot, Bordes & Bengio, Deep Sparse Rectifier Neural Networks (AISTATS 2011); Krizhevsky et al. (NIPS 2012)",
+            Prefer = [("relu", 8), ("leaky_relu", 6), ("prelu", 3)],
+            Rationale = "ReLU and its leaky variants have slope 1 for x > 0, so they do not saturate there, and cost one comparison; ReLU's zeros make activations sparse, and leaky ReLU and PReLU trade that sparsity for a gradient below 0: the default for feed-forward and convolutional hidden layers.",
+            Source = "Nair & Hinton (ICML 2010); Glorot, Bordes & Bengio, Deep Sparse Rectifier Neural Networks (AISTATS 2011); Krizhevsky et al. (NIPS 2012); Maas, Hannun & Ng (2013); He et al., PReLU (ICCV 2015)",
+        },
+        new()
+        {
+            Id = "hidden-smooth",
+            When = "hidden layer of an MLP, CNN, autoencoder or regression network",
+            Applies = r => Hidden(r) && r.Model is ModelType.Mlp or ModelType.Cnn or ModelType.Autoencoder or ModelType.Regression,
+            Prefer = [("elu", 5), ("gelu", 4), ("silu", 4), ("selu", 2)],
+            Rationale = "ELU, GELU, SiLU and SELU keep the rectifier's slope for large x and add a curved negative side that pulls mean activations towards zero; they often train as well as ReLU or better, at the cost of an exp or erf per element.",
+            Source = "Clevert et al., ELU (ICLR 2016); Hendrycks & Gimpel, GELU (2016); Ramachandran, Zoph & Le, Searching for Activation Functions (2017); Klambauer et al., Self-Normalizing Neural Networks (NIPS 2017)",
         },
         new()
         {
@@ -132,8 +162,8 @@ public static class AdvisorRules
             When = "hidden (feed-forward) layer of a transformer",
             Applies = r => Hidden(r) && r.Model == ModelType.Transformer,
             Prefer = [("swiglu", 10), ("gelu", 9), ("geglu", 8), ("gelu_tanh", 6), ("silu", 6), ("relu_squared", 5), ("relu", 4)],
-            Rationale = "Transformer MLP blocks use GELU (BERT, GPT-2) or gated variants such as SwiGLU (PaLM, LLaMA), which train to lower perplexity than ReLU; squared ReLU, found by the Primer search, is the cheap ungated alternative that also beats ReLU there.",
-            Source = "Hendrycks & Gimpel, GELU (2016); Devlin et al., BERT (2019); Shazeer, GLU Variants Improve Transformer (2020); So et al., Primer (2021)",
+            Rationale = "Transformer MLP blocks use GELU (BERT and GPT-2, as released with its tanh form, gelu_tanh) or gated variants — SwiGLU (PaLM, LLaMA), GEGLU (T5 v1.1, Gemma, there with the tanh GELU) — which train to lower perplexity than the original Transformer's ReLU; SiLU is SwiGLU's ungated gate, and squared ReLU, found by the Primer search, is a cheap ungated alternative that also beats ReLU there.",
+            Source = "Vaswani et al., Attention Is All You Need (2017); Hendrycks & Gimpel, GELU (2016); Devlin et al., BERT (2019); Shazeer, GLU Variants Improve Transformer (2020); So et al., Primer (2021)",
         },
         new()
         {
@@ -147,16 +177,34 @@ public static class AdvisorRules
         new()
         {
             Id = "gan-output",
-            When = "output layer of a GAN generator",
-            Applies = r => r.Layer == LayerRole.Output && r.Model == ModelType.Gan && r.Task == AdvisorTask.Regression,
-            Prefer = [("tanh", 10)],
-            Rationale = "The generator's images are scaled to [−1, 1]; tanh matches that range.",
+            When = "output layer of a GAN generator: --model gan --layer output with any --task but binary (--task binary is the discriminator's real/fake output, rule output-binary)",
+            Applies = IsGanGenerator,
+            Prefer = [("tanh", 10), ("sigmoid", 4)],
+            Rationale = "The generator's images are scaled to [−1, 1] and tanh matches that range, as in DCGAN; a sigmoid suits images kept in [0, 1]. The generator has no target of its own: the discriminator's loss trains it.",
             Source = "Radford, Metz & Chintala, DCGAN (ICLR 2016)",
         },
         new()
         {
+            Id = "autoencoder-output",
+            When = "output (reconstruction) layer of an autoencoder with inputs in [0, 1]: --model autoencoder --layer output with any --task but regression",
+            Applies = r => IsReconstruction(r) && r.Task != AdvisorTask.Regression,
+            Prefer = [("sigmoid", 10), ("identity", 6)],
+            Rationale = "The output reconstructs the input: for inputs scaled to [0, 1] (pixel intensities, binary features) a sigmoid with binary cross-entropy per input value, the Bernoulli likelihood; for standardised or unbounded inputs the identity with mean squared error (--task regression ranks it first).",
+            Source = "Vincent et al., Stacked Denoising Autoencoders (JMLR 2010); Goodfellow, Bengio & Courville, Deep Learning (2016), §6.2.2 and ch. 14",
+        },
+        new()
+        {
+            Id = "autoencoder-output-real",
+            When = "output (reconstruction) layer of an autoencoder with real-valued, unbounded inputs: --model autoencoder --layer output --task regression",
+            Applies = r => IsReconstruction(r) && r.Task == AdvisorTask.Regression,
+            Prefer = [("identity", 10), ("sigmoid", 4)],
+            Rationale = "Standardised or unbounded inputs are reconstructed by a linear output with mean squared error, the Gaussian likelihood; a sigmoid with binary cross-entropy suits them only once they are scaled into [0, 1].",
+            Source = "Vincent et al., Stacked Denoising Autoencoders (JMLR 2010); Goodfellow, Bengio & Courville, Deep Learning (2016), §6.2.2 and ch. 14",
+        },
+        new()
+        {
             Id = "symptom-dead-units",
-            When = "feed-forward hidden layer with dead units (--symptom dead-units)",
+            When = "feed-forward hidden layer with dead units (--symptom dead-units); functions marked dying-units are left out",
             Applies = r => FeedForwardHidden(r) && Has(r, Symptom.DeadUnits),
             Prefer = [("leaky_relu", 7), ("elu", 6), ("prelu", 5), ("selu", 3), ("gelu", 3), ("silu", 3)],
             Avoid = [("relu", 8), ("relu6", 6), ("thresholded_relu", 6)],
@@ -166,11 +214,11 @@ public static class AdvisorRules
         new()
         {
             Id = "symptom-vanishing",
-            When = "feed-forward hidden layers with vanishing gradients (--symptom vanishing-gradients)",
+            When = "feed-forward hidden layers with vanishing gradients (--symptom vanishing-gradients); functions marked vanishing-gradients are left out",
             Applies = r => FeedForwardHidden(r) && Has(r, Symptom.VanishingGradients),
             Prefer = [("relu", 4), ("leaky_relu", 4), ("selu", 4), ("elu", 3), ("gelu", 2)],
             Avoid = [("sigmoid", 10), ("tanh", 6), ("softsign", 5), ("hardsigmoid", 6), ("hardtanh", 4)],
-            Rationale = "σ′ ≤ 1/4 and flat tails multiply gradients down layer after layer; rectifiers (with He init) or SELU (LeCun init) keep their scale.",
+            Rationale = "σ′ ≤ 1/4 and flat tails multiply gradients down layer after layer; functions with slope 1 for large x — ReLU, leaky ReLU, ELU, GELU (with He init) or SELU (LeCun init) — keep their scale.",
             Source = "Hochreiter (1991); Glorot & Bengio, Understanding the difficulty of training deep feedforward networks (AISTATS 2010)",
         },
         new()
@@ -180,7 +228,7 @@ public static class AdvisorRules
             Applies = r => Hidden(r) && r.Depth >= 8 && r.Model is not ModelType.Rnn and not ModelType.Lstm and not ModelType.Gru and not ModelType.Transformer,
             Prefer = [("selu", 3), ("relu", 2), ("leaky_relu", 2), ("gelu", 1)],
             Avoid = [("sigmoid", 8), ("tanh", 5), ("hardsigmoid", 5)],
-            Rationale = "Saturating functions compound their small derivatives over depth; SELU keeps activations normalised without batch norm.",
+            Rationale = "Saturating functions compound their small derivatives over depth, while the ReLU family and GELU keep slope 1 for x > 0; SELU keeps activations normalised without batch norm.",
             Source = "Glorot & Bengio (2010); Klambauer et al., Self-Normalizing Neural Networks (NIPS 2017)",
         },
         new()
@@ -206,11 +254,11 @@ public static class AdvisorRules
         new()
         {
             Id = "symptom-saturation",
-            When = "feed-forward hidden layers saturating (--symptom saturation)",
+            When = "feed-forward hidden layers saturating (--symptom saturation); functions marked saturation are left out",
             Applies = r => FeedForwardHidden(r) && Has(r, Symptom.Saturation),
             Prefer = [("leaky_relu", 3), ("relu", 3), ("prelu", 2)],
             Avoid = [("sigmoid", 8), ("tanh", 6), ("hardtanh", 6), ("hardsigmoid", 6), ("softsign", 4)],
-            Rationale = "Units stuck in a flat region get no gradient; the ReLU family has no flat tail (ReLU's zero side is where units die, which Leaky ReLU and PReLU remove too), while GELU, SiLU and mish flatten out below about −4.",
+            Rationale = "Units stuck in a flat region get no gradient; the ReLU family has no flat tail (ReLU's zero side is where units die, which Leaky ReLU and PReLU remove too), while GELU, SiLU, mish, ELU and SELU flatten out below about −4 and are left out with every other function marked saturation.",
             Source = "Glorot & Bengio (2010); Glorot, Bordes & Bengio (2011)",
         },
         new()
@@ -229,7 +277,7 @@ public static class AdvisorRules
             Applies = r => FeedForwardHidden(r) && Has(r, Constraint.QuantisationFriendly),
             Prefer = [("relu6", 12), ("hardswish", 9), ("hardsigmoid", 5), ("hardtanh", 5), ("relu", 1)],
             Avoid = [("exponential", 6), ("selu", 3)],
-            Rationale = "Bounded piecewise-linear functions have a known output range for fixed-point scales and need no transcendental functions.",
+            Rationale = "Piecewise-linear functions with a bounded range (ReLU6, hard sigmoid, hard tanh) give fixed-point scales directly and ReLU passes the input's scale through; hard swish multiplies x by a piecewise-linear gate, exact in integer arithmetic. None needs a transcendental function.",
             Source = "Howard et al., MobileNets (2017) and Searching for MobileNetV3 (ICCV 2019); Jacob et al., Quantization (CVPR 2018)",
         },
         new()

@@ -386,16 +386,20 @@ public static class NetworkCheck
             });
         }
 
-        int saturatingHidden = acts.Take(hidden).Count(a => a.Family == Family.Sigmoidal);
+        // The catalog's vanishing-gradients mark (small slopes: sigmoid, tanh, hardtanh, tanhshrink, …), not the sigmoidal
+        // family: a tanhshrink stack (f′ = tanh² ≈ 0 around the origin) passed, and logsigmoid (f′ → 1 for x → −∞) warned.
+        var vanishing = acts.Take(hidden).Where(a => a.Problems.HasFlag(KnownProblem.VanishingGradients)).ToList();
+        int saturatingHidden = vanishing.Count;
         if (hidden >= 5 && saturatingHidden >= 3)
         {
+            string names = string.Join(", ", vanishing.Select(a => a.Name).Distinct());
             found.Add(new Finding
             {
                 Kind = FindingKind.VanishingGradients,
                 Severity = Severity.Warning,
                 Layer = "hidden stack",
                 Evidence = new Dictionary<string, double> { ["hidden_layers"] = hidden, ["saturating_layers"] = saturatingHidden },
-                Explanation = $"{saturatingHidden} of {hidden} hidden layers use a saturating function (sigmoid/tanh family): their small derivatives multiply and the first layers' gradients vanish.",
+                Explanation = $"{saturatingHidden} of {hidden} hidden layers use a function whose slopes vanish ({names}; actkit problems vanishing-gradients): their small derivatives multiply and the first layers' gradients vanish.",
                 Fix = "Use the ReLU family with He initialisation (or SELU with LeCun normal) in the hidden layers.",
             });
         }

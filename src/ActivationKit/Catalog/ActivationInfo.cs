@@ -63,13 +63,13 @@ public enum Smoothness
 /// <summary>The weight initialisation that keeps activations' variance steady through layers of this function.</summary>
 public enum Initialization
 {
-    /// <summary>He/Kaiming: Var(w) = gain²/fan_in with the ReLU-family gain.</summary>
+    /// <summary>He/Kaiming: Var(w) = gain²/fan_in with the function's <see cref="ActivationInfo.Gain"/>.</summary>
     He,
 
     /// <summary>Glorot/Xavier: Var(w) = gain²·2/(fan_in + fan_out).</summary>
     Glorot,
 
-    /// <summary>LeCun: Var(w) = 1/fan_in (SELU's self-normalising regime).</summary>
+    /// <summary>LeCun: Var(w) = 1/fan_in whatever the gain (SELU's self-normalising regime; its gain is 1).</summary>
     LeCun,
 }
 
@@ -82,10 +82,13 @@ public enum KnownProblem
     /// <summary>Units can get stuck where f′ = 0 on every input and stop learning.</summary>
     DyingUnits = 1,
 
-    /// <summary>f′ ≤ 1/4 or flat tails shrink gradients through deep stacks.</summary>
+    /// <summary>
+    /// Small slopes shrink gradients through deep stacks: no gradient at all, max |f′| ≤ 1/4, |f′| ≤ 0.05 in both tails
+    /// (|x| ≥ 4), or |f′| ≤ 0.05 on [−0.2, 0.2] where f is not 0 (the problem's criterion, which a catalog test checks).
+    /// </summary>
     VanishingGradients = 2,
 
-    /// <summary>Outputs are all of one sign, so gradient updates zig-zag.</summary>
+    /// <summary>The outputs' |mean| on standard-normal inputs is over a quarter of their RMS (mostly one sign), so gradient updates zig-zag.</summary>
     NotZeroCentred = 4,
 
     /// <summary>Needs transcendental functions (exp, erf, tanh): costlier than a comparison.</summary>
@@ -97,7 +100,7 @@ public enum KnownProblem
     /// <summary>Outputs are unbounded above, so activations can explode.</summary>
     UnboundedOutput = 32,
 
-    /// <summary>Flat regions where |f′| is near zero (the unit stops responding).</summary>
+    /// <summary>A tail where |f′| falls below 5 % of its peak (the unit stops responding); a zero-valued region is dying units instead.</summary>
     Saturation = 64,
 
     /// <summary>Works only with a specific initialisation or normalisation.</summary>
@@ -143,11 +146,25 @@ public sealed record ParameterSpec(string Name, double Default, string Descripti
 /// <param name="Notes">Default or semantic differences worth knowing when porting.</param>
 public sealed record FrameworkName(string Name, string? Notes = null);
 
-/// <summary>Where a function comes from.</summary>
-/// <param name="Citation">Authors and title, or "classical".</param>
-/// <param name="Year">Year of publication (0 when classical).</param>
-/// <param name="Link">arXiv id or URL.</param>
-public sealed record Origin(string Citation, int Year, string? Link = null);
+/// <summary>
+/// Where a function comes from: one reference, shown as "Citation (Venue Year), Link — Note", then its
+/// <see cref="Related"/> references, each with its own year and link. Years belong in <see cref="Year"/> only (a test
+/// checks that no citation, venue or note carries one), so each appears once, next to its own paper.
+/// </summary>
+/// <param name="Citation">Authors and title, or "classical…".</param>
+/// <param name="Year">Year of publication (the venue's year where it has one; 0 when classical).</param>
+/// <param name="Link">arXiv id or URL of this reference.</param>
+public sealed record Origin(string Citation, int Year, string? Link = null)
+{
+    /// <summary>Where it appeared (conference, journal, report), shown with the year: "(ICLR 2016)"; null for none.</summary>
+    public string? Venue { get; init; }
+
+    /// <summary>What this reference contributed, when the citation alone does not say ("the ReLU6(x + 3)/6 form").</summary>
+    public string? Note { get; init; }
+
+    /// <summary>Further references (an earlier form, a later popularisation), each a whole reference of its own.</summary>
+    public IReadOnlyList<Origin> Related { get; init; } = [];
+}
 
 /// <summary>An exact input/output pair the function must reproduce (for default parameters).</summary>
 public sealed record SpecialValue(double X, double Y);
@@ -212,7 +229,13 @@ public sealed record ActivationInfo
 
     public required Initialization Init { get; init; }
 
-    /// <summary>The gain for the recommended initialisation (PyTorch's calculate_gain where it has one).</summary>
+    /// <summary>
+    /// The gain for the recommended initialisation at the default parameters, by one rule (<see cref="InitGain"/>):
+    /// PyTorch's calculate_gain where it has an entry (identity and sigmoid 1, tanh 5/3, relu √2, leaky_relu
+    /// √(2/(1 + slope²)); SELU 1, as PyTorch advises for self-normalising networks), otherwise the variance-preserving
+    /// gain 1/√E[f(z)²] for z ~ N(0, 1) (gated functions: of a·g(b) for independent a, b ~ N(0, 1)); 1 for row-wise
+    /// functions, whose logits layer is linear. A catalog test recomputes every one by quadrature.
+    /// </summary>
     public required double Gain { get; init; }
 
     public IReadOnlyList<string> TypicalUses { get; init; } = [];

@@ -36,10 +36,11 @@ public sealed class BinaryStep : OutputGradientActivation<BinaryStep.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
-        Gain = 1.0,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E = P(z ≥ 0) = 1/2.
+        Gain = Math.Sqrt(2.0),
         TypicalUses = ["perceptrons trained by the perceptron rule", "binarising outputs at inference", "teaching and plotting"],
         Problems = KnownProblem.DyingUnits | KnownProblem.VanishingGradients | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable | KnownProblem.Saturation,
-        Origin = new("McCulloch & Pitts, A logical calculus of the ideas immanent in nervous activity (Bulletin of Mathematical Biophysics)", 1943),
+        Origin = new("McCulloch & Pitts, A logical calculus of the ideas immanent in nervous activity", 1943) { Venue = "Bulletin of Mathematical Biophysics" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.heaviside(x, values=torch.tensor(1.0))", "No nn module; the value at 0 is the 'values' argument, and autograd has no derivative for heaviside."),

@@ -53,8 +53,9 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.He,
-        // PyTorch's calculate_gain has no entry for CELU; initialised like ELU/ReLU.
-        Gain = Math.Sqrt(2.0),
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain), α = 1 (ELU's);
+        // E = 0.6449454 (mpmath).
+        Gain = 1.2451983007007066,
         TypicalUses = ["hidden layers where ELU's behaviour is wanted with a tunable α", "models needing a C¹ activation for every α"],
         Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput | KnownProblem.Saturation,
         Origin = new("Barron, Continuously Differentiable Exponential Linear Units", 2017, "arXiv:1704.07483"),

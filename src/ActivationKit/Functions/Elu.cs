@@ -53,11 +53,12 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.He,
-        // PyTorch's calculate_gain has no entry for ELU; the paper's networks used He initialisation.
-        Gain = Math.Sqrt(2.0),
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain), α = 1;
+        // E = 0.6449454 (mpmath).
+        Gain = 1.2451983007007066,
         TypicalUses = ["hidden layers of deep CNNs and MLPs (faster learning than ReLU without batch normalisation)", "networks where dying ReLUs are a problem"],
         Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput | KnownProblem.Saturation,
-        Origin = new("Clevert, Unterthiner & Hochreiter, Fast and Accurate Deep Network Learning by Exponential Linear Units (ELUs) (ICLR 2016)", 2015, "arXiv:1511.07289"),
+        Origin = new("Clevert, Unterthiner & Hochreiter, Fast and Accurate Deep Network Learning by Exponential Linear Units (ELUs)", 2016, "arXiv:1511.07289") { Venue = "ICLR" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.ELU(alpha=1.0)", "Accepts any α; in-place ELU (backward from the result) requires α ≥ 0, as here."),

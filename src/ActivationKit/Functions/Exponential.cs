@@ -36,8 +36,8 @@ public sealed class Exponential : OutputGradientActivation<Exponential.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
-        // PyTorch's calculate_gain has no entry for exp; it is an output activation, initialised like a linear layer.
-        Gain = 1.0,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E[e^(2z)] = e², so 1/e.
+        Gain = 0.36787944117144233,
         TypicalUses = ["positive outputs: Poisson rates, variances, scale parameters", "log-parameterised quantities in probabilistic models"],
         Problems = KnownProblem.UnboundedOutput | KnownProblem.NotZeroCentred | KnownProblem.ComputationalCost | KnownProblem.Saturation,
         Origin = new("classical", 0),

@@ -35,8 +35,10 @@ public sealed class Geglu : GatedActivation<Gelu.Kernel_>
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.He,
-        Gain = 1.0,
-        TypicalUses = ["transformer feed-forward blocks (T5 v1.1, Gemma)", "replacing the ReLU/GELU MLP of a transformer at equal parameter count (hidden width × 2/3)"],
+        // The variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain) of a·gelu(b) for independent a, b ~ N(0, 1):
+        // E[a²]·E[gelu(b)²] = 0.4252215 (mpmath), gelu's gain.
+        Gain = 1.5335304411955352,
+        TypicalUses = ["transformer feed-forward blocks of the GLU-variants paper; T5 v1.1 and Gemma gate with the tanh approximation of GELU instead, a·gelu_tanh(b) (|gelu − gelu_tanh| ≤ 4.8e−4 per gate value; compose it from gelu_tanh to match them)", "replacing the ReLU/GELU MLP of a transformer at equal parameter count (hidden width × 2/3)"],
         Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
         Origin = new("Shazeer, GLU Variants Improve Transformer", 2020, "arXiv:2002.05202"),
         Frameworks = new Dictionary<string, FrameworkName>

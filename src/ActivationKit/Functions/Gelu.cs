@@ -49,8 +49,8 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.He,
-        // PyTorch's calculate_gain has no GELU entry; this is the variance-preserving gain 1/√E[gelu(z)²] for
-        // z ~ N(0, 1) (E = 0.4252215, mpmath), the same rule that gives ReLU its √2.
+        // PyTorch's calculate_gain has no GELU entry; this is the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain),
+        // E = 0.4252215 (mpmath), the same rule that gives ReLU its √2.
         Gain = 1.5335304411955352,
         TypicalUses = ["Transformer feed-forward blocks (BERT, GPT-2, ViT)", "hidden layers where a smooth ReLU is wanted"],
         Problems = KnownProblem.ComputationalCost | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.Saturation,

@@ -41,8 +41,8 @@ public sealed class GeluSigmoid : ElementwiseActivation<Silu.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.He,
-        // PyTorch's calculate_gain has no entry for GELU; transformer and CNN practice initialises as for ReLU.
-        Gain = Math.Sqrt(2.0),
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E = 0.4219528 (mpmath).
+        Gain = 1.5394587622988314,
         TypicalUses = ["CLIP-style transformers trained with QuickGELU", "a cheaper drop-in for GELU in feed-forward blocks"],
         Problems = KnownProblem.ComputationalCost | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.Saturation,
         Origin = new("Hendrycks & Gimpel, Gaussian Error Linear Units (GELUs)", 2016, "arXiv:1606.08415"),

@@ -43,7 +43,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.He,
-        // No calculate_gain entry in PyTorch; 1/√E[f(z)²] for z ~ N(0, 1) (E = 0.4251937, mpmath), as for gelu.
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E = 0.4251937 (mpmath), as for gelu.
         Gain = 1.5335805216661469,
         TypicalUses = ["Transformer feed-forward blocks (GPT-2, original BERT code)", "matching checkpoints trained with the tanh form"],
         Problems = KnownProblem.ComputationalCost | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.Saturation,

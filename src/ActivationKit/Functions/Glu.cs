@@ -35,11 +35,13 @@ public sealed class Glu : GatedActivation<Sigmoid.Kernel_>
         BoundedAbove = false,
         BoundedBelow = false,
         Saturating = false,
-        Init = Initialization.Glorot,
-        Gain = 1.0,
+        Init = Initialization.He,
+        // The variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain) of a·σ(b) for independent a, b ~ N(0, 1): E[a²]·E[σ(b)²] =
+        // 0.2933790 (mpmath). (calculate_gain('sigmoid') = 1 is for a sigmoid unit, not for a gate times a value.)
+        Gain = 1.8462285453386054,
         TypicalUses = ["gated convolutional language models", "convolution modules of speech models (Conformer)", "transformer feed-forward blocks (the GLU variants)"],
         Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
-        Origin = new("Dauphin, Fan, Auli & Grangier, Language Modeling with Gated Convolutional Networks (ICML 2017)", 2016, "arXiv:1612.08083"),
+        Origin = new("Dauphin, Fan, Auli & Grangier, Language Modeling with Gated Convolutional Networks", 2017, "arXiv:1612.08083") { Venue = "ICML" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.GLU(dim=-1) / torch.nn.functional.glu(x, dim=-1)", "Same halves: a = first, b = second (gated)."),

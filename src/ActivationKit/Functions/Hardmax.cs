@@ -40,10 +40,11 @@ public sealed class Hardmax : RowwiseActivation<Hardmax.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
+        // Row-wise: it reads the logits of an output layer, initialised as linear (InitGain).
         Gain = 1.0,
         TypicalUses = ["turning scores into a one-hot decision at inference (ONNX models)", "straight-through estimators, with softmax's gradient in the backward pass"],
         Problems = KnownProblem.VanishingGradients | KnownProblem.NonDifferentiable | KnownProblem.Saturation,
-        Origin = new("ONNX operator Hardmax (opset 1; axis semantics of opset 13): the argmax as a one-hot vector", 2017),
+        Origin = new("ONNX operator Hardmax", 2017) { Note = "opset 1, with the axis semantics of opset 13: the argmax as a one-hot vector" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("none", "Write torch.nn.functional.one_hot(x.argmax(-1), x.shape[-1]); argmax also returns the first maximum."),

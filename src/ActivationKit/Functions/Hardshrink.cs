@@ -40,10 +40,11 @@ public sealed class Hardshrink : OutputGradientActivation<Hardshrink.Kernel_>
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.Glorot,
-        Gain = 1.0,
-        TypicalUses = ["sparse coding (iterative hard thresholding)", "denoising in transform domains", "pruning small activations"],
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain), λ = 0.5; E = 0.9691404 (mpmath).
+        Gain = 1.015796354719734,
+        TypicalUses = ["sparse coding (iterative hard thresholding)", "denoising in transform domains", "pruning small activations", "the TLin (thresholded linear) units of zero-bias autoencoders, x·[|x| > θ] with θ = 1 (Konda, Memisevic & Krueger, arXiv:1402.3337): hardshrink(lambd=1)"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput,
-        Origin = new("Donoho & Johnstone, Ideal spatial adaptation by wavelet shrinkage (Biometrika 81(3)) — hard thresholding", 1994),
+        Origin = new("Donoho & Johnstone, Ideal spatial adaptation by wavelet shrinkage", 1994) { Venue = "Biometrika 81(3)", Note = "hard thresholding" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Hardshrink(lambd=0.5)", "Same default."),

@@ -39,10 +39,11 @@ public sealed class Hardsigmoid : OutputGradientActivation<Hardsigmoid.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
-        Gain = 1.0,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E = 0.2776391 (mpmath).
+        Gain = 1.897840424729559,
         TypicalUses = ["gates of squeeze-and-excitation blocks (MobileNetV3)", "the gate inside hard-swish", "quantised and mobile models where exp is costly"],
         Problems = KnownProblem.DyingUnits | KnownProblem.VanishingGradients | KnownProblem.Saturation | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable,
-        Origin = new("Howard et al., Searching for MobileNetV3 (ICCV) — the ReLU6(x + 3)/6 form; earlier hard sigmoids clip((x + 1)/2) in Courbariaux, Bengio & David, BinaryConnect (2015)", 2019, "arXiv:1905.02244"),
+        Origin = new("Howard et al., Searching for MobileNetV3", 2019, "arXiv:1905.02244") { Venue = "ICCV", Note = "the ReLU6(x + 3)/6 form", Related = [new Origin("Courbariaux, Bengio & David, BinaryConnect: Training Deep Neural Networks with binary weights during propagations", 2015, "arXiv:1511.00363") { Venue = "NIPS", Note = "an earlier hard sigmoid, clip((x + 1)/2, 0, 1)" }] },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Hardsigmoid", "Same function; PyTorch evaluates it in the data type, so float results can differ from ours by an ULP, and its backward multiplies by 1/6 rounded to float, so float64 gradients are 0.1666666716 (3e−8 off)."),

@@ -43,11 +43,11 @@ public sealed class Hardswish : ElementwiseActivation<Hardswish.Kernel_>
         BoundedBelow = true,
         Saturating = false,
         Init = Initialization.He,
-        // PyTorch's calculate_gain has no entry for hardswish; MobileNetV3 is initialised like ReLU networks.
-        Gain = Math.Sqrt(2.0),
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E = 0.3315674 (mpmath).
+        Gain = 1.7366572127665416,
         TypicalUses = ["MobileNetV3 and other mobile/edge CNNs", "a quantisation-friendly replacement for SiLU"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput | KnownProblem.NotZeroCentred,
-        Origin = new("Howard, Sandler, Chu, Chen, Chen, Tan, Wang, Zhu, Pang, Vasudevan, Le & Adam, Searching for MobileNetV3 (ICCV)", 2019, "arXiv:1905.02244"),
+        Origin = new("Howard, Sandler, Chu, Chen, Chen, Tan, Wang, Zhu, Pang, Vasudevan, Le & Adam, Searching for MobileNetV3", 2019, "arXiv:1905.02244") { Venue = "ICCV" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Hardswish / torch.nn.functional.hardswish", "x·clamp(x + 3, 0, 6)/6 gives −0 (not +0) for x < −3. At the kinks the CPU backward gives f′(−3) = −1/2 (as here) and f′(3) = 3/2 (as here) only on its scalar path (tensors of a few elements, and the tail after the last vector): its vector path gives f′(3) = 1, and the CUDA kernel 0 and 1."),

@@ -41,10 +41,11 @@ public sealed class Hardtanh : OutputGradientActivation<Hardtanh.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
-        Gain = 1.0,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain), [−1, 1]; E = 0.5160586 (mpmath).
+        Gain = 1.3920361404483098,
         TypicalUses = ["bounded activations in NLP models (SENNA)", "clipping to a known range", "binarised and quantised networks (straight-through estimator window)"],
         Problems = KnownProblem.Saturation | KnownProblem.VanishingGradients | KnownProblem.NonDifferentiable,
-        Origin = new("Collobert et al., Natural Language Processing (Almost) from Scratch (JMLR); HardTanh layer of Torch", 2011),
+        Origin = new("Collobert et al., Natural Language Processing (Almost) from Scratch", 2011) { Venue = "JMLR", Note = "the HardTanh layer of Torch" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Hardtanh(min_val=-1.0, max_val=1.0)", "Same defaults and the same zero gradient at the bounds."),

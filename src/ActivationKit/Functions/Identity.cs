@@ -35,10 +35,11 @@ public sealed class Identity : OutputGradientActivation<Identity.Kernel_>
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.Glorot,
+        // calculate_gain('linear').
         Gain = 1.0,
         TypicalUses = ["regression output layer", "logits before a softmax or sigmoid loss", "linear bottleneck layers (MobileNetV2)", "residual branches that must stay linear"],
         Problems = KnownProblem.UnboundedOutput,
-        Origin = new("classical; the linear unit of Widrow & Hoff's ADALINE, Adaptive Switching Circuits (IRE WESCON Convention Record)", 1960),
+        Origin = new("Widrow & Hoff, Adaptive Switching Circuits", 1960) { Venue = "IRE WESCON Convention Record", Note = "the linear unit of ADALINE; the identity itself is classical" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Identity"),

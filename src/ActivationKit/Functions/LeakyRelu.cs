@@ -45,10 +45,11 @@ public sealed class LeakyRelu : OutputGradientActivation<LeakyRelu.Kernel_>
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.He,
+        // calculate_gain('leaky_relu', 0.01) = √(2/(1 + slope²)); InitGain gives it at other slopes.
         Gain = Math.Sqrt(2.0 / (1.0 + (0.01 * 0.01))),
         TypicalUses = ["hidden layers where dying ReLUs are a problem", "GAN discriminators (slope 0.2)", "acoustic models"],
         Problems = KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput | KnownProblem.NotZeroCentred,
-        Origin = new("Maas, Hannun & Ng, Rectifier Nonlinearities Improve Neural Network Acoustic Models (ICML Workshop on Deep Learning for Audio, Speech and Language Processing)", 2013),
+        Origin = new("Maas, Hannun & Ng, Rectifier Nonlinearities Improve Neural Network Acoustic Models", 2013) { Venue = "ICML Workshop on Deep Learning for Audio, Speech and Language Processing" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.LeakyReLU(negative_slope=0.01)", "Same default; PyTorch's calculate_gain('leaky_relu', a) = sqrt(2/(1 + a²))."),

@@ -38,10 +38,10 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
         BoundedBelow = false,
         Saturating = true,
         Init = Initialization.Glorot,
-        // PyTorch's calculate_gain has no entry for logsigmoid; as a sigmoid-like output it is initialised with gain 1.
-        Gain = 1.0,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E = 0.9212459 (mpmath), softplus's by symmetry.
+        Gain = 1.0418668355353017,
         TypicalUses = ["log-probabilities of binary or multi-label outputs", "the log σ(·) terms of word2vec negative sampling and logistic (DPO-style) preference losses"],
-        Problems = KnownProblem.VanishingGradients | KnownProblem.Saturation | KnownProblem.NotZeroCentred | KnownProblem.ComputationalCost,
+        Problems = KnownProblem.Saturation | KnownProblem.NotZeroCentred | KnownProblem.ComputationalCost,
         Origin = new("classical: the logarithm of the logistic function", 0),
         Frameworks = new Dictionary<string, FrameworkName>
         {

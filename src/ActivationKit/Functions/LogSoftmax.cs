@@ -47,10 +47,11 @@ public sealed class LogSoftmax : RowwiseActivation<LogSoftmax.Kernel_>
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.Glorot,
+        // Row-wise: it reads the logits of an output layer, initialised as linear (InitGain).
         Gain = 1.0,
         TypicalUses = ["classification output feeding a negative log-likelihood loss", "token log-probabilities in sequence models", "log-likelihoods and KL divergences without underflow"],
         Problems = KnownProblem.ComputationalCost,
-        Origin = new("Log of Bridle's softmax (Probabilistic Interpretation of Feedforward Classification Network Outputs…, Neurocomputing, NATO ASI F68)", 1990),
+        Origin = new("Bridle, Probabilistic Interpretation of Feedforward Classification Network Outputs, with Relationships to Statistical Pattern Recognition", 1990) { Venue = "Neurocomputing, NATO ASI F68", Note = "the logarithm of its softmax" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.LogSoftmax(dim=-1) / torch.log_softmax(x, dim=-1)", "Pass dim explicitly (the implicit choice is legacy). LogSoftmax + NLLLoss = CrossEntropyLoss on logits."),

@@ -52,11 +52,11 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.He,
-        // PyTorch's calculate_gain has no entry for mish; like ReLU-family units it is initialised with He's gain.
-        Gain = Math.Sqrt(2.0),
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E = 0.4523422 (mpmath).
+        Gain = 1.4868475812732081,
         TypicalUses = ["hidden layers of CNN detectors (YOLOv4 backbones)", "a drop-in for ReLU/SiLU in image classifiers"],
         Problems = KnownProblem.ComputationalCost | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.Saturation,
-        Origin = new("Misra, Mish: A Self Regularized Non-Monotonic Activation Function (BMVC 2020)", 2019, "arXiv:1908.08681"),
+        Origin = new("Misra, Mish: A Self Regularized Non-Monotonic Activation Function", 2020, "arXiv:1908.08681") { Venue = "BMVC" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Mish / torch.nn.functional.mish"),

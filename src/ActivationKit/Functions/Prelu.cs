@@ -58,10 +58,12 @@ public sealed class Prelu : ElementwiseActivation
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.He,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain) at the initial slope 0.25, which is
+        // leaky_relu's √(2/(1 + a²)).
         Gain = Math.Sqrt(2.0 / (1.0 + (0.25 * 0.25))),
         TypicalUses = ["deep CNNs for image classification (the paper's ImageNet models)", "replacing ReLU/leaky ReLU when the slope should be learned", "super-resolution and GAN generators"],
         Problems = KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput | KnownProblem.NotZeroCentred,
-        Origin = new("He, Zhang, Ren & Sun, Delving Deep into Rectifiers: Surpassing Human-Level Performance on ImageNet Classification (ICCV)", 2015, "arXiv:1502.01852"),
+        Origin = new("He, Zhang, Ren & Sun, Delving Deep into Rectifiers: Surpassing Human-Level Performance on ImageNet Classification", 2015, "arXiv:1502.01852") { Venue = "ICCV" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.PReLU(num_parameters=1, init=0.25)", "Same defaults; PyTorch's channel axis is dim 1 of (N, C, …), ours is the last (columns) axis."),

@@ -34,6 +34,8 @@ public sealed class Reglu : GatedActivation<Relu.Kernel_>
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.He,
+        // The variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain) of a·max(0, b) for independent a, b ~ N(0, 1):
+        // E[a²]·E[max(0, b)²] = 1/2, ReLU's √2.
         Gain = Math.Sqrt(2.0),
         TypicalUses = ["transformer feed-forward blocks (T5-style GLU variants)"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput,

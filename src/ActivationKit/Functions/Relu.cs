@@ -34,10 +34,11 @@ public sealed class Relu : OutputGradientActivation<Relu.Kernel_>
         BoundedBelow = true,
         Saturating = false,
         Init = Initialization.He,
+        // calculate_gain('relu'); also the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain), E = 1/2.
         Gain = Math.Sqrt(2.0),
         TypicalUses = ["hidden layers of CNNs and MLPs", "default choice when nothing is known"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput,
-        Origin = new("Nair & Hinton, Rectified Linear Units Improve Restricted Boltzmann Machines (ICML)", 2010),
+        Origin = new("Nair & Hinton, Rectified Linear Units Improve Restricted Boltzmann Machines", 2010) { Venue = "ICML" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.ReLU / torch.relu"),

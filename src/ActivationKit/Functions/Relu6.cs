@@ -34,10 +34,12 @@ public sealed class Relu6 : OutputGradientActivation<Relu6.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.He,
-        Gain = Math.Sqrt(2.0),
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E = 1/2 − 1.9e−9 (mpmath): ReLU's √2
+        // but for the cap at 6.
+        Gain = 1.4142135650950737,
         TypicalUses = ["MobileNet v1/v2 hidden layers", "models to be quantised to 8-bit", "inside hard-sigmoid and hard-swish"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable | KnownProblem.Saturation,
-        Origin = new("Krizhevsky, Convolutional Deep Belief Networks on CIFAR-10 (technical report, University of Toronto); popularised by MobileNets (Howard et al., 2017)", 2010),
+        Origin = new("Krizhevsky, Convolutional Deep Belief Networks on CIFAR-10", 2010) { Venue = "technical report, University of Toronto", Related = [new Origin("Howard et al., MobileNets: Efficient Convolutional Neural Networks for Mobile Vision Applications", 2017, "arXiv:1704.04861") { Note = "popularised it" }] },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.ReLU6", "Implemented as hardtanh(0, 6): the same zero gradient at 0 and 6."),

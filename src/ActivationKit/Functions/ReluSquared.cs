@@ -36,11 +36,11 @@ public sealed class ReluSquared : OutputGradientActivation<ReluSquared.Kernel_>
         BoundedBelow = true,
         Saturating = false,
         Init = Initialization.He,
-        // The variance-preserving gain 1/√E[f(z)²] for z ~ N(0, 1): E[max(0, z)⁴] = 3/2, so √(2/3).
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E[max(0, z)⁴] = 3/2, so √(2/3).
         Gain = 0.816496580927726,
         TypicalUses = ["Transformer feed-forward blocks (Primer; some later language models)", "hidden layers where ReLU's sparsity and a smooth start are both wanted"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.InitialisationSensitive,
-        Origin = new("So et al., Primer: Searching for Efficient Transformers for Language Modeling (NeurIPS)", 2021, "arXiv:2109.08668"),
+        Origin = new("So et al., Primer: Searching for Efficient Transformers for Language Modeling", 2021, "arXiv:2109.08668") { Venue = "NeurIPS" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("none", "Not in torch.nn; write torch.relu(x) ** 2 (or torch.square(torch.relu(x)))."),

@@ -57,10 +57,12 @@ public sealed class Rrelu : ElementwiseActivation
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.He,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain) of the inference function, leaky_relu
+        // with slope (lower + upper)/2.
         Gain = Math.Sqrt(2.0 / (1.0 + (((0.125 + (1.0 / 3.0)) / 2) * ((0.125 + (1.0 / 3.0)) / 2)))),
         TypicalUses = ["regularising small-data CNNs (the paper's CIFAR and Kaggle NDSB results)", "leaky ReLU with noise as a regulariser"],
         Problems = KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput | KnownProblem.NotZeroCentred,
-        Origin = new("Xu, Wang, Chen & Li, Empirical Evaluation of Rectified Activations in Convolutional Network (ICML Deep Learning Workshop)", 2015, "arXiv:1505.00853"),
+        Origin = new("Xu, Wang, Chen & Li, Empirical Evaluation of Rectified Activations in Convolutional Network", 2015, "arXiv:1505.00853") { Venue = "ICML Deep Learning Workshop" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.RReLU(lower=1/8, upper=1/3)", "Same defaults and inference slope; training samples come from PyTorch's global generator. The paper writes the slope as 1/a with a ~ U(3, 8)."),

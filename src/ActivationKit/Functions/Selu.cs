@@ -62,15 +62,15 @@ public sealed class Selu : OutputGradientActivation<Selu.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.LeCun,
-        // PyTorch's calculate_gain('selu') = 3/4; for the self-normalising regime PyTorch's docs advise LeCun
-        // normal (kaiming_normal_ with nonlinearity='linear', i.e. gain 1).
-        Gain = 0.75,
+        // LeCun normal ignores the gain; 1, as PyTorch advises for SELU (nonlinearity='linear': calculate_gain('selu')
+        // = 3/4 gives up self-normalisation, see the pytorch note), and SELU's variance-preserving value (E[selu(z)²] = 1).
+        Gain = 1.0,
         TypicalUses = ["deep fully connected networks without batch normalisation", "self-normalising networks with LeCun-normal weights and alpha dropout"],
         Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput | KnownProblem.NonDifferentiable | KnownProblem.InitialisationSensitive | KnownProblem.Saturation,
-        Origin = new("Klambauer, Unterthiner, Mayr & Hochreiter, Self-Normalizing Neural Networks (NIPS)", 2017, "arXiv:1706.02515"),
+        Origin = new("Klambauer, Unterthiner, Mayr & Hochreiter, Self-Normalizing Neural Networks", 2017, "arXiv:1706.02515") { Venue = "NIPS" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
-            ["pytorch"] = new("torch.nn.SELU", "Same constants; torch.nn.init.calculate_gain('selu') = 3/4."),
+            ["pytorch"] = new("torch.nn.SELU", "Same constants. torch.nn.init.calculate_gain('selu') = 3/4, but PyTorch's documentation warns that this gain gives up the self-normalising effect for more stable gradient flow in rectangular layers, and advises nonlinearity='linear' (gain 1, variance 1/fan_in: LeCun normal, as here) for self-normalising networks."),
             ["keras"] = new("keras.activations.selu", "Pair with keras.initializers.LecunNormal and AlphaDropout."),
             ["jax"] = new("jax.nn.selu"),
             ["onnx"] = new("Selu (alpha = 1.67326319217681884765625, gamma = 1.05070102214813232421875)", "The attributes are float32: the defaults are the constants rounded to float, off by about 3e−8 relative."),

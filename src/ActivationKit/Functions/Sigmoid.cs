@@ -36,10 +36,11 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
+        // calculate_gain('sigmoid').
         Gain = 1.0,
         TypicalUses = ["binary classification output (with BCE)", "multi-label output, one per label", "LSTM/GRU gates", "attention gates"],
         Problems = KnownProblem.VanishingGradients | KnownProblem.Saturation | KnownProblem.NotZeroCentred | KnownProblem.ComputationalCost,
-        Origin = new("Verhulst's logistic function; in neural networks Rumelhart, Hinton & Williams, Learning representations by back-propagating errors", 1986),
+        Origin = new("Rumelhart, Hinton & Williams, Learning representations by back-propagating errors", 1986) { Venue = "Nature", Note = "the logistic function (Verhulst's) as a neural unit" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Sigmoid / torch.sigmoid"),

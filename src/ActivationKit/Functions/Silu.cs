@@ -54,11 +54,11 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.He,
-        // PyTorch's calculate_gain has no entry for SiLU; networks using it are initialised as for ReLU.
-        Gain = Math.Sqrt(2.0),
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain), β = 1; E = 0.3557755 (mpmath).
+        Gain = 1.6765324703310912,
         TypicalUses = ["hidden layers of CNNs (EfficientNet, YOLO)", "the gate of SwiGLU feed-forward blocks in transformers", "value networks in reinforcement learning (its origin)"],
         Problems = KnownProblem.ComputationalCost | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.Saturation,
-        Origin = new("Elfwing, Uchibe & Doya, Sigmoid-Weighted Linear Units for Neural Network Function Approximation in Reinforcement Learning; with β as Swish: Ramachandran, Zoph & Le, Searching for Activation Functions (arXiv:1710.05941)", 2017, "arXiv:1702.03118"),
+        Origin = new("Elfwing, Uchibe & Doya, Sigmoid-Weighted Linear Units for Neural Network Function Approximation in Reinforcement Learning", 2017, "arXiv:1702.03118") { Related = [new Origin("Ramachandran, Zoph & Le, Searching for Activation Functions", 2017, "arXiv:1710.05941") { Note = "with a trainable β, as Swish" }] },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.SiLU / torch.nn.functional.silu", "No β (fixed at 1); Swish with β is x * torch.sigmoid(beta * x)."),

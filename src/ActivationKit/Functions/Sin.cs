@@ -41,12 +41,12 @@ public sealed class Sin : ElementwiseActivation<Sin.Kernel_>
         BoundedBelow = true,
         Saturating = false,
         Init = Initialization.He,
-        // SIREN draws hidden weights from U(−√(6/n), √(6/n)) (after folding ω₀ in): variance 2/n, He's with gain √2.
-        // Its first layer instead uses U(−1/n, 1/n) with ω₀ = 30.
-        Gain = Math.Sqrt(2.0),
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E[sin(z)²] = (1 − e^−2)/2. (SIREN's
+        // U(−√(6/n), √(6/n)), He with √2, assumes uniformly spread phases, for which E[sin²] = 1/2.)
+        Gain = 1.5208666231788149,
         TypicalUses = ["implicit neural representations (SIREN): images, audio, signed distance fields", "fitting signals together with their derivatives", "physics-informed networks"],
         Problems = KnownProblem.InitialisationSensitive | KnownProblem.ComputationalCost,
-        Origin = new("Sitzmann, Martel, Bergman, Lindell & Wetzstein, Implicit Neural Representations with Periodic Activation Functions (NeurIPS)", 2020, "arXiv:2006.09661"),
+        Origin = new("Sitzmann, Martel, Bergman, Lindell & Wetzstein, Implicit Neural Representations with Periodic Activation Functions", 2020, "arXiv:2006.09661") { Venue = "NeurIPS" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.sin", "No nn module; SIREN layers are written as torch.sin(omega_0 * linear(x))."),

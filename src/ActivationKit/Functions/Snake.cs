@@ -58,11 +58,12 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.He,
-        // 1/√E[snake(z)²] for z ~ N(0, 1), α = 1: E = 1 + 3/8 − e^−2/2 + e^−8/8 = 1.3073743 (mpmath).
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain), α = 1:
+        // E = 1 + 3/8 − e^−2/2 + e^−8/8 = 1.3073743 (mpmath).
         Gain = 0.8745809829313702,
         TypicalUses = ["learning and extrapolating periodic signals (time series, physics)", "audio waveform generators (BigVGAN, DAC vocoders) with a learned α per channel"],
         Problems = KnownProblem.ComputationalCost | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput,
-        Origin = new("Liu Ziyin, Hartwig & Ueda, Neural Networks Fail to Learn Periodic Functions and How to Fix It (NeurIPS)", 2020, "arXiv:2006.08195"),
+        Origin = new("Liu Ziyin, Hartwig & Ueda, Neural Networks Fail to Learn Periodic Functions and How to Fix It", 2020, "arXiv:2006.08195") { Venue = "NeurIPS" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("none", "Not built in; written as x + torch.sin(alpha * x) ** 2 / alpha."),

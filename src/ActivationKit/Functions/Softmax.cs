@@ -50,10 +50,11 @@ public sealed class Softmax : RowwiseActivation<Softmax.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
+        // Row-wise: it reads the logits of an output layer, initialised as linear (InitGain).
         Gain = 1.0,
         TypicalUses = ["multi-class classification output (with cross-entropy)", "attention weights", "mixture-of-experts routers and mixture weights", "policy outputs in reinforcement learning"],
         Problems = KnownProblem.Saturation | KnownProblem.VanishingGradients | KnownProblem.ComputationalCost,
-        Origin = new("Bridle, Probabilistic Interpretation of Feedforward Classification Network Outputs, with Relationships to Statistical Pattern Recognition (Neurocomputing, NATO ASI F68)", 1990),
+        Origin = new("Bridle, Probabilistic Interpretation of Feedforward Classification Network Outputs, with Relationships to Statistical Pattern Recognition", 1990) { Venue = "Neurocomputing, NATO ASI F68" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Softmax(dim=-1) / torch.softmax(x, dim=-1)", "Always pass dim: the implicit choice is legacy (dim 0 for 0-, 1- and 3-D inputs, else 1). Rows with +∞ or all −∞ give NaN there."),

@@ -38,10 +38,11 @@ public sealed class Softmin : RowwiseActivation<Softmin.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
+        // Row-wise: it reads the logits of an output layer, initialised as linear (InitGain).
         Gain = 1.0,
         TypicalUses = ["soft assignment to the nearest prototype or cluster (x = distances)", "energy-based weighting (Boltzmann weights of energies)", "soft minimum selection"],
         Problems = KnownProblem.Saturation | KnownProblem.VanishingGradients | KnownProblem.ComputationalCost,
-        Origin = new("Classical: the Boltzmann (Gibbs) distribution e^(−E_i)/Σ e^(−E_j) over energies E; as a layer, PyTorch's nn.Softmin", 0),
+        Origin = new("classical: the Boltzmann (Gibbs) distribution e^(−E_i)/Σ e^(−E_j) over energies E", 0) { Note = "as a layer, PyTorch's nn.Softmin" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Softmin(dim=-1) / torch.nn.functional.softmin(x, dim=-1)", "Pass dim explicitly (the implicit choice is legacy)."),

@@ -51,11 +51,11 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.He,
-        // PyTorch's calculate_gain has no entry for softplus; as a smooth ReLU it is initialised like ReLU.
-        Gain = Math.Sqrt(2.0),
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain), β = 1; E = 0.9212459 (mpmath).
+        Gain = 1.0418668355353017,
         TypicalUses = ["strictly positive outputs (standard deviations, rates) in probabilistic models", "a smooth ReLU where second derivatives matter", "the inner function of mish"],
-        Problems = KnownProblem.VanishingGradients | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.ComputationalCost | KnownProblem.Saturation,
-        Origin = new("Dugas, Bengio, Bélisle, Nadeau & Garcia, Incorporating Second-Order Functional Knowledge for Better Option Pricing (NIPS)", 2001),
+        Problems = KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.ComputationalCost | KnownProblem.Saturation,
+        Origin = new("Dugas, Bengio, Bélisle, Nadeau & Garcia, Incorporating Second-Order Functional Knowledge for Better Option Pricing", 2001) { Venue = "NIPS" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Softplus(beta=1.0, threshold=20.0)", "Same semantics: linear when beta*x > threshold."),

@@ -41,10 +41,11 @@ public sealed class Softshrink : OutputGradientActivation<Softshrink.Kernel_>
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.Glorot,
-        Gain = 1.0,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain), λ = 0.5; E = 0.4192785 (mpmath).
+        Gain = 1.5443605282801334,
         TypicalUses = ["sparse coding and unrolled ISTA/LISTA networks", "wavelet and transform-domain denoising", "sparsifying activations"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput,
-        Origin = new("Donoho & Johnstone, Ideal spatial adaptation by wavelet shrinkage (Biometrika 81(3)) — soft thresholding", 1994),
+        Origin = new("Donoho & Johnstone, Ideal spatial adaptation by wavelet shrinkage", 1994) { Venue = "Biometrika 81(3)", Note = "soft thresholding" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Softshrink(lambd=0.5)", "Same default; PyTorch also requires lambd ≥ 0."),

@@ -39,10 +39,11 @@ public sealed class Softsign : OutputGradientActivation<Softsign.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
-        Gain = 1.0,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E = 0.1830140 (mpmath).
+        Gain = 2.3375333631085397,
         TypicalUses = ["tanh replacement without exp", "bounded outputs in (−1, 1)", "deep MLPs where tanh saturates too fast (Glorot & Bengio 2010)"],
         Problems = KnownProblem.VanishingGradients | KnownProblem.Saturation,
-        Origin = new("Turian, Bergstra & Bengio, Quadratic Features and Deep Architectures for Chunking (NAACL-HLT); studied by Glorot & Bengio, Understanding the difficulty of training deep feedforward neural networks (2010)", 2009),
+        Origin = new("Turian, Bergstra & Bengio, Quadratic Features and Deep Architectures for Chunking", 2009) { Venue = "NAACL-HLT", Related = [new Origin("Glorot & Bengio, Understanding the difficulty of training deep feedforward neural networks", 2010) { Venue = "AISTATS", Note = "studied it against tanh" }] },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Softsign"),

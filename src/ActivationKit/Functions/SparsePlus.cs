@@ -40,11 +40,11 @@ public sealed class SparsePlus : ElementwiseActivation<SparsePlus.Kernel_>
         BoundedBelow = true,
         Saturating = false,
         Init = Initialization.He,
-        // The variance-preserving gain 1/√E[f(z)²] for z ~ N(0, 1), E = 0.5248435 (mpmath), the rule that gives ReLU √2.
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E = 0.5248435 (mpmath).
         Gain = 1.3803368628588104,
         TypicalUses = ["a softplus stand-in with exact zeros below −1 (sparse activations)", "non-negative outputs with an exactly linear upper part"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput,
-        Origin = new("Blondel, Martins & Niculae, Learning with Fenchel-Young Losses (JMLR), section 6.2", 2020, "arXiv:1901.02324"),
+        Origin = new("Blondel, Martins & Niculae, Learning with Fenchel-Young Losses", 2020, "arXiv:1901.02324") { Venue = "JMLR", Note = "section 6.2" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("none", "Not in torch.nn; write torch.where(x <= -1, 0, torch.where(x >= 1, x, (x + 1) ** 2 / 4))."),

@@ -36,10 +36,11 @@ public sealed class SparseSigmoid : OutputGradientActivation<SparseSigmoid.Kerne
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
-        Gain = 1.0,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E = 0.3790146 (mpmath).
+        Gain = 1.6243215587888255,
         TypicalUses = ["gates and probabilities that should reach exactly 0 or 1 (sparse attention, Fenchel–Young losses)", "a cheap sigmoid where exp is costly"],
         Problems = KnownProblem.DyingUnits | KnownProblem.VanishingGradients | KnownProblem.Saturation | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable,
-        Origin = new("Blondel, Martins & Niculae, Learning with Fenchel-Young Losses (JMLR), section 6.2", 2020, "arXiv:1901.02324"),
+        Origin = new("Blondel, Martins & Niculae, Learning with Fenchel-Young Losses", 2020, "arXiv:1901.02324") { Venue = "JMLR", Note = "section 6.2" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("none", "Not in torch.nn; write torch.clamp((x + 1) / 2, 0, 1), whose autograd gives f′(±1) = 1/2 (here 0)."),

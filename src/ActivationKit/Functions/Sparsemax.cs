@@ -50,10 +50,11 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
+        // Row-wise: it reads the logits of an output layer, initialised as linear (InitGain).
         Gain = 1.0,
         TypicalUses = ["sparse, interpretable attention", "multi-label classification (with the sparsemax loss)", "routing that selects a few experts exactly"],
         Problems = KnownProblem.NonDifferentiable | KnownProblem.Saturation,
-        Origin = new("Martins & Astudillo, From Softmax to Sparsemax: A Sparse Model of Attention and Multi-Label Classification (ICML)", 2016, "arXiv:1602.02068"),
+        Origin = new("Martins & Astudillo, From Softmax to Sparsemax: A Sparse Model of Attention and Multi-Label Classification", 2016, "arXiv:1602.02068") { Venue = "ICML" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("entmax.sparsemax(x, dim=-1)", "Not in PyTorch core; the third-party entmax package provides it."),

@@ -44,7 +44,8 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.He,
-        Gain = Math.Sqrt(2.0),
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain), b = 4: E = (2 + b)/4 = 3/2, so √(2/3).
+        Gain = 0.816496580927726,
         TypicalUses = ["drop-in softplus replacement where exp/log are costly", "positive outputs (scales, rates, variances)", "smooth ReLU in hidden layers"],
         Problems = KnownProblem.NotZeroCentred | KnownProblem.UnboundedOutput | KnownProblem.Saturation,
         Origin = new("Barron, Squareplus: A Softplus-Like Algebraic Rectifier", 2021, "arXiv:2112.11687"),

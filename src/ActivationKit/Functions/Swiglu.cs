@@ -40,7 +40,9 @@ public sealed class Swiglu : GatedActivation<Swiglu.Gate_>
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.He,
-        Gain = 1.0,
+        // The variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain) of a·silu(b) for independent a, b ~ N(0, 1):
+        // E[a²]·E[silu(b)²] = 0.3557755 (mpmath), silu's gain.
+        Gain = 1.6765324703310912,
         TypicalUses = ["transformer feed-forward blocks (PaLM, LLaMA and most recent LLMs)"],
         Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
         Origin = new("Shazeer, GLU Variants Improve Transformer", 2020, "arXiv:2002.05202"),

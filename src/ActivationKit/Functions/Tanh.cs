@@ -36,10 +36,11 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
         BoundedBelow = true,
         Saturating = true,
         Init = Initialization.Glorot,
+        // calculate_gain('tanh').
         Gain = 5.0 / 3.0,
         TypicalUses = ["RNN/LSTM/GRU cell and candidate activations", "bounded outputs in (−1, 1)", "shallow MLP hidden layers"],
         Problems = KnownProblem.VanishingGradients | KnownProblem.Saturation | KnownProblem.ComputationalCost,
-        Origin = new("classical; popularised for neural networks by LeCun et al., Efficient BackProp", 1998),
+        Origin = new("LeCun, Bottou, Orr & Müller, Efficient BackProp", 1998) { Venue = "Neural Networks: Tricks of the Trade", Note = "popularised it for neural networks; the function itself is classical" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Tanh / torch.tanh"),

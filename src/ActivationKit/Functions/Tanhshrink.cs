@@ -46,11 +46,11 @@ public sealed class Tanhshrink : ElementwiseActivation<Tanhshrink.Kernel_>
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.Glorot,
-        // PyTorch's calculate_gain has no entry for tanhshrink; it is initialised like a linear layer.
-        Gain = 1.0,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); E = 0.1828835 (mpmath).
+        Gain = 2.3383675301021214,
         TypicalUses = ["smooth shrinkage in sparse coding / learned ISTA-style networks", "the residual x − tanh(x) of a tanh layer"],
         Problems = KnownProblem.VanishingGradients | KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
-        Origin = new("no paper: a module of Lua Torch's nn package (Torch7: Collobert, Kavukcuoglu & Farabet, A Matlab-like Environment for Machine Learning, BigLearn NIPS Workshop), carried over to PyTorch", 2011),
+        Origin = new("Collobert, Kavukcuoglu & Farabet, Torch7: A Matlab-like Environment for Machine Learning", 2011) { Venue = "BigLearn, NIPS Workshop", Note = "no paper: a module of Lua Torch's nn package, carried over to PyTorch" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Tanhshrink / torch.nn.functional.tanhshrink", "Computes x − tanh(x) directly: tanhshrink(−0) = +0 and the result loses relative accuracy for small |x|."),

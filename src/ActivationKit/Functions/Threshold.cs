@@ -44,10 +44,11 @@ public sealed class Threshold : OutputGradientActivation<Threshold.Kernel_>
         BoundedBelow = true,
         Saturating = false,
         Init = Initialization.He,
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain); at threshold = value = 0 it is ReLU, E = 1/2.
         Gain = Math.Sqrt(2.0),
         TypicalUses = ["ReLU with a shifted cut point", "sparsifying activations above a noise floor", "porting Torch7 models"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput,
-        Origin = new("Collobert, Kavukcuoglu & Farabet, Torch7: A Matlab-like Environment for Machine Learning (BigLearn, NIPS Workshop) — nn.Threshold", 2011),
+        Origin = new("Collobert, Kavukcuoglu & Farabet, Torch7: A Matlab-like Environment for Machine Learning", 2011) { Venue = "BigLearn, NIPS Workshop", Note = "nn.Threshold" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Threshold(threshold, value)", "Both arguments are required in PyTorch; the defaults (0, 0) are ours."),

@@ -21,7 +21,9 @@ public sealed class ThresholdedRelu : OutputGradientActivation<ThresholdedRelu.K
     public static ActivationInfo Definition { get; } = new()
     {
         Name = "thresholded_relu",
-        Aliases = ["trec", "thresholded_linear"],
+        // TRec of Konda, Memisevic & Krueger. Their other unit, TLin ("thresholded linear"), is x·[|x| > θ], symmetric:
+        // hardshrink with lambd = θ (θ = 1 there), not this function, so it is no alias here.
+        Aliases = ["trec"],
         DisplayName = "Thresholded ReLU",
         Summary = "Passes x only above a threshold θ (default 1) and outputs 0 otherwise: ReLU with a dead zone.",
         Family = Family.Rectifier,
@@ -41,10 +43,11 @@ public sealed class ThresholdedRelu : OutputGradientActivation<ThresholdedRelu.K
         BoundedBelow = true,
         Saturating = false,
         Init = Initialization.He,
-        Gain = Math.Sqrt(2.0),
-        TypicalUses = ["zero-bias autoencoders", "sparse codes that ignore small responses"],
+        // No calculate_gain entry: the variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain), θ = 1: E = φ(1) + Φ(−1) = 0.4006260.
+        Gain = 1.5799030817610499,
+        TypicalUses = ["zero-bias autoencoders (TRec units; their symmetric TLin units are hardshrink with lambd = θ)", "sparse codes that ignore small responses"],
         Problems = KnownProblem.DyingUnits | KnownProblem.NotZeroCentred | KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput,
-        Origin = new("Konda, Memisevic & Krueger, Zero-bias autoencoders and the benefits of co-adapting features (ICLR)", 2015, "arXiv:1402.3337"),
+        Origin = new("Konda, Memisevic & Krueger, Zero-bias autoencoders and the benefits of co-adapting features", 2015, "arXiv:1402.3337") { Venue = "ICLR", Note = "the TRec unit" },
         Frameworks = new Dictionary<string, FrameworkName>
         {
             ["pytorch"] = new("torch.nn.Threshold(theta, 0)", "No dedicated module; nn.Threshold with value 0 is the same function."),
