@@ -126,8 +126,11 @@ public sealed class DenseLayer
     /// <summary>Number of trainable scalars (weights, biases and slopes, in long: a layer may hold up to <see cref="Array.MaxLength"/> weights).</summary>
     public long ParameterCount => (long)Weights.Length + Bias.Length + Slopes.Length;
 
-    /// <summary>The gain used by variance-preserving initialisers (1 for a linear layer).</summary>
-    public double Gain => Activation?.Info.Gain ?? 1.0;
+    /// <summary>
+    /// The gain used by variance-preserving initialisers: the activation's at its own parameters (<see
+    /// cref="InitGain.ForInit"/>: leaky_relu(0.2) 1.3868, not the default slope's 1.4141); 1 for a linear layer.
+    /// </summary>
+    public double Gain => Activation is null ? 1.0 : InitGain.ForInit(Activation);
 
     /// <summary>Creates the activation for a spec, or null for linear/identity/none when the catalog has no such function.</summary>
     public static Activation? ResolveActivation(string spec)

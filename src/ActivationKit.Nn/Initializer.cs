@@ -27,7 +27,7 @@ public enum InitKind
 /// <see cref="InitKind.Uniform"/>, the standard deviation for <see cref="InitKind.Normal"/>, unused otherwise).
 /// </summary>
 /// <remarks>
-/// Variance-preserving schemes use the activation's gain g (<see cref="ActivationInfo.Gain"/>; 1 for a linear layer):
+/// Variance-preserving schemes use the activation's gain g (<see cref="InitGain.ForInit"/>: the catalog's <see cref="ActivationInfo.Gain"/> at the default parameters; 1 for a linear layer):
 /// He: std = g/√fan_in; Glorot: std = g·√(2/(fan_in+fan_out)); LeCun: std = 1/√fan_in; orthogonal: g·Q.
 /// The uniform variants use the limit √3·std, which has the same variance.
 /// </remarks>

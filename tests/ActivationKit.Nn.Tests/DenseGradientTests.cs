@@ -101,6 +101,18 @@ public class DenseGradientTests
         Assert.Equal(30, layer.Weights.Length);
     }
 
+    [Theory]
+    [InlineData("leaky_relu(0.2)", 1.3867504905630728)]
+    [InlineData("leaky_relu", 1.4141428569978354)]
+    [InlineData("elu(alpha=0.5)", 1.3655948588382177)]
+    [InlineData("silu", 1.6765324703310912)]
+    public void LayerGainFollowsTheActivationsParameters(string spec, double gain)
+    {
+        // A GAN's leaky_relu(0.2) is initialised with √(2/(1 + 0.2²)), as recommend says, not the default slope's gain.
+        Assert.Equal(gain, new DenseLayer(3, 2, spec).Gain, 1e-9);
+        Assert.Equal(1.0, new DenseLayer(3, 2, (Activation?)null).Gain);
+    }
+
     [Fact]
     public void BadLayerArgumentsAreRejected()
     {

@@ -320,8 +320,7 @@ public static class ActivationAdvisor
         ArgumentNullException.ThrowIfNull(activation);
         var info = activation.Info;
         if (request?.Layer == LayerRole.Output) return "glorot_uniform (gain 1)";
-        bool defaults = activation.Parameters.SequenceEqual(info.Parameters.Select(p => p.Default));
-        double gain = defaults ? info.Gain : InitGain.Of(activation);
+        double gain = InitGain.ForInit(activation);
         return info.Init switch
         {
             Initialization.He => $"he_normal (gain {gain.ToString("0.####", CultureInfo.InvariantCulture)})",

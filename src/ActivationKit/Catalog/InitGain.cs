@@ -32,6 +32,18 @@ public static class InitGain
         return PyTorch(activation) ?? VariancePreserving(activation);
     }
 
+    /// <summary>
+    /// The gain an initialiser uses for <paramref name="activation"/>: the catalog's stated <see cref="ActivationInfo.Gain"/>
+    /// at the default parameters (the value <see cref="Of(Activation)"/> gives there, to 1e−10, with no quadrature), and
+    /// <see cref="Of(Activation)"/> at any others.
+    /// </summary>
+    public static double ForInit(Activation activation)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        var info = activation.Info;
+        return activation.Parameters.SequenceEqual(info.Parameters.Select(p => p.Default)) ? info.Gain : Of(activation);
+    }
+
     /// <summary>The gain of a spec such as <c>leaky_relu(0.2)</c> (see <see cref="Of(Activation)"/>).</summary>
     /// <exception cref="ArgumentException">An unknown name or a malformed spec.</exception>
     public static double Of(string spec) => Of(ActivationCatalog.Create(spec));
