@@ -186,6 +186,15 @@ public class BenchCommandTests
         Cli.Run("bench", "relu", "gelu", "--shapes", "8x10").BadInput("--shapes sets ROWSxCOLS for row-wise and gated functions, and relu is element-wise");
     }
 
+    [Fact]
+    public void A_size_or_shape_given_twice_is_refused_before_timing()
+    {
+        // The table failed on the duplicate key after every measurement had run ("An item with the same key has
+        // already been added. Key: 4096", exit 2), and --shapes 4x10,4x10 showed the first TensorPrimitives timing twice.
+        Cli.Run("bench", "relu", "--sizes", "4096,4096", "--reps", "1").BadInput("--sizes lists 4096 twice; give each element count once.");
+        Cli.Run("bench", "softmax", "--shapes", "4x10,8x10,4x10", "--reps", "1").BadInput("--shapes lists 4x10 twice; give each shape once.");
+    }
+
     [Theory]
     [InlineData(nameof(ActivationKit.Cli.Bench.BenchTimer.Measure))]
     [InlineData(nameof(ActivationKit.Cli.Bench.BenchTimer.CallsPerSample))]

@@ -218,6 +218,9 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                 throw new UsageException($"--sizes takes element counts between 1 and 268435456, got '{part}'.");
             }
 
+            // A size given twice would be timed twice and reported as two rows of one size (the table then failed on
+            // the duplicate key after every measurement had run).
+            if (sizes.Contains(n)) throw new UsageException($"--sizes lists {n} twice; give each element count once.");
             sizes.Add(n);
         }
 
@@ -251,6 +254,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                 throw new UsageException($"--shapes takes ROWSxCOLS with at most 268435456 elements, e.g. 1024x1000, got '{part}'.");
             }
 
+            if (shapes.Contains((r, c))) throw new UsageException($"--shapes lists {r}x{c} twice; give each shape once.");
             shapes.Add((r, c));
         }
 
