@@ -196,6 +196,32 @@ public class BenchCommandTests
     }
 
     [Theory]
+    [InlineData("F32", "f32")]
+    [InlineData("float32", "f32")]
+    [InlineData("Float64", "f64")]
+    [InlineData("half", "f16")]
+    [InlineData("BFloat16", "bf16")]
+    public void Dtype_takes_the_spellings_eval_and_accuracy_take(string given, string name)
+    {
+        var r = Cli.Run("bench", "relu", "--sizes", "64", "--reps", "1", "--dtype", given, "--json").Ok();
+        Assert.All(r.Lines, l => Assert.Equal(name, JsonDocument.Parse(l).RootElement.GetProperty("dtype").GetString()));
+    }
+
+    [Fact]
+    public void Row_wise_rows_report_one_thread_and_no_streaming_threshold_which_only_element_wise_kernels_use()
+    {
+        var r = Cli.Run("bench", "relu", "softmax", "--sizes", "64", "--shapes", "4x16", "--reps", "1", "--threads", "2", "--json").Ok();
+        var rows = r.Lines.Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        var relu = Assert.Single(rows, e => e.GetProperty("impl").GetString() == "activationkit" && e.GetProperty("fn").GetString() == "relu");
+        Assert.Equal(2, relu.GetProperty("threads").GetInt32());
+        Assert.True(relu.TryGetProperty("streaming_threshold_bytes", out _));
+        var softmax = Assert.Single(rows, e => e.GetProperty("impl").GetString() == "activationkit" && e.GetProperty("fn").GetString() == "softmax");
+        Assert.Equal(1, softmax.GetProperty("threads").GetInt32());
+        Assert.False(softmax.TryGetProperty("streaming_threshold_bytes", out _));
+        foreach (string field in new[] { "impl", "fn", "dtype", "n", "rows", "cols", "fwd_ns_per_elem", "bwd_ns_per_elem" }) Assert.True(softmax.TryGetProperty(field, out _), field);
+    }
+
+    [Theory]
     [InlineData(nameof(ActivationKit.Cli.Bench.BenchTimer.Measure))]
     [InlineData(nameof(ActivationKit.Cli.Bench.BenchTimer.CallsPerSample))]
     [InlineData(nameof(ActivationKit.Cli.Bench.BenchTimer.WarmUp))]
