@@ -474,4 +474,26 @@ public class HashesCommandTests
     {
         Assert.DoesNotContain("hashes", Cli.Run("--help").Ok().Out, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("-.5:.5:.5", new[] { "-0.5", "0", "0.5" })]
+    [InlineData("-1:1:1", new[] { "-1", "0", "1" })]
+    [InlineData("-1e-3:1e-3:1e-3", new[] { "-0.001", "0", "0.001" })]
+    public void A_range_starting_with_a_minus_sign_is_taken_as_the_value_of_x(string range, string[] xs)
+    {
+        // -x -.5:.5:.5 was the parser's multi-line "Short option does not have a valid name".
+        foreach (string option in new[] { "-x", "--x", "--range" })
+        {
+            var r = Cli.Run("eval", "relu", option, range).Ok();
+            Assert.Equal(xs, r.Lines.Skip(1).Select(l => l.Split(',')[0]).ToArray());
+        }
+    }
+
+    [Fact]
+    public void A_negative_infinite_start_is_read_as_a_value_and_refused_as_not_finite()
+    {
+        // It was "Error: -x needs a value."
+        Cli.Run("eval", "tanh", "-x", "-inf:1:1").BadInput("--x START must be finite, got '-inf'.");
+        Cli.Run("eval", "tanh", "-x", "--grad").BadInput("-x needs a value.");
+    }
 }
