@@ -174,7 +174,6 @@ public static class CliApp
     /// </summary>
     private static void RequireOptionValues(string[] args)
     {
-        static bool IsOption(string token) => token.StartsWith("--", StringComparison.Ordinal) || (token.Length >= 2 && token[0] == '-' && char.IsLetter(token[1]));
         string? command = CommandName(args);
         for (int i = 0; i < args.Length; i++)
         {
@@ -188,6 +187,57 @@ public static class CliApp
                 throw new UsageException($"{token} needs a value.");
             }
         }
+    }
+
+    /// <summary>
+    /// True for an option token (<c>--grad</c>, <c>-x</c>), false for a value, including a negative number or range
+    /// (<c>-inf:1:1</c>, <c>-.5:.5:.5</c>, <c>-5:5</c>, <c>-nan</c>, <c>-∞</c>), which starts with '-' too.
+    /// </summary>
+    internal static bool IsOption(string token) =>
+        token.StartsWith("--", StringComparison.Ordinal) || (token.Length >= 2 && token[0] == '-' && char.IsLetter(token[1]) && !IsNegativeValue(token));
+
+    /// <summary>
+    /// A value that begins with a minus sign: a digit or '.' after it, or inf, nan or ∞ (then the end of the token or a
+    /// ':' or ',' that starts the next part of a range or list).
+    /// </summary>
+    internal static bool IsNegativeValue(string token)
+    {
+        if (token.Length < 2 || token[0] != '-' || token.StartsWith("--", StringComparison.Ordinal)) return false;
+        string rest = token[1..];
+        if (char.IsDigit(rest[0]) || rest[0] == '.' || rest[0] == '∞') return true;
+        foreach (string word in new[] { "infinity", "inf", "nan" })
+        {
+            if (rest.StartsWith(word, StringComparison.OrdinalIgnoreCase) && (rest.Length == word.Length || rest[word.Length] is ':' or ','))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Joins an option that needs a value to a following negative value (<c>-x -inf:1:1</c> → <c>-x=-inf:1:1</c>): the
+    /// parser reads a token that starts with '-' as options, so `eval tanh -x -inf:1:1` was "-x needs a value." and
+    /// `-x -.5:.5:.5` a multi-line "Short option does not have a valid name" error.
+    /// </summary>
+    private static List<string> JoinNegativeValues(List<string> args, string? command)
+    {
+        var result = new List<string>(args.Count);
+        for (int i = 0; i < args.Count; i++)
+        {
+            string token = args[i];
+            if (i + 1 < args.Count && IsOption(token) && !token.Contains('=', StringComparison.Ordinal) && IsNegativeValue(args[i + 1])
+                && ErrorReporter.OptionProperties(token, command, ownOnly: true).Any(p => p.GetCustomAttribute<CommandOptionAttribute>() is { ValueName: not null, ValueIsOptional: false }))
+            {
+                result.Add(token + "=" + args[++i]);
+                continue;
+            }
+
+            result.Add(token);
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -240,6 +290,8 @@ public static class CliApp
             if (x && !takesX) throw new UsageException("Unknown option '--x' (--x is eval's range).");
             result.Add(!x ? a : a == "--x" ? "--range" : "--range=" + a[4..]);
         }
+
+        result = JoinNegativeValues(result, CommandName(args));
 
         // `bench FN… [options]` is `bench kernels FN… [options]` (see the bench branch).
         if (result is ["bench", ..] && !(result.Count > 1 && result[1] is "mlp" or "kernels")) result.Insert(1, "kernels");

@@ -26,15 +26,37 @@ public static class Charts
         var plot = NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
         var xs = Enumerable.Range(0, CurvePoints).Select(i => from + ((to - from) * i / (CurvePoints - 1))).ToArray();
+        double yLow = double.PositiveInfinity, yHigh = double.NegativeInfinity;
         for (int k = 0; k < functions.Count; k++)
         {
             var f = functions[k];
             var (y, dy, _) = Curves.Sample(f, xs);
             var color = palette.GetColor(k);
             string name = Contender.ShortSpec(f);
-            Line(plot, xs, y, color, name, dashed: false);
-            if (derivative) Line(plot, xs, dy, color, name + "′", dashed: true);
+            Line(plot, xs, y, color, name, dashed: false, limit: double.PositiveInfinity);
+            if (derivative) Line(plot, xs, dy, color, name + "′", dashed: true, limit: double.PositiveInfinity);
+            foreach (double v in derivative ? y.Concat(dy) : y)
+            {
+                if (!double.IsFinite(v)) continue;
+                yLow = Math.Min(yLow, v);
+                yHigh = Math.Max(yHigh, v);
+            }
         }
+
+        // Tick labels with the digits the axis needs: ScottPlot's own wrote every tick of ±1e-30 as "0", and spelled
+        // 1e300 out in full, too wide for more than one tick to fit.
+        double ySpan = yHigh - yLow;
+        if (double.IsFinite(yLow) && !(ySpan >= 1e-12 * Math.Max(1, Math.Abs(yHigh))))
+        {
+            // A constant curve gets a band around its value, as in the terminal (ScottPlot's own was so narrow that
+            // every tick read "0").
+            double pad = Math.Max(0.5, Math.Abs(yHigh) * 0.1);
+            plot.Axes.SetLimitsY(yLow - pad, yHigh + pad);
+            ySpan = yHigh - yLow + (2 * pad);
+        }
+
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => Curves.AxisLabel(v, (to - from) / 10) };
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => Curves.AxisLabel(v, double.IsFinite(ySpan) ? ySpan / 10 : 0) };
 
         plot.Add.HorizontalLine(0, 1, Colors.Gray.WithAlpha(0.5));
         plot.Add.VerticalLine(0, 1, Colors.Gray.WithAlpha(0.5));
@@ -275,10 +297,11 @@ public static class Charts
     }
 
     /// <summary>Adds a line through the points whose y is finite and below 10⁶ in size; returns how many it left out.</summary>
-    private static int Line(Plot plot, double[] xs, double[] ys, Color color, string label, bool dashed, bool markers = false)
+    private static int Line(Plot plot, double[] xs, double[] ys, Color color, string label, bool dashed, bool markers = false, double limit = 1e6)
     {
-        // Non-finite and huge values (a diverged run, a pole) would break the axis limits: drop them.
-        var keep = Enumerable.Range(0, xs.Length).Where(i => double.IsFinite(ys[i]) && Math.Abs(ys[i]) < 1e6).ToArray();
+        // Non-finite and huge values (a diverged run, a pole) would break the axis limits: drop them. A function's
+        // curve keeps every finite value (limit ∞): over --range=-1e150:1e150 gelu lost its whole right half.
+        var keep = Enumerable.Range(0, xs.Length).Where(i => double.IsFinite(ys[i]) && Math.Abs(ys[i]) < limit).ToArray();
         int dropped = xs.Length - keep.Length;
         if (keep.Length == 0) return dropped;
         var s = plot.Add.Scatter(keep.Select(i => xs[i]).ToArray(), keep.Select(i => ys[i]).ToArray(), color);

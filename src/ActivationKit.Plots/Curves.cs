@@ -5,18 +5,72 @@ namespace ActivationKit.Plots;
 /// <summary>f and f′ of any kind of function along a line, through the library's own Forward/Backward (double).</summary>
 public static class Curves
 {
-    /// <summary>The x range worth plotting: [−5, 5], widened to show every kink and zero of f′ with room around it.</summary>
+    /// <summary>
+    /// The x range worth plotting at the default parameters: [−5, 5], widened to show every kink and zero of f′ with
+    /// room around it (to ±20 at most).
+    /// </summary>
     public static (double From, double To) PlotRange(ActivationInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
+        return (-DefaultHalfWidth(info.Kinks, info.DerivativeZeros), DefaultHalfWidth(info.Kinks, info.DerivativeZeros));
+    }
+
+    /// <summary>
+    /// The x range worth plotting for this instance: as <see cref="PlotRange(ActivationInfo)"/>, with the kinks at its
+    /// own parameters (<see cref="Activation.Kinks"/>: thresholded_relu(10) has its jump at 10, not the catalog's 1), and
+    /// wider than ±20 where a kink lies further out, so that every kink is on the chart with room around it (softplus's
+    /// switch at 20 too: ±22 where the catalog's range stops at ±20).
+    /// </summary>
+    public static (double From, double To) PlotRangeOf(Activation f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        double half = DefaultHalfWidth(f.Kinks, f.Info.DerivativeZeros);
+        foreach (double k in f.Kinks)
+        {
+            if (double.IsFinite(k)) half = Math.Max(half, Math.Max(Math.Ceiling(Math.Abs(k)) + 2, Math.Ceiling(Math.Abs(k) * 1.1)));
+        }
+
+        return (-half, half);
+    }
+
+    private static double DefaultHalfWidth(IEnumerable<double> kinks, IEnumerable<double> derivativeZeros)
+    {
         double half = 5;
-        foreach (double p in info.Kinks.Concat(info.DerivativeZeros))
+        foreach (double p in kinks.Concat(derivativeZeros))
         {
             if (double.IsFinite(p)) half = Math.Max(half, Math.Ceiling(Math.Abs(p)) + 2);
         }
 
-        half = Math.Min(half, 20);
-        return (-half, half);
+        return Math.Min(half, 20);
+    }
+
+    /// <summary>
+    /// An axis label for <paramref name="value"/> on an axis whose ticks lie about <paramref name="step"/> apart, with
+    /// the digits that tell neighbouring ticks apart: plain below 10⁶ and from 10⁻⁴ (-2.5, 0.125, 1000), else
+    /// scientific (1E-30, 1.0000000002E+6); 0 for a value within a millionth of a step of zero.
+    /// </summary>
+    public static string AxisLabel(double value, double step)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        if (!double.IsFinite(value)) return value.ToString(inv);
+        double a = Math.Abs(value);
+        if (!(step > 0) || !double.IsFinite(step)) step = a > 0 ? a / 10 : 1;
+        if (a <= step * 1e-6) return "0";
+        int stepExponent = (int)Math.Floor(Math.Log10(step));
+        string text;
+        if (a >= 1e-4 && a < 1e6)
+        {
+            int decimals = Math.Clamp(1 - stepExponent, 0, 17);
+            text = value.ToString("F" + decimals.ToString(inv), inv);
+            if (text.Contains('.', StringComparison.Ordinal)) text = text.TrimEnd('0').TrimEnd('.');
+        }
+        else
+        {
+            int digits = Math.Clamp((int)Math.Floor(Math.Log10(a)) - stepExponent + 1, 0, 16);
+            text = value.ToString("0." + new string('#', digits) + "E+0", inv);
+        }
+
+        return text == "-0" ? "0" : text;
     }
 
     /// <summary>

@@ -52,6 +52,13 @@ public abstract class Activation
     /// <summary>True when <see cref="BackwardFromOutput(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/> is available.</summary>
     public virtual bool SupportsBackwardFromOutput => false;
 
+    /// <summary>
+    /// Where this instance has kinks or jumps, at its own parameter values: the catalog's <see cref="ActivationInfo.Kinks"/>
+    /// are those at the default parameters, and functions whose kinks move with a parameter override this
+    /// (thresholded_relu(10) at 10, hardtanh(-8, 20) at −8 and 20, softplus at threshold/β).
+    /// </summary>
+    public virtual IReadOnlyList<double> Kinks => Info.Kinks;
+
     /// <summary>Number of output columns for an input row of <paramref name="columns"/> elements.</summary>
     public virtual int OutputColumns(int columns) => columns;
 

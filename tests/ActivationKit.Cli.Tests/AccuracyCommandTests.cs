@@ -201,4 +201,75 @@ public class AccuracyCommandTests
             Cli.Run("accuracy", info.Name, "--exhaustive").BadInput("--exhaustive covers element-wise functions only");
         }
     }
+
+    [Theory]
+    [InlineData("sigmoid", "--write-docs took the function name 'sigmoid' as its PATH; put the path right after --write-docs")]
+    [InlineData("leaky_relu(0.2)", "--write-docs took the function name 'leaky_relu(0.2)' as its PATH")]
+    [InlineData("notes.txt", "--write-docs writes a markdown file, so PATH must end in .md, got 'notes.txt'")]
+    public void Write_docs_refuses_a_path_that_is_a_function_name_or_no_markdown_file(string path, string message)
+    {
+        // `accuracy --write-docs sigmoid -n 100` measured all 44 functions and wrote a file named 'sigmoid'.
+        using var dir = new TempDir();
+        string saved = Environment.CurrentDirectory;
+        try
+        {
+            Environment.CurrentDirectory = dir.Path;
+            Cli.Run("accuracy", "--write-docs", path, "-n", "100").BadInput(message);
+            Assert.Empty(dir.Files());
+        }
+        finally
+        {
+            Environment.CurrentDirectory = saved;
+        }
+    }
+
+    [Fact]
+    public void Write_docs_keeps_a_row_measured_over_more_inputs_or_exhaustively_unless_forced()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("accuracy.md");
+        Cli.Run("accuracy", "relu", "--exhaustive", "--bit-range", "0:16", "--write-docs", path).Ok();
+        Cli.Run("accuracy", "tanh", "--samples", "2000", "--write-docs", path).Ok();
+        Cli.Run("accuracy", "softmax", "--columns", "10", "--rows", "2", "--write-docs", path).Ok();
+        string before = File.ReadAllText(path);
+        Assert.Contains("| 16 | exhaustive (range) |", before, StringComparison.Ordinal);
+
+        // A weaker mode, fewer inputs, fewer outputs: refused before measuring, the document untouched.
+        Cli.Run("accuracy", "relu", "--samples", "1000", "--write-docs", path)
+            .BadInput($"{path} records relu over 16 inputs (exhaustive (range)) and this run would replace that row with 1,000 (sampled); measure at least as much, or pass --force to replace it anyway.");
+        Cli.Run("accuracy", "tanh", "--samples", "1000", "--write-docs", path).BadInput("records tanh over 2,000 inputs (sampled)");
+        Cli.Run("accuracy", "softmax", "--columns", "10", "--rows", "1", "--write-docs", path).BadInput("records softmax over 100 outputs and this run would replace that row with 50;");
+        Assert.Equal(before, File.ReadAllText(path));
+
+        // As much or more replaces the row; --force replaces a stronger one.
+        Cli.Run("accuracy", "tanh", "--samples", "2000", "--write-docs", path).Ok();
+        Cli.Run("accuracy", "softmax", "--columns", "10,20", "--rows", "2", "--write-docs", path).Ok();
+        Cli.Run("accuracy", "relu", "--samples", "1000", "--write-docs", path, "--force").Ok();
+        string after = File.ReadAllText(path);
+        Assert.Contains("| `relu` |", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("exhaustive (range)", after, StringComparison.Ordinal);
+        Assert.Contains("| 300 | 2 from 10 to 20 |", after, StringComparison.Ordinal);
+        Cli.Run("accuracy", "relu", "--samples", "100", "--force").BadInput("--force goes with --write-docs");
+    }
+
+    [Fact]
+    public void Fewer_samples_than_special_values_say_the_special_values_are_always_checked()
+    {
+        var r = Cli.Run("accuracy", "relu", "-n", "10").Ok();
+        Assert.Contains("sampled, 17 inputs: the 17 special values, which every run checks, as --samples 10 asks for fewer (seed 1)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("sampled, 1,000 inputs including the 17 special values", Cli.Run("accuracy", "relu", "-n", "1000").Ok().Out, StringComparison.Ordinal);
+        var json = JsonDocument.Parse(Cli.Run("accuracy", "relu", "-n", "10", "--json").Ok().Out).RootElement;
+        Assert.Equal(10, json.GetProperty("samples").GetInt32());
+        Assert.Equal(17, json.GetProperty("specialValues").GetInt32());
+        Assert.Equal(17, json.GetProperty("functions")[0].GetProperty("inputs").GetInt64());
+    }
+
+    [Fact]
+    public void Dtype_takes_the_spellings_eval_and_bench_take()
+    {
+        Assert.Contains("Mode: sampled", Cli.Run("accuracy", "relu", "-n", "100", "--dtype", "Float32").Ok().Out, StringComparison.Ordinal);
+        Assert.Contains("Mode: sampled", Cli.Run("accuracy", "relu", "-n", "100", "--dtype", "single").Ok().Out, StringComparison.Ordinal);
+        Assert.Contains("bfloat16 bit patterns", Cli.Run("accuracy", "relu", "--dtype", "BF16").Ok().Out, StringComparison.Ordinal);
+        Cli.Run("accuracy", "relu", "--dtype", "double").BadInput("--dtype must be f32, f16 or bf16");
+    }
 }

@@ -474,4 +474,50 @@ public class HashesCommandTests
     {
         Assert.DoesNotContain("hashes", Cli.Run("--help").Ok().Out, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("-.5:.5:.5", new[] { "-0.5", "0", "0.5" })]
+    [InlineData("-1:1:1", new[] { "-1", "0", "1" })]
+    [InlineData("-1e-3:1e-3:1e-3", new[] { "-0.001", "0", "0.001" })]
+    public void A_range_starting_with_a_minus_sign_is_taken_as_the_value_of_x(string range, string[] xs)
+    {
+        // -x -.5:.5:.5 was the parser's multi-line "Short option does not have a valid name".
+        foreach (string option in new[] { "-x", "--x", "--range" })
+        {
+            var r = Cli.Run("eval", "relu", option, range).Ok();
+            Assert.Equal(xs, r.Lines.Skip(1).Select(l => l.Split(',')[0]).ToArray());
+        }
+    }
+
+    [Fact]
+    public void A_negative_infinite_start_is_read_as_a_value_and_refused_as_not_finite()
+    {
+        // It was "Error: -x needs a value."
+        Cli.Run("eval", "tanh", "-x", "-inf:1:1").BadInput("--x START must be finite, got '-inf'.");
+        Cli.Run("eval", "tanh", "-x", "--grad").BadInput("-x needs a value.");
+    }
+
+    [Fact]
+    public void Out_names_the_stored_type_and_refuses_float64_results_a_f32_file_would_turn_into_infinity()
+    {
+        using var dir = new TempDir();
+        // exponential(100) = 2.69e43: the file held float32 inf under "Wrote 1 value(s) (float64, …)".
+        Cli.Run("eval", "exponential", "-x", "100:100:1", "--dtype", "f64", "--out", dir.File("y.f32"))
+            .BadInput("The float64 result 2.6881171418161356E+43 (value 1) overflows float32 to ∞ in a .f32 file; write .f64, .npy or .csv to keep float64, or evaluate with --dtype f32.");
+        Cli.Run("eval", "identity", "-x", "1e-300:1e-300:1", "--dtype", "f64", "--out", dir.File("y.f32")).BadInput("underflows float32 to 0");
+        Assert.Empty(dir.Files());
+
+        var r = Cli.Run("eval", "exponential", "-x", "1:1:1", "--dtype", "f64", "--out", dir.File("y.f32")).Ok();
+        Assert.Contains("Wrote 1 value(s) (float64 results stored as float32, shape (1))", r.Out, StringComparison.Ordinal);
+        Assert.Equal((float)Math.E, BitConverter.ToSingle(File.ReadAllBytes(dir.File("y.f32"))));
+
+        // .npy keeps float64 and float16; bfloat16, which NumPy has no type for, is float32 (exactly).
+        Assert.Contains("(float64, shape (1))", Cli.Run("eval", "exponential", "-x", "100:100:1", "--dtype", "f64", "--out", dir.File("a.npy")).Ok().Out, StringComparison.Ordinal);
+        Assert.Equal(NpyElementType.Float64, Npy.Read(dir.File("a.npy")).ElementType);
+        Assert.Contains("(float16, shape (1))", Cli.Run("eval", "tanh", "-x", "1:1:1", "--dtype", "f16", "--out", dir.File("b.npy")).Ok().Out, StringComparison.Ordinal);
+        Assert.Equal(NpyElementType.Float16, Npy.Read(dir.File("b.npy")).ElementType);
+        Assert.Contains("(bfloat16 results stored as float32, shape (1))", Cli.Run("eval", "tanh", "-x", "1:1:1", "--dtype", "bf16", "--out", dir.File("c.npy")).Ok().Out, StringComparison.Ordinal);
+        Assert.Equal(NpyElementType.Float32, Npy.Read(dir.File("c.npy")).ElementType);
+        Assert.Contains("(float32, shape (1))", Cli.Run("eval", "tanh", "-x", "1:1:1", "--out", dir.File("d.csv")).Ok().Out, StringComparison.Ordinal);
+    }
 }

@@ -91,4 +91,101 @@ public sealed class PlotCommandTests : IDisposable
         Cli.Run("plot", "relu", "--out", _dir.File("f.jpg")).BadInput("must end in .png or .svg");
         Assert.Empty(_dir.Files());
     }
+
+    [Theory]
+    [InlineData("-1e308:1e308", "--range '-1e308:1e308' is too wide: TO − FROM may be at most 1e300.")]
+    [InlineData("-1e-320:1e-320", "--range '-1e-320:1e-320' is too narrow: TO − FROM must be at least 1e-300 and at least 1e-9 times the larger of |FROM| and |TO|.")]
+    [InlineData("1e6:1.0000000000001e6", "--range '1e6:1.0000000000001e6' is too narrow")]
+    public void A_range_whose_span_overflows_or_is_too_small_to_draw_is_refused(string range, string message)
+    {
+        // -1e308:1e308 drew a terminal axis "NaN … Infinity" and a PNG with no curve; ±1e-320 a blank frame.
+        Cli.Run("plot", "tanh", "--range=" + range).BadInput(message);
+        Cli.Run("plot", "tanh", "--range=" + range, "--out", _dir.File("t.png")).BadInput(message);
+        Assert.Empty(_dir.Files());
+    }
+
+    [Theory]
+    [InlineData(-1e-30, 1e-30, "-1E-30", "1E-30")]
+    [InlineData(-1e150, 1e150, "-1E+150", "1E+150")]
+    [InlineData(1e6, 1.000000001e6, "1E+6", "1.000000001E+6")]
+    [InlineData(-3, 3, "-3", "3")]
+    public void Axes_have_the_digits_their_range_needs_in_files_and_in_the_terminal(double from, double to, string left, string right)
+    {
+        // PNG ticks over ±1e-30 all read "0"; gelu over ±1e150 lost its right half (values ≥ 1e6 were dropped).
+        var plot = ActivationKit.Plots.Charts.Functions([ActivationKit.Catalog.ActivationCatalog.Create("gelu")], from, to, derivative: true);
+        plot.RenderInMemory(900, 560);
+        foreach (var axis in new ScottPlot.IAxis[] { plot.Axes.Bottom, plot.Axes.Left })
+        {
+            var labels = axis.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Label).ToArray();
+            Assert.True(labels.Length >= 3, string.Join(" ", labels));
+            Assert.Equal(labels.Length, labels.Distinct().Count());
+        }
+
+        var xs = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().First().Data.GetScatterPoints();
+        Assert.Equal(ActivationKit.Plots.Charts.CurvePoints, xs.Count);
+
+        string range = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--range={from:R}:{to:R}");
+        var axisLine = Cli.Run("plot", "gelu", range).Ok().Lines[^1];
+        Assert.StartsWith(left, axisLine, StringComparison.Ordinal);
+        Assert.EndsWith(right, axisLine, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_constant_curve_gets_labelled_ticks_around_its_value()
+    {
+        var plot = ActivationKit.Plots.Charts.Functions([ActivationKit.Catalog.ActivationCatalog.Create("binary_step")], 1, 2, derivative: false);
+        plot.RenderInMemory(900, 560);
+        var labels = plot.Axes.Left.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Label).ToArray();
+        Assert.Contains("1", labels);
+        Assert.Equal(labels.Length, labels.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("thresholded_relu(10)", 10.0)]
+    [InlineData("hardtanh(-8,20)", 20.0)]
+    [InlineData("softshrink(7)", 7.0)]
+    [InlineData("threshold(-30,2)", -30.0)]
+    [InlineData("softplus(beta=0.1,threshold=3)", 30.0)]
+    public void The_default_range_widens_to_the_kinks_at_the_given_parameters(string spec, double kink)
+    {
+        // thresholded_relu(10) was plotted over -5:5, where it is identically 0, with its jump at 10 off the chart.
+        var (from, to) = ActivationKit.Plots.Curves.PlotRangeOf(ActivationKit.Catalog.ActivationCatalog.Create(spec));
+        Assert.True(from + 1 < kink && kink < to - 1, $"{spec}: {from}:{to}");
+        string axis = Cli.Run("plot", spec).Ok().Lines[^1];
+        Assert.StartsWith(ActivationKit.Plots.Curves.AxisLabel(from, (to - from) / 10), axis, StringComparison.Ordinal);
+        Assert.EndsWith(ActivationKit.Plots.Curves.AxisLabel(to, (to - from) / 10), axis, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_catalog_functions_kinks_lie_inside_its_default_plot_range()
+    {
+        foreach (var info in ActivationKit.Catalog.ActivationCatalog.All)
+        {
+            var f = ActivationKit.Catalog.ActivationCatalog.Create(info);
+            var (from, to) = ActivationKit.Plots.Curves.PlotRangeOf(f);
+            Assert.All(f.Kinks, k => Assert.True(from + 1 < k && k < to - 1, $"{info.Name}: kink {k} in {from}:{to}"));
+            // Below ±18 the kinks need no more room than the catalog's range gives.
+            if (f.Kinks.All(k => Math.Abs(k) <= 18)) Assert.Equal(ActivationKit.Plots.Curves.PlotRange(info), (from, to));
+        }
+    }
+
+    [Theory]
+    [InlineData("--range", "-3:3")]
+    [InlineData("--width", "300")]
+    [InlineData("--height", "300")]
+    public void All_refuses_the_options_it_cannot_honour(string option, string value)
+    {
+        // They were ignored silently.
+        Cli.Run("plot", "--all", "--out", _dir.File("g.png"), option, value).BadInput("--all draws each function over its own range in cells of a fixed size: give no --range, --width or --height with it.");
+    }
+
+    [Fact]
+    public void Out_into_a_missing_folder_is_refused_as_eval_refuses_it()
+    {
+        // plot created the missing folders; eval refuses.
+        string png = Path.Combine(_dir.Path, "missing", "deeper", "a.png");
+        Cli.Run("plot", "relu", "--out", png).BadInput($"--out '{png}': the folder '{Path.GetDirectoryName(png)}' does not exist.");
+        Cli.Run("plot", "--all", "--out", png).BadInput("does not exist");
+        Assert.False(Directory.Exists(Path.Combine(_dir.Path, "missing")));
+    }
 }

@@ -32,7 +32,7 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         public bool Exhaustive { get; init; }
 
         [CommandOption("-n|--samples <N>")]
-        [Description("Inputs in sampled mode (special values, random bit patterns, log-uniform magnitudes, [[−20, 20]], [[−110, 110]]). Default: 1000000.")]
+        [Description("Inputs in sampled mode (special values, random bit patterns, log-uniform magnitudes, [[−20, 20]], [[−110, 110]]); the 17 special values are always checked, so fewer than 17 still checks 17. Default: 1000000.")]
         public int? SamplesOption { get; init; }
 
         /// <summary>The sample size: --samples, or a million.</summary>
@@ -44,8 +44,12 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         public int Seed { get; init; } = 1;
 
         [CommandOption("--write-docs [PATH]")]
-        [Description("Merge the results into a markdown table at PATH (default docs/accuracy.md); other functions' rows are kept.")]
+        [Description("Merge the results into a markdown table at PATH, a .md file (default docs/accuracy.md); other functions' rows are kept, and a row measured over more inputs or in a stronger mode (exhaustive) is kept unless --force.")]
         public FlagValue<string>? WriteDocs { get; init; }
+
+        [CommandOption("--force")]
+        [Description("With --write-docs: replace rows even where the document's row records more inputs or a stronger mode than this run.")]
+        public bool Force { get; init; }
 
         [CommandOption("--json")]
         [Description("Print the results as JSON.")]
@@ -71,12 +75,28 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         public string? BitRange { get; init; }
 
         /// <summary>The 16-bit type chosen by --dtype, or null for float32.</summary>
-        public StorageType16? Type16 => DType?.Trim().ToLowerInvariant() switch
+        public StorageType16? Type16 => ParsedDType switch
         {
-            "f16" or "float16" or "half" => StorageType16.Half,
-            "bf16" or "bfloat16" => StorageType16.BFloat16,
+            IO.DType.F16 => StorageType16.Half,
+            IO.DType.BF16 => StorageType16.BFloat16,
             _ => null,
         };
+
+        /// <summary>--dtype read by eval's and bench's parser (<see cref="DataFiles.ParseDType"/>), null when absent or unknown.</summary>
+        private IO.DType? ParsedDType
+        {
+            get
+            {
+                try
+                {
+                    return DType is null ? null : DataFiles.ParseDType(DType);
+                }
+                catch (UsageException)
+                {
+                    return null;
+                }
+            }
+        }
 
         /// <inheritdoc />
         public override ValidationResult Validate()
@@ -84,7 +104,8 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
             if (Samples < 1 || Samples > 100_000_000) return ValidationResult.Error($"--samples must be between 1 and 100000000, got {Samples}.");
             if (SamplesOption is not null && Exhaustive) return ValidationResult.Error("--samples and --exhaustive exclude each other: an exhaustive run checks every bit pattern.");
             if (BitRange is not null && !Exhaustive) return ValidationResult.Error("--bit-range needs --exhaustive.");
-            if (DType is not null && Type16 is null && DType.Trim().ToLowerInvariant() is not ("f32" or "float32"))
+            if (Force && WriteDocs is not { IsSet: true }) return ValidationResult.Error("--force goes with --write-docs: it lets weaker measurements replace the document's rows.");
+            if (DType is not null && ParsedDType is null or IO.DType.F64)
             {
                 return ValidationResult.Error($"--dtype must be f32, f16 or bf16 (the double kernels are checked against mpmath by the tests), got '{DType}'.");
             }
@@ -111,6 +132,8 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         int[] lengths = settings.Columns is { } list ? ParseLengths(list) : [.. AccuracyMeter.DefaultRowLengths];
         var (first, count) = settings.BitRange is { } r ? ParseBitRange(r) : (0u, 1UL << 32);
         string? docsPath = settings.WriteDocs is { IsSet: true } w ? (string.IsNullOrWhiteSpace(w.Value) ? DefaultDocsPath : w.Value) : null;
+        if (docsPath is not null) CheckDocsPath(docsPath);
+
         // The document is replaced through a temporary file beside it: check that its folder exists and takes one
         // before spending minutes measuring.
         if (docsPath is not null) OutputFolder.EnsureFileWritable(docsPath, "--write-docs");
@@ -118,6 +141,25 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         // Read (and check) the document to merge into before spending minutes measuring.
         string? existingDocs = docsPath is not null && File.Exists(docsPath) ? File.ReadAllText(docsPath) : null;
         if (existingDocs is not null) AccuracyDoc.Merge(existingDocs, [], DateTime.UtcNow);
+
+        float[]? sample = settings.Type16 is null && !settings.Exhaustive ? AccuracySamples.Float(settings.Samples, settings.Seed) : null;
+
+        // Keep the stronger record: a row measured over more inputs, or exhaustively, is not replaced by a weaker run
+        // unless --force (a 1,000-sample run used to replace an exhaustive row over all 2^32 inputs silently). The 16-bit
+        // table's rows all check every bit pattern.
+        if (existingDocs is not null && !settings.Force && settings.Type16 is null)
+        {
+            long inputs = sample?.Length ?? (long)count;
+            long outputs = (long)AccuracySamples.RowKinds * settings.Rows * lengths.Sum(n => (long)n);
+            var planned = functions.Select(f => new AccuracyDoc.Planned(AccuracyMeter.Label(f), inputs, AccuracyDoc.Mode(settings.Exhaustive, inputs)))
+                .Concat(rowFunctions.Select(f => new AccuracyDoc.Planned(AccuracyMeter.Label(f), outputs, AccuracyDoc.RowsMode)));
+            if (AccuracyDoc.WeakerReplacement(existingDocs, planned) is { } weaker)
+            {
+                string what = weaker.OldMode == AccuracyDoc.RowsMode ? "outputs" : "inputs";
+                string Mode(string mode) => mode == AccuracyDoc.RowsMode ? string.Empty : $" ({mode})";
+                throw new UsageException($"{docsPath} records {weaker.Function} over {weaker.OldCount:N0} {what}{Mode(weaker.OldMode)} and this run would replace that row with {weaker.NewCount:N0}{Mode(weaker.NewMode)}; measure at least as much, or pass --force to replace it anyway.");
+            }
+        }
 
         var results = new List<AccuracyResult>();
         if (settings.Type16 is { } type16)
@@ -147,8 +189,7 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         }
         else
         {
-            var inputs = AccuracySamples.Float(settings.Samples, settings.Seed);
-            foreach (var f in functions) results.Add(AccuracyMeter.Measure(f, inputs, cancellationToken));
+            foreach (var f in functions) results.Add(AccuracyMeter.Measure(f, sample!, cancellationToken));
         }
 
         var rowResults = new List<AccuracyResult>();
@@ -224,6 +265,19 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         return (functions, skipped);
     }
 
+    /// <summary>
+    /// Refuses a --write-docs PATH that is no markdown file: `accuracy --write-docs sigmoid -n 100` took the function
+    /// name for the path, measured every function and wrote a file named 'sigmoid'.
+    /// </summary>
+    private static void CheckDocsPath(string path)
+    {
+        if (path.EndsWith(".md", StringComparison.OrdinalIgnoreCase)) return;
+        string name = path.Split('(')[0].Trim();
+        throw new UsageException(ActivationCatalog.Find(name) is not null
+            ? $"--write-docs took the function name '{path}' as its PATH; put the path right after --write-docs (e.g. --write-docs docs/accuracy.md) or write --write-docs=PATH, and the function names before it."
+            : $"--write-docs writes a markdown file, so PATH must end in .md, got '{path}'; put the path right after --write-docs or write --write-docs=PATH.");
+    }
+
     /// <summary>Parses --columns: row lengths from 1 to 65,536.</summary>
     private static int[] ParseLengths(string text)
     {
@@ -261,7 +315,12 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         ? $"exhaustive, all {inputs:N0} {AccuracyDoc.TypeName(t)} bit patterns (computed in float, rounded once)"
         : s.Exhaustive
         ? (inputs == 1L << 32 ? "exhaustive, all 2^32 float bit patterns" : $"exhaustive over a bit range, {inputs:N0} patterns")
-        : $"sampled, {inputs:N0} inputs (seed {s.Seed})";
+        : inputs > s.Samples
+        ? $"sampled, {inputs:N0} inputs: the {inputs:N0} special values, which every run checks, as --samples {s.Samples} asks for fewer (seed {s.Seed})"
+        : $"sampled, {inputs:N0} inputs including the {SpecialValues} special values (seed {s.Seed})";
+
+    /// <summary>How many special values (±0, ±∞, NaN, the extremes…) every sampled run checks.</summary>
+    private static int SpecialValues { get; } = AccuracySamples.Float(0, 0).Length;
 
     private void WriteTable(Settings settings, List<AccuracyResult> results, List<AccuracyResult> rowResults, int[] lengths, List<string> skipped)
     {
@@ -321,6 +380,8 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
             if (!settings.Exhaustive && settings.Type16 is null)
             {
                 json.WriteNumber("samples", settings.Samples);
+                // The special values are always among the inputs, so the functions' "inputs" is at least this.
+                json.WriteNumber("specialValues", SpecialValues);
                 json.WriteNumber("seed", settings.Seed);
             }
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using ActivationKit.Catalog;
 using ActivationKit.Numerics;
 using ActivationKit.Cli.Bench;
+using ActivationKit.Cli.IO;
 using ActivationKit.Simd;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -70,13 +71,32 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         [Description("One JSON object per line per measurement instead of a table.")]
         public bool Json { get; init; }
 
+        /// <summary>
+        /// --dtype read by eval's parser (<see cref="DataFiles.ParseDType"/>: f32, float32, float, single, f64, double,
+        /// half, bfloat16… in any letter case), as its short name f32/f64/f16/bf16; null when it names no type.
+        /// </summary>
+        public string? DtypeName
+        {
+            get
+            {
+                try
+                {
+                    return DataFiles.ParseDType(Dtype) switch { IO.DType.F64 => "f64", IO.DType.F16 => "f16", IO.DType.BF16 => "bf16", _ => "f32" };
+                }
+                catch (UsageException)
+                {
+                    return null;
+                }
+            }
+        }
+
         /// <inheritdoc />
         public override ValidationResult Validate()
         {
             if (Reps < 1 || Reps > 100_000) return ValidationResult.Error($"--reps must be between 1 and 100000, got {Reps}.");
             if (!(InputStd > 0 && InputStd <= 1e30)) return ValidationResult.Error($"--input-std must be a positive number up to 1e30, got {InputStd.ToString(CultureInfo.InvariantCulture)}.");
             if (Threads < 1 || Threads > 256) return ValidationResult.Error($"--threads must be between 1 and 256, got {Threads}.");
-            if (Dtype is not ("f32" or "f64" or "f16" or "bf16")) return ValidationResult.Error($"--dtype must be f32, f64, f16 or bf16, got '{Dtype}'.");
+            if (DtypeName is null) return ValidationResult.Error($"--dtype must be f32, f64, f16 or bf16, got '{Dtype}'.");
             if (ParseStreaming(Streaming) is null) return ValidationResult.Error($"--streaming takes a byte count such as 20MiB, 65536 or 0, or 'off', got '{Streaming}'.");
             return ValidationResult.Success();
         }
@@ -138,14 +158,14 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         long savedStreaming = KernelOptions.StreamingThreshold;
         KernelOptions.MaxThreads = settings.Threads;
         KernelOptions.StreamingThreshold = ParseStreaming(settings.Streaming)!.Value;
-        var (copyRow, calls) = ForDtype(settings.Dtype, settings.InputStd);
+        var (copyRow, calls) = ForDtype(settings.DtypeName!, settings.InputStd);
         try
         {
             var rows = new List<Row>();
             var emit = new Action<Row>(row =>
             {
                 rows.Add(row);
-                if (settings.Json) consoles.OutWriter.WriteLine(row.ToJson(settings.Dtype, settings.Threads, settings.InputStd));
+                if (settings.Json) consoles.OutWriter.WriteLine(row.ToJson(settings.DtypeName!, settings.Threads, settings.InputStd));
                 consoles.OutWriter.Flush();
             });
 
@@ -218,6 +238,9 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                 throw new UsageException($"--sizes takes element counts between 1 and 268435456, got '{part}'.");
             }
 
+            // A size given twice would be timed twice and reported as two rows of one size (the table then failed on
+            // the duplicate key after every measurement had run).
+            if (sizes.Contains(n)) throw new UsageException($"--sizes lists {n} twice; give each element count once.");
             sizes.Add(n);
         }
 
@@ -251,6 +274,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                 throw new UsageException($"--shapes takes ROWSxCOLS with at most 268435456 elements, e.g. 1024x1000, got '{part}'.");
             }
 
+            if (shapes.Contains((r, c))) throw new UsageException($"--shapes lists {r}x{c} twice; give each shape once.");
             shapes.Add((r, c));
         }
 
@@ -424,9 +448,12 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                 json.WriteNumber("n", N);
                 if (Rows is { } r) json.WriteNumber("rows", r);
                 if (Cols is { } c) json.WriteNumber("cols", c);
-                json.WriteNumber("threads", Impl == "activationkit" ? threads : 1);
+                // --threads and --streaming reach our element-wise kernels only: row-wise and gated kernels (the rows
+                // carry rows and cols) and the baselines run on one thread with ordinary stores.
+                bool elementwise = Impl == "activationkit" && Rows is null;
+                json.WriteNumber("threads", elementwise ? threads : 1);
                 if (Fn is not null) json.WriteNumber("input_std", inputStd);
-                if (Impl == "activationkit")
+                if (elementwise)
                 {
                     // Bytes moved from which our element-wise calls use streaming stores (null: never).
                     long streaming = KernelOptions.StreamingThreshold;
@@ -461,7 +488,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     private void WriteTable(List<Row> rows, Settings settings)
     {
         var w = consoles.OutWriter;
-        w.WriteLine($"ns/element, best of {settings.Reps} (median in brackets); {settings.Dtype}; inputs Normal(0, {settings.InputStd.ToString(CultureInfo.InvariantCulture)}); ISA {Isa.Path}{(Isa.FmaNote.Length == 0 ? "" : $" ({Isa.FmaNote})")}; our kernels on up to {settings.Threads} thread(s) with streaming stores from {StreamingLabel(KernelOptions.StreamingThreshold)}, TensorPrimitives on 1.");
+        w.WriteLine($"ns/element, best of {settings.Reps} (median in brackets); {settings.DtypeName}; inputs Normal(0, {settings.InputStd.ToString(CultureInfo.InvariantCulture)}); ISA {Isa.Path}{(Isa.FmaNote.Length == 0 ? "" : $" ({Isa.FmaNote})")}; our element-wise kernels on up to {settings.Threads} thread(s) with streaming stores from {StreamingLabel(KernelOptions.StreamingThreshold)}, TensorPrimitives on 1.");
         string[] header = ["function", "n", "ours fwd", "ours bwd", "TP fwd", "TP bwd", "copy", "TP/ours fwd"];
         var lines = new List<string[]> { header };
         var copies = rows.Where(r => r.Fn is null).ToDictionary(r => r.N, r => r.Fwd.BestNs / r.N);

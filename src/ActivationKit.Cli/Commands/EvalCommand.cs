@@ -42,7 +42,7 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         public int? Columns { get; init; }
 
         [CommandOption("-o|--out <FILE>")]
-        [Description("Write the result to FILE, format by extension: .npy, .csv/.txt, .f32, .f64. Default: x,y text on stdout.")]
+        [Description("Write the result to FILE, format by extension: .npy (float64 and float16 kept, bfloat16 stored as float32, exactly), .csv/.txt (the computed precision), .f32 (float64 results rounded to float32; refused where one would overflow to ∞ or underflow to 0), .f64. Default: x,y text on stdout.")]
         public string? Out { get; init; }
 
         [CommandOption("--hash", IsHidden = true)]
@@ -74,7 +74,11 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         if (settings.Out is { } path)
         {
             DataFiles.Write(path, result, shape, dtype);
-            if (!settings.Hash) consoles.Out.WriteLine($"Wrote {result.Length} value(s) ({Name(dtype)}, shape ({string.Join(", ", shape)})) to {path}.");
+            // Name what the file holds: the computed type, and the stored one where they differ (bfloat16 in a .npy is
+            // float32; float64 in a .f32 file is rounded to float32).
+            var stored = DataFiles.StoredType(Path.GetExtension(path), dtype);
+            string type = stored == dtype ? Name(dtype) : $"{Name(dtype)} results stored as {Name(stored)}";
+            if (!settings.Hash) consoles.Out.WriteLine($"Wrote {result.Length} value(s) ({type}, shape ({string.Join(", ", shape)})) to {path}.");
         }
 
         if (settings.Hash)

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using ActivationKit.Catalog;
 using ActivationKit.Cli.Formatting;
+using ActivationKit.Cli.IO;
 using ActivationKit.Nn.Experiments;
 using ActivationKit.Plots;
 using Spectre.Console;
@@ -27,7 +28,7 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
         public bool Grad { get; init; }
 
         [CommandOption("-r|--range <FROM:TO>")]
-        [Description("x range (default -5:5, widened to show every kink).")]
+        [Description("x range FROM:TO (default -5:5, widened to show every kink at the given parameters); TO − FROM at most 1e300, and at least 1e-300 and a billionth of the larger end's size. A negative FROM: --range=-1e-3:1e-3 or --range -3:3.")]
         public string? Range { get; init; }
 
         [CommandOption("-o|--out <FILE>")]
@@ -59,12 +60,18 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
         public ulong? Seed { get; init; }
 
         [CommandOption("--width <PIXELS>")]
-        [Description("Image width (default 900).")]
-        public int Width { get; init; } = 900;
+        [Description("Image width (default 900; not with --all, whose grid has cells of its own size).")]
+        public int? WidthOption { get; init; }
+
+        /// <summary>The image width: --width, or 900.</summary>
+        public int Width => WidthOption ?? 900;
 
         [CommandOption("--height <PIXELS>")]
-        [Description("Image height (default 560).")]
-        public int Height { get; init; } = 560;
+        [Description("Image height (default 560; not with --all).")]
+        public int? HeightOption { get; init; }
+
+        /// <summary>The image height: --height, or 560.</summary>
+        public int Height => HeightOption ?? 560;
 
         /// <inheritdoc />
         public override ValidationResult Validate()
@@ -78,6 +85,7 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
             if (All && Functions.Length > 0) return ValidationResult.Error("--all draws every function: give no names with it.");
             if (!All && Functions.Length == 0) return ValidationResult.Error("plot needs at least one function name (or --all).");
             if (All && (Out is null || !Out.EndsWith(".png", StringComparison.OrdinalIgnoreCase))) return ValidationResult.Error("--all writes a PNG grid: give --out FILE.png.");
+            if (All && (Range is not null || WidthOption is not null || HeightOption is not null)) return ValidationResult.Error("--all draws each function over its own range in cells of a fixed size: give no --range, --width or --height with it.");
             if (Width is < 100 or > 8000 || Height is < 100 or > 8000) return ValidationResult.Error("--width and --height must be in 100…8000 pixels.");
             return ValidationResult.Success();
         }
@@ -86,6 +94,9 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        // An image goes into a folder that exists, as eval's --out does (ChartFile created missing folders), checked
+        // before anything is drawn.
+        if (settings.Out is { } outPath) OutputFolder.EnsureFileWritable(outPath, "--out");
         if (settings.Histograms is not null || settings.Fractions is not null) return Timeline(settings);
         if (settings.All)
         {
@@ -188,22 +199,42 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
 
     private static (double From, double To) Widest(IEnumerable<Activation> functions)
     {
-        var ranges = functions.Select(f => Curves.PlotRange(f.Info)).ToArray();
+        var ranges = functions.Select(Curves.PlotRangeOf).ToArray();
         return (ranges.Min(r => r.From), ranges.Max(r => r.To));
     }
 
-    /// <summary>Parses <c>FROM:TO</c> with FROM &lt; TO, both finite.</summary>
+    /// <summary>The widest span of x --range takes: wider ones overflowed (−1e308:1e308 drew no curve).</summary>
+    public const double MaxSpan = 1e300;
+
+    /// <summary>The narrowest span of x --range takes, absolutely (subnormal spans drew a blank frame).</summary>
+    public const double MinSpan = 1e-300;
+
+    /// <summary>The narrowest span relative to the larger end's size, so that the points of a curve and its ticks differ.</summary>
+    public const double MinRelativeSpan = 1e-9;
+
+    /// <summary>
+    /// Parses <c>FROM:TO</c> with FROM &lt; TO, both finite, whose span TO − FROM lies between <see cref="MinSpan"/>
+    /// (and <see cref="MinRelativeSpan"/> of the larger |end|) and <see cref="MaxSpan"/>: the charts and the terminal
+    /// plot are right for every such range.
+    /// </summary>
     internal static (double From, double To) ParseRange(string text)
     {
         var parts = text.Split(':');
-        if (parts.Length == 2
+        if (!(parts.Length == 2
             && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double a)
             && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double b)
-            && double.IsFinite(a) && double.IsFinite(b) && a < b)
+            && double.IsFinite(a) && double.IsFinite(b) && a < b))
         {
-            return (a, b);
+            throw new UsageException($"--range must be FROM:TO with finite FROM < TO (e.g. -5:5), got '{text}'.");
         }
 
-        throw new UsageException($"--range must be FROM:TO with finite FROM < TO (e.g. -5:5), got '{text}'.");
+        double span = b - a;
+        if (!(span <= MaxSpan)) throw new UsageException($"--range '{text}' is too wide: TO − FROM may be at most 1e300.");
+        if (span < MinSpan || span < MinRelativeSpan * Math.Max(Math.Abs(a), Math.Abs(b)))
+        {
+            throw new UsageException($"--range '{text}' is too narrow: TO − FROM must be at least 1e-300 and at least 1e-9 times the larger of |FROM| and |TO|.");
+        }
+
+        return (a, b);
     }
 }

@@ -101,7 +101,7 @@ public static class AccuracyDoc
     public static string Row(AccuracyResult r, DateTime date)
     {
         ArgumentNullException.ThrowIfNull(r);
-        string mode = r.Exhaustive ? (r.Inputs == 1L << 32 ? "exhaustive" : "exhaustive (range)") : "sampled";
+        string mode = Mode(r.Exhaustive, r.Inputs);
         return $"| `{r.Function}` | {Describe.Ulps(r.Forward.Max)} | {Describe.Float((float)r.Forward.WorstInput)} " +
                $"| {Describe.Ulps(r.Backward.Max)} | {Describe.Float((float)r.Backward.WorstInput)} | {r.AboveBound} " +
                $"| {r.Inputs.ToString("N0", CultureInfo.InvariantCulture)} | {mode} | {r.IsaPath} | {date:yyyy-MM-dd} |";
@@ -126,17 +126,68 @@ public static class AccuracyDoc
     private static string WithSection(string document, string section, string start, string end) =>
         Markdown.Between(document, start, end) is null ? document.TrimEnd('\n') + "\n\n" + section + start + "\n" + end + "\n" : document;
 
-    private static string MergeTable(string document, string start, string end, string header, int keyColumns, IEnumerable<(string Key, string Row)> updates)
+    /// <summary>
+    /// The rows of the table between <paramref name="start"/> and <paramref name="end"/> by key (the first
+    /// <paramref name="keyColumns"/> cells without their backticks): the row's text and its cells (cell 1 is the first).
+    /// </summary>
+    private static Dictionary<string, (string Row, string[] Cells)> TableRows(string document, string start, string end, int keyColumns)
     {
-        var rows = new Dictionary<string, string>(StringComparer.Ordinal);
+        var rows = new Dictionary<string, (string, string[])>(StringComparer.Ordinal);
         foreach (string line in (Markdown.Between(document, start, end) ?? string.Empty).Split('\n'))
         {
             string trimmed = line.Trim();
             if (!trimmed.StartsWith('|') || trimmed.StartsWith("|---", StringComparison.Ordinal) || trimmed.StartsWith("| Function ", StringComparison.Ordinal)) continue;
             string[] cells = trimmed.Split('|', StringSplitOptions.TrimEntries);
-            rows[string.Join(' ', cells.Skip(1).Take(keyColumns).Select(c => c.Trim('`')))] = trimmed;
+            rows[string.Join(' ', cells.Skip(1).Take(keyColumns).Select(c => c.Trim('`')))] = (trimmed, cells);
         }
 
+        return rows;
+    }
+
+    /// <summary>
+    /// A measurement about to be merged: the function's label, the inputs it checks (outputs, for the rows table) and
+    /// its mode as the float32 table writes it (sampled, exhaustive (range), exhaustive; <see cref="RowsMode"/> for rows).
+    /// </summary>
+    public readonly record struct Planned(string Function, long Count, string Mode);
+
+    /// <summary>The mode of a <see cref="Planned"/> row-wise or gated measurement (the rows table has no mode column).</summary>
+    public const string RowsMode = "rows";
+
+    /// <summary>A row of the document that a planned measurement would replace with a weaker one.</summary>
+    public readonly record struct Weaker(string Function, long OldCount, string OldMode, long NewCount, string NewMode);
+
+    /// <summary>
+    /// The first row of <paramref name="document"/> that one of <paramref name="planned"/> would replace though it
+    /// records a stronger measurement — more inputs (outputs for rows) or a stronger mode (exhaustive over exhaustive
+    /// (range) over sampled) — or null when none would. A row whose count or mode cannot be read is not protected.
+    /// </summary>
+    public static Weaker? WeakerReplacement(string document, IEnumerable<Planned> planned)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(planned);
+        var float32 = TableRows(document, Start, End, keyColumns: 1);
+        var rowwise = TableRows(document, StartRows, EndRows, keyColumns: 1);
+        foreach (var p in planned)
+        {
+            bool rows = p.Mode == RowsMode;
+            if (!(rows ? rowwise : float32).TryGetValue(p.Function, out var old) || old.Cells.Length < 9) continue;
+            if (!long.TryParse(old.Cells[7], NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out long count)) continue;
+            string mode = rows ? RowsMode : old.Cells[8];
+            if (count > p.Count || ModeRank(mode) > ModeRank(p.Mode)) return new Weaker(p.Function, count, mode, p.Count, p.Mode);
+        }
+
+        return null;
+    }
+
+    /// <summary>The float32 table's modes from weakest to strongest: sampled, exhaustive (range), exhaustive.</summary>
+    private static int ModeRank(string mode) => mode switch { "exhaustive" => 2, "exhaustive (range)" => 1, _ => 0 };
+
+    /// <summary>The float32 table's mode of a measurement over <paramref name="inputs"/> inputs.</summary>
+    public static string Mode(bool exhaustive, long inputs) => exhaustive ? (inputs == 1L << 32 ? "exhaustive" : "exhaustive (range)") : "sampled";
+
+    private static string MergeTable(string document, string start, string end, string header, int keyColumns, IEnumerable<(string Key, string Row)> updates)
+    {
+        var rows = TableRows(document, start, end, keyColumns).ToDictionary(r => r.Key, r => r.Value.Row, StringComparer.Ordinal);
         foreach (var (key, row) in updates) rows[key] = row;
 
         var order = ActivationCatalog.Names.Select((n, i) => (n, i)).ToDictionary(t => t.n, t => t.i, StringComparer.Ordinal);

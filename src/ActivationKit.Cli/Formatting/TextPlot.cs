@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace ActivationKit.Cli.Formatting;
@@ -78,9 +77,11 @@ public static class TextPlot
             previous = py;
         }
 
-        string top = Label(hi), bottom = Label(lo);
+        // Labels with the digits their axis needs (Curves.AxisLabel): the ends of x over ±1e-30 read -1E-30 and 1E-30.
+        double yStep = (hi - lo) / 10, xStep = (xs[^1] - xs[0]) / 10;
+        string top = Plots.Curves.AxisLabel(hi, yStep), bottom = Plots.Curves.AxisLabel(lo, yStep);
         int zeroRow = lo < 0 && hi > 0 ? Row(0) / 4 : -1;
-        string zero = Label(0);
+        string zero = "0";
         int labelWidth = Math.Max(Math.Max(top.Length, bottom.Length), zero.Length);
         for (int r = 0; r < height; r++)
         {
@@ -92,7 +93,7 @@ public static class TextPlot
         }
 
         lines.Add(new string(' ', labelWidth) + " └" + new string('─', width));
-        string left = Label(xs[0]), right = Label(xs[^1]);
+        string left = Plots.Curves.AxisLabel(xs[0], xStep), right = Plots.Curves.AxisLabel(xs[^1], xStep);
         var axis = new StringBuilder(new string(' ', labelWidth + 2 + width));
         Put(axis, labelWidth + 2, left);
         Put(axis, labelWidth + 2 + width - right.Length, right);
@@ -119,8 +120,4 @@ public static class TextPlot
     {
         for (int i = 0; i < text.Length && at + i < sb.Length; i++) sb[at + i] = text[i];
     }
-
-    private static string Label(double v) => Math.Abs(v) >= 1e5 || (Math.Abs(v) < 1e-3 && v != 0)
-        ? v.ToString("0.##E+0", CultureInfo.InvariantCulture)
-        : Math.Round(v, 3).ToString("0.###", CultureInfo.InvariantCulture);
 }

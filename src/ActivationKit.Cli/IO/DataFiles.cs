@@ -159,7 +159,41 @@ public static class DataFiles
     public static void Write(string path, double[] values, int[] shape, DType dtype)
     {
         string ext = CheckExtension(path, "--out");
+        RefuseLossyNarrowing(ext, values, dtype);
         AtomicFile.Write(path, stream => WriteTo(stream, ext, values, shape, dtype));
+    }
+
+    /// <summary>
+    /// The type <see cref="Write"/> stores <paramref name="dtype"/> results as in a file with extension
+    /// <paramref name="ext"/>: .npy keeps float64 and float16 and stores bfloat16 (which NumPy has no type for) as
+    /// float32, which holds it exactly; .f32 is float32 (float64 results rounded to it), .f64 float64; text files write
+    /// each value in the computed precision.
+    /// </summary>
+    public static DType StoredType(string ext, DType dtype) => ext.ToLowerInvariant() switch
+    {
+        ".npy" => dtype == DType.BF16 ? DType.F32 : dtype,
+        ".f32" => DType.F32,
+        ".f64" => DType.F64,
+        _ => dtype,
+    };
+
+    /// <summary>
+    /// Refuses to round float64 results into a .f32 file where a finite one would become ±∞ or 0 (exponential(100) =
+    /// 2.69e43 was written as float32 inf under a message that said float64); other float64 results are rounded to the
+    /// nearest float32.
+    /// </summary>
+    private static void RefuseLossyNarrowing(string ext, double[] values, DType dtype)
+    {
+        if (dtype != DType.F64 || StoredType(ext, dtype) != DType.F32) return;
+        for (int i = 0; i < values.Length; i++)
+        {
+            double v = values[i];
+            float f = (float)v;
+            if (double.IsFinite(v) && (float.IsInfinity(f) || (f == 0 && v != 0)))
+            {
+                throw new UsageException($"The float64 result {v.ToString("R", Inv)} (value {i + 1}) {(float.IsInfinity(f) ? "overflows float32 to ∞" : "underflows float32 to 0")} in a .f32 file; write .f64, .npy or .csv to keep float64, or evaluate with --dtype f32.");
+            }
+        }
     }
 
     /// <summary>A value as text in the precision it was computed in (shortest round-trip form).</summary>

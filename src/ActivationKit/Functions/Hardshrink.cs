@@ -71,6 +71,9 @@ public sealed class Hardshrink : OutputGradientActivation<Hardshrink.Kernel_>
     /// <inheritdoc />
     public override ElementwiseActivation ForFloatData => IsFloat(_lambda) ? this : new Hardshrink(AsFloat(_lambda));
 
+    /// <summary>The jumps at ±λ (none for λ = 0, the identity).</summary>
+    public override IReadOnlyList<double> Kinks => _lambda == 0 ? [] : [-_lambda, _lambda];
+
     /// <inheritdoc />
     protected override Kernel_ Kernel => new(_lambda);
 

@@ -78,6 +78,9 @@ public sealed class Hardtanh : OutputGradientActivation<Hardtanh.Kernel_>
     /// <inheritdoc />
     public override ElementwiseActivation ForFloatData => IsFloat(_min) && IsFloat(_max) ? this : new Hardtanh(AsFloat(_min), AsFloat(_max));
 
+    /// <summary>The kinks at min_val and max_val (none when they are equal: a constant).</summary>
+    public override IReadOnlyList<double> Kinks => _min == _max ? [] : [_min, _max];
+
     /// <inheritdoc />
     protected override Kernel_ Kernel => new(_min, _max);
 

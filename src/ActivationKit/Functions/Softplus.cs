@@ -85,6 +85,9 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
     /// <summary>The switch to the identity: x is returned when β·x &gt; threshold.</summary>
     public double Threshold { get; }
 
+    /// <summary>The switch to the identity at x = threshold/β (none when the threshold is ∞ or the quotient overflows).</summary>
+    public override IReadOnlyList<double> Kinks => double.IsFinite(Threshold / Beta) ? [Threshold / Beta] : [];
+
     /// <inheritdoc />
     protected override Kernel_ Kernel => new(Beta, Threshold);
 

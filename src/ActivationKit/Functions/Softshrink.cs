@@ -72,6 +72,9 @@ public sealed class Softshrink : OutputGradientActivation<Softshrink.Kernel_>
     /// <inheritdoc />
     public override ElementwiseActivation ForFloatData => IsFloat(_lambda) ? this : new Softshrink(AsFloat(_lambda));
 
+    /// <summary>The kinks at ±λ (none for λ = 0, the identity).</summary>
+    public override IReadOnlyList<double> Kinks => _lambda == 0 ? [] : [-_lambda, _lambda];
+
     /// <inheritdoc />
     protected override Kernel_ Kernel => new(_lambda);
 

@@ -78,6 +78,9 @@ public sealed class Threshold : OutputGradientActivation<Threshold.Kernel_>
     /// <inheritdoc />
     public override ElementwiseActivation ForFloatData => IsFloat(_threshold) && IsFloat(_value) ? this : new Threshold(AsFloat(_threshold), AsFloat(_value));
 
+    /// <summary>The jump (or kink) at the threshold.</summary>
+    public override IReadOnlyList<double> Kinks => [_threshold];
+
     /// <summary>True when value ≤ threshold, so the output tells which branch the input took.</summary>
     public override bool SupportsBackwardFromOutput => _value <= _threshold;
 

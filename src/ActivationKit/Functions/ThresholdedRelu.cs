@@ -74,6 +74,9 @@ public sealed class ThresholdedRelu : OutputGradientActivation<ThresholdedRelu.K
     /// <inheritdoc />
     public override ElementwiseActivation ForFloatData => IsFloat(_theta) ? this : new ThresholdedRelu(AsFloat(_theta));
 
+    /// <summary>The jump at θ.</summary>
+    public override IReadOnlyList<double> Kinks => [_theta];
+
     /// <summary>True when θ ≥ 0, so an output of 0 can only come from x ≤ θ.</summary>
     public override bool SupportsBackwardFromOutput => _theta >= 0;
 
