@@ -1,0 +1,305 @@
+using System.Globalization;
+using ActivationKit.Catalog;
+using Xunit.Abstractions;
+
+namespace ActivationKit.Tests;
+
+/// <summary>
+/// The catalog's numeric facts held to the function, for every entry at its default parameters: the numeric ends of
+/// <see cref="ActivationInfo.Range"/> and their brackets.
+/// </summary>
+public class CatalogFactTests(ITestOutputHelper output)
+{
+    /// <summary>Inputs this far from 0 (rows of logits spread this far) count as moderate: there the doubles do not round a limit the function only approaches (tanh(10) = 1 − 4.1e−9; tanh(20) is 1 in double).</summary>
+    private const double Moderate = 10;
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Range
+    // ------------------------------------------------------------------------------------------------------------
+
+    [Theory]
+    [MemberData(nameof(CatalogData.AllNames), MemberType = typeof(CatalogData))]
+    public void Range_text_has_numeric_ends_that_agree_with_the_bound_marks(string name)
+    {
+        var info = ActivationCatalog.Find(name)!;
+        var range = RangeText.Parse(info.Range);
+        Assert.True(double.IsFinite(range.Lowest) == info.BoundedBelow, $"{name}: Range '{info.Range}' (read as {range.Form}) vs BoundedBelow = {info.BoundedBelow}");
+        Assert.True(double.IsFinite(range.Highest) == info.BoundedAbove, $"{name}: Range '{info.Range}' (read as {range.Form}) vs BoundedAbove = {info.BoundedAbove}");
+    }
+
+    [Theory]
+    [InlineData("(0, 1)", "(0, 1)")]
+    [InlineData("[−0.2785 (= −W(1/e)), ∞)", "[−0.2785, ∞)")]
+    [InlineData("(−α, ∞) = (−1, ∞)", "(−1, ∞)")]
+    [InlineData("(−λα, ∞) ≈ (−1.7581, ∞)", "(−1.7581, ∞)")]
+    [InlineData("(−∞, −0.5) ∪ {0} ∪ (0.5, ∞)", "(−∞, −0.5) ∪ {0} ∪ (0.5, ∞)")]
+    [InlineData("{0, 1}, one 1 per row", "{0, 1}")]
+    [InlineData("[0, 1], each row sums to 1", "[0, 1]")]
+    public void Range_texts_are_read_as_written(string text, string pieces)
+    {
+        var range = RangeText.Parse(text);
+        Assert.Equal(pieces, string.Join(" ∪ ", range.Pieces));
+    }
+
+    [Fact]
+    public void Range_numbers_with_four_significant_digits_are_rounded_and_symbols_are_refused()
+    {
+        var silu = RangeText.Parse("[−0.2785, ∞)").Pieces[0].Ends[0];
+        Assert.True(silu.Rounded);
+        Assert.Equal(0.00005, silu.Tolerance, 1e-12);
+        Assert.False(RangeText.Parse("[−0.375, ∞)").Pieces[0].Ends[0].Rounded);
+        Assert.False(RangeText.Parse("[0, 6]").Pieces[0].Ends[1].Rounded);
+        var e = Assert.Throws<FormatException>(() => RangeText.Parse("(−α, ∞)"));
+        Assert.Contains("no form with numeric ends", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Every numeric end of the Range text against the function's outputs at the default parameters:
+    /// <list type="bullet">
+    /// <item>every output lies in the stated set (an end widened by its tolerance: half a unit of the last digit for a
+    /// number written with four or more significant digits, which is a rounded value; 10⁻¹² relative for a shorter
+    /// one, which is exact);</item>
+    /// <item>each finite end is the extreme of the outputs in its piece, to that tolerance, and each element of a set
+    /// {…} is an output;</item>
+    /// <item>a closed end '[' or ']' is attained at a moderate input (|x| ≤ 10; rows spread at most 10); an open end '('
+    /// or ')' is not: no moderate output equals an exact open end, and a rounded open end is the limit of the outputs
+    /// beyond the moderate inputs, not a value taken at one (outputs at far inputs may reach an open end by rounding:
+    /// tanh(20) is 1 in double).</item>
+    /// </list>
+    /// Element-wise functions are sampled every 0.001 on [−20, 20], at their kinks to the last bit, far out and at ±∞,
+    /// and their extremes on [−10, 10] are refined by golden-section search; row-wise functions on rows of four
+    /// logits (random and spread to 10⁷); gated ones on [a | b] with a = ±1, ±10⁷.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CatalogData.AllNames), MemberType = typeof(CatalogData))]
+    public void Range_ends_are_the_functions_extremes_and_brackets_say_whether_they_are_attained(string name)
+    {
+        var info = ActivationCatalog.Find(name)!;
+        var f = ActivationCatalog.Create(info);
+        var range = RangeText.Parse(info.Range);
+        var samples = info.Kind switch
+        {
+            ActivationKind.Elementwise => ElementwiseSamples((ElementwiseActivation)f),
+            ActivationKind.Gated => GatedSamples(f),
+            _ => RowwiseSamples(f),
+        };
+
+        var finite = samples.Where(s => !double.IsNaN(s.Y)).ToList();
+        output.WriteLine($"{name}: {range.Form}; outputs from {finite.Min(s => s.Y):R} to {finite.Max(s => s.Y):R}");
+        var problems = new List<string>();
+        string Where(Sample s) => $"{name}({s.Input}) = {s.Y.ToString("R", CultureInfo.InvariantCulture)}";
+        var outside = finite.Where(s => !range.Pieces.Any(p => p.ContainsWithin(s.Y) && !(s.Moderate && HitsExactOpenEnd(p, s.Y)))).ToList();
+        foreach (var s in outside.OrderByDescending(s => range.Pieces.Min(p => p.DistanceTo(s.Y))).Take(4))
+        {
+            problems.Add($"{Where(s)} lies outside {range.Form}{(s.Moderate && range.Pieces.Any(p => p.ContainsWithin(s.Y)) ? " (at a moderate input, where an open end may not be reached)" : string.Empty)}");
+        }
+
+        if (outside.Count > 4) problems.Add($"… {outside.Count} outputs in all lie outside");
+
+        foreach (var piece in range.Pieces)
+        {
+            var inPiece = samples.Where(s => !double.IsNaN(s.Y) && piece.ContainsWithin(s.Y)).ToList();
+            if (inPiece.Count == 0)
+            {
+                problems.Add($"no output lies in {piece}");
+                continue;
+            }
+
+            if (piece.IsSet)
+            {
+                foreach (var e in piece.Ends)
+                {
+                    if (!inPiece.Any(s => s.Moderate && Math.Abs(s.Y - e.Value) <= e.Tolerance)) problems.Add($"{e.Text} of {piece} is not an output at a moderate input");
+                }
+
+                continue;
+            }
+
+            CheckEnd(piece, piece.Ends[0], piece.LowerClosed, inPiece, lower: true);
+            CheckEnd(piece, piece.Ends[1], piece.UpperClosed, inPiece, lower: false);
+        }
+
+        Assert.True(problems.Count == 0, $"{name}: Range '{info.Range}' (read as {range.Form}) does not fit the function at its default parameters:\n  " + string.Join("\n  ", problems));
+
+        void CheckEnd(RangeText.Piece piece, RangeText.End end, bool closed, List<Sample> inPiece, bool lower)
+        {
+            if (double.IsInfinity(end.Value))
+            {
+                // An unbounded side: the outputs pass 10⁶ (as Range_and_monotonicity_marks_agree_with_the_function asks of the bound marks).
+                double reach = lower ? inPiece.Min(s => s.Y) : inPiece.Max(s => s.Y);
+                if (lower ? reach > -1e6 : reach < 1e6) problems.Add($"{piece} is unbounded {(lower ? "below" : "above")}, but the outputs in it only reach {reach:G6}");
+                return;
+            }
+
+            var all = lower ? inPiece.MinBy(s => s.Y)! : inPiece.MaxBy(s => s.Y)!;
+            var moderate = inPiece.Where(s => s.Moderate).ToList();
+            var near = moderate.Count == 0 ? null : lower ? moderate.MinBy(s => s.Y) : moderate.MaxBy(s => s.Y);
+            string side = lower ? "lower" : "upper";
+            if (Math.Abs(all.Y - end.Value) > end.Tolerance)
+            {
+                problems.Add($"the {side} end {end.Text} of {piece} is not the outputs' {(lower ? "infimum" : "supremum")}: {Where(all)} ({(end.Rounded ? $"a rounded value, within {end.Tolerance:G2}" : "an exact value, within 1e-12 relative")})");
+                return;
+            }
+
+            double scale = 1e-12 * Math.Max(1, Math.Abs(all.Y));
+            if (closed)
+            {
+                bool attained = near is not null && (end.Rounded ? Math.Abs(near.Y - all.Y) <= scale : Math.Abs(near.Y - end.Value) <= end.Tolerance);
+                if (!attained) problems.Add($"the {side} end {end.Text} of {piece} is closed but not attained at a moderate input (|x| ≤ {Moderate}): the closest is {(near is null ? "none" : Where(near))}, the extreme {Where(all)}; write it open");
+            }
+            else if (end.Rounded && near is not null && Math.Abs(near.Y - all.Y) <= scale)
+            {
+                problems.Add($"the {side} end {end.Text} of {piece} is open but attained: {Where(near)}; write it closed");
+            }
+            else if (!end.Rounded && near is not null && near.Y == end.Value)
+            {
+                problems.Add($"the {side} end {end.Text} of {piece} is open but attained: {Where(near)}; write it closed");
+            }
+        }
+    }
+
+    private static bool HitsExactOpenEnd(RangeText.Piece p, double y) =>
+        !p.IsSet && ((!p.LowerClosed && !p.Ends[0].Rounded && y == p.Ends[0].Value) || (!p.UpperClosed && !p.Ends[1].Rounded && y == p.Ends[1].Value));
+
+    /// <summary>One output: the input that gave it (for messages), its value, and whether the input is moderate.</summary>
+    private sealed record Sample(string Input, double Y, bool Moderate);
+
+    private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static List<Sample> ElementwiseSamples(ElementwiseActivation f)
+    {
+        var x = new List<double>();
+        for (int i = 0; i <= 40000; i++) x.Add(-20 + (i * 0.001));
+        foreach (double far in new[] { 30, 50, 100, 1e3, 1e6, 1e12, 1e100, 1e300, double.MaxValue, double.PositiveInfinity })
+        {
+            x.Add(far);
+            x.Add(-far);
+        }
+
+        foreach (double p in f.Info.Kinks.Concat(f.Info.DerivativeZeros))
+        {
+            x.AddRange(Around(p));
+        }
+
+        var xs = x.ToArray();
+        var y = new double[xs.Length];
+        f.Forward(xs, y);
+        var samples = xs.Select((v, i) => new Sample(R(v), y[i], Math.Abs(v) <= Moderate)).ToList();
+
+        // The extremes on the moderate inputs, refined by golden-section search around the best grid points.
+        double F(double v)
+        {
+            var r = new double[1];
+            f.Forward([v], r);
+            return r[0];
+        }
+
+        var grid = Enumerable.Range(0, xs.Length).Where(i => Math.Abs(xs[i]) <= Moderate && i <= 40000).ToArray();
+        foreach (int sign in new[] { 1, -1 })
+        {
+            int best = grid.MinBy(i => sign * y[i]);
+            if (best == grid[0] || best == grid[^1]) continue;
+            double a = xs[best - 1], b = xs[best + 1];
+            double m = GoldenSection(v => sign * F(v), a, b);
+            samples.Add(new Sample(R(m), F(m), true));
+        }
+
+        return samples;
+    }
+
+    /// <summary>A point, its neighbours to the last bits, and points 10⁻⁹ and 10⁻⁶ (relative) either side.</summary>
+    private static IEnumerable<double> Around(double p)
+    {
+        yield return p;
+        double up = p, down = p;
+        for (int k = 0; k < 3; k++)
+        {
+            up = Math.BitIncrement(up);
+            down = Math.BitDecrement(down);
+            yield return up;
+            yield return down;
+        }
+
+        foreach (double r in new[] { 1e-9, 1e-6 })
+        {
+            yield return p + (r * Math.Max(1, Math.Abs(p)));
+            yield return p - (r * Math.Max(1, Math.Abs(p)));
+        }
+    }
+
+    /// <summary>The minimiser of a unimodal <paramref name="g"/> on [a, b], to the last bits golden-section search resolves.</summary>
+    private static double GoldenSection(Func<double, double> g, double a, double b)
+    {
+        double ratio = (Math.Sqrt(5) - 1) / 2;
+        double c = b - (ratio * (b - a)), d = a + (ratio * (b - a));
+        double gc = g(c), gd = g(d);
+        for (int k = 0; k < 200 && b - a > 1e-15 * Math.Max(1, Math.Abs(a)); k++)
+        {
+            if (gc <= gd)
+            {
+                b = d;
+                d = c;
+                gd = gc;
+                c = b - (ratio * (b - a));
+                gc = g(c);
+            }
+            else
+            {
+                a = c;
+                c = d;
+                gc = gd;
+                d = a + (ratio * (b - a));
+                gd = g(d);
+            }
+        }
+
+        return gc <= gd ? c : d;
+    }
+
+    private static List<Sample> GatedSamples(Activation f)
+    {
+        // Rows [a | b]: y = a·g(b).
+        var rows = new List<(double A, double B)>();
+        foreach (double a in new[] { 1.0, -1.0, 1e7, -1e7 })
+        {
+            for (int i = 0; i <= 4000; i++) rows.Add((a, -20 + (i * 0.01)));
+            foreach (double b in new[] { 1e3, -1e3, double.PositiveInfinity, double.NegativeInfinity }) rows.Add((a, b));
+        }
+
+        var x = rows.SelectMany(r => new[] { r.A, r.B }).ToArray();
+        var y = new double[rows.Count];
+        f.Forward(x, y, 2);
+        return rows.Select((r, i) => new Sample($"[{R(r.A)} | {R(r.B)}]", y[i], Math.Abs(r.A) == 1 && Math.Abs(r.B) <= Moderate)).ToList();
+    }
+
+    private static List<Sample> RowwiseSamples(Activation f)
+    {
+        const int columns = 4;
+        var rows = new List<double[]>();
+        var random = new Random(11);
+        foreach (double scale in new[] { 0.1, 1, 3 })
+        {
+            for (int k = 0; k < 500; k++) rows.Add(Enumerable.Range(0, columns).Select(_ => scale * ((2 * random.NextDouble()) - 1)).ToArray());
+        }
+
+        foreach (double s in new[] { 1, 5, 10, 20, 40, 100, 1e3, 1e6, 1e7 })
+        {
+            rows.Add([0, -s, -s, -s]);
+            rows.Add([s, 0, 0, 0]);
+            rows.Add([0, s / 2, -s / 2, s]);
+        }
+
+        var x = rows.SelectMany(r => r).ToArray();
+        var y = new double[x.Length];
+        f.Forward(x, y, columns);
+        var samples = new List<Sample>();
+        for (int r = 0; r < rows.Count; r++)
+        {
+            bool moderate = rows[r].Max() - rows[r].Min() <= Moderate;
+            string row = "[" + string.Join(", ", rows[r].Select(R)) + "]";
+            for (int c = 0; c < columns; c++) samples.Add(new Sample($"{row}[{c}]", y[(r * columns) + c], moderate));
+        }
+
+        return samples;
+    }
+}
