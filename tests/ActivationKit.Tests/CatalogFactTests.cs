@@ -6,12 +6,21 @@ namespace ActivationKit.Tests;
 
 /// <summary>
 /// The catalog's numeric facts held to the function, for every entry at its default parameters: the numeric ends of
-/// <see cref="ActivationInfo.Range"/> and their brackets.
+/// <see cref="ActivationInfo.Range"/> and their brackets, and <see cref="ActivationInfo.Smoothness"/> with
+/// <see cref="ActivationInfo.Kinks"/>.
 /// </summary>
 public class CatalogFactTests(ITestOutputHelper output)
 {
     /// <summary>Inputs this far from 0 (rows of logits spread this far) count as moderate: there the doubles do not round a limit the function only approaches (tanh(10) = 1 − 4.1e−9; tanh(20) is 1 in double).</summary>
     private const double Moderate = 10;
+
+    /// <summary>Element-wise functions and the gated ones, whose gate g(b) carries the smoothness, kinks and zeros of f′.</summary>
+    public static TheoryData<string> ScalarNames()
+    {
+        var data = new TheoryData<string>();
+        foreach (var i in ActivationCatalog.All.Where(i => i.Kind is ActivationKind.Elementwise or ActivationKind.Gated)) data.Add(i.Name);
+        return data;
+    }
 
     // ------------------------------------------------------------------------------------------------------------
     // Range
@@ -156,6 +165,225 @@ public class CatalogFactTests(ITestOutputHelper output)
                 problems.Add($"the {side} end {end.Text} of {piece} is open but attained: {Where(near)}; write it closed");
             }
         }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Smoothness, kinks and zeros of f′ (the double references: f and f′ of element-wise functions, g and g′ of the
+    // gates of gated ones)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Smoothness and Kinks against the double references, on a grid of step 10⁻³ over [−20, 20] (wider to take in
+    /// every kink), offset by 10⁻³/π so that no kink at a round number is a grid point, with f″ the central difference of
+    /// f′ (h = 10⁻⁶). Between neighbouring grid points f "jumps" when it moves by more than ten times what its slope
+    /// allows (plus 10⁻⁹ of its size), f′ when it moves by more than the trapezoid rule of f″ predicts (plus 10⁻⁶ of its
+    /// size, and the error that rule has at a break of f″), f″ when its step differs from the steps either side by more
+    /// than 10⁻⁴ of its size. At a listed kink k the same questions are asked with one-sided values a hair
+    /// (10⁻⁹|k|) away, and for f″ one-sided differences 10⁻⁵|k| wide. Then:
+    /// <list type="bullet">
+    /// <item>every place where f or f′ jumps is listed in Kinks (the catalog's definition of a kink);</item>
+    /// <item>Discontinuous: f jumps at a listed kink;</item>
+    /// <item>Continuous (C⁰): f jumps nowhere, and f′ jumps at every listed kink;</item>
+    /// <item>ContinuouslyDifferentiable (C¹): f and f′ jump nowhere, and f″ does: at every listed kink where kinks are
+    /// listed (relu_squared, sparse_plus list their f″ breaks, and then all of them), else somewhere on the grid (elu,
+    /// celu, softsign at 0);</item>
+    /// <item>Smooth: none of f, f′, f″ jumps anywhere. A jump below the thresholds above is not seen: softplus's
+    /// 2.1·10⁻⁹ at its threshold x = 20, which its PropertiesNote states, passes as smooth.</item>
+    /// </list>
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ScalarNames))]
+    public void Smoothness_and_kinks_agree_with_the_reference_derivative(string name)
+    {
+        var info = ActivationCatalog.Find(name)!;
+        var (F, D) = References(ActivationCatalog.Create(info));
+        var grid = Scan(info, F, D);
+        var kinks = info.Kinks;
+        var problems = new List<string>();
+        string At(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
+        bool Listed(double x) => kinks.Any(k => Math.Abs(x - k) <= 2 * Step);
+        string List(IEnumerable<double> xs) => string.Join(", ", xs.Select(At));
+
+        var fJumps = grid.FJumps.Concat(kinks.Where(k => JumpOfF(F, k))).ToList();
+        var dJumps = grid.DJumps.Concat(kinks.Where(k => JumpOfD(D, k))).ToList();
+        output.WriteLine($"{name} ({info.Smoothness}, kinks [{List(kinks)}]): f jumps at [{List(fJumps)}], f′ at [{List(dJumps)}], f″ at [{List(grid.SJumps)}]; largest smooth-side scores: f′ {grid.MaxDScore:G3}, f″ {grid.MaxSScore:G3} (1 is a jump)");
+
+        foreach (double x in grid.FJumps.Where(x => !Listed(x))) problems.Add($"f jumps near x = {At(x)}, which Kinks does not list");
+        foreach (double x in grid.DJumps.Where(x => !Listed(x))) problems.Add($"f′ jumps near x = {At(x)}, which Kinks does not list");
+        switch (info.Smoothness)
+        {
+            case Smoothness.Discontinuous:
+                if (!kinks.Any(k => JumpOfF(F, k))) problems.Add($"marked Discontinuous, but f is continuous at every listed kink [{List(kinks)}]");
+                break;
+            case Smoothness.Continuous:
+                if (fJumps.Count > 0) problems.Add($"marked Continuous (C⁰), but f jumps at {List(fJumps)}: Discontinuous");
+                if (kinks.Count == 0) problems.Add("marked Continuous (C⁰) with no kink listed: list where f′ jumps");
+                foreach (double k in kinks.Where(k => !JumpOfD(D, k))) problems.Add($"marked Continuous (C⁰), but f′ does not jump at the listed kink {At(k)} (f′ = {D(k - Hair(k)):G6} | {D(k + Hair(k)):G6})");
+                break;
+            case Smoothness.ContinuouslyDifferentiable:
+                if (fJumps.Count > 0) problems.Add($"marked C¹, but f jumps at {List(fJumps)}: Discontinuous");
+                if (dJumps.Count > 0) problems.Add($"marked C¹, but f′ jumps at {List(dJumps)}: Continuous (C⁰)");
+                if (kinks.Count > 0)
+                {
+                    foreach (double k in kinks.Where(k => !JumpOfSecond(D, k, out _, out _))) problems.Add($"marked C¹ with the f″ break {At(k)} listed in Kinks, but f″ does not jump there");
+                    foreach (double x in grid.SJumps.Where(x => !Listed(x))) problems.Add($"f″ jumps near x = {At(x)}, which Kinks does not list though it lists the other breaks of f″");
+                }
+                else if (grid.SJumps.Count == 0)
+                {
+                    problems.Add("marked C¹ (ContinuouslyDifferentiable), but neither f′ nor f″ jumps anywhere on the grid: is it Smooth?");
+                }
+
+                break;
+            case Smoothness.Smooth:
+                if (fJumps.Count > 0) problems.Add($"marked Smooth, but f jumps at {List(fJumps)}");
+                if (dJumps.Count > 0) problems.Add($"marked Smooth, but f′ jumps at {List(dJumps)}");
+                foreach (double x in grid.SJumps) problems.Add($"marked Smooth, but f″ jumps near x = {At(x)}: C¹ (ContinuouslyDifferentiable)");
+                foreach (double k in kinks)
+                {
+                    if (JumpOfSecond(D, k, out double left, out double right)) problems.Add($"marked Smooth, but f″ jumps at the listed kink {At(k)} ({left:G6} | {right:G6})");
+                }
+
+                break;
+        }
+
+        Assert.True(problems.Count == 0, $"{name}: Smoothness = {info.Smoothness}, Kinks = [{List(kinks)}] do not fit the reference derivative:\n  " + string.Join("\n  ", problems));
+    }
+
+    private const double Step = 1e-3;
+
+    private static (Func<double, double> F, Func<double, double> D) References(Activation f) => f switch
+    {
+        ElementwiseActivation e => (e.Reference, e.ReferenceDerivative),
+        GatedActivation g => (g.ReferenceGate, g.ReferenceGateDerivative),
+        _ => throw new ArgumentException($"{f.Name} has no scalar reference", nameof(f)),
+    };
+
+    /// <summary>Where <paramref name="D"/> changes sign between <paramref name="a"/> and <paramref name="b"/>, to the last bit.</summary>
+    private static double Bisect(Func<double, double> D, double a, double b)
+    {
+        bool negativeAtA = D(a) < 0;
+        while (true)
+        {
+            double m = a + ((b - a) / 2);
+            if (m <= a || m >= b) return m;
+            if ((D(m) < 0) == negativeAtA) a = m;
+            else b = m;
+        }
+    }
+
+    private static double Hair(double k) => 1e-9 * Math.Max(1, Math.Abs(k));
+
+    private static bool JumpOfF(Func<double, double> F, double k)
+    {
+        double a = F(k - Hair(k)), b = F(k + Hair(k));
+        return Math.Abs(b - a) > 1e-6 * Math.Max(1, Math.Max(Math.Abs(a), Math.Abs(b)));
+    }
+
+    private static bool JumpOfD(Func<double, double> D, double k)
+    {
+        double a = D(k - Hair(k)), b = D(k + Hair(k));
+        return Math.Abs(b - a) > 1e-6 * Math.Max(1, Math.Max(Math.Abs(a), Math.Abs(b)));
+    }
+
+    private static bool JumpOfSecond(Func<double, double> D, double k, out double left, out double right)
+    {
+        double e = 1e-5 * Math.Max(1, Math.Abs(k));
+        right = (D(k + (2 * e)) - D(k + e)) / e;
+        left = (D(k - e) - D(k - (2 * e))) / e;
+        return Math.Abs(right - left) > 1e-3 * Math.Max(1, Math.Max(Math.Abs(left), Math.Abs(right)));
+    }
+
+    private sealed record GridScan(
+        double[] X,
+        double[] D,
+        List<double> FJumps,
+        List<double> DJumps,
+        List<double> SJumps,
+        List<double> SignChanges,
+        List<double> Dips,
+        double MaxDScore,
+        double MaxSScore);
+
+    /// <summary>The grid of <see cref="Smoothness_and_kinks_agree_with_the_reference_derivative"/> and what it finds.</summary>
+    private static GridScan Scan(ActivationInfo info, Func<double, double> F, Func<double, double> D)
+    {
+        const double h = 1e-6;
+        double lo = Math.Min(-20, info.Kinks.DefaultIfEmpty(0).Min() - 1), hi = Math.Max(20, info.Kinks.DefaultIfEmpty(0).Max() + 1);
+        int n = (int)((hi - lo) / Step);
+        var x = new double[n];
+        var f = new double[n];
+        var d = new double[n];
+        var s = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            x[i] = lo + ((i + (1 / Math.PI)) * Step);
+            f[i] = F(x[i]);
+            d[i] = D(x[i]);
+            s[i] = (D(x[i] + h) - D(x[i] - h)) / (2 * h);
+        }
+
+        static double Big(params double[] v) => Math.Max(1, v.Max(Math.Abs));
+        var fScore = new double[n];
+        var dScore = new double[n];
+        var sScore = new double[n];
+        for (int i = 0; i + 1 < n; i++)
+        {
+            fScore[i] = Math.Abs(f[i + 1] - f[i]) / ((10 * Math.Max(Math.Abs(d[i]), Math.Abs(d[i + 1])) * Step) + (1e-9 * Big(f[i], f[i + 1])));
+            double trapezoid = (d[i + 1] - d[i]) - ((s[i] + s[i + 1]) * Step / 2);
+            dScore[i] = Math.Abs(trapezoid) / ((Step * Math.Abs(s[i + 1] - s[i])) + (1e-6 * Big(d[i], d[i + 1])));
+            if (i >= 1 && i + 2 < n)
+            {
+                double step = s[i + 1] - s[i], around = ((s[i] - s[i - 1]) + (s[i + 2] - s[i + 1])) / 2;
+                sScore[i] = Math.Abs(step - around) / (1e-4 * Big(s[i], s[i + 1], d[i], d[i + 1]));
+            }
+        }
+
+        // Clusters of scores over 1, each reported at the midpoint of its highest one.
+        List<double> Clusters(double[] score, Func<int, bool>? skip = null)
+        {
+            var found = new List<double>();
+            int i = 0;
+            while (i < n)
+            {
+                if (score[i] > 1 && (skip is null || !skip(i)))
+                {
+                    int best = i, j = i;
+                    while (j + 1 < n && (score[j + 1] > 1 || (j + 2 < n && score[j + 2] > 1) || (j + 3 < n && score[j + 3] > 1)))
+                    {
+                        j++;
+                        if (score[j] > score[best]) best = j;
+                    }
+
+                    found.Add((x[best] + x[Math.Min(best + 1, n - 1)]) / 2);
+                    i = j + 1;
+                }
+                else
+                {
+                    i++;
+                }
+            }
+
+            return found;
+        }
+
+        var fJumps = Clusters(fScore);
+        var dJumps = Clusters(dScore, i => fScore[i] > 1 || fScore[Math.Max(i - 1, 0)] > 1);
+        // f″ is not judged where f or f′ jumps (it is a delta there).
+        var sJumps = Clusters(sScore, i => Enumerable.Range(Math.Max(i - 2, 0), 5).Any(j => j < n && (fScore[j] > 1 || dScore[j] > 1)));
+        var signChanges = new List<double>();
+        var dips = new List<double>();
+        for (int i = 1; i + 1 < n; i++)
+        {
+            if ((d[i] < 0 && d[i + 1] > 0) || (d[i] > 0 && d[i + 1] < 0)) signChanges.Add(Bisect(D, x[i], x[i + 1]));
+            double local = 0;
+            for (int j = Math.Max(0, i - 1000); j < Math.Min(n, i + 1000); j += 10) local = Math.Max(local, Math.Abs(d[j]));
+            if (Math.Abs(d[i]) < Math.Abs(d[i - 1]) && Math.Abs(d[i]) < Math.Abs(d[i + 1]) && Math.Abs(d[i]) <= 1e-6 * Math.Max(1, local)) dips.Add(x[i]);
+        }
+
+        bool NearBreak(int i) => Enumerable.Range(Math.Max(i - 2, 0), 5).Any(j => j < n && (fScore[j] > 1 || dScore[j] > 1));
+        double maxD = Enumerable.Range(0, n - 1).Where(i => fScore[i] <= 1).Select(i => dScore[i]).Where(v => v <= 1).DefaultIfEmpty(0).Max();
+        double maxS = Enumerable.Range(0, n - 1).Where(i => !NearBreak(i)).Select(i => sScore[i]).Where(v => v <= 1).DefaultIfEmpty(0).Max();
+        return new GridScan(x, d, fJumps, dJumps, sJumps, signChanges, dips, maxD, maxS);
     }
 
     private static bool HitsExactOpenEnd(RangeText.Piece p, double y) =>
