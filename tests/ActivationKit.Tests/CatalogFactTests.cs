@@ -6,8 +6,9 @@ namespace ActivationKit.Tests;
 
 /// <summary>
 /// The catalog's numeric facts held to the function, for every entry at its default parameters: the numeric ends of
-/// <see cref="ActivationInfo.Range"/> and their brackets, and <see cref="ActivationInfo.Smoothness"/> with
-/// <see cref="ActivationInfo.Kinks"/>.
+/// <see cref="ActivationInfo.Range"/> and their brackets, <see cref="ActivationInfo.Smoothness"/> with
+/// <see cref="ActivationInfo.Kinks"/>, and <see cref="ActivationInfo.DerivativeZeros"/>, precisely (the golden and
+/// accuracy tests only use the zeros as places where the error is measured absolutely, within 0.25 of them).
 /// </summary>
 public class CatalogFactTests(ITestOutputHelper output)
 {
@@ -247,6 +248,52 @@ public class CatalogFactTests(ITestOutputHelper output)
         }
 
         Assert.True(problems.Count == 0, $"{name}: Smoothness = {info.Smoothness}, Kinks = [{List(kinks)}] do not fit the reference derivative:\n  " + string.Join("\n  ", problems));
+    }
+
+    /// <summary>
+    /// Each listed zero of f′ (the first seven periods of a periodic list) is a zero of the double reference f′: f′
+    /// changes sign within 10⁻⁹ (relative) of it, or |f′| there is at most 10⁻¹² of f′'s largest value on the grid (a
+    /// double zero such as snake's, or an exact one: tanhshrink's at 0, hardswish's at −1.5). And the list is
+    /// complete: every sign change of f′ on the grid of <see cref="Smoothness_and_kinks_agree_with_the_reference_derivative"/>
+    /// (away from the kinks, where f′ may jump across 0) and every isolated dip of |f′| below 10⁻⁶ of its size
+    /// nearby lies within two grid steps of a listed zero. The golden and accuracy tests measure the error absolutely
+    /// within 0.25 of a listed zero, so a zero listed 0.17 off passed them.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ScalarNames))]
+    public void Derivative_zeros_are_listed_precisely_and_completely(string name)
+    {
+        var info = ActivationCatalog.Find(name)!;
+        var (F, D) = References(ActivationCatalog.Create(info));
+        var grid = Scan(info, F, D);
+        double peak = grid.D.Max(Math.Abs);
+        var problems = new List<string>();
+        var ks = info.DerivativeZerosPeriod > 0 ? Enumerable.Range(-3, 7) : [0];
+        foreach (double z0 in info.DerivativeZeros)
+        {
+            foreach (int k in ks)
+            {
+                double z = z0 + (k * info.DerivativeZerosPeriod);
+                double delta = 1e-9 * Math.Max(1, Math.Abs(z));
+                double left = D(z - delta), at = D(z), right = D(z + delta);
+                bool crosses = (left < 0 && right > 0) || (left > 0 && right < 0);
+                bool vanishes = Math.Abs(at) <= 1e-12 * peak;
+                if (!crosses && !vanishes)
+                {
+                    var nearest = grid.SignChanges.Concat(grid.Dips).DefaultIfEmpty(double.NaN).MinBy(x => Math.Abs(x - z));
+                    problems.Add($"f′({z:R}) = {at:G6} (f′ = {left:G6} at −{delta:G2}, {right:G6} at +{delta:G2}): f′ neither changes sign within ±{delta:G2} nor vanishes (≤ {1e-12 * peak:G2}) there; the nearest zero of f′ found is at {nearest:R}");
+                }
+            }
+        }
+
+        foreach (double x in grid.SignChanges.Concat(grid.Dips))
+        {
+            if (info.Kinks.Any(k => Math.Abs(x - k) <= 2 * Step)) continue;
+            if (global::ActivationKit.Accuracy.AccuracyMeter.DistanceToDerivativeZero(info, x) > 2 * Step) problems.Add($"f′ has a zero at x = {x:R} (f′ there {D(x):G4}) that DerivativeZeros [{string.Join(", ", info.DerivativeZeros)}] does not list");
+        }
+
+        output.WriteLine($"{name}: listed zeros of f′ [{string.Join(", ", info.DerivativeZeros)}]{(info.DerivativeZerosPeriod > 0 ? $" + k·{info.DerivativeZerosPeriod:G6}" : string.Empty)}; on the grid: sign changes [{string.Join(", ", grid.SignChanges.Select(x => x.ToString("G6", CultureInfo.InvariantCulture)))}], dips [{string.Join(", ", grid.Dips.Select(x => x.ToString("G6", CultureInfo.InvariantCulture)))}]");
+        Assert.True(problems.Count == 0, $"{name}: DerivativeZeros do not fit the reference derivative:\n  " + string.Join("\n  ", problems));
     }
 
     private const double Step = 1e-3;
