@@ -11,6 +11,8 @@ namespace ActivationKit.Tests;
 /// (Golden/&lt;name&gt;.csv from tools/golden/gen_golden.py, see docs/golden.md). Forward and backward (dy = 1) must be
 /// within 4 ULP of the exact values at every table input — special values, subnormals, huge magnitudes, underflow
 /// tails, kinks and zeros of f′ included. The same tables check the double reference the float tests measure against.
+/// Zeros carry a sign the ULP distance does not see: wherever a result or the table's value is ±0, the signs must
+/// agree (<see cref="SignOfZeroDiffers"/>), in double, float, Half and bfloat16.
 /// </summary>
 public class GoldenDoubleTests(ITestOutputHelper output)
 {
@@ -106,10 +108,10 @@ public class GoldenDoubleTests(ITestOutputHelper output)
         var bwd = new Measure(name + " backward");
         for (int i = 0; i < n; i++)
         {
-            fwd.Add(x[i], y[i], t.FHi[i], t.FLo[i], Ulp.Double(y[i], t.FHi[i], t.FLo[i]));
-            fwd.Add(x[i], ys[i], t.FHi[i], t.FLo[i], Ulp.Double(ys[i], t.FHi[i], t.FLo[i]));
-            bwd.Add(x[i], dx[i], t.DHi[i], t.DLo[i], DerivativeError(f.Info, x[i], dx[i], t.DHi[i], t.DLo[i], MaxUlp));
-            bwd.Add(x[i], dxs[i], t.DHi[i], t.DLo[i], DerivativeError(f.Info, x[i], dxs[i], t.DHi[i], t.DLo[i], MaxUlp));
+            fwd.Add(x[i], y[i], t.FHi[i], t.FLo[i], Signed(y[i], t.FHi[i], Ulp.Double(y[i], t.FHi[i], t.FLo[i])));
+            fwd.Add(x[i], ys[i], t.FHi[i], t.FLo[i], Signed(ys[i], t.FHi[i], Ulp.Double(ys[i], t.FHi[i], t.FLo[i])));
+            bwd.Add(x[i], dx[i], t.DHi[i], t.DLo[i], Signed(dx[i], t.DHi[i], DerivativeError(f.Info, x[i], dx[i], t.DHi[i], t.DLo[i], MaxUlp)));
+            bwd.Add(x[i], dxs[i], t.DHi[i], t.DLo[i], Signed(dxs[i], t.DHi[i], DerivativeError(f.Info, x[i], dxs[i], t.DHi[i], t.DLo[i], MaxUlp)));
         }
 
         output.WriteLine($"{name} double vs mpmath over {n} inputs: forward max {fwd.Max:F3} ULP (x = {fwd.WorstX:R}), backward max {bwd.Max:F3} ULP (x = {bwd.WorstX:R})");
@@ -133,8 +135,8 @@ public class GoldenDoubleTests(ITestOutputHelper output)
             checkedCount++;
             double r = f.Reference(x);
             double d = f.ReferenceDerivative(x);
-            fwd.Add(x, r, t.FHi[i], t.FLo[i], ReferenceError(r, t.FHi[i], t.FLo[i]));
-            bwd.Add(x, d, t.DHi[i], t.DLo[i], Math.Min(ReferenceError(d, t.DHi[i], t.DLo[i]), DerivativeError(f.Info, x, d, t.DHi[i], t.DLo[i], MaxReferenceUlp)));
+            fwd.Add(x, r, t.FHi[i], t.FLo[i], Signed(r, t.FHi[i], ReferenceError(r, t.FHi[i], t.FLo[i])));
+            bwd.Add(x, d, t.DHi[i], t.DLo[i], Signed(d, t.DHi[i], Math.Min(ReferenceError(d, t.DHi[i], t.DLo[i]), DerivativeError(f.Info, x, d, t.DHi[i], t.DLo[i], MaxReferenceUlp))));
         }
 
         output.WriteLine($"{name} double reference vs mpmath over {checkedCount} float inputs: f max {fwd.Max:F3} ULP (x = {fwd.WorstX:R}), f′ max {bwd.Max:F3} ULP (x = {bwd.WorstX:R})");
@@ -142,6 +144,89 @@ public class GoldenDoubleTests(ITestOutputHelper output)
         Assert.True(fwd.Max <= MaxReferenceUlp, fwd.Report(MaxReferenceUlp));
         Assert.True(bwd.Max <= MaxReferenceUlp, bwd.Report(MaxReferenceUlp));
     }
+
+    /// <summary>
+    /// The float, Half and bfloat16 kernels at every table input their type holds exactly (±0 and ±∞ included), in
+    /// one call over all of them and one call per input: where the result or the table's exact value is ±0, the
+    /// signs agree. The float and 16-bit accuracy tests measure against the double reference in ULPs, which do not
+    /// tell −0 from +0, so a kernel returning +0 at −0 passed everything unless −0 was among its SpecialValues.
+    /// (Beyond the zeros, the values themselves are held to the double reference by those tests.)
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NamesWithTables))]
+    public void Float_half_and_bfloat16_zeros_have_the_golden_sign(string name)
+    {
+        var f = CatalogData.Elementwise(name);
+        var t = Table(name);
+        var wrong = new List<string>();
+        void Check(string type, double[] xs, double[] hi, double[] dhi, Func<double[], (double[] Y, double[] Dx)> run)
+        {
+            var (y, dx) = run(xs);
+            var scalar = xs.Select(v => run([v])).ToArray();
+            for (int i = 0; i < xs.Length; i++)
+            {
+                foreach (var (what, got, exact) in new[] { ("", y[i], hi[i]), ("′", dx[i], dhi[i]), (" (one element)", scalar[i].Y[0], hi[i]), ("′ (one element)", scalar[i].Dx[0], dhi[i]) })
+                {
+                    if (SignOfZeroDiffers(got, exact)) wrong.Add($"{type} {name}{what}({xs[i]:R}) = {got:R}, exact {exact:R}");
+                }
+            }
+        }
+
+        int[] Rows(Func<double, double> narrow) => Enumerable.Range(0, t.Count)
+            .Where(i => !double.IsNaN(t.X[i]) && BitConverter.DoubleToInt64Bits(narrow(t.X[i])) == BitConverter.DoubleToInt64Bits(t.X[i])).ToArray();
+        foreach (var (type, narrow) in new (string, Func<double, double>)[] { ("float", v => (float)v), ("Half", v => (double)(Half)v), ("bfloat16", v => (double)(Numerics.BFloat16)v) })
+        {
+            var rows = Rows(narrow);
+            Assert.True(rows.Length >= (type == "float" ? 500 : 30), $"{name}: only {rows.Length} table inputs are {type} values");
+            Check(type, rows.Select(i => t.X[i]).ToArray(), rows.Select(i => t.FHi[i]).ToArray(), rows.Select(i => t.DHi[i]).ToArray(), xs => type switch
+            {
+                "float" => Run(xs.Select(v => (float)v).ToArray(), (a, b) => f.Forward(a, b), (a, d, b) => f.Backward(a, d, b), 1f, v => v),
+                "Half" => Run(xs.Select(v => (Half)v).ToArray(), (a, b) => f.Forward(a, b), (a, d, b) => f.Backward(a, d, b), Half.One, v => (double)v),
+                _ => Run(xs.Select(v => (Numerics.BFloat16)v).ToArray(), (a, b) => f.Forward(a, b), (a, d, b) => f.Backward(a, d, b), (Numerics.BFloat16)1f, v => (double)v),
+            });
+        }
+
+        string known = KnownKernelBugs.TryGetValue(name, out string? bug) ? bug + "\n" : string.Empty;
+        Assert.True(wrong.Count == 0, $"{known}{name}: {wrong.Count} zero(s) with the wrong sign:\n  " + string.Join("\n  ", wrong.Take(12)));
+    }
+
+    /// <summary>
+    /// Kernel bugs this class found, reported to the kernels' owner and not fixed here (kernels are not this test's to
+    /// change). The assertions stay as strict for them: these entries only say, in the failure message, what is known.
+    /// Remove an entry when its kernel is fixed.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, string> KnownKernelBugs = new Dictionary<string, string>
+    {
+        ["gelu_sigmoid"] = "KNOWN KERNEL BUG (reported; the kernel is not changed on this branch): Silu.Kernel_.BackwardForFloat, the float-data backward "
+            + "of silu with β ≠ 1 (gelu_sigmoid is β = 1.702), sets the slope to +0 where βx ≤ −800 (x ≤ −470.04 here, −∞ included), "
+            + "while f′ < 0 there: float, Half and bfloat16 give gelu_sigmoid′(−1000)·1 = +0 where the exact value, the double kernel and "
+            + "silu′ (β = 1, float) give −0 (the slope's zero should take the sign of the negative side, as ForwardForFloat's does).",
+    };
+
+    private delegate void Map<T>(ReadOnlySpan<T> x, Span<T> y);
+
+    private delegate void Map2<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx);
+
+    private static (double[] Y, double[] Dx) Run<T>(T[] x, Map<T> forward, Map2<T> backward, T one, Func<T, double> wide)
+    {
+        var y = new T[x.Length];
+        var dx = new T[x.Length];
+        forward(x, y);
+        backward(x, Enumerable.Repeat(one, x.Length).ToArray(), dx);
+        return (y.Select(wide).ToArray(), dx.Select(wide).ToArray());
+    }
+
+    /// <summary>
+    /// Whether <paramref name="got"/> and the exact value (<paramref name="hi"/>, the table's nearest double) disagree in
+    /// the sign of a zero: one of them is ±0 and the sign bits differ. A result that underflows to zero keeps the sign of
+    /// the exact value; a zero result at a nonzero input is +0 where the table says so (relu(−1), the flat sides' f′),
+    /// −0 at −0 for functions that behave like c·x there (the tables' conventions, tools/golden/gen_golden.py).
+    /// </summary>
+    internal static bool SignOfZeroDiffers(double got, double hi) =>
+        !double.IsNaN(got) && !double.IsNaN(hi) && (got == 0 || hi == 0) && double.IsNegative(got) != double.IsNegative(hi);
+
+    /// <summary>An error measure that counts a zero of the wrong sign as unbounded (<see cref="SignOfZeroDiffers"/>).</summary>
+    private static double Signed(double got, double hi, double err) => SignOfZeroDiffers(got, hi) ? double.PositiveInfinity : err;
 
     /// <summary>
     /// Error of a derivative in double ULPs; next to a zero of f′ listed in <see cref="ActivationInfo.DerivativeZeros"/>
@@ -203,10 +288,11 @@ public class GoldenDoubleTests(ITestOutputHelper output)
         {
             var sb = new StringBuilder();
             var over = _over.Where(o => o.Err > bound).ToList();
-            sb.Append(CultureInfo.InvariantCulture, $"{what}: {over.Count} result(s) over {bound} ULP, max {Max:G4} ULP at x = {WorstX:R}. Worst:");
+            sb.Append(CultureInfo.InvariantCulture, $"{what}: {over.Count} result(s) over {bound} ULP or with a zero of the wrong sign, max {Max:G4} ULP at x = {WorstX:R}. Worst:");
             foreach (var o in over.OrderByDescending(o => o.Err).DistinctBy(o => o.X).Take(12))
             {
-                sb.Append(CultureInfo.InvariantCulture, $"\n  x = {o.X:R}: got {o.Got:R}, exact {o.Hi:R} + {o.Lo:R} ({o.Err:G4} ULP)");
+                string err = SignOfZeroDiffers(o.Got, o.Hi) ? "the sign of zero differs" : $"{o.Err:G4} ULP";
+                sb.Append(CultureInfo.InvariantCulture, $"\n  x = {o.X:R}: got {o.Got:R}, exact {o.Hi:R} + {o.Lo:R} ({err})");
             }
 
             return sb.ToString();

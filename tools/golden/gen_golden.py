@@ -35,8 +35,12 @@ Definitions are the mathematical ones with PyTorch's conventions where PyTorch h
     double nearest 1/100; constants of a formula (sqrt(2/pi), 0.044715, 1.702, SELU's alpha and scale) are exact,
     as the formulas define them. In the far tails this matters: gelu_tanh near x = -22 amplifies a relative
     error d in sqrt(2/pi) into about 745*d in the result, so a double kernel needs double-double constants there.
-  * the sign of a zero result follows IEEE evaluation of the defining formula at +-0 (tanh(-0) = -0,
-    relu(-0) = +0); the ULP comparison in the tests does not distinguish +0 from -0.
+  * the sign of a zero result at +-0 is the library's (the catalog's special values): -0 at -0 for the functions
+    marked odd_zero, which behave like c*x there or are odd (tanh(-0) = -0, tanhshrink(-0) = -0, snake(-0) = -0,
+    though x - tanh(x) and x + sin(x)^2 evaluated in IEEE arithmetic give +0), +0 for the others (relu(-0) = +0);
+    an exact zero elsewhere is +0 (relu(-1), the flat sides of f'), and a value that underflows keeps its sign
+    (silu(-inf) = -0). The tests require these signs wherever a result or a table value is +-0
+    (GoldenDoubleTests.SignOfZeroDiffers), in double, float, Half and bfloat16.
 """
 
 import math
@@ -228,7 +232,7 @@ class Fn:
         next to the ones the catalog lists).
     fzeros: zeros of f away from 0 (sampled densely: relative accuracy is hardest there).
     tails: [(lo, hi)] extra intervals to sample (underflow/overflow tails, algorithm switch regions).
-    odd_zero: f(-0) = -0 (f behaves like c*x at 0 with IEEE evaluation).
+    odd_zero: f(-0) = -0 (f behaves like c*x at 0, or is odd: the library keeps the sign of a zero input).
     at_inf: optional {+1: (f, df), -1: (f, df)} overriding the limits computed numerically.
     extra: additional inputs (doubles).
     """
@@ -343,7 +347,8 @@ def functions():
            params=[("min_val", -1.0), ("max_val", 1.0)],
            conventions="f'(-1) = f'(1) = 0 (PyTorch hardtanh_backward)", kinks=[-1.0, 1.0], odd_zero=True))
     add(Fn("tanhshrink", "x - tanh(x)", "tanh(x)^2", lambda x: x - tanh(x), lambda x: tanh(x) ** 2,
-           tails=[(-25.0, -15.0), (15.0, 25.0), (-0.1, 0.1)]))
+           conventions="tanhshrink(-0) = -0 (odd, as the catalog states; PyTorch's x - tanh(x) gives +0)",
+           tails=[(-25.0, -15.0), (15.0, 25.0), (-0.1, 0.1)], odd_zero=True))
     add(Fn("softsign", "x/(1 + |x|)", "1/(1 + |x|)^2", lambda x: x / (1 + abs(x)), lambda x: 1 / (1 + abs(x)) ** 2,
            odd_zero=True))
     add(Fn("relu", "max(0, x)", "1 if x > 0 else 0", lambda x: x if x > 0 else 0, lambda x: 1 if x > 0 else 0,
@@ -438,9 +443,9 @@ def functions():
     add(Fn("snake", "x + sin(alpha*x)^2/alpha", "1 + sin(2*alpha*x)",
            lambda x: x + mpmath.sin(x) ** 2, lambda x: 1 + mpmath.sin(2 * x),
            params=[("alpha", 1.0)],
-           conventions="snake(+-inf) = +-inf (limit); snake'(+-inf) = NaN (no limit); f' has double zeros at -pi/4 + k*pi",
+           conventions="snake(-0) = -0 (f = x + O(x^2), as the catalog states; x + sin(x)^2 would give +0); snake(+-inf) = +-inf (limit); snake'(+-inf) = NaN (no limit); f' has double zeros at -pi/4 + k*pi",
            dzeros=[(lambda k=k: -mpmath.pi / 4 + k * mpmath.pi) for k in list(range(-4, 5)) + big_k + [-k for k in big_k]],
-           at_inf={+1: (math.inf, math.nan), -1: (-math.inf, math.nan)},
+           at_inf={+1: (math.inf, math.nan), -1: (-math.inf, math.nan)}, odd_zero=True,
            extra=[6381956970095103.0 * 2.0 ** 797, -6381956970095103.0 * 2.0 ** 797]))
     add(Fn("sin", "sin(x)", "cos(x)", mpmath.sin, mpmath.cos,
            conventions="sin(+-inf) = cos(+-inf) = NaN",
