@@ -97,7 +97,7 @@ public class CatalogFactTests(ITestOutputHelper output)
         var finite = samples.Where(s => !double.IsNaN(s.Y)).ToList();
         output.WriteLine($"{name}: {range.Form}; outputs from {finite.Min(s => s.Y):R} to {finite.Max(s => s.Y):R}");
         var problems = new List<string>();
-        string Where(Sample s) => $"{name}({s.Input}) = {s.Y.ToString("R", CultureInfo.InvariantCulture)}";
+        string Where(Sample s) => $"{name}({s.Input()}) = {s.Y.ToString("R", CultureInfo.InvariantCulture)}";
         var outside = finite.Where(s => !range.Pieces.Any(p => p.ContainsWithin(s.Y) && !(s.Moderate && HitsExactOpenEnd(p, s.Y)))).ToList();
         foreach (var s in outside.OrderByDescending(s => range.Pieces.Min(p => p.DistanceTo(s.Y))).Take(4))
         {
@@ -351,8 +351,13 @@ public class CatalogFactTests(ITestOutputHelper output)
         double MaxDScore,
         double MaxSScore);
 
-    /// <summary>The grid of <see cref="Smoothness_and_kinks_agree_with_the_reference_derivative"/> and what it finds.</summary>
-    private static GridScan Scan(ActivationInfo info, Func<double, double> F, Func<double, double> D)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<GridScan>> Scans = new(StringComparer.Ordinal);
+
+    /// <summary>The grid of <see cref="Smoothness_and_kinks_agree_with_the_reference_derivative"/> and what it finds (once per function).</summary>
+    private static GridScan Scan(ActivationInfo info, Func<double, double> F, Func<double, double> D) =>
+        Scans.GetOrAdd(info.Name, _ => new Lazy<GridScan>(() => ScanGrid(info, F, D))).Value;
+
+    private static GridScan ScanGrid(ActivationInfo info, Func<double, double> F, Func<double, double> D)
     {
         const double h = 1e-6;
         double lo = Math.Min(-20, info.Kinks.DefaultIfEmpty(0).Min() - 1), hi = Math.Max(20, info.Kinks.DefaultIfEmpty(0).Max() + 1);
@@ -413,23 +418,44 @@ public class CatalogFactTests(ITestOutputHelper output)
             return found;
         }
 
+        // f″ is not judged where f or f′ jumps (it is a delta there).
+        var nearBreak = new bool[n];
+        for (int i = 0; i < n; i++)
+        {
+            if (fScore[i] > 1 || dScore[i] > 1)
+            {
+                for (int j = Math.Max(i - 2, 0); j <= Math.Min(i + 2, n - 1); j++) nearBreak[j] = true;
+            }
+        }
+
         var fJumps = Clusters(fScore);
         var dJumps = Clusters(dScore, i => fScore[i] > 1 || fScore[Math.Max(i - 1, 0)] > 1);
-        // f″ is not judged where f or f′ jumps (it is a delta there).
-        var sJumps = Clusters(sScore, i => Enumerable.Range(Math.Max(i - 2, 0), 5).Any(j => j < n && (fScore[j] > 1 || dScore[j] > 1)));
+        var sJumps = Clusters(sScore, i => nearBreak[i]);
+
+        // |f′|'s size nearby: the largest |f′| in blocks of 500 points, over the blocks within about ±1000 points.
+        const int block = 500;
+        var blockMax = new double[(n / block) + 1];
+        for (int i = 0; i < n; i++) blockMax[i / block] = Math.Max(blockMax[i / block], Math.Abs(d[i]));
         var signChanges = new List<double>();
         var dips = new List<double>();
         for (int i = 1; i + 1 < n; i++)
         {
             if ((d[i] < 0 && d[i + 1] > 0) || (d[i] > 0 && d[i + 1] < 0)) signChanges.Add(Bisect(D, x[i], x[i + 1]));
-            double local = 0;
-            for (int j = Math.Max(0, i - 1000); j < Math.Min(n, i + 1000); j += 10) local = Math.Max(local, Math.Abs(d[j]));
-            if (Math.Abs(d[i]) < Math.Abs(d[i - 1]) && Math.Abs(d[i]) < Math.Abs(d[i + 1]) && Math.Abs(d[i]) <= 1e-6 * Math.Max(1, local)) dips.Add(x[i]);
+            if (Math.Abs(d[i]) < Math.Abs(d[i - 1]) && Math.Abs(d[i]) < Math.Abs(d[i + 1]))
+            {
+                double local = 0;
+                for (int b = Math.Max(0, (i / block) - 2); b <= Math.Min(blockMax.Length - 1, (i / block) + 2); b++) local = Math.Max(local, blockMax[b]);
+                if (Math.Abs(d[i]) <= 1e-6 * Math.Max(1, local)) dips.Add(x[i]);
+            }
         }
 
-        bool NearBreak(int i) => Enumerable.Range(Math.Max(i - 2, 0), 5).Any(j => j < n && (fScore[j] > 1 || dScore[j] > 1));
-        double maxD = Enumerable.Range(0, n - 1).Where(i => fScore[i] <= 1).Select(i => dScore[i]).Where(v => v <= 1).DefaultIfEmpty(0).Max();
-        double maxS = Enumerable.Range(0, n - 1).Where(i => !NearBreak(i)).Select(i => sScore[i]).Where(v => v <= 1).DefaultIfEmpty(0).Max();
+        double maxD = 0, maxS = 0;
+        for (int i = 0; i + 1 < n; i++)
+        {
+            if (fScore[i] <= 1 && dScore[i] <= 1) maxD = Math.Max(maxD, dScore[i]);
+            if (!nearBreak[i] && sScore[i] <= 1) maxS = Math.Max(maxS, sScore[i]);
+        }
+
         return new GridScan(x, d, fJumps, dJumps, sJumps, signChanges, dips, maxD, maxS);
     }
 
@@ -437,7 +463,7 @@ public class CatalogFactTests(ITestOutputHelper output)
         !p.IsSet && ((!p.LowerClosed && !p.Ends[0].Rounded && y == p.Ends[0].Value) || (!p.UpperClosed && !p.Ends[1].Rounded && y == p.Ends[1].Value));
 
     /// <summary>One output: the input that gave it (for messages), its value, and whether the input is moderate.</summary>
-    private sealed record Sample(string Input, double Y, bool Moderate);
+    private sealed record Sample(Func<string> Input, double Y, bool Moderate);
 
     private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
@@ -459,7 +485,7 @@ public class CatalogFactTests(ITestOutputHelper output)
         var xs = x.ToArray();
         var y = new double[xs.Length];
         f.Forward(xs, y);
-        var samples = xs.Select((v, i) => new Sample(R(v), y[i], Math.Abs(v) <= Moderate)).ToList();
+        var samples = xs.Select((v, i) => new Sample(() => R(v), y[i], Math.Abs(v) <= Moderate)).ToList();
 
         // The extremes on the moderate inputs, refined by golden-section search around the best grid points.
         double F(double v)
@@ -476,7 +502,7 @@ public class CatalogFactTests(ITestOutputHelper output)
             if (best == grid[0] || best == grid[^1]) continue;
             double a = xs[best - 1], b = xs[best + 1];
             double m = GoldenSection(v => sign * F(v), a, b);
-            samples.Add(new Sample(R(m), F(m), true));
+            samples.Add(new Sample(() => R(m), F(m), true));
         }
 
         return samples;
@@ -544,7 +570,7 @@ public class CatalogFactTests(ITestOutputHelper output)
         var x = rows.SelectMany(r => new[] { r.A, r.B }).ToArray();
         var y = new double[rows.Count];
         f.Forward(x, y, 2);
-        return rows.Select((r, i) => new Sample($"[{R(r.A)} | {R(r.B)}]", y[i], Math.Abs(r.A) == 1 && Math.Abs(r.B) <= Moderate)).ToList();
+        return rows.Select((r, i) => new Sample(() => $"[{R(r.A)} | {R(r.B)}]", y[i], Math.Abs(r.A) == 1 && Math.Abs(r.B) <= Moderate)).ToList();
     }
 
     private static List<Sample> RowwiseSamples(Activation f)
@@ -571,8 +597,12 @@ public class CatalogFactTests(ITestOutputHelper output)
         for (int r = 0; r < rows.Count; r++)
         {
             bool moderate = rows[r].Max() - rows[r].Min() <= Moderate;
-            string row = "[" + string.Join(", ", rows[r].Select(R)) + "]";
-            for (int c = 0; c < columns; c++) samples.Add(new Sample($"{row}[{c}]", y[(r * columns) + c], moderate));
+            var row = rows[r];
+            for (int c = 0; c < columns; c++)
+            {
+                int column = c;
+                samples.Add(new Sample(() => $"[{string.Join(", ", row.Select(R))}][{column}]", y[(r * columns) + c], moderate));
+            }
         }
 
         return samples;
