@@ -186,22 +186,8 @@ public class GoldenDoubleTests(ITestOutputHelper output)
             });
         }
 
-        string known = KnownKernelBugs.TryGetValue(name, out string? bug) ? bug + "\n" : string.Empty;
-        Assert.True(wrong.Count == 0, $"{known}{name}: {wrong.Count} zero(s) with the wrong sign:\n  " + string.Join("\n  ", wrong.Take(12)));
+        Assert.True(wrong.Count == 0, $"{name}: {wrong.Count} zero(s) with the wrong sign:\n  " + string.Join("\n  ", wrong.Take(12)));
     }
-
-    /// <summary>
-    /// Kernel bugs this class found, reported to the kernels' owner and not fixed here (kernels are not this test's to
-    /// change). The assertions stay as strict for them: these entries only say, in the failure message, what is known.
-    /// Remove an entry when its kernel is fixed.
-    /// </summary>
-    private static readonly IReadOnlyDictionary<string, string> KnownKernelBugs = new Dictionary<string, string>
-    {
-        ["gelu_sigmoid"] = "KNOWN KERNEL BUG (reported; the kernel is not changed on this branch): Silu.Kernel_.BackwardForFloat, the float-data backward "
-            + "of silu with β ≠ 1 (gelu_sigmoid is β = 1.702), sets the slope to +0 where βx ≤ −800 (x ≤ −470.04 here, −∞ included), "
-            + "while f′ < 0 there: float, Half and bfloat16 give gelu_sigmoid′(−1000)·1 = +0 where the exact value, the double kernel and "
-            + "silu′ (β = 1, float) give −0 (the slope's zero should take the sign of the negative side, as ForwardForFloat's does).",
-    };
 
     private delegate void Map<T>(ReadOnlySpan<T> x, Span<T> y);
 

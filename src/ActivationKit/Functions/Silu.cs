@@ -332,7 +332,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         /// dy·f′ for float data in double lanes, as <see cref="ForwardForFloat{TV}"/>: f′ = σ(z)·(1 + z·σ(−z)) =
         /// (1 + e + z·e)/(1 + e)² for z ≥ 0 and e·(1 + e + z)/(1 + e)² below (e = e^−|z|); next to the zero of f′
         /// (z ≈ −1.2785) the sum 1 + e + z is off by about 2^−53 absolutely, which a float result does not see. Beyond
-        /// |z| = 800 f′ is 1 or 0; β = 0 gives 1/2 (NaN for a NaN x).
+        /// |z| = 800 f′ is 1 or −0; β = 0 gives 1/2 (NaN for a NaN x).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV BackwardForFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>
@@ -343,7 +343,9 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             var d = TV.One + e;
             var negative = TV.LessThan(z, TV.Zero);
             var slope = TV.Select(negative, e * (d + z), TV.Fma(z, e, d)) / (d * d);
-            slope = TV.SelectWhereGreaterOrEqual(TV.Abs(z), TV.Create(800.0), TV.Select(negative, TV.Zero, TV.One), slope);
+            // f′ = σ(z)·(1 + z·σ(−z)) < 0 below z ≈ −1.2785, so its underflowed value there is −0 (as silu's own float
+            // lanes give for β = 1), and dy·f′ gets the exact product's sign of zero.
+            slope = TV.SelectWhereGreaterOrEqual(TV.Abs(z), TV.Create(800.0), TV.Select(negative, TV.Create(-0.0), TV.One), slope);
             return dy * slope;
         }
 
