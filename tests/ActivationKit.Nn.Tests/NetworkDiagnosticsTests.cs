@@ -96,6 +96,26 @@ public class NetworkDiagnosticsTests
         Assert.All(flow, p => Assert.Equal(21, p.Norms.Count));
     }
 
+    [Theory]
+    [InlineData("elu(2)")]
+    [InlineData("leaky_relu(0.2)")]
+    [InlineData("softplus(beta=3)")]
+    public void A_deep_stack_the_engine_initialised_at_non_default_parameters_is_not_judged_by_the_default_gain(string activation)
+    {
+        // The engine draws with the gain at the layer's own parameters (elu(2): 0.962, not elu's 1.245); judged by the
+        // default gain, ten layers compounded to 0.005× and train --diagnose warned about the engine's own init.
+        var net = Mlp.Build(16, Enumerable.Repeat(256, 10), activation, 2);
+        net.Initialize(Initializer.Auto, 3);
+        var findings = ActivationKit.Diagnostics.InitCheck.Check(NetworkDiagnostics.Weights(net));
+        Assert.DoesNotContain(findings, f => f.Kind == FindingKind.InitScale);
+        var check = ActivationKit.Advisor.NetworkCheck.Check(new ActivationKit.Advisor.NetworkSpec
+        {
+            Inputs = 16,
+            Layers = [.. Enumerable.Repeat(new ActivationKit.Advisor.LayerSpec { Units = 256, Activation = activation, Init = "auto" }, 10), new ActivationKit.Advisor.LayerSpec { Units = 2, Activation = "identity", Init = "auto" }],
+        });
+        Assert.DoesNotContain(check, f => f.Kind == FindingKind.InitScale);
+    }
+
     [Fact]
     public void Zero_initialised_hidden_layers_are_symmetric()
     {

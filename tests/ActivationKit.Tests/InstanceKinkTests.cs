@@ -21,6 +21,8 @@ public class InstanceKinkTests
     }
 
     [Theory]
+    [InlineData("elu(2)", new[] { 0.0 })]
+    [InlineData("elu(alpha=0)", new[] { 0.0 })]
     [InlineData("thresholded_relu(10)", new[] { 10.0 })]
     [InlineData("thresholded_relu(-2.5)", new[] { -2.5 })]
     [InlineData("hardtanh(-8,20)", new[] { -8.0, 20.0 })]

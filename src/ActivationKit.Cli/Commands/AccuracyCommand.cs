@@ -83,20 +83,7 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         };
 
         /// <summary>--dtype read by eval's and bench's parser (<see cref="DataFiles.ParseDType"/>), null when absent or unknown.</summary>
-        private IO.DType? ParsedDType
-        {
-            get
-            {
-                try
-                {
-                    return DType is null ? null : DataFiles.ParseDType(DType);
-                }
-                catch (UsageException)
-                {
-                    return null;
-                }
-            }
-        }
+        private IO.DType? ParsedDType => DataFiles.TryParseDType(DType);
 
         /// <inheritdoc />
         public override ValidationResult Validate()

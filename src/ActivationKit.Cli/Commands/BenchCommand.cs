@@ -75,20 +75,14 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         /// --dtype read by eval's parser (<see cref="DataFiles.ParseDType"/>: f32, float32, float, single, f64, double,
         /// half, bfloat16… in any letter case), as its short name f32/f64/f16/bf16; null when it names no type.
         /// </summary>
-        public string? DtypeName
+        public string? DtypeName => DataFiles.TryParseDType(Dtype) switch
         {
-            get
-            {
-                try
-                {
-                    return DataFiles.ParseDType(Dtype) switch { IO.DType.F64 => "f64", IO.DType.F16 => "f16", IO.DType.BF16 => "bf16", _ => "f32" };
-                }
-                catch (UsageException)
-                {
-                    return null;
-                }
-            }
-        }
+            null => null,
+            IO.DType.F64 => "f64",
+            IO.DType.F16 => "f16",
+            IO.DType.BF16 => "bf16",
+            _ => "f32",
+        };
 
         /// <inheritdoc />
         public override ValidationResult Validate()

@@ -48,13 +48,16 @@ public static class DataFiles
     public static readonly IReadOnlyList<string> Extensions = [".npy", ".csv", ".txt", ".f32", ".f64"];
 
     /// <summary>Parses a --dtype value.</summary>
-    public static DType ParseDType(string text) => text.Trim().ToLowerInvariant() switch
+    public static DType ParseDType(string text) => TryParseDType(text) ?? throw new UsageException($"Unknown --dtype '{text}'; use f32, f64, f16 or bf16.");
+
+    /// <summary>A --dtype value's type (f32, float32, float, single, f64, double, half, bfloat16… in any letter case), or null when it names none.</summary>
+    public static DType? TryParseDType(string? text) => text?.Trim().ToLowerInvariant() switch
     {
         "f32" or "float32" or "float" or "single" => DType.F32,
         "f64" or "float64" or "double" => DType.F64,
         "f16" or "float16" or "half" => DType.F16,
         "bf16" or "bfloat16" => DType.BF16,
-        _ => throw new UsageException($"Unknown --dtype '{text}'; use f32, f64, f16 or bf16."),
+        _ => null,
     };
 
     /// <summary>The extension of <paramref name="path"/> if actkit reads/writes it, else a <see cref="UsageException"/>.</summary>

@@ -224,9 +224,12 @@ public sealed record ExperimentConfig
     /// PReLU learns its slopes, RReLU trains with random slopes, a dead unit needs a zero output, and gelu, gelu_tanh
     /// and squareplus are measured for saturation. 3 (2026-12-01, too): a diverged trial records NaN test accuracy, loss and
     /// dead/saturated fractions and no layer diagnostics (they were measured on the diverged network), its timeline
-    /// stops at the last finite weights, and every trial records its test sample count. Keys without it are version 1.
+    /// stops at the last finite weights, and every trial records its test sample count. 4 (2026-12-01, fifth session):
+    /// the initialisation gains follow one rule (InitGain: PyTorch's where it has one, else 1/√E[f(z)²]; silu, mish, elu,
+    /// softplus, the GLU family, selu under He or Glorot and others changed) and are taken at the layer's own parameters
+    /// (leaky_relu(0.2): 1.3868). Keys without it are version 1.
     /// </summary>
-    public const int EngineVersion = 3;
+    public const int EngineVersion = 4;
 
     /// <summary>
     /// The settings every trial shares (engine version, data and its header setting when one is given, samples, noise,

@@ -202,18 +202,18 @@ public static class InitializerSpec
     /// Var(w) of the weights the initialiser draws for a layer of <paramref name="activation"/> with
     /// <paramref name="fanIn"/> inputs and <paramref name="fanOut"/> pre-activation columns, as the engine draws them:
     /// He g²/fan_in, Glorot g²·2/(fan_in + fan_out), orthogonal g²/max(fan_in, fan_out) (each entry of g·Q), with g
-    /// the activation's gain; LeCun 1/fan_in; normal(s) s²; uniform(a) a²/3 (a bare normal or uniform:
+    /// the activation's gain (<paramref name="gain"/>, the gain at the layer's parameters; null: the catalog's at the defaults); LeCun 1/fan_in; normal(s) s²; uniform(a) a²/3 (a bare normal or uniform:
     /// <see cref="DefaultScale"/>); auto the activation's recommended scheme (normal variant); zeros and constant 0.
     /// </summary>
     /// <exception cref="ArgumentException">An unknown or malformed initialiser, or a fan below 1.</exception>
-    public static double WeightVariance(string spec, ActivationInfo activation, int fanIn, int fanOut)
+    public static double WeightVariance(string spec, ActivationInfo activation, int fanIn, int fanOut, double? gain = null)
     {
         ArgumentNullException.ThrowIfNull(activation);
         ArgumentOutOfRangeException.ThrowIfLessThan(fanIn, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(fanOut, 1);
         var (name, value) = Parse(spec);
         if (name == "auto") name = activation.Init switch { Initialization.He => "he_normal", Initialization.LeCun => "lecun_normal", _ => "glorot_uniform" };
-        double g2 = activation.Gain * activation.Gain;
+        double g2 = (gain ?? activation.Gain) * (gain ?? activation.Gain);
         double scale = value ?? DefaultScale;
         return name switch
         {
@@ -280,6 +280,7 @@ public static class NetworkCheck
         if (spec.Inputs < 0) throw new ArgumentException($"The network spec's inputs must be ≥ 1 (or 0: not given), got {spec.Inputs}.", nameof(spec));
         var found = new List<Finding>();
         var acts = new List<ActivationInfo>();
+        var functions = new List<Activation>();
         var inits = new List<string>();
         for (int i = 0; i < spec.Layers.Count; i++)
         {
@@ -294,6 +295,7 @@ public static class NetworkCheck
             }
 
             acts.Add(f.Info);
+            functions.Add(f);
             try
             {
                 inits.Add(layer.Init.Trim().Length == 0 ? "" : InitializerSpec.Canonical(layer.Init));
@@ -317,7 +319,8 @@ public static class NetworkCheck
             int fanIn = i == 0 ? spec.Inputs : spec.Layers[i - 1].Units;
             int fanOut = info.Kind == ActivationKind.Gated ? 2 * spec.Layers[i].Units : spec.Layers[i].Units;
             string scheme = spec.Layers[i].Init.Trim();
-            double variance = InitializerSpec.WeightVariance(scheme, info, Math.Max(1, fanIn), fanOut);
+            double gain = InitGain.ForInit(functions[i]);
+            double variance = InitializerSpec.WeightVariance(scheme, info, Math.Max(1, fanIn), fanOut, gain);
             if (variance == 0)
             {
                 found.Add(new Finding
@@ -328,13 +331,13 @@ public static class NetworkCheck
                     Explanation = inits[i] is "zeros" or "constant"
                         ? $"{inits[i]} initialisation of a hidden layer makes every unit identical; they get identical gradients and never become different."
                         : $"{scheme} draws every weight as 0, which makes every unit of a hidden layer identical; they get identical gradients and never become different.",
-                    Fix = $"Use {ActivationAdvisor.InitFor(info)}.",
+                    Fix = $"Use {ActivationAdvisor.InitFor(functions[i])}.",
                 });
                 continue;
             }
 
             // The first layer's fan-in is the spec's inputs; without them its scale is unknown.
-            if (fanIn >= 1) variances.Add(new LayerVariance(name, variance, fanIn, fanOut, info, scheme));
+            if (fanIn >= 1) variances.Add(new LayerVariance(name, variance, fanIn, fanOut, info, scheme, gain));
         }
 
         found.AddRange(InitCheck.CheckScale(variances));

@@ -41,8 +41,16 @@ public static class InitGain
     {
         ArgumentNullException.ThrowIfNull(activation);
         var info = activation.Info;
-        return activation.Parameters.SequenceEqual(info.Parameters.Select(p => p.Default)) ? info.Gain : Of(activation);
+        if (activation.Parameters.SequenceEqual(info.Parameters.Select(p => p.Default))) return info.Gain;
+        // A quadrature takes 10–40 ms; a comparison initialises the same spec once per seed and layer.
+        return Computed.GetOrAdd(activation.ToString(), _ => Of(activation));
     }
+
+    /// <summary>The gains <see cref="ForInit"/> has computed, by spec (the spec names every parameter, so it names the gain).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, double> Computed = new(StringComparer.Ordinal);
+
+    /// <summary>At most this many quadrature panels per second moment: a noisy integrand stops refining here.</summary>
+    private const int PanelBudget = 20000;
 
     /// <summary>The gain of a spec such as <c>leaky_relu(0.2)</c> (see <see cref="Of(Activation)"/>).</summary>
     /// <exception cref="ArgumentException">An unknown name or a malformed spec.</exception>
@@ -82,8 +90,11 @@ public static class InitGain
             throw new ArgumentException($"{activation.Name} is row-wise: its second moment depends on the row length, and its gain is 1 (a linear logits layer).", nameof(activation));
         }
 
+        // RReLU in training mode draws a slope per index: its gain is its inference mode's (the mean slope).
+        if (activation is Functions.Rrelu { Training: true } rrelu) activation = rrelu.Eval();
         double total = 0;
-        for (double left = -Reach; left < Reach; left += 1) total += Panel(activation, left, left + 1, depth: 0);
+        int budget = PanelBudget;
+        for (double left = -Reach; left < Reach; left += 1) total += Panel(activation, left, left + 1, depth: 0, ref budget);
         return total;
     }
 
@@ -110,7 +121,7 @@ public static class InitGain
     ];
 
     /// <summary>∫ f(x)²·φ(x) dx over [a, b], bisected until the 7- and 15-point rules agree (jumps and kinks are bisected down to them).</summary>
-    private static double Panel(Activation f, double a, double b, int depth)
+    private static double Panel(Activation f, double a, double b, int depth, ref int budget)
     {
         double mid = (a + b) / 2, half = (b - a) / 2;
         var x = new double[15];
@@ -132,8 +143,8 @@ public static class InitGain
 
         kronrod *= half;
         gauss *= half;
-        if (Math.Abs(kronrod - gauss) <= 1e-14 * Math.Max(1.0, Math.Abs(kronrod)) || depth >= 50) return kronrod;
-        return Panel(f, a, mid, depth + 1) + Panel(f, mid, b, depth + 1);
+        if (Math.Abs(kronrod - gauss) <= 1e-14 * Math.Max(1.0, Math.Abs(kronrod)) || depth >= 50 || --budget <= 0) return kronrod;
+        return Panel(f, a, mid, depth + 1, ref budget) + Panel(f, mid, b, depth + 1, ref budget);
     }
 
     /// <summary>f(x)²·φ(x) at each x (gated: a = 1, b = x; with several channels, x in every channel).</summary>

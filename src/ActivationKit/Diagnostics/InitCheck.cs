@@ -26,7 +26,8 @@ public sealed record LayerWeights(string Name, ReadOnlyMemory<float> Weights, in
 /// <param name="FanOut">Units.</param>
 /// <param name="Activation">The layer's activation.</param>
 /// <param name="Scheme">The initialiser the variance follows from (e.g. "normal(0.01)"), or null when it was measured from the weights.</param>
-public sealed record LayerVariance(string Name, double Variance, int FanIn, int FanOut, ActivationInfo Activation, string? Scheme = null);
+/// <param name="Gain">The activation's gain at the layer's own parameters (<see cref="InitGain.ForInit"/>), or null for the catalog's at the defaults.</param>
+public sealed record LayerVariance(string Name, double Variance, int FanIn, int FanOut, ActivationInfo Activation, string? Scheme = null, double? Gain = null);
 
 /// <summary>
 /// Checks weights before (or during) training: zero or constant weights and identical units (symmetry never
@@ -61,7 +62,7 @@ public static class InitCheck
             }
 
             if (!isHidden || layer.Activation is null) continue;
-            variances.Add(new LayerVariance(layer.Name, Variance(w), layer.FanIn, layer.FanOut, layer.Activation.Info));
+            variances.Add(new LayerVariance(layer.Name, Variance(w), layer.FanIn, layer.FanOut, layer.Activation.Info, Gain: InitGain.ForInit(layer.Activation)));
         }
 
         // Only a symmetric layer leaves the product without a meaningful factor for that layer.
@@ -88,7 +89,7 @@ public static class InitCheck
         var logRatios = new List<double>();
         foreach (var layer in hidden)
         {
-            var (low, high) = NeededVarianceRange(layer.Activation, layer.FanIn, layer.FanOut);
+            var (low, high) = NeededVarianceRange(layer.Activation, layer.FanIn, layer.FanOut, layer.Gain);
             double needed = Math.Clamp(layer.Variance, low, high);
             double ratio = layer.Variance / needed;
             logRatios.Add(Math.Log(ratio));
@@ -123,7 +124,7 @@ public static class InitCheck
                         ? $"Over {hidden.Count} hidden layers the layers' variance ratios multiply to {ProductText(product)}: "
                         : $"Each hidden layer's weight variance is off by a modest factor, but over {hidden.Count} layers it compounds to {ProductText(product)}: ")
                     + (product < 1 ? "activations and gradients shrink layer by layer." : "activations grow layer by layer and saturate or explode."),
-                Fix = $"Initialise each layer for its activation: {InitAdvice(hidden[0].Activation)}.",
+                Fix = $"Initialise each layer for its activation: {InitAdvice(hidden[0].Activation, hidden[0].Gain)}.",
             });
         }
 
@@ -134,15 +135,19 @@ public static class InitCheck
     private static string ProductText(double product) =>
         double.IsPositiveInfinity(product) ? "more than 1E+308×" : product == 0 ? "less than 1E-308×" : $"{product:G3}×";
 
-    /// <summary>The weight variance an activation needs to keep signal variance steady (its recommended scheme and gain).</summary>
-    public static double NeededVariance(ActivationInfo info, int fanIn, int fanOut)
+    /// <summary>
+    /// The weight variance an activation needs to keep signal variance steady: its recommended scheme with
+    /// <paramref name="gain"/> (the gain at the layer's parameters; null: the catalog's at the defaults).
+    /// </summary>
+    public static double NeededVariance(ActivationInfo info, int fanIn, int fanOut, double? gain = null)
     {
         ArgumentNullException.ThrowIfNull(info);
+        double g = gain ?? info.Gain;
         return info.Init switch
         {
-            Initialization.He => info.Gain * info.Gain / fanIn,
+            Initialization.He => g * g / fanIn,
             Initialization.LeCun => 1.0 / fanIn,
-            _ => info.Gain * info.Gain * 2.0 / (fanIn + fanOut),
+            _ => g * g * 2.0 / (fanIn + fanOut),
         };
     }
 
@@ -153,10 +158,10 @@ public static class InitCheck
     /// draws. Judged against either end alone, the other convention read as a factor 2.8 off per layer, which over ten
     /// layers compounds into a warning for a network initialised as recommended.
     /// </summary>
-    public static (double Low, double High) NeededVarianceRange(ActivationInfo info, int fanIn, int fanOut)
+    public static (double Low, double High) NeededVarianceRange(ActivationInfo info, int fanIn, int fanOut, double? gain = null)
     {
         ArgumentNullException.ThrowIfNull(info);
-        double needed = NeededVariance(info, fanIn, fanOut);
+        double needed = NeededVariance(info, fanIn, fanOut, gain);
         double plain = 2.0 / (fanIn + fanOut);
         return info.Init == Initialization.Glorot ? (Math.Min(plain, needed), Math.Max(plain, needed)) : (needed, needed);
     }
@@ -188,7 +193,7 @@ public static class InitCheck
             Explanation = allEqual
                 ? $"All {w.Length} weights of {layer.Name} equal {w[0]}: every unit computes the same output and receives the same gradient, so they stay identical forever (symmetry is never broken)."
                 : $"{identicalPairs} units of {layer.Name} have exactly the same incoming weights as another unit, so they will stay identical.",
-            Fix = $"Initialise weights randomly: {InitAdvice(layer.Activation?.Info)}. Only biases may start at zero.",
+            Fix = $"Initialise weights randomly: {InitAdvice(layer.Activation?.Info, layer.Activation is null ? null : InitGain.ForInit(layer.Activation))}. Only biases may start at zero.",
         };
     }
 
@@ -202,12 +207,12 @@ public static class InitCheck
                 ? $"{layer.Name}'s weight variance {layer.Variance:G3} is {ratio:G3}× what {layer.Activation.Name} needs ({needed:G3}): "
                 : $"{layer.Scheme} gives a weight variance of {layer.Variance:G3} for {layer.FanIn} inputs, {ratio:G3}× what {layer.Activation.Name} needs ({needed:G3}): ")
             + (ratio < 1 ? "the signal shrinks through this layer." : "the signal grows through this layer and can saturate or explode."),
-        Fix = $"Use {InitAdvice(layer.Activation)}.",
+        Fix = $"Use {InitAdvice(layer.Activation, layer.Gain)}.",
     };
 
-    private static string InitAdvice(ActivationInfo? info) => info is null
+    private static string InitAdvice(ActivationInfo? info, double? gain) => info is null
         ? $"{FindingText.SchemeName(null)} initialisation"
-        : $"{FindingText.SchemeName(info.Init)} initialisation{(info.Init == Initialization.He ? $" with gain {info.Gain:G4}" : string.Empty)} for {info.Name}";
+        : $"{FindingText.SchemeName(info.Init)} initialisation{(info.Init == Initialization.He ? $" with gain {gain ?? info.Gain:G4}" : string.Empty)} for {info.Name}";
 
     /// <summary>
     /// A layer the checks can read: at least one input and one unit, and exactly fan-in × fan-out weights (the product

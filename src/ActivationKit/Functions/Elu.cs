@@ -81,6 +81,10 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
     /// <summary>α: the negative branch tends to −α.</summary>
     public double Alpha { get; }
 
+    /// <inheritdoc />
+    /// <remarks>f′ is α below 0 and 1 above: C¹ at α = 1 (the catalog's entry), a kink at 0 for any other α.</remarks>
+    public override IReadOnlyList<double> Kinks => Alpha == 1.0 ? Info.Kinks : [0.0];
+
     /// <summary>True for α ≥ 0, where f′ = y + α on the negative branch (y ≤ 0) can be told from the identity branch.</summary>
     public override bool SupportsBackwardFromOutput => Alpha >= 0;
 
