@@ -41,6 +41,14 @@ namespace ActivationKit.Kernels;
 /// log-softmax subtracts ln s = log1p(s′), computed in double and split into two floats, from the exact d + lo
 /// (about 2 ULP).
 /// </para>
+/// <para>
+/// Every sum of the forward over a row (the exponentials, the sum below the maximum, and Σdy of log-softmax's backward
+/// from the output) runs over sixteen canonical lanes whatever the register width (<see cref="FloatLanes16x1{TV}"/> and its siblings: entry i in lane i mod 16, each
+/// lane in index order, the lanes added in double in one fixed tree), and every choice of arithmetic depends on the
+/// row alone (its length, its guess over a whole number of blocks of sixteen, its maximum and minimum, flags over all
+/// sixteen lanes), never on the width: so every instruction-set path returns the same bits by construction. Each
+/// pass takes the lanes of its width as a type argument (TA), picked from TV where it is called.
+/// </para>
 /// </remarks>
 internal static class SoftmaxCoreFloat
 {
@@ -56,6 +64,7 @@ internal static class SoftmaxCoreFloat
     private const int GuessBias = 32;        // the guessed pass's t = e^v·2^(32 − G), G the exponent of e^g
     private const float GuessFloorReach = 150f;
     private const double GuessSumStart = 549755813888.0;                  // 2^39: t up to it keeps the fast two-sum exact
+    private const int ShortSumLength = 32;   // rows up to this long sum their t with the two-sum from 0 instead (ShortRow on AVX-512)
     private const double GuessLimit = 79228162514264337593543950336.0;    // 2^96: the largest Σt the guessed pass accepts
     private const double GuessSureLog2 = 62.0;   // (m − g)·log2 e + log2 n up to this: Σt < n·2^(33.5 + (m − g)·log2 e) ≤ 2^96
     private const int ShortGradientLength = 64;      // softmax, softmin and log-softmax gradients of rows up to this long keep their exponentials on the stack,
@@ -127,16 +136,28 @@ internal static class SoftmaxCoreFloat
     /// softmax(sign·x) or log_softmax(sign·x) of a row of at most two registers (rows of 10 classes, say) in one method:
     /// both registers loaded (the second overlapping the first when the row is shorter), the maximum, the exponentials,
     /// their sum and the outputs, with no pass of its own per step. The same frames and arithmetic as the longer rows
-    /// (softmax: the guessed frame with g the maximum itself; log-softmax: the ranged frame, the sum below the maximum
-    /// and the count at it), so the results differ from those paths at most where the double sum of the lanes rounds
-    /// differently. False, having written nothing, for rows the scaled frames do not cover (a maximum outside
-    /// [−150, 300], NaN or +∞ entries), which take the general path. 16,384 rows of 10: softmax 20 → 18 ns per row
-    /// (TensorPrimitives.SoftMax 22.5 in the same process), log-softmax 40 → 34; rows of 32: 70 → 33 (the passes
+    /// (softmax: the guessed frame with g the maximum itself and, for rows of up to <see cref="ShortSumLength"/>, the
+    /// two-sum from 0 of <see cref="GuessedSum{TV, TS, TClamp, TStore}"/>; log-softmax: the ranged frame, the sum below
+    /// the maximum and the count at it), in the same canonical lanes, so a row gives the same bits here as through the
+    /// passes of a narrower width. False, having written nothing, for rows the scaled frames do not cover (a maximum
+    /// outside [−150, 300], NaN or +∞ entries), which take the general path. 16,384 rows of 10: softmax 20 → 18 ns per
+    /// row (TensorPrimitives.SoftMax 22.5 in the same process), log-softmax 40 → 34; rows of 32: 70 → 33 (the passes
     /// one by one, paired). Rows in pairs gain nothing here: the driver offers these rows one at a time.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool ShortRow<TV, TS>(ReadOnlySpan<float> x, Span<float> y, bool log)
         where TV : struct, IVec<TV>
+        where TS : struct, ISign
+        => typeof(TV) == typeof(V512<float>) ? ShortRow<TV, FloatLanes16x1<TV>, TS>(x, y, log)
+            : typeof(TV) == typeof(V256<float>) ? ShortRow<TV, FloatLanes16x2<TV>, TS>(x, y, log)
+            : typeof(TV) == typeof(V128<float>) ? ShortRow<TV, FloatLanes16x4<TV>, TS>(x, y, log)
+            : ShortRow<TV, FloatLanes16x16<TV>, TS>(x, y, log);
+
+    /// <summary><see cref="ShortRow{TV, TS}"/> with the canonical lanes <typeparamref name="TA"/> of TV's width.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static bool ShortRow<TV, TA, TS>(ReadOnlySpan<float> x, Span<float> y, bool log)
+        where TV : struct, IVec<TV>
+        where TA : struct, IFloatLanes16<TV, TA>
         where TS : struct, ISign
     {
         int n = x.Length;
@@ -145,23 +166,23 @@ internal static class SoftmaxCoreFloat
         ref float py = ref MemoryMarshal.GetReference(y);
         var a = TS.Apply(Lanes.Load<TV, float>(ref px));
         var b = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, second)));
+        // The entries from Count on (the second register's lanes that the first did not cover, all of them for a row of
+        // two whole registers) are the next register of a block of sixteen (FloatLanes16): their sums take them rotated
+        // to its first lanes, with zeros above them.
+        int fresh = n - TV.Count;
+        var front = TA.Front(fresh);
         float max = Lanes.ExtremeOfFloats(TV.Max(a, b), largest: true);
         if (!(max >= ScaledLowest && max <= ScaledHighest)) return false;
-        // The second register's lanes that the first did not cover (all of them for a row of two whole registers).
-        var fresh = TV.GreaterThanOrEqual(TV.Indices, TV.Create((2 * TV.Count) - n));
         var frame = log ? new ScaledFrame(max) : GuessedFrame(max);
         var floor = TV.Create(frame.Floor);
         var top = TV.Create(frame.Top);
         ExpConstants(0f, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2);
         var ta = ScaledExp<TV, Yes>(a, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-        var tb = ScaledExp<TV, Yes>(b, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-        // The sums take the second register's fresh lanes only; its stores rewrite the overlap with the same values.
-        var tbFresh = TV.And(fresh, tb);
-        var error = TV.Zero;
         if (!log)
         {
-            var sum = SoftmaxCore.TwoSum(ta, tbFresh, ref error);
-            double total = Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error);
+            var tb = ScaledExp<TV, Yes>(b, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+            // The guessed pass's sum for rows of up to ShortSumLength in its frame with g = m (two-sum from 0).
+            double total = TA.TotalOfFirstTwo(ta, TV.And(front, TA.Rotate(tb, fresh)));
             // A NaN entry makes the sum NaN.
             if (!(total > 0)) return false;
             var hi = TV.Create(FloatPair(1.0 / total, out float loValue));
@@ -171,12 +192,16 @@ internal static class SoftmaxCoreFloat
             return true;
         }
 
+        // BelowTopPass's sum: two-sum from zero over the entries below the maximum, and the count at it (the lanes the
+        // first register covered count as below the maximum in the second, and are left out of its sum).
+        var bFront = TA.Rotate(b, fresh);
+        var tFront = ScaledExp<TV, Yes>(bFront, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
         var m = TV.Create(max);
-        var belowSum = SoftmaxCore.TwoSum(TV.SelectWhereEqual(a, m, TV.Zero, ta), TV.SelectWhereEqual(b, m, TV.Zero, tbFresh), ref error);
-        int atTop = TV.CountWhereEqual(a, m) + TV.CountWhereEqual(TV.Select(fresh, b, TV.Create(float.NegativeInfinity)), m);
-        double below = Lanes.SumOfFloats(belowSum) + Lanes.SumOfFloats(error);
-        if (double.IsNaN(below)) return false;
-        var lnHi = TV.Create(FloatPair(LogOfSum(below, frame.Scale, atTop), out float lnLoValue));
+        var w = TV.Select(front, bFront, TV.Create(float.NegativeInfinity));
+        double belowSum = TA.TotalOfFirstTwo(TV.SelectWhereEqual(a, m, TV.Zero, ta), TV.SelectWhereEqual(w, m, TV.Zero, TV.And(front, tFront)));
+        int atTop = TV.CountWhereEqual(a, m) + TV.CountWhereEqual(w, m);
+        if (double.IsNaN(belowSum)) return false;
+        var lnHi = TV.Create(FloatPair(LogOfSum(belowSum, frame.Scale, atTop), out float lnLoValue));
         var lnLo = TV.Create(lnLoValue);
         Lanes.Store(MinusPair(a - m, lnHi, lnLo), ref py);
         Lanes.Store(MinusPair(b - m, lnHi, lnLo), ref Unsafe.Add(ref py, second));
@@ -252,8 +277,9 @@ internal static class SoftmaxCoreFloat
     }
 
     /// <summary>
-    /// The largest of sign·x over the row's first max(128, n/8) entries (all of a row of up to 128): the same on every
-    /// register width (a maximum does not depend on the order, and a zero comes back as +0); unspecified when one of them
+    /// The largest of sign·x over the row's first max(128, n/8) entries rounded up to a multiple of 16 (all of a row of
+    /// up to 128): the same on every register width (a maximum does not depend on the order, and a zero comes back as
+    /// +0); unspecified when one of them
     /// is NaN. An eighth of a long row keeps the guess within the fast two-sum's reach of the row's maximum: on rows of
     /// 16,000 Normal(0, 3) values the maximum lies 1.6 above the first 2,000 entries on average (more than 4.5 above in
     /// 1.3 % of rows), against 4.1 above the first 128 (41 %).
@@ -265,7 +291,9 @@ internal static class SoftmaxCoreFloat
     {
         ref float px = ref MemoryMarshal.GetReference(x);
         int last = x.Length - TV.Count;
-        int end = Math.Min(Math.Max(GuessLength, x.Length / 8), x.Length);
+        // Up to a whole block of sixteen, so that every register width reads the same entries (a Vector512 register
+        // would read past an end that is not a multiple of sixteen, and a narrower one stop short of it).
+        int end = Math.Min((Math.Max(GuessLength, x.Length / 8) + 15) & ~15, x.Length);
         var hi = TS.Apply(Lanes.Load<TV, float>(ref px));
         for (int j = TV.Count; j < end; j += TV.Count)
         {
@@ -304,12 +332,28 @@ internal static class SoftmaxCoreFloat
         where TS : struct, ISign
     {
         double total = clamp
-            ? ExpPass<TV, TS, Yes, Yes>(x, y, frame.Floor, frame.Top, GuessSumStart, out bool exact)
-            : ExpPass<TV, TS, No, Yes>(x, y, frame.Floor, frame.Top, GuessSumStart, out exact);
+            ? GuessedSum<TV, TS, Yes, Yes>(x, y, frame, out bool exact)
+            : GuessedSum<TV, TS, No, Yes>(x, y, frame, out exact);
         if (!(total <= GuessLimit)) return 0;
         // The limit is far inside what the scaling needs (Σt below 2^126), so the exact sum is taken whatever it is.
         return exact ? total : SumOfRow<TV>(y);
     }
+
+    /// <summary>
+    /// The guessed pass's exponentials and their sum in <paramref name="frame"/>: for rows of up to
+    /// <see cref="ShortSumLength"/> entries (whose guess is their maximum) the two-sum from 0, as <see cref="ShortRow{TV, TS}"/>
+    /// forms it, longer rows the fast two-sum from <see cref="GuessSumStart"/>; the same on every register width, since
+    /// the choice depends on the row's length alone.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double GuessedSum<TV, TS, TClamp, TStore>(ReadOnlySpan<float> x, Span<float> y, ScaledFrame frame, out bool exact)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+        where TClamp : struct, IFlag
+        where TStore : struct, IFlag
+        => x.Length <= ShortSumLength
+            ? ExpPass<TV, TS, TClamp, TStore, TwoSumStep>(x, y, frame.Floor, frame.Top, 0, out exact)
+            : ExpPass<TV, TS, TClamp, TStore, FastTwoSumStep>(x, y, frame.Floor, frame.Top, GuessSumStart, out exact);
 
     /// <summary>
     /// <see cref="GuessedForward{TV, TS}"/> for y over x, which must not start writing unless the guessed pass will
@@ -327,7 +371,7 @@ internal static class SoftmaxCoreFloat
         if (!ordered || !float.IsFinite(max)) return false;
         var frame = GuessedFrame(guess);
         if (((max - guess) * Log2E) + Math.Log2(x.Length) > GuessSureLog2
-            && !(ExpPass<TV, TS, Yes, No>(x, y, frame.Floor, frame.Top, GuessSumStart, out _) <= GuessLimit))
+            && !(GuessedSum<TV, TS, Yes, No>(x, y, frame, out _) <= GuessLimit))
         {
             return false;
         }
@@ -604,22 +648,42 @@ internal static class SoftmaxCoreFloat
     }
 
     /// <summary>Σ of a float row, compensated per lane (two-sum), in double.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double SumOfRow<TV>(ReadOnlySpan<float> v) where TV : struct, IVec<TV>
+        => typeof(TV) == typeof(V512<float>) ? SumOfRow<TV, FloatLanes16x1<TV>>(v)
+            : typeof(TV) == typeof(V256<float>) ? SumOfRow<TV, FloatLanes16x2<TV>>(v)
+            : typeof(TV) == typeof(V128<float>) ? SumOfRow<TV, FloatLanes16x4<TV>>(v)
+            : SumOfRow<TV, FloatLanes16x16<TV>>(v);
+
+    /// <summary><see cref="SumOfRow{TV}"/> with the canonical lanes <typeparamref name="TA"/> of TV's width.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double SumOfRow<TV, TA>(ReadOnlySpan<float> v)
+        where TV : struct, IVec<TV>
+        where TA : struct, IFloatLanes16<TV, TA>
     {
         int n = v.Length;
         ref float pv = ref MemoryMarshal.GetReference(v);
         int last = n - TV.Count;
-        var sum = TV.Zero;
-        var error = TV.Zero;
-        for (int i = 0; i < n; i += TV.Count)
+        var sums = TA.Start(0f);
+        int i = 0;
+        // A block of sixteen per iteration (one, two or four registers); the scalar path takes the loop below.
+        if (typeof(TA) != typeof(FloatLanes16x16<TV>))
         {
-            bool full = i <= last;
-            var g = Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, full ? i : last));
-            sum = SoftmaxCore.TwoSum(sum, full ? g : TV.And(FreshLanes<TV>(n), g), ref error);
+            for (; i + 16 <= n; i += 16)
+            {
+                sums.Add<TwoSumStep>(0, Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, i)));
+                if (typeof(TA) != typeof(FloatLanes16x1<TV>)) sums.Add<TwoSumStep>(1, Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, i + TV.Count)));
+                if (typeof(TA) == typeof(FloatLanes16x4<TV>))
+                {
+                    sums.Add<TwoSumStep>(2, Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, i + (2 * TV.Count))));
+                    sums.Add<TwoSumStep>(3, Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, i + (3 * TV.Count))));
+                }
+            }
         }
 
-        return Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error);
+        for (; i <= last; i += TV.Count) sums.Add<TwoSumStep>(TA.Register(i), Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, i)));
+        if (i < n) sums.Add<TwoSumStep>(TA.Register(i), TA.FreshToFront(Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, last)), n - i));
+        return sums.Total(0);
     }
 
     [SkipLocalsInit]
@@ -800,8 +864,8 @@ internal static class SoftmaxCoreFloat
     {
         var frame = new ScaledFrame(max);
         return frame.Clamps(min)
-            ? ExpPass<TV, TS, Yes, Yes>(x, y, frame.Floor, frame.Top, SumStart, out _)
-            : ExpPass<TV, TS, No, Yes>(x, y, frame.Floor, frame.Top, SumStart, out _);
+            ? ExpPass<TV, TS, Yes, Yes, FastTwoSumStep>(x, y, frame.Floor, frame.Top, SumStart, out _)
+            : ExpPass<TV, TS, No, Yes, FastTwoSumStep>(x, y, frame.Floor, frame.Top, SumStart, out _);
     }
 
     /// <summary>The scaled path's constants for a row whose maximum m lies in [−150, 300].</summary>
@@ -873,12 +937,27 @@ internal static class SoftmaxCoreFloat
     /// the fast two-sum against a running sum that starts at <paramref name="sumStart"/> (a power of two), and whether
     /// every lane's sum stayed below twice that start, so that no t exceeded it and the two-sum was exact.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static double ExpPass<TV, TS, TClamp, TStore>(ReadOnlySpan<float> x, Span<float> y, float floorValue, float topValue, double sumStart, out bool exact)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double ExpPass<TV, TS, TClamp, TStore, TStep>(ReadOnlySpan<float> x, Span<float> y, float floorValue, float topValue, double sumStart, out bool exact)
         where TV : struct, IVec<TV>
         where TS : struct, ISign
         where TClamp : struct, IFlag
         where TStore : struct, IFlag
+        where TStep : struct, ISumStep
+        => typeof(TV) == typeof(V512<float>) ? ExpPass<TV, FloatLanes16x1<TV>, TS, TClamp, TStore, TStep>(x, y, floorValue, topValue, sumStart, out exact)
+            : typeof(TV) == typeof(V256<float>) ? ExpPass<TV, FloatLanes16x2<TV>, TS, TClamp, TStore, TStep>(x, y, floorValue, topValue, sumStart, out exact)
+            : typeof(TV) == typeof(V128<float>) ? ExpPass<TV, FloatLanes16x4<TV>, TS, TClamp, TStore, TStep>(x, y, floorValue, topValue, sumStart, out exact)
+            : ExpPass<TV, FloatLanes16x16<TV>, TS, TClamp, TStore, TStep>(x, y, floorValue, topValue, sumStart, out exact);
+
+    /// <summary><see cref="ExpPass{TV, TS, TClamp, TStore, TStep}"/> with the canonical lanes <typeparamref name="TA"/> of TV's width.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double ExpPass<TV, TA, TS, TClamp, TStore, TStep>(ReadOnlySpan<float> x, Span<float> y, float floorValue, float topValue, double sumStart, out bool exact)
+        where TV : struct, IVec<TV>
+        where TA : struct, IFloatLanes16<TV, TA>
+        where TS : struct, ISign
+        where TClamp : struct, IFlag
+        where TStore : struct, IFlag
+        where TStep : struct, ISumStep
     {
         int n = x.Length;
         ref float px = ref MemoryMarshal.GetReference(x);
@@ -890,16 +969,18 @@ internal static class SoftmaxCoreFloat
         ExpConstants(floorValue * 0f, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2);
         // The overlapping last register is read before anything is stored, so y may be x.
         var lastV = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)));
-        var sum = TV.Create(sumStart);
-        var error = TV.Zero;
+        // Every canonical lane starts at sumStart (FloatLanes16: the same sums on every register width).
+        var sums = TA.Start((float)sumStart);
         int i = 0;
         // Two registers per iteration (two independent exponential chains to overlap), and the next two loaded before
         // these are stored: when y sits just above x modulo 4 KiB (two arrays allocated one after the other), a load
         // issued after a store to an address that agrees with it in the low 12 bits waits for that store, which made
         // the pass latency-bound (up to 2× slower with one register per iteration, 10% with two and no look-ahead).
-        // The sums run in the same order as one register at a time, so the bits do not change.
-        if (i + TV.Count <= last)
+        // Each lane adds its entries in the order of the row, as one register at a time would. Vector128 takes a
+        // block of four registers per iteration (its four accumulators) and the scalar path none (its loop below).
+        if ((typeof(TA) == typeof(FloatLanes16x1<TV>) || typeof(TA) == typeof(FloatLanes16x2<TV>)) && i + TV.Count <= last)
         {
+            int secondRegister = TA.Register(TV.Count);
             var va = TS.Apply(Lanes.Load<TV, float>(ref px));
             var vb = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, TV.Count)));
             for (; i + TV.Count <= last; i += 2 * TV.Count)
@@ -916,27 +997,50 @@ internal static class SoftmaxCoreFloat
                     Lanes.Store(b, ref Unsafe.Add(ref py, i + TV.Count));
                 }
 
-                sum = SoftmaxCore.FastTwoSum(SoftmaxCore.FastTwoSum(sum, a, ref error), b, ref error);
+                sums.Add<TStep>(0, a);
+                sums.Add<TStep>(secondRegister, b);
+            }
+        }
+        else if (typeof(TA) == typeof(FloatLanes16x4<TV>))
+        {
+            for (; i + (3 * TV.Count) <= last; i += 4 * TV.Count)
+            {
+                var a = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                var b = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + TV.Count))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                var c = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + (2 * TV.Count)))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                var d = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + (3 * TV.Count)))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                if (TStore.On)
+                {
+                    Lanes.Store(a, ref Unsafe.Add(ref py, i));
+                    Lanes.Store(b, ref Unsafe.Add(ref py, i + TV.Count));
+                    Lanes.Store(c, ref Unsafe.Add(ref py, i + (2 * TV.Count)));
+                    Lanes.Store(d, ref Unsafe.Add(ref py, i + (3 * TV.Count)));
+                }
+
+                sums.Add<TStep>(0, a);
+                sums.Add<TStep>(1, b);
+                sums.Add<TStep>(2, c);
+                sums.Add<TStep>(3, d);
             }
         }
 
-        if (i <= last)
+        for (; i <= last; i += TV.Count)
         {
             var t = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
             if (TStore.On) Lanes.Store(t, ref Unsafe.Add(ref py, i));
-            sum = SoftmaxCore.FastTwoSum(sum, t, ref error);
-            i += TV.Count;
+            sums.Add<TStep>(TA.Register(i), t);
         }
 
         if (i < n)
         {
             var t = ScaledExp<TV, TClamp>(lastV, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
             if (TStore.On) Lanes.Store(t, ref Unsafe.Add(ref py, last));
-            sum = SoftmaxCore.FastTwoSum(sum, TV.And(FreshLanes<TV>(n), t), ref error);
+            sums.Add<TStep>(TA.Register(i), TA.FreshToFront(t, n - i));
         }
 
-        exact = TV.AllTrue(TV.LessThanOrEqual(sum, TV.Create(2 * sumStart)));
-        return (Lanes.SumOfFloats(sum) - (sumStart * TV.Count)) + Lanes.SumOfFloats(error);
+        // The two-sum is exact whatever the sums; the fast two-sum while no t exceeded the start.
+        exact = typeof(TStep) == typeof(TwoSumStep) || sums.AllAtMost((float)(2 * sumStart));
+        return sums.Total(sumStart);
     }
 
     /// <summary>y = t·(hi + lo), the inverse of the sum held as two floats so the product is rounded about once.</summary>
@@ -961,9 +1065,21 @@ internal static class SoftmaxCoreFloat
     }
 
     /// <summary>Σ t over the entries below the maximum (two-sum from zero) and the count of entries at it.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double BelowTopPass<TV, TS, TClamp>(ReadOnlySpan<float> x, float maxValue, float floorValue, float topValue, out int atTop)
         where TV : struct, IVec<TV>
+        where TS : struct, ISign
+        where TClamp : struct, IFlag
+        => typeof(TV) == typeof(V512<float>) ? BelowTopPass<TV, FloatLanes16x1<TV>, TS, TClamp>(x, maxValue, floorValue, topValue, out atTop)
+            : typeof(TV) == typeof(V256<float>) ? BelowTopPass<TV, FloatLanes16x2<TV>, TS, TClamp>(x, maxValue, floorValue, topValue, out atTop)
+            : typeof(TV) == typeof(V128<float>) ? BelowTopPass<TV, FloatLanes16x4<TV>, TS, TClamp>(x, maxValue, floorValue, topValue, out atTop)
+            : BelowTopPass<TV, FloatLanes16x16<TV>, TS, TClamp>(x, maxValue, floorValue, topValue, out atTop);
+
+    /// <summary><see cref="BelowTopPass{TV, TS, TClamp}"/> with the canonical lanes <typeparamref name="TA"/> of TV's width.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double BelowTopPass<TV, TA, TS, TClamp>(ReadOnlySpan<float> x, float maxValue, float floorValue, float topValue, out int atTop)
+        where TV : struct, IVec<TV>
+        where TA : struct, IFloatLanes16<TV, TA>
         where TS : struct, ISign
         where TClamp : struct, IFlag
     {
@@ -975,50 +1091,55 @@ internal static class SoftmaxCoreFloat
         var top = TV.Create(topValue);
         // The exponential's constants in registers for the whole pass (see ScaledExp).
         ExpConstants(floorValue * 0f, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2);
-        var sum = TV.Zero;
-        var error = TV.Zero;
+        var sums = TA.Start(0f);
         int count = 0;
         int i = 0;
         // Four registers per iteration: four independent exponential chains for the core to overlap (two measured 12 %
-        // slower in a C model of this loop on Zen 5); the sums run in the same order as one register at a time.
-        for (; i + (3 * TV.Count) <= last; i += 4 * TV.Count)
+        // slower in a C model of this loop on Zen 5): four blocks of sixteen on Vector512, two on Vector256, one on
+        // Vector128; each lane adds its entries in the order of the row. The scalar path takes the loop below.
+        if (typeof(TA) != typeof(FloatLanes16x16<TV>))
         {
-            var va = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
-            var vb = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + TV.Count)));
-            var vc = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + (2 * TV.Count))));
-            var vd = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + (3 * TV.Count))));
-            var ta = ScaledExp<TV, TClamp>(va, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-            var tb = ScaledExp<TV, TClamp>(vb, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-            var tc = ScaledExp<TV, TClamp>(vc, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-            var td = ScaledExp<TV, TClamp>(vd, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-            sum = SoftmaxCore.TwoSum(sum, TV.SelectWhereEqual(va, m, TV.Zero, ta), ref error);
-            sum = SoftmaxCore.TwoSum(sum, TV.SelectWhereEqual(vb, m, TV.Zero, tb), ref error);
-            sum = SoftmaxCore.TwoSum(sum, TV.SelectWhereEqual(vc, m, TV.Zero, tc), ref error);
-            sum = SoftmaxCore.TwoSum(sum, TV.SelectWhereEqual(vd, m, TV.Zero, td), ref error);
-            count += TV.CountWhereEqual(va, m) + TV.CountWhereEqual(vb, m) + TV.CountWhereEqual(vc, m) + TV.CountWhereEqual(vd, m);
+            int kb = TA.Register(TV.Count);
+            int kc = TA.Register(2 * TV.Count);
+            int kd = TA.Register(3 * TV.Count);
+            for (; i + (3 * TV.Count) <= last; i += 4 * TV.Count)
+            {
+                var va = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
+                var vb = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + TV.Count)));
+                var vc = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + (2 * TV.Count))));
+                var vd = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + (3 * TV.Count))));
+                var ta = ScaledExp<TV, TClamp>(va, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                var tb = ScaledExp<TV, TClamp>(vb, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                var tc = ScaledExp<TV, TClamp>(vc, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                var td = ScaledExp<TV, TClamp>(vd, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                sums.Add<TwoSumStep>(0, TV.SelectWhereEqual(va, m, TV.Zero, ta));
+                sums.Add<TwoSumStep>(kb, TV.SelectWhereEqual(vb, m, TV.Zero, tb));
+                sums.Add<TwoSumStep>(kc, TV.SelectWhereEqual(vc, m, TV.Zero, tc));
+                sums.Add<TwoSumStep>(kd, TV.SelectWhereEqual(vd, m, TV.Zero, td));
+                count += TV.CountWhereEqual(va, m) + TV.CountWhereEqual(vb, m) + TV.CountWhereEqual(vc, m) + TV.CountWhereEqual(vd, m);
+            }
         }
 
         for (; i <= last; i += TV.Count)
         {
             var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
             var t = ScaledExp<TV, TClamp>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-            sum = SoftmaxCore.TwoSum(sum, TV.SelectWhereEqual(v, m, TV.Zero, t), ref error);
+            sums.Add<TwoSumStep>(TA.Register(i), TV.SelectWhereEqual(v, m, TV.Zero, t));
             count += TV.CountWhereEqual(v, m);
         }
 
         if (i < n)
         {
             var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)));
-            var fresh = FreshLanes<TV>(n);
             var t = ScaledExp<TV, TClamp>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-            // Lanes the full registers covered count as below the maximum here, with t = 0.
-            var w = TV.Select(fresh, v, TV.Create(float.NegativeInfinity));
-            sum = SoftmaxCore.TwoSum(sum, TV.SelectWhereEqual(w, m, TV.Zero, TV.And(fresh, t)), ref error);
+            // Lanes the full registers covered count as below the maximum here (and are left out of the sum).
+            var w = TV.Select(FreshLanes<TV>(n), v, TV.Create(float.NegativeInfinity));
+            sums.Add<TwoSumStep>(TA.Register(i), TA.FreshToFront(TV.SelectWhereEqual(v, m, TV.Zero, t), n - i));
             count += TV.CountWhereEqual(w, m);
         }
 
         atTop = count;
-        return Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error);
+        return sums.Total(0);
     }
 
     /// <summary>y = ((v − m) − L_hi) − L_lo with ln s = L_hi + L_lo (<paramref name="lnS"/> split into two floats).</summary>
@@ -1172,35 +1293,47 @@ internal static class SoftmaxCoreFloat
     /// in one method overran the JIT's inlining budget, every lane operation became a call, and rows with a maximum
     /// above 300 (Normal(0, 100) logits) took 3.6 ns/element instead of about 0.4.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ExactShiftSoftmax<TV>(ReadOnlySpan<float> x, Span<float> y, float sign, float max) where TV : struct, IVec<TV>
+    {
+        if (typeof(TV) == typeof(V512<float>)) ExactShiftSoftmax<TV, FloatLanes16x1<TV>>(x, y, sign, max);
+        else if (typeof(TV) == typeof(V256<float>)) ExactShiftSoftmax<TV, FloatLanes16x2<TV>>(x, y, sign, max);
+        else if (typeof(TV) == typeof(V128<float>)) ExactShiftSoftmax<TV, FloatLanes16x4<TV>>(x, y, sign, max);
+        else ExactShiftSoftmax<TV, FloatLanes16x16<TV>>(x, y, sign, max);
+    }
+
+    /// <summary><see cref="ExactShiftSoftmax{TV}"/> with the canonical lanes <typeparamref name="TA"/> of TV's width.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ExactShiftSoftmax<TV, TA>(ReadOnlySpan<float> x, Span<float> y, float sign, float max)
+        where TV : struct, IVec<TV>
+        where TA : struct, IFloatLanes16<TV, TA>
     {
         ExactShiftSetup<TV>(x, sign, max, out var s, out var m, out var fresh, out var lastV);
         int n = x.Length;
         int last = n - TV.Count;
         ref float px = ref MemoryMarshal.GetReference(x);
         ref float py = ref MemoryMarshal.GetReference(y);
-        var sum = TV.Zero;
-        var error = TV.Zero;
+        var sums = TA.Start(0f);
 
-        // Pass 2: e = e^(v − m) into y, summed (compensated); the tail register adds only its fresh lanes.
+        // Pass 2: e = e^(v − m) into y, summed (compensated, in the canonical lanes of FloatLanes16); the tail
+        // register adds only its fresh lanes.
         int i = 0;
         for (; i <= last; i += TV.Count)
         {
             var e = ShiftedExp(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)) * s, m);
             Lanes.Store(e, ref Unsafe.Add(ref py, i));
-            sum = SoftmaxCore.TwoSum(sum, e, ref error);
+            sums.Add<TwoSumStep>(TA.Register(i), e);
         }
 
         if (i < n)
         {
             var e = ShiftedExp(lastV, m);
             Lanes.Store(e, ref Unsafe.Add(ref py, last));
-            sum = SoftmaxCore.TwoSum(sum, TV.And(fresh, e), ref error);
+            sums.Add<TwoSumStep>(TA.Register(i), TA.FreshToFront(e, n - i));
         }
 
         // Pass 3: y = e·(1/s) with 1/s as two floats, so the product is rounded about once.
-        double inverseD = 1.0 / (Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error));
+        double inverseD = 1.0 / sums.Total(0);
         float inverseHi = (float)inverseD;
         var inverse = TV.Create(inverseHi);
         var inverseLo = TV.Create(inverseD - inverseHi);
@@ -1215,16 +1348,27 @@ internal static class SoftmaxCoreFloat
     }
 
     /// <summary>Passes 2 and 3 of <see cref="ExactShiftForward{TV}"/> for log-softmax (see <see cref="ExactShiftSoftmax{TV}"/>).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ExactShiftLog<TV>(ReadOnlySpan<float> x, Span<float> y, float sign, float max) where TV : struct, IVec<TV>
+    {
+        if (typeof(TV) == typeof(V512<float>)) ExactShiftLog<TV, FloatLanes16x1<TV>>(x, y, sign, max);
+        else if (typeof(TV) == typeof(V256<float>)) ExactShiftLog<TV, FloatLanes16x2<TV>>(x, y, sign, max);
+        else if (typeof(TV) == typeof(V128<float>)) ExactShiftLog<TV, FloatLanes16x4<TV>>(x, y, sign, max);
+        else ExactShiftLog<TV, FloatLanes16x16<TV>>(x, y, sign, max);
+    }
+
+    /// <summary><see cref="ExactShiftLog{TV}"/> with the canonical lanes <typeparamref name="TA"/> of TV's width.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ExactShiftLog<TV, TA>(ReadOnlySpan<float> x, Span<float> y, float sign, float max)
+        where TV : struct, IVec<TV>
+        where TA : struct, IFloatLanes16<TV, TA>
     {
         ExactShiftSetup<TV>(x, sign, max, out var s, out var m, out var fresh, out var lastV);
         int n = x.Length;
         int last = n - TV.Count;
         ref float px = ref MemoryMarshal.GetReference(x);
         ref float py = ref MemoryMarshal.GetReference(y);
-        var sum = TV.Zero;
-        var error = TV.Zero;
+        var sums = TA.Start(0f);
 
         // Pass 2 (log): s = 1 + s′ with s′ = Σ_{v < m} e + (k − 1), k the count of maxima, so a tiny s′ keeps its
         // relative accuracy through log1p. The terms are summed as e·2^64, so those below the float normals
@@ -1240,12 +1384,14 @@ internal static class SoftmaxCoreFloat
             var isTop = TV.EqualTo(v, m);
             var d = SoftmaxCore.ExactDifference(v, m, out var dLo);
             var p = VMath.ExpPartsF(d, dLo, out var k);
-            var e = TV.AndNot(TV.ScaleB(p, k + TV.Create(ScaleBias)), TV.LessThan(d, TV.Create(-112.0)));
-            sum = SoftmaxCore.TwoSum(sum, TV.AndNot(TV.And(keep, e), isTop), ref error);
+            var e = TV.AndNot(TV.AndNot(TV.ScaleB(p, k + TV.Create(ScaleBias)), TV.LessThan(d, TV.Create(-112.0))), isTop);
+            // The overlapping last register's fresh lanes go to their canonical lanes (FloatLanes16).
+            sums.Add<TwoSumStep>(TA.Register(i), full ? e : TA.FreshToFront(e, n - i));
+            // The count of maxima: sums of ones, exact in any order.
             top += TV.And(TV.And(keep, isTop), TV.One);
         }
 
-        double sPrime = ((Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error)) / ScaleBiasFactor) + (Lanes.SumOfFloats(top) - 1.0);
+        double sPrime = (sums.Total(0) / ScaleBiasFactor) + (Lanes.SumOfFloats(top) - 1.0);
         // Pass 3 (log): y = ((d − L_hi) − L_lo) + lo with ln s = L_hi + L_lo.
         double lnS = LogOnePlusRow(sPrime);
         float lHi = (float)lnS;
