@@ -103,7 +103,7 @@ public class IsaMatrixTests
 
     /// <summary>
     /// The float softmax, softmin and log-softmax rows return the same bits on every path: <c>actkit row-hashes</c> (forward
-    /// out of place and in place) over rows on which the lane-by-lane
+    /// out of place and in place, backward from the output) over rows on which the lane-by-lane
     /// sums of earlier versions differed between paths, every row length from 1 to 70 and a few long ones, maxima
     /// outside the scaled frames, −∞, ±∞ and NaN entries (docs/accuracy.md). Their sums run over sixteen canonical lanes
     /// on every width (FloatLanes16), so this holds by construction; the hashes of the inputs come first, so that a

@@ -45,14 +45,15 @@ public class SoftmaxWidthTests
             for (int r = 0; r < rows; r++)
             {
                 var x = set.X.AsSpan(r * n, n).ToArray();
+                var dy = set.Dy.AsSpan(r * n, n).ToArray();
                 // The second row of a pair: the next one, or the first for the last row.
                 int next = (r + 1) % rows;
                 var x1 = set.X.AsSpan(next * n, n).ToArray();
                 var all = new List<Outputs>();
-                if (Vector512.IsHardwareAccelerated && n >= 16) all.Add(Run<V512<float>>("Vector512", op, x, x1));
-                if (Vector256.IsHardwareAccelerated && n >= 8) all.Add(Run<V256<float>>("Vector256", op, x, x1));
-                if (Vector128.IsHardwareAccelerated && n >= 4) all.Add(Run<V128<float>>("Vector128", op, x, x1));
-                all.Add(Run<S<float>>("scalar", op, x, x1));
+                if (Vector512.IsHardwareAccelerated && n >= 16) all.Add(Run<V512<float>>("Vector512", op, x, dy, x1));
+                if (Vector256.IsHardwareAccelerated && n >= 8) all.Add(Run<V256<float>>("Vector256", op, x, dy, x1));
+                if (Vector128.IsHardwareAccelerated && n >= 4) all.Add(Run<V128<float>>("Vector128", op, x, dy, x1));
+                all.Add(Run<S<float>>("scalar", op, x, dy, x1));
                 var first = all[0];
                 foreach (var other in all.Skip(1))
                 {
@@ -75,10 +76,11 @@ public class SoftmaxWidthTests
     }
 
     /// <summary>
-    /// One width's forward out of place and in place, and the pair path (which must give the one-row path's bits where it
-    /// takes the rows).
+    /// One width's forward out of place and in place, the pair path (which must give the one-row path's bits where it
+    /// takes the rows), and the backward from the output out of place and over dy, from a y that is the same for every
+    /// width (softmax in double, rounded), so that the backward is compared on the same input.
     /// </summary>
-    private static Outputs Run<TV>(string width, Op op, float[] x, float[] x1) where TV : struct, IVec<TV>
+    private static Outputs Run<TV>(string width, Op op, float[] x, float[] dy, float[] x1) where TV : struct, IVec<TV>
     {
         int n = x.Length;
         float sign = op == Op.Softmin ? -1f : 1f;
@@ -111,7 +113,27 @@ public class SoftmaxWidthTests
             }
         }
 
+        // The backward from the output, on a y that does not depend on the width (a probability row, or its logarithm).
+        var p = ProbabilityRow(x);
+        var yIn = log ? Array.ConvertAll(p, v => MathF.Log(v)) : p;
+        var dx = new float[n];
+        taken.Add(log ? SoftmaxCoreFloat.LogSoftmaxBackwardFromOutput<TV>(yIn, dy, dx) : SoftmaxCoreFloat.SoftmaxBackwardFromOutput<TV>(yIn, dy, dx, sign));
+        values.Add(dx);
+        var overDy = (float[])dy.Clone();
+        taken.Add(log ? SoftmaxCoreFloat.LogSoftmaxBackwardFromOutput<TV>(yIn, overDy, overDy) : SoftmaxCoreFloat.SoftmaxBackwardFromOutput<TV>(yIn, overDy, overDy, sign));
+        values.Add(overDy);
         return new Outputs(width, taken.ToArray(), values.ToArray());
+    }
+
+    /// <summary>softmax(x) in double rounded to float (NaN for a row with a NaN or without a finite maximum).</summary>
+    private static float[] ProbabilityRow(float[] x)
+    {
+        double m = double.NegativeInfinity;
+        foreach (float v in x) m = Math.Max(m, v);
+        var e = new double[x.Length];
+        double s = 0;
+        for (int i = 0; i < x.Length; i++) s += e[i] = Math.Exp(x[i] - m);
+        return Array.ConvertAll(e, v => (float)(v / s));
     }
 
     private static bool Same(float[] a, float[] b)

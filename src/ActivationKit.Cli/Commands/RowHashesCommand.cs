@@ -9,7 +9,7 @@ namespace ActivationKit.Cli.Commands;
 
 /// <summary>
 /// Hidden <c>actkit row-hashes</c>: SHA-256 of the float softmax, softmin and log_softmax rows (forward out of place and
-/// in place) over
+/// in place, backward from the output out of place and over dy) over
 /// <see cref="SoftmaxWidthRows"/>, as JSON, with a hash of the inputs themselves. The ISA-matrix test runs it under
 /// each DOTNET_Enable* setting and requires identical output.
 /// </summary>
@@ -57,6 +57,14 @@ public sealed class RowHashesCommand(CliConsoles consoles) : Command<RowHashesCo
                     var inPlace = (float[])set.X.Clone();
                     f.Forward(inPlace, inPlace, n);
                     json.WriteString($"{name} {set.Name} forward in place", Hash(inPlace));
+
+                    var dx = new float[set.X.Length];
+                    f.BackwardFromOutput(y, set.Dy, dx, n);
+                    json.WriteString($"{name} {set.Name} backward from output", Hash(dx));
+
+                    var overDy = (float[])set.Dy.Clone();
+                    f.BackwardFromOutput(y, overDy, overDy, n);
+                    json.WriteString($"{name} {set.Name} backward from output over dy", Hash(overDy));
                 }
             }
 

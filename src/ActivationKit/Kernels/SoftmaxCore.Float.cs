@@ -42,8 +42,8 @@ namespace ActivationKit.Kernels;
 /// (about 2 ULP).
 /// </para>
 /// <para>
-/// Every sum of the forward over a row (the exponentials, the sum below the maximum, and Σdy of log-softmax's backward
-/// from the output) runs over sixteen canonical lanes whatever the register width (<see cref="FloatLanes16x1{TV}"/> and its siblings: entry i in lane i mod 16, each
+/// Every sum over a row (the exponentials, the sum below the maximum, ⟨dy, y⟩, Σdy) runs over sixteen canonical
+/// lanes whatever the register width (<see cref="FloatLanes16x1{TV}"/> and its siblings: entry i in lane i mod 16, each
 /// lane in index order, the lanes added in double in one fixed tree), and every choice of arithmetic depends on the
 /// row alone (its length, its guess over a whole number of blocks of sixteen, its maximum and minimum, flags over all
 /// sixteen lanes), never on the width: so every instruction-set path returns the same bits by construction. Each
@@ -563,28 +563,72 @@ internal static class SoftmaxCoreFloat
     }
 
     /// <summary>⟨y, dy⟩ with exact products and a compensated sum, in double.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double DotProduct<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy) where TV : struct, IVec<TV>
+        => typeof(TV) == typeof(V512<float>) ? DotProduct<TV, FloatLanes16x1<TV>>(y, dy)
+            : typeof(TV) == typeof(V256<float>) ? DotProduct<TV, FloatLanes16x2<TV>>(y, dy)
+            : typeof(TV) == typeof(V128<float>) ? DotProduct<TV, FloatLanes16x4<TV>>(y, dy)
+            : DotProduct<TV, FloatLanes16x16<TV>>(y, dy);
+
+    /// <summary><see cref="DotProduct{TV}"/> with the canonical lanes <typeparamref name="TA"/> of TV's width.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double DotProduct<TV, TA>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy)
+        where TV : struct, IVec<TV>
+        where TA : struct, IFloatLanes16<TV, TA>
     {
         int n = y.Length;
         ref float py = ref MemoryMarshal.GetReference(y);
         ref float pdy = ref MemoryMarshal.GetReference(dy);
         int last = n - TV.Count;
-        var dot = TV.Zero;
-        var error = TV.Zero;
-        for (int i = 0; i < n; i += TV.Count)
+        var sums = TA.Start(0f);
+        int i = 0;
+        // A block of sixteen per iteration (one, two or four registers); the scalar path takes the loop below.
+        if (typeof(TA) != typeof(FloatLanes16x16<TV>))
         {
-            bool full = i <= last;
-            int at = full ? i : last;
-            var a = Lanes.Load<TV, float>(ref Unsafe.Add(ref py, at));
-            if (!full) a = TV.And(FreshLanes<TV>(n), a);
-            var g = Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, at));
-            var product = a * g;
-            error += TV.Fms(a, g, product);
-            dot = SoftmaxCore.TwoSum(dot, product, ref error);
+            for (; i + 16 <= n; i += 16)
+            {
+                AddProduct(ref sums, 0, Lanes.Load<TV, float>(ref Unsafe.Add(ref py, i)), Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, i)));
+                if (typeof(TA) != typeof(FloatLanes16x1<TV>))
+                {
+                    int at = i + TV.Count;
+                    AddProduct(ref sums, 1, Lanes.Load<TV, float>(ref Unsafe.Add(ref py, at)), Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, at)));
+                }
+
+                if (typeof(TA) == typeof(FloatLanes16x4<TV>))
+                {
+                    int at = i + (2 * TV.Count);
+                    AddProduct(ref sums, 2, Lanes.Load<TV, float>(ref Unsafe.Add(ref py, at)), Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, at)));
+                    at += TV.Count;
+                    AddProduct(ref sums, 3, Lanes.Load<TV, float>(ref Unsafe.Add(ref py, at)), Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, at)));
+                }
+            }
         }
 
-        return Lanes.SumOfFloats(dot) + Lanes.SumOfFloats(error);
+        for (; i <= last; i += TV.Count)
+        {
+            AddProduct(ref sums, TA.Register(i), Lanes.Load<TV, float>(ref Unsafe.Add(ref py, i)), Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, i)));
+        }
+
+        if (i < n)
+        {
+            // The fresh lanes moved to their canonical lanes (zeros above them, whose products are +0).
+            var a = TA.FreshToFront(Lanes.Load<TV, float>(ref Unsafe.Add(ref py, last)), n - i);
+            var g = TA.FreshToFront(Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, last)), n - i);
+            AddProduct(ref sums, TA.Register(i), a, g);
+        }
+
+        return sums.Total(0);
+    }
+
+    /// <summary>a·g into register <paramref name="k"/>'s lanes: the product's rounding error (exact, by a fused multiply-subtract) into the error terms, then the product by two-sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddProduct<TV, TA>(ref TA sums, int k, TV a, TV g)
+        where TV : struct, IVec<TV>
+        where TA : struct, IFloatLanes16<TV, TA>
+    {
+        var product = a * g;
+        sums.AddError(k, TV.Fms(a, g, product));
+        sums.Add<TwoSumStep>(k, product);
     }
 
     /// <summary>dx = sign·y·((dy − d_hi) − d_lo).</summary>
