@@ -170,6 +170,10 @@ internal struct FloatLanes16x2<TV> : IFloatLanes16<TV, FloatLanes16x2<TV>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double TotalOfFirstTwo(TV first, TV second) => Fold(first, second);
 
+    /// <summary>The lanes from their registers: sums and error terms of lanes 0–7, then of lanes 8–15.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static FloatLanes16x2<TV> Of(TV s0, TV e0, TV s1, TV e1) => new() { _s0 = s0, _s1 = s1, _e0 = e0, _e1 = e1 };
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Rotate(TV v, int fresh) => Permute(v, 8 - fresh);
 

@@ -1022,7 +1022,7 @@ internal static class SoftmaxCoreFloat
         // the pass latency-bound (up to 2× slower with one register per iteration, 10% with two and no look-ahead).
         // Each lane adds its entries in the order of the row, as one register at a time would. Vector128 takes a
         // block of four registers per iteration (its four accumulators) and the scalar path none (its loop below).
-        if ((typeof(TA) == typeof(FloatLanes16x1<TV>) || typeof(TA) == typeof(FloatLanes16x2<TV>)) && i + TV.Count <= last)
+        if (typeof(TA) == typeof(FloatLanes16x1<TV>) && i + TV.Count <= last)
         {
             int secondRegister = TA.Register(TV.Count);
             var va = TS.Apply(Lanes.Load<TV, float>(ref px));
@@ -1044,6 +1044,49 @@ internal static class SoftmaxCoreFloat
                 sums.Add<TStep>(0, a);
                 sums.Add<TStep>(secondRegister, b);
             }
+        }
+        else if (typeof(TA) == typeof(FloatLanes16x2<TV>))
+        {
+            // Vector256 has sixteen registers, too few for two pairs of accumulators beside two exponential chains and
+            // their constants (the loop spilled its temporaries): lanes 0–7 of every pair of blocks first, then lanes
+            // 8–15, each half with one pair of accumulators and two registers per iteration, as on Vector512. Each lane
+            // still adds its entries in the order of the row; the blocks left over go through the loop below.
+            int paired = n & ~31;
+            var s0 = TV.Create((float)sumStart);
+            var e0 = TV.Zero;
+            var s1 = s0;
+            var e1 = e0;
+            for (int half = 0; half < 2; half++)
+            {
+                var sum = half == 0 ? s0 : s1;
+                var error = half == 0 ? e0 : e1;
+                for (int j = half * TV.Count; j < paired; j += 32)
+                {
+                    var a = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, j))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                    var b = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, j + 16))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                    if (TStore.On)
+                    {
+                        Lanes.Store(a, ref Unsafe.Add(ref py, j));
+                        Lanes.Store(b, ref Unsafe.Add(ref py, j + 16));
+                    }
+
+                    sum = TStep.Add(TStep.Add(sum, a, ref error), b, ref error);
+                }
+
+                if (half == 0)
+                {
+                    s0 = sum;
+                    e0 = error;
+                }
+                else
+                {
+                    s1 = sum;
+                    e1 = error;
+                }
+            }
+
+            sums = Unsafe.BitCast<FloatLanes16x2<TV>, TA>(FloatLanes16x2<TV>.Of(s0, e0, s1, e1));
+            i = paired;
         }
         else if (typeof(TA) == typeof(FloatLanes16x4<TV>))
         {
@@ -1141,7 +1184,21 @@ internal static class SoftmaxCoreFloat
         // Four registers per iteration: four independent exponential chains for the core to overlap (two measured 12 %
         // slower in a C model of this loop on Zen 5): four blocks of sixteen on Vector512, two on Vector256, one on
         // Vector128; each lane adds its entries in the order of the row. The scalar path takes the loop below.
-        if (typeof(TA) != typeof(FloatLanes16x16<TV>))
+        if (typeof(TA) == typeof(FloatLanes16x2<TV>))
+        {
+            // Vector256 has sixteen registers, too few for four chains beside its two pairs of accumulators.
+            for (; i + TV.Count <= last; i += 2 * TV.Count)
+            {
+                var va = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
+                var vb = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + TV.Count)));
+                var ta = ScaledExp<TV, TClamp>(va, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                var tb = ScaledExp<TV, TClamp>(vb, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                sums.Add<TwoSumStep>(0, TV.SelectWhereEqual(va, m, TV.Zero, ta));
+                sums.Add<TwoSumStep>(1, TV.SelectWhereEqual(vb, m, TV.Zero, tb));
+                count += TV.CountWhereEqual(va, m) + TV.CountWhereEqual(vb, m);
+            }
+        }
+        else if (typeof(TA) != typeof(FloatLanes16x16<TV>))
         {
             int kb = TA.Register(TV.Count);
             int kc = TA.Register(2 * TV.Count);
