@@ -55,9 +55,9 @@ public class IsaMatrixTests
                 string fn = f.GetProperty("name").GetString()!;
                 Assert.True(f.GetProperty("withinBound").GetBoolean(), $"{name} ({isa}): {fn} exceeds 4 ULP: {f}");
 
-                // Row-wise and gated functions are measured on rows too, but carry no hashes: softmax rows sum lane by
-                // lane, so their last bits may differ between widths (docs/accuracy.md); their bits are compared below
-                // through `actkit hashes` on an input where they agree.
+                // Row-wise and gated functions are measured on rows too, but carry no hashes here: their bits are
+                // compared below through `actkit hashes`, and the softmax family's over harder rows by
+                // Softmax_rows_are_bit_identical_on_every_isa_path.
                 if (f.GetProperty("kind").GetString() != "elementwise") continue;
                 hashes[fn + " forward"] = f.GetProperty("forwardHash").GetString()!;
                 hashes[fn + " backward"] = f.GetProperty("backwardHash").GetString()!;
@@ -103,7 +103,7 @@ public class IsaMatrixTests
 
     /// <summary>
     /// The float softmax, softmin and log-softmax rows return the same bits on every path: <c>actkit row-hashes</c> (forward
-    /// out of place and in place, backward from the output) over rows on which the lane-by-lane
+    /// out of place and in place, backward from the input and from the output) over rows on which the lane-by-lane
     /// sums of earlier versions differed between paths, every row length from 1 to 70 and a few long ones, maxima
     /// outside the scaled frames, −∞, ±∞ and NaN entries (docs/accuracy.md). Their sums run over sixteen canonical lanes
     /// on every width (FloatLanes16), so this holds by construction; the hashes of the inputs come first, so that a

@@ -77,8 +77,9 @@ public class SoftmaxWidthTests
 
     /// <summary>
     /// One width's forward out of place and in place, the pair path (which must give the one-row path's bits where it
-    /// takes the rows), and the backward from the output out of place and over dy, from a y that is the same for every
-    /// width (softmax in double, rounded), so that the backward is compared on the same input.
+    /// takes the rows), the backward from the input out of place and over dy, and the backward from the output out of
+    /// place and over dy, from a y that is the same for every width (softmax in double, rounded), so that it is
+    /// compared on the same input.
     /// </summary>
     private static Outputs Run<TV>(string width, Op op, float[] x, float[] dy, float[] x1) where TV : struct, IVec<TV>
     {
@@ -112,6 +113,14 @@ public class SoftmaxWidthTests
                 Assert.True(Same(y, y0) && Same(alone1, y1), $"{width}: the pair path differs from the one-row path");
             }
         }
+
+        // The backward from the input, out of place and over dy.
+        var dxIn = new float[n];
+        taken.Add(log ? SoftmaxCoreFloat.LogSoftmaxBackward<TV>(x, dy, dxIn) : SoftmaxCoreFloat.SoftmaxBackward<TV>(x, dy, dxIn, sign));
+        values.Add(dxIn);
+        var dxOverDy = (float[])dy.Clone();
+        taken.Add(log ? SoftmaxCoreFloat.LogSoftmaxBackward<TV>(x, dxOverDy, dxOverDy) : SoftmaxCoreFloat.SoftmaxBackward<TV>(x, dxOverDy, dxOverDy, sign));
+        values.Add(dxOverDy);
 
         // The backward from the output, on a y that does not depend on the width (a probability row, or its logarithm).
         var p = ProbabilityRow(x);

@@ -9,7 +9,7 @@ namespace ActivationKit.Cli.Commands;
 
 /// <summary>
 /// Hidden <c>actkit row-hashes</c>: SHA-256 of the float softmax, softmin and log_softmax rows (forward out of place and
-/// in place, backward from the output out of place and over dy) over
+/// in place, backward from the input and from the output, each out of place and over dy) over
 /// <see cref="SoftmaxWidthRows"/>, as JSON, with a hash of the inputs themselves. The ISA-matrix test runs it under
 /// each DOTNET_Enable* setting and requires identical output.
 /// </summary>
@@ -59,6 +59,13 @@ public sealed class RowHashesCommand(CliConsoles consoles) : Command<RowHashesCo
                     json.WriteString($"{name} {set.Name} forward in place", Hash(inPlace));
 
                     var dx = new float[set.X.Length];
+                    f.Backward(set.X, set.Dy, dx, n);
+                    json.WriteString($"{name} {set.Name} backward", Hash(dx));
+
+                    var backOverDy = (float[])set.Dy.Clone();
+                    f.Backward(set.X, backOverDy, backOverDy, n);
+                    json.WriteString($"{name} {set.Name} backward over dy", Hash(backOverDy));
+
                     f.BackwardFromOutput(y, set.Dy, dx, n);
                     json.WriteString($"{name} {set.Name} backward from output", Hash(dx));
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using ActivationKit.Simd;
 
 namespace ActivationKit.Kernels;
@@ -42,9 +43,10 @@ namespace ActivationKit.Kernels;
 /// (about 2 ULP).
 /// </para>
 /// <para>
-/// Every sum over a row (the exponentials, the sum below the maximum, ⟨dy, y⟩, Σdy) runs over sixteen canonical
+/// Every float sum over a row (the exponentials, the sum below the maximum, ⟨dy, y⟩, Σdy) runs over sixteen canonical
 /// lanes whatever the register width (<see cref="FloatLanes16x1{TV}"/> and its siblings: entry i in lane i mod 16, each
-/// lane in index order, the lanes added in double in one fixed tree), and every choice of arithmetic depends on the
+/// lane in index order, the lanes added in double in one fixed tree), the double-lane sums of the backward from the
+/// input over eight (<see cref="DoubleLanes8x1{TD}"/> and its siblings), and every choice of arithmetic depends on the
 /// row alone (its length, its guess over a whole number of blocks of sixteen, its maximum and minimum, flags over all
 /// sixteen lanes), never on the width: so every instruction-set path returns the same bits by construction. Each
 /// pass takes the lanes of its width as a type argument (TA), picked from TV where it is called.
@@ -429,9 +431,11 @@ internal static class SoftmaxCoreFloat
     {
         float max = RowRange<TV, TS, Yes>(x, out float min, out bool ordered);
         if (!ordered || !(max >= ScaledLowest && max <= ScaledHighest)) return false;
-        // The sums run in double lanes of the same register width as TV's float lanes.
-        if (typeof(TV) == typeof(V512<float>)) return SoftmaxBackward<TV, V512<double>, TS>(x, dy, dx, max, min);
-        if (typeof(TV) == typeof(V256<float>)) return SoftmaxBackward<TV, V256<double>, TS>(x, dy, dx, max, min);
+        // The sums run in double lanes of TV's register width, or of the next width where the machine has it (a row of
+        // 8–15 entries, which takes Vector256 float lanes, sums in one Vector512 register of doubles on AVX-512): the
+        // canonical lanes give the same bits at any width, and one register per block is cheaper than two.
+        if (typeof(TV) == typeof(V512<float>) || (typeof(TV) == typeof(V256<float>) && Vector512.IsHardwareAccelerated)) return SoftmaxBackward<TV, V512<double>, TS>(x, dy, dx, max, min);
+        if (typeof(TV) == typeof(V256<float>) || (typeof(TV) == typeof(V128<float>) && Vector256.IsHardwareAccelerated)) return SoftmaxBackward<TV, V256<double>, TS>(x, dy, dx, max, min);
         if (typeof(TV) == typeof(V128<float>)) return SoftmaxBackward<TV, V128<double>, TS>(x, dy, dx, max, min);
         return SoftmaxBackward<TV, S<double>, TS>(x, dy, dx, max, min);
     }
@@ -471,7 +475,8 @@ internal static class SoftmaxCoreFloat
 
     /// <summary>
     /// Σe (returned) and Σe·dy or, unless <paramref name="weighted"/>, Σdy (<paramref name="second"/>), with
-    /// e = e^(sign·x − m) in double lanes read straight from the float rows, both sums compensated (two-sum per lane).
+    /// e = e^(sign·x − m) in double lanes read straight from the float rows, both sums compensated (two-sum per lane,
+    /// over the eight canonical double lanes of <see cref="IDoubleLanes8{TD, TSelf}"/>: the same bits on every width).
     /// </summary>
     /// <remarks>
     /// The dot product ⟨dy, p⟩ decides the cancelling difference dy − ⟨dy, p⟩ (and Σe the log-softmax gradient
@@ -486,9 +491,24 @@ internal static class SoftmaxCoreFloat
         => ExpSums<TD, TS, No>(x, dy, max, weighted, out second, default);
 
     /// <summary><see cref="ExpSums{TD, TS}"/>, also writing every e into <paramref name="kept"/> when <typeparamref name="TKeep"/> says so.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double ExpSums<TD, TS, TKeep>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, bool weighted, out double second, Span<double> kept)
         where TD : struct, IVec<TD>
+        where TS : struct, ISign
+        where TKeep : struct, IFlag
+        => typeof(TD) == typeof(V512<double>) ? ExpSums<TD, DoubleLanes8x1<TD>, TS, TKeep>(x, dy, max, weighted, out second, kept)
+            : typeof(TD) == typeof(V256<double>) ? ExpSums<TD, DoubleLanes8x2<TD>, TS, TKeep>(x, dy, max, weighted, out second, kept)
+            : typeof(TD) == typeof(V128<double>) ? ExpSums<TD, DoubleLanes8x4<TD>, TS, TKeep>(x, dy, max, weighted, out second, kept)
+            : ExpSums<TD, DoubleLanes8x8<TD>, TS, TKeep>(x, dy, max, weighted, out second, kept);
+
+    /// <summary>
+    /// <see cref="ExpSums{TD, TS, TKeep}"/> with the canonical double lanes <typeparamref name="TA"/> of TD's width (entry i in
+    /// lane i mod 8 on every width, the lanes combined in one fixed compensated tree: the same bits on every path).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double ExpSums<TD, TA, TS, TKeep>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, bool weighted, out double second, Span<double> kept)
+        where TD : struct, IVec<TD>
+        where TA : struct, IDoubleLanes8<TD, TA>
         where TS : struct, ISign
         where TKeep : struct, IFlag
     {
@@ -497,31 +517,34 @@ internal static class SoftmaxCoreFloat
         ref float pdy = ref MemoryMarshal.GetReference(dy);
         int last = n - TD.Count;
         var m = TD.Create(max);
-        var sum = TD.Zero;
-        var sumError = TD.Zero;
-        var other = TD.Zero;
-        var otherError = TD.Zero;
+        var sum = TA.Zero;
+        var other = TA.Zero;
+        // One register per iteration and one call site for the exponential (a double exp is large: a second inlined
+        // copy exhausted the JIT's inlining budget and made the lane operations calls, 3× slower on rows of 10); the
+        // register's place in its block of eight comes from its position, and the overlapping last register's fresh
+        // lanes go to their own lanes.
         for (int i = 0; i < n; i += TD.Count)
         {
             bool full = i <= last;
             int at = full ? i : last;
             var e = VMath.ExpNonPositive(TS.Apply(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, at))) - m);
             var g = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, at));
-            // Kept before the last register's old lanes are masked out of the sums (they hold the same values).
+            // Kept before the last register's old lanes are left out of the sums (they hold the same values).
             if (TKeep.On) Lanes.Store(e, ref kept[at]);
+            var w = weighted ? e * g : g;
             if (!full)
             {
-                var fresh = TD.GreaterThanOrEqual(TD.Indices, TD.Create(TD.Count - (n % TD.Count)));
-                e = TD.And(fresh, e);
-                g = TD.And(fresh, g);
+                e = TA.FreshToFront(e, n - i);
+                w = TA.FreshToFront(w, n - i);
             }
 
-            sum = SoftmaxCore.TwoSum(sum, e, ref sumError);
-            other = SoftmaxCore.TwoSum(other, weighted ? e * g : g, ref otherError);
+            int k = TA.Register(i);
+            sum.Add(k, e);
+            other.Add(k, w);
         }
 
-        second = Lanes.SumCompensated(other, otherError);
-        return Lanes.SumCompensated(sum, sumError);
+        second = other.Total();
+        return sum.Total();
     }
 
     /// <summary>dx = sign·(t·u)·(1/Σt), u = (dy − d_hi) − d_lo, recomputing t.</summary>
@@ -669,8 +692,9 @@ internal static class SoftmaxCoreFloat
     {
         float max = RowRange<TV, Plus, Yes>(x, out _, out bool ordered);
         if (!ordered || !float.IsFinite(max)) return false;
-        if (typeof(TV) == typeof(V512<float>)) return LogSoftmaxBackwardInDouble<V512<double>>(x, dy, dx, max);
-        if (typeof(TV) == typeof(V256<float>)) return LogSoftmaxBackwardInDouble<V256<double>>(x, dy, dx, max);
+        // Double lanes of TV's width or of the next where the machine has it (see SoftmaxBackward).
+        if (typeof(TV) == typeof(V512<float>) || (typeof(TV) == typeof(V256<float>) && Vector512.IsHardwareAccelerated)) return LogSoftmaxBackwardInDouble<V512<double>>(x, dy, dx, max);
+        if (typeof(TV) == typeof(V256<float>) || (typeof(TV) == typeof(V128<float>) && Vector256.IsHardwareAccelerated)) return LogSoftmaxBackwardInDouble<V256<double>>(x, dy, dx, max);
         if (typeof(TV) == typeof(V128<float>)) return LogSoftmaxBackwardInDouble<V128<double>>(x, dy, dx, max);
         return LogSoftmaxBackwardInDouble<S<double>>(x, dy, dx, max);
     }
