@@ -165,6 +165,11 @@ public static class CliApp
             .WithDescription("SHA-256 of eval's output for every function, precision and direction (bit-identity checks).")
             .WithExample("hashes", "--in", "x.f32", "--columns", "8")
             .IsHidden();
+
+        config.AddCommand<RowHashesCommand>("row-hashes")
+            .WithDescription("SHA-256 of the float softmax, softmin and log_softmax rows over a fixed set of hard rows (bit-identity checks across ISA paths).")
+            .WithExample("row-hashes")
+            .IsHidden();
     }
 
     /// <summary>

@@ -55,9 +55,9 @@ public class IsaMatrixTests
                 string fn = f.GetProperty("name").GetString()!;
                 Assert.True(f.GetProperty("withinBound").GetBoolean(), $"{name} ({isa}): {fn} exceeds 4 ULP: {f}");
 
-                // Row-wise and gated functions are measured on rows too, but carry no hashes: softmax rows sum lane by
-                // lane, so their last bits may differ between widths (docs/accuracy.md); their bits are compared below
-                // through `actkit hashes` on an input where they agree.
+                // Row-wise and gated functions are measured on rows too, but carry no hashes here: their bits are
+                // compared below through `actkit hashes`, and the softmax family's over harder rows by
+                // Softmax_rows_are_bit_identical_on_every_isa_path.
                 if (f.GetProperty("kind").GetString() != "elementwise") continue;
                 hashes[fn + " forward"] = f.GetProperty("forwardHash").GetString()!;
                 hashes[fn + " backward"] = f.GetProperty("backwardHash").GetString()!;
@@ -99,6 +99,41 @@ public class IsaMatrixTests
         }
 
         Assert.True(mismatches.Count == 0, $"Results differ from the {Paths[hardwareRank]} path: {string.Join("; ", mismatches)}.");
+    }
+
+    /// <summary>
+    /// The float softmax, softmin and log-softmax rows return the same bits on every path: <c>actkit row-hashes</c> (forward
+    /// out of place and in place, backward from the input and from the output) over rows on which the lane-by-lane
+    /// sums of earlier versions differed between paths, every row length from 1 to 70 and a few long ones, maxima
+    /// outside the scaled frames, −∞, ±∞ and NaN entries (docs/accuracy.md). Their sums run over sixteen canonical lanes
+    /// on every width (FloatLanes16), so this holds by construction; the hashes of the inputs come first, so that a
+    /// difference in them is told apart from one in the kernels.
+    /// </summary>
+    [Fact]
+    public void Softmax_rows_are_bit_identical_on_every_isa_path()
+    {
+        Dictionary<string, string>? baseline = null;
+        string? baselineIsa = null;
+        var mismatches = new List<string>();
+        foreach (var (name, env, _) in Configurations)
+        {
+            using var doc = JsonDocument.Parse(RunActkit(env, "row-hashes"));
+            string isa = doc.RootElement.GetProperty("isa").GetString()!;
+            var hashes = doc.RootElement.GetProperty("hashes").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
+            if (baseline is null)
+            {
+                baseline = hashes;
+                baselineIsa = isa;
+                continue;
+            }
+
+            Assert.Equal(baseline.Keys.Order(StringComparer.Ordinal), hashes.Keys.Order(StringComparer.Ordinal));
+            var inputs = hashes.Where(h => (h.Key.EndsWith(" x", StringComparison.Ordinal) || h.Key.EndsWith(" dy", StringComparison.Ordinal)) && baseline[h.Key] != h.Value).Select(h => h.Key).ToList();
+            Assert.True(inputs.Count == 0, $"{name} ({isa}): the inputs themselves differ: {string.Join("; ", inputs)}");
+            mismatches.AddRange(hashes.Where(h => baseline[h.Key] != h.Value).Select(h => $"{h.Key} ({name}, {isa})"));
+        }
+
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} results differ from the {baselineIsa} path: {string.Join("; ", mismatches.Take(40))}.");
     }
 
     /// <summary>960 values (divisible by 8 and by 40 columns): specials, subnormals, both tails and a fine grid near 0.</summary>

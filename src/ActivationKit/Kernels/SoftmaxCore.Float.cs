@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using ActivationKit.Simd;
 
 namespace ActivationKit.Kernels;
@@ -41,6 +42,15 @@ namespace ActivationKit.Kernels;
 /// log-softmax subtracts ln s = log1p(s′), computed in double and split into two floats, from the exact d + lo
 /// (about 2 ULP).
 /// </para>
+/// <para>
+/// Every float sum over a row (the exponentials, the sum below the maximum, ⟨dy, y⟩, Σdy) runs over sixteen canonical
+/// lanes whatever the register width (<see cref="FloatLanes16x1{TV}"/> and its siblings: entry i in lane i mod 16, each
+/// lane in index order, the lanes added in double in one fixed tree), the double-lane sums of the backward from the
+/// input over eight (<see cref="DoubleLanes8x1{TD}"/> and its siblings), and every choice of arithmetic depends on the
+/// row alone (its length, its guess over a whole number of blocks of sixteen, its maximum and minimum, flags over all
+/// sixteen lanes), never on the width: so every instruction-set path returns the same bits by construction. Each
+/// pass takes the lanes of its width as a type argument (TA), picked from TV where it is called.
+/// </para>
 /// </remarks>
 internal static class SoftmaxCoreFloat
 {
@@ -56,6 +66,7 @@ internal static class SoftmaxCoreFloat
     private const int GuessBias = 32;        // the guessed pass's t = e^v·2^(32 − G), G the exponent of e^g
     private const float GuessFloorReach = 150f;
     private const double GuessSumStart = 549755813888.0;                  // 2^39: t up to it keeps the fast two-sum exact
+    private const int ShortSumLength = 32;   // rows up to this long sum their t with the two-sum from 0 instead (ShortRow on AVX-512)
     private const double GuessLimit = 79228162514264337593543950336.0;    // 2^96: the largest Σt the guessed pass accepts
     private const double GuessSureLog2 = 62.0;   // (m − g)·log2 e + log2 n up to this: Σt < n·2^(33.5 + (m − g)·log2 e) ≤ 2^96
     private const int ShortGradientLength = 64;      // softmax, softmin and log-softmax gradients of rows up to this long keep their exponentials on the stack,
@@ -127,16 +138,28 @@ internal static class SoftmaxCoreFloat
     /// softmax(sign·x) or log_softmax(sign·x) of a row of at most two registers (rows of 10 classes, say) in one method:
     /// both registers loaded (the second overlapping the first when the row is shorter), the maximum, the exponentials,
     /// their sum and the outputs, with no pass of its own per step. The same frames and arithmetic as the longer rows
-    /// (softmax: the guessed frame with g the maximum itself; log-softmax: the ranged frame, the sum below the maximum
-    /// and the count at it), so the results differ from those paths at most where the double sum of the lanes rounds
-    /// differently. False, having written nothing, for rows the scaled frames do not cover (a maximum outside
-    /// [−150, 300], NaN or +∞ entries), which take the general path. 16,384 rows of 10: softmax 20 → 18 ns per row
-    /// (TensorPrimitives.SoftMax 22.5 in the same process), log-softmax 40 → 34; rows of 32: 70 → 33 (the passes
+    /// (softmax: the guessed frame with g the maximum itself and, for rows of up to <see cref="ShortSumLength"/>, the
+    /// two-sum from 0 of <see cref="GuessedSum{TV, TS, TClamp, TStore}"/>; log-softmax: the ranged frame, the sum below
+    /// the maximum and the count at it), in the same canonical lanes, so a row gives the same bits here as through the
+    /// passes of a narrower width. False, having written nothing, for rows the scaled frames do not cover (a maximum
+    /// outside [−150, 300], NaN or +∞ entries), which take the general path. 16,384 rows of 10: softmax 20 → 18 ns per
+    /// row (TensorPrimitives.SoftMax 22.5 in the same process), log-softmax 40 → 34; rows of 32: 70 → 33 (the passes
     /// one by one, paired). Rows in pairs gain nothing here: the driver offers these rows one at a time.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool ShortRow<TV, TS>(ReadOnlySpan<float> x, Span<float> y, bool log)
         where TV : struct, IVec<TV>
+        where TS : struct, ISign
+        => typeof(TV) == typeof(V512<float>) ? ShortRow<TV, FloatLanes16x1<TV>, TS>(x, y, log)
+            : typeof(TV) == typeof(V256<float>) ? ShortRow<TV, FloatLanes16x2<TV>, TS>(x, y, log)
+            : typeof(TV) == typeof(V128<float>) ? ShortRow<TV, FloatLanes16x4<TV>, TS>(x, y, log)
+            : ShortRow<TV, FloatLanes16x16<TV>, TS>(x, y, log);
+
+    /// <summary><see cref="ShortRow{TV, TS}"/> with the canonical lanes <typeparamref name="TA"/> of TV's width.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static bool ShortRow<TV, TA, TS>(ReadOnlySpan<float> x, Span<float> y, bool log)
+        where TV : struct, IVec<TV>
+        where TA : struct, IFloatLanes16<TV, TA>
         where TS : struct, ISign
     {
         int n = x.Length;
@@ -145,23 +168,23 @@ internal static class SoftmaxCoreFloat
         ref float py = ref MemoryMarshal.GetReference(y);
         var a = TS.Apply(Lanes.Load<TV, float>(ref px));
         var b = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, second)));
+        // The entries from Count on (the second register's lanes that the first did not cover, all of them for a row of
+        // two whole registers) are the next register of a block of sixteen (FloatLanes16): their sums take them rotated
+        // to its first lanes, with zeros above them.
+        int fresh = n - TV.Count;
+        var front = TA.Front(fresh);
         float max = Lanes.ExtremeOfFloats(TV.Max(a, b), largest: true);
         if (!(max >= ScaledLowest && max <= ScaledHighest)) return false;
-        // The second register's lanes that the first did not cover (all of them for a row of two whole registers).
-        var fresh = TV.GreaterThanOrEqual(TV.Indices, TV.Create((2 * TV.Count) - n));
         var frame = log ? new ScaledFrame(max) : GuessedFrame(max);
         var floor = TV.Create(frame.Floor);
         var top = TV.Create(frame.Top);
         ExpConstants(0f, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2);
         var ta = ScaledExp<TV, Yes>(a, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-        var tb = ScaledExp<TV, Yes>(b, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-        // The sums take the second register's fresh lanes only; its stores rewrite the overlap with the same values.
-        var tbFresh = TV.And(fresh, tb);
-        var error = TV.Zero;
         if (!log)
         {
-            var sum = SoftmaxCore.TwoSum(ta, tbFresh, ref error);
-            double total = Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error);
+            var tb = ScaledExp<TV, Yes>(b, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+            // The guessed pass's sum for rows of up to ShortSumLength in its frame with g = m (two-sum from 0).
+            double total = TA.TotalOfFirstTwo(ta, TV.And(front, TA.Rotate(tb, fresh)));
             // A NaN entry makes the sum NaN.
             if (!(total > 0)) return false;
             var hi = TV.Create(FloatPair(1.0 / total, out float loValue));
@@ -171,12 +194,16 @@ internal static class SoftmaxCoreFloat
             return true;
         }
 
+        // BelowTopPass's sum: two-sum from zero over the entries below the maximum, and the count at it (the lanes the
+        // first register covered count as below the maximum in the second, and are left out of its sum).
+        var bFront = TA.Rotate(b, fresh);
+        var tFront = ScaledExp<TV, Yes>(bFront, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
         var m = TV.Create(max);
-        var belowSum = SoftmaxCore.TwoSum(TV.SelectWhereEqual(a, m, TV.Zero, ta), TV.SelectWhereEqual(b, m, TV.Zero, tbFresh), ref error);
-        int atTop = TV.CountWhereEqual(a, m) + TV.CountWhereEqual(TV.Select(fresh, b, TV.Create(float.NegativeInfinity)), m);
-        double below = Lanes.SumOfFloats(belowSum) + Lanes.SumOfFloats(error);
-        if (double.IsNaN(below)) return false;
-        var lnHi = TV.Create(FloatPair(LogOfSum(below, frame.Scale, atTop), out float lnLoValue));
+        var w = TV.Select(front, bFront, TV.Create(float.NegativeInfinity));
+        double belowSum = TA.TotalOfFirstTwo(TV.SelectWhereEqual(a, m, TV.Zero, ta), TV.SelectWhereEqual(w, m, TV.Zero, TV.And(front, tFront)));
+        int atTop = TV.CountWhereEqual(a, m) + TV.CountWhereEqual(w, m);
+        if (double.IsNaN(belowSum)) return false;
+        var lnHi = TV.Create(FloatPair(LogOfSum(belowSum, frame.Scale, atTop), out float lnLoValue));
         var lnLo = TV.Create(lnLoValue);
         Lanes.Store(MinusPair(a - m, lnHi, lnLo), ref py);
         Lanes.Store(MinusPair(b - m, lnHi, lnLo), ref Unsafe.Add(ref py, second));
@@ -252,8 +279,9 @@ internal static class SoftmaxCoreFloat
     }
 
     /// <summary>
-    /// The largest of sign·x over the row's first max(128, n/8) entries (all of a row of up to 128): the same on every
-    /// register width (a maximum does not depend on the order, and a zero comes back as +0); unspecified when one of them
+    /// The largest of sign·x over the row's first max(128, n/8) entries rounded up to a multiple of 16 (all of a row of
+    /// up to 128): the same on every register width (a maximum does not depend on the order, and a zero comes back as
+    /// +0); unspecified when one of them
     /// is NaN. An eighth of a long row keeps the guess within the fast two-sum's reach of the row's maximum: on rows of
     /// 16,000 Normal(0, 3) values the maximum lies 1.6 above the first 2,000 entries on average (more than 4.5 above in
     /// 1.3 % of rows), against 4.1 above the first 128 (41 %).
@@ -265,7 +293,9 @@ internal static class SoftmaxCoreFloat
     {
         ref float px = ref MemoryMarshal.GetReference(x);
         int last = x.Length - TV.Count;
-        int end = Math.Min(Math.Max(GuessLength, x.Length / 8), x.Length);
+        // Up to a whole block of sixteen, so that every register width reads the same entries (a Vector512 register
+        // would read past an end that is not a multiple of sixteen, and a narrower one stop short of it).
+        int end = Math.Min((Math.Max(GuessLength, x.Length / 8) + 15) & ~15, x.Length);
         var hi = TS.Apply(Lanes.Load<TV, float>(ref px));
         for (int j = TV.Count; j < end; j += TV.Count)
         {
@@ -304,12 +334,28 @@ internal static class SoftmaxCoreFloat
         where TS : struct, ISign
     {
         double total = clamp
-            ? ExpPass<TV, TS, Yes, Yes>(x, y, frame.Floor, frame.Top, GuessSumStart, out bool exact)
-            : ExpPass<TV, TS, No, Yes>(x, y, frame.Floor, frame.Top, GuessSumStart, out exact);
+            ? GuessedSum<TV, TS, Yes, Yes>(x, y, frame, out bool exact)
+            : GuessedSum<TV, TS, No, Yes>(x, y, frame, out exact);
         if (!(total <= GuessLimit)) return 0;
         // The limit is far inside what the scaling needs (Σt below 2^126), so the exact sum is taken whatever it is.
         return exact ? total : SumOfRow<TV>(y);
     }
+
+    /// <summary>
+    /// The guessed pass's exponentials and their sum in <paramref name="frame"/>: for rows of up to
+    /// <see cref="ShortSumLength"/> entries (whose guess is their maximum) the two-sum from 0, as <see cref="ShortRow{TV, TS}"/>
+    /// forms it, longer rows the fast two-sum from <see cref="GuessSumStart"/>; the same on every register width, since
+    /// the choice depends on the row's length alone.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double GuessedSum<TV, TS, TClamp, TStore>(ReadOnlySpan<float> x, Span<float> y, ScaledFrame frame, out bool exact)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+        where TClamp : struct, IFlag
+        where TStore : struct, IFlag
+        => x.Length <= ShortSumLength
+            ? ExpPass<TV, TS, TClamp, TStore, TwoSumStep>(x, y, frame.Floor, frame.Top, 0, out exact)
+            : ExpPass<TV, TS, TClamp, TStore, FastTwoSumStep>(x, y, frame.Floor, frame.Top, GuessSumStart, out exact);
 
     /// <summary>
     /// <see cref="GuessedForward{TV, TS}"/> for y over x, which must not start writing unless the guessed pass will
@@ -327,7 +373,7 @@ internal static class SoftmaxCoreFloat
         if (!ordered || !float.IsFinite(max)) return false;
         var frame = GuessedFrame(guess);
         if (((max - guess) * Log2E) + Math.Log2(x.Length) > GuessSureLog2
-            && !(ExpPass<TV, TS, Yes, No>(x, y, frame.Floor, frame.Top, GuessSumStart, out _) <= GuessLimit))
+            && !(GuessedSum<TV, TS, Yes, No>(x, y, frame, out _) <= GuessLimit))
         {
             return false;
         }
@@ -385,9 +431,11 @@ internal static class SoftmaxCoreFloat
     {
         float max = RowRange<TV, TS, Yes>(x, out float min, out bool ordered);
         if (!ordered || !(max >= ScaledLowest && max <= ScaledHighest)) return false;
-        // The sums run in double lanes of the same register width as TV's float lanes.
-        if (typeof(TV) == typeof(V512<float>)) return SoftmaxBackward<TV, V512<double>, TS>(x, dy, dx, max, min);
-        if (typeof(TV) == typeof(V256<float>)) return SoftmaxBackward<TV, V256<double>, TS>(x, dy, dx, max, min);
+        // The sums run in double lanes of TV's register width, or of the next width where the machine has it (a row of
+        // 8–15 entries, which takes Vector256 float lanes, sums in one Vector512 register of doubles on AVX-512): the
+        // canonical lanes give the same bits at any width, and one register per block is cheaper than two.
+        if (typeof(TV) == typeof(V512<float>) || (typeof(TV) == typeof(V256<float>) && Vector512.IsHardwareAccelerated)) return SoftmaxBackward<TV, V512<double>, TS>(x, dy, dx, max, min);
+        if (typeof(TV) == typeof(V256<float>) || (typeof(TV) == typeof(V128<float>) && Vector256.IsHardwareAccelerated)) return SoftmaxBackward<TV, V256<double>, TS>(x, dy, dx, max, min);
         if (typeof(TV) == typeof(V128<float>)) return SoftmaxBackward<TV, V128<double>, TS>(x, dy, dx, max, min);
         return SoftmaxBackward<TV, S<double>, TS>(x, dy, dx, max, min);
     }
@@ -427,7 +475,8 @@ internal static class SoftmaxCoreFloat
 
     /// <summary>
     /// Σe (returned) and Σe·dy or, unless <paramref name="weighted"/>, Σdy (<paramref name="second"/>), with
-    /// e = e^(sign·x − m) in double lanes read straight from the float rows, both sums compensated (two-sum per lane).
+    /// e = e^(sign·x − m) in double lanes read straight from the float rows, both sums compensated (two-sum per lane,
+    /// over the eight canonical double lanes of <see cref="IDoubleLanes8{TD, TSelf}"/>: the same bits on every width).
     /// </summary>
     /// <remarks>
     /// The dot product ⟨dy, p⟩ decides the cancelling difference dy − ⟨dy, p⟩ (and Σe the log-softmax gradient
@@ -442,9 +491,24 @@ internal static class SoftmaxCoreFloat
         => ExpSums<TD, TS, No>(x, dy, max, weighted, out second, default);
 
     /// <summary><see cref="ExpSums{TD, TS}"/>, also writing every e into <paramref name="kept"/> when <typeparamref name="TKeep"/> says so.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double ExpSums<TD, TS, TKeep>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, bool weighted, out double second, Span<double> kept)
         where TD : struct, IVec<TD>
+        where TS : struct, ISign
+        where TKeep : struct, IFlag
+        => typeof(TD) == typeof(V512<double>) ? ExpSums<TD, DoubleLanes8x1<TD>, TS, TKeep>(x, dy, max, weighted, out second, kept)
+            : typeof(TD) == typeof(V256<double>) ? ExpSums<TD, DoubleLanes8x2<TD>, TS, TKeep>(x, dy, max, weighted, out second, kept)
+            : typeof(TD) == typeof(V128<double>) ? ExpSums<TD, DoubleLanes8x4<TD>, TS, TKeep>(x, dy, max, weighted, out second, kept)
+            : ExpSums<TD, DoubleLanes8x8<TD>, TS, TKeep>(x, dy, max, weighted, out second, kept);
+
+    /// <summary>
+    /// <see cref="ExpSums{TD, TS, TKeep}"/> with the canonical double lanes <typeparamref name="TA"/> of TD's width (entry i in
+    /// lane i mod 8 on every width, the lanes combined in one fixed compensated tree: the same bits on every path).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double ExpSums<TD, TA, TS, TKeep>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, bool weighted, out double second, Span<double> kept)
+        where TD : struct, IVec<TD>
+        where TA : struct, IDoubleLanes8<TD, TA>
         where TS : struct, ISign
         where TKeep : struct, IFlag
     {
@@ -453,31 +517,34 @@ internal static class SoftmaxCoreFloat
         ref float pdy = ref MemoryMarshal.GetReference(dy);
         int last = n - TD.Count;
         var m = TD.Create(max);
-        var sum = TD.Zero;
-        var sumError = TD.Zero;
-        var other = TD.Zero;
-        var otherError = TD.Zero;
+        var sum = TA.Zero;
+        var other = TA.Zero;
+        // One register per iteration and one call site for the exponential (a double exp is large: a second inlined
+        // copy exhausted the JIT's inlining budget and made the lane operations calls, 3× slower on rows of 10); the
+        // register's place in its block of eight comes from its position, and the overlapping last register's fresh
+        // lanes go to their own lanes.
         for (int i = 0; i < n; i += TD.Count)
         {
             bool full = i <= last;
             int at = full ? i : last;
             var e = VMath.ExpNonPositive(TS.Apply(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, at))) - m);
             var g = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, at));
-            // Kept before the last register's old lanes are masked out of the sums (they hold the same values).
+            // Kept before the last register's old lanes are left out of the sums (they hold the same values).
             if (TKeep.On) Lanes.Store(e, ref kept[at]);
+            var w = weighted ? e * g : g;
             if (!full)
             {
-                var fresh = TD.GreaterThanOrEqual(TD.Indices, TD.Create(TD.Count - (n % TD.Count)));
-                e = TD.And(fresh, e);
-                g = TD.And(fresh, g);
+                e = TA.FreshToFront(e, n - i);
+                w = TA.FreshToFront(w, n - i);
             }
 
-            sum = SoftmaxCore.TwoSum(sum, e, ref sumError);
-            other = SoftmaxCore.TwoSum(other, weighted ? e * g : g, ref otherError);
+            int k = TA.Register(i);
+            sum.Add(k, e);
+            other.Add(k, w);
         }
 
-        second = Lanes.SumCompensated(other, otherError);
-        return Lanes.SumCompensated(sum, sumError);
+        second = other.Total();
+        return sum.Total();
     }
 
     /// <summary>dx = sign·(t·u)·(1/Σt), u = (dy − d_hi) − d_lo, recomputing t.</summary>
@@ -519,28 +586,72 @@ internal static class SoftmaxCoreFloat
     }
 
     /// <summary>⟨y, dy⟩ with exact products and a compensated sum, in double.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double DotProduct<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy) where TV : struct, IVec<TV>
+        => typeof(TV) == typeof(V512<float>) ? DotProduct<TV, FloatLanes16x1<TV>>(y, dy)
+            : typeof(TV) == typeof(V256<float>) ? DotProduct<TV, FloatLanes16x2<TV>>(y, dy)
+            : typeof(TV) == typeof(V128<float>) ? DotProduct<TV, FloatLanes16x4<TV>>(y, dy)
+            : DotProduct<TV, FloatLanes16x16<TV>>(y, dy);
+
+    /// <summary><see cref="DotProduct{TV}"/> with the canonical lanes <typeparamref name="TA"/> of TV's width.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double DotProduct<TV, TA>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy)
+        where TV : struct, IVec<TV>
+        where TA : struct, IFloatLanes16<TV, TA>
     {
         int n = y.Length;
         ref float py = ref MemoryMarshal.GetReference(y);
         ref float pdy = ref MemoryMarshal.GetReference(dy);
         int last = n - TV.Count;
-        var dot = TV.Zero;
-        var error = TV.Zero;
-        for (int i = 0; i < n; i += TV.Count)
+        var sums = TA.Start(0f);
+        int i = 0;
+        // A block of sixteen per iteration (one, two or four registers); the scalar path takes the loop below.
+        if (typeof(TA) != typeof(FloatLanes16x16<TV>))
         {
-            bool full = i <= last;
-            int at = full ? i : last;
-            var a = Lanes.Load<TV, float>(ref Unsafe.Add(ref py, at));
-            if (!full) a = TV.And(FreshLanes<TV>(n), a);
-            var g = Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, at));
-            var product = a * g;
-            error += TV.Fms(a, g, product);
-            dot = SoftmaxCore.TwoSum(dot, product, ref error);
+            for (; i + 16 <= n; i += 16)
+            {
+                AddProduct(ref sums, 0, Lanes.Load<TV, float>(ref Unsafe.Add(ref py, i)), Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, i)));
+                if (typeof(TA) != typeof(FloatLanes16x1<TV>))
+                {
+                    int at = i + TV.Count;
+                    AddProduct(ref sums, 1, Lanes.Load<TV, float>(ref Unsafe.Add(ref py, at)), Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, at)));
+                }
+
+                if (typeof(TA) == typeof(FloatLanes16x4<TV>))
+                {
+                    int at = i + (2 * TV.Count);
+                    AddProduct(ref sums, 2, Lanes.Load<TV, float>(ref Unsafe.Add(ref py, at)), Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, at)));
+                    at += TV.Count;
+                    AddProduct(ref sums, 3, Lanes.Load<TV, float>(ref Unsafe.Add(ref py, at)), Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, at)));
+                }
+            }
         }
 
-        return Lanes.SumOfFloats(dot) + Lanes.SumOfFloats(error);
+        for (; i <= last; i += TV.Count)
+        {
+            AddProduct(ref sums, TA.Register(i), Lanes.Load<TV, float>(ref Unsafe.Add(ref py, i)), Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, i)));
+        }
+
+        if (i < n)
+        {
+            // The fresh lanes moved to their canonical lanes (zeros above them, whose products are +0).
+            var a = TA.FreshToFront(Lanes.Load<TV, float>(ref Unsafe.Add(ref py, last)), n - i);
+            var g = TA.FreshToFront(Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, last)), n - i);
+            AddProduct(ref sums, TA.Register(i), a, g);
+        }
+
+        return sums.Total(0);
+    }
+
+    /// <summary>a·g into register <paramref name="k"/>'s lanes: the product's rounding error (exact, by a fused multiply-subtract) into the error terms, then the product by two-sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddProduct<TV, TA>(ref TA sums, int k, TV a, TV g)
+        where TV : struct, IVec<TV>
+        where TA : struct, IFloatLanes16<TV, TA>
+    {
+        var product = a * g;
+        sums.AddError(k, TV.Fms(a, g, product));
+        sums.Add<TwoSumStep>(k, product);
     }
 
     /// <summary>dx = sign·y·((dy − d_hi) − d_lo).</summary>
@@ -581,8 +692,9 @@ internal static class SoftmaxCoreFloat
     {
         float max = RowRange<TV, Plus, Yes>(x, out _, out bool ordered);
         if (!ordered || !float.IsFinite(max)) return false;
-        if (typeof(TV) == typeof(V512<float>)) return LogSoftmaxBackwardInDouble<V512<double>>(x, dy, dx, max);
-        if (typeof(TV) == typeof(V256<float>)) return LogSoftmaxBackwardInDouble<V256<double>>(x, dy, dx, max);
+        // Double lanes of TV's width or of the next where the machine has it (see SoftmaxBackward).
+        if (typeof(TV) == typeof(V512<float>) || (typeof(TV) == typeof(V256<float>) && Vector512.IsHardwareAccelerated)) return LogSoftmaxBackwardInDouble<V512<double>>(x, dy, dx, max);
+        if (typeof(TV) == typeof(V256<float>) || (typeof(TV) == typeof(V128<float>) && Vector256.IsHardwareAccelerated)) return LogSoftmaxBackwardInDouble<V256<double>>(x, dy, dx, max);
         if (typeof(TV) == typeof(V128<float>)) return LogSoftmaxBackwardInDouble<V128<double>>(x, dy, dx, max);
         return LogSoftmaxBackwardInDouble<S<double>>(x, dy, dx, max);
     }
@@ -604,22 +716,42 @@ internal static class SoftmaxCoreFloat
     }
 
     /// <summary>Σ of a float row, compensated per lane (two-sum), in double.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double SumOfRow<TV>(ReadOnlySpan<float> v) where TV : struct, IVec<TV>
+        => typeof(TV) == typeof(V512<float>) ? SumOfRow<TV, FloatLanes16x1<TV>>(v)
+            : typeof(TV) == typeof(V256<float>) ? SumOfRow<TV, FloatLanes16x2<TV>>(v)
+            : typeof(TV) == typeof(V128<float>) ? SumOfRow<TV, FloatLanes16x4<TV>>(v)
+            : SumOfRow<TV, FloatLanes16x16<TV>>(v);
+
+    /// <summary><see cref="SumOfRow{TV}"/> with the canonical lanes <typeparamref name="TA"/> of TV's width.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double SumOfRow<TV, TA>(ReadOnlySpan<float> v)
+        where TV : struct, IVec<TV>
+        where TA : struct, IFloatLanes16<TV, TA>
     {
         int n = v.Length;
         ref float pv = ref MemoryMarshal.GetReference(v);
         int last = n - TV.Count;
-        var sum = TV.Zero;
-        var error = TV.Zero;
-        for (int i = 0; i < n; i += TV.Count)
+        var sums = TA.Start(0f);
+        int i = 0;
+        // A block of sixteen per iteration (one, two or four registers); the scalar path takes the loop below.
+        if (typeof(TA) != typeof(FloatLanes16x16<TV>))
         {
-            bool full = i <= last;
-            var g = Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, full ? i : last));
-            sum = SoftmaxCore.TwoSum(sum, full ? g : TV.And(FreshLanes<TV>(n), g), ref error);
+            for (; i + 16 <= n; i += 16)
+            {
+                sums.Add<TwoSumStep>(0, Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, i)));
+                if (typeof(TA) != typeof(FloatLanes16x1<TV>)) sums.Add<TwoSumStep>(1, Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, i + TV.Count)));
+                if (typeof(TA) == typeof(FloatLanes16x4<TV>))
+                {
+                    sums.Add<TwoSumStep>(2, Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, i + (2 * TV.Count))));
+                    sums.Add<TwoSumStep>(3, Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, i + (3 * TV.Count))));
+                }
+            }
         }
 
-        return Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error);
+        for (; i <= last; i += TV.Count) sums.Add<TwoSumStep>(TA.Register(i), Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, i)));
+        if (i < n) sums.Add<TwoSumStep>(TA.Register(i), TA.FreshToFront(Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, last)), n - i));
+        return sums.Total(0);
     }
 
     [SkipLocalsInit]
@@ -800,8 +932,8 @@ internal static class SoftmaxCoreFloat
     {
         var frame = new ScaledFrame(max);
         return frame.Clamps(min)
-            ? ExpPass<TV, TS, Yes, Yes>(x, y, frame.Floor, frame.Top, SumStart, out _)
-            : ExpPass<TV, TS, No, Yes>(x, y, frame.Floor, frame.Top, SumStart, out _);
+            ? ExpPass<TV, TS, Yes, Yes, FastTwoSumStep>(x, y, frame.Floor, frame.Top, SumStart, out _)
+            : ExpPass<TV, TS, No, Yes, FastTwoSumStep>(x, y, frame.Floor, frame.Top, SumStart, out _);
     }
 
     /// <summary>The scaled path's constants for a row whose maximum m lies in [−150, 300].</summary>
@@ -873,12 +1005,27 @@ internal static class SoftmaxCoreFloat
     /// the fast two-sum against a running sum that starts at <paramref name="sumStart"/> (a power of two), and whether
     /// every lane's sum stayed below twice that start, so that no t exceeded it and the two-sum was exact.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static double ExpPass<TV, TS, TClamp, TStore>(ReadOnlySpan<float> x, Span<float> y, float floorValue, float topValue, double sumStart, out bool exact)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double ExpPass<TV, TS, TClamp, TStore, TStep>(ReadOnlySpan<float> x, Span<float> y, float floorValue, float topValue, double sumStart, out bool exact)
         where TV : struct, IVec<TV>
         where TS : struct, ISign
         where TClamp : struct, IFlag
         where TStore : struct, IFlag
+        where TStep : struct, ISumStep
+        => typeof(TV) == typeof(V512<float>) ? ExpPass<TV, FloatLanes16x1<TV>, TS, TClamp, TStore, TStep>(x, y, floorValue, topValue, sumStart, out exact)
+            : typeof(TV) == typeof(V256<float>) ? ExpPass<TV, FloatLanes16x2<TV>, TS, TClamp, TStore, TStep>(x, y, floorValue, topValue, sumStart, out exact)
+            : typeof(TV) == typeof(V128<float>) ? ExpPass<TV, FloatLanes16x4<TV>, TS, TClamp, TStore, TStep>(x, y, floorValue, topValue, sumStart, out exact)
+            : ExpPass<TV, FloatLanes16x16<TV>, TS, TClamp, TStore, TStep>(x, y, floorValue, topValue, sumStart, out exact);
+
+    /// <summary><see cref="ExpPass{TV, TS, TClamp, TStore, TStep}"/> with the canonical lanes <typeparamref name="TA"/> of TV's width.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double ExpPass<TV, TA, TS, TClamp, TStore, TStep>(ReadOnlySpan<float> x, Span<float> y, float floorValue, float topValue, double sumStart, out bool exact)
+        where TV : struct, IVec<TV>
+        where TA : struct, IFloatLanes16<TV, TA>
+        where TS : struct, ISign
+        where TClamp : struct, IFlag
+        where TStore : struct, IFlag
+        where TStep : struct, ISumStep
     {
         int n = x.Length;
         ref float px = ref MemoryMarshal.GetReference(x);
@@ -890,16 +1037,18 @@ internal static class SoftmaxCoreFloat
         ExpConstants(floorValue * 0f, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2);
         // The overlapping last register is read before anything is stored, so y may be x.
         var lastV = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)));
-        var sum = TV.Create(sumStart);
-        var error = TV.Zero;
+        // Every canonical lane starts at sumStart (FloatLanes16: the same sums on every register width).
+        var sums = TA.Start((float)sumStart);
         int i = 0;
         // Two registers per iteration (two independent exponential chains to overlap), and the next two loaded before
         // these are stored: when y sits just above x modulo 4 KiB (two arrays allocated one after the other), a load
         // issued after a store to an address that agrees with it in the low 12 bits waits for that store, which made
         // the pass latency-bound (up to 2× slower with one register per iteration, 10% with two and no look-ahead).
-        // The sums run in the same order as one register at a time, so the bits do not change.
-        if (i + TV.Count <= last)
+        // Each lane adds its entries in the order of the row, as one register at a time would. Vector128 takes a
+        // block of four registers per iteration (its four accumulators) and the scalar path none (its loop below).
+        if (typeof(TA) == typeof(FloatLanes16x1<TV>) && i + TV.Count <= last)
         {
+            int secondRegister = TA.Register(TV.Count);
             var va = TS.Apply(Lanes.Load<TV, float>(ref px));
             var vb = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, TV.Count)));
             for (; i + TV.Count <= last; i += 2 * TV.Count)
@@ -916,27 +1065,93 @@ internal static class SoftmaxCoreFloat
                     Lanes.Store(b, ref Unsafe.Add(ref py, i + TV.Count));
                 }
 
-                sum = SoftmaxCore.FastTwoSum(SoftmaxCore.FastTwoSum(sum, a, ref error), b, ref error);
+                sums.Add<TStep>(0, a);
+                sums.Add<TStep>(secondRegister, b);
+            }
+        }
+        else if (typeof(TA) == typeof(FloatLanes16x2<TV>))
+        {
+            // Vector256 has sixteen registers, too few for two pairs of accumulators beside two exponential chains and
+            // their constants (the loop spilled its temporaries): lanes 0–7 of every pair of blocks first, then lanes
+            // 8–15, each half with one pair of accumulators and two registers per iteration, as on Vector512. Each lane
+            // still adds its entries in the order of the row; the blocks left over go through the loop below.
+            int paired = n & ~31;
+            var s0 = TV.Create((float)sumStart);
+            var e0 = TV.Zero;
+            var s1 = s0;
+            var e1 = e0;
+            for (int half = 0; half < 2; half++)
+            {
+                var sum = half == 0 ? s0 : s1;
+                var error = half == 0 ? e0 : e1;
+                for (int j = half * TV.Count; j < paired; j += 32)
+                {
+                    var a = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, j))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                    var b = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, j + 16))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                    if (TStore.On)
+                    {
+                        Lanes.Store(a, ref Unsafe.Add(ref py, j));
+                        Lanes.Store(b, ref Unsafe.Add(ref py, j + 16));
+                    }
+
+                    sum = TStep.Add(TStep.Add(sum, a, ref error), b, ref error);
+                }
+
+                if (half == 0)
+                {
+                    s0 = sum;
+                    e0 = error;
+                }
+                else
+                {
+                    s1 = sum;
+                    e1 = error;
+                }
+            }
+
+            sums = Unsafe.BitCast<FloatLanes16x2<TV>, TA>(FloatLanes16x2<TV>.Of(s0, e0, s1, e1));
+            i = paired;
+        }
+        else if (typeof(TA) == typeof(FloatLanes16x4<TV>))
+        {
+            for (; i + (3 * TV.Count) <= last; i += 4 * TV.Count)
+            {
+                var a = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                var b = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + TV.Count))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                var c = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + (2 * TV.Count)))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                var d = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + (3 * TV.Count)))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                if (TStore.On)
+                {
+                    Lanes.Store(a, ref Unsafe.Add(ref py, i));
+                    Lanes.Store(b, ref Unsafe.Add(ref py, i + TV.Count));
+                    Lanes.Store(c, ref Unsafe.Add(ref py, i + (2 * TV.Count)));
+                    Lanes.Store(d, ref Unsafe.Add(ref py, i + (3 * TV.Count)));
+                }
+
+                sums.Add<TStep>(0, a);
+                sums.Add<TStep>(1, b);
+                sums.Add<TStep>(2, c);
+                sums.Add<TStep>(3, d);
             }
         }
 
-        if (i <= last)
+        for (; i <= last; i += TV.Count)
         {
             var t = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
             if (TStore.On) Lanes.Store(t, ref Unsafe.Add(ref py, i));
-            sum = SoftmaxCore.FastTwoSum(sum, t, ref error);
-            i += TV.Count;
+            sums.Add<TStep>(TA.Register(i), t);
         }
 
         if (i < n)
         {
             var t = ScaledExp<TV, TClamp>(lastV, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
             if (TStore.On) Lanes.Store(t, ref Unsafe.Add(ref py, last));
-            sum = SoftmaxCore.FastTwoSum(sum, TV.And(FreshLanes<TV>(n), t), ref error);
+            sums.Add<TStep>(TA.Register(i), TA.FreshToFront(t, n - i));
         }
 
-        exact = TV.AllTrue(TV.LessThanOrEqual(sum, TV.Create(2 * sumStart)));
-        return (Lanes.SumOfFloats(sum) - (sumStart * TV.Count)) + Lanes.SumOfFloats(error);
+        // The two-sum is exact whatever the sums; the fast two-sum while no t exceeded the start.
+        exact = typeof(TStep) == typeof(TwoSumStep) || sums.AllAtMost((float)(2 * sumStart));
+        return sums.Total(sumStart);
     }
 
     /// <summary>y = t·(hi + lo), the inverse of the sum held as two floats so the product is rounded about once.</summary>
@@ -961,9 +1176,21 @@ internal static class SoftmaxCoreFloat
     }
 
     /// <summary>Σ t over the entries below the maximum (two-sum from zero) and the count of entries at it.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double BelowTopPass<TV, TS, TClamp>(ReadOnlySpan<float> x, float maxValue, float floorValue, float topValue, out int atTop)
         where TV : struct, IVec<TV>
+        where TS : struct, ISign
+        where TClamp : struct, IFlag
+        => typeof(TV) == typeof(V512<float>) ? BelowTopPass<TV, FloatLanes16x1<TV>, TS, TClamp>(x, maxValue, floorValue, topValue, out atTop)
+            : typeof(TV) == typeof(V256<float>) ? BelowTopPass<TV, FloatLanes16x2<TV>, TS, TClamp>(x, maxValue, floorValue, topValue, out atTop)
+            : typeof(TV) == typeof(V128<float>) ? BelowTopPass<TV, FloatLanes16x4<TV>, TS, TClamp>(x, maxValue, floorValue, topValue, out atTop)
+            : BelowTopPass<TV, FloatLanes16x16<TV>, TS, TClamp>(x, maxValue, floorValue, topValue, out atTop);
+
+    /// <summary><see cref="BelowTopPass{TV, TS, TClamp}"/> with the canonical lanes <typeparamref name="TA"/> of TV's width.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double BelowTopPass<TV, TA, TS, TClamp>(ReadOnlySpan<float> x, float maxValue, float floorValue, float topValue, out int atTop)
+        where TV : struct, IVec<TV>
+        where TA : struct, IFloatLanes16<TV, TA>
         where TS : struct, ISign
         where TClamp : struct, IFlag
     {
@@ -975,50 +1202,69 @@ internal static class SoftmaxCoreFloat
         var top = TV.Create(topValue);
         // The exponential's constants in registers for the whole pass (see ScaledExp).
         ExpConstants(floorValue * 0f, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2);
-        var sum = TV.Zero;
-        var error = TV.Zero;
+        var sums = TA.Start(0f);
         int count = 0;
         int i = 0;
         // Four registers per iteration: four independent exponential chains for the core to overlap (two measured 12 %
-        // slower in a C model of this loop on Zen 5); the sums run in the same order as one register at a time.
-        for (; i + (3 * TV.Count) <= last; i += 4 * TV.Count)
+        // slower in a C model of this loop on Zen 5): four blocks of sixteen on Vector512, two on Vector256, one on
+        // Vector128; each lane adds its entries in the order of the row. The scalar path takes the loop below.
+        if (typeof(TA) == typeof(FloatLanes16x2<TV>))
         {
-            var va = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
-            var vb = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + TV.Count)));
-            var vc = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + (2 * TV.Count))));
-            var vd = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + (3 * TV.Count))));
-            var ta = ScaledExp<TV, TClamp>(va, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-            var tb = ScaledExp<TV, TClamp>(vb, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-            var tc = ScaledExp<TV, TClamp>(vc, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-            var td = ScaledExp<TV, TClamp>(vd, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-            sum = SoftmaxCore.TwoSum(sum, TV.SelectWhereEqual(va, m, TV.Zero, ta), ref error);
-            sum = SoftmaxCore.TwoSum(sum, TV.SelectWhereEqual(vb, m, TV.Zero, tb), ref error);
-            sum = SoftmaxCore.TwoSum(sum, TV.SelectWhereEqual(vc, m, TV.Zero, tc), ref error);
-            sum = SoftmaxCore.TwoSum(sum, TV.SelectWhereEqual(vd, m, TV.Zero, td), ref error);
-            count += TV.CountWhereEqual(va, m) + TV.CountWhereEqual(vb, m) + TV.CountWhereEqual(vc, m) + TV.CountWhereEqual(vd, m);
+            // Vector256 has sixteen registers, too few for four chains beside its two pairs of accumulators.
+            for (; i + TV.Count <= last; i += 2 * TV.Count)
+            {
+                var va = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
+                var vb = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + TV.Count)));
+                var ta = ScaledExp<TV, TClamp>(va, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                var tb = ScaledExp<TV, TClamp>(vb, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                sums.Add<TwoSumStep>(0, TV.SelectWhereEqual(va, m, TV.Zero, ta));
+                sums.Add<TwoSumStep>(1, TV.SelectWhereEqual(vb, m, TV.Zero, tb));
+                count += TV.CountWhereEqual(va, m) + TV.CountWhereEqual(vb, m);
+            }
+        }
+        else if (typeof(TA) != typeof(FloatLanes16x16<TV>))
+        {
+            int kb = TA.Register(TV.Count);
+            int kc = TA.Register(2 * TV.Count);
+            int kd = TA.Register(3 * TV.Count);
+            for (; i + (3 * TV.Count) <= last; i += 4 * TV.Count)
+            {
+                var va = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
+                var vb = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + TV.Count)));
+                var vc = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + (2 * TV.Count))));
+                var vd = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i + (3 * TV.Count))));
+                var ta = ScaledExp<TV, TClamp>(va, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                var tb = ScaledExp<TV, TClamp>(vb, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                var tc = ScaledExp<TV, TClamp>(vc, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                var td = ScaledExp<TV, TClamp>(vd, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                sums.Add<TwoSumStep>(0, TV.SelectWhereEqual(va, m, TV.Zero, ta));
+                sums.Add<TwoSumStep>(kb, TV.SelectWhereEqual(vb, m, TV.Zero, tb));
+                sums.Add<TwoSumStep>(kc, TV.SelectWhereEqual(vc, m, TV.Zero, tc));
+                sums.Add<TwoSumStep>(kd, TV.SelectWhereEqual(vd, m, TV.Zero, td));
+                count += TV.CountWhereEqual(va, m) + TV.CountWhereEqual(vb, m) + TV.CountWhereEqual(vc, m) + TV.CountWhereEqual(vd, m);
+            }
         }
 
         for (; i <= last; i += TV.Count)
         {
             var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)));
             var t = ScaledExp<TV, TClamp>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-            sum = SoftmaxCore.TwoSum(sum, TV.SelectWhereEqual(v, m, TV.Zero, t), ref error);
+            sums.Add<TwoSumStep>(TA.Register(i), TV.SelectWhereEqual(v, m, TV.Zero, t));
             count += TV.CountWhereEqual(v, m);
         }
 
         if (i < n)
         {
             var v = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)));
-            var fresh = FreshLanes<TV>(n);
             var t = ScaledExp<TV, TClamp>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-            // Lanes the full registers covered count as below the maximum here, with t = 0.
-            var w = TV.Select(fresh, v, TV.Create(float.NegativeInfinity));
-            sum = SoftmaxCore.TwoSum(sum, TV.SelectWhereEqual(w, m, TV.Zero, TV.And(fresh, t)), ref error);
+            // Lanes the full registers covered count as below the maximum here (and are left out of the sum).
+            var w = TV.Select(FreshLanes<TV>(n), v, TV.Create(float.NegativeInfinity));
+            sums.Add<TwoSumStep>(TA.Register(i), TA.FreshToFront(TV.SelectWhereEqual(v, m, TV.Zero, t), n - i));
             count += TV.CountWhereEqual(w, m);
         }
 
         atTop = count;
-        return Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error);
+        return sums.Total(0);
     }
 
     /// <summary>y = ((v − m) − L_hi) − L_lo with ln s = L_hi + L_lo (<paramref name="lnS"/> split into two floats).</summary>
@@ -1172,35 +1418,47 @@ internal static class SoftmaxCoreFloat
     /// in one method overran the JIT's inlining budget, every lane operation became a call, and rows with a maximum
     /// above 300 (Normal(0, 100) logits) took 3.6 ns/element instead of about 0.4.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ExactShiftSoftmax<TV>(ReadOnlySpan<float> x, Span<float> y, float sign, float max) where TV : struct, IVec<TV>
+    {
+        if (typeof(TV) == typeof(V512<float>)) ExactShiftSoftmax<TV, FloatLanes16x1<TV>>(x, y, sign, max);
+        else if (typeof(TV) == typeof(V256<float>)) ExactShiftSoftmax<TV, FloatLanes16x2<TV>>(x, y, sign, max);
+        else if (typeof(TV) == typeof(V128<float>)) ExactShiftSoftmax<TV, FloatLanes16x4<TV>>(x, y, sign, max);
+        else ExactShiftSoftmax<TV, FloatLanes16x16<TV>>(x, y, sign, max);
+    }
+
+    /// <summary><see cref="ExactShiftSoftmax{TV}"/> with the canonical lanes <typeparamref name="TA"/> of TV's width.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ExactShiftSoftmax<TV, TA>(ReadOnlySpan<float> x, Span<float> y, float sign, float max)
+        where TV : struct, IVec<TV>
+        where TA : struct, IFloatLanes16<TV, TA>
     {
         ExactShiftSetup<TV>(x, sign, max, out var s, out var m, out var fresh, out var lastV);
         int n = x.Length;
         int last = n - TV.Count;
         ref float px = ref MemoryMarshal.GetReference(x);
         ref float py = ref MemoryMarshal.GetReference(y);
-        var sum = TV.Zero;
-        var error = TV.Zero;
+        var sums = TA.Start(0f);
 
-        // Pass 2: e = e^(v − m) into y, summed (compensated); the tail register adds only its fresh lanes.
+        // Pass 2: e = e^(v − m) into y, summed (compensated, in the canonical lanes of FloatLanes16); the tail
+        // register adds only its fresh lanes.
         int i = 0;
         for (; i <= last; i += TV.Count)
         {
             var e = ShiftedExp(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i)) * s, m);
             Lanes.Store(e, ref Unsafe.Add(ref py, i));
-            sum = SoftmaxCore.TwoSum(sum, e, ref error);
+            sums.Add<TwoSumStep>(TA.Register(i), e);
         }
 
         if (i < n)
         {
             var e = ShiftedExp(lastV, m);
             Lanes.Store(e, ref Unsafe.Add(ref py, last));
-            sum = SoftmaxCore.TwoSum(sum, TV.And(fresh, e), ref error);
+            sums.Add<TwoSumStep>(TA.Register(i), TA.FreshToFront(e, n - i));
         }
 
         // Pass 3: y = e·(1/s) with 1/s as two floats, so the product is rounded about once.
-        double inverseD = 1.0 / (Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error));
+        double inverseD = 1.0 / sums.Total(0);
         float inverseHi = (float)inverseD;
         var inverse = TV.Create(inverseHi);
         var inverseLo = TV.Create(inverseD - inverseHi);
@@ -1215,16 +1473,27 @@ internal static class SoftmaxCoreFloat
     }
 
     /// <summary>Passes 2 and 3 of <see cref="ExactShiftForward{TV}"/> for log-softmax (see <see cref="ExactShiftSoftmax{TV}"/>).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ExactShiftLog<TV>(ReadOnlySpan<float> x, Span<float> y, float sign, float max) where TV : struct, IVec<TV>
+    {
+        if (typeof(TV) == typeof(V512<float>)) ExactShiftLog<TV, FloatLanes16x1<TV>>(x, y, sign, max);
+        else if (typeof(TV) == typeof(V256<float>)) ExactShiftLog<TV, FloatLanes16x2<TV>>(x, y, sign, max);
+        else if (typeof(TV) == typeof(V128<float>)) ExactShiftLog<TV, FloatLanes16x4<TV>>(x, y, sign, max);
+        else ExactShiftLog<TV, FloatLanes16x16<TV>>(x, y, sign, max);
+    }
+
+    /// <summary><see cref="ExactShiftLog{TV}"/> with the canonical lanes <typeparamref name="TA"/> of TV's width.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ExactShiftLog<TV, TA>(ReadOnlySpan<float> x, Span<float> y, float sign, float max)
+        where TV : struct, IVec<TV>
+        where TA : struct, IFloatLanes16<TV, TA>
     {
         ExactShiftSetup<TV>(x, sign, max, out var s, out var m, out var fresh, out var lastV);
         int n = x.Length;
         int last = n - TV.Count;
         ref float px = ref MemoryMarshal.GetReference(x);
         ref float py = ref MemoryMarshal.GetReference(y);
-        var sum = TV.Zero;
-        var error = TV.Zero;
+        var sums = TA.Start(0f);
 
         // Pass 2 (log): s = 1 + s′ with s′ = Σ_{v < m} e + (k − 1), k the count of maxima, so a tiny s′ keeps its
         // relative accuracy through log1p. The terms are summed as e·2^64, so those below the float normals
@@ -1240,12 +1509,14 @@ internal static class SoftmaxCoreFloat
             var isTop = TV.EqualTo(v, m);
             var d = SoftmaxCore.ExactDifference(v, m, out var dLo);
             var p = VMath.ExpPartsF(d, dLo, out var k);
-            var e = TV.AndNot(TV.ScaleB(p, k + TV.Create(ScaleBias)), TV.LessThan(d, TV.Create(-112.0)));
-            sum = SoftmaxCore.TwoSum(sum, TV.AndNot(TV.And(keep, e), isTop), ref error);
+            var e = TV.AndNot(TV.AndNot(TV.ScaleB(p, k + TV.Create(ScaleBias)), TV.LessThan(d, TV.Create(-112.0))), isTop);
+            // The overlapping last register's fresh lanes go to their canonical lanes (FloatLanes16).
+            sums.Add<TwoSumStep>(TA.Register(i), full ? e : TA.FreshToFront(e, n - i));
+            // The count of maxima: sums of ones, exact in any order.
             top += TV.And(TV.And(keep, isTop), TV.One);
         }
 
-        double sPrime = ((Lanes.SumOfFloats(sum) + Lanes.SumOfFloats(error)) / ScaleBiasFactor) + (Lanes.SumOfFloats(top) - 1.0);
+        double sPrime = (sums.Total(0) / ScaleBiasFactor) + (Lanes.SumOfFloats(top) - 1.0);
         // Pass 3 (log): y = ((d − L_hi) − L_lo) + lo with ln s = L_hi + L_lo.
         double lnS = LogOnePlusRow(sPrime);
         float lHi = (float)lnS;
