@@ -65,6 +65,22 @@ internal sealed class TempDir : IDisposable
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
+    /// <summary>Writes xor.csv: 120 rows of a, b uniform on [−1, 1] (Random(3)) and label = [a > 0] xor [b > 0], with a header.</summary>
+    public string XorCsv()
+    {
+        string csv = File("xor.csv");
+        var rng = new Random(3);
+        var lines = new List<string> { "a,b,label" };
+        for (int i = 0; i < 120; i++)
+        {
+            double x = (rng.NextDouble() * 2) - 1, y = (rng.NextDouble() * 2) - 1;
+            lines.Add(FormattableString.Invariant($"{x},{y},{((x > 0) ^ (y > 0) ? 1 : 0)}"));
+        }
+
+        System.IO.File.WriteAllLines(csv, lines);
+        return csv;
+    }
+
     /// <summary>Names of the files in the folder (to check nothing, not even a temporary file, was left).</summary>
     public string[] Files() => Directory.GetFiles(Path).Select(System.IO.Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
 

@@ -191,16 +191,7 @@ public sealed partial class ExperimentCommandTests : IDisposable
     [Fact]
     public void Compare_reads_a_csv_file()
     {
-        string csv = _dir.File("xor.csv");
-        var rng = new Random(3);
-        var lines = new List<string> { "a,b,label" };
-        for (int i = 0; i < 120; i++)
-        {
-            double x = (rng.NextDouble() * 2) - 1, y = (rng.NextDouble() * 2) - 1;
-            lines.Add(FormattableString.Invariant($"{x},{y},{((x > 0) ^ (y > 0) ? 1 : 0)}"));
-        }
-
-        File.WriteAllLines(csv, lines);
+        string csv = _dir.XorCsv();
         var r = Cli.RunWide("compare", "--data", csv, "--activations", "relu,tanh", "--seeds", "1", "--epochs", "2", "--hidden", "4", "--out", _dir.File("csvres")).Ok();
         Assert.Contains("xor.csv#sha256:", r.Out, StringComparison.Ordinal);
         Assert.Contains("with fewer than 2 seeds each, no significance test is possible", r.Out, StringComparison.Ordinal);

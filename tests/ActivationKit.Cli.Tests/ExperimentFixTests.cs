@@ -16,20 +16,7 @@ public sealed class ExperimentFixTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private string XorCsv()
-    {
-        string csv = _dir.File("xor.csv");
-        var rng = new Random(3);
-        var lines = new List<string> { "a,b,label" };
-        for (int i = 0; i < 120; i++)
-        {
-            double x = (rng.NextDouble() * 2) - 1, y = (rng.NextDouble() * 2) - 1;
-            lines.Add(FormattableString.Invariant($"{x},{y},{((x > 0) ^ (y > 0) ? 1 : 0)}"));
-        }
-
-        File.WriteAllLines(csv, lines);
-        return csv;
-    }
+    private string XorCsv() => _dir.XorCsv();
 
     /// <summary>The words of a command as a POSIX shell splits them (single quotes and backslashes; enough for actkit's).</summary>
     private static string[] ShellWords(string command)
