@@ -228,13 +228,8 @@ internal static class DoubleLanes8Fold
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Last(Vector128<double> h, Vector128<double> l)
     {
-        double a = h.GetElement(0);
-        double b = h.GetElement(1);
-        double sum = a + b;
-        double bPart = sum - a;
-        double low = (a - (sum - bPart)) + (b - bPart);
-        double result = sum + ((low + l.GetElement(0)) + l.GetElement(1));
-        return double.IsFinite(result) ? result : sum;
+        double result = Lanes.Fold(h, l);
+        return double.IsFinite(result) ? result : h.GetElement(0) + h.GetElement(1);
     }
 
     /// <summary>The rounding error of <paramref name="sum"/> = a + b (Knuth's two-sum).</summary>

@@ -275,7 +275,9 @@ internal static class Lanes
         return Fold(h, l + e.GetLower() + e.GetUpper());
     }
 
-    private static double Fold(Vector128<double> s, Vector128<double> e)
+    /// <summary>The two-sum of <paramref name="s"/>'s two lanes plus its error and the error terms <paramref name="e"/>: (a + b) + ((low + e₀) + e₁).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Fold(Vector128<double> s, Vector128<double> e)
     {
         double a = s.GetElement(0);
         double b = s.GetElement(1);

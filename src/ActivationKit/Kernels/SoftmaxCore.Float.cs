@@ -1433,7 +1433,7 @@ internal static class SoftmaxCoreFloat
         where TV : struct, IVec<TV>
         where TA : struct, IFloatLanes16<TV, TA>
     {
-        ExactShiftSetup<TV>(x, sign, max, out var s, out var m, out var fresh, out var lastV);
+        ExactShiftSetup<TV>(x, sign, max, out var s, out var m, out _, out var lastV);
         int n = x.Length;
         int last = n - TV.Count;
         ref float px = ref MemoryMarshal.GetReference(x);
