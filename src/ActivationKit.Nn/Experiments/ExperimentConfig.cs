@@ -147,6 +147,9 @@ public sealed record ExperimentConfig
     [JsonIgnore]
     public bool IsSynthetic => IsSyntheticName(Data);
 
+    /// <summary>The noise that tells comparisons apart: <see cref="Noise"/> for synthetic sets, <see cref="DefaultNoise"/> for data it does not apply to.</summary>
+    private double NoiseThatApplies => IsSynthetic ? Noise : DefaultNoise;
+
     /// <summary>True when <paramref name="data"/> is a synthetic set's name (any case, <c>-</c> or <c>_</c>).</summary>
     internal static bool IsSyntheticName(string data)
     {
@@ -199,7 +202,7 @@ public sealed record ExperimentConfig
         return this with
         {
             // The noise of data it does not apply to is the default: it cannot make two comparisons of the same data differ.
-            Noise = IsSynthetic ? Noise : DefaultNoise,
+            Noise = NoiseThatApplies,
             Init = Initializer.Parse(Init).ToString(),
             Optimizer = Optimizer.Trim().ToLowerInvariant(),
             Data = Data.Trim(),
@@ -243,7 +246,7 @@ public sealed record ExperimentConfig
     // A header setting enters the key only when given: a comparison made without one keeps the key it always had.
     private string HeaderKey() => HasHeader is null ? string.Empty : $"header={Csv.HeaderName(HasHeader)};";
 
-    private string NoiseKey() => string.Create(CultureInfo.InvariantCulture, $"noise={(IsSynthetic ? Noise : DefaultNoise):R};");
+    private string NoiseKey() => string.Create(CultureInfo.InvariantCulture, $"noise={NoiseThatApplies:R};");
 
     /// <summary>The basis plus the contenders and seed count: what must match for trial files to be merged.</summary>
     public string ExperimentKey(string dataIdentity) =>
