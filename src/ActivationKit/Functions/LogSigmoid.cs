@@ -89,7 +89,7 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
             if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return InDouble.FloatForward(this, x);
             // min(−0, x) − ln(1 + e) = −(max(0, −x) + ln(1 + e)) to the bit, two operations fewer: the terms have the
             // same sign, so the difference cannot cancel; −0 keeps logsigmoid(+∞) = −0; Min keeps a NaN x (second operand).
-            return TV.Min(TV.Create(-0.0), x) - VMath.Log1pUnit(VMath.ExpMinusAbsShort(x));
+            return TV.Min(TV.Create(-0.0), x) - VMath.Log1pExpMinusAbs(x);
         }
 
         /// <inheritdoc />

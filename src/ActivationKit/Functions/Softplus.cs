@@ -159,7 +159,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             // with the short ln(1 + e) of Log1pUnit both forms fit the JIT's inlining budget.
             if (_beta != 1.0) return ForwardScaled(x);
             // β = 1 needs no carried rounding of βx: ln(1 + e^−|x|) + max(x, 0), both terms ≥ 0.
-            var plain = VMath.Log1pUnit(VMath.ExpMinusAbsShort(x)) + TV.Max(TV.Zero, x);
+            var plain = VMath.Log1pExpMinusAbs(x) + TV.Max(TV.Zero, x);
             return TV.SelectWhereGreater(x, _threshold.In<TV>(), x, plain);
         }
 
