@@ -50,7 +50,6 @@ public sealed class ReluSquared : OutputGradientActivation<ReluSquared.Kernel_>
             ["onednn"] = new("eltwise_relu then eltwise_square", "Two post-ops."),
         },
         SpecialValues = [new(double.NaN, double.NaN), new(0.0, 0.0), new(-0.0, 0.0), new(3.0, 9.0), new(-3.0, 0.0), new(0.5, 0.25), new(double.PositiveInfinity, double.PositiveInfinity), new(double.NegativeInfinity, 0.0)],
-        Kinks = [0.0],
     };
 
     /// <summary>Creates squared ReLU.</summary>

@@ -54,7 +54,6 @@ public sealed class SparsePlus : ElementwiseActivation<SparsePlus.Kernel_>
             ["onednn"] = new("none"),
         },
         SpecialValues = [new(double.NaN, double.NaN), new(0.0, 0.25), new(-0.0, 0.25), new(1.0, 1.0), new(-1.0, 0.0), new(0.5, 0.5625), new(-0.5, 0.0625), new(3.0, 3.0), new(-3.0, 0.0), new(double.PositiveInfinity, double.PositiveInfinity), new(double.NegativeInfinity, 0.0)],
-        Kinks = [-1.0, 1.0],
     };
 
     /// <summary>Creates sparse plus.</summary>
