@@ -347,6 +347,42 @@ public class RowwiseTests
         Assert.Equal(-100f, log[1]);
     }
 
+    /// <summary>
+    /// Double rows whose range max − min is beyond the doubles, with no −∞ entry (an exploratory tester's finding of the
+    /// sixth session of 2026-12-01): v − m overflows to −∞ there, and the fast path's TwoSum turned its error term into
+    /// NaN and the whole row NaN ([1e308, −1e308] gave [NaN, NaN]). Forward and backward from the input, at widths that
+    /// take the full registers, the overlapping last one and the scalar tail.
+    /// </summary>
+    [Theory]
+    [InlineData("softmax")]
+    [InlineData("softmin")]
+    [InlineData("log_softmax")]
+    public void Double_rows_whose_range_overflows_keep_their_values(string name)
+    {
+        var f = (RowwiseActivation)ActivationCatalog.Create(name);
+        double sign = name == "softmin" ? -1 : 1;
+        foreach (int width in new[] { 2, 3, 8, 17, 100 })
+        {
+            var x = new double[width];
+            for (int i = 0; i < width; i++) x[i] = sign * (i == width / 2 ? 1e308 : i % 2 == 0 ? -1.7e308 : -9e307 + i);
+            var y = new double[width];
+            var dx = new double[width];
+            var dy = new double[width];
+            for (int i = 0; i < width; i++) dy[i] = i == width / 2 ? 1.0 : 0.5;
+            f.Forward(x, y);
+            f.Backward(x, dy, dx, width);
+            for (int i = 0; i < width; i++)
+            {
+                bool top = i == width / 2;
+                double expected = name == "log_softmax" ? (top ? 0.0 : double.NegativeInfinity) : (top ? 1.0 : 0.0);
+                Assert.True(y[i].Equals(expected), $"{name} width {width} [{i}]: got {y[i]:R}, expected {expected:R}");
+                // softmax′: y ⊙ (dy − ⟨dy, y⟩) = 0 everywhere (y is one-hot); log_softmax′: dy − softmax·Σdy.
+                double expectedDx = name == "log_softmax" ? dy[i] - (top ? 1.0 : 0.0) * dy.Sum() : 0.0;
+                Assert.True(Math.Abs(dx[i] - expectedDx) <= 1e-12 * Math.Abs(dy.Sum()), $"{name}′ width {width} [{i}]: got {dx[i]:R}, expected {expectedDx:R}");
+            }
+        }
+    }
+
     public static TheoryData<string, double[], double[]> SpecialRows() => new()
     {
         { "softmax", [double.NaN, 0, 1], [double.NaN, double.NaN, double.NaN] },

@@ -29,10 +29,12 @@ internal static class SoftmaxCore
     public static void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, double sign, bool log) where TV : struct, IVec<TV>
     {
         var (m, lowest) = RowMath.MaxMin<TV>(x, sign);
-        if (double.IsFinite(m) && lowest > double.NegativeInfinity)
+        if (double.IsFinite(m) && lowest - m > double.NegativeInfinity)
         {
-            // Rows with a finite maximum and no −∞ entry (NaN entries make the row NaN either way): one pass forms the
-            // exponentials and their sum, without the guards and the count the general rows need.
+            // Rows with a finite maximum, no −∞ entry and no difference v − m beyond the doubles (NaN entries make the
+            // row NaN either way): one pass forms the exponentials and their sum, without the guards and the count the
+            // general rows need. A row such as [1e308, −1e308], whose v − m overflows to −∞, takes the general path,
+            // whose Shift clears the TwoSum's NaN error term there (here it made the whole row NaN).
             if (log)
             {
                 // s′ = Σ e − 1, the maximum's own 1 taken off in double-double, so a tiny s′ keeps its accuracy.
