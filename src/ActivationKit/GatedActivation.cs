@@ -18,7 +18,7 @@ namespace ActivationKit;
 /// <see cref="Activation.Backward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/> takes x (rows of
 /// <c>columns</c>), dy (rows of <c>columns/2</c>) and writes dx with x's shape: [dA | dB] = [dy ⊙ g(b) | dy ⊙ a ⊙ g′(b)].
 /// The forward output must not overlap the input; dx may be x itself. The derivative needs a, so there is no backward
-/// from the output. IEEE products apply: 0·g(b) with g(b) = ±∞ is NaN. The catalog's <c>Kinks</c> and
+/// from the output. IEEE products apply: 0·g(b) with g(b) = ±∞ is NaN (ReGLU's dB is the exception: relu′ selects, see <see cref="Functions.Reglu"/>). The catalog's <c>Kinks</c> and
 /// <c>DerivativeZeros</c> refer to the gate input b.
 /// </para>
 /// </remarks>

@@ -383,6 +383,22 @@ public class RowwiseTests
         }
     }
 
+    /// <summary>
+    /// ReGLU's dB is selected as relu′ is (+0 wherever b ≤ 0, even for a NaN or infinite a, as PyTorch's autograd through
+    /// relu gives), while GLU's product turns the same NaN into NaN (the Reglu remarks; an exploratory tester's question).
+    /// </summary>
+    [Fact]
+    public void Reglu_selects_its_gate_slope_where_glu_multiplies()
+    {
+        float[] x = [float.NaN, float.PositiveInfinity, -100f, -100f];
+        var dx = new float[4];
+        ActivationCatalog.Create("reglu").Backward(x, [1f, 1f], dx, 4);
+        Assert.Equal([0f, 0f, 0f, 0f], dx);
+        Assert.All(dx, v => Assert.False(float.IsNegative(v)));
+        ActivationCatalog.Create("glu").Backward(x, [1f, 1f], dx, 4);
+        Assert.True(float.IsNaN(dx[2]), $"glu dB[0] = {dx[2]}");
+    }
+
     public static TheoryData<string, double[], double[]> SpecialRows() => new()
     {
         { "softmax", [double.NaN, 0, 1], [double.NaN, double.NaN, double.NaN] },

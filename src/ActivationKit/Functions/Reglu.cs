@@ -10,6 +10,8 @@ namespace ActivationKit.Functions;
 /// The first half a is the value, the second half b the gate (the <see cref="Glu"/> convention). Computed in float
 /// lanes: a·relu(b) is a single rounding. Gradients: dA = dy·relu(b), dB = dy·a·[b &gt; 0] (0 at b = 0, PyTorch's
 /// convention). reglu([a | b ≤ 0]) = ±0 for finite a; NaN in a or b gives NaN; a = ±∞ with b ≤ 0 is ∞·0 = NaN.
+/// dB is selected, not multiplied, as relu′ is: +0 wherever b ≤ 0, even when dy·a is NaN or ±∞ (what PyTorch's
+/// autograd through relu returns), where the other gates' products give NaN.
 /// </remarks>
 public sealed class Reglu : GatedActivation<Relu.Kernel_>
 {
