@@ -173,6 +173,81 @@ public static class CliApp
     }
 
     /// <summary>
+    /// Splits a bundle of short options (<c>-gt</c>) into its options (<c>-g -t</c>) when every letter is one of the
+    /// command's: the parser takes bundles of flags only, so `eval relu -x 0:1:1 -gt f64` was a multi-line "Option
+    /// 'dtype' is defined but no value has been provided" (F13). A bundle with a letter the command lacks is left to the
+    /// parser, whose unknown option is reported with the long option the bundle may spell (`-grad`: did you mean --grad?).
+    /// </summary>
+    private static List<string> SplitBundles(string[] args, string? command)
+    {
+        var result = new List<string>(args.Length);
+        bool options = true;
+        foreach (string a in args)
+        {
+            if (a == "--") options = false;
+            if (options && a.Length > 2 && a[0] == '-' && a[1..].All(char.IsAsciiLetter) && !IsNegativeValue(a)
+                && a[1..].All(c => ErrorReporter.OptionProperties("-" + c, command, ownOnly: true).Count > 0))
+            {
+                result.AddRange(a[1..].Select(c => "-" + c));
+                continue;
+            }
+
+            result.Add(a);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Refuses a lone '-' (standard input or output in many tools; actkit reads and writes named files) and an empty
+    /// <c>--option=</c> value with a sentence: the parser's were multi-line "Option does not have a name." (for
+    /// `predict --in -`) and "Expected an option value." (for `eval tanh --range=`) blocks (F13).
+    /// </summary>
+    private static void RefuseDashAndEmptyValues(string[] args, string? command)
+    {
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            if (a == "--") return;
+            string? option;
+            string value;
+            if (a == "-")
+            {
+                // The value of the option before it, if that takes one (after a flag it is a stray word).
+                option = i > 0 && IsOption(args[i - 1]) && !args[i - 1].Contains('=', StringComparison.Ordinal)
+                    && ErrorReporter.OptionProperties(args[i - 1], command, ownOnly: true).Any(p => p.GetCustomAttribute<CommandOptionAttribute>() is { ValueName: not null })
+                    ? args[i - 1] : null;
+                value = a;
+            }
+            else if (IsOption(a) && a.IndexOf('=', StringComparison.Ordinal) is > 0 and int eq && a[(eq + 1)..] is "" or "-")
+            {
+                option = a[..eq];
+                value = a[(eq + 1)..];
+            }
+            else
+            {
+                continue;
+            }
+
+            var attribute = option is null ? null : ErrorReporter.OptionProperties(option, command, ownOnly: true)
+                .Select(p => p.GetCustomAttribute<CommandOptionAttribute>()).FirstOrDefault(o => o is not null);
+            if (attribute is null)
+            {
+                // An unknown option (the parser's answer to `--bogus=` was "Expected an option value").
+                if (option is not null) throw new UsageException(ParserErrors.UnknownOption(option.TrimStart('-'), args, command));
+                throw new UsageException("A lone '-' is neither an option nor a value (actkit reads and writes named files, not standard input through '-').");
+            }
+
+            if (attribute.ValueName is not { } kind) throw new UsageException(ParserErrors.FlagGivenValue(option!, a));
+            if (value.Length == 0) throw new UsageException($"{option} needs a value (nothing follows '=').");
+            string? what = kind.Contains("FILE", StringComparison.Ordinal) ? "file" : kind is "DIR" or "FOLDER" ? "folder" : null;
+            throw new UsageException(what is null
+                ? $"{option} needs a value, got '-'."
+                : $"{option} takes a {what} name, not '-' (actkit reads and writes named files, not standard input or output through '-').");
+        }
+    }
+
+    /// <summary>
     /// Refuses an option that needs a value but was given none (the last argument, or followed by another option): the
     /// parser would fill in its internal placeholder '__default_command' instead, so `train --save` wrote a model file
     /// of that name and `train --data` looked for a dataset of that name.
@@ -268,10 +343,10 @@ public static class CliApp
     }
 
     /// <summary>The command <paramref name="args"/> run: its first word, and <c>bench mlp</c> as one name (bench-mlp).</summary>
-    private static string? CommandName(string[] args)
+    internal static string? CommandName(IReadOnlyList<string> args)
     {
-        string? command = args is [{ } first, ..] && !first.StartsWith('-') ? first : null;
-        return command == "bench" && args is [_, "mlp", ..] ? "bench-mlp" : command;
+        string? command = args.Count > 0 && !args[0].StartsWith('-') ? args[0] : null;
+        return command == "bench" && args.Count > 1 && args[1] == "mlp" ? "bench-mlp" : command;
     }
 
     /// <summary>
@@ -280,8 +355,10 @@ public static class CliApp
     /// command's `--x=3` used to become `--range=3`, so `list --x=3` was refused as an unknown option 'range' the user
     /// never typed.
     /// </summary>
-    private static string[] Preprocess(string[] args)
+    private static string[] Preprocess(string[] typed)
     {
+        string[] args = [.. SplitBundles(typed, CommandName(typed))];
+        RefuseDashAndEmptyValues(args, CommandName(args));
         RequireOptionValues(args);
         RefuseBenchMlpArguments(args);
         bool takesX = ErrorReporter.OptionProperties("-x", CommandName(args), ownOnly: true)
@@ -314,8 +391,10 @@ internal static class ErrorReporter
 
         if (ex is CommandAppException app)
         {
-            if (app.Pretty is { } pretty) consoles.Error.Write(pretty);
-            else consoles.ErrorWriter.WriteLine($"Error: {ConversionMessage(app.Message, args) ?? app.Message}");
+            string message = app.Pretty is { } pretty
+                ? ParserErrors.Sentence(app.Message, pretty, args ?? [])
+                : ConversionMessage(app.Message, args) ?? app.Message;
+            consoles.ErrorWriter.WriteLine($"Error: {message}");
             return ExitCodes.BadInput;
         }
 
@@ -390,9 +469,17 @@ internal static class ErrorReporter
             .SelectMany(t => t.GetProperties())
             .Where(p => p.GetCustomAttribute<CommandOptionAttribute>() is { } a && (a.LongNames.Contains(name) || a.ShortNames.Contains(name)))
             .ToList();
-        string prefix = (command ?? string.Empty).Replace("-", string.Empty, StringComparison.Ordinal) + "Command";
-        var own = candidates.Where(p => p.ReflectedType?.DeclaringType?.Name.Equals(prefix, StringComparison.OrdinalIgnoreCase) == true).ToList();
+        var own = candidates.Where(p => p.ReflectedType is { } t && OwnSettings(command).Contains(t)).ToList();
         return own.Count > 0 || ownOnly ? own : candidates;
+    }
+
+    /// <summary>The settings class of <paramref name="command"/> (list, bench-mlp): nested in its command class (ListCommand.Settings).</summary>
+    internal static List<Type> OwnSettings(string? command)
+    {
+        string prefix = (command ?? string.Empty).Replace("-", string.Empty, StringComparison.Ordinal) + "Command";
+        return command is null ? [] : typeof(CliApp).Assembly.GetTypes()
+            .Where(t => typeof(CommandSettings).IsAssignableFrom(t) && t.DeclaringType?.Name.Equals(prefix, StringComparison.OrdinalIgnoreCase) == true)
+            .ToList();
     }
 
     /// <summary>The message without .NET's " (Parameter 'x')" suffix (<see cref="ExceptionMessages.WithoutParameterName"/>).</summary>

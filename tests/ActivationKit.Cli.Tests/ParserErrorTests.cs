@@ -1,0 +1,73 @@
+namespace ActivationKit.Cli.Tests;
+
+/// <summary>
+/// The option parser's errors, reworded as one sentence on one line of stderr with exit code 2. Spectre.Console.Cli
+/// printed a block instead: a blank line, "Error: …", the command line echoed and a ^^^ marker (exploratory CLI
+/// tester's finding F13).
+/// </summary>
+public class ParserErrorTests
+{
+    [Theory]
+    [InlineData("Error: Unknown option 'bogus' (`actkit list --help` lists its options).", "list", "--bogus")]
+    [InlineData("Error: Unknown option 'gard'; did you mean '--grad'?", "eval", "relu", "-x", "0:1:1", "--gard")]
+    [InlineData("Error: Unknown option 'gra'; did you mean '--grad'?", "eval", "relu", "-x", "0:1:1", "--gra")]
+    [InlineData("Error: Unknown option 'fam'; did you mean '--family'?", "list", "--fam=rectifier")]
+    [InlineData("Error: Unknown option 'famliy'; did you mean '--family'?", "list", "--famliy", "gated")]
+    [InlineData("Error: Unknown option '-json'; did you mean '--json'?", "list", "---json")]
+    [InlineData("Error: Unknown option 'j'; did you mean '--json'?", "list", "-j")]
+    [InlineData("Error: Unknown option 'r' in '-grad'; did you mean '--grad'?", "eval", "relu", "-x", "0:1:1", "-grad")]
+    [InlineData("Error: Unknown option 'bogus' (`actkit eval --help` lists its options).", "eval", "relu", "-x", "0:1:1", "--bogus=")]
+    [InlineData("Error: Unknown option 'reps' (`actkit bench mlp --help` lists its options).", "bench", "mlp", "--reps", "1")]
+    [InlineData("Error: Unknown option 'sizes' (`actkit train --help` lists its options).", "train", "--data", "xor", "--sizes")]
+    [InlineData("Error: Unknown option '--bogus': options follow a command (`actkit --help` lists the commands).", "--bogus")]
+    [InlineData("Error: Unknown command 'lst'; did you mean 'list'?", "lst")]
+    [InlineData("Error: Unknown command 'frobnicate' (`actkit --help` lists the commands).", "frobnicate")]
+    [InlineData("Error: show does not take the argument 'extra' (`actkit show --help` lists its options).", "show", "relu", "extra")]
+    [InlineData("Error: list does not take the argument 'extra' (`actkit list --help` lists its options).", "list", "--help", "extra")]
+    [InlineData("Error: --range needs a value (nothing follows '=').", "eval", "tanh", "--range=")]
+    [InlineData("Error: --grad is a flag: give it alone (or as --grad=true or --grad=false), got '--grad='.", "eval", "relu", "-x", "0:1:1", "--grad=")]
+    [InlineData("Error: --json is a flag: give it alone (or as --json=true or --json=false), got '--json=x'.", "list", "--json=x")]
+    [InlineData("Error: --in takes a file name, not '-' (actkit reads and writes named files, not standard input or output through '-').", "predict", "--model", "m.akm", "--in", "-")]
+    [InlineData("Error: --in takes a file name, not '-' (actkit reads and writes named files, not standard input or output through '-').", "predict", "--model", "m.akm", "--in=-")]
+    [InlineData("Error: --family needs a value, got '-'.", "list", "--family", "-")]
+    [InlineData("Error: A lone '-' is neither an option nor a value (actkit reads and writes named files, not standard input through '-').", "list", "-")]
+    [InlineData("Error: A lone '-' is neither an option nor a value (actkit reads and writes named files, not standard input through '-').", "list", "--json", "-")]
+    [InlineData("Error: '--1abc' is not an option name: option names cannot start with a digit.", "list", "--1abc")]
+    [InlineData("Error: '--a' is not an option name (`actkit list --help` lists its options).", "list", "--a")]
+    [InlineData("Error: -t needs a value.", "eval", "relu", "-x", "0:1:1", "-tg", "f64")]
+    public void Parser_errors_are_one_sentence_on_one_line(string expected, params string[] args)
+    {
+        var r = Cli.Run(args).BadInput(expected);
+        Assert.Equal(expected, r.Err.TrimEnd('\n', '\r'));
+        Assert.DoesNotContain("^", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bundle_of_short_options_may_end_with_one_that_takes_a_value()
+    {
+        // `-gt f64` was "Option 'dtype' is defined but no value has been provided" over four lines: the parser bundles
+        // flags only. It now reads as -g -t f64 (F13).
+        var bundled = Cli.Run("eval", "sigmoid", "-x", "0:1:1", "-gt", "f64").Ok();
+        Assert.Equal(Cli.Run("eval", "sigmoid", "-x", "0:1:1", "-g", "-t", "f64").Ok().Out, bundled.Out);
+        Assert.Contains("0.25", bundled.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("gard", "grad")]
+    [InlineData("rnage", "range")]
+    [InlineData("dtyp", "dtype")]
+    [InlineData("colums", "columns")]
+    public void Near_misses_of_eval_options_are_suggested(string typed, string meant)
+    {
+        Assert.Equal([meant], ParserErrors.Suggest(typed, ParserErrors.OptionsOf("eval")));
+    }
+
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("x")]
+    [InlineData("zzzzzz")]
+    public void Nothing_is_suggested_when_no_option_is_close(string typed)
+    {
+        Assert.Empty(ParserErrors.Suggest(typed, ParserErrors.OptionsOf("eval")));
+    }
+}
