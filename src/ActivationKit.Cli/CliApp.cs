@@ -382,7 +382,7 @@ public static class CliApp
 }
 
 /// <summary>Turns any exception into one sentence on stderr and an exit code: never a stack trace.</summary>
-internal static class ErrorReporter
+internal static partial class ErrorReporter
 {
     public static int Report(CliConsoles consoles, Exception ex, IReadOnlyList<string>? args = null)
     {
@@ -434,6 +434,17 @@ internal static class ErrorReporter
         // An optional value (int?) is reported as "Nullable`1": name the type the option's property wraps.
         string type = match.Groups[2].Value;
         if (type == "Nullable`1" && option is not null) type = WrappedTypeName(option, args is [{ } command, ..] ? command : null) ?? type;
+        // A whole number beyond the type (accuracy --seed 99999999999999999999) is one, just too large: name the limit
+        // (F11). The option's own check may narrow it further (--diagnose-every must be at least 1). A negative value
+        // for an unsigned option keeps "a whole number of 0 or more".
+        if (IntegerRange(type) is var (min, max) && IntegerPattern().IsMatch(value)
+            && System.Numerics.BigInteger.Parse(value, System.Globalization.CultureInfo.InvariantCulture) is var whole
+            && (whole > max || (whole < min && min < 0)))
+        {
+            string limit = whole > max ? $"a whole number up to {max}" : $"a whole number no smaller than {min}";
+            return option is null ? $"'{value}' is out of range: give {limit}." : $"{option} takes {limit}, got '{value}'.";
+        }
+
         string takes = type switch
         {
             "Int16" or "Int32" or "Int64" => "a whole number",
@@ -445,6 +456,22 @@ internal static class ErrorReporter
         };
         return option is null ? $"'{value}' is not {takes}." : $"{option} takes {takes}, got '{value}'.";
     }
+
+    /// <summary>The smallest and largest value of an integer type named as in the parser's message; null for other types.</summary>
+    private static (System.Numerics.BigInteger Min, System.Numerics.BigInteger Max)? IntegerRange(string type) => type switch
+    {
+        "Byte" => (byte.MinValue, byte.MaxValue),
+        "Int16" => (short.MinValue, short.MaxValue),
+        "UInt16" => (ushort.MinValue, ushort.MaxValue),
+        "Int32" => (int.MinValue, int.MaxValue),
+        "UInt32" => (uint.MinValue, uint.MaxValue),
+        "Int64" => (long.MinValue, long.MaxValue),
+        "UInt64" => (ulong.MinValue, ulong.MaxValue),
+        _ => null,
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[+-]?[0-9]+$")]
+    private static partial System.Text.RegularExpressions.Regex IntegerPattern();
 
     /// <summary>
     /// The value type of the options spelled <paramref name="option"/> (e.g. --samples) in actkit's commands, a

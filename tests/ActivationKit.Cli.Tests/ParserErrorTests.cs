@@ -70,4 +70,18 @@ public class ParserErrorTests
     {
         Assert.Empty(ParserErrors.Suggest(typed, ParserErrors.OptionsOf("eval")));
     }
+
+    [Theory]
+    [InlineData("Error: --seed takes a whole number up to 2147483647, got '99999999999999999999'.", "accuracy", "sigmoid", "--seed", "99999999999999999999")]
+    [InlineData("Error: --diagnose-every takes a whole number up to 2147483647, got '99999999999'.", "train", "--data", "xor", "--diagnose-every", "99999999999")]
+    [InlineData("Error: --diagnose-every takes a whole number no smaller than -2147483648, got '-99999999999'.", "train", "--data", "xor", "--diagnose-every=-99999999999")]
+    [InlineData("Error: --seed takes a whole number up to 18446744073709551615, got '18446744073709551616'.", "train", "--data", "xor", "--seed", "18446744073709551616")]
+    [InlineData("Error: --samples takes a whole number up to 2147483647, got '3000000000'.", "compare", "--samples=3000000000")]
+    [InlineData("Error: --seed takes a whole number of 0 or more, got '-99999999999999999999'.", "train", "--data", "xor", "--seed", "-99999999999999999999")]
+    [InlineData("Error: --samples takes a whole number, got '1e9'.", "accuracy", "--samples", "1e9")]
+    public void A_whole_number_too_large_for_its_option_is_told_the_limit(string expected, params string[] args)
+    {
+        // "--seed takes a whole number, got '99999999999999999999'": it is one, just too large (F11).
+        Assert.Equal(expected, Cli.Run(args).BadInput(expected).Err.TrimEnd('\n', '\r'));
+    }
 }
