@@ -248,6 +248,41 @@ public static class CliApp
     }
 
     /// <summary>
+    /// Refuses an option given twice unless it is a list (recommend's --symptom and --constraint): the parser kept the
+    /// last value, so `list --family rectifier --family gated` listed the gated functions only and `eval -x 0:1:0.5
+    /// -x 0:2:1` evaluated the second range without a word (F14). Runs after <see cref="RequireOptionValues"/>, so every
+    /// option token here is an option and not a value.
+    /// </summary>
+    private static void RefuseRepeatedOptions(string[] args, string? command)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string token in args)
+        {
+            if (token == "--") return;
+            if (!IsOption(token)) continue;
+            string spelled = token.Split('=')[0];
+            var property = ErrorReporter.OptionProperties(spelled, command, ownOnly: true).FirstOrDefault();
+            if (property?.GetCustomAttribute<CommandOptionAttribute>() is not { } option || property.PropertyType.IsArray) continue;
+            string name = option.LongNames.Count > 0 ? "--" + option.LongNames[0] : "-" + option.ShortNames[0];
+            if (seen.TryGetValue(name, out string? first))
+            {
+                throw new UsageException(first == spelled ? $"{spelled} was given twice." : $"{name} was given twice (as {first} and {spelled}).");
+            }
+
+            seen[name] = spelled;
+        }
+    }
+
+    /// <summary>
+    /// Refuses words after <c>--version</c> (and <c>-v</c>), which printed the version and ignored them: `actkit
+    /// --version extra` succeeded (F14).
+    /// </summary>
+    private static void RefuseVersionArguments(string[] args)
+    {
+        if (args is ["--version" or "-v", { } extra, ..]) throw new UsageException($"{args[0]} takes no arguments, got '{extra}'.");
+    }
+
+    /// <summary>
     /// Refuses an option that needs a value but was given none (the last argument, or followed by another option): the
     /// parser would fill in its internal placeholder '__default_command' instead, so `train --save` wrote a model file
     /// of that name and `train --data` looked for a dataset of that name.
@@ -359,7 +394,9 @@ public static class CliApp
     {
         string[] args = [.. SplitBundles(typed, CommandName(typed))];
         RefuseDashAndEmptyValues(args, CommandName(args));
+        RefuseVersionArguments(args);
         RequireOptionValues(args);
+        RefuseRepeatedOptions(args, CommandName(args));
         RefuseBenchMlpArguments(args);
         bool takesX = ErrorReporter.OptionProperties("-x", CommandName(args), ownOnly: true)
             .Any(p => p.GetCustomAttribute<CommandOptionAttribute>()?.LongNames.Contains("range") == true);

@@ -84,4 +84,28 @@ public class ParserErrorTests
         // "--seed takes a whole number, got '99999999999999999999'": it is one, just too large (F11).
         Assert.Equal(expected, Cli.Run(args).BadInput(expected).Err.TrimEnd('\n', '\r'));
     }
+
+    [Theory]
+    [InlineData("Error: --family was given twice.", "list", "--family", "rectifier", "--family", "gated")]
+    [InlineData("Error: --family was given twice (as -f and --family).", "list", "-f", "rectifier", "--family=gated")]
+    [InlineData("Error: --json was given twice.", "list", "--json", "--json")]
+    [InlineData("Error: -x was given twice.", "eval", "relu", "-x", "0:1:0.5", "-x", "0:2:1")]
+    [InlineData("Error: --range was given twice (as --x and -x).", "eval", "relu", "--x", "0:1:0.5", "-x", "0:2:1")]
+    [InlineData("Error: --dtype was given twice (as -t and --dtype).", "eval", "relu", "-x", "0:1:1", "-gt", "f64", "--dtype", "f32")]
+    [InlineData("Error: --version takes no arguments, got 'extra'.", "--version", "extra")]
+    [InlineData("Error: -v takes no arguments, got 'extra'.", "-v", "extra")]
+    public void An_option_given_twice_and_words_after_version_are_refused(string expected, params string[] args)
+    {
+        // The parser kept the last value (`list --family rectifier --family gated` listed the gated functions only) and
+        // `--version extra` printed the version (F14).
+        Assert.Equal(expected, Cli.Run(args).BadInput(expected).Err.TrimEnd('\n', '\r'));
+    }
+
+    [Fact]
+    public void A_list_option_may_be_given_more_than_once_and_actkit_alone_prints_the_help()
+    {
+        var r = Cli.Run("recommend", "--symptom", "vanishing-gradients", "--symptom", "dead-units").Ok();
+        Assert.Contains("symptoms: vanishing-gradients, dead-units", r.Out, StringComparison.Ordinal);
+        Assert.Contains("USAGE:", Cli.Run().Ok().Out, StringComparison.Ordinal);
+    }
 }
