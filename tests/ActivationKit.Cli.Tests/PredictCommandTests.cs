@@ -112,8 +112,32 @@ public class PredictCommandTests
         string model = TrainXor(dir);
         string csv = dir.File("x.csv");
         File.WriteAllText(csv, "1,2,3\n4,5,6\n");
-        Cli.Run("predict", "--model", model, "--in", csv, "--out", dir.File("y.csv")).BadInput("x.csv has 3 column(s) but the model takes 2 input(s)");
+        Cli.Run("predict", "--model", model, "--in", csv, "--out", dir.File("y.csv")).BadInput("x.csv has 3 columns but the model takes 2 inputs.");
         Assert.DoesNotContain("y.csv", dir.Files());
+        File.WriteAllText(csv, "1\n4\n");
+        Cli.Run("predict", "--model", model, "--in", csv).BadInput("x.csv has 1 column but the model takes 2 inputs.");
+    }
+
+    [Fact]
+    public void A_one_dimensional_npy_is_one_sample_of_a_wider_model_and_other_lengths_are_refused_as_the_help_says()
+    {
+        // A 1-D array of 5 values for a 2-input model said "x.npy has 5 column(s)", and the help spoke of 1-D arrays
+        // for one-feature models only (exploratory CLI tester's F15).
+        using var dir = new TempDir();
+        string model = TrainXor(dir);
+        string npy = dir.File("x.npy");
+        Npy.Write(npy, [0.5f, -0.5f, 0.5f, 1f, 2f], [5]);
+        Cli.Run("predict", "--model", model, "--in", npy).BadInput("x.npy is a 1-D array of 5 values, which predict reads as one sample, but the model takes 2 inputs: give a 2-D array of rows × 2 inputs.");
+        Npy.Write(npy, [0.5f], [1]);
+        Cli.Run("predict", "--model", model, "--in", npy).BadInput("x.npy is a 1-D array of 1 value, which predict reads as one sample, but the model takes 2 inputs");
+
+        // Two values are one sample: the same answer as the 1 × 2 array.
+        Npy.Write(npy, [0.5f, -0.5f], [2]);
+        var one = Cli.Run("predict", "--model", model, "--in", npy).Ok().Lines;
+        Npy.Write(npy, [0.5f, -0.5f], [1, 2]);
+        Assert.Equal(Cli.Run("predict", "--model", model, "--in", npy).Ok().Lines, one);
+        Assert.Single(one);
+        Assert.Contains("a 1-D .npy holds one sample per value for a one-input model, and a single sample of all the inputs otherwise", Cli.RunWide("predict", "--help").Out, StringComparison.Ordinal);
     }
 
     [Fact]

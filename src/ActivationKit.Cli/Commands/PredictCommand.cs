@@ -27,7 +27,7 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         public string? Model { get; init; }
 
         [CommandOption("-i|--in <FILE>")]
-        [Description("Input rows: .csv (one sample per line, read like train's CSV files: comma, semicolon or tab separated, quoted cells allowed; the first row is a header or data as --header says) or a 2-D .npy (1-D for one-feature models), one column per model input, on the training data's own scale (fashion-mnist: raw 0–255 pixels); at least one row. NaN, infinite values and values so large that the saved normalisation or the network overflows float are refused with their row and column.")]
+        [Description("Input rows: .csv (one sample per line, read like train's CSV files: comma, semicolon or tab separated, quoted cells allowed; the first row is a header or data as --header says) or a 2-D .npy of rows × inputs (a 1-D .npy holds one sample per value for a one-input model, and a single sample of all the inputs otherwise), one column per model input, on the training data's own scale (fashion-mnist: raw 0–255 pixels); at least one row. NaN, infinite values and values so large that the saved normalisation or the network overflows float are refused with their row and column.")]
         public string? In { get; init; }
 
         [CommandOption("--header <MODE>")]
@@ -76,7 +76,7 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         var (x, rows, columns) = inExt == ".npy" ? ReadNpy(settings.In!, network.InputSize) : Nn.Data.Csv.ReadNumbers(settings.In!, header);
         if (columns != network.InputSize)
         {
-            throw new UsageException($"{inName} has {columns} column(s) but the model takes {network.InputSize} input(s).");
+            throw new UsageException($"{inName} has {Count(columns, "column")} but the model takes {Count(network.InputSize, "input")}.");
         }
 
         // A NaN or infinite input (a missing cell, a value beyond the float range) would come out as a NaN prediction.
@@ -185,6 +185,9 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         return text.ToString();
     }
 
+    /// <summary>"1 column", "2 columns".</summary>
+    private static string Count(int n, string noun) => $"{n.ToString(Inv)} {noun}{(n == 1 ? string.Empty : "s")}";
+
     /// <summary>A class name as one CSV cell: quoted when it holds a separator, a quote or a line break.</summary>
     private static string QuoteCsv(string cell) =>
         cell.AsSpan().IndexOfAny(",;\t\"\r\n") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
@@ -198,7 +201,10 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         {
             2 => (data, shape[0], shape[1]),
             1 when inputs == 1 => (data, shape[0], 1),
-            1 => (data, 1, shape[0]),
+            // One sample; a length that is not the model's width was "x.npy has 5 column(s)", which a 1-D array has not (F15).
+            1 when shape[0] == inputs => (data, 1, shape[0]),
+            1 when shape[0] > 0 => throw new UsageException($"{Path.GetFileName(path)} is a 1-D array of {Count(shape[0], "value")}, which predict reads as one sample, but the model takes {Count(inputs, "input")}: give a 2-D array of rows × {inputs} inputs."),
+            1 => (data, 0, inputs),
             _ => throw new UsageException($"{Path.GetFileName(path)} has shape ({string.Join(", ", shape)}); predict takes a 2-D array of rows × features."),
         };
 
