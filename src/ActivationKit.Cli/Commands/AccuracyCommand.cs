@@ -351,8 +351,12 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
     }
 
     /// <summary>How the row-wise and gated functions were measured.</summary>
+    /// <remarks>One length and one row are said in the singular: `--columns 10 --rows 1` read "rows of 1 length(s) from 10 to 10 outputs, 1 rows of each" (F15).</remarks>
     private static string RowsText(Settings s, int[] lengths) =>
-        $"float rows of {lengths.Length} length(s) from {lengths.Min():N0} to {lengths.Max():N0} outputs, {s.Rows} rows of each of {AccuracySamples.RowKinds} kinds per length (seed {s.Seed})";
+        (lengths.Length == 1
+            ? $"float rows of {lengths[0]:N0} output{(lengths[0] == 1 ? string.Empty : "s")}, "
+            : $"float rows of {lengths.Length} length(s) from {lengths.Min():N0} to {lengths.Max():N0} outputs, ")
+        + $"{s.Rows} row{(s.Rows == 1 ? string.Empty : "s")} of each of {AccuracySamples.RowKinds} kinds{(lengths.Length == 1 ? string.Empty : " per length")} (seed {s.Seed})";
 
     private void WriteJson(Settings settings, List<AccuracyResult> results, List<AccuracyResult> rowResults, int[] lengths, List<string> skipped, DateTime date)
     {

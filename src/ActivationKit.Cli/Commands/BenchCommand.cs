@@ -100,6 +100,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     {
         long.MaxValue => "never (off)",
         _ when bytes >= 1 << 20 && bytes % (1 << 20) == 0 => $"{bytes >> 20} MiB moved",
+        1 => "1 byte moved",
         _ => $"{bytes} bytes moved",
     };
 
