@@ -269,8 +269,8 @@ public class ExponentialFamilyTests
     [InlineData("softplus(beta=0)", "beta", "(0, ∞)")]
     [InlineData("softplus(beta=-1)", "beta", "(0, ∞)")]
     [InlineData("softplus(beta=inf)", "beta", "(0, ∞)")]
-    [InlineData("softplus(threshold=0)", "threshold", "(0, ∞)")]
-    [InlineData("softplus(threshold=-5)", "threshold", "(0, ∞)")]
+    [InlineData("softplus(threshold=0)", "threshold", "(0, ∞]")] // ∞ itself disables the threshold (F4)
+    [InlineData("softplus(threshold=-5)", "threshold", "(0, ∞]")]
     [InlineData("celu(alpha=0)", "alpha", "(0, ∞)")]
     [InlineData("celu(alpha=-1)", "alpha", "(0, ∞)")]
     [InlineData("silu(beta=nan)", "beta", "a finite number")]

@@ -111,19 +111,36 @@ public enum KnownProblem
 /// <param name="Name">snake_case name as written in specs, e.g. "negative_slope".</param>
 /// <param name="Default">Default value (PyTorch's, where PyTorch has the function).</param>
 /// <param name="Description">One sentence on what it does.</param>
+/// <remarks>
+/// The accepted values are the interval from <see cref="Min"/> to <see cref="Max"/>, each end closed or open. An
+/// infinite end is open unless the spec closes it: a parameter without bounds must be finite, and one that accepts an
+/// infinity says so (hardtanh's min_val accepts −∞, "[−∞, ∞)"; softplus's threshold accepts ∞, "(0, ∞]"). The printed
+/// <see cref="RangeText"/>, <see cref="Validate"/> and its message all follow the same ends, and spell infinities "∞"
+/// and "−∞" (the ranges printed "[0, ∞)" while refusing ∞ as "must be finite, got Infinity"; an exploratory tester's
+/// finding F4).
+/// </remarks>
 public sealed record ParameterSpec(string Name, double Default, string Description)
 {
+    private readonly bool? _minExclusive;
+    private readonly bool? _maxExclusive;
+
+    /// <summary>The lower end of the accepted values (−∞ when there is none).</summary>
     public double Min { get; init; } = double.NegativeInfinity;
+
+    /// <summary>The upper end of the accepted values (∞ when there is none).</summary>
     public double Max { get; init; } = double.PositiveInfinity;
-    public bool MinExclusive { get; init; }
-    public bool MaxExclusive { get; init; }
+
+    /// <summary>True when <see cref="Min"/> itself is refused: by default when it is −∞ (the value must be finite), not when finite.</summary>
+    public bool MinExclusive { get => _minExclusive ?? double.IsInfinity(Min); init => _minExclusive = value; }
+
+    /// <summary>True when <see cref="Max"/> itself is refused: by default when it is ∞ (the value must be finite), not when finite.</summary>
+    public bool MaxExclusive { get => _maxExclusive ?? double.IsInfinity(Max); init => _maxExclusive = value; }
 
     /// <summary>True when training can learn it (PReLU slope, swish β).</summary>
     public bool Learnable { get; init; }
 
-    /// <summary>The accepted range in interval notation, e.g. "(0, ∞)".</summary>
-    public string RangeText =>
-        $"{(MinExclusive || double.IsInfinity(Min) ? "(" : "[")}{Fmt(Min)}, {Fmt(Max)}{(MaxExclusive || double.IsInfinity(Max) ? ")" : "]")}";
+    /// <summary>The accepted range in interval notation: "(0, ∞)", "[0, ∞)", "(0, ∞]" when ∞ itself is accepted.</summary>
+    public string RangeText => $"{(MinExclusive ? "(" : "[")}{Fmt(Min)}, {Fmt(Max)}{(MaxExclusive ? ")" : "]")}";
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the parameter and the rule when <paramref name="value"/> is not accepted.</summary>
     public void Validate(double value, string activationName)
@@ -133,12 +150,27 @@ public sealed record ParameterSpec(string Name, double Default, string Descripti
             && (MaxExclusive ? value < Max : value <= Max);
         if (!ok)
         {
-            string rule = double.IsInfinity(Min) && double.IsInfinity(Max) ? "be a finite number" : $"be in {RangeText}";
+            string rule = RangeText == "(−∞, ∞)" ? "be a finite number" : $"be in {RangeText}";
             throw new ArgumentException($"{activationName}: parameter '{Name}' must {rule}, got {Fmt(value)}.", Name);
         }
     }
 
-    internal static string Fmt(double v) => double.IsPositiveInfinity(v) ? "∞" : double.IsNegativeInfinity(v) ? "−∞" : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>
+    /// A parameter value as messages and ranges show it: the shortest text that reads back as the same double, with
+    /// "∞", "−∞" and "NaN" for the special values and a plain exponent ("1e200", not .NET's "1E+200").
+    /// </summary>
+    internal static string Fmt(double v)
+    {
+        if (double.IsPositiveInfinity(v)) return "∞";
+        if (double.IsNegativeInfinity(v)) return "−∞";
+        string text = v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        int e = text.IndexOf('E', StringComparison.Ordinal);
+        if (e < 0) return text;
+        string exponent = text[(e + 1)..];
+        bool negative = exponent.StartsWith('-');
+        string digits = exponent.TrimStart('+', '-').TrimStart('0');
+        return $"{text[..e]}e{(negative ? "-" : string.Empty)}{(digits.Length == 0 ? "0" : digits)}";
+    }
 }
 
 /// <summary>How another framework names a function, and how its defaults differ from ours.</summary>

@@ -64,7 +64,6 @@ public sealed class Hardshrink : OutputGradientActivation<Hardshrink.Kernel_>
     public Hardshrink(double lambd = 0.5)
         : base(Definition, lambd)
     {
-        if (!double.IsFinite(lambd)) throw new ArgumentException($"hardshrink: parameter 'lambd' must be finite, got {lambd:R}.", "lambd");
         _lambda = lambd;
     }
 

@@ -30,8 +30,8 @@ public sealed class Hardtanh : OutputGradientActivation<Hardtanh.Kernel_>
         DerivativeLatex = @"\begin{cases}1 & a < x < b\\ 0 & \text{otherwise}\end{cases}",
         Parameters =
         [
-            new("min_val", -1.0, "Lower bound of the output; must not exceed max_val."),
-            new("max_val", 1.0, "Upper bound of the output; must not be below min_val."),
+            new("min_val", -1.0, "Lower bound of the output; must not exceed max_val; −∞ for none.") { MinExclusive = false },
+            new("max_val", 1.0, "Upper bound of the output; must not be below min_val; ∞ for none.") { MaxExclusive = false },
         ],
         Range = "[−1, 1]",
         Monotonicity = Monotonicity.NonDecreasing,
@@ -62,13 +62,13 @@ public sealed class Hardtanh : OutputGradientActivation<Hardtanh.Kernel_>
     private readonly double _max;
 
     /// <summary>Creates hard tanh with output bounds [<paramref name="minVal"/>, <paramref name="maxVal"/>].</summary>
-    /// <exception cref="ArgumentException">A bound is NaN, or <paramref name="minVal"/> &gt; <paramref name="maxVal"/>.</exception>
+    /// <exception cref="ArgumentException">A bound is NaN, <paramref name="minVal"/> is +∞ or <paramref name="maxVal"/> −∞, or <paramref name="minVal"/> &gt; <paramref name="maxVal"/>.</exception>
     public Hardtanh(double minVal = -1.0, double maxVal = 1.0)
         : base(Definition, minVal, maxVal)
     {
         if (minVal > maxVal)
         {
-            throw new ArgumentException($"hardtanh: min_val ({minVal:R}) must not be greater than max_val ({maxVal:R}).", "min_val");
+            throw new ArgumentException($"hardtanh: min_val ({ParameterSpec.Fmt(minVal)}) must not be greater than max_val ({ParameterSpec.Fmt(maxVal)}).", "min_val");
         }
 
         _min = minVal;

@@ -69,11 +69,6 @@ public sealed class LeakyRelu : OutputGradientActivation<LeakyRelu.Kernel_>
     public LeakyRelu(double negativeSlope = 0.01)
         : base(Definition, negativeSlope)
     {
-        if (!double.IsFinite(negativeSlope))
-        {
-            throw new ArgumentException($"leaky_relu: negative_slope must be finite, got {negativeSlope:R}.", "negative_slope");
-        }
-
         _slope = negativeSlope;
     }
 

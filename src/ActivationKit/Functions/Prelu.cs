@@ -48,7 +48,7 @@ public sealed class Prelu : ElementwiseActivation
         Parameters =
         [
             new("num_parameters", 1.0, "Number of slopes: 1 (shared by all elements) or the number of channels (columns); a whole number.") { Min = 1.0, Max = MaxParameters },
-            new("init", 0.25, "Initial value of every slope (finite).") { Learnable = true },
+            new("init", 0.25, "Initial value of every slope (finite as a float: |init| ≤ 3.4e38).") { Learnable = true },
         ],
         Range = "(−∞, ∞)",
         Monotonicity = Monotonicity.Increasing,
@@ -84,10 +84,10 @@ public sealed class Prelu : ElementwiseActivation
     {
         if (numParameters != Math.Floor(numParameters))
         {
-            throw new ArgumentException($"prelu: num_parameters must be a whole number, got {numParameters:R}.", "num_parameters");
+            throw new ArgumentException($"prelu: parameter 'num_parameters' must be a whole number, got {ParameterSpec.Fmt(numParameters)}.", "num_parameters");
         }
 
-        if (!float.IsFinite((float)init)) throw new ArgumentException($"prelu: parameter 'init' must be a finite float (|init| ≤ 3.4e38), got {init:R}.", "init");
+        if (!float.IsFinite((float)init)) throw new ArgumentException($"prelu: parameter 'init' must be a finite float (|init| ≤ 3.4e38), got {ParameterSpec.Fmt(init)}.", "init");
         Weights = new float[(int)numParameters];
         Array.Fill(Weights, (float)init);
     }
@@ -248,7 +248,7 @@ public sealed class Prelu : ElementwiseActivation
         if (slopes.Length > MaxParameters) throw new ArgumentException($"prelu: at most {MaxParameters} slopes are supported, got {slopes.Length}.", nameof(slopes));
         for (int j = 0; j < slopes.Length; j++)
         {
-            if (!float.IsFinite(slopes[j])) throw new ArgumentException($"prelu: every slope must be finite; slope {j} is {slopes[j]:R}.", nameof(slopes));
+            if (!float.IsFinite(slopes[j])) throw new ArgumentException($"prelu: every slope must be finite; slope {j} is {ParameterSpec.Fmt(slopes[j])}.", nameof(slopes));
         }
 
         return [slopes.Length, slopes[0]];

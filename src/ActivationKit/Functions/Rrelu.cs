@@ -85,11 +85,9 @@ public sealed class Rrelu : ElementwiseActivation
     public Rrelu(double lower = 0.125, double upper = 1.0 / 3.0)
         : base(Definition, lower, upper)
     {
-        if (!double.IsFinite(lower)) throw new ArgumentException($"rrelu: parameter 'lower' must be finite, got {lower:R}.", "lower");
-        if (!double.IsFinite(upper)) throw new ArgumentException($"rrelu: parameter 'upper' must be finite, got {upper:R}.", "upper");
         if (lower > upper)
         {
-            throw new ArgumentException($"rrelu: lower ({lower:R}) must not be greater than upper ({upper:R}).", "lower");
+            throw new ArgumentException($"rrelu: lower ({ParameterSpec.Fmt(lower)}) must not be greater than upper ({ParameterSpec.Fmt(upper)}).", "lower");
         }
 
         _lower = lower;

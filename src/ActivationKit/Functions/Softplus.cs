@@ -40,7 +40,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         Parameters =
         [
             new("beta", 1.0, "Sharpness: larger β bends closer to ReLU; the output keeps the scale of x.") { Min = 0.0, MinExclusive = true, MaxExclusive = true },
-            new("threshold", 20.0, "Above β·x = threshold the input is returned unchanged (PyTorch); ∞ disables it.") { Min = 0.0, MinExclusive = true },
+            new("threshold", 20.0, "Above β·x = threshold the input is returned unchanged (PyTorch); ∞ disables it.") { Min = 0.0, MinExclusive = true, MaxExclusive = false },
         ],
         Range = "(0, ∞)",
         PropertiesNote = "Monotonicity and smoothness are those of ln(1 + e^x). At the default threshold (20, PyTorch's) f drops by 2.1e−9 at x = 20 and f′ jumps from σ(20) to 1; threshold=inf gives the smooth, strictly increasing function (Keras, JAX, ONNX).",

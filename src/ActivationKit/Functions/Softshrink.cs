@@ -65,7 +65,6 @@ public sealed class Softshrink : OutputGradientActivation<Softshrink.Kernel_>
     public Softshrink(double lambd = 0.5)
         : base(Definition, lambd)
     {
-        if (!double.IsFinite(lambd)) throw new ArgumentException($"softshrink: parameter 'lambd' must be finite, got {lambd:R}.", "lambd");
         _lambda = lambd;
     }
 

@@ -67,7 +67,6 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
     public Squareplus(double b = 4.0)
         : base(Definition, b)
     {
-        if (!double.IsFinite(b)) throw new ArgumentException($"squareplus: parameter 'b' must be finite, got {b:R}.", "b");
         _b = b;
     }
 

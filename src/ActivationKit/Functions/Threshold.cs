@@ -69,8 +69,6 @@ public sealed class Threshold : OutputGradientActivation<Threshold.Kernel_>
     public Threshold(double threshold = 0.0, double value = 0.0)
         : base(Definition, threshold, value)
     {
-        if (!double.IsFinite(threshold)) throw new ArgumentException($"threshold: parameter 'threshold' must be finite, got {threshold:R}.", "threshold");
-        if (!double.IsFinite(value)) throw new ArgumentException($"threshold: parameter 'value' must be finite, got {value:R}.", "value");
         _threshold = threshold;
         _value = value;
     }

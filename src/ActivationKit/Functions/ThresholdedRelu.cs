@@ -67,7 +67,6 @@ public sealed class ThresholdedRelu : OutputGradientActivation<ThresholdedRelu.K
     public ThresholdedRelu(double theta = 1.0)
         : base(Definition, theta)
     {
-        if (!double.IsFinite(theta)) throw new ArgumentException($"thresholded_relu: parameter 'theta' must be finite, got {theta:R}.", "theta");
         _theta = theta;
     }
 
