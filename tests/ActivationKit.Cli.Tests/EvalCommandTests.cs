@@ -191,7 +191,7 @@ public class EvalCommandTests
         foreach (var info in ActivationCatalog.All.Where(i => i.Kind != ActivationKind.Elementwise))
         {
             var f = ActivationCatalog.Create(info);
-            Cli.Run("eval", info.Name, "--in", dir.File("m.npy"), "--out", dir.File("o.npy")).Ok();
+            Cli.Run("eval", info.Name, "--in", dir.File("m.npy"), "--out", dir.File("o.npy"), "--force").Ok();
             var y = Npy.Read(dir.File("o.npy"));
             int outCols = f.OutputColumns(cols);
             if (info.Kind == ActivationKind.Gated) Assert.Equal(cols / 2, outCols);
@@ -205,11 +205,11 @@ public class EvalCommandTests
 
             // The same data as 1-D with --columns gives the same values.
             Npy.Write(dir.File("flat.npy"), x, [rows * cols]);
-            Cli.Run("eval", info.Name, "--in", dir.File("flat.npy"), "--columns", cols.ToString(Inv), "--out", dir.File("o2.npy")).Ok();
+            Cli.Run("eval", info.Name, "--in", dir.File("flat.npy"), "--columns", cols.ToString(Inv), "--out", dir.File("o2.npy"), "--force").Ok();
             Assert.Equal(y.Single, Npy.Read(dir.File("o2.npy")).Single);
 
             // Backward: dx has the input's shape.
-            Cli.Run("eval", info.Name, "--in", dir.File("m.npy"), "--grad", "--out", dir.File("g.npy")).Ok();
+            Cli.Run("eval", info.Name, "--in", dir.File("m.npy"), "--grad", "--out", dir.File("g.npy"), "--force").Ok();
             Assert.Equal([rows, cols], Npy.Read(dir.File("g.npy")).Shape);
         }
     }
@@ -321,7 +321,7 @@ public class EvalCommandTests
         using var dir = new TempDir();
         File.WriteAllText(dir.File("x.csv"), "# a comment\n1.5\n\n2\nabc\n3\n");
         File.WriteAllText(dir.File("y.npy"), "previous result");
-        Cli.Run("eval", "relu", "--in", dir.File("x.csv"), "--out", dir.File("y.npy")).BadInput("x.csv line 5: 'abc' is not a number");
+        Cli.Run("eval", "relu", "--in", dir.File("x.csv"), "--out", dir.File("y.npy"), "--force").BadInput("x.csv line 5: 'abc' is not a number");
         Assert.Equal("previous result", File.ReadAllText(dir.File("y.npy")));
         Assert.Equal(["x.csv", "y.npy"], dir.Files());
     }

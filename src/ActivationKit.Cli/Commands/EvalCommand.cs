@@ -42,8 +42,12 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         public int? Columns { get; init; }
 
         [CommandOption("-o|--out <FILE>")]
-        [Description("Write the result to FILE, format by extension: .npy (float64 and float16 kept, bfloat16 stored as float32, exactly), .csv/.txt (the computed precision), .f32 (float64 results rounded to float32; refused where one would overflow to ∞ or underflow to 0), .f64. Default: x,y text on stdout.")]
+        [Description("Write the result to FILE, format by extension: .npy (float64 and float16 kept, bfloat16 stored as float32, exactly), .csv/.txt (the computed precision), .f32 (float64 results rounded to float32; refused where one would overflow to ∞ or underflow to 0), .f64. Not the --in file; an existing FILE only with --force. Default: x,y text on stdout.")]
         public string? Out { get; init; }
+
+        [CommandOption("--force")]
+        [Description("Let --out replace an existing file (results cannot be told from other numbers, so any existing file needs it).")]
+        public bool Force { get; init; }
 
         [CommandOption("--hash", IsHidden = true)]
         [Description("Print the SHA-256 of the result's bytes in the kernel precision, NaNs canonicalised (for bit-identity checks).")]
@@ -54,6 +58,7 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         {
             if ((Range is null) == (In is null)) return ValidationResult.Error("eval needs exactly one of --x START:STOP:STEP and --in FILE.");
             if (Evaluation.ColumnsOptionError(Columns) is { } columnsError) return ValidationResult.Error(columnsError);
+            if (Force && Out is null) return ValidationResult.Error("--force goes with --out: it lets the result replace an existing file.");
             return ValidationResult.Success();
         }
     }
@@ -63,7 +68,16 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
     {
         // Everything that can be wrong with the request is checked before any output is produced.
         var f = ActivationCatalog.Create(settings.Function);
-        if (settings.Out is { } outPath) DataFiles.CheckExtension(outPath, "--out");
+        if (settings.Out is { } outPath)
+        {
+            DataFiles.CheckExtension(outPath, "--out");
+
+            // As predict --out: the input is never overwritten (eval relu --in x.npy --out x.npy replaced x by relu(x)),
+            // and results look like any other numbers, so any existing file is replaced only when asked.
+            OutputFolder.RefuseInput(outPath, "--out", (settings.In, "--in"));
+            OutputFolder.RefuseOverwrite(outPath, "--out", settings.Force);
+        }
+
         DType? requested = settings.DType is { } d ? DataFiles.ParseDType(d) : null;
         var input = settings.Range is { } range ? DataFiles.Range(range) : DataFiles.Read(settings.In!);
         if (input.Values.Length == 0) throw new UsageException("The input holds no values.");
