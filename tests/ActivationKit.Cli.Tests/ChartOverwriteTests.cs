@@ -50,6 +50,34 @@ public sealed class ChartOverwriteTests : IDisposable
     }
 
     [Fact]
+    public void Report_images_replace_earlier_charts_but_not_the_users_files_without_force()
+    {
+        // F3: report --images img2 replaced the user's img2/functions.png ("precious") by a chart without a word.
+        string results = _dir.File("results");
+        Cli.RunWide("compare", "--data", "moons", "--samples", "100", "--activations", "relu,tanh", "--hidden", "4", "--seeds", "1", "--epochs", "1", "--out", results).Ok();
+        string images = _dir.File("img");
+        Cli.RunWide("report", results, "--images", images).Ok();
+        string functions = Path.Combine(images, "functions.png");
+        Assert.True(ChartSignature.IsSigned(functions));
+
+        // The report's own earlier charts are refreshed in place.
+        File.SetLastWriteTimeUtc(functions, new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        Cli.RunWide("report", results, "--images", images).Ok();
+        Assert.True(File.GetLastWriteTimeUtc(functions).Year > 2000);
+
+        // A user's file of a chart's name is not, and nothing is written: not the other charts, not the --html page.
+        File.WriteAllText(functions, "precious");
+        string html = _dir.File("r.html");
+        Cli.Run("report", results, "--images", images, "--html", html).BadInput($"--images '{images}' holds functions.png, which is not an actkit chart; give another folder, or add --force to replace it.");
+        Assert.Equal("precious", File.ReadAllText(functions));
+        Assert.False(File.Exists(html));
+        Cli.RunWide("report", results, "--images", images, "--force").Ok();
+        Assert.True(ChartSignature.IsSigned(functions));
+
+        Cli.Run("report", results, "--force").BadInput("--force goes with --html or --images");
+    }
+
+    [Fact]
     public void A_signed_png_stays_a_valid_png()
     {
         // The signature is a tEXt chunk after IHDR: every chunk's CRC must hold and the image must still decode.
