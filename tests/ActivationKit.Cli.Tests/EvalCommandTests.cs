@@ -316,6 +316,28 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void An_endless_or_oversized_input_is_refused_before_it_is_read()
+    {
+        // F12 (exploratory tester): eval relu --in z.f32, a link to /dev/zero, read until the memory ran out and ended in
+        // "Internal error (OutOfMemoryException)", exit 70. Every format is read through the same bounded read.
+        using var dir = new TempDir();
+        if (OperatingSystem.IsLinux())
+        {
+            foreach (string name in new[] { "z.f32", "z.csv", "z.npy" })
+            {
+                File.CreateSymbolicLink(dir.File(name), "/dev/zero");
+                Cli.Run("eval", "relu", "--in", dir.File(name)).BadInput($"Input file '{dir.File(name)}' is not a regular file (a device, pipe or socket, whose end is unknown); give a file.");
+            }
+        }
+
+        // Sparse files: their size is what counts, before a byte is read.
+        using (var big = File.Create(dir.File("big.f64"))) big.SetLength((1L << 30) + 8);
+        Cli.Run("eval", "relu", "--in", dir.File("big.f64")).BadInput("big.f64 is 1,073,741,832 bytes, more than the 1,073,741,824 (1 GiB) eval reads; split it into smaller files.");
+        using (var many = File.Create(dir.File("many.f32"))) many.SetLength(4 * 100_000_001L);
+        Cli.Run("eval", "relu", "--in", dir.File("many.f32")).BadInput("many.f32 holds 100,000,001 values; the limit is 100,000,000, as for --x.");
+    }
+
+    [Fact]
     public void Non_numeric_csv_names_the_line_and_writes_nothing()
     {
         using var dir = new TempDir();
