@@ -221,6 +221,19 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Hidden_zero_alone_is_the_documented_linear_model()
+    {
+        // F5 (exploratory tester): --hidden 0 trained with no hidden layer though neither the help nor the errors said so,
+        // and --hidden 0,4 was told widths start at 1. 0 alone is now documented; with widths it is said to stand alone.
+        var linear = Cli.RunWide("train", "--data", "moons", "--samples", "50", "--epochs", "1", "--hidden", "0").Ok();
+        Assert.Contains("network 2-1, hidden none", linear.Out, StringComparison.Ordinal);
+        Cli.Run("train", "--data", "moons", "--epochs", "1", "--hidden", "0,4").BadInput("--hidden '0,4': 0 means no hidden layer and stands alone (--hidden 0); layer widths are whole numbers from 1 to 65536, like 256,128.");
+        Cli.Run("train", "--data", "moons", "--epochs", "1", "--hidden", "4,00").BadInput("0 means no hidden layer and stands alone");
+        Cli.Run("train", "--data", "moons", "--epochs", "1", "--hidden", "").BadInput("--hidden needs layer widths such as 64,64, or 0 for no hidden layer, not an empty string.");
+        Assert.Contains("0 alone: no hidden layer", Cli.RunWide("train", "--help").Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Csv_without_the_target_column_is_bad_input()
     {
         using var dir = new TempDir();

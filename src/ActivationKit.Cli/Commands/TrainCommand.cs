@@ -42,7 +42,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string? Task { get; init; }
 
         [CommandOption("--hidden <UNITS>")]
-        [Description("Hidden layer widths, comma separated (default 64,64; e.g. 256,128 for Fashion-MNIST).")]
+        [Description("Hidden layer widths from 1 to 65536, comma separated (default 64,64; e.g. 256,128 for Fashion-MNIST). 0 alone: no hidden layer, a linear model (logistic or softmax regression for classification, linear regression for regression), which --activation does not apply to.")]
         public string Hidden { get; init; } = "64,64";
 
         [CommandOption("-a|--activation <SPEC>")]
@@ -235,17 +235,27 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         return ExitCodes.Ok;
     }
 
-    /// <summary>Parses --hidden: positive integers separated by commas (empty for no hidden layer).</summary>
+    /// <summary>
+    /// Parses --hidden: widths from 1 to 65536 separated by commas, or 0 alone for no hidden layer (a linear model). F5
+    /// (exploratory tester): 0 and an empty value made no hidden layer without the help saying so, while 0,4 was told
+    /// that widths start at 1; 0 is now documented and said to stand alone, and an empty value is refused.
+    /// </summary>
     internal static int[] ParseHidden(string text)
     {
-        if (string.IsNullOrWhiteSpace(text) || text.Trim() == "0") return [];
+        if (string.IsNullOrWhiteSpace(text)) throw new UsageException("--hidden needs layer widths such as 64,64, or 0 for no hidden layer, not an empty string.");
+        if (text.Trim() == "0") return [];
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var units = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
+            if (int.TryParse(parts[i], NumberStyles.None, Inv, out int zero) && zero == 0)
+            {
+                throw new UsageException($"--hidden '{text}': 0 means no hidden layer and stands alone (--hidden 0); layer widths are whole numbers from 1 to 65536, like 256,128.");
+            }
+
             if (!int.TryParse(parts[i], NumberStyles.None, Inv, out units[i]) || units[i] < 1 || units[i] > 1 << 16)
             {
-                throw new UsageException($"--hidden '{text}': '{parts[i]}' is not a layer width (a whole number from 1 to 65536); write widths like 256,128.");
+                throw new UsageException($"--hidden '{text}': '{parts[i]}' is not a layer width (a whole number from 1 to 65536); write widths like 256,128, or 0 alone for no hidden layer.");
             }
         }
 
