@@ -230,8 +230,19 @@ public class TrainCommandTests
         Cli.Run("train", "--data", "moons", "--epochs", "1", "--hidden", "0,4").BadInput("--hidden '0,4': 0 means no hidden layer and stands alone (--hidden 0); layer widths are whole numbers from 1 to 65536, like 256,128.");
         Cli.Run("train", "--data", "moons", "--epochs", "1", "--hidden", "4,00").BadInput("0 means no hidden layer and stands alone");
         Cli.Run("train", "--data", "moons", "--epochs", "1", "--hidden", "").BadInput("--hidden needs layer widths such as 64,64, or 0 for no hidden layer, not an empty string.");
-        Assert.Contains("0 alone: no hidden layer", Cli.RunWide("train", "--help").Out, StringComparison.Ordinal);
+        Assert.Contains("0 alone: no hidden layer, a linear model", HelpText(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Json_help_ends_its_sentence()
+    {
+        // F6 (exploratory tester): the --json help stopped at "… test.r2_per_column has each column's".
+        Assert.Contains("and test.r2_per_column gives each column's own r2", HelpText(), StringComparison.Ordinal);
+    }
+
+    // train --help as one line: the help wraps its columns (and Spectre drops a description's final period).
+    private static string HelpText() =>
+        string.Join(' ', Cli.RunWide("train", "--help").Ok().Out.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     [Fact]
     public void Csv_without_the_target_column_is_bad_input()
