@@ -245,6 +245,27 @@ public class TrainCommandTests
         string.Join(' ', Cli.RunWide("train", "--help").Ok().Out.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     [Fact]
+    public void Unknown_data_suggests_only_a_close_name_and_says_what_an_existing_path_is()
+    {
+        // F7 (exploratory tester): zz and . were asked "did you mean 'xor'?", a saved model m.akm "did you mean 'moons'?".
+        using var dir = new TempDir();
+        const string Choices = "one of fashion-mnist, xor, spirals, moons, circles, checkerboard, sine, random, or a .csv, .tsv, .txt or .npy file.";
+        Cli.Run("train", "--data", "zz", "--epochs", "1").BadInput("Unknown data 'zz'; give " + Choices);
+        Cli.Run("train", "--data", "spiral", "--epochs", "1").BadInput("Unknown data 'spiral': did you mean 'spirals'? Give " + Choices);
+        Cli.Run("train", "--data", "fashion_mnst", "--epochs", "1").BadInput("did you mean 'fashion-mnist'?");
+        Cli.Run("train", "--data", dir.Path, "--epochs", "1").BadInput($"--data '{dir.Path}' is a folder; give " + Choices);
+        Directory.CreateDirectory(dir.File("d.csv"));
+        Cli.Run("train", "--data", dir.File("d.csv"), "--epochs", "1").BadInput($"--data '{dir.File("d.csv")}' is a folder");
+
+        string model = dir.File("m.akm");
+        Cli.Run("train", "--data", "moons", "--samples", "50", "--hidden", "4", "--epochs", "1", "--save", model).Ok();
+        Cli.Run("train", "--data", model, "--epochs", "1").BadInput($"--data '{model}' is an actkit model file, not data (predict --model takes it); give " + Choices);
+        File.WriteAllText(dir.File("notes.dat"), "1,2\n");
+        var other = Cli.Run("train", "--data", dir.File("notes.dat"), "--epochs", "1").BadInput($"--data '{dir.File("notes.dat")}' is not a data file by its extension; give " + Choices);
+        Assert.DoesNotContain("did you mean", other.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Csv_without_the_target_column_is_bad_input()
     {
         using var dir = new TempDir();
