@@ -205,6 +205,7 @@ public class TrainCommandTests
 
     [Theory]
     [InlineData("Unknown data 'spiral': did you mean 'spirals'?", "--data", "spiral")]
+    [InlineData("--force goes with --save: it lets the model replace an existing file that is not an actkit model file.", "--data", "moons", "--epochs", "1", "--force")] // F14 (exploratory tester)
     [InlineData("--hidden '12,x': 'x' is not a layer width", "--data", "xor", "--hidden", "12,x")]
     [InlineData("--lr must be a finite number > 0", "--data", "xor", "--lr", "0")]
     [InlineData("--lr must be a finite number > 0", "--data", "xor", "--lr", "-1")]

@@ -128,6 +128,9 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             if (Samples is < 10) return ValidationResult.Error($"--samples must be at least 10, got {Samples}.");
             if (!(Noise >= 0) || double.IsInfinity(Noise)) return ValidationResult.Error($"--noise must be finite and ≥ 0, got {Noise.ToString(Inv)}.");
             if (WeightDecay is { } decay && (!(decay >= 0) || double.IsInfinity(decay))) return ValidationResult.Error($"--weight-decay must be finite and ≥ 0, got {decay.ToString(Inv)}.");
+
+            // As accuracy refuses --force without --write-docs (F14, exploratory tester: it was accepted without a word).
+            if (Force && Save is null) return ValidationResult.Error("--force goes with --save: it lets the model replace an existing file that is not an actkit model file.");
             return ValidationResult.Success();
         }
     }
