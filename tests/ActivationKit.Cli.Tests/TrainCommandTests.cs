@@ -55,6 +55,16 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void The_summary_names_the_schedule()
+    {
+        // F15 (exploratory tester): with --schedule cosine the training line still read "lr 0.001" alone.
+        string[] args = ["train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "3"];
+        Assert.Contains("lr 0.001, schedule constant, batch 32", Cli.RunWide(args).Ok().Out, StringComparison.Ordinal);
+        Assert.Contains("lr 0.001, schedule cosine (last epoch at lr 0.00025), batch 32", Cli.RunWide([.. args, "--schedule", "Cosine"]).Ok().Out, StringComparison.Ordinal);
+        Assert.Contains("schedule step(1,0.5) (last epoch at lr 0.00025)", Cli.RunWide([.. args, "--schedule", "step(1, 0.5)"]).Ok().Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Several_target_columns_of_a_csv_train_a_multilabel_model()
     {
         // --target took one column only ("no column named 'l0,l1'"): multilabel needed a second .npy of targets.

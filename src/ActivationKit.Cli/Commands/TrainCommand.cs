@@ -206,7 +206,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             string epochs = result.History.Count == 0 ? "before the first epoch ended" : $"after {result.History.Count} complete epoch(s)";
             consoles.ErrorWriter.WriteLine($"Stopped early {epochs}: {result.Message}{(settings.Save is null ? string.Empty : $" No model saved to {settings.Save}.")}");
             if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, null, report);
-            else WriteSummary(data, description, network, options, result, testMetrics, labelAccuracy, perEpoch, null);
+            else WriteSummary(data, description, network, options, settings.Schedule, result, testMetrics, labelAccuracy, perEpoch, null);
             return ExitCodes.Failed;
         }
 
@@ -234,7 +234,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         }
 
         if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, settings.Save, report);
-        else WriteSummary(data, description, network, options, result, testMetrics, labelAccuracy, perEpoch, settings.Save);
+        else WriteSummary(data, description, network, options, settings.Schedule, result, testMetrics, labelAccuracy, perEpoch, settings.Save);
         return ExitCodes.Ok;
     }
 
@@ -292,6 +292,18 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         string hidden = network.Layers.Count > 1 ? network.Layers[0].ActivationSpec : "none";
         string output = pairing.Fused ? $"{pairing.Output} (fused into {pairing.Loss.Name} on logits)" : pairing.Output;
         return $"{string.Join("-", widths)}, hidden {hidden}, output {output}, {network.ParameterCount:N0} parameters";
+    }
+
+    /// <summary>
+    /// The schedule as the summary names it: "schedule constant", or "schedule cosine (last epoch at lr 2.47e-05)" — with
+    /// --schedule cosine the line read "lr 0.001" alone (F15, exploratory tester), and only --json's per-epoch rates showed it.
+    /// </summary>
+    private static string ScheduleText(string spec, TrainingResult result)
+    {
+        string name = string.Concat(spec.Where(c => !char.IsWhiteSpace(c))).ToLowerInvariant();
+        return name == "constant" || result.History.Count == 0
+            ? $"schedule {name}"
+            : $"schedule {name} (last epoch at lr {result.History[^1].LearningRate.ToString("G3", Inv)})";
     }
 
     private TrainingResult Run(Mlp network, Dataset train, Dataset validation, TrainerOptions options, TrainingTask task)
@@ -453,7 +465,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         }
     }
 
-    private void WriteSummary(TrainingSplits data, string description, Mlp network, TrainerOptions options, TrainingResult result, Metrics test, double labelAccuracy, double perEpoch, string? saved)
+    private void WriteSummary(TrainingSplits data, string description, Mlp network, TrainerOptions options, string schedule, TrainingResult result, Metrics test, double labelAccuracy, double perEpoch, string? saved)
     {
         bool regression = data.Task == TrainingTask.Regression;
         bool multilabel = data.Task == TrainingTask.Multilabel;
@@ -486,7 +498,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         };
         consoles.Out.WriteLine($"data {data.Name}: {TrainingData.Name(data.Task)}{inferred}, {data.Train.FeatureCount} features");
         consoles.Out.WriteLine($"network {description}");
-        consoles.Out.WriteLine($"training {options.Optimizer!.Name}, lr {options.LearningRate.ToString("G4", Inv)}, batch {options.BatchSize}, {result.History.Count} epoch(s), {options.Threads} thread(s)");
+        consoles.Out.WriteLine($"training {options.Optimizer!.Name}, lr {options.LearningRate.ToString("G4", Inv)}, {ScheduleText(schedule, result)}, batch {options.BatchSize}, {result.History.Count} epoch(s), {options.Threads} thread(s)");
         consoles.Out.Write(table);
         if (regression && test.R2PerColumn.Count > 1)
         {
