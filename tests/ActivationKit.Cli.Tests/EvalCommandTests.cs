@@ -338,6 +338,27 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void Inputs_beyond_the_dtypes_range_are_refused_not_turned_into_infinity()
+    {
+        // F15 (exploratory tester): -x 1e38:4e38:1e38 printed "Infinity,1" as its last row, and --dtype f16 four such rows.
+        Cli.Run("eval", "tanh", "-x", "1e38:4e38:1e38").BadInput("--x point 4E+38 is beyond the largest finite float32, ±3.4028235E+38, so the kernel would see ±∞; keep the inputs within it or evaluate with --dtype f64.");
+        Cli.Run("eval", "tanh", "-x", "6e4:7e4:1e3", "--dtype", "f16").BadInput("--x point 66000 is beyond the largest finite float16, ±65504, so the kernel would see ±∞; keep the inputs within it or evaluate with --dtype f32 or f64.");
+        Cli.Run("eval", "tanh", "-x", "3.39e38:3.4e38:1e36", "--dtype", "bf16").BadInput("beyond the largest finite bfloat16, ±3.3895314E+38");
+        Cli.Run("eval", "tanh", "-x=-4e38:-4e38:1").BadInput("--x point -4E+38 is beyond the largest finite float32");
+
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("x.csv"), "1\n1e39\n");
+        Cli.Run("eval", "relu", "--in", dir.File("x.csv")).BadInput("x.csv value 2 (1E+39) is beyond the largest finite float32");
+        Assert.Equal("1E+39,1E+39", Cli.Run("eval", "relu", "--in", dir.File("x.csv"), "--dtype", "f64").Ok().Lines[^1]);
+
+        // Values that round to the largest finite value (65504, which float16 prints as 65500), infinities and NaN given as such, and f64 pass as before.
+        Assert.Equal("65500,1", Cli.Run("eval", "tanh", "-x", "65519:65519:1", "--dtype", "f16").Ok().Lines[^1]);
+        File.WriteAllText(dir.File("s.csv"), "inf\n-inf\nnan\n");
+        Assert.Equal(4, Cli.Run("eval", "tanh", "--in", dir.File("s.csv"), "--dtype", "f16").Ok().Lines.Length);
+        Assert.Equal("4E+38,1", Cli.Run("eval", "tanh", "-x", "4e38:4e38:1", "--dtype", "f64").Ok().Lines[^1]);
+    }
+
+    [Fact]
     public void Non_numeric_csv_names_the_line_and_writes_nothing()
     {
         using var dir = new TempDir();

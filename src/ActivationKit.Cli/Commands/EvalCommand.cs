@@ -1,8 +1,10 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.Security.Cryptography;
 using ActivationKit.Accuracy;
 using ActivationKit.Catalog;
 using ActivationKit.Cli.IO;
+using ActivationKit.Numerics;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -34,7 +36,7 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         public bool Grad { get; init; }
 
         [CommandOption("-t|--dtype <TYPE>")]
-        [Description("Kernel precision: f32, f64, f16 or bf16. Default: f64 for float64 input, f16 for a float16 .npy, else f32.")]
+        [Description("Kernel precision: f32, f64, f16 or bf16. Default: f64 for float64 input, f16 for a float16 .npy, else f32. A finite input beyond the type's largest finite value (f16: 65504, f32: 3.4e38) is refused, not turned into ±∞.")]
         public string? DType { get; init; }
 
         [CommandOption("-c|--columns <N>")]
@@ -82,6 +84,7 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         var input = settings.Range is { } range ? DataFiles.Range(range) : DataFiles.Read(settings.In!);
         if (input.Values.Length == 0) throw new UsageException("The input holds no values.");
         var dtype = requested ?? input.Native;
+        RefuseOverflow(input, dtype, settings.Range is null ? Path.GetFileName(settings.In!) : null);
 
         var (x, result, shape, outColumns) = Evaluation.Run(f, input, settings.Columns, dtype, settings.Grad);
 
@@ -110,6 +113,31 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
 
         consoles.OutWriter.Flush();
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Refuses a finite input that the kernel's type cannot hold: it became ±∞ before the function saw it (F15, exploratory
+    /// tester: -x 1e38:4e38:1e38 printed "Infinity,1", and --dtype f16 above 65504 four such rows), as the .f32 writer
+    /// refuses a result that would overflow. <paramref name="file"/> names an --in file; null for a --x range.
+    /// </summary>
+    private static void RefuseOverflow(InputData input, DType dtype, string? file)
+    {
+        if (dtype == DType.F64) return;
+        for (int i = 0; i < input.Values.Length; i++)
+        {
+            double v = input.Values[i];
+            double rounded = dtype switch { DType.F16 => (double)(Half)v, DType.BF16 => (double)(BFloat16)v, _ => (float)v };
+            if (!double.IsFinite(v) || double.IsFinite(rounded)) continue;
+            string largest = dtype switch
+            {
+                DType.F16 => ((double)Half.MaxValue).ToString("R", CultureInfo.InvariantCulture),
+                DType.BF16 => ((float)BFloat16.MaxValue).ToString("R", CultureInfo.InvariantCulture),
+                _ => float.MaxValue.ToString("R", CultureInfo.InvariantCulture),
+            };
+            string wider = float.IsFinite((float)v) ? "f32 or f64" : "f64";
+            string where = file is null ? $"--x point {v.ToString("R", CultureInfo.InvariantCulture)}" : $"{file} value {i + 1} ({v.ToString("R", CultureInfo.InvariantCulture)})";
+            throw new UsageException($"{where} is beyond the largest finite {Name(dtype)}, ±{largest}, so the kernel would see ±∞; keep the inputs within it or evaluate with --dtype {wider}.");
+        }
     }
 
     private static string Name(DType d) => d switch
