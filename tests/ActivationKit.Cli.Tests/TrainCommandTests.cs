@@ -277,6 +277,34 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Loss_names_are_those_the_help_and_check_use()
+    {
+        // F15 (exploratory tester): train took ce but its error listed cross_entropy (and multilabel_bce), and refused
+        // ce_logits, the name check writes and suggests ("softmax cross-entropy on logits (ce_logits)").
+        string[] spirals = ["train", "--data", "spirals", "--samples", "100", "--hidden", "4", "--epochs", "1", "--json"];
+        string ce = Json(Cli.Run([.. spirals, "--loss", "ce"]).Ok()).GetProperty("test").ToString();
+        foreach (string alias in new[] { "ce_logits", "cross_entropy", "softmax_cross_entropy", "CE-logits" })
+        {
+            Assert.Equal(ce, Json(Cli.Run([.. spirals, "--loss", alias]).Ok()).GetProperty("test").ToString());
+        }
+
+        string[] moons = ["train", "--data", "moons", "--samples", "100", "--hidden", "4", "--epochs", "1", "--json"];
+        string bce = Json(Cli.Run([.. moons, "--loss", "bce"]).Ok()).GetProperty("test").ToString();
+        Assert.Equal(bce, Json(Cli.Run([.. moons, "--loss", "bce_logits"]).Ok()).GetProperty("test").ToString());
+        Assert.Equal(bce, Json(Cli.Run([.. moons, "--loss", "binary_crossentropy"]).Ok()).GetProperty("test").ToString());
+
+        string[] sine = ["train", "--data", "sine", "--samples", "100", "--hidden", "4", "--epochs", "1", "--json"];
+        Assert.Equal(Json(Cli.Run([.. sine, "--loss", "mse"]).Ok()).GetProperty("test").ToString(), Json(Cli.Run([.. sine, "--loss", "l2"]).Ok()).GetProperty("test").ToString());
+        Cli.Run([.. sine, "--loss", "huber (0.5)"]).Ok();
+        Cli.Run([.. sine, "--loss", "smooth_l1"]).Ok();
+
+        var unknown = Cli.Run([.. sine, "--loss", "foo"]).BadInput("Unknown --loss 'foo' (valid: ce, bce, mse, mae, huber or huber(DELTA); ce_logits, cross_entropy, bce_logits and similar names of the same losses are taken too).");
+        Assert.DoesNotContain("multilabel_bce", unknown.Err, StringComparison.Ordinal);
+        Cli.Run([.. spirals, "--loss", "ce(2)"]).BadInput("Unknown --loss 'ce(2)'");
+        Cli.Run([.. sine, "--loss", "huber(x)"]).BadInput("Malformed loss 'huber(x)'");
+    }
+
+    [Fact]
     public void Csv_without_the_target_column_is_bad_input()
     {
         using var dir = new TempDir();

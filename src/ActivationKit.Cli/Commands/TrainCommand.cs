@@ -58,7 +58,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string Init { get; init; } = "auto";
 
         [CommandOption("--loss <LOSS>")]
-        [Description("ce (softmax cross-entropy on logits), bce (sigmoid binary cross-entropy on logits), mse, mae, huber or huber(DELTA). Default by task: binary bce, multiclass ce, multilabel bce, regression mse.")]
+        [Description("ce (softmax cross-entropy on logits), bce (sigmoid binary cross-entropy on logits), mse, mae, huber or huber(DELTA). Default by task: binary bce, multiclass ce, multilabel bce, regression mse. Other names of the same losses are taken too, among them those check writes (ce_logits, bce_logits) and cross_entropy, l2, l1.")]
         public string? Loss { get; init; }
 
         [CommandOption("--optimizer <NAME>")]
@@ -153,13 +153,14 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         var init = Initializer.Parse(settings.Init);
         var optimizer = Optimizers.Create(settings.Optimizer, weightDecay: settings.WeightDecay);
         var schedule = Schedules.Parse(settings.Schedule);
-        if (settings.Loss is { } lossSpec) _ = Losses.Parse(lossSpec);
+        string? loss = settings.Loss is { } lossSpec ? LossName(lossSpec) : null;
+        if (loss is not null) _ = Losses.Parse(loss);
         TrainingTask? task = settings.Task is { } t ? TrainingData.ParseTask(t) : null;
         bool? header = Csv.ParseHeader(settings.Header);
         if (settings.Save is { } savePath) CheckSavePath(savePath, settings);
 
         var data = TrainingData.Load(settings.Data!, settings.Target, task, settings.Samples, settings.Noise, settings.Seed, header);
-        var pairing = LossPairing.Resolve(data.Task, data.Train.TargetColumns, data.Train.ClassCount, settings.Loss, settings.Output);
+        var pairing = LossPairing.Resolve(data.Task, data.Train.TargetColumns, data.Train.ClassCount, loss, settings.Output);
         var norm = Standardizer.Fit(data.Train);
         var train = norm.Transform(data.Train);
         var validation = norm.Transform(data.Validation);
@@ -263,6 +264,42 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         }
 
         return units;
+    }
+
+    /// <summary>
+    /// The --loss name train's engine takes (ce, bce, mse, mae, or huber as given, with its DELTA) for any spelling of
+    /// these losses the output check understands (<see cref="Advisor.NetworkCheck.CanonicalLoss"/>): F15, exploratory
+    /// tester — check writes and suggests ce_logits, which train refused, and train's error listed cross_entropy where its
+    /// help said ce. train's losses all work on logits, so ce_logits is ce and bce_logits bce.
+    /// </summary>
+    internal static string LossName(string spec)
+    {
+        string text = spec.Trim();
+
+        // huber and huber(DELTA) as given: the engine reads the DELTA (and refuses a malformed one).
+        if (text.StartsWith("huber", StringComparison.OrdinalIgnoreCase)) return text;
+        if (!text.Contains('(', StringComparison.Ordinal))
+        {
+            switch (Advisor.NetworkCheck.CanonicalLoss(text))
+            {
+                case "ce" or "ce_logits": return "ce";
+                case "bce" or "bce_logits": return "bce";
+                case "mse": return "mse";
+                case "mae": return "mae";
+                case "huber": return "huber";
+            }
+        }
+
+        // The engine's own aliases (multilabel, …) stay accepted.
+        try
+        {
+            _ = Losses.Parse(text);
+            return text;
+        }
+        catch (ArgumentException)
+        {
+            throw new UsageException($"Unknown --loss '{spec}' (valid: ce, bce, mse, mae, huber or huber(DELTA); ce_logits, cross_entropy, bce_logits and similar names of the same losses are taken too).");
+        }
     }
 
     /// <summary>Extensions of data files, which a model file (binary: weights and metadata) is not given.</summary>
