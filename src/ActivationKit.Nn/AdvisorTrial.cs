@@ -198,6 +198,10 @@ public static class AdvisorTrial
         var notes = new List<string>();
         bool output = request.Layer == LayerRole.Output;
         if (output && request.Task == AdvisorTask.Ranking) throw new ArgumentException("--try cannot measure a ranking output: the data sets have no query groups; try --task binary or multiclass.");
+        // The data must fit the task for either layer: a hidden-layer trial trains on the data's own task, so
+        // --task multiclass --try sine measured multiclass advice on a regression (F9, exploratory tester), where the
+        // output layer's trial refused the same mismatch.
+        CheckTask(data, request.Task);
         Dataset prepared = output ? Prepare(data, request.Task, notes) : data;
         if (!output)
         {
@@ -421,17 +425,29 @@ public static class AdvisorTrial
         };
     }
 
-    /// <summary>Checks the data fits the output task and converts it (multi-label: one-hot labels).</summary>
-    private static Dataset Prepare(Dataset data, AdvisorTask task, List<string> notes)
+    /// <summary>
+    /// Refuses data that does not fit the task: regression needs a regression set, binary two classes, multiclass and
+    /// multilabel a classification set. Ranking is not checked here (an output trial refuses it; a hidden-layer trial
+    /// trains on the data's own task).
+    /// </summary>
+    private static void CheckTask(Dataset data, AdvisorTask task)
     {
         switch (task)
         {
             case AdvisorTask.Regression when data.IsClassification:
                 throw new ArgumentException($"--task regression needs a regression data set (sine, or a CSV with a numeric target), but '{data.Name}' is a classification set.");
             case AdvisorTask.Binary when data.ClassCount != 2:
-                throw new ArgumentException($"--task binary needs a two-class data set, but '{data.Name}' " + (data.IsClassification ? $"has {data.ClassCount} classes." : "is a regression set."));
+                throw new ArgumentException($"--task binary needs a two-class data set, but '{data.Name}' " + (data.IsClassification ? $"has {data.ClassCount} classes." : "is a regression set; try it with --task regression."));
             case AdvisorTask.Multiclass or AdvisorTask.Multilabel when !data.IsClassification:
-                throw new ArgumentException($"--task {ActivationAdvisor.Text(task)} needs a classification data set, but '{data.Name}' is a regression set.");
+                throw new ArgumentException($"--task {ActivationAdvisor.Text(task)} needs a classification data set, but '{data.Name}' is a regression set; try it with --task regression.");
+        }
+    }
+
+    /// <summary>Converts checked data for the output task (multi-label: one-hot labels).</summary>
+    private static Dataset Prepare(Dataset data, AdvisorTask task, List<string> notes)
+    {
+        switch (task)
+        {
             case AdvisorTask.Multilabel:
                 {
                     // One label per class (exactly one true): a valid multi-label problem with a known answer.

@@ -126,9 +126,27 @@ public class AdvisorCommandTests
     [InlineData("--try cannot measure an autoencoder's reconstruction output", "recommend", "--model", "autoencoder", "--layer", "output", "--try", "spirals")]
     [InlineData("Unknown data 'galaxies'", "recommend", "--try", "galaxies")]
     [InlineData("needs a regression data set", "recommend", "--task", "regression", "--layer", "output", "--try", "spirals")]
+    // F9 (exploratory tester): for the hidden layer the same mismatches ran a trial of the data's own task without a word.
+    [InlineData("--task regression needs a regression data set (sine, or a CSV with a numeric target), but 'spirals' is a classification set.", "recommend", "--task", "regression", "--try", "spirals")]
+    [InlineData("--task multiclass needs a classification data set, but 'sine' is a regression set; try it with --task regression.", "recommend", "--task", "multiclass", "--try", "sine")]
+    [InlineData("--task multiclass needs a classification data set, but 'sine' is a regression set; try it with --task regression.", "recommend", "--try", "sine")]
+    [InlineData("--task multilabel needs a classification data set, but 'sine' is a regression set", "recommend", "--task", "multilabel", "--layer", "hidden", "--try", "sine")]
+    [InlineData("--task binary needs a two-class data set, but 'sine' is a regression set; try it with --task regression.", "recommend", "--task", "binary", "--try", "sine")]
     public void Unknown_and_contradictory_options_are_clear_errors(string message, params string[] args)
     {
         Cli.Run(args).BadInput(message);
+    }
+
+    [Fact]
+    public void A_hidden_layer_trial_runs_on_data_of_its_task_and_the_hint_names_such_data()
+    {
+        // F9: the hidden-layer trial's data must fit --task as the output layer's does; a matching pair still runs.
+        var trial = Json(Cli.Run("recommend", "--task", "regression", "--top", "2", "--try", "sine", "--epochs", "1", "--seeds", "1", "--samples", "50", "--json").Ok()).GetProperty("trial");
+        Assert.Equal("r2", trial.GetProperty("metric").GetString());
+        Assert.Contains("--try sine", Cli.Run("recommend", "--task", "regression").Ok().Out, StringComparison.Ordinal);
+        string classification = Cli.Run("recommend").Ok().Out;
+        Assert.Contains("--try spirals", classification, StringComparison.Ordinal);
+        Assert.DoesNotContain("sine", classification, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -194,6 +194,18 @@ public class DocsCommandTests
     }
 
     [Fact]
+    public void An_out_folder_that_takes_no_files_is_the_sentence_other_outputs_give()
+    {
+        // F10 (exploratory tester): docs --out /proc said "Could not find file '/proc/docs'", as if an input were missing.
+        // /proc takes no new files even from root (Linux only).
+        if (!OperatingSystem.IsLinux()) return;
+        Cli.Run("docs", "--out", "/proc").BadInput("--out '/proc' cannot be written: its folder '/proc' does not accept new files.");
+
+        // --check writes nothing: it still only reports what is missing.
+        Assert.Equal(1, Cli.Run("docs", "--out", "/proc", "--check").ExitCode);
+    }
+
+    [Fact]
     public void Markdown_cells_escape_pipes()
     {
         Assert.Equal("`\\|x\\|`", Markdown.CodeCell("|x|"));

@@ -191,7 +191,7 @@ public class EvalCommandTests
         foreach (var info in ActivationCatalog.All.Where(i => i.Kind != ActivationKind.Elementwise))
         {
             var f = ActivationCatalog.Create(info);
-            Cli.Run("eval", info.Name, "--in", dir.File("m.npy"), "--out", dir.File("o.npy")).Ok();
+            Cli.Run("eval", info.Name, "--in", dir.File("m.npy"), "--out", dir.File("o.npy"), "--force").Ok();
             var y = Npy.Read(dir.File("o.npy"));
             int outCols = f.OutputColumns(cols);
             if (info.Kind == ActivationKind.Gated) Assert.Equal(cols / 2, outCols);
@@ -205,11 +205,11 @@ public class EvalCommandTests
 
             // The same data as 1-D with --columns gives the same values.
             Npy.Write(dir.File("flat.npy"), x, [rows * cols]);
-            Cli.Run("eval", info.Name, "--in", dir.File("flat.npy"), "--columns", cols.ToString(Inv), "--out", dir.File("o2.npy")).Ok();
+            Cli.Run("eval", info.Name, "--in", dir.File("flat.npy"), "--columns", cols.ToString(Inv), "--out", dir.File("o2.npy"), "--force").Ok();
             Assert.Equal(y.Single, Npy.Read(dir.File("o2.npy")).Single);
 
             // Backward: dx has the input's shape.
-            Cli.Run("eval", info.Name, "--in", dir.File("m.npy"), "--grad", "--out", dir.File("g.npy")).Ok();
+            Cli.Run("eval", info.Name, "--in", dir.File("m.npy"), "--grad", "--out", dir.File("g.npy"), "--force").Ok();
             Assert.Equal([rows, cols], Npy.Read(dir.File("g.npy")).Shape);
         }
     }
@@ -316,12 +316,55 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void An_endless_or_oversized_input_is_refused_before_it_is_read()
+    {
+        // F12 (exploratory tester): eval relu --in z.f32, a link to /dev/zero, read until the memory ran out and ended in
+        // "Internal error (OutOfMemoryException)", exit 70. Every format is read through the same bounded read.
+        using var dir = new TempDir();
+        if (OperatingSystem.IsLinux())
+        {
+            foreach (string name in new[] { "z.f32", "z.csv", "z.npy" })
+            {
+                File.CreateSymbolicLink(dir.File(name), "/dev/zero");
+                Cli.Run("eval", "relu", "--in", dir.File(name)).BadInput($"Input file '{dir.File(name)}' is not a regular file (a device, pipe or socket, whose end is unknown); give a file.");
+            }
+        }
+
+        // Sparse files: their size is what counts, before a byte is read.
+        using (var big = File.Create(dir.File("big.f64"))) big.SetLength((1L << 30) + 8);
+        Cli.Run("eval", "relu", "--in", dir.File("big.f64")).BadInput("big.f64 is 1,073,741,832 bytes, more than the 1,073,741,824 (1 GiB) eval reads; split it into smaller files.");
+        using (var many = File.Create(dir.File("many.f32"))) many.SetLength(4 * 100_000_001L);
+        Cli.Run("eval", "relu", "--in", dir.File("many.f32")).BadInput("many.f32 holds 100,000,001 values; the limit is 100,000,000, as for --x.");
+    }
+
+    [Fact]
+    public void Inputs_beyond_the_dtypes_range_are_refused_not_turned_into_infinity()
+    {
+        // F15 (exploratory tester): -x 1e38:4e38:1e38 printed "Infinity,1" as its last row, and --dtype f16 four such rows.
+        Cli.Run("eval", "tanh", "-x", "1e38:4e38:1e38").BadInput("--x point 4E+38 is beyond the largest finite float32, ±3.4028235E+38, so the kernel would see ±∞; keep the inputs within it or evaluate with --dtype f64.");
+        Cli.Run("eval", "tanh", "-x", "6e4:7e4:1e3", "--dtype", "f16").BadInput("--x point 66000 is beyond the largest finite float16, ±65504, so the kernel would see ±∞; keep the inputs within it or evaluate with --dtype f32 or f64.");
+        Cli.Run("eval", "tanh", "-x", "3.39e38:3.4e38:1e36", "--dtype", "bf16").BadInput("beyond the largest finite bfloat16, ±3.3895314E+38");
+        Cli.Run("eval", "tanh", "-x=-4e38:-4e38:1").BadInput("--x point -4E+38 is beyond the largest finite float32");
+
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("x.csv"), "1\n1e39\n");
+        Cli.Run("eval", "relu", "--in", dir.File("x.csv")).BadInput("x.csv value 2 (1E+39) is beyond the largest finite float32");
+        Assert.Equal("1E+39,1E+39", Cli.Run("eval", "relu", "--in", dir.File("x.csv"), "--dtype", "f64").Ok().Lines[^1]);
+
+        // Values that round to the largest finite value (65504, which float16 prints as 65500), infinities and NaN given as such, and f64 pass as before.
+        Assert.Equal("65500,1", Cli.Run("eval", "tanh", "-x", "65519:65519:1", "--dtype", "f16").Ok().Lines[^1]);
+        File.WriteAllText(dir.File("s.csv"), "inf\n-inf\nnan\n");
+        Assert.Equal(4, Cli.Run("eval", "tanh", "--in", dir.File("s.csv"), "--dtype", "f16").Ok().Lines.Length);
+        Assert.Equal("4E+38,1", Cli.Run("eval", "tanh", "-x", "4e38:4e38:1", "--dtype", "f64").Ok().Lines[^1]);
+    }
+
+    [Fact]
     public void Non_numeric_csv_names_the_line_and_writes_nothing()
     {
         using var dir = new TempDir();
         File.WriteAllText(dir.File("x.csv"), "# a comment\n1.5\n\n2\nabc\n3\n");
         File.WriteAllText(dir.File("y.npy"), "previous result");
-        Cli.Run("eval", "relu", "--in", dir.File("x.csv"), "--out", dir.File("y.npy")).BadInput("x.csv line 5: 'abc' is not a number");
+        Cli.Run("eval", "relu", "--in", dir.File("x.csv"), "--out", dir.File("y.npy"), "--force").BadInput("x.csv line 5: 'abc' is not a number");
         Assert.Equal("previous result", File.ReadAllText(dir.File("y.npy")));
         Assert.Equal(["x.csv", "y.npy"], dir.Files());
     }

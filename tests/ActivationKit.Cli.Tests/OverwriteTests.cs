@@ -1,4 +1,5 @@
 using System.Globalization;
+using ActivationKit.IO;
 using ActivationKit.Nn;
 
 namespace ActivationKit.Cli.Tests;
@@ -80,5 +81,32 @@ public sealed class OverwriteTests : IDisposable
         var (net, meta) = ModelFile.Load(model);
         var expected = net.Predict(meta.Normalization!.Transform([0.5f, -1f, 2f]), 3);
         Assert.Equal(expected, answers);
+    }
+
+    [Fact]
+    public void Eval_never_writes_over_its_input_and_replaces_another_file_only_with_force()
+    {
+        // F1 (exploratory tester): eval --out replaced any existing file without a word, its own --in file too (relu(x)
+        // over x), and had no --force. It now follows predict --out.
+        string x = _dir.File("x.npy");
+        float[] values = [-2f, -1f, 0f, 1f, 2f];
+        Npy.Write(x, values, [5]);
+        Cli.Run("eval", "relu", "--in", x, "--out", x).BadInput($"--out '{x}' is the --in file '{x}', which writing would overwrite; give another file name.");
+        Cli.Run("eval", "relu", "--in", x, "--out", x, "--force").BadInput("is the --in file");
+        string link = _dir.File("link.npy");
+        File.CreateSymbolicLink(link, x);
+        Cli.Run("eval", "relu", "--in", link, "--out", x, "--force").BadInput($"--out '{x}' is the --in file '{link}'");
+        Assert.Equal(values, Npy.Read(x).Single!);
+
+        string notes = _dir.File("notes.txt");
+        File.WriteAllText(notes, "important notes\n");
+        Cli.Run("eval", "relu", "--in", x, "--out", notes).BadInput($"--out '{notes}' already exists; give another file name, or add --force to replace it.");
+        Assert.Equal("important notes\n", File.ReadAllText(notes));
+        Cli.Run("eval", "relu", "--in", x, "--out", notes, "--force").Ok();
+        Assert.Equal(["0", "0", "0", "1", "2"], File.ReadAllLines(notes));
+
+        // A new file needs no --force, and --force needs an --out.
+        Cli.Run("eval", "relu", "--in", x, "--out", _dir.File("y.npy")).Ok();
+        Cli.Run("eval", "relu", "-x", "0:1:1", "--force").BadInput("--force goes with --out: it lets the result replace an existing file.");
     }
 }

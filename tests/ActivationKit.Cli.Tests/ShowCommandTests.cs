@@ -120,6 +120,36 @@ public class ShowCommandTests
     }
 
     [Fact]
+    public void Json_reflects_the_spec_its_parameter_values_and_the_gain_at_them()
+    {
+        // F4 (exploratory tester): show 'leaky_relu(0.2)' --json could not be told from show leaky_relu --json: no value,
+        // and the gain of the default slope 0.01 (1.4141) instead of √(2/(1 + 0.2²)) = 1.3868.
+        using var doc = JsonDocument.Parse(Cli.Run("show", "leaky_relu(0.2)", "--json").Ok().Out);
+        var root = doc.RootElement;
+        Assert.Equal("leaky_relu", root.GetProperty("name").GetString());
+        Assert.Equal("leaky_relu(negative_slope=0.2)", root.GetProperty("spec").GetString());
+        var slope = root.GetProperty("parameters")[0];
+        Assert.Equal(0.2, slope.GetProperty("value").GetDouble());
+        Assert.Equal(0.01, slope.GetProperty("default").GetDouble());
+        Assert.Equal(Math.Sqrt(2 / 1.04), root.GetProperty("gain").GetDouble(), 12);
+
+        // At the defaults the values are the defaults and the gain the catalog's.
+        using var plain = JsonDocument.Parse(Cli.Run("show", "lrelu", "--json").Ok().Out);
+        Assert.Equal("leaky_relu(negative_slope=0.01)", plain.RootElement.GetProperty("spec").GetString());
+        Assert.Equal(0.01, plain.RootElement.GetProperty("parameters")[0].GetProperty("value").GetDouble());
+        Assert.Equal(ActivationCatalog.Find("leaky_relu")!.Gain, plain.RootElement.GetProperty("gain").GetDouble());
+
+        // A function the gain of which is a quadrature: softplus(beta=2) differs from softplus.
+        using var softplus = JsonDocument.Parse(Cli.Run("show", "softplus(beta=2)", "--json").Ok().Out);
+        Assert.Equal(InitGain.Of("softplus(beta=2)"), softplus.RootElement.GetProperty("gain").GetDouble(), 10);
+        Assert.NotEqual(ActivationCatalog.Find("softplus")!.Gain, softplus.RootElement.GetProperty("gain").GetDouble(), 3);
+
+        // The text view names the gain at the given parameters too.
+        Assert.Contains("gain 1.3868 at leaky_relu(negative_slope=0.2)", Cli.RunWide("show", "leaky_relu(0.2)", "--no-plot").Ok().Out, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at leaky_relu", Cli.RunWide("show", "leaky_relu", "--no-plot").Ok().Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Plot_range_covers_kinks_and_derivative_zeros()
     {
         foreach (var info in ActivationCatalog.All)

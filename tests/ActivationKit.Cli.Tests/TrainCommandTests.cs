@@ -55,6 +55,16 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void The_summary_names_the_schedule()
+    {
+        // F15 (exploratory tester): with --schedule cosine the training line still read "lr 0.001" alone.
+        string[] args = ["train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "3"];
+        Assert.Contains("lr 0.001, schedule constant, batch 32", Cli.RunWide(args).Ok().Out, StringComparison.Ordinal);
+        Assert.Contains("lr 0.001, schedule cosine (last epoch at lr 0.00025), batch 32", Cli.RunWide([.. args, "--schedule", "Cosine"]).Ok().Out, StringComparison.Ordinal);
+        Assert.Contains("schedule step(1,0.5) (last epoch at lr 0.00025)", Cli.RunWide([.. args, "--schedule", "step(1, 0.5)"]).Ok().Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Several_target_columns_of_a_csv_train_a_multilabel_model()
     {
         // --target took one column only ("no column named 'l0,l1'"): multilabel needed a second .npy of targets.
@@ -205,6 +215,7 @@ public class TrainCommandTests
 
     [Theory]
     [InlineData("Unknown data 'spiral': did you mean 'spirals'?", "--data", "spiral")]
+    [InlineData("--force goes with --save: it lets the model replace an existing file that is not an actkit model file.", "--data", "moons", "--epochs", "1", "--force")] // F14 (exploratory tester)
     [InlineData("--hidden '12,x': 'x' is not a layer width", "--data", "xor", "--hidden", "12,x")]
     [InlineData("--lr must be a finite number > 0", "--data", "xor", "--lr", "0")]
     [InlineData("--lr must be a finite number > 0", "--data", "xor", "--lr", "-1")]
@@ -218,6 +229,79 @@ public class TrainCommandTests
     {
         var r = Cli.Run(["train", .. args]).BadInput(expected);
         Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void Hidden_zero_alone_is_the_documented_linear_model()
+    {
+        // F5 (exploratory tester): --hidden 0 trained with no hidden layer though neither the help nor the errors said so,
+        // and --hidden 0,4 was told widths start at 1. 0 alone is now documented; with widths it is said to stand alone.
+        var linear = Cli.RunWide("train", "--data", "moons", "--samples", "50", "--epochs", "1", "--hidden", "0").Ok();
+        Assert.Contains("network 2-1, hidden none", linear.Out, StringComparison.Ordinal);
+        Cli.Run("train", "--data", "moons", "--epochs", "1", "--hidden", "0,4").BadInput("--hidden '0,4': 0 means no hidden layer and stands alone (--hidden 0); layer widths are whole numbers from 1 to 65536, like 256,128.");
+        Cli.Run("train", "--data", "moons", "--epochs", "1", "--hidden", "4,00").BadInput("0 means no hidden layer and stands alone");
+        Cli.Run("train", "--data", "moons", "--epochs", "1", "--hidden", "").BadInput("--hidden needs layer widths such as 64,64, or 0 for no hidden layer, not an empty string.");
+        Assert.Contains("0 alone: no hidden layer, a linear model", HelpText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_help_ends_its_sentence()
+    {
+        // F6 (exploratory tester): the --json help stopped at "… test.r2_per_column has each column's".
+        Assert.Contains("and test.r2_per_column gives each column's own r2", HelpText(), StringComparison.Ordinal);
+    }
+
+    // train --help as one line: the help wraps its columns (and Spectre drops a description's final period).
+    private static string HelpText() =>
+        string.Join(' ', Cli.RunWide("train", "--help").Ok().Out.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    [Fact]
+    public void Unknown_data_suggests_only_a_close_name_and_says_what_an_existing_path_is()
+    {
+        // F7 (exploratory tester): zz and . were asked "did you mean 'xor'?", a saved model m.akm "did you mean 'moons'?".
+        using var dir = new TempDir();
+        const string Choices = "one of fashion-mnist, xor, spirals, moons, circles, checkerboard, sine, random, or a .csv, .tsv, .txt or .npy file.";
+        Cli.Run("train", "--data", "zz", "--epochs", "1").BadInput("Unknown data 'zz'; give " + Choices);
+        Cli.Run("train", "--data", "spiral", "--epochs", "1").BadInput("Unknown data 'spiral': did you mean 'spirals'? Give " + Choices);
+        Cli.Run("train", "--data", "fashion_mnst", "--epochs", "1").BadInput("did you mean 'fashion-mnist'?");
+        Cli.Run("train", "--data", dir.Path, "--epochs", "1").BadInput($"--data '{dir.Path}' is a folder; give " + Choices);
+        Directory.CreateDirectory(dir.File("d.csv"));
+        Cli.Run("train", "--data", dir.File("d.csv"), "--epochs", "1").BadInput($"--data '{dir.File("d.csv")}' is a folder");
+
+        string model = dir.File("m.akm");
+        Cli.Run("train", "--data", "moons", "--samples", "50", "--hidden", "4", "--epochs", "1", "--save", model).Ok();
+        Cli.Run("train", "--data", model, "--epochs", "1").BadInput($"--data '{model}' is an actkit model file, not data (predict --model takes it); give " + Choices);
+        File.WriteAllText(dir.File("notes.dat"), "1,2\n");
+        var other = Cli.Run("train", "--data", dir.File("notes.dat"), "--epochs", "1").BadInput($"--data '{dir.File("notes.dat")}' is not a data file by its extension; give " + Choices);
+        Assert.DoesNotContain("did you mean", other.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Loss_names_are_those_the_help_and_check_use()
+    {
+        // F15 (exploratory tester): train took ce but its error listed cross_entropy (and multilabel_bce), and refused
+        // ce_logits, the name check writes and suggests ("softmax cross-entropy on logits (ce_logits)").
+        string[] spirals = ["train", "--data", "spirals", "--samples", "100", "--hidden", "4", "--epochs", "1", "--json"];
+        string ce = Json(Cli.Run([.. spirals, "--loss", "ce"]).Ok()).GetProperty("test").ToString();
+        foreach (string alias in new[] { "ce_logits", "cross_entropy", "softmax_cross_entropy", "CE-logits" })
+        {
+            Assert.Equal(ce, Json(Cli.Run([.. spirals, "--loss", alias]).Ok()).GetProperty("test").ToString());
+        }
+
+        string[] moons = ["train", "--data", "moons", "--samples", "100", "--hidden", "4", "--epochs", "1", "--json"];
+        string bce = Json(Cli.Run([.. moons, "--loss", "bce"]).Ok()).GetProperty("test").ToString();
+        Assert.Equal(bce, Json(Cli.Run([.. moons, "--loss", "bce_logits"]).Ok()).GetProperty("test").ToString());
+        Assert.Equal(bce, Json(Cli.Run([.. moons, "--loss", "binary_crossentropy"]).Ok()).GetProperty("test").ToString());
+
+        string[] sine = ["train", "--data", "sine", "--samples", "100", "--hidden", "4", "--epochs", "1", "--json"];
+        Assert.Equal(Json(Cli.Run([.. sine, "--loss", "mse"]).Ok()).GetProperty("test").ToString(), Json(Cli.Run([.. sine, "--loss", "l2"]).Ok()).GetProperty("test").ToString());
+        Cli.Run([.. sine, "--loss", "huber (0.5)"]).Ok();
+        Cli.Run([.. sine, "--loss", "smooth_l1"]).Ok();
+
+        var unknown = Cli.Run([.. sine, "--loss", "foo"]).BadInput("Unknown --loss 'foo' (valid: ce, bce, mse, mae, huber or huber(DELTA); ce_logits, cross_entropy, bce_logits and similar names of the same losses are taken too).");
+        Assert.DoesNotContain("multilabel_bce", unknown.Err, StringComparison.Ordinal);
+        Cli.Run([.. spirals, "--loss", "ce(2)"]).BadInput("Unknown --loss 'ce(2)'");
+        Cli.Run([.. sine, "--loss", "huber(x)"]).BadInput("Malformed loss 'huber(x)'");
     }
 
     [Fact]

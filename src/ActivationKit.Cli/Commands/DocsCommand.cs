@@ -35,6 +35,8 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
         string referencePath = Path.Combine(root, FunctionDocs.ReferencePath);
         string advisorPath = Path.Combine(root, AdvisorDocs.ReferencePath);
 
+        if (!settings.Check) EnsureWritable(root, Path.GetDirectoryName(referencePath)!, File.Exists(readmePath), settings.Out is not null);
+
         // Build every document before writing any, so a bad README leaves everything untouched.
         string reference = FunctionDocs.Reference();
         string advisor = AdvisorDocs.Reference();
@@ -86,6 +88,39 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
         consoles.Out.WriteLine($"Wrote {referencePath} and {advisorPath}.");
         consoles.Out.WriteLine(newReadme is null ? $"No README.md in {root}: only the reference was written." : $"Updated the function table in {readmePath}.");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Checks, before anything is built or written, that the documents can be written: into the docs folder, or the root
+    /// where docs/ does not exist yet (it is created there), and the root where a README.md is updated. docs --out /proc
+    /// said "Could not find file '/proc/docs'", as if an input were missing; this is the sentence other outputs give.
+    /// </summary>
+    private static void EnsureWritable(string root, string docsFolder, bool readme, bool fromOption)
+    {
+        var folders = new List<string> { Directory.Exists(docsFolder) ? docsFolder : root };
+        if (readme && !folders.Contains(root)) folders.Add(root);
+        foreach (string folder in folders)
+        {
+            if (AcceptsNewFiles(folder)) continue;
+            throw new UsageException(fromOption
+                ? $"--out '{root}' cannot be written: its folder '{folder}' does not accept new files."
+                : $"The documents cannot be written in '{root}': its folder '{folder}' does not accept new files; give a writable repository root with --out DIR.");
+        }
+    }
+
+    private static bool AcceptsNewFiles(string folder)
+    {
+        string probe = Path.Combine(folder, $".actkit-write-probe-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.WriteAllText(probe, string.Empty);
+            File.Delete(probe);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The nearest folder at or above <paramref name="start"/> holding ActivationKit.slnx, or null.</summary>

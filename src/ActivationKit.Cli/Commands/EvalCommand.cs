@@ -1,8 +1,10 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.Security.Cryptography;
 using ActivationKit.Accuracy;
 using ActivationKit.Catalog;
 using ActivationKit.Cli.IO;
+using ActivationKit.Numerics;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -26,7 +28,7 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         public string? Range { get; init; }
 
         [CommandOption("-i|--in <FILE>")]
-        [Description("Read x from FILE: .npy (float32/float64/float16, C order, 1-D or 2-D), .csv/.txt (one row per line), .f32/.f64 (raw little-endian).")]
+        [Description("Read x from FILE: .npy (float32/float64/float16, C order, 1-D or 2-D), .csv/.txt (one row per line), .f32/.f64 (raw little-endian). A regular file (not a device or pipe) of at most 1 GiB and 100,000,000 values.")]
         public string? In { get; init; }
 
         [CommandOption("-g|--grad")]
@@ -34,7 +36,7 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         public bool Grad { get; init; }
 
         [CommandOption("-t|--dtype <TYPE>")]
-        [Description("Kernel precision: f32, f64, f16 or bf16. Default: f64 for float64 input, f16 for a float16 .npy, else f32.")]
+        [Description("Kernel precision: f32, f64, f16 or bf16. Default: f64 for float64 input, f16 for a float16 .npy, else f32. A finite input beyond the type's largest finite value (f16: 65504, f32: 3.4e38) is refused, not turned into ±∞.")]
         public string? DType { get; init; }
 
         [CommandOption("-c|--columns <N>")]
@@ -42,8 +44,12 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         public int? Columns { get; init; }
 
         [CommandOption("-o|--out <FILE>")]
-        [Description("Write the result to FILE, format by extension: .npy (float64 and float16 kept, bfloat16 stored as float32, exactly), .csv/.txt (the computed precision), .f32 (float64 results rounded to float32; refused where one would overflow to ∞ or underflow to 0), .f64. Default: x,y text on stdout.")]
+        [Description("Write the result to FILE, format by extension: .npy (float64 and float16 kept, bfloat16 stored as float32, exactly), .csv/.txt (the computed precision), .f32 (float64 results rounded to float32; refused where one would overflow to ∞ or underflow to 0), .f64. Not the --in file; an existing FILE only with --force. Default: x,y text on stdout.")]
         public string? Out { get; init; }
+
+        [CommandOption("--force")]
+        [Description("Let --out replace an existing file (results cannot be told from other numbers, so any existing file needs it).")]
+        public bool Force { get; init; }
 
         [CommandOption("--hash", IsHidden = true)]
         [Description("Print the SHA-256 of the result's bytes in the kernel precision, NaNs canonicalised (for bit-identity checks).")]
@@ -54,6 +60,7 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         {
             if ((Range is null) == (In is null)) return ValidationResult.Error("eval needs exactly one of --x START:STOP:STEP and --in FILE.");
             if (Evaluation.ColumnsOptionError(Columns) is { } columnsError) return ValidationResult.Error(columnsError);
+            if (Force && Out is null) return ValidationResult.Error("--force goes with --out: it lets the result replace an existing file.");
             return ValidationResult.Success();
         }
     }
@@ -63,11 +70,21 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
     {
         // Everything that can be wrong with the request is checked before any output is produced.
         var f = ActivationCatalog.Create(settings.Function);
-        if (settings.Out is { } outPath) DataFiles.CheckExtension(outPath, "--out");
+        if (settings.Out is { } outPath)
+        {
+            DataFiles.CheckExtension(outPath, "--out");
+
+            // As predict --out: the input is never overwritten (eval relu --in x.npy --out x.npy replaced x by relu(x)),
+            // and results look like any other numbers, so any existing file is replaced only when asked.
+            OutputFolder.RefuseInput(outPath, "--out", (settings.In, "--in"));
+            OutputFolder.RefuseOverwrite(outPath, "--out", settings.Force);
+        }
+
         DType? requested = settings.DType is { } d ? DataFiles.ParseDType(d) : null;
         var input = settings.Range is { } range ? DataFiles.Range(range) : DataFiles.Read(settings.In!);
         if (input.Values.Length == 0) throw new UsageException("The input holds no values.");
         var dtype = requested ?? input.Native;
+        RefuseOverflow(input, dtype, settings.Range is null ? Path.GetFileName(settings.In!) : null);
 
         var (x, result, shape, outColumns) = Evaluation.Run(f, input, settings.Columns, dtype, settings.Grad);
 
@@ -96,6 +113,31 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
 
         consoles.OutWriter.Flush();
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Refuses a finite input that the kernel's type cannot hold: it became ±∞ before the function saw it (F15, exploratory
+    /// tester: -x 1e38:4e38:1e38 printed "Infinity,1", and --dtype f16 above 65504 four such rows), as the .f32 writer
+    /// refuses a result that would overflow. <paramref name="file"/> names an --in file; null for a --x range.
+    /// </summary>
+    private static void RefuseOverflow(InputData input, DType dtype, string? file)
+    {
+        if (dtype == DType.F64) return;
+        for (int i = 0; i < input.Values.Length; i++)
+        {
+            double v = input.Values[i];
+            double rounded = dtype switch { DType.F16 => (double)(Half)v, DType.BF16 => (double)(BFloat16)v, _ => (float)v };
+            if (!double.IsFinite(v) || double.IsFinite(rounded)) continue;
+            string largest = dtype switch
+            {
+                DType.F16 => ((double)Half.MaxValue).ToString("R", CultureInfo.InvariantCulture),
+                DType.BF16 => ((float)BFloat16.MaxValue).ToString("R", CultureInfo.InvariantCulture),
+                _ => float.MaxValue.ToString("R", CultureInfo.InvariantCulture),
+            };
+            string wider = float.IsFinite((float)v) ? "f32 or f64" : "f64";
+            string where = file is null ? $"--x point {v.ToString("R", CultureInfo.InvariantCulture)}" : $"{file} value {i + 1} ({v.ToString("R", CultureInfo.InvariantCulture)})";
+            throw new UsageException($"{where} is beyond the largest finite {Name(dtype)}, ±{largest}, so the kernel would see ±∞; keep the inputs within it or evaluate with --dtype {wider}.");
+        }
     }
 
     private static string Name(DType d) => d switch

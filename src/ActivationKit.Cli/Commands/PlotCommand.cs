@@ -32,8 +32,12 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
         public string? Range { get; init; }
 
         [CommandOption("-o|--out <FILE>")]
-        [Description("Write FILE.png or FILE.svg instead of drawing in the terminal.")]
+        [Description("Write FILE.png or FILE.svg instead of drawing in the terminal, in a folder that exists. An existing FILE is replaced only when it is an earlier actkit chart (signed with a PNG text chunk or an SVG comment), any other file only with --force.")]
         public string? Out { get; init; }
+
+        [CommandOption("--force")]
+        [Description("Let --out replace an existing file that is not an earlier actkit chart.")]
+        public bool Force { get; init; }
 
         [CommandOption("--all")]
         [Description("A gallery of every catalog function (f and f′) as one PNG grid; needs --out FILE.png.")]
@@ -77,6 +81,7 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
         public override ValidationResult Validate()
         {
             bool timeline = Histograms is not null || Fractions is not null;
+            if (Force && Out is null) return ValidationResult.Error("--force goes with --out: it lets the chart replace an existing file.");
             if (Histograms is not null && Fractions is not null) return ValidationResult.Error("Give either --histograms or --fractions, not both.");
             if (timeline && (All || Functions.Length > 0 || Grad || Range is not null)) return ValidationResult.Error("--histograms and --fractions draw a results folder: give no function names, --all, --grad or --range with them.");
             if (!timeline && (Activation is not null || Layer is not null || Seed is not null)) return ValidationResult.Error("--activation, --layer and --seed go with --histograms or --fractions.");
@@ -95,12 +100,18 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         // An image goes into a folder that exists, as eval's --out does (ChartFile created missing folders), checked
-        // before anything is drawn.
-        if (settings.Out is { } outPath) OutputFolder.EnsureFileWritable(outPath, "--out");
+        // before anything is drawn; an existing file only when it is a chart we wrote, or with --force (keep.png was
+        // replaced without a word).
+        if (settings.Out is { } outPath)
+        {
+            OutputFolder.EnsureFileWritable(outPath, "--out");
+            OutputFolder.RefuseOverwrite(outPath, "--out", settings.Force, ChartSignature.IsSigned, ChartSignature.Kind);
+        }
+
         if (settings.Histograms is not null || settings.Fractions is not null) return Timeline(settings);
         if (settings.All)
         {
-            ResultStore.WriteAtomic(settings.Out!, Gallery.Png());
+            ResultStore.WriteAtomic(settings.Out!, ChartSignature.SignPng(Gallery.Png()));
             consoles.ErrorWriter.WriteLine($"Wrote {settings.Out} ({ActivationCatalog.All.Count} functions).");
             return ExitCodes.Ok;
         }
@@ -109,7 +120,7 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
         var (from, to) = settings.Range is { } r ? ParseRange(r) : Widest(functions);
         if (settings.Out is { } path)
         {
-            ChartFile.Save(Charts.Functions(functions, from, to, settings.Grad), path, settings.Width, settings.Height);
+            ChartSignature.Save(Charts.Functions(functions, from, to, settings.Grad), path, settings.Width, settings.Height);
             consoles.ErrorWriter.WriteLine($"Wrote {path}.");
             return ExitCodes.Ok;
         }
@@ -156,7 +167,7 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
             var timeline = Charts.TimelineOf(trial, layer);
             if (settings.Out is { } path)
             {
-                ChartFile.Save(Charts.HistogramTimeline(trial, layer), path, settings.Width, settings.Height);
+                ChartSignature.Save(Charts.HistogramTimeline(trial, layer), path, settings.Width, settings.Height);
                 consoles.ErrorWriter.WriteLine($"Wrote {path} ({label}, seed {trial.Seed}, layer {layer}, {timeline.Checkpoints.Count} checkpoints).");
                 return ExitCodes.Ok;
             }
@@ -168,7 +179,7 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
 
         if (settings.Out is { } file)
         {
-            ChartFile.Save(Charts.FractionsOverTime(trials, settings.Layer), file, settings.Width, settings.Height);
+            ChartSignature.Save(Charts.FractionsOverTime(trials, settings.Layer), file, settings.Width, settings.Height);
             consoles.ErrorWriter.WriteLine($"Wrote {file} ({label}, {trials.Length} seed(s)).");
             return ExitCodes.Ok;
         }

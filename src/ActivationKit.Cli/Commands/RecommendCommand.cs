@@ -49,7 +49,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         public string? Top { get; init; }
 
         [CommandOption("--try <DATA>")]
-        [Description("Measure the ranking with short training runs on DATA: spirals, moons, xor, circles, checkerboard, sine, fashion-mnist, or a .csv or 2-D .npy file whose last column is the label.")]
+        [Description("Measure the ranking with short training runs on DATA: spirals, moons, xor, circles, checkerboard, sine, fashion-mnist, or a .csv or 2-D .npy file whose last column is the label. DATA must fit --task, for the hidden layer as for the output: sine (or a numeric target) for regression, a classification set otherwise (two classes for binary).")]
         public string? Try { get; init; }
 
         [CommandOption("--header <MODE>")]
@@ -192,7 +192,10 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         if (trial is null)
         {
             w.WriteLine();
-            w.WriteLine("Measure this ranking on data with --try spirals (or moons, xor, circles, checkerboard, sine, fashion-mnist, FILE.csv, FILE.npy).");
+            // The data must fit the task (AdvisorTrial refuses a mismatch), so the hint names sets that do.
+            w.WriteLine(request.Task == AdvisorTask.Regression
+                ? "Measure this ranking on data with --try sine (or a FILE.csv or FILE.npy with a numeric target)."
+                : "Measure this ranking on data with --try spirals (or moons, xor, circles, checkerboard, fashion-mnist, FILE.csv, FILE.npy).");
             return;
         }
 

@@ -4,6 +4,7 @@ using ActivationKit.Cli.Formatting;
 using ActivationKit.Cli.IO;
 using ActivationKit.Nn.Experiments;
 using ActivationKit.Plots;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace ActivationKit.Cli.Commands;
@@ -23,16 +24,22 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
         public string? Html { get; init; }
 
         [CommandOption("--force")]
-        [Description("Let --html replace an existing file that is not an earlier actkit report.")]
+        [Description("Let --html replace an existing file that is not an earlier actkit report, and --images files that are not earlier actkit charts.")]
         public bool Force { get; init; }
 
         [CommandOption("--images <DIR>")]
-        [Description("Also write the report's charts as PNG files into DIR (learning-accuracy.png, functions.png, …).")]
+        [Description("Also write the report's charts as PNG files into DIR, created as needed (learning-accuracy.png, functions.png, …). A file there of the same name is replaced only when it is an earlier actkit chart (actkit signs its PNGs with a text chunk), any other only with --force.")]
         public string? Images { get; init; }
 
         [CommandOption("--json")]
         [Description("Print the summary as JSON instead of a table.")]
         public bool Json { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate() =>
+            Force && Html is null && Images is null
+                ? ValidationResult.Error("--force goes with --html or --images: it lets them replace existing files.")
+                : ValidationResult.Success();
     }
 
     /// <inheritdoc />
@@ -44,7 +51,14 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
         // folder, created as needed (as compare --out is); --html is a file, whose folder must exist, as for every other
         // file an option names (predict --out, train --save): a mistyped path made folders anywhere, even at /.
         if (settings.Html is { } named) CheckHtmlTarget(named, settings.Directories, settings.Force);
-        if (settings.Images is { } folder) OutputFolder.EnsureWritable(folder, "--images");
+        IReadOnlyList<ReportImage>? images = null;
+        if (settings.Images is { } folder)
+        {
+            OutputFolder.EnsureWritable(folder, "--images");
+            images = HtmlReport.Images(summary, trials);
+            CheckImageTargets(folder, images, settings.Force);
+        }
+
         if (settings.Html is { } html)
         {
             ResultStore.WriteAtomic(html, new UTF8Encoding(false).GetBytes(HtmlReport.Render(summary, trials)));
@@ -53,8 +67,7 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
 
         if (settings.Images is { } dir)
         {
-            var images = HtmlReport.Images(summary, trials);
-            foreach (var image in images) ResultStore.WriteAtomic(Path.Combine(dir, image.Name + ".png"), image.Png);
+            foreach (var image in images!) ResultStore.WriteAtomic(Path.Combine(dir, image.Name + ".png"), ChartSignature.SignPng(image.Png));
             consoles.ErrorWriter.WriteLine($"Wrote {images.Count} chart(s) to {dir}.");
         }
 
@@ -69,7 +82,8 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
     /// that cannot be written (<see cref="OutputFolder.EnsureFileWritable"/>), and anywhere an existing file that is
     /// not an earlier report unless <paramref name="force"/> (notes.html was replaced without a word): the
     /// report used to be written over experiment.json, destroying the comparison it reported. (--images cannot do that:
-    /// it writes only *.png files, and a results folder holds experiment.json and trials/*.json.)
+    /// it writes only *.png files, and a results folder holds experiment.json and trials/*.json; its own rule for
+    /// existing files is <see cref="CheckImageTargets"/>.)
     /// </summary>
     private static void CheckHtmlTarget(string html, IReadOnlyList<string> directories, bool force)
     {
@@ -92,6 +106,37 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
 
         OutputFolder.EnsureFileWritable(html, "--html");
         OutputFolder.RefuseOverwrite(html, "--html", force, IsEarlierReport, "an actkit report");
+    }
+
+    /// <summary>
+    /// Refuses, unless <paramref name="force"/>, to replace a file in <paramref name="folder"/> that has a chart's name
+    /// but is not a chart actkit signed (<see cref="ChartSignature"/>): --images replaced the user's own functions.png
+    /// without a word. Earlier charts are replaced, so a report's images can be refreshed in place.
+    /// </summary>
+    private static void CheckImageTargets(string folder, IEnumerable<ReportImage> images, bool force)
+    {
+        if (force) return;
+        foreach (var image in images)
+        {
+            string path = Path.Combine(folder, image.Name + ".png");
+            if (File.Exists(path) && !IsSignedChart(path))
+            {
+                throw new UsageException($"--images '{folder}' holds {image.Name}.png, which is not an actkit chart; give another folder, or add --force to replace it.");
+            }
+        }
+    }
+
+    private static bool IsSignedChart(string path)
+    {
+        try
+        {
+            return ChartSignature.IsSigned(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable: not recognisably ours, so not replaced without --force.
+            return false;
+        }
     }
 
     /// <summary>

@@ -33,7 +33,9 @@ public sealed class ShowCommand(CliConsoles consoles) : Command<ShowCommand.Sett
         var info = f.Info;
         if (settings.Json)
         {
-            JsonOut.Write(consoles.OutWriter, json => JsonOut.Function(json, info));
+            // The spec's own parameters and the gain at them (F4, exploratory tester: show 'leaky_relu(0.2)' --json was
+            // show leaky_relu --json, with the default slope's gain).
+            JsonOut.Write(consoles.OutWriter, json => JsonOut.Function(json, info, f));
             return ExitCodes.Ok;
         }
 
@@ -84,7 +86,7 @@ public sealed class ShowCommand(CliConsoles consoles) : Command<ShowCommand.Sett
         props.AddRow("Bounded", Describe.Bounded(info));
         props.AddRow("Saturating", Describe.YesNo(info.Saturating));
         props.AddRow("Backward from output", Describe.YesNo(f.SupportsBackwardFromOutput));
-        props.AddRow("Initialisation", Markup.Escape(Describe.Init(info)));
+        props.AddRow("Initialisation", Markup.Escape(Describe.Init(info) + (AtDefaults(f) ? string.Empty : $"; gain {Describe.Number(InitGain.ForInit(f), 5)} at {f}")));
         props.AddRow("Zeros of f′", Markup.Escape(Describe.DerivativeZeros(info)));
         props.AddRow("Kinks / jumps", info.Kinks.Count == 0 ? "—" : string.Join(", ", info.Kinks.Select(k => Describe.Number(k))));
         if (info.PropertiesNote is { } note) props.AddRow("Note", Markup.Escape(note));
@@ -118,6 +120,8 @@ public sealed class ShowCommand(CliConsoles consoles) : Command<ShowCommand.Sett
         if (!settings.NoPlot) Plot(f);
         return ExitCodes.Ok;
     }
+
+    private static bool AtDefaults(Activation f) => f.Parameters.SequenceEqual(f.Info.Parameters.Select(p => p.Default));
 
     private static string KindText(Activation f) => f.Info.Kind switch
     {

@@ -42,7 +42,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string? Task { get; init; }
 
         [CommandOption("--hidden <UNITS>")]
-        [Description("Hidden layer widths, comma separated (default 64,64; e.g. 256,128 for Fashion-MNIST).")]
+        [Description("Hidden layer widths from 1 to 65536, comma separated (default 64,64; e.g. 256,128 for Fashion-MNIST). 0 alone: no hidden layer, a linear model (logistic or softmax regression for classification, linear regression for regression), which --activation does not apply to.")]
         public string Hidden { get; init; } = "64,64";
 
         [CommandOption("-a|--activation <SPEC>")]
@@ -58,7 +58,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string Init { get; init; } = "auto";
 
         [CommandOption("--loss <LOSS>")]
-        [Description("ce (softmax cross-entropy on logits), bce (sigmoid binary cross-entropy on logits), mse, mae, huber or huber(DELTA). Default by task: binary bce, multiclass ce, multilabel bce, regression mse.")]
+        [Description("ce (softmax cross-entropy on logits), bce (sigmoid binary cross-entropy on logits), mse, mae, huber or huber(DELTA). Default by task: binary bce, multiclass ce, multilabel bce, regression mse. Other names of the same losses are taken too, among them those check writes (ce_logits, bce_logits) and cross_entropy, l2, l1.")]
         public string? Loss { get; init; }
 
         [CommandOption("--optimizer <NAME>")]
@@ -114,7 +114,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public bool Force { get; init; }
 
         [CommandOption("--json")]
-        [Description("Print one JSON object (data, task, network, per-epoch metrics, test metrics, time per epoch, diverged and stopped_early with the reason, and with --diagnose the report as diagnostics) instead of the summary; when training diverges, test is null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column has each column's.")]
+        [Description("Print one JSON object (data, task, network, per-epoch metrics, test metrics, time per epoch, diverged and stopped_early with the reason, and with --diagnose the report as diagnostics) instead of the summary; when training diverges, test is null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column gives each column's own r2.")]
         public bool Json { get; init; }
 
         /// <inheritdoc />
@@ -128,6 +128,9 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             if (Samples is < 10) return ValidationResult.Error($"--samples must be at least 10, got {Samples}.");
             if (!(Noise >= 0) || double.IsInfinity(Noise)) return ValidationResult.Error($"--noise must be finite and ≥ 0, got {Noise.ToString(Inv)}.");
             if (WeightDecay is { } decay && (!(decay >= 0) || double.IsInfinity(decay))) return ValidationResult.Error($"--weight-decay must be finite and ≥ 0, got {decay.ToString(Inv)}.");
+
+            // As accuracy refuses --force without --write-docs (F14, exploratory tester: it was accepted without a word).
+            if (Force && Save is null) return ValidationResult.Error("--force goes with --save: it lets the model replace an existing file that is not an actkit model file.");
             return ValidationResult.Success();
         }
     }
@@ -150,13 +153,14 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         var init = Initializer.Parse(settings.Init);
         var optimizer = Optimizers.Create(settings.Optimizer, weightDecay: settings.WeightDecay);
         var schedule = Schedules.Parse(settings.Schedule);
-        if (settings.Loss is { } lossSpec) _ = Losses.Parse(lossSpec);
+        string? loss = settings.Loss is { } lossSpec ? LossName(lossSpec) : null;
+        if (loss is not null) _ = Losses.Parse(loss);
         TrainingTask? task = settings.Task is { } t ? TrainingData.ParseTask(t) : null;
         bool? header = Csv.ParseHeader(settings.Header);
         if (settings.Save is { } savePath) CheckSavePath(savePath, settings);
 
         var data = TrainingData.Load(settings.Data!, settings.Target, task, settings.Samples, settings.Noise, settings.Seed, header);
-        var pairing = LossPairing.Resolve(data.Task, data.Train.TargetColumns, data.Train.ClassCount, settings.Loss, settings.Output);
+        var pairing = LossPairing.Resolve(data.Task, data.Train.TargetColumns, data.Train.ClassCount, loss, settings.Output);
         var norm = Standardizer.Fit(data.Train);
         var train = norm.Transform(data.Train);
         var validation = norm.Transform(data.Validation);
@@ -203,7 +207,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             string epochs = result.History.Count == 0 ? "before the first epoch ended" : $"after {result.History.Count} complete epoch(s)";
             consoles.ErrorWriter.WriteLine($"Stopped early {epochs}: {result.Message}{(settings.Save is null ? string.Empty : $" No model saved to {settings.Save}.")}");
             if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, null, report);
-            else WriteSummary(data, description, network, options, result, testMetrics, labelAccuracy, perEpoch, null);
+            else WriteSummary(data, description, network, options, settings.Schedule, result, testMetrics, labelAccuracy, perEpoch, null);
             return ExitCodes.Failed;
         }
 
@@ -231,25 +235,71 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         }
 
         if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, settings.Save, report);
-        else WriteSummary(data, description, network, options, result, testMetrics, labelAccuracy, perEpoch, settings.Save);
+        else WriteSummary(data, description, network, options, settings.Schedule, result, testMetrics, labelAccuracy, perEpoch, settings.Save);
         return ExitCodes.Ok;
     }
 
-    /// <summary>Parses --hidden: positive integers separated by commas (empty for no hidden layer).</summary>
+    /// <summary>
+    /// Parses --hidden: widths from 1 to 65536 separated by commas, or 0 alone for no hidden layer (a linear model). F5
+    /// (exploratory tester): 0 and an empty value made no hidden layer without the help saying so, while 0,4 was told
+    /// that widths start at 1; 0 is now documented and said to stand alone, and an empty value is refused.
+    /// </summary>
     internal static int[] ParseHidden(string text)
     {
-        if (string.IsNullOrWhiteSpace(text) || text.Trim() == "0") return [];
+        if (string.IsNullOrWhiteSpace(text)) throw new UsageException("--hidden needs layer widths such as 64,64, or 0 for no hidden layer, not an empty string.");
+        if (text.Trim() == "0") return [];
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var units = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
+            if (int.TryParse(parts[i], NumberStyles.None, Inv, out int zero) && zero == 0)
+            {
+                throw new UsageException($"--hidden '{text}': 0 means no hidden layer and stands alone (--hidden 0); layer widths are whole numbers from 1 to 65536, like 256,128.");
+            }
+
             if (!int.TryParse(parts[i], NumberStyles.None, Inv, out units[i]) || units[i] < 1 || units[i] > 1 << 16)
             {
-                throw new UsageException($"--hidden '{text}': '{parts[i]}' is not a layer width (a whole number from 1 to 65536); write widths like 256,128.");
+                throw new UsageException($"--hidden '{text}': '{parts[i]}' is not a layer width (a whole number from 1 to 65536); write widths like 256,128, or 0 alone for no hidden layer.");
             }
         }
 
         return units;
+    }
+
+    /// <summary>
+    /// The --loss name train's engine takes (ce, bce, mse, mae, or huber as given, with its DELTA) for any spelling of
+    /// these losses the output check understands (<see cref="Advisor.NetworkCheck.CanonicalLoss"/>): F15, exploratory
+    /// tester — check writes and suggests ce_logits, which train refused, and train's error listed cross_entropy where its
+    /// help said ce. train's losses all work on logits, so ce_logits is ce and bce_logits bce.
+    /// </summary>
+    internal static string LossName(string spec)
+    {
+        string text = spec.Trim();
+
+        // huber and huber(DELTA) as given: the engine reads the DELTA (and refuses a malformed one).
+        if (text.StartsWith("huber", StringComparison.OrdinalIgnoreCase)) return text;
+        if (!text.Contains('(', StringComparison.Ordinal))
+        {
+            switch (Advisor.NetworkCheck.CanonicalLoss(text))
+            {
+                case "ce" or "ce_logits": return "ce";
+                case "bce" or "bce_logits": return "bce";
+                case "mse": return "mse";
+                case "mae": return "mae";
+                case "huber": return "huber";
+            }
+        }
+
+        // The engine's own aliases (multilabel, …) stay accepted.
+        try
+        {
+            _ = Losses.Parse(text);
+            return text;
+        }
+        catch (ArgumentException)
+        {
+            throw new UsageException($"Unknown --loss '{spec}' (valid: ce, bce, mse, mae, huber or huber(DELTA); ce_logits, cross_entropy, bce_logits and similar names of the same losses are taken too).");
+        }
     }
 
     /// <summary>Extensions of data files, which a model file (binary: weights and metadata) is not given.</summary>
@@ -279,6 +329,18 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         string hidden = network.Layers.Count > 1 ? network.Layers[0].ActivationSpec : "none";
         string output = pairing.Fused ? $"{pairing.Output} (fused into {pairing.Loss.Name} on logits)" : pairing.Output;
         return $"{string.Join("-", widths)}, hidden {hidden}, output {output}, {network.ParameterCount:N0} parameters";
+    }
+
+    /// <summary>
+    /// The schedule as the summary names it: "schedule constant", or "schedule cosine (last epoch at lr 2.47e-05)" — with
+    /// --schedule cosine the line read "lr 0.001" alone (F15, exploratory tester), and only --json's per-epoch rates showed it.
+    /// </summary>
+    private static string ScheduleText(string spec, TrainingResult result)
+    {
+        string name = string.Concat(spec.Where(c => !char.IsWhiteSpace(c))).ToLowerInvariant();
+        return name == "constant" || result.History.Count == 0
+            ? $"schedule {name}"
+            : $"schedule {name} (last epoch at lr {result.History[^1].LearningRate.ToString("G3", Inv)})";
     }
 
     private TrainingResult Run(Mlp network, Dataset train, Dataset validation, TrainerOptions options, TrainingTask task)
@@ -440,7 +502,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         }
     }
 
-    private void WriteSummary(TrainingSplits data, string description, Mlp network, TrainerOptions options, TrainingResult result, Metrics test, double labelAccuracy, double perEpoch, string? saved)
+    private void WriteSummary(TrainingSplits data, string description, Mlp network, TrainerOptions options, string schedule, TrainingResult result, Metrics test, double labelAccuracy, double perEpoch, string? saved)
     {
         bool regression = data.Task == TrainingTask.Regression;
         bool multilabel = data.Task == TrainingTask.Multilabel;
@@ -473,7 +535,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         };
         consoles.Out.WriteLine($"data {data.Name}: {TrainingData.Name(data.Task)}{inferred}, {data.Train.FeatureCount} features");
         consoles.Out.WriteLine($"network {description}");
-        consoles.Out.WriteLine($"training {options.Optimizer!.Name}, lr {options.LearningRate.ToString("G4", Inv)}, batch {options.BatchSize}, {result.History.Count} epoch(s), {options.Threads} thread(s)");
+        consoles.Out.WriteLine($"training {options.Optimizer!.Name}, lr {options.LearningRate.ToString("G4", Inv)}, {ScheduleText(schedule, result)}, batch {options.BatchSize}, {result.History.Count} epoch(s), {options.Threads} thread(s)");
         consoles.Out.Write(table);
         if (regression && test.R2PerColumn.Count > 1)
         {

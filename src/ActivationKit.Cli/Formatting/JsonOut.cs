@@ -44,11 +44,17 @@ public static class JsonOut
         else Number(json, value);
     }
 
-    /// <summary>Everything the catalog knows about a function as one JSON object.</summary>
-    public static void Function(Utf8JsonWriter json, ActivationInfo info)
+    /// <summary>
+    /// Everything the catalog knows about a function as one JSON object; with <paramref name="function"/> (a spec such as
+    /// leaky_relu(0.2), as <c>show</c> gives it), also the spec, each parameter's value and the gain at those values
+    /// (<see cref="InitGain.ForInit"/>) — without it the gain is the catalog's, at the default parameters.
+    /// </summary>
+    public static void Function(Utf8JsonWriter json, ActivationInfo info, Activation? function = null)
     {
+        ArgumentNullException.ThrowIfNull(info);
         json.WriteStartObject();
         json.WriteString("name", info.Name);
+        if (function is not null) json.WriteString("spec", function.ToString());
         json.WriteString("displayName", info.DisplayName);
         StringArray(json, "aliases", info.Aliases);
         json.WriteString("summary", info.Summary);
@@ -59,10 +65,12 @@ public static class JsonOut
         json.WriteString("formulaLatex", info.FormulaLatex);
         json.WriteString("derivativeLatex", info.DerivativeLatex);
         json.WriteStartArray("parameters");
-        foreach (var p in info.Parameters)
+        for (int i = 0; i < info.Parameters.Count; i++)
         {
+            var p = info.Parameters[i];
             json.WriteStartObject();
             json.WriteString("name", p.Name);
+            if (function is not null) Number(json, "value", function.Parameters[i]);
             Number(json, "default", p.Default);
             Number(json, "min", p.Min);
             Number(json, "max", p.Max);
@@ -84,7 +92,7 @@ public static class JsonOut
         json.WriteBoolean("saturating", info.Saturating);
         if (info.PropertiesNote is { } note) json.WriteString("propertiesNote", note);
         json.WriteString("init", Describe.InitScheme(info.Init));
-        Number(json, "gain", info.Gain);
+        Number(json, "gain", function is null ? info.Gain : InitGain.ForInit(function));
         StringArray(json, "typicalUses", info.TypicalUses);
         StringArray(json, "problems", Enum.GetValues<KnownProblem>().Where(p => p != KnownProblem.None && info.Problems.HasFlag(p)).Select(p => Describe.Snake(p)).ToArray());
         json.WritePropertyName("origin");

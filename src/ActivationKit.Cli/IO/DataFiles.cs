@@ -39,8 +39,14 @@ public sealed record InputData(double[] Values, int Rows, int Columns, bool IsMa
 /// <summary>Reading and writing the data files of <c>actkit eval</c>: .npy, text (.csv/.txt), raw .f32/.f64.</summary>
 public static class DataFiles
 {
-    /// <summary>Most points a <c>--x</c> range may produce.</summary>
+    /// <summary>Most points a <c>--x</c> range may produce, and most values an input file may hold.</summary>
     public const long MaxRangePoints = 100_000_000;
+
+    /// <summary>
+    /// The largest input file <see cref="Read"/> takes, 1 GiB: a file is read whole, and an endless one (a link to
+    /// /dev/zero) was read until the memory ran out.
+    /// </summary>
+    public const long MaxInputBytes = 1L << 30;
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -79,16 +85,20 @@ public static class DataFiles
         if (Directory.Exists(path)) throw new UsageException($"Input file '{path}' is a folder; give a file.");
         if (!File.Exists(path)) throw new UsageException($"Input file '{path}' does not exist.");
         string name = Path.GetFileName(path);
+        byte[] bytes = ReadBounded(path, name);
         switch (ext)
         {
             case ".npy":
                 {
-                    var array = Npy.Read(path);
+                    var array = Npy.Read(new MemoryStream(bytes, writable: false), name);
                     var shape = array.Shape;
                     if (shape.Count > 2)
                     {
                         throw new UsageException($"{name} has {shape.Count} dimensions ({string.Join(", ", shape)}); actkit eval takes 1-D or 2-D arrays.");
                     }
+
+                    long count = shape.Aggregate(1L, (product, n) => product * n);
+                    if (count > MaxRangePoints) throw TooManyValues(name, count);
 
                     var native = array.ElementType switch { NpyElementType.Float64 => DType.F64, NpyElementType.Float16 => DType.F16, _ => DType.F32 };
                     var values = array.ToDoubleArray();
@@ -99,11 +109,41 @@ public static class DataFiles
 
             case ".f32":
             case ".f64":
-                return ReadRaw(path, name, ext == ".f64" ? 8 : 4);
+                return ReadRaw(bytes, name, ext == ".f64" ? 8 : 4);
             default:
-                return ReadText(path, name);
+                return ReadText(bytes, name);
         }
     }
+
+    /// <summary>
+    /// The bytes of the input file <paramref name="path"/>, refusing what cannot be read whole: a file over
+    /// <see cref="MaxInputBytes"/>, and anything that is not a regular file, whose size is not known before reading and
+    /// which may never end (a device such as /dev/zero, a pipe). Never reads more than the file's stated size and one byte.
+    /// </summary>
+    private static byte[] ReadBounded(string path, string name)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        long length = stream.CanSeek ? stream.Length : -1;
+        if (length > MaxInputBytes)
+        {
+            throw new UsageException($"{name} is {length.ToString("N0", Inv)} bytes, more than the {MaxInputBytes.ToString("N0", Inv)} (1 GiB) eval reads; split it into smaller files.");
+        }
+
+        var bytes = length > 0 ? new byte[length] : [];
+        int read = length > 0 ? stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) : 0;
+
+        // A device or pipe states no size (0), or none at all, and has data past it: not a file that can be read whole.
+        if (length < 0 || stream.ReadByte() >= 0)
+        {
+            throw new UsageException($"Input file '{path}' is not a regular file (a device, pipe or socket, whose end is unknown); give a file.");
+        }
+
+        return read == bytes.Length ? bytes : bytes[..read];
+    }
+
+    // The count, or null where reading stopped at the first value over the limit (a text file).
+    private static UsageException TooManyValues(string name, long? count) =>
+        new($"{name} holds {(count is { } n ? n.ToString("N0", Inv) : "more than " + MaxRangePoints.ToString("N0", Inv))} values; the limit is {MaxRangePoints.ToString("N0", Inv)}, as for --x.");
 
     /// <summary>The points START, START+STEP, … up to STOP (included when it lies on the grid) of a --x spec.</summary>
     public static InputData Range(string spec)
@@ -260,14 +300,15 @@ public static class DataFiles
         }
     }
 
-    private static InputData ReadRaw(string path, string name, int itemSize)
+    private static InputData ReadRaw(byte[] bytes, string name, int itemSize)
     {
-        byte[] bytes = File.ReadAllBytes(path);
         string type = itemSize == 8 ? "float64" : "float32";
         if (bytes.Length % itemSize != 0)
         {
             throw new InvalidDataException($"{name} has {bytes.Length} bytes, not a whole number of {itemSize}-byte {type} values.");
         }
+
+        if (bytes.Length / itemSize > MaxRangePoints) throw TooManyValues(name, bytes.Length / itemSize);
 
         var values = new double[bytes.Length / itemSize];
         for (int i = 0; i < values.Length; i++)
@@ -288,12 +329,13 @@ public static class DataFiles
     /// separator used to count at once with empty entries dropped, so <c>1,5;2,5</c> (decimal commas) read as four
     /// values and <c>1,,2</c> as two.
     /// </summary>
-    private static InputData ReadText(string path, string name)
+    private static InputData ReadText(byte[] bytes, string name)
     {
         var values = new List<double>();
         int columns = -1, rows = 0, firstLine = 0, lineNumber = 0;
         char? separator = null;
-        foreach (string line in File.ReadLines(path))
+        using var reader = new StreamReader(new MemoryStream(bytes, writable: false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        while (reader.ReadLine() is { } line)
         {
             lineNumber++;
             string trimmed = line.Trim();
@@ -320,6 +362,7 @@ public static class DataFiles
                 }
 
                 values.Add(v);
+                if (values.Count > MaxRangePoints) throw TooManyValues(name, null);
             }
 
             if (columns < 0)

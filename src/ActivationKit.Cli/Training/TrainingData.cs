@@ -1,5 +1,6 @@
 using System.Globalization;
 using ActivationKit.Advisor;
+using ActivationKit.Cli.IO;
 using ActivationKit.IO;
 using ActivationKit.Nn;
 using ActivationKit.Nn.Data;
@@ -121,10 +122,22 @@ public static class TrainingData
 
         // The table extensions compare and diagnose read too (TableFile): .csv, .tsv and .txt as CSV text (its first row
         // chooses comma, semicolon or tab), .npy as an array.
+        string choices = $"one of {string.Join(", ", Names)}, or a .csv, .tsv, .txt or .npy file";
+        if (Directory.Exists(key)) throw new UsageException($"--data '{spec}' is a folder; give {choices}.");
         if (!TableFile.HasTableExtension(key))
         {
-            string suggestion = Closest(lower, Names);
-            throw new UsageException($"Unknown data '{spec}': did you mean '{suggestion}'? Give one of {string.Join(", ", Names)}, or a .csv, .tsv, .txt or .npy file.");
+            // F7 (exploratory tester): every unknown name got a "did you mean", zz and . 'xor', a saved model 'moons'.
+            // A path that exists is said to be what it is; a name only gets the built-in set it is a typo of.
+            if (File.Exists(key))
+            {
+                throw new UsageException(IsModelFile(key)
+                    ? $"--data '{spec}' is an actkit model file, not data (predict --model takes it); give {choices}."
+                    : $"--data '{spec}' is not a data file by its extension; give {choices}.");
+            }
+
+            throw new UsageException(Closest(lower, Names) is { } close
+                ? $"Unknown data '{spec}': did you mean '{close}'? Give {choices}."
+                : $"Unknown data '{spec}'; give {choices}.");
         }
 
         bool npy = TableFile.IsNpy(key);
@@ -264,9 +277,31 @@ public static class TrainingData
         return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns, null);
     }
 
-    /// <summary>The candidate nearest to <paramref name="text"/> by edit distance.</summary>
-    internal static string Closest(string text, IEnumerable<string> candidates) =>
-        candidates.OrderBy(c => Distance(text, c)).ThenBy(c => c, StringComparer.Ordinal).First();
+    /// <summary>
+    /// The candidate nearest to <paramref name="text"/> by edit distance, if it is within max(2, a third of its length)
+    /// edits (the reach of the function-name suggestions, <see cref="Catalog.ActivationCatalog.Suggest"/>); else null.
+    /// </summary>
+    internal static string? Closest(string text, IEnumerable<string> candidates)
+    {
+        int reach = Math.Max(2, text.Length / 3);
+        return candidates.Select(c => (Name: c, Distance: Distance(text, c)))
+            .Where(c => c.Distance <= reach)
+            .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
+            .Select(c => c.Name)
+            .FirstOrDefault();
+    }
+
+    private static bool IsModelFile(string path)
+    {
+        try
+        {
+            return OutputFolder.Head(path, ModelFile.Magic.Length).AsSpan().SequenceEqual(ModelFile.Magic);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     private static int Distance(string a, string b)
     {

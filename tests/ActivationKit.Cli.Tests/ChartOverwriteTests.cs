@@ -1,0 +1,116 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+using ActivationKit.Cli.IO;
+
+namespace ActivationKit.Cli.Tests;
+
+/// <summary>
+/// plot --out and report --images replace an earlier actkit chart (signed by <see cref="ChartSignature"/>) but no other
+/// file without --force (exploratory tester, F2 and F3).
+/// </summary>
+public sealed class ChartOverwriteTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Plot_replaces_an_earlier_chart_but_no_other_file_without_force()
+    {
+        // F2: plot relu --out keep.png replaced "precious" without a word; plot had no --force.
+        string keep = _dir.File("keep.png");
+        File.WriteAllText(keep, "precious");
+        Cli.Run("plot", "relu", "--out", keep).BadInput($"--out '{keep}' already exists and is not an actkit chart; give another file name, or add --force to replace it.");
+        Assert.Equal("precious", File.ReadAllText(keep));
+        Cli.Run("plot", "relu", "--out", keep, "--force").Ok();
+        byte[] first = File.ReadAllBytes(keep);
+        Assert.True(ChartSignature.IsSigned(keep));
+
+        // An earlier chart is what --out writes: replaced as before, with no --force.
+        Cli.Run("plot", "tanh", "--out", keep).Ok();
+        Assert.NotEqual(first, File.ReadAllBytes(keep));
+
+        // A PNG that is not ours (here: our own chart without its signature) is a user's image.
+        string photo = _dir.File("photo.png");
+        File.WriteAllBytes(photo, WithoutSignature(first));
+        Cli.Run("plot", "relu", "--out", photo).BadInput("is not an actkit chart");
+        Cli.Run("plot", "--all", "--out", photo).BadInput("is not an actkit chart");
+
+        string svg = _dir.File("drawing.svg");
+        File.WriteAllText(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>\n");
+        Cli.Run("plot", "relu", "--out", svg).BadInput("is not an actkit chart");
+        Cli.Run("plot", "relu", "--out", svg, "--force").Ok();
+        Assert.True(ChartSignature.IsSigned(svg));
+        Cli.Run("plot", "gelu", "--out", svg).Ok();
+        Assert.Contains("gelu", File.ReadAllText(svg), StringComparison.Ordinal);
+
+        Cli.Run("plot", "relu", "--force").BadInput("--force goes with --out: it lets the chart replace an existing file.");
+        Assert.Equal(["drawing.svg", "keep.png", "photo.png"], _dir.Files());
+    }
+
+    [Fact]
+    public void Report_images_replace_earlier_charts_but_not_the_users_files_without_force()
+    {
+        // F3: report --images img2 replaced the user's img2/functions.png ("precious") by a chart without a word.
+        string results = _dir.File("results");
+        Cli.RunWide("compare", "--data", "moons", "--samples", "100", "--activations", "relu,tanh", "--hidden", "4", "--seeds", "1", "--epochs", "1", "--out", results).Ok();
+        string images = _dir.File("img");
+        Cli.RunWide("report", results, "--images", images).Ok();
+        string functions = Path.Combine(images, "functions.png");
+        Assert.True(ChartSignature.IsSigned(functions));
+
+        // The report's own earlier charts are refreshed in place.
+        File.SetLastWriteTimeUtc(functions, new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        Cli.RunWide("report", results, "--images", images).Ok();
+        Assert.True(File.GetLastWriteTimeUtc(functions).Year > 2000);
+
+        // A user's file of a chart's name is not, and nothing is written: not the other charts, not the --html page.
+        File.WriteAllText(functions, "precious");
+        string html = _dir.File("r.html");
+        Cli.Run("report", results, "--images", images, "--html", html).BadInput($"--images '{images}' holds functions.png, which is not an actkit chart; give another folder, or add --force to replace it.");
+        Assert.Equal("precious", File.ReadAllText(functions));
+        Assert.False(File.Exists(html));
+        Cli.RunWide("report", results, "--images", images, "--force").Ok();
+        Assert.True(ChartSignature.IsSigned(functions));
+
+        Cli.Run("report", results, "--force").BadInput("--force goes with --html or --images");
+    }
+
+    [Fact]
+    public void A_signed_png_stays_a_valid_png()
+    {
+        // The signature is a tEXt chunk after IHDR: every chunk's CRC must hold and the image must still decode.
+        string png = _dir.File("f.png");
+        Cli.Run("plot", "relu", "--out", png, "--width", "300", "--height", "200").Ok();
+        byte[] bytes = File.ReadAllBytes(png);
+        var types = new List<string>();
+        for (int at = 8; at < bytes.Length;)
+        {
+            int length = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(at));
+            types.Add(Encoding.ASCII.GetString(bytes, at + 4, 4));
+            Assert.Equal(Crc32(bytes.AsSpan(at + 4, 4 + length)), BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(at + 8 + length)));
+            at += 12 + length;
+        }
+
+        Assert.Equal(["IHDR", "tEXt"], types.Take(2));
+        Assert.Equal("IEND", types[^1]);
+        using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+        Assert.Equal((300, 200), (bitmap.Width, bitmap.Height));
+    }
+
+    // An independent CRC-32, zlib's (PNG's): the one a gzip member ends with, before the length.
+    private static uint Crc32(ReadOnlySpan<byte> bytes)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(bytes);
+        return BinaryPrimitives.ReadUInt32LittleEndian(buffer.ToArray().AsSpan((int)buffer.Length - 8));
+    }
+
+    private static byte[] WithoutSignature(byte[] png)
+    {
+        int length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(33));
+        Assert.Equal("tEXt", Encoding.ASCII.GetString(png, 37, 4));
+        return [.. png.AsSpan(0, 33), .. png.AsSpan(33 + 12 + length)];
+    }
+}
