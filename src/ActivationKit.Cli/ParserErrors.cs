@@ -147,10 +147,10 @@ internal static partial class ParserErrors
     {
         string key = name.ToLowerInvariant();
         if (key.Length < 2) return [];
-        int reach = Math.Max(2, key.Length / 3);
+        int reach = Spelling.Reach(key);
         var scored = options.SelectMany(o => o.LongNames)
             .Distinct(StringComparer.Ordinal)
-            .Select(n => (Name: n, Distance: n.StartsWith(key, StringComparison.Ordinal) && key.Length >= 3 ? 1 : Distance(key, n)))
+            .Select(n => (Name: n, Distance: n.StartsWith(key, StringComparison.Ordinal) && key.Length >= 3 ? 1 : Spelling.Distance(key, n)))
             .Where(t => t.Distance <= reach)
             .ToList();
         if (scored.Count == 0) return [];
@@ -189,25 +189,6 @@ internal static partial class ParserErrors
     }
 
     private static string Lower(string text) => text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..].TrimEnd('.');
-
-    /// <summary>Edit distance with adjacent transpositions (optimal string alignment).</summary>
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-            }
-        }
-
-        return d[a.Length, b.Length];
-    }
 
     [GeneratedRegex(@"^Unknown option '(.*)'\.$")]
     private static partial Regex UnknownOptionPattern();

@@ -283,8 +283,8 @@ public static class TrainingData
     /// </summary>
     internal static string? Closest(string text, IEnumerable<string> candidates)
     {
-        int reach = Math.Max(2, text.Length / 3);
-        return candidates.Select(c => (Name: c, Distance: Distance(text, c)))
+        int reach = Spelling.Reach(text);
+        return candidates.Select(c => (Name: c, Distance: Spelling.Distance(text, c)))
             .Where(c => c.Distance <= reach)
             .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
             .Select(c => c.Name)
@@ -301,25 +301,5 @@ public static class TrainingData
         {
             return false;
         }
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) previous[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 }

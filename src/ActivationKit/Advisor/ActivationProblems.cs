@@ -197,31 +197,12 @@ public static class ActivationProblems
     {
         ArgumentNullException.ThrowIfNull(text);
         string key = text.Trim().ToLowerInvariant().Replace('_', '-');
-        int reach = Math.Max(2, key.Length / 3);
+        int reach = Spelling.Reach(key);
         // A prefix or fragment ("vanishing", "dead") is a stronger hint than a small edit distance.
-        return All.Select(p => (p.Id, Partial: key.Length >= 3 && (p.Names.Any(n => n.Contains(key, StringComparison.Ordinal)) || p.Title.Contains(key, StringComparison.OrdinalIgnoreCase)), Distance: p.Names.Min(n => Distance(key, n))))
+        return All.Select(p => (p.Id, Partial: key.Length >= 3 && (p.Names.Any(n => n.Contains(key, StringComparison.Ordinal)) || p.Title.Contains(key, StringComparison.OrdinalIgnoreCase)), Distance: p.Names.Min(n => Spelling.Distance(key, n))))
             .Where(t => t.Partial || t.Distance <= reach)
             .OrderBy(t => t.Partial ? 0 : 1).ThenBy(t => t.Distance).ThenBy(t => t.Id, StringComparer.Ordinal)
             .Take(count).Select(t => t.Id).ToArray();
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var row = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) row[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            int diagonal = row[0];
-            row[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int above = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
-                diagonal = above;
-            }
-        }
-
-        return row[b.Length];
     }
 
     /// <summary>The problems a function has.</summary>

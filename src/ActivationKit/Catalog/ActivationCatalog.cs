@@ -97,7 +97,7 @@ public static class ActivationCatalog
         ArgumentNullException.ThrowIfNull(name);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         string key = Normalise(name);
-        int reach = Math.Max(2, key.Length / 3);
+        int reach = Spelling.Reach(key);
         return Entries.Value
             .SelectMany(e => new[] { e.Info.Name }.Concat(e.Info.Aliases).Select(n => (Canonical: e.Info.Name, Distance: Distance(key, Normalise(n)))))
             .GroupBy(t => t.Canonical)
@@ -245,23 +245,9 @@ public static class ActivationCatalog
         return null;
     }
 
+    /// <summary><see cref="Spelling.Distance"/>, with a prefix of three characters or more ("leaky" → "leaky_relu") counted as one edit.</summary>
     private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-            }
-        }
-
-        // A prefix match ("leaky" → "leaky_relu") counts as close.
-        return b.StartsWith(a, StringComparison.Ordinal) && a.Length >= 3 ? Math.Min(d[a.Length, b.Length], 1) : d[a.Length, b.Length];
-    }
+        => b.StartsWith(a, StringComparison.Ordinal) && a.Length >= 3 ? Math.Min(Spelling.Distance(a, b), 1) : Spelling.Distance(a, b);
 
     private static Entry[] Discover()
     {

@@ -1,0 +1,44 @@
+namespace ActivationKit;
+
+/// <summary>
+/// The edit distance behind every "did you mean" of the library and the CLI (function names, problem ids, data-set
+/// names, option names), so that one typo is judged the same way everywhere.
+/// </summary>
+internal static class Spelling
+{
+    /// <summary>
+    /// How many edits a suggestion may be from what was typed: max(2, a third of its length), so a typo gets its name
+    /// and a word unlike every name gets none.
+    /// </summary>
+    public static int Reach(string typed) => Math.Max(2, typed.Length / 3);
+
+    /// <summary>
+    /// The optimal-string-alignment distance: insertions, deletions, substitutions and swaps of two adjacent characters
+    /// ("sigmiod" → "sigmoid") cost one edit each.
+    /// </summary>
+    public static int Distance(string a, string b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        // Three rows of the table: two back (for the swap), the previous and the current.
+        var twoBack = new int[b.Length + 1];
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++) previous[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                int best = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) best = Math.Min(best, twoBack[j - 2] + 1);
+                current[j] = best;
+            }
+
+            (twoBack, previous, current) = (previous, current, twoBack);
+        }
+
+        return previous[b.Length];
+    }
+}
