@@ -235,7 +235,7 @@ public sealed class Mlp
         if (_forwardRows < 0) throw new ArgumentException("Backward must follow a Forward over the same input, and no forward pass has been made.", nameof(x));
         if (rows != _forwardRows || x.Length != (long)rows * InputSize)
         {
-            throw new ArgumentException($"Backward must follow a Forward over the same input: the last pass had {_forwardRows} row(s) of {InputSize} features, got {rows} row(s) and {x.Length} values.", nameof(x));
+            throw new ArgumentException($"Backward must follow a Forward over the same input: the last pass had {Spelling.Count(_forwardRows, "row")} of {Spelling.Count(InputSize, "feature")}, got {Spelling.Count(rows, "row")} and {Spelling.Count(x.Length, "value")}.", nameof(x));
         }
 
         if (outputGradient.Length != (long)rows * OutputSize)
@@ -299,7 +299,7 @@ public sealed class Mlp
         long expected = (long)rows * InputSize;
         if (length != expected)
         {
-            throw new ArgumentException($"The input has {length:N0} values but {rows:N0} rows × {InputSize:N0} features = {expected:N0} are expected.", "x");
+            throw new ArgumentException($"The input has {Spelling.Count(length, "value")} but {Spelling.Count(rows, "row")} × {Spelling.Count(InputSize, "feature")} = {expected:N0} are expected.", "x");
         }
     }
 

@@ -83,7 +83,7 @@ public static class ModelFile
         if (metadata.Normalization is { } n && n.Mean.Length != network.InputSize)
         {
             // Load would refuse the file: the statistics standardise the network's inputs, one entry per input.
-            throw new ArgumentException($"The normalisation has {n.Mean.Length} entries but the network takes {network.InputSize} inputs; it needs one per input.", nameof(metadata));
+            throw new ArgumentException($"The normalisation has {n.Mean.Length} entr{(n.Mean.Length == 1 ? "y" : "ies")} but the network takes {Spelling.Count(network.InputSize, "input")}; it needs one per input.", nameof(metadata));
         }
 
         // A file Load would refuse is not written: the same checks, as an ArgumentException.

@@ -291,7 +291,7 @@ public static class Trainer
     {
         if (data.FeatureCount != network.InputSize)
         {
-            throw new ArgumentException($"The data '{data.Name}' has {data.FeatureCount} features but the network takes {network.InputSize} inputs.", nameof(data));
+            throw new ArgumentException($"The data '{data.Name}' has {Spelling.Count(data.FeatureCount, "feature")} but the network takes {Spelling.Count(network.InputSize, "input")}.", nameof(data));
         }
 
         if (data.IsClassification && network.OutputSize != 1 && network.OutputSize < data.ClassCount)

@@ -189,7 +189,7 @@ public static class Charts
         var plot = NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
         int layers = with.Min(t => t.Timeline!.Count);
-        if (layer is int only && (only < 0 || only >= layers)) throw new ArgumentException($"--layer must be in 0…{layers - 1} (the network has {layers} hidden layers), got {only}.", nameof(layer));
+        if (layer is int only && (only < 0 || only >= layers)) throw new ArgumentException($"--layer must be in 0…{layers - 1} (the network has {layers} hidden layer{(layers == 1 ? string.Empty : "s")}), got {only}.", nameof(layer));
         double lastEpoch = 1;
         foreach (int l in layer is int one ? [one] : Enumerable.Range(0, layers))
         {
@@ -221,7 +221,7 @@ public static class Charts
             throw new ArgumentException($"The trial {trial.Label} seed {trial.Seed} has no activation timeline (written by an older actkit): rerun 'actkit compare' into a new folder to record it.", nameof(trial));
         }
 
-        if (layer < 0 || layer >= timeline.Count) throw new ArgumentException($"--layer must be in 0…{timeline.Count - 1} (the network has {timeline.Count} hidden layers), got {layer}.", nameof(layer));
+        if (layer < 0 || layer >= timeline.Count) throw new ArgumentException($"--layer must be in 0…{timeline.Count - 1} (the network has {timeline.Count} hidden layer{(timeline.Count == 1 ? string.Empty : "s")}), got {layer}.", nameof(layer));
         if (timeline[layer].Checkpoints.Count == 0) throw new ArgumentException($"Layer {layer} of {trial.Label} seed {trial.Seed} has no checkpoints.", nameof(layer));
         return timeline[layer];
     }

@@ -2,10 +2,13 @@ namespace ActivationKit;
 
 /// <summary>
 /// The edit distance behind every "did you mean" of the library and the CLI (function names, problem ids, data-set
-/// names, option names), so that one typo is judged the same way everywhere.
+/// names, option names), so that one typo is judged the same way everywhere; and counts said in the singular for one.
 /// </summary>
 internal static class Spelling
 {
+    /// <summary>"1 feature", "3 features", "1,000 rows": a count with its noun in the singular for one (invariant digits).</summary>
+    public static string Count(long n, string noun) => $"{n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} {noun}{(n == 1 ? string.Empty : "s")}";
+
     /// <summary>
     /// How many edits a suggestion may be from what was typed: max(2, a third of its length), so a typo gets its name
     /// and a word unlike every name gets none.

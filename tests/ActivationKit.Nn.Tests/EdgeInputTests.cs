@@ -56,7 +56,7 @@ public class EdgeInputTests
 
         // Backward over a different row count than the last pass is refused.
         fresh.Forward(new float[6], 2);
-        Assert.Contains("the last pass had 2 row(s)", Message(() => fresh.Backward(new float[3], new float[2], 1)), StringComparison.Ordinal);
+        Assert.Contains("the last pass had 2 rows", Message(() => fresh.Backward(new float[3], new float[2], 1)), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -185,7 +185,7 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
         }
 
         int layers = trials.Where(t => t.Timeline is { Count: > 0 }).Min(t => t.Timeline!.Count);
-        if (settings.Layer is int l && (l < 0 || l >= layers)) throw new UsageException($"--layer must be in 0…{layers - 1} (the network has {layers} hidden layers), got {l}.");
+        if (settings.Layer is int l && (l < 0 || l >= layers)) throw new UsageException($"--layer must be in 0…{layers - 1} (the network has {Spelling.Count(layers, "hidden layer")}), got {l}.");
         foreach (string line in TimelineText.Fractions(trials, settings.Layer)) consoles.Out.Write(new Text(line + "\n"));
         return ExitCodes.Ok;
     }

@@ -76,7 +76,7 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         var (x, rows, columns) = inExt == ".npy" ? ReadNpy(settings.In!, network.InputSize) : Nn.Data.Csv.ReadNumbers(settings.In!, header);
         if (columns != network.InputSize)
         {
-            throw new UsageException($"{inName} has {Count(columns, "column")} but the model takes {Count(network.InputSize, "input")}.");
+            throw new UsageException($"{inName} has {Spelling.Count(columns, "column")} but the model takes {Spelling.Count(network.InputSize, "input")}.");
         }
 
         // A NaN or infinite input (a missing cell, a value beyond the float range) would come out as a NaN prediction.
@@ -186,8 +186,6 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
     }
 
     /// <summary>"1 column", "2 columns".</summary>
-    private static string Count(int n, string noun) => $"{n.ToString(Inv)} {noun}{(n == 1 ? string.Empty : "s")}";
-
     /// <summary>A class name as one CSV cell: quoted when it holds a separator, a quote or a line break.</summary>
     private static string QuoteCsv(string cell) =>
         cell.AsSpan().IndexOfAny(",;\t\"\r\n") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
@@ -203,7 +201,7 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
             1 when inputs == 1 => (data, shape[0], 1),
             // One sample; a length that is not the model's width was "x.npy has 5 column(s)", which a 1-D array has not (F15).
             1 when shape[0] == inputs => (data, 1, shape[0]),
-            1 when shape[0] > 0 => throw new UsageException($"{Path.GetFileName(path)} is a 1-D array of {Count(shape[0], "value")}, which predict reads as one sample, but the model takes {Count(inputs, "input")}: give a 2-D array of rows × {inputs} inputs."),
+            1 when shape[0] > 0 => throw new UsageException($"{Path.GetFileName(path)} is a 1-D array of {Spelling.Count(shape[0], "value")}, which predict reads as one sample, but the model takes {Spelling.Count(inputs, "input")}: give a 2-D array of rows × {inputs} inputs."),
             1 => (data, 0, inputs),
             _ => throw new UsageException($"{Path.GetFileName(path)} has shape ({string.Join(", ", shape)}); predict takes a 2-D array of rows × features."),
         };

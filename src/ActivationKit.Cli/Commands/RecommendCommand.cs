@@ -167,7 +167,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
 
     private static string Describe(AdvisorRequest r) =>
         $"{ActivationAdvisor.Text(r.Layer)} layer (model {ActivationAdvisor.Text(r.Model)}, task {ActivationAdvisor.Text(r.Task)}"
-        + (r.Depth is int d ? $", {d} hidden layers" : string.Empty)
+        + (r.Depth is int d ? $", {Spelling.Count(d, "hidden layer")}" : string.Empty)
         + (r.Symptoms.Count > 0 ? ", symptoms: " + string.Join(", ", r.Symptoms.Select(s => ActivationAdvisor.Text(s))) : string.Empty)
         + (r.Constraints.Count > 0 ? ", constraints: " + string.Join(", ", r.Constraints.Select(c => ActivationAdvisor.Text(c))) : string.Empty) + ")";
 

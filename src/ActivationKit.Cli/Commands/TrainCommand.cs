@@ -533,7 +533,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             (false, { } note) => $" ({note})",
             _ => string.Empty,
         };
-        consoles.Out.WriteLine($"data {data.Name}: {TrainingData.Name(data.Task)}{inferred}, {data.Train.FeatureCount} features");
+        consoles.Out.WriteLine($"data {data.Name}: {TrainingData.Name(data.Task)}{inferred}, {Spelling.Count(data.Train.FeatureCount, "feature")}");
         consoles.Out.WriteLine($"network {description}");
         consoles.Out.WriteLine($"training {options.Optimizer!.Name}, lr {options.LearningRate.ToString("G4", Inv)}, {ScheduleText(schedule, result)}, batch {options.BatchSize}, {result.History.Count} epoch(s), {options.Threads} thread(s)");
         consoles.Out.Write(table);

@@ -236,7 +236,7 @@ public sealed class Standardizer
     public float[] Transform(ReadOnlySpan<float> features)
     {
         int f = Mean.Length;
-        if (features.Length % f != 0) throw new ArgumentException($"{features.Length} values are not rows of {f} features.", nameof(features));
+        if (features.Length % f != 0) throw new ArgumentException($"{Spelling.Count(features.Length, "value")} are not rows of {Spelling.Count(f, "feature")}.", nameof(features));
         var result = new float[features.Length];
         for (int i = 0; i < features.Length; i++) result[i] = (features[i] - Mean[i % f]) / Std[i % f];
         return result;
@@ -246,7 +246,7 @@ public sealed class Standardizer
     public Dataset Transform(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (data.FeatureCount != Mean.Length) throw new ArgumentException($"The data has {data.FeatureCount} features, the standardiser {Mean.Length}.", nameof(data));
+        if (data.FeatureCount != Mean.Length) throw new ArgumentException($"The data has {Spelling.Count(data.FeatureCount, "feature")}, the standardiser {Mean.Length}.", nameof(data));
         return data.WithFeatures(Transform(data.Features));
     }
 }

@@ -369,7 +369,7 @@ public static class ActivationAdvisor
 
     private static string Describe(AdvisorRequest r) =>
         $"the {Text(r.Layer)} layer of model {Text(r.Model)}, task {Text(r.Task)}"
-        + (r.Depth is int d ? $", {d} hidden layers" : string.Empty)
+        + (r.Depth is int d ? $", {Spelling.Count(d, "hidden layer")}" : string.Empty)
         + (r.Symptoms.Count > 0 ? ", symptoms " + string.Join(", ", r.Symptoms.Select(s => Text(s))) : string.Empty);
 
     /// <summary>The CLI spelling of an option value (kebab-case): VanishingGradients → vanishing-gradients.</summary>
