@@ -91,6 +91,57 @@ public class DiagnosticsSessionTests
         Assert.Equal(Severity.Critical, Assert.Single(quiet.Findings).Finding.Severity);
     }
 
+    /// <summary>Two linear layers with varied outputs, the given weight-gradient norms and weights of norm 10.</summary>
+    private static IReadOnlyList<LayerSnapshot> Flow(double first, double last) =>
+    [
+        Snapshots.Layer("layer0", "linear", Varied(8).Select(v => v + 2).ToArray(), 8) with { GradientNorm = first, WeightNorm = 10 },
+        Snapshots.Layer("layer1", "linear", Varied(2), 2) with { GradientNorm = last, WeightNorm = 10 },
+    ];
+
+    [Fact]
+    public void Gradient_findings_are_updated_at_every_check_and_announced_when_they_turn_critical()
+    {
+        // F1: vanishing and exploding findings were made once and then frozen (stale evidence, occurrences 1, no
+        // escalation), unlike dead units and saturation.
+        var session = new DiagnosticsSession();
+        var raised = new List<ReportedFinding>();
+        var escalated = new List<ReportedFinding>();
+        session.FindingRaised += raised.Add;
+        session.FindingEscalated += escalated.Add;
+        session.Check(1, Flow(1e-4, 1.0));
+        session.Check(2, Flow(1e-4, 1.0));
+        session.Check(3, Flow(1e-4, 1.0));
+        var vanishing = Assert.Single(raised);
+        Assert.Equal(FindingKind.VanishingGradients, vanishing.Finding.Kind);
+        Assert.Equal(Severity.Warning, vanishing.Finding.Severity);
+        session.Check(4, Flow(2e-4, 1.0));
+        session.Check(5, Flow(1e-9, 1.0));
+        var v = Assert.Single(session.Findings, f => f.Finding.Kind == FindingKind.VanishingGradients);
+        Assert.Equal(3, v.FirstStep);
+        Assert.Equal(5, v.Finding.Step);
+        Assert.Equal(3, v.Occurrences);
+        Assert.Equal(5, v.Finding.Evidence["steps"]);
+        Assert.Equal(1e-9, v.Finding.Evidence["first_to_last_ratio"]);
+        Assert.Equal(Severity.Critical, Assert.Single(escalated).Finding.Severity);
+
+        // Another network: the last layer's gradient grows 2000× to 200× its weights' norm (a warning), then is NaN.
+        var run = new DiagnosticsSession();
+        escalated.Clear();
+        run.FindingEscalated += escalated.Add;
+        run.Check(1, Flow(1.0, 1.0));
+        run.Check(2, Flow(1.0, 2e3));
+        var exploding = Assert.Single(run.Findings);
+        Assert.Equal((FindingKind.ExplodingGradients, "layer1", Severity.Warning), (exploding.Finding.Kind, exploding.Finding.Layer, exploding.Finding.Severity));
+        run.Check(3, Flow(1.0, 3e3));
+        run.Check(4, Flow(1.0, double.NaN));
+        exploding = Assert.Single(run.Findings);
+        Assert.Equal((2, 4, 3), (exploding.FirstStep, exploding.Finding.Step, exploding.Occurrences));
+        Assert.Equal(Severity.Critical, exploding.Finding.Severity);
+        Assert.True(double.IsNaN(exploding.Finding.Evidence["gradient_norm"]));
+        Assert.True(double.IsNaN(exploding.Finding.Evidence["growth"]));
+        Assert.Equal(FindingKind.ExplodingGradients, Assert.Single(escalated).Finding.Kind);
+    }
+
     [Fact]
     public void Training_stops_when_saturation_turns_critical()
     {

@@ -149,10 +149,31 @@ public class NetworkDiagnosticsTests
         net.Initialize(Initializer.Auto, 5);
         var (result, d) = Train(net, data, epochs: 3, every: 1, lr: 1.0, optimizer: new Sgd());
         Assert.True(result.Diverged);
-        var exploding = Single(d, FindingKind.ExplodingGradients);
+        var exploding = Assert.Single(d.Findings, f => f.Finding.Kind == FindingKind.ExplodingGradients && f.Finding.Layer == "layer0");
         Assert.Equal(2, exploding.FirstStep);
         Assert.True(exploding.Finding.Evidence["growth"] > 1e3, $"growth {exploding.Finding.Evidence["growth"]}");
         Assert.True(exploding.Finding.Evidence["gradient_norm"] > exploding.Finding.Evidence["weight_norm"]);
+
+        // F1: the finding follows the run to its last check (it was frozen at its first), with that check's norm.
+        Assert.Equal(d.Step, exploding.Finding.Step);
+        Assert.Equal(d.Step - 1, exploding.Occurrences);
+        Assert.Equal(d.Session.GradientFlow[^1].Norms[0], exploding.Finding.Evidence["gradient_norm"]);
+        Assert.Equal(Severity.Critical, exploding.Finding.Severity);
+    }
+
+    [Fact]
+    public void Stop_on_critical_stops_an_exploding_run_when_its_warning_turns_critical_before_it_diverges()
+    {
+        // F1: the exploding warning was never updated, so --stop-on-critical could not stop on it and the run went on
+        // until the loss was NaN.
+        var data = Synthetic.Create("sine", 512, 0, seed: 5);
+        var net = Mlp.Build(1, [32, 32], "relu", 1);
+        net.Initialize(Initializer.Auto, 5);
+        var (result, d) = Train(net, data, epochs: 3, every: 1, stop: true, lr: 1.0, optimizer: new Sgd());
+        Assert.False(result.Diverged);
+        Assert.True(result.StoppedEarly);
+        Assert.Contains("critical finding exploding_gradients in layer", result.Message, StringComparison.Ordinal);
+        Assert.All(d.Session.GradientFlow.SelectMany(p => p.Norms), n => Assert.True(double.IsFinite(n)));
     }
 
     [Fact]
