@@ -844,6 +844,30 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void A_near_even_split_between_the_tails_is_blamed_on_the_initialisation_scale_not_on_the_biases()
+    {
+        // F2: tanh with zero biases and N(0, 10²) weights had 50.4 % of its saturated values low and 49.6 % high, and
+        // was told to check its biases (`upper >= lower` had no margin). 118 rows × 4: 60 rows at −5, 58 at +5.
+        var tanh = ActivationCatalog.Create("tanh");
+        var pre = Enumerable.Range(0, 118 * 4).Select(i => i / 4 < 60 ? -5f : 5f).ToArray();
+        var m = SaturationDetector.MeasureTails(tanh, pre, 4);
+        Assert.Equal(1.0, m.Fraction);
+        Assert.True(m.LowerFraction > m.UpperFraction);
+        var even = SaturationDetector.ToFinding("fc1", tanh, m)!.Fix;
+        Assert.DoesNotContain("bias", even, StringComparison.Ordinal);
+        Assert.Equal("These are split between both flat tails of tanh (51 % below, 49 % above): the pre-activations are spread too wide, not shifted, so scale the initialisation down (Glorot (Xavier) for tanh) and normalise the inputs, or use a hidden activation without flat tails (ReLU family with He initialisation).", even);
+
+        // The margin: one tail must hold at least twice the other's share (OneSidedRatio); exactly 2:1 is one-sided.
+        string Fix(double low, double high) => SaturationDetector.ToFinding("l", tanh, new SaturationMeasurement(low + high, new double[4], low, high))!.Fix;
+        Assert.StartsWith("These are split between both flat tails", Fix(0.33, 0.2), StringComparison.Ordinal);
+        Assert.StartsWith("These are split between both flat tails", Fix(0.2, 0.39), StringComparison.Ordinal);
+        Assert.StartsWith("Most of these sit in the lower flat tail of tanh: check the biases", Fix(0.4, 0.2), StringComparison.Ordinal);
+        Assert.StartsWith("Use a hidden activation without an upper flat region", Fix(0.2, 0.4), StringComparison.Ordinal);
+        Assert.StartsWith("Use a hidden activation without an upper flat region", Fix(0, 0.6), StringComparison.Ordinal);
+        Assert.Equal(2.0, SaturationDetector.OneSidedRatio);
+    }
+
+    [Fact]
     public void Large_layers_are_measured_in_blocks_with_the_same_result()
     {
         // 70 000 values of 7 units: more than one block of whole rows; a prelu per channel keeps its columns.

@@ -309,11 +309,13 @@ public static class SaturationDetector
     }
 
     /// <summary>
-    /// The finding for a measurement, or null when below the reporting threshold. The fix follows the tail most of the
-    /// saturated pre-activations sit in: the upper flat region calls for a smaller initialisation or a function without
-    /// one; the lower tail of a function bounded on both sides (sigmoid, tanh, hardtanh) for the biases and the
-    /// initialisation; the negative tail of a rectifier-like function (gelu, elu, exponential) for inputs, biases and
-    /// learning rate, or a slope there.
+    /// The finding for a measurement, or null when below the reporting threshold. The fix follows the tail the
+    /// saturated pre-activations sit in when one tail clearly holds them (at least <see cref="OneSidedRatio"/> times the
+    /// other's share): the upper flat region calls for a smaller initialisation or a function without one; the lower
+    /// tail of a function bounded on both sides (sigmoid, tanh, hardtanh) for the biases and the initialisation; the
+    /// negative tail of a rectifier-like function (gelu, elu, exponential) for inputs, biases and learning rate, or a
+    /// slope there. A split closer to even than that (tanh with zero biases and too-large weights: 50.4 % low,
+    /// 49.6 % high) is pre-activations spread too wide, not shifted: its fix is the initialisation scale and the inputs.
     /// </summary>
     public static Finding? ToFinding(string layer, Activation activation, SaturationMeasurement measurement, DiagnosticsOptions? options = null, long? step = null)
     {
@@ -325,7 +327,9 @@ public static class SaturationDetector
         double fraction = measurement.Fraction;
         if (fraction < options.SaturationWarningFraction) return null;
         var saturatedUnits = Enumerable.Range(0, perUnit.Length).Where(j => perUnit[j] >= 0.9).ToArray();
-        bool upper = measurement.UpperFraction >= measurement.LowerFraction;
+        double low = measurement.LowerFraction, high = measurement.UpperFraction;
+        bool upper = high >= OneSidedRatio * low;
+        bool lower = low >= OneSidedRatio * high;
         bool twoSided = activation.Info.BoundedAbove && activation.Info.BoundedBelow;
         return new Finding
         {
@@ -339,11 +343,20 @@ public static class SaturationDetector
                 + (Slopes(activation).Unbounded ? $"its slope at the unit scale (max |f′| over [−1, 1] = {Slopes(activation).Reference:G3})" : "its peak") + "; those units pass almost no gradient.",
             Fix = upper
                 ? "Use a hidden activation without an upper flat region (ReLU family, GELU/SiLU) with He initialisation, or scale the initialisation down (Glorot for sigmoid/tanh) and normalise the inputs."
-                : twoSided
-                    ? $"Most of these sit in the lower flat tail of {activation.Name}: check the biases (a large negative bias pins the units there), scale the initialisation down (Glorot for sigmoid/tanh) and normalise the inputs."
-                    : $"The flat region of {activation.Name} is its negative tail: normalise the inputs, check the initialisation scale and the biases, lower the learning rate, or use a function with a slope there (Leaky ReLU, PReLU).",
+                : !lower
+                    ? $"These are split between both flat tails of {activation.Name} ({low / (low + high):P0} below, {high / (low + high):P0} above): the pre-activations are spread too wide, not shifted, so scale the initialisation down ({FindingText.SchemeName(activation.Info.Init)} for {activation.Name}) and normalise the inputs, or use a hidden activation without flat tails (ReLU family with He initialisation)."
+                    : twoSided
+                        ? $"Most of these sit in the lower flat tail of {activation.Name}: check the biases (a large negative bias pins the units there), scale the initialisation down (Glorot for sigmoid/tanh) and normalise the inputs."
+                        : $"The flat region of {activation.Name} is its negative tail: normalise the inputs, check the initialisation scale and the biases, lower the learning rate, or use a function with a slope there (Leaky ReLU, PReLU).",
         };
     }
+
+    /// <summary>
+    /// How many times the other tail's share of saturated pre-activations one tail must hold for the fix to be about
+    /// that tail (2: two thirds of them or more). A closer split means the pre-activations are spread too wide on both
+    /// sides, which no bias explains: the fix is the initialisation scale.
+    /// </summary>
+    public const double OneSidedRatio = 2;
 
     /// <summary>
     /// The reference slope saturation is measured against: max |f′| over [−20, 20] when f′ is bounded; when |f′| keeps
