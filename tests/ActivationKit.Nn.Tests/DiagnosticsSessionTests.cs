@@ -143,6 +143,34 @@ public class DiagnosticsSessionTests
     }
 
     [Fact]
+    public void Two_layers_with_the_same_name_are_refused_rather_than_losing_one_layers_finding()
+    {
+        // F3: the first layer, 100 % dead (critical), and the second, 50 % dead (warning), were kept under one key and
+        // the report showed the warning only.
+        var relu = ActivationCatalog.Create("relu");
+        var session = new DiagnosticsSession(new DiagnosticsSessionOptions { DeadChecks = 1, Thresholds = new DiagnosticsOptions { DeadMinSamples = 1 } });
+        LayerSnapshot Layer(string name, float[] pre) => new() { Name = name, Activation = relu, Units = 2, PreWidth = 2, Rows = 4, Pre = pre };
+        var dead = Enumerable.Repeat(-1f, 8).ToArray();
+        float[] half = [-1, 1, -1, 2, -1, 3, -1, 4];
+        var e = Assert.Throws<ArgumentException>(() => session.Check(1, [Layer("a", dead), Layer("b", half), Layer("a", half)]));
+        Assert.StartsWith("Layers 1 and 3 of the check are both named 'a'; give every layer its own name (findings are reported by name).", e.Message, StringComparison.Ordinal);
+        Assert.Equal("layers", e.ParamName);
+        Assert.Equal(0, session.Checks);
+        Assert.Empty(session.Layers);
+
+        // F7: a layer without a name is refused too.
+        foreach (string name in new[] { "", " " })
+        {
+            var blank = Assert.Throws<ArgumentException>(() => session.Check(1, [Layer("a", dead), Layer(name, half)]));
+            Assert.StartsWith("Layer 2 of the check has no name", blank.Message, StringComparison.Ordinal);
+        }
+
+        // Distinct names keep both findings, the critical one included.
+        session.Check(1, [Layer("a", dead), Layer("b", half)]);
+        Assert.Equal([("a", Severity.Critical), ("b", Severity.Warning)], session.Findings.Where(f => f.Finding.Kind == FindingKind.DeadUnits).Select(f => (f.Finding.Layer, f.Finding.Severity)));
+    }
+
+    [Fact]
     public void Training_stops_when_saturation_turns_critical()
     {
         // The tester's run in the engine: tanh 32-32 with N(0, 1) weights on the spirals, lr 0.1, a check every 20
