@@ -391,6 +391,20 @@ public class DiagnoseCommandTests
         Cli.Run("diagnose", tmp.Path).BadInput("layers 1 and 2 are both named 'layer0'");
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void An_empty_layer_name_in_a_manifest_is_refused(string name)
+    {
+        // F7: "name": "" was accepted and the layer printed with a blank name.
+        using var tmp = new TempDir();
+        Npy.Write(tmp.File("a.npy"), Normal(64 * 8, 1, 0, 5), [64, 8]);
+        File.WriteAllText(tmp.File("manifest.json"), $$"""
+            {"layers": [{"name": "fc1", "activation": "relu", "pre": "a.npy"}, {"name": "{{name}}", "activation": "relu", "pre": "a.npy"}]}
+            """);
+        Cli.Run("diagnose", tmp.Path).BadInput("manifest.json layer 2: \"name\" is empty; give the layer a name, or leave the key out for the default layer1.");
+    }
+
     [Fact]
     public void Arrays_saved_in_fortran_order_are_read_as_numpy_loads_them()
     {

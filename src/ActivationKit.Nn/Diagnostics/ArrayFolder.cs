@@ -144,6 +144,7 @@ public static class ArrayFolder
                 if (l.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where} must be an object.");
                 CheckKeys(l, LayerKeys, where);
                 string name = Text(l, "name", where) ?? $"layer{index}";
+                if (string.IsNullOrWhiteSpace(name)) throw new InvalidDataException($"{where}: \"name\" is empty; give the layer a name, or leave the key out for the default layer{index}.");
                 if (layers.FindIndex(x => x.Name == name) is int twin and >= 0)
                 {
                     throw new InvalidDataException($"{ManifestName}: layers {twin + 1} and {index + 1} are both named '{name}'; give every layer its own name (findings are reported by name).");
