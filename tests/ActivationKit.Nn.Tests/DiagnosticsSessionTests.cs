@@ -171,6 +171,16 @@ public class DiagnosticsSessionTests
     }
 
     [Fact]
+    public void Null_thresholds_or_session_settings_are_refused_when_set_not_at_the_first_training_step()
+    {
+        // F4: Thresholds = null! was accepted, and the first training step threw a NullReferenceException.
+        var e = Assert.Throws<ArgumentException>(() => new DiagnosticsSessionOptions { Thresholds = null! });
+        Assert.StartsWith("DiagnosticsSessionOptions.Thresholds must not be null; leave it out for the default thresholds.", e.Message, StringComparison.Ordinal);
+        var s = Assert.Throws<ArgumentException>(() => new NetworkDiagnosticsOptions { Session = null! });
+        Assert.StartsWith("NetworkDiagnosticsOptions.Session must not be null", s.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Training_stops_when_saturation_turns_critical()
     {
         // The tester's run in the engine: tanh 32-32 with N(0, 1) weights on the spirals, lr 0.1, a check every 20

@@ -882,6 +882,66 @@ public class DiagnosticsTests
         Assert.Equal(1.0 / 7, m.Fraction, 12);
     }
 
+    public static TheoryData<string, double, string> BadThresholds()
+    {
+        var data = new TheoryData<string, double, string>();
+        void Add(string option, string range, params double[] values)
+        {
+            foreach (double v in values) data.Add(option, v, range);
+        }
+
+        // F4: each of these was accepted and made a detector fire on healthy layers (or never, or crash).
+        Add(nameof(DiagnosticsOptions.DeadWarningFraction), "in (0, 1]", 0, -1, 1.5, double.NaN, double.PositiveInfinity);
+        Add(nameof(DiagnosticsOptions.DeadCriticalFraction), "in (0, 1]", 0, -0.5, 2, double.NaN);
+        Add(nameof(DiagnosticsOptions.DeadMinSamples), "at least 1", 0, -3);
+        Add(nameof(DiagnosticsOptions.SaturationDerivativeFraction), "in (0, 1)", 0, 1, -0.05, double.NaN);
+        Add(nameof(DiagnosticsOptions.SaturationWarningFraction), "in (0, 1]", 0, -1, 1.01, double.NaN);
+        Add(nameof(DiagnosticsOptions.VanishingRatio), "in (0, 1)", 0, 1, 5, -1e-3, double.NaN);
+        Add(nameof(DiagnosticsOptions.VanishingSteps), "at least 1", 0, -1);
+        Add(nameof(DiagnosticsOptions.ExplodingGrowth), "a finite number above 1", 1, 0.5, 0, double.NaN, double.PositiveInfinity);
+        Add(nameof(DiagnosticsOptions.ExplodingWeightRatio), "a finite number above 0", 0, -1, double.NaN, double.PositiveInfinity);
+        Add(nameof(DiagnosticsOptions.CollapseRelativeSpread), "in (0, 1)", 0, -1e-6, 1, double.NaN);
+        Add(nameof(DiagnosticsOptions.InitScaleFactor), "a finite number above 1", 1, 0.5, 0, double.NaN, double.PositiveInfinity);
+        Add(nameof(DiagnosticsOptions.InitSensitiveScaleFactor), "a finite number above 1", 1, 0.9, double.NaN);
+        Add(nameof(DiagnosticsOptions.InitCompoundFactor), "a finite number above 1", 1, -100, double.NaN);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BadThresholds))]
+    public void Every_threshold_outside_its_range_is_refused_with_the_option_and_its_range(string option, double value, string range)
+    {
+        var property = typeof(DiagnosticsOptions).GetProperty(option)!;
+        var e = Assert.Throws<ArgumentException>(() =>
+        {
+            try
+            {
+                property.SetValue(new DiagnosticsOptions(), property.PropertyType == typeof(int) ? (object)(int)value : value);
+            }
+            catch (System.Reflection.TargetInvocationException t) when (t.InnerException is not null)
+            {
+                throw t.InnerException;
+            }
+        });
+        string shown = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.StartsWith($"DiagnosticsOptions.{option} must be {range}, got {shown}.", e.Message, StringComparison.Ordinal);
+        Assert.Equal(option, e.ParamName);
+    }
+
+    [Fact]
+    public void Thresholds_at_the_ends_of_their_ranges_are_accepted_and_checked_in_with_expressions_too()
+    {
+        var o = new DiagnosticsOptions
+        {
+            DeadWarningFraction = 1, DeadCriticalFraction = 1, DeadMinSamples = 1, SaturationDerivativeFraction = 0.999, SaturationWarningFraction = 1,
+            VanishingRatio = 1e-300, VanishingSteps = 1, ExplodingGrowth = 1.0001, ExplodingWeightRatio = 1e-9, CollapseRelativeSpread = 0.5,
+            InitScaleFactor = 1.01, InitSensitiveScaleFactor = 1.01, InitCompoundFactor = 1.01,
+        };
+        Assert.Equal(1, o.VanishingSteps);
+        Assert.Throws<ArgumentException>(() => o with { VanishingSteps = 0 });
+        Assert.Equal(new DiagnosticsOptions(), new DiagnosticsOptions() with { });
+    }
+
     [Fact]
     public void Histogram_bins_are_validated()
     {

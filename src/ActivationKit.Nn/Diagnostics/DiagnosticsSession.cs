@@ -6,8 +6,12 @@ namespace ActivationKit.Nn.Diagnostics;
 /// <summary>Settings of a diagnostics session (live or offline).</summary>
 public sealed record DiagnosticsSessionOptions
 {
-    /// <summary>The detectors' thresholds.</summary>
-    public DiagnosticsOptions Thresholds { get; init; } = new();
+    /// <summary>The detectors' thresholds (not null: leave it out for the defaults).</summary>
+    public DiagnosticsOptions Thresholds
+    {
+        get;
+        init => field = value ?? throw new ArgumentException("DiagnosticsSessionOptions.Thresholds must not be null; leave it out for the default thresholds.", nameof(Thresholds));
+    } = new();
 
     /// <summary>
     /// A unit is reported dead once it was dead at this many consecutive checks, so one batch in which a sparse unit

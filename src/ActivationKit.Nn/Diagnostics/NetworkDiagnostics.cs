@@ -16,8 +16,12 @@ public sealed record NetworkDiagnosticsOptions
     /// </summary>
     public bool StopOnCritical { get; init; }
 
-    /// <summary>The session's settings (thresholds, dead-unit persistence, histogram bins).</summary>
-    public DiagnosticsSessionOptions Session { get; init; } = new();
+    /// <summary>The session's settings (thresholds, dead-unit persistence, histogram bins); not null.</summary>
+    public DiagnosticsSessionOptions Session
+    {
+        get;
+        init => field = value ?? throw new ArgumentException("NetworkDiagnosticsOptions.Session must not be null; leave it out for the default session settings.", nameof(Session));
+    } = new();
 }
 
 /// <summary>
