@@ -428,6 +428,39 @@ public class NetworkDiagnosticsTests
     }
 
     [Fact]
+    public void Observing_another_network_is_refused_with_a_clear_exception()
+    {
+        // F5: added with AddObserver to a deeper network, OnForward threw a bare IndexOutOfRangeException; to a network
+        // with as many layers, it ran silently, with that network's activations and this one's weight norms.
+        var net = Mlp.Build(3, [4], "relu", 2);
+        net.Initialize(Initializer.Auto, 1);
+        var d = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Every = 1 });
+        var deeper = Mlp.Build(3, [4, 4, 4], "relu", 2);
+        deeper.Initialize(Initializer.Auto, 1);
+        deeper.AddObserver(d);
+        var x = new float[6];
+        var e = Assert.Throws<InvalidOperationException>(() => deeper.Forward(x, 2));
+        Assert.Equal("This NetworkDiagnostics was created for another network (3 → 4 → 2) and cannot observe this one: create one NetworkDiagnostics per network and start it with Attach().", e.Message);
+
+        // A twin of the same shape passes the forward checks and is caught at its first backward pass, before any check runs.
+        var twin = Mlp.Build(3, [4], "relu", 2);
+        twin.Initialize(Initializer.Auto, 2);
+        twin.AddObserver(d);
+        twin.Forward(x, 2);
+        Assert.Throws<InvalidOperationException>(() => twin.Backward(x, new float[4], 2));
+        Assert.Equal(0, d.Step);
+        Assert.Equal(0, d.Session.Checks);
+
+        // The network it was made for is observed as before, also when added by hand.
+        twin.RemoveObserver(d);
+        net.AddObserver(d);
+        net.Forward(x, 2);
+        net.Backward(x, new float[4], 2);
+        Assert.Equal(1, d.Step);
+        Assert.Equal(1, d.Session.Checks);
+    }
+
+    [Fact]
     public void Bad_settings_are_rejected()
     {
         var net = Mlp.Build(2, [4], "relu", 2);

@@ -162,8 +162,18 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
     }
 
     /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The call comes from another network than the one this object was created for.</exception>
     public void OnForward(int layerIndex, ReadOnlySpan<float> pre, ReadOnlySpan<float> post, int rows)
     {
+        // Added with AddObserver to another network, the layer index ran past ours (IndexOutOfRangeException) or, with
+        // as many layers, mixed that network's activations with our weights' norms. A layer of another shape is caught
+        // here, another network of the same shape at its first backward pass (its gradient is not our layer's buffer).
+        var layers = _network.Layers;
+        if ((uint)layerIndex >= (uint)layers.Count || pre.Length != (long)rows * layers[layerIndex].PreWidth || post.Length != (long)rows * layers[layerIndex].Units)
+        {
+            throw ForeignNetwork();
+        }
+
         if (!IsCheckStep(Step + 1)) return;
         long start = Stopwatch.GetTimestamp();
         Copy(ref _pre[layerIndex], pre);
@@ -173,8 +183,15 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
     }
 
     /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The call comes from another network than the one this object was created for.</exception>
     public void OnBackward(int layerIndex, LayerGradients gradients)
     {
+        var layers = _network.Layers;
+        if ((uint)layerIndex >= (uint)layers.Count || !gradients.Weights.Overlaps(layers[layerIndex].WeightGradient))
+        {
+            throw ForeignNetwork();
+        }
+
         long step = Step + 1;
         if (IsCheckStep(step))
         {
@@ -189,6 +206,9 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
 
         if (layerIndex == 0) Step = step;
     }
+
+    private InvalidOperationException ForeignNetwork() =>
+        new($"This NetworkDiagnostics was created for another network ({_network.InputSize} → {string.Join(" → ", _network.Layers.Select(l => l.Units))}) and cannot observe this one: create one NetworkDiagnostics per network and start it with Attach().");
 
     private void StopIfCritical(ReportedFinding f)
     {
