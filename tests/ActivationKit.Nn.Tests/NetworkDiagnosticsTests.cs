@@ -461,6 +461,32 @@ public class NetworkDiagnosticsTests
     }
 
     [Fact]
+    public void Attaching_again_after_detach_does_not_rerun_the_init_check_on_trained_weights()
+    {
+        // F6: Detach() then Attach() checked the trained weights and reported them as an init_scale finding "before
+        // training". The initialisation is checked once per diagnostics object, at the first Attach.
+        var net = Mlp.Build(2, [16, 16], "relu", 1);
+        net.Initialize(Initializer.Auto, 1);
+        using var d = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Every = 10 }).Attach();
+        Assert.Empty(d.Findings);
+
+        // As training might leave them: every weight 8× its initial size (64× the variance He gives relu).
+        foreach (var layer in net.Layers)
+        {
+            foreach (ref float w in layer.Weights.AsSpan()) w *= 8;
+        }
+
+        Assert.Contains(ActivationKit.Diagnostics.InitCheck.Check(NetworkDiagnostics.Weights(net)), f => f.Kind == FindingKind.InitScale);
+        d.Detach();
+        d.Attach();
+        Assert.Empty(d.Findings);
+
+        // A new diagnostics object does check the weights it is given.
+        using var fresh = new NetworkDiagnostics(net).Attach();
+        Assert.Contains(fresh.Findings, f => f.Finding.Kind == FindingKind.InitScale && f.FirstStep is null);
+    }
+
+    [Fact]
     public void Bad_settings_are_rejected()
     {
         var net = Mlp.Build(2, [4], "relu", 2);

@@ -29,7 +29,7 @@ public sealed record NetworkDiagnosticsOptions
 /// every <see cref="NetworkDiagnosticsOptions.Every"/> steps, copies each layer's pre-activations and activations on the
 /// way forward and its weight-gradient norm on the way back, and runs the detectors (dead units that stay dead,
 /// saturation, gradient flow, collapse of the output, non-finite values) through a <see cref="DiagnosticsSession"/>.
-/// <see cref="Attach"/> also checks the initial weights (<see cref="InitCheck"/>); <see cref="CheckOutput(Dataset, ILoss)"/> checks the
+/// <see cref="Attach"/> also checks the initial weights (<see cref="InitCheck"/>), once; <see cref="CheckOutput(Dataset, ILoss)"/> checks the
 /// output activation against the task and loss (<see cref="OutputCheck"/>).
 /// </summary>
 /// <remarks>
@@ -47,6 +47,7 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
     private readonly double[] _weightNorms;
     private readonly string[] _names;
     private bool _attached;
+    private bool _initChecked;
     private long _checkTicks;
 
     /// <summary>Creates diagnostics for <paramref name="network"/> (not yet attached).</summary>
@@ -94,11 +95,20 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
     /// <summary>The report name of layer <paramref name="index"/> (<c>layer0</c> is the first, as in model files).</summary>
     public static string LayerName(int index) => $"layer{index}";
 
-    /// <summary>Checks the current weights (<see cref="InitCheck"/>) and starts observing the network.</summary>
+    /// <summary>
+    /// Starts observing the network; the first time, also checks its weights (<see cref="InitCheck"/>), whose findings
+    /// are reported as found before training. Attaching again after <see cref="Detach"/> resumes observing without
+    /// checking again: the weights are trained by then, and the check is about how they were initialised.
+    /// </summary>
     public NetworkDiagnostics Attach()
     {
         if (_attached) return this;
-        Session.AddInitCheck(Weights(_network));
+        if (!_initChecked)
+        {
+            Session.AddInitCheck(Weights(_network));
+            _initChecked = true;
+        }
+
         _network.AddObserver(this);
         _attached = true;
         return this;
