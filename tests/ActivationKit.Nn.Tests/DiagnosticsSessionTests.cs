@@ -181,6 +181,24 @@ public class DiagnosticsSessionTests
     }
 
     [Fact]
+    public void A_nan_gradient_norm_reads_nan_in_the_table_and_a_missing_one_a_dash()
+    {
+        // F7: both printed "—", so a diverged gradient looked like a dump without gradients.
+        string LastCell(double? norm)
+        {
+            var session = new DiagnosticsSession();
+            session.Check(1, [Snapshots.Layer("h", "tanh", TanhPre(0), 8) with { GradientNorm = norm }, Snapshots.Layer("out", "linear", Varied(2), 2) with { GradientNorm = norm }]);
+            var text = session.Report("t", 0, 0).ToText();
+            return text.Split('\n').Single(l => l.TrimStart().StartsWith("h ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1];
+        }
+
+        Assert.Equal("NaN", LastCell(double.NaN));
+        Assert.Equal("∞", LastCell(double.PositiveInfinity));
+        Assert.Equal("0.5", LastCell(0.5));
+        Assert.Equal("—", LastCell(null));
+    }
+
+    [Fact]
     public void Training_stops_when_saturation_turns_critical()
     {
         // The tester's run in the engine: tanh 32-32 with N(0, 1) weights on the spirals, lr 0.1, a check every 20

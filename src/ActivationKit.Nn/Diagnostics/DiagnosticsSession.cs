@@ -59,8 +59,11 @@ public sealed record LayerCheck
     /// <summary>Fraction of saturated pre-activations (NaN when not applicable).</summary>
     public double SaturatedFraction { get; init; } = double.NaN;
 
-    /// <summary>‖∂L/∂W‖, or NaN when unknown.</summary>
+    /// <summary>‖∂L/∂W‖, or NaN when unknown (<see cref="HasGradientNorm"/> tells an unknown norm from one that is NaN).</summary>
     public double GradientNorm { get; init; } = double.NaN;
+
+    /// <summary>True when the check was given the layer's gradient norm, even a NaN one (a diverged gradient).</summary>
+    public bool HasGradientNorm { get; init; }
 }
 
 /// <summary>A layer's description and its numbers at every check.</summary>
@@ -268,6 +271,7 @@ public sealed class DiagnosticsSession
                 DeadFraction = deadFraction,
                 SaturatedFraction = saturated,
                 GradientNorm = layer.GradientNorm ?? double.NaN,
+                HasGradientNorm = layer.GradientNorm is not null,
             });
         }
 
