@@ -495,6 +495,7 @@ public class DiagnosticsTests
         var f = Assert.Single(new GradientFlowMonitor().Record(1, [double.NaN, 1.0], ["fc1", "fc2"]));
         Assert.Equal("The gradient of fc1 is NaN: training has diverged.", f.Explanation);
         Assert.True(double.IsNaN(f.Evidence["growth"]));
+        Assert.False(f.Evidence.ContainsKey("largest_initial_norm"));
     }
 
     [Fact]

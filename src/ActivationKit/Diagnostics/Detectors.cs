@@ -598,10 +598,12 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
             double yardstick = weightNorm is double w ? _options.ExplodingWeightRatio * w : _firstLargest;
             if (!nonFinite && !(growth > _options.ExplodingGrowth && norm >= yardstick)) continue;
 
-            // The same keys at every occurrence: a session merges evidence, and a key left out would keep an old value.
+            // Every number that changes from check to check is given at every occurrence (growth NaN for a NaN norm): a
+            // session merges evidence, and a key left out would keep an old value. The first check's largest norm does
+            // not change, and is left out where it is no yardstick (a norm that is not finite).
             var evidence = new Dictionary<string, double> { ["gradient_norm"] = norm, ["initial_norm"] = _first[i], ["growth"] = growth };
             if (weightNorms is not null) evidence["weight_norm"] = weightNorms[i];
-            else evidence["largest_initial_norm"] = _firstLargest;
+            else if (!nonFinite) evidence["largest_initial_norm"] = _firstLargest;
             bool critical = nonFinite || norm >= CriticalFactor * yardstick;
             string size = weightNorm is double v
                 ? $"{norm / v:G3}× the norm of the weights it updates ({v:G3})"
