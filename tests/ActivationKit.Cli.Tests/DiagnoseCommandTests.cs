@@ -392,6 +392,22 @@ public class DiagnoseCommandTests
     }
 
     [Theory]
+    [InlineData(".", "'.' in manifest.json is the folder itself, not a .npy file in it; give the file's name.")]
+    [InlineData("", "'' in manifest.json is the folder itself, not a .npy file in it; give the file's name.")]
+    [InlineData("sub", "'sub' in manifest.json is a folder, not a .npy file; give the file's name.")]
+    public void A_manifest_entry_naming_a_folder_says_so_not_that_the_file_is_missing(string entry, string message)
+    {
+        // F7: "pre": "." gave ". is listed in manifest.json but is not in 'dir'": it is there, as the folder itself.
+        using var tmp = new TempDir();
+        Directory.CreateDirectory(tmp.File("sub"));
+        Npy.Write(tmp.File("a.npy"), Normal(64 * 8, 1, 0, 5), [64, 8]);
+        File.WriteAllText(tmp.File("manifest.json"), $$"""
+            {"layers": [{"name": "fc1", "activation": "relu", "pre": "a.npy"}, {"name": "fc2", "activation": "relu", "pre": "{{entry}}"}]}
+            """);
+        Cli.Run("diagnose", tmp.Path).BadInput(message);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("  ")]
     public void An_empty_layer_name_in_a_manifest_is_refused(string name)

@@ -339,6 +339,15 @@ public static class ArrayFolder
     {
         if (Path.IsPathRooted(file) || file.Split('/', '\\').Contains("..")) throw new InvalidDataException($"'{file}' in {ManifestName} must be a file name inside the folder.");
         string path = Path.Combine(directory, file);
+        if (Directory.Exists(path))
+        {
+            // "." (or "") is there, as the folder itself: "is not in the folder" sent the user looking for a missing file.
+            bool itself = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) == Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+            throw new InvalidDataException(itself
+                ? $"'{file}' in {ManifestName} is the folder itself, not a .npy file in it; give the file's name."
+                : $"'{file}' in {ManifestName} is a folder, not a .npy file; give the file's name.");
+        }
+
         if (!File.Exists(path)) throw new FileNotFoundException($"{file} is listed in {ManifestName} but is not in '{directory}'.", path);
         // numpy.save(w.T) writes Fortran order; read as numpy.load would (the layout a transposed PyTorch weight has).
         var a = Npy.Read(path, fortranOrder: true);
