@@ -546,4 +546,19 @@ public class DiagnoseCommandTests
         var e = Assert.Throws<UsageException>(() => LiveDiagnostics.Start(new DiagnoseOptions { DiagnoseEvery = 0 }, net, data, Losses.SoftmaxCrossEntropy));
         Assert.Equal("--diagnose-every must be at least 1 step, got 0.", e.Message);
     }
+
+    [Theory]
+    [InlineData("99999999999", "--diagnose-every must be at most 2147483647 steps, got 99999999999.")] // F7: was "takes a whole number"
+    [InlineData("2147483648", "--diagnose-every must be at most 2147483647 steps, got 2147483648.")]
+    [InlineData("0", "--diagnose-every must be at least 1 step, got 0.")]
+    [InlineData("-4", "--diagnose-every must be at least 1 step, got -4.")]
+    [InlineData("1.5", "--diagnose-every takes a whole number, got '1.5'.")]
+    public void Diagnose_every_out_of_range_is_told_its_range_before_any_data_is_loaded(string value, string message)
+    {
+        var r = Cli.Run("train", "--data", "no-such-file.csv", "--diagnose-every", value);
+        r.BadInput(message);
+        Assert.Equal("Error: " + message, r.Err.Trim());
+        Assert.Equal(2147483647, new DiagnoseOptions { DiagnoseEveryText = "2147483647" }.DiagnoseEvery);
+        Assert.Null(new DiagnoseOptions().DiagnoseEvery);
+    }
 }
