@@ -512,7 +512,18 @@ public class DiagnoseCommandTests
         var net = Mlp.Build(2, [4], "relu", 2);
         net.Initialize(Initializer.Auto, 1);
         ModelFile.Save(tmp.File("m.aknn"), net);
-        Cli.Run("diagnose", "--model", tmp.File("m.aknn"), "--data", "sine").BadInput("has 1 features but the model takes 2 inputs");
+        Cli.Run("diagnose", "--model", tmp.File("m.aknn"), "--data", "sine").BadInput("The data 'sine' has 1 feature but the model takes 2 inputs."); // F7: "1 features"
+        var wide = Mlp.Build(3, [4], "relu", 2);
+        wide.Initialize(Initializer.Auto, 1);
+        ModelFile.Save(tmp.File("wide.aknn"), wide);
+        Cli.Run("diagnose", "--model", tmp.File("wide.aknn"), "--data", "spirals").BadInput("has 2 features but the model takes 3 inputs.");
+        var narrow = Mlp.Build(1, [4], "relu", 2);
+        narrow.Initialize(Initializer.Auto, 1);
+        ModelFile.Save(tmp.File("narrow.aknn"), narrow);
+        Cli.Run("diagnose", "--model", tmp.File("narrow.aknn"), "--data", "spirals").BadInput("has 2 features but the model takes 1 input.");
+
+        // F7: a folder given as the model was said not to exist.
+        Cli.Run("diagnose", "--model", tmp.Path, "--data", "spirals").BadInput($"The model file '{tmp.Path}' is a folder; give the file saved by train --save");
         Cli.Run("diagnose", "--model", tmp.File("m.aknn"), "--data", "nonsense").BadInput("Unknown data 'nonsense'");
         File.WriteAllBytes(tmp.File("broken.aknn"), [1, 2, 3, 4]);
         var broken = Cli.Run("diagnose", "--model", tmp.File("broken.aknn"), "--data", "spirals");
