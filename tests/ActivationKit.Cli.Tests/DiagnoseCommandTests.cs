@@ -558,6 +558,20 @@ public class DiagnoseCommandTests
         Assert.Equal("--diagnose-every must be at least 1 step, got 0.", e.Message);
     }
 
+    [Fact]
+    public void Stop_on_critical_with_a_critical_finding_before_training_runs_no_step()
+    {
+        // F7: zero weights (symmetric_init, critical before training) still trained one step: "1 steps, 1 checks".
+        var r = Cli.Run("train", "--data", "spirals", "--init", "zeros", "--stop-on-critical", "--json");
+        Assert.Equal(1, r.ExitCode);
+        using var json = JsonDocument.Parse(r.Out);
+        var d = json.RootElement.GetProperty("diagnostics");
+        Assert.Equal(0, d.GetProperty("steps").GetInt64());
+        Assert.Equal(0, d.GetProperty("checks").GetInt32());
+        Assert.True(json.RootElement.GetProperty("stopped_early").GetBoolean());
+        Assert.StartsWith("critical finding symmetric_init in layer0 before training", json.RootElement.GetProperty("stop_reason").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("99999999999", "--diagnose-every must be at most 2147483647 steps, got 99999999999.")] // F7: was "takes a whole number"
     [InlineData("2147483648", "--diagnose-every must be at most 2147483647 steps, got 2147483648.")]

@@ -76,6 +76,23 @@ public class NetworkDiagnosticsTests
     }
 
     [Fact]
+    public void A_critical_finding_before_training_stops_it_before_the_first_step()
+    {
+        // F7: zero-initialised hidden layers (symmetric_init, critical, found by Attach) still ran one training step
+        // ("1 steps, 1 checks") before --stop-on-critical stopped.
+        var net = new Mlp(2, [new(16, "tanh", new Initializer(InitKind.Zeros)), new(2, "linear")]);
+        net.Initialize(Initializer.Auto, 3);
+        var before = net.Layers.SelectMany(l => l.Weights.Concat(l.Bias)).ToArray();
+        var (result, d) = Train(net, Spirals(), epochs: 2, every: 1, stop: true);
+        Assert.True(result.StoppedEarly);
+        Assert.Empty(result.History);
+        Assert.Equal(0, d.Step);
+        Assert.Equal(0, d.Session.Checks);
+        Assert.StartsWith("critical finding symmetric_init in layer0 before training", result.Message, StringComparison.Ordinal);
+        Assert.Equal(before, net.Layers.SelectMany(l => l.Weights.Concat(l.Bias)));
+    }
+
+    [Fact]
     public void Deep_sigmoid_stack_with_standard_normal_init_saturates_and_its_gradients_vanish()
     {
         var data = Gaussian(256, 64, 4, seed: 2);
