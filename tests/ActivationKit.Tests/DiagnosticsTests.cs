@@ -934,9 +934,19 @@ public class DiagnosticsTests
     {
         var o = new DiagnosticsOptions
         {
-            DeadWarningFraction = 1, DeadCriticalFraction = 1, DeadMinSamples = 1, SaturationDerivativeFraction = 0.999, SaturationWarningFraction = 1,
-            VanishingRatio = 1e-300, VanishingSteps = 1, ExplodingGrowth = 1.0001, ExplodingWeightRatio = 1e-9, CollapseRelativeSpread = 0.5,
-            InitScaleFactor = 1.01, InitSensitiveScaleFactor = 1.01, InitCompoundFactor = 1.01,
+            DeadWarningFraction = 1,
+            DeadCriticalFraction = 1,
+            DeadMinSamples = 1,
+            SaturationDerivativeFraction = 0.999,
+            SaturationWarningFraction = 1,
+            VanishingRatio = 1e-300,
+            VanishingSteps = 1,
+            ExplodingGrowth = 1.0001,
+            ExplodingWeightRatio = 1e-9,
+            CollapseRelativeSpread = 0.5,
+            InitScaleFactor = 1.01,
+            InitSensitiveScaleFactor = 1.01,
+            InitCompoundFactor = 1.01,
         };
         Assert.Equal(1, o.VanishingSteps);
         Assert.Throws<ArgumentException>(() => o with { VanishingSteps = 0 });
