@@ -36,9 +36,10 @@ public sealed record TrainerOptions
     public bool EvaluateTrainingSet { get; init; } = true;
 
     /// <summary>
-    /// Asked after every batch's update; a non-null answer stops training at once with that message
-    /// (<see cref="TrainingResult.StoppedEarly"/>), e.g. <c>() =&gt; diagnostics.StopReason</c>. The interrupted
-    /// epoch is not added to the history.
+    /// Asked before the first batch and after every batch's update; a non-null answer stops training at once with that
+    /// message (<see cref="TrainingResult.StoppedEarly"/>), e.g. <c>() =&gt; diagnostics.StopReason</c>, before any
+    /// update when it is already known (a critical finding in the initial weights). The interrupted epoch is not added
+    /// to the history.
     /// </summary>
     public Func<string?>? StopWhen { get; init; }
 }
@@ -137,6 +138,9 @@ public static class Trainer
         var order = new int[train.Rows];
         for (int i = 0; i < order.Length; i++) order[i] = i;
         var history = new List<EpochRecord>();
+
+        // A reason already known (diagnostics that found the initial weights symmetric) used to let one step run first.
+        if (options.StopWhen?.Invoke() is { } known) return new TrainingResult(history, false, known) { StoppedEarly = true };
 
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {

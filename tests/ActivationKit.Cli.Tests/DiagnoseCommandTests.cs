@@ -391,6 +391,36 @@ public class DiagnoseCommandTests
         Cli.Run("diagnose", tmp.Path).BadInput("layers 1 and 2 are both named 'layer0'");
     }
 
+    [Theory]
+    [InlineData(".", "'.' in manifest.json is the folder itself, not a .npy file in it; give the file's name.")]
+    [InlineData("", "'' in manifest.json is the folder itself, not a .npy file in it; give the file's name.")]
+    [InlineData("sub", "'sub' in manifest.json is a folder, not a .npy file; give the file's name.")]
+    public void A_manifest_entry_naming_a_folder_says_so_not_that_the_file_is_missing(string entry, string message)
+    {
+        // F7: "pre": "." gave ". is listed in manifest.json but is not in 'dir'": it is there, as the folder itself.
+        using var tmp = new TempDir();
+        Directory.CreateDirectory(tmp.File("sub"));
+        Npy.Write(tmp.File("a.npy"), Normal(64 * 8, 1, 0, 5), [64, 8]);
+        File.WriteAllText(tmp.File("manifest.json"), $$"""
+            {"layers": [{"name": "fc1", "activation": "relu", "pre": "a.npy"}, {"name": "fc2", "activation": "relu", "pre": "{{entry}}"}]}
+            """);
+        Cli.Run("diagnose", tmp.Path).BadInput(message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void An_empty_layer_name_in_a_manifest_is_refused(string name)
+    {
+        // F7: "name": "" was accepted and the layer printed with a blank name.
+        using var tmp = new TempDir();
+        Npy.Write(tmp.File("a.npy"), Normal(64 * 8, 1, 0, 5), [64, 8]);
+        File.WriteAllText(tmp.File("manifest.json"), $$"""
+            {"layers": [{"name": "fc1", "activation": "relu", "pre": "a.npy"}, {"name": "{{name}}", "activation": "relu", "pre": "a.npy"}]}
+            """);
+        Cli.Run("diagnose", tmp.Path).BadInput("manifest.json layer 2: \"name\" is empty; give the layer a name, or leave the key out for the default layer1.");
+    }
+
     [Fact]
     public void Arrays_saved_in_fortran_order_are_read_as_numpy_loads_them()
     {
@@ -482,7 +512,18 @@ public class DiagnoseCommandTests
         var net = Mlp.Build(2, [4], "relu", 2);
         net.Initialize(Initializer.Auto, 1);
         ModelFile.Save(tmp.File("m.aknn"), net);
-        Cli.Run("diagnose", "--model", tmp.File("m.aknn"), "--data", "sine").BadInput("has 1 features but the model takes 2 inputs");
+        Cli.Run("diagnose", "--model", tmp.File("m.aknn"), "--data", "sine").BadInput("The data 'sine' has 1 feature but the model takes 2 inputs."); // F7: "1 features"
+        var wide = Mlp.Build(3, [4], "relu", 2);
+        wide.Initialize(Initializer.Auto, 1);
+        ModelFile.Save(tmp.File("wide.aknn"), wide);
+        Cli.Run("diagnose", "--model", tmp.File("wide.aknn"), "--data", "spirals").BadInput("has 2 features but the model takes 3 inputs.");
+        var narrow = Mlp.Build(1, [4], "relu", 2);
+        narrow.Initialize(Initializer.Auto, 1);
+        ModelFile.Save(tmp.File("narrow.aknn"), narrow);
+        Cli.Run("diagnose", "--model", tmp.File("narrow.aknn"), "--data", "spirals").BadInput("has 2 features but the model takes 1 input.");
+
+        // F7: a folder given as the model was said not to exist.
+        Cli.Run("diagnose", "--model", tmp.Path, "--data", "spirals").BadInput($"The model file '{tmp.Path}' is a folder; give the file saved by train --save");
         Cli.Run("diagnose", "--model", tmp.File("m.aknn"), "--data", "nonsense").BadInput("Unknown data 'nonsense'");
         File.WriteAllBytes(tmp.File("broken.aknn"), [1, 2, 3, 4]);
         var broken = Cli.Run("diagnose", "--model", tmp.File("broken.aknn"), "--data", "spirals");
@@ -515,5 +556,34 @@ public class DiagnoseCommandTests
         Assert.Null(LiveDiagnostics.Start(new DiagnoseOptions(), net, data, Losses.SoftmaxCrossEntropy));
         var e = Assert.Throws<UsageException>(() => LiveDiagnostics.Start(new DiagnoseOptions { DiagnoseEvery = 0 }, net, data, Losses.SoftmaxCrossEntropy));
         Assert.Equal("--diagnose-every must be at least 1 step, got 0.", e.Message);
+    }
+
+    [Fact]
+    public void Stop_on_critical_with_a_critical_finding_before_training_runs_no_step()
+    {
+        // F7: zero weights (symmetric_init, critical before training) still trained one step: "1 steps, 1 checks".
+        var r = Cli.Run("train", "--data", "spirals", "--init", "zeros", "--stop-on-critical", "--json");
+        Assert.Equal(1, r.ExitCode);
+        using var json = JsonDocument.Parse(r.Out);
+        var d = json.RootElement.GetProperty("diagnostics");
+        Assert.Equal(0, d.GetProperty("steps").GetInt64());
+        Assert.Equal(0, d.GetProperty("checks").GetInt32());
+        Assert.True(json.RootElement.GetProperty("stopped_early").GetBoolean());
+        Assert.StartsWith("critical finding symmetric_init in layer0 before training", json.RootElement.GetProperty("stop_reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("99999999999", "--diagnose-every must be at most 2147483647 steps, got 99999999999.")] // F7: was "takes a whole number"
+    [InlineData("2147483648", "--diagnose-every must be at most 2147483647 steps, got 2147483648.")]
+    [InlineData("0", "--diagnose-every must be at least 1 step, got 0.")]
+    [InlineData("-4", "--diagnose-every must be at least 1 step, got -4.")]
+    [InlineData("1.5", "--diagnose-every takes a whole number, got '1.5'.")]
+    public void Diagnose_every_out_of_range_is_told_its_range_before_any_data_is_loaded(string value, string message)
+    {
+        var r = Cli.Run("train", "--data", "no-such-file.csv", "--diagnose-every", value);
+        r.BadInput(message);
+        Assert.Equal("Error: " + message, r.Err.Trim());
+        Assert.Equal(2147483647, new DiagnoseOptions { DiagnoseEveryText = "2147483647" }.DiagnoseEvery);
+        Assert.Null(new DiagnoseOptions().DiagnoseEvery);
     }
 }

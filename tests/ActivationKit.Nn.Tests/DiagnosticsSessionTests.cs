@@ -91,6 +91,113 @@ public class DiagnosticsSessionTests
         Assert.Equal(Severity.Critical, Assert.Single(quiet.Findings).Finding.Severity);
     }
 
+    /// <summary>Two linear layers with varied outputs, the given weight-gradient norms and weights of norm 10.</summary>
+    private static IReadOnlyList<LayerSnapshot> Flow(double first, double last) =>
+    [
+        Snapshots.Layer("layer0", "linear", Varied(8).Select(v => v + 2).ToArray(), 8) with { GradientNorm = first, WeightNorm = 10 },
+        Snapshots.Layer("layer1", "linear", Varied(2), 2) with { GradientNorm = last, WeightNorm = 10 },
+    ];
+
+    [Fact]
+    public void Gradient_findings_are_updated_at_every_check_and_announced_when_they_turn_critical()
+    {
+        // F1: vanishing and exploding findings were made once and then frozen (stale evidence, occurrences 1, no
+        // escalation), unlike dead units and saturation.
+        var session = new DiagnosticsSession();
+        var raised = new List<ReportedFinding>();
+        var escalated = new List<ReportedFinding>();
+        session.FindingRaised += raised.Add;
+        session.FindingEscalated += escalated.Add;
+        session.Check(1, Flow(1e-4, 1.0));
+        session.Check(2, Flow(1e-4, 1.0));
+        session.Check(3, Flow(1e-4, 1.0));
+        var vanishing = Assert.Single(raised);
+        Assert.Equal(FindingKind.VanishingGradients, vanishing.Finding.Kind);
+        Assert.Equal(Severity.Warning, vanishing.Finding.Severity);
+        session.Check(4, Flow(2e-4, 1.0));
+        session.Check(5, Flow(1e-9, 1.0));
+        var v = Assert.Single(session.Findings, f => f.Finding.Kind == FindingKind.VanishingGradients);
+        Assert.Equal(3, v.FirstStep);
+        Assert.Equal(5, v.Finding.Step);
+        Assert.Equal(3, v.Occurrences);
+        Assert.Equal(5, v.Finding.Evidence["steps"]);
+        Assert.Equal(1e-9, v.Finding.Evidence["first_to_last_ratio"]);
+        Assert.Equal(Severity.Critical, Assert.Single(escalated).Finding.Severity);
+
+        // Another network: the last layer's gradient grows 2000× to 200× its weights' norm (a warning), then is NaN.
+        var run = new DiagnosticsSession();
+        escalated.Clear();
+        run.FindingEscalated += escalated.Add;
+        run.Check(1, Flow(1.0, 1.0));
+        run.Check(2, Flow(1.0, 2e3));
+        var exploding = Assert.Single(run.Findings);
+        Assert.Equal((FindingKind.ExplodingGradients, "layer1", Severity.Warning), (exploding.Finding.Kind, exploding.Finding.Layer, exploding.Finding.Severity));
+        run.Check(3, Flow(1.0, 3e3));
+        run.Check(4, Flow(1.0, double.NaN));
+        exploding = Assert.Single(run.Findings);
+        Assert.Equal((2, 4, 3), (exploding.FirstStep, exploding.Finding.Step, exploding.Occurrences));
+        Assert.Equal(Severity.Critical, exploding.Finding.Severity);
+        Assert.True(double.IsNaN(exploding.Finding.Evidence["gradient_norm"]));
+        Assert.True(double.IsNaN(exploding.Finding.Evidence["growth"]));
+        Assert.Equal(FindingKind.ExplodingGradients, Assert.Single(escalated).Finding.Kind);
+    }
+
+    [Fact]
+    public void Two_layers_with_the_same_name_are_refused_rather_than_losing_one_layers_finding()
+    {
+        // F3: the first layer, 100 % dead (critical), and the second, 50 % dead (warning), were kept under one key and
+        // the report showed the warning only.
+        var relu = ActivationCatalog.Create("relu");
+        var session = new DiagnosticsSession(new DiagnosticsSessionOptions { DeadChecks = 1, Thresholds = new DiagnosticsOptions { DeadMinSamples = 1 } });
+        LayerSnapshot Layer(string name, float[] pre) => new() { Name = name, Activation = relu, Units = 2, PreWidth = 2, Rows = 4, Pre = pre };
+        var dead = Enumerable.Repeat(-1f, 8).ToArray();
+        float[] half = [-1, 1, -1, 2, -1, 3, -1, 4];
+        var e = Assert.Throws<ArgumentException>(() => session.Check(1, [Layer("a", dead), Layer("b", half), Layer("a", half)]));
+        Assert.StartsWith("Layers 1 and 3 of the check are both named 'a'; give every layer its own name (findings are reported by name).", e.Message, StringComparison.Ordinal);
+        Assert.Equal("layers", e.ParamName);
+        Assert.Equal(0, session.Checks);
+        Assert.Empty(session.Layers);
+
+        // F7: a layer without a name is refused too.
+        foreach (string name in new[] { "", " " })
+        {
+            var blank = Assert.Throws<ArgumentException>(() => session.Check(1, [Layer("a", dead), Layer(name, half)]));
+            Assert.StartsWith("Layer 2 of the check has no name", blank.Message, StringComparison.Ordinal);
+        }
+
+        // Distinct names keep both findings, the critical one included.
+        session.Check(1, [Layer("a", dead), Layer("b", half)]);
+        Assert.Equal([("a", Severity.Critical), ("b", Severity.Warning)], session.Findings.Where(f => f.Finding.Kind == FindingKind.DeadUnits).Select(f => (f.Finding.Layer, f.Finding.Severity)));
+    }
+
+    [Fact]
+    public void Null_thresholds_or_session_settings_are_refused_when_set_not_at_the_first_training_step()
+    {
+        // F4: Thresholds = null! was accepted, and the first training step threw a NullReferenceException.
+        var e = Assert.Throws<ArgumentException>(() => new DiagnosticsSessionOptions { Thresholds = null! });
+        Assert.StartsWith("DiagnosticsSessionOptions.Thresholds must not be null; leave it out for the default thresholds.", e.Message, StringComparison.Ordinal);
+        var s = Assert.Throws<ArgumentException>(() => new NetworkDiagnosticsOptions { Session = null! });
+        Assert.StartsWith("NetworkDiagnosticsOptions.Session must not be null", s.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_nan_gradient_norm_reads_nan_in_the_table_and_a_missing_one_a_dash()
+    {
+        // F7: both printed "—", so a diverged gradient looked like a dump without gradients.
+        string LastCell(double? norm)
+        {
+            var session = new DiagnosticsSession();
+            session.Check(1, [Snapshots.Layer("h", "tanh", TanhPre(0), 8) with { GradientNorm = norm }, Snapshots.Layer("out", "linear", Varied(2), 2) with { GradientNorm = norm }]);
+            var text = session.Report("t", 0, 0).ToText();
+            return text.Split('\n').Single(l => l.TrimStart().StartsWith("h ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1];
+        }
+
+        Assert.Equal("NaN", LastCell(double.NaN));
+        Assert.Equal("∞", LastCell(double.PositiveInfinity));
+        Assert.Equal("0.5", LastCell(0.5));
+        Assert.Equal("—", LastCell(null));
+    }
+
     [Fact]
     public void Training_stops_when_saturation_turns_critical()
     {

@@ -76,6 +76,23 @@ public class NetworkDiagnosticsTests
     }
 
     [Fact]
+    public void A_critical_finding_before_training_stops_it_before_the_first_step()
+    {
+        // F7: zero-initialised hidden layers (symmetric_init, critical, found by Attach) still ran one training step
+        // ("1 steps, 1 checks") before --stop-on-critical stopped.
+        var net = new Mlp(2, [new(16, "tanh", new Initializer(InitKind.Zeros)), new(2, "linear")]);
+        net.Initialize(Initializer.Auto, 3);
+        var before = net.Layers.SelectMany(l => l.Weights.Concat(l.Bias)).ToArray();
+        var (result, d) = Train(net, Spirals(), epochs: 2, every: 1, stop: true);
+        Assert.True(result.StoppedEarly);
+        Assert.Empty(result.History);
+        Assert.Equal(0, d.Step);
+        Assert.Equal(0, d.Session.Checks);
+        Assert.StartsWith("critical finding symmetric_init in layer0 before training", result.Message, StringComparison.Ordinal);
+        Assert.Equal(before, net.Layers.SelectMany(l => l.Weights.Concat(l.Bias)));
+    }
+
+    [Fact]
     public void Deep_sigmoid_stack_with_standard_normal_init_saturates_and_its_gradients_vanish()
     {
         var data = Gaussian(256, 64, 4, seed: 2);
@@ -149,10 +166,31 @@ public class NetworkDiagnosticsTests
         net.Initialize(Initializer.Auto, 5);
         var (result, d) = Train(net, data, epochs: 3, every: 1, lr: 1.0, optimizer: new Sgd());
         Assert.True(result.Diverged);
-        var exploding = Single(d, FindingKind.ExplodingGradients);
+        var exploding = Assert.Single(d.Findings, f => f.Finding.Kind == FindingKind.ExplodingGradients && f.Finding.Layer == "layer0");
         Assert.Equal(2, exploding.FirstStep);
         Assert.True(exploding.Finding.Evidence["growth"] > 1e3, $"growth {exploding.Finding.Evidence["growth"]}");
         Assert.True(exploding.Finding.Evidence["gradient_norm"] > exploding.Finding.Evidence["weight_norm"]);
+
+        // F1: the finding follows the run to its last check (it was frozen at its first), with that check's norm.
+        Assert.Equal(d.Step, exploding.Finding.Step);
+        Assert.Equal(d.Step - 1, exploding.Occurrences);
+        Assert.Equal(d.Session.GradientFlow[^1].Norms[0], exploding.Finding.Evidence["gradient_norm"]);
+        Assert.Equal(Severity.Critical, exploding.Finding.Severity);
+    }
+
+    [Fact]
+    public void Stop_on_critical_stops_an_exploding_run_when_its_warning_turns_critical_before_it_diverges()
+    {
+        // F1: the exploding warning was never updated, so --stop-on-critical could not stop on it and the run went on
+        // until the loss was NaN.
+        var data = Synthetic.Create("sine", 512, 0, seed: 5);
+        var net = Mlp.Build(1, [32, 32], "relu", 1);
+        net.Initialize(Initializer.Auto, 5);
+        var (result, d) = Train(net, data, epochs: 3, every: 1, stop: true, lr: 1.0, optimizer: new Sgd());
+        Assert.False(result.Diverged);
+        Assert.True(result.StoppedEarly);
+        Assert.Contains("critical finding exploding_gradients in layer", result.Message, StringComparison.Ordinal);
+        Assert.All(d.Session.GradientFlow.SelectMany(p => p.Norms), n => Assert.True(double.IsFinite(n)));
     }
 
     [Fact]
@@ -404,6 +442,65 @@ public class NetworkDiagnosticsTests
         Assert.Contains("on a regression task", Assert.Single(NetworkDiagnostics.OutputFindings(Mlp.Build(2, [4], "relu", 1), regression, Losses.BinaryCrossEntropy)).Explanation, StringComparison.Ordinal);
         var sigmoid = Mlp.Build(2, [4], "relu", 3, "sigmoid");
         Assert.Contains("squashed twice", Assert.Single(NetworkDiagnostics.OutputFindings(sigmoid, data, Losses.MultiLabelBinaryCrossEntropy)).Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Observing_another_network_is_refused_with_a_clear_exception()
+    {
+        // F5: added with AddObserver to a deeper network, OnForward threw a bare IndexOutOfRangeException; to a network
+        // with as many layers, it ran silently, with that network's activations and this one's weight norms.
+        var net = Mlp.Build(3, [4], "relu", 2);
+        net.Initialize(Initializer.Auto, 1);
+        var d = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Every = 1 });
+        var deeper = Mlp.Build(3, [4, 4, 4], "relu", 2);
+        deeper.Initialize(Initializer.Auto, 1);
+        deeper.AddObserver(d);
+        var x = new float[6];
+        var e = Assert.Throws<InvalidOperationException>(() => deeper.Forward(x, 2));
+        Assert.Equal("This NetworkDiagnostics was created for another network (3 → 4 → 2) and cannot observe this one: create one NetworkDiagnostics per network and start it with Attach().", e.Message);
+
+        // A twin of the same shape passes the forward checks and is caught at its first backward pass, before any check runs.
+        var twin = Mlp.Build(3, [4], "relu", 2);
+        twin.Initialize(Initializer.Auto, 2);
+        twin.AddObserver(d);
+        twin.Forward(x, 2);
+        Assert.Throws<InvalidOperationException>(() => twin.Backward(x, new float[4], 2));
+        Assert.Equal(0, d.Step);
+        Assert.Equal(0, d.Session.Checks);
+
+        // The network it was made for is observed as before, also when added by hand.
+        twin.RemoveObserver(d);
+        net.AddObserver(d);
+        net.Forward(x, 2);
+        net.Backward(x, new float[4], 2);
+        Assert.Equal(1, d.Step);
+        Assert.Equal(1, d.Session.Checks);
+    }
+
+    [Fact]
+    public void Attaching_again_after_detach_does_not_rerun_the_init_check_on_trained_weights()
+    {
+        // F6: Detach() then Attach() checked the trained weights and reported them as an init_scale finding "before
+        // training". The initialisation is checked once per diagnostics object, at the first Attach.
+        var net = Mlp.Build(2, [16, 16], "relu", 1);
+        net.Initialize(Initializer.Auto, 1);
+        using var d = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Every = 10 }).Attach();
+        Assert.Empty(d.Findings);
+
+        // As training might leave them: every weight 8× its initial size (64× the variance He gives relu).
+        foreach (var layer in net.Layers)
+        {
+            foreach (ref float w in layer.Weights.AsSpan()) w *= 8;
+        }
+
+        Assert.Contains(ActivationKit.Diagnostics.InitCheck.Check(NetworkDiagnostics.Weights(net)), f => f.Kind == FindingKind.InitScale);
+        d.Detach();
+        d.Attach();
+        Assert.Empty(d.Findings);
+
+        // A new diagnostics object does check the weights it is given.
+        using var fresh = new NetworkDiagnostics(net).Attach();
+        Assert.Contains(fresh.Findings, f => f.Finding.Kind == FindingKind.InitScale && f.FirstStep is null);
     }
 
     [Fact]

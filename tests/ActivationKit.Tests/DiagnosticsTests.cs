@@ -469,15 +469,83 @@ public class DiagnosticsTests
     }
 
     [Fact]
-    public void Exploding_gradients_are_reported_once_with_the_layer()
+    public void Exploding_gradients_are_reported_at_every_check_they_hold_not_once_per_monitor()
     {
+        // F1: the monitor reported each kind once and then went quiet, so a session never saw newer evidence or a
+        // warning that turned critical. Every check where a layer's gradient explodes gives its finding again.
         var monitor = new GradientFlowMonitor();
         Assert.Empty(monitor.Record(0, [1.0, 1.0]));
         var f = Assert.Single(monitor.Record(1, [1.0, double.NaN], ["dense1", "dense2"]));
         Assert.Equal(FindingKind.ExplodingGradients, f.Kind);
         Assert.Equal(Severity.Critical, f.Severity);
         Assert.Equal("dense2", f.Layer);
-        Assert.Empty(monitor.Record(2, [1.0, double.NaN]));
+        Assert.Equal("The gradient of dense2 became NaN: training has diverged.", f.Explanation);
+        Assert.True(double.IsNaN(f.Evidence["growth"]), "the growth of a NaN norm is NaN, not 0");
+        Assert.Equal(1.0, f.Evidence["initial_norm"]);
+
+        var again = monitor.Record(2, [double.PositiveInfinity, double.NaN], ["dense1", "dense2"]);
+        Assert.Equal(["dense1", "dense2"], again.Select(x => x.Layer));
+        Assert.All(again, x => Assert.Equal(2, x.Step));
+    }
+
+    [Fact]
+    public void A_gradient_that_is_not_finite_at_the_first_check_is_not_said_to_have_become_so()
+    {
+        // F7: a single dump with a NaN gradient read "became NaN" and "growth = 0".
+        var f = Assert.Single(new GradientFlowMonitor().Record(1, [double.NaN, 1.0], ["fc1", "fc2"]));
+        Assert.Equal("The gradient of fc1 is NaN: training has diverged.", f.Explanation);
+        Assert.True(double.IsNaN(f.Evidence["growth"]));
+        Assert.False(f.Evidence.ContainsKey("largest_initial_norm"));
+    }
+
+    [Fact]
+    public void An_exploding_gradient_escalates_to_critical_at_a_thousand_times_its_yardstick()
+    {
+        // F1: warning from growth > 10³× and ‖∂L/∂W‖ ≥ ‖W‖; critical from ‖∂L/∂W‖ ≥ 10³·‖W‖ (CriticalFactor).
+        var monitor = new GradientFlowMonitor();
+        Assert.Empty(monitor.Record(1, [0.279, 0.31], ["layer0", "layer1"], [5.0, 6.0]));
+        var warning = Assert.Single(monitor.Record(2, [1.74e3, 0.5], ["layer0", "layer1"], [5.2, 6.1]));
+        Assert.Equal(Severity.Warning, warning.Severity);
+        Assert.Equal("The gradient norm of layer0 grew 6.24E+03× since the first step (0.279 → 1.74E+03), 335× the norm of the weights it updates (5.2).", warning.Explanation);
+        var still = Assert.Single(monitor.Record(3, [5.19e3, 0.5], ["layer0", "layer1"], [5.2, 6.1]));
+        Assert.Equal(Severity.Warning, still.Severity);
+        Assert.Equal(3, still.Step);
+        var critical = Assert.Single(monitor.Record(4, [5.3e3, 0.5], ["layer0", "layer1"], [5.2, 6.1]));
+        Assert.Equal(Severity.Critical, critical.Severity);
+        Assert.Equal(5.3e3, critical.Evidence["gradient_norm"]);
+        Assert.EndsWith("1.02E+03× the norm of the weights it updates (5.2): one SGD step at learning rate 0.00098 would move them by their whole size, and training is diverging.", critical.Explanation, StringComparison.Ordinal);
+
+        // Without the weights the yardstick is the largest first norm (0.31 here).
+        var bare = new GradientFlowMonitor();
+        Assert.Empty(bare.Record(1, [0.001, 0.31]));
+        Assert.Equal(Severity.Warning, Assert.Single(bare.Record(2, [300.0, 0.31])).Severity);
+        var c = Assert.Single(bare.Record(3, [320.0, 0.31]));
+        Assert.Equal(Severity.Critical, c.Severity);
+        Assert.EndsWith("the largest gradient norm of any layer at the first step (0.31): training is diverging.", c.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Vanishing_gradients_are_reported_at_every_check_of_the_streak_and_escalate_below_a_millionth()
+    {
+        // F1: the ratio stayed below 10⁻³ at all 9 checks of the tester's run, yet the finding said "1 occurrence,
+        // steps = 3" from step 100. Warning below VanishingRatio (10⁻³), critical below VanishingRatio / 10³.
+        var monitor = new GradientFlowMonitor();
+        Assert.Empty(monitor.Record(1, [1e-4, 1.0]));
+        Assert.Empty(monitor.Record(2, [1e-4, 1.0]));
+        var third = Assert.Single(monitor.Record(3, [2e-4, 1.0]));
+        Assert.Equal(Severity.Warning, third.Severity);
+        Assert.Equal(3, third.Evidence["steps"]);
+        var fourth = Assert.Single(monitor.Record(4, [1e-9, 1.0]));
+        Assert.Equal(Severity.Critical, fourth.Severity);
+        Assert.Equal(4, fourth.Evidence["steps"]);
+        Assert.Equal(1e-9, fourth.Evidence["first_to_last_ratio"]);
+        Assert.Equal("The first layer's gradient is 1E-09 times the last layer's for 4 checks in a row: the early layers barely learn.", fourth.Explanation);
+
+        // A healthy check ends the streak; it must be long enough again before the finding comes back.
+        Assert.Empty(monitor.Record(5, [0.5, 1.0]));
+        Assert.Empty(monitor.Record(6, [1e-4, 1.0]));
+        Assert.Empty(monitor.Record(7, [1e-4, 1.0]));
+        Assert.Equal(3, Assert.Single(monitor.Record(8, [1e-4, 1.0])).Evidence["steps"]);
     }
 
     [Fact]
@@ -500,13 +568,16 @@ public class DiagnosticsTests
     {
         var monitor = new GradientFlowMonitor();
         Assert.Empty(monitor.Record(1, [2.79, 3.1], ["layer0", "layer1"], [5.0, 6.0]));
-        var f = Assert.Single(monitor.Record(2, [1.74e5, 9e4], ["layer0", "layer1"], [5.2, 6.1]));
+        var found = monitor.Record(2, [1.74e5, 9e4], ["layer0", "layer1"], [5.2, 6.1]);
+
+        // Every layer that explodes is named (F1: only the first one was).
+        Assert.Equal(["layer0", "layer1"], found.Select(x => x.Layer));
+        var f = found[0];
         Assert.Equal(FindingKind.ExplodingGradients, f.Kind);
-        Assert.Equal(Severity.Warning, f.Severity);
-        Assert.Equal("layer0", f.Layer);
+        Assert.Equal(Severity.Critical, f.Severity);
         Assert.Equal(5.2, f.Evidence["weight_norm"]);
         Assert.Equal(1.74e5 / 2.79, f.Evidence["growth"], 9);
-        Assert.Equal("The gradient norm of layer0 grew 6.24E+04× since the first step (2.79 → 1.74E+05), 3.35E+04× the norm of the weights it updates (5.2).", f.Explanation);
+        Assert.Equal("The gradient norm of layer0 grew 6.24E+04× since the first step (2.79 → 1.74E+05), 3.35E+04× the norm of the weights it updates (5.2): one SGD step at learning rate 3E-05 would move them by their whole size, and training is diverging.", f.Explanation);
 
         // Growth past the threshold with a norm still below the weights' is not enough.
         var small = new GradientFlowMonitor();
@@ -774,6 +845,30 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void A_near_even_split_between_the_tails_is_blamed_on_the_initialisation_scale_not_on_the_biases()
+    {
+        // F2: tanh with zero biases and N(0, 10²) weights had 50.4 % of its saturated values low and 49.6 % high, and
+        // was told to check its biases (`upper >= lower` had no margin). 118 rows × 4: 60 rows at −5, 58 at +5.
+        var tanh = ActivationCatalog.Create("tanh");
+        var pre = Enumerable.Range(0, 118 * 4).Select(i => i / 4 < 60 ? -5f : 5f).ToArray();
+        var m = SaturationDetector.MeasureTails(tanh, pre, 4);
+        Assert.Equal(1.0, m.Fraction);
+        Assert.True(m.LowerFraction > m.UpperFraction);
+        var even = SaturationDetector.ToFinding("fc1", tanh, m)!.Fix;
+        Assert.DoesNotContain("bias", even, StringComparison.Ordinal);
+        Assert.Equal("These are split between both flat tails of tanh (51 % below, 49 % above): the pre-activations are spread too wide, not shifted, so scale the initialisation down (Glorot (Xavier) for tanh) and normalise the inputs, or use a hidden activation without flat tails (ReLU family with He initialisation).", even);
+
+        // The margin: one tail must hold at least twice the other's share (OneSidedRatio); exactly 2:1 is one-sided.
+        string Fix(double low, double high) => SaturationDetector.ToFinding("l", tanh, new SaturationMeasurement(low + high, new double[4], low, high))!.Fix;
+        Assert.StartsWith("These are split between both flat tails", Fix(0.33, 0.2), StringComparison.Ordinal);
+        Assert.StartsWith("These are split between both flat tails", Fix(0.2, 0.39), StringComparison.Ordinal);
+        Assert.StartsWith("Most of these sit in the lower flat tail of tanh: check the biases", Fix(0.4, 0.2), StringComparison.Ordinal);
+        Assert.StartsWith("Use a hidden activation without an upper flat region", Fix(0.2, 0.4), StringComparison.Ordinal);
+        Assert.StartsWith("Use a hidden activation without an upper flat region", Fix(0, 0.6), StringComparison.Ordinal);
+        Assert.Equal(2.0, SaturationDetector.OneSidedRatio);
+    }
+
+    [Fact]
     public void Large_layers_are_measured_in_blocks_with_the_same_result()
     {
         // 70 000 values of 7 units: more than one block of whole rows; a prelu per channel keeps its columns.
@@ -786,6 +881,76 @@ public class DiagnosticsTests
         Assert.Equal(1.0, m.PerUnit[1]);
         Assert.Equal(0.0, m.PerUnit[0]);
         Assert.Equal(1.0 / 7, m.Fraction, 12);
+    }
+
+    public static TheoryData<string, double, string> BadThresholds()
+    {
+        var data = new TheoryData<string, double, string>();
+        void Add(string option, string range, params double[] values)
+        {
+            foreach (double v in values) data.Add(option, v, range);
+        }
+
+        // F4: each of these was accepted and made a detector fire on healthy layers (or never, or crash).
+        Add(nameof(DiagnosticsOptions.DeadWarningFraction), "in (0, 1]", 0, -1, 1.5, double.NaN, double.PositiveInfinity);
+        Add(nameof(DiagnosticsOptions.DeadCriticalFraction), "in (0, 1]", 0, -0.5, 2, double.NaN);
+        Add(nameof(DiagnosticsOptions.DeadMinSamples), "at least 1", 0, -3);
+        Add(nameof(DiagnosticsOptions.SaturationDerivativeFraction), "in (0, 1)", 0, 1, -0.05, double.NaN);
+        Add(nameof(DiagnosticsOptions.SaturationWarningFraction), "in (0, 1]", 0, -1, 1.01, double.NaN);
+        Add(nameof(DiagnosticsOptions.VanishingRatio), "in (0, 1)", 0, 1, 5, -1e-3, double.NaN);
+        Add(nameof(DiagnosticsOptions.VanishingSteps), "at least 1", 0, -1);
+        Add(nameof(DiagnosticsOptions.ExplodingGrowth), "a finite number above 1", 1, 0.5, 0, double.NaN, double.PositiveInfinity);
+        Add(nameof(DiagnosticsOptions.ExplodingWeightRatio), "a finite number above 0", 0, -1, double.NaN, double.PositiveInfinity);
+        Add(nameof(DiagnosticsOptions.CollapseRelativeSpread), "in (0, 1)", 0, -1e-6, 1, double.NaN);
+        Add(nameof(DiagnosticsOptions.InitScaleFactor), "a finite number above 1", 1, 0.5, 0, double.NaN, double.PositiveInfinity);
+        Add(nameof(DiagnosticsOptions.InitSensitiveScaleFactor), "a finite number above 1", 1, 0.9, double.NaN);
+        Add(nameof(DiagnosticsOptions.InitCompoundFactor), "a finite number above 1", 1, -100, double.NaN);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BadThresholds))]
+    public void Every_threshold_outside_its_range_is_refused_with_the_option_and_its_range(string option, double value, string range)
+    {
+        var property = typeof(DiagnosticsOptions).GetProperty(option)!;
+        var e = Assert.Throws<ArgumentException>(() =>
+        {
+            try
+            {
+                property.SetValue(new DiagnosticsOptions(), property.PropertyType == typeof(int) ? (object)(int)value : value);
+            }
+            catch (System.Reflection.TargetInvocationException t) when (t.InnerException is not null)
+            {
+                throw t.InnerException;
+            }
+        });
+        string shown = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.StartsWith($"DiagnosticsOptions.{option} must be {range}, got {shown}.", e.Message, StringComparison.Ordinal);
+        Assert.Equal(option, e.ParamName);
+    }
+
+    [Fact]
+    public void Thresholds_at_the_ends_of_their_ranges_are_accepted_and_checked_in_with_expressions_too()
+    {
+        var o = new DiagnosticsOptions
+        {
+            DeadWarningFraction = 1,
+            DeadCriticalFraction = 1,
+            DeadMinSamples = 1,
+            SaturationDerivativeFraction = 0.999,
+            SaturationWarningFraction = 1,
+            VanishingRatio = 1e-300,
+            VanishingSteps = 1,
+            ExplodingGrowth = 1.0001,
+            ExplodingWeightRatio = 1e-9,
+            CollapseRelativeSpread = 0.5,
+            InitScaleFactor = 1.01,
+            InitSensitiveScaleFactor = 1.01,
+            InitCompoundFactor = 1.01,
+        };
+        Assert.Equal(1, o.VanishingSteps);
+        Assert.Throws<ArgumentException>(() => o with { VanishingSteps = 0 });
+        Assert.Equal(new DiagnosticsOptions(), new DiagnosticsOptions() with { });
     }
 
     [Fact]

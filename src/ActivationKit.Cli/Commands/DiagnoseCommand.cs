@@ -103,6 +103,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
     private static DiagnosticsReport FromModel(Settings s)
     {
         bool? header = Csv.ParseHeader(s.Header);
+        if (Directory.Exists(s.Model)) throw new UsageException($"The model file '{s.Model}' is a folder; give the file saved by train --save (a FOLDER of .npy arrays goes without --model).");
         if (!File.Exists(s.Model)) throw new UsageException($"The model file '{s.Model}' does not exist.");
         var (net, meta) = ModelFile.Load(s.Model!);
         var data = LoadData(s, meta, header);
@@ -110,7 +111,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         {
             // A model with several outputs of their own (multilabel, multi-output regression) reads as many label columns.
             bool severalTargets = net.OutputSize > 1 && !data.IsClassification && data.TargetColumns == 1 && data.FeatureCount + 1 - net.InputSize == net.OutputSize;
-            throw new UsageException($"The data '{data.Name}' has {data.FeatureCount} features but the model takes {net.InputSize} inputs"
+            throw new UsageException($"The data '{data.Name}' has {data.FeatureCount} feature{(data.FeatureCount == 1 ? "" : "s")} but the model takes {net.InputSize} input{(net.InputSize == 1 ? "" : "s")}"
                 + (severalTargets ? $"; it has {net.OutputSize} outputs, so give its {net.OutputSize} label columns with --label-column, separated by commas (header names or 0-based indices)." : "."));
         }
 

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Globalization;
+using System.Numerics;
 using ActivationKit.Cli.IO;
 using ActivationKit.Nn;
 using ActivationKit.Nn.Data;
@@ -35,9 +37,34 @@ public class DiagnoseOptions : CommandSettings, IDiagnoseOptions
     public bool Diagnose { get; init; }
 
     /// <inheritdoc />
+    public int? DiagnoseEvery { get; init; }
+
+    /// <summary>
+    /// <c>--diagnose-every</c> as typed, parsed into <see cref="DiagnoseEvery"/> as it is set (before anything is
+    /// loaded): taken as text so that a whole number too large for a step count is told so with the largest one
+    /// (the option parser said 99999999999 "takes a whole number", which it is).
+    /// </summary>
+    /// <exception cref="UsageException">Not a whole number, or one outside [1, <see cref="int.MaxValue"/>].</exception>
     [CommandOption("--diagnose-every <N>")]
     [Description("Run the checks every N training steps (and at the first). Default: 50. Implies --diagnose.")]
-    public int? DiagnoseEvery { get; init; }
+    public string? DiagnoseEveryText
+    {
+        get => DiagnoseEvery?.ToString(CultureInfo.InvariantCulture);
+        init => DiagnoseEvery = ParseSteps(value);
+    }
+
+    private static int? ParseSteps(string? text)
+    {
+        if (text is null) return null;
+        if (!BigInteger.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var steps))
+        {
+            throw new UsageException($"--diagnose-every takes a whole number, got '{text}'.");
+        }
+
+        if (steps < 1) throw new UsageException($"--diagnose-every must be at least 1 step, got {steps}.");
+        if (steps > int.MaxValue) throw new UsageException($"--diagnose-every must be at most {int.MaxValue} steps, got {steps}.");
+        return (int)steps;
+    }
 
     /// <inheritdoc />
     [CommandOption("--stop-on-critical")]

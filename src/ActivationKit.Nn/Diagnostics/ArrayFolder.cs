@@ -104,7 +104,7 @@ public static class ArrayFolder
             var f = DenseLayer.ResolveActivation(spec);
             var (data, rows, cols) = Read2D(directory, files[i]);
             string name = Path.GetFileNameWithoutExtension(files[i]);
-            layers.Add(kind == ArrayKind.Pre ? FromPre(name, f, data, rows, cols, files[i]) : FromPost(name, f, data, rows, cols, files[i]));
+            layers.Add(kind == ArrayKind.Pre ? FromPre(name, f, data, rows, cols, files[i]) : FromPost(name, f, data, rows, cols, files[i], manifest: false));
         }
 
         CheckRows(layers, files);
@@ -144,6 +144,7 @@ public static class ArrayFolder
                 if (l.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where} must be an object.");
                 CheckKeys(l, LayerKeys, where);
                 string name = Text(l, "name", where) ?? $"layer{index}";
+                if (string.IsNullOrWhiteSpace(name)) throw new InvalidDataException($"{where}: \"name\" is empty; give the layer a name, or leave the key out for the default layer{index}.");
                 if (layers.FindIndex(x => x.Name == name) is int twin and >= 0)
                 {
                     throw new InvalidDataException($"{ManifestName}: layers {twin + 1} and {index + 1} are both named '{name}'; give every layer its own name (findings are reported by name).");
@@ -166,7 +167,7 @@ public static class ArrayFolder
                 if (postFile is not null)
                 {
                     var (d, r, c) = Read2D(directory, postFile);
-                    fromPost = FromPost(name, f, d, r, c, postFile);
+                    fromPost = FromPost(name, f, d, r, c, postFile, manifest: true);
                     files.Add(postFile);
                 }
 
@@ -260,9 +261,10 @@ public static class ArrayFolder
         throw new InvalidDataException($"Layer '{name}': {f} has {f.Channels} slopes, one per unit, but {file} has {cols} columns; use num_parameters=1 (one shared slope) or num_parameters={cols}.");
     }
 
-    private static LayerSnapshot FromPost(string name, Activation? f, float[] data, int rows, int cols, string file)
+    private static LayerSnapshot FromPost(string name, Activation? f, float[] data, int rows, int cols, string file, bool manifest)
     {
         CheckChannels(name, f, cols, file);
+        CheckOutputRange(f, data, file, manifest);
         return new LayerSnapshot
         {
             Name = name,
@@ -272,6 +274,68 @@ public static class ArrayFolder
             Rows = rows,
             Post = data,
         };
+    }
+
+    /// <summary>
+    /// Activations outside what the function can output are not its activations (pre-activations dumped as
+    /// <c>post</c>, or the wrong activation named): tanh "activations" of ±3.5 were diagnosed as if they were. Checked
+    /// only on the sides the catalog marks bounded, against the function's extremes at its own parameters (sampled in
+    /// double: hardtanh(−2, 2) outputs ±2), with room for float rounding and float16 dumps (10⁻³ of the bound, at least
+    /// 10⁻³): a sigmoid rounded to exactly 1, or gelu's minimum rounded past −0.16997, is accepted.
+    /// </summary>
+    private static void CheckOutputRange(Activation? f, float[] data, string file, bool manifest)
+    {
+        // One set of parameters per function: prelu(num_parameters=C) has a range per channel (and is unbounded below).
+        if (f is null || f.Info.Kind != Catalog.ActivationKind.Elementwise || f.Channels != 1 || !(f.Info.BoundedBelow || f.Info.BoundedAbove)) return;
+        var (low, high) = OutputExtremes(f);
+        double lowest = f.Info.BoundedBelow ? low - (1e-3 * Math.Max(1, Math.Abs(low))) : double.NegativeInfinity;
+        double highest = f.Info.BoundedAbove ? high + (1e-3 * Math.Max(1, Math.Abs(high))) : double.PositiveInfinity;
+        long outside = 0;
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        foreach (float v in data)
+        {
+            // NaN and ∞ are the session's non_finite finding, not a question of range.
+            if (!float.IsFinite(v) || (v >= lowest && v <= highest)) continue;
+            outside++;
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+
+        if (outside == 0) return;
+        string range = $"{(f.Info.BoundedBelow ? "[" + Number(low) : "(−∞")}, {(f.Info.BoundedAbove ? Number(high) + "]" : "∞)")}";
+        string span = min == max ? Number(min) : $"{Number(min)} to {Number(max)}";
+        throw new InvalidDataException(
+            $"{file} holds {outside} value(s) outside what {f} outputs, {range} ({span}), so they are not its activations; "
+            + (manifest ? $"if they are pre-activations, list the file as \"pre\" in {ManifestName}." : "if they are pre-activations, leave out --arrays post."));
+
+        static string Number(double v) => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture).Replace('-', '−');
+    }
+
+    /// <summary>The smallest and largest outputs of <paramref name="f"/>, sampled in double every 1/1024 over [−40, 40] and at ±2^k to the double range.</summary>
+    private static (double Low, double High) OutputExtremes(Activation f)
+    {
+        var points = new List<double>();
+        for (int k = -40 * 1024; k <= 40 * 1024; k++) points.Add(k / 1024.0);
+        for (int e = 6; e <= 1022; e++)
+        {
+            double p = Math.ScaleB(1, e);
+            points.AddRange([p, -p, 1.5 * p, -1.5 * p]);
+        }
+
+        int channels = f.Channels;
+        var x = new double[points.Count * channels];
+        for (int i = 0; i < points.Count; i++) x.AsSpan(i * channels, channels).Fill(points[i]);
+        var y = new double[x.Length];
+        f.Forward(x, y, channels);
+        double low = double.PositiveInfinity, high = double.NegativeInfinity;
+        foreach (double v in y)
+        {
+            if (!double.IsFinite(v)) continue;
+            low = Math.Min(low, v);
+            high = Math.Max(high, v);
+        }
+
+        return (low, high);
     }
 
     private static LayerWeights Weights(string directory, string file, string layout, LayerSnapshot layer, string where)
@@ -338,6 +402,15 @@ public static class ArrayFolder
     {
         if (Path.IsPathRooted(file) || file.Split('/', '\\').Contains("..")) throw new InvalidDataException($"'{file}' in {ManifestName} must be a file name inside the folder.");
         string path = Path.Combine(directory, file);
+        if (Directory.Exists(path))
+        {
+            // "." (or "") is there, as the folder itself: "is not in the folder" sent the user looking for a missing file.
+            bool itself = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) == Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+            throw new InvalidDataException(itself
+                ? $"'{file}' in {ManifestName} is the folder itself, not a .npy file in it; give the file's name."
+                : $"'{file}' in {ManifestName} is a folder, not a .npy file; give the file's name.");
+        }
+
         if (!File.Exists(path)) throw new FileNotFoundException($"{file} is listed in {ManifestName} but is not in '{directory}'.", path);
         // numpy.save(w.T) writes Fortran order; read as numpy.load would (the layout a transposed PyTorch weight has).
         var a = Npy.Read(path, fortranOrder: true);

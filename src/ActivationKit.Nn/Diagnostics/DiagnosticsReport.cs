@@ -176,7 +176,7 @@ public sealed record DiagnosticsReport
         {
             var c = l.Checks[^1];
             var s = c.Activations;
-            rows.Add([l.Name, l.Activation, l.Units.ToString(inv), Format(s.Mean), Format(s.Std), Format(s.Min), Format(s.Max), Percent(s.FractionNegative), Percent(c.DeadFraction), Percent(c.SaturatedFraction), Format(c.GradientNorm)]);
+            rows.Add([l.Name, l.Activation, l.Units.ToString(inv), Format(s.Mean), Format(s.Std), Format(s.Min), Format(s.Max), Percent(s.FractionNegative), Percent(c.DeadFraction), Percent(c.SaturatedFraction), c.HasGradientNorm ? Norm(c.GradientNorm) : "—"]);
         }
 
         var widths = Enumerable.Range(0, rows[0].Length).Select(j => rows.Max(r => r[j].Length)).ToArray();
@@ -195,6 +195,10 @@ public sealed record DiagnosticsReport
     };
 
     private static string Format(double v) => double.IsNaN(v) ? "—" : v.ToString("G3", CultureInfo.InvariantCulture);
+
+    // A gradient norm that was given prints NaN or ∞ as such: the dash is for a layer without one.
+    private static string Norm(double v) =>
+        double.IsNaN(v) ? "NaN" : double.IsInfinity(v) ? (v > 0 ? "∞" : "−∞") : v.ToString("G3", CultureInfo.InvariantCulture);
 
     // Counts print whole; NaN and infinities print as such (a dash would hide a diverged value).
     private static string Evidence(double v) =>

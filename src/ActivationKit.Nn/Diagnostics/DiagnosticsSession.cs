@@ -6,8 +6,12 @@ namespace ActivationKit.Nn.Diagnostics;
 /// <summary>Settings of a diagnostics session (live or offline).</summary>
 public sealed record DiagnosticsSessionOptions
 {
-    /// <summary>The detectors' thresholds.</summary>
-    public DiagnosticsOptions Thresholds { get; init; } = new();
+    /// <summary>The detectors' thresholds (not null: leave it out for the defaults).</summary>
+    public DiagnosticsOptions Thresholds
+    {
+        get;
+        init => field = value ?? throw new ArgumentException("DiagnosticsSessionOptions.Thresholds must not be null; leave it out for the default thresholds.", nameof(Thresholds));
+    } = new();
 
     /// <summary>
     /// A unit is reported dead once it was dead at this many consecutive checks, so one batch in which a sparse unit
@@ -55,8 +59,11 @@ public sealed record LayerCheck
     /// <summary>Fraction of saturated pre-activations (NaN when not applicable).</summary>
     public double SaturatedFraction { get; init; } = double.NaN;
 
-    /// <summary>‖∂L/∂W‖, or NaN when unknown.</summary>
+    /// <summary>‖∂L/∂W‖, or NaN when unknown (<see cref="HasGradientNorm"/> tells an unknown norm from one that is NaN).</summary>
     public double GradientNorm { get; init; } = double.NaN;
+
+    /// <summary>True when the check was given the layer's gradient norm, even a NaN one (a diverged gradient).</summary>
+    public bool HasGradientNorm { get; init; }
 }
 
 /// <summary>A layer's description and its numbers at every check.</summary>
@@ -162,10 +169,16 @@ public sealed class DiagnosticsSession
     /// Runs every detector on the layers (input side first) seen at <paramref name="step"/> and returns the findings of
     /// this check. The layer list must describe the same network at every check.
     /// </summary>
+    /// <exception cref="ArgumentException">
+    /// No layers, a layer without a name, two layers with the same name (findings are kept per kind and layer name, so
+    /// one layer's finding would replace the other's), another number of layers than earlier checks, or arrays whose
+    /// size does not fit the layer's rows and columns.
+    /// </exception>
     public IReadOnlyList<Finding> Check(long step, IReadOnlyList<LayerSnapshot> layers)
     {
         ArgumentNullException.ThrowIfNull(layers);
         if (layers.Count == 0) throw new ArgumentException("A check needs at least one layer.", nameof(layers));
+        CheckNames(layers);
         EnsureLayers(layers);
         var t = _options.Thresholds;
         var found = new List<Finding>();
@@ -258,6 +271,7 @@ public sealed class DiagnosticsSession
                 DeadFraction = deadFraction,
                 SaturatedFraction = saturated,
                 GradientNorm = layer.GradientNorm ?? double.NaN,
+                HasGradientNorm = layer.GradientNorm is not null,
             });
         }
 
@@ -291,6 +305,20 @@ public sealed class DiagnosticsSession
 
     private bool LossCancelsOutputSlope(Activation? output) =>
         output?.Name == "sigmoid" && _options.OutputLoss?.Trim().ToLowerInvariant() == "bce";
+
+    private static void CheckNames(IReadOnlyList<LayerSnapshot> layers)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var layer = layers[i] ?? throw new ArgumentException($"Layer {i + 1} of the check is null.", nameof(layers));
+            if (string.IsNullOrWhiteSpace(layer.Name)) throw new ArgumentException($"Layer {i + 1} of the check has no name; give every layer a name (findings are reported by name).", nameof(layers));
+            if (!seen.TryAdd(layer.Name, i))
+            {
+                throw new ArgumentException($"Layers {seen[layer.Name] + 1} and {i + 1} of the check are both named '{layer.Name}'; give every layer its own name (findings are reported by name).", nameof(layers));
+            }
+        }
+    }
 
     private void EnsureLayers(IReadOnlyList<LayerSnapshot> layers)
     {

@@ -16,8 +16,12 @@ public sealed record NetworkDiagnosticsOptions
     /// </summary>
     public bool StopOnCritical { get; init; }
 
-    /// <summary>The session's settings (thresholds, dead-unit persistence, histogram bins).</summary>
-    public DiagnosticsSessionOptions Session { get; init; } = new();
+    /// <summary>The session's settings (thresholds, dead-unit persistence, histogram bins); not null.</summary>
+    public DiagnosticsSessionOptions Session
+    {
+        get;
+        init => field = value ?? throw new ArgumentException("NetworkDiagnosticsOptions.Session must not be null; leave it out for the default session settings.", nameof(Session));
+    } = new();
 }
 
 /// <summary>
@@ -25,7 +29,7 @@ public sealed record NetworkDiagnosticsOptions
 /// every <see cref="NetworkDiagnosticsOptions.Every"/> steps, copies each layer's pre-activations and activations on the
 /// way forward and its weight-gradient norm on the way back, and runs the detectors (dead units that stay dead,
 /// saturation, gradient flow, collapse of the output, non-finite values) through a <see cref="DiagnosticsSession"/>.
-/// <see cref="Attach"/> also checks the initial weights (<see cref="InitCheck"/>); <see cref="CheckOutput(Dataset, ILoss)"/> checks the
+/// <see cref="Attach"/> also checks the initial weights (<see cref="InitCheck"/>), once; <see cref="CheckOutput(Dataset, ILoss)"/> checks the
 /// output activation against the task and loss (<see cref="OutputCheck"/>).
 /// </summary>
 /// <remarks>
@@ -43,6 +47,7 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
     private readonly double[] _weightNorms;
     private readonly string[] _names;
     private bool _attached;
+    private bool _initChecked;
     private long _checkTicks;
 
     /// <summary>Creates diagnostics for <paramref name="network"/> (not yet attached).</summary>
@@ -90,11 +95,20 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
     /// <summary>The report name of layer <paramref name="index"/> (<c>layer0</c> is the first, as in model files).</summary>
     public static string LayerName(int index) => $"layer{index}";
 
-    /// <summary>Checks the current weights (<see cref="InitCheck"/>) and starts observing the network.</summary>
+    /// <summary>
+    /// Starts observing the network; the first time, also checks its weights (<see cref="InitCheck"/>), whose findings
+    /// are reported as found before training. Attaching again after <see cref="Detach"/> resumes observing without
+    /// checking again: the weights are trained by then, and the check is about how they were initialised.
+    /// </summary>
     public NetworkDiagnostics Attach()
     {
         if (_attached) return this;
-        Session.AddInitCheck(Weights(_network));
+        if (!_initChecked)
+        {
+            Session.AddInitCheck(Weights(_network));
+            _initChecked = true;
+        }
+
         _network.AddObserver(this);
         _attached = true;
         return this;
@@ -158,8 +172,18 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
     }
 
     /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The call comes from another network than the one this object was created for.</exception>
     public void OnForward(int layerIndex, ReadOnlySpan<float> pre, ReadOnlySpan<float> post, int rows)
     {
+        // Added with AddObserver to another network, the layer index ran past ours (IndexOutOfRangeException) or, with
+        // as many layers, mixed that network's activations with our weights' norms. A layer of another shape is caught
+        // here, another network of the same shape at its first backward pass (its gradient is not our layer's buffer).
+        var layers = _network.Layers;
+        if ((uint)layerIndex >= (uint)layers.Count || pre.Length != (long)rows * layers[layerIndex].PreWidth || post.Length != (long)rows * layers[layerIndex].Units)
+        {
+            throw ForeignNetwork();
+        }
+
         if (!IsCheckStep(Step + 1)) return;
         long start = Stopwatch.GetTimestamp();
         Copy(ref _pre[layerIndex], pre);
@@ -169,8 +193,15 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
     }
 
     /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The call comes from another network than the one this object was created for.</exception>
     public void OnBackward(int layerIndex, LayerGradients gradients)
     {
+        var layers = _network.Layers;
+        if ((uint)layerIndex >= (uint)layers.Count || !gradients.Weights.Overlaps(layers[layerIndex].WeightGradient))
+        {
+            throw ForeignNetwork();
+        }
+
         long step = Step + 1;
         if (IsCheckStep(step))
         {
@@ -185,6 +216,9 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
 
         if (layerIndex == 0) Step = step;
     }
+
+    private InvalidOperationException ForeignNetwork() =>
+        new($"This NetworkDiagnostics was created for another network ({_network.InputSize} → {string.Join(" → ", _network.Layers.Select(l => l.Units))}) and cannot observe this one: create one NetworkDiagnostics per network and start it with Attach().");
 
     private void StopIfCritical(ReportedFinding f)
     {

@@ -309,11 +309,13 @@ public static class SaturationDetector
     }
 
     /// <summary>
-    /// The finding for a measurement, or null when below the reporting threshold. The fix follows the tail most of the
-    /// saturated pre-activations sit in: the upper flat region calls for a smaller initialisation or a function without
-    /// one; the lower tail of a function bounded on both sides (sigmoid, tanh, hardtanh) for the biases and the
-    /// initialisation; the negative tail of a rectifier-like function (gelu, elu, exponential) for inputs, biases and
-    /// learning rate, or a slope there.
+    /// The finding for a measurement, or null when below the reporting threshold. The fix follows the tail the
+    /// saturated pre-activations sit in when one tail clearly holds them (at least <see cref="OneSidedRatio"/> times the
+    /// other's share): the upper flat region calls for a smaller initialisation or a function without one; the lower
+    /// tail of a function bounded on both sides (sigmoid, tanh, hardtanh) for the biases and the initialisation; the
+    /// negative tail of a rectifier-like function (gelu, elu, exponential) for inputs, biases and learning rate, or a
+    /// slope there. A split closer to even than that (tanh with zero biases and too-large weights: 50.4 % low,
+    /// 49.6 % high) is pre-activations spread too wide, not shifted: its fix is the initialisation scale and the inputs.
     /// </summary>
     public static Finding? ToFinding(string layer, Activation activation, SaturationMeasurement measurement, DiagnosticsOptions? options = null, long? step = null)
     {
@@ -325,7 +327,9 @@ public static class SaturationDetector
         double fraction = measurement.Fraction;
         if (fraction < options.SaturationWarningFraction) return null;
         var saturatedUnits = Enumerable.Range(0, perUnit.Length).Where(j => perUnit[j] >= 0.9).ToArray();
-        bool upper = measurement.UpperFraction >= measurement.LowerFraction;
+        double low = measurement.LowerFraction, high = measurement.UpperFraction;
+        bool upper = high >= OneSidedRatio * low;
+        bool lower = low >= OneSidedRatio * high;
         bool twoSided = activation.Info.BoundedAbove && activation.Info.BoundedBelow;
         return new Finding
         {
@@ -339,11 +343,20 @@ public static class SaturationDetector
                 + (Slopes(activation).Unbounded ? $"its slope at the unit scale (max |f′| over [−1, 1] = {Slopes(activation).Reference:G3})" : "its peak") + "; those units pass almost no gradient.",
             Fix = upper
                 ? "Use a hidden activation without an upper flat region (ReLU family, GELU/SiLU) with He initialisation, or scale the initialisation down (Glorot for sigmoid/tanh) and normalise the inputs."
-                : twoSided
-                    ? $"Most of these sit in the lower flat tail of {activation.Name}: check the biases (a large negative bias pins the units there), scale the initialisation down (Glorot for sigmoid/tanh) and normalise the inputs."
-                    : $"The flat region of {activation.Name} is its negative tail: normalise the inputs, check the initialisation scale and the biases, lower the learning rate, or use a function with a slope there (Leaky ReLU, PReLU).",
+                : !lower
+                    ? $"These are split between both flat tails of {activation.Name} ({low / (low + high):P0} below, {high / (low + high):P0} above): the pre-activations are spread too wide, not shifted, so scale the initialisation down ({FindingText.SchemeName(activation.Info.Init)} for {activation.Name}) and normalise the inputs, or use a hidden activation without flat tails (ReLU family with He initialisation)."
+                    : twoSided
+                        ? $"Most of these sit in the lower flat tail of {activation.Name}: check the biases (a large negative bias pins the units there), scale the initialisation down (Glorot for sigmoid/tanh) and normalise the inputs."
+                        : $"The flat region of {activation.Name} is its negative tail: normalise the inputs, check the initialisation scale and the biases, lower the learning rate, or use a function with a slope there (Leaky ReLU, PReLU).",
         };
     }
+
+    /// <summary>
+    /// How many times the other tail's share of saturated pre-activations one tail must hold for the fix to be about
+    /// that tail (2: two thirds of them or more). A closer split means the pre-activations are spread too wide on both
+    /// sides, which no bias explains: the fix is the initialisation scale.
+    /// </summary>
+    public const double OneSidedRatio = 2;
 
     /// <summary>
     /// The reference slope saturation is measured against: max |f′| over [−20, 20] when f′ is bounded; when |f′| keeps
@@ -511,29 +524,45 @@ public static class CollapseDetector
 /// Follows per-layer gradient norms over steps and reports vanishing or exploding gradients.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Growth alone is no explosion: a layer whose first gradient is tiny (a small-initialised layer after it scales
 /// every gradient before it down) grows a thousandfold on its way to an ordinary size. A gradient counts as exploding
 /// when it grew more than <see cref="DiagnosticsOptions.ExplodingGrowth"/>× since the first check <em>and</em> is large
 /// in absolute terms: at least <see cref="DiagnosticsOptions.ExplodingWeightRatio"/> times the norm of the weights it
 /// updates (‖∂L/∂W‖ ≥ ‖W‖: one SGD step at learning rate 1 would move the weights further than their whole size). Without the weights' norms, the yardstick is the largest gradient norm
 /// of any layer at the first check, the network's own initial scale.
+/// </para>
+/// <para>
+/// Findings are made at every check where they hold, so that a session, which keeps one per kind and layer, updates
+/// them (latest evidence, occurrences) and sees a warning turn critical. Exploding gradients are judged per layer and
+/// are critical when the norm is not finite or reaches <see cref="CriticalFactor"/> (10³) times the yardstick;
+/// vanishing gradients are critical while the first-to-last ratio is below <see cref="DiagnosticsOptions.VanishingRatio"/>
+/// ÷ <see cref="CriticalFactor"/> (10⁻⁶ by default). Both are three orders of magnitude past the warning threshold.
+/// </para>
 /// </remarks>
 public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
 {
+    /// <summary>
+    /// How far past its warning threshold a gradient finding turns critical: an exploding norm at 10³× its yardstick
+    /// (with the default ratio, one SGD step at learning rate 10⁻³ moves the weights by their whole size), a vanishing
+    /// ratio at 10⁻³× <see cref="DiagnosticsOptions.VanishingRatio"/>.
+    /// </summary>
+    public const double CriticalFactor = 1e3;
+
     private readonly DiagnosticsOptions _options = options ?? new DiagnosticsOptions();
     private double[]? _first;
     private double _firstLargest;
     private int _lowStreak;
-    private bool _vanishingReported;
-    private bool _explodingReported;
 
     /// <summary>Last first-to-last layer gradient-norm ratio.</summary>
     public double LastRatio { get; private set; } = double.NaN;
 
     /// <summary>
     /// Records the gradient norms of one step, first layer first, with the norms of the weights they update when known
-    /// (<paramref name="weightNorms"/>, the same order; see the remarks). Returns the findings raised by this step
-    /// (each kind once per monitor).
+    /// (<paramref name="weightNorms"/>, the same order; see the remarks). Returns the findings of this step: one
+    /// exploding-gradient finding for every layer whose gradient explodes at it, and the vanishing-gradient finding at
+    /// every step of a streak long enough (<see cref="DiagnosticsOptions.VanishingSteps"/>), each with this step's
+    /// evidence and severity. A <c>DiagnosticsSession</c> keeps one finding per kind and layer and updates it.
     /// </summary>
     /// <exception cref="ArgumentException">The number of norms differs from the first step's (the number of layers changed), or <paramref name="weightNorms"/> has another count than <paramref name="norms"/>.</exception>
     public IReadOnlyList<Finding> Record(long step, IReadOnlyList<double> norms, IReadOnlyList<string>? layerNames = null, IReadOnlyList<double>? weightNorms = null)
@@ -560,49 +589,50 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
         if (norms.Count == 0) return found;
         string Name(int i) => layerNames is not null && i < layerNames.Count ? layerNames[i] : $"layer {i}";
 
-        if (!_explodingReported)
+        for (int i = 0; i < norms.Count; i++)
         {
-            for (int i = 0; i < norms.Count; i++)
+            double norm = norms[i];
+            bool nonFinite = !double.IsFinite(norm);
+            double growth = nonFinite ? double.NaN : _first[i] > 0 ? norm / _first[i] : 0;
+            double? weightNorm = weightNorms is not null && double.IsFinite(weightNorms[i]) && weightNorms[i] > 0 ? weightNorms[i] : null;
+            double yardstick = weightNorm is double w ? _options.ExplodingWeightRatio * w : _firstLargest;
+            if (!nonFinite && !(growth > _options.ExplodingGrowth && norm >= yardstick)) continue;
+
+            // Every number that changes from check to check is given at every occurrence (growth NaN for a NaN norm): a
+            // session merges evidence, and a key left out would keep an old value. The first check's largest norm does
+            // not change, and is left out where it is no yardstick (a norm that is not finite).
+            var evidence = new Dictionary<string, double> { ["gradient_norm"] = norm, ["initial_norm"] = _first[i], ["growth"] = growth };
+            if (weightNorms is not null) evidence["weight_norm"] = weightNorms[i];
+            else if (!nonFinite) evidence["largest_initial_norm"] = _firstLargest;
+            bool critical = nonFinite || norm >= CriticalFactor * yardstick;
+            string size = weightNorm is double v
+                ? $"{norm / v:G3}× the norm of the weights it updates ({v:G3})"
+                : $"{norm / _firstLargest:G3}× the largest gradient norm of any layer at the first step ({_firstLargest:G3})";
+            found.Add(new Finding
             {
-                bool nonFinite = !double.IsFinite(norms[i]);
-                double growth = _first[i] > 0 ? norms[i] / _first[i] : 0;
-                double? weightNorm = weightNorms is not null && double.IsFinite(weightNorms[i]) && weightNorms[i] > 0 ? weightNorms[i] : null;
-                double yardstick = weightNorm is double w ? _options.ExplodingWeightRatio * w : _firstLargest;
-                if (nonFinite || (growth > _options.ExplodingGrowth && norms[i] >= yardstick))
-                {
-                    _explodingReported = true;
-                    var evidence = new Dictionary<string, double> { ["gradient_norm"] = norms[i], ["initial_norm"] = _first[i], ["growth"] = growth };
-                    if (!nonFinite && weightNorm is double wn) evidence["weight_norm"] = wn;
-                    else if (!nonFinite) evidence["largest_initial_norm"] = _firstLargest;
-                    found.Add(new Finding
-                    {
-                        Kind = FindingKind.ExplodingGradients,
-                        Severity = nonFinite ? Severity.Critical : Severity.Warning,
-                        Layer = Name(i),
-                        Step = step,
-                        Evidence = evidence,
-                        Explanation = nonFinite
-                            ? $"The gradient of {Name(i)} became {norms[i]}: training has diverged."
-                            : $"The gradient norm of {Name(i)} grew {growth:G3}× since the first step ({_first[i]:G3} → {norms[i]:G3}), "
-                                + (weightNorm is double v ? $"{norms[i] / v:G3}× the norm of the weights it updates ({v:G3})." : $"{norms[i] / _firstLargest:G3}× the largest gradient norm of any layer at the first step ({_firstLargest:G3})."),
-                        Fix = "Lower the learning rate, clip gradients, use a bounded activation (ReLU6 in the hidden layers, tanh at a bounded output), and check the input scaling.",
-                    });
-                    break;
-                }
-            }
+                Kind = FindingKind.ExplodingGradients,
+                Severity = critical ? Severity.Critical : Severity.Warning,
+                Layer = Name(i),
+                Step = step,
+                Evidence = evidence,
+                Explanation = nonFinite
+                    ? $"The gradient of {Name(i)} {(double.IsFinite(_first[i]) ? "became" : "is")} {norm}: training has diverged."
+                    : $"The gradient norm of {Name(i)} grew {growth:G3}× since the first step ({_first[i]:G3} → {norm:G3}), {size}"
+                        + (!critical ? "." : weightNorm is double u ? $": one SGD step at learning rate {u / norm:G2} would move them by their whole size, and training is diverging." : ": training is diverging."),
+                Fix = "Lower the learning rate, clip gradients, use a bounded activation (ReLU6 in the hidden layers, tanh at a bounded output), and check the input scaling.",
+            });
         }
 
         if (norms.Count >= 2 && norms[^1] > 0 && double.IsFinite(norms[0]))
         {
             LastRatio = norms[0] / norms[^1];
             _lowStreak = LastRatio < _options.VanishingRatio ? _lowStreak + 1 : 0;
-            if (_lowStreak >= _options.VanishingSteps && !_vanishingReported)
+            if (_lowStreak >= _options.VanishingSteps)
             {
-                _vanishingReported = true;
                 found.Add(new Finding
                 {
                     Kind = FindingKind.VanishingGradients,
-                    Severity = LastRatio < _options.VanishingRatio * 1e-3 ? Severity.Critical : Severity.Warning,
+                    Severity = LastRatio < _options.VanishingRatio / CriticalFactor ? Severity.Critical : Severity.Warning,
                     Layer = Name(0),
                     Step = step,
                     Evidence = new Dictionary<string, double> { ["first_to_last_ratio"] = LastRatio, ["first_norm"] = norms[0], ["last_norm"] = norms[^1], ["steps"] = _lowStreak },

@@ -516,9 +516,12 @@ public static class Npy
             // Python 2 era files may write long integers as "3L".
             string digits = text[start..i];
             if (i < text.Length && text[i] == 'L') i++;
-            if (digits.Length == 0 || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int d))
+            if (digits.Length == 0) throw Malformed(sourceName, "'shape' must be a tuple of non-negative integers");
+            if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int d))
             {
-                throw Malformed(sourceName, "'shape' must be a tuple of non-negative integers");
+                // Only digits, so a whole number, and non-negative: it is beyond int (100000000000 read as "not a
+                // non-negative integer"), as (60000, 60000) is beyond what can be loaded.
+                throw new InvalidDataException($"{sourceName} has a shape dimension of {digits.TrimStart('0')}, too many elements to load (at most {int.MaxValue} in a dimension).");
             }
 
             dims.Add(d);

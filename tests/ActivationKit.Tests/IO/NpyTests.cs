@@ -102,7 +102,9 @@ public class NpyTests
     [InlineData("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", "unsupported dtype '<c8'")]
     [InlineData("{'descr': 'f4', 'fortran_order': False, 'shape': (1,), }", "unsupported dtype 'f4'")]
     [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (1 2), }", "tuple of non-negative integers")]
-    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999,), }", "tuple of non-negative integers")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999,), }", "has a shape dimension of 99999999999, too many elements to load (at most 2147483647 in a dimension).")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (100000000000, 8), }", "has a shape dimension of 100000000000, too many elements to load")] // F7: was "not non-negative"
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (00000000000000000001,), }", "has 4 unexpected bytes after the")]
     [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (65536, 65536), }", "too many elements to load")]
     [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'extra': 1}", "unexpected key 'extra'")]
     [InlineData("__import__('os')", "malformed .npy header")]
