@@ -97,7 +97,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
     {
         string folder = s.Folder!;
         var content = ArrayFolder.Load(folder, s.Activation, s.OutputActivation, s.Arrays == "post" ? ArrayKind.Post : ArrayKind.Pre);
-        return ArrayFolder.Diagnose(content, $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)))} ({content.Layers.Count} layers, {content.Layers[0].Rows} samples)");
+        return ArrayFolder.Diagnose(content, $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)))} ({Spelling.Count(content.Layers.Count, "layer")}, {Spelling.Count(content.Layers[0].Rows, "sample")})");
     }
 
     private static DiagnosticsReport FromModel(Settings s)
