@@ -73,8 +73,9 @@ public class ParserErrorTests
 
     [Theory]
     [InlineData("Error: --seed takes a whole number up to 2147483647, got '99999999999999999999'.", "accuracy", "sigmoid", "--seed", "99999999999999999999")]
-    [InlineData("Error: --diagnose-every takes a whole number up to 2147483647, got '99999999999'.", "train", "--data", "xor", "--diagnose-every", "99999999999")]
-    [InlineData("Error: --diagnose-every takes a whole number no smaller than -2147483648, got '-99999999999'.", "train", "--data", "xor", "--diagnose-every=-99999999999")]
+    // --diagnose-every is read as text and checked against its own range (1 step and up), so its limits are in steps.
+    [InlineData("Error: --diagnose-every must be at most 2147483647 steps, got 99999999999.", "train", "--data", "xor", "--diagnose-every", "99999999999")]
+    [InlineData("Error: --diagnose-every must be at least 1 step, got -99999999999.", "train", "--data", "xor", "--diagnose-every=-99999999999")]
     [InlineData("Error: --seed takes a whole number up to 18446744073709551615, got '18446744073709551616'.", "train", "--data", "xor", "--seed", "18446744073709551616")]
     [InlineData("Error: --samples takes a whole number up to 2147483647, got '3000000000'.", "compare", "--samples=3000000000")]
     [InlineData("Error: --seed takes a whole number of 0 or more, got '-99999999999999999999'.", "train", "--data", "xor", "--seed", "-99999999999999999999")]
