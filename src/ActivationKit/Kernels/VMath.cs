@@ -184,17 +184,32 @@ public static partial class VMath
     {
         var s = e / (TV.Create(2.0) + e);
         var z = s * s;
-        var p = TV.Create(0.1700975767967946);
-        p = TV.Fma(p, z, TV.Create(0.08344971123614364));
-        p = TV.Fma(p, z, TV.Create(0.12104944949298996));
-        p = TV.Fma(p, z, TV.Create(0.1330112137779661));
-        p = TV.Fma(p, z, TV.Create(0.15386548392531435));
-        p = TV.Fma(p, z, TV.Create(0.1818174447908816));
-        p = TV.Fma(p, z, TV.Create(0.22222223953645964));
-        p = TV.Fma(p, z, TV.Create(0.2857142854811801));
-        p = TV.Fma(p, z, TV.Create(0.40000000000155117));
-        p = TV.Fma(p, z, TV.Create(0.6666666666666631));
-        return TV.Fma(s, TV.Fms(z, p, e), e);
+        return TV.Fma(s, TV.Fms(z, AtanhSeries(z, ofDoubled: false), e), e);
+    }
+
+    // Log1pUnit's p, highest coefficient first (tools/poly/fit_log1p_unit.py --double).
+    private const double A9 = 0.1700975767967946, A8 = 0.08344971123614364, A7 = 0.12104944949298996, A6 = 0.1330112137779661,
+        A5 = 0.15386548392531435, A4 = 0.1818174447908816, A3 = 0.22222223953645964, A2 = 0.2857142854811801,
+        A1 = 0.40000000000155117, A0 = 0.6666666666666631;
+
+    /// <summary>
+    /// p(z) of <see cref="Log1pUnit{TV}"/> (2·atanh(s) = 2s + s·z·p(z), z = s²), or, when <paramref name="ofDoubled"/>
+    /// (a constant, folded where this is inlined), p(z/4)/8 for z = (2s)², as <see cref="Log1pExpMinusAbs{TV}"/> takes it:
+    /// each c_k scaled by 4^−k/8, exactly.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV AtanhSeries<TV>(TV z, bool ofDoubled) where TV : struct, IVec<TV>
+    {
+        var p = TV.Create(ofDoubled ? A9 / 2097152.0 : A9);
+        p = TV.Fma(p, z, TV.Create(ofDoubled ? A8 / 524288.0 : A8));
+        p = TV.Fma(p, z, TV.Create(ofDoubled ? A7 / 131072.0 : A7));
+        p = TV.Fma(p, z, TV.Create(ofDoubled ? A6 / 32768.0 : A6));
+        p = TV.Fma(p, z, TV.Create(ofDoubled ? A5 / 8192.0 : A5));
+        p = TV.Fma(p, z, TV.Create(ofDoubled ? A4 / 2048.0 : A4));
+        p = TV.Fma(p, z, TV.Create(ofDoubled ? A3 / 512.0 : A3));
+        p = TV.Fma(p, z, TV.Create(ofDoubled ? A2 / 128.0 : A2));
+        p = TV.Fma(p, z, TV.Create(ofDoubled ? A1 / 32.0 : A1));
+        return TV.Fma(p, z, TV.Create(ofDoubled ? A0 / 8.0 : A0));
     }
 
     /// <summary>
@@ -213,18 +228,8 @@ public static partial class VMath
         var scaledP = TV.ScaleB(u + w, n);
         var t = scaledP / TV.Fma(TV.Create(0.5), scaledP, u - w);
         var z = t * t;
-        // Log1pUnit's c_k scaled by 4^−k/8 (z = t² = 4s²; the /8 is the ½ of t/2 times the ¼ of s² = z/4).
-        var p = TV.Create(0.1700975767967946 / 2097152.0);
-        p = TV.Fma(p, z, TV.Create(0.08344971123614364 / 524288.0));
-        p = TV.Fma(p, z, TV.Create(0.12104944949298996 / 131072.0));
-        p = TV.Fma(p, z, TV.Create(0.1330112137779661 / 32768.0));
-        p = TV.Fma(p, z, TV.Create(0.15386548392531435 / 8192.0));
-        p = TV.Fma(p, z, TV.Create(0.1818174447908816 / 2048.0));
-        p = TV.Fma(p, z, TV.Create(0.22222223953645964 / 512.0));
-        p = TV.Fma(p, z, TV.Create(0.2857142854811801 / 128.0));
-        p = TV.Fma(p, z, TV.Create(0.40000000000155117 / 32.0));
-        p = TV.Fma(p, z, TV.Create(0.6666666666666631 / 8.0));
-        return TV.Fma(t, z * p, t);
+        // 2·atanh(s) = 2s + s·s²·p(s²) = t + t·z·(p(z/4)/8): the /8 is the ½ of s = t/2 times the ¼ of s² = z/4.
+        return TV.Fma(t, z * AtanhSeries(z, ofDoubled: true), t);
     }
 
     /// <summary>v where v ≥ 0 or NaN, +0 where v &lt; 0: a slope known to be non-negative whose rounding may not be (ELU and CELU from the output).</summary>
