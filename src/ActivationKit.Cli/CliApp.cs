@@ -293,6 +293,8 @@ public static class CliApp
         for (int i = 0; i < args.Length; i++)
         {
             string token = args[i];
+            // After "--" every argument is a value, as the sibling checks above read it.
+            if (token == "--") return;
             if (!IsOption(token) || token.Contains('=', StringComparison.Ordinal)) continue;
             if (i + 1 < args.Length && !IsOption(args[i + 1])) continue;
             // Only the command's own options: another command's --sizes given to train is an unknown option, not a missing

@@ -140,7 +140,7 @@ internal static partial class ParserErrors
     }
 
     /// <summary>
-    /// The long option names nearest to <paramref name="name"/>: within an edit distance of max(2, length/3) (a
+    /// The long option names nearest to <paramref name="name"/>: within <see cref="Spelling.Reach"/> edits (a
     /// transposition counts 1, as in "gard" → "grad"), or ones it begins (3 letters or more: "fam" → "family").
     /// </summary>
     internal static List<string> Suggest(string name, IEnumerable<CommandOptionAttribute> options)

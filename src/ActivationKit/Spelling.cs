@@ -11,9 +11,10 @@ internal static class Spelling
 
     /// <summary>
     /// How many edits a suggestion may be from what was typed: max(2, a third of its length), so a typo gets its name
-    /// and a word unlike every name gets none.
+    /// and a word unlike every name gets none; but fewer edits than it has characters, so a short word needs a letter in
+    /// common ("--zz" is two edits from "--in" and every other two-letter option, and is suggested none of them).
     /// </summary>
-    public static int Reach(string typed) => Math.Max(2, typed.Length / 3);
+    public static int Reach(string typed) => Math.Min(Math.Max(2, typed.Length / 3), Math.Max(typed.Length - 1, 0));
 
     /// <summary>
     /// The optimal-string-alignment distance: insertions, deletions, substitutions and swaps of two adjacent characters

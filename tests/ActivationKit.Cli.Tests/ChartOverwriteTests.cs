@@ -15,6 +15,17 @@ public sealed class ChartOverwriteTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    /// <summary>An SVG without an XML declaration gets the comment first, and is recognised as signed (a reviewer's find).</summary>
+    [Fact]
+    public void An_svg_without_a_declaration_is_signed_and_recognised()
+    {
+        string path = _dir.File("bare.svg");
+        File.WriteAllText(path, ChartSignature.SignSvg("<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>"));
+        Assert.True(ChartSignature.IsSigned(path));
+        File.WriteAllText(path, "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>");
+        Assert.False(ChartSignature.IsSigned(path));
+    }
+
     [Fact]
     public void Plot_replaces_an_earlier_chart_but_no_other_file_without_force()
     {

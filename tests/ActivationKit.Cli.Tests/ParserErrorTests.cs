@@ -66,6 +66,8 @@ public class ParserErrorTests
     [InlineData("bogus")]
     [InlineData("x")]
     [InlineData("zzzzzz")]
+    [InlineData("zz")] // two edits from every two-letter option ("--in"); a reviewer's find
+    [InlineData("qq")]
     public void Nothing_is_suggested_when_no_option_is_close(string typed)
     {
         Assert.Empty(ParserErrors.Suggest(typed, ParserErrors.OptionsOf("eval")));

@@ -24,6 +24,8 @@ public class SpellingTests
     {
         Assert.Equal("sigmoid", Catalog.ActivationCatalog.Suggest("sigmiod")[0]);
         Assert.Equal(2, Spelling.Reach("relu"));
+        Assert.Equal(1, Spelling.Reach("zz")); // fewer edits than letters: "zz" is not "in" or "lr"
+        Assert.Equal(0, Spelling.Reach("x"));
         Assert.Equal(4, Spelling.Reach("leaky_relu12"));
     }
 }

@@ -185,7 +185,6 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         return text.ToString();
     }
 
-    /// <summary>"1 column", "2 columns".</summary>
     /// <summary>A class name as one CSV cell: quoted when it holds a separator, a quote or a line break.</summary>
     private static string QuoteCsv(string cell) =>
         cell.AsSpan().IndexOfAny(",;\t\"\r\n") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;

@@ -25,8 +25,8 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         public string Model { get; init; } = "mlp";
 
         [CommandOption("-t|--task <TASK>")]
-        [Description("regression, binary, multiclass, multilabel or ranking. Default: multiclass.")]
-        public string Task { get; init; } = "multiclass";
+        [Description("regression, binary, multiclass, multilabel or ranking. Default: multiclass, or regression when --try names a regression data set.")]
+        public string? Task { get; init; }
 
         [CommandOption("-l|--layer <LAYER>")]
         [Description("hidden, output, gate or cell (gate and cell: recurrent models). Default: hidden.")]
@@ -79,7 +79,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         var request = new AdvisorRequest
         {
             Model = ActivationAdvisor.Parse<ModelType>(settings.Model, "--model"),
-            Task = ActivationAdvisor.Parse<AdvisorTask>(settings.Task, "--task"),
+            Task = ActivationAdvisor.Parse<AdvisorTask>(settings.Task ?? "multiclass", "--task"),
             Layer = ActivationAdvisor.Parse<LayerRole>(settings.Layer, "--layer"),
             Depth = settings.Depth is null ? null : Between(settings.Depth, 0, "--depth", 0, int.MaxValue),
             Symptoms = Split(settings.Symptoms, "--symptom").Select(ParseSymptom).Distinct().ToArray(),
@@ -113,6 +113,14 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
                 HasHeader = Csv.ParseHeader(settings.Header),
             };
             var dataset = AdvisorTrial.LoadData(data, request.Task, options);
+            if (settings.Task is null && !dataset.IsClassification)
+            {
+                // No --task given: the default follows the data, so `recommend --try sine` advises (and measures) a
+                // regression instead of refusing a multiclass task the user never asked for (review of the F9 fix).
+                request = request with { Task = AdvisorTask.Regression };
+                recs = ActivationAdvisor.Recommend(request, top);
+            }
+
             string last = string.Empty;
             trial = AdvisorTrial.Run(request, recs, dataset, options, p =>
             {

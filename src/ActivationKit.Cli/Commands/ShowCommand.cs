@@ -86,7 +86,7 @@ public sealed class ShowCommand(CliConsoles consoles) : Command<ShowCommand.Sett
         props.AddRow("Bounded", Describe.Bounded(info));
         props.AddRow("Saturating", Describe.YesNo(info.Saturating));
         props.AddRow("Backward from output", Describe.YesNo(f.SupportsBackwardFromOutput));
-        props.AddRow("Initialisation", Markup.Escape(Describe.Init(info) + (AtDefaults(f) ? string.Empty : $"; gain {Describe.Number(InitGain.ForInit(f), 5)} at {f}")));
+        props.AddRow("Initialisation", Markup.Escape(Describe.Init(info) + (AtDefaults(f) || Describe.Number(InitGain.ForInit(f), 5) == Describe.Number(info.Gain, 5) ? string.Empty : $"; gain {Describe.Number(InitGain.ForInit(f), 5)} at {f}")));
         props.AddRow("Zeros of f′", Markup.Escape(Describe.DerivativeZeros(info)));
         props.AddRow("Kinks / jumps", info.Kinks.Count == 0 ? "—" : string.Join(", ", info.Kinks.Select(k => Describe.Number(k))));
         if (info.PropertiesNote is { } note) props.AddRow("Note", Markup.Escape(note));

@@ -91,7 +91,8 @@ public static class ChartSignature
         }
 
         string text = Encoding.UTF8.GetString(head.AsSpan(0, Math.Min(head.Length, 512)));
-        return (text.StartsWith("<?xml", StringComparison.Ordinal) || text.StartsWith("<svg", StringComparison.Ordinal))
+        // SignSvg puts the comment first where there is no XML declaration.
+        return (text.StartsWith("<?xml", StringComparison.Ordinal) || text.StartsWith("<svg", StringComparison.Ordinal) || text.StartsWith(SvgComment, StringComparison.Ordinal))
             && text.Contains(SvgComment, StringComparison.Ordinal);
     }
 

@@ -119,6 +119,7 @@ public static class DataFiles
     /// The bytes of the input file <paramref name="path"/>, refusing what cannot be read whole: a file over
     /// <see cref="MaxInputBytes"/>, and anything that is not a regular file, whose size is not known before reading and
     /// which may never end (a device such as /dev/zero, a pipe). Never reads more than the file's stated size and one byte.
+    /// Opening a named pipe blocks until something writes to it (the system's open, as for any reader); the refusal comes then.
     /// </summary>
     private static byte[] ReadBounded(string path, string name)
     {
