@@ -101,25 +101,10 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
         if (readme && !folders.Contains(root)) folders.Add(root);
         foreach (string folder in folders)
         {
-            if (AcceptsNewFiles(folder)) continue;
+            if (OutputFolder.TryProbe(folder, create: false)) continue;
             throw new UsageException(fromOption
                 ? $"--out '{root}' cannot be written: its folder '{folder}' does not accept new files."
                 : $"The documents cannot be written in '{root}': its folder '{folder}' does not accept new files; give a writable repository root with --out DIR.");
-        }
-    }
-
-    private static bool AcceptsNewFiles(string folder)
-    {
-        string probe = Path.Combine(folder, $".actkit-write-probe-{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(probe, string.Empty);
-            File.Delete(probe);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
         }
     }
 

@@ -119,23 +119,10 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
         foreach (var image in images)
         {
             string path = Path.Combine(folder, image.Name + ".png");
-            if (File.Exists(path) && !IsSignedChart(path))
+            if (File.Exists(path) && !OutputFolder.IsEarlier(path, ChartSignature.IsSigned))
             {
                 throw new UsageException($"--images '{folder}' holds {image.Name}.png, which is not an actkit chart; give another folder, or add --force to replace it.");
             }
-        }
-    }
-
-    private static bool IsSignedChart(string path)
-    {
-        try
-        {
-            return ChartSignature.IsSigned(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Unreadable: not recognisably ours, so not replaced without --force.
-            return false;
         }
     }
 

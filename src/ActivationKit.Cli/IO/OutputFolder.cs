@@ -75,7 +75,8 @@ public static class OutputFolder
         throw new UsageException($"{option} '{path}' already exists{what}; give another file name, or add --force to replace it.");
     }
 
-    private static bool IsEarlier(string path, Func<string, bool> isEarlierOutput)
+    /// <summary>Whether <paramref name="isEarlierOutput"/> recognises <paramref name="path"/> as an earlier output; an unreadable file is not one.</summary>
+    public static bool IsEarlier(string path, Func<string, bool> isEarlierOutput)
     {
         try
         {
@@ -133,7 +134,8 @@ public static class OutputFolder
         return current;
     }
 
-    private static bool TryProbe(string folder, bool create)
+    /// <summary>Whether <paramref name="folder"/> takes a new file (created first when <paramref name="create"/>), by writing and deleting a probe.</summary>
+    public static bool TryProbe(string folder, bool create)
     {
         string probe = Path.Combine(folder, $".actkit-write-probe-{Guid.NewGuid():N}.tmp");
         try
