@@ -73,6 +73,9 @@ public static class Losses
         };
     }
 
+    /// <summary>True for softmax cross-entropy, which needs one output per class.</summary>
+    internal static bool IsSoftmaxCrossEntropy(ILoss loss) => loss is SoftmaxCe;
+
     private static void CheckShapes(ILoss loss, ReadOnlySpan<float> output, ReadOnlySpan<float> target, int rows, int columns, Span<float> gradient)
     {
         if (rows < 1 || columns < 1) throw new ArgumentException($"{loss.Name}: rows and columns must be ≥ 1, got {rows}×{columns}.", nameof(rows));
@@ -219,7 +222,8 @@ public static class Losses
                     label = (int)t;
                     if (label != t || label < 0 || label >= columns)
                     {
-                        throw new ArgumentException($"cross_entropy: row {r} has label {t}, which is not a class index in [0, {columns - 1}].", nameof(target));
+                        // The row in the batch given, from 1 as Dataset counts (it was the 0-based row, which read as a dataset row).
+                        throw new ArgumentException($"cross_entropy: row {r + 1} of the batch has label {t}, which is not a class index in [0, {columns - 1}].", nameof(target));
                     }
 
                     sum += logSumExp - z[label];
