@@ -318,5 +318,18 @@ public static class Trainer
         {
             throw new ArgumentException($"The data '{data.Name}' has {data.ClassCount} classes but the network has {Spelling.Count(network.OutputSize, "output")}, and {loss.Name} needs one per class (bce takes two classes on one output).", lossParameter);
         }
+
+        // Labels of a classification set are 0/1 here (CheckCompatible refuses more classes on one output); targets
+        // outside [0, 1] gave negative losses and trained without a word (exploratory NN tester's finding F2).
+        if (Losses.IsBinaryCrossEntropy(loss) && !data.IsClassification)
+        {
+            var targets = data.Targets;
+            for (int i = 0; i < targets.Length; i++)
+            {
+                if (targets[i] is >= 0 and <= 1) continue;
+                string column = data.TargetColumns > 1 ? $", column {(i % data.TargetColumns) + 1}" : string.Empty;
+                throw new ArgumentException($"The data '{data.Name}' has the target {targets[i]} in row {(i / data.TargetColumns) + 1}{column}, but {loss.Name} takes targets in [0, 1] (0/1 labels or probabilities).", nameof(data));
+            }
+        }
     }
 }
