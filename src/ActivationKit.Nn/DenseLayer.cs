@@ -10,8 +10,12 @@ namespace ActivationKit.Nn;
 /// <para>Shapes (row-major, one sample per row): x [rows × In], W [In × PreWidth], b [PreWidth],
 /// pre [rows × PreWidth], y [rows × Units]. For element-wise and row-wise activations PreWidth = Units; for gated
 /// ones (GLU family) the activation halves the row, so the layer produces PreWidth = 2·Units pre-activations.</para>
-/// <para>Backward, given dy = ∂L/∂y: dpre = f′ applied by the activation (from the output when the activation
-/// supports it), ∂L/∂W = xᵀ·dpre, ∂L/∂b = Σ_rows dpre, ∂L/∂x = dpre·Wᵀ.</para>
+/// <para>Backward, given dy = ∂L/∂y: dpre = f′ applied by the activation, ∂L/∂W = xᵀ·dpre, ∂L/∂b = Σ_rows dpre,
+/// ∂L/∂x = dpre·Wᵀ. f′ comes from the pre-activations, which the layer keeps, except for the piecewise-linear
+/// functions and exponential, whose f′ the output gives exactly (<see cref="TakesDerivativeFromOutput"/>): from the
+/// output, ELU's, CELU's and SELU's f′ = y + α cancels in the negative tail and tanh's 1 − y² where |y| nears 1 (SELU's
+/// slope at −17 was 0 instead of 7.3e−8). On <c>actkit bench mlp</c>'s job the input form costs the smooth functions
+/// 3–7 ms of a 0.52 s epoch, 0.6–1.3 % (docs/performance.md, "MLP training").</para>
 /// <para>PReLU's slopes are parameters of the layer: <see cref="Slopes"/> is the activation's own slope array (one
 /// shared slope, or one per unit), trained like the weights from ∂L/∂a_c = Σ dy·pre over the elements of channel c with
 /// pre ≤ 0 (<see cref="SlopeGradient"/>), and saved with the model.</para>
@@ -194,7 +198,7 @@ public sealed class DenseLayer
         {
             dy.CopyTo(dpre);
         }
-        else if (activation.SupportsBackwardFromOutput && activation.Info.Kind == ActivationKind.Elementwise)
+        else if (TakesDerivativeFromOutput(activation))
         {
             activation.BackwardFromOutput(y, dy, dpre, PreWidth);
         }
@@ -220,6 +224,30 @@ public sealed class DenseLayer
             Gemm.MultiplyTransposedB(dpre, Weights, dx[..(rows * InputSize)], rows, PreWidth, InputSize, accumulate: false, threads);
         }
     }
+
+    /// <summary>
+    /// Whether <see cref="Backward"/> takes f′ from the output y rather than from the pre-activations: only for the
+    /// functions in <see cref="ExactFromOutput"/>, whose f′ the output gives as exactly as the input does.
+    /// </summary>
+    internal static bool TakesDerivativeFromOutput(Activation activation) =>
+        activation.Info.Kind == ActivationKind.Elementwise && activation.SupportsBackwardFromOutput && ExactFromOutput.Contains(activation.Info.Name);
+
+    /// <summary>
+    /// The element-wise functions whose f′ is as exact from y as from x: the piecewise-linear ones, whose y tells the
+    /// piece and whose f′ is that piece's constant, and exponential, whose f′ is y itself. Every other function (and any
+    /// function added later) takes f′ from the pre-activations the layer keeps anyway. From y, f′ is known only to y's
+    /// precision, and measured over the float range (every 131st bit pattern, dy = 1, against the double reference
+    /// derivative) the output form passes 4 ULP where the input form stays within 2.3: ELU's y + α cancels from
+    /// x ≈ −2.08, CELU's 1 + y/α from x ≈ −2.08α and SELU's from x ≈ −1.69, reaching 0 instead of 7.3e−8 for SELU at −17; tanh's 1 − y²
+    /// from |x| ≈ 0.88 (313 ULP within |x| ≤ 3, 0 from |x| ≈ 9); sigmoid's y(1 − y) from x ≈ 1.70; softsign's
+    /// (1 − |y|)² from |x| ≈ 3.0; relu_squared's 2√y where y is subnormal or overflows; and squareplus's was 2.4 ULP
+    /// against 0.5 (an exploratory tester's finding F4; PyTorch too takes ELU's, SELU's and CELU's f′ from the input).
+    /// </summary>
+    private static readonly HashSet<string> ExactFromOutput =
+    [
+        "identity", "binary_step", "relu", "leaky_relu", "prelu", "rrelu", "relu6", "hardtanh", "hardsigmoid",
+        "sparse_sigmoid", "threshold", "thresholded_relu", "hardshrink", "softshrink", "exponential",
+    ];
 
     private static void CheckRows(int rows)
     {

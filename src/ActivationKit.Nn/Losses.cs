@@ -27,7 +27,8 @@ public static class Losses
 
     /// <summary>
     /// Binary cross-entropy on logits z with targets t ∈ [0, 1], fused with the sigmoid and mean over all elements:
-    /// max(z, 0) − z·t + log1p(exp(−|z|)), stable for any z. Gradient: sigmoid(z) − t.
+    /// max(z, 0) − z·t + log1p(exp(−|z|)), stable for any z. Gradient: sigmoid(z) − t. A target outside [0, 1] (or NaN)
+    /// is refused with an <see cref="ArgumentException"/>: the value would be no loss (it goes negative without bound).
     /// </summary>
     public static ILoss BinaryCrossEntropy { get; } = new Bce(multiLabel: false);
 
@@ -72,6 +73,12 @@ public static class Losses
             _ => throw new ArgumentException($"Unknown loss '{spec}' (valid: mse, mae, huber(delta), bce, multilabel_bce, cross_entropy).", nameof(spec)),
         };
     }
+
+    /// <summary>True for the binary cross-entropies, whose targets must lie in [0, 1].</summary>
+    internal static bool IsBinaryCrossEntropy(ILoss loss) => loss is Bce;
+
+    /// <summary>True for softmax cross-entropy, which needs one output per class.</summary>
+    internal static bool IsSoftmaxCrossEntropy(ILoss loss) => loss is SoftmaxCe;
 
     private static void CheckShapes(ILoss loss, ReadOnlySpan<float> output, ReadOnlySpan<float> target, int rows, int columns, Span<float> gradient)
     {
@@ -172,6 +179,10 @@ public static class Losses
             for (int i = 0; i < output.Length; i++)
             {
                 double z = output[i], t = target[i];
+
+                // Outside [0, 1] the value is no loss at all (it goes negative, without bound): refused, not trained on
+                // (exploratory NN tester's finding F2). Rows are counted in the batch given, from 1, as Dataset counts them.
+                if (!(t >= 0 && t <= 1)) throw new ArgumentException($"{Name}: row {(i / columns) + 1} of the batch has the target {target[i]}{(columns > 1 ? $" in column {(i % columns) + 1}" : string.Empty)}, outside [0, 1]; binary cross-entropy takes 0/1 labels or probabilities.", nameof(target));
                 double e = Math.Exp(-Math.Abs(z));
 
                 // max(z,0) − z·t + log(1 + e^{−|z|}) never overflows; sigmoid via e^{−|z|} never overflows either.
@@ -219,7 +230,8 @@ public static class Losses
                     label = (int)t;
                     if (label != t || label < 0 || label >= columns)
                     {
-                        throw new ArgumentException($"cross_entropy: row {r} has label {t}, which is not a class index in [0, {columns - 1}].", nameof(target));
+                        // The row in the batch given, from 1 as Dataset counts (it was the 0-based row, which read as a dataset row).
+                        throw new ArgumentException($"cross_entropy: row {r + 1} of the batch has label {t}, which is not a class index in [0, {columns - 1}].", nameof(target));
                     }
 
                     sum += logSumExp - z[label];

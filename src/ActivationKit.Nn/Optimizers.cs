@@ -121,7 +121,10 @@ public sealed class Adam : IOptimizer
 
         // Fold both bias corrections into the step size: lr·m̂/(√v̂ + ε) ≈ (lr·√c2/c1)·m/(√v + ε·√c2).
         float step = (float)(learningRate * Math.Sqrt(c2) / c1), eps = (float)(Epsilon * Math.Sqrt(c2));
-        float b1 = (float)Beta1, b2 = (float)Beta2;
+        // 1 − β is formed in double and rounded once, as PyTorch does: 1 − (float)β₂ differs from the 1 − β₂ of the bias
+        // correction c2 by up to 7e-4 relative for β₂ = 0.99999, which made the first updates that much too large
+        // (exploratory tester's finding F1).
+        float b1 = (float)Beta1, b2 = (float)Beta2, a1 = (float)(1 - Beta1), a2 = (float)(1 - Beta2);
         for (int k = 0; k < parameters.Count; k++)
         {
             var p = parameters[k];
@@ -138,7 +141,7 @@ public sealed class Adam : IOptimizer
             if (Vector.IsHardwareAccelerated)
             {
                 int lanes = Vector<float>.Count;
-                Vector<float> vb1 = new(b1), vb2 = new(b2), va1 = new(1 - b1), va2 = new(1 - b2), vl2 = new(l2), vshrink = new(shrink), vstep = new(step), veps = new(eps);
+                Vector<float> vb1 = new(b1), vb2 = new(b2), va1 = new(a1), va2 = new(a2), vl2 = new(l2), vshrink = new(shrink), vstep = new(step), veps = new(eps);
                 for (; i <= w.Length - lanes; i += lanes)
                 {
                     var wi = new Vector<float>(w, i);
@@ -154,8 +157,8 @@ public sealed class Adam : IOptimizer
             for (; i < w.Length; i++)
             {
                 float g = grad[i] + (l2 * w[i]);
-                m[i] = (b1 * m[i]) + ((1 - b1) * g);
-                v[i] = (b2 * v[i]) + ((1 - b2) * g * g);
+                m[i] = (b1 * m[i]) + (a1 * g);
+                v[i] = (b2 * v[i]) + (a2 * g * g);
                 w[i] = (shrink * w[i]) - (step * m[i] / (MathF.Sqrt(v[i]) + eps));
             }
         }

@@ -120,11 +120,8 @@ public static class Trainer
         }
 
         var loss = options.Loss ?? DefaultLoss(train, network.OutputSize);
-        int targetColumns = loss.TargetColumns(network.OutputSize);
-        if (targetColumns != train.TargetColumns)
-        {
-            throw new ArgumentException($"Loss {loss.Name} expects {targetColumns} target column(s) for {network.OutputSize} outputs, but the data has {train.TargetColumns}.", nameof(options));
-        }
+        CheckLoss(network, train, loss, nameof(options));
+        if (validation is not null) CheckLoss(network, validation, loss, nameof(options));
 
         var optimizer = options.Optimizer ?? new Adam();
         network.Threads = options.Threads;
@@ -212,6 +209,7 @@ public static class Trainer
         CheckCompatible(network, data);
         if (data.Rows == 0) throw new ArgumentException($"The data '{data.Name}' has no samples to evaluate.", nameof(data));
         loss ??= DefaultLoss(data, network.OutputSize);
+        CheckLoss(network, data, loss, nameof(loss));
         network.Training = false;
         int outs = network.OutputSize;
         double lossSum = 0, sse = 0;
@@ -298,9 +296,40 @@ public static class Trainer
             throw new ArgumentException($"The data '{data.Name}' has {Spelling.Count(data.FeatureCount, "feature")} but the network takes {Spelling.Count(network.InputSize, "input")}.", nameof(data));
         }
 
-        if (data.IsClassification && network.OutputSize != 1 && network.OutputSize < data.ClassCount)
+        // One output serves two classes (a logit); for more it was let through, and the loss then blamed a valid label
+        // (exploratory NN tester's finding F3).
+        if (data.IsClassification && network.OutputSize < data.ClassCount && (network.OutputSize != 1 || data.ClassCount > 2))
         {
-            throw new ArgumentException($"The data '{data.Name}' has {data.ClassCount} classes but the network has {network.OutputSize} outputs.", nameof(data));
+            throw new ArgumentException($"The data '{data.Name}' has {data.ClassCount} classes but the network has {Spelling.Count(network.OutputSize, "output")}.", nameof(data));
+        }
+    }
+
+    /// <summary>Refuses a loss that cannot take the data's targets with the network's outputs.</summary>
+    private static void CheckLoss(Mlp network, Dataset data, ILoss loss, string lossParameter)
+    {
+        int targetColumns = loss.TargetColumns(network.OutputSize);
+        if (targetColumns != data.TargetColumns)
+        {
+            throw new ArgumentException($"Loss {loss.Name} expects {targetColumns} target column(s) for {network.OutputSize} outputs, but the data '{data.Name}' has {data.TargetColumns}.", lossParameter);
+        }
+
+        // Two classes on one output pass CheckCompatible for the binary losses; softmax over one column cannot tell them apart.
+        if (Losses.IsSoftmaxCrossEntropy(loss) && data.IsClassification && network.OutputSize < data.ClassCount)
+        {
+            throw new ArgumentException($"The data '{data.Name}' has {data.ClassCount} classes but the network has {Spelling.Count(network.OutputSize, "output")}, and {loss.Name} needs one per class (bce takes two classes on one output).", lossParameter);
+        }
+
+        // Labels of a classification set are 0/1 here (CheckCompatible refuses more classes on one output); targets
+        // outside [0, 1] gave negative losses and trained without a word (exploratory NN tester's finding F2).
+        if (Losses.IsBinaryCrossEntropy(loss) && !data.IsClassification)
+        {
+            var targets = data.Targets;
+            for (int i = 0; i < targets.Length; i++)
+            {
+                if (targets[i] is >= 0 and <= 1) continue;
+                string column = data.TargetColumns > 1 ? $", column {(i % data.TargetColumns) + 1}" : string.Empty;
+                throw new ArgumentException($"The data '{data.Name}' has the target {targets[i]} in row {(i / data.TargetColumns) + 1}{column}, but {loss.Name} takes targets in [0, 1] (0/1 labels or probabilities).", nameof(data));
+            }
         }
     }
 }

@@ -104,11 +104,17 @@ public abstract class Activation
     public virtual void BackwardFromOutput(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
         => throw new NotSupportedException($"{Name}: the derivative is not a function of the output; use Backward with the input.");
 
-    /// <summary>The spec string that recreates this instance, e.g. <c>leaky_relu(negative_slope=0.2)</c>.</summary>
+    /// <summary>
+    /// The spec string that recreates this instance, e.g. <c>leaky_relu(negative_slope=0.2)</c>: each parameter in the
+    /// shortest text that round-trips the precision it is kept in — double, except PReLU's <c>init</c>, whose slopes are
+    /// floats for any data, so <c>init=0.1</c> rather than the double of 0.1f, <c>0.10000000149011612</c> (an exploratory
+    /// tester's finding F5); either text creates the same slopes.
+    /// </summary>
     public override string ToString()
     {
         if (_parameters.Length == 0) return Name;
-        var parts = Info.Parameters.Select((p, i) => $"{p.Name}={_parameters[i].ToString("R", CultureInfo.InvariantCulture)}");
+        bool preluSlope = this is Functions.Prelu;
+        var parts = Info.Parameters.Select((p, i) => $"{p.Name}={(preluSlope && p.Name == "init" ? ((float)_parameters[i]).ToString("R", CultureInfo.InvariantCulture) : _parameters[i].ToString("R", CultureInfo.InvariantCulture))}");
         return $"{Name}({string.Join(", ", parts)})";
     }
 
