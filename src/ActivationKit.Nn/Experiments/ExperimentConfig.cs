@@ -230,9 +230,11 @@ public sealed record ExperimentConfig
     /// stops at the last finite weights, and every trial records its test sample count. 4 (2026-12-01, fifth session):
     /// the initialisation gains follow one rule (InitGain: PyTorch's where it has one, else 1/√E[f(z)²]; silu, mish, elu,
     /// softplus, the GLU family, selu under He or Glorot and others changed) and are taken at the layer's own parameters
-    /// (leaky_relu(0.2): 1.3868). Keys without it are version 1.
+    /// (leaky_relu(0.2): 1.3868). 5 (2026-12-01, sixth session): Adam and AdamW form 1 − β₁ and 1 − β₂ in double, and
+    /// the dense layers take f′ from the pre-activations except for the piecewise-linear functions, identity and the
+    /// exponential (elu, selu, tanh, sigmoid … had taken it from the output). Keys without it are version 1.
     /// </summary>
-    public const int EngineVersion = 4;
+    public const int EngineVersion = 5;
 
     /// <summary>
     /// The settings every trial shares (engine version, data and its header setting when one is given, samples, noise,
