@@ -513,6 +513,12 @@ public class DiagnoseCommandTests
         net.Initialize(Initializer.Auto, 1);
         ModelFile.Save(tmp.File("m.aknn"), net);
         Cli.Run("diagnose", "--model", tmp.File("m.aknn"), "--data", "sine").BadInput("The data 'sine' has 1 feature but the model takes 2 inputs."); // F7: "1 features"
+        // A one-output model on three classes was diagnosed with a meaningless gradient (the engine's F3 gap in diagnose).
+        var single = Mlp.Build(2, [4], "relu", 1);
+        single.Initialize(Initializer.Auto, 1);
+        ModelFile.Save(tmp.File("one.aknn"), single);
+        File.WriteAllText(tmp.File("three.csv"), "a,b,y\n0.1,0.2,0\n0.3,0.1,1\n-0.2,0.5,2\n0.7,-0.1,1\n");
+        Cli.Run("diagnose", "--model", tmp.File("one.aknn"), "--data", tmp.File("three.csv")).BadInput("The data 'three.csv' has 3 classes but the model has 1 output.");
         var wide = Mlp.Build(3, [4], "relu", 2);
         wide.Initialize(Initializer.Auto, 1);
         ModelFile.Save(tmp.File("wide.aknn"), wide);

@@ -125,9 +125,10 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
             throw new UsageException($"The model's loss {loss.Name} expects {loss.TargetColumns(net.OutputSize)} target column(s) for its {net.OutputSize} outputs, but '{data.Name}' has {data.TargetColumns}.");
         }
 
-        if (data.IsClassification && net.OutputSize > 1 && data.ClassCount > net.OutputSize)
+        if (data.IsClassification && data.ClassCount > Math.Max(net.OutputSize, 2))
         {
-            throw new UsageException($"The data '{data.Name}' has {data.ClassCount} classes but the model has {net.OutputSize} outputs.");
+            // A one-output model (a binary classifier) takes two classes, not more (the engine's F3 check, here too).
+            throw new UsageException($"The data '{data.Name}' has {data.ClassCount} classes but the model has {Spelling.Count(net.OutputSize, "output")}.");
         }
 
         // One check from one forward and backward pass: a streak of one is all the evidence there is, and dead units are
