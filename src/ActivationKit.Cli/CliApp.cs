@@ -375,7 +375,7 @@ public static class CliApp
                 continue;
             }
 
-            throw new UsageException($"bench mlp takes options only (--threads N, --json), got '{token}'; `actkit bench FUNCTION…` times kernels.");
+            throw new UsageException($"bench mlp takes options only (--threads N, --activation SPEC, --json), got '{token}'; `actkit bench FUNCTION…` times kernels.");
         }
     }
 

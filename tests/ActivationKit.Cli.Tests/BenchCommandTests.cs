@@ -158,8 +158,8 @@ public class BenchCommandTests
     [InlineData("--reps", "1", "Unknown option 'reps'")]
     [InlineData("--dtype", "f64", "Unknown option 'dtype'")]
     [InlineData("--sizes", "16", "Unknown option 'sizes'")]
-    [InlineData("--threads", "2", "relu", "bench mlp takes options only (--threads N, --json), got 'relu'")]
-    [InlineData("relu", "bench mlp takes options only (--threads N, --json), got 'relu'")]
+    [InlineData("--threads", "2", "relu", "bench mlp takes options only (--threads N, --activation SPEC, --json), got 'relu'")]
+    [InlineData("relu", "bench mlp takes options only (--threads N, --activation SPEC, --json), got 'relu'")]
     public void Bench_mlp_names_the_option_or_word_it_does_not_take(params string[] argsAndMessage)
     {
         // The parser fell back to the kernels command with 'mlp' as a function: "Unknown activation 'mlp'. Did you mean 'elu'…".

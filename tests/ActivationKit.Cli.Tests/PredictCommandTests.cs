@@ -259,6 +259,16 @@ public class BenchMlpCommandTests
         Assert.True(json.GetProperty("epoch_s").GetDouble() > 0);
         Assert.True(json.GetProperty("allocated_bytes_per_epoch").GetInt64() >= 0);
         Assert.True(json.GetProperty("peak_working_set_bytes").GetInt64() > 0);
+        Assert.Equal("relu", json.GetProperty("activation").GetString());
+    }
+
+    /// <summary>bench mlp --activation times the same job with another hidden activation (measuring the engine's f′ path took a scratch harness).</summary>
+    [Fact]
+    public void Bench_mlp_takes_the_hidden_activation()
+    {
+        var json = JsonDocument.Parse(Cli.Run("bench", "mlp", "--samples", "256", "--activation", "elu(0.5)", "--json").Ok().Out).RootElement;
+        Assert.Equal("elu(alpha=0.5)", json.GetProperty("activation").GetString());
+        Cli.Run("bench", "mlp", "--samples", "256", "--activation", "eluu").BadInput("Unknown activation 'eluu'");
     }
 
     [Fact]

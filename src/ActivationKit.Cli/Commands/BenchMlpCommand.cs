@@ -28,8 +28,12 @@ public sealed class BenchMlpCommand(CliConsoles consoles) : Command<BenchMlpComm
         [Description("Threads for the matrix products (default 1, as the PyTorch anchor uses). Results are bit-identical for any N.")]
         public int Threads { get; init; } = 1;
 
+        [CommandOption("--activation <SPEC>")]
+        [Description("The hidden layers' activation, e.g. tanh or elu(0.5) (default relu, the PyTorch anchor's job): what training costs with another function, the same job otherwise.")]
+        public string Activation { get; init; } = "relu";
+
         [CommandOption("--json")]
-        [Description("Print one JSON object: impl, job, threads, epoch_s (wall), epoch_cpu_s (process CPU), allocated_bytes_per_epoch, peak_working_set_bytes.")]
+        [Description("Print one JSON object: impl, job, activation, threads, epoch_s (wall), epoch_cpu_s (process CPU), allocated_bytes_per_epoch, peak_working_set_bytes.")]
         public bool Json { get; init; }
 
         [CommandOption("--samples <N>", IsHidden = true)]
@@ -53,7 +57,7 @@ public sealed class BenchMlpCommand(CliConsoles consoles) : Command<BenchMlpComm
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var data = RandomImages(settings.Samples, settings.Seed);
-        var network = Mlp.Build(Features, [256, 128], "relu", Classes);
+        var network = Mlp.Build(Features, [256, 128], settings.Activation, Classes);
         network.Initialize(Initializer.Auto, settings.Seed);
         var options = new TrainerOptions
         {
@@ -105,6 +109,7 @@ public sealed class BenchMlpCommand(CliConsoles consoles) : Command<BenchMlpComm
                 json.WriteStartObject();
                 json.WriteString("impl", "activationkit");
                 json.WriteString("job", Job);
+                json.WriteString("activation", network.Layers[0].ActivationSpec);
                 json.WriteNumber("threads", settings.Threads);
                 json.WriteNumber("samples", settings.Samples);
                 json.WriteNumber("simd_bits", Gemm.VectorBits);
@@ -119,6 +124,7 @@ public sealed class BenchMlpCommand(CliConsoles consoles) : Command<BenchMlpComm
 
         var table = new Table().Border(TableBorder.Simple).AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("job", Markup.Escape($"{Job} ({settings.Samples:N0} samples, {settings.Threads} thread(s), {Gemm.VectorBits}-bit SIMD)"));
+        table.AddRow("hidden activation", Markup.Escape(network.Layers[0].ActivationSpec));
         table.AddRow("seconds per epoch", timed.Seconds.ToString("0.000", CultureInfo.InvariantCulture));
         table.AddRow("process CPU seconds in that epoch", cpuSeconds.ToString("0.000", CultureInfo.InvariantCulture));
         table.AddRow("samples per second", timed.SamplesPerSecond.ToString("N0", CultureInfo.InvariantCulture));
