@@ -196,6 +196,19 @@ public class DiagnosticsSessionTests
         Assert.Equal("∞", LastCell(double.PositiveInfinity));
         Assert.Equal("0.5", LastCell(0.5));
         Assert.Equal("—", LastCell(null));
+
+        // The JSON tells them apart the same way: null for no gradient, "NaN" for a NaN one.
+        System.Text.Json.JsonElement JsonNorm(double? norm)
+        {
+            var session = new DiagnosticsSession();
+            session.Check(1, [Snapshots.Layer("h", "tanh", TanhPre(0), 8) with { GradientNorm = norm }, Snapshots.Layer("out", "linear", Varied(2), 2) with { GradientNorm = norm }]);
+            using var doc = System.Text.Json.JsonDocument.Parse(session.Report("t", 0, 0).ToJson());
+            return doc.RootElement.GetProperty("layers")[0].GetProperty("checks")[0].GetProperty("gradientNorm").Clone();
+        }
+
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, JsonNorm(null).ValueKind);
+        Assert.Equal("NaN", JsonNorm(double.NaN).GetString());
+        Assert.Equal(0.5, JsonNorm(0.5).GetDouble());
     }
 
     [Fact]

@@ -97,7 +97,9 @@ public sealed record DiagnosticsReport
                 json.WriteNumber("step", c.Step);
                 Number(json, "deadFraction", c.DeadFraction);
                 Number(json, "saturatedFraction", c.SaturatedFraction);
-                Number(json, "gradientNorm", c.GradientNorm);
+                // null where no gradient was given, "NaN" where the gradient was NaN (the text table: "—" and NaN).
+                if (c.HasGradientNorm) Number(json, "gradientNorm", c.GradientNorm);
+                else json.WriteNull("gradientNorm");
                 json.WritePropertyName("activations");
                 Statistics(json, c.Activations);
                 if (c.PreActivations is { } p)
