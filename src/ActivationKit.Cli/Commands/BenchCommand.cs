@@ -160,7 +160,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
             var emit = new Action<Row>(row =>
             {
                 rows.Add(row);
-                if (settings.Json) consoles.OutWriter.WriteLine(row.ToJson(settings.DtypeName!, settings.Threads, settings.InputStd));
+                if (settings.Json) consoles.OutWriter.WriteLine(row.ToJson(settings.DtypeName!, settings.Threads, settings.InputStd, ParseStreaming(settings.Streaming)!.Value));
                 consoles.OutWriter.Flush();
             });
 
@@ -431,7 +431,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     /// <summary>One measurement: an implementation of a function (or the copy) at one size.</summary>
     private sealed record Row(string Impl, string? Fn, long N, int? Rows, int? Cols, Timing Fwd, Timing? Bwd)
     {
-        public string ToJson(string dtype, int threads, double inputStd)
+        public string ToJson(string dtype, int threads, double inputStd, long streaming)
         {
             using var buffer = new MemoryStream();
             using (var json = new Utf8JsonWriter(buffer))
@@ -450,8 +450,8 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                 if (Fn is not null) json.WriteNumber("input_std", inputStd);
                 if (elementwise)
                 {
-                    // Bytes moved from which our element-wise calls use streaming stores (null: never).
-                    long streaming = KernelOptions.StreamingThreshold;
+                    // Bytes moved from which our element-wise calls use streaming stores (null: never): the run's setting,
+                    // not the process-wide option, which another run in the same process (the tests') may have changed.
                     if (streaming == long.MaxValue) json.WriteNull("streaming_threshold_bytes");
                     else json.WriteNumber("streaming_threshold_bytes", streaming);
                 }
@@ -483,7 +483,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     private void WriteTable(List<Row> rows, Settings settings)
     {
         var w = consoles.OutWriter;
-        w.WriteLine($"ns/element, best of {settings.Reps} (median in brackets); {settings.DtypeName}; inputs Normal(0, {settings.InputStd.ToString(CultureInfo.InvariantCulture)}); ISA {Isa.Path}{(Isa.FmaNote.Length == 0 ? "" : $" ({Isa.FmaNote})")}; our element-wise kernels on up to {settings.Threads} thread(s) with streaming stores from {StreamingLabel(KernelOptions.StreamingThreshold)}, TensorPrimitives on 1.");
+        w.WriteLine($"ns/element, best of {settings.Reps} (median in brackets); {settings.DtypeName}; inputs Normal(0, {settings.InputStd.ToString(CultureInfo.InvariantCulture)}); ISA {Isa.Path}{(Isa.FmaNote.Length == 0 ? "" : $" ({Isa.FmaNote})")}; our element-wise kernels on up to {settings.Threads} thread(s) with streaming stores from {StreamingLabel(ParseStreaming(settings.Streaming)!.Value)}, TensorPrimitives on 1.");
         string[] header = ["function", "n", "ours fwd", "ours bwd", "TP fwd", "TP bwd", "copy", "TP/ours fwd"];
         var lines = new List<string[]> { header };
         var copies = rows.Where(r => r.Fn is null).ToDictionary(r => r.N, r => r.Fwd.BestNs / r.N);
