@@ -150,7 +150,7 @@ internal static partial class ParserErrors
         int reach = Spelling.Reach(key);
         var scored = options.SelectMany(o => o.LongNames)
             .Distinct(StringComparer.Ordinal)
-            .Select(n => (Name: n, Distance: n.StartsWith(key, StringComparison.Ordinal) && key.Length >= 3 ? 1 : Spelling.Distance(key, n)))
+            .Select(n => (Name: n, Distance: Spelling.DistanceOrPrefix(key, n)))
             .Where(t => t.Distance <= reach)
             .ToList();
         if (scored.Count == 0) return [];

@@ -17,6 +17,18 @@ internal static class Spelling
     public static int Reach(string typed) => Math.Min(Math.Max(2, typed.Length / 3), Math.Max(typed.Length - 1, 0));
 
     /// <summary>
+    /// <see cref="Distance"/>, with a beginning of three characters or more counted as one edit ("leaky" → "leaky_relu",
+    /// "fam" → "family"): how far a typed word is from a name it may abbreviate.
+    /// </summary>
+    public static int DistanceOrPrefix(string typed, string name)
+    {
+        ArgumentNullException.ThrowIfNull(typed);
+        ArgumentNullException.ThrowIfNull(name);
+        int distance = Distance(typed, name);
+        return typed.Length >= 3 && name.StartsWith(typed, StringComparison.Ordinal) ? Math.Min(distance, 1) : distance;
+    }
+
+    /// <summary>
     /// The optimal-string-alignment distance: insertions, deletions, substitutions and swaps of two adjacent characters
     /// ("sigmiod" → "sigmoid") cost one edit each.
     /// </summary>

@@ -19,6 +19,15 @@ public class SpellingTests
         Assert.Equal(expected, Spelling.Distance(b, a));
     }
 
+    [Theory]
+    [InlineData("leaky", "leaky_relu", 1)] // a beginning of three letters or more is one edit
+    [InlineData("fam", "family", 1)]
+    [InlineData("le", "leaky_relu", 8)] // two letters are not enough
+    [InlineData("relu", "relu", 0)]
+    [InlineData("rleu", "relu", 1)]
+    public void A_typed_beginning_counts_as_one_edit(string typed, string name, int expected)
+        => Assert.Equal(expected, Spelling.DistanceOrPrefix(typed, name));
+
     [Fact]
     public void Suggestions_take_swapped_letters_everywhere()
     {

@@ -99,7 +99,7 @@ public static class ActivationCatalog
         string key = Normalise(name);
         int reach = Spelling.Reach(key);
         return Entries.Value
-            .SelectMany(e => new[] { e.Info.Name }.Concat(e.Info.Aliases).Select(n => (Canonical: e.Info.Name, Distance: Distance(key, Normalise(n)))))
+            .SelectMany(e => new[] { e.Info.Name }.Concat(e.Info.Aliases).Select(n => (Canonical: e.Info.Name, Distance: Spelling.DistanceOrPrefix(key, Normalise(n)))))
             .GroupBy(t => t.Canonical)
             .Select(g => (Name: g.Key, Distance: g.Min(t => t.Distance)))
             .Where(t => t.Distance <= reach)
@@ -245,9 +245,6 @@ public static class ActivationCatalog
         return null;
     }
 
-    /// <summary><see cref="Spelling.Distance"/>, with a prefix of three characters or more ("leaky" → "leaky_relu") counted as one edit.</summary>
-    private static int Distance(string a, string b)
-        => b.StartsWith(a, StringComparison.Ordinal) && a.Length >= 3 ? Math.Min(Spelling.Distance(a, b), 1) : Spelling.Distance(a, b);
 
     private static Entry[] Discover()
     {
