@@ -202,6 +202,9 @@ public static class Losses
     {
         public string Name => "cross_entropy";
 
+        /// <summary>How far from 1 a row of probability targets may sum (float rounding of a normalised row).</summary>
+        private const double ProbabilityRowTolerance = 1e-3;
+
         public int TargetColumns(int outputColumns) => 1;
 
         public double Compute(ReadOnlySpan<float> output, ReadOnlySpan<float> target, int rows, int columns, Span<float> gradient)
@@ -238,10 +241,24 @@ public static class Losses
                 }
                 else
                 {
+                    // The gradient softmax(z) − t is the loss's only when the row is a distribution (in general it is
+                    // (Σt)·softmax(z) − t), so a row of negative, NaN or unnormalised targets is refused, not trained on.
+                    double rowSum = 0;
                     for (int j = 0; j < columns; j++)
                     {
                         double t = target[(r * columns) + j];
+                        if (!(t >= 0 && t <= 1))
+                        {
+                            throw new ArgumentException($"cross_entropy: row {r + 1} of the batch has the target {target[(r * columns) + j]} in column {j + 1}, outside [0, 1]; probability targets are a distribution over the {columns} classes.", nameof(target));
+                        }
+
+                        rowSum += t;
                         if (t != 0) sum += t * (logSumExp - z[j]);
+                    }
+
+                    if (Math.Abs(rowSum - 1) > ProbabilityRowTolerance)
+                    {
+                        throw new ArgumentException($"cross_entropy: row {r + 1} of the batch has probability targets that sum to {rowSum:G6}, not 1; give one class index per row or a distribution over the {columns} classes.", nameof(target));
                     }
                 }
 

@@ -101,4 +101,23 @@ public class LossTests
         Assert.Throws<ArgumentException>(() => Losses.SoftmaxCrossEntropy.Compute([0f, 0f], [0.5f], 1, 2, Span<float>.Empty));
         Assert.Throws<ArgumentException>(() => Losses.SoftmaxCrossEntropy.Compute([0f, 0f], [0f, 1f, 0f], 1, 2, Span<float>.Empty));
     }
+
+    [Theory]
+    [InlineData(new[] { 0.5f, 0.5f, 0.6f, 0.6f }, "row 2", "sum to 1.2")]
+    [InlineData(new[] { 1.5f, -0.5f, 0.5f, 0.5f }, "row 1", "column 1")]
+    [InlineData(new[] { 0.5f, 0.5f, float.NaN, 1f }, "row 2", "NaN")]
+    [InlineData(new[] { 0.25f, 0.25f, 0.5f, 0.5f }, "row 1", "sum to 0.5")]
+    public void ProbabilityTargetsMustBeDistributions(float[] targets, string row, string detail)
+    {
+        // softmax(z) − t is the gradient only of a row whose targets sum to 1; any other row would train on a gradient
+        // that is not its loss's, so it is refused with the row named.
+        var ex = Assert.Throws<ArgumentException>(() => Losses.SoftmaxCrossEntropy.Compute([0f, 1f, 2f, 3f], targets, 2, 2, new float[4]));
+        Assert.Contains(row, ex.Message);
+        Assert.Contains(detail, ex.Message);
+
+        // a row normalised in float (sums within rounding of 1) is taken
+        float third = 1f / 3;
+        double loss = Losses.SoftmaxCrossEntropy.Compute([0f, 0f, 0f], [third, third, third], 1, 3, new float[3]);
+        Assert.Equal(Math.Log(3), loss, 6);
+    }
 }
