@@ -20,27 +20,38 @@ public static partial class VMath
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ExpParts<TV>(TV x, out TV n, out TV lo) where TV : struct, IVec<TV>
+        => ExpPartsInRange(TV.Min(TV.Create(710.0), TV.Max(TV.Create(-900.0), x)), out n, out lo);
+
+    /// <summary>
+    /// <see cref="ExpParts"/> for an x its caller has already clamped to [−900, 710] (or NaN): two dependent
+    /// operations fewer on the path to every result.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ExpPartsInRange<TV>(TV xc, out TV n, out TV lo) where TV : struct, IVec<TV>
     {
-        var xc = TV.Min(TV.Create(710.0), TV.Max(TV.Create(-900.0), x));
         n = TV.RoundToEven(xc * TV.Create(Log2E));
         var r1 = TV.Fma(n, TV.Create(-Ln2Hi), xc);            // exact (Cody–Waite)
         var r = TV.Fma(n, TV.Create(-Ln2Lo), r1);
         var rLo = TV.Fma(n, TV.Create(-Ln2Lo), r1 - r);       // what the rounding of r dropped
-        // P(r) = (e^r − 1 − r)/r² = Σ r^k/(k + 2)!, k = 0…12: the Taylor series of e^r (|r| ≤ 0.35).
-        var poly = TV.Create(1.0 / 87178291200.0);              // 1/14!
-        poly = TV.Fma(poly, r, TV.Create(1.0 / 6227020800.0));  // 1/13!
-        poly = TV.Fma(poly, r, TV.Create(1.0 / 479001600.0));   // 1/12!
-        poly = TV.Fma(poly, r, TV.Create(1.0 / 39916800.0));    // 1/11!
-        poly = TV.Fma(poly, r, TV.Create(1.0 / 3628800.0));     // 1/10!
-        poly = TV.Fma(poly, r, TV.Create(1.0 / 362880.0));      // 1/9!
-        poly = TV.Fma(poly, r, TV.Create(1.0 / 40320.0));       // 1/8!
-        poly = TV.Fma(poly, r, TV.Create(1.0 / 5040.0));        // 1/7!
-        poly = TV.Fma(poly, r, TV.Create(1.0 / 720.0));         // 1/6!
-        poly = TV.Fma(poly, r, TV.Create(1.0 / 120.0));         // 1/5!
-        poly = TV.Fma(poly, r, TV.Create(1.0 / 24.0));          // 1/4!
-        poly = TV.Fma(poly, r, TV.Create(1.0 / 6.0));           // 1/3!
-        poly = TV.Fma(poly, r, TV.Create(0.5));                 // 1/2!
-        var q = r * r * poly;
+        // P(r) = (e^r − 1 − r)/r² = Σ r^k/(k + 2)!, k = 0…12: the Taylor series of e^r (|r| ≤ 0.35). The terms from
+        // r² on are summed in Estrin's form (pairs in r joined by r², then Horner in r⁴) and the first two by Horner,
+        // so the last roundings are those of 1/2! + r·(…), as in a plain Horner chain: eight operations deep with q
+        // instead of fourteen, one multiply more. (Estrin's form down to the constant term was two operations
+        // shallower but rounded P about twice as coarsely, which silu′ shows next to its zero at x = −1.2785: 3.2
+        // instead of 2.5 ULP.)
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var a1 = TV.Fma(r, TV.Create(1.0 / 120.0), TV.Create(1.0 / 24.0));                // 1/4! + r/5!
+        var a2 = TV.Fma(r, TV.Create(1.0 / 5040.0), TV.Create(1.0 / 720.0));              // 1/6! + r/7!
+        var a3 = TV.Fma(r, TV.Create(1.0 / 362880.0), TV.Create(1.0 / 40320.0));          // 1/8! + r/9!
+        var a4 = TV.Fma(r, TV.Create(1.0 / 39916800.0), TV.Create(1.0 / 3628800.0));      // 1/10! + r/11!
+        var a5 = TV.Fma(r, TV.Create(1.0 / 6227020800.0), TV.Create(1.0 / 479001600.0));  // 1/12! + r/13!
+        var b1 = TV.Fma(r2, a2, a1);
+        var b2 = TV.Fma(r2, a4, a3);
+        var b3 = TV.Fma(r2, TV.Create(1.0 / 87178291200.0), a5);                          // + r²/14!
+        var tail = TV.Fma(r4, TV.Fma(r4, b3, b2), b1);                                    // Σ_{k≥2} r^(k−2)/(k + 2)!
+        var poly = TV.Fma(r, TV.Fma(r, tail, TV.Create(1.0 / 6.0)), TV.Create(0.5));
+        var q = r2 * poly;
         // 1 + r and then + q with fast two-sums (the larger operand first): s + e1 and p + e2 are exact.
         var s = TV.One + r;
         var e1 = (TV.One - s) + r;
@@ -60,7 +71,7 @@ public static partial class VMath
     public static TV ExpPartsOfMinusAbs<TV>(TV x, out TV p, out TV lo, out TV n, out TV e) where TV : struct, IVec<TV>
     {
         var xc = TV.Min(TV.Create(900.0), TV.Max(TV.Create(-900.0), x));
-        p = ExpParts(-TV.Abs(xc), out n, out lo);
+        p = ExpPartsInRange(-TV.Abs(xc), out n, out lo);
         e = ScaleExpParts(p + lo, n);
         return xc;
     }
