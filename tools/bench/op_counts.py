@@ -22,7 +22,7 @@ With --rounds R it also times both at n = 262,144 (R alternating rounds of `actk
 and `onednn_bench time FN 262144 20`, the best per cell) and prints the rate: vector instructions other than
 register moves, per 16 elements, divided by the time of 16 elements. Where both sides sustain about the same rate,
 the time ratio is the instruction ratio, and 1.5× the anchor's speed needs two thirds of its instructions
-(docs/performance.md, "Instruction counts against oneDNN's JIT"). Needs objdump (binutils) and an onednn_bench
+(docs/performance-history.md, "Instruction counts against oneDNN's JIT"). Needs objdump (binutils) and an onednn_bench
 built by ../shared/anchors/onednn/build.sh.
 """
 import argparse

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""How short would erf GELU's float polynomials get with a table of coefficients? (docs/performance.md)
+"""How short would erf GELU's float polynomials get with a table of coefficients? (docs/performance-history.md)
 
 The float-lane GELU (src/ActivationKit/Functions/Gelu.cs, tools/poly/fit_gelu_float.py) evaluates R(w) (forward, degree
 10) and E(w) (backward, degree 9) on all of w = y/(4 + y) in [0, 15/19]. A table-driven form would split that range into

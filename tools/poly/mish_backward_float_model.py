@@ -3,7 +3,7 @@
 
 mish' of float data runs in double lanes today (about 0.95 ns/element at n = 262,144 against oneDNN's 0.63). This
 script measures what float lanes would cost in accuracy, so the choice is recorded with numbers
-(docs/performance.md, "mish' in float lanes"). Every operation is rounded to float32 as the kernels would round it;
+(docs/performance-history.md, "mish' in float lanes"). Every operation is rounded to float32 as the kernels would round it;
 an fma is a*b + c formed in double and rounded once (exact product, so only a rare double rounding differs from a
 hardware fma). e = e^-|x| = 2^k (1 + m) comes from the kernels' short float polynomial with the Cody-Waite reduction.
 The reference is the double formula of Mish.ReferenceDerivative; errors are float ULPs, measured as AccuracyMeter
@@ -21,7 +21,7 @@ Candidates (with u = e^-|x|, w4 = 4(x + 1), c46 = 4x + 6; x >= 0 reads u as e^-x
            in the tail and at most about two thirds of z - e K away from the zero; within 0.3 of the zero, where every
            float form cancels, f' = d P(d), d = x - x0 (x - X0_HI exact), P of degree 7 fitted here (least squares
            weighted by 1/P on 400 Chebyshev nodes, rounded to float one coefficient at a time with the rest refitted);
-           x >= 0 as in split. This is the form the C# kernel was built with and measured (docs/performance.md).
+           x >= 0 as in split. This is the form the C# kernel was built with and measured (docs/performance-history.md).
 Run: /usr/bin/python3 tools/poly/mish_backward_float_model.py [plain|split|kform]
 """
 import sys

@@ -291,7 +291,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
             // e = e^−|x| is held at e^−40, so Log1pUnitF's square s² (s = e/(2 + e)) stays a normal float: above 40
             // ln(1 + e) is far below x's ULP either way, and below −40 the lanes are marked for the tail formula
             // (ForwardTailF). With s² subnormal every input beyond ±43 took 0.74 ns/element instead of 0.27, and
-            // Normal(0, 100) inputs 0.94 (docs/performance.md, "Tails in float lanes").
+            // Normal(0, 100) inputs 0.94 (docs/performance-history.md, "Tails in float lanes").
             inDouble = TV.LessThan(x, TV.Create(ForwardTailAbove));
             // Max(0, x) keeps a NaN x (second operand).
             var y = VMath.Log1pUnitF(VMath.ExpMinusAbsShort(x, ForwardTailAbove)) + TV.Max(TV.Zero, x);

@@ -125,7 +125,7 @@ public static partial class VMath
     /// 32,000 swept inputs from 1.67 to 1.72 double ULP; six compensated steps fewer (the derivative, whose worst
     /// case next to its zero is at 3.96 ULP, keeps them all). A method of its own rather than a step count passed to
     /// <see cref="NormalTailRatio{TV}"/>: with the count as a parameter the JIT's backward loop grew by 650 bytes and
-    /// ran 5.1 → 6.5–9.8 ns/element (docs/performance.md).
+    /// ran 5.1 → 6.5–9.8 ns/element (docs/performance-history.md).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV NormalTailRatioPlainLead<TV>(TV y, out TV lo) where TV : struct, IVec<TV>

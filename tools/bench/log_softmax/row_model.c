@@ -1,7 +1,7 @@
 // C model of a whole float log-softmax row as the kernel runs it (range pass, sum below the maximum four registers
 // per iteration, the scalar ln(1 + s'), output pass) over 1024 x 1000 Normal(0, 3) entries; best of 30 passes.
 // PARTS = 1: the range pass only; 2: up to the logarithm; 3: the whole row. PF (prefetching during the sum pass):
-// 1 the next row, 2 the output row, 4 the output row for writing (prefetchw). docs/performance.md, "Where
+// 1 the next row, 2 the output row, 4 the output row for writing (prefetchw). docs/performance-history.md, "Where
 // log-softmax's time goes".
 //   gcc -O2 -mavx512f -mavx512dq -mfma -mprfchw -o /tmp/row_model tools/bench/log_softmax/row_model.c -lm
 //   /tmp/row_model PARTS [ROWS [PF]]

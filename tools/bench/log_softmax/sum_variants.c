@@ -1,4 +1,4 @@
-// C model of log-softmax's sum pass over one row of 1,024 entries held in L1 (docs/performance.md, "Where
+// C model of log-softmax's sum pass over one row of 1,024 entries held in L1 (docs/performance-history.md, "Where
 // log-softmax's time goes"): the float kernel's exponential (SoftmaxCore.Float.cs ScaledExp) with the sum below the
 // maximum in several forms, best of runs printed as cycles per 16 entries at 3.1 GHz.
 //   gcc -O2 -mavx512f -mavx512dq -mfma -o /tmp/sum_variants tools/bench/log_softmax/sum_variants.c
