@@ -400,4 +400,29 @@ public class ExponentialFamilyTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(1e300)]
+    [InlineData(-1e300)]
+    [InlineData(double.MaxValue)]
+    [InlineData(1e80)]
+    [InlineData(7.0)]
+    [InlineData(5e-324)]
+    public void Elu_slope_decays_to_zero_for_every_alpha_in_double(double alpha)
+    {
+        // α·e^x for x ≤ 0: with x below −900 counted as e^−900, α = 1e300 left the slope at 1.4e−91 from x = −960
+        // down to −∞; the exact values are 5.1e−135 at −1000 and 0 from about −1455 on.
+        var elu = new Elu(alpha);
+        double[] xs = [double.NegativeInfinity, -1e5, -1455, -1400, -1000, -960, -745, -700, -100, -1, -1e-300];
+        var dx = new double[xs.Length];
+        elu.Backward(xs, Enumerable.Repeat(1.0, xs.Length).ToArray(), dx);
+        for (int i = 0; i < xs.Length; i++)
+        {
+            double r = elu.ReferenceDerivative(xs[i]);
+            Assert.True(Ulp.Double(dx[i], r) <= 4, $"elu(alpha={alpha:R})′({xs[i]:R}) = {dx[i]:R}, reference {r:R}");
+            Assert.Equal(dx[i], DBackward(elu, xs[i]));
+        }
+
+        Assert.Equal(0.0, Math.Abs(dx[0]));
+    }
 }

@@ -127,11 +127,18 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         private readonly LaneValue _alpha;
         private readonly bool _unitAlpha;
 
+        // α = _alphaMant·2^_alphaExp, for the double lanes' α·e^x (VMath.MulExp).
+        private readonly double _alphaMant;
+        private readonly double _alphaExp;
+
         /// <summary>Binds α.</summary>
         public Kernel_(double alpha)
         {
             _alpha = new(alpha);
             _unitAlpha = alpha == 1.0;
+            int exponent = alpha == 0 || !double.IsFinite(alpha) ? 0 : Math.ILogB(alpha) + 1;
+            _alphaMant = Math.ScaleB(alpha, -exponent);
+            _alphaExp = exponent;
         }
 
         /// <inheritdoc />
@@ -185,8 +192,9 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         /// <summary>
         /// α·e^x with α applied before e^x's power of two: where e^x is subnormal, rounding it first and multiplying
         /// by α after magnified its rounding error α-fold (α = 7: 4.1 ULP below x = −87.3 in float; α = 1e5: 5e4 ULP).
-        /// Double lanes: <see cref="VMath.MulExpParts"/> (x below −900 counts as e^−900, exact to zero for |α| ≤
-        /// 2^300); float lanes: <see cref="VMath.Expm1ScaledPartsShortF{TV}"/> (x below −112 counts as e^−112, zero
+        /// Double lanes: <see cref="VMath.MulExp"/>, for every double α (x below −900 counted as e^−900 had left
+        /// α·e^x at about α·2^−1298 for all x below −960 once |α| passed 2^300: 1.4e−91 at x = −∞ with α = 1e300);
+        /// float lanes: <see cref="VMath.Expm1ScaledPartsShortF{TV}"/> (x below −112 counts as e^−112, zero
         /// after rounding for |α| ≤ 2048, <see cref="FloatLanesApply"/>'s limit).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -194,8 +202,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         {
             if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
             {
-                var p = VMath.ExpParts(x, out var n, out var lo);
-                return VMath.MulExpParts(_alpha.In<TV>(), p, lo, n);
+                return VMath.MulExp(x, TV.Create(_alphaMant), TV.Create(_alphaExp));
             }
 
             // e^x = (1 + m)·2^n from the shorter polynomial (as ExpNegativeBranch), α·(1 + m) in one multiply-add.
