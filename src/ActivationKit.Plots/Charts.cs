@@ -62,7 +62,7 @@ public static class Charts
         plot.Add.VerticalLine(0, 1, Colors.Gray.WithAlpha(0.5));
         plot.Title(derivative ? "f(x) (solid) and f′(x) (dashed)" : "f(x)");
         plot.XLabel("x");
-        plot.ShowLegend(Alignment.UpperLeft);
+        LegendOutside(plot);
         plot.Axes.SetLimitsX(from, to);
         return plot;
     }
@@ -90,7 +90,7 @@ public static class Charts
         plot.XLabel(dropped == 0 ? "epoch" : $"epoch ({dropped} value{(dropped == 1 ? string.Empty : "s")} ≥ 10⁶ or not finite, not drawn)");
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel(loss ? "loss" : "accuracy");
-        plot.ShowLegend(loss ? Alignment.UpperRight : Alignment.LowerRight);
+        LegendOutside(plot);
         return plot;
     }
 
@@ -127,7 +127,7 @@ public static class Charts
             : $"{trial.Label} (seed {trial.Seed}): hidden outputs on held-out data");
         plot.XLabel(trial.Diverged ? "no hidden outputs at the end of training" : "activation value");
         plot.YLabel("share of values");
-        plot.ShowLegend(Alignment.UpperRight);
+        LegendOutside(plot);
         return plot;
     }
 
@@ -208,7 +208,7 @@ public static class Charts
         plot.YLabel("fraction");
         plot.Axes.SetLimits(0, lastEpoch, -0.02, 1.02);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-        plot.ShowLegend(Alignment.UpperRight);
+        LegendOutside(plot);
         return plot;
     }
 
@@ -265,7 +265,7 @@ public static class Charts
         plot.Axes.SetLimitsX(-0.5, (3 * summary.Ranking.Count) - 0.5); // every contender's place, with bars or without
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "dead units", FillColor = palette.GetColor(3) });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "saturated pre-activations", FillColor = palette.GetColor(1) });
-        plot.ShowLegend(Alignment.UpperLeft);
+        LegendOutside(plot);
         plot.Title("End of training, held-out batch (mean over seeds)");
         plot.YLabel("fraction");
         return plot;
@@ -294,6 +294,25 @@ public static class Charts
         plot.FigureBackground.Color = Colors.White;
         plot.Font.Set("DejaVu Sans");
         return plot;
+    }
+
+    /// <summary>
+    /// Shows the legend in a panel right of the data area, its top aligned with it: inside the data area (ScottPlot's
+    /// default) it hid curves, such as elu and sigmoid at the last epochs of an 8-activation comparison.
+    /// </summary>
+    internal static ScottPlot.Panels.LegendPanel LegendOutside(Plot plot)
+    {
+        var panel = plot.ShowLegend(Edge.Right);
+        panel.Alignment = Alignment.UpperCenter;
+        panel.Padding = new PixelPadding(6, 10);
+        return panel;
+    }
+
+    /// <summary>The panel <see cref="LegendOutside"/> added, or null (a plot whose legend is inside the data area, or has none).</summary>
+    public static ScottPlot.Panels.LegendPanel? LegendPanel(Plot plot)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        return plot.Axes.GetPanels().OfType<ScottPlot.Panels.LegendPanel>().FirstOrDefault();
     }
 
     /// <summary>Adds a line through the points whose y is finite and below 10⁶ in size; returns how many it left out.</summary>

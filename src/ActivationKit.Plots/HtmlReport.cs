@@ -171,17 +171,24 @@ public static class HtmlReport
         var slugs = Slugs(summary);
         var list = new List<ReportImage>
         {
-            new("learning-accuracy", "Validation accuracy per epoch", ChartFile.Png(Charts.LearningCurves(summary, trials), 700, 450)),
-            new("learning-loss", "Validation loss per epoch", ChartFile.Png(Charts.LearningCurves(summary, trials, loss: true), 700, 450)),
-            new("functions", "The compared activations and their derivatives", ChartFile.Png(Charts.Functions(functions, -5, 5, derivative: true), 1000, 550)),
+            new("learning-accuracy", "Validation accuracy per epoch", WithRoomForLegend(Charts.LearningCurves(summary, trials), 700, 450)),
+            new("learning-loss", "Validation loss per epoch", WithRoomForLegend(Charts.LearningCurves(summary, trials, loss: true), 700, 450)),
+            new("functions", "The compared activations and their derivatives", WithRoomForLegend(Charts.Functions(functions, -5, 5, derivative: true), 1000, 550)),
             new("dead-saturated", "Dead and saturated fractions per activation", ChartFile.Png(Charts.DeadAndSaturated(summary), 1000, 450)),
         };
-        foreach (var r in summary.Ranking)
+        var histograms = summary.Ranking.Select(r =>
         {
             // The first seed that did not diverge (a diverged trial has no end-of-training outputs); the first seed if all did.
             var seeds = trials.Where(t => t.Label == r.Label).OrderBy(t => t.Seed).ToArray();
             var first = seeds.FirstOrDefault(t => !t.Diverged) ?? seeds[0];
-            list.Add(new("histogram-" + slugs[r.Label], $"Histogram of hidden outputs, {r.Label}", ChartFile.Png(Charts.LayerHistograms(first), 600, 380)));
+            return (Row: r, Plot: Charts.LayerHistograms(first));
+        }).ToArray();
+
+        // One width for all, the one the widest legend needs: the page shows them side by side at the same size.
+        int histogramWidth = histograms.Max(h => WidthWithLegend(h.Plot, 600));
+        foreach (var (r, plot) in histograms)
+        {
+            list.Add(new("histogram-" + slugs[r.Label], $"Histogram of hidden outputs, {r.Label}", ChartFile.Png(plot, histogramWidth, 380)));
         }
 
         foreach (var r in summary.Ranking)
@@ -195,11 +202,30 @@ public static class HtmlReport
                 list.Add(new($"timeline-{slugs[r.Label]}-layer{l}", $"Hidden layer {l} outputs over training, {r.Label}", ChartFile.Png(Charts.HistogramTimeline(timed, l), 600, 380)));
             }
 
-            list.Add(new("fractions-" + slugs[r.Label], $"Dead and saturated fractions over training, {r.Label}", ChartFile.Png(Charts.FractionsOverTime(seeds), 600, 380)));
+            list.Add(new("fractions-" + slugs[r.Label], $"Dead and saturated fractions over training, {r.Label}", WithRoomForLegend(Charts.FractionsOverTime(seeds), 600, 380)));
         }
 
         return list;
     }
+
+    /// <summary>
+    /// PNG bytes of a chart whose legend is right of its data area, <paramref name="width"/> wide, or wider when the
+    /// legend (long contender labels) would leave the data less than <see cref="MinimumDataShare"/> of that width.
+    /// </summary>
+    internal static byte[] WithRoomForLegend(ScottPlot.Plot plot, int width, int height) => ChartFile.Png(plot, WidthWithLegend(plot, width), height);
+
+    /// <summary>The width <see cref="WithRoomForLegend"/> draws a chart at.</summary>
+    internal static int WidthWithLegend(ScottPlot.Plot plot, int width)
+    {
+        if (Charts.LegendPanel(plot) is not { } legend) return width;
+        using var paint = ScottPlot.Paint.NewDisposablePaint();
+        float legendWidth = legend.Measure(paint);
+        const float axes = 90; // the y-axis labels and the margins
+        return Math.Max(width, (int)Math.Ceiling((legendWidth + axes) / (1 - MinimumDataShare)));
+    }
+
+    /// <summary>The share of a report chart's width its data area keeps next to the legend.</summary>
+    internal const double MinimumDataShare = 0.55;
 
     /// <summary>The --out folder of a reproducing command (<see cref="ExperimentConfig.ToCommandLine"/>), unquoted.</summary>
     private static string ExtractOut(string command)

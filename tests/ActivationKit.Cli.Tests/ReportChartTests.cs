@@ -1,0 +1,112 @@
+using ActivationKit.Catalog;
+using ActivationKit.Nn.Experiments;
+using ActivationKit.Plots;
+using ScottPlot;
+
+namespace ActivationKit.Cli.Tests;
+
+/// <summary>The report's charts and page, built from made-up results (no training): layout, notes, numbers, wording.</summary>
+public sealed class ReportChartTests
+{
+    private static readonly string[] Eight = ["relu", "leaky_relu", "elu", "gelu", "silu", "mish", "tanh", "sigmoid"];
+
+    // ---- legends -----------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Every_multi_series_chart_has_its_legend_outside_the_data_area()
+    {
+        // In an 8-activation comparison the accuracy legend hid elu and sigmoid at epochs 7–8; with 10 contenders it
+        // covered half the chart.
+        var (summary, trials) = Results(Eight.Concat(["thresholded_relu", "leaky_relu(negative_slope=0.2)@orthogonal"]).ToArray());
+        var charts = new (string Name, Plot Plot, int Width, int Height)[]
+        {
+            ("accuracy", Charts.LearningCurves(summary, trials), 700, 450),
+            ("loss", Charts.LearningCurves(summary, trials, loss: true), 700, 450),
+            ("functions", Charts.Functions(Eight.Select(ActivationCatalog.Create).ToArray(), -5, 5, derivative: true), 1000, 550),
+            ("dead-saturated", Charts.DeadAndSaturated(summary), 1000, 450),
+            ("histograms", Charts.LayerHistograms(trials[0]), 600, 380),
+            ("fractions", Charts.FractionsOverTime(trials.Where(t => t.Label == "relu").ToArray()), 600, 380),
+        };
+        foreach (var (name, plot, width, height) in charts)
+        {
+            Assert.False(plot.Legend.IsVisible, name); // the legend inside the data area is off
+            var panel = Charts.LegendPanel(plot);
+            Assert.True(panel is not null, name);
+            Assert.Equal(Edge.Right, panel!.Edge);
+
+            plot.RenderInMemory(HtmlReport.WidthWithLegend(plot, width), height);
+            var layout = plot.RenderManager.LastRender.Layout;
+            var data = plot.RenderManager.LastRender.DataRect;
+            Assert.True(layout.PanelSizes[panel] > 0, name);
+            Assert.True(data.Right + layout.PanelSizes[panel] <= plot.RenderManager.LastRender.FigureRect.Right + 0.5, name);
+
+            // The data keep most of the figure's width next to the legend (and the dead-saturated chart's long labels).
+            Assert.True(data.Width >= 0.45 * plot.RenderManager.LastRender.FigureRect.Width, $"{name}: data area {data.Width} wide");
+        }
+    }
+
+    [Fact]
+    public void A_legend_with_long_labels_gets_a_wider_chart_in_the_report()
+    {
+        var (summary, trials) = Results(["relu", "leaky_relu(negative_slope=0.2)@orthogonal"]);
+        Assert.Equal(700, HtmlReport.WidthWithLegend(Charts.LearningCurves(Results(["relu", "tanh"]).Summary, trials), 700));
+        Assert.True(HtmlReport.WidthWithLegend(Charts.LearningCurves(summary, trials), 700) > 700);
+    }
+
+    // ---- made-up results -----------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// A finished comparison of <paramref name="labels"/> over 4 epochs, without training: accuracy and loss curves that
+    /// differ per contender, two hidden layers with histograms and a timeline; <paramref name="diverged"/>'s trials
+    /// diverged in their first epoch (no curve, no layers, a timeline with only the initial checkpoint).
+    /// </summary>
+    private static (ExperimentSummary Summary, TrialResult[] Trials) Results(string[] labels, int seeds = 2, string? diverged = null)
+    {
+        var config = new ExperimentConfig { Data = "moons", Activations = Contender.ParseList(string.Join(",", labels)), Seeds = seeds, Epochs = 4 }.Validate();
+        var manifest = new ExperimentManifest
+        {
+            Experiment = "e",
+            ExperimentKey = config.ExperimentKey("moons"),
+            Config = config,
+            DataIdentity = "moons",
+            TrialCount = config.Activations.Count * seeds,
+            Command = config.ToCommandLine("out"),
+        };
+        double[] edges = [-1, 0, 1, 2, 3];
+        var trials = new List<TrialResult>();
+        for (int c = 0; c < config.Activations.Count; c++)
+        {
+            var contender = config.Activations[c];
+            for (ulong seed = 1; seed <= (ulong)seeds; seed++)
+            {
+                bool bad = diverged is not null && contender.Label.StartsWith(diverged, StringComparison.Ordinal);
+                double accuracy = 0.6 + (0.02 * c) + (0.001 * seed);
+                var layers = Enumerable.Range(0, 2).Select(l => new LayerDiagnostics(l, contender.Activation, 8, 100, 0.1 * l, 0.05, 0.5, 0.7, edges, [10, 40, 30, 20])).ToArray();
+                var checkpoints = (bad ? [0] : Enumerable.Range(0, 5)).Select(e => new TimelineCheckpoint(e, [10, 40, 30, 20], 0, 0.1, 0.2)).ToArray();
+                trials.Add(new TrialResult
+                {
+                    Experiment = "e",
+                    ExperimentKey = manifest.ExperimentKey,
+                    Key = $"{contender.Label}/{seed}",
+                    Hash = $"{c}{seed}",
+                    Index = (c * seeds) + (int)seed - 1,
+                    Label = contender.Label,
+                    Activation = contender.Activation,
+                    Init = "he_normal",
+                    Seed = seed,
+                    TestAccuracy = bad ? double.NaN : accuracy,
+                    TestLoss = bad ? double.NaN : 1 - accuracy,
+                    TestSamples = 1000,
+                    DeadFraction = bad ? double.NaN : 0.05,
+                    SaturatedFraction = bad ? double.NaN : 0.1,
+                    Diverged = bad,
+                    Curve = bad ? [] : Enumerable.Range(1, 4).Select(e => new EpochPoint(e, 1.0 / e, 0.5, (1.0 / e) + (0.01 * c), accuracy - (0.05 / e), 0.01)).ToArray(),
+                    Layers = bad ? [] : layers,
+                    Timeline = Enumerable.Range(0, 2).Select(l => new LayerTimeline(l, contender.Activation, 8, 100, 100, edges, checkpoints)).ToArray(),
+                });
+            }
+        }
+
+        return (ExperimentSummary.Create(manifest, trials), trials.ToArray());
+    }
+}
