@@ -53,6 +53,43 @@ public sealed class ReportChartTests
         Assert.True(HtmlReport.WidthWithLegend(Charts.LearningCurves(summary, trials), 700) > 700);
     }
 
+    // ---- tick labels and titles ----------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("sigmoid", 600)]
+    [InlineData("leaky_relu(negative_slope=0.2)@orthogonal", 600)]
+    [InlineData("leaky_relu(negative_slope=0.2)@orthogonal", 400)]
+    public void Titles_fit_their_chart(string label, int width)
+    {
+        // "sigmoid: dead and saturated fractions over training (mean over 3 seeds" ran off the right edge.
+        var (_, trials) = Results([label], seeds: 3);
+        var plot = Charts.FractionsOverTime(trials);
+        string title = plot.Axes.Title.Label.Text;
+        var restore = ChartFile.Fit(plot, width, 380);
+        plot.RenderInMemory(width, 380);
+        var data = plot.RenderManager.LastRender.DataRect;
+        float centre = plot.Axes.Title.FullFigureCenter ? data.Right / 2 : data.HorizontalCenter;
+        using var paint = Paint.NewDisposablePaint();
+        foreach (string line in plot.Axes.Title.Label.Text.Split('\n'))
+        {
+            float half = plot.Axes.Title.Label.Measure(line, paint).Width / 2;
+            Assert.True(centre - half >= 0 && centre + half <= width, $"'{line}': {centre - half}…{centre + half} of {width}");
+        }
+
+        static string Words(string s) => s.Replace("\n", string.Empty, StringComparison.Ordinal).Replace(" ", string.Empty, StringComparison.Ordinal);
+        Assert.Equal(Words(title), Words(plot.Axes.Title.Label.Text));
+        restore();
+        Assert.Equal(title, plot.Axes.Title.Label.Text);
+    }
+
+    [Fact]
+    public void Wrap_breaks_at_spaces_and_inside_a_long_spec()
+    {
+        Assert.Equal("a bb\nccc", ChartText.Wrap("a bb ccc", 4));
+        Assert.Equal("leaky_relu\n(negative_slope=\n0.2)@orthogonal", ChartText.Wrap("leaky_relu(negative_slope=0.2)@orthogonal", 16));
+        Assert.Equal("short\nlines stay", ChartText.Wrap("short\nlines stay", 40));
+    }
+
     // ---- made-up results -----------------------------------------------------------------------------------------
 
     /// <summary>
