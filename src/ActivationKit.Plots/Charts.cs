@@ -241,7 +241,12 @@ public static class Charts
         return idx.Select(c => new Tick(c, t.Checkpoints[c].Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
     }
 
-    /// <summary>Dead-unit and saturated fractions per contender (mean over seeds), as grouped bars.</summary>
+    /// <summary>
+    /// Dead-unit and saturated fractions per contender (mean over seeds), as grouped horizontal bars, the best-ranked
+    /// contender at the top. The labels are on the left, where the axis takes the width the longest needs: below the
+    /// bars, long labels ran into each other and the last was cut off at the figure's edge. Pick the figure's height
+    /// with <see cref="DeadAndSaturatedHeight"/>.
+    /// </summary>
     public static Plot DeadAndSaturated(ExperimentSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
@@ -249,27 +254,36 @@ public static class Charts
         var palette = new ScottPlot.Palettes.Category10();
         var bars = new List<Bar>();
         var ticks = new List<Tick>();
-        for (int i = 0; i < summary.Ranking.Count; i++)
+        int n = summary.Ranking.Count;
+        for (int i = 0; i < n; i++)
         {
             var row = summary.Ranking[i];
+            double place = 3 * (n - 1 - i); // rank 1 at the top
             // A contender whose every trial diverged has no fractions (NaN): its label says so instead of a bar.
-            if (!double.IsNaN(row.DeadFraction)) bars.Add(new Bar { Position = (3 * i) + 0.5, Value = row.DeadFraction, FillColor = palette.GetColor(3) });
-            if (!double.IsNaN(row.SaturatedFraction)) bars.Add(new Bar { Position = (3 * i) + 1.5, Value = row.SaturatedFraction, FillColor = palette.GetColor(1) });
-            ticks.Add(new Tick((3 * i) + 1, double.IsNaN(row.DeadFraction) && row.Diverged > 0 ? $"{row.Label} (diverged)" : row.Label));
+            if (!double.IsNaN(row.DeadFraction)) bars.Add(new Bar { Position = place + 1.5, Value = row.DeadFraction, FillColor = palette.GetColor(3), Size = 0.9, Label = Percent(row.DeadFraction) });
+            if (!double.IsNaN(row.SaturatedFraction)) bars.Add(new Bar { Position = place + 0.5, Value = row.SaturatedFraction, FillColor = palette.GetColor(1), Size = 0.9, Label = Percent(row.SaturatedFraction) });
+            ticks.Add(new Tick(place + 1, double.IsNaN(row.DeadFraction) && row.Diverged > 0 ? $"{row.Label} (diverged)" : row.Label));
         }
 
-        plot.Add.Bars(bars);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
-        plot.Axes.Bottom.MajorTickStyle.Length = 0;
-        plot.Axes.SetLimitsY(0, Math.Max(0.05, bars.Select(b => b.Value).DefaultIfEmpty(0).Max() * 1.15));
-        plot.Axes.SetLimitsX(-0.5, (3 * summary.Ranking.Count) - 0.5); // every contender's place, with bars or without
+        var plotted = plot.Add.Bars(bars);
+        plotted.Horizontal = true;
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
+        plot.Axes.Left.MajorTickStyle.Length = 0;
+        plot.Axes.SetLimitsX(0, Math.Max(0.05, bars.Select(b => b.Value).DefaultIfEmpty(0).Max() * 1.2)); // room for the values
+        plot.Axes.SetLimitsY(-0.5, (3 * n) - 0.5); // every contender's place, with bars or without
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "dead units", FillColor = palette.GetColor(3) });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "saturated pre-activations", FillColor = palette.GetColor(1) });
         LegendOutside(plot);
         plot.Title("End of training, held-out batch (mean over seeds)");
-        plot.YLabel("fraction");
+        plot.XLabel("fraction");
         return plot;
     }
+
+    // Each bar's value at its end, so that a fraction of 0 reads as one, not as a missing bar.
+    private static string Percent(double fraction) => (fraction * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>A height for <see cref="DeadAndSaturated"/> that gives each contender's label and bars room: 36 pixels each.</summary>
+    public static int DeadAndSaturatedHeight(int contenders) => Math.Max(400, 120 + (36 * contenders));
 
     /// <summary>The mean of a metric per epoch over trials (epochs present in every trial).</summary>
     internal static (double[] Epochs, double[] Mean) MeanCurve(IEnumerable<TrialResult> trials, bool loss)

@@ -174,7 +174,7 @@ public static class HtmlReport
             new("learning-accuracy", "Validation accuracy per epoch", WithRoomForLegend(Charts.LearningCurves(summary, trials), 700, 450)),
             new("learning-loss", "Validation loss per epoch", WithRoomForLegend(Charts.LearningCurves(summary, trials, loss: true), 700, 450)),
             new("functions", "The compared activations and their derivatives", WithRoomForLegend(Charts.Functions(functions, -5, 5, derivative: true), 1000, 550)),
-            new("dead-saturated", "Dead and saturated fractions per activation", ChartFile.Png(Charts.DeadAndSaturated(summary), 1000, 450)),
+            new("dead-saturated", "Dead and saturated fractions per activation", ChartFile.Png(Charts.DeadAndSaturated(summary), 1000, Charts.DeadAndSaturatedHeight(summary.Ranking.Count))),
         };
         var histograms = summary.Ranking.Select(r =>
         {

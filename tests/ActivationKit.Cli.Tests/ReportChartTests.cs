@@ -23,7 +23,7 @@ public sealed class ReportChartTests
             ("accuracy", Charts.LearningCurves(summary, trials), 700, 450),
             ("loss", Charts.LearningCurves(summary, trials, loss: true), 700, 450),
             ("functions", Charts.Functions(Eight.Select(ActivationCatalog.Create).ToArray(), -5, 5, derivative: true), 1000, 550),
-            ("dead-saturated", Charts.DeadAndSaturated(summary), 1000, 450),
+            ("dead-saturated", Charts.DeadAndSaturated(summary), 1000, Charts.DeadAndSaturatedHeight(summary.Ranking.Count)),
             ("histograms", Charts.LayerHistograms(trials[0]), 600, 380),
             ("fractions", Charts.FractionsOverTime(trials.Where(t => t.Label == "relu").ToArray()), 600, 380),
         };
@@ -54,6 +54,31 @@ public sealed class ReportChartTests
     }
 
     // ---- tick labels and titles ----------------------------------------------------------------------------------
+
+    [Fact]
+    public void Long_contender_labels_neither_overlap_nor_clip_in_the_dead_and_saturated_chart()
+    {
+        // Below the bars, "thresholded_relu" ran into "leaky_relu(negative_slope=0.2)@orthogonal", and the last label was
+        // cut off at the right edge. Horizontal bars put the labels on the left axis, which takes the width they need.
+        string[] labels = [.. Eight, "thresholded_relu", "leaky_relu(negative_slope=0.2)@orthogonal"];
+        var (summary, _) = Results(labels);
+        var plot = Charts.DeadAndSaturated(summary);
+        Assert.All(plot.GetPlottables().OfType<ScottPlot.Plottables.BarPlot>().Single().Bars, b => Assert.Equal(Orientation.Horizontal, b.Orientation));
+        int height = Charts.DeadAndSaturatedHeight(labels.Length);
+        plot.RenderInMemory(1000, height);
+        var ticks = plot.Axes.Left.TickGenerator.Ticks.Where(t => t.IsMajor).ToArray();
+        Assert.Equal(summary.Ranking.Select(r => r.Label).Order(StringComparer.Ordinal), ticks.Select(t => t.Label).Order(StringComparer.Ordinal));
+        Assert.Equal(summary.Ranking[0].Label, ticks.MaxBy(t => t.Position).Label); // the best-ranked on top
+
+        using var paint = Paint.NewDisposablePaint();
+        var style = plot.Axes.Left.TickLabelStyle;
+        var data = plot.RenderManager.LastRender.DataRect;
+        float widest = ticks.Max(t => style.Measure(t.Label, paint).Width);
+        float tall = ticks.Max(t => style.Measure(t.Label, paint).Height);
+        Assert.True(data.Left >= widest, $"labels {widest} px wide, data from {data.Left}");
+        double pixelsPerContender = 3 * data.Height / plot.Axes.GetLimits().VerticalSpan;
+        Assert.True(pixelsPerContender > tall, $"{pixelsPerContender} px per contender for labels {tall} px tall");
+    }
 
     [Theory]
     [InlineData("sigmoid", 600)]
