@@ -1,10 +1,37 @@
+using System.Globalization;
 using System.Text;
 
 namespace ActivationKit.Plots;
 
-/// <summary>Text for charts: lines wrapped to a width.</summary>
+/// <summary>Text for charts and the report: numbers with significant digits, and lines wrapped to a width.</summary>
 public static class ChartText
 {
+    /// <summary>
+    /// <paramref name="value"/> with <paramref name="digits"/> significant digits: fixed-point from 10⁻³ up to 10⁶
+    /// (0.6154, 12.35, 4527), scientific outside it (3.211E+20, 1.250E-7); "—" for NaN, "∞" and "−∞" for infinities,
+    /// "0" for zero. A mean of 3.2e20 printed "0.000" style was 21 digits long.
+    /// </summary>
+    public static string Number(double value, int digits = 4)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (double.IsNaN(value)) return "—";
+        if (double.IsPositiveInfinity(value)) return "∞";
+        if (double.IsNegativeInfinity(value)) return "−∞";
+        if (value == 0) return "0";
+        digits = Math.Clamp(digits, 1, 17);
+        double a = Math.Abs(value);
+        if (a >= 1e-3 && a < 1e6)
+        {
+            int decimals = Math.Max(0, digits - 1 - (int)Math.Floor(Math.Log10(a)));
+            string text = value.ToString("F" + decimals.ToString(inv), inv);
+
+            // Rounding may carry into the next decade (999999.7 → 1000000): that is scientific's range.
+            if (Math.Abs(double.Parse(text, inv)) < 1e6) return text;
+        }
+
+        return value.ToString("0." + new string('0', digits - 1) + "E+0", inv);
+    }
+
     /// <summary>
     /// Breaks <paramref name="text"/> into lines no wider than <paramref name="fits"/> allows: greedily at spaces, and a
     /// single word that is still too wide after a comma, before '@' or '(' or after '='; lines already in the text stay.

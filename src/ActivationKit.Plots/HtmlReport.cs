@@ -58,15 +58,15 @@ public static class HtmlReport
             sb.Append("<td>").Append(r.Rank).Append("</td><td class=\"l\">").Append(E(r.Label)).Append("</td><td class=\"l\">").Append(E(r.Init)).Append("</td>");
             sb.Append("<td>").Append(r.Seeds).Append("</td><td>").Append(r.Diverged > 0 ? "diverged" : $"{Pct(r.MeanAccuracy)} ± {Pct(r.StdAccuracy)}").Append("</td>");
             sb.Append("<td>").Append(double.IsNaN(r.CiLow) ? "—" : $"{Pct(r.CiLow)} – {Pct(r.CiHigh)}").Append("</td>");
-            sb.Append("<td>").Append(N(r.MeanLoss, "0.0000")).Append("</td>");
+            sb.Append("<td>").Append(ChartText.Number(r.MeanLoss)).Append("</td>");
             sb.Append("<td>").Append(r.ReachedTarget).Append('/').Append(r.Seeds).Append(double.IsNaN(r.MeanEpochsToTarget) ? string.Empty : $" ({N(r.MeanEpochsToTarget, "0.#")})").Append("</td>");
-            sb.Append("<td>").Append(N(r.SecondsPerEpoch, "0.000")).Append("</td><td>").Append(Pct(r.DeadFraction)).Append("</td><td>").Append(Pct(r.SaturatedFraction)).Append("</td>");
+            sb.Append("<td>").Append(ChartText.Number(r.SecondsPerEpoch, 3)).Append("</td><td>").Append(Pct(r.DeadFraction)).Append("</td><td>").Append(Pct(r.SaturatedFraction)).Append("</td>");
             sb.Append("<td>").Append(r.Diverged).Append("</td></tr>\n");
         }
 
         sb.Append("</tbody>\n</table>\n");
         sb.Append("<p>Winner vs runner-up: margin ").Append(double.IsNaN(summary.Margin) ? "—" : $"{N(summary.Margin * 100, "0.##")} points")
-          .Append(", Welch's t-test p = ").Append(N(summary.PValue, "0.####")).Append(summary.Distinguishable ? " (distinguishable at 0.05)" : " (not distinguishable at 0.05)").Append(".</p>\n");
+          .Append(", Welch's t-test p = ").Append(summary.PValue < 1e-4 ? ChartText.Number(summary.PValue, 2) : N(summary.PValue, "0.####")).Append(summary.Distinguishable ? " (distinguishable at 0.05)" : " (not distinguishable at 0.05)").Append(".</p>\n");
 
         if (summary.Ranking.Count > 0)
         {
@@ -93,7 +93,7 @@ public static class HtmlReport
                 {
                     sb.Append("<tr><td class=\"l\">").Append(E(r.Label)).Append("</td><td>").Append(l).Append("</td><td>").Append(ts[0].Layers[l].Units).Append("</td>");
                     sb.Append("<td>").Append(Pct(ts.Average(t => t.Layers[l].DeadFraction))).Append("</td><td>").Append(Pct(ts.Average(t => t.Layers[l].SaturatedFraction))).Append("</td>");
-                    sb.Append("<td>").Append(N(ts.Average(t => t.Layers[l].OutputMean), "0.000")).Append("</td><td>").Append(N(ts.Average(t => t.Layers[l].OutputStd), "0.000")).Append("</td></tr>\n");
+                    sb.Append("<td>").Append(ChartText.Number(ts.Average(t => t.Layers[l].OutputMean))).Append("</td><td>").Append(ChartText.Number(ts.Average(t => t.Layers[l].OutputStd))).Append("</td></tr>\n");
                 }
             }
 

@@ -115,6 +115,34 @@ public sealed class ReportChartTests
         Assert.Equal("short\nlines stay", ChartText.Wrap("short\nlines stay", 40));
     }
 
+    // ---- numbers and wording in the page -------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData(321124510802050000000.0, "3.211E+20")]
+    [InlineData(0.61537, "0.6154")]
+    [InlineData(12.0345, "12.03")]
+    [InlineData(4526.7, "4527")]
+    [InlineData(-0.004567, "-0.004567")]
+    [InlineData(0.00001234, "1.234E-5")]
+    [InlineData(999999.7, "1.000E+6")]
+    [InlineData(0.0, "0")]
+    [InlineData(double.NaN, "—")]
+    [InlineData(double.PositiveInfinity, "∞")]
+    public void Numbers_have_significant_digits_and_exponents_for_extreme_sizes(double value, string text) =>
+        Assert.Equal(text, ChartText.Number(value));
+
+    [Fact]
+    public void The_per_layer_table_prints_a_huge_mean_in_exponent_notation()
+    {
+        var (summary, trials) = Results(["relu", "squareplus(b=1e20)"]);
+        var huge = trials.Select(t => t.Label.StartsWith("squareplus", StringComparison.Ordinal)
+            ? t with { Layers = t.Layers.Select(l => l with { OutputMean = 3.21124510802050e20, OutputStd = 0.00012345 }).ToArray() }
+            : t).ToArray();
+        string page = HtmlReport.Render(summary, huge);
+        Assert.Contains("<td>3.211E+20</td><td>1.235E-4</td>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("321124510802050000000", page, StringComparison.Ordinal);
+    }
+
     // ---- made-up results -----------------------------------------------------------------------------------------
 
     /// <summary>
