@@ -26,26 +26,24 @@ public static class Charts
         var plot = NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
         var xs = Enumerable.Range(0, CurvePoints).Select(i => from + ((to - from) * i / (CurvePoints - 1))).ToArray();
-        double yLow = double.PositiveInfinity, yHigh = double.NegativeInfinity;
+        var curves = new List<FunctionCurve>();
         for (int k = 0; k < functions.Count; k++)
         {
             var f = functions[k];
             var (y, dy, _) = Curves.Sample(f, xs);
-            var color = palette.GetColor(k);
             string name = Contender.ShortSpec(f);
-            Line(plot, xs, y, color, name, dashed: false, limit: double.PositiveInfinity);
-            if (derivative) Line(plot, xs, dy, color, name + "′", dashed: true, limit: double.PositiveInfinity);
-            foreach (double v in derivative ? y.Concat(dy) : y)
-            {
-                if (!double.IsFinite(v)) continue;
-                yLow = Math.Min(yLow, v);
-                yHigh = Math.Max(yHigh, v);
-            }
+            curves.Add(new FunctionCurve(k, name, y, palette.GetColor(k), Dashed: false));
+            if (derivative) curves.Add(new FunctionCurve(k, name + "′", dy, palette.GetColor(k), Dashed: true));
         }
+
+        var (shown, off) = SplitOffScale(curves);
+        double yLow = shown.Select(c => c.Low).Where(double.IsFinite).DefaultIfEmpty(double.PositiveInfinity).Min();
+        double yHigh = shown.Select(c => c.High).Where(double.IsFinite).DefaultIfEmpty(double.NegativeInfinity).Max();
+        double ySpan = yHigh - yLow;
+        double clampLow = double.NegativeInfinity, clampHigh = double.PositiveInfinity;
 
         // Tick labels with the digits the axis needs: ScottPlot's own wrote every tick of ±1e-30 as "0", and spelled
         // 1e300 out in full, too wide for more than one tick to fit.
-        double ySpan = yHigh - yLow;
         if (double.IsFinite(yLow) && !(ySpan >= 1e-12 * Math.Max(1, Math.Abs(yHigh))))
         {
             // A constant curve gets a band around its value, as in the terminal (ScottPlot's own was so narrow that
@@ -53,6 +51,22 @@ public static class Charts
             double pad = Math.Max(0.5, Math.Abs(yHigh) * 0.1);
             plot.Axes.SetLimitsY(yLow - pad, yHigh + pad);
             ySpan = yHigh - yLow + (2 * pad);
+            clampLow = yLow - (2 * pad);
+            clampHigh = yHigh + (2 * pad);
+        }
+        else if (off.Count > 0 && double.IsFinite(ySpan))
+        {
+            plot.Axes.SetLimitsY(yLow - (0.05 * ySpan), yHigh + (0.05 * ySpan));
+            clampLow = yLow - ySpan;
+            clampHigh = yHigh + ySpan;
+        }
+
+        foreach (var c in curves)
+        {
+            // A curve off the scale is drawn clipped: its values beyond the shown range are pulled to a line outside it,
+            // so the part inside is exact to within one of the 800 steps and no coordinate is astronomically far out.
+            var ys = off.Contains(c) ? c.Ys.Select(v => double.IsFinite(v) ? Math.Clamp(v, clampLow, clampHigh) : v).ToArray() : c.Ys;
+            Line(plot, xs, ys, c.Color, c.Name, c.Dashed, limit: double.PositiveInfinity);
         }
 
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => Curves.AxisLabel(v, (to - from) / 10) };
@@ -61,11 +75,67 @@ public static class Charts
         plot.Add.HorizontalLine(0, 1, Colors.Gray.WithAlpha(0.5));
         plot.Add.VerticalLine(0, 1, Colors.Gray.WithAlpha(0.5));
         plot.Title(derivative ? "f(x) (solid) and f′(x) (dashed)" : "f(x)");
-        plot.XLabel("x");
+        plot.XLabel(off.Count == 0 ? "x" : "x\n" + OffScaleNote(off));
         LegendOutside(plot);
         plot.Axes.SetLimitsX(from, to);
         return plot;
     }
+
+    /// <summary>
+    /// How many times the typical function's largest |value| a function may reach and still set the y-range of a
+    /// function chart (<see cref="SplitOffScale"/>).
+    /// </summary>
+    public const double OffScaleFactor = 20;
+
+    /// <summary>
+    /// <see cref="OffScaleFactor"/> for a chart of two functions, where neither is "the typical one": only the one
+    /// that would flatten the other to less than a thousandth of the chart's height (under a pixel) is clipped, so
+    /// relu and tanh over ±100 stay as they are.
+    /// </summary>
+    public const double OffScaleFactorOfTwo = 1000;
+
+    /// <summary>One curve of a function chart: f or f′ of function <paramref name="Function"/>.</summary>
+    internal sealed record FunctionCurve(int Function, string Name, double[] Ys, Color Color, bool Dashed)
+    {
+        public double Low { get; } = Ys.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
+
+        public double High { get; } = Ys.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+
+        /// <summary>Largest |y| over the finite values (0 when there are none).</summary>
+        public double Scale { get; } = Ys.Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(0).Max();
+
+        /// <summary>The finite value of largest size, with its sign.</summary>
+        public double Extreme => Math.Abs(Low) >= Math.Abs(High) ? Low : High;
+    }
+
+    /// <summary>
+    /// The curves that set a function chart's y-range, and those left to run off it. exponential (148 at x = 5) or
+    /// squareplus(b=1e20) (5·10⁹ everywhere) flattened every other function into a line along the x-axis: a function
+    /// whose largest |f| or |f′| is more than <see cref="OffScaleFactor"/> times the typical one's (the lower median over
+    /// the functions, so that at least half of them always set the range; <see cref="OffScaleFactorOfTwo"/> times for two
+    /// functions) does not set it, and those of its curves that leave the range the others set are drawn clipped. A
+    /// single function always sets its own range.
+    /// </summary>
+    internal static (IReadOnlyList<FunctionCurve> Shown, IReadOnlyList<FunctionCurve> Off) SplitOffScale(IReadOnlyList<FunctionCurve> curves)
+    {
+        var scales = curves.GroupBy(c => c.Function).ToDictionary(g => g.Key, g => g.Max(c => c.Scale));
+        var positive = scales.Values.Where(v => v > 0).Order().ToArray();
+        if (positive.Length < 2) return (curves, []);
+        double typical = positive[(positive.Length - 1) / 2];
+        double factor = positive.Length >= 3 ? OffScaleFactor : OffScaleFactorOfTwo;
+        var setting = curves.Where(c => !(scales[c.Function] > factor * typical)).ToArray();
+
+        // Of an off-scale function, a curve that stays inside the range the others set is drawn as it is
+        // (squareplus(b=1e20)′, ½ everywhere, next to its f at 5·10⁹).
+        double low = setting.Select(c => c.Low).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
+        double high = setting.Select(c => c.High).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+        var off = curves.Except(setting).Where(c => !(c.Low >= low && c.High <= high) && !double.IsNaN(c.Low)).ToArray();
+        return (curves.Except(off).ToArray(), off);
+    }
+
+    /// <summary>The note under a function chart naming the curves that leave its y-range, and how far they go.</summary>
+    internal static string OffScaleNote(IEnumerable<FunctionCurve> off) =>
+        "Beyond the y-range shown: " + string.Join(", ", off.Select(c => $"{c.Name} ({(c.Extreme < 0 ? "down" : "up")} to {ChartText.Number(c.Extreme, 3)})"));
 
     /// <summary>
     /// Mean validation accuracy (or loss) per epoch over seeds, one line per contender; values that are not finite or

@@ -115,6 +115,53 @@ public sealed class ReportChartTests
         Assert.Equal("short\nlines stay", ChartText.Wrap("short\nlines stay", 40));
     }
 
+    // ---- the functions chart -------------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("exponential", "exponential (up to 148), exponential′ (up to 148)")]
+    [InlineData("squareplus(b=1e20)", "squareplus(b=1E+20) (up to 5.00E+9)")]
+    public void A_huge_function_is_clipped_with_a_note_instead_of_flattening_the_others(string huge, string note)
+    {
+        var functions = Eight.Append(huge).Select(ActivationCatalog.Create).ToArray();
+        var plot = Charts.Functions(functions, -5, 5, derivative: true);
+        plot.RenderInMemory(1000, 550);
+        var limits = plot.Axes.GetLimits();
+        Assert.InRange(limits.Top, 5, 7);      // relu reaches 5 at x = 5
+        Assert.InRange(limits.Bottom, -2, -1);  // tanh −1, elu −1, mish′ and gelu′ a little below 0
+        Assert.Equal("x\nBeyond the y-range shown: " + note, plot.Axes.Bottom.Label.Text);
+
+        // Clipped, not dropped: every point is drawn, none far outside the chart.
+        foreach (var s in plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>())
+        {
+            var points = s.Data.GetScatterPoints();
+            Assert.Equal(Charts.CurvePoints, points.Count);
+            Assert.All(points, p => Assert.InRange(p.Y, limits.Bottom - (2 * limits.VerticalSpan), limits.Top + (2 * limits.VerticalSpan)));
+        }
+    }
+
+    [Fact]
+    public void A_curve_of_an_off_scale_function_that_stays_in_range_is_not_named()
+    {
+        // squareplus(b=1e20)′ is ½ everywhere, well inside the range; only its f (5·10⁹) leaves it.
+        var plot = Charts.Functions(new[] { "relu", "tanh", "gelu", "squareplus(b=1e20)" }.Select(ActivationCatalog.Create).ToArray(), -5, 5, derivative: true);
+        Assert.Equal("x\nBeyond the y-range shown: squareplus(b=1E+20) (up to 5.00E+9)", plot.Axes.Bottom.Label.Text);
+    }
+
+    [Theory]
+    [InlineData(new[] { "exponential" }, -5.0, 5.0)]
+    [InlineData(new[] { "relu", "tanh" }, -100.0, 100.0)]
+    [InlineData(new[] { "relu", "exponential" }, -5.0, 5.0)]
+    [InlineData(new[] { "relu", "gelu", "tanh", "sigmoid" }, -5.0, 5.0)]
+    public void Functions_of_comparable_size_all_set_the_range(string[] specs, double from, double to)
+    {
+        // One function is never clipped, nor one of two unless it would flatten the other to under a pixel.
+        var plot = Charts.Functions(specs.Select(ActivationCatalog.Create).ToArray(), from, to, derivative: true);
+        plot.RenderInMemory(900, 560);
+        Assert.Equal("x", plot.Axes.Bottom.Label.Text);
+        double highest = specs.Select(ActivationCatalog.Create).Max(f => Curves.Sample(f, [to]).F[0]);
+        Assert.True(plot.Axes.GetLimits().Top >= highest);
+    }
+
     // ---- numbers and wording in the page -------------------------------------------------------------------------
 
     [Theory]
