@@ -139,7 +139,9 @@ public static class Charts
 
     /// <summary>
     /// Mean validation accuracy (or loss) per epoch over seeds, one line per contender; values that are not finite or
-    /// reach ±10⁶ (a diverging run) are left out, and the x-axis label says how many.
+    /// reach ±10⁶ (a diverging run) are left out. The x-axis label names every contender left out of the chart or drawn
+    /// only in part, and why (<see cref="LearningCurveNotes"/>); the legend is outside the data area, so it hides no
+    /// line.
     /// </summary>
     public static Plot LearningCurves(ExperimentSummary summary, IReadOnlyList<TrialResult> trials, bool loss = false)
     {
@@ -147,17 +149,19 @@ public static class Charts
         ArgumentNullException.ThrowIfNull(trials);
         var plot = NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
-        int k = 0, dropped = 0;
+        int k = 0;
         foreach (var row in summary.Ranking)
         {
             var (epochs, mean) = MeanCurve(trials.Where(t => t.Label == row.Label), loss);
-            if (epochs.Length > 0) dropped += Line(plot, epochs, mean, palette.GetColor(k), $"{row.Rank}. {row.Label}", dashed: false, markers: epochs.Length <= 12);
+            if (epochs.Length > 0) Line(plot, epochs, mean, palette.GetColor(k), $"{row.Rank}. {row.Label}", dashed: false, markers: epochs.Length <= 12);
             k++;
         }
 
         plot.Title(loss ? "Validation loss (mean over seeds)" : "Validation accuracy (mean over seeds)");
-        // Otherwise a chart whose every value is huge is empty with no word why.
-        plot.XLabel(dropped == 0 ? "epoch" : $"epoch ({dropped} value{(dropped == 1 ? string.Empty : "s")} ≥ 10⁶ or not finite, not drawn)");
+        var notes = LearningCurveNotes(summary, trials, loss);
+
+        // Otherwise a chart whose every value is huge, or a contender that diverged at once, is missing with no word why.
+        plot.XLabel(notes.Count == 0 ? "epoch" : "epoch\nLeft out: " + string.Join("; ", notes));
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel(loss ? "loss" : "accuracy");
         LegendOutside(plot);
@@ -165,14 +169,69 @@ public static class Charts
     }
 
     /// <summary>
-    /// Histograms of each hidden layer's outputs on held-out data at the end of training (first seed); for a diverged
-    /// trial, which has none, an empty chart whose title and x-axis label say so.
+    /// What <see cref="LearningCurves"/> leaves out, one note per contender: one without results, one whose every seed
+    /// diverged before its first epoch ended (no values at all), the values of its mean curve that are not finite or
+    /// reach ±10⁶ (or all of them), and the epochs a diverged seed cut off (the mean runs over the epochs every seed
+    /// reached).
+    /// </summary>
+    public static IReadOnlyList<string> LearningCurveNotes(ExperimentSummary summary, IReadOnlyList<TrialResult> trials, bool loss = false)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(trials);
+        var notes = new List<string>();
+        foreach (var row in summary.Ranking)
+        {
+            var seeds = trials.Where(t => t.Label == row.Label).ToArray();
+            var withCurve = seeds.Where(t => t.Curve.Count > 0).ToArray();
+            var diverged = seeds.Where(t => t.Diverged).ToArray();
+            if (seeds.Length == 0)
+            {
+                notes.Add($"{row.Label} (no results)");
+                continue;
+            }
+
+            if (withCurve.Length == 0)
+            {
+                notes.Add(diverged.Length == seeds.Length
+                    ? $"{row.Label} (diverged in its first epoch{(seeds.Length == 1 ? string.Empty : " on every seed")}: no values)"
+                    : $"{row.Label} (no epochs recorded)");
+                continue;
+            }
+
+            var (_, mean) = MeanCurve(withCurve, loss);
+            int bad = mean.Count(v => !(double.IsFinite(v) && Math.Abs(v) < HugeValue));
+            var parts = new List<string>();
+            if (bad == mean.Length) parts.Add($"every value ≥ 10⁶ or not finite");
+            else if (bad > 0) parts.Add($"{bad} value{(bad == 1 ? string.Empty : "s")} ≥ 10⁶ or not finite");
+            if (diverged.Length > 0)
+            {
+                string which = diverged.Length == 1 ? $"seed {diverged[0].Seed}" : $"{diverged.Length} of {seeds.Length} seeds";
+                int longest = seeds.Max(t => t.Curve.Count);
+                if (withCurve.Length < seeds.Length) parts.Add($"{which} diverged, {(withCurve.Length == 1 ? "mean of the other seed" : $"mean of the other {withCurve.Length} seeds")}");
+                else if (mean.Length < longest || mean.Length < summary.Manifest.Config.Epochs) parts.Add($"{which} diverged, drawn to epoch {mean.Length}");
+                else parts.Add($"{which} diverged");
+            }
+
+            if (parts.Count > 0) notes.Add($"{row.Label} ({string.Join(", ", parts)})");
+        }
+
+        return notes;
+    }
+
+    /// <summary>Learning-curve values of this size or more (a diverging run) are not drawn.</summary>
+    private const double HugeValue = 1e6;
+
+    /// <summary>
+    /// Histograms of each hidden layer's outputs on held-out data at the end of training (first seed), the share axis
+    /// from 0. A diverged trial has none: its chart has no axes, only its title, "diverged: no values to plot" in the
+    /// middle and the reason below it.
     /// </summary>
     public static Plot LayerHistograms(TrialResult trial)
     {
         ArgumentNullException.ThrowIfNull(trial);
         var plot = NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
+        double highest = 0;
         foreach (var layer in trial.Layers)
         {
             long total = Math.Max(1, layer.HistogramCounts.Sum());
@@ -185,6 +244,7 @@ public static class Charts
                 ys.Add(share);
                 xs.Add(layer.HistogramEdges[b + 1]);
                 ys.Add(share);
+                highest = Math.Max(highest, share);
             }
 
             Line(plot, xs.ToArray(), ys.ToArray(), palette.GetColor(layer.Layer), $"layer {layer.Layer}: dead {layer.DeadFraction:P0}, saturated {layer.SaturatedFraction:P0}", dashed: false);
@@ -195,10 +255,40 @@ public static class Charts
         plot.Title(trial.Diverged
             ? $"{trial.Label} (seed {trial.Seed}) diverged"
             : $"{trial.Label} (seed {trial.Seed}): hidden outputs on held-out data");
-        plot.XLabel(trial.Diverged ? "no hidden outputs at the end of training" : "activation value");
+        if (trial.Layers.Count == 0)
+        {
+            // Empty axes from −10 to 10, with a "share of values" running negative, looked like a chart of nothing.
+            NoValues(plot, trial.Diverged ? "diverged: no values to plot" : "no values to plot");
+            plot.XLabel(trial.Diverged ? "no hidden outputs at the end of training" : "no hidden layers recorded");
+            return plot;
+        }
+
+        plot.XLabel("activation value");
         plot.YLabel("share of values");
+
+        // A share is never negative: the axis starts at 0 (ScottPlot's margins ran it below).
+        plot.Axes.AutoScale();
+        plot.Axes.SetLimitsY(0, highest > 0 ? highest * 1.08 : 1);
         LegendOutside(plot);
         return plot;
+    }
+
+    /// <summary>A chart with nothing to draw: no axes, ticks or grid, and <paramref name="message"/> in the middle.</summary>
+    private static void NoValues(Plot plot, string message)
+    {
+        plot.HideGrid();
+        plot.Axes.Frame(false);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual();
+        plot.Axes.Left.MajorTickStyle.Length = 0;
+        plot.Axes.Left.MinorTickStyle.Length = 0;
+        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        plot.Axes.Bottom.MinorTickStyle.Length = 0;
+        plot.Axes.SetLimits(0, 1, 0, 1);
+        var text = plot.Add.Text(message, 0.5, 0.5);
+        text.LabelFontSize = 16;
+        text.LabelFontColor = Colors.DarkRed;
+        text.LabelAlignment = Alignment.MiddleCenter;
     }
 
     /// <summary>
@@ -260,23 +350,38 @@ public static class Charts
         var palette = new ScottPlot.Palettes.Category10();
         int layers = with.Min(t => t.Timeline!.Count);
         if (layer is int only && (only < 0 || only >= layers)) throw new ArgumentException($"--layer must be in 0…{layers - 1} (the network has {layers} hidden layer{(layers == 1 ? string.Empty : "s")}), got {only}.", nameof(layer));
-        double lastEpoch = 1;
+        double lastEpoch = 0;
+        int lastDrawn = -1;
         foreach (int l in layer is int one ? [one] : Enumerable.Range(0, layers))
         {
             int n = with.Min(t => t.Timeline![l].Checkpoints.Count);
             var epochs = with[0].Timeline![l].Checkpoints.Take(n).Select(c => (double)c.Epoch).ToArray();
             var dead = Enumerable.Range(0, n).Select(c => with.Average(t => t.Timeline![l].Checkpoints[c].DeadFraction)).ToArray();
             var saturated = Enumerable.Range(0, n).Select(c => with.Average(t => t.Timeline![l].Checkpoints[c].SaturatedFraction)).ToArray();
-            if (n > 0) lastEpoch = Math.Max(lastEpoch, epochs[^1]);
+            if (n > 0)
+            {
+                lastEpoch = Math.Max(lastEpoch, epochs[^1]);
+                lastDrawn = Math.Max(lastDrawn, (int)epochs[^1]);
+            }
             Line(plot, epochs, dead, palette.GetColor(l), $"layer {l} dead units", dashed: false, markers: n <= 12);
             Line(plot, epochs, saturated, palette.GetColor(l), $"layer {l} saturated", dashed: true, markers: n <= 12);
         }
 
         string seeds = with.Length == 1 ? $"seed {with[0].Seed}" : $"mean over {with.Length} seeds";
         plot.Title($"{with[0].Label}: dead and saturated fractions over training ({seeds})");
-        plot.XLabel("epoch");
+
+        // A seed that diverged stops at its last finite checkpoint, and the mean with it: say so, rather than leave a
+        // line that ends early (or a single point at epoch 0) unexplained.
+        var diverged = with.Where(t => t.Diverged).ToArray();
+        string which = diverged.Length == with.Length ? (with.Length == 1 ? $"seed {diverged[0].Seed}" : "every seed")
+            : diverged.Length == 1 ? $"seed {diverged[0].Seed}" : $"{diverged.Length} of {with.Length} seeds";
+        string note = diverged.Length == 0 ? string.Empty
+            : $"\n{which} diverged: drawn to epoch {Math.Max(0, lastDrawn)}, the last checkpoint {(with.Length == 1 ? "it" : "every seed")} reached";
+        plot.XLabel("epoch" + note);
         plot.YLabel("fraction");
-        plot.Axes.SetLimits(0, lastEpoch, -0.02, 1.02);
+
+        // Half an epoch of room on either side when there is a single checkpoint, so its points are not on the frame.
+        plot.Axes.SetLimits(lastEpoch > 0 ? 0 : -0.5, lastEpoch > 0 ? lastEpoch : 0.5, -0.02, 1.02);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         LegendOutside(plot);
         return plot;
@@ -400,7 +505,7 @@ public static class Charts
     }
 
     /// <summary>Adds a line through the points whose y is finite and below 10⁶ in size; returns how many it left out.</summary>
-    private static int Line(Plot plot, double[] xs, double[] ys, Color color, string label, bool dashed, bool markers = false, double limit = 1e6)
+    private static int Line(Plot plot, double[] xs, double[] ys, Color color, string label, bool dashed, bool markers = false, double limit = HugeValue)
     {
         // Non-finite and huge values (a diverged run, a pole) would break the axis limits: drop them. A function's
         // curve keeps every finite value (limit ∞): over --range=-1e150:1e150 gelu lost its whole right half.

@@ -76,6 +76,15 @@ public static class HtmlReport
             Image(sb, images["learning-accuracy"]);
             Image(sb, images["learning-loss"]);
             sb.Append("</div>\n");
+            var accuracyNotes = Charts.LearningCurveNotes(summary, trials);
+            var lossNotes = Charts.LearningCurveNotes(summary, trials, loss: true);
+            if (accuracyNotes.Count > 0 || lossNotes.Count > 0)
+            {
+                sb.Append("<ul class=\"warn\" id=\"left-out\">\n");
+                if (accuracyNotes.Count > 0) sb.Append("<li>Left out of the accuracy chart: ").Append(E(string.Join("; ", accuracyNotes))).Append(".</li>\n");
+                if (lossNotes.Count > 0) sb.Append("<li>Left out of the loss chart: ").Append(E(string.Join("; ", lossNotes))).Append(".</li>\n");
+                sb.Append("</ul>\n");
+            }
 
             sb.Append("<h2>The compared functions</h2>\n");
             Image(sb, images["functions"]);

@@ -162,6 +162,88 @@ public sealed class ReportChartTests
         Assert.True(plot.Axes.GetLimits().Top >= highest);
     }
 
+    // ---- diverged contenders -------------------------------------------------------------------------------------
+
+    [Fact]
+    public void A_diverged_trials_histogram_says_so_instead_of_drawing_empty_axes()
+    {
+        var (_, trials) = Results(["relu", "exponential"], diverged: "exponential");
+        var plot = Charts.LayerHistograms(trials.First(t => t.Label == "exponential"));
+        Assert.Empty(plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>());
+        Assert.Equal("diverged: no values to plot", Assert.Single(plot.GetPlottables().OfType<ScottPlot.Plottables.Text>()).LabelStyle.Text);
+        Assert.Null(Charts.LegendPanel(plot));
+        plot.RenderInMemory(600, 380);
+        Assert.Empty(plot.Axes.Left.TickGenerator.Ticks);
+        Assert.Empty(plot.Axes.Bottom.TickGenerator.Ticks);
+        Assert.Equal(string.Empty, plot.Axes.Left.Label.Text); // no "share of values" running from −10 to 10
+        Assert.Equal("no hidden outputs at the end of training", plot.Axes.Bottom.Label.Text);
+    }
+
+    [Fact]
+    public void The_share_axis_of_a_histogram_starts_at_zero()
+    {
+        var (_, trials) = Results(["relu"]);
+        var plot = Charts.LayerHistograms(trials[0]);
+        plot.RenderInMemory(600, 380);
+        Assert.Equal(0, plot.Axes.GetLimits().Bottom);
+        Assert.Equal("share of values", plot.Axes.Left.Label.Text);
+
+        // A layer with no counted values has no share above 0 either: still no negative axis.
+        var empty = trials[0] with { Layers = [trials[0].Layers[0] with { HistogramCounts = [0, 0, 0, 0] }] };
+        var blank = Charts.LayerHistograms(empty);
+        blank.RenderInMemory(600, 380);
+        Assert.Equal(0, blank.Axes.GetLimits().Bottom);
+    }
+
+    [Fact]
+    public void Every_contender_left_out_of_a_learning_curve_chart_is_named_with_the_reason()
+    {
+        // exponential diverged in its first epoch on both seeds: it was missing from both charts, and only the loss
+        // chart (by luck of a huge value elsewhere) said anything.
+        var (summary, trials) = Results(["relu", "exponential", "tanh"], diverged: "exponential");
+        const string Note = "exponential (diverged in its first epoch on every seed: no values)";
+        Assert.Equal([Note], Charts.LearningCurveNotes(summary, trials));
+        Assert.Equal([Note], Charts.LearningCurveNotes(summary, trials, loss: true));
+        Assert.Equal("epoch\nLeft out: " + Note, Charts.LearningCurves(summary, trials).Axes.Bottom.Label.Text);
+        Assert.Equal("epoch\nLeft out: " + Note, Charts.LearningCurves(summary, trials, loss: true).Axes.Bottom.Label.Text);
+
+        string page = HtmlReport.Render(summary, trials);
+        Assert.Contains("<li>Left out of the accuracy chart: " + System.Net.WebUtility.HtmlEncode(Note) + ".</li>", page, StringComparison.Ordinal);
+        Assert.Contains("<li>Left out of the loss chart: " + System.Net.WebUtility.HtmlEncode(Note) + ".</li>", page, StringComparison.Ordinal);
+
+        // Nothing left out: plain "epoch", and no list on the page.
+        var (fine, fineTrials) = Results(["relu", "tanh"]);
+        Assert.Empty(Charts.LearningCurveNotes(fine, fineTrials));
+        Assert.Equal("epoch", Charts.LearningCurves(fine, fineTrials).Axes.Bottom.Label.Text);
+        Assert.DoesNotContain("id=\"left-out\"", HtmlReport.Render(fine, fineTrials), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_seed_that_diverged_later_is_named_with_the_epochs_drawn()
+    {
+        var (summary, trials) = Results(["relu", "tanh"], seeds: 2);
+        var list = trials.ToList();
+        int i = list.FindIndex(t => t.Label == "tanh" && t.Seed == 2);
+        list[i] = list[i] with { Diverged = true, Curve = list[i].Curve.Take(2).ToArray(), Layers = [], DeadFraction = double.NaN, SaturatedFraction = double.NaN, TestAccuracy = double.NaN, TestLoss = double.NaN };
+        summary = ExperimentSummary.Create(summary.Manifest, list);
+        Assert.Equal(["tanh (seed 2 diverged, drawn to epoch 2)"], Charts.LearningCurveNotes(summary, list));
+
+        // Huge values are counted per contender.
+        int j = list.FindIndex(t => t.Label == "relu" && t.Seed == 1);
+        list[j] = list[j] with { Curve = list[j].Curve.Select((p, e) => e == 1 ? p with { ValidationLoss = 3e7 } : p).ToArray() };
+        Assert.Equal(["relu (1 value ≥ 10⁶ or not finite)", "tanh (seed 2 diverged, drawn to epoch 2)"], Charts.LearningCurveNotes(summary, list, loss: true).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_fractions_chart_of_a_diverged_contender_says_where_it_stops()
+    {
+        var (_, trials) = Results(["exponential"], diverged: "exponential");
+        var plot = Charts.FractionsOverTime(trials);
+        Assert.Equal("epoch\nevery seed diverged: drawn to epoch 0, the last checkpoint every seed reached", plot.Axes.Bottom.Label.Text);
+        var limits = plot.Axes.GetLimits();
+        Assert.True(limits.Left < 0 && limits.Right > 0, "the single checkpoint is inside the frame");
+    }
+
     // ---- numbers and wording in the page -------------------------------------------------------------------------
 
     [Theory]
