@@ -90,7 +90,11 @@ public static class HtmlReport
             Image(sb, images["functions"]);
 
             sb.Append("<h2>Diagnostics at the end of training</h2>\n");
-            sb.Append("<p>On up to 512 held-out (validation) samples: a unit is dead when f′ = 0 on every sample; a pre-activation is saturated when |f′| is below 5% of the function's peak. ")
+            sb.Append("<p>On up to 512 held-out (validation) samples. Dead: the share of a layer's units whose output f(x) and derivative f′(x) are both exactly 0 on every sample ")
+              .Append("(a unit pinned at a nonzero constant, such as sigmoid at 1, is saturated, not dead; row-wise and gated functions have no per-unit derivative, so no unit of theirs is counted). ")
+              .Append("Saturated: the share of all pre-activations that lie in a flat tail of a saturating function, where |f′| is below 5% of its peak slope ")
+              .Append("(for a function whose slope has no peak, such as exponential, of its largest slope over [−1, 1]), leaving out points where f and f′ are both 0 (dead, not saturated); ")
+              .Append("non-saturating functions such as relu report 0. ")
               .Append("Trials that diverged are left out: nothing measured on a diverged network describes the activation.</p>\n");
             Image(sb, images["dead-saturated"]);
             sb.Append("<table id=\"diagnostics\">\n<thead><tr><th class=\"l\">Activation</th><th>Layer</th><th>Units</th><th>Dead (mean)</th><th>Saturated (mean)</th><th>Output mean</th><th>Output std</th></tr></thead>\n<tbody>\n");

@@ -272,6 +272,17 @@ public sealed class ReportChartTests
         Assert.DoesNotContain("321124510802050000000", page, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_page_says_what_the_dead_unit_detector_measures()
+    {
+        // DeadUnitDetector.FromPreActivations counts a unit dead when f(x) = 0 and f′(x) = 0 on every sample; the page
+        // said "f′ = 0 on every sample", which sigmoid pinned at 1 also meets.
+        var (summary, trials) = Results(["relu", "tanh"]);
+        string page = HtmlReport.Render(summary, trials);
+        Assert.Contains("whose output f(x) and derivative f′(x) are both exactly 0 on every sample", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("a unit is dead when f′ = 0 on every sample", page, StringComparison.Ordinal);
+    }
+
     // ---- made-up results -----------------------------------------------------------------------------------------
 
     /// <summary>
