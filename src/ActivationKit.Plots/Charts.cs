@@ -26,26 +26,24 @@ public static class Charts
         var plot = NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
         var xs = Enumerable.Range(0, CurvePoints).Select(i => from + ((to - from) * i / (CurvePoints - 1))).ToArray();
-        double yLow = double.PositiveInfinity, yHigh = double.NegativeInfinity;
+        var curves = new List<FunctionCurve>();
         for (int k = 0; k < functions.Count; k++)
         {
             var f = functions[k];
             var (y, dy, _) = Curves.Sample(f, xs);
-            var color = palette.GetColor(k);
             string name = Contender.ShortSpec(f);
-            Line(plot, xs, y, color, name, dashed: false, limit: double.PositiveInfinity);
-            if (derivative) Line(plot, xs, dy, color, name + "′", dashed: true, limit: double.PositiveInfinity);
-            foreach (double v in derivative ? y.Concat(dy) : y)
-            {
-                if (!double.IsFinite(v)) continue;
-                yLow = Math.Min(yLow, v);
-                yHigh = Math.Max(yHigh, v);
-            }
+            curves.Add(new FunctionCurve(k, name, y, palette.GetColor(k), Dashed: false));
+            if (derivative) curves.Add(new FunctionCurve(k, name + "′", dy, palette.GetColor(k), Dashed: true));
         }
+
+        var (shown, off) = SplitOffScale(curves);
+        double yLow = shown.Select(c => c.Low).Where(double.IsFinite).DefaultIfEmpty(double.PositiveInfinity).Min();
+        double yHigh = shown.Select(c => c.High).Where(double.IsFinite).DefaultIfEmpty(double.NegativeInfinity).Max();
+        double ySpan = yHigh - yLow;
+        double clampLow = double.NegativeInfinity, clampHigh = double.PositiveInfinity;
 
         // Tick labels with the digits the axis needs: ScottPlot's own wrote every tick of ±1e-30 as "0", and spelled
         // 1e300 out in full, too wide for more than one tick to fit.
-        double ySpan = yHigh - yLow;
         if (double.IsFinite(yLow) && !(ySpan >= 1e-12 * Math.Max(1, Math.Abs(yHigh))))
         {
             // A constant curve gets a band around its value, as in the terminal (ScottPlot's own was so narrow that
@@ -53,6 +51,22 @@ public static class Charts
             double pad = Math.Max(0.5, Math.Abs(yHigh) * 0.1);
             plot.Axes.SetLimitsY(yLow - pad, yHigh + pad);
             ySpan = yHigh - yLow + (2 * pad);
+            clampLow = yLow - (2 * pad);
+            clampHigh = yHigh + (2 * pad);
+        }
+        else if (off.Count > 0 && double.IsFinite(ySpan))
+        {
+            plot.Axes.SetLimitsY(yLow - (0.05 * ySpan), yHigh + (0.05 * ySpan));
+            clampLow = yLow - ySpan;
+            clampHigh = yHigh + ySpan;
+        }
+
+        foreach (var c in curves)
+        {
+            // A curve off the scale is drawn clipped: its values beyond the shown range are pulled to a line outside it,
+            // so the part inside is exact to within one of the 800 steps and no coordinate is astronomically far out.
+            var ys = off.Contains(c) ? c.Ys.Select(v => double.IsFinite(v) ? Math.Clamp(v, clampLow, clampHigh) : v).ToArray() : c.Ys;
+            Line(plot, xs, ys, c.Color, c.Name, c.Dashed, limit: double.PositiveInfinity);
         }
 
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => Curves.AxisLabel(v, (to - from) / 10) };
@@ -61,15 +75,73 @@ public static class Charts
         plot.Add.HorizontalLine(0, 1, Colors.Gray.WithAlpha(0.5));
         plot.Add.VerticalLine(0, 1, Colors.Gray.WithAlpha(0.5));
         plot.Title(derivative ? "f(x) (solid) and f′(x) (dashed)" : "f(x)");
-        plot.XLabel("x");
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.XLabel(off.Count == 0 ? "x" : "x\n" + OffScaleNote(off));
+        LegendOutside(plot);
         plot.Axes.SetLimitsX(from, to);
         return plot;
     }
 
     /// <summary>
+    /// How many times the typical function's largest |value| a function may reach and still set the y-range of a
+    /// function chart (<see cref="SplitOffScale"/>).
+    /// </summary>
+    public const double OffScaleFactor = 20;
+
+    /// <summary>
+    /// <see cref="OffScaleFactor"/> for a chart of two functions, where neither is "the typical one": only the one
+    /// that would flatten the other to less than a thousandth of the chart's height (under a pixel) is clipped, so
+    /// relu and tanh over ±100 stay as they are.
+    /// </summary>
+    public const double OffScaleFactorOfTwo = 1000;
+
+    /// <summary>One curve of a function chart: f or f′ of function <paramref name="Function"/>.</summary>
+    internal sealed record FunctionCurve(int Function, string Name, double[] Ys, Color Color, bool Dashed)
+    {
+        public double Low { get; } = Ys.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
+
+        public double High { get; } = Ys.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+
+        /// <summary>Largest |y| over the finite values (0 when there are none).</summary>
+        public double Scale { get; } = Ys.Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(0).Max();
+
+        /// <summary>The finite value of largest size, with its sign.</summary>
+        public double Extreme => Math.Abs(Low) >= Math.Abs(High) ? Low : High;
+    }
+
+    /// <summary>
+    /// The curves that set a function chart's y-range, and those left to run off it. exponential (148 at x = 5) or
+    /// squareplus(b=1e20) (5·10⁹ everywhere) flattened every other function into a line along the x-axis: a function
+    /// whose largest |f| or |f′| is more than <see cref="OffScaleFactor"/> times the typical one's (the lower median over
+    /// the functions, so that at least half of them always set the range; <see cref="OffScaleFactorOfTwo"/> times for two
+    /// functions) does not set it, and those of its curves that leave the range the others set are drawn clipped. A
+    /// single function always sets its own range.
+    /// </summary>
+    internal static (IReadOnlyList<FunctionCurve> Shown, IReadOnlyList<FunctionCurve> Off) SplitOffScale(IReadOnlyList<FunctionCurve> curves)
+    {
+        var scales = curves.GroupBy(c => c.Function).ToDictionary(g => g.Key, g => g.Max(c => c.Scale));
+        var positive = scales.Values.Where(v => v > 0).Order().ToArray();
+        if (positive.Length < 2) return (curves, []);
+        double typical = positive[(positive.Length - 1) / 2];
+        double factor = positive.Length >= 3 ? OffScaleFactor : OffScaleFactorOfTwo;
+        var setting = curves.Where(c => !(scales[c.Function] > factor * typical)).ToArray();
+
+        // Of an off-scale function, a curve that stays inside the range the others set is drawn as it is
+        // (squareplus(b=1e20)′, ½ everywhere, next to its f at 5·10⁹).
+        double low = setting.Select(c => c.Low).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
+        double high = setting.Select(c => c.High).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+        var off = curves.Except(setting).Where(c => !(c.Low >= low && c.High <= high) && !double.IsNaN(c.Low)).ToArray();
+        return (curves.Except(off).ToArray(), off);
+    }
+
+    /// <summary>The note under a function chart naming the curves that leave its y-range, and how far they go.</summary>
+    internal static string OffScaleNote(IEnumerable<FunctionCurve> off) =>
+        "Beyond the y-range shown: " + string.Join(", ", off.Select(c => $"{c.Name} ({(c.Extreme < 0 ? "down" : "up")} to {ChartText.Number(c.Extreme, 3)})"));
+
+    /// <summary>
     /// Mean validation accuracy (or loss) per epoch over seeds, one line per contender; values that are not finite or
-    /// reach ±10⁶ (a diverging run) are left out, and the x-axis label says how many.
+    /// reach ±10⁶ (a diverging run) are left out. The x-axis label names every contender left out of the chart or drawn
+    /// only in part, and why (<see cref="LearningCurveNotes"/>); the legend is outside the data area, so it hides no
+    /// line.
     /// </summary>
     public static Plot LearningCurves(ExperimentSummary summary, IReadOnlyList<TrialResult> trials, bool loss = false)
     {
@@ -77,32 +149,89 @@ public static class Charts
         ArgumentNullException.ThrowIfNull(trials);
         var plot = NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
-        int k = 0, dropped = 0;
+        int k = 0;
         foreach (var row in summary.Ranking)
         {
             var (epochs, mean) = MeanCurve(trials.Where(t => t.Label == row.Label), loss);
-            if (epochs.Length > 0) dropped += Line(plot, epochs, mean, palette.GetColor(k), $"{row.Rank}. {row.Label}", dashed: false, markers: epochs.Length <= 12);
+            if (epochs.Length > 0) Line(plot, epochs, mean, palette.GetColor(k), $"{row.Rank}. {row.Label}", dashed: false, markers: epochs.Length <= 12);
             k++;
         }
 
         plot.Title(loss ? "Validation loss (mean over seeds)" : "Validation accuracy (mean over seeds)");
-        // Otherwise a chart whose every value is huge is empty with no word why.
-        plot.XLabel(dropped == 0 ? "epoch" : $"epoch ({dropped} value{(dropped == 1 ? string.Empty : "s")} ≥ 10⁶ or not finite, not drawn)");
+        var notes = LearningCurveNotes(summary, trials, loss);
+
+        // Otherwise a chart whose every value is huge, or a contender that diverged at once, is missing with no word why.
+        plot.XLabel(notes.Count == 0 ? "epoch" : "epoch\nLeft out: " + string.Join("; ", notes));
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel(loss ? "loss" : "accuracy");
-        plot.ShowLegend(loss ? Alignment.UpperRight : Alignment.LowerRight);
+        LegendOutside(plot);
         return plot;
     }
 
     /// <summary>
-    /// Histograms of each hidden layer's outputs on held-out data at the end of training (first seed); for a diverged
-    /// trial, which has none, an empty chart whose title and x-axis label say so.
+    /// What <see cref="LearningCurves"/> leaves out, one note per contender: one without results, one whose every seed
+    /// diverged before its first epoch ended (no values at all), the values of its mean curve that are not finite or
+    /// reach ±10⁶ (or all of them), and the epochs a diverged seed cut off (the mean runs over the epochs every seed
+    /// reached).
+    /// </summary>
+    public static IReadOnlyList<string> LearningCurveNotes(ExperimentSummary summary, IReadOnlyList<TrialResult> trials, bool loss = false)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(trials);
+        var notes = new List<string>();
+        foreach (var row in summary.Ranking)
+        {
+            var seeds = trials.Where(t => t.Label == row.Label).ToArray();
+            var withCurve = seeds.Where(t => t.Curve.Count > 0).ToArray();
+            var diverged = seeds.Where(t => t.Diverged).ToArray();
+            if (seeds.Length == 0)
+            {
+                notes.Add($"{row.Label} (no results)");
+                continue;
+            }
+
+            if (withCurve.Length == 0)
+            {
+                notes.Add(diverged.Length == seeds.Length
+                    ? $"{row.Label} (diverged in its first epoch{(seeds.Length == 1 ? string.Empty : " on every seed")}: no values)"
+                    : $"{row.Label} (no epochs recorded)");
+                continue;
+            }
+
+            var (_, mean) = MeanCurve(withCurve, loss);
+            int bad = mean.Count(v => !(double.IsFinite(v) && Math.Abs(v) < HugeValue));
+            var parts = new List<string>();
+            if (bad == mean.Length) parts.Add($"every value ≥ 10⁶ or not finite");
+            else if (bad > 0) parts.Add($"{bad} value{(bad == 1 ? string.Empty : "s")} ≥ 10⁶ or not finite");
+            if (diverged.Length > 0)
+            {
+                string which = diverged.Length == 1 ? $"seed {diverged[0].Seed}" : $"{diverged.Length} of {seeds.Length} seeds";
+                int longest = seeds.Max(t => t.Curve.Count);
+                if (withCurve.Length < seeds.Length) parts.Add($"{which} diverged, {(withCurve.Length == 1 ? "mean of the other seed" : $"mean of the other {withCurve.Length} seeds")}");
+                else if (mean.Length < longest || mean.Length < summary.Manifest.Config.Epochs) parts.Add($"{which} diverged, drawn to epoch {mean.Length}");
+                else parts.Add($"{which} diverged");
+            }
+
+            if (parts.Count > 0) notes.Add($"{row.Label} ({string.Join(", ", parts)})");
+        }
+
+        return notes;
+    }
+
+    /// <summary>Learning-curve values of this size or more (a diverging run) are not drawn.</summary>
+    private const double HugeValue = 1e6;
+
+    /// <summary>
+    /// Histograms of each hidden layer's outputs on held-out data at the end of training (first seed), the share axis
+    /// from 0. A diverged trial has none: its chart has no axes, only its title, "diverged: no values to plot" in the
+    /// middle and the reason below it.
     /// </summary>
     public static Plot LayerHistograms(TrialResult trial)
     {
         ArgumentNullException.ThrowIfNull(trial);
         var plot = NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
+        double highest = 0;
         foreach (var layer in trial.Layers)
         {
             long total = Math.Max(1, layer.HistogramCounts.Sum());
@@ -115,6 +244,7 @@ public static class Charts
                 ys.Add(share);
                 xs.Add(layer.HistogramEdges[b + 1]);
                 ys.Add(share);
+                highest = Math.Max(highest, share);
             }
 
             Line(plot, xs.ToArray(), ys.ToArray(), palette.GetColor(layer.Layer), $"layer {layer.Layer}: dead {layer.DeadFraction:P0}, saturated {layer.SaturatedFraction:P0}", dashed: false);
@@ -125,10 +255,40 @@ public static class Charts
         plot.Title(trial.Diverged
             ? $"{trial.Label} (seed {trial.Seed}) diverged"
             : $"{trial.Label} (seed {trial.Seed}): hidden outputs on held-out data");
-        plot.XLabel(trial.Diverged ? "no hidden outputs at the end of training" : "activation value");
+        if (trial.Layers.Count == 0)
+        {
+            // Empty axes from −10 to 10, with a "share of values" running negative, looked like a chart of nothing.
+            NoValues(plot, trial.Diverged ? "diverged: no values to plot" : "no values to plot");
+            plot.XLabel(trial.Diverged ? "no hidden outputs at the end of training" : "no hidden layers recorded");
+            return plot;
+        }
+
+        plot.XLabel("activation value");
         plot.YLabel("share of values");
-        plot.ShowLegend(Alignment.UpperRight);
+
+        // A share is never negative: the axis starts at 0 (ScottPlot's margins ran it below).
+        plot.Axes.AutoScale();
+        plot.Axes.SetLimitsY(0, highest > 0 ? highest * 1.08 : 1);
+        LegendOutside(plot);
         return plot;
+    }
+
+    /// <summary>A chart with nothing to draw: no axes, ticks or grid, and <paramref name="message"/> in the middle.</summary>
+    private static void NoValues(Plot plot, string message)
+    {
+        plot.HideGrid();
+        plot.Axes.Frame(false);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual();
+        plot.Axes.Left.MajorTickStyle.Length = 0;
+        plot.Axes.Left.MinorTickStyle.Length = 0;
+        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        plot.Axes.Bottom.MinorTickStyle.Length = 0;
+        plot.Axes.SetLimits(0, 1, 0, 1);
+        var text = plot.Add.Text(message, 0.5, 0.5);
+        text.LabelFontSize = 16;
+        text.LabelFontColor = Colors.DarkRed;
+        text.LabelAlignment = Alignment.MiddleCenter;
     }
 
     /// <summary>
@@ -190,25 +350,40 @@ public static class Charts
         var palette = new ScottPlot.Palettes.Category10();
         int layers = with.Min(t => t.Timeline!.Count);
         if (layer is int only && (only < 0 || only >= layers)) throw new ArgumentException($"--layer must be in 0…{layers - 1} (the network has {layers} hidden layer{(layers == 1 ? string.Empty : "s")}), got {only}.", nameof(layer));
-        double lastEpoch = 1;
+        double lastEpoch = 0;
+        int lastDrawn = -1;
         foreach (int l in layer is int one ? [one] : Enumerable.Range(0, layers))
         {
             int n = with.Min(t => t.Timeline![l].Checkpoints.Count);
             var epochs = with[0].Timeline![l].Checkpoints.Take(n).Select(c => (double)c.Epoch).ToArray();
             var dead = Enumerable.Range(0, n).Select(c => with.Average(t => t.Timeline![l].Checkpoints[c].DeadFraction)).ToArray();
             var saturated = Enumerable.Range(0, n).Select(c => with.Average(t => t.Timeline![l].Checkpoints[c].SaturatedFraction)).ToArray();
-            if (n > 0) lastEpoch = Math.Max(lastEpoch, epochs[^1]);
+            if (n > 0)
+            {
+                lastEpoch = Math.Max(lastEpoch, epochs[^1]);
+                lastDrawn = Math.Max(lastDrawn, (int)epochs[^1]);
+            }
             Line(plot, epochs, dead, palette.GetColor(l), $"layer {l} dead units", dashed: false, markers: n <= 12);
             Line(plot, epochs, saturated, palette.GetColor(l), $"layer {l} saturated", dashed: true, markers: n <= 12);
         }
 
         string seeds = with.Length == 1 ? $"seed {with[0].Seed}" : $"mean over {with.Length} seeds";
         plot.Title($"{with[0].Label}: dead and saturated fractions over training ({seeds})");
-        plot.XLabel("epoch");
+
+        // A seed that diverged stops at its last finite checkpoint, and the mean with it: say so, rather than leave a
+        // line that ends early (or a single point at epoch 0) unexplained.
+        var diverged = with.Where(t => t.Diverged).ToArray();
+        string which = diverged.Length == with.Length ? (with.Length == 1 ? $"seed {diverged[0].Seed}" : "every seed")
+            : diverged.Length == 1 ? $"seed {diverged[0].Seed}" : $"{diverged.Length} of {with.Length} seeds";
+        string note = diverged.Length == 0 ? string.Empty
+            : $"\n{which} diverged: drawn to epoch {Math.Max(0, lastDrawn)}, the last checkpoint {(with.Length == 1 ? "it" : "every seed")} reached";
+        plot.XLabel("epoch" + note);
         plot.YLabel("fraction");
-        plot.Axes.SetLimits(0, lastEpoch, -0.02, 1.02);
+
+        // Half an epoch of room on either side when there is a single checkpoint, so its points are not on the frame.
+        plot.Axes.SetLimits(lastEpoch > 0 ? 0 : -0.5, lastEpoch > 0 ? lastEpoch : 0.5, -0.02, 1.02);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-        plot.ShowLegend(Alignment.UpperRight);
+        LegendOutside(plot);
         return plot;
     }
 
@@ -241,7 +416,12 @@ public static class Charts
         return idx.Select(c => new Tick(c, t.Checkpoints[c].Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
     }
 
-    /// <summary>Dead-unit and saturated fractions per contender (mean over seeds), as grouped bars.</summary>
+    /// <summary>
+    /// Dead-unit and saturated fractions per contender (mean over seeds), as grouped horizontal bars, the best-ranked
+    /// contender at the top. The labels are on the left, where the axis takes the width the longest needs: below the
+    /// bars, long labels ran into each other and the last was cut off at the figure's edge. Pick the figure's height
+    /// with <see cref="DeadAndSaturatedHeight"/>.
+    /// </summary>
     public static Plot DeadAndSaturated(ExperimentSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
@@ -249,27 +429,36 @@ public static class Charts
         var palette = new ScottPlot.Palettes.Category10();
         var bars = new List<Bar>();
         var ticks = new List<Tick>();
-        for (int i = 0; i < summary.Ranking.Count; i++)
+        int n = summary.Ranking.Count;
+        for (int i = 0; i < n; i++)
         {
             var row = summary.Ranking[i];
+            double place = 3 * (n - 1 - i); // rank 1 at the top
             // A contender whose every trial diverged has no fractions (NaN): its label says so instead of a bar.
-            if (!double.IsNaN(row.DeadFraction)) bars.Add(new Bar { Position = (3 * i) + 0.5, Value = row.DeadFraction, FillColor = palette.GetColor(3) });
-            if (!double.IsNaN(row.SaturatedFraction)) bars.Add(new Bar { Position = (3 * i) + 1.5, Value = row.SaturatedFraction, FillColor = palette.GetColor(1) });
-            ticks.Add(new Tick((3 * i) + 1, double.IsNaN(row.DeadFraction) && row.Diverged > 0 ? $"{row.Label} (diverged)" : row.Label));
+            if (!double.IsNaN(row.DeadFraction)) bars.Add(new Bar { Position = place + 1.5, Value = row.DeadFraction, FillColor = palette.GetColor(3), Size = 0.9, Label = Percent(row.DeadFraction) });
+            if (!double.IsNaN(row.SaturatedFraction)) bars.Add(new Bar { Position = place + 0.5, Value = row.SaturatedFraction, FillColor = palette.GetColor(1), Size = 0.9, Label = Percent(row.SaturatedFraction) });
+            ticks.Add(new Tick(place + 1, double.IsNaN(row.DeadFraction) && row.Diverged > 0 ? $"{row.Label} (diverged)" : row.Label));
         }
 
-        plot.Add.Bars(bars);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
-        plot.Axes.Bottom.MajorTickStyle.Length = 0;
-        plot.Axes.SetLimitsY(0, Math.Max(0.05, bars.Select(b => b.Value).DefaultIfEmpty(0).Max() * 1.15));
-        plot.Axes.SetLimitsX(-0.5, (3 * summary.Ranking.Count) - 0.5); // every contender's place, with bars or without
+        var plotted = plot.Add.Bars(bars);
+        plotted.Horizontal = true;
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
+        plot.Axes.Left.MajorTickStyle.Length = 0;
+        plot.Axes.SetLimitsX(0, Math.Max(0.05, bars.Select(b => b.Value).DefaultIfEmpty(0).Max() * 1.2)); // room for the values
+        plot.Axes.SetLimitsY(-0.5, (3 * n) - 0.5); // every contender's place, with bars or without
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "dead units", FillColor = palette.GetColor(3) });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "saturated pre-activations", FillColor = palette.GetColor(1) });
-        plot.ShowLegend(Alignment.UpperLeft);
+        LegendOutside(plot);
         plot.Title("End of training, held-out batch (mean over seeds)");
-        plot.YLabel("fraction");
+        plot.XLabel("fraction");
         return plot;
     }
+
+    // Each bar's value at its end, so that a fraction of 0 reads as one, not as a missing bar.
+    private static string Percent(double fraction) => (fraction * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>A height for <see cref="DeadAndSaturated"/> that gives each contender's label and bars room: 36 pixels each.</summary>
+    public static int DeadAndSaturatedHeight(int contenders) => Math.Max(400, 120 + (36 * contenders));
 
     /// <summary>The mean of a metric per epoch over trials (epochs present in every trial).</summary>
     internal static (double[] Epochs, double[] Mean) MeanCurve(IEnumerable<TrialResult> trials, bool loss)
@@ -296,8 +485,27 @@ public static class Charts
         return plot;
     }
 
+    /// <summary>
+    /// Shows the legend in a panel right of the data area, its top aligned with it: inside the data area (ScottPlot's
+    /// default) it hid curves, such as elu and sigmoid at the last epochs of an 8-activation comparison.
+    /// </summary>
+    internal static ScottPlot.Panels.LegendPanel LegendOutside(Plot plot)
+    {
+        var panel = plot.ShowLegend(Edge.Right);
+        panel.Alignment = Alignment.UpperCenter;
+        panel.Padding = new PixelPadding(6, 10);
+        return panel;
+    }
+
+    /// <summary>The panel <see cref="LegendOutside"/> added, or null (a plot whose legend is inside the data area, or has none).</summary>
+    public static ScottPlot.Panels.LegendPanel? LegendPanel(Plot plot)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        return plot.Axes.GetPanels().OfType<ScottPlot.Panels.LegendPanel>().FirstOrDefault();
+    }
+
     /// <summary>Adds a line through the points whose y is finite and below 10⁶ in size; returns how many it left out.</summary>
-    private static int Line(Plot plot, double[] xs, double[] ys, Color color, string label, bool dashed, bool markers = false, double limit = 1e6)
+    private static int Line(Plot plot, double[] xs, double[] ys, Color color, string label, bool dashed, bool markers = false, double limit = HugeValue)
     {
         // Non-finite and huge values (a diverged run, a pole) would break the axis limits: drop them. A function's
         // curve keeps every finite value (limit ∞): over --range=-1e150:1e150 gelu lost its whole right half.

@@ -25,7 +25,7 @@ public static class Gallery
             var (from, to) = Curves.PlotRange(f.Info);
             var plot = Charts.Functions([f], from, to, derivative: true);
             plot.Title(Nn.Experiments.Contender.ShortSpec(f));
-            plot.Legend.IsVisible = false;
+            if (Charts.LegendPanel(plot) is { } legend) plot.Axes.Remove(legend); // one function: the title names it
             plot.XLabel(string.Empty);
             using var image = SKImage.FromEncodedData(ChartFile.Png(plot, cellWidth, cellHeight));
             canvas.DrawImage(image, (i % columns) * cellWidth, (i / columns) * cellHeight);

@@ -58,15 +58,15 @@ public static class HtmlReport
             sb.Append("<td>").Append(r.Rank).Append("</td><td class=\"l\">").Append(E(r.Label)).Append("</td><td class=\"l\">").Append(E(r.Init)).Append("</td>");
             sb.Append("<td>").Append(r.Seeds).Append("</td><td>").Append(r.Diverged > 0 ? "diverged" : $"{Pct(r.MeanAccuracy)} ± {Pct(r.StdAccuracy)}").Append("</td>");
             sb.Append("<td>").Append(double.IsNaN(r.CiLow) ? "—" : $"{Pct(r.CiLow)} – {Pct(r.CiHigh)}").Append("</td>");
-            sb.Append("<td>").Append(N(r.MeanLoss, "0.0000")).Append("</td>");
+            sb.Append("<td>").Append(ChartText.Number(r.MeanLoss)).Append("</td>");
             sb.Append("<td>").Append(r.ReachedTarget).Append('/').Append(r.Seeds).Append(double.IsNaN(r.MeanEpochsToTarget) ? string.Empty : $" ({N(r.MeanEpochsToTarget, "0.#")})").Append("</td>");
-            sb.Append("<td>").Append(N(r.SecondsPerEpoch, "0.000")).Append("</td><td>").Append(Pct(r.DeadFraction)).Append("</td><td>").Append(Pct(r.SaturatedFraction)).Append("</td>");
+            sb.Append("<td>").Append(ChartText.Number(r.SecondsPerEpoch, 3)).Append("</td><td>").Append(Pct(r.DeadFraction)).Append("</td><td>").Append(Pct(r.SaturatedFraction)).Append("</td>");
             sb.Append("<td>").Append(r.Diverged).Append("</td></tr>\n");
         }
 
         sb.Append("</tbody>\n</table>\n");
         sb.Append("<p>Winner vs runner-up: margin ").Append(double.IsNaN(summary.Margin) ? "—" : $"{N(summary.Margin * 100, "0.##")} points")
-          .Append(", Welch's t-test p = ").Append(N(summary.PValue, "0.####")).Append(summary.Distinguishable ? " (distinguishable at 0.05)" : " (not distinguishable at 0.05)").Append(".</p>\n");
+          .Append(", Welch's t-test p = ").Append(summary.PValue < 1e-4 ? ChartText.Number(summary.PValue, 2) : N(summary.PValue, "0.####")).Append(summary.Distinguishable ? " (distinguishable at 0.05)" : " (not distinguishable at 0.05)").Append(".</p>\n");
 
         if (summary.Ranking.Count > 0)
         {
@@ -76,12 +76,25 @@ public static class HtmlReport
             Image(sb, images["learning-accuracy"]);
             Image(sb, images["learning-loss"]);
             sb.Append("</div>\n");
+            var accuracyNotes = Charts.LearningCurveNotes(summary, trials);
+            var lossNotes = Charts.LearningCurveNotes(summary, trials, loss: true);
+            if (accuracyNotes.Count > 0 || lossNotes.Count > 0)
+            {
+                sb.Append("<ul class=\"warn\" id=\"left-out\">\n");
+                if (accuracyNotes.Count > 0) sb.Append("<li>Left out of the accuracy chart: ").Append(E(string.Join("; ", accuracyNotes))).Append(".</li>\n");
+                if (lossNotes.Count > 0) sb.Append("<li>Left out of the loss chart: ").Append(E(string.Join("; ", lossNotes))).Append(".</li>\n");
+                sb.Append("</ul>\n");
+            }
 
             sb.Append("<h2>The compared functions</h2>\n");
             Image(sb, images["functions"]);
 
             sb.Append("<h2>Diagnostics at the end of training</h2>\n");
-            sb.Append("<p>On up to 512 held-out (validation) samples: a unit is dead when f′ = 0 on every sample; a pre-activation is saturated when |f′| is below 5% of the function's peak. ")
+            sb.Append("<p>On up to 512 held-out (validation) samples. Dead: the share of a layer's units whose output f(x) and derivative f′(x) are both exactly 0 on every sample ")
+              .Append("(a unit pinned at a nonzero constant, such as sigmoid at 1, is saturated, not dead; row-wise and gated functions have no per-unit derivative, so no unit of theirs is counted). ")
+              .Append("Saturated: the share of all pre-activations that lie in a flat tail of a saturating function, where |f′| is below 5% of its peak slope ")
+              .Append("(for a function whose slope has no peak, such as exponential, of its largest slope over [−1, 1]), leaving out points where f and f′ are both 0 (dead, not saturated); ")
+              .Append("non-saturating functions such as relu report 0. ")
               .Append("Trials that diverged are left out: nothing measured on a diverged network describes the activation.</p>\n");
             Image(sb, images["dead-saturated"]);
             sb.Append("<table id=\"diagnostics\">\n<thead><tr><th class=\"l\">Activation</th><th>Layer</th><th>Units</th><th>Dead (mean)</th><th>Saturated (mean)</th><th>Output mean</th><th>Output std</th></tr></thead>\n<tbody>\n");
@@ -93,7 +106,7 @@ public static class HtmlReport
                 {
                     sb.Append("<tr><td class=\"l\">").Append(E(r.Label)).Append("</td><td>").Append(l).Append("</td><td>").Append(ts[0].Layers[l].Units).Append("</td>");
                     sb.Append("<td>").Append(Pct(ts.Average(t => t.Layers[l].DeadFraction))).Append("</td><td>").Append(Pct(ts.Average(t => t.Layers[l].SaturatedFraction))).Append("</td>");
-                    sb.Append("<td>").Append(N(ts.Average(t => t.Layers[l].OutputMean), "0.000")).Append("</td><td>").Append(N(ts.Average(t => t.Layers[l].OutputStd), "0.000")).Append("</td></tr>\n");
+                    sb.Append("<td>").Append(ChartText.Number(ts.Average(t => t.Layers[l].OutputMean))).Append("</td><td>").Append(ChartText.Number(ts.Average(t => t.Layers[l].OutputStd))).Append("</td></tr>\n");
                 }
             }
 
@@ -171,17 +184,24 @@ public static class HtmlReport
         var slugs = Slugs(summary);
         var list = new List<ReportImage>
         {
-            new("learning-accuracy", "Validation accuracy per epoch", ChartFile.Png(Charts.LearningCurves(summary, trials), 700, 450)),
-            new("learning-loss", "Validation loss per epoch", ChartFile.Png(Charts.LearningCurves(summary, trials, loss: true), 700, 450)),
-            new("functions", "The compared activations and their derivatives", ChartFile.Png(Charts.Functions(functions, -5, 5, derivative: true), 1000, 550)),
-            new("dead-saturated", "Dead and saturated fractions per activation", ChartFile.Png(Charts.DeadAndSaturated(summary), 1000, 450)),
+            new("learning-accuracy", "Validation accuracy per epoch", WithRoomForLegend(Charts.LearningCurves(summary, trials), 700, 450)),
+            new("learning-loss", "Validation loss per epoch", WithRoomForLegend(Charts.LearningCurves(summary, trials, loss: true), 700, 450)),
+            new("functions", "The compared activations and their derivatives", WithRoomForLegend(Charts.Functions(functions, -5, 5, derivative: true), 1000, 550)),
+            new("dead-saturated", "Dead and saturated fractions per activation", ChartFile.Png(Charts.DeadAndSaturated(summary), 1000, Charts.DeadAndSaturatedHeight(summary.Ranking.Count))),
         };
-        foreach (var r in summary.Ranking)
+        var histograms = summary.Ranking.Select(r =>
         {
             // The first seed that did not diverge (a diverged trial has no end-of-training outputs); the first seed if all did.
             var seeds = trials.Where(t => t.Label == r.Label).OrderBy(t => t.Seed).ToArray();
             var first = seeds.FirstOrDefault(t => !t.Diverged) ?? seeds[0];
-            list.Add(new("histogram-" + slugs[r.Label], $"Histogram of hidden outputs, {r.Label}", ChartFile.Png(Charts.LayerHistograms(first), 600, 380)));
+            return (Row: r, Plot: Charts.LayerHistograms(first));
+        }).ToArray();
+
+        // One width for all, the one the widest legend needs: the page shows them side by side at the same size.
+        int histogramWidth = histograms.Max(h => WidthWithLegend(h.Plot, 600));
+        foreach (var (r, plot) in histograms)
+        {
+            list.Add(new("histogram-" + slugs[r.Label], $"Histogram of hidden outputs, {r.Label}", ChartFile.Png(plot, histogramWidth, 380)));
         }
 
         foreach (var r in summary.Ranking)
@@ -195,11 +215,30 @@ public static class HtmlReport
                 list.Add(new($"timeline-{slugs[r.Label]}-layer{l}", $"Hidden layer {l} outputs over training, {r.Label}", ChartFile.Png(Charts.HistogramTimeline(timed, l), 600, 380)));
             }
 
-            list.Add(new("fractions-" + slugs[r.Label], $"Dead and saturated fractions over training, {r.Label}", ChartFile.Png(Charts.FractionsOverTime(seeds), 600, 380)));
+            list.Add(new("fractions-" + slugs[r.Label], $"Dead and saturated fractions over training, {r.Label}", WithRoomForLegend(Charts.FractionsOverTime(seeds), 600, 380)));
         }
 
         return list;
     }
+
+    /// <summary>
+    /// PNG bytes of a chart whose legend is right of its data area, <paramref name="width"/> wide, or wider when the
+    /// legend (long contender labels) would leave the data less than <see cref="MinimumDataShare"/> of that width.
+    /// </summary>
+    internal static byte[] WithRoomForLegend(ScottPlot.Plot plot, int width, int height) => ChartFile.Png(plot, WidthWithLegend(plot, width), height);
+
+    /// <summary>The width <see cref="WithRoomForLegend"/> draws a chart at.</summary>
+    internal static int WidthWithLegend(ScottPlot.Plot plot, int width)
+    {
+        if (Charts.LegendPanel(plot) is not { } legend) return width;
+        using var paint = ScottPlot.Paint.NewDisposablePaint();
+        float legendWidth = legend.Measure(paint);
+        const float axes = 90; // the y-axis labels and the margins
+        return Math.Max(width, (int)Math.Ceiling((legendWidth + axes) / (1 - MinimumDataShare)));
+    }
+
+    /// <summary>The share of a report chart's width its data area keeps next to the legend.</summary>
+    internal const double MinimumDataShare = 0.55;
 
     /// <summary>The --out folder of a reproducing command (<see cref="ExperimentConfig.ToCommandLine"/>), unquoted.</summary>
     private static string ExtractOut(string command)
