@@ -105,11 +105,21 @@ public abstract class Activation
         => throw new NotSupportedException($"{Name}: the derivative is not a function of the output; use Backward with the input.");
 
     /// <summary>
-    /// The spec string that recreates this instance, e.g. <c>leaky_relu(negative_slope=0.2)</c>: each parameter in the
-    /// shortest text that round-trips the precision it is kept in — double, except PReLU's <c>init</c>, whose slopes are
-    /// floats for any data, so <c>init=0.1</c> rather than the double of 0.1f, <c>0.10000000149011612</c> (an exploratory
-    /// tester's finding F5); either text creates the same slopes.
+    /// The spec string of this function and its catalog parameters (<see cref="Parameters"/>), e.g.
+    /// <c>leaky_relu(negative_slope=0.2)</c>, which <see cref="ActivationCatalog.Create(string)"/> turns back into an
+    /// instance with the same <see cref="Info"/> and <see cref="Parameters"/>. Each parameter is written in the shortest
+    /// text that round-trips the precision it is kept in — double, except PReLU's <c>init</c>, whose slopes are floats for
+    /// any data, so <c>init=0.1</c> rather than the double of 0.1f, <c>0.10000000149011612</c>; either text creates the
+    /// same slopes.
     /// </summary>
+    /// <remarks>
+    /// State that is not a catalog parameter is not part of a spec, so it is not in the string and is not recreated:
+    /// PReLU's current slopes (<see cref="Functions.Prelu.Weights"/>, learned or passed to
+    /// <see cref="Functions.Prelu(ReadOnlySpan{float})"/>; the spec carries <c>num_parameters</c> and, as <c>init</c>,
+    /// the value the first slope had when the instance was created, and recreates every slope at that value), and
+    /// RReLU's training mode and seed (<see cref="Functions.Rrelu.Training"/>, <see cref="Functions.Rrelu.Seed"/>; the spec
+    /// recreates the inference-mode instance). Save such state separately (e.g. a model file) to restore it.
+    /// </remarks>
     public override string ToString()
     {
         if (_parameters.Length == 0) return Name;

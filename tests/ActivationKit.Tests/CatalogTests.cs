@@ -372,6 +372,26 @@ public class CatalogTests
         Assert.Equal(f.ToString(), ActivationCatalog.Create(f.ToString()).ToString());
     }
 
+    [Fact]
+    public void ToString_recreates_the_catalog_parameters_but_not_learned_or_training_state()
+    {
+        // As Activation.ToString's remarks say: a spec carries the catalog parameters only. PReLU built from slopes
+        // recreates num_parameters copies of the first slope; later changes to Weights are not in the spec either.
+        var prelu = new Functions.Prelu([0.1f, 0.2f, 0.3f]);
+        prelu.Weights[0] = 0.5f;
+        Assert.Equal("prelu(num_parameters=3, init=0.1)", prelu.ToString());
+        var again = (Functions.Prelu)ActivationCatalog.Create(prelu.ToString());
+        Assert.Equal(new[] { 0.1f, 0.1f, 0.1f }, again.Weights);
+        Assert.Equal(prelu.ToString(), again.ToString());
+
+        // RReLU's training mode and seed are not catalog parameters: the spec recreates the inference-mode instance.
+        var rrelu = new Functions.Rrelu(0.1, 0.3, seed: 42);
+        var inference = (Functions.Rrelu)ActivationCatalog.Create(rrelu.ToString());
+        Assert.True(rrelu.Training);
+        Assert.False(inference.Training);
+        Assert.Equal(rrelu.Parameters, inference.Parameters);
+    }
+
     /// <summary>
     /// Methods a kernel calls that are kept out of line on purpose, each with the reason its file gives. Everything else
     /// a kernel reaches must be inlined (<see cref="Kernel_methods_are_marked_for_inlining"/>); an entry here must still
