@@ -75,7 +75,24 @@ public abstract class GatedActivation : Activation
     }
 
     /// <summary>The half width for a buffer of <paramref name="length"/> inputs and the caller's <paramref name="columns"/>.</summary>
-    protected int HalfColumns(int length, int columns) => OutputColumns(RowLength(length, columns));
+    protected int HalfColumns(int length, int columns)
+    {
+        int row = RowLength(length, columns);
+        if (row % 2 != 0) ThrowOddRow(length, columns);
+        return row / 2;
+    }
+
+    /// <summary>
+    /// The odd-row message in the caller's terms: with <c>columns = 0</c> the row is the whole buffer, so the message says
+    /// so instead of reporting a <c>columns</c> the caller never passed.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void ThrowOddRow(int length, int columns) => throw new ArgumentException(
+        columns == 0
+            ? $"{Name}: columns = 0 means one row of all {length.ToString(System.Globalization.CultureInfo.InvariantCulture)} elements, which cannot be split into halves [a | b]; a row must have an even number of elements (pass columns)."
+            : $"{Name}: columns must be even to split each row into halves [a | b], got {columns.ToString(System.Globalization.CultureInfo.InvariantCulture)}.",
+        nameof(columns));
 }
 
 /// <summary>

@@ -112,7 +112,7 @@ public static class GatedDriver
         public static void ForwardShape(int xLength, int yLength, int half)
         {
             Shape(xLength, half);
-            throw new ArgumentException($"The destination has {yLength} elements but {xLength / 2} are produced (half of the input's {xLength}).", "y");
+            throw new ArgumentException($"'y' has {yLength} elements but {xLength / 2} are produced (half of the input's {xLength}).", "y");
         }
 
         [DoesNotReturn]

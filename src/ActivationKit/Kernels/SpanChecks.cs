@@ -14,15 +14,18 @@ namespace ActivationKit.Kernels;
 /// </remarks>
 public static class SpanChecks
 {
-    /// <summary>Checks a one-input kernel call.</summary>
+    /// <summary>
+    /// Checks a one-input kernel call. The names are the public method's parameter names (Forward(x, y)), used in the
+    /// messages and as <see cref="ArgumentException.ParamName"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Unary<T>(ReadOnlySpan<T> x, Span<T> destination, string xName = "x", string destinationName = "destination")
+    public static void Unary<T>(ReadOnlySpan<T> x, Span<T> destination, string xName = "x", string destinationName = "y")
     {
-        if (x.Length != destination.Length) Throw.DestinationLength(destination.Length, x.Length, destinationName);
+        if (x.Length != destination.Length) Throw.LengthMismatch(destinationName, destination.Length, xName, x.Length);
         NoPartialOverlap(x, destination, xName, destinationName);
     }
 
-    /// <summary>Checks a two-input kernel call (backward: x or y, dy, dx).</summary>
+    /// <summary>Checks a two-input kernel call (backward: x or y, dy, dx; pass <paramref name="aName"/> = "y" for BackwardFromOutput).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Binary<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> destination, string aName = "x", string bName = "dy", string destinationName = "dx")
     {
@@ -45,11 +48,6 @@ public static class SpanChecks
     /// <summary>The messages, out of the callers' way.</summary>
     private static class Throw
     {
-        [DoesNotReturn]
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        public static void DestinationLength(int destinationLength, int length, string destinationName)
-            => throw new ArgumentException($"The destination has {destinationLength} elements but the input has {length}; they must be equal.", destinationName);
-
         [DoesNotReturn]
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static void LengthMismatch(string name, int length, string otherName, int otherLength)
