@@ -28,7 +28,7 @@ public abstract class Activation
         ArgumentNullException.ThrowIfNull(info);
         if (parameters.Length != info.Parameters.Count)
         {
-            throw new ArgumentException($"{info.Name} takes {info.Parameters.Count} parameter(s), got {parameters.Length}.", nameof(parameters));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{info.Name} takes {info.Parameters.Count} parameter(s), got {parameters.Length}."), nameof(parameters));
         }
 
         for (int i = 0; i < parameters.Length; i++)
@@ -98,11 +98,11 @@ public abstract class Activation
 
     /// <summary>dx from the output y = f(x), so the forward can run in place. Check <see cref="SupportsBackwardFromOutput"/>.</summary>
     public virtual void BackwardFromOutput(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
-        => throw new NotSupportedException($"{Name}: the derivative is not a function of the output; use Backward with the input.");
+        => throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{Name}: the derivative is not a function of the output; use Backward with the input."));
 
     /// <summary>dx from the output y = f(x), double.</summary>
     public virtual void BackwardFromOutput(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
-        => throw new NotSupportedException($"{Name}: the derivative is not a function of the output; use Backward with the input.");
+        => throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{Name}: the derivative is not a function of the output; use Backward with the input."));
 
     /// <summary>
     /// The spec string of this function and its catalog parameters (<see cref="Parameters"/>), e.g.
@@ -142,7 +142,7 @@ public abstract class Activation
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowRowLength(int length, int columns, string argumentName)
         => throw new ArgumentException(
-            columns < 0 ? $"{Name}: columns must be ≥ 0, got {columns}." : $"{Name}: a buffer of {length} elements is not a whole number of rows of {columns} columns.",
+            columns < 0 ? string.Create(CultureInfo.InvariantCulture, $"{Name}: columns must be ≥ 0, got {columns}.") : string.Create(CultureInfo.InvariantCulture, $"{Name}: a buffer of {length} elements is not a whole number of rows of {columns} columns."),
             argumentName);
 
     /// <summary>

@@ -36,7 +36,7 @@ public static class ActivationCatalog
     {
         ArgumentNullException.ThrowIfNull(info);
         return Entries.Value.FirstOrDefault(e => ReferenceEquals(e.Info, info))?.Type
-            ?? throw new ArgumentException($"'{info.Name}' is not one of the catalog's entries (ActivationCatalog.All or Find give them).", nameof(info));
+            ?? throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"'{info.Name}' is not one of the catalog's entries (ActivationCatalog.All or Find give them)."), nameof(info));
     }
 
     /// <summary>
@@ -71,10 +71,10 @@ public static class ActivationCatalog
         if (variants.Count > 0)
         {
             var options = variants.GroupBy(v => v.Value).Select(g => $"{string.Join(" or ", g.Select(v => v.Key[prefix.Length..]))} ({g.Key})");
-            throw new ArgumentException($"Malformed activation spec '{spec}': {entry!.Info.Name}'s '{key}' takes {string.Join(", ", options)}, with no other argument, got '{value}'.", nameof(spec));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': {entry!.Info.Name}'s '{key}' takes {string.Join(", ", options)}, with no other argument, got '{value}'."), nameof(spec));
         }
 
-        throw new ArgumentException($"Malformed activation spec '{spec}': '{value}' is not a number.", nameof(spec));
+        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': '{value}' is not a number."), nameof(spec));
     }
 
     /// <summary>Creates an activation with default parameters.</summary>
@@ -122,15 +122,15 @@ public static class ActivationCatalog
         parametersArgument ??= nameArgument;
         var entry = FindEntry(name) ?? throw new ArgumentException(
             Suggest(name) is { Count: > 0 } close
-                ? $"Unknown activation '{name}'. Did you mean {string.Join(", ", close.Select(s => $"'{s}'"))}? (ActivationCatalog.Names lists them all.)"
-                : $"Unknown activation '{name}' (ActivationCatalog.Names lists them all).", nameArgument);
+                ? string.Create(CultureInfo.InvariantCulture, $"Unknown activation '{name}'. Did you mean {string.Join(", ", close.Select(s => $"'{s}'"))}? (ActivationCatalog.Names lists them all.)")
+                : string.Create(CultureInfo.InvariantCulture, $"Unknown activation '{name}' (ActivationCatalog.Names lists them all)."), nameArgument);
         var specs = entry.Info.Parameters;
         if (positional.Count > specs.Count)
         {
             throw new ArgumentException(
                 specs.Count == 0
-                    ? $"{entry.Info.Name} takes no parameters, got {positional.Count}."
-                    : $"{entry.Info.Name} takes {specs.Count} parameter(s) ({string.Join(", ", specs.Select(p => p.Name))}), got {positional.Count}.",
+                    ? string.Create(CultureInfo.InvariantCulture, $"{entry.Info.Name} takes no parameters, got {positional.Count}.")
+                    : string.Create(CultureInfo.InvariantCulture, $"{entry.Info.Name} takes {specs.Count} parameter(s) ({string.Join(", ", specs.Select(p => p.Name))}), got {positional.Count}."),
                 parametersArgument);
         }
 
@@ -153,10 +153,10 @@ public static class ActivationCatalog
             if (index < 0)
             {
                 string valid = specs.Count == 0 ? "it takes none" : "valid: " + string.Join(", ", specs.Select(p => p.Name));
-                throw new ArgumentException($"{entry.Info.Name} has no parameter '{key}' ({valid}).", parametersArgument);
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{entry.Info.Name} has no parameter '{key}' ({valid})."), parametersArgument);
             }
 
-            if (set[index]) throw new ArgumentException($"{entry.Info.Name}: parameter '{specs[index].Name}' is given twice.", parametersArgument);
+            if (set[index]) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{entry.Info.Name}: parameter '{specs[index].Name}' is given twice."), parametersArgument);
             values[index] = value;
             set[index] = true;
         }
@@ -181,13 +181,13 @@ public static class ActivationCatalog
         var textual = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (open < 0)
         {
-            if (s.Length == 0 || s.Contains(')', StringComparison.Ordinal)) throw new ArgumentException($"Malformed activation spec '{spec}': expected NAME or NAME(ARGS).", nameof(spec));
+            if (s.Length == 0 || s.Contains(')', StringComparison.Ordinal)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': expected NAME or NAME(ARGS)."), nameof(spec));
             return (s, positional, named, textual);
         }
 
-        if (!s.EndsWith(')')) throw new ArgumentException($"Malformed activation spec '{spec}': missing ')'.", nameof(spec));
+        if (!s.EndsWith(')')) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': missing ')'."), nameof(spec));
         string name = s[..open].Trim();
-        if (name.Length == 0) throw new ArgumentException($"Malformed activation spec '{spec}': missing the name before '('.", nameof(spec));
+        if (name.Length == 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': missing the name before '('."), nameof(spec));
         string args = s[(open + 1)..^1];
         if (args.Trim().Length == 0) return (name, positional, named, textual);
         // Keys as Create matches them (case, '-' and ' ' ignored), so a repeated key is reported as such before its
@@ -200,21 +200,21 @@ public static class ActivationCatalog
             int eq = part.IndexOf('=', StringComparison.Ordinal);
             string key = eq < 0 ? string.Empty : part[..eq].Trim();
             string text = eq < 0 ? part : part[(eq + 1)..].Trim();
-            if (eq >= 0 && key.Length == 0) throw new ArgumentException($"Malformed activation spec '{spec}': missing a parameter name before '='.", nameof(spec));
-            if (eq >= 0 && !keys.Add(Normalise(key))) throw new ArgumentException($"Malformed activation spec '{spec}': '{key}' is given twice.", nameof(spec));
+            if (eq >= 0 && key.Length == 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': missing a parameter name before '='."), nameof(spec));
+            if (eq >= 0 && !keys.Add(Normalise(key))) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': '{key}' is given twice."), nameof(spec));
             if (text.Length == 0)
             {
                 throw new ArgumentException(
                     eq >= 0
-                        ? $"Malformed activation spec '{spec}': '{key}' has no value after '='."
-                        : $"Malformed activation spec '{spec}': an argument is missing (nothing before or after a ',').",
+                        ? string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': '{key}' has no value after '='.")
+                        : string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': an argument is missing (nothing before or after a ',')."),
                     nameof(spec));
             }
 
             if (!TryParseNumber(text, out double value))
             {
                 // A named text value may select a variant (gelu(approximate='tanh')); the caller decides.
-                if (eq < 0) throw new ArgumentException($"Malformed activation spec '{spec}': '{text}' is not a number.", nameof(spec));
+                if (eq < 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': '{text}' is not a number."), nameof(spec));
                 textual.Add(key, text);
                 previousNamedNumber = null;
                 continue;
@@ -228,7 +228,7 @@ public static class ActivationCatalog
                     string hint = previousNamedNumber is not null && IsDigits(previousNamedNumber.TrimStart('+', '-', '−')) && IsDigits(text)
                         ? $" (if '{previousNamedNumber},{text}' is one number, write it with a decimal point: {previousNamedNumber}.{text})"
                         : string.Empty;
-                    throw new ArgumentException($"Malformed activation spec '{spec}': positional arguments must come before named ones{hint}.", nameof(spec));
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': positional arguments must come before named ones{hint}."), nameof(spec));
                 }
 
                 positional.Add(value);
@@ -296,7 +296,7 @@ public static class ActivationCatalog
                 .FirstOrDefault();
             if (ctor is null || ctor.GetParameters().Length != info.Parameters.Count)
             {
-                throw new InvalidOperationException($"{type.Name} needs a public constructor taking its {info.Parameters.Count} parameter(s) as doubles.");
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{type.Name} needs a public constructor taking its {info.Parameters.Count} parameter(s) as doubles."));
             }
 
             entries.Add(new Entry(info, type, ctor));

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Globalization;
 
 namespace ActivationKit.Kernels;
 
@@ -51,11 +52,11 @@ public static class SpanChecks
         [DoesNotReturn]
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static void LengthMismatch(string name, int length, string otherName, int otherLength)
-            => throw new ArgumentException($"'{name}' has {length} elements but '{otherName}' has {otherLength}; they must be equal.", name);
+            => throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"'{name}' has {length} elements but '{otherName}' has {otherLength}; they must be equal."), name);
 
         [DoesNotReturn]
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static void PartialOverlap(string sourceName, string destinationName)
-            => throw new ArgumentException($"'{destinationName}' partially overlaps '{sourceName}'; pass the same span for an in-place call or non-overlapping memory.", destinationName);
+            => throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"'{destinationName}' partially overlaps '{sourceName}'; pass the same span for an in-place call or non-overlapping memory."), destinationName);
     }
 }
