@@ -28,7 +28,7 @@ public abstract class Activation
         ArgumentNullException.ThrowIfNull(info);
         if (parameters.Length != info.Parameters.Count)
         {
-            throw new ArgumentException($"{info.Name} takes {info.Parameters.Count} parameter(s), got {parameters.Length}.", nameof(parameters));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{info.Name} takes {info.Parameters.Count} parameter(s), got {parameters.Length}."), nameof(parameters));
         }
 
         for (int i = 0; i < parameters.Length; i++)
@@ -98,18 +98,28 @@ public abstract class Activation
 
     /// <summary>dx from the output y = f(x), so the forward can run in place. Check <see cref="SupportsBackwardFromOutput"/>.</summary>
     public virtual void BackwardFromOutput(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
-        => throw new NotSupportedException($"{Name}: the derivative is not a function of the output; use Backward with the input.");
+        => throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{Name}: the derivative is not a function of the output; use Backward with the input."));
 
     /// <summary>dx from the output y = f(x), double.</summary>
     public virtual void BackwardFromOutput(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
-        => throw new NotSupportedException($"{Name}: the derivative is not a function of the output; use Backward with the input.");
+        => throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{Name}: the derivative is not a function of the output; use Backward with the input."));
 
     /// <summary>
-    /// The spec string that recreates this instance, e.g. <c>leaky_relu(negative_slope=0.2)</c>: each parameter in the
-    /// shortest text that round-trips the precision it is kept in — double, except PReLU's <c>init</c>, whose slopes are
-    /// floats for any data, so <c>init=0.1</c> rather than the double of 0.1f, <c>0.10000000149011612</c> (an exploratory
-    /// tester's finding F5); either text creates the same slopes.
+    /// The spec string of this function and its catalog parameters (<see cref="Parameters"/>), e.g.
+    /// <c>leaky_relu(negative_slope=0.2)</c>, which <see cref="ActivationCatalog.Create(string)"/> turns back into an
+    /// instance with the same <see cref="Info"/> and <see cref="Parameters"/>. Each parameter is written in the shortest
+    /// text that round-trips the precision it is kept in — double, except PReLU's <c>init</c>, whose slopes are floats for
+    /// any data, so <c>init=0.1</c> rather than the double of 0.1f, <c>0.10000000149011612</c>; either text creates the
+    /// same slopes.
     /// </summary>
+    /// <remarks>
+    /// State that is not a catalog parameter is not part of a spec, so it is not in the string and is not recreated:
+    /// PReLU's current slopes (<see cref="Functions.Prelu.Weights"/>, learned or passed to
+    /// <see cref="Functions.Prelu(ReadOnlySpan{float})"/>; the spec carries <c>num_parameters</c> and, as <c>init</c>,
+    /// the value the first slope had when the instance was created, and recreates every slope at that value), and
+    /// RReLU's training mode and seed (<see cref="Functions.Rrelu.Training"/>, <see cref="Functions.Rrelu.Seed"/>; the spec
+    /// recreates the inference-mode instance). Save such state separately (e.g. a model file) to restore it.
+    /// </remarks>
     public override string ToString()
     {
         if (_parameters.Length == 0) return Name;
@@ -132,7 +142,7 @@ public abstract class Activation
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowRowLength(int length, int columns, string argumentName)
         => throw new ArgumentException(
-            columns < 0 ? $"{Name}: columns must be ≥ 0, got {columns}." : $"{Name}: a buffer of {length} elements is not a whole number of rows of {columns} columns.",
+            columns < 0 ? string.Create(CultureInfo.InvariantCulture, $"{Name}: columns must be ≥ 0, got {columns}.") : string.Create(CultureInfo.InvariantCulture, $"{Name}: a buffer of {length} elements is not a whole number of rows of {columns} columns."),
             argumentName);
 
     /// <summary>

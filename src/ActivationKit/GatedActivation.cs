@@ -1,5 +1,6 @@
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
+using System.Globalization;
 
 namespace ActivationKit;
 
@@ -33,10 +34,10 @@ public abstract class GatedActivation : Activation
     /// <summary>Half of <paramref name="columns"/>; throws <see cref="ArgumentException"/> when it is odd.</summary>
     public override int OutputColumns(int columns)
     {
-        if (columns < 0) throw new ArgumentException($"{Name}: columns must be ≥ 0, got {columns}.", nameof(columns));
+        if (columns < 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{Name}: columns must be ≥ 0, got {columns}."), nameof(columns));
         if (columns % 2 != 0)
         {
-            throw new ArgumentException($"{Name}: columns must be even to split each row into halves [a | b], got {columns}.", nameof(columns));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{Name}: columns must be even to split each row into halves [a | b], got {columns}."), nameof(columns));
         }
 
         return columns / 2;
@@ -52,7 +53,7 @@ public abstract class GatedActivation : Activation
     public void ReferenceRow(ReadOnlySpan<double> x, Span<double> y)
     {
         int h = OutputColumns(x.Length);
-        if (y.Length != h) throw new ArgumentException($"{Name}: the output row must have {h} elements, got {y.Length}.", nameof(y));
+        if (y.Length != h) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{Name}: the output row must have {h} elements, got {y.Length}."), nameof(y));
         for (int j = 0; j < h; j++) y[j] = x[j] * ReferenceGate(x[h + j]);
     }
 
@@ -62,7 +63,7 @@ public abstract class GatedActivation : Activation
         int h = OutputColumns(x.Length);
         if (dy.Length != h || dx.Length != x.Length)
         {
-            throw new ArgumentException($"{Name}: dy must have {h} elements and dx {x.Length}.", nameof(dx));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{Name}: dy must have {h} elements and dx {x.Length}."), nameof(dx));
         }
 
         for (int j = 0; j < h; j++)
@@ -75,7 +76,24 @@ public abstract class GatedActivation : Activation
     }
 
     /// <summary>The half width for a buffer of <paramref name="length"/> inputs and the caller's <paramref name="columns"/>.</summary>
-    protected int HalfColumns(int length, int columns) => OutputColumns(RowLength(length, columns));
+    protected int HalfColumns(int length, int columns)
+    {
+        int row = RowLength(length, columns);
+        if (row % 2 != 0) ThrowOddRow(length, columns);
+        return row / 2;
+    }
+
+    /// <summary>
+    /// The odd-row message in the caller's terms: with <c>columns = 0</c> the row is the whole buffer, so the message says
+    /// so instead of reporting a <c>columns</c> the caller never passed.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void ThrowOddRow(int length, int columns) => throw new ArgumentException(
+        columns == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{Name}: columns = 0 means one row of all {length} elements, which cannot be split into halves [a | b]; a row must have an even number of elements (pass columns).")
+            : string.Create(CultureInfo.InvariantCulture, $"{Name}: columns must be even to split each row into halves [a | b], got {columns}."),
+        nameof(columns));
 }
 
 /// <summary>
@@ -149,6 +167,6 @@ public abstract class GatedActivation<TGateKernel> : GatedActivation
 
     private void CheckEmpty(int otherLength, string parameter)
     {
-        if (otherLength != 0) throw new ArgumentException($"{Name}: the input is empty, so the other buffers must be empty too.", parameter);
+        if (otherLength != 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{Name}: the input is empty, so the other buffers must be empty too."), parameter);
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ActivationKit;
 
 /// <summary>
@@ -40,7 +42,7 @@ public static class KernelOptions
         get => s_maxThreads;
         set
         {
-            if (value is < 1 or > 256) throw new ArgumentOutOfRangeException(nameof(value), value, $"KernelOptions.MaxThreads must be between 1 and 256, got {value}.");
+            if (value is < 1 or > 256) throw new ArgumentOutOfRangeException(nameof(value), value, string.Create(CultureInfo.InvariantCulture, $"KernelOptions.MaxThreads must be between 1 and 256, got {value}."));
             s_maxThreads = value;
         }
     }
@@ -55,7 +57,7 @@ public static class KernelOptions
         get => s_parallelThreshold;
         set
         {
-            if (value < MinParallelThreshold) throw new ArgumentOutOfRangeException(nameof(value), value, $"KernelOptions.ParallelThreshold must be at least {MinParallelThreshold:N0} elements, got {value:N0}.");
+            if (value < MinParallelThreshold) throw new ArgumentOutOfRangeException(nameof(value), value, string.Create(CultureInfo.InvariantCulture, $"KernelOptions.ParallelThreshold must be at least {MinParallelThreshold:N0} elements, got {value:N0}."));
             s_parallelThreshold = value;
         }
     }
@@ -74,7 +76,7 @@ public static class KernelOptions
         get => Volatile.Read(ref s_streamingThreshold);
         set
         {
-            if (value < 0) throw new ArgumentOutOfRangeException(nameof(value), value, $"KernelOptions.StreamingThreshold must be 0 or more bytes (long.MaxValue turns streaming off), got {value:N0}.");
+            if (value < 0) throw new ArgumentOutOfRangeException(nameof(value), value, string.Create(CultureInfo.InvariantCulture, $"KernelOptions.StreamingThreshold must be 0 or more bytes (long.MaxValue turns streaming off), got {value:N0}."));
             Volatile.Write(ref s_streamingThreshold, value);
         }
     }

@@ -1,5 +1,6 @@
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
+using System.Globalization;
 
 namespace ActivationKit;
 
@@ -82,7 +83,7 @@ public abstract class RowwiseActivation<TKernel> : RowwiseActivation
     {
         if (inputLength != outputLength)
         {
-            throw new ArgumentException($"{Name}: the destination has {outputLength} elements but the input has {inputLength}; they must be equal.", name);
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{Name}: the destination has {outputLength} elements but the input has {inputLength}; they must be equal."), name);
         }
     }
 }

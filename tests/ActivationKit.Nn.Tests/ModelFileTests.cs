@@ -102,7 +102,7 @@ public sealed class ModelFileTests : IDisposable
         // The catalog's ArgumentException was quoted with .NET's " (Parameter 'name')" suffix.
         string typo = Error(WithHeader(good, j => j.Replace("\"tanh\"", "\"sigmoidd\"", StringComparison.Ordinal)));
         Assert.StartsWith("m: invalid architecture in the header: Unknown activation 'sigmoidd'. Did you mean 'sigmoid'", typo, StringComparison.Ordinal);
-        Assert.EndsWith("('actkit list' shows all.)", typo, StringComparison.Ordinal);
+        Assert.EndsWith("(ActivationCatalog.Names lists them all.)", typo, StringComparison.Ordinal);
 
         // A header without its tensor table was reported as listing no layers.
         Assert.Equal("m: the header has no tensor table (\"tensors\"), so the weights cannot be found.", Error(WithHeader(good, j => j.Replace("\"tensors\"", "\"tensorz\"", StringComparison.Ordinal))));

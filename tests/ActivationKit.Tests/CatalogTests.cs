@@ -372,6 +372,26 @@ public class CatalogTests
         Assert.Equal(f.ToString(), ActivationCatalog.Create(f.ToString()).ToString());
     }
 
+    [Fact]
+    public void ToString_recreates_the_catalog_parameters_but_not_learned_or_training_state()
+    {
+        // As Activation.ToString's remarks say: a spec carries the catalog parameters only. PReLU built from slopes
+        // recreates num_parameters copies of the first slope; later changes to Weights are not in the spec either.
+        var prelu = new Functions.Prelu([0.1f, 0.2f, 0.3f]);
+        prelu.Weights[0] = 0.5f;
+        Assert.Equal("prelu(num_parameters=3, init=0.1)", prelu.ToString());
+        var again = (Functions.Prelu)ActivationCatalog.Create(prelu.ToString());
+        Assert.Equal(new[] { 0.1f, 0.1f, 0.1f }, again.Weights);
+        Assert.Equal(prelu.ToString(), again.ToString());
+
+        // RReLU's training mode and seed are not catalog parameters: the spec recreates the inference-mode instance.
+        var rrelu = new Functions.Rrelu(0.1, 0.3, seed: 42);
+        var inference = (Functions.Rrelu)ActivationCatalog.Create(rrelu.ToString());
+        Assert.True(rrelu.Training);
+        Assert.False(inference.Training);
+        Assert.Equal(rrelu.Parameters, inference.Parameters);
+    }
+
     /// <summary>
     /// Methods a kernel calls that are kept out of line on purpose, each with the reason its file gives. Everything else
     /// a kernel reaches must be inlined (<see cref="Kernel_methods_are_marked_for_inlining"/>); an entry here must still
@@ -479,7 +499,37 @@ public class CatalogTests
         var e = Assert.Throws<ArgumentException>(() => ActivationCatalog.Create("sigmod"));
         Assert.Contains("Unknown activation 'sigmod'", e.Message, StringComparison.Ordinal);
         Assert.Contains("'sigmoid'", e.Message, StringComparison.Ordinal);
+        // A library message: it points at the library's list, not at the command-line tool.
+        Assert.DoesNotContain("actkit", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Unknown activation 'nosuch' (ActivationCatalog.Names lists them all).", Assert.Throws<ArgumentException>(() => ActivationCatalog.Create("nosuch")).Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("nosuch")]
+    [InlineData("relu(1)")]
+    [InlineData("elu(1, 2)")]
+    [InlineData("relu(x=1)")]
+    [InlineData("elu(1, alpha=2)")]
+    public void Spec_errors_name_the_spec_argument(string spec) =>
+        Assert.Equal("spec", Assert.Throws<ArgumentException>(() => ActivationCatalog.Create(spec)).ParamName);
+
+    [Fact]
+    public void Name_and_parameter_errors_name_their_own_arguments()
+    {
+        var none = new Dictionary<string, double>();
+        Assert.Equal("name", Assert.Throws<ArgumentException>(() => ActivationCatalog.Create("nosuch", none)).ParamName);
+        Assert.Equal("parameters", Assert.Throws<ArgumentException>(() => ActivationCatalog.Create("elu", new Dictionary<string, double> { ["x"] = 1 })).ParamName);
+    }
+
+    [Theory]
+    [InlineData("t-a-n-h", "tanh")]
+    [InlineData("tan h", "tanh")]
+    [InlineData("re-lu", "relu")]
+    [InlineData("relu 6", "relu6")]
+    [InlineData(" Leaky ReLU ", "leaky_relu")]
+    [InlineData("leakyrelu", "leaky_relu")]
+    public void Find_ignores_case_and_separators_as_its_doc_says(string name, string canonical) =>
+        Assert.Equal(canonical, ActivationCatalog.Find(name)?.Name);
 
     [Theory]
     [InlineData("relu(", "missing ')'")]
@@ -493,6 +543,16 @@ public class CatalogTests
     [InlineData("softplus(beta=0)", "softplus: parameter 'beta' must be in (0, ∞), got 0.")]
     [InlineData("gelu(approximate=foo)", "gelu's 'approximate' takes tanh or true (gelu_tanh), none or false (gelu), with no other argument, got 'foo'.")]
     [InlineData("gelu(approximate=tanh, x=1)", "with no other argument")]
+    [InlineData("gelu(approximate='tanh', approximate='none')", "'approximate' is given twice.")]
+    [InlineData("elu(alpha=1, alpha=x)", "'alpha' is given twice.")]
+    [InlineData("elu(alpha=1, ALPHA=2)", "'ALPHA' is given twice.")]
+    [InlineData("elu(alpha=)", "'alpha' has no value after '='.")]
+    [InlineData("elu(1,)", "an argument is missing (nothing before or after a ',').")]
+    [InlineData("elu(,)", "an argument is missing")]
+    [InlineData("elu(,1)", "an argument is missing")]
+    [InlineData("elu(alpha=1,5)", "positional arguments must come before named ones (if '1,5' is one number, write it with a decimal point: 1.5).")]
+    [InlineData("elu(alpha=-1,25)", "(if '-1,25' is one number, write it with a decimal point: -1.25).")]
+    [InlineData("softplus(beta=1.5,2)", "positional arguments must come before named ones.")]
     public void Malformed_specs_are_rejected_with_the_reason(string spec, string reason)
     {
         var e = Assert.Throws<ArgumentException>(() => ActivationCatalog.Create(spec));

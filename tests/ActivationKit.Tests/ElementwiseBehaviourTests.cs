@@ -535,6 +535,35 @@ public class ElementwiseBehaviourTests
         f.Forward(ReadOnlySpan<float>.Empty, Span<float>.Empty);
     }
 
+    [Fact]
+    public void Span_errors_use_the_public_parameter_names()
+    {
+        // Forward(x, y): the output was called 'destination', a name the caller never sees.
+        var sigmoid = new Functions.Sigmoid();
+        var e = Assert.Throws<ArgumentException>(() => sigmoid.Forward(new float[5], new float[4]));
+        Assert.Equal("y", e.ParamName);
+        Assert.StartsWith("'y' has 4 elements but 'x' has 5; they must be equal.", e.Message, StringComparison.Ordinal);
+        var buffer = new float[40];
+        e = Assert.Throws<ArgumentException>(() => sigmoid.Forward(buffer.AsSpan(0, 32), buffer.AsSpan(1, 32)));
+        Assert.Equal("y", e.ParamName);
+        Assert.StartsWith("'y' partially overlaps 'x';", e.Message, StringComparison.Ordinal);
+
+        // BackwardFromOutput(y, dy, dx): the first span is y, not x.
+        e = Assert.Throws<ArgumentException>(() => sigmoid.BackwardFromOutput(new double[5], new double[5], new double[4]));
+        Assert.Equal("dx", e.ParamName);
+        Assert.StartsWith("'dx' has 4 elements but 'y' has 5; they must be equal.", e.Message, StringComparison.Ordinal);
+        var doubles = new double[40];
+        e = Assert.Throws<ArgumentException>(() => sigmoid.BackwardFromOutput(doubles.AsSpan(0, 32), new double[32], doubles.AsSpan(1, 32)));
+        Assert.StartsWith("'dx' partially overlaps 'y';", e.Message, StringComparison.Ordinal);
+
+        // A gated function with columns = 0 (one row) was told "columns must be even …, got 5".
+        e = Assert.Throws<ArgumentException>(() => Catalog.ActivationCatalog.Create("glu").Forward(new float[5], new float[2], columns: 0));
+        Assert.Equal("columns", e.ParamName);
+        Assert.StartsWith("glu: columns = 0 means one row of all 5 elements, which cannot be split into halves [a | b]", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ArgumentException>(() => Catalog.ActivationCatalog.Create("glu").Forward(new float[6], new float[3], columns: 3));
+        Assert.StartsWith("glu: columns must be even to split each row into halves [a | b], got 3.", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
     public void Special_values_are_exact_in_float_and_double(string name)

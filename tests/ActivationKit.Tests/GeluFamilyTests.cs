@@ -241,6 +241,48 @@ public class GeluFamilyTests
         CheckScalar("ReferenceMath.Erfc", ErfcValues, ReferenceMath.Erfc, 8);
     }
 
+    [Theory]
+    [InlineData(2e154)]
+    [InlineData(1e200)]
+    [InlineData(double.MaxValue)]
+    [InlineData(double.PositiveInfinity)]
+    public void Reference_gaussian_functions_reach_their_limits_where_x_squared_overflows(double x)
+    {
+        // x·x overflows from |x| ≈ 1.34e154: φ, Φ and erfc were NaN there (and φ(1e154), erfc(1e154) were −0).
+        Assert.Equal(1.0, ReferenceMath.NormalCdf(x));
+        Assert.Equal(0.0, ReferenceMath.NormalCdf(-x));
+        Assert.False(double.IsNegative(ReferenceMath.NormalCdf(-x)));
+        Assert.Equal(2.0, ReferenceMath.Erfc(-x));
+        foreach (double v in new[] { x, -x, 1e154, -1e154 })
+        {
+            Assert.True(ReferenceMath.NormalPdf(v) == 0 && !double.IsNegative(ReferenceMath.NormalPdf(v)), $"φ({v:R}) = {ReferenceMath.NormalPdf(v):R}");
+        }
+
+        Assert.True(ReferenceMath.Erfc(x) == 0 && !double.IsNegative(ReferenceMath.Erfc(x)), $"erfc({x:R}) = {ReferenceMath.Erfc(x):R}");
+        Assert.True(ReferenceMath.Erfc(1e154) == 0 && !double.IsNegative(ReferenceMath.Erfc(1e154)), $"erfc(1e154) = {ReferenceMath.Erfc(1e154):R}");
+    }
+
+    [Theory]
+    [InlineData(2e154)]
+    [InlineData(1e200)]
+    [InlineData(double.MaxValue)]
+    public void Gelu_references_match_the_kernel_where_x_squared_overflows(double x)
+    {
+        var gelu = new Gelu();
+        Assert.Equal(x, gelu.Reference(x));
+        Assert.True(gelu.Reference(-x) == 0 && double.IsNegative(gelu.Reference(-x)), $"gelu({-x:R}) = {gelu.Reference(-x):R}");
+        Assert.Equal(1.0, gelu.ReferenceDerivative(x));
+        Assert.True(gelu.ReferenceDerivative(-x) == 0 && double.IsNegative(gelu.ReferenceDerivative(-x)), $"gelu′({-x:R}) = {gelu.ReferenceDerivative(-x):R}");
+        var kernel = new double[2];
+        gelu.Backward([x, -x], [1.0, 1.0], kernel);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(kernel[1]), BitConverter.DoubleToInt64Bits(gelu.ReferenceDerivative(-x)));
+
+        var geglu = new Geglu();
+        var y = new double[1];
+        geglu.ReferenceRow([2.0, x], y);
+        Assert.Equal(2.0 * x, y[0]);
+    }
+
     [Fact]
     public void Gelu_is_within_2_ulp_in_double_down_to_the_subnormals() =>
         CheckActivation(new Gelu(), GeluValues, derivative: false, 2);

@@ -35,6 +35,8 @@ public class InstanceKinkTests
     [InlineData("softplus(beta=0.1,threshold=3)", new[] { 30.0 })]
     [InlineData("softplus(beta=2)", new[] { 10.0 })]
     [InlineData("softplus(threshold=inf)", new double[0])]
+    [InlineData("squareplus(0)", new[] { 0.0 })]
+    [InlineData("squareplus(1e-6)", new double[0])]
     public void The_kinks_of_parameterised_piecewise_functions_move_with_their_parameters(string spec, double[] kinks)
     {
         var f = ActivationCatalog.Create(spec);

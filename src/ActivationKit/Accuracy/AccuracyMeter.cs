@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using ActivationKit.Simd;
+using System.Globalization;
 
 namespace ActivationKit.Accuracy;
 
@@ -193,7 +194,7 @@ public static class AccuracyMeter
         // with firstBits = 1 gave 0, which passed and measured nothing).
         if (count > (1UL << 32) - firstBits)
         {
-            throw new ArgumentException($"The bit range starting at 0x{firstBits:X8} with {count} patterns runs past 0xFFFFFFFF.", nameof(count));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The bit range starting at 0x{firstBits:X8} with {count} patterns runs past 0xFFFFFFFF."), nameof(count));
         }
 
         var clock = Stopwatch.StartNew();
@@ -318,7 +319,7 @@ public static class AccuracyMeter
     {
         ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(lengths);
-        if (f is not (RowwiseActivation or GatedActivation)) throw new ArgumentException($"{f.Name} is element-wise: measure it with Measure or MeasureBitRange.", nameof(f));
+        if (f is not (RowwiseActivation or GatedActivation)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{f.Name} is element-wise: measure it with Measure or MeasureBitRange."), nameof(f));
         if (lengths.Count == 0 || lengths.Any(l => l < 1)) throw new ArgumentException("Row lengths must be at least 1.", nameof(lengths));
         var clock = Stopwatch.StartNew();
         var fwd = new UlpStats(UlpBound);

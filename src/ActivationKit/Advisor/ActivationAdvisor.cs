@@ -205,27 +205,27 @@ public static class ActivationAdvisor
         ArgumentNullException.ThrowIfNull(request);
         if (request.Symptoms is null) throw new ArgumentException("Symptoms must be a list (empty for none), not null.", nameof(request));
         if (request.Constraints is null) throw new ArgumentException("Constraints must be a list (empty for none), not null.", nameof(request));
-        if (!Enum.IsDefined(request.Model)) throw new ArgumentException($"Model {(int)request.Model} is not a ModelType.", nameof(request));
-        if (!Enum.IsDefined(request.Task)) throw new ArgumentException($"Task {(int)request.Task} is not an AdvisorTask.", nameof(request));
-        if (!Enum.IsDefined(request.Layer)) throw new ArgumentException($"Layer {(int)request.Layer} is not a LayerRole.", nameof(request));
+        if (!Enum.IsDefined(request.Model)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Model {(int)request.Model} is not a ModelType."), nameof(request));
+        if (!Enum.IsDefined(request.Task)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Task {(int)request.Task} is not an AdvisorTask."), nameof(request));
+        if (!Enum.IsDefined(request.Layer)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {(int)request.Layer} is not a LayerRole."), nameof(request));
         foreach (var symptom in request.Symptoms)
         {
-            if (!Enum.IsDefined(symptom)) throw new ArgumentException($"Symptom {(int)symptom} is not a Symptom.", nameof(request));
+            if (!Enum.IsDefined(symptom)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Symptom {(int)symptom} is not a Symptom."), nameof(request));
         }
 
         foreach (var constraint in request.Constraints)
         {
-            if (!Enum.IsDefined(constraint)) throw new ArgumentException($"Constraint {(int)constraint} is not a Constraint.", nameof(request));
+            if (!Enum.IsDefined(constraint)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Constraint {(int)constraint} is not a Constraint."), nameof(request));
         }
         bool recurrent = request.Model is ModelType.Rnn or ModelType.Lstm or ModelType.Gru;
         if (request.Layer is LayerRole.Gate or LayerRole.Cell && !recurrent)
         {
-            throw new ArgumentException($"--layer {Text(request.Layer)} applies to recurrent models only (rnn, lstm, gru), not {Text(request.Model)}.", nameof(request));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--layer {Text(request.Layer)} applies to recurrent models only (rnn, lstm, gru), not {Text(request.Model)}."), nameof(request));
         }
 
         if (request.Model == ModelType.Regression && request.Task != AdvisorTask.Regression)
         {
-            throw new ArgumentException($"--model regression contradicts --task {Text(request.Task)}; use --task regression or another model type.", nameof(request));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--model regression contradicts --task {Text(request.Task)}; use --task regression or another model type."), nameof(request));
         }
 
         if (request.Constraints.Contains(Constraint.SelfNormalising) && request.Layer != LayerRole.Hidden)
@@ -235,10 +235,10 @@ public static class ActivationAdvisor
 
         if (request.Constraints.Contains(Constraint.SelfNormalising) && recurrent)
         {
-            throw new ArgumentException($"--constraint self-normalising applies to feed-forward hidden layers (SELU's fixed point is derived for a stack of layers, not a state fed back at every step), not to --model {Text(request.Model)}.", nameof(request));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--constraint self-normalising applies to feed-forward hidden layers (SELU's fixed point is derived for a stack of layers, not a state fed back at every step), not to --model {Text(request.Model)}."), nameof(request));
         }
 
-        if (request.Depth is < 0) throw new ArgumentException($"--depth must be ≥ 0, got {request.Depth}.", nameof(request));
+        if (request.Depth is < 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--depth must be ≥ 0, got {request.Depth}."), nameof(request));
     }
 
     private static Recommendation Build(ActivationInfo info, double score, List<string> why, AdvisorRequest request)
@@ -384,7 +384,7 @@ public static class ActivationAdvisor
     {
         ArgumentNullException.ThrowIfNull(text);
         return ActivationProblems.SymptomNamed(text) ?? throw new ArgumentException(
-            $"Unknown {option} '{text}'; valid: {string.Join(", ", Enum.GetValues<Symptom>().Select(SymptomSpellings))}.", option);
+            string.Create(CultureInfo.InvariantCulture, $"Unknown {option} '{text}'; valid: {string.Join(", ", Enum.GetValues<Symptom>().Select(SymptomSpellings))}."), option);
 
         static string SymptomSpellings(Symptom s) =>
             ActivationProblems.ForSymptom(s) is { } p && p.Id != Text(s) ? $"{Text(s)} (or {p.Id})" : Text(s);
@@ -400,7 +400,7 @@ public static class ActivationAdvisor
             if (string.Equals(v.ToString(), key, StringComparison.OrdinalIgnoreCase)) return v;
         }
 
-        throw new ArgumentException($"Unknown {option} '{text}'; valid: {string.Join(", ", Enum.GetValues<TEnum>().Select(v => Text(v)))}.", option);
+        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown {option} '{text}'; valid: {string.Join(", ", Enum.GetValues<TEnum>().Select(v => Text(v)))}."), option);
     }
 }
 

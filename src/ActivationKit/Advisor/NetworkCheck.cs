@@ -43,42 +43,42 @@ public sealed record NetworkSpec
         }
         catch (JsonException ex)
         {
-            throw new FormatException($"The network spec is not valid JSON: {ex.Message}", ex);
+            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The network spec is not valid JSON: {ex.Message}"), ex);
         }
 
         using (doc)
         {
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) throw new FormatException($"The network spec must be a JSON object with \"layers\" (a list of {LayerShape}).");
+            if (root.ValueKind != JsonValueKind.Object) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The network spec must be a JSON object with \"layers\" (a list of {LayerShape})."));
             CheckKeys(root, TopKeys, "The network spec");
             int inputs = 0;
             if (Find(root, "inputs") is { } inputsJson && !(inputsJson.ValueKind == JsonValueKind.Number && inputsJson.TryGetInt32(out inputs) && inputs >= 1))
             {
-                throw new FormatException($"The network spec's \"inputs\" must be a whole number ≥ 1 (the input features), got {inputsJson.GetRawText()}.");
+                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The network spec's \"inputs\" must be a whole number ≥ 1 (the input features), got {inputsJson.GetRawText()}."));
             }
 
             var layersJson = Find(root, "layers");
             if (layersJson is null || (layersJson.Value.ValueKind == JsonValueKind.Array && layersJson.Value.GetArrayLength() == 0))
             {
-                throw new FormatException($"The network spec has no \"layers\" (a list of {LayerShape}).");
+                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The network spec has no \"layers\" (a list of {LayerShape})."));
             }
 
-            if (layersJson.Value.ValueKind != JsonValueKind.Array) throw new FormatException($"The network spec's \"layers\" must be a list of {LayerShape}, got {layersJson.Value.GetRawText()}.");
+            if (layersJson.Value.ValueKind != JsonValueKind.Array) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The network spec's \"layers\" must be a list of {LayerShape}, got {layersJson.Value.GetRawText()}."));
             var layers = new List<LayerSpec>();
             int i = 0;
             foreach (var l in layersJson.Value.EnumerateArray())
             {
                 string where = $"Layer {++i} of the spec";
-                if (l.ValueKind != JsonValueKind.Object) throw new FormatException($"{where} must be an object {LayerShape}, got {l.GetRawText()}.");
+                if (l.ValueKind != JsonValueKind.Object) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where} must be an object {LayerShape}, got {l.GetRawText()}."));
                 CheckKeys(l, LayerKeys, where);
                 if (Find(l, "units") is not { } unitsJson || !(unitsJson.ValueKind == JsonValueKind.Number && unitsJson.TryGetInt32(out int units) && units > 0))
                 {
-                    throw new FormatException($"{where} needs \"units\" > 0 (a whole number).");
+                    throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where} needs \"units\" > 0 (a whole number)."));
                 }
 
                 // Required: absent, null, blank and mistyped all get the one message (leaving it out is no way out here).
                 string? activation = Find(l, "activation") is { ValueKind: JsonValueKind.String } a ? a.GetString() : null;
-                if (string.IsNullOrWhiteSpace(activation)) throw new FormatException($"{where} needs an \"activation\", a catalog name such as \"relu\".");
+                if (string.IsNullOrWhiteSpace(activation)) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where} needs an \"activation\", a catalog name such as \"relu\"."));
                 layers.Add(new LayerSpec { Units = units, Activation = activation, Init = Text(l, "init", where, "an initialiser such as \"he_normal\"") ?? "" });
             }
 
@@ -106,7 +106,7 @@ public sealed record NetworkSpec
     private static string? Text(JsonElement e, string key, string where, string example)
     {
         if (Find(e, key) is not { } v) return null;
-        if (v.ValueKind != JsonValueKind.String) throw new FormatException($"{where}: \"{key}\" must be a string ({example}), got {v.GetRawText()}; leave the key out when there is none.");
+        if (v.ValueKind != JsonValueKind.String) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where}: \"{key}\" must be a string ({example}), got {v.GetRawText()}; leave the key out when there is none."));
         return v.GetString();
     }
 
@@ -117,11 +117,11 @@ public sealed record NetworkSpec
         {
             if (!known.Contains(p.Name, StringComparer.OrdinalIgnoreCase))
             {
-                throw new FormatException($"{where}: unknown key \"{p.Name}\" (known: {string.Join(", ", known)}).");
+                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where}: unknown key \"{p.Name}\" (known: {string.Join(", ", known)})."));
             }
 
             // The parser keeps both and the check would read the first: "inputs": 3, "inputs": 4 said nothing.
-            if (!seen.Add(p.Name)) throw new FormatException($"{where}: \"{p.Name}\" is given twice.");
+            if (!seen.Add(p.Name)) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where}: \"{p.Name}\" is given twice."));
         }
     }
 }
@@ -173,7 +173,7 @@ public static class InitializerSpec
         {
             if (!s.EndsWith(')') || !double.TryParse(s[(open + 1)..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed))
             {
-                throw new ArgumentException($"Malformed initialiser '{spec}': expected NAME or NAME(NUMBER).", nameof(spec));
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed initialiser '{spec}': expected NAME or NAME(NUMBER)."), nameof(spec));
             }
 
             value = parsed;
@@ -189,12 +189,12 @@ public static class InitializerSpec
             "gaussian" or "normal" => "normal",
             "he" or "glorot" or "lecun" => s + "_normal",
             "auto" or "uniform" or "glorot_uniform" or "glorot_normal" or "he_uniform" or "he_normal" or "lecun_uniform" or "lecun_normal" or "orthogonal" => s,
-            _ => throw new ArgumentException($"Unknown initialiser '{spec}' (valid: {Valid}).", nameof(spec)),
+            _ => throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown initialiser '{spec}' (valid: {Valid})."), nameof(spec)),
         };
         bool takesValue = name is "constant" or "uniform" or "normal";
-        if (!takesValue && value is not null) throw new ArgumentException($"Initialiser '{spec}' takes no value.", nameof(spec));
-        if (value is double v && !double.IsFinite(v)) throw new ArgumentException($"Initialiser '{spec}': the value must be finite, got {v.ToString(CultureInfo.InvariantCulture)}.", nameof(spec));
-        if (value is < 0 && name is "uniform" or "normal") throw new ArgumentException($"Initialiser '{spec}': the scale must be ≥ 0.", nameof(spec));
+        if (!takesValue && value is not null) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Initialiser '{spec}' takes no value."), nameof(spec));
+        if (value is double v && !double.IsFinite(v)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Initialiser '{spec}': the value must be finite, got {v.ToString(CultureInfo.InvariantCulture)}."), nameof(spec));
+        if (value is < 0 && name is "uniform" or "normal") throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Initialiser '{spec}': the scale must be ≥ 0."), nameof(spec));
         return (name, value);
     }
 
@@ -277,21 +277,21 @@ public static class NetworkCheck
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.Layers is null || spec.Layers.Count == 0) throw new ArgumentException("The network spec has no layers.", nameof(spec));
-        if (spec.Inputs < 0) throw new ArgumentException($"The network spec's inputs must be ≥ 1 (or 0: not given), got {spec.Inputs}.", nameof(spec));
+        if (spec.Inputs < 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The network spec's inputs must be ≥ 1 (or 0: not given), got {spec.Inputs}."), nameof(spec));
         var found = new List<Finding>();
         var acts = new List<ActivationInfo>();
         var functions = new List<Activation>();
         var inits = new List<string>();
         for (int i = 0; i < spec.Layers.Count; i++)
         {
-            var layer = spec.Layers[i] ?? throw new ArgumentException($"Layer {i + 1} of the spec is null.", nameof(spec));
-            if (layer.Units < 1) throw new ArgumentException($"Layer {i + 1} of the spec needs units > 0, got {layer.Units}.", nameof(spec));
-            if (string.IsNullOrWhiteSpace(layer.Activation)) throw new ArgumentException($"Layer {i + 1} of the spec needs an activation.", nameof(spec));
-            if (layer.Init is null) throw new ArgumentException($"Layer {i + 1} of the spec has a null init; use an empty string for none.", nameof(spec));
+            var layer = spec.Layers[i] ?? throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {i + 1} of the spec is null."), nameof(spec));
+            if (layer.Units < 1) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {i + 1} of the spec needs units > 0, got {layer.Units}."), nameof(spec));
+            if (string.IsNullOrWhiteSpace(layer.Activation)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {i + 1} of the spec needs an activation."), nameof(spec));
+            if (layer.Init is null) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {i + 1} of the spec has a null init; use an empty string for none."), nameof(spec));
             var f = ActivationCatalog.Create(layer.Activation);
             if (f.Channels > 1 && f.Channels != layer.Units)
             {
-                throw new ArgumentException($"Layer {i + 1}: {layer.Activation} has {f.Channels} slopes, one per channel, but the layer has {layer.Units} units; use num_parameters=1 (one shared slope) or num_parameters={layer.Units}.", nameof(spec));
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {i + 1}: {layer.Activation} has {f.Channels} slopes, one per channel, but the layer has {layer.Units} units; use num_parameters=1 (one shared slope) or num_parameters={layer.Units}."), nameof(spec));
             }
 
             acts.Add(f.Info);
@@ -302,7 +302,7 @@ public static class NetworkCheck
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException($"Layer {i + 1}: {ExceptionMessages.WithoutParameterName(e)}", nameof(spec), e);
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {i + 1}: {ExceptionMessages.WithoutParameterName(e)}"), nameof(spec), e);
             }
         }
 
@@ -414,7 +414,7 @@ public static class NetworkCheck
         }
         else if (!string.IsNullOrWhiteSpace(spec.Loss))
         {
-            throw new ArgumentException($"The spec names the loss '{spec.Loss}' but no \"task\"; add \"task\": one of {string.Join(", ", Enum.GetValues<TaskKind>().Select(t => ActivationAdvisor.Text(t)))}.");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The spec names the loss '{spec.Loss}' but no \"task\"; add \"task\": one of {string.Join(", ", Enum.GetValues<TaskKind>().Select(t => ActivationAdvisor.Text(t)))}."));
         }
 
         return found;

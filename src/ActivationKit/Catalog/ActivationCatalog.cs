@@ -19,7 +19,11 @@ public static class ActivationCatalog
     /// <summary>All canonical names, ordered as <see cref="All"/>.</summary>
     public static IReadOnlyList<string> Names => Entries.Value.Select(e => e.Info.Name).ToArray();
 
-    /// <summary>Finds a function by name or alias (case-insensitive; '-' and ' ' count as '_'), or null.</summary>
+    /// <summary>
+    /// Finds a function by name or alias, or null. The lookup trims <paramref name="name"/>, ignores case and counts
+    /// '-' and ' ' as '_'; when no name or alias matches that exactly, it compares them with every '_' (and so every
+    /// '-' and ' ') removed, so <c>leakyrelu</c>, <c>Leaky ReLU</c>, <c>re-lu</c> and <c>relu 6</c> (relu6) are found too.
+    /// </summary>
     public static ActivationInfo? Find(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -32,7 +36,7 @@ public static class ActivationCatalog
     {
         ArgumentNullException.ThrowIfNull(info);
         return Entries.Value.FirstOrDefault(e => ReferenceEquals(e.Info, info))?.Type
-            ?? throw new ArgumentException($"'{info.Name}' is not one of the catalog's entries (ActivationCatalog.All or Find give them).", nameof(info));
+            ?? throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"'{info.Name}' is not one of the catalog's entries (ActivationCatalog.All or Find give them)."), nameof(info));
     }
 
     /// <summary>
@@ -45,7 +49,7 @@ public static class ActivationCatalog
         ArgumentNullException.ThrowIfNull(spec);
         var (name, positional, named, text) = ParseSpec(spec);
         if (text.Count > 0) return CreateVariant(spec, name, positional, named, text);
-        return Create(name, positional, named);
+        return Create(name, positional, named, nameof(spec));
     }
 
     /// <summary>
@@ -67,17 +71,17 @@ public static class ActivationCatalog
         if (variants.Count > 0)
         {
             var options = variants.GroupBy(v => v.Value).Select(g => $"{string.Join(" or ", g.Select(v => v.Key[prefix.Length..]))} ({g.Key})");
-            throw new ArgumentException($"Malformed activation spec '{spec}': {entry!.Info.Name}'s '{key}' takes {string.Join(", ", options)}, with no other argument, got '{value}'.", nameof(spec));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': {entry!.Info.Name}'s '{key}' takes {string.Join(", ", options)}, with no other argument, got '{value}'."), nameof(spec));
         }
 
-        throw new ArgumentException($"Malformed activation spec '{spec}': '{value}' is not a number.", nameof(spec));
+        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': '{value}' is not a number."), nameof(spec));
     }
 
     /// <summary>Creates an activation with default parameters.</summary>
     public static Activation Create(ActivationInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
-        return Create(info.Name, [], new Dictionary<string, double>());
+        return Create(info.Name, [], new Dictionary<string, double>(), nameof(info));
     }
 
     /// <summary>Creates an activation by name with parameters given by name (snake_case); missing ones take their default.</summary>
@@ -85,7 +89,7 @@ public static class ActivationCatalog
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(parameters);
-        return Create(name, [], parameters);
+        return Create(name, [], parameters, nameof(name), nameof(parameters));
     }
 
     /// <summary>
@@ -109,20 +113,25 @@ public static class ActivationCatalog
             .ToArray();
     }
 
-    private static Activation Create(string name, IReadOnlyList<double> positional, IReadOnlyDictionary<string, double> named)
+    /// <summary>
+    /// The shared creation step; <paramref name="nameArgument"/> and <paramref name="parametersArgument"/> are the public
+    /// caller's parameter names that hold the name and the parameters (both <c>spec</c> for a spec string), for ParamName.
+    /// </summary>
+    private static Activation Create(string name, IReadOnlyList<double> positional, IReadOnlyDictionary<string, double> named, string nameArgument, string? parametersArgument = null)
     {
+        parametersArgument ??= nameArgument;
         var entry = FindEntry(name) ?? throw new ArgumentException(
             Suggest(name) is { Count: > 0 } close
-                ? $"Unknown activation '{name}'. Did you mean {string.Join(", ", close.Select(s => $"'{s}'"))}? ('actkit list' shows all.)"
-                : $"Unknown activation '{name}' ('actkit list' shows all).", nameof(name));
+                ? string.Create(CultureInfo.InvariantCulture, $"Unknown activation '{name}'. Did you mean {string.Join(", ", close.Select(s => $"'{s}'"))}? (ActivationCatalog.Names lists them all.)")
+                : string.Create(CultureInfo.InvariantCulture, $"Unknown activation '{name}' (ActivationCatalog.Names lists them all)."), nameArgument);
         var specs = entry.Info.Parameters;
         if (positional.Count > specs.Count)
         {
             throw new ArgumentException(
                 specs.Count == 0
-                    ? $"{entry.Info.Name} takes no parameters, got {positional.Count}."
-                    : $"{entry.Info.Name} takes {specs.Count} parameter(s) ({string.Join(", ", specs.Select(p => p.Name))}), got {positional.Count}.",
-                nameof(name));
+                    ? string.Create(CultureInfo.InvariantCulture, $"{entry.Info.Name} takes no parameters, got {positional.Count}.")
+                    : string.Create(CultureInfo.InvariantCulture, $"{entry.Info.Name} takes {specs.Count} parameter(s) ({string.Join(", ", specs.Select(p => p.Name))}), got {positional.Count}."),
+                parametersArgument);
         }
 
         var values = specs.Select(p => p.Default).ToArray();
@@ -144,10 +153,10 @@ public static class ActivationCatalog
             if (index < 0)
             {
                 string valid = specs.Count == 0 ? "it takes none" : "valid: " + string.Join(", ", specs.Select(p => p.Name));
-                throw new ArgumentException($"{entry.Info.Name} has no parameter '{key}' ({valid}).", nameof(name));
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{entry.Info.Name} has no parameter '{key}' ({valid})."), parametersArgument);
             }
 
-            if (set[index]) throw new ArgumentException($"{entry.Info.Name}: parameter '{specs[index].Name}' is given twice.", nameof(name));
+            if (set[index]) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{entry.Info.Name}: parameter '{specs[index].Name}' is given twice."), parametersArgument);
             values[index] = value;
             set[index] = true;
         }
@@ -172,42 +181,69 @@ public static class ActivationCatalog
         var textual = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (open < 0)
         {
-            if (s.Length == 0 || s.Contains(')', StringComparison.Ordinal)) throw new ArgumentException($"Malformed activation spec '{spec}': expected NAME or NAME(ARGS).", nameof(spec));
+            if (s.Length == 0 || s.Contains(')', StringComparison.Ordinal)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': expected NAME or NAME(ARGS)."), nameof(spec));
             return (s, positional, named, textual);
         }
 
-        if (!s.EndsWith(')')) throw new ArgumentException($"Malformed activation spec '{spec}': missing ')'.", nameof(spec));
+        if (!s.EndsWith(')')) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': missing ')'."), nameof(spec));
         string name = s[..open].Trim();
-        if (name.Length == 0) throw new ArgumentException($"Malformed activation spec '{spec}': missing the name before '('.", nameof(spec));
+        if (name.Length == 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': missing the name before '('."), nameof(spec));
         string args = s[(open + 1)..^1];
         if (args.Trim().Length == 0) return (name, positional, named, textual);
+        // Keys as Create matches them (case, '-' and ' ' ignored), so a repeated key is reported as such before its
+        // values are parsed (gelu(approximate='tanh', approximate='none') named the second value instead).
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        string? previousNamedNumber = null;
         foreach (string raw in args.Split(','))
         {
             string part = raw.Trim();
             int eq = part.IndexOf('=', StringComparison.Ordinal);
             string key = eq < 0 ? string.Empty : part[..eq].Trim();
             string text = eq < 0 ? part : part[(eq + 1)..].Trim();
+            if (eq >= 0 && key.Length == 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': missing a parameter name before '='."), nameof(spec));
+            if (eq >= 0 && !keys.Add(Normalise(key))) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': '{key}' is given twice."), nameof(spec));
+            if (text.Length == 0)
+            {
+                throw new ArgumentException(
+                    eq >= 0
+                        ? string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': '{key}' has no value after '='.")
+                        : string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': an argument is missing (nothing before or after a ',')."),
+                    nameof(spec));
+            }
+
             if (!TryParseNumber(text, out double value))
             {
                 // A named text value may select a variant (gelu(approximate='tanh')); the caller decides.
-                if (eq < 0 || key.Length == 0 || !textual.TryAdd(key, text)) throw new ArgumentException($"Malformed activation spec '{spec}': '{text}' is not a number.", nameof(spec));
+                if (eq < 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': '{text}' is not a number."), nameof(spec));
+                textual.Add(key, text);
+                previousNamedNumber = null;
                 continue;
             }
 
             if (eq < 0)
             {
-                if (named.Count > 0) throw new ArgumentException($"Malformed activation spec '{spec}': positional arguments must come before named ones.", nameof(spec));
+                if (named.Count > 0 || textual.Count > 0)
+                {
+                    // alpha=1,5 is most likely 1.5 written with a decimal comma.
+                    string hint = previousNamedNumber is not null && IsDigits(previousNamedNumber.TrimStart('+', '-', '−')) && IsDigits(text)
+                        ? $" (if '{previousNamedNumber},{text}' is one number, write it with a decimal point: {previousNamedNumber}.{text})"
+                        : string.Empty;
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': positional arguments must come before named ones{hint}."), nameof(spec));
+                }
+
                 positional.Add(value);
             }
             else
             {
-                if (key.Length == 0) throw new ArgumentException($"Malformed activation spec '{spec}': missing a parameter name before '='.", nameof(spec));
-                if (!named.TryAdd(key, value)) throw new ArgumentException($"Malformed activation spec '{spec}': '{key}' is given twice.", nameof(spec));
+                named.Add(key, value);
+                previousNamedNumber = text;
             }
         }
 
         return (name, positional, named, textual);
     }
+
+    private static bool IsDigits(string text) => text.Length > 0 && text.All(char.IsAsciiDigit);
 
     private static bool TryParseNumber(string text, out double value)
     {
@@ -260,7 +296,7 @@ public static class ActivationCatalog
                 .FirstOrDefault();
             if (ctor is null || ctor.GetParameters().Length != info.Parameters.Count)
             {
-                throw new InvalidOperationException($"{type.Name} needs a public constructor taking its {info.Parameters.Count} parameter(s) as doubles.");
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{type.Name} needs a public constructor taking its {info.Parameters.Count} parameter(s) as doubles."));
             }
 
             entries.Add(new Entry(info, type, ctor));

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ActivationKit.Catalog;
 
 /// <summary>How a function maps its input.</summary>
@@ -151,7 +153,7 @@ public sealed record ParameterSpec(string Name, double Default, string Descripti
         if (!ok)
         {
             string rule = RangeText == "(−∞, ∞)" ? "be a finite number" : $"be in {RangeText}";
-            throw new ArgumentException($"{activationName}: parameter '{Name}' must {rule}, got {Fmt(value)}.", Name);
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{activationName}: parameter '{Name}' must {rule}, got {Fmt(value)}."), Name);
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ActivationKit.Catalog;
 
 /// <summary>
@@ -87,7 +89,7 @@ public static class InitGain
         ArgumentNullException.ThrowIfNull(activation);
         if (activation.Info.Kind == ActivationKind.Rowwise)
         {
-            throw new ArgumentException($"{activation.Name} is row-wise: its second moment depends on the row length, and its gain is 1 (a linear logits layer).", nameof(activation));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{activation.Name} is row-wise: its second moment depends on the row length, and its gain is 1 (a linear logits layer)."), nameof(activation));
         }
 
         // RReLU in training mode draws a slope per index: its gain is its inference mode's (the mean slope).

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ActivationKit.Diagnostics;
 
 /// <summary>Summary statistics of one layer's activations (or any array), with a histogram.</summary>
@@ -31,7 +33,7 @@ public sealed record ActivationStatistics
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bins"/> is not between 1 and <see cref="MaxBins"/>.</exception>
     public static ActivationStatistics Of(ReadOnlySpan<float> values, int bins = 20)
     {
-        if (bins is < 1 or > MaxBins) throw new ArgumentOutOfRangeException(nameof(bins), bins, $"The histogram needs between 1 and {MaxBins} bins, got {bins}.");
+        if (bins is < 1 or > MaxBins) throw new ArgumentOutOfRangeException(nameof(bins), bins, string.Create(CultureInfo.InvariantCulture, $"The histogram needs between 1 and {MaxBins} bins, got {bins}."));
         long finite = 0, negative = 0, zero = 0;
         double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
         foreach (float v in values)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using ActivationKit.Catalog;
+using System.Globalization;
 
 namespace ActivationKit.Diagnostics;
 
@@ -15,10 +16,10 @@ public sealed record DeadUnitReport(string Layer, int Units, int Samples, IReadO
     // Checked where a report is made: the tracker sizes an array by Units, and DeadFraction counts the indices.
 
     /// <summary>Units in the layer (≥ 0).</summary>
-    public int Units { get; init; } = Units >= 0 ? Units : throw new ArgumentException($"The number of units must be ≥ 0, got {Units}.", nameof(Units));
+    public int Units { get; init; } = Units >= 0 ? Units : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The number of units must be ≥ 0, got {Units}."), nameof(Units));
 
     /// <summary>Samples looked at (≥ 0).</summary>
-    public int Samples { get; init; } = Samples >= 0 ? Samples : throw new ArgumentException($"The number of samples must be ≥ 0, got {Samples}.", nameof(Samples));
+    public int Samples { get; init; } = Samples >= 0 ? Samples : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The number of samples must be ≥ 0, got {Samples}."), nameof(Samples));
 
     /// <summary>Indices of the dead units, each in [0, <see cref="Units"/>) and at most once.</summary>
     public IReadOnlyList<int> DeadUnits { get; init; } = CheckIndices(DeadUnits, Units);
@@ -32,8 +33,8 @@ public sealed record DeadUnitReport(string Layer, int Units, int Samples, IReadO
         var seen = new HashSet<int>();
         foreach (int j in deadUnits)
         {
-            if (j < 0 || j >= units) throw new ArgumentException($"Dead unit {j} is not a unit of a layer of {units}.", nameof(DeadUnits));
-            if (!seen.Add(j)) throw new ArgumentException($"Dead unit {j} is listed twice.", nameof(DeadUnits));
+            if (j < 0 || j >= units) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Dead unit {j} is not a unit of a layer of {units}."), nameof(DeadUnits));
+            if (!seen.Add(j)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Dead unit {j} is listed twice."), nameof(DeadUnits));
         }
 
         return deadUnits;
@@ -375,14 +376,14 @@ public static class SaturationDetector
         if (activation.Info.Kind != ActivationKind.Elementwise)
         {
             throw new ArgumentException(
-                $"{activation} is {(activation.Info.Kind == ActivationKind.Rowwise ? "row-wise" : "gated")}: its derivative is a Jacobian over each row, not one slope per input, so it has no peak derivative (saturation is measured for element-wise functions only).",
+                string.Create(CultureInfo.InvariantCulture, $"{activation} is {(activation.Info.Kind == ActivationKind.Rowwise ? "row-wise" : "gated")}: its derivative is a Jacobian over each row, not one slope per input, so it has no peak derivative (saturation is measured for element-wise functions only)."),
                 nameof(activation));
         }
 
         double reference = Slopes(activation).Reference;
         if (reference == 0)
         {
-            throw new ArgumentException($"{activation} passes no gradient: f′ = 0 wherever it is defined, so it has no peak derivative to measure saturation against.", nameof(activation));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{activation} passes no gradient: f′ = 0 wherever it is defined, so it has no peak derivative to measure saturation against."), nameof(activation));
         }
 
         return reference;
@@ -570,7 +571,7 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
         ArgumentNullException.ThrowIfNull(norms);
         if (weightNorms is not null && weightNorms.Count != norms.Count)
         {
-            throw new ArgumentException($"{weightNorms.Count} weight norms for {norms.Count} gradient norms; give one per layer.", nameof(weightNorms));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{weightNorms.Count} weight norms for {norms.Count} gradient norms; give one per layer."), nameof(weightNorms));
         }
 
         // The first step fixes the number of layers: every later norm is compared with the first of its layer, so a
@@ -582,7 +583,7 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
         }
         else if (norms.Count != _first.Length)
         {
-            throw new ArgumentException($"The number of layers changed: step {step} has {norms.Count} gradient norm{(norms.Count == 1 ? "" : "s")} but the first step had {_first.Length} (one monitor follows one network).", nameof(norms));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The number of layers changed: step {step} has {norms.Count} gradient norm{(norms.Count == 1 ? "" : "s")} but the first step had {_first.Length} (one monitor follows one network)."), nameof(norms));
         }
 
         var found = new List<Finding>();
@@ -691,8 +692,8 @@ internal static class Shape
 {
     public static int Rows(int length, int columns, string name)
     {
-        if (columns <= 0) throw new ArgumentException($"The number of units must be positive, got {columns}.", nameof(columns));
-        if (length % columns != 0) throw new ArgumentException($"'{name}' has {length} values, not a whole number of rows of {columns} units.", name);
+        if (columns <= 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The number of units must be positive, got {columns}."), nameof(columns));
+        if (length % columns != 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"'{name}' has {length} values, not a whole number of rows of {columns} units."), name);
         return length / columns;
     }
 }

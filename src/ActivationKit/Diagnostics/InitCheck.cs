@@ -1,4 +1,5 @@
 using ActivationKit.Catalog;
+using System.Globalization;
 
 namespace ActivationKit.Diagnostics;
 
@@ -220,15 +221,15 @@ public static class InitCheck
     /// </summary>
     private static void Validate(LayerWeights? layer, int index)
     {
-        if (layer is null) throw new ArgumentException($"The layer at index {index} is null.", "layers");
+        if (layer is null) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The layer at index {index} is null."), "layers");
         if (layer.FanIn < 1 || layer.FanOut < 1)
         {
-            throw new ArgumentException($"Layer '{layer.Name}' has fan-in {layer.FanIn} and fan-out {layer.FanOut}; both must be at least 1.", "layers");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer '{layer.Name}' has fan-in {layer.FanIn} and fan-out {layer.FanOut}; both must be at least 1."), "layers");
         }
 
         if (layer.Weights.Length != (long)layer.FanIn * layer.FanOut)
         {
-            throw new ArgumentException($"Layer '{layer.Name}' has {layer.Weights.Length} weights, not {layer.FanIn} × {layer.FanOut}.", "layers");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer '{layer.Name}' has {layer.Weights.Length} weights, not {layer.FanIn} × {layer.FanOut}."), "layers");
         }
     }
 
@@ -261,13 +262,13 @@ public static class OutputCheck
     {
         ArgumentNullException.ThrowIfNull(outputActivation);
         ArgumentNullException.ThrowIfNull(loss);
-        if (ActivationCatalog.Find(outputActivation.Split('(')[0]) is null) throw new ArgumentException($"Unknown output activation '{outputActivation}'.", nameof(outputActivation));
+        if (ActivationCatalog.Find(outputActivation.Split('(')[0]) is null) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown output activation '{outputActivation}'."), nameof(outputActivation));
         var f = ActivationCatalog.Create(outputActivation);
         var info = f.Info;
         string act = info.Name;
         string l = loss.Trim().ToLowerInvariant();
         string[] losses = ["mse", "mae", "huber", "bce", "bce_logits", "ce", "ce_logits"];
-        if (l.Length > 0 && !losses.Contains(l)) throw new ArgumentException($"Unknown loss '{loss}'; valid: {string.Join(", ", losses)}.", nameof(loss));
+        if (l.Length > 0 && !losses.Contains(l)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown loss '{loss}'; valid: {string.Join(", ", losses)}."), nameof(loss));
         var found = new List<Finding>();
 
         // Every fix names whole pairings (activation and loss) this check itself accepts for the task: a fix that swapped

@@ -1,4 +1,5 @@
 using ActivationKit.Catalog;
+using System.Globalization;
 
 namespace ActivationKit.Diagnostics;
 
@@ -27,7 +28,7 @@ public static class ZeroOutput
         ArgumentNullException.ThrowIfNull(activation);
         if (activation.Info.Kind != ActivationKind.Elementwise)
         {
-            throw new ArgumentException($"{activation} is not element-wise: an output of one unit says nothing about its own derivative.", nameof(activation));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{activation} is not element-wise: an output of one unit says nothing about its own derivative."), nameof(activation));
         }
 
         var grid = GridPoints;

@@ -3,6 +3,7 @@ using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Numerics;
 using ActivationKit.Simd;
+using System.Globalization;
 
 namespace ActivationKit.Functions;
 
@@ -117,7 +118,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
     {
         if (Alpha < 0)
         {
-            throw new NotSupportedException($"{Name}: backward from the output needs alpha ≥ 0 (got {Alpha}); with a negative alpha the outputs of x ≤ 0 are positive and cannot be told from x > 0, so use Backward with the input.");
+            throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{Name}: backward from the output needs alpha ≥ 0 (got {Alpha}); with a negative alpha the outputs of x ≤ 0 are positive and cannot be told from x > 0, so use Backward with the input."));
         }
     }
 

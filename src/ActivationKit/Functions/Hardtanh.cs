@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Simd;
+using System.Globalization;
 
 namespace ActivationKit.Functions;
 
@@ -68,7 +69,7 @@ public sealed class Hardtanh : OutputGradientActivation<Hardtanh.Kernel_>
     {
         if (minVal > maxVal)
         {
-            throw new ArgumentException($"hardtanh: min_val ({ParameterSpec.Fmt(minVal)}) must not be greater than max_val ({ParameterSpec.Fmt(maxVal)}).", "min_val");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"hardtanh: min_val ({ParameterSpec.Fmt(minVal)}) must not be greater than max_val ({ParameterSpec.Fmt(maxVal)})."), "min_val");
         }
 
         _min = minVal;

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Simd;
+using System.Globalization;
 
 namespace ActivationKit.Functions;
 
@@ -109,7 +110,7 @@ public sealed class LeakyRelu : OutputGradientActivation<LeakyRelu.Kernel_>
     {
         if (_slope < 0)
         {
-            throw new NotSupportedException($"leaky_relu: with negative_slope = {_slope:R} < 0 a positive output can come from either branch, so the gradient cannot be recovered from the output; use Backward with the input.");
+            throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"leaky_relu: with negative_slope = {_slope:R} < 0 a positive output can come from either branch, so the gradient cannot be recovered from the output; use Backward with the input."));
         }
     }
 

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
+using System.Globalization;
 
 namespace ActivationKit.Functions;
 
@@ -84,10 +85,10 @@ public sealed class Prelu : ElementwiseActivation
     {
         if (numParameters != Math.Floor(numParameters))
         {
-            throw new ArgumentException($"prelu: parameter 'num_parameters' must be a whole number, got {ParameterSpec.Fmt(numParameters)}.", "num_parameters");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"prelu: parameter 'num_parameters' must be a whole number, got {ParameterSpec.Fmt(numParameters)}."), "num_parameters");
         }
 
-        if (!float.IsFinite((float)init)) throw new ArgumentException($"prelu: parameter 'init' must be a finite float (|init| ≤ 3.4e38), got {ParameterSpec.Fmt(init)}.", "init");
+        if (!float.IsFinite((float)init)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"prelu: parameter 'init' must be a finite float (|init| ≤ 3.4e38), got {ParameterSpec.Fmt(init)}."), "init");
         Weights = new float[(int)numParameters];
         Array.Fill(Weights, (float)init);
     }
@@ -245,10 +246,10 @@ public sealed class Prelu : ElementwiseActivation
     private static double[] SlopeParameters(ReadOnlySpan<float> slopes)
     {
         if (slopes.Length == 0) throw new ArgumentException("prelu: at least one slope is needed.", nameof(slopes));
-        if (slopes.Length > MaxParameters) throw new ArgumentException($"prelu: at most {MaxParameters} slopes are supported, got {slopes.Length}.", nameof(slopes));
+        if (slopes.Length > MaxParameters) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"prelu: at most {MaxParameters} slopes are supported, got {slopes.Length}."), nameof(slopes));
         for (int j = 0; j < slopes.Length; j++)
         {
-            if (!float.IsFinite(slopes[j])) throw new ArgumentException($"prelu: every slope must be finite; slope {j} is {ParameterSpec.Fmt(slopes[j])}.", nameof(slopes));
+            if (!float.IsFinite(slopes[j])) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"prelu: every slope must be finite; slope {j} is {ParameterSpec.Fmt(slopes[j])}."), nameof(slopes));
         }
 
         return [slopes.Length, slopes[0]];
@@ -260,7 +261,7 @@ public sealed class Prelu : ElementwiseActivation
         {
             if (!(Weights[j] >= 0))
             {
-                throw new NotSupportedException($"prelu: slope {j} is {Weights[j]:R}; the gradient can be recovered from the output only while every slope is ≥ 0 (then y > 0 exactly when x > 0). Use Backward with the input.");
+                throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"prelu: slope {j} is {Weights[j]:R}; the gradient can be recovered from the output only while every slope is ≥ 0 (then y > 0 exactly when x > 0). Use Backward with the input."));
             }
         }
     }
@@ -273,7 +274,7 @@ public sealed class Prelu : ElementwiseActivation
         int rowLength = RowLength(length, columns);
         if (rowLength != channels)
         {
-            throw new ArgumentException($"prelu: {channels} slopes need rows of {channels} columns (one slope per column), got rows of {rowLength}; pass columns = {channels} (--columns in the CLI) with a whole number of rows.", nameof(columns));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"prelu: {channels} slopes need rows of {channels} columns (one slope per column), got rows of {rowLength}; pass columns = {channels} (--columns in the CLI) with a whole number of rows."), nameof(columns));
         }
     }
 
@@ -283,12 +284,12 @@ public sealed class Prelu : ElementwiseActivation
         int channels = Weights.Length;
         if (dy.Length != x.Length)
         {
-            throw new ArgumentException($"'dy' has {dy.Length} elements but 'x' has {x.Length}; they must be equal.", nameof(dy));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"'dy' has {dy.Length} elements but 'x' has {x.Length}; they must be equal."), nameof(dy));
         }
 
         if (destinationLength != channels)
         {
-            throw new ArgumentException($"prelu: the slope gradient needs {channels} elements (one per slope), got {destinationLength}.", "slopeGradient");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"prelu: the slope gradient needs {channels} elements (one per slope), got {destinationLength}."), "slopeGradient");
         }
 
         if (channels > 1) CheckChannels(x.Length, columns);

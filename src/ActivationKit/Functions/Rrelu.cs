@@ -1,6 +1,7 @@
 using System.Numerics;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
+using System.Globalization;
 
 namespace ActivationKit.Functions;
 
@@ -87,7 +88,7 @@ public sealed class Rrelu : ElementwiseActivation
     {
         if (lower > upper)
         {
-            throw new ArgumentException($"rrelu: lower ({ParameterSpec.Fmt(lower)}) must not be greater than upper ({ParameterSpec.Fmt(upper)}).", "lower");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"rrelu: lower ({ParameterSpec.Fmt(lower)}) must not be greater than upper ({ParameterSpec.Fmt(upper)})."), "lower");
         }
 
         _lower = lower;
@@ -240,7 +241,7 @@ public sealed class Rrelu : ElementwiseActivation
     {
         if (typeof(T) == typeof(float) && Math.Max(Math.Abs(_lower), Math.Abs(_upper)) > float.MaxValue)
         {
-            throw new NotSupportedException($"rrelu: training-mode slopes are rounded to float for float data, and the bounds [{_lower:R}, {_upper:R}] reach beyond float's ±3.4e38; use double data or smaller bounds.");
+            throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"rrelu: training-mode slopes are rounded to float for float data, and the bounds [{_lower:R}, {_upper:R}] reach beyond float's ±3.4e38; use double data or smaller bounds."));
         }
     }
 
@@ -274,7 +275,7 @@ public sealed class Rrelu : ElementwiseActivation
     {
         if (_lower < 0)
         {
-            throw new NotSupportedException($"rrelu: with lower = {_lower:R} < 0 a slope can be negative, so a positive output can come from either branch and the gradient cannot be recovered from the output; use Backward with the input.");
+            throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"rrelu: with lower = {_lower:R} < 0 a slope can be negative, so a positive output can come from either branch and the gradient cannot be recovered from the output; use Backward with the input."));
         }
     }
 

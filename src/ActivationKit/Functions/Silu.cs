@@ -3,6 +3,7 @@ using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Numerics;
 using ActivationKit.Simd;
+using System.Globalization;
 
 namespace ActivationKit.Functions;
 
@@ -141,7 +142,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
 
     private void CheckLengths(int x, int dy)
     {
-        if (x != dy) throw new ArgumentException($"{Name}: dy has {dy} elements but x has {x}; they must match.", nameof(dy));
+        if (x != dy) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{Name}: dy has {dy} elements but x has {x}; they must match."), nameof(dy));
     }
 
     /// <summary>The SiLU/Swish arithmetic: float lanes for float data (β = 1; other β and the deep tail in double lanes), double lanes for double data.</summary>

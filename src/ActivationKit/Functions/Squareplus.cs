@@ -70,6 +70,9 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
         _b = b;
     }
 
+    /// <summary>None for b &gt; 0 (smooth); with b = 0 squareplus is ReLU, whose slope jumps from 0 to 1 at 0 (f′(0) = 1/2).</summary>
+    public override IReadOnlyList<double> Kinks => _b == 0 ? [0.0] : Info.Kinks;
+
     /// <summary>True for b &gt; 0; with b = 0 (ReLU) the output 0 does not determine the gradient.</summary>
     public override bool SupportsBackwardFromOutput => _b > 0;
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Simd;
+using System.Globalization;
 
 namespace ActivationKit.Functions;
 
@@ -109,7 +110,7 @@ public sealed class Threshold : OutputGradientActivation<Threshold.Kernel_>
     {
         if (!SupportsBackwardFromOutput)
         {
-            throw new NotSupportedException($"threshold: with value ({_value:R}) > threshold ({_threshold:R}) the output value can come from either branch, so the gradient cannot be recovered from the output; use Backward with the input.");
+            throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"threshold: with value ({_value:R}) > threshold ({_threshold:R}) the output value can come from either branch, so the gradient cannot be recovered from the output; use Backward with the input."));
         }
     }
 

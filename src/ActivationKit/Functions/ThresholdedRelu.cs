@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Simd;
+using System.Globalization;
 
 namespace ActivationKit.Functions;
 
@@ -106,7 +107,7 @@ public sealed class ThresholdedRelu : OutputGradientActivation<ThresholdedRelu.K
     {
         if (_theta < 0)
         {
-            throw new NotSupportedException($"thresholded_relu: with theta = {_theta:R} < 0 an output of 0 can come from x = 0 (slope 1) or from x ≤ theta (slope 0), so the gradient cannot be recovered from the output; use Backward with the input.");
+            throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"thresholded_relu: with theta = {_theta:R} < 0 an output of 0 can come from x = 0 (slope 1) or from x ≤ theta (slope 0), so the gradient cannot be recovered from the output; use Backward with the input."));
         }
     }
 

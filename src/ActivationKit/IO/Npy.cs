@@ -135,7 +135,7 @@ public static class Npy
     public static NpyArray Read(string path, bool fortranOrder = false)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"The .npy file '{path}' does not exist.", path);
+        if (!File.Exists(path)) throw new FileNotFoundException(string.Create(CultureInfo.InvariantCulture, $"The .npy file '{path}' does not exist."), path);
         using var stream = File.OpenRead(path);
         return Read(stream, Path.GetFileName(path), fortranOrder);
     }
@@ -152,7 +152,7 @@ public static class Npy
         int got = ReadUpTo(stream, prefix[..8]);
         if (got < 8 || !prefix[..6].SequenceEqual(Magic))
         {
-            throw new InvalidDataException($"{sourceName} is not a .npy file: it does not start with the magic bytes \\x93NUMPY.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} is not a .npy file: it does not start with the magic bytes \\x93NUMPY."));
         }
 
         byte major = prefix[6];
@@ -169,30 +169,30 @@ public static class Npy
         }
         else
         {
-            throw new InvalidDataException($"{sourceName} has .npy format version {major}.{prefix[7]}; versions 1.0 to 3.0 are supported.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} has .npy format version {major}.{prefix[7]}; versions 1.0 to 3.0 are supported."));
         }
 
         if (stream.CanSeek && stream.Position + headerLength > stream.Length)
         {
-            throw new InvalidDataException($"{sourceName} is truncated: its header claims {headerLength} bytes but only {stream.Length - stream.Position} follow.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} is truncated: its header claims {headerLength} bytes but only {stream.Length - stream.Position} follow."));
         }
 
         if (headerLength > MaxHeaderLength)
         {
-            throw new InvalidDataException($"{sourceName} has an implausible .npy header length of {headerLength} bytes.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} has an implausible .npy header length of {headerLength} bytes."));
         }
 
         var headerBytes = new byte[headerLength];
         if (ReadUpTo(stream, headerBytes) < headerLength)
         {
-            throw new InvalidDataException($"{sourceName} is truncated: its header claims {headerLength} bytes but the file ends first.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} is truncated: its header claims {headerLength} bytes but the file ends first."));
         }
 
         string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
         var (descr, fortran, shape) = ParseHeader(header, sourceName);
         if (fortran && !fortranOrder)
         {
-            throw new InvalidDataException($"{sourceName} is stored in Fortran (column-major) order; save it in C order (numpy.ascontiguousarray) instead.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} is stored in Fortran (column-major) order; save it in C order (numpy.ascontiguousarray) instead."));
         }
 
         // '<' little-endian, '>' big-endian, '|' byte order irrelevant (NumPy writes it for one-byte types),
@@ -210,14 +210,14 @@ public static class Npy
         } : 0;
         if (itemSize == 0)
         {
-            throw new InvalidDataException($"{sourceName} has unsupported dtype '{descr}'; supported are float32 ('<f4'), float64 ('<f8'), float16 ('<f2'), uint8 ('|u1'), int32 ('<i4') and int64 ('<i8').");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} has unsupported dtype '{descr}'; supported are float32 ('<f4'), float64 ('<f8'), float16 ('<f2'), uint8 ('|u1'), int32 ('<i4') and int64 ('<i8')."));
         }
 
         long count = 1;
         foreach (int d in shape)
         {
             count *= d;
-            if (count * itemSize > int.MaxValue) throw new InvalidDataException($"{sourceName} has shape ({string.Join(", ", shape)}), too many elements to load.");
+            if (count * itemSize > int.MaxValue) throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} has shape ({string.Join(", ", shape)}), too many elements to load."));
         }
 
         long dataBytes = count * itemSize;
@@ -226,12 +226,12 @@ public static class Npy
             long available = stream.Length - stream.Position;
             if (available < dataBytes)
             {
-                throw new InvalidDataException($"{sourceName} is truncated: shape ({string.Join(", ", shape)}) needs {dataBytes} data bytes but only {available} are present.");
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} is truncated: shape ({string.Join(", ", shape)}) needs {dataBytes} data bytes but only {available} are present."));
             }
 
             if (available > dataBytes)
             {
-                throw new InvalidDataException($"{sourceName} has {available - dataBytes} unexpected bytes after the data of shape ({string.Join(", ", shape)}).");
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} has {available - dataBytes} unexpected bytes after the data of shape ({string.Join(", ", shape)})."));
             }
         }
 
@@ -355,7 +355,7 @@ public static class Npy
         long product = 1;
         foreach (int d in shape)
         {
-            if (d < 0) throw new ArgumentException($"Shape dimensions must be ≥ 0, got {d}.", nameof(shape));
+            if (d < 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Shape dimensions must be ≥ 0, got {d}."), nameof(shape));
 
             // Capped just past int.MaxValue so it cannot wrap (65536⁴ wrapped to 0 and matched empty data); a 0 still zeroes it.
             product = Math.Min(product * d, (long)int.MaxValue + 1);
@@ -364,7 +364,7 @@ public static class Npy
         if (product != length)
         {
             string holds = product > int.MaxValue ? $"more than {int.MaxValue:N0}" : product.ToString(CultureInfo.InvariantCulture);
-            throw new ArgumentException($"Shape ({string.Join(", ", shape.ToArray())}) holds {holds} elements but the data has {length}.", nameof(shape));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Shape ({string.Join(", ", shape.ToArray())}) holds {holds} elements but the data has {length}."), nameof(shape));
         }
 
         // Python tuple syntax: a 1-tuple needs its trailing comma.
@@ -422,13 +422,13 @@ public static class Npy
     {
         if (ReadUpTo(stream, destination) < destination.Length)
         {
-            throw new InvalidDataException($"{sourceName} is truncated: shape ({string.Join(", ", shape)}) needs {dataBytes} data bytes but the file ends first.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} is truncated: shape ({string.Join(", ", shape)}) needs {dataBytes} data bytes but the file ends first."));
         }
 
         if (!stream.CanSeek)
         {
             Span<byte> probe = stackalloc byte[1];
-            if (stream.Read(probe) > 0) throw new InvalidDataException($"{sourceName} has unexpected bytes after the data of shape ({string.Join(", ", shape)}).");
+            if (stream.Read(probe) > 0) throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} has unexpected bytes after the data of shape ({string.Join(", ", shape)})."));
         }
     }
 
@@ -454,7 +454,7 @@ public static class Npy
         string text = header.Trim();
         if (!text.StartsWith('{') || !text.EndsWith('}'))
         {
-            throw new InvalidDataException($"{sourceName} has a malformed .npy header: expected a Python dict literal.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} has a malformed .npy header: expected a Python dict literal."));
         }
 
         string? descr = null;
@@ -521,7 +521,7 @@ public static class Npy
             {
                 // Only digits, so a whole number, and non-negative: it is beyond int (100000000000 read as "not a
                 // non-negative integer"), as (60000, 60000) is beyond what can be loaded.
-                throw new InvalidDataException($"{sourceName} has a shape dimension of {digits.TrimStart('0')}, too many elements to load (at most {int.MaxValue} in a dimension).");
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} has a shape dimension of {digits.TrimStart('0')}, too many elements to load (at most {int.MaxValue} in a dimension)."));
             }
 
             dims.Add(d);

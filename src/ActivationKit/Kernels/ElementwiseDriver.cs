@@ -193,14 +193,14 @@ public static class ElementwiseDriver
     /// <summary>dx = dy·f′(x) computed from y = f(x), for float.</summary>
     public static void BackwardFromOutput<TOp>(TOp op, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) where TOp : struct, IOutputGradientKernel
     {
-        SpanChecks.Binary(y, dy, dx);
+        SpanChecks.Binary(y, dy, dx, "y");
         Dispatch(new OutputBackwardMap<TOp>(op), FloatInDouble(op) || TOp.BackwardFloatInDouble, y, dy, dx);
     }
 
     /// <summary>dx = dy·f′(x) computed from y = f(x), for double.</summary>
     public static void BackwardFromOutput<TOp>(TOp op, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) where TOp : struct, IOutputGradientKernel
     {
-        SpanChecks.Binary(y, dy, dx);
+        SpanChecks.Binary(y, dy, dx, "y");
         Dispatch(new OutputBackwardMap<TOp>(op), false, y, dy, dx);
     }
 

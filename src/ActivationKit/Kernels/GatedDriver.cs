@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using ActivationKit.Simd;
+using System.Globalization;
 
 namespace ActivationKit.Kernels;
 
@@ -112,7 +113,7 @@ public static class GatedDriver
         public static void ForwardShape(int xLength, int yLength, int half)
         {
             Shape(xLength, half);
-            throw new ArgumentException($"The destination has {yLength} elements but {xLength / 2} are produced (half of the input's {xLength}).", "y");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"'y' has {yLength} elements but {xLength / 2} are produced (half of the input's {xLength})."), "y");
         }
 
         [DoesNotReturn]
@@ -122,10 +123,10 @@ public static class GatedDriver
             Shape(xLength, half);
             if (dyLength != xLength / 2)
             {
-                throw new ArgumentException($"'dy' has {dyLength} elements but the output has {xLength / 2} (half of the input's {xLength}).", "dy");
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"'dy' has {dyLength} elements but the output has {xLength / 2} (half of the input's {xLength})."), "dy");
             }
 
-            throw new ArgumentException($"'dx' has {dxLength} elements but 'x' has {xLength}; they must be equal.", "dx");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"'dx' has {dxLength} elements but 'x' has {xLength}; they must be equal."), "dx");
         }
 
         [DoesNotReturn]
@@ -134,10 +135,10 @@ public static class GatedDriver
 
         private static void Shape(int xLength, int half)
         {
-            if (half <= 0) throw new ArgumentException($"The half width must be positive, got {half}.", "half");
+            if (half <= 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The half width must be positive, got {half}."), "half");
             if (xLength % (2 * half) != 0)
             {
-                throw new ArgumentException($"A buffer of {xLength} elements is not a whole number of rows of {2 * half} columns.", "x");
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"A buffer of {xLength} elements is not a whole number of rows of {2 * half} columns."), "x");
             }
         }
     }

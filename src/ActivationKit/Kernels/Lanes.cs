@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using ActivationKit.Simd;
+using System.Globalization;
 
 namespace ActivationKit.Kernels;
 
@@ -92,7 +93,7 @@ internal static class Lanes
             return Unsafe.BitCast<S<double>, TV>(new S<double>(source));
         }
 
-        throw new NotSupportedException($"{typeof(TV).Name} is not a register of double lanes.");
+        throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{typeof(TV).Name} is not a register of double lanes."));
     }
 
     /// <summary>Rounds a register of double lanes to float (nearest even) and stores its <c>TV.Count</c> floats.</summary>
@@ -127,7 +128,7 @@ internal static class Lanes
             return;
         }
 
-        throw new NotSupportedException($"{typeof(TV).Name} is not a register of double lanes.");
+        throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{typeof(TV).Name} is not a register of double lanes."));
     }
 
     /// <summary>The sum of the lanes of a register of double lanes (pairwise, in a fixed order).</summary>
@@ -138,7 +139,7 @@ internal static class Lanes
         if (typeof(TV) == typeof(V256<double>)) return Vector256.Sum(Unsafe.BitCast<TV, V256<double>>(value).Value);
         if (typeof(TV) == typeof(V128<double>)) return Vector128.Sum(Unsafe.BitCast<TV, V128<double>>(value).Value);
         if (typeof(TV) == typeof(S<double>)) return Unsafe.BitCast<TV, S<double>>(value).Value;
-        throw new NotSupportedException($"{typeof(TV).Name} is not a register of double lanes.");
+        throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{typeof(TV).Name} is not a register of double lanes."));
     }
 
     /// <summary>The sum of the lanes of a register of float lanes, formed in double (pairwise, in a fixed order).</summary>
@@ -164,7 +165,7 @@ internal static class Lanes
         }
 
         if (typeof(TV) == typeof(S<float>)) return Unsafe.BitCast<TV, S<float>>(value).Value;
-        throw new NotSupportedException($"{typeof(TV).Name} is not a register of float lanes.");
+        throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{typeof(TV).Name} is not a register of float lanes."));
     }
 
     /// <summary>
@@ -196,7 +197,7 @@ internal static class Lanes
         }
         else
         {
-            throw new NotSupportedException($"{typeof(TV).Name} is not a register of float lanes.");
+            throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{typeof(TV).Name} is not a register of float lanes."));
         }
 
         m = Pick(m, Vector128.Shuffle(m, Vector128.Create(2, 3, 0, 1)), largest);
@@ -223,7 +224,7 @@ internal static class Lanes
         if (typeof(TV) == typeof(V256<double>)) return Max(Unsafe.BitCast<TV, V256<double>>(value).Value);
         if (typeof(TV) == typeof(V128<double>)) return Max(Unsafe.BitCast<TV, V128<double>>(value).Value);
         if (typeof(TV) == typeof(S<double>)) return Unsafe.BitCast<TV, S<double>>(value).Value;
-        throw new NotSupportedException($"{typeof(TV).Name} is not a register of double lanes.");
+        throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{typeof(TV).Name} is not a register of double lanes."));
     }
 
     /// <summary>

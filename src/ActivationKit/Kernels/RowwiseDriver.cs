@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using ActivationKit.Simd;
+using System.Globalization;
 
 namespace ActivationKit.Kernels;
 
@@ -78,7 +79,7 @@ public static class RowwiseDriver
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowRows(int length, int columns)
         => throw new ArgumentException(
-            columns <= 0 ? $"columns must be positive, got {columns}." : $"A buffer of {length} elements is not a whole number of rows of {columns} columns.",
+            columns <= 0 ? string.Create(CultureInfo.InvariantCulture, $"columns must be positive, got {columns}.") : string.Create(CultureInfo.InvariantCulture, $"A buffer of {length} elements is not a whole number of rows of {columns} columns."),
             nameof(columns));
 
     private static void Dispatch<TK>(Op op, TK kernel, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> dst, int n) where TK : struct, IRowKernel

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Globalization;
 
 namespace ActivationKit.Kernels;
 
@@ -14,15 +15,18 @@ namespace ActivationKit.Kernels;
 /// </remarks>
 public static class SpanChecks
 {
-    /// <summary>Checks a one-input kernel call.</summary>
+    /// <summary>
+    /// Checks a one-input kernel call. The names are the public method's parameter names (Forward(x, y)), used in the
+    /// messages and as <see cref="ArgumentException.ParamName"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Unary<T>(ReadOnlySpan<T> x, Span<T> destination, string xName = "x", string destinationName = "destination")
+    public static void Unary<T>(ReadOnlySpan<T> x, Span<T> destination, string xName = "x", string destinationName = "y")
     {
-        if (x.Length != destination.Length) Throw.DestinationLength(destination.Length, x.Length, destinationName);
+        if (x.Length != destination.Length) Throw.LengthMismatch(destinationName, destination.Length, xName, x.Length);
         NoPartialOverlap(x, destination, xName, destinationName);
     }
 
-    /// <summary>Checks a two-input kernel call (backward: x or y, dy, dx).</summary>
+    /// <summary>Checks a two-input kernel call (backward: x or y, dy, dx; pass <paramref name="aName"/> = "y" for BackwardFromOutput).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Binary<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> destination, string aName = "x", string bName = "dy", string destinationName = "dx")
     {
@@ -47,17 +51,12 @@ public static class SpanChecks
     {
         [DoesNotReturn]
         [MethodImpl(MethodImplOptions.NoInlining)]
-        public static void DestinationLength(int destinationLength, int length, string destinationName)
-            => throw new ArgumentException($"The destination has {destinationLength} elements but the input has {length}; they must be equal.", destinationName);
-
-        [DoesNotReturn]
-        [MethodImpl(MethodImplOptions.NoInlining)]
         public static void LengthMismatch(string name, int length, string otherName, int otherLength)
-            => throw new ArgumentException($"'{name}' has {length} elements but '{otherName}' has {otherLength}; they must be equal.", name);
+            => throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"'{name}' has {length} elements but '{otherName}' has {otherLength}; they must be equal."), name);
 
         [DoesNotReturn]
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static void PartialOverlap(string sourceName, string destinationName)
-            => throw new ArgumentException($"'{destinationName}' partially overlaps '{sourceName}'; pass the same span for an in-place call or non-overlapping memory.", destinationName);
+            => throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"'{destinationName}' partially overlaps '{sourceName}'; pass the same span for an in-place call or non-overlapping memory."), destinationName);
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Globalization;
 
 namespace ActivationKit.Numerics;
 
@@ -51,7 +52,7 @@ public static class LowPrecision
     {
         if (typeof(T) == typeof(Half)) ToSingle(MemoryMarshal.Cast<T, Half>(source), destination);
         else if (typeof(T) == typeof(BFloat16)) ToSingle(MemoryMarshal.Cast<T, BFloat16>(source), destination);
-        else throw new NotSupportedException($"{typeof(T).Name} is not a 16-bit storage type (Half or BFloat16).");
+        else throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{typeof(T).Name} is not a 16-bit storage type (Half or BFloat16)."));
     }
 
     /// <summary>Rounds float values to <see cref="Half"/> or <see cref="BFloat16"/> (<typeparamref name="T"/>), nearest, ties to even.</summary>
@@ -60,12 +61,12 @@ public static class LowPrecision
     {
         if (typeof(T) == typeof(Half)) FromSingle(source, MemoryMarshal.Cast<T, Half>(destination));
         else if (typeof(T) == typeof(BFloat16)) FromSingle(source, MemoryMarshal.Cast<T, BFloat16>(destination));
-        else throw new NotSupportedException($"{typeof(T).Name} is not a 16-bit storage type (Half or BFloat16).");
+        else throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{typeof(T).Name} is not a 16-bit storage type (Half or BFloat16)."));
     }
 
     private static void CheckLengths(int source, int destination)
     {
-        if (destination < source) throw new ArgumentException($"The destination holds {destination} values but the source has {source}.", nameof(destination));
+        if (destination < source) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The destination holds {destination} values but the source has {source}."), nameof(destination));
     }
 
     /// <summary>

@@ -11,6 +11,13 @@ public static partial class ReferenceMath
     private const double RefInvSqrt2PiHi = 0.3989422804014327;
     private const double RefInvSqrt2PiLo = -2.49232720227773e-17;
 
+    /// <summary>
+    /// Beyond |x| = 64 every Gaussian factor here is far below the smallest subnormal (φ(39) and Q_1(39) already
+    /// are), so φ and the tails are +0 there. Returning early also keeps v² from overflowing: from |x| ≈ 1.34e154
+    /// x² is ∞ and its fma residual ∓∞, whose product with e^−∞ = 0 was NaN (and a huge negative residual gave −0).
+    /// </summary>
+    private const double GaussianZeroBeyond = 64.0;
+
     /// <summary>Φ(x), the standard normal distribution function.</summary>
     public static double NormalCdf(double x)
     {
@@ -22,6 +29,7 @@ public static partial class ReferenceMath
     public static double NormalPdf(double x)
     {
         if (double.IsNaN(x)) return x;
+        if (Math.Abs(x) > GaussianZeroBeyond) return 0.0;
         return GaussianFactor(x, 1.0) * GaussianCorrection(x, 1.0) * (RefInvSqrt2PiHi + RefInvSqrt2PiLo);
     }
 
@@ -39,7 +47,7 @@ public static partial class ReferenceMath
     /// </summary>
     private static double GaussianUpperTail(double v, double c)
     {
-        if (double.IsPositiveInfinity(v)) return 0.0;
+        if (v > GaussianZeroBeyond) return 0.0;   // also +∞
         // The Gaussian factor is applied as two halves, the second one last, so a subnormal result is rounded once.
         double half = GaussianFactor(v, 2 * c);
         double g = half * GaussianCorrection(v, c) / Math.Sqrt(2 * Math.PI * c);
