@@ -20,6 +20,7 @@ public static class CliApp
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(consoles);
+        ActivationKit.Catalog.ActivationCatalog.UnknownNameHint = "'actkit list' shows them all";
         var app = new CommandApp();
         app.Configure(config => Configure(config, consoles, validateExamples, args));
         try

@@ -50,7 +50,7 @@ public class ShowCommandTests
     {
         Cli.Run("show", "sigmod").BadInput("Unknown activation 'sigmod'. Did you mean 'sigmoid'");
         // A word like no name gets no guesses (it once got 'mish', 'binary_step' and 'celu').
-        var r = Cli.Run("show", "nosuch").BadInput("Unknown activation 'nosuch' (ActivationCatalog.Names lists them all).");
+        var r = Cli.Run("show", "nosuch").BadInput("Unknown activation 'nosuch' ('actkit list' shows them all).");
         Assert.DoesNotContain("Did you mean", r.Err, StringComparison.Ordinal);
     }
 

@@ -114,6 +114,12 @@ public static class ActivationCatalog
     }
 
     /// <summary>
+    /// Where an unknown name's message sends the reader: the library's own list by default; the actkit tool, whose
+    /// users cannot call the API, sets its `actkit list` instead once at start-up.
+    /// </summary>
+    internal static string UnknownNameHint { get; set; } = "ActivationCatalog.Names lists them all";
+
+    /// <summary>
     /// The shared creation step; <paramref name="nameArgument"/> and <paramref name="parametersArgument"/> are the public
     /// caller's parameter names that hold the name and the parameters (both <c>spec</c> for a spec string), for ParamName.
     /// </summary>
@@ -122,8 +128,8 @@ public static class ActivationCatalog
         parametersArgument ??= nameArgument;
         var entry = FindEntry(name) ?? throw new ArgumentException(
             Suggest(name) is { Count: > 0 } close
-                ? string.Create(CultureInfo.InvariantCulture, $"Unknown activation '{name}'. Did you mean {string.Join(", ", close.Select(s => $"'{s}'"))}? (ActivationCatalog.Names lists them all.)")
-                : string.Create(CultureInfo.InvariantCulture, $"Unknown activation '{name}' (ActivationCatalog.Names lists them all)."), nameArgument);
+                ? string.Create(CultureInfo.InvariantCulture, $"Unknown activation '{name}'. Did you mean {string.Join(", ", close.Select(s => $"'{s}'"))}? ({UnknownNameHint}.)")
+                : string.Create(CultureInfo.InvariantCulture, $"Unknown activation '{name}' ({UnknownNameHint})."), nameArgument);
         var specs = entry.Info.Parameters;
         if (positional.Count > specs.Count)
         {
