@@ -49,8 +49,23 @@ public sealed record ExperimentSummary
     /// <summary>Winner's mean accuracy minus the runner-up's (NaN with one contender, or when either diverged).</summary>
     public required double Margin { get; init; }
 
-    /// <summary>Welch's t-test p-value of winner vs runner-up (NaN when either has fewer than 2 seeds).</summary>
+    /// <summary>
+    /// Welch's t-test p-value of winner vs runner-up (NaN when either has fewer than 2 seeds, or when neither has any
+    /// spread over its seeds, where the test is undefined).
+    /// </summary>
     public required double PValue { get; init; }
+
+    /// <summary>
+    /// Samples of the test split (every trial of a comparison tests on the same split), or 0 when the trial files
+    /// predate the count.
+    /// </summary>
+    public int TestSamples { get; init; }
+
+    /// <summary>
+    /// Below this many test samples a test accuracy moves in steps of more than 1 point (1 / samples), and the verdict
+    /// says so.
+    /// </summary>
+    public const int SmallTestSplit = 100;
 
     /// <summary>True when <see cref="PValue"/> &lt; 0.05.</summary>
     public bool Distinguishable => PValue < 0.05;
@@ -58,8 +73,19 @@ public sealed record ExperimentSummary
     /// <summary>True when every trial of the plan has a result.</summary>
     public bool Complete => Missing.Count == 0;
 
-    /// <summary>A sentence on the outcome, e.g. "gelu wins by 1.2 points over silu (p = 0.004, distinguishable)."</summary>
+    /// <summary>
+    /// A sentence on the outcome, e.g. "gelu wins by 1.2 points over silu (p = 0.004, distinguishable).", followed by a
+    /// warning when the test split has fewer than <see cref="SmallTestSplit"/> samples.
+    /// </summary>
     public string Verdict()
+    {
+        string outcome = Outcome();
+        if (Ranking.Count == 0 || TestSamples is <= 0 or >= SmallTestSplit) return outcome;
+        string step = (100.0 / TestSamples).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+        return $"{outcome} The test split has only {TestSamples} sample{(TestSamples == 1 ? string.Empty : "s")} (fewer than {SmallTestSplit}), so a test accuracy moves in steps of {step} points; a larger test split (more --samples or rows) gives finer ones.";
+    }
+
+    private string Outcome()
     {
         if (Ranking.Count == 0) return "No finished trials yet.";
         var w = Ranking[0];
@@ -87,7 +113,13 @@ public sealed record ExperimentSummary
         }
 
         string margin = $"{Margin * 100:0.##} accuracy points";
-        if (double.IsNaN(PValue)) return $"{w.Label} leads {RunnerUp} by {margin}; with fewer than 2 seeds each, no significance test is possible.{after}";
+        if (double.IsNaN(PValue) && (w.Seeds < 2 || Ranking[1].Seeds < 2)) return $"{w.Label} leads {RunnerUp} by {margin}; with fewer than 2 seeds each, no significance test is possible.{after}";
+        if (w.StdAccuracy == 0 && Ranking[1].StdAccuracy == 0)
+        {
+            // [0.5, 0.5] vs [0, 0] on a 2-sample test split read "p = 0: distinguishable".
+            return $"{w.Label} leads {RunnerUp} by {margin}; every seed of each gave the same test accuracy, so Welch's t-test is undefined (no spread to judge the gap by) and gives no p-value.{after}";
+        }
+
         return Distinguishable
             ? $"{w.Label} wins by {margin} over {RunnerUp} (Welch's t-test p = {PValue:0.####}: distinguishable at 0.05).{after}"
             : $"{w.Label} leads {RunnerUp} by {margin}, but they are not distinguishable (Welch's t-test p = {PValue:0.####} ≥ 0.05): more seeds, or call it a tie.{after}";
@@ -146,7 +178,8 @@ public sealed record ExperimentSummary
             p = StudentT.Welch(ranked[0].Accuracies, ranked[1].Accuracies).P;
         }
 
-        return new ExperimentSummary { Manifest = manifest, Ranking = ranked, Found = trials.Count, Missing = missing, Margin = margin, PValue = p };
+        int testSamples = trials.Select(t => t.TestSamples).DefaultIfEmpty(0).Max();
+        return new ExperimentSummary { Manifest = manifest, Ranking = ranked, Found = trials.Count, Missing = missing, Margin = margin, PValue = p, TestSamples = testSamples };
     }
 
     /// <summary>

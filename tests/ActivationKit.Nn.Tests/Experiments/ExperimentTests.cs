@@ -524,7 +524,10 @@ public sealed class ExperimentTests : IDisposable
         Assert.Equal(["tanh", "relu"], summary.Ranking.Select(r => r.Label));
         Assert.True(double.IsNaN(summary.Ranking[1].MeanAccuracy));
         Assert.True(double.IsNaN(summary.Ranking[1].DeadFraction));
-        Assert.Equal("tanh is the only contender that did not diverge; relu (2 of 2 seeds) diverged (no test accuracy) and rank below it.", summary.Verdict());
+        Assert.Equal(
+            "tanh is the only contender that did not diverge; relu (2 of 2 seeds) diverged (no test accuracy) and rank below it. " +
+            "The test split has only 40 samples (fewer than 100), so a test accuracy moves in steps of 2.5 points; a larger test split (more --samples or rows) gives finer ones.",
+            summary.Verdict());
     }
 
     /// <summary>A finished trial with the given outcome, for ranking tests.</summary>
@@ -621,8 +624,8 @@ public sealed class ExperimentTests : IDisposable
         var trials = new List<TrialResult>();
         for (ulong s = 1; s <= 2; s++)
         {
-            trials.Add(Trial(m, "tanh", s, 0.5, 0.6931471805599453, testSamples: 40));
-            trials.Add(Trial(m, "relu", s, 0.5, 0.6931471805599453, testSamples: 40));
+            trials.Add(Trial(m, "tanh", s, 0.5, 0.6931471805599453, testSamples: 400));
+            trials.Add(Trial(m, "relu", s, 0.5, 0.6931471805599453, testSamples: 400));
         }
 
         var summary = ExperimentSummary.Create(m, trials);
@@ -630,8 +633,36 @@ public sealed class ExperimentTests : IDisposable
         Assert.Equal("relu and tanh tie on mean test accuracy (50.0%) and on mean test loss (0.6931): nothing tells them apart, and relu is listed first by name only.", summary.Verdict());
 
         // Losses equal to four decimals are shown with as many more as tell them apart.
-        trials[1] = Trial(m, "relu", 1, 0.5, 0.69314, testSamples: 40);
-        trials[3] = Trial(m, "relu", 2, 0.5, 0.69314, testSamples: 40);
+        trials[1] = Trial(m, "relu", 1, 0.5, 0.69314, testSamples: 400);
+        trials[3] = Trial(m, "relu", 2, 0.5, 0.69314, testSamples: 400);
         Assert.EndsWith("with mean test loss 0.69314 vs 0.69315, relu ranks first on lower test loss.", ExperimentSummary.Create(m, trials).Verdict(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_spread_in_either_contender_gives_no_p_value_and_a_small_test_split_is_named()
+    {
+        // Per-seed accuracies [0.5, 0.5] vs [0, 0] on a 2-sample test split read "relu wins by 50 accuracy points over
+        // tanh (Welch's t-test p = 0: distinguishable at 0.05)".
+        var config = Tiny("relu,tanh");
+        var m = Manifest(config);
+        var summary = ExperimentSummary.Create(m,
+        [
+            Trial(m, "relu", 1, 0.5, 0.5, testSamples: 2), Trial(m, "relu", 2, 0.5, 0.5, testSamples: 2),
+            Trial(m, "tanh", 1, 0, 1, testSamples: 2), Trial(m, "tanh", 2, 0, 1, testSamples: 2),
+        ]);
+        Assert.True(double.IsNaN(summary.PValue));
+        Assert.False(summary.Distinguishable);
+        Assert.Equal(2, summary.TestSamples);
+        Assert.Equal(
+            "relu leads tanh by 50 accuracy points; every seed of each gave the same test accuracy, so Welch's t-test is undefined (no spread to judge the gap by) and gives no p-value. " +
+            "The test split has only 2 samples (fewer than 100), so a test accuracy moves in steps of 50 points; a larger test split (more --samples or rows) gives finer ones.",
+            summary.Verdict());
+
+        // 100 test samples or more, or files that do not record the count: no warning.
+        var large = ExperimentSummary.Create(m, [Trial(m, "relu", 1, 0.5, 0.5, testSamples: 100), Trial(m, "tanh", 1, 0.4, 1, testSamples: 100)]);
+        Assert.DoesNotContain("test split", large.Verdict(), StringComparison.Ordinal);
+        Assert.DoesNotContain("test split", ExperimentSummary.Create(m, [Trial(m, "relu", 1, 0.5, 0.5), Trial(m, "tanh", 1, 0.4, 1)]).Verdict(), StringComparison.Ordinal);
+        Assert.EndsWith("moves in steps of 1.01 points; a larger test split (more --samples or rows) gives finer ones.",
+            ExperimentSummary.Create(m, [Trial(m, "relu", 1, 0.5, 0.5, testSamples: 99)]).Verdict(), StringComparison.Ordinal);
     }
 }

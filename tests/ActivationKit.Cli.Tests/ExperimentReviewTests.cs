@@ -1,0 +1,42 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace ActivationKit.Cli.Tests;
+
+/// <summary>
+/// compare and report after an exploratory tester's findings: honest Init labels, no p-value without spread, a warning for
+/// a small test split, no spread for one seed, impossible values in trial files, the shard hint, --samples above the data,
+/// and the messages for a damaged manifest, fractional labels and one contender spelt twice.
+/// </summary>
+public sealed partial class ExperimentReviewTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [GeneratedRegex(@"^\d+\s+\S")]
+    private static partial Regex RankRow();
+
+    private static string[] Small(string outDir, string activations, string seeds = "2", params string[] extra) =>
+    [
+        "compare", "--data", "moons", "--samples", "200", "--activations", activations, "--hidden", "4", "--seeds", seeds, "--epochs", "2",
+        "--threads", "1", "--out", outDir, .. extra,
+    ];
+
+    [Fact]
+    public void Accuracies_without_spread_give_no_p_value_and_a_tiny_test_split_is_named()
+    {
+        // 10 samples: a 2-sample test split, where relu scored [0.5, 0.5] and tanh [0, 0]; it said "p = 0: distinguishable".
+        string outDir = _dir.File("t");
+        var r = Cli.RunWide("compare", "-a", "relu,tanh", "--seeds", "2", "--epochs", "3", "--samples", "10", "--threads", "1", "--out", outDir).Ok();
+        Assert.Contains(
+            "relu leads tanh by 50 accuracy points; every seed of each gave the same test accuracy, so Welch's t-test is undefined (no spread to judge the gap by) and gives no p-value. " +
+            "The test split has only 2 samples (fewer than 100), so a test accuracy moves in steps of 50 points; a larger test split (more --samples or rows) gives finer ones.",
+            r.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("distinguishable", r.Out, StringComparison.Ordinal);
+
+        using var json = JsonDocument.Parse(Cli.RunWide("report", outDir, "--json").Ok().Out);
+        Assert.False(json.RootElement.GetProperty("distinguishable").GetBoolean());
+        Assert.Contains("Welch's t-test is undefined", json.RootElement.GetProperty("verdict").GetString(), StringComparison.Ordinal);
+    }
+}
