@@ -39,4 +39,15 @@ public sealed partial class ExperimentReviewTests : IDisposable
         Assert.False(json.RootElement.GetProperty("distinguishable").GetBoolean());
         Assert.Contains("Welch's t-test is undefined", json.RootElement.GetProperty("verdict").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void One_seed_shows_no_spread()
+    {
+        // "82.0% ± 0.0%": the spread of one seed is not 0, it is not known.
+        var r = Cli.RunWide(Small(_dir.File("q1"), "relu,tanh,gelu", "1")).Ok();
+        var rows = r.Lines.Where(l => RankRow().IsMatch(l)).ToArray();
+        Assert.Equal(3, rows.Length);
+        Assert.All(rows, l => Assert.Matches(@"\d\.\d% ± —\s+—\s", l));
+        Assert.Contains("with one seed each, no significance test is possible.", r.Out, StringComparison.Ordinal);
+    }
 }

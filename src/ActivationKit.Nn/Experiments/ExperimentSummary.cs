@@ -6,7 +6,7 @@ namespace ActivationKit.Nn.Experiments;
 /// <param name="Init">The initialiser its hidden layers used.</param>
 /// <param name="Seeds">Trials found.</param>
 /// <param name="MeanAccuracy">Mean test accuracy (NaN when a trial diverged: a diverged network has no accuracy).</param>
-/// <param name="StdAccuracy">Sample standard deviation of the test accuracy (0 for one seed).</param>
+/// <param name="StdAccuracy">Sample standard deviation of the test accuracy (NaN for one seed: no spread can be measured).</param>
 /// <param name="CiLow">Lower end of the 95 % t interval of the mean, clipped to [0, 1] (NaN for one seed).</param>
 /// <param name="CiHigh">Upper end of the 95 % t interval of the mean, clipped to [0, 1] (an accuracy cannot leave it).</param>
 /// <param name="MeanLoss">Mean test loss (NaN when a trial diverged).</param>
@@ -113,8 +113,16 @@ public sealed record ExperimentSummary
         }
 
         string margin = $"{Margin * 100:0.##} accuracy points";
-        if (double.IsNaN(PValue) && (w.Seeds < 2 || Ranking[1].Seeds < 2)) return $"{w.Label} leads {RunnerUp} by {margin}; with fewer than 2 seeds each, no significance test is possible.{after}";
-        if (w.StdAccuracy == 0 && Ranking[1].StdAccuracy == 0)
+        var runnerUp = Ranking[1];
+        if (w.Seeds < 2 || runnerUp.Seeds < 2)
+        {
+            // A partial shard may hold 3 seeds of one and 1 of the other: "fewer than 2 seeds each" was wrong for the first.
+            string few = w.Seeds < 2 && runnerUp.Seeds < 2 ? "with one seed each, no significance test is possible"
+                : $"{(w.Seeds < 2 ? w : runnerUp).Label} has one seed only (Welch's t-test needs at least 2 of each), so no significance test is possible";
+            return $"{w.Label} leads {RunnerUp} by {margin}; {few}.{after}";
+        }
+
+        if (w.StdAccuracy == 0 && runnerUp.StdAccuracy == 0)
         {
             // [0.5, 0.5] vs [0, 0] on a 2-sample test split read "p = 0: distinguishable".
             return $"{w.Label} leads {RunnerUp} by {margin}; every seed of each gave the same test accuracy, so Welch's t-test is undefined (no spread to judge the gap by) and gives no p-value.{after}";
@@ -151,6 +159,7 @@ public sealed record ExperimentSummary
             // Files from before engine version 3 stored an accuracy measured on the diverged network: ignored here too.
             var acc = ts.Select(t => t.Diverged ? double.NaN : t.TestAccuracy).ToArray();
             var (mean, std, lo, hi) = StudentT.ConfidenceInterval(acc);
+            if (acc.Length < 2) std = double.NaN; // one seed has no spread (it read ± 0.0%)
             mean = PooledAccuracy(ts) ?? mean;
             var reached = ts.Where(t => t.EpochsToTarget is not null).ToArray();
             var sound = ts.Where(t => !t.Diverged).ToArray();

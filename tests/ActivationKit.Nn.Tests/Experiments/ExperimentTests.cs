@@ -665,4 +665,23 @@ public sealed class ExperimentTests : IDisposable
         Assert.EndsWith("moves in steps of 1.01 points; a larger test split (more --samples or rows) gives finer ones.",
             ExperimentSummary.Create(m, [Trial(m, "relu", 1, 0.5, 0.5, testSamples: 99)]).Verdict(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void One_seed_has_no_spread_and_the_verdict_names_the_contender_with_one_seed()
+    {
+        var config = Tiny("relu,tanh,gelu") with { Seeds = 3 };
+        var m = Manifest(config);
+        var one = ExperimentSummary.Create(m, [Trial(m, "relu", 1, 0.82, 0.5), Trial(m, "tanh", 1, 0.7, 0.6), Trial(m, "gelu", 1, 0.6, 0.7)]);
+        Assert.All(one.Ranking, r => Assert.True(double.IsNaN(r.StdAccuracy), $"{r.Label}: std {r.StdAccuracy}"));
+        Assert.Equal("relu leads tanh by 12 accuracy points; with one seed each, no significance test is possible.", one.Verdict());
+
+        // A partial shard: the winner has 3 seeds, the runner-up 1 ("with fewer than 2 seeds each" was wrong for relu).
+        var partial = ExperimentSummary.Create(m,
+        [
+            Trial(m, "relu", 1, 0.82, 0.5), Trial(m, "relu", 2, 0.84, 0.5), Trial(m, "relu", 3, 0.83, 0.5), Trial(m, "tanh", 1, 0.7, 0.6),
+        ]);
+        Assert.Equal(0.01, partial.Ranking[0].StdAccuracy, 12);
+        Assert.True(double.IsNaN(partial.Ranking[1].StdAccuracy));
+        Assert.Equal("relu leads tanh by 13 accuracy points; tanh has one seed only (Welch's t-test needs at least 2 of each), so no significance test is possible.", partial.Verdict());
+    }
 }
