@@ -24,6 +24,28 @@ public sealed partial class ExperimentReviewTests : IDisposable
     ];
 
     [Fact]
+    public void The_init_column_tells_auto_from_an_explicit_initialiser_in_the_table_the_json_and_the_page()
+    {
+        // Both rows read he_normal, but auto gives the linear output layer glorot_uniform and @he_normal gives it He.
+        string outDir = _dir.File("dup2");
+        var r = Cli.RunWide(Small(outDir, "relu,relu@he_normal")).Ok();
+        var rows = r.Lines.Where(l => RankRow().IsMatch(l)).ToArray();
+        Assert.Single(rows, l => Regex.IsMatch(l, @"^\d\s+relu\s+auto \(he_normal\)\s+2\s"));
+        Assert.Single(rows, l => Regex.IsMatch(l, @"^\d\s+relu@he_normal\s+he_normal\s+2\s"));
+
+        using var json = JsonDocument.Parse(Cli.RunWide("report", outDir, "--json").Ok().Out);
+        var inits = json.RootElement.GetProperty("ranking").EnumerateArray().ToDictionary(e => e.GetProperty("activation").GetString()!, e => e.GetProperty("init").GetString());
+        Assert.Equal("auto (he_normal)", inits["relu"]);
+        Assert.Equal("he_normal", inits["relu@he_normal"]);
+
+        string html = _dir.File("dup2.html");
+        Cli.RunWide("report", outDir, "--html", html).Ok();
+        string page = File.ReadAllText(html);
+        Assert.Contains("<td class=\"l\">relu</td><td class=\"l\">auto (he_normal)</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"l\">relu@he_normal</td><td class=\"l\">he_normal</td>", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Accuracies_without_spread_give_no_p_value_and_a_tiny_test_split_is_named()
     {
         // 10 samples: a 2-sample test split, where relu scored [0.5, 0.5] and tanh [0, 0]; it said "p = 0: distinguishable".

@@ -3,7 +3,12 @@ namespace ActivationKit.Nn.Experiments;
 /// <summary>One contender's results over its seeds.</summary>
 /// <param name="Rank">1 = best mean test accuracy; contenders with a diverged trial come after all others.</param>
 /// <param name="Label">Contender label.</param>
-/// <param name="Init">The initialiser its hidden layers used.</param>
+/// <param name="Init">
+/// The initialiser as it was applied: an explicit one (<c>he_normal</c>) initialised every layer, the linear output
+/// layer too; <c>auto (he_normal)</c> says auto chose he_normal for the hidden layers from the activation, and the output
+/// layer got auto's choice for a linear layer (glorot_uniform) — so <c>relu</c> and <c>relu@he_normal</c> differ, and
+/// their labels say so.
+/// </param>
 /// <param name="Seeds">Trials found.</param>
 /// <param name="MeanAccuracy">Mean test accuracy (NaN when a trial diverged: a diverged network has no accuracy).</param>
 /// <param name="StdAccuracy">Sample standard deviation of the test accuracy (NaN for one seed: no spread can be measured).</param>
@@ -164,7 +169,7 @@ public sealed record ExperimentSummary
             var reached = ts.Where(t => t.EpochsToTarget is not null).ToArray();
             var sound = ts.Where(t => !t.Diverged).ToArray();
             rows.Add(new ContenderSummary(
-                0, contender.Label, ts[0].Init, ts.Length, mean, std, Math.Max(0, lo), Math.Min(1, hi), ts.Average(t => t.Diverged ? double.NaN : t.TestLoss), reached.Length,
+                0, contender.Label, InitLabel(contender.Init ?? manifest.Config.Init, ts[0].Init), ts.Length, mean, std, Math.Max(0, lo), Math.Min(1, hi), ts.Average(t => t.Diverged ? double.NaN : t.TestLoss), reached.Length,
                 reached.Length == 0 ? double.NaN : reached.Average(t => t.EpochsToTarget!.Value), ts.Average(t => t.SecondsPerEpoch),
                 sound.Length == 0 ? double.NaN : sound.Average(t => t.DeadFraction), sound.Length == 0 ? double.NaN : sound.Average(t => t.SaturatedFraction),
                 ts.Length - sound.Length, acc));
@@ -190,6 +195,14 @@ public sealed record ExperimentSummary
         int testSamples = trials.Select(t => t.TestSamples).DefaultIfEmpty(0).Max();
         return new ExperimentSummary { Manifest = manifest, Ranking = ranked, Found = trials.Count, Missing = missing, Margin = margin, PValue = p, TestSamples = testSamples };
     }
+
+    /// <summary>
+    /// The Init column: <paramref name="resolved"/> for an explicit initialiser (it initialised every layer, the output
+    /// too), <c>auto (he_normal)</c> when auto chose it for the hidden layers (the linear output layer got
+    /// glorot_uniform): two rows labelled he_normal, relu and relu@he_normal, had different output layers.
+    /// </summary>
+    private static string InitLabel(string spec, string resolved) =>
+        Initializer.Parse(spec).Kind != InitKind.Auto || resolved == spec ? resolved : $"{spec} ({resolved})";
 
     /// <summary>
     /// The mean accuracy as correct answers over samples, summed over the seeds as whole numbers: the same double for the

@@ -639,6 +639,43 @@ public sealed class ExperimentTests : IDisposable
     }
 
     [Fact]
+    public void The_init_column_says_when_auto_chose_the_initialiser_and_an_explicit_one_is_shown_as_given()
+    {
+        // relu and relu@he_normal both read he_normal, but auto gives the linear output layer glorot_uniform while an
+        // explicit he_normal initialises it with He too: two labels alike for different networks.
+        var config = Tiny("relu,relu@he_normal,tanh,sigmoid@zeros");
+        var m = Manifest(config);
+        var trials = new[]
+        {
+            Trial(m, "relu", 1, 0.8, 0.5), Trial(m, "relu@he_normal", 1, 0.7, 0.5),
+            Trial(m, "tanh", 1, 0.6, 0.5) with { Init = "glorot_uniform" }, Trial(m, "sigmoid@zeros", 1, 0.5, 0.5) with { Init = "zeros" },
+        };
+        var inits = ExperimentSummary.Create(m, trials).Ranking.ToDictionary(r => r.Label, r => r.Init);
+        Assert.Equal("auto (he_normal)", inits["relu"]);
+        Assert.Equal("he_normal", inits["relu@he_normal"]);
+        Assert.Equal("auto (glorot_uniform)", inits["tanh"]);
+        Assert.Equal("zeros", inits["sigmoid@zeros"]);
+
+        // An experiment-wide --init is explicit too.
+        var he = Tiny("relu") with { Init = "he_normal" };
+        var mh = Manifest(he);
+        Assert.Equal("he_normal", ExperimentSummary.Create(mh, [Trial(mh, "relu", 1, 0.8, 0.5)]).Ranking[0].Init);
+
+        // What the label says: auto's linear output layer is Glorot's (std √(2/(400+2)) = 0.0705), an explicit
+        // he_normal's is He's (std 1/√400 = 0.05, gain 1 for a linear layer).
+        static double OutputStd(Initializer init)
+        {
+            var net = Mlp.Build(2, [400], "relu", 2);
+            net.Initialize(init, 1);
+            var w = net.Layers[^1].Weights;
+            return Math.Sqrt(w.Average(v => (double)v * v));
+        }
+
+        Assert.InRange(OutputStd(Initializer.Auto), 0.0705 * 0.9, 0.0705 * 1.1);
+        Assert.InRange(OutputStd(Initializer.Parse("he_normal")), 0.05 * 0.9, 0.05 * 1.1);
+    }
+
+    [Fact]
     public void No_spread_in_either_contender_gives_no_p_value_and_a_small_test_split_is_named()
     {
         // Per-seed accuracies [0.5, 0.5] vs [0, 0] on a 2-sample test split read "relu wins by 50 accuracy points over
