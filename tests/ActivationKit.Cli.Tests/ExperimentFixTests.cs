@@ -123,7 +123,7 @@ public sealed class ExperimentFixTests : IDisposable
         Cli.RunWide(Compare("relu,tanh")).Ok();
         File.Delete(Path.Combine(s2, "experiment.json"));
         var files = Directory.GetFiles(Path.Combine(s2, "trials")).Order(StringComparer.Ordinal).ToArray();
-        var r = Cli.Run(Compare("relu,tanh,gelu")).BadInput($"{files[0]} is a trial of a different comparison (activations: relu,tanh vs relu,tanh,gelu), so the results could not be tabled after training; move it out of ");
+        var r = Cli.Run(Compare("relu,tanh,gelu")).BadInput($"{files[0]} is a trial of a different comparison (activations: relu,tanh vs relu,tanh,gelu), and the results could not be tabled with it there, so nothing was trained; move it out of ");
         Assert.DoesNotContain("gelu seed", r.Err, StringComparison.Ordinal);
         Assert.Equal(files, Directory.GetFiles(Path.Combine(s2, "trials")).Order(StringComparer.Ordinal));
         Assert.False(File.Exists(Path.Combine(s2, "experiment.json")));

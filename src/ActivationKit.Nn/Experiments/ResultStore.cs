@@ -125,7 +125,8 @@ public static class ResultStore
 
             if (problem is not null)
             {
-                throw new InvalidDataException($"{file} {problem}, so the results could not be tabled after training; move it out of '{tdir}' or use another --out folder.");
+                // Said before anything is trained: the table at the end would refuse the file, so the run does not start.
+                throw new InvalidDataException($"{file} {problem}, and the results could not be tabled with it there, so nothing was trained; move it out of '{tdir}' or use another --out folder.");
             }
         }
     }

@@ -165,7 +165,7 @@ public sealed class ExperimentTests : IDisposable
         var second = Tiny("relu,tanh,gelu", epochs: 1);
         var e = Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(second, data, dir));
         Assert.StartsWith(Path.Combine(dir, ResultStore.TrialsFolder, "0000_relu_seed1_"), e.Message, StringComparison.Ordinal);
-        Assert.Contains(" is a trial of a different comparison (activations: relu,tanh vs relu,tanh,gelu), so the results could not be tabled after training; move it out of ", e.Message, StringComparison.Ordinal);
+        Assert.Contains(" is a trial of a different comparison (activations: relu,tanh vs relu,tanh,gelu), and the results could not be tabled with it there, so nothing was trained; move it out of ", e.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(dir, ResultStore.ManifestName)));
         Assert.Equal(before, TrialFiles(dir).Select(File.ReadAllText).ToArray()); // nothing trained, nothing written
 
@@ -423,7 +423,7 @@ public sealed class ExperimentTests : IDisposable
         File.WriteAllText(stray, "{\"hello\": 1}");
         int trained = 0;
         var e = Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(config, data, dir, new RunOptions { Progress = _ => trained++ }));
-        Assert.Equal($"{stray} is not a valid trial file, so the results could not be tabled after training; move it out of '{trials}' or use another --out folder.", e.Message);
+        Assert.Equal($"{stray} is not a valid trial file, and the results could not be tabled with it there, so nothing was trained; move it out of '{trials}' or use another --out folder.", e.Message);
         Assert.Equal(0, trained);
         Assert.Equal([stray], Directory.GetFiles(trials));
         Assert.False(File.Exists(Path.Combine(dir, ResultStore.ManifestName)));
@@ -432,7 +432,7 @@ public sealed class ExperimentTests : IDisposable
         var other = config with { Epochs = 4 };
         ExperimentRunner.Run(other, ExperimentData.Load(other), Dir("other"), new RunOptions { Shard = new Shard(0, 6) });
         File.Copy(TrialFiles(Dir("other"))[0], stray, overwrite: true);
-        Assert.Contains("notes.json is a trial of a different comparison (epochs: 4 vs 3), so the results could not be tabled", Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(config, data, dir)).Message, StringComparison.Ordinal);
+        Assert.Contains("notes.json is a trial of a different comparison (epochs: 4 vs 3), and the results could not be tabled with it there, so nothing was trained", Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(config, data, dir)).Message, StringComparison.Ordinal);
 
         // Without it the run trains; a damaged file of one of its own trials is trained again and replaced, as before.
         File.Delete(stray);
