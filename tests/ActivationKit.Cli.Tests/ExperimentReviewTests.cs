@@ -72,4 +72,21 @@ public sealed partial class ExperimentReviewTests : IDisposable
         Assert.All(rows, l => Assert.Matches(@"\d\.\d% ± —\s+—\s", l));
         Assert.Contains("with one seed each, no significance test is possible.", r.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_trial_file_with_an_impossible_value_is_refused_by_report_and_trained_again_by_compare()
+    {
+        // "testAccuracy": 5 ranked at 216.2 % ± 245.8 %, and compare skipped it as finished.
+        string outDir = _dir.File("edited");
+        Cli.RunWide(Small(outDir, "relu,tanh")).Ok();
+        string file = Directory.GetFiles(Path.Combine(outDir, "trials")).Order(StringComparer.Ordinal).First();
+        string text = File.ReadAllText(file);
+        File.WriteAllText(file, Regex.Replace(text, "\"testAccuracy\": [^,]+,", "\"testAccuracy\": 5,"));
+
+        Cli.Run("report", outDir).BadInput($"{file} is not a valid trial file (testAccuracy is 5, outside [0, 1]); restore it, or delete it and run the comparison's compare command again, which trains that trial anew.");
+        var again = Cli.RunWide(Small(outDir, "relu,tanh")).Ok();
+        Assert.Contains("Trained 1 trial(s), skipped 3 already finished.", again.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("216", again.Out, StringComparison.Ordinal);
+        Cli.RunWide("report", outDir).Ok();
+    }
 }

@@ -761,4 +761,62 @@ public sealed class ExperimentTests : IDisposable
     [InlineData(double.NaN, "—")]
     public void Epoch_times_are_shown_with_three_significant_digits(double seconds, string text) =>
         Assert.Equal(text, ExperimentSummary.FormatSeconds(seconds));
+
+    [Theory]
+    [InlineData("\"testAccuracy\": 5,", "testAccuracy is 5, outside [0, 1]")]
+    [InlineData("\"testAccuracy\": \"NaN\",", "testAccuracy is NaN, which only a diverged trial records")]
+    [InlineData("\"testLoss\": -0.5,", "testLoss is -0.5, below 0")]
+    [InlineData("\"testSamples\": -3,", "testSamples is -3, below 0")]
+    [InlineData("\"deadFraction\": 1.5,", "deadFraction is 1.5, outside [0, 1]")]
+    [InlineData("\"epochsToTarget\": 9,", "epochsToTarget is 9, outside the 3 epochs of its curve")]
+    [InlineData("\"secondsPerEpoch\": -1,", "secondsPerEpoch is -1, not a time")]
+    [InlineData("\"curve\": null,", "its curve is missing")]
+    public void A_trial_file_with_an_impossible_value_is_refused_by_name_and_a_run_trains_it_again(string field, string problem)
+    {
+        // "testAccuracy": 5 ranked at 216.2 % ± 245.8 %, and compare skipped the file as finished.
+        var config = Tiny("relu,tanh");
+        var data = ExperimentData.Load(config);
+        string dir = Dir("impossible");
+        ExperimentRunner.Run(config, data, dir);
+        string file = TrialFiles(dir)[1];
+        string name = field[1..field.IndexOf('"', 1)];
+        string text = File.ReadAllText(file);
+        var lines = text.Split('\n').ToList();
+        int at = lines.FindIndex(l => l.TrimStart().StartsWith($"\"{name}\":", StringComparison.Ordinal));
+        if (name == "curve")
+        {
+            // The whole array goes: up to the line that closes it.
+            int end = lines.FindIndex(at, l => l == "  ],");
+            lines.RemoveRange(at, end - at + 1);
+        }
+        else
+        {
+            lines.RemoveAt(at);
+        }
+
+        lines.Insert(at, "  " + field);
+        File.WriteAllText(file, string.Join('\n', lines));
+
+        var e = Assert.Throws<InvalidDataException>(() => ResultStore.Load([dir]));
+        Assert.Equal($"{file} is not a valid trial file ({problem}); restore it, or delete it and run the comparison's compare command again, which trains that trial anew.", e.Message);
+
+        // Another shard's file is refused before training, as a truncated one is …
+        var other = Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(config, data, dir, new RunOptions { Shard = new Shard(0, 2) }));
+        Assert.StartsWith($"{file} is not a valid trial file ({problem}), and the results could not be tabled with it there, so nothing was trained;", other.Message, StringComparison.Ordinal);
+
+        // … and the run that writes it trains it again and replaces it, as it does a truncated one.
+        var again = ExperimentRunner.Run(config, data, dir);
+        Assert.Equal((1, 3), (again.Trained, again.Skipped));
+        Assert.Null(ResultStore.Load([dir]).Trials.Select(t => t.ImpossibleValue()).FirstOrDefault(p => p is not null));
+    }
+
+    [Fact]
+    public void Every_value_a_run_writes_is_possible_including_a_diverged_trials_nans()
+    {
+        var config = Tiny("relu,tanh") with { Optimizer = "sgd", LearningRate = 1e8 };
+        var run = ExperimentRunner.Run(config, ExperimentData.Load(config), Dir("possible"));
+        Assert.Contains(run.Trials, t => t.Diverged);
+        Assert.All(run.Trials, t => Assert.Null(t.ImpossibleValue()));
+        Assert.Equal(4, ResultStore.Load([Dir("possible")]).Trials.Count);
+    }
 }
