@@ -89,4 +89,23 @@ public sealed partial class ExperimentReviewTests : IDisposable
         Assert.DoesNotContain("216", again.Out, StringComparison.Ordinal);
         Cli.RunWide("report", outDir).Ok();
     }
+
+    [Fact]
+    public void A_damaged_manifest_says_which_file_and_how_to_recover_and_that_works()
+    {
+        // It printed the JSON parser's own message ("… LineNumber: 3 | BytePositionInLine: 0.").
+        string outDir = _dir.File("damaged");
+        string[] compare = Small(outDir, "relu,tanh");
+        Cli.RunWide(compare).Ok();
+        string manifest = Path.Combine(outDir, "experiment.json");
+        File.WriteAllText(manifest, File.ReadAllText(manifest)[..40]);
+        var r = Cli.Run("report", outDir).BadInput($"{manifest} is damaged (not valid JSON at line ");
+        Assert.Contains($"the trials in '{Path.Combine(outDir, "trials")}' are separate files that it does not affect: restore experiment.json from a copy, or delete it and run the same actkit compare command into the folder again", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("BytePositionInLine", r.Err, StringComparison.Ordinal);
+        Cli.Run(compare).BadInput($"{manifest} is damaged");
+
+        File.Delete(manifest);
+        Assert.Contains("Trained 0 trial(s), skipped 4 already finished.", Cli.RunWide(compare).Ok().Err, StringComparison.Ordinal);
+        Assert.True(File.Exists(manifest));
+    }
 }

@@ -150,7 +150,7 @@ public static class ResultStore
     }
 
     /// <summary>Reads a manifest.</summary>
-    /// <exception cref="InvalidDataException">Not a manifest.</exception>
+    /// <exception cref="InvalidDataException">Not a manifest, or a damaged one.</exception>
     public static ExperimentManifest ReadManifest(string path)
     {
         try
@@ -161,7 +161,15 @@ public static class ResultStore
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{path} is not a valid experiment manifest: {ex.Message}", ex);
+            // The parser's own text ("'}' is invalid after a value. Expected …, LineNumber: 3 | BytePositionInLine: 0.")
+            // helps nobody. What is true: the manifest only records the configuration; each trial file holds its own
+            // key and results, and a compare run with the same settings writes the manifest again and skips them.
+            string where = ex.LineNumber is { } line ? $" (not valid JSON at line {line + 1})" : " (not a whole experiment manifest)";
+            string trials = Path.Combine(Path.GetDirectoryName(path) ?? ".", TrialsFolder);
+            throw new InvalidDataException(
+                $"{path} is damaged{where}; the trials in '{trials}' are separate files that it does not affect: restore {ManifestName} from a copy, " +
+                $"or delete it and run the same actkit compare command into the folder again, which writes it anew and skips the finished trials (each trial file's experimentKey lists the settings).",
+                ex);
         }
     }
 

@@ -819,4 +819,29 @@ public sealed class ExperimentTests : IDisposable
         Assert.All(run.Trials, t => Assert.Null(t.ImpossibleValue()));
         Assert.Equal(4, ResultStore.Load([Dir("possible")]).Trials.Count);
     }
+
+    [Fact]
+    public void A_damaged_manifest_names_itself_and_deleting_it_and_running_again_recovers_the_trials()
+    {
+        var config = Tiny("relu,tanh");
+        var data = ExperimentData.Load(config);
+        string dir = Dir("damaged");
+        ExperimentRunner.Run(config, data, dir);
+        string manifest = Path.Combine(dir, ResultStore.ManifestName);
+        string text = File.ReadAllText(manifest);
+        File.WriteAllText(manifest, text[..(text.Length / 2)]);
+        var e = Assert.Throws<InvalidDataException>(() => ResultStore.Load([dir]));
+        Assert.StartsWith($"{manifest} is damaged (not valid JSON at line ", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith(
+            $"); the trials in '{Path.Combine(dir, ResultStore.TrialsFolder)}' are separate files that it does not affect: restore experiment.json from a copy, or delete it and run the same actkit compare command into the folder again, which writes it anew and skips the finished trials (each trial file's experimentKey lists the settings).",
+            e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("BytePositionInLine", e.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(config, data, dir));
+
+        // What the message promises.
+        File.Delete(manifest);
+        var again = ExperimentRunner.Run(config, data, dir);
+        Assert.Equal((0, 4), (again.Trained, again.Skipped));
+        Assert.Equal(4, ResultStore.Load([dir]).Trials.Count);
+    }
 }
