@@ -91,6 +91,17 @@ public sealed partial class ExperimentReviewTests : IDisposable
     }
 
     [Fact]
+    public void More_samples_than_a_file_holds_are_refused()
+    {
+        // --samples 1000 on 120 rows used the 120, while the key recorded 1000.
+        string csv = _dir.XorCsv(), outDir = _dir.File("many");
+        Cli.Run("compare", "--data", csv, "--samples", "1000", "--out", outDir)
+            .BadInput($"--samples 1000 is more than the 120 rows of '{csv}'; give --samples 120 or fewer, or --samples 0 for all of them.");
+        Assert.False(Directory.Exists(outDir));
+        Cli.RunWide("compare", "--data", csv, "--samples", "120", "--activations", "relu", "--seeds", "1", "--epochs", "1", "--hidden", "4", "--out", outDir).Ok();
+    }
+
+    [Fact]
     public void A_damaged_manifest_says_which_file_and_how_to_recover_and_that_works()
     {
         // It printed the JSON parser's own message ("… LineNumber: 3 | BytePositionInLine: 0.").

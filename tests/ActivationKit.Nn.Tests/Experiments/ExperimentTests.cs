@@ -821,6 +821,26 @@ public sealed class ExperimentTests : IDisposable
     }
 
     [Fact]
+    public void More_samples_than_the_data_holds_are_refused_with_the_count_it_has()
+    {
+        // --samples 100000 on Fashion-MNIST used its 60 000 images, and --samples 1000 on a 300-row file its 300, while
+        // the configuration key recorded the number asked for.
+        string dir = Dir("fm-small");
+        Directory.CreateDirectory(dir);
+        WriteIdxPair(dir, "train", 60);
+        WriteIdxPair(dir, "t10k", 20);
+        var e = Assert.Throws<ArgumentException>(() => ExperimentData.Load(Tiny() with { Data = "fashion-mnist", Samples = 100 }, dir));
+        Assert.Equal("--samples 100 is more than the 60 images in the Fashion-MNIST training file; give --samples 60 or fewer, or --samples 0 for all of them.", e.Message);
+        Assert.Equal(50, ExperimentData.Load(Tiny() with { Data = "fashion-mnist", Samples = 60 }, dir).Train.Rows);
+
+        string csv = Path.Combine(_root, "rows.csv");
+        File.WriteAllLines(csv, ["a,b,label", .. Enumerable.Range(0, 1200).Select(i => FormattableString.Invariant($"{i * 0.01},{i % 7},{i % 2}"))]);
+        var c = Assert.Throws<ArgumentException>(() => ExperimentData.Load(new ExperimentConfig { Data = csv, Samples = 1201 }.Validate()));
+        Assert.Equal($"--samples 1201 is more than the 1,200 rows of '{csv}'; give --samples 1200 or fewer, or --samples 0 for all of them.", c.Message);
+        Assert.Equal(ExperimentData.Load(new ExperimentConfig { Data = csv, Samples = 0 }.Validate()).Test.Rows, ExperimentData.Load(new ExperimentConfig { Data = csv, Samples = 1200 }.Validate()).Test.Rows);
+    }
+
+    [Fact]
     public void A_damaged_manifest_names_itself_and_deleting_it_and_running_again_recovers_the_trials()
     {
         var config = Tiny("relu,tanh");
