@@ -119,4 +119,13 @@ public sealed partial class ExperimentReviewTests : IDisposable
         Assert.Contains("Trained 0 trial(s), skipped 4 already finished.", Cli.RunWide(compare).Ok().Err, StringComparison.Ordinal);
         Assert.True(File.Exists(manifest));
     }
+
+    [Fact]
+    public void Fractional_labels_say_that_a_comparison_needs_class_labels()
+    {
+        string csv = _dir.File("target.csv");
+        File.WriteAllLines(csv, ["a,b,y", .. Enumerable.Range(0, 60).Select(i => FormattableString.Invariant($"{i * 0.1},{i % 7},{(i + 1) * 0.0081:0.####}"))]);
+        Cli.Run("compare", "--data", csv, "--out", _dir.File("reg"))
+            .BadInput("target.csv, line 2: label '0.0081' is not a class index (0, 1, 2, … below 65,536); a comparison ranks by test accuracy, so the last column must hold class labels (names, or indices 0, 1, 2, …): for a numeric target (regression) train each activation with actkit train, which reads one as regression.");
+    }
 }

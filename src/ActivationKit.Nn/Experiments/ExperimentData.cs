@@ -80,7 +80,17 @@ public sealed class ExperimentData
         }
         else if (TableFile.HasTableExtension(name) || File.Exists(name))
         {
-            var all = TableFile.Load(name, classification: true, hasHeader: config.HasHeader);
+            Dataset all;
+            try
+            {
+                all = TableFile.Load(name, classification: true, hasHeader: config.HasHeader);
+            }
+            catch (Exception e) when (e is FormatException or InvalidDataException or ArgumentException && e.Message.Contains(NotAClassIndex, StringComparison.Ordinal))
+            {
+                // The loaders say which label is not a class index (0.4869); what compare needs instead is said here.
+                string message = e is ArgumentException a ? ExceptionMessages.WithoutParameterName(a) : e.Message;
+                throw new ArgumentException($"{message.TrimEnd('.')}; a comparison ranks by test accuracy, so the last column must hold class labels (names, or indices 0, 1, 2, …): for a numeric target (regression) train each activation with actkit train, which reads one as regression.", e);
+            }
 
             // Numeric labels are classes only as indices 0…k−1: ages 18…90 or codes 0, 1000, … would be compared as
             // classification with outputs no sample trains (train infers such targets as regression).
@@ -109,6 +119,9 @@ public sealed class ExperimentData
         var norm = Standardizer.Fit(train);
         return new ExperimentData(norm.Transform(train), norm.Transform(validation), norm.Transform(test), identity);
     }
+
+    /// <summary>The words the data loaders use for a label that is not a class index (0.4869, 2.5, −1).</summary>
+    private const string NotAClassIndex = "is not a class index";
 
     /// <summary>
     /// Refuses --samples above what the data holds: it was taken as all of it while the configuration key recorded the

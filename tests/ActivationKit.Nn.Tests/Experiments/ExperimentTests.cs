@@ -841,6 +841,23 @@ public sealed class ExperimentTests : IDisposable
     }
 
     [Fact]
+    public void Fractional_labels_are_refused_with_what_a_comparison_needs()
+    {
+        string csv = Path.Combine(_root, "fractions.csv");
+        File.WriteAllLines(csv, ["a,b,y", .. Enumerable.Range(0, 40).Select(i => FormattableString.Invariant($"{i * 0.1},{i % 7},{i * 0.0123:0.####}"))]);
+        var e = Assert.Throws<ArgumentException>(() => ExperimentData.Load(new ExperimentConfig { Data = csv, Samples = 0 }.Validate()));
+        Assert.StartsWith("fractions.csv, line 3: label '0.0123' is not a class index (", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("; a comparison ranks by test accuracy, so the last column must hold class labels (names, or indices 0, 1, 2, …): for a numeric target (regression) train each activation with actkit train, which reads one as regression.", e.Message, StringComparison.Ordinal);
+
+        string npy = Path.Combine(_root, "fractions.npy");
+        ActivationKit.IO.Npy.Write(npy, Enumerable.Range(0, 20).SelectMany(i => new[] { i * 0.1f, i * 0.04f }).ToArray(), [20, 2]);
+        var n = Assert.Throws<ArgumentException>(() => ExperimentData.Load(new ExperimentConfig { Data = npy, Samples = 0 }.Validate()));
+        Assert.Contains("is not a class index", n.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", n.Message, StringComparison.Ordinal);
+        Assert.Contains("; a comparison ranks by test accuracy, so the last column must hold class labels", n.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_damaged_manifest_names_itself_and_deleting_it_and_running_again_recovers_the_trials()
     {
         var config = Tiny("relu,tanh");
