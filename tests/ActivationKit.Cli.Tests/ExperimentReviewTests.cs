@@ -128,4 +128,10 @@ public sealed partial class ExperimentReviewTests : IDisposable
         Cli.Run("compare", "--data", csv, "--out", _dir.File("reg"))
             .BadInput("target.csv, line 2: label '0.0081' is not a class index (0, 1, 2, … below 65,536); a comparison ranks by test accuracy, so the last column must hold class labels (names, or indices 0, 1, 2, …): for a numeric target (regression) train each activation with actkit train, which reads one as regression.");
     }
+
+    [Theory]
+    [InlineData("elu(alpha=2),elu(2)", "'elu(alpha=2)' and 'elu(2)' are the same contender (elu(alpha=2)) in the activation list; give it once.")]
+    [InlineData("relu,tanh,relu", "'relu' appears more than once in the activation list.")]
+    public void One_contender_spelt_twice_names_both_spellings(string list, string message) =>
+        Cli.Run("compare", "--activations", list, "--out", _dir.File("twice")).BadInput(message);
 }

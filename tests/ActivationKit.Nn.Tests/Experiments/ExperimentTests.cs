@@ -42,7 +42,10 @@ public sealed class ExperimentTests : IDisposable
     }
 
     [Theory]
-    [InlineData("relu,relu", "more than once")]
+    [InlineData("relu,relu", "'relu' appears more than once in the activation list.")]
+    [InlineData("elu(alpha=2),elu(2)", "'elu(alpha=2)' and 'elu(2)' are the same contender (elu(alpha=2)) in the activation list; give it once.")]
+    [InlineData("elu(2), elu(alpha=2) ,elu(2.0)", "'elu(2)', 'elu(alpha=2)' and 'elu(2.0)' are the same contender (elu(alpha=2)) in the activation list; give it once.")]
+    [InlineData("tanh@xavier_uniform,tanh@glorot_uniform", "'tanh@xavier_uniform' and 'tanh@glorot_uniform' are the same contender (tanh@glorot_uniform)")]
     [InlineData("softmax", "row-wise")]
     [InlineData("relu,nope", "nope")]
     [InlineData("relu@bogus", "Unknown initialiser")]
