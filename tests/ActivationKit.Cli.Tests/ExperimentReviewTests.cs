@@ -91,6 +91,18 @@ public sealed partial class ExperimentReviewTests : IDisposable
     }
 
     [Fact]
+    public void The_docs_say_what_the_dead_unit_detector_measures()
+    {
+        // They said "f′ = 0 on every sample"; DeadUnitDetector.FromPreActivations also needs the output to be 0.
+        string docs = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "docs");
+        string experiments = File.ReadAllText(Path.Combine(docs, "experiments.md"));
+        Assert.DoesNotContain("`DeadUnitDetector.FromPreActivations`: f′ = 0 on every sample", experiments, StringComparison.Ordinal);
+        Assert.Contains("f = 0 and f′ = 0 on every sample", experiments, StringComparison.Ordinal);
+        Assert.Contains("binary_step", experiments, StringComparison.Ordinal);
+        Assert.Contains("almost everywhere", File.ReadAllText(Path.Combine(docs, "diagnostics.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void More_samples_than_a_file_holds_are_refused()
     {
         // --samples 1000 on 120 rows used the 120, while the key recorded 1000.
