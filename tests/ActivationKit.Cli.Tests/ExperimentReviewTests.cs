@@ -111,6 +111,7 @@ public sealed partial class ExperimentReviewTests : IDisposable
             .BadInput($"--samples 1000 is more than the 120 rows of '{csv}'; give --samples 120 or fewer, or --samples 0 for all of them.");
         Assert.False(Directory.Exists(outDir));
         Cli.RunWide("compare", "--data", csv, "--samples", "120", "--activations", "relu", "--seeds", "1", "--epochs", "1", "--hidden", "4", "--out", outDir).Ok();
+        Assert.Contains("0 = all; more than the data holds is refused)", Cli.RunWide("compare", "--help").Ok().Out, StringComparison.Ordinal);
     }
 
     [Fact]
