@@ -50,7 +50,7 @@ public sealed partial class ExperimentCommandTests : IDisposable
         Directory.CreateDirectory(trials);
         string stray = Path.Combine(trials, "foreign.json");
         File.WriteAllText(stray, "{\"hello\": 1}");
-        var r = Cli.Run(Tiny(outDir)).BadInput($"{stray} is not a valid trial file, so the results could not be tabled after training; move it out of '{trials}' or use another --out folder.");
+        var r = Cli.Run(Tiny(outDir)).BadInput($"{stray} is not a valid trial file, and the results could not be tabled with it there, so nothing was trained; move it out of '{trials}' or use another --out folder.");
         Assert.DoesNotContain("test acc", r.Err, StringComparison.Ordinal);
         Assert.Equal([stray], Directory.GetFiles(trials));
 
@@ -194,7 +194,7 @@ public sealed partial class ExperimentCommandTests : IDisposable
         string csv = _dir.XorCsv();
         var r = Cli.RunWide("compare", "--data", csv, "--activations", "relu,tanh", "--seeds", "1", "--epochs", "2", "--hidden", "4", "--out", _dir.File("csvres")).Ok();
         Assert.Contains("xor.csv#sha256:", r.Out, StringComparison.Ordinal);
-        Assert.Contains("with fewer than 2 seeds each, no significance test is possible", r.Out, StringComparison.Ordinal);
+        Assert.Contains("with one seed each, no significance test is possible", r.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -314,7 +314,7 @@ public sealed partial class ExperimentCommandTests : IDisposable
             "--epochs", "3", "--batch", "16", "--lr", "1e8", "--optimizer", "sgd", "--threads", "1", "--out", outDir).Ok();
         var ranks = r.Lines.Where(l => RankRow().IsMatch(l)).ToArray();
         Assert.Matches(@"^1\s+tanh\s", ranks[0]);
-        Assert.Matches(@"^2\s+relu\s+he_normal\s+2\s+diverged\s+—\s+—\s", ranks[1]);
+        Assert.Matches(@"^2\s+relu\s+auto \(he_normal\)\s+2\s+diverged\s+—\s+—\s", ranks[1]);
         Assert.Contains("tanh is the only contender that did not diverge; relu (2 of 2 seeds) diverged (no test accuracy) and rank below it.", r.Out, StringComparison.Ordinal);
         Assert.Contains("relu seed 1: diverged, no test accuracy", r.Err, StringComparison.Ordinal);
 
@@ -322,7 +322,7 @@ public sealed partial class ExperimentCommandTests : IDisposable
         Cli.RunWide("report", outDir, "--html", html, "--images", images).Ok();
         string page = File.ReadAllText(html);
         Assert.Contains("<tr class=\"winner\"><td>1</td><td class=\"l\">tanh</td>", page, StringComparison.Ordinal);
-        Assert.Contains("<tr class=\"diverged\"><td>2</td><td class=\"l\">relu</td><td class=\"l\">he_normal</td><td>2</td><td>diverged</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<tr class=\"diverged\"><td>2</td><td class=\"l\">relu</td><td class=\"l\">auto (he_normal)</td><td>2</td><td>diverged</td>", page, StringComparison.Ordinal);
         Assert.Contains("relu (2 of 2 seeds) diverged", page, StringComparison.Ordinal);
         Assert.Contains("histogram-relu.png", Directory.GetFiles(images).Select(Path.GetFileName));
     }

@@ -26,7 +26,7 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         public string? Header { get; init; }
 
         [CommandOption("--samples <N>")]
-        [Description("Samples to generate (synthetic; default 1500) or to take from the training data (fashion-mnist: default 10000; a file: default all; 0 = all).")]
+        [Description("Samples to generate (synthetic; default 1500) or to take from the training data (fashion-mnist: default 10000; a file: default all; 0 = all; more than the data holds is refused).")]
         public int? Samples { get; init; }
 
         [CommandOption("--noise <STD>")]
@@ -118,7 +118,12 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         var summary = ExperimentSummary.Create(manifest, trials);
         if (settings.Json) ExperimentTable.WriteJson(consoles.OutWriter, summary);
         else ExperimentTable.Write(consoles.OutWriter, summary);
-        if (!summary.Complete && shard.Count > 1) err.WriteLine($"When every shard has finished: actkit report {ExperimentConfig.Quote(settings.Out)}");
+        // Shards may share one folder or write one each: naming only this one gave an incomplete report in the second layout.
+        if (!summary.Complete && shard.Count > 1)
+        {
+            err.WriteLine($"When every shard has finished: actkit report {ExperimentConfig.Quote(settings.Out)} (and the other shards' folders, if they wrote elsewhere)");
+        }
+
         return ExitCodes.Ok;
     }
 

@@ -74,8 +74,18 @@ public sealed record Contender(string Activation, string? Init)
 
         items.Add(list[start..]);
         var result = items.Select(Parse).ToList();
-        var duplicate = result.GroupBy(c => c.Label).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new ArgumentException($"'{duplicate.Key}' appears more than once in the activation list.", nameof(list));
+        var duplicate = result.Select((c, i) => (c.Label, Typed: items[i].Trim())).GroupBy(c => c.Label).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            // Said as typed: "'elu(alpha=2)' appears more than once" answered elu(alpha=2),elu(2), where it was typed once.
+            var spellings = duplicate.Select(d => $"'{d.Typed}'").Distinct(StringComparer.Ordinal).ToArray();
+            throw new ArgumentException(
+                spellings.Length == 1
+                    ? $"{spellings[0]} appears more than once in the activation list."
+                    : $"{string.Join(", ", spellings[..^1])} and {spellings[^1]} are the same contender ({duplicate.Key}) in the activation list; give it once.",
+                nameof(list));
+        }
+
         return result;
     }
 }

@@ -41,7 +41,7 @@ public sealed class ExperimentData
     /// 2-D .npy array whose last column is the class label (60/20/20 split): text class names, or numeric class indices
     /// 0…k−1 (<see cref="ClassLabels"/>).
     /// </summary>
-    /// <exception cref="ArgumentException">Unknown name, a regression set (a comparison ranks by accuracy), numeric labels that are not class indices 0…k−1, or a header setting for data that is not a CSV file.</exception>
+    /// <exception cref="ArgumentException">Unknown name, a regression set (a comparison ranks by accuracy), numeric labels that are not class indices 0…k−1, --samples above the samples the data holds, or a header setting for data that is not a CSV file.</exception>
     public static ExperimentData Load(ExperimentConfig config, string? fashionMnistDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -56,6 +56,7 @@ public sealed class ExperimentData
             // is other data, which must not resume or merge with these results. Hashed as the files are read, not read twice.
             using var content = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var all = Idx.LoadFashionMnist(test: false, fashionMnistDirectory, content: content);
+            RefuseMoreSamplesThan(config.Samples, all.Rows, "images in the Fashion-MNIST training file");
             all = all.Sample(config.Samples, config.DataSeed);
             int nVal = Math.Max(1, all.Rows / 6);
             var order = Rng.Derive(config.DataSeed, "split").Permutation(all.Rows);
@@ -79,7 +80,17 @@ public sealed class ExperimentData
         }
         else if (TableFile.HasTableExtension(name) || File.Exists(name))
         {
-            var all = TableFile.Load(name, classification: true, hasHeader: config.HasHeader);
+            Dataset all;
+            try
+            {
+                all = TableFile.Load(name, classification: true, hasHeader: config.HasHeader);
+            }
+            catch (Exception e) when (e is FormatException or InvalidDataException or ArgumentException && e.Message.Contains(NotAClassIndex, StringComparison.Ordinal))
+            {
+                // The loaders say which label is not a class index (0.4869); what compare needs instead is said here.
+                string message = e is ArgumentException a ? ExceptionMessages.WithoutParameterName(a) : e.Message;
+                throw new ArgumentException($"{message.TrimEnd('.')}; a comparison ranks by test accuracy, so the last column must hold class labels (names, or indices 0, 1, 2, …): for a numeric target (regression) train each activation with actkit train, which reads one as regression.", e);
+            }
 
             // Numeric labels are classes only as indices 0…k−1: ages 18…90 or codes 0, 1000, … would be compared as
             // classification with outputs no sample trains (train infers such targets as regression).
@@ -88,6 +99,7 @@ public sealed class ExperimentData
                 throw new ArgumentException($"'{name}': {why}, so they are not class indices 0…k−1; a comparison ranks by test accuracy and needs class labels, so number the classes 0, 1, 2, … or give them names.");
             }
 
+            RefuseMoreSamplesThan(config.Samples, all.Rows, $"rows of '{name}'");
             all = all.Sample(config.Samples, config.DataSeed);
             if (all.Rows < 5) throw new ArgumentException($"'{name}' has {all.Rows} rows; a comparison needs at least 5 (train, validation and test).");
             if (Array.TrueForAll(all.Targets, t => t == all.Targets[0]))
@@ -106,5 +118,21 @@ public sealed class ExperimentData
 
         var norm = Standardizer.Fit(train);
         return new ExperimentData(norm.Transform(train), norm.Transform(validation), norm.Transform(test), identity);
+    }
+
+    /// <summary>The words the data loaders use for a label that is not a class index (0.4869, 2.5, −1).</summary>
+    private const string NotAClassIndex = "is not a class index";
+
+    /// <summary>
+    /// Refuses --samples above what the data holds: it was taken as all of it while the configuration key recorded the
+    /// number asked for, so two comparisons of the same data had different keys (and one's key a count it never used).
+    /// </summary>
+    private static void RefuseMoreSamplesThan(int samples, int available, string what)
+    {
+        if (samples > available)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"--samples {samples} is more than the {available:N0} {what}; give --samples {available} or fewer, or --samples 0 for all of them."));
+        }
     }
 }

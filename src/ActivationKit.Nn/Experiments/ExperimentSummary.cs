@@ -3,16 +3,25 @@ namespace ActivationKit.Nn.Experiments;
 /// <summary>One contender's results over its seeds.</summary>
 /// <param name="Rank">1 = best mean test accuracy; contenders with a diverged trial come after all others.</param>
 /// <param name="Label">Contender label.</param>
-/// <param name="Init">The initialiser its hidden layers used.</param>
+/// <param name="Init">
+/// The initialiser as it was applied: an explicit one (<c>he_normal</c>) initialised every layer, the linear output
+/// layer too; <c>auto (he_normal)</c> says auto chose he_normal for the hidden layers from the activation, and the output
+/// layer got auto's choice for a linear layer (glorot_uniform) — so <c>relu</c> and <c>relu@he_normal</c> differ, and
+/// their labels say so.
+/// </param>
 /// <param name="Seeds">Trials found.</param>
 /// <param name="MeanAccuracy">Mean test accuracy (NaN when a trial diverged: a diverged network has no accuracy).</param>
-/// <param name="StdAccuracy">Sample standard deviation of the test accuracy (0 for one seed).</param>
+/// <param name="StdAccuracy">Sample standard deviation of the test accuracy (NaN for one seed: no spread can be measured).</param>
 /// <param name="CiLow">Lower end of the 95 % t interval of the mean, clipped to [0, 1] (NaN for one seed).</param>
 /// <param name="CiHigh">Upper end of the 95 % t interval of the mean, clipped to [0, 1] (an accuracy cannot leave it).</param>
 /// <param name="MeanLoss">Mean test loss (NaN when a trial diverged).</param>
 /// <param name="ReachedTarget">Trials whose validation accuracy reached the target.</param>
 /// <param name="MeanEpochsToTarget">Mean epochs to the target over the trials that reached it (NaN if none).</param>
-/// <param name="SecondsPerEpoch">Mean wall time per epoch.</param>
+/// <param name="SecondsPerEpoch">
+/// Typical wall time of an epoch's training: the median over the contender's epochs, leaving out the first epoch of
+/// every trial that has more than one (it carries the .NET JIT's warm-up, which fell on whichever contender ran first);
+/// files without per-epoch times give the mean of their trials' <see cref="TrialResult.SecondsPerEpoch"/>.
+/// </param>
 /// <param name="DeadFraction">Mean dead-unit fraction at the end, over the trials that did not diverge (NaN if none).</param>
 /// <param name="SaturatedFraction">Mean saturated fraction at the end, over the trials that did not diverge (NaN if none).</param>
 /// <param name="Diverged">Trials that diverged.</param>
@@ -49,8 +58,23 @@ public sealed record ExperimentSummary
     /// <summary>Winner's mean accuracy minus the runner-up's (NaN with one contender, or when either diverged).</summary>
     public required double Margin { get; init; }
 
-    /// <summary>Welch's t-test p-value of winner vs runner-up (NaN when either has fewer than 2 seeds).</summary>
+    /// <summary>
+    /// Welch's t-test p-value of winner vs runner-up (NaN when either has fewer than 2 seeds, or when neither has any
+    /// spread over its seeds, where the test is undefined).
+    /// </summary>
     public required double PValue { get; init; }
+
+    /// <summary>
+    /// Samples of the test split (every trial of a comparison tests on the same split), or 0 when the trial files
+    /// predate the count.
+    /// </summary>
+    public int TestSamples { get; init; }
+
+    /// <summary>
+    /// Below this many test samples a test accuracy moves in steps of more than 1 point (1 / samples), and the verdict
+    /// says so.
+    /// </summary>
+    public const int SmallTestSplit = 100;
 
     /// <summary>True when <see cref="PValue"/> &lt; 0.05.</summary>
     public bool Distinguishable => PValue < 0.05;
@@ -58,8 +82,19 @@ public sealed record ExperimentSummary
     /// <summary>True when every trial of the plan has a result.</summary>
     public bool Complete => Missing.Count == 0;
 
-    /// <summary>A sentence on the outcome, e.g. "gelu wins by 1.2 points over silu (p = 0.004, distinguishable)."</summary>
+    /// <summary>
+    /// A sentence on the outcome, e.g. "gelu wins by 1.2 points over silu (p = 0.004, distinguishable).", followed by a
+    /// warning when the test split has fewer than <see cref="SmallTestSplit"/> samples.
+    /// </summary>
     public string Verdict()
+    {
+        string outcome = Outcome();
+        if (Ranking.Count == 0 || TestSamples is <= 0 or >= SmallTestSplit) return outcome;
+        string step = (100.0 / TestSamples).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+        return $"{outcome} The test split has only {TestSamples} sample{(TestSamples == 1 ? string.Empty : "s")} (fewer than {SmallTestSplit}), so a test accuracy moves in steps of {step} points; a larger test split (more --samples or rows) gives finer ones.";
+    }
+
+    private string Outcome()
     {
         if (Ranking.Count == 0) return "No finished trials yet.";
         var w = Ranking[0];
@@ -87,7 +122,21 @@ public sealed record ExperimentSummary
         }
 
         string margin = $"{Margin * 100:0.##} accuracy points";
-        if (double.IsNaN(PValue)) return $"{w.Label} leads {RunnerUp} by {margin}; with fewer than 2 seeds each, no significance test is possible.{after}";
+        var runnerUp = Ranking[1];
+        if (w.Seeds < 2 || runnerUp.Seeds < 2)
+        {
+            // A partial shard may hold 3 seeds of one and 1 of the other: "fewer than 2 seeds each" was wrong for the first.
+            string few = w.Seeds < 2 && runnerUp.Seeds < 2 ? "with one seed each, no significance test is possible"
+                : $"{(w.Seeds < 2 ? w : runnerUp).Label} has one seed only (Welch's t-test needs at least 2 of each), so no significance test is possible";
+            return $"{w.Label} leads {RunnerUp} by {margin}; {few}.{after}";
+        }
+
+        if (w.StdAccuracy == 0 && runnerUp.StdAccuracy == 0)
+        {
+            // [0.5, 0.5] vs [0, 0] on a 2-sample test split read "p = 0: distinguishable".
+            return $"{w.Label} leads {RunnerUp} by {margin}; every seed of each gave the same test accuracy, so Welch's t-test is undefined (no spread to judge the gap by) and gives no p-value.{after}";
+        }
+
         return Distinguishable
             ? $"{w.Label} wins by {margin} over {RunnerUp} (Welch's t-test p = {PValue:0.####}: distinguishable at 0.05).{after}"
             : $"{w.Label} leads {RunnerUp} by {margin}, but they are not distinguishable (Welch's t-test p = {PValue:0.####} ≥ 0.05): more seeds, or call it a tie.{after}";
@@ -119,12 +168,13 @@ public sealed record ExperimentSummary
             // Files from before engine version 3 stored an accuracy measured on the diverged network: ignored here too.
             var acc = ts.Select(t => t.Diverged ? double.NaN : t.TestAccuracy).ToArray();
             var (mean, std, lo, hi) = StudentT.ConfidenceInterval(acc);
+            if (acc.Length < 2) std = double.NaN; // one seed has no spread (it read ± 0.0%)
             mean = PooledAccuracy(ts) ?? mean;
             var reached = ts.Where(t => t.EpochsToTarget is not null).ToArray();
             var sound = ts.Where(t => !t.Diverged).ToArray();
             rows.Add(new ContenderSummary(
-                0, contender.Label, ts[0].Init, ts.Length, mean, std, Math.Max(0, lo), Math.Min(1, hi), ts.Average(t => t.Diverged ? double.NaN : t.TestLoss), reached.Length,
-                reached.Length == 0 ? double.NaN : reached.Average(t => t.EpochsToTarget!.Value), ts.Average(t => t.SecondsPerEpoch),
+                0, contender.Label, InitLabel(contender.Init ?? manifest.Config.Init, ts[0].Init), ts.Length, mean, std, Math.Max(0, lo), Math.Min(1, hi), ts.Average(t => t.Diverged ? double.NaN : t.TestLoss), reached.Length,
+                reached.Length == 0 ? double.NaN : reached.Average(t => t.EpochsToTarget!.Value), EpochSeconds(ts),
                 sound.Length == 0 ? double.NaN : sound.Average(t => t.DeadFraction), sound.Length == 0 ? double.NaN : sound.Average(t => t.SaturatedFraction),
                 ts.Length - sound.Length, acc));
         }
@@ -146,7 +196,43 @@ public sealed record ExperimentSummary
             p = StudentT.Welch(ranked[0].Accuracies, ranked[1].Accuracies).P;
         }
 
-        return new ExperimentSummary { Manifest = manifest, Ranking = ranked, Found = trials.Count, Missing = missing, Margin = margin, PValue = p };
+        int testSamples = trials.Select(t => t.TestSamples).DefaultIfEmpty(0).Max();
+        return new ExperimentSummary { Manifest = manifest, Ranking = ranked, Found = trials.Count, Missing = missing, Margin = margin, PValue = p, TestSamples = testSamples };
+    }
+
+    /// <summary>
+    /// The Init column: <paramref name="resolved"/> for an explicit initialiser (it initialised every layer, the output
+    /// too), <c>auto (he_normal)</c> when auto chose it for the hidden layers (the linear output layer got
+    /// glorot_uniform): two rows labelled he_normal, relu and relu@he_normal, had different output layers.
+    /// </summary>
+    private static string InitLabel(string spec, string resolved) =>
+        Initializer.Parse(spec).Kind != InitKind.Auto || resolved == spec ? resolved : $"{spec} ({resolved})";
+
+    /// <summary>
+    /// The median epoch time over <paramref name="trials"/>, without each trial's first epoch when it has more than one:
+    /// the first epoch of the first trials carries the .NET JIT's start-up, which the mean charged to whichever
+    /// contender ran first (relu 0.0028 s against 0.0021 s for the rest, and the slowness moved with the order). Files
+    /// without per-epoch times give the mean of their trials' recorded means.
+    /// </summary>
+    private static double EpochSeconds(IReadOnlyList<TrialResult> trials)
+    {
+        var times = trials.SelectMany(t => t.Curve.Count > 1 ? t.Curve.Skip(1) : t.Curve)
+            .Select(p => p.Seconds).Where(s => s >= 0 && double.IsFinite(s)).Order().ToArray();
+        if (times.Length == 0) return trials.Average(t => t.SecondsPerEpoch);
+        int half = times.Length / 2;
+        return times.Length % 2 == 1 ? times[half] : (times[half - 1] + times[half]) / 2;
+    }
+
+    /// <summary>
+    /// A time in seconds with three significant digits and no exponent — <c>0.00213</c>, <c>0.0963</c>, <c>1.25</c>,
+    /// <c>123</c> — or "—" when unknown: the s/epoch column's text, so a fast contender does not read 0.000.
+    /// </summary>
+    public static string FormatSeconds(double seconds)
+    {
+        if (!(seconds >= 0) || double.IsInfinity(seconds)) return "—";
+        if (seconds == 0) return "0";
+        int decimals = Math.Clamp(2 - (int)Math.Floor(Math.Log10(seconds)), 0, 9);
+        return seconds.ToString("F" + decimals.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>

@@ -37,9 +37,10 @@ public static class ResultStore
 
     /// <summary>
     /// Reads a finished trial of the comparison <paramref name="experiment"/>, or null when the file is absent,
-    /// unreadable, another trial, or a trial of another comparison — which a trial of the same settings, activation and
-    /// seed can be (its key holds no activation list or seed count), and which <see cref="CheckTrialFiles"/> refuses
-    /// before a run gets here.
+    /// unreadable, holds an impossible value (<see cref="TrialResult.ImpossibleValue"/>: an edited or damaged file,
+    /// trained again and replaced as an unreadable one is), another trial, or a trial of another comparison — which a
+    /// trial of the same settings, activation and seed can be (its key holds no activation list or seed count), and
+    /// which <see cref="CheckTrialFiles"/> refuses before a run gets here.
     /// </summary>
     public static TrialResult? TryReadTrial(string path, string expectedHash, string experiment)
     {
@@ -47,7 +48,8 @@ public static class ResultStore
         try
         {
             var trial = JsonSerializer.Deserialize<TrialResult>(File.ReadAllBytes(path), Json);
-            return trial is not null && trial.Hash == expectedHash && trial.Format == TrialResult.FormatTag && trial.Experiment == experiment ? trial : null;
+            return trial is not null && trial.Hash == expectedHash && trial.Format == TrialResult.FormatTag && trial.Experiment == experiment
+                && trial.ImpossibleValue() is null ? trial : null;
         }
         catch (JsonException)
         {
@@ -94,11 +96,12 @@ public static class ResultStore
 
     /// <summary>
     /// Checks, before a run trains anything, the trial files already in <paramref name="directory"/>: every one that
-    /// <see cref="Load"/> would refuse after training (not JSON, not a trial, or a trial of another comparison) is
-    /// refused now — except a damaged file (not JSON, not a trial) under a name this run writes itself
-    /// (<paramref name="written"/>, file names), which is trained again and replaced, as a resumed run does. A whole
-    /// trial of another comparison is refused under any name: the same settings, activation, seed and plan position give
-    /// another comparison's trial (e.g. one with more activations) this run's file name and trial hash.
+    /// <see cref="Load"/> would refuse after training (not JSON, not a trial, a trial with an impossible value, or a
+    /// trial of another comparison) is refused now — except a damaged file (not JSON, not a trial, an impossible value)
+    /// under a name this run writes itself (<paramref name="written"/>, file names), which is trained again and
+    /// replaced, as a resumed run does. A whole trial of another comparison is refused under any name: the same
+    /// settings, activation, seed and plan position give another comparison's trial (e.g. one with more activations)
+    /// this run's file name and trial hash.
     /// </summary>
     /// <exception cref="InvalidDataException">A trial file that is unreadable or from another comparison.</exception>
     public static void CheckTrialFiles(string directory, ExperimentManifest manifest, IReadOnlySet<string> written)
@@ -116,6 +119,7 @@ public static class ResultStore
                 var t = JsonSerializer.Deserialize<TrialResult>(File.ReadAllBytes(file), Json);
                 problem = t is null || t.Format != TrialResult.FormatTag ? (own ? null : "is not an actkit trial file")
                     : t.Experiment != manifest.Experiment ? $"is a trial of a different comparison ({Difference(t.ExperimentKey, manifest.ExperimentKey)})"
+                    : t.ImpossibleValue() is { } bad ? (own ? null : $"is not a valid trial file ({bad})")
                     : null;
             }
             catch (JsonException)
@@ -125,7 +129,8 @@ public static class ResultStore
 
             if (problem is not null)
             {
-                throw new InvalidDataException($"{file} {problem}, so the results could not be tabled after training; move it out of '{tdir}' or use another --out folder.");
+                // Said before anything is trained: the table at the end would refuse the file, so the run does not start.
+                throw new InvalidDataException($"{file} {problem}, and the results could not be tabled with it there, so nothing was trained; move it out of '{tdir}' or use another --out folder.");
             }
         }
     }
@@ -145,7 +150,7 @@ public static class ResultStore
     }
 
     /// <summary>Reads a manifest.</summary>
-    /// <exception cref="InvalidDataException">Not a manifest.</exception>
+    /// <exception cref="InvalidDataException">Not a manifest, or a damaged one.</exception>
     public static ExperimentManifest ReadManifest(string path)
     {
         try
@@ -156,7 +161,15 @@ public static class ResultStore
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{path} is not a valid experiment manifest: {ex.Message}", ex);
+            // The parser's own text ("'}' is invalid after a value. Expected …, LineNumber: 3 | BytePositionInLine: 0.")
+            // helps nobody. What is true: the manifest only records the configuration; each trial file holds its own
+            // key and results, and a compare run with the same settings writes the manifest again and skips them.
+            string where = ex.LineNumber is { } line ? $" (not valid JSON at line {line + 1})" : " (not a whole experiment manifest)";
+            string trials = Path.Combine(Path.GetDirectoryName(path) ?? ".", TrialsFolder);
+            throw new InvalidDataException(
+                $"{path} is damaged{where}; the trials in '{trials}' are separate files that it does not affect: restore {ManifestName} from a copy, " +
+                $"or delete it and run the same actkit compare command into the folder again, which writes it anew and skips the finished trials (each trial file's experimentKey lists the settings).",
+                ex);
         }
     }
 
@@ -206,6 +219,12 @@ public static class ResultStore
                 if (t.Experiment != manifest.Experiment)
                 {
                     throw new InvalidDataException($"{file} belongs to a different comparison than {Path.Combine(manifestDir!, ManifestName)} and cannot be merged ({Difference(t.ExperimentKey, manifest.ExperimentKey)}).");
+                }
+
+                // An edited or damaged value (testAccuracy 5) was ranked as it stood: 216.2 % ± 245.8 %.
+                if (t.ImpossibleValue() is { } bad)
+                {
+                    throw new InvalidDataException($"{file} is not a valid trial file ({bad}); restore it, or delete it and run the comparison's compare command again, which trains that trial anew.");
                 }
 
                 if (trials.TryGetValue(t.Hash, out var seen))

@@ -101,6 +101,97 @@ public sealed record TrialResult
     /// </summary>
     public IReadOnlyList<LayerTimeline>? Timeline { get; init; }
 
+    /// <summary>
+    /// The first value no run can have written, said as "testAccuracy is 5, outside [0, 1]", or null when every value is
+    /// possible: accuracies and fractions outside [0, 1], a negative loss, sample count or time, NaN where only a
+    /// diverged trial has it (test accuracy and loss, dead and saturated fractions), epochs outside 1…the comparison's
+    /// (read from <see cref="ExperimentKey"/>) or out of order, a missing list. Files are written by the runner only,
+    /// so such a value means a file was edited or damaged; the ranking must not average it in.
+    /// </summary>
+    public string? ImpossibleValue()
+    {
+        int? epochs = KeyNumber(ExperimentKey, "epochs");
+        if (Curve is null) return "its curve is missing";
+        if (Layers is null) return "its layers are missing";
+        if (Index < 0) return $"index is {Index}, below 0";
+        if (Seed < 1) return "seed is 0, but seeds start at 1";
+        if (Fraction("testAccuracy", TestAccuracy, Diverged) is { } a) return a;
+        if (Loss("testLoss", TestLoss, Diverged) is { } l) return l;
+        if (TestSamples < 0) return $"testSamples is {TestSamples}, below 0";
+        if (!(SecondsPerEpoch >= 0) || double.IsInfinity(SecondsPerEpoch)) return $"secondsPerEpoch is {Text(SecondsPerEpoch)}, not a time";
+        if (Fraction("deadFraction", DeadFraction, Diverged) is { } d) return d;
+        if (Fraction("saturatedFraction", SaturatedFraction, Diverged) is { } s) return s;
+        if (epochs is { } e && Curve.Count > e) return $"its curve has {Curve.Count} epochs, more than the comparison's {e}";
+        if (EpochsToTarget is { } reached && (reached < 1 || reached > Curve.Count))
+        {
+            return $"epochsToTarget is {reached}, outside the {Curve.Count} epochs of its curve";
+        }
+
+        for (int i = 0; i < Curve.Count; i++)
+        {
+            var p = Curve[i];
+            if (p is null) return $"epoch {i + 1} of its curve is missing";
+            if (p.Epoch != i + 1) return $"the curve's entry {i + 1} is epoch {p.Epoch}";
+            string at = $"curve epoch {p.Epoch}";
+            if ((Loss($"{at}: trainLoss", p.TrainLoss, nanAllowed: true) ?? Loss($"{at}: validationLoss", p.ValidationLoss, nanAllowed: true)
+                ?? Fraction($"{at}: trainAccuracy", p.TrainAccuracy, nanAllowed: true) ?? Fraction($"{at}: validationAccuracy", p.ValidationAccuracy, nanAllowed: true)) is { } bad)
+            {
+                return bad;
+            }
+
+            if (!(p.Seconds >= 0) || double.IsInfinity(p.Seconds)) return $"{at}: seconds is {Text(p.Seconds)}, not a time";
+        }
+
+        foreach (var layer in Layers)
+        {
+            if (layer is null) return "a layer of its diagnostics is missing";
+            string at = $"layer {layer.Layer}";
+            if (layer.Units < 1 || layer.Samples < 1) return $"{at} has {layer.Units} units and {layer.Samples} samples, not at least 1 of each";
+            if ((Fraction($"{at}: deadFraction", layer.DeadFraction, nanAllowed: false) ?? Fraction($"{at}: saturatedFraction", layer.SaturatedFraction, nanAllowed: false)) is { } bad) return bad;
+            if (layer.HistogramCounts is null || layer.HistogramCounts.Any(c => c < 0)) return $"{at}: its histogram counts are missing or negative";
+        }
+
+        foreach (var layer in Timeline ?? [])
+        {
+            if (layer?.Checkpoints is null) return "a layer of its timeline is missing";
+            foreach (var c in layer.Checkpoints)
+            {
+                string at = $"timeline layer {layer.Layer}";
+                if (c is null || c.Counts is null || c.Counts.Any(n => n < 0) || c.NonFinite < 0) return $"{at}: a checkpoint's counts are missing or negative";
+                if (c.Epoch < 0 || c.Epoch > (epochs ?? int.MaxValue)) return $"{at}: checkpoint epoch {c.Epoch} is outside 0…{epochs}";
+                if ((Fraction($"{at} epoch {c.Epoch}: deadFraction", c.DeadFraction, nanAllowed: false) ?? Fraction($"{at} epoch {c.Epoch}: saturatedFraction", c.SaturatedFraction, nanAllowed: false)) is { } bad) return bad;
+            }
+        }
+
+        return null;
+
+        static string? Fraction(string name, double v, bool nanAllowed) =>
+            double.IsNaN(v) ? (nanAllowed ? null : $"{name} is NaN, which only a diverged trial records")
+            : v is >= 0 and <= 1 ? null : $"{name} is {Text(v)}, outside [0, 1]";
+
+        // A loss may be +∞ (a sure wrong answer); below 0 it cannot be.
+        static string? Loss(string name, double v, bool nanAllowed) =>
+            double.IsNaN(v) ? (nanAllowed ? null : $"{name} is NaN, which only a diverged trial records")
+            : v >= 0 ? null : $"{name} is {Text(v)}, below 0";
+
+        static string Text(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The whole number a configuration key gives <paramref name="name"/> (<c>epochs=30</c>), or null.</summary>
+    private static int? KeyNumber(string? key, string name)
+    {
+        foreach (string part in (key ?? string.Empty).Split(';'))
+        {
+            if (part.StartsWith(name + "=", StringComparison.Ordinal)
+                && int.TryParse(part.AsSpan(name.Length + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n))
+            {
+                return n;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The same result with every wall-time field set to zero: what must be bit-identical between runs.</summary>
     public TrialResult WithoutTimings() => this with
     {

@@ -42,7 +42,10 @@ public sealed class ExperimentTests : IDisposable
     }
 
     [Theory]
-    [InlineData("relu,relu", "more than once")]
+    [InlineData("relu,relu", "'relu' appears more than once in the activation list.")]
+    [InlineData("elu(alpha=2),elu(2)", "'elu(alpha=2)' and 'elu(2)' are the same contender (elu(alpha=2)) in the activation list; give it once.")]
+    [InlineData("elu(2), elu(alpha=2) ,elu(2.0)", "'elu(2)', 'elu(alpha=2)' and 'elu(2.0)' are the same contender (elu(alpha=2)) in the activation list; give it once.")]
+    [InlineData("tanh@xavier_uniform,tanh@glorot_uniform", "'tanh@xavier_uniform' and 'tanh@glorot_uniform' are the same contender (tanh@glorot_uniform)")]
     [InlineData("softmax", "row-wise")]
     [InlineData("relu,nope", "nope")]
     [InlineData("relu@bogus", "Unknown initialiser")]
@@ -165,7 +168,7 @@ public sealed class ExperimentTests : IDisposable
         var second = Tiny("relu,tanh,gelu", epochs: 1);
         var e = Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(second, data, dir));
         Assert.StartsWith(Path.Combine(dir, ResultStore.TrialsFolder, "0000_relu_seed1_"), e.Message, StringComparison.Ordinal);
-        Assert.Contains(" is a trial of a different comparison (activations: relu,tanh vs relu,tanh,gelu), so the results could not be tabled after training; move it out of ", e.Message, StringComparison.Ordinal);
+        Assert.Contains(" is a trial of a different comparison (activations: relu,tanh vs relu,tanh,gelu), and the results could not be tabled with it there, so nothing was trained; move it out of ", e.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(dir, ResultStore.ManifestName)));
         Assert.Equal(before, TrialFiles(dir).Select(File.ReadAllText).ToArray()); // nothing trained, nothing written
 
@@ -423,7 +426,7 @@ public sealed class ExperimentTests : IDisposable
         File.WriteAllText(stray, "{\"hello\": 1}");
         int trained = 0;
         var e = Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(config, data, dir, new RunOptions { Progress = _ => trained++ }));
-        Assert.Equal($"{stray} is not a valid trial file, so the results could not be tabled after training; move it out of '{trials}' or use another --out folder.", e.Message);
+        Assert.Equal($"{stray} is not a valid trial file, and the results could not be tabled with it there, so nothing was trained; move it out of '{trials}' or use another --out folder.", e.Message);
         Assert.Equal(0, trained);
         Assert.Equal([stray], Directory.GetFiles(trials));
         Assert.False(File.Exists(Path.Combine(dir, ResultStore.ManifestName)));
@@ -432,7 +435,7 @@ public sealed class ExperimentTests : IDisposable
         var other = config with { Epochs = 4 };
         ExperimentRunner.Run(other, ExperimentData.Load(other), Dir("other"), new RunOptions { Shard = new Shard(0, 6) });
         File.Copy(TrialFiles(Dir("other"))[0], stray, overwrite: true);
-        Assert.Contains("notes.json is a trial of a different comparison (epochs: 4 vs 3), so the results could not be tabled", Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(config, data, dir)).Message, StringComparison.Ordinal);
+        Assert.Contains("notes.json is a trial of a different comparison (epochs: 4 vs 3), and the results could not be tabled with it there, so nothing was trained", Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(config, data, dir)).Message, StringComparison.Ordinal);
 
         // Without it the run trains; a damaged file of one of its own trials is trained again and replaced, as before.
         File.Delete(stray);
@@ -524,7 +527,10 @@ public sealed class ExperimentTests : IDisposable
         Assert.Equal(["tanh", "relu"], summary.Ranking.Select(r => r.Label));
         Assert.True(double.IsNaN(summary.Ranking[1].MeanAccuracy));
         Assert.True(double.IsNaN(summary.Ranking[1].DeadFraction));
-        Assert.Equal("tanh is the only contender that did not diverge; relu (2 of 2 seeds) diverged (no test accuracy) and rank below it.", summary.Verdict());
+        Assert.Equal(
+            "tanh is the only contender that did not diverge; relu (2 of 2 seeds) diverged (no test accuracy) and rank below it. " +
+            "The test split has only 40 samples (fewer than 100), so a test accuracy moves in steps of 2.5 points; a larger test split (more --samples or rows) gives finer ones.",
+            summary.Verdict());
     }
 
     /// <summary>A finished trial with the given outcome, for ranking tests.</summary>
@@ -621,8 +627,8 @@ public sealed class ExperimentTests : IDisposable
         var trials = new List<TrialResult>();
         for (ulong s = 1; s <= 2; s++)
         {
-            trials.Add(Trial(m, "tanh", s, 0.5, 0.6931471805599453, testSamples: 40));
-            trials.Add(Trial(m, "relu", s, 0.5, 0.6931471805599453, testSamples: 40));
+            trials.Add(Trial(m, "tanh", s, 0.5, 0.6931471805599453, testSamples: 400));
+            trials.Add(Trial(m, "relu", s, 0.5, 0.6931471805599453, testSamples: 400));
         }
 
         var summary = ExperimentSummary.Create(m, trials);
@@ -630,8 +636,252 @@ public sealed class ExperimentTests : IDisposable
         Assert.Equal("relu and tanh tie on mean test accuracy (50.0%) and on mean test loss (0.6931): nothing tells them apart, and relu is listed first by name only.", summary.Verdict());
 
         // Losses equal to four decimals are shown with as many more as tell them apart.
-        trials[1] = Trial(m, "relu", 1, 0.5, 0.69314, testSamples: 40);
-        trials[3] = Trial(m, "relu", 2, 0.5, 0.69314, testSamples: 40);
+        trials[1] = Trial(m, "relu", 1, 0.5, 0.69314, testSamples: 400);
+        trials[3] = Trial(m, "relu", 2, 0.5, 0.69314, testSamples: 400);
         Assert.EndsWith("with mean test loss 0.69314 vs 0.69315, relu ranks first on lower test loss.", ExperimentSummary.Create(m, trials).Verdict(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_init_column_says_when_auto_chose_the_initialiser_and_an_explicit_one_is_shown_as_given()
+    {
+        // relu and relu@he_normal both read he_normal, but auto gives the linear output layer glorot_uniform while an
+        // explicit he_normal initialises it with He too: two labels alike for different networks.
+        var config = Tiny("relu,relu@he_normal,tanh,sigmoid@zeros");
+        var m = Manifest(config);
+        var trials = new[]
+        {
+            Trial(m, "relu", 1, 0.8, 0.5), Trial(m, "relu@he_normal", 1, 0.7, 0.5),
+            Trial(m, "tanh", 1, 0.6, 0.5) with { Init = "glorot_uniform" }, Trial(m, "sigmoid@zeros", 1, 0.5, 0.5) with { Init = "zeros" },
+        };
+        var inits = ExperimentSummary.Create(m, trials).Ranking.ToDictionary(r => r.Label, r => r.Init);
+        Assert.Equal("auto (he_normal)", inits["relu"]);
+        Assert.Equal("he_normal", inits["relu@he_normal"]);
+        Assert.Equal("auto (glorot_uniform)", inits["tanh"]);
+        Assert.Equal("zeros", inits["sigmoid@zeros"]);
+
+        // An experiment-wide --init is explicit too.
+        var he = Tiny("relu") with { Init = "he_normal" };
+        var mh = Manifest(he);
+        Assert.Equal("he_normal", ExperimentSummary.Create(mh, [Trial(mh, "relu", 1, 0.8, 0.5)]).Ranking[0].Init);
+
+        // What the label says: auto's linear output layer is Glorot's (std √(2/(400+2)) = 0.0705), an explicit
+        // he_normal's is He's (std 1/√400 = 0.05, gain 1 for a linear layer).
+        static double OutputStd(Initializer init)
+        {
+            var net = Mlp.Build(2, [400], "relu", 2);
+            net.Initialize(init, 1);
+            var w = net.Layers[^1].Weights;
+            return Math.Sqrt(w.Average(v => (double)v * v));
+        }
+
+        Assert.InRange(OutputStd(Initializer.Auto), 0.0705 * 0.9, 0.0705 * 1.1);
+        Assert.InRange(OutputStd(Initializer.Parse("he_normal")), 0.05 * 0.9, 0.05 * 1.1);
+    }
+
+    [Fact]
+    public void No_spread_in_either_contender_gives_no_p_value_and_a_small_test_split_is_named()
+    {
+        // Per-seed accuracies [0.5, 0.5] vs [0, 0] on a 2-sample test split read "relu wins by 50 accuracy points over
+        // tanh (Welch's t-test p = 0: distinguishable at 0.05)".
+        var config = Tiny("relu,tanh");
+        var m = Manifest(config);
+        var summary = ExperimentSummary.Create(m,
+        [
+            Trial(m, "relu", 1, 0.5, 0.5, testSamples: 2), Trial(m, "relu", 2, 0.5, 0.5, testSamples: 2),
+            Trial(m, "tanh", 1, 0, 1, testSamples: 2), Trial(m, "tanh", 2, 0, 1, testSamples: 2),
+        ]);
+        Assert.True(double.IsNaN(summary.PValue));
+        Assert.False(summary.Distinguishable);
+        Assert.Equal(2, summary.TestSamples);
+        Assert.Equal(
+            "relu leads tanh by 50 accuracy points; every seed of each gave the same test accuracy, so Welch's t-test is undefined (no spread to judge the gap by) and gives no p-value. " +
+            "The test split has only 2 samples (fewer than 100), so a test accuracy moves in steps of 50 points; a larger test split (more --samples or rows) gives finer ones.",
+            summary.Verdict());
+
+        // 100 test samples or more, or files that do not record the count: no warning.
+        var large = ExperimentSummary.Create(m, [Trial(m, "relu", 1, 0.5, 0.5, testSamples: 100), Trial(m, "tanh", 1, 0.4, 1, testSamples: 100)]);
+        Assert.DoesNotContain("test split", large.Verdict(), StringComparison.Ordinal);
+        Assert.DoesNotContain("test split", ExperimentSummary.Create(m, [Trial(m, "relu", 1, 0.5, 0.5), Trial(m, "tanh", 1, 0.4, 1)]).Verdict(), StringComparison.Ordinal);
+        Assert.EndsWith("moves in steps of 1.01 points; a larger test split (more --samples or rows) gives finer ones.",
+            ExperimentSummary.Create(m, [Trial(m, "relu", 1, 0.5, 0.5, testSamples: 99)]).Verdict(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void One_seed_has_no_spread_and_the_verdict_names_the_contender_with_one_seed()
+    {
+        var config = Tiny("relu,tanh,gelu") with { Seeds = 3 };
+        var m = Manifest(config);
+        var one = ExperimentSummary.Create(m, [Trial(m, "relu", 1, 0.82, 0.5), Trial(m, "tanh", 1, 0.7, 0.6), Trial(m, "gelu", 1, 0.6, 0.7)]);
+        Assert.All(one.Ranking, r => Assert.True(double.IsNaN(r.StdAccuracy), $"{r.Label}: std {r.StdAccuracy}"));
+        Assert.Equal("relu leads tanh by 12 accuracy points; with one seed each, no significance test is possible.", one.Verdict());
+
+        // A partial shard: the winner has 3 seeds, the runner-up 1 ("with fewer than 2 seeds each" was wrong for relu).
+        var partial = ExperimentSummary.Create(m,
+        [
+            Trial(m, "relu", 1, 0.82, 0.5), Trial(m, "relu", 2, 0.84, 0.5), Trial(m, "relu", 3, 0.83, 0.5), Trial(m, "tanh", 1, 0.7, 0.6),
+        ]);
+        Assert.Equal(0.01, partial.Ranking[0].StdAccuracy, 12);
+        Assert.True(double.IsNaN(partial.Ranking[1].StdAccuracy));
+        Assert.Equal("relu leads tanh by 13 accuracy points; tanh has one seed only (Welch's t-test needs at least 2 of each), so no significance test is possible.", partial.Verdict());
+    }
+
+    [Fact]
+    public void The_epoch_time_leaves_out_each_trials_first_epoch_and_takes_the_median()
+    {
+        // The first epoch of the first trials carries the JIT's start-up: the mean charged it to whichever contender ran
+        // first (relu 0.0028 s against 0.0021 s; swapping the order moved the slowness).
+        var config = Tiny("relu,tanh", epochs: 3);
+        var m = Manifest(config);
+        static EpochPoint[] Curve(params double[] seconds) => seconds.Select((s, i) => new EpochPoint(i + 1, 0.5, 0.5, 0.5, 0.5, s)).ToArray();
+        var trials = new[]
+        {
+            Trial(m, "relu", 1, 0.8, 0.5) with { Curve = Curve(0.05, 0.002, 0.0021), SecondsPerEpoch = 0.0180 },
+            Trial(m, "relu", 2, 0.8, 0.5) with { Curve = Curve(0.003, 0.0019, 0.009), SecondsPerEpoch = 0.0046 },
+            Trial(m, "tanh", 1, 0.7, 0.5) with { Curve = Curve(0.0021, 0.002, 0.0021), SecondsPerEpoch = 0.0021 },
+            Trial(m, "tanh", 2, 0.7, 0.5) with { Curve = Curve(0.0021, 0.0019, 0.002), SecondsPerEpoch = 0.002 },
+        };
+        var seconds = ExperimentSummary.Create(m, trials).Ranking.ToDictionary(r => r.Label, r => r.SecondsPerEpoch);
+        Assert.Equal(0.00205, seconds["relu"], 12); // median of 0.002, 0.0021, 0.0019, 0.009
+        Assert.Equal(0.002, seconds["tanh"], 12);
+
+        // One epoch is all a trial has: it counts. Files without per-epoch times keep their recorded means.
+        var single = Tiny("relu", epochs: 1);
+        var ms = Manifest(single);
+        Assert.Equal(0.004, ExperimentSummary.Create(ms, [Trial(ms, "relu", 1, 0.8, 0.5) with { Curve = Curve(0.004) }]).Ranking[0].SecondsPerEpoch);
+        Assert.Equal(0.25, ExperimentSummary.Create(ms, [Trial(ms, "relu", 1, 0.8, 0.5) with { SecondsPerEpoch = 0.25 }]).Ranking[0].SecondsPerEpoch);
+    }
+
+    [Theory]
+    [InlineData(0.0021, "0.00210")]
+    [InlineData(0.00213, "0.00213")]
+    [InlineData(0.0002, "0.000200")]
+    [InlineData(0.096, "0.0960")]
+    [InlineData(1.25, "1.25")]
+    [InlineData(12.34, "12.3")]
+    [InlineData(123.4, "123")]
+    [InlineData(4567.8, "4568")]
+    [InlineData(0.0, "0")]
+    [InlineData(double.NaN, "—")]
+    public void Epoch_times_are_shown_with_three_significant_digits(double seconds, string text) =>
+        Assert.Equal(text, ExperimentSummary.FormatSeconds(seconds));
+
+    [Theory]
+    [InlineData("\"testAccuracy\": 5,", "testAccuracy is 5, outside [0, 1]")]
+    [InlineData("\"testAccuracy\": \"NaN\",", "testAccuracy is NaN, which only a diverged trial records")]
+    [InlineData("\"testLoss\": -0.5,", "testLoss is -0.5, below 0")]
+    [InlineData("\"testSamples\": -3,", "testSamples is -3, below 0")]
+    [InlineData("\"deadFraction\": 1.5,", "deadFraction is 1.5, outside [0, 1]")]
+    [InlineData("\"epochsToTarget\": 9,", "epochsToTarget is 9, outside the 3 epochs of its curve")]
+    [InlineData("\"secondsPerEpoch\": -1,", "secondsPerEpoch is -1, not a time")]
+    [InlineData("\"curve\": null,", "its curve is missing")]
+    public void A_trial_file_with_an_impossible_value_is_refused_by_name_and_a_run_trains_it_again(string field, string problem)
+    {
+        // "testAccuracy": 5 ranked at 216.2 % ± 245.8 %, and compare skipped the file as finished.
+        var config = Tiny("relu,tanh");
+        var data = ExperimentData.Load(config);
+        string dir = Dir("impossible");
+        ExperimentRunner.Run(config, data, dir);
+        string file = TrialFiles(dir)[1];
+        string name = field[1..field.IndexOf('"', 1)];
+        string text = File.ReadAllText(file);
+        var lines = text.Split('\n').ToList();
+        int at = lines.FindIndex(l => l.TrimStart().StartsWith($"\"{name}\":", StringComparison.Ordinal));
+        if (name == "curve")
+        {
+            // The whole array goes: up to the line that closes it.
+            int end = lines.FindIndex(at, l => l == "  ],");
+            lines.RemoveRange(at, end - at + 1);
+        }
+        else
+        {
+            lines.RemoveAt(at);
+        }
+
+        lines.Insert(at, "  " + field);
+        File.WriteAllText(file, string.Join('\n', lines));
+
+        var e = Assert.Throws<InvalidDataException>(() => ResultStore.Load([dir]));
+        Assert.Equal($"{file} is not a valid trial file ({problem}); restore it, or delete it and run the comparison's compare command again, which trains that trial anew.", e.Message);
+
+        // Another shard's file is refused before training, as a truncated one is …
+        var other = Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(config, data, dir, new RunOptions { Shard = new Shard(0, 2) }));
+        Assert.StartsWith($"{file} is not a valid trial file ({problem}), and the results could not be tabled with it there, so nothing was trained;", other.Message, StringComparison.Ordinal);
+
+        // … and the run that writes it trains it again and replaces it, as it does a truncated one.
+        var again = ExperimentRunner.Run(config, data, dir);
+        Assert.Equal((1, 3), (again.Trained, again.Skipped));
+        Assert.Null(ResultStore.Load([dir]).Trials.Select(t => t.ImpossibleValue()).FirstOrDefault(p => p is not null));
+    }
+
+    [Fact]
+    public void Every_value_a_run_writes_is_possible_including_a_diverged_trials_nans()
+    {
+        var config = Tiny("relu,tanh") with { Optimizer = "sgd", LearningRate = 1e8 };
+        var run = ExperimentRunner.Run(config, ExperimentData.Load(config), Dir("possible"));
+        Assert.Contains(run.Trials, t => t.Diverged);
+        Assert.All(run.Trials, t => Assert.Null(t.ImpossibleValue()));
+        Assert.Equal(4, ResultStore.Load([Dir("possible")]).Trials.Count);
+    }
+
+    [Fact]
+    public void More_samples_than_the_data_holds_are_refused_with_the_count_it_has()
+    {
+        // --samples 100000 on Fashion-MNIST used its 60 000 images, and --samples 1000 on a 300-row file its 300, while
+        // the configuration key recorded the number asked for.
+        string dir = Dir("fm-small");
+        Directory.CreateDirectory(dir);
+        WriteIdxPair(dir, "train", 60);
+        WriteIdxPair(dir, "t10k", 20);
+        var e = Assert.Throws<ArgumentException>(() => ExperimentData.Load(Tiny() with { Data = "fashion-mnist", Samples = 100 }, dir));
+        Assert.Equal("--samples 100 is more than the 60 images in the Fashion-MNIST training file; give --samples 60 or fewer, or --samples 0 for all of them.", e.Message);
+        Assert.Equal(50, ExperimentData.Load(Tiny() with { Data = "fashion-mnist", Samples = 60 }, dir).Train.Rows);
+
+        string csv = Path.Combine(_root, "rows.csv");
+        File.WriteAllLines(csv, ["a,b,label", .. Enumerable.Range(0, 1200).Select(i => FormattableString.Invariant($"{i * 0.01},{i % 7},{i % 2}"))]);
+        var c = Assert.Throws<ArgumentException>(() => ExperimentData.Load(new ExperimentConfig { Data = csv, Samples = 1201 }.Validate()));
+        Assert.Equal($"--samples 1201 is more than the 1,200 rows of '{csv}'; give --samples 1200 or fewer, or --samples 0 for all of them.", c.Message);
+        Assert.Equal(ExperimentData.Load(new ExperimentConfig { Data = csv, Samples = 0 }.Validate()).Test.Rows, ExperimentData.Load(new ExperimentConfig { Data = csv, Samples = 1200 }.Validate()).Test.Rows);
+    }
+
+    [Fact]
+    public void Fractional_labels_are_refused_with_what_a_comparison_needs()
+    {
+        string csv = Path.Combine(_root, "fractions.csv");
+        File.WriteAllLines(csv, ["a,b,y", .. Enumerable.Range(0, 40).Select(i => FormattableString.Invariant($"{i * 0.1},{i % 7},{i * 0.0123:0.####}"))]);
+        var e = Assert.Throws<ArgumentException>(() => ExperimentData.Load(new ExperimentConfig { Data = csv, Samples = 0 }.Validate()));
+        Assert.StartsWith("fractions.csv, line 3: label '0.0123' is not a class index (", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("; a comparison ranks by test accuracy, so the last column must hold class labels (names, or indices 0, 1, 2, …): for a numeric target (regression) train each activation with actkit train, which reads one as regression.", e.Message, StringComparison.Ordinal);
+
+        string npy = Path.Combine(_root, "fractions.npy");
+        ActivationKit.IO.Npy.Write(npy, Enumerable.Range(0, 20).SelectMany(i => new[] { i * 0.1f, i * 0.04f }).ToArray(), [20, 2]);
+        var n = Assert.Throws<ArgumentException>(() => ExperimentData.Load(new ExperimentConfig { Data = npy, Samples = 0 }.Validate()));
+        Assert.Contains("is not a class index", n.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", n.Message, StringComparison.Ordinal);
+        Assert.Contains("; a comparison ranks by test accuracy, so the last column must hold class labels", n.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_damaged_manifest_names_itself_and_deleting_it_and_running_again_recovers_the_trials()
+    {
+        var config = Tiny("relu,tanh");
+        var data = ExperimentData.Load(config);
+        string dir = Dir("damaged");
+        ExperimentRunner.Run(config, data, dir);
+        string manifest = Path.Combine(dir, ResultStore.ManifestName);
+        string text = File.ReadAllText(manifest);
+        File.WriteAllText(manifest, text[..(text.Length / 2)]);
+        var e = Assert.Throws<InvalidDataException>(() => ResultStore.Load([dir]));
+        Assert.StartsWith($"{manifest} is damaged (not valid JSON at line ", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith(
+            $"); the trials in '{Path.Combine(dir, ResultStore.TrialsFolder)}' are separate files that it does not affect: restore experiment.json from a copy, or delete it and run the same actkit compare command into the folder again, which writes it anew and skips the finished trials (each trial file's experimentKey lists the settings).",
+            e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("BytePositionInLine", e.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(config, data, dir));
+
+        // What the message promises.
+        File.Delete(manifest);
+        var again = ExperimentRunner.Run(config, data, dir);
+        Assert.Equal((0, 4), (again.Trained, again.Skipped));
+        Assert.Equal(4, ResultStore.Load([dir]).Trials.Count);
     }
 }

@@ -37,8 +37,21 @@ public class StatisticsTests
     public void Welch_handles_too_few_values_and_zero_variance()
     {
         Assert.True(double.IsNaN(StudentT.Welch([0.9], [0.8, 0.7]).P));
-        Assert.Equal(1.0, StudentT.Welch([0.5, 0.5], [0.5, 0.5]).P);
-        Assert.Equal(0.0, StudentT.Welch([0.9, 0.9], [0.5, 0.5]).P);
+
+        // No spread in either group: the statistic divides by 0, so the test is undefined. [0.5, 0.5] vs [0, 0] (the
+        // accuracies of a 2-sample test split) read p = 0, "distinguishable".
+        Assert.True(double.IsNaN(StudentT.Welch([0.5, 0.5], [0.5, 0.5]).P));
+        Assert.True(double.IsNaN(StudentT.Welch([0.9, 0.9], [0.5, 0.5]).P));
+        Assert.True(double.IsNaN(StudentT.Welch([0.5, 0.5], [0, 0]).P));
+        Assert.Equal(double.PositiveInfinity, StudentT.Welch([0.5, 0.5], [0, 0]).T);
+
+        // Three equal accuracies summed in double average to 0.6999999999999998 with a variance of ~2e-32: that was a
+        // spread, and p ≈ 0.
+        Assert.Equal((0.7, 0.0), StudentT.MeanVariance([0.7, 0.7, 0.7]));
+        Assert.True(double.IsNaN(StudentT.Welch([0.7, 0.7, 0.7], [0.5, 0.5, 0.5]).P));
+
+        // One group with a spread is an ordinary test.
+        Assert.InRange(StudentT.Welch([0.7, 0.7, 0.7], [0.5, 0.6, 0.55]).P, 0, 0.05);
     }
 
     [Fact]

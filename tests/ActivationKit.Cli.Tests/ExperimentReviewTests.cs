@@ -1,0 +1,150 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace ActivationKit.Cli.Tests;
+
+/// <summary>
+/// compare and report after an exploratory tester's findings: honest Init labels, no p-value without spread, a warning for
+/// a small test split, no spread for one seed, impossible values in trial files, the shard hint, --samples above the data,
+/// and the messages for a damaged manifest, fractional labels and one contender spelt twice.
+/// </summary>
+public sealed partial class ExperimentReviewTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [GeneratedRegex(@"^\d+\s+\S")]
+    private static partial Regex RankRow();
+
+    private static string[] Small(string outDir, string activations, string seeds = "2", params string[] extra) =>
+    [
+        "compare", "--data", "moons", "--samples", "200", "--activations", activations, "--hidden", "4", "--seeds", seeds, "--epochs", "2",
+        "--threads", "1", "--out", outDir, .. extra,
+    ];
+
+    [Fact]
+    public void The_init_column_tells_auto_from_an_explicit_initialiser_in_the_table_the_json_and_the_page()
+    {
+        // Both rows read he_normal, but auto gives the linear output layer glorot_uniform and @he_normal gives it He.
+        string outDir = _dir.File("dup2");
+        var r = Cli.RunWide(Small(outDir, "relu,relu@he_normal")).Ok();
+        var rows = r.Lines.Where(l => RankRow().IsMatch(l)).ToArray();
+        Assert.Single(rows, l => Regex.IsMatch(l, @"^\d\s+relu\s+auto \(he_normal\)\s+2\s"));
+        Assert.Single(rows, l => Regex.IsMatch(l, @"^\d\s+relu@he_normal\s+he_normal\s+2\s"));
+
+        using var json = JsonDocument.Parse(Cli.RunWide("report", outDir, "--json").Ok().Out);
+        var inits = json.RootElement.GetProperty("ranking").EnumerateArray().ToDictionary(e => e.GetProperty("activation").GetString()!, e => e.GetProperty("init").GetString());
+        Assert.Equal("auto (he_normal)", inits["relu"]);
+        Assert.Equal("he_normal", inits["relu@he_normal"]);
+
+        string html = _dir.File("dup2.html");
+        Cli.RunWide("report", outDir, "--html", html).Ok();
+        string page = File.ReadAllText(html);
+        Assert.Contains("<td class=\"l\">relu</td><td class=\"l\">auto (he_normal)</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"l\">relu@he_normal</td><td class=\"l\">he_normal</td>", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Accuracies_without_spread_give_no_p_value_and_a_tiny_test_split_is_named()
+    {
+        // 10 samples: a 2-sample test split, where relu scored [0.5, 0.5] and tanh [0, 0]; it said "p = 0: distinguishable".
+        string outDir = _dir.File("t");
+        var r = Cli.RunWide("compare", "-a", "relu,tanh", "--seeds", "2", "--epochs", "3", "--samples", "10", "--threads", "1", "--out", outDir).Ok();
+        Assert.Contains(
+            "relu leads tanh by 50 accuracy points; every seed of each gave the same test accuracy, so Welch's t-test is undefined (no spread to judge the gap by) and gives no p-value. " +
+            "The test split has only 2 samples (fewer than 100), so a test accuracy moves in steps of 50 points; a larger test split (more --samples or rows) gives finer ones.",
+            r.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("distinguishable", r.Out, StringComparison.Ordinal);
+
+        using var json = JsonDocument.Parse(Cli.RunWide("report", outDir, "--json").Ok().Out);
+        Assert.False(json.RootElement.GetProperty("distinguishable").GetBoolean());
+        Assert.Contains("Welch's t-test is undefined", json.RootElement.GetProperty("verdict").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void One_seed_shows_no_spread()
+    {
+        // "82.0% ± 0.0%": the spread of one seed is not 0, it is not known.
+        var r = Cli.RunWide(Small(_dir.File("q1"), "relu,tanh,gelu", "1")).Ok();
+        var rows = r.Lines.Where(l => RankRow().IsMatch(l)).ToArray();
+        Assert.Equal(3, rows.Length);
+        Assert.All(rows, l => Assert.Matches(@"\d\.\d% ± —\s+—\s", l));
+        Assert.Contains("with one seed each, no significance test is possible.", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_trial_file_with_an_impossible_value_is_refused_by_report_and_trained_again_by_compare()
+    {
+        // "testAccuracy": 5 ranked at 216.2 % ± 245.8 %, and compare skipped it as finished.
+        string outDir = _dir.File("edited");
+        Cli.RunWide(Small(outDir, "relu,tanh")).Ok();
+        string file = Directory.GetFiles(Path.Combine(outDir, "trials")).Order(StringComparer.Ordinal).First();
+        string text = File.ReadAllText(file);
+        File.WriteAllText(file, Regex.Replace(text, "\"testAccuracy\": [^,]+,", "\"testAccuracy\": 5,"));
+
+        Cli.Run("report", outDir).BadInput($"{file} is not a valid trial file (testAccuracy is 5, outside [0, 1]); restore it, or delete it and run the comparison's compare command again, which trains that trial anew.");
+        var again = Cli.RunWide(Small(outDir, "relu,tanh")).Ok();
+        Assert.Contains("Trained 1 trial(s), skipped 3 already finished.", again.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("216", again.Out, StringComparison.Ordinal);
+        Cli.RunWide("report", outDir).Ok();
+    }
+
+    [Fact]
+    public void The_docs_say_what_the_dead_unit_detector_measures()
+    {
+        // They said "f′ = 0 on every sample"; DeadUnitDetector.FromPreActivations also needs the output to be 0.
+        string docs = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "docs");
+        string experiments = File.ReadAllText(Path.Combine(docs, "experiments.md"));
+        Assert.DoesNotContain("`DeadUnitDetector.FromPreActivations`: f′ = 0 on every sample", experiments, StringComparison.Ordinal);
+        Assert.Contains("f = 0 and f′ = 0 on every sample", experiments, StringComparison.Ordinal);
+        Assert.Contains("binary_step", experiments, StringComparison.Ordinal);
+        Assert.Contains("almost everywhere", File.ReadAllText(Path.Combine(docs, "diagnostics.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void More_samples_than_a_file_holds_are_refused()
+    {
+        // --samples 1000 on 120 rows used the 120, while the key recorded 1000.
+        string csv = _dir.XorCsv(), outDir = _dir.File("many");
+        Cli.Run("compare", "--data", csv, "--samples", "1000", "--out", outDir)
+            .BadInput($"--samples 1000 is more than the 120 rows of '{csv}'; give --samples 120 or fewer, or --samples 0 for all of them.");
+        Assert.False(Directory.Exists(outDir));
+        Cli.RunWide("compare", "--data", csv, "--samples", "120", "--activations", "relu", "--seeds", "1", "--epochs", "1", "--hidden", "4", "--out", outDir).Ok();
+        Assert.Contains("0 = all; more than the data holds is refused)", Cli.RunWide("compare", "--help").Ok().Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_damaged_manifest_says_which_file_and_how_to_recover_and_that_works()
+    {
+        // It printed the JSON parser's own message ("… LineNumber: 3 | BytePositionInLine: 0.").
+        string outDir = _dir.File("damaged");
+        string[] compare = Small(outDir, "relu,tanh");
+        Cli.RunWide(compare).Ok();
+        string manifest = Path.Combine(outDir, "experiment.json");
+        File.WriteAllText(manifest, File.ReadAllText(manifest)[..40]);
+        var r = Cli.Run("report", outDir).BadInput($"{manifest} is damaged (not valid JSON at line ");
+        Assert.Contains($"the trials in '{Path.Combine(outDir, "trials")}' are separate files that it does not affect: restore experiment.json from a copy, or delete it and run the same actkit compare command into the folder again", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("BytePositionInLine", r.Err, StringComparison.Ordinal);
+        Cli.Run(compare).BadInput($"{manifest} is damaged");
+
+        File.Delete(manifest);
+        Assert.Contains("Trained 0 trial(s), skipped 4 already finished.", Cli.RunWide(compare).Ok().Err, StringComparison.Ordinal);
+        Assert.True(File.Exists(manifest));
+    }
+
+    [Fact]
+    public void Fractional_labels_say_that_a_comparison_needs_class_labels()
+    {
+        string csv = _dir.File("target.csv");
+        File.WriteAllLines(csv, ["a,b,y", .. Enumerable.Range(0, 60).Select(i => FormattableString.Invariant($"{i * 0.1},{i % 7},{(i + 1) * 0.0081:0.####}"))]);
+        Cli.Run("compare", "--data", csv, "--out", _dir.File("reg"))
+            .BadInput("target.csv, line 2: label '0.0081' is not a class index (0, 1, 2, … below 65,536); a comparison ranks by test accuracy, so the last column must hold class labels (names, or indices 0, 1, 2, …): for a numeric target (regression) train each activation with actkit train, which reads one as regression.");
+    }
+
+    [Theory]
+    [InlineData("elu(alpha=2),elu(2)", "'elu(alpha=2)' and 'elu(2)' are the same contender (elu(alpha=2)) in the activation list; give it once.")]
+    [InlineData("relu,tanh,relu", "'relu' appears more than once in the activation list.")]
+    public void One_contender_spelt_twice_names_both_spellings(string list, string message) =>
+        Cli.Run("compare", "--activations", list, "--out", _dir.File("twice")).BadInput(message);
+}
