@@ -147,4 +147,44 @@ public sealed partial class ExperimentReviewTests : IDisposable
     [InlineData("relu,tanh,relu", "'relu' appears more than once in the activation list.")]
     public void One_contender_spelt_twice_names_both_spellings(string list, string message) =>
         Cli.Run("compare", "--activations", list, "--out", _dir.File("twice")).BadInput(message);
+
+    [Fact]
+    public void Undefined_numbers_are_null_in_json_and_a_fast_epoch_time_is_not_zero()
+    {
+        // pValue, margin, ci95Low/High and meanEpochsToTarget came out as the string "NaN" while runnerUp was null.
+        string outDir = _dir.File("json");
+        var r = Cli.RunWide(Small(outDir, "relu,tanh", "1", "--json")).Ok();
+        using var json = JsonDocument.Parse(r.Out);
+        var root = json.RootElement;
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("pValue").ValueKind);
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("margin").ValueKind);
+        foreach (var row in root.GetProperty("ranking").EnumerateArray())
+        {
+            foreach (string name in new[] { "stdAccuracy", "ci95Low", "ci95High" }) Assert.Equal(JsonValueKind.Null, row.GetProperty(name).ValueKind);
+            Assert.Equal(JsonValueKind.Number, row.GetProperty("meanAccuracy").ValueKind);
+            Assert.Equal(JsonValueKind.Number, row.GetProperty("secondsPerEpoch").ValueKind);
+        }
+
+        Assert.DoesNotContain("\"NaN\"", r.Out, StringComparison.Ordinal);
+
+        // One contender: no runner-up, no margin; a target no seed reached: no mean epochs.
+        using var one = JsonDocument.Parse(Cli.RunWide(Small(_dir.File("one"), "relu", "2", "--json", "--target", "1")).Ok().Out);
+        Assert.Equal(JsonValueKind.Null, one.RootElement.GetProperty("runnerUp").ValueKind);
+        Assert.Equal(JsonValueKind.Null, one.RootElement.GetProperty("margin").ValueKind);
+        Assert.Equal(JsonValueKind.Null, one.RootElement.GetProperty("ranking")[0].GetProperty("meanEpochsToTarget").ValueKind);
+
+        // A diverged contender has no accuracy: null, per seed too.
+        var diverged = Cli.RunWide("compare", "--data", "moons", "--samples", "200", "--activations", "relu,tanh", "--hidden", "8,8", "--seeds", "2",
+            "--epochs", "3", "--batch", "16", "--lr", "1e8", "--optimizer", "sgd", "--threads", "1", "--out", _dir.File("diverged"), "--json").Ok();
+        using var d = JsonDocument.Parse(diverged.Out);
+        var relu = d.RootElement.GetProperty("ranking").EnumerateArray().Single(e => e.GetProperty("activation").GetString() == "relu");
+        Assert.Equal(JsonValueKind.Null, relu.GetProperty("meanAccuracy").ValueKind);
+        Assert.All(relu.GetProperty("accuracies").EnumerateArray(), a => Assert.Equal(JsonValueKind.Null, a.ValueKind));
+
+        // The table's s/epoch has three significant digits: a tiny network's epoch read 0.000.
+        var table = Cli.RunWide("report", outDir).Ok();
+        var rows = table.Lines.Where(l => RankRow().IsMatch(l)).ToArray();
+        Assert.All(rows, l => Assert.DoesNotContain(" 0.000 ", l, StringComparison.Ordinal));
+        Assert.All(rows, l => Assert.Matches(@"\s(0\.0*[1-9]\d\d|[1-9][\d.]*)\s+\d+\.\d%\s+\d+\.\d%\s+0$", l));
+    }
 }

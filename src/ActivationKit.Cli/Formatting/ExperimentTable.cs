@@ -24,7 +24,7 @@ public static class ExperimentTable
             double.IsNaN(r.CiLow) ? "—" : $"{Pct(r.CiLow)} – {Pct(r.CiHigh)}",
             N(r.MeanLoss, "0.0000"),
             $"{r.ReachedTarget}/{r.Seeds}" + (double.IsNaN(r.MeanEpochsToTarget) ? string.Empty : $" ({N(r.MeanEpochsToTarget, "0.#")})"),
-            N(r.SecondsPerEpoch, "0.000"),
+            ExperimentSummary.FormatSeconds(r.SecondsPerEpoch),
             Pct(r.DeadFraction),
             Pct(r.SaturatedFraction),
             r.Diverged.ToString(CultureInfo.InvariantCulture),
@@ -40,7 +40,11 @@ public static class ExperimentTable
         writer.Flush();
     }
 
-    /// <summary>Writes the summary as JSON.</summary>
+    /// <summary>
+    /// Writes the summary as JSON. A number that is undefined — the p-value where no test is possible, the margin with
+    /// one contender, the spread and interval of one seed, the mean epochs to the target when no seed reached it, what a
+    /// diverged trial has no value for — is null, as runnerUp is without a runner-up; it used to be the string "NaN".
+    /// </summary>
     public static void WriteJson(TextWriter writer, ExperimentSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
@@ -62,8 +66,8 @@ public static class ExperimentTable
             else json.WriteNull("winner");
             if (summary.RunnerUp is { } r) json.WriteString("runnerUp", r);
             else json.WriteNull("runnerUp");
-            JsonOut.Number(json, "margin", summary.Margin);
-            JsonOut.Number(json, "pValue", summary.PValue);
+            Number(json, "margin", summary.Margin);
+            Number(json, "pValue", summary.PValue);
             json.WriteBoolean("distinguishable", summary.Distinguishable);
             json.WriteString("verdict", summary.Verdict());
             json.WriteStartArray("ranking");
@@ -74,19 +78,19 @@ public static class ExperimentTable
                 json.WriteString("activation", row.Label);
                 json.WriteString("init", row.Init);
                 json.WriteNumber("seeds", row.Seeds);
-                JsonOut.Number(json, "meanAccuracy", row.MeanAccuracy);
-                JsonOut.Number(json, "stdAccuracy", row.StdAccuracy);
-                JsonOut.Number(json, "ci95Low", row.CiLow);
-                JsonOut.Number(json, "ci95High", row.CiHigh);
-                JsonOut.Number(json, "meanLoss", row.MeanLoss);
+                Number(json, "meanAccuracy", row.MeanAccuracy);
+                Number(json, "stdAccuracy", row.StdAccuracy);
+                Number(json, "ci95Low", row.CiLow);
+                Number(json, "ci95High", row.CiHigh);
+                Number(json, "meanLoss", row.MeanLoss);
                 json.WriteNumber("reachedTarget", row.ReachedTarget);
-                JsonOut.Number(json, "meanEpochsToTarget", row.MeanEpochsToTarget);
-                JsonOut.Number(json, "secondsPerEpoch", row.SecondsPerEpoch);
-                JsonOut.Number(json, "deadFraction", row.DeadFraction);
-                JsonOut.Number(json, "saturatedFraction", row.SaturatedFraction);
+                Number(json, "meanEpochsToTarget", row.MeanEpochsToTarget);
+                Number(json, "secondsPerEpoch", row.SecondsPerEpoch);
+                Number(json, "deadFraction", row.DeadFraction);
+                Number(json, "saturatedFraction", row.SaturatedFraction);
                 json.WriteNumber("diverged", row.Diverged);
                 json.WriteStartArray("accuracies");
-                foreach (double a in row.Accuracies) JsonOut.Number(json, a);
+                foreach (double a in row.Accuracies) Number(json, a);
                 json.WriteEndArray();
                 json.WriteEndObject();
             }
@@ -94,6 +98,19 @@ public static class ExperimentTable
             json.WriteEndArray();
             json.WriteEndObject();
         });
+    }
+
+    /// <summary>A number, null when it is undefined (NaN), or JsonOut's string for ±∞ (a loss can be infinite).</summary>
+    private static void Number(Utf8JsonWriter json, string name, double value)
+    {
+        json.WritePropertyName(name);
+        Number(json, value);
+    }
+
+    private static void Number(Utf8JsonWriter json, double value)
+    {
+        if (double.IsNaN(value)) json.WriteNullValue();
+        else JsonOut.Number(json, value);
     }
 
     private static string Pct(double v) => double.IsNaN(v) ? "—" : (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
