@@ -136,7 +136,7 @@ public static class CliApp
             .WithDescription("Train the same network once per activation and seed; rank the activations by test accuracy.")
             .WithExample("compare")
             .WithExample("compare", "--data", "fashion-mnist", "--activations", "relu,gelu,tanh", "--hidden", "128", "--epochs", "5", "--samples", "6000")
-            .WithExample("compare", "--activations", "relu,leaky_relu(0.2),sigmoid@zeros", "--seeds", "5", "--out", "results/")
+            .WithExample("compare", "--activations", "'relu,leaky_relu(0.2),sigmoid@zeros'", "--seeds", "5", "--out", "results/")
             .WithExample("compare", "--shard", "0/4", "--out", "results/")
             .WithExample("compare", "--json");
 
@@ -150,7 +150,7 @@ public static class CliApp
         config.AddCommand<PlotCommand>("plot")
             .WithDescription("Plot functions (and derivatives) in the terminal, or to a PNG/SVG file; --all draws a gallery.")
             .WithExample("plot", "relu", "gelu", "--grad")
-            .WithExample("plot", "leaky_relu(0.2)", "elu", "--range", "-3:3", "--out", "rectifiers.png")
+            .WithExample("plot", "'leaky_relu(0.2)'", "elu", "--range", "-3:3", "--out", "rectifiers.png")
             .WithExample("plot", "tanh", "--grad", "--out", "tanh.svg")
             .WithExample("plot", "--all", "--out", "gallery.png")
             .WithExample("plot", "--histograms", "results/", "--activation", "relu", "--layer", "1", "--out", "relu-layer1.png")

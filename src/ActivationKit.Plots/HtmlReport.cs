@@ -65,8 +65,9 @@ public static class HtmlReport
         }
 
         sb.Append("</tbody>\n</table>\n");
-        sb.Append("<p>Winner vs runner-up: margin ").Append(double.IsNaN(summary.Margin) ? "—" : $"{N(summary.Margin * 100, "0.##")} points")
-          .Append(", Welch's t-test p = ").Append(summary.PValue < 1e-4 ? ChartText.Number(summary.PValue, 2) : N(summary.PValue, "0.####")).Append(summary.Distinguishable ? " (distinguishable at 0.05)" : " (not distinguishable at 0.05)").Append(".</p>\n");
+        // The verdict the text report prints: it says when the t-test is undefined (one seed, no spread) instead of
+        // "p = — (not distinguishable at 0.05)", and warns about a small test split.
+        sb.Append("<p>").Append(E(summary.Verdict())).Append("</p>\n");
 
         if (summary.Ranking.Count > 0)
         {
