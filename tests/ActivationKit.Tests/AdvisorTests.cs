@@ -707,6 +707,9 @@ public class AdvisorTests
 
     [Theory]
     [InlineData("he_magic", "Layer 1: Unknown initialiser 'he_magic' (valid: auto, zeros, constant(c)")]
+    [InlineData("he_normall", "Layer 1: Unknown initialiser 'he_normall'. Did you mean 'he_normal'? (valid: auto, zeros")]
+    [InlineData("xavier_unifrom", "Layer 1: Unknown initialiser 'xavier_unifrom'. Did you mean 'glorot_uniform'? (valid:")]
+    [InlineData("orthogonl", "Layer 1: Unknown initialiser 'orthogonl'. Did you mean 'orthogonal'? (valid:")]
     [InlineData("normal(x)", "Layer 1: Malformed initialiser 'normal(x)'")]
     [InlineData("he_normal(2)", "Layer 1: Initialiser 'he_normal(2)' takes no value.")]
     [InlineData("normal(-1)", "Layer 1: Initialiser 'normal(-1)': the scale must be ≥ 0.")]

@@ -151,6 +151,28 @@ public static class InitializerSpec
     /// <summary>The scale of a bare <c>uniform</c> (half-width) or <c>normal</c> (standard deviation), as the engine draws it.</summary>
     public const double DefaultScale = 0.05;
 
+    /// <summary>
+    /// The names an initialiser spec may start with, for the "did you mean" of a typo (after xavier → glorot and
+    /// kaiming → he, so those spellings are suggested as glorot_… and he_…).
+    /// </summary>
+    private static readonly string[] InitialiserNames = ["auto", "zeros", "constant", "uniform", "normal", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_uniform", "lecun_normal", "orthogonal"];
+
+    /// <summary>"Unknown initialiser 'he_normall'. Did you mean 'he_normal'? (valid: …)", or without the question when nothing is close.</summary>
+    private static string UnknownInitialiser(string spec, string name)
+    {
+        int reach = Spelling.Reach(name);
+        var close = InitialiserNames
+            .Select(n => (Name: n, Distance: Spelling.DistanceOrPrefix(name, n)))
+            .Where(t => t.Distance <= reach)
+            .OrderBy(t => t.Distance).ThenBy(t => t.Name, StringComparer.Ordinal)
+            .Take(3)
+            .Select(t => $"'{t.Name}'")
+            .ToList();
+        return close.Count > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"Unknown initialiser '{spec}'. Did you mean {string.Join(", ", close)}? (valid: {Valid}).")
+            : string.Create(CultureInfo.InvariantCulture, $"Unknown initialiser '{spec}' (valid: {Valid}).");
+    }
+
     /// <summary>The names, as the error message lists them.</summary>
     public const string Valid = "auto, zeros, constant(c), uniform(a), normal(std), glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, orthogonal; xavier = glorot, kaiming = he, and he, glorot or lecun alone is the normal variant";
 
@@ -189,7 +211,7 @@ public static class InitializerSpec
             "gaussian" or "normal" => "normal",
             "he" or "glorot" or "lecun" => s + "_normal",
             "auto" or "uniform" or "glorot_uniform" or "glorot_normal" or "he_uniform" or "he_normal" or "lecun_uniform" or "lecun_normal" or "orthogonal" => s,
-            _ => throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown initialiser '{spec}' (valid: {Valid})."), nameof(spec)),
+            _ => throw new ArgumentException(UnknownInitialiser(spec, s), nameof(spec)),
         };
         bool takesValue = name is "constant" or "uniform" or "normal";
         if (!takesValue && value is not null) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Initialiser '{spec}' takes no value."), nameof(spec));
