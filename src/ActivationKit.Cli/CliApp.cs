@@ -20,7 +20,6 @@ public static class CliApp
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(consoles);
-        ActivationKit.Catalog.ActivationCatalog.UnknownNameHint = "'actkit list' shows them all";
         var app = new CommandApp();
         app.Configure(config => Configure(config, consoles, validateExamples, args));
         try
@@ -549,6 +548,11 @@ internal static partial class ErrorReporter
             .ToList();
     }
 
-    /// <summary>The message without .NET's " (Parameter 'x')" suffix (<see cref="ExceptionMessages.WithoutParameterName"/>).</summary>
-    internal static string Message(Exception ex) => ex is ArgumentException a ? ExceptionMessages.WithoutParameterName(a) : ex.Message;
+    /// <summary>
+    /// The message without .NET's " (Parameter 'x')" suffix (<see cref="ExceptionMessages.WithoutParameterName"/>), and
+    /// with the catalog's pointer for library users (ActivationCatalog.Names) replaced by the tool's `actkit list`.
+    /// </summary>
+    internal static string Message(Exception ex)
+        => (ex is ArgumentException a ? ExceptionMessages.WithoutParameterName(a) : ex.Message)
+            .Replace(ActivationKit.Catalog.ActivationCatalog.UnknownNameHint, "'actkit list' shows them all", StringComparison.Ordinal);
 }

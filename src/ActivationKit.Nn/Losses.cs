@@ -182,7 +182,7 @@ public static class Losses
 
                 // Outside [0, 1] the value is no loss at all (it goes negative, without bound): refused, not trained on
                 // (exploratory NN tester's finding F2). Rows are counted in the batch given, from 1, as Dataset counts them.
-                if (!(t >= 0 && t <= 1)) throw new ArgumentException($"{Name}: row {(i / columns) + 1} of the batch has the target {target[i]}{(columns > 1 ? $" in column {(i % columns) + 1}" : string.Empty)}, outside [0, 1]; binary cross-entropy takes 0/1 labels or probabilities.", nameof(target));
+                if (!(t >= 0 && t <= 1)) throw new ArgumentException($"{Name}: row {(i / columns) + 1} of the batch has the target {target[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}{(columns > 1 ? $" in column {(i % columns) + 1}" : string.Empty)}, outside [0, 1]; binary cross-entropy takes 0/1 labels or probabilities.", nameof(target));
                 double e = Math.Exp(-Math.Abs(z));
 
                 // max(z,0) − z·t + log(1 + e^{−|z|}) never overflows; sigmoid via e^{−|z|} never overflows either.
@@ -249,7 +249,7 @@ public static class Losses
                         double t = target[(r * columns) + j];
                         if (!(t >= 0 && t <= 1))
                         {
-                            throw new ArgumentException($"cross_entropy: row {r + 1} of the batch has the target {target[(r * columns) + j]} in column {j + 1}, outside [0, 1]; probability targets are a distribution over the {columns} classes.", nameof(target));
+                            throw new ArgumentException($"cross_entropy: row {r + 1} of the batch has the target {target[(r * columns) + j].ToString(System.Globalization.CultureInfo.InvariantCulture)} in column {j + 1}, outside [0, 1]; probability targets are a distribution over the {columns} classes.", nameof(target));
                         }
 
                         rowSum += t;
@@ -258,7 +258,7 @@ public static class Losses
 
                     if (Math.Abs(rowSum - 1) > ProbabilityRowTolerance)
                     {
-                        throw new ArgumentException($"cross_entropy: row {r + 1} of the batch has probability targets that sum to {rowSum:G6}, not 1; give one class index per row or a distribution over the {columns} classes.", nameof(target));
+                        throw new ArgumentException($"cross_entropy: row {r + 1} of the batch has probability targets that sum to {rowSum.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}, not 1; give one class index per row or a distribution over the {columns} classes.", nameof(target));
                     }
                 }
 

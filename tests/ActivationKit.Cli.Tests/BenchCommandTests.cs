@@ -2,6 +2,10 @@ using System.Text.Json;
 
 namespace ActivationKit.Cli.Tests;
 
+// bench sets the process-wide KernelOptions (streaming threshold, threads) for its run and restores them; tests that
+// run bench with those options, or assert the defaults afterwards, share one collection so xunit never runs them at
+// once (BenchCommandTests' "restores it" had failed while PluralTests' bench --streaming 1 was running).
+[Collection(KernelOptionsCollection.Name)]
 public class BenchCommandTests
 {
     [Fact]

@@ -1,6 +1,10 @@
 namespace ActivationKit.Cli.Tests;
 
+// bench sets the process-wide KernelOptions (streaming threshold, threads) for its run and restores them; tests that
+// run bench with those options, or assert the defaults afterwards, share one collection so xunit never runs them at
+// once (BenchCommandTests' "restores it" had failed while PluralTests' bench --streaming 1 was running).
 /// <summary>Counts of one are said in the singular ("1 rows" in accuracy's header; exploratory CLI tester's F15).</summary>
+[Collection(KernelOptionsCollection.Name)]
 public class PluralTests
 {
     [Fact]

@@ -94,6 +94,12 @@ public sealed record ExperimentSummary
         return $"{outcome} The test split has only {TestSamples} sample{(TestSamples == 1 ? string.Empty : "s")} (fewer than {SmallTestSplit}), so a test accuracy moves in steps of {step} points; a larger test split (more --samples or rows) gives finer ones.";
     }
 
+    /// <summary>A number in the invariant culture (the libraries may run under any culture; actkit runs invariant).</summary>
+    private static string Inv(double v, string format) => v.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>"p = 0.0123", or "p &lt; 0.0001" where four decimals would print 0.</summary>
+    private string PText() => PValue < 0.00005 ? "p < 0.0001" : $"p = {Inv(PValue, "0.####")}";
+
     private string Outcome()
     {
         if (Ranking.Count == 0) return "No finished trials yet.";
@@ -115,13 +121,13 @@ public sealed record ExperimentSummary
             // Said as the ranking decided it: by the lower test loss, or — when the losses are equal too (e.g. both
             // networks initialised to zeros learn the same thing) — by nothing but the order of the names.
             var r = Ranking[1];
-            string tie = $"{w.Label} and {r.Label} tie on mean test accuracy ({w.MeanAccuracy * 100:0.0}%)";
+            string tie = $"{w.Label} and {r.Label} tie on mean test accuracy ({Inv(w.MeanAccuracy * 100, "0.0")}%)";
             return w.MeanLoss == r.MeanLoss
                 ? $"{tie} and on mean test loss ({Loss(w.MeanLoss, r.MeanLoss).A}): nothing tells them apart, and {w.Label} is listed first by name only.{after}"
                 : $"{tie}; with mean test loss {Loss(w.MeanLoss, r.MeanLoss).A} vs {Loss(w.MeanLoss, r.MeanLoss).B}, {w.Label} ranks first on lower test loss.{after}";
         }
 
-        string margin = $"{Margin * 100:0.##} accuracy points";
+        string margin = $"{Inv(Margin * 100, "0.##")} accuracy points";
         var runnerUp = Ranking[1];
         if (w.Seeds < 2 || runnerUp.Seeds < 2)
         {
@@ -138,8 +144,8 @@ public sealed record ExperimentSummary
         }
 
         return Distinguishable
-            ? $"{w.Label} wins by {margin} over {RunnerUp} (Welch's t-test p = {PValue:0.####}: distinguishable at 0.05).{after}"
-            : $"{w.Label} leads {RunnerUp} by {margin}, but they are not distinguishable (Welch's t-test p = {PValue:0.####} ≥ 0.05): more seeds, or call it a tie.{after}";
+            ? $"{w.Label} wins by {margin} over {RunnerUp} (Welch's t-test {PText()}: distinguishable at 0.05).{after}"
+            : $"{w.Label} leads {RunnerUp} by {margin}, but they are not distinguishable (Welch's t-test {PText()} ≥ 0.05): more seeds, or call it a tie.{after}";
     }
 
     /// <summary>Two losses with the fewest decimals (4 at least) that show them different when they are.</summary>

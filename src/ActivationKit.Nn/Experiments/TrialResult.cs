@@ -103,8 +103,8 @@ public sealed record TrialResult
 
     /// <summary>
     /// The first value no run can have written, said as "testAccuracy is 5, outside [0, 1]", or null when every value is
-    /// possible: accuracies and fractions outside [0, 1], a negative loss, sample count or time, NaN where only a
-    /// diverged trial has it (test accuracy and loss, dead and saturated fractions), epochs outside 1…the comparison's
+    /// possible: accuracies and fractions outside [0, 1], a negative loss, sample count or time, a NaN test accuracy
+    /// in a trial that did not diverge (NaN losses and detector fractions are possible without divergence), epochs outside 1…the comparison's
     /// (read from <see cref="ExperimentKey"/>) or out of order, a missing list. Files are written by the runner only,
     /// so such a value means a file was edited or damaged; the ranking must not average it in.
     /// </summary>
@@ -114,13 +114,16 @@ public sealed record TrialResult
         if (Curve is null) return "its curve is missing";
         if (Layers is null) return "its layers are missing";
         if (Index < 0) return $"index is {Index}, below 0";
-        if (Seed < 1) return "seed is 0, but seeds start at 1";
+        if (Seed < 1) return $"seed is {Seed}, but seeds start at 1";
         if (Fraction("testAccuracy", TestAccuracy, Diverged) is { } a) return a;
-        if (Loss("testLoss", TestLoss, Diverged) is { } l) return l;
+        // NaN is possible without divergence: divergence is judged on the training batches and the weights, and a
+        // finite network can still send a test row's logit to ±∞ (log-sum-exp then gives ∞ − ∞). Refusing it made a
+        // run write a file its own reader refused, and retrain it forever.
+        if (Loss("testLoss", TestLoss, nanAllowed: true) is { } l) return l;
         if (TestSamples < 0) return $"testSamples is {TestSamples}, below 0";
         if (!(SecondsPerEpoch >= 0) || double.IsInfinity(SecondsPerEpoch)) return $"secondsPerEpoch is {Text(SecondsPerEpoch)}, not a time";
-        if (Fraction("deadFraction", DeadFraction, Diverged) is { } d) return d;
-        if (Fraction("saturatedFraction", SaturatedFraction, Diverged) is { } s) return s;
+        if (Fraction("deadFraction", DeadFraction, nanAllowed: true) is { } d) return d;
+        if (Fraction("saturatedFraction", SaturatedFraction, nanAllowed: true) is { } s) return s;
         if (epochs is { } e && Curve.Count > e) return $"its curve has {Curve.Count} epochs, more than the comparison's {e}";
         if (EpochsToTarget is { } reached && (reached < 1 || reached > Curve.Count))
         {
@@ -147,7 +150,7 @@ public sealed record TrialResult
             if (layer is null) return "a layer of its diagnostics is missing";
             string at = $"layer {layer.Layer}";
             if (layer.Units < 1 || layer.Samples < 1) return $"{at} has {layer.Units} units and {layer.Samples} samples, not at least 1 of each";
-            if ((Fraction($"{at}: deadFraction", layer.DeadFraction, nanAllowed: false) ?? Fraction($"{at}: saturatedFraction", layer.SaturatedFraction, nanAllowed: false)) is { } bad) return bad;
+            if ((Fraction($"{at}: deadFraction", layer.DeadFraction, nanAllowed: true) ?? Fraction($"{at}: saturatedFraction", layer.SaturatedFraction, nanAllowed: true)) is { } bad) return bad;
             if (layer.HistogramCounts is null || layer.HistogramCounts.Any(c => c < 0)) return $"{at}: its histogram counts are missing or negative";
         }
 
@@ -159,7 +162,7 @@ public sealed record TrialResult
                 string at = $"timeline layer {layer.Layer}";
                 if (c is null || c.Counts is null || c.Counts.Any(n => n < 0) || c.NonFinite < 0) return $"{at}: a checkpoint's counts are missing or negative";
                 if (c.Epoch < 0 || c.Epoch > (epochs ?? int.MaxValue)) return $"{at}: checkpoint epoch {c.Epoch} is outside 0…{epochs}";
-                if ((Fraction($"{at} epoch {c.Epoch}: deadFraction", c.DeadFraction, nanAllowed: false) ?? Fraction($"{at} epoch {c.Epoch}: saturatedFraction", c.SaturatedFraction, nanAllowed: false)) is { } bad) return bad;
+                if ((Fraction($"{at} epoch {c.Epoch}: deadFraction", c.DeadFraction, nanAllowed: true) ?? Fraction($"{at} epoch {c.Epoch}: saturatedFraction", c.SaturatedFraction, nanAllowed: true)) is { } bad) return bad;
             }
         }
 

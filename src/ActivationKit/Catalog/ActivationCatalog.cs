@@ -114,10 +114,10 @@ public static class ActivationCatalog
     }
 
     /// <summary>
-    /// Where an unknown name's message sends the reader: the library's own list by default; the actkit tool, whose
-    /// users cannot call the API, sets its `actkit list` instead once at start-up.
+    /// Where an unknown name's message sends the reader (the library's own list). The actkit tool, whose users cannot
+    /// call the API, puts its `actkit list` in its place when it prints the message; the library's text never changes.
     /// </summary>
-    internal static string UnknownNameHint { get; set; } = "ActivationCatalog.Names lists them all";
+    internal const string UnknownNameHint = "ActivationCatalog.Names lists them all";
 
     /// <summary>
     /// The shared creation step; <paramref name="nameArgument"/> and <paramref name="parametersArgument"/> are the public

@@ -765,6 +765,17 @@ public sealed class ExperimentTests : IDisposable
     public void Epoch_times_are_shown_with_three_significant_digits(double seconds, string text) =>
         Assert.Equal(text, ExperimentSummary.FormatSeconds(seconds));
 
+    [Fact]
+    public void A_finished_trial_may_have_a_NaN_test_loss_and_NaN_fractions_without_diverging()
+    {
+        // Divergence is judged on training batches and weights; a finite network can still overflow a test logit, so a
+        // run can write testLoss NaN in a trial that did not diverge, and its reader must take it (it had refused it,
+        // and every resume trained the trial again to the same NaN).
+        var m = Manifest(Tiny("relu"));
+        var t = Trial(m, "relu", 1, 0.8, 0.5) with { TestLoss = double.NaN, DeadFraction = double.NaN, SaturatedFraction = double.NaN };
+        Assert.Null(t.ImpossibleValue());
+    }
+
     [Theory]
     [InlineData("\"testAccuracy\": 5,", "testAccuracy is 5, outside [0, 1]")]
     [InlineData("\"testAccuracy\": \"NaN\",", "testAccuracy is NaN, which only a diverged trial records")]
