@@ -224,7 +224,13 @@ public sealed record ExperimentSummary
     {
         var times = trials.SelectMany(t => t.Curve.Count > 1 ? t.Curve.Skip(1) : t.Curve)
             .Select(p => p.Seconds).Where(s => s >= 0 && double.IsFinite(s)).Order().ToArray();
-        if (times.Length == 0) return trials.Average(t => t.SecondsPerEpoch);
+        if (times.Length == 0)
+        {
+            // Files without per-epoch times keep their recorded means; a contender whose every seed diverged in its
+            // first epoch has no curve and a recorded 0, which is no time at all ("—", null), not 0 s.
+            var recorded = trials.Where(t => t.SecondsPerEpoch > 0).ToArray();
+            return recorded.Length == 0 ? double.NaN : recorded.Average(t => t.SecondsPerEpoch);
+        }
         int half = times.Length / 2;
         return times.Length % 2 == 1 ? times[half] : (times[half - 1] + times[half]) / 2;
     }

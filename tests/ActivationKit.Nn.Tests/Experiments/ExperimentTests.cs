@@ -749,6 +749,9 @@ public sealed class ExperimentTests : IDisposable
         var ms = Manifest(single);
         Assert.Equal(0.004, ExperimentSummary.Create(ms, [Trial(ms, "relu", 1, 0.8, 0.5) with { Curve = Curve(0.004) }]).Ranking[0].SecondsPerEpoch);
         Assert.Equal(0.25, ExperimentSummary.Create(ms, [Trial(ms, "relu", 1, 0.8, 0.5) with { SecondsPerEpoch = 0.25 }]).Ranking[0].SecondsPerEpoch);
+
+        // Every seed diverged in its first epoch: no curve, a recorded 0, so no time (it had shown 0 s/epoch).
+        Assert.True(double.IsNaN(ExperimentSummary.Create(ms, [Trial(ms, "relu", 1, double.NaN, double.NaN, diverged: true) with { Curve = [], SecondsPerEpoch = 0 }]).Ranking[0].SecondsPerEpoch));
     }
 
     [Theory]
