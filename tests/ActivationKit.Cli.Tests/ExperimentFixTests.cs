@@ -179,6 +179,12 @@ public sealed class ExperimentFixTests : IDisposable
         var r = Cli.RunWide("report", folder).Ok();
         Assert.Contains("Data: fashion-mnist; network 128×64;", r.Out, StringComparison.Ordinal);
         Assert.Contains("12 of 12 trials", r.Out, StringComparison.Ordinal);
+
+        // The full-data run of docs/experiments.md (engine version 5) reports as the doc's table says.
+        string full = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "docs", "results", "fashion-mnist-full");
+        r = Cli.RunWide("report", full).Ok();
+        Assert.Contains("40 of 40 trials", r.Out, StringComparison.Ordinal);
+        Assert.Contains("elu leads relu by 0.29 accuracy points", r.Out, StringComparison.Ordinal);
     }
 
     private static TrialResult DivergedAtOnce()
