@@ -66,8 +66,8 @@ public static class ExperimentTable
             else json.WriteNull("winner");
             if (summary.RunnerUp is { } r) json.WriteString("runnerUp", r);
             else json.WriteNull("runnerUp");
-            Number(json, "margin", summary.Margin);
-            Number(json, "pValue", summary.PValue);
+            JsonOut.NumberOrNull(json, "margin", summary.Margin);
+            JsonOut.NumberOrNull(json, "pValue", summary.PValue);
             json.WriteBoolean("distinguishable", summary.Distinguishable);
             json.WriteString("verdict", summary.Verdict());
             json.WriteStartArray("ranking");
@@ -78,19 +78,19 @@ public static class ExperimentTable
                 json.WriteString("activation", row.Label);
                 json.WriteString("init", row.Init);
                 json.WriteNumber("seeds", row.Seeds);
-                Number(json, "meanAccuracy", row.MeanAccuracy);
-                Number(json, "stdAccuracy", row.StdAccuracy);
-                Number(json, "ci95Low", row.CiLow);
-                Number(json, "ci95High", row.CiHigh);
-                Number(json, "meanLoss", row.MeanLoss);
+                JsonOut.NumberOrNull(json, "meanAccuracy", row.MeanAccuracy);
+                JsonOut.NumberOrNull(json, "stdAccuracy", row.StdAccuracy);
+                JsonOut.NumberOrNull(json, "ci95Low", row.CiLow);
+                JsonOut.NumberOrNull(json, "ci95High", row.CiHigh);
+                JsonOut.NumberOrNull(json, "meanLoss", row.MeanLoss);
                 json.WriteNumber("reachedTarget", row.ReachedTarget);
-                Number(json, "meanEpochsToTarget", row.MeanEpochsToTarget);
-                Number(json, "secondsPerEpoch", row.SecondsPerEpoch);
-                Number(json, "deadFraction", row.DeadFraction);
-                Number(json, "saturatedFraction", row.SaturatedFraction);
+                JsonOut.NumberOrNull(json, "meanEpochsToTarget", row.MeanEpochsToTarget);
+                JsonOut.NumberOrNull(json, "secondsPerEpoch", row.SecondsPerEpoch);
+                JsonOut.NumberOrNull(json, "deadFraction", row.DeadFraction);
+                JsonOut.NumberOrNull(json, "saturatedFraction", row.SaturatedFraction);
                 json.WriteNumber("diverged", row.Diverged);
                 json.WriteStartArray("accuracies");
-                foreach (double a in row.Accuracies) Number(json, a);
+                foreach (double a in row.Accuracies) JsonOut.NumberOrNull(json, a);
                 json.WriteEndArray();
                 json.WriteEndObject();
             }
@@ -98,19 +98,6 @@ public static class ExperimentTable
             json.WriteEndArray();
             json.WriteEndObject();
         });
-    }
-
-    /// <summary>A number, null when it is undefined (NaN), or JsonOut's string for ±∞ (a loss can be infinite).</summary>
-    private static void Number(Utf8JsonWriter json, string name, double value)
-    {
-        json.WritePropertyName(name);
-        Number(json, value);
-    }
-
-    private static void Number(Utf8JsonWriter json, double value)
-    {
-        if (double.IsNaN(value)) json.WriteNullValue();
-        else JsonOut.Number(json, value);
     }
 
     private static string Pct(double v) => double.IsNaN(v) ? "—" : (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";

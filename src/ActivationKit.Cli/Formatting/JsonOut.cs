@@ -36,6 +36,23 @@ public static class JsonOut
         else json.WriteStringValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
     }
 
+    /// <summary>
+    /// A number, or null where it is undefined (NaN: a p-value with no test, the spread of one seed), and
+    /// <see cref="Number(Utf8JsonWriter, double)"/>'s string for ±∞ (a loss can be infinite).
+    /// </summary>
+    public static void NumberOrNull(Utf8JsonWriter json, string name, double value)
+    {
+        json.WritePropertyName(name);
+        NumberOrNull(json, value);
+    }
+
+    /// <summary>A number value, null for NaN, a string for ±∞.</summary>
+    public static void NumberOrNull(Utf8JsonWriter json, double value)
+    {
+        if (double.IsNaN(value)) json.WriteNullValue();
+        else Number(json, value);
+    }
+
     /// <summary>A float input (shortest float form, not the widened double's digits), or a string when not finite.</summary>
     public static void Float(Utf8JsonWriter json, string name, double value)
     {
