@@ -86,7 +86,9 @@ public sealed class ShowCommand(CliConsoles consoles) : Command<ShowCommand.Sett
         props.AddRow("Bounded", Describe.Bounded(info));
         props.AddRow("Saturating", Describe.YesNo(info.Saturating));
         props.AddRow("Backward from output", Describe.YesNo(f.SupportsBackwardFromOutput));
-        props.AddRow("Initialisation", Markup.Escape(Describe.Init(info) + (AtDefaults(f) || Describe.Number(InitGain.ForInit(f), 5) == Describe.Number(info.Gain, 5) ? string.Empty : $"; gain {Describe.Number(InitGain.ForInit(f), 5)} at {f}")));
+        // The instance's gain only where it reads differently from the catalog's (parameters away from the defaults).
+        string gain = AtDefaults(f) ? string.Empty : Describe.Number(InitGain.ForInit(f), 5);
+        props.AddRow("Initialisation", Markup.Escape(Describe.Init(info) + (gain.Length == 0 || gain == Describe.Number(info.Gain, 5) ? string.Empty : $"; gain {gain} at {f}")));
         props.AddRow("Zeros of f′", Markup.Escape(Describe.DerivativeZeros(info)));
         props.AddRow("Kinks / jumps", info.Kinks.Count == 0 ? "—" : string.Join(", ", info.Kinks.Select(k => Describe.Number(k))));
         if (info.PropertiesNote is { } note) props.AddRow("Note", Markup.Escape(note));
