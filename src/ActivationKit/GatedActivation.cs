@@ -35,11 +35,7 @@ public abstract class GatedActivation : Activation
     public override int OutputColumns(int columns)
     {
         if (columns < 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{Name}: columns must be ≥ 0, got {columns}."), nameof(columns));
-        if (columns % 2 != 0)
-        {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{Name}: columns must be even to split each row into halves [a | b], got {columns}."), nameof(columns));
-        }
-
+        if (columns % 2 != 0) ThrowOddRow(columns, columns);
         return columns / 2;
     }
 
