@@ -63,6 +63,18 @@ public sealed partial class ExperimentReviewTests : IDisposable
     }
 
     [Fact]
+    public void Compare_prints_the_initialisation_warnings_train_prints_once_per_contender()
+    {
+        // binary_step and tanh@zeros trained silently (train warns about both); relu has nothing to warn about.
+        var r = Cli.RunWide(Small(_dir.File("warned"), "relu,binary_step,tanh@zeros")).Ok();
+        var warnings = r.Err.Split('\n').Where(l => l.StartsWith("Warning: ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(1, warnings.Count(l => l.StartsWith("Warning: binary_step: Layer 0 (4 units, binary_step): binary_step's gradient is zero everywhere", StringComparison.Ordinal)));
+        Assert.Equal(1, warnings.Count(l => l.StartsWith("Warning: tanh@zeros: Layer 0 (4 units, tanh) is initialised with zeros", StringComparison.Ordinal)));
+        Assert.Equal(2, warnings.Length); // one hidden layer (layer 0); the output layer's zeros are not a symmetry problem
+        Assert.DoesNotContain(warnings, l => l.StartsWith("Warning: relu", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void One_seed_shows_no_spread()
     {
         // "82.0% ± 0.0%": the spread of one seed is not 0, it is not known.

@@ -104,6 +104,13 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         int total = config.Trials().Count(t => shard.Includes(t.Index));
         err.WriteLine($"Comparing {config.Activations.Count} activation(s) × {config.Seeds} seed(s) on {data.Identity} " +
             $"({data.Train.Rows} train / {data.Validation.Rows} validation / {data.Test.Rows} test){(shard.Count > 1 ? $", shard {shard}: {total} trial(s)" : string.Empty)}; results in {settings.Out}");
+        // What train prints for one network (a symmetric initialiser, a function that passes no gradient), once per
+        // contender: such a contender trains, but its place in the table says more about the set-up than the function.
+        foreach (var (contender, warnings) in ExperimentRunner.InitializationWarnings(config, data))
+        {
+            foreach (string warning in warnings) err.WriteLine($"Warning: {contender.Label}: {warning}");
+        }
+
         var outcome = ExperimentRunner.Run(config, data, settings.Out, new RunOptions
         {
             Shard = shard,

@@ -151,6 +151,34 @@ public static class ExperimentRunner
         return $"{basis};activation={spec.Contender.Activation};activation_init={spec.Contender.Init ?? "experiment"};seed={spec.Seed}";
     }
 
+    /// <summary>
+    /// The initialisation warnings of each contender's network (<see cref="Mlp.Initialize"/>: a symmetric initialiser on a
+    /// hidden layer, a function that passes no gradient), in contender order, contenders without any left out. They
+    /// depend on the functions, the initialisers and the widths, not on the seed, so one network per contender is built.
+    /// </summary>
+    public static IReadOnlyList<(Contender Contender, IReadOnlyList<string> Warnings)> InitializationWarnings(ExperimentConfig config, ExperimentData data)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(data);
+        var list = new List<(Contender, IReadOnlyList<string>)>();
+        foreach (var contender in config.Activations)
+        {
+            var (_, _, warnings) = Build(config, data, contender, seed: 1);
+            if (warnings.Count > 0) list.Add((contender, warnings));
+        }
+
+        return list;
+    }
+
+    /// <summary>A contender's network, initialised from <paramref name="seed"/>, with its initialiser and warnings.</summary>
+    private static (Mlp Net, Initializer Init, IReadOnlyList<string> Warnings) Build(ExperimentConfig config, ExperimentData data, Contender contender, ulong seed)
+    {
+        var init = Initializer.Parse(contender.Init ?? config.Init);
+        var net = Mlp.Build(data.Train.FeatureCount, config.Hidden, contender.Activation, data.Train.ClassCount);
+        var warnings = net.Initialize(init, seed);
+        return (net, init, warnings);
+    }
+
     /// <summary>Trains and measures one trial (no file is written).</summary>
     public static TrialResult RunTrial(ExperimentConfig config, ExperimentData data, TrialSpec spec, ExperimentManifest manifest, string key, int diagnosticSamples = 512)
     {
@@ -159,9 +187,7 @@ public static class ExperimentRunner
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(manifest);
         var train = data.Train;
-        var init = Initializer.Parse(spec.Contender.Init ?? config.Init);
-        var net = Mlp.Build(train.FeatureCount, config.Hidden, spec.Contender.Activation, train.ClassCount);
-        net.Initialize(init, spec.Seed);
+        var (net, init, _) = Build(config, data, spec.Contender, spec.Seed);
         string usedInit = init.Resolve(net.Layers[0].Activation).ToString();
         var heldOut = data.Validation;
         int probeRows = Math.Min(Math.Max(1, diagnosticSamples), heldOut.Rows);
