@@ -37,6 +37,10 @@ public sealed partial class ExperimentReviewTests : IDisposable
         var inits = json.RootElement.GetProperty("ranking").EnumerateArray().ToDictionary(e => e.GetProperty("activation").GetString()!, e => e.GetProperty("init").GetString());
         Assert.Equal("auto (he_normal)", inits["relu"]);
         Assert.Equal("he_normal", inits["relu@he_normal"]);
+        // The same for scripts in two plain fields: what was asked for, and what the hidden layers got.
+        var ranking = json.RootElement.GetProperty("ranking").EnumerateArray().ToDictionary(e => e.GetProperty("activation").GetString()!);
+        Assert.Equal(("auto", "he_normal"), (ranking["relu"].GetProperty("initOption").GetString(), ranking["relu"].GetProperty("hiddenInit").GetString()));
+        Assert.Equal(("he_normal", "he_normal"), (ranking["relu@he_normal"].GetProperty("initOption").GetString(), ranking["relu@he_normal"].GetProperty("hiddenInit").GetString()));
 
         string html = _dir.File("dup2.html");
         Cli.RunWide("report", outDir, "--html", html).Ok();

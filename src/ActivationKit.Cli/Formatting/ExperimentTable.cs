@@ -77,6 +77,8 @@ public static class ExperimentTable
                 json.WriteNumber("rank", row.Rank);
                 json.WriteString("activation", row.Label);
                 json.WriteString("init", row.Init);
+                json.WriteString("initOption", row.InitOption);
+                json.WriteString("hiddenInit", row.HiddenInit);
                 json.WriteNumber("seeds", row.Seeds);
                 JsonOut.NumberOrNull(json, "meanAccuracy", row.MeanAccuracy);
                 JsonOut.NumberOrNull(json, "stdAccuracy", row.StdAccuracy);

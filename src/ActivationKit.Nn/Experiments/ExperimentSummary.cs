@@ -29,7 +29,14 @@ namespace ActivationKit.Nn.Experiments;
 public sealed record ContenderSummary(
     int Rank, string Label, string Init, int Seeds, double MeanAccuracy, double StdAccuracy, double CiLow, double CiHigh,
     double MeanLoss, int ReachedTarget, double MeanEpochsToTarget, double SecondsPerEpoch, double DeadFraction,
-    double SaturatedFraction, int Diverged, IReadOnlyList<double> Accuracies);
+    double SaturatedFraction, int Diverged, IReadOnlyList<double> Accuracies)
+{
+    /// <summary>The initialiser the hidden layers got, resolved (<c>he_normal</c> where <see cref="Init"/> reads <c>auto (he_normal)</c>).</summary>
+    public string HiddenInit { get; init; } = Init;
+
+    /// <summary>The initialiser as asked for, the contender's own or the comparison's (<c>auto</c>, <c>he_normal</c>, …).</summary>
+    public string InitOption { get; init; } = Init;
+}
 
 /// <summary>The ranked comparison, the winner and whether it is distinguishable from the runner-up.</summary>
 public sealed record ExperimentSummary
@@ -182,7 +189,7 @@ public sealed record ExperimentSummary
                 0, contender.Label, InitLabel(contender.Init ?? manifest.Config.Init, ts[0].Init), ts.Length, mean, std, Math.Max(0, lo), Math.Min(1, hi), ts.Average(t => t.Diverged ? double.NaN : t.TestLoss), reached.Length,
                 reached.Length == 0 ? double.NaN : reached.Average(t => t.EpochsToTarget!.Value), EpochSeconds(ts),
                 sound.Length == 0 ? double.NaN : sound.Average(t => t.DeadFraction), sound.Length == 0 ? double.NaN : sound.Average(t => t.SaturatedFraction),
-                ts.Length - sound.Length, acc));
+                ts.Length - sound.Length, acc) { HiddenInit = ts[0].Init, InitOption = contender.Init ?? manifest.Config.Init });
         }
 
         var ranked = rows
