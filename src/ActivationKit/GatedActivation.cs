@@ -48,7 +48,8 @@ public abstract class GatedActivation : Activation
     /// <summary>One output row a ⊙ g(b) from one input row [a | b], in double by the plain reference.</summary>
     public void ReferenceRow(ReadOnlySpan<double> x, Span<double> y)
     {
-        int h = OutputColumns(x.Length);
+        if (x.Length % 2 != 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{Name}: the input row must have an even number of elements to split into halves [a | b], got {x.Length}."), nameof(x));
+        int h = x.Length / 2;
         if (y.Length != h) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{Name}: the output row must have {h} elements, got {y.Length}."), nameof(y));
         for (int j = 0; j < h; j++) y[j] = x[j] * ReferenceGate(x[h + j]);
     }

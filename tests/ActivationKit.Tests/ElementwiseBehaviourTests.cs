@@ -562,6 +562,12 @@ public class ElementwiseBehaviourTests
         Assert.StartsWith("glu: columns = 0 means one row of all 5 elements, which cannot be split into halves [a | b]", e.Message, StringComparison.Ordinal);
         e = Assert.Throws<ArgumentException>(() => Catalog.ActivationCatalog.Create("glu").Forward(new float[6], new float[3], columns: 3));
         Assert.StartsWith("glu: columns must be even to split each row into halves [a | b], got 3.", e.Message, StringComparison.Ordinal);
+
+        // ReferenceRow takes one row and no columns: its odd-row error names the row it was given.
+        var glu = (GatedActivation)Catalog.ActivationCatalog.Create("glu");
+        e = Assert.Throws<ArgumentException>(() => glu.ReferenceRow(new double[5], new double[2]));
+        Assert.Equal("x", e.ParamName);
+        Assert.StartsWith("glu: the input row must have an even number of elements to split into halves [a | b], got 5.", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]
