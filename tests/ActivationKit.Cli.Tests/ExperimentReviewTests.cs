@@ -131,6 +131,20 @@ public sealed partial class ExperimentReviewTests : IDisposable
     }
 
     [Fact]
+    public void Train_and_recommend_try_refuse_more_samples_than_a_file_holds_as_compare_does()
+    {
+        // Both took the 120 rows silently while their reports could be read as 1000.
+        string csv = _dir.XorCsv();
+        Cli.Run("train", "--data", csv, "--samples", "1000", "--epochs", "1")
+            .BadInput($"--samples 1000 is more than the 120 rows of '{csv}'; give --samples 120 or fewer, or leave --samples out for all of them.");
+        Cli.Run("recommend", "--try", csv, "--samples", "1000", "--epochs", "1", "--seeds", "1")
+            .BadInput($"--samples 1000 is more than the 120 rows of '{csv}'; give --samples 120 or fewer.");
+        Cli.RunWide("train", "--data", csv, "--samples", "120", "--epochs", "1").Ok();
+        // recommend's default of 1000 samples still takes a smaller file whole.
+        Cli.RunWide("recommend", "--try", csv, "--epochs", "1", "--seeds", "1").Ok();
+    }
+
+    [Fact]
     public void A_damaged_manifest_says_which_file_and_how_to_recover_and_that_works()
     {
         // It printed the JSON parser's own message ("… LineNumber: 3 | BytePositionInLine: 0.").

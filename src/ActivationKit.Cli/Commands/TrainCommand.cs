@@ -98,7 +98,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public int Threads { get; init; } = 1;
 
         [CommandOption("--samples <N>")]
-        [Description("Samples of a synthetic set (default 2000); for fashion-mnist or a .csv / .npy file, a subset of that many of its training images or rows drawn with --seed before the split (default all; the fashion-mnist test set stays all 10,000 images).")]
+        [Description("Samples of a synthetic set (default 2000); for fashion-mnist or a .csv / .npy file, a subset of that many of its training images or rows drawn with --seed before the split (default all; more than there are is refused; the fashion-mnist test set stays all 10,000 images).")]
         public int? Samples { get; init; }
 
         [CommandOption("--noise <STD>")]

@@ -93,7 +93,7 @@ public static class TrainingData
     /// read as <paramref name="hasHeader"/> says (<see cref="Csv.Load"/>; null: auto), which other data refuses.
     /// <paramref name="samples"/> is the size of a synthetic set (null: <see cref="DefaultSyntheticSamples"/>), and for a
     /// file or Fashion-MNIST a subset drawn with <paramref name="seed"/> from its rows or training images before the split
-    /// (null, or more than there are: all of them), as <c>compare</c> takes it; the task is inferred from the whole file.
+    /// (null: all of them; more than there are is refused), as <c>compare</c> takes it; the task is inferred from the whole file.
     /// </summary>
     public static TrainingSplits Load(string spec, string? target, TrainingTask? task, int? samples, double noise, ulong seed, bool? hasHeader = null)
     {
@@ -104,7 +104,9 @@ public static class TrainingData
             if (target is not null) throw new UsageException("--target applies to CSV and .npy files, not to fashion-mnist.");
             TableFile.RefuseHeader(hasHeader, key);
             if (task is { } t && t != TrainingTask.Multiclass) throw new UsageException($"fashion-mnist is a 10-class multiclass task, not {Name(t)}.");
-            var full = Idx.LoadFashionMnist(test: false).Sample(samples ?? 0, seed);
+            var images = Idx.LoadFashionMnist(test: false);
+            RefuseMoreSamples(samples, images.Rows, "images in the Fashion-MNIST training file");
+            var full = images.Sample(samples ?? 0, seed);
             var test = Idx.LoadFashionMnist(test: true);
             var (train, validation, _) = full.Split(0.9, 0.1, seed);
             return new TrainingSplits(key, TrainingTask.Multiclass, task is null, train, validation, test, Idx.PixelScale);
@@ -145,7 +147,14 @@ public static class TrainingData
         if (!File.Exists(key)) throw new UsageException($"Data file '{key}' does not exist.");
         var (features, featureCount, targets, targetColumns, classNames) = npy ? ReadNpy(key, target) : ReadCsv(key, target, hasHeader);
         all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, classNames, task, out var resolved, out string? note);
+        RefuseMoreSamples(samples, all.Rows, $"rows of '{key}'");
         return Split(key, all.Sample(samples ?? 0, seed), resolved, task is null, seed, note);
+    }
+
+    /// <summary>--samples above the rows there are: refused, as compare refuses it (the report would name a count never used).</summary>
+    private static void RefuseMoreSamples(int? samples, int available, string what)
+    {
+        if (samples is { } n) Dataset.RefuseMoreSamplesThan(n, available, what, "leave --samples out for all of them");
     }
 
     private static TrainingSplits Split(string name, Dataset all, TrainingTask task, bool inferred, ulong seed, string? note)

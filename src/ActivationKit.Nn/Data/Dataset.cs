@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace ActivationKit.Nn.Data;
 
 /// <summary>
@@ -114,6 +115,24 @@ public sealed class Dataset
 
     /// <summary>True for classification.</summary>
     public bool IsClassification => ClassCount > 0;
+
+    /// <summary>
+    /// Refuses --samples above what the data holds (<paramref name="what"/>: "rows of 'x.csv'"). <see cref="Sample"/> takes
+    /// all of them then; a run that recorded or reported the number asked for would describe data it never used.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="samples"/> is above <paramref name="available"/>.</exception>
+    /// <param name="samples">The count asked for.</param>
+    /// <param name="available">The rows the data holds.</param>
+    /// <param name="what">What the rows are, after "the N".</param>
+    /// <param name="all">How the command takes all of them, after "or" (null: the command has no such setting).</param>
+    public static void RefuseMoreSamplesThan(int samples, int available, string what, string? all = "--samples 0 for all of them")
+    {
+        if (samples > available)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"--samples {samples} is more than the {available:N0} {what}; give --samples {available} or fewer{(all is null ? "" : ", or " + all)}."));
+        }
+    }
 
     /// <summary>
     /// <paramref name="count"/> samples drawn without replacement, in the order of a permutation seeded with

@@ -56,7 +56,7 @@ public sealed class ExperimentData
             // is other data, which must not resume or merge with these results. Hashed as the files are read, not read twice.
             using var content = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var all = Idx.LoadFashionMnist(test: false, fashionMnistDirectory, content: content);
-            RefuseMoreSamplesThan(config.Samples, all.Rows, "images in the Fashion-MNIST training file");
+            Dataset.RefuseMoreSamplesThan(config.Samples, all.Rows, "images in the Fashion-MNIST training file");
             all = all.Sample(config.Samples, config.DataSeed);
             int nVal = Math.Max(1, all.Rows / 6);
             var order = Rng.Derive(config.DataSeed, "split").Permutation(all.Rows);
@@ -99,7 +99,7 @@ public sealed class ExperimentData
                 throw new ArgumentException($"'{name}': {why}, so they are not class indices 0…k−1; a comparison ranks by test accuracy and needs class labels, so number the classes 0, 1, 2, … or give them names.");
             }
 
-            RefuseMoreSamplesThan(config.Samples, all.Rows, $"rows of '{name}'");
+            Dataset.RefuseMoreSamplesThan(config.Samples, all.Rows, $"rows of '{name}'");
             all = all.Sample(config.Samples, config.DataSeed);
             if (all.Rows < 5) throw new ArgumentException($"'{name}' has {all.Rows} rows; a comparison needs at least 5 (train, validation and test).");
             if (Array.TrueForAll(all.Targets, t => t == all.Targets[0]))
@@ -122,17 +122,4 @@ public sealed class ExperimentData
 
     /// <summary>The words the data loaders use for a label that is not a class index (0.4869, 2.5, −1).</summary>
     private const string NotAClassIndex = "is not a class index";
-
-    /// <summary>
-    /// Refuses --samples above what the data holds: it was taken as all of it while the configuration key recorded the
-    /// number asked for, so two comparisons of the same data had different keys (and one's key a count it never used).
-    /// </summary>
-    private static void RefuseMoreSamplesThan(int samples, int available, string what)
-    {
-        if (samples > available)
-        {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"--samples {samples} is more than the {available:N0} {what}; give --samples {available} or fewer, or --samples 0 for all of them."));
-        }
-    }
 }
