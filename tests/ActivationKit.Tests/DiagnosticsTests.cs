@@ -503,7 +503,7 @@ public class DiagnosticsTests
     {
         // F1: warning from growth > 10³× and ‖∂L/∂W‖ ≥ ‖W‖; critical from ‖∂L/∂W‖ ≥ 10³·‖W‖ (CriticalFactor).
         var monitor = new GradientFlowMonitor();
-        Assert.Empty(monitor.Record(1, [0.279, 0.31], ["layer0", "layer1"], [5.0, 6.0]));
+        Assert.Empty(monitor.Record(1, [0.279, 0.31], ["layer0", "layer1"], [5.2, 6.1]));
         var warning = Assert.Single(monitor.Record(2, [1.74e3, 0.5], ["layer0", "layer1"], [5.2, 6.1]));
         Assert.Equal(Severity.Warning, warning.Severity);
         Assert.Equal("The gradient norm of layer0 grew 6.24E+03× since the first step (0.279 → 1.74E+03), 335× the norm of the weights it updates (5.2).", warning.Explanation);
@@ -577,7 +577,10 @@ public class DiagnosticsTests
         Assert.Equal(Severity.Critical, f.Severity);
         Assert.Equal(5.2, f.Evidence["weight_norm"]);
         Assert.Equal(1.74e5 / 2.79, f.Evidence["growth"], 9);
-        Assert.Equal("The gradient norm of layer0 grew 6.24E+04× since the first step (2.79 → 1.74E+05), 3.35E+04× the norm of the weights it updates (5.2): one SGD step at learning rate 3E-05 would move them by their whole size, and training is diverging.", f.Explanation);
+        Assert.Equal(5.0, f.Evidence["initial_weight_norm"]);
+
+        // Measured against the smaller of the weights' norms, the first check's here (5 → 5.2).
+        Assert.Equal("The gradient norm of layer0 grew 6.24E+04× since the first step (2.79 → 1.74E+05), 3.48E+04× the norm its weights had at the first step (5; they have grown 1.04× since): one SGD step at learning rate 3E-05 would move them by their whole size, and training is diverging.", f.Explanation);
 
         // Growth past the threshold with a norm still below the weights' is not enough.
         var small = new GradientFlowMonitor();
@@ -585,6 +588,41 @@ public class DiagnosticsTests
         Assert.Empty(small.Record(2, [4.9], null, [5.0]));
         Assert.Single(small.Record(3, [5.0], null, [5.0]));
         Assert.Contains("one per layer", Assert.Throws<ArgumentException>(() => new GradientFlowMonitor().Record(1, [1.0, 2.0], null, [1.0])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Weights_that_blew_up_with_the_gradient_do_not_hide_its_explosion()
+    {
+        // M1: train --lr 20 --diagnose-every 5 on a two-spirals CSV (loss 1.7E+22 in epoch 1). Between the checks at steps
+        // 1 and 5 every gradient grew 10⁵–10⁸× and so did the weights, so against the weights' norm at step 5 no gradient
+        // was large and nothing was found; with --diagnose-every 1 it was. The yardstick is now the smaller of the
+        // weights' norm at this check and at the first.
+        string[] names = ["layer0", "layer1", "layer2"];
+        var monitor = new GradientFlowMonitor();
+        Assert.Empty(monitor.Record(1, [0.4656, 1.1353, 1.0864], names, [5.6645, 6.0252, 1.3320]));
+        var found = monitor.Record(5, [6.4368e5, 1.3027e8, 4.0899e5], names, [1.9884e7, 1.5698e8, 6.8051e7]);
+        Assert.Equal(names, found.Select(x => x.Layer));
+        Assert.All(found, x => Assert.Equal(Severity.Critical, x.Severity));
+        var f = found[1];
+        Assert.Equal(6.0252, f.Evidence["initial_weight_norm"]);
+        Assert.Equal(1.5698e8, f.Evidence["weight_norm"]);
+        Assert.Equal("The gradient norm of layer1 grew 1.15E+08× since the first step (1.14 → 1.3E+08), 2.16E+07× the norm its weights had at the first step (6.03; they have grown 2.61E+07× since): one SGD step at learning rate 1.2 would move them by their whole size, and training is diverging.", f.Explanation);
+
+        // The first weights make a yardstick even when a later check knows none (weights not finite): critical from
+        // 10³ × 5.6645 on.
+        var later = new GradientFlowMonitor();
+        Assert.Empty(later.Record(1, [0.4656], null, [5.6645]));
+        var w = Assert.Single(later.Record(2, [5000.0], null, [double.PositiveInfinity]));
+        Assert.Equal(Severity.Warning, w.Severity);
+        Assert.Equal("The gradient norm of layer 0 grew 1.07E+04× since the first step (0.466 → 5E+03), 883× the norm its weights had at the first step (5.66).", w.Explanation);
+        Assert.Equal(5.6645, w.Evidence["initial_weight_norm"]);
+        Assert.False(w.Evidence.ContainsKey("largest_initial_norm"));
+        Assert.Equal(Severity.Critical, Assert.Single(later.Record(3, [5700.0], null, [double.PositiveInfinity])).Severity);
+
+        // Weights that shrank since the first check are measured as they are now, with the wording as before.
+        var shrunk = new GradientFlowMonitor();
+        Assert.Empty(shrunk.Record(1, [0.01], null, [10.0]));
+        Assert.Equal("The gradient norm of layer 0 grew 1E+03× since the first step (0.01 → 10), 2× the norm of the weights it updates (5).", Assert.Single(shrunk.Record(2, [10.0001], null, [5.0])).Explanation);
     }
 
     [Fact]

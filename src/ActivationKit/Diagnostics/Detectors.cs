@@ -530,8 +530,11 @@ public static class CollapseDetector
 /// every gradient before it down) grows a thousandfold on its way to an ordinary size. A gradient counts as exploding
 /// when it grew more than <see cref="DiagnosticsOptions.ExplodingGrowth"/>× since the first check <em>and</em> is large
 /// in absolute terms: at least <see cref="DiagnosticsOptions.ExplodingWeightRatio"/> times the norm of the weights it
-/// updates (‖∂L/∂W‖ ≥ ‖W‖: one SGD step at learning rate 1 would move the weights further than their whole size). Without the weights' norms, the yardstick is the largest gradient norm
-/// of any layer at the first check, the network's own initial scale.
+/// updates (‖∂L/∂W‖ ≥ ‖W‖: one SGD step at learning rate 1 would move the weights further than their whole size).
+/// That norm is the smaller of the weights' norm now and at the first check: in a diverging run the weights blow up
+/// with the gradient (×10⁸ between two checks fifty steps apart at learning rate 20), and measured against the weights'
+/// current size alone a gradient ten-million-fold its start looked ordinary. Without the weights' norms, the yardstick
+/// is the largest gradient norm of any layer at the first check, the network's own initial scale.
 /// </para>
 /// <para>
 /// Findings are made at every check where they hold, so that a session, which keeps one per kind and layer, updates
@@ -552,6 +555,7 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
 
     private readonly DiagnosticsOptions _options = options ?? new DiagnosticsOptions();
     private double[]? _first;
+    private double[]? _firstWeights;
     private double _firstLargest;
     private int _lowStreak;
 
@@ -560,7 +564,8 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
 
     /// <summary>
     /// Records the gradient norms of one step, first layer first, with the norms of the weights they update when known
-    /// (<paramref name="weightNorms"/>, the same order; see the remarks). Returns the findings of this step: one
+    /// (<paramref name="weightNorms"/>, the same order; see the remarks: those given at the first step are kept as the
+    /// weights' initial size). Returns the findings of this step: one
     /// exploding-gradient finding for every layer whose gradient explodes at it, and the vanishing-gradient finding at
     /// every step of a streak long enough (<see cref="DiagnosticsOptions.VanishingSteps"/>), each with this step's
     /// evidence and severity. A <c>DiagnosticsSession</c> keeps one finding per kind and layer and updates it.
@@ -579,6 +584,7 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
         if (_first is null)
         {
             _first = norms.ToArray();
+            _firstWeights = weightNorms?.ToArray();
             _firstLargest = _first.Where(double.IsFinite).DefaultIfEmpty(0).Max();
         }
         else if (norms.Count != _first.Length)
@@ -595,20 +601,31 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
             double norm = norms[i];
             bool nonFinite = !double.IsFinite(norm);
             double growth = nonFinite ? double.NaN : _first[i] > 0 ? norm / _first[i] : 0;
-            double? weightNorm = weightNorms is not null && double.IsFinite(weightNorms[i]) && weightNorms[i] > 0 ? weightNorms[i] : null;
-            double yardstick = weightNorm is double w ? _options.ExplodingWeightRatio * w : _firstLargest;
+            double? weightNorm = weightNorms is not null ? Usable(weightNorms[i]) : null;
+            double? initialWeightNorm = _firstWeights is not null ? Usable(_firstWeights[i]) : null;
+
+            // The smaller of the weights' size now and at the first check: weights that blew up with the gradient must
+            // not hide it, and weights that shrank since (weight decay) are measured as they are now.
+            double? scale = weightNorm is double now ? Math.Min(now, initialWeightNorm ?? now) : initialWeightNorm;
+            double yardstick = scale is double s ? _options.ExplodingWeightRatio * s : _firstLargest;
             if (!nonFinite && !(growth > _options.ExplodingGrowth && norm >= yardstick)) continue;
 
             // Every number that changes from check to check is given at every occurrence (growth NaN for a NaN norm): a
-            // session merges evidence, and a key left out would keep an old value. The first check's largest norm does
-            // not change, and is left out where it is no yardstick (a norm that is not finite).
+            // session merges evidence, and a key left out would keep an old value. The first check's numbers do not
+            // change: the weights' norm then is given whenever it is known, the largest gradient norm where it is the
+            // yardstick (no weights known, and a finite norm).
             var evidence = new Dictionary<string, double> { ["gradient_norm"] = norm, ["initial_norm"] = _first[i], ["growth"] = growth };
             if (weightNorms is not null) evidence["weight_norm"] = weightNorms[i];
-            else if (!nonFinite) evidence["largest_initial_norm"] = _firstLargest;
+            if (initialWeightNorm is double known) evidence["initial_weight_norm"] = known;
+            if (scale is null && !nonFinite) evidence["largest_initial_norm"] = _firstLargest;
             bool critical = nonFinite || norm >= CriticalFactor * yardstick;
-            string size = weightNorm is double v
-                ? $"{norm / v:G3}× the norm of the weights it updates ({v:G3})"
-                : $"{norm / _firstLargest:G3}× the largest gradient norm of any layer at the first step ({_firstLargest:G3})";
+            bool againstInitial = scale is double m && initialWeightNorm is double f0 && m == f0 && !(weightNorm is double n0 && n0 <= f0);
+            string size = scale is not double v
+                ? $"{norm / _firstLargest:G3}× the largest gradient norm of any layer at the first step ({_firstLargest:G3})"
+                : !againstInitial
+                    ? $"{norm / v:G3}× the norm of the weights it updates ({v:G3})"
+                    : $"{norm / v:G3}× the norm its weights had at the first step ({v:G3}"
+                        + (weightNorm is double grown ? $"; they have grown {grown / v:G3}× since)" : ")");
             found.Add(new Finding
             {
                 Kind = FindingKind.ExplodingGradients,
@@ -645,6 +662,9 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
 
         return found;
     }
+
+    // A weight norm that can scale a yardstick: 0 (all-zero weights) or NaN/∞ (diverged weights) cannot.
+    private static double? Usable(double weightNorm) => double.IsFinite(weightNorm) && weightNorm > 0 ? weightNorm : null;
 
     /// <summary>
     /// The layers' activations, first layer first as the norms given to <see cref="Record"/> (null: linear), when known:

@@ -44,8 +44,9 @@ public sealed record DiagnosticsOptions
 
     /// <summary>
     /// A grown gradient counts as exploding only once its norm is at least this many times the norm of the weights it
-    /// updates (1: ‖∂L/∂W‖ ≥ ‖W‖), so a gradient that grows from a tiny start to an ordinary size is not reported;
-    /// finite and above 0.
+    /// updates (1: ‖∂L/∂W‖ ≥ ‖W‖), so a gradient that grows from a tiny start to an ordinary size is not reported. The
+    /// weights' norm is the smaller of theirs now and at the first check, so weights that blew up with the gradient do
+    /// not hide it; finite and above 0.
     /// </summary>
     public double ExplodingWeightRatio { get; init => field = Positive(value, nameof(ExplodingWeightRatio)); } = 1;
 
