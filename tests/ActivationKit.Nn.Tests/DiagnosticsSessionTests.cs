@@ -143,6 +143,27 @@ public class DiagnosticsSessionTests
     }
 
     [Fact]
+    public void A_check_without_a_first_to_last_ratio_is_reported_as_such_not_with_the_previous_one()
+    {
+        // M2: train --lr 20 on a spiral CSV: norms [0, 0, 0] at steps 10 and 15 were reported with step 5's ratio 1.57.
+        var session = new DiagnosticsSession();
+        session.Check(1, Flow(1e-5, 1.0));
+        session.Check(2, Flow(0.0, 0.0));
+        session.Check(3, Flow(3.0, 0.0));
+        var flow = session.GradientFlow;
+        Assert.Equal(1e-5, flow[0].FirstToLastRatio);
+        Assert.True(double.IsNaN(flow[1].FirstToLastRatio), $"got {flow[1].FirstToLastRatio}");
+        Assert.Equal(double.PositiveInfinity, flow[2].FirstToLastRatio);
+
+        // Written as the report writes every number that is not finite.
+        using var json = System.Text.Json.JsonDocument.Parse(session.Report("unit test", every: 1, steps: 3).ToJson());
+        var points = json.RootElement.GetProperty("gradientFlow");
+        Assert.Equal(1e-5, points[0].GetProperty("firstToLastRatio").GetDouble());
+        Assert.Equal("NaN", points[1].GetProperty("firstToLastRatio").GetString());
+        Assert.Equal("Infinity", points[2].GetProperty("firstToLastRatio").GetString());
+    }
+
+    [Fact]
     public void Two_layers_with_the_same_name_are_refused_rather_than_losing_one_layers_finding()
     {
         // F3: the first layer, 100 % dead (critical), and the second, 50 % dead (warning), were kept under one key and

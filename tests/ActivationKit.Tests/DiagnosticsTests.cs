@@ -549,6 +549,38 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void The_ratio_is_set_at_every_check_and_a_check_without_one_ends_the_vanishing_streak()
+    {
+        // M2: a check whose ratio was undefined left LastRatio at the previous check's value and the streak running.
+        var stale = new GradientFlowMonitor();
+        Assert.Empty(stale.Record(1, [1e-5, 1.0]));
+        Assert.Equal(1e-5, stale.LastRatio);
+        Assert.Empty(stale.Record(2, [0.0, 0.0]));
+        Assert.True(double.IsNaN(stale.LastRatio), $"0/0 has no ratio, got {stale.LastRatio}");
+        stale.Record(3, [1.0, double.PositiveInfinity]);
+        Assert.True(double.IsNaN(stale.LastRatio), "a last norm of ∞ is no ratio of 0");
+        stale.Record(4, [double.NaN, 1.0]);
+        Assert.True(double.IsNaN(stale.LastRatio));
+        stale.Record(5, [2.0, 0.0]);
+        Assert.Equal(double.PositiveInfinity, stale.LastRatio);
+        stale.Record(6, [0.0, 2.0]);
+        Assert.Equal(0.0, stale.LastRatio);
+
+        // VanishingSteps 2: 10⁻⁶, then +∞ (the last layer gets no gradient), then 10⁻⁶ is no streak of two.
+        var monitor = new GradientFlowMonitor(new DiagnosticsOptions { VanishingSteps = 2 });
+        Assert.Empty(monitor.Record(1, [1e-6, 1.0]));
+        Assert.Empty(monitor.Record(2, [1e-6, 0.0]));
+        Assert.Equal(double.PositiveInfinity, monitor.LastRatio);
+        Assert.Empty(monitor.Record(3, [1e-6, 1.0]));
+        var f = Assert.Single(monitor.Record(4, [1e-6, 1.0]));
+        Assert.Equal("The first layer's gradient is 1E-06 times the last layer's for 2 checks in a row: the early layers barely learn.", f.Explanation);
+
+        // An undefined ratio ends it too.
+        Assert.Empty(monitor.Record(5, [0.0, 0.0]));
+        Assert.Empty(monitor.Record(6, [1e-6, 1.0]));
+    }
+
+    [Fact]
     public void Gradients_that_grow_from_a_tiny_start_to_an_ordinary_size_are_not_exploding()
     {
         // A He ReLU net whose output layer starts at 1e-4 scale: the first layer's gradient starts at 1.12e-5 and

@@ -70,6 +70,12 @@ public sealed record LayerCheck
 public sealed record LayerHistory(string Name, string Activation, int Units, IReadOnlyList<LayerCheck> Checks);
 
 /// <summary>Per-layer gradient norms (first layer first) at one check, with the first-to-last ratio.</summary>
+/// <param name="Step">Training step of the check.</param>
+/// <param name="Norms">‖∂L/∂W‖ per layer, first layer first.</param>
+/// <param name="FirstToLastRatio">
+/// The first layer's norm over the last layer's at this check (<see cref="GradientFlowMonitor.LastRatio"/>): +∞ where the
+/// last is 0 and the first is not, NaN where there is no ratio (one layer, both norms 0, or a norm NaN or infinite).
+/// </param>
 public sealed record GradientFlowPoint(long Step, IReadOnlyList<double> Norms, double FirstToLastRatio);
 
 /// <summary>

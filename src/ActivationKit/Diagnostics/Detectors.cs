@@ -559,7 +559,11 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
     private double _firstLargest;
     private int _lowStreak;
 
-    /// <summary>Last first-to-last layer gradient-norm ratio.</summary>
+    /// <summary>
+    /// The first layer's gradient norm over the last layer's at the last recorded step: +∞ where the last layer's is 0
+    /// and the first's is not, NaN where there is no ratio (fewer than two layers, both norms 0, or a norm that is NaN
+    /// or infinite). Neither is vanishing, and a step with either ends a vanishing streak.
+    /// </summary>
     public double LastRatio { get; private set; } = double.NaN;
 
     /// <summary>
@@ -641,23 +645,28 @@ public sealed class GradientFlowMonitor(DiagnosticsOptions? options = null)
             });
         }
 
-        if (norms.Count >= 2 && norms[^1] > 0 && double.IsFinite(norms[0]))
+        // Every step sets the ratio, the undefined ones too: a step it skipped left the previous step's ratio in place
+        // (a report's gradient flow repeated it beside norms of 0) and kept a vanishing streak going across a check
+        // that says nothing about it. A NaN compares false and ends the streak; so does +∞, a last layer that gets no
+        // gradient at all, which is no sign of the first layer's gradient vanishing.
+        double firstNorm = norms[0], lastNorm = norms[^1];
+        LastRatio = norms.Count < 2 || !double.IsFinite(firstNorm) || !double.IsFinite(lastNorm) ? double.NaN
+            : lastNorm > 0 ? firstNorm / lastNorm
+            : firstNorm > 0 ? double.PositiveInfinity
+            : double.NaN;
+        _lowStreak = LastRatio < _options.VanishingRatio ? _lowStreak + 1 : 0;
+        if (_lowStreak >= _options.VanishingSteps)
         {
-            LastRatio = norms[0] / norms[^1];
-            _lowStreak = LastRatio < _options.VanishingRatio ? _lowStreak + 1 : 0;
-            if (_lowStreak >= _options.VanishingSteps)
+            found.Add(new Finding
             {
-                found.Add(new Finding
-                {
-                    Kind = FindingKind.VanishingGradients,
-                    Severity = LastRatio < _options.VanishingRatio / CriticalFactor ? Severity.Critical : Severity.Warning,
-                    Layer = Name(0),
-                    Step = step,
-                    Evidence = new Dictionary<string, double> { ["first_to_last_ratio"] = LastRatio, ["first_norm"] = norms[0], ["last_norm"] = norms[^1], ["steps"] = _lowStreak },
-                    Explanation = $"The first layer's gradient is {LastRatio:G2} times the last layer's for {_lowStreak} check{(_lowStreak == 1 ? "" : "s")} in a row: the early layers barely learn.",
-                    Fix = VanishingFix(Activations),
-                });
-            }
+                Kind = FindingKind.VanishingGradients,
+                Severity = LastRatio < _options.VanishingRatio / CriticalFactor ? Severity.Critical : Severity.Warning,
+                Layer = Name(0),
+                Step = step,
+                Evidence = new Dictionary<string, double> { ["first_to_last_ratio"] = LastRatio, ["first_norm"] = norms[0], ["last_norm"] = norms[^1], ["steps"] = _lowStreak },
+                Explanation = $"The first layer's gradient is {LastRatio:G2} times the last layer's for {_lowStreak} check{(_lowStreak == 1 ? "" : "s")} in a row: the early layers barely learn.",
+                Fix = VanishingFix(Activations),
+            });
         }
 
         return found;
