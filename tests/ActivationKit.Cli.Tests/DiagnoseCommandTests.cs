@@ -193,8 +193,15 @@ public class DiagnoseCommandTests
         var f = Assert.Single(Findings(r));
         Assert.Equal("non_finite", f.GetProperty("kind").GetString());
         Assert.Equal("b", f.GetProperty("layer").GetString());
-        // NaN and +∞ among the pre-activations, and tanh(NaN) = NaN among the activations computed from them.
-        Assert.Equal(3, f.GetProperty("evidence").GetProperty("non_finite_values").GetDouble());
+        // NaN and +∞ among the pre-activations, and tanh(NaN) = NaN among the activations computed from them: each
+        // array counted apart (L1: "3 of 80 values in the pre-activations and activations of b").
+        var evidence = f.GetProperty("evidence");
+        Assert.Equal(3, evidence.GetProperty("non_finite_values").GetDouble());
+        Assert.Equal(2, evidence.GetProperty("non_finite_pre_activations").GetDouble());
+        Assert.Equal(40, evidence.GetProperty("pre_activations").GetDouble());
+        Assert.Equal(1, evidence.GetProperty("non_finite_activations").GetDouble());
+        Assert.Equal(40, evidence.GetProperty("activations").GetDouble());
+        Assert.Equal("2 of 40 pre-activations and 1 of 40 activations of b are NaN or infinite: the forward pass has overflowed or diverged, and the other checks of this layer were skipped.", f.GetProperty("explanation").GetString());
     }
 
     [Fact]

@@ -164,6 +164,39 @@ public class DiagnosticsSessionTests
     }
 
     [Fact]
+    public void Non_finite_values_are_counted_per_array_not_summed_over_both()
+    {
+        // L1: diagnose edge/nan --activation relu (2 non-finite of 800 pre-activations) said "4 of 1600 values in the
+        // pre-activations and activations of layer1", the activations having been computed from the pre-activations.
+        var relu = ActivationCatalog.Create("relu");
+        var pre = Enumerable.Range(0, 800).Select(i => (float)Math.Sin(i)).ToArray();
+        pre[26] = float.NaN;
+        pre[41] = float.PositiveInfinity;
+        var post = new float[800];
+        relu.Forward(pre, post, 8);
+        var session = new DiagnosticsSession();
+        var f = Assert.Single(session.Check(1, [new LayerSnapshot { Name = "layer1", Activation = relu, Units = 8, PreWidth = 8, Rows = 100, Pre = pre, Post = post }]));
+        Assert.Equal("2 of 800 pre-activations and 2 of 800 activations of layer1 are NaN or infinite: the forward pass has overflowed or diverged, and the other checks of this layer were skipped.", f.Explanation);
+        Assert.Equal(
+            new Dictionary<string, double> { ["non_finite_values"] = 4, ["non_finite_fraction"] = 0.0025, ["rows"] = 100, ["non_finite_pre_activations"] = 2, ["pre_activations"] = 800, ["non_finite_activations"] = 2, ["activations"] = 800 },
+            f.Evidence);
+
+        // Finite pre-activations whose function overflowed (exp(100) is ∞ in float), and one value alone.
+        var exp = ActivationCatalog.Create("exponential");
+        float[] x = [0.5f, 100f, -1f, 2f];
+        var y = new float[4];
+        exp.Forward(x, y, 2);
+        var g = Assert.Single(new DiagnosticsSession().Check(1, [new LayerSnapshot { Name = "h", Activation = exp, Units = 2, PreWidth = 2, Rows = 2, Pre = x, Post = y }]));
+        Assert.Equal("1 of 4 activations of h is NaN or infinite (its pre-activations are all finite): the forward pass has overflowed or diverged, and the other checks of this layer were skipped.", g.Explanation);
+        Assert.Equal(0, g.Evidence["non_finite_pre_activations"]);
+
+        // Activations alone: no pre-activation keys.
+        var h = Assert.Single(new DiagnosticsSession().Check(1, [new LayerSnapshot { Name = "h", Activation = exp, Units = 2, PreWidth = 2, Rows = 2, Post = y }]));
+        Assert.Equal("1 of 4 activations of h is NaN or infinite: the forward pass has overflowed or diverged, and the other checks of this layer were skipped.", h.Explanation);
+        Assert.False(h.Evidence.ContainsKey("pre_activations"));
+    }
+
+    [Fact]
     public void Two_layers_with_the_same_name_are_refused_rather_than_losing_one_layers_finding()
     {
         // F3: the first layer, 100 % dead (critical), and the second, 50 % dead (warning), were kept under one key and

@@ -422,17 +422,43 @@ public sealed class DiagnosticsSession
 
     private static Finding NonFiniteFinding(LayerSnapshot layer, long step, long badPre, int preCount, long badPost, int postCount)
     {
+        // Each array is counted apart: the activations are often computed from the pre-activations (a folder of
+        // pre-activations alone), and a sum over both counted every bad value twice ("4 of 1600 values" for 2 of 800).
+        // The totals stay in the evidence, as non_finite_values and non_finite_fraction, for the arrays given.
         long bad = badPre + badPost;
         int total = preCount + postCount;
-        string where = badPre > 0 && badPost > 0 ? "pre-activations and activations" : badPre > 0 ? "pre-activations" : "activations";
+        var parts = new List<string>();
+        if (badPre > 0) parts.Add($"{badPre} of {preCount} pre-activations");
+        if (badPost > 0) parts.Add($"{badPost} of {postCount} activations");
+        string verb = parts.Count == 1 && bad == 1 ? "is" : "are";
+
+        // Finite pre-activations with non-finite activations: the function itself overflowed (exp(100) in float).
+        string finiteInput = badPre == 0 && preCount > 0 ? " (its pre-activations are all finite)" : "";
+        var evidence = new Dictionary<string, double>();
+        if (preCount > 0)
+        {
+            evidence["non_finite_pre_activations"] = badPre;
+            evidence["pre_activations"] = preCount;
+        }
+
+        if (postCount > 0)
+        {
+            evidence["non_finite_activations"] = badPost;
+            evidence["activations"] = postCount;
+        }
+
+        evidence["non_finite_values"] = bad;
+        evidence["non_finite_fraction"] = (double)bad / total;
+        evidence["rows"] = layer.Rows;
+
         return new Finding
         {
             Kind = FindingKind.NonFinite,
             Severity = Severity.Critical,
             Layer = layer.Name,
             Step = step,
-            Evidence = new Dictionary<string, double> { ["non_finite_values"] = bad, ["non_finite_fraction"] = (double)bad / total, ["rows"] = layer.Rows },
-            Explanation = $"{bad} of {total} values in the {where} of {layer.Name} are NaN or infinite: the forward pass has overflowed or diverged, and the other checks of this layer were skipped.",
+            Evidence = evidence,
+            Explanation = $"{string.Join(" and ", parts)} of {layer.Name} {verb} NaN or infinite{finiteInput}: the forward pass has overflowed or diverged, and the other checks of this layer were skipped.",
             Fix = "Lower the learning rate, standardise the inputs, use the activation's recommended initialisation, and clip gradients.",
         };
     }
