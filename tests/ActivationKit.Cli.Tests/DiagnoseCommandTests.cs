@@ -229,6 +229,30 @@ public class DiagnoseCommandTests
     }
 
     [Fact]
+    public void A_saved_models_trained_weights_are_not_judged_by_their_initialisation_scale()
+    {
+        // L2: a He-initialised relu model trained with SGD at learning rate 3 got "[info] init_scale in layer1 … 5.67× what
+        // relu needs … Use He (Kaiming) initialisation": training, not the initialiser, set that variance.
+        using var tmp = new TempDir();
+        var net = Mlp.Build(2, [32, 32], "relu", 1);
+        net.Initialize(Initializer.Auto, 1);
+        foreach (ref float w in net.Layers[1].Weights.AsSpan()) w *= 2.4f;
+        Assert.Contains(ActivationKit.Diagnostics.InitCheck.Check(ActivationKit.Nn.Diagnostics.NetworkDiagnostics.Weights(net)), f => f.Kind == ActivationKit.Diagnostics.FindingKind.InitScale);
+        ModelFile.Save(tmp.File("trained.akm"), net, new ModelMetadata { Task = "classification", ClassCount = 2 });
+        var r = Cli.Run("diagnose", "--model", tmp.File("trained.akm"), "--data", "moons", "--json");
+        Assert.DoesNotContain("init_scale", Kinds(r));
+
+        // Identical units are still reported: training never broke their symmetry.
+        var w0 = net.Layers[1].Weights;
+        for (int i = 0; i < 32; i++) w0[(i * 32) + 9] = w0[(i * 32) + 4];
+        ModelFile.Save(tmp.File("twins.akm"), net, new ModelMetadata { Task = "classification", ClassCount = 2 });
+        var twins = Cli.Run("diagnose", "--model", tmp.File("twins.akm"), "--data", "moons", "--json");
+        var f = Assert.Single(Findings(twins), x => x.GetProperty("kind").GetString() == "symmetric_init");
+        Assert.Equal("layer1", f.GetProperty("layer").GetString());
+        Assert.DoesNotContain("init_scale", Kinds(twins));
+    }
+
+    [Fact]
     public void A_saved_model_on_fewer_than_16_samples_is_judged_on_the_rows_it_has()
     {
         // Live checks under 16 samples are pooled with later ones; an offline run has no later check, so its few rows

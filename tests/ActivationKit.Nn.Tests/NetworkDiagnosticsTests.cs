@@ -504,6 +504,39 @@ public class NetworkDiagnosticsTests
     }
 
     [Fact]
+    public void Trained_weights_are_checked_for_symmetry_and_divergence_but_not_for_their_scale()
+    {
+        // L2: diagnose --model on a He-initialised relu model trained at learning rate 3 reported "[info] init_scale …
+        // 5.67× what relu needs … Use He initialisation": a trained model's variance says nothing about its initialiser.
+        var net = Mlp.Build(2, [16, 16], "relu", 1);
+        net.Initialize(Initializer.Auto, 1);
+        foreach (ref float w in net.Layers[1].Weights.AsSpan()) w *= 8;
+        using (var fresh = new NetworkDiagnostics(net).Attach())
+        {
+            Assert.Equal(FindingKind.InitScale, Assert.Single(fresh.Findings).Finding.Kind);
+        }
+
+        using (var trained = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { WeightsAreTrained = true }).Attach())
+        {
+            Assert.Empty(trained.Findings);
+        }
+
+        // Units that are still identical after training never had their symmetry broken: still reported.
+        var w0 = net.Layers[0].Weights;
+        for (int i = 0; i < 2; i++) w0[(i * 16) + 5] = w0[(i * 16) + 3];
+        using (var symmetric = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { WeightsAreTrained = true }).Attach())
+        {
+            var f = Assert.Single(symmetric.Findings).Finding;
+            Assert.Equal((FindingKind.SymmetricInit, "layer0", 1.0), (f.Kind, f.Layer, f.Evidence["duplicate_units"]));
+        }
+
+        // And so are weights that diverged.
+        net.Layers[1].Weights[7] = float.NaN;
+        using var diverged = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { WeightsAreTrained = true }).Attach();
+        Assert.Equal((FindingKind.NonFinite, "layer1"), (Assert.Single(diverged.Findings).Finding.Kind, diverged.Findings[0].Finding.Layer));
+    }
+
+    [Fact]
     public void Bad_settings_are_rejected()
     {
         var net = Mlp.Build(2, [4], "relu", 2);

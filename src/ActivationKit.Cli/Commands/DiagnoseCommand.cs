@@ -132,10 +132,12 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         }
 
         // One check from one forward and backward pass: a streak of one is all the evidence there is, and dead units are
-        // judged on the rows it has (DeadMinSamples 1: no later check will come to pool a small --samples with).
+        // judged on the rows it has (DeadMinSamples 1: no later check will come to pool a small --samples with). A saved
+        // model's weights are trained: their scale says nothing about the initialisation (identical units still do).
         var options = new NetworkDiagnosticsOptions
         {
             Every = 1,
+            WeightsAreTrained = true,
             Session = new DiagnosticsSessionOptions { Thresholds = new DiagnosticsOptions { VanishingSteps = 1, DeadMinSamples = 1 }, DeadChecks = 1 },
         };
         using var d = new NetworkDiagnostics(net, options).Attach();

@@ -144,7 +144,12 @@ public sealed class DiagnosticsSession
     /// Checks weights with <see cref="InitCheck"/> and adds its findings. Weights that hold NaN or infinite values are
     /// reported as <see cref="FindingKind.NonFinite"/> instead: questions of initialisation are moot once weights diverged.
     /// </summary>
-    public IReadOnlyList<Finding> AddInitCheck(IReadOnlyList<LayerWeights> weights)
+    /// <param name="weights">The layers' weights, input side first.</param>
+    /// <param name="scale">
+    /// Whether to check the weights' scale (<see cref="FindingKind.InitScale"/>); false for trained weights, whose
+    /// variance no longer tells how they were initialised. Identical units and non-finite weights are checked either way.
+    /// </param>
+    public IReadOnlyList<Finding> AddInitCheck(IReadOnlyList<LayerWeights> weights, bool scale = true)
     {
         ArgumentNullException.ThrowIfNull(weights);
         var found = new List<Finding>();
@@ -166,7 +171,7 @@ public sealed class DiagnosticsSession
         // Keyed like the checks' own non-finite findings, so a layer whose weights and activations both diverged is one finding.
         foreach (var f in found) Record(f, $"{f.Kind}|{f.Layer}");
         if (found.Count > 0) return found;
-        var init = InitCheck.Check(weights, _options.Thresholds);
+        var init = InitCheck.Check(weights, _options.Thresholds, scale);
         Add(init);
         return init;
     }

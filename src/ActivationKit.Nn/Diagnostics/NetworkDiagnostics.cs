@@ -16,6 +16,13 @@ public sealed record NetworkDiagnosticsOptions
     /// </summary>
     public bool StopOnCritical { get; init; }
 
+    /// <summary>
+    /// The network's weights are trained (a saved model, not one about to be trained): <see cref="NetworkDiagnostics.Attach"/>
+    /// then checks them for identical units (symmetry never broken) and non-finite values only, not for their scale,
+    /// which training moves away from any initialiser's. Default false.
+    /// </summary>
+    public bool WeightsAreTrained { get; init; }
+
     /// <summary>The session's settings (thresholds, dead-unit persistence, histogram bins); not null.</summary>
     public DiagnosticsSessionOptions Session
     {
@@ -97,15 +104,16 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
 
     /// <summary>
     /// Starts observing the network; the first time, also checks its weights (<see cref="InitCheck"/>), whose findings
-    /// are reported as found before training. Attaching again after <see cref="Detach"/> resumes observing without
-    /// checking again: the weights are trained by then, and the check is about how they were initialised.
+    /// are reported as found before training (without the scale checks when <see cref="NetworkDiagnosticsOptions.WeightsAreTrained"/>).
+    /// Attaching again after <see cref="Detach"/> resumes observing without checking again: the weights are trained by
+    /// then, and the check is about how they were initialised.
     /// </summary>
     public NetworkDiagnostics Attach()
     {
         if (_attached) return this;
         if (!_initChecked)
         {
-            Session.AddInitCheck(Weights(_network));
+            Session.AddInitCheck(Weights(_network), scale: !_options.WeightsAreTrained);
             _initChecked = true;
         }
 

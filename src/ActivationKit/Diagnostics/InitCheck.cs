@@ -38,8 +38,16 @@ public sealed record LayerVariance(string Name, double Variance, int FanIn, int 
 public static class InitCheck
 {
     /// <summary>Checks the hidden layers (every layer but the last) and returns the findings.</summary>
+    /// <param name="layers">The layers' weights, input side first.</param>
+    /// <param name="options">The thresholds (null: the defaults).</param>
+    /// <param name="scale">
+    /// Whether to check the weights' scale too (the default). Pass false for trained weights: training moves every
+    /// layer's variance away from its initialiser's (a He-initialised ReLU layer read as 5.67× what ReLU needs after a
+    /// few epochs), so the scale says nothing about the initialisation; identical units still mean that symmetry was
+    /// never broken, and are still reported.
+    /// </param>
     /// <exception cref="ArgumentException">A layer is null, has a fan-in or fan-out below 1, or does not have fan-in × fan-out weights.</exception>
-    public static IReadOnlyList<Finding> Check(IReadOnlyList<LayerWeights> layers, DiagnosticsOptions? options = null)
+    public static IReadOnlyList<Finding> Check(IReadOnlyList<LayerWeights> layers, DiagnosticsOptions? options = null, bool scale = true)
     {
         ArgumentNullException.ThrowIfNull(layers);
         options ??= new DiagnosticsOptions();
@@ -65,6 +73,8 @@ public static class InitCheck
             if (!isHidden || layer.Activation is null) continue;
             variances.Add(new LayerVariance(layer.Name, Variance(w), layer.FanIn, layer.FanOut, layer.Activation.Info, Gain: InitGain.ForInit(layer.Activation)));
         }
+
+        if (!scale) return found;
 
         // Only a symmetric layer leaves the product without a meaningful factor for that layer.
         found.AddRange(Scale(variances, options, compound: !found.Any(f => f.Kind == FindingKind.SymmetricInit)));
