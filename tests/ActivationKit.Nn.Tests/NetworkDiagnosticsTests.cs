@@ -544,5 +544,10 @@ public class NetworkDiagnosticsTests
         Assert.Throws<ArgumentException>(() => new DiagnosticsSession(new DiagnosticsSessionOptions { DeadChecks = 0 }));
         var e = Assert.Throws<ArgumentException>(() => new DiagnosticsSession(new DiagnosticsSessionOptions { HistogramBins = int.MaxValue }));
         Assert.Contains("HistogramBins must be between 1 and 65536", e.Message, StringComparison.Ordinal);
+
+        // L3: contradictory thresholds are refused when the session is made, not at the first check mid-training.
+        var thresholds = new DiagnosticsOptions { DeadWarningFraction = 0.5, DeadCriticalFraction = 0.1 };
+        var c = Assert.Throws<ArgumentException>(() => new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Session = new DiagnosticsSessionOptions { Thresholds = thresholds } }));
+        Assert.StartsWith("DiagnosticsOptions.DeadWarningFraction (0.5) must not be above DeadCriticalFraction (0.1)", c.Message, StringComparison.Ordinal);
     }
 }

@@ -967,6 +967,7 @@ public class DiagnosticsTests
         Add(nameof(DiagnosticsOptions.DeadMinSamples), "at least 1", 0, -3);
         Add(nameof(DiagnosticsOptions.SaturationDerivativeFraction), "in (0, 1)", 0, 1, -0.05, double.NaN);
         Add(nameof(DiagnosticsOptions.SaturationWarningFraction), "in (0, 1]", 0, -1, 1.01, double.NaN);
+        Add(nameof(DiagnosticsOptions.SaturationCriticalFraction), "in (0, 1]", 0, -1, 1.01, double.NaN);
         Add(nameof(DiagnosticsOptions.VanishingRatio), "in (0, 1)", 0, 1, 5, -1e-3, double.NaN);
         Add(nameof(DiagnosticsOptions.VanishingSteps), "at least 1", 0, -1);
         Add(nameof(DiagnosticsOptions.ExplodingGrowth), "a finite number above 1", 1, 0.5, 0, double.NaN, double.PositiveInfinity);
@@ -1009,6 +1010,7 @@ public class DiagnosticsTests
             DeadMinSamples = 1,
             SaturationDerivativeFraction = 0.999,
             SaturationWarningFraction = 1,
+            SaturationCriticalFraction = 1,
             VanishingRatio = 1e-300,
             VanishingSteps = 1,
             ExplodingGrowth = 1.0001,
@@ -1019,8 +1021,37 @@ public class DiagnosticsTests
             InitCompoundFactor = 1.01,
         };
         Assert.Equal(1, o.VanishingSteps);
+        o.Validate();
         Assert.Throws<ArgumentException>(() => o with { VanishingSteps = 0 });
         Assert.Equal(new DiagnosticsOptions(), new DiagnosticsOptions() with { });
+    }
+
+    [Fact]
+    public void A_warning_fraction_above_its_critical_fraction_is_refused()
+    {
+        // L3: DeadWarningFraction 0.5 with DeadCriticalFraction 0.1 was accepted, and a layer with 30 % dead units, past
+        // the critical threshold, got no finding at all.
+        var dead = new DiagnosticsOptions { DeadWarningFraction = 0.5, DeadCriticalFraction = 0.1 };
+        var e = Assert.Throws<ArgumentException>(dead.Validate);
+        Assert.Equal("DiagnosticsOptions.DeadWarningFraction (0.5) must not be above DeadCriticalFraction (0.1): a layer with a fraction of dead units between the two would get no finding. (Parameter 'DeadWarningFraction')", e.Message);
+        Assert.Equal("DeadWarningFraction", e.ParamName);
+        var report = new DeadUnitReport("l", 10, 100, [0, 1, 2]);
+        Assert.Equal(e.Message, Assert.Throws<ArgumentException>(() => DeadUnitDetector.ToFinding(report, dead)).Message);
+
+        // The set order does not matter, and equal fractions are allowed (every finding critical).
+        new DiagnosticsOptions { DeadCriticalFraction = 0.1, DeadWarningFraction = 0.05 }.Validate();
+        var equal = new DiagnosticsOptions { DeadWarningFraction = 0.3, DeadCriticalFraction = 0.3 };
+        Assert.Equal(Severity.Critical, DeadUnitDetector.ToFinding(report, equal)!.Severity);
+
+        // Saturation has the same pair: the critical fraction, 0.9 before it was an option, is one now.
+        var sat = new DiagnosticsOptions { SaturationWarningFraction = 0.95 };
+        var s = Assert.Throws<ArgumentException>(sat.Validate);
+        Assert.StartsWith("DiagnosticsOptions.SaturationWarningFraction (0.95) must not be above SaturationCriticalFraction (0.9): a layer with a fraction of saturated pre-activations between the two would get no finding.", s.Message, StringComparison.Ordinal);
+        var tanh = ActivationCatalog.Create("tanh");
+        var measured = new SaturationMeasurement(0.92, [0.92], 0.46, 0.46);
+        Assert.Throws<ArgumentException>(() => SaturationDetector.ToFinding("h", tanh, measured, sat));
+        Assert.Equal(Severity.Critical, SaturationDetector.ToFinding("h", tanh, measured)!.Severity);
+        Assert.Equal(Severity.Warning, SaturationDetector.ToFinding("h", tanh, measured, new DiagnosticsOptions { SaturationCriticalFraction = 0.95 })!.Severity);
     }
 
     [Fact]

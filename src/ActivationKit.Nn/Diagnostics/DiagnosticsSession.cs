@@ -96,9 +96,14 @@ public sealed class DiagnosticsSession
     private readonly GradientFlowMonitor _monitor;
 
     /// <summary>Creates an empty session.</summary>
+    /// <exception cref="ArgumentException">
+    /// A setting is out of range, or the thresholds contradict each other (<see cref="DiagnosticsOptions.Validate"/>: a
+    /// warning fraction above its critical one), which is refused here rather than at the first check, mid-training.
+    /// </exception>
     public DiagnosticsSession(DiagnosticsSessionOptions? options = null)
     {
         _options = options ?? new DiagnosticsSessionOptions();
+        _options.Thresholds.Validate();
         if (_options.DeadChecks < 1) throw new ArgumentException($"DeadChecks must be ≥ 1, got {_options.DeadChecks}.", nameof(options));
         if (_options.HistogramBins is < 1 or > ActivationStatistics.MaxBins) throw new ArgumentException($"HistogramBins must be between 1 and {ActivationStatistics.MaxBins}, got {_options.HistogramBins}.", nameof(options));
         _monitor = new GradientFlowMonitor(_options.Thresholds);

@@ -144,10 +144,12 @@ public static class DeadUnitDetector
     /// <see cref="DiagnosticsOptions.DeadMinSamples"/> samples until they hold that many and judges the pool as one
     /// check; an offline dump or model run is judged on the rows it has (its evidence says how many).
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="options"/> set a warning fraction above its critical one (<see cref="DiagnosticsOptions.Validate"/>).</exception>
     public static Finding? ToFinding(DeadUnitReport report, DiagnosticsOptions? options = null, long? step = null, string? activationName = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         options ??= new DiagnosticsOptions();
+        options.Validate();
         double f = report.DeadFraction;
         if (report.DeadUnits.Count == 0 || f < options.DeadWarningFraction) return null;
         bool all = f >= options.DeadCriticalFraction;
@@ -317,7 +319,9 @@ public static class SaturationDetector
     /// negative tail of a rectifier-like function (gelu, elu, exponential) for inputs, biases and learning rate, or a
     /// slope there. A split closer to even than that (tanh with zero biases and too-large weights: 50.4 % low,
     /// 49.6 % high) is pre-activations spread too wide, not shifted: its fix is the initialisation scale and the inputs.
+    /// It is critical from <see cref="DiagnosticsOptions.SaturationCriticalFraction"/> (90 %) on.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="options"/> set a warning fraction above its critical one (<see cref="DiagnosticsOptions.Validate"/>).</exception>
     public static Finding? ToFinding(string layer, Activation activation, SaturationMeasurement measurement, DiagnosticsOptions? options = null, long? step = null)
     {
         ArgumentNullException.ThrowIfNull(activation);
@@ -325,6 +329,7 @@ public static class SaturationDetector
         var perUnit = measurement.PerUnit;
         ArgumentNullException.ThrowIfNull(perUnit);
         options ??= new DiagnosticsOptions();
+        options.Validate();
         double fraction = measurement.Fraction;
         if (fraction < options.SaturationWarningFraction) return null;
         var saturatedUnits = Enumerable.Range(0, perUnit.Length).Where(j => perUnit[j] >= 0.9).ToArray();
@@ -335,7 +340,7 @@ public static class SaturationDetector
         return new Finding
         {
             Kind = FindingKind.Saturation,
-            Severity = fraction >= 0.9 ? Severity.Critical : Severity.Warning,
+            Severity = fraction >= options.SaturationCriticalFraction ? Severity.Critical : Severity.Warning,
             Layer = layer,
             Step = step,
             Units = saturatedUnits,

@@ -6,14 +6,18 @@ namespace ActivationKit.Diagnostics;
 /// <remarks>
 /// Every value is checked when it is set: a threshold outside its range (a fraction of 0 or below, a NaN, a count
 /// below 1, a factor that is not above 1) would make a detector fire on healthy layers or never, so it is refused with
-/// an <see cref="ArgumentException"/> that names the option and the values it takes.
+/// an <see cref="ArgumentException"/> that names the option and the values it takes. A warning threshold above its
+/// critical one (<see cref="DeadWarningFraction"/> 0.5 with <see cref="DeadCriticalFraction"/> 0.1) would leave the
+/// layers between them without a finding, critical as they are; that takes both values, which an object initialiser
+/// sets one at a time in any order, so it is checked by <see cref="Validate"/>, which a <c>DiagnosticsSession</c> calls
+/// when it is created and the detectors that read such a pair call before they judge.
 /// </remarks>
 public sealed record DiagnosticsOptions
 {
-    /// <summary>A layer with at least this fraction of dead units is reported as a warning; in (0, 1].</summary>
+    /// <summary>A layer with at least this fraction of dead units is reported as a warning; in (0, 1], at most <see cref="DeadCriticalFraction"/>.</summary>
     public double DeadWarningFraction { get; init => field = Fraction(value, nameof(DeadWarningFraction), oneAllowed: true); } = 0.25;
 
-    /// <summary>A layer with at least this fraction of dead units is critical (1 = every unit); in (0, 1].</summary>
+    /// <summary>A layer with at least this fraction of dead units is critical (1 = every unit); in (0, 1], at least <see cref="DeadWarningFraction"/>.</summary>
     public double DeadCriticalFraction { get; init => field = Fraction(value, nameof(DeadCriticalFraction), oneAllowed: true); } = 1.0;
 
     /// <summary>
@@ -27,8 +31,11 @@ public sealed record DiagnosticsOptions
     /// <summary>|f′(x)| below this fraction of the function's peak |f′| counts as saturated; in (0, 1).</summary>
     public double SaturationDerivativeFraction { get; init => field = Fraction(value, nameof(SaturationDerivativeFraction), oneAllowed: false); } = 0.05;
 
-    /// <summary>A layer with at least this fraction of saturated pre-activations is reported; in (0, 1].</summary>
+    /// <summary>A layer with at least this fraction of saturated pre-activations is reported as a warning; in (0, 1], at most <see cref="SaturationCriticalFraction"/>.</summary>
     public double SaturationWarningFraction { get; init => field = Fraction(value, nameof(SaturationWarningFraction), oneAllowed: true); } = 0.5;
+
+    /// <summary>A layer with at least this fraction of saturated pre-activations is critical; in (0, 1], at least <see cref="SaturationWarningFraction"/>.</summary>
+    public double SaturationCriticalFraction { get; init => field = Fraction(value, nameof(SaturationCriticalFraction), oneAllowed: true); } = 0.9;
 
     /// <summary>First-to-last gradient-norm ratio below which gradients count as vanishing; in (0, 1).</summary>
     public double VanishingRatio { get; init => field = Fraction(value, nameof(VanishingRatio), oneAllowed: false); } = 1e-3;
@@ -65,6 +72,25 @@ public sealed record DiagnosticsOptions
 
     /// <summary>Compounded variance ratio over the stack outside [1/x, x] is reported; finite and above 1.</summary>
     public double InitCompoundFactor { get; init => field = AboveOne(value, nameof(InitCompoundFactor)); } = 100;
+
+    /// <summary>
+    /// Checks the thresholds that depend on each other: each warning fraction at most its critical one
+    /// (<see cref="DeadWarningFraction"/> ≤ <see cref="DeadCriticalFraction"/>, <see cref="SaturationWarningFraction"/> ≤
+    /// <see cref="SaturationCriticalFraction"/>); equal is allowed (every finding critical). Each value's own range is
+    /// checked when it is set.
+    /// </summary>
+    /// <exception cref="ArgumentException">A warning fraction is above its critical fraction.</exception>
+    public void Validate()
+    {
+        NotAbove(DeadWarningFraction, nameof(DeadWarningFraction), DeadCriticalFraction, nameof(DeadCriticalFraction), "dead units");
+        NotAbove(SaturationWarningFraction, nameof(SaturationWarningFraction), SaturationCriticalFraction, nameof(SaturationCriticalFraction), "saturated pre-activations");
+    }
+
+    private static void NotAbove(double warning, string warningName, double critical, string criticalName, string what)
+    {
+        if (warning <= critical) return;
+        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"DiagnosticsOptions.{warningName} ({warning}) must not be above {criticalName} ({critical}): a layer with a fraction of {what} between the two would get no finding."), warningName);
+    }
 
     // A fraction of 0 (or below) reports every layer, a NaN never compares true or always does; 1 is allowed only where
     // "all of them" means something (every unit dead), not where it makes every value count (|f′| below its peak).
