@@ -205,6 +205,23 @@ public class DiagnoseCommandTests
     }
 
     [Fact]
+    public void An_all_nan_layer_shows_no_share_of_negatives()
+    {
+        // L4: the layer table showed "neg 0%" beside "mean —" for a layer with no finite value.
+        using var tmp = new TempDir();
+        Npy.Write(tmp.File("layer1.npy"), Enumerable.Repeat(float.NaN, 100 * 8).ToArray(), [100, 8]);
+        var r = Cli.Run("diagnose", tmp.Path, "--activation", "relu");
+        Assert.Equal(1, r.ExitCode);
+        string row = r.Out.Split('\n').Single(l => l.TrimStart().StartsWith("layer1 ", StringComparison.Ordinal));
+        Assert.Equal(["layer1", "relu", "8", "—", "—", "—", "—", "—", "—", "—", "—"], row.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var json = JsonDocument.Parse(Cli.Run("diagnose", tmp.Path, "--activation", "relu", "--json").Out).RootElement;
+        var stats = json.GetProperty("layers")[0].GetProperty("checks")[0].GetProperty("activations");
+        Assert.Equal("NaN", stats.GetProperty("fractionNegative").GetString());
+        Assert.Equal("NaN", stats.GetProperty("fractionZero").GetString());
+        Assert.Equal(1, stats.GetProperty("fractionNonFinite").GetDouble());
+    }
+
+    [Fact]
     public void A_saved_model_is_run_forward_and_backward_on_the_data()
     {
         using var tmp = new TempDir();

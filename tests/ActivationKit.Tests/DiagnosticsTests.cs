@@ -681,8 +681,8 @@ public class DiagnosticsTests
     {
         var s = ActivationStatistics.Of([-1f, 0f, 1f, 2f, float.NaN], bins: 3);
         Assert.Equal(0.5, s.Mean, 12);
-        Assert.Equal(0.2, s.FractionNegative, 12);
-        Assert.Equal(0.2, s.FractionZero, 12);
+        Assert.Equal(0.25, s.FractionNegative, 12);
+        Assert.Equal(0.25, s.FractionZero, 12);
         Assert.Equal(0.2, s.FractionNonFinite, 12);
         Assert.Equal(4, s.HistogramCounts.Sum());
         var e = Assert.Throws<ArgumentException>(() => DeadUnitDetector.FromActivations("l", new float[10], 3));
@@ -1052,6 +1052,23 @@ public class DiagnosticsTests
         Assert.Throws<ArgumentException>(() => SaturationDetector.ToFinding("h", tanh, measured, sat));
         Assert.Equal(Severity.Critical, SaturationDetector.ToFinding("h", tanh, measured)!.Severity);
         Assert.Equal(Severity.Warning, SaturationDetector.ToFinding("h", tanh, measured, new DiagnosticsOptions { SaturationCriticalFraction = 0.95 })!.Severity);
+    }
+
+    [Fact]
+    public void Negative_and_zero_fractions_are_over_the_finite_values_as_the_doc_says()
+    {
+        // L4: [−1, NaN, NaN, NaN] gave FractionNegative 0.25, although non-finite values are excluded from the other
+        // statistics (its mean is −1).
+        var s = ActivationStatistics.Of([-1f, float.NaN, float.NaN, float.PositiveInfinity]);
+        Assert.Equal((-1.0, 1.0, 0.0, 0.75), (s.Mean, s.FractionNegative, s.FractionZero, s.FractionNonFinite));
+
+        // No finite value: no fraction to give, like the mean; and no value at all the same way.
+        foreach (var none in new[] { new[] { float.NaN, float.NegativeInfinity }, [] })
+        {
+            var n = ActivationStatistics.Of(none);
+            Assert.True(double.IsNaN(n.Mean) && double.IsNaN(n.FractionNegative) && double.IsNaN(n.FractionZero), $"{n.Mean} {n.FractionNegative} {n.FractionZero}");
+            Assert.Equal(none.Length == 0 ? 0.0 : 1.0, n.FractionNonFinite);
+        }
     }
 
     [Fact]

@@ -11,13 +11,13 @@ public sealed record ActivationStatistics
     public required double Min { get; init; }
     public required double Max { get; init; }
 
-    /// <summary>Fraction of values below zero.</summary>
+    /// <summary>Fraction of the finite values that are below zero (NaN when no value is finite).</summary>
     public required double FractionNegative { get; init; }
 
-    /// <summary>Fraction of values exactly zero.</summary>
+    /// <summary>Fraction of the finite values that are exactly zero (NaN when no value is finite).</summary>
     public required double FractionZero { get; init; }
 
-    /// <summary>Fraction of values that are NaN or infinite (excluded from the other statistics).</summary>
+    /// <summary>Fraction of all values that are NaN or infinite (excluded from the other statistics; 0 for no values).</summary>
     public required double FractionNonFinite { get; init; }
 
     /// <summary>Bin edges (Bins + 1 values) of the histogram over [Min, Max].</summary>
@@ -75,8 +75,10 @@ public sealed record ActivationStatistics
             Std = finite > 0 ? Math.Sqrt(sq / finite) : double.NaN,
             Min = finite > 0 ? min : double.NaN,
             Max = finite > 0 ? max : double.NaN,
-            FractionNegative = values.Length > 0 ? (double)negative / values.Length : 0,
-            FractionZero = values.Length > 0 ? (double)zero / values.Length : 0,
+            // Over the finite values, like the mean: [−1, NaN, NaN, NaN] is all negative where it is anything, not 25 %
+            // negative, and an all-NaN layer has no share of negatives to show.
+            FractionNegative = finite > 0 ? (double)negative / finite : double.NaN,
+            FractionZero = finite > 0 ? (double)zero / finite : double.NaN,
             FractionNonFinite = values.Length > 0 ? (double)(values.Length - finite) / values.Length : 0,
             HistogramEdges = edges,
             HistogramCounts = counts,
