@@ -196,6 +196,18 @@ public class DiagnosticsSessionTests
         Assert.False(h.Evidence.ContainsKey("pre_activations"));
     }
 
+    [Theory]
+    [InlineData(1, 1, 1, "Diagnostics of run: 1 step, 1 check (every step)")]
+    [InlineData(1, 24, 24, "Diagnostics of run: 24 steps, 24 checks (every step)")]
+    [InlineData(50, 5000, 101, "Diagnostics of run: 5,000 steps, 101 checks (every 50 steps)")]
+    [InlineData(0, 0, 1, "Diagnostics of run: 1 check")]
+    public void The_report_header_counts_steps_and_checks_in_the_singular_for_one(int every, long steps, int checks, string header)
+    {
+        // The live report said "1 steps, 1 checks (every 1 steps)".
+        var report = new DiagnosticsReport { Source = "run", Every = every, Steps = steps, Checks = checks, Findings = [] };
+        Assert.Equal(header, report.ToText().Split('\n')[0].TrimEnd('\r'));
+    }
+
     [Fact]
     public void Two_layers_with_the_same_name_are_refused_rather_than_losing_one_layers_finding()
     {

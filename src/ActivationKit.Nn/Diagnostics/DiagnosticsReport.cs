@@ -145,7 +145,9 @@ public sealed record DiagnosticsReport
     {
         ArgumentNullException.ThrowIfNull(writer);
         var inv = CultureInfo.InvariantCulture;
-        string checks = Every > 0 ? $"{Steps} steps, {Checks} checks (every {Every} steps)" : $"{Checks} check";
+        string checks = Every > 0
+            ? $"{Spelling.Count(Steps, "step")}, {Spelling.Count(Checks, "check")} ({(Every == 1 ? "every step" : $"every {Every} steps")})"
+            : Spelling.Count(Checks, "check");
         writer.WriteLine($"Diagnostics of {Source}: {checks}");
         if (StopReason is not null) writer.WriteLine($"Training stopped early: {StopReason}");
         writer.WriteLine();
