@@ -254,7 +254,28 @@ public class DiagnosticsTests
         Assert.Contains("symmetry is never broken", f.Explanation, StringComparison.Ordinal);
 
         var constant = Enumerable.Repeat(0.1f, 16 * 8).ToArray();
-        Assert.Equal(FindingKind.SymmetricInit, Assert.Single(InitCheck.Check([new LayerWeights("dense1", constant, 16, 8, relu), new LayerWeights("out", random, 8, 4, null)])).Kind);
+        var c = Assert.Single(InitCheck.Check([new LayerWeights("dense1", constant, 16, 8, relu), new LayerWeights("out", random, 8, 4, null)]));
+        Assert.Equal(FindingKind.SymmetricInit, c.Kind);
+        Assert.Equal(new Dictionary<string, double> { ["all_equal"] = 1, ["value"] = 0.1f, ["duplicate_units"] = 7 }, c.Evidence);
+    }
+
+    [Fact]
+    public void Duplicated_units_have_no_value_in_their_evidence()
+    {
+        // The evidence of units that merely share their weights with another said "value = NaN" (JSON "NaN"), as if a
+        // weight had diverged: the one value all weights hold is only evidence when they all hold one.
+        var relu = ActivationCatalog.Create("relu");
+        var w = Inputs(16, 8, 4);
+        for (int i = 0; i < 16; i++)
+        {
+            w[(i * 8) + 6] = w[(i * 8) + 2];
+            w[(i * 8) + 7] = w[(i * 8) + 2];
+        }
+
+        var f = Assert.Single(InitCheck.Check([new LayerWeights("dense1", w, 16, 8, relu), new LayerWeights("out", Inputs(8, 4, 9), 8, 4, null)]));
+        Assert.Equal(FindingKind.SymmetricInit, f.Kind);
+        Assert.Equal(new Dictionary<string, double> { ["all_equal"] = 0, ["duplicate_units"] = 2 }, f.Evidence);
+        Assert.Equal("2 units of dense1 have exactly the same incoming weights as another unit, so they will stay identical.", f.Explanation);
     }
 
     [Fact]

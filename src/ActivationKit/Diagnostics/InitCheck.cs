@@ -195,12 +195,18 @@ public static class InitCheck
         }
 
         if (!allEqual && identicalPairs == 0) return null;
+
+        // "value" is the one value every weight holds; units that merely share weights with another have none, and a
+        // NaN there read as a diverged weight.
+        var evidence = new Dictionary<string, double> { ["all_equal"] = allEqual ? 1 : 0 };
+        if (allEqual) evidence["value"] = w[0];
+        evidence["duplicate_units"] = allEqual ? layer.FanOut - 1 : identicalPairs;
         return new Finding
         {
             Kind = FindingKind.SymmetricInit,
             Severity = Severity.Critical,
             Layer = layer.Name,
-            Evidence = new Dictionary<string, double> { ["all_equal"] = allEqual ? 1 : 0, ["value"] = allEqual ? w[0] : double.NaN, ["duplicate_units"] = allEqual ? layer.FanOut - 1 : identicalPairs },
+            Evidence = evidence,
             Explanation = allEqual
                 ? $"All {w.Length} weights of {layer.Name} equal {w[0]}: every unit computes the same output and receives the same gradient, so they stay identical forever (symmetry is never broken)."
                 : $"{identicalPairs} units of {layer.Name} have exactly the same incoming weights as another unit, so they will stay identical.",
