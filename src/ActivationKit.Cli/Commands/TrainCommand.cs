@@ -114,7 +114,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public bool Force { get; init; }
 
         [CommandOption("--json")]
-        [Description("Print one JSON object (data, task, network, per-epoch metrics, test metrics, time per epoch, diverged and stopped_early with the reason, and with --diagnose the report as diagnostics) instead of the summary; when training diverges, test is null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column gives each column's own r2.")]
+        [Description("Print one JSON object (data, task, network, per-epoch metrics — train_* at the epoch's final weights, like val_*, and train_running_loss the mean of the batch losses as they were trained —, test metrics, time per epoch, diverged and stopped_early with the reason, and with --diagnose the report as diagnostics) instead of the summary; when training diverges, test is null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column gives each column's own r2.")]
         public bool Json { get; init; }
 
         /// <inheritdoc />
@@ -381,7 +381,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
                     if (clock.Elapsed - lastDraw < TimeSpan.FromMilliseconds(100)) return;
                     lastDraw = clock.Elapsed;
                     double samplesPerSecond = Math.Min(p.Batch * options.BatchSize, train.Rows) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-                    bar.Description = Markup.Escape($"epoch {p.Epoch}/{p.Epochs} · batch {p.Batch}/{p.Batches} · loss {p.RunningLoss:0.0000}{previous} · {samplesPerSecond:N0} samples/s");
+                    bar.Description = Markup.Escape($"epoch {p.Epoch}/{p.Epochs} · batch {p.Batch}/{p.Batches} · running loss {p.RunningLoss:0.0000}{previous} · {samplesPerSecond:N0} samples/s");
                 });
                 bar.Value = bar.MaxValue;
             });
@@ -435,6 +435,9 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
                 json.WriteNumber("epoch", r.Epoch);
                 JsonOut.Number(json, "learning_rate", r.LearningRate);
                 Metric(json, "train", r.Train);
+
+                // Beside train_loss (at the epoch's final weights): the mean of the batch losses as they were trained.
+                JsonOut.Number(json, "train_running_loss", r.RunningLoss);
                 if (r.Validation is { } v) Metric(json, "val", v);
                 json.WriteNumber("seconds", Math.Round(r.Seconds, 6));
                 json.WriteNumber("samples_per_second", Math.Round(r.SamplesPerSecond));
