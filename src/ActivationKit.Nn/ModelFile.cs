@@ -28,6 +28,13 @@ public sealed record ModelMetadata
 
     /// <summary>Anything else worth keeping (dataset name, epochs…).</summary>
     public IReadOnlyDictionary<string, string>? Notes { get; init; }
+
+    /// <summary>
+    /// The names of the network's inputs in order (the training CSV's header, without its target columns), or null when
+    /// the training data had none (files saved before it have none either). <see cref="ModelFile.InputColumnsProblem"/>
+    /// checks an input file's header against them.
+    /// </summary>
+    public IReadOnlyList<string>? FeatureNames { get; init; }
 }
 
 /// <summary>
@@ -87,7 +94,7 @@ public static class ModelFile
         }
 
         // A file Load would refuse is not written: the same checks, as an ArgumentException.
-        if (CheckMetadata(network, metadata.Task, metadata.Loss, metadata.Init, metadata.ClassCount, metadata.ClassNames, metadata.Notes) is { } problem)
+        if (CheckMetadata(network, metadata.Task, metadata.Loss, metadata.Init, metadata.ClassCount, metadata.ClassNames, metadata.Notes, metadata.FeatureNames) is { } problem)
         {
             throw new ArgumentException($"The model's metadata is invalid: {problem}", nameof(metadata));
         }
@@ -146,6 +153,7 @@ public static class ModelFile
             Loss = metadata.Loss,
             Init = metadata.Init,
             Notes = metadata.Notes?.ToDictionary(kv => kv.Key, kv => kv.Value),
+            FeatureNames = metadata.FeatureNames?.ToList(),
         };
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
         var prefix = new byte[12];
@@ -253,7 +261,7 @@ public static class ModelFile
             }
         }
 
-        if (CheckMetadata(network, header.Task, header.Loss, header.Init, header.ClassCount, header.ClassNames, header.Notes) is { } problem)
+        if (CheckMetadata(network, header.Task, header.Loss, header.Init, header.ClassCount, header.ClassNames, header.Notes, header.FeatureNames) is { } problem)
         {
             throw new InvalidDataException($"{name}: {problem}");
         }
@@ -329,9 +337,54 @@ public static class ModelFile
             Init = header.Init,
             Normalization = norm,
             Notes = header.Notes,
+            FeatureNames = header.FeatureNames,
         };
         return (network, metadata);
     }
+
+    /// <summary>
+    /// What keeps an input table's columns, named by its header <paramref name="columns"/>, from being the model's inputs
+    /// (<see cref="ModelMetadata.FeatureNames"/>), as one sentence naming <paramref name="source"/>, or null when they are
+    /// the same names in the same order (compared as the CSV reader compares a target column's name: trimmed, any letter
+    /// case) or the model records no names. Said apart: the model's columns in another order, the model's columns and
+    /// more (the columns to remove), and columns the model does not know or lacks.
+    /// </summary>
+    public static string? InputColumnsProblem(ModelMetadata metadata, IReadOnlyList<string> columns, string source)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(source);
+        if (metadata.FeatureNames is not { } expected) return null;
+        static string Key(string name) => name.Trim().ToLowerInvariant();
+        if (columns.Count == expected.Count && columns.Select(Key).SequenceEqual(expected.Select(Key), StringComparer.Ordinal)) return null;
+
+        var known = expected.Select(Key).ToHashSet(StringComparer.Ordinal);
+        var given = columns.Select(Key).ToHashSet(StringComparer.Ordinal);
+        var missing = expected.Where(n => !given.Contains(Key(n))).ToList();
+        var unknown = columns.Where(n => !known.Contains(Key(n))).ToList();
+        string trained = expected.Count == 1 ? $"the column {List(expected)}" : $"the columns {List(expected)}, in that order";
+        if (missing.Count == 0 && unknown.Count == 0 && columns.Count == expected.Count)
+        {
+            return $"{source} has the model's input columns in another order ({List(columns)}), but the model was trained on {trained}; reorder them.";
+        }
+
+        if (missing.Count == 0 && unknown.Count > 0)
+        {
+            return $"{source} has the model's input columns and also {List(unknown)}, which the model does not take (it was trained on {trained}); remove {(unknown.Count == 1 ? "that column" : "those columns")}.";
+        }
+
+        string what = (missing.Count, unknown.Count) switch
+        {
+            (> 0, > 0) => $"lacks {List(missing)} and has {List(unknown)} instead",
+            (> 0, _) => $"lacks {List(missing)}",
+            _ => $"has the columns {List(columns)}",
+        };
+        return $"{source} {what}, but the model was trained on {trained}; give it those columns, named as in the training data's header.";
+    }
+
+    /// <summary>Names as 'a', 'b', 'c', the first ten of a longer list followed by how many there are in all.</summary>
+    private static string List(IReadOnlyList<string> names) =>
+        string.Join(", ", names.Take(10).Select(n => $"'{n}'")) + (names.Count > 10 ? $", … ({names.Count:N0} in all)" : string.Empty);
 
     /// <summary>
     /// The function <c>actkit predict</c> applies to the network's outputs: <c>softmax</c> or <c>sigmoid</c> when the
@@ -418,8 +471,14 @@ public static class ModelFile
     /// know, an output function (<c>notes.output</c>) that is neither the output layer's own activation nor a squash of a
     /// linear output layer's logits, or class names that do not name the outputs (one per output, or two for one output).
     /// </summary>
-    private static string? CheckMetadata(Mlp network, string? task, string? loss, string? init, int classCount, IReadOnlyList<string>? classNames, IReadOnlyDictionary<string, string>? notes)
+    private static string? CheckMetadata(Mlp network, string? task, string? loss, string? init, int classCount, IReadOnlyList<string>? classNames, IReadOnlyDictionary<string, string>? notes, IReadOnlyList<string>? featureNames)
     {
+        if (featureNames is not null)
+        {
+            if (featureNames.Any(n => n is null)) return "a feature name is null; each must be a text.";
+            if (featureNames.Count != network.InputSize) return $"it names {Spelling.Count(featureNames.Count, "input")} but the network takes {network.InputSize}; it needs one name per input.";
+        }
+
         for (int i = 0; i < network.Layers.Count - 1; i++)
         {
             if (network.Layers[i].Activation is { Info.Kind: ActivationKit.Catalog.ActivationKind.Rowwise } rowwise)
@@ -625,6 +684,9 @@ public static class ModelFile
         public string? Init { get; set; }
 
         public Dictionary<string, string>? Notes { get; set; }
+
+        /// <summary>The inputs' names; absent in files saved from data without a header, and in files saved before it.</summary>
+        public List<string>? FeatureNames { get; set; }
     }
 
     private sealed class LayerDto

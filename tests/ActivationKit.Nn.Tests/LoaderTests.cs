@@ -631,5 +631,24 @@ public sealed class LoaderTests : IDisposable
     [InlineData(new float[] { 0, 0.5f }, "the labels are not all whole numbers")]
     public void Class_indices_start_at_0_and_skip_none(float[] labels, string? why) =>
         Assert.Equal(why, ClassLabels.WhyNotIndices(labels));
+
+    [Fact]
+    public void A_csv_header_names_the_features_and_the_subsets_keep_them()
+    {
+        string path = Path.Combine(_dir, "named.csv");
+        File.WriteAllText(path, "a,l0,b,l1\n1,0,2,1\n3,1,4,0\n5,1,6,1\n");
+        Assert.Equal(["a", "l0", "b"], Csv.Load(path, "l1", classification: false).FeatureNames);
+        var two = Csv.Load(path, "l0,l1", classification: false);
+        Assert.Equal(["a", "b"], two.FeatureNames);
+        Assert.Equal(["a", "b"], two.Subset([2, 0]).FeatureNames);
+        Assert.Equal(["a", "b"], Standardizer.Fit(two).Transform(two).FeatureNames);
+
+        string bare = Path.Combine(_dir, "bare.csv");
+        File.WriteAllText(bare, "1,0,2\n3,1,4\n");
+        Assert.Null(Csv.Load(bare).FeatureNames);
+        Assert.Equal(["a", "l0", "b", "l1"], Csv.ReadNumbersWithHeader(path).Header);
+        Assert.Null(Csv.ReadNumbersWithHeader(bare).Header);
+        Assert.Equal("x: the feature names (1) must be one per feature (2).", Assert.Throws<ArgumentException>(() => new Dataset("x", [1f, 2f], 2, [0f], 1, 0) { FeatureNames = ["a"] }).Message.Split(" (Parameter")[0]);
+    }
 }
 

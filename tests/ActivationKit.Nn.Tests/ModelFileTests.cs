@@ -238,4 +238,35 @@ public sealed class ModelFileTests : IDisposable
         var e = Assert.Throws<ArgumentException>(() => ModelFile.Save(new MemoryStream(), squashed, new ModelMetadata { Task = "bogus" }));
         Assert.StartsWith("The model's metadata is invalid: the task 'bogus' is not one of", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Feature_names_round_trip_and_an_input_header_is_checked_against_them()
+    {
+        var (net, meta) = Trained();
+        meta = meta with { FeatureNames = ["a", "b"] };
+        string path = Path.Combine(_dir, "named.akm");
+        ModelFile.Save(path, net, meta);
+        var (_, loaded) = ModelFile.Load(path);
+        Assert.Equal(["a", "b"], loaded.FeatureNames);
+
+        // Same names in the same order (any letter case, spaces trimmed) pass; a model without names checks nothing.
+        Assert.Null(ModelFile.InputColumnsProblem(loaded, ["A", " b "], "x.csv"));
+        Assert.Null(ModelFile.InputColumnsProblem(meta with { FeatureNames = null }, ["foo", "bar"], "x.csv"));
+        Assert.Equal(
+            "x.csv has the model's input columns in another order ('b', 'a'), but the model was trained on the columns 'a', 'b', in that order; reorder them.",
+            ModelFile.InputColumnsProblem(loaded, ["b", "a"], "x.csv"));
+        Assert.Equal(
+            "x.csv lacks 'a', 'b' and has 'foo', 'bar' instead, but the model was trained on the columns 'a', 'b', in that order; give it those columns, named as in the training data's header.",
+            ModelFile.InputColumnsProblem(loaded, ["foo", "bar"], "x.csv"));
+        Assert.Equal(
+            "x.csv has the model's input columns and also 'y', which the model does not take (it was trained on the columns 'a', 'b', in that order); remove that column.",
+            ModelFile.InputColumnsProblem(loaded, ["a", "y", "b"], "x.csv"));
+        Assert.Equal(
+            "x.csv lacks 'b', but the model was trained on the columns 'a', 'b', in that order; give it those columns, named as in the training data's header.",
+            ModelFile.InputColumnsProblem(loaded, ["a"], "x.csv"));
+
+        // One name per input, or the file is not written.
+        var ex = Assert.Throws<ArgumentException>(() => ModelFile.Save(Path.Combine(_dir, "bad.akm"), net, meta with { FeatureNames = ["a"] }));
+        Assert.StartsWith("The model's metadata is invalid: it names 1 input but the network takes 2; it needs one name per input.", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -145,8 +145,8 @@ public static class TrainingData
         bool npy = TableFile.IsNpy(key);
         if (npy) TableFile.RefuseHeader(hasHeader, key);
         if (!File.Exists(key)) throw new UsageException($"Data file '{key}' does not exist.");
-        var (features, featureCount, targets, targetColumns, classNames) = npy ? ReadNpy(key, target) : ReadCsv(key, target, hasHeader);
-        all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, classNames, task, out var resolved, out string? note);
+        var (features, featureCount, targets, targetColumns, classNames, featureNames) = npy ? ReadNpy(key, target) : ReadCsv(key, target, hasHeader);
+        all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, classNames, task, out var resolved, out string? note, featureNames);
         RefuseMoreSamples(samples, all.Rows, $"rows of '{key}'");
         return Split(key, all.Sample(samples ?? 0, seed), resolved, task is null, seed, note);
     }
@@ -175,7 +175,7 @@ public static class TrainingData
     /// <paramref name="classNames"/> (a CSV's text labels, index → name) stay with a classification set, so the saved model
     /// and <c>predict</c> can name its outputs; they are refused for a regression or multilabel task.
     /// </summary>
-    private static Dataset Interpret(string name, float[] features, int featureCount, float[] targets, int targetColumns, IReadOnlyList<string>? classNames, TrainingTask? given, out TrainingTask task, out string? note)
+    private static Dataset Interpret(string name, float[] features, int featureCount, float[] targets, int targetColumns, IReadOnlyList<string>? classNames, TrainingTask? given, out TrainingTask task, out string? note, IReadOnlyList<string>? featureNames = null)
     {
         note = null;
         if (classNames is not null && given is TrainingTask.Regression or TrainingTask.Multilabel)
@@ -235,36 +235,36 @@ public static class TrainingData
                 }
 
                 if (empty > 0) note = $"{classCount:N0} outputs for the class indices 0…{classCount - 1:N0}, {empty:N0} of them without a sample";
-                return new Dataset(name, features, featureCount, targets, 1, classCount) { ClassNames = classNames?.Count == classCount ? classNames : null };
+                return new Dataset(name, features, featureCount, targets, 1, classCount) { ClassNames = classNames?.Count == classCount ? classNames : null, FeatureNames = featureNames };
             case TrainingTask.Multilabel:
                 if (!zeroOne) throw new UsageException($"{name}: a multilabel task needs targets of 0 and 1 only.");
-                return new Dataset(name, features, featureCount, targets, targetColumns, 0);
+                return new Dataset(name, features, featureCount, targets, targetColumns, 0) { FeatureNames = featureNames };
             default:
-                return new Dataset(name, features, featureCount, targets, targetColumns, 0);
+                return new Dataset(name, features, featureCount, targets, targetColumns, 0) { FeatureNames = featureNames };
         }
     }
 
     // Integer labels as classes that would leave most of more than MaxInferredClasses outputs without a sample.
     private static bool TooSparse(long classes, int distinct) => classes > MaxInferredClasses && (classes - distinct) * 2 > classes;
 
-    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns, IReadOnlyList<string>? ClassNames) ReadCsv(string path, string? target, bool? hasHeader)
+    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns, IReadOnlyList<string>? ClassNames, IReadOnlyList<string>? FeatureNames) ReadCsv(string path, string? target, bool? hasHeader)
     {
         // Text labels ('setosa', 'virginica', …) can only be classes; numeric ones are read as numbers and interpreted above.
         var data = Csv.Load(path, target, classification: false, hasHeader, textLabelsAreClasses: true);
-        return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns, data.ClassNames);
+        return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns, data.ClassNames, data.FeatureNames);
     }
 
     /// <summary>
     /// A 2-D .npy whose target is a column (--target INDEX, default the last), or features with the targets in a second
     /// .npy (--target labels.npy, 1-D or N×L).
     /// </summary>
-    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns, IReadOnlyList<string>? ClassNames) ReadNpy(string path, string? target)
+    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns, IReadOnlyList<string>? ClassNames, IReadOnlyList<string>? FeatureNames) ReadNpy(string path, string? target)
     {
         if (target is not null && target.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
             if (!File.Exists(target)) throw new UsageException($"Target file '{target}' does not exist.");
             var paired = NpyDataset.Load(path, target, classification: false);
-            return (paired.Features, paired.FeatureCount, paired.Targets, paired.TargetColumns, null);
+            return (paired.Features, paired.FeatureCount, paired.Targets, paired.TargetColumns, null, null);
         }
 
         int index = -1;
@@ -283,7 +283,7 @@ public static class TrainingData
             throw new UsageException($"--target '{target}': {ErrorReporter.Message(ex)}");
         }
 
-        return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns, null);
+        return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns, null, null);
     }
 
     /// <summary>

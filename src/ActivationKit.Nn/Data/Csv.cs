@@ -54,6 +54,7 @@ public static class Csv
         // Read as data by the auto rule although it may be a header: its errors say how to make it one.
         bool firstRowGuessed = hasHeader is null && !header;
         int featureCount = columns - labels.Length;
+        string[]? featureNames = names?.Where((_, c) => Array.IndexOf(labels, c) < 0).ToArray();
         var features = new float[data.Count * featureCount];
         var labelText = new string[data.Count * labels.Length];
         for (int r = 0; r < data.Count; r++)
@@ -105,7 +106,7 @@ public static class Csv
                 }
             }
 
-            return new Dataset(file, features, featureCount, values, labels.Length, 0);
+            return new Dataset(file, features, featureCount, values, labels.Length, 0) { FeatureNames = featureNames };
         }
 
         int label = labels[0];
@@ -135,7 +136,7 @@ public static class Csv
                 if (!float.IsFinite(targets[r])) throw new FormatException($"{Where(r)}: '{labelText[r]}' is not a finite number.");
             }
 
-            return new Dataset(file, features, featureCount, targets, 1, 0);
+            return new Dataset(file, features, featureCount, targets, 1, 0) { FeatureNames = featureNames };
         }
 
         if (numbers == labelText.Length)
@@ -149,10 +150,10 @@ public static class Csv
                 max = Math.Max(max, (int)v);
             }
 
-            return new Dataset(file, features, featureCount, targets, 1, Math.Max(2, modelClasses is { Count: > 0 } ? Math.Max(modelClasses.Count, max + 1) : max + 1)) { ClassNames = modelClasses is { Count: > 0 } && max < modelClasses.Count ? modelClasses : null };
+            return new Dataset(file, features, featureCount, targets, 1, Math.Max(2, modelClasses is { Count: > 0 } ? Math.Max(modelClasses.Count, max + 1) : max + 1)) { ClassNames = modelClasses is { Count: > 0 } && max < modelClasses.Count ? modelClasses : null, FeatureNames = featureNames };
         }
 
-        if (modelClasses is not null) return WithModelClasses(file, features, featureCount, labelText, modelClasses, Where);
+        if (modelClasses is not null) return WithModelClasses(file, features, featureCount, featureNames, labelText, modelClasses, Where);
 
         // A header of numeric column names (2019,2020,species) read as data by the auto rule makes its label's name a
         // class of one sample, on line 1: refused rather than trained as an extra class. Column names are whole
@@ -167,7 +168,7 @@ public static class Csv
         if (classes.Length < 2) throw new FormatException($"{file}: the label column {labelName} has a single class '{classes[0]}'.");
         var index = classes.Select((c, i) => (c, i)).ToDictionary(t => t.c, t => t.i, StringComparer.Ordinal);
         for (int r = 0; r < data.Count; r++) targets[r] = index[labelText[r]];
-        return new Dataset(file, features, featureCount, targets, 1, classes.Length) { ClassNames = classes };
+        return new Dataset(file, features, featureCount, targets, 1, classes.Length) { ClassNames = classes, FeatureNames = featureNames };
     }
 
     /// <summary>
@@ -181,7 +182,7 @@ public static class Csv
     }
 
     // Text labels numbered by a trained model's class names: a label the model does not know is refused, with the names.
-    private static Dataset WithModelClasses(string file, float[] features, int featureCount, string[] labelText, IReadOnlyList<string> modelClasses, Func<int, string> where)
+    private static Dataset WithModelClasses(string file, float[] features, int featureCount, string[]? featureNames, string[] labelText, IReadOnlyList<string> modelClasses, Func<int, string> where)
     {
         if (modelClasses.Count == 0)
         {
@@ -202,7 +203,7 @@ public static class Csv
             targets[r] = k;
         }
 
-        return new Dataset(file, features, featureCount, targets, 1, Math.Max(2, modelClasses.Count)) { ClassNames = modelClasses };
+        return new Dataset(file, features, featureCount, targets, 1, Math.Max(2, modelClasses.Count)) { ClassNames = modelClasses, FeatureNames = featureNames };
     }
 
     // Rows of another length than the first, and a column empty on every line (the trailing separator of "a,b,label,"),
@@ -238,12 +239,23 @@ public static class Csv
     /// <exception cref="FormatException">A cell that is not a number or a ragged row, with its line (and column), or no rows.</exception>
     public static (float[] Values, int Rows, int Columns) ReadNumbers(string path, bool? hasHeader = null)
     {
+        var (values, rows, columns, _) = ReadNumbersWithHeader(path, hasHeader);
+        return (values, rows, columns);
+    }
+
+    /// <summary>
+    /// <see cref="ReadNumbers"/>, with the header's column names when the first row is a header (null when it is data),
+    /// so a caller can match the columns by name (<c>actkit predict</c> checks them against the model's inputs).
+    /// </summary>
+    /// <exception cref="FormatException">As <see cref="ReadNumbers"/>.</exception>
+    public static (float[] Values, int Rows, int Columns, IReadOnlyList<string>? Header) ReadNumbersWithHeader(string path, bool? hasHeader = null)
+    {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file not found: {path}", path);
         string file = Path.GetFileName(path);
         var values = new List<float>();
         int columns = -1, rows = 0;
-        bool headerSkipped = false;
+        string[]? header = null;
         foreach (var (lineNumber, cells) in Rows(path))
         {
             if (columns < 0)
@@ -251,7 +263,7 @@ public static class Csv
                 columns = cells.Length;
                 if (hasHeader ?? IsHeader(cells))
                 {
-                    headerSkipped = true;
+                    header = cells;
                     continue;
                 }
             }
@@ -259,7 +271,7 @@ public static class Csv
             if (cells.Length != columns) throw new FormatException($"{file}, line {lineNumber}: {cells.Length} cells, but the first row has {columns}.");
             for (int c = 0; c < cells.Length; c++)
             {
-                if (!TryParse(cells[c], out float v)) throw new FormatException($"{file}, line {lineNumber}, column {c + 1}: '{cells[c]}' is not a number{(rows == 0 && hasHeader is null && !headerSkipped ? FirstRowHint(lineNumber, cells[c]) : string.Empty)}.");
+                if (!TryParse(cells[c], out float v)) throw new FormatException($"{file}, line {lineNumber}, column {c + 1}: '{cells[c]}' is not a number{(rows == 0 && hasHeader is null && header is null ? FirstRowHint(lineNumber, cells[c]) : string.Empty)}.");
                 values.Add(v);
             }
 
@@ -267,7 +279,7 @@ public static class Csv
         }
 
         if (rows == 0) throw new FormatException(hasHeader == true ? $"{file}: the file has a header but no data rows." : $"{file} holds no rows of numbers.");
-        return (values.ToArray(), rows, columns);
+        return (values.ToArray(), rows, columns, header);
     }
 
     /// <summary>

@@ -113,6 +113,29 @@ public sealed class Dataset
     /// <summary>Names of the classes (index → name) when known, e.g. from a CSV's text labels.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 
+    /// <summary>
+    /// Names of the feature columns in order (a CSV header's, without the label columns), or null when the data has
+    /// none; saved with a model (<see cref="ModelMetadata.FeatureNames"/>) so its inputs can be checked by name.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not one name per feature, or a null name.</exception>
+    public IReadOnlyList<string>? FeatureNames
+    {
+        get => _featureNames;
+        init
+        {
+            if (value is not null && (value.Count != FeatureCount || value.Any(n => n is null)))
+            {
+                throw new ArgumentException(value.Count != FeatureCount
+                    ? $"{Name}: the feature names ({value.Count}) must be one per feature ({FeatureCount})."
+                    : $"{Name}: a feature name is null; each must be a text.", nameof(FeatureNames));
+            }
+
+            _featureNames = value;
+        }
+    }
+
+    private readonly IReadOnlyList<string>? _featureNames;
+
     /// <summary>True for classification.</summary>
     public bool IsClassification => ClassCount > 0;
 
@@ -160,11 +183,11 @@ public sealed class Dataset
             Targets.AsSpan(r * TargetColumns, TargetColumns).CopyTo(t.AsSpan(i * TargetColumns));
         }
 
-        return new Dataset(name ?? Name, f, FeatureCount, t, TargetColumns, ClassCount) { ClassNames = ClassNames };
+        return new Dataset(name ?? Name, f, FeatureCount, t, TargetColumns, ClassCount) { ClassNames = ClassNames, FeatureNames = FeatureNames };
     }
 
     /// <summary>The same targets with new features (e.g. standardised).</summary>
-    public Dataset WithFeatures(float[] features) => new(Name, features, FeatureCount, Targets, TargetColumns, ClassCount) { ClassNames = ClassNames };
+    public Dataset WithFeatures(float[] features) => new(Name, features, FeatureCount, Targets, TargetColumns, ClassCount) { ClassNames = ClassNames, FeatureNames = FeatureNames };
 
     /// <summary>
     /// Shuffles with <paramref name="seed"/> and splits into train / validation / test by fractions
