@@ -179,4 +179,39 @@ public class TrainingTests
         Assert.Equal(quick.RunningLoss, quick.Train.Loss);
         Assert.Equal(last.RunningLoss, quick.RunningLoss);
     }
+
+    [Theory]
+    [InlineData("adam")]
+    [InlineData("momentum")]
+    public void An_optimiser_reused_for_another_network_trains_it_as_a_fresh_one_would(string name)
+    {
+        // An Adam instance kept its step count (and its moments for arrays of the first network) across networks: the
+        // second network's first steps used the bias correction of step 51, not of step 1.
+        var data = Synthetic.Create("moons", 64, 0.1, seed: 3);
+        Mlp Fresh()
+        {
+            var n = Mlp.Build(2, [8], "tanh", 2);
+            n.Initialize(Initializer.Parse("he_normal"), 3);
+            return n;
+        }
+
+        var options = new TrainerOptions { Epochs = 1, BatchSize = 16, LearningRate = 0.01, Seed = 1 };
+        var shared = Optimizers.Create(name);
+        Trainer.Fit(Fresh(), data, null, options with { Epochs = 5, Optimizer = shared });
+        var second = Fresh();
+        Trainer.Fit(second, data, null, options with { Optimizer = shared });
+        var alone = Fresh();
+        Trainer.Fit(alone, data, null, options with { Optimizer = Optimizers.Create(name) });
+        Assert.Equal(alone.Layers[1].Weights, second.Layers[1].Weights);
+        Assert.Equal(alone.Layers[0].Bias, second.Layers[0].Bias);
+
+        // The same network trained again by the same optimiser resumes: two runs of one epoch are one run of two.
+        var once = Fresh();
+        Trainer.Fit(once, data, null, options with { Epochs = 2, Shuffle = false, Optimizer = Optimizers.Create(name) });
+        var twice = Fresh();
+        var kept = Optimizers.Create(name);
+        Trainer.Fit(twice, data, null, options with { Shuffle = false, Optimizer = kept });
+        Trainer.Fit(twice, data, null, options with { Shuffle = false, Optimizer = kept });
+        Assert.Equal(once.Layers[1].Weights, twice.Layers[1].Weights);
+    }
 }
