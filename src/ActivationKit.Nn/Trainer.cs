@@ -339,6 +339,13 @@ public static class Trainer
             throw new ArgumentException($"Loss {loss.Name} expects {targetColumns} target column(s) for {network.OutputSize} outputs, but the data '{data.Name}' has {data.TargetColumns}.", lossParameter);
         }
 
+        // Regression targets are no class indices: with one target column the shapes passed, and scoring the outputs as
+        // regression columns then ran past the single target (an IndexOutOfRangeException from the trainer).
+        if (Losses.IsSoftmaxCrossEntropy(loss) && !data.IsClassification)
+        {
+            throw new ArgumentException($"The data '{data.Name}' is a regression set (no classes), but {loss.Name} takes class indices; give the Dataset its class count, or use a regression loss such as mse.", lossParameter);
+        }
+
         // Two classes on one output pass CheckCompatible for the binary losses; softmax over one column cannot tell them apart.
         if (Losses.IsSoftmaxCrossEntropy(loss) && data.IsClassification && network.OutputSize < data.ClassCount)
         {

@@ -96,4 +96,16 @@ public sealed class LossTargetCheckTests
         var e = Refused(() => Losses.SoftmaxCrossEntropy.Compute([0f, 0f, 0f, 0f], [0f, 2f], 2, 2, Span<float>.Empty));
         Assert.StartsWith("cross_entropy: row 2 of the batch has label 2, which is not a class index in [0, 1].", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Softmax_cross_entropy_refuses_a_regression_set_before_training()
+    {
+        // A regression set (no classes) of one target column passed the shape check, and scoring three outputs against
+        // one target column ran off its end: a raw IndexOutOfRangeException from Trainer.Fit.
+        var data = new Dataset("r", FourPoints, 2, [0f, 2f, 1f, 2f], 1, 0);
+        string expected = "The data 'r' is a regression set (no classes), but cross_entropy takes class indices; give the Dataset its class count, or use a regression loss such as mse.";
+        Assert.StartsWith(expected, Refused(() => Trainer.Fit(Network(3), data, null, new TrainerOptions { Epochs = 1, Loss = Losses.SoftmaxCrossEntropy })).Message, StringComparison.Ordinal);
+        Assert.StartsWith(expected, Refused(() => Trainer.Evaluate(Network(3), data, Losses.SoftmaxCrossEntropy)).Message, StringComparison.Ordinal);
+    }
+
 }
