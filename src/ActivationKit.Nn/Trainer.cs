@@ -48,7 +48,11 @@ public sealed record TrainerOptions
 
 /// <summary>Loss and task metric of a model on a dataset.</summary>
 /// <param name="Loss">Mean loss.</param>
-/// <param name="Accuracy">Fraction of correct argmax predictions (classification), else NaN.</param>
+/// <param name="Accuracy">
+/// Fraction of correct predictions (classification), else NaN: the argmax of several outputs; for a single output of two
+/// classes, output &gt; 0 for a logit (bce and other losses on logits) and output &gt; 0.5 for a loss on the output as
+/// it is (mse, mae, huber on 0/1 labels).
+/// </param>
 /// <param name="MeanSquaredError">Mean squared error (regression), else NaN.</param>
 /// <param name="R2">
 /// Coefficient of determination 1 − SS_res/SS_tot (regression), else NaN. With several target columns both sums run
@@ -146,6 +150,7 @@ public static class Trainer
         if (validation is not null) CheckLoss(network, validation, loss, nameof(options));
 
         var optimizer = options.Optimizer ?? new Adam();
+        float threshold = DecisionThreshold(loss);
         network.Threads = options.Threads;
         var parameters = network.Parameters();
         var shuffleRng = Rng.Derive(options.Seed, "shuffle");
@@ -194,7 +199,7 @@ public static class Trainer
                 }
 
                 lossSum += value * n;
-                if (!options.EvaluateTrainingSet) Score(output, tb.AsSpan(0, n * train.TargetColumns), n, network.OutputSize, train.IsClassification, ref correct, ref sse, columnSse);
+                if (!options.EvaluateTrainingSet) Score(output, tb.AsSpan(0, n * train.TargetColumns), n, network.OutputSize, train.IsClassification, threshold, ref correct, ref sse, columnSse);
                 network.Backward(x, g, n);
                 network.Training = false;
                 optimizer.Step(parameters, lr);
@@ -224,7 +229,8 @@ public static class Trainer
 
     /// <summary>
     /// Loss and metrics of the network on <paramref name="data"/> (forward only, in batches): accuracy for
-    /// classification (argmax, or logit &gt; 0 with a single output), MSE and R² for regression.
+    /// classification (argmax; with a single output, output &gt; 0 for a loss on logits, &gt; 0.5 for mse, mae or huber),
+    /// MSE and R² for regression.
     /// </summary>
     /// <exception cref="ArgumentException">A batch size below 1, data without samples, or data that does not fit the network.</exception>
     public static Metrics Evaluate(Mlp network, Dataset data, ILoss? loss = null, int batchSize = 1024)
@@ -247,21 +253,27 @@ public static class Trainer
             var output = network.Forward(data.Features.AsSpan(r0 * data.FeatureCount, n * data.FeatureCount), n);
             var targets = data.Targets.AsSpan(r0 * data.TargetColumns, n * data.TargetColumns);
             lossSum += loss.Compute(output, targets, n, outs, Span<float>.Empty) * n;
-            Score(output, targets, n, outs, data.IsClassification, ref correct, ref sse, columnSse);
+            Score(output, targets, n, outs, data.IsClassification, DecisionThreshold(loss), ref correct, ref sse, columnSse);
         }
 
         return Summarise(data, lossSum / data.Rows, correct, sse, columnSse);
     }
 
+    /// <summary>
+    /// Where a single output of two classes turns from class 0 to 1: 0.5 for a loss on the output as it is (mse on 0/1
+    /// labels predicts the label: it was scored against 0, 0.578 where 0.5 gives 0.859), else 0, a logit's.
+    /// </summary>
+    private static float DecisionThreshold(ILoss loss) => Losses.IsOnOutputs(loss) ? 0.5f : 0f;
+
     /// <summary>Adds a batch's correct predictions (classification) or squared errors (regression: in total and per column).</summary>
-    private static void Score(ReadOnlySpan<float> output, ReadOnlySpan<float> targets, int n, int outs, bool classification, ref long correct, ref double sse, Span<double> columnSse)
+    private static void Score(ReadOnlySpan<float> output, ReadOnlySpan<float> targets, int n, int outs, bool classification, float threshold, ref long correct, ref double sse, Span<double> columnSse)
     {
         for (int i = 0; i < n; i++)
         {
             var row = output.Slice(i * outs, outs);
             if (classification)
             {
-                int predicted = outs == 1 ? (row[0] > 0 ? 1 : 0) : ArgMax(row);
+                int predicted = outs == 1 ? (row[0] > threshold ? 1 : 0) : ArgMax(row);
                 if (predicted == (int)targets[i]) correct++;
             }
             else
