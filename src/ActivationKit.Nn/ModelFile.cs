@@ -99,6 +99,12 @@ public static class ModelFile
             throw new ArgumentException($"The model's metadata is invalid: {problem}", nameof(metadata));
         }
 
+        // NaN or infinite weights (a diverged network) would be loaded and then blamed on the input rows by predict.
+        if (NonFiniteWeight(network) is { } bad)
+        {
+            throw new ArgumentException($"The network's {bad}; a model file holds finite weights only (a network whose training diverged is not worth saving).", nameof(network));
+        }
+
         var tensors = new List<(string Name, float[] Data)>();
         var layers = new List<LayerDto>();
         for (int i = 0; i < network.Layers.Count; i++)
@@ -304,6 +310,11 @@ public static class ModelFile
             var layer = network.Layers[i];
             Read($"layer{i}.weight", layer.Weights.Length).CopyTo(layer.Weights, 0);
             Read($"layer{i}.bias", layer.Bias.Length).CopyTo(layer.Bias, 0);
+            if (NonFiniteWeight(network, i) is { } nonFinite)
+            {
+                // Saved by an actkit that did not refuse them: every prediction would be NaN, blamed on the input row.
+                throw new InvalidDataException($"{name}: the model file holds NaN or infinite weights ({nonFinite}), so it cannot predict; train the model again and save it.");
+            }
 
             // Learned PReLU slopes; files written before slopes were trained have none and keep the spec's initial value.
             if (layer.Slopes.Length > 0 && tensors.ContainsKey($"layer{i}.slopes"))
@@ -340,6 +351,25 @@ public static class ModelFile
             FeatureNames = header.FeatureNames,
         };
         return (network, metadata);
+    }
+
+    /// <summary>
+    /// The first NaN or infinite weight or bias, as "layer 0 weight 3 is NaN", of every layer or of layer
+    /// <paramref name="only"/>; null when they are all finite. (Learned slopes are checked where they are read.)
+    /// </summary>
+    private static string? NonFiniteWeight(Mlp network, int? only = null)
+    {
+        for (int i = only ?? 0; i < (only is { } o ? o + 1 : network.Layers.Count); i++)
+        {
+            var layer = network.Layers[i];
+            foreach (var (part, values) in new[] { ("weight", layer.Weights), ("bias", layer.Bias), ("slope", layer.Slopes) })
+            {
+                int at = Dataset.IndexOfNonFinite(values);
+                if (at >= 0) return $"layer {i} {part} {at} is {(float.IsNaN(values[at]) ? "NaN" : values[at] > 0 ? "+∞" : "−∞")}";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

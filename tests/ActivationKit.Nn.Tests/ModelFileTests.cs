@@ -269,4 +269,29 @@ public sealed class ModelFileTests : IDisposable
         var ex = Assert.Throws<ArgumentException>(() => ModelFile.Save(Path.Combine(_dir, "bad.akm"), net, meta with { FeatureNames = ["a"] }));
         Assert.StartsWith("The model's metadata is invalid: it names 1 input but the network takes 2; it needs one name per input.", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Non_finite_weights_are_refused_on_save_and_on_load()
+    {
+        // Saved and loaded as they were, the NaN weight made predict blame the input row ("its values are too large").
+        var (net, meta) = Trained();
+        net.Layers[1].Bias[2] = float.PositiveInfinity;
+        string path = Path.Combine(_dir, "nan.akm");
+        var save = Assert.Throws<ArgumentException>(() => ModelFile.Save(path, net, meta));
+        Assert.StartsWith("The network's layer 1 bias 2 is +∞; a model file holds finite weights only (a network whose training diverged is not worth saving).", save.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Every mean must be finite, but mean 1 is NaN.", Assert.Throws<ArgumentException>(() => new Standardizer([0f, float.NaN], [1f, 1f])).Message, StringComparison.Ordinal);
+
+        // A file written before the refusal: the older layout, whose checksum covers the weights only, so a NaN can be
+        // put in with a valid checksum (layer0.weight is the first tensor).
+        byte[] good = GoodBytes();
+        int length = BinaryPrimitives.ReadInt32LittleEndian(good.AsSpan(8));
+        BinaryPrimitives.WriteSingleLittleEndian(good.AsSpan(12 + length), float.NaN);
+        ulong h = 14695981039346656037UL;
+        foreach (byte b in good.AsSpan(12 + length)) h = (h ^ b) * 1099511628211UL;
+        string checksum = Header(good).Split("\"checksum\": \"")[1][..16];
+        byte[] old = WithHeader(good, j => j.Replace("\"checksumScope\": \"file\",", string.Empty, StringComparison.Ordinal).Replace(checksum, h.ToString("x16", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        Assert.Equal(
+            "m: the model file holds NaN or infinite weights (layer 0 weight 0 is NaN), so it cannot predict; train the model again and save it.",
+            Assert.Throws<InvalidDataException>(() => ModelFile.Load(old, "m")).Message);
+    }
 }
