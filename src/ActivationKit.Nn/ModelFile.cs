@@ -548,12 +548,33 @@ public static class ModelFile
 
         if (classCount < 0) return $"the class count is {classCount}; it must be 0 (regression) or more.";
         int outputs = network.OutputSize;
+
+        // A classifier scores one output per class, or one logit for two: 5 classes on one output were saved, and
+        // predict wrote the raw value as if it meant something.
+        if (classCount > 0 && classCount != outputs && !(outputs == 1 && classCount == 2))
+        {
+            return $"the class count is {classCount} but the model has {Spelling.Count(outputs, "output")}; a classifier has one output per class (or one for two classes).";
+        }
+
+        string? taskName = task?.Trim().ToLowerInvariant();
+        if (classCount > 0 && taskName is "regression" or "multilabel")
+        {
+            return $"the task is {taskName}, which has no classes, but the class count is {classCount}.";
+        }
+
+        if (classCount == 1) return "the class count is 1; a classifier has at least two classes (0 is for no classes).";
         if (classNames is not null)
         {
             if (classNames.Any(n => n is null)) return "a class name is null; each must be a text.";
             if (classNames.Count != outputs && !(outputs == 1 && classNames.Count == 2))
             {
                 return $"it names {classNames.Count} class(es) but the model has {outputs} output(s); it needs one name per output (or two for a single-output binary model).";
+            }
+
+            // predict heads its columns with the names: two columns of one name cannot be told apart.
+            if (classNames.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                return $"the class name '{twice.Key}' is given {twice.Count()} times; each class needs a name of its own.";
             }
         }
 
@@ -567,6 +588,16 @@ public static class ModelFile
                 // Fused: the layer emits logits that predict squashes; or the layer's own activation (a regression
                 // model trained with --output sigmoid), which predict leaves as it is.
                 if (!linear && !SameActivation(o, last)) return $"notes.output is {o}, which is applied to the logits of a linear output layer, but the output layer has the activation {last.ActivationSpec}.";
+
+                // The squash predict applies to the logits must be the one the loss fused in training (a 3-class
+                // cross-entropy model edited to sigmoid gave three independent "probabilities").
+                string? fused = linear && loss is not null ? OutputPairing.FusedActivation(Losses.Parse(loss)) : null;
+                if (linear && loss is not null && fused != o)
+                {
+                    return fused is null
+                        ? $"notes.output is {o}, which squashes logits, but the loss {loss.Trim()} was computed on the linear outputs as they are; it should be identity."
+                        : $"notes.output is {o}, but the loss {loss.Trim()} fused {fused} into training, so the logits must be squashed with {fused}.";
+                }
             }
             else if (!RawOutputs.Contains(o) && !SameActivation(output!, last))
             {

@@ -294,4 +294,38 @@ public sealed class ModelFileTests : IDisposable
             "m: the model file holds NaN or infinite weights (layer 0 weight 0 is NaN), so it cannot predict; train the model again and save it.",
             Assert.Throws<InvalidDataException>(() => ModelFile.Load(old, "m")).Message);
     }
+
+    [Fact]
+    public void Metadata_that_contradicts_the_outputs_or_the_loss_is_refused()
+    {
+        static string Saved(Mlp net, ModelMetadata meta) => Assert.Throws<ArgumentException>(() => ModelFile.Save(new MemoryStream(), net, meta)).Message.Split(" (Parameter")[0];
+        var one = Mlp.Build(2, [4], "relu", 1);
+        one.Initialize(Initializer.Auto, 1);
+        var three = Mlp.Build(2, [4], "relu", 3);
+        three.Initialize(Initializer.Auto, 1);
+
+        // A 1-output network saved as 5-class multiclass: predict wrote its raw value as if it were an answer.
+        Assert.Equal("The model's metadata is invalid: the class count is 5 but the model has 1 output; a classifier has one output per class (or one for two classes).", Saved(one, new ModelMetadata { Task = "multiclass", ClassCount = 5 }));
+        Assert.Equal("The model's metadata is invalid: the task is regression, which has no classes, but the class count is 3.", Saved(three, new ModelMetadata { Task = "regression", ClassCount = 3 }));
+
+        // A 3-class cross-entropy model whose notes.output says sigmoid: three independent "probabilities".
+        var ce = new Dictionary<string, string> { ["output"] = "sigmoid" };
+        Assert.Equal("The model's metadata is invalid: notes.output is sigmoid, but the loss cross_entropy fused softmax into training, so the logits must be squashed with softmax.", Saved(three, new ModelMetadata { Task = "multiclass", ClassCount = 3, Loss = "cross_entropy", Notes = ce }));
+        Assert.Equal("The model's metadata is invalid: notes.output is sigmoid, which squashes logits, but the loss mse was computed on the linear outputs as they are; it should be identity.", Saved(one, new ModelMetadata { Task = "regression", Loss = "mse", Notes = ce }));
+
+        // Duplicate class names head two columns alike.
+        Assert.Equal("The model's metadata is invalid: the class name 'cat' is given 2 times; each class needs a name of its own.", Saved(three, new ModelMetadata { Task = "multiclass", ClassCount = 3, ClassNames = ["cat", "dog", "cat"] }));
+
+        // The same checks on load, for a file edited after it was saved (they come before the checksum's).
+        using var ms = new MemoryStream();
+        ModelFile.Save(ms, three, new ModelMetadata { Task = "multiclass", ClassCount = 3, Loss = "cross_entropy", ClassNames = ["cat", "dog", "emu"], Notes = new Dictionary<string, string> { ["output"] = "softmax" } });
+        string Loaded(Func<string, string> edit) => Assert.Throws<InvalidDataException>(() => ModelFile.Load(WithHeader(ms.ToArray(), edit), "m")).Message;
+        Assert.Equal("m: notes.output is sigmoid, but the loss cross_entropy fused softmax into training, so the logits must be squashed with softmax.", Loaded(j => j.Replace("\"softmax\"", "\"sigmoid\"", StringComparison.Ordinal)));
+        Assert.Equal("m: the class name 'dog' is given 2 times; each class needs a name of its own.", Loaded(j => j.Replace("\"emu\"", "\"dog\"", StringComparison.Ordinal)));
+        Assert.Equal("m: the class count is 5 but the model has 3 outputs; a classifier has one output per class (or one for two classes).", Loaded(j => j.Replace("\"classCount\": 3", "\"classCount\": 5", StringComparison.Ordinal)));
+
+        // Consistent pairs still save: one logit for two classes, identity logits of a cross-entropy model.
+        ModelFile.Save(new MemoryStream(), one, new ModelMetadata { Task = "binary", ClassCount = 2, Loss = "bce", Notes = ce });
+        ModelFile.Save(new MemoryStream(), three, new ModelMetadata { Task = "multiclass", ClassCount = 3, Loss = "cross_entropy", Notes = new Dictionary<string, string> { ["output"] = "identity" } });
+    }
 }
