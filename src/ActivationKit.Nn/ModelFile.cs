@@ -73,12 +73,23 @@ public static class ModelFile
     private static readonly string[] RawOutputs = ["identity", "linear", "none"];
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    /// <summary>Writes the network and its metadata to <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes the network and its metadata to <paramref name="path"/>, in an existing folder: everything is checked and
+    /// serialised first, then written through a temporary file in the same folder moved into place, so a refused
+    /// network or metadata, or a failed write, leaves an existing file as it was and no partial file behind.
+    /// </summary>
+    /// <exception cref="ArgumentException">A network or metadata <see cref="Load(string)"/> would refuse.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     public static void Save(string path, Mlp network, ModelMetadata? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var stream = File.Create(path);
-        Save(stream, network, metadata);
+
+        // File.Create came first, so a refused save had already emptied an existing model file.
+        using var buffer = new MemoryStream();
+        Save(buffer, network, metadata);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Cannot save the model to '{path}': the folder '{folder}' does not exist.");
+        Experiments.ResultStore.WriteAtomic(path, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
     /// <summary>Writes the network and its metadata to a stream.</summary>

@@ -328,4 +328,25 @@ public sealed class ModelFileTests : IDisposable
         ModelFile.Save(new MemoryStream(), one, new ModelMetadata { Task = "binary", ClassCount = 2, Loss = "bce", Notes = ce });
         ModelFile.Save(new MemoryStream(), three, new ModelMetadata { Task = "multiclass", ClassCount = 3, Loss = "cross_entropy", Notes = new Dictionary<string, string> { ["output"] = "identity" } });
     }
+
+    [Fact]
+    public void A_refused_save_leaves_the_existing_file_as_it_was_and_no_other_file()
+    {
+        // File.Create came before the checks: a refused save emptied the model file already there.
+        var (net, meta) = Trained();
+        string folder = Directory.CreateDirectory(Path.Combine(_dir, "atomic")).FullName;
+        string path = Path.Combine(folder, "m.akm");
+        ModelFile.Save(path, net, meta);
+        byte[] before = File.ReadAllBytes(path);
+        Assert.Throws<ArgumentException>(() => ModelFile.Save(path, net, meta with { Task = "bogus" }));
+        net.Layers[0].Weights[0] = float.NaN;
+        Assert.Throws<ArgumentException>(() => ModelFile.Save(path, net, meta));
+        Assert.Throws<ArgumentException>(() => ModelFile.Save(Path.Combine(folder, "new.akm"), net, meta));
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Equal(["m.akm"], Directory.GetFiles(folder).Select(Path.GetFileName));
+
+        string nowhere = Path.Combine(_dir, "missing", "m.akm");
+        net.Layers[0].Weights[0] = 0;
+        Assert.Equal($"Cannot save the model to '{nowhere}': the folder '{Path.GetDirectoryName(nowhere)}' does not exist.", Assert.Throws<DirectoryNotFoundException>(() => ModelFile.Save(nowhere, net, meta)).Message);
+    }
 }
