@@ -607,7 +607,8 @@ public class TrainCommandTests
         File.WriteAllLines(csv, lines);
         var r = Cli.Run("train", "--data", csv, "--hidden", "8", "--epochs", "2", "--output", "softmax").Ok();
         Assert.Contains("Warning: Layer 1 (1 unit, softmax): softmax normalises over the layer's row, and over a single unit it outputs the same constant for every input", r.Err, StringComparison.Ordinal);
-        Assert.DoesNotContain("Warning", Cli.Run("train", "--data", csv, "--hidden", "8", "--epochs", "2", "--output", "sigmoid").Ok().Err, StringComparison.Ordinal);
+        // sigmoid is warned about only for its range (the targets run past 1), not as a constant output.
+        Assert.DoesNotContain("Warning: Layer 1", Cli.Run("train", "--data", csv, "--hidden", "8", "--epochs", "2", "--output", "sigmoid").Ok().Err, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -640,5 +641,24 @@ public class TrainCommandTests
         var text = Cli.RunWide("train", "--data", "sine", "--epochs", "2").Ok();
         var row = text.Lines.Single(l => l.StartsWith("train ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(row[3], row[2]);
+    }
+
+    [Fact]
+    public void A_bounded_regression_output_that_cannot_reach_the_targets_is_warned_about_and_listed_in_json()
+    {
+        // --output sigmoid on targets from −5 to 7 trained silently to an R² of 0.08.
+        using var dir = new TempDir();
+        string data = dir.File("lin.csv");
+        File.WriteAllLines(data, ["x,y", .. Enumerable.Range(0, 40).Select(i => string.Create(Inv, $"{i * 0.1},{(i * 0.3) - 5}"))]);
+        string expected = "The output activation sigmoid only gives values from 0 to 1, but the training targets run from ";
+        var r = Cli.Run("train", "--data", data, "--output", "sigmoid", "--hidden", "4", "--epochs", "1", "--json").Ok();
+        Assert.Contains("Warning: " + expected, r.Err, StringComparison.Ordinal);
+        var warnings = Json(r).GetProperty("warnings").EnumerateArray().Select(w => w.GetString()!).ToArray();
+        Assert.StartsWith(expected, Assert.Single(warnings), StringComparison.Ordinal);
+
+        // The default identity output: nothing to warn about, and an empty list.
+        var plain = Cli.Run("train", "--data", data, "--hidden", "4", "--epochs", "1", "--json").Ok();
+        Assert.DoesNotContain("Warning", plain.Err, StringComparison.Ordinal);
+        Assert.Equal(0, Json(plain).GetProperty("warnings").GetArrayLength());
     }
 }

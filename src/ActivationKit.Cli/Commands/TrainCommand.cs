@@ -114,7 +114,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public bool Force { get; init; }
 
         [CommandOption("--json")]
-        [Description("Print one JSON object (data, task, network, per-epoch metrics — train_* at the epoch's final weights, like val_*, and train_running_loss the mean of the batch losses as they were trained —, test metrics, time per epoch, diverged and stopped_early with the reason, and with --diagnose the report as diagnostics) instead of the summary; when training diverges, test is null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column gives each column's own r2.")]
+        [Description("Print one JSON object (data, task, network, per-epoch metrics — train_* at the epoch's final weights, like val_*, and train_running_loss the mean of the batch losses as they were trained —, test metrics, time per epoch, diverged and stopped_early with the reason, warnings (the sentences printed as Warning: on stderr), and with --diagnose the report as diagnostics) instead of the summary; when training diverges, test is null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column gives each column's own r2.")]
         public bool Json { get; init; }
 
         /// <inheritdoc />
@@ -166,8 +166,22 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         var validation = norm.Transform(data.Validation);
         var test = norm.Transform(data.Test);
 
+        // Printed on stderr as they arise and, with --json, listed in the object too.
+        var warnings = new List<string>();
+        void Warn(string warning)
+        {
+            warnings.Add(warning);
+            consoles.ErrorWriter.WriteLine($"Warning: {warning}");
+        }
+
+        // A bounded output (--output sigmoid, relu) that cannot reach the targets trained to an R² near 0 without a word.
+        if (data.Task == TrainingTask.Regression && !pairing.Fused && OutputPairing.TargetRangeProblem(pairing.LayerActivation, data.Train) is { } range)
+        {
+            Warn(char.ToUpperInvariant(range[0]) + range[1..]);
+        }
+
         var network = Mlp.Build(train.FeatureCount, hidden, settings.Activation.Trim(), pairing.Outputs, pairing.LayerActivation, settings.Dropout);
-        foreach (string warning in network.Initialize(init, settings.Seed)) consoles.ErrorWriter.WriteLine($"Warning: {warning}");
+        foreach (string warning in network.Initialize(init, settings.Seed)) Warn(warning);
 
         var options = new TrainerOptions
         {
@@ -194,7 +208,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
 
             // --json still gets its object: the epochs that completed, the divergence and the diagnostics that saw it
             // coming (without --json they were printed above). No test metrics: the weights are no longer finite.
-            if (settings.Json) WriteJson(data, description, result, null, double.NaN, perEpoch, null, report);
+            if (settings.Json) WriteJson(data, description, result, null, double.NaN, perEpoch, null, report, warnings);
             return ExitCodes.Failed;
         }
 
@@ -206,7 +220,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             // report was printed above; the metrics below are those of the network as it stood when training stopped.
             string epochs = result.History.Count == 0 ? "before the first epoch ended" : $"after {result.History.Count} complete epoch(s)";
             consoles.ErrorWriter.WriteLine($"Stopped early {epochs}: {result.Message}{(settings.Save is null ? string.Empty : $" No model saved to {settings.Save}.")}");
-            if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, null, report);
+            if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, null, report, warnings);
             else WriteSummary(data, description, network, options, settings.Schedule, result, testMetrics, labelAccuracy, perEpoch, null);
             return ExitCodes.Failed;
         }
@@ -236,7 +250,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             AtomicFile.Write(path, stream => ModelFile.Save(stream, network, metadata));
         }
 
-        if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, settings.Save, report);
+        if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, settings.Save, report, warnings);
         else WriteSummary(data, description, network, options, settings.Schedule, result, testMetrics, labelAccuracy, perEpoch, settings.Save);
         return ExitCodes.Ok;
     }
@@ -415,7 +429,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         return (double)correct / logits.Length;
     }
 
-    private void WriteJson(TrainingSplits data, string description, TrainingResult result, Metrics? test, double labelAccuracy, double perEpoch, string? saved, DiagnosticsReport? report)
+    private void WriteJson(TrainingSplits data, string description, TrainingResult result, Metrics? test, double labelAccuracy, double perEpoch, string? saved, DiagnosticsReport? report, IReadOnlyList<string> warnings)
     {
         bool regression = data.Task == TrainingTask.Regression;
         bool multilabel = data.Task == TrainingTask.Multilabel;
@@ -482,6 +496,11 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             json.WriteBoolean("stopped_early", result.StoppedEarly);
             if (result.StoppedEarly) json.WriteString("stop_reason", result.Message);
             if (saved is not null) json.WriteString("model", saved);
+
+            // The sentences printed as "Warning: …" on stderr, in the order they were printed.
+            json.WriteStartArray("warnings");
+            foreach (string warning in warnings) json.WriteStringValue(warning);
+            json.WriteEndArray();
             if (report is not null)
             {
                 // The report's own JSON (what --diagnostics-out writes as diagnostics.json).
