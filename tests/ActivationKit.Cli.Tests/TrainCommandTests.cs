@@ -654,11 +654,35 @@ public class TrainCommandTests
         var r = Cli.Run("train", "--data", data, "--output", "sigmoid", "--hidden", "4", "--epochs", "1", "--json").Ok();
         Assert.Contains("Warning: " + expected, r.Err, StringComparison.Ordinal);
         var warnings = Json(r).GetProperty("warnings").EnumerateArray().Select(w => w.GetString()!).ToArray();
-        Assert.StartsWith(expected, Assert.Single(warnings), StringComparison.Ordinal);
+        Assert.StartsWith(expected, warnings[0], StringComparison.Ordinal);
 
         // The default identity output: nothing to warn about, and an empty list.
-        var plain = Cli.Run("train", "--data", data, "--hidden", "4", "--epochs", "1", "--json").Ok();
+        var plain = Cli.Run("train", "--data", data, "--hidden", "0", "--epochs", "200", "--lr", "0.05", "--json").Ok();
         Assert.DoesNotContain("Warning", plain.Err, StringComparison.Ordinal);
         Assert.Equal(0, Json(plain).GetProperty("warnings").GetArrayLength());
+    }
+
+    [Fact]
+    public void A_result_no_better_than_ignoring_the_inputs_is_warned_about()
+    {
+        // --lr 100 on sine: exit 0, not diverged, test r2 −347780 without a word.
+        var r = Cli.Run("train", "--data", "sine", "--optimizer", "adam", "--lr", "100", "--epochs", "3", "--json").Ok();
+        var json = Json(r);
+        Assert.False(json.GetProperty("diverged").GetBoolean());
+        string r2 = json.GetProperty("test").GetProperty("r2").GetDouble().ToString("0.0000", Inv);
+        string val = json.GetProperty("epochs")[2].GetProperty("val_r2").GetDouble().ToString("0.0000", Inv);
+        string expected = $"The test r2 is {r2} (validation {val}), below 0: the model predicts worse than the mean of the targets would; try another --lr, more --epochs or another --activation.";
+        Assert.Equal([expected], json.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()));
+        Assert.Contains("Warning: " + expected, r.Err, StringComparison.Ordinal);
+
+        // A classifier at the majority class's rate: 22 of the 30 test samples of xor(100, seed 1) are class 0.
+        var c = Json(Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--lr", "1e-5", "--json").Ok());
+        double accuracy = c.GetProperty("test").GetProperty("accuracy").GetDouble();
+        Assert.True(accuracy <= 0.7334, c.ToString());
+        Assert.StartsWith($"The test accuracy {accuracy.ToString("0.0000", Inv)} (validation ", Assert.Single(c.GetProperty("warnings").EnumerateArray()).GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("is no better than always answering the most common class, 0 (right for 0.7333 of the test samples): the model has learned nothing the class frequencies do not give; try another --lr, more --epochs or another --activation.", c.GetProperty("warnings")[0].GetString(), StringComparison.Ordinal);
+
+        // A model that learned: no warning.
+        Assert.Equal(0, Json(Cli.Run([.. SmallXor, "--json"]).Ok()).GetProperty("warnings").GetArrayLength());
     }
 }

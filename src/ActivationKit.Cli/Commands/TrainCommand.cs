@@ -214,6 +214,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
 
         var testMetrics = Trainer.Evaluate(network, test, pairing.Loss);
         double labelAccuracy = data.Task == TrainingTask.Multilabel ? LabelAccuracy(network, test) : double.NaN;
+        if (TrainingWarnings.NoBetterThanChance(data.Task, testMetrics, result.Last?.Validation, test) is { } chance) Warn(chance);
         if (result.StoppedEarly)
         {
             // A critical finding (--stop-on-critical) is a problem found, like divergence: exit 1 and keep no model. The

@@ -1,0 +1,42 @@
+using System.Globalization;
+using ActivationKit.Nn;
+using ActivationKit.Nn.Data;
+
+namespace ActivationKit.Cli.Training;
+
+/// <summary>
+/// What <c>actkit train</c> warns about once a run has its metrics: results no better than a model that ignores the
+/// inputs, which exited 0 without a word (<c>--optimizer adam --lr 100</c> on sine: not diverged, test R² −347,780).
+/// </summary>
+public static class TrainingWarnings
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>
+    /// A sentence when the test metric is no better than ignoring the inputs — regression R² below 0 (worse than
+    /// predicting the targets' mean), or a binary or multiclass accuracy at or below the share of the test split's most
+    /// common class (what always answering it scores) — with the validation metric beside it; else null. Multilabel
+    /// runs are not judged.
+    /// </summary>
+    public static string? NoBetterThanChance(TrainingTask task, Metrics test, Metrics? validation, Dataset testData)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(testData);
+        string Value(double v) => v.ToString("0.0000", Inv);
+        const string Advice = "try another --lr, more --epochs or another --activation";
+        if (task == TrainingTask.Regression)
+        {
+            if (!(test.R2 < 0)) return null;
+            string val = validation is { R2: var v } && !double.IsNaN(v) ? $" (validation {Value(v)})" : string.Empty;
+            return $"The test r2 is {Value(test.R2)}{val}, below 0: the model predicts worse than the mean of the targets would; {Advice}.";
+        }
+
+        if (task is not (TrainingTask.Binary or TrainingTask.Multiclass) || testData.Rows == 0) return null;
+        var counts = testData.Targets.GroupBy(t => t).Select(g => (Label: g.Key, Count: g.Count())).OrderByDescending(g => g.Count).ThenBy(g => g.Label).First();
+        double majority = (double)counts.Count / testData.Rows;
+        if (!(test.Accuracy <= majority)) return null;
+        string label = testData.ClassNames is { } names && (int)counts.Label < names.Count ? $"'{names[(int)counts.Label]}'" : counts.Label.ToString(Inv);
+        string valAccuracy = validation is { Accuracy: var a } && !double.IsNaN(a) ? $" (validation {Value(a)})" : string.Empty;
+        return $"The test accuracy {Value(test.Accuracy)}{valAccuracy} is no better than always answering the most common class, {label} (right for {Value(majority)} of the test samples): the model has learned nothing the class frequencies do not give; {Advice}.";
+    }
+}
