@@ -685,4 +685,23 @@ public class TrainCommandTests
         // A model that learned: no warning.
         Assert.Equal(0, Json(Cli.Run([.. SmallXor, "--json"]).Ok()).GetProperty("warnings").GetArrayLength());
     }
+
+    [Fact]
+    public void A_class_of_the_data_that_misses_the_training_split_is_warned_about()
+    {
+        // The split is not stratified (stratifying would change every existing split): a rare class could miss the
+        // training rows and the model never learned it, silently. Row 7 is the only class 2; seed 4 puts it outside
+        // the training split, seed 1 inside.
+        using var dir = new TempDir();
+        string data = dir.File("rare.csv");
+        File.WriteAllLines(data, ["a,b,y", .. Enumerable.Range(0, 20).Select(i => string.Create(Inv, $"{i},{(i * 7) % 5},{(i == 7 ? 2 : i % 2)}"))]);
+        string expected = "The class 2 (1 sample in the data) has no sample in the training split, so the model never learns it: the split is a seeded shuffle, not stratified; try another --seed.";
+        var r = Cli.Run("train", "--data", data, "--seed", "4", "--hidden", "4", "--epochs", "1", "--json").Ok();
+        Assert.Contains("Warning: " + expected, r.Err, StringComparison.Ordinal);
+        Assert.Equal(expected, Json(r).GetProperty("warnings")[0].GetString());
+        Assert.DoesNotContain("no sample in the training split", Cli.Run("train", "--data", data, "--seed", "1", "--hidden", "4", "--epochs", "1").Ok().Err, StringComparison.Ordinal);
+
+        // With --samples, the data is the whole file: a class the subset left out is named too.
+        Assert.Contains(expected[..^1] + " or more --samples.", Cli.Run("train", "--data", data, "--samples", "10", "--seed", "2", "--hidden", "4", "--epochs", "1").Ok().Err, StringComparison.Ordinal);
+    }
 }

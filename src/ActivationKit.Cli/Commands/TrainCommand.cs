@@ -174,6 +174,8 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             consoles.ErrorWriter.WriteLine($"Warning: {warning}");
         }
 
+        if (TrainingWarnings.ClassesMissingFromTraining(data) is { } missingClasses) Warn(missingClasses);
+
         // A bounded output (--output sigmoid, relu) that cannot reach the targets trained to an R² near 0 without a word.
         if (data.Task == TrainingTask.Regression && !pairing.Fused && OutputPairing.TargetRangeProblem(pairing.LayerActivation, data.Train) is { } range)
         {

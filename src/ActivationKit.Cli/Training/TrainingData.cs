@@ -38,7 +38,11 @@ public enum TrainingTask
 /// What the task line should add, or null: why integer targets were not taken for classes, or how many of a given
 /// classification task's outputs have no sample.
 /// </param>
-public sealed record TrainingSplits(string Name, TrainingTask Task, bool Inferred, Dataset Train, Dataset Validation, Dataset Test, float InputDivisor = 1, string? TaskNote = null);
+/// <param name="ClassSamples">
+/// Samples of each class in the whole data, before <c>--samples</c> drew a subset and the split (classification), or
+/// null: what the training split is checked against (<see cref="TrainingWarnings.ClassesMissingFromTraining"/>).
+/// </param>
+public sealed record TrainingSplits(string Name, TrainingTask Task, bool Inferred, Dataset Train, Dataset Validation, Dataset Test, float InputDivisor = 1, string? TaskNote = null, IReadOnlyList<int>? ClassSamples = null);
 
 /// <summary>Loads --data for <c>actkit train</c> (a built-in name, Fashion-MNIST, a CSV or a .npy file) and infers the task.</summary>
 public static class TrainingData
@@ -109,7 +113,7 @@ public static class TrainingData
             var full = images.Sample(samples ?? 0, seed);
             var test = Idx.LoadFashionMnist(test: true);
             var (train, validation, _) = full.Split(0.9, 0.1, seed);
-            return new TrainingSplits(key, TrainingTask.Multiclass, task is null, train, validation, test, Idx.PixelScale);
+            return new TrainingSplits(key, TrainingTask.Multiclass, task is null, train, validation, test, Idx.PixelScale, ClassSamples: ClassSamples(images));
         }
 
         Dataset all;
@@ -119,7 +123,7 @@ public static class TrainingData
             TableFile.RefuseHeader(hasHeader, key);
             all = Synthetic.Create(lower, samples ?? DefaultSyntheticSamples, noise, seed);
             all = Interpret(all.Name, all.Features, all.FeatureCount, all.Targets, all.TargetColumns, null, task, out var inferredTask, out string? builtInNote);
-            return Split(key, all, inferredTask, task is null, seed, builtInNote);
+            return Split(key, all, inferredTask, task is null, seed, builtInNote, ClassSamples(all));
         }
 
         // The table extensions compare and diagnose read too (TableFile): .csv, .tsv and .txt as CSV text (its first row
@@ -148,7 +152,7 @@ public static class TrainingData
         var (features, featureCount, targets, targetColumns, classNames, featureNames) = npy ? ReadNpy(key, target) : ReadCsv(key, target, hasHeader);
         all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, classNames, task, out var resolved, out string? note, featureNames);
         RefuseMoreSamples(samples, all.Rows, $"rows of '{key}'");
-        return Split(key, all.Sample(samples ?? 0, seed), resolved, task is null, seed, note);
+        return Split(key, all.Sample(samples ?? 0, seed), resolved, task is null, seed, note, ClassSamples(all));
     }
 
     /// <summary>--samples above the rows there are: refused, as compare refuses it (the report would name a count never used).</summary>
@@ -157,11 +161,20 @@ public static class TrainingData
         if (samples is { } n) Dataset.RefuseMoreSamplesThan(n, available, what, "leave --samples out for all of them");
     }
 
-    private static TrainingSplits Split(string name, Dataset all, TrainingTask task, bool inferred, ulong seed, string? note)
+    private static TrainingSplits Split(string name, Dataset all, TrainingTask task, bool inferred, ulong seed, string? note, int[]? classSamples)
     {
         if (all.Rows < 3) throw new UsageException($"'{name}' has {all.Rows} sample(s); training needs at least 3 (train, validation and test).");
         var (train, validation, test) = all.Split(0.7, 0.15, seed);
-        return new TrainingSplits(name, task, inferred, train, validation, test, TaskNote: note);
+        return new TrainingSplits(name, task, inferred, train, validation, test, TaskNote: note, ClassSamples: classSamples);
+    }
+
+    // Samples per class of a classification set (null for other sets).
+    private static int[]? ClassSamples(Dataset data)
+    {
+        if (!data.IsClassification) return null;
+        var counts = new int[data.ClassCount];
+        foreach (float label in data.Targets) counts[(int)label]++;
+        return counts;
     }
 
     /// <summary>

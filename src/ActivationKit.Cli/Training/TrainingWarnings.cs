@@ -39,4 +39,23 @@ public static class TrainingWarnings
         string valAccuracy = validation is { Accuracy: var a } && !double.IsNaN(a) ? $" (validation {Value(a)})" : string.Empty;
         return $"The test accuracy {Value(test.Accuracy)}{valAccuracy} is no better than always answering the most common class, {label} (right for {Value(majority)} of the test samples): the model has learned nothing the class frequencies do not give; {Advice}.";
     }
+
+    /// <summary>
+    /// A sentence naming the classes that occur in the data (<see cref="TrainingSplits.ClassSamples"/>, before
+    /// <c>--samples</c> and the split) but not in its training split, or null. The split is a seeded shuffle, not
+    /// stratified (stratifying would change every existing split), so a rare class can miss the training rows: the
+    /// model then never predicts it, and nothing said so.
+    /// </summary>
+    public static string? ClassesMissingFromTraining(TrainingSplits data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.ClassSamples is not { } inData || data.Task is not (TrainingTask.Binary or TrainingTask.Multiclass)) return null;
+        var trained = data.Train.Targets.Select(t => (int)t).ToHashSet();
+        var missing = Enumerable.Range(0, inData.Count).Where(k => inData[k] > 0 && !trained.Contains(k)).ToList();
+        if (missing.Count == 0) return null;
+        string Name(int label) => data.Train.ClassNames is { } names && label < names.Count ? $"'{names[label]}'" : label.ToString(Inv);
+        string classes = string.Join(", ", missing.Take(10).Select(k => $"{Name(k)} ({Spelling.Count(inData[k], "sample")} in the data)")) + (missing.Count > 10 ? $", … ({missing.Count} in all)" : string.Empty);
+        bool one = missing.Count == 1;
+        return $"{(one ? "The class" : "The classes")} {classes} {(one ? "has" : "have")} no sample in the training split, so the model never learns {(one ? "it" : "them")}: the split is a seeded shuffle, not stratified; try another --seed{(data.Train.Rows + data.Validation.Rows + data.Test.Rows < inData.Sum() ? " or more --samples" : string.Empty)}.";
+    }
 }
