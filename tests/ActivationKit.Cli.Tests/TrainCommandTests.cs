@@ -704,4 +704,22 @@ public class TrainCommandTests
         // With --samples, the data is the whole file: a class the subset left out is named too.
         Assert.Contains(expected[..^1] + " or more --samples.", Cli.Run("train", "--data", data, "--samples", "10", "--seed", "2", "--hidden", "4", "--epochs", "1").Ok().Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_undefined_r2_is_null_in_json_and_warned_about()
+    {
+        // A constant target: r2 was written as the string "NaN" where a number belongs, and nothing said why.
+        using var dir = new TempDir();
+        string data = dir.File("const.csv");
+        File.WriteAllLines(data, ["a,b,y", .. Enumerable.Range(0, 30).Select(i => string.Create(Inv, $"{i * 0.1},{i % 4},5.5"))]);
+        var r = Cli.Run("train", "--data", data, "--hidden", "4", "--epochs", "2", "--json").Ok();
+        Assert.DoesNotContain("\"NaN\"", r.Out, StringComparison.Ordinal);
+        var json = Json(r);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("test").GetProperty("r2").ValueKind);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("epochs")[1].GetProperty("train_r2").ValueKind);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("epochs")[1].GetProperty("val_r2").ValueKind);
+        string expected = "r2 is undefined for the train, validation and test splits, whose targets do not vary (nothing to explain): every target is 5.5, so a model that always answers it is exact; judge the model by its mse.";
+        Assert.Contains(expected, json.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()));
+        Assert.Contains("Warning: " + expected, r.Err, StringComparison.Ordinal);
+    }
 }

@@ -114,7 +114,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public bool Force { get; init; }
 
         [CommandOption("--json")]
-        [Description("Print one JSON object (data, task, network, per-epoch metrics — train_* at the epoch's final weights, like val_*, and train_running_loss the mean of the batch losses as they were trained —, test metrics, time per epoch, diverged and stopped_early with the reason, warnings (the sentences printed as Warning: on stderr), and with --diagnose the report as diagnostics) instead of the summary; when training diverges, test is null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column gives each column's own r2.")]
+        [Description("Print one JSON object (data, task, network, per-epoch metrics — train_* at the epoch's final weights, like val_*, and train_running_loss the mean of the batch losses as they were trained —, test metrics, time per epoch, diverged and stopped_early with the reason, warnings (the sentences printed as Warning: on stderr), and with --diagnose the report as diagnostics) instead of the summary; when training diverges, test is null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column gives each column's own r2; an r2 of targets that do not vary is undefined, null.")]
         public bool Json { get; init; }
 
         /// <inheritdoc />
@@ -217,6 +217,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         var testMetrics = Trainer.Evaluate(network, test, pairing.Loss);
         double labelAccuracy = data.Task == TrainingTask.Multilabel ? LabelAccuracy(network, test) : double.NaN;
         if (TrainingWarnings.NoBetterThanChance(data.Task, testMetrics, result.Last?.Validation, test) is { } chance) Warn(chance);
+        if (TrainingWarnings.UndefinedR2(data.Task, result.Last, testMetrics, data) is { } undefined) Warn(undefined);
         if (result.StoppedEarly)
         {
             // A critical finding (--stop-on-critical) is a problem found, like divergence: exit 1 and keep no model. The
@@ -475,11 +476,12 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
                 if (regression)
                 {
                     JsonOut.Number(json, "mse", test.MeanSquaredError);
-                    JsonOut.Number(json, "r2", test.R2);
+                    // Undefined (targets without variance): null, not the string "NaN" where a number belongs.
+                    JsonOut.NumberOrNull(json, "r2", test.R2);
                     if (test.R2PerColumn.Count > 1)
                     {
                         json.WriteStartArray("r2_per_column");
-                        foreach (double r2 in test.R2PerColumn) JsonOut.Number(json, r2);
+                        foreach (double r2 in test.R2PerColumn) JsonOut.NumberOrNull(json, r2);
 
                         json.WriteEndArray();
                     }
@@ -520,7 +522,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             if (regression)
             {
                 JsonOut.Number(json, prefix + "_mse", m.MeanSquaredError);
-                JsonOut.Number(json, prefix + "_r2", m.R2);
+                JsonOut.NumberOrNull(json, prefix + "_r2", m.R2);
             }
             else if (!multilabel)
             {

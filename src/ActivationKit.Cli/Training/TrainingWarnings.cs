@@ -58,4 +58,26 @@ public static class TrainingWarnings
         bool one = missing.Count == 1;
         return $"{(one ? "The class" : "The classes")} {classes} {(one ? "has" : "have")} no sample in the training split, so the model never learns {(one ? "it" : "them")}: the split is a seeded shuffle, not stratified; try another --seed{(data.Train.Rows + data.Validation.Rows + data.Test.Rows < inData.Sum() ? " or more --samples" : string.Empty)}.";
     }
+
+    /// <summary>
+    /// A sentence naming the splits whose regression R² is undefined — their targets (in every column) do not vary, so
+    /// there is no variance to explain (SS_tot = 0) — or null; the summary shows NaN there and <c>--json</c> null.
+    /// </summary>
+    public static string? UndefinedR2(TrainingTask task, EpochRecord? last, Metrics test, TrainingSplits data)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(data);
+        if (task != TrainingTask.Regression) return null;
+        var splits = new List<string>();
+        if (last is not null && double.IsNaN(last.Train.R2)) splits.Add("train");
+        if (last?.Validation is { } v && double.IsNaN(v.R2)) splits.Add("validation");
+        if (double.IsNaN(test.R2)) splits.Add("test");
+        if (splits.Count == 0) return null;
+        var all = data.Train.Targets.Concat(data.Validation.Targets).Concat(data.Test.Targets);
+        string constant = data.Train.TargetColumns == 1 && all.Distinct().Count() == 1
+            ? $": every target is {data.Train.Targets[0].ToString(Inv)}, so a model that always answers it is exact"
+            : string.Empty;
+        string which = splits.Count == 1 ? $"the {splits[0]} split" : $"the {string.Join(", ", splits.Take(splits.Count - 1))} and {splits[^1]} splits";
+        return $"r2 is undefined for {which}, whose targets do not vary (nothing to explain){constant}; judge the model by its mse.";
+    }
 }
