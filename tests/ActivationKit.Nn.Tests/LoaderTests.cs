@@ -650,5 +650,38 @@ public sealed class LoaderTests : IDisposable
         Assert.Null(Csv.ReadNumbersWithHeader(bare).Header);
         Assert.Equal("x: the feature names (1) must be one per feature (2).", Assert.Throws<ArgumentException>(() => new Dataset("x", [1f, 2f], 2, [0f], 1, 0) { FeatureNames = ["a"] }).Message.Split(" (Parameter")[0]);
     }
+
+    [Fact]
+    public void Quotes_that_do_not_close_a_whole_cell_on_its_line_are_refused()
+    {
+        string Error(string name, string text)
+        {
+            string path = Path.Combine(_dir, name);
+            File.WriteAllText(path, text);
+            return Assert.Throws<FormatException>(() => Csv.ReadNumbers(path, hasHeader: false)).Message;
+        }
+
+        // A quoted line break was "line 2: 1 cells, but the first row has 3", 1,"2 was read as 2, and 2"x" as 2x.
+        Assert.Equal(
+            "nl.csv, line 2, column 3: the quoted cell does not end on this line, so its quote is unterminated or it holds a line break, which actkit's CSV reader does not take (quoted cells must fit on one line).",
+            Error("nl.csv", "1,2,\"3\"\n4,5,\"6\n7\"\n"));
+        Assert.Equal(
+            "open.csv, line 1, column 2: the quoted cell does not end on this line, so its quote is unterminated or it holds a line break, which actkit's CSV reader does not take (quoted cells must fit on one line).",
+            Error("open.csv", "1,\"2\n"));
+        Assert.Equal(
+            "inside.csv, line 1, column 2: the cell '2\"x\"' has a quote inside it; quote the whole cell, doubling the quotes inside (\"2\"\"x\"\"\"), or remove the quote.",
+            Error("inside.csv", "1,2\"x\"\n"));
+        Assert.Equal(
+            "after.csv, line 1, column 1: 'a' follows the closing quote of the cell \"1\"; put the whole cell inside the quotes, or leave the quotes out.",
+            Error("after.csv", "\"1\"a,2\n"));
+
+        // Whole quoted cells, spaces around them and doubled quotes inside still read.
+        string good = Path.Combine(_dir, "good.csv");
+        File.WriteAllText(good, "\"a\"\"1\", b\n \"1\" ,\"2\"\n");
+        var (values, rows, columns, header) = Csv.ReadNumbersWithHeader(good);
+        Assert.Equal([1f, 2f], values);
+        Assert.Equal((1, 2), (rows, columns));
+        Assert.Equal(["a\"1", "b"], header);
+    }
 }
 

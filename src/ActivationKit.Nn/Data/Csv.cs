@@ -3,7 +3,8 @@ using System.Globalization;
 namespace ActivationKit.Nn.Data;
 
 /// <summary>
-/// Loads a numeric CSV (comma, semicolon or tab separated; simple quoting) into a dataset: one column is the label,
+/// Loads a numeric CSV (comma, semicolon or tab separated; RFC 4180 quoting within a line: a quoted line break, an
+/// unterminated quote or a quote inside an unquoted cell is a <see cref="FormatException"/>) into a dataset: one column is the label,
 /// the others are features. <see cref="ReadNumbers"/> reads the same dialect for rows without a label.
 /// </summary>
 public static class Csv
@@ -341,7 +342,7 @@ public static class Csv
             string trimmed = line.Trim();
             if (trimmed.Length == 0 || trimmed.StartsWith('#')) continue;
             if (separator == '\0') separator = Separator(line);
-            yield return (number, Split(line, separator));
+            yield return (number, Split(line, separator, Path.GetFileName(path), number));
         }
     }
 
@@ -379,11 +380,16 @@ public static class Csv
         return found;
     }
 
-    private static string[] Split(string line, char separator)
+    // One line's cells. Quotes follow RFC 4180 within the line: a cell that starts with a quote (after spaces) runs to
+    // the closing quote, "" inside it is one quote, and only spaces may follow it. A quote anywhere else, and a quote
+    // not closed on its line, are refused: the reader goes line by line, so a quoted line break (and an unterminated
+    // quote, which reads the same) made a short row or a silently misread cell (1,"2 as 2; 2"x" as 2x).
+    private static string[] Split(string line, char separator, string file, int lineNumber)
     {
         var cells = new List<string>();
         var cell = new System.Text.StringBuilder();
-        bool quoted = false;
+        bool quoted = false, closed = false;
+        int quoteColumn = 0;
         for (int i = 0; i < line.Length; i++)
         {
             char ch = line[i];
@@ -397,25 +403,47 @@ public static class Csv
                 else if (ch == '"')
                 {
                     quoted = false;
+                    closed = true;
                 }
                 else
                 {
                     cell.Append(ch);
                 }
             }
-            else if (ch == '"')
-            {
-                quoted = true;
-            }
             else if (ch == separator)
             {
                 cells.Add(cell.ToString().Trim());
                 cell.Clear();
+                closed = false;
+            }
+            else if (closed)
+            {
+                if (!char.IsWhiteSpace(ch))
+                {
+                    throw new FormatException($"{file}, line {lineNumber}, column {cells.Count + 1}: '{ch}' follows the closing quote of the cell \"{cell}\"; put the whole cell inside the quotes, or leave the quotes out.");
+                }
+            }
+            else if (ch == '"')
+            {
+                if (cell.ToString().Trim().Length > 0)
+                {
+                    string raw = (cell.ToString() + line[i..].Split(separator)[0]).Trim();
+                    throw new FormatException($"{file}, line {lineNumber}, column {cells.Count + 1}: the cell '{raw}' has a quote inside it; quote the whole cell, doubling the quotes inside ({"\"" + raw.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""}), or remove the quote.");
+                }
+
+                cell.Clear();
+                quoted = true;
+                quoteColumn = cells.Count + 1;
             }
             else
             {
                 cell.Append(ch);
             }
+        }
+
+        if (quoted)
+        {
+            throw new FormatException($"{file}, line {lineNumber}, column {quoteColumn}: the quoted cell does not end on this line, so its quote is unterminated or it holds a line break, which actkit's CSV reader does not take (quoted cells must fit on one line).");
         }
 
         cells.Add(cell.ToString().Trim());
