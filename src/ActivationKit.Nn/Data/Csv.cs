@@ -364,20 +364,33 @@ public static class Csv
 
     private static bool SameName(string name, string spec) => string.Equals(name.Trim(), spec.Trim(), StringComparison.OrdinalIgnoreCase);
 
+    // A number is a 0-based index (negative from the end) and anything else a header name; a spec that reads both ways
+    // for different columns, or names several columns, is refused: either reading picked a column silently (a header
+    // a,a,y and --target a took the first a; x,2,y and --target 2 took y, not the column named 2).
     private static int ResolveLabel(string? spec, string[]? names, int columns, string file)
     {
         if (spec is null) return columns - 1;
+        var named = names is null ? [] : Enumerable.Range(0, columns).Where(c => SameName(names[c], spec)).ToArray();
+        if (named.Length > 1)
+        {
+            throw new ArgumentException($"{file}: the label column '{spec.Trim()}' is ambiguous: columns {string.Join(", ", named[..^1])} and {named[^1]} (0-based) are {(named.Length == 2 ? "both" : "all")} named so; give the index of the one meant.", nameof(spec));
+        }
+
         if (int.TryParse(spec, NumberStyles.Integer, CultureInfo.InvariantCulture, out int index))
         {
             int i = index < 0 ? columns + index : index;
             if (i < 0 || i >= columns) throw new ArgumentException($"{file}: label column index {index} is outside the {columns} columns.", nameof(spec));
+            if (named.Length == 1 && named[0] != i)
+            {
+                throw new ArgumentException($"{file}: the label column '{spec.Trim()}' is ambiguous: it is the index of column {i} ('{names![i]}', 0-based) and the name of column {named[0]}; give '{names[i]}' for the column at index {i}, or {named[0]} for the column named '{names[named[0]]}'.", nameof(spec));
+            }
+
             return i;
         }
 
         if (names is null) throw new ArgumentException($"{file}: label column '{spec}' is a name, but the file has no header row.", nameof(spec));
-        int found = Array.FindIndex(names, n => SameName(n, spec));
-        if (found < 0) throw new ArgumentException($"{file}: no column named '{spec}' (columns: {string.Join(", ", names)}).", nameof(spec));
-        return found;
+        if (named.Length == 0) throw new ArgumentException($"{file}: no column named '{spec}' (columns: {string.Join(", ", names)}).", nameof(spec));
+        return named[0];
     }
 
     // One line's cells. Quotes follow RFC 4180 within the line: a cell that starts with a quote (after spaces) runs to
