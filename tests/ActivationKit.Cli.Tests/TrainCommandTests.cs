@@ -722,4 +722,13 @@ public class TrainCommandTests
         Assert.Contains(expected, json.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()));
         Assert.Contains("Warning: " + expected, r.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_summary_gives_the_batch_the_trainer_used()
+    {
+        // --batch 100000 on 70 training rows trains in batches of 70, and the summary said "batch 100000".
+        var capped = Cli.RunWide("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--batch", "100000").Ok();
+        Assert.Contains(", batch 70 (all the training rows; --batch 100,000 is more), 1 epoch(s)", capped.Out, StringComparison.Ordinal);
+        Assert.Contains(", batch 32, 1 epoch(s)", Cli.RunWide("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1").Ok().Out, StringComparison.Ordinal);
+    }
 }

@@ -564,7 +564,11 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         };
         consoles.Out.WriteLine($"data {data.Name}: {TrainingData.Name(data.Task)}{inferred}, {Spelling.Count(data.Train.FeatureCount, "feature")}");
         consoles.Out.WriteLine($"network {description}");
-        consoles.Out.WriteLine($"training {options.Optimizer!.Name}, lr {options.LearningRate.ToString("G4", Inv)}, {ScheduleText(schedule, result)}, batch {options.BatchSize}, {result.History.Count} epoch(s), {options.Threads} thread(s)");
+        // The batch the trainer used: --batch above the training rows is capped to them (it said "batch 100000").
+        string batch = options.BatchSize > data.Train.Rows
+            ? $"batch {data.Train.Rows.ToString("N0", Inv)} (all the training rows; --batch {options.BatchSize.ToString("N0", Inv)} is more)"
+            : $"batch {options.BatchSize.ToString("N0", Inv)}";
+        consoles.Out.WriteLine($"training {options.Optimizer!.Name}, lr {options.LearningRate.ToString("G4", Inv)}, {ScheduleText(schedule, result)}, {batch}, {result.History.Count} epoch(s), {options.Threads} thread(s)");
         consoles.Out.Write(table);
         if (regression && test.R2PerColumn.Count > 1)
         {
