@@ -274,7 +274,7 @@ public static class ModelFile
             var layer = network.Layers[i];
             if (header.Layers[i].PreWidth != layer.PreWidth)
             {
-                throw new InvalidDataException($"{name}: layer {i} declares {header.Layers[i].PreWidth} pre-activations but {layer.ActivationSpec} with {layer.Units} units needs {layer.PreWidth}.");
+                throw new InvalidDataException($"{name}: layer {i} declares {header.Layers[i].PreWidth} pre-activations but {layer.ActivationSpec} with {Spelling.Count(layer.Units, "unit")} needs {layer.PreWidth}.");
             }
         }
 

@@ -302,7 +302,7 @@ public sealed class LoaderTests : IDisposable
         File.WriteAllText(path, "a,b\n1,2\n3,x\n");
         Assert.Equal("noheader.csv, line 3, column 2: 'x' is not a number.", Assert.Throws<FormatException>(() => Csv.ReadNumbers(path)).Message);
         File.WriteAllText(path, "a,b\n1,2\n3\n");
-        Assert.Equal("noheader.csv, line 3: 1 cells, but the first row has 2.", Assert.Throws<FormatException>(() => Csv.ReadNumbers(path)).Message);
+        Assert.Equal("noheader.csv, line 3: 1 cell, but the first row has 2.", Assert.Throws<FormatException>(() => Csv.ReadNumbers(path)).Message);
         File.WriteAllText(path, "a,b\n");
         Assert.Equal("noheader.csv holds no rows of numbers.", Assert.Throws<FormatException>(() => Csv.ReadNumbers(path)).Message);
     }
@@ -682,6 +682,15 @@ public sealed class LoaderTests : IDisposable
         Assert.Equal([1f, 2f], values);
         Assert.Equal((1, 2), (rows, columns));
         Assert.Equal(["a\"1", "b"], header);
+    }
+
+    [Fact]
+    public void A_short_row_is_counted_as_one_cell()
+    {
+        // "line 3: 1 cells, but the first row has 3".
+        string path = Path.Combine(_dir, "short.csv");
+        File.WriteAllText(path, "a,b,y\n1,2,0\n3\n4,5,1\n");
+        Assert.Equal("short.csv, line 3: 1 cell, but the first row has 3.", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
     }
 }
 

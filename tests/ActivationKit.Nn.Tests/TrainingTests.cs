@@ -214,4 +214,12 @@ public class TrainingTests
         Trainer.Fit(twice, data, null, options with { Shuffle = false, Optimizer = kept });
         Assert.Equal(once.Layers[1].Weights, twice.Layers[1].Weights);
     }
+
+    [Fact]
+    public void A_single_unit_is_counted_as_one_unit_in_the_warnings()
+    {
+        // "Layer 0 (1 units, binary_step)".
+        var net = new Mlp(2, [new(1, "binary_step")]);
+        Assert.StartsWith("Layer 0 (1 unit, binary_step): binary_step's gradient is zero everywhere", Assert.Single(net.Initialize(Initializer.Auto, 1)), StringComparison.Ordinal);
+    }
 }

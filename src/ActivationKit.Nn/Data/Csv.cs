@@ -217,7 +217,7 @@ public static class Csv
             string hint = cells.Length == columns + 1 && cells[^1].Length == 0 ? $" (line {line} ends with a separator)"
                 : cells.Length == columns - 1 && first.Cells[^1].Length == 0 ? $" (line {first.Line} ends with a separator)"
                 : string.Empty;
-            throw new FormatException($"{file}, line {line}: {cells.Length} cells, but the first row has {columns}{hint}.");
+            throw new FormatException($"{file}, line {line}: {Spelling.Count(cells.Length, "cell")}, but the first row has {columns}{hint}.");
         }
 
         if (data.Count == 0) return;
@@ -269,7 +269,7 @@ public static class Csv
                 }
             }
 
-            if (cells.Length != columns) throw new FormatException($"{file}, line {lineNumber}: {cells.Length} cells, but the first row has {columns}.");
+            if (cells.Length != columns) throw new FormatException($"{file}, line {lineNumber}: {Spelling.Count(cells.Length, "cell")}, but the first row has {columns}.");
             for (int c = 0; c < cells.Length; c++)
             {
                 if (!TryParse(cells[c], out float v)) throw new FormatException($"{file}, line {lineNumber}, column {c + 1}: '{cells[c]}' is not a number{(rows == 0 && hasHeader is null && header is null ? FirstRowHint(lineNumber, cells[c]) : string.Empty)}.");
