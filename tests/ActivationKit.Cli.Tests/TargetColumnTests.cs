@@ -157,4 +157,12 @@ public sealed class TargetColumnTests : IDisposable
         // A number that is its own column's name is no ambiguity.
         Cli.Run(Train(Table("same.csv", "x,1,y", 30, i => (i % 2).ToString(Inv)), "--header", "yes", "--target", "1")).Ok();
     }
+
+    [Fact]
+    public void Binary_on_three_text_labels_names_them()
+    {
+        // "the labels go up to 2" named no label of a file of dog, Dog and cat.
+        string data = Table("pets.csv", "a,b,y", 30, i => (i % 3) switch { 0 => "dog", 1 => "Dog", _ => "cat" });
+        Cli.Run(Train(data, "--task", "binary")).BadInput("pets.csv: --task binary needs two classes, but the labels name 3 ('Dog', 'cat', 'dog') (use --task multiclass).");
+    }
 }

@@ -231,7 +231,13 @@ public static class TrainingData
             case TrainingTask.Binary or TrainingTask.Multiclass:
                 if (targetColumns != 1) throw new UsageException($"{name}: a {Name(task)} task needs one target column of class indices, but there are {targetColumns}.");
                 if (!integers) throw new UsageException($"{name}: a {Name(task)} task needs class indices 0, 1, 2, … as targets, but some targets are not non-negative integers (use --task regression).");
-                if (task == TrainingTask.Binary && classes > 2) throw new UsageException($"{name}: --task binary needs labels 0 and 1, but the labels go up to {classes - 1} (use --task multiclass).");
+                if (task == TrainingTask.Binary && classes > 2)
+                {
+                    // Text labels were numbered for the message: "the labels go up to 2" named no label of the file.
+                    throw new UsageException(classNames is not null
+                        ? $"{name}: --task binary needs two classes, but the labels name {classes} ({string.Join(", ", classNames.Take(10).Select(c => $"'{c}'"))}{(classNames.Count > 10 ? ", …" : string.Empty)}) (use --task multiclass)."
+                        : $"{name}: --task binary needs labels 0 and 1, but the labels go up to {classes - 1} (use --task multiclass).");
+                }
                 if (classes > Dataset.MaxClasses) throw new UsageException($"{name}: the labels go up to {classes - 1:N0}, more classes than the {Dataset.MaxClasses:N0} a classifier may have (use --task regression for a numeric target).");
 
                 // One class would train a model that always answers it, with a perfect test accuracy that means nothing.
