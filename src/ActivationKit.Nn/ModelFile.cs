@@ -35,6 +35,12 @@ public sealed record ModelMetadata
     /// checks an input file's header against them.
     /// </summary>
     public IReadOnlyList<string>? FeatureNames { get; init; }
+
+    /// <summary>
+    /// The names of a multilabel or multi-output regression model's outputs in order (the training CSV's target
+    /// columns), or null; <c>actkit predict</c> heads its columns with them as it does with <see cref="ClassNames"/>.
+    /// </summary>
+    public IReadOnlyList<string>? TargetNames { get; init; }
 }
 
 /// <summary>
@@ -105,7 +111,7 @@ public static class ModelFile
         }
 
         // A file Load would refuse is not written: the same checks, as an ArgumentException.
-        if (CheckMetadata(network, metadata.Task, metadata.Loss, metadata.Init, metadata.ClassCount, metadata.ClassNames, metadata.Notes, metadata.FeatureNames) is { } problem)
+        if (CheckMetadata(network, metadata.Task, metadata.Loss, metadata.Init, metadata.ClassCount, metadata.ClassNames, metadata.Notes, metadata.FeatureNames, metadata.TargetNames) is { } problem)
         {
             throw new ArgumentException($"The model's metadata is invalid: {problem}", nameof(metadata));
         }
@@ -171,6 +177,7 @@ public static class ModelFile
             Init = metadata.Init,
             Notes = metadata.Notes?.ToDictionary(kv => kv.Key, kv => kv.Value),
             FeatureNames = metadata.FeatureNames?.ToList(),
+            TargetNames = metadata.TargetNames?.ToList(),
         };
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
         var prefix = new byte[12];
@@ -278,7 +285,7 @@ public static class ModelFile
             }
         }
 
-        if (CheckMetadata(network, header.Task, header.Loss, header.Init, header.ClassCount, header.ClassNames, header.Notes, header.FeatureNames) is { } problem)
+        if (CheckMetadata(network, header.Task, header.Loss, header.Init, header.ClassCount, header.ClassNames, header.Notes, header.FeatureNames, header.TargetNames) is { } problem)
         {
             throw new InvalidDataException($"{name}: {problem}");
         }
@@ -360,6 +367,7 @@ public static class ModelFile
             Normalization = norm,
             Notes = header.Notes,
             FeatureNames = header.FeatureNames,
+            TargetNames = header.TargetNames,
         };
         return (network, metadata);
     }
@@ -512,8 +520,14 @@ public static class ModelFile
     /// know, an output function (<c>notes.output</c>) that is neither the output layer's own activation nor a squash of a
     /// linear output layer's logits, or class names that do not name the outputs (one per output, or two for one output).
     /// </summary>
-    private static string? CheckMetadata(Mlp network, string? task, string? loss, string? init, int classCount, IReadOnlyList<string>? classNames, IReadOnlyDictionary<string, string>? notes, IReadOnlyList<string>? featureNames)
+    private static string? CheckMetadata(Mlp network, string? task, string? loss, string? init, int classCount, IReadOnlyList<string>? classNames, IReadOnlyDictionary<string, string>? notes, IReadOnlyList<string>? featureNames, IReadOnlyList<string>? targetNames)
     {
+        if (targetNames is not null)
+        {
+            if (targetNames.Any(n => n is null)) return "a target name is null; each must be a text.";
+            if (targetNames.Count != network.OutputSize) return $"it names {Spelling.Count(targetNames.Count, "target")} but the model has {Spelling.Count(network.OutputSize, "output")}; it needs one name per output.";
+        }
+
         if (featureNames is not null)
         {
             if (featureNames.Any(n => n is null)) return "a feature name is null; each must be a text.";
@@ -759,6 +773,9 @@ public static class ModelFile
 
         /// <summary>The inputs' names; absent in files saved from data without a header, and in files saved before it.</summary>
         public List<string>? FeatureNames { get; set; }
+
+        /// <summary>The outputs' names of a multilabel or multi-output regression model; absent otherwise and in older files.</summary>
+        public List<string>? TargetNames { get; set; }
     }
 
     private sealed class LayerDto

@@ -283,6 +283,28 @@ public class PredictCommandTests
         Cli.Run("predict", "--model", model, "--in", dir.File("abc.csv")).BadInput(
             "abc.csv lacks 'l1', but the model was trained on the columns 'a', 'b', 'c', 'l1', in that order; give it those columns, named as in the training data's header.");
     }
+
+    [Fact]
+    public void Multilabel_and_multi_output_regression_predictions_are_headed_by_the_target_columns()
+    {
+        // The names were known at training time (--target l0,l1), yet the columns came out unnamed.
+        using var dir = new TempDir();
+        string data = dir.File("ml.csv");
+        var rng = new Random(7);
+        File.WriteAllLines(data, ["a,b,l0,l1,r", .. Enumerable.Range(0, 40).Select(_ => string.Create(Inv, $"{rng.NextDouble()},{rng.NextDouble()},{rng.Next(2)},{rng.Next(2)},{rng.NextDouble()}"))]);
+        File.WriteAllText(dir.File("x.csv"), "a,b,r\n0.5,0.5,0.1\n");
+        File.WriteAllText(dir.File("xy.csv"), "a,b,l1\n0.5,0.5,1\n");
+        string multilabel = dir.File("ml.akm"), regression = dir.File("mr.akm");
+        Cli.Run("train", "--data", data, "--target", "l0,l1", "--hidden", "4", "--epochs", "1", "--save", multilabel).Ok();
+        Cli.Run("train", "--data", data, "--target", "r,l0", "--task", "regression", "--hidden", "4", "--epochs", "1", "--save", regression).Ok();
+        var ml = Cli.Run("predict", "--model", multilabel, "--in", dir.File("x.csv")).Ok().Lines;
+        Assert.Equal("l0,l1", ml[0]);
+        Assert.Equal(2, ml.Length);
+        var mr = Cli.Run("predict", "--model", regression, "--in", dir.File("xy.csv")).Ok();
+        Assert.Equal("r,l0", mr.Lines[0]);
+        var npy = Cli.Run("predict", "--model", multilabel, "--in", dir.File("x.csv"), "--out", dir.File("p.npy")).Ok();
+        Assert.Contains("columns 'l0', 'l1'", npy.Err, StringComparison.Ordinal);
+    }
 }
 
 public class BenchMlpCommandTests

@@ -85,10 +85,12 @@ public class TrainCommandTests
         Assert.StartsWith("2-16-2,", json.GetProperty("network").GetString(), StringComparison.Ordinal);
         Assert.True(json.GetProperty("test").GetProperty("accuracy").GetDouble() > 0.9, json.ToString());
 
-        // One sigmoid probability per label: x0 decides l0, x1 decides l1.
+        // One sigmoid probability per label, under the labels' names: x0 decides l0, x1 decides l1.
         string x = dir.File("x.csv");
         File.WriteAllText(x, "2,-2\n-2,2\n");
-        var rows = Cli.Run("predict", "--model", model, "--in", x).Ok().Lines.Select(l => l.Split(',').Select(v => double.Parse(v, Inv)).ToArray()).ToArray();
+        var predicted = Cli.Run("predict", "--model", model, "--in", x).Ok().Lines;
+        Assert.Equal("l0,l1", predicted[0]);
+        var rows = predicted[1..].Select(l => l.Split(',').Select(v => double.Parse(v, Inv)).ToArray()).ToArray();
         Assert.True(rows[0][0] > 0.5 && rows[0][1] < 0.5 && rows[1][0] < 0.5 && rows[1][1] > 0.5, string.Join(" | ", rows.Select(r => string.Join(",", r))));
         Cli.Run("train", "--data", csv, "--target", "l0,nope").BadInput("no column named 'nope'");
     }

@@ -640,6 +640,9 @@ public sealed class LoaderTests : IDisposable
         Assert.Equal(["a", "l0", "b"], Csv.Load(path, "l1", classification: false).FeatureNames);
         var two = Csv.Load(path, "l0,l1", classification: false);
         Assert.Equal(["a", "b"], two.FeatureNames);
+        Assert.Equal(["l0", "l1"], two.TargetNames);
+        Assert.Equal(["l1", "l0"], Csv.Load(path, "l1,l0", classification: false).TargetNames);
+        Assert.Null(Csv.Load(path, "l1", classification: false).TargetNames);
         Assert.Equal(["a", "b"], two.Subset([2, 0]).FeatureNames);
         Assert.Equal(["a", "b"], Standardizer.Fit(two).Transform(two).FeatureNames);
 

@@ -349,4 +349,16 @@ public sealed class ModelFileTests : IDisposable
         net.Layers[0].Weights[0] = 0;
         Assert.Equal($"Cannot save the model to '{nowhere}': the folder '{Path.GetDirectoryName(nowhere)}' does not exist.", Assert.Throws<DirectoryNotFoundException>(() => ModelFile.Save(nowhere, net, meta)).Message);
     }
+
+    [Fact]
+    public void Target_names_round_trip_one_per_output()
+    {
+        var net = Mlp.Build(2, [4], "relu", 3);
+        net.Initialize(Initializer.Auto, 1);
+        using var ms = new MemoryStream();
+        ModelFile.Save(ms, net, new ModelMetadata { Task = "multilabel", Loss = "multilabel_bce", TargetNames = ["l0", "l1", "l2"] });
+        Assert.Equal(["l0", "l1", "l2"], ModelFile.Load(ms.ToArray()).Metadata.TargetNames);
+        var e = Assert.Throws<ArgumentException>(() => ModelFile.Save(new MemoryStream(), net, new ModelMetadata { TargetNames = ["l0", "l1"] }));
+        Assert.StartsWith("The model's metadata is invalid: it names 2 targets but the model has 3 outputs; it needs one name per output.", e.Message, StringComparison.Ordinal);
+    }
 }

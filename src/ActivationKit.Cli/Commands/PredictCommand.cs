@@ -35,7 +35,7 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         public string? Header { get; init; }
 
         [CommandOption("-o|--out <FILE>")]
-        [Description("Write the outputs to FILE (.csv or .npy; not the --model or --in file; an existing FILE only with --force), one row per input row, one column per output. Default: CSV on stdout. When the model knows its class names (text labels in the training CSV, fashion-mnist) the CSV starts with a header row naming the columns (a single-output binary model's column is the probability of the second class); a .npy cannot, so they are listed on stderr.")]
+        [Description("Write the outputs to FILE (.csv or .npy; not the --model or --in file; an existing FILE only with --force), one row per input row, one column per output. Default: CSV on stdout. When the model knows its class names (text labels in the training CSV, fashion-mnist), or the target columns' names of a multilabel or multi-output regression CSV, the CSV starts with a header row naming the columns (a single-output binary model's column is the probability of the second class); a .npy cannot, so they are listed on stderr.")]
         public string? Out { get; init; }
 
         [CommandOption("--force")]
@@ -142,11 +142,13 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
 
     /// <summary>
     /// The class names for the output columns when the model recorded them: one per output, or for a single-output binary
-    /// model (whose column is P(class 1)) the second class's name. Null when they are unknown or do not match the outputs.
+    /// model (whose column is P(class 1)) the second class's name; else the target columns' names of a multilabel or
+    /// multi-output regression model (models saved before they were kept have none). Null when they are unknown or do
+    /// not match the outputs.
     /// </summary>
     private static string[]? ColumnLabels(ModelMetadata metadata, int outputs)
     {
-        if (metadata.ClassNames is not { Count: > 0 } names) return null;
+        if (metadata.ClassNames is not { Count: > 0 } names) return metadata.TargetNames is { } targets && targets.Count == outputs ? [.. targets] : null;
         if (names.Count == outputs) return [.. names];
         return outputs == 1 && names.Count == 2 ? [names[1]] : null;
     }

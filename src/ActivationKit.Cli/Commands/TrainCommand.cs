@@ -245,6 +245,8 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
                 ClassNames = train.ClassNames,
                 // The CSV header's names of the inputs, so predict can refuse a file whose columns are others or in another order.
                 FeatureNames = train.FeatureNames,
+                // The target columns' names of a multilabel or multi-output regression CSV: predict's header names them.
+                TargetNames = train.TargetNames,
                 Loss = pairing.Loss.Name,
                 Init = init.ToString(),
                 // Fitted on the values as loaded (Fashion-MNIST's pixels / 255), saved for the values as the dataset holds them.

@@ -149,8 +149,8 @@ public static class TrainingData
         bool npy = TableFile.IsNpy(key);
         if (npy) TableFile.RefuseHeader(hasHeader, key);
         if (!File.Exists(key)) throw new UsageException($"Data file '{key}' does not exist.");
-        var (features, featureCount, targets, targetColumns, classNames, featureNames) = npy ? ReadNpy(key, target) : ReadCsv(key, target, hasHeader);
-        all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, classNames, task, out var resolved, out string? note, featureNames);
+        var (features, featureCount, targets, targetColumns, classNames, featureNames, targetNames) = npy ? ReadNpy(key, target) : ReadCsv(key, target, hasHeader);
+        all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, classNames, task, out var resolved, out string? note, featureNames, targetNames);
         RefuseMoreSamples(samples, all.Rows, $"rows of '{key}'");
         return Split(key, all.Sample(samples ?? 0, seed), resolved, task is null, seed, note, ClassSamples(all));
     }
@@ -188,7 +188,7 @@ public static class TrainingData
     /// <paramref name="classNames"/> (a CSV's text labels, index → name) stay with a classification set, so the saved model
     /// and <c>predict</c> can name its outputs; they are refused for a regression or multilabel task.
     /// </summary>
-    private static Dataset Interpret(string name, float[] features, int featureCount, float[] targets, int targetColumns, IReadOnlyList<string>? classNames, TrainingTask? given, out TrainingTask task, out string? note, IReadOnlyList<string>? featureNames = null)
+    private static Dataset Interpret(string name, float[] features, int featureCount, float[] targets, int targetColumns, IReadOnlyList<string>? classNames, TrainingTask? given, out TrainingTask task, out string? note, IReadOnlyList<string>? featureNames = null, IReadOnlyList<string>? targetNames = null)
     {
         note = null;
         if (classNames is not null && given is TrainingTask.Regression or TrainingTask.Multilabel)
@@ -257,33 +257,33 @@ public static class TrainingData
                 return new Dataset(name, features, featureCount, targets, 1, classCount) { ClassNames = classNames?.Count == classCount ? classNames : null, FeatureNames = featureNames };
             case TrainingTask.Multilabel:
                 if (!zeroOne) throw new UsageException($"{name}: a multilabel task needs targets of 0 and 1 only.");
-                return new Dataset(name, features, featureCount, targets, targetColumns, 0) { FeatureNames = featureNames };
+                return new Dataset(name, features, featureCount, targets, targetColumns, 0) { FeatureNames = featureNames, TargetNames = targetNames };
             default:
-                return new Dataset(name, features, featureCount, targets, targetColumns, 0) { FeatureNames = featureNames };
+                return new Dataset(name, features, featureCount, targets, targetColumns, 0) { FeatureNames = featureNames, TargetNames = targetNames };
         }
     }
 
     // Integer labels as classes that would leave most of more than MaxInferredClasses outputs without a sample.
     private static bool TooSparse(long classes, int distinct) => classes > MaxInferredClasses && (classes - distinct) * 2 > classes;
 
-    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns, IReadOnlyList<string>? ClassNames, IReadOnlyList<string>? FeatureNames) ReadCsv(string path, string? target, bool? hasHeader)
+    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns, IReadOnlyList<string>? ClassNames, IReadOnlyList<string>? FeatureNames, IReadOnlyList<string>? TargetNames) ReadCsv(string path, string? target, bool? hasHeader)
     {
         // Text labels ('setosa', 'virginica', …) can only be classes; numeric ones are read as numbers and interpreted above.
         var data = Csv.Load(path, target, classification: false, hasHeader, textLabelsAreClasses: true);
-        return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns, data.ClassNames, data.FeatureNames);
+        return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns, data.ClassNames, data.FeatureNames, data.TargetNames);
     }
 
     /// <summary>
     /// A 2-D .npy whose target is a column (--target INDEX, default the last), or features with the targets in a second
     /// .npy (--target labels.npy, 1-D or N×L).
     /// </summary>
-    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns, IReadOnlyList<string>? ClassNames, IReadOnlyList<string>? FeatureNames) ReadNpy(string path, string? target)
+    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns, IReadOnlyList<string>? ClassNames, IReadOnlyList<string>? FeatureNames, IReadOnlyList<string>? TargetNames) ReadNpy(string path, string? target)
     {
         if (target is not null && target.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
             if (!File.Exists(target)) throw new UsageException($"Target file '{target}' does not exist.");
             var paired = NpyDataset.Load(path, target, classification: false);
-            return (paired.Features, paired.FeatureCount, paired.Targets, paired.TargetColumns, null, null);
+            return (paired.Features, paired.FeatureCount, paired.Targets, paired.TargetColumns, null, null, null);
         }
 
         int index = -1;
@@ -302,7 +302,7 @@ public static class TrainingData
             throw new UsageException($"--target '{target}': {ErrorReporter.Message(ex)}");
         }
 
-        return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns, null, null);
+        return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns, null, null, null);
     }
 
     /// <summary>

@@ -107,7 +107,7 @@ public static class Csv
                 }
             }
 
-            return new Dataset(file, features, featureCount, values, labels.Length, 0) { FeatureNames = featureNames };
+            return new Dataset(file, features, featureCount, values, labels.Length, 0) { FeatureNames = featureNames, TargetNames = names is null ? null : labels.Select(c => names[c]).ToArray() };
         }
 
         int label = labels[0];

@@ -136,6 +136,30 @@ public sealed class Dataset
 
     private readonly IReadOnlyList<string>? _featureNames;
 
+    /// <summary>
+    /// Names of the target columns in order when the data has several (a CSV header's names of <c>l0,l1,l2</c>: the
+    /// labels of a multilabel set or the targets of a multi-output regression), else null; saved with a model
+    /// (<see cref="ModelMetadata.TargetNames"/>) so its outputs can be named.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not one name per target column, or a null name.</exception>
+    public IReadOnlyList<string>? TargetNames
+    {
+        get => _targetNames;
+        init
+        {
+            if (value is not null && (value.Count != TargetColumns || value.Any(n => n is null)))
+            {
+                throw new ArgumentException(value.Count != TargetColumns
+                    ? $"{Name}: the target names ({value.Count}) must be one per target column ({TargetColumns})."
+                    : $"{Name}: a target name is null; each must be a text.", nameof(TargetNames));
+            }
+
+            _targetNames = value;
+        }
+    }
+
+    private readonly IReadOnlyList<string>? _targetNames;
+
     /// <summary>True for classification.</summary>
     public bool IsClassification => ClassCount > 0;
 
@@ -183,11 +207,11 @@ public sealed class Dataset
             Targets.AsSpan(r * TargetColumns, TargetColumns).CopyTo(t.AsSpan(i * TargetColumns));
         }
 
-        return new Dataset(name ?? Name, f, FeatureCount, t, TargetColumns, ClassCount) { ClassNames = ClassNames, FeatureNames = FeatureNames };
+        return new Dataset(name ?? Name, f, FeatureCount, t, TargetColumns, ClassCount) { ClassNames = ClassNames, FeatureNames = FeatureNames, TargetNames = TargetNames };
     }
 
     /// <summary>The same targets with new features (e.g. standardised).</summary>
-    public Dataset WithFeatures(float[] features) => new(Name, features, FeatureCount, Targets, TargetColumns, ClassCount) { ClassNames = ClassNames, FeatureNames = FeatureNames };
+    public Dataset WithFeatures(float[] features) => new(Name, features, FeatureCount, Targets, TargetColumns, ClassCount) { ClassNames = ClassNames, FeatureNames = FeatureNames, TargetNames = TargetNames };
 
     /// <summary>
     /// Shuffles with <paramref name="seed"/> and splits into train / validation / test by fractions
