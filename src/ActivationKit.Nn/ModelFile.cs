@@ -422,12 +422,9 @@ public static class ModelFile
             return $"{source} has the model's input columns and also {List(unknown)}, which the model does not take (it was trained on {trained}); remove {(unknown.Count == 1 ? "that column" : "those columns")}.";
         }
 
-        string what = (missing.Count, unknown.Count) switch
-        {
-            (> 0, > 0) => $"lacks {List(missing)} and has {List(unknown)} instead",
-            (> 0, _) => $"lacks {List(missing)}",
-            _ => $"has the columns {List(columns)}",
-        };
+        string what = missing.Count == 0 ? $"has the columns {List(columns)}"
+            : unknown.Count == 0 ? $"lacks {List(missing)}"
+            : $"lacks {List(missing)} and has {List(unknown)} instead";
         return $"{source} {what}, but the model was trained on {trained}; give it those columns, named as in the training data's header.";
     }
 
