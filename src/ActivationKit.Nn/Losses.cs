@@ -80,6 +80,12 @@ public static class Losses
     /// <summary>True for softmax cross-entropy, which needs one output per class.</summary>
     internal static bool IsSoftmaxCrossEntropy(ILoss loss) => loss is SoftmaxCe;
 
+    /// <summary>
+    /// True for the losses on the outputs as they are (mse, mae, huber): a single output trained with one of them on 0/1
+    /// labels predicts the label itself, so its decision threshold is 0.5, not the 0 of a logit.
+    /// </summary>
+    internal static bool IsOnOutputs(ILoss loss) => loss is Mse or Mae or HuberLoss;
+
     private static void CheckShapes(ILoss loss, ReadOnlySpan<float> output, ReadOnlySpan<float> target, int rows, int columns, Span<float> gradient)
     {
         if (rows < 1 || columns < 1) throw new ArgumentException($"{loss.Name}: rows and columns must be ≥ 1, got {rows}×{columns}.", nameof(rows));

@@ -166,7 +166,7 @@ public sealed class Mlp
             }
             else if (_layers[i].Activation is { } activation && ActivationKit.Advisor.CatalogProperties.PassesNoGradient(activation.Info))
             {
-                Warn($"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}): {activation.Name}'s gradient is zero everywhere, so {stopped}" +
+                Warn($"Layer {i} ({Spelling.Count(_layers[i].Units, "unit")}, {_layers[i].ActivationSpec}): {activation.Name}'s gradient is zero everywhere, so {stopped}" +
                     $" Train with a smooth stand-in ({ActivationKit.Advisor.CatalogProperties.SmoothStandIn(activation.Info)}) and apply {activation.Name} at inference.");
             }
         }

@@ -28,6 +28,19 @@ public sealed record ModelMetadata
 
     /// <summary>Anything else worth keeping (dataset name, epochs…).</summary>
     public IReadOnlyDictionary<string, string>? Notes { get; init; }
+
+    /// <summary>
+    /// The names of the network's inputs in order (the training CSV's header, without its target columns), or null when
+    /// the training data had none (files saved before it have none either). <see cref="ModelFile.InputColumnsProblem"/>
+    /// checks an input file's header against them.
+    /// </summary>
+    public IReadOnlyList<string>? FeatureNames { get; init; }
+
+    /// <summary>
+    /// The names of a multilabel or multi-output regression model's outputs in order (the training CSV's target
+    /// columns), or null; <c>actkit predict</c> heads its columns with them as it does with <see cref="ClassNames"/>.
+    /// </summary>
+    public IReadOnlyList<string>? TargetNames { get; init; }
 }
 
 /// <summary>
@@ -66,12 +79,23 @@ public static class ModelFile
     private static readonly string[] RawOutputs = ["identity", "linear", "none"];
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    /// <summary>Writes the network and its metadata to <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes the network and its metadata to <paramref name="path"/>, in an existing folder: everything is checked and
+    /// serialised first, then written through a temporary file in the same folder moved into place, so a refused
+    /// network or metadata, or a failed write, leaves an existing file as it was and no partial file behind.
+    /// </summary>
+    /// <exception cref="ArgumentException">A network or metadata <see cref="Load(string)"/> would refuse.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     public static void Save(string path, Mlp network, ModelMetadata? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var stream = File.Create(path);
-        Save(stream, network, metadata);
+
+        // File.Create came first, so a refused save had already emptied an existing model file.
+        using var buffer = new MemoryStream();
+        Save(buffer, network, metadata);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Cannot save the model to '{path}': the folder '{folder}' does not exist.");
+        Experiments.ResultStore.WriteAtomic(path, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
     /// <summary>Writes the network and its metadata to a stream.</summary>
@@ -87,9 +111,15 @@ public static class ModelFile
         }
 
         // A file Load would refuse is not written: the same checks, as an ArgumentException.
-        if (CheckMetadata(network, metadata.Task, metadata.Loss, metadata.Init, metadata.ClassCount, metadata.ClassNames, metadata.Notes) is { } problem)
+        if (CheckMetadata(network, metadata.Task, metadata.Loss, metadata.Init, metadata.ClassCount, metadata.ClassNames, metadata.Notes, metadata.FeatureNames, metadata.TargetNames) is { } problem)
         {
             throw new ArgumentException($"The model's metadata is invalid: {problem}", nameof(metadata));
+        }
+
+        // NaN or infinite weights (a diverged network) would be loaded and then blamed on the input rows by predict.
+        if (NonFiniteWeight(network) is { } bad)
+        {
+            throw new ArgumentException($"The network's {bad}; a model file holds finite weights only (a network whose training diverged is not worth saving).", nameof(network));
         }
 
         var tensors = new List<(string Name, float[] Data)>();
@@ -146,6 +176,8 @@ public static class ModelFile
             Loss = metadata.Loss,
             Init = metadata.Init,
             Notes = metadata.Notes?.ToDictionary(kv => kv.Key, kv => kv.Value),
+            FeatureNames = metadata.FeatureNames?.ToList(),
+            TargetNames = metadata.TargetNames?.ToList(),
         };
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
         var prefix = new byte[12];
@@ -249,11 +281,11 @@ public static class ModelFile
             var layer = network.Layers[i];
             if (header.Layers[i].PreWidth != layer.PreWidth)
             {
-                throw new InvalidDataException($"{name}: layer {i} declares {header.Layers[i].PreWidth} pre-activations but {layer.ActivationSpec} with {layer.Units} units needs {layer.PreWidth}.");
+                throw new InvalidDataException($"{name}: layer {i} declares {header.Layers[i].PreWidth} pre-activations but {layer.ActivationSpec} with {Spelling.Count(layer.Units, "unit")} needs {layer.PreWidth}.");
             }
         }
 
-        if (CheckMetadata(network, header.Task, header.Loss, header.Init, header.ClassCount, header.ClassNames, header.Notes) is { } problem)
+        if (CheckMetadata(network, header.Task, header.Loss, header.Init, header.ClassCount, header.ClassNames, header.Notes, header.FeatureNames, header.TargetNames) is { } problem)
         {
             throw new InvalidDataException($"{name}: {problem}");
         }
@@ -296,6 +328,11 @@ public static class ModelFile
             var layer = network.Layers[i];
             Read($"layer{i}.weight", layer.Weights.Length).CopyTo(layer.Weights, 0);
             Read($"layer{i}.bias", layer.Bias.Length).CopyTo(layer.Bias, 0);
+            if (NonFiniteWeight(network, i) is { } nonFinite)
+            {
+                // Saved by an actkit that did not refuse them: every prediction would be NaN, blamed on the input row.
+                throw new InvalidDataException($"{name}: the model file holds NaN or infinite weights ({nonFinite}), so it cannot predict; train the model again and save it.");
+            }
 
             // Learned PReLU slopes; files written before slopes were trained have none and keep the spec's initial value.
             if (layer.Slopes.Length > 0 && tensors.ContainsKey($"layer{i}.slopes"))
@@ -329,9 +366,71 @@ public static class ModelFile
             Init = header.Init,
             Normalization = norm,
             Notes = header.Notes,
+            FeatureNames = header.FeatureNames,
+            TargetNames = header.TargetNames,
         };
         return (network, metadata);
     }
+
+    /// <summary>
+    /// The first NaN or infinite weight or bias, as "layer 0 weight 3 is NaN", of every layer or of layer
+    /// <paramref name="only"/>; null when they are all finite. (Learned slopes are checked where they are read.)
+    /// </summary>
+    private static string? NonFiniteWeight(Mlp network, int? only = null)
+    {
+        for (int i = only ?? 0; i < (only is { } o ? o + 1 : network.Layers.Count); i++)
+        {
+            var layer = network.Layers[i];
+            foreach (var (part, values) in new[] { ("weight", layer.Weights), ("bias", layer.Bias), ("slope", layer.Slopes) })
+            {
+                int at = Dataset.IndexOfNonFinite(values);
+                if (at >= 0) return $"layer {i} {part} {at} is {(float.IsNaN(values[at]) ? "NaN" : values[at] > 0 ? "+∞" : "−∞")}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// What keeps an input table's columns, named by its header <paramref name="columns"/>, from being the model's inputs
+    /// (<see cref="ModelMetadata.FeatureNames"/>), as one sentence naming <paramref name="source"/>, or null when they are
+    /// the same names in the same order (compared as the CSV reader compares a target column's name: trimmed, any letter
+    /// case) or the model records no names. Said apart: the model's columns in another order, the model's columns and
+    /// more (the columns to remove), and columns the model does not know or lacks.
+    /// </summary>
+    public static string? InputColumnsProblem(ModelMetadata metadata, IReadOnlyList<string> columns, string source)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(source);
+        if (metadata.FeatureNames is not { } expected) return null;
+        static string Key(string name) => name.Trim().ToLowerInvariant();
+        if (columns.Count == expected.Count && columns.Select(Key).SequenceEqual(expected.Select(Key), StringComparer.Ordinal)) return null;
+
+        var known = expected.Select(Key).ToHashSet(StringComparer.Ordinal);
+        var given = columns.Select(Key).ToHashSet(StringComparer.Ordinal);
+        var missing = expected.Where(n => !given.Contains(Key(n))).ToList();
+        var unknown = columns.Where(n => !known.Contains(Key(n))).ToList();
+        string trained = expected.Count == 1 ? $"the column {List(expected)}" : $"the columns {List(expected)}, in that order";
+        if (missing.Count == 0 && unknown.Count == 0 && columns.Count == expected.Count)
+        {
+            return $"{source} has the model's input columns in another order ({List(columns)}), but the model was trained on {trained}; reorder them.";
+        }
+
+        if (missing.Count == 0 && unknown.Count > 0)
+        {
+            return $"{source} has the model's input columns and also {List(unknown)}, which the model does not take (it was trained on {trained}); remove {(unknown.Count == 1 ? "that column" : "those columns")}.";
+        }
+
+        string what = missing.Count == 0 ? $"has the columns {List(columns)}"
+            : unknown.Count == 0 ? $"lacks {List(missing)}"
+            : $"lacks {List(missing)} and has {List(unknown)} instead";
+        return $"{source} {what}, but the model was trained on {trained}; give it those columns, named as in the training data's header.";
+    }
+
+    /// <summary>Names as 'a', 'b', 'c', the first ten of a longer list followed by how many there are in all.</summary>
+    private static string List(IReadOnlyList<string> names) =>
+        string.Join(", ", names.Take(10).Select(n => $"'{n}'")) + (names.Count > 10 ? $", … ({names.Count:N0} in all)" : string.Empty);
 
     /// <summary>
     /// The function <c>actkit predict</c> applies to the network's outputs: <c>softmax</c> or <c>sigmoid</c> when the
@@ -418,8 +517,20 @@ public static class ModelFile
     /// know, an output function (<c>notes.output</c>) that is neither the output layer's own activation nor a squash of a
     /// linear output layer's logits, or class names that do not name the outputs (one per output, or two for one output).
     /// </summary>
-    private static string? CheckMetadata(Mlp network, string? task, string? loss, string? init, int classCount, IReadOnlyList<string>? classNames, IReadOnlyDictionary<string, string>? notes)
+    private static string? CheckMetadata(Mlp network, string? task, string? loss, string? init, int classCount, IReadOnlyList<string>? classNames, IReadOnlyDictionary<string, string>? notes, IReadOnlyList<string>? featureNames, IReadOnlyList<string>? targetNames)
     {
+        if (targetNames is not null)
+        {
+            if (targetNames.Any(n => n is null)) return "a target name is null; each must be a text.";
+            if (targetNames.Count != network.OutputSize) return $"it names {Spelling.Count(targetNames.Count, "target")} but the model has {Spelling.Count(network.OutputSize, "output")}; it needs one name per output.";
+        }
+
+        if (featureNames is not null)
+        {
+            if (featureNames.Any(n => n is null)) return "a feature name is null; each must be a text.";
+            if (featureNames.Count != network.InputSize) return $"it names {Spelling.Count(featureNames.Count, "input")} but the network takes {network.InputSize}; it needs one name per input.";
+        }
+
         for (int i = 0; i < network.Layers.Count - 1; i++)
         {
             if (network.Layers[i].Activation is { Info.Kind: ActivationKit.Catalog.ActivationKind.Rowwise } rowwise)
@@ -459,12 +570,33 @@ public static class ModelFile
 
         if (classCount < 0) return $"the class count is {classCount}; it must be 0 (regression) or more.";
         int outputs = network.OutputSize;
+
+        // A classifier scores one output per class, or one logit for two: 5 classes on one output were saved, and
+        // predict wrote the raw value as if it meant something.
+        if (classCount > 0 && classCount != outputs && !(outputs == 1 && classCount == 2))
+        {
+            return $"the class count is {classCount} but the model has {Spelling.Count(outputs, "output")}; a classifier has one output per class (or one for two classes).";
+        }
+
+        string? taskName = task?.Trim().ToLowerInvariant();
+        if (classCount > 0 && taskName is "regression" or "multilabel")
+        {
+            return $"the task is {taskName}, which has no classes, but the class count is {classCount}.";
+        }
+
+        if (classCount == 1) return "the class count is 1; a classifier has at least two classes (0 is for no classes).";
         if (classNames is not null)
         {
             if (classNames.Any(n => n is null)) return "a class name is null; each must be a text.";
             if (classNames.Count != outputs && !(outputs == 1 && classNames.Count == 2))
             {
                 return $"it names {classNames.Count} class(es) but the model has {outputs} output(s); it needs one name per output (or two for a single-output binary model).";
+            }
+
+            // predict heads its columns with the names: two columns of one name cannot be told apart.
+            if (classNames.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                return $"the class name '{twice.Key}' is given {twice.Count()} times; each class needs a name of its own.";
             }
         }
 
@@ -478,6 +610,16 @@ public static class ModelFile
                 // Fused: the layer emits logits that predict squashes; or the layer's own activation (a regression
                 // model trained with --output sigmoid), which predict leaves as it is.
                 if (!linear && !SameActivation(o, last)) return $"notes.output is {o}, which is applied to the logits of a linear output layer, but the output layer has the activation {last.ActivationSpec}.";
+
+                // The squash predict applies to the logits must be the one the loss fused in training (a 3-class
+                // cross-entropy model edited to sigmoid gave three independent "probabilities").
+                string? fused = linear && loss is not null ? OutputPairing.FusedActivation(Losses.Parse(loss)) : null;
+                if (linear && loss is not null && fused != o)
+                {
+                    return fused is null
+                        ? $"notes.output is {o}, which squashes logits, but the loss {loss.Trim()} was computed on the linear outputs as they are; it should be identity."
+                        : $"notes.output is {o}, but the loss {loss.Trim()} fused {fused} into training, so the logits must be squashed with {fused}.";
+                }
             }
             else if (!RawOutputs.Contains(o) && !SameActivation(output!, last))
             {
@@ -625,6 +767,12 @@ public static class ModelFile
         public string? Init { get; set; }
 
         public Dictionary<string, string>? Notes { get; set; }
+
+        /// <summary>The inputs' names; absent in files saved from data without a header, and in files saved before it.</summary>
+        public List<string>? FeatureNames { get; set; }
+
+        /// <summary>The outputs' names of a multilabel or multi-output regression model; absent otherwise and in older files.</summary>
+        public List<string>? TargetNames { get; set; }
     }
 
     private sealed class LayerDto

@@ -13,12 +13,39 @@ public interface IOptimizer
 }
 
 /// <summary>
+/// Tells an optimiser when it is given another set of parameters than at its last step (another network, or one whose
+/// layers were rebuilt), so that state learned for one set — Adam's step count and moments, momentum's velocity — is not
+/// carried over to the next. The same arrays in the same order are the same set, whatever list holds them: a second
+/// <see cref="Trainer.Fit"/> of the same network with the same optimiser resumes where the first stopped.
+/// </summary>
+internal sealed class ParameterSet
+{
+    private IReadOnlyList<Parameter>? _list;
+    private float[][] _values = [];
+
+    /// <summary>True when <paramref name="parameters"/> are not the arrays of the previous call (true at the first call with any).</summary>
+    public bool Changed(IReadOnlyList<Parameter> parameters)
+    {
+        // The trainer passes one list for the whole run: one reference comparison per step, nothing allocated.
+        if (ReferenceEquals(parameters, _list)) return false;
+        bool same = parameters.Count == _values.Length;
+        for (int k = 0; same && k < parameters.Count; k++) same = ReferenceEquals(parameters[k].Value, _values[k]);
+        _list = parameters;
+        if (!same) _values = parameters.Select(p => p.Value).ToArray();
+        return !same;
+    }
+}
+
+/// <summary>
 /// Stochastic gradient descent with optional momentum μ (heavy-ball, or Nesterov), and L2 weight decay λ added to
 /// the gradient of weight matrices (biases are not decayed): g = ∇ + λw; v = μv + g; w −= lr·(Nesterov ? g + μv : v).
+/// The velocity starts from zero again when <see cref="Step"/> is given other parameter arrays than at its last step
+/// (another network): one instance can train several networks in turn, each as a fresh optimiser would.
 /// </summary>
 public sealed class Sgd : IOptimizer
 {
     private readonly Dictionary<float[], float[]> _velocity = new(ReferenceEqualityComparer.Instance);
+    private readonly ParameterSet _set = new();
 
     /// <summary>Creates the optimiser.</summary>
     public Sgd(double momentum = 0, bool nesterov = false, double weightDecay = 0)
@@ -44,6 +71,7 @@ public sealed class Sgd : IOptimizer
     public void Step(IReadOnlyList<Parameter> parameters, double learningRate)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        if (_set.Changed(parameters)) _velocity.Clear();
         float lr = (float)learningRate, mu = (float)Momentum;
 
         // Indexed, not foreach: enumerating an IReadOnlyList boxes its enumerator, one allocation per batch.
@@ -73,11 +101,15 @@ public sealed class Sgd : IOptimizer
 /// <summary>
 /// Adam (Kingma &amp; Ba, 2015), or AdamW (Loshchilov &amp; Hutter, 2019) when <c>decoupled</c>: moments m, v with
 /// bias correction; weight decay λ either added to the gradient (Adam's L2) or applied directly as w −= lr·λ·w (AdamW).
-/// Biases are never decayed.
+/// Biases are never decayed. The step count and the moments start again from zero when <see cref="Step"/> is given
+/// other parameter arrays than at its last step (another network): one instance reused for a second network kept its
+/// step count, so the second network's first steps had the bias correction of late ones and differed from a fresh
+/// Adam's. The same arrays (the same network trained again) keep the state, and training resumes.
 /// </summary>
 public sealed class Adam : IOptimizer
 {
     private readonly Dictionary<float[], (float[] M, float[] V)> _state = new(ReferenceEqualityComparer.Instance);
+    private readonly ParameterSet _set = new();
     private long _t;
 
     /// <summary>Creates the optimiser.</summary>
@@ -116,6 +148,12 @@ public sealed class Adam : IOptimizer
     public void Step(IReadOnlyList<Parameter> parameters, double learningRate)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        if (_set.Changed(parameters))
+        {
+            _state.Clear();
+            _t = 0;
+        }
+
         _t++;
         double c1 = 1 - Math.Pow(Beta1, _t), c2 = 1 - Math.Pow(Beta2, _t);
 

@@ -191,6 +191,36 @@ public sealed class OutputPairing
         return y;
     }
 
+    /// <summary>
+    /// Why an output activation <paramref name="spec"/> cannot fit the regression targets of <paramref name="train"/>
+    /// as they are, as one sentence, or null: the targets go below the least value it takes or above the largest (a
+    /// bounded side of its range, measured as <see cref="For"/> measures it). A network trained with sigmoid on targets
+    /// from −5 to 7 reaches an R² near 0 without a word; <see cref="For"/> scales such targets, <c>actkit train</c> does not.
+    /// </summary>
+    public static string? TargetRangeProblem(string spec, Dataset train)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(train);
+        var f = DenseLayer.ResolveActivation(spec);
+        if (f is null || (!f.Info.BoundedAbove && !f.Info.BoundedBelow) || train.Targets.Length == 0) return null;
+        var (lo, hi) = SampledRange(f);
+
+        // Sampled on [−40, 40], sigmoid's least value is 4e-18, not 0: rounded, and a target at the limit itself is in.
+        lo = Math.Round(lo, 6);
+        hi = Math.Round(hi, 6);
+        float min = train.Targets.Min(), max = train.Targets.Max();
+        bool below = f.Info.BoundedBelow && min < lo, above = f.Info.BoundedAbove && max > hi;
+        if (!below && !above) return null;
+        string Text(double v) => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
+        string range = (f.Info.BoundedBelow, f.Info.BoundedAbove) switch
+        {
+            (true, true) => $"from {Text(lo)} to {Text(hi)}",
+            (true, false) => $"of {Text(lo)} and above",
+            _ => $"of {Text(hi)} and below",
+        };
+        return $"the output activation {f} only gives values {range}, but the training targets run from {Text(min)} to {Text(max)}, so it cannot fit the targets {(below && above ? "at either end" : below ? $"below {Text(lo)}" : $"above {Text(hi)}")}; use identity (the regression default), or rescale the targets into its range.";
+    }
+
     private static (double Lo, double Hi) SampledRange(Activation f)
     {
         if (f.Info.Kind == ActivationKind.Rowwise)

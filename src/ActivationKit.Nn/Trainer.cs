@@ -29,9 +29,11 @@ public sealed record TrainerOptions
     public bool Shuffle { get; init; } = true;
 
     /// <summary>
-    /// True (default): the epoch's training accuracy/MSE/R² come from a forward pass over the whole training set
-    /// with the epoch's final weights. False: they are accumulated from the batches as they were trained (each batch
-    /// seen before its update, like Keras), which saves that pass on large sets. The loss is always the batch mean.
+    /// True (default): the epoch's training loss, accuracy, MSE and R² (<see cref="EpochRecord.Train"/>) come from a
+    /// forward pass over the whole training set with the epoch's final weights and dropout off, as the validation and
+    /// test metrics do. False: they are accumulated from the batches as they were trained (each batch seen before its
+    /// update, dropout on, like Keras), which saves that pass on large sets. Either way
+    /// <see cref="EpochRecord.RunningLoss"/> holds the mean of the batch losses as they were trained.
     /// </summary>
     public bool EvaluateTrainingSet { get; init; } = true;
 
@@ -46,7 +48,11 @@ public sealed record TrainerOptions
 
 /// <summary>Loss and task metric of a model on a dataset.</summary>
 /// <param name="Loss">Mean loss.</param>
-/// <param name="Accuracy">Fraction of correct argmax predictions (classification), else NaN.</param>
+/// <param name="Accuracy">
+/// Fraction of correct predictions (classification), else NaN: the argmax of several outputs; for a single output of two
+/// classes, output &gt; 0 for a logit (bce and other losses on logits) and output &gt; 0.5 for a loss on the output as
+/// it is (mse, mae, huber on 0/1 labels).
+/// </param>
 /// <param name="MeanSquaredError">Mean squared error (regression), else NaN.</param>
 /// <param name="R2">
 /// Coefficient of determination 1 − SS_res/SS_tot (regression), else NaN. With several target columns both sums run
@@ -60,10 +66,30 @@ public sealed record Metrics(double Loss, double Accuracy, double MeanSquaredErr
 }
 
 /// <summary>One epoch's record.</summary>
-public sealed record EpochRecord(int Epoch, double LearningRate, Metrics Train, Metrics? Validation, double Seconds, double SamplesPerSecond);
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="LearningRate">The rate the epoch trained at.</param>
+/// <param name="Train">
+/// The training set's metrics: with <see cref="TrainerOptions.EvaluateTrainingSet"/> (the default) at the epoch's final
+/// weights, loss included, so they agree with each other and with <see cref="Validation"/>; without it accumulated from
+/// the batches as they were trained (the loss then equals <see cref="RunningLoss"/>).
+/// </param>
+/// <param name="Validation">The validation set's metrics at the epoch's final weights, or null.</param>
+/// <param name="Seconds">Wall time of the epoch's training.</param>
+/// <param name="SamplesPerSecond">Training rows per second of that time.</param>
+public sealed record EpochRecord(int Epoch, double LearningRate, Metrics Train, Metrics? Validation, double Seconds, double SamplesPerSecond)
+{
+    /// <summary>
+    /// The mean of the epoch's batch losses, each computed as its batch was trained: before that batch's update, with
+    /// dropout on, so it mixes the epoch's changing weights and is not the loss of the final ones (<see cref="Train"/>).
+    /// </summary>
+    public double RunningLoss { get; init; } = double.NaN;
+}
 
 /// <summary>Progress report for a UI: called after every batch (EpochDone false) and at the end of every epoch.</summary>
-/// <remarks>A struct, so reporting every batch allocates nothing in the training loop.</remarks>
+/// <remarks>
+/// A struct, so reporting every batch allocates nothing in the training loop. <c>RunningLoss</c> is the mean of the
+/// epoch's batch losses so far, as they were trained (<see cref="EpochRecord.RunningLoss"/> at the end of the epoch).
+/// </remarks>
 public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, double RunningLoss, bool EpochDone, EpochRecord? Record);
 
 /// <summary>The outcome of <see cref="Trainer.Fit"/>.</summary>
@@ -124,6 +150,7 @@ public static class Trainer
         if (validation is not null) CheckLoss(network, validation, loss, nameof(options));
 
         var optimizer = options.Optimizer ?? new Adam();
+        float threshold = DecisionThreshold(loss);
         network.Threads = options.Threads;
         var parameters = network.Parameters();
         var shuffleRng = Rng.Derive(options.Seed, "shuffle");
@@ -172,7 +199,7 @@ public static class Trainer
                 }
 
                 lossSum += value * n;
-                if (!options.EvaluateTrainingSet) Score(output, tb.AsSpan(0, n * train.TargetColumns), n, network.OutputSize, train.IsClassification, ref correct, ref sse, columnSse);
+                if (!options.EvaluateTrainingSet) Score(output, tb.AsSpan(0, n * train.TargetColumns), n, network.OutputSize, train.IsClassification, threshold, ref correct, ref sse, columnSse);
                 network.Backward(x, g, n);
                 network.Training = false;
                 optimizer.Step(parameters, lr);
@@ -181,12 +208,16 @@ public static class Trainer
             }
 
             double seconds = clock.Elapsed.TotalSeconds;
+            double runningLoss = lossSum / train.Rows;
+
+            // The loss at the final weights, as the accuracy/MSE/R² beside it: the running mean of the batches was
+            // reported as "train loss" next to an MSE of other weights (0.1514 against 0.1332 for the same MSE loss).
             var trainMetrics = options.EvaluateTrainingSet
-                ? Evaluate(network, train, loss) with { Loss = lossSum / train.Rows }
-                : Summarise(train, lossSum / train.Rows, correct, sse, columnSse);
-            var record = new EpochRecord(epoch + 1, lr, trainMetrics, validation is null ? null : Evaluate(network, validation, loss), seconds, train.Rows / Math.Max(seconds, 1e-9));
+                ? Evaluate(network, train, loss)
+                : Summarise(train, runningLoss, correct, sse, columnSse);
+            var record = new EpochRecord(epoch + 1, lr, trainMetrics, validation is null ? null : Evaluate(network, validation, loss), seconds, train.Rows / Math.Max(seconds, 1e-9)) { RunningLoss = runningLoss };
             history.Add(record);
-            progress?.Invoke(new TrainingProgress(epoch + 1, options.Epochs, batches, batches, trainMetrics.Loss, true, record));
+            progress?.Invoke(new TrainingProgress(epoch + 1, options.Epochs, batches, batches, runningLoss, true, record));
             if (!NetworkIsFinite(network))
             {
                 return new TrainingResult(history, true, $"Training diverged in epoch {epoch + 1}: the weights became NaN or infinite. The learning rate ({lr:G3}) is most likely too high.");
@@ -198,7 +229,8 @@ public static class Trainer
 
     /// <summary>
     /// Loss and metrics of the network on <paramref name="data"/> (forward only, in batches): accuracy for
-    /// classification (argmax, or logit &gt; 0 with a single output), MSE and R² for regression.
+    /// classification (argmax; with a single output, output &gt; 0 for a loss on logits, &gt; 0.5 for mse, mae or huber),
+    /// MSE and R² for regression.
     /// </summary>
     /// <exception cref="ArgumentException">A batch size below 1, data without samples, or data that does not fit the network.</exception>
     public static Metrics Evaluate(Mlp network, Dataset data, ILoss? loss = null, int batchSize = 1024)
@@ -221,21 +253,27 @@ public static class Trainer
             var output = network.Forward(data.Features.AsSpan(r0 * data.FeatureCount, n * data.FeatureCount), n);
             var targets = data.Targets.AsSpan(r0 * data.TargetColumns, n * data.TargetColumns);
             lossSum += loss.Compute(output, targets, n, outs, Span<float>.Empty) * n;
-            Score(output, targets, n, outs, data.IsClassification, ref correct, ref sse, columnSse);
+            Score(output, targets, n, outs, data.IsClassification, DecisionThreshold(loss), ref correct, ref sse, columnSse);
         }
 
         return Summarise(data, lossSum / data.Rows, correct, sse, columnSse);
     }
 
+    /// <summary>
+    /// Where a single output of two classes turns from class 0 to 1: 0.5 for a loss on the output as it is (mse on 0/1
+    /// labels predicts the label: it was scored against 0, 0.578 where 0.5 gives 0.859), else 0, a logit's.
+    /// </summary>
+    private static float DecisionThreshold(ILoss loss) => Losses.IsOnOutputs(loss) ? 0.5f : 0f;
+
     /// <summary>Adds a batch's correct predictions (classification) or squared errors (regression: in total and per column).</summary>
-    private static void Score(ReadOnlySpan<float> output, ReadOnlySpan<float> targets, int n, int outs, bool classification, ref long correct, ref double sse, Span<double> columnSse)
+    private static void Score(ReadOnlySpan<float> output, ReadOnlySpan<float> targets, int n, int outs, bool classification, float threshold, ref long correct, ref double sse, Span<double> columnSse)
     {
         for (int i = 0; i < n; i++)
         {
             var row = output.Slice(i * outs, outs);
             if (classification)
             {
-                int predicted = outs == 1 ? (row[0] > 0 ? 1 : 0) : ArgMax(row);
+                int predicted = outs == 1 ? (row[0] > threshold ? 1 : 0) : ArgMax(row);
                 if (predicted == (int)targets[i]) correct++;
             }
             else
@@ -311,6 +349,13 @@ public static class Trainer
         if (targetColumns != data.TargetColumns)
         {
             throw new ArgumentException($"Loss {loss.Name} expects {targetColumns} target column(s) for {network.OutputSize} outputs, but the data '{data.Name}' has {data.TargetColumns}.", lossParameter);
+        }
+
+        // Regression targets are no class indices: with one target column the shapes passed, and scoring the outputs as
+        // regression columns then ran past the single target (an IndexOutOfRangeException from the trainer).
+        if (Losses.IsSoftmaxCrossEntropy(loss) && !data.IsClassification)
+        {
+            throw new ArgumentException($"The data '{data.Name}' is a regression set (no classes), but {loss.Name} takes class indices; give the Dataset its class count, or use a regression loss such as mse.", lossParameter);
         }
 
         // Two classes on one output pass CheckCompatible for the binary losses; softmax over one column cannot tell them apart.

@@ -101,22 +101,24 @@ public sealed class CsvHeaderOptionTests : IDisposable
     }
 
     [Fact]
-    public void Predict_reads_inputs_under_a_header_of_numeric_names_with_header_yes_as_under_renamed_names()
+    public void Predict_reads_inputs_under_a_header_of_numeric_names_with_header_yes_as_without_a_header()
     {
+        // The model records the training header's names (2019, 2020), which predict checks a header against: the same
+        // names pass, others are refused (y2019,y2020 was read by position before).
         string model = _dir.File("m.akm");
-        Cli.Run("train", "--data", Table("named.csv", "a,b,label"), "--hidden", "8", "--epochs", "3", "--save", model).Ok();
+        Cli.Run("train", "--data", Table("years.csv", "2019,2020,label"), "--header", "yes", "--hidden", "8", "--epochs", "3", "--save", model).Ok();
         string[] inputs = Rows().Take(5).Select(r => r[..r.LastIndexOf(',')]).ToArray();
         string numeric = _dir.File("in-years.csv"), renamed = _dir.File("in-named.csv"), plain = _dir.File("in-plain.csv");
         File.WriteAllLines(numeric, ["2019,2020", .. inputs]);
         File.WriteAllLines(renamed, ["y2019,y2020", .. inputs]);
         File.WriteAllLines(plain, inputs);
 
-        var expected = Cli.Run("predict", "--model", model, "--in", renamed).Ok().Lines;
+        var expected = Cli.Run("predict", "--model", model, "--in", plain, "--header", "no").Ok().Lines;
         Assert.Equal(5, expected.Length);
         Assert.All(expected, p => Assert.InRange(double.Parse(p, Inv), 0, 1));
         Assert.Equal(expected, Cli.Run("predict", "--model", model, "--in", numeric, "--header", "yes").Ok().Lines);
-        Assert.Equal(expected, Cli.Run("predict", "--model", model, "--in", plain, "--header", "no").Ok().Lines);
-        Assert.Equal(expected, Cli.Run("predict", "--model", model, "--in", renamed, "--header", "yes").Ok().Lines);
+        Assert.Equal(expected, Cli.Run("predict", "--model", model, "--in", plain).Ok().Lines);
+        Cli.Run("predict", "--model", model, "--in", renamed).BadInput("in-named.csv lacks '2019', '2020' and has 'y2019', 'y2020' instead");
 
         // Without it the names 2019 and 2020 are read as a sixth input row.
         var auto = Cli.Run("predict", "--model", model, "--in", numeric).Ok().Lines;

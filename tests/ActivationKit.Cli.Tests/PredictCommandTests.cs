@@ -244,6 +244,67 @@ public class PredictCommandTests
         Assert.DoesNotContain("y.csv", dir.Files());
         Assert.DoesNotContain("y.npy", dir.Files());
     }
+    [Fact]
+    public void A_header_that_names_other_columns_than_the_training_data_is_refused()
+    {
+        // The model was trained on a,b: a file headed b,a (swapped) or foo,bar was predicted from by position, silently.
+        using var dir = new TempDir();
+        string model = dir.File("xor.akm");
+        Cli.Run("train", "--data", dir.XorCsv(), "--hidden", "4", "--epochs", "1", "--save", model).Ok();
+        void Write(string name, string text) => File.WriteAllText(dir.File(name), text);
+        Write("swap.csv", "b,a\n0.5,-1\n");
+        Write("other.csv", "foo,bar\n-1,0.5\n");
+        Write("extra.csv", "a,b,label\n-1,0.5,1\n");
+        Write("same.csv", "A,b\n-1,0.5\n");
+        Write("bare.csv", "-1,0.5\n");
+        Cli.Run("predict", "--model", model, "--in", dir.File("swap.csv")).BadInput(
+            "swap.csv has the model's input columns in another order ('b', 'a'), but the model was trained on the columns 'a', 'b', in that order; reorder them.");
+        Cli.Run("predict", "--model", model, "--in", dir.File("other.csv")).BadInput(
+            "other.csv lacks 'a', 'b' and has 'foo', 'bar' instead, but the model was trained on the columns 'a', 'b', in that order; give it those columns, named as in the training data's header.");
+        Cli.Run("predict", "--model", model, "--in", dir.File("extra.csv")).BadInput(
+            "extra.csv has the model's input columns and also 'label', which the model does not take (it was trained on the columns 'a', 'b', in that order); remove that column.");
+
+        // The same names (any letter case), and a file without a header, are predicted from as before.
+        string same = Cli.Run("predict", "--model", model, "--in", dir.File("same.csv")).Ok().Out;
+        Assert.Equal(same, Cli.Run("predict", "--model", model, "--in", dir.File("bare.csv")).Ok().Out);
+    }
+
+    [Fact]
+    public void A_model_trained_with_a_target_among_other_label_columns_names_the_column_it_took_as_an_input()
+    {
+        // --target l0 on a,b,c,l0,l1 trains on a,b,c,l1: a file of a,b,c was "3 columns but the model takes 4 inputs".
+        using var dir = new TempDir();
+        string data = dir.File("ml.csv");
+        var rng = new Random(5);
+        File.WriteAllLines(data, ["a,b,c,l0,l1", .. Enumerable.Range(0, 40).Select(_ => string.Create(Inv, $"{rng.NextDouble()},{rng.NextDouble()},{rng.NextDouble()},{rng.Next(2)},{rng.Next(2)}"))]);
+        string model = dir.File("l0.akm");
+        Cli.Run("train", "--data", data, "--target", "l0", "--hidden", "4", "--epochs", "1", "--save", model).Ok();
+        File.WriteAllText(dir.File("abc.csv"), "a,b,c\n1,2,3\n");
+        Cli.Run("predict", "--model", model, "--in", dir.File("abc.csv")).BadInput(
+            "abc.csv lacks 'l1', but the model was trained on the columns 'a', 'b', 'c', 'l1', in that order; give it those columns, named as in the training data's header.");
+    }
+
+    [Fact]
+    public void Multilabel_and_multi_output_regression_predictions_are_headed_by_the_target_columns()
+    {
+        // The names were known at training time (--target l0,l1), yet the columns came out unnamed.
+        using var dir = new TempDir();
+        string data = dir.File("ml.csv");
+        var rng = new Random(7);
+        File.WriteAllLines(data, ["a,b,l0,l1,r", .. Enumerable.Range(0, 40).Select(_ => string.Create(Inv, $"{rng.NextDouble()},{rng.NextDouble()},{rng.Next(2)},{rng.Next(2)},{rng.NextDouble()}"))]);
+        File.WriteAllText(dir.File("x.csv"), "a,b,r\n0.5,0.5,0.1\n");
+        File.WriteAllText(dir.File("xy.csv"), "a,b,l1\n0.5,0.5,1\n");
+        string multilabel = dir.File("ml.akm"), regression = dir.File("mr.akm");
+        Cli.Run("train", "--data", data, "--target", "l0,l1", "--hidden", "4", "--epochs", "1", "--save", multilabel).Ok();
+        Cli.Run("train", "--data", data, "--target", "r,l0", "--task", "regression", "--hidden", "4", "--epochs", "1", "--save", regression).Ok();
+        var ml = Cli.Run("predict", "--model", multilabel, "--in", dir.File("x.csv")).Ok().Lines;
+        Assert.Equal("l0,l1", ml[0]);
+        Assert.Equal(2, ml.Length);
+        var mr = Cli.Run("predict", "--model", regression, "--in", dir.File("xy.csv")).Ok();
+        Assert.Equal("r,l0", mr.Lines[0]);
+        var npy = Cli.Run("predict", "--model", multilabel, "--in", dir.File("x.csv"), "--out", dir.File("p.npy")).Ok();
+        Assert.Contains("columns 'l0', 'l1'", npy.Err, StringComparison.Ordinal);
+    }
 }
 
 public class BenchMlpCommandTests

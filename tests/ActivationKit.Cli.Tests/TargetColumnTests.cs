@@ -139,4 +139,30 @@ public sealed class TargetColumnTests : IDisposable
         Cli.Run(Train(path)).BadInput(Expected);
         Cli.Run(Compare(path, _dir.File("out"))).BadInput(Expected);
     }
+
+    [Fact]
+    public void A_target_that_names_two_columns_or_is_both_a_name_and_another_index_is_refused()
+    {
+        // a,a,y with --target a silently took the first a; x,2,y with --header yes and --target 2 took y (index 2), not
+        // the column named 2.
+        string dup = Table("dup.csv", "a,a,y", 30, i => (i % 2).ToString(Inv));
+        Cli.Run(Train(dup, "--target", "a")).BadInput("dup.csv: the label column 'a' is ambiguous: columns 0 and 1 (0-based) are both named so; give the index of the one meant.");
+        Cli.Run(Train(dup, "--target", "1")).Ok();
+
+        string numeric = Table("numeric.csv", "x,2,y", 30, i => (i % 2).ToString(Inv));
+        Cli.Run(Train(numeric, "--header", "yes", "--target", "2")).BadInput("numeric.csv: the label column '2' is ambiguous: it is the index of column 2 ('y', 0-based) and the name of column 1; give 'y' for the column at index 2, or 1 for the column named '2'.");
+        Cli.Run(Train(numeric, "--header", "yes", "--target", "y")).Ok();
+        Cli.Run(Train(numeric, "--header", "yes", "--target", "1")).Ok();
+
+        // A number that is its own column's name is no ambiguity.
+        Cli.Run(Train(Table("same.csv", "x,1,y", 30, i => (i % 2).ToString(Inv)), "--header", "yes", "--target", "1")).Ok();
+    }
+
+    [Fact]
+    public void Binary_on_three_text_labels_names_them()
+    {
+        // "the labels go up to 2" named no label of a file of dog, Dog and cat.
+        string data = Table("pets.csv", "a,b,y", 30, i => (i % 3) switch { 0 => "dog", 1 => "Dog", _ => "cat" });
+        Cli.Run(Train(data, "--task", "binary")).BadInput("pets.csv: --task binary needs two classes, but the labels name 3 ('Dog', 'cat', 'dog') (use --task multiclass).");
+    }
 }

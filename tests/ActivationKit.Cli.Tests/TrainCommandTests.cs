@@ -85,10 +85,12 @@ public class TrainCommandTests
         Assert.StartsWith("2-16-2,", json.GetProperty("network").GetString(), StringComparison.Ordinal);
         Assert.True(json.GetProperty("test").GetProperty("accuracy").GetDouble() > 0.9, json.ToString());
 
-        // One sigmoid probability per label: x0 decides l0, x1 decides l1.
+        // One sigmoid probability per label, under the labels' names: x0 decides l0, x1 decides l1.
         string x = dir.File("x.csv");
         File.WriteAllText(x, "2,-2\n-2,2\n");
-        var rows = Cli.Run("predict", "--model", model, "--in", x).Ok().Lines.Select(l => l.Split(',').Select(v => double.Parse(v, Inv)).ToArray()).ToArray();
+        var predicted = Cli.Run("predict", "--model", model, "--in", x).Ok().Lines;
+        Assert.Equal("l0,l1", predicted[0]);
+        var rows = predicted[1..].Select(l => l.Split(',').Select(v => double.Parse(v, Inv)).ToArray()).ToArray();
         Assert.True(rows[0][0] > 0.5 && rows[0][1] < 0.5 && rows[1][0] < 0.5 && rows[1][1] > 0.5, string.Join(" | ", rows.Select(r => string.Join(",", r))));
         Cli.Run("train", "--data", csv, "--target", "l0,nope").BadInput("no column named 'nope'");
     }
@@ -607,7 +609,8 @@ public class TrainCommandTests
         File.WriteAllLines(csv, lines);
         var r = Cli.Run("train", "--data", csv, "--hidden", "8", "--epochs", "2", "--output", "softmax").Ok();
         Assert.Contains("Warning: Layer 1 (1 unit, softmax): softmax normalises over the layer's row, and over a single unit it outputs the same constant for every input", r.Err, StringComparison.Ordinal);
-        Assert.DoesNotContain("Warning", Cli.Run("train", "--data", csv, "--hidden", "8", "--epochs", "2", "--output", "sigmoid").Ok().Err, StringComparison.Ordinal);
+        // sigmoid is warned about only for its range (the targets run past 1), not as a constant output.
+        Assert.DoesNotContain("Warning: Layer 1", Cli.Run("train", "--data", csv, "--hidden", "8", "--epochs", "2", "--output", "sigmoid").Ok().Err, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -623,5 +626,111 @@ public class TrainCommandTests
         var (net, _) = ModelFile.Load(model);
         Assert.Equal(8, net.Layers[0].Slopes.Length);
         Assert.All(net.Layers[0].Slopes, a => Assert.NotEqual(0.25f, a));
+    }
+
+    [Fact]
+    public void The_train_row_reports_the_loss_at_the_final_weights_and_json_keeps_the_running_mean_apart()
+    {
+        // The train loss was the mean of the batch losses while the weights changed (0.1514) beside an MSE of the final
+        // weights (0.1332), although the loss is the MSE.
+        var r = Cli.Run("train", "--data", "sine", "--epochs", "2", "--json").Ok();
+        var last = Json(r).GetProperty("epochs")[1];
+        double loss = last.GetProperty("train_loss").GetDouble(), mse = last.GetProperty("train_mse").GetDouble();
+        Assert.Equal(mse, loss, 1e-7);
+        double running = last.GetProperty("train_running_loss").GetDouble();
+        Assert.True(running > loss + 0.01, $"running {running}, final {loss}");
+
+        var text = Cli.RunWide("train", "--data", "sine", "--epochs", "2").Ok();
+        var row = text.Lines.Single(l => l.StartsWith("train ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(row[3], row[2]);
+    }
+
+    [Fact]
+    public void A_bounded_regression_output_that_cannot_reach_the_targets_is_warned_about_and_listed_in_json()
+    {
+        // --output sigmoid on targets from −5 to 7 trained silently to an R² of 0.08.
+        using var dir = new TempDir();
+        string data = dir.File("lin.csv");
+        File.WriteAllLines(data, ["x,y", .. Enumerable.Range(0, 40).Select(i => string.Create(Inv, $"{i * 0.1},{(i * 0.3) - 5}"))]);
+        string expected = "The output activation sigmoid only gives values from 0 to 1, but the training targets run from ";
+        var r = Cli.Run("train", "--data", data, "--output", "sigmoid", "--hidden", "4", "--epochs", "1", "--json").Ok();
+        Assert.Contains("Warning: " + expected, r.Err, StringComparison.Ordinal);
+        var warnings = Json(r).GetProperty("warnings").EnumerateArray().Select(w => w.GetString()!).ToArray();
+        Assert.StartsWith(expected, warnings[0], StringComparison.Ordinal);
+
+        // The default identity output: nothing to warn about, and an empty list.
+        var plain = Cli.Run("train", "--data", data, "--hidden", "0", "--epochs", "200", "--lr", "0.05", "--json").Ok();
+        Assert.DoesNotContain("Warning", plain.Err, StringComparison.Ordinal);
+        Assert.Equal(0, Json(plain).GetProperty("warnings").GetArrayLength());
+    }
+
+    [Fact]
+    public void A_result_no_better_than_ignoring_the_inputs_is_warned_about()
+    {
+        // --lr 100 on sine: exit 0, not diverged, test r2 −347780 without a word.
+        var r = Cli.Run("train", "--data", "sine", "--optimizer", "adam", "--lr", "100", "--epochs", "3", "--json").Ok();
+        var json = Json(r);
+        Assert.False(json.GetProperty("diverged").GetBoolean());
+        string r2 = json.GetProperty("test").GetProperty("r2").GetDouble().ToString("0.0000", Inv);
+        string val = json.GetProperty("epochs")[2].GetProperty("val_r2").GetDouble().ToString("0.0000", Inv);
+        string expected = $"The test r2 is {r2} (validation {val}), below 0: the model predicts worse than the mean of the targets would; try another --lr, more --epochs or another --activation.";
+        Assert.Equal([expected], json.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()));
+        Assert.Contains("Warning: " + expected, r.Err, StringComparison.Ordinal);
+
+        // A classifier at the majority class's rate: 22 of the 30 test samples of xor(100, seed 1) are class 0.
+        var c = Json(Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--lr", "1e-5", "--json").Ok());
+        double accuracy = c.GetProperty("test").GetProperty("accuracy").GetDouble();
+        Assert.True(accuracy <= 0.7334, c.ToString());
+        Assert.StartsWith($"The test accuracy {accuracy.ToString("0.0000", Inv)} (validation ", Assert.Single(c.GetProperty("warnings").EnumerateArray()).GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("is no better than always answering the most common class, 0 (right for 0.7333 of the test samples): the model has learned nothing the class frequencies do not give; try another --lr, more --epochs or another --activation.", c.GetProperty("warnings")[0].GetString(), StringComparison.Ordinal);
+
+        // A model that learned: no warning.
+        Assert.Equal(0, Json(Cli.Run([.. SmallXor, "--json"]).Ok()).GetProperty("warnings").GetArrayLength());
+    }
+
+    [Fact]
+    public void A_class_of_the_data_that_misses_the_training_split_is_warned_about()
+    {
+        // The split is not stratified (stratifying would change every existing split): a rare class could miss the
+        // training rows and the model never learned it, silently. Row 7 is the only class 2; seed 4 puts it outside
+        // the training split, seed 1 inside.
+        using var dir = new TempDir();
+        string data = dir.File("rare.csv");
+        File.WriteAllLines(data, ["a,b,y", .. Enumerable.Range(0, 20).Select(i => string.Create(Inv, $"{i},{(i * 7) % 5},{(i == 7 ? 2 : i % 2)}"))]);
+        string expected = "The class 2 (1 sample in the data) has no sample in the training split, so the model never learns it: the split is a seeded shuffle, not stratified; try another --seed.";
+        var r = Cli.Run("train", "--data", data, "--seed", "4", "--hidden", "4", "--epochs", "1", "--json").Ok();
+        Assert.Contains("Warning: " + expected, r.Err, StringComparison.Ordinal);
+        Assert.Equal(expected, Json(r).GetProperty("warnings")[0].GetString());
+        Assert.DoesNotContain("no sample in the training split", Cli.Run("train", "--data", data, "--seed", "1", "--hidden", "4", "--epochs", "1").Ok().Err, StringComparison.Ordinal);
+
+        // With --samples, the data is the whole file: a class the subset left out is named too.
+        Assert.Contains(expected[..^1] + " or more --samples.", Cli.Run("train", "--data", data, "--samples", "10", "--seed", "2", "--hidden", "4", "--epochs", "1").Ok().Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_undefined_r2_is_null_in_json_and_warned_about()
+    {
+        // A constant target: r2 was written as the string "NaN" where a number belongs, and nothing said why.
+        using var dir = new TempDir();
+        string data = dir.File("const.csv");
+        File.WriteAllLines(data, ["a,b,y", .. Enumerable.Range(0, 30).Select(i => string.Create(Inv, $"{i * 0.1},{i % 4},5.5"))]);
+        var r = Cli.Run("train", "--data", data, "--hidden", "4", "--epochs", "2", "--json").Ok();
+        Assert.DoesNotContain("\"NaN\"", r.Out, StringComparison.Ordinal);
+        var json = Json(r);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("test").GetProperty("r2").ValueKind);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("epochs")[1].GetProperty("train_r2").ValueKind);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("epochs")[1].GetProperty("val_r2").ValueKind);
+        string expected = "r2 is undefined for the train, validation and test splits, whose targets do not vary (nothing to explain): every target is 5.5, so a model that always answers it is exact; judge the model by its mse.";
+        Assert.Contains(expected, json.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()));
+        Assert.Contains("Warning: " + expected, r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_summary_gives_the_batch_the_trainer_used()
+    {
+        // --batch 100000 on 70 training rows trains in batches of 70, and the summary said "batch 100000".
+        var capped = Cli.RunWide("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--batch", "100000").Ok();
+        Assert.Contains(", batch 70 (all the training rows; --batch 100,000 is more), 1 epoch(s)", capped.Out, StringComparison.Ordinal);
+        Assert.Contains(", batch 32, 1 epoch(s)", Cli.RunWide("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1").Ok().Out, StringComparison.Ordinal);
     }
 }

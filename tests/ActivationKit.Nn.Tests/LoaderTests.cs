@@ -302,7 +302,7 @@ public sealed class LoaderTests : IDisposable
         File.WriteAllText(path, "a,b\n1,2\n3,x\n");
         Assert.Equal("noheader.csv, line 3, column 2: 'x' is not a number.", Assert.Throws<FormatException>(() => Csv.ReadNumbers(path)).Message);
         File.WriteAllText(path, "a,b\n1,2\n3\n");
-        Assert.Equal("noheader.csv, line 3: 1 cells, but the first row has 2.", Assert.Throws<FormatException>(() => Csv.ReadNumbers(path)).Message);
+        Assert.Equal("noheader.csv, line 3: 1 cell, but the first row has 2.", Assert.Throws<FormatException>(() => Csv.ReadNumbers(path)).Message);
         File.WriteAllText(path, "a,b\n");
         Assert.Equal("noheader.csv holds no rows of numbers.", Assert.Throws<FormatException>(() => Csv.ReadNumbers(path)).Message);
     }
@@ -631,5 +631,69 @@ public sealed class LoaderTests : IDisposable
     [InlineData(new float[] { 0, 0.5f }, "the labels are not all whole numbers")]
     public void Class_indices_start_at_0_and_skip_none(float[] labels, string? why) =>
         Assert.Equal(why, ClassLabels.WhyNotIndices(labels));
+
+    [Fact]
+    public void A_csv_header_names_the_features_and_the_subsets_keep_them()
+    {
+        string path = Path.Combine(_dir, "named.csv");
+        File.WriteAllText(path, "a,l0,b,l1\n1,0,2,1\n3,1,4,0\n5,1,6,1\n");
+        Assert.Equal(["a", "l0", "b"], Csv.Load(path, "l1", classification: false).FeatureNames);
+        var two = Csv.Load(path, "l0,l1", classification: false);
+        Assert.Equal(["a", "b"], two.FeatureNames);
+        Assert.Equal(["l0", "l1"], two.TargetNames);
+        Assert.Equal(["l1", "l0"], Csv.Load(path, "l1,l0", classification: false).TargetNames);
+        Assert.Null(Csv.Load(path, "l1", classification: false).TargetNames);
+        Assert.Equal(["a", "b"], two.Subset([2, 0]).FeatureNames);
+        Assert.Equal(["a", "b"], Standardizer.Fit(two).Transform(two).FeatureNames);
+
+        string bare = Path.Combine(_dir, "bare.csv");
+        File.WriteAllText(bare, "1,0,2\n3,1,4\n");
+        Assert.Null(Csv.Load(bare).FeatureNames);
+        Assert.Equal(["a", "l0", "b", "l1"], Csv.ReadNumbersWithHeader(path).Header);
+        Assert.Null(Csv.ReadNumbersWithHeader(bare).Header);
+        Assert.Equal("x: the feature names (1) must be one per feature (2).", Assert.Throws<ArgumentException>(() => new Dataset("x", [1f, 2f], 2, [0f], 1, 0) { FeatureNames = ["a"] }).Message.Split(" (Parameter")[0]);
+    }
+
+    [Fact]
+    public void Quotes_that_do_not_close_a_whole_cell_on_its_line_are_refused()
+    {
+        string Error(string name, string text)
+        {
+            string path = Path.Combine(_dir, name);
+            File.WriteAllText(path, text);
+            return Assert.Throws<FormatException>(() => Csv.ReadNumbers(path, hasHeader: false)).Message;
+        }
+
+        // A quoted line break was "line 2: 1 cells, but the first row has 3", 1,"2 was read as 2, and 2"x" as 2x.
+        Assert.Equal(
+            "nl.csv, line 2, column 3: the quoted cell does not end on this line, so its quote is unterminated or it holds a line break, which actkit's CSV reader does not take (quoted cells must fit on one line).",
+            Error("nl.csv", "1,2,\"3\"\n4,5,\"6\n7\"\n"));
+        Assert.Equal(
+            "open.csv, line 1, column 2: the quoted cell does not end on this line, so its quote is unterminated or it holds a line break, which actkit's CSV reader does not take (quoted cells must fit on one line).",
+            Error("open.csv", "1,\"2\n"));
+        Assert.Equal(
+            "inside.csv, line 1, column 2: the cell '2\"x\"' has a quote inside it; quote the whole cell, doubling the quotes inside (\"2\"\"x\"\"\"), or remove the quote.",
+            Error("inside.csv", "1,2\"x\"\n"));
+        Assert.Equal(
+            "after.csv, line 1, column 1: 'a' follows the closing quote of the cell \"1\"; put the whole cell inside the quotes, or leave the quotes out.",
+            Error("after.csv", "\"1\"a,2\n"));
+
+        // Whole quoted cells, spaces around them and doubled quotes inside still read.
+        string good = Path.Combine(_dir, "good.csv");
+        File.WriteAllText(good, "\"a\"\"1\", b\n \"1\" ,\"2\"\n");
+        var (values, rows, columns, header) = Csv.ReadNumbersWithHeader(good);
+        Assert.Equal([1f, 2f], values);
+        Assert.Equal((1, 2), (rows, columns));
+        Assert.Equal(["a\"1", "b"], header);
+    }
+
+    [Fact]
+    public void A_short_row_is_counted_as_one_cell()
+    {
+        // "line 3: 1 cells, but the first row has 3".
+        string path = Path.Combine(_dir, "short.csv");
+        File.WriteAllText(path, "a,b,y\n1,2,0\n3\n4,5,1\n");
+        Assert.Equal("short.csv, line 3: 1 cell, but the first row has 3.", Assert.Throws<FormatException>(() => Csv.Load(path)).Message);
+    }
 }
 

@@ -96,4 +96,35 @@ public sealed class LossTargetCheckTests
         var e = Refused(() => Losses.SoftmaxCrossEntropy.Compute([0f, 0f, 0f, 0f], [0f, 2f], 2, 2, Span<float>.Empty));
         Assert.StartsWith("cross_entropy: row 2 of the batch has label 2, which is not a class index in [0, 1].", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Softmax_cross_entropy_refuses_a_regression_set_before_training()
+    {
+        // A regression set (no classes) of one target column passed the shape check, and scoring three outputs against
+        // one target column ran off its end: a raw IndexOutOfRangeException from Trainer.Fit.
+        var data = new Dataset("r", FourPoints, 2, [0f, 2f, 1f, 2f], 1, 0);
+        string expected = "The data 'r' is a regression set (no classes), but cross_entropy takes class indices; give the Dataset its class count, or use a regression loss such as mse.";
+        Assert.StartsWith(expected, Refused(() => Trainer.Fit(Network(3), data, null, new TrainerOptions { Epochs = 1, Loss = Losses.SoftmaxCrossEntropy })).Message, StringComparison.Ordinal);
+        Assert.StartsWith(expected, Refused(() => Trainer.Evaluate(Network(3), data, Losses.SoftmaxCrossEntropy)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_single_output_trained_with_mse_on_two_classes_is_scored_at_one_half_and_a_logit_at_zero()
+    {
+        // Every output is 0.3: the label 0 for a loss on the output itself (mse: 0.3 < 0.5), class 1 as a logit (bce).
+        // The accuracy was scored as output > 0 whatever the loss (0.578 where 0.5 gives 0.859 in the tester's run).
+        var net = new Mlp(2, [new(1, "linear")]);
+        net.Initialize(Initializer.Parse("zeros"), 1);
+        net.Layers[0].Bias[0] = 0.3f;
+        var data = new Dataset("b", [0, 1, 1, 0, .5f, .5f, 1, 1, 2, 2], 2, [0f, 0f, 0f, 1f, 1f], 1, 2);
+        Assert.Equal(0.6, Trainer.Evaluate(net, data, Losses.MeanSquaredError).Accuracy);
+        Assert.Equal(0.6, Trainer.Evaluate(net, data, Losses.MeanAbsoluteError).Accuracy);
+        Assert.Equal(0.6, Trainer.Evaluate(net, data, Losses.Huber()).Accuracy);
+        Assert.Equal(0.4, Trainer.Evaluate(net, data, Losses.BinaryCrossEntropy).Accuracy);
+        Assert.Equal(0.4, Trainer.Evaluate(net, data).Accuracy);
+
+        // The running accuracy of the batches uses the same threshold.
+        var fit = Trainer.Fit(net, data, null, new TrainerOptions { Epochs = 1, BatchSize = 5, LearningRate = 1e-30, Loss = Losses.MeanSquaredError, Optimizer = new Sgd(), EvaluateTrainingSet = false });
+        Assert.Equal(0.6, fit.Last!.Train.Accuracy);
+    }
 }

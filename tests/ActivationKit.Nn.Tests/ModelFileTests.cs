@@ -238,4 +238,127 @@ public sealed class ModelFileTests : IDisposable
         var e = Assert.Throws<ArgumentException>(() => ModelFile.Save(new MemoryStream(), squashed, new ModelMetadata { Task = "bogus" }));
         Assert.StartsWith("The model's metadata is invalid: the task 'bogus' is not one of", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Feature_names_round_trip_and_an_input_header_is_checked_against_them()
+    {
+        var (net, meta) = Trained();
+        meta = meta with { FeatureNames = ["a", "b"] };
+        string path = Path.Combine(_dir, "named.akm");
+        ModelFile.Save(path, net, meta);
+        var (_, loaded) = ModelFile.Load(path);
+        Assert.Equal(["a", "b"], loaded.FeatureNames);
+
+        // Same names in the same order (any letter case, spaces trimmed) pass; a model without names checks nothing.
+        Assert.Null(ModelFile.InputColumnsProblem(loaded, ["A", " b "], "x.csv"));
+        Assert.Null(ModelFile.InputColumnsProblem(meta with { FeatureNames = null }, ["foo", "bar"], "x.csv"));
+        Assert.Equal(
+            "x.csv has the model's input columns in another order ('b', 'a'), but the model was trained on the columns 'a', 'b', in that order; reorder them.",
+            ModelFile.InputColumnsProblem(loaded, ["b", "a"], "x.csv"));
+        Assert.Equal(
+            "x.csv lacks 'a', 'b' and has 'foo', 'bar' instead, but the model was trained on the columns 'a', 'b', in that order; give it those columns, named as in the training data's header.",
+            ModelFile.InputColumnsProblem(loaded, ["foo", "bar"], "x.csv"));
+        Assert.Equal(
+            "x.csv has the model's input columns and also 'y', which the model does not take (it was trained on the columns 'a', 'b', in that order); remove that column.",
+            ModelFile.InputColumnsProblem(loaded, ["a", "y", "b"], "x.csv"));
+        Assert.Equal(
+            "x.csv lacks 'b', but the model was trained on the columns 'a', 'b', in that order; give it those columns, named as in the training data's header.",
+            ModelFile.InputColumnsProblem(loaded, ["a"], "x.csv"));
+
+        // One name per input, or the file is not written.
+        var ex = Assert.Throws<ArgumentException>(() => ModelFile.Save(Path.Combine(_dir, "bad.akm"), net, meta with { FeatureNames = ["a"] }));
+        Assert.StartsWith("The model's metadata is invalid: it names 1 input but the network takes 2; it needs one name per input.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Non_finite_weights_are_refused_on_save_and_on_load()
+    {
+        // Saved and loaded as they were, the NaN weight made predict blame the input row ("its values are too large").
+        var (net, meta) = Trained();
+        net.Layers[1].Bias[2] = float.PositiveInfinity;
+        string path = Path.Combine(_dir, "nan.akm");
+        var save = Assert.Throws<ArgumentException>(() => ModelFile.Save(path, net, meta));
+        Assert.StartsWith("The network's layer 1 bias 2 is +∞; a model file holds finite weights only (a network whose training diverged is not worth saving).", save.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Every mean must be finite, but mean 1 is NaN.", Assert.Throws<ArgumentException>(() => new Standardizer([0f, float.NaN], [1f, 1f])).Message, StringComparison.Ordinal);
+
+        // A file written before the refusal: the older layout, whose checksum covers the weights only, so a NaN can be
+        // put in with a valid checksum (layer0.weight is the first tensor).
+        byte[] good = GoodBytes();
+        int length = BinaryPrimitives.ReadInt32LittleEndian(good.AsSpan(8));
+        BinaryPrimitives.WriteSingleLittleEndian(good.AsSpan(12 + length), float.NaN);
+        ulong h = 14695981039346656037UL;
+        foreach (byte b in good.AsSpan(12 + length)) h = (h ^ b) * 1099511628211UL;
+        string checksum = Header(good).Split("\"checksum\": \"")[1][..16];
+        byte[] old = WithHeader(good, j => j.Replace("\"checksumScope\": \"file\",", string.Empty, StringComparison.Ordinal).Replace(checksum, h.ToString("x16", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        Assert.Equal(
+            "m: the model file holds NaN or infinite weights (layer 0 weight 0 is NaN), so it cannot predict; train the model again and save it.",
+            Assert.Throws<InvalidDataException>(() => ModelFile.Load(old, "m")).Message);
+    }
+
+    [Fact]
+    public void Metadata_that_contradicts_the_outputs_or_the_loss_is_refused()
+    {
+        static string Saved(Mlp net, ModelMetadata meta) => Assert.Throws<ArgumentException>(() => ModelFile.Save(new MemoryStream(), net, meta)).Message.Split(" (Parameter")[0];
+        var one = Mlp.Build(2, [4], "relu", 1);
+        one.Initialize(Initializer.Auto, 1);
+        var three = Mlp.Build(2, [4], "relu", 3);
+        three.Initialize(Initializer.Auto, 1);
+
+        // A 1-output network saved as 5-class multiclass: predict wrote its raw value as if it were an answer.
+        Assert.Equal("The model's metadata is invalid: the class count is 5 but the model has 1 output; a classifier has one output per class (or one for two classes).", Saved(one, new ModelMetadata { Task = "multiclass", ClassCount = 5 }));
+        Assert.Equal("The model's metadata is invalid: the task is regression, which has no classes, but the class count is 3.", Saved(three, new ModelMetadata { Task = "regression", ClassCount = 3 }));
+
+        // A 3-class cross-entropy model whose notes.output says sigmoid: three independent "probabilities".
+        var ce = new Dictionary<string, string> { ["output"] = "sigmoid" };
+        Assert.Equal("The model's metadata is invalid: notes.output is sigmoid, but the loss cross_entropy fused softmax into training, so the logits must be squashed with softmax.", Saved(three, new ModelMetadata { Task = "multiclass", ClassCount = 3, Loss = "cross_entropy", Notes = ce }));
+        Assert.Equal("The model's metadata is invalid: notes.output is sigmoid, which squashes logits, but the loss mse was computed on the linear outputs as they are; it should be identity.", Saved(one, new ModelMetadata { Task = "regression", Loss = "mse", Notes = ce }));
+
+        // Duplicate class names head two columns alike.
+        Assert.Equal("The model's metadata is invalid: the class name 'cat' is given 2 times; each class needs a name of its own.", Saved(three, new ModelMetadata { Task = "multiclass", ClassCount = 3, ClassNames = ["cat", "dog", "cat"] }));
+
+        // The same checks on load, for a file edited after it was saved (they come before the checksum's).
+        using var ms = new MemoryStream();
+        ModelFile.Save(ms, three, new ModelMetadata { Task = "multiclass", ClassCount = 3, Loss = "cross_entropy", ClassNames = ["cat", "dog", "emu"], Notes = new Dictionary<string, string> { ["output"] = "softmax" } });
+        string Loaded(Func<string, string> edit) => Assert.Throws<InvalidDataException>(() => ModelFile.Load(WithHeader(ms.ToArray(), edit), "m")).Message;
+        Assert.Equal("m: notes.output is sigmoid, but the loss cross_entropy fused softmax into training, so the logits must be squashed with softmax.", Loaded(j => j.Replace("\"softmax\"", "\"sigmoid\"", StringComparison.Ordinal)));
+        Assert.Equal("m: the class name 'dog' is given 2 times; each class needs a name of its own.", Loaded(j => j.Replace("\"emu\"", "\"dog\"", StringComparison.Ordinal)));
+        Assert.Equal("m: the class count is 5 but the model has 3 outputs; a classifier has one output per class (or one for two classes).", Loaded(j => j.Replace("\"classCount\": 3", "\"classCount\": 5", StringComparison.Ordinal)));
+
+        // Consistent pairs still save: one logit for two classes, identity logits of a cross-entropy model.
+        ModelFile.Save(new MemoryStream(), one, new ModelMetadata { Task = "binary", ClassCount = 2, Loss = "bce", Notes = ce });
+        ModelFile.Save(new MemoryStream(), three, new ModelMetadata { Task = "multiclass", ClassCount = 3, Loss = "cross_entropy", Notes = new Dictionary<string, string> { ["output"] = "identity" } });
+    }
+
+    [Fact]
+    public void A_refused_save_leaves_the_existing_file_as_it_was_and_no_other_file()
+    {
+        // File.Create came before the checks: a refused save emptied the model file already there.
+        var (net, meta) = Trained();
+        string folder = Directory.CreateDirectory(Path.Combine(_dir, "atomic")).FullName;
+        string path = Path.Combine(folder, "m.akm");
+        ModelFile.Save(path, net, meta);
+        byte[] before = File.ReadAllBytes(path);
+        Assert.Throws<ArgumentException>(() => ModelFile.Save(path, net, meta with { Task = "bogus" }));
+        net.Layers[0].Weights[0] = float.NaN;
+        Assert.Throws<ArgumentException>(() => ModelFile.Save(path, net, meta));
+        Assert.Throws<ArgumentException>(() => ModelFile.Save(Path.Combine(folder, "new.akm"), net, meta));
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Equal(["m.akm"], Directory.GetFiles(folder).Select(Path.GetFileName));
+
+        string nowhere = Path.Combine(_dir, "missing", "m.akm");
+        net.Layers[0].Weights[0] = 0;
+        Assert.Equal($"Cannot save the model to '{nowhere}': the folder '{Path.GetDirectoryName(nowhere)}' does not exist.", Assert.Throws<DirectoryNotFoundException>(() => ModelFile.Save(nowhere, net, meta)).Message);
+    }
+
+    [Fact]
+    public void Target_names_round_trip_one_per_output()
+    {
+        var net = Mlp.Build(2, [4], "relu", 3);
+        net.Initialize(Initializer.Auto, 1);
+        using var ms = new MemoryStream();
+        ModelFile.Save(ms, net, new ModelMetadata { Task = "multilabel", Loss = "multilabel_bce", TargetNames = ["l0", "l1", "l2"] });
+        Assert.Equal(["l0", "l1", "l2"], ModelFile.Load(ms.ToArray()).Metadata.TargetNames);
+        var e = Assert.Throws<ArgumentException>(() => ModelFile.Save(new MemoryStream(), net, new ModelMetadata { TargetNames = ["l0", "l1"] }));
+        Assert.StartsWith("The model's metadata is invalid: it names 2 targets but the model has 3 outputs; it needs one name per output.", e.Message, StringComparison.Ordinal);
+    }
 }

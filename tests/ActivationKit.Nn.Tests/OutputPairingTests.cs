@@ -60,4 +60,26 @@ public class OutputPairingTests
         Assert.Equal(1.0, accuracy);
         Assert.Equal(Math.Log(1 + Math.Exp(-3)), loss, 1e-6);
     }
+
+    [Fact]
+    public void A_bounded_output_that_cannot_reach_the_regression_targets_is_named()
+    {
+        // --output sigmoid on targets from −5 to 7 trained to an R² of 0.08 without a word.
+        var data = new Dataset("lin", [0f, 1f, 2f, 3f], 1, [-5f, 0f, 1f, 7f], 1, 0);
+        Assert.Equal(
+            "the output activation sigmoid only gives values from 0 to 1, but the training targets run from -5 to 7, so it cannot fit the targets at either end; use identity (the regression default), or rescale the targets into its range.",
+            OutputPairing.TargetRangeProblem("sigmoid", data));
+        Assert.Equal(
+            "the output activation relu only gives values of 0 and above, but the training targets run from -5 to 7, so it cannot fit the targets below 0; use identity (the regression default), or rescale the targets into its range.",
+            OutputPairing.TargetRangeProblem("relu", data));
+
+        // Targets within the range, its limits included, and unbounded outputs, pass.
+        var unit = new Dataset("unit", [0f, 1f, 2f], 1, [0f, 0.5f, 1f], 1, 0);
+        Assert.Null(OutputPairing.TargetRangeProblem("sigmoid", unit));
+        Assert.Null(OutputPairing.TargetRangeProblem("relu", unit));
+        Assert.Null(OutputPairing.TargetRangeProblem("linear", data));
+        Assert.Null(OutputPairing.TargetRangeProblem("identity", data));
+        Assert.Null(OutputPairing.TargetRangeProblem("leaky_relu", data));
+        Assert.Contains("above 1", OutputPairing.TargetRangeProblem("tanh", new Dataset("t", [0f, 1f], 1, [0f, 2f], 1, 0)), StringComparison.Ordinal);
+    }
 }

@@ -27,7 +27,7 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         public string? Model { get; init; }
 
         [CommandOption("-i|--in <FILE>")]
-        [Description("Input rows: .csv (one sample per line, read like train's CSV files: comma, semicolon or tab separated, quoted cells allowed; the first row is a header or data as --header says) or a 2-D .npy of rows × inputs (a 1-D .npy holds one sample per value for a one-input model, and a single sample of all the inputs otherwise), one column per model input, on the training data's own scale (fashion-mnist: raw 0–255 pixels); at least one row. NaN, infinite values and values so large that the saved normalisation or the network overflows float are refused with their row and column.")]
+        [Description("Input rows: .csv (one sample per line, read like train's CSV files: comma, semicolon or tab separated, quoted cells allowed, each within its line; the first row is a header or data as --header says) or a 2-D .npy of rows × inputs (a 1-D .npy holds one sample per value for a one-input model, and a single sample of all the inputs otherwise), one column per model input in the training order (a header is checked against the training CSV's column names when the model has them: other names, another order or extra columns are refused), on the training data's own scale (fashion-mnist: raw 0–255 pixels); at least one row. NaN, infinite values and values so large that the saved normalisation or the network overflows float are refused with their row and column.")]
         public string? In { get; init; }
 
         [CommandOption("--header <MODE>")]
@@ -35,7 +35,7 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         public string? Header { get; init; }
 
         [CommandOption("-o|--out <FILE>")]
-        [Description("Write the outputs to FILE (.csv or .npy; not the --model or --in file; an existing FILE only with --force), one row per input row, one column per output. Default: CSV on stdout. When the model knows its class names (text labels in the training CSV, fashion-mnist) the CSV starts with a header row naming the columns (a single-output binary model's column is the probability of the second class); a .npy cannot, so they are listed on stderr.")]
+        [Description("Write the outputs to FILE (.csv or .npy; not the --model or --in file; an existing FILE only with --force), one row per input row, one column per output. Default: CSV on stdout. When the model knows its class names (text labels in the training CSV, fashion-mnist), or the target columns' names of a multilabel or multi-output regression CSV, the CSV starts with a header row naming the columns (a single-output binary model's column is the probability of the second class); a .npy cannot, so they are listed on stderr.")]
         public string? Out { get; init; }
 
         [CommandOption("--force")]
@@ -73,7 +73,11 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
 
         var (network, metadata) = ModelFile.Load(settings.Model!);
         string inName = Path.GetFileName(settings.In!);
-        var (x, rows, columns) = inExt == ".npy" ? ReadNpy(settings.In!, network.InputSize) : Nn.Data.Csv.ReadNumbers(settings.In!, header);
+        var (x, rows, columns, names) = inExt == ".npy" ? ReadNpy(settings.In!, network.InputSize) : Nn.Data.Csv.ReadNumbersWithHeader(settings.In!, header);
+
+        // A header is checked against the training data's (when the model has its names): columns swapped, renamed or
+        // with the target left in were read by position without a word. A .npy, or a CSV without a header, has no names.
+        if (names is not null && ModelFile.InputColumnsProblem(metadata, names, inName) is { } problem) throw new UsageException(problem);
         if (columns != network.InputSize)
         {
             throw new UsageException($"{inName} has {Spelling.Count(columns, "column")} but the model takes {Spelling.Count(network.InputSize, "input")}.");
@@ -138,11 +142,13 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
 
     /// <summary>
     /// The class names for the output columns when the model recorded them: one per output, or for a single-output binary
-    /// model (whose column is P(class 1)) the second class's name. Null when they are unknown or do not match the outputs.
+    /// model (whose column is P(class 1)) the second class's name; else the target columns' names of a multilabel or
+    /// multi-output regression model (models saved before they were kept have none). Null when they are unknown or do
+    /// not match the outputs.
     /// </summary>
     private static string[]? ColumnLabels(ModelMetadata metadata, int outputs)
     {
-        if (metadata.ClassNames is not { Count: > 0 } names) return null;
+        if (metadata.ClassNames is not { Count: > 0 } names) return metadata.TargetNames is { } targets && targets.Count == outputs ? [.. targets] : null;
         if (names.Count == outputs) return [.. names];
         return outputs == 1 && names.Count == 2 ? [names[1]] : null;
     }
@@ -189,7 +195,7 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
     private static string QuoteCsv(string cell) =>
         cell.AsSpan().IndexOfAny(",;\t\"\r\n") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
 
-    private static (float[] X, int Rows, int Columns) ReadNpy(string path, int inputs)
+    private static (float[] X, int Rows, int Columns, IReadOnlyList<string>? Names) ReadNpy(string path, int inputs)
     {
         var array = Npy.Read(path);
         var data = array.ToSingleArray();
@@ -207,6 +213,6 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
 
         // As for a CSV without data rows: nothing to predict is an error, not an empty answer.
         if (rows == 0 || x.Length == 0) throw new InvalidDataException($"{Path.GetFileName(path)} has shape ({string.Join(", ", shape)}) and holds no rows of numbers.");
-        return (x, rows, columns);
+        return (x, rows, columns, null);
     }
 }

@@ -30,7 +30,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string? Data { get; init; }
 
         [CommandOption("--target <COLUMN>")]
-        [Description("CSV: the target column's header name or 0-based index (negative from the end; default the last), or several separated by commas (l0,l1) for multilabel or multi-output regression. .npy: a column index, or a second .npy file of targets.")]
+        [Description("CSV: the target column's header name or 0-based index (negative from the end; default the last; a name that several columns have, or a number that is one column's index and another's name, is refused as ambiguous), or several separated by commas (l0,l1) for multilabel or multi-output regression. .npy: a column index, or a second .npy file of targets.")]
         public string? Target { get; init; }
 
         [CommandOption("--header <MODE>")]
@@ -114,7 +114,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public bool Force { get; init; }
 
         [CommandOption("--json")]
-        [Description("Print one JSON object (data, task, network, per-epoch metrics, test metrics, time per epoch, diverged and stopped_early with the reason, and with --diagnose the report as diagnostics) instead of the summary; when training diverges, test is null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column gives each column's own r2.")]
+        [Description("Print one JSON object (data, task, network, per-epoch metrics — train_* at the epoch's final weights, like val_*, and train_running_loss the mean of the batch losses as they were trained —, test metrics, time per epoch, diverged and stopped_early with the reason, warnings (the sentences printed as Warning: on stderr), and with --diagnose the report as diagnostics) instead of the summary; when training diverges, test is null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column gives each column's own r2; an r2 of targets that do not vary is undefined, null.")]
         public bool Json { get; init; }
 
         /// <inheritdoc />
@@ -166,8 +166,24 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         var validation = norm.Transform(data.Validation);
         var test = norm.Transform(data.Test);
 
+        // Printed on stderr as they arise and, with --json, listed in the object too.
+        var warnings = new List<string>();
+        void Warn(string warning)
+        {
+            warnings.Add(warning);
+            consoles.ErrorWriter.WriteLine($"Warning: {warning}");
+        }
+
+        if (TrainingWarnings.ClassesMissingFromTraining(data) is { } missingClasses) Warn(missingClasses);
+
+        // A bounded output (--output sigmoid, relu) that cannot reach the targets trained to an R² near 0 without a word.
+        if (data.Task == TrainingTask.Regression && !pairing.Fused && OutputPairing.TargetRangeProblem(pairing.LayerActivation, data.Train) is { } range)
+        {
+            Warn(char.ToUpperInvariant(range[0]) + range[1..]);
+        }
+
         var network = Mlp.Build(train.FeatureCount, hidden, settings.Activation.Trim(), pairing.Outputs, pairing.LayerActivation, settings.Dropout);
-        foreach (string warning in network.Initialize(init, settings.Seed)) consoles.ErrorWriter.WriteLine($"Warning: {warning}");
+        foreach (string warning in network.Initialize(init, settings.Seed)) Warn(warning);
 
         var options = new TrainerOptions
         {
@@ -194,19 +210,21 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
 
             // --json still gets its object: the epochs that completed, the divergence and the diagnostics that saw it
             // coming (without --json they were printed above). No test metrics: the weights are no longer finite.
-            if (settings.Json) WriteJson(data, description, result, null, double.NaN, perEpoch, null, report);
+            if (settings.Json) WriteJson(data, description, result, null, double.NaN, perEpoch, null, report, warnings);
             return ExitCodes.Failed;
         }
 
         var testMetrics = Trainer.Evaluate(network, test, pairing.Loss);
         double labelAccuracy = data.Task == TrainingTask.Multilabel ? LabelAccuracy(network, test) : double.NaN;
+        if (TrainingWarnings.NoBetterThanChance(data.Task, testMetrics, result.Last?.Validation, test) is { } chance) Warn(chance);
+        if (TrainingWarnings.UndefinedR2(data.Task, result.Last, testMetrics, data) is { } undefined) Warn(undefined);
         if (result.StoppedEarly)
         {
             // A critical finding (--stop-on-critical) is a problem found, like divergence: exit 1 and keep no model. The
             // report was printed above; the metrics below are those of the network as it stood when training stopped.
             string epochs = result.History.Count == 0 ? "before the first epoch ended" : $"after {result.History.Count} complete epoch(s)";
             consoles.ErrorWriter.WriteLine($"Stopped early {epochs}: {result.Message}{(settings.Save is null ? string.Empty : $" No model saved to {settings.Save}.")}");
-            if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, null, report);
+            if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, null, report, warnings);
             else WriteSummary(data, description, network, options, settings.Schedule, result, testMetrics, labelAccuracy, perEpoch, null);
             return ExitCodes.Failed;
         }
@@ -225,6 +243,10 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
                 Task = TrainingData.Name(data.Task),
                 ClassCount = train.ClassCount,
                 ClassNames = train.ClassNames,
+                // The CSV header's names of the inputs, so predict can refuse a file whose columns are others or in another order.
+                FeatureNames = train.FeatureNames,
+                // The target columns' names of a multilabel or multi-output regression CSV: predict's header names them.
+                TargetNames = train.TargetNames,
                 Loss = pairing.Loss.Name,
                 Init = init.ToString(),
                 // Fitted on the values as loaded (Fashion-MNIST's pixels / 255), saved for the values as the dataset holds them.
@@ -234,7 +256,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             AtomicFile.Write(path, stream => ModelFile.Save(stream, network, metadata));
         }
 
-        if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, settings.Save, report);
+        if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, settings.Save, report, warnings);
         else WriteSummary(data, description, network, options, settings.Schedule, result, testMetrics, labelAccuracy, perEpoch, settings.Save);
         return ExitCodes.Ok;
     }
@@ -381,7 +403,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
                     if (clock.Elapsed - lastDraw < TimeSpan.FromMilliseconds(100)) return;
                     lastDraw = clock.Elapsed;
                     double samplesPerSecond = Math.Min(p.Batch * options.BatchSize, train.Rows) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-                    bar.Description = Markup.Escape($"epoch {p.Epoch}/{p.Epochs} · batch {p.Batch}/{p.Batches} · loss {p.RunningLoss:0.0000}{previous} · {samplesPerSecond:N0} samples/s");
+                    bar.Description = Markup.Escape($"epoch {p.Epoch}/{p.Epochs} · batch {p.Batch}/{p.Batches} · running loss {p.RunningLoss:0.0000}{previous} · {samplesPerSecond:N0} samples/s");
                 });
                 bar.Value = bar.MaxValue;
             });
@@ -413,7 +435,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         return (double)correct / logits.Length;
     }
 
-    private void WriteJson(TrainingSplits data, string description, TrainingResult result, Metrics? test, double labelAccuracy, double perEpoch, string? saved, DiagnosticsReport? report)
+    private void WriteJson(TrainingSplits data, string description, TrainingResult result, Metrics? test, double labelAccuracy, double perEpoch, string? saved, DiagnosticsReport? report, IReadOnlyList<string> warnings)
     {
         bool regression = data.Task == TrainingTask.Regression;
         bool multilabel = data.Task == TrainingTask.Multilabel;
@@ -435,6 +457,9 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
                 json.WriteNumber("epoch", r.Epoch);
                 JsonOut.Number(json, "learning_rate", r.LearningRate);
                 Metric(json, "train", r.Train);
+
+                // Beside train_loss (at the epoch's final weights): the mean of the batch losses as they were trained.
+                JsonOut.Number(json, "train_running_loss", r.RunningLoss);
                 if (r.Validation is { } v) Metric(json, "val", v);
                 json.WriteNumber("seconds", Math.Round(r.Seconds, 6));
                 json.WriteNumber("samples_per_second", Math.Round(r.SamplesPerSecond));
@@ -453,11 +478,12 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
                 if (regression)
                 {
                     JsonOut.Number(json, "mse", test.MeanSquaredError);
-                    JsonOut.Number(json, "r2", test.R2);
+                    // Undefined (targets without variance): null, not the string "NaN" where a number belongs.
+                    JsonOut.NumberOrNull(json, "r2", test.R2);
                     if (test.R2PerColumn.Count > 1)
                     {
                         json.WriteStartArray("r2_per_column");
-                        foreach (double r2 in test.R2PerColumn) JsonOut.Number(json, r2);
+                        foreach (double r2 in test.R2PerColumn) JsonOut.NumberOrNull(json, r2);
 
                         json.WriteEndArray();
                     }
@@ -477,6 +503,11 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             json.WriteBoolean("stopped_early", result.StoppedEarly);
             if (result.StoppedEarly) json.WriteString("stop_reason", result.Message);
             if (saved is not null) json.WriteString("model", saved);
+
+            // The sentences printed as "Warning: …" on stderr, in the order they were printed.
+            json.WriteStartArray("warnings");
+            foreach (string warning in warnings) json.WriteStringValue(warning);
+            json.WriteEndArray();
             if (report is not null)
             {
                 // The report's own JSON (what --diagnostics-out writes as diagnostics.json).
@@ -493,7 +524,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             if (regression)
             {
                 JsonOut.Number(json, prefix + "_mse", m.MeanSquaredError);
-                JsonOut.Number(json, prefix + "_r2", m.R2);
+                JsonOut.NumberOrNull(json, prefix + "_r2", m.R2);
             }
             else if (!multilabel)
             {
@@ -535,7 +566,11 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         };
         consoles.Out.WriteLine($"data {data.Name}: {TrainingData.Name(data.Task)}{inferred}, {Spelling.Count(data.Train.FeatureCount, "feature")}");
         consoles.Out.WriteLine($"network {description}");
-        consoles.Out.WriteLine($"training {options.Optimizer!.Name}, lr {options.LearningRate.ToString("G4", Inv)}, {ScheduleText(schedule, result)}, batch {options.BatchSize}, {result.History.Count} epoch(s), {options.Threads} thread(s)");
+        // The batch the trainer used: --batch above the training rows is capped to them (it said "batch 100000").
+        string batch = options.BatchSize > data.Train.Rows
+            ? $"batch {data.Train.Rows.ToString("N0", Inv)} (all the training rows; --batch {options.BatchSize.ToString("N0", Inv)} is more)"
+            : $"batch {options.BatchSize.ToString("N0", Inv)}";
+        consoles.Out.WriteLine($"training {options.Optimizer!.Name}, lr {options.LearningRate.ToString("G4", Inv)}, {ScheduleText(schedule, result)}, {batch}, {result.History.Count} epoch(s), {options.Threads} thread(s)");
         consoles.Out.Write(table);
         if (regression && test.R2PerColumn.Count > 1)
         {

@@ -38,7 +38,11 @@ public enum TrainingTask
 /// What the task line should add, or null: why integer targets were not taken for classes, or how many of a given
 /// classification task's outputs have no sample.
 /// </param>
-public sealed record TrainingSplits(string Name, TrainingTask Task, bool Inferred, Dataset Train, Dataset Validation, Dataset Test, float InputDivisor = 1, string? TaskNote = null);
+/// <param name="ClassSamples">
+/// Samples of each class in the whole data, before <c>--samples</c> drew a subset and the split (classification), or
+/// null: what the training split is checked against (<see cref="TrainingWarnings.ClassesMissingFromTraining"/>).
+/// </param>
+public sealed record TrainingSplits(string Name, TrainingTask Task, bool Inferred, Dataset Train, Dataset Validation, Dataset Test, float InputDivisor = 1, string? TaskNote = null, IReadOnlyList<int>? ClassSamples = null);
 
 /// <summary>Loads --data for <c>actkit train</c> (a built-in name, Fashion-MNIST, a CSV or a .npy file) and infers the task.</summary>
 public static class TrainingData
@@ -109,7 +113,7 @@ public static class TrainingData
             var full = images.Sample(samples ?? 0, seed);
             var test = Idx.LoadFashionMnist(test: true);
             var (train, validation, _) = full.Split(0.9, 0.1, seed);
-            return new TrainingSplits(key, TrainingTask.Multiclass, task is null, train, validation, test, Idx.PixelScale);
+            return new TrainingSplits(key, TrainingTask.Multiclass, task is null, train, validation, test, Idx.PixelScale, ClassSamples: ClassSamples(images));
         }
 
         Dataset all;
@@ -119,7 +123,7 @@ public static class TrainingData
             TableFile.RefuseHeader(hasHeader, key);
             all = Synthetic.Create(lower, samples ?? DefaultSyntheticSamples, noise, seed);
             all = Interpret(all.Name, all.Features, all.FeatureCount, all.Targets, all.TargetColumns, null, task, out var inferredTask, out string? builtInNote);
-            return Split(key, all, inferredTask, task is null, seed, builtInNote);
+            return Split(key, all, inferredTask, task is null, seed, builtInNote, ClassSamples(all));
         }
 
         // The table extensions compare and diagnose read too (TableFile): .csv, .tsv and .txt as CSV text (its first row
@@ -145,10 +149,10 @@ public static class TrainingData
         bool npy = TableFile.IsNpy(key);
         if (npy) TableFile.RefuseHeader(hasHeader, key);
         if (!File.Exists(key)) throw new UsageException($"Data file '{key}' does not exist.");
-        var (features, featureCount, targets, targetColumns, classNames) = npy ? ReadNpy(key, target) : ReadCsv(key, target, hasHeader);
-        all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, classNames, task, out var resolved, out string? note);
+        var (features, featureCount, targets, targetColumns, classNames, featureNames, targetNames) = npy ? ReadNpy(key, target) : ReadCsv(key, target, hasHeader);
+        all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, classNames, task, out var resolved, out string? note, featureNames, targetNames);
         RefuseMoreSamples(samples, all.Rows, $"rows of '{key}'");
-        return Split(key, all.Sample(samples ?? 0, seed), resolved, task is null, seed, note);
+        return Split(key, all.Sample(samples ?? 0, seed), resolved, task is null, seed, note, ClassSamples(all));
     }
 
     /// <summary>--samples above the rows there are: refused, as compare refuses it (the report would name a count never used).</summary>
@@ -157,11 +161,20 @@ public static class TrainingData
         if (samples is { } n) Dataset.RefuseMoreSamplesThan(n, available, what, "leave --samples out for all of them");
     }
 
-    private static TrainingSplits Split(string name, Dataset all, TrainingTask task, bool inferred, ulong seed, string? note)
+    private static TrainingSplits Split(string name, Dataset all, TrainingTask task, bool inferred, ulong seed, string? note, int[]? classSamples)
     {
         if (all.Rows < 3) throw new UsageException($"'{name}' has {all.Rows} sample(s); training needs at least 3 (train, validation and test).");
         var (train, validation, test) = all.Split(0.7, 0.15, seed);
-        return new TrainingSplits(name, task, inferred, train, validation, test, TaskNote: note);
+        return new TrainingSplits(name, task, inferred, train, validation, test, TaskNote: note, ClassSamples: classSamples);
+    }
+
+    // Samples per class of a classification set (null for other sets).
+    private static int[]? ClassSamples(Dataset data)
+    {
+        if (!data.IsClassification) return null;
+        var counts = new int[data.ClassCount];
+        foreach (float label in data.Targets) counts[(int)label]++;
+        return counts;
     }
 
     /// <summary>
@@ -175,7 +188,7 @@ public static class TrainingData
     /// <paramref name="classNames"/> (a CSV's text labels, index → name) stay with a classification set, so the saved model
     /// and <c>predict</c> can name its outputs; they are refused for a regression or multilabel task.
     /// </summary>
-    private static Dataset Interpret(string name, float[] features, int featureCount, float[] targets, int targetColumns, IReadOnlyList<string>? classNames, TrainingTask? given, out TrainingTask task, out string? note)
+    private static Dataset Interpret(string name, float[] features, int featureCount, float[] targets, int targetColumns, IReadOnlyList<string>? classNames, TrainingTask? given, out TrainingTask task, out string? note, IReadOnlyList<string>? featureNames = null, IReadOnlyList<string>? targetNames = null)
     {
         note = null;
         if (classNames is not null && given is TrainingTask.Regression or TrainingTask.Multilabel)
@@ -218,7 +231,13 @@ public static class TrainingData
             case TrainingTask.Binary or TrainingTask.Multiclass:
                 if (targetColumns != 1) throw new UsageException($"{name}: a {Name(task)} task needs one target column of class indices, but there are {targetColumns}.");
                 if (!integers) throw new UsageException($"{name}: a {Name(task)} task needs class indices 0, 1, 2, … as targets, but some targets are not non-negative integers (use --task regression).");
-                if (task == TrainingTask.Binary && classes > 2) throw new UsageException($"{name}: --task binary needs labels 0 and 1, but the labels go up to {classes - 1} (use --task multiclass).");
+                if (task == TrainingTask.Binary && classes > 2)
+                {
+                    // Text labels were numbered for the message: "the labels go up to 2" named no label of the file.
+                    throw new UsageException(classNames is not null
+                        ? $"{name}: --task binary needs two classes, but the labels name {classes} ({string.Join(", ", classNames.Take(10).Select(c => $"'{c}'"))}{(classNames.Count > 10 ? ", …" : string.Empty)}) (use --task multiclass)."
+                        : $"{name}: --task binary needs labels 0 and 1, but the labels go up to {classes - 1} (use --task multiclass).");
+                }
                 if (classes > Dataset.MaxClasses) throw new UsageException($"{name}: the labels go up to {classes - 1:N0}, more classes than the {Dataset.MaxClasses:N0} a classifier may have (use --task regression for a numeric target).");
 
                 // One class would train a model that always answers it, with a perfect test accuracy that means nothing.
@@ -235,36 +254,36 @@ public static class TrainingData
                 }
 
                 if (empty > 0) note = $"{classCount:N0} outputs for the class indices 0…{classCount - 1:N0}, {empty:N0} of them without a sample";
-                return new Dataset(name, features, featureCount, targets, 1, classCount) { ClassNames = classNames?.Count == classCount ? classNames : null };
+                return new Dataset(name, features, featureCount, targets, 1, classCount) { ClassNames = classNames?.Count == classCount ? classNames : null, FeatureNames = featureNames };
             case TrainingTask.Multilabel:
                 if (!zeroOne) throw new UsageException($"{name}: a multilabel task needs targets of 0 and 1 only.");
-                return new Dataset(name, features, featureCount, targets, targetColumns, 0);
+                return new Dataset(name, features, featureCount, targets, targetColumns, 0) { FeatureNames = featureNames, TargetNames = targetNames };
             default:
-                return new Dataset(name, features, featureCount, targets, targetColumns, 0);
+                return new Dataset(name, features, featureCount, targets, targetColumns, 0) { FeatureNames = featureNames, TargetNames = targetNames };
         }
     }
 
     // Integer labels as classes that would leave most of more than MaxInferredClasses outputs without a sample.
     private static bool TooSparse(long classes, int distinct) => classes > MaxInferredClasses && (classes - distinct) * 2 > classes;
 
-    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns, IReadOnlyList<string>? ClassNames) ReadCsv(string path, string? target, bool? hasHeader)
+    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns, IReadOnlyList<string>? ClassNames, IReadOnlyList<string>? FeatureNames, IReadOnlyList<string>? TargetNames) ReadCsv(string path, string? target, bool? hasHeader)
     {
         // Text labels ('setosa', 'virginica', …) can only be classes; numeric ones are read as numbers and interpreted above.
         var data = Csv.Load(path, target, classification: false, hasHeader, textLabelsAreClasses: true);
-        return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns, data.ClassNames);
+        return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns, data.ClassNames, data.FeatureNames, data.TargetNames);
     }
 
     /// <summary>
     /// A 2-D .npy whose target is a column (--target INDEX, default the last), or features with the targets in a second
     /// .npy (--target labels.npy, 1-D or N×L).
     /// </summary>
-    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns, IReadOnlyList<string>? ClassNames) ReadNpy(string path, string? target)
+    private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns, IReadOnlyList<string>? ClassNames, IReadOnlyList<string>? FeatureNames, IReadOnlyList<string>? TargetNames) ReadNpy(string path, string? target)
     {
         if (target is not null && target.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
             if (!File.Exists(target)) throw new UsageException($"Target file '{target}' does not exist.");
             var paired = NpyDataset.Load(path, target, classification: false);
-            return (paired.Features, paired.FeatureCount, paired.Targets, paired.TargetColumns, null);
+            return (paired.Features, paired.FeatureCount, paired.Targets, paired.TargetColumns, null, null, null);
         }
 
         int index = -1;
@@ -283,7 +302,7 @@ public static class TrainingData
             throw new UsageException($"--target '{target}': {ErrorReporter.Message(ex)}");
         }
 
-        return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns, null);
+        return (data.Features, data.FeatureCount, data.Targets, data.TargetColumns, null, null, null);
     }
 
     /// <summary>

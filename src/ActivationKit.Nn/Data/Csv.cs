@@ -3,7 +3,8 @@ using System.Globalization;
 namespace ActivationKit.Nn.Data;
 
 /// <summary>
-/// Loads a numeric CSV (comma, semicolon or tab separated; simple quoting) into a dataset: one column is the label,
+/// Loads a numeric CSV (comma, semicolon or tab separated; RFC 4180 quoting within a line: a quoted line break, an
+/// unterminated quote or a quote inside an unquoted cell is a <see cref="FormatException"/>) into a dataset: one column is the label,
 /// the others are features. <see cref="ReadNumbers"/> reads the same dialect for rows without a label.
 /// </summary>
 public static class Csv
@@ -54,6 +55,7 @@ public static class Csv
         // Read as data by the auto rule although it may be a header: its errors say how to make it one.
         bool firstRowGuessed = hasHeader is null && !header;
         int featureCount = columns - labels.Length;
+        string[]? featureNames = names?.Where((_, c) => Array.IndexOf(labels, c) < 0).ToArray();
         var features = new float[data.Count * featureCount];
         var labelText = new string[data.Count * labels.Length];
         for (int r = 0; r < data.Count; r++)
@@ -105,7 +107,7 @@ public static class Csv
                 }
             }
 
-            return new Dataset(file, features, featureCount, values, labels.Length, 0);
+            return new Dataset(file, features, featureCount, values, labels.Length, 0) { FeatureNames = featureNames, TargetNames = names is null ? null : labels.Select(c => names[c]).ToArray() };
         }
 
         int label = labels[0];
@@ -135,7 +137,7 @@ public static class Csv
                 if (!float.IsFinite(targets[r])) throw new FormatException($"{Where(r)}: '{labelText[r]}' is not a finite number.");
             }
 
-            return new Dataset(file, features, featureCount, targets, 1, 0);
+            return new Dataset(file, features, featureCount, targets, 1, 0) { FeatureNames = featureNames };
         }
 
         if (numbers == labelText.Length)
@@ -149,10 +151,10 @@ public static class Csv
                 max = Math.Max(max, (int)v);
             }
 
-            return new Dataset(file, features, featureCount, targets, 1, Math.Max(2, modelClasses is { Count: > 0 } ? Math.Max(modelClasses.Count, max + 1) : max + 1)) { ClassNames = modelClasses is { Count: > 0 } && max < modelClasses.Count ? modelClasses : null };
+            return new Dataset(file, features, featureCount, targets, 1, Math.Max(2, modelClasses is { Count: > 0 } ? Math.Max(modelClasses.Count, max + 1) : max + 1)) { ClassNames = modelClasses is { Count: > 0 } && max < modelClasses.Count ? modelClasses : null, FeatureNames = featureNames };
         }
 
-        if (modelClasses is not null) return WithModelClasses(file, features, featureCount, labelText, modelClasses, Where);
+        if (modelClasses is not null) return WithModelClasses(file, features, featureCount, featureNames, labelText, modelClasses, Where);
 
         // A header of numeric column names (2019,2020,species) read as data by the auto rule makes its label's name a
         // class of one sample, on line 1: refused rather than trained as an extra class. Column names are whole
@@ -167,7 +169,7 @@ public static class Csv
         if (classes.Length < 2) throw new FormatException($"{file}: the label column {labelName} has a single class '{classes[0]}'.");
         var index = classes.Select((c, i) => (c, i)).ToDictionary(t => t.c, t => t.i, StringComparer.Ordinal);
         for (int r = 0; r < data.Count; r++) targets[r] = index[labelText[r]];
-        return new Dataset(file, features, featureCount, targets, 1, classes.Length) { ClassNames = classes };
+        return new Dataset(file, features, featureCount, targets, 1, classes.Length) { ClassNames = classes, FeatureNames = featureNames };
     }
 
     /// <summary>
@@ -181,7 +183,7 @@ public static class Csv
     }
 
     // Text labels numbered by a trained model's class names: a label the model does not know is refused, with the names.
-    private static Dataset WithModelClasses(string file, float[] features, int featureCount, string[] labelText, IReadOnlyList<string> modelClasses, Func<int, string> where)
+    private static Dataset WithModelClasses(string file, float[] features, int featureCount, string[]? featureNames, string[] labelText, IReadOnlyList<string> modelClasses, Func<int, string> where)
     {
         if (modelClasses.Count == 0)
         {
@@ -202,7 +204,7 @@ public static class Csv
             targets[r] = k;
         }
 
-        return new Dataset(file, features, featureCount, targets, 1, Math.Max(2, modelClasses.Count)) { ClassNames = modelClasses };
+        return new Dataset(file, features, featureCount, targets, 1, Math.Max(2, modelClasses.Count)) { ClassNames = modelClasses, FeatureNames = featureNames };
     }
 
     // Rows of another length than the first, and a column empty on every line (the trailing separator of "a,b,label,"),
@@ -215,7 +217,7 @@ public static class Csv
             string hint = cells.Length == columns + 1 && cells[^1].Length == 0 ? $" (line {line} ends with a separator)"
                 : cells.Length == columns - 1 && first.Cells[^1].Length == 0 ? $" (line {first.Line} ends with a separator)"
                 : string.Empty;
-            throw new FormatException($"{file}, line {line}: {cells.Length} cells, but the first row has {columns}{hint}.");
+            throw new FormatException($"{file}, line {line}: {Spelling.Count(cells.Length, "cell")}, but the first row has {columns}{hint}.");
         }
 
         if (data.Count == 0) return;
@@ -238,12 +240,23 @@ public static class Csv
     /// <exception cref="FormatException">A cell that is not a number or a ragged row, with its line (and column), or no rows.</exception>
     public static (float[] Values, int Rows, int Columns) ReadNumbers(string path, bool? hasHeader = null)
     {
+        var (values, rows, columns, _) = ReadNumbersWithHeader(path, hasHeader);
+        return (values, rows, columns);
+    }
+
+    /// <summary>
+    /// <see cref="ReadNumbers"/>, with the header's column names when the first row is a header (null when it is data),
+    /// so a caller can match the columns by name (<c>actkit predict</c> checks them against the model's inputs).
+    /// </summary>
+    /// <exception cref="FormatException">As <see cref="ReadNumbers"/>.</exception>
+    public static (float[] Values, int Rows, int Columns, IReadOnlyList<string>? Header) ReadNumbersWithHeader(string path, bool? hasHeader = null)
+    {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file not found: {path}", path);
         string file = Path.GetFileName(path);
         var values = new List<float>();
         int columns = -1, rows = 0;
-        bool headerSkipped = false;
+        string[]? header = null;
         foreach (var (lineNumber, cells) in Rows(path))
         {
             if (columns < 0)
@@ -251,15 +264,15 @@ public static class Csv
                 columns = cells.Length;
                 if (hasHeader ?? IsHeader(cells))
                 {
-                    headerSkipped = true;
+                    header = cells;
                     continue;
                 }
             }
 
-            if (cells.Length != columns) throw new FormatException($"{file}, line {lineNumber}: {cells.Length} cells, but the first row has {columns}.");
+            if (cells.Length != columns) throw new FormatException($"{file}, line {lineNumber}: {Spelling.Count(cells.Length, "cell")}, but the first row has {columns}.");
             for (int c = 0; c < cells.Length; c++)
             {
-                if (!TryParse(cells[c], out float v)) throw new FormatException($"{file}, line {lineNumber}, column {c + 1}: '{cells[c]}' is not a number{(rows == 0 && hasHeader is null && !headerSkipped ? FirstRowHint(lineNumber, cells[c]) : string.Empty)}.");
+                if (!TryParse(cells[c], out float v)) throw new FormatException($"{file}, line {lineNumber}, column {c + 1}: '{cells[c]}' is not a number{(rows == 0 && hasHeader is null && header is null ? FirstRowHint(lineNumber, cells[c]) : string.Empty)}.");
                 values.Add(v);
             }
 
@@ -267,7 +280,7 @@ public static class Csv
         }
 
         if (rows == 0) throw new FormatException(hasHeader == true ? $"{file}: the file has a header but no data rows." : $"{file} holds no rows of numbers.");
-        return (values.ToArray(), rows, columns);
+        return (values.ToArray(), rows, columns, header);
     }
 
     /// <summary>
@@ -329,7 +342,7 @@ public static class Csv
             string trimmed = line.Trim();
             if (trimmed.Length == 0 || trimmed.StartsWith('#')) continue;
             if (separator == '\0') separator = Separator(line);
-            yield return (number, Split(line, separator));
+            yield return (number, Split(line, separator, Path.GetFileName(path), number));
         }
     }
 
@@ -351,27 +364,45 @@ public static class Csv
 
     private static bool SameName(string name, string spec) => string.Equals(name.Trim(), spec.Trim(), StringComparison.OrdinalIgnoreCase);
 
+    // A number is a 0-based index (negative from the end) and anything else a header name; a spec that reads both ways
+    // for different columns, or names several columns, is refused: either reading picked a column silently (a header
+    // a,a,y and --target a took the first a; x,2,y and --target 2 took y, not the column named 2).
     private static int ResolveLabel(string? spec, string[]? names, int columns, string file)
     {
         if (spec is null) return columns - 1;
+        var named = names is null ? [] : Enumerable.Range(0, columns).Where(c => SameName(names[c], spec)).ToArray();
+        if (named.Length > 1)
+        {
+            throw new ArgumentException($"{file}: the label column '{spec.Trim()}' is ambiguous: columns {string.Join(", ", named[..^1])} and {named[^1]} (0-based) are {(named.Length == 2 ? "both" : "all")} named so; give the index of the one meant.", nameof(spec));
+        }
+
         if (int.TryParse(spec, NumberStyles.Integer, CultureInfo.InvariantCulture, out int index))
         {
             int i = index < 0 ? columns + index : index;
             if (i < 0 || i >= columns) throw new ArgumentException($"{file}: label column index {index} is outside the {columns} columns.", nameof(spec));
+            if (named.Length == 1 && named[0] != i)
+            {
+                throw new ArgumentException($"{file}: the label column '{spec.Trim()}' is ambiguous: it is the index of column {i} ('{names![i]}', 0-based) and the name of column {named[0]}; give '{names[i]}' for the column at index {i}, or {named[0]} for the column named '{names[named[0]]}'.", nameof(spec));
+            }
+
             return i;
         }
 
         if (names is null) throw new ArgumentException($"{file}: label column '{spec}' is a name, but the file has no header row.", nameof(spec));
-        int found = Array.FindIndex(names, n => SameName(n, spec));
-        if (found < 0) throw new ArgumentException($"{file}: no column named '{spec}' (columns: {string.Join(", ", names)}).", nameof(spec));
-        return found;
+        if (named.Length == 0) throw new ArgumentException($"{file}: no column named '{spec}' (columns: {string.Join(", ", names)}).", nameof(spec));
+        return named[0];
     }
 
-    private static string[] Split(string line, char separator)
+    // One line's cells. Quotes follow RFC 4180 within the line: a cell that starts with a quote (after spaces) runs to
+    // the closing quote, "" inside it is one quote, and only spaces may follow it. A quote anywhere else, and a quote
+    // not closed on its line, are refused: the reader goes line by line, so a quoted line break (and an unterminated
+    // quote, which reads the same) made a short row or a silently misread cell (1,"2 as 2; 2"x" as 2x).
+    private static string[] Split(string line, char separator, string file, int lineNumber)
     {
         var cells = new List<string>();
         var cell = new System.Text.StringBuilder();
-        bool quoted = false;
+        bool quoted = false, closed = false;
+        int quoteColumn = 0;
         for (int i = 0; i < line.Length; i++)
         {
             char ch = line[i];
@@ -385,25 +416,47 @@ public static class Csv
                 else if (ch == '"')
                 {
                     quoted = false;
+                    closed = true;
                 }
                 else
                 {
                     cell.Append(ch);
                 }
             }
-            else if (ch == '"')
-            {
-                quoted = true;
-            }
             else if (ch == separator)
             {
                 cells.Add(cell.ToString().Trim());
                 cell.Clear();
+                closed = false;
+            }
+            else if (closed)
+            {
+                if (!char.IsWhiteSpace(ch))
+                {
+                    throw new FormatException($"{file}, line {lineNumber}, column {cells.Count + 1}: '{ch}' follows the closing quote of the cell \"{cell}\"; put the whole cell inside the quotes, or leave the quotes out.");
+                }
+            }
+            else if (ch == '"')
+            {
+                if (cell.ToString().Trim().Length > 0)
+                {
+                    string raw = (cell.ToString() + line[i..].Split(separator)[0]).Trim();
+                    throw new FormatException($"{file}, line {lineNumber}, column {cells.Count + 1}: the cell '{raw}' has a quote inside it; quote the whole cell, doubling the quotes inside ({"\"" + raw.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""}), or remove the quote.");
+                }
+
+                cell.Clear();
+                quoted = true;
+                quoteColumn = cells.Count + 1;
             }
             else
             {
                 cell.Append(ch);
             }
+        }
+
+        if (quoted)
+        {
+            throw new FormatException($"{file}, line {lineNumber}, column {quoteColumn}: the quoted cell does not end on this line, so its quote is unterminated or it holds a line break, which actkit's CSV reader does not take (quoted cells must fit on one line).");
         }
 
         cells.Add(cell.ToString().Trim());

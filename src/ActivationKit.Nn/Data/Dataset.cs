@@ -113,6 +113,53 @@ public sealed class Dataset
     /// <summary>Names of the classes (index → name) when known, e.g. from a CSV's text labels.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 
+    /// <summary>
+    /// Names of the feature columns in order (a CSV header's, without the label columns), or null when the data has
+    /// none; saved with a model (<see cref="ModelMetadata.FeatureNames"/>) so its inputs can be checked by name.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not one name per feature, or a null name.</exception>
+    public IReadOnlyList<string>? FeatureNames
+    {
+        get => _featureNames;
+        init
+        {
+            if (value is not null && (value.Count != FeatureCount || value.Any(n => n is null)))
+            {
+                throw new ArgumentException(value.Count != FeatureCount
+                    ? $"{Name}: the feature names ({value.Count}) must be one per feature ({FeatureCount})."
+                    : $"{Name}: a feature name is null; each must be a text.", nameof(FeatureNames));
+            }
+
+            _featureNames = value;
+        }
+    }
+
+    private readonly IReadOnlyList<string>? _featureNames;
+
+    /// <summary>
+    /// Names of the target columns in order when the data has several (a CSV header's names of <c>l0,l1,l2</c>: the
+    /// labels of a multilabel set or the targets of a multi-output regression), else null; saved with a model
+    /// (<see cref="ModelMetadata.TargetNames"/>) so its outputs can be named.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not one name per target column, or a null name.</exception>
+    public IReadOnlyList<string>? TargetNames
+    {
+        get => _targetNames;
+        init
+        {
+            if (value is not null && (value.Count != TargetColumns || value.Any(n => n is null)))
+            {
+                throw new ArgumentException(value.Count != TargetColumns
+                    ? $"{Name}: the target names ({value.Count}) must be one per target column ({TargetColumns})."
+                    : $"{Name}: a target name is null; each must be a text.", nameof(TargetNames));
+            }
+
+            _targetNames = value;
+        }
+    }
+
+    private readonly IReadOnlyList<string>? _targetNames;
+
     /// <summary>True for classification.</summary>
     public bool IsClassification => ClassCount > 0;
 
@@ -160,11 +207,11 @@ public sealed class Dataset
             Targets.AsSpan(r * TargetColumns, TargetColumns).CopyTo(t.AsSpan(i * TargetColumns));
         }
 
-        return new Dataset(name ?? Name, f, FeatureCount, t, TargetColumns, ClassCount) { ClassNames = ClassNames };
+        return new Dataset(name ?? Name, f, FeatureCount, t, TargetColumns, ClassCount) { ClassNames = ClassNames, FeatureNames = FeatureNames, TargetNames = TargetNames };
     }
 
     /// <summary>The same targets with new features (e.g. standardised).</summary>
-    public Dataset WithFeatures(float[] features) => new(Name, features, FeatureCount, Targets, TargetColumns, ClassCount) { ClassNames = ClassNames };
+    public Dataset WithFeatures(float[] features) => new(Name, features, FeatureCount, Targets, TargetColumns, ClassCount) { ClassNames = ClassNames, FeatureNames = FeatureNames, TargetNames = TargetNames };
 
     /// <summary>
     /// Shuffles with <paramref name="seed"/> and splits into train / validation / test by fractions
@@ -207,6 +254,9 @@ public sealed class Standardizer
         ArgumentNullException.ThrowIfNull(std);
         if (mean.Length != std.Length || mean.Length == 0) throw new ArgumentException("mean and std must have the same, non-zero length.", nameof(std));
         if (std.Any(s => !(s > 0) || !float.IsFinite(s))) throw new ArgumentException("Every std must be finite and > 0.", nameof(std));
+
+        // A NaN mean makes every standardised input NaN, which predict then blamed on the input row.
+        if (Dataset.IndexOfNonFinite(mean) is >= 0 and var bad) throw new ArgumentException($"Every mean must be finite, but mean {bad} is {mean[bad]}.", nameof(mean));
         Mean = mean;
         Std = std;
     }

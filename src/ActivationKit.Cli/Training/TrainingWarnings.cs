@@ -1,0 +1,83 @@
+using System.Globalization;
+using ActivationKit.Nn;
+using ActivationKit.Nn.Data;
+
+namespace ActivationKit.Cli.Training;
+
+/// <summary>
+/// What <c>actkit train</c> warns about once a run has its metrics: results no better than a model that ignores the
+/// inputs, which exited 0 without a word (<c>--optimizer adam --lr 100</c> on sine: not diverged, test R² −347,780).
+/// </summary>
+public static class TrainingWarnings
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>
+    /// A sentence when the test metric is no better than ignoring the inputs — regression R² below 0 (worse than
+    /// predicting the targets' mean), or a binary or multiclass accuracy at or below the share of the test split's most
+    /// common class (what always answering it scores) — with the validation metric beside it; else null. Multilabel
+    /// runs are not judged.
+    /// </summary>
+    public static string? NoBetterThanChance(TrainingTask task, Metrics test, Metrics? validation, Dataset testData)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(testData);
+        string Value(double v) => v.ToString("0.0000", Inv);
+        const string Advice = "try another --lr, more --epochs or another --activation";
+        if (task == TrainingTask.Regression)
+        {
+            if (!(test.R2 < 0)) return null;
+            string val = validation is { R2: var v } && !double.IsNaN(v) ? $" (validation {Value(v)})" : string.Empty;
+            return $"The test r2 is {Value(test.R2)}{val}, below 0: the model predicts worse than the mean of the targets would; {Advice}.";
+        }
+
+        if (task is not (TrainingTask.Binary or TrainingTask.Multiclass) || testData.Rows == 0) return null;
+        var counts = testData.Targets.GroupBy(t => t).Select(g => (Label: g.Key, Count: g.Count())).OrderByDescending(g => g.Count).ThenBy(g => g.Label).First();
+        double majority = (double)counts.Count / testData.Rows;
+        if (!(test.Accuracy <= majority)) return null;
+        string label = testData.ClassNames is { } names && (int)counts.Label < names.Count ? $"'{names[(int)counts.Label]}'" : counts.Label.ToString(Inv);
+        string valAccuracy = validation is { Accuracy: var a } && !double.IsNaN(a) ? $" (validation {Value(a)})" : string.Empty;
+        return $"The test accuracy {Value(test.Accuracy)}{valAccuracy} is no better than always answering the most common class, {label} (right for {Value(majority)} of the test samples): the model has learned nothing the class frequencies do not give; {Advice}.";
+    }
+
+    /// <summary>
+    /// A sentence naming the classes that occur in the data (<see cref="TrainingSplits.ClassSamples"/>, before
+    /// <c>--samples</c> and the split) but not in its training split, or null. The split is a seeded shuffle, not
+    /// stratified (stratifying would change every existing split), so a rare class can miss the training rows: the
+    /// model then never predicts it, and nothing said so.
+    /// </summary>
+    public static string? ClassesMissingFromTraining(TrainingSplits data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.ClassSamples is not { } inData || data.Task is not (TrainingTask.Binary or TrainingTask.Multiclass)) return null;
+        var trained = data.Train.Targets.Select(t => (int)t).ToHashSet();
+        var missing = Enumerable.Range(0, inData.Count).Where(k => inData[k] > 0 && !trained.Contains(k)).ToList();
+        if (missing.Count == 0) return null;
+        string Name(int label) => data.Train.ClassNames is { } names && label < names.Count ? $"'{names[label]}'" : label.ToString(Inv);
+        string classes = string.Join(", ", missing.Take(10).Select(k => $"{Name(k)} ({Spelling.Count(inData[k], "sample")} in the data)")) + (missing.Count > 10 ? $", … ({missing.Count} in all)" : string.Empty);
+        bool one = missing.Count == 1;
+        return $"{(one ? "The class" : "The classes")} {classes} {(one ? "has" : "have")} no sample in the training split, so the model never learns {(one ? "it" : "them")}: the split is a seeded shuffle, not stratified; try another --seed{(data.Train.Rows + data.Validation.Rows + data.Test.Rows < inData.Sum() ? " or more --samples" : string.Empty)}.";
+    }
+
+    /// <summary>
+    /// A sentence naming the splits whose regression R² is undefined — their targets (in every column) do not vary, so
+    /// there is no variance to explain (SS_tot = 0) — or null; the summary shows NaN there and <c>--json</c> null.
+    /// </summary>
+    public static string? UndefinedR2(TrainingTask task, EpochRecord? last, Metrics test, TrainingSplits data)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(data);
+        if (task != TrainingTask.Regression) return null;
+        var splits = new List<string>();
+        if (last is not null && double.IsNaN(last.Train.R2)) splits.Add("train");
+        if (last?.Validation is { } v && double.IsNaN(v.R2)) splits.Add("validation");
+        if (double.IsNaN(test.R2)) splits.Add("test");
+        if (splits.Count == 0) return null;
+        var all = data.Train.Targets.Concat(data.Validation.Targets).Concat(data.Test.Targets);
+        string constant = data.Train.TargetColumns == 1 && all.Distinct().Count() == 1
+            ? $": every target is {data.Train.Targets[0].ToString(Inv)}, so a model that always answers it is exact"
+            : string.Empty;
+        string which = splits.Count == 1 ? $"the {splits[0]} split" : $"the {string.Join(", ", splits.Take(splits.Count - 1))} and {splits[^1]} splits";
+        return $"r2 is undefined for {which}, whose targets do not vary (nothing to explain){constant}; judge the model by its mse.";
+    }
+}
