@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
@@ -242,7 +243,7 @@ public static class ModelFile
         // Compared as a count of floats, never as FloatCount × 4, which wraps for a corrupt count near 2⁶².
         if (bodyBytes % 4 != 0)
         {
-            throw new InvalidDataException($"{name}: truncated or corrupt — the {bodyBytes:N0} bytes after the header are not a whole number of 4-byte floats (the header declares {header.FloatCount:N0} floats).");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{name}: truncated or corrupt — the {bodyBytes:N0} bytes after the header are not a whole number of 4-byte floats (the header declares {header.FloatCount:N0} floats)."));
         }
 
         if (header.FloatCount < 0 || header.FloatCount != bodyBytes / 4)
@@ -430,7 +431,7 @@ public static class ModelFile
 
     /// <summary>Names as 'a', 'b', 'c', the first ten of a longer list followed by how many there are in all.</summary>
     private static string List(IReadOnlyList<string> names) =>
-        string.Join(", ", names.Take(10).Select(n => $"'{n}'")) + (names.Count > 10 ? $", … ({names.Count:N0} in all)" : string.Empty);
+        string.Join(", ", names.Take(10).Select(n => $"'{n}'")) + (names.Count > 10 ? string.Create(CultureInfo.InvariantCulture, $", … ({names.Count:N0} in all)") : string.Empty);
 
     /// <summary>
     /// The function <c>actkit predict</c> applies to the network's outputs: <c>softmax</c> or <c>sigmoid</c> when the
@@ -697,7 +698,7 @@ public static class ModelFile
             needed += (width * units) + units;
             if (needed > header.FloatCount)
             {
-                throw new InvalidDataException($"{name}: truncated or corrupt — the architecture needs at least {needed:N0} floats up to layer {i} ({width:N0} inputs × {units:N0} units) but the file stores {header.FloatCount:N0}.");
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{name}: truncated or corrupt — the architecture needs at least {needed:N0} floats up to layer {i} ({width:N0} inputs × {units:N0} units) but the file stores {header.FloatCount:N0}."));
             }
 
             width = units;

@@ -686,6 +686,16 @@ public class TrainCommandTests
 
         // A model that learned: no warning.
         Assert.Equal(0, Json(Cli.Run([.. SmallXor, "--json"]).Ok()).GetProperty("warnings").GetArrayLength());
+
+        // A test split of one class (2 samples of 14 rows, both class 1, at seed 1): a perfect model scores what always
+        // answering 1 scores, and was told it had learned nothing.
+        using var dir = new TempDir();
+        string tiny = dir.File("tiny.csv");
+        File.WriteAllLines(tiny, ["a,label", .. new[] { 0.2458, 0.4836, 0.5904, 0.8849, 0.4798, 0.8446, -0.9420, -0.0688, 0.8867, 0.2979, 0.8018, -0.7736, -0.0619, -0.5069 }
+            .Select(a => string.Create(Inv, $"{a},{(a > 0 ? 1 : 0)}"))]);
+        var one = Json(Cli.Run("train", "--data", tiny, "--epochs", "200", "--seed", "1", "--json").Ok());
+        Assert.Equal(1.0, one.GetProperty("test").GetProperty("accuracy").GetDouble());
+        Assert.Equal(0, one.GetProperty("warnings").GetArrayLength());
     }
 
     [Fact]

@@ -186,7 +186,8 @@ public class TrainingTests
     public void An_optimiser_reused_for_another_network_trains_it_as_a_fresh_one_would(string name)
     {
         // An Adam instance kept its step count (and its moments for arrays of the first network) across networks: the
-        // second network's first steps used the bias correction of step 51, not of step 1.
+        // second network's first steps used the bias correction of step 51, not of step 1. Momentum SGD keyed its velocity
+        // by array already, so for it the first half checks that the reset changes nothing and the second that it resumes.
         var data = Synthetic.Create("moons", 64, 0.1, seed: 3);
         Mlp Fresh()
         {

@@ -1064,13 +1064,20 @@ public class DiagnosticsTests
         var equal = new DiagnosticsOptions { DeadWarningFraction = 0.3, DeadCriticalFraction = 0.3 };
         Assert.Equal(Severity.Critical, DeadUnitDetector.ToFinding(report, equal)!.Severity);
 
-        // Saturation has the same pair: the critical fraction, 0.9 before it was an option, is one now.
-        var sat = new DiagnosticsOptions { SaturationWarningFraction = 0.95 };
+        // Saturation has the same pair: the critical fraction, 0.9 before it was an option, is one now. Set both, the rule
+        // holds; a warning fraction of 0.95 alone, valid before the option existed, still is (critical follows it up).
+        var sat = new DiagnosticsOptions { SaturationWarningFraction = 0.95, SaturationCriticalFraction = 0.9 };
         var s = Assert.Throws<ArgumentException>(sat.Validate);
         Assert.StartsWith("DiagnosticsOptions.SaturationWarningFraction (0.95) must not be above SaturationCriticalFraction (0.9): a layer with a fraction of saturated pre-activations between the two would get no finding.", s.Message, StringComparison.Ordinal);
         var tanh = ActivationCatalog.Create("tanh");
         var measured = new SaturationMeasurement(0.92, [0.92], 0.46, 0.46);
         Assert.Throws<ArgumentException>(() => SaturationDetector.ToFinding("h", tanh, measured, sat));
+        var warningAlone = new DiagnosticsOptions { SaturationWarningFraction = 0.95 };
+        warningAlone.Validate();
+        Assert.Equal(0.95, warningAlone.SaturationCriticalFraction);
+        Assert.Null(SaturationDetector.ToFinding("h", tanh, measured, warningAlone));
+        Assert.Equal(Severity.Critical, SaturationDetector.ToFinding("h", tanh, measured with { Fraction = 0.96 }, warningAlone)!.Severity);
+        Assert.Equal(0.9, new DiagnosticsOptions().SaturationCriticalFraction);
         Assert.Equal(Severity.Critical, SaturationDetector.ToFinding("h", tanh, measured)!.Severity);
         Assert.Equal(Severity.Warning, SaturationDetector.ToFinding("h", tanh, measured, new DiagnosticsOptions { SaturationCriticalFraction = 0.95 })!.Severity);
     }

@@ -524,7 +524,9 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             if (regression)
             {
                 JsonOut.Number(json, prefix + "_mse", m.MeanSquaredError);
-                JsonOut.NumberOrNull(json, prefix + "_r2", m.R2);
+                // null is "targets that do not vary"; a diverged epoch's NaN r2 is written like its NaN loss and mse.
+                if (double.IsFinite(m.MeanSquaredError)) JsonOut.NumberOrNull(json, prefix + "_r2", m.R2);
+                else JsonOut.Number(json, prefix + "_r2", m.R2);
             }
             else if (!multilabel)
             {

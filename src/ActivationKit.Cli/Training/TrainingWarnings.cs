@@ -16,7 +16,7 @@ public static class TrainingWarnings
     /// A sentence when the test metric is no better than ignoring the inputs — regression R² below 0 (worse than
     /// predicting the targets' mean), or a binary or multiclass accuracy at or below the share of the test split's most
     /// common class (what always answering it scores) — with the validation metric beside it; else null. Multilabel
-    /// runs are not judged.
+    /// runs are not judged, nor a test split of one class (any model that gets it right scores what the constant does).
     /// </summary>
     public static string? NoBetterThanChance(TrainingTask task, Metrics test, Metrics? validation, Dataset testData)
     {
@@ -34,7 +34,9 @@ public static class TrainingWarnings
         if (task is not (TrainingTask.Binary or TrainingTask.Multiclass) || testData.Rows == 0) return null;
         var counts = testData.Targets.GroupBy(t => t).Select(g => (Label: g.Key, Count: g.Count())).OrderByDescending(g => g.Count).ThenBy(g => g.Label).First();
         double majority = (double)counts.Count / testData.Rows;
-        if (!(test.Accuracy <= majority)) return null;
+        // A test split of one class cannot tell a model from the constant answer (a perfect model scored 1.0 there
+        // and was told it had learned nothing).
+        if (majority >= 1 || !(test.Accuracy <= majority)) return null;
         string label = testData.ClassNames is { } names && (int)counts.Label < names.Count ? $"'{names[(int)counts.Label]}'" : counts.Label.ToString(Inv);
         string valAccuracy = validation is { Accuracy: var a } && !double.IsNaN(a) ? $" (validation {Value(a)})" : string.Empty;
         return $"The test accuracy {Value(test.Accuracy)}{valAccuracy} is no better than always answering the most common class, {label} (right for {Value(majority)} of the test samples): the model has learned nothing the class frequencies do not give; {Advice}.";

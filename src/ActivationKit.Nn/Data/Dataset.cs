@@ -256,7 +256,7 @@ public sealed class Standardizer
         if (std.Any(s => !(s > 0) || !float.IsFinite(s))) throw new ArgumentException("Every std must be finite and > 0.", nameof(std));
 
         // A NaN mean makes every standardised input NaN, which predict then blamed on the input row.
-        if (Dataset.IndexOfNonFinite(mean) is >= 0 and var bad) throw new ArgumentException($"Every mean must be finite, but mean {bad} is {mean[bad]}.", nameof(mean));
+        if (Dataset.IndexOfNonFinite(mean) is >= 0 and var bad) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Every mean must be finite, but mean {bad} is {mean[bad]}."), nameof(mean));
         Mean = mean;
         Std = std;
     }

@@ -34,8 +34,18 @@ public sealed record DiagnosticsOptions
     /// <summary>A layer with at least this fraction of saturated pre-activations is reported as a warning; in (0, 1], at most <see cref="SaturationCriticalFraction"/>.</summary>
     public double SaturationWarningFraction { get; init => field = Fraction(value, nameof(SaturationWarningFraction), oneAllowed: true); } = 0.5;
 
-    /// <summary>A layer with at least this fraction of saturated pre-activations is critical; in (0, 1], at least <see cref="SaturationWarningFraction"/>.</summary>
-    public double SaturationCriticalFraction { get; init => field = Fraction(value, nameof(SaturationCriticalFraction), oneAllowed: true); } = 0.9;
+    /// <summary>
+    /// A layer with at least this fraction of saturated pre-activations is critical; in (0, 1], at least
+    /// <see cref="SaturationWarningFraction"/>. Unset, it is 0.9 or the warning fraction when that is higher: before it
+    /// could be set, critical was fixed at 0.9 and a warning fraction of 0.95 was valid (every finding critical).
+    /// </summary>
+    public double SaturationCriticalFraction
+    {
+        get => _saturationCritical ?? Math.Max(0.9, SaturationWarningFraction);
+        init => _saturationCritical = Fraction(value, nameof(SaturationCriticalFraction), oneAllowed: true);
+    }
+
+    private readonly double? _saturationCritical;
 
     /// <summary>First-to-last gradient-norm ratio below which gradients count as vanishing; in (0, 1).</summary>
     public double VanishingRatio { get; init => field = Fraction(value, nameof(VanishingRatio), oneAllowed: false); } = 1e-3;
