@@ -167,6 +167,48 @@ public class AdvisorTests
         }
     }
 
+    [Fact]
+    public void A_linear_function_is_never_recommended_for_a_hidden_layer()
+    {
+        // The fallback ranked identity first for cheap + smooth (score 0): its one mark, an output unbounded above, costs
+        // nothing there, yet a linear hidden layer folds into the next layer's weights.
+        Assert.Equal(["identity"], ActivationCatalog.All.Where(CatalogProperties.IsLinear).Select(i => i.Name));
+        Assert.Equal(["squareplus"], ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 0, "", "cheap,smooth")).Select(r => r.Name));
+        Assert.Equal(["squareplus"], ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 30, "", "cheap,smooth")).Select(r => r.Name));
+        Assert.DoesNotContain("identity", ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 0, "saturation", "smooth"), count: 20).Select(r => r.Name));
+        // When only a linear function meets the constraints, the error says so instead of offering it.
+        Assert.Equal(
+            "Only identity meets all of: cheap, smooth, quantisation-friendly, but it does not suit the hidden layer of model mlp, task multiclass (linear, so a hidden layer of it folds into the next layer's weights as one linear map and adds no non-linearity). Drop a constraint. (Parameter 'request')",
+            Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 0, "", "cheap,smooth,quantisation-friendly"))).Message);
+
+        string[] symptoms = ["", "dead-units", "vanishing-gradients", "exploding-gradients", "slow-convergence", "saturation"];
+        string[] constraints = ["", "bounded-output", "non-negative-output", "cheap", "smooth", "quantisation-friendly"];
+        foreach (var model in Enum.GetValues<ModelType>())
+        {
+            foreach (string symptom in symptoms)
+            {
+                foreach (string a in constraints)
+                {
+                    foreach (string b in constraints)
+                    {
+                        var request = Request(ActivationAdvisor.Text(model), model == ModelType.Regression ? "regression" : "multiclass", "hidden", 10, symptom, string.Join(',', new[] { a, b }.Where(c => c.Length > 0).Distinct()));
+                        IReadOnlyList<Recommendation> recs;
+                        try
+                        {
+                            recs = ActivationAdvisor.Recommend(request, count: 20);
+                        }
+                        catch (ArgumentException)
+                        {
+                            continue; // nothing serves the request: an error, not a linear layer
+                        }
+
+                        Assert.DoesNotContain(recs, r => r.Name == "identity");
+                    }
+                }
+            }
+        }
+    }
+
     private static AdvisorRequest Request(string model, string task, string layer, int depth, string symptoms, string constraints) => new()
     {
         Model = ActivationAdvisor.Parse<ModelType>(model, "model"),

@@ -24,7 +24,8 @@ public static class AdvisorDocs
         sb.Append("`actkit recommend` scores every catalog function with the rules below that apply to the request: each rule adds its ");
         sb.Append("weight to the functions it prefers and subtracts its penalty from those it avoids. Constraints are hard filters, each ");
         sb.Append("defined once (`ConstraintCriteria`, [below](#constraints)); row-wise functions (softmax family) are offered only for outputs and ");
-        sb.Append("gated ones (GLU family) only for hidden layers. The symptom and constraint rules for hidden layers apply to feed-forward ");
+        sb.Append("gated ones (GLU family) only for hidden layers, and a linear function (identity) never for a hidden layer, which it would fold ");
+        sb.Append("into the next layer's weights. The symptom and constraint rules for hidden layers apply to feed-forward ");
         sb.Append("models; an RNN/LSTM/GRU's hidden layer is its recurrent state (`rnn-hidden`). In a feed-forward hidden layer a reported ");
         sb.Append("symptom also leaves out every function the catalog marks with its problem (dead units, vanishing gradients, saturation; ");
         sb.Append("exploding gradients only penalise, as every rectifier is unbounded). Functions with a positive total are ranked; each comes with the ");
@@ -32,7 +33,7 @@ public static class AdvisorDocs
         sb.Append("When no rule prefers a function that meets the constraints, `recommend` lists the functions that meet them and can serve ");
         sb.Append("the layer, with score 0 and the reason \"fallback: meets your constraints; no rule for this case prefers it\", ranked by ");
         sb.Append("their known problems (in hidden layers vanishing gradients and dying units weigh most, then saturation). A function serves ");
-        sb.Append("the layer when it passes a gradient and, for a recurrent state or cell, is bounded and zero-centred; for a gate or a binary or ");
+        sb.Append("the layer when it passes a gradient and, for a hidden layer, is not linear; for a recurrent state or cell, is bounded and zero-centred; for a gate or a binary or ");
         sb.Append("multi-label output, stays in [0, 1] (or gives logits); for a multi-class output, gives logits or a distribution. When none ");
         sb.Append("does, the error names the functions that meet the constraints and what keeps each out.\n\n");
         sb.Append("```\nactkit recommend --model mlp --task multilabel --layer output\n");

@@ -43,7 +43,7 @@ public static class ActivationAdvisor
         }
 
         var ranked = scores
-            .Where(kv => kv.Value > 0 && ActivationCatalog.Find(kv.Key) is { } info && Allowed(info, request) && RuledOutBy(info, request) is null)
+            .Where(kv => kv.Value > 0 && ActivationCatalog.Find(kv.Key) is { } info && Allowed(info, request) && RuledOutBy(info, request) is null && LinearInHidden(info, request) is null)
             .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
             .Take(count)
             .Select(kv => Build(ActivationCatalog.Find(kv.Key)!, kv.Value, why[kv.Key], request))
@@ -115,12 +115,13 @@ public static class ActivationAdvisor
 
     /// <summary>
     /// What keeps a function that meets the constraints from serving the layer when no rule prefers it, or null: it
-    /// passes no gradient; a recurrent state or cell candidate must stay bounded and zero-centred; a gate, or a binary or
+    /// passes no gradient; it is linear and the layer hidden; a recurrent state or cell candidate must stay bounded and zero-centred; a gate, or a binary or
     /// multi-label output, needs values in [0, 1]; a multi-class output a distribution over the classes.
     /// </summary>
     private static string? RoleMismatch(ActivationInfo info, AdvisorRequest request)
     {
         if (CatalogProperties.PassesNoGradient(info)) return "no gradient, so nothing before it learns";
+        if (LinearInHidden(info, request) is { } linear) return linear;
         bool recurrent = request.Model is ModelType.Rnn or ModelType.Lstm or ModelType.Gru;
         switch (request.Layer)
         {
@@ -144,6 +145,17 @@ public static class ActivationAdvisor
                 return null;
         }
     }
+
+    /// <summary>
+    /// Why a linear function (<see cref="CatalogProperties.IsLinear"/>: identity) cannot be a hidden layer's activation, or
+    /// null: a linear hidden layer composes with the next layer's weights into one linear map, so it adds no capacity.
+    /// The fallback ranked identity first for <c>--constraint cheap --constraint smooth</c>, as it has no problem that
+    /// weighs in a hidden layer (its only mark, an output unbounded above, costs nothing there).
+    /// </summary>
+    private static string? LinearInHidden(ActivationInfo info, AdvisorRequest request) =>
+        request.Layer == LayerRole.Hidden && CatalogProperties.IsLinear(info)
+            ? "linear, so a hidden layer of it folds into the next layer's weights as one linear map and adds no non-linearity"
+            : null;
 
     /// <summary>
     /// How badly a function's known problems fit the layer, for ranking the fallback (lower is better): in hidden layers
@@ -450,6 +462,26 @@ public static class CatalogProperties
             (false, true) => $"x > {End(x[first])}",
             _ => $"{End(x[first])} < x < {End(x[last])}",
         };
+    }
+
+    /// <summary>
+    /// An element-wise function that is affine at its default parameters, f(x) = a·x + b (second differences zero to
+    /// rounding over [−50, 50], across 0 where the rectifiers bend): identity. Row-wise and gated functions: false.
+    /// </summary>
+    public static bool IsLinear(ActivationInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        if (info.Kind != ActivationKind.Elementwise) return false;
+        var x = Grid();
+        var y = new double[x.Length];
+        ActivationCatalog.Create(info).Forward(x, y);
+        for (int i = 1; i + 1 < y.Length; i++)
+        {
+            double second = y[i - 1] - (2 * y[i]) + y[i + 1];
+            if (!double.IsFinite(second) || Math.Abs(second) > 1e-9 * (1 + Math.Abs(y[i]))) return false;
+        }
+
+        return true;
     }
 
     /// <summary>
