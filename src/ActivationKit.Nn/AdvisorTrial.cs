@@ -296,6 +296,13 @@ public static class AdvisorTrial
             });
         }
 
+        if (output && request.Task is AdvisorTask.Binary or AdvisorTask.Multiclass or AdvisorTask.Multilabel
+            && results.Any(r => r.Name == "identity") && results.Any(r => r.Name == OutputPairing.Recommended(request.Task).Output))
+        {
+            string fused = OutputPairing.Recommended(request.Task).Output;
+            notes.Add($"identity gives the logits that {fused} applies inside its fused loss, so the two train the same network and measure alike.");
+        }
+
         if (results.Any(r => r.Diverged > 0)) notes.Add($"A diverged run scores as a constant predictor ({metric} {constantScore:0.###}).");
         // Competition ranking: tied candidates share the better rank.
         results = results.Select(r => r with { MeasuredRank = 1 + results.Count(o => o.Mean > r.Mean) }).ToList();

@@ -184,4 +184,26 @@ public class AdvisorTrialTests
         var result = ModelCheck.Check(net, new ModelMetadata { Task = "regression" });
         Assert.Equal(2, result.Findings.Count(f => f.Kind == FindingKind.SymmetricInit));
     }
+
+    [Fact]
+    public void Output_candidates_train_with_the_loss_the_advice_prints()
+    {
+        // identity was recommended with "softmax cross-entropy on the logits" but trained with MSE to one-hot targets, and
+        // sparsemax with "the sparsemax loss" but trained with the log of its clamped probabilities.
+        var request = new AdvisorRequest { Layer = LayerRole.Output, Task = AdvisorTask.Multiclass, Constraints = [Constraint.Cheap] };
+        var recs = ActivationAdvisor.Recommend(request, 5);
+        Assert.Equal(["identity", "sparsemax"], recs.Select(r => r.Name));
+        Assert.Equal("softmax cross-entropy on the logits (the loss applies the softmax)", recs[0].Loss);
+        var options = new TrialOptions { Seeds = 1, Epochs = 2, Samples = 120 };
+        var trial = AdvisorTrial.Run(request, recs, AdvisorTrial.LoadData("spirals", AdvisorTask.Multiclass, options), options);
+        Assert.Equal("identity (logits) + softmax cross-entropy on the logits", trial.Candidates.Single(c => c.Name == "identity").Pairing);
+        Assert.Equal("sparsemax + the sparsemax loss (Martins & Astudillo, 2016)", trial.Candidates.Single(c => c.Name == "sparsemax").Pairing);
+
+        // identity's logits and sigmoid's fused loss train the same network: the same numbers, and a note says why.
+        var binary = new AdvisorRequest { Layer = LayerRole.Output, Task = AdvisorTask.Binary };
+        Recommendation Rec(string name) => new() { Name = name, Init = "glorot_uniform (gain 1)", Why = [], Caveats = [], Score = 1 };
+        var pair = AdvisorTrial.Run(binary, [Rec("sigmoid"), Rec("identity")], AdvisorTrial.LoadData("moons", AdvisorTask.Binary, options), options);
+        Assert.Equal(pair.Candidates[0].PerSeed, pair.Candidates[1].PerSeed);
+        Assert.Contains("identity gives the logits that sigmoid applies inside its fused loss, so the two train the same network and measure alike.", pair.Notes);
+    }
 }
