@@ -19,7 +19,7 @@ public sealed record TrialOptions
     /// <summary>Units per hidden layer.</summary>
     public int Width { get; init; } = 32;
 
-    /// <summary>Hidden layers; null: the request's depth (capped at 16), else 2.</summary>
+    /// <summary>Hidden layers, 0 (an output trial only) to <see cref="AdvisorTrial.MaxDepth"/>; null: the request's depth, else 2.</summary>
     public int? Depth { get; init; }
 
     public double LearningRate { get; init; } = 0.01;
@@ -140,6 +140,12 @@ public static class AdvisorTrial
     public const string FashionMnist = "fashion-mnist";
 
     /// <summary>
+    /// The most hidden layers a trial trains. Deeper requests are refused rather than trained shallower: --depth 30
+    /// was measured on 16 layers with no word. The deep-stack rule already applies from 8 layers, so 16 still tests it.
+    /// </summary>
+    public const int MaxDepth = 16;
+
+    /// <summary>
     /// Loads DATA: a synthetic set (<see cref="Synthetic.Names"/>), fashion-mnist (subsampled), or a CSV or .npy file
     /// (<see cref="TableFile"/>; a CSV's first row read as <see cref="TrialOptions.HasHeader"/> says). For a classification
     /// task a file's numeric labels must be class indices 0…k−1 (<see cref="ClassLabels"/>).
@@ -180,7 +186,7 @@ public static class AdvisorTrial
     }
 
     /// <summary>Runs the trial over <paramref name="recommendations"/> (in rule order) on <paramref name="data"/>.</summary>
-    /// <exception cref="ArgumentException">The layer, task or data cannot be tried with an MLP (gates, cells, ranking, mismatched data).</exception>
+    /// <exception cref="ArgumentException">The layer, task or data cannot be tried with an MLP (gates, cells, ranking, mismatched data), or the depth is above <see cref="MaxDepth"/> (or 0 for a hidden-layer trial).</exception>
     public static TrialReport Run(AdvisorRequest request, IReadOnlyList<Recommendation> recommendations, Dataset data, TrialOptions options, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -194,6 +200,8 @@ public static class AdvisorTrial
         }
 
         if (recommendations.Count == 0) throw new ArgumentException("There are no recommendations to try.");
+        CheckDepth(request, options);
+
         var clock = Stopwatch.StartNew();
         var notes = new List<string>();
         bool output = request.Layer == LayerRole.Output;
@@ -215,11 +223,16 @@ public static class AdvisorTrial
         train = norm.Transform(train);
         validation = norm.Transform(validation);
 
-        int depth = Math.Clamp(options.Depth ?? request.Depth ?? 2, 1, 16);
-        string hiddenForOutput = output ? HiddenFor(request) : string.Empty;
+        int depth = options.Depth ?? request.Depth ?? 2;
+        string hiddenForOutput = output && depth > 0 ? HiddenFor(request) : "identity";
         int outputs = OutputUnits(prepared, request, output);
-        string network = $"{prepared.FeatureCount} → {string.Join(" → ", Enumerable.Repeat(options.Width.ToString(System.Globalization.CultureInfo.InvariantCulture), depth))} → {outputs}";
-        if (output) notes.Add($"Output trial: hidden layers use {hiddenForOutput} (the advisor's hidden choice for {ActivationAdvisor.Text(request.Model)}); each candidate swaps the output activation and its loss.");
+        string network = string.Join(" → ", new[] { prepared.FeatureCount }.Concat(Enumerable.Repeat(options.Width, depth)).Append(outputs).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (output)
+        {
+            notes.Add(depth > 0
+                ? $"Output trial: hidden layers use {hiddenForOutput} (the advisor's hidden choice for {ActivationAdvisor.Text(request.Model)}); each candidate swaps the output activation and its loss."
+                : "Output trial: no hidden layer (--depth 0), so the output layer reads the inputs; each candidate swaps the output activation and its loss.");
+        }
 
         string metric = !output ? (data.IsClassification ? "accuracy" : "r2")
             : request.Task switch { AdvisorTask.Regression => "r2", AdvisorTask.Multilabel => "label_accuracy", _ => "accuracy" };
@@ -341,6 +354,27 @@ public static class AdvisorTrial
             Notes = notes,
             Seconds = clock.Elapsed.TotalSeconds,
         };
+    }
+
+    /// <summary>
+    /// Refuses a depth a trial cannot train as asked: above <see cref="MaxDepth"/>, below 0, or 0 for a hidden-layer
+    /// trial (the depth is <see cref="TrialOptions.Depth"/>, else the request's, else 2). Call it before loading data.
+    /// </summary>
+    /// <exception cref="ArgumentException">The depth cannot be trained (the message says what to give instead).</exception>
+    public static void CheckDepth(AdvisorRequest request, TrialOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(options);
+        int depth = options.Depth ?? request.Depth ?? 2;
+        if (depth > MaxDepth)
+        {
+            throw new ArgumentException($"--try trains at most {MaxDepth} hidden layers, so --depth {depth} cannot be measured; give --depth {MaxDepth} or less (the deep-stack advice already applies from 8), or leave out --try.");
+        }
+
+        if (depth < 0 || (depth == 0 && request.Layer == LayerRole.Hidden))
+        {
+            throw new ArgumentException($"A hidden-layer trial needs 1 to {MaxDepth} hidden layers, got {depth}.");
+        }
     }
 
     /// <summary>Spearman's ρ: the Pearson correlation of the average ranks of <paramref name="a"/> and <paramref name="b"/> (NaN when undefined).</summary>

@@ -206,4 +206,24 @@ public class AdvisorTrialTests
         Assert.Equal(pair.Candidates[0].PerSeed, pair.Candidates[1].PerSeed);
         Assert.Contains("identity gives the logits that sigmoid applies inside its fused loss, so the two train the same network and measure alike.", pair.Notes);
     }
+
+    [Fact]
+    public void A_trial_refuses_a_depth_it_would_not_train_and_trains_depth_0_at_the_output()
+    {
+        // --depth 30 --try was trained on 16 hidden layers with no word.
+        var deep = new AdvisorRequest { Depth = 30 };
+        var e = Assert.Throws<ArgumentException>(() => AdvisorTrial.CheckDepth(deep, new TrialOptions()));
+        Assert.Equal("--try trains at most 16 hidden layers, so --depth 30 cannot be measured; give --depth 16 or less (the deep-stack advice already applies from 8), or leave out --try.", e.Message);
+        var options = new TrialOptions { Seeds = 1, Epochs = 1, Samples = 60 };
+        var data = AdvisorTrial.LoadData("xor", AdvisorTask.Multiclass, options);
+        Assert.Throws<ArgumentException>(() => AdvisorTrial.Run(deep, ActivationAdvisor.Recommend(deep, 1), data, options));
+        AdvisorTrial.CheckDepth(new AdvisorRequest { Depth = 16 }, options);
+
+        // --depth 0 at the output: no hidden layer (it was trained with one).
+        var flat = new AdvisorRequest { Depth = 0, Layer = LayerRole.Output };
+        var trial = AdvisorTrial.Run(flat, ActivationAdvisor.Recommend(flat, 1), data, options);
+        Assert.Equal("2 → 2", trial.Network);
+        Assert.Equal(0, trial.Options.Depth);
+        Assert.Contains("Output trial: no hidden layer (--depth 0), so the output layer reads the inputs; each candidate swaps the output activation and its loss.", trial.Notes);
+    }
 }

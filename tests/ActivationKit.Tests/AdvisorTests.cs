@@ -168,6 +168,16 @@ public class AdvisorTests
     }
 
     [Fact]
+    public void Depth_0_is_refused_for_a_hidden_layer_and_kept_for_an_output()
+    {
+        // recommend --depth 0 printed "… 0 hidden layers" and advised relu for the layer that is not there.
+        var e = Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(new AdvisorRequest { Depth = 0 }));
+        Assert.Equal("--depth 0 means the network has no hidden layer, so there is no hidden activation to choose; give --depth 1 or more, or --layer output. (Parameter 'request')", e.Message);
+        Assert.Equal("softmax", ActivationAdvisor.Recommend(new AdvisorRequest { Depth = 0, Layer = LayerRole.Output })[0].Name);
+        Assert.Equal("relu", ActivationAdvisor.Recommend(new AdvisorRequest { Depth = 1 })[0].Name);
+    }
+
+    [Fact]
     public void A_linear_function_is_never_recommended_for_a_hidden_layer()
     {
         // The fallback ranked identity first for cheap + smooth (score 0): its one mark, an output unbounded above, costs

@@ -33,7 +33,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         public string Layer { get; init; } = "hidden";
 
         [CommandOption("--depth <N>")]
-        [Description("Number of hidden layers, 0 to 2147483647 (deep plain stacks change the advice).")]
+        [Description("Number of hidden layers, 0 to 2147483647 (deep plain stacks change the advice); 0 only with --layer output. With --try at most 16, the most a trial trains (a deeper --depth is refused, not trained shallower).")]
         public string? Depth { get; init; }
 
         [CommandOption("--symptom <SYMPTOM>")]
@@ -112,6 +112,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
                 Samples = Between(settings.Samples, 1000, "--samples", MinTrialSamples, 100_000),
                 HasHeader = Csv.ParseHeader(settings.Header),
             };
+            AdvisorTrial.CheckDepth(request, options);
             var dataset = AdvisorTrial.LoadData(data, request.Task, options);
             // A file or Fashion-MNIST with fewer rows than an explicit --samples: all of them were tried while the report
             // gave the number asked for (the default, 1000, still takes a smaller file whole).

@@ -251,6 +251,12 @@ public static class ActivationAdvisor
         }
 
         if (request.Depth is < 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--depth must be ≥ 0, got {request.Depth}."), nameof(request));
+
+        // "--depth 0" with a hidden layer printed "… 0 hidden layers" and advised an activation for a layer that is not there.
+        if (request.Depth == 0 && request.Layer == LayerRole.Hidden)
+        {
+            throw new ArgumentException("--depth 0 means the network has no hidden layer, so there is no hidden activation to choose; give --depth 1 or more, or --layer output.", nameof(request));
+        }
     }
 
     private static Recommendation Build(ActivationInfo info, double score, List<string> why, AdvisorRequest request)
