@@ -14,4 +14,15 @@ public class AdvisorFixTests
         Assert.Contains("0 hidden layers", Cli.Run("recommend", "--depth", "0", "--layer", "output").Ok().Out, StringComparison.Ordinal);
         Cli.Run("recommend", "--depth", "30", "--try", "xor").BadInput("--try trains at most 16 hidden layers, so --depth 30 cannot be measured; give --depth 16 or less");
     }
+
+    [Fact]
+    public void Recommend_model_regression_without_a_task_advises_a_regression()
+    {
+        // It failed with "--model regression contradicts --task multiclass", a task that was only the default.
+        var root = Json(Cli.Run("recommend", "--model", "regression", "--layer", "output", "--json").Ok());
+        Assert.Equal("regression", root.GetProperty("request").GetProperty("task").GetString());
+        Assert.Equal("identity", root.GetProperty("recommendations")[0].GetProperty("name").GetString());
+        Assert.Equal("regression", Json(Cli.Run("recommend", "--model", "regression", "--json").Ok()).GetProperty("request").GetProperty("task").GetString());
+        Cli.Run("recommend", "--model", "regression", "--task", "binary").BadInput("--model regression contradicts --task binary");
+    }
 }

@@ -25,7 +25,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         public string Model { get; init; } = "mlp";
 
         [CommandOption("-t|--task <TASK>")]
-        [Description("regression, binary, multiclass, multilabel or ranking. Default: multiclass, or regression when --try names a regression data set.")]
+        [Description("regression, binary, multiclass, multilabel or ranking. Default: regression with --model regression or when --try names a regression data set, else multiclass.")]
         public string? Task { get; init; }
 
         [CommandOption("-l|--layer <LAYER>")]
@@ -76,10 +76,13 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        var model = ActivationAdvisor.Parse<ModelType>(settings.Model, "--model");
         var request = new AdvisorRequest
         {
-            Model = ActivationAdvisor.Parse<ModelType>(settings.Model, "--model"),
-            Task = ActivationAdvisor.Parse<AdvisorTask>(settings.Task ?? "multiclass", "--task"),
+            Model = model,
+            // The default task follows the model: --model regression alone was refused as contradicting a multiclass task
+            // the user never gave.
+            Task = settings.Task is { } task ? ActivationAdvisor.Parse<AdvisorTask>(task, "--task") : model == ModelType.Regression ? AdvisorTask.Regression : AdvisorTask.Multiclass,
             Layer = ActivationAdvisor.Parse<LayerRole>(settings.Layer, "--layer"),
             Depth = settings.Depth is null ? null : Between(settings.Depth, 0, "--depth", 0, int.MaxValue),
             Symptoms = Split(settings.Symptoms, "--symptom").Select(ParseSymptom).Distinct().ToArray(),
