@@ -145,13 +145,18 @@ public static class AdvisorTrial
     /// </summary>
     public const int MaxDepth = 16;
 
+    /// <summary>The most classes a file's numeric labels are inferred as (as <c>actkit train</c> infers them); more is regression.</summary>
+    public const int MaxInferredClasses = 100;
+
     /// <summary>
     /// Loads DATA: a synthetic set (<see cref="Synthetic.Names"/>), fashion-mnist (subsampled), or a CSV or .npy file
     /// (<see cref="TableFile"/>; a CSV's first row read as <see cref="TrialOptions.HasHeader"/> says). For a classification
-    /// task a file's numeric labels must be class indices 0…k−1 (<see cref="ClassLabels"/>).
+    /// task a file's numeric labels must be class indices 0…k−1 (<see cref="ClassLabels"/>). With no task (null) a file's
+    /// task is inferred as <c>actkit train</c> infers it: text labels, or class indices 0…k−1 of at least two and at most
+    /// <see cref="MaxInferredClasses"/> classes, are classification; any other numeric target is regression.
     /// </summary>
     /// <exception cref="ArgumentException">Unknown name (the message lists the valid ones), numeric labels that are not class indices 0…k−1 for a classification task, or a header setting for data that is not a CSV file.</exception>
-    public static Dataset LoadData(string data, AdvisorTask task, TrialOptions options)
+    public static Dataset LoadData(string data, AdvisorTask? task, TrialOptions options)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
@@ -169,9 +174,33 @@ public static class AdvisorTrial
             return Idx.LoadFashionMnist(test: false).Sample(options.Samples, options.Seed, "advisor-trial");
         }
 
+        if (task is null && File.Exists(data))
+        {
+            // No --task: a numeric target (13.6, 11.4, …) was read as class indices and refused ("label '13.6…' is not a
+            // class index") while the help said the default follows the data.
+            var any = TableFile.IsNpy(data)
+                ? TableFile.Load(data, classification: false, hasHeader: options.HasHeader)
+                : Csv.Load(data, classification: false, hasHeader: options.HasHeader, textLabelsAreClasses: true);
+            if (!any.IsClassification && any.TargetColumns == 1 && ClassLabels.WhyNotIndices(any.Targets) is null && ClassLabels.DistinctCount(any.Targets) >= 2 && any.Targets.Max() < MaxInferredClasses)
+            {
+                any = new Dataset(any.Name, any.Features, any.FeatureCount, any.Targets, 1, (int)any.Targets.Max() + 1);
+            }
+
+            return any.Sample(options.Samples, options.Seed, "advisor-trial");
+        }
+
         if (TableFile.HasTableExtension(data) || File.Exists(data))
         {
-            var table = TableFile.Load(data, classification: task != AdvisorTask.Regression, hasHeader: options.HasHeader);
+            Dataset table;
+            try
+            {
+                table = TableFile.Load(data, classification: task != AdvisorTask.Regression, hasHeader: options.HasHeader);
+            }
+            catch (Exception e) when (e is FormatException or InvalidDataException && e.Message.Contains("is not a class index", StringComparison.Ordinal))
+            {
+                // The loader names the label (13.63…); what to do about a numeric target is said here.
+                throw new ArgumentException($"{e.Message.TrimEnd('.')}; for a numeric target give --task regression.", e);
+            }
 
             // As for train's inference and compare: numeric labels are classes only as indices 0…k−1.
             if (table.IsClassification && table.ClassNames is null && ClassLabels.WhyNotIndices(table.Targets) is { } why)

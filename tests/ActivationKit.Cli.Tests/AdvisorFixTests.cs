@@ -25,4 +25,17 @@ public class AdvisorFixTests
         Assert.Equal("regression", Json(Cli.Run("recommend", "--model", "regression", "--json").Ok()).GetProperty("request").GetProperty("task").GetString());
         Cli.Run("recommend", "--model", "regression", "--task", "binary").BadInput("--model regression contradicts --task binary");
     }
+
+    [Fact]
+    public void Recommend_try_without_a_task_reads_a_numeric_target_as_regression()
+    {
+        // "label '13.63…' is not a class index" although the help says the default task follows the data.
+        using var dir = new TempDir();
+        string path = dir.File("reg.csv");
+        File.WriteAllLines(path, ["a,b,t", .. Enumerable.Range(0, 60).Select(i => FormattableString.Invariant($"{i * 0.1},{i % 7},{10 + (i * 0.37)}"))]);
+        var root = Json(Cli.Run("recommend", "--try", path, "--top", "2", "--seeds", "1", "--epochs", "1", "--json").Ok());
+        Assert.Equal("regression", root.GetProperty("request").GetProperty("task").GetString());
+        Assert.Equal("r2", root.GetProperty("trial").GetProperty("metric").GetString());
+        Cli.Run("recommend", "--try", path, "--task", "multiclass").BadInput("label '10.37' is not a class index (0, 1, 2, … below 65,536); for a numeric target give --task regression.");
+    }
 }

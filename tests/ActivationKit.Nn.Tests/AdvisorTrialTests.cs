@@ -226,4 +226,38 @@ public class AdvisorTrialTests
         Assert.Equal(0, trial.Options.Depth);
         Assert.Contains("Output trial: no hidden layer (--depth 0), so the output layer reads the inputs; each candidate swaps the output activation and its loss.", trial.Notes);
     }
+
+    [Fact]
+    public void Without_a_task_a_files_task_follows_its_labels()
+    {
+        // A numeric target was read as class indices and refused ("label '13.63…' is not a class index").
+        string dir = Directory.CreateTempSubdirectory("nn-trial-infer-").FullName;
+        try
+        {
+            string Write(string name, Func<int, string> label)
+            {
+                string path = Path.Combine(dir, name);
+                File.WriteAllLines(path, ["a,b,t", .. Enumerable.Range(0, 40).Select(i => FormattableString.Invariant($"{i * 0.1},{i % 7},{label(i)}"))]);
+                return path;
+            }
+
+            string reg = Write("reg.csv", i => FormattableString.Invariant($"{10 + (i * 0.37)}"));
+            var regression = AdvisorTrial.LoadData(reg, null, new TrialOptions());
+            Assert.False(regression.IsClassification);
+            var classes = AdvisorTrial.LoadData(Write("cls.csv", i => (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture)), null, new TrialOptions());
+            Assert.Equal(3, classes.ClassCount);
+            var names = AdvisorTrial.LoadData(Write("names.csv", i => i % 2 == 0 ? "cat" : "dog"), null, new TrialOptions());
+            Assert.Equal(["cat", "dog"], names.ClassNames!);
+            var ages = AdvisorTrial.LoadData(Write("ages.csv", i => (18 + (i % 5)).ToString(System.Globalization.CultureInfo.InvariantCulture)), null, new TrialOptions());
+            Assert.False(ages.IsClassification);
+
+            // A task given keeps its reading; the refusal of a numeric label as a class says what to give instead.
+            var e = Assert.Throws<ArgumentException>(() => AdvisorTrial.LoadData(reg, AdvisorTask.Multiclass, new TrialOptions()));
+            Assert.Equal("reg.csv, line 3: label '10.37' is not a class index (0, 1, 2, … below 65,536); for a numeric target give --task regression.", e.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -116,7 +116,8 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
                 HasHeader = Csv.ParseHeader(settings.Header),
             };
             AdvisorTrial.CheckDepth(request, options);
-            var dataset = AdvisorTrial.LoadData(data, request.Task, options);
+            // No --task: a file's task is inferred from its labels, as train infers it.
+            var dataset = AdvisorTrial.LoadData(data, settings.Task is null ? null : request.Task, options);
             // A file or Fashion-MNIST with fewer rows than an explicit --samples: all of them were tried while the report
             // gave the number asked for (the default, 1000, still takes a smaller file whole).
             if (settings.Samples is not null)
