@@ -38,4 +38,18 @@ public class AdvisorFixTests
         Assert.Equal("r2", root.GetProperty("trial").GetProperty("metric").GetString());
         Cli.Run("recommend", "--try", path, "--task", "multiclass").BadInput("label '10.37' is not a class index (0, 1, 2, … below 65,536); for a numeric target give --task regression.");
     }
+
+    [Fact]
+    public void Check_flags_cross_entropy_over_one_binary_unit()
+    {
+        // "No problems found" for a binary spec with one sigmoid unit and "ce", whose loss is 0 for every y = 0.
+        using var dir = new TempDir();
+        string path = dir.File("bin_ce.json");
+        File.WriteAllText(path, """{"inputs": 20, "task": "binary", "loss": "ce", "layers": [{"units": 64, "activation": "relu", "init": "he_normal"}, {"units": 1, "activation": "sigmoid"}]}""");
+        var r = Cli.RunWide("check", path);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("[critical] output_mismatch in output", r.Out, StringComparison.Ordinal);
+        Assert.Contains("but the output has 1 unit, which stands for one class", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Fix: Use one unit with sigmoid and binary cross-entropy (bce), or the identity with bce_logits; or two units with softmax and cross-entropy (ce).", r.Out, StringComparison.Ordinal);
+    }
 }

@@ -167,6 +167,36 @@ public class AdvisorTests
         }
     }
 
+    [Theory]
+    [InlineData("binary", "ce", 1, "sigmoid", "critical", "ce is cross-entropy over one output per class (−log of the true class's output), but the output has 1 unit, which stands for one class: with a single column the loss scores that class only (0 for every sample of another), so it cannot teach the model to tell the classes apart.")]
+    [InlineData("binary", "ce_logits", 1, "identity", "critical", "ce_logits applies a softmax across the output's units, but the output has 1 unit: the softmax of a single logit is always 1, so the loss is always 0 and nothing learns.")]
+    [InlineData("binary", "bce", 2, "sigmoid", "warning", "A binary output is one unit scored against the 0/1 label (the probability of class 1, or its logit), but this sigmoid output has 2 units: 2 answers to one yes/no question (several yes/no labels are a multilabel task).")]
+    [InlineData("binary", "bce", 3, "sigmoid", "warning", "A binary output is one unit scored against the 0/1 label (the probability of class 1, or its logit), but this sigmoid output has 3 units: 3 answers to one yes/no question (several yes/no labels are a multilabel task).")]
+    [InlineData("binary", "bce_logits", 3, "identity", "warning", "A binary output is one unit scored against the 0/1 label (the probability of class 1, or its logit), but this identity output has 3 units: 3 answers to one yes/no question (several yes/no labels are a multilabel task).")]
+    [InlineData("binary", "ce", 3, "softmax", "warning", "A binary task has two classes, but the output has 3 units, one per class: 1 of them stands for a class no sample has.")]
+    [InlineData("multiclass", "ce_logits", 1, "identity", "critical", "ce_logits applies a softmax across the output's units, but the output has 1 unit: the softmax of a single logit is always 1, so the loss is always 0 and nothing learns.")]
+    public void The_output_check_counts_the_output_units(string task, string loss, int units, string activation, string severity, string explanation)
+    {
+        // A binary spec with one sigmoid unit and "ce" (0 for every y = 0), or with 2 or 3 sigmoid units and bce, passed clean.
+        var found = NetworkCheck.Check(NetworkSpec.Parse($$"""{"inputs": 8, "task": "{{task}}", "loss": "{{loss}}", "layers": [{"units": 16, "activation": "relu", "init": "he_normal"}, {"units": {{units}}, "activation": "{{activation}}"}]}"""));
+        var finding = Assert.Single(found, f => f.Explanation == explanation);
+        Assert.Equal(severity, finding.Severity.ToString().ToLowerInvariant());
+        Assert.Equal("output", finding.Layer);
+    }
+
+    [Theory]
+    [InlineData("binary", "bce", 1, "sigmoid")]
+    [InlineData("binary", "bce_logits", 1, "identity")]
+    [InlineData("binary", "ce", 2, "softmax")]
+    [InlineData("binary", "ce_logits", 2, "identity")]
+    [InlineData("multiclass", "ce", 2, "softmax")]
+    [InlineData("multiclass", "ce", 10, "softmax")]
+    [InlineData("multilabel", "bce", 5, "sigmoid")]
+    public void Output_unit_counts_that_fit_the_task_are_quiet(string task, string loss, int units, string activation)
+    {
+        Assert.Empty(NetworkCheck.Check(NetworkSpec.Parse($$"""{"inputs": 8, "task": "{{task}}", "loss": "{{loss}}", "layers": [{"units": 16, "activation": "relu", "init": "he_normal"}, {"units": {{units}}, "activation": "{{activation}}"}]}""")));
+    }
+
     [Fact]
     public void Depth_0_is_refused_for_a_hidden_layer_and_kept_for_an_output()
     {

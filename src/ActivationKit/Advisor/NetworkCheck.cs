@@ -432,7 +432,7 @@ public static class NetworkCheck
         if (!string.IsNullOrWhiteSpace(spec.Task))
         {
             var task = ActivationAdvisor.Parse<TaskKind>(spec.Task, "task");
-            found.AddRange(OutputCheck.Check(spec.Layers[^1].Activation, task, CanonicalLoss(spec.Loss)));
+            found.AddRange(OutputCheck.Check(spec.Layers[^1].Activation, task, CanonicalLoss(spec.Loss), spec.Layers[^1].Units));
         }
         else if (!string.IsNullOrWhiteSpace(spec.Loss))
         {

@@ -256,12 +256,15 @@ public static class OutputCheck
     /// Returns the findings for an output activation (catalog name or spec), a task and a loss name
     /// (mse, mae, huber, bce, bce_logits, ce, ce_logits). "_logits" losses expect an identity output; bce and ce expect
     /// probabilities (ce also takes log_softmax's log-probabilities, as NLL does). An empty loss means "not known": only
-    /// the activation is checked against the task.
+    /// the activation is checked against the task. With the output's <paramref name="units"/> (0: not known), the count
+    /// is checked too: cross-entropy over the classes needs more than one unit, and a binary output is one unit with
+    /// binary cross-entropy or two with a distribution over them.
     /// </summary>
-    public static IReadOnlyList<Finding> Check(string outputActivation, TaskKind task, string loss)
+    public static IReadOnlyList<Finding> Check(string outputActivation, TaskKind task, string loss, int units = 0)
     {
         ArgumentNullException.ThrowIfNull(outputActivation);
         ArgumentNullException.ThrowIfNull(loss);
+        ArgumentOutOfRangeException.ThrowIfNegative(units);
         if (ActivationCatalog.Find(outputActivation.Split('(')[0]) is null) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown output activation '{outputActivation}'."), nameof(outputActivation));
         var f = ActivationCatalog.Create(outputActivation);
         var info = f.Info;
@@ -275,13 +278,13 @@ public static class OutputCheck
         // only the activation or only the loss sent sigmoid + ce_logits to "sigmoid with the probability form", which
         // is sigmoid + ce, a finding of its own. The same pairings fix every finding of one configuration.
         string fix = FixText(Suggestions(act, task, l), task);
-        void Add(string why, Severity severity = Severity.Critical, string? caveat = null) => found.Add(new Finding
+        void Add(string why, Severity severity = Severity.Critical, string? caveat = null, string? ownFix = null) => found.Add(new Finding
         {
             Kind = FindingKind.OutputMismatch,
             Severity = severity,
             Layer = "output",
             Explanation = why,
-            Fix = caveat is null ? fix : $"{fix[..^1]}; {caveat}.",
+            Fix = ownFix ?? (caveat is null ? fix : $"{fix[..^1]}; {caveat}."),
         });
 
         var shape = OutputShape.Of(f);
@@ -351,7 +354,38 @@ public static class OutputCheck
             Add($"A classification loss ({l}) on a regression task.");
         }
 
+        if (classification) CheckUnits(Add, act, info, shape, task, l, units);
         return found;
+    }
+
+    /// <summary>
+    /// The findings about the output's unit count (none when it is not known, 0). A row-wise function over one unit is the
+    /// network check's finding, whatever the task, so it is not repeated here. The tester's binary spec with one sigmoid unit
+    /// and "ce" passed clean, though cross-entropy over one column scores one class only.
+    /// </summary>
+    private static void CheckUnits(Action<string, Severity, string?, string?> add, string act, ActivationInfo info, OutputShape shape, TaskKind task, string l, int units)
+    {
+        if (units == 0) return;
+        string binaryFix = "Use one unit with sigmoid and binary cross-entropy (bce), or the identity with bce_logits; or two units with softmax and cross-entropy (ce).";
+        if (units == 1 && l is "ce" or "ce_logits" && info.Kind != ActivationKind.Rowwise)
+        {
+            string why = l == "ce_logits"
+                ? "ce_logits applies a softmax across the output's units, but the output has 1 unit: the softmax of a single logit is always 1, so the loss is always 0 and nothing learns."
+                : "ce is cross-entropy over one output per class (−log of the true class's output), but the output has 1 unit, which stands for one class: with a single column the loss scores that class only (0 for every sample of another), so it cannot teach the model to tell the classes apart.";
+            add(why, Severity.Critical, null, task == TaskKind.Binary ? binaryFix : task == TaskKind.Multilabel ? "Use one sigmoid per label with binary cross-entropy (bce)." : "Give the output one unit per class, with softmax and cross-entropy (ce) or the identity with ce_logits.");
+            return;
+        }
+
+        if (task != TaskKind.Binary) return;
+        bool perClass = shape.Distribution || shape.LogDistribution || l is "ce" or "ce_logits";
+        if (perClass && units > 2)
+        {
+            add($"A binary task has two classes, but the output has {units} units, one per class: {(units == 3 ? "1 of them stands for a class" : $"{units - 2} of them stand for classes")} no sample has.", Severity.Warning, null, binaryFix);
+        }
+        else if (!perClass && units > 1)
+        {
+            add($"A binary output is one unit scored against the 0/1 label (the probability of class 1, or its logit), but this {act} output has {units} units: {units} answers to one yes/no question (several yes/no labels are a multilabel task).", Severity.Warning, null, $"{binaryFix[..^1]}; for several yes/no labels give the task multilabel.");
+        }
     }
 
     /// <summary>The pairings a task is well served by: (activation, loss) as <see cref="Check"/> names them.</summary>
