@@ -198,6 +198,21 @@ public class AdvisorTests
     }
 
     [Fact]
+    public void Check_and_recommend_agree_that_sparsemax_does_not_train_with_cross_entropy()
+    {
+        // recommend says cross-entropy is undefined at sparsemax's exact zeros; check passed sparsemax + ce clean.
+        var loss = ActivationAdvisor.Recommend(new AdvisorRequest { Layer = LayerRole.Output, Constraints = [Constraint.Cheap] }).Single(r => r.Name == "sparsemax").Loss;
+        Assert.Contains("cross-entropy is undefined where sparsemax outputs exact zeros", loss, StringComparison.Ordinal);
+        var found = NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 8, "task": "multiclass", "loss": "ce", "layers": [{"units": 16, "activation": "relu", "init": "he_normal"}, {"units": 4, "activation": "sparsemax"}]}"""));
+        var finding = Assert.Single(found);
+        Assert.Equal(Severity.Critical, finding.Severity);
+        Assert.Equal("Sparsemax outputs exact zeros, where cross-entropy (−log p) is infinite: a sample whose true class gets 0 has an infinite loss and no useful gradient.", finding.Explanation);
+        Assert.Equal("Use softmax with cross-entropy (ce); or keep sparsemax and train it with the sparsemax loss (Martins & Astudillo, 2016), which is finite there.", finding.Fix);
+        Assert.Empty(OutputCheck.Check("softmax", TaskKind.Multiclass, "ce"));
+        Assert.Contains(OutputCheck.Check("sparsemax", TaskKind.Binary, "ce"), f => f.Explanation.StartsWith("Sparsemax outputs exact zeros", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Depth_0_is_refused_for_a_hidden_layer_and_kept_for_an_output()
     {
         // recommend --depth 0 printed "… 0 hidden layers" and advised relu for the layer that is not there.

@@ -318,6 +318,13 @@ public static class OutputCheck
             }
         }
 
+        if (classification && shape.Distribution && shape.ExactZeros && l == "ce")
+        {
+            // recommend pairs sparsemax with the sparsemax loss for this reason, while this check passed sparsemax + ce.
+            Add($"{Capital(act)} outputs exact zeros, where cross-entropy (−log p) is infinite: a sample whose true class gets 0 has an infinite loss and no useful gradient.",
+                caveat: act == "sparsemax" ? "or keep sparsemax and train it with the sparsemax loss (Martins & Astudillo, 2016), which is finite there" : null);
+        }
+
         if (shape.Distribution && (l is "bce" or "bce_logits"))
         {
             Add($"{Capital(act)} with binary cross-entropy: {act} makes the outputs compete (they sum to 1), BCE treats each as an independent yes/no.");
@@ -448,8 +455,11 @@ public static class OutputCheck
         : shape.UnitInterval ? "its outputs do not sum to 1 over the classes"
         : $"it ranges over {info.Range}";
 
-    /// <summary>What a function outputs, sampled over [−30, 30] (row-wise functions over rows of 6 of those values).</summary>
-    private readonly record struct OutputShape(bool UnitInterval, bool Distribution, bool LogDistribution, bool Bounded)
+    /// <summary>
+    /// What a function outputs, sampled over [−30, 30] (row-wise functions over rows of 6 of those values). ExactZeros: a
+    /// distribution that gives some class exactly 0 (sparsemax, hardmax; softmax's smallest there, e^−60, is not 0).
+    /// </summary>
+    private readonly record struct OutputShape(bool UnitInterval, bool Distribution, bool LogDistribution, bool Bounded, bool ExactZeros = false)
     {
         public static OutputShape Of(Activation f)
         {
@@ -470,7 +480,7 @@ public static class OutputCheck
                 log = rows.All(r => Math.Abs(r.Sum(Math.Exp) - 1) < 1e-9);
             }
 
-            return new(unit && f.Info.Kind == ActivationKind.Elementwise, distribution, log, f.Info.Kind == ActivationKind.Elementwise && f.Info.BoundedAbove && f.Info.BoundedBelow);
+            return new(unit && f.Info.Kind == ActivationKind.Elementwise, distribution, log, f.Info.Kind == ActivationKind.Elementwise && f.Info.BoundedAbove && f.Info.BoundedBelow, distribution && y.Contains(0));
         }
     }
 }
