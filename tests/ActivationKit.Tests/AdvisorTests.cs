@@ -213,6 +213,33 @@ public class AdvisorTests
     }
 
     [Fact]
+    public void A_deep_stack_avoids_every_function_marked_vanishing_gradients()
+    {
+        // deep-stack penalised sigmoid, tanh and hardsigmoid only: --depth 20 --constraint bounded-output gave relu6,
+        // hardtanh, softsign, both marked vanishing-gradients as symptom-vanishing reads the mark.
+        var marked = ActivationProblems.Find("vanishing-gradients")!.AffectedFunctions;
+        Assert.Equal(marked, AdvisorRules.All.Single(r => r.Id == "deep-stack").Avoid.Select(a => a.Name));
+        Assert.Equal(["relu6"], ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 20, "", "bounded-output"), count: 20).Select(r => r.Name));
+        foreach (string c in new[] { "", "bounded-output", "cheap", "smooth", "quantisation-friendly", "non-negative-output" })
+        {
+            foreach (string model in new[] { "mlp", "cnn", "autoencoder", "gan" })
+            {
+                IReadOnlyList<Recommendation> recs;
+                try
+                {
+                    recs = ActivationAdvisor.Recommend(Request(model, "multiclass", "hidden", 20, "", c), count: 20);
+                }
+                catch (ArgumentException)
+                {
+                    continue;
+                }
+
+                Assert.DoesNotContain(recs, r => marked.Contains(r.Name));
+            }
+        }
+    }
+
+    [Fact]
     public void Depth_0_is_refused_for_a_hidden_layer_and_kept_for_an_output()
     {
         // recommend --depth 0 printed "… 0 hidden layers" and advised relu for the layer that is not there.
