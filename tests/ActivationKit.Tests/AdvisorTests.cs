@@ -240,6 +240,15 @@ public class AdvisorTests
     }
 
     [Fact]
+    public void Saturation_leaves_out_the_gated_forms_of_the_functions_it_leaves_out()
+    {
+        // -m transformer --symptom saturation left out gelu and silu but ranked swiglu (a·silu(b)) first.
+        var recs = ActivationAdvisor.Recommend(Request("transformer", "multiclass", "hidden", 0, "saturation", ""), count: 20);
+        Assert.Equal(["relu", "relu_squared", "leaky_relu", "prelu"], recs.Select(r => r.Name));
+        Assert.Equal(["geglu", "glu", "swiglu"], ActivationProblems.Find("saturation")!.AffectedFunctions.Where(n => ActivationCatalog.Find(n)!.Kind == ActivationKind.Gated));
+    }
+
+    [Fact]
     public void Depth_0_is_refused_for_a_hidden_layer_and_kept_for_an_output()
     {
         // recommend --depth 0 printed "… 0 hidden layers" and advised relu for the layer that is not there.

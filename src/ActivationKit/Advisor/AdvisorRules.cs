@@ -266,7 +266,7 @@ public static class AdvisorRules
             Applies = r => FeedForwardHidden(r) && Has(r, Symptom.Saturation),
             Prefer = [("leaky_relu", 3), ("relu", 3), ("prelu", 2)],
             Avoid = [("sigmoid", 8), ("tanh", 6), ("hardtanh", 6), ("hardsigmoid", 6), ("softsign", 4)],
-            Rationale = "Units stuck in a flat region get no gradient; the ReLU family has no flat tail (ReLU's zero side is where units die, which Leaky ReLU and PReLU remove too), while GELU, SiLU, mish, ELU and SELU flatten out below about −4 and are left out with every other function marked saturation.",
+            Rationale = "Units stuck in a flat region get no gradient; the ReLU family has no flat tail (ReLU's zero side is where units die, which Leaky ReLU and PReLU remove too), while GELU, SiLU, mish, ELU and SELU flatten out below about −4 and are left out with every other function marked saturation, as are their gated forms (GEGLU, SwiGLU, and GLU's sigmoid gate), whose output and gradients vanish where the gate does.",
             Source = "Glorot & Bengio (2010); Glorot, Bordes & Bengio (2011)",
         },
         new()
