@@ -215,7 +215,7 @@ public static class AdvisorTrial
     }
 
     /// <summary>Runs the trial over <paramref name="recommendations"/> (in rule order) on <paramref name="data"/>.</summary>
-    /// <exception cref="ArgumentException">The layer, task or data cannot be tried with an MLP (gates, cells, ranking, mismatched data), or the depth is above <see cref="MaxDepth"/> (or 0 for a hidden-layer trial).</exception>
+    /// <exception cref="ArgumentException">The layer, task or data cannot be tried with an MLP (gates, cells, ranking, mismatched data, a constant regression target), or the depth is above <see cref="MaxDepth"/> (or 0 for a hidden-layer trial).</exception>
     public static TrialReport Run(AdvisorRequest request, IReadOnlyList<Recommendation> recommendations, Dataset data, TrialOptions options, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -239,6 +239,11 @@ public static class AdvisorTrial
         // --task multiclass --try sine measured multiclass advice on a regression (F9, exploratory tester), where the
         // output layer's trial refused the same mismatch.
         CheckTask(data, request.Task);
+        if (!data.IsClassification && data.Rows > 0 && Array.TrueForAll(data.Targets, t => t == data.Targets[0]))
+        {
+            // Every run's R² was NaN and was reported as "diverged 3" with "a diverged run scores as a constant predictor".
+            throw new ArgumentException($"The target of '{data.Name}' is constant ({data.Targets[0].ToString("G7", System.Globalization.CultureInfo.InvariantCulture)} in every row), so R² is undefined and the trial could not rank the candidates; give data whose target varies.");
+        }
         Dataset prepared = output ? Prepare(data, request.Task, notes) : data;
         if (!output)
         {

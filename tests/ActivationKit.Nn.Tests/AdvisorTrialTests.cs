@@ -260,4 +260,14 @@ public class AdvisorTrialTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void A_constant_regression_target_is_refused_before_training()
+    {
+        // Every run's R² was NaN, reported as "diverged 3" and "A diverged run scores as a constant predictor".
+        var data = new Dataset("const.csv", Enumerable.Range(0, 60).Select(i => (float)i).ToArray(), 1, Enumerable.Repeat(5f, 60).ToArray(), 1, 0);
+        var request = new AdvisorRequest { Task = AdvisorTask.Regression };
+        var e = Assert.Throws<ArgumentException>(() => AdvisorTrial.Run(request, ActivationAdvisor.Recommend(request, 2), data, new TrialOptions { Seeds = 1, Epochs = 1 }));
+        Assert.Equal("The target of 'const.csv' is constant (5 in every row), so R² is undefined and the trial could not rank the candidates; give data whose target varies.", e.Message);
+    }
 }
