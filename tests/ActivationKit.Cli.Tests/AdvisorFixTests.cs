@@ -52,4 +52,22 @@ public class AdvisorFixTests
         Assert.Contains("but the output has 1 unit, which stands for one class", r.Out, StringComparison.Ordinal);
         Assert.Contains("Fix: Use one unit with sigmoid and binary cross-entropy (bce), or the identity with bce_logits; or two units with softmax and cross-entropy (ce).", r.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Check_refuses_special_files_and_huge_ones_instead_of_reading_forever()
+    {
+        // check FIFO waited for a writer, and /dev/zero and /dev/urandom never ended.
+        using var dir = new TempDir();
+        if (OperatingSystem.IsLinux())
+        {
+            Cli.Run("check", "/dev/zero").BadInput("Error: '/dev/zero' is a character device, not a regular file; give a JSON network spec or a saved model file.");
+            string fifo = dir.File("fifo");
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) mkfifo.WaitForExit();
+            Cli.Run("check", fifo).BadInput($"'{fifo}' is a named pipe (FIFO), not a regular file");
+        }
+
+        string huge = dir.File("huge.json");
+        using (var stream = File.Create(huge)) stream.SetLength((1L << 30) + 1); // sparse: nothing is written
+        Cli.Run("check", huge).BadInput($"'{huge}' is 1,073,741,825 bytes, more than the 1,073,741,824 (1 GiB) of any network spec or model this check reads.");
+    }
 }

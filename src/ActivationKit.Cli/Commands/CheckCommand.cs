@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Runtime.InteropServices;
 using ActivationKit.Advisor;
 using ActivationKit.Catalog;
 using ActivationKit.Cli.Formatting;
@@ -13,7 +14,7 @@ namespace ActivationKit.Cli.Commands;
 /// or a saved model (<see cref="ModelFile"/>, recognised by its magic bytes) — each with a fix.
 /// Exit 0 when clean, 1 when problems were found, 2 on bad input.
 /// </summary>
-public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Settings>
+public sealed partial class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Settings>
 {
     /// <summary>Arguments and options of <c>check</c>.</summary>
     public sealed class Settings : CommandSettings
@@ -32,6 +33,11 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
     {
         if (Directory.Exists(settings.File)) throw new UsageException($"'{settings.File}' is a folder; give a JSON network spec or a saved model file.");
         if (!System.IO.File.Exists(settings.File)) throw new UsageException($"File not found: {settings.File}");
+
+        // A named pipe blocked the read until a writer came, and /dev/zero or /dev/urandom never ended.
+        if (SpecialFile.KindOf(settings.File) is { } kind) throw new UsageException($"'{settings.File}' is {kind}, not a regular file; give a JSON network spec or a saved model file.");
+        long length = new FileInfo(settings.File).Length;
+        if (length > MaxBytes) throw new UsageException($"'{settings.File}' is {length:N0} bytes, more than the {MaxBytes:N0} (1 GiB) of any network spec or model this check reads.");
         byte[] bytes = System.IO.File.ReadAllBytes(settings.File);
         string name = Path.GetFileName(settings.File);
         bool model = bytes.AsSpan().StartsWith(ModelFile.Magic);
@@ -118,6 +124,50 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
         }
 
         return ordered.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>The largest file <c>check</c> reads: far above any network spec or saved MLP, far below what would exhaust memory.</summary>
+    private const long MaxBytes = 1L << 30;
+
+    /// <summary>
+    /// Names the kind of a path that is not a regular file — a named pipe, a device or a socket, which File.Exists
+    /// accepts and reading blocks on or never ends — from statx's file type on Linux. .NET reports such files as
+    /// "Normal", with length 0, so their kind is asked of the kernel; elsewhere (or if statx is missing) it is unknown.
+    /// </summary>
+    private static partial class SpecialFile
+    {
+        private const int AtCurrentDirectory = -100;
+        private const uint StatxType = 0x1;
+
+        /// <summary>Offset of stx_mode in struct statx, whose layout is the same on every Linux architecture.</summary>
+        private const int ModeOffset = 28;
+
+        [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
+        private static unsafe partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
+
+        /// <summary>"a named pipe (FIFO)", "a character device", … or null for a regular file or an unknown kind.</summary>
+        public static unsafe string? KindOf(string path)
+        {
+            if (!OperatingSystem.IsLinux()) return null;
+            byte* buffer = stackalloc byte[256];
+            try
+            {
+                if (Statx(AtCurrentDirectory, path, 0, StatxType, buffer) != 0) return null;
+            }
+            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+            {
+                return null;
+            }
+
+            return (*(ushort*)(buffer + ModeOffset) & 0xF000) switch
+            {
+                0x1000 => "a named pipe (FIFO)",
+                0x2000 => "a character device",
+                0x6000 => "a block device",
+                0xC000 => "a socket",
+                _ => null,
+            };
+        }
     }
 
     private static string Shape(NetworkSpec spec) =>
