@@ -249,6 +249,15 @@ public class AdvisorTests
     }
 
     [Fact]
+    public void A_gated_layer_too_wide_for_its_two_halves_is_refused_in_one_sentence()
+    {
+        // "fanOut ('-2') must be ≥ 1 … Actual value was -2": 2 × 2147483647 overflowed.
+        var e = Assert.Throws<ArgumentException>(() => NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 4, "layers": [{"units": 2147483647, "activation": "swiglu", "init": "he_normal"}, {"units": 1, "activation": "identity"}]}""")));
+        Assert.Equal("Layer 1: swiglu needs 2 × units pre-activation columns (value and gate halves), so its units must be at most 1,073,741,823, got 2,147,483,647. (Parameter 'spec')", e.Message);
+        Assert.Empty(NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 4, "layers": [{"units": 1073741823, "activation": "swiglu"}, {"units": 1, "activation": "identity"}]}""")));
+    }
+
+    [Fact]
     public void Depth_0_is_refused_for_a_hidden_layer_and_kept_for_an_output()
     {
         // recommend --depth 0 printed "… 0 hidden layers" and advised relu for the layer that is not there.

@@ -311,6 +311,13 @@ public static class NetworkCheck
             if (string.IsNullOrWhiteSpace(layer.Activation)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {i + 1} of the spec needs an activation."), nameof(spec));
             if (layer.Init is null) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {i + 1} of the spec has a null init; use an empty string for none."), nameof(spec));
             var f = ActivationCatalog.Create(layer.Activation);
+
+            // 2 × units overflowed for units near int.MaxValue: "fanOut ('-2') must be ≥ 1 … Actual value was -2".
+            if (f.Info.Kind == ActivationKind.Gated && layer.Units > int.MaxValue / 2)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {i + 1}: {layer.Activation} needs 2 × units pre-activation columns (value and gate halves), so its units must be at most {int.MaxValue / 2:N0}, got {layer.Units:N0}."), nameof(spec));
+            }
+
             if (f.Channels > 1 && f.Channels != layer.Units)
             {
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {i + 1}: {layer.Activation} has {f.Channels} slopes, one per channel, but the layer has {layer.Units} units; use num_parameters=1 (one shared slope) or num_parameters={layer.Units}."), nameof(spec));
