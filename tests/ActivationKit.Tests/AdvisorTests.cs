@@ -811,10 +811,23 @@ public class AdvisorTests
         Assert.Equal("he_normal (gain 1.6765)", ActivationAdvisor.InitFor(ActivationCatalog.Find("silu")!));
     }
 
+    [Fact]
+    public void A_whole_number_written_with_a_decimal_point_is_a_count()
+    {
+        // "units": 8.0 was "needs units > 0 (a whole number)", which 8.0 is.
+        var spec = NetworkSpec.Parse("""{"inputs": 4.0, "layers": [{"units": 8.0, "activation": "relu"}, {"units": 1, "activation": "identity"}]}""");
+        Assert.Equal((4, 8), (spec.Inputs, spec.Layers[0].Units));
+    }
+
     [Theory]
     [InlineData("{", "not valid JSON")]
     [InlineData("{\"layers\": []}", "no \"layers\"")]
-    [InlineData("{\"layers\": [{\"units\": 0, \"activation\": \"relu\"}]}", "\"units\" > 0")]
+    [InlineData("{\"layers\": [{\"units\": 0, \"activation\": \"relu\"}]}", "Layer 1 of the spec: \"units\" must be a whole number ≥ 1 (the layer's width), got 0.")]
+    [InlineData("{\"layers\": [{\"units\": 8.5, \"activation\": \"relu\"}]}", "Layer 1 of the spec: \"units\" must be a whole number (the layer's width), got 8.5.")]
+    [InlineData("{\"layers\": [{\"units\": 1e10, \"activation\": \"relu\"}]}", "Layer 1 of the spec: \"units\" is 1e10, more than the largest count, 2,147,483,647.")]
+    [InlineData("{\"layers\": [{\"units\": \"8\", \"activation\": \"relu\"}]}", "Layer 1 of the spec: \"units\" must be a whole number ≥ 1 (the layer's width), got \"8\".")]
+    [InlineData("{\"layers\": [{\"activation\": \"relu\"}]}", "Layer 1 of the spec needs \"units\", a whole number ≥ 1.")]
+    [InlineData("{\"inputs\": 3000000000, \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "The network spec's \"inputs\" is 3000000000, more than the largest count, 2,147,483,647.")]
     [InlineData("{\"inputs\": 0, \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "\"inputs\" must be a whole number ≥ 1 (the input features), got 0.")]
     [InlineData("{\"inputs\": -5, \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "\"inputs\" must be a whole number ≥ 1 (the input features), got -5.")]
     [InlineData("{\"inputs\": 2.5, \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "got 2.5.")]

@@ -30,7 +30,7 @@ public sealed record NetworkSpec
 
     /// <summary>
     /// Parses a JSON spec. Malformed JSON, a missing or null field, a value of the wrong type, <c>inputs</c> or
-    /// <c>units</c> below 1, or an unknown key (keys match case-insensitively) give a <see cref="FormatException"/>
+    /// <c>units</c> that is not a whole number from 1 to int.MaxValue (8.0 is 8), or an unknown key (keys match case-insensitively) give a <see cref="FormatException"/>
     /// whose one sentence names the field.
     /// </summary>
     public static NetworkSpec Parse(string json)
@@ -51,11 +51,7 @@ public sealed record NetworkSpec
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The network spec must be a JSON object with \"layers\" (a list of {LayerShape})."));
             CheckKeys(root, TopKeys, "The network spec");
-            int inputs = 0;
-            if (Find(root, "inputs") is { } inputsJson && !(inputsJson.ValueKind == JsonValueKind.Number && inputsJson.TryGetInt32(out inputs) && inputs >= 1))
-            {
-                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The network spec's \"inputs\" must be a whole number ≥ 1 (the input features), got {inputsJson.GetRawText()}."));
-            }
+            int inputs = Find(root, "inputs") is { } inputsJson ? Count(inputsJson, "The network spec's \"inputs\"", "the input features") : 0;
 
             var layersJson = Find(root, "layers");
             if (layersJson is null || (layersJson.Value.ValueKind == JsonValueKind.Array && layersJson.Value.GetArrayLength() == 0))
@@ -71,10 +67,8 @@ public sealed record NetworkSpec
                 string where = $"Layer {++i} of the spec";
                 if (l.ValueKind != JsonValueKind.Object) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where} must be an object {LayerShape}, got {l.GetRawText()}."));
                 CheckKeys(l, LayerKeys, where);
-                if (Find(l, "units") is not { } unitsJson || !(unitsJson.ValueKind == JsonValueKind.Number && unitsJson.TryGetInt32(out int units) && units > 0))
-                {
-                    throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where} needs \"units\" > 0 (a whole number)."));
-                }
+                if (Find(l, "units") is not { } unitsJson) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where} needs \"units\", a whole number ≥ 1."));
+                int units = Count(unitsJson, $"{where}: \"units\"", "the layer's width");
 
                 // Required: absent, null, blank and mistyped all get the one message (leaving it out is no way out here).
                 string? activation = Find(l, "activation") is { ValueKind: JsonValueKind.String } a ? a.GetString() : null;
@@ -90,6 +84,25 @@ public sealed record NetworkSpec
                 Task = Text(root, "task", "The network spec", "a task such as \"multiclass\"") ?? "",
             };
         }
+    }
+
+    /// <summary>
+    /// A count (inputs, units): a whole number from 1 to int.MaxValue; 8.0 is 8. What is wrong is said: not a number,
+    /// not a whole number (8.5), below 1, or too large (1e10) — all were "needs units > 0 (a whole number)".
+    /// </summary>
+    private static int Count(JsonElement v, string what, string meaning)
+    {
+        string got = v.GetRawText();
+        if (v.ValueKind != JsonValueKind.Number) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{what} must be a whole number ≥ 1 ({meaning}), got {got}."));
+        if (v.TryGetInt32(out int n) || (v.TryGetDouble(out double d) && d == Math.Floor(d) && d >= int.MinValue && d <= int.MaxValue && (n = (int)d) == d))
+        {
+            return n >= 1 ? n : throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{what} must be a whole number ≥ 1 ({meaning}), got {got}."));
+        }
+
+        bool whole = v.TryGetDouble(out double x) && double.IsFinite(x) && x == Math.Floor(x);
+        throw new FormatException(whole
+            ? string.Create(CultureInfo.InvariantCulture, $"{what} is {got}, {(x < 0 ? "below 1" : $"more than the largest count, {int.MaxValue:N0}")}.")
+            : string.Create(CultureInfo.InvariantCulture, $"{what} must be a whole number ({meaning}), got {got}."));
     }
 
     private static JsonElement? Find(JsonElement e, string key)
