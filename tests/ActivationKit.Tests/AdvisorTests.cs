@@ -812,6 +812,16 @@ public class AdvisorTests
     }
 
     [Fact]
+    public void Malformed_json_names_its_line_and_column_counted_from_1()
+    {
+        // "… LineNumber: 0 | BytePositionInLine: 60." counted from 0 in .NET's words.
+        var e = Assert.Throws<FormatException>(() => NetworkSpec.Parse("""{"inputs": 4, "layers": [{"units": 8, "activation": "relu"} {"units": 1}]}"""));
+        Assert.Equal("The network spec is not valid JSON at line 1, column 61: '{' is invalid after a value. Expected either ',', '}', or ']'.", e.Message);
+        var second = Assert.Throws<FormatException>(() => NetworkSpec.Parse("{\n  \"inputs\": 4,,\n}"));
+        Assert.Equal("The network spec is not valid JSON at line 2, column 15: ',' is an invalid start of a property name. Expected a '\"'.", second.Message);
+    }
+
+    [Fact]
     public void A_whole_number_written_with_a_decimal_point_is_a_count()
     {
         // "units": 8.0 was "needs units > 0 (a whole number)", which 8.0 is.

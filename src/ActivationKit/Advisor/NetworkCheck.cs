@@ -43,7 +43,14 @@ public sealed record NetworkSpec
         }
         catch (JsonException ex)
         {
-            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The network spec is not valid JSON: {ex.Message}"), ex);
+            // The reader's message ends in " LineNumber: 0 | BytePositionInLine: 60.", both counted from 0: the position is
+            // given once, counted from 1 as editors count.
+            string reason = ex.Message;
+            int cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            if (cut < 0) cut = reason.IndexOf(" Path:", StringComparison.Ordinal);
+            if (cut > 0) reason = reason[..cut].TrimEnd();
+            string at = ex.LineNumber is long line && ex.BytePositionInLine is long column ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}, column {column + 1}") : string.Empty;
+            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The network spec is not valid JSON{at}: {reason.TrimEnd('.')}."), ex);
         }
 
         using (doc)
