@@ -70,4 +70,16 @@ public class AdvisorFixTests
         using (var stream = File.Create(huge)) stream.SetLength((1L << 30) + 1); // sparse: nothing is written
         Cli.Run("check", huge).BadInput($"'{huge}' is 1,073,741,825 bytes, more than the 1,073,741,824 (1 GiB) of any network spec or model this check reads.");
     }
+
+    [Fact]
+    public void Check_says_when_no_file_is_named_or_the_file_is_empty()
+    {
+        // "File not found: " for check "", and "must start with '{'" for an empty file.
+        Cli.Run("check", "").BadInput("Error: No file name given; give a JSON network spec or a saved model file.");
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("empty.json"), string.Empty);
+        Cli.Run("check", dir.File("empty.json")).BadInput("Error: empty.json is empty; give a JSON network spec or a saved model file.");
+        File.WriteAllText(dir.File("blank.json"), "  \n ");
+        Cli.Run("check", dir.File("blank.json")).BadInput("Error: blank.json is empty (white space only); give a JSON network spec or a saved model file.");
+    }
 }

@@ -31,6 +31,7 @@ public sealed partial class CheckCommand(CliConsoles consoles) : Command<CheckCo
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(settings.File)) throw new UsageException("No file name given; give a JSON network spec or a saved model file.");
         if (Directory.Exists(settings.File)) throw new UsageException($"'{settings.File}' is a folder; give a JSON network spec or a saved model file.");
         if (!System.IO.File.Exists(settings.File)) throw new UsageException($"File not found: {settings.File}");
 
@@ -57,6 +58,7 @@ public sealed partial class CheckCommand(CliConsoles consoles) : Command<CheckCo
             var json = bytes.AsSpan();
             if (json.StartsWith(System.Text.Encoding.UTF8.Preamble)) json = json[System.Text.Encoding.UTF8.Preamble.Length..];
             string text = System.Text.Encoding.UTF8.GetString(json);
+            if (text.Trim().Length == 0) throw new UsageException($"{name} is empty{(bytes.Length > 0 ? " (white space only)" : string.Empty)}; give a JSON network spec or a saved model file.");
             if (!text.TrimStart().StartsWith('{'))
             {
                 throw new UsageException($"{name} is neither a JSON network spec (it must start with '{{') nor an actkit model file.");
