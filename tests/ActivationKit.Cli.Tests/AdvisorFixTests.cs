@@ -82,4 +82,13 @@ public class AdvisorFixTests
         File.WriteAllText(dir.File("blank.json"), "  \n ");
         Cli.Run("check", dir.File("blank.json")).BadInput("Error: blank.json is empty (white space only); give a JSON network spec or a saved model file.");
     }
+
+    [Fact]
+    public void Recommend_try_json_writes_an_unmeasured_noise_threshold_as_null()
+    {
+        // "noiseThreshold": "NaN" beside "firstChoiceWithinNoise": null.
+        var agreement = Json(Cli.Run("recommend", "--try", "sine", "--top", "2", "--seeds", "1", "--epochs", "1", "--samples", "100", "--json").Ok()).GetProperty("trial").GetProperty("agreement");
+        Assert.Equal(JsonValueKind.Null, agreement.GetProperty("noiseThreshold").ValueKind);
+        Assert.Equal(JsonValueKind.Null, agreement.GetProperty("firstChoiceWithinNoise").ValueKind);
+    }
 }

@@ -323,7 +323,8 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         json.WriteString("firstChoice", t.FirstChoice);
         json.WriteString("measuredBest", t.MeasuredBest);
         json.WriteNumber("gap", t.Gap);
-        JsonOut.Number(json, "noiseThreshold", t.NoiseThreshold);
+        // NaN (one seed on R²: not measured) is null, as spearman and firstChoiceWithinNoise are; it was the string "NaN".
+        NumberOrNull(json, "noiseThreshold", t.NoiseThreshold);
         if (t.FirstChoiceWithinNoise is bool within) json.WriteBoolean("firstChoiceWithinNoise", within);
         else json.WriteNull("firstChoiceWithinNoise");
         json.WriteEndObject();
