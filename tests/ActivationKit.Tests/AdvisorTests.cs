@@ -258,6 +258,19 @@ public class AdvisorTests
     }
 
     [Fact]
+    public void A_rectifier_at_a_regression_output_is_a_warning_as_recommend_argues_against_it()
+    {
+        // check passed relu at a regression output silently while rule output-regression penalises it.
+        Assert.Contains(AdvisorRules.All.Single(r => r.Id == "output-regression").Avoid, a => a.Name == "relu");
+        var finding = Assert.Single(NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 4, "task": "regression", "loss": "mse", "layers": [{"units": 8, "activation": "tanh", "init": "glorot_uniform"}, {"units": 1, "activation": "relu"}]}""")));
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Equal("relu at a regression output is 0 with zero gradient for x < 0: a prediction pushed there stops learning, and negative targets can never be reached.", finding.Explanation);
+        Assert.Equal("Use the identity (linear) output with mse; keep relu only for non-negative targets, or use softplus, which keeps a gradient everywhere.", finding.Fix);
+        Assert.Empty(OutputCheck.Check("softplus", TaskKind.Regression, "mse"));
+        Assert.Empty(OutputCheck.Check("leaky_relu", TaskKind.Regression, "mse"));
+    }
+
+    [Fact]
     public void Depth_0_is_refused_for_a_hidden_layer_and_kept_for_an_output()
     {
         // recommend --depth 0 printed "… 0 hidden layers" and advised relu for the layer that is not there.

@@ -356,6 +356,13 @@ public static class OutputCheck
             Add($"{act} bounds a regression output; targets outside its range can never be reached.", Severity.Warning, $"keep {act} only if the targets are scaled into its range");
         }
 
+        if (task == TaskKind.Regression && info.Problems.HasFlag(KnownProblem.DyingUnits) && !shape.Bounded && info.Kind == ActivationKind.Elementwise)
+        {
+            // recommend's output-regression rule argues against ReLU there ("ReLU can die at the output"); this passed it.
+            string zone = Advisor.CatalogProperties.DeadZone(info) is { } z ? $"for {z}" : "on a whole interval";
+            Add($"{act} at a regression output is 0 with zero gradient {zone}: a prediction pushed there stops learning, and negative targets can never be reached.", Severity.Warning, $"keep {act} only for non-negative targets, or use softplus, which keeps a gradient everywhere");
+        }
+
         if (task == TaskKind.Regression && l is "bce" or "bce_logits" or "ce" or "ce_logits")
         {
             Add($"A classification loss ({l}) on a regression task.");
