@@ -271,6 +271,25 @@ public class AdvisorTests
     }
 
     [Fact]
+    public void Log_softmax_is_judged_alike_for_two_classes_and_many()
+    {
+        // binary + 2-unit log_softmax + ce was critical while multiclass + log_softmax + ce passed; with ce_logits a finding
+        // said log_softmax "does not produce probabilities" while its fix said to use log_softmax with ce.
+        string Spec(string task, string loss, int units) => $$"""{"inputs": 4, "task": "{{task}}", "loss": "{{loss}}", "layers": [{"units": 8, "activation": "relu", "init": "he_normal"}, {"units": {{units}}, "activation": "log_softmax"}]}""";
+        Assert.Empty(NetworkCheck.Check(NetworkSpec.Parse(Spec("binary", "ce", 2))));
+        Assert.Empty(NetworkCheck.Check(NetworkSpec.Parse(Spec("multiclass", "nll", 3))));
+        foreach (var (task, units) in new[] { ("binary", 2), ("multiclass", 3) })
+        {
+            var finding = Assert.Single(NetworkCheck.Check(NetworkSpec.Parse(Spec(task, "ce_logits", units))));
+            Assert.Equal(Severity.Warning, finding.Severity);
+            Assert.Equal("log_softmax before ce_logits is redundant: ce_logits applies log-softmax itself, and the log-softmax of log-probabilities is unchanged, so the loss is that of the logits, computed twice.", finding.Explanation);
+            Assert.Equal("Use log_softmax with negative log-likelihood of its log-probabilities (ce), or the identity (linear) output with softmax cross-entropy on logits (ce_logits).", finding.Fix);
+        }
+
+        Assert.Contains(NetworkCheck.Check(NetworkSpec.Parse(Spec("binary", "bce", 2))), f => f.Severity == Severity.Critical && f.Explanation.Contains("does not produce probabilities (it gives log-probabilities, which are ≤ 0)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Depth_0_is_refused_for_a_hidden_layer_and_kept_for_an_output()
     {
         // recommend --depth 0 printed "… 0 hidden layers" and advised relu for the layer that is not there.

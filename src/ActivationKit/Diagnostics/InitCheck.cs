@@ -302,12 +302,15 @@ public static class OutputCheck
             }
             else if (task is TaskKind.Binary or TaskKind.Multilabel)
             {
-                // A distribution is a binary classifier's two-class softmax; for multi-label it is refused below.
-                if (!shape.UnitInterval && !shape.Distribution) Add($"{act} at the output of a {taskName} classifier does not produce probabilities ({Reason(info, shape)}).");
+                // A distribution is a binary classifier's two-class softmax, and its logarithm (log_softmax) with ce, the NLL,
+                // as for multiclass (binary + log_softmax + ce was critical while multiclass passed); multi-label refuses both below.
+                bool logProbabilities = task == TaskKind.Binary && shape.LogDistribution && l is "ce" or "ce_logits" or "";
+                if (!shape.UnitInterval && !shape.Distribution && !logProbabilities) Add($"{act} at the output of a {taskName} classifier does not produce probabilities ({Reason(info, shape)}).");
             }
             else if (shape.LogDistribution)
             {
-                if (l is not ("ce" or "")) Add($"{act} at the output of a multiclass classifier does not produce probabilities ({Reason(info, shape)}).");
+                // ce_logits is judged below: the same loss, computed twice.
+                if (l is not ("ce" or "ce_logits" or "")) Add($"{act} at the output of a multiclass classifier does not produce probabilities ({Reason(info, shape)}).");
             }
             else if (!shape.Distribution && (!shape.UnitInterval || l == "ce"))
             {
@@ -342,7 +345,16 @@ public static class OutputCheck
 
         if (logitsLoss && act != "identity")
         {
-            Add($"The loss {l} applies its own sigmoid/softmax to logits, but the output already goes through {act}: it is squashed twice.");
+            // log_softmax before ce_logits was "does not produce probabilities" with the fix "use log_softmax with ce": the
+            // loss is in fact unchanged (log-softmax is idempotent), only computed twice.
+            if (shape.LogDistribution && l == "ce_logits" && task != TaskKind.Multilabel)
+            {
+                Add($"{act} before ce_logits is redundant: ce_logits applies log-softmax itself, and the log-softmax of log-probabilities is unchanged, so the loss is that of the logits, computed twice.", Severity.Warning);
+            }
+            else
+            {
+                Add($"The loss {l} applies its own sigmoid/softmax to logits, but the output already goes through {act}: it is squashed twice.");
+            }
         }
 
         if (classification && l is "mse" or "mae" or "huber")
@@ -406,7 +418,7 @@ public static class OutputCheck
     private static (string Activation, string Loss)[] Pairings(TaskKind task) => task switch
     {
         TaskKind.Regression => [("identity", "mse"), ("identity", "mae"), ("identity", "huber")],
-        TaskKind.Binary => [("sigmoid", "bce"), ("identity", "bce_logits"), ("softmax", "ce"), ("identity", "ce_logits")],
+        TaskKind.Binary => [("sigmoid", "bce"), ("identity", "bce_logits"), ("softmax", "ce"), ("identity", "ce_logits"), ("log_softmax", "ce")],
         TaskKind.Multilabel => [("sigmoid", "bce"), ("identity", "bce_logits")],
         _ => [("softmax", "ce"), ("identity", "ce_logits"), ("log_softmax", "ce")],
     };
@@ -441,16 +453,17 @@ public static class OutputCheck
             _ => a,
         };
 
-        static string Loss(string l) => l switch
+        string Loss(string a, string l) => (a, l) switch
         {
-            "bce" => "binary cross-entropy (bce)",
-            "bce_logits" => "binary cross-entropy on logits (bce_logits)",
-            "ce" => "cross-entropy (ce)",
-            "ce_logits" => "softmax cross-entropy on logits (ce_logits)",
+            ("log_softmax", "ce") => "negative log-likelihood of its log-probabilities (ce)",
+            (_, "bce") => "binary cross-entropy (bce)",
+            (_, "bce_logits") => "binary cross-entropy on logits (bce_logits)",
+            (_, "ce") => "cross-entropy (ce)",
+            (_, "ce_logits") => "softmax cross-entropy on logits (ce_logits)",
             _ => l,
         };
 
-        var parts = pairs.GroupBy(p => p.Activation).Select(g => $"{Activation(g.Key)} with {Or(g.Select(p => Loss(p.Loss)))}").ToList();
+        var parts = pairs.GroupBy(p => p.Activation).Select(g => $"{Activation(g.Key)} with {Or(g.Select(p => Loss(g.Key, p.Loss)))}").ToList();
         return $"Use {string.Join(", or ", parts)}.";
     }
 
