@@ -289,6 +289,18 @@ public class AdvisorTests
         Assert.Contains(NetworkCheck.Check(NetworkSpec.Parse(Spec("binary", "bce", 2))), f => f.Severity == Severity.Critical && f.Explanation.Contains("does not produce probabilities (it gives log-probabilities, which are ≤ 0)", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("regression", "Use the identity (linear) output with mse for a regression target.")]
+    [InlineData("binary", "Give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two classes.")]
+    [InlineData("", "For classes, give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two; for a regression target, use the identity (linear) output.")]
+    public void A_softmax_over_one_output_unit_gets_a_fix_for_the_specs_task(string task, string fix)
+    {
+        // A regression spec with a one-unit softmax output was told to give "one unit per class".
+        string json = $$"""{"inputs": 4, {{(task.Length > 0 ? $"\"task\": \"{task}\"," : string.Empty)}} "layers": [{"units": 8, "activation": "relu", "init": "he_normal"}, {"units": 1, "activation": "softmax"}]}""";
+        var finding = Assert.Single(NetworkCheck.Check(NetworkSpec.Parse(json)), f => f.Explanation.StartsWith("softmax over a single unit always outputs 1", StringComparison.Ordinal));
+        Assert.Equal(fix, finding.Fix);
+    }
+
     [Fact]
     public void Depth_0_is_refused_for_a_hidden_layer_and_kept_for_an_output()
     {

@@ -297,6 +297,10 @@ public static class NetworkCheck
         return logits && canonical is "ce" or "bce" ? canonical + "_logits" : canonical;
     }
 
+    /// <summary>True when the spec's task names regression (in any spelling the task parser takes).</summary>
+    private static bool IsRegression(string? task) =>
+        !string.IsNullOrWhiteSpace(task) && task.Trim().Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).Equals("regression", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>How findings name hidden layer <paramref name="index"/> (0-based): "layer 3 (tanh)".</summary>
     public static string LayerLabel(int index, string activation) => $"layer {index + 1} ({activation})";
 
@@ -417,9 +421,11 @@ public static class NetworkCheck
                 Severity = Severity.Critical,
                 Layer = output ? "output" : LayerLabel(i, spec.Layers[i].Activation),
                 Explanation = $"{acts[i].Name} over a single unit always outputs {y[0]:G3} and passes no gradient: the row it normalises has one value.",
-                Fix = output
-                    ? "Give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two classes."
-                    : $"Give the layer more than one unit, or use an element-wise activation.",
+                // A regression spec was told to give "one unit per class".
+                Fix = !output ? "Give the layer more than one unit, or use an element-wise activation."
+                    : IsRegression(spec.Task) ? "Use the identity (linear) output with mse for a regression target."
+                    : string.IsNullOrWhiteSpace(spec.Task) ? "For classes, give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two; for a regression target, use the identity (linear) output."
+                    : "Give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two classes.",
             });
         }
 
