@@ -301,6 +301,27 @@ public class AdvisorTests
         Assert.Equal(fix, finding.Fix);
     }
 
+    [Theory]
+    [InlineData("ranking", "", "identity", null)]
+    [InlineData("ranking", "ranknet", "identity", null)]
+    [InlineData("ranking", "listnet", "identity", null)]
+    [InlineData("ranking", "mse", "identity", null)]
+    [InlineData("ranking", "ranknet", "sigmoid", "sigmoid at a ranking output bends the scores the ranking loss compares (RankNet and ListNet apply their own sigmoid or softmax to them), and items it maps alike cannot be ordered.")]
+    [InlineData("regression", "poisson", "softplus", null)]
+    [InlineData("regression", "poisson_nll", "exponential", null)]
+    [InlineData("regression", "poisson", "identity", null)]
+    [InlineData("regression", "poisson", "tanh", "poisson takes a positive rate (or, in PyTorch's default log_input form, a log-rate from the identity output), but tanh can output 0 or less, where the rate's logarithm is undefined.")]
+    [InlineData("multiclass", "poisson", "softmax", "poisson is a loss for counts (a Poisson rate), but the task is multiclass.")]
+    [InlineData("binary", "ranknet", "sigmoid", "ranknet is a ranking loss (it compares the scores of items), but the task is binary.")]
+    public void Check_takes_the_ranking_task_and_the_poisson_loss_recommend_advises(string task, string loss, string activation, string? explanation)
+    {
+        // check refused "task": "ranking" and "loss": "poisson", which recommend --task ranking and the softplus and exp
+        // regression outputs name.
+        var found = NetworkCheck.Check(NetworkSpec.Parse($$"""{"inputs": 4, "task": "{{task}}", "loss": "{{loss}}", "layers": [{"units": 8, "activation": "relu", "init": "he_normal"}, {"units": 1, "activation": "{{activation}}"}]}"""));
+        if (explanation is null) Assert.Empty(found);
+        else Assert.Contains(found, f => f.Explanation == explanation);
+    }
+
     [Fact]
     public void Depth_0_is_refused_for_a_hidden_layer_and_kept_for_an_output()
     {

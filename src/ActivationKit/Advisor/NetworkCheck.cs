@@ -16,11 +16,11 @@ public sealed record NetworkSpec
     [JsonPropertyName("layers")]
     public IReadOnlyList<LayerSpec> Layers { get; init; } = [];
 
-    /// <summary>mse, mae, huber, bce, bce_logits, ce, ce_logits.</summary>
+    /// <summary>mse, mae, huber, poisson, bce, bce_logits, ce, ce_logits, ranknet, listnet.</summary>
     [JsonPropertyName("loss")]
     public string Loss { get; init; } = "";
 
-    /// <summary>regression, binary, multiclass, multilabel.</summary>
+    /// <summary>regression, binary, multiclass, multilabel, ranking.</summary>
     [JsonPropertyName("task")]
     public string Task { get; init; } = "";
 
@@ -292,9 +292,36 @@ public static class NetworkCheck
             "mean_squared_error" or "l2" or "mse" => "mse",
             "mean_absolute_error" or "l1" or "mae" => "mae",
             "huber" or "smooth_l1" => "huber",
+            "poisson" or "poisson_nll" or "poisson_nll_loss" or "poissonnll" => "poisson",
+            "ranknet" or "pairwise_logistic" => "ranknet",
+            "listnet" or "listwise_softmax" => "listnet",
             _ => l,
         };
         return logits && canonical is "ce" or "bce" ? canonical + "_logits" : canonical;
+    }
+
+    /// <summary>
+    /// The output findings for a ranking task, as rule output-ranking advises: the identity, an unbounded score per item
+    /// that the pairwise (ranknet) or listwise (listnet) loss compares through its own sigmoid or softmax. Any loss is
+    /// taken (pointwise ranking trains with mse or bce too), except one the output check does not know.
+    /// </summary>
+    private static IEnumerable<Finding> RankingOutput(string activation, string loss)
+    {
+        string act = ActivationCatalog.Create(activation).Info.Name;
+        if (loss.Length > 0 && !OutputCheck.Losses.Contains(loss, StringComparer.Ordinal))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown loss '{loss}'; valid: {string.Join(", ", OutputCheck.Losses)}."));
+        }
+
+        if (act == "identity") yield break;
+        yield return new Finding
+        {
+            Kind = FindingKind.OutputMismatch,
+            Severity = Severity.Warning,
+            Layer = "output",
+            Explanation = $"{act} at a ranking output bends the scores the ranking loss compares (RankNet and ListNet apply their own sigmoid or softmax to them), and items it maps alike cannot be ordered.",
+            Fix = "Use the identity (linear) output with a pairwise (ranknet) or listwise (listnet) ranking loss.",
+        };
     }
 
     /// <summary>True when the spec's task names regression (in any spelling the task parser takes).</summary>
@@ -464,12 +491,15 @@ public static class NetworkCheck
 
         if (!string.IsNullOrWhiteSpace(spec.Task))
         {
-            var task = ActivationAdvisor.Parse<TaskKind>(spec.Task, "task");
-            found.AddRange(OutputCheck.Check(spec.Layers[^1].Activation, task, CanonicalLoss(spec.Loss), spec.Layers[^1].Units));
+            // Every task recommend advises is accepted (ranking was refused though recommend --task ranking suggests it).
+            var advised = ActivationAdvisor.Parse<AdvisorTask>(spec.Task, "task");
+            found.AddRange(advised == AdvisorTask.Ranking
+                ? RankingOutput(spec.Layers[^1].Activation, CanonicalLoss(spec.Loss))
+                : OutputCheck.Check(spec.Layers[^1].Activation, ActivationAdvisor.Parse<TaskKind>(spec.Task, "task"), CanonicalLoss(spec.Loss), spec.Layers[^1].Units));
         }
         else if (!string.IsNullOrWhiteSpace(spec.Loss))
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The spec names the loss '{spec.Loss}' but no \"task\"; add \"task\": one of {string.Join(", ", Enum.GetValues<TaskKind>().Select(t => ActivationAdvisor.Text(t)))}."));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The spec names the loss '{spec.Loss}' but no \"task\"; add \"task\": one of {string.Join(", ", Enum.GetValues<AdvisorTask>().Select(t => ActivationAdvisor.Text(t)))}."));
         }
 
         return found;

@@ -253,8 +253,14 @@ public static class InitCheck
 public static class OutputCheck
 {
     /// <summary>
+    /// The loss names the check knows: those of the engine, poisson (the count loss recommend pairs with softplus and exp
+    /// outputs) and the ranking losses ranknet and listnet (recommend --task ranking).
+    /// </summary>
+    public static IReadOnlyList<string> Losses { get; } = ["mse", "mae", "huber", "poisson", "bce", "bce_logits", "ce", "ce_logits", "ranknet", "listnet"];
+
+    /// <summary>
     /// Returns the findings for an output activation (catalog name or spec), a task and a loss name
-    /// (mse, mae, huber, bce, bce_logits, ce, ce_logits). "_logits" losses expect an identity output; bce and ce expect
+    /// (<see cref="Losses"/>). "_logits" losses expect an identity output; bce and ce expect
     /// probabilities (ce also takes log_softmax's log-probabilities, as NLL does). An empty loss means "not known": only
     /// the activation is checked against the task. With the output's <paramref name="units"/> (0: not known), the count
     /// is checked too: cross-entropy over the classes needs more than one unit, and a binary output is one unit with
@@ -270,8 +276,7 @@ public static class OutputCheck
         var info = f.Info;
         string act = info.Name;
         string l = loss.Trim().ToLowerInvariant();
-        string[] losses = ["mse", "mae", "huber", "bce", "bce_logits", "ce", "ce_logits"];
-        if (l.Length > 0 && !losses.Contains(l)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown loss '{loss}'; valid: {string.Join(", ", losses)}."), nameof(loss));
+        if (l.Length > 0 && !Losses.Contains(l)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown loss '{loss}'; valid: {string.Join(", ", Losses)}."), nameof(loss));
         var found = new List<Finding>();
 
         // Every fix names whole pairings (activation and loss) this check itself accepts for the task: a fix that swapped
@@ -380,6 +385,15 @@ public static class OutputCheck
             Add($"A classification loss ({l}) on a regression task.");
         }
 
+        if (l is "ranknet" or "listnet") Add($"{l} is a ranking loss (it compares the scores of items), but the task is {taskName}.");
+        if (classification && l == "poisson") Add($"poisson is a loss for counts (a Poisson rate), but the task is {taskName}.");
+        if (task == TaskKind.Regression && l == "poisson" && act != "identity" && !shape.Positive)
+        {
+            // The rate form (Keras poisson, PyTorch PoissonNLLLoss(log_input=False)) takes log of the output; the log-rate
+            // form (PyTorch's default) takes the identity's output.
+            Add($"poisson takes a positive rate (or, in PyTorch's default log_input form, a log-rate from the identity output), but {act} can output 0 or less, where the rate's logarithm is undefined.", Severity.Warning);
+        }
+
         if (classification) CheckUnits(Add, act, info, shape, task, l, units);
         return found;
     }
@@ -417,7 +431,7 @@ public static class OutputCheck
     /// <summary>The pairings a task is well served by: (activation, loss) as <see cref="Check"/> names them.</summary>
     private static (string Activation, string Loss)[] Pairings(TaskKind task) => task switch
     {
-        TaskKind.Regression => [("identity", "mse"), ("identity", "mae"), ("identity", "huber")],
+        TaskKind.Regression => [("identity", "mse"), ("identity", "mae"), ("identity", "huber"), ("identity", "poisson"), ("softplus", "poisson")],
         TaskKind.Binary => [("sigmoid", "bce"), ("identity", "bce_logits"), ("softmax", "ce"), ("identity", "ce_logits"), ("log_softmax", "ce")],
         TaskKind.Multilabel => [("sigmoid", "bce"), ("identity", "bce_logits")],
         _ => [("softmax", "ce"), ("identity", "ce_logits"), ("log_softmax", "ce")],
@@ -457,6 +471,7 @@ public static class OutputCheck
         {
             ("log_softmax", "ce") => "negative log-likelihood of its log-probabilities (ce)",
             (_, "bce") => "binary cross-entropy (bce)",
+            (_, "poisson") => "the Poisson negative log-likelihood (poisson)",
             (_, "bce_logits") => "binary cross-entropy on logits (bce_logits)",
             (_, "ce") => "cross-entropy (ce)",
             (_, "ce_logits") => "softmax cross-entropy on logits (ce_logits)",
@@ -479,7 +494,7 @@ public static class OutputCheck
     /// What a function outputs, sampled over [−30, 30] (row-wise functions over rows of 6 of those values). ExactZeros: a
     /// distribution that gives some class exactly 0 (sparsemax, hardmax; softmax's smallest there, e^−60, is not 0).
     /// </summary>
-    private readonly record struct OutputShape(bool UnitInterval, bool Distribution, bool LogDistribution, bool Bounded, bool ExactZeros = false)
+    private readonly record struct OutputShape(bool UnitInterval, bool Distribution, bool LogDistribution, bool Bounded, bool ExactZeros = false, bool Positive = false)
     {
         public static OutputShape Of(Activation f)
         {
@@ -500,7 +515,7 @@ public static class OutputCheck
                 log = rows.All(r => Math.Abs(r.Sum(Math.Exp) - 1) < 1e-9);
             }
 
-            return new(unit && f.Info.Kind == ActivationKind.Elementwise, distribution, log, f.Info.Kind == ActivationKind.Elementwise && f.Info.BoundedAbove && f.Info.BoundedBelow, distribution && y.Contains(0));
+            return new(unit && f.Info.Kind == ActivationKind.Elementwise, distribution, log, f.Info.Kind == ActivationKind.Elementwise && f.Info.BoundedAbove && f.Info.BoundedBelow, distribution && y.Contains(0), f.Info.Kind == ActivationKind.Elementwise && y.All(v => v > 0));
         }
     }
 }
