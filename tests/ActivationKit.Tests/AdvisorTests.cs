@@ -323,6 +323,15 @@ public class AdvisorTests
     }
 
     [Fact]
+    public void A_symptom_for_a_layer_it_does_not_change_is_refused_not_dropped()
+    {
+        // --layer output --symptom dead-units gave the output advice with the symptom dropped without a word.
+        var e = Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(Request("mlp", "multiclass", "output", 0, "dead-units", "")));
+        Assert.Equal("--symptom applies to hidden layers, whose activation it helps choose; the output layer's activation follows its role and the task, so leave out --symptom or use --layer hidden. (Parameter 'request')", e.Message);
+        Assert.StartsWith("--symptom applies to hidden layers, whose activation it helps choose; the gate layer's activation follows its role, so", Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(Request("lstm", "multiclass", "gate", 0, "saturation", ""))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Depth_0_is_refused_for_a_hidden_layer_and_kept_for_an_output()
     {
         // recommend --depth 0 printed "… 0 hidden layers" and advised relu for the layer that is not there.

@@ -37,7 +37,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         public string? Depth { get; init; }
 
         [CommandOption("--symptom <SYMPTOM>")]
-        [Description("Observed in training, repeatable: dead-units (or dying-units), vanishing-gradients, exploding-gradients, slow-convergence, saturation.")]
+        [Description("Observed in training, repeatable, for --layer hidden only: dead-units (or dying-units), vanishing-gradients, exploding-gradients, slow-convergence, saturation.")]
         public string[] Symptoms { get; init; } = [];
 
         [CommandOption("--constraint <CONSTRAINT>")]

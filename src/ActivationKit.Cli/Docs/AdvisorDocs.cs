@@ -26,7 +26,7 @@ public static class AdvisorDocs
         sb.Append("defined once (`ConstraintCriteria`, [below](#constraints)); row-wise functions (softmax family) are offered only for outputs and ");
         sb.Append("gated ones (GLU family) only for hidden layers, and a linear function (identity) never for a hidden layer, which it would fold ");
         sb.Append("into the next layer's weights. The symptom and constraint rules for hidden layers apply to feed-forward ");
-        sb.Append("models; an RNN/LSTM/GRU's hidden layer is its recurrent state (`rnn-hidden`). In a feed-forward hidden layer a reported ");
+        sb.Append("models; an RNN/LSTM/GRU's hidden layer is its recurrent state (`rnn-hidden`), and `--symptom` is refused for other layers, whose activation follows their role. In a feed-forward hidden layer a reported ");
         sb.Append("symptom also leaves out every function the catalog marks with its problem (dead units, vanishing gradients, saturation; ");
         sb.Append("exploding gradients only penalise, as every rectifier is unbounded). Functions with a positive total are ranked; each comes with the ");
         sb.Append("initialisation its catalog entry recommends (the gain at the recommended parameters), the loss it pairs with at an output, the reasons (rule ids) and caveats.\n\n");

@@ -235,6 +235,13 @@ public static class ActivationAdvisor
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--layer {Text(request.Layer)} applies to recurrent models only (rnn, lstm, gru), not {Text(request.Model)}."), nameof(request));
         }
 
+        // The symptom rules are for hidden layers: --layer output --symptom dead-units gave the output advice with the symptom
+        // dropped without a word.
+        if (request.Symptoms.Count > 0 && request.Layer != LayerRole.Hidden)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--symptom applies to hidden layers, whose activation it helps choose; the {Text(request.Layer)} layer's activation follows its role{(request.Layer == LayerRole.Output ? " and the task" : string.Empty)}, so leave out --symptom or use --layer hidden."), nameof(request));
+        }
+
         if (request.Model == ModelType.Regression && request.Task != AdvisorTask.Regression)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--model regression contradicts --task {Text(request.Task)}; use --task regression or another model type."), nameof(request));
