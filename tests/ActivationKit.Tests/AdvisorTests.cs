@@ -332,6 +332,16 @@ public class AdvisorTests
     }
 
     [Fact]
+    public void The_dying_caveat_offers_only_variants_the_request_allows()
+    {
+        // With --symptom saturation ReLU's caveat suggested elu, which the same request left out (marked saturation).
+        string Caveat(string symptoms, string constraints) => ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 0, symptoms, constraints), count: 20).First(r => r.Name is "relu" or "relu6").Caveats[0];
+        Assert.Equal("zero output and zero gradient for x < 0: a unit pushed there stops learning; watch the dead-unit diagnostics or use a leaky variant (leaky_relu, prelu, elu)", Caveat("", ""));
+        Assert.Equal("zero output and zero gradient for x < 0: a unit pushed there stops learning; watch the dead-unit diagnostics or use a leaky variant (leaky_relu, prelu)", Caveat("saturation", ""));
+        Assert.Equal("zero output and zero gradient for x < 0: a unit pushed there stops learning; watch the dead-unit diagnostics", Caveat("", "bounded-output"));
+    }
+
+    [Fact]
     public void Depth_0_is_refused_for_a_hidden_layer_and_kept_for_an_output()
     {
         // recommend --depth 0 printed "… 0 hidden layers" and advised relu for the layer that is not there.

@@ -314,14 +314,19 @@ public static class ActivationAdvisor
 
     /// <summary>
     /// The dying-units caveat for this function and layer: where f = f′ = 0 (sampled, e.g. x &lt; 0 for ReLU, x &lt; −3 for
-    /// hard sigmoid), and the remedy that fits: a leaky variant for a hidden rectifier, the smooth counterpart elsewhere.
+    /// hard sigmoid), and the remedy that fits: a leaky variant for a hidden rectifier (those the request's constraints and
+    /// symptoms allow), the smooth counterpart elsewhere.
     /// </summary>
     private static string DyingCaveat(ActivationInfo info, AdvisorRequest request)
     {
         string where = CatalogProperties.DeadZone(info) is { } zone ? $"for {zone}" : "on a whole interval";
         if (info.Kind == ActivationKind.Gated) where = "where the gate half is ≤ 0";
-        string remedy = request.Layer == LayerRole.Hidden && info.Family is Family.Rectifier or Family.SmoothRectifier or Family.Gated
-            ? "watch the dead-unit diagnostics or use a leaky variant (leaky_relu, prelu, elu)"
+        // Only variants the request itself allows: with --symptom saturation the caveat offered elu, which the same request left out.
+        var leaky = new[] { "leaky_relu", "prelu", "elu" }.Where(n => ActivationCatalog.Find(n) is { } v && Allowed(v, request) && RuledOutBy(v, request) is null).ToList();
+        string remedy = request.Layer == LayerRole.Hidden && info.Family is Family.Rectifier or Family.SmoothRectifier or Family.Gated && leaky.Count > 0
+            ? $"watch the dead-unit diagnostics or use a leaky variant ({string.Join(", ", leaky)})"
+            : request.Layer == LayerRole.Hidden && info.Family is Family.Rectifier or Family.SmoothRectifier or Family.Gated
+            ? "watch the dead-unit diagnostics"
             : info.Family == Family.Sigmoidal
                 ? "sigmoid keeps a small gradient there"
                 : "watch the dead-unit diagnostics";
