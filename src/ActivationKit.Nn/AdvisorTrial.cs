@@ -252,6 +252,14 @@ public static class AdvisorTrial
                 : "Hidden-layer trial: each candidate is the activation of every hidden layer; the output is linear with MSE.");
         }
 
+        if (request.Model is not (ModelType.Mlp or ModelType.Regression))
+        {
+            // --model rnn --try trained a feed-forward net and said nothing of it.
+            bool recurrent = request.Model is ModelType.Rnn or ModelType.Lstm or ModelType.Gru;
+            notes.Add($"--model {ActivationAdvisor.Text(request.Model)}: the trial trains a feed-forward MLP, so it measures the advice in an MLP's layers"
+                + (recurrent ? ", where nothing is fed back from step to step as a recurrent state is." : "."));
+        }
+
         var (train, validation, _) = prepared.Split(0.7, 0.3, options.Seed);
         var norm = Standardizer.Fit(train);
         train = norm.Transform(train);

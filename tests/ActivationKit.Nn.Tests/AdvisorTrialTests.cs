@@ -270,4 +270,18 @@ public class AdvisorTrialTests
         var e = Assert.Throws<ArgumentException>(() => AdvisorTrial.Run(request, ActivationAdvisor.Recommend(request, 2), data, new TrialOptions { Seeds = 1, Epochs = 1 }));
         Assert.Equal("The target of 'const.csv' is constant (5 in every row), so R² is undefined and the trial could not rank the candidates; give data whose target varies.", e.Message);
     }
+
+    [Fact]
+    public void A_trial_for_another_model_says_it_trains_an_mlp()
+    {
+        // --model rnn --try trained a feed-forward net with no note.
+        var options = new TrialOptions { Seeds = 1, Epochs = 1, Samples = 60 };
+        var data = AdvisorTrial.LoadData("xor", AdvisorTask.Multiclass, options);
+        var rnn = new AdvisorRequest { Model = ModelType.Rnn };
+        Assert.Contains("--model rnn: the trial trains a feed-forward MLP, so it measures the advice in an MLP's layers, where nothing is fed back from step to step as a recurrent state is.", AdvisorTrial.Run(rnn, ActivationAdvisor.Recommend(rnn, 1), data, options).Notes);
+        var cnn = new AdvisorRequest { Model = ModelType.Cnn };
+        Assert.Contains("--model cnn: the trial trains a feed-forward MLP, so it measures the advice in an MLP's layers.", AdvisorTrial.Run(cnn, ActivationAdvisor.Recommend(cnn, 1), data, options).Notes);
+        var mlp = new AdvisorRequest();
+        Assert.DoesNotContain(AdvisorTrial.Run(mlp, ActivationAdvisor.Recommend(mlp, 1), data, options).Notes, n => n.Contains("the trial trains a feed-forward MLP", StringComparison.Ordinal));
+    }
 }
