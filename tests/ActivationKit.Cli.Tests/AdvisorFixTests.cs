@@ -91,4 +91,19 @@ public class AdvisorFixTests
         Assert.Equal(JsonValueKind.Null, agreement.GetProperty("noiseThreshold").ValueKind);
         Assert.Equal(JsonValueKind.Null, agreement.GetProperty("firstChoiceWithinNoise").ValueKind);
     }
+
+    [Fact]
+    public void Check_json_has_the_task_and_loss_the_text_shows()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("s.json"), """{"inputs": 4, "task": "binary", "loss": "bce", "layers": [{"units": 8, "activation": "relu", "init": "he_normal"}, {"units": 1, "activation": "sigmoid"}]}""");
+        var root = Json(Cli.Run("check", dir.File("s.json"), "--json").Ok());
+        Assert.Equal("4 → 8 relu → 1 sigmoid", root.GetProperty("network").GetString());
+        Assert.Equal("binary", root.GetProperty("task").GetString());
+        Assert.Equal("bce", root.GetProperty("loss").GetString());
+        File.WriteAllText(dir.File("bare.json"), """{"layers": [{"units": 8, "activation": "relu"}, {"units": 1, "activation": "identity"}]}""");
+        var bare = Json(Cli.Run("check", dir.File("bare.json"), "--json").Ok());
+        Assert.Equal(JsonValueKind.Null, bare.GetProperty("task").ValueKind);
+        Assert.Equal(JsonValueKind.Null, bare.GetProperty("loss").ValueKind);
+    }
 }

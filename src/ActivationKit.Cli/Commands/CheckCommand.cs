@@ -24,7 +24,7 @@ public sealed partial class CheckCommand(CliConsoles consoles) : Command<CheckCo
         public string File { get; init; } = string.Empty;
 
         [CommandOption("--json")]
-        [Description("Print {\"file\", \"kind\", \"problems\": [[...]], \"notes\": [[...]]} as JSON.")]
+        [Description("Print {\"file\", \"kind\" (spec or model), \"network\" (e.g. \"784 → 256 relu → 10 softmax\"), \"task\", \"loss\" (null when not given), \"problems\": [[...]], \"notes\": [[...]]} as JSON.")]
         public bool Json { get; init; }
     }
 
@@ -85,6 +85,12 @@ public sealed partial class CheckCommand(CliConsoles consoles) : Command<CheckCo
                 json.WriteString("file", settings.File);
                 json.WriteString("kind", model ? "model" : "spec");
                 json.WriteString("network", Shape(spec));
+
+                // The text header shows the task and loss; --json left them out.
+                if (string.IsNullOrWhiteSpace(spec.Task)) json.WriteNull("task");
+                else json.WriteString("task", spec.Task);
+                if (string.IsNullOrWhiteSpace(spec.Loss)) json.WriteNull("loss");
+                else json.WriteString("loss", spec.Loss);
                 json.WriteStartArray("problems");
                 foreach (var f in ordered)
                 {
