@@ -140,6 +140,13 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
                 if (candidate != last) consoles.ErrorWriter.WriteLine($"trying {candidate} …");
                 last = candidate;
             });
+
+            // As train says when it infers a regression from integer targets: they could have been meant as classes.
+            if (settings.Task is null && !dataset.IsClassification && dataset.TargetColumns == 1 && dataset.Targets.All(t => t == MathF.Floor(t))
+                && ClassLabels.WhyNotIndices(dataset.Targets) is { } why)
+            {
+                trial = trial with { Notes = [.. trial.Notes, $"No --task: the integer labels are not class indices 0…k−1 ({why}), so the trial is a regression; give --task multiclass to classify them."] };
+            }
         }
 
         if (settings.Json) JsonOut.Write(consoles.OutWriter, json => WriteJson(json, request, recs, trial));
