@@ -19,7 +19,7 @@ public sealed record TrialOptions
     /// <summary>Units per hidden layer.</summary>
     public int Width { get; init; } = 32;
 
-    /// <summary>Hidden layers; null: the request's depth (capped at 16), else 2.</summary>
+    /// <summary>Hidden layers, 0 (an output trial only) to <see cref="AdvisorTrial.MaxDepth"/>; null: the request's depth, else 2.</summary>
     public int? Depth { get; init; }
 
     public double LearningRate { get; init; } = 0.01;
@@ -140,12 +140,23 @@ public static class AdvisorTrial
     public const string FashionMnist = "fashion-mnist";
 
     /// <summary>
+    /// The most hidden layers a trial trains. Deeper requests are refused rather than trained shallower: --depth 30
+    /// was measured on 16 layers with no word. The deep-stack rule already applies from 8 layers, so 16 still tests it.
+    /// </summary>
+    public const int MaxDepth = 16;
+
+    /// <summary>The most classes a file's numeric labels are inferred as (as <c>actkit train</c> infers them); more is regression.</summary>
+    public const int MaxInferredClasses = 100;
+
+    /// <summary>
     /// Loads DATA: a synthetic set (<see cref="Synthetic.Names"/>), fashion-mnist (subsampled), or a CSV or .npy file
     /// (<see cref="TableFile"/>; a CSV's first row read as <see cref="TrialOptions.HasHeader"/> says). For a classification
-    /// task a file's numeric labels must be class indices 0…k−1 (<see cref="ClassLabels"/>).
+    /// task a file's numeric labels must be class indices 0…k−1 (<see cref="ClassLabels"/>). With no task (null) a file's
+    /// task is inferred as <c>actkit train</c> infers it: text labels, or class indices 0…k−1 of at least two and at most
+    /// <see cref="MaxInferredClasses"/> classes, are classification; any other numeric target is regression.
     /// </summary>
     /// <exception cref="ArgumentException">Unknown name (the message lists the valid ones), numeric labels that are not class indices 0…k−1 for a classification task, or a header setting for data that is not a CSV file.</exception>
-    public static Dataset LoadData(string data, AdvisorTask task, TrialOptions options)
+    public static Dataset LoadData(string data, AdvisorTask? task, TrialOptions options)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
@@ -163,9 +174,33 @@ public static class AdvisorTrial
             return Idx.LoadFashionMnist(test: false).Sample(options.Samples, options.Seed, "advisor-trial");
         }
 
+        if (task is null && File.Exists(data))
+        {
+            // No --task: a numeric target (13.6, 11.4, …) was read as class indices and refused ("label '13.6…' is not a
+            // class index") while the help said the default follows the data.
+            var any = TableFile.IsNpy(data)
+                ? TableFile.Load(data, classification: false, hasHeader: options.HasHeader)
+                : Csv.Load(data, classification: false, hasHeader: options.HasHeader, textLabelsAreClasses: true);
+            if (!any.IsClassification && any.TargetColumns == 1 && ClassLabels.WhyNotIndices(any.Targets) is null && ClassLabels.DistinctCount(any.Targets) >= 2 && any.Targets.Max() < MaxInferredClasses)
+            {
+                any = new Dataset(any.Name, any.Features, any.FeatureCount, any.Targets, 1, (int)any.Targets.Max() + 1);
+            }
+
+            return any.Sample(options.Samples, options.Seed, "advisor-trial");
+        }
+
         if (TableFile.HasTableExtension(data) || File.Exists(data))
         {
-            var table = TableFile.Load(data, classification: task != AdvisorTask.Regression, hasHeader: options.HasHeader);
+            Dataset table;
+            try
+            {
+                table = TableFile.Load(data, classification: task != AdvisorTask.Regression, hasHeader: options.HasHeader);
+            }
+            catch (Exception e) when (e is FormatException or InvalidDataException && e.Message.Contains("is not a class index", StringComparison.Ordinal))
+            {
+                // The loader names the label (13.63…); what to do about a numeric target is said here.
+                throw new ArgumentException($"{e.Message.TrimEnd('.')}; for a numeric target give --task regression.", e);
+            }
 
             // As for train's inference and compare: numeric labels are classes only as indices 0…k−1.
             if (table.IsClassification && table.ClassNames is null && ClassLabels.WhyNotIndices(table.Targets) is { } why)
@@ -180,7 +215,7 @@ public static class AdvisorTrial
     }
 
     /// <summary>Runs the trial over <paramref name="recommendations"/> (in rule order) on <paramref name="data"/>.</summary>
-    /// <exception cref="ArgumentException">The layer, task or data cannot be tried with an MLP (gates, cells, ranking, mismatched data).</exception>
+    /// <exception cref="ArgumentException">The layer, task or data cannot be tried with an MLP (gates, cells, ranking, mismatched data, a constant regression target), or the depth is above <see cref="MaxDepth"/> (or 0 for a hidden-layer trial).</exception>
     public static TrialReport Run(AdvisorRequest request, IReadOnlyList<Recommendation> recommendations, Dataset data, TrialOptions options, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -194,6 +229,8 @@ public static class AdvisorTrial
         }
 
         if (recommendations.Count == 0) throw new ArgumentException("There are no recommendations to try.");
+        CheckDepth(request, options);
+
         var clock = Stopwatch.StartNew();
         var notes = new List<string>();
         bool output = request.Layer == LayerRole.Output;
@@ -202,6 +239,11 @@ public static class AdvisorTrial
         // --task multiclass --try sine measured multiclass advice on a regression (F9, exploratory tester), where the
         // output layer's trial refused the same mismatch.
         CheckTask(data, request.Task);
+        if (!data.IsClassification && data.Rows > 0 && Array.TrueForAll(data.Targets, t => t == data.Targets[0]))
+        {
+            // Every run's R² was NaN and was reported as "diverged 3" with "a diverged run scores as a constant predictor".
+            throw new ArgumentException($"The target of '{data.Name}' is constant ({data.Targets[0].ToString("G7", System.Globalization.CultureInfo.InvariantCulture)} in every row), so R² is undefined and the trial could not rank the candidates; give data whose target varies.");
+        }
         Dataset prepared = output ? Prepare(data, request.Task, notes) : data;
         if (!output)
         {
@@ -210,16 +252,29 @@ public static class AdvisorTrial
                 : "Hidden-layer trial: each candidate is the activation of every hidden layer; the output is linear with MSE.");
         }
 
+        if (request.Model is not (ModelType.Mlp or ModelType.Regression))
+        {
+            // --model rnn --try trained a feed-forward net and said nothing of it.
+            bool recurrent = request.Model is ModelType.Rnn or ModelType.Lstm or ModelType.Gru;
+            notes.Add($"--model {ActivationAdvisor.Text(request.Model)}: the trial trains a feed-forward MLP, so it measures the advice in an MLP's layers"
+                + (recurrent ? ", where nothing is fed back from step to step as a recurrent state is." : "."));
+        }
+
         var (train, validation, _) = prepared.Split(0.7, 0.3, options.Seed);
         var norm = Standardizer.Fit(train);
         train = norm.Transform(train);
         validation = norm.Transform(validation);
 
-        int depth = Math.Clamp(options.Depth ?? request.Depth ?? 2, 1, 16);
-        string hiddenForOutput = output ? HiddenFor(request) : string.Empty;
+        int depth = options.Depth ?? request.Depth ?? 2;
+        string hiddenForOutput = output && depth > 0 ? HiddenFor(request) : "identity";
         int outputs = OutputUnits(prepared, request, output);
-        string network = $"{prepared.FeatureCount} → {string.Join(" → ", Enumerable.Repeat(options.Width.ToString(System.Globalization.CultureInfo.InvariantCulture), depth))} → {outputs}";
-        if (output) notes.Add($"Output trial: hidden layers use {hiddenForOutput} (the advisor's hidden choice for {ActivationAdvisor.Text(request.Model)}); each candidate swaps the output activation and its loss.");
+        string network = string.Join(" → ", new[] { prepared.FeatureCount }.Concat(Enumerable.Repeat(options.Width, depth)).Append(outputs).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (output)
+        {
+            notes.Add(depth > 0
+                ? $"Output trial: hidden layers use {hiddenForOutput} (the advisor's hidden choice for {ActivationAdvisor.Text(request.Model)}); each candidate swaps the output activation and its loss."
+                : "Output trial: no hidden layer (--depth 0), so the output layer reads the inputs; each candidate swaps the output activation and its loss.");
+        }
 
         string metric = !output ? (data.IsClassification ? "accuracy" : "r2")
             : request.Task switch { AdvisorTask.Regression => "r2", AdvisorTask.Multilabel => "label_accuracy", _ => "accuracy" };
@@ -296,6 +351,13 @@ public static class AdvisorTrial
             });
         }
 
+        if (output && request.Task is AdvisorTask.Binary or AdvisorTask.Multiclass or AdvisorTask.Multilabel
+            && results.Any(r => r.Name == "identity") && results.Any(r => r.Name == OutputPairing.Recommended(request.Task).Output))
+        {
+            string fused = OutputPairing.Recommended(request.Task).Output;
+            notes.Add($"identity gives the logits that {fused} applies inside its fused loss, so the two train the same network and measure alike.");
+        }
+
         if (results.Any(r => r.Diverged > 0)) notes.Add($"A diverged run scores as a constant predictor ({metric} {constantScore:0.###}).");
         // Competition ranking: tied candidates share the better rank.
         results = results.Select(r => r with { MeasuredRank = 1 + results.Count(o => o.Mean > r.Mean) }).ToList();
@@ -334,6 +396,27 @@ public static class AdvisorTrial
             Notes = notes,
             Seconds = clock.Elapsed.TotalSeconds,
         };
+    }
+
+    /// <summary>
+    /// Refuses a depth a trial cannot train as asked: above <see cref="MaxDepth"/>, below 0, or 0 for a hidden-layer
+    /// trial (the depth is <see cref="TrialOptions.Depth"/>, else the request's, else 2). Call it before loading data.
+    /// </summary>
+    /// <exception cref="ArgumentException">The depth cannot be trained (the message says what to give instead).</exception>
+    public static void CheckDepth(AdvisorRequest request, TrialOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(options);
+        int depth = options.Depth ?? request.Depth ?? 2;
+        if (depth > MaxDepth)
+        {
+            throw new ArgumentException($"--try trains at most {MaxDepth} hidden layers, so --depth {depth} cannot be measured; give --depth {MaxDepth} or less (the deep-stack advice already applies from 8), or leave out --try.");
+        }
+
+        if (depth < 0 || (depth == 0 && request.Layer == LayerRole.Hidden))
+        {
+            throw new ArgumentException($"A hidden-layer trial needs 1 to {MaxDepth} hidden layers, got {depth}.");
+        }
     }
 
     /// <summary>Spearman's ρ: the Pearson correlation of the average ranks of <paramref name="a"/> and <paramref name="b"/> (NaN when undefined).</summary>

@@ -9,7 +9,9 @@ namespace ActivationKit.Nn;
 /// stays linear and the candidate activation is applied inside the loss (its gradient flows back through the
 /// activation's own Backward), so every candidate trains with the same engine. The output the advisor recommends
 /// for the task trains with its <see cref="Recommended"/> loss: sigmoid and softmax through the engine's fused,
-/// numerically stable losses on logits, identity with MSE. This class is the one place that pairs output
+/// numerically stable losses on logits, identity with MSE. Each other candidate trains with the loss the advisor prints
+/// for it: identity at a classification output gives logits and trains with the same fused loss on them, sparsemax with
+/// the sparsemax loss. This class is the one place that pairs output
 /// activations with engine losses (actkit train resolves --loss and --output through it too).
 /// </summary>
 public sealed class OutputPairing
@@ -22,8 +24,11 @@ public sealed class OutputPairing
 
     private enum Mode
     {
-        /// <summary>The task's recommended output: the linear layer trains with the recommended (fused) loss.</summary>
+        /// <summary>The task's recommended output, or identity logits: the linear layer trains with the recommended (fused) loss.</summary>
         Recommended,
+
+        /// <summary>The sparsemax loss on the linear outputs (Martins &amp; Astudillo, 2016), whose gradient is sparsemax(z) − one-hot.</summary>
+        SparsemaxLoss,
         Bce,
         LogProbabilityNll,
         ProbabilityNll,
@@ -97,12 +102,24 @@ public sealed class OutputPairing
             return new(null, Mode.Recommended, task, train, 1, 0, description);
         }
 
+        // The advisor pairs identity at a classification output with a loss on logits (it printed "softmax cross-entropy on
+        // the logits" while this trained MSE to one-hot targets and scored logits at 0.5): the fused loss is that loss.
+        if (name == "identity" && task is AdvisorTask.Binary or AdvisorTask.Multiclass or AdvisorTask.Multilabel)
+        {
+            return new(null, Mode.Recommended, task, train, 1, 0, task == AdvisorTask.Multiclass
+                ? "identity (logits) + softmax cross-entropy on the logits"
+                : "identity (logits) + binary cross-entropy on the logits");
+        }
+
         switch (task)
         {
             case AdvisorTask.Binary or AdvisorTask.Multilabel:
                 return probability
                     ? new(f, Mode.Bce, task, train, 1, 0, $"{spec} + binary cross-entropy on its outputs (clamped to [1e-7, 1 − 1e-7])")
                     : new(f, Mode.Mse, task, train, 1, 0, $"{spec} + MSE to the 0/1 targets (its outputs are not probabilities)");
+            case AdvisorTask.Multiclass when name == "sparsemax":
+                // Cross-entropy is undefined at sparsemax's exact zeros (clamping them trained a different loss than the advice).
+                return new(f, Mode.SparsemaxLoss, task, train, 1, 0, $"{spec} + the sparsemax loss (Martins & Astudillo, 2016)");
             case AdvisorTask.Multiclass when f.Info.Kind == ActivationKind.Rowwise && hi <= 0:
                 return new(f, Mode.LogProbabilityNll, task, train, 1, 0, $"{spec} + negative log-likelihood (outputs are log-probabilities)");
             case AdvisorTask.Multiclass when f.Info.Kind == ActivationKind.Rowwise && probability:
@@ -250,6 +267,7 @@ public sealed class OutputPairing
             var f = pairing._f!;
             var y = new float[output.Length];
             f.Forward(output, y, columns);
+            if (pairing._mode == Mode.SparsemaxLoss) return SparsemaxLoss(output, y, target, rows, columns, gradient);
             var dy = new float[output.Length];
             bool multiclass = pairing._task == AdvisorTask.Multiclass;
             double sum = 0;
@@ -303,6 +321,33 @@ public sealed class OutputPairing
             }
 
             if (!gradient.IsEmpty) f.Backward(output, dy, gradient, columns);
+            return sum;
+        }
+
+        /// <summary>
+        /// The sparsemax loss, mean over rows: L(z, k) = −z_k + ½·Σ_{j∈S}(z_j² − τ²) + ½, S the support of p = sparsemax(z)
+        /// and τ its threshold (p_j = z_j − τ on S). As Σp = 1 on S, Σ_{j∈S}(z_j² − τ²) = Σp_j² + 2τ, so L = −z_k + ½Σp_j² + τ + ½,
+        /// with τ = z_j − p_j for any j in S. L ≥ 0, 0 when p is the one-hot of k; its gradient is p − one-hot(k), taken
+        /// on z directly (the loss includes the projection).
+        /// </summary>
+        private static double SparsemaxLoss(ReadOnlySpan<float> z, float[] p, ReadOnlySpan<float> target, int rows, int columns, Span<float> gradient)
+        {
+            double sum = 0, perRow = 1.0 / rows;
+            for (int r = 0; r < rows; r++)
+            {
+                int label = (int)target[r], at = r * columns;
+                double squares = 0, tau = double.NaN;
+                for (int j = 0; j < columns; j++)
+                {
+                    double pj = p[at + j];
+                    squares += pj * pj;
+                    if (pj > 0 && double.IsNaN(tau)) tau = z[at + j] - pj;
+                    if (!gradient.IsEmpty) gradient[at + j] = (float)(perRow * (pj - (j == label ? 1 : 0)));
+                }
+
+                sum += perRow * (-z[at + label] + (0.5 * squares) + tau + 0.5);
+            }
+
             return sum;
         }
     }

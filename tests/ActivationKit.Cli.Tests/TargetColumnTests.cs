@@ -121,8 +121,13 @@ public sealed class TargetColumnTests : IDisposable
     {
         string ages = Table("ages.csv", "a,b,age", 73, i => (18 + i).ToString(Inv));
         Cli.Run(Compare(ages, _dir.File("out"))).BadInput("ages.csv': the labels run from 18 to 90, not from 0, so they are not class indices 0…k−1; a comparison ranks by test accuracy and needs class labels, so number the classes 0, 1, 2, … or give them names.");
-        Cli.Run(Try(ages)).BadInput("ages.csv': the labels run from 18 to 90, not from 0, so they are not class indices 0…k−1; number the classes 0, 1, 2, … or give them names (or try --task regression for a numeric target).");
+        Cli.Run([.. Try(ages), "--task", "multiclass"]).BadInput("ages.csv': the labels run from 18 to 90, not from 0, so they are not class indices 0…k−1; number the classes 0, 1, 2, … or give them names (or try --task regression for a numeric target).");
         Assert.Equal("r2", Json(Cli.Run([.. Try(ages), "--task", "regression", "--json"]).Ok()).GetProperty("trial").GetProperty("metric").GetString());
+
+        // Without --task the task follows the labels, as train infers it: ages are a numeric target.
+        var inferred = Json(Cli.Run([.. Try(ages), "--json"]).Ok()).GetProperty("trial");
+        Assert.Equal("r2", inferred.GetProperty("metric").GetString());
+        Assert.Contains(inferred.GetProperty("notes").EnumerateArray(), n => n.GetString()!.StartsWith("No --task: the integer labels are not class indices 0…k−1 (the labels run from 18 to ", StringComparison.Ordinal) && n.GetString()!.EndsWith(", not from 0), so the trial is a regression; give --task multiclass to classify them.", StringComparison.Ordinal));
 
         string classes = Table("classes.csv", "a,b,y", 60, i => (i % 3).ToString(Inv));
         Assert.Contains("Trained 1 trial(s)", Cli.Run(Compare(classes, _dir.File("ok"))).Ok().Err, StringComparison.Ordinal);

@@ -184,4 +184,104 @@ public class AdvisorTrialTests
         var result = ModelCheck.Check(net, new ModelMetadata { Task = "regression" });
         Assert.Equal(2, result.Findings.Count(f => f.Kind == FindingKind.SymmetricInit));
     }
+
+    [Fact]
+    public void Output_candidates_train_with_the_loss_the_advice_prints()
+    {
+        // identity was recommended with "softmax cross-entropy on the logits" but trained with MSE to one-hot targets, and
+        // sparsemax with "the sparsemax loss" but trained with the log of its clamped probabilities.
+        var request = new AdvisorRequest { Layer = LayerRole.Output, Task = AdvisorTask.Multiclass, Constraints = [Constraint.Cheap] };
+        var recs = ActivationAdvisor.Recommend(request, 5);
+        Assert.Equal(["identity", "sparsemax"], recs.Select(r => r.Name));
+        Assert.Equal("softmax cross-entropy on the logits (the loss applies the softmax)", recs[0].Loss);
+        var options = new TrialOptions { Seeds = 1, Epochs = 2, Samples = 120 };
+        var trial = AdvisorTrial.Run(request, recs, AdvisorTrial.LoadData("spirals", AdvisorTask.Multiclass, options), options);
+        Assert.Equal("identity (logits) + softmax cross-entropy on the logits", trial.Candidates.Single(c => c.Name == "identity").Pairing);
+        Assert.Equal("sparsemax + the sparsemax loss (Martins & Astudillo, 2016)", trial.Candidates.Single(c => c.Name == "sparsemax").Pairing);
+
+        // identity's logits and sigmoid's fused loss train the same network: the same numbers, and a note says why.
+        var binary = new AdvisorRequest { Layer = LayerRole.Output, Task = AdvisorTask.Binary };
+        Recommendation Rec(string name) => new() { Name = name, Init = "glorot_uniform (gain 1)", Why = [], Caveats = [], Score = 1 };
+        var pair = AdvisorTrial.Run(binary, [Rec("sigmoid"), Rec("identity")], AdvisorTrial.LoadData("moons", AdvisorTask.Binary, options), options);
+        Assert.Equal(pair.Candidates[0].PerSeed, pair.Candidates[1].PerSeed);
+        Assert.Contains("identity gives the logits that sigmoid applies inside its fused loss, so the two train the same network and measure alike.", pair.Notes);
+    }
+
+    [Fact]
+    public void A_trial_refuses_a_depth_it_would_not_train_and_trains_depth_0_at_the_output()
+    {
+        // --depth 30 --try was trained on 16 hidden layers with no word.
+        var deep = new AdvisorRequest { Depth = 30 };
+        var e = Assert.Throws<ArgumentException>(() => AdvisorTrial.CheckDepth(deep, new TrialOptions()));
+        Assert.Equal("--try trains at most 16 hidden layers, so --depth 30 cannot be measured; give --depth 16 or less (the deep-stack advice already applies from 8), or leave out --try.", e.Message);
+        var options = new TrialOptions { Seeds = 1, Epochs = 1, Samples = 60 };
+        var data = AdvisorTrial.LoadData("xor", AdvisorTask.Multiclass, options);
+        Assert.Throws<ArgumentException>(() => AdvisorTrial.Run(deep, ActivationAdvisor.Recommend(deep, 1), data, options));
+        AdvisorTrial.CheckDepth(new AdvisorRequest { Depth = 16 }, options);
+
+        // --depth 0 at the output: no hidden layer (it was trained with one).
+        var flat = new AdvisorRequest { Depth = 0, Layer = LayerRole.Output };
+        var trial = AdvisorTrial.Run(flat, ActivationAdvisor.Recommend(flat, 1), data, options);
+        Assert.Equal("2 → 2", trial.Network);
+        Assert.Equal(0, trial.Options.Depth);
+        Assert.Contains("Output trial: no hidden layer (--depth 0), so the output layer reads the inputs; each candidate swaps the output activation and its loss.", trial.Notes);
+    }
+
+    [Fact]
+    public void Without_a_task_a_files_task_follows_its_labels()
+    {
+        // A numeric target was read as class indices and refused ("label '13.63…' is not a class index").
+        string dir = Directory.CreateTempSubdirectory("nn-trial-infer-").FullName;
+        try
+        {
+            string Write(string name, Func<int, string> label)
+            {
+                string path = Path.Combine(dir, name);
+                File.WriteAllLines(path, ["a,b,t", .. Enumerable.Range(0, 40).Select(i => FormattableString.Invariant($"{i * 0.1},{i % 7},{label(i)}"))]);
+                return path;
+            }
+
+            string reg = Write("reg.csv", i => FormattableString.Invariant($"{10 + (i * 0.37)}"));
+            var regression = AdvisorTrial.LoadData(reg, null, new TrialOptions());
+            Assert.False(regression.IsClassification);
+            var classes = AdvisorTrial.LoadData(Write("cls.csv", i => (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture)), null, new TrialOptions());
+            Assert.Equal(3, classes.ClassCount);
+            var names = AdvisorTrial.LoadData(Write("names.csv", i => i % 2 == 0 ? "cat" : "dog"), null, new TrialOptions());
+            Assert.Equal(["cat", "dog"], names.ClassNames!);
+            var ages = AdvisorTrial.LoadData(Write("ages.csv", i => (18 + (i % 5)).ToString(System.Globalization.CultureInfo.InvariantCulture)), null, new TrialOptions());
+            Assert.False(ages.IsClassification);
+
+            // A task given keeps its reading; the refusal of a numeric label as a class says what to give instead.
+            var e = Assert.Throws<ArgumentException>(() => AdvisorTrial.LoadData(reg, AdvisorTask.Multiclass, new TrialOptions()));
+            Assert.Equal("reg.csv, line 3: label '10.37' is not a class index (0, 1, 2, … below 65,536); for a numeric target give --task regression.", e.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_constant_regression_target_is_refused_before_training()
+    {
+        // Every run's R² was NaN, reported as "diverged 3" and "A diverged run scores as a constant predictor".
+        var data = new Dataset("const.csv", Enumerable.Range(0, 60).Select(i => (float)i).ToArray(), 1, Enumerable.Repeat(5f, 60).ToArray(), 1, 0);
+        var request = new AdvisorRequest { Task = AdvisorTask.Regression };
+        var e = Assert.Throws<ArgumentException>(() => AdvisorTrial.Run(request, ActivationAdvisor.Recommend(request, 2), data, new TrialOptions { Seeds = 1, Epochs = 1 }));
+        Assert.Equal("The target of 'const.csv' is constant (5 in every row), so R² is undefined and the trial could not rank the candidates; give data whose target varies.", e.Message);
+    }
+
+    [Fact]
+    public void A_trial_for_another_model_says_it_trains_an_mlp()
+    {
+        // --model rnn --try trained a feed-forward net with no note.
+        var options = new TrialOptions { Seeds = 1, Epochs = 1, Samples = 60 };
+        var data = AdvisorTrial.LoadData("xor", AdvisorTask.Multiclass, options);
+        var rnn = new AdvisorRequest { Model = ModelType.Rnn };
+        Assert.Contains("--model rnn: the trial trains a feed-forward MLP, so it measures the advice in an MLP's layers, where nothing is fed back from step to step as a recurrent state is.", AdvisorTrial.Run(rnn, ActivationAdvisor.Recommend(rnn, 1), data, options).Notes);
+        var cnn = new AdvisorRequest { Model = ModelType.Cnn };
+        Assert.Contains("--model cnn: the trial trains a feed-forward MLP, so it measures the advice in an MLP's layers.", AdvisorTrial.Run(cnn, ActivationAdvisor.Recommend(cnn, 1), data, options).Notes);
+        var mlp = new AdvisorRequest();
+        Assert.DoesNotContain(AdvisorTrial.Run(mlp, ActivationAdvisor.Recommend(mlp, 1), data, options).Notes, n => n.Contains("the trial trains a feed-forward MLP", StringComparison.Ordinal));
+    }
 }

@@ -39,6 +39,10 @@ public class OutputPairingTests
     [InlineData("softmax", AdvisorTask.Binary, "softmax+Bce", "softmax + binary cross-entropy on its outputs (clamped to [1e-7, 1 − 1e-7])")]
     [InlineData("sigmoid", AdvisorTask.Multiclass, "sigmoid+Bce", "sigmoid + one-vs-rest binary cross-entropy on one-hot targets")]
     [InlineData("log_softmax", AdvisorTask.Multiclass, "log_softmax+LogProbabilityNll", "log_softmax + negative log-likelihood (outputs are log-probabilities)")]
+    [InlineData("identity", AdvisorTask.Binary, "bce", "identity (logits) + binary cross-entropy on the logits")]
+    [InlineData("identity", AdvisorTask.Multilabel, "multilabel_bce", "identity (logits) + binary cross-entropy on the logits")]
+    [InlineData("identity", AdvisorTask.Multiclass, "cross_entropy", "identity (logits) + softmax cross-entropy on the logits")]
+    [InlineData("sparsemax", AdvisorTask.Multiclass, "sparsemax+SparsemaxLoss", "sparsemax + the sparsemax loss (Martins & Astudillo, 2016)")]
     public void A_candidate_trains_with_the_fused_loss_only_when_it_is_the_recommended_output(string spec, AdvisorTask task, string loss, string description)
     {
         bool labels = task is AdvisorTask.Binary or AdvisorTask.Multiclass;
@@ -81,5 +85,46 @@ public class OutputPairingTests
         Assert.Null(OutputPairing.TargetRangeProblem("identity", data));
         Assert.Null(OutputPairing.TargetRangeProblem("leaky_relu", data));
         Assert.Contains("above 1", OutputPairing.TargetRangeProblem("tanh", new Dataset("t", [0f, 1f], 1, [0f, 2f], 1, 0)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Identity_logits_are_scored_through_the_sigmoid_the_loss_applies()
+    {
+        // Logits 0.3 and −0.3 are P = 0.57 and 0.43: right for labels 1 and 0. Scored as they were, at 0.5 on the logits
+        // themselves, the first counted as class 0; and they trained with MSE to the 0/1 targets.
+        var net = Mlp.Build(1, [], "relu", 1, "linear");
+        net.Layers[0].Weights[0] = 0.3f;
+        var validation = new Dataset("v", [1f, -1f], 1, [1f, 0f], 1, 2);
+        var (accuracy, loss) = OutputPairing.For("identity", AdvisorTask.Binary, validation).Evaluate(net, validation);
+        Assert.Equal(1.0, accuracy);
+        Assert.Equal(Math.Log(1 + Math.Exp(-0.3)), loss, 1e-6);
+    }
+
+    [Fact]
+    public void The_sparsemax_loss_is_zero_at_a_confident_right_answer_and_its_gradient_is_sparsemax_minus_one_hot()
+    {
+        var train = new Dataset("t", [0f, 1f], 1, [2f, 0f], 1, 3);
+        var loss = OutputPairing.For("sparsemax", AdvisorTask.Multiclass, train).Loss;
+        float[] confident = [0f, 0f, 5f];
+        Assert.Equal(0.0, loss.Compute(confident, [2f], 1, 3, new float[3]), 1e-6);
+
+        // Two rows, the second with a support of two classes; central differences in z against the analytic gradient.
+        float[] z = [0.3f, -0.2f, 0.1f, 1.2f, 1.0f, -2f];
+        float[] labels = [2f, 0f];
+        var gradient = new float[z.Length];
+        double at = loss.Compute(z, labels, 2, 3, gradient);
+        Assert.True(at > 0);
+        const float h = 1e-2f;
+        for (int i = 0; i < z.Length; i++)
+        {
+            float[] plus = [.. z], minus = [.. z];
+            plus[i] += h;
+            minus[i] -= h;
+            double numeric = (loss.Compute(plus, labels, 2, 3, Span<float>.Empty) - loss.Compute(minus, labels, 2, 3, Span<float>.Empty)) / (2 * h);
+            Assert.Equal(numeric, gradient[i], 1e-3);
+        }
+
+        // sparsemax([1.2, 1.0, −2]) = [0.6, 0.4, 0]: the second row's gradient is (p − one-hot(0)) / 2 rows.
+        Assert.Equal([-0.2f, 0.2f, 0f], gradient[3..].Select(g => MathF.Round(g, 5)).ToArray());
     }
 }

@@ -167,6 +167,232 @@ public class AdvisorTests
         }
     }
 
+    [Theory]
+    [InlineData("binary", "ce", 1, "sigmoid", "critical", "ce is cross-entropy over one output per class (−log of the true class's output), but the output has 1 unit, which stands for one class: with a single column the loss scores that class only (0 for every sample of another), so it cannot teach the model to tell the classes apart.")]
+    [InlineData("binary", "ce_logits", 1, "identity", "critical", "ce_logits applies a softmax across the output's units, but the output has 1 unit: the softmax of a single logit is always 1, so the loss is always 0 and nothing learns.")]
+    [InlineData("binary", "bce", 2, "sigmoid", "warning", "A binary output is one unit scored against the 0/1 label (the probability of class 1, or its logit), but this sigmoid output has 2 units: 2 answers to one yes/no question (several yes/no labels are a multilabel task).")]
+    [InlineData("binary", "bce", 3, "sigmoid", "warning", "A binary output is one unit scored against the 0/1 label (the probability of class 1, or its logit), but this sigmoid output has 3 units: 3 answers to one yes/no question (several yes/no labels are a multilabel task).")]
+    [InlineData("binary", "bce_logits", 3, "identity", "warning", "A binary output is one unit scored against the 0/1 label (the probability of class 1, or its logit), but this identity output has 3 units: 3 answers to one yes/no question (several yes/no labels are a multilabel task).")]
+    [InlineData("binary", "ce", 3, "softmax", "warning", "A binary task has two classes, but the output has 3 units, one per class: 1 of them stands for a class no sample has.")]
+    [InlineData("multiclass", "ce_logits", 1, "identity", "critical", "ce_logits applies a softmax across the output's units, but the output has 1 unit: the softmax of a single logit is always 1, so the loss is always 0 and nothing learns.")]
+    public void The_output_check_counts_the_output_units(string task, string loss, int units, string activation, string severity, string explanation)
+    {
+        // A binary spec with one sigmoid unit and "ce" (0 for every y = 0), or with 2 or 3 sigmoid units and bce, passed clean.
+        var found = NetworkCheck.Check(NetworkSpec.Parse($$"""{"inputs": 8, "task": "{{task}}", "loss": "{{loss}}", "layers": [{"units": 16, "activation": "relu", "init": "he_normal"}, {"units": {{units}}, "activation": "{{activation}}"}]}"""));
+        var finding = Assert.Single(found, f => f.Explanation == explanation);
+        Assert.Equal(severity, finding.Severity.ToString().ToLowerInvariant());
+        Assert.Equal("output", finding.Layer);
+    }
+
+    [Theory]
+    [InlineData("binary", "bce", 1, "sigmoid")]
+    [InlineData("binary", "bce_logits", 1, "identity")]
+    [InlineData("binary", "ce", 2, "softmax")]
+    [InlineData("binary", "ce_logits", 2, "identity")]
+    [InlineData("multiclass", "ce", 2, "softmax")]
+    [InlineData("multiclass", "ce", 10, "softmax")]
+    [InlineData("multilabel", "bce", 5, "sigmoid")]
+    public void Output_unit_counts_that_fit_the_task_are_quiet(string task, string loss, int units, string activation)
+    {
+        Assert.Empty(NetworkCheck.Check(NetworkSpec.Parse($$"""{"inputs": 8, "task": "{{task}}", "loss": "{{loss}}", "layers": [{"units": 16, "activation": "relu", "init": "he_normal"}, {"units": {{units}}, "activation": "{{activation}}"}]}""")));
+    }
+
+    [Fact]
+    public void Check_and_recommend_agree_that_sparsemax_does_not_train_with_cross_entropy()
+    {
+        // recommend says cross-entropy is undefined at sparsemax's exact zeros; check passed sparsemax + ce clean.
+        var loss = ActivationAdvisor.Recommend(new AdvisorRequest { Layer = LayerRole.Output, Constraints = [Constraint.Cheap] }).Single(r => r.Name == "sparsemax").Loss;
+        Assert.Contains("cross-entropy is undefined where sparsemax outputs exact zeros", loss, StringComparison.Ordinal);
+        var found = NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 8, "task": "multiclass", "loss": "ce", "layers": [{"units": 16, "activation": "relu", "init": "he_normal"}, {"units": 4, "activation": "sparsemax"}]}"""));
+        var finding = Assert.Single(found);
+        Assert.Equal(Severity.Critical, finding.Severity);
+        Assert.Equal("Sparsemax outputs exact zeros, where cross-entropy (−log p) is infinite: a sample whose true class gets 0 has an infinite loss and no useful gradient.", finding.Explanation);
+        Assert.Equal("Use softmax with cross-entropy (ce); or keep sparsemax and train it with the sparsemax loss (Martins & Astudillo, 2016), which is finite there.", finding.Fix);
+        Assert.Empty(OutputCheck.Check("softmax", TaskKind.Multiclass, "ce"));
+        Assert.Contains(OutputCheck.Check("sparsemax", TaskKind.Binary, "ce"), f => f.Explanation.StartsWith("Sparsemax outputs exact zeros", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_deep_stack_avoids_every_function_marked_vanishing_gradients()
+    {
+        // deep-stack penalised sigmoid, tanh and hardsigmoid only: --depth 20 --constraint bounded-output gave relu6,
+        // hardtanh, softsign, both marked vanishing-gradients as symptom-vanishing reads the mark.
+        var marked = ActivationProblems.Find("vanishing-gradients")!.AffectedFunctions;
+        Assert.Equal(marked, AdvisorRules.All.Single(r => r.Id == "deep-stack").Avoid.Select(a => a.Name));
+        Assert.Equal(["relu6"], ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 20, "", "bounded-output"), count: 20).Select(r => r.Name));
+        foreach (string c in new[] { "", "bounded-output", "cheap", "smooth", "quantisation-friendly", "non-negative-output" })
+        {
+            foreach (string model in new[] { "mlp", "cnn", "autoencoder", "gan" })
+            {
+                IReadOnlyList<Recommendation> recs;
+                try
+                {
+                    recs = ActivationAdvisor.Recommend(Request(model, "multiclass", "hidden", 20, "", c), count: 20);
+                }
+                catch (ArgumentException)
+                {
+                    continue;
+                }
+
+                Assert.DoesNotContain(recs, r => marked.Contains(r.Name));
+            }
+        }
+    }
+
+    [Fact]
+    public void Saturation_leaves_out_the_gated_forms_of_the_functions_it_leaves_out()
+    {
+        // -m transformer --symptom saturation left out gelu and silu but ranked swiglu (a·silu(b)) first.
+        var recs = ActivationAdvisor.Recommend(Request("transformer", "multiclass", "hidden", 0, "saturation", ""), count: 20);
+        Assert.Equal(["relu", "relu_squared", "leaky_relu", "prelu"], recs.Select(r => r.Name));
+        Assert.Equal(["geglu", "glu", "swiglu"], ActivationProblems.Find("saturation")!.AffectedFunctions.Where(n => ActivationCatalog.Find(n)!.Kind == ActivationKind.Gated));
+    }
+
+    [Fact]
+    public void A_gated_layer_too_wide_for_its_two_halves_is_refused_in_one_sentence()
+    {
+        // "fanOut ('-2') must be ≥ 1 … Actual value was -2": 2 × 2147483647 overflowed.
+        var e = Assert.Throws<ArgumentException>(() => NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 4, "layers": [{"units": 2147483647, "activation": "swiglu", "init": "he_normal"}, {"units": 1, "activation": "identity"}]}""")));
+        Assert.Equal("Layer 1: swiglu needs 2 × units pre-activation columns (value and gate halves), so its units must be at most 1,073,741,823, got 2,147,483,647. (Parameter 'spec')", e.Message);
+        Assert.Empty(NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 4, "layers": [{"units": 1073741823, "activation": "swiglu"}, {"units": 1, "activation": "identity"}]}""")));
+    }
+
+    [Fact]
+    public void A_rectifier_at_a_regression_output_is_a_warning_as_recommend_argues_against_it()
+    {
+        // check passed relu at a regression output silently while rule output-regression penalises it.
+        Assert.Contains(AdvisorRules.All.Single(r => r.Id == "output-regression").Avoid, a => a.Name == "relu");
+        var finding = Assert.Single(NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 4, "task": "regression", "loss": "mse", "layers": [{"units": 8, "activation": "tanh", "init": "glorot_uniform"}, {"units": 1, "activation": "relu"}]}""")));
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Equal("relu at a regression output is 0 with zero gradient for x < 0: a prediction pushed there stops learning, and negative targets can never be reached.", finding.Explanation);
+        Assert.Equal("Use the identity (linear) output with mse; keep relu only for non-negative targets, or use softplus, which keeps a gradient everywhere.", finding.Fix);
+        Assert.Empty(OutputCheck.Check("softplus", TaskKind.Regression, "mse"));
+        Assert.Empty(OutputCheck.Check("leaky_relu", TaskKind.Regression, "mse"));
+    }
+
+    [Fact]
+    public void Log_softmax_is_judged_alike_for_two_classes_and_many()
+    {
+        // binary + 2-unit log_softmax + ce was critical while multiclass + log_softmax + ce passed; with ce_logits a finding
+        // said log_softmax "does not produce probabilities" while its fix said to use log_softmax with ce.
+        string Spec(string task, string loss, int units) => $$"""{"inputs": 4, "task": "{{task}}", "loss": "{{loss}}", "layers": [{"units": 8, "activation": "relu", "init": "he_normal"}, {"units": {{units}}, "activation": "log_softmax"}]}""";
+        Assert.Empty(NetworkCheck.Check(NetworkSpec.Parse(Spec("binary", "ce", 2))));
+        Assert.Empty(NetworkCheck.Check(NetworkSpec.Parse(Spec("multiclass", "nll", 3))));
+        foreach (var (task, units) in new[] { ("binary", 2), ("multiclass", 3) })
+        {
+            var finding = Assert.Single(NetworkCheck.Check(NetworkSpec.Parse(Spec(task, "ce_logits", units))));
+            Assert.Equal(Severity.Warning, finding.Severity);
+            Assert.Equal("log_softmax before ce_logits is redundant: ce_logits applies log-softmax itself, and the log-softmax of log-probabilities is unchanged, so the loss is that of the logits, computed twice.", finding.Explanation);
+            Assert.Equal("Use log_softmax with negative log-likelihood of its log-probabilities (ce), or the identity (linear) output with softmax cross-entropy on logits (ce_logits).", finding.Fix);
+        }
+
+        Assert.Contains(NetworkCheck.Check(NetworkSpec.Parse(Spec("binary", "bce", 2))), f => f.Severity == Severity.Critical && f.Explanation.Contains("does not produce probabilities (it gives log-probabilities, which are ≤ 0)", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("regression", "Use the identity (linear) output with mse for a regression target.")]
+    [InlineData("binary", "Give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two classes.")]
+    [InlineData("", "For classes, give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two; for a regression target, use the identity (linear) output.")]
+    public void A_softmax_over_one_output_unit_gets_a_fix_for_the_specs_task(string task, string fix)
+    {
+        // A regression spec with a one-unit softmax output was told to give "one unit per class".
+        string json = $$"""{"inputs": 4, {{(task.Length > 0 ? $"\"task\": \"{task}\"," : string.Empty)}} "layers": [{"units": 8, "activation": "relu", "init": "he_normal"}, {"units": 1, "activation": "softmax"}]}""";
+        var finding = Assert.Single(NetworkCheck.Check(NetworkSpec.Parse(json)), f => f.Explanation.StartsWith("softmax over a single unit always outputs 1", StringComparison.Ordinal));
+        Assert.Equal(fix, finding.Fix);
+    }
+
+    [Theory]
+    [InlineData("ranking", "", "identity", null)]
+    [InlineData("ranking", "ranknet", "identity", null)]
+    [InlineData("ranking", "listnet", "identity", null)]
+    [InlineData("ranking", "mse", "identity", null)]
+    [InlineData("ranking", "ranknet", "sigmoid", "sigmoid at a ranking output bends the scores the ranking loss compares (RankNet and ListNet apply their own sigmoid or softmax to them), and items it maps alike cannot be ordered.")]
+    [InlineData("regression", "poisson", "softplus", null)]
+    [InlineData("regression", "poisson_nll", "exponential", null)]
+    [InlineData("regression", "poisson", "identity", null)]
+    [InlineData("regression", "poisson", "tanh", "poisson takes a positive rate (or, in PyTorch's default log_input form, a log-rate from the identity output), but tanh can output 0 or less, where the rate's logarithm is undefined.")]
+    [InlineData("multiclass", "poisson", "softmax", "poisson is a loss for counts (a Poisson rate), but the task is multiclass.")]
+    [InlineData("binary", "ranknet", "sigmoid", "ranknet is a ranking loss (it compares the scores of items), but the task is binary.")]
+    public void Check_takes_the_ranking_task_and_the_poisson_loss_recommend_advises(string task, string loss, string activation, string? explanation)
+    {
+        // check refused "task": "ranking" and "loss": "poisson", which recommend --task ranking and the softplus and exp
+        // regression outputs name.
+        var found = NetworkCheck.Check(NetworkSpec.Parse($$"""{"inputs": 4, "task": "{{task}}", "loss": "{{loss}}", "layers": [{"units": 8, "activation": "relu", "init": "he_normal"}, {"units": 1, "activation": "{{activation}}"}]}"""));
+        if (explanation is null) Assert.Empty(found);
+        else Assert.Contains(found, f => f.Explanation == explanation);
+    }
+
+    [Fact]
+    public void A_symptom_for_a_layer_it_does_not_change_is_refused_not_dropped()
+    {
+        // --layer output --symptom dead-units gave the output advice with the symptom dropped without a word.
+        var e = Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(Request("mlp", "multiclass", "output", 0, "dead-units", "")));
+        Assert.Equal("--symptom applies to hidden layers, whose activation it helps choose; the output layer's activation follows its role and the task, so leave out --symptom or use --layer hidden. (Parameter 'request')", e.Message);
+        Assert.StartsWith("--symptom applies to hidden layers, whose activation it helps choose; the gate layer's activation follows its role, so", Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(Request("lstm", "multiclass", "gate", 0, "saturation", ""))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_dying_caveat_offers_only_variants_the_request_allows()
+    {
+        // With --symptom saturation ReLU's caveat suggested elu, which the same request left out (marked saturation).
+        string Caveat(string symptoms, string constraints) => ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 0, symptoms, constraints), count: 20).First(r => r.Name is "relu" or "relu6").Caveats[0];
+        Assert.Equal("zero output and zero gradient for x < 0: a unit pushed there stops learning; watch the dead-unit diagnostics or use a leaky variant (leaky_relu, prelu, elu)", Caveat("", ""));
+        Assert.Equal("zero output and zero gradient for x < 0: a unit pushed there stops learning; watch the dead-unit diagnostics or use a leaky variant (leaky_relu, prelu)", Caveat("saturation", ""));
+        Assert.Equal("zero output and zero gradient for x < 0: a unit pushed there stops learning; watch the dead-unit diagnostics", Caveat("", "bounded-output"));
+    }
+
+    [Fact]
+    public void Depth_0_is_refused_for_a_hidden_layer_and_kept_for_an_output()
+    {
+        // recommend --depth 0 printed "… 0 hidden layers" and advised relu for the layer that is not there.
+        var e = Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(new AdvisorRequest { Depth = 0 }));
+        Assert.Equal("--depth 0 means the network has no hidden layer, so there is no hidden activation to choose; give --depth 1 or more, or --layer output. (Parameter 'request')", e.Message);
+        Assert.Equal("softmax", ActivationAdvisor.Recommend(new AdvisorRequest { Depth = 0, Layer = LayerRole.Output })[0].Name);
+        Assert.Equal("relu", ActivationAdvisor.Recommend(new AdvisorRequest { Depth = 1 })[0].Name);
+    }
+
+    [Fact]
+    public void A_linear_function_is_never_recommended_for_a_hidden_layer()
+    {
+        // The fallback ranked identity first for cheap + smooth (score 0): its one mark, an output unbounded above, costs
+        // nothing there, yet a linear hidden layer folds into the next layer's weights.
+        Assert.Equal(["identity"], ActivationCatalog.All.Where(CatalogProperties.IsLinear).Select(i => i.Name));
+        Assert.Equal(["squareplus"], ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 0, "", "cheap,smooth")).Select(r => r.Name));
+        Assert.Equal(["squareplus"], ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 30, "", "cheap,smooth")).Select(r => r.Name));
+        Assert.DoesNotContain("identity", ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 0, "saturation", "smooth"), count: 20).Select(r => r.Name));
+        // When only a linear function meets the constraints, the error says so instead of offering it.
+        Assert.Equal(
+            "Only identity meets all of: cheap, smooth, quantisation-friendly, but it does not suit the hidden layer of model mlp, task multiclass (linear, so a hidden layer of it folds into the next layer's weights as one linear map and adds no non-linearity). Drop a constraint. (Parameter 'request')",
+            Assert.Throws<ArgumentException>(() => ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 0, "", "cheap,smooth,quantisation-friendly"))).Message);
+
+        string[] symptoms = ["", "dead-units", "vanishing-gradients", "exploding-gradients", "slow-convergence", "saturation"];
+        string[] constraints = ["", "bounded-output", "non-negative-output", "cheap", "smooth", "quantisation-friendly"];
+        foreach (var model in Enum.GetValues<ModelType>())
+        {
+            foreach (string symptom in symptoms)
+            {
+                foreach (string a in constraints)
+                {
+                    foreach (string b in constraints)
+                    {
+                        var request = Request(ActivationAdvisor.Text(model), model == ModelType.Regression ? "regression" : "multiclass", "hidden", 10, symptom, string.Join(',', new[] { a, b }.Where(c => c.Length > 0).Distinct()));
+                        IReadOnlyList<Recommendation> recs;
+                        try
+                        {
+                            recs = ActivationAdvisor.Recommend(request, count: 20);
+                        }
+                        catch (ArgumentException)
+                        {
+                            continue; // nothing serves the request: an error, not a linear layer
+                        }
+
+                        Assert.DoesNotContain(recs, r => r.Name == "identity");
+                    }
+                }
+            }
+        }
+    }
+
     private static AdvisorRequest Request(string model, string task, string layer, int depth, string symptoms, string constraints) => new()
     {
         Model = ActivationAdvisor.Parse<ModelType>(model, "model"),
@@ -669,10 +895,33 @@ public class AdvisorTests
         Assert.Equal("he_normal (gain 1.6765)", ActivationAdvisor.InitFor(ActivationCatalog.Find("silu")!));
     }
 
+    [Fact]
+    public void Malformed_json_names_its_line_and_column_counted_from_1()
+    {
+        // "… LineNumber: 0 | BytePositionInLine: 60." counted from 0 in .NET's words.
+        var e = Assert.Throws<FormatException>(() => NetworkSpec.Parse("""{"inputs": 4, "layers": [{"units": 8, "activation": "relu"} {"units": 1}]}"""));
+        Assert.Equal("The network spec is not valid JSON at line 1, column 61: '{' is invalid after a value. Expected either ',', '}', or ']'.", e.Message);
+        var second = Assert.Throws<FormatException>(() => NetworkSpec.Parse("{\n  \"inputs\": 4,,\n}"));
+        Assert.Equal("The network spec is not valid JSON at line 2, column 15: ',' is an invalid start of a property name. Expected a '\"'.", second.Message);
+    }
+
+    [Fact]
+    public void A_whole_number_written_with_a_decimal_point_is_a_count()
+    {
+        // "units": 8.0 was "needs units > 0 (a whole number)", which 8.0 is.
+        var spec = NetworkSpec.Parse("""{"inputs": 4.0, "layers": [{"units": 8.0, "activation": "relu"}, {"units": 1, "activation": "identity"}]}""");
+        Assert.Equal((4, 8), (spec.Inputs, spec.Layers[0].Units));
+    }
+
     [Theory]
     [InlineData("{", "not valid JSON")]
     [InlineData("{\"layers\": []}", "no \"layers\"")]
-    [InlineData("{\"layers\": [{\"units\": 0, \"activation\": \"relu\"}]}", "\"units\" > 0")]
+    [InlineData("{\"layers\": [{\"units\": 0, \"activation\": \"relu\"}]}", "Layer 1 of the spec: \"units\" must be a whole number ≥ 1 (the layer's width), got 0.")]
+    [InlineData("{\"layers\": [{\"units\": 8.5, \"activation\": \"relu\"}]}", "Layer 1 of the spec: \"units\" must be a whole number (the layer's width), got 8.5.")]
+    [InlineData("{\"layers\": [{\"units\": 1e10, \"activation\": \"relu\"}]}", "Layer 1 of the spec: \"units\" is 1e10, more than the largest count, 2,147,483,647.")]
+    [InlineData("{\"layers\": [{\"units\": \"8\", \"activation\": \"relu\"}]}", "Layer 1 of the spec: \"units\" must be a whole number ≥ 1 (the layer's width), got \"8\".")]
+    [InlineData("{\"layers\": [{\"activation\": \"relu\"}]}", "Layer 1 of the spec needs \"units\", a whole number ≥ 1.")]
+    [InlineData("{\"inputs\": 3000000000, \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "The network spec's \"inputs\" is 3000000000, more than the largest count, 2,147,483,647.")]
     [InlineData("{\"inputs\": 0, \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "\"inputs\" must be a whole number ≥ 1 (the input features), got 0.")]
     [InlineData("{\"inputs\": -5, \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "\"inputs\" must be a whole number ≥ 1 (the input features), got -5.")]
     [InlineData("{\"inputs\": 2.5, \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "got 2.5.")]

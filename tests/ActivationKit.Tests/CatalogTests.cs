@@ -85,6 +85,32 @@ public class CatalogTests
     }
 
     [Theory]
+    [InlineData("glu", false, true)]
+    [InlineData("swiglu", false, true)]
+    [InlineData("geglu", false, true)]
+    [InlineData("reglu", true, false)]
+    public void Gated_functions_carry_their_gates_dying_and_saturation_marks(string name, bool dying, bool saturation)
+    {
+        // swiglu and geglu were free of the saturation their gates (SiLU, GELU) are marked with, so --symptom saturation
+        // left out gelu and silu but ranked swiglu first. For y = a·g(b), ∂y/∂a = g(b) and ∂y/∂b = a·g′(b): where g and g′
+        // are both exactly 0 the unit is dead (ReGLU), where both are near 0 along a flat tail it is saturated; a gate
+        // saturated open (σ → 1) still passes a's gradient and is not.
+        var info = ActivationCatalog.Find(name)!;
+        var gate = (GatedActivation)ActivationCatalog.Create(info);
+        var b = Enumerable.Range(0, 4001).Select(i => -20 + (i * 0.01)).ToArray();
+        var g = b.Select(gate.ReferenceGate).ToArray();
+        var d = b.Select(gate.ReferenceGateDerivative).ToArray();
+        double peakSlope = d.Max(Math.Abs), peakGate = Enumerable.Range(0, b.Length).Where(i => Math.Abs(b[i]) <= 4).Max(i => Math.Abs(g[i]));
+        bool dead = Enumerable.Range(0, b.Length - 1).Any(i => g[i] == 0 && d[i] == 0 && g[i + 1] == 0 && d[i + 1] == 0);
+        bool Shut(int i) => !(g[i] == 0 && d[i] == 0) && Math.Abs(g[i]) <= 0.05 * peakGate && Math.Abs(d[i]) <= 0.05 * peakSlope;
+        bool saturated = Shut(0) || Shut(b.Length - 1);
+        Assert.Equal((dying, saturation), (dead, saturated));
+        Assert.Equal(dying, info.Problems.HasFlag(KnownProblem.DyingUnits));
+        Assert.Equal(saturation, info.Problems.HasFlag(KnownProblem.Saturation));
+        Assert.Equal(saturation, info.Saturating);
+    }
+
+    [Theory]
     [MemberData(nameof(CatalogData.AllNames), MemberType = typeof(CatalogData))]
     public void Vanishing_gradient_mark_follows_its_printed_criterion(string name)
     {

@@ -414,7 +414,7 @@ public class DiagnosticsTests
     [InlineData("hardsigmoid", TaskKind.Binary, "bce")]
     [InlineData("sigmoid", TaskKind.Multiclass, "bce")]
     [InlineData("identity", TaskKind.Multiclass, "")]
-    [InlineData("sparsemax", TaskKind.Multiclass, "ce")]
+    [InlineData("sparsemax", TaskKind.Multiclass, "")]
     [InlineData("softplus", TaskKind.Regression, "mse")]
     public void Matching_output_activation_is_quiet(string act, TaskKind task, string loss)
     {

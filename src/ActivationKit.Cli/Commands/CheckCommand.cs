@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Runtime.InteropServices;
 using ActivationKit.Advisor;
 using ActivationKit.Catalog;
 using ActivationKit.Cli.Formatting;
@@ -13,7 +14,7 @@ namespace ActivationKit.Cli.Commands;
 /// or a saved model (<see cref="ModelFile"/>, recognised by its magic bytes) — each with a fix.
 /// Exit 0 when clean, 1 when problems were found, 2 on bad input.
 /// </summary>
-public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Settings>
+public sealed partial class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Settings>
 {
     /// <summary>Arguments and options of <c>check</c>.</summary>
     public sealed class Settings : CommandSettings
@@ -23,15 +24,21 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
         public string File { get; init; } = string.Empty;
 
         [CommandOption("--json")]
-        [Description("Print {\"file\", \"kind\", \"problems\": [[...]], \"notes\": [[...]]} as JSON.")]
+        [Description("Print {\"file\", \"kind\" (spec or model), \"network\" (e.g. \"784 → 256 relu → 10 softmax\"), \"task\", \"loss\" (null when not given), \"problems\": [[...]], \"notes\": [[...]]} as JSON.")]
         public bool Json { get; init; }
     }
 
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(settings.File)) throw new UsageException("No file name given; give a JSON network spec or a saved model file.");
         if (Directory.Exists(settings.File)) throw new UsageException($"'{settings.File}' is a folder; give a JSON network spec or a saved model file.");
         if (!System.IO.File.Exists(settings.File)) throw new UsageException($"File not found: {settings.File}");
+
+        // A named pipe blocked the read until a writer came, and /dev/zero or /dev/urandom never ended.
+        if (SpecialFile.KindOf(settings.File) is { } kind) throw new UsageException($"'{settings.File}' is {kind}, not a regular file; give a JSON network spec or a saved model file.");
+        long length = new FileInfo(settings.File).Length;
+        if (length > MaxBytes) throw new UsageException($"'{settings.File}' is {length:N0} bytes, more than the {MaxBytes:N0} (1 GiB) of any network spec or model this check reads.");
         byte[] bytes = System.IO.File.ReadAllBytes(settings.File);
         string name = Path.GetFileName(settings.File);
         bool model = bytes.AsSpan().StartsWith(ModelFile.Magic);
@@ -51,6 +58,7 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
             var json = bytes.AsSpan();
             if (json.StartsWith(System.Text.Encoding.UTF8.Preamble)) json = json[System.Text.Encoding.UTF8.Preamble.Length..];
             string text = System.Text.Encoding.UTF8.GetString(json);
+            if (text.Trim().Length == 0) throw new UsageException($"{name} is empty{(bytes.Length > 0 ? " (white space only)" : string.Empty)}; give a JSON network spec or a saved model file.");
             if (!text.TrimStart().StartsWith('{'))
             {
                 throw new UsageException($"{name} is neither a JSON network spec (it must start with '{{') nor an actkit model file.");
@@ -77,6 +85,12 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
                 json.WriteString("file", settings.File);
                 json.WriteString("kind", model ? "model" : "spec");
                 json.WriteString("network", Shape(spec));
+
+                // The text header shows the task and loss; --json left them out.
+                if (string.IsNullOrWhiteSpace(spec.Task)) json.WriteNull("task");
+                else json.WriteString("task", spec.Task);
+                if (string.IsNullOrWhiteSpace(spec.Loss)) json.WriteNull("loss");
+                else json.WriteString("loss", spec.Loss);
                 json.WriteStartArray("problems");
                 foreach (var f in ordered)
                 {
@@ -118,6 +132,50 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
         }
 
         return ordered.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>The largest file <c>check</c> reads: far above any network spec or saved MLP, far below what would exhaust memory.</summary>
+    private const long MaxBytes = 1L << 30;
+
+    /// <summary>
+    /// Names the kind of a path that is not a regular file — a named pipe, a device or a socket, which File.Exists
+    /// accepts and reading blocks on or never ends — from statx's file type on Linux. .NET reports such files as
+    /// "Normal", with length 0, so their kind is asked of the kernel; elsewhere (or if statx is missing) it is unknown.
+    /// </summary>
+    private static partial class SpecialFile
+    {
+        private const int AtCurrentDirectory = -100;
+        private const uint StatxType = 0x1;
+
+        /// <summary>Offset of stx_mode in struct statx, whose layout is the same on every Linux architecture.</summary>
+        private const int ModeOffset = 28;
+
+        [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
+        private static unsafe partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
+
+        /// <summary>"a named pipe (FIFO)", "a character device", … or null for a regular file or an unknown kind.</summary>
+        public static unsafe string? KindOf(string path)
+        {
+            if (!OperatingSystem.IsLinux()) return null;
+            byte* buffer = stackalloc byte[256];
+            try
+            {
+                if (Statx(AtCurrentDirectory, path, 0, StatxType, buffer) != 0) return null;
+            }
+            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+            {
+                return null;
+            }
+
+            return (*(ushort*)(buffer + ModeOffset) & 0xF000) switch
+            {
+                0x1000 => "a named pipe (FIFO)",
+                0x2000 => "a character device",
+                0x6000 => "a block device",
+                0xC000 => "a socket",
+                _ => null,
+            };
+        }
     }
 
     private static string Shape(NetworkSpec spec) =>

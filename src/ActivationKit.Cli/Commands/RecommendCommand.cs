@@ -25,7 +25,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         public string Model { get; init; } = "mlp";
 
         [CommandOption("-t|--task <TASK>")]
-        [Description("regression, binary, multiclass, multilabel or ranking. Default: multiclass, or regression when --try names a regression data set.")]
+        [Description("regression, binary, multiclass, multilabel or ranking. Default: regression with --model regression or when --try names a regression data set, else multiclass.")]
         public string? Task { get; init; }
 
         [CommandOption("-l|--layer <LAYER>")]
@@ -33,11 +33,11 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         public string Layer { get; init; } = "hidden";
 
         [CommandOption("--depth <N>")]
-        [Description("Number of hidden layers, 0 to 2147483647 (deep plain stacks change the advice).")]
+        [Description("Number of hidden layers, 0 to 2147483647 (deep plain stacks change the advice); 0 only with --layer output. With --try at most 16, the most a trial trains (a deeper --depth is refused, not trained shallower).")]
         public string? Depth { get; init; }
 
         [CommandOption("--symptom <SYMPTOM>")]
-        [Description("Observed in training, repeatable: dead-units (or dying-units), vanishing-gradients, exploding-gradients, slow-convergence, saturation.")]
+        [Description("Observed in training, repeatable, for --layer hidden only: dead-units (or dying-units), vanishing-gradients, exploding-gradients, slow-convergence, saturation.")]
         public string[] Symptoms { get; init; } = [];
 
         [CommandOption("--constraint <CONSTRAINT>")]
@@ -76,10 +76,13 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        var model = ActivationAdvisor.Parse<ModelType>(settings.Model, "--model");
         var request = new AdvisorRequest
         {
-            Model = ActivationAdvisor.Parse<ModelType>(settings.Model, "--model"),
-            Task = ActivationAdvisor.Parse<AdvisorTask>(settings.Task ?? "multiclass", "--task"),
+            Model = model,
+            // The default task follows the model: --model regression alone was refused as contradicting a multiclass task
+            // the user never gave.
+            Task = settings.Task is { } task ? ActivationAdvisor.Parse<AdvisorTask>(task, "--task") : model == ModelType.Regression ? AdvisorTask.Regression : AdvisorTask.Multiclass,
             Layer = ActivationAdvisor.Parse<LayerRole>(settings.Layer, "--layer"),
             Depth = settings.Depth is null ? null : Between(settings.Depth, 0, "--depth", 0, int.MaxValue),
             Symptoms = Split(settings.Symptoms, "--symptom").Select(ParseSymptom).Distinct().ToArray(),
@@ -112,7 +115,9 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
                 Samples = Between(settings.Samples, 1000, "--samples", MinTrialSamples, 100_000),
                 HasHeader = Csv.ParseHeader(settings.Header),
             };
-            var dataset = AdvisorTrial.LoadData(data, request.Task, options);
+            AdvisorTrial.CheckDepth(request, options);
+            // No --task: a file's task is inferred from its labels, as train infers it.
+            var dataset = AdvisorTrial.LoadData(data, settings.Task is null ? null : request.Task, options);
             // A file or Fashion-MNIST with fewer rows than an explicit --samples: all of them were tried while the report
             // gave the number asked for (the default, 1000, still takes a smaller file whole).
             if (settings.Samples is not null)
@@ -135,6 +140,13 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
                 if (candidate != last) consoles.ErrorWriter.WriteLine($"trying {candidate} …");
                 last = candidate;
             });
+
+            // As train says when it infers a regression from integer targets: they could have been meant as classes.
+            if (settings.Task is null && !dataset.IsClassification && dataset.TargetColumns == 1 && dataset.Targets.All(t => t == MathF.Floor(t))
+                && ClassLabels.WhyNotIndices(dataset.Targets) is { } why)
+            {
+                trial = trial with { Notes = [.. trial.Notes, $"No --task: the integer labels are not class indices 0…k−1 ({why}), so the trial is a regression; give --task multiclass to classify them."] };
+            }
         }
 
         if (settings.Json) JsonOut.Write(consoles.OutWriter, json => WriteJson(json, request, recs, trial));
@@ -318,7 +330,8 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         json.WriteString("firstChoice", t.FirstChoice);
         json.WriteString("measuredBest", t.MeasuredBest);
         json.WriteNumber("gap", t.Gap);
-        JsonOut.Number(json, "noiseThreshold", t.NoiseThreshold);
+        // NaN (one seed on R²: not measured) is null, as spearman and firstChoiceWithinNoise are; it was the string "NaN".
+        NumberOrNull(json, "noiseThreshold", t.NoiseThreshold);
         if (t.FirstChoiceWithinNoise is bool within) json.WriteBoolean("firstChoiceWithinNoise", within);
         else json.WriteNull("firstChoiceWithinNoise");
         json.WriteEndObject();

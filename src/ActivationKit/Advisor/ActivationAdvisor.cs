@@ -43,7 +43,7 @@ public static class ActivationAdvisor
         }
 
         var ranked = scores
-            .Where(kv => kv.Value > 0 && ActivationCatalog.Find(kv.Key) is { } info && Allowed(info, request) && RuledOutBy(info, request) is null)
+            .Where(kv => kv.Value > 0 && ActivationCatalog.Find(kv.Key) is { } info && Allowed(info, request) && RuledOutBy(info, request) is null && LinearInHidden(info, request) is null)
             .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
             .Take(count)
             .Select(kv => Build(ActivationCatalog.Find(kv.Key)!, kv.Value, why[kv.Key], request))
@@ -115,12 +115,13 @@ public static class ActivationAdvisor
 
     /// <summary>
     /// What keeps a function that meets the constraints from serving the layer when no rule prefers it, or null: it
-    /// passes no gradient; a recurrent state or cell candidate must stay bounded and zero-centred; a gate, or a binary or
+    /// passes no gradient; it is linear and the layer hidden; a recurrent state or cell candidate must stay bounded and zero-centred; a gate, or a binary or
     /// multi-label output, needs values in [0, 1]; a multi-class output a distribution over the classes.
     /// </summary>
     private static string? RoleMismatch(ActivationInfo info, AdvisorRequest request)
     {
         if (CatalogProperties.PassesNoGradient(info)) return "no gradient, so nothing before it learns";
+        if (LinearInHidden(info, request) is { } linear) return linear;
         bool recurrent = request.Model is ModelType.Rnn or ModelType.Lstm or ModelType.Gru;
         switch (request.Layer)
         {
@@ -144,6 +145,17 @@ public static class ActivationAdvisor
                 return null;
         }
     }
+
+    /// <summary>
+    /// Why a linear function (<see cref="CatalogProperties.IsLinear"/>: identity) cannot be a hidden layer's activation, or
+    /// null: a linear hidden layer composes with the next layer's weights into one linear map, so it adds no capacity.
+    /// The fallback ranked identity first for <c>--constraint cheap --constraint smooth</c>, as it has no problem that
+    /// weighs in a hidden layer (its only mark, an output unbounded above, costs nothing there).
+    /// </summary>
+    private static string? LinearInHidden(ActivationInfo info, AdvisorRequest request) =>
+        request.Layer == LayerRole.Hidden && CatalogProperties.IsLinear(info)
+            ? "linear, so a hidden layer of it folds into the next layer's weights as one linear map and adds no non-linearity"
+            : null;
 
     /// <summary>
     /// How badly a function's known problems fit the layer, for ranking the fallback (lower is better): in hidden layers
@@ -223,6 +235,13 @@ public static class ActivationAdvisor
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--layer {Text(request.Layer)} applies to recurrent models only (rnn, lstm, gru), not {Text(request.Model)}."), nameof(request));
         }
 
+        // The symptom rules are for hidden layers: --layer output --symptom dead-units gave the output advice with the symptom
+        // dropped without a word.
+        if (request.Symptoms.Count > 0 && request.Layer != LayerRole.Hidden)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--symptom applies to hidden layers, whose activation it helps choose; the {Text(request.Layer)} layer's activation follows its role{(request.Layer == LayerRole.Output ? " and the task" : string.Empty)}, so leave out --symptom or use --layer hidden."), nameof(request));
+        }
+
         if (request.Model == ModelType.Regression && request.Task != AdvisorTask.Regression)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--model regression contradicts --task {Text(request.Task)}; use --task regression or another model type."), nameof(request));
@@ -239,6 +258,12 @@ public static class ActivationAdvisor
         }
 
         if (request.Depth is < 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--depth must be ≥ 0, got {request.Depth}."), nameof(request));
+
+        // "--depth 0" with a hidden layer printed "… 0 hidden layers" and advised an activation for a layer that is not there.
+        if (request.Depth == 0 && request.Layer == LayerRole.Hidden)
+        {
+            throw new ArgumentException("--depth 0 means the network has no hidden layer, so there is no hidden activation to choose; give --depth 1 or more, or --layer output.", nameof(request));
+        }
     }
 
     private static Recommendation Build(ActivationInfo info, double score, List<string> why, AdvisorRequest request)
@@ -289,14 +314,19 @@ public static class ActivationAdvisor
 
     /// <summary>
     /// The dying-units caveat for this function and layer: where f = f′ = 0 (sampled, e.g. x &lt; 0 for ReLU, x &lt; −3 for
-    /// hard sigmoid), and the remedy that fits: a leaky variant for a hidden rectifier, the smooth counterpart elsewhere.
+    /// hard sigmoid), and the remedy that fits: a leaky variant for a hidden rectifier (those the request's constraints and
+    /// symptoms allow), the smooth counterpart elsewhere.
     /// </summary>
     private static string DyingCaveat(ActivationInfo info, AdvisorRequest request)
     {
         string where = CatalogProperties.DeadZone(info) is { } zone ? $"for {zone}" : "on a whole interval";
         if (info.Kind == ActivationKind.Gated) where = "where the gate half is ≤ 0";
-        string remedy = request.Layer == LayerRole.Hidden && info.Family is Family.Rectifier or Family.SmoothRectifier or Family.Gated
-            ? "watch the dead-unit diagnostics or use a leaky variant (leaky_relu, prelu, elu)"
+        // Only variants the request itself allows: with --symptom saturation the caveat offered elu, which the same request left out.
+        var leaky = new[] { "leaky_relu", "prelu", "elu" }.Where(n => ActivationCatalog.Find(n) is { } v && Allowed(v, request) && RuledOutBy(v, request) is null).ToList();
+        string remedy = request.Layer == LayerRole.Hidden && info.Family is Family.Rectifier or Family.SmoothRectifier or Family.Gated && leaky.Count > 0
+            ? $"watch the dead-unit diagnostics or use a leaky variant ({string.Join(", ", leaky)})"
+            : request.Layer == LayerRole.Hidden && info.Family is Family.Rectifier or Family.SmoothRectifier or Family.Gated
+            ? "watch the dead-unit diagnostics"
             : info.Family == Family.Sigmoidal
                 ? "sigmoid keeps a small gradient there"
                 : "watch the dead-unit diagnostics";
@@ -450,6 +480,26 @@ public static class CatalogProperties
             (false, true) => $"x > {End(x[first])}",
             _ => $"{End(x[first])} < x < {End(x[last])}",
         };
+    }
+
+    /// <summary>
+    /// An element-wise function that is affine at its default parameters, f(x) = a·x + b (second differences zero to
+    /// rounding over [−50, 50], across 0 where the rectifiers bend): identity. Row-wise and gated functions: false.
+    /// </summary>
+    public static bool IsLinear(ActivationInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        if (info.Kind != ActivationKind.Elementwise) return false;
+        var x = Grid();
+        var y = new double[x.Length];
+        ActivationCatalog.Create(info).Forward(x, y);
+        for (int i = 1; i + 1 < y.Length; i++)
+        {
+            double second = y[i - 1] - (2 * y[i]) + y[i + 1];
+            if (!double.IsFinite(second) || Math.Abs(second) > 1e-9 * (1 + Math.Abs(y[i]))) return false;
+        }
+
+        return true;
     }
 
     /// <summary>

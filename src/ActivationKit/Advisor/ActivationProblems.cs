@@ -108,7 +108,7 @@ public static class ActivationProblems
             Why = "Functions flatten in their tails — bounded ones at both ends, GELU, SiLU, ELU and SELU below about −4 — and inputs of large magnitude (large weights, unscaled inputs) land there.",
             DetectedBy = FindingKind.Saturation,
             Fixes = ["Glorot initialisation and standardised inputs", "a hidden activation without a flat tail: ReLU, leaky ReLU or PReLU (ReLU's zero side is dying, not saturation)"],
-            Criterion = "a tail (at x = ±20) where |f′| is below 5 % of the function's peak slope and either exactly 0 or still falling (under half its value at ±10), as the saturation detector judges: sigmoid and tanh at both ends, ReLU6 above 6, ELU and SELU below about −4 (towards their bound −α·λ), GELU, SiLU and mish below about −4 (towards 0, not a bound of their range); an interval where f = f′ = 0 exactly is dying units instead",
+            Criterion = "a tail (at x = ±20) where |f′| is below 5 % of the function's peak slope and either exactly 0 or still falling (under half its value at ±10), as the saturation detector judges: sigmoid and tanh at both ends, ReLU6 above 6, ELU and SELU below about −4 (towards their bound −α·λ), GELU, SiLU and mish below about −4 (towards 0, not a bound of their range); a gated a·g(b) where its gate g is near 0 with a flat tail, as both gradients g(b) and a·g′(b) vanish there: GLU (sigmoid gate), SwiGLU (SiLU) and GEGLU (GELU) for a gate input below about −4; an interval where f = f′ = 0 exactly is dying units instead (ReGLU's gate, as ReLU)",
             Flag = KnownProblem.Saturation,
         },
         new()

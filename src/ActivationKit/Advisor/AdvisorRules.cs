@@ -1,3 +1,5 @@
+using ActivationKit.Catalog;
+
 namespace ActivationKit.Advisor;
 
 /// <summary>
@@ -38,6 +40,10 @@ public static class AdvisorRules
     }
 
     private static bool Has(AdvisorRequest r, Symptom s) => r.Symptoms.Contains(s);
+
+    /// <summary>Every catalog function marked with <paramref name="problem"/>, each with <paramref name="penalty"/>.</summary>
+    private static IReadOnlyList<(string Name, double Penalty)> MarkedWith(KnownProblem problem, double penalty) =>
+        ActivationCatalog.All.Where(i => i.Problems.HasFlag(problem)).Select(i => (i.Name, penalty)).ToArray();
 
     private static bool Has(AdvisorRequest r, Constraint c) => r.Constraints.Contains(c);
 
@@ -224,11 +230,13 @@ public static class AdvisorRules
         new()
         {
             Id = "deep-stack",
-            When = "hidden layers of a deep plain (non-residual, non-recurrent) stack (--depth ≥ 8)",
+            When = "hidden layers of a deep plain (non-residual, non-recurrent) stack (--depth ≥ 8); every function marked vanishing-gradients is avoided",
             Applies = r => Hidden(r) && r.Depth >= 8 && r.Model is not ModelType.Rnn and not ModelType.Lstm and not ModelType.Gru and not ModelType.Transformer,
             Prefer = [("selu", 3), ("relu", 2), ("leaky_relu", 2), ("gelu", 1)],
-            Avoid = [("sigmoid", 8), ("tanh", 5), ("hardsigmoid", 5)],
-            Rationale = "Saturating functions compound their small derivatives over depth, while the ReLU family and GELU keep slope 1 for x > 0; SELU keeps activations normalised without batch norm.",
+            // The catalog's mark, as symptom-vanishing reads it: a list of three (sigmoid, tanh, hardsigmoid) let hardtanh and
+            // softsign lead --depth 20 --constraint bounded-output. Penalty 8 outweighs any one rule's preference for them.
+            Avoid = MarkedWith(KnownProblem.VanishingGradients, 8),
+            Rationale = "Functions whose slopes vanish (sigmoid, tanh, hard tanh, softsign, …) compound their small derivatives over depth, while the ReLU family and GELU keep slope 1 for x > 0; SELU keeps activations normalised without batch norm.",
             Source = "Glorot & Bengio (2010); Klambauer et al., Self-Normalizing Neural Networks (NIPS 2017)",
         },
         new()
@@ -258,7 +266,7 @@ public static class AdvisorRules
             Applies = r => FeedForwardHidden(r) && Has(r, Symptom.Saturation),
             Prefer = [("leaky_relu", 3), ("relu", 3), ("prelu", 2)],
             Avoid = [("sigmoid", 8), ("tanh", 6), ("hardtanh", 6), ("hardsigmoid", 6), ("softsign", 4)],
-            Rationale = "Units stuck in a flat region get no gradient; the ReLU family has no flat tail (ReLU's zero side is where units die, which Leaky ReLU and PReLU remove too), while GELU, SiLU, mish, ELU and SELU flatten out below about −4 and are left out with every other function marked saturation.",
+            Rationale = "Units stuck in a flat region get no gradient; the ReLU family has no flat tail (ReLU's zero side is where units die, which Leaky ReLU and PReLU remove too), while GELU, SiLU, mish, ELU and SELU flatten out below about −4 and are left out with every other function marked saturation, as are their gated forms (GEGLU, SwiGLU, and GLU's sigmoid gate), whose output and gradients vanish where the gate does.",
             Source = "Glorot & Bengio (2010); Glorot, Bordes & Bengio (2011)",
         },
         new()

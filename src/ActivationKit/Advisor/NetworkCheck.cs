@@ -16,11 +16,11 @@ public sealed record NetworkSpec
     [JsonPropertyName("layers")]
     public IReadOnlyList<LayerSpec> Layers { get; init; } = [];
 
-    /// <summary>mse, mae, huber, bce, bce_logits, ce, ce_logits.</summary>
+    /// <summary>mse, mae, huber, poisson, bce, bce_logits, ce, ce_logits, ranknet, listnet.</summary>
     [JsonPropertyName("loss")]
     public string Loss { get; init; } = "";
 
-    /// <summary>regression, binary, multiclass, multilabel.</summary>
+    /// <summary>regression, binary, multiclass, multilabel, ranking.</summary>
     [JsonPropertyName("task")]
     public string Task { get; init; } = "";
 
@@ -30,7 +30,7 @@ public sealed record NetworkSpec
 
     /// <summary>
     /// Parses a JSON spec. Malformed JSON, a missing or null field, a value of the wrong type, <c>inputs</c> or
-    /// <c>units</c> below 1, or an unknown key (keys match case-insensitively) give a <see cref="FormatException"/>
+    /// <c>units</c> that is not a whole number from 1 to int.MaxValue (8.0 is 8), or an unknown key (keys match case-insensitively) give a <see cref="FormatException"/>
     /// whose one sentence names the field.
     /// </summary>
     public static NetworkSpec Parse(string json)
@@ -43,7 +43,14 @@ public sealed record NetworkSpec
         }
         catch (JsonException ex)
         {
-            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The network spec is not valid JSON: {ex.Message}"), ex);
+            // The reader's message ends in " LineNumber: 0 | BytePositionInLine: 60.", both counted from 0: the position is
+            // given once, counted from 1 as editors count.
+            string reason = ex.Message;
+            int cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            if (cut < 0) cut = reason.IndexOf(" Path:", StringComparison.Ordinal);
+            if (cut > 0) reason = reason[..cut].TrimEnd();
+            string at = ex.LineNumber is long line && ex.BytePositionInLine is long column ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}, column {column + 1}") : string.Empty;
+            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The network spec is not valid JSON{at}: {reason.TrimEnd('.')}."), ex);
         }
 
         using (doc)
@@ -51,11 +58,7 @@ public sealed record NetworkSpec
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The network spec must be a JSON object with \"layers\" (a list of {LayerShape})."));
             CheckKeys(root, TopKeys, "The network spec");
-            int inputs = 0;
-            if (Find(root, "inputs") is { } inputsJson && !(inputsJson.ValueKind == JsonValueKind.Number && inputsJson.TryGetInt32(out inputs) && inputs >= 1))
-            {
-                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The network spec's \"inputs\" must be a whole number ≥ 1 (the input features), got {inputsJson.GetRawText()}."));
-            }
+            int inputs = Find(root, "inputs") is { } inputsJson ? Count(inputsJson, "The network spec's \"inputs\"", "the input features") : 0;
 
             var layersJson = Find(root, "layers");
             if (layersJson is null || (layersJson.Value.ValueKind == JsonValueKind.Array && layersJson.Value.GetArrayLength() == 0))
@@ -71,10 +74,8 @@ public sealed record NetworkSpec
                 string where = $"Layer {++i} of the spec";
                 if (l.ValueKind != JsonValueKind.Object) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where} must be an object {LayerShape}, got {l.GetRawText()}."));
                 CheckKeys(l, LayerKeys, where);
-                if (Find(l, "units") is not { } unitsJson || !(unitsJson.ValueKind == JsonValueKind.Number && unitsJson.TryGetInt32(out int units) && units > 0))
-                {
-                    throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where} needs \"units\" > 0 (a whole number)."));
-                }
+                if (Find(l, "units") is not { } unitsJson) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where} needs \"units\", a whole number ≥ 1."));
+                int units = Count(unitsJson, $"{where}: \"units\"", "the layer's width");
 
                 // Required: absent, null, blank and mistyped all get the one message (leaving it out is no way out here).
                 string? activation = Find(l, "activation") is { ValueKind: JsonValueKind.String } a ? a.GetString() : null;
@@ -90,6 +91,25 @@ public sealed record NetworkSpec
                 Task = Text(root, "task", "The network spec", "a task such as \"multiclass\"") ?? "",
             };
         }
+    }
+
+    /// <summary>
+    /// A count (inputs, units): a whole number from 1 to int.MaxValue; 8.0 is 8. What is wrong is said: not a number,
+    /// not a whole number (8.5), below 1, or too large (1e10) — all were "needs units > 0 (a whole number)".
+    /// </summary>
+    private static int Count(JsonElement v, string what, string meaning)
+    {
+        string got = v.GetRawText();
+        if (v.ValueKind != JsonValueKind.Number) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{what} must be a whole number ≥ 1 ({meaning}), got {got}."));
+        if (v.TryGetInt32(out int n) || (v.TryGetDouble(out double d) && d == Math.Floor(d) && d >= int.MinValue && d <= int.MaxValue && (n = (int)d) == d))
+        {
+            return n >= 1 ? n : throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{what} must be a whole number ≥ 1 ({meaning}), got {got}."));
+        }
+
+        bool whole = v.TryGetDouble(out double x) && double.IsFinite(x) && x == Math.Floor(x);
+        throw new FormatException(whole
+            ? string.Create(CultureInfo.InvariantCulture, $"{what} is {got}, {(x < 0 ? "below 1" : $"more than the largest count, {int.MaxValue:N0}")}.")
+            : string.Create(CultureInfo.InvariantCulture, $"{what} must be a whole number ({meaning}), got {got}."));
     }
 
     private static JsonElement? Find(JsonElement e, string key)
@@ -272,10 +292,41 @@ public static class NetworkCheck
             "mean_squared_error" or "l2" or "mse" => "mse",
             "mean_absolute_error" or "l1" or "mae" => "mae",
             "huber" or "smooth_l1" => "huber",
+            "poisson" or "poisson_nll" or "poisson_nll_loss" or "poissonnll" => "poisson",
+            "ranknet" or "pairwise_logistic" => "ranknet",
+            "listnet" or "listwise_softmax" => "listnet",
             _ => l,
         };
         return logits && canonical is "ce" or "bce" ? canonical + "_logits" : canonical;
     }
+
+    /// <summary>
+    /// The output findings for a ranking task, as rule output-ranking advises: the identity, an unbounded score per item
+    /// that the pairwise (ranknet) or listwise (listnet) loss compares through its own sigmoid or softmax. Any loss is
+    /// taken (pointwise ranking trains with mse or bce too), except one the output check does not know.
+    /// </summary>
+    private static IEnumerable<Finding> RankingOutput(string activation, string loss)
+    {
+        string act = ActivationCatalog.Create(activation).Info.Name;
+        if (loss.Length > 0 && !OutputCheck.Losses.Contains(loss, StringComparer.Ordinal))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown loss '{loss}'; valid: {string.Join(", ", OutputCheck.Losses)}."));
+        }
+
+        if (act == "identity") yield break;
+        yield return new Finding
+        {
+            Kind = FindingKind.OutputMismatch,
+            Severity = Severity.Warning,
+            Layer = "output",
+            Explanation = $"{act} at a ranking output bends the scores the ranking loss compares (RankNet and ListNet apply their own sigmoid or softmax to them), and items it maps alike cannot be ordered.",
+            Fix = "Use the identity (linear) output with a pairwise (ranknet) or listwise (listnet) ranking loss.",
+        };
+    }
+
+    /// <summary>True when the spec's task names regression (in any spelling the task parser takes).</summary>
+    private static bool IsRegression(string? task) =>
+        !string.IsNullOrWhiteSpace(task) && task.Trim().Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).Equals("regression", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>How findings name hidden layer <paramref name="index"/> (0-based): "layer 3 (tanh)".</summary>
     public static string LayerLabel(int index, string activation) => $"layer {index + 1} ({activation})";
@@ -311,6 +362,13 @@ public static class NetworkCheck
             if (string.IsNullOrWhiteSpace(layer.Activation)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {i + 1} of the spec needs an activation."), nameof(spec));
             if (layer.Init is null) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {i + 1} of the spec has a null init; use an empty string for none."), nameof(spec));
             var f = ActivationCatalog.Create(layer.Activation);
+
+            // 2 × units overflowed for units near int.MaxValue: "fanOut ('-2') must be ≥ 1 … Actual value was -2".
+            if (f.Info.Kind == ActivationKind.Gated && layer.Units > int.MaxValue / 2)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {i + 1}: {layer.Activation} needs 2 × units pre-activation columns (value and gate halves), so its units must be at most {int.MaxValue / 2:N0}, got {layer.Units:N0}."), nameof(spec));
+            }
+
             if (f.Channels > 1 && f.Channels != layer.Units)
             {
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {i + 1}: {layer.Activation} has {f.Channels} slopes, one per channel, but the layer has {layer.Units} units; use num_parameters=1 (one shared slope) or num_parameters={layer.Units}."), nameof(spec));
@@ -390,9 +448,11 @@ public static class NetworkCheck
                 Severity = Severity.Critical,
                 Layer = output ? "output" : LayerLabel(i, spec.Layers[i].Activation),
                 Explanation = $"{acts[i].Name} over a single unit always outputs {y[0]:G3} and passes no gradient: the row it normalises has one value.",
-                Fix = output
-                    ? "Give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two classes."
-                    : $"Give the layer more than one unit, or use an element-wise activation.",
+                // A regression spec was told to give "one unit per class".
+                Fix = !output ? "Give the layer more than one unit, or use an element-wise activation."
+                    : IsRegression(spec.Task) ? "Use the identity (linear) output with mse for a regression target."
+                    : string.IsNullOrWhiteSpace(spec.Task) ? "For classes, give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two; for a regression target, use the identity (linear) output."
+                    : "Give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two classes.",
             });
         }
 
@@ -431,12 +491,15 @@ public static class NetworkCheck
 
         if (!string.IsNullOrWhiteSpace(spec.Task))
         {
-            var task = ActivationAdvisor.Parse<TaskKind>(spec.Task, "task");
-            found.AddRange(OutputCheck.Check(spec.Layers[^1].Activation, task, CanonicalLoss(spec.Loss)));
+            // Every task recommend advises is accepted (ranking was refused though recommend --task ranking suggests it).
+            var advised = ActivationAdvisor.Parse<AdvisorTask>(spec.Task, "task");
+            found.AddRange(advised == AdvisorTask.Ranking
+                ? RankingOutput(spec.Layers[^1].Activation, CanonicalLoss(spec.Loss))
+                : OutputCheck.Check(spec.Layers[^1].Activation, ActivationAdvisor.Parse<TaskKind>(spec.Task, "task"), CanonicalLoss(spec.Loss), spec.Layers[^1].Units));
         }
         else if (!string.IsNullOrWhiteSpace(spec.Loss))
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The spec names the loss '{spec.Loss}' but no \"task\"; add \"task\": one of {string.Join(", ", Enum.GetValues<TaskKind>().Select(t => ActivationAdvisor.Text(t)))}."));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The spec names the loss '{spec.Loss}' but no \"task\"; add \"task\": one of {string.Join(", ", Enum.GetValues<AdvisorTask>().Select(t => ActivationAdvisor.Text(t)))}."));
         }
 
         return found;

@@ -269,35 +269,43 @@ public static class InitCheck
 public static class OutputCheck
 {
     /// <summary>
-    /// Returns the findings for an output activation (catalog name or spec), a task and a loss name
-    /// (mse, mae, huber, bce, bce_logits, ce, ce_logits). "_logits" losses expect an identity output; bce and ce expect
-    /// probabilities (ce also takes log_softmax's log-probabilities, as NLL does). An empty loss means "not known": only
-    /// the activation is checked against the task.
+    /// The loss names the check knows: those of the engine, poisson (the count loss recommend pairs with softplus and exp
+    /// outputs) and the ranking losses ranknet and listnet (recommend --task ranking).
     /// </summary>
-    public static IReadOnlyList<Finding> Check(string outputActivation, TaskKind task, string loss)
+    public static IReadOnlyList<string> Losses { get; } = ["mse", "mae", "huber", "poisson", "bce", "bce_logits", "ce", "ce_logits", "ranknet", "listnet"];
+
+    /// <summary>
+    /// Returns the findings for an output activation (catalog name or spec), a task and a loss name
+    /// (<see cref="Losses"/>). "_logits" losses expect an identity output; bce and ce expect
+    /// probabilities (ce also takes log_softmax's log-probabilities, as NLL does). An empty loss means "not known": only
+    /// the activation is checked against the task. With the output's <paramref name="units"/> (0: not known), the count
+    /// is checked too: cross-entropy over the classes needs more than one unit, and a binary output is one unit with
+    /// binary cross-entropy or two with a distribution over them.
+    /// </summary>
+    public static IReadOnlyList<Finding> Check(string outputActivation, TaskKind task, string loss, int units = 0)
     {
         ArgumentNullException.ThrowIfNull(outputActivation);
         ArgumentNullException.ThrowIfNull(loss);
+        ArgumentOutOfRangeException.ThrowIfNegative(units);
         if (ActivationCatalog.Find(outputActivation.Split('(')[0]) is null) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown output activation '{outputActivation}'."), nameof(outputActivation));
         var f = ActivationCatalog.Create(outputActivation);
         var info = f.Info;
         string act = info.Name;
         string l = loss.Trim().ToLowerInvariant();
-        string[] losses = ["mse", "mae", "huber", "bce", "bce_logits", "ce", "ce_logits"];
-        if (l.Length > 0 && !losses.Contains(l)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown loss '{loss}'; valid: {string.Join(", ", losses)}."), nameof(loss));
+        if (l.Length > 0 && !Losses.Contains(l)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown loss '{loss}'; valid: {string.Join(", ", Losses)}."), nameof(loss));
         var found = new List<Finding>();
 
         // Every fix names whole pairings (activation and loss) this check itself accepts for the task: a fix that swapped
         // only the activation or only the loss sent sigmoid + ce_logits to "sigmoid with the probability form", which
         // is sigmoid + ce, a finding of its own. The same pairings fix every finding of one configuration.
         string fix = FixText(Suggestions(act, task, l), task);
-        void Add(string why, Severity severity = Severity.Critical, string? caveat = null) => found.Add(new Finding
+        void Add(string why, Severity severity = Severity.Critical, string? caveat = null, string? ownFix = null) => found.Add(new Finding
         {
             Kind = FindingKind.OutputMismatch,
             Severity = severity,
             Layer = "output",
             Explanation = why,
-            Fix = caveat is null ? fix : $"{fix[..^1]}; {caveat}.",
+            Fix = ownFix ?? (caveat is null ? fix : $"{fix[..^1]}; {caveat}."),
         });
 
         var shape = OutputShape.Of(f);
@@ -315,12 +323,15 @@ public static class OutputCheck
             }
             else if (task is TaskKind.Binary or TaskKind.Multilabel)
             {
-                // A distribution is a binary classifier's two-class softmax; for multi-label it is refused below.
-                if (!shape.UnitInterval && !shape.Distribution) Add($"{act} at the output of a {taskName} classifier does not produce probabilities ({Reason(info, shape)}).");
+                // A distribution is a binary classifier's two-class softmax, and its logarithm (log_softmax) with ce, the NLL,
+                // as for multiclass (binary + log_softmax + ce was critical while multiclass passed); multi-label refuses both below.
+                bool logProbabilities = task == TaskKind.Binary && shape.LogDistribution && l is "ce" or "ce_logits" or "";
+                if (!shape.UnitInterval && !shape.Distribution && !logProbabilities) Add($"{act} at the output of a {taskName} classifier does not produce probabilities ({Reason(info, shape)}).");
             }
             else if (shape.LogDistribution)
             {
-                if (l is not ("ce" or "")) Add($"{act} at the output of a multiclass classifier does not produce probabilities ({Reason(info, shape)}).");
+                // ce_logits is judged below: the same loss, computed twice.
+                if (l is not ("ce" or "ce_logits" or "")) Add($"{act} at the output of a multiclass classifier does not produce probabilities ({Reason(info, shape)}).");
             }
             else if (!shape.Distribution && (!shape.UnitInterval || l == "ce"))
             {
@@ -329,6 +340,13 @@ public static class OutputCheck
                     ? "Sigmoid with multi-class cross-entropy: sigmoid outputs do not sum to 1, so they are not a distribution over the classes."
                     : $"{act} at the output of a multiclass classifier does not produce probabilities ({Reason(info, shape)}).");
             }
+        }
+
+        if (classification && shape.Distribution && shape.ExactZeros && l == "ce")
+        {
+            // recommend pairs sparsemax with the sparsemax loss for this reason, while this check passed sparsemax + ce.
+            Add($"{Capital(act)} outputs exact zeros, where cross-entropy (−log p) is infinite: a sample whose true class gets 0 has an infinite loss and no useful gradient.",
+                caveat: act == "sparsemax" ? "or keep sparsemax and train it with the sparsemax loss (Martins & Astudillo, 2016), which is finite there" : null);
         }
 
         if (shape.Distribution && (l is "bce" or "bce_logits"))
@@ -348,7 +366,16 @@ public static class OutputCheck
 
         if (logitsLoss && act != "identity")
         {
-            Add($"The loss {l} applies its own sigmoid/softmax to logits, but the output already goes through {act}: it is squashed twice.");
+            // log_softmax before ce_logits was "does not produce probabilities" with the fix "use log_softmax with ce": the
+            // loss is in fact unchanged (log-softmax is idempotent), only computed twice.
+            if (shape.LogDistribution && l == "ce_logits" && task != TaskKind.Multilabel)
+            {
+                Add($"{act} before ce_logits is redundant: ce_logits applies log-softmax itself, and the log-softmax of log-probabilities is unchanged, so the loss is that of the logits, computed twice.", Severity.Warning);
+            }
+            else
+            {
+                Add($"The loss {l} applies its own sigmoid/softmax to logits, but the output already goes through {act}: it is squashed twice.");
+            }
         }
 
         if (classification && l is "mse" or "mae" or "huber")
@@ -362,19 +389,66 @@ public static class OutputCheck
             Add($"{act} bounds a regression output; targets outside its range can never be reached.", Severity.Warning, $"keep {act} only if the targets are scaled into its range");
         }
 
+        if (task == TaskKind.Regression && info.Problems.HasFlag(KnownProblem.DyingUnits) && !shape.Bounded && info.Kind == ActivationKind.Elementwise)
+        {
+            // recommend's output-regression rule argues against ReLU there ("ReLU can die at the output"); this passed it.
+            string zone = Advisor.CatalogProperties.DeadZone(info) is { } z ? $"for {z}" : "on a whole interval";
+            Add($"{act} at a regression output is 0 with zero gradient {zone}: a prediction pushed there stops learning, and negative targets can never be reached.", Severity.Warning, $"keep {act} only for non-negative targets, or use softplus, which keeps a gradient everywhere");
+        }
+
         if (task == TaskKind.Regression && l is "bce" or "bce_logits" or "ce" or "ce_logits")
         {
             Add($"A classification loss ({l}) on a regression task.");
         }
 
+        if (l is "ranknet" or "listnet") Add($"{l} is a ranking loss (it compares the scores of items), but the task is {taskName}.");
+        if (classification && l == "poisson") Add($"poisson is a loss for counts (a Poisson rate), but the task is {taskName}.");
+        if (task == TaskKind.Regression && l == "poisson" && act != "identity" && !shape.Positive)
+        {
+            // The rate form (Keras poisson, PyTorch PoissonNLLLoss(log_input=False)) takes log of the output; the log-rate
+            // form (PyTorch's default) takes the identity's output.
+            Add($"poisson takes a positive rate (or, in PyTorch's default log_input form, a log-rate from the identity output), but {act} can output 0 or less, where the rate's logarithm is undefined.", Severity.Warning);
+        }
+
+        if (classification) CheckUnits(Add, act, info, shape, task, l, units);
         return found;
+    }
+
+    /// <summary>
+    /// The findings about the output's unit count (none when it is not known, 0). A row-wise function over one unit is the
+    /// network check's finding, whatever the task, so it is not repeated here. The tester's binary spec with one sigmoid unit
+    /// and "ce" passed clean, though cross-entropy over one column scores one class only.
+    /// </summary>
+    private static void CheckUnits(Action<string, Severity, string?, string?> add, string act, ActivationInfo info, OutputShape shape, TaskKind task, string l, int units)
+    {
+        if (units == 0) return;
+        string binaryFix = "Use one unit with sigmoid and binary cross-entropy (bce), or the identity with bce_logits; or two units with softmax and cross-entropy (ce).";
+        if (units == 1 && l is "ce" or "ce_logits" && info.Kind != ActivationKind.Rowwise)
+        {
+            string why = l == "ce_logits"
+                ? "ce_logits applies a softmax across the output's units, but the output has 1 unit: the softmax of a single logit is always 1, so the loss is always 0 and nothing learns."
+                : "ce is cross-entropy over one output per class (−log of the true class's output), but the output has 1 unit, which stands for one class: with a single column the loss scores that class only (0 for every sample of another), so it cannot teach the model to tell the classes apart.";
+            add(why, Severity.Critical, null, task == TaskKind.Binary ? binaryFix : task == TaskKind.Multilabel ? "Use one sigmoid per label with binary cross-entropy (bce)." : "Give the output one unit per class, with softmax and cross-entropy (ce) or the identity with ce_logits.");
+            return;
+        }
+
+        if (task != TaskKind.Binary) return;
+        bool perClass = shape.Distribution || shape.LogDistribution || l is "ce" or "ce_logits";
+        if (perClass && units > 2)
+        {
+            add($"A binary task has two classes, but the output has {units} units, one per class: {(units == 3 ? "1 of them stands for a class" : $"{units - 2} of them stand for classes")} no sample has.", Severity.Warning, null, binaryFix);
+        }
+        else if (!perClass && units > 1)
+        {
+            add($"A binary output is one unit scored against the 0/1 label (the probability of class 1, or its logit), but this {act} output has {units} units: {units} answers to one yes/no question (several yes/no labels are a multilabel task).", Severity.Warning, null, $"{binaryFix[..^1]}; for several yes/no labels give the task multilabel.");
+        }
     }
 
     /// <summary>The pairings a task is well served by: (activation, loss) as <see cref="Check"/> names them.</summary>
     private static (string Activation, string Loss)[] Pairings(TaskKind task) => task switch
     {
-        TaskKind.Regression => [("identity", "mse"), ("identity", "mae"), ("identity", "huber")],
-        TaskKind.Binary => [("sigmoid", "bce"), ("identity", "bce_logits"), ("softmax", "ce"), ("identity", "ce_logits")],
+        TaskKind.Regression => [("identity", "mse"), ("identity", "mae"), ("identity", "huber"), ("identity", "poisson"), ("softplus", "poisson")],
+        TaskKind.Binary => [("sigmoid", "bce"), ("identity", "bce_logits"), ("softmax", "ce"), ("identity", "ce_logits"), ("log_softmax", "ce")],
         TaskKind.Multilabel => [("sigmoid", "bce"), ("identity", "bce_logits")],
         _ => [("softmax", "ce"), ("identity", "ce_logits"), ("log_softmax", "ce")],
     };
@@ -409,16 +483,18 @@ public static class OutputCheck
             _ => a,
         };
 
-        static string Loss(string l) => l switch
+        string Loss(string a, string l) => (a, l) switch
         {
-            "bce" => "binary cross-entropy (bce)",
-            "bce_logits" => "binary cross-entropy on logits (bce_logits)",
-            "ce" => "cross-entropy (ce)",
-            "ce_logits" => "softmax cross-entropy on logits (ce_logits)",
+            ("log_softmax", "ce") => "negative log-likelihood of its log-probabilities (ce)",
+            (_, "bce") => "binary cross-entropy (bce)",
+            (_, "poisson") => "the Poisson negative log-likelihood (poisson)",
+            (_, "bce_logits") => "binary cross-entropy on logits (bce_logits)",
+            (_, "ce") => "cross-entropy (ce)",
+            (_, "ce_logits") => "softmax cross-entropy on logits (ce_logits)",
             _ => l,
         };
 
-        var parts = pairs.GroupBy(p => p.Activation).Select(g => $"{Activation(g.Key)} with {Or(g.Select(p => Loss(p.Loss)))}").ToList();
+        var parts = pairs.GroupBy(p => p.Activation).Select(g => $"{Activation(g.Key)} with {Or(g.Select(p => Loss(g.Key, p.Loss)))}").ToList();
         return $"Use {string.Join(", or ", parts)}.";
     }
 
@@ -430,8 +506,11 @@ public static class OutputCheck
         : shape.UnitInterval ? "its outputs do not sum to 1 over the classes"
         : $"it ranges over {info.Range}";
 
-    /// <summary>What a function outputs, sampled over [−30, 30] (row-wise functions over rows of 6 of those values).</summary>
-    private readonly record struct OutputShape(bool UnitInterval, bool Distribution, bool LogDistribution, bool Bounded)
+    /// <summary>
+    /// What a function outputs, sampled over [−30, 30] (row-wise functions over rows of 6 of those values). ExactZeros: a
+    /// distribution that gives some class exactly 0 (sparsemax, hardmax; softmax's smallest there, e^−60, is not 0).
+    /// </summary>
+    private readonly record struct OutputShape(bool UnitInterval, bool Distribution, bool LogDistribution, bool Bounded, bool ExactZeros = false, bool Positive = false)
     {
         public static OutputShape Of(Activation f)
         {
@@ -452,7 +531,7 @@ public static class OutputCheck
                 log = rows.All(r => Math.Abs(r.Sum(Math.Exp) - 1) < 1e-9);
             }
 
-            return new(unit && f.Info.Kind == ActivationKind.Elementwise, distribution, log, f.Info.Kind == ActivationKind.Elementwise && f.Info.BoundedAbove && f.Info.BoundedBelow);
+            return new(unit && f.Info.Kind == ActivationKind.Elementwise, distribution, log, f.Info.Kind == ActivationKind.Elementwise && f.Info.BoundedAbove && f.Info.BoundedBelow, distribution && y.Contains(0), f.Info.Kind == ActivationKind.Elementwise && y.All(v => v > 0));
         }
     }
 }

@@ -33,13 +33,15 @@ public sealed class Geglu : GatedActivation<Gelu.Kernel_>
         ZeroCentred = true,
         BoundedAbove = false,
         BoundedBelow = false,
-        Saturating = false,
+        Saturating = true,
         Init = Initialization.He,
         // The variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain) of a·gelu(b) for independent a, b ~ N(0, 1):
         // E[a²]·E[gelu(b)²] = 0.4252215 (mpmath), gelu's gain.
         Gain = 1.5335304411955352,
         TypicalUses = ["transformer feed-forward blocks of the GLU-variants paper; T5 v1.1 and Gemma gate with the tanh approximation of GELU instead, a·gelu_tanh(b) (|gelu − gelu_tanh| ≤ 4.8e−4 per gate value; compose it from gelu_tanh to match them)", "replacing the ReLU/GELU MLP of a transformer at equal parameter count (hidden width × 2/3)"],
-        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
+        // GELU's problem carries into a·gelu(b): for b below about −4, gelu(b) and gelu′(b) are both ≈ 0, so y ≈ 0 and both
+        // gradients (∂y/∂a = gelu(b), ∂y/∂b = a·gelu′(b)) vanish — the saturation GELU is marked with. Above, ∂y/∂a = gelu(b) grows.
+        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput | KnownProblem.Saturation,
         Origin = new("Shazeer, GLU Variants Improve Transformer", 2020, "arXiv:2002.05202"),
         Frameworks = new Dictionary<string, FrameworkName>
         {

@@ -34,13 +34,16 @@ public sealed class Glu : GatedActivation<Sigmoid.Kernel_>
         ZeroCentred = true,
         BoundedAbove = false,
         BoundedBelow = false,
-        Saturating = false,
+        Saturating = true,
         Init = Initialization.He,
         // The variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain) of a·σ(b) for independent a, b ~ N(0, 1): E[a²]·E[σ(b)²] =
         // 0.2933790 (mpmath). (calculate_gain('sigmoid') = 1 is for a sigmoid unit, not for a gate times a value.)
         Gain = 1.8462285453386054,
         TypicalUses = ["gated convolutional language models", "convolution modules of speech models (Conformer)", "transformer feed-forward blocks (the GLU variants)"],
-        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
+        // The gate's problems carry into a·σ(b): for b ≪ 0 the gate is shut, σ(b) and σ′(b) are both ≈ 0, so y ≈ 0 and both
+        // gradients (∂y/∂a = σ(b), ∂y/∂b = a·σ′(b)) vanish — saturation. For b ≫ 0 the gate saturates open but ∂y/∂a → 1:
+        // the linear path Dauphin et al. built it for keeps gradients flowing, so it is not marked vanishing-gradients.
+        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput | KnownProblem.Saturation,
         Origin = new("Dauphin, Fan, Auli & Grangier, Language Modeling with Gated Convolutional Networks", 2017, "arXiv:1612.08083") { Venue = "ICML" },
         Frameworks = new Dictionary<string, FrameworkName>
         {

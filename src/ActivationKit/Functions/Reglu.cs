@@ -40,6 +40,8 @@ public sealed class Reglu : GatedActivation<Relu.Kernel_>
         // E[a²]·E[max(0, b)²] = 1/2, ReLU's √2.
         Gain = Math.Sqrt(2.0),
         TypicalUses = ["transformer feed-forward blocks (T5-style GLU variants)"],
+        // ReLU's problem carries into a·relu(b): for b ≤ 0 the output and both gradients (∂y/∂a = relu(b), ∂y/∂b = a·[b > 0])
+        // are exactly 0, so a unit whose gate half stays negative is dead, as a ReLU unit is; it has no flat nonzero tail.
         Problems = KnownProblem.DyingUnits | KnownProblem.NonDifferentiable | KnownProblem.UnboundedOutput,
         Origin = new("Shazeer, GLU Variants Improve Transformer", 2020, "arXiv:2002.05202"),
         Frameworks = new Dictionary<string, FrameworkName>

@@ -38,13 +38,15 @@ public sealed class Swiglu : GatedActivation<Swiglu.Gate_>
         ZeroCentred = true,
         BoundedAbove = false,
         BoundedBelow = false,
-        Saturating = false,
+        Saturating = true,
         Init = Initialization.He,
         // The variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain) of a·silu(b) for independent a, b ~ N(0, 1):
         // E[a²]·E[silu(b)²] = 0.3557755 (mpmath), silu's gain.
         Gain = 1.6765324703310912,
         TypicalUses = ["transformer feed-forward blocks (PaLM, LLaMA and most recent LLMs)"],
-        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput,
+        // SiLU's problem carries into a·silu(b): for b below about −4, silu(b) and silu′(b) are both ≈ 0, so y ≈ 0 and both
+        // gradients (∂y/∂a = silu(b), ∂y/∂b = a·silu′(b)) vanish — the saturation SiLU is marked with. Above, ∂y/∂a = silu(b) grows.
+        Problems = KnownProblem.ComputationalCost | KnownProblem.UnboundedOutput | KnownProblem.Saturation,
         Origin = new("Shazeer, GLU Variants Improve Transformer", 2020, "arXiv:2002.05202"),
         Frameworks = new Dictionary<string, FrameworkName>
         {

@@ -1,0 +1,109 @@
+using System.Text.Json;
+
+namespace ActivationKit.Cli.Tests;
+
+/// <summary>recommend and check through the command line: the exploratory tester's advisor findings, one test each.</summary>
+public class AdvisorFixTests
+{
+    private static JsonElement Json(CliResult r) => JsonDocument.Parse(r.Out).RootElement;
+
+    [Fact]
+    public void Recommend_refuses_depth_0_for_a_hidden_layer_and_a_trial_deeper_than_it_trains()
+    {
+        Cli.Run("recommend", "--depth", "0").BadInput("Error: --depth 0 means the network has no hidden layer, so there is no hidden activation to choose; give --depth 1 or more, or --layer output.");
+        Assert.Contains("0 hidden layers", Cli.Run("recommend", "--depth", "0", "--layer", "output").Ok().Out, StringComparison.Ordinal);
+        Cli.Run("recommend", "--depth", "30", "--try", "xor").BadInput("--try trains at most 16 hidden layers, so --depth 30 cannot be measured; give --depth 16 or less");
+    }
+
+    [Fact]
+    public void Recommend_model_regression_without_a_task_advises_a_regression()
+    {
+        // It failed with "--model regression contradicts --task multiclass", a task that was only the default.
+        var root = Json(Cli.Run("recommend", "--model", "regression", "--layer", "output", "--json").Ok());
+        Assert.Equal("regression", root.GetProperty("request").GetProperty("task").GetString());
+        Assert.Equal("identity", root.GetProperty("recommendations")[0].GetProperty("name").GetString());
+        Assert.Equal("regression", Json(Cli.Run("recommend", "--model", "regression", "--json").Ok()).GetProperty("request").GetProperty("task").GetString());
+        Cli.Run("recommend", "--model", "regression", "--task", "binary").BadInput("--model regression contradicts --task binary");
+    }
+
+    [Fact]
+    public void Recommend_try_without_a_task_reads_a_numeric_target_as_regression()
+    {
+        // "label '13.63…' is not a class index" although the help says the default task follows the data.
+        using var dir = new TempDir();
+        string path = dir.File("reg.csv");
+        File.WriteAllLines(path, ["a,b,t", .. Enumerable.Range(0, 60).Select(i => FormattableString.Invariant($"{i * 0.1},{i % 7},{10 + (i * 0.37)}"))]);
+        var root = Json(Cli.Run("recommend", "--try", path, "--top", "2", "--seeds", "1", "--epochs", "1", "--json").Ok());
+        Assert.Equal("regression", root.GetProperty("request").GetProperty("task").GetString());
+        Assert.Equal("r2", root.GetProperty("trial").GetProperty("metric").GetString());
+        Cli.Run("recommend", "--try", path, "--task", "multiclass").BadInput("label '10.37' is not a class index (0, 1, 2, … below 65,536); for a numeric target give --task regression.");
+    }
+
+    [Fact]
+    public void Check_flags_cross_entropy_over_one_binary_unit()
+    {
+        // "No problems found" for a binary spec with one sigmoid unit and "ce", whose loss is 0 for every y = 0.
+        using var dir = new TempDir();
+        string path = dir.File("bin_ce.json");
+        File.WriteAllText(path, """{"inputs": 20, "task": "binary", "loss": "ce", "layers": [{"units": 64, "activation": "relu", "init": "he_normal"}, {"units": 1, "activation": "sigmoid"}]}""");
+        var r = Cli.RunWide("check", path);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("[critical] output_mismatch in output", r.Out, StringComparison.Ordinal);
+        Assert.Contains("but the output has 1 unit, which stands for one class", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Fix: Use one unit with sigmoid and binary cross-entropy (bce), or the identity with bce_logits; or two units with softmax and cross-entropy (ce).", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_refuses_special_files_and_huge_ones_instead_of_reading_forever()
+    {
+        // check FIFO waited for a writer, and /dev/zero and /dev/urandom never ended.
+        using var dir = new TempDir();
+        if (OperatingSystem.IsLinux())
+        {
+            Cli.Run("check", "/dev/zero").BadInput("Error: '/dev/zero' is a character device, not a regular file; give a JSON network spec or a saved model file.");
+            string fifo = dir.File("fifo");
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) mkfifo.WaitForExit();
+            Cli.Run("check", fifo).BadInput($"'{fifo}' is a named pipe (FIFO), not a regular file");
+        }
+
+        string huge = dir.File("huge.json");
+        using (var stream = File.Create(huge)) stream.SetLength((1L << 30) + 1); // sparse: nothing is written
+        Cli.Run("check", huge).BadInput($"'{huge}' is 1,073,741,825 bytes, more than the 1,073,741,824 (1 GiB) of any network spec or model this check reads.");
+    }
+
+    [Fact]
+    public void Check_says_when_no_file_is_named_or_the_file_is_empty()
+    {
+        // "File not found: " for check "", and "must start with '{'" for an empty file.
+        Cli.Run("check", "").BadInput("Error: No file name given; give a JSON network spec or a saved model file.");
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("empty.json"), string.Empty);
+        Cli.Run("check", dir.File("empty.json")).BadInput("Error: empty.json is empty; give a JSON network spec or a saved model file.");
+        File.WriteAllText(dir.File("blank.json"), "  \n ");
+        Cli.Run("check", dir.File("blank.json")).BadInput("Error: blank.json is empty (white space only); give a JSON network spec or a saved model file.");
+    }
+
+    [Fact]
+    public void Recommend_try_json_writes_an_unmeasured_noise_threshold_as_null()
+    {
+        // "noiseThreshold": "NaN" beside "firstChoiceWithinNoise": null.
+        var agreement = Json(Cli.Run("recommend", "--try", "sine", "--top", "2", "--seeds", "1", "--epochs", "1", "--samples", "100", "--json").Ok()).GetProperty("trial").GetProperty("agreement");
+        Assert.Equal(JsonValueKind.Null, agreement.GetProperty("noiseThreshold").ValueKind);
+        Assert.Equal(JsonValueKind.Null, agreement.GetProperty("firstChoiceWithinNoise").ValueKind);
+    }
+
+    [Fact]
+    public void Check_json_has_the_task_and_loss_the_text_shows()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("s.json"), """{"inputs": 4, "task": "binary", "loss": "bce", "layers": [{"units": 8, "activation": "relu", "init": "he_normal"}, {"units": 1, "activation": "sigmoid"}]}""");
+        var root = Json(Cli.Run("check", dir.File("s.json"), "--json").Ok());
+        Assert.Equal("4 → 8 relu → 1 sigmoid", root.GetProperty("network").GetString());
+        Assert.Equal("binary", root.GetProperty("task").GetString());
+        Assert.Equal("bce", root.GetProperty("loss").GetString());
+        File.WriteAllText(dir.File("bare.json"), """{"layers": [{"units": 8, "activation": "relu"}, {"units": 1, "activation": "identity"}]}""");
+        var bare = Json(Cli.Run("check", dir.File("bare.json"), "--json").Ok());
+        Assert.Equal(JsonValueKind.Null, bare.GetProperty("task").ValueKind);
+        Assert.Equal(JsonValueKind.Null, bare.GetProperty("loss").ValueKind);
+    }
+}
