@@ -220,13 +220,15 @@ public sealed class OutputPairing
         ArgumentNullException.ThrowIfNull(train);
         var f = DenseLayer.ResolveActivation(spec);
         if (f is null || (!f.Info.BoundedAbove && !f.Info.BoundedBelow) || train.Targets.Length == 0) return null;
-        var (lo, hi) = SampledRange(f);
+        var (lo, hi) = ReachableRange(f);
 
-        // Sampled on [−40, 40], sigmoid's least value is 4e-18, not 0: rounded, and a target at the limit itself is in.
+        // A sampled extreme can fall just short of the true one (sin's grid misses π/2 by a little: 0.999994): a target
+        // counts as out of reach only beyond a bound by more than 10⁻⁴ of the bound (of 1 for bounds below 1).
+        float min = train.Targets.Min(), max = train.Targets.Max();
+        bool below = f.Info.BoundedBelow && min < lo - (1e-4 * Math.Max(1, Math.Abs(lo)));
+        bool above = f.Info.BoundedAbove && max > hi + (1e-4 * Math.Max(1, Math.Abs(hi)));
         lo = Math.Round(lo, 6);
         hi = Math.Round(hi, 6);
-        float min = train.Targets.Min(), max = train.Targets.Max();
-        bool below = f.Info.BoundedBelow && min < lo, above = f.Info.BoundedAbove && max > hi;
         if (!below && !above) return null;
         string Text(double v) => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
         string range = (f.Info.BoundedBelow, f.Info.BoundedAbove) switch
@@ -236,6 +238,27 @@ public sealed class OutputPairing
             _ => $"of {Text(hi)} and below",
         };
         return $"the output activation {f} only gives values {range}, but the training targets run from {Text(min)} to {Text(max)}, so it cannot fit the targets {(below && above ? "at either end" : below ? $"below {Text(lo)}" : $"above {Text(hi)}")}; use identity (the regression default), or rescale the targets into its range.";
+    }
+
+    /// <summary>
+    /// The values an output can take, for <see cref="TargetRangeProblem"/>: <see cref="SampledRange"/> and, for an
+    /// element-wise function, its values far out and at ±∞ too, which are the limits of the saturating ones
+    /// (softsign(40) is 0.9756, but its range is (−1, 1); a target of 0.985 is reached at x = 65).
+    /// </summary>
+    private static (double Lo, double Hi) ReachableRange(Activation f)
+    {
+        var (lo, hi) = SampledRange(f);
+        if (f.Info.Kind == ActivationKind.Rowwise) return (lo, hi);
+        double[] far = [-1e3, 1e3, -1e6, 1e6, -1e12, 1e12, -1e30, 1e30, double.NegativeInfinity, double.PositiveInfinity];
+        var v = new double[far.Length];
+        f.Forward(far, v);
+        foreach (double y in v.Where(double.IsFinite))
+        {
+            lo = Math.Min(lo, y);
+            hi = Math.Max(hi, y);
+        }
+
+        return (lo, hi);
     }
 
     private static (double Lo, double Hi) SampledRange(Activation f)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -138,7 +139,12 @@ public sealed partial class ExperimentReviewTests : IDisposable
         Cli.Run("train", "--data", csv, "--samples", "1000", "--epochs", "1")
             .BadInput($"--samples 1000 is more than the 120 rows of '{csv}'; give --samples 120 or fewer, or leave --samples out for all of them.");
         Cli.Run("recommend", "--try", csv, "--samples", "1000", "--epochs", "1", "--seeds", "1")
-            .BadInput($"--samples 1000 is more than the 120 rows of '{csv}'; give --samples 120 or fewer.");
+            .BadInput($"--samples 1000 is more than the 120 rows of '{csv}'; give --samples 120 or fewer, or leave --samples out for all of them.");
+        // Below the least --samples a trial takes (20) no smaller number would do.
+        string tiny = _dir.File("tiny.csv");
+        File.WriteAllLines(tiny, ["a,y", .. Enumerable.Range(0, 15).Select(i => string.Create(CultureInfo.InvariantCulture, $"{i},{i % 2}"))]);
+        Cli.Run("recommend", "--try", tiny, "--samples", "20", "--epochs", "1", "--seeds", "1")
+            .BadInput($"--samples 20 is more than the 15 rows of '{tiny}'; leave --samples out to try all of them.");
         Cli.RunWide("train", "--data", csv, "--samples", "120", "--epochs", "1").Ok();
         // recommend's default of 1000 samples still takes a smaller file whole.
         Cli.RunWide("recommend", "--try", csv, "--epochs", "1", "--seeds", "1").Ok();

@@ -85,6 +85,14 @@ public class OutputPairingTests
         Assert.Null(OutputPairing.TargetRangeProblem("identity", data));
         Assert.Null(OutputPairing.TargetRangeProblem("leaky_relu", data));
         Assert.Contains("above 1", OutputPairing.TargetRangeProblem("tanh", new Dataset("t", [0f, 1f], 1, [0f, 2f], 1, 0)), StringComparison.Ordinal);
+
+        // Saturating outputs reach their limits only far out (softsign(40) = 0.9756), and a sampled extreme falls just
+        // short of a peak between grid points (sin's 0.999994): neither makes a reachable target out of range.
+        var near = new Dataset("near", [0f, 1f, 2f], 1, [-0.985f, 0f, 0.985f], 1, 0);
+        Assert.Null(OutputPairing.TargetRangeProblem("softsign", near));
+        Assert.Null(OutputPairing.TargetRangeProblem("tanh", near));
+        Assert.Null(OutputPairing.TargetRangeProblem("sin", new Dataset("s", [0f, 1f], 1, [-1f, 1f], 1, 0)));
+        Assert.Contains("from -1 to 1", OutputPairing.TargetRangeProblem("softsign", new Dataset("o", [0f, 1f], 1, [0f, 1.01f], 1, 0)), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -112,7 +112,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
             {
                 Seeds = Between(settings.Seeds, 3, "--seeds", 1, 20),
                 Epochs = Between(settings.Epochs, 30, "--epochs", 1, 1000),
-                Samples = Between(settings.Samples, 1000, "--samples", MinTrialSamples, 100_000),
+                Samples = Between(settings.Samples, DefaultTrialSamples, "--samples", MinTrialSamples, 100_000),
                 HasHeader = Csv.ParseHeader(settings.Header),
             };
             AdvisorTrial.CheckDepth(request, options);
@@ -123,8 +123,16 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
             if (settings.Samples is not null)
             {
                 string what = data.Trim().ToLowerInvariant().Replace('_', '-') is AdvisorTrial.FashionMnist or "fmnist" ? "images in the Fashion-MNIST training file" : $"rows of '{data}'";
-                Dataset.RefuseMoreSamplesThan(options.Samples, dataset.Rows, what, all: null);
+                // Leaving --samples out takes a file of up to 1000 rows whole; below the least --samples (20) that is the
+                // only way, as no smaller number would be accepted.
+                if (dataset.Rows < MinTrialSamples && options.Samples > dataset.Rows)
+                {
+                    throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--samples {options.Samples} is more than the {dataset.Rows} {what}; leave --samples out to try all of them."));
+                }
+
+                Dataset.RefuseMoreSamplesThan(options.Samples, dataset.Rows, what, all: dataset.Rows <= DefaultTrialSamples ? "leave --samples out for all of them" : null);
             }
+
             if (settings.Task is null && !dataset.IsClassification)
             {
                 // No --task given: the default follows the data, so `recommend --try sine` advises (and measures) a
@@ -156,6 +164,9 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
 
     /// <summary>The fewest samples AdvisorTrial.LoadData takes (it refuses fewer, to leave a validation split).</summary>
     private const int MinTrialSamples = 20;
+
+    /// <summary>--samples of a trial when it is not given: a smaller file is taken whole.</summary>
+    private const int DefaultTrialSamples = 1000;
 
     /// <summary>
     /// A whole-number option in [min, max] (<paramref name="fallback"/> when not given). Taken as text so that a whole
