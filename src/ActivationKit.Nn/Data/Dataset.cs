@@ -121,17 +121,7 @@ public sealed class Dataset
     public IReadOnlyList<string>? FeatureNames
     {
         get => _featureNames;
-        init
-        {
-            if (value is not null && (value.Count != FeatureCount || value.Any(n => n is null)))
-            {
-                throw new ArgumentException(value.Count != FeatureCount
-                    ? $"{Name}: the feature names ({value.Count}) must be one per feature ({FeatureCount})."
-                    : $"{Name}: a feature name is null; each must be a text.", nameof(FeatureNames));
-            }
-
-            _featureNames = value;
-        }
+        init => _featureNames = CheckNames(value, FeatureCount, "feature", "feature", nameof(FeatureNames));
     }
 
     private readonly IReadOnlyList<string>? _featureNames;
@@ -145,20 +135,23 @@ public sealed class Dataset
     public IReadOnlyList<string>? TargetNames
     {
         get => _targetNames;
-        init
-        {
-            if (value is not null && (value.Count != TargetColumns || value.Any(n => n is null)))
-            {
-                throw new ArgumentException(value.Count != TargetColumns
-                    ? $"{Name}: the target names ({value.Count}) must be one per target column ({TargetColumns})."
-                    : $"{Name}: a target name is null; each must be a text.", nameof(TargetNames));
-            }
-
-            _targetNames = value;
-        }
+        init => _targetNames = CheckNames(value, TargetColumns, "target", "target column", nameof(TargetNames));
     }
 
     private readonly IReadOnlyList<string>? _targetNames;
+
+    /// <summary><paramref name="names"/> when it has one non-null name per column, else the reason as an exception.</summary>
+    private IReadOnlyList<string>? CheckNames(IReadOnlyList<string>? names, int count, string kind, string column, string parameter)
+    {
+        if (names is not null && (names.Count != count || names.Any(n => n is null)))
+        {
+            throw new ArgumentException(names.Count != count
+                ? $"{Name}: the {kind} names ({names.Count}) must be one per {column} ({count})."
+                : $"{Name}: a {kind} name is null; each must be a text.", parameter);
+        }
+
+        return names;
+    }
 
     /// <summary>True for classification.</summary>
     public bool IsClassification => ClassCount > 0;
