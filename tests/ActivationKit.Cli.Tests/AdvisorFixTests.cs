@@ -54,21 +54,34 @@ public class AdvisorFixTests
     }
 
     [Fact]
-    public void Check_refuses_special_files_and_huge_ones_instead_of_reading_forever()
+    public async Task Check_refuses_devices_and_huge_files_instead_of_reading_forever_and_reads_a_pipe()
     {
-        // check FIFO waited for a writer, and /dev/zero and /dev/urandom never ended.
+        // /dev/zero and /dev/urandom never ended; a 1 GiB file ran out of memory in the string of its text.
         using var dir = new TempDir();
         if (OperatingSystem.IsLinux())
         {
             Cli.Run("check", "/dev/zero").BadInput("Error: '/dev/zero' is a character device, not a regular file; give a JSON network spec or a saved model file.");
+
+            // A named pipe with a writer is read like a file (`check <(cat spec.json)`, `cat spec.json | check /dev/stdin`).
             string fifo = dir.File("fifo");
             using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) mkfifo.WaitForExit();
-            Cli.Run("check", fifo).BadInput($"'{fifo}' is a named pipe (FIFO), not a regular file");
+            var writer = Task.Run(() => File.WriteAllText(fifo, """{"inputs": 4, "task": "binary", "loss": "bce", "layers": [{"units": 8, "activation": "relu", "init": "he_normal"}, {"units": 1, "activation": "sigmoid"}]}"""));
+            var r = Cli.Run("check", fifo);
+            if (await Task.WhenAny(writer, Task.Delay(10_000)) != writer)
+            {
+                // check never opened the pipe: open it here so the writer (blocked in open) ends instead of hanging the run.
+                using (new FileStream(fifo, FileMode.Open, FileAccess.Read)) { }
+                Assert.Fail($"check did not read the pipe: exit {r.ExitCode}, {r.Err}");
+            }
+
+            await writer;
+            Assert.Equal(0, r.ExitCode);
+            Assert.Contains("No problems found.", r.Out, StringComparison.Ordinal);
         }
 
         string huge = dir.File("huge.json");
-        using (var stream = File.Create(huge)) stream.SetLength((1L << 30) + 1); // sparse: nothing is written
-        Cli.Run("check", huge).BadInput($"'{huge}' is 1,073,741,825 bytes, more than the 1,073,741,824 (1 GiB) of any network spec or model this check reads.");
+        using (var stream = File.Create(huge)) stream.SetLength((256L << 20) + 1); // sparse: nothing is written
+        Cli.Run("check", huge).BadInput($"'{huge}' is larger than 268,435,456 bytes (256 MiB), more than any network spec or model this check reads.");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 using ActivationKit.Advisor;
@@ -31,15 +32,15 @@ public sealed partial class CheckCommand(CliConsoles consoles) : Command<CheckCo
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(settings.File)) throw new UsageException("No file name given; give a JSON network spec or a saved model file.");
+        if (string.IsNullOrEmpty(settings.File)) throw new UsageException("No file name given; give a JSON network spec or a saved model file.");
         if (Directory.Exists(settings.File)) throw new UsageException($"'{settings.File}' is a folder; give a JSON network spec or a saved model file.");
         if (!System.IO.File.Exists(settings.File)) throw new UsageException($"File not found: {settings.File}");
 
-        // A named pipe blocked the read until a writer came, and /dev/zero or /dev/urandom never ended.
+        // /dev/zero or /dev/urandom never ended: devices and sockets are refused by kind. A named pipe is read (a shell's
+        // `check <(…)` and `… | check /dev/stdin` are pipes), as far as the cap, like a regular file.
         if (SpecialFile.KindOf(settings.File) is { } kind) throw new UsageException($"'{settings.File}' is {kind}, not a regular file; give a JSON network spec or a saved model file.");
-        long length = new FileInfo(settings.File).Length;
-        if (length > MaxBytes) throw new UsageException($"'{settings.File}' is {length:N0} bytes, more than the {MaxBytes:N0} (1 GiB) of any network spec or model this check reads.");
-        byte[] bytes = System.IO.File.ReadAllBytes(settings.File);
+        byte[] bytes = ReadAtMost(settings.File, MaxBytes)
+            ?? throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"'{settings.File}' is larger than {MaxBytes:N0} bytes (256 MiB), more than any network spec or model this check reads."));
         string name = Path.GetFileName(settings.File);
         bool model = bytes.AsSpan().StartsWith(ModelFile.Magic);
         NetworkSpec spec;
@@ -134,8 +135,28 @@ public sealed partial class CheckCommand(CliConsoles consoles) : Command<CheckCo
         return ordered.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
-    /// <summary>The largest file <c>check</c> reads: far above any network spec or saved MLP, far below what would exhaust memory.</summary>
-    private const long MaxBytes = 1L << 30;
+    /// <summary>
+    /// The largest file <c>check</c> reads: far above any network spec or saved MLP (a 784-4096-4096-10 model is 80 MB),
+    /// and small enough that the spec's text fits a .NET string (1 GiB did not: OutOfMemoryException).
+    /// </summary>
+    private const int MaxBytes = 256 << 20;
+
+    /// <summary>The file's bytes, or null when it holds more than <paramref name="max"/> (read only that far, so a pipe
+    /// or a file growing while read cannot exhaust memory).</summary>
+    private static byte[]? ReadAtMost(string path, int max)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[1 << 16];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + read > max) return null;
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
 
     /// <summary>
     /// Names the kind of a path that is not a regular file — a named pipe, a device or a socket, which File.Exists
@@ -153,7 +174,7 @@ public sealed partial class CheckCommand(CliConsoles consoles) : Command<CheckCo
         [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
         private static unsafe partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
 
-        /// <summary>"a named pipe (FIFO)", "a character device", … or null for a regular file or an unknown kind.</summary>
+        /// <summary>"a character device", "a block device", "a socket", or null for a regular file, a named pipe (read as a file) or an unknown kind.</summary>
         public static unsafe string? KindOf(string path)
         {
             if (!OperatingSystem.IsLinux()) return null;
@@ -169,7 +190,6 @@ public sealed partial class CheckCommand(CliConsoles consoles) : Command<CheckCo
 
             return (*(ushort*)(buffer + ModeOffset) & 0xF000) switch
             {
-                0x1000 => "a named pipe (FIFO)",
                 0x2000 => "a character device",
                 0x6000 => "a block device",
                 0xC000 => "a socket",
