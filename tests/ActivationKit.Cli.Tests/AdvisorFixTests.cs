@@ -24,6 +24,15 @@ public class AdvisorFixTests
         Assert.Equal("identity", root.GetProperty("recommendations")[0].GetProperty("name").GetString());
         Assert.Equal("regression", Json(Cli.Run("recommend", "--model", "regression", "--json").Ok()).GetProperty("request").GetProperty("task").GetString());
         Cli.Run("recommend", "--model", "regression", "--task", "binary").BadInput("--model regression contradicts --task binary");
+
+        // With --try FILE the file is read as the regression --model asks for: labels 0, 1, 2 were taken for classes and
+        // the file refused as "--task regression needs a regression data set", an option never given.
+        using var dir = new TempDir();
+        string small = dir.File("m3.csv");
+        File.WriteAllLines(small, ["a,b,y", .. Enumerable.Range(0, 60).Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i * 0.1},{(i % 5) * 0.2},{i % 3}"))]);
+        var trial = Json(Cli.Run("recommend", "--model", "regression", "--try", small, "--epochs", "1", "--seeds", "1", "--top", "2", "--json").Ok());
+        Assert.Equal("regression", trial.GetProperty("request").GetProperty("task").GetString());
+        Assert.DoesNotContain("--task multiclass", trial.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

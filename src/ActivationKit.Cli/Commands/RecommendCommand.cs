@@ -116,8 +116,10 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
                 HasHeader = Csv.ParseHeader(settings.Header),
             };
             AdvisorTrial.CheckDepth(request, options);
-            // No --task: a file's task is inferred from its labels, as train infers it.
-            var dataset = AdvisorTrial.LoadData(data, settings.Task is null ? null : request.Task, options);
+            // No --task: a file's task is inferred from its labels, as train infers it — unless --model regression set it
+            // (labels 0, 1, 2 of a regression file were read as classes and refused as "--task regression", never given).
+            bool taskGiven = settings.Task is not null || model == ModelType.Regression;
+            var dataset = AdvisorTrial.LoadData(data, taskGiven ? request.Task : null, options);
             // A file or Fashion-MNIST with fewer rows than an explicit --samples: all of them were tried while the report
             // gave the number asked for (the default, 1000, still takes a smaller file whole).
             if (settings.Samples is not null)
@@ -133,7 +135,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
                 Dataset.RefuseMoreSamplesThan(options.Samples, dataset.Rows, what, all: dataset.Rows <= DefaultTrialSamples ? "leave --samples out for all of them" : null);
             }
 
-            if (settings.Task is null && !dataset.IsClassification)
+            if (!taskGiven && !dataset.IsClassification)
             {
                 // No --task given: the default follows the data, so `recommend --try sine` advises (and measures) a
                 // regression instead of refusing a multiclass task the user never asked for (review of the F9 fix).
@@ -150,7 +152,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
             });
 
             // As train says when it infers a regression from integer targets: they could have been meant as classes.
-            if (settings.Task is null && !dataset.IsClassification && dataset.TargetColumns == 1 && dataset.Targets.All(t => t == MathF.Floor(t))
+            if (!taskGiven && !dataset.IsClassification && dataset.TargetColumns == 1 && dataset.Targets.All(t => t == MathF.Floor(t))
                 && ClassLabels.WhyNotIndices(dataset.Targets) is { } why)
             {
                 trial = trial with { Notes = [.. trial.Notes, $"No --task: the integer labels are not class indices 0…k−1 ({why}), so the trial is a regression; give --task multiclass to classify them."] };
