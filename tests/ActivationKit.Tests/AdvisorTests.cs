@@ -268,6 +268,29 @@ public class AdvisorTests
         Assert.Equal("Use the identity (linear) output with mse; keep relu only for non-negative targets, or use softplus, which keeps a gradient everywhere.", finding.Fix);
         Assert.Empty(OutputCheck.Check("softplus", TaskKind.Regression, "mse"));
         Assert.Empty(OutputCheck.Check("leaky_relu", TaskKind.Regression, "mse"));
+
+        // Functions with a dead zone that do go below 0 (softshrink, hardshrink, hardswish) were told negative targets
+        // are out of reach.
+        foreach (string f in new[] { "softshrink", "hardshrink", "hardswish" })
+        {
+            var flat = Assert.Single(OutputCheck.Check(f, TaskKind.Regression, "mse"));
+            Assert.DoesNotContain("negative targets", flat.Explanation, StringComparison.Ordinal);
+            Assert.Contains("stops learning.", flat.Explanation, StringComparison.Ordinal);
+            Assert.Equal("Use the identity (linear) output with mse.", flat.Fix);
+        }
+    }
+
+    [Fact]
+    public void One_unit_cannot_hold_a_multiclass_output_whatever_the_loss()
+    {
+        // Only ce and ce_logits were caught: bce or no loss over one unit passed a multiclass spec.
+        foreach (var (f, loss) in new[] { ("sigmoid", "bce"), ("identity", ""), ("identity", "bce_logits") })
+        {
+            var one = Assert.Single(OutputCheck.Check(f, TaskKind.Multiclass, loss, units: 1), x => x.Explanation.Contains("1 unit", StringComparison.Ordinal));
+            Assert.Equal(Severity.Critical, one.Severity);
+        }
+
+        Assert.Empty(OutputCheck.Check("softmax", TaskKind.Multiclass, "ce", units: 10));
     }
 
     [Fact]

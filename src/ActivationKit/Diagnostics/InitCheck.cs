@@ -393,7 +393,12 @@ public static class OutputCheck
         {
             // recommend's output-regression rule argues against ReLU there ("ReLU can die at the output"); this passed it.
             string zone = Advisor.CatalogProperties.DeadZone(info) is { } z ? $"for {z}" : "on a whole interval";
-            Add($"{act} at a regression output is 0 with zero gradient {zone}: a prediction pushed there stops learning, and negative targets can never be reached.", Severity.Warning, $"keep {act} only for non-negative targets, or use softplus, which keeps a gradient everywhere");
+            // Only a function that never goes below 0 (relu, not hardshrink, softshrink or hardswish) leaves negative targets out of reach.
+            Add(shape.NonNegative
+                    ? $"{act} at a regression output is 0 with zero gradient {zone}: a prediction pushed there stops learning, and negative targets can never be reached."
+                    : $"{act} at a regression output is flat with zero gradient {zone}: a prediction pushed there stops learning.",
+                Severity.Warning,
+                shape.NonNegative ? $"keep {act} only for non-negative targets, or use softplus, which keeps a gradient everywhere" : null);
         }
 
         if (task == TaskKind.Regression && l is "bce" or "bce_logits" or "ce" or "ce_logits")
@@ -429,6 +434,14 @@ public static class OutputCheck
                 ? "ce_logits applies a softmax across the output's units, but the output has 1 unit: the softmax of a single logit is always 1, so the loss is always 0 and nothing learns."
                 : "ce is cross-entropy over one output per class (−log of the true class's output), but the output has 1 unit, which stands for one class: with a single column the loss scores that class only (0 for every sample of another), so it cannot teach the model to tell the classes apart.";
             add(why, Severity.Critical, null, task == TaskKind.Binary ? binaryFix : task == TaskKind.Multilabel ? "Use one sigmoid per label with binary cross-entropy (bce)." : "Give the output one unit per class, with softmax and cross-entropy (ce) or the identity with ce_logits.");
+            return;
+        }
+
+        if (task == TaskKind.Multiclass && units == 1 && info.Kind != ActivationKind.Rowwise)
+        {
+            // Whatever the loss: one number cannot name one of three or more classes (bce or no loss passed clean).
+            add($"A multiclass output has one unit per class, but this {act} output has 1 unit, which cannot tell three or more classes apart.", Severity.Critical, null,
+                "Give the output one unit per class, with softmax and cross-entropy (ce) or the identity with ce_logits.");
             return;
         }
 
@@ -510,7 +523,7 @@ public static class OutputCheck
     /// What a function outputs, sampled over [−30, 30] (row-wise functions over rows of 6 of those values). ExactZeros: a
     /// distribution that gives some class exactly 0 (sparsemax, hardmax; softmax's smallest there, e^−60, is not 0).
     /// </summary>
-    private readonly record struct OutputShape(bool UnitInterval, bool Distribution, bool LogDistribution, bool Bounded, bool ExactZeros = false, bool Positive = false)
+    private readonly record struct OutputShape(bool UnitInterval, bool Distribution, bool LogDistribution, bool Bounded, bool ExactZeros = false, bool Positive = false, bool NonNegative = false)
     {
         public static OutputShape Of(Activation f)
         {
@@ -531,7 +544,7 @@ public static class OutputCheck
                 log = rows.All(r => Math.Abs(r.Sum(Math.Exp) - 1) < 1e-9);
             }
 
-            return new(unit && f.Info.Kind == ActivationKind.Elementwise, distribution, log, f.Info.Kind == ActivationKind.Elementwise && f.Info.BoundedAbove && f.Info.BoundedBelow, distribution && y.Contains(0), f.Info.Kind == ActivationKind.Elementwise && y.All(v => v > 0));
+            return new(unit && f.Info.Kind == ActivationKind.Elementwise, distribution, log, f.Info.Kind == ActivationKind.Elementwise && f.Info.BoundedAbove && f.Info.BoundedBelow, distribution && y.Contains(0), f.Info.Kind == ActivationKind.Elementwise && y.All(v => v > 0), y.All(v => v >= 0));
         }
     }
 }
