@@ -36,6 +36,21 @@ public class AdvisorFixTests
     }
 
     [Fact]
+    public void Recommend_try_without_a_task_reads_two_classes_as_binary_as_train_does()
+    {
+        // A 0/1 file was advised a softmax over two units at the output, where train fits one sigmoid with bce.
+        using var dir = new TempDir();
+        string file = dir.File("bin01.csv");
+        File.WriteAllLines(file, ["a,b,y", .. Enumerable.Range(0, 80).Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(i % 9) - 4},{(i % 7) - 3},{(((i % 9) - 4) * ((i % 7) - 3) > 0 ? 1 : 0)}"))]);
+        var root = Json(Cli.Run("recommend", "--try", file, "--layer", "output", "--epochs", "1", "--seeds", "1", "--top", "2", "--json").Ok());
+        Assert.Equal("binary", root.GetProperty("request").GetProperty("task").GetString());
+        Assert.Equal("sigmoid", root.GetProperty("recommendations")[0].GetProperty("name").GetString());
+        // --task multiclass given: kept.
+        var asked = Json(Cli.Run("recommend", "--try", file, "--task", "multiclass", "--layer", "output", "--epochs", "1", "--seeds", "1", "--top", "2", "--json").Ok());
+        Assert.Equal("multiclass", asked.GetProperty("request").GetProperty("task").GetString());
+    }
+
+    [Fact]
     public void Recommend_try_without_a_task_reads_a_numeric_target_as_regression()
     {
         // "label '13.63…' is not a class index" although the help says the default task follows the data.

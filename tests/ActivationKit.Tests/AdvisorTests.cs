@@ -291,6 +291,10 @@ public class AdvisorTests
         }
 
         Assert.Empty(OutputCheck.Check("softmax", TaskKind.Multiclass, "ce", units: 10));
+
+        // Two identity units with no loss named may be per-class logits for ce_logits: a binary spec was warned.
+        Assert.Empty(OutputCheck.Check("identity", TaskKind.Binary, "", units: 2));
+        Assert.Single(OutputCheck.Check("sigmoid", TaskKind.Binary, "bce", units: 2));
     }
 
     [Fact]

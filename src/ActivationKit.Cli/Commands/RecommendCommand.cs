@@ -25,7 +25,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         public string Model { get; init; } = "mlp";
 
         [CommandOption("-t|--task <TASK>")]
-        [Description("regression, binary, multiclass, multilabel or ranking. Default: regression with --model regression or when --try names a regression data set, else multiclass.")]
+        [Description("regression, binary, multiclass, multilabel or ranking. Default: regression with --model regression or when --try names a regression data set, binary when --try names one of two classes, else multiclass.")]
         public string? Task { get; init; }
 
         [CommandOption("-l|--layer <LAYER>")]
@@ -135,7 +135,14 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
                 Dataset.RefuseMoreSamplesThan(options.Samples, dataset.Rows, what, all: dataset.Rows <= DefaultTrialSamples ? "leave --samples out for all of them" : null);
             }
 
-            if (!taskGiven && !dataset.IsClassification)
+            if (!taskGiven && dataset.IsClassification && dataset.ClassCount == 2 && request.Task == AdvisorTask.Multiclass)
+            {
+                // Two classes are a binary task, as train infers it: a 0/1 file was advised (and tried) a softmax over two
+                // units where train would fit one sigmoid.
+                request = request with { Task = AdvisorTask.Binary };
+                recs = ActivationAdvisor.Recommend(request, top);
+            }
+            else if (!taskGiven && !dataset.IsClassification)
             {
                 // No --task given: the default follows the data, so `recommend --try sine` advises (and measures) a
                 // regression instead of refusing a multiclass task the user never asked for (review of the F9 fix).

@@ -451,7 +451,8 @@ public static class OutputCheck
         {
             add($"A binary task has two classes, but the output has {units} units, one per class: {(units == 3 ? "1 of them stands for a class" : $"{units - 2} of them stand for classes")} no sample has.", Severity.Warning, null, binaryFix);
         }
-        else if (!perClass && units > 1)
+        // The identity with no loss named may be two per-class logits (for ce_logits) as well as too many answers: no finding.
+        else if (!perClass && units > 1 && !(l.Length == 0 && act == "identity"))
         {
             add($"A binary output is one unit scored against the 0/1 label (the probability of class 1, or its logit), but this {act} output has {units} units: {units} answers to one yes/no question (several yes/no labels are a multilabel task).", Severity.Warning, null, $"{binaryFix[..^1]}; for several yes/no labels give the task multilabel.");
         }
