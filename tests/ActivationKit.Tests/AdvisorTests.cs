@@ -319,6 +319,7 @@ public class AdvisorTests
     [Theory]
     [InlineData("regression", "Use the identity (linear) output with mse for a regression target.")]
     [InlineData("binary", "Give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two classes.")]
+    [InlineData("ranking", "Use the identity (linear) output, a score per item, with a ranking loss (ranknet or listnet).")]
     [InlineData("", "For classes, give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two; for a regression target, use the identity (linear) output.")]
     public void A_softmax_over_one_output_unit_gets_a_fix_for_the_specs_task(string task, string fix)
     {

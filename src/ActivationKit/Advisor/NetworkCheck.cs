@@ -451,6 +451,7 @@ public static class NetworkCheck
                 // A regression spec was told to give "one unit per class".
                 Fix = !output ? "Give the layer more than one unit, or use an element-wise activation."
                     : IsRegression(spec.Task) ? "Use the identity (linear) output with mse for a regression target."
+                    : string.Equals(spec.Task?.Trim(), "ranking", StringComparison.OrdinalIgnoreCase) ? "Use the identity (linear) output, a score per item, with a ranking loss (ranknet or listnet)."
                     : string.IsNullOrWhiteSpace(spec.Task) ? "For classes, give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two; for a regression target, use the identity (linear) output."
                     : "Give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two classes.",
             });
