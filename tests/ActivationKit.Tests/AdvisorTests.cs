@@ -931,6 +931,10 @@ public class AdvisorTests
         Assert.Equal("The network spec is not valid JSON at line 1, column 61: '{' is invalid after a value. Expected either ',', '}', or ']'.", e.Message);
         var second = Assert.Throws<FormatException>(() => NetworkSpec.Parse("{\n  \"inputs\": 4,,\n}"));
         Assert.Equal("The network spec is not valid JSON at line 2, column 15: ',' is an invalid start of a property name. Expected a '\"'.", second.Message);
+
+        // The reader counts bytes: five "é" (two bytes each) before the error put it five columns too far right.
+        var accents = Assert.Throws<FormatException>(() => NetworkSpec.Parse("""{"name": "ééééé", "inputs": 4,, "layers": []}"""));
+        Assert.StartsWith("The network spec is not valid JSON at line 1, column 31:", accents.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,6 +29,18 @@ public sealed record NetworkSpec
     private const string LayerShape = "{\"units\": N, \"activation\": NAME, \"init\": SCHEME}";
 
     /// <summary>
+    /// The 0-based character column of a byte offset in line <paramref name="line"/> (0-based) of <paramref name="json"/>:
+    /// the reader counts UTF-8 bytes, so a line with "é" before the error read five columns too far right for five of them.
+    /// </summary>
+    private static long Column(string json, long line, long bytes)
+    {
+        string[] lines = json.Split('\n');
+        if (line >= lines.Length) return bytes;
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(lines[line]);
+        return bytes > utf8.Length ? bytes : System.Text.Encoding.UTF8.GetCharCount(utf8, 0, (int)bytes);
+    }
+
+    /// <summary>
     /// Parses a JSON spec. Malformed JSON, a missing or null field, a value of the wrong type, <c>inputs</c> or
     /// <c>units</c> that is not a whole number from 1 to int.MaxValue (8.0 is 8), or an unknown key (keys match case-insensitively) give a <see cref="FormatException"/>
     /// whose one sentence names the field.
@@ -49,7 +61,7 @@ public sealed record NetworkSpec
             int cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
             if (cut < 0) cut = reason.IndexOf(" Path:", StringComparison.Ordinal);
             if (cut > 0) reason = reason[..cut].TrimEnd();
-            string at = ex.LineNumber is long line && ex.BytePositionInLine is long column ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}, column {column + 1}") : string.Empty;
+            string at = ex.LineNumber is long line && ex.BytePositionInLine is long bytes ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}, column {Column(json, line, bytes) + 1}") : string.Empty;
             throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The network spec is not valid JSON{at}: {reason.TrimEnd('.')}."), ex);
         }
 
