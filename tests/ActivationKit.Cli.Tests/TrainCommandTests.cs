@@ -145,9 +145,16 @@ public class TrainCommandTests
             Assert.Contains("\"vanishing_gradients\"", json, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(dir, "diagnostics.txt")));
 
+            // Each finding is told on stderr when it is made, before the epoch it was made in ends (a long run said
+            // nothing until it finished).
+            string live = r.Err.Split('\n').First(l => l.StartsWith("Diagnostics, step ", StringComparison.Ordinal) && l.Contains("vanishing_gradients", StringComparison.Ordinal));
+            Assert.Matches(@"^Diagnostics, step \d+: \[(warning|critical)\] vanishing_gradients in layer0: The first layer's gradient is ", live);
+            Assert.True(r.Err.IndexOf(live, StringComparison.Ordinal) < r.Err.IndexOf("epoch 2/2", StringComparison.Ordinal), r.Err);
+
             // A healthy network stays quiet about gradients.
             var healthy = Cli.Run("train", "--data", "spirals", "--samples", "400", "--activation", "relu", "--hidden", "32,32", "--epochs", "2", "--diagnose").Ok();
             Assert.DoesNotContain("vanishing_gradients", healthy.Out, StringComparison.Ordinal);
+            Assert.DoesNotContain("Diagnostics, ", healthy.Err, StringComparison.Ordinal);
             Assert.Equal(2, Cli.Run("train", "--data", "spirals", "--diagnose-every", "0").ExitCode);
         }
         finally

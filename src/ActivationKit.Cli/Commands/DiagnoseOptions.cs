@@ -33,7 +33,7 @@ public class DiagnoseOptions : CommandSettings, IDiagnoseOptions
 {
     /// <inheritdoc />
     [CommandOption("--diagnose")]
-    [Description("Watch the network while it trains: dead units, saturation, vanishing/exploding gradients, collapse, init and output checks.")]
+    [Description("Watch the network while it trains: dead units, saturation, vanishing/exploding gradients, collapse, init and output checks; each finding is told on stderr when it is made, the report follows at the end.")]
     public bool Diagnose { get; init; }
 
     /// <inheritdoc />
@@ -105,7 +105,12 @@ public sealed class LiveDiagnostics : IDisposable
     /// <paramref name="train"/>'s task and <paramref name="loss"/>), or returns null when no diagnostics option is set.
     /// </summary>
     /// <exception cref="UsageException">--diagnose-every below 1, or a --diagnostics-out that is a file.</exception>
-    public static LiveDiagnostics? Start(IDiagnoseOptions options, Mlp network, Dataset train, ILoss loss)
+    /// <param name="options">The command's diagnostics options.</param>
+    /// <param name="network">The network about to train.</param>
+    /// <param name="train">The training data (its task, for the output check).</param>
+    /// <param name="loss">The training loss.</param>
+    /// <param name="live">Where each finding is told as it is found, and again when it turns critical (null: only the report at the end).</param>
+    public static LiveDiagnostics? Start(IDiagnoseOptions options, Mlp network, Dataset train, ILoss loss, TextWriter? live = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(network);
@@ -121,9 +126,26 @@ public sealed class LiveDiagnostics : IDisposable
         }
 
         var d = new NetworkDiagnostics(network, new NetworkDiagnosticsOptions { Every = every, StopOnCritical = options.StopOnCritical });
+        if (live is not null)
+        {
+            // A long run said nothing until it ended: each finding is told when it is made (the initial weights' and the
+            // output's before the first step), and once more if it turns critical.
+            d.Session.FindingRaised += f => Tell(live, f, escalated: false);
+            d.Session.FindingEscalated += f => Tell(live, f, escalated: true);
+        }
+
         d.Attach();
         d.CheckOutput(train, loss);
         return new LiveDiagnostics(d, options.DiagnosticsOut);
+    }
+
+    private static void Tell(TextWriter live, ReportedFinding reported, bool escalated)
+    {
+        var f = reported.Finding;
+        string When(long? step) => step is long s ? string.Create(CultureInfo.InvariantCulture, $"step {s:N0}") : "before training";
+        string since = escalated ? $" (a warning since {When(reported.FirstStep)})" : string.Empty;
+        live.WriteLine($"Diagnostics, {When(f.Step)}: [{f.Severity.ToString().ToLowerInvariant()}] {f.KindName} in {f.Layer}{since}: {f.Explanation}");
+        live.Flush();
     }
 
     /// <summary>The trainer options with early stop on a critical finding (a no-op unless --stop-on-critical).</summary>

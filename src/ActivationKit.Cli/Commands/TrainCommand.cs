@@ -198,7 +198,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         };
         string description = Describe(network, pairing);
         // --diagnose and friends: detectors attached through the engine's hooks (null when not asked for).
-        using var diagnostics = LiveDiagnostics.Start(settings, network, train, pairing.Loss);
+        using var diagnostics = LiveDiagnostics.Start(settings, network, train, pairing.Loss, consoles.ErrorWriter);
         if (diagnostics is not null) options = diagnostics.Apply(options);
         var result = Run(network, train, validation, options, data.Task);
         // With --json the report goes into the JSON object ("diagnostics") instead of the text on stdout.
