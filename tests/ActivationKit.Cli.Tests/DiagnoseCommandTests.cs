@@ -243,6 +243,11 @@ public class DiagnoseCommandTests
         var ok = Cli.Run("diagnose", "--model", tmp.File("good.aknn"), "--data", "moons", "--samples", "300").Ok();
         Assert.Contains("No problems found.", ok.Out, StringComparison.Ordinal);
         Assert.Contains("good.aknn on moons (300 samples)", ok.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("Warning", ok.Err, StringComparison.Ordinal);
+
+        // On 2 samples a live unit looks dead more often than not: said, not left to the reader of the count.
+        var few = Cli.Run("diagnose", "--model", tmp.File("good.aknn"), "--data", "moons", "--samples", "2");
+        Assert.Contains("Warning: dead units are judged on 2 samples, so a unit is called dead after 2 zeros, and one that fires on a quarter of the inputs looks dead this way 56 % of the time; use 16 samples or more (--samples with --model).", few.Err, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel;
 using ActivationKit.Cli.Training;
 using ActivationKit.Diagnostics;
@@ -78,7 +79,16 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var report = settings.Model is not null ? FromModel(settings) : FromFolder(settings);
+        var (report, samples) = settings.Model is not null ? FromModel(settings) : FromFolder(settings);
+
+        // One snapshot judges a unit dead if it is zero on every sample it has: on few samples a live unit often is (one
+        // that fires on a quarter of the inputs is zero on 2 samples 56 % of the time, on 16 samples 1 %).
+        if (samples < DiagnosticsOptions.DefaultDeadMinSamples)
+        {
+            consoles.ErrorWriter.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Warning: dead units are judged on {Spelling.Count(samples, "sample")}, so a unit is called dead after {(samples == 1 ? "one zero" : $"{samples} zeros")}, and one that fires on a quarter of the inputs looks dead this way {Math.Pow(0.75, samples):P0} of the time; use {DiagnosticsOptions.DefaultDeadMinSamples} samples or more (--samples with --model)."));
+        }
+
         if (settings.Json)
         {
             consoles.OutWriter.Write(report.ToJson());
@@ -93,14 +103,14 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         return report.WorstSeverity is Severity.Warning or Severity.Critical ? ExitCodes.Failed : ExitCodes.Ok;
     }
 
-    private static DiagnosticsReport FromFolder(Settings s)
+    private static (DiagnosticsReport Report, int Samples) FromFolder(Settings s)
     {
         string folder = s.Folder!;
         var content = ArrayFolder.Load(folder, s.Activation, s.OutputActivation, s.Arrays == "post" ? ArrayKind.Post : ArrayKind.Pre);
-        return ArrayFolder.Diagnose(content, $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)))} ({Spelling.Count(content.Layers.Count, "layer")}, {Spelling.Count(content.Layers[0].Rows, "sample")})");
+        return (ArrayFolder.Diagnose(content, $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)))} ({Spelling.Count(content.Layers.Count, "layer")}, {Spelling.Count(content.Layers[0].Rows, "sample")})"), content.Layers[0].Rows);
     }
 
-    private static DiagnosticsReport FromModel(Settings s)
+    private static (DiagnosticsReport Report, int Samples) FromModel(Settings s)
     {
         bool? header = Csv.ParseHeader(s.Header);
         if (Directory.Exists(s.Model)) throw new UsageException($"The model file '{s.Model}' is a folder; give the file saved by train --save (a FOLDER of .npy arrays goes without --model).");
@@ -147,7 +157,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         loss.Compute(output, targets, rows, net.OutputSize, gradient);
         net.Backward(x, gradient, rows);
         d.Detach();
-        return d.Session.Report($"{Path.GetFileName(s.Model)} on {data.Name} ({rows} samples)", every: 0, steps: 0);
+        return (d.Session.Report($"{Path.GetFileName(s.Model)} on {data.Name} ({rows} samples)", every: 0, steps: 0), rows);
     }
 
     private static Dataset LoadData(Settings s, ModelMetadata meta, bool? header)

@@ -26,7 +26,10 @@ public sealed record DiagnosticsOptions
     /// consecutive checks are pooled until they hold this many (8 samples a check: pools of two). An offline dump is
     /// judged on the rows it has.
     /// </summary>
-    public int DeadMinSamples { get; init => field = AtLeastOne(value, nameof(DeadMinSamples)); } = 16;
+    public int DeadMinSamples { get; init => field = AtLeastOne(value, nameof(DeadMinSamples)); } = DefaultDeadMinSamples;
+
+    /// <summary>The default of <see cref="DeadMinSamples"/>: 16 samples.</summary>
+    public const int DefaultDeadMinSamples = 16;
 
     /// <summary>|f′(x)| below this fraction of the function's peak |f′| counts as saturated; in (0, 1).</summary>
     public double SaturationDerivativeFraction { get; init => field = Fraction(value, nameof(SaturationDerivativeFraction), oneAllowed: false); } = 0.05;
