@@ -482,17 +482,24 @@ public static class CatalogProperties
         };
     }
 
+    /// <summary>An element-wise function's values over <see cref="Grid"/> at its default parameters; null for row-wise and gated ones.</summary>
+    private static double[]? Sampled(ActivationInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        if (info.Kind != ActivationKind.Elementwise) return null;
+        var x = Grid();
+        var y = new double[x.Length];
+        ActivationCatalog.Create(info).Forward(x, y);
+        return y;
+    }
+
     /// <summary>
     /// An element-wise function that is affine at its default parameters, f(x) = a·x + b (second differences zero to
     /// rounding over [−50, 50], across 0 where the rectifiers bend): identity. Row-wise and gated functions: false.
     /// </summary>
     public static bool IsLinear(ActivationInfo info)
     {
-        ArgumentNullException.ThrowIfNull(info);
-        if (info.Kind != ActivationKind.Elementwise) return false;
-        var x = Grid();
-        var y = new double[x.Length];
-        ActivationCatalog.Create(info).Forward(x, y);
+        if (Sampled(info) is not { } y) return false;
         for (int i = 1; i + 1 < y.Length; i++)
         {
             double second = y[i - 1] - (2 * y[i]) + y[i + 1];
@@ -508,12 +515,7 @@ public static class CatalogProperties
     /// </summary>
     public static bool IsInUnitInterval(ActivationInfo info)
     {
-        ArgumentNullException.ThrowIfNull(info);
-        if (info.Kind != ActivationKind.Elementwise) return false;
-        var x = Grid();
-        var y = new double[x.Length];
-        ActivationCatalog.Create(info).Forward(x, y);
-        return y.All(v => v is >= 0 and <= 1);
+        return Sampled(info) is { } y && y.All(v => v is >= 0 and <= 1);
     }
 
     /// <summary>
