@@ -329,7 +329,7 @@ public static class ModelFile
             var layer = network.Layers[i];
             Read($"layer{i}.weight", layer.Weights.Length).CopyTo(layer.Weights, 0);
             Read($"layer{i}.bias", layer.Bias.Length).CopyTo(layer.Bias, 0);
-            if (NonFiniteWeight(network, i) is { } nonFinite)
+            if (NonFiniteWeight(layer, i) is { } nonFinite)
             {
                 // Saved by an actkit that did not refuse them: every prediction would be NaN, blamed on the input row.
                 throw new InvalidDataException($"{name}: the model file holds NaN or infinite weights ({nonFinite}), so it cannot predict; train the model again and save it.");
@@ -373,20 +373,27 @@ public static class ModelFile
         return (network, metadata);
     }
 
-    /// <summary>
-    /// The first NaN or infinite weight or bias, as "layer 0 weight 3 is NaN", of every layer or of layer
-    /// <paramref name="only"/>; null when they are all finite. (Learned slopes are checked where they are read.)
-    /// </summary>
-    private static string? NonFiniteWeight(Mlp network, int? only = null)
+    /// <summary>The first NaN or infinite weight, bias or slope of any layer, as <see cref="NonFiniteWeight(DenseLayer, int)"/> says it; null when all are finite.</summary>
+    private static string? NonFiniteWeight(Mlp network)
     {
-        for (int i = only ?? 0; i < (only is { } o ? o + 1 : network.Layers.Count); i++)
+        for (int i = 0; i < network.Layers.Count; i++)
         {
-            var layer = network.Layers[i];
-            foreach (var (part, values) in new[] { ("weight", layer.Weights), ("bias", layer.Bias), ("slope", layer.Slopes) })
-            {
-                int at = Dataset.IndexOfNonFinite(values);
-                if (at >= 0) return $"layer {i} {part} {at} is {(float.IsNaN(values[at]) ? "NaN" : values[at] > 0 ? "+∞" : "−∞")}";
-            }
+            if (NonFiniteWeight(network.Layers[i], i) is { } bad) return bad;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The first NaN or infinite weight, bias or slope of <paramref name="layer"/> (layer <paramref name="index"/>), as
+    /// "layer 0 weight 3 is NaN"; null when they are all finite. (Load checks slopes where it reads them.)
+    /// </summary>
+    private static string? NonFiniteWeight(DenseLayer layer, int index)
+    {
+        foreach (var (part, values) in new[] { ("weight", layer.Weights), ("bias", layer.Bias), ("slope", layer.Slopes) })
+        {
+            int at = Dataset.IndexOfNonFinite(values);
+            if (at >= 0) return $"layer {index} {part} {at} is {(float.IsNaN(values[at]) ? "NaN" : values[at] > 0 ? "+∞" : "−∞")}";
         }
 
         return null;
