@@ -145,15 +145,12 @@ public static class AdvisorTrial
     /// </summary>
     public const int MaxDepth = 16;
 
-    /// <summary>The most classes a file's numeric labels are inferred as (as <c>actkit train</c> infers them); more is regression.</summary>
-    public const int MaxInferredClasses = 100;
-
     /// <summary>
     /// Loads DATA: a synthetic set (<see cref="Synthetic.Names"/>), fashion-mnist (subsampled), or a CSV or .npy file
     /// (<see cref="TableFile"/>; a CSV's first row read as <see cref="TrialOptions.HasHeader"/> says). For a classification
     /// task a file's numeric labels must be class indices 0…k−1 (<see cref="ClassLabels"/>). With no task (null) a file's
     /// task is inferred as <c>actkit train</c> infers it: text labels, or class indices 0…k−1 of at least two and at most
-    /// <see cref="MaxInferredClasses"/> classes, are classification; any other numeric target is regression.
+    /// <see cref="ClassLabels.MaxInferredClasses"/> classes, are classification; any other numeric target is regression.
     /// </summary>
     /// <exception cref="ArgumentException">Unknown name (the message lists the valid ones), numeric labels that are not class indices 0…k−1 for a classification task, or a header setting for data that is not a CSV file.</exception>
     public static Dataset LoadData(string data, AdvisorTask? task, TrialOptions options)
@@ -181,7 +178,7 @@ public static class AdvisorTrial
             var any = TableFile.IsNpy(data)
                 ? TableFile.Load(data, classification: false, hasHeader: options.HasHeader)
                 : Csv.Load(data, classification: false, hasHeader: options.HasHeader, textLabelsAreClasses: true);
-            if (!any.IsClassification && any.TargetColumns == 1 && ClassLabels.WhyNotIndices(any.Targets) is null && ClassLabels.DistinctCount(any.Targets) >= 2 && any.Targets.Max() < MaxInferredClasses)
+            if (!any.IsClassification && any.TargetColumns == 1 && ClassLabels.WhyNotIndices(any.Targets) is null && ClassLabels.DistinctCount(any.Targets) >= 2 && any.Targets.Max() < ClassLabels.MaxInferredClasses)
             {
                 any = new Dataset(any.Name, any.Features, any.FeatureCount, any.Targets, 1, (int)any.Targets.Max() + 1);
             }
@@ -196,7 +193,7 @@ public static class AdvisorTrial
             {
                 table = TableFile.Load(data, classification: task != AdvisorTask.Regression, hasHeader: options.HasHeader);
             }
-            catch (Exception e) when (e is FormatException or InvalidDataException && e.Message.Contains("is not a class index", StringComparison.Ordinal))
+            catch (Exception e) when (e is FormatException or InvalidDataException && e.Message.Contains(ClassLabels.NotAClassIndex, StringComparison.Ordinal))
             {
                 // The loader names the label (13.63…); what to do about a numeric target is said here.
                 throw new ArgumentException($"{e.Message.TrimEnd('.')}; for a numeric target give --task regression.", e);
@@ -265,7 +262,7 @@ public static class AdvisorTrial
         train = norm.Transform(train);
         validation = norm.Transform(validation);
 
-        int depth = options.Depth ?? request.Depth ?? 2;
+        int depth = Depth(request, options);
         string hiddenForOutput = output && depth > 0 ? HiddenFor(request) : "identity";
         int outputs = OutputUnits(prepared, request, output);
         string network = string.Join(" → ", new[] { prepared.FeatureCount }.Concat(Enumerable.Repeat(options.Width, depth)).Append(outputs).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -407,7 +404,7 @@ public static class AdvisorTrial
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
-        int depth = options.Depth ?? request.Depth ?? 2;
+        int depth = Depth(request, options);
         if (depth > MaxDepth)
         {
             throw new ArgumentException($"--try trains at most {MaxDepth} hidden layers, so --depth {depth} cannot be measured; give --depth {MaxDepth} or less (the deep-stack advice already applies from 8), or leave out --try.");
@@ -418,6 +415,9 @@ public static class AdvisorTrial
             throw new ArgumentException($"A hidden-layer trial needs 1 to {MaxDepth} hidden layers, got {depth}.");
         }
     }
+
+    /// <summary>The hidden layers a trial trains: <see cref="TrialOptions.Depth"/>, else the request's, else 2.</summary>
+    private static int Depth(AdvisorRequest request, TrialOptions options) => options.Depth ?? request.Depth ?? 2;
 
     /// <summary>Spearman's ρ: the Pearson correlation of the average ranks of <paramref name="a"/> and <paramref name="b"/> (NaN when undefined).</summary>
     public static double Spearman(IReadOnlyList<double> a, IReadOnlyList<double> b)

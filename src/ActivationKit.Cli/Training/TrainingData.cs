@@ -47,9 +47,6 @@ public sealed record TrainingSplits(string Name, TrainingTask Task, bool Inferre
 /// <summary>Loads --data for <c>actkit train</c> (a built-in name, Fashion-MNIST, a CSV or a .npy file) and infers the task.</summary>
 public static class TrainingData
 {
-    /// <summary>Integer targets with more distinct values than this are treated as a regression target.</summary>
-    public const int MaxInferredClasses = 100;
-
     /// <summary>
     /// The note (key <see cref="RawPixelsNote"/>, value <see cref="RawPixels"/>) of a Fashion-MNIST model whose saved
     /// normalisation takes raw 0–255 pixels; models saved without it take pixels / 255.
@@ -180,11 +177,11 @@ public static class TrainingData
     /// <summary>
     /// Builds the dataset for the task, inferring it when not given: one target column of class indices 0…k−1 (the
     /// smallest 0 and every index up to the largest present, <see cref="ClassLabels"/>) with at most
-    /// <see cref="MaxInferredClasses"/> classes is classification (at most 2 classes: binary, else multiclass); several
+    /// <see cref="ClassLabels.MaxInferredClasses"/> classes is classification (at most 2 classes: binary, else multiclass); several
     /// columns of 0/1 are multilabel; anything else is regression — with a <paramref name="note"/> when the targets are
     /// integers that were not taken for classes. A given binary or multiclass task takes integer labels as they are (labels
     /// 1…k leave output 0 without samples, said in the note), but refuses labels that would leave most of more than
-    /// <see cref="MaxInferredClasses"/> outputs without a sample (0, 1000, 2000, … would ask for thousands).
+    /// <see cref="ClassLabels.MaxInferredClasses"/> outputs without a sample (0, 1000, 2000, … would ask for thousands).
     /// <paramref name="classNames"/> (a CSV's text labels, index → name) stay with a classification set, so the saved model
     /// and <c>predict</c> can name its outputs; they are refused for a regression or multilabel task.
     /// </summary>
@@ -207,7 +204,7 @@ public static class TrainingData
         {
             // A single integer value is inferred as classes as before, to be refused below as one class.
             bool classify = targetColumns == 1 && integers && classes <= Dataset.MaxClasses
-                && (distinct == 1 || (notIndices is null && classes <= MaxInferredClasses));
+                && (distinct == 1 || (notIndices is null && classes <= ClassLabels.MaxInferredClasses));
             task = targetColumns > 1
                 ? (zeroOne ? TrainingTask.Multilabel : TrainingTask.Regression)
                 : classify ? (classes <= 2 ? TrainingTask.Binary : TrainingTask.Multiclass) : TrainingTask.Regression;
@@ -218,7 +215,7 @@ public static class TrainingData
                 string advice = classifiable ? "; give --task multiclass to classify" : string.Empty;
                 note = notIndices is not null
                     ? $"the integer targets are not class indices 0…k−1 — {notIndices}{advice}"
-                    : $"the integer targets 0…{classes - 1:N0} would be {classes:N0} classes, more than the {MaxInferredClasses} inferred at most{advice}";
+                    : $"the integer targets 0…{classes - 1:N0} would be {classes:N0} classes, more than the {ClassLabels.MaxInferredClasses} inferred at most{advice}";
             }
         }
         else
@@ -263,8 +260,8 @@ public static class TrainingData
         }
     }
 
-    // Integer labels as classes that would leave most of more than MaxInferredClasses outputs without a sample.
-    private static bool TooSparse(long classes, int distinct) => classes > MaxInferredClasses && (classes - distinct) * 2 > classes;
+    // Integer labels as classes that would leave most of more than ClassLabels.MaxInferredClasses outputs without a sample.
+    private static bool TooSparse(long classes, int distinct) => classes > ClassLabels.MaxInferredClasses && (classes - distinct) * 2 > classes;
 
     private static (float[] Features, int FeatureCount, float[] Targets, int TargetColumns, IReadOnlyList<string>? ClassNames, IReadOnlyList<string>? FeatureNames, IReadOnlyList<string>? TargetNames) ReadCsv(string path, string? target, bool? hasHeader)
     {

@@ -13,6 +13,18 @@ public static class ClassLabels
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>
+    /// The most classes integer labels are inferred as when no task is given (<c>actkit train</c>, <c>recommend --try</c>):
+    /// labels 0…k−1 with more classes are read as a numeric target.
+    /// </summary>
+    public const int MaxInferredClasses = 100;
+
+    /// <summary>
+    /// The words every data loader's message uses for a label that is not a class index (0.4869, 2.5, −1), which the
+    /// commands that load data as classes recognise to add what to do about a numeric target.
+    /// </summary>
+    public const string NotAClassIndex = "is not a class index";
+
+    /// <summary>
     /// Null when <paramref name="labels"/> are class indices 0…k−1 (or empty); otherwise why not, as a clause such as
     /// "the labels run from 18 to 90, not from 0". Labels that are not all whole numbers are "not whole numbers".
     /// </summary>

@@ -146,7 +146,7 @@ public static class Csv
             for (int r = 0; r < data.Count; r++)
             {
                 TryParse(labelText[r], out float v);
-                if (!(v >= 0 && v < Dataset.MaxClasses) || v != MathF.Floor(v)) throw new FormatException($"{file}, line {data[r].Line}: label '{labelText[r]}' is not a class index (0, 1, 2, … below {Dataset.MaxClasses:N0}).");
+                if (!(v >= 0 && v < Dataset.MaxClasses) || v != MathF.Floor(v)) throw new FormatException($"{file}, line {data[r].Line}: label '{labelText[r]}' {ClassLabels.NotAClassIndex} (0, 1, 2, … below {Dataset.MaxClasses:N0}).");
                 targets[r] = v;
                 max = Math.Max(max, (int)v);
             }

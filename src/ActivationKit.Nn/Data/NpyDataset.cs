@@ -113,7 +113,7 @@ public static class NpyDataset
     private static int ClassCount(float[] targets, string where)
     {
         float top = targets.DefaultIfEmpty(0).Max();
-        if (!(top >= 0 && top < Dataset.MaxClasses)) throw new InvalidDataException($"{where}: the label {top} is not a class index (0, 1, 2, … below {Dataset.MaxClasses:N0}).");
+        if (!(top >= 0 && top < Dataset.MaxClasses)) throw new InvalidDataException($"{where}: the label {top} {ClassLabels.NotAClassIndex} (0, 1, 2, … below {Dataset.MaxClasses:N0}).");
         return Math.Max(2, (int)top + 1);
     }
 }

@@ -85,7 +85,7 @@ public sealed class ExperimentData
             {
                 all = TableFile.Load(name, classification: true, hasHeader: config.HasHeader);
             }
-            catch (Exception e) when (e is FormatException or InvalidDataException or ArgumentException && e.Message.Contains(NotAClassIndex, StringComparison.Ordinal))
+            catch (Exception e) when (e is FormatException or InvalidDataException or ArgumentException && e.Message.Contains(ClassLabels.NotAClassIndex, StringComparison.Ordinal))
             {
                 // The loaders say which label is not a class index (0.4869); what compare needs instead is said here.
                 string message = e is ArgumentException a ? ExceptionMessages.WithoutParameterName(a) : e.Message;
@@ -119,7 +119,4 @@ public sealed class ExperimentData
         var norm = Standardizer.Fit(train);
         return new ExperimentData(norm.Transform(train), norm.Transform(validation), norm.Transform(test), identity);
     }
-
-    /// <summary>The words the data loaders use for a label that is not a class index (0.4869, 2.5, −1).</summary>
-    private const string NotAClassIndex = "is not a class index";
 }
