@@ -139,6 +139,13 @@ public static class AdvisorTrial
     /// <summary>Data names besides the synthetic ones and CSV files.</summary>
     public const string FashionMnist = "fashion-mnist";
 
+    /// <summary>True when DATA names Fashion-MNIST (<see cref="FashionMnist"/> or fmnist, any case, _ for -).</summary>
+    public static bool IsFashionMnist(string data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return data.Trim().ToLowerInvariant().Replace('_', '-') is FashionMnist or "fmnist";
+    }
+
     /// <summary>
     /// The most hidden layers a trial trains. Deeper requests are refused rather than trained shallower: --depth 30
     /// was measured on 16 layers with no word. The deep-stack rule already applies from 8 layers, so 16 still tests it.
@@ -165,7 +172,7 @@ public static class AdvisorTrial
             return Synthetic.Create(key, options.Samples, options.Noise, options.Seed);
         }
 
-        if (key is FashionMnist or "fmnist")
+        if (IsFashionMnist(data))
         {
             TableFile.RefuseHeader(options.HasHeader, data);
             return Idx.LoadFashionMnist(test: false).Sample(options.Samples, options.Seed, "advisor-trial");

@@ -124,7 +124,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
             // gave the number asked for (the default, 1000, still takes a smaller file whole).
             if (settings.Samples is not null)
             {
-                string what = data.Trim().ToLowerInvariant().Replace('_', '-') is AdvisorTrial.FashionMnist or "fmnist" ? "images in the Fashion-MNIST training file" : $"rows of '{data}'";
+                string what = AdvisorTrial.IsFashionMnist(data) ? "images in the Fashion-MNIST training file" : $"rows of '{data}'";
                 // Leaving --samples out takes a file of up to 1000 rows whole; below the least --samples (20) that is the
                 // only way, as no smaller number would be accepted.
                 if (dataset.Rows < MinTrialSamples && options.Samples > dataset.Rows)
