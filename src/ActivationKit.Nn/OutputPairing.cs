@@ -227,9 +227,9 @@ public sealed class OutputPairing
         float min = train.Targets.Min(), max = train.Targets.Max();
         bool below = f.Info.BoundedBelow && min < lo - (1e-4 * Math.Max(1, Math.Abs(lo)));
         bool above = f.Info.BoundedAbove && max > hi + (1e-4 * Math.Max(1, Math.Abs(hi)));
+        if (!below && !above) return null;
         lo = Math.Round(lo, 6);
         hi = Math.Round(hi, 6);
-        if (!below && !above) return null;
         string Text(double v) => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
         string range = (f.Info.BoundedBelow, f.Info.BoundedAbove) switch
         {

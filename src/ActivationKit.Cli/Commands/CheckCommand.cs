@@ -159,8 +159,8 @@ public sealed partial class CheckCommand(CliConsoles consoles) : Command<CheckCo
     }
 
     /// <summary>
-    /// Names the kind of a path that is not a regular file — a named pipe, a device or a socket, which File.Exists
-    /// accepts and reading blocks on or never ends — from statx's file type on Linux. .NET reports such files as
+    /// Names the kind of a path that is a device or a socket, which File.Exists accepts and reading never ends or fails
+    /// on (a named pipe is not named: check reads it like a file, up to its cap) — from statx's file type on Linux. .NET reports such files as
     /// "Normal", with length 0, so their kind is asked of the kernel; elsewhere (or if statx is missing) it is unknown.
     /// </summary>
     private static partial class SpecialFile
