@@ -424,13 +424,29 @@ public static class ActivationAdvisor
     public static TEnum Parse<TEnum>(string text, string option) where TEnum : struct, Enum
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (TryParse(text, out TEnum value)) return value;
+        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown {option} '{text}'; valid: {string.Join(", ", Enum.GetValues<TEnum>().Select(v => Text(v)))}."), option);
+    }
+
+    /// <summary>
+    /// <see cref="Parse{TEnum}"/> without the error: true and the value when <paramref name="text"/> names one (any case,
+    /// with or without '-' and '_'), false for null, blank or unknown text.
+    /// </summary>
+    public static bool TryParse<TEnum>(string? text, out TEnum value) where TEnum : struct, Enum
+    {
+        value = default;
+        if (string.IsNullOrWhiteSpace(text)) return false;
         string key = text.Trim().Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal);
         foreach (var v in Enum.GetValues<TEnum>())
         {
-            if (string.Equals(v.ToString(), key, StringComparison.OrdinalIgnoreCase)) return v;
+            if (string.Equals(v.ToString(), key, StringComparison.OrdinalIgnoreCase))
+            {
+                value = v;
+                return true;
+            }
         }
 
-        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown {option} '{text}'; valid: {string.Join(", ", Enum.GetValues<TEnum>().Select(v => Text(v)))}."), option);
+        return false;
     }
 }
 

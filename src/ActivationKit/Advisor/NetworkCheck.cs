@@ -336,10 +336,6 @@ public static class NetworkCheck
         };
     }
 
-    /// <summary>True when the spec's task names regression (in any spelling the task parser takes).</summary>
-    private static bool IsRegression(string? task) =>
-        !string.IsNullOrWhiteSpace(task) && task.Trim().Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).Equals("regression", StringComparison.OrdinalIgnoreCase);
-
     /// <summary>How findings name hidden layer <paramref name="index"/> (0-based): "layer 3 (tanh)".</summary>
     public static string LayerLabel(int index, string activation) => $"layer {index + 1} ({activation})";
 
@@ -454,6 +450,7 @@ public static class NetworkCheck
             var y = new double[1];
             f.Forward([0.0], y, 1);
             bool output = i == hidden;
+            AdvisorTask? task = ActivationAdvisor.TryParse(spec.Task, out AdvisorTask parsed) ? parsed : null;
             found.Add(new Finding
             {
                 Kind = output ? FindingKind.OutputMismatch : FindingKind.VanishingGradients,
@@ -462,8 +459,8 @@ public static class NetworkCheck
                 Explanation = $"{acts[i].Name} over a single unit always outputs {y[0]:G3} and passes no gradient: the row it normalises has one value.",
                 // A regression spec was told to give "one unit per class".
                 Fix = !output ? "Give the layer more than one unit, or use an element-wise activation."
-                    : IsRegression(spec.Task) ? "Use the identity (linear) output with mse for a regression target."
-                    : string.Equals(spec.Task?.Trim(), "ranking", StringComparison.OrdinalIgnoreCase) ? "Use the identity (linear) output, a score per item, with a ranking loss (ranknet or listnet)."
+                    : task == AdvisorTask.Regression ? "Use the identity (linear) output with mse for a regression target."
+                    : task == AdvisorTask.Ranking ? "Use the identity (linear) output, a score per item, with a ranking loss (ranknet or listnet)."
                     : string.IsNullOrWhiteSpace(spec.Task) ? "For classes, give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two; for a regression target, use the identity (linear) output."
                     : "Give the output one unit per class (softmax with cross-entropy), or one sigmoid unit with binary cross-entropy for two classes.",
             });
