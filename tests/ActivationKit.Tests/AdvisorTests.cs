@@ -185,6 +185,27 @@ public class AdvisorTests
     }
 
     [Theory]
+    [InlineData(16, 64, 8, "caps that map's rank at 8")]
+    [InlineData(16, 4, 8, null)]
+    [InlineData(16, 64, 64, null)]
+    public void A_linear_hidden_layer_is_reported(int inputs, int first, int second, string? rank)
+    {
+        // recommend never offers identity for a hidden layer, but check passed a spec with one as sound.
+        var found = NetworkCheck.Check(NetworkSpec.Parse($$"""{"inputs": {{inputs}}, "task": "multiclass", "loss": "ce", "layers": [{"units": {{first}}, "activation": "relu", "init": "he_normal"}, {"units": {{second}}, "activation": "identity", "init": "glorot_uniform"}, {"units": 32, "activation": "relu", "init": "he_normal"}, {"units": 3, "activation": "softmax"}]}"""));
+        var finding = Assert.Single(found, f => f.Kind == FindingKind.LinearHidden);
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Equal("layer 2 (identity)", finding.Layer);
+        Assert.Equal("linear_hidden", finding.KindName);
+        Assert.StartsWith("identity is linear, so this hidden layer and the next layer's weights compose into one linear map", finding.Explanation, StringComparison.Ordinal);
+        Assert.Equal(rank is not null, finding.Explanation.Contains("rank", StringComparison.Ordinal));
+        if (rank is not null) Assert.Contains(rank, finding.Explanation, StringComparison.Ordinal);
+        Assert.StartsWith("Use a non-linear activation in hidden layers (e.g. relu with he_normal", finding.Fix, StringComparison.Ordinal);
+
+        // Only hidden layers: the same function at the output is the usual linear output.
+        Assert.DoesNotContain(NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 4, "task": "regression", "loss": "mse", "layers": [{"units": 8, "activation": "tanh", "init": "glorot_uniform"}, {"units": 1, "activation": "identity"}]}""")), f => f.Kind == FindingKind.LinearHidden);
+    }
+
+    [Theory]
     [InlineData("binary", "bce", 1, "sigmoid")]
     [InlineData("binary", "bce_logits", 1, "identity")]
     [InlineData("binary", "ce", 2, "softmax")]

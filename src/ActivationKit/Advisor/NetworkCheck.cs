@@ -481,6 +481,28 @@ public static class NetworkCheck
             });
         }
 
+        var firstChoice = ActivationAdvisor.Recommend(new AdvisorRequest())[0].Name;
+        for (int i = 0; i < hidden; i++)
+        {
+            // recommend never offers a linear function for a hidden layer (ActivationAdvisor.LinearInHidden); a spec or a
+            // saved model with one passed as sound.
+            if (!CatalogProperties.IsLinear(acts[i])) continue;
+            int units = spec.Layers[i].Units;
+            int fanIn = i == 0 ? spec.Inputs : spec.Layers[i - 1].Units;
+
+            // Narrower than both neighbours, it also caps the rank of the map they compose into (a bottleneck).
+            string rank = units < spec.Layers[i + 1].Units && units < fanIn ? string.Create(CultureInfo.InvariantCulture, $", and caps that map's rank at {units}") : string.Empty;
+            found.Add(new Finding
+            {
+                Kind = FindingKind.LinearHidden,
+                Severity = Severity.Warning,
+                Layer = LayerLabel(i, spec.Layers[i].Activation),
+                Evidence = new Dictionary<string, double> { ["units"] = units },
+                Explanation = $"{acts[i].Name} is linear, so this hidden layer and the next layer's weights compose into one linear map: the layer adds no non-linearity{rank}.",
+                Fix = $"Use a non-linear activation in hidden layers (e.g. {firstChoice} with {ActivationAdvisor.InitFor(ActivationCatalog.Create(firstChoice))}), or remove the layer; keep a linear bottleneck only on purpose.",
+            });
+        }
+
         // The catalog's vanishing-gradients mark (small slopes: sigmoid, tanh, hardtanh, tanhshrink, …), not the sigmoidal
         // family: a tanhshrink stack (f′ = tanh² ≈ 0 around the origin) passed, and logsigmoid (f′ → 1 for x → −∞) warned.
         var vanishing = acts.Take(hidden).Where(a => a.Problems.HasFlag(KnownProblem.VanishingGradients)).ToList();

@@ -41,6 +41,10 @@ public enum FindingKind
     /// <summary>Activations, pre-activations or gradients contain NaN or infinite values.</summary>
     [JsonStringEnumMemberName("non_finite")]
     NonFinite,
+
+    /// <summary>A hidden layer with a linear activation (identity): it folds into the next layer's weights and adds no non-linearity.</summary>
+    [JsonStringEnumMemberName("linear_hidden")]
+    LinearHidden,
 }
 
 /// <summary>How bad a finding is.</summary>
@@ -94,7 +98,7 @@ public sealed record Finding
     public static string NameOf(FindingKind kind) => KindNames[(int)kind];
 
     internal static readonly string[] KindNames =
-        ["dead_units", "collapsed", "saturation", "vanishing_gradients", "exploding_gradients", "symmetric_init", "init_scale", "output_mismatch", "non_finite"];
+        ["dead_units", "collapsed", "saturation", "vanishing_gradients", "exploding_gradients", "symmetric_init", "init_scale", "output_mismatch", "non_finite", "linear_hidden"];
 
     /// <summary>One line for terminals: "[warning] dead_units in hidden2 at step 300: 75% of units dead".</summary>
     public override string ToString() =>
