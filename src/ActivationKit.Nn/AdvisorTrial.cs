@@ -268,6 +268,14 @@ public static class AdvisorTrial
         var norm = Standardizer.Fit(train);
         train = norm.Transform(train);
         validation = norm.Transform(validation);
+        if (!output && !data.IsClassification)
+        {
+            // As train does for a linear output: targets around 10⁵ left every candidate below R² 0 after the trial's few
+            // epochs, ranked by noise. The hidden-layer trial's output is linear with MSE, whose R² the scale does not change.
+            var scaling = TargetScaling.Fit(train);
+            (train, validation) = (scaling.Transform(train), scaling.Transform(validation));
+            notes.Add($"The targets are standardised for training ({scaling}), so the validation losses are on that scale; R² is the same on either.");
+        }
 
         int depth = Depth(request, options);
         string hiddenForOutput = output && depth > 0 ? HiddenFor(request) : "identity";

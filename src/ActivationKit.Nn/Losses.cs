@@ -86,6 +86,12 @@ public static class Losses
     /// </summary>
     internal static bool IsOnOutputs(ILoss loss) => loss is Mse or Mae or HuberLoss;
 
+    /// <summary>True for the Huber loss.</summary>
+    internal static bool IsHuber(ILoss loss) => loss is HuberLoss;
+
+    /// <summary>The Huber loss of <paramref name="loss"/> with δ times <paramref name="factor"/> (for targets scaled by it).</summary>
+    internal static ILoss HuberRescaled(ILoss loss, double factor) => loss is HuberLoss h ? Huber(h.Delta * factor) : throw new ArgumentException($"{loss.Name} is not a Huber loss.", nameof(loss));
+
     private static void CheckShapes(ILoss loss, ReadOnlySpan<float> output, ReadOnlySpan<float> target, int rows, int columns, Span<float> gradient)
     {
         if (rows < 1 || columns < 1) throw new ArgumentException($"{loss.Name}: rows and columns must be ≥ 1, got {rows}×{columns}.", nameof(rows));
@@ -146,6 +152,8 @@ public static class Losses
             if (!(delta > 0) || double.IsInfinity(delta)) throw new ArgumentException($"Huber delta must be finite and > 0, got {delta}.", nameof(delta));
             _delta = delta;
         }
+
+        public double Delta => _delta;
 
         public string Name => $"huber(delta={_delta.ToString("R", System.Globalization.CultureInfo.InvariantCulture)})";
 

@@ -166,6 +166,16 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         var validation = norm.Transform(data.Validation);
         var test = norm.Transform(data.Test);
 
+        // Regression targets far from unit scale (prices around 10⁵) trained to an R² below 0 while the output bias
+        // crept towards them by about the learning rate per step. A linear output trains on standardised targets instead,
+        // folded back into its weights after training: the metrics below, the saved model and predict keep the targets'
+        // units, and only the per-epoch losses are on the standardised scale.
+        var outputFunction = DenseLayer.ResolveActivation(pairing.LayerActivation);
+        var scaling = data.Task == TrainingTask.Regression && TargetScaling.Applies(outputFunction, pairing.Loss, train.TargetColumns) ? TargetScaling.Fit(train) : null;
+        var (unscaledTrain, unscaledValidation) = (train, validation);
+        if (scaling is not null) (train, validation) = (scaling.Transform(train), scaling.Transform(validation));
+        var trainingLoss = scaling?.LossOnScaled(pairing.Loss) ?? pairing.Loss;
+
         // Printed on stderr as they arise and, with --json, listed in the object too.
         var warnings = new List<string>();
         void Warn(string warning)
@@ -192,13 +202,13 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             LearningRate = settings.LearningRate,
             Optimizer = optimizer,
             Schedule = schedule,
-            Loss = pairing.Loss,
+            Loss = trainingLoss,
             Seed = settings.Seed,
             Threads = settings.Threads,
         };
         string description = Describe(network, pairing);
         // --diagnose and friends: detectors attached through the engine's hooks (null when not asked for).
-        using var diagnostics = LiveDiagnostics.Start(settings, network, train, pairing.Loss, consoles.ErrorWriter);
+        using var diagnostics = LiveDiagnostics.Start(settings, network, train, trainingLoss, consoles.ErrorWriter);
         if (diagnostics is not null) options = diagnostics.Apply(options);
         var result = Run(network, train, validation, options, data.Task);
         // With --json the report goes into the JSON object ("diagnostics") instead of the text on stdout.
@@ -210,22 +220,37 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
 
             // --json still gets its object: the epochs that completed, the divergence and the diagnostics that saw it
             // coming (without --json they were printed above). No test metrics: the weights are no longer finite.
-            if (settings.Json) WriteJson(data, description, result, null, double.NaN, perEpoch, null, report, warnings);
+            if (settings.Json) WriteJson(data, description, result, null, null, double.NaN, perEpoch, null, report, warnings, scaling);
             return ExitCodes.Failed;
+        }
+
+        // The last epoch's train and validation metrics, on the targets' own scale (measured again after the fold).
+        var last = result.Last;
+        if (scaling is not null)
+        {
+            scaling.FoldInto(network);
+            if (last is not null)
+            {
+                last = last with
+                {
+                    Train = Trainer.Evaluate(network, unscaledTrain, pairing.Loss),
+                    Validation = last.Validation is null ? null : Trainer.Evaluate(network, unscaledValidation, pairing.Loss),
+                };
+            }
         }
 
         var testMetrics = Trainer.Evaluate(network, test, pairing.Loss);
         double labelAccuracy = data.Task == TrainingTask.Multilabel ? LabelAccuracy(network, test) : double.NaN;
-        if (TrainingWarnings.NoBetterThanChance(data.Task, testMetrics, result.Last?.Validation, test) is { } chance) Warn(chance);
-        if (TrainingWarnings.UndefinedR2(data.Task, result.Last, testMetrics, data) is { } undefined) Warn(undefined);
+        if (TrainingWarnings.NoBetterThanChance(data.Task, testMetrics, last?.Validation, test) is { } chance) Warn(chance);
+        if (TrainingWarnings.UndefinedR2(data.Task, last, testMetrics, data) is { } undefined) Warn(undefined);
         if (result.StoppedEarly)
         {
             // A critical finding (--stop-on-critical) is a problem found, like divergence: exit 1 and keep no model. The
             // report was printed above; the metrics below are those of the network as it stood when training stopped.
             string epochs = result.History.Count == 0 ? "before the first epoch ended" : $"after {result.History.Count} complete epoch(s)";
             consoles.ErrorWriter.WriteLine($"Stopped early {epochs}: {result.Message}{(settings.Save is null ? string.Empty : $" No model saved to {settings.Save}.")}");
-            if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, null, report, warnings);
-            else WriteSummary(data, description, network, options, settings.Schedule, result, testMetrics, labelAccuracy, perEpoch, null);
+            if (settings.Json) WriteJson(data, description, result, last, testMetrics, labelAccuracy, perEpoch, null, report, warnings, scaling);
+            else WriteSummary(data, description, network, options, settings.Schedule, result, last, testMetrics, labelAccuracy, perEpoch, null, scaling);
             return ExitCodes.Failed;
         }
 
@@ -256,8 +281,8 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             AtomicFile.Write(path, stream => ModelFile.Save(stream, network, metadata));
         }
 
-        if (settings.Json) WriteJson(data, description, result, testMetrics, labelAccuracy, perEpoch, settings.Save, report, warnings);
-        else WriteSummary(data, description, network, options, settings.Schedule, result, testMetrics, labelAccuracy, perEpoch, settings.Save);
+        if (settings.Json) WriteJson(data, description, result, last, testMetrics, labelAccuracy, perEpoch, settings.Save, report, warnings, scaling);
+        else WriteSummary(data, description, network, options, settings.Schedule, result, last, testMetrics, labelAccuracy, perEpoch, settings.Save, scaling);
         return ExitCodes.Ok;
     }
 
@@ -435,7 +460,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         return (double)correct / logits.Length;
     }
 
-    private void WriteJson(TrainingSplits data, string description, TrainingResult result, Metrics? test, double labelAccuracy, double perEpoch, string? saved, DiagnosticsReport? report, IReadOnlyList<string> warnings)
+    private void WriteJson(TrainingSplits data, string description, TrainingResult result, EpochRecord? last, Metrics? test, double labelAccuracy, double perEpoch, string? saved, DiagnosticsReport? report, IReadOnlyList<string> warnings, TargetScaling? scaling)
     {
         bool regression = data.Task == TrainingTask.Regression;
         bool multilabel = data.Task == TrainingTask.Multilabel;
@@ -450,6 +475,25 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             json.WriteNumber("train_samples", data.Train.Rows);
             json.WriteNumber("validation_samples", data.Validation.Rows);
             json.WriteNumber("test_samples", data.Test.Rows);
+
+            // Regression targets standardised for training (a linear output): the epochs' losses and metrics are on that
+            // scale; "test" and the saved model are in the targets' units.
+            if (scaling is null)
+            {
+                json.WriteNull("target_scaling");
+            }
+            else
+            {
+                json.WriteStartObject("target_scaling");
+                json.WriteStartArray("mean");
+                foreach (double m in scaling.Mean) JsonOut.Number(json, m);
+                json.WriteEndArray();
+                json.WriteStartArray("std");
+                foreach (double sd in scaling.Std) JsonOut.Number(json, sd);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
             json.WriteStartArray("epochs");
             foreach (var r in result.History)
             {
@@ -467,34 +511,11 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             }
 
             json.WriteEndArray();
-            if (test is null)
-            {
-                json.WriteNull("test");
-            }
-            else
-            {
-                json.WriteStartObject("test");
-                JsonOut.Number(json, "loss", test.Loss);
-                if (regression)
-                {
-                    JsonOut.Number(json, "mse", test.MeanSquaredError);
-                    // Undefined (targets without variance): null, not the string "NaN" where a number belongs.
-                    JsonOut.NumberOrNull(json, "r2", test.R2);
-                    if (test.R2PerColumn.Count > 1)
-                    {
-                        json.WriteStartArray("r2_per_column");
-                        foreach (double r2 in test.R2PerColumn) JsonOut.NumberOrNull(json, r2);
-
-                        json.WriteEndArray();
-                    }
-                }
-                else
-                {
-                    JsonOut.Number(json, "accuracy", multilabel ? labelAccuracy : test.Accuracy);
-                }
-
-                json.WriteEndObject();
-            }
+            // The last epoch's train and validation metrics beside the test's, all on the targets' own scale (the epochs'
+            // are on the standardised one when "target_scaling" is set). Null where there are none (diverged, no epoch).
+            Split(json, "train", test is null ? null : last?.Train, double.NaN);
+            Split(json, "validation", test is null ? null : last?.Validation, double.NaN);
+            Split(json, "test", test, labelAccuracy);
 
             if (result.History.Count > 0) json.WriteNumber("time_per_epoch_s", Math.Round(perEpoch, 6));
             else json.WriteNull("time_per_epoch_s");
@@ -518,6 +539,37 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             json.WriteEndObject();
         });
 
+        void Split(Utf8JsonWriter json, string name, Metrics? m, double labelAccuracy)
+        {
+            if (m is null)
+            {
+                json.WriteNull(name);
+                return;
+            }
+
+            json.WriteStartObject(name);
+            JsonOut.Number(json, "loss", m.Loss);
+            if (regression)
+            {
+                JsonOut.Number(json, "mse", m.MeanSquaredError);
+                // Undefined (targets without variance): null, not the string "NaN" where a number belongs.
+                JsonOut.NumberOrNull(json, "r2", m.R2);
+                if (m.R2PerColumn.Count > 1)
+                {
+                    json.WriteStartArray("r2_per_column");
+                    foreach (double r2 in m.R2PerColumn) JsonOut.NumberOrNull(json, r2);
+
+                    json.WriteEndArray();
+                }
+            }
+            else if (!multilabel || !double.IsNaN(labelAccuracy))
+            {
+                JsonOut.Number(json, "accuracy", multilabel ? labelAccuracy : m.Accuracy);
+            }
+
+            json.WriteEndObject();
+        }
+
         void Metric(Utf8JsonWriter json, string prefix, Metrics m)
         {
             JsonOut.Number(json, prefix + "_loss", m.Loss);
@@ -535,11 +587,10 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         }
     }
 
-    private void WriteSummary(TrainingSplits data, string description, Mlp network, TrainerOptions options, string schedule, TrainingResult result, Metrics test, double labelAccuracy, double perEpoch, string? saved)
+    private void WriteSummary(TrainingSplits data, string description, Mlp network, TrainerOptions options, string schedule, TrainingResult result, EpochRecord? last, Metrics test, double labelAccuracy, double perEpoch, string? saved, TargetScaling? scaling)
     {
         bool regression = data.Task == TrainingTask.Regression;
         bool multilabel = data.Task == TrainingTask.Multilabel;
-        var last = result.Last;
         var table = new Table().Border(TableBorder.Simple).AddColumn("split").AddColumn(new TableColumn("samples").RightAligned()).AddColumn(new TableColumn("loss").RightAligned());
         if (regression) table.AddColumn(new TableColumn("mse").RightAligned()).AddColumn(new TableColumn("r2").RightAligned());
         else if (!multilabel) table.AddColumn(new TableColumn("accuracy").RightAligned());
@@ -567,6 +618,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             _ => string.Empty,
         };
         consoles.Out.WriteLine($"data {data.Name}: {TrainingData.Name(data.Task)}{inferred}, {Spelling.Count(data.Train.FeatureCount, "feature")}");
+        if (scaling is not null) consoles.Out.WriteLine($"targets standardised for training ({scaling}): the epoch losses above are on that scale, the metrics below and the model in the targets' units");
         consoles.Out.WriteLine($"network {description}");
         // The batch the trainer used: --batch above the training rows is capped to them (it said "batch 100000").
         string batch = options.BatchSize > data.Train.Rows

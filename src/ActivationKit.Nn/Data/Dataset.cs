@@ -203,6 +203,9 @@ public sealed class Dataset
         return new Dataset(name ?? Name, f, FeatureCount, t, TargetColumns, ClassCount) { ClassNames = ClassNames, FeatureNames = FeatureNames, TargetNames = TargetNames };
     }
 
+    /// <summary>The same features with new targets of the same shape (e.g. standardised regression targets).</summary>
+    public Dataset WithTargets(float[] targets) => new(Name, Features, FeatureCount, targets, TargetColumns, ClassCount) { ClassNames = ClassNames, FeatureNames = FeatureNames, TargetNames = TargetNames };
+
     /// <summary>The same targets with new features (e.g. standardised).</summary>
     public Dataset WithFeatures(float[] features) => new(Name, features, FeatureCount, Targets, TargetColumns, ClassCount) { ClassNames = ClassNames, FeatureNames = FeatureNames, TargetNames = TargetNames };
 
