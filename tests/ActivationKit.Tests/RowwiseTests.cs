@@ -605,6 +605,72 @@ public class RowwiseTests
         }
     }
 
+    [Fact]
+    public void Double_softmax_gradients_from_the_output_are_exact_to_rounding_and_the_same_at_every_register_width()
+    {
+        // An exploratory tester's softmin row: dy₉ − ⟨dy, y⟩ cancels 30-fold, and ⟨dy, y⟩ rounded to double (differently
+        // on each path) made dx₉ 21 ULP apart between the scalar and AVX-512 paths.
+        double[] testerX = [0, 80, 80, -80, -80, 0, -6.87747859954834, 0, 0, -80];
+        double[] testerDy = [0.997839093208313, 0.5944238305091858, -0.3555019199848175, -0.978580892086029, -0.7019570469856262, 0.22004282474517822, 0.9397363662719727, 0.7954406142234802, -0.08017954975366592, -0.882082998752594];
+        var rng = new Random(5);
+        for (int t = 0; t < 600; t++)
+        {
+            int n = t == 0 ? testerX.Length : 8 + rng.Next(60);
+            double sign = t == 0 || rng.Next(2) == 0 ? -1.0 : 1.0;
+            var x = t == 0 ? testerX : Enumerable.Range(0, n).Select(_ => ((rng.NextDouble() * 2) - 1) * 30).ToArray();
+            var y = new double[n];
+            SoftmaxCore.Forward<V512<double>>(x, y, sign, log: false);
+
+            // dy close to ⟨dy, y⟩ in about half the entries, where the difference cancels.
+            var dy = t == 0 ? testerDy : Enumerable.Range(0, n).Select(_ => (rng.NextDouble() * 2) - 1).ToArray();
+            if (t > 0)
+            {
+                double dot = y.Zip(dy, (a, b) => a * b).Sum();
+                for (int i = 0; i < n; i += 2) dy[i] = dot * (1 + ((rng.NextDouble() - 0.5) * 1e-3));
+            }
+
+            var wide = new double[n];
+            SoftmaxCore.SoftmaxBackwardFromOutput<V512<double>>(y, dy, wide, sign);
+            var narrow = new[] { new double[n], new double[n], new double[n] };
+            SoftmaxCore.SoftmaxBackwardFromOutput<V256<double>>(y, dy, narrow[0], sign);
+            SoftmaxCore.SoftmaxBackwardFromOutput<V128<double>>(y, dy, narrow[1], sign);
+            SoftmaxCore.SoftmaxBackwardFromOutput<S<double>>(y, dy, narrow[2], sign);
+            var exact = ExactSoftmaxGradient(y, dy, sign);
+            for (int i = 0; i < n; i++)
+            {
+                foreach (var other in narrow) Assert.Equal(BitConverter.DoubleToInt64Bits(wide[i]), BitConverter.DoubleToInt64Bits(other[i]));
+                Assert.True(Ulp.Double(wide[i], exact[i]) <= 1.5, $"row {t} entry {i}: {wide[i]:R} against {exact[i]:R}");
+            }
+        }
+    }
+
+    /// <summary>sign·yᵢ·(dyᵢ − Σ yⱼdyⱼ) in exact rational arithmetic (every double is an integer times a power of two), rounded once.</summary>
+    private static double[] ExactSoftmaxGradient(double[] y, double[] dy, double sign)
+    {
+        // v·2^600 is an integer for every value of these rows (all above 2^−470 or zero), so y·dy·2^1200 is too.
+        static System.Numerics.BigInteger Scaled(double v)
+        {
+            if (v == 0) return System.Numerics.BigInteger.Zero;
+            long bits = BitConverter.DoubleToInt64Bits(v);
+            int exponent = (int)((bits >> 52) & 0x7FF);
+            Assert.True(exponent > 480, $"{v:R} is too small for the exact reference");
+            var m = new System.Numerics.BigInteger((bits & 0xFFFFFFFFFFFFFL) | (1L << 52)) << (exponent - 1075 + 600);
+            return v < 0 ? -m : m;
+        }
+
+        // The exact value times 2^1800, rounded to double from its top 120 bits (the truncation below them can move the
+        // rounding only at an exact midpoint of those bits).
+        static double Rounded(System.Numerics.BigInteger scaled)
+        {
+            int shift = (int)Math.Max(0, System.Numerics.BigInteger.Abs(scaled).GetBitLength() - 120);
+            return Math.ScaleB((double)(scaled >> shift), shift - 1800);
+        }
+
+        var dot = System.Numerics.BigInteger.Zero;
+        for (int j = 0; j < y.Length; j++) dot += Scaled(y[j]) * Scaled(dy[j]);
+        return y.Select((yi, i) => sign * Rounded(Scaled(yi) * ((Scaled(dy[i]) << 600) - dot))).ToArray();
+    }
+
     [Theory]
     [MemberData(nameof(ExponentialRowsInPlaceOrNot))]
     public void Long_double_rows_with_a_NaN_or_a_minus_infinity_take_the_guarded_path_or_turn_NaN(string name, bool inPlace)

@@ -182,8 +182,10 @@ internal static class SoftmaxCore
     /// <summary>dx = sign·y ⊙ (dy − ⟨dy, y⟩): the softmax (sign = 1) or softmin (sign = −1) Jacobian-vector product.</summary>
     public static void SoftmaxBackwardFromOutput<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, double sign) where TV : struct, IVec<TV>
     {
-        double dot = RowMath.Sum<TV, ProductTerm>(default, y, dy).First;
-        RowMath.Map<TV, SoftmaxGradientMap>(new SoftmaxGradientMap(dot, sign), y, dy, dx);
+        // dy − ⟨dy, y⟩ cancels where dy is near the dot product, so the dot product is carried as hi + lo and the low
+        // part subtracted after the (then exact) difference with the high one.
+        var (dotHi, dotLo) = RowMath.DotDoubleDouble<TV>(y, dy);
+        RowMath.Map<TV, SoftmaxGradientMap>(new SoftmaxGradientMap(dotHi, dotLo, sign), y, dy, dx);
     }
 
     /// <summary>dx = dy − e^y·Σdy: the log-softmax Jacobian-vector product from its output.</summary>
@@ -353,16 +355,6 @@ internal static class SoftmaxCore
         }
     }
 
-    private readonly struct ProductTerm : IRowTerm
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV Apply<TV>(TV a, TV b, out TV second) where TV : struct, IVec<TV>
-        {
-            second = TV.Zero;
-            return a * b;
-        }
-    }
-
     private readonly struct ValueTerm : IRowTerm
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -373,10 +365,21 @@ internal static class SoftmaxCore
         }
     }
 
-    private readonly struct SoftmaxGradientMap(double dot, double sign) : IMap
+    private readonly struct SoftmaxGradientMap(double dotHi, double dotLo, double sign) : IMap
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV Apply<TV>(TV y, TV dy) where TV : struct, IVec<TV> => TV.Create(sign) * y * (dy - TV.Create(dot));
+        public TV Apply<TV>(TV y, TV dy) where TV : struct, IVec<TV>
+        {
+            // dy − hi = d + e exactly (TwoSum), so y·(d + e − lo) is rounded once, by the fma, but for the small y·(e − lo).
+            var hi = TV.Create(dotHi);
+            var d = dy - hi;
+            var dyPart = d + hi;
+            var e = (dy - dyPart) + (dyPart - d - hi);
+
+            // An infinite dy or dot product leaves a NaN error term; d alone is then the difference.
+            e = TV.SelectWhereEqual(e, e, e, TV.Zero);
+            return TV.Create(sign) * TV.Fma(y, d, y * (e - TV.Create(dotLo)));
+        }
     }
 
     private readonly struct LogGradientFromOutputMap(double total) : IMap
