@@ -325,6 +325,24 @@ public class ElementwiseBehaviourTests
         var yf = new float[3];
         snake.Forward([1f, -3e38f, 1e-30f], yf);
         Assert.Equal([1f, -3e38f, 1e-30f], yf);
+
+        // snake with a tiny α at the top of the doubles: x + sin²(αx)/α overflows, so the value is +∞ (the two-sum of
+        // the vector path and of the per-lane path for a huge αx made ∞ − ∞ = NaN; exploratory tester). Inputs in four
+        // lanes so every register width meets one.
+        foreach (string spec in new[] { "snake(1e-300)", "snake(1e-295)", "snake(1e-310)" })
+        {
+            var f = (ElementwiseActivation)ActivationKit.Catalog.ActivationCatalog.Create(spec);
+            double[] x = [double.MaxValue, 1.7976931348623e308, 1.7e308, double.MaxValue, 1, -double.MaxValue, 2, 3, double.MaxValue];
+            var yd = new double[x.Length];
+            f.Forward(x, yd);
+            for (int i = 0; i < x.Length; i++)
+            {
+                double reference = f.Reference(x[i]);
+                Assert.True(reference.Equals(yd[i]) || Ulp.Double(yd[i], reference) <= 2, $"{spec}({x[i]:R}) = {yd[i]:R}, reference {reference:R}");
+            }
+
+            Assert.True(double.IsPositiveInfinity(yd[0]) || spec == "snake(1e-310)", $"{spec}: {yd[0]:R}");
+        }
     }
 
     [Fact]

@@ -200,6 +200,9 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
             var back = sum - x;
             var err = (x - (sum - back)) + (q - back);
             var result = sum + (err + qLo);
+            // A sum past the largest double (x near it, α below about 1e−292 so that q reaches 1e300) is +∞, as the value
+            // is; the two-sum's ∞ − ∞ made it NaN.
+            result = TV.SelectWhereEqual(sum, TV.Create(double.PositiveInfinity), sum, result);
             // ±0 stays ±0 (−0 + sin²(0) would be +0).
             result = TV.SelectWhereEqual(x, TV.Zero, x, result);
             var big = TV.GreaterThan(TV.Abs(u), TV.Create(VMath.TrigVectorLimit));
@@ -296,6 +299,7 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
             double q = s2 / alpha;
             double qLo = (Math.FusedMultiplyAdd(-q, alpha, s2) + s2Lo) / alpha;
             double sum = x + q;
+            if (double.IsPositiveInfinity(sum)) return sum;
             double back = sum - x;
             double err = (x - (sum - back)) + (q - back);
             return sum + (err + qLo);
