@@ -59,8 +59,14 @@ public abstract class Activation
     /// </summary>
     public virtual IReadOnlyList<double> Kinks => Info.Kinks;
 
-    /// <summary>Number of output columns for an input row of <paramref name="columns"/> elements.</summary>
-    public virtual int OutputColumns(int columns) => columns;
+    /// <summary>
+    /// Number of output columns for an input row of <paramref name="columns"/> elements (a row's real length: where a call
+    /// takes columns = 0 for "the whole span is one row", pass the span's length here). Throws <see cref="ArgumentException"/>
+    /// for a negative count.
+    /// </summary>
+    public virtual int OutputColumns(int columns) => columns >= 0
+        ? columns
+        : throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Name}: columns must be ≥ 0, got {columns}."), nameof(columns));
 
     /// <summary>
     /// The channels of a function with one parameter per channel (prelu(num_parameters=C): C): a call on more than one

@@ -31,7 +31,7 @@ public abstract class GatedActivation : Activation
     {
     }
 
-    /// <summary>Half of <paramref name="columns"/>; throws <see cref="ArgumentException"/> when it is odd.</summary>
+    /// <summary>Half of <paramref name="columns"/> (a row's real length, as for <see cref="Activation.OutputColumns"/>); throws <see cref="ArgumentException"/> when it is odd or negative.</summary>
     public override int OutputColumns(int columns)
     {
         if (columns < 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{Name}: columns must be ≥ 0, got {columns}."), nameof(columns));

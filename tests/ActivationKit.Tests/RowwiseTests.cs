@@ -960,6 +960,10 @@ public class RowwiseTests
         f.Forward(ReadOnlySpan<float>.Empty, Span<float>.Empty);
         f.Forward(ReadOnlySpan<double>.Empty, Span<double>.Empty, 4);
         Assert.Equal(7, f.OutputColumns(7));
+
+        // A negative count sized no buffer (softmax.OutputColumns(−3) was −3; exploratory tester); gated functions refused it already.
+        Assert.Contains("columns must be ≥ 0, got -3", Assert.Throws<ArgumentException>(() => f.OutputColumns(-3)).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => ActivationCatalog.Create("glu").OutputColumns(-2));
     }
 
     [Theory]
