@@ -80,7 +80,8 @@ public sealed class Hardtanh : OutputGradientActivation<Hardtanh.Kernel_>
     public override ElementwiseActivation ForFloatData => IsFloat(_min) && IsFloat(_max) ? this : new Hardtanh(AsFloat(_min), AsFloat(_max));
 
     /// <summary>The kinks at min_val and max_val (none when they are equal: a constant).</summary>
-    public override IReadOnlyList<double> Kinks => _min == _max ? [] : [_min, _max];
+    // An infinite bound is no kink: hardtanh(−∞, ∞) is the identity.
+    public override IReadOnlyList<double> Kinks => _min == _max ? [] : [.. new[] { _min, _max }.Where(double.IsFinite)];
 
     /// <inheritdoc />
     protected override Kernel_ Kernel => new(_min, _max);

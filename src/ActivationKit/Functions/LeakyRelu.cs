@@ -84,6 +84,10 @@ public sealed class LeakyRelu : OutputGradientActivation<LeakyRelu.Kernel_>
     public override bool SupportsBackwardFromOutput => _slope >= 0;
 
     /// <inheritdoc />
+    // negative_slope = 1 is the identity, which has no kink.
+    public override IReadOnlyList<double> Kinks => _slope == 1 ? [] : Info.Kinks;
+
+    /// <inheritdoc />
     protected override Kernel_ Kernel => new(_slope);
 
     /// <inheritdoc />
