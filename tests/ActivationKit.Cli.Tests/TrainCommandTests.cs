@@ -140,6 +140,35 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void A_multilabel_result_no_better_than_each_labels_common_value_is_warned_about()
+    {
+        // Labels independent of the inputs, mostly 0: binary and multiclass runs were warned at the majority rate, a
+        // multilabel run was not judged at all.
+        using var dir = new TempDir();
+        string csv = dir.File("noise.csv");
+        var rng = new Rng(5);
+        var lines = new List<string> { "x0,x1,l0,l1" };
+        for (int i = 0; i < 400; i++) lines.Add(string.Create(Inv, $"{rng.NextGaussian()},{rng.NextGaussian()},{(rng.NextDouble() < 0.8 ? 0 : 1)},{(rng.NextDouble() < 0.9 ? 0 : 1)}"));
+        File.WriteAllLines(csv, lines);
+        var json = Json(Cli.Run("train", "--data", csv, "--target", "l0,l1", "--hidden", "8", "--epochs", "5", "--json").Ok());
+        string accuracy = json.GetProperty("test").GetProperty("accuracy").GetDouble().ToString("0.0000", Inv);
+        var warning = Assert.Single(json.GetProperty("warnings").EnumerateArray()).GetString();
+        Assert.StartsWith($"The test label accuracy {accuracy} is no better than answering every label with its more common value (right for 0.", warning, StringComparison.Ordinal);
+
+        // Labels the inputs decide: no warning.
+        string good = dir.File("good.csv");
+        lines = ["x0,x1,l0,l1"];
+        for (int i = 0; i < 400; i++)
+        {
+            double a = rng.NextGaussian(), b = rng.NextGaussian();
+            lines.Add(string.Create(Inv, $"{a},{b},{(a > 0 ? 1 : 0)},{(b > 1 ? 1 : 0)}"));
+        }
+
+        File.WriteAllLines(good, lines);
+        Assert.Equal(0, Json(Cli.Run("train", "--data", good, "--target", "l0,l1", "--hidden", "8", "--epochs", "30", "--lr", "0.01", "--json").Ok()).GetProperty("warnings").GetArrayLength());
+    }
+
+    [Fact]
     public void Tsv_and_txt_files_train_as_the_same_csv_does()
     {
         // compare and diagnose read .tsv and .txt tables; train took .csv and .npy only ("Unknown data").

@@ -241,7 +241,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
 
         var testMetrics = Trainer.Evaluate(network, test, pairing.Loss);
         double labelAccuracy = data.Task == TrainingTask.Multilabel ? LabelAccuracy(network, test) : double.NaN;
-        if (TrainingWarnings.NoBetterThanChance(data.Task, testMetrics, last?.Validation, test) is { } chance) Warn(chance);
+        if (TrainingWarnings.NoBetterThanChance(data.Task, testMetrics, last?.Validation, test, labelAccuracy) is { } chance) Warn(chance);
         if (TrainingWarnings.UndefinedR2(data.Task, last, testMetrics, data) is { } undefined) Warn(undefined);
         if (result.StoppedEarly)
         {

@@ -15,10 +15,11 @@ public static class TrainingWarnings
     /// <summary>
     /// A sentence when the test metric is no better than ignoring the inputs — regression R² below 0 (worse than
     /// predicting the targets' mean), or a binary or multiclass accuracy at or below the share of the test split's most
-    /// common class (what always answering it scores) — with the validation metric beside it; else null. Multilabel
-    /// runs are not judged, nor a test split of one class (any model that gets it right scores what the constant does).
+    /// common class (what always answering it scores) — with the validation metric beside it — or a multilabel label
+    /// accuracy (<paramref name="labelAccuracy"/>) at or below answering each label's more common value; else null. Not
+    /// judged: a test split of one class (any model that gets it right scores what the constant does).
     /// </summary>
-    public static string? NoBetterThanChance(TrainingTask task, Metrics test, Metrics? validation, Dataset testData)
+    public static string? NoBetterThanChance(TrainingTask task, Metrics test, Metrics? validation, Dataset testData, double labelAccuracy = double.NaN)
     {
         ArgumentNullException.ThrowIfNull(test);
         ArgumentNullException.ThrowIfNull(testData);
@@ -29,6 +30,22 @@ public static class TrainingWarnings
             if (!(test.R2 < 0)) return null;
             string val = validation is { R2: var v } && !double.IsNaN(v) ? $" (validation {Value(v)})" : string.Empty;
             return $"The test r2 is {Value(test.R2)}{val}, below 0: the model predicts worse than the mean of the targets would; {Advice}.";
+        }
+
+        if (task == TrainingTask.Multilabel && testData.Rows > 0 && !double.IsNaN(labelAccuracy))
+        {
+            // Answering each label's more common value on the test split scores the mean over labels of max(p, 1 − p).
+            int labels = testData.TargetColumns;
+            double constant = 0;
+            for (int l = 0; l < labels; l++)
+            {
+                int ones = 0;
+                for (int r = 0; r < testData.Rows; r++) ones += testData.Targets[(r * labels) + l] > 0.5f ? 1 : 0;
+                constant += Math.Max(ones, testData.Rows - ones) / (double)testData.Rows / labels;
+            }
+
+            if (constant >= 1 || !(labelAccuracy <= constant)) return null;
+            return $"The test label accuracy {Value(labelAccuracy)} is no better than answering every label with its more common value (right for {Value(constant)} of the test labels): the model has learned nothing the label frequencies do not give; {Advice}.";
         }
 
         if (task is not (TrainingTask.Binary or TrainingTask.Multiclass) || testData.Rows == 0) return null;
