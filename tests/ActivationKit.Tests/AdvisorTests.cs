@@ -752,6 +752,20 @@ public class AdvisorTests
         }
     }
 
+    [Theory]
+    [InlineData(ModelType.Gru, Symptom.DeadUnits)]
+    [InlineData(ModelType.Lstm, Symptom.VanishingGradients)]
+    [InlineData(ModelType.Rnn, Symptom.Saturation)]
+    public void A_symptom_of_a_recurrent_state_keeps_tanh_and_says_why(ModelType model, Symptom symptom)
+    {
+        // --model gru --symptom dead-units echoed the symptom and gave the recurrent advice without a word about it.
+        var first = ActivationAdvisor.Recommend(new AdvisorRequest { Model = model, Symptoms = [symptom] })[0];
+        Assert.Equal("tanh", first.Name);
+        Assert.Contains(first.Why, w => w.StartsWith("rnn-symptom: A symptom does not change the state's activation", StringComparison.Ordinal));
+        Assert.DoesNotContain(ActivationAdvisor.Recommend(new AdvisorRequest { Model = model })[0].Why, w => w.StartsWith("rnn-symptom", StringComparison.Ordinal));
+        Assert.DoesNotContain(ActivationAdvisor.Recommend(new AdvisorRequest { Model = ModelType.Mlp, Symptoms = [symptom] })[0].Why, w => w.StartsWith("rnn-symptom", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Problems_list_the_expected_functions_and_sampled_properties_hold()
     {

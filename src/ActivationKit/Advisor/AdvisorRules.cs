@@ -146,6 +146,15 @@ public static class AdvisorRules
         },
         new()
         {
+            Id = "rnn-symptom",
+            When = "recurrent state of an RNN/LSTM/GRU with a reported symptom (--symptom)",
+            Applies = r => Hidden(r) && Recurrent(r) && r.Symptoms.Count > 0,
+            Prefer = [("tanh", 1)],
+            Rationale = "A symptom does not change the state's activation, which must stay bounded and zero-centred (the feed-forward symptom rules do not apply to it): units that look dead or saturated there are tanh units pinned near ±1 by large pre-activations — use Glorot or orthogonal recurrent weights, standardised inputs and layer normalisation; vanishing or exploding gradients over time come from the recurrence — use LSTM/GRU gates, gradient clipping and truncated back-propagation through time. For the feed-forward layers around the recurrent one, ask with --model mlp.",
+            Source = "Pascanu, Mikolov & Bengio, On the difficulty of training recurrent neural networks (ICML 2013); Saxe, McClelland & Ganguli, orthogonal initialisation (ICLR 2014); Ba, Kiros & Hinton, Layer Normalization (2016)",
+        },
+        new()
+        {
             Id = "hidden-rectifier",
             When = "hidden layer of an MLP, CNN, autoencoder or regression network",
             Applies = r => Hidden(r) && r.Model is ModelType.Mlp or ModelType.Cnn or ModelType.Autoencoder or ModelType.Regression,
