@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Json.Nodes;
 using ActivationKit.Nn;
 using ActivationKit.Nn.Data;
 
@@ -237,6 +238,35 @@ public sealed class ModelFileTests : IDisposable
         // Save writes no file that Load would refuse.
         var e = Assert.Throws<ArgumentException>(() => ModelFile.Save(new MemoryStream(), squashed, new ModelMetadata { Task = "bogus" }));
         Assert.StartsWith("The model's metadata is invalid: the task 'bogus' is not one of", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_null_in_a_header_list_or_object_is_refused_as_corrupt()
+    {
+        // "layers": [null, …] was a NullReferenceException from the size check; a null tensor was already refused.
+        byte[] good = GoodBytes();
+        string Error(Action<JsonObject> edit) => Assert.Throws<InvalidDataException>(() => ModelFile.Load(WithHeader(good, j =>
+        {
+            var header = JsonNode.Parse(j)!.AsObject();
+            edit(header);
+            return header.ToJsonString();
+        }), "m")).Message;
+
+        Assert.Equal("m: layer 0 in the header is null; each layer must be an object with its units and activation.", Error(h => h["layers"]![0] = null));
+        Assert.Equal("m: layer 3 in the header is null; each layer must be an object with its units and activation.", Error(h => h["layers"]![3] = null));
+        Assert.Equal("m: tensor 2 in the header is null; each tensor must be an object with its name, offset and count.", Error(h => h["tensors"]![2] = null));
+        Assert.Equal("m: a class name is null; each must be a text.", Error(h => h["classNames"]![1] = null));
+        Assert.Equal("m: a feature name is null; each must be a text.", Error(h => h["featureNames"] = new JsonArray { "x", null }));
+        Assert.Equal("m: a target name is null; each must be a text.", Error(h => h["targetNames"] = new JsonArray { null, null }));
+
+        // A null note reached predict, which reads the output function from notes.output.
+        Assert.Equal("m: the note 'dataset' is null; each note must be a text.", Error(h => h["notes"]!["dataset"] = null));
+        Assert.Equal("m: the note 'output' is null; each note must be a text.", Error(h => h["notes"]!["output"] = null));
+
+        // Save writes no such note either.
+        var (net, meta) = Trained();
+        var e = Assert.Throws<ArgumentException>(() => ModelFile.Save(new MemoryStream(), net, meta with { Notes = new Dictionary<string, string> { ["dataset"] = null! } }));
+        Assert.Equal("The model's metadata is invalid: the note 'dataset' is null; each note must be a text. (Parameter 'metadata')", e.Message);
     }
 
     [Fact]
