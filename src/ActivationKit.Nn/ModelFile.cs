@@ -529,11 +529,15 @@ public static class ModelFile
 
     /// <summary>
     /// What is wrong with a model's metadata for its network, as the end of a sentence, or null: a null note, class,
-    /// feature or target name, a hidden layer with a row-wise activation (only an output layer normalises a whole row),
-    /// a task or loss or initialiser actkit does not know, an output function (<c>notes.output</c>) that is neither the
-    /// output layer's own activation nor a squash of a linear output layer's logits, or class names that do not name the
-    /// outputs (one per output, or two for one output).
+    /// feature or target name, a task or loss or initialiser actkit does not know, an output function
+    /// (<c>notes.output</c>) that is neither the output layer's own activation nor a squash of a linear output layer's
+    /// logits, or class names that do not name the outputs (one per output, or two for one output).
     /// </summary>
+    /// <remarks>
+    /// The layers are not metadata: a row-wise hidden layer (softmax, log_softmax, hardmax…) was refused here, so a
+    /// network that <see cref="Mlp"/> builds and <see cref="Trainer"/> trains could not be saved, and the error blamed
+    /// metadata the caller never gave. Such layers save and load like any other; <c>actkit check</c> warns about them.
+    /// </remarks>
     private static string? CheckMetadata(Mlp network, string? task, string? loss, string? init, int classCount, IReadOnlyList<string>? classNames, IReadOnlyDictionary<string, string>? notes, IReadOnlyList<string>? featureNames, IReadOnlyList<string>? targetNames)
     {
         if (targetNames is not null)
@@ -549,14 +553,6 @@ public static class ModelFile
         {
             if (featureNames.Any(n => n is null)) return "a feature name is null; each must be a text.";
             if (featureNames.Count != network.InputSize) return $"it names {Spelling.Count(featureNames.Count, "input")} but the network takes {network.InputSize}; it needs one name per input.";
-        }
-
-        for (int i = 0; i < network.Layers.Count - 1; i++)
-        {
-            if (network.Layers[i].Activation is { Info.Kind: ActivationKit.Catalog.ActivationKind.Rowwise } rowwise)
-            {
-                return $"hidden layer {i} has the row-wise activation {rowwise}, which only an output layer can have (it normalises the whole layer).";
-            }
         }
 
         if (task is not null && !Tasks.Contains(task.Trim().ToLowerInvariant()))
