@@ -182,7 +182,8 @@ public sealed class Mlp
 
     /// <summary>
     /// True while training: hidden layers with <see cref="LayerSpec.Dropout"/> drop units on each forward pass.
-    /// <see cref="Trainer.Fit"/> sets it for its training steps; evaluation and <see cref="Predict"/> run with it off.
+    /// <see cref="Trainer.Fit"/> sets it for its training steps; <see cref="Trainer.Evaluate"/> and <see cref="Predict"/>
+    /// run with it off and then restore the value they found.
     /// </summary>
     public bool Training { get; set; }
 
@@ -280,15 +281,25 @@ public sealed class Mlp
             throw new ArgumentException($"{rows:N0} rows × {OutputSize:N0} outputs = {outputs:N0} values, more than an array can hold; predict in parts.", nameof(rows));
         }
 
-        Training = false; // inference: no dropout
-        var result = new float[outputs];
-        for (int r0 = 0; r0 < rows; r0 += batchSize)
+        // Inference runs without dropout; the caller's Training comes back afterwards (it was left false, so a manual
+        // training loop that predicted between steps went on silently without dropout).
+        bool training = Training;
+        Training = false;
+        try
         {
-            int n = Math.Min(batchSize, rows - r0);
-            Forward(x.Slice(r0 * InputSize, n * InputSize), n).CopyTo(result.AsSpan(r0 * OutputSize));
-        }
+            var result = new float[outputs];
+            for (int r0 = 0; r0 < rows; r0 += batchSize)
+            {
+                int n = Math.Min(batchSize, rows - r0);
+                Forward(x.Slice(r0 * InputSize, n * InputSize), n).CopyTo(result.AsSpan(r0 * OutputSize));
+            }
 
-        return result;
+            return result;
+        }
+        finally
+        {
+            Training = training;
+        }
     }
 
     private void CheckInput(int length, int rows)

@@ -242,21 +242,30 @@ public static class Trainer
         if (data.Rows == 0) throw new ArgumentException($"The data '{data.Name}' has no samples to evaluate.", nameof(data));
         loss ??= DefaultLoss(data, network.OutputSize);
         CheckLoss(network, data, loss, nameof(loss));
+        // Without dropout, and with the caller's Training back afterwards, as Predict does.
+        bool training = network.Training;
         network.Training = false;
-        int outs = network.OutputSize;
-        double lossSum = 0, sse = 0;
-        long correct = 0;
-        var columnSse = new double[data.IsClassification ? 0 : data.TargetColumns];
-        for (int r0 = 0; r0 < data.Rows; r0 += batchSize)
+        try
         {
-            int n = Math.Min(batchSize, data.Rows - r0);
-            var output = network.Forward(data.Features.AsSpan(r0 * data.FeatureCount, n * data.FeatureCount), n);
-            var targets = data.Targets.AsSpan(r0 * data.TargetColumns, n * data.TargetColumns);
-            lossSum += loss.Compute(output, targets, n, outs, Span<float>.Empty) * n;
-            Score(output, targets, n, outs, data.IsClassification, DecisionThreshold(loss), ref correct, ref sse, columnSse);
-        }
+            int outs = network.OutputSize;
+            double lossSum = 0, sse = 0;
+            long correct = 0;
+            var columnSse = new double[data.IsClassification ? 0 : data.TargetColumns];
+            for (int r0 = 0; r0 < data.Rows; r0 += batchSize)
+            {
+                int n = Math.Min(batchSize, data.Rows - r0);
+                var output = network.Forward(data.Features.AsSpan(r0 * data.FeatureCount, n * data.FeatureCount), n);
+                var targets = data.Targets.AsSpan(r0 * data.TargetColumns, n * data.TargetColumns);
+                lossSum += loss.Compute(output, targets, n, outs, Span<float>.Empty) * n;
+                Score(output, targets, n, outs, data.IsClassification, DecisionThreshold(loss), ref correct, ref sse, columnSse);
+            }
 
-        return Summarise(data, lossSum / data.Rows, correct, sse, columnSse);
+            return Summarise(data, lossSum / data.Rows, correct, sse, columnSse);
+        }
+        finally
+        {
+            network.Training = training;
+        }
     }
 
     /// <summary>
