@@ -135,6 +135,12 @@ public static class Trainer
         if (options.Epochs < 1) throw new ArgumentException($"Epochs must be ≥ 1, got {options.Epochs}.", nameof(options));
         if (options.BatchSize < 1) throw new ArgumentException($"BatchSize must be ≥ 1, got {options.BatchSize}.", nameof(options));
         if (!(options.LearningRate > 0) || double.IsInfinity(options.LearningRate)) throw new ArgumentException($"LearningRate must be finite and > 0, got {options.LearningRate}.", nameof(options));
+
+        // Checked here like the others: passed on to Mlp.Threads, it was refused there as the parameter "value".
+        if (options.Threads < 1) throw new ArgumentException($"Threads must be ≥ 1, got {options.Threads}.", nameof(options));
+
+        // A null schedule was a NullReferenceException at the first epoch.
+        if (options.Schedule is null) throw new ArgumentException("Schedule must be a learning-rate schedule (Schedules.Constant keeps the rate), got null.", nameof(options));
         CheckCompatible(network, train);
         if (train.Rows == 0) throw new ArgumentException($"The training data '{train.Name}' has no samples; training needs at least one.", nameof(train));
         if (validation is not null)

@@ -155,6 +155,21 @@ public class TrainingTests
         Assert.Throws<ArgumentException>(() => Trainer.Fit(ok, data, null, new TrainerOptions { BatchSize = 0 }));
         Assert.Throws<ArgumentException>(() => Trainer.Fit(ok, data, null, new TrainerOptions { LearningRate = double.NaN }));
         Assert.Throws<ArgumentException>(() => Trainer.Fit(ok, data, null, new TrainerOptions { Loss = Losses.MeanSquaredError }));
+
+        // Every option is refused as "options" in one sentence: Threads = 0 reached Mlp.Threads and was blamed on "value",
+        // a null Schedule was a NullReferenceException at the first epoch.
+        string Refused(TrainerOptions options)
+        {
+            var e = Assert.Throws<ArgumentException>(() => Trainer.Fit(ok, data, null, options));
+            Assert.Equal("options", e.ParamName);
+            return e.Message.Split(" (Parameter")[0];
+        }
+
+        Assert.Equal("Epochs must be ≥ 1, got 0.", Refused(new TrainerOptions { Epochs = 0 }));
+        Assert.Equal("Threads must be ≥ 1, got 0.", Refused(new TrainerOptions { Threads = 0 }));
+        Assert.Equal("Threads must be ≥ 1, got -2.", Refused(new TrainerOptions { Threads = -2 }));
+        Assert.Equal("Schedule must be a learning-rate schedule (Schedules.Constant keeps the rate), got null.", Refused(new TrainerOptions { Schedule = null! }));
+        Assert.Equal(1, ok.Threads);
     }
 
     [Fact]
