@@ -25,7 +25,8 @@ public sealed record Parameter(string Name, float[] Value, float[] Gradient, boo
 /// </summary>
 /// <remarks>
 /// The last layer's outputs are what losses see: keep it linear for the fused logit losses
-/// (<see cref="Losses.SoftmaxCrossEntropy"/>, <see cref="Losses.BinaryCrossEntropy"/>).
+/// (<see cref="Losses.SoftmaxCrossEntropy"/>, <see cref="Losses.BinaryCrossEntropy"/>), which apply softmax or sigmoid
+/// themselves; <see cref="Trainer.Fit"/> refuses an output layer of the function its loss fuses.
 /// </remarks>
 public sealed class Mlp
 {
@@ -67,6 +68,12 @@ public sealed class Mlp
     /// The usual shape: hidden layers of <paramref name="hiddenUnits"/> with <paramref name="hiddenActivation"/>, then an
     /// output layer of <paramref name="outputUnits"/> (linear by default, as the fused logit losses expect).
     /// </summary>
+    /// <remarks>
+    /// For probabilities, keep the output linear and train with the fused loss (cross_entropy, bce): it applies softmax
+    /// or sigmoid itself, so <see cref="Trainer.Fit"/> refuses <c>outputActivation: "softmax"</c> with cross_entropy
+    /// and <c>"sigmoid"</c> with bce (the outputs would be squashed twice); apply the function to
+    /// <see cref="Predict"/>'s logits instead, as <c>actkit predict</c> does.
+    /// </remarks>
     public static Mlp Build(int inputSize, IEnumerable<int> hiddenUnits, string hiddenActivation, int outputUnits, string outputActivation = "linear", double dropout = 0)
     {
         ArgumentNullException.ThrowIfNull(hiddenUnits);

@@ -127,6 +127,10 @@ public static class Trainer
     /// Stops early with <see cref="TrainingResult.Diverged"/> and a message when the loss becomes NaN or infinite.
     /// Deterministic: the same network, data, options and seed give bit-identical weights and metrics.
     /// </summary>
+    /// <exception cref="ArgumentException">
+    /// An option out of range, data that does not fit the network or the loss, or an output layer of the function the
+    /// loss fuses (softmax before cross_entropy, sigmoid before bce or multilabel_bce), which would squash twice.
+    /// </exception>
     public static TrainingResult Fit(Mlp network, Dataset train, Dataset? validation, TrainerOptions options, Action<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -152,6 +156,7 @@ public static class Trainer
         }
 
         var loss = options.Loss ?? DefaultLoss(train, network.OutputSize);
+        CheckSquashedOnce(network, loss, options.Loss is null);
         CheckLoss(network, train, loss, nameof(options));
         if (validation is not null) CheckLoss(network, validation, loss, nameof(options));
 
@@ -355,6 +360,22 @@ public static class Trainer
         {
             throw new ArgumentException($"The data '{data.Name}' has {data.ClassCount} classes but the network has {Spelling.Count(network.OutputSize, "output")}.", nameof(data));
         }
+    }
+
+    /// <summary>
+    /// Refuses an output layer that applies the very function a fused loss applies to its logits (softmax before
+    /// cross_entropy, sigmoid before bce or multilabel_bce): training squashed the outputs twice, silently. The CLI reads
+    /// <c>--output softmax</c> with ce as the fused pair, a linear layer (<c>LossPairing</c>); Fit says so instead of
+    /// guessing, as the network it was given would predict with the squash and the CLI's would not.
+    /// </summary>
+    private static void CheckSquashedOnce(Mlp network, ILoss loss, bool defaultLoss)
+    {
+        string? fused = OutputPairing.FusedActivation(loss);
+        if (fused is null || network.Layers[^1].Activation?.Name != fused) return;
+        throw new ArgumentException(
+            $"The output layer applies {network.Layers[^1].ActivationSpec}, and the loss {loss.Name}{(defaultLoss ? " (the default for this data)" : string.Empty)} " +
+            $"applies {fused} to the logits itself, so training would squash the outputs twice; build the output layer linear (Mlp.Build's default) " +
+            $"and apply {fused} to Predict's outputs, as actkit predict does.", nameof(network));
     }
 
     /// <summary>Refuses a loss that cannot take the data's targets with the network's outputs.</summary>
