@@ -25,7 +25,8 @@ public sealed record Parameter(string Name, float[] Value, float[] Gradient, boo
 /// </summary>
 /// <remarks>
 /// The last layer's outputs are what losses see: keep it linear for the fused logit losses
-/// (<see cref="Losses.SoftmaxCrossEntropy"/>, <see cref="Losses.BinaryCrossEntropy"/>).
+/// (<see cref="Losses.SoftmaxCrossEntropy"/>, <see cref="Losses.BinaryCrossEntropy"/>), which apply softmax or sigmoid
+/// themselves; <see cref="Trainer.Fit"/> refuses an output layer of the function its loss fuses.
 /// </remarks>
 public sealed class Mlp
 {
@@ -67,6 +68,12 @@ public sealed class Mlp
     /// The usual shape: hidden layers of <paramref name="hiddenUnits"/> with <paramref name="hiddenActivation"/>, then an
     /// output layer of <paramref name="outputUnits"/> (linear by default, as the fused logit losses expect).
     /// </summary>
+    /// <remarks>
+    /// For probabilities, keep the output linear and train with the fused loss (cross_entropy, bce): it applies softmax
+    /// or sigmoid itself, so <see cref="Trainer.Fit"/> refuses <c>outputActivation: "softmax"</c> with cross_entropy
+    /// and <c>"sigmoid"</c> with bce (the outputs would be squashed twice); apply the function to
+    /// <see cref="Predict"/>'s logits instead, as <c>actkit predict</c> does.
+    /// </remarks>
     public static Mlp Build(int inputSize, IEnumerable<int> hiddenUnits, string hiddenActivation, int outputUnits, string outputActivation = "linear", double dropout = 0)
     {
         ArgumentNullException.ThrowIfNull(hiddenUnits);
@@ -182,7 +189,8 @@ public sealed class Mlp
 
     /// <summary>
     /// True while training: hidden layers with <see cref="LayerSpec.Dropout"/> drop units on each forward pass.
-    /// <see cref="Trainer.Fit"/> sets it for its training steps; evaluation and <see cref="Predict"/> run with it off.
+    /// <see cref="Trainer.Fit"/> sets it for its training steps; <see cref="Trainer.Evaluate"/> and <see cref="Predict"/>
+    /// run with it off and then restore the value they found.
     /// </summary>
     public bool Training { get; set; }
 
@@ -280,15 +288,25 @@ public sealed class Mlp
             throw new ArgumentException($"{rows:N0} rows × {OutputSize:N0} outputs = {outputs:N0} values, more than an array can hold; predict in parts.", nameof(rows));
         }
 
-        Training = false; // inference: no dropout
-        var result = new float[outputs];
-        for (int r0 = 0; r0 < rows; r0 += batchSize)
+        // Inference runs without dropout; the caller's Training comes back afterwards (it was left false, so a manual
+        // training loop that predicted between steps went on silently without dropout).
+        bool training = Training;
+        Training = false;
+        try
         {
-            int n = Math.Min(batchSize, rows - r0);
-            Forward(x.Slice(r0 * InputSize, n * InputSize), n).CopyTo(result.AsSpan(r0 * OutputSize));
-        }
+            var result = new float[outputs];
+            for (int r0 = 0; r0 < rows; r0 += batchSize)
+            {
+                int n = Math.Min(batchSize, rows - r0);
+                Forward(x.Slice(r0 * InputSize, n * InputSize), n).CopyTo(result.AsSpan(r0 * OutputSize));
+            }
 
-        return result;
+            return result;
+        }
+        finally
+        {
+            Training = training;
+        }
     }
 
     private void CheckInput(int length, int rows)

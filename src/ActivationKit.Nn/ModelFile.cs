@@ -237,6 +237,11 @@ public static class ModelFile
         }
 
         if (header.Layers is not { Count: > 0 }) throw new InvalidDataException($"{name}: the header lists no layers.");
+
+        // A null entry ("layers": [null, …]) deserialises as a null layer, which every size check below would dereference.
+        int nullLayer = header.Layers.IndexOf(null!);
+        if (nullLayer >= 0) throw new InvalidDataException($"{name}: layer {nullLayer} in the header is null; each layer must be an object with its units and activation.");
+
         if (header.Tensors is null) throw new InvalidDataException($"{name}: the header has no tensor table (\"tensors\"), so the weights cannot be found.");
         long bodyBytes = bytes.Length - 12L - headerLength;
 
@@ -267,12 +272,15 @@ public static class ModelFile
         }
 
         var tensors = new Dictionary<string, TensorDto>(StringComparer.Ordinal);
-        foreach (var t in header.Tensors)
+        for (int i = 0; i < header.Tensors.Count; i++)
         {
+            // Said as a layer's null is: the sentence below quoted an empty name, offset and count ("offset ,  floats").
+            var t = header.Tensors[i] ?? throw new InvalidDataException($"{name}: tensor {i} in the header is null; each tensor must be an object with its name, offset and count.");
+
             // Offset > FloatCount − Count rather than Offset + Count > FloatCount: the sum wraps for an offset near long.MaxValue.
-            if (t is null || t.Name is null || t.Offset < 0 || t.Count < 0 || t.Offset > header.FloatCount - t.Count || !tensors.TryAdd(t.Name, t))
+            if (t.Name is null || t.Offset < 0 || t.Count < 0 || t.Offset > header.FloatCount - t.Count || !tensors.TryAdd(t.Name, t))
             {
-                throw new InvalidDataException($"{name}: tensor '{t?.Name}' (offset {t?.Offset}, {t?.Count} floats) is invalid or outside the {header.FloatCount} stored floats.");
+                throw new InvalidDataException($"{name}: tensor '{t.Name}' (offset {t.Offset}, {t.Count} floats) is invalid or outside the {header.FloatCount} stored floats.");
             }
         }
 
@@ -520,11 +528,16 @@ public static class ModelFile
     }
 
     /// <summary>
-    /// What is wrong with a model's metadata for its network, as the end of a sentence, or null: a hidden layer with a
-    /// row-wise activation (only an output layer normalises a whole row), a task or loss or initialiser actkit does not
-    /// know, an output function (<c>notes.output</c>) that is neither the output layer's own activation nor a squash of a
-    /// linear output layer's logits, or class names that do not name the outputs (one per output, or two for one output).
+    /// What is wrong with a model's metadata for its network, as the end of a sentence, or null: a null note, class,
+    /// feature or target name, a task or loss or initialiser actkit does not know, an output function
+    /// (<c>notes.output</c>) that is neither the output layer's own activation nor a squash of a linear output layer's
+    /// logits, or class names that do not name the outputs (one per output, or two for one output).
     /// </summary>
+    /// <remarks>
+    /// The layers are not metadata: a row-wise hidden layer (softmax, log_softmax, hardmax…) was refused here, so a
+    /// network that <see cref="Mlp"/> builds and <see cref="Trainer"/> trains could not be saved, and the error blamed
+    /// metadata the caller never gave. Such layers save and load like any other; <c>actkit check</c> warns about them.
+    /// </remarks>
     private static string? CheckMetadata(Mlp network, string? task, string? loss, string? init, int classCount, IReadOnlyList<string>? classNames, IReadOnlyDictionary<string, string>? notes, IReadOnlyList<string>? featureNames, IReadOnlyList<string>? targetNames)
     {
         if (targetNames is not null)
@@ -533,18 +546,13 @@ public static class ModelFile
             if (targetNames.Count != network.OutputSize) return $"it names {Spelling.Count(targetNames.Count, "target")} but the model has {Spelling.Count(network.OutputSize, "output")}; it needs one name per output.";
         }
 
+        // A null note ("notes": {"output": null}) reached predict, which read the output function from it.
+        if (notes?.FirstOrDefault(kv => kv.Value is null) is { Key: { } nullNote }) return $"the note '{nullNote}' is null; each note must be a text.";
+
         if (featureNames is not null)
         {
             if (featureNames.Any(n => n is null)) return "a feature name is null; each must be a text.";
             if (featureNames.Count != network.InputSize) return $"it names {Spelling.Count(featureNames.Count, "input")} but the network takes {network.InputSize}; it needs one name per input.";
-        }
-
-        for (int i = 0; i < network.Layers.Count - 1; i++)
-        {
-            if (network.Layers[i].Activation is { Info.Kind: ActivationKit.Catalog.ActivationKind.Rowwise } rowwise)
-            {
-                return $"hidden layer {i} has the row-wise activation {rowwise}, which only an output layer can have (it normalises the whole layer).";
-            }
         }
 
         if (task is not null && !Tasks.Contains(task.Trim().ToLowerInvariant()))

@@ -127,6 +127,10 @@ public static class Trainer
     /// Stops early with <see cref="TrainingResult.Diverged"/> and a message when the loss becomes NaN or infinite.
     /// Deterministic: the same network, data, options and seed give bit-identical weights and metrics.
     /// </summary>
+    /// <exception cref="ArgumentException">
+    /// An option out of range, data that does not fit the network or the loss, or an output layer of the function the
+    /// loss fuses (softmax before cross_entropy, sigmoid before bce or multilabel_bce), which would squash twice.
+    /// </exception>
     public static TrainingResult Fit(Mlp network, Dataset train, Dataset? validation, TrainerOptions options, Action<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -135,6 +139,12 @@ public static class Trainer
         if (options.Epochs < 1) throw new ArgumentException($"Epochs must be ≥ 1, got {options.Epochs}.", nameof(options));
         if (options.BatchSize < 1) throw new ArgumentException($"BatchSize must be ≥ 1, got {options.BatchSize}.", nameof(options));
         if (!(options.LearningRate > 0) || double.IsInfinity(options.LearningRate)) throw new ArgumentException($"LearningRate must be finite and > 0, got {options.LearningRate}.", nameof(options));
+
+        // Checked here like the others: passed on to Mlp.Threads, it was refused there as the parameter "value".
+        if (options.Threads < 1) throw new ArgumentException($"Threads must be ≥ 1, got {options.Threads}.", nameof(options));
+
+        // A null schedule was a NullReferenceException at the first epoch.
+        if (options.Schedule is null) throw new ArgumentException("Schedule must be a learning-rate schedule (Schedules.Constant keeps the rate), got null.", nameof(options));
         CheckCompatible(network, train);
         if (train.Rows == 0) throw new ArgumentException($"The training data '{train.Name}' has no samples; training needs at least one.", nameof(train));
         if (validation is not null)
@@ -146,6 +156,7 @@ public static class Trainer
         }
 
         var loss = options.Loss ?? DefaultLoss(train, network.OutputSize);
+        CheckSquashedOnce(network, loss, options.Loss is null);
         CheckLoss(network, train, loss, nameof(options));
         if (validation is not null) CheckLoss(network, validation, loss, nameof(options));
 
@@ -242,21 +253,30 @@ public static class Trainer
         if (data.Rows == 0) throw new ArgumentException($"The data '{data.Name}' has no samples to evaluate.", nameof(data));
         loss ??= DefaultLoss(data, network.OutputSize);
         CheckLoss(network, data, loss, nameof(loss));
+        // Without dropout, and with the caller's Training back afterwards, as Predict does.
+        bool training = network.Training;
         network.Training = false;
-        int outs = network.OutputSize;
-        double lossSum = 0, sse = 0;
-        long correct = 0;
-        var columnSse = new double[data.IsClassification ? 0 : data.TargetColumns];
-        for (int r0 = 0; r0 < data.Rows; r0 += batchSize)
+        try
         {
-            int n = Math.Min(batchSize, data.Rows - r0);
-            var output = network.Forward(data.Features.AsSpan(r0 * data.FeatureCount, n * data.FeatureCount), n);
-            var targets = data.Targets.AsSpan(r0 * data.TargetColumns, n * data.TargetColumns);
-            lossSum += loss.Compute(output, targets, n, outs, Span<float>.Empty) * n;
-            Score(output, targets, n, outs, data.IsClassification, DecisionThreshold(loss), ref correct, ref sse, columnSse);
-        }
+            int outs = network.OutputSize;
+            double lossSum = 0, sse = 0;
+            long correct = 0;
+            var columnSse = new double[data.IsClassification ? 0 : data.TargetColumns];
+            for (int r0 = 0; r0 < data.Rows; r0 += batchSize)
+            {
+                int n = Math.Min(batchSize, data.Rows - r0);
+                var output = network.Forward(data.Features.AsSpan(r0 * data.FeatureCount, n * data.FeatureCount), n);
+                var targets = data.Targets.AsSpan(r0 * data.TargetColumns, n * data.TargetColumns);
+                lossSum += loss.Compute(output, targets, n, outs, Span<float>.Empty) * n;
+                Score(output, targets, n, outs, data.IsClassification, DecisionThreshold(loss), ref correct, ref sse, columnSse);
+            }
 
-        return Summarise(data, lossSum / data.Rows, correct, sse, columnSse);
+            return Summarise(data, lossSum / data.Rows, correct, sse, columnSse);
+        }
+        finally
+        {
+            network.Training = training;
+        }
     }
 
     /// <summary>
@@ -340,6 +360,22 @@ public static class Trainer
         {
             throw new ArgumentException($"The data '{data.Name}' has {data.ClassCount} classes but the network has {Spelling.Count(network.OutputSize, "output")}.", nameof(data));
         }
+    }
+
+    /// <summary>
+    /// Refuses an output layer that applies the very function a fused loss applies to its logits (softmax before
+    /// cross_entropy, sigmoid before bce or multilabel_bce): training squashed the outputs twice, silently. The CLI reads
+    /// <c>--output softmax</c> with ce as the fused pair, a linear layer (<c>LossPairing</c>); Fit says so instead of
+    /// guessing, as the network it was given would predict with the squash and the CLI's would not.
+    /// </summary>
+    private static void CheckSquashedOnce(Mlp network, ILoss loss, bool defaultLoss)
+    {
+        string? fused = OutputPairing.FusedActivation(loss);
+        if (fused is null || network.Layers[^1].Activation?.Name != fused) return;
+        throw new ArgumentException(
+            $"The output layer applies {network.Layers[^1].ActivationSpec}, and the loss {loss.Name}{(defaultLoss ? " (the default for this data)" : string.Empty)} " +
+            $"applies {fused} to the logits itself, so training would squash the outputs twice; build the output layer linear (Mlp.Build's default) " +
+            $"and apply {fused} to Predict's outputs, as actkit predict does.", nameof(network));
     }
 
     /// <summary>Refuses a loss that cannot take the data's targets with the network's outputs.</summary>

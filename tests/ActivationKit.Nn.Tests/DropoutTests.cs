@@ -93,6 +93,34 @@ public class DropoutTests
     }
 
     [Fact]
+    public void Predict_runs_without_dropout_and_gives_back_the_training_flag_it_found()
+    {
+        // Predict left Training false: a manual loop that predicted between its steps went on without dropout, silently.
+        var withDrop = Mlp.Build(5, [16], "relu", 3, dropout: 0.5);
+        var without = Mlp.Build(5, [16], "relu", 3);
+        withDrop.Initialize(Initializer.Auto, 7);
+        without.Initialize(Initializer.Auto, 7);
+        var x = Normal(4 * 5, 8);
+        withDrop.Training = true;
+        Assert.Equal(without.Predict(x, 4), withDrop.Predict(x, 4));
+        Assert.True(withDrop.Training);
+        Assert.NotEqual(without.Forward(x, 4).ToArray(), withDrop.Forward(x, 4).ToArray());
+
+        // Off stays off; a refused call changes nothing either.
+        withDrop.Training = false;
+        Assert.Equal(without.Predict(x, 4), withDrop.Predict(x, 4));
+        Assert.False(withDrop.Training);
+        withDrop.Training = true;
+        Assert.Throws<ArgumentException>(() => withDrop.Predict(x, 3));
+        Assert.True(withDrop.Training);
+
+        // Trainer.Evaluate left it false the same way.
+        var data = new Dataset("d", x, 5, [0, 1, 2, 1], 1, 3);
+        Assert.Equal(Trainer.Evaluate(without, data).Loss, Trainer.Evaluate(withDrop, data).Loss);
+        Assert.True(withDrop.Training);
+    }
+
+    [Fact]
     public void Training_with_dropout_is_deterministic_and_survives_save_and_load()
     {
         var data = Synthetic.Create("spirals", 400, 0.1, 1UL);

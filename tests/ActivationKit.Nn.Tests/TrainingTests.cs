@@ -155,6 +155,21 @@ public class TrainingTests
         Assert.Throws<ArgumentException>(() => Trainer.Fit(ok, data, null, new TrainerOptions { BatchSize = 0 }));
         Assert.Throws<ArgumentException>(() => Trainer.Fit(ok, data, null, new TrainerOptions { LearningRate = double.NaN }));
         Assert.Throws<ArgumentException>(() => Trainer.Fit(ok, data, null, new TrainerOptions { Loss = Losses.MeanSquaredError }));
+
+        // Every option is refused as "options" in one sentence: Threads = 0 reached Mlp.Threads and was blamed on "value",
+        // a null Schedule was a NullReferenceException at the first epoch.
+        string Refused(TrainerOptions options)
+        {
+            var e = Assert.Throws<ArgumentException>(() => Trainer.Fit(ok, data, null, options));
+            Assert.Equal("options", e.ParamName);
+            return e.Message.Split(" (Parameter")[0];
+        }
+
+        Assert.Equal("Epochs must be ≥ 1, got 0.", Refused(new TrainerOptions { Epochs = 0 }));
+        Assert.Equal("Threads must be ≥ 1, got 0.", Refused(new TrainerOptions { Threads = 0 }));
+        Assert.Equal("Threads must be ≥ 1, got -2.", Refused(new TrainerOptions { Threads = -2 }));
+        Assert.Equal("Schedule must be a learning-rate schedule (Schedules.Constant keeps the rate), got null.", Refused(new TrainerOptions { Schedule = null! }));
+        Assert.Equal(1, ok.Threads);
     }
 
     [Fact]
@@ -222,5 +237,45 @@ public class TrainingTests
         // "Layer 0 (1 units, binary_step)".
         var net = new Mlp(2, [new(1, "binary_step")]);
         Assert.StartsWith("Layer 0 (1 unit, binary_step): binary_step's gradient is zero everywhere", Assert.Single(net.Initialize(Initializer.Auto, 1)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_output_layer_of_the_function_the_loss_fuses_is_refused_before_training()
+    {
+        // Build(…, "softmax") with the default cross_entropy trained on softmax(softmax(z)) without a word, and sigmoid
+        // before bce put every output above the logit threshold 0 (accuracy: the share of class 1).
+        var data = Synthetic.Create("moons", 100, 0.1, 1);
+        string Refused(Mlp net, ILoss? loss, Dataset? on = null)
+        {
+            net.Initialize(Initializer.Auto, 1);
+            var weights = net.Layers[0].Weights.ToArray();
+            var e = Assert.Throws<ArgumentException>(() => Trainer.Fit(net, on ?? data, null, new TrainerOptions { Epochs = 1, Loss = loss }));
+            Assert.Equal("network", e.ParamName);
+            Assert.Equal(weights, net.Layers[0].Weights);
+            return e.Message.Split(" (Parameter")[0];
+        }
+
+        Assert.Equal(
+            "The output layer applies softmax, and the loss cross_entropy (the default for this data) applies softmax to the logits itself, so training would squash the outputs twice; build the output layer linear (Mlp.Build's default) and apply softmax to Predict's outputs, as actkit predict does.",
+            Refused(Mlp.Build(2, [4], "relu", 2, "softmax"), null));
+        Assert.Equal(
+            "The output layer applies sigmoid, and the loss bce applies sigmoid to the logits itself, so training would squash the outputs twice; build the output layer linear (Mlp.Build's default) and apply sigmoid to Predict's outputs, as actkit predict does.",
+            Refused(Mlp.Build(2, [4], "relu", 1, "logistic"), Losses.BinaryCrossEntropy));
+        Assert.StartsWith("The output layer applies sigmoid, and the loss bce (the default for this data) applies sigmoid", Refused(Mlp.Build(2, [4], "relu", 1, "sigmoid"), null), StringComparison.Ordinal);
+        var labels = new Dataset("labels", data.Features, 2, data.Targets.SelectMany(t => new[] { t, 1 - t }).ToArray(), 2, 0);
+        Assert.StartsWith("The output layer applies sigmoid, and the loss multilabel_bce applies sigmoid", Refused(Mlp.Build(2, [4], "relu", 2, "sigmoid"), Losses.MultiLabelBinaryCrossEntropy, labels), StringComparison.Ordinal);
+
+        // The fused pair itself (linear logits) and other outputs train as before: log_softmax before cross_entropy
+        // changes nothing (the softmax of log-probabilities is the same distribution), sigmoid is squashed once by mse.
+        foreach (var (net, loss, on) in new[]
+        {
+            (Mlp.Build(2, [4], "relu", 2), (ILoss?)null, data),
+            (Mlp.Build(2, [4], "relu", 2, "log_softmax"), null, data),
+            (Mlp.Build(2, [4], "relu", 2, "sigmoid"), Losses.MeanSquaredError, labels),
+        })
+        {
+            net.Initialize(Initializer.Auto, 1);
+            Assert.False(Trainer.Fit(net, on, null, new TrainerOptions { Epochs = 1, Loss = loss }).Diverged);
+        }
     }
 }
