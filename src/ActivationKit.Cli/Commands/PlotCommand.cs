@@ -111,7 +111,7 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
         if (settings.Histograms is not null || settings.Fractions is not null) return Timeline(settings);
         if (settings.All)
         {
-            ResultStore.WriteAtomic(settings.Out!, ChartSignature.SignPng(Gallery.Png()));
+            AtomicFile.Write(settings.Out!, s => s.Write(ChartSignature.SignPng(Gallery.Png())));
             consoles.ErrorWriter.WriteLine($"Wrote {settings.Out} ({ActivationCatalog.All.Count} functions).");
             return ExitCodes.Ok;
         }
