@@ -13,7 +13,7 @@ public class UnwritableOutputTests
     {
         { ["plot", "sigmoid", "--out", "/proc/actkit-plot.png"], "--out '/proc/actkit-plot.png' cannot be written: its folder '/proc' does not accept new files." },
         { ["plot", "--all", "--out", "/proc/actkit-gallery.png"], "--out '/proc/actkit-gallery.png' cannot be written" },
-        { ["eval", "sigmoid", "-x", "-1:1:0.5", "--out", "/proc/actkit-eval.csv"], "Cannot write '/proc/actkit-eval.csv'" },
+        { ["eval", "sigmoid", "-x", "-1:1:0.5", "--out", "/proc/actkit-eval.csv"], "--out '/proc/actkit-eval.csv' cannot be written: its folder '/proc' does not accept new files." },
         { ["compare", "--activations", "relu,tanh", "--epochs", "1", "--out", "/proc/actkit-compare"], "--out '/proc/actkit-compare' cannot be created" },
         { ["train", "--data", "spirals", "--epochs", "1", "--save", "/proc/actkit-model.akm"], "--save '/proc/actkit-model.akm' cannot be written" },
         { ["train", "--data", "spirals", "--epochs", "1", "--save", "/tmp"], "--save '/tmp' is a folder" },
@@ -49,8 +49,12 @@ public class UnwritableOutputTests
     {
         using var dir = new TempDir();
         Directory.CreateDirectory(dir.File("y.csv"));
-        Cli.Run("eval", "relu", "-x", "0:1:1", "--out", dir.File("y.csv")).BadInput($"Cannot write '{dir.File("y.csv")}': it is a folder; give a file name.");
+        Cli.Run("eval", "relu", "-x", "0:1:1", "--out", dir.File("y.csv")).BadInput($"--out '{dir.File("y.csv")}' is a folder; give a file name.");
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.File("y.csv")));
+
+        // Said before the extension is judged: a folder named o had "an unsupported extension ''".
+        Directory.CreateDirectory(dir.File("o"));
+        Cli.Run("eval", "gelu", "-x=-2:2:1", "--out", dir.File("o")).BadInput($"--out '{dir.File("o")}' is a folder; give a file name.");
     }
 
     [Fact]
