@@ -27,6 +27,8 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        // An empty --out said "--out folder '' does not exist.", as if a folder of that name were missing.
+        if (settings.Out is { } given) OutputFolder.RefuseEmpty(given, "--out", "folder");
         string? repository = settings.Out is null ? FindRepositoryRoot(Directory.GetCurrentDirectory()) : null;
         string root = settings.Out ?? repository ?? Directory.GetCurrentDirectory();
         if (File.Exists(root)) throw new UsageException($"--out '{root}' is a file, not a folder; give the repository root (the folder holding README.md).");
