@@ -315,7 +315,7 @@ public sealed partial class ExperimentCommandTests : IDisposable
         var ranks = r.Lines.Where(l => RankRow().IsMatch(l)).ToArray();
         Assert.Matches(@"^1\s+tanh\s", ranks[0]);
         Assert.Matches(@"^2\s+relu\s+auto \(he_normal\)\s+2\s+diverged\s+—\s+—\s", ranks[1]);
-        Assert.Contains("tanh is the only contender that did not diverge; relu (2 of 2 seeds) diverged (no test accuracy) and rank below it.", r.Out, StringComparison.Ordinal);
+        Assert.Contains("tanh is the only contender that did not diverge; relu (2 of 2 seeds) diverged (no test accuracy) and ranks below it.", r.Out, StringComparison.Ordinal);
         Assert.Contains("relu seed 1: diverged, no test accuracy", r.Err, StringComparison.Ordinal);
 
         string html = _dir.File("diverged.html"), images = _dir.File("diverged-img");

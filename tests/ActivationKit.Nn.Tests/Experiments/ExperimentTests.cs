@@ -528,7 +528,7 @@ public sealed class ExperimentTests : IDisposable
         Assert.True(double.IsNaN(summary.Ranking[1].MeanAccuracy));
         Assert.True(double.IsNaN(summary.Ranking[1].DeadFraction));
         Assert.Equal(
-            "tanh is the only contender that did not diverge; relu (2 of 2 seeds) diverged (no test accuracy) and rank below it. " +
+            "tanh is the only contender that did not diverge; relu (2 of 2 seeds) diverged (no test accuracy) and ranks below it. " +
             "The test split has only 40 samples (fewer than 100), so a test accuracy moves in steps of 2.5 points; a larger test split (more --samples or rows) gives finer ones.",
             summary.Verdict());
     }
