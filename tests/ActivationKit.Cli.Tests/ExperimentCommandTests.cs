@@ -50,7 +50,7 @@ public sealed partial class ExperimentCommandTests : IDisposable
         Directory.CreateDirectory(trials);
         string stray = Path.Combine(trials, "foreign.json");
         File.WriteAllText(stray, "{\"hello\": 1}");
-        var r = Cli.Run(Tiny(outDir)).BadInput($"{stray} is not a valid trial file, and the results could not be tabled with it there, so nothing was trained; move it out of '{trials}' or use another --out folder.");
+        var r = Cli.Run(Tiny(outDir)).BadInput($"{stray} is not a valid trial file (it lacks the required properties \"experiment\", \"experimentKey\", \"key\" and 10 more), and the results could not be tabled with it there, so nothing was trained; move it out of '{trials}' or use another --out folder.");
         Assert.DoesNotContain("test acc", r.Err, StringComparison.Ordinal);
         Assert.Equal([stray], Directory.GetFiles(trials));
 
