@@ -202,6 +202,21 @@ public class AccuracyCommandTests
         }
     }
 
+    [Fact]
+    public void Samples_is_refused_where_only_rows_are_measured_and_an_empty_docs_path_is_refused()
+    {
+        // softmax --samples 100 measured its 1,152,200 default row outputs, --samples unused and unsaid.
+        const string rowsOnly = "--samples applies to element-wise functions, and none is measured here; row-wise and gated functions (softmax, glu, …) are measured on rows, sized by --columns and --rows.";
+        Cli.Run("accuracy", "softmax", "--samples", "100").BadInput(rowsOnly);
+        Cli.Run("accuracy", "softmax", "glu", "-n", "100").BadInput(rowsOnly);
+        var mixed = Cli.RunWide("accuracy", "relu", "softmax", "--samples", "100", "--columns", "3", "--rows", "1", "--json").Ok();
+        using (var json = JsonDocument.Parse(mixed.Out)) Assert.Equal(100, json.RootElement.GetProperty("samples").GetInt32());
+
+        // --write-docs '' wrote the default docs/accuracy.md.
+        Cli.Run("accuracy", "leaky_relu(0.3)", "--samples", "20", "--write-docs", "").BadInput("--write-docs needs a file name, not an empty string.");
+        Cli.Run("accuracy", "leaky_relu(0.3)", "--samples", "20", "--write-docs=").BadInput("--write-docs");
+    }
+
     [Theory]
     [InlineData("sigmoid", "--write-docs took the function name 'sigmoid' as its PATH; put the path right after --write-docs")]
     [InlineData("leaky_relu(0.2)", "--write-docs took the function name 'leaky_relu(0.2)' as its PATH")]

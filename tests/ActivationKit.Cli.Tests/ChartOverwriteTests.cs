@@ -89,6 +89,40 @@ public sealed class ChartOverwriteTests : IDisposable
     }
 
     [Fact]
+    public void Report_refuses_a_folder_or_pipe_in_the_way_of_a_chart_before_writing_anything()
+    {
+        // A folder named learning-loss.png failed the write after r5.html and learning-accuracy.png were written; --force
+        // skipped the check altogether.
+        string results = _dir.File("results");
+        Cli.RunWide("compare", "--data", "moons", "--samples", "100", "--activations", "relu,tanh", "--hidden", "4", "--seeds", "1", "--epochs", "1", "--out", results).Ok();
+        string images = _dir.File("img");
+        Directory.CreateDirectory(Path.Combine(images, "learning-loss.png"));
+        string html = _dir.File("r.html");
+        foreach (string[] force in new[] { Array.Empty<string>(), ["--force"] })
+        {
+            Cli.Run(["report", results, "--html", html, "--images", images, .. force])
+                .BadInput($"--images '{images}' holds a folder named learning-loss.png, where a file of that name is to be written; remove it or give another folder.");
+            Assert.False(File.Exists(html));
+            Assert.Equal(["learning-loss.png"], Directory.GetFileSystemEntries(images).Select(Path.GetFileName));
+        }
+
+        if (!OperatingSystem.IsLinux()) return;
+        Directory.Delete(Path.Combine(images, "learning-loss.png"));
+        string fifo = Path.Combine(images, "functions.png");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) mkfifo.WaitForExit();
+        Cli.Run("report", results, "--html", html, "--images", images, "--force")
+            .BadInput($"--images '{images}' holds functions.png, which is a named pipe, not a regular file that writing could replace; remove it or give another folder.");
+        Assert.False(File.Exists(html));
+        Assert.Equal(SpecialFile.NamedPipe, SpecialFile.KindOf(fifo));
+
+        string page = _dir.File("fifo.html");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", page)) mkfifo.WaitForExit();
+        Cli.Run("report", results, "--html", page, "--force")
+            .BadInput($"--html '{page}' is a named pipe, not a regular file: writing would replace it with one (outputs are written to a temporary file renamed into place); give a file name.");
+        Assert.Equal(SpecialFile.NamedPipe, SpecialFile.KindOf(page));
+    }
+
+    [Fact]
     public void A_signed_png_stays_a_valid_png()
     {
         // The signature is a tEXt chunk after IHDR: every chunk's CRC must hold and the image must still decode.

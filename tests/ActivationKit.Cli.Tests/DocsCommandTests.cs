@@ -182,6 +182,15 @@ public class DocsCommandTests
         Cli.Run("docs", "--out", Path.Combine(Path.GetTempPath(), "actkit-no-such-" + Guid.NewGuid().ToString("N"))).BadInput("does not exist");
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public void An_empty_out_is_named_as_empty(string value)
+    {
+        // It said "--out folder '' does not exist.", as if a folder of that name were missing.
+        Cli.Run("docs", "--out", value).BadInput("--out needs a folder, not an empty string.");
+    }
+
     [Fact]
     public void An_out_that_is_a_file_is_named_as_one_and_left_alone()
     {

@@ -88,6 +88,24 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void F16_text_reads_back_as_the_computed_values()
+    {
+        // Half's shortest text printed 65500 for 65504, 0.1 for 0.0999755859375 and 6E-08 for 2^-24: read back, other
+        // numbers. Printed as bf16 is, with float32's shortest text, each reads back as the same float32 and float16.
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("e3.txt"), "65504\n0.0999755859375\n5.96e-8\n");
+        var r = Cli.Run("eval", "identity", "--in", dir.File("e3.txt"), "--dtype", "f16").Ok();
+        Assert.Equal(["x,f(x)", "65504,65504", "0.099975586,0.099975586", "5.9604645E-08,5.9604645E-08"], r.Lines);
+        Half[] computed = [(Half)65504.0, (Half)0.0999755859375, Half.Epsilon];
+        var printed = r.Lines.Skip(1).Select(l => float.Parse(l.Split(',')[1], Inv)).ToArray();
+        Assert.Equal(computed.Select(h => (float)h), printed);
+        Assert.Equal(computed, printed.Select(f => (Half)f));
+
+        Cli.Run("eval", "identity", "--in", dir.File("e3.txt"), "--dtype", "f16", "--out", dir.File("y.csv")).Ok();
+        Assert.Equal("65504\n0.099975586\n5.9604645E-08\n", File.ReadAllText(dir.File("y.csv")));
+    }
+
+    [Fact]
     public void Grad_in_f16_rounds_the_float_backward_once()
     {
         var line = Cli.Run("eval", "tanh", "-x", "0.75:0.75:1", "--grad", "--dtype", "f16").Ok().Lines[1].Split(',');
@@ -351,8 +369,8 @@ public class EvalCommandTests
         Cli.Run("eval", "relu", "--in", dir.File("x.csv")).BadInput("x.csv value 2 (1E+39) is beyond the largest finite float32");
         Assert.Equal("1E+39,1E+39", Cli.Run("eval", "relu", "--in", dir.File("x.csv"), "--dtype", "f64").Ok().Lines[^1]);
 
-        // Values that round to the largest finite value (65504, which float16 prints as 65500), infinities and NaN given as such, and f64 pass as before.
-        Assert.Equal("65500,1", Cli.Run("eval", "tanh", "-x", "65519:65519:1", "--dtype", "f16").Ok().Lines[^1]);
+        // Values that round to the largest finite value (65504), infinities and NaN given as such, and f64 pass as before.
+        Assert.Equal("65504,1", Cli.Run("eval", "tanh", "-x", "65519:65519:1", "--dtype", "f16").Ok().Lines[^1]);
         File.WriteAllText(dir.File("s.csv"), "inf\n-inf\nnan\n");
         Assert.Equal(4, Cli.Run("eval", "tanh", "--in", dir.File("s.csv"), "--dtype", "f16").Ok().Lines.Length);
         Assert.Equal("4E+38,1", Cli.Run("eval", "tanh", "-x", "4e38:4e38:1", "--dtype", "f64").Ok().Lines[^1]);

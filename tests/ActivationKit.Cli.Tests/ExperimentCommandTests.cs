@@ -50,7 +50,7 @@ public sealed partial class ExperimentCommandTests : IDisposable
         Directory.CreateDirectory(trials);
         string stray = Path.Combine(trials, "foreign.json");
         File.WriteAllText(stray, "{\"hello\": 1}");
-        var r = Cli.Run(Tiny(outDir)).BadInput($"{stray} is not a valid trial file, and the results could not be tabled with it there, so nothing was trained; move it out of '{trials}' or use another --out folder.");
+        var r = Cli.Run(Tiny(outDir)).BadInput($"{stray} is not a valid trial file (it lacks the required properties \"experiment\", \"experimentKey\", \"key\" and 10 more), and the results could not be tabled with it there, so nothing was trained; move it out of '{trials}' or use another --out folder.");
         Assert.DoesNotContain("test acc", r.Err, StringComparison.Ordinal);
         Assert.Equal([stray], Directory.GetFiles(trials));
 
@@ -315,7 +315,7 @@ public sealed partial class ExperimentCommandTests : IDisposable
         var ranks = r.Lines.Where(l => RankRow().IsMatch(l)).ToArray();
         Assert.Matches(@"^1\s+tanh\s", ranks[0]);
         Assert.Matches(@"^2\s+relu\s+auto \(he_normal\)\s+2\s+diverged\s+—\s+—\s", ranks[1]);
-        Assert.Contains("tanh is the only contender that did not diverge; relu (2 of 2 seeds) diverged (no test accuracy) and rank below it.", r.Out, StringComparison.Ordinal);
+        Assert.Contains("tanh is the only contender that did not diverge; relu (2 of 2 seeds) diverged (no test accuracy) and ranks below it.", r.Out, StringComparison.Ordinal);
         Assert.Contains("relu seed 1: diverged, no test accuracy", r.Err, StringComparison.Ordinal);
 
         string html = _dir.File("diverged.html"), images = _dir.File("diverged-img");

@@ -88,8 +88,19 @@ public sealed class PlotCommandTests : IDisposable
     [Fact]
     public void Unknown_extension_writes_nothing()
     {
-        Cli.Run("plot", "relu", "--out", _dir.File("f.jpg")).BadInput("must end in .png or .svg");
+        Cli.Run("plot", "relu", "--out", _dir.File("f.jpg")).BadInput($"--out '{_dir.File("f.jpg")}' must end in .png or .svg, not .jpg.");
         Assert.Empty(_dir.Files());
+    }
+
+    [Fact]
+    public void An_existing_file_without_a_chart_extension_is_refused_for_its_name_first()
+    {
+        // It said "add --force to replace it", and with --force then that the name must end in .png or .svg.
+        string plain = _dir.File("plain");
+        File.WriteAllText(plain, "x\n");
+        Cli.Run("plot", "relu", "--out", plain).BadInput($"--out '{plain}' must end in .png or .svg.");
+        Cli.Run("plot", "relu", "--out", plain, "--force").BadInput($"--out '{plain}' must end in .png or .svg.");
+        Assert.Equal("x\n", File.ReadAllText(plain));
     }
 
     [Theory]

@@ -32,7 +32,7 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         public bool Exhaustive { get; init; }
 
         [CommandOption("-n|--samples <N>")]
-        [Description("Inputs in sampled mode (special values, random bit patterns, log-uniform magnitudes, [[−20, 20]], [[−110, 110]]); the 17 special values are always checked, so fewer than 17 still checks 17. Default: 1000000.")]
+        [Description("Inputs in sampled mode (special values, random bit patterns, log-uniform magnitudes, [[−20, 20]], [[−110, 110]]) of element-wise functions; row-wise and gated ones are measured on rows (--columns, --rows), so it is refused when only they are named. The 17 special values are always checked, so fewer than 17 still checks 17. Default: 1000000.")]
         public int? SamplesOption { get; init; }
 
         /// <summary>The sample size: --samples, or a million.</summary>
@@ -116,9 +116,18 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
             throw new UsageException("--columns and --rows apply to row-wise and gated functions (softmax, glu, …), and none is measured here.");
         }
 
+        // The counterpart: --samples sizes the element-wise sample, and was silently ignored where only rows are measured.
+        if (functions.Count == 0 && settings.SamplesOption is not null)
+        {
+            throw new UsageException("--samples applies to element-wise functions, and none is measured here; row-wise and gated functions (softmax, glu, …) are measured on rows, sized by --columns and --rows.");
+        }
+
         int[] lengths = settings.Columns is { } list ? ParseLengths(list) : [.. AccuracyMeter.DefaultRowLengths];
         var (first, count) = settings.BitRange is { } r ? ParseBitRange(r) : (0u, 1UL << 32);
-        string? docsPath = settings.WriteDocs is { IsSet: true } w ? (string.IsNullOrWhiteSpace(w.Value) ? DefaultDocsPath : w.Value) : null;
+        // --write-docs alone takes the default; --write-docs '' is refused as every other empty output path is (it wrote
+        // the default document, which nobody asked for).
+        string? docsPath = settings.WriteDocs is { IsSet: true } w ? w.Value ?? DefaultDocsPath : null;
+        if (docsPath is not null) OutputFolder.RefuseEmpty(docsPath, "--write-docs");
         if (docsPath is not null) CheckDocsPath(docsPath);
 
         // The document is replaced through a temporary file beside it: check that its folder exists and takes one

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.ComponentModel;
-using System.Runtime.InteropServices;
 using ActivationKit.Advisor;
 using ActivationKit.Catalog;
 using ActivationKit.Cli.Formatting;
+using ActivationKit.Cli.IO;
 using ActivationKit.Diagnostics;
 using ActivationKit.Nn;
 using Spectre.Console.Cli;
@@ -15,7 +15,7 @@ namespace ActivationKit.Cli.Commands;
 /// or a saved model (<see cref="ModelFile"/>, recognised by its magic bytes) — each with a fix.
 /// Exit 0 when clean, 1 when problems were found, 2 on bad input.
 /// </summary>
-public sealed partial class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Settings>
+public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Settings>
 {
     /// <summary>Arguments and options of <c>check</c>.</summary>
     public sealed class Settings : CommandSettings
@@ -38,7 +38,7 @@ public sealed partial class CheckCommand(CliConsoles consoles) : Command<CheckCo
 
         // /dev/zero or /dev/urandom never ended: devices and sockets are refused by kind. A named pipe is read (a shell's
         // `check <(…)` and `… | check /dev/stdin` are pipes), as far as the cap, like a regular file.
-        if (SpecialFile.KindOf(settings.File) is { } kind) throw new UsageException($"'{settings.File}' is {kind}, not a regular file; give a JSON network spec or a saved model file.");
+        if (SpecialFile.KindOf(settings.File) is { } kind && kind != SpecialFile.NamedPipe) throw new UsageException($"'{settings.File}' is {kind}, not a regular file; give a JSON network spec or a saved model file.");
         byte[] bytes = ReadAtMost(settings.File, MaxBytes)
             ?? throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"'{settings.File}' is larger than {MaxBytes:N0} bytes (256 MiB), more than any network spec or model this check reads."));
         string name = Path.GetFileName(settings.File);
@@ -156,46 +156,6 @@ public sealed partial class CheckCommand(CliConsoles consoles) : Command<CheckCo
         }
 
         return buffer.ToArray();
-    }
-
-    /// <summary>
-    /// Names the kind of a path that is a device or a socket, which File.Exists accepts and reading never ends or fails
-    /// on (a named pipe is not named: check reads it like a file, up to its cap) — from statx's file type on Linux. .NET reports such files as
-    /// "Normal", with length 0, so their kind is asked of the kernel; elsewhere (or if statx is missing) it is unknown.
-    /// </summary>
-    private static partial class SpecialFile
-    {
-        private const int AtCurrentDirectory = -100;
-        private const uint StatxType = 0x1;
-
-        /// <summary>Offset of stx_mode in struct statx, whose layout is the same on every Linux architecture.</summary>
-        private const int ModeOffset = 28;
-
-        [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
-        private static unsafe partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
-
-        /// <summary>"a character device", "a block device", "a socket", or null for a regular file, a named pipe (read as a file) or an unknown kind.</summary>
-        public static unsafe string? KindOf(string path)
-        {
-            if (!OperatingSystem.IsLinux()) return null;
-            byte* buffer = stackalloc byte[256];
-            try
-            {
-                if (Statx(AtCurrentDirectory, path, 0, StatxType, buffer) != 0) return null;
-            }
-            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-            {
-                return null;
-            }
-
-            return (*(ushort*)(buffer + ModeOffset) & 0xF000) switch
-            {
-                0x2000 => "a character device",
-                0x6000 => "a block device",
-                0xC000 => "a socket",
-                _ => null,
-            };
-        }
     }
 
     private static string Shape(NetworkSpec spec) =>

@@ -122,7 +122,7 @@ public sealed class LiveDiagnostics : IDisposable
         if (every < 1) throw new UsageException($"--diagnose-every must be at least 1 step, got {every}.");
         if (options.DiagnosticsOut is { } dir)
         {
-            OutputFolder.EnsureWritable(dir, "--diagnostics-out");
+            OutputFolder.EnsureWritable(dir, "--diagnostics-out", JsonFile, TextFile);
         }
 
         var d = new NetworkDiagnostics(network, new NetworkDiagnosticsOptions { Every = every, StopOnCritical = options.StopOnCritical });

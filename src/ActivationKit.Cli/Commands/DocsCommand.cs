@@ -27,6 +27,8 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        // An empty --out said "--out folder '' does not exist.", as if a folder of that name were missing.
+        if (settings.Out is { } given) OutputFolder.RefuseEmpty(given, "--out", "folder");
         string? repository = settings.Out is null ? FindRepositoryRoot(Directory.GetCurrentDirectory()) : null;
         string root = settings.Out ?? repository ?? Directory.GetCurrentDirectory();
         if (File.Exists(root)) throw new UsageException($"--out '{root}' is a file, not a folder; give the repository root (the folder holding README.md).");
@@ -35,7 +37,7 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
         string referencePath = Path.Combine(root, FunctionDocs.ReferencePath);
         string advisorPath = Path.Combine(root, AdvisorDocs.ReferencePath);
 
-        if (!settings.Check) EnsureWritable(root, Path.GetDirectoryName(referencePath)!, File.Exists(readmePath), settings.Out is not null);
+        if (!settings.Check) EnsureWritable(root, Path.GetDirectoryName(referencePath)!, File.Exists(readmePath), settings.Out is not null, [readmePath, referencePath, advisorPath]);
 
         // Build every document before writing any, so a bad README leaves everything untouched.
         string reference = FunctionDocs.Reference();
@@ -94,9 +96,13 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
     /// Checks, before anything is built or written, that the documents can be written: into the docs folder, or the root
     /// where docs/ does not exist yet (it is created there), and the root where a README.md is updated. docs --out /proc
     /// said "Could not find file '/proc/docs'", as if an input were missing; this is the sentence other outputs give.
+    /// None of the <paramref name="documents"/> may be a device, pipe or socket, which writing would replace (and reading
+    /// a README that is a pipe waits for a writer).
     /// </summary>
-    private static void EnsureWritable(string root, string docsFolder, bool readme, bool fromOption)
+    private static void EnsureWritable(string root, string docsFolder, bool readme, bool fromOption, IEnumerable<string> documents)
     {
+        foreach (string document in documents) SpecialFile.RefuseAsOutput(document, null);
+
         var folders = new List<string> { Directory.Exists(docsFolder) ? docsFolder : root };
         if (readme && !folders.Contains(root)) folders.Add(root);
         foreach (string folder in folders)

@@ -72,6 +72,9 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         var f = ActivationCatalog.Create(settings.Function);
         if (settings.Out is { } outPath)
         {
+            // The path before its extension: a folder named o was said to have "an unsupported extension ''". Its folder
+            // must exist and take files, and it must not be a device or pipe, which the write would replace.
+            OutputFolder.EnsureFileWritable(outPath, "--out");
             DataFiles.CheckExtension(outPath, "--out");
 
             // As predict --out: the input is never overwritten (eval relu --in x.npy --out x.npy replaced x by relu(x)),

@@ -101,17 +101,24 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
     {
         // An image goes into a folder that exists, as eval's --out does (ChartFile created missing folders), checked
         // before anything is drawn; an existing file only when it is a chart we wrote, or with --force (keep.png was
-        // replaced without a word).
+        // replaced without a word). The extension is checked before the overwrite rule: --force on a file named
+        // without one only led to the next refusal.
         if (settings.Out is { } outPath)
         {
             OutputFolder.EnsureFileWritable(outPath, "--out");
+            string ext = Path.GetExtension(outPath).ToLowerInvariant();
+            if (ext is not (".png" or ".svg"))
+            {
+                throw new UsageException($"--out '{outPath}' must end in .png or .svg{(ext.Length > 0 ? $", not {ext}" : string.Empty)}.");
+            }
+
             OutputFolder.RefuseOverwrite(outPath, "--out", settings.Force, ChartSignature.IsSigned, ChartSignature.Kind);
         }
 
         if (settings.Histograms is not null || settings.Fractions is not null) return Timeline(settings);
         if (settings.All)
         {
-            ResultStore.WriteAtomic(settings.Out!, ChartSignature.SignPng(Gallery.Png()));
+            AtomicFile.Write(settings.Out!, s => s.Write(ChartSignature.SignPng(Gallery.Png())));
             consoles.ErrorWriter.WriteLine($"Wrote {settings.Out} ({ActivationCatalog.All.Count} functions).");
             return ExitCodes.Ok;
         }

@@ -49,25 +49,28 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
         var summary = ExperimentSummary.Create(manifest, trials);
         // Every output is checked before the first is written, so a bad --images leaves no HTML behind. --images is a
         // folder, created as needed (as compare --out is); --html is a file, whose folder must exist, as for every other
-        // file an option names (predict --out, train --save): a mistyped path made folders anywhere, even at /.
+        // file an option names (predict --out, train --save): a mistyped path made folders anywhere, even at /. A folder,
+        // device or pipe where a chart goes is refused even with --force (a folder named learning-loss.png failed the
+        // write after the page and the first chart were written).
         if (settings.Html is { } named) CheckHtmlTarget(named, settings.Directories, settings.Force);
         IReadOnlyList<ReportImage>? images = null;
         if (settings.Images is { } folder)
         {
-            OutputFolder.EnsureWritable(folder, "--images");
+            OutputFolder.RefuseEmpty(folder, "--images", "folder");
             images = HtmlReport.Images(summary, trials);
+            OutputFolder.EnsureWritable(folder, "--images", images.Select(i => i.Name + ".png"));
             CheckImageTargets(folder, images, settings.Force);
         }
 
         if (settings.Html is { } html)
         {
-            ResultStore.WriteAtomic(html, new UTF8Encoding(false).GetBytes(HtmlReport.Render(summary, trials)));
+            AtomicFile.WriteAllText(html, HtmlReport.Render(summary, trials));
             consoles.ErrorWriter.WriteLine($"Wrote {html}.");
         }
 
         if (settings.Images is { } dir)
         {
-            foreach (var image in images!) ResultStore.WriteAtomic(Path.Combine(dir, image.Name + ".png"), ChartSignature.SignPng(image.Png));
+            foreach (var image in images!) AtomicFile.Write(Path.Combine(dir, image.Name + ".png"), s => s.Write(ChartSignature.SignPng(image.Png)));
             consoles.ErrorWriter.WriteLine($"Wrote {images.Count} chart(s) to {dir}.");
         }
 
@@ -88,6 +91,9 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
     private static void CheckHtmlTarget(string html, IReadOnlyList<string> directories, bool force)
     {
         OutputFolder.RefuseEmpty(html, "--html");
+
+        // Before the checks below read it: opening a named pipe to see whether it is a report waits for a writer.
+        SpecialFile.RefuseAsOutput(html, "--html");
         string full = Path.GetFullPath(html);
         foreach (string dir in directories)
         {
@@ -111,7 +117,8 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
     /// <summary>
     /// Refuses, unless <paramref name="force"/>, to replace a file in <paramref name="folder"/> that has a chart's name
     /// but is not a chart actkit signed (<see cref="ChartSignature"/>): --images replaced the user's own functions.png
-    /// without a word. Earlier charts are replaced, so a report's images can be refreshed in place.
+    /// without a word. Earlier charts are replaced, so a report's images can be refreshed in place. (What no --force
+    /// lets a chart replace, a folder or a device, <see cref="OutputFolder.EnsureWritable"/> refuses first.)
     /// </summary>
     private static void CheckImageTargets(string folder, IEnumerable<ReportImage> images, bool force)
     {

@@ -6,7 +6,7 @@ namespace ActivationKit.Cli.IO;
 /// <summary>
 /// Writes a file through a temporary sibling moved into place, so a failure half-way never leaves a partial or
 /// truncated file where the user expects a result (<see cref="ResultStore.WriteAtomic(string, Action{Stream})"/>),
-/// into a folder that must already exist.
+/// into a folder that must already exist, and never over a device, pipe or socket (<see cref="SpecialFile"/>).
 /// </summary>
 public static class AtomicFile
 {
@@ -16,6 +16,10 @@ public static class AtomicFile
         ArgumentNullException.ThrowIfNull(write);
         string dir = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         if (!Directory.Exists(dir)) throw new UsageException($"The folder '{dir}' does not exist.");
+
+        // The commands check their outputs before any work; this is the last guard for every writer (the rename would
+        // replace a pipe or device by a regular file).
+        SpecialFile.RefuseAsOutput(path, null);
         ResultStore.WriteAtomic(path, write);
     }
 

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using ActivationKit.Nn.Experiments;
 using ActivationKit.Plots;
 using ScottPlot;
 
@@ -39,7 +38,7 @@ public static class ChartSignature
             ".svg" => Encoding.UTF8.GetBytes(SignSvg(ChartFile.Svg(plot, width, height))),
             _ => throw new ArgumentException($"'{path}': the output must end in .png or .svg."),
         };
-        ResultStore.WriteAtomic(path, bytes);
+        AtomicFile.Write(path, s => s.Write(bytes));
     }
 
     /// <summary>The PNG <paramref name="png"/> with the signature's tEXt chunk inserted after its IHDR chunk.</summary>

@@ -240,11 +240,16 @@ public static class DataFiles
         }
     }
 
-    /// <summary>A value as text in the precision it was computed in (shortest round-trip form).</summary>
+    /// <summary>
+    /// A value as text in the precision it was computed in: float64 as the shortest text that reads back as the same
+    /// double; float32, float16 and bfloat16 values (all exact in float32) as the shortest that reads back as the same
+    /// float32. Half's own shortest text is shorter than the value it stands for (65500 for 65504, 0.1 for
+    /// 0.0999755859375), which read back as float32 or float64 is another number.
+    /// </summary>
     public static string Format(double v, DType dtype) => dtype switch
     {
         DType.F64 => v.ToString("R", Inv),
-        DType.F16 => ((Half)v).ToString(Inv),
+        DType.F16 => ((float)(Half)v).ToString("R", Inv),
         _ => ((float)v).ToString("R", Inv),
     };
 

@@ -6,19 +6,32 @@ namespace ActivationKit.Cli.IO;
 /// </summary>
 public static class OutputFolder
 {
-    /// <summary>Creates <paramref name="folder"/> if needed and checks that it takes new files.</summary>
+    /// <summary>
+    /// Creates <paramref name="folder"/> if needed and checks that it takes new files, and that none of
+    /// <paramref name="files"/> (names of files the command will write there) is in the way: a folder, or a device,
+    /// pipe or socket (<see cref="SpecialFile.RefuseAsOutput"/>), which no --force lets a file replace.
+    /// </summary>
     /// <param name="folder">The folder results will be written to.</param>
     /// <param name="option">The option that named it, for the message (e.g. <c>--out</c>).</param>
-    public static void EnsureWritable(string folder, string option)
+    /// <param name="files">Names of the files to be written into it.</param>
+    public static void EnsureWritable(string folder, string option, params IEnumerable<string> files)
     {
+        ArgumentNullException.ThrowIfNull(files);
         RefuseEmpty(folder, option, "folder");
         if (File.Exists(folder)) throw new UsageException($"{option} '{folder}' is a file; give a folder.");
         if (!TryProbe(folder, create: true)) throw new UsageException($"{option} '{folder}' cannot be created or does not accept new files.");
+        foreach (string name in files)
+        {
+            string path = Path.Combine(folder, name);
+            if (Directory.Exists(path)) throw new UsageException($"{option} '{folder}' holds a folder named {name}, where a file of that name is to be written; remove it or give another folder.");
+            if (SpecialFile.KindOf(path) is { } kind) throw new UsageException($"{option} '{folder}' holds {name}, which is {kind}, not a regular file that writing could replace; remove it or give another folder.");
+        }
     }
 
     /// <summary>
     /// Checks that the file <paramref name="path"/> can be written (through a temporary file beside it, as
-    /// <see cref="AtomicFile"/> does): its folder exists and takes new files, and the path is not a folder.
+    /// <see cref="AtomicFile"/> does): its folder exists and takes new files, and the path is neither a folder nor a
+    /// device, pipe or socket (<see cref="SpecialFile.RefuseAsOutput"/>).
     /// </summary>
     public static void EnsureFileWritable(string path, string option)
     {
@@ -26,6 +39,7 @@ public static class OutputFolder
         string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         if (!Directory.Exists(folder)) throw new UsageException($"{option} '{path}': the folder '{folder}' does not exist.");
         if (Directory.Exists(path)) throw new UsageException($"{option} '{path}' is a folder; give a file name.");
+        SpecialFile.RefuseAsOutput(path, option);
         if (!TryProbe(folder, create: false)) throw new UsageException($"{option} '{path}' cannot be written: its folder '{folder}' does not accept new files.");
     }
 
@@ -58,7 +72,8 @@ public static class OutputFolder
     /// Refuses to replace an existing file <paramref name="path"/> that is not an earlier output of the same kind
     /// (<paramref name="isEarlierOutput"/>: an actkit report page, an actkit model file; null when no output of the
     /// command can be told from any other file), unless <paramref name="force"/>: a command never silently destroys a
-    /// file it did not write.
+    /// file it did not write. A device, pipe or socket is refused even with --force: writing replaces the node, which
+    /// is never what was meant (<see cref="SpecialFile.RefuseAsOutput"/>).
     /// </summary>
     /// <param name="path">The output file.</param>
     /// <param name="option">The option that named it (<c>--html</c>, <c>--save</c>, <c>--out</c>).</param>
@@ -70,6 +85,7 @@ public static class OutputFolder
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) return false;
+        SpecialFile.RefuseAsOutput(path, option);
         if (force || (isEarlierOutput is not null && IsEarlier(path, isEarlierOutput))) return true;
         string what = isEarlierOutput is null ? string.Empty : $" and is not {kind}";
         throw new UsageException($"{option} '{path}' already exists{what}; give another file name, or add --force to replace it.");

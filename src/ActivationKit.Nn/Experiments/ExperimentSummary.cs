@@ -112,7 +112,9 @@ public sealed record ExperimentSummary
         if (Ranking.Count == 0) return "No finished trials yet.";
         var w = Ranking[0];
         var diverged = Ranking.Where(r => r.Diverged > 0).ToArray();
-        string list = string.Join(", ", diverged.Select(r => $"{r.Label} ({r.Diverged} of {r.Seeds} seeds)"));
+        // "exponential (2 of 2 seeds) diverged … and rank below it": the verb agrees with the number of contenders listed.
+        string list = string.Join(", ", diverged.Select(r => $"{r.Label} ({r.Diverged} of {Spelling.Count(r.Seeds, "seed")})"));
+        string rank = diverged.Length == 1 ? "ranks" : "rank";
         if (w.Diverged > 0)
         {
             return Ranking.Count == 1
@@ -121,8 +123,8 @@ public sealed record ExperimentSummary
         }
 
         if (Ranking.Count == 1) return $"Only {w.Label} was run: nothing to compare.";
-        if (Ranking[1].Diverged > 0) return $"{w.Label} is the only contender that did not diverge; {list} diverged (no test accuracy) and rank below it.";
-        string after = diverged.Length == 0 ? string.Empty : $" {list} diverged (no test accuracy) and rank last.";
+        if (Ranking[1].Diverged > 0) return $"{w.Label} is the only contender that did not diverge; {list} diverged (no test accuracy) and {rank} below it.";
+        string after = diverged.Length == 0 ? string.Empty : $" {list} diverged (no test accuracy) and {rank} last.";
         if (Margin == 0)
         {
             // Said as the ranking decided it: by the lower test loss, or — when the losses are equal too (e.g. both

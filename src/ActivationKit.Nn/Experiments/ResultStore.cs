@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace ActivationKit.Nn.Experiments;
 
@@ -18,6 +19,9 @@ public static class ResultStore
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+
+        // Named, not left to the serializer's first call: Read asks for the contracts' required properties first.
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };
 
     /// <summary>The file name of the manifest.</summary>
@@ -45,16 +49,8 @@ public static class ResultStore
     public static TrialResult? TryReadTrial(string path, string expectedHash, string experiment)
     {
         if (!File.Exists(path)) return null;
-        try
-        {
-            var trial = JsonSerializer.Deserialize<TrialResult>(File.ReadAllBytes(path), Json);
-            return trial is not null && trial.Hash == expectedHash && trial.Format == TrialResult.FormatTag && trial.Experiment == experiment
-                && trial.ImpossibleValue() is null ? trial : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        var trial = Read<TrialResult>(File.ReadAllBytes(path), TrialResult.FormatTag, out _, out _);
+        return trial is not null && trial.Hash == expectedHash && trial.Experiment == experiment && trial.ImpossibleValue() is null ? trial : null;
     }
 
     /// <summary>Writes a trial atomically.</summary>
@@ -110,22 +106,16 @@ public static class ResultStore
         ArgumentNullException.ThrowIfNull(written);
         string tdir = Path.Combine(directory, TrialsFolder);
         if (!Directory.Exists(tdir)) return;
+        var plan = manifest.Config.Trials();
         foreach (string file in Directory.EnumerateFiles(tdir, "*.json").Order(StringComparer.Ordinal))
         {
             bool own = written.Contains(Path.GetFileName(file));
-            string? problem;
-            try
-            {
-                var t = JsonSerializer.Deserialize<TrialResult>(File.ReadAllBytes(file), Json);
-                problem = t is null || t.Format != TrialResult.FormatTag ? (own ? null : "is not an actkit trial file")
-                    : t.Experiment != manifest.Experiment ? $"is a trial of a different comparison ({Difference(t.ExperimentKey, manifest.ExperimentKey)})"
-                    : t.ImpossibleValue() is { } bad ? (own ? null : $"is not a valid trial file ({bad})")
-                    : null;
-            }
-            catch (JsonException)
-            {
-                problem = own ? null : "is not a valid trial file";
-            }
+            var t = Read<TrialResult>(File.ReadAllBytes(file), TrialResult.FormatTag, out string? unreadable, out bool foreign);
+            string? problem = foreign ? (own ? null : "is not an actkit trial file")
+                : t is null ? (own ? null : $"is not a valid trial file ({unreadable})")
+                : t.Experiment != manifest.Experiment ? $"is a trial of a different comparison ({Difference(t.ExperimentKey, manifest.ExperimentKey)})"
+                : (t.ImpossibleValue() ?? NotPlanned(t, plan)) is { } bad ? (own ? null : $"is not a valid trial file ({bad})")
+                : null;
 
             if (problem is not null)
             {
@@ -153,24 +143,108 @@ public static class ResultStore
     /// <exception cref="InvalidDataException">Not a manifest, or a damaged one.</exception>
     public static ExperimentManifest ReadManifest(string path)
     {
+        var m = Read<ExperimentManifest>(File.ReadAllBytes(path), ExperimentManifest.FormatTag, out string? problem, out bool foreign);
+        if (foreign) throw new InvalidDataException($"{path} is not an actkit experiment manifest.");
+        if (m is not null) return m;
+
+        // The parser's own text ("'}' is invalid after a value. Expected …, LineNumber: 3 | BytePositionInLine: 0.")
+        // helps nobody, and {} was said to be invalid JSON. What is true: the manifest only records the configuration;
+        // each trial file holds its own key and results, and a compare run with the same settings writes the manifest
+        // again and skips them.
+        string trials = Path.Combine(Path.GetDirectoryName(path) ?? ".", TrialsFolder);
+        throw new InvalidDataException(
+            $"{path} is damaged ({problem}); the trials in '{trials}' are separate files that it does not affect: restore {ManifestName} from a copy, " +
+            $"or delete it and run the same actkit compare command into the folder again, which writes it anew and skips the finished trials (each trial file's experimentKey lists the settings).");
+    }
+
+    /// <summary>
+    /// Reads a results file's JSON as <typeparamref name="T"/>, or returns null with <paramref name="problem"/> saying in
+    /// a phrase what is wrong (for "FILE is not a valid trial file (…)"): where the JSON breaks, which required
+    /// properties are missing, or which value has the wrong type — the serializer's own messages run to several
+    /// sentences and name .NET types. <paramref name="foreign"/> is true (and the result null) for JSON whose "format"
+    /// is not <paramref name="format"/>, another program's file.
+    /// </summary>
+    internal static T? Read<T>(byte[] bytes, string format, out string? problem, out bool foreign)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        problem = null;
+        foreign = false;
+        string[] missing;
         try
         {
-            var m = JsonSerializer.Deserialize<ExperimentManifest>(File.ReadAllBytes(path), Json);
-            if (m is null || m.Format != ExperimentManifest.FormatTag) throw new InvalidDataException($"{path} is not an actkit experiment manifest.");
-            return m;
+            using var document = JsonDocument.Parse(bytes);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                foreign = true;
+                return null;
+            }
+
+            if (root.TryGetProperty("format", out var tag) && !(tag.ValueKind == JsonValueKind.String && tag.GetString() == format))
+            {
+                foreign = true;
+                return null;
+            }
+
+            missing = Json.GetTypeInfo(typeof(T)).Properties.Where(p => p.IsRequired && !root.TryGetProperty(p.Name, out _)).Select(p => $"\"{p.Name}\"").ToArray();
         }
         catch (JsonException ex)
         {
-            // The parser's own text ("'}' is invalid after a value. Expected …, LineNumber: 3 | BytePositionInLine: 0.")
-            // helps nobody. What is true: the manifest only records the configuration; each trial file holds its own
-            // key and results, and a compare run with the same settings writes the manifest again and skips them.
-            string where = ex.LineNumber is { } line ? $" (not valid JSON at line {line + 1})" : " (not a whole experiment manifest)";
-            string trials = Path.Combine(Path.GetDirectoryName(path) ?? ".", TrialsFolder);
-            throw new InvalidDataException(
-                $"{path} is damaged{where}; the trials in '{trials}' are separate files that it does not affect: restore {ManifestName} from a copy, " +
-                $"or delete it and run the same actkit compare command into the folder again, which writes it anew and skips the finished trials (each trial file's experimentKey lists the settings).",
-                ex);
+            problem = $"not valid JSON {Where(bytes, ex)}";
+            return null;
         }
+
+        if (missing.Length > 0)
+        {
+            string list = missing.Length == 1 ? $"property {missing[0]}"
+                : missing.Length <= 4 ? $"properties {string.Join(", ", missing[..^1])} and {missing[^1]}"
+                : $"properties {string.Join(", ", missing[..3])} and {missing.Length - 3} more";
+            problem = $"it lacks the required {list}";
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(bytes, Json);
+        }
+        catch (JsonException ex)
+        {
+            // A value of the wrong kind ("seed": "one"), or a required property missing from a nested object.
+            string what = ex.Path is { Length: > 2 } path ? $"the value of {path[2..]}" : "its value";
+            // The parser stands after the value it could not convert, so only the line is said.
+            problem = $"{what}{(ex.LineNumber is { } line ? $" on line {line + 1}" : string.Empty)} has the wrong type or lacks a required property";
+            return null;
+        }
+    }
+
+    /// <summary>"at line 3, column 5" (1-based, from the parser's 0-based position), with ", where it ends unfinished" when that is the end of the text.</summary>
+    private static string Where(byte[] bytes, JsonException ex)
+    {
+        if (ex.LineNumber is not { } line) return "at an unknown position";
+        long column = ex.BytePositionInLine ?? 0;
+        long offset = 0;
+        for (long l = 0; l < line && offset < bytes.Length; offset++)
+        {
+            if (bytes[offset] == (byte)'\n') l++;
+        }
+
+        offset += column;
+        int end = bytes.Length;
+        while (end > 0 && bytes[end - 1] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') end--;
+        string at = $"at line {line + 1}, column {column + 1}";
+        return offset >= end ? $"{at}, where it ends unfinished" : at;
+    }
+
+    /// <summary>
+    /// Where a trial of the comparison's own settings is not the one its plan has under that label and seed (a label
+    /// edited with its key, an index edited): null when it is.
+    /// </summary>
+    private static string? NotPlanned(TrialResult t, IReadOnlyList<TrialSpec> plan)
+    {
+        var spec = plan.FirstOrDefault(s => s.Contender.Label == t.Label && s.Seed == t.Seed);
+        if (spec is null) return $"{t.Label} seed {t.Seed} is not a trial of its comparison";
+        return spec.Index == t.Index ? null : $"index is {t.Index}, but {t.Label} seed {t.Seed} is trial {spec.Index} of its comparison";
     }
 
     /// <summary>
@@ -184,6 +258,7 @@ public static class ResultStore
         ExperimentManifest? manifest = null;
         string? manifestDir = null;
         var trials = new Dictionary<string, (TrialResult Trial, string Path)>();
+        IReadOnlyList<TrialSpec>? plan = null;
         foreach (string dir in directories)
         {
             if (File.Exists(dir)) throw new DirectoryNotFoundException($"'{dir}' is a file, not a results folder; give the --out folder of 'actkit compare'.");
@@ -203,26 +278,20 @@ public static class ResultStore
 
             string tdir = Path.Combine(dir, TrialsFolder);
             if (!Directory.Exists(tdir)) continue;
+            plan ??= manifest.Config.Trials();
             foreach (string file in Directory.EnumerateFiles(tdir, "*.json").Order(StringComparer.Ordinal))
             {
-                TrialResult? t;
-                try
-                {
-                    t = JsonSerializer.Deserialize<TrialResult>(File.ReadAllBytes(file), Json);
-                }
-                catch (JsonException ex)
-                {
-                    throw new InvalidDataException($"{file} is not a valid trial file: {ex.Message}", ex);
-                }
-
-                if (t is null || t.Format != TrialResult.FormatTag) throw new InvalidDataException($"{file} is not an actkit trial file.");
+                var t = Read<TrialResult>(File.ReadAllBytes(file), TrialResult.FormatTag, out string? unreadable, out bool foreign);
+                if (foreign) throw new InvalidDataException($"{file} is not an actkit trial file.");
+                if (t is null) throw new InvalidDataException($"{file} is not a valid trial file ({unreadable}); restore it, or delete it and run the comparison's compare command again, which trains that trial anew.");
                 if (t.Experiment != manifest.Experiment)
                 {
                     throw new InvalidDataException($"{file} belongs to a different comparison than {Path.Combine(manifestDir!, ManifestName)} and cannot be merged ({Difference(t.ExperimentKey, manifest.ExperimentKey)}).");
                 }
 
-                // An edited or damaged value (testAccuracy 5) was ranked as it stood: 216.2 % ± 245.8 %.
-                if (t.ImpossibleValue() is { } bad)
+                // An edited or damaged value (testAccuracy 5) was ranked as it stood: 216.2 % ± 245.8 %; a label edited to
+                // another contender's was counted in the header and called missing in the footer.
+                if ((t.ImpossibleValue() ?? NotPlanned(t, plan)) is { } bad)
                 {
                     throw new InvalidDataException($"{file} is not a valid trial file ({bad}); restore it, or delete it and run the comparison's compare command again, which trains that trial anew.");
                 }

@@ -115,12 +115,22 @@ public sealed record TrialResult
         if (Layers is null) return "its layers are missing";
         if (Index < 0) return $"index is {Index}, below 0";
         if (Seed < 1) return $"seed is {Seed}, but seeds start at 1";
+        if (KeyMismatch() is { } mismatch) return mismatch;
         if (Fraction("testAccuracy", TestAccuracy, Diverged) is { } a) return a;
         // NaN is possible without divergence: divergence is judged on the training batches and the weights, and a
         // finite network can still send a test row's logit to ±∞ (log-sum-exp then gives ∞ − ∞). Refusing it made a
         // run write a file its own reader refused, and retrain it forever.
         if (Loss("testLoss", TestLoss, nanAllowed: true) is { } l) return l;
         if (TestSamples < 0) return $"testSamples is {TestSamples}, below 0";
+
+        // Every trial since engine version 3 records its test split's size, and its accuracy is a count of correct answers
+        // over it (the ranking adds those counts up).
+        if (TestSamples == 0 && (KeyNumber(ExperimentKey, "engine") ?? 1) >= 3) return "testSamples is 0, but every trial tests on at least one sample";
+        if (TestSamples > 0 && !double.IsNaN(TestAccuracy) && Math.Round(TestAccuracy * TestSamples) / TestSamples != TestAccuracy)
+        {
+            return $"testAccuracy is {Text(TestAccuracy)}, not a whole number of correct answers out of its {TestSamples} test samples";
+        }
+
         if (!(SecondsPerEpoch >= 0) || double.IsInfinity(SecondsPerEpoch)) return $"secondsPerEpoch is {Text(SecondsPerEpoch)}, not a time";
         if (Fraction("deadFraction", DeadFraction, nanAllowed: true) is { } d) return d;
         if (Fraction("saturatedFraction", SaturatedFraction, nanAllowed: true) is { } s) return s;
@@ -178,6 +188,32 @@ public sealed record TrialResult
             : v >= 0 ? null : $"{name} is {Text(v)}, below 0";
 
         static string Text(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Where the trial's label, seed, activation or hash disagree with its key (which the runner writes together): a
+    /// label edited to gelu was ranked nowhere, and the report's header counted the trial while its footer called relu
+    /// seed 1 missing. Null when they agree.
+    /// </summary>
+    private string? KeyMismatch()
+    {
+        if (Key is null || Label is null || ExperimentKey is null) return "its key, label or experimentKey is missing";
+        if (Hash != ExperimentConfig.Hash(Key)) return $"hash is {Hash}, not the hash of its key";
+        if (Experiment != ExperimentConfig.Hash(ExperimentKey)) return $"experiment is {Experiment}, not the hash of its experimentKey";
+
+        // The label is the activation, and "@init" where the contender has its own initialiser (Contender.Label).
+        int at = Label.LastIndexOf('@');
+        string activation = at < 0 ? Label : Label[..at];
+        string init = at < 0 ? "experiment" : Label[(at + 1)..];
+        int listed = ExperimentKey.LastIndexOf(";activations=", StringComparison.Ordinal);
+        string basis = listed < 0 ? ExperimentKey : ExperimentKey[..listed];
+        string expected = $"{basis};activation={activation};activation_init={init};seed={Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        if (Key == expected) return Activation == activation ? null : $"activation is {Activation}, but its label and key are {Label}'s";
+        if (!Key.StartsWith(basis + ";activation=", StringComparison.Ordinal)) return "its key is not one of its experimentKey's trials";
+        string[] parts = Key[(basis.Length + 1)..].Split(';');
+        string? Part(string name) => parts.FirstOrDefault(p => p.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+        string keyLabel = Part("activation_init") is { } i && i != "experiment" ? $"{Part("activation")}@{i}" : Part("activation") ?? "?";
+        return $"label {Label} and seed {Seed} disagree with its key, which is {keyLabel} seed {Part("seed") ?? "?"}";
     }
 
     /// <summary>The whole number a configuration key gives <paramref name="name"/> (<c>epochs=30</c>), or null.</summary>

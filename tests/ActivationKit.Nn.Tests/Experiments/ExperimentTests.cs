@@ -426,7 +426,7 @@ public sealed class ExperimentTests : IDisposable
         File.WriteAllText(stray, "{\"hello\": 1}");
         int trained = 0;
         var e = Assert.Throws<InvalidDataException>(() => ExperimentRunner.Run(config, data, dir, new RunOptions { Progress = _ => trained++ }));
-        Assert.Equal($"{stray} is not a valid trial file, and the results could not be tabled with it there, so nothing was trained; move it out of '{trials}' or use another --out folder.", e.Message);
+        Assert.Equal($"{stray} is not a valid trial file (it lacks the required properties \"experiment\", \"experimentKey\", \"key\" and 10 more), and the results could not be tabled with it there, so nothing was trained; move it out of '{trials}' or use another --out folder.", e.Message);
         Assert.Equal(0, trained);
         Assert.Equal([stray], Directory.GetFiles(trials));
         Assert.False(File.Exists(Path.Combine(dir, ResultStore.ManifestName)));
@@ -528,7 +528,7 @@ public sealed class ExperimentTests : IDisposable
         Assert.True(double.IsNaN(summary.Ranking[1].MeanAccuracy));
         Assert.True(double.IsNaN(summary.Ranking[1].DeadFraction));
         Assert.Equal(
-            "tanh is the only contender that did not diverge; relu (2 of 2 seeds) diverged (no test accuracy) and rank below it. " +
+            "tanh is the only contender that did not diverge; relu (2 of 2 seeds) diverged (no test accuracy) and ranks below it. " +
             "The test split has only 40 samples (fewer than 100), so a test accuracy moves in steps of 2.5 points; a larger test split (more --samples or rows) gives finer ones.",
             summary.Verdict());
     }
@@ -538,8 +538,8 @@ public sealed class ExperimentTests : IDisposable
     {
         Experiment = manifest.Experiment,
         ExperimentKey = manifest.ExperimentKey,
-        Key = $"{label};seed={seed}",
-        Hash = ExperimentConfig.Hash($"{label};seed={seed}"),
+        Key = TrialKey(manifest, label, seed),
+        Hash = ExperimentConfig.Hash(TrialKey(manifest, label, seed)),
         Index = 0,
         Label = label,
         Activation = label,
@@ -553,6 +553,14 @@ public sealed class ExperimentTests : IDisposable
         Curve = [],
         Layers = [],
     };
+
+    // The key a run gives the trial (ExperimentRunner.TrialKey), so that ImpossibleValue finds the label and seed in it.
+    private static string TrialKey(ExperimentManifest manifest, string label, ulong seed)
+    {
+        int at = label.LastIndexOf('@');
+        var contender = new Contender(at < 0 ? label : label[..at], at < 0 ? null : label[(at + 1)..]);
+        return ExperimentRunner.TrialKey(manifest.Config.BasisKey(manifest.DataIdentity), new TrialSpec(0, contender, seed));
+    }
 
     private static ExperimentManifest Manifest(ExperimentConfig config) => new()
     {
@@ -775,7 +783,7 @@ public sealed class ExperimentTests : IDisposable
         // run can write testLoss NaN in a trial that did not diverge, and its reader must take it (it had refused it,
         // and every resume trained the trial again to the same NaN).
         var m = Manifest(Tiny("relu"));
-        var t = Trial(m, "relu", 1, 0.8, 0.5) with { TestLoss = double.NaN, DeadFraction = double.NaN, SaturatedFraction = double.NaN };
+        var t = Trial(m, "relu", 1, 0.8, 0.5, testSamples: 10) with { TestLoss = double.NaN, DeadFraction = double.NaN, SaturatedFraction = double.NaN };
         Assert.Null(t.ImpossibleValue());
     }
 
@@ -784,6 +792,10 @@ public sealed class ExperimentTests : IDisposable
     [InlineData("\"testAccuracy\": \"NaN\",", "testAccuracy is NaN, which only a diverged trial records")]
     [InlineData("\"testLoss\": -0.5,", "testLoss is -0.5, below 0")]
     [InlineData("\"testSamples\": -3,", "testSamples is -3, below 0")]
+    [InlineData("\"testSamples\": 0,", "testSamples is 0, but every trial tests on at least one sample")]
+    [InlineData("\"label\": \"tanh\",", "label tanh and seed 2 disagree with its key, which is relu seed 2")]
+    [InlineData("\"seed\": 1,", "label relu and seed 1 disagree with its key, which is relu seed 2")]
+    [InlineData("\"activation\": \"tanh\",", "activation is tanh, but its label and key are relu's")]
     [InlineData("\"deadFraction\": 1.5,", "deadFraction is 1.5, outside [0, 1]")]
     [InlineData("\"epochsToTarget\": 9,", "epochsToTarget is 9, outside the 3 epochs of its curve")]
     [InlineData("\"secondsPerEpoch\": -1,", "secondsPerEpoch is -1, not a time")]
