@@ -160,6 +160,22 @@ public class ShowCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("threshold(10, 2)", "Plot over [-12, 12]")]
+    [InlineData("hardshrink(8)", "Plot over [-10, 10]")]
+    [InlineData("thresholded_relu(10)", "Plot over [-12, 12]")]
+    [InlineData("relu", "Plot over [-5, 5]")]
+    public void Plots_over_plots_range_widened_to_the_kinks_at_the_given_parameters(string spec, string heading)
+    {
+        // show 'threshold(10, 2)' plotted over [-5, 5] (the catalog's range, at the default parameters): a flat line at
+        // 2 with the jump off the chart, where plot widens to -12:12.
+        var (from, to) = Curves.PlotRangeOf(ActivationCatalog.Create(spec));
+        Assert.Equal(heading, $"Plot over [{Describe.Number(from)}, {Describe.Number(to)}]");
+        var r = Cli.RunWide("show", spec).Ok();
+        Assert.Contains(heading, r.Out, StringComparison.Ordinal);
+        Assert.EndsWith($" {Describe.Number(to)}", r.Lines[^1].TrimEnd(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Text_plot_draws_a_line_within_its_frame()
     {

@@ -160,7 +160,9 @@ public sealed class ShowCommand(CliConsoles consoles) : Command<ShowCommand.Sett
 
     private void Plot(Activation f)
     {
-        var (from, to) = Curves.PlotRange(f.Info);
+        // The instance's range, as plot draws it: the catalog's (at the default parameters) plotted threshold(10, 2) and
+        // hardshrink(100) over [-5, 5], a flat line that hid the kink plot widens to.
+        var (from, to) = Curves.PlotRangeOf(f);
         int width = Math.Clamp(consoles.Out.Profile.Width - 12, 20, 64);
         var xs = TextPlot.Grid(from, to, width);
         Section($"Plot over [{Describe.Number(from)}, {Describe.Number(to)}]");
