@@ -33,6 +33,30 @@ public static class Curves
         return (-half, half);
     }
 
+    /// <summary>True when every parameter of <paramref name="f"/> has its default value (always for a function without any).</summary>
+    public static bool AtDefaults(Activation f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return f.Parameters.SequenceEqual(f.Info.Parameters.Select(p => p.Default));
+    }
+
+    /// <summary>
+    /// The catalog's special values (<see cref="ActivationInfo.SpecialValues"/>, exact, at the default parameters) at
+    /// <paramref name="f"/>'s own parameters: the catalog's pairs themselves at the defaults, otherwise f at the same
+    /// inputs through the double Forward (leaky_relu(0.2) at −1 is −0.2, where the catalog's pair says −0.01). Empty for a
+    /// row-wise or gated function away from its defaults, whose special values (it has none today) would not be f(x).
+    /// </summary>
+    public static IReadOnlyList<SpecialValue> SpecialValuesAt(Activation f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        var pairs = f.Info.SpecialValues;
+        if (AtDefaults(f) || pairs.Count == 0) return pairs;
+        if (f.Info.Kind != ActivationKind.Elementwise) return [];
+        var xs = pairs.Select(v => v.X).ToArray();
+        var (y, _, _) = Sample(f, xs);
+        return xs.Select((x, i) => new SpecialValue(x, y[i])).ToArray();
+    }
+
     private static double DefaultHalfWidth(IEnumerable<double> kinks, IEnumerable<double> derivativeZeros)
     {
         double half = 5;

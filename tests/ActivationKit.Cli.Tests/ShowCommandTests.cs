@@ -144,9 +144,119 @@ public class ShowCommandTests
         Assert.Equal(InitGain.Of("softplus(beta=2)"), softplus.RootElement.GetProperty("gain").GetDouble(), 10);
         Assert.NotEqual(ActivationCatalog.Find("softplus")!.Gain, softplus.RootElement.GetProperty("gain").GetDouble(), 3);
 
-        // The text view names the gain at the given parameters too.
-        Assert.Contains("gain 1.3868 at leaky_relu(negative_slope=0.2)", Cli.RunWide("show", "leaky_relu(0.2)", "--no-plot").Ok().Out, StringComparison.Ordinal);
+        // The text view names the gain at the given parameters too, under their heading, and the catalog's under the defaults'.
+        string text = Cli.RunWide("show", "leaky_relu(0.2)", "--no-plot").Ok().Out;
+        Assert.Contains("Initialisation        He (gain 1.3868)", Section(text, "Properties at leaky_relu(negative_slope=0.2)"), StringComparison.Ordinal);
+        Assert.Contains("Initialisation  He (gain 1.4141)", Section(text, "Properties at the default parameters, leaky_relu(negative_slope=0.01)"), StringComparison.Ordinal);
         Assert.DoesNotContain(" at leaky_relu", Cli.RunWide("show", "leaky_relu", "--no-plot").Ok().Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_gives_kinks_and_special_values_at_the_spec_and_puts_what_holds_at_the_defaults_under_defaults()
+    {
+        // show 'hardshrink(2)' --json gave the spec and gain of λ = 2 with the kinks (±0.5), range and special values
+        // (f(1) = 1) of the default λ = 0.5, nothing saying which; leaky_relu(0.2) gave f(−1) = −0.01, elu(alpha=2) f(−∞) = −1.
+        using var doc = JsonDocument.Parse(Cli.Run("show", "hardshrink(2)", "--json").Ok().Out);
+        var root = doc.RootElement;
+        Assert.Equal("hardshrink(lambd=2)", root.GetProperty("spec").GetString());
+        Assert.Equal([-2.0, 2.0], root.GetProperty("kinks").EnumerateArray().Select(k => k.GetDouble()));
+        Assert.Equal(0.0, Y(root, 1));
+        Assert.Equal(0.0, Y(root, -1));
+        Assert.True(root.GetProperty("backwardFromOutput").GetBoolean());
+        foreach (string field in new[] { "range", "monotonicity", "smoothness", "zeroCentred", "boundedAbove", "boundedBelow", "saturating", "problems", "derivativeZeros" })
+        {
+            Assert.False(root.TryGetProperty(field, out _), $"'{field}' (stated for the defaults) at the top level");
+        }
+
+        var defaults = root.GetProperty("defaults");
+        Assert.Equal("hardshrink(lambd=0.5)", defaults.GetProperty("spec").GetString());
+        Assert.Equal("(−∞, −0.5) ∪ {0} ∪ (0.5, ∞)", defaults.GetProperty("range").GetString());
+        Assert.Equal([-0.5, 0.5], defaults.GetProperty("kinks").EnumerateArray().Select(k => k.GetDouble()));
+        Assert.Equal(1.0, Y(defaults, 1));
+        Assert.Equal(ActivationCatalog.Find("hardshrink")!.Gain, defaults.GetProperty("gain").GetDouble());
+        Assert.Equal(["dying_units", "non_differentiable", "unbounded_output"], defaults.GetProperty("problems").EnumerateArray().Select(p => p.GetString()));
+
+        using var leaky = JsonDocument.Parse(Cli.Run("show", "leaky_relu(0.2)", "--json").Ok().Out);
+        Assert.Equal(-0.2, Y(leaky.RootElement, -1));
+        Assert.Equal(-0.01, Y(leaky.RootElement.GetProperty("defaults"), -1));
+        using var elu = JsonDocument.Parse(Cli.Run("show", "elu(alpha=2)", "--json").Ok().Out);
+        Assert.Equal(-2.0, Y(elu.RootElement, double.NegativeInfinity));
+        Assert.Equal([0.0], elu.RootElement.GetProperty("kinks").EnumerateArray().Select(k => k.GetDouble()));
+        Assert.Empty(elu.RootElement.GetProperty("defaults").GetProperty("kinks").EnumerateArray());
+        using var elu0 = JsonDocument.Parse(Cli.Run("show", "elu(alpha=-1)", "--json").Ok().Out);
+        Assert.False(elu0.RootElement.GetProperty("backwardFromOutput").GetBoolean());
+
+        // At the defaults both levels agree, and the special values are the catalog's exact pairs.
+        using var plain = JsonDocument.Parse(Cli.Run("show", "softplus", "--json").Ok().Out);
+        var info = ActivationCatalog.Find("softplus")!;
+        Assert.Equal(info.SpecialValues.Count, plain.RootElement.GetProperty("specialValues").GetArrayLength());
+        Assert.Equal(Math.Log(2), Y(plain.RootElement, 0));
+        Assert.Equal(Pairs(plain.RootElement), Pairs(plain.RootElement.GetProperty("defaults")));
+        Assert.Equal(plain.RootElement.GetProperty("spec").GetString(), plain.RootElement.GetProperty("defaults").GetProperty("spec").GetString());
+        Assert.Equal(info.PropertiesNote, plain.RootElement.GetProperty("defaults").GetProperty("propertiesNote").GetString());
+
+        static string[] Pairs(JsonElement e) => e.GetProperty("specialValues").EnumerateArray().Select(v => $"{v.GetProperty("x").GetRawText()} {v.GetProperty("y").GetRawText()}").ToArray();
+
+        static double Y(JsonElement e, double x)
+        {
+            var pair = e.GetProperty("specialValues").EnumerateArray().First(v => v.GetProperty("x").ValueKind == JsonValueKind.Number ? v.GetProperty("x").GetDouble() == x : double.IsNegativeInfinity(x) && v.GetProperty("x").GetString() == "-Infinity");
+            return pair.GetProperty("y").ValueKind == JsonValueKind.Number ? pair.GetProperty("y").GetDouble() : double.NaN;
+        }
+    }
+
+    [Fact]
+    public void Json_of_list_keeps_the_catalog_entries_at_the_default_parameters_at_the_top_level()
+    {
+        // list has no spec: everything is at the defaults, as before.
+        using var doc = JsonDocument.Parse(Cli.Run("list", "--json").Ok().Out);
+        var hardshrink = doc.RootElement.EnumerateArray().Single(e => e.GetProperty("name").GetString() == "hardshrink");
+        Assert.Equal("(−∞, −0.5) ∪ {0} ∪ (0.5, ∞)", hardshrink.GetProperty("range").GetString());
+        Assert.Equal([-0.5, 0.5], hardshrink.GetProperty("kinks").EnumerateArray().Select(k => k.GetDouble()));
+        Assert.False(hardshrink.TryGetProperty("defaults", out _));
+        Assert.False(hardshrink.TryGetProperty("spec", out _));
+    }
+
+    [Theory]
+    [InlineData("elu(alpha=-1)", "Backward from output  no", "Kinks / jumps         0", "Backward from output")]
+    [InlineData("hardshrink(2)", "Backward from output  yes", "Kinks / jumps         -2, 2", "Kinks / jumps   -0.5, 0.5")]
+    public void Text_rows_at_the_given_parameters_and_at_the_defaults_sit_under_headings_that_say_which(string spec, string atSpec, string kinks, string atDefaults)
+    {
+        // show 'elu(alpha=-1)' listed "Backward from output: no" (at α = −1) under "Properties (default parameters)",
+        // and show 'hardshrink(2)' its kinks at ±0.5 there.
+        var f = ActivationCatalog.Create(spec);
+        string text = Cli.RunWide("show", spec, "--no-plot").Ok().Out;
+        Assert.DoesNotContain("Properties (default parameters)", text, StringComparison.Ordinal);
+        string mine = Section(text, $"Properties at {f}");
+        Assert.Contains(atSpec, mine, StringComparison.Ordinal);
+        Assert.Contains(kinks, mine, StringComparison.Ordinal);
+        string defaults = Section(text, $"Properties at the default parameters, {ActivationCatalog.Create(f.Info)}");
+        Assert.Contains($"Range           {f.Info.Range}", defaults, StringComparison.Ordinal);
+        if (atDefaults == "Backward from output") Assert.DoesNotContain(atDefaults, defaults, StringComparison.Ordinal);
+        else Assert.Contains(atDefaults, defaults, StringComparison.Ordinal);
+        Assert.Contains("Known problems (at the default parameters, ", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Special_values_away_from_the_defaults_are_computed_at_the_given_parameters()
+    {
+        // The table said "Special values (default parameters, exact)" with leaky_relu(0.01)'s f(−1) = −0.01 for leaky_relu(0.2).
+        string text = Cli.RunWide("show", "leaky_relu(0.2)", "--no-plot").Ok().Out;
+        Assert.DoesNotContain("Special values (default parameters", text, StringComparison.Ordinal);
+        string values = Section(text, "Values at leaky_relu(negative_slope=0.2) (the catalog's special inputs, computed in double)");
+        var rows = values.Split('\n').Where(l => l.StartsWith('│')).Select(l => string.Join(' ', l.Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))).ToList();
+        Assert.Contains("-1 -0.2", rows);
+        Assert.Contains("-100 -20", rows);
+        Assert.Contains("1 1", rows);
+        Assert.Contains("Special values (default parameters, exact)", Cli.RunWide("show", "leaky_relu", "--no-plot").Ok().Out, StringComparison.Ordinal);
+    }
+
+    /// <summary>The lines of <paramref name="text"/> under the section headed <paramref name="title"/>, up to the next heading.</summary>
+    private static string Section(string text, string title)
+    {
+        var lines = text.ReplaceLineEndings("\n").Split('\n');
+        int start = Array.FindIndex(lines, l => l.StartsWith($"── {title} ─", StringComparison.Ordinal));
+        Assert.True(start >= 0, $"no section '{title}' in:\n{text}");
+        return string.Join('\n', lines.Skip(start + 1).TakeWhile(l => !l.StartsWith("── ", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -158,6 +268,22 @@ public class ShowCommandTests
             Assert.True(from < 0 && to > 0);
             foreach (double p in info.Kinks.Concat(info.DerivativeZeros).Where(double.IsFinite).Where(p => Math.Abs(p) < 18)) Assert.InRange(p, from, to);
         }
+    }
+
+    [Theory]
+    [InlineData("threshold(10, 2)", "Plot over [-12, 12]")]
+    [InlineData("hardshrink(8)", "Plot over [-10, 10]")]
+    [InlineData("thresholded_relu(10)", "Plot over [-12, 12]")]
+    [InlineData("relu", "Plot over [-5, 5]")]
+    public void Plots_over_plots_range_widened_to_the_kinks_at_the_given_parameters(string spec, string heading)
+    {
+        // show 'threshold(10, 2)' plotted over [-5, 5] (the catalog's range, at the default parameters): a flat line at
+        // 2 with the jump off the chart, where plot widens to -12:12.
+        var (from, to) = Curves.PlotRangeOf(ActivationCatalog.Create(spec));
+        Assert.Equal(heading, $"Plot over [{Describe.Number(from)}, {Describe.Number(to)}]");
+        var r = Cli.RunWide("show", spec).Ok();
+        Assert.Contains(heading, r.Out, StringComparison.Ordinal);
+        Assert.EndsWith($" {Describe.Number(to)}", r.Lines[^1].TrimEnd(), StringComparison.Ordinal);
     }
 
     [Fact]

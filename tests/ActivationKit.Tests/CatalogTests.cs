@@ -586,6 +586,43 @@ public class CatalogTests
     }
 
     [Theory]
+    [InlineData("gelux(approximate='tanh')", "Unknown activation 'gelux'. Did you mean 'gelu'")]
+    [InlineData("gelux('tanh')", "Unknown activation 'gelux'. Did you mean 'gelu'")]
+    [InlineData("nosuch(alpha=big)", "Unknown activation 'nosuch' (ActivationCatalog.Names lists them all).")]
+    [InlineData("gelu_tanh(approximate='none')", "gelu_tanh has no parameter 'approximate' (it takes none).")]
+    [InlineData("relu(inplace=True)", "relu has no parameter 'inplace' (it takes none).")]
+    [InlineData("elu(alpha=1, inplace=True)", "elu has no parameter 'inplace' (valid: alpha).")]
+    [InlineData("gelu(approximate='tanh', inplace=True)", "gelu has no parameter 'inplace' (it takes none).")]
+    [InlineData("gelu(approximate='foo')", "Malformed activation spec 'gelu(approximate='foo')': gelu's 'approximate' takes tanh or true (gelu_tanh), none or false (gelu), with no other argument, got 'foo'.")]
+    [InlineData("gelu(approximate=\"foo\")", "Malformed activation spec 'gelu(approximate=\"foo\")': gelu's 'approximate' takes tanh or true (gelu_tanh), none or false (gelu), with no other argument, got \"foo\".")]
+    [InlineData("elu(alpha='big')", "Malformed activation spec 'elu(alpha='big')': 'big' is not a number.")]
+    [InlineData("relu('abc')", "Malformed activation spec 'relu('abc')': 'abc' is not a number.")]
+    public void Spec_errors_name_an_unknown_function_or_parameter_first_and_quote_a_value_once(string spec, string message)
+    {
+        // gelux(approximate='tanh') said "''tanh'' is not a number" (the arguments were parsed before the name was
+        // looked up, and a quoted value was quoted again); relu(inplace=True) said "'True' is not a number".
+        var e = Assert.Throws<ArgumentException>(() => ActivationCatalog.Create(spec));
+        string text = ExceptionMessages.WithoutParameterName(e);
+        if (message.EndsWith('.')) Assert.Equal(message, text);
+        else Assert.StartsWith(message, text, StringComparison.Ordinal); // the suggestions after the closest one may change
+        Assert.DoesNotContain("''", text, StringComparison.Ordinal);
+        Assert.Equal("spec", e.ParamName);
+    }
+
+    [Theory]
+    [InlineData("+∞")]
+    [InlineData("∞")]
+    [InlineData("inf")]
+    [InlineData("+inf")]
+    [InlineData("+Infinity")]
+    public void Every_spelling_of_plus_infinity_is_accepted(string text)
+    {
+        // "-∞", "inf" and "+inf" were accepted but "+∞" was "not a number".
+        Assert.Equal(double.PositiveInfinity, ActivationCatalog.Create($"hardtanh(max_val={text})").Parameters[1]);
+        Assert.Equal(double.PositiveInfinity, ActivationCatalog.Create($"softplus(1, {text})").Parameters[1]);
+    }
+
+    [Theory]
     [InlineData("gelu(approximate='tanh')", "gelu_tanh")]
     [InlineData("GELU(approximate=\"tanh\")", "gelu_tanh")]
     [InlineData("gelu(approximate=True)", "gelu_tanh")]

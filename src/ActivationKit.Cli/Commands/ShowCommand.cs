@@ -22,7 +22,7 @@ public sealed class ShowCommand(CliConsoles consoles) : Command<ShowCommand.Sett
         public bool NoPlot { get; init; }
 
         [CommandOption("--json")]
-        [Description("Print the catalog entry as JSON.")]
+        [Description("Print the catalog entry as JSON: at the spec's parameters, with what the catalog states for the defaults only under \"defaults\".")]
         public bool Json { get; init; }
     }
 
@@ -77,26 +77,43 @@ public sealed class ShowCommand(CliConsoles consoles) : Command<ShowCommand.Sett
             c.Write(table);
         }
 
-        Section("Properties (default parameters)");
+        // What holds at the spec's own parameters and what the catalog states for the defaults only, each under a
+        // heading that says which: show 'elu(alpha=-1)' listed its "Backward from output: no" (at α = −1; "yes" at the
+        // default) and hardshrink(2) its kinks at ±0.5 (the default λ) under "Properties (default parameters)".
+        bool atDefaults = Curves.AtDefaults(f);
+        string defaults = ActivationCatalog.Create(info).ToString();
         var props = KeyValues();
+        if (atDefaults)
+        {
+            Section("Properties (default parameters)");
+        }
+        else
+        {
+            Section($"Properties at {f}");
+            props.AddRow("Backward from output", Describe.YesNo(f.SupportsBackwardFromOutput));
+            props.AddRow("Initialisation", Markup.Escape($"{info.Init} (gain {Describe.Number(InitGain.ForInit(f), 5)})"));
+            props.AddRow("Kinks / jumps", Kinks(f.Kinks));
+            c.Write(props);
+            Section($"Properties at the default parameters, {defaults}");
+            props = KeyValues();
+        }
+
         props.AddRow("Range", Markup.Escape(info.Range));
         props.AddRow("Monotonicity", Describe.MonotonicLong(info.Monotonicity));
         props.AddRow("Smoothness", Describe.SmoothLong(info.Smoothness));
         props.AddRow("Zero-centred", Describe.YesNo(info.ZeroCentred));
         props.AddRow("Bounded", Describe.Bounded(info));
         props.AddRow("Saturating", Describe.YesNo(info.Saturating));
-        props.AddRow("Backward from output", Describe.YesNo(f.SupportsBackwardFromOutput));
-        // The instance's gain only where it reads differently from the catalog's (parameters away from the defaults).
-        string gain = AtDefaults(f) ? string.Empty : Describe.Number(InitGain.ForInit(f), 5);
-        props.AddRow("Initialisation", Markup.Escape(Describe.Init(info) + (gain.Length == 0 || gain == Describe.Number(info.Gain, 5) ? string.Empty : $"; gain {gain} at {f}")));
+        if (atDefaults) props.AddRow("Backward from output", Describe.YesNo(f.SupportsBackwardFromOutput));
+        props.AddRow("Initialisation", Markup.Escape(Describe.Init(info)));
         props.AddRow("Zeros of f′", Markup.Escape(Describe.DerivativeZeros(info)));
-        props.AddRow("Kinks / jumps", info.Kinks.Count == 0 ? "—" : string.Join(", ", info.Kinks.Select(k => Describe.Number(k))));
+        props.AddRow("Kinks / jumps", Kinks(info.Kinks));
         if (info.PropertiesNote is { } note) props.AddRow("Note", Markup.Escape(note));
         c.Write(props);
 
         Section("Typical uses");
         Bullets(info.TypicalUses);
-        Section("Known problems");
+        Section(atDefaults ? "Known problems" : $"Known problems (at the default parameters, {defaults})");
         Bullets(Describe.Problems(info.Problems));
         Section("Origin");
         c.WriteLine(Describe.Origin(info.Origin));
@@ -111,11 +128,13 @@ public sealed class ShowCommand(CliConsoles consoles) : Command<ShowCommand.Sett
 
         c.Write(fw);
 
-        if (info.SpecialValues.Count > 0)
+        var special = Curves.SpecialValuesAt(f);
+        if (special.Count > 0)
         {
-            Section("Special values (default parameters, exact)");
+            // Away from the defaults, the catalog's exact pairs would be another function's: f at the same inputs instead.
+            Section(atDefaults ? "Special values (default parameters, exact)" : $"Values at {f} (the catalog's special inputs, computed in double)");
             var sv = new Table().Border(TableBorder.Rounded).AddColumns("x", "f(x)");
-            foreach (var v in info.SpecialValues) sv.AddRow(Describe.Number(v.X), Describe.Number(v.Y));
+            foreach (var v in special) sv.AddRow(Describe.Number(v.X), Describe.Number(v.Y));
             c.Write(sv);
         }
 
@@ -123,7 +142,7 @@ public sealed class ShowCommand(CliConsoles consoles) : Command<ShowCommand.Sett
         return ExitCodes.Ok;
     }
 
-    private static bool AtDefaults(Activation f) => f.Parameters.SequenceEqual(f.Info.Parameters.Select(p => p.Default));
+    private static string Kinks(IReadOnlyList<double> kinks) => kinks.Count == 0 ? "—" : string.Join(", ", kinks.Select(k => Describe.Number(k)));
 
     private static string KindText(Activation f) => f.Info.Kind switch
     {
@@ -160,7 +179,9 @@ public sealed class ShowCommand(CliConsoles consoles) : Command<ShowCommand.Sett
 
     private void Plot(Activation f)
     {
-        var (from, to) = Curves.PlotRange(f.Info);
+        // The instance's range, as plot draws it: the catalog's (at the default parameters) plotted threshold(10, 2) and
+        // hardshrink(100) over [-5, 5], a flat line that hid the kink plot widens to.
+        var (from, to) = Curves.PlotRangeOf(f);
         int width = Math.Clamp(consoles.Out.Profile.Width - 12, 20, 64);
         var xs = TextPlot.Grid(from, to, width);
         Section($"Plot over [{Describe.Number(from)}, {Describe.Number(to)}]");

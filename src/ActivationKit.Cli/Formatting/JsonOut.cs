@@ -62,9 +62,15 @@ public static class JsonOut
     }
 
     /// <summary>
-    /// Everything the catalog knows about a function as one JSON object; with <paramref name="function"/> (a spec such as
-    /// leaky_relu(0.2), as <c>show</c> gives it), also the spec, each parameter's value and the gain at those values
-    /// (<see cref="InitGain.ForInit"/>) — without it the gain is the catalog's, at the default parameters.
+    /// Everything the catalog knows about a function as one JSON object, at the default parameters (as <c>list</c> gives
+    /// it). With <paramref name="function"/> (a spec such as hardshrink(2), as <c>show</c> gives it) the top level holds
+    /// what is known at the spec's own parameters — the spec, each parameter's value, the gain at them
+    /// (<see cref="InitGain.ForInit"/>), whether the backward from the output is available, the kinks
+    /// (<see cref="Activation.Kinks"/>) and the special values computed there (<see cref="Plots.Curves.SpecialValuesAt"/>) —
+    /// and a "defaults" object what the catalog states for the default parameters only, with the spec those are:
+    /// range, monotonicity, smoothness, zero-centring, bounds, saturation, the note, the known problems and the zeros of
+    /// f′, and the gain, kinks and exact special values there. show 'hardshrink(2)' --json gave the kinks, range and
+    /// special values of λ = 0.5 next to the spec and gain of λ = 2, nothing saying which.
     /// </summary>
     public static void Function(Utf8JsonWriter json, ActivationInfo info, Activation? function = null)
     {
@@ -100,6 +106,47 @@ public static class JsonOut
         }
 
         json.WriteEndArray();
+        if (function is null)
+        {
+            DefaultProperties(json, info);
+            json.WriteString("init", Describe.InitScheme(info.Init));
+            Number(json, "gain", info.Gain);
+            StringArray(json, "typicalUses", info.TypicalUses);
+            Problems(json, info);
+            json.WritePropertyName("origin");
+            Origin(json, info.Origin);
+            Frameworks(json, info);
+            SpecialValues(json, info.SpecialValues);
+            DerivativeZeros(json, info);
+            Numbers(json, "kinks", info.Kinks);
+            json.WriteEndObject();
+            return;
+        }
+
+        json.WriteString("init", Describe.InitScheme(info.Init));
+        Number(json, "gain", InitGain.ForInit(function));
+        json.WriteBoolean("backwardFromOutput", function.SupportsBackwardFromOutput);
+        StringArray(json, "typicalUses", info.TypicalUses);
+        json.WritePropertyName("origin");
+        Origin(json, info.Origin);
+        Frameworks(json, info);
+        SpecialValues(json, Plots.Curves.SpecialValuesAt(function));
+        Numbers(json, "kinks", function.Kinks);
+        json.WriteStartObject("defaults");
+        json.WriteString("spec", ActivationCatalog.Create(info).ToString());
+        DefaultProperties(json, info);
+        Problems(json, info);
+        DerivativeZeros(json, info);
+        Number(json, "gain", info.Gain);
+        SpecialValues(json, info.SpecialValues);
+        Numbers(json, "kinks", info.Kinks);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    /// <summary>The properties the catalog states for the default parameters, from the range to the note.</summary>
+    private static void DefaultProperties(Utf8JsonWriter json, ActivationInfo info)
+    {
         json.WriteString("range", info.Range);
         json.WriteString("monotonicity", Describe.Snake(info.Monotonicity));
         json.WriteString("smoothness", Describe.Snake(info.Smoothness));
@@ -108,12 +155,13 @@ public static class JsonOut
         json.WriteBoolean("boundedBelow", info.BoundedBelow);
         json.WriteBoolean("saturating", info.Saturating);
         if (info.PropertiesNote is { } note) json.WriteString("propertiesNote", note);
-        json.WriteString("init", Describe.InitScheme(info.Init));
-        Number(json, "gain", function is null ? info.Gain : InitGain.ForInit(function));
-        StringArray(json, "typicalUses", info.TypicalUses);
+    }
+
+    private static void Problems(Utf8JsonWriter json, ActivationInfo info) =>
         StringArray(json, "problems", Enum.GetValues<KnownProblem>().Where(p => p != KnownProblem.None && info.Problems.HasFlag(p)).Select(p => Describe.Snake(p)).ToArray());
-        json.WritePropertyName("origin");
-        Origin(json, info.Origin);
+
+    private static void Frameworks(Utf8JsonWriter json, ActivationInfo info)
+    {
         json.WriteStartObject("frameworks");
         foreach (var (key, fw) in info.Frameworks)
         {
@@ -124,8 +172,12 @@ public static class JsonOut
         }
 
         json.WriteEndObject();
+    }
+
+    private static void SpecialValues(Utf8JsonWriter json, IEnumerable<SpecialValue> values)
+    {
         json.WriteStartArray("specialValues");
-        foreach (var sv in info.SpecialValues)
+        foreach (var sv in values)
         {
             json.WriteStartObject();
             Number(json, "x", sv.X);
@@ -134,16 +186,20 @@ public static class JsonOut
         }
 
         json.WriteEndArray();
-        json.WritePropertyName("derivativeZeros");
+    }
+
+    private static void DerivativeZeros(Utf8JsonWriter json, ActivationInfo info)
+    {
+        Numbers(json, "derivativeZeros", info.DerivativeZeros);
+        Number(json, "derivativeZerosPeriod", info.DerivativeZerosPeriod);
+    }
+
+    private static void Numbers(Utf8JsonWriter json, string name, IEnumerable<double> values)
+    {
+        json.WritePropertyName(name);
         json.WriteStartArray();
-        foreach (double z in info.DerivativeZeros) Number(json, z);
+        foreach (double v in values) Number(json, v);
         json.WriteEndArray();
-        JsonOut.Number(json, "derivativeZerosPeriod", info.DerivativeZerosPeriod);
-        json.WritePropertyName("kinks");
-        json.WriteStartArray();
-        foreach (double k in info.Kinks) Number(json, k);
-        json.WriteEndArray();
-        json.WriteEndObject();
     }
 
     private static void Origin(Utf8JsonWriter json, Origin origin)

@@ -47,8 +47,12 @@ public static class ActivationCatalog
     public static Activation Create(string spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var (name, positional, named, text) = ParseSpec(spec);
-        if (text.Count > 0) return CreateVariant(spec, name, positional, named, text);
+        // The name first, so that an unknown one is reported as such whatever its arguments: gelux(approximate='tanh')
+        // said "'tanh' is not a number".
+        var (name, args) = SplitSpec(spec);
+        var entry = FindEntry(name) ?? throw UnknownName(name, nameof(spec));
+        var (positional, named, text) = ParseArguments(spec, args);
+        if (text.Count > 0) return CreateVariant(spec, entry, positional, named, text);
         return Create(name, positional, named, nameof(spec));
     }
 
@@ -56,25 +60,35 @@ public static class ActivationCatalog
     /// A spec with a text-valued argument: a variant another framework spells that way (<see cref="ActivationInfo.Variants"/>,
     /// e.g. <c>gelu(approximate='tanh')</c> is <c>gelu_tanh</c>), or a clear error.
     /// </summary>
-    private static Activation CreateVariant(string spec, string name, List<double> positional, Dictionary<string, double> named, Dictionary<string, string> text)
+    private static Activation CreateVariant(string spec, Entry entry, List<double> positional, Dictionary<string, double> named, Dictionary<string, string> text)
     {
-        var (key, value) = text.First();
-        var entry = FindEntry(name);
-        string prefix = Normalise(key) + "=";
-        if (entry is not null && text.Count == 1 && positional.Count == 0 && named.Count == 0
+        // A key that is neither a variant's nor a parameter's gets the message of any unknown parameter (relu(inplace=True)
+        // said "'True' is not a number").
+        foreach (string key in text.Keys)
+        {
+            string keyPrefix = Normalise(key) + "=";
+            if (!entry.Info.Variants.Keys.Any(v => v.StartsWith(keyPrefix, StringComparison.Ordinal)) && ParameterIndex(entry.Info, key) < 0)
+            {
+                throw NoSuchParameter(entry.Info, key, nameof(spec));
+            }
+        }
+
+        var (first, value) = text.First();
+        string prefix = Normalise(first) + "=";
+        if (text.Count == 1 && positional.Count == 0 && named.Count == 0
             && entry.Info.Variants.TryGetValue(prefix + value.Trim('\'', '"').ToLowerInvariant(), out string? target))
         {
             return Create(target);
         }
 
-        var variants = entry?.Info.Variants.Where(v => v.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList() ?? [];
+        var variants = entry.Info.Variants.Where(v => v.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList();
         if (variants.Count > 0)
         {
             var options = variants.GroupBy(v => v.Value).Select(g => $"{string.Join(" or ", g.Select(v => v.Key[prefix.Length..]))} ({g.Key})");
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': {entry!.Info.Name}'s '{key}' takes {string.Join(", ", options)}, with no other argument, got '{value}'."), nameof(spec));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': {entry.Info.Name}'s '{first}' takes {string.Join(", ", options)}, with no other argument, got {Quoted(value)}."), nameof(spec));
         }
 
-        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': '{value}' is not a number."), nameof(spec));
+        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': {Quoted(value)} is not a number."), nameof(spec));
     }
 
     /// <summary>Creates an activation with default parameters.</summary>
@@ -126,10 +140,7 @@ public static class ActivationCatalog
     private static Activation Create(string name, IReadOnlyList<double> positional, IReadOnlyDictionary<string, double> named, string nameArgument, string? parametersArgument = null)
     {
         parametersArgument ??= nameArgument;
-        var entry = FindEntry(name) ?? throw new ArgumentException(
-            Suggest(name) is { Count: > 0 } close
-                ? string.Create(CultureInfo.InvariantCulture, $"Unknown activation '{name}'. Did you mean {string.Join(", ", close.Select(s => $"'{s}'"))}? ({UnknownNameHint}.)")
-                : string.Create(CultureInfo.InvariantCulture, $"Unknown activation '{name}' ({UnknownNameHint})."), nameArgument);
+        var entry = FindEntry(name) ?? throw UnknownName(name, nameArgument);
         var specs = entry.Info.Parameters;
         if (positional.Count > specs.Count)
         {
@@ -150,17 +161,8 @@ public static class ActivationCatalog
 
         foreach (var (key, value) in named)
         {
-            int index = -1;
-            for (int i = 0; i < specs.Count; i++)
-            {
-                if (string.Equals(Normalise(specs[i].Name), Normalise(key), StringComparison.Ordinal)) index = i;
-            }
-
-            if (index < 0)
-            {
-                string valid = specs.Count == 0 ? "it takes none" : "valid: " + string.Join(", ", specs.Select(p => p.Name));
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{entry.Info.Name} has no parameter '{key}' ({valid})."), parametersArgument);
-            }
+            int index = ParameterIndex(entry.Info, key);
+            if (index < 0) throw NoSuchParameter(entry.Info, key, parametersArgument);
 
             if (set[index]) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{entry.Info.Name}: parameter '{specs[index].Name}' is given twice."), parametersArgument);
             values[index] = value;
@@ -177,25 +179,58 @@ public static class ActivationCatalog
         }
     }
 
-    /// <summary>Splits "name(1, beta=2)" into its name, positional and named arguments.</summary>
-    internal static (string Name, List<double> Positional, Dictionary<string, double> Named, Dictionary<string, string> Text) ParseSpec(string spec)
+    private static ArgumentException UnknownName(string name, string argument) => new(
+        Suggest(name) is { Count: > 0 } close
+            ? string.Create(CultureInfo.InvariantCulture, $"Unknown activation '{name}'. Did you mean {string.Join(", ", close.Select(s => $"'{s}'"))}? ({UnknownNameHint}.)")
+            : string.Create(CultureInfo.InvariantCulture, $"Unknown activation '{name}' ({UnknownNameHint})."),
+        argument);
+
+    private static ArgumentException NoSuchParameter(ActivationInfo info, string key, string argument)
+    {
+        string valid = info.Parameters.Count == 0 ? "it takes none" : "valid: " + string.Join(", ", info.Parameters.Select(p => p.Name));
+        return new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{info.Name} has no parameter '{key}' ({valid})."), argument);
+    }
+
+    /// <summary>The index of the parameter <paramref name="key"/> names (case, '-' and ' ' ignored), or −1.</summary>
+    private static int ParameterIndex(ActivationInfo info, string key)
+    {
+        int index = -1;
+        for (int i = 0; i < info.Parameters.Count; i++)
+        {
+            if (string.Equals(Normalise(info.Parameters[i].Name), Normalise(key), StringComparison.Ordinal)) index = i;
+        }
+
+        return index;
+    }
+
+    /// <summary>An argument as messages quote it: once, keeping the quotes it was written with ('tanh', not ''tanh'').</summary>
+    private static string Quoted(string text) =>
+        text.Length >= 2 && (text[0] is '\'' or '"') && text[^1] == text[0] ? text : $"'{text}'";
+
+    /// <summary>Splits "name(ARGS)" into the name and the text between the parentheses (null without them).</summary>
+    private static (string Name, string? Args) SplitSpec(string spec)
     {
         string s = spec.Trim();
         int open = s.IndexOf('(', StringComparison.Ordinal);
-        var positional = new List<double>();
-        var named = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
-        var textual = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (open < 0)
         {
             if (s.Length == 0 || s.Contains(')', StringComparison.Ordinal)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': expected NAME or NAME(ARGS)."), nameof(spec));
-            return (s, positional, named, textual);
+            return (s, null);
         }
 
         if (!s.EndsWith(')')) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': missing ')'."), nameof(spec));
         string name = s[..open].Trim();
         if (name.Length == 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': missing the name before '('."), nameof(spec));
-        string args = s[(open + 1)..^1];
-        if (args.Trim().Length == 0) return (name, positional, named, textual);
+        return (name, s[(open + 1)..^1]);
+    }
+
+    /// <summary>Parses the arguments of <paramref name="spec"/> (<paramref name="args"/>, the text between its parentheses).</summary>
+    private static (List<double> Positional, Dictionary<string, double> Named, Dictionary<string, string> Text) ParseArguments(string spec, string? args)
+    {
+        var positional = new List<double>();
+        var named = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        var textual = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (args is null || args.Trim().Length == 0) return (positional, named, textual);
         // Keys as Create matches them (case, '-' and ' ' ignored), so a repeated key is reported as such before its
         // values are parsed (gelu(approximate='tanh', approximate='none') named the second value instead).
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -220,7 +255,7 @@ public static class ActivationCatalog
             if (!TryParseNumber(text, out double value))
             {
                 // A named text value may select a variant (gelu(approximate='tanh')); the caller decides.
-                if (eq < 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': '{text}' is not a number."), nameof(spec));
+                if (eq < 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': {Quoted(text)} is not a number."), nameof(spec));
                 textual.Add(key, text);
                 previousNamedNumber = null;
                 continue;
@@ -246,7 +281,7 @@ public static class ActivationCatalog
             }
         }
 
-        return (name, positional, named, textual);
+        return (positional, named, textual);
     }
 
     private static bool IsDigits(string text) => text.Length > 0 && text.All(char.IsAsciiDigit);
@@ -256,7 +291,7 @@ public static class ActivationCatalog
         string t = text.Trim().Replace('−', '-');
         switch (t.ToLowerInvariant())
         {
-            case "inf" or "+inf" or "infinity" or "∞": value = double.PositiveInfinity; return true;
+            case "inf" or "+inf" or "infinity" or "+infinity" or "∞" or "+∞": value = double.PositiveInfinity; return true;
             case "-inf" or "-infinity" or "-∞": value = double.NegativeInfinity; return true;
         }
 
