@@ -621,9 +621,10 @@ public class RowwiseTests
             var y = new double[n];
             SoftmaxCore.Forward<V512<double>>(x, y, sign, log: false);
 
-            // dy close to ⟨dy, y⟩ in about half the entries, where the difference cancels.
-            var dy = t == 0 ? testerDy : Enumerable.Range(0, n).Select(_ => (rng.NextDouble() * 2) - 1).ToArray();
-            if (t > 0)
+            // dy close to ⟨dy, y⟩ in about half the entries, where the difference cancels; every tenth row dy = 1, where
+            // it cancels completely (1 − Σy is a few ULP of 1), as eval's f′ asks.
+            var dy = t == 0 ? testerDy : Enumerable.Range(0, n).Select(_ => t % 10 == 1 ? 1.0 : (rng.NextDouble() * 2) - 1).ToArray();
+            if (t > 0 && t % 10 != 1)
             {
                 double dot = y.Zip(dy, (a, b) => a * b).Sum();
                 for (int i = 0; i < n; i += 2) dy[i] = dot * (1 + ((rng.NextDouble() - 0.5) * 1e-3));
@@ -639,7 +640,10 @@ public class RowwiseTests
             for (int i = 0; i < n; i++)
             {
                 foreach (var other in narrow) Assert.Equal(BitConverter.DoubleToInt64Bits(wide[i]), BitConverter.DoubleToInt64Bits(other[i]));
-                Assert.True(Ulp.Double(wide[i], exact[i]) <= 1.5, $"row {t} entry {i}: {wide[i]:R} against {exact[i]:R}");
+                // Where dy − ⟨dy, y⟩ cancels to a few ULP of 1 (dy = 1) the double-double's own rounding, about n·2⁻¹⁰⁶,
+                // is some ULP of the tiny difference: there the error is bounded absolutely, at 2⁻¹⁰⁰·y.
+                bool accurate = t % 10 == 1 ? Math.Abs(wide[i] - exact[i]) <= Math.ScaleB(y[i], -100) : Ulp.Double(wide[i], exact[i]) <= 1.5;
+                Assert.True(accurate, $"row {t} entry {i}: {wide[i]:R} against {exact[i]:R}");
             }
         }
     }

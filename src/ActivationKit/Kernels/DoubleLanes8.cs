@@ -40,6 +40,12 @@ internal interface IDoubleLanes8<TD, TSelf>
     /// that plain sum where the result is not finite (as <see cref="Lanes.SumCompensated{TV}"/> decides).
     /// </summary>
     double Total();
+
+    /// <summary>
+    /// <see cref="Total"/> before its last rounding: the plain sum of the lanes, with the compensation (what Total adds to
+    /// it) in <paramref name="low"/>, for callers that carry the sum as a double-double. The same bits on every width.
+    /// </summary>
+    double TotalParts(out double low);
 }
 
 /// <summary>The eight lanes in one register of eight (Vector512).</summary>
@@ -72,6 +78,14 @@ internal struct DoubleLanes8x1<TD> : IDoubleLanes8<TD, DoubleLanes8x1<TD>>
         var s = Unsafe.BitCast<TD, V512<double>>(_s).Value;
         var e = Unsafe.BitCast<TD, V512<double>>(_e).Value;
         return DoubleLanes8Fold.Of(s.GetLower(), s.GetUpper(), e.GetLower(), e.GetUpper());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly double TotalParts(out double low)
+    {
+        var s = Unsafe.BitCast<TD, V512<double>>(_s).Value;
+        var e = Unsafe.BitCast<TD, V512<double>>(_e).Value;
+        return DoubleLanes8Fold.Parts(s.GetLower(), s.GetUpper(), e.GetLower(), e.GetUpper(), out low);
     }
 }
 
@@ -113,6 +127,14 @@ internal struct DoubleLanes8x2<TD> : IDoubleLanes8<TD, DoubleLanes8x2<TD>>
         Unsafe.BitCast<TD, V256<double>>(_s1).Value,
         Unsafe.BitCast<TD, V256<double>>(_e0).Value,
         Unsafe.BitCast<TD, V256<double>>(_e1).Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly double TotalParts(out double low) => DoubleLanes8Fold.Parts(
+        Unsafe.BitCast<TD, V256<double>>(_s0).Value,
+        Unsafe.BitCast<TD, V256<double>>(_s1).Value,
+        Unsafe.BitCast<TD, V256<double>>(_e0).Value,
+        Unsafe.BitCast<TD, V256<double>>(_e1).Value,
+        out low);
 }
 
 /// <summary>The eight lanes in four registers of two (Vector128): lanes 0–1, 2–3, 4–5 and 6–7.</summary>
@@ -156,6 +178,18 @@ internal struct DoubleLanes8x4<TD> : IDoubleLanes8<TD, DoubleLanes8x4<TD>>
         Unsafe.BitCast<TD, V128<double>>(_e1).Value,
         Unsafe.BitCast<TD, V128<double>>(_e2).Value,
         Unsafe.BitCast<TD, V128<double>>(_e3).Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly double TotalParts(out double low) => DoubleLanes8Fold.Parts(
+        Unsafe.BitCast<TD, V128<double>>(_s0).Value,
+        Unsafe.BitCast<TD, V128<double>>(_s1).Value,
+        Unsafe.BitCast<TD, V128<double>>(_s2).Value,
+        Unsafe.BitCast<TD, V128<double>>(_s3).Value,
+        Unsafe.BitCast<TD, V128<double>>(_e0).Value,
+        Unsafe.BitCast<TD, V128<double>>(_e1).Value,
+        Unsafe.BitCast<TD, V128<double>>(_e2).Value,
+        Unsafe.BitCast<TD, V128<double>>(_e3).Value,
+        out low);
 }
 
 /// <summary>The eight lanes as eight doubles (the scalar path).</summary>
@@ -187,6 +221,17 @@ internal struct DoubleLanes8x8<TD> : IDoubleLanes8<TD, DoubleLanes8x8<TD>>
         Vector128.Create(_e[2], _e[3]),
         Vector128.Create(_e[4], _e[5]),
         Vector128.Create(_e[6], _e[7]));
+
+    public readonly double TotalParts(out double low) => DoubleLanes8Fold.Parts(
+        Vector128.Create(_s[0], _s[1]),
+        Vector128.Create(_s[2], _s[3]),
+        Vector128.Create(_s[4], _s[5]),
+        Vector128.Create(_s[6], _s[7]),
+        Vector128.Create(_e[0], _e[1]),
+        Vector128.Create(_e[2], _e[3]),
+        Vector128.Create(_e[4], _e[5]),
+        Vector128.Create(_e[6], _e[7]),
+        out low);
 }
 
 /// <summary>The compensated tree of <see cref="IDoubleLanes8{TD, TSelf}.Total"/>, from registers of four or of two lanes (the same pairs either way).</summary>
@@ -195,13 +240,18 @@ internal static class DoubleLanes8Fold
     /// <summary>Sums s_0–3 and s_4–7, error terms e_0–3 and e_4–7.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Of(Vector256<double> s0, Vector256<double> s4, Vector256<double> e0, Vector256<double> e4)
+        => Last(Parts(s0, s4, e0, e4, out double low), low);
+
+    /// <summary><see cref="Of(Vector256{double}, Vector256{double}, Vector256{double}, Vector256{double})"/> before its last rounding: the plain sum, and the compensation in <paramref name="low"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Parts(Vector256<double> s0, Vector256<double> s4, Vector256<double> e0, Vector256<double> e4, out double low)
     {
-        if (!Vector256.IsHardwareAccelerated) return Of(s0.GetLower(), s0.GetUpper(), s4.GetLower(), s4.GetUpper(), e0.GetLower(), e0.GetUpper(), e4.GetLower(), e4.GetUpper());
+        if (!Vector256.IsHardwareAccelerated) return Parts(s0.GetLower(), s0.GetUpper(), s4.GetLower(), s4.GetUpper(), e0.GetLower(), e0.GetUpper(), e4.GetLower(), e4.GetUpper(), out low);
         var h = s0 + s4;
         var q = h.GetLower() + h.GetUpper();
         var l1 = (TwoSumError(s0, s4, h) + e0) + e4;
         var l2 = (TwoSumError(h.GetLower(), h.GetUpper(), q) + l1.GetLower()) + l1.GetUpper();
-        return Last(q, l2);
+        return LastParts(q, l2, out low);
     }
 
     /// <summary>Sums s_0–1, s_2–3, s_4–5, s_6–7, error terms alike.</summary>
@@ -209,6 +259,14 @@ internal static class DoubleLanes8Fold
     public static double Of(
         Vector128<double> s0, Vector128<double> s2, Vector128<double> s4, Vector128<double> s6,
         Vector128<double> e0, Vector128<double> e2, Vector128<double> e4, Vector128<double> e6)
+        => Last(Parts(s0, s2, s4, s6, e0, e2, e4, e6, out double low), low);
+
+    /// <summary>The eight-register form of <see cref="Parts(Vector256{double}, Vector256{double}, Vector256{double}, Vector256{double}, out double)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Parts(
+        Vector128<double> s0, Vector128<double> s2, Vector128<double> s4, Vector128<double> s6,
+        Vector128<double> e0, Vector128<double> e2, Vector128<double> e4, Vector128<double> e6,
+        out double low)
     {
         var h01 = s0 + s4;
         var h23 = s2 + s6;
@@ -216,20 +274,34 @@ internal static class DoubleLanes8Fold
         var l01 = (TwoSumError(s0, s4, h01) + e0) + e4;
         var l23 = (TwoSumError(s2, s6, h23) + e2) + e6;
         var l2 = (TwoSumError(h01, h23, q) + l01) + l23;
-        return Last(q, l2);
+        return LastParts(q, l2, out low);
     }
 
     /// <summary>
-    /// The two-sum of the last two lanes of <paramref name="h"/> plus its error and the error terms <paramref name="l"/>.
-    /// Its sum a + b is the plain sum of the lanes (the same additions), which is returned where the result is not
-    /// finite: an infinite or NaN plain sum is the answer already (the error terms are then NaN), and pairing the lanes
-    /// differently must not overflow where the plain sum did not.
+    /// The plain sum of the lanes plus its compensation, or the plain sum where that is not finite: an infinite or NaN
+    /// plain sum is the answer already (the error terms are then NaN), and pairing the lanes differently must not
+    /// overflow where the plain sum did not.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double Last(Vector128<double> h, Vector128<double> l)
+    private static double Last(double sum, double low)
     {
-        double result = Lanes.Fold(h, l);
-        return double.IsFinite(result) ? result : h.GetElement(0) + h.GetElement(1);
+        double result = sum + low;
+        return double.IsFinite(result) ? result : sum;
+    }
+
+    /// <summary>
+    /// The two-sum of the last two lanes of <paramref name="h"/>, a + b (the plain sum of the lanes), with its error plus
+    /// the error terms <paramref name="l"/> in <paramref name="low"/>: (err + l₀) + l₁, as <see cref="Lanes.Fold(Vector128{double}, Vector128{double})"/> adds them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double LastParts(Vector128<double> h, Vector128<double> l, out double low)
+    {
+        double a = h.GetElement(0);
+        double b = h.GetElement(1);
+        double sum = a + b;
+        double bPart = sum - a;
+        low = (((a - (sum - bPart)) + (b - bPart)) + l.GetElement(0)) + l.GetElement(1);
+        return sum;
     }
 
     /// <summary>The rounding error of <paramref name="sum"/> = a + b (Knuth's two-sum).</summary>

@@ -136,54 +136,6 @@ internal static class RowMath
         return (Lanes.SumCompensated(acc0, err0), Lanes.Sum(acc1));
     }
 
-    /// <summary>
-    /// ⟨a, b⟩ as a double-double <c>Hi + Lo</c>: each product split exactly into p + fma(a, b, −p), the p summed with
-    /// TwoSum per lane, the lanes folded one at a time with TwoSum and every error term added to <c>Lo</c>. The pair
-    /// carries the dot product to about 2⁻¹⁰⁰·Σ|aᵢbᵢ|, so every register width gives the same value to that accuracy
-    /// (a softmax gradient y·(dy − ⟨dy, y⟩) cancels where dy is close to the dot product, and a dot product rounded to
-    /// double was a few ULP of it off, which became 21 ULP of the gradient and differed between widths). A non-finite
-    /// dot product (an infinite or NaN entry, an overflowing product) comes back as the plain sum with <c>Lo</c> = 0.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static (double Hi, double Lo) DotDoubleDouble<TV>(ReadOnlySpan<double> a, ReadOnlySpan<double> b) where TV : struct, IVec<TV>
-    {
-        int n = a.Length;
-        ref double pa = ref MemoryMarshal.GetReference(a);
-        ref double pb = ref MemoryMarshal.GetReference(b);
-        var acc = TV.Zero;
-        var err = TV.Zero;
-        int last = n - TV.Count;
-        var all = TV.EqualTo(TV.Zero, TV.Zero);
-        var fresh = TV.GreaterThanOrEqual(TV.Indices, TV.Create((((last / TV.Count) + 1) * TV.Count) - last));
-        for (int i = 0; i < n; i += TV.Count)
-        {
-            int at = Math.Min(i, last);
-            var keep = i <= last ? all : fresh;
-            var x = Lanes.Load<TV, double>(ref Unsafe.Add(ref pa, at));
-            var y = Lanes.Load<TV, double>(ref Unsafe.Add(ref pb, at));
-            var p = x * y;
-            err += TV.And(keep, TV.Fma(x, y, -p));
-            acc = TwoSum(acc, TV.And(keep, p), ref err);
-        }
-
-        Span<double> lanes = stackalloc double[2 * TV.Count];
-        Lanes.Store(acc, ref lanes[0]);
-        Lanes.Store(err, ref lanes[TV.Count]);
-        double hi = 0;
-        double lo = 0;
-        for (int k = 0; k < TV.Count; k++)
-        {
-            double sum = hi + lanes[k];
-            double part = sum - hi;
-            lo += (hi - (sum - part)) + (lanes[k] - part) + lanes[TV.Count + k];
-            hi = sum;
-        }
-
-        double total = hi + lo;
-        if (!double.IsFinite(total)) return (Lanes.Sum(acc), 0);
-        return (total, lo - (total - hi));
-    }
-
     /// <summary>a + b rounded, adding the rounding error to <paramref name="error"/> (exact for finite sums).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV TwoSum<TV>(TV a, TV b, ref TV error) where TV : struct, IVec<TV>

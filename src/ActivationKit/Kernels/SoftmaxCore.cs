@@ -184,8 +184,65 @@ internal static class SoftmaxCore
     {
         // dy − ⟨dy, y⟩ cancels where dy is near the dot product, so the dot product is carried as hi + lo and the low
         // part subtracted after the (then exact) difference with the high one.
-        var (dotHi, dotLo) = RowMath.DotDoubleDouble<TV>(y, dy);
+        double dotHi = DotProduct<TV>(y, dy, out double dotLo);
         RowMath.Map<TV, SoftmaxGradientMap>(new SoftmaxGradientMap(dotHi, dotLo, sign), y, dy, dx);
+    }
+
+    /// <summary>
+    /// ⟨a, b⟩ as a double-double hi + <paramref name="lo"/>, the same bits on every register width: each product split
+    /// exactly into p + fma(a, b, −p), the p and the product errors summed by two-sum over the eight canonical lanes of
+    /// <see cref="IDoubleLanes8{TD, TSelf}"/>, and the products' compensated total kept unrounded. A dot product rounded
+    /// to double was a few ULP of it off; where dy − ⟨dy, y⟩ cancels (30-fold on a tester's softmin row, and completely for
+    /// dy = 1, where Σy is 1 to rounding) that became many ULP of the gradient, and it differed between widths. Where the
+    /// sum is not finite (an infinite or NaN entry, an overflowing product) it is the plain sum with lo = 0.
+    /// </summary>
+    private static double DotProduct<TV>(ReadOnlySpan<double> a, ReadOnlySpan<double> b, out double lo) where TV : struct, IVec<TV>
+        => typeof(TV) == typeof(V512<double>) ? DotProduct<TV, DoubleLanes8x1<TV>>(a, b, out lo)
+            : typeof(TV) == typeof(V256<double>) ? DotProduct<TV, DoubleLanes8x2<TV>>(a, b, out lo)
+            : typeof(TV) == typeof(V128<double>) ? DotProduct<TV, DoubleLanes8x4<TV>>(a, b, out lo)
+            : DotProduct<TV, DoubleLanes8x8<TV>>(a, b, out lo);
+
+    /// <summary><see cref="DotProduct{TV}(ReadOnlySpan{double}, ReadOnlySpan{double}, out double)"/> with the canonical lanes <typeparamref name="TA"/> of TV's width.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double DotProduct<TV, TA>(ReadOnlySpan<double> a, ReadOnlySpan<double> b, out double lo)
+        where TV : struct, IVec<TV>
+        where TA : struct, IDoubleLanes8<TV, TA>
+    {
+        int n = a.Length;
+        ref double pa = ref MemoryMarshal.GetReference(a);
+        ref double pb = ref MemoryMarshal.GetReference(b);
+        var products = TA.Zero;
+        var errors = TA.Zero;
+        int last = n - TV.Count;
+        int i = 0;
+        for (; i <= last; i += TV.Count)
+        {
+            AddProduct(ref products, ref errors, TA.Register(i), Lanes.Load<TV, double>(ref Unsafe.Add(ref pa, i)), Lanes.Load<TV, double>(ref Unsafe.Add(ref pb, i)));
+        }
+
+        if (i < n)
+        {
+            // The fresh lanes moved to their canonical lanes (zeros above them, whose products and errors are +0).
+            var x = TA.FreshToFront(Lanes.Load<TV, double>(ref Unsafe.Add(ref pa, last)), n - i);
+            var y = TA.FreshToFront(Lanes.Load<TV, double>(ref Unsafe.Add(ref pb, last)), n - i);
+            AddProduct(ref products, ref errors, TA.Register(i), x, y);
+        }
+
+        double hi = products.TotalParts(out double low);
+        lo = low + errors.Total();
+        if (double.IsFinite(hi + lo)) return hi;
+        lo = 0;
+        return products.Total();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddProduct<TV, TA>(ref TA products, ref TA errors, int k, TV a, TV b)
+        where TV : struct, IVec<TV>
+        where TA : struct, IDoubleLanes8<TV, TA>
+    {
+        var p = a * b;
+        errors.Add(k, TV.Fms(a, b, p));
+        products.Add(k, p);
     }
 
     /// <summary>dx = dy − e^y·Σdy: the log-softmax Jacobian-vector product from its output.</summary>
