@@ -73,12 +73,7 @@ internal struct DoubleLanes8x1<TD> : IDoubleLanes8<TD, DoubleLanes8x1<TD>>
     public void Add(int k, TD t) => _s = SoftmaxCore.TwoSum(_s, t, ref _e);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly double Total()
-    {
-        var s = Unsafe.BitCast<TD, V512<double>>(_s).Value;
-        var e = Unsafe.BitCast<TD, V512<double>>(_e).Value;
-        return DoubleLanes8Fold.Of(s.GetLower(), s.GetUpper(), e.GetLower(), e.GetUpper());
-    }
+    public readonly double Total() => DoubleLanes8Fold.Last(TotalParts(out double low), low);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly double TotalParts(out double low)
@@ -122,11 +117,7 @@ internal struct DoubleLanes8x2<TD> : IDoubleLanes8<TD, DoubleLanes8x2<TD>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly double Total() => DoubleLanes8Fold.Of(
-        Unsafe.BitCast<TD, V256<double>>(_s0).Value,
-        Unsafe.BitCast<TD, V256<double>>(_s1).Value,
-        Unsafe.BitCast<TD, V256<double>>(_e0).Value,
-        Unsafe.BitCast<TD, V256<double>>(_e1).Value);
+    public readonly double Total() => DoubleLanes8Fold.Last(TotalParts(out double low), low);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly double TotalParts(out double low) => DoubleLanes8Fold.Parts(
@@ -169,15 +160,7 @@ internal struct DoubleLanes8x4<TD> : IDoubleLanes8<TD, DoubleLanes8x4<TD>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly double Total() => DoubleLanes8Fold.Of(
-        Unsafe.BitCast<TD, V128<double>>(_s0).Value,
-        Unsafe.BitCast<TD, V128<double>>(_s1).Value,
-        Unsafe.BitCast<TD, V128<double>>(_s2).Value,
-        Unsafe.BitCast<TD, V128<double>>(_s3).Value,
-        Unsafe.BitCast<TD, V128<double>>(_e0).Value,
-        Unsafe.BitCast<TD, V128<double>>(_e1).Value,
-        Unsafe.BitCast<TD, V128<double>>(_e2).Value,
-        Unsafe.BitCast<TD, V128<double>>(_e3).Value);
+    public readonly double Total() => DoubleLanes8Fold.Last(TotalParts(out double low), low);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly double TotalParts(out double low) => DoubleLanes8Fold.Parts(
@@ -212,15 +195,7 @@ internal struct DoubleLanes8x8<TD> : IDoubleLanes8<TD, DoubleLanes8x8<TD>>
         _s[k] = SoftmaxCore.TwoSum(new S<double>(_s[k]), Unsafe.BitCast<TD, S<double>>(t), ref e).Value;
     }
 
-    public readonly double Total() => DoubleLanes8Fold.Of(
-        Vector128.Create(_s[0], _s[1]),
-        Vector128.Create(_s[2], _s[3]),
-        Vector128.Create(_s[4], _s[5]),
-        Vector128.Create(_s[6], _s[7]),
-        Vector128.Create(_e[0], _e[1]),
-        Vector128.Create(_e[2], _e[3]),
-        Vector128.Create(_e[4], _e[5]),
-        Vector128.Create(_e[6], _e[7]));
+    public readonly double Total() => DoubleLanes8Fold.Last(TotalParts(out double low), low);
 
     public readonly double TotalParts(out double low) => DoubleLanes8Fold.Parts(
         Vector128.Create(_s[0], _s[1]),
@@ -237,12 +212,10 @@ internal struct DoubleLanes8x8<TD> : IDoubleLanes8<TD, DoubleLanes8x8<TD>>
 /// <summary>The compensated tree of <see cref="IDoubleLanes8{TD, TSelf}.Total"/>, from registers of four or of two lanes (the same pairs either way).</summary>
 internal static class DoubleLanes8Fold
 {
-    /// <summary>Sums s_0–3 and s_4–7, error terms e_0–3 and e_4–7.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Of(Vector256<double> s0, Vector256<double> s4, Vector256<double> e0, Vector256<double> e4)
-        => Last(Parts(s0, s4, e0, e4, out double low), low);
-
-    /// <summary><see cref="Of(Vector256{double}, Vector256{double}, Vector256{double}, Vector256{double})"/> before its last rounding: the plain sum, and the compensation in <paramref name="low"/>.</summary>
+    /// <summary>
+    /// Sums s_0–3 and s_4–7, error terms e_0–3 and e_4–7, before the last rounding: returns the plain sum of the lanes and
+    /// gives the compensation in <paramref name="low"/> (<see cref="Last"/> adds them).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Parts(Vector256<double> s0, Vector256<double> s4, Vector256<double> e0, Vector256<double> e4, out double low)
     {
@@ -254,14 +227,7 @@ internal static class DoubleLanes8Fold
         return LastParts(q, l2, out low);
     }
 
-    /// <summary>Sums s_0–1, s_2–3, s_4–5, s_6–7, error terms alike.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Of(
-        Vector128<double> s0, Vector128<double> s2, Vector128<double> s4, Vector128<double> s6,
-        Vector128<double> e0, Vector128<double> e2, Vector128<double> e4, Vector128<double> e6)
-        => Last(Parts(s0, s2, s4, s6, e0, e2, e4, e6, out double low), low);
-
-    /// <summary>The eight-register form of <see cref="Parts(Vector256{double}, Vector256{double}, Vector256{double}, Vector256{double}, out double)"/>.</summary>
+    /// <summary>The same for sums s_0–1, s_2–3, s_4–5, s_6–7 and error terms alike (the same pairs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Parts(
         Vector128<double> s0, Vector128<double> s2, Vector128<double> s4, Vector128<double> s6,
@@ -283,7 +249,7 @@ internal static class DoubleLanes8Fold
     /// overflow where the plain sum did not.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double Last(double sum, double low)
+    public static double Last(double sum, double low)
     {
         double result = sum + low;
         return double.IsFinite(result) ? result : sum;
