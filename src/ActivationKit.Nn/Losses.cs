@@ -89,8 +89,16 @@ public static class Losses
     /// <summary>True for the Huber loss.</summary>
     internal static bool IsHuber(ILoss loss) => loss is HuberLoss;
 
-    /// <summary>The Huber loss of <paramref name="loss"/> with δ times <paramref name="factor"/> (for targets scaled by it).</summary>
-    internal static ILoss HuberRescaled(ILoss loss, double factor) => loss is HuberLoss h ? Huber(h.Delta * factor) : throw new ArgumentException($"{loss.Name} is not a Huber loss.", nameof(loss));
+    /// <summary>
+    /// The Huber loss of <paramref name="loss"/> for targets multiplied by <paramref name="factor"/>: δ′ = δ·factor, and the
+    /// value divided by δ′ where δ′ &lt; 1 (a positive multiple, so the same minimiser), whose gradient beyond δ′ is then ±1.
+    /// </summary>
+    internal static ILoss HuberForScaledTargets(ILoss loss, double factor)
+    {
+        if (loss is not HuberLoss h) throw new ArgumentException($"{loss.Name} is not a Huber loss.", nameof(loss));
+        double delta = h.Delta * factor;
+        return new HuberLoss(delta, weight: delta < 1 ? 1 / delta : 1);
+    }
 
     private static void CheckShapes(ILoss loss, ReadOnlySpan<float> output, ReadOnlySpan<float> target, int rows, int columns, Span<float> gradient)
     {
@@ -146,11 +154,13 @@ public static class Losses
     private sealed class HuberLoss : ILoss
     {
         private readonly double _delta;
+        private readonly double _weight;
 
-        public HuberLoss(double delta)
+        public HuberLoss(double delta, double weight = 1)
         {
             if (!(delta > 0) || double.IsInfinity(delta)) throw new ArgumentException($"Huber delta must be finite and > 0, got {delta}.", nameof(delta));
             _delta = delta;
+            _weight = weight;
         }
 
         public double Delta => _delta;
@@ -168,10 +178,11 @@ public static class Losses
                 double d = (double)output[i] - target[i];
                 double a = Math.Abs(d);
                 sum += a <= _delta ? 0.5 * d * d : _delta * (a - (0.5 * _delta));
-                if (!gradient.IsEmpty) gradient[i] = (float)(scale * (a <= _delta ? d : _delta * Math.Sign(d)));
+                if (!gradient.IsEmpty) gradient[i] = (float)(_weight * scale * (a <= _delta ? d : _delta * Math.Sign(d)));
             }
 
-            return sum / output.Length;
+            // The weight (HuberForScaledTargets) is a training-time factor, not part of the spec: Name stays huber(delta=δ).
+            return _weight * sum / output.Length;
         }
     }
 

@@ -140,6 +140,41 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Targets_of_any_scale_train_and_diagnose_alike_and_outputs_past_the_floats_are_refused()
+    {
+        // The same function at 1e−6, 1e−32 and 1e10, with mse and with huber's default δ = 1 (its gradients were 1e−10 on
+        // the standardised scale, below Adam's ε); a tester's runs gave R² −5e60 (1e−32, an absolute std floor) and −3.8
+        // (huber at 1e10), and diagnose --model called the 1e−6 model's gradients vanishing (the scale, folded into the
+        // output weights, multiplied them).
+        using var dir = new TempDir();
+        var rng = new Rng(2);
+        var rows = Enumerable.Range(0, 1000).Select(_ => (A: (rng.NextDouble() * 2) - 1, B: (rng.NextDouble() * 2) - 1)).ToList();
+        string Write(string name, Func<double, double> scale)
+        {
+            string path = dir.File(name);
+            File.WriteAllLines(path, ["a,b,y", .. rows.Select(r => string.Create(Inv, $"{r.A},{r.B},{scale((3 * r.A) - (2 * r.B))}"))]);
+            return path;
+        }
+
+        foreach (var (csv, loss) in new[] { (Write("tiny.csv", v => (1e-6 * v) + 2e-6), "mse"), (Write("small.csv", v => 1e-32 * v), "mse"), (Write("big.csv", v => 1e10 * v), "huber") })
+        {
+            string model = dir.File(Path.ChangeExtension(Path.GetFileName(csv), ".akm"));
+            var json = Json(Cli.Run("train", "--data", csv, "--epochs", "20", "--loss", loss, "--json", "--save", model).Ok());
+            Assert.True(json.GetProperty("test").GetProperty("r2").GetDouble() > 0.95, $"{csv} {loss}: {json}");
+            var report = Cli.Run("diagnose", "--model", model, "--data", csv);
+            Assert.True(report.ExitCode == 0, $"{csv}: {report.Out}");
+            Assert.Contains("No problems found.", report.Out, StringComparison.Ordinal);
+        }
+
+        // ±3e38: the outputs in the targets' units overflow the floats; nothing is saved.
+        string sign = dir.File("sign.csv");
+        File.WriteAllLines(sign, ["a,b,y", .. rows.Select(r => string.Create(Inv, $"{r.A},{r.B},{(r.A > 0 ? 3e38 : -3e38)}"))]);
+        string saved = dir.File("sign.akm");
+        Cli.Run("train", "--data", sign, "--epochs", "3", "--save", saved).BadInput("The trained model's outputs overflow the floats");
+        Assert.False(File.Exists(saved));
+    }
+
+    [Fact]
     public void A_multilabel_result_no_better_than_each_labels_common_value_is_warned_about()
     {
         // Labels independent of the inputs, mostly 0: binary and multiclass runs were warned at the majority rate, a

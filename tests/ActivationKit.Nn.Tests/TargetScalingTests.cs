@@ -111,6 +111,9 @@ public sealed class TargetScalingTests
     [InlineData("sigmoid", "mse", 1, false)]
     [InlineData("softplus", "mse", 1, false)]
     [InlineData(null, "bce", 1, false)]
+    [InlineData("leaky_relu(1)", "mse", 1, true)]
+    [InlineData("hardtanh(-inf, inf)", "mse", 1, true)]
+    [InlineData("leaky_relu", "mse", 1, false)]
     public void Applies_to_linear_outputs_with_losses_on_the_outputs(string? output, string loss, int columns, bool applies)
     {
         var f = output is null ? null : ActivationCatalog.Create(output);
@@ -123,8 +126,59 @@ public sealed class TargetScalingTests
         var data = new Dataset("h", [1, 2, 3, 4], 1, [0, 20, 0, 20], 1, 0);
         var s = TargetScaling.Fit(data);
         Assert.Equal(10.0, s.Std[0]);
-        Assert.Equal("huber(delta=0.5)", s.LossOnScaled(Losses.Parse("huber(5)")).Name);
+        var scaled = s.LossOnScaled(Losses.Parse("huber(5)"));
+        Assert.Equal("huber(delta=0.5)", scaled.Name);
         Assert.Same(Losses.MeanSquaredError, s.LossOnScaled(Losses.MeanSquaredError));
+
+        // δ′ = 0.5 < 1: the loss is divided by δ′, so a residual beyond it has gradient ±1/n (as mae's), not ±δ′/n. δ = 1 on
+        // targets of 10¹⁰ gave gradients of 10⁻¹⁰, below Adam's ε, and trained to R² −3.8.
+        var gradient = new float[2];
+        double value = scaled.Compute([3f, 0.25f], [0f, 0f], 2, 1, gradient);
+        Assert.Equal(((0.5 * (3 - 0.25)) + (0.5 * 0.25 * 0.25)) / 2 / 0.5, value, 12);
+        Assert.Equal(0.5f, gradient[0]);
+        Assert.Equal(0.25f, gradient[1]);
+    }
+
+    [Fact]
+    public void Tiny_spreads_are_divided_out_and_only_a_spread_below_the_means_resolution_is_left()
+    {
+        // An absolute floor of 1e−30 left targets of 1e−32 at std 1: they trained to an R² of −5e60.
+        var small = TargetScaling.Fit(new Dataset("small", [1, 2, 3, 4], 1, [1e-32f, -1e-32f, 3e-32f, -3e-32f], 1, 0));
+        Assert.True(small.Scaled[0]);
+        Assert.Equal(Math.Sqrt(5) * 1e-32, small.Std[0], 1e-40);
+        Assert.StartsWith("mean 0, std 2.24E-32", small.ToString(), StringComparison.Ordinal);
+
+        // 1e5 + 1e−3·u is 1e5 in float: nothing to scale, and the summary says so rather than "std 1".
+        var flat = TargetScaling.Fit(new Dataset("flat", [1, 2, 3], 1, [1e5f, 1e5f + 0.0078125f, 1e5f], 1, 0));
+        Assert.False(flat.Scaled[0]);
+        Assert.Equal("mean 1E+05, not scaled (no spread above its mean's float resolution)", flat.ToString());
+    }
+
+    [Fact]
+    public void A_fold_that_overflows_the_floats_is_refused_and_leaves_the_network_as_it_was()
+    {
+        var data = new Dataset("huge", [1, 2, 3, 4], 1, [3e38f, -3e38f, 3e38f, -3e38f], 1, 0);
+        var s = TargetScaling.Fit(data);
+        var net = Mlp.Build(1, [4], "tanh", 1);
+        net.Initialize(Initializer.Auto, 1);
+        net.Layers[^1].Weights[0] = 2f;
+        var before = net.Layers[^1].Weights.ToArray();
+        Assert.Contains("overflows the floats", Assert.Throws<ArgumentException>(() => s.FoldInto(net)).Message, StringComparison.Ordinal);
+        Assert.Equal(before, net.Layers[^1].Weights);
+    }
+
+    [Fact]
+    public void Unfolding_inverts_folding()
+    {
+        var data = TwoColumns();
+        var s = TargetScaling.Fit(data);
+        var net = Mlp.Build(3, [8], "tanh", 2);
+        net.Initialize(Initializer.Auto, 3);
+        var before = net.Predict(data.Features, data.Rows);
+        s.FoldInto(net);
+        s.UnfoldFrom(net);
+        var after = net.Predict(data.Features, data.Rows);
+        for (int i = 0; i < after.Length; i++) Assert.Equal(before[i], after[i], 1e-4);
     }
 
     [Fact]

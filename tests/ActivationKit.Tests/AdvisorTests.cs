@@ -201,6 +201,15 @@ public class AdvisorTests
         if (rank is not null) Assert.Contains(rank, finding.Explanation, StringComparison.Ordinal);
         Assert.StartsWith("Use a non-linear activation in hidden layers (e.g. relu with he_normal", finding.Fix, StringComparison.Ordinal);
 
+        // Linear at its own parameters: leaky_relu(1) and hardtanh(−∞, ∞) are the identity (the catalog entry at its defaults is not).
+        foreach (string spec in new[] { "leaky_relu(1)", "hardtanh(-inf, inf)" })
+        {
+            var linear = NetworkCheck.Check(NetworkSpec.Parse($$"""{"inputs": 4, "task": "regression", "loss": "mse", "layers": [{"units": 8, "activation": "{{spec}}"}, {"units": 8, "activation": "relu"}, {"units": 1, "activation": "identity"}]}"""));
+            Assert.StartsWith($"{spec} is linear", Assert.Single(linear, f => f.Kind == FindingKind.LinearHidden).Explanation, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 4, "layers": [{"units": 8, "activation": "leaky_relu(0.5)"}, {"units": 1, "activation": "identity"}]}""")), f => f.Kind == FindingKind.LinearHidden);
+
         // Only hidden layers: the same function at the output is the usual linear output.
         Assert.DoesNotContain(NetworkCheck.Check(NetworkSpec.Parse("""{"inputs": 4, "task": "regression", "loss": "mse", "layers": [{"units": 8, "activation": "tanh", "init": "glorot_uniform"}, {"units": 1, "activation": "identity"}]}""")), f => f.Kind == FindingKind.LinearHidden);
     }

@@ -127,13 +127,25 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
 
         if (meta.Normalization is { } norm) data = norm.Transform(data);
         int rows = Math.Min(s.Samples, data.Rows);
-        var x = data.Features.AsSpan(0, rows * data.FeatureCount);
-        var targets = data.Targets.AsSpan(0, rows * data.TargetColumns);
         var loss = meta.Loss is { } spec ? Losses.Parse(spec) : Trainer.DefaultLoss(data, net.OutputSize);
         if (loss.TargetColumns(net.OutputSize) != data.TargetColumns)
         {
             throw new UsageException($"The model's loss {loss.Name} expects {loss.TargetColumns(net.OutputSize)} target column(s) for its {net.OutputSize} outputs, but '{data.Name}' has {data.TargetColumns}.");
         }
+
+        // A regression model's linear output carries the targets' scale in its weights (train folds it in), and that
+        // scale multiplies every gradient below the output: a model trained to R² 0.997 on targets of 1e−6 was reported
+        // with critical vanishing gradients. Judged as it trained: on standard scores, the scale taken out again.
+        if (!data.IsClassification && net.OutputSize == data.TargetColumns && TargetScaling.Applies(net.Layers[^1].Activation, loss, data.TargetColumns))
+        {
+            var scaling = TargetScaling.Fit(data);
+            scaling.UnfoldFrom(net);
+            data = scaling.Transform(data);
+            loss = scaling.LossOnScaled(loss);
+        }
+
+        var x = data.Features.AsSpan(0, rows * data.FeatureCount);
+        var targets = data.Targets.AsSpan(0, rows * data.TargetColumns);
 
         if (data.IsClassification && data.ClassCount > Math.Max(net.OutputSize, 2))
         {

@@ -114,7 +114,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public bool Force { get; init; }
 
         [CommandOption("--json")]
-        [Description("Print one JSON object (data, task, network, per-epoch metrics — train_* at the epoch's final weights, like val_*, and train_running_loss the mean of the batch losses as they were trained —, test metrics, time per epoch, diverged and stopped_early with the reason, warnings (the sentences printed as Warning: on stderr), and with --diagnose the report as diagnostics) instead of the summary; when training diverges, test is null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column gives each column's own r2; an r2 of targets that do not vary is undefined, null.")]
+        [Description("Print one JSON object (data, task, network, per-epoch metrics — train_* at the epoch's final weights, like val_*, and train_running_loss the mean of the batch losses as they were trained —, target_scaling (the mean and std of regression targets standardised for training, or null; the epochs' losses and metrics are then on that scale), the final train, validation and test metrics (in the targets' units), time per epoch, diverged and stopped_early with the reason, warnings (the sentences printed as Warning: on stderr), and with --diagnose the report as diagnostics) instead of the summary; when training diverges, train, validation and test are null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column gives each column's own r2; an r2 of targets that do not vary is undefined, null.")]
         public bool Json { get; init; }
 
         /// <inheritdoc />
@@ -240,6 +240,13 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         }
 
         var testMetrics = Trainer.Evaluate(network, test, pairing.Loss);
+
+        // Targets near the float maximum (±3e38) train on their standard scores, but the outputs in their own units
+        // overflow the floats: train exited 0 and saved a model whose every prediction was ±∞.
+        if (data.Task == TrainingTask.Regression && !new[] { testMetrics.Loss, last?.Train.Loss ?? 0, last?.Validation?.Loss ?? 0 }.All(double.IsFinite))
+        {
+            throw new UsageException($"The trained model's outputs overflow the floats ({(scaling is null ? "targets" : $"targets of {scaling}")} leave no room above them); divide the targets by a power of ten and train again{(settings.Save is null ? "" : $" (nothing was saved to {settings.Save})")}.");
+        }
         double labelAccuracy = data.Task == TrainingTask.Multilabel ? LabelAccuracy(network, test) : double.NaN;
         if (TrainingWarnings.NoBetterThanChance(data.Task, testMetrics, last?.Validation, test, labelAccuracy) is { } chance) Warn(chance);
         if (TrainingWarnings.UndefinedR2(data.Task, last, testMetrics, data) is { } undefined) Warn(undefined);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ActivationKit.Catalog;
 
 namespace ActivationKit.Nn.Data;
 
@@ -14,10 +15,11 @@ namespace ActivationKit.Nn.Data;
 /// </remarks>
 public sealed class TargetScaling
 {
-    private TargetScaling(double[] mean, double[] std)
+    private TargetScaling(double[] mean, double[] std, bool[] scaled)
     {
         Mean = mean;
         Std = std;
+        Scaled = scaled;
     }
 
     /// <summary>Mean of each target column on the training split.</summary>
@@ -25,6 +27,9 @@ public sealed class TargetScaling
 
     /// <summary>Population standard deviation of each target column (1 for a constant column, which is only centred).</summary>
     public IReadOnlyList<double> Std { get; }
+
+    /// <summary>Whether each column is divided by its <see cref="Std"/> (false: only centred, its spread being none or lost below its mean's float resolution).</summary>
+    public IReadOnlyList<bool> Scaled { get; }
 
     /// <summary>
     /// Whether a network with this output and loss trains on standardised targets: a linear output (identity, or none)
@@ -35,8 +40,26 @@ public sealed class TargetScaling
     public static bool Applies(Activation? output, ILoss loss, int targetColumns)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        if (output is not null && output.Info.Name != "identity") return false;
-        return Losses.IsOnOutputs(loss) && (targetColumns == 1 || !Losses.IsHuber(loss));
+        return IsIdentity(output) && Losses.IsOnOutputs(loss) && (targetColumns == 1 || !Losses.IsHuber(loss));
+    }
+
+    /// <summary>
+    /// A linear output: none, or an element-wise function that returns its input unchanged at its own parameters
+    /// (identity, leaky_relu(1), hardtanh(−∞, ∞)), checked on sample points from −1e30 to 1e30.
+    /// </summary>
+    public static bool IsIdentity(Activation? output)
+    {
+        if (output is null) return true;
+        if (output.Info.Kind != ActivationKind.Elementwise) return false;
+        double[] x = [-1e30, -1e6, -3.5, -1, -1e-3, -0.0, 0, 1e-3, 0.5, 1, 7.25, 1e6, 1e30];
+        var y = new double[x.Length];
+        output.Forward(x, y);
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (!y[i].Equals(x[i])) return false;
+        }
+
+        return true;
     }
 
     /// <summary>Fits the scaling on the targets of a regression training split.</summary>
@@ -57,16 +80,20 @@ public sealed class TargetScaling
             std[i % c] += d * d;
         }
 
+        var scaled = new bool[c];
         for (int j = 0; j < c; j++)
         {
             double s = Math.Sqrt(std[j] / train.Rows);
 
             // A constant column (train's warning says its R² is undefined) or one whose spread is lost below the float
-            // resolution of its mean is only centred: dividing by a vanishing spread would blow its noise up.
-            std[j] = s > Math.Abs(mean[j]) * 1e-6 && s > 1e-30 && double.IsFinite(s) ? s : 1.0;
+            // resolution of its mean is only centred: dividing by a vanishing spread would blow its noise up. Any other
+            // spread, however small (targets of 1e−32 were left at std 1 by an absolute floor, and learned nothing), is
+            // divided out.
+            scaled[j] = s > 0 && s > Math.Abs(mean[j]) * 1e-6 && double.IsFinite(s);
+            std[j] = scaled[j] ? s : 1.0;
         }
 
-        return new TargetScaling(mean, std);
+        return new TargetScaling(mean, std, scaled);
     }
 
     /// <summary>The dataset with standardised targets (features unchanged).</summary>
@@ -85,37 +112,68 @@ public sealed class TargetScaling
     }
 
     /// <summary>
-    /// The loss to train with on standardised targets, equivalent to <paramref name="loss"/> on the targets' own scale:
-    /// the same mse or mae (their minimisers move with the targets), huber with δ divided by the column's std.
+    /// The loss to train with on standardised targets, with the minimiser <paramref name="loss"/> has on the targets' own
+    /// scale: the same mse or mae (their minimisers move with the targets), huber with δ divided by the column's std —
+    /// and, where that δ′ is below 1, the loss divided by δ′, so that its gradient beyond δ′ is ±1 as mae's, not ±δ′:
+    /// δ = 1 on targets of 10¹⁰ gave gradients of 10⁻¹⁰, under Adam's ε, and nothing trained.
     /// </summary>
     public ILoss LossOnScaled(ILoss loss)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        return Losses.IsHuber(loss) && Std.Count == 1 ? Losses.HuberRescaled(loss, 1 / Std[0]) : loss;
+        return Losses.IsHuber(loss) && Std.Count == 1 ? Losses.HuberForScaledTargets(loss, 1 / Std[0]) : loss;
     }
 
     /// <summary>
     /// Rewrites the linear output layer of a network trained on standardised targets so that it predicts the targets
     /// themselves: W = std·W′ and b = std·b′ + mean for each output column.
     /// </summary>
-    /// <exception cref="ArgumentException">The output layer is not linear, or its width is not the number of target columns.</exception>
-    public void FoldInto(Mlp network)
+    /// <exception cref="ArgumentException">
+    /// The output layer is not linear, its width is not the number of target columns, or a folded weight or bias would
+    /// overflow the floats (targets near the float maximum); the network is then left unchanged.
+    /// </exception>
+    public void FoldInto(Mlp network) => Apply(network, fold: true);
+
+    /// <summary>
+    /// The inverse of <see cref="FoldInto"/>: W′ = W/std and b′ = (b − mean)/std, so that a network predicting the targets
+    /// predicts their standard scores (diagnostics judge it as it trained: the scale of the targets, folded into the
+    /// output weights, multiplies every gradient below them).
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="FoldInto"/>.</exception>
+    public void UnfoldFrom(Mlp network) => Apply(network, fold: false);
+
+    private void Apply(Mlp network, bool fold)
     {
         ArgumentNullException.ThrowIfNull(network);
         var last = network.Layers[^1];
-        if (last.Activation is { } f && f.Info.Name != "identity")
+        if (!IsIdentity(last.Activation))
         {
-            throw new ArgumentException($"The output layer applies {f}; only a linear output can take the target scaling.", nameof(network));
+            throw new ArgumentException($"The output layer applies {last.Activation}; only a linear output can take the target scaling.", nameof(network));
         }
 
         int c = Mean.Count;
         if (last.Units != c) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The output layer has {last.Units} units, the target scaling {c} column(s)."), nameof(network));
-        for (int i = 0; i < last.Weights.Length; i++) last.Weights[i] = (float)(last.Weights[i] * Std[i % c]);
-        for (int j = 0; j < c; j++) last.Bias[j] = (float)((last.Bias[j] * Std[j]) + Mean[j]);
+        var weights = new float[last.Weights.Length];
+        var bias = new float[c];
+        for (int i = 0; i < weights.Length; i++) weights[i] = (float)(fold ? last.Weights[i] * Std[i % c] : last.Weights[i] / Std[i % c]);
+        for (int j = 0; j < c; j++) bias[j] = (float)(fold ? (last.Bias[j] * Std[j]) + Mean[j] : (last.Bias[j] - Mean[j]) / Std[j]);
+
+        // Targets near the float maximum (±3e38) have a spread the output weights cannot carry: train exited 0 and saved a
+        // model whose every prediction was ±∞.
+        if (Dataset.IndexOfNonFinite(weights) >= 0 || Dataset.IndexOfNonFinite(bias) >= 0)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The targets' scale ({this}) times the output layer's weights overflows the floats; divide the targets by a power of ten before training."), nameof(network));
+        }
+
+        weights.CopyTo(last.Weights, 0);
+        bias.CopyTo(last.Bias, 0);
     }
 
-    /// <summary>"mean 1.02e+05, std 3.1e+04" for one column, lists for several.</summary>
+    /// <summary>"mean 1.02E+05, std 3.1E+04" for one column, lists for several; a column only centred says so instead of its std.</summary>
     public override string ToString() => Mean.Count == 1
-        ? string.Create(CultureInfo.InvariantCulture, $"mean {Mean[0]:G3}, std {Std[0]:G3}")
-        : string.Create(CultureInfo.InvariantCulture, $"means {string.Join(", ", Mean.Select(m => m.ToString("G3", CultureInfo.InvariantCulture)))}; stds {string.Join(", ", Std.Select(s => s.ToString("G3", CultureInfo.InvariantCulture)))}");
+        ? string.Create(CultureInfo.InvariantCulture, $"mean {Mean[0]:G3}, {Spread(0)}")
+        : string.Create(CultureInfo.InvariantCulture, $"means {string.Join(", ", Mean.Select(m => m.ToString("G3", CultureInfo.InvariantCulture)))}; {string.Join(", ", Enumerable.Range(0, Std.Count).Select(Spread))}");
+
+    private string Spread(int j) => Scaled[j]
+        ? string.Create(CultureInfo.InvariantCulture, $"std {Std[j]:G3}")
+        : "not scaled (no spread above its mean's float resolution)";
 }

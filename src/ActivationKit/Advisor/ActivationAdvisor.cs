@@ -147,7 +147,7 @@ public static class ActivationAdvisor
     }
 
     /// <summary>
-    /// Why a linear function (<see cref="CatalogProperties.IsLinear"/>: identity) cannot be a hidden layer's activation, or
+    /// Why a linear function (<see cref="CatalogProperties.IsLinear(ActivationInfo)"/>: identity) cannot be a hidden layer's activation, or
     /// null: a linear hidden layer composes with the next layer's weights into one linear map, so it adds no capacity.
     /// The fallback ranked identity first for <c>--constraint cheap --constraint smooth</c>, as it has no problem that
     /// weighs in a hidden layer (its only mark, an output unbounded above, costs nothing there).
@@ -502,10 +502,16 @@ public static class CatalogProperties
     private static double[]? Sampled(ActivationInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
-        if (info.Kind != ActivationKind.Elementwise) return null;
+        return Sampled(ActivationCatalog.Create(info));
+    }
+
+    /// <summary>An element-wise instance's values over <see cref="Grid"/> at its own parameters; null for row-wise and gated ones.</summary>
+    private static double[]? Sampled(Activation f)
+    {
+        if (f.Info.Kind != ActivationKind.Elementwise) return null;
         var x = Grid();
         var y = new double[x.Length];
-        ActivationCatalog.Create(info).Forward(x, y);
+        f.Forward(x, y);
         return y;
     }
 
@@ -515,7 +521,18 @@ public static class CatalogProperties
     /// </summary>
     public static bool IsLinear(ActivationInfo info)
     {
-        if (Sampled(info) is not { } y) return false;
+        ArgumentNullException.ThrowIfNull(info);
+        return IsLinear(ActivationCatalog.Create(info));
+    }
+
+    /// <summary>
+    /// <see cref="IsLinear(ActivationInfo)"/> at the instance's own parameters: leaky_relu(1), hardtanh(−∞, ∞) and
+    /// softshrink(0) are the identity, which the catalog entry at its defaults is not.
+    /// </summary>
+    public static bool IsLinear(Activation f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        if (Sampled(f) is not { } y) return false;
         for (int i = 1; i + 1 < y.Length; i++)
         {
             double second = y[i - 1] - (2 * y[i]) + y[i + 1];

@@ -486,7 +486,8 @@ public static class NetworkCheck
         {
             // recommend never offers a linear function for a hidden layer (ActivationAdvisor.LinearInHidden); a spec or a
             // saved model with one passed as sound.
-            if (!CatalogProperties.IsLinear(acts[i])) continue;
+            // At the layer's own parameters: leaky_relu(1) and hardtanh(−∞, ∞) are the identity too.
+            if (!CatalogProperties.IsLinear(functions[i])) continue;
             int units = spec.Layers[i].Units;
             int fanIn = i == 0 ? spec.Inputs : spec.Layers[i - 1].Units;
 
@@ -498,7 +499,7 @@ public static class NetworkCheck
                 Severity = Severity.Warning,
                 Layer = LayerLabel(i, spec.Layers[i].Activation),
                 Evidence = new Dictionary<string, double> { ["units"] = units },
-                Explanation = $"{acts[i].Name} is linear, so this hidden layer and the next layer's weights compose into one linear map: the layer adds no non-linearity{rank}.",
+                Explanation = $"{spec.Layers[i].Activation.Trim()} is linear, so this hidden layer and the next layer's weights compose into one linear map: the layer adds no non-linearity{rank}.",
                 Fix = $"Use a non-linear activation in hidden layers (e.g. {firstChoice} with {ActivationAdvisor.InitFor(ActivationCatalog.Create(firstChoice))}), or remove the layer; keep a linear bottleneck only on purpose.",
             });
         }
