@@ -139,6 +139,19 @@ public class TrainCommandTests
         Cli.Run("train", "--data", csv, "--target", "l0,nope").BadInput("no column named 'nope'");
     }
 
+    [Theory]
+    [InlineData(0.5, "0.5000")]
+    [InlineData(-180976.8305, "-180976.8305")]
+    [InlineData(0.0, "0.0000")]
+    [InlineData(2.4e21, "2.4000E+21")]
+    [InlineData(-3.1e-12, "-3.1000E-12")]
+    [InlineData(double.PositiveInfinity, "Infinity")]
+    public void Metrics_print_with_four_decimals_or_as_a_mantissa_and_exponent(double value, string text)
+    {
+        // An mse of 2.4e21 took 26 columns of the summary table, and one of 3e−12 read 0.0000.
+        Assert.Equal(text, ActivationKit.Cli.Formatting.Describe.Metric(value));
+    }
+
     [Fact]
     public void Targets_of_any_scale_train_and_diagnose_alike_and_outputs_past_the_floats_are_refused()
     {

@@ -424,8 +424,8 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
                     if (p.EpochDone && p.Record is { } r)
                     {
                         previous = classification
-                            ? $" · val acc {r.Validation?.Accuracy.ToString("0.0000", Inv)}"
-                            : $" · val loss {r.Validation?.Loss.ToString("0.0000", Inv)}";
+                            ? (r.Validation is { } va ? $" · val acc {Formatting.Describe.Metric(va.Accuracy)}" : string.Empty)
+                            : (r.Validation is { } vl ? $" · val loss {Formatting.Describe.Metric(vl.Loss)}" : string.Empty);
                         ctx.Refresh();
                         clock.Restart();
                         return;
@@ -448,8 +448,8 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
     private static string EpochLine(EpochRecord r, int epochs, bool classification)
     {
         string Metric(Metrics m) => classification
-            ? $"loss {m.Loss.ToString("0.0000", Inv)} acc {m.Accuracy.ToString("0.0000", Inv)}"
-            : $"loss {m.Loss.ToString("0.0000", Inv)}";
+            ? $"loss {Formatting.Describe.Metric(m.Loss)} acc {Formatting.Describe.Metric(m.Accuracy)}"
+            : $"loss {Formatting.Describe.Metric(m.Loss)}";
         string val = r.Validation is { } v ? $"  val {Metric(v)}" : string.Empty;
         return $"epoch {r.Epoch}/{epochs}  train {Metric(r.Train)}{val}  {r.Seconds.ToString("0.000", Inv)} s  {r.SamplesPerSecond.ToString("N0", Inv)} samples/s";
     }
@@ -606,10 +606,10 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         void Row(string split, int rows, Metrics? m, double accuracyOverride = double.NaN)
         {
             if (m is null) return;
-            var cells = new List<string> { split, rows.ToString("N0", Inv), m.Loss.ToString("0.0000", Inv) };
-            if (regression) cells.AddRange([m.MeanSquaredError.ToString("0.0000", Inv), m.R2.ToString("0.0000", Inv)]);
-            else if (!multilabel) cells.Add(m.Accuracy.ToString("0.0000", Inv));
-            else cells.Add(double.IsNaN(accuracyOverride) ? "–" : accuracyOverride.ToString("0.0000", Inv));
+            var cells = new List<string> { split, rows.ToString("N0", Inv), Formatting.Describe.Metric(m.Loss) };
+            if (regression) cells.AddRange([Formatting.Describe.Metric(m.MeanSquaredError), Formatting.Describe.Metric(m.R2)]);
+            else if (!multilabel) cells.Add(Formatting.Describe.Metric(m.Accuracy));
+            else cells.Add(double.IsNaN(accuracyOverride) ? "–" : Formatting.Describe.Metric(accuracyOverride));
             table.AddRow(cells.Select(Markup.Escape).ToArray());
         }
 
@@ -636,7 +636,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         if (regression && test.R2PerColumn.Count > 1)
         {
             // The table's r2 pools the columns (1 − ΣSS_res / ΣSS_tot over all of them): a column with a large variance weighs more.
-            string columns = string.Join(", ", test.R2PerColumn.Select(r => r.ToString("0.0000", Inv)));
+            string columns = string.Join(", ", test.R2PerColumn.Select(r => Formatting.Describe.Metric(r)));
             consoles.Out.WriteLine($"test r2 per target column {columns} (r2 above pools the columns, weighting each by its target variance)");
         }
 

@@ -23,7 +23,7 @@ public static class TrainingWarnings
     {
         ArgumentNullException.ThrowIfNull(test);
         ArgumentNullException.ThrowIfNull(testData);
-        string Value(double v) => v.ToString("0.0000", Inv);
+        string Value(double v) => Formatting.Describe.Metric(v);
         const string Advice = "try another --lr, more --epochs or another --activation";
         if (task == TrainingTask.Regression)
         {
