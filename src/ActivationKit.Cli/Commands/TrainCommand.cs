@@ -212,7 +212,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         if (diagnostics is not null) options = diagnostics.Apply(options);
         var result = Run(network, train, validation, options, data.Task);
         // With --json the report goes into the JSON object ("diagnostics") instead of the text on stdout.
-        var report = diagnostics?.Finish($"training on {settings.Data}", settings.Json ? null : consoles.OutWriter);
+        var report = diagnostics?.Finish($"training on {settings.Data}", settings.Json ? null : consoles.OutWriter, result);
         double perEpoch = result.History.Count > 0 ? result.History.Average(r => r.Seconds) : double.NaN;
         if (result.Diverged)
         {
