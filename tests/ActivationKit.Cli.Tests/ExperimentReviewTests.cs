@@ -184,6 +184,20 @@ public sealed partial class ExperimentReviewTests : IDisposable
     public void One_contender_spelt_twice_names_both_spellings(string list, string message) =>
         Cli.Run("compare", "--activations", list, "--out", _dir.File("twice")).BadInput(message);
 
+    [Theory]
+    [InlineData("relu@auto,relu", "auto", "'relu@auto' and 'relu' are the same contender (relu@auto: an activation without @INIT takes --init auto) in the activation list; give it once.")]
+    [InlineData("relu@he_normal,relu", "he_normal", "'relu@he_normal' and 'relu' are the same contender (relu@he_normal: an activation without @INIT takes --init he_normal) in the activation list; give it once.")]
+    [InlineData("tanh,relu@he,relu", "kaiming_normal", "'relu@he_normal' and 'relu' are the same contender (relu@he_normal: an activation without @INIT takes --init he_normal) in the activation list; give it once.")]
+    public void A_contender_whose_init_is_the_runs_own_is_the_contender_without_one(string list, string init, string message)
+    {
+        // Both trained, bit-identical, and were ranked first and second.
+        Cli.Run("compare", "--activations", list, "--init", init, "--seeds", "1", "--epochs", "1", "--samples", "100", "--out", _dir.File("same")).BadInput(message);
+        Assert.False(Directory.Exists(_dir.File("same")));
+
+        // Another init is another contender.
+        Cli.Run("compare", "--activations", "relu@auto,relu", "--init", "he_normal", "--seeds", "1", "--epochs", "1", "--samples", "100", "--out", _dir.File("other")).Ok();
+    }
+
     [Fact]
     public void Undefined_numbers_are_null_in_json_and_a_fast_epoch_time_is_not_zero()
     {
