@@ -123,7 +123,7 @@ public static class ArrayFolder
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{ManifestName} is not valid JSON: {e.Message}");
+            throw new InvalidDataException($"{ManifestName} is not valid JSON {JsonProblem(e)}.");
         }
 
         using (doc)
@@ -460,6 +460,35 @@ public static class ArrayFolder
         {
             throw new ArgumentException($"--activation {activation.Trim()} fills no layer: {ManifestName} gives every layer{(outputActivation is null ? string.Empty : " before the last")} its activation; leave out --activation, which only fills the layers the manifest gives none.", nameof(activation));
         }
+    }
+
+    /// <summary>
+    /// Where and what the parser found wrong, as one clause: "at line 1, column 13: …". Its own message ended in
+    /// " LineNumber: 0 | BytePositionInLine: 12." (both counted from 0), given here once and counted from 1, as editors
+    /// count; a file that ends unfinished says so rather than the reader's "Expected depth to be zero …".
+    /// </summary>
+    private static string JsonProblem(JsonException e)
+    {
+        string reason = e.Message;
+        int cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (cut < 0) cut = reason.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut > 0) reason = reason[..cut].TrimEnd();
+        if (reason.StartsWith("Expected depth to be zero", StringComparison.Ordinal) || reason.Contains("end of data", StringComparison.OrdinalIgnoreCase))
+        {
+            reason = "the file ends before its objects and arrays are closed";
+        }
+        else if (reason.Contains("does not contain any JSON tokens", StringComparison.Ordinal))
+        {
+            reason = "the file is empty";
+        }
+        else
+        {
+            // The reader's text is one or two sentences of its own: kept, joined into this one.
+            reason = string.Join("; ", reason.TrimEnd('.').Split(". ").Select(part => char.ToLowerInvariant(part[0]) + part[1..]));
+        }
+
+        string at = e.LineNumber is long line ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"at line {line + 1}, column {(e.BytePositionInLine ?? 0) + 1}") : "at an unknown position";
+        return $"{at}: {reason}";
     }
 
     private static string? Text(JsonElement e, string key, string where)
