@@ -128,7 +128,7 @@ public sealed partial class ExperimentReviewTests : IDisposable
             .BadInput($"--samples 1000 is more than the 120 rows of '{csv}'; give --samples 120 or fewer, or --samples 0 for all of them.");
         Assert.False(Directory.Exists(outDir));
         Cli.RunWide("compare", "--data", csv, "--samples", "120", "--activations", "relu", "--seeds", "1", "--epochs", "1", "--hidden", "4", "--out", outDir).Ok();
-        Assert.Contains("0 = all; more than the data holds is refused)", Cli.RunWide("compare", "--help").Ok().Out, StringComparison.Ordinal);
+        Assert.Contains("0 = all of a file or of fashion-mnist; more than the data holds is refused)", Cli.RunWide("compare", "--help").Ok().Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -183,6 +183,21 @@ public sealed partial class ExperimentReviewTests : IDisposable
     [InlineData("relu,tanh,relu", "'relu' appears more than once in the activation list.")]
     public void One_contender_spelt_twice_names_both_spellings(string list, string message) =>
         Cli.Run("compare", "--activations", list, "--out", _dir.File("twice")).BadInput(message);
+
+    [Fact]
+    public void Too_few_samples_are_blamed_on_samples_and_refused_before_the_results_folder_is_made()
+    {
+        // "'idx.csv' has 3 rows" of a file of 200; fashion-mnist --samples 1 split into 0 training images and failed at
+        // the first trial, leaving an empty --out folder.
+        string csv = _dir.File("idx.csv");
+        File.WriteAllLines(csv, ["a,b,label", .. Enumerable.Range(0, 200).Select(i => FormattableString.Invariant($"{i * 0.01},{i % 7},{i % 2}"))]);
+        Cli.Run("compare", "--data", csv, "--samples", "3", "--out", _dir.File("few")).BadInput(
+            $"--samples 3 takes 3 of the 200 rows of '{csv}'; a comparison needs at least 5 (train, validation and test).");
+        Assert.False(Directory.Exists(_dir.File("few")));
+        Cli.Run("compare", "--data", "fashion-mnist", "--samples", "1", "--out", _dir.File("fm")).BadInput(
+            "--samples must be ≥ 10 for Fashion-MNIST (or 0 for all the training images), got 1.");
+        Assert.False(Directory.Exists(_dir.File("fm")));
+    }
 
     [Theory]
     [InlineData("relu@auto,relu", "auto", "'relu@auto' and 'relu' are the same contender (relu@auto: an activation without @INIT takes --init auto) in the activation list; give it once.")]
