@@ -185,6 +185,13 @@ public sealed partial class ExperimentReviewTests : IDisposable
         Cli.Run("compare", "--activations", list, "--out", _dir.File("twice")).BadInput(message);
 
     [Fact]
+    public void One_epoch_is_spelt_in_the_singular_in_the_table_header()
+    {
+        var r = Cli.RunWide("compare", "--data", "moons", "--samples", "100", "--activations", "relu", "--hidden", "4", "--seeds", "1", "--epochs", "1", "--threads", "1", "--out", _dir.File("one")).Ok();
+        Assert.Contains("; network 4; 1 epoch, adam lr ", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Too_few_samples_are_blamed_on_samples_and_refused_before_the_results_folder_is_made()
     {
         // "'idx.csv' has 3 rows" of a file of 200; fashion-mnist --samples 1 split into 0 training images and failed at
