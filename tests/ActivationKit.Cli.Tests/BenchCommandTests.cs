@@ -173,6 +173,16 @@ public class BenchCommandTests
         Assert.DoesNotContain("mlp'", r.Out + r.Err, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("softmax")]
+    [InlineData("log_softmax")]
+    [InlineData("sparsemax")]
+    public void Bench_mlp_refuses_a_row_wise_hidden_activation_as_train_does(string activation)
+    {
+        // bench mlp exited 0, timing a network with a softmax hidden layer that train and compare refuse.
+        Cli.Run("bench", "mlp", "--activation", activation, "--json").BadInput($"--activation '{activation}' is row-wise (it normalises a whole row), so it cannot be a hidden-layer activation; use an element-wise function such as relu or gelu.");
+    }
+
     [Fact]
     public void Per_channel_parameters_are_refused_by_bench_and_accuracy_with_the_shared_form_named()
     {

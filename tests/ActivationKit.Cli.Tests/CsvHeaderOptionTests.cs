@@ -135,6 +135,10 @@ public sealed class CsvHeaderOptionTests : IDisposable
         File.WriteAllText(csv, "x,y\n0.5,0.5\n");
         Cli.Run("predict", "--model", model, "--in", csv, "--header", "no").BadInput("in.csv, line 1, column 1: 'x' is not a number.");
         File.WriteAllText(csv, "# names only\n2019,2020\n");
+
+        // The header is matched against the model's columns as soon as it is read, before the rows (none here).
+        Cli.Run("predict", "--model", model, "--in", csv, "--header", "yes").BadInput("in.csv lacks 'a', 'b' and has '2019', '2020' instead");
+        File.WriteAllText(csv, "# names only\na,b\n");
         Cli.Run("predict", "--model", model, "--in", csv, "--header", "yes").BadInput("in.csv: the file has a header but no data rows.");
         Cli.Run("predict", "--model", model, "--in", csv, "--header", "maybe").BadInput("--header must be auto, yes or no, not 'maybe'.");
         string npy = _dir.File("in.npy");

@@ -48,6 +48,39 @@ public class DiagnoseArraysRangeTests
     }
 
     [Fact]
+    public void Options_that_a_manifest_already_answers_are_refused_naming_both()
+    {
+        // --output-activation tanh replaced the manifest's linear last layer without a word, and the range error it
+        // caused told the user to fix the manifest; --arrays post beside a manifest was ignored.
+        using var tmp = new TempDir();
+        Npy.Write(tmp.File("h.npy"), Spread(64 * 8, 1), [64, 8]);
+        Npy.Write(tmp.File("out.npy"), Spread(64 * 2, 3), [64, 2]);
+        File.WriteAllText(tmp.File("manifest.json"), """
+            {"layers": [{"name": "fc1", "activation": "tanh", "pre": "h.npy"}, {"name": "fc2", "activation": "linear", "post": "out.npy"}]}
+            """);
+        Cli.Run("diagnose", tmp.Path, "--output-activation", "tanh").BadInput(
+            "--output-activation tanh would replace the activation manifest.json gives the last layer ('linear'); give it in one place, leaving out --output-activation or that layer's \"activation\".");
+        Cli.Run("diagnose", tmp.Path, "--arrays", "post").BadInput(
+            $"--arrays post says what the files of a folder without a manifest hold, but '{tmp.Path}' has a manifest.json, which names each file \"pre\" or \"post\"; leave out --arrays.");
+        Cli.Run("diagnose", tmp.Path, "--activation", "relu").BadInput(
+            "--activation relu fills no layer: manifest.json gives every layer its activation; leave out --activation, which only fills the layers the manifest gives none.");
+        Assert.NotEqual(2, Cli.Run("diagnose", tmp.Path).ExitCode);
+
+        // Layers the manifest leaves without an activation are what the options fill.
+        File.WriteAllText(tmp.File("manifest.json"), """
+            {"layers": [{"name": "fc1", "pre": "h.npy"}, {"name": "fc2", "post": "out.npy"}]}
+            """);
+        Assert.NotEqual(2, Cli.Run("diagnose", tmp.Path, "--activation", "tanh", "--output-activation", "linear").ExitCode);
+        Cli.Run("diagnose", tmp.Path, "--activation", "tanh").BadInput("out.npy holds");
+        File.WriteAllText(tmp.File("manifest.json"), """
+            {"layers": [{"name": "fc1", "activation": "tanh", "pre": "h.npy"}, {"name": "fc2", "post": "out.npy"}]}
+            """);
+        Assert.NotEqual(2, Cli.Run("diagnose", tmp.Path, "--output-activation", "linear").ExitCode);
+        Cli.Run("diagnose", tmp.Path, "--activation", "relu", "--output-activation", "linear").BadInput(
+            "--activation relu fills no layer: manifest.json gives every layer before the last its activation; leave out --activation");
+    }
+
+    [Fact]
     public void The_range_is_the_functions_at_its_own_parameters()
     {
         using var tmp = new TempDir();

@@ -553,7 +553,12 @@ public class DiagnoseCommandTests
         File.Delete(tmp.File("b.npy"));
 
         File.WriteAllText(tmp.File("manifest.json"), "{\"layers\": [");
-        Cli.Run("diagnose", tmp.Path).BadInput("manifest.json is not valid JSON");
+
+        // One sentence with the position counted from 1, not the parser's "LineNumber: 0 | BytePositionInLine: 12.".
+        var truncated = Cli.Run("diagnose", tmp.Path).BadInput("manifest.json is not valid JSON at line 1, column 13: the file ends before its objects and arrays are closed.");
+        Assert.DoesNotContain("BytePositionInLine", truncated.Err, StringComparison.Ordinal);
+        File.WriteAllText(tmp.File("manifest.json"), "{\n  \"layers\" [1]}");
+        Cli.Run("diagnose", tmp.Path).BadInput("manifest.json is not valid JSON at line 2, column 12: '[' is invalid after a property name; expected a ':'.");
         File.WriteAllText(tmp.File("manifest.json"), "{\"layers\": [{\"name\": \"fc\", \"activation\": \"relu\", \"pre\": \"c.npy\"}]}");
         Cli.Run("diagnose", tmp.Path).BadInput("c.npy is listed in manifest.json but is not in");
         File.WriteAllText(tmp.File("manifest.json"), "{\"layers\": [{\"name\": \"fc\", \"activaton\": \"relu\", \"pre\": \"a.npy\"}]}");

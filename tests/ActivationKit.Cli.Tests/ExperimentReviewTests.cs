@@ -128,7 +128,7 @@ public sealed partial class ExperimentReviewTests : IDisposable
             .BadInput($"--samples 1000 is more than the 120 rows of '{csv}'; give --samples 120 or fewer, or --samples 0 for all of them.");
         Assert.False(Directory.Exists(outDir));
         Cli.RunWide("compare", "--data", csv, "--samples", "120", "--activations", "relu", "--seeds", "1", "--epochs", "1", "--hidden", "4", "--out", outDir).Ok();
-        Assert.Contains("0 = all; more than the data holds is refused)", Cli.RunWide("compare", "--help").Ok().Out, StringComparison.Ordinal);
+        Assert.Contains("0 = all of a file or of fashion-mnist; more than the data holds is refused)", Cli.RunWide("compare", "--help").Ok().Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -183,6 +183,42 @@ public sealed partial class ExperimentReviewTests : IDisposable
     [InlineData("relu,tanh,relu", "'relu' appears more than once in the activation list.")]
     public void One_contender_spelt_twice_names_both_spellings(string list, string message) =>
         Cli.Run("compare", "--activations", list, "--out", _dir.File("twice")).BadInput(message);
+
+    [Fact]
+    public void One_epoch_is_spelt_in_the_singular_in_the_table_header()
+    {
+        var r = Cli.RunWide("compare", "--data", "moons", "--samples", "100", "--activations", "relu", "--hidden", "4", "--seeds", "1", "--epochs", "1", "--threads", "1", "--out", _dir.File("one")).Ok();
+        Assert.Contains("; network 4; 1 epoch, adam lr ", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Too_few_samples_are_blamed_on_samples_and_refused_before_the_results_folder_is_made()
+    {
+        // "'idx.csv' has 3 rows" of a file of 200; fashion-mnist --samples 1 split into 0 training images and failed at
+        // the first trial, leaving an empty --out folder.
+        string csv = _dir.File("idx.csv");
+        File.WriteAllLines(csv, ["a,b,label", .. Enumerable.Range(0, 200).Select(i => FormattableString.Invariant($"{i * 0.01},{i % 7},{i % 2}"))]);
+        Cli.Run("compare", "--data", csv, "--samples", "3", "--out", _dir.File("few")).BadInput(
+            $"--samples 3 takes 3 of the 200 rows of '{csv}'; a comparison needs at least 5 (train, validation and test).");
+        Assert.False(Directory.Exists(_dir.File("few")));
+        Cli.Run("compare", "--data", "fashion-mnist", "--samples", "1", "--out", _dir.File("fm")).BadInput(
+            "--samples must be ≥ 10 for Fashion-MNIST (or 0 for all the training images), got 1.");
+        Assert.False(Directory.Exists(_dir.File("fm")));
+    }
+
+    [Theory]
+    [InlineData("relu@auto,relu", "auto", "'relu@auto' and 'relu' are the same contender (relu@auto: an activation without @INIT takes --init auto) in the activation list; give it once.")]
+    [InlineData("relu@he_normal,relu", "he_normal", "'relu@he_normal' and 'relu' are the same contender (relu@he_normal: an activation without @INIT takes --init he_normal) in the activation list; give it once.")]
+    [InlineData("tanh,relu@he,relu", "kaiming_normal", "'relu@he_normal' and 'relu' are the same contender (relu@he_normal: an activation without @INIT takes --init he_normal) in the activation list; give it once.")]
+    public void A_contender_whose_init_is_the_runs_own_is_the_contender_without_one(string list, string init, string message)
+    {
+        // Both trained, bit-identical, and were ranked first and second.
+        Cli.Run("compare", "--activations", list, "--init", init, "--seeds", "1", "--epochs", "1", "--samples", "100", "--out", _dir.File("same")).BadInput(message);
+        Assert.False(Directory.Exists(_dir.File("same")));
+
+        // Another init is another contender.
+        Cli.Run("compare", "--activations", "relu@auto,relu", "--init", "he_normal", "--seeds", "1", "--epochs", "1", "--samples", "100", "--out", _dir.File("other")).Ok();
+    }
 
     [Fact]
     public void Undefined_numbers_are_null_in_json_and_a_fast_epoch_time_is_not_zero()

@@ -270,6 +270,22 @@ public class PredictCommandTests
     }
 
     [Fact]
+    public void A_label_column_of_class_names_left_in_is_named_before_its_cells_are_read()
+    {
+        // The header was checked only after every cell had been parsed: "p4.csv, line 2, column 4: 'cat' is not a number."
+        using var dir = new TempDir();
+        string data = dir.File("pets.csv");
+        var rng = new Random(4);
+        File.WriteAllLines(data, ["a,b,c,label", .. Enumerable.Range(0, 60).Select(i => string.Create(Inv, $"{rng.NextDouble()},{rng.NextDouble()},{rng.NextDouble()},{(i % 2 == 0 ? "cat" : "dog")}"))]);
+        string model = dir.File("m.akm");
+        Cli.Run("train", "--data", data, "--hidden", "4", "--epochs", "1", "--save", model).Ok();
+        string input = dir.File("p4.csv");
+        File.WriteAllText(input, "a,b,c,label\n0.1,0.2,0.3,cat\n");
+        Cli.Run("predict", "--model", model, "--in", input).BadInput(
+            "p4.csv has the model's input columns and also 'label', which the model does not take (it was trained on the columns 'a', 'b', 'c', in that order); remove that column.");
+    }
+
+    [Fact]
     public void A_model_trained_with_a_target_among_other_label_columns_names_the_column_it_took_as_an_input()
     {
         // --target l0 on a,b,c,l0,l1 trains on a,b,c,l1: a file of a,b,c was "3 columns but the model takes 4 inputs".

@@ -680,6 +680,39 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void A_run_that_diverges_between_checks_reports_the_state_it_diverged_in()
+    {
+        // The checks ran at step 1 only; the loss became NaN at step 5 and the report said "No problems found".
+        using var dir = new TempDir();
+        var r = Cli.Run("train", "--data", "sine", "--samples", "2000", "--hidden", "32,32", "--activation", "leaky_relu", "--optimizer", "sgd",
+            "--lr", "1.0", "--epochs", "3", "--diagnose", "--diagnostics-out", dir.Path);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("Error: Training diverged in epoch 1, batch 5: the loss became NaN.", r.Err, StringComparison.Ordinal);
+        Assert.StartsWith("Diagnostics of training on sine: 4 steps, 2 checks (every 50 steps)\nTraining diverged in epoch 1, batch 5: ", r.Out.TrimStart().ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.DoesNotContain("No problems found", r.Out, StringComparison.Ordinal);
+        Assert.Contains("[critical] non_finite in layer0 (at step 5)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("[critical] exploding_gradients in layer0 (at step 5)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Layers at the last check (step 5):", r.Out, StringComparison.Ordinal);
+
+        var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "diagnostics.json"))).RootElement;
+        Assert.StartsWith("Training diverged in epoch 1, batch 5", json.GetProperty("divergence").GetString(), StringComparison.Ordinal);
+        var kinds = json.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("kind").GetString()).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "non_finite", "exploding_gradients" }, kinds);
+        Assert.DoesNotContain("No problems found", File.ReadAllText(Path.Combine(dir.Path, "diagnostics.txt")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_last_steps_of_a_run_are_checked_when_the_last_check_came_before_them()
+    {
+        // 27 steps checked every 5: the layers were reported "at the last check (step 25)".
+        var r = Cli.Run("train", "--data", "spirals", "--samples", "400", "--epochs", "3", "--diagnose-every", "5").Ok();
+        Assert.Contains("Diagnostics of training on spirals: 27 steps, 7 checks (every 5 steps)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Layers at the last check (step 27):", r.Out, StringComparison.Ordinal);
+        var json = Json(Cli.Run("train", "--data", "spirals", "--samples", "400", "--epochs", "3", "--diagnose-every", "5", "--json").Ok());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("diagnostics").GetProperty("divergence").ValueKind);
+    }
+
+    [Fact]
     public void Vanishing_gradients_in_a_relu_network_are_blamed_on_the_initialisation_not_on_sigmoid()
     {
         var r = Cli.Run("train", "--data", "spirals", "--samples", "600", "--activation", "relu", "--hidden", "32,32,32,32,32,32", "--init", "normal(0.01)", "--epochs", "1", "--diagnose", "--diagnose-every", "2", "--json");

@@ -537,6 +537,60 @@ public class NetworkDiagnosticsTests
     }
 
     [Fact]
+    public void A_run_that_diverges_between_checks_is_checked_as_it_diverged()
+    {
+        // Checks at step 1 and every 50: the loss became NaN at step 5 and the report said "No problems found".
+        var net = Mlp.Build(1, [32, 32], "leaky_relu", 1);
+        net.Initialize(Initializer.Auto, 5);
+        var data = Synthetic.Create("sine", 512, 0, seed: 5);
+        using var d = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Every = 50, StopOnCritical = true }).Attach();
+        var result = Trainer.Fit(net, data, null, new TrainerOptions { Epochs = 3, BatchSize = 64, LearningRate = 1.0, Seed = 1, Optimizer = new Sgd(), Loss = Losses.MeanSquaredError, StopWhen = () => d.StopReason });
+        Assert.True(result.Diverged, result.Message);
+        long failed = d.Step + 1;
+        Assert.Contains($"batch {failed}:", result.Message, StringComparison.Ordinal);
+        Assert.Equal(1, d.Session.Checks);
+
+        var found = d.CheckLastState(data, Losses.MeanSquaredError);
+        Assert.Equal((2, failed), (d.Session.Checks, d.Session.LastStep));
+        Assert.Contains(found, f => f.Kind == FindingKind.NonFinite && f.Layer == "layer2" && f.Step == failed);
+        Assert.Contains(found, f => f.Kind == FindingKind.ExplodingGradients && f.Severity == Severity.Critical);
+        Assert.Equal(d.Step + 1, failed); // no training step was counted
+        Assert.Null(d.StopReason);         // training has ended: nothing to stop
+        Assert.Equal(failed, d.Report("sine").Layers[0].Checks[^1].Step);
+
+        // Nothing is left to check a second time.
+        Assert.Empty(d.CheckLastState(data, Losses.MeanSquaredError));
+        Assert.Equal(2, d.Session.Checks);
+    }
+
+    [Fact]
+    public void A_run_that_ends_between_checks_is_checked_at_its_last_step_and_one_checked_there_is_not()
+    {
+        var data = Spirals();
+        var net = Mlp.Build(2, [16], "relu", 1);
+        net.Initialize(Initializer.Auto, 1);
+        using var d = new NetworkDiagnostics(net, new NetworkDiagnosticsOptions { Every = 5 }).Attach();
+        var options = new TrainerOptions { Epochs = 3, BatchSize = 60, Seed = 1 }; // 9 batches per epoch: 27 steps
+        Trainer.Fit(net, data, null, options);
+        Assert.Equal((27L, 25L), (d.Step, d.Session.LastStep));
+        var loss = Trainer.DefaultLoss(data, 1);
+        d.CheckLastState(data, loss);
+        Assert.Equal((27L, 7), (d.Session.LastStep, d.Session.Checks));
+        Assert.All(d.Session.Layers, l => Assert.Equal(27, l.Checks[^1].Step));
+        Assert.True(d.Session.GradientFlow[^1].Norms.All(double.IsFinite));
+
+        var again = Mlp.Build(2, [16], "relu", 1);
+        again.Initialize(Initializer.Auto, 1);
+        using var atEnd = new NetworkDiagnostics(again, new NetworkDiagnosticsOptions { Every = 9 }).Attach();
+        Trainer.Fit(again, data, null, options);
+        Assert.Empty(atEnd.CheckLastState(data, loss));
+        Assert.Equal((27L, 4), (atEnd.Session.LastStep, atEnd.Session.Checks));
+
+        atEnd.Detach();
+        Assert.Throws<InvalidOperationException>(() => atEnd.CheckLastState(data, loss));
+    }
+
+    [Fact]
     public void Bad_settings_are_rejected()
     {
         var net = Mlp.Build(2, [4], "relu", 2);

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using ActivationKit.Cli.Formatting;
+using ActivationKit.Cli.Training;
 using ActivationKit.Nn;
 using ActivationKit.Nn.Data;
 using Spectre.Console;
@@ -29,7 +30,7 @@ public sealed class BenchMlpCommand(CliConsoles consoles) : Command<BenchMlpComm
         public int Threads { get; init; } = 1;
 
         [CommandOption("--activation <SPEC>")]
-        [Description("The hidden layers' activation, e.g. tanh or elu(0.5) (default relu, the PyTorch anchor's job): what training costs with another function, the same job otherwise.")]
+        [Description("The hidden layers' activation, e.g. tanh or elu(0.5) (default relu, the PyTorch anchor's job): what training costs with another function, the same job otherwise. A row-wise function (softmax, …) is refused, as train refuses it.")]
         public string Activation { get; init; } = "relu";
 
         [CommandOption("--json")]
@@ -56,6 +57,8 @@ public sealed class BenchMlpCommand(CliConsoles consoles) : Command<BenchMlpComm
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        // Refused as train and compare refuse it, before anything is timed: it timed a network the others do not train.
+        _ = HiddenActivation.Resolve(settings.Activation);
         var data = RandomImages(settings.Samples, settings.Seed);
         var network = Mlp.Build(Features, [256, 128], settings.Activation, Classes);
         network.Initialize(Initializer.Auto, settings.Seed);

@@ -26,7 +26,7 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         public string? Header { get; init; }
 
         [CommandOption("--samples <N>")]
-        [Description("Samples to generate (synthetic; default 1500) or to take from the training data (fashion-mnist: default 10000; a file: default all; 0 = all; more than the data holds is refused).")]
+        [Description("Samples to generate (synthetic: default 1500, at least 10) or to take from the training data (fashion-mnist: default 10000, at least 10; a file: default all; 0 = all of a file or of fashion-mnist; more than the data holds is refused).")]
         public int? Samples { get; init; }
 
         [CommandOption("--noise <STD>")]

@@ -24,16 +24,17 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         public string? Folder { get; init; }
 
         [CommandOption("-a|--activation <SPEC>")]
-        [Description("Activation of the layers (required without a manifest; fills layers the manifest leaves without one), e.g. relu, leaky_relu(0.1).")]
+        [Description("Activation of the layers (required without a manifest; with one, fills the layers it leaves without one, and is refused when it leaves none), e.g. relu, leaky_relu(0.1).")]
         public string? Activation { get; init; }
 
         [CommandOption("--output-activation <SPEC>")]
-        [Description("Activation of the last layer, when it differs (e.g. linear).")]
+        [Description("Activation of the last layer, when it differs (e.g. linear); refused when a manifest gives the last layer one.")]
         public string? OutputActivation { get; init; }
 
+        /// <summary>--arrays as given (null: not given, pre-activations).</summary>
         [CommandOption("--arrays <KIND>")]
-        [Description("Without a manifest, what the files hold: pre (pre-activations, default) or post (activations).")]
-        public string Arrays { get; init; } = "pre";
+        [Description("Without a manifest, what the files hold: pre (pre-activations, default) or post (activations); refused with a manifest, which names each file pre or post.")]
+        public string? Arrays { get; init; }
 
         [CommandOption("-m|--model <FILE>")]
         [Description("A model saved by the engine: run forward and backward on a batch of --data to collect the arrays.")]
@@ -70,8 +71,9 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
             if (Model is not null && Data is null) return ValidationResult.Error("--model needs --data (a synthetic set name, fashion-mnist, or a .csv or .npy file) to run the network on.");
             if (Model is null && (Data is not null || LabelColumn is not null || Header is not null)) return ValidationResult.Error("--data, --label-column and --header go with --model.");
             if (Model is not null && (Activation is not null || OutputActivation is not null)) return ValidationResult.Error("--activation and --output-activation go with a FOLDER; a model file knows its activations.");
+            if (Model is not null && Arrays is not null) return ValidationResult.Error("--arrays goes with a FOLDER without a manifest; a model file's arrays are computed by running it.");
             if (Samples < 2) return ValidationResult.Error($"--samples must be at least 2, got {Samples}.");
-            if (Arrays is not ("pre" or "post")) return ValidationResult.Error($"--arrays must be pre or post, not '{Arrays}'.");
+            if (Arrays is not (null or "pre" or "post")) return ValidationResult.Error($"--arrays must be pre or post, not '{Arrays}'.");
             return ValidationResult.Success();
         }
     }
@@ -106,6 +108,13 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
     private static (DiagnosticsReport Report, int Samples) FromFolder(Settings s)
     {
         string folder = s.Folder!;
+
+        // --arrays post beside a manifest was ignored without a word: the manifest names each file pre or post.
+        if (s.Arrays is not null && File.Exists(Path.Combine(folder, ArrayFolder.ManifestName)))
+        {
+            throw new UsageException($"--arrays {s.Arrays} says what the files of a folder without a manifest hold, but '{folder}' has a {ArrayFolder.ManifestName}, which names each file \"pre\" or \"post\"; leave out --arrays.");
+        }
+
         var content = ArrayFolder.Load(folder, s.Activation, s.OutputActivation, s.Arrays == "post" ? ArrayKind.Post : ArrayKind.Pre);
         return (ArrayFolder.Diagnose(content, $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)))} ({Spelling.Count(content.Layers.Count, "layer")}, {Spelling.Count(content.Layers[0].Rows, "sample")})"), content.Layers[0].Rows);
     }

@@ -90,11 +90,15 @@ public sealed class LiveDiagnostics : IDisposable
     public const string TextFile = "diagnostics.txt";
 
     private readonly string? _out;
+    private readonly Dataset _train;
+    private readonly ILoss _loss;
 
-    private LiveDiagnostics(NetworkDiagnostics diagnostics, string? outDir)
+    private LiveDiagnostics(NetworkDiagnostics diagnostics, string? outDir, Dataset train, ILoss loss)
     {
         Diagnostics = diagnostics;
         _out = outDir;
+        _train = train;
+        _loss = loss;
     }
 
     /// <summary>The observer attached to the network.</summary>
@@ -136,7 +140,7 @@ public sealed class LiveDiagnostics : IDisposable
 
         d.Attach();
         d.CheckOutput(train, loss);
-        return new LiveDiagnostics(d, options.DiagnosticsOut);
+        return new LiveDiagnostics(d, options.DiagnosticsOut, train, loss);
     }
 
     private static void Tell(TextWriter live, ReportedFinding reported, bool escalated)
@@ -156,13 +160,17 @@ public sealed class LiveDiagnostics : IDisposable
     }
 
     /// <summary>
-    /// Detaches, writes the report as text to <paramref name="output"/> (unless null) and, with --diagnostics-out,
-    /// to diagnostics.json and diagnostics.txt (each written whole or not at all); returns the report.
+    /// Checks the network as training left it when its last step was not checked (<see cref="NetworkDiagnostics.CheckLastState"/>:
+    /// a run that diverged or ended between two checks was reported on as it stood at the last one, "No problems found"
+    /// above a loss that became NaN), detaches, writes the report as text to <paramref name="output"/> (unless null)
+    /// and, with --diagnostics-out, to diagnostics.json and diagnostics.txt (each written whole or not at all); returns
+    /// the report, which gives <paramref name="result"/>'s divergence.
     /// </summary>
-    public DiagnosticsReport Finish(string source, TextWriter? output)
+    public DiagnosticsReport Finish(string source, TextWriter? output, TrainingResult? result = null)
     {
+        Diagnostics.CheckLastState(_train, _loss);
         Diagnostics.Detach();
-        var report = Diagnostics.Report(source);
+        var report = Diagnostics.Report(source) with { Divergence = result is { Diverged: true } ? result.Message : null };
         if (output is not null)
         {
             output.WriteLine();

@@ -73,11 +73,16 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
 
         var (network, metadata) = ModelFile.Load(settings.Model!);
         string inName = Path.GetFileName(settings.In!);
-        var (x, rows, columns, names) = inExt == ".npy" ? ReadNpy(settings.In!, network.InputSize) : Nn.Data.Csv.ReadNumbersWithHeader(settings.In!, header);
 
         // A header is checked against the training data's (when the model has its names): columns swapped, renamed or
         // with the target left in were read by position without a word. A .npy, or a CSV without a header, has no names.
-        if (names is not null && ModelFile.InputColumnsProblem(metadata, names, inName) is { } problem) throw new UsageException(problem);
+        // It is checked before any cell is read: a label column of class names left in was "'cat' is not a number".
+        void CheckHeader(IReadOnlyList<string> names)
+        {
+            if (ModelFile.InputColumnsProblem(metadata, names, inName) is { } problem) throw new UsageException(problem);
+        }
+
+        var (x, rows, columns, _) = inExt == ".npy" ? ReadNpy(settings.In!, network.InputSize) : Nn.Data.Csv.ReadNumbersWithHeader(settings.In!, header, CheckHeader);
         if (columns != network.InputSize)
         {
             throw new UsageException($"{inName} has {Spelling.Count(columns, "column")} but the model takes {Spelling.Count(network.InputSize, "input")}.");

@@ -247,7 +247,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         }
 
         w.WriteLine();
-        w.WriteLine($"Trial on {trial.Data}: {trial.Layer} layer swapped, network {trial.Network}, {trial.Options.Seeds} seed(s) × {trial.Options.Epochs} epochs, validation {trial.Metric} ({trial.Seconds:0.0} s).");
+        w.WriteLine($"Trial on {trial.Data}: {trial.Layer} layer swapped, network {trial.Network}, {trial.Options.Seeds} seed(s) × {Spelling.Count(trial.Options.Epochs, "epoch")}, validation {trial.Metric} ({trial.Seconds:0.0} s).");
         PlainTable.Write(w, ["measured", "rule", "activation", trial.Metric, "± std", "val loss", "diverged", "pairing"], trial.Candidates.Select(c => (IReadOnlyList<string>)
         [
             c.MeasuredRank.ToString(CultureInfo.InvariantCulture),

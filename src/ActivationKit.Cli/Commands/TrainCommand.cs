@@ -140,14 +140,8 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
     {
         // Everything the user typed is parsed before the data is loaded or anything is trained.
         int[] hidden = ParseHidden(settings.Hidden);
-        var hiddenActivation = DenseLayer.ResolveActivation(settings.Activation);
-
-        // As compare refuses them: a row-wise function normalises the whole layer into one distribution, an output's
-        // job, not a hidden layer's. Gated functions (swiglu, …) are hidden-layer functions the engine trains (2·units wide).
-        if (hiddenActivation is { Info.Kind: ActivationKind.Rowwise })
-        {
-            throw new UsageException($"--activation '{hiddenActivation}' is row-wise (it normalises a whole row), so it cannot be a hidden-layer activation; use it at the output (--output {hiddenActivation.Name}) and an element-wise function such as relu or gelu in the hidden layers.");
-        }
+        // As compare refuses them: a row-wise function cannot be a hidden layer's (bench mlp refuses it the same way).
+        _ = HiddenActivation.Resolve(settings.Activation, "--output");
 
         if (settings.Output is { } outputSpec) _ = DenseLayer.ResolveActivation(outputSpec);
         var init = Initializer.Parse(settings.Init);
@@ -212,7 +206,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         if (diagnostics is not null) options = diagnostics.Apply(options);
         var result = Run(network, train, validation, options, data.Task);
         // With --json the report goes into the JSON object ("diagnostics") instead of the text on stdout.
-        var report = diagnostics?.Finish($"training on {settings.Data}", settings.Json ? null : consoles.OutWriter);
+        var report = diagnostics?.Finish($"training on {settings.Data}", settings.Json ? null : consoles.OutWriter, result);
         double perEpoch = result.History.Count > 0 ? result.History.Average(r => r.Seconds) : double.NaN;
         if (result.Diverged)
         {

@@ -29,7 +29,7 @@ public static class ExperimentTable
             Pct(r.SaturatedFraction),
             r.Diverged.ToString(CultureInfo.InvariantCulture),
         }).ToList();
-        writer.WriteLine($"Data: {summary.Manifest.DataIdentity}; network {string.Join("×", c.Hidden)}; {c.Epochs} epochs, {c.Optimizer} lr {c.LearningRate.ToString("R", CultureInfo.InvariantCulture)}, batch {c.BatchSize}, init {c.Init}; {summary.Found} of {summary.Manifest.TrialCount} trials.");
+        writer.WriteLine($"Data: {summary.Manifest.DataIdentity}; network {string.Join("×", c.Hidden)}; {Spelling.Count(c.Epochs, "epoch")}, {c.Optimizer} lr {c.LearningRate.ToString("R", CultureInfo.InvariantCulture)}, batch {c.BatchSize}, init {c.Init}; {summary.Found} of {summary.Manifest.TrialCount} trials.");
         PlainTable.Write(writer, header, rows);
         writer.WriteLine(summary.Verdict());
         if (!summary.Complete)

@@ -248,8 +248,15 @@ public static class Csv
     /// <see cref="ReadNumbers"/>, with the header's column names when the first row is a header (null when it is data),
     /// so a caller can match the columns by name (<c>actkit predict</c> checks them against the model's inputs).
     /// </summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="hasHeader">Whether the first row is a header (null: when none of its cells is a number).</param>
+    /// <param name="checkHeader">
+    /// Called with the header as soon as it is read, before any cell is parsed, so that a caller can refuse columns by
+    /// name (throw from it): predict said "'cat' is not a number" of a file that kept the training data's label column,
+    /// where the header said which column the model does not take.
+    /// </param>
     /// <exception cref="FormatException">As <see cref="ReadNumbers"/>.</exception>
-    public static (float[] Values, int Rows, int Columns, IReadOnlyList<string>? Header) ReadNumbersWithHeader(string path, bool? hasHeader = null)
+    public static (float[] Values, int Rows, int Columns, IReadOnlyList<string>? Header) ReadNumbersWithHeader(string path, bool? hasHeader = null, Action<IReadOnlyList<string>>? checkHeader = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file not found: {path}", path);
@@ -265,6 +272,7 @@ public static class Csv
                 if (hasHeader ?? IsHeader(cells))
                 {
                     header = cells;
+                    checkHeader?.Invoke(header);
                     continue;
                 }
             }

@@ -48,11 +48,14 @@ public static class ArrayFolder
     /// <summary>
     /// Reads <paramref name="directory"/>. <paramref name="activation"/> applies to layers the manifest gives no
     /// activation (and to all layers without a manifest, where it is required); <paramref name="outputActivation"/>,
-    /// when given, replaces it for the last layer.
+    /// when given, replaces it for the last layer. With a manifest they only fill gaps: an
+    /// <paramref name="outputActivation"/> for a last layer the manifest gives an activation, or an
+    /// <paramref name="activation"/> that fills no layer, is refused (<see cref="ArgumentException"/>), and
+    /// <paramref name="kind"/> is not read (the manifest names each file <c>pre</c> or <c>post</c>).
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist, or is a file.</exception>
     /// <exception cref="InvalidDataException">An empty folder, a bad manifest or .npy file, or inconsistent shapes.</exception>
-    /// <exception cref="ArgumentException">A missing or unknown activation (with suggestions).</exception>
+    /// <exception cref="ArgumentException">A missing or unknown activation (with suggestions), or an activation option the manifest leaves nothing to fill for.</exception>
     public static ArrayFolderContent Load(string directory, string? activation = null, string? outputActivation = null, ArrayKind kind = ArrayKind.Pre)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -120,7 +123,7 @@ public static class ArrayFolder
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{ManifestName} is not valid JSON: {e.Message}");
+            throw new InvalidDataException($"{ManifestName} is not valid JSON {JsonProblem(e)}.");
         }
 
         using (doc)
@@ -133,6 +136,7 @@ public static class ArrayFolder
                 throw new InvalidDataException($"{ManifestName} needs a non-empty \"layers\" array.");
             }
 
+            CheckOptionsFillGaps(layersJson, activation, outputActivation);
             var layers = new List<LayerSnapshot>();
             var weights = new List<LayerWeights>();
             var files = new List<string> { ManifestName };
@@ -433,6 +437,58 @@ public static class ArrayFolder
         }
 
         return (a.ToSingleArray(), a.Shape);
+    }
+
+    /// <summary>
+    /// The options only fill what the manifest leaves out: --output-activation replaced the activation the manifest gives
+    /// the last layer without a word (and a range error then told the user to fix the manifest), and an --activation
+    /// that no layer lacks was ignored silently. Either is refused, naming the option and the manifest.
+    /// </summary>
+    private static void CheckOptionsFillGaps(JsonElement layersJson, string? activation, string? outputActivation)
+    {
+        var stated = layersJson.EnumerateArray()
+            .Select(l => l.ValueKind == JsonValueKind.Object && l.TryGetProperty("activation", out var a) && a.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(a.GetString()) ? a.GetString() : null)
+            .ToArray();
+        if (outputActivation is not null && stated[^1] is { } last)
+        {
+            throw new ArgumentException($"--output-activation {outputActivation.Trim()} would replace the activation {ManifestName} gives the last layer ('{last}'); give it in one place, leaving out --output-activation or that layer's \"activation\".", nameof(outputActivation));
+        }
+
+        // The last layer takes --output-activation when both are given, so --activation fills only the others.
+        int open = stated.Take(outputActivation is null ? stated.Length : stated.Length - 1).Count(a => a is null);
+        if (activation is not null && open == 0)
+        {
+            throw new ArgumentException($"--activation {activation.Trim()} fills no layer: {ManifestName} gives every layer{(outputActivation is null ? string.Empty : " before the last")} its activation; leave out --activation, which only fills the layers the manifest gives none.", nameof(activation));
+        }
+    }
+
+    /// <summary>
+    /// Where and what the parser found wrong, as one clause: "at line 1, column 13: …". Its own message ended in
+    /// " LineNumber: 0 | BytePositionInLine: 12." (both counted from 0), given here once and counted from 1, as editors
+    /// count; a file that ends unfinished says so rather than the reader's "Expected depth to be zero …".
+    /// </summary>
+    private static string JsonProblem(JsonException e)
+    {
+        string reason = e.Message;
+        int cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (cut < 0) cut = reason.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut > 0) reason = reason[..cut].TrimEnd();
+        if (reason.StartsWith("Expected depth to be zero", StringComparison.Ordinal) || reason.Contains("end of data", StringComparison.OrdinalIgnoreCase))
+        {
+            reason = "the file ends before its objects and arrays are closed";
+        }
+        else if (reason.Contains("does not contain any JSON tokens", StringComparison.Ordinal))
+        {
+            reason = "the file is empty";
+        }
+        else
+        {
+            // The reader's text is one or two sentences of its own: kept, joined into this one.
+            reason = string.Join("; ", reason.TrimEnd('.').Split(". ").Select(part => char.ToLowerInvariant(part[0]) + part[1..]));
+        }
+
+        string at = e.LineNumber is long line ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"at line {line + 1}, column {(e.BytePositionInLine ?? 0) + 1}") : "at an unknown position";
+        return $"{at}: {reason}";
     }
 
     private static string? Text(JsonElement e, string key, string where)

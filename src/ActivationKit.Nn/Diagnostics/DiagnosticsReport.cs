@@ -24,6 +24,12 @@ public sealed record DiagnosticsReport
     /// <summary>Why training was stopped early, or null.</summary>
     public string? StopReason { get; init; }
 
+    /// <summary>
+    /// How training diverged (the trainer's message), or null: a report whose checks found nothing must not read as a
+    /// healthy run when the loss became NaN afterwards.
+    /// </summary>
+    public string? Divergence { get; init; }
+
     /// <summary>Findings, most severe first.</summary>
     public required IReadOnlyList<ReportedFinding> Findings { get; init; }
 
@@ -60,6 +66,8 @@ public sealed record DiagnosticsReport
         json.WriteNumber("checks", Checks);
         if (StopReason is null) json.WriteNull("stopReason");
         else json.WriteString("stopReason", StopReason);
+        if (Divergence is null) json.WriteNull("divergence");
+        else json.WriteString("divergence", Divergence);
         json.WriteStartArray("findings");
         foreach (var r in Findings)
         {
@@ -150,10 +158,11 @@ public sealed record DiagnosticsReport
             : Spelling.Count(Checks, "check");
         writer.WriteLine($"Diagnostics of {Source}: {checks}");
         if (StopReason is not null) writer.WriteLine($"Training stopped early: {StopReason}");
+        if (Divergence is not null) writer.WriteLine(Divergence);
         writer.WriteLine();
         if (Findings.Count == 0)
         {
-            writer.WriteLine("No problems found.");
+            writer.WriteLine(Divergence is null ? "No problems found." : "The checks found no problem, but training diverged.");
         }
         else
         {

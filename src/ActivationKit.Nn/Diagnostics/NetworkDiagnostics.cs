@@ -57,6 +57,16 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
     private bool _initChecked;
     private long _checkTicks;
 
+    // A training forward pass (Mlp.Training) not followed by its backward pass yet: the trainer stopped on a loss that
+    // was NaN or infinite, so that step never completed.
+    private bool _stepStarted;
+
+    // Set during CheckLastState: its forward and backward passes are copied like a check step's, are no training step,
+    // and their findings do not stop training (it has ended).
+    private bool _lastStateCheck;
+    private long _checkStep;
+    private IReadOnlyList<Finding> _lastFound = [];
+
     /// <summary>Creates diagnostics for <paramref name="network"/> (not yet attached).</summary>
     public NetworkDiagnostics(Mlp network, NetworkDiagnosticsOptions? options = null)
     {
@@ -172,6 +182,55 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
     /// <summary>The report so far.</summary>
     public DiagnosticsReport Report(string source) => Session.Report(source, _options.Every, Step, StopReason);
 
+    /// <summary>Rows of the data <see cref="CheckLastState"/> passes through the network (the first ones, or all when fewer).</summary>
+    public const int LastStateRows = 256;
+
+    /// <summary>
+    /// Checks the network as training left it, unless the last step was checked already: checks run at the first step
+    /// and every <see cref="NetworkDiagnosticsOptions.Every"/> steps, so a run that ended or diverged between two
+    /// checks was reported on as it stood at the last one ("No problems found" for a run whose loss became NaN two
+    /// steps later). One forward and one backward pass over the first <see cref="LastStateRows"/> rows of
+    /// <paramref name="data"/> with <paramref name="loss"/>, without an update and with dropout off, are checked like a
+    /// check step. The check is at the step that did not complete when the trainer stopped on a loss that was NaN or
+    /// infinite (its forward pass ran on these weights), else at the last step. Its findings do not set
+    /// <see cref="StopReason"/>. Call it after training, before <see cref="Detach"/>.
+    /// </summary>
+    /// <returns>The findings of the check, or none when there was nothing left to check (no step trained, or the last one checked).</returns>
+    /// <exception cref="InvalidOperationException">The diagnostics are not attached.</exception>
+    /// <exception cref="ArgumentException">The data or the loss do not fit the network (as <see cref="Trainer.Fit"/> refuses them).</exception>
+    public IReadOnlyList<Finding> CheckLastState(Dataset data, ILoss loss)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(loss);
+        if (!_attached) throw new InvalidOperationException("CheckLastState observes the network through its hooks: call it before Detach().");
+        long step = _stepStarted ? Step + 1 : Step;
+        if (step == 0 || step <= Session.LastStep || data.Rows == 0) return [];
+        if (data.FeatureCount != _network.InputSize) throw new ArgumentException($"The data has {data.FeatureCount} features but the network takes {_network.InputSize}.", nameof(data));
+
+        int rows = Math.Min(data.Rows, LastStateRows);
+        var x = data.Features.AsSpan(0, rows * data.FeatureCount);
+        var gradient = new float[rows * _network.OutputSize];
+        bool training = _network.Training;
+        int before = Session.Checks;
+        _network.Training = false;
+        _lastStateCheck = true;
+        _checkStep = step;
+        try
+        {
+            var output = _network.Forward(x, rows);
+            _ = loss.Compute(output, data.Targets.AsSpan(0, rows * data.TargetColumns), rows, _network.OutputSize, gradient);
+            _network.Backward(x, gradient, rows);
+        }
+        finally
+        {
+            _lastStateCheck = false;
+            _network.Training = training;
+        }
+
+        _stepStarted = false;
+        return Session.Checks > before ? _lastFound : [];
+    }
+
     /// <summary>The network's weights as <see cref="InitCheck"/> takes them.</summary>
     public static IReadOnlyList<LayerWeights> Weights(Mlp network)
     {
@@ -192,7 +251,8 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
             throw ForeignNetwork();
         }
 
-        if (!IsCheckStep(Step + 1)) return;
+        if (layerIndex == 0 && !_lastStateCheck) _stepStarted = _network.Training;
+        if (!_lastStateCheck && !IsCheckStep(Step + 1)) return;
         long start = Stopwatch.GetTimestamp();
         Copy(ref _pre[layerIndex], pre);
         Copy(ref _post[layerIndex], post);
@@ -210,19 +270,23 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
             throw ForeignNetwork();
         }
 
-        long step = Step + 1;
-        if (IsCheckStep(step))
+        long step = _lastStateCheck ? _checkStep : Step + 1;
+        if (_lastStateCheck || IsCheckStep(step))
         {
             long start = Stopwatch.GetTimestamp();
             _norms[layerIndex] = Norm(gradients.Weights);
 
             // Before the optimiser's update: the weights this gradient was computed with.
             _weightNorms[layerIndex] = Norm(_network.Layers[layerIndex].Weights);
-            if (layerIndex == 0) RunCheck(step);
+            if (layerIndex == 0) _lastFound = RunCheck(step);
             _checkTicks += Stopwatch.GetTimestamp() - start;
         }
 
-        if (layerIndex == 0) Step = step;
+        if (layerIndex == 0 && !_lastStateCheck)
+        {
+            Step = step;
+            _stepStarted = false;
+        }
     }
 
     private InvalidOperationException ForeignNetwork() =>
@@ -230,7 +294,7 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
 
     private void StopIfCritical(ReportedFinding f)
     {
-        if (!_options.StopOnCritical || StopReason is not null || f.Finding.Severity != Severity.Critical) return;
+        if (!_options.StopOnCritical || _lastStateCheck || StopReason is not null || f.Finding.Severity != Severity.Critical) return;
         string when = f.Finding.Step is long s ? $" at step {s}" : " before training";
         string since = f.Occurrences > 1 ? $" (reported since {(f.FirstStep is long first ? $"step {first}" : "before training")}, now critical)" : "";
         StopReason = $"critical finding {f.Finding.KindName} in {f.Finding.Layer}{when}{since}: {f.Finding.Explanation}";
@@ -238,7 +302,7 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
 
     private bool IsCheckStep(long step) => step == 1 || step % _options.Every == 0;
 
-    private void RunCheck(long step)
+    private IReadOnlyList<Finding> RunCheck(long step)
     {
         var layers = new LayerSnapshot[_network.Layers.Count];
         for (int i = 0; i < layers.Length; i++)
@@ -261,7 +325,7 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
             };
         }
 
-        Session.Check(step, layers);
+        return Session.Check(step, layers);
     }
 
     private static double Norm(ReadOnlySpan<float> values)

@@ -198,6 +198,19 @@ public sealed record ExperimentConfig
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"--lr must be finite and > 0, got {LearningRate}.");
         if (!(TargetAccuracy > 0 && TargetAccuracy <= 1)) throw new ArgumentException($"--target must be in (0, 1], got {TargetAccuracy}.");
         _ = Optimizers.Create(Optimizer);
+        string init = Initializer.Parse(Init).ToString();
+
+        // A contender without @INIT trains with the run's --init: relu@auto beside relu, or relu@he_normal beside relu
+        // with --init he_normal, trained one network twice and ranked it first and second.
+        var same = Activations.GroupBy(c => (c.Activation, Init: c.Init ?? init)).FirstOrDefault(g => g.Count() > 1);
+        if (same is not null)
+        {
+            var labels = same.Select(c => $"'{c.Label}'").Distinct(StringComparer.Ordinal).ToArray();
+            throw new ArgumentException(labels.Length == 1
+                ? $"{labels[0]} appears more than once in the activation list."
+                : $"{string.Join(", ", labels[..^1])} and {labels[^1]} are the same contender ({same.Key.Activation}@{same.Key.Init}: an activation without @INIT takes --init {init}) in the activation list; give it once.");
+        }
+
         // A function with one parameter per channel fits only layers of that many units: refused here, before any trial
         // is written, instead of by the first trial whose layer does not fit.
         foreach (var contender in Activations)
@@ -213,7 +226,7 @@ public sealed record ExperimentConfig
         {
             // The noise of data it does not apply to is the default: it cannot make two comparisons of the same data differ.
             Noise = NoiseThatApplies,
-            Init = Initializer.Parse(Init).ToString(),
+            Init = init,
             Optimizer = Optimizer.Trim().ToLowerInvariant(),
             Data = Data.Trim(),
         };

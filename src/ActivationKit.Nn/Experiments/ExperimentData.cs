@@ -52,6 +52,11 @@ public sealed class ExperimentData
         if (ExperimentConfig.IsFashionMnistName(name))
         {
             TableFile.RefuseHeader(config.HasHeader, name);
+
+            // Refused before the files are read, as for a synthetic set: --samples 1 split into 0 training images and
+            // failed at the first trial, after the results folder was made.
+            if (config.Samples is > 0 and < 10) throw new ArgumentException($"--samples must be ≥ 10 for Fashion-MNIST (or 0 for all the training images), got {config.Samples}.");
+
             // Identified by content, as a CSV file is: another folder (ACTKIT_FASHION_MNIST) or another copy of the files
             // is other data, which must not resume or merge with these results. Hashed as the files are read, not read twice.
             using var content = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -100,8 +105,16 @@ public sealed class ExperimentData
             }
 
             Dataset.RefuseMoreSamplesThan(config.Samples, all.Rows, $"rows of '{name}'");
+            int held = all.Rows;
             all = all.Sample(config.Samples, config.DataSeed);
-            if (all.Rows < 5) throw new ArgumentException($"'{name}' has {all.Rows} rows; a comparison needs at least 5 (train, validation and test).");
+
+            // What took too few rows: the file, or --samples (which said the file "has 3 rows" of its 200).
+            if (all.Rows < 5)
+            {
+                throw new ArgumentException(all.Rows < held
+                    ? $"--samples {config.Samples} takes {all.Rows} of the {held} rows of '{name}'; a comparison needs at least 5 (train, validation and test)."
+                    : $"'{name}' has {all.Rows} rows; a comparison needs at least 5 (train, validation and test).");
+            }
             if (Array.TrueForAll(all.Targets, t => t == all.Targets[0]))
             {
                 throw new ArgumentException($"'{name}' has one class only (every label is {all.Targets[0].ToString(CultureInfo.InvariantCulture)}); a comparison ranks by test accuracy, so it needs at least two classes.");
