@@ -274,7 +274,7 @@ public static class AdvisorTrial
             // epochs, ranked by noise. The hidden-layer trial's output is linear with MSE, whose R² the scale does not change.
             var scaling = TargetScaling.Fit(train);
             (train, validation) = (scaling.Transform(train), scaling.Transform(validation));
-            notes.Add($"The targets are standardised for training ({scaling}), so the validation losses are on that scale; R² is the same on either.");
+            notes.Add($"The target is standardised for training ({scaling}), so the validation losses are on that scale; the R² of one target does not change with its scale.");
         }
 
         int depth = Depth(request, options);

@@ -181,7 +181,7 @@ public static class Losses
                 if (!gradient.IsEmpty) gradient[i] = (float)(_weight * scale * (a <= _delta ? d : _delta * Math.Sign(d)));
             }
 
-            // The weight (HuberForScaledTargets) is a training-time factor, not part of the spec: Name stays huber(delta=δ).
+            // The weight (HuberForScaledTargets) is a training-time factor, not part of the spec: Name gives δ alone.
             return _weight * sum / output.Length;
         }
     }

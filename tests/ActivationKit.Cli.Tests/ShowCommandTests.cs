@@ -195,6 +195,12 @@ public class ShowCommandTests
         Assert.Equal(plain.RootElement.GetProperty("spec").GetString(), plain.RootElement.GetProperty("defaults").GetProperty("spec").GetString());
         Assert.Equal(info.PropertiesNote, plain.RootElement.GetProperty("defaults").GetProperty("propertiesNote").GetString());
 
+        // At the defaults the properties stay at the top level too, where scripts read them before "defaults" existed.
+        foreach (string field in new[] { "range", "monotonicity", "smoothness", "zeroCentred", "boundedAbove", "boundedBelow", "saturating", "problems", "derivativeZeros" })
+        {
+            Assert.True(JsonElement.DeepEquals(plain.RootElement.GetProperty("defaults").GetProperty(field), plain.RootElement.GetProperty(field)), field);
+        }
+
         static string[] Pairs(JsonElement e) => e.GetProperty("specialValues").EnumerateArray().Select(v => $"{v.GetProperty("x").GetRawText()} {v.GetProperty("y").GetRawText()}").ToArray();
 
         static double Y(JsonElement e, double x)

@@ -179,11 +179,18 @@ public class TrainCommandTests
             Assert.Contains("No problems found.", report.Out, StringComparison.Ordinal);
         }
 
-        // ±3e38: the outputs in the targets' units overflow the floats; nothing is saved.
+        // ±3e38: the outputs in the targets' units overflow the floats. As a divergence: exit 1, --json's object with the
+        // reason and no metrics, nothing saved.
         string sign = dir.File("sign.csv");
         File.WriteAllLines(sign, ["a,b,y", .. rows.Select(r => string.Create(Inv, $"{r.A},{r.B},{(r.A > 0 ? 3e38 : -3e38)}"))]);
         string saved = dir.File("sign.akm");
-        Cli.Run("train", "--data", sign, "--epochs", "3", "--save", saved).BadInput("The trained model's outputs overflow the floats");
+        var overflow = Cli.Run("train", "--data", sign, "--epochs", "3", "--save", saved, "--json");
+        Assert.Equal(1, overflow.ExitCode);
+        Assert.Contains($"Error: The trained model's outputs overflow the floats (targets of mean ", overflow.Err, StringComparison.Ordinal);
+        Assert.Contains($"No model saved to {saved}.", overflow.Err, StringComparison.Ordinal);
+        var failed = Json(overflow);
+        Assert.StartsWith("The trained model's outputs overflow the floats", failed.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, failed.GetProperty("test").ValueKind);
         Assert.False(File.Exists(saved));
     }
 

@@ -114,6 +114,9 @@ public sealed class TargetScalingTests
     [InlineData("leaky_relu(1)", "mse", 1, true)]
     [InlineData("hardtanh(-inf, inf)", "mse", 1, true)]
     [InlineData("leaky_relu", "mse", 1, false)]
+    [InlineData("prelu(init=1)", "mse", 1, false)]
+    [InlineData("hardshrink(0.0001)", "mse", 1, false)]
+    [InlineData("hardtanh(-2e30, 2e30)", "mse", 1, false)]
     public void Applies_to_linear_outputs_with_losses_on_the_outputs(string? output, string loss, int columns, bool applies)
     {
         var f = output is null ? null : ActivationCatalog.Create(output);
@@ -147,6 +150,9 @@ public sealed class TargetScalingTests
         Assert.True(small.Scaled[0]);
         Assert.Equal(Math.Sqrt(5) * 1e-32, small.Std[0], 1e-40);
         Assert.StartsWith("mean 0, std 2.24E-32", small.ToString(), StringComparison.Ordinal);
+
+        // 1.7e9 ± 1000 is a spread of eight float ULPs of its mean (128): scaled.
+        Assert.True(TargetScaling.Fit(new Dataset("wide", [1, 2], 1, [1.7e9f - 1000, 1.7e9f + 1000], 1, 0)).Scaled[0]);
 
         // 1e5 + 1e−3·u is 1e5 in float: nothing to scale, and the summary says so rather than "std 1".
         var flat = TargetScaling.Fit(new Dataset("flat", [1, 2, 3], 1, [1e5f, 1e5f + 0.0078125f, 1e5f], 1, 0));

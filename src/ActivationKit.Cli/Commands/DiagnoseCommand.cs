@@ -144,7 +144,8 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
 
         // A regression model's linear output carries the targets' scale in its weights (train folds it in), and that
         // scale multiplies every gradient below the output: a model trained to R² 0.997 on targets of 1e−6 was reported
-        // with critical vanishing gradients. Judged as it trained: on standard scores, the scale taken out again.
+        // with critical vanishing gradients. Every such model is judged on standard scores of the data's targets, the
+        // scale taken out of its output layer, so the findings do not depend on the targets' units.
         if (!data.IsClassification && net.OutputSize == data.TargetColumns && TargetScaling.Applies(net.Layers[^1].Activation, loss, data.TargetColumns))
         {
             var scaling = TargetScaling.Fit(data);

@@ -219,28 +219,43 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         }
 
         // The last epoch's train and validation metrics, on the targets' own scale (measured again after the fold).
+        // Targets near the float maximum (±3e38) train on their standard scores, but the fold or the outputs in their own
+        // units overflow the floats: train exited 0 and saved a model whose every prediction was ±∞. That ends the run
+        // as a divergence does: exit 1, --json's object with no metrics, nothing saved.
         var last = result.Last;
-        if (scaling is not null)
+        string? overflow = null;
+        try
         {
-            scaling.FoldInto(network);
-            if (last is not null)
+            scaling?.FoldInto(network);
+        }
+        catch (ArgumentException e)
+        {
+            overflow = ErrorReporter.Message(e);
+        }
+
+        if (scaling is not null && last is not null && overflow is null)
+        {
+            last = last with
             {
-                last = last with
-                {
-                    Train = Trainer.Evaluate(network, unscaledTrain, pairing.Loss),
-                    Validation = last.Validation is null ? null : Trainer.Evaluate(network, unscaledValidation, pairing.Loss),
-                };
-            }
+                Train = Trainer.Evaluate(network, unscaledTrain, pairing.Loss),
+                Validation = last.Validation is null ? null : Trainer.Evaluate(network, unscaledValidation, pairing.Loss),
+            };
         }
 
-        var testMetrics = Trainer.Evaluate(network, test, pairing.Loss);
-
-        // Targets near the float maximum (±3e38) train on their standard scores, but the outputs in their own units
-        // overflow the floats: train exited 0 and saved a model whose every prediction was ±∞.
-        if (data.Task == TrainingTask.Regression && !new[] { testMetrics.Loss, last?.Train.Loss ?? 0, last?.Validation?.Loss ?? 0 }.All(double.IsFinite))
+        var measured = overflow is null ? Trainer.Evaluate(network, test, pairing.Loss) : null;
+        if (measured is not null && data.Task == TrainingTask.Regression && !new[] { measured.Loss, last?.Train.Loss ?? 0, last?.Validation?.Loss ?? 0 }.All(double.IsFinite))
         {
-            throw new UsageException($"The trained model's outputs overflow the floats ({(scaling is null ? "targets" : $"targets of {scaling}")} leave no room above them); divide the targets by a power of ten and train again{(settings.Save is null ? "" : $" (nothing was saved to {settings.Save})")}.");
+            overflow = $"The trained model's outputs overflow the floats ({(scaling is null ? "the targets" : $"targets of {scaling}")} leave no room above them); divide the targets by a power of ten and train again.";
         }
+
+        if (overflow is not null)
+        {
+            consoles.ErrorWriter.WriteLine($"Error: {overflow}{(settings.Save is null ? string.Empty : $" No model saved to {settings.Save}.")}");
+            if (settings.Json) WriteJson(data, description, result, null, null, double.NaN, perEpoch, null, report, warnings, scaling, overflow);
+            return ExitCodes.Failed;
+        }
+
+        var testMetrics = measured!;
         double labelAccuracy = data.Task == TrainingTask.Multilabel ? LabelAccuracy(network, test) : double.NaN;
         if (TrainingWarnings.NoBetterThanChance(data.Task, testMetrics, last?.Validation, test, labelAccuracy) is { } chance) Warn(chance);
         if (TrainingWarnings.UndefinedR2(data.Task, last, testMetrics, data) is { } undefined) Warn(undefined);
@@ -461,7 +476,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         return (double)correct / logits.Length;
     }
 
-    private void WriteJson(TrainingSplits data, string description, TrainingResult result, EpochRecord? last, Metrics? test, double labelAccuracy, double perEpoch, string? saved, DiagnosticsReport? report, IReadOnlyList<string> warnings, TargetScaling? scaling)
+    private void WriteJson(TrainingSplits data, string description, TrainingResult result, EpochRecord? last, Metrics? test, double labelAccuracy, double perEpoch, string? saved, DiagnosticsReport? report, IReadOnlyList<string> warnings, TargetScaling? scaling, string? failure = null)
     {
         bool regression = data.Task == TrainingTask.Regression;
         bool multilabel = data.Task == TrainingTask.Multilabel;
@@ -522,6 +537,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             else json.WriteNull("time_per_epoch_s");
             json.WriteBoolean("diverged", result.Diverged);
             if (result.Diverged) json.WriteString("divergence", result.Message);
+            if (failure is not null) json.WriteString("error", failure);
             json.WriteBoolean("stopped_early", result.StoppedEarly);
             if (result.StoppedEarly) json.WriteString("stop_reason", result.Message);
             if (saved is not null) json.WriteString("model", saved);

@@ -123,6 +123,16 @@ public static class JsonOut
             return;
         }
 
+        // At the default parameters the catalog's properties describe the spec itself, so they stay at the top level
+        // where scripts read them (show relu --json had them there); the "defaults" object repeats them.
+        bool atDefaults = Plots.Curves.AtDefaults(function);
+        if (atDefaults)
+        {
+            DefaultProperties(json, info);
+            Problems(json, info);
+            DerivativeZeros(json, info);
+        }
+
         json.WriteString("init", Describe.InitScheme(info.Init));
         Number(json, "gain", InitGain.ForInit(function));
         json.WriteBoolean("backwardFromOutput", function.SupportsBackwardFromOutput);

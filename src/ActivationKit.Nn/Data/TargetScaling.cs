@@ -1,5 +1,5 @@
 using System.Globalization;
-using ActivationKit.Catalog;
+using ActivationKit.Advisor;
 
 namespace ActivationKit.Nn.Data;
 
@@ -40,26 +40,7 @@ public sealed class TargetScaling
     public static bool Applies(Activation? output, ILoss loss, int targetColumns)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        return IsIdentity(output) && Losses.IsOnOutputs(loss) && (targetColumns == 1 || !Losses.IsHuber(loss));
-    }
-
-    /// <summary>
-    /// A linear output: none, or an element-wise function that returns its input unchanged at its own parameters
-    /// (identity, leaky_relu(1), hardtanh(−∞, ∞)), checked on sample points from −1e30 to 1e30.
-    /// </summary>
-    public static bool IsIdentity(Activation? output)
-    {
-        if (output is null) return true;
-        if (output.Info.Kind != ActivationKind.Elementwise) return false;
-        double[] x = [-1e30, -1e6, -3.5, -1, -1e-3, -0.0, 0, 1e-3, 0.5, 1, 7.25, 1e6, 1e30];
-        var y = new double[x.Length];
-        output.Forward(x, y);
-        for (int i = 0; i < x.Length; i++)
-        {
-            if (!y[i].Equals(x[i])) return false;
-        }
-
-        return true;
+        return CatalogProperties.IsIdentity(output) && Losses.IsOnOutputs(loss) && (targetColumns == 1 || !Losses.IsHuber(loss));
     }
 
     /// <summary>Fits the scaling on the targets of a regression training split.</summary>
@@ -85,11 +66,12 @@ public sealed class TargetScaling
         {
             double s = Math.Sqrt(std[j] / train.Rows);
 
-            // A constant column (train's warning says its R² is undefined) or one whose spread is lost below the float
-            // resolution of its mean is only centred: dividing by a vanishing spread would blow its noise up. Any other
+            // A constant column (train's warning says its R² is undefined) or one whose spread is within four float ULPs
+            // of its mean (lost to the float resolution of the targets themselves) is only centred: dividing by a vanishing spread would blow its noise up. Any other
             // spread, however small (targets of 1e−32 were left at std 1 by an absolute floor, and learned nothing), is
             // divided out.
-            scaled[j] = s > 0 && s > Math.Abs(mean[j]) * 1e-6 && double.IsFinite(s);
+            float m = (float)Math.Abs(mean[j]);
+            scaled[j] = s > 0 && s > 4 * (MathF.BitIncrement(m) - m) && double.IsFinite(s);
             std[j] = scaled[j] ? s : 1.0;
         }
 
@@ -113,14 +95,15 @@ public sealed class TargetScaling
 
     /// <summary>
     /// The loss to train with on standardised targets, with the minimiser <paramref name="loss"/> has on the targets' own
-    /// scale: the same mse or mae (their minimisers move with the targets), huber with δ divided by the column's std —
+    /// scale for one target: the same mse or mae (their minimisers move with the target; with several columns,
+    /// standardising also evens out the columns' weights in the shared loss), huber with δ divided by the column's std —
     /// and, where that δ′ is below 1, the loss divided by δ′, so that its gradient beyond δ′ is ±1 as mae's, not ±δ′:
     /// δ = 1 on targets of 10¹⁰ gave gradients of 10⁻¹⁰, under Adam's ε, and nothing trained.
     /// </summary>
     public ILoss LossOnScaled(ILoss loss)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        return Losses.IsHuber(loss) && Std.Count == 1 ? Losses.HuberForScaledTargets(loss, 1 / Std[0]) : loss;
+        return Losses.IsHuber(loss) && Std.Count == 1 && Scaled[0] ? Losses.HuberForScaledTargets(loss, 1 / Std[0]) : loss;
     }
 
     /// <summary>
@@ -135,8 +118,8 @@ public sealed class TargetScaling
 
     /// <summary>
     /// The inverse of <see cref="FoldInto"/>: W′ = W/std and b′ = (b − mean)/std, so that a network predicting the targets
-    /// predicts their standard scores (diagnostics judge it as it trained: the scale of the targets, folded into the
-    /// output weights, multiplies every gradient below them).
+    /// predicts their standard scores (diagnostics judge a model independently of the targets' units: their scale, in
+    /// the output weights, multiplies every gradient below them).
     /// </summary>
     /// <exception cref="ArgumentException">As <see cref="FoldInto"/>.</exception>
     public void UnfoldFrom(Mlp network) => Apply(network, fold: false);
@@ -145,7 +128,7 @@ public sealed class TargetScaling
     {
         ArgumentNullException.ThrowIfNull(network);
         var last = network.Layers[^1];
-        if (!IsIdentity(last.Activation))
+        if (!CatalogProperties.IsIdentity(last.Activation))
         {
             throw new ArgumentException($"The output layer applies {last.Activation}; only a linear output can take the target scaling.", nameof(network));
         }
@@ -161,7 +144,9 @@ public sealed class TargetScaling
         // model whose every prediction was ±∞.
         if (Dataset.IndexOfNonFinite(weights) >= 0 || Dataset.IndexOfNonFinite(bias) >= 0)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The targets' scale ({this}) times the output layer's weights overflows the floats; divide the targets by a power of ten before training."), nameof(network));
+            throw new ArgumentException(fold
+                ? string.Create(CultureInfo.InvariantCulture, $"The targets' scale ({this}) times the output layer's weights overflows the floats; divide the targets by a power of ten before training.")
+                : string.Create(CultureInfo.InvariantCulture, $"The output layer's weights divided by the targets' scale ({this}) overflow the floats; the model cannot be judged on standard scores of these targets."), nameof(network));
         }
 
         weights.CopyTo(last.Weights, 0);

@@ -505,14 +505,28 @@ public static class CatalogProperties
         return Sampled(ActivationCatalog.Create(info));
     }
 
-    /// <summary>An element-wise instance's values over <see cref="Grid"/> at its own parameters; null for row-wise and gated ones.</summary>
+    /// <summary>An element-wise instance's values over <see cref="Grid"/> at its own parameters; null for row-wise and gated ones and one slope per channel.</summary>
     private static double[]? Sampled(Activation f)
     {
-        if (f.Info.Kind != ActivationKind.Elementwise) return null;
+        // One parameter per channel (prelu(num_parameters=C)) takes rows of C values, not a grid: not sampled.
+        if (f.Info.Kind != ActivationKind.Elementwise || f.Channels > 1) return null;
         var x = Grid();
         var y = new double[x.Length];
         f.Forward(x, y);
         return y;
+    }
+
+    /// <summary>
+    /// An instance that returns its input unchanged: linear (<see cref="IsLinear(Activation)"/>) with f(0) = 0 and f(1) = 1
+    /// (identity, leaky_relu(1), hardtanh(−∞, ∞)); null counts as the identity (a layer without an activation).
+    /// </summary>
+    public static bool IsIdentity(Activation? f)
+    {
+        if (f is null) return true;
+        if (!IsLinear(f)) return false;
+        var y = new double[2];
+        f.Forward([0.0, 1.0], y);
+        return y[0] == 0 && y[1] == 1;
     }
 
     /// <summary>
@@ -527,11 +541,16 @@ public static class CatalogProperties
 
     /// <summary>
     /// <see cref="IsLinear(ActivationInfo)"/> at the instance's own parameters: leaky_relu(1), hardtanh(−∞, ∞) and
-    /// softshrink(0) are the identity, which the catalog entry at its defaults is not.
+    /// softshrink(0) are the identity, which the catalog entry at its defaults is not. An instance with a learnable
+    /// parameter or a kink is not linear.
     /// </summary>
     public static bool IsLinear(Activation f)
     {
         ArgumentNullException.ThrowIfNull(f);
+
+        // A learnable parameter (prelu(init=1)) moves the function off the identity as it trains; a kink outside the
+        // grid (hardtanh(±2e30), threshold(−1e31, 0)) or between its points (hardshrink(1e−4)) is no straight line.
+        if (f.Info.Parameters.Any(p => p.Learnable) || f.Kinks.Count > 0) return false;
         if (Sampled(f) is not { } y) return false;
         for (int i = 1; i + 1 < y.Length; i++)
         {
