@@ -207,17 +207,20 @@ public sealed partial class ExperimentReviewTests : IDisposable
     }
 
     [Theory]
-    [InlineData("relu@auto,relu", "auto", "'relu@auto' and 'relu' are the same contender (relu@auto: an activation without @INIT takes --init auto) in the activation list; give it once.")]
-    [InlineData("relu@he_normal,relu", "he_normal", "'relu@he_normal' and 'relu' are the same contender (relu@he_normal: an activation without @INIT takes --init he_normal) in the activation list; give it once.")]
-    [InlineData("tanh,relu@he,relu", "kaiming_normal", "'relu@he_normal' and 'relu' are the same contender (relu@he_normal: an activation without @INIT takes --init he_normal) in the activation list; give it once.")]
+    [InlineData("relu@auto,relu", "auto", "'relu@auto' and 'relu' are the same contender (relu drawn with he_normal hidden, glorot_uniform output: an activation without @INIT takes --init auto) in the activation list; give it once.")]
+    [InlineData("relu@he_normal,relu", "he_normal", "'relu@he_normal' and 'relu' are the same contender (relu drawn with he_normal: an activation without @INIT takes --init he_normal) in the activation list; give it once.")]
+    [InlineData("tanh,relu@he,relu", "kaiming_normal", "'relu@he_normal' and 'relu' are the same contender (relu drawn with he_normal: an activation without @INIT takes --init he_normal) in the activation list; give it once.")]
+    [InlineData("tanh@glorot_uniform,tanh", "auto", "'tanh@glorot_uniform' and 'tanh' are the same contender (tanh drawn with glorot_uniform: an activation without @INIT takes --init auto) in the activation list; give it once.")]
     public void A_contender_whose_init_is_the_runs_own_is_the_contender_without_one(string list, string init, string message)
     {
         // Both trained, bit-identical, and were ranked first and second.
         Cli.Run("compare", "--activations", list, "--init", init, "--seeds", "1", "--epochs", "1", "--samples", "100", "--out", _dir.File("same")).BadInput(message);
         Assert.False(Directory.Exists(_dir.File("same")));
 
-        // Another init is another contender.
+        // Another init is another contender, and so is auto beside the hidden layers' scheme when the output is drawn
+        // otherwise (relu@he_normal draws the output with he_normal, relu under auto with glorot_uniform).
         Cli.Run("compare", "--activations", "relu@auto,relu", "--init", "he_normal", "--seeds", "1", "--epochs", "1", "--samples", "100", "--out", _dir.File("other")).Ok();
+        Cli.Run("compare", "--activations", "relu@he_normal,relu", "--seeds", "1", "--epochs", "1", "--samples", "100", "--out", _dir.File("other2")).Ok();
     }
 
     [Fact]

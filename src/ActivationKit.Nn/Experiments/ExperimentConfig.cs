@@ -185,6 +185,18 @@ public sealed record ExperimentConfig
         }
     }
 
+    /// <summary>
+    /// How a contender's layers are drawn: "he_normal" when every layer takes the scheme, else "he_normal hidden,
+    /// glorot_uniform output" — auto resolves per layer, against the hidden activation and the linear output.
+    /// </summary>
+    private static string DrawnWith(string activation, string init)
+    {
+        var scheme = Initializer.Parse(init);
+        string hidden = scheme.Resolve(DenseLayer.ResolveActivation(activation)).ToString();
+        string output = scheme.Resolve(null).ToString();
+        return hidden == output ? hidden : $"{hidden} hidden, {output} output";
+    }
+
     /// <summary>Checks ranges and canonicalises the specs; throws <see cref="ArgumentException"/> with one sentence.</summary>
     public ExperimentConfig Validate()
     {
@@ -201,14 +213,17 @@ public sealed record ExperimentConfig
         string init = Initializer.Parse(Init).ToString();
 
         // A contender without @INIT trains with the run's --init: relu@auto beside relu, or relu@he_normal beside relu
-        // with --init he_normal, trained one network twice and ranked it first and second.
-        var same = Activations.GroupBy(c => (c.Activation, Init: c.Init ?? init)).FirstOrDefault(g => g.Count() > 1);
+        // with --init he_normal, trained one network twice and ranked it first and second. So did tanh beside
+        // tanh@glorot_uniform: auto is glorot_uniform for tanh's hidden layers and for the linear output. Contenders are
+        // compared by the scheme each layer is drawn with (relu@he_normal draws the output with he_normal, relu with
+        // glorot_uniform: two networks).
+        var same = Activations.GroupBy(c => (c.Activation, Drawn: DrawnWith(c.Activation, c.Init ?? init))).FirstOrDefault(g => g.Count() > 1);
         if (same is not null)
         {
             var labels = same.Select(c => $"'{c.Label}'").Distinct(StringComparer.Ordinal).ToArray();
             throw new ArgumentException(labels.Length == 1
                 ? $"{labels[0]} appears more than once in the activation list."
-                : $"{string.Join(", ", labels[..^1])} and {labels[^1]} are the same contender ({same.Key.Activation}@{same.Key.Init}: an activation without @INIT takes --init {init}) in the activation list; give it once.");
+                : $"{string.Join(", ", labels[..^1])} and {labels[^1]} are the same contender ({same.Key.Activation} drawn with {same.Key.Drawn}: an activation without @INIT takes --init {init}) in the activation list; give it once.");
         }
 
         // A function with one parameter per channel fits only layers of that many units: refused here, before any trial
