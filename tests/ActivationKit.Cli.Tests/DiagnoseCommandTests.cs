@@ -429,6 +429,21 @@ public class DiagnoseCommandTests
         Assert.Contains("[critical] saturation in out", Cli.Run("diagnose", tmp.Path).Out, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"\"")]
+    [InlineData("\"  \"")]
+    [InlineData("null")]
+    public void A_blank_manifest_activation_is_filled_by_the_activation_option(string blank)
+    {
+        // "activation": "" was counted as none given (so --activation was accepted) and then read as given: "Layer 'fc1'
+        // has no activation: give it … or with --activation", which the user had done.
+        using var tmp = new TempDir();
+        Npy.Write(tmp.File("a.npy"), Normal(64 * 8, 1, 0, 5), [64, 8]);
+        File.WriteAllText(tmp.File("manifest.json"), $$"""{"layers": [{"name": "fc1", "activation": {{blank}}, "pre": "a.npy"}]}""");
+        Assert.Contains("fc1", Cli.Run("diagnose", tmp.Path, "--activation", "relu").Ok().Out, StringComparison.Ordinal);
+        Cli.Run("diagnose", tmp.Path).BadInput("Layer 'fc1' has no activation");
+    }
+
     [Fact]
     public void Duplicate_layer_names_in_a_manifest_are_refused()
     {

@@ -155,7 +155,9 @@ public static class ArrayFolder
                 }
 
                 where = $"{ManifestName} layer '{name}'";
-                string? spec = index == count - 1 && outputActivation is not null ? outputActivation : Text(l, "activation", where) ?? activation;
+                // A blank "activation" is none given, as CheckOptionsFillGaps counts it: --activation fills it.
+                string? stated = Text(l, "activation", where);
+                string? spec = index == count - 1 && outputActivation is not null ? outputActivation : (string.IsNullOrWhiteSpace(stated) ? null : stated) ?? activation;
                 if (string.IsNullOrWhiteSpace(spec)) throw new ArgumentException($"Layer '{name}' has no activation: give it in {ManifestName} (\"activation\": \"relu\") or with --activation.", nameof(activation));
                 var f = DenseLayer.ResolveActivation(spec);
                 string? preFile = Text(l, "pre", where), postFile = Text(l, "post", where);
