@@ -139,6 +139,24 @@ public class TrainCommandTests
         Cli.Run("train", "--data", csv, "--target", "l0,nope").BadInput("no column named 'nope'");
     }
 
+    [Fact]
+    public void Diagnostics_out_replaces_earlier_reports_and_other_files_only_with_force()
+    {
+        // Notes kept as DIR/diagnostics.txt were overwritten without a word, and --force was refused with --diagnostics-out.
+        using var dir = new TempDir();
+        string outDir = dir.File("dd");
+        Directory.CreateDirectory(outDir);
+        string[] run = ["train", "--data", "xor", "--samples", "200", "--hidden", "4", "--epochs", "1", "--diagnostics-out", outDir];
+        File.WriteAllText(Path.Combine(outDir, "diagnostics.txt"), "my precious notes\n");
+        Cli.Run(run).BadInput("diagnostics.txt' exists and is not a diagnostics report actkit wrote; add --force to replace it");
+        Assert.Equal("my precious notes\n", File.ReadAllText(Path.Combine(outDir, "diagnostics.txt")));
+        Cli.Run([.. run, "--force"]).Ok();
+        Assert.StartsWith("Diagnostics of ", File.ReadAllText(Path.Combine(outDir, "diagnostics.txt")), StringComparison.Ordinal);
+
+        // An earlier report is replaced by the next run without --force.
+        Cli.Run(run).Ok();
+    }
+
     [Theory]
     [InlineData(0.5, "0.5000")]
     [InlineData(-180976.8305, "-180976.8305")]
@@ -352,7 +370,7 @@ public class TrainCommandTests
 
     [Theory]
     [InlineData("Unknown data 'spiral': did you mean 'spirals'?", "--data", "spiral")]
-    [InlineData("--force goes with --save: it lets the model replace an existing file that is not an actkit model file.", "--data", "moons", "--epochs", "1", "--force")] // F14 (exploratory tester)
+    [InlineData("--force goes with --save or --diagnostics-out: it lets the model or the reports replace existing files that actkit did not write.", "--data", "moons", "--epochs", "1", "--force")] // F14 (exploratory tester)
     [InlineData("--hidden '12,x': 'x' is not a layer width", "--data", "xor", "--hidden", "12,x")]
     [InlineData("--lr must be a finite number > 0", "--data", "xor", "--lr", "0")]
     [InlineData("--lr must be a finite number > 0", "--data", "xor", "--lr", "-1")]

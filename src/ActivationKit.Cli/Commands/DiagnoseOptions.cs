@@ -73,7 +73,7 @@ public class DiagnoseOptions : CommandSettings, IDiagnoseOptions
 
     /// <inheritdoc />
     [CommandOption("--diagnostics-out <DIR>")]
-    [Description("Write DIR/diagnostics.json (findings, per-layer statistics and histograms over time) and DIR/diagnostics.txt. Implies --diagnose.")]
+    [Description("Write DIR/diagnostics.json (findings, per-layer statistics and histograms over time) and DIR/diagnostics.txt, replacing earlier reports there (other files of those names only with --force). Implies --diagnose.")]
     public string? DiagnosticsOut { get; init; }
 }
 
@@ -83,6 +83,32 @@ public class DiagnoseOptions : CommandSettings, IDiagnoseOptions
 /// </summary>
 public sealed class LiveDiagnostics : IDisposable
 {
+    /// <summary>
+    /// Whether <paramref name="path"/> holds a report an earlier run wrote: diagnostics.txt's first line "Diagnostics of …",
+    /// or diagnostics.json's object with "source", "checks" and "findings" (read only so far: a report is small).
+    /// </summary>
+    private static bool IsEarlierReport(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Length > 256 << 20) return false;
+            if (path.EndsWith(TextFile, StringComparison.Ordinal))
+            {
+                using var reader = new StreamReader(path);
+                return reader.ReadLine() is { } first && first.StartsWith("Diagnostics of ", StringComparison.Ordinal);
+            }
+
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path));
+            var root = doc.RootElement;
+            return root.ValueKind == System.Text.Json.JsonValueKind.Object && root.TryGetProperty("source", out _) && root.TryGetProperty("checks", out _) && root.TryGetProperty("findings", out _);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The JSON report's file name inside <see cref="IDiagnoseOptions.DiagnosticsOut"/>.</summary>
     public const string JsonFile = "diagnostics.json";
 
@@ -114,7 +140,8 @@ public sealed class LiveDiagnostics : IDisposable
     /// <param name="train">The training data (its task, for the output check).</param>
     /// <param name="loss">The training loss.</param>
     /// <param name="live">Where each finding is told as it is found, and again when it turns critical (null: only the report at the end).</param>
-    public static LiveDiagnostics? Start(IDiagnoseOptions options, Mlp network, Dataset train, ILoss loss, TextWriter? live = null)
+    /// <param name="force">Replace existing diagnostics.json and diagnostics.txt that are not reports actkit wrote (--force).</param>
+    public static LiveDiagnostics? Start(IDiagnoseOptions options, Mlp network, Dataset train, ILoss loss, TextWriter? live = null, bool force = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(network);
@@ -127,6 +154,17 @@ public sealed class LiveDiagnostics : IDisposable
         if (options.DiagnosticsOut is { } dir)
         {
             OutputFolder.EnsureWritable(dir, "--diagnostics-out", JsonFile, TextFile);
+
+            // An existing report is replaced, as every run writes one; any other file of those names only with --force
+            // (notes kept as diagnostics.txt were overwritten without a word).
+            foreach (string file in new[] { JsonFile, TextFile })
+            {
+                string path = Path.Combine(dir, file);
+                if (!force && File.Exists(path) && !IsEarlierReport(path))
+                {
+                    throw new UsageException($"'{path}' exists and is not a diagnostics report actkit wrote; add --force to replace it, or give another --diagnostics-out folder.");
+                }
+            }
         }
 
         var d = new NetworkDiagnostics(network, new NetworkDiagnosticsOptions { Every = every, StopOnCritical = options.StopOnCritical });

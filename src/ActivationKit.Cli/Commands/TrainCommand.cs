@@ -110,7 +110,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string? Save { get; init; }
 
         [CommandOption("--force")]
-        [Description("Let --save replace an existing file that is not an actkit model file.")]
+        [Description("Let --save replace an existing file that is not an actkit model file, and --diagnostics-out existing diagnostics.json and diagnostics.txt that are not reports actkit wrote.")]
         public bool Force { get; init; }
 
         [CommandOption("--json")]
@@ -130,7 +130,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             if (WeightDecay is { } decay && (!(decay >= 0) || double.IsInfinity(decay))) return ValidationResult.Error($"--weight-decay must be finite and ≥ 0, got {decay.ToString(Inv)}.");
 
             // As accuracy refuses --force without --write-docs (F14, exploratory tester: it was accepted without a word).
-            if (Force && Save is null) return ValidationResult.Error("--force goes with --save: it lets the model replace an existing file that is not an actkit model file.");
+            if (Force && Save is null && DiagnosticsOut is null) return ValidationResult.Error("--force goes with --save or --diagnostics-out: it lets the model or the reports replace existing files that actkit did not write.");
             return ValidationResult.Success();
         }
     }
@@ -202,7 +202,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         };
         string description = Describe(network, pairing);
         // --diagnose and friends: detectors attached through the engine's hooks (null when not asked for).
-        using var diagnostics = LiveDiagnostics.Start(settings, network, train, trainingLoss, consoles.ErrorWriter);
+        using var diagnostics = LiveDiagnostics.Start(settings, network, train, trainingLoss, consoles.ErrorWriter, settings.Force);
         if (diagnostics is not null) options = diagnostics.Apply(options);
         var result = Run(network, train, validation, options, data.Task);
         // With --json the report goes into the JSON object ("diagnostics") instead of the text on stdout.
