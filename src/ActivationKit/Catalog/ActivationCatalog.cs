@@ -188,6 +188,9 @@ public static class ActivationCatalog
     private static ArgumentException NoSuchParameter(ActivationInfo info, string key, string argument)
     {
         string valid = info.Parameters.Count == 0 ? "it takes none" : "valid: " + string.Join(", ", info.Parameters.Select(p => p.Name));
+
+        // gelu takes no number but approximate='tanh' (another framework's variant): "(it takes none)" alone misled.
+        if (info.Variants.Count > 0) valid += "; other frameworks' variants: " + string.Join(", ", info.Variants.Select(kv => $"{kv.Key} → {kv.Value}"));
         return new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{info.Name} has no parameter '{key}' ({valid})."), argument);
     }
 
