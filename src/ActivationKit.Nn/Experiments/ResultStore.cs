@@ -24,6 +24,20 @@ public static class ResultStore
         TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };
 
+    /// <summary>
+    /// Most bytes read from one manifest or trial file. A real trial file holds some 40 kB per hidden layer (≤ 51 timeline
+    /// checkpoints of 32 bins each); a bigger one is not a file compare wrote, and reading it whole could
+    /// exhaust memory.
+    /// </summary>
+    public const long MaxFileBytes = 64L << 20;
+
+    /// <summary>
+    /// Names the kind of a path that is not a regular file ("a named pipe", "a character device"), or returns null;
+    /// set by the program (the CLI's statx check), as .NET reports such files as ordinary ones. Opening a named pipe
+    /// waits for a writer forever, and a link to /dev/zero never ends, so such a file is refused before it is opened.
+    /// </summary>
+    public static Func<string, string?>? SpecialFileKind { get; set; }
+
     /// <summary>The file name of the manifest.</summary>
     public const string ManifestName = "experiment.json";
 
@@ -49,7 +63,7 @@ public static class ResultStore
     public static TrialResult? TryReadTrial(string path, string expectedHash, string experiment)
     {
         if (!File.Exists(path)) return null;
-        var trial = Read<TrialResult>(File.ReadAllBytes(path), TrialResult.FormatTag, out _, out _);
+        var trial = Read<TrialResult>(ReadFile(path, "trial file"), TrialResult.FormatTag, out _, out _);
         return trial is not null && trial.Hash == expectedHash && trial.Experiment == experiment && trial.ImpossibleValue() is null ? trial : null;
     }
 
@@ -110,7 +124,7 @@ public static class ResultStore
         foreach (string file in Directory.EnumerateFiles(tdir, "*.json").Order(StringComparer.Ordinal))
         {
             bool own = written.Contains(Path.GetFileName(file));
-            var t = Read<TrialResult>(File.ReadAllBytes(file), TrialResult.FormatTag, out string? unreadable, out bool foreign);
+            var t = Read<TrialResult>(ReadFile(file, "trial file"), TrialResult.FormatTag, out string? unreadable, out bool foreign);
             string? problem = foreign ? (own ? null : "is not an actkit trial file")
                 : t is null ? (own ? null : $"is not a valid trial file ({unreadable})")
                 : t.Experiment != manifest.Experiment ? $"is a trial of a different comparison ({Difference(t.ExperimentKey, manifest.ExperimentKey)})"
@@ -143,7 +157,7 @@ public static class ResultStore
     /// <exception cref="InvalidDataException">Not a manifest, or a damaged one.</exception>
     public static ExperimentManifest ReadManifest(string path)
     {
-        var m = Read<ExperimentManifest>(File.ReadAllBytes(path), ExperimentManifest.FormatTag, out string? problem, out bool foreign);
+        var m = Read<ExperimentManifest>(ReadFile(path, "manifest"), ExperimentManifest.FormatTag, out string? problem, out bool foreign);
         if (foreign) throw new InvalidDataException($"{path} is not an actkit experiment manifest.");
         if (m is not null) return m;
 
@@ -218,6 +232,36 @@ public static class ResultStore
         }
     }
 
+    /// <summary>
+    /// The bytes of a results file (<paramref name="what"/>: "manifest", "trial file"), refusing one that
+    /// <see cref="SpecialFileKind"/> calls a device, pipe or socket, or one longer than <see cref="MaxFileBytes"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Not a regular file, or too large.</exception>
+    internal static byte[] ReadFile(string path, string what)
+    {
+        if (SpecialFileKind?.Invoke(path) is { } kind)
+        {
+            throw new InvalidDataException($"{path} is {kind}, not a regular file, so it cannot be a {what} of a results folder; move it out of the folder.");
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using var buffer = new MemoryStream();
+
+        // Read up to one byte past the cap rather than trusting the length, which a device or a growing file misstates.
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, MaxFileBytes + 1 - buffer.Length))) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxFileBytes)
+            {
+                throw new InvalidDataException($"{path} is larger than {MaxFileBytes >> 20} MB, far more than any {what} compare writes; restore it or move it out of the results folder.");
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
     /// <summary>"at line 3, column 5" (1-based, from the parser's 0-based position), with ", where it ends unfinished" when that is the end of the text.</summary>
     private static string Where(byte[] bytes, JsonException ex)
     {
@@ -281,7 +325,7 @@ public static class ResultStore
             plan ??= manifest.Config.Trials();
             foreach (string file in Directory.EnumerateFiles(tdir, "*.json").Order(StringComparer.Ordinal))
             {
-                var t = Read<TrialResult>(File.ReadAllBytes(file), TrialResult.FormatTag, out string? unreadable, out bool foreign);
+                var t = Read<TrialResult>(ReadFile(file, "trial file"), TrialResult.FormatTag, out string? unreadable, out bool foreign);
                 if (foreign) throw new InvalidDataException($"{file} is not an actkit trial file.");
                 if (t is null) throw new InvalidDataException($"{file} is not a valid trial file ({unreadable}); restore it, or delete it and run the comparison's compare command again, which trains that trial anew.");
                 if (t.Experiment != manifest.Experiment)

@@ -105,7 +105,11 @@ public sealed record TrialResult
     /// The first value no run can have written, said as "testAccuracy is 5, outside [0, 1]", or null when every value is
     /// possible: accuracies and fractions outside [0, 1], a negative loss, sample count or time, a NaN test accuracy
     /// in a trial that did not diverge (NaN losses and detector fractions are possible without divergence), epochs outside 1…the comparison's
-    /// (read from <see cref="ExperimentKey"/>) or out of order, a missing list. Files are written by the runner only,
+    /// (read from <see cref="ExperimentKey"/>) or out of order, a missing list; and parts that disagree, which the
+    /// report's charts index by (histogram edges that are too few, unordered or not one more than the counts, layer
+    /// numbers that are not their positions or not the network's hidden layers, repeated checkpoint epochs), a curve
+    /// shorter than the comparison's epochs without divergence, a diverged trial with a test accuracy, an initialiser
+    /// no run resolves to, a missing timeline in an engine that records one. Files are written by the runner only,
     /// so such a value means a file was edited or damaged; the ranking must not average it in.
     /// </summary>
     public string? ImpossibleValue()
@@ -117,6 +121,10 @@ public sealed record TrialResult
         if (Seed < 1) return $"seed is {Seed}, but seeds start at 1";
         if (KeyMismatch() is { } mismatch) return mismatch;
         if (Fraction("testAccuracy", TestAccuracy, Diverged) is { } a) return a;
+
+        // A diverged trial has no test result (ExperimentRunner records NaN), so a number beside diverged is an edit.
+        if (Diverged && !double.IsNaN(TestAccuracy)) return $"diverged is true beside a testAccuracy of {Text(TestAccuracy)}, where a diverged trial records NaN";
+        if (InitProblem() is { } init) return init;
         // NaN is possible without divergence: divergence is judged on the training batches and the weights, and a
         // finite network can still send a test row's logit to ±∞ (log-sum-exp then gives ∞ − ∞). Refusing it made a
         // run write a file its own reader refused, and retrain it forever.
@@ -135,6 +143,9 @@ public sealed record TrialResult
         if (Fraction("deadFraction", DeadFraction, nanAllowed: true) is { } d) return d;
         if (Fraction("saturatedFraction", SaturatedFraction, nanAllowed: true) is { } s) return s;
         if (epochs is { } e && Curve.Count > e) return $"its curve has {Curve.Count} epochs, more than the comparison's {e}";
+
+        // Only divergence ends a comparison's training early (the runner sets no stopping rule).
+        if (epochs is { } all && !Diverged && Curve.Count != all) return $"its curve has {Curve.Count} epochs, but the comparison trains {all} and the trial did not diverge";
         if (EpochsToTarget is { } reached && (reached < 1 || reached > Curve.Count))
         {
             return $"epochsToTarget is {reached}, outside the {Curve.Count} epochs of its curve";
@@ -155,23 +166,45 @@ public sealed record TrialResult
             if (!(p.Seconds >= 0) || double.IsInfinity(p.Seconds)) return $"{at}: seconds is {Text(p.Seconds)}, not a time";
         }
 
-        foreach (var layer in Layers)
+        int? hidden = HiddenLayers(ExperimentKey);
+        if (hidden is { } h && !Diverged && Layers.Count != h) return $"layers has {Layers.Count} entries, but the network has {h} hidden layers";
+        for (int i = 0; i < Layers.Count; i++)
         {
+            var layer = Layers[i];
             if (layer is null) return "a layer of its diagnostics is missing";
+            if (layer.Layer != i) return $"layers[{i}].layer is {layer.Layer}, not {i}";
             string at = $"layer {layer.Layer}";
             if (layer.Units < 1 || layer.Samples < 1) return $"{at} has {layer.Units} units and {layer.Samples} samples, not at least 1 of each";
             if ((Fraction($"{at}: deadFraction", layer.DeadFraction, nanAllowed: true) ?? Fraction($"{at}: saturatedFraction", layer.SaturatedFraction, nanAllowed: true)) is { } bad) return bad;
             if (layer.HistogramCounts is null || layer.HistogramCounts.Any(c => c < 0)) return $"{at}: its histogram counts are missing or negative";
+            if (Histogram($"{at}: histogramEdges", layer.HistogramEdges, layer.HistogramCounts.Sum()) is { } edges) return edges;
+            if (layer.HistogramCounts.Count != layer.HistogramEdges.Count - 1)
+            {
+                return $"{at}: histogramCounts has {layer.HistogramCounts.Count} bins, but its {layer.HistogramEdges.Count} histogramEdges make {layer.HistogramEdges.Count - 1}";
+            }
         }
 
-        foreach (var layer in Timeline ?? [])
+        // Every trial since engine version 5 records a timeline (it came before that version); the report draws it.
+        if (Timeline is null && (KeyNumber(ExperimentKey, "engine") ?? 1) >= 5) return "its timeline is missing";
+        if (Timeline is not null && hidden is { } th && Timeline.Count != th) return $"timeline has {Timeline.Count} layers, but the network has {th} hidden layers";
+        for (int i = 0; i < (Timeline?.Count ?? 0); i++)
         {
+            var layer = Timeline![i];
             if (layer?.Checkpoints is null) return "a layer of its timeline is missing";
+            if (layer.Layer != i) return $"timeline[{i}].layer is {layer.Layer}, not {i}";
+            if (layer.Checkpoints.Count == 0) return $"timeline layer {i} has no checkpoints, but every trial records one at epoch 0";
+            if (Histogram($"timeline layer {i}: edges", layer.Edges, layer.Checkpoints.Sum(c => c?.Counts?.Sum() ?? 0)) is { } edges) return edges;
+            int previous = -1;
             foreach (var c in layer.Checkpoints)
             {
                 string at = $"timeline layer {layer.Layer}";
                 if (c is null || c.Counts is null || c.Counts.Any(n => n < 0) || c.NonFinite < 0) return $"{at}: a checkpoint's counts are missing or negative";
                 if (c.Epoch < 0 || c.Epoch > (epochs ?? int.MaxValue)) return $"{at}: checkpoint epoch {c.Epoch} is outside 0…{epochs}";
+
+                // The heatmap's columns are the checkpoints in training order, each binned on the layer's edges.
+                if (c.Epoch <= previous) return $"{at}: checkpoint epoch {c.Epoch} follows epoch {previous}, but checkpoints are recorded once each, in order";
+                previous = c.Epoch;
+                if (c.Counts.Count != layer.Edges.Count - 1) return $"{at} epoch {c.Epoch}: counts has {c.Counts.Count} bins, but the layer's {layer.Edges.Count} edges make {layer.Edges.Count - 1}";
                 if ((Fraction($"{at} epoch {c.Epoch}: deadFraction", c.DeadFraction, nanAllowed: true) ?? Fraction($"{at} epoch {c.Epoch}: saturatedFraction", c.SaturatedFraction, nanAllowed: true)) is { } bad) return bad;
             }
         }
@@ -188,6 +221,52 @@ public sealed record TrialResult
             : v >= 0 ? null : $"{name} is {Text(v)}, below 0";
 
         static string Text(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+        // Edges the charts can draw: at least two, finite, none below the one before, and spanning a range when any
+        // value was counted. Equal neighbours are possible in a real file (a narrow range far from 0 rounds them
+        // together), and a histogram of no finite values has all-zero edges (ActivationStatistics).
+        static string? Histogram(string name, IReadOnlyList<double>? edges, long counted)
+        {
+            if (edges is null || edges.Count < 2) return $"{name} has {edges?.Count ?? 0} values, but a histogram needs at least 2";
+            for (int i = 0; i < edges.Count; i++)
+            {
+                if (!double.IsFinite(edges[i])) return $"{name}[{i}] is {Text(edges[i])}, not a finite number";
+                if (i > 0 && edges[i] < edges[i - 1]) return $"{name}[{i}] is {Text(edges[i])}, below the edge before it ({Text(edges[i - 1])})";
+            }
+
+            return counted > 0 && !(edges[^1] > edges[0]) ? $"{name} spans no range ({Text(edges[0])} to {Text(edges[^1])}) but hold counted values" : null;
+        }
+    }
+
+    /// <summary>
+    /// Where <see cref="Init"/> is not what the runner writes, the canonical name of a resolved initialiser
+    /// (<c>he_normal</c>, <c>constant(0.1)</c>; never <c>auto</c>): null when it is.
+    /// </summary>
+    private string? InitProblem()
+    {
+        if (Init is null) return "init is missing";
+        try
+        {
+            var parsed = Initializer.Parse(Init);
+            if (parsed.Kind != InitKind.Auto && parsed.ToString() == Init) return null;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            // Not an initialiser at all: said below like a non-canonical one.
+        }
+
+        return $"init is \"{Init}\", not the name of a resolved initialiser";
+    }
+
+    /// <summary>The number of hidden layers a configuration key gives (<c>hidden=16x16</c>), or null.</summary>
+    private static int? HiddenLayers(string? key)
+    {
+        foreach (string part in (key ?? string.Empty).Split(';'))
+        {
+            if (part.StartsWith("hidden=", StringComparison.Ordinal)) return part.Length == "hidden=".Length ? 0 : part.Split('x').Length;
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -782,8 +782,10 @@ public sealed class ExperimentTests : IDisposable
         // Divergence is judged on training batches and weights; a finite network can still overflow a test logit, so a
         // run can write testLoss NaN in a trial that did not diverge, and its reader must take it (it had refused it,
         // and every resume trained the trial again to the same NaN).
-        var m = Manifest(Tiny("relu"));
-        var t = Trial(m, "relu", 1, 0.8, 0.5, testSamples: 10) with { TestLoss = double.NaN, DeadFraction = double.NaN, SaturatedFraction = double.NaN };
+        // A real run's trial, whose curve, layers and timeline agree with its comparison (the reader checks them too).
+        var config = Tiny("relu", epochs: 1);
+        var run = ExperimentRunner.Run(config, ExperimentData.Load(config), Dir("nan"));
+        var t = run.Trials[0] with { TestLoss = double.NaN, DeadFraction = double.NaN, SaturatedFraction = double.NaN };
         Assert.Null(t.ImpossibleValue());
     }
 

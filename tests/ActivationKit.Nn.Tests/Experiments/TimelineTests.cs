@@ -136,15 +136,28 @@ public sealed class TimelineTests : IDisposable
     }
 
     [Fact]
-    public void Result_files_without_a_timeline_still_load_and_summarise()
+    public void Result_files_of_an_engine_before_the_timeline_still_load_and_summarise()
     {
+        // Files written before the timeline was recorded carry an older engine version in their keys; such a folder
+        // still reports (its files are rewritten here as engine 4 ones, with their hashes).
         var config = Tiny("relu,tanh", epochs: 2);
         string dir = Path.Combine(_root, "old");
         ExperimentRunner.Run(config, ExperimentData.Load(config), dir);
-        foreach (string file in Directory.GetFiles(Path.Combine(dir, ResultStore.TrialsFolder), "*.json"))
+        string engine = $"engine={ExperimentConfig.EngineVersion};";
+        foreach (string file in Directory.GetFiles(Path.Combine(dir, ResultStore.TrialsFolder), "*.json").Append(Path.Combine(dir, ResultStore.ManifestName)))
         {
             var node = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
-            Assert.True(node.Remove("timeline"));
+            node.Remove("timeline");
+            string experimentKey = node["experimentKey"]!.GetValue<string>().Replace(engine, "engine=4;", StringComparison.Ordinal);
+            node["experimentKey"] = experimentKey;
+            node["experiment"] = ExperimentConfig.Hash(experimentKey);
+            if (node["key"] is { } key)
+            {
+                string k = key.GetValue<string>().Replace(engine, "engine=4;", StringComparison.Ordinal);
+                node["key"] = k;
+                node["hash"] = ExperimentConfig.Hash(k);
+            }
+
             File.WriteAllText(file, node.ToJsonString());
         }
 
@@ -152,9 +165,24 @@ public sealed class TimelineTests : IDisposable
         Assert.Equal(2, trials.Count);
         Assert.All(trials, t => Assert.Null(t.Timeline));
         Assert.True(ExperimentSummary.Create(manifest, trials).Complete);
-        // A rerun finds them finished (the timeline is not part of the key) and does not retrain them.
+    }
+
+    [Fact]
+    public void A_current_trial_file_without_its_timeline_is_refused_and_trained_again()
+    {
+        // Every trial of this engine records a timeline, so one without it was edited; the report would draw none.
+        var config = Tiny("relu", epochs: 2);
+        string dir = Path.Combine(_root, "cut");
+        ExperimentRunner.Run(config, ExperimentData.Load(config), dir);
+        string file = Directory.GetFiles(Path.Combine(dir, ResultStore.TrialsFolder), "*.json").Single();
+        var node = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
+        Assert.True(node.Remove("timeline"));
+        File.WriteAllText(file, node.ToJsonString());
+
+        var e = Assert.Throws<InvalidDataException>(() => ResultStore.Load([dir]));
+        Assert.StartsWith($"{file} is not a valid trial file (its timeline is missing)", e.Message, StringComparison.Ordinal);
         var rerun = ExperimentRunner.Run(config, ExperimentData.Load(config), dir);
-        Assert.Equal((0, 2), (rerun.Trained, rerun.Skipped));
-        Assert.All(rerun.Trials, t => Assert.Null(t.Timeline));
+        Assert.Equal((1, 0), (rerun.Trained, rerun.Skipped));
+        Assert.NotNull(rerun.Trials[0].Timeline);
     }
 }
