@@ -215,6 +215,16 @@ public class DocsCommandTests
     }
 
     [Fact]
+    public void A_file_named_docs_in_the_out_folder_is_refused_in_a_sentence()
+    {
+        // It gave the runtime's "The file '…/docs' already exists."
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("docs"), "not a folder");
+        Cli.Run("docs", "--out", dir.Path).BadInput("docs' is a file, where docs writes the folder that holds functions.md and advisor.md");
+        Assert.Equal("not a folder", File.ReadAllText(dir.File("docs")));
+    }
+
+    [Fact]
     public void Markdown_cells_escape_pipes()
     {
         Assert.Equal("`\\|x\\|`", Markdown.CodeCell("|x|"));

@@ -83,7 +83,10 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
             return ExitCodes.Failed;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(referencePath)!);
+        // A file named docs where the folder goes gave the runtime's "The file '…/docs' already exists."
+        string docsFolder = Path.GetDirectoryName(referencePath)!;
+        if (File.Exists(docsFolder)) throw new UsageException($"'{docsFolder}' is a file, where docs writes the folder that holds functions.md and advisor.md; move it, or give another --out.");
+        Directory.CreateDirectory(docsFolder);
         AtomicFile.WriteAllText(referencePath, reference);
         AtomicFile.WriteAllText(advisorPath, advisor);
         if (newReadme is not null) AtomicFile.WriteAllText(readmePath, newReadme);
