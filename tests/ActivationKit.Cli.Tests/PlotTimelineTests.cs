@@ -15,15 +15,26 @@ public sealed class TimelineResults : IDisposable
             "compare", "--data", "circles", "--samples", "300", "--activations", "relu,tanh,sigmoid@zeros", "--hidden", "8,6",
             "--seeds", "2", "--epochs", "6", "--batch", "16", "--lr", "0.02", "--threads", "2", "--out", Folder).Ok();
 
-        // The same results as an older actkit wrote them: no timeline field.
+        // The same results as an older actkit wrote them: no timeline field, and an engine version before it in the keys
+        // (with their hashes), as a current file without its timeline is refused as edited.
         OldFolder = _dir.File("old");
         Directory.CreateDirectory(Path.Combine(OldFolder, "trials"));
-        File.Copy(Path.Combine(Folder, "experiment.json"), Path.Combine(OldFolder, "experiment.json"));
-        foreach (string file in Directory.GetFiles(Path.Combine(Folder, "trials"), "*.json"))
+        string engine = $"engine={ActivationKit.Nn.Experiments.ExperimentConfig.EngineVersion};";
+        foreach (string file in Directory.GetFiles(Path.Combine(Folder, "trials"), "*.json").Select(f => Path.Combine("trials", Path.GetFileName(f))).Append("experiment.json"))
         {
-            var node = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
+            var node = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, file)))!.AsObject();
             node.Remove("timeline");
-            File.WriteAllText(Path.Combine(OldFolder, "trials", Path.GetFileName(file)), node.ToJsonString());
+            string experimentKey = node["experimentKey"]!.GetValue<string>().Replace(engine, "engine=4;", StringComparison.Ordinal);
+            node["experimentKey"] = experimentKey;
+            node["experiment"] = ActivationKit.Nn.Experiments.ExperimentConfig.Hash(experimentKey);
+            if (node["key"] is { } key)
+            {
+                string k = key.GetValue<string>().Replace(engine, "engine=4;", StringComparison.Ordinal);
+                node["key"] = k;
+                node["hash"] = ActivationKit.Nn.Experiments.ExperimentConfig.Hash(k);
+            }
+
+            File.WriteAllText(Path.Combine(OldFolder, file), node.ToJsonString());
         }
     }
 
