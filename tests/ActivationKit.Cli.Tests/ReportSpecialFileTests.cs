@@ -51,4 +51,12 @@ public sealed class ReportSpecialFileTests : IDisposable
         p.WaitForExit();
         Assert.Equal(0, p.ExitCode);
     }
+
+    [Fact]
+    public void A_device_given_as_an_output_folder_is_named_for_what_it_is()
+    {
+        // compare --out /dev/null said "'/dev/null' is a file; give a folder".
+        if (!OperatingSystem.IsLinux()) return;
+        Cli.Run("compare", "--data", "xor", "--samples", "100", "--seeds", "1", "--epochs", "1", "--out", "/dev/null").BadInput("--out '/dev/null' is a character device; give a folder.");
+    }
 }

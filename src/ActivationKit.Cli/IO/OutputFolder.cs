@@ -18,7 +18,8 @@ public static class OutputFolder
     {
         ArgumentNullException.ThrowIfNull(files);
         RefuseEmpty(folder, option, "folder");
-        if (File.Exists(folder)) throw new UsageException($"{option} '{folder}' is a file; give a folder.");
+        // /dev/null or a pipe given as the folder is no "file" either: say what it is.
+        if (File.Exists(folder)) throw new UsageException($"{option} '{folder}' is {SpecialFile.KindOf(folder) ?? "a file"}; give a folder.");
         if (!TryProbe(folder, create: true)) throw new UsageException($"{option} '{folder}' cannot be created or does not accept new files.");
         foreach (string name in files)
         {
