@@ -140,6 +140,23 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Huber_on_several_target_columns_is_warned_to_train_unscaled()
+    {
+        using var dir = new TempDir();
+        string csv = dir.File("multi.csv");
+        var rng = new Rng(4);
+        File.WriteAllLines(csv, ["a,y0,y1", .. Enumerable.Range(0, 200).Select(_ => rng.NextGaussian()).Select(a => string.Create(Inv, $"{a},{1e5 * a},{1e-3 * a}"))]);
+        var json = Json(Cli.Run("train", "--data", csv, "--target", "y0,y1", "--loss", "huber(2)", "--epochs", "1", "--json").Ok());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("target_scaling").ValueKind);
+        Assert.Contains(json.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("huber(delta=2) trains the 2 target columns on their own scales", StringComparison.Ordinal));
+
+        // mse standardises each column, and says nothing.
+        var mse = Json(Cli.Run("train", "--data", csv, "--target", "y0,y1", "--epochs", "1", "--json").Ok());
+        Assert.Equal(JsonValueKind.Object, mse.GetProperty("target_scaling").ValueKind);
+        Assert.DoesNotContain(mse.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("own scales", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Diagnostics_out_replaces_earlier_reports_and_other_files_only_with_force()
     {
         // Notes kept as DIR/diagnostics.txt were overwritten without a word, and --force was refused with --diagnostics-out.
