@@ -182,8 +182,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
 
         // huber's one δ cannot follow columns standardised each by its own std, so several columns train unscaled: a
         // tester's columns at 1e5, 1e−3 and 7 reached R² −3 with huber against 0.95 with mse, and only "try another --lr".
-        if (data.Task == TrainingTask.Regression && scaling is null && train.TargetColumns > 1 && pairing.Loss.Name.StartsWith("huber", StringComparison.Ordinal)
-            && ActivationKit.Advisor.CatalogProperties.IsIdentity(outputFunction))
+        if (data.Task == TrainingTask.Regression && TargetScaling.HuberOnSeveralColumns(outputFunction, pairing.Loss, train.TargetColumns))
         {
             Warn($"{pairing.Loss.Name} trains the {train.TargetColumns} target columns on their own scales (one δ for all of them, so they are not standardised as for mse or mae); give columns of similar scale, or use mse or mae.");
         }

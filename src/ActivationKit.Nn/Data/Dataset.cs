@@ -265,26 +265,31 @@ public sealed class Standardizer
     public static Standardizer Fit(Dataset train)
     {
         ArgumentNullException.ThrowIfNull(train);
-        int f = train.FeatureCount;
-        var sum = new double[f];
-        var sq = new double[f];
-        for (int r = 0; r < train.Rows; r++)
-        {
-            for (int j = 0; j < f; j++) sum[j] += train.Features[(r * f) + j];
-        }
-
-        var mean = sum.Select(s => s / Math.Max(1, train.Rows)).ToArray();
-        for (int r = 0; r < train.Rows; r++)
-        {
-            for (int j = 0; j < f; j++)
-            {
-                double d = train.Features[(r * f) + j] - mean[j];
-                sq[j] += d * d;
-            }
-        }
-
-        var std = sq.Select(s => Math.Sqrt(s / Math.Max(1, train.Rows))).Select(s => s > 1e-12 ? (float)s : 1f).ToArray();
+        var (mean, sd) = ColumnMoments(train.Features, train.FeatureCount);
+        var std = sd.Select(s => s > 1e-12 ? (float)s : 1f).ToArray();
         return new Standardizer(mean.Select(m => (float)m).ToArray(), std);
+    }
+
+    /// <summary>
+    /// Mean and population standard deviation of each column of <paramref name="values"/> (rows of
+    /// <paramref name="columns"/>), in double, rows summed in order; 0 and 0 without rows. The features' statistics here
+    /// and the regression targets' (<see cref="TargetScaling.Fit"/>).
+    /// </summary>
+    internal static (double[] Mean, double[] Std) ColumnMoments(float[] values, int columns)
+    {
+        int rows = values.Length / columns;
+        var mean = new double[columns];
+        var std = new double[columns];
+        for (int i = 0; i < rows * columns; i++) mean[i % columns] += values[i];
+        for (int j = 0; j < columns; j++) mean[j] /= Math.Max(1, rows);
+        for (int i = 0; i < rows * columns; i++)
+        {
+            double d = values[i] - mean[i % columns];
+            std[i % columns] += d * d;
+        }
+
+        for (int j = 0; j < columns; j++) std[j] = Math.Sqrt(std[j] / Math.Max(1, rows));
+        return (mean, std);
     }
 
     /// <summary>

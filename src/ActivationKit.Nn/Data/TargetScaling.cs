@@ -40,7 +40,17 @@ public sealed class TargetScaling
     public static bool Applies(Activation? output, ILoss loss, int targetColumns)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        return CatalogProperties.IsIdentity(output) && Losses.IsOnOutputs(loss) && (targetColumns == 1 || !Losses.IsHuber(loss));
+        return CatalogProperties.IsIdentity(output) && Losses.IsOnOutputs(loss) && !HuberOnSeveralColumns(output, loss, targetColumns);
+    }
+
+    /// <summary>
+    /// The one case of a linear output and a loss on the outputs that trains unscaled: huber on several target columns,
+    /// whose one δ cannot follow columns standardised each by its own std (train warns about it).
+    /// </summary>
+    public static bool HuberOnSeveralColumns(Activation? output, ILoss loss, int targetColumns)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        return targetColumns > 1 && Losses.IsHuber(loss) && CatalogProperties.IsIdentity(output);
     }
 
     /// <summary>Fits the scaling on the targets of a regression training split.</summary>
@@ -51,24 +61,15 @@ public sealed class TargetScaling
         if (train.IsClassification) throw new ArgumentException($"'{train.Name}' is a classification set; only regression targets are standardised.", nameof(train));
         if (train.Rows == 0) throw new ArgumentException($"'{train.Name}' has no rows to fit the target scaling on.", nameof(train));
         int c = train.TargetColumns;
-        var mean = new double[c];
-        var std = new double[c];
-        for (int i = 0; i < train.Targets.Length; i++) mean[i % c] += train.Targets[i];
-        for (int j = 0; j < c; j++) mean[j] /= train.Rows;
-        for (int i = 0; i < train.Targets.Length; i++)
-        {
-            double d = train.Targets[i] - mean[i % c];
-            std[i % c] += d * d;
-        }
-
+        var (mean, std) = Standardizer.ColumnMoments(train.Targets, c);
         var scaled = new bool[c];
         for (int j = 0; j < c; j++)
         {
-            double s = Math.Sqrt(std[j] / train.Rows);
+            double s = std[j];
 
             // A constant column (train's warning says its R² is undefined) or one whose spread is within four float ULPs
-            // of its mean (lost to the float resolution of the targets themselves) is only centred: dividing by a vanishing spread would blow its noise up. Any other
-            // spread, however small (targets of 1e−32 were left at std 1 by an absolute floor, and learned nothing), is
+            // of its mean (lost to the float resolution of the targets themselves) is only centred: dividing by a vanishing
+            // spread would blow its noise up. Any other spread, however small (targets of 1e−32 were left at std 1 by an absolute floor, and learned nothing), is
             // divided out.
             float m = (float)Math.Abs(mean[j]);
             scaled[j] = s > 0 && s > 4 * (MathF.BitIncrement(m) - m) && double.IsFinite(s);
