@@ -428,10 +428,7 @@ internal static class SoftmaxCore
         public TV Apply<TV>(TV y, TV dy) where TV : struct, IVec<TV>
         {
             // dy − hi = d + e exactly (TwoSum), so y·(d + e − lo) is rounded once, by the fma, but for the small y·(e − lo).
-            var hi = TV.Create(dotHi);
-            var d = dy - hi;
-            var dyPart = d + hi;
-            var e = (dy - dyPart) + (dyPart - d - hi);
+            var d = ExactDifference(dy, TV.Create(dotHi), out var e);
 
             // An infinite dy or dot product leaves a NaN error term; d alone is then the difference.
             e = TV.SelectWhereEqual(e, e, e, TV.Zero);
