@@ -22,9 +22,6 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(consoles);
 
-        // The results reader lives in Nn, which has no statx of its own: a named pipe or /dev/zero in a results folder
-        // hung compare and report, or ran them out of memory.
-        ResultStore.SpecialFileKind = IO.SpecialFile.KindOf;
         var app = new CommandApp();
         app.Configure(config => Configure(config, consoles, validateExamples, args));
         try

@@ -113,13 +113,13 @@ public sealed class ChartOverwriteTests : IDisposable
         Cli.Run("report", results, "--html", html, "--images", images, "--force")
             .BadInput($"--images '{images}' holds functions.png, which is a named pipe, not a regular file that writing could replace; remove it or give another folder.");
         Assert.False(File.Exists(html));
-        Assert.Equal(SpecialFile.NamedPipe, SpecialFile.KindOf(fifo));
+        Assert.Equal(ActivationKit.IO.FileKind.NamedPipe, ActivationKit.IO.FileKind.SpecialKindOf(fifo));
 
         string page = _dir.File("fifo.html");
         using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", page)) mkfifo.WaitForExit();
         Cli.Run("report", results, "--html", page, "--force")
             .BadInput($"--html '{page}' is a named pipe, not a regular file: writing would replace it with one (outputs are written to a temporary file renamed into place); give a file name.");
-        Assert.Equal(SpecialFile.NamedPipe, SpecialFile.KindOf(page));
+        Assert.Equal(ActivationKit.IO.FileKind.NamedPipe, ActivationKit.IO.FileKind.SpecialKindOf(page));
     }
 
     [Fact]

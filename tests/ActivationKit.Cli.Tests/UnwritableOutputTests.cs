@@ -103,9 +103,9 @@ public class UnwritableOutputTests
         string advisor = Fifo(Path.Combine("repo", "docs", "advisor.md"));
         Cli.Run("docs", "--out", root).BadInput(Refusal($"'{advisor}'", "a named pipe"));
 
-        Assert.All(new[] { pipe, fifoModel, docs, Path.Combine(diagnostics, "diagnostics.txt"), advisor }, p => Assert.Equal(SpecialFile.NamedPipe, SpecialFile.KindOf(p)));
-        Assert.Equal("a character device", SpecialFile.KindOf(device));
-        Assert.DoesNotContain(Directory.GetFiles(Path.Combine(root, "docs"), "*.md"), p => SpecialFile.KindOf(p) is null);
+        Assert.All(new[] { pipe, fifoModel, docs, Path.Combine(diagnostics, "diagnostics.txt"), advisor }, p => Assert.Equal(ActivationKit.IO.FileKind.NamedPipe, ActivationKit.IO.FileKind.SpecialKindOf(p)));
+        Assert.Equal("a character device", ActivationKit.IO.FileKind.SpecialKindOf(device));
+        Assert.DoesNotContain(Directory.GetFiles(Path.Combine(root, "docs"), "*.md"), p => ActivationKit.IO.FileKind.SpecialKindOf(p) is null);
         Assert.Equal(["accuracy.md", "dev.png", "fifo.akm", "in.csv", "m.akm", "pipe.csv"], dir.Files());
     }
 }

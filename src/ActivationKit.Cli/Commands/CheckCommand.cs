@@ -38,8 +38,8 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
 
         // /dev/zero or /dev/urandom never ended: devices and sockets are refused by kind. A named pipe is read (a shell's
         // `check <(…)` and `… | check /dev/stdin` are pipes), as far as the cap, like a regular file.
-        if (SpecialFile.KindOf(settings.File) is { } kind && kind != SpecialFile.NamedPipe) throw new UsageException($"'{settings.File}' is {kind}, not a regular file; give a JSON network spec or a saved model file.");
-        byte[] bytes = ReadAtMost(settings.File, MaxBytes)
+        if (ActivationKit.IO.FileKind.SpecialKindOf(settings.File) is { } kind && kind != ActivationKit.IO.FileKind.NamedPipe) throw new UsageException($"'{settings.File}' is {kind}, not a regular file; give a JSON network spec or a saved model file.");
+        byte[] bytes = ActivationKit.IO.FileKind.ReadAtMost(settings.File, MaxBytes)
             ?? throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"'{settings.File}' is larger than {MaxBytes:N0} bytes (256 MiB), more than any network spec or model this check reads."));
         string name = Path.GetFileName(settings.File);
         bool model = bytes.AsSpan().StartsWith(ModelFile.Magic);
@@ -140,23 +140,6 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
     /// and small enough that the spec's text fits a .NET string (1 GiB did not: OutOfMemoryException).
     /// </summary>
     private const int MaxBytes = 256 << 20;
-
-    /// <summary>The file's bytes, or null when it holds more than <paramref name="max"/> (read only that far, so a pipe
-    /// or a file growing while read cannot exhaust memory).</summary>
-    private static byte[]? ReadAtMost(string path, int max)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[1 << 16];
-        int read;
-        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
-        {
-            if (buffer.Length + read > max) return null;
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
 
     private static string Shape(NetworkSpec spec) =>
         (spec.Inputs > 0 ? $"{spec.Inputs} → " : string.Empty) + string.Join(" → ", spec.Layers.Select(l => $"{l.Units} {l.Activation}"));

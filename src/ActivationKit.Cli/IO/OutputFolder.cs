@@ -19,13 +19,13 @@ public static class OutputFolder
         ArgumentNullException.ThrowIfNull(files);
         RefuseEmpty(folder, option, "folder");
         // /dev/null or a pipe given as the folder is no "file" either: say what it is.
-        if (File.Exists(folder)) throw new UsageException($"{option} '{folder}' is {SpecialFile.KindOf(folder) ?? "a file"}; give a folder.");
+        if (File.Exists(folder)) throw new UsageException($"{option} '{folder}' is {ActivationKit.IO.FileKind.SpecialKindOf(folder) ?? "a file"}; give a folder.");
         if (!TryProbe(folder, create: true)) throw new UsageException($"{option} '{folder}' cannot be created or does not accept new files.");
         foreach (string name in files)
         {
             string path = Path.Combine(folder, name);
             if (Directory.Exists(path)) throw new UsageException($"{option} '{folder}' holds a folder named {name}, where a file of that name is to be written; remove it or give another folder.");
-            if (SpecialFile.KindOf(path) is { } kind) throw new UsageException($"{option} '{folder}' holds {name}, which is {kind}, not a regular file that writing could replace; remove it or give another folder.");
+            if (ActivationKit.IO.FileKind.SpecialKindOf(path) is { } kind) throw new UsageException($"{option} '{folder}' holds {name}, which is {kind}, not a regular file that writing could replace; remove it or give another folder.");
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using ActivationKit.IO;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -30,13 +31,6 @@ public static class ResultStore
     /// exhaust memory.
     /// </summary>
     public const long MaxFileBytes = 64L << 20;
-
-    /// <summary>
-    /// Names the kind of a path that is not a regular file ("a named pipe", "a character device"), or returns null;
-    /// set by the program (the CLI's statx check), as .NET reports such files as ordinary ones. Opening a named pipe
-    /// waits for a writer forever, and a link to /dev/zero never ends, so such a file is refused before it is opened.
-    /// </summary>
-    public static Func<string, string?>? SpecialFileKind { get; set; }
 
     /// <summary>The file name of the manifest.</summary>
     public const string ManifestName = "experiment.json";
@@ -234,32 +228,19 @@ public static class ResultStore
 
     /// <summary>
     /// The bytes of a results file (<paramref name="what"/>: "manifest", "trial file"), refusing one that
-    /// <see cref="SpecialFileKind"/> calls a device, pipe or socket, or one longer than <see cref="MaxFileBytes"/>.
+    /// <see cref="FileKind.SpecialKindOf"/> calls a device, pipe or socket (opening a named pipe waits for a writer, and a
+    /// link to /dev/zero never ends), or one longer than <see cref="MaxFileBytes"/>.
     /// </summary>
     /// <exception cref="InvalidDataException">Not a regular file, or too large.</exception>
     internal static byte[] ReadFile(string path, string what)
     {
-        if (SpecialFileKind?.Invoke(path) is { } kind)
+        if (FileKind.SpecialKindOf(path) is { } kind)
         {
             throw new InvalidDataException($"{path} is {kind}, not a regular file, so it cannot be a {what} of a results folder; move it out of the folder.");
         }
 
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        using var buffer = new MemoryStream();
-
-        // Read up to one byte past the cap rather than trusting the length, which a device or a growing file misstates.
-        var chunk = new byte[81920];
-        int read;
-        while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, MaxFileBytes + 1 - buffer.Length))) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxFileBytes)
-            {
-                throw new InvalidDataException($"{path} is larger than {MaxFileBytes >> 20} MB, far more than any {what} compare writes; restore it or move it out of the results folder.");
-            }
-        }
-
-        return buffer.ToArray();
+        return FileKind.ReadAtMost(path, MaxFileBytes)
+            ?? throw new InvalidDataException($"{path} is larger than {MaxFileBytes >> 20} MB, far more than any {what} compare writes; restore it or move it out of the results folder.");
     }
 
     /// <summary>"at line 3, column 5" (1-based, from the parser's 0-based position), with ", where it ends unfinished" when that is the end of the text.</summary>
