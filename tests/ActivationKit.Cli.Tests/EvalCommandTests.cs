@@ -344,7 +344,7 @@ public class EvalCommandTests
             foreach (string name in new[] { "z.f32", "z.csv", "z.npy" })
             {
                 File.CreateSymbolicLink(dir.File(name), "/dev/zero");
-                Cli.Run("eval", "relu", "--in", dir.File(name)).BadInput($"Input file '{dir.File(name)}' is not a regular file (a device, pipe or socket, whose end is unknown); give a file.");
+                Cli.Run("eval", "relu", "--in", dir.File(name)).BadInput($"Input file '{dir.File(name)}' is a character device, not a regular file; give a file.");
             }
         }
 
@@ -353,6 +353,20 @@ public class EvalCommandTests
         Cli.Run("eval", "relu", "--in", dir.File("big.f64")).BadInput("big.f64 is 1,073,741,832 bytes, more than the 1,073,741,824 (1 GiB) eval reads; split it into smaller files.");
         using (var many = File.Create(dir.File("many.f32"))) many.SetLength(4 * 100_000_001L);
         Cli.Run("eval", "relu", "--in", dir.File("many.f32")).BadInput("many.f32 holds 100,000,001 values; the limit is 100,000,000, as for --x.");
+    }
+
+    [Fact]
+    public async Task A_named_pipe_is_read_to_its_end_like_a_file()
+    {
+        // eval opened its input before it looked at its kind; a FIFO is now read up to the cap, as check reads one.
+        if (!OperatingSystem.IsLinux()) return;
+        using var dir = new TempDir();
+        string fifo = dir.File("x.csv");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])) mkfifo.WaitForExit();
+        var writer = Task.Run(() => File.WriteAllText(fifo, "-1\n2\n"));
+        var lines = Cli.Run("eval", "relu", "--in", fifo).Ok().Lines;
+        await writer.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(["x,f(x)", "-1,0", "2,2"], lines);
     }
 
     [Fact]

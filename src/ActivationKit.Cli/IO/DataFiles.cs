@@ -116,31 +116,42 @@ public static class DataFiles
     }
 
     /// <summary>
-    /// The bytes of the input file <paramref name="path"/>, refusing what cannot be read whole: a file over
-    /// <see cref="MaxInputBytes"/>, and anything that is not a regular file, whose size is not known before reading and
-    /// which may never end (a device such as /dev/zero, a pipe). Never reads more than the file's stated size and one byte.
-    /// Opening a named pipe blocks until something writes to it (the system's open, as for any reader); the refusal comes then.
+    /// The bytes of the input file <paramref name="path"/>, refusing what cannot be read whole: more than
+    /// <see cref="MaxInputBytes"/>, and a device or socket, whose end is unknown (/dev/zero never ends), by its kind before
+    /// opening it. A named pipe (a shell's FIFO) is read up to the cap, as <c>check</c> reads one. A regular file is read
+    /// into one array of its stated size, and never more than that size and one byte (a file that grows while read is refused).
     /// </summary>
     private static byte[] ReadBounded(string path, string name)
     {
+        string? kind = ActivationKit.IO.FileKind.SpecialKindOf(path);
+        if (kind is not null && kind != ActivationKit.IO.FileKind.NamedPipe)
+        {
+            throw new UsageException($"Input file '{path}' is {kind}, not a regular file; give a file.");
+        }
+
+        if (kind is not null)
+        {
+            return ActivationKit.IO.FileKind.ReadAtMost(path, MaxInputBytes) ?? throw TooLarge(name, null);
+        }
+
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
         long length = stream.CanSeek ? stream.Length : -1;
-        if (length > MaxInputBytes)
-        {
-            throw new UsageException($"{name} is {length.ToString("N0", Inv)} bytes, more than the {MaxInputBytes.ToString("N0", Inv)} (1 GiB) eval reads; split it into smaller files.");
-        }
+        if (length > MaxInputBytes) throw TooLarge(name, length);
 
         var bytes = length > 0 ? new byte[length] : [];
         int read = length > 0 ? stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) : 0;
 
-        // A device or pipe states no size (0), or none at all, and has data past it: not a file that can be read whole.
+        // Where the kind could not be told (not Linux), a device states no size (0), or none at all, and has data past it.
         if (length < 0 || stream.ReadByte() >= 0)
         {
-            throw new UsageException($"Input file '{path}' is not a regular file (a device, pipe or socket, whose end is unknown); give a file.");
+            throw new UsageException($"Input file '{path}' is not a regular file of a known size (a device, pipe or socket, or a file still growing); give a file.");
         }
 
         return read == bytes.Length ? bytes : bytes[..read];
     }
+
+    private static UsageException TooLarge(string name, long? length) =>
+        new($"{name} is {(length is { } n ? n.ToString("N0", Inv) : "more than " + MaxInputBytes.ToString("N0", Inv))} bytes, more than the {MaxInputBytes.ToString("N0", Inv)} (1 GiB) eval reads; split it into smaller files.");
 
     // The count, or null where reading stopped at the first value over the limit (a text file).
     private static UsageException TooManyValues(string name, long? count) =>
