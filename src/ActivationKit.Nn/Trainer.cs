@@ -177,65 +177,75 @@ public static class Trainer
         // A reason already known (diagnostics that found the initial weights symmetric) used to let one step run first.
         if (options.StopWhen?.Invoke() is { } known) return new TrainingResult(history, false, known) { StoppedEarly = true };
 
-        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        // The caller's Training flag is given back however training ends, also by an exception from the progress callback or
+        // StopWhen (it was left false: a manual loop that set it went on without dropout, silently).
+        bool wasTraining = network.Training;
+        try
         {
-            double lr = options.Schedule.Rate(options.LearningRate, epoch, options.Epochs);
-            if (options.Shuffle) shuffleRng.Shuffle(order.AsSpan());
-            var clock = Stopwatch.StartNew();
-            double lossSum = 0, sse = 0;
-            long correct = 0;
-            var columnSse = new double[train.IsClassification ? 0 : train.TargetColumns];
-            for (int b = 0; b < batches; b++)
+            for (int epoch = 0; epoch < options.Epochs; epoch++)
             {
-                int r0 = b * batch, n = Math.Min(batch, train.Rows - r0);
-                for (int i = 0; i < n; i++)
+                double lr = options.Schedule.Rate(options.LearningRate, epoch, options.Epochs);
+                if (options.Shuffle) shuffleRng.Shuffle(order.AsSpan());
+                var clock = Stopwatch.StartNew();
+                double lossSum = 0, sse = 0;
+                long correct = 0;
+                var columnSse = new double[train.IsClassification ? 0 : train.TargetColumns];
+                for (int b = 0; b < batches; b++)
                 {
-                    int r = order[r0 + i];
-                    train.Features.AsSpan(r * train.FeatureCount, train.FeatureCount).CopyTo(xb.AsSpan(i * train.FeatureCount));
-                    train.Targets.AsSpan(r * train.TargetColumns, train.TargetColumns).CopyTo(tb.AsSpan(i * train.TargetColumns));
-                }
+                    int r0 = b * batch, n = Math.Min(batch, train.Rows - r0);
+                    for (int i = 0; i < n; i++)
+                    {
+                        int r = order[r0 + i];
+                        train.Features.AsSpan(r * train.FeatureCount, train.FeatureCount).CopyTo(xb.AsSpan(i * train.FeatureCount));
+                        train.Targets.AsSpan(r * train.TargetColumns, train.TargetColumns).CopyTo(tb.AsSpan(i * train.TargetColumns));
+                    }
 
-                var x = xb.AsSpan(0, n * train.FeatureCount);
-                network.Training = true;
-                var output = network.Forward(x, n);
-                var g = grad.AsSpan(0, n * network.OutputSize);
-                double value = loss.Compute(output, tb.AsSpan(0, n * train.TargetColumns), n, network.OutputSize, g);
-                if (!double.IsFinite(value))
-                {
-                    string message = $"Training diverged in epoch {epoch + 1}, batch {b + 1}: the loss became {value}. " +
-                        $"Likely causes: the learning rate ({lr:G3}) is too high for this network and optimiser; unstandardised inputs; " +
-                        "or an initialisation too large for the activation. Try a learning rate 10× lower, standardise the inputs, or use the activation's recommended initialiser.";
+                    var x = xb.AsSpan(0, n * train.FeatureCount);
+                    network.Training = true;
+                    var output = network.Forward(x, n);
+                    var g = grad.AsSpan(0, n * network.OutputSize);
+                    double value = loss.Compute(output, tb.AsSpan(0, n * train.TargetColumns), n, network.OutputSize, g);
+                    if (!double.IsFinite(value))
+                    {
+                        string message = $"Training diverged in epoch {epoch + 1}, batch {b + 1}: the loss became {value}. " +
+                            $"Likely causes: the learning rate ({lr:G3}) is too high for this network and optimiser; unstandardised inputs; " +
+                            "or an initialisation too large for the activation. Try a learning rate 10× lower, standardise the inputs, or use the activation's recommended initialiser.";
+                        network.Training = false;
+                        return new TrainingResult(history, true, message);
+                    }
+
+                    lossSum += value * n;
+                    if (!options.EvaluateTrainingSet) Score(output, tb.AsSpan(0, n * train.TargetColumns), n, network.OutputSize, train.IsClassification, threshold, ref correct, ref sse, columnSse);
+                    network.Backward(x, g, n);
                     network.Training = false;
-                    return new TrainingResult(history, true, message);
+                    optimizer.Step(parameters, lr);
+                    progress?.Invoke(new TrainingProgress(epoch + 1, options.Epochs, b + 1, batches, lossSum / (r0 + n), false, null));
+                    if (options.StopWhen?.Invoke() is { } reason) return new TrainingResult(history, false, reason) { StoppedEarly = true };
                 }
 
-                lossSum += value * n;
-                if (!options.EvaluateTrainingSet) Score(output, tb.AsSpan(0, n * train.TargetColumns), n, network.OutputSize, train.IsClassification, threshold, ref correct, ref sse, columnSse);
-                network.Backward(x, g, n);
-                network.Training = false;
-                optimizer.Step(parameters, lr);
-                progress?.Invoke(new TrainingProgress(epoch + 1, options.Epochs, b + 1, batches, lossSum / (r0 + n), false, null));
-                if (options.StopWhen?.Invoke() is { } reason) return new TrainingResult(history, false, reason) { StoppedEarly = true };
+                double seconds = clock.Elapsed.TotalSeconds;
+                double runningLoss = lossSum / train.Rows;
+
+                // The loss at the final weights, as the accuracy/MSE/R² beside it: the running mean of the batches was
+                // reported as "train loss" next to an MSE of other weights (0.1514 against 0.1332 for the same MSE loss).
+                var trainMetrics = options.EvaluateTrainingSet
+                    ? Evaluate(network, train, loss)
+                    : Summarise(train, runningLoss, correct, sse, columnSse);
+                var record = new EpochRecord(epoch + 1, lr, trainMetrics, validation is null ? null : Evaluate(network, validation, loss), seconds, train.Rows / Math.Max(seconds, 1e-9)) { RunningLoss = runningLoss };
+                history.Add(record);
+                progress?.Invoke(new TrainingProgress(epoch + 1, options.Epochs, batches, batches, runningLoss, true, record));
+                if (!NetworkIsFinite(network))
+                {
+                    return new TrainingResult(history, true, $"Training diverged in epoch {epoch + 1}: the weights became NaN or infinite. The learning rate ({lr:G3}) is most likely too high.");
+                }
             }
 
-            double seconds = clock.Elapsed.TotalSeconds;
-            double runningLoss = lossSum / train.Rows;
-
-            // The loss at the final weights, as the accuracy/MSE/R² beside it: the running mean of the batches was
-            // reported as "train loss" next to an MSE of other weights (0.1514 against 0.1332 for the same MSE loss).
-            var trainMetrics = options.EvaluateTrainingSet
-                ? Evaluate(network, train, loss)
-                : Summarise(train, runningLoss, correct, sse, columnSse);
-            var record = new EpochRecord(epoch + 1, lr, trainMetrics, validation is null ? null : Evaluate(network, validation, loss), seconds, train.Rows / Math.Max(seconds, 1e-9)) { RunningLoss = runningLoss };
-            history.Add(record);
-            progress?.Invoke(new TrainingProgress(epoch + 1, options.Epochs, batches, batches, runningLoss, true, record));
-            if (!NetworkIsFinite(network))
-            {
-                return new TrainingResult(history, true, $"Training diverged in epoch {epoch + 1}: the weights became NaN or infinite. The learning rate ({lr:G3}) is most likely too high.");
-            }
+            return new TrainingResult(history, false, null);
         }
-
-        return new TrainingResult(history, false, null);
+        finally
+        {
+            network.Training = wasTraining;
+        }
     }
 
     /// <summary>
@@ -371,11 +381,35 @@ public static class Trainer
     private static void CheckSquashedOnce(Mlp network, ILoss loss, bool defaultLoss)
     {
         string? fused = OutputPairing.FusedActivation(loss);
-        if (fused is null || network.Layers[^1].Activation?.Name != fused) return;
-        throw new ArgumentException(
-            $"The output layer applies {network.Layers[^1].ActivationSpec}, and the loss {loss.Name}{(defaultLoss ? " (the default for this data)" : string.Empty)} " +
-            $"applies {fused} to the logits itself, so training would squash the outputs twice; build the output layer linear (Mlp.Build's default) " +
-            $"and apply {fused} to Predict's outputs, as actkit predict does.", nameof(network));
+        var output = network.Layers[^1].Activation;
+        if (fused is null || output is null) return;
+        string lossName = $"{loss.Name}{(defaultLoss ? " (the default for this data)" : string.Empty)}";
+        string remedy = $"build the output layer linear (Mlp.Build's default) and apply {fused} to Predict's outputs, as actkit predict does.";
+        if (output.Name == fused)
+        {
+            throw new ArgumentException(
+                $"The output layer applies {network.Layers[^1].ActivationSpec}, and the loss {lossName} applies {fused} to the logits itself, " +
+                $"so training would squash the outputs twice; {remedy}", nameof(network));
+        }
+
+        // Logits confined by the output function cap what the fused loss can say: softmax of outputs in [0, 1] (sparsemax,
+        // softmin, sigmoid) or (−1, 1) (tanh) gives no class more than a few times the others' probability, and sigmoid of
+        // outputs bounded below (relu: ≥ 0) never falls under ½, so every sample scored positive. Softmax needs logits
+        // unbounded above only (it ignores a shared shift: log_softmax before cross_entropy is harmless); sigmoid needs both.
+        var info = output.Info;
+        bool confined = fused == "softmax" ? info.BoundedAbove && info.BoundedBelow : info.BoundedAbove || info.BoundedBelow;
+        if (confined)
+        {
+            string capped = fused == "softmax" || (info.BoundedAbove && info.BoundedBelow)
+                ? "its probabilities cannot come near 0 or 1"
+                : $"its probabilities cannot come near {(info.BoundedBelow ? "0" : "1")}";
+            // The interval of the catalog's range, without a note such as "each row sums to 1".
+            int end = info.Range.IndexOfAny([']', ')']);
+            string range = end > 0 ? info.Range[..(end + 1)] : info.Range;
+            throw new ArgumentException(
+                $"The output layer applies {network.Layers[^1].ActivationSpec}, whose outputs lie in {range}, and the loss {lossName} takes them as logits " +
+                $"and applies {fused}, so {capped}; {remedy}", nameof(network));
+        }
     }
 
     /// <summary>Refuses a loss that cannot take the data's targets with the network's outputs.</summary>

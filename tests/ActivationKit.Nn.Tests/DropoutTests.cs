@@ -118,6 +118,16 @@ public class DropoutTests
         var data = new Dataset("d", x, 5, [0, 1, 2, 1], 1, 3);
         Assert.Equal(Trainer.Evaluate(without, data).Loss, Trainer.Evaluate(withDrop, data).Loss);
         Assert.True(withDrop.Training);
+
+        // Trainer.Fit left it false whatever it found, also when a progress callback ended training with an exception.
+        var options = new TrainerOptions { Epochs = 1, BatchSize = 2, Seed = 3 };
+        Trainer.Fit(withDrop, data, null, options);
+        Assert.True(withDrop.Training);
+        Assert.Throws<InvalidOperationException>(() => Trainer.Fit(withDrop, data, null, options, _ => throw new InvalidOperationException("stop")));
+        Assert.True(withDrop.Training);
+        withDrop.Training = false;
+        Trainer.Fit(withDrop, data, null, options);
+        Assert.False(withDrop.Training);
     }
 
     [Fact]

@@ -265,6 +265,24 @@ public class TrainingTests
         var labels = new Dataset("labels", data.Features, 2, data.Targets.SelectMany(t => new[] { t, 1 - t }).ToArray(), 2, 0);
         Assert.StartsWith("The output layer applies sigmoid, and the loss multilabel_bce applies sigmoid", Refused(Mlp.Build(2, [4], "relu", 2, "sigmoid"), Losses.MultiLabelBinaryCrossEntropy, labels), StringComparison.Ordinal);
 
+        // Outputs confined to a range cap the fused loss's probabilities: softmax over sparsemax's [0, 1] or tanh's (−1, 1),
+        // sigmoid over relu's outputs (≥ 0: every sample scored positive) or tanh's.
+        Assert.Equal(
+            "The output layer applies sparsemax, whose outputs lie in [0, 1], and the loss cross_entropy (the default for this data) takes them as logits and applies softmax, so its probabilities cannot come near 0 or 1; build the output layer linear (Mlp.Build's default) and apply softmax to Predict's outputs, as actkit predict does.",
+            Refused(Mlp.Build(2, [4], "relu", 2, "sparsemax"), null));
+        Assert.StartsWith("The output layer applies tanh, whose outputs lie in (−1, 1), and the loss cross_entropy", Refused(Mlp.Build(2, [4], "relu", 2, "tanh"), null), StringComparison.Ordinal);
+        Assert.Contains("applies softmin, whose outputs lie in", Refused(Mlp.Build(2, [4], "relu", 2, "softmin"), null), StringComparison.Ordinal);
+        Assert.Contains("takes them as logits and applies sigmoid, so its probabilities cannot come near 0;", Refused(Mlp.Build(2, [4], "relu", 1, "relu"), Losses.BinaryCrossEntropy), StringComparison.Ordinal);
+        Assert.Contains("so its probabilities cannot come near 0 or 1;", Refused(Mlp.Build(2, [4], "relu", 2, "tanh"), Losses.MultiLabelBinaryCrossEntropy, labels), StringComparison.Ordinal);
+
+        // Logits unbounded on the side that matters still train: relu before cross_entropy (softmax ignores the shared floor),
+        // leaky_relu before bce.
+        foreach (var (net, loss, on) in new[] { (Mlp.Build(2, [4], "relu", 2, "relu"), (ILoss?)null, data), (Mlp.Build(2, [4], "relu", 1, "leaky_relu"), Losses.BinaryCrossEntropy, data) })
+        {
+            net.Initialize(Initializer.Auto, 1);
+            Assert.False(Trainer.Fit(net, on, null, new TrainerOptions { Epochs = 1, Loss = loss }).Diverged);
+        }
+
         // The fused pair itself (linear logits) and other outputs train as before: log_softmax before cross_entropy
         // changes nothing (the softmax of log-probabilities is the same distribution), sigmoid is squashed once by mse.
         foreach (var (net, loss, on) in new[]
