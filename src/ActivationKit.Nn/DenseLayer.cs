@@ -149,7 +149,19 @@ public sealed class DenseLayer
     public void Initialize(Initializer init, Rng rng)
     {
         ArgumentNullException.ThrowIfNull(init);
-        init.Resolve(Activation).Fill(Weights, InputSize, PreWidth, Gain, rng);
+        var resolved = init.Resolve(Activation);
+        double gain = resolved.Kind is InitKind.GlorotUniform or InitKind.GlorotNormal or InitKind.HeUniform or InitKind.HeNormal or InitKind.Orthogonal ? Gain : 1.0;
+
+        // hardshrink(100) is 0 on all of N(0, 1) but a share of 1e−2000: E[f(z)²] underflows and the gain 1/√E is
+        // infinite, which filled the weights with ±∞ and ended training at its first batch as "diverged".
+        if (!double.IsFinite(gain))
+        {
+            throw new ArgumentException(
+                $"{ActivationSpec} is zero on all but a vanishing share of unit-variance inputs (E[f(z)²] underflows to 0), so the variance-preserving gain of {resolved} initialisation is infinite; " +
+                "initialise with lecun_normal, normal(std) or uniform(a), or give the function a smaller threshold.", nameof(init));
+        }
+
+        resolved.Fill(Weights, InputSize, PreWidth, gain, rng);
         Array.Clear(Bias);
         _initialSlopes.CopyTo(Slopes, 0);
     }

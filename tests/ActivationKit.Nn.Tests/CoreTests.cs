@@ -191,6 +191,21 @@ public class CoreTests
     }
 
     [Fact]
+    public void An_infinite_gain_is_refused_and_schemes_without_a_gain_still_draw()
+    {
+        // hardshrink(100) vanishes on N(0, 1) but for a share of 1e−2000: its gain 1/√E[f(z)²] is ∞, and glorot filled ±∞.
+        var net = new Mlp(2, [new(4, "hardshrink(100)"), new(1, "linear")]);
+        var e = Assert.Throws<ArgumentException>(() => net.Initialize(Initializer.Auto, 1));
+        Assert.StartsWith("hardshrink(lambd=100) is zero on all but a vanishing share of unit-variance inputs (E[f(z)²] underflows to 0), so the variance-preserving gain of glorot_uniform initialisation is infinite;", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => net.Initialize(Initializer.Parse("he_normal"), 1));
+        net.Initialize(Initializer.Parse("lecun_normal"), 1);
+        Assert.All(net.Layers[0].Weights.ToArray(), w => Assert.True(float.IsFinite(w) && w != 0));
+
+        // A large but finite gain is drawn as before.
+        new Mlp(2, [new(4, "hardshrink(5)"), new(1, "linear")]).Initialize(Initializer.Auto, 1);
+    }
+
+    [Fact]
     public void A_layer_that_passes_no_gradient_warns()
     {
         var net = new Mlp(2, [new(4, "binary_step"), new(3, "relu"), new(3, "hardmax")]);
