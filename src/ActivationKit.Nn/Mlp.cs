@@ -40,6 +40,12 @@ public sealed class Mlp
     private int _capacity = -1;
     private int _forwardRows = -1;
 
+    /// <summary>
+    /// True once <see cref="Initialize"/> has drawn the weights or <see cref="ModelFile"/> has loaded them (a network
+    /// initialised with zeros on purpose trains; one never initialised is refused by <see cref="Trainer.Fit"/>).
+    /// </summary>
+    internal bool WeightsAssigned { get; set; }
+
     /// <summary>Creates a network with zero weights; call <see cref="Initialize"/> or load weights.</summary>
     public Mlp(int inputSize, IReadOnlyList<LayerSpec> layers)
     {
@@ -144,6 +150,7 @@ public sealed class Mlp
     {
         ArgumentNullException.ThrowIfNull(defaultInit);
         _warnings.Clear();
+        WeightsAssigned = true;
         var rng = Rng.Derive(seed, "init");
         _dropoutRng = Rng.Derive(seed, "dropout");
         _rreluRng = Rng.Derive(seed, "rrelu");

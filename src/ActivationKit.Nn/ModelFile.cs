@@ -353,6 +353,8 @@ public static class ModelFile
             }
         }
 
+        network.WeightsAssigned = true;
+
         Standardizer? norm = null;
         if (tensors.ContainsKey("normalization.mean"))
         {

@@ -146,6 +146,14 @@ public static class Trainer
         // A null schedule was a NullReferenceException at the first epoch.
         if (options.Schedule is null) throw new ArgumentException("Schedule must be a learning-rate schedule (Schedules.Constant keeps the rate), got null.", nameof(options));
         CheckCompatible(network, train);
+
+        // new Mlp(…) and Mlp.Build start at zero weights: trained as they were, a ReLU network never moved its hidden
+        // layers (relu′(0) = 0) and reported chance accuracy without a word. Weights written by hand are not zero.
+        if (!network.WeightsAssigned && network.Layers.All(l => !l.Weights.AsSpan().ContainsAnyExcept(0f)))
+        {
+            throw new ArgumentException("The network has never been initialised (every weight is zero, as new Mlp and Mlp.Build leave them): call network.Initialize(Initializer.Auto, seed) first, or Initializer.Parse(\"zeros\") to start from zeros on purpose.", nameof(network));
+        }
+
         if (train.Rows == 0) throw new ArgumentException($"The training data '{train.Name}' has no samples; training needs at least one.", nameof(train));
         if (validation is not null)
         {

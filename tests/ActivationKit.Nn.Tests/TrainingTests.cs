@@ -240,6 +240,26 @@ public class TrainingTests
     }
 
     [Fact]
+    public void A_network_never_initialised_is_refused_and_one_initialised_with_zeros_trains()
+    {
+        // Mlp.Build's zero weights trained a relu network to chance accuracy without a word (exploratory API tester).
+        var data = Synthetic.Create("moons", 60, 0.1, 1);
+        var options = new TrainerOptions { Epochs = 1 };
+        var e = Assert.Throws<ArgumentException>(() => Trainer.Fit(Mlp.Build(2, [4], "relu", 2), data, null, options));
+        Assert.Equal("network", e.ParamName);
+        Assert.StartsWith("The network has never been initialised (every weight is zero, as new Mlp and Mlp.Build leave them): call network.Initialize(Initializer.Auto, seed) first", e.Message, StringComparison.Ordinal);
+
+        var zeros = Mlp.Build(2, [4], "relu", 2);
+        zeros.Initialize(Initializer.Parse("zeros"), 1);
+        Assert.False(Trainer.Fit(zeros, data, null, options).Diverged);
+
+        // Weights set by hand count as given.
+        var manual = Mlp.Build(2, [4], "relu", 2);
+        manual.Layers[0].Weights[0] = 0.5f;
+        Assert.False(Trainer.Fit(manual, data, null, options).Diverged);
+    }
+
+    [Fact]
     public void An_output_layer_of_the_function_the_loss_fuses_is_refused_before_training()
     {
         // Build(…, "softmax") with the default cross_entropy trained on softmax(softmax(z)) without a word, and sigmoid
