@@ -52,4 +52,41 @@ public class HugeInputReferenceTests
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
+
+    [Fact]
+    public void References_follow_the_double_kernels_into_the_tails()
+    {
+        // tanh's reference derivative, 1/cosh², overflowed cosh² past |x| ≈ 355 and gave 0 where the kernel's 4e^(−2|x|)
+        // was still a double (1.08e−310 at 357.55; exploratory API tester). Where a double kernel's value or slope is a
+        // non-zero number in the tails, the reference must give one too, near it (the accuracy sweeps measure the rest).
+        var failures = new List<string>();
+        var xs = new List<double>();
+        for (double a = 8; a <= 760; a *= 1.03) { xs.Add(a); xs.Add(-a); }
+        foreach (var info in ActivationCatalog.All)
+        {
+            if (ActivationCatalog.Create(info) is not ElementwiseActivation f) continue;
+            var x = xs.ToArray();
+            var y = new double[x.Length];
+            var dx = new double[x.Length];
+            f.Forward(x, y);
+            f.Backward(x, Enumerable.Repeat(1.0, x.Length).ToArray(), dx);
+            for (int i = 0; i < x.Length; i++)
+            {
+                Check("", y[i], f.Reference(x[i]), x[i]);
+                Check("′", dx[i], f.ReferenceDerivative(x[i]), x[i]);
+            }
+
+            void Check(string mark, double kernel, double reference, double at)
+            {
+                if (kernel == 0 || !double.IsFinite(kernel)) return;
+                // Subnormal results carry few bits: 16 of the smallest steps apart is near there.
+                if (!(Math.Abs(reference - kernel) <= Math.Max(1e-9 * Math.Abs(kernel), 16 * double.Epsilon)))
+                {
+                    failures.Add($"{info.Name}{mark}({at:R}): kernel {kernel:R}, reference {reference:R}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(40)));
+    }
 }

@@ -63,6 +63,9 @@ public static class FunctionDocs
         sb.Append("row-wise functions read the logits of a linear output layer, gain 1. Gains are stated at the default parameters ");
         sb.Append("(`recommend` gives them at the parameters it recommends, e.g. leaky_relu(0.2): 1.3868); a test recomputes every one by ");
         sb.Append("quadrature. `actkit train` and the other commands that initialise networks draw He and Glorot weights with these gains.\n\n");
+        sb.Append("**Monotonicity** and the other properties describe the mathematical function. The computed values keep the ");
+        sb.Append("accuracy bound of [accuracy.md](accuracy.md), not the order of neighbours: where f rises by less than an ulp from one ");
+        sb.Append("input to the next, the two results may round apart and step back by one ulp (softplus, sigmoid, tanh).\n\n");
 
         foreach (var group in all.GroupBy(i => i.Family))
         {

@@ -31,6 +31,11 @@ public enum Family
 }
 
 /// <summary>Monotonicity of f over the real line (for the default parameters).</summary>
+/// <remarks>
+/// A property of the mathematical function. The computed values keep the accuracy bound (docs/accuracy.md), not the order
+/// of neighbours: where f rises by less than an ulp between two inputs, their results may be rounded apart and step back
+/// by one ulp (softplus, sigmoid, tanh, as in every library that does not round correctly).
+/// </remarks>
 public enum Monotonicity
 {
     /// <summary>Strictly increasing.</summary>
