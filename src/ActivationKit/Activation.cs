@@ -64,9 +64,20 @@ public abstract class Activation
     /// takes columns = 0 for "the whole span is one row", pass the span's length here). Throws <see cref="ArgumentException"/>
     /// for a negative count.
     /// </summary>
-    public virtual int OutputColumns(int columns) => columns >= 0
-        ? columns
-        : throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Name}: columns must be ≥ 0, got {columns}."), nameof(columns));
+    public virtual int OutputColumns(int columns)
+    {
+        RequireColumns(columns);
+        return columns;
+    }
+
+    /// <summary>
+    /// Refuses a negative <paramref name="columns"/>: element-wise functions ignore the count, but a negative one is a
+    /// caller's bug that row-wise and gated functions and <see cref="OutputColumns"/> refuse, so they refuse it too.
+    /// </summary>
+    protected void RequireColumns(int columns)
+    {
+        if (columns < 0) throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Name}: columns must be ≥ 0, got {columns}."), nameof(columns));
+    }
 
     /// <summary>
     /// The channels of a function with one parameter per channel (prelu(num_parameters=C): C): a call on more than one

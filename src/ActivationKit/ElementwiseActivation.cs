@@ -58,28 +58,60 @@ public abstract class ElementwiseActivation<TKernel> : ElementwiseActivation
     protected abstract TKernel Kernel { get; }
 
     /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<float> x, Span<float> y, int columns = 0) => ElementwiseDriver.Forward(Kernel, x, y);
+    public override void Forward(ReadOnlySpan<float> x, Span<float> y, int columns = 0)
+    {
+        RequireColumns(columns);
+        ElementwiseDriver.Forward(Kernel, x, y);
+    }
 
     /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<double> x, Span<double> y, int columns = 0) => ElementwiseDriver.Forward(Kernel, x, y);
+    public override void Forward(ReadOnlySpan<double> x, Span<double> y, int columns = 0)
+    {
+        RequireColumns(columns);
+        ElementwiseDriver.Forward(Kernel, x, y);
+    }
 
     /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<Half> x, Span<Half> y, int columns = 0) => ElementwiseDriver.Forward(Kernel, x, y);
+    public override void Forward(ReadOnlySpan<Half> x, Span<Half> y, int columns = 0)
+    {
+        RequireColumns(columns);
+        ElementwiseDriver.Forward(Kernel, x, y);
+    }
 
     /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<BFloat16> x, Span<BFloat16> y, int columns = 0) => ElementwiseDriver.Forward(Kernel, x, y);
+    public override void Forward(ReadOnlySpan<BFloat16> x, Span<BFloat16> y, int columns = 0)
+    {
+        RequireColumns(columns);
+        ElementwiseDriver.Forward(Kernel, x, y);
+    }
 
     /// <inheritdoc />
-    public override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0) => ElementwiseDriver.Backward(Kernel, x, dy, dx);
+    public override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
+    {
+        RequireColumns(columns);
+        ElementwiseDriver.Backward(Kernel, x, dy, dx);
+    }
 
     /// <inheritdoc />
-    public override void Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0) => ElementwiseDriver.Backward(Kernel, x, dy, dx);
+    public override void Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
+    {
+        RequireColumns(columns);
+        ElementwiseDriver.Backward(Kernel, x, dy, dx);
+    }
 
     /// <inheritdoc />
-    public override void Backward(ReadOnlySpan<Half> x, ReadOnlySpan<Half> dy, Span<Half> dx, int columns = 0) => ElementwiseDriver.Backward(Kernel, x, dy, dx);
+    public override void Backward(ReadOnlySpan<Half> x, ReadOnlySpan<Half> dy, Span<Half> dx, int columns = 0)
+    {
+        RequireColumns(columns);
+        ElementwiseDriver.Backward(Kernel, x, dy, dx);
+    }
 
     /// <inheritdoc />
-    public override void Backward(ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx, int columns = 0) => ElementwiseDriver.Backward(Kernel, x, dy, dx);
+    public override void Backward(ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx, int columns = 0)
+    {
+        RequireColumns(columns);
+        ElementwiseDriver.Backward(Kernel, x, dy, dx);
+    }
 }
 
 /// <summary>An element-wise activation whose derivative is also a function of its output (sigmoid, tanh, ReLU family…).</summary>
@@ -97,9 +129,15 @@ public abstract class OutputGradientActivation<TKernel> : ElementwiseActivation<
 
     /// <inheritdoc />
     public override void BackwardFromOutput(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
-        => ElementwiseDriver.BackwardFromOutput(Kernel, y, dy, dx);
+    {
+        RequireColumns(columns);
+        ElementwiseDriver.BackwardFromOutput(Kernel, y, dy, dx);
+    }
 
     /// <inheritdoc />
     public override void BackwardFromOutput(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
-        => ElementwiseDriver.BackwardFromOutput(Kernel, y, dy, dx);
+    {
+        RequireColumns(columns);
+        ElementwiseDriver.BackwardFromOutput(Kernel, y, dy, dx);
+    }
 }

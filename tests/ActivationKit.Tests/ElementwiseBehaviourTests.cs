@@ -226,6 +226,40 @@ public class ElementwiseBehaviourTests
     }
 
     [Fact]
+    public void A_negative_column_count_is_refused_by_every_function_and_type()
+    {
+        // Element-wise functions ignore columns, but relu.Forward(x, y, columns: -1) ran while softmax and OutputColumns
+        // refused -1 (exploratory API tester).
+        foreach (var info in Catalog.ActivationCatalog.All)
+        {
+            var f = Catalog.ActivationCatalog.Create(info);
+            var calls = new List<Action>
+            {
+                () => f.Forward(new float[4], new float[4], -1),
+                () => f.Forward(new double[4], new double[4], -1),
+                () => f.Forward(new Half[4], new Half[4], -1),
+                () => f.Forward(new BFloat16[4], new BFloat16[4], -1),
+                () => f.Backward(new float[4], new float[4], new float[4], -1),
+                () => f.Backward(new double[4], new double[4], new double[4], -1),
+                () => f.Backward(new Half[4], new Half[4], new Half[4], -1),
+                () => f.Backward(new BFloat16[4], new BFloat16[4], new BFloat16[4], -1),
+            };
+            if (f.SupportsBackwardFromOutput)
+            {
+                calls.Add(() => f.BackwardFromOutput(new float[4], new float[4], new float[4], -1));
+                calls.Add(() => f.BackwardFromOutput(new double[4], new double[4], new double[4], -1));
+            }
+
+            foreach (var call in calls)
+            {
+                var e = Assert.Throws<ArgumentException>(call);
+                Assert.Equal("columns", e.ParamName);
+                Assert.Contains("columns must be ≥ 0, got -1", e.Message, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
     public void Mark_bounds_refuse_a_limit_on_the_wrong_side_or_not_finite()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.MarkBound.Below(0f));

@@ -130,6 +130,7 @@ public sealed class Prelu : ElementwiseActivation
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<float> x, Span<float> y, int columns = 0)
     {
+        RequireColumns(columns);
         if (Weights.Length == 1)
         {
             ElementwiseDriver.Forward(SharedKernel, x, y);
@@ -143,6 +144,7 @@ public sealed class Prelu : ElementwiseActivation
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<double> x, Span<double> y, int columns = 0)
     {
+        RequireColumns(columns);
         if (Weights.Length == 1)
         {
             ElementwiseDriver.Forward(SharedKernel, x, y);
@@ -156,6 +158,7 @@ public sealed class Prelu : ElementwiseActivation
     /// <inheritdoc />
     public override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
     {
+        RequireColumns(columns);
         if (Weights.Length == 1)
         {
             ElementwiseDriver.Backward(SharedKernel, x, dy, dx);
@@ -169,6 +172,7 @@ public sealed class Prelu : ElementwiseActivation
     /// <inheritdoc />
     public override void Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
     {
+        RequireColumns(columns);
         if (Weights.Length == 1)
         {
             ElementwiseDriver.Backward(SharedKernel, x, dy, dx);
@@ -183,6 +187,7 @@ public sealed class Prelu : ElementwiseActivation
     /// <exception cref="NotSupportedException">A slope is negative (or NaN).</exception>
     public override void BackwardFromOutput(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
     {
+        RequireColumns(columns);
         RequireNonNegativeSlopes();
         if (Weights.Length == 1)
         {
@@ -198,6 +203,7 @@ public sealed class Prelu : ElementwiseActivation
     /// <exception cref="NotSupportedException">A slope is negative (or NaN).</exception>
     public override void BackwardFromOutput(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
     {
+        RequireColumns(columns);
         RequireNonNegativeSlopes();
         if (Weights.Length == 1)
         {

@@ -145,22 +145,46 @@ public sealed class Rrelu : ElementwiseActivation
     }
 
     /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<float> x, Span<float> y, int columns = 0) => ForwardAt(x, y, 0);
+    public override void Forward(ReadOnlySpan<float> x, Span<float> y, int columns = 0)
+    {
+        RequireColumns(columns);
+        ForwardAt(x, y, 0);
+    }
 
     /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<double> x, Span<double> y, int columns = 0) => ForwardAt(x, y, 0);
+    public override void Forward(ReadOnlySpan<double> x, Span<double> y, int columns = 0)
+    {
+        RequireColumns(columns);
+        ForwardAt(x, y, 0);
+    }
 
     /// <inheritdoc />
-    public override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0) => BackwardAt(x, dy, dx, 0);
+    public override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
+    {
+        RequireColumns(columns);
+        BackwardAt(x, dy, dx, 0);
+    }
 
     /// <inheritdoc />
-    public override void Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0) => BackwardAt(x, dy, dx, 0);
+    public override void Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
+    {
+        RequireColumns(columns);
+        BackwardAt(x, dy, dx, 0);
+    }
 
     /// <inheritdoc />
-    public override void BackwardFromOutput(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0) => BackwardFromOutputAt(y, dy, dx, 0);
+    public override void BackwardFromOutput(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
+    {
+        RequireColumns(columns);
+        BackwardFromOutputAt(y, dy, dx, 0);
+    }
 
     /// <inheritdoc />
-    public override void BackwardFromOutput(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0) => BackwardFromOutputAt(y, dy, dx, 0);
+    public override void BackwardFromOutput(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
+    {
+        RequireColumns(columns);
+        BackwardFromOutputAt(y, dy, dx, 0);
+    }
 
     /// <summary>Forward where element i uses the slope of index <paramref name="firstIndex"/> + i (training mode).</summary>
     public void ForwardAt(ReadOnlySpan<float> x, Span<float> y, long firstIndex) => ForwardCore(x, y, firstIndex);
