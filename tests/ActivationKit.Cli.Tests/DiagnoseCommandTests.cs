@@ -159,6 +159,19 @@ public class DiagnoseCommandTests
     }
 
     [Fact]
+    public void A_folder_named_like_the_manifest_is_refused_not_passed_over()
+    {
+        // The arrays were read without the manifest, as if none had been written.
+        using var tmp = new TempDir();
+        var net = Mlp.Build(2, [8], "relu", 2);
+        net.Initialize(Initializer.Auto, 5);
+        Dump(net, Spirals(), tmp.Path, post: true, task: "multiclass", loss: "ce_logits");
+        File.Delete(Path.Combine(tmp.Path, "manifest.json"));
+        Directory.CreateDirectory(Path.Combine(tmp.Path, "manifest.json"));
+        Cli.Run("diagnose", tmp.Path, "--activation", "relu").BadInput($"The folder '{tmp.Path}' holds a folder named manifest.json; the manifest must be a JSON file.");
+    }
+
+    [Fact]
     public void Without_a_manifest_files_are_layers_in_natural_order_with_the_given_activation()
     {
         using var tmp = new TempDir();

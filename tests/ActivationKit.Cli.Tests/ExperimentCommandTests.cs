@@ -189,6 +189,14 @@ public sealed partial class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public void Report_of_a_folder_holding_a_folder_named_like_the_manifest_says_so()
+    {
+        // It said "has no experiment.json" beside an experiment.json in the listing.
+        Directory.CreateDirectory(Path.Combine(_dir.File("odd"), "experiment.json"));
+        Cli.Run("report", _dir.File("odd")).BadInput($"'{_dir.File("odd")}' holds a folder named experiment.json, not the manifest 'actkit compare' writes; it is not a results folder.");
+    }
+
+    [Fact]
     public void Compare_reads_a_csv_file()
     {
         string csv = _dir.XorCsv();

@@ -65,6 +65,9 @@ public static class ArrayFolder
         if (activation is not null) DenseLayer.ResolveActivation(activation);
         if (outputActivation is not null) DenseLayer.ResolveActivation(outputActivation);
         string manifest = Path.Combine(directory, ManifestName);
+
+        // A folder of that name was passed over, and the files then read without the manifest their owner meant.
+        if (Directory.Exists(manifest)) throw new InvalidDataException($"The folder '{directory}' holds a folder named {ManifestName}; the manifest must be a JSON file.");
         return File.Exists(manifest)
             ? FromManifest(directory, manifest, activation, outputActivation)
             : FromFiles(directory, activation, outputActivation, kind);

@@ -289,6 +289,8 @@ public static class ResultStore
             if (File.Exists(dir)) throw new DirectoryNotFoundException($"'{dir}' is a file, not a results folder; give the --out folder of 'actkit compare'.");
             if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"The results folder '{dir}' does not exist.");
             string mpath = Path.Combine(dir, ManifestName);
+            // A folder of that name is no manifest ("has no experiment.json" beside one in the listing read as wrong).
+            if (Directory.Exists(mpath)) throw new InvalidDataException($"'{dir}' holds a folder named {ManifestName}, not the manifest 'actkit compare' writes; it is not a results folder.");
             if (!File.Exists(mpath)) throw new InvalidDataException($"'{dir}' has no {ManifestName}: it is not the --out folder of 'actkit compare'.");
             var m = ReadManifest(mpath);
             if (manifest is null)
