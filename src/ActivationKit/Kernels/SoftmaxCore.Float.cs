@@ -180,6 +180,17 @@ internal static class SoftmaxCoreFloat
         var top = TV.Create(frame.Top);
         ExpConstants(0f, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2);
         var ta = ScaledExp<TV, Yes>(a, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+        if (!log && fresh == 0)
+        {
+            // A row of exactly one register (4, 8 or 16 classes): the second register is the first again, adding zeros
+            // to the sum; one exponential and one store give the same bits.
+            double single = TA.TotalOfFirstTwo(ta, TV.Zero);
+            if (!(single > 0)) return false;
+            var hiOnly = TV.Create(FloatPair(1.0 / single, out float loOnly));
+            Lanes.Store(TimesPair(ta, hiOnly, TV.Create(loOnly)), ref py);
+            return true;
+        }
+
         if (!log)
         {
             var tb = ScaledExp<TV, Yes>(b, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
