@@ -108,6 +108,42 @@ public class TrainCommandTests
         Assert.Equal(JsonValueKind.Null, Json(Cli.Run("train", "--data", csv, "--epochs", "1", "--output", "softplus", "--json").Ok()).GetProperty("target_scaling").ValueKind);
     }
 
+    [Theory]
+    [InlineData("huber(2)", false)]
+    [InlineData("huber(1000)", true)]
+    public void Huber_epoch_losses_are_the_loss_in_the_targets_units_divided_as_the_help_says(string loss, bool deltaAboveStd)
+    {
+        // Exploratory tester: --help said the epoch losses are on the standardised scale, but huber's training loss is
+        // divided by δ' = δ/std where that is below 1, so they were on neither scale. They are the Huber loss in the targets'
+        // units divided by δ·std (δ < std), or by std² (δ ≥ std): the final train loss, measured in the targets' units at
+        // the same weights, is the last epoch's times that divisor.
+        using var dir = new TempDir();
+        string csv = dir.File("reg.csv");
+        var rng = new Rng(5);
+        var lines = new List<string> { "a,b,y" };
+        for (int i = 0; i < 400; i++)
+        {
+            double a = rng.NextGaussian(), b = rng.NextGaussian();
+            lines.Add(string.Create(Inv, $"{a},{b},{2000 + (300 * a) + (190 * b) + (20 * rng.NextGaussian())}"));
+        }
+
+        File.WriteAllLines(csv, lines);
+        string[] args = ["train", "--data", csv, "--loss", loss, "--epochs", "3"];
+        var json = Json(Cli.Run([.. args, "--json"]).Ok());
+        double std = json.GetProperty("target_scaling").GetProperty("std")[0].GetDouble();
+        double delta = deltaAboveStd ? 1000 : 2;
+        Assert.Equal(deltaAboveStd, delta >= std);
+        double divisor = deltaAboveStd ? std * std : delta * std;
+        double epochLoss = json.GetProperty("epochs")[2].GetProperty("train_loss").GetDouble();
+        double unitsLoss = json.GetProperty("train").GetProperty("loss").GetDouble();
+        Assert.True(Math.Abs((epochLoss * divisor / unitsLoss) - 1) < 1e-3, $"epoch {epochLoss} × {divisor} vs {unitsLoss}");
+
+        // The summary says so, with the divisor; mse's epoch losses are on the standardised scale as before.
+        string line = Cli.RunWide(args).Ok().Lines.Single(l => l.StartsWith("targets standardised", StringComparison.Ordinal));
+        Assert.Contains($"the epoch losses above are the Huber loss in the targets' units divided by {divisor.ToString("G3", Inv)} (δ·std, or std² where δ ≥ std: it trains as huber(δ/std) on that scale, divided by δ/std where that is below 1), the metrics below", line, StringComparison.Ordinal);
+        Assert.EndsWith("the epoch losses above are on that scale, the metrics below and the model in the targets' units", Cli.RunWide("train", "--data", csv, "--epochs", "1").Ok().Lines.Single(l => l.StartsWith("targets standardised", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Several_target_columns_of_a_csv_train_a_multilabel_model()
     {

@@ -114,7 +114,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public bool Force { get; init; }
 
         [CommandOption("--json")]
-        [Description("Print one JSON object (data, task, network, per-epoch metrics — train_* at the epoch's final weights, like val_*, and train_running_loss the mean of the batch losses as they were trained —, target_scaling (the mean and std of regression targets standardised for training, or null; the epochs' losses and metrics are then on that scale), the final train, validation and test metrics (in the targets' units), time per epoch, diverged and stopped_early with the reason, warnings (the sentences printed as Warning: on stderr), and with --diagnose the report as diagnostics) instead of the summary; when training diverges, or the trained outputs overflow the floats (error), train, validation and test are null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column gives each column's own r2; an r2 of targets that do not vary is undefined, null.")]
+        [Description("Print one JSON object (data, task, network, per-epoch metrics — train_* at the epoch's final weights, like val_*, and train_running_loss the mean of the batch losses as they were trained —, target_scaling (the mean and std of regression targets standardised for training, or null; the epochs' losses and metrics are then on that scale, except that a huber(DELTA) epoch loss is the Huber loss in the targets' units divided by DELTA·std, or by std² where DELTA ≥ std: it trains as huber(DELTA/std) on the standardised targets, divided by DELTA/std where that is below 1 so that its slope beyond δ stays 1), the final train, validation and test metrics (in the targets' units), time per epoch, diverged and stopped_early with the reason, warnings (the sentences printed as Warning: on stderr), and with --diagnose the report as diagnostics) instead of the summary; when training diverges, or the trained outputs overflow the floats (error), train, validation and test are null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column gives each column's own r2; an r2 of targets that do not vary is undefined, null.")]
         public bool Json { get; init; }
 
         /// <inheritdoc />
@@ -273,7 +273,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             string epochs = result.History.Count == 0 ? "before the first epoch ended" : $"after {result.History.Count} complete epoch(s)";
             consoles.ErrorWriter.WriteLine($"Stopped early {epochs}: {result.Message}{(settings.Save is null ? string.Empty : $" No model saved to {settings.Save}.")}");
             if (settings.Json) WriteJson(data, description, result, last, testMetrics, labelAccuracy, perEpoch, null, report, warnings, scaling);
-            else WriteSummary(data, description, network, options, settings.Schedule, result, last, testMetrics, labelAccuracy, perEpoch, null, scaling);
+            else WriteSummary(data, description, network, options, settings.Schedule, result, last, testMetrics, labelAccuracy, perEpoch, null, scaling, pairing.Loss);
             return ExitCodes.Failed;
         }
 
@@ -305,7 +305,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         }
 
         if (settings.Json) WriteJson(data, description, result, last, testMetrics, labelAccuracy, perEpoch, settings.Save, report, warnings, scaling);
-        else WriteSummary(data, description, network, options, settings.Schedule, result, last, testMetrics, labelAccuracy, perEpoch, settings.Save, scaling);
+        else WriteSummary(data, description, network, options, settings.Schedule, result, last, testMetrics, labelAccuracy, perEpoch, settings.Save, scaling, pairing.Loss);
         return ExitCodes.Ok;
     }
 
@@ -611,7 +611,21 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         }
     }
 
-    private void WriteSummary(TrainingSplits data, string description, Mlp network, TrainerOptions options, string schedule, TrainingResult result, EpochRecord? last, Metrics test, double labelAccuracy, double perEpoch, string? saved, TargetScaling? scaling)
+    /// <summary>
+    /// What the per-epoch losses of a run on standardised targets are: mse and mae on that scale; huber trains as huber(δ/std)
+    /// divided by δ/std where that is below 1 (<see cref="TargetScaling.LossOnScaled"/>), which is on neither scale — the
+    /// Huber loss in the targets' units divided by δ·std, or by std² where δ ≥ std. That divisor is the same at every
+    /// residual, so one residual of a std measures it.
+    /// </summary>
+    private static string EpochLossScale(TargetScaling scaling, ILoss loss, ILoss trainingLoss)
+    {
+        if (ReferenceEquals(loss, trainingLoss)) return "on that scale";
+        double inUnits = loss.Compute([(float)scaling.Std[0]], [0f], 1, 1, Span<float>.Empty);
+        double trained = trainingLoss.Compute([1f], [0f], 1, 1, Span<float>.Empty);
+        return $"the Huber loss in the targets' units divided by {(inUnits / trained).ToString("G3", Inv)} (δ·std, or std² where δ ≥ std: it trains as huber(δ/std) on that scale, divided by δ/std where that is below 1)";
+    }
+
+    private void WriteSummary(TrainingSplits data, string description, Mlp network, TrainerOptions options, string schedule, TrainingResult result, EpochRecord? last, Metrics test, double labelAccuracy, double perEpoch, string? saved, TargetScaling? scaling, ILoss loss)
     {
         bool regression = data.Task == TrainingTask.Regression;
         bool multilabel = data.Task == TrainingTask.Multilabel;
@@ -642,7 +656,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             _ => string.Empty,
         };
         consoles.Out.WriteLine($"data {data.Name}: {TrainingData.Name(data.Task)}{inferred}, {Spelling.Count(data.Train.FeatureCount, "feature")}");
-        if (scaling is not null) consoles.Out.WriteLine($"targets standardised for training ({scaling}): the epoch losses above are on that scale, the metrics below and the model in the targets' units");
+        if (scaling is not null) consoles.Out.WriteLine($"targets standardised for training ({scaling}): the epoch losses above are {EpochLossScale(scaling, loss, options.Loss!)}, the metrics below and the model in the targets' units");
         consoles.Out.WriteLine($"network {description}");
         // The batch the trainer used: --batch above the training rows is capped to them (it said "batch 100000").
         string batch = options.BatchSize > data.Train.Rows
