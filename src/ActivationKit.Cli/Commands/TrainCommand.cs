@@ -221,7 +221,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
 
             // --json still gets its object: the epochs that completed, the divergence and the diagnostics that saw it
             // coming (without --json they were printed above). No test metrics: the weights are no longer finite.
-            if (settings.Json) WriteJson(data, description, result, null, null, double.NaN, perEpoch, null, report, warnings, scaling);
+            if (settings.Json) WriteJson(data, description, result, null, null, LabelAccuracies.None, perEpoch, null, report, warnings, scaling);
             return ExitCodes.Failed;
         }
 
@@ -258,13 +258,17 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         if (overflow is not null)
         {
             consoles.ErrorWriter.WriteLine($"Error: {overflow}{(settings.Save is null ? string.Empty : $" No model saved to {settings.Save}.")}");
-            if (settings.Json) WriteJson(data, description, result, null, null, double.NaN, perEpoch, null, report, warnings, scaling, overflow);
+            if (settings.Json) WriteJson(data, description, result, null, null, LabelAccuracies.None, perEpoch, null, report, warnings, scaling, overflow);
             return ExitCodes.Failed;
         }
 
         var testMetrics = measured!;
-        double labelAccuracy = data.Task == TrainingTask.Multilabel ? LabelAccuracy(network, test) : double.NaN;
-        if (TrainingWarnings.NoBetterThanChance(data.Task, testMetrics, last?.Validation, test, labelAccuracy) is { } chance) Warn(chance);
+        // A multilabel run's accuracy is per (sample, label) pair, which Metrics does not hold: measured for each split here
+        // (train and validation showed "–" though it is as computable as the test's).
+        var labelAccuracy = data.Task == TrainingTask.Multilabel
+            ? new LabelAccuracies(LabelAccuracy(network, train), validation.Rows > 0 ? LabelAccuracy(network, validation) : double.NaN, LabelAccuracy(network, test))
+            : LabelAccuracies.None;
+        if (TrainingWarnings.NoBetterThanChance(data.Task, testMetrics, last?.Validation, test, labelAccuracy.Test) is { } chance) Warn(chance);
         if (TrainingWarnings.UndefinedR2(data.Task, last, testMetrics, data) is { } undefined) Warn(undefined);
         if (result.StoppedEarly)
         {
@@ -283,7 +287,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             {
                 ["output"] = pairing.Output,
                 ["data"] = data.Name,
-                ["test_metric"] = data.Task == TrainingTask.Regression ? $"r2={testMetrics.R2.ToString("R", Inv)}" : $"accuracy={(data.Task == TrainingTask.Multilabel ? labelAccuracy : testMetrics.Accuracy).ToString("R", Inv)}",
+                ["test_metric"] = data.Task == TrainingTask.Regression ? $"r2={testMetrics.R2.ToString("R", Inv)}" : $"accuracy={(data.Task == TrainingTask.Multilabel ? labelAccuracy.Test : testMetrics.Accuracy).ToString("R", Inv)}",
             };
             if (data.InputDivisor != 1) notes[TrainingData.RawPixelsNote] = TrainingData.RawPixels;
             var metadata = new ModelMetadata
@@ -470,6 +474,12 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         return $"epoch {r.Epoch}/{epochs}  train {Metric(r.Train)}{val}  {r.Seconds.ToString("0.000", Inv)} s  {r.SamplesPerSecond.ToString("N0", Inv)} samples/s";
     }
 
+    /// <summary>A multilabel run's label accuracy (<see cref="LabelAccuracy"/>) on each split; NaN where there is none.</summary>
+    private readonly record struct LabelAccuracies(double Train, double Validation, double Test)
+    {
+        public static LabelAccuracies None => new(double.NaN, double.NaN, double.NaN);
+    }
+
     /// <summary>Fraction of (sample, label) pairs whose logit has the right sign.</summary>
     private static double LabelAccuracy(Mlp network, Dataset data)
     {
@@ -483,7 +493,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         return (double)correct / logits.Length;
     }
 
-    private void WriteJson(TrainingSplits data, string description, TrainingResult result, EpochRecord? last, Metrics? test, double labelAccuracy, double perEpoch, string? saved, DiagnosticsReport? report, IReadOnlyList<string> warnings, TargetScaling? scaling, string? failure = null)
+    private void WriteJson(TrainingSplits data, string description, TrainingResult result, EpochRecord? last, Metrics? test, LabelAccuracies labelAccuracy, double perEpoch, string? saved, DiagnosticsReport? report, IReadOnlyList<string> warnings, TargetScaling? scaling, string? failure = null)
     {
         bool regression = data.Task == TrainingTask.Regression;
         bool multilabel = data.Task == TrainingTask.Multilabel;
@@ -536,9 +546,9 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             json.WriteEndArray();
             // The last epoch's train and validation metrics beside the test's, all on the targets' own scale (the epochs'
             // are on the standardised one when "target_scaling" is set). Null where there are none (diverged, no epoch).
-            Split(json, "train", test is null ? null : last?.Train, double.NaN);
-            Split(json, "validation", test is null ? null : last?.Validation, double.NaN);
-            Split(json, "test", test, labelAccuracy);
+            Split(json, "train", test is null ? null : last?.Train, labelAccuracy.Train);
+            Split(json, "validation", test is null ? null : last?.Validation, labelAccuracy.Validation);
+            Split(json, "test", test, labelAccuracy.Test);
 
             if (result.History.Count > 0) json.WriteNumber("time_per_epoch_s", Math.Round(perEpoch, 6));
             else json.WriteNull("time_per_epoch_s");
@@ -625,7 +635,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         return $"the Huber loss in the targets' units divided by {(inUnits / trained).ToString("G3", Inv)} (δ·std, or std² where δ ≥ std: it trains as huber(δ/std) on that scale, divided by δ/std where that is below 1)";
     }
 
-    private void WriteSummary(TrainingSplits data, string description, Mlp network, TrainerOptions options, string schedule, TrainingResult result, EpochRecord? last, Metrics test, double labelAccuracy, double perEpoch, string? saved, TargetScaling? scaling, ILoss loss)
+    private void WriteSummary(TrainingSplits data, string description, Mlp network, TrainerOptions options, string schedule, TrainingResult result, EpochRecord? last, Metrics test, LabelAccuracies labelAccuracy, double perEpoch, string? saved, TargetScaling? scaling, ILoss loss)
     {
         bool regression = data.Task == TrainingTask.Regression;
         bool multilabel = data.Task == TrainingTask.Multilabel;
@@ -644,9 +654,9 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             table.AddRow(cells.Select(Markup.Escape).ToArray());
         }
 
-        Row("train", data.Train.Rows, last?.Train);
-        Row("validation", data.Validation.Rows, last?.Validation);
-        Row("test", data.Test.Rows, test, labelAccuracy);
+        Row("train", data.Train.Rows, last?.Train, labelAccuracy.Train);
+        Row("validation", data.Validation.Rows, last?.Validation, labelAccuracy.Validation);
+        Row("test", data.Test.Rows, test, labelAccuracy.Test);
 
         string inferred = (data.Inferred, data.TaskNote) switch
         {
