@@ -115,6 +115,29 @@ public class DocsCommandTests
     }
 
     [Fact]
+    public void A_run_with_nothing_to_change_says_so_and_touches_no_file()
+    {
+        // Exploratory tester: a second run said "Updated the function table in README.md" though its bytes were the same,
+        // and every document was rewritten.
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("README.md"), Readme);
+        string functions = Path.Combine(dir.Path, FunctionDocs.ReferencePath), advisor = Path.Combine(dir.Path, AdvisorDocs.ReferencePath);
+        Assert.Equal([$"Wrote {functions} and {advisor}.", $"Updated the function table in {dir.File("README.md")}."], Cli.Run("docs", "--out", dir.Path).Ok().Lines);
+
+        var old = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+        foreach (string path in new[] { functions, advisor, dir.File("README.md") }) File.SetLastWriteTimeUtc(path, old);
+        Assert.Equal([$"{functions} and {advisor} are already current.", $"The function table in {dir.File("README.md")} is already current."], Cli.Run("docs", "--out", dir.Path).Ok().Lines);
+        foreach (string path in new[] { functions, advisor, dir.File("README.md") }) Assert.Equal(old, File.GetLastWriteTimeUtc(path));
+
+        // One document edited: that one is written again, the other left alone.
+        File.AppendAllText(advisor, "edited\n");
+        File.SetLastWriteTimeUtc(advisor, old);
+        Assert.Equal([$"Wrote {advisor}.", $"{functions} is already current.", $"The function table in {dir.File("README.md")} is already current."], Cli.Run("docs", "--out", dir.Path).Ok().Lines);
+        Assert.Equal(AdvisorDocs.Reference(), File.ReadAllText(advisor));
+        Assert.Equal(old, File.GetLastWriteTimeUtc(functions));
+    }
+
+    [Fact]
     public void A_readme_with_windows_line_endings_keeps_them()
     {
         // The whole README was rewritten with \n line endings.
@@ -200,6 +223,21 @@ public class DocsCommandTests
         Cli.Run("docs", "--out", dir.File("afile")).BadInput($"--out '{dir.File("afile")}' is a file, not a folder; give the repository root (the folder holding README.md).");
         Assert.Equal("x", File.ReadAllText(dir.File("afile")));
         Assert.Equal(["afile"], dir.Files());
+    }
+
+    [Fact]
+    public void An_out_that_is_a_device_or_a_named_pipe_is_named_as_one()
+    {
+        // Exploratory tester: docs --out /dev/null said "'/dev/null' is a file, not a folder", a FIFO the same, where the
+        // other output folders name devices and pipes as such (Linux only: their kind is asked of the kernel there).
+        if (!OperatingSystem.IsLinux()) return;
+        Cli.Run("docs", "--out", "/dev/null").BadInput("--out '/dev/null' is a character device, not a folder; give the repository root (the folder holding README.md).");
+
+        using var dir = new TempDir();
+        string fifo = dir.File("pipe");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])) mkfifo.WaitForExit();
+        Cli.Run("docs", "--out", fifo, "--check").BadInput($"--out '{fifo}' is a named pipe, not a folder; give the repository root (the folder holding README.md).");
+        Assert.Equal(["pipe"], dir.Files());
     }
 
     [Fact]

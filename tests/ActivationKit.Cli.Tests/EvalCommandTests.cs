@@ -125,6 +125,10 @@ public class EvalCommandTests
     [InlineData("a:1:1", "START 'a' is not a number")]
     [InlineData("0:1", "expects START:STOP:STEP")]
     [InlineData("0:inf:1", "must be finite")]
+    // Digits beyond the doubles were read as ±∞ and refused as "must be finite", as if an infinity had been written.
+    [InlineData("1e999:1e999:1", "--x START '1e999' is beyond the largest finite float64, ±1.7976931348623157E+308, so it would be read as ±∞; give a START within it.")]
+    [InlineData("0:1e400:1", "--x STOP '1e400' is beyond the largest finite float64")]
+    [InlineData("0:1:-1e999", "--x STEP '-1e999' is beyond the largest finite float64")]
     public void Bad_ranges_are_clear_errors(string range, string message)
     {
         Cli.Run("eval", "relu", $"--x={range}").BadInput(message);
@@ -388,6 +392,26 @@ public class EvalCommandTests
         File.WriteAllText(dir.File("s.csv"), "inf\n-inf\nnan\n");
         Assert.Equal(4, Cli.Run("eval", "tanh", "--in", dir.File("s.csv"), "--dtype", "f16").Ok().Lines.Length);
         Assert.Equal("4E+38,1", Cli.Run("eval", "tanh", "-x", "4e38:4e38:1", "--dtype", "f64").Ok().Lines[^1]);
+    }
+
+    [Theory]
+    [InlineData("1e999", "f32")]
+    [InlineData("1e999", "f64")]
+    [InlineData("-1e400", "f64")]
+    [InlineData("1.5e308000", "f16")]
+    public void Digits_beyond_the_doubles_in_a_file_are_refused_not_read_as_infinity(string value, string dtype)
+    {
+        // Exploratory tester: a file holding 1e999 printed "Infinity,Infinity" (-1e400: "-Infinity,0") with exit 0, under
+        // every --dtype, while 1e39 under float32 was refused: double.TryParse reads an overflowing number as ±∞.
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("x.txt"), $"1\n# comment\n{value}\n");
+        Cli.Run("eval", "relu", "--in", dir.File("x.txt"), "--dtype", dtype).BadInput($"x.txt line 3: '{value}' is beyond the largest finite float64, ±1.7976931348623157E+308, so it would be read as ±∞; keep the inputs within it, or write inf or -inf for an infinite input.");
+
+        // In a matrix too, and the largest double itself, written infinities and −∞ spelt with the Unicode minus still pass.
+        File.WriteAllText(dir.File("m.csv"), $"1,2\n3,{value}\n");
+        Cli.Run("eval", "relu", "--in", dir.File("m.csv"), "--dtype", dtype).BadInput("m.csv line 2: ");
+        File.WriteAllText(dir.File("ok.txt"), "1.7976931348623157e308\ninf\n−Infinity\n");
+        Assert.Equal(["x,f(x)", "1.7976931348623157E+308,1.7976931348623157E+308", "Infinity,Infinity", "-Infinity,0"], Cli.Run("eval", "relu", "--in", dir.File("ok.txt"), "--dtype", "f64").Ok().Lines);
     }
 
     [Fact]

@@ -111,4 +111,34 @@ public class ParserErrorTests
         Assert.Contains("symptoms: vanishing-gradients, dead-units", r.Out, StringComparison.Ordinal);
         Assert.Contains("USAGE:", Cli.Run().Ok().Out, StringComparison.Ordinal);
     }
+
+    [Theory]
+    // Exploratory tester: text after the ')' was told "missing ')'", though the ')' is there.
+    [InlineData("leaky_relu(0.3)x", "unexpected 'x' after the closing ')'.")]
+    [InlineData("leaky_relu(0.3) x", "unexpected 'x' after the closing ')'.")]
+    [InlineData("relu(1))", "unexpected ')' after the closing ')'.")]
+    [InlineData("elu(1)(2)", "unexpected '(2)' after the closing ')'.")]
+    [InlineData("relu(", "missing ')'.")]
+    [InlineData("leaky_relu(0.3", "missing ')'.")]
+    [InlineData("(1)", "missing the name before '('.")]
+    [InlineData("relu)", "expected NAME or NAME(ARGS).")]
+    [InlineData("elu(1,)", "an argument is missing (nothing before or after a ',').")]
+    [InlineData("elu(x)", "'x' is not a number.")]
+    // 1e999 was read as ∞ and refused as "must be a finite number, got ∞", a value never written.
+    [InlineData("leaky_relu(1e999)", "'1e999' is beyond the largest finite double, ±1.7976931348623157E+308.")]
+    [InlineData("elu(alpha=-1e400)", "'-1e400' is beyond the largest finite double, ±1.7976931348623157E+308.")]
+    public void A_malformed_activation_spec_is_told_what_is_wrong_with_it(string spec, string reason)
+    {
+        string expected = $"Error: Malformed activation spec '{spec}': {reason}";
+        Assert.Equal(expected, Cli.Run("eval", spec, "-x", "0:1:1").BadInput(expected).Err.TrimEnd('\n', '\r'));
+        Assert.Equal(expected, Cli.Run("show", spec).BadInput(expected).Err.TrimEnd('\n', '\r'));
+    }
+
+    [Fact]
+    public void Infinity_written_as_such_is_still_a_parameter_the_function_judges()
+    {
+        // Only digits beyond the doubles are the parser's to refuse; inf is the function's (elu's alpha must be finite).
+        Cli.Run("eval", "elu(alpha=inf)", "-x", "0:1:1").BadInput("elu: parameter 'alpha' must be a finite number, got ∞.");
+        Assert.Equal("1,1", Cli.Run("eval", "leaky_relu(1.7976931348623157e308)", "-x", "1:1:1").Ok().Lines[^1]);
+    }
 }

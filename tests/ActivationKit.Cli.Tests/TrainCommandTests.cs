@@ -108,6 +108,42 @@ public class TrainCommandTests
         Assert.Equal(JsonValueKind.Null, Json(Cli.Run("train", "--data", csv, "--epochs", "1", "--output", "softplus", "--json").Ok()).GetProperty("target_scaling").ValueKind);
     }
 
+    [Theory]
+    [InlineData("huber(2)", false)]
+    [InlineData("huber(1000)", true)]
+    public void Huber_epoch_losses_are_the_loss_in_the_targets_units_divided_as_the_help_says(string loss, bool deltaAboveStd)
+    {
+        // Exploratory tester: --help said the epoch losses are on the standardised scale, but huber's training loss is
+        // divided by δ' = δ/std where that is below 1, so they were on neither scale. They are the Huber loss in the targets'
+        // units divided by δ·std (δ < std), or by std² (δ ≥ std): the final train loss, measured in the targets' units at
+        // the same weights, is the last epoch's times that divisor.
+        using var dir = new TempDir();
+        string csv = dir.File("reg.csv");
+        var rng = new Rng(5);
+        var lines = new List<string> { "a,b,y" };
+        for (int i = 0; i < 400; i++)
+        {
+            double a = rng.NextGaussian(), b = rng.NextGaussian();
+            lines.Add(string.Create(Inv, $"{a},{b},{2000 + (300 * a) + (190 * b) + (20 * rng.NextGaussian())}"));
+        }
+
+        File.WriteAllLines(csv, lines);
+        string[] args = ["train", "--data", csv, "--loss", loss, "--epochs", "3"];
+        var json = Json(Cli.Run([.. args, "--json"]).Ok());
+        double std = json.GetProperty("target_scaling").GetProperty("std")[0].GetDouble();
+        double delta = deltaAboveStd ? 1000 : 2;
+        Assert.Equal(deltaAboveStd, delta >= std);
+        double divisor = deltaAboveStd ? std * std : delta * std;
+        double epochLoss = json.GetProperty("epochs")[2].GetProperty("train_loss").GetDouble();
+        double unitsLoss = json.GetProperty("train").GetProperty("loss").GetDouble();
+        Assert.True(Math.Abs((epochLoss * divisor / unitsLoss) - 1) < 1e-3, $"epoch {epochLoss} × {divisor} vs {unitsLoss}");
+
+        // The summary says so, with the divisor; mse's epoch losses are on the standardised scale as before.
+        string line = Cli.RunWide(args).Ok().Lines.Single(l => l.StartsWith("targets standardised", StringComparison.Ordinal));
+        Assert.Contains($"the epoch losses above are the Huber loss in the targets' units divided by {divisor.ToString("G3", Inv)} (δ·std, or std² where δ ≥ std: it trains as huber(δ/std) on that scale, divided by δ/std where that is below 1), the metrics below", line, StringComparison.Ordinal);
+        Assert.EndsWith("the epoch losses above are on that scale, the metrics below and the model in the targets' units", Cli.RunWide("train", "--data", csv, "--epochs", "1").Ok().Lines.Single(l => l.StartsWith("targets standardised", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Several_target_columns_of_a_csv_train_a_multilabel_model()
     {
@@ -227,6 +263,52 @@ public class TrainCommandTests
         Assert.StartsWith("The trained model's outputs overflow the floats", failed.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, failed.GetProperty("test").ValueKind);
         Assert.False(File.Exists(saved));
+    }
+
+    [Fact]
+    public void A_multilabel_run_gives_the_label_accuracy_of_every_split()
+    {
+        // Exploratory tester: the train and validation rows showed "–" (and --json no accuracy) though the label accuracy is
+        // as computable there as on the test split. Noisy labels keep it below 1, and the three splits' accuracies, weighed
+        // by their rows, are the saved model's label accuracy over the whole file.
+        using var dir = new TempDir();
+        string csv = dir.File("ml.csv");
+        var rng = new Rng(3);
+        var lines = new List<string> { "x0,x1,l0,l1" };
+        for (int i = 0; i < 400; i++)
+        {
+            double a = rng.NextGaussian(), b = rng.NextGaussian();
+            lines.Add(string.Create(Inv, $"{a},{b},{(a + (0.5 * rng.NextGaussian()) > 0 ? 1 : 0)},{(b + (0.5 * rng.NextGaussian()) > 0 ? 1 : 0)}"));
+        }
+
+        File.WriteAllLines(csv, lines);
+        string model = dir.File("ml.akm");
+        string[] args = ["train", "--data", csv, "--target", "l0,l1", "--hidden", "16", "--epochs", "20", "--lr", "0.01"];
+        var json = Json(Cli.Run([.. args, "--json", "--save", model]).Ok());
+        string[] splits = ["train", "validation", "test"];
+        var accuracy = splits.Select(s => json.GetProperty(s).GetProperty("accuracy").GetDouble()).ToArray();
+        var rows = new[] { "train_samples", "validation_samples", "test_samples" }.Select(k => json.GetProperty(k).GetInt32()).ToArray();
+        for (int s = 0; s < 3; s++)
+        {
+            Assert.InRange(accuracy[s], 0.7, 0.99);
+            double correct = accuracy[s] * rows[s] * 2;
+            Assert.True(Math.Abs(correct - Math.Round(correct)) < 1e-6, $"{splits[s]}: {accuracy[s]} of {rows[s]} × 2 labels");
+        }
+
+        File.WriteAllLines(dir.File("x.csv"), lines.Skip(1).Select(l => string.Join(',', l.Split(',')[..2])));
+        var probabilities = Cli.Run("predict", "--model", model, "--in", dir.File("x.csv")).Ok().Lines.Skip(1).Select(l => l.Split(',').Select(v => double.Parse(v, Inv)).ToArray()).ToArray();
+        var labels = lines.Skip(1).Select(l => l.Split(',')[2..].Select(v => v == "1").ToArray()).ToArray();
+        double whole = Enumerable.Range(0, 400).Sum(i => Enumerable.Range(0, 2).Count(j => (probabilities[i][j] > 0.5) == labels[i][j])) / 800.0;
+        Assert.Equal(whole, ((accuracy[0] * rows[0]) + (accuracy[1] * rows[1]) + (accuracy[2] * rows[2])) / 400, 1e-9);
+
+        // The summary's rows give the same numbers, none of them "–".
+        var text = Cli.RunWide(args).Ok().Lines;
+        for (int s = 0; s < 3; s++)
+        {
+            string row = text.Single(l => l.StartsWith(splits[s] + " ", StringComparison.Ordinal));
+            Assert.EndsWith(accuracy[s].ToString("0.0000", Inv), row, StringComparison.Ordinal);
+            Assert.DoesNotContain("–", row, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

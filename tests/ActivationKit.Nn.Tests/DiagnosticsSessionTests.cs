@@ -317,8 +317,32 @@ public class DiagnosticsSessionTests
         Assert.Equal(Severity.Warning, dead.Severity);
         Assert.Equal(16, dead.Evidence["samples"]);
         Assert.Equal(0.5, dead.Evidence["dead_fraction"]);
-        Assert.EndsWith("The 16 samples are those of the 16 checks from step 17 to 32, pooled because each had fewer than 16.", dead.Explanation, StringComparison.Ordinal);
+        Assert.Equal("4 of 8 units (50 %) output zero with zero derivative on every sample of each of the last 2 pools of checks (relu; 16 samples in this one), so they receive no gradient and stop learning. The 16 samples are those of the 16 checks from step 17 to 32, pooled because each had fewer than 16.", dead.Explanation);
         Assert.Equal(2, session.Layers[0].Checks.Count(c => !double.IsNaN(c.DeadFraction)));
+    }
+
+    [Fact]
+    public void The_dead_unit_finding_says_it_counts_units_dead_at_the_last_two_checks()
+    {
+        // Exploratory tester: "33 of 64 units (52 %) output zero … on all 256 samples" beside a layer table with 68.8 % dead
+        // at the same step read as a contradiction: the finding counts units dead at 2 checks in a row, the table this
+        // check's alone. Units 0 and 1 never fire; unit 2 dies at the second check.
+        var session = new DiagnosticsSession();
+        float[] Rows(int deadUnits) => Enumerable.Range(0, 16 * 4).Select(i => i % 4 < deadUnits ? -1f : 1f).ToArray();
+        Assert.DoesNotContain(session.Check(1, [Snapshots.Layer("h", "relu", Rows(2), 4)]), f => f.Kind == FindingKind.DeadUnits);
+        var f = Assert.Single(session.Check(2, [Snapshots.Layer("h", "relu", Rows(3), 4)]), x => x.Kind == FindingKind.DeadUnits);
+        Assert.Equal([0, 1], f.Units);
+        Assert.Equal(0.75, session.Layers[0].Checks[1].DeadFraction);
+        Assert.Equal("2 of 4 units (50 %) output zero with zero derivative on every sample at each of the last 2 checks (relu; 16 samples at this one, at which 3 units are dead), so they receive no gradient and stop learning.", f.Explanation);
+
+        // Once unit 2 has been dead twice too the counts agree, and the sentence has no second count.
+        var g = Assert.Single(session.Check(3, [Snapshots.Layer("h", "relu", Rows(3), 4)]), x => x.Kind == FindingKind.DeadUnits);
+        Assert.Equal("3 of 4 units (75 %) output zero with zero derivative on every sample at each of the last 2 checks (relu; 16 samples at this one), so they receive no gradient and stop learning.", g.Explanation);
+
+        // With one check to go by (actkit diagnose) the detector's sentence stands as it is.
+        var once = new DiagnosticsSession(new DiagnosticsSessionOptions { DeadChecks = 1 });
+        var h = Assert.Single(once.Check(1, [Snapshots.Layer("h", "relu", Rows(2), 4)]), x => x.Kind == FindingKind.DeadUnits);
+        Assert.Equal("2 of 4 units (50 %) output zero with zero derivative on all 16 samples (relu), so they receive no gradient and stop learning.", h.Explanation);
     }
 
     [Fact]

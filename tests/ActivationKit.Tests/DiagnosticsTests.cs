@@ -412,13 +412,44 @@ public class DiagnosticsTests
     [InlineData("log_softmax", TaskKind.Multiclass, "ce")]
     [InlineData("softmax", TaskKind.Binary, "ce")]
     [InlineData("hardsigmoid", TaskKind.Binary, "bce")]
-    [InlineData("sigmoid", TaskKind.Multiclass, "bce")]
     [InlineData("identity", TaskKind.Multiclass, "")]
     [InlineData("sparsemax", TaskKind.Multiclass, "")]
     [InlineData("softplus", TaskKind.Regression, "mse")]
     public void Matching_output_activation_is_quiet(string act, TaskKind task, string loss)
     {
         Assert.Empty(OutputCheck.Check(act, task, loss));
+    }
+
+    [Theory]
+    [InlineData("sigmoid", "bce", "Sigmoid with binary cross-entropy on a multiclass task", "Use softmax with cross-entropy (ce), or the identity (linear) output with softmax cross-entropy on logits (ce_logits).")]
+    [InlineData("hardsigmoid", "bce", "Hardsigmoid with binary cross-entropy on a multiclass task", "Use softmax with cross-entropy (ce), or the identity (linear) output with softmax cross-entropy on logits (ce_logits).")]
+    [InlineData("identity", "bce_logits", "bce_logits (a sigmoid per output with binary cross-entropy) on a multiclass task", "Use the identity (linear) output with softmax cross-entropy on logits (ce_logits).")]
+    public void Sigmoid_one_vs_rest_on_a_multiclass_task_is_a_warning(string act, string loss, string start, string fix)
+    {
+        // Exploratory tester: check passed "task": "multiclass", "loss": "bce" over sigmoid(3) clean, though actkit train
+        // refuses bce for a multiclass task and recommend names softmax. It trains, so it is a warning, not critical.
+        var f = Assert.Single(OutputCheck.Check(act, TaskKind.Multiclass, loss, units: 3));
+        Assert.Equal(FindingKind.OutputMismatch, f.Kind);
+        Assert.Equal(Severity.Warning, f.Severity);
+        Assert.Equal($"{start} scores each class as an independent yes/no (one-vs-rest): the outputs do not sum to 1, so they are no distribution over the exclusive classes (a sample can score high for several classes or for none), and actkit train refuses bce for a multiclass task.", f.Explanation);
+        Assert.Equal(fix, f.Fix);
+
+        // The same outputs stay quiet where labels are independent, and softmax over exclusive classes is quiet.
+        Assert.Empty(OutputCheck.Check(act, TaskKind.Multilabel, loss, units: 3));
+        Assert.Empty(OutputCheck.Check("softmax", TaskKind.Multiclass, "ce", units: 3));
+    }
+
+    [Fact]
+    public void The_testers_multiclass_spec_with_sigmoid_and_bce_gets_its_warning()
+    {
+        var spec = Advisor.NetworkSpec.Parse("""
+            { "inputs": 4, "task": "multiclass", "loss": "bce",
+              "layers": [ {"units": 32, "activation": "relu", "init": "he_normal"},
+                          {"units": 3, "activation": "sigmoid", "init": "glorot_uniform"} ] }
+            """);
+        var f = Assert.Single(Advisor.NetworkCheck.Check(spec));
+        Assert.Equal((FindingKind.OutputMismatch, Severity.Warning), (f.Kind, f.Severity));
+        Assert.StartsWith("Sigmoid with binary cross-entropy on a multiclass task scores each class as an independent yes/no", f.Explanation, StringComparison.Ordinal);
     }
 
     [Fact]

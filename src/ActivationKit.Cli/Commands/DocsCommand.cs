@@ -31,7 +31,8 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
         if (settings.Out is { } given) OutputFolder.RefuseEmpty(given, "--out", "folder");
         string? repository = settings.Out is null ? FindRepositoryRoot(Directory.GetCurrentDirectory()) : null;
         string root = settings.Out ?? repository ?? Directory.GetCurrentDirectory();
-        if (File.Exists(root)) throw new UsageException($"--out '{root}' is a file, not a folder; give the repository root (the folder holding README.md).");
+        // /dev/null or a named pipe is no "file" either: say what it is, as the other output folders do.
+        if (File.Exists(root)) throw new UsageException($"--out '{root}' is {ActivationKit.IO.FileKind.SpecialKindOf(root) ?? "a file"}, not a folder; give the repository root (the folder holding README.md).");
         if (!Directory.Exists(root)) throw new UsageException($"--out folder '{root}' does not exist.");
         string readmePath = Path.Combine(root, "README.md");
         string referencePath = Path.Combine(root, FunctionDocs.ReferencePath);
@@ -55,7 +56,8 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
         // A document that is not there is missing, not out of date: outside a repository both were "Out of date".
         var stale = new List<string>();
         var missing = new List<string>();
-        foreach (var (path, text) in new[] { (referencePath, reference), (advisorPath, advisor) })
+        var documents = new[] { (Path: referencePath, Text: reference), (Path: advisorPath, Text: advisor) };
+        foreach (var (path, text) in documents)
         {
             if (!File.Exists(path)) missing.Add(path);
             else if (File.ReadAllText(path).ReplaceLineEndings("\n") != text) stale.Add(path);
@@ -87,11 +89,20 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
         string docsFolder = Path.GetDirectoryName(referencePath)!;
         if (File.Exists(docsFolder)) throw new UsageException($"'{docsFolder}' is a file, where docs writes the folder that holds functions.md and advisor.md; move it, or give another --out.");
         Directory.CreateDirectory(docsFolder);
-        AtomicFile.WriteAllText(referencePath, reference);
-        AtomicFile.WriteAllText(advisorPath, advisor);
-        if (newReadme is not null) AtomicFile.WriteAllText(readmePath, newReadme);
-        consoles.Out.WriteLine($"Wrote {referencePath} and {advisorPath}.");
-        consoles.Out.WriteLine(newReadme is null ? $"No README.md in {root}: only the reference was written." : $"Updated the function table in {readmePath}.");
+
+        // Only what differs is written, and the summary says which: a README whose table was already current was said to
+        // be "Updated", and every document was rewritten with the same bytes.
+        var written = documents.Where(d => missing.Contains(d.Path) || stale.Contains(d.Path)).ToList();
+        foreach (var (path, text) in written) AtomicFile.WriteAllText(path, text);
+        bool readmeChanged = readme is not null && readme != newReadme;
+        if (readmeChanged) AtomicFile.WriteAllText(readmePath, newReadme!);
+        var current = documents.Except(written).Select(d => d.Path).ToList();
+        if (written.Count > 0) consoles.Out.WriteLine($"Wrote {string.Join(" and ", written.Select(d => d.Path))}.");
+        if (current.Count > 0) consoles.Out.WriteLine($"{string.Join(" and ", current)} {(current.Count == 1 ? "is" : "are")} already current.");
+        consoles.Out.WriteLine(
+            readme is null ? $"No README.md in {root}: no function table to update."
+            : readmeChanged ? $"Updated the function table in {readmePath}."
+            : $"The function table in {readmePath} is already current.");
         return ExitCodes.Ok;
     }
 

@@ -36,7 +36,7 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         public bool Grad { get; init; }
 
         [CommandOption("-t|--dtype <TYPE>")]
-        [Description("Kernel precision: f32, f64, f16 or bf16. Default: f64 for float64 input, f16 for a float16 .npy, else f32. A finite input beyond the type's largest finite value (f16: 65504, f32: 3.4e38) is refused, not turned into ±∞.")]
+        [Description("Kernel precision: f32, f64, f16 or bf16. Default: f64 for float64 input, f16 for a float16 .npy, else f32. A finite input beyond the type's largest finite value (f16: 65504, f32: 3.4e38, f64: 1.8e308) is refused, not turned into ±∞.")]
         public string? DType { get; init; }
 
         [CommandOption("-c|--columns <N>")]

@@ -114,7 +114,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public bool Force { get; init; }
 
         [CommandOption("--json")]
-        [Description("Print one JSON object (data, task, network, per-epoch metrics — train_* at the epoch's final weights, like val_*, and train_running_loss the mean of the batch losses as they were trained —, target_scaling (the mean and std of regression targets standardised for training, or null; the epochs' losses and metrics are then on that scale), the final train, validation and test metrics (in the targets' units), time per epoch, diverged and stopped_early with the reason, warnings (the sentences printed as Warning: on stderr), and with --diagnose the report as diagnostics) instead of the summary; when training diverges, or the trained outputs overflow the floats (error), train, validation and test are null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column gives each column's own r2; an r2 of targets that do not vary is undefined, null.")]
+        [Description("Print one JSON object (data, task, network, per-epoch metrics — train_* at the epoch's final weights, like val_*, and train_running_loss the mean of the batch losses as they were trained —, target_scaling (the mean and std of regression targets standardised for training, or null; the epochs' losses and metrics are then on that scale, except that a huber(DELTA) epoch loss is the Huber loss in the targets' units divided by DELTA·std, or by std² where DELTA ≥ std: it trains as huber(DELTA/std) on the standardised targets, divided by DELTA/std where that is below 1 so that its slope beyond δ stays 1), the final train, validation and test metrics (in the targets' units), time per epoch, diverged and stopped_early with the reason, warnings (the sentences printed as Warning: on stderr), and with --diagnose the report as diagnostics) instead of the summary; when training diverges, or the trained outputs overflow the floats (error), train, validation and test are null and the exit code 1. With several regression targets r2 pools the columns (1 − ΣSS_res/ΣSS_tot over all of them, so each column weighs as its target variance) and test.r2_per_column gives each column's own r2; an r2 of targets that do not vary is undefined, null.")]
         public bool Json { get; init; }
 
         /// <inheritdoc />
@@ -221,7 +221,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
 
             // --json still gets its object: the epochs that completed, the divergence and the diagnostics that saw it
             // coming (without --json they were printed above). No test metrics: the weights are no longer finite.
-            if (settings.Json) WriteJson(data, description, result, null, null, double.NaN, perEpoch, null, report, warnings, scaling);
+            if (settings.Json) WriteJson(data, description, result, null, null, LabelAccuracies.None, perEpoch, null, report, warnings, scaling);
             return ExitCodes.Failed;
         }
 
@@ -258,13 +258,17 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         if (overflow is not null)
         {
             consoles.ErrorWriter.WriteLine($"Error: {overflow}{(settings.Save is null ? string.Empty : $" No model saved to {settings.Save}.")}");
-            if (settings.Json) WriteJson(data, description, result, null, null, double.NaN, perEpoch, null, report, warnings, scaling, overflow);
+            if (settings.Json) WriteJson(data, description, result, null, null, LabelAccuracies.None, perEpoch, null, report, warnings, scaling, overflow);
             return ExitCodes.Failed;
         }
 
         var testMetrics = measured!;
-        double labelAccuracy = data.Task == TrainingTask.Multilabel ? LabelAccuracy(network, test) : double.NaN;
-        if (TrainingWarnings.NoBetterThanChance(data.Task, testMetrics, last?.Validation, test, labelAccuracy) is { } chance) Warn(chance);
+        // A multilabel run's accuracy is per (sample, label) pair, which Metrics does not hold: measured for each split here
+        // (train and validation showed "–" though it is as computable as the test's).
+        var labelAccuracy = data.Task == TrainingTask.Multilabel
+            ? new LabelAccuracies(LabelAccuracy(network, train), validation.Rows > 0 ? LabelAccuracy(network, validation) : double.NaN, LabelAccuracy(network, test))
+            : LabelAccuracies.None;
+        if (TrainingWarnings.NoBetterThanChance(data.Task, testMetrics, last?.Validation, test, labelAccuracy.Test) is { } chance) Warn(chance);
         if (TrainingWarnings.UndefinedR2(data.Task, last, testMetrics, data) is { } undefined) Warn(undefined);
         if (result.StoppedEarly)
         {
@@ -273,7 +277,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             string epochs = result.History.Count == 0 ? "before the first epoch ended" : $"after {result.History.Count} complete epoch(s)";
             consoles.ErrorWriter.WriteLine($"Stopped early {epochs}: {result.Message}{(settings.Save is null ? string.Empty : $" No model saved to {settings.Save}.")}");
             if (settings.Json) WriteJson(data, description, result, last, testMetrics, labelAccuracy, perEpoch, null, report, warnings, scaling);
-            else WriteSummary(data, description, network, options, settings.Schedule, result, last, testMetrics, labelAccuracy, perEpoch, null, scaling);
+            else WriteSummary(data, description, network, options, settings.Schedule, result, last, testMetrics, labelAccuracy, perEpoch, null, scaling, pairing.Loss);
             return ExitCodes.Failed;
         }
 
@@ -283,7 +287,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             {
                 ["output"] = pairing.Output,
                 ["data"] = data.Name,
-                ["test_metric"] = data.Task == TrainingTask.Regression ? $"r2={testMetrics.R2.ToString("R", Inv)}" : $"accuracy={(data.Task == TrainingTask.Multilabel ? labelAccuracy : testMetrics.Accuracy).ToString("R", Inv)}",
+                ["test_metric"] = data.Task == TrainingTask.Regression ? $"r2={testMetrics.R2.ToString("R", Inv)}" : $"accuracy={(data.Task == TrainingTask.Multilabel ? labelAccuracy.Test : testMetrics.Accuracy).ToString("R", Inv)}",
             };
             if (data.InputDivisor != 1) notes[TrainingData.RawPixelsNote] = TrainingData.RawPixels;
             var metadata = new ModelMetadata
@@ -305,7 +309,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         }
 
         if (settings.Json) WriteJson(data, description, result, last, testMetrics, labelAccuracy, perEpoch, settings.Save, report, warnings, scaling);
-        else WriteSummary(data, description, network, options, settings.Schedule, result, last, testMetrics, labelAccuracy, perEpoch, settings.Save, scaling);
+        else WriteSummary(data, description, network, options, settings.Schedule, result, last, testMetrics, labelAccuracy, perEpoch, settings.Save, scaling, pairing.Loss);
         return ExitCodes.Ok;
     }
 
@@ -470,6 +474,12 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         return $"epoch {r.Epoch}/{epochs}  train {Metric(r.Train)}{val}  {r.Seconds.ToString("0.000", Inv)} s  {r.SamplesPerSecond.ToString("N0", Inv)} samples/s";
     }
 
+    /// <summary>A multilabel run's label accuracy (<see cref="LabelAccuracy"/>) on each split; NaN where there is none.</summary>
+    private readonly record struct LabelAccuracies(double Train, double Validation, double Test)
+    {
+        public static LabelAccuracies None => new(double.NaN, double.NaN, double.NaN);
+    }
+
     /// <summary>Fraction of (sample, label) pairs whose logit has the right sign.</summary>
     private static double LabelAccuracy(Mlp network, Dataset data)
     {
@@ -483,7 +493,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         return (double)correct / logits.Length;
     }
 
-    private void WriteJson(TrainingSplits data, string description, TrainingResult result, EpochRecord? last, Metrics? test, double labelAccuracy, double perEpoch, string? saved, DiagnosticsReport? report, IReadOnlyList<string> warnings, TargetScaling? scaling, string? failure = null)
+    private void WriteJson(TrainingSplits data, string description, TrainingResult result, EpochRecord? last, Metrics? test, LabelAccuracies labelAccuracy, double perEpoch, string? saved, DiagnosticsReport? report, IReadOnlyList<string> warnings, TargetScaling? scaling, string? failure = null)
     {
         bool regression = data.Task == TrainingTask.Regression;
         bool multilabel = data.Task == TrainingTask.Multilabel;
@@ -536,9 +546,9 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             json.WriteEndArray();
             // The last epoch's train and validation metrics beside the test's, all on the targets' own scale (the epochs'
             // are on the standardised one when "target_scaling" is set). Null where there are none (diverged, no epoch).
-            Split(json, "train", test is null ? null : last?.Train, double.NaN);
-            Split(json, "validation", test is null ? null : last?.Validation, double.NaN);
-            Split(json, "test", test, labelAccuracy);
+            Split(json, "train", test is null ? null : last?.Train, labelAccuracy.Train);
+            Split(json, "validation", test is null ? null : last?.Validation, labelAccuracy.Validation);
+            Split(json, "test", test, labelAccuracy.Test);
 
             if (result.History.Count > 0) json.WriteNumber("time_per_epoch_s", Math.Round(perEpoch, 6));
             else json.WriteNull("time_per_epoch_s");
@@ -611,7 +621,21 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         }
     }
 
-    private void WriteSummary(TrainingSplits data, string description, Mlp network, TrainerOptions options, string schedule, TrainingResult result, EpochRecord? last, Metrics test, double labelAccuracy, double perEpoch, string? saved, TargetScaling? scaling)
+    /// <summary>
+    /// What the per-epoch losses of a run on standardised targets are: mse and mae on that scale; huber trains as huber(δ/std)
+    /// divided by δ/std where that is below 1 (<see cref="TargetScaling.LossOnScaled"/>), which is on neither scale — the
+    /// Huber loss in the targets' units divided by δ·std, or by std² where δ ≥ std. That divisor is the same at every
+    /// residual, so one residual of a std measures it.
+    /// </summary>
+    private static string EpochLossScale(TargetScaling scaling, ILoss loss, ILoss trainingLoss)
+    {
+        if (ReferenceEquals(loss, trainingLoss)) return "on that scale";
+        double inUnits = loss.Compute([(float)scaling.Std[0]], [0f], 1, 1, Span<float>.Empty);
+        double trained = trainingLoss.Compute([1f], [0f], 1, 1, Span<float>.Empty);
+        return $"the Huber loss in the targets' units divided by {(inUnits / trained).ToString("G3", Inv)} (δ·std, or std² where δ ≥ std: it trains as huber(δ/std) on that scale, divided by δ/std where that is below 1)";
+    }
+
+    private void WriteSummary(TrainingSplits data, string description, Mlp network, TrainerOptions options, string schedule, TrainingResult result, EpochRecord? last, Metrics test, LabelAccuracies labelAccuracy, double perEpoch, string? saved, TargetScaling? scaling, ILoss loss)
     {
         bool regression = data.Task == TrainingTask.Regression;
         bool multilabel = data.Task == TrainingTask.Multilabel;
@@ -630,9 +654,9 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             table.AddRow(cells.Select(Markup.Escape).ToArray());
         }
 
-        Row("train", data.Train.Rows, last?.Train);
-        Row("validation", data.Validation.Rows, last?.Validation);
-        Row("test", data.Test.Rows, test, labelAccuracy);
+        Row("train", data.Train.Rows, last?.Train, labelAccuracy.Train);
+        Row("validation", data.Validation.Rows, last?.Validation, labelAccuracy.Validation);
+        Row("test", data.Test.Rows, test, labelAccuracy.Test);
 
         string inferred = (data.Inferred, data.TaskNote) switch
         {
@@ -642,7 +666,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             _ => string.Empty,
         };
         consoles.Out.WriteLine($"data {data.Name}: {TrainingData.Name(data.Task)}{inferred}, {Spelling.Count(data.Train.FeatureCount, "feature")}");
-        if (scaling is not null) consoles.Out.WriteLine($"targets standardised for training ({scaling}): the epoch losses above are on that scale, the metrics below and the model in the targets' units");
+        if (scaling is not null) consoles.Out.WriteLine($"targets standardised for training ({scaling}): the epoch losses above are {EpochLossScale(scaling, loss, options.Loss!)}, the metrics below and the model in the targets' units");
         consoles.Out.WriteLine($"network {description}");
         // The batch the trainer used: --batch above the training rows is capped to them (it said "batch 100000").
         string batch = options.BatchSize > data.Train.Rows

@@ -170,7 +170,11 @@ public static class DataFiles
         string[] names = ["START", "STOP", "STEP"];
         for (int i = 0; i < 3; i++)
         {
-            if (!TryParseNumber(parts[i], out v[i])) throw new UsageException($"--x {names[i]} '{parts[i]}' is not a number.");
+            if (!TryParseNumber(parts[i], out v[i], out bool beyond))
+            {
+                throw new UsageException(beyond ? $"--x {names[i]} {BeyondDoubles(parts[i])}; give a {names[i]} within it." : $"--x {names[i]} '{parts[i]}' is not a number.");
+            }
+
             if (!double.IsFinite(v[i])) throw new UsageException($"--x {names[i]} must be finite, got '{parts[i]}'.");
         }
 
@@ -373,9 +377,11 @@ public static class DataFiles
                     throw new InvalidDataException($"{name} line {lineNumber}, column {c + 1}: the cell is empty; every cell needs a number (write nan for a missing one).");
                 }
 
-                if (!TryParseNumber(token, out double v))
+                if (!TryParseNumber(token, out double v, out bool beyond))
                 {
-                    throw new InvalidDataException($"{name} line {lineNumber}: '{Shorten(token)}' is not a number{SeparatorHint(token, separator.Value)}.");
+                    throw new InvalidDataException(beyond
+                        ? $"{name} line {lineNumber}: {BeyondDoubles(token)}; keep the inputs within it, or write inf or -inf for an infinite input."
+                        : $"{name} line {lineNumber}: '{Shorten(token)}' is not a number{SeparatorHint(token, separator.Value)}.");
                 }
 
                 values.Add(v);
@@ -417,9 +423,16 @@ public static class DataFiles
             : string.Empty;
     }
 
-    /// <summary>Invariant-culture number, also accepting inf, -inf, nan, ∞ and the Unicode minus.</summary>
-    public static bool TryParseNumber(string text, out double value)
+    /// <summary>
+    /// Invariant-culture number, also accepting inf, -inf, nan, ∞ and the Unicode minus. False, with
+    /// <paramref name="beyondDoubles"/> set, for digits whose magnitude is beyond the largest double (1e999, -1e400):
+    /// double.TryParse reads them as ±∞, and eval printed relu(1e999) as Infinity with exit 0 where it refuses 1e39 under
+    /// float32. An infinity is an input only where it is written as one.
+    /// </summary>
+    public static bool TryParseNumber(string text, out double value, out bool beyondDoubles)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        beyondDoubles = false;
         string t = text.Trim().Replace('−', '-');
         switch (t.ToLowerInvariant())
         {
@@ -428,8 +441,14 @@ public static class DataFiles
             case "nan" or "+nan" or "-nan": value = double.NaN; return true;
         }
 
-        return double.TryParse(t, NumberStyles.Float, Inv, out value);
+        if (!double.TryParse(t, NumberStyles.Float, Inv, out value)) return false;
+        beyondDoubles = double.IsInfinity(value);
+        return !beyondDoubles;
     }
+
+    /// <summary>The end of a message about <paramref name="text"/>, a number beyond the doubles (<see cref="TryParseNumber"/>).</summary>
+    private static string BeyondDoubles(string text) =>
+        $"'{Shorten(text.Trim())}' is beyond the largest finite float64, ±{double.MaxValue.ToString("R", Inv)}, so it would be read as ±∞";
 
     private static string Shorten(string s) => s.Length <= 40 ? s : s[..37] + "...";
 }

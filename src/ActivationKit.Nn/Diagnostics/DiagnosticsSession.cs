@@ -249,7 +249,11 @@ public sealed class DiagnosticsSession
                     var tracker = _trackers[l];
                     tracker.Observe(judged);
                     var stayed = tracker.StayedDead(_options.DeadChecks);
-                    var f = DeadUnitDetector.ToFinding(judged with { DeadUnits = stayed }, t, step, act.ToString());
+                    // The finding counts the units dead at the last DeadChecks checks, fewer than the layer table's dead column
+                    // (this check's alone): 33 of 64 units beside 68.8 % read as a contradiction, so its sentence says so.
+                    bool streak = _options.DeadChecks > 1;
+                    var f = DeadUnitDetector.ToFinding(judged with { DeadUnits = stayed }, t, step, streak ? null : act.ToString());
+                    if (f is not null && streak) f = f with { Explanation = StreakText(f.Explanation, judged, stayed.Count, act.ToString(), pooled > 1) };
                     if (f is not null && pooled > 1)
                     {
                         f = f with { Explanation = f.Explanation + $" The {judged.Samples} samples are those of the {pooled} checks from step {since} to {step}, pooled because each had fewer than {t.DeadMinSamples}." };
@@ -318,6 +322,24 @@ public sealed class DiagnosticsSession
         Layers = Layers,
         GradientFlow = GradientFlow,
     };
+
+    /// <summary>
+    /// The dead-unit sentence of <see cref="DeadUnitDetector.ToFinding"/> (made without the activation's name) for units
+    /// dead at each of the last <see cref="DiagnosticsSessionOptions.DeadChecks"/> checks (pools, where checks were pooled),
+    /// naming this check's samples and, where more units are dead at it alone, how many.
+    /// </summary>
+    private string StreakText(string explanation, DeadUnitReport judged, int stayed, string activation, bool pooled)
+    {
+        string checks = pooled ? $"of each of the last {_options.DeadChecks} pools of checks" : $"at each of the last {_options.DeadChecks} checks";
+        string here = pooled ? "in this one" : "at this one";
+        string now = judged.DeadUnits.Count > stayed ? $", {(pooled ? "in" : "at")} which {judged.DeadUnits.Count} units are dead" : string.Empty;
+        string samples = $"on all {judged.Samples} samples";
+        int at = explanation.IndexOf(samples, StringComparison.Ordinal);
+
+        // The detector's sentence reworded (a test holds the two together): say it after it rather than lose it.
+        if (at < 0) return $"{explanation} They are the units dead {checks} ({activation}; {judged.Samples} samples {here}{now}).";
+        return string.Concat(explanation.AsSpan(0, at), $"on every sample {checks} ({activation}; {judged.Samples} samples {here}{now})", explanation.AsSpan(at + samples.Length));
+    }
 
     private bool LossCancelsOutputSlope(Activation? output) =>
         output?.Name == "sigmoid" && _options.OutputLoss?.Trim().ToLowerInvariant() == "bce";

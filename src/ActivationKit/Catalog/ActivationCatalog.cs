@@ -221,10 +221,17 @@ public static class ActivationCatalog
             return (s, null);
         }
 
-        if (!s.EndsWith(')')) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': missing ')'."), nameof(spec));
+        // Text after the first ')' is not a missing ')': leaky_relu(0.3)x was told so, though its ')' is there.
+        int close = s.IndexOf(')', open);
+        if (close < 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': missing ')'."), nameof(spec));
+        if (close < s.Length - 1)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': unexpected '{s[(close + 1)..].Trim()}' after the closing ')'."), nameof(spec));
+        }
+
         string name = s[..open].Trim();
         if (name.Length == 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': missing the name before '('."), nameof(spec));
-        return (name, s[(open + 1)..^1]);
+        return (name, s[(open + 1)..close]);
     }
 
     /// <summary>Parses the arguments of <paramref name="spec"/> (<paramref name="args"/>, the text between its parentheses).</summary>
@@ -257,6 +264,12 @@ public static class ActivationCatalog
 
             if (!TryParseNumber(text, out double value))
             {
+                // 1e999 was read as ∞ and refused as "must be a finite number, got ∞", a value never written.
+                if (double.IsInfinity(value))
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': {Quoted(text)} is beyond the largest finite double, ±{double.MaxValue:R}."), nameof(spec));
+                }
+
                 // A named text value may select a variant (gelu(approximate='tanh')); the caller decides.
                 if (eq < 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': {Quoted(text)} is not a number."), nameof(spec));
                 textual.Add(key, text);
@@ -289,6 +302,8 @@ public static class ActivationCatalog
 
     private static bool IsDigits(string text) => text.Length > 0 && text.All(char.IsAsciiDigit);
 
+    // A number, or inf and -inf written as such; false with value ±∞ for digits beyond the doubles (1e999), which
+    // double.TryParse reads as ±∞.
     private static bool TryParseNumber(string text, out double value)
     {
         string t = text.Trim().Replace('−', '-');
@@ -298,7 +313,7 @@ public static class ActivationCatalog
             case "-inf" or "-infinity" or "-∞": value = double.NegativeInfinity; return true;
         }
 
-        return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && !double.IsInfinity(value);
     }
 
     internal static string Normalise(string name) => name.Trim().ToLowerInvariant().Replace('-', '_').Replace(' ', '_');

@@ -335,11 +335,19 @@ public static class OutputCheck
             }
             else if (!shape.Distribution && (!shape.UnitInterval || l == "ce"))
             {
-                // Per-unit probabilities (sigmoid) suit one-vs-rest with BCE, but not cross-entropy over the classes.
+                // Per-unit probabilities (sigmoid) are one-vs-rest with BCE (a warning below), but not cross-entropy over the classes.
                 Add(act == "sigmoid" && l == "ce"
                     ? "Sigmoid with multi-class cross-entropy: sigmoid outputs do not sum to 1, so they are not a distribution over the classes."
                     : $"{act} at the output of a multiclass classifier does not produce probabilities ({Reason(info, shape)}).");
             }
+        }
+
+        if (task == TaskKind.Multiclass && !shape.Distribution && ((shape.UnitInterval && l == "bce") || (act == "identity" && l == "bce_logits")))
+        {
+            // One-vs-rest trains, so it is a warning rather than critical; but it passed clean, while actkit train refuses
+            // bce for a multiclass task and recommend names softmax for one.
+            string what = l == "bce" ? $"{Capital(act)} with binary cross-entropy" : "bce_logits (a sigmoid per output with binary cross-entropy)";
+            Add($"{what} on a multiclass task scores each class as an independent yes/no (one-vs-rest): the outputs do not sum to 1, so they are no distribution over the exclusive classes (a sample can score high for several classes or for none), and actkit train refuses bce for a multiclass task.", Severity.Warning);
         }
 
         if (classification && shape.Distribution && shape.ExactZeros && l == "ce")
