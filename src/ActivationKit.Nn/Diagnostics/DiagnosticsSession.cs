@@ -251,9 +251,8 @@ public sealed class DiagnosticsSession
                     var stayed = tracker.StayedDead(_options.DeadChecks);
                     // The finding counts the units dead at the last DeadChecks checks, fewer than the layer table's dead column
                     // (this check's alone): 33 of 64 units beside 68.8 % read as a contradiction, so its sentence says so.
-                    bool streak = _options.DeadChecks > 1;
-                    var f = DeadUnitDetector.ToFinding(judged with { DeadUnits = stayed }, t, step, streak ? null : act.ToString());
-                    if (f is not null && streak) f = f with { Explanation = StreakText(f.Explanation, judged, stayed.Count, act.ToString(), pooled > 1) };
+                    string? basis = _options.DeadChecks > 1 ? StreakBasis(judged, stayed.Count, act.ToString(), pooled > 1) : null;
+                    var f = DeadUnitDetector.ToFinding(judged with { DeadUnits = stayed }, t, step, act.ToString(), basis);
                     if (f is not null && pooled > 1)
                     {
                         f = f with { Explanation = f.Explanation + $" The {judged.Samples} samples are those of the {pooled} checks from step {since} to {step}, pooled because each had fewer than {t.DeadMinSamples}." };
@@ -324,21 +323,16 @@ public sealed class DiagnosticsSession
     };
 
     /// <summary>
-    /// The dead-unit sentence of <see cref="DeadUnitDetector.ToFinding"/> (made without the activation's name) for units
-    /// dead at each of the last <see cref="DiagnosticsSessionOptions.DeadChecks"/> checks (pools, where checks were pooled),
-    /// naming this check's samples and, where more units are dead at it alone, how many.
+    /// What the units of a dead-unit finding are dead on: every sample at each of the last
+    /// <see cref="DiagnosticsSessionOptions.DeadChecks"/> checks (pools, where checks were pooled), with this check's
+    /// samples and, where more units are dead at it alone, how many.
     /// </summary>
-    private string StreakText(string explanation, DeadUnitReport judged, int stayed, string activation, bool pooled)
+    private string StreakBasis(DeadUnitReport judged, int stayed, string activation, bool pooled)
     {
         string checks = pooled ? $"of each of the last {_options.DeadChecks} pools of checks" : $"at each of the last {_options.DeadChecks} checks";
         string here = pooled ? "in this one" : "at this one";
         string now = judged.DeadUnits.Count > stayed ? $", {(pooled ? "in" : "at")} which {judged.DeadUnits.Count} units are dead" : string.Empty;
-        string samples = $"on all {judged.Samples} samples";
-        int at = explanation.IndexOf(samples, StringComparison.Ordinal);
-
-        // The detector's sentence reworded (a test holds the two together): say it after it rather than lose it.
-        if (at < 0) return $"{explanation} They are the units dead {checks} ({activation}; {judged.Samples} samples {here}{now}).";
-        return string.Concat(explanation.AsSpan(0, at), $"on every sample {checks} ({activation}; {judged.Samples} samples {here}{now})", explanation.AsSpan(at + samples.Length));
+        return $"on every sample {checks} ({activation}; {judged.Samples} samples {here}{now})";
     }
 
     private bool LossCancelsOutputSlope(Activation? output) =>

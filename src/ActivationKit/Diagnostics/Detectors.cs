@@ -144,8 +144,16 @@ public static class DeadUnitDetector
     /// <see cref="DiagnosticsOptions.DeadMinSamples"/> samples until they hold that many and judges the pool as one
     /// check; an offline dump or model run is judged on the rows it has (its evidence says how many).
     /// </summary>
+    /// <param name="report">The layer's dead units.</param>
+    /// <param name="options">The thresholds.</param>
+    /// <param name="step">The training step, where there is one.</param>
+    /// <param name="activationName">Named after the sample count, e.g. "(relu)".</param>
+    /// <param name="basis">
+    /// What the units are dead on, in place of "on all N samples (activation)": a live session counts the units dead at
+    /// several checks in a row and says so.
+    /// </param>
     /// <exception cref="ArgumentException"><paramref name="options"/> set a warning fraction above its critical one (<see cref="DiagnosticsOptions.Validate"/>).</exception>
-    public static Finding? ToFinding(DeadUnitReport report, DiagnosticsOptions? options = null, long? step = null, string? activationName = null)
+    public static Finding? ToFinding(DeadUnitReport report, DiagnosticsOptions? options = null, long? step = null, string? activationName = null, string? basis = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         options ??= new DiagnosticsOptions();
@@ -161,8 +169,9 @@ public static class DeadUnitDetector
             Step = step,
             Units = report.DeadUnits,
             Evidence = new Dictionary<string, double> { ["dead_fraction"] = f, ["dead_units"] = report.DeadUnits.Count, ["units"] = report.Units, ["samples"] = report.Samples },
-            Explanation = $"{report.DeadUnits.Count} of {report.Units} units ({f:P0}) output zero with zero derivative on all {report.Samples} samples"
-                + (activationName is null ? "" : $" ({activationName})") + (all ? ": the layer passes no signal and no gradient." : ", so they receive no gradient and stop learning."),
+            Explanation = $"{report.DeadUnits.Count} of {report.Units} units ({f:P0}) output zero with zero derivative "
+                + (basis ?? $"on all {report.Samples} samples" + (activationName is null ? "" : $" ({activationName})"))
+                + (all ? ": the layer passes no signal and no gradient." : ", so they receive no gradient and stop learning."),
             Fix = "Use Leaky ReLU, ELU or PReLU (non-zero slope for x < 0), He initialisation, a lower learning rate, and avoid large negative biases.",
         };
     }
