@@ -293,6 +293,47 @@ public class ShowCommandTests
     }
 
     [Fact]
+    public void A_function_with_one_parameter_per_channel_is_described_at_the_cost_of_one_channel()
+    {
+        // show 'prelu(num_parameters=1048576)' (the largest count) ran the gain's quadrature, the special values and the
+        // plot on rows of 2²⁰ copies of each x, to keep the first channel's numbers: over a minute and 4.4 GB.
+        var many = ActivationCatalog.Create("prelu(num_parameters=4096, init=0.2)");
+        var one = ActivationCatalog.Create("prelu(init=0.2)");
+        var xs = TextPlot.Grid(-5, 5, 64);
+        Assert.Equal(InitGain.Of(one), InitGain.Of(many));
+        Assert.Equal(Math.Sqrt(2 / (1 + ((double)0.2f * 0.2f))), InitGain.Of(many), 1e-12);
+        var (y, dy, what) = Curves.Sample(many, xs);
+        Assert.Equal(Curves.Sample(one, xs).F, y);
+        Assert.Equal(Curves.Sample(one, xs).Df, dy);
+        Assert.Equal("f(x) of the first of 4096 channels", what);
+        Assert.Equal(-(double)0.2f, Curves.SpecialValuesAt(many).Single(v => v.X == -1).Y);
+
+        // Rows of 4096 channels allocated over 20 MB for the 128 plotted points alone; now the same as one channel.
+        long Allocated(Activation f)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            InitGain.Of(f);
+            Curves.Sample(f, xs);
+            Curves.SpecialValuesAt(f);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        long single = Allocated(one);
+        Assert.InRange(Allocated(many), 0, single + (64 * 1024));
+    }
+
+    [Fact]
+    public void The_largest_channel_count_shows_its_gain_and_plot()
+    {
+        var r = Cli.Run("show", "prelu(num_parameters=1048576)", "--json").Ok();
+        using var doc = JsonDocument.Parse(r.Out);
+        Assert.Equal("prelu(num_parameters=1048576, init=0.25)", doc.RootElement.GetProperty("spec").GetString());
+        Assert.Equal(Functions.Prelu.Definition.Gain, doc.RootElement.GetProperty("gain").GetDouble(), 1e-12);
+        Assert.Contains("Plot over [-5, 5]", Cli.Run("show", "prelu(num_parameters=1048576)").Ok().Out, StringComparison.Ordinal);
+        Assert.Contains("′(x)", Cli.Run("plot", "prelu(num_parameters=1048576)", "--grad").Ok().Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Text_plot_draws_a_line_within_its_frame()
     {
         var xs = TextPlot.Grid(-1, 1, 20);
