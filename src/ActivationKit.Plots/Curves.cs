@@ -69,6 +69,20 @@ public static class Curves
     }
 
     /// <summary>
+    /// Whether a curve whose finite values run from <paramref name="low"/> to <paramref name="high"/> is drawn as a
+    /// constant, in a band around its value: when they differ by no more than 10⁻¹² of their own size (0 when both are
+    /// 0). Judged against a fixed 10⁻¹² below 1 instead, identity over 1e-300:2e-300 was drawn as a flat line at 0
+    /// between ±0.5.
+    /// </summary>
+    public static bool IsFlat(double low, double high) => !(high - low > 1e-12 * Math.Max(Math.Abs(low), Math.Abs(high)));
+
+    /// <summary>
+    /// The band drawn around a flat curve's value (<see cref="IsFlat"/>): ±0.5, or ±a tenth of the value where that is
+    /// wider, so relu over [−2, −1] sits in [−0.5, 0.5].
+    /// </summary>
+    public static double FlatPadding(double value) => Math.Max(0.5, Math.Abs(value) * 0.1);
+
+    /// <summary>
     /// An axis label for <paramref name="value"/> on an axis whose ticks lie about <paramref name="step"/> apart, with
     /// the digits that tell neighbouring ticks apart: plain below 10⁶ and from 10⁻⁴ (-2.5, 0.125, 1000), else
     /// scientific (1E-30, 1.0000000002E+6); 0 for a value within a millionth of a step of zero.
