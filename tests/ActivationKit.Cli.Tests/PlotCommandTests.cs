@@ -82,7 +82,7 @@ public sealed class PlotCommandTests : IDisposable
     [InlineData(new[] { "plot", "relu", "--range", "5:-5" }, "--range must be FROM:TO")]
     [InlineData(new[] { "plot", "--all" }, "--all writes a PNG grid")]
     [InlineData(new[] { "plot", "relu", "--all", "--out", "x.png" }, "give no names")]
-    [InlineData(new[] { "plot", "relu", "--width", "5" }, "--width and --height")]
+    [InlineData(new[] { "plot", "relu", "--out", "x.png", "--width", "5" }, "--width and --height must be in 100…8000 pixels.")]
     public void Bad_input_is_one_sentence(string[] args, string message) => Cli.Run(args).BadInput(message);
 
     [Fact]
@@ -248,6 +248,16 @@ public sealed class PlotCommandTests : IDisposable
     {
         // They were ignored silently.
         Cli.Run("plot", "--all", "--out", _dir.File("g.png"), option, value).BadInput("--all draws each function over its own range in cells of a fixed size: give no --range, --width or --height with it.");
+    }
+
+    [Theory]
+    [InlineData("plot", "relu", "--width", "500")]
+    [InlineData("plot", "relu", "gelu", "--grad", "--height", "300")]
+    [InlineData("plot", "--fractions", "results", "--width", "640", "--height", "400")]
+    public void Image_sizes_are_refused_without_an_image(params string[] args)
+    {
+        // A terminal plot takes the terminal's width: plot relu --width 500 drew one and ignored the option.
+        Cli.Run(args).BadInput("--width and --height size the image --out writes: give them with --out FILE.png or FILE.svg.");
     }
 
     [Fact]
