@@ -120,6 +120,36 @@ public class ShowCommandTests
     }
 
     [Fact]
+    public void Json_writes_negative_zero_as_a_float_that_keeps_its_sign()
+    {
+        // show identity --json wrote the special value at −0 as the integer -0, which Python's json reads as 0: the pairs
+        // at +0 and −0 read as one input listed twice.
+        string identity = Cli.Run("show", "identity", "--json").Ok().Out;
+        Assert.Contains("\"x\": -0.0,\n", identity, StringComparison.Ordinal);
+        Assert.Contains("\"y\": -0.0\n", identity, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(identity);
+        var zeros = doc.RootElement.GetProperty("specialValues").EnumerateArray().Select(v => v.GetProperty("x")).Where(x => x.ValueKind == JsonValueKind.Number && x.GetDouble() == 0).Select(x => x.GetDouble()).ToArray();
+        Assert.Equal([false, true], zeros.Select(double.IsNegative));
+
+        var outputs = ActivationCatalog.Names.Select(n => Cli.Run("show", n, "--json").Ok().Out).Append(Cli.Run("list", "--json").Ok().Out).Append(Cli.Run("show", "leaky_relu(0.2)", "--json").Ok().Out);
+        var integerMinusZero = new System.Text.RegularExpressions.Regex(@"(?<=[:\[,]\s*)-0(?=\s*[,\]}])");
+        Assert.All(outputs, o => Assert.DoesNotMatch(integerMinusZero, o));
+
+        var text = new StringWriter();
+        JsonOut.Write(text, json =>
+        {
+            json.WriteStartObject();
+            JsonOut.Number(json, "number", -0.0);
+            JsonOut.NumberOrNull(json, "numberOrNull", -0.0);
+            JsonOut.Float(json, "float", -0.0);
+            JsonOut.Number(json, "plus", 0.0);
+            JsonOut.Number(json, "tiny", -5e-324);
+            json.WriteEndObject();
+        });
+        Assert.Equal("{\n  \"number\": -0.0,\n  \"numberOrNull\": -0.0,\n  \"float\": -0.0,\n  \"plus\": 0,\n  \"tiny\": -5E-324\n}", text.ToString().TrimEnd().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public void Json_reflects_the_spec_its_parameter_values_and_the_gain_at_them()
     {
         // F4 (exploratory tester): show 'leaky_relu(0.2)' --json could not be told from show leaky_relu --json: no value,

@@ -5,7 +5,10 @@ using ActivationKit.Catalog;
 
 namespace ActivationKit.Cli.Formatting;
 
-/// <summary>JSON output: indented, readable Unicode, non-finite numbers as the strings "Infinity", "-Infinity", "NaN".</summary>
+/// <summary>
+/// JSON output: indented, readable Unicode, non-finite numbers as the strings "Infinity", "-Infinity", "NaN", and
+/// negative zero as <c>-0.0</c>.
+/// </summary>
 public static class JsonOut
 {
     /// <summary>Writes a JSON document built by <paramref name="build"/> to <paramref name="writer"/>, followed by a newline.</summary>
@@ -29,11 +32,24 @@ public static class JsonOut
         Number(json, value);
     }
 
-    /// <summary>A number value, or a string for ±∞ and NaN.</summary>
+    /// <summary>A number value, or a string for ±∞ and NaN; −0 as <c>-0.0</c>.</summary>
     public static void Number(Utf8JsonWriter json, double value)
     {
+        if (NegativeZero(json, value)) return;
         if (double.IsFinite(value)) json.WriteNumberValue(value);
         else json.WriteStringValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+    }
+
+    /// <summary>
+    /// Writes −0 as <c>-0.0</c> and says whether it did. The writer's own <c>-0</c> is an integer to parsers that keep
+    /// integers apart (Python's json reads it as 0), so identity's special values at +0 and −0 read as one input listed
+    /// twice; <c>-0.0</c> is a float −0 there and in System.Text.Json.
+    /// </summary>
+    private static bool NegativeZero(Utf8JsonWriter json, double value)
+    {
+        if (value != 0 || !double.IsNegative(value)) return false;
+        json.WriteRawValue("-0.0");
+        return true;
     }
 
     /// <summary>
@@ -57,6 +73,7 @@ public static class JsonOut
     public static void Float(Utf8JsonWriter json, string name, double value)
     {
         json.WritePropertyName(name);
+        if (NegativeZero(json, (float)value)) return;
         if (double.IsFinite(value)) json.WriteRawValue(((float)value).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         else Number(json, value);
     }
