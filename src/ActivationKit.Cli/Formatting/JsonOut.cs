@@ -80,21 +80,27 @@ public static class JsonOut
 
     /// <summary>
     /// Everything the catalog knows about a function as one JSON object, at the default parameters (as <c>list</c> gives
-    /// it). With <paramref name="function"/> (a spec such as hardshrink(2), as <c>show</c> gives it) the top level holds
-    /// what is known at the spec's own parameters — the spec, each parameter's value, the gain at them
-    /// (<see cref="InitGain.ForInit"/>), whether the backward from the output is available, the kinks
-    /// (<see cref="Activation.Kinks"/>) and the special values computed there (<see cref="Plots.Curves.SpecialValuesAt"/>) —
-    /// and a "defaults" object what the catalog states for the default parameters only, with the spec those are:
-    /// range, monotonicity, smoothness, zero-centring, bounds, saturation, the note, the known problems and the zeros of
-    /// f′, and the gain, kinks and exact special values there. show 'hardshrink(2)' --json gave the kinks, range and
-    /// special values of λ = 0.5 next to the spec and gain of λ = 2, nothing saying which.
+    /// it: the fields <c>show NAME --json</c> gives there, in the same order, without the spec, the parameter values and
+    /// the "defaults" object that would repeat them). With <paramref name="function"/> (a spec such as hardshrink(2), as
+    /// <c>show</c> gives it) the top level holds what is known at the spec's own parameters — the spec, each parameter's
+    /// value, the gain at them (<see cref="InitGain.ForInit"/>), whether the backward from the output is available, the
+    /// kinks (<see cref="Activation.Kinks"/>) and the special values computed there
+    /// (<see cref="Plots.Curves.SpecialValuesAt"/>) — and a "defaults" object what the catalog states for the default
+    /// parameters only, with the spec those are: range, monotonicity, smoothness, zero-centring, bounds, saturation, the
+    /// note, the known problems and the zeros of f′, and the gain, kinks and exact special values there. show
+    /// 'hardshrink(2)' --json gave the kinks, range and special values of λ = 0.5 next to the spec and gain of λ = 2,
+    /// nothing saying which.
     /// </summary>
     public static void Function(Utf8JsonWriter json, ActivationInfo info, Activation? function = null)
     {
         ArgumentNullException.ThrowIfNull(info);
+
+        // list's entry is show's at the default instance: written apart, list lacked backwardFromOutput.
+        bool listing = function is null;
+        var f = function ?? ActivationCatalog.Create(info);
         json.WriteStartObject();
         json.WriteString("name", info.Name);
-        if (function is not null) json.WriteString("spec", function.ToString());
+        if (!listing) json.WriteString("spec", f.ToString());
         json.WriteString("displayName", info.DisplayName);
         StringArray(json, "aliases", info.Aliases);
         json.WriteString("summary", info.Summary);
@@ -110,7 +116,7 @@ public static class JsonOut
             var p = info.Parameters[i];
             json.WriteStartObject();
             json.WriteString("name", p.Name);
-            if (function is not null) Number(json, "value", function.Parameters[i]);
+            if (!listing) Number(json, "value", f.Parameters[i]);
             Number(json, "default", p.Default);
             Number(json, "min", p.Min);
             Number(json, "max", p.Max);
@@ -123,27 +129,10 @@ public static class JsonOut
         }
 
         json.WriteEndArray();
-        if (function is null)
-        {
-            DefaultProperties(json, info);
-            json.WriteString("init", Describe.InitScheme(info.Init));
-            Number(json, "gain", info.Gain);
-            StringArray(json, "typicalUses", info.TypicalUses);
-            Problems(json, info);
-            json.WritePropertyName("origin");
-            Origin(json, info.Origin);
-            Frameworks(json, info);
-            SpecialValues(json, info.SpecialValues);
-            DerivativeZeros(json, info);
-            Numbers(json, "kinks", info.Kinks);
-            json.WriteEndObject();
-            return;
-        }
 
         // At the default parameters the catalog's properties describe the spec itself, so they stay at the top level
         // where scripts read them (show relu --json had them there); the "defaults" object repeats them.
-        bool atDefaults = Plots.Curves.AtDefaults(function);
-        if (atDefaults)
+        if (Plots.Curves.AtDefaults(f))
         {
             DefaultProperties(json, info);
             Problems(json, info);
@@ -151,23 +140,27 @@ public static class JsonOut
         }
 
         json.WriteString("init", Describe.InitScheme(info.Init));
-        Number(json, "gain", InitGain.ForInit(function));
-        json.WriteBoolean("backwardFromOutput", function.SupportsBackwardFromOutput);
+        Number(json, "gain", InitGain.ForInit(f));
+        json.WriteBoolean("backwardFromOutput", f.SupportsBackwardFromOutput);
         StringArray(json, "typicalUses", info.TypicalUses);
         json.WritePropertyName("origin");
         Origin(json, info.Origin);
         Frameworks(json, info);
-        SpecialValues(json, Plots.Curves.SpecialValuesAt(function));
-        Numbers(json, "kinks", function.Kinks);
-        json.WriteStartObject("defaults");
-        json.WriteString("spec", ActivationCatalog.Create(info).ToString());
-        DefaultProperties(json, info);
-        Problems(json, info);
-        DerivativeZeros(json, info);
-        Number(json, "gain", info.Gain);
-        SpecialValues(json, info.SpecialValues);
-        Numbers(json, "kinks", info.Kinks);
-        json.WriteEndObject();
+        SpecialValues(json, Plots.Curves.SpecialValuesAt(f));
+        Numbers(json, "kinks", f.Kinks);
+        if (!listing)
+        {
+            json.WriteStartObject("defaults");
+            json.WriteString("spec", ActivationCatalog.Create(info).ToString());
+            DefaultProperties(json, info);
+            Problems(json, info);
+            DerivativeZeros(json, info);
+            Number(json, "gain", info.Gain);
+            SpecialValues(json, info.SpecialValues);
+            Numbers(json, "kinks", info.Kinks);
+            json.WriteEndObject();
+        }
+
         json.WriteEndObject();
     }
 
