@@ -44,15 +44,26 @@ public static class Charts
 
         // Tick labels with the digits the axis needs: ScottPlot's own wrote every tick of ±1e-30 as "0", and spelled
         // 1e300 out in full, too wide for more than one tick to fit.
-        if (double.IsFinite(yLow) && !(ySpan >= 1e-12 * Math.Max(1, Math.Abs(yHigh))))
+        if (double.IsFinite(yLow) && Curves.IsFlat(yLow, yHigh))
         {
             // A constant curve gets a band around its value, as in the terminal (ScottPlot's own was so narrow that
             // every tick read "0").
-            double pad = Math.Max(0.5, Math.Abs(yHigh) * 0.1);
+            double pad = Curves.FlatPadding(yHigh);
             plot.Axes.SetLimitsY(yLow - pad, yHigh + pad);
             ySpan = yHigh - yLow + (2 * pad);
             clampLow = yLow - (2 * pad);
             clampHigh = yHigh + (2 * pad);
+        }
+        else if (ySpan < MinYSpan)
+        {
+            // Below about 1e-305 ScottPlot's pixels per unit overflow and the frame came out empty (relu_squared over
+            // 1e-160:2e-160, whose values are near 1e-320): the axis spans 1e-300 centred on the values, which are then
+            // flat to within a pixel, where a tick label says how small they are.
+            double mid = yLow + (ySpan / 2);
+            plot.Axes.SetLimitsY(mid - (MinYSpan / 2), mid + (MinYSpan / 2));
+            ySpan = MinYSpan;
+            clampLow = mid - MinYSpan;
+            clampHigh = mid + MinYSpan;
         }
         else if (off.Count > 0 && double.IsFinite(ySpan))
         {
@@ -80,6 +91,9 @@ public static class Charts
         plot.Axes.SetLimitsX(from, to);
         return plot;
     }
+
+    /// <summary>The narrowest y-axis of a function chart: ScottPlot draws nothing on an axis much narrower.</summary>
+    public const double MinYSpan = 1e-300;
 
     /// <summary>
     /// How many times the typical function's largest |value| a function may reach and still set the y-range of a

@@ -63,4 +63,46 @@ public class ListCommandTests
             Assert.Equal(info.Frameworks.Count, item.GetProperty("frameworks").EnumerateObject().Count());
         }
     }
+
+    [Fact]
+    public void Json_entries_carry_every_field_show_json_gives_at_the_default_parameters()
+    {
+        // list --json, "the full catalog entries", lacked backwardFromOutput, which show --json has. An entry is show's
+        // at the default parameters, field by field and in the same order, without what names an instance: the spec,
+        // each parameter's value and the "defaults" object repeating the top level.
+        using var list = JsonDocument.Parse(Cli.Run("list", "--json").Ok().Out);
+        var entries = list.RootElement.EnumerateArray().ToArray();
+        Assert.Equal(ActivationCatalog.Names, entries.Select(e => e.GetProperty("name").GetString()));
+        foreach (var entry in entries)
+        {
+            string name = entry.GetProperty("name").GetString()!;
+            using var show = JsonDocument.Parse(Cli.Run("show", name, "--json").Ok().Out);
+            var shown = show.RootElement.EnumerateObject().Where(p => p.Name is not ("spec" or "defaults")).ToArray();
+            Assert.Equal(shown.Select(p => p.Name), entry.EnumerateObject().Select(p => p.Name));
+            foreach (var field in shown)
+            {
+                var listed = entry.GetProperty(field.Name);
+                if (field.Name == "parameters")
+                {
+                    Assert.Equal(field.Value.GetArrayLength(), listed.GetArrayLength());
+                    foreach (var (atShow, atList) in field.Value.EnumerateArray().Zip(listed.EnumerateArray()))
+                    {
+                        Assert.True(JsonElement.DeepEquals(atShow.GetProperty("value"), atShow.GetProperty("default")), $"{name}: show at the defaults");
+                        Assert.Equal(atShow.EnumerateObject().Where(p => p.Name != "value").Select(p => $"{p.Name}={p.Value.GetRawText()}"), atList.EnumerateObject().Select(p => $"{p.Name}={p.Value.GetRawText()}"));
+                    }
+                }
+                else
+                {
+                    Assert.True(JsonElement.DeepEquals(field.Value, listed), $"{name}.{field.Name}: show {field.Value.GetRawText()}, list {listed.GetRawText()}");
+                }
+            }
+
+            Assert.Equal(ActivationCatalog.Create(name).SupportsBackwardFromOutput, entry.GetProperty("backwardFromOutput").GetBoolean());
+        }
+
+        var relu = entries.Single(e => e.GetProperty("name").GetString() == "relu");
+        Assert.True(relu.GetProperty("backwardFromOutput").GetBoolean());
+        var gelu = entries.Single(e => e.GetProperty("name").GetString() == "gelu");
+        Assert.False(gelu.GetProperty("backwardFromOutput").GetBoolean());
+    }
 }

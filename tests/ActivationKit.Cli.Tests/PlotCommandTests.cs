@@ -82,7 +82,7 @@ public sealed class PlotCommandTests : IDisposable
     [InlineData(new[] { "plot", "relu", "--range", "5:-5" }, "--range must be FROM:TO")]
     [InlineData(new[] { "plot", "--all" }, "--all writes a PNG grid")]
     [InlineData(new[] { "plot", "relu", "--all", "--out", "x.png" }, "give no names")]
-    [InlineData(new[] { "plot", "relu", "--width", "5" }, "--width and --height")]
+    [InlineData(new[] { "plot", "relu", "--out", "x.png", "--width", "5" }, "--width and --height must be in 100…8000 pixels.")]
     public void Bad_input_is_one_sentence(string[] args, string message) => Cli.Run(args).BadInput(message);
 
     [Fact]
@@ -152,6 +152,66 @@ public sealed class PlotCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("identity", "1e-300:2e-300", "2E-300", "1E-300")]
+    [InlineData("identity", "1e-13:2e-13", "2E-13", "1E-13")]
+    [InlineData("tanh", "-1e-20:1e-20", "1E-20", "-1E-20")]
+    public void A_curve_of_tiny_values_is_drawn_over_its_own_values(string name, string range, string top, string bottom)
+    {
+        // "Constant" was judged against a fixed 1e-12 below 1: identity over 1e-300:2e-300 came out as a flat line at 0
+        // between ±0.5, in files and in the terminal.
+        var parts = range.Split(':').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var f = ActivationKit.Catalog.ActivationCatalog.Create(name);
+        var plot = ActivationKit.Plots.Charts.Functions([f], parts[0], parts[1], derivative: false);
+        plot.RenderInMemory(900, 560);
+        var (ends, _, _) = ActivationKit.Plots.Curves.Sample(f, parts);
+        var limits = plot.Axes.GetLimits();
+        Assert.True(limits.Bottom <= ends[0] && limits.Top >= ends[1], $"{limits.Bottom}:{limits.Top}");
+        Assert.True(limits.VerticalSpan < 3 * (ends[1] - ends[0]), $"{limits.Bottom}:{limits.Top}");
+        var labels = plot.Axes.Left.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Label).ToArray();
+        Assert.True(labels.Length >= 3, string.Join(" ", labels));
+        Assert.Equal(labels.Length, labels.Distinct().Count());
+        Assert.Contains(top, labels);
+
+        var lines = Cli.Run("plot", name, "--range=" + range).Ok().Lines;
+        Assert.StartsWith(top + " ┤", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith(bottom + " ┤", lines[10], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("relu", -2.0, -1.0)]
+    [InlineData("binary_step", 1.0, 2.0)]
+    public void A_constant_curve_still_gets_a_band_around_its_value(string name, double from, double to)
+    {
+        var f = ActivationKit.Catalog.ActivationCatalog.Create(name);
+        double value = ActivationKit.Plots.Curves.Sample(f, [from]).F[0];
+        var limits = ActivationKit.Plots.Charts.Functions([f], from, to, derivative: false).Axes.GetLimits();
+        Assert.Equal((value - 0.5, value + 0.5), (limits.Bottom, limits.Top));
+        string range = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--range={from:R}:{to:R}");
+        var lines = Cli.Run("plot", name, range).Ok().Lines;
+        Assert.StartsWith(ActivationKit.Plots.Curves.AxisLabel(value + 0.5, 0.1) + " ┤", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith(ActivationKit.Plots.Curves.AxisLabel(value - 0.5, 0.1) + " ┤", lines[10], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Values_too_small_for_the_charts_axis_are_drawn_on_the_narrowest_axis_it_takes()
+    {
+        // relu_squared over 1e-160:2e-160 is 1e-320 to 4e-320: the terminal draws it over those values; a chart axis that
+        // narrow overflows ScottPlot's pixels per unit (an empty frame), so the chart's axis spans 1e-300 around them.
+        var plot = ActivationKit.Plots.Charts.Functions([ActivationKit.Catalog.ActivationCatalog.Create("relu_squared")], 1e-160, 2e-160, derivative: false);
+        plot.RenderInMemory(900, 560);
+        var limits = plot.Axes.GetLimits();
+        Assert.Equal(ActivationKit.Plots.Charts.MinYSpan, limits.VerticalSpan, 1e-310);
+        Assert.InRange(2.5e-320, limits.Bottom, limits.Top);
+        var labels = plot.Axes.Left.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Label).ToArray();
+        Assert.True(labels.Length >= 3, string.Join(" ", labels));
+        Assert.Equal(labels.Length, labels.Distinct().Count());
+
+        var lines = Cli.Run("plot", "relu_squared", "--range=1e-160:2e-160").Ok().Lines;
+        Assert.StartsWith("4E-320 ┤", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("1E-320 ┤", lines[10], StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("thresholded_relu(10)", 10.0)]
     [InlineData("hardtanh(-8,20)", 20.0)]
     [InlineData("softshrink(7)", 7.0)]
@@ -188,6 +248,16 @@ public sealed class PlotCommandTests : IDisposable
     {
         // They were ignored silently.
         Cli.Run("plot", "--all", "--out", _dir.File("g.png"), option, value).BadInput("--all draws each function over its own range in cells of a fixed size: give no --range, --width or --height with it.");
+    }
+
+    [Theory]
+    [InlineData("plot", "relu", "--width", "500")]
+    [InlineData("plot", "relu", "gelu", "--grad", "--height", "300")]
+    [InlineData("plot", "--fractions", "results", "--width", "640", "--height", "400")]
+    public void Image_sizes_are_refused_without_an_image(params string[] args)
+    {
+        // A terminal plot takes the terminal's width: plot relu --width 500 drew one and ignored the option.
+        Cli.Run(args).BadInput("--width and --height size the image --out writes: give them with --out FILE.png or FILE.svg.");
     }
 
     [Fact]

@@ -120,6 +120,36 @@ public class ShowCommandTests
     }
 
     [Fact]
+    public void Json_writes_negative_zero_as_a_float_that_keeps_its_sign()
+    {
+        // show identity --json wrote the special value at −0 as the integer -0, which Python's json reads as 0: the pairs
+        // at +0 and −0 read as one input listed twice.
+        string identity = Cli.Run("show", "identity", "--json").Ok().Out;
+        Assert.Contains("\"x\": -0.0,\n", identity, StringComparison.Ordinal);
+        Assert.Contains("\"y\": -0.0\n", identity, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(identity);
+        var zeros = doc.RootElement.GetProperty("specialValues").EnumerateArray().Select(v => v.GetProperty("x")).Where(x => x.ValueKind == JsonValueKind.Number && x.GetDouble() == 0).Select(x => x.GetDouble()).ToArray();
+        Assert.Equal([false, true], zeros.Select(double.IsNegative));
+
+        var outputs = ActivationCatalog.Names.Select(n => Cli.Run("show", n, "--json").Ok().Out).Append(Cli.Run("list", "--json").Ok().Out).Append(Cli.Run("show", "leaky_relu(0.2)", "--json").Ok().Out);
+        var integerMinusZero = new System.Text.RegularExpressions.Regex(@"(?<=[:\[,]\s*)-0(?=\s*[,\]}])");
+        Assert.All(outputs, o => Assert.DoesNotMatch(integerMinusZero, o));
+
+        var text = new StringWriter();
+        JsonOut.Write(text, json =>
+        {
+            json.WriteStartObject();
+            JsonOut.Number(json, "number", -0.0);
+            JsonOut.NumberOrNull(json, "numberOrNull", -0.0);
+            JsonOut.Float(json, "float", -0.0);
+            JsonOut.Number(json, "plus", 0.0);
+            JsonOut.Number(json, "tiny", -5e-324);
+            json.WriteEndObject();
+        });
+        Assert.Equal("{\n  \"number\": -0.0,\n  \"numberOrNull\": -0.0,\n  \"float\": -0.0,\n  \"plus\": 0,\n  \"tiny\": -5E-324\n}", text.ToString().TrimEnd().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public void Json_reflects_the_spec_its_parameter_values_and_the_gain_at_them()
     {
         // F4 (exploratory tester): show 'leaky_relu(0.2)' --json could not be told from show leaky_relu --json: no value,
@@ -290,6 +320,47 @@ public class ShowCommandTests
         var r = Cli.RunWide("show", spec).Ok();
         Assert.Contains(heading, r.Out, StringComparison.Ordinal);
         Assert.EndsWith($" {Describe.Number(to)}", r.Lines[^1].TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_function_with_one_parameter_per_channel_is_described_at_the_cost_of_one_channel()
+    {
+        // show 'prelu(num_parameters=1048576)' (the largest count) ran the gain's quadrature, the special values and the
+        // plot on rows of 2²⁰ copies of each x, to keep the first channel's numbers: over a minute and 4.4 GB.
+        var many = ActivationCatalog.Create("prelu(num_parameters=4096, init=0.2)");
+        var one = ActivationCatalog.Create("prelu(init=0.2)");
+        var xs = TextPlot.Grid(-5, 5, 64);
+        Assert.Equal(InitGain.Of(one), InitGain.Of(many));
+        Assert.Equal(Math.Sqrt(2 / (1 + ((double)0.2f * 0.2f))), InitGain.Of(many), 1e-12);
+        var (y, dy, what) = Curves.Sample(many, xs);
+        Assert.Equal(Curves.Sample(one, xs).F, y);
+        Assert.Equal(Curves.Sample(one, xs).Df, dy);
+        Assert.Equal("f(x) of the first of 4096 channels", what);
+        Assert.Equal(-(double)0.2f, Curves.SpecialValuesAt(many).Single(v => v.X == -1).Y);
+
+        // Rows of 4096 channels allocated over 20 MB for the 128 plotted points alone; now the same as one channel.
+        long Allocated(Activation f)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            InitGain.Of(f);
+            Curves.Sample(f, xs);
+            Curves.SpecialValuesAt(f);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        long single = Allocated(one);
+        Assert.InRange(Allocated(many), 0, single + (64 * 1024));
+    }
+
+    [Fact]
+    public void The_largest_channel_count_shows_its_gain_and_plot()
+    {
+        var r = Cli.Run("show", "prelu(num_parameters=1048576)", "--json").Ok();
+        using var doc = JsonDocument.Parse(r.Out);
+        Assert.Equal("prelu(num_parameters=1048576, init=0.25)", doc.RootElement.GetProperty("spec").GetString());
+        Assert.Equal(Functions.Prelu.Definition.Gain, doc.RootElement.GetProperty("gain").GetDouble(), 1e-12);
+        Assert.Contains("Plot over [-5, 5]", Cli.Run("show", "prelu(num_parameters=1048576)").Ok().Out, StringComparison.Ordinal);
+        Assert.Contains("′(x)", Cli.Run("plot", "prelu(num_parameters=1048576)", "--grad").Ok().Out, StringComparison.Ordinal);
     }
 
     [Fact]

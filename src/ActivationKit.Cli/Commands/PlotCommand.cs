@@ -64,14 +64,14 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
         public ulong? Seed { get; init; }
 
         [CommandOption("--width <PIXELS>")]
-        [Description("Image width (default 900; not with --all, whose grid has cells of its own size).")]
+        [Description("Width of the --out image (default 900; not with --all, whose grid has cells of its own size). A terminal plot takes the terminal's width.")]
         public int? WidthOption { get; init; }
 
         /// <summary>The image width: --width, or 900.</summary>
         public int Width => WidthOption ?? 900;
 
         [CommandOption("--height <PIXELS>")]
-        [Description("Image height (default 560; not with --all).")]
+        [Description("Height of the --out image (default 560; not with --all).")]
         public int? HeightOption { get; init; }
 
         /// <summary>The image height: --height, or 560.</summary>
@@ -86,12 +86,20 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
             if (timeline && (All || Functions.Length > 0 || Grad || Range is not null)) return ValidationResult.Error("--histograms and --fractions draw a results folder: give no function names, --all, --grad or --range with them.");
             if (!timeline && (Activation is not null || Layer is not null || Seed is not null)) return ValidationResult.Error("--activation, --layer and --seed go with --histograms or --fractions.");
             if (Fractions is not null && Seed is not null) return ValidationResult.Error("--fractions averages over every seed: --seed goes with --histograms.");
-            if (timeline) return Width is < 100 or > 8000 || Height is < 100 or > 8000 ? ValidationResult.Error("--width and --height must be in 100…8000 pixels.") : ValidationResult.Success();
+            if (timeline) return ImageSize();
             if (All && Functions.Length > 0) return ValidationResult.Error("--all draws every function: give no names with it.");
             if (!All && Functions.Length == 0) return ValidationResult.Error("plot needs at least one function name (or --all).");
             if (All && (Out is null || !Out.EndsWith(".png", StringComparison.OrdinalIgnoreCase))) return ValidationResult.Error("--all writes a PNG grid: give --out FILE.png.");
             if (All && (Range is not null || WidthOption is not null || HeightOption is not null)) return ValidationResult.Error("--all draws each function over its own range in cells of a fixed size: give no --range, --width or --height with it.");
+            return ImageSize();
+        }
+
+        private ValidationResult ImageSize()
+        {
             if (Width is < 100 or > 8000 || Height is < 100 or > 8000) return ValidationResult.Error("--width and --height must be in 100…8000 pixels.");
+
+            // A terminal plot takes the terminal's width: plot relu --width 500 drew one and ignored the option.
+            if ((WidthOption is not null || HeightOption is not null) && Out is null) return ValidationResult.Error("--width and --height size the image --out writes: give them with --out FILE.png or FILE.svg.");
             return ValidationResult.Success();
         }
     }

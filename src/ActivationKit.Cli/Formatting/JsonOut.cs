@@ -5,7 +5,10 @@ using ActivationKit.Catalog;
 
 namespace ActivationKit.Cli.Formatting;
 
-/// <summary>JSON output: indented, readable Unicode, non-finite numbers as the strings "Infinity", "-Infinity", "NaN".</summary>
+/// <summary>
+/// JSON output: indented, readable Unicode, non-finite numbers as the strings "Infinity", "-Infinity", "NaN", and
+/// negative zero as <c>-0.0</c>.
+/// </summary>
 public static class JsonOut
 {
     /// <summary>Writes a JSON document built by <paramref name="build"/> to <paramref name="writer"/>, followed by a newline.</summary>
@@ -29,11 +32,24 @@ public static class JsonOut
         Number(json, value);
     }
 
-    /// <summary>A number value, or a string for ±∞ and NaN.</summary>
+    /// <summary>A number value, or a string for ±∞ and NaN; −0 as <c>-0.0</c>.</summary>
     public static void Number(Utf8JsonWriter json, double value)
     {
+        if (NegativeZero(json, value)) return;
         if (double.IsFinite(value)) json.WriteNumberValue(value);
         else json.WriteStringValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+    }
+
+    /// <summary>
+    /// Writes −0 as <c>-0.0</c> and says whether it did. The writer's own <c>-0</c> is an integer to parsers that keep
+    /// integers apart (Python's json reads it as 0), so identity's special values at +0 and −0 read as one input listed
+    /// twice; <c>-0.0</c> is a float −0 there and in System.Text.Json.
+    /// </summary>
+    private static bool NegativeZero(Utf8JsonWriter json, double value)
+    {
+        if (value != 0 || !double.IsNegative(value)) return false;
+        json.WriteRawValue("-0.0");
+        return true;
     }
 
     /// <summary>
@@ -57,27 +73,34 @@ public static class JsonOut
     public static void Float(Utf8JsonWriter json, string name, double value)
     {
         json.WritePropertyName(name);
+        if (NegativeZero(json, (float)value)) return;
         if (double.IsFinite(value)) json.WriteRawValue(((float)value).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         else Number(json, value);
     }
 
     /// <summary>
     /// Everything the catalog knows about a function as one JSON object, at the default parameters (as <c>list</c> gives
-    /// it). With <paramref name="function"/> (a spec such as hardshrink(2), as <c>show</c> gives it) the top level holds
-    /// what is known at the spec's own parameters — the spec, each parameter's value, the gain at them
-    /// (<see cref="InitGain.ForInit"/>), whether the backward from the output is available, the kinks
-    /// (<see cref="Activation.Kinks"/>) and the special values computed there (<see cref="Plots.Curves.SpecialValuesAt"/>) —
-    /// and a "defaults" object what the catalog states for the default parameters only, with the spec those are:
-    /// range, monotonicity, smoothness, zero-centring, bounds, saturation, the note, the known problems and the zeros of
-    /// f′, and the gain, kinks and exact special values there. show 'hardshrink(2)' --json gave the kinks, range and
-    /// special values of λ = 0.5 next to the spec and gain of λ = 2, nothing saying which.
+    /// it: the fields <c>show NAME --json</c> gives there, in the same order, without the spec, the parameter values and
+    /// the "defaults" object that would repeat them). With <paramref name="function"/> (a spec such as hardshrink(2), as
+    /// <c>show</c> gives it) the top level holds what is known at the spec's own parameters — the spec, each parameter's
+    /// value, the gain at them (<see cref="InitGain.ForInit"/>), whether the backward from the output is available, the
+    /// kinks (<see cref="Activation.Kinks"/>) and the special values computed there
+    /// (<see cref="Plots.Curves.SpecialValuesAt"/>) — and a "defaults" object what the catalog states for the default
+    /// parameters only, with the spec those are: range, monotonicity, smoothness, zero-centring, bounds, saturation, the
+    /// note, the known problems and the zeros of f′, and the gain, kinks and exact special values there. show
+    /// 'hardshrink(2)' --json gave the kinks, range and special values of λ = 0.5 next to the spec and gain of λ = 2,
+    /// nothing saying which.
     /// </summary>
     public static void Function(Utf8JsonWriter json, ActivationInfo info, Activation? function = null)
     {
         ArgumentNullException.ThrowIfNull(info);
+
+        // list's entry is show's at the default instance: written apart, list lacked backwardFromOutput.
+        bool listing = function is null;
+        var f = function ?? ActivationCatalog.Create(info);
         json.WriteStartObject();
         json.WriteString("name", info.Name);
-        if (function is not null) json.WriteString("spec", function.ToString());
+        if (!listing) json.WriteString("spec", f.ToString());
         json.WriteString("displayName", info.DisplayName);
         StringArray(json, "aliases", info.Aliases);
         json.WriteString("summary", info.Summary);
@@ -93,7 +116,7 @@ public static class JsonOut
             var p = info.Parameters[i];
             json.WriteStartObject();
             json.WriteString("name", p.Name);
-            if (function is not null) Number(json, "value", function.Parameters[i]);
+            if (!listing) Number(json, "value", f.Parameters[i]);
             Number(json, "default", p.Default);
             Number(json, "min", p.Min);
             Number(json, "max", p.Max);
@@ -106,27 +129,10 @@ public static class JsonOut
         }
 
         json.WriteEndArray();
-        if (function is null)
-        {
-            DefaultProperties(json, info);
-            json.WriteString("init", Describe.InitScheme(info.Init));
-            Number(json, "gain", info.Gain);
-            StringArray(json, "typicalUses", info.TypicalUses);
-            Problems(json, info);
-            json.WritePropertyName("origin");
-            Origin(json, info.Origin);
-            Frameworks(json, info);
-            SpecialValues(json, info.SpecialValues);
-            DerivativeZeros(json, info);
-            Numbers(json, "kinks", info.Kinks);
-            json.WriteEndObject();
-            return;
-        }
 
         // At the default parameters the catalog's properties describe the spec itself, so they stay at the top level
         // where scripts read them (show relu --json had them there); the "defaults" object repeats them.
-        bool atDefaults = Plots.Curves.AtDefaults(function);
-        if (atDefaults)
+        if (Plots.Curves.AtDefaults(f))
         {
             DefaultProperties(json, info);
             Problems(json, info);
@@ -134,23 +140,27 @@ public static class JsonOut
         }
 
         json.WriteString("init", Describe.InitScheme(info.Init));
-        Number(json, "gain", InitGain.ForInit(function));
-        json.WriteBoolean("backwardFromOutput", function.SupportsBackwardFromOutput);
+        Number(json, "gain", InitGain.ForInit(f));
+        json.WriteBoolean("backwardFromOutput", f.SupportsBackwardFromOutput);
         StringArray(json, "typicalUses", info.TypicalUses);
         json.WritePropertyName("origin");
         Origin(json, info.Origin);
         Frameworks(json, info);
-        SpecialValues(json, Plots.Curves.SpecialValuesAt(function));
-        Numbers(json, "kinks", function.Kinks);
-        json.WriteStartObject("defaults");
-        json.WriteString("spec", ActivationCatalog.Create(info).ToString());
-        DefaultProperties(json, info);
-        Problems(json, info);
-        DerivativeZeros(json, info);
-        Number(json, "gain", info.Gain);
-        SpecialValues(json, info.SpecialValues);
-        Numbers(json, "kinks", info.Kinks);
-        json.WriteEndObject();
+        SpecialValues(json, Plots.Curves.SpecialValuesAt(f));
+        Numbers(json, "kinks", f.Kinks);
+        if (!listing)
+        {
+            json.WriteStartObject("defaults");
+            json.WriteString("spec", ActivationCatalog.Create(info).ToString());
+            DefaultProperties(json, info);
+            Problems(json, info);
+            DerivativeZeros(json, info);
+            Number(json, "gain", info.Gain);
+            SpecialValues(json, info.SpecialValues);
+            Numbers(json, "kinks", info.Kinks);
+            json.WriteEndObject();
+        }
+
         json.WriteEndObject();
     }
 

@@ -40,10 +40,11 @@ public static class TextPlot
             return lines;
         }
 
-        // A constant (or nearly constant) function still gets a visible band around its value.
-        if (hi - lo < 1e-12 * Math.Max(1, Math.Abs(hi)))
+        // A constant (or nearly constant) function still gets a visible band around its value; a curve of tiny values
+        // that does change is drawn over its own range.
+        if (Plots.Curves.IsFlat(lo, hi))
         {
-            double pad = Math.Max(0.5, Math.Abs(hi) * 0.1);
+            double pad = Plots.Curves.FlatPadding(hi);
             lo -= pad;
             hi += pad;
         }

@@ -94,6 +94,9 @@ public static class InitGain
 
         // RReLU in training mode draws a slope per index: its gain is its inference mode's (the mean slope).
         if (activation is Functions.Rrelu { Training: true } rrelu) activation = rrelu.Eval();
+
+        // One channel's function: every channel starts at the same parameters, and the integrand is the first one's.
+        activation = activation.FirstChannel();
         double total = 0;
         int budget = PanelBudget;
         for (double left = -Reach; left < Reach; left += 1) total += Panel(activation, left, left + 1, depth: 0, ref budget);
@@ -149,7 +152,7 @@ public static class InitGain
         return Panel(f, a, mid, depth + 1, ref budget) + Panel(f, mid, b, depth + 1, ref budget);
     }
 
-    /// <summary>f(x)²·φ(x) at each x (gated: a = 1, b = x; with several channels, x in every channel).</summary>
+    /// <summary>f(x)²·φ(x) at each x (gated: a = 1, b = x).</summary>
     private static double[] Integrand(Activation f, double[] x)
     {
         double[] y;
@@ -167,13 +170,8 @@ public static class InitGain
         }
         else
         {
-            int channels = f.Channels;
-            var input = new double[x.Length * channels];
-            for (int i = 0; i < input.Length; i++) input[i] = x[i / channels];
-            var output = new double[input.Length];
-            f.Forward(input, output, channels);
             y = new double[x.Length];
-            for (int i = 0; i < x.Length; i++) y[i] = output[i * channels];
+            f.Forward(x, y);
         }
 
         for (int i = 0; i < x.Length; i++) y[i] = y[i] * y[i] * Math.Exp(-0.5 * x[i] * x[i]) / Math.Sqrt(2 * Math.PI);

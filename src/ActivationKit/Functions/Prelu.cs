@@ -113,6 +113,9 @@ public sealed class Prelu : ElementwiseActivation
     /// <inheritdoc />
     public override int Channels => NumParameters;
 
+    /// <inheritdoc />
+    public override Activation FirstChannel() => Weights.Length == 1 ? this : new Prelu(Weights.AsSpan(0, 1));
+
     /// <summary>True while every slope is ≥ 0, so the sign of y tells which branch x was on.</summary>
     public override bool SupportsBackwardFromOutput
     {
