@@ -277,6 +277,12 @@ public static class AdvisorTrial
             notes.Add($"The target is standardised for training ({scaling}), so the validation losses are on that scale; the R² of one target does not change with its scale.");
         }
 
+        if (output && request.Task == AdvisorTask.Regression)
+        {
+            // OutputPairing.For fits the same scaling on the same split; said once here rather than in every pairing.
+            notes.Add($"Regression output trial: the target is standardised for unbounded outputs ({TargetScaling.Fit(train)}), scaled into the inner 80% of the range for outputs bounded on both sides, and standardised then shifted so that the least lies one standard deviation inside the bound for outputs bounded on one side; R² is on the target's own scale, and every validation loss is the MSE on the standardised target, so the losses compare.");
+        }
+
         int depth = Depth(request, options);
         string hiddenForOutput = output && depth > 0 ? HiddenFor(request) : "identity";
         int outputs = OutputUnits(prepared, request, output);

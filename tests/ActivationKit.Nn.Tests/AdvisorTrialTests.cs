@@ -201,10 +201,50 @@ public class AdvisorTrialTests
 
         // identity's logits and sigmoid's fused loss train the same network: the same numbers, and a note says why.
         var binary = new AdvisorRequest { Layer = LayerRole.Output, Task = AdvisorTask.Binary };
-        Recommendation Rec(string name) => new() { Name = name, Init = "glorot_uniform (gain 1)", Why = [], Caveats = [], Score = 1 };
         var pair = AdvisorTrial.Run(binary, [Rec("sigmoid"), Rec("identity")], AdvisorTrial.LoadData("moons", AdvisorTask.Binary, options), options);
         Assert.Equal(pair.Candidates[0].PerSeed, pair.Candidates[1].PerSeed);
         Assert.Contains("identity gives the logits that sigmoid applies inside its fused loss, so the two train the same network and measure alike.", pair.Notes);
+    }
+
+    private static Recommendation Rec(string name) => new() { Name = name, Init = "glorot_uniform (gain 1)", Why = [], Caveats = [], Score = 1 };
+
+    [Fact]
+    public void A_regression_output_trial_trains_every_candidate_on_a_unit_scale_and_compares_their_losses()
+    {
+        // Targets 2000 ± 300: identity, softplus, relu and exponential trained on them as they are and scored R² ≈ −30
+        // after a few epochs, while sigmoid and tanh, their targets scaled into their range, scored 0.9.
+        var rng = new Rng(5);
+        const int rows = 300;
+        var x = new float[rows * 4];
+        var y = new float[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int j = 0; j < 4; j++) x[(r * 4) + j] = (float)rng.NextGaussian();
+            y[r] = (float)(2000 + (300 * x[r * 4]) + (20 * rng.NextGaussian()));
+        }
+
+        var data = new Dataset("prices.csv", x, 4, y, 1, 0);
+        var request = new AdvisorRequest { Model = ModelType.Regression, Task = AdvisorTask.Regression, Layer = LayerRole.Output };
+        var options = new TrialOptions { Seeds = 2, Epochs = 10, Samples = rows };
+        string[] names = ["identity", "softplus", "relu", "exponential", "sigmoid", "tanh"];
+        var trial = AdvisorTrial.Run(request, names.Select(Rec).ToArray(), data, options);
+        // exponential's slope grows with its output (exp′ = exp), so it learns slower than the others in a few epochs.
+        Assert.All(trial.Candidates.Where(c => c.Name != "exponential"), c => Assert.True(c.Mean > 0.6, $"{c.Name}: R² {c.Mean}"));
+        Assert.Equal(0, trial.Candidates.Sum(c => c.Diverged));
+
+        // Every loss is the MSE on the standardised target: (1 − R²) times the validation target's variance over the
+        // training target's, whatever scale the candidate trained on.
+        var (train, validation, _) = data.Split(0.7, 0.3, options.Seed);
+        static double Variance(float[] v)
+        {
+            double mean = v.Average(t => (double)t);
+            return v.Average(t => (t - mean) * (t - mean));
+        }
+
+        double ratio = Variance(validation.Targets) / Variance(train.Targets);
+        Assert.All(trial.Candidates, c => Assert.Equal((1 - c.Mean) * ratio, c.ValidationLoss, 6));
+        Assert.Contains($"Regression output trial: the target is standardised for unbounded outputs ({TargetScaling.Fit(train)}), scaled into the inner 80% of the range for outputs bounded on both sides, and standardised then shifted so that the least lies one standard deviation inside the bound for outputs bounded on one side; R² is on the target's own scale, and every validation loss is the MSE on the standardised target, so the losses compare.", trial.Notes);
+        Assert.Equal("mean 1.99E+03, std 292", TargetScaling.Fit(train).ToString());
     }
 
     [Fact]
