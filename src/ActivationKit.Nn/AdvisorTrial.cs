@@ -51,7 +51,7 @@ public sealed record TrialCandidate
     /// <summary>Position in the rule ranking (1 = first choice).</summary>
     public required int RuleRank { get; init; }
 
-    /// <summary>Position by measured mean metric (1 = best; ties share the better rank).</summary>
+    /// <summary>Position by measured mean metric (1 = best; ties, means equal but for float rounding, share the better rank).</summary>
     public int MeasuredRank { get; init; }
 
     /// <summary>How the output is trained: activation and loss (output trials), or the fixed output (hidden trials).</summary>
@@ -377,14 +377,13 @@ public static class AdvisorTrial
         }
 
         if (results.Any(r => r.Diverged > 0)) notes.Add($"A diverged run scores as a constant predictor ({metric} {constantScore:0.###}).");
-        // Competition ranking: tied candidates share the better rank.
-        results = results.Select(r => r with { MeasuredRank = 1 + results.Count(o => o.Mean > r.Mean) }).ToList();
+        bool accuracy = metric.Contains("accuracy", StringComparison.Ordinal);
+        results = RankMeasured(results, accuracy ? validation.Rows * (metric == "label_accuracy" ? outputs : 1) : 0);
         var ruleRanks = results.Select(r => (double)r.RuleRank).ToArray();
-        var measured = results.Select(r => r.Mean).ToArray();
+        var measured = results.Select(r => (double)r.MeasuredRank).ToArray();
 
         var first = results[0];
-        var best = results.OrderByDescending(r => r.Mean).ThenBy(r => r.RuleRank).First();
-        bool accuracy = metric.Contains("accuracy", StringComparison.Ordinal);
+        var best = results.OrderBy(r => r.MeasuredRank).ThenBy(r => r.RuleRank).First();
         double resolution = accuracy ? 1.0 / validation.Rows : 0;
         double threshold = options.Seeds == 1 && !accuracy
             ? double.NaN
@@ -404,8 +403,8 @@ public static class AdvisorTrial
             Network = network,
             Options = options with { Depth = depth },
             Candidates = results.OrderBy(r => r.MeasuredRank).ThenBy(r => r.RuleRank).ToArray(),
-            Spearman = Spearman(ruleRanks, measured.Select(m => -m).ToArray()),
-            Kendall = KendallTauB(ruleRanks, measured.Select(m => -m).ToArray()),
+            Spearman = Spearman(ruleRanks, measured),
+            Kendall = KendallTauB(ruleRanks, measured),
             FirstChoice = first.Name,
             MeasuredBest = best.Name,
             Gap = gap,
@@ -414,6 +413,33 @@ public static class AdvisorTrial
             Notes = notes,
             Seconds = clock.Elapsed.TotalSeconds,
         };
+    }
+
+    /// <summary>
+    /// Competition ranking by mean metric (1 = best; tied candidates share the better rank). Means that differ by float
+    /// rounding only are ties: an accuracy is a count over <paramref name="scored"/> validation samples (labels for
+    /// label accuracy) per seed, so two means differ by at least one sample over all seeds, or are equal; yet 82/90
+    /// summed as 83/90 + 81/90 and as 82/90 + 82/90 gave means one ulp apart, ranked 1 and 2 with Spearman's ρ
+    /// computed on that order (ties held only where the seeds' scores were the same). Accuracy means within a millionth
+    /// of one sample's step are tied (a diverged run's constant score is off that grid, but still at least 1/65,536 of a
+    /// step away from a different mean); R² (<paramref name="scored"/> 0) has no step, and ties within 10⁻¹² relative.
+    /// </summary>
+    internal static List<TrialCandidate> RankMeasured(List<TrialCandidate> results, int scored)
+    {
+        double step = scored > 0 ? 1.0 / ((double)scored * results[0].PerSeed.Count) : 0;
+        bool Tied(double a, double b) => scored > 0
+            ? Math.Abs(a - b) < 1e-6 * step
+            : Math.Abs(a - b) <= 1e-12 * Math.Max(1, Math.Max(Math.Abs(a), Math.Abs(b)));
+        var order = Enumerable.Range(0, results.Count).OrderByDescending(i => results[i].Mean).ThenBy(i => results[i].RuleRank).ToArray();
+        var ranked = results.ToArray();
+        int leader = 0;
+        for (int k = 0; k < order.Length; k++)
+        {
+            if (!Tied(results[order[leader]].Mean, results[order[k]].Mean)) leader = k;
+            ranked[order[k]] = results[order[k]] with { MeasuredRank = leader + 1 };
+        }
+
+        return ranked.ToList();
     }
 
     /// <summary>

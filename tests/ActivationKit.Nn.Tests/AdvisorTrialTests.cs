@@ -25,6 +25,50 @@ public class AdvisorTrialTests
         Assert.True(double.IsNaN(AdvisorTrial.KendallTauB([1, 2, 3], [5, 5, 5])));
     }
 
+    private static TrialCandidate Measured(string name, int ruleRank, params double[] perSeed) => new()
+    {
+        Name = name,
+        Spec = name,
+        RuleRank = ruleRank,
+        Pairing = "p",
+        PerSeed = perSeed,
+        Mean = perSeed.Average(),
+    };
+
+    [Fact]
+    public void Equal_accuracies_share_a_rank_however_the_seeds_split_them()
+    {
+        // 83/90 and 81/90 average to 82/90 one ulp above 82/90 and 82/90: hardsigmoid was ranked 1 and sigmoid 2 on moons.
+        var split = Measured("hardsigmoid", 2, 83 / 90.0, 81 / 90.0);
+        var even = Measured("sigmoid", 1, 82 / 90.0, 82 / 90.0);
+        Assert.NotEqual(split.Mean, even.Mean);
+        var ranked = AdvisorTrial.RankMeasured([even, split, Measured("tanh", 3, 80 / 90.0, 81 / 90.0), Measured("relu", 4, 83 / 90.0, 83 / 90.0)], 90);
+        Assert.Equal([2, 2, 4, 1], ranked.Select(c => c.MeasuredRank));
+
+        // One sample's difference over all seeds is not a tie, nor is a diverged run's constant 1/2 next to 45/91.
+        Assert.Equal([2, 1], AdvisorTrial.RankMeasured([Measured("a", 1, 82 / 90.0, 82 / 90.0), Measured("b", 2, 82 / 90.0, 83 / 90.0)], 90).Select(c => c.MeasuredRank));
+        Assert.Equal([1, 2], AdvisorTrial.RankMeasured([Measured("a", 1, 0.5, 45 / 91.0), Measured("b", 2, 45 / 91.0, 45 / 91.0)], 91).Select(c => c.MeasuredRank));
+
+        // R² has no sample step: only rounding is a tie.
+        Assert.Equal([1, 1, 3], AdvisorTrial.RankMeasured([Measured("a", 1, 0.7, 0.1), Measured("b", 2, 0.3, 0.5), Measured("c", 3, 0.4, 0.4 - 1e-9)], 0).Select(c => c.MeasuredRank));
+    }
+
+    [Fact]
+    public void A_trial_ranks_equal_accuracies_alike_and_the_agreement_uses_the_tied_ranks()
+    {
+        // The exploratory tester's run: hardsigmoid [0.9222, 0.9] and sigmoid [0.9111, 0.9111] were ranked 1 and 2, and
+        // ρ = τ = −1 said the rule had the order backwards; "measured best hardsigmoid … 0.0000 behind".
+        var request = new AdvisorRequest { Layer = LayerRole.Output, Task = AdvisorTask.Binary };
+        var options = new TrialOptions { Seeds = 2, Epochs = 5, Samples = 300 };
+        var trial = AdvisorTrial.Run(request, ActivationAdvisor.Recommend(request, 3), AdvisorTrial.LoadData("moons", AdvisorTask.Binary, options), options);
+        Assert.Equal(["sigmoid", "hardsigmoid"], trial.Candidates.Select(c => c.Name));
+        Assert.Equal(trial.Candidates[0].PerSeed.Sum() * 90, trial.Candidates[1].PerSeed.Sum() * 90, 9);
+        Assert.Equal([1, 1], trial.Candidates.Select(c => c.MeasuredRank));
+        Assert.Equal("sigmoid", trial.MeasuredBest);
+        Assert.Equal(0, trial.Gap);
+        Assert.True(double.IsNaN(trial.Spearman) && double.IsNaN(trial.Kendall));
+    }
+
     public static TheoryData<string, AdvisorTask> Pairings() => new()
     {
         { "hardsigmoid", AdvisorTask.Binary },
