@@ -346,6 +346,49 @@ public class AdvisorTrialTests
     }
 
     [Fact]
+    public void A_multilabel_trial_on_a_file_takes_the_label_columns_target_names_as_train_does()
+    {
+        // Only the last of three label columns was a label (one-hot into "2 yes/no labels"); l0 and l1 were features.
+        string dir = Directory.CreateTempSubdirectory("nn-trial-multilabel-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "ml.csv");
+            File.WriteAllLines(path, ["a,b,c,l0,l1,l2", .. Enumerable.Range(0, 90).Select(i =>
+            {
+                double a = (i % 9) - 4, b = (i % 7) - 3, c = (i % 5) - 2;
+                return FormattableString.Invariant($"{a},{b},{c},{(a > 0 ? 1 : 0)},{(b > 0 ? 1 : 0)},{(a + c > 0 ? 1 : 0)}");
+            })]);
+            var e = Assert.Throws<ArgumentException>(() => AdvisorTrial.LoadData(path, AdvisorTask.Multilabel, new TrialOptions()));
+            Assert.Equal("--task multilabel reads a file's label columns from --target, as train does (e.g. --target l0,l1,l2: header names or 0-based indices); without it the last column of 'ml.csv' would be its only label and every other column a feature, other label columns among them.", e.Message);
+            var numbers = Assert.Throws<ArgumentException>(() => AdvisorTrial.LoadData(path, AdvisorTask.Multilabel, new TrialOptions { Target = "a,l0" }));
+            Assert.Equal("'ml.csv': a multilabel task needs label columns of 0 and 1 only, as train takes them, but --target 'a,l0' holds -4.", numbers.Message);
+            Assert.StartsWith("--target applies to CSV and .npy files, not to the built-in set 'moons'.", Assert.Throws<ArgumentException>(() => AdvisorTrial.LoadData("moons", AdvisorTask.Binary, new TrialOptions { Target = "l0" })).Message, StringComparison.Ordinal);
+
+            var options = new TrialOptions { Seeds = 1, Epochs = 2, Target = "l0,l1,l2" };
+            var data = AdvisorTrial.LoadData(path, AdvisorTask.Multilabel, options);
+            Assert.Equal((90, 3, 3), (data.Rows, data.FeatureCount, data.TargetColumns));
+            Assert.Equal(["a", "b", "c"], data.FeatureNames!);
+            Assert.True(AdvisorTrial.IsMultilabel(data));
+
+            var output = new AdvisorRequest { Layer = LayerRole.Output, Task = AdvisorTask.Multilabel, Depth = 1 };
+            var trial = AdvisorTrial.Run(output, ActivationAdvisor.Recommend(output, 2), data, options);
+            Assert.Equal(("3 → 32 → 3", "label_accuracy"), (trial.Network, trial.Metric));
+            Assert.Contains("Multi-label trial: the 3 label columns (l0, l1, l2) of 'ml.csv' are the yes/no labels; the metric is the fraction of labels predicted right at threshold 0.5.", trial.Notes);
+
+            // A hidden-layer trial trains the file's own task: one sigmoid per label, scored by label accuracy.
+            var hidden = new AdvisorRequest { Layer = LayerRole.Hidden, Task = AdvisorTask.Multilabel, Depth = 1 };
+            var inner = AdvisorTrial.Run(hidden, ActivationAdvisor.Recommend(hidden, 2), data, options);
+            Assert.Equal(("3 → 32 → 3", "label_accuracy"), (inner.Network, inner.Metric));
+            Assert.All(inner.Candidates, c => Assert.Equal("sigmoid + fused binary cross-entropy on logits", c.Pairing));
+            Assert.Contains("Hidden-layer trial: each candidate is the activation of every hidden layer; the output is one sigmoid per label with binary cross-entropy on logits, for the 3 label columns (l0, l1, l2).", inner.Notes);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_constant_regression_target_is_refused_before_training()
     {
         // Every run's R² was NaN, reported as "diverged 3" and "A diverged run scores as a constant predictor".
