@@ -37,6 +37,13 @@ public sealed record TrialOptions
     /// is a number (<see cref="Csv.Load"/>). Only for a CSV file.
     /// </summary>
     public bool? HasHeader { get; init; }
+
+    /// <summary>
+    /// A file's target column, as <c>actkit train --target</c> takes it: for a CSV a header name or 0-based index
+    /// (negative from the end), or several comma-separated (<c>l0,l1,l2</c>), the label columns of a multi-label trial or
+    /// the targets of a multi-output regression; for a .npy array an index. Null: the last column. Only for a file.
+    /// </summary>
+    public string? Target { get; init; }
 }
 
 /// <summary>One candidate's measurements.</summary>
@@ -51,7 +58,7 @@ public sealed record TrialCandidate
     /// <summary>Position in the rule ranking (1 = first choice).</summary>
     public required int RuleRank { get; init; }
 
-    /// <summary>Position by measured mean metric (1 = best; ties share the better rank).</summary>
+    /// <summary>Position by measured mean metric (1 = best; ties, means equal but for float rounding, share the better rank).</summary>
     public int MeasuredRank { get; init; }
 
     /// <summary>How the output is trained: activation and loss (output trials), or the fixed output (hidden trials).</summary>
@@ -159,7 +166,13 @@ public static class AdvisorTrial
     /// task is inferred as <c>actkit train</c> infers it: text labels, or class indices 0…k−1 of at least two and at most
     /// <see cref="ClassLabels.MaxInferredClasses"/> classes, are classification; any other numeric target is regression.
     /// </summary>
-    /// <exception cref="ArgumentException">Unknown name (the message lists the valid ones), numeric labels that are not class indices 0…k−1 for a classification task, or a header setting for data that is not a CSV file.</exception>
+    /// <remarks>
+    /// A file's target is its last column or <see cref="TrialOptions.Target"/>, as <c>actkit train</c> takes it: several
+    /// columns of 0 and 1 are the labels of a multi-label trial (inferred so with no task, as train infers it), several
+    /// numeric ones the targets of a multi-output regression. A multi-label trial on a file needs its label columns named:
+    /// the last column alone left the other label columns among the features, which predicted the label.
+    /// </remarks>
+    /// <exception cref="ArgumentException">Unknown name (the message lists the valid ones), numeric labels that are not class indices 0…k−1 for a classification task, a multi-label task on a file without its label columns or with labels other than 0 and 1, or a header or target setting for data that is not a file (a header: not a CSV file).</exception>
     public static Dataset LoadData(string data, AdvisorTask? task, TrialOptions options)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -169,13 +182,20 @@ public static class AdvisorTrial
         if (Synthetic.Names.Contains(key.Replace('-', '_')) || key == "two-spirals")
         {
             TableFile.RefuseHeader(options.HasHeader, data);
+            RefuseTarget(options.Target, $"the built-in set '{data.Trim()}'");
             return Synthetic.Create(key, options.Samples, options.Noise, options.Seed);
         }
 
         if (IsFashionMnist(data))
         {
             TableFile.RefuseHeader(options.HasHeader, data);
+            RefuseTarget(options.Target, FashionMnist);
             return Idx.LoadFashionMnist(test: false).Sample(options.Samples, options.Seed, "advisor-trial");
+        }
+
+        if (task == AdvisorTask.Multilabel && (TableFile.HasTableExtension(data) || File.Exists(data)))
+        {
+            return LabelColumns(data, options).Sample(options.Samples, options.Seed, "advisor-trial");
         }
 
         if (task is null && File.Exists(data))
@@ -183,8 +203,8 @@ public static class AdvisorTrial
             // No --task: a numeric target (13.6, 11.4, …) was read as class indices and refused ("label '13.6…' is not a
             // class index") while the help said the default follows the data.
             var any = TableFile.IsNpy(data)
-                ? TableFile.Load(data, classification: false, hasHeader: options.HasHeader)
-                : Csv.Load(data, classification: false, hasHeader: options.HasHeader, textLabelsAreClasses: true);
+                ? TableFile.Load(data, options.Target, classification: false, hasHeader: options.HasHeader)
+                : Csv.Load(data, options.Target, classification: false, hasHeader: options.HasHeader, textLabelsAreClasses: true);
             if (!any.IsClassification && any.TargetColumns == 1 && ClassLabels.WhyNotIndices(any.Targets) is null && ClassLabels.DistinctCount(any.Targets) >= 2 && any.Targets.Max() < ClassLabels.MaxInferredClasses)
             {
                 any = new Dataset(any.Name, any.Features, any.FeatureCount, any.Targets, 1, (int)any.Targets.Max() + 1);
@@ -198,7 +218,7 @@ public static class AdvisorTrial
             Dataset table;
             try
             {
-                table = TableFile.Load(data, classification: task != AdvisorTask.Regression, hasHeader: options.HasHeader);
+                table = TableFile.Load(data, options.Target, classification: task != AdvisorTask.Regression, hasHeader: options.HasHeader);
             }
             catch (Exception e) when (e is FormatException or InvalidDataException && e.Message.Contains(ClassLabels.NotAClassIndex, StringComparison.Ordinal))
             {
@@ -216,6 +236,45 @@ public static class AdvisorTrial
         }
 
         throw new ArgumentException($"Unknown data '{data}'; valid: {string.Join(", ", Synthetic.Names)}, {FashionMnist}, or a .csv or 2-D .npy file whose last column is the label.");
+    }
+
+    /// <summary>
+    /// True when a file's targets are several columns of 0 and 1 only, which <c>actkit train</c> infers as a multi-label
+    /// task (one column of 0 and 1 is a binary one).
+    /// </summary>
+    public static bool IsMultilabel(Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return !data.IsClassification && data.TargetColumns > 1 && Array.TrueForAll(data.Targets, t => t is 0 or 1);
+    }
+
+    private static void RefuseTarget(string? target, string what)
+    {
+        if (target is not null) throw new ArgumentException($"--target applies to CSV and .npy files, not to {what}.");
+    }
+
+    /// <summary>
+    /// A file's label columns for a multi-label trial, as <c>actkit train --task multilabel --target l0,l1,…</c> reads
+    /// them: <see cref="TrialOptions.Target"/> names them, and each holds 0 and 1 only.
+    /// </summary>
+    private static Dataset LabelColumns(string data, TrialOptions options)
+    {
+        string file = Path.GetFileName(data);
+        if (options.Target is null && File.Exists(data))
+        {
+            // The last column alone was one-hot encoded into "2 yes/no labels" while the file's other label columns were
+            // features that predicted it; which columns are labels the file does not say, so they must be named.
+            throw new ArgumentException($"--task multilabel reads a file's label columns from --target, as train does (e.g. --target l0,l1,l2: header names or 0-based indices); without it the last column of '{file}' would be its only label and every other column a feature, other label columns among them.");
+        }
+
+        var table = TableFile.Load(data, options.Target, classification: false, hasHeader: options.HasHeader);
+        if (!Array.TrueForAll(table.Targets, t => t is 0 or 1))
+        {
+            float other = Array.Find(table.Targets, t => t is not (0 or 1));
+            throw new ArgumentException($"'{file}': a multilabel task needs label columns of 0 and 1 only, as train takes them, but --target '{options.Target}' holds {other.ToString("G7", System.Globalization.CultureInfo.InvariantCulture)}.");
+        }
+
+        return table;
     }
 
     /// <summary>Runs the trial over <paramref name="recommendations"/> (in rule order) on <paramref name="data"/>.</summary>
@@ -243,7 +302,10 @@ public static class AdvisorTrial
         // --task multiclass --try sine measured multiclass advice on a regression (F9, exploratory tester), where the
         // output layer's trial refused the same mismatch.
         CheckTask(data, request.Task);
-        if (!data.IsClassification && data.Rows > 0 && Array.TrueForAll(data.Targets, t => t == data.Targets[0]))
+
+        // A multi-label file's label columns (LoadData): each hidden-layer candidate, too, trains one sigmoid per label.
+        bool labelColumns = request.Task == AdvisorTask.Multilabel && !data.IsClassification;
+        if (!data.IsClassification && !labelColumns && data.Rows > 0 && Array.TrueForAll(data.Targets, t => t == data.Targets[0]))
         {
             // Every run's R² was NaN and was reported as "diverged 3" with "a diverged run scores as a constant predictor".
             throw new ArgumentException($"The target of '{data.Name}' is constant ({data.Targets[0].ToString("G7", System.Globalization.CultureInfo.InvariantCulture)} in every row), so R² is undefined and the trial could not rank the candidates; give data whose target varies.");
@@ -253,7 +315,9 @@ public static class AdvisorTrial
         {
             notes.Add(data.IsClassification
                 ? $"Hidden-layer trial: each candidate is the activation of every hidden layer; the output is linear with softmax cross-entropy on logits ({data.ClassCount} classes)."
-                : "Hidden-layer trial: each candidate is the activation of every hidden layer; the output is linear with MSE.");
+                : labelColumns
+                    ? $"Hidden-layer trial: each candidate is the activation of every hidden layer; the output is one sigmoid per label with binary cross-entropy on logits, for the {LabelText(data)}."
+                    : "Hidden-layer trial: each candidate is the activation of every hidden layer; the output is linear with MSE.");
         }
 
         if (request.Model is not (ModelType.Mlp or ModelType.Regression))
@@ -268,13 +332,19 @@ public static class AdvisorTrial
         var norm = Standardizer.Fit(train);
         train = norm.Transform(train);
         validation = norm.Transform(validation);
-        if (!output && !data.IsClassification)
+        if (!output && !data.IsClassification && !labelColumns)
         {
             // As train does for a linear output: targets around 10⁵ left every candidate below R² 0 after the trial's few
             // epochs, ranked by noise. The hidden-layer trial's output is linear with MSE, whose R² the scale does not change.
             var scaling = TargetScaling.Fit(train);
             (train, validation) = (scaling.Transform(train), scaling.Transform(validation));
             notes.Add($"The target is standardised for training ({scaling}), so the validation losses are on that scale; the R² of one target does not change with its scale.");
+        }
+
+        if (output && request.Task == AdvisorTask.Regression)
+        {
+            // OutputPairing.For fits the same scaling on the same split; said once here rather than in every pairing.
+            notes.Add($"Regression output trial: the target is standardised for unbounded outputs ({TargetScaling.Fit(train)}), scaled into the inner 80% of the range for outputs bounded on both sides, and standardised then shifted so that the least lies one standard deviation inside the bound for outputs bounded on one side; R² is on the target's own scale, and every validation loss is the MSE on the standardised target, so the losses compare.");
         }
 
         int depth = Depth(request, options);
@@ -288,7 +358,7 @@ public static class AdvisorTrial
                 : "Output trial: no hidden layer (--depth 0), so the output layer reads the inputs; each candidate swaps the output activation and its loss.");
         }
 
-        string metric = !output ? (data.IsClassification ? "accuracy" : "r2")
+        string metric = !output ? (data.IsClassification ? "accuracy" : labelColumns ? "label_accuracy" : "r2")
             : request.Task switch { AdvisorTask.Regression => "r2", AdvisorTask.Multilabel => "label_accuracy", _ => "accuracy" };
         double constantScore = metric switch { "accuracy" => 1.0 / Math.Max(2, prepared.IsClassification ? prepared.ClassCount : outputs), "label_accuracy" => 0.5, _ => 0.0 };
 
@@ -297,7 +367,8 @@ public static class AdvisorTrial
         {
             var rec = recommendations[c];
             string spec = Spec(rec);
-            var pairing = output ? OutputPairing.For(spec, request.Task, train) : null;
+            var pairing = output ? OutputPairing.For(spec, request.Task, train)
+                : labelColumns ? OutputPairing.For(OutputPairing.Recommended(AdvisorTask.Multilabel).Output, AdvisorTask.Multilabel, train) : null;
             var perSeed = new List<double>();
             var losses = new List<double>();
             int diverged = 0;
@@ -371,14 +442,13 @@ public static class AdvisorTrial
         }
 
         if (results.Any(r => r.Diverged > 0)) notes.Add($"A diverged run scores as a constant predictor ({metric} {constantScore:0.###}).");
-        // Competition ranking: tied candidates share the better rank.
-        results = results.Select(r => r with { MeasuredRank = 1 + results.Count(o => o.Mean > r.Mean) }).ToList();
+        bool accuracy = metric.Contains("accuracy", StringComparison.Ordinal);
+        results = RankMeasured(results, accuracy ? validation.Rows * (metric == "label_accuracy" ? outputs : 1) : 0);
         var ruleRanks = results.Select(r => (double)r.RuleRank).ToArray();
-        var measured = results.Select(r => r.Mean).ToArray();
+        var measured = results.Select(r => (double)r.MeasuredRank).ToArray();
 
         var first = results[0];
-        var best = results.OrderByDescending(r => r.Mean).ThenBy(r => r.RuleRank).First();
-        bool accuracy = metric.Contains("accuracy", StringComparison.Ordinal);
+        var best = results.OrderBy(r => r.MeasuredRank).ThenBy(r => r.RuleRank).First();
         double resolution = accuracy ? 1.0 / validation.Rows : 0;
         double threshold = options.Seeds == 1 && !accuracy
             ? double.NaN
@@ -398,8 +468,8 @@ public static class AdvisorTrial
             Network = network,
             Options = options with { Depth = depth },
             Candidates = results.OrderBy(r => r.MeasuredRank).ThenBy(r => r.RuleRank).ToArray(),
-            Spearman = Spearman(ruleRanks, measured.Select(m => -m).ToArray()),
-            Kendall = KendallTauB(ruleRanks, measured.Select(m => -m).ToArray()),
+            Spearman = Spearman(ruleRanks, measured),
+            Kendall = KendallTauB(ruleRanks, measured),
             FirstChoice = first.Name,
             MeasuredBest = best.Name,
             Gap = gap,
@@ -408,6 +478,33 @@ public static class AdvisorTrial
             Notes = notes,
             Seconds = clock.Elapsed.TotalSeconds,
         };
+    }
+
+    /// <summary>
+    /// Competition ranking by mean metric (1 = best; tied candidates share the better rank). Means that differ by float
+    /// rounding only are ties: an accuracy is a count over <paramref name="scored"/> validation samples (labels for
+    /// label accuracy) per seed, so two means differ by at least one sample over all seeds, or are equal; yet 82/90
+    /// summed as 83/90 + 81/90 and as 82/90 + 82/90 gave means one ulp apart, ranked 1 and 2 with Spearman's ρ
+    /// computed on that order (ties held only where the seeds' scores were the same). Accuracy means within a millionth
+    /// of one sample's step are tied (a diverged run's constant score is off that grid, but still at least 1/65,536 of a
+    /// step away from a different mean); R² (<paramref name="scored"/> 0) has no step, and ties within 10⁻¹² relative.
+    /// </summary>
+    internal static List<TrialCandidate> RankMeasured(List<TrialCandidate> results, int scored)
+    {
+        double step = scored > 0 ? 1.0 / ((double)scored * results[0].PerSeed.Count) : 0;
+        bool Tied(double a, double b) => scored > 0
+            ? Math.Abs(a - b) < 1e-6 * step
+            : Math.Abs(a - b) <= 1e-12 * Math.Max(1, Math.Max(Math.Abs(a), Math.Abs(b)));
+        var order = Enumerable.Range(0, results.Count).OrderByDescending(i => results[i].Mean).ThenBy(i => results[i].RuleRank).ToArray();
+        var ranked = results.ToArray();
+        int leader = 0;
+        for (int k = 0; k < order.Length; k++)
+        {
+            if (!Tied(results[order[leader]].Mean, results[order[k]].Mean)) leader = k;
+            ranked[order[k]] = results[order[k]] with { MeasuredRank = leader + 1 };
+        }
+
+        return ranked.ToList();
     }
 
     /// <summary>
@@ -536,16 +633,26 @@ public static class AdvisorTrial
                 throw new ArgumentException($"--task regression needs a regression data set (sine, or a CSV with a numeric target), but '{data.Name}' is a classification set.");
             case AdvisorTask.Binary when data.ClassCount != 2:
                 throw new ArgumentException($"--task binary needs a two-class data set, but '{data.Name}' " + (data.IsClassification ? $"has {data.ClassCount} classes." : "is a regression set; try it with --task regression."));
+            case AdvisorTask.Multilabel when !data.IsClassification && Array.TrueForAll(data.Targets, t => t is 0 or 1):
+                // A file's label columns (LoadData refuses them without 0/1); other numeric targets are refused below.
+                break;
             case AdvisorTask.Multiclass or AdvisorTask.Multilabel when !data.IsClassification:
                 throw new ArgumentException($"--task {ActivationAdvisor.Text(task)} needs a classification data set, but '{data.Name}' is a regression set; try it with --task regression.");
         }
     }
 
-    /// <summary>Converts checked data for the output task (multi-label: one-hot labels).</summary>
+    /// <summary>"3 label columns (l0, l1, l2)", or "1 label column" for a file without a header.</summary>
+    private static string LabelText(Dataset data) =>
+        (data.TargetColumns == 1 ? "1 label column" : $"{data.TargetColumns} label columns") + (data.TargetNames is { } names ? $" ({string.Join(", ", names)})" : string.Empty);
+
+    /// <summary>Converts checked data for the output task (multi-label: one-hot labels of a classification set; a file's label columns as they are).</summary>
     private static Dataset Prepare(Dataset data, AdvisorTask task, List<string> notes)
     {
         switch (task)
         {
+            case AdvisorTask.Multilabel when !data.IsClassification:
+                notes.Add($"Multi-label trial: the {LabelText(data)} of '{data.Name}' are the yes/no labels; the metric is the fraction of labels predicted right at threshold 0.5.");
+                return data;
             case AdvisorTask.Multilabel:
                 {
                     // One label per class (exactly one true): a valid multi-label problem with a known answer.

@@ -20,7 +20,12 @@ public sealed class OutputPairing
     private readonly Activation? _f;
     private readonly Mode _mode;
     private readonly AdvisorTask _task;
-    private readonly double _scale, _shift;
+
+    // Per target column: the map t′ = t·scale + shift onto the scale the candidate trains on (null: the targets as they are).
+    private readonly double[]? _scale, _shift;
+
+    // Regression: the standardisation fitted on the training split, the common scale of every candidate's validation loss.
+    private readonly TargetScaling? _standard;
 
     private enum Mode
     {
@@ -35,25 +40,30 @@ public sealed class OutputPairing
         Mse,
     }
 
-    private OutputPairing(Activation? f, Mode mode, AdvisorTask task, Dataset train, double scale, double shift, string description)
+    private OutputPairing(Activation? f, Mode mode, AdvisorTask task, Dataset train, string description, double[]? scale = null, double[]? shift = null, TargetScaling? standard = null)
     {
         _f = f;
         _mode = mode;
         _task = task;
         _scale = scale;
         _shift = shift;
+        _standard = standard;
         Description = description;
         Loss = mode == Mode.Recommended ? Recommended(task).Loss : new ActivatedLoss(this);
-        TrainTargets = scale == 1 && shift == 0 ? train : new Dataset(train.Name, train.Features, train.FeatureCount, train.Targets.Select(t => (float)((t * scale) + shift)).ToArray(), train.TargetColumns, 0);
+        TrainTargets = scale is null ? train : train.WithTargets(Map(train.Targets));
     }
 
     /// <summary>The loss the trainer minimises on the linear layer's outputs.</summary>
     public ILoss Loss { get; }
 
-    /// <summary>The training set with targets mapped into the activation's range when that is needed (bounded regression outputs).</summary>
+    /// <summary>
+    /// The training set with its targets on the scale the candidate trains on: for regression standardised (unbounded
+    /// outputs), scaled into the range (outputs bounded on both sides), or standardised and shifted inside the bound (one
+    /// side); for the other tasks the training set itself.
+    /// </summary>
     public Dataset TrainTargets { get; }
 
-    /// <summary>E.g. "sigmoid + fused BCE on logits" or "tanh + MSE, targets scaled into (−0.8, 0.8)".</summary>
+    /// <summary>E.g. "sigmoid + fused BCE on logits", "identity + MSE on standardised targets" or "tanh + MSE, targets scaled into [-0.8, 0.8]".</summary>
     public string Description { get; }
 
     /// <summary>
@@ -91,6 +101,7 @@ public sealed class OutputPairing
         string name = f.Info.Name;
         var (lo, hi) = SampledRange(f);
         bool probability = lo >= 0 && hi <= 1;
+        if (task == AdvisorTask.Regression) return Regression(f, spec, train, lo, hi);
         if (task != AdvisorTask.Ranking && name == Recommended(task).Output)
         {
             string description = FusedActivation(Recommended(task).Loss) switch
@@ -99,14 +110,14 @@ public sealed class OutputPairing
                 "softmax" => "softmax + fused categorical cross-entropy on logits",
                 _ => "identity + MSE",
             };
-            return new(null, Mode.Recommended, task, train, 1, 0, description);
+            return new(null, Mode.Recommended, task, train, description);
         }
 
         // The advisor pairs identity at a classification output with a loss on logits (it printed "softmax cross-entropy on
         // the logits" while this trained MSE to one-hot targets and scored logits at 0.5): the fused loss is that loss.
         if (name == "identity" && task is AdvisorTask.Binary or AdvisorTask.Multiclass or AdvisorTask.Multilabel)
         {
-            return new(null, Mode.Recommended, task, train, 1, 0, task == AdvisorTask.Multiclass
+            return new(null, Mode.Recommended, task, train, task == AdvisorTask.Multiclass
                 ? "identity (logits) + softmax cross-entropy on the logits"
                 : "identity (logits) + binary cross-entropy on the logits");
         }
@@ -115,44 +126,114 @@ public sealed class OutputPairing
         {
             case AdvisorTask.Binary or AdvisorTask.Multilabel:
                 return probability
-                    ? new(f, Mode.Bce, task, train, 1, 0, $"{spec} + binary cross-entropy on its outputs (clamped to [1e-7, 1 − 1e-7])")
-                    : new(f, Mode.Mse, task, train, 1, 0, $"{spec} + MSE to the 0/1 targets (its outputs are not probabilities)");
+                    ? new(f, Mode.Bce, task, train, $"{spec} + binary cross-entropy on its outputs (clamped to [1e-7, 1 − 1e-7])")
+                    : new(f, Mode.Mse, task, train, $"{spec} + MSE to the 0/1 targets (its outputs are not probabilities)");
             case AdvisorTask.Multiclass when name == "sparsemax":
                 // Cross-entropy is undefined at sparsemax's exact zeros (clamping them trained a different loss than the advice).
-                return new(f, Mode.SparsemaxLoss, task, train, 1, 0, $"{spec} + the sparsemax loss (Martins & Astudillo, 2016)");
+                return new(f, Mode.SparsemaxLoss, task, train, $"{spec} + the sparsemax loss (Martins & Astudillo, 2016)");
             case AdvisorTask.Multiclass when f.Info.Kind == ActivationKind.Rowwise && hi <= 0:
-                return new(f, Mode.LogProbabilityNll, task, train, 1, 0, $"{spec} + negative log-likelihood (outputs are log-probabilities)");
+                return new(f, Mode.LogProbabilityNll, task, train, $"{spec} + negative log-likelihood (outputs are log-probabilities)");
             case AdvisorTask.Multiclass when f.Info.Kind == ActivationKind.Rowwise && probability:
-                return new(f, Mode.ProbabilityNll, task, train, 1, 0, $"{spec} + negative log-likelihood of its probabilities (clamped at 1e-7)");
+                return new(f, Mode.ProbabilityNll, task, train, $"{spec} + negative log-likelihood of its probabilities (clamped at 1e-7)");
             case AdvisorTask.Multiclass:
                 return probability
-                    ? new(f, Mode.Bce, task, train, 1, 0, $"{spec} + one-vs-rest binary cross-entropy on one-hot targets")
-                    : new(f, Mode.Mse, task, train, 1, 0, $"{spec} + MSE to one-hot targets");
-            case AdvisorTask.Regression when f.Info.BoundedAbove && f.Info.BoundedBelow:
-                {
-                    // Scale the targets into the inner 80% of the range, as the advisor's caveat says to.
-                    float tmin = train.Targets.Min(), tmax = train.Targets.Max();
-                    double margin = 0.1 * (hi - lo);
-                    double scale = tmax > tmin ? (hi - lo - (2 * margin)) / (tmax - tmin) : 1;
-                    double shift = lo + margin - (tmin * scale);
-                    return new(f, Mode.Mse, task, train, scale, shift, $"{spec} + MSE, targets scaled into [{lo + margin:0.##}, {hi - margin:0.##}]");
-                }
-
+                    ? new(f, Mode.Bce, task, train, $"{spec} + one-vs-rest binary cross-entropy on one-hot targets")
+                    : new(f, Mode.Mse, task, train, $"{spec} + MSE to one-hot targets");
             default:
-                return new(f, Mode.Mse, task, train, 1, 0, $"{spec} + MSE");
+                return new(f, Mode.Mse, task, train, $"{spec} + MSE");
         }
     }
 
-    /// <summary>Validation metric (accuracy, label accuracy or R² on the original target scale) and mean loss.</summary>
+    /// <summary>
+    /// The regression pairing: every candidate trains with MSE on targets brought to unit scale, as the hidden-layer
+    /// trial and <c>actkit train</c> train a linear output, so that the few epochs of a trial measure the output
+    /// activation and not how far its bias must travel (targets around 2000 left identity, softplus and relu at R² ≈ −30,
+    /// ranked by noise, while sigmoid and tanh, whose targets were rescaled, reached 0.9).
+    /// <list type="bullet">
+    /// <item>Unbounded outputs (identity, leaky_relu, …) train on the standardised targets (<see cref="TargetScaling.Fit"/>).</item>
+    /// <item>Outputs bounded on both sides (sigmoid, tanh) train on targets scaled into the inner 80% of their range, as
+    /// the advisor's caveat says to: standard scores run past ±1 and a bounded output cannot reach them.</item>
+    /// <item>Outputs bounded on one side (softplus, relu, exponential ≥ 0) train on the standardised targets shifted so
+    /// that the least training target lies one standard deviation inside the bound: standard scores are negative for
+    /// half the targets, which such an output cannot give; the shift keeps the standardised spread (the scale the
+    /// unbounded outputs train at), keeps every target where the output still has slope (softplus′ = 0.63 at 1, exp′ ≥ 1),
+    /// and leaves room for a validation target a little below the training minimum. A one-sided range has no other end
+    /// to scale into, as a bounded one does.</item>
+    /// </list>
+    /// The R² is on the targets' own scale (the map is inverted), and every candidate's validation loss is the MSE of its
+    /// predictions on the standardised targets, so that the losses compare across candidates.
+    /// </summary>
+    private static OutputPairing Regression(Activation f, string spec, Dataset train, double lo, double hi)
+    {
+        var standard = TargetScaling.Fit(train);
+        int c = train.TargetColumns;
+        var scale = new double[c];
+        var shift = new double[c];
+        for (int j = 0; j < c; j++) (scale[j], shift[j]) = (1 / standard.Std[j], -standard.Mean[j] / standard.Std[j]);
+        bool identity = CatalogProperties.IsIdentity(f);
+        if (identity || (!f.Info.BoundedAbove && !f.Info.BoundedBelow))
+        {
+            return new(identity ? null : f, identity ? Mode.Recommended : Mode.Mse, AdvisorTask.Regression, train, $"{spec} + MSE on standardised targets", scale, shift, standard);
+        }
+
+        var (min, max) = ColumnRanges(train);
+        if (f.Info.BoundedAbove && f.Info.BoundedBelow)
+        {
+            double margin = 0.1 * (hi - lo);
+            for (int j = 0; j < c; j++)
+            {
+                scale[j] = max[j] > min[j] ? (hi - lo - (2 * margin)) / (max[j] - min[j]) : 1;
+                shift[j] = lo + margin - (min[j] * scale[j]);
+            }
+
+            return new(f, Mode.Mse, AdvisorTask.Regression, train, $"{spec} + MSE, targets scaled into [{Text(lo + margin)}, {Text(hi - margin)}]", scale, shift, standard);
+        }
+
+        // The bound as the output reaches it far out (softplus(−40) is 4e−18, its bound 0).
+        var (reachLo, reachHi) = ReachableRange(f);
+        bool below = f.Info.BoundedBelow;
+        double bound = below ? reachLo : reachHi, inside = below ? bound + 1 : bound - 1;
+        for (int j = 0; j < c; j++) shift[j] = inside - ((below ? min[j] : max[j]) * scale[j]);
+        string side = below ? "≥" : "≤";
+        return new(f, Mode.Mse, AdvisorTask.Regression, train, $"{spec} + MSE, targets standardised and shifted to {side} {Text(inside)} (its outputs are {side} {Text(bound)})", scale, shift, standard);
+    }
+
+    private static string Text(double v) => Math.Round(v, 2).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static (double[] Min, double[] Max) ColumnRanges(Dataset data)
+    {
+        int c = data.TargetColumns;
+        var min = Enumerable.Repeat(double.PositiveInfinity, c).ToArray();
+        var max = Enumerable.Repeat(double.NegativeInfinity, c).ToArray();
+        for (int i = 0; i < data.Targets.Length; i++)
+        {
+            min[i % c] = Math.Min(min[i % c], data.Targets[i]);
+            max[i % c] = Math.Max(max[i % c], data.Targets[i]);
+        }
+
+        return (min, max);
+    }
+
+    private float[] Map(float[] targets)
+    {
+        int c = _scale!.Length;
+        var mapped = new float[targets.Length];
+        for (int i = 0; i < targets.Length; i++) mapped[i] = (float)((targets[i] * _scale[i % c]) + _shift![i % c]);
+        return mapped;
+    }
+
+    /// <summary>
+    /// Validation metric (accuracy, label accuracy or R² on the original target scale) and mean loss (for regression the
+    /// MSE on the standardised targets, whatever scale the candidate trained on).
+    /// </summary>
     public (double Metric, double Loss) Evaluate(Mlp network, Dataset validation)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(validation);
         int rows = validation.Rows, cols = network.OutputSize;
         var z = network.Predict(validation.Features, rows);
-        var scaledTargets = _scale == 1 && _shift == 0 ? validation.Targets : validation.Targets.Select(t => (float)((t * _scale) + _shift)).ToArray();
-        double loss = Loss.Compute(z, scaledTargets, rows, cols, Span<float>.Empty);
         var y = Apply(z, cols);
+        double loss = _standard is null ? Loss.Compute(z, validation.Targets, rows, cols, Span<float>.Empty) : 0;
         switch (_task)
         {
             case AdvisorTask.Binary:
@@ -188,9 +269,12 @@ public sealed class OutputPairing
                     double mean = validation.Targets.Average(t => (double)t), sse = 0, sst = 0;
                     for (int i = 0; i < y.Length; i++)
                     {
-                        double prediction = (y[i] - _shift) / _scale;
-                        sse += (prediction - validation.Targets[i]) * (prediction - validation.Targets[i]);
+                        int c = i % cols;
+                        double prediction = _scale is null ? y[i] : (y[i] - _shift![c]) / _scale[c];
+                        double error = prediction - validation.Targets[i];
+                        sse += error * error;
                         sst += (validation.Targets[i] - mean) * (validation.Targets[i] - mean);
+                        if (_standard is not null) loss += error * error / (_standard.Std[c] * _standard.Std[c] * y.Length);
                     }
 
                     return (sst > 0 ? 1 - (sse / sst) : double.NaN, loss);

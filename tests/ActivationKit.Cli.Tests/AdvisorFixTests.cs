@@ -130,6 +130,54 @@ public class AdvisorFixTests
     }
 
     [Fact]
+    public void Recommend_try_ranks_equal_accuracies_alike_in_the_table_and_the_agreement()
+    {
+        // leaky_relu [0.9222, 0.9] and relu [0.9111, 0.9111], both 82 of 90 validation samples over the two seeds, were
+        // ranked 2 and 3 (the means differed by one ulp), and ρ and τ were computed on that order.
+        string[] args = ["recommend", "--layer", "hidden", "--depth", "8", "--symptom", "vanishing-gradients", "--try", "moons", "--seeds", "2", "--epochs", "3", "--samples", "300", "--top", "4"];
+        var trial = Json(Cli.Run([.. args, "--json"]).Ok()).GetProperty("trial");
+        var ranks = trial.GetProperty("candidates").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("measuredRank").GetInt32());
+        Assert.Equal(new Dictionary<string, int> { ["elu"] = 1, ["relu"] = 2, ["leaky_relu"] = 2, ["selu"] = 4 }, ranks);
+
+        // Rule ranks relu 1, leaky_relu 2, selu 3, elu 4 against measured 2, 2, 4, 1: ρ = −1.5/√22.5, τ-b = −1/√30.
+        var agreement = trial.GetProperty("agreement");
+        Assert.Equal(-1.5 / Math.Sqrt(22.5), agreement.GetProperty("spearman").GetDouble(), 12);
+        Assert.Equal(-1 / Math.Sqrt(30), agreement.GetProperty("kendallTauB").GetDouble(), 12);
+        string text = Cli.RunWide(args).Ok().Out;
+        Assert.Contains("Agreement with the rule ranking: Spearman ρ = -0.32, Kendall τ-b = -0.18.", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Recommend_try_takes_a_files_label_columns_from_target_as_train_does()
+    {
+        // --task multilabel --try ml.csv took the last of three label columns as "2 yes/no labels" (one-hot) and the other
+        // two label columns as features, with only a note to hint at it.
+        using var dir = new TempDir();
+        string file = dir.File("ml.csv");
+        File.WriteAllLines(file, ["a,b,c,l0,l1,l2", .. Enumerable.Range(0, 90).Select(i =>
+        {
+            int a = (i % 9) - 4, b = (i % 7) - 3, c = (i % 5) - 2;
+            return FormattableString.Invariant($"{a},{b},{c},{(a > 0 ? 1 : 0)},{(b > 0 ? 1 : 0)},{(a + c > 0 ? 1 : 0)}");
+        })]);
+        string[] args = ["recommend", "--layer", "output", "--try", file, "--seeds", "1", "--epochs", "2", "--top", "2", "--depth", "1"];
+        Cli.Run([.. args, "--task", "multilabel"]).BadInput("--task multilabel reads a file's label columns from --target, as train does (e.g. --target l0,l1,l2: header names or 0-based indices); without it the last column of 'ml.csv' would be its only label");
+
+        // Named, the label columns are the labels and the other three columns the features; with no --task, several 0/1
+        // columns are a multi-label task, as train infers them.
+        foreach (string[] task in new[] { new[] { "--task", "multilabel" }, Array.Empty<string>() })
+        {
+            var root = Json(Cli.Run([.. args, .. task, "--target", "l0,l1,l2", "--json"]).Ok());
+            Assert.Equal("multilabel", root.GetProperty("request").GetProperty("task").GetString());
+            var trial = root.GetProperty("trial");
+            Assert.Equal(("3 → 32 → 3", "label_accuracy"), (trial.GetProperty("network").GetString(), trial.GetProperty("metric").GetString()));
+            Assert.Contains("Multi-label trial: the 3 label columns (l0, l1, l2) of 'ml.csv' are the yes/no labels; the metric is the fraction of labels predicted right at threshold 0.5.", trial.GetProperty("notes").EnumerateArray().Select(n => n.GetString()));
+        }
+
+        Cli.Run("recommend", "--target", "l0").BadInput("--target applies only with --try FILE.");
+        Cli.Run("recommend", "--try", "moons", "--target", "l0").BadInput("--target applies to CSV and .npy files, not to the built-in set 'moons'.");
+    }
+
+    [Fact]
     public void Check_json_has_the_task_and_loss_the_text_shows()
     {
         using var dir = new TempDir();

@@ -25,6 +25,50 @@ public class AdvisorTrialTests
         Assert.True(double.IsNaN(AdvisorTrial.KendallTauB([1, 2, 3], [5, 5, 5])));
     }
 
+    private static TrialCandidate Measured(string name, int ruleRank, params double[] perSeed) => new()
+    {
+        Name = name,
+        Spec = name,
+        RuleRank = ruleRank,
+        Pairing = "p",
+        PerSeed = perSeed,
+        Mean = perSeed.Average(),
+    };
+
+    [Fact]
+    public void Equal_accuracies_share_a_rank_however_the_seeds_split_them()
+    {
+        // 83/90 and 81/90 average to 82/90 one ulp above 82/90 and 82/90: hardsigmoid was ranked 1 and sigmoid 2 on moons.
+        var split = Measured("hardsigmoid", 2, 83 / 90.0, 81 / 90.0);
+        var even = Measured("sigmoid", 1, 82 / 90.0, 82 / 90.0);
+        Assert.NotEqual(split.Mean, even.Mean);
+        var ranked = AdvisorTrial.RankMeasured([even, split, Measured("tanh", 3, 80 / 90.0, 81 / 90.0), Measured("relu", 4, 83 / 90.0, 83 / 90.0)], 90);
+        Assert.Equal([2, 2, 4, 1], ranked.Select(c => c.MeasuredRank));
+
+        // One sample's difference over all seeds is not a tie, nor is a diverged run's constant 1/2 next to 45/91.
+        Assert.Equal([2, 1], AdvisorTrial.RankMeasured([Measured("a", 1, 82 / 90.0, 82 / 90.0), Measured("b", 2, 82 / 90.0, 83 / 90.0)], 90).Select(c => c.MeasuredRank));
+        Assert.Equal([1, 2], AdvisorTrial.RankMeasured([Measured("a", 1, 0.5, 45 / 91.0), Measured("b", 2, 45 / 91.0, 45 / 91.0)], 91).Select(c => c.MeasuredRank));
+
+        // R² has no sample step: only rounding is a tie.
+        Assert.Equal([1, 1, 3], AdvisorTrial.RankMeasured([Measured("a", 1, 0.7, 0.1), Measured("b", 2, 0.3, 0.5), Measured("c", 3, 0.4, 0.4 - 1e-9)], 0).Select(c => c.MeasuredRank));
+    }
+
+    [Fact]
+    public void A_trial_ranks_equal_accuracies_alike_and_the_agreement_uses_the_tied_ranks()
+    {
+        // The exploratory tester's run: hardsigmoid [0.9222, 0.9] and sigmoid [0.9111, 0.9111] were ranked 1 and 2, and
+        // ρ = τ = −1 said the rule had the order backwards; "measured best hardsigmoid … 0.0000 behind".
+        var request = new AdvisorRequest { Layer = LayerRole.Output, Task = AdvisorTask.Binary };
+        var options = new TrialOptions { Seeds = 2, Epochs = 5, Samples = 300 };
+        var trial = AdvisorTrial.Run(request, ActivationAdvisor.Recommend(request, 3), AdvisorTrial.LoadData("moons", AdvisorTask.Binary, options), options);
+        Assert.Equal(["sigmoid", "hardsigmoid"], trial.Candidates.Select(c => c.Name));
+        Assert.Equal(trial.Candidates[0].PerSeed.Sum() * 90, trial.Candidates[1].PerSeed.Sum() * 90, 9);
+        Assert.Equal([1, 1], trial.Candidates.Select(c => c.MeasuredRank));
+        Assert.Equal("sigmoid", trial.MeasuredBest);
+        Assert.Equal(0, trial.Gap);
+        Assert.True(double.IsNaN(trial.Spearman) && double.IsNaN(trial.Kendall));
+    }
+
     public static TheoryData<string, AdvisorTask> Pairings() => new()
     {
         { "hardsigmoid", AdvisorTask.Binary },
@@ -201,10 +245,50 @@ public class AdvisorTrialTests
 
         // identity's logits and sigmoid's fused loss train the same network: the same numbers, and a note says why.
         var binary = new AdvisorRequest { Layer = LayerRole.Output, Task = AdvisorTask.Binary };
-        Recommendation Rec(string name) => new() { Name = name, Init = "glorot_uniform (gain 1)", Why = [], Caveats = [], Score = 1 };
         var pair = AdvisorTrial.Run(binary, [Rec("sigmoid"), Rec("identity")], AdvisorTrial.LoadData("moons", AdvisorTask.Binary, options), options);
         Assert.Equal(pair.Candidates[0].PerSeed, pair.Candidates[1].PerSeed);
         Assert.Contains("identity gives the logits that sigmoid applies inside its fused loss, so the two train the same network and measure alike.", pair.Notes);
+    }
+
+    private static Recommendation Rec(string name) => new() { Name = name, Init = "glorot_uniform (gain 1)", Why = [], Caveats = [], Score = 1 };
+
+    [Fact]
+    public void A_regression_output_trial_trains_every_candidate_on_a_unit_scale_and_compares_their_losses()
+    {
+        // Targets 2000 ± 300: identity, softplus, relu and exponential trained on them as they are and scored R² ≈ −30
+        // after a few epochs, while sigmoid and tanh, their targets scaled into their range, scored 0.9.
+        var rng = new Rng(5);
+        const int rows = 300;
+        var x = new float[rows * 4];
+        var y = new float[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int j = 0; j < 4; j++) x[(r * 4) + j] = (float)rng.NextGaussian();
+            y[r] = (float)(2000 + (300 * x[r * 4]) + (20 * rng.NextGaussian()));
+        }
+
+        var data = new Dataset("prices.csv", x, 4, y, 1, 0);
+        var request = new AdvisorRequest { Model = ModelType.Regression, Task = AdvisorTask.Regression, Layer = LayerRole.Output };
+        var options = new TrialOptions { Seeds = 2, Epochs = 10, Samples = rows };
+        string[] names = ["identity", "softplus", "relu", "exponential", "sigmoid", "tanh"];
+        var trial = AdvisorTrial.Run(request, names.Select(Rec).ToArray(), data, options);
+        // exponential's slope grows with its output (exp′ = exp), so it learns slower than the others in a few epochs.
+        Assert.All(trial.Candidates.Where(c => c.Name != "exponential"), c => Assert.True(c.Mean > 0.6, $"{c.Name}: R² {c.Mean}"));
+        Assert.Equal(0, trial.Candidates.Sum(c => c.Diverged));
+
+        // Every loss is the MSE on the standardised target: (1 − R²) times the validation target's variance over the
+        // training target's, whatever scale the candidate trained on.
+        var (train, validation, _) = data.Split(0.7, 0.3, options.Seed);
+        static double Variance(float[] v)
+        {
+            double mean = v.Average(t => (double)t);
+            return v.Average(t => (t - mean) * (t - mean));
+        }
+
+        double ratio = Variance(validation.Targets) / Variance(train.Targets);
+        Assert.All(trial.Candidates, c => Assert.Equal((1 - c.Mean) * ratio, c.ValidationLoss, 6));
+        Assert.Contains($"Regression output trial: the target is standardised for unbounded outputs ({TargetScaling.Fit(train)}), scaled into the inner 80% of the range for outputs bounded on both sides, and standardised then shifted so that the least lies one standard deviation inside the bound for outputs bounded on one side; R² is on the target's own scale, and every validation loss is the MSE on the standardised target, so the losses compare.", trial.Notes);
+        Assert.Equal("mean 1.99E+03, std 292", TargetScaling.Fit(train).ToString());
     }
 
     [Fact]
@@ -254,6 +338,49 @@ public class AdvisorTrialTests
             // A task given keeps its reading; the refusal of a numeric label as a class says what to give instead.
             var e = Assert.Throws<ArgumentException>(() => AdvisorTrial.LoadData(reg, AdvisorTask.Multiclass, new TrialOptions()));
             Assert.Equal("reg.csv, line 3: label '10.37' is not a class index (0, 1, 2, … below 65,536); for a numeric target give --task regression.", e.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_multilabel_trial_on_a_file_takes_the_label_columns_target_names_as_train_does()
+    {
+        // Only the last of three label columns was a label (one-hot into "2 yes/no labels"); l0 and l1 were features.
+        string dir = Directory.CreateTempSubdirectory("nn-trial-multilabel-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "ml.csv");
+            File.WriteAllLines(path, ["a,b,c,l0,l1,l2", .. Enumerable.Range(0, 90).Select(i =>
+            {
+                double a = (i % 9) - 4, b = (i % 7) - 3, c = (i % 5) - 2;
+                return FormattableString.Invariant($"{a},{b},{c},{(a > 0 ? 1 : 0)},{(b > 0 ? 1 : 0)},{(a + c > 0 ? 1 : 0)}");
+            })]);
+            var e = Assert.Throws<ArgumentException>(() => AdvisorTrial.LoadData(path, AdvisorTask.Multilabel, new TrialOptions()));
+            Assert.Equal("--task multilabel reads a file's label columns from --target, as train does (e.g. --target l0,l1,l2: header names or 0-based indices); without it the last column of 'ml.csv' would be its only label and every other column a feature, other label columns among them.", e.Message);
+            var numbers = Assert.Throws<ArgumentException>(() => AdvisorTrial.LoadData(path, AdvisorTask.Multilabel, new TrialOptions { Target = "a,l0" }));
+            Assert.Equal("'ml.csv': a multilabel task needs label columns of 0 and 1 only, as train takes them, but --target 'a,l0' holds -4.", numbers.Message);
+            Assert.StartsWith("--target applies to CSV and .npy files, not to the built-in set 'moons'.", Assert.Throws<ArgumentException>(() => AdvisorTrial.LoadData("moons", AdvisorTask.Binary, new TrialOptions { Target = "l0" })).Message, StringComparison.Ordinal);
+
+            var options = new TrialOptions { Seeds = 1, Epochs = 2, Target = "l0,l1,l2" };
+            var data = AdvisorTrial.LoadData(path, AdvisorTask.Multilabel, options);
+            Assert.Equal((90, 3, 3), (data.Rows, data.FeatureCount, data.TargetColumns));
+            Assert.Equal(["a", "b", "c"], data.FeatureNames!);
+            Assert.True(AdvisorTrial.IsMultilabel(data));
+
+            var output = new AdvisorRequest { Layer = LayerRole.Output, Task = AdvisorTask.Multilabel, Depth = 1 };
+            var trial = AdvisorTrial.Run(output, ActivationAdvisor.Recommend(output, 2), data, options);
+            Assert.Equal(("3 → 32 → 3", "label_accuracy"), (trial.Network, trial.Metric));
+            Assert.Contains("Multi-label trial: the 3 label columns (l0, l1, l2) of 'ml.csv' are the yes/no labels; the metric is the fraction of labels predicted right at threshold 0.5.", trial.Notes);
+
+            // A hidden-layer trial trains the file's own task: one sigmoid per label, scored by label accuracy.
+            var hidden = new AdvisorRequest { Layer = LayerRole.Hidden, Task = AdvisorTask.Multilabel, Depth = 1 };
+            var inner = AdvisorTrial.Run(hidden, ActivationAdvisor.Recommend(hidden, 2), data, options);
+            Assert.Equal(("3 → 32 → 3", "label_accuracy"), (inner.Network, inner.Metric));
+            Assert.All(inner.Candidates, c => Assert.Equal("sigmoid + fused binary cross-entropy on logits", c.Pairing));
+            Assert.Contains("Hidden-layer trial: each candidate is the activation of every hidden layer; the output is one sigmoid per label with binary cross-entropy on logits, for the 3 label columns (l0, l1, l2).", inner.Notes);
         }
         finally
         {

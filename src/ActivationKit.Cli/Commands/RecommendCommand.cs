@@ -25,7 +25,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         public string Model { get; init; } = "mlp";
 
         [CommandOption("-t|--task <TASK>")]
-        [Description("regression, binary, multiclass, multilabel or ranking. Default: regression with --model regression or when --try names a regression data set, binary when --try names one of two classes, else multiclass.")]
+        [Description("regression, binary, multiclass, multilabel or ranking. Default: regression with --model regression or when --try names a regression data set, binary when --try names one of two classes, multilabel when --target names several columns of 0 and 1, else multiclass.")]
         public string? Task { get; init; }
 
         [CommandOption("-l|--layer <LAYER>")]
@@ -49,8 +49,12 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         public string? Top { get; init; }
 
         [CommandOption("--try <DATA>")]
-        [Description("Measure the ranking with short training runs on DATA: spirals, moons, xor, circles, checkerboard, sine, fashion-mnist, or a .csv or 2-D .npy file whose last column is the label. DATA must fit --task, for the hidden layer as for the output: sine (or a numeric target) for regression, a classification set otherwise (two classes for binary).")]
+        [Description("Measure the ranking with short training runs on DATA: spirals, moons, xor, circles, checkerboard, sine, fashion-mnist, or a .csv or 2-D .npy file whose last column (or --target) is the label. DATA must fit --task, for the hidden layer as for the output: sine (or a numeric target) for regression, a classification set otherwise (two classes for binary).")]
         public string? Try { get; init; }
+
+        [CommandOption("--target <COLUMN>")]
+        [Description("With --try FILE: the target column, as train takes it: a CSV header name or 0-based index (negative from the end), or several separated by commas (l0,l1,l2) for a multilabel trial or a multi-output regression; for a .npy array an index. Default: the last column. --task multilabel on a file needs its label columns named here.")]
+        public string? Target { get; init; }
 
         [CommandOption("--header <MODE>")]
         [Description(HeaderOption.Description)]
@@ -94,6 +98,8 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
             throw new UsageException("--seeds, --epochs, --samples and --header apply only with --try DATA.");
         }
 
+        if (settings.Try is null && settings.Target is not null) throw new UsageException("--target applies only with --try FILE.");
+
         if (settings.Try is not null && AdvisorRules.IsGanGenerator(request))
         {
             throw new UsageException("--try cannot measure a GAN generator's output: its loss comes from a discriminator, which the trial data sets do not train; try --layer hidden, or --task binary for the discriminator's output.");
@@ -114,6 +120,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
                 Epochs = Between(settings.Epochs, 30, "--epochs", 1, 1000),
                 Samples = Between(settings.Samples, DefaultTrialSamples, "--samples", MinTrialSamples, 100_000),
                 HasHeader = Csv.ParseHeader(settings.Header),
+                Target = settings.Target,
             };
             AdvisorTrial.CheckDepth(request, options);
             // No --task: a file's task is inferred from its labels, as train infers it — unless --model regression set it
@@ -140,6 +147,12 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
                 // Two classes are a binary task, as train infers it: a 0/1 file was advised (and tried) a softmax over two
                 // units where train would fit one sigmoid.
                 request = request with { Task = AdvisorTask.Binary };
+                recs = ActivationAdvisor.Recommend(request, top);
+            }
+            else if (!taskGiven && AdvisorTrial.IsMultilabel(dataset))
+            {
+                // Several columns of 0 and 1 (--target l0,l1,l2) are a multi-label task, as train infers it.
+                request = request with { Task = AdvisorTask.Multilabel };
                 recs = ActivationAdvisor.Recommend(request, top);
             }
             else if (!taskGiven && !dataset.IsClassification)
