@@ -184,6 +184,28 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_mlp_reports_a_diverging_job_as_train_does_not_as_an_internal_error()
+    {
+        // It exited 70 with "Internal error (InvalidOperationException): Training diverged in epoch 1, batch 3: …".
+        var r = Cli.Run("bench", "mlp", "--activation", "leaky_relu(1e30)", "--samples", "384", "--json");
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith("Error: Training diverged in epoch 1, batch 3: the loss became NaN.", r.Err, StringComparison.Ordinal);
+        Assert.Contains("Nothing was timed: bench mlp runs a fixed job", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("Internal error", r.Err, StringComparison.Ordinal);
+        Assert.Empty(r.Out);
+    }
+
+    [Theory]
+    [InlineData("100000")]
+    [InlineData("257")]
+    [InlineData("0")]
+    public void Bench_mlp_takes_the_thread_counts_bench_takes(string threads)
+    {
+        // --threads 100000 was timed and reported as "threads": 100000.
+        Cli.Run("bench", "mlp", "--threads", threads, "--samples", "128", "--json").BadInput($"--threads must be between 1 and 256, got {threads}.");
+    }
+
+    [Fact]
     public void Per_channel_parameters_are_refused_by_bench_and_accuracy_with_the_shared_form_named()
     {
         // They failed deep inside with "3 slopes need rows of 3 columns, got rows of 4096".

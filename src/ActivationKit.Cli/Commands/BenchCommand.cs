@@ -89,12 +89,19 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         {
             if (Reps < 1 || Reps > 100_000) return ValidationResult.Error($"--reps must be between 1 and 100000, got {Reps}.");
             if (!(InputStd > 0 && InputStd <= 1e30)) return ValidationResult.Error($"--input-std must be a positive number up to 1e30, got {InputStd.ToString(CultureInfo.InvariantCulture)}.");
-            if (Threads < 1 || Threads > 256) return ValidationResult.Error($"--threads must be between 1 and 256, got {Threads}.");
+            if (ThreadsError(Threads) is { } threads) return ValidationResult.Error(threads);
             if (DtypeName is null) return ValidationResult.Error($"--dtype must be f32, f64, f16 or bf16, got '{Dtype}'.");
             if (ParseStreaming(Streaming) is null) return ValidationResult.Error($"--streaming takes a byte count such as 20MiB, 65536 or 0, or 'off', got '{Streaming}'.");
             return ValidationResult.Success();
         }
     }
+
+    /// <summary>
+    /// The error for a --threads of bench or bench mlp outside 1 to 256 (the kernels' <see cref="KernelOptions.MaxThreads"/>
+    /// range), or null: bench mlp took 100000 and reported it as the run's thread count.
+    /// </summary>
+    internal static string? ThreadsError(int threads) =>
+        threads is < 1 or > 256 ? $"--threads must be between 1 and 256, got {threads}." : null;
 
     private static string StreamingLabel(long bytes) => bytes switch
     {

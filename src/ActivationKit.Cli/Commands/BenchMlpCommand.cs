@@ -26,7 +26,7 @@ public sealed class BenchMlpCommand(CliConsoles consoles) : Command<BenchMlpComm
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--threads <N>")]
-        [Description("Threads for the matrix products (default 1, as the PyTorch anchor uses). Results are bit-identical for any N.")]
+        [Description("Threads for the matrix products, 1 to 256 (default 1, as the PyTorch anchor uses). Results are bit-identical for any N.")]
         public int Threads { get; init; } = 1;
 
         [CommandOption("--activation <SPEC>")]
@@ -48,7 +48,7 @@ public sealed class BenchMlpCommand(CliConsoles consoles) : Command<BenchMlpComm
         /// <inheritdoc />
         public override ValidationResult Validate()
         {
-            if (Threads < 1) return ValidationResult.Error($"--threads must be at least 1, got {Threads}.");
+            if (BenchCommand.ThreadsError(Threads) is { } threads) return ValidationResult.Error(threads);
             if (Samples < Batch) return ValidationResult.Error($"--samples must be at least {Batch} (one batch), got {Samples}.");
             return ValidationResult.Success();
         }
@@ -97,7 +97,15 @@ public sealed class BenchMlpCommand(CliConsoles consoles) : Command<BenchMlpComm
                 cpuAfterTimed = process.TotalProcessorTime;
             }
         });
-        if (result.Diverged || result.History.Count != 2) throw new InvalidOperationException(result.Message ?? "The benchmark did not complete its two epochs.");
+        // A function that makes the fixed job diverge (leaky_relu(1e30)) is a problem found, as train reports it: exit 1
+        // with the trainer's sentence, not an internal error. Nothing was timed, so --json prints no object.
+        if (result.Diverged)
+        {
+            consoles.ErrorWriter.WriteLine($"Error: {result.Message} Nothing was timed: bench mlp runs a fixed job (the PyTorch anchor's), in which only --activation can change.");
+            return ExitCodes.Failed;
+        }
+
+        if (result.History.Count != 2) throw new InvalidOperationException("The benchmark did not complete its two epochs.");
 
         var timed = result.History[1];
         long allocated = allocatedAfterTimed - allocatedAfterWarmUp;
