@@ -258,6 +258,62 @@ public class BenchCommandTests
     }
 
     [Theory]
+    [InlineData(1024, 1000, 3)]
+    [InlineData(2, 64, 2)]
+    [InlineData(1, 1000, 1)]
+    [InlineData(4096, 30000, 2)]
+    [InlineData(64, 65536, 1)]
+    [InlineData(1, 33554432, 1)]
+    public void Row_wise_warm_up_keeps_the_row_length_and_takes_at_most_three_rows_and_one_when_rows_are_long(int rows, int cols, int warmRows)
+    {
+        // Four rows of the shape's width whatever the shape: softmax at 1x33554432 took 75 s and 2.9 GB.
+        Assert.Equal(warmRows, ActivationKit.Cli.Commands.BenchCommand.WarmUpRows(rows, cols));
+    }
+
+    [Fact]
+    public void A_one_row_shape_is_warmed_up_on_its_own_buffers_within_a_heap_that_holds_them_once()
+    {
+        // Six 4 MiB buffers fit a 64 MiB heap; the warm-up's four rows of the same width (six 16 MiB buffers more) did not:
+        // "Internal error (OutOfMemoryException)", exit 70.
+        var (code, stdout, stderr) = RunActkitWithHeapLimit(0x4000000, "bench", "sparsemax", "--shapes", "1x1048576", "--reps", "1", "--json");
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        var row = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(1048576, row.GetProperty("n").GetInt64());
+        Assert.True(row.GetProperty("fwd_ns_per_elem").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void Sizes_that_do_not_fit_in_memory_are_one_sentence_naming_the_option_not_an_internal_error()
+    {
+        var (code, _, stderr) = RunActkitWithHeapLimit(0x4000000, "bench", "relu", "--sizes", "268435456", "--reps", "1");
+        Assert.Equal(1, code);
+        Assert.Equal("Error: Timing the copy of 268,435,456 elements needs more memory than is available; give smaller --sizes.", stderr.Trim());
+        (code, _, stderr) = RunActkitWithHeapLimit(0x4000000, "bench", "softmax", "--shapes", "2x134217728", "--reps", "1");
+        Assert.Equal(1, code);
+        Assert.Equal("Error: Timing softmax at 2x134217728 needs more memory than is available; give smaller --shapes.", stderr.Trim());
+    }
+
+    /// <summary>Runs the actkit next to the tests in a child process whose GC heap is capped at <paramref name="bytes"/>.</summary>
+    private static (int ExitCode, string Out, string Err) RunActkitWithHeapLimit(long bytes, params string[] args)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "actkit.dll");
+        var psi = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(dll);
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        psi.Environment["DOTNET_GCHeapHardLimit"] = "0x" + bytes.ToString("X", System.Globalization.CultureInfo.InvariantCulture);
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), $"actkit {string.Join(' ', args)} did not finish.");
+        return (process.ExitCode, stdout, stderr.Result);
+    }
+
+    [Theory]
     [InlineData(nameof(ActivationKit.Cli.Bench.BenchTimer.Measure))]
     [InlineData(nameof(ActivationKit.Cli.Bench.BenchTimer.CallsPerSample))]
     [InlineData(nameof(ActivationKit.Cli.Bench.BenchTimer.WarmUp))]
