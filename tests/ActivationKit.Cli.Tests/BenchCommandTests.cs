@@ -223,6 +223,19 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void A_spec_at_the_default_parameters_is_the_function_by_name_with_its_baseline()
+    {
+        // 'sigmoid()' had no TensorPrimitives baseline (its text has parentheses) and, named before sigmoid, took its
+        // place, so sigmoid lost the baseline too; leaky_relu() and leaky_relu were timed as two rows.
+        var r = Cli.Run("bench", "sigmoid()", "sigmoid", "leaky_relu()", "leaky_relu", "leaky_relu(0.01)", "leaky_relu(0.2)", "--sizes", "512", "--reps", "1", "--json").Ok();
+        var rows = r.Lines.Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.GetProperty("impl").GetString() != "copy").ToArray();
+        string[] Timed(string impl) => rows.Where(e => e.GetProperty("impl").GetString() == impl).Select(e => e.GetProperty("fn").GetString()!).ToArray();
+        Assert.Equal(["sigmoid", "leaky_relu", "leaky_relu(negative_slope=0.2)"], Timed("activationkit"));
+        Assert.Equal(["sigmoid", "leaky_relu"], Timed("tensorprimitives"));
+        Assert.Single(Cli.Run("bench", "sigmoid()", "--sizes", "512", "--reps", "1", "--json").Ok().Lines, l => l.Contains("\"impl\":\"tensorprimitives\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_size_or_shape_given_twice_is_refused_before_timing()
     {
         // The table failed on the duplicate key after every measurement had run ("An item with the same key has

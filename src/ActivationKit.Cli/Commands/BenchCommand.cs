@@ -236,7 +236,10 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                 throw new UsageException($"{f} has one parameter per channel ({f.Channels} channels); bench times the function with one shared parameter (e.g. {f.Name}), which is the kernel every channel runs.");
             }
 
-            bool defaults = !spec.Contains('(', StringComparison.Ordinal);
+            // At its defaults whatever the spec's text: 'sigmoid()' and 'leaky_relu(0.01)' are the functions TensorPrimitives
+            // computes and are labelled by name, so they merge with 'sigmoid' and 'leaky_relu' as a name given twice does
+            // (the text's parentheses dropped sigmoid()'s baseline, and leaky_relu() and leaky_relu were timed twice).
+            bool defaults = f.Parameters.SequenceEqual(f.Info.Parameters.Select(p => p.Default));
             string label = defaults ? f.Name : f.ToString();
             if (!targets.Any(t => t.Label == label)) targets.Add(new Target(label, f, defaults));
         }
