@@ -196,6 +196,11 @@ public class AccuracyCommandTests
         Cli.Run("accuracy", "--exhaustive", "--bit-range", "0xFFFFFFFF:10").BadInput("--bit-range expects FIRST:COUNT");
         Cli.Run("accuracy", "--samples", "0").BadInput("--samples must be between 1 and");
         Cli.Run("accuracy", "--samples", "10", "--exhaustive").BadInput("--samples and --exhaustive exclude each other");
+
+        // Both modes check every bit pattern and draw nothing: --seed was accepted and ignored (exit 0).
+        Cli.Run("accuracy", "tanh", "--exhaustive", "--seed", "7", "--bit-range", "0:16").BadInput("--seed and --exhaustive exclude each other: an exhaustive run checks every bit pattern and draws nothing.");
+        Cli.Run("accuracy", "sigmoid", "--dtype", "f16", "--seed", "5").BadInput("--seed applies to f32; f16 and bf16 are always checked over all 65,536 bit patterns and draw nothing.");
+        Assert.Contains("(seed 5)", Cli.Run("accuracy", "relu", "-n", "100", "--seed", "5").Ok().Out, StringComparison.Ordinal);
         foreach (var info in ActivationCatalog.All.Where(i => i.Kind != ActivationKind.Elementwise))
         {
             Cli.Run("accuracy", info.Name, "--exhaustive").BadInput("--exhaustive covers element-wise functions only");

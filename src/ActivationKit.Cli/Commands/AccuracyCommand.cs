@@ -39,9 +39,11 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         public int Samples => SamplesOption ?? 1_000_000;
 
         [CommandOption("--seed <SEED>")]
-        [Description("Random seed of the sample.")]
-        [DefaultValue(1)]
-        public int Seed { get; init; } = 1;
+        [Description("Random seed of the sample and of the rows. Default: 1. Refused with --exhaustive and --dtype f16/bf16, which check every bit pattern and draw nothing.")]
+        public int? SeedOption { get; init; }
+
+        /// <summary>The seed of the sample and the rows: --seed, or 1.</summary>
+        public int Seed => SeedOption ?? 1;
 
         [CommandOption("--write-docs [PATH]")]
         [Description("Merge the results into a markdown table at PATH, a .md file (default docs/accuracy.md); other functions' rows are kept, and a row measured over more inputs or in a stronger mode (exhaustive) is kept unless --force.")]
@@ -90,6 +92,9 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         {
             if (Samples < 1 || Samples > 100_000_000) return ValidationResult.Error($"--samples must be between 1 and 100000000, got {Samples}.");
             if (SamplesOption is not null && Exhaustive) return ValidationResult.Error("--samples and --exhaustive exclude each other: an exhaustive run checks every bit pattern.");
+
+            // Both modes draw nothing at random, so a --seed was accepted and silently ignored (exit 0).
+            if (SeedOption is not null && Exhaustive) return ValidationResult.Error("--seed and --exhaustive exclude each other: an exhaustive run checks every bit pattern and draws nothing.");
             if (BitRange is not null && !Exhaustive) return ValidationResult.Error("--bit-range needs --exhaustive.");
             if (Force && WriteDocs is not { IsSet: true }) return ValidationResult.Error("--force goes with --write-docs: it lets weaker measurements replace the document's rows.");
             if (DType is not null && ParsedDType is null or IO.DType.F64)
@@ -100,6 +105,7 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
             if (Rows < 1 || Rows > 10_000) return ValidationResult.Error($"--rows must be between 1 and 10000, got {Rows}.");
             if (Type16 is not null && SamplesOption is not null) return ValidationResult.Error("--samples applies to f32; f16 and bf16 are always checked over all 65,536 bit patterns.");
             if (Type16 is not null && BitRange is not null) return ValidationResult.Error("--bit-range applies to f32; f16 and bf16 are always checked over all 65,536 bit patterns.");
+            if (Type16 is not null && SeedOption is not null) return ValidationResult.Error("--seed applies to f32; f16 and bf16 are always checked over all 65,536 bit patterns and draw nothing.");
             return ValidationResult.Success();
         }
     }
