@@ -201,6 +201,9 @@ public class AccuracyCommandTests
         Cli.Run("accuracy", "tanh", "--exhaustive", "--seed", "7", "--bit-range", "0:16").BadInput("--seed and --exhaustive exclude each other: an exhaustive run checks every bit pattern and draws nothing.");
         Cli.Run("accuracy", "sigmoid", "--dtype", "f16", "--seed", "5").BadInput("--seed applies to f32; f16 and bf16 are always checked over all 65,536 bit patterns and draw nothing.");
         Assert.Contains("(seed 5)", Cli.Run("accuracy", "relu", "-n", "100", "--seed", "5").Ok().Out, StringComparison.Ordinal);
+
+        // bench refuses --sizes 4096,4096; --columns 10,10 dropped the second 10 without a word.
+        Cli.Run("accuracy", "softmax", "--columns", "10,10", "--rows", "1").BadInput("--columns lists 10 twice; give each row length once.");
         foreach (var info in ActivationCatalog.All.Where(i => i.Kind != ActivationKind.Elementwise))
         {
             Cli.Run("accuracy", info.Name, "--exhaustive").BadInput("--exhaustive covers element-wise functions only");

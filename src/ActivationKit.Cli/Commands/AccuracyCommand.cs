@@ -280,7 +280,7 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
             : $"--write-docs writes a markdown file, so PATH must end in .md, got '{path}'; put the path right after --write-docs or write --write-docs=PATH.");
     }
 
-    /// <summary>Parses --columns: row lengths from 1 to 65,536.</summary>
+    /// <summary>Parses --columns: row lengths from 1 to 65,536, each once.</summary>
     private static int[] ParseLengths(string text)
     {
         var lengths = new List<int>();
@@ -291,10 +291,12 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
                 throw new UsageException($"--columns takes row lengths from 1 to 65536, comma separated (e.g. 10,1000), got '{part}'.");
             }
 
+            // Refused as bench refuses --sizes 4096,4096: a length given twice was dropped without a word.
+            if (lengths.Contains(n)) throw new UsageException($"--columns lists {n} twice; give each row length once.");
             lengths.Add(n);
         }
 
-        return [.. lengths.Distinct()];
+        return [.. lengths];
     }
 
     private static (uint First, ulong Count) ParseBitRange(string text)
