@@ -92,7 +92,11 @@ public class AccuracyCommandTests
     {
         var r = Cli.Run("accuracy", "sigmoid", "--exhaustive", "--bit-range", "0xBF800000:70000", "--json").Ok();
         using var doc = JsonDocument.Parse(r.Out);
-        Assert.Equal("exhaustive", doc.RootElement.GetProperty("mode").GetString());
+        // The JSON said "exhaustive", as a run over all 2^32 patterns does, where the table said "over a bit range".
+        Assert.Equal("bit_range", doc.RootElement.GetProperty("mode").GetString());
+        Assert.Equal("0xBF800000", doc.RootElement.GetProperty("bitRange").GetProperty("first").GetString());
+        Assert.Equal(70000, doc.RootElement.GetProperty("bitRange").GetProperty("count").GetInt64());
+        Assert.Contains("Mode: exhaustive over a bit range, 2,000 patterns from 0x409025CC;", Cli.Run("accuracy", "sigmoid", "--exhaustive", "--bit-range", "0x409025cc:2000").Ok().Out, StringComparison.Ordinal);
         var f = doc.RootElement.GetProperty("functions")[0];
         Assert.Equal(70000, f.GetProperty("inputs").GetInt64());
         float worst = f.GetProperty("forward").GetProperty("worstInput").GetSingle();

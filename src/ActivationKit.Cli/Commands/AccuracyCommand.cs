@@ -318,10 +318,16 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
     private string ModeText(Settings s, long inputs) => s.Type16 is { } t
         ? $"exhaustive, all {inputs:N0} {AccuracyDoc.TypeName(t)} bit patterns (computed in float, rounded once)"
         : s.Exhaustive
-        ? (inputs == 1L << 32 ? "exhaustive, all 2^32 float bit patterns" : $"exhaustive over a bit range, {inputs:N0} patterns")
+        ? (inputs == 1L << 32 ? "exhaustive, all 2^32 float bit patterns" : $"exhaustive over a bit range, {inputs:N0} patterns from {BitsText(s)}")
         : inputs > s.Samples
         ? $"sampled, {inputs:N0} inputs: the {inputs:N0} special values, which every run checks, as --samples {s.Samples} asks for fewer (seed {s.Seed})"
         : $"sampled, {inputs:N0} inputs including the {SpecialValues} special values (seed {s.Seed})";
+
+    /// <summary>The first bit pattern of --bit-range, as hex.</summary>
+    private static string BitsText(Settings s) => $"0x{ParseBitRange(s.BitRange!).First:X8}";
+
+    /// <summary>True when --bit-range leaves out some of the 2^32 float bit patterns.</summary>
+    private static bool PartialRange(Settings s) => s.Exhaustive && s.BitRange is { } r && ParseBitRange(r).Count != 1UL << 32;
 
     /// <summary>How many special values (±0, ±∞, NaN, the extremes…) every sampled run checks.</summary>
     private static int SpecialValues { get; } = AccuracySamples.Float(0, 0).Length;
@@ -383,7 +389,16 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
             json.WriteString("isa", Isa.Path);
             json.WriteBoolean("hardwareFma", Isa.HardwareFma);
             json.WriteString("instructionSets", Isa.InstructionSets);
-            json.WriteString("mode", settings.Exhaustive || settings.Type16 is not null ? "exhaustive" : "sampled");
+            // A bit range is exhaustive over the range only, as the table and the document say: "exhaustive" claimed all 2^32.
+            json.WriteString("mode", PartialRange(settings) ? "bit_range" : settings.Exhaustive || settings.Type16 is not null ? "exhaustive" : "sampled");
+            if (PartialRange(settings))
+            {
+                json.WriteStartObject("bitRange");
+                json.WriteString("first", BitsText(settings));
+                json.WriteNumber("count", ParseBitRange(settings.BitRange!).Count);
+                json.WriteEndObject();
+            }
+
             json.WriteString("dtype", settings.Type16 switch { StorageType16.Half => "f16", StorageType16.BFloat16 => "bf16", _ => "f32" });
             if (!settings.Exhaustive && settings.Type16 is null)
             {
