@@ -178,9 +178,25 @@ public class AccuracyCommandTests
         using var dir = new TempDir();
         string path = dir.File("accuracy.md");
         File.WriteAllText(path, "# my notes\n");
-        Cli.Run("accuracy", "relu", "--samples", "100", "--write-docs", path).BadInput("markers");
+        Cli.Run("accuracy", "relu", "--samples", "100", "--write-docs", path).BadInput($"Error: {path} has neither of the markers <!-- accuracy:start --> and <!-- accuracy:end -->; add them around the float32 table, or delete the file to recreate it.");
         Assert.Equal("# my notes\n", File.ReadAllText(path));
         Assert.Equal(["accuracy.md"], dir.Files());
+    }
+
+    [Theory]
+    [InlineData("<!-- accuracy:start -->\n| a |\n", "has <!-- accuracy:start --> but no <!-- accuracy:end -->; add it below the table, or delete the file to recreate it.")]
+    [InlineData("| a |\n<!-- accuracy:end -->\n", "has <!-- accuracy:end --> but no <!-- accuracy:start -->; add it above the table")]
+    [InlineData("<!-- accuracy:end -->\n<!-- accuracy:start -->\n", "has <!-- accuracy:end --> before <!-- accuracy:start -->")]
+    [InlineData("<!-- accuracy:start -->\n<!-- accuracy:end -->\n<!-- accuracy-rows:start -->\nmy notes\n", "has <!-- accuracy-rows:start --> but no <!-- accuracy-rows:end -->")]
+    public void Write_docs_names_the_file_and_the_marker_missing_or_out_of_place(string text, string message)
+    {
+        // A file with only the start marker was said to have "no <!-- accuracy:start --> / <!-- accuracy:end --> markers",
+        // and a rows table without its end marker got a second table appended whose end marker swallowed the notes.
+        using var dir = new TempDir();
+        string path = dir.File("accuracy.md");
+        File.WriteAllText(path, text);
+        Cli.Run("accuracy", "relu", "softmax", "--samples", "100", "--columns", "4", "--rows", "1", "--write-docs", path).BadInput($"Error: {path} {message}");
+        Assert.Equal(text, File.ReadAllText(path));
     }
 
     [Fact]

@@ -142,6 +142,7 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
 
         // Read (and check) the document to merge into before spending minutes measuring.
         string? existingDocs = docsPath is not null && File.Exists(docsPath) ? File.ReadAllText(docsPath) : null;
+        if (existingDocs is not null) AccuracyDoc.CheckMarkers(existingDocs, docsPath!);
         if (existingDocs is not null) AccuracyDoc.Merge(existingDocs, [], DateTime.UtcNow);
 
         float[]? sample = settings.Type16 is null && !settings.Exhaustive ? AccuracySamples.Float(settings.Samples, settings.Seed) : null;
