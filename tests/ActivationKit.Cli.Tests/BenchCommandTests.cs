@@ -306,6 +306,18 @@ public class BenchCommandTests
         Assert.Equal("Error: Timing softmax at 2x134217728 needs more memory than is available; give smaller --shapes.", stderr.Trim());
     }
 
+    [Fact]
+    public void Bench_mlp_says_when_its_job_does_not_fit_in_memory_and_refuses_samples_past_one_array()
+    {
+        // Both ended in an exception's text: "Internal error (OutOfMemoryException)", exit 70, and "Arithmetic operation
+        // resulted in an overflow." for 3,000,000 samples of 784 floats.
+        var (code, stdout, stderr) = RunActkitWithHeapLimit(0x4000000, "bench", "mlp", "--json");
+        Assert.Equal(1, code);
+        Assert.Equal("Error: bench mlp's job over 60,000 samples (188 MB of images, then the network's buffers) needs more memory than is available.", stderr.Trim());
+        Assert.Empty(stdout);
+        Cli.Run("bench", "mlp", "--samples", "3000000").BadInput("--samples must be between 128 (one batch) and 2739137 (the images in one array), got 3000000.");
+    }
+
     /// <summary>Runs the actkit next to the tests in a child process whose GC heap is capped at <paramref name="bytes"/>.</summary>
     private static (int ExitCode, string Out, string Err) RunActkitWithHeapLimit(long bytes, params string[] args)
     {

@@ -22,6 +22,9 @@ public sealed class BenchMlpCommand(CliConsoles consoles) : Command<BenchMlpComm
 
     private const int Features = 784, Classes = 10, Batch = 128;
 
+    /// <summary>The most samples whose 784 floats each fit in one array.</summary>
+    private const int MaxSamples = int.MaxValue / Features;
+
     /// <summary>Options of <c>bench mlp</c>.</summary>
     public sealed class Settings : CommandSettings
     {
@@ -49,7 +52,8 @@ public sealed class BenchMlpCommand(CliConsoles consoles) : Command<BenchMlpComm
         public override ValidationResult Validate()
         {
             if (BenchCommand.ThreadsError(Threads) is { } threads) return ValidationResult.Error(threads);
-            if (Samples < Batch) return ValidationResult.Error($"--samples must be at least {Batch} (one batch), got {Samples}.");
+            // The images are one float array: 3,000,000 samples overflowed its length ("Arithmetic operation resulted in an overflow.").
+            if (Samples < Batch || Samples > MaxSamples) return ValidationResult.Error($"--samples must be between {Batch} (one batch) and {MaxSamples} (the images in one array), got {Samples}.");
             return ValidationResult.Success();
         }
     }
@@ -59,6 +63,22 @@ public sealed class BenchMlpCommand(CliConsoles consoles) : Command<BenchMlpComm
     {
         // Refused as train and compare refuse it, before anything is timed: it timed a network the others do not train.
         _ = HiddenActivation.Resolve(settings.Activation);
+        try
+        {
+            return Run(settings);
+        }
+        catch (OutOfMemoryException)
+        {
+            // The images alone are 188 MB at the default 60,000 samples: without that much memory the run ended in
+            // "Internal error (OutOfMemoryException)", exit 70.
+            consoles.ErrorWriter.WriteLine($"Error: bench mlp's job over {settings.Samples:N0} samples ({(long)settings.Samples * Features * sizeof(float) / 1e6:N0} MB of images, then the network's buffers) needs more memory than is available.");
+            return ExitCodes.Failed;
+        }
+    }
+
+    /// <summary>Builds the data and the network, trains the warm-up and the timed epoch, and reports the timed one.</summary>
+    private int Run(Settings settings)
+    {
         var data = RandomImages(settings.Samples, settings.Seed);
         var network = Mlp.Build(Features, [256, 128], settings.Activation, Classes);
         network.Initialize(Initializer.Auto, settings.Seed);
