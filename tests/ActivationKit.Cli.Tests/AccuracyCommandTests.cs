@@ -92,7 +92,11 @@ public class AccuracyCommandTests
     {
         var r = Cli.Run("accuracy", "sigmoid", "--exhaustive", "--bit-range", "0xBF800000:70000", "--json").Ok();
         using var doc = JsonDocument.Parse(r.Out);
-        Assert.Equal("exhaustive", doc.RootElement.GetProperty("mode").GetString());
+        // The JSON said "exhaustive", as a run over all 2^32 patterns does, where the table said "over a bit range".
+        Assert.Equal("bit_range", doc.RootElement.GetProperty("mode").GetString());
+        Assert.Equal("0xBF800000", doc.RootElement.GetProperty("bitRange").GetProperty("first").GetString());
+        Assert.Equal(70000, doc.RootElement.GetProperty("bitRange").GetProperty("count").GetInt64());
+        Assert.Contains("Mode: exhaustive over a bit range, 2,000 patterns from 0x409025CC;", Cli.Run("accuracy", "sigmoid", "--exhaustive", "--bit-range", "0x409025cc:2000").Ok().Out, StringComparison.Ordinal);
         var f = doc.RootElement.GetProperty("functions")[0];
         Assert.Equal(70000, f.GetProperty("inputs").GetInt64());
         float worst = f.GetProperty("forward").GetProperty("worstInput").GetSingle();
@@ -174,9 +178,25 @@ public class AccuracyCommandTests
         using var dir = new TempDir();
         string path = dir.File("accuracy.md");
         File.WriteAllText(path, "# my notes\n");
-        Cli.Run("accuracy", "relu", "--samples", "100", "--write-docs", path).BadInput("markers");
+        Cli.Run("accuracy", "relu", "--samples", "100", "--write-docs", path).BadInput($"Error: {path} has neither of the markers <!-- accuracy:start --> and <!-- accuracy:end -->; add them around the float32 table, or delete the file to recreate it.");
         Assert.Equal("# my notes\n", File.ReadAllText(path));
         Assert.Equal(["accuracy.md"], dir.Files());
+    }
+
+    [Theory]
+    [InlineData("<!-- accuracy:start -->\n| a |\n", "has <!-- accuracy:start --> but no <!-- accuracy:end -->; add it below the table, or delete the file to recreate it.")]
+    [InlineData("| a |\n<!-- accuracy:end -->\n", "has <!-- accuracy:end --> but no <!-- accuracy:start -->; add it above the table")]
+    [InlineData("<!-- accuracy:end -->\n<!-- accuracy:start -->\n", "has <!-- accuracy:end --> before <!-- accuracy:start -->")]
+    [InlineData("<!-- accuracy:start -->\n<!-- accuracy:end -->\n<!-- accuracy-rows:start -->\nmy notes\n", "has <!-- accuracy-rows:start --> but no <!-- accuracy-rows:end -->")]
+    public void Write_docs_names_the_file_and_the_marker_missing_or_out_of_place(string text, string message)
+    {
+        // A file with only the start marker was said to have "no <!-- accuracy:start --> / <!-- accuracy:end --> markers",
+        // and a rows table without its end marker got a second table appended whose end marker swallowed the notes.
+        using var dir = new TempDir();
+        string path = dir.File("accuracy.md");
+        File.WriteAllText(path, text);
+        Cli.Run("accuracy", "relu", "softmax", "--samples", "100", "--columns", "4", "--rows", "1", "--write-docs", path).BadInput($"Error: {path} {message}");
+        Assert.Equal(text, File.ReadAllText(path));
     }
 
     [Fact]
@@ -196,6 +216,14 @@ public class AccuracyCommandTests
         Cli.Run("accuracy", "--exhaustive", "--bit-range", "0xFFFFFFFF:10").BadInput("--bit-range expects FIRST:COUNT");
         Cli.Run("accuracy", "--samples", "0").BadInput("--samples must be between 1 and");
         Cli.Run("accuracy", "--samples", "10", "--exhaustive").BadInput("--samples and --exhaustive exclude each other");
+
+        // Both modes check every bit pattern and draw nothing: --seed was accepted and ignored (exit 0).
+        Cli.Run("accuracy", "tanh", "--exhaustive", "--seed", "7", "--bit-range", "0:16").BadInput("--seed and --exhaustive exclude each other: an exhaustive run checks every bit pattern and draws nothing.");
+        Cli.Run("accuracy", "sigmoid", "--dtype", "f16", "--seed", "5").BadInput("--seed applies to f32; f16 and bf16 are always checked over all 65,536 bit patterns and draw nothing.");
+        Assert.Contains("(seed 5)", Cli.Run("accuracy", "relu", "-n", "100", "--seed", "5").Ok().Out, StringComparison.Ordinal);
+
+        // bench refuses --sizes 4096,4096; --columns 10,10 dropped the second 10 without a word.
+        Cli.Run("accuracy", "softmax", "--columns", "10,10", "--rows", "1").BadInput("--columns lists 10 twice; give each row length once.");
         foreach (var info in ActivationCatalog.All.Where(i => i.Kind != ActivationKind.Elementwise))
         {
             Cli.Run("accuracy", info.Name, "--exhaustive").BadInput("--exhaustive covers element-wise functions only");

@@ -184,6 +184,28 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_mlp_reports_a_diverging_job_as_train_does_not_as_an_internal_error()
+    {
+        // It exited 70 with "Internal error (InvalidOperationException): Training diverged in epoch 1, batch 3: …".
+        var r = Cli.Run("bench", "mlp", "--activation", "leaky_relu(1e30)", "--samples", "384", "--json");
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith("Error: Training diverged in epoch 1, batch 3: the loss became NaN.", r.Err, StringComparison.Ordinal);
+        Assert.Contains("Nothing was timed: bench mlp runs a fixed job", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("Internal error", r.Err, StringComparison.Ordinal);
+        Assert.Empty(r.Out);
+    }
+
+    [Theory]
+    [InlineData("100000")]
+    [InlineData("257")]
+    [InlineData("0")]
+    public void Bench_mlp_takes_the_thread_counts_bench_takes(string threads)
+    {
+        // --threads 100000 was timed and reported as "threads": 100000.
+        Cli.Run("bench", "mlp", "--threads", threads, "--samples", "128", "--json").BadInput($"--threads must be between 1 and 256, got {threads}.");
+    }
+
+    [Fact]
     public void Per_channel_parameters_are_refused_by_bench_and_accuracy_with_the_shared_form_named()
     {
         // They failed deep inside with "3 slopes need rows of 3 columns, got rows of 4096".
@@ -198,6 +220,19 @@ public class BenchCommandTests
         // softmax alone was timed at the default 1024x1000 whatever --sizes said.
         Cli.Run("bench", "softmax", "--sizes", "100").BadInput("--sizes sets element counts for element-wise functions, and softmax takes rows");
         Cli.Run("bench", "relu", "gelu", "--shapes", "8x10").BadInput("--shapes sets ROWSxCOLS for row-wise and gated functions, and relu is element-wise");
+    }
+
+    [Fact]
+    public void A_spec_at_the_default_parameters_is_the_function_by_name_with_its_baseline()
+    {
+        // 'sigmoid()' had no TensorPrimitives baseline (its text has parentheses) and, named before sigmoid, took its
+        // place, so sigmoid lost the baseline too; leaky_relu() and leaky_relu were timed as two rows.
+        var r = Cli.Run("bench", "sigmoid()", "sigmoid", "leaky_relu()", "leaky_relu", "leaky_relu(0.01)", "leaky_relu(0.2)", "--sizes", "512", "--reps", "1", "--json").Ok();
+        var rows = r.Lines.Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.GetProperty("impl").GetString() != "copy").ToArray();
+        string[] Timed(string impl) => rows.Where(e => e.GetProperty("impl").GetString() == impl).Select(e => e.GetProperty("fn").GetString()!).ToArray();
+        Assert.Equal(["sigmoid", "leaky_relu", "leaky_relu(negative_slope=0.2)"], Timed("activationkit"));
+        Assert.Equal(["sigmoid", "leaky_relu"], Timed("tensorprimitives"));
+        Assert.Single(Cli.Run("bench", "sigmoid()", "--sizes", "512", "--reps", "1", "--json").Ok().Lines, l => l.Contains("\"impl\":\"tensorprimitives\"", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -233,6 +268,74 @@ public class BenchCommandTests
         Assert.Equal(1, softmax.GetProperty("threads").GetInt32());
         Assert.False(softmax.TryGetProperty("streaming_threshold_bytes", out _));
         foreach (string field in new[] { "impl", "fn", "dtype", "n", "rows", "cols", "fwd_ns_per_elem", "bwd_ns_per_elem" }) Assert.True(softmax.TryGetProperty(field, out _), field);
+    }
+
+    [Theory]
+    [InlineData(1024, 1000, 3)]
+    [InlineData(2, 64, 2)]
+    [InlineData(1, 1000, 1)]
+    [InlineData(4096, 30000, 2)]
+    [InlineData(64, 65536, 1)]
+    [InlineData(1, 33554432, 1)]
+    public void Row_wise_warm_up_keeps_the_row_length_and_takes_at_most_three_rows_and_one_when_rows_are_long(int rows, int cols, int warmRows)
+    {
+        // Four rows of the shape's width whatever the shape: softmax at 1x33554432 took 75 s and 2.9 GB.
+        Assert.Equal(warmRows, ActivationKit.Cli.Commands.BenchCommand.WarmUpRows(rows, cols));
+    }
+
+    [Fact]
+    public void A_one_row_shape_is_warmed_up_on_its_own_buffers_within_a_heap_that_holds_them_once()
+    {
+        // Six 4 MiB buffers fit a 64 MiB heap; the warm-up's four rows of the same width (six 16 MiB buffers more) did not:
+        // "Internal error (OutOfMemoryException)", exit 70.
+        var (code, stdout, stderr) = RunActkitWithHeapLimit(0x4000000, "bench", "sparsemax", "--shapes", "1x1048576", "--reps", "1", "--json");
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        var row = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(1048576, row.GetProperty("n").GetInt64());
+        Assert.True(row.GetProperty("fwd_ns_per_elem").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void Sizes_that_do_not_fit_in_memory_are_one_sentence_naming_the_option_not_an_internal_error()
+    {
+        var (code, _, stderr) = RunActkitWithHeapLimit(0x4000000, "bench", "relu", "--sizes", "268435456", "--reps", "1");
+        Assert.Equal(1, code);
+        Assert.Equal("Error: Timing the copy of 268,435,456 elements needs more memory than is available; give smaller --sizes.", stderr.Trim());
+        (code, _, stderr) = RunActkitWithHeapLimit(0x4000000, "bench", "softmax", "--shapes", "2x134217728", "--reps", "1");
+        Assert.Equal(1, code);
+        Assert.Equal("Error: Timing softmax at 2x134217728 needs more memory than is available; give smaller --shapes.", stderr.Trim());
+    }
+
+    [Fact]
+    public void Bench_mlp_says_when_its_job_does_not_fit_in_memory_and_refuses_samples_past_one_array()
+    {
+        // Both ended in an exception's text: "Internal error (OutOfMemoryException)", exit 70, and "Arithmetic operation
+        // resulted in an overflow." for 3,000,000 samples of 784 floats.
+        var (code, stdout, stderr) = RunActkitWithHeapLimit(0x4000000, "bench", "mlp", "--json");
+        Assert.Equal(1, code);
+        Assert.Equal("Error: bench mlp's job over 60,000 samples (188 MB of images, then the network's buffers) needs more memory than is available.", stderr.Trim());
+        Assert.Empty(stdout);
+        Cli.Run("bench", "mlp", "--samples", "3000000").BadInput("--samples must be between 128 (one batch) and 2739137 (the images in one array), got 3000000.");
+    }
+
+    /// <summary>Runs the actkit next to the tests in a child process whose GC heap is capped at <paramref name="bytes"/>.</summary>
+    private static (int ExitCode, string Out, string Err) RunActkitWithHeapLimit(long bytes, params string[] args)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "actkit.dll");
+        var psi = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(dll);
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        psi.Environment["DOTNET_GCHeapHardLimit"] = "0x" + bytes.ToString("X", System.Globalization.CultureInfo.InvariantCulture);
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), $"actkit {string.Join(' ', args)} did not finish.");
+        return (process.ExitCode, stdout, stderr.Result);
     }
 
     [Theory]

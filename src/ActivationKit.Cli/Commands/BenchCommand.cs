@@ -89,12 +89,19 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         {
             if (Reps < 1 || Reps > 100_000) return ValidationResult.Error($"--reps must be between 1 and 100000, got {Reps}.");
             if (!(InputStd > 0 && InputStd <= 1e30)) return ValidationResult.Error($"--input-std must be a positive number up to 1e30, got {InputStd.ToString(CultureInfo.InvariantCulture)}.");
-            if (Threads < 1 || Threads > 256) return ValidationResult.Error($"--threads must be between 1 and 256, got {Threads}.");
+            if (ThreadsError(Threads) is { } threads) return ValidationResult.Error(threads);
             if (DtypeName is null) return ValidationResult.Error($"--dtype must be f32, f64, f16 or bf16, got '{Dtype}'.");
             if (ParseStreaming(Streaming) is null) return ValidationResult.Error($"--streaming takes a byte count such as 20MiB, 65536 or 0, or 'off', got '{Streaming}'.");
             return ValidationResult.Success();
         }
     }
+
+    /// <summary>
+    /// The error for a --threads of bench or bench mlp outside 1 to 256 (the kernels' <see cref="KernelOptions.MaxThreads"/>
+    /// range), or null: bench mlp took 100000 and reported it as the run's thread count.
+    /// </summary>
+    internal static string? ThreadsError(int threads) =>
+        threads is < 1 or > 256 ? $"--threads must be between 1 and 256, got {threads}." : null;
 
     private static string StreamingLabel(long bytes) => bytes switch
     {
@@ -154,6 +161,8 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         KernelOptions.MaxThreads = settings.Threads;
         KernelOptions.StreamingThreshold = ParseStreaming(settings.Streaming)!.Value;
         var (copyRow, calls) = ForDtype(settings.DtypeName!, settings.InputStd);
+        // What is being measured and the option that sizes it, for the message when its buffers do not fit in memory.
+        (string What, string Option) measuring = (string.Empty, "--sizes");
         try
         {
             var rows = new List<Row>();
@@ -170,23 +179,35 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                 foreach (int n in sizes)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    measuring = ($"the copy of {n:N0} elements", "--sizes");
                     emit(copyRow(n, settings.Reps));
                 }
             }
 
             foreach (var target in targets)
             {
-                var shapesOf = target.Function.Info.Kind is ActivationKind.Rowwise or ActivationKind.Gated
-                    ? shapes
-                    : sizes.Select(n => (Rows: 1, Cols: n)).ToArray();
-                foreach (var row in Measure(target, shapesOf, settings.Reps, calls, cancellationToken))
+                bool rowwise = target.Function.Info.Kind is ActivationKind.Rowwise or ActivationKind.Gated;
+                var shapesOf = rowwise ? shapes : sizes.Select(n => (Rows: 1, Cols: n)).ToArray();
+                var warmedUp = new HashSet<(int Rows, int Cols)>();
+                if (!rowwise) WarmUpElementwise(target, calls);
+
+                foreach (var (r, c) in shapesOf)
                 {
-                    emit(row);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    measuring = rowwise ? ($"{target.Label} at {r}x{c}", "--shapes") : ($"{target.Label} at {c:N0} elements", "--sizes");
+                    foreach (var row in Measure(target, r, c, settings.Reps, calls, warmedUp)) emit(row);
                 }
             }
 
             if (!settings.Json) WriteTable(rows, settings);
             return ExitCodes.Ok;
+        }
+        catch (OutOfMemoryException)
+        {
+            // Each measurement holds its inputs, outputs and gradients (six buffers of the size) at once: a size that
+            // leaves no room for them ended in "Internal error (OutOfMemoryException)", exit 70.
+            consoles.ErrorWriter.WriteLine($"Error: Timing {measuring.What} needs more memory than is available; give smaller {measuring.Option}.");
+            return ExitCodes.Failed;
         }
         finally
         {
@@ -215,7 +236,10 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                 throw new UsageException($"{f} has one parameter per channel ({f.Channels} channels); bench times the function with one shared parameter (e.g. {f.Name}), which is the kernel every channel runs.");
             }
 
-            bool defaults = !spec.Contains('(', StringComparison.Ordinal);
+            // At its defaults whatever the spec's text: 'sigmoid()' and 'leaky_relu(0.01)' are the functions TensorPrimitives
+            // computes and are labelled by name, so they merge with 'sigmoid' and 'leaky_relu' as a name given twice does
+            // (the text's parentheses dropped sigmoid()'s baseline, and leaky_relu() and leaky_relu were timed twice).
+            bool defaults = f.Parameters.SequenceEqual(f.Info.Parameters.Select(p => p.Default));
             string label = defaults ? f.Name : f.ToString();
             if (!targets.Any(t => t.Label == label)) targets.Add(new Target(label, f, defaults));
         }
@@ -346,48 +370,68 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     /// <summary>Elements of the buffer every element-wise call is warmed up on before it is timed at any size.</summary>
     private const int WarmUpLength = 4096;
 
-    private static IEnumerable<Row> Measure(Target target, (int Rows, int Cols)[] shapes, int reps, Func<Target, int, int, CallSet> calls, CancellationToken cancellationToken)
+    /// <summary>Elements up to which a row-wise or gated warm-up takes several rows (a row is never shortened).</summary>
+    private const int WarmUpElements = 1 << 16;
+
+    /// <summary>
+    /// Rows of the buffer a row-wise or gated function is warmed up on at <paramref name="rows"/> × <paramref name="cols"/>:
+    /// the row length is the shape's, since a row length takes its own paths; three rows where the shape has them, so
+    /// the driver's two ways through rows (a pair of rows at once, and a row alone) both run; and one row where several
+    /// would exceed <see cref="WarmUpElements"/>, as pairs are only taken for rows that fit in L1. Four rows of the
+    /// shape's width whatever its row count took 75 s and 2.9 GB to time softmax at 1x33554432 (128 MiB of input).
+    /// </summary>
+    internal static int WarmUpRows(int rows, int cols) => Math.Clamp(WarmUpElements / cols, 1, Math.Min(rows, 3));
+
+    /// <summary>Warms every call of an element-wise function up on a <see cref="WarmUpLength"/>-element buffer.</summary>
+    private static void WarmUpElementwise(Target target, Func<Target, int, int, CallSet> calls)
+    {
+        // The same generic instantiations run at every size, so the timed calls use tier-1 code without paying a long
+        // warm-up on 16M-element buffers.
+        foreach (var call in calls(target, 1, WarmUpLength).All) BenchTimer.WarmUp(call);
+    }
+
+    /// <summary>
+    /// Times one function at <paramref name="rows"/> × <paramref name="cols"/> (element-wise: 1 × n, already warmed up by
+    /// <see cref="WarmUpElementwise"/>); <paramref name="warmedUp"/> holds the row-wise warm-up shapes already run.
+    /// </summary>
+    private static IEnumerable<Row> Measure(Target target, int rows, int cols, int reps, Func<Target, int, int, CallSet> calls, HashSet<(int Rows, int Cols)> warmedUp)
     {
         bool rowwise = target.Function.Info.Kind is ActivationKind.Rowwise or ActivationKind.Gated;
-        // Warm every call up on a small buffer: the same generic instantiations run at every size, so the timed calls
-        // use tier-1 code without paying a long warm-up on 16M-element buffers.
-        var small = rowwise ? calls(target, 4, shapes[0].Cols) : calls(target, 1, WarmUpLength);
-        foreach (var call in small.All) BenchTimer.WarmUp(call);
+        CallSet? set = null;
 
-        foreach (var (rows, cols) in shapes)
+        // A row length takes its own paths (rows shorter than a register, pairs, a register-narrower tail), so each
+        // row length is warmed up on a small buffer of its own: with the first shape's only, a later shape's paths were
+        // still tier-0 code when timed (hardmax at 1024x33 after 4096x10: 11.5 ns/element instead of 0.35). When the
+        // warm-up takes the shape's every row, its buffers are the timed ones rather than a second set of the same size.
+        int warmRows = rowwise ? WarmUpRows(rows, cols) : 0;
+        if (rowwise && warmedUp.Add((warmRows, cols)))
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            var warm = calls(target, warmRows, cols);
+            foreach (var call in warm.All) BenchTimer.WarmUp(call);
+            if (warmRows == rows) set = warm;
+        }
 
-            // A row length takes its own paths (rows shorter than a register, pairs, a register-narrower tail), so
-            // each shape's row length is warmed up on a small buffer of its own: with the first shape's only, a
-            // later shape's paths were still tier-0 code when timed (hardmax at 1024x33 after 4096x10: 11.5 ns/element
-            // instead of 0.35).
-            if (rowwise && cols != shapes[0].Cols)
-            {
-                foreach (var call in calls(target, 4, cols).All) BenchTimer.WarmUp(call);
-            }
+        bool warmedAtSize = set is not null;
+        set ??= calls(target, rows, cols);
+        long n = (long)rows * cols;
+        foreach (var call in set.All)
+        {
+            // Below the warm-up size the calls take paths the 4,096-element warm-up never ran (a register narrower
+            // than the call, scalar lanes), whose methods would still be tier-0 code when timed: warm those up at
+            // their own size. Otherwise a few calls at the real size (page faults, the parallel path's first use),
+            // unless the warm-up has just run on these very buffers.
+            if (!rowwise && n < WarmUpLength) BenchTimer.WarmUp(call);
+            else if (!warmedAtSize) for (int i = 0; i < 3; i++) call();
+        }
 
-            var set = calls(target, rows, cols);
-            long n = (long)rows * cols;
-            foreach (var call in set.All)
-            {
-                // Below the warm-up size the calls take paths the 4,096-element warm-up never ran (a register
-                // narrower than the call, scalar lanes), whose methods would still be tier-0 code when timed: warm
-                // those up at their own size. Otherwise a few calls at the real size (page faults, the parallel
-                // path's first use).
-                if (!rowwise && n < WarmUpLength) BenchTimer.WarmUp(call);
-                else for (int i = 0; i < 3; i++) call();
-            }
-
-            var fwd = BenchTimer.Measure(set.OursForward, reps);
-            var bwd = BenchTimer.Measure(set.OursBackward, reps);
-            yield return new Row("activationkit", target.Label, n, rowwise ? rows : null, rowwise ? cols : null, fwd, bwd);
-            if (set.BaselineForward is { } bf)
-            {
-                var tf = BenchTimer.Measure(bf, reps);
-                Timing? tb = set.BaselineBackward is { } bb ? BenchTimer.Measure(bb, reps) : null;
-                yield return new Row("tensorprimitives", target.Label, n, rowwise ? rows : null, rowwise ? cols : null, tf, tb);
-            }
+        var fwd = BenchTimer.Measure(set.OursForward, reps);
+        var bwd = BenchTimer.Measure(set.OursBackward, reps);
+        yield return new Row("activationkit", target.Label, n, rowwise ? rows : null, rowwise ? cols : null, fwd, bwd);
+        if (set.BaselineForward is { } bf)
+        {
+            var tf = BenchTimer.Measure(bf, reps);
+            Timing? tb = set.BaselineBackward is { } bb ? BenchTimer.Measure(bb, reps) : null;
+            yield return new Row("tensorprimitives", target.Label, n, rowwise ? rows : null, rowwise ? cols : null, tf, tb);
         }
     }
 

@@ -22,11 +22,14 @@ public sealed class BenchMlpCommand(CliConsoles consoles) : Command<BenchMlpComm
 
     private const int Features = 784, Classes = 10, Batch = 128;
 
+    /// <summary>The most samples whose 784 floats each fit in one array.</summary>
+    private const int MaxSamples = int.MaxValue / Features;
+
     /// <summary>Options of <c>bench mlp</c>.</summary>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--threads <N>")]
-        [Description("Threads for the matrix products (default 1, as the PyTorch anchor uses). Results are bit-identical for any N.")]
+        [Description("Threads for the matrix products, 1 to 256 (default 1, as the PyTorch anchor uses). Results are bit-identical for any N.")]
         public int Threads { get; init; } = 1;
 
         [CommandOption("--activation <SPEC>")]
@@ -48,8 +51,9 @@ public sealed class BenchMlpCommand(CliConsoles consoles) : Command<BenchMlpComm
         /// <inheritdoc />
         public override ValidationResult Validate()
         {
-            if (Threads < 1) return ValidationResult.Error($"--threads must be at least 1, got {Threads}.");
-            if (Samples < Batch) return ValidationResult.Error($"--samples must be at least {Batch} (one batch), got {Samples}.");
+            if (BenchCommand.ThreadsError(Threads) is { } threads) return ValidationResult.Error(threads);
+            // The images are one float array: 3,000,000 samples overflowed its length ("Arithmetic operation resulted in an overflow.").
+            if (Samples < Batch || Samples > MaxSamples) return ValidationResult.Error($"--samples must be between {Batch} (one batch) and {MaxSamples} (the images in one array), got {Samples}.");
             return ValidationResult.Success();
         }
     }
@@ -59,6 +63,22 @@ public sealed class BenchMlpCommand(CliConsoles consoles) : Command<BenchMlpComm
     {
         // Refused as train and compare refuse it, before anything is timed: it timed a network the others do not train.
         _ = HiddenActivation.Resolve(settings.Activation);
+        try
+        {
+            return Run(settings);
+        }
+        catch (OutOfMemoryException)
+        {
+            // The images alone are 188 MB at the default 60,000 samples: without that much memory the run ended in
+            // "Internal error (OutOfMemoryException)", exit 70.
+            consoles.ErrorWriter.WriteLine($"Error: bench mlp's job over {settings.Samples:N0} samples ({(long)settings.Samples * Features * sizeof(float) / 1e6:N0} MB of images, then the network's buffers) needs more memory than is available.");
+            return ExitCodes.Failed;
+        }
+    }
+
+    /// <summary>Builds the data and the network, trains the warm-up and the timed epoch, and reports the timed one.</summary>
+    private int Run(Settings settings)
+    {
         var data = RandomImages(settings.Samples, settings.Seed);
         var network = Mlp.Build(Features, [256, 128], settings.Activation, Classes);
         network.Initialize(Initializer.Auto, settings.Seed);
@@ -97,7 +117,15 @@ public sealed class BenchMlpCommand(CliConsoles consoles) : Command<BenchMlpComm
                 cpuAfterTimed = process.TotalProcessorTime;
             }
         });
-        if (result.Diverged || result.History.Count != 2) throw new InvalidOperationException(result.Message ?? "The benchmark did not complete its two epochs.");
+        // A function that makes the fixed job diverge (leaky_relu(1e30)) is a problem found, as train reports it: exit 1
+        // with the trainer's sentence, not an internal error. Nothing was timed, so --json prints no object.
+        if (result.Diverged)
+        {
+            consoles.ErrorWriter.WriteLine($"Error: {result.Message} Nothing was timed: bench mlp runs a fixed job (the PyTorch anchor's), in which only --activation can change.");
+            return ExitCodes.Failed;
+        }
+
+        if (result.History.Count != 2) throw new InvalidOperationException("The benchmark did not complete its two epochs.");
 
         var timed = result.History[1];
         long allocated = allocatedAfterTimed - allocatedAfterWarmUp;

@@ -68,12 +68,8 @@ public static class AccuracyDoc
     public static string Merge(string? existing, IEnumerable<AccuracyResult> results, DateTime date, StorageType16? type = null)
     {
         ArgumentNullException.ThrowIfNull(results);
+        if (existing is not null) CheckMarkers(existing, "The accuracy document");
         string document = existing ?? NewDocument();
-        if (Markdown.Between(document, Start, End) is null && existing is not null)
-        {
-            throw new InvalidDataException($"The accuracy document has no {Start} / {End} markers; add them around the table or delete the file to recreate it.");
-        }
-
         if (type is { } t16)
         {
             document = WithSection(document, Section16, Start16, End16);
@@ -83,11 +79,35 @@ public static class AccuracyDoc
         return MergeTable(document, Start, End, Header, keyColumns: 1, results.Select(r => (r.Function, Row(r, date))));
     }
 
+    /// <summary>
+    /// Throws <see cref="InvalidDataException"/> naming <paramref name="documentName"/> (the file, in the CLI) and the
+    /// marker that is missing or out of place: the float32 table's pair is required, and the 16-bit and rows tables'
+    /// pairs must be whole where they appear. A file with only the start marker was said to have "no markers", and a
+    /// table with one marker of its pair got a second table appended whose end marker then closed the first one.
+    /// </summary>
+    public static void CheckMarkers(string document, string documentName)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        foreach (var (start, end, required) in new[] { (Start, End, true), (Start16, End16, false), (StartRows, EndRows, false) })
+        {
+            int at = document.IndexOf(start, StringComparison.Ordinal), endAt = document.IndexOf(end, StringComparison.Ordinal);
+            string? problem = (at < 0, endAt < 0) switch
+            {
+                (true, true) => required ? $"has neither of the markers {start} and {end}; add them around the float32 table" : null,
+                (false, true) => $"has {start} but no {end}; add it below the table",
+                (true, false) => $"has {end} but no {start}; add it above the table",
+                _ => endAt < at ? $"has {end} before {start}; put the start marker above the table and the end marker below it" : null,
+            };
+            if (problem is not null) throw new InvalidDataException($"{documentName} {problem}, or delete the file to recreate it.");
+        }
+    }
+
     /// <summary>The document with row-wise and gated <paramref name="results"/> merged into their table (added when missing).</summary>
     public static string MergeRows(string? existing, IEnumerable<AccuracyResult> results, IReadOnlyList<int> lengths, DateTime date)
     {
         ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(lengths);
+        if (existing is not null) CheckMarkers(existing, "The accuracy document");
         string document = existing ?? NewDocument();
         document = WithSection(document, SectionRows, StartRows, EndRows);
         string span = lengths.Count == 1 ? lengths[0].ToString("N0", CultureInfo.InvariantCulture) : $"{lengths.Count} from {lengths.Min():N0} to {lengths.Max():N0}";
