@@ -146,7 +146,20 @@ public sealed class DenseLayer
     }
 
     /// <summary>Fills W with <paramref name="init"/> (resolved against the activation), b with zeros, and the slopes with their initial values.</summary>
+    /// <exception cref="ArgumentException">The scheme takes a gain and the activation's is infinite (nothing is drawn).</exception>
     public void Initialize(Initializer init, Rng rng)
+    {
+        var (resolved, gain) = Plan(init);
+        resolved.Fill(Weights, InputSize, PreWidth, gain, rng);
+        Array.Clear(Bias);
+        _initialSlopes.CopyTo(Slopes, 0);
+    }
+
+    /// <summary>
+    /// The scheme <paramref name="init"/> resolves to for this layer and the gain it draws with, or the refusal of an
+    /// infinite gain: <see cref="Mlp.Initialize"/> asks every layer before it draws any, so a refusal leaves the network as it was.
+    /// </summary>
+    internal (Initializer Resolved, double Gain) Plan(Initializer init)
     {
         ArgumentNullException.ThrowIfNull(init);
         var resolved = init.Resolve(Activation);
@@ -161,9 +174,7 @@ public sealed class DenseLayer
                 "initialise with lecun_normal, normal(std) or uniform(a), or give the function a smaller threshold.", nameof(init));
         }
 
-        resolved.Fill(Weights, InputSize, PreWidth, gain, rng);
-        Array.Clear(Bias);
-        _initialSlopes.CopyTo(Slopes, 0);
+        return (resolved, gain);
     }
 
     /// <summary>pre = x·W + b; y = f(pre). <paramref name="pre"/> and <paramref name="y"/> may be the same buffer only for a linear layer.</summary>

@@ -149,6 +149,10 @@ public sealed class Mlp
     public IReadOnlyList<string> Initialize(Initializer defaultInit, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(defaultInit);
+
+        // Every layer's scheme is checked before any is drawn: a refusal (an infinite gain) leaves the weights and
+        // WeightsAssigned as they were, so Trainer.Fit still refuses a network that was never initialised.
+        for (int i = 0; i < _layers.Length; i++) _layers[i].Plan(Specs[i].Init ?? defaultInit);
         _warnings.Clear();
         WeightsAssigned = true;
         var rng = Rng.Derive(seed, "init");

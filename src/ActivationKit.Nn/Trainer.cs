@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ActivationKit.Catalog;
 using ActivationKit.Nn.Data;
 
 namespace ActivationKit.Nn;
@@ -403,21 +404,45 @@ public static class Trainer
         // Logits confined by the output function cap what the fused loss can say: softmax of outputs in [0, 1] (sparsemax,
         // softmin, sigmoid) or (−1, 1) (tanh) gives no class more than a few times the others' probability, and sigmoid of
         // outputs bounded below (relu: ≥ 0) never falls under ½, so every sample scored positive. Softmax needs logits
-        // unbounded above only (it ignores a shared shift: log_softmax before cross_entropy is harmless); sigmoid needs both.
-        var info = output.Info;
-        bool confined = fused == "softmax" ? info.BoundedAbove && info.BoundedBelow : info.BoundedAbove || info.BoundedBelow;
+        // unbounded on at least one side (it ignores a shared shift: log_softmax, ≤ 0, before cross_entropy is harmless);
+        // sigmoid needs both. The bounds are the layer's own, at its parameters (leaky_relu(0) is bounded below as relu is).
+        var (below, above) = OutputBounds(output);
+        bool confined = fused == "softmax" ? above && below : above || below;
         if (confined)
         {
-            string capped = fused == "softmax" || (info.BoundedAbove && info.BoundedBelow)
+            string capped = fused == "softmax" || (above && below)
                 ? "its probabilities cannot come near 0 or 1"
-                : $"its probabilities cannot come near {(info.BoundedBelow ? "0" : "1")}";
-            // The interval of the catalog's range, without a note such as "each row sums to 1".
-            int end = info.Range.IndexOfAny([']', ')']);
-            string range = end > 0 ? info.Range[..(end + 1)] : info.Range;
+                : $"its probabilities cannot come near {(below ? "0" : "1")}";
+            var info = output.Info;
+            string outputs;
+            if ((below, above) == (info.BoundedBelow, info.BoundedAbove))
+            {
+                // The interval of the catalog's range, without a note such as "each row sums to 1".
+                int end = info.Range.IndexOfAny([']', ')']);
+                outputs = $"whose outputs lie in {(end > 0 ? info.Range[..(end + 1)] : info.Range)}";
+            }
+            else
+            {
+                outputs = $"whose outputs are bounded {(above && below ? "on both sides" : below ? "below" : "above")} at these parameters";
+            }
+
             throw new ArgumentException(
-                $"The output layer applies {network.Layers[^1].ActivationSpec}, whose outputs lie in {range}, and the loss {lossName} takes them as logits " +
+                $"The output layer applies {network.Layers[^1].ActivationSpec}, {outputs}, and the loss {lossName} takes them as logits " +
                 $"and applies {fused}, so {capped}; {remedy}", nameof(network));
         }
+    }
+
+    /// <summary>
+    /// Whether an output layer's function is bounded below and above at its own parameters: an element-wise function by
+    /// its values far out (a tail past ±1e10 at inputs of ±1e15 or ±1e30 is unbounded), the others by their catalog entry.
+    /// </summary>
+    private static (bool Below, bool Above) OutputBounds(Activation f)
+    {
+        if (f.Info.Kind != ActivationKind.Elementwise) return (f.Info.BoundedBelow, f.Info.BoundedAbove);
+        double[] far = [-1e30, -1e15, 1e15, 1e30];
+        var y = new double[far.Length];
+        f.Forward(far, y);
+        return (!y.Any(v => v <= -1e10), !y.Any(v => v >= 1e10));
     }
 
     /// <summary>Refuses a loss that cannot take the data's targets with the network's outputs.</summary>

@@ -198,6 +198,13 @@ public class CoreTests
         var e = Assert.Throws<ArgumentException>(() => net.Initialize(Initializer.Auto, 1));
         Assert.StartsWith("hardshrink(lambd=100) is zero on all but a vanishing share of unit-variance inputs (E[f(z)²] underflows to 0), so the variance-preserving gain of glorot_uniform initialisation is infinite;", e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => net.Initialize(Initializer.Parse("he_normal"), 1));
+
+        // Refused before any layer is drawn, so the network is still one Trainer.Fit refuses as never initialised.
+        var deep = new Mlp(2, [new(4, "relu"), new(4, "hardshrink(100)"), new(2, "linear")]);
+        Assert.Throws<ArgumentException>(() => deep.Initialize(Initializer.Auto, 1));
+        Assert.All(deep.Layers, l => Assert.All(l.Weights, w => Assert.Equal(0f, w)));
+        var fit = Assert.Throws<ArgumentException>(() => Trainer.Fit(deep, Synthetic.Create("moons", 20, 0.1, 1), null, new TrainerOptions { Epochs = 1 }));
+        Assert.StartsWith("The network has never been initialised", fit.Message, StringComparison.Ordinal);
         net.Initialize(Initializer.Parse("lecun_normal"), 1);
         Assert.All(net.Layers[0].Weights.ToArray(), w => Assert.True(float.IsFinite(w) && w != 0));
 

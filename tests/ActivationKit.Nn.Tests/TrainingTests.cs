@@ -295,6 +295,10 @@ public class TrainingTests
         Assert.Contains("takes them as logits and applies sigmoid, so its probabilities cannot come near 0;", Refused(Mlp.Build(2, [4], "relu", 1, "relu"), Losses.BinaryCrossEntropy), StringComparison.Ordinal);
         Assert.Contains("so its probabilities cannot come near 0 or 1;", Refused(Mlp.Build(2, [4], "relu", 2, "tanh"), Losses.MultiLabelBinaryCrossEntropy, labels), StringComparison.Ordinal);
 
+        // The layer's own parameters decide: leaky_relu(0) is bounded below as relu is, though leaky_relu is not.
+        Assert.Contains("applies leaky_relu(negative_slope=0), whose outputs are bounded below at these parameters, and the loss bce takes them as logits and applies sigmoid, so its probabilities cannot come near 0;",
+            Refused(Mlp.Build(2, [4], "relu", 1, "leaky_relu(0)"), Losses.BinaryCrossEntropy), StringComparison.Ordinal);
+
         // Logits unbounded on the side that matters still train: relu before cross_entropy (softmax ignores the shared floor),
         // leaky_relu before bce.
         foreach (var (net, loss, on) in new[] { (Mlp.Build(2, [4], "relu", 2, "relu"), (ILoss?)null, data), (Mlp.Build(2, [4], "relu", 1, "leaky_relu"), Losses.BinaryCrossEntropy, data) })
