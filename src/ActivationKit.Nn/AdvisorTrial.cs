@@ -443,13 +443,16 @@ public static class AdvisorTrial
 
         if (results.Any(r => r.Diverged > 0)) notes.Add($"A diverged run scores as a constant predictor ({metric} {constantScore:0.###}).");
         bool accuracy = metric.Contains("accuracy", StringComparison.Ordinal);
-        results = RankMeasured(results, accuracy ? validation.Rows * (metric == "label_accuracy" ? outputs : 1) : 0);
+        // What one step of the accuracy counts: a validation sample, or one of its labels for label accuracy.
+        bool labels = metric == "label_accuracy";
+        int scored = accuracy ? validation.Rows * (labels ? outputs : 1) : 0;
+        results = RankMeasured(results, scored);
         var ruleRanks = results.Select(r => (double)r.RuleRank).ToArray();
         var measured = results.Select(r => (double)r.MeasuredRank).ToArray();
 
         var first = results[0];
         var best = results.OrderBy(r => r.MeasuredRank).ThenBy(r => r.RuleRank).First();
-        double resolution = accuracy ? 1.0 / validation.Rows : 0;
+        double resolution = accuracy ? 1.0 / scored : 0;
         double threshold = options.Seeds == 1 && !accuracy
             ? double.NaN
             : Math.Max(2 * Math.Sqrt((best.StdError * best.StdError) + (first.StdError * first.StdError)), resolution);
@@ -457,7 +460,7 @@ public static class AdvisorTrial
         if (options.Seeds == 1)
         {
             notes.Add(accuracy
-                ? "With one seed there is no spread to measure noise; the threshold is one validation sample."
+                ? $"With one seed there is no spread to measure noise; the threshold is one validation {(labels ? "label" : "sample")}."
                 : $"With one seed there is no spread to measure noise, and {metric} has no sample step to stand in for it: whether a gap is noise is not judged (use --seeds 3 or more).");
         }
         return new TrialReport

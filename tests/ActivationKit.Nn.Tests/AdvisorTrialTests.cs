@@ -375,6 +375,12 @@ public class AdvisorTrialTests
             Assert.Equal(("3 → 32 → 3", "label_accuracy"), (trial.Network, trial.Metric));
             Assert.Contains("Multi-label trial: the 3 label columns (l0, l1, l2) of 'ml.csv' are the yes/no labels; the metric is the fraction of labels predicted right at threshold 0.5.", trial.Notes);
 
+            // With one seed the noise threshold is one step of the metric: one validation label (rows × 3), not one row.
+            Assert.Contains("With one seed there is no spread to measure noise; the threshold is one validation label.", trial.Notes);
+            double labelsScored = 1 / trial.NoiseThreshold;
+            Assert.Equal(0, Math.Round(labelsScored) % 3);
+            Assert.Equal(Math.Round(labelsScored), labelsScored, 9);
+
             // A hidden-layer trial trains the file's own task: one sigmoid per label, scored by label accuracy.
             var hidden = new AdvisorRequest { Layer = LayerRole.Hidden, Task = AdvisorTask.Multilabel, Depth = 1 };
             var inner = AdvisorTrial.Run(hidden, ActivationAdvisor.Recommend(hidden, 2), data, options);

@@ -117,11 +117,12 @@ public sealed class BenchMlpCommand(CliConsoles consoles) : Command<BenchMlpComm
                 cpuAfterTimed = process.TotalProcessorTime;
             }
         });
-        // A function that makes the fixed job diverge (leaky_relu(1e30)) is a problem found, as train reports it: exit 1
-        // with the trainer's sentence, not an internal error. Nothing was timed, so --json prints no object.
+        // A function that makes the fixed job diverge (leaky_relu(1e30)) is a problem found, as train reports it: exit 1,
+        // not an internal error. One sentence of its own: the trainer's advice (a lower learning rate, standardised
+        // inputs) names what this fixed job does not let the user change. Nothing was timed, so --json prints no object.
         if (result.Diverged)
         {
-            consoles.ErrorWriter.WriteLine($"Error: {result.Message} Nothing was timed: bench mlp runs a fixed job (the PyTorch anchor's), in which only --activation can change.");
+            consoles.ErrorWriter.WriteLine($"Error: the fixed job of bench mlp (the PyTorch anchor's) diverged with --activation {settings.Activation.Trim()}, its loss or weights becoming NaN or infinite, so nothing was timed; choose another activation.");
             return ExitCodes.Failed;
         }
 

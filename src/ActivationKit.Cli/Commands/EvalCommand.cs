@@ -28,7 +28,7 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
         public string? Range { get; init; }
 
         [CommandOption("-i|--in <FILE>")]
-        [Description("Read x from FILE: .npy (float32/float64/float16, C order, 1-D or 2-D), .csv/.txt (one row per line), .f32/.f64 (raw little-endian). A regular file of at most 1 GiB and 100,000,000 values: a device or pipe is refused once open (opening a named pipe waits for a writer, as for any reader).")]
+        [Description("Read x from FILE: .npy (float32/float64/float16, C order, 1-D or 2-D), .csv/.txt (one row per line), .f32/.f64 (raw little-endian). A regular file or named pipe of at most 1 GiB and 100,000,000 values; a device or socket is refused before it is opened.")]
         public string? In { get; init; }
 
         [CommandOption("-g|--grad")]
