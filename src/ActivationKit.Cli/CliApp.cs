@@ -161,7 +161,7 @@ public static class CliApp
             .WithDescription("Find dead units, saturation, vanishing/exploding gradients, collapse and init/output problems in dumped arrays or a saved model.")
             .WithExample("diagnose", "activations/", "--activation", "relu")
             .WithExample("diagnose", "activations/", "--json")
-            .WithExample("diagnose", "--model", "model.aknn", "--data", "spirals");
+            .WithExample("diagnose", "--model", "model.akm", "--data", "spirals");
 
         config.AddCommand<HashesCommand>("hashes")
             .WithDescription("SHA-256 of eval's output for every function, precision and direction (bit-identity checks).")
