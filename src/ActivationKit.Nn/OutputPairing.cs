@@ -171,13 +171,14 @@ public sealed class OutputPairing
         var shift = new double[c];
         for (int j = 0; j < c; j++) (scale[j], shift[j]) = (1 / standard.Std[j], -standard.Mean[j] / standard.Std[j]);
         bool identity = CatalogProperties.IsIdentity(f);
-        if (identity || (!f.Info.BoundedAbove && !f.Info.BoundedBelow))
+        var (boundedBelow, boundedAbove) = Bounds(f);
+        if (identity || (!boundedAbove && !boundedBelow))
         {
             return new(identity ? null : f, identity ? Mode.Recommended : Mode.Mse, AdvisorTask.Regression, train, $"{spec} + MSE on standardised targets", scale, shift, standard);
         }
 
         var (min, max) = ColumnRanges(train);
-        if (f.Info.BoundedAbove && f.Info.BoundedBelow)
+        if (boundedAbove && boundedBelow)
         {
             double margin = 0.1 * (hi - lo);
             for (int j = 0; j < c; j++)
@@ -191,7 +192,7 @@ public sealed class OutputPairing
 
         // The bound as the output reaches it far out (softplus(−40) is 4e−18, its bound 0).
         var (reachLo, reachHi) = ReachableRange(f);
-        bool below = f.Info.BoundedBelow;
+        bool below = boundedBelow;
         double bound = below ? reachLo : reachHi, inside = below ? bound + 1 : bound - 1;
         for (int j = 0; j < c; j++) shift[j] = inside - ((below ? min[j] : max[j]) * scale[j]);
         string side = below ? "≥" : "≤";
@@ -303,25 +304,44 @@ public sealed class OutputPairing
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(train);
         var f = DenseLayer.ResolveActivation(spec);
-        if (f is null || (!f.Info.BoundedAbove && !f.Info.BoundedBelow) || train.Targets.Length == 0) return null;
+        if (f is null || train.Targets.Length == 0) return null;
+        var (boundedBelow, boundedAbove) = Bounds(f);
+        if (!boundedAbove && !boundedBelow) return null;
         var (lo, hi) = ReachableRange(f);
 
         // A sampled extreme can fall just short of the true one (sin's grid misses π/2 by a little: 0.999994): a target
         // counts as out of reach only beyond a bound by more than 10⁻⁴ of the bound (of 1 for bounds below 1).
         float min = train.Targets.Min(), max = train.Targets.Max();
-        bool below = f.Info.BoundedBelow && min < lo - (1e-4 * Math.Max(1, Math.Abs(lo)));
-        bool above = f.Info.BoundedAbove && max > hi + (1e-4 * Math.Max(1, Math.Abs(hi)));
+        bool below = boundedBelow && min < lo - (1e-4 * Math.Max(1, Math.Abs(lo)));
+        bool above = boundedAbove && max > hi + (1e-4 * Math.Max(1, Math.Abs(hi)));
         if (!below && !above) return null;
         lo = Math.Round(lo, 6);
         hi = Math.Round(hi, 6);
         string Text(double v) => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
-        string range = (f.Info.BoundedBelow, f.Info.BoundedAbove) switch
+        string range = (boundedBelow, boundedAbove) switch
         {
             (true, true) => $"from {Text(lo)} to {Text(hi)}",
             (true, false) => $"of {Text(lo)} and above",
             _ => $"of {Text(hi)} and below",
         };
         return $"the output activation {f} only gives values {range}, but the training targets run from {Text(min)} to {Text(max)}, so it cannot fit the targets {(below && above ? "at either end" : below ? $"below {Text(lo)}" : $"above {Text(hi)}")}; use identity (the regression default), or rescale the targets into its range.";
+    }
+
+    /// <summary>
+    /// Whether <paramref name="f"/> is bounded below and above at its own parameters: an element-wise function by its
+    /// values far out (a tail past ±1e10 at inputs of ±1e15 or ±1e30 is unbounded; leaky_relu(0) is bounded below as
+    /// relu is, though leaky_relu's catalog entry is not), the others by their catalog entry. At the default parameters
+    /// it agrees with the catalog's <see cref="ActivationInfo.BoundedBelow"/> and <see cref="ActivationInfo.BoundedAbove"/>
+    /// for every element-wise function (a test holds them together).
+    /// </summary>
+    internal static (bool Below, bool Above) Bounds(Activation f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        if (f.Info.Kind != ActivationKind.Elementwise) return (f.Info.BoundedBelow, f.Info.BoundedAbove);
+        double[] far = [-1e30, -1e15, 1e15, 1e30];
+        var y = new double[far.Length];
+        f.Forward(far, y);
+        return (!y.Any(v => v <= -1e10), !y.Any(v => v >= 1e10));
     }
 
     /// <summary>
@@ -342,7 +362,8 @@ public sealed class OutputPairing
             hi = Math.Max(hi, y);
         }
 
-        return (lo, hi);
+        // + 0.0 turns −0 (leaky_relu(0) far below: 0·x) into the 0 a message should print.
+        return (lo + 0.0, hi + 0.0);
     }
 
     private static (double Lo, double Hi) SampledRange(Activation f)

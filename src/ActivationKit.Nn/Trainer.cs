@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ActivationKit.Catalog;
 using ActivationKit.Nn.Data;
 
 namespace ActivationKit.Nn;
@@ -406,7 +405,7 @@ public static class Trainer
         // outputs bounded below (relu: ≥ 0) never falls under ½, so every sample scored positive. Softmax needs logits
         // unbounded on at least one side (it ignores a shared shift: log_softmax, ≤ 0, before cross_entropy is harmless);
         // sigmoid needs both. The bounds are the layer's own, at its parameters (leaky_relu(0) is bounded below as relu is).
-        var (below, above) = OutputBounds(output);
+        var (below, above) = OutputPairing.Bounds(output);
         bool confined = fused == "softmax" ? above && below : above || below;
         if (confined)
         {
@@ -430,19 +429,6 @@ public static class Trainer
                 $"The output layer applies {network.Layers[^1].ActivationSpec}, {outputs}, and the loss {lossName} takes them as logits " +
                 $"and applies {fused}, so {capped}; {remedy}", nameof(network));
         }
-    }
-
-    /// <summary>
-    /// Whether an output layer's function is bounded below and above at its own parameters: an element-wise function by
-    /// its values far out (a tail past ±1e10 at inputs of ±1e15 or ±1e30 is unbounded), the others by their catalog entry.
-    /// </summary>
-    private static (bool Below, bool Above) OutputBounds(Activation f)
-    {
-        if (f.Info.Kind != ActivationKind.Elementwise) return (f.Info.BoundedBelow, f.Info.BoundedAbove);
-        double[] far = [-1e30, -1e15, 1e15, 1e30];
-        var y = new double[far.Length];
-        f.Forward(far, y);
-        return (!y.Any(v => v <= -1e10), !y.Any(v => v >= 1e10));
     }
 
     /// <summary>Refuses a loss that cannot take the data's targets with the network's outputs.</summary>

@@ -1,4 +1,5 @@
 using ActivationKit.Advisor;
+using ActivationKit.Catalog;
 using ActivationKit.Nn.Data;
 
 namespace ActivationKit.Nn.Tests;
@@ -18,6 +19,26 @@ public class OutputPairingTests
         Assert.Equal(fused, OutputPairing.FusedActivation(l));
         var advice = ActivationAdvisor.Recommend(new AdvisorRequest { Task = task, Layer = LayerRole.Output }, 1);
         Assert.Equal(output, advice[0].Name);
+    }
+
+    [Fact]
+    public void Bounds_at_the_default_parameters_are_the_catalogs_and_follow_a_layers_own_parameters()
+    {
+        // Trainer.Fit and the regression pairing judge an output by its own bounds; at the defaults they must be the
+        // catalog's for every function, or a default layer would be judged against what the catalog says of it.
+        foreach (var info in ActivationCatalog.All)
+        {
+            Assert.Equal((info.BoundedBelow, info.BoundedAbove), OutputPairing.Bounds(ActivationCatalog.Create(info)));
+        }
+
+        Assert.Equal((true, false), OutputPairing.Bounds(ActivationCatalog.Create("leaky_relu(0)")));
+        Assert.Equal((false, false), OutputPairing.Bounds(ActivationCatalog.Create("leaky_relu(0.01)")));
+        Assert.Equal((true, true), OutputPairing.Bounds(ActivationCatalog.Create("hardtanh(-5, 5)")));
+
+        // A regression output at parameters that bound it is scaled into its range like relu, not fed standard scores.
+        var data = new Dataset("t", Enumerable.Range(0, 50).Select(i => (float)i).ToArray(), 1, Enumerable.Range(0, 50).Select(i => (float)(i * 3 - 40)).ToArray(), 1, 0);
+        Assert.Contains("targets standardised and shifted to ≥", OutputPairing.For("leaky_relu(0)", AdvisorTask.Regression, data).Description, StringComparison.Ordinal);
+        Assert.Contains("the output activation leaky_relu(negative_slope=0) only gives values of 0 and above", OutputPairing.TargetRangeProblem("leaky_relu(0)", data), StringComparison.Ordinal);
     }
 
     [Fact]
