@@ -812,7 +812,8 @@ public class TrainCommandTests
             "--lr", "1.0", "--epochs", "3", "--diagnose", "--diagnostics-out", dir.Path);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("Error: Training diverged in epoch 1, batch 5: the loss became NaN.", r.Err, StringComparison.Ordinal);
-        Assert.StartsWith("Diagnostics of training on sine: 4 steps, 2 checks (every 50 steps)\nTraining diverged in epoch 1, batch 5: ", r.Out.TrimStart().ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        // The steps counted reach the one it diverged in, which its findings and last check name (it said "4 steps").
+        Assert.StartsWith("Diagnostics of training on sine: 5 steps, 2 checks (every 50 steps)\nTraining diverged in epoch 1, batch 5: ", r.Out.TrimStart().ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.DoesNotContain("No problems found", r.Out, StringComparison.Ordinal);
         Assert.Contains("[critical] non_finite in layer0 (at step 5)", r.Out, StringComparison.Ordinal);
         Assert.Contains("[critical] exploding_gradients in layer0 (at step 5)", r.Out, StringComparison.Ordinal);

@@ -558,6 +558,9 @@ public class NetworkDiagnosticsTests
         Assert.Null(d.StopReason);         // training has ended: nothing to stop
         Assert.Equal(failed, d.Report("sine").Layers[0].Checks[^1].Step);
 
+        // The report's step count reaches the step it was checked at ("4 steps, 2 checks" beside findings at step 5).
+        Assert.Equal(failed, d.Report("sine").Steps);
+
         // Nothing is left to check a second time.
         Assert.Empty(d.CheckLastState(data, Losses.MeanSquaredError));
         Assert.Equal(2, d.Session.Checks);

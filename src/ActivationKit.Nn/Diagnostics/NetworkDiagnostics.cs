@@ -180,7 +180,11 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
     }
 
     /// <summary>The report so far.</summary>
-    public DiagnosticsReport Report(string source) => Session.Report(source, _options.Every, Step, StopReason);
+    /// <remarks>
+    /// Its step count reaches the last check's step: a run that diverged is checked at the step it diverged in (its
+    /// forward and backward passes ran, its update did not), and "1 step, 2 checks" beside findings at step 2 read wrong.
+    /// </remarks>
+    public DiagnosticsReport Report(string source) => Session.Report(source, _options.Every, Math.Max(Step, Session.LastStep), StopReason);
 
     /// <summary>Rows of the data <see cref="CheckLastState"/> passes through the network (the first ones, or all when fewer).</summary>
     public const int LastStateRows = 256;
