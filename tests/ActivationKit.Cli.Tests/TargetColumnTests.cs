@@ -52,6 +52,17 @@ public sealed class TargetColumnTests : IDisposable
     }
 
     [Fact]
+    public void Several_label_columns_for_a_binary_task_point_to_multilabel()
+    {
+        // Neither message said that one yes/no label per column is what --task multilabel takes.
+        string labels = _dir.File("labels.csv");
+        File.WriteAllLines(labels, ["a,b,l0,l1", .. Enumerable.Range(0, 30).Select(i => string.Create(Inv, $"{i * 0.25:0.##},{(i * 7) % 11},{i % 2},{(i / 2) % 2}"))]);
+        Cli.Run(Train(labels, "--target", "l0,l1", "--task", "binary")).BadInput("labels.csv: a binary task needs one target column of class indices, but there are 2; for one yes/no label per column use --task multilabel.");
+        Cli.Run([.. Try(labels), "--layer", "output", "--task", "binary", "--target", "l0,l1"]).BadInput("labels.csv: several label columns ('l0,l1') are read as one target each, for a multilabel task (one yes/no label per column) or a regression, not as one class label of a binary or multi-class task.");
+        Cli.Run(Train(labels, "--target", "l0,l1", "--task", "multilabel")).Ok();
+    }
+
+    [Fact]
     public void A_target_column_of_numbers_and_text_is_refused_at_the_odd_cell()
     {
         string typo = Table("typo.csv", "a,b,y", 30, i => i == 11 ? "1O" : (i % 3).ToString(Inv));

@@ -226,7 +226,7 @@ public static class TrainingData
         switch (task)
         {
             case TrainingTask.Binary or TrainingTask.Multiclass:
-                if (targetColumns != 1) throw new UsageException($"{name}: a {Name(task)} task needs one target column of class indices, but there are {targetColumns}.");
+                if (targetColumns != 1) throw new UsageException($"{name}: a {Name(task)} task needs one target column of class indices, but there are {targetColumns}; for one yes/no label per column use --task multilabel.");
                 if (!integers) throw new UsageException($"{name}: a {Name(task)} task needs class indices 0, 1, 2, … as targets, but some targets are not non-negative integers (use --task regression).");
                 if (task == TrainingTask.Binary && classes > 2)
                 {

@@ -46,7 +46,7 @@ public static class Csv
         int[] labels = ResolveLabels(labelColumn, names, columns, file);
         if (labels.Length > 1 && classification)
         {
-            throw new ArgumentException($"{file}: several label columns ('{labelColumn}') are read as numbers, one target each (multilabel or multi-output regression), not as one class label.", nameof(labelColumn));
+            throw new ArgumentException($"{file}: several label columns ('{labelColumn}') are read as one target each, for a multilabel task (one yes/no label per column) or a regression, not as one class label of a binary or multi-class task.", nameof(labelColumn));
         }
 
         if (labels.Length >= columns) throw new ArgumentException($"{file}: the label columns '{labelColumn}' leave no feature column.", nameof(labelColumn));
