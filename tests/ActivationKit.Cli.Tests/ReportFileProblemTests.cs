@@ -8,26 +8,9 @@ namespace ActivationKit.Cli.Tests;
 /// findings): a trial whose label or seed disagrees with its key, an impossible test sample count or accuracy, JSON that
 /// breaks off or lacks required properties, and a manifest of {}.
 /// </summary>
-public sealed class ReportFileProblemTests : IDisposable
+public sealed class ReportFileProblemTests() : ComparedResults(epochs: 1)
 {
-    private const string Advice = "; restore it, or delete it and run the comparison's compare command again, which trains that trial anew.";
-
-    private readonly TempDir _dir = new();
-    private readonly string _results;
-    private readonly string _first;
-    private readonly string _text;
-
-    public ReportFileProblemTests()
-    {
-        _results = _dir.File("res");
-        Cli.RunWide("compare", "--data", "xor", "--samples", "100", "--activations", "relu,tanh", "--hidden", "4", "--seeds", "2", "--epochs", "1", "--threads", "1", "--out", _results).Ok();
-        _first = Directory.GetFiles(Path.Combine(_results, "trials")).Order(StringComparer.Ordinal).First();
-        _text = File.ReadAllText(_first);
-    }
-
-    public void Dispose() => _dir.Dispose();
-
-    private void Edit(string pattern, string replacement) => File.WriteAllText(_first, Regex.Replace(_text, pattern, replacement));
+    private void Edit(string pattern, string replacement) => File.WriteAllText(First, Regex.Replace(Text, pattern, replacement));
 
     [Theory]
     // "4 of 4 trials." above "Incomplete: 1 trial(s) missing (relu seed 1)", exit 0, the trial dropped from the ranking.
@@ -38,17 +21,17 @@ public sealed class ReportFileProblemTests : IDisposable
     public void An_edited_trial_is_refused_by_name(string pattern, string replacement, string problem)
     {
         Edit(pattern, replacement);
-        Cli.Run("report", _results).BadInput($"{_first} is not a valid trial file ({problem}){Advice}");
+        Cli.Run("report", Results).BadInput($"{First} is not a valid trial file ({problem}){Advice}");
     }
 
     [Fact]
     public void A_test_accuracy_that_is_no_count_of_correct_answers_is_refused()
     {
-        int samples = int.Parse(Regex.Match(_text, "\"testSamples\": (\\d+),").Groups[1].Value, CultureInfo.InvariantCulture);
+        int samples = int.Parse(Regex.Match(Text, "\"testSamples\": (\\d+),").Groups[1].Value, CultureInfo.InvariantCulture);
         double accuracy = 0.5 + (0.25 / samples);
         string text = accuracy.ToString("R", CultureInfo.InvariantCulture);
         Edit("\"testAccuracy\": [^,]+,", $"\"testAccuracy\": {text},");
-        Cli.Run("report", _results).BadInput($"{_first} is not a valid trial file (testAccuracy is {text}, not a whole number of correct answers out of its {samples} test samples){Advice}");
+        Cli.Run("report", Results).BadInput($"{First} is not a valid trial file (testAccuracy is {text}, not a whole number of correct answers out of its {samples} test samples){Advice}");
     }
 
     [Fact]
@@ -56,30 +39,30 @@ public sealed class ReportFileProblemTests : IDisposable
     {
         // The parser's several sentences ("… Path: $ | LineNumber: 0 | BytePositionInLine: 1.") and "JSON deserialization
         // for type 'ActivationKit.Nn.Experiments.TrialResult' was missing required properties …".
-        File.WriteAllText(_first, "{\n");
-        var r = Cli.Run("report", _results).BadInput($"{_first} is not a valid trial file (not valid JSON at line 2, column 1, where it ends unfinished){Advice}");
+        File.WriteAllText(First, "{\n");
+        var r = Cli.Run("report", Results).BadInput($"{First} is not a valid trial file (not valid JSON at line 2, column 1, where it ends unfinished){Advice}");
         Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
-        File.WriteAllText(_first, "{\"format\": \"actkit-trial/1\", \"seed\": 1,,}");
-        Cli.Run("report", _results).BadInput($"{_first} is not a valid trial file (not valid JSON at line 1, column 40){Advice}");
+        File.WriteAllText(First, "{\"format\": \"actkit-trial/1\", \"seed\": 1,,}");
+        Cli.Run("report", Results).BadInput($"{First} is not a valid trial file (not valid JSON at line 1, column 40){Advice}");
 
-        File.WriteAllText(_first, "{\"format\": \"actkit-trial/1\"}");
-        Cli.Run("report", _results).BadInput($"{_first} is not a valid trial file (it lacks the required properties \"experiment\", \"experimentKey\", \"key\" and 10 more){Advice}");
+        File.WriteAllText(First, "{\"format\": \"actkit-trial/1\"}");
+        Cli.Run("report", Results).BadInput($"{First} is not a valid trial file (it lacks the required properties \"experiment\", \"experimentKey\", \"key\" and 10 more){Advice}");
 
         Edit("\"seed\": 1,", "\"seed\": \"one\",");
-        Cli.Run("report", _results).BadInput($"{_first} is not a valid trial file (the value of seed on line 11 has the wrong type or lacks a required property){Advice}");
+        Cli.Run("report", Results).BadInput($"{First} is not a valid trial file (the value of seed on line 11 has the wrong type or lacks a required property){Advice}");
 
-        File.WriteAllText(_first, "{\"format\": \"something-else/2\"}");
-        Cli.Run("report", _results).BadInput($"{_first} is not an actkit trial file.");
+        File.WriteAllText(First, "{\"format\": \"something-else/2\"}");
+        Cli.Run("report", Results).BadInput($"{First} is not an actkit trial file.");
     }
 
     [Fact]
     public void A_manifest_of_valid_json_without_its_properties_says_what_it_lacks()
     {
         // {} was "damaged (not valid JSON at line 1)".
-        string manifest = Path.Combine(_results, "experiment.json");
+        string manifest = Path.Combine(Results, "experiment.json");
         File.WriteAllText(manifest, "{}");
-        var r = Cli.Run("report", _results).BadInput($"{manifest} is damaged (it lacks the required properties \"experiment\", \"experimentKey\", \"config\" and 3 more); the trials in '{Path.Combine(_results, "trials")}' are separate files");
+        var r = Cli.Run("report", Results).BadInput($"{manifest} is damaged (it lacks the required properties \"experiment\", \"experimentKey\", \"config\" and 3 more); the trials in '{Path.Combine(Results, "trials")}' are separate files");
         Assert.DoesNotContain("not valid JSON", r.Err, StringComparison.Ordinal);
     }
 }

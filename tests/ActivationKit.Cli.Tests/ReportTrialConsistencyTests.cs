@@ -7,25 +7,8 @@ namespace ActivationKit.Cli.Tests;
 /// file and the field (a tester's findings: an empty histogramEdges or a checkpoint's counts of the wrong length crashed
 /// --html and --images with "Index was out of range", and the others were accepted without a word).
 /// </summary>
-public sealed class ReportTrialConsistencyTests : IDisposable
+public sealed class ReportTrialConsistencyTests() : ComparedResults(epochs: 3)
 {
-    private const string Advice = "; restore it, or delete it and run the comparison's compare command again, which trains that trial anew.";
-
-    private readonly TempDir _dir = new();
-    private readonly string _results;
-    private readonly string _first;
-    private readonly string _text;
-
-    public ReportTrialConsistencyTests()
-    {
-        _results = _dir.File("res");
-        Cli.RunWide("compare", "--data", "xor", "--samples", "100", "--activations", "relu,tanh", "--hidden", "4", "--seeds", "2", "--epochs", "3", "--threads", "1", "--out", _results).Ok();
-        _first = Directory.GetFiles(Path.Combine(_results, "trials")).Order(StringComparer.Ordinal).First();
-        _text = File.ReadAllText(_first);
-    }
-
-    public void Dispose() => _dir.Dispose();
-
     private static readonly Dictionary<string, Action<JsonObject>> Edits = new()
     {
         ["edges"] = t => t["layers"]![0]!["histogramEdges"] = new JsonArray(),
@@ -57,19 +40,19 @@ public sealed class ReportTrialConsistencyTests : IDisposable
     [InlineData("timeline", "its timeline is missing")]
     public void An_inconsistent_trial_is_refused_by_name_before_any_chart(string edit, string problem)
     {
-        var trial = JsonNode.Parse(_text)!.AsObject();
+        var trial = JsonNode.Parse(Text)!.AsObject();
         Edits[edit](trial);
-        File.WriteAllText(_first, trial.ToJsonString());
-        var r = Cli.Run("report", _results, "--html", _dir.File("x.html")).BadInput($"{_first} is not a valid trial file ({problem}");
+        File.WriteAllText(First, trial.ToJsonString());
+        var r = Cli.Run("report", Results, "--html", Dir.File("x.html")).BadInput($"{First} is not a valid trial file ({problem}");
         Assert.DoesNotContain("Index was out of range", r.Err, StringComparison.Ordinal);
         Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.False(File.Exists(_dir.File("x.html")));
+        Assert.False(File.Exists(Dir.File("x.html")));
     }
 
     [Fact]
     public void Files_a_real_run_writes_are_still_accepted()
     {
-        Cli.Run("report", _results, "--html", _dir.File("x.html"), "--images", _dir.File("img")).Ok();
-        Assert.True(File.Exists(_dir.File("x.html")));
+        Cli.Run("report", Results, "--html", Dir.File("x.html"), "--images", Dir.File("img")).Ok();
+        Assert.True(File.Exists(Dir.File("x.html")));
     }
 }
