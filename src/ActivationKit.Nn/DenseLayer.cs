@@ -147,10 +147,12 @@ public sealed class DenseLayer
 
     /// <summary>Fills W with <paramref name="init"/> (resolved against the activation), b with zeros, and the slopes with their initial values.</summary>
     /// <exception cref="ArgumentException">The scheme takes a gain and the activation's is infinite (nothing is drawn).</exception>
-    public void Initialize(Initializer init, Rng rng)
+    public void Initialize(Initializer init, Rng rng) => Draw(Plan(init), rng);
+
+    /// <summary>Draws the layer by a plan <see cref="Plan"/> made (what <see cref="Mlp.Initialize"/> asked every layer for first).</summary>
+    internal void Draw((Initializer Resolved, double Gain) plan, Rng rng)
     {
-        var (resolved, gain) = Plan(init);
-        resolved.Fill(Weights, InputSize, PreWidth, gain, rng);
+        plan.Resolved.Fill(Weights, InputSize, PreWidth, plan.Gain, rng);
         Array.Clear(Bias);
         _initialSlopes.CopyTo(Slopes, 0);
     }

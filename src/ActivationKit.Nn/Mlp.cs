@@ -152,7 +152,8 @@ public sealed class Mlp
 
         // Every layer's scheme is checked before any is drawn: a refusal (an infinite gain) leaves the weights and
         // WeightsAssigned as they were, so Trainer.Fit still refuses a network that was never initialised.
-        for (int i = 0; i < _layers.Length; i++) _layers[i].Plan(Specs[i].Init ?? defaultInit);
+        var plans = new (Initializer Resolved, double Gain)[_layers.Length];
+        for (int i = 0; i < _layers.Length; i++) plans[i] = _layers[i].Plan(Specs[i].Init ?? defaultInit);
         _warnings.Clear();
         WeightsAssigned = true;
         var rng = Rng.Derive(seed, "init");
@@ -161,7 +162,7 @@ public sealed class Mlp
         for (int i = 0; i < _layers.Length; i++)
         {
             var init = Specs[i].Init ?? defaultInit;
-            _layers[i].Initialize(init, rng);
+            _layers[i].Draw(plans[i], rng);
             bool hidden = i < _layers.Length - 1;
             if (hidden && init.IsSymmetric && _layers[i].Units > 1)
             {
