@@ -105,6 +105,13 @@ public sealed class Softmax : RowwiseActivation<Softmax.Kernel_>
             => SoftmaxCoreFloat.SoftmaxPair<TV>(x0, y0, x1, y1, 1f);
 
         /// <inheritdoc />
+        public static bool FloatBlocks => true;
+
+        /// <inheritdoc />
+        public int ForwardFloatBlocks<TV>(ReadOnlySpan<float> x, Span<float> y, int columns) where TV : struct, IVec<TV>
+            => SoftmaxCoreFloat.SoftmaxBlocks<TV>(x, y, columns, 1f);
+
+        /// <inheritdoc />
         public bool BackwardFloat<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV>
             => SoftmaxCoreFloat.SoftmaxBackward<TV>(x, dy, dx, 1f);
 

@@ -43,6 +43,21 @@ public interface IRowKernel
     bool ForwardFloatPair<TV>(ReadOnlySpan<float> x0, Span<float> y0, ReadOnlySpan<float> x1, Span<float> y1) where TV : struct, IVec<TV> => false;
 
     /// <summary>
+    /// When true (with <see cref="FloatRows"/>), float rows of up to <see cref="RowwiseDriver.MaxBlockColumns"/> entries
+    /// are offered in blocks of <c>TV.Count</c> to <see cref="ForwardFloatBlocks{TV}"/> (one row per lane). A static flag, as
+    /// for <see cref="FloatPairs"/>.
+    /// </summary>
+    static virtual bool FloatBlocks => false;
+
+    /// <summary>
+    /// y = f(x) for the whole blocks of <c>TV.Count</c> float rows of <paramref name="columns"/> entries at the start of
+    /// x (y may be x), with the same bits as <see cref="ForwardFloat{TV}"/> row by row. Returns the number of entries
+    /// done (whole rows), stopping at a row that needs the one-row path: the <c>TV.Count</c> rows from there hold one, are
+    /// not written, and go to the one-row path. Called only when <see cref="FloatBlocks"/>.
+    /// </summary>
+    int ForwardFloatBlocks<TV>(ReadOnlySpan<float> x, Span<float> y, int columns) where TV : struct, IVec<TV> => 0;
+
+    /// <summary>
     /// dx = Jᵀ·dy for one float row from the input x, in float lanes (dx may be x or dy). Returns false, having written
     /// nothing, when the row needs the double-row path. Called only when <see cref="FloatRows"/>.
     /// </summary>

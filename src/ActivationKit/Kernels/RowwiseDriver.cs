@@ -96,14 +96,62 @@ public static class RowwiseDriver
         if (a.Length == 0) return;
         if (TK.FloatRows)
         {
-            if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count) FloatRows<TK, V512<float>>(op, kernel, a, b, dst, n);
-            else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count) FloatRows<TK, V256<float>>(op, kernel, a, b, dst, n);
-            else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count) FloatRows<TK, V128<float>>(op, kernel, a, b, dst, n);
-            else FloatRows<TK, S<float>>(op, kernel, a, b, dst, n);
+            if (TK.FloatBlocks && op == Op.Forward && n <= MaxBlockColumns) ForwardBlocks(kernel, a, dst, n);
+            else DispatchFloatRows(op, kernel, a, b, dst, n);
             return;
         }
 
         DispatchWidened(op, kernel, a, b, dst, n);
+    }
+
+    /// <summary>Float rows one (or two) at a time in float lanes of the widest register no longer than a row.</summary>
+    private static void DispatchFloatRows<TK>(Op op, TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int n) where TK : struct, IRowKernel
+    {
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count) FloatRows<TK, V512<float>>(op, kernel, a, b, dst, n);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count) FloatRows<TK, V256<float>>(op, kernel, a, b, dst, n);
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count) FloatRows<TK, V128<float>>(op, kernel, a, b, dst, n);
+        else FloatRows<TK, S<float>>(op, kernel, a, b, dst, n);
+    }
+
+    /// <summary>The longest rows offered to <see cref="IRowKernel.ForwardFloatBlocks{TV}"/> (one row per lane, one entry per canonical lane).</summary>
+    public const int MaxBlockColumns = 16;
+
+    /// <summary>
+    /// Short float rows forward in blocks of as many rows as the widest register has lanes (16 on AVX-512), then of the
+    /// narrower widths for what is left, then one at a time; a block the kernel declines goes row by row. The bits
+    /// are the same whichever way a row goes (see <see cref="IRowKernel.ForwardFloatBlocks{TV}"/>).
+    /// </summary>
+    private static void ForwardBlocks<TK>(TK kernel, ReadOnlySpan<float> x, Span<float> y, int n) where TK : struct, IRowKernel
+    {
+        int start = 0;
+        if (Vector512.IsHardwareAccelerated) start = ForwardBlocks<TK, V512<float>>(kernel, x, y, n, start);
+        if (Vector256.IsHardwareAccelerated) start = ForwardBlocks<TK, V256<float>>(kernel, x, y, n, start);
+        if (Vector128.IsHardwareAccelerated) start = ForwardBlocks<TK, V128<float>>(kernel, x, y, n, start);
+        if (start < x.Length) DispatchFloatRows(Op.Forward, kernel, x[start..], x[start..], y[start..], n);
+    }
+
+    /// <summary>Blocks of <c>TV.Count</c> rows from <paramref name="start"/> on; returns where the whole blocks end.</summary>
+    private static int ForwardBlocks<TK, TV>(TK kernel, ReadOnlySpan<float> x, Span<float> y, int n, int start)
+        where TK : struct, IRowKernel
+        where TV : struct, IVec<TV>
+    {
+        int block = TV.Count * n;
+        while (block <= x.Length - start)
+        {
+            int whole = (x.Length - start) / block * block;
+            int done = kernel.ForwardFloatBlocks<TV>(x.Slice(start, whole), y.Slice(start, whole), n);
+            start += done;
+            if (done < whole)
+            {
+                // The rows the kernel declined (a block's worth from the first of them), row by row.
+                int rest = Math.Min(block, x.Length - start);
+                var xs = x.Slice(start, rest);
+                DispatchFloatRows(Op.Forward, kernel, xs, xs, y.Slice(start, rest), n);
+                start += rest;
+            }
+        }
+
+        return start;
     }
 
     /// <summary>Float rows through double rows (widened once, rounded once).</summary>

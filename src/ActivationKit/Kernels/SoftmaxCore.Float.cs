@@ -52,7 +52,7 @@ namespace ActivationKit.Kernels;
 /// pass takes the lanes of its width as a type argument (TA), picked from TV where it is called.
 /// </para>
 /// </remarks>
-internal static class SoftmaxCoreFloat
+internal static partial class SoftmaxCoreFloat
 {
 
     private const double Log2E = VMath.Log2E;

@@ -1,0 +1,488 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using ActivationKit.Simd;
+
+namespace ActivationKit.Kernels;
+
+/// <summary>
+/// Softmax and softmin of many short rows at once (up to sixteen entries each), the rows side by side in the lanes.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A row of up to sixteen entries is too short for registers of its own to pay: one row at a time, a row of 2 took a
+/// scalar maximum, two scalar exponentials, a fold of sixteen canonical lanes and a division (49 ns a row, where
+/// TensorPrimitives and ONNX Runtime take 11). Here the per-row steps run for many rows in one register. On AVX-512,
+/// rows of 1, 2, 4, 8 or 16 entries tile a register (16/columns rows each) and stay where they are: the maximum and
+/// the sum are butterflies over the lanes of a row (<see cref="TiledRows{TS}"/>). Other lengths, and the narrower
+/// widths, turn a block of <c>TV.Count</c> rows on its side in a stack buffer (entry j of row r at j·Count + r; AVX2
+/// gathers, or entry by entry without AVX2), so that one register holds column j of every row: the maxima are a
+/// column-by-column maximum, the exponentials one per column, the sums column-by-column additions in double lanes;
+/// the outputs go back to their rows by gathers (<see cref="SoftmaxBlocks{TV, TD, TS}"/>).
+/// </para>
+/// <para>
+/// Every lane does what <see cref="ShortRow{TV, TA, TS}"/> does to its row, operation for operation: the guessed frame
+/// with g the row's maximum (checked to lie in [−150, 300]), the same <see cref="ScaledExp{TV, TClamp}"/> clamped at
+/// g − 150, the sum of the sixteen canonical lanes (entry j in lane j; the two-sum from 0 of one entry per lane is the
+/// entry itself) in double in the tree of <see cref="FloatLanes16Fold"/> (adding the zeros of the lanes a short row
+/// leaves empty changes nothing, so they are left out), 1/Σt split into two floats and one fused product. So a row
+/// gets the same bits here as one at a time, at every width. The kernels stop before a row that needs the general
+/// path (a maximum outside the frame's range, or a NaN or +∞ entry, whose sum is not positive and finite), having
+/// written nothing from its block or register on, and the driver takes those rows one at a time; each block is read
+/// before it is written, so y may be x.
+/// </para>
+/// </remarks>
+internal static partial class SoftmaxCoreFloat
+{
+    /// <summary>The longest rows <see cref="SoftmaxBlocks{TV}"/> takes: one entry per canonical lane.</summary>
+    public const int MaxBlockColumns = 16;
+
+    /// <summary>
+    /// softmax(sign·x) of the whole blocks of <c>TV.Count</c> rows of <paramref name="columns"/> (1 to
+    /// <see cref="MaxBlockColumns"/>) entries at the start of x into y (y may be x); returns the number of entries done
+    /// (whole rows), stopping before a row that needs the general path: the <c>TV.Count</c> rows from the stop hold one
+    /// and are not written. Vector registers only (0 for the scalar lanes).
+    /// </summary>
+    public static int SoftmaxBlocks<TV>(ReadOnlySpan<float> x, Span<float> y, int columns, float sign) where TV : struct, IVec<TV>
+        => typeof(TV) == typeof(V512<float>) && Avx512F.IsSupported && (columns & (columns - 1)) == 0 && (uint)(columns - 1) < MaxBlockColumns
+                ? (sign > 0 ? TiledRows<Plus>(x, y, columns) : TiledRows<Minus>(x, y, columns))
+            : typeof(TV) == typeof(V512<float>) ? SoftmaxBlocks<TV, V512<double>>(x, y, columns, sign)
+            : typeof(TV) == typeof(V256<float>) ? SoftmaxBlocks<TV, V256<double>>(x, y, columns, sign)
+            : typeof(TV) == typeof(V128<float>) ? SoftmaxBlocks<TV, V128<double>>(x, y, columns, sign)
+            : 0;
+
+    private static int SoftmaxBlocks<TV, TD>(ReadOnlySpan<float> x, Span<float> y, int columns, float sign)
+        where TV : struct, IVec<TV>
+        where TD : struct, IVec<TD>
+        => sign > 0 ? SoftmaxBlocks<TV, TD, Plus>(x, y, columns) : SoftmaxBlocks<TV, TD, Minus>(x, y, columns);
+
+    /// <summary><see cref="SoftmaxBlocks{TV}"/> with the double lanes <typeparamref name="TD"/> of half TV's width (the same lanes in two halves).</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe int SoftmaxBlocks<TV, TD, TS>(ReadOnlySpan<float> x, Span<float> y, int columns)
+        where TV : struct, IVec<TV>
+        where TD : struct, IVec<TD>
+        where TS : struct, ISign
+    {
+        int rows = TV.Count;
+        int block = rows * columns;
+        if ((uint)(columns - 1) >= MaxBlockColumns || y.Length != x.Length) return 0;
+        int blocks = x.Length / block;
+
+        // A block on its side: entry j of row r at j·rows + r.
+        float* t = stackalloc float[MaxBlockColumns * 16];
+        // Where entry e of a block's rows (row e / columns, column e mod columns) sits in t.
+        int* rowOrder = stackalloc int[MaxBlockColumns * 16];
+        for (int e = 0; e < block; e++) rowOrder[e] = ((e % columns) * rows) + (e / columns);
+        var rowStarts = Vector256<int>.Indices * columns;
+        ExpConstants(0f, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2);
+        ref float pt = ref *t;
+        fixed (float* x0 = x)
+        fixed (float* y0 = y)
+        {
+            for (int k = 0; k < blocks; k++)
+            {
+                ToColumns<TV>(x0 + (k * block), t, columns, rowStarts);
+                var max = TS.Apply(Lanes.Load<TV, float>(ref pt));
+                for (int j = 1; j < columns; j++) max = TV.Max(max, TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref pt, j * rows))));
+                // NaN maxima fail the comparison too.
+                if (!TV.AllTrue(TV.And(TV.GreaterThanOrEqual(max, TV.Create(ScaledLowest)), TV.LessThanOrEqual(max, TV.Create(ScaledHighest))))) return k * block;
+
+                // GuessedFrame(max) lane by lane: Floor = m − 150 in float, Top = (round(m·log2 e) − 32) + 1.5·2^23 in
+                // double (exact, then exactly a float).
+                var floor = max - TV.Create(GuessFloorReach);
+                Widen<TV, TD>(max, out var maxLo, out var maxHi);
+                var top = Narrow<TD, TV>(FrameTop(maxLo), FrameTop(maxHi));
+                for (int j = 0; j < columns; j++)
+                {
+                    ref float column = ref Unsafe.Add(ref pt, j * rows);
+                    var v = TS.Apply(Lanes.Load<TV, float>(ref column));
+                    Lanes.Store(ScaledExp<TV, Yes>(v, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2), ref column);
+                }
+
+                // Σt of every row in double, in the canonical tree, and 1/Σt as two floats; every row is checked before
+                // its block is written.
+                var totalLo = FoldColumns<TD>(ref pt, rows, columns);
+                var totalHi = FoldColumns<TD>(ref Unsafe.Add(ref pt, TD.Count), rows, columns);
+                if (!TD.AllTrue(TD.And(TD.GreaterThan(totalLo, TD.Zero), TD.GreaterThan(totalHi, TD.Zero)))) return k * block;
+                var inverseLo = TD.One / totalLo;
+                var inverseHi = TD.One / totalHi;
+                var hi = Narrow<TD, TV>(inverseLo, inverseHi);
+                Widen<TV, TD>(hi, out var hiLo, out var hiHi);
+                var lo = Narrow<TD, TV>(inverseLo - hiLo, inverseHi - hiHi);
+                for (int j = 0; j < columns; j++)
+                {
+                    ref float column = ref Unsafe.Add(ref pt, j * rows);
+                    Lanes.Store(TimesPair(Lanes.Load<TV, float>(ref column), hi, lo), ref column);
+                }
+
+                ToRows<TV>(t, y0 + (k * block), block, rowOrder);
+            }
+        }
+
+        return blocks * block;
+    }
+
+    /// <summary>
+    /// <see cref="SoftmaxBlocks{TV}"/> on AVX-512 for rows of 1, 2, 4, 8 or 16 entries, which tile a register: each
+    /// register of sixteen entries holds 16/columns whole rows, and the per-row steps run in the rows' own layout, with
+    /// no turning on the side. The row maximum and the canonical sum are butterflies over the lanes of a row (lane i
+    /// against lane i xor d, d = columns/2 … 1, the sum in double lanes), which leave every lane of a row with its
+    /// result: the sum's butterfly adds the pairs of the canonical tree (a_j = x_j + x_(j+8) across the two halves for
+    /// rows of 16, then distance 4, 2, 1; a shorter row's tree starts lower, its empty lanes being zeros), each pair
+    /// once in each of its two lanes, and a + b = b + a exactly. The exponential, frame, division and product are those
+    /// of <see cref="SoftmaxBlocks{TV, TD, TS}"/>, lane by lane, so the bits are the same. Returns the entries done
+    /// (whole registers, so whole rows), stopping before the first register with a row that needs the general path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static int TiledRows<TS>(ReadOnlySpan<float> x, Span<float> y, int columns)
+        where TS : struct, ISign
+    {
+        if (y.Length != x.Length) return 0;
+        int n = x.Length & ~15;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float py = ref MemoryMarshal.GetReference(y);
+        var swaps = new LaneSwaps(columns);
+        var reach = V512<float>.Create(GuessFloorReach);
+        ExpConstants(0f, out V512<float> log2E, out V512<float> shift, out V512<float> minusLn2Hi, out V512<float> minusLn2Lo, out V512<float> c5, out V512<float> c4, out V512<float> c3, out V512<float> c2);
+        int i = 0;
+        // Two registers per iteration, step by step: each register's steps form one long dependency chain (about 150
+        // cycles), and with one register per iteration the waiting operations of one chain filled the scheduler, so
+        // that registers hardly overlapped (rows of 16: 24 ns per register).
+        for (; i + 32 <= n; i += 32)
+        {
+            var v0 = TS.Apply(Lanes.Load<V512<float>, float>(ref Unsafe.Add(ref px, i)));
+            var v1 = TS.Apply(Lanes.Load<V512<float>, float>(ref Unsafe.Add(ref px, i + 16)));
+            var max0 = swaps.RowMax(v0);
+            var max1 = swaps.RowMax(v1);
+            if (!(InFrame(max0) && InFrame(max1))) break;
+            var t0 = ScaledExp<V512<float>, Yes>(v0, max0 - reach, swaps.Top(max0), log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+            var t1 = ScaledExp<V512<float>, Yes>(v1, max1 - reach, swaps.Top(max1), log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+            swaps.RowSums(t0, out var lo0, out var hi0);
+            swaps.RowSums(t1, out var lo1, out var hi1);
+            if (!(Positive(lo0, hi0) && Positive(lo1, hi1))) break;
+            var out0 = swaps.Scale(t0, lo0, hi0);
+            var out1 = swaps.Scale(t1, lo1, hi1);
+            Lanes.Store(out0, ref Unsafe.Add(ref py, i));
+            Lanes.Store(out1, ref Unsafe.Add(ref py, i + 16));
+        }
+
+        // The last register, or the pair that held a row for the general path one register at a time.
+        for (; i < n; i += 16)
+        {
+            var v = TS.Apply(Lanes.Load<V512<float>, float>(ref Unsafe.Add(ref px, i)));
+            var max = swaps.RowMax(v);
+            if (!InFrame(max)) return i;
+            var t = ScaledExp<V512<float>, Yes>(v, max - reach, swaps.Top(max), log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+            swaps.RowSums(t, out var lo, out var hi);
+            if (!Positive(lo, hi)) return i;
+            Lanes.Store(swaps.Scale(t, lo, hi), ref Unsafe.Add(ref py, i));
+        }
+
+        return n;
+    }
+
+    /// <summary>Whether every lane's row maximum lies in the scaled frames' range [−150, 300] (NaN fails).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool InFrame(V512<float> max)
+        => Vector512.GreaterThanOrEqualAll(max.Value, Vector512.Create(ScaledLowest)) && Vector512.LessThanOrEqualAll(max.Value, Vector512.Create(ScaledHighest));
+
+    /// <summary>Whether every row sum is positive (false for NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Positive(Vector512<double> lo, Vector512<double> hi)
+        => Vector512.GreaterThanAll(lo, Vector512<double>.Zero) && Vector512.GreaterThanAll(hi, Vector512<double>.Zero);
+
+    /// <summary>
+    /// The butterflies of <see cref="TiledRows{TS}"/> for rows of <c>columns</c> (1, 2, 4, 8 or 16) entries: lane i
+    /// against lane i xor d for d = columns/2 … 1.
+    /// </summary>
+    private readonly struct LaneSwaps
+    {
+        private readonly int _columns;
+        private readonly Vector512<int> _swap1, _swap2, _swap4, _swap8;
+        private readonly Vector512<long> _swapD1, _swapD2, _swapD4;
+        private readonly Vector512<int> _evenLanes, _halfLanes;
+        private readonly Vector512<long> _evenDoubles;
+
+        public LaneSwaps(int columns)
+        {
+            _columns = columns;
+            _swap1 = Vector512<int>.Indices ^ Vector512.Create(1);
+            _swap2 = Vector512<int>.Indices ^ Vector512.Create(2);
+            _swap4 = Vector512<int>.Indices ^ Vector512.Create(4);
+            _swap8 = Vector512<int>.Indices ^ Vector512.Create(8);
+            _swapD1 = Vector512<long>.Indices ^ Vector512.Create(1L);
+            _swapD2 = Vector512<long>.Indices ^ Vector512.Create(2L);
+            _swapD4 = Vector512<long>.Indices ^ Vector512.Create(4L);
+            _evenLanes = Vector512<int>.Indices * 2;
+            _halfLanes = Vector512<int>.Indices >>> 1;
+            _evenDoubles = Vector512<long>.Indices * 2;
+        }
+
+        /// <summary>
+        /// The guessed frame's top (<see cref="FrameTop{TD}"/>) of every lane's row maximum. Rows of two or more entries
+        /// take it for the even lanes only (8 doubles, one register: lane 2k is in the same row as lanes 2k and 2k + 1)
+        /// and spread it back (lane i from lane i/2), which halves the conversions and double arithmetic.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public V512<float> Top(V512<float> max)
+        {
+            if (_columns == 1)
+            {
+                Widen<V512<float>, V512<double>>(max, out var lo, out var hi);
+                return Narrow<V512<double>, V512<float>>(FrameTop(lo), FrameTop(hi));
+            }
+
+            var even = Avx512F.PermuteVar16x32(max.Value, _evenLanes).GetLower();
+            var top = FrameTop(new V512<double>(Avx512F.ConvertToVector512Double(even))).Value;
+            return new V512<float>(Avx512F.PermuteVar16x32(Avx512F.ConvertToVector256Single(top).ToVector512Unsafe(), _halfLanes));
+        }
+
+        /// <summary>
+        /// t·(1/Σt) with 1/Σt as two floats (<see cref="FloatPair"/>, <see cref="TimesPair{TV}"/>), lane by lane, from
+        /// the row sums in <paramref name="sumLo"/> (lanes 0–7) and <paramref name="sumHi"/> (8–15); rows of two or more
+        /// entries divide and split once for the even lanes (one register of doubles), as <see cref="Top"/> does.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public V512<float> Scale(V512<float> t, Vector512<double> sumLo, Vector512<double> sumHi)
+        {
+            if (_columns == 1)
+            {
+                var inverseLo = new V512<double>(Vector512<double>.One / sumLo);
+                var inverseHi = new V512<double>(Vector512<double>.One / sumHi);
+                var first = Narrow<V512<double>, V512<float>>(inverseLo, inverseHi);
+                Widen<V512<float>, V512<double>>(first, out var firstLo, out var firstHi);
+                var second = Narrow<V512<double>, V512<float>>(inverseLo - firstLo, inverseHi - firstHi);
+                return TimesPair(t, first, second);
+            }
+
+            var inverse = Vector512<double>.One / Avx512F.PermuteVar8x64x2(sumLo, _evenDoubles, sumHi);
+            var firstEven = Avx512F.ConvertToVector256Single(inverse);
+            var secondEven = Avx512F.ConvertToVector256Single(inverse - Avx512F.ConvertToVector512Double(firstEven));
+            var spreadFirst = new V512<float>(Avx512F.PermuteVar16x32(firstEven.ToVector512Unsafe(), _halfLanes));
+            var spreadSecond = new V512<float>(Avx512F.PermuteVar16x32(secondEven.ToVector512Unsafe(), _halfLanes));
+            return TimesPair(t, spreadFirst, spreadSecond);
+        }
+
+        /// <summary>Every lane's row maximum (the value: a maximum does not depend on the order).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public V512<float> RowMax(V512<float> v)
+        {
+            var m = v.Value;
+            if (_columns >= 2) m = Avx512F.Max(m, Avx512F.PermuteVar16x32(m, _swap1));
+            if (_columns >= 4) m = Avx512F.Max(m, Avx512F.PermuteVar16x32(m, _swap2));
+            if (_columns >= 8) m = Avx512F.Max(m, Avx512F.PermuteVar16x32(m, _swap4));
+            if (_columns == 16) m = Avx512F.Max(m, Avx512F.PermuteVar16x32(m, _swap8));
+            return new V512<float>(m);
+        }
+
+        /// <summary>Every lane's row sum of t in double, in the canonical tree (lanes 0–7 in <paramref name="lo"/>, 8–15 in <paramref name="hi"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void RowSums(V512<float> t, out Vector512<double> lo, out Vector512<double> hi)
+        {
+            Widen<V512<float>, V512<double>>(t, out var wideLo, out var wideHi);
+            lo = wideLo.Value;
+            hi = wideHi.Value;
+            if (_columns == 16)
+            {
+                lo += hi;
+                lo += Avx512F.PermuteVar8x64(lo, _swapD4);
+                lo += Avx512F.PermuteVar8x64(lo, _swapD2);
+                lo += Avx512F.PermuteVar8x64(lo, _swapD1);
+                hi = lo;
+                return;
+            }
+
+            if (_columns >= 8)
+            {
+                lo += Avx512F.PermuteVar8x64(lo, _swapD4);
+                hi += Avx512F.PermuteVar8x64(hi, _swapD4);
+            }
+
+            if (_columns >= 4)
+            {
+                lo += Avx512F.PermuteVar8x64(lo, _swapD2);
+                hi += Avx512F.PermuteVar8x64(hi, _swapD2);
+            }
+
+            if (_columns >= 2)
+            {
+                lo += Avx512F.PermuteVar8x64(lo, _swapD1);
+                hi += Avx512F.PermuteVar8x64(hi, _swapD1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Turns the block of rows at <paramref name="x"/> on its side into <paramref name="t"/> (entry j of row r at
+    /// j·Count + r): a gather per column (two on AVX-512, which has no 512-bit gather in .NET), <paramref name="rowStarts"/>
+    /// holding r·columns for r = 0 … 7; entry by entry without AVX2.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void ToColumns<TV>(float* x, float* t, int columns, Vector256<int> rowStarts)
+        where TV : struct, IVec<TV>
+    {
+        if (Avx2.IsSupported)
+        {
+            for (int j = 0; j < columns; j++)
+            {
+                if (typeof(TV) == typeof(V512<float>))
+                {
+                    // One 512-bit store, so that the column's loads are forwarded from it (Vector512.Create went through
+                    // a stack slot that every iteration waited for).
+                    var lo = Avx2.GatherVector256(x + j, rowStarts, 4);
+                    var hi = Avx2.GatherVector256(x + j + (8 * columns), rowStarts, 4);
+                    lo.ToVector512Unsafe().WithUpper(hi).Store(t + (j * 16));
+                }
+                else if (typeof(TV) == typeof(V256<float>))
+                {
+                    Avx2.GatherVector256(x + j, rowStarts, 4).Store(t + (j * 8));
+                }
+                else
+                {
+                    Avx2.GatherVector128(x + j, rowStarts.GetLower(), 4).Store(t + (j * 4));
+                }
+            }
+
+            return;
+        }
+
+        for (int r = 0; r < TV.Count; r++)
+        {
+            for (int j = 0; j < columns; j++) t[(j * TV.Count) + r] = x[(r * columns) + j];
+        }
+    }
+
+    /// <summary>
+    /// The inverse of <see cref="ToColumns{TV}"/>: the <paramref name="entries"/> entries of the block's rows into
+    /// <paramref name="y"/> in row order, entry e from <paramref name="t"/>[<paramref name="rowOrder"/>[e]]; a gather per
+    /// register of output with AVX2.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void ToRows<TV>(float* t, float* y, int entries, int* rowOrder)
+        where TV : struct, IVec<TV>
+    {
+        if (Avx2.IsSupported)
+        {
+            for (int e = 0; e < entries; e += TV.Count)
+            {
+                if (typeof(TV) == typeof(V512<float>))
+                {
+                    Avx2.GatherVector256(t, Vector256.Load(rowOrder + e), 4).Store(y + e);
+                    Avx2.GatherVector256(t, Vector256.Load(rowOrder + e + 8), 4).Store(y + e + 8);
+                }
+                else if (typeof(TV) == typeof(V256<float>))
+                {
+                    Avx2.GatherVector256(t, Vector256.Load(rowOrder + e), 4).Store(y + e);
+                }
+                else
+                {
+                    Avx2.GatherVector128(t, Vector128.Load(rowOrder + e), 4).Store(y + e);
+                }
+            }
+
+            return;
+        }
+
+        for (int e = 0; e < entries; e++) y[e] = t[rowOrder[e]];
+    }
+
+    /// <summary>
+    /// The sum of the sixteen canonical lanes (<see cref="FloatLanes16Fold"/>: a_j = x_j + x_(j+8), b_j = a_j + a_(j+4),
+    /// c_j = b_j + b_(j+2), c_0 + c_1) for TD.Count rows at once, x_j the float column j (<paramref name="stride"/> apart
+    /// from <paramref name="first"/>) widened, for j below <paramref name="columns"/>; the empty lanes (zeros) are not added.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TD FoldColumns<TD>(ref float first, int stride, int columns)
+        where TD : struct, IVec<TD>
+    {
+        var c0 = FoldB<TD>(ref first, stride, columns, 0);
+        if (columns > 2) c0 += FoldB<TD>(ref first, stride, columns, 2);
+        if (columns == 1) return c0;
+        var c1 = FoldB<TD>(ref first, stride, columns, 1);
+        if (columns > 3) c1 += FoldB<TD>(ref first, stride, columns, 3);
+        return c0 + c1;
+    }
+
+    /// <summary>b_j = a_j + a_(j+4) of <see cref="FoldColumns{TD}"/> (j &lt; columns).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TD FoldB<TD>(ref float first, int stride, int columns, int j)
+        where TD : struct, IVec<TD>
+    {
+        var b = FoldA<TD>(ref first, stride, columns, j);
+        return j + 4 < columns ? b + FoldA<TD>(ref first, stride, columns, j + 4) : b;
+    }
+
+    /// <summary>a_j = x_j + x_(j+8) of <see cref="FoldColumns{TD}"/> (j &lt; columns).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TD FoldA<TD>(ref float first, int stride, int columns, int j)
+        where TD : struct, IVec<TD>
+    {
+        var a = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref first, j * stride));
+        return j + 8 < columns ? a + Lanes.LoadWidened<TD>(ref Unsafe.Add(ref first, (j + 8) * stride)) : a;
+    }
+
+    /// <summary>The guessed frame's top for maxima m in double lanes: (round(m·log2 e) − 32) + 1.5·2^23, as <see cref="ScaledFrame"/> forms it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TD FrameTop<TD>(TD m)
+        where TD : struct, IVec<TD>
+        => (TD.RoundToEven(m * TD.Create(Log2E)) - TD.Create(GuessBias)) + TD.Create(RoundingShift);
+
+    /// <summary>The float lanes of <paramref name="v"/> as two registers of double lanes (lanes 0 to Count/2 − 1, then the rest).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Widen<TV, TD>(TV v, out TD lo, out TD hi)
+        where TV : struct, IVec<TV>
+        where TD : struct, IVec<TD>
+    {
+        if (typeof(TV) == typeof(V512<float>))
+        {
+            var f = Unsafe.BitCast<TV, V512<float>>(v).Value;
+            lo = Unsafe.BitCast<V512<double>, TD>(new V512<double>(Vector512.WidenLower(f)));
+            hi = Unsafe.BitCast<V512<double>, TD>(new V512<double>(Vector512.WidenUpper(f)));
+        }
+        else if (typeof(TV) == typeof(V256<float>))
+        {
+            var f = Unsafe.BitCast<TV, V256<float>>(v).Value;
+            lo = Unsafe.BitCast<V256<double>, TD>(new V256<double>(Vector256.WidenLower(f)));
+            hi = Unsafe.BitCast<V256<double>, TD>(new V256<double>(Vector256.WidenUpper(f)));
+        }
+        else if (typeof(TV) == typeof(V128<float>))
+        {
+            var f = Unsafe.BitCast<TV, V128<float>>(v).Value;
+            lo = Unsafe.BitCast<V128<double>, TD>(new V128<double>(Vector128.WidenLower(f)));
+            hi = Unsafe.BitCast<V128<double>, TD>(new V128<double>(Vector128.WidenUpper(f)));
+        }
+        else
+        {
+            throw new NotSupportedException("Blocks of rows take vector registers only.");
+        }
+    }
+
+    /// <summary>Two registers of double lanes rounded into one of float lanes (the inverse of <see cref="Widen{TV, TD}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Narrow<TD, TV>(TD lo, TD hi)
+        where TV : struct, IVec<TV>
+        where TD : struct, IVec<TD>
+    {
+        if (typeof(TV) == typeof(V512<float>))
+        {
+            var f = Vector512.Narrow(Unsafe.BitCast<TD, V512<double>>(lo).Value, Unsafe.BitCast<TD, V512<double>>(hi).Value);
+            return Unsafe.BitCast<V512<float>, TV>(new V512<float>(f));
+        }
+
+        if (typeof(TV) == typeof(V256<float>))
+        {
+            var f = Vector256.Narrow(Unsafe.BitCast<TD, V256<double>>(lo).Value, Unsafe.BitCast<TD, V256<double>>(hi).Value);
+            return Unsafe.BitCast<V256<float>, TV>(new V256<float>(f));
+        }
+
+        if (typeof(TV) == typeof(V128<float>))
+        {
+            var f = Vector128.Narrow(Unsafe.BitCast<TD, V128<double>>(lo).Value, Unsafe.BitCast<TD, V128<double>>(hi).Value);
+            return Unsafe.BitCast<V128<float>, TV>(new V128<float>(f));
+        }
+
+        throw new NotSupportedException("Blocks of rows take vector registers only.");
+    }
+}
