@@ -7,8 +7,8 @@ using ActivationKit.Simd;
 namespace ActivationKit.Tests;
 
 /// <summary>
-/// Softmax and softmin over many short rows (up to 16 entries) go through blocks of rows, one row per lane
-/// (<see cref="SoftmaxCoreFloat.SoftmaxBlocks{TV}"/>): those must give the bits of the one-row path row by row, decline
+/// Softmax, softmin and log-softmax over many short rows (up to 16 entries) go through blocks of rows, one row per lane
+/// (<see cref="SoftmaxCoreFloat.SoftmaxBlocks{TV}"/>, <see cref="SoftmaxCoreFloat.LogSoftmaxBlocks{TV}"/>): those must give the bits of the one-row path row by row, decline
 /// (unwritten) exactly the blocks that hold a row outside their arithmetic, and work in place.
 /// </summary>
 public class SoftmaxBlockTests
@@ -18,7 +18,7 @@ public class SoftmaxBlockTests
     public static TheoryData<string, int> Cases()
     {
         var data = new TheoryData<string, int>();
-        foreach (string name in new[] { "softmax", "softmin" })
+        foreach (string name in new[] { "softmax", "softmin", "log_softmax" })
         {
             for (int n = 1; n <= SoftmaxCoreFloat.MaxBlockColumns; n++) data.Add(name, n);
         }
@@ -60,6 +60,7 @@ public class SoftmaxBlockTests
     public void Every_block_width_stops_at_the_rows_it_must_leave(string name, int n)
     {
         float sign = name == "softmin" ? -1f : 1f;
+        bool log = name == "log_softmax";
         var x = RandomRows(400, n, seed: 100 + n);
         // Rows the float path declines, one in each of a few blocks: NaN, +∞, a maximum above 300, below −150.
         float[] specials = [float.NaN, float.PositiveInfinity, 400f * sign, -170f * sign];
@@ -78,13 +79,19 @@ public class SoftmaxBlockTests
             }
         }
 
-        var expected = OneRowAtATime(x, n, sign, out var declined);
-        if (Vector512.IsHardwareAccelerated) CheckBlocks<V512<float>>(x, n, sign, expected, declined);
-        if (Vector256.IsHardwareAccelerated) CheckBlocks<V256<float>>(x, n, sign, expected, declined);
-        if (Vector128.IsHardwareAccelerated) CheckBlocks<V128<float>>(x, n, sign, expected, declined);
+        // Zero entries of both signs: log-softmax's x − m keeps the sign of an entry −0 at a maximum 0.
+        x[7 * n] = -0f;
+        x[(9 * n) + (n - 1)] = 0f;
+        var expected = OneRowAtATime(name, x, n, sign, out var declined);
+        if (Vector512.IsHardwareAccelerated) CheckBlocks<V512<float>>(x, n, sign, log, expected, declined);
+        if (Vector256.IsHardwareAccelerated) CheckBlocks<V256<float>>(x, n, sign, log, expected, declined);
+        if (Vector128.IsHardwareAccelerated) CheckBlocks<V128<float>>(x, n, sign, log, expected, declined);
     }
 
-    private static void CheckBlocks<TV>(float[] x, int n, float sign, float[] expected, bool[] declined) where TV : struct, IVec<TV>
+    private static int Blocks<TV>(ReadOnlySpan<float> x, Span<float> y, int n, float sign, bool log) where TV : struct, IVec<TV>
+        => log ? SoftmaxCoreFloat.LogSoftmaxBlocks<TV>(x, y, n) : SoftmaxCoreFloat.SoftmaxBlocks<TV>(x, y, n, sign);
+
+    private static void CheckBlocks<TV>(float[] x, int n, float sign, bool log, float[] expected, bool[] declined) where TV : struct, IVec<TV>
     {
         int block = TV.Count * n;
         int whole = x.Length / block * block;
@@ -94,7 +101,7 @@ public class SoftmaxBlockTests
         while (start < whole)
         {
             Array.Fill(y, 12345f, start, whole - start);
-            int done = SoftmaxCoreFloat.SoftmaxBlocks<TV>(x.AsSpan(start, whole - start), y.AsSpan(start, whole - start), n, sign);
+            int done = Blocks<TV>(x.AsSpan(start, whole - start), y.AsSpan(start, whole - start), n, sign, log);
             Assert.True(done % n == 0 && done <= whole - start, $"{typeof(TV).Name}: {done} entries done is not a number of whole rows within the call");
             Assert.DoesNotContain(true, declined.AsSpan(start / n, done / n).ToArray());
             for (int i = start; i < start + done; i++)
@@ -117,7 +124,7 @@ public class SoftmaxBlockTests
 
         // In place: the same bits where the call took the rows.
         var inPlace = (float[])x.Clone();
-        int doneInPlace = SoftmaxCoreFloat.SoftmaxBlocks<TV>(inPlace.AsSpan(0, whole), inPlace.AsSpan(0, whole), n, sign);
+        int doneInPlace = Blocks<TV>(inPlace.AsSpan(0, whole), inPlace.AsSpan(0, whole), n, sign, log);
         for (int i = 0; i < doneInPlace; i++) Assert.True(Same(expected[i], inPlace[i]), $"{typeof(TV).Name} in place: entry {i}");
         for (int i = doneInPlace; i < whole; i++) Assert.True(Same(x[i], inPlace[i]), $"{typeof(TV).Name} in place: entry {i} past the stop was written");
     }
@@ -126,9 +133,9 @@ public class SoftmaxBlockTests
     /// Each row alone through the public API, and whether it needs more than the short rows' arithmetic (a maximum of
     /// sign·x outside the scaled frames' [−150, 300], or a NaN entry): the rows a block must not take.
     /// </summary>
-    private static float[] OneRowAtATime(float[] x, int n, float sign, out bool[] declined)
+    private static float[] OneRowAtATime(string name, float[] x, int n, float sign, out bool[] declined)
     {
-        var f = ActivationCatalog.Create(sign > 0 ? "softmax" : "softmin");
+        var f = ActivationCatalog.Create(name);
         var y = new float[x.Length];
         declined = new bool[x.Length / n];
         for (int r = 0; r < declined.Length; r++)

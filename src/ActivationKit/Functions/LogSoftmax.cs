@@ -102,6 +102,13 @@ public sealed class LogSoftmax : RowwiseActivation<LogSoftmax.Kernel_>
             => SoftmaxCoreFloat.LogSoftmaxPair<TV>(x0, y0, x1, y1);
 
         /// <inheritdoc />
+        public static bool FloatBlocks => true;
+
+        /// <inheritdoc />
+        public int ForwardFloatBlocks<TV>(ReadOnlySpan<float> x, Span<float> y, int columns) where TV : struct, IVec<TV>
+            => SoftmaxCoreFloat.LogSoftmaxBlocks<TV>(x, y, columns);
+
+        /// <inheritdoc />
         public bool BackwardFloat<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV>
             => SoftmaxCoreFloat.LogSoftmaxBackward<TV>(x, dy, dx);
 

@@ -125,6 +125,103 @@ internal static partial class SoftmaxCoreFloat
     }
 
     /// <summary>
+    /// log_softmax(x) of the whole blocks of <c>TV.Count</c> rows of <paramref name="columns"/> (1 to
+    /// <see cref="MaxBlockColumns"/>) entries at the start of x into y (y may be x), as <see cref="SoftmaxBlocks{TV}"/>
+    /// does softmax: the arithmetic of <see cref="ShortRow{TV, TA, TS}"/>'s log-softmax lane by lane (the ranged frame,
+    /// the canonical sum of t below the maximum and the count at it), with ln s (<see cref="LogOfSum"/>, two libm calls)
+    /// row by row in double; returns the entries done (whole blocks), stopping before a block with a row that needs the
+    /// general path. Vector registers only (0 for the scalar lanes).
+    /// </summary>
+    public static int LogSoftmaxBlocks<TV>(ReadOnlySpan<float> x, Span<float> y, int columns) where TV : struct, IVec<TV>
+        => typeof(TV) == typeof(V512<float>) ? LogSoftmaxBlocks<TV, V512<double>>(x, y, columns)
+            : typeof(TV) == typeof(V256<float>) ? LogSoftmaxBlocks<TV, V256<double>>(x, y, columns)
+            : typeof(TV) == typeof(V128<float>) ? LogSoftmaxBlocks<TV, V128<double>>(x, y, columns)
+            : 0;
+
+    /// <summary><see cref="LogSoftmaxBlocks{TV}"/> with the double lanes <typeparamref name="TD"/> of half TV's width.</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe int LogSoftmaxBlocks<TV, TD>(ReadOnlySpan<float> x, Span<float> y, int columns)
+        where TV : struct, IVec<TV>
+        where TD : struct, IVec<TD>
+    {
+        int rows = TV.Count;
+        int block = rows * columns;
+        if ((uint)(columns - 1) >= MaxBlockColumns || y.Length != x.Length) return 0;
+        int blocks = x.Length / block;
+
+        // The block on its side (entry j of row r at j·rows + r), the t below each row's maximum the same way, and per
+        // row: the maximum, the count at it, the sum below it and ln s as two floats.
+        float* v = stackalloc float[MaxBlockColumns * 16];
+        float* t = stackalloc float[MaxBlockColumns * 16];
+        float* maxima = stackalloc float[16];
+        float* counts = stackalloc float[16];
+        double* below = stackalloc double[16];
+        float* lnHi = stackalloc float[16];
+        float* lnLo = stackalloc float[16];
+        int* rowOrder = stackalloc int[MaxBlockColumns * 16];
+        for (int e = 0; e < block; e++) rowOrder[e] = ((e % columns) * rows) + (e / columns);
+        var rowStarts = Vector256<int>.Indices * columns;
+        ExpConstants(0f, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2);
+        ref float pv = ref *v;
+        ref float pt = ref *t;
+        fixed (float* x0 = x)
+        fixed (float* y0 = y)
+        {
+            for (int k = 0; k < blocks; k++)
+            {
+                ToColumns<TV>(x0 + (k * block), v, columns, rowStarts);
+                var max = Lanes.Load<TV, float>(ref pv);
+                for (int j = 1; j < columns; j++) max = TV.Max(max, Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, j * rows)));
+                // A zero maximum as +0, as the one-row path takes it (Lanes.ExtremeOfFloats): x − m of an entry −0 is −0.
+                max += TV.Zero;
+                if (!TV.AllTrue(TV.And(TV.GreaterThanOrEqual(max, TV.Create(ScaledLowest)), TV.LessThanOrEqual(max, TV.Create(ScaledHighest))))) return k * block;
+
+                // ScaledFrame(max) lane by lane: Floor = m − 200, Top = (round(m·log2 e) − 64) + 1.5·2^23.
+                var floor = max - TV.Create(200f);
+                Widen<TV, TD>(max, out var maxLo, out var maxHi);
+                var top = Narrow<TD, TV>(FrameTop(maxLo, ScaleBias), FrameTop(maxHi, ScaleBias));
+                var count = TV.Zero;
+                for (int j = 0; j < columns; j++)
+                {
+                    var entry = Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, j * rows));
+                    var e = ScaledExp<TV, Yes>(entry, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
+                    // The entries at the maximum are counted, not summed.
+                    var atTop = TV.EqualTo(entry, max);
+                    Lanes.Store(TV.AndNot(e, atTop), ref Unsafe.Add(ref pt, j * rows));
+                    count += TV.And(atTop, TV.One);
+                }
+
+                var sumLo = FoldColumns<TD>(ref pt, rows, columns);
+                var sumHi = FoldColumns<TD>(ref Unsafe.Add(ref pt, TD.Count), rows, columns);
+                // A NaN entry makes its row's sum NaN.
+                if (TD.AnyTrue(TD.Or(TD.IsNaN(sumLo), TD.IsNaN(sumHi)))) return k * block;
+                Lanes.Store(sumLo, ref *below);
+                Lanes.Store(sumHi, ref below[TD.Count]);
+                Lanes.Store(max, ref *maxima);
+                Lanes.Store(count, ref *counts);
+                for (int r = 0; r < rows; r++)
+                {
+                    double ln = LogOfSum(below[r], new ScaledFrame(maxima[r]).Scale, (int)counts[r]);
+                    lnHi[r] = FloatPair(ln, out lnLo[r]);
+                }
+
+                var hi = Lanes.Load<TV, float>(ref *lnHi);
+                var lo = Lanes.Load<TV, float>(ref *lnLo);
+                for (int j = 0; j < columns; j++)
+                {
+                    ref float column = ref Unsafe.Add(ref pv, j * rows);
+                    Lanes.Store(MinusPair(Lanes.Load<TV, float>(ref column) - max, hi, lo), ref column);
+                }
+
+                ToRows<TV>(v, y0 + (k * block), block, rowOrder);
+            }
+        }
+
+        return blocks * block;
+    }
+
+    /// <summary>
     /// <see cref="SoftmaxBlocks{TV}"/> on AVX-512 for rows of 1, 2, 4, 8 or 16 entries, which tile a register: each
     /// register of sixteen entries holds 16/columns whole rows, and the per-row steps run in the rows' own layout, with
     /// no turning on the side. The row maximum and the canonical sum are butterflies over the lanes of a row (lane i
@@ -423,11 +520,11 @@ internal static partial class SoftmaxCoreFloat
         return j + 8 < columns ? a + Lanes.LoadWidened<TD>(ref Unsafe.Add(ref first, (j + 8) * stride)) : a;
     }
 
-    /// <summary>The guessed frame's top for maxima m in double lanes: (round(m·log2 e) − 32) + 1.5·2^23, as <see cref="ScaledFrame"/> forms it.</summary>
+    /// <summary>A frame's top for maxima m in double lanes: (round(m·log2 e) − bias) + 1.5·2^23, as <see cref="ScaledFrame"/> forms it (the guessed frame's bias 32 unless told).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TD FrameTop<TD>(TD m)
+    private static TD FrameTop<TD>(TD m, int bias = GuessBias)
         where TD : struct, IVec<TD>
-        => (TD.RoundToEven(m * TD.Create(Log2E)) - TD.Create(GuessBias)) + TD.Create(RoundingShift);
+        => (TD.RoundToEven(m * TD.Create(Log2E)) - TD.Create(bias)) + TD.Create(RoundingShift);
 
     /// <summary>The float lanes of <paramref name="v"/> as two registers of double lanes (lanes 0 to Count/2 − 1, then the rest).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
