@@ -12,7 +12,8 @@ namespace ActivationKit.Benchmarks;
 [MemoryDiagnoser]
 public class RowwiseBenchmarks
 {
-    private const int Elements = 1_024_000;
+    /// <summary>Entries per call: rows of <see cref="Columns"/> up to about this many.</summary>
+    public const int Elements = 1_024_000;
     private float[] _x = [];
     private float[] _dy = [];
     private float[] _y = [];
@@ -26,8 +27,8 @@ public class RowwiseBenchmarks
     [ParamsSource(nameof(Functions))]
     public string Function { get; set; } = "softmax";
 
-    /// <summary>Row lengths: 1000 and 10, or the comma-separated list in ACTKIT_BENCH_COLUMNS.</summary>
-    public static IEnumerable<int> RowLengths() => BenchSelection.Names("ACTKIT_BENCH_COLUMNS")?.Select(int.Parse) ?? [1000, 10];
+    /// <summary>Row lengths: 1000 and 10, or the comma-separated list in ACTKIT_BENCH_COLUMNS (1 to <see cref="Elements"/>).</summary>
+    public static IEnumerable<int> RowLengths() => BenchSelection.Columns() ?? [1000, 10];
 
     [ParamsSource(nameof(RowLengths))]
     public int Columns { get; set; } = 1000;
@@ -54,16 +55,4 @@ public class RowwiseBenchmarks
 
     [Benchmark]
     public void Backward() => _f.Backward(_x, _dy, _y, Columns);
-}
-
-/// <summary>Optional narrowing of the benchmark parameters through environment variables.</summary>
-internal static class BenchSelection
-{
-    public static IEnumerable<string>? Names(string variable) =>
-        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } list
-            ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : null;
-
-    public static IEnumerable<int>? Sizes() =>
-        Names("ACTKIT_BENCH_SIZES")?.Select(int.Parse);
 }

@@ -80,7 +80,8 @@ public class BenchCommandTests
         var r = Cli.Run("bench", "relu", "--sizes", "4096", "--reps", "1", "--streaming", "0").Ok();
         Assert.Contains("streaming stores from 0 bytes moved", r.Out, StringComparison.Ordinal);
         r = Cli.Run("bench", "relu", "--sizes", "4096", "--reps", "1", "--streaming", "off").Ok();
-        Assert.Contains("streaming stores from never (off)", r.Out, StringComparison.Ordinal);
+        // Was "with streaming stores from never (off)".
+        Assert.Contains("thread(s) without streaming stores (--streaming off), TensorPrimitives on 1.", r.Out, StringComparison.Ordinal);
         r = Cli.Run("bench", "relu", "--sizes", "4096", "--reps", "1", "--streaming", "1MiB", "--json").Ok();
         Assert.Contains("\"streaming_threshold_bytes\":1048576", r.Out, StringComparison.Ordinal);
         Assert.Equal(KernelOptions.DefaultStreamingThreshold, KernelOptions.StreamingThreshold);
@@ -96,10 +97,28 @@ public class BenchCommandTests
         Assert.Equal(1, KernelOptions.MaxThreads);
     }
 
+    [Fact]
+    public void Threads_is_a_cap_reported_as_given_and_the_header_says_when_it_exceeds_the_processors()
+    {
+        // --threads 256 on 2 vCPUs reported "threads":256 with nothing to say it was a cap, not the threads used.
+        var json = Cli.Run("bench", "relu", "--sizes", "64", "--reps", "1", "--threads", "256", "--json").Ok();
+        var ours = json.Lines.Select(l => JsonDocument.Parse(l).RootElement).Single(e => e.GetProperty("impl").GetString() == "activationkit");
+        Assert.Equal(256, ours.GetProperty("threads").GetInt32());
+        string header = Cli.Run("bench", "relu", "--sizes", "64", "--reps", "1", "--threads", "256").Ok().Lines[0];
+        if (Environment.ProcessorCount < 256) Assert.Contains($"on up to 256 thread(s) (a cap above the {Environment.ProcessorCount} processors here) with streaming", header, StringComparison.Ordinal);
+        Assert.DoesNotContain("processors here", Cli.Run("bench", "relu", "--sizes", "64", "--reps", "1").Ok().Lines[0], StringComparison.Ordinal);
+        Assert.Contains("A cap", Cli.Run("bench", "--help").Out, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--sizes", "0", "--sizes takes element counts")]
     [InlineData("--sizes", "12,x", "--sizes takes element counts")]
-    [InlineData("--shapes", "4by4", "--shapes takes ROWSxCOLS")]
+    [InlineData("--shapes", "4by4", "--shapes takes ROWSxCOLS, e.g. 1024x1000, got '4by4'.")]
+    [InlineData("--shapes", "3x", "--shapes takes ROWSxCOLS, e.g. 1024x1000, got '3x'.")]
+    [InlineData("--shapes", "0x4", "--shapes takes ROWSxCOLS with both dimensions positive, e.g. 1024x1000, got '0x4'.")]
+    [InlineData("--shapes", "4x0", "--shapes takes ROWSxCOLS with both dimensions positive, e.g. 1024x1000, got '4x0'.")]
+    [InlineData("--shapes", "16384x16385", "--shapes takes ROWSxCOLS with at most 268435456 elements, e.g. 1024x1000, got '16384x16385'.")]
+    [InlineData("--shapes", "99999999999x2", "--shapes takes ROWSxCOLS with at most 268435456 elements")]
     [InlineData("--sizes", "16,,32", "--sizes '16,,32' has an empty entry; separate the entries with single commas, e.g. 1024,65536.")]
     [InlineData("--sizes", ",16", "--sizes ',16' has an empty entry")]
     [InlineData("--shapes", "4x8,", "--shapes '4x8,' has an empty entry")]

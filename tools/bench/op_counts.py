@@ -34,6 +34,8 @@ import subprocess
 import sys
 import tempfile
 
+from benchutil import missing_anchors
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 # The compute-bound functions of the speed target (the relu family is measured against a copy instead).
@@ -182,8 +184,8 @@ def main():
     ap.add_argument('--markdown', action='store_true', help='print a Markdown table')
     ap.add_argument('functions', nargs='*', default=DEFAULT_FUNCTIONS)
     a = ap.parse_args()
-    if not os.path.isfile(os.path.join(a.anchors_bin, 'onednn_bench')):
-        sys.exit(f'op_counts.py: {a.anchors_bin} holds no onednn_bench; build it with ../shared/anchors/onednn/build.sh.')
+    if problem := missing_anchors([('build it with ../shared/anchors/onednn/build.sh', os.path.join(a.anchors_bin, 'onednn_bench'))]):
+        sys.exit(f'op_counts.py: --anchors-bin: {problem}.')
     if not os.path.isfile(os.path.join(a.actkit, 'actkit.dll')):
         sys.exit(f'op_counts.py: {a.actkit} holds no actkit.dll; build with dotnet build src/ActivationKit.Cli -c Release.')
 

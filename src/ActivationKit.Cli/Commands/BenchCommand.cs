@@ -48,7 +48,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         public string Dtype { get; init; } = "f32";
 
         [CommandOption("--threads <N>")]
-        [Description("KernelOptions.MaxThreads for our element-wise kernels (calls of ≥ 2^20 elements split across threads; the baselines stay on one thread).")]
+        [Description("KernelOptions.MaxThreads for our element-wise kernels: at most this many threads per call (calls of ≥ 2^20 elements split into chunks of ≥ 65,536; the baselines stay on one thread). A cap, reported as given in the JSON's threads; not limited to the processor count (above it, threads share cores).")]
         [DefaultValue(1)]
         public int Threads { get; init; } = 1;
 
@@ -103,12 +103,13 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     internal static string? ThreadsError(int threads) =>
         threads is < 1 or > 256 ? $"--threads must be between 1 and 256, got {threads}." : null;
 
-    private static string StreamingLabel(long bytes) => bytes switch
+    /// <summary>The table header's words for a --streaming threshold ('off' read "streaming stores from never (off)").</summary>
+    private static string StreamingPhrase(long bytes) => bytes switch
     {
-        long.MaxValue => "never (off)",
-        _ when bytes >= 1 << 20 && bytes % (1 << 20) == 0 => $"{bytes >> 20} MiB moved",
-        1 => "1 byte moved",
-        _ => $"{bytes} bytes moved",
+        long.MaxValue => "without streaming stores (--streaming off)",
+        _ when bytes >= 1 << 20 && bytes % (1 << 20) == 0 => $"with streaming stores from {bytes >> 20} MiB moved",
+        1 => "with streaming stores from 1 byte moved",
+        _ => $"with streaming stores from {bytes} bytes moved",
     };
 
     /// <summary>Bytes for <c>--streaming</c> (an integer with an optional KiB/MiB/GiB suffix; 'off' = never), or null if malformed.</summary>
@@ -286,12 +287,20 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         {
             string[] rc = part.Split('x');
             if (rc.Length != 2
-                || !int.TryParse(rc[0], NumberStyles.None, CultureInfo.InvariantCulture, out int r)
-                || !int.TryParse(rc[1], NumberStyles.None, CultureInfo.InvariantCulture, out int c)
-                || r < 1 || c < 1 || (long)r * c > 1 << 28)
+                || !long.TryParse(rc[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long rows)
+                || !long.TryParse(rc[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long cols))
+            {
+                throw new UsageException($"--shapes takes ROWSxCOLS, e.g. 1024x1000, got '{part}'.");
+            }
+
+            // 0x4 was refused as if it had too many elements ("at most 268435456 elements").
+            if (rows < 1 || cols < 1) throw new UsageException($"--shapes takes ROWSxCOLS with both dimensions positive, e.g. 1024x1000, got '{part}'.");
+            if (rows > 1 << 28 || cols > 1 << 28 || rows * cols > 1 << 28)
             {
                 throw new UsageException($"--shapes takes ROWSxCOLS with at most 268435456 elements, e.g. 1024x1000, got '{part}'.");
             }
+
+            var (r, c) = ((int)rows, (int)cols);
 
             if (shapes.Contains((r, c))) throw new UsageException($"--shapes lists {r}x{c} twice; give each shape once.");
             shapes.Add((r, c));
@@ -527,7 +536,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     private void WriteTable(List<Row> rows, Settings settings)
     {
         var w = consoles.OutWriter;
-        w.WriteLine($"ns/element, best of {settings.Reps} (median in brackets); {settings.DtypeName}; inputs Normal(0, {settings.InputStd.ToString(CultureInfo.InvariantCulture)}); ISA {Isa.Path}{(Isa.FmaNote.Length == 0 ? "" : $" ({Isa.FmaNote})")}; our element-wise kernels on up to {settings.Threads} thread(s) with streaming stores from {StreamingLabel(ParseStreaming(settings.Streaming)!.Value)}, TensorPrimitives on 1.");
+        w.WriteLine($"ns/element, best of {settings.Reps} (median in brackets); {settings.DtypeName}; inputs Normal(0, {settings.InputStd.ToString(CultureInfo.InvariantCulture)}); ISA {Isa.Path}{(Isa.FmaNote.Length == 0 ? "" : $" ({Isa.FmaNote})")}; our element-wise kernels on up to {settings.Threads} thread(s){ProcessorsNote(settings.Threads)} {StreamingPhrase(ParseStreaming(settings.Streaming)!.Value)}, TensorPrimitives on 1.");
         string[] header = ["function", "n", "ours fwd", "ours bwd", "TP fwd", "TP bwd", "copy", "TP/ours fwd"];
         var lines = new List<string[]> { header };
         var copies = rows.Where(r => r.Fn is null).ToDictionary(r => r.N, r => r.Fwd.BestNs / r.N);
@@ -556,6 +565,13 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
 
         w.Flush();
     }
+
+    /// <summary>
+    /// After "up to N thread(s)" when N exceeds the processors: --threads is the kernels' cap (KernelOptions.MaxThreads,
+    /// which the JSON's "threads" reports), not limited to the processor count, so such a run oversubscribes the cores.
+    /// </summary>
+    private static string ProcessorsNote(int threads) =>
+        threads > Environment.ProcessorCount ? $" (a cap above the {Environment.ProcessorCount} processors here)" : string.Empty;
 
     private static string Cell(Timing t, long n) =>
         string.Create(CultureInfo.InvariantCulture, $"{t.BestNs / n:0.000} [{t.MedianNs / n:0.000}]");

@@ -8,10 +8,15 @@ Usage: /usr/bin/python3 ort_model.py OUT_DIR [OPERATOR]   (OPERATOR: LogSoftmax,
 import os
 import sys
 
-from onnx import TensorProto, helper, save
-
+if sys.argv[1:] in (['-h'], ['--help']):
+    print(__doc__)
+    sys.exit(0)
+if len(sys.argv) not in (2, 3):
+    sys.exit('usage: /usr/bin/python3 ort_model.py OUT_DIR [OPERATOR]   (OPERATOR: LogSoftmax, the default, or Hardmax)')
 out = sys.argv[1]
 op = sys.argv[2] if len(sys.argv) > 2 else 'LogSoftmax'
+
+from onnx import TensorProto, helper, save
 os.makedirs(out, exist_ok=True)
 shape = ['ROWS', 'COLS']
 graph = helper.make_graph(

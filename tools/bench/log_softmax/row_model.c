@@ -47,7 +47,9 @@ static void row(const float*px,float*py,int parts){
   __m512 v=_mm512_loadu_ps(px+last); _mm512_storeu_ps(py+last,_mm512_sub_ps(_mm512_sub_ps(_mm512_sub_ps(v,m),LH),LL));
 }
 int main(int argc,char**argv){
-  int parts=atoi(argv[1]); int rows=argc>2?atoi(argv[2]):R; PF=argc>3?atoi(argv[3]):0;
+  int parts=argc>1?atoi(argv[1]):0; int rows=argc>2?atoi(argv[2]):R; PF=argc>3?atoi(argv[3]):0;
+  if(argc<2||argc>4||parts<1||parts>3||rows<1||rows>R||PF<0||PF>7){
+    fprintf(stderr,"usage: %s PARTS [ROWS [PF]]  (PARTS 1, 2 or 3; ROWS 1 to %d; PF a sum of 1, 2 and 4)\n",argv[0],R); return 2;}
   x=aligned_alloc(64,sizeof(float)*R*C); y=aligned_alloc(64,sizeof(float)*R*C+64);
   srand(1); for(long i=0;i<(long)R*C;i++){ double u1=(rand()+1.0)/(RAND_MAX+2.0),u2=rand()/(RAND_MAX+1.0); x[i]=3*sqrt(-2*log(u1))*cos(6.283185307*u2);}
   double best=1e9;

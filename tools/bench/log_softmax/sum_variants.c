@@ -16,7 +16,8 @@ static double now(void){struct timespec t;clock_gettime(CLOCK_MONOTONIC,&t);retu
 static float x[N] __attribute__((aligned(64)));
 #include "model.h"
 int main(int argc,char**argv){
-  int variant=atoi(argv[1]);
+  int variant=argc==2?atoi(argv[1]):-1;
+  if(variant<0||variant>6||(variant==0&&argv[1][0]!='0')){fprintf(stderr,"usage: %s VARIANT  (0 to 6, listed at the top of sum_variants.c)\n",argv[0]); return 2;}
   for(int i=0;i<N;i++) x[i]=-(float)(rand()%1000)/100.0f;
   __m512 log2e=_mm512_set1_ps(1.442695f),shift=_mm512_set1_ps(12582912.f),l2h=_mm512_set1_ps(-0.693145752f),l2l=_mm512_set1_ps(-1.42860677e-06f);
   __m512 c5=_mm512_set1_ps(1.0f/720),c4=_mm512_set1_ps(1.0f/120),c3=_mm512_set1_ps(1.0f/24),c2=_mm512_set1_ps(1.0f/6),top=_mm512_set1_ps(12582912.f-64), m=_mm512_set1_ps(0.f);

@@ -5,13 +5,18 @@ Usage: /usr/bin/python3 torch_log_softmax.py ROWS COLS [REPS]  ->  one JSON line
 import sys
 import time
 
+USAGE = 'usage: /usr/bin/python3 torch_log_softmax.py ROWS COLS [REPS]  (whole numbers of 1 or more; REPS 20 by default)'
+if any(a in ('-h', '--help') for a in sys.argv[1:]):
+    print(__doc__)
+    sys.exit(0)
+if len(sys.argv) not in (3, 4) or not all(a.isdigit() and int(a) > 0 for a in sys.argv[1:]):
+    sys.exit(USAGE)
+rows, cols = int(sys.argv[1]), int(sys.argv[2])
+reps = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+
 import torch
 
 torch.set_num_threads(1)
-rows, cols = int(sys.argv[1]), int(sys.argv[2])
-reps = int(sys.argv[3]) if len(sys.argv) > 3 else 20
-if rows <= 0 or cols <= 0 or reps <= 0:
-    sys.exit('ROWS, COLS and REPS must be positive')
 x = torch.randn(rows, cols) * 3
 torch.log_softmax(x, 1)
 best = float('inf')

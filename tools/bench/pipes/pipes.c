@@ -78,7 +78,13 @@ static double measured_ghz(void)
 
 int main(int argc, char **argv)
 {
-    double ghz = argc > 1 ? atof(argv[1]) : measured_ghz();
+    char *end = NULL;
+    double given = argc == 2 ? strtod(argv[1], &end) : 0;
+    if (argc > 2 || (argc == 2 && (end == argv[1] || *end != '\0' || !(given > 0 && given < 100)))) {
+        fprintf(stderr, "usage: %s [GHz]  (the core clock in GHz, e.g. 3.66; measured when not given)\n", argv[0]);
+        return 2;
+    }
+    double ghz = argc > 1 ? given : measured_ghz();
     printf("clock %.2f GHz%s\n", ghz, argc > 1 ? " (given)" : " (measured)");
     printf("%-34s %6s %6s\n", "8 of each beside", "8 fma", "8 add");
     TEST("vmulps", MUL);

@@ -1,0 +1,88 @@
+"""What the scripts in tools/bench share: argument types that refuse bad values in one sentence, the check that the
+prebuilt anchors are there before anything is measured, and a reader for the anchors' JSON lines.
+
+Not a script: side_by_side.py, alternate.py and op_counts.py import it (Python puts their folder on the path).
+"""
+import argparse
+import json
+import math
+import os
+import re
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose refusals are one line on stderr (exit 2), with no usage block above them."""
+
+    def error(self, message):
+        self.exit(2, f'{self.prog}: {message} (--help lists the options)\n')
+
+
+def positive_int(text):
+    """argparse type: a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f'takes a whole number of 1 or more, got {text!r}')
+    return value
+
+
+def size_list(text):
+    """argparse type: comma-separated element counts, each 1 or more, none repeated (4096,262144)."""
+    parts = [p.strip() for p in text.split(',')]
+    sizes = []
+    for p in parts:
+        if not p.isdigit() or int(p) < 1:
+            raise argparse.ArgumentTypeError(f'takes comma-separated element counts of 1 or more, e.g. 4096,262144, got {text!r}')
+        if int(p) in sizes:
+            raise argparse.ArgumentTypeError(f'lists {int(p)} twice, in {text!r}; give each element count once')
+        sizes.append(int(p))
+    return sizes
+
+
+def shape_list(text):
+    """argparse type: comma-separated ROWSxCOLS shapes, both dimensions 1 or more (1024x1000,16384x10)."""
+    shapes = []
+    for p in (p.strip() for p in text.split(',')):
+        m = re.fullmatch(r'(\d+)x(\d+)', p)
+        if not m or int(m.group(1)) < 1 or int(m.group(2)) < 1:
+            raise argparse.ArgumentTypeError(f'takes ROWSxCOLS shapes with both dimensions 1 or more, e.g. 1024x1000, got {p!r}')
+        shape = (int(m.group(1)), int(m.group(2)))
+        if shape in shapes:
+            raise argparse.ArgumentTypeError(f'lists {p} twice; give each shape once')
+        shapes.append(shape)
+    return shapes
+
+
+def missing_anchors(paths):
+    """The problem with a list of (what, path) programs that must exist and be executable, or None."""
+    for what, path in paths:
+        if not os.path.isfile(path):
+            return f'{path} does not exist: {what}'
+        if not os.access(path, os.X_OK):
+            return f'{path} is not executable: {what}'
+    return None
+
+
+# Non-finite values as C's printf (inf, nan), .NET (Infinity, ∞, NaN) and Python (inf, nan) print them.
+_NON_FINITE = re.compile(r'(?<=[:\[,])\s*[-+]?(?:inf(?:inity)?|nan|∞)\s*(?=[,}\]])', re.IGNORECASE)
+
+
+def json_line(line):
+    """The object on one line of an anchor's or actkit's output, with non-finite numbers read as null (so a timing
+    that overflowed is absent, not a crash); None for a line that is not a JSON object."""
+    line = line.strip()
+    if not line.startswith('{'):
+        return None
+    try:
+        value = json.loads(_NON_FINITE.sub('null', line))
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def timing(v):
+    """v if it is a usable time (a finite number above 0), else None: PyTorch's backward is (forward + gradient) −
+    forward, which can come out at or below 0 for small n."""
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v > 0 else None
