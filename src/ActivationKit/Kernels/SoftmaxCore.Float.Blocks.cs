@@ -72,9 +72,8 @@ internal static partial class SoftmaxCoreFloat
 
         // A block on its side: entry j of row r at j·rows + r.
         float* t = stackalloc float[MaxBlockColumns * 16];
-        // Where entry e of a block's rows (row e / columns, column e mod columns) sits in t.
         int* rowOrder = stackalloc int[MaxBlockColumns * 16];
-        for (int e = 0; e < block; e++) rowOrder[e] = ((e % columns) * rows) + (e / columns);
+        FillRowOrder(rowOrder, rows, columns);
         var rowStarts = Vector256<int>.Indices * columns;
         ExpConstants(0f, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2);
         ref float pt = ref *t;
@@ -160,7 +159,7 @@ internal static partial class SoftmaxCoreFloat
         float* lnHi = stackalloc float[16];
         float* lnLo = stackalloc float[16];
         int* rowOrder = stackalloc int[MaxBlockColumns * 16];
-        for (int e = 0; e < block; e++) rowOrder[e] = ((e % columns) * rows) + (e / columns);
+        FillRowOrder(rowOrder, rows, columns);
         var rowStarts = Vector256<int>.Indices * columns;
         ExpConstants(0f, out TV log2E, out TV shift, out TV minusLn2Hi, out TV minusLn2Lo, out TV c5, out TV c4, out TV c3, out TV c2);
         ref float pv = ref *v;
@@ -409,6 +408,12 @@ internal static partial class SoftmaxCoreFloat
                 hi += Avx512F.PermuteVar8x64(hi, _swapD1);
             }
         }
+    }
+
+    /// <summary>Where entry e of a block's rows (row e / columns, column e mod columns) sits in the block on its side: (e mod columns)·rows + e / columns.</summary>
+    private static unsafe void FillRowOrder(int* rowOrder, int rows, int columns)
+    {
+        for (int e = 0; e < rows * columns; e++) rowOrder[e] = ((e % columns) * rows) + (e / columns);
     }
 
     /// <summary>
