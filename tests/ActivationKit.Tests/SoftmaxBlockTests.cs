@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using ActivationKit.Accuracy;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
@@ -29,7 +30,8 @@ public class SoftmaxBlockTests
     /// <summary>
     /// Through the public API, every row length from 1 to 16 over the hard rows of <see cref="SoftmaxWidthRows"/> (NaN,
     /// ±∞, maxima outside the frames, −∞ rows) shifted by 0 to 16 rows so that the special rows fall at every position
-    /// of a block, and over 2,000 random rows: the same bits as each row alone, out of place and in place.
+    /// of a block (steps of 3), rows with a zero maximum, and 2,015 random rows: the same bits as each row alone, out of
+    /// place and in place.
     /// </summary>
     [Theory]
     [MemberData(nameof(Cases))]
@@ -37,6 +39,8 @@ public class SoftmaxBlockTests
     {
         var f = ActivationCatalog.Create(name);
         var hard = ShortSets.Value.Single(s => s.Columns == n).X;
+        // Rows whose maximum is a zero of either sign, with entries −0 and +0 (log-softmax's x − m keeps the sign).
+        hard = [.. hard, .. ZeroRows(n)];
         var failures = new List<string>();
         for (int shift = 0; shift <= 16; shift += 3)
         {
@@ -45,13 +49,14 @@ public class SoftmaxBlockTests
             Compare(f, x, n, $"hard rows shifted by {shift}", failures);
         }
 
-        Compare(f, RandomRows(2000, n, seed: n), n, "random rows", failures);
+        // 125 blocks of 16, then one of 8, one of 4 and three rows alone: every width and the one-row remainder.
+        Compare(f, RandomRows(2015, n, seed: n), n, "random rows", failures);
         Assert.True(failures.Count == 0, $"{name}, rows of {n}: {string.Join("; ", failures.Take(10))}");
     }
 
     /// <summary>
-    /// The blocks of every width the machine has, called directly (AVX-512 takes rows of 1, 2, 4, 8 and 16 in their own
-    /// layout and gathers the other lengths; Vector256 and Vector128 always gather or turn the block by hand): a call
+    /// The blocks of every width the machine has, called directly (AVX-512 takes softmax rows of 1, 2, 4, 8 and 16 in
+    /// their own layout and gathers the others; Vector256 and Vector128 always gather or turn the block by hand): a call
     /// stops exactly before the blocks that hold a row outside the short rows' arithmetic (NaN, +∞, a maximum outside
     /// [−150, 300]) and leaves them as they were; every entry before has the bits of the row alone.
     /// </summary>
@@ -79,9 +84,8 @@ public class SoftmaxBlockTests
             }
         }
 
-        // Zero entries of both signs: log-softmax's x − m keeps the sign of an entry −0 at a maximum 0.
-        x[7 * n] = -0f;
-        x[(9 * n) + (n - 1)] = 0f;
+        // Rows with a zero maximum of either sign (log-softmax's x − m keeps the sign of an entry −0 at a maximum 0).
+        ZeroRows(n).CopyTo(x, 7 * n);
         var expected = OneRowAtATime(name, x, n, sign, out var declined);
         if (Vector512.IsHardwareAccelerated) CheckBlocks<V512<float>>(x, n, sign, log, expected, declined);
         if (Vector256.IsHardwareAccelerated) CheckBlocks<V256<float>>(x, n, sign, log, expected, declined);
@@ -175,6 +179,20 @@ public class SoftmaxBlockTests
         }
     }
 
+    /// <summary>Rows [−0, −1, −2, …], [+0, −0, −3, …] and [−0, +0, …] of length n.</summary>
+    private static float[] ZeroRows(int n)
+    {
+        var rows = new float[3 * n];
+        for (int j = 0; j < n; j++)
+        {
+            rows[j] = j == 0 ? -0f : -j;
+            rows[n + j] = j == 0 ? 0f : j == 1 ? -0f : -j;
+            rows[(2 * n) + j] = j % 2 == 0 ? -0f : 0f;
+        }
+
+        return rows;
+    }
+
     /// <summary>Rows of logits: Normal(0, σ) with σ from 0.1 to 30 by row, some rows shifted by up to ±120.</summary>
     private static float[] RandomRows(int rows, int n, int seed)
     {
@@ -196,4 +214,177 @@ public class SoftmaxBlockTests
     }
 
     private static bool Same(float a, float b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b) || (float.IsNaN(a) && float.IsNaN(b));
+}
+
+/// <summary>
+/// The pieces of the blocks of rows against the one-row path's, bit for bit, on values chosen so that they would show a
+/// wrong order of additions or a wrong rounding (a double sum of at most sixteen floats is exact unless they span more
+/// than about 2^29, and a last-bit change of Σt almost never reaches a float output, so the whole-row comparisons alone
+/// would rarely see one).
+/// </summary>
+public class SoftmaxBlockPieceTests
+{
+    /// <summary>Floats m·2^k with k across ±70 and some zeros: sums of them round in double.</summary>
+    private static float[] SpreadFloats(int count, int seed)
+    {
+        var rng = new Random(seed);
+        var t = new float[count];
+        for (int i = 0; i < t.Length; i++) t[i] = rng.Next(8) == 0 ? 0f : (float)((1 + rng.NextDouble()) * Math.ScaleB(1.0, rng.Next(-70, 71)));
+        return t;
+    }
+
+    /// <summary>The canonical fold of one row of up to 16 entries (zeros in the lanes it leaves empty).</summary>
+    private static double CanonicalSum(ReadOnlySpan<float> row)
+    {
+        var lanes = new float[16];
+        row.CopyTo(lanes);
+        return FloatLanes16Fold.Of(Vector512.Create(lanes));
+    }
+
+    [Fact]
+    public void Column_sums_add_the_pairs_of_the_canonical_fold()
+    {
+        for (int columns = 1; columns <= SoftmaxCoreFloat.MaxBlockColumns; columns++)
+        {
+            if (Vector512.IsHardwareAccelerated) CheckColumns<V512<double>>(columns);
+            if (Vector256.IsHardwareAccelerated) CheckColumns<V256<double>>(columns);
+            if (Vector128.IsHardwareAccelerated) CheckColumns<V128<double>>(columns);
+        }
+    }
+
+    private static void CheckColumns<TD>(int columns) where TD : struct, IVec<TD>
+    {
+        int rows = TD.Count;
+        for (int trial = 0; trial < 200; trial++)
+        {
+            // Column-major: entry j of row r at j·rows + r.
+            var t = SpreadFloats(rows * columns, (columns * 1000) + trial);
+            var sums = new double[rows];
+            var total = SoftmaxCoreFloat.FoldColumns<TD>(ref t[0], rows, columns);
+            for (int r = 0; r < rows; r++)
+            {
+                var row = new float[columns];
+                for (int j = 0; j < columns; j++) row[j] = t[(j * rows) + r];
+                double expected = CanonicalSum(row);
+                double got = GetLane(total, r);
+                Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(got), $"{typeof(TD).Name}, rows of {columns}, trial {trial}, row {r}: {got:R}, canonical {expected:R}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Tiled_row_sums_add_the_pairs_of_the_canonical_fold()
+    {
+        if (!Avx512F.IsSupported) return;
+        foreach (int columns in new[] { 1, 2, 4, 8, 16 })
+        {
+            var swaps = new SoftmaxCoreFloat.LaneSwaps(columns);
+            for (int trial = 0; trial < 500; trial++)
+            {
+                var t = SpreadFloats(16, (columns * 7919) + trial);
+                swaps.RowSums(new V512<float>(Vector512.Create(t)), out var lo, out var hi);
+                for (int lane = 0; lane < 16; lane++)
+                {
+                    int row = lane / columns;
+                    double expected = CanonicalSum(t.AsSpan(row * columns, columns));
+                    double got = lane < 8 ? lo.GetElement(lane) : hi.GetElement(lane - 8);
+                    Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(got), $"rows of {columns}, trial {trial}, lane {lane}: {got:R}, canonical {expected:R}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Maxima across [−150, 300], and those whose m·log2 e lies next to a half-integer (where rounding m·log2 e differently would move N).</summary>
+    private static List<float> Maxima()
+    {
+        var rng = new Random(3);
+        var maxima = new List<float> { -150f, 300f, 0f, -0f, float.Epsilon, -float.Epsilon };
+        for (int i = 0; i < 2000; i++) maxima.Add((float)((rng.NextDouble() * 450) - 150));
+        for (int k = -217; k <= 432; k++)
+        {
+            float m = (float)((k + 0.5) / 1.4426950408889634);
+            maxima.Add(m);
+            maxima.Add(MathF.BitIncrement(m));
+            maxima.Add(MathF.BitDecrement(m));
+        }
+
+        return maxima.Where(m => m >= -150f && m <= 300f).ToList();
+    }
+
+    [Fact]
+    public void Frame_tops_are_those_of_the_one_row_frames()
+    {
+        var maxima = Maxima();
+        if (Vector512.IsHardwareAccelerated) CheckTops<V512<double>>(maxima);
+        if (Vector256.IsHardwareAccelerated) CheckTops<V256<double>>(maxima);
+        if (Vector128.IsHardwareAccelerated) CheckTops<V128<double>>(maxima);
+    }
+
+    private static void CheckTops<TD>(List<float> maxima) where TD : struct, IVec<TD>
+    {
+        var lanes = new float[TD.Count];
+        var tops = new float[TD.Count];
+        for (int start = 0; start + TD.Count <= maxima.Count; start += TD.Count)
+        {
+            maxima.CopyTo(start, lanes, 0, TD.Count);
+            foreach (var (bias, reach) in new[] { (SoftmaxCoreFloat.GuessBias, SoftmaxCoreFloat.GuessFloorReach), (SoftmaxCoreFloat.ScaleBias, 200f) })
+            {
+                var m = Lanes.LoadWidened<TD>(ref lanes[0]);
+                Lanes.StoreNarrowed(SoftmaxCoreFloat.FrameTop(m, bias), ref tops[0]);
+                for (int i = 0; i < TD.Count; i++)
+                {
+                    float expected = new SoftmaxCoreFloat.ScaledFrame(lanes[i], bias, reach).Top;
+                    Assert.True(expected == tops[i], $"{typeof(TD).Name}, bias {bias}: maximum {lanes[i]:R} gives top {tops[i]:R}, the one-row frame {expected:R}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Tiled_frames_and_scaling_are_those_of_the_one_row_path()
+    {
+        if (!Avx512F.IsSupported) return;
+        var maxima = Maxima();
+        var rng = new Random(11);
+        foreach (int columns in new[] { 1, 2, 4, 8, 16 })
+        {
+            var swaps = new SoftmaxCoreFloat.LaneSwaps(columns);
+            int rows = 16 / columns;
+            for (int start = 0; start + rows <= maxima.Count; start += rows)
+            {
+                // Each row's maximum in all of its lanes, as the butterfly leaves it.
+                var max = new float[16];
+                for (int lane = 0; lane < 16; lane++) max[lane] = maxima[start + (lane / columns)];
+                var top = swaps.Top(new V512<float>(Vector512.Create(max))).Value;
+
+                // Row sums (the same in every lane of a row) and entries t, scaled by 1/Σt as two floats.
+                var sums = new double[16];
+                var t = new float[16];
+                for (int lane = 0; lane < 16; lane++)
+                {
+                    sums[lane] = lane % columns == 0 ? (1 + rng.NextDouble()) * Math.ScaleB(1.0, rng.Next(-40, 100)) : sums[lane - 1];
+                    t[lane] = (float)(rng.NextDouble() * sums[lane]);
+                }
+
+                var scaled = swaps.Scale(new V512<float>(Vector512.Create(t)), Vector512.Create(sums.AsSpan(0, 8)), Vector512.Create(sums.AsSpan(8, 8))).Value;
+                for (int lane = 0; lane < 16; lane++)
+                {
+                    float expectedTop = new SoftmaxCoreFloat.ScaledFrame(max[lane], SoftmaxCoreFloat.GuessBias, SoftmaxCoreFloat.GuessFloorReach).Top;
+                    Assert.True(expectedTop == top.GetElement(lane), $"rows of {columns}: maximum {max[lane]:R} gives top {top.GetElement(lane):R}, the one-row frame {expectedTop:R}");
+                    double inverse = 1.0 / sums[lane];
+                    float hi = (float)inverse;
+                    float lo = (float)(inverse - hi);
+                    float expected = MathF.FusedMultiplyAdd(t[lane], hi, t[lane] * lo);
+                    Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(scaled.GetElement(lane)), $"rows of {columns}, lane {lane}: {scaled.GetElement(lane):R}, one row {expected:R}");
+                }
+            }
+        }
+    }
+
+    private static double GetLane<TD>(TD v, int lane) where TD : struct, IVec<TD>
+    {
+        var values = new double[TD.Count];
+        Lanes.Store(v, ref values[0]);
+        return values[lane];
+    }
 }

@@ -70,12 +70,12 @@ def main():
         print(f'round {r + 1} of {a.rounds} done', file=sys.stderr)
 
     # Sizes in numeric order (element counts, then shapes by rows and columns), forward before backward.
-    def order(case):
+    def sort_key(case):
         fn, size, direction = case
         dims = tuple(int(v) for v in size.split('x'))
         return fn, len(dims), dims, direction != 'fwd'
 
-    cases = sorted({(fn, n, d) for fn, n, d, _ in best}, key=order)
+    cases = sorted({(fn, n, d) for fn, n, d, _ in best}, key=sort_key)
     print(f'| function ({"/".join(sorted(dtypes))}, ns/element) | size | direction | ' + ' | '.join(names) + ' |')
     print('|---|---|---|' + '---|' * len(names))
     for fn, n, d in cases:

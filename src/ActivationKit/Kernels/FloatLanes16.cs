@@ -367,8 +367,9 @@ internal struct FloatLanes16x16<TV> : IFloatLanes16<TV, FloatLanes16x16<TV>>
 /// <summary>
 /// Σ of sixteen float lanes x_0 … x_15 in double, in one tree: a_j = x_j + x_(j+8) (j &lt; 8), b_j = a_j + a_(j+4)
 /// (j &lt; 4), c_j = b_j + b_(j+2) (j &lt; 2), then c_0 + c_1; from one, two or four registers, each in the widest
-/// registers the machine has (the narrower paths' lanes joined into one Vector512 on an AVX-512 machine, where rows of 4
-/// to 15 entries take them), every way adding the same pairs.
+/// registers the machine has (the narrower paths' lanes joined into one Vector512 on an AVX-512 machine, where single rows
+/// of 4 to 15 entries take them), every way adding the same pairs; the blocks of short rows
+/// (<see cref="SoftmaxCoreFloat.SoftmaxBlocks{TV}"/>) add the same pairs column by column.
 /// </summary>
 internal static class FloatLanes16Fold
 {

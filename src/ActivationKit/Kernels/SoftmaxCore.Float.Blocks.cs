@@ -7,7 +7,8 @@ using ActivationKit.Simd;
 namespace ActivationKit.Kernels;
 
 /// <summary>
-/// Softmax and softmin of many short rows at once (up to sixteen entries each), the rows side by side in the lanes.
+/// Softmax, softmin and log-softmax of many short rows at once (up to sixteen entries each), the rows side by side in
+/// the lanes.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -15,18 +16,21 @@ namespace ActivationKit.Kernels;
 /// scalar maximum, two scalar exponentials, a fold of sixteen canonical lanes and a division (49 ns a row, where
 /// TensorPrimitives and ONNX Runtime take 11). Here the per-row steps run for many rows in one register. On AVX-512,
 /// rows of 1, 2, 4, 8 or 16 entries tile a register (16/columns rows each) and stay where they are: the maximum and
-/// the sum are butterflies over the lanes of a row (<see cref="TiledRows{TS}"/>). Other lengths, and the narrower
+/// the sum are butterflies over the lanes of a row (<see cref="TiledRows{TS}"/>, softmax and softmin). Other lengths,
+/// log-softmax, and the narrower
 /// widths, turn a block of <c>TV.Count</c> rows on its side in a stack buffer (entry j of row r at j·Count + r; AVX2
 /// gathers, or entry by entry without AVX2), so that one register holds column j of every row: the maxima are a
 /// column-by-column maximum, the exponentials one per column, the sums column-by-column additions in double lanes;
-/// the outputs go back to their rows by gathers (<see cref="SoftmaxBlocks{TV, TD, TS}"/>).
+/// the outputs go back to their rows by gathers (<see cref="SoftmaxBlocks{TV, TD, TS}"/>,
+/// <see cref="LogSoftmaxBlocks{TV, TD}"/>, whose ln s is formed row by row in double: two libm calls per row).
 /// </para>
 /// <para>
 /// Every lane does what <see cref="ShortRow{TV, TA, TS}"/> does to its row, operation for operation: the guessed frame
 /// with g the row's maximum (checked to lie in [−150, 300]), the same <see cref="ScaledExp{TV, TClamp}"/> clamped at
 /// g − 150, the sum of the sixteen canonical lanes (entry j in lane j; the two-sum from 0 of one entry per lane is the
 /// entry itself) in double in the tree of <see cref="FloatLanes16Fold"/> (adding the zeros of the lanes a short row
-/// leaves empty changes nothing, so they are left out), 1/Σt split into two floats and one fused product. So a row
+/// leaves empty changes nothing, so they are left out), 1/Σt split into two floats and one fused product (log-softmax:
+/// the ranged frame, the sum below the maximum, the count at it and (v − m − ln s_hi) − ln s_lo). So a row
 /// gets the same bits here as one at a time, at every width. The kernels stop before a row that needs the general
 /// path (a maximum outside the frame's range, or a NaN or +∞ entry, whose sum is not positive and finite), having
 /// written nothing from its block or register on, and the driver takes those rows one at a time; each block is read
@@ -35,8 +39,8 @@ namespace ActivationKit.Kernels;
 /// </remarks>
 internal static partial class SoftmaxCoreFloat
 {
-    /// <summary>The longest rows <see cref="SoftmaxBlocks{TV}"/> takes: one entry per canonical lane.</summary>
-    public const int MaxBlockColumns = 16;
+    /// <summary>The longest rows <see cref="SoftmaxBlocks{TV}"/> takes: one entry per canonical lane (the driver's limit).</summary>
+    public const int MaxBlockColumns = RowwiseDriver.MaxBlockColumns;
 
     /// <summary>
     /// softmax(sign·x) of the whole blocks of <c>TV.Count</c> rows of <paramref name="columns"/> (1 to
@@ -293,7 +297,7 @@ internal static partial class SoftmaxCoreFloat
     /// The butterflies of <see cref="TiledRows{TS}"/> for rows of <c>columns</c> (1, 2, 4, 8 or 16) entries: lane i
     /// against lane i xor d for d = columns/2 … 1.
     /// </summary>
-    private readonly struct LaneSwaps
+    internal readonly struct LaneSwaps
     {
         private readonly int _columns;
         private readonly Vector512<int> _swap1, _swap2, _swap4, _swap8;
@@ -318,7 +322,7 @@ internal static partial class SoftmaxCoreFloat
 
         /// <summary>
         /// The guessed frame's top (<see cref="FrameTop{TD}"/>) of every lane's row maximum. Rows of two or more entries
-        /// take it for the even lanes only (8 doubles, one register: lane 2k is in the same row as lanes 2k and 2k + 1)
+        /// take it for the even lanes only (8 doubles, one register; lanes 2k and 2k + 1 always belong to the same row)
         /// and spread it back (lane i from lane i/2), which halves the conversions and double arithmetic.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -413,7 +417,11 @@ internal static partial class SoftmaxCoreFloat
     /// <summary>Where entry e of a block's rows (row e / columns, column e mod columns) sits in the block on its side: (e mod columns)·rows + e / columns.</summary>
     private static unsafe void FillRowOrder(int* rowOrder, int rows, int columns)
     {
-        for (int e = 0; e < rows * columns; e++) rowOrder[e] = ((e % columns) * rows) + (e / columns);
+        // Row by row rather than by division: a call may cover a single block (after a declined one), so this runs often.
+        for (int r = 0, e = 0; r < rows; r++)
+        {
+            for (int j = 0; j < columns; j++, e++) rowOrder[e] = (j * rows) + r;
+        }
     }
 
     /// <summary>
@@ -496,7 +504,7 @@ internal static partial class SoftmaxCoreFloat
     /// from <paramref name="first"/>) widened, for j below <paramref name="columns"/>; the empty lanes (zeros) are not added.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TD FoldColumns<TD>(ref float first, int stride, int columns)
+    internal static TD FoldColumns<TD>(ref float first, int stride, int columns)
         where TD : struct, IVec<TD>
     {
         var c0 = FoldB<TD>(ref first, stride, columns, 0);
@@ -527,7 +535,7 @@ internal static partial class SoftmaxCoreFloat
 
     /// <summary>A frame's top for maxima m in double lanes: (round(m·log2 e) − bias) + 1.5·2^23, as <see cref="ScaledFrame"/> forms it (the guessed frame's bias 32 unless told).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TD FrameTop<TD>(TD m, int bias = GuessBias)
+    internal static TD FrameTop<TD>(TD m, int bias = GuessBias)
         where TD : struct, IVec<TD>
         => (TD.RoundToEven(m * TD.Create(Log2E)) - TD.Create(bias)) + TD.Create(RoundingShift);
 

@@ -61,10 +61,10 @@ internal static partial class SoftmaxCoreFloat
     private const double RoundingShift = 12582912.0;  // 1.5·2^23: adding it rounds a float below 2^22 to an integer
     private const float ScaledLowest = -150f;
     private const float ScaledHighest = 300f;
-    private const int ScaleBias = 64;
+    internal const int ScaleBias = 64;
     private const int GuessLength = 128;     // the guessed pass takes g from the first max(128, n/8) entries (see Guess)
-    private const int GuessBias = 32;        // the guessed pass's t = e^v·2^(32 − G), G the exponent of e^g
-    private const float GuessFloorReach = 150f;
+    internal const int GuessBias = 32;        // the guessed pass's t = e^v·2^(32 − G), G the exponent of e^g
+    internal const float GuessFloorReach = 150f;
     private const double GuessSumStart = 549755813888.0;                  // 2^39: t up to it keeps the fast two-sum exact
     private const int ShortSumLength = 32;   // rows up to this long sum their t with the two-sum from 0 instead (ShortRow on AVX-512)
     private const double GuessLimit = 79228162514264337593543950336.0;    // 2^96: the largest Σt the guessed pass accepts
@@ -144,7 +144,9 @@ internal static partial class SoftmaxCoreFloat
     /// passes of a narrower width. False, having written nothing, for rows the scaled frames do not cover (a maximum
     /// outside [−150, 300], NaN or +∞ entries), which take the general path. 16,384 rows of 10: softmax 20 → 18 ns per
     /// row (TensorPrimitives.SoftMax 22.5 in the same process), log-softmax 40 → 34; rows of 32: 70 → 33 (the passes
-    /// one by one, paired). Rows in pairs gain nothing here: the driver offers these rows one at a time.
+    /// one by one, paired). Rows in pairs gain nothing here. Many rows of up to 16 entries go through
+    /// <see cref="SoftmaxBlocks{TV}"/> and <see cref="LogSoftmaxBlocks{TV}"/> instead, with the same bits; this method takes
+    /// the rows those leave (a lone row, the last few, the rows of a block they decline) and rows of 17 to 32.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool ShortRow<TV, TS>(ReadOnlySpan<float> x, Span<float> y, bool log)
@@ -948,7 +950,7 @@ internal static partial class SoftmaxCoreFloat
     }
 
     /// <summary>The scaled path's constants for a row whose maximum m lies in [−150, 300].</summary>
-    private readonly struct ScaledFrame
+    internal readonly struct ScaledFrame
     {
         private readonly float _max;
         private readonly double _nTop;
