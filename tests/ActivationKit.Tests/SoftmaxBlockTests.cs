@@ -381,6 +381,46 @@ public class SoftmaxBlockPieceTests
         }
     }
 
+    /// <summary>
+    /// ln s of log-softmax (<see cref="SoftmaxCoreFloat.LogOfSum{TD}"/>) for a register of rows gives each row the bits of
+    /// the one-row path's scalar lanes, over maxima across the frame's range, sums below the maximum from 0 to far above
+    /// the scale, and counts at the maximum from 1 to 16.
+    /// </summary>
+    [Fact]
+    public void Log_sums_of_a_register_of_rows_are_those_of_one_row()
+    {
+        var maxima = Maxima();
+        if (Vector512.IsHardwareAccelerated) CheckLogSums<V512<double>>(maxima);
+        if (Vector256.IsHardwareAccelerated) CheckLogSums<V256<double>>(maxima);
+        if (Vector128.IsHardwareAccelerated) CheckLogSums<V128<double>>(maxima);
+    }
+
+    private static void CheckLogSums<TD>(List<float> maxima) where TD : struct, IVec<TD>
+    {
+        var rng = new Random(5);
+        var below = new double[TD.Count];
+        var max = new double[TD.Count];
+        var count = new double[TD.Count];
+        var got = new double[TD.Count];
+        for (int start = 0; start + TD.Count <= maxima.Count; start += TD.Count)
+        {
+            for (int i = 0; i < TD.Count; i++)
+            {
+                max[i] = maxima[start + i];
+                below[i] = rng.Next(5) == 0 ? 0 : Math.ScaleB(1 + rng.NextDouble(), rng.Next(-80, 100));
+                count[i] = 1 + rng.Next(16);
+            }
+
+            var ln = SoftmaxCoreFloat.LogOfSum(Lanes.Load<TD, double>(ref below[0]), Lanes.Load<TD, double>(ref max[0]), Lanes.Load<TD, double>(ref count[0]));
+            Lanes.Store(ln, ref got[0]);
+            for (int i = 0; i < TD.Count; i++)
+            {
+                double expected = SoftmaxCoreFloat.LogOfSum(new S<double>(below[i]), new S<double>(max[i]), new S<double>(count[i])).Value;
+                Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(got[i]), $"{typeof(TD).Name}: below {below[i]:R}, maximum {max[i]:R}, count {count[i]}: {got[i]:R}, one row {expected:R}");
+            }
+        }
+    }
+
     private static double GetLane<TD>(TD v, int lane) where TD : struct, IVec<TD>
     {
         var values = new double[TD.Count];

@@ -22,7 +22,7 @@ namespace ActivationKit.Kernels;
 /// gathers, or entry by entry without AVX2), so that one register holds column j of every row: the maxima are a
 /// column-by-column maximum, the exponentials one per column, the sums column-by-column additions in double lanes;
 /// the outputs go back to their rows by gathers (<see cref="SoftmaxBlocks{TV, TD, TS}"/>,
-/// <see cref="LogSoftmaxBlocks{TV, TD}"/>, whose ln s is formed row by row in double: two libm calls per row).
+/// <see cref="LogSoftmaxBlocks{TV, TD}"/>, whose ln s is formed for a register of rows at once, <see cref="LogOfSum{TD}"/>).
 /// </para>
 /// <para>
 /// Every lane does what <see cref="ShortRow{TV, TA, TS}"/> does to its row, operation for operation: the guessed frame
@@ -131,8 +131,8 @@ internal static partial class SoftmaxCoreFloat
     /// log_softmax(x) of the whole blocks of <c>TV.Count</c> rows of <paramref name="columns"/> (1 to
     /// <see cref="MaxBlockColumns"/>) entries at the start of x into y (y may be x), as <see cref="SoftmaxBlocks{TV}"/>
     /// does softmax: the arithmetic of <see cref="ShortRow{TV, TA, TS}"/>'s log-softmax lane by lane (the ranged frame,
-    /// the canonical sum of t below the maximum and the count at it), with ln s (<see cref="LogOfSum"/>, two libm calls)
-    /// row by row in double; returns the entries done (whole blocks), stopping before a block with a row that needs the
+    /// the canonical sum of t below the maximum and the count at it, and ln s by <see cref="LogOfSum{TD}"/> in double lanes
+    /// for a register of rows at once); returns the entries done (whole blocks), stopping before a block with a row that needs the
     /// general path. Vector registers only (0 for the scalar lanes).
     /// </summary>
     public static int LogSoftmaxBlocks<TV>(ReadOnlySpan<float> x, Span<float> y, int columns) where TV : struct, IVec<TV>
@@ -153,15 +153,9 @@ internal static partial class SoftmaxCoreFloat
         if ((uint)(columns - 1) >= MaxBlockColumns || y.Length != x.Length) return 0;
         int blocks = x.Length / block;
 
-        // The block on its side (entry j of row r at j·rows + r), the t below each row's maximum the same way, and per
-        // row: the maximum, the count at it, the sum below it and ln s as two floats.
+        // The block on its side (entry j of row r at j·rows + r), and the t below each row's maximum the same way.
         float* v = stackalloc float[MaxBlockColumns * 16];
         float* t = stackalloc float[MaxBlockColumns * 16];
-        float* maxima = stackalloc float[16];
-        float* counts = stackalloc float[16];
-        double* below = stackalloc double[16];
-        float* lnHi = stackalloc float[16];
-        float* lnLo = stackalloc float[16];
         int* rowOrder = stackalloc int[MaxBlockColumns * 16];
         FillRowOrder(rowOrder, rows, columns);
         var rowStarts = Vector256<int>.Indices * columns;
@@ -199,18 +193,13 @@ internal static partial class SoftmaxCoreFloat
                 var sumHi = FoldColumns<TD>(ref Unsafe.Add(ref pt, TD.Count), rows, columns);
                 // A NaN entry makes its row's sum NaN.
                 if (TD.AnyTrue(TD.Or(TD.IsNaN(sumLo), TD.IsNaN(sumHi)))) return k * block;
-                Lanes.Store(sumLo, ref *below);
-                Lanes.Store(sumHi, ref below[TD.Count]);
-                Lanes.Store(max, ref *maxima);
-                Lanes.Store(count, ref *counts);
-                for (int r = 0; r < rows; r++)
-                {
-                    double ln = LogOfSum(below[r], new ScaledFrame(maxima[r]).Scale, (int)counts[r]);
-                    lnHi[r] = FloatPair(ln, out lnLo[r]);
-                }
-
-                var hi = Lanes.Load<TV, float>(ref *lnHi);
-                var lo = Lanes.Load<TV, float>(ref *lnLo);
+                // ln s for every row at once (LogOfSum in double lanes), as two floats.
+                Widen<TV, TD>(count, out var countLo, out var countHi);
+                var lnLo = LogOfSum(sumLo, maxLo, countLo);
+                var lnHi = LogOfSum(sumHi, maxHi, countHi);
+                var hi = Narrow<TD, TV>(lnLo, lnHi);
+                Widen<TV, TD>(hi, out var hiLo, out var hiHi);
+                var lo = Narrow<TD, TV>(lnLo - hiLo, lnHi - hiHi);
                 for (int j = 0; j < columns; j++)
                 {
                     ref float column = ref Unsafe.Add(ref pv, j * rows);
