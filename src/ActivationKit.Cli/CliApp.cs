@@ -439,6 +439,15 @@ internal static partial class ErrorReporter
             return ExitCodes.BadInput;
         }
 
+        // A write to a closed standard output (`actkit list >&-`) is neither bad input nor a bug, and the runtime's
+        // message ("Access to the path is denied.") says neither. (A pipe whose reader has gone, `actkit eval … | head`,
+        // is not an error: the runtime drops those writes, and actkit exits 0 as other tools do.)
+        if (ex is IOException or UnauthorizedAccessException && ex.TargetSite?.DeclaringType?.FullName == "System.ConsolePal")
+        {
+            consoles.ErrorWriter.WriteLine("Error: could not write the output: standard output is closed.");
+            return ExitCodes.Failed;
+        }
+
         switch (ex)
         {
             case UsageException or ArgumentException or FormatException or IOException or InvalidDataException
