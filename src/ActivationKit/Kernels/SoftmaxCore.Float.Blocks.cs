@@ -195,11 +195,11 @@ internal static partial class SoftmaxCoreFloat
                 if (TD.AnyTrue(TD.Or(TD.IsNaN(sumLo), TD.IsNaN(sumHi)))) return k * block;
                 // ln s for every row at once (LogOfSum in double lanes), as two floats.
                 Widen<TV, TD>(count, out var countLo, out var countHi);
-                var lnLo = LogOfSum(sumLo, maxLo, countLo);
-                var lnHi = LogOfSum(sumHi, maxHi, countHi);
-                var hi = Narrow<TD, TV>(lnLo, lnHi);
-                Widen<TV, TD>(hi, out var hiLo, out var hiHi);
-                var lo = Narrow<TD, TV>(lnLo - hiLo, lnHi - hiHi);
+                var lnLower = LogOfSum(sumLo, maxLo, countLo);
+                var lnUpper = LogOfSum(sumHi, maxHi, countHi);
+                var hi = Narrow<TD, TV>(lnLower, lnUpper);
+                Widen<TV, TD>(hi, out var hiLower, out var hiUpper);
+                var lo = Narrow<TD, TV>(lnLower - hiLower, lnUpper - hiUpper);
                 for (int j = 0; j < columns; j++)
                 {
                     ref float column = ref Unsafe.Add(ref pv, j * rows);
