@@ -54,6 +54,93 @@ public class SoftmaxBlockTests
         Assert.True(failures.Count == 0, $"{name}, rows of {n}: {string.Join("; ", failures.Take(10))}");
     }
 
+    public static TheoryData<string, int> BackwardCases()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (string name in new[] { "softmax", "softmin" })
+        {
+            for (int n = 1; n <= SoftmaxCoreFloat.MaxBlockColumns; n++) data.Add(name, n);
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// The backward from the input over many short rows (blocks of rows) against each row alone: the hard rows and
+    /// 2,015 random ones, dy uniform with some entries huge or infinite (Σe·dy not finite: those rows go one at a time),
+    /// out of place, over dy and over x; and every width's blocks called directly stop only at such rows.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BackwardCases))]
+    public void Backward_of_many_rows_gives_the_bits_of_one_row_at_a_time(string name, int n)
+    {
+        var f = ActivationCatalog.Create(name);
+        float[] hard = [.. ShortSets.Value.Single(s => s.Columns == n).X, .. ZeroRows(n)];
+        var failures = new List<string>();
+        foreach (var (what, x) in new[] { ("hard rows", hard), ("random rows", RandomRows(2015, n, seed: 50 + n)) })
+        {
+            var rng = new Random(n);
+            var dy = new float[x.Length];
+            for (int i = 0; i < dy.Length; i++) dy[i] = rng.Next(200) == 0 ? float.PositiveInfinity : rng.Next(200) == 0 ? 3e38f : (float)((rng.NextDouble() * 2) - 1);
+            var all = new float[x.Length];
+            f.Backward(x, dy, all, n);
+            var overDy = (float[])dy.Clone();
+            f.Backward(x, overDy, overDy, n);
+            var overX = (float[])x.Clone();
+            f.Backward(overX, dy, overX, n);
+            for (int r = 0; r < x.Length / n; r++)
+            {
+                var alone = new float[n];
+                f.Backward(x.AsSpan(r * n, n), dy.AsSpan(r * n, n), alone, n);
+                for (int j = 0; j < n; j++)
+                {
+                    int i = (r * n) + j;
+                    if (!Same(alone[j], all[i]) || !Same(alone[j], overDy[i]) || !Same(alone[j], overX[i]))
+                    {
+                        failures.Add($"{what}: row {r} entry {j} is {all[i]:R} (over dy {overDy[i]:R}, over x {overX[i]:R}), alone {alone[j]:R}");
+                    }
+                }
+            }
+
+            float sign = name == "softmin" ? -1f : 1f;
+            if (Vector512.IsHardwareAccelerated) CheckBackwardBlocks<V512<float>>(x, dy, n, sign, failures);
+            if (Vector256.IsHardwareAccelerated) CheckBackwardBlocks<V256<float>>(x, dy, n, sign, failures);
+            if (Vector128.IsHardwareAccelerated) CheckBackwardBlocks<V128<float>>(x, dy, n, sign, failures);
+        }
+
+        Assert.True(failures.Count == 0, $"{name}, rows of {n}: {failures.Count} differences: {string.Join("; ", failures.Take(10))}");
+    }
+
+    /// <summary>Where a width's backward blocks stop, the rows from there hold one the one-row float path declines, and are unwritten.</summary>
+    private static void CheckBackwardBlocks<TV>(float[] x, float[] dy, int n, float sign, List<string> failures) where TV : struct, IVec<TV>
+    {
+        int block = TV.Count * n;
+        int whole = x.Length / block * block;
+        var dx = new float[x.Length];
+        int start = 0;
+        while (start < whole)
+        {
+            Array.Fill(dx, 12345f, start, whole - start);
+            int done = SoftmaxCoreFloat.SoftmaxBackwardBlocks<TV>(x.AsSpan(start, whole - start), dy.AsSpan(start, whole - start), dx.AsSpan(start, whole - start), n, sign);
+            for (int r = start / n; r < (start + done) / n; r++)
+            {
+                var alone = new float[n];
+                bool taken = SoftmaxCoreFloat.SoftmaxBackward<S<float>>(x.AsSpan(r * n, n), dy.AsSpan(r * n, n), alone, sign);
+                if (!taken) failures.Add($"{typeof(TV).Name}: row {r} taken by a block but declined by the one-row path");
+                else if (!alone.AsSpan().SequenceEqual(dx.AsSpan(r * n, n)) && !Enumerable.Range(0, n).All(j => Same(alone[j], dx[(r * n) + j]))) failures.Add($"{typeof(TV).Name}: row {r} differs from the one-row path");
+            }
+
+            start += done;
+            if (start == whole) break;
+            int rest = Math.Min(block, whole - start);
+            bool anyDeclined = false;
+            for (int r = start / n; r < (start + rest) / n; r++) anyDeclined |= !SoftmaxCoreFloat.SoftmaxBackward<S<float>>(x.AsSpan(r * n, n), dy.AsSpan(r * n, n), new float[n], sign);
+            if (!anyDeclined) failures.Add($"{typeof(TV).Name}: stopped at row {start / n} with no row there that the one-row path declines");
+            if (dx.AsSpan(start, rest).ToArray().Any(v => v != 12345f)) failures.Add($"{typeof(TV).Name}: wrote into the rows it stopped at ({start / n})");
+            start += rest;
+        }
+    }
+
     /// <summary>
     /// The blocks of every width the machine has, called directly (AVX-512 takes softmax rows of 1, 2, 4, 8 and 16 in
     /// their own layout and gathers the others; Vector256 and Vector128 always gather or turn the block by hand): a call

@@ -112,6 +112,13 @@ public sealed class Softmax : RowwiseActivation<Softmax.Kernel_>
             => SoftmaxCoreFloat.SoftmaxBlocks<TV>(x, y, columns, 1f);
 
         /// <inheritdoc />
+        public static bool FloatBackwardBlocks => true;
+
+        /// <inheritdoc />
+        public int BackwardFloatBlocks<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TV : struct, IVec<TV>
+            => SoftmaxCoreFloat.SoftmaxBackwardBlocks<TV>(x, dy, dx, columns, 1f);
+
+        /// <inheritdoc />
         public bool BackwardFloat<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV>
             => SoftmaxCoreFloat.SoftmaxBackward<TV>(x, dy, dx, 1f);
 

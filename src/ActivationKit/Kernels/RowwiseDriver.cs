@@ -96,7 +96,7 @@ public static class RowwiseDriver
         if (a.Length == 0) return;
         if (TK.FloatRows)
         {
-            if (TK.FloatBlocks && op == Op.Forward && n <= MaxBlockColumns) ForwardBlocks(kernel, a, dst, n);
+            if (n <= MaxBlockColumns && ((TK.FloatBlocks && op == Op.Forward) || (TK.FloatBackwardBlocks && op == Op.Backward))) Blocks(op, kernel, a, b, dst, n);
             else DispatchFloatRows(op, kernel, a, b, dst, n);
             return;
         }
@@ -117,36 +117,37 @@ public static class RowwiseDriver
     public const int MaxBlockColumns = 16;
 
     /// <summary>
-    /// Short float rows forward in blocks of as many rows as the widest register has lanes (16 on AVX-512), then of the
-    /// narrower widths for what is left, then one at a time; a block the kernel declines goes row by row. The bits
-    /// are the same whichever way a row goes (see <see cref="IRowKernel.ForwardFloatBlocks{TV}"/>).
+    /// Short float rows (forward, or backward from the input) in blocks of as many rows as the widest register has lanes
+    /// (16 on AVX-512), then of the narrower widths for what is left, then one at a time; rows a block declines go one
+    /// at a time. The bits are the same whichever way a row goes (see <see cref="IRowKernel.ForwardFloatBlocks{TV}"/>).
     /// </summary>
-    private static void ForwardBlocks<TK>(TK kernel, ReadOnlySpan<float> x, Span<float> y, int n) where TK : struct, IRowKernel
+    private static void Blocks<TK>(Op op, TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int n) where TK : struct, IRowKernel
     {
         int start = 0;
-        if (Vector512.IsHardwareAccelerated) start = ForwardBlocks<TK, V512<float>>(kernel, x, y, n, start);
-        if (Vector256.IsHardwareAccelerated) start = ForwardBlocks<TK, V256<float>>(kernel, x, y, n, start);
-        if (Vector128.IsHardwareAccelerated) start = ForwardBlocks<TK, V128<float>>(kernel, x, y, n, start);
-        if (start < x.Length) DispatchFloatRows(Op.Forward, kernel, x[start..], x[start..], y[start..], n);
+        if (Vector512.IsHardwareAccelerated) start = Blocks<TK, V512<float>>(op, kernel, a, b, dst, n, start);
+        if (Vector256.IsHardwareAccelerated) start = Blocks<TK, V256<float>>(op, kernel, a, b, dst, n, start);
+        if (Vector128.IsHardwareAccelerated) start = Blocks<TK, V128<float>>(op, kernel, a, b, dst, n, start);
+        if (start < a.Length) DispatchFloatRows(op, kernel, a[start..], b[start..], dst[start..], n);
     }
 
     /// <summary>Blocks of <c>TV.Count</c> rows from <paramref name="start"/> on; returns where the whole blocks end.</summary>
-    private static int ForwardBlocks<TK, TV>(TK kernel, ReadOnlySpan<float> x, Span<float> y, int n, int start)
+    private static int Blocks<TK, TV>(Op op, TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int n, int start)
         where TK : struct, IRowKernel
         where TV : struct, IVec<TV>
     {
         int block = TV.Count * n;
-        while (block <= x.Length - start)
+        while (block <= a.Length - start)
         {
-            int whole = (x.Length - start) / block * block;
-            int done = kernel.ForwardFloatBlocks<TV>(x.Slice(start, whole), y.Slice(start, whole), n);
+            int whole = (a.Length - start) / block * block;
+            int done = op == Op.Forward
+                ? kernel.ForwardFloatBlocks<TV>(a.Slice(start, whole), dst.Slice(start, whole), n)
+                : kernel.BackwardFloatBlocks<TV>(a.Slice(start, whole), b.Slice(start, whole), dst.Slice(start, whole), n);
             start += done;
             if (done < whole)
             {
                 // The rows the kernel declined (a block's worth from the first of them), row by row.
-                int rest = Math.Min(block, x.Length - start);
-                var xs = x.Slice(start, rest);
-                DispatchFloatRows(Op.Forward, kernel, xs, xs, y.Slice(start, rest), n);
+                int rest = Math.Min(block, a.Length - start);
+                DispatchFloatRows(op, kernel, a.Slice(start, rest), b.Slice(start, rest), dst.Slice(start, rest), n);
                 start += rest;
             }
         }

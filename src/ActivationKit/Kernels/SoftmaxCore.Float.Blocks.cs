@@ -214,6 +214,170 @@ internal static partial class SoftmaxCoreFloat
     }
 
     /// <summary>
+    /// dx = sign·p ⊙ (dy − ⟨dy, p⟩), p = softmax(sign·x), for the whole blocks of <c>TV.Count</c> rows of
+    /// <paramref name="columns"/> (1 to <see cref="MaxBlockColumns"/>) entries at the start of x (dx may be x or dy), with
+    /// the arithmetic of <see cref="KeptSoftmaxBackward{TD, TS}"/> lane by lane: e = e^(v − m) in double, Σe and Σe·dy over
+    /// the eight canonical double lanes (entry j in lane j mod 8, two-sum from 0) and their compensated tree
+    /// (<see cref="DoubleLanes8Fold"/>), then (e·(dy − Σe·dy/Σe))·(sign/Σe) rounded once. Returns the entries done (whole
+    /// blocks), stopping before a block with a row the one-row path declines (a NaN entry, a maximum outside [−150, 300],
+    /// a non-finite Σe·dy). Vector registers only (0 for the scalar lanes).
+    /// </summary>
+    public static int SoftmaxBackwardBlocks<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns, float sign) where TV : struct, IVec<TV>
+        => typeof(TV) == typeof(V512<float>) ? SoftmaxBackwardBlocks<TV, V512<double>>(x, dy, dx, columns, sign)
+            : typeof(TV) == typeof(V256<float>) ? SoftmaxBackwardBlocks<TV, V256<double>>(x, dy, dx, columns, sign)
+            : typeof(TV) == typeof(V128<float>) ? SoftmaxBackwardBlocks<TV, V128<double>>(x, dy, dx, columns, sign)
+            : 0;
+
+    private static int SoftmaxBackwardBlocks<TV, TD>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns, float sign)
+        where TV : struct, IVec<TV>
+        where TD : struct, IVec<TD>
+        => sign > 0 ? SoftmaxBackwardBlocks<TV, TD, Plus>(x, dy, dx, columns) : SoftmaxBackwardBlocks<TV, TD, Minus>(x, dy, dx, columns);
+
+    /// <summary><see cref="SoftmaxBackwardBlocks{TV}"/> with the double lanes <typeparamref name="TD"/> of half TV's width.</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe int SoftmaxBackwardBlocks<TV, TD, TS>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns)
+        where TV : struct, IVec<TV>
+        where TD : struct, IVec<TD>
+        where TS : struct, ISign
+    {
+        int rows = TV.Count;
+        int block = rows * columns;
+        if ((uint)(columns - 1) >= MaxBlockColumns || dy.Length != x.Length || dx.Length != x.Length) return 0;
+        int blocks = x.Length / block;
+
+        // x and dy on their side (entry j of row r at j·rows + r), then the outputs over x's.
+        float* v = stackalloc float[MaxBlockColumns * 16];
+        float* g = stackalloc float[MaxBlockColumns * 16];
+        double* e = stackalloc double[MaxBlockColumns * 16];
+        int* rowOrder = stackalloc int[MaxBlockColumns * 16];
+        FillRowOrder(rowOrder, rows, columns);
+        var rowStarts = Vector256<int>.Indices * columns;
+        ref float pv = ref *v;
+        fixed (float* x0 = x)
+        fixed (float* dy0 = dy)
+        fixed (float* dx0 = dx)
+        {
+            for (int k = 0; k < blocks; k++)
+            {
+                ToColumns<TV>(x0 + (k * block), v, columns, rowStarts);
+                ToColumns<TV>(dy0 + (k * block), g, columns, rowStarts);
+                var max = TS.Apply(Lanes.Load<TV, float>(ref pv));
+                var nan = TV.IsNaN(max);
+                for (int j = 1; j < columns; j++)
+                {
+                    var entry = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, j * rows)));
+                    max = TV.Max(max, entry);
+                    nan = TV.Or(nan, TV.IsNaN(entry));
+                }
+
+                if (TV.AnyTrue(nan) || !TV.AllTrue(TV.And(TV.GreaterThanOrEqual(max, TV.Create(ScaledLowest)), TV.LessThanOrEqual(max, TV.Create(ScaledHighest))))) return k * block;
+
+                // Both halves' sums checked before anything is written.
+                Widen<TV, TD>(max, out var maxLo, out var maxHi);
+                var dotLo = GradientSums<TD, TS>(v, g, e, rows, columns, 0, maxLo, out var scaleLo);
+                var dotHi = GradientSums<TD, TS>(v, g, e, rows, columns, TD.Count, maxHi, out var scaleHi);
+                if (!TD.AllTrue(TD.And(TD.LessThan(TD.Abs(dotLo), TD.Create(double.PositiveInfinity)), TD.LessThan(TD.Abs(dotHi), TD.Create(double.PositiveInfinity))))) return k * block;
+                for (int j = 0; j < columns; j++)
+                {
+                    int at = j * rows;
+                    var lower = (Lanes.Load<TD, double>(ref e[at]) * (Lanes.LoadWidened<TD>(ref g[at]) - dotLo)) * scaleLo;
+                    var upper = (Lanes.Load<TD, double>(ref e[at + TD.Count]) * (Lanes.LoadWidened<TD>(ref g[at + TD.Count]) - dotHi)) * scaleHi;
+                    Lanes.Store(Narrow<TD, TV>(lower, upper), ref v[at]);
+                }
+
+                ToRows<TV>(v, dx0 + (k * block), block, rowOrder);
+            }
+        }
+
+        return blocks * block;
+    }
+
+    /// <summary>
+    /// For TD.Count rows of a block on its side (from row <paramref name="first"/>): e = e^(sign·v − m) into
+    /// <paramref name="e"/>, Σe and Σe·dy as <see cref="ExpSums{TD, TS}"/> forms them; returns Σe·dy/Σe (NaN or ±∞ where
+    /// Σe·dy is not finite) and gives sign/Σe in <paramref name="scale"/>. Out of line with one call site for the double
+    /// exponential: inlined into the block loop it spent the JIT's inlining budget (every lane operation a call, 19
+    /// ns/element on rows of 16).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe TD GradientSums<TD, TS>(float* v, float* g, double* e, int rows, int columns, int first, TD max, out TD scale)
+        where TD : struct, IVec<TD>
+        where TS : struct, ISign
+    {
+        // Lane j of the eight canonical double lanes: entries j and j + 8, by two-sum from 0.
+        var s = new Lanes8<TD>();
+        var w = new Lanes8<TD>();
+        for (int j = 0; j < columns; j++)
+        {
+            int at = (j * rows) + first;
+            var exp = VMath.ExpNonPositive(TS.Apply(Lanes.LoadWidened<TD>(ref v[at])) - max);
+            Lanes.Store(exp, ref e[at]);
+            s.Add(j & 7, exp);
+            w.Add(j & 7, exp * Lanes.LoadWidened<TD>(ref g[at]));
+        }
+
+        var total = s.Total();
+        var weighted = w.Total();
+        scale = TD.Create(TS.Value) / total;
+        var dot = weighted / total;
+        // A non-finite Σe·dy declines the row (its dot may come out finite, e.g. ±∞/∞ is NaN but ∞/huge is not).
+        return TD.Select(TD.LessThan(TD.Abs(weighted), TD.Create(double.PositiveInfinity)), dot, TD.Create(double.NaN));
+    }
+
+    /// <summary>
+    /// The eight canonical double lanes of <see cref="IDoubleLanes8{TD, TSelf}"/> for TD.Count rows at once (lane j of
+    /// every row in one register), and their compensated tree (<see cref="DoubleLanes8Fold"/>) lane by lane.
+    /// </summary>
+    private struct Lanes8<TD>
+        where TD : struct, IVec<TD>
+    {
+        private Eight<TD> _s, _e;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(int lane, TD t) => _s[lane] = SoftmaxCore.TwoSum(_s[lane], t, ref _e[lane]);
+
+        /// <summary>
+        /// h_j = s_j + s_(j+4) with l_j = (err + e_j) + e_(j+4), q_j = h_j + h_(j+2) with l2_j = (err + l_j) + l_(j+2),
+        /// sum = q_0 + q_1 and low = ((err) + l2_0) + l2_1; sum + low where that is finite, else sum.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly TD Total()
+        {
+            var h0 = _s[0] + _s[4];
+            var h1 = _s[1] + _s[5];
+            var h2 = _s[2] + _s[6];
+            var h3 = _s[3] + _s[7];
+            var l0 = (Error(_s[0], _s[4], h0) + _e[0]) + _e[4];
+            var l1 = (Error(_s[1], _s[5], h1) + _e[1]) + _e[5];
+            var l2 = (Error(_s[2], _s[6], h2) + _e[2]) + _e[6];
+            var l3 = (Error(_s[3], _s[7], h3) + _e[3]) + _e[7];
+            var q0 = h0 + h2;
+            var q1 = h1 + h3;
+            var m0 = (Error(h0, h2, q0) + l0) + l2;
+            var m1 = (Error(h1, h3, q1) + l1) + l3;
+            var sum = q0 + q1;
+            var low = (Error(q0, q1, sum) + m0) + m1;
+            var result = sum + low;
+            return TD.Select(TD.LessThan(TD.Abs(result), TD.Create(double.PositiveInfinity)), result, sum);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TD Error(TD a, TD b, TD sum)
+        {
+            var bPart = sum - a;
+            return (a - (sum - bPart)) + (b - bPart);
+        }
+    }
+
+    /// <summary>Eight registers (<see cref="Lanes8{TD}"/>).</summary>
+    [InlineArray(8)]
+    private struct Eight<TD>
+    {
+        private TD _element;
+    }
+
+    /// <summary>
     /// <see cref="SoftmaxBlocks{TV}"/> on AVX-512 for rows of 1, 2, 4, 8 or 16 entries, which tile a register: each
     /// register of sixteen entries holds 16/columns whole rows, and the per-row steps run in the rows' own layout, with
     /// no turning on the side. The row maximum and the canonical sum are butterflies over the lanes of a row (lane i
