@@ -95,8 +95,7 @@ internal static partial class SoftmaxCoreFloat
                 // GuessedFrame(max) lane by lane: Floor = m − 150 in float, Top = (round(m·log2 e) − 32) + 1.5·2^23 in
                 // double (exact, then exactly a float).
                 var floor = max - TV.Create(GuessFloorReach);
-                Widen<TV, TD>(max, out var maxLo, out var maxHi);
-                var top = Narrow<TD, TV>(FrameTop(maxLo), FrameTop(maxHi));
+                var top = FrameTops<TV, TD>(max);
                 for (int j = 0; j < columns; j++)
                 {
                     ref float column = ref Unsafe.Add(ref pt, j * rows);
@@ -111,9 +110,7 @@ internal static partial class SoftmaxCoreFloat
                 if (!TD.AllTrue(TD.And(TD.GreaterThan(totalLo, TD.Zero), TD.GreaterThan(totalHi, TD.Zero)))) return k * block;
                 var inverseLo = TD.One / totalLo;
                 var inverseHi = TD.One / totalHi;
-                var hi = Narrow<TD, TV>(inverseLo, inverseHi);
-                Widen<TV, TD>(hi, out var hiLo, out var hiHi);
-                var lo = Narrow<TD, TV>(inverseLo - hiLo, inverseHi - hiHi);
+                var hi = FloatPairs<TV, TD>(inverseLo, inverseHi, out var lo);
                 for (int j = 0; j < columns; j++)
                 {
                     ref float column = ref Unsafe.Add(ref pt, j * rows);
@@ -197,9 +194,7 @@ internal static partial class SoftmaxCoreFloat
                 Widen<TV, TD>(count, out var countLo, out var countHi);
                 var lnLower = LogOfSum(sumLo, maxLo, countLo);
                 var lnUpper = LogOfSum(sumHi, maxHi, countHi);
-                var hi = Narrow<TD, TV>(lnLower, lnUpper);
-                Widen<TV, TD>(hi, out var hiLower, out var hiUpper);
-                var lo = Narrow<TD, TV>(lnLower - hiLower, lnUpper - hiUpper);
+                var hi = FloatPairs<TV, TD>(lnLower, lnUpper, out var lo);
                 for (int j = 0; j < columns; j++)
                 {
                     ref float column = ref Unsafe.Add(ref pv, j * rows);
@@ -483,8 +478,7 @@ internal static partial class SoftmaxCoreFloat
         {
             if (_columns == 1)
             {
-                Widen<V512<float>, V512<double>>(max, out var lo, out var hi);
-                return Narrow<V512<double>, V512<float>>(FrameTop(lo), FrameTop(hi));
+                return FrameTops<V512<float>, V512<double>>(max);
             }
 
             var even = Avx512F.PermuteVar16x32(max.Value, _evenLanes).GetLower();
@@ -504,9 +498,7 @@ internal static partial class SoftmaxCoreFloat
             {
                 var inverseLo = new V512<double>(Vector512<double>.One / sumLo);
                 var inverseHi = new V512<double>(Vector512<double>.One / sumHi);
-                var first = Narrow<V512<double>, V512<float>>(inverseLo, inverseHi);
-                Widen<V512<float>, V512<double>>(first, out var firstLo, out var firstHi);
-                var second = Narrow<V512<double>, V512<float>>(inverseLo - firstLo, inverseHi - firstHi);
+                var first = FloatPairs<V512<float>, V512<double>>(inverseLo, inverseHi, out var second);
                 return TimesPair(t, first, second);
             }
 
@@ -691,6 +683,31 @@ internal static partial class SoftmaxCoreFloat
     internal static TD FrameTop<TD>(TD m, int bias = GuessBias)
         where TD : struct, IVec<TD>
         => (TD.RoundToEven(m * TD.Create(Log2E)) - TD.Create(bias)) + TD.Create(RoundingShift);
+
+    /// <summary>The guessed frame's top (<see cref="FrameTop{TD}"/>) of every lane's maximum, formed in double lanes and rounded back (exactly).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV FrameTops<TV, TD>(TV max)
+        where TV : struct, IVec<TV>
+        where TD : struct, IVec<TD>
+    {
+        Widen<TV, TD>(max, out var lo, out var hi);
+        return Narrow<TD, TV>(FrameTop(lo), FrameTop(hi));
+    }
+
+    /// <summary>
+    /// <see cref="FloatPair"/> lane by lane: the double lanes <paramref name="lower"/> (float lanes 0 to Count/2 − 1) and
+    /// <paramref name="upper"/> as hi = v rounded to float (returned) and <paramref name="lo"/> = (v − hi) rounded.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV FloatPairs<TV, TD>(TD lower, TD upper, out TV lo)
+        where TV : struct, IVec<TV>
+        where TD : struct, IVec<TD>
+    {
+        var hi = Narrow<TD, TV>(lower, upper);
+        Widen<TV, TD>(hi, out var hiLower, out var hiUpper);
+        lo = Narrow<TD, TV>(lower - hiLower, upper - hiUpper);
+        return hi;
+    }
 
     /// <summary>The float lanes of <paramref name="v"/> as two registers of double lanes (lanes 0 to Count/2 − 1, then the rest).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
