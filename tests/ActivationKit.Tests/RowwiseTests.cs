@@ -319,6 +319,47 @@ public class RowwiseTests
         }
     }
 
+    /// <summary>
+    /// No log-softmax forward gives an output above 0, but the backward from the output still owes the formula's value
+    /// dy − e^y·Σdy there, the same at every row length (every register width, blocks of rows and one row at a time):
+    /// e^y past 709.78 is +∞ in double, so such an entry's gradient is ∓∞ with Σdy ≠ 0.
+    /// </summary>
+    [Fact]
+    public void Log_softmax_backward_from_outputs_above_zero_gives_the_formulas_value()
+    {
+        var f = Rowwise("log_softmax");
+        float[] pattern = [1.5f, -2f, 800f, 3e38f, 0.25f, -0f, 60f, -1e30f];
+        for (int n = 1; n <= 40; n++)
+        {
+            // 37 rows: blocks of 16, 8 and 4 rows where the row is short, and the rest one at a time.
+            int rows = 37;
+            var y = new float[rows * n];
+            var dy = new float[rows * n];
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = pattern[(i * 3) % pattern.Length];
+                dy[i] = (float)(((i % 7) - 3) * 0.125);
+            }
+
+            var dx = new float[y.Length];
+            f.BackwardFromOutput(y, dy, dx, n);
+            var dxDouble = new double[y.Length];
+            f.BackwardFromOutput(ToDouble(y), ToDouble(dy), dxDouble, n);
+            for (int r = 0; r < rows; r++)
+            {
+                double total = 0;
+                for (int j = 0; j < n; j++) total += dy[(r * n) + j];
+                for (int j = 0; j < n; j++)
+                {
+                    int i = (r * n) + j;
+                    double expected = dy[i] - (Math.Exp(y[i]) * total);
+                    Assert.True(Ulp.Float(dx[i], expected) <= 1 || (double.IsNaN(expected) && float.IsNaN(dx[i])), $"rows of {n}, row {r} [{j}]: y = {y[i]:R}, got {dx[i]:R}, expected {expected:R}");
+                    Assert.True(Ulp.Double(dxDouble[i], expected) <= 4 || (double.IsNaN(expected) && double.IsNaN(dxDouble[i])), $"double, rows of {n}, row {r} [{j}]: y = {y[i]:R}, got {dxDouble[i]:R}, expected {expected:R}");
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Softmax_never_overflows_on_finite_inputs()
     {

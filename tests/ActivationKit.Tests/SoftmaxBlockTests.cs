@@ -54,87 +54,132 @@ public class SoftmaxBlockTests
         Assert.True(failures.Count == 0, $"{name}, rows of {n}: {string.Join("; ", failures.Take(10))}");
     }
 
-    public static TheoryData<string, int> BackwardCases()
+    public static TheoryData<string, int, bool> BackwardCases()
     {
-        var data = new TheoryData<string, int>();
-        foreach (string name in new[] { "softmax", "softmin" })
+        var data = new TheoryData<string, int, bool>();
+        foreach (string name in new[] { "softmax", "softmin", "log_softmax" })
         {
-            for (int n = 1; n <= SoftmaxCoreFloat.MaxBlockColumns; n++) data.Add(name, n);
+            foreach (bool fromOutput in new[] { false, true })
+            {
+                for (int n = 1; n <= SoftmaxCoreFloat.MaxBlockColumns; n++) data.Add(name, n, fromOutput);
+            }
         }
 
         return data;
     }
 
     /// <summary>
-    /// The backward from the input over many short rows (blocks of rows) against each row alone: the hard rows and
-    /// 2,015 random ones, dy uniform with some entries huge or infinite (Σe·dy not finite: those rows go one at a time),
-    /// out of place, over dy and over x; and every width's blocks called directly stop only at such rows.
+    /// The backward from the input, and from the output, over many short rows (blocks of rows) against each row alone:
+    /// the hard rows and 2,015 random ones (from the output: their forward outputs, NaN and ±∞ included, and the raw rows
+    /// as outputs no forward gives), dy uniform with some entries huge or infinite (Σe·dy, ⟨dy, y⟩ or Σdy not finite:
+    /// those rows go one at a time), out of place, over dy and over the first input; and every width's blocks called
+    /// directly stop only at such rows.
     /// </summary>
     [Theory]
     [MemberData(nameof(BackwardCases))]
-    public void Backward_of_many_rows_gives_the_bits_of_one_row_at_a_time(string name, int n)
+    public void Backward_of_many_rows_gives_the_bits_of_one_row_at_a_time(string name, int n, bool fromOutput)
     {
         var f = ActivationCatalog.Create(name);
         float[] hard = [.. ShortSets.Value.Single(s => s.Columns == n).X, .. ZeroRows(n)];
+        var random = RandomRows(2015, n, seed: 50 + n);
+        var sets = new List<(string What, float[] A)> { ("hard rows", hard), ("random rows", random) };
+        if (fromOutput) sets.AddRange([("outputs of the hard rows", Forward(f, hard, n)), ("outputs of random rows", Forward(f, random, n))]);
         var failures = new List<string>();
-        foreach (var (what, x) in new[] { ("hard rows", hard), ("random rows", RandomRows(2015, n, seed: 50 + n)) })
+        foreach (var (what, a) in sets)
         {
             var rng = new Random(n);
-            var dy = new float[x.Length];
+            var dy = new float[a.Length];
             for (int i = 0; i < dy.Length; i++) dy[i] = rng.Next(200) == 0 ? float.PositiveInfinity : rng.Next(200) == 0 ? 3e38f : (float)((rng.NextDouble() * 2) - 1);
-            var all = new float[x.Length];
-            f.Backward(x, dy, all, n);
+            void Run(ReadOnlySpan<float> first, ReadOnlySpan<float> g, Span<float> dx)
+            {
+                if (fromOutput) f.BackwardFromOutput(first, g, dx, n);
+                else f.Backward(first, g, dx, n);
+            }
+
+            var all = new float[a.Length];
+            Run(a, dy, all);
             var overDy = (float[])dy.Clone();
-            f.Backward(x, overDy, overDy, n);
-            var overX = (float[])x.Clone();
-            f.Backward(overX, dy, overX, n);
-            for (int r = 0; r < x.Length / n; r++)
+            Run(a, overDy, overDy);
+            var overA = (float[])a.Clone();
+            Run(overA, dy, overA);
+            for (int r = 0; r < a.Length / n; r++)
             {
                 var alone = new float[n];
-                f.Backward(x.AsSpan(r * n, n), dy.AsSpan(r * n, n), alone, n);
+                Run(a.AsSpan(r * n, n), dy.AsSpan(r * n, n), alone);
                 for (int j = 0; j < n; j++)
                 {
                     int i = (r * n) + j;
-                    if (!Same(alone[j], all[i]) || !Same(alone[j], overDy[i]) || !Same(alone[j], overX[i]))
+                    if (!Same(alone[j], all[i]) || !Same(alone[j], overDy[i]) || !Same(alone[j], overA[i]))
                     {
-                        failures.Add($"{what}: row {r} entry {j} is {all[i]:R} (over dy {overDy[i]:R}, over x {overX[i]:R}), alone {alone[j]:R}");
+                        failures.Add($"{what}: row {r} entry {j} is {all[i]:R} (over dy {overDy[i]:R}, over the input {overA[i]:R}), alone {alone[j]:R}");
                     }
                 }
             }
 
-            float sign = name == "softmin" ? -1f : 1f;
-            if (Vector512.IsHardwareAccelerated) CheckBackwardBlocks<V512<float>>(x, dy, n, sign, failures);
-            if (Vector256.IsHardwareAccelerated) CheckBackwardBlocks<V256<float>>(x, dy, n, sign, failures);
-            if (Vector128.IsHardwareAccelerated) CheckBackwardBlocks<V128<float>>(x, dy, n, sign, failures);
+            var kind = new BackwardKind(name, fromOutput);
+            if (Vector512.IsHardwareAccelerated) CheckBackwardBlocks<V512<float>>(kind, a, dy, n, failures);
+            if (Vector256.IsHardwareAccelerated) CheckBackwardBlocks<V256<float>>(kind, a, dy, n, failures);
+            if (Vector128.IsHardwareAccelerated) CheckBackwardBlocks<V128<float>>(kind, a, dy, n, failures);
         }
 
-        Assert.True(failures.Count == 0, $"{name}, rows of {n}: {failures.Count} differences: {string.Join("; ", failures.Take(10))}");
+        Assert.True(failures.Count == 0, $"{name} ({(fromOutput ? "from the output" : "from the input")}), rows of {n}: {failures.Count} differences: {string.Join("; ", failures.Take(10))}");
+    }
+
+    private static float[] Forward(Activation f, float[] x, int n)
+    {
+        var y = new float[x.Length];
+        f.Forward(x, y, n);
+        return y;
+    }
+
+    /// <summary>Which backward of which function: its blocks and its one-row float path, called directly.</summary>
+    private readonly record struct BackwardKind(string Name, bool FromOutput)
+    {
+        private float Sign => Name == "softmin" ? -1f : 1f;
+
+        public int Blocks<TV>(ReadOnlySpan<float> a, ReadOnlySpan<float> dy, Span<float> dx, int n) where TV : struct, IVec<TV>
+            => (Name, FromOutput) switch
+            {
+                ("log_softmax", false) => SoftmaxCoreFloat.LogSoftmaxBackwardBlocks<TV>(a, dy, dx, n),
+                ("log_softmax", true) => SoftmaxCoreFloat.LogSoftmaxBackwardFromOutputBlocks<TV>(a, dy, dx, n),
+                (_, false) => SoftmaxCoreFloat.SoftmaxBackwardBlocks<TV>(a, dy, dx, n, Sign),
+                _ => SoftmaxCoreFloat.SoftmaxBackwardFromOutputBlocks<TV>(a, dy, dx, n, Sign),
+            };
+
+        public bool OneRow(ReadOnlySpan<float> a, ReadOnlySpan<float> dy, Span<float> dx)
+            => (Name, FromOutput) switch
+            {
+                ("log_softmax", false) => SoftmaxCoreFloat.LogSoftmaxBackward<S<float>>(a, dy, dx),
+                ("log_softmax", true) => SoftmaxCoreFloat.LogSoftmaxBackwardFromOutput<S<float>>(a, dy, dx),
+                (_, false) => SoftmaxCoreFloat.SoftmaxBackward<S<float>>(a, dy, dx, Sign),
+                _ => SoftmaxCoreFloat.SoftmaxBackwardFromOutput<S<float>>(a, dy, dx, Sign),
+            };
     }
 
     /// <summary>Where a width's backward blocks stop, the rows from there hold one the one-row float path declines, and are unwritten.</summary>
-    private static void CheckBackwardBlocks<TV>(float[] x, float[] dy, int n, float sign, List<string> failures) where TV : struct, IVec<TV>
+    private static void CheckBackwardBlocks<TV>(BackwardKind kind, float[] a, float[] dy, int n, List<string> failures) where TV : struct, IVec<TV>
     {
         int block = TV.Count * n;
-        int whole = x.Length / block * block;
-        var dx = new float[x.Length];
+        int whole = a.Length / block * block;
+        var dx = new float[a.Length];
         int start = 0;
         while (start < whole)
         {
             Array.Fill(dx, 12345f, start, whole - start);
-            int done = SoftmaxCoreFloat.SoftmaxBackwardBlocks<TV>(x.AsSpan(start, whole - start), dy.AsSpan(start, whole - start), dx.AsSpan(start, whole - start), n, sign);
+            int done = kind.Blocks<TV>(a.AsSpan(start, whole - start), dy.AsSpan(start, whole - start), dx.AsSpan(start, whole - start), n);
             for (int r = start / n; r < (start + done) / n; r++)
             {
                 var alone = new float[n];
-                bool taken = SoftmaxCoreFloat.SoftmaxBackward<S<float>>(x.AsSpan(r * n, n), dy.AsSpan(r * n, n), alone, sign);
+                bool taken = kind.OneRow(a.AsSpan(r * n, n), dy.AsSpan(r * n, n), alone);
                 if (!taken) failures.Add($"{typeof(TV).Name}: row {r} taken by a block but declined by the one-row path");
-                else if (!alone.AsSpan().SequenceEqual(dx.AsSpan(r * n, n)) && !Enumerable.Range(0, n).All(j => Same(alone[j], dx[(r * n) + j]))) failures.Add($"{typeof(TV).Name}: row {r} differs from the one-row path");
+                else if (!Enumerable.Range(0, n).All(j => Same(alone[j], dx[(r * n) + j]))) failures.Add($"{typeof(TV).Name}: row {r} differs from the one-row path");
             }
 
             start += done;
             if (start == whole) break;
             int rest = Math.Min(block, whole - start);
             bool anyDeclined = false;
-            for (int r = start / n; r < (start + rest) / n; r++) anyDeclined |= !SoftmaxCoreFloat.SoftmaxBackward<S<float>>(x.AsSpan(r * n, n), dy.AsSpan(r * n, n), new float[n], sign);
+            for (int r = start / n; r < (start + rest) / n; r++) anyDeclined |= !kind.OneRow(a.AsSpan(r * n, n), dy.AsSpan(r * n, n), new float[n]);
             if (!anyDeclined) failures.Add($"{typeof(TV).Name}: stopped at row {start / n} with no row there that the one-row path declines");
             if (dx.AsSpan(start, rest).ToArray().Any(v => v != 12345f)) failures.Add($"{typeof(TV).Name}: wrote into the rows it stopped at ({start / n})");
             start += rest;

@@ -113,8 +113,22 @@ public sealed class LogSoftmax : RowwiseActivation<LogSoftmax.Kernel_>
             => SoftmaxCoreFloat.LogSoftmaxBackward<TV>(x, dy, dx);
 
         /// <inheritdoc />
+        public static bool FloatBackwardBlocks => true;
+
+        /// <inheritdoc />
+        public int BackwardFloatBlocks<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TV : struct, IVec<TV>
+            => SoftmaxCoreFloat.LogSoftmaxBackwardBlocks<TV>(x, dy, dx, columns);
+
+        /// <inheritdoc />
         public bool BackwardFromOutputFloat<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV>
             => SoftmaxCoreFloat.LogSoftmaxBackwardFromOutput<TV>(y, dy, dx);
+
+        /// <inheritdoc />
+        public static bool FloatOutputBlocks => true;
+
+        /// <inheritdoc />
+        public int BackwardFromOutputFloatBlocks<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TV : struct, IVec<TV>
+            => SoftmaxCoreFloat.LogSoftmaxBackwardFromOutputBlocks<TV>(y, dy, dx, columns);
 
         /// <inheritdoc />
         public void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, Span<double> scratch) where TV : struct, IVec<TV>

@@ -127,6 +127,13 @@ public sealed class Softmax : RowwiseActivation<Softmax.Kernel_>
             => SoftmaxCoreFloat.SoftmaxBackwardFromOutput<TV>(y, dy, dx, 1f);
 
         /// <inheritdoc />
+        public static bool FloatOutputBlocks => true;
+
+        /// <inheritdoc />
+        public int BackwardFromOutputFloatBlocks<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TV : struct, IVec<TV>
+            => SoftmaxCoreFloat.SoftmaxBackwardFromOutputBlocks<TV>(y, dy, dx, columns, 1f);
+
+        /// <inheritdoc />
         public void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, Span<double> scratch) where TV : struct, IVec<TV>
             => SoftmaxCore.Forward<TV>(x, y, 1.0, log: false);
 

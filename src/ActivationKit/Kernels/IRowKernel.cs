@@ -72,6 +72,21 @@ public interface IRowKernel
     int BackwardFloatBlocks<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TV : struct, IVec<TV> => 0;
 
     /// <summary>
+    /// When true (with <see cref="FloatRows"/>), the backward from the output of float rows of up to
+    /// <see cref="RowwiseDriver.MaxBlockColumns"/> entries is offered in blocks of <c>TV.Count</c> rows to
+    /// <see cref="BackwardFromOutputFloatBlocks{TV}"/>. A static flag, as for <see cref="FloatPairs"/>.
+    /// </summary>
+    static virtual bool FloatOutputBlocks => false;
+
+    /// <summary>
+    /// dx = Jᵀ·dy from the output y for the whole blocks of <c>TV.Count</c> float rows of <paramref name="columns"/>
+    /// entries at the start of y (dx may be y or dy), with the same bits as <see cref="BackwardFromOutputFloat{TV}"/> row
+    /// by row; returns the entries done as <see cref="ForwardFloatBlocks{TV}"/> does. Called only when
+    /// <see cref="FloatOutputBlocks"/>.
+    /// </summary>
+    int BackwardFromOutputFloatBlocks<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TV : struct, IVec<TV> => 0;
+
+    /// <summary>
     /// dx = Jᵀ·dy for one float row from the input x, in float lanes (dx may be x or dy). Returns false, having written
     /// nothing, when the row needs the double-row path. Called only when <see cref="FloatRows"/>.
     /// </summary>

@@ -96,7 +96,13 @@ public static class RowwiseDriver
         if (a.Length == 0) return;
         if (TK.FloatRows)
         {
-            if (n <= MaxBlockColumns && ((TK.FloatBlocks && op == Op.Forward) || (TK.FloatBackwardBlocks && op == Op.Backward))) Blocks(op, kernel, a, b, dst, n);
+            bool blocks = op switch
+            {
+                Op.Forward => TK.FloatBlocks,
+                Op.Backward => TK.FloatBackwardBlocks,
+                _ => TK.FloatOutputBlocks,
+            };
+            if (blocks && n <= MaxBlockColumns) Blocks(op, kernel, a, b, dst, n);
             else DispatchFloatRows(op, kernel, a, b, dst, n);
             return;
         }
@@ -117,7 +123,7 @@ public static class RowwiseDriver
     public const int MaxBlockColumns = 16;
 
     /// <summary>
-    /// Short float rows (forward, or backward from the input) in blocks of as many rows as the widest register has lanes
+    /// Short float rows (forward, backward from the input or from the output) in blocks of as many rows as the widest register has lanes
     /// (16 on AVX-512), then of the narrower widths for what is left, then one at a time; rows a block declines go one
     /// at a time. The bits are the same whichever way a row goes (see <see cref="IRowKernel.ForwardFloatBlocks{TV}"/>).
     /// </summary>
@@ -139,9 +145,12 @@ public static class RowwiseDriver
         while (block <= a.Length - start)
         {
             int whole = (a.Length - start) / block * block;
-            int done = op == Op.Forward
-                ? kernel.ForwardFloatBlocks<TV>(a.Slice(start, whole), dst.Slice(start, whole), n)
-                : kernel.BackwardFloatBlocks<TV>(a.Slice(start, whole), b.Slice(start, whole), dst.Slice(start, whole), n);
+            int done = op switch
+            {
+                Op.Forward => kernel.ForwardFloatBlocks<TV>(a.Slice(start, whole), dst.Slice(start, whole), n),
+                Op.Backward => kernel.BackwardFloatBlocks<TV>(a.Slice(start, whole), b.Slice(start, whole), dst.Slice(start, whole), n),
+                _ => kernel.BackwardFromOutputFloatBlocks<TV>(a.Slice(start, whole), b.Slice(start, whole), dst.Slice(start, whole), n),
+            };
             start += done;
             if (done < whole)
             {

@@ -290,17 +290,35 @@ internal static partial class SoftmaxCoreFloat
 
     /// <summary>
     /// For TD.Count rows of a block on its side (from row <paramref name="first"/>): e = e^(sign·v − m) into
-    /// <paramref name="e"/>, Σe and Σe·dy as <see cref="ExpSums{TD, TS}"/> forms them; returns Σe·dy/Σe (NaN or ±∞ where
-    /// Σe·dy is not finite) and gives sign/Σe in <paramref name="scale"/>. Out of line with one call site for the double
-    /// exponential: inlined into the block loop it spent the JIT's inlining budget (every lane operation a call, 19
-    /// ns/element on rows of 16).
+    /// <paramref name="e"/>, Σe and Σe·dy as <see cref="ExpSums{TD, TS}"/> forms them; returns Σe·dy/Σe (NaN where
+    /// Σe·dy is not finite) and gives sign/Σe in <paramref name="scale"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe TD GradientSums<TD, TS>(float* v, float* g, double* e, int rows, int columns, int first, TD max, out TD scale)
         where TD : struct, IVec<TD>
         where TS : struct, ISign
     {
-        // Lane j of the eight canonical double lanes: entries j and j + 8, by two-sum from 0.
+        var total = ExpColumnSums<TD, TS, Yes>(v, g, e, rows, columns, first, max, out var weighted);
+        scale = TD.Create(TS.Value) / total;
+        var dot = weighted / total;
+        // A non-finite Σe·dy declines the row (its dot may come out finite, e.g. ±∞/∞ is NaN but ∞/huge is not).
+        return TD.Select(TD.LessThan(TD.Abs(weighted), TD.Create(double.PositiveInfinity)), dot, TD.Create(double.NaN));
+    }
+
+    /// <summary>
+    /// For TD.Count rows of a block on its side (from row <paramref name="first"/>): e = e^(sign·v − m) into
+    /// <paramref name="e"/>; returns Σe and gives Σe·dy (<typeparamref name="TWeighted"/>) or Σdy in
+    /// <paramref name="second"/>, both as <see cref="ExpSums{TD, TS}"/> forms them: lane j of the eight canonical double
+    /// lanes takes entries j and j + 8 by two-sum from 0, then their compensated tree. Out of line with one call site
+    /// for the double exponential: inlined into the block loop it spent the JIT's inlining budget (every lane operation
+    /// a call, 19 ns/element on rows of 16).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe TD ExpColumnSums<TD, TS, TWeighted>(float* v, float* g, double* e, int rows, int columns, int first, TD max, out TD second)
+        where TD : struct, IVec<TD>
+        where TS : struct, ISign
+        where TWeighted : struct, IFlag
+    {
         var s = new Lanes8<TD>();
         var w = new Lanes8<TD>();
         for (int j = 0; j < columns; j++)
@@ -309,15 +327,251 @@ internal static partial class SoftmaxCoreFloat
             var exp = VMath.ExpNonPositive(TS.Apply(Lanes.LoadWidened<TD>(ref v[at])) - max);
             Lanes.Store(exp, ref e[at]);
             s.Add(j & 7, exp);
-            w.Add(j & 7, exp * Lanes.LoadWidened<TD>(ref g[at]));
+            var dy = Lanes.LoadWidened<TD>(ref g[at]);
+            w.Add(j & 7, TWeighted.On ? exp * dy : dy);
         }
 
-        var total = s.Total();
-        var weighted = w.Total();
-        scale = TD.Create(TS.Value) / total;
-        var dot = weighted / total;
-        // A non-finite Σe·dy declines the row (its dot may come out finite, e.g. ±∞/∞ is NaN but ∞/huge is not).
-        return TD.Select(TD.LessThan(TD.Abs(weighted), TD.Create(double.PositiveInfinity)), dot, TD.Create(double.NaN));
+        second = w.Total();
+        return s.Total();
+    }
+
+    /// <summary>
+    /// dx = dy − p·Σdy, p = softmax(x), the log-softmax gradient from the input, for the whole blocks of
+    /// <c>TV.Count</c> rows of <paramref name="columns"/> (1 to <see cref="MaxBlockColumns"/>) entries at the start of x
+    /// (dx may be x or dy), with the arithmetic of <see cref="LogSoftmaxBackward{TV}"/> lane by lane: e = e^(v − m) in
+    /// double, Σe and Σdy over the eight canonical double lanes and their compensated tree, then dy + e·(−Σdy/Σe) in one
+    /// fused step, rounded once. Returns the entries done (whole blocks), stopping before a block with a row the one-row
+    /// path declines (a NaN entry, an infinite maximum, a non-finite Σdy). Vector registers only (0 for the scalar lanes).
+    /// </summary>
+    public static int LogSoftmaxBackwardBlocks<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TV : struct, IVec<TV>
+        => typeof(TV) == typeof(V512<float>) ? LogSoftmaxBackwardBlocks<TV, V512<double>>(x, dy, dx, columns)
+            : typeof(TV) == typeof(V256<float>) ? LogSoftmaxBackwardBlocks<TV, V256<double>>(x, dy, dx, columns)
+            : typeof(TV) == typeof(V128<float>) ? LogSoftmaxBackwardBlocks<TV, V128<double>>(x, dy, dx, columns)
+            : 0;
+
+    /// <summary><see cref="LogSoftmaxBackwardBlocks{TV}"/> with the double lanes <typeparamref name="TD"/> of half TV's width.</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe int LogSoftmaxBackwardBlocks<TV, TD>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns)
+        where TV : struct, IVec<TV>
+        where TD : struct, IVec<TD>
+    {
+        int rows = TV.Count;
+        int block = rows * columns;
+        if ((uint)(columns - 1) >= MaxBlockColumns || dy.Length != x.Length || dx.Length != x.Length) return 0;
+        int blocks = x.Length / block;
+
+        // x and dy on their side (entry j of row r at j·rows + r), then the outputs over x's.
+        float* v = stackalloc float[MaxBlockColumns * 16];
+        float* g = stackalloc float[MaxBlockColumns * 16];
+        double* e = stackalloc double[MaxBlockColumns * 16];
+        int* rowOrder = stackalloc int[MaxBlockColumns * 16];
+        FillRowOrder(rowOrder, rows, columns);
+        var rowStarts = Vector256<int>.Indices * columns;
+        ref float pv = ref *v;
+        fixed (float* x0 = x)
+        fixed (float* dy0 = dy)
+        fixed (float* dx0 = dx)
+        {
+            for (int k = 0; k < blocks; k++)
+            {
+                ToColumns<TV>(x0 + (k * block), v, columns, rowStarts);
+                ToColumns<TV>(dy0 + (k * block), g, columns, rowStarts);
+                var max = Lanes.Load<TV, float>(ref pv);
+                var nan = TV.IsNaN(max);
+                for (int j = 1; j < columns; j++)
+                {
+                    var entry = Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, j * rows));
+                    max = TV.Max(max, entry);
+                    nan = TV.Or(nan, TV.IsNaN(entry));
+                }
+
+                if (TV.AnyTrue(nan) || !TV.AllTrue(TV.LessThan(TV.Abs(max), TV.Create(float.PositiveInfinity)))) return k * block;
+
+                // Both halves' sums checked before anything is written.
+                Widen<TV, TD>(max, out var maxLo, out var maxHi);
+                var sumLo = ExpColumnSums<TD, Plus, No>(v, g, e, rows, columns, 0, maxLo, out var totalLo);
+                var sumHi = ExpColumnSums<TD, Plus, No>(v, g, e, rows, columns, TD.Count, maxHi, out var totalHi);
+                if (!TD.AllTrue(TD.And(TD.LessThan(TD.Abs(totalLo), TD.Create(double.PositiveInfinity)), TD.LessThan(TD.Abs(totalHi), TD.Create(double.PositiveInfinity))))) return k * block;
+                // −(Σdy/Σe) as the one-row path negates it (a zero stays signed as there).
+                var cLo = -(totalLo / sumLo);
+                var cHi = -(totalHi / sumHi);
+                for (int j = 0; j < columns; j++)
+                {
+                    int at = j * rows;
+                    var lower = TD.Fma(Lanes.Load<TD, double>(ref e[at]), cLo, Lanes.LoadWidened<TD>(ref g[at]));
+                    var upper = TD.Fma(Lanes.Load<TD, double>(ref e[at + TD.Count]), cHi, Lanes.LoadWidened<TD>(ref g[at + TD.Count]));
+                    Lanes.Store(Narrow<TD, TV>(lower, upper), ref v[at]);
+                }
+
+                ToRows<TV>(v, dx0 + (k * block), block, rowOrder);
+            }
+        }
+
+        return blocks * block;
+    }
+
+    /// <summary>
+    /// dx = sign·y ⊙ (dy − ⟨dy, y⟩) from the output y, for the whole blocks of <c>TV.Count</c> rows of
+    /// <paramref name="columns"/> (1 to <see cref="MaxBlockColumns"/>) entries at the start of y (dx may be y or dy), with
+    /// the arithmetic of <see cref="SoftmaxBackwardFromOutput{TV}"/> lane by lane: the products y·dy and their rounding
+    /// errors (a fused multiply-subtract) in the sixteen canonical float lanes (entry j in lane j; the two-sum from 0 of
+    /// one product per lane is the product itself, its error +0), summed in the tree of <see cref="FloatLanes16Fold"/> as
+    /// (Σ products − 0) + Σ errors, ⟨dy, y⟩ split into two floats and sign·y·((dy − d_hi) − d_lo). Returns the entries
+    /// done (whole blocks), stopping before a block with a row whose ⟨dy, y⟩ is not finite. Vector registers only (0 for
+    /// the scalar lanes).
+    /// </summary>
+    public static int SoftmaxBackwardFromOutputBlocks<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns, float sign) where TV : struct, IVec<TV>
+        => typeof(TV) == typeof(V512<float>) ? SoftmaxBackwardFromOutputBlocks<TV, V512<double>>(y, dy, dx, columns, sign)
+            : typeof(TV) == typeof(V256<float>) ? SoftmaxBackwardFromOutputBlocks<TV, V256<double>>(y, dy, dx, columns, sign)
+            : typeof(TV) == typeof(V128<float>) ? SoftmaxBackwardFromOutputBlocks<TV, V128<double>>(y, dy, dx, columns, sign)
+            : 0;
+
+    /// <summary><see cref="SoftmaxBackwardFromOutputBlocks{TV}"/> with the double lanes <typeparamref name="TD"/> of half TV's width.</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe int SoftmaxBackwardFromOutputBlocks<TV, TD>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns, float signValue)
+        where TV : struct, IVec<TV>
+        where TD : struct, IVec<TD>
+    {
+        int rows = TV.Count;
+        int block = rows * columns;
+        if ((uint)(columns - 1) >= MaxBlockColumns || dy.Length != y.Length || dx.Length != y.Length) return 0;
+        int blocks = y.Length / block;
+
+        // y and dy on their side (entry j of row r at j·rows + r), the products and their errors the same way, then the
+        // outputs over y's.
+        float* a = stackalloc float[MaxBlockColumns * 16];
+        float* g = stackalloc float[MaxBlockColumns * 16];
+        float* p = stackalloc float[MaxBlockColumns * 16];
+        float* r = stackalloc float[MaxBlockColumns * 16];
+        int* rowOrder = stackalloc int[MaxBlockColumns * 16];
+        FillRowOrder(rowOrder, rows, columns);
+        var rowStarts = Vector256<int>.Indices * columns;
+        var sign = TV.Create(signValue);
+        fixed (float* y0 = y)
+        fixed (float* dy0 = dy)
+        fixed (float* dx0 = dx)
+        {
+            for (int k = 0; k < blocks; k++)
+            {
+                ToColumns<TV>(y0 + (k * block), a, columns, rowStarts);
+                ToColumns<TV>(dy0 + (k * block), g, columns, rowStarts);
+                for (int j = 0; j < columns; j++)
+                {
+                    int at = j * rows;
+                    var ya = Lanes.Load<TV, float>(ref a[at]);
+                    var dya = Lanes.Load<TV, float>(ref g[at]);
+                    var product = ya * dya;
+                    // The canonical lanes start at +0: 0 + product and 0 + its error, as the one-row sums add them.
+                    Lanes.Store(TV.Zero + product, ref p[at]);
+                    Lanes.Store(TV.Zero + TV.Fms(ya, dya, product), ref r[at]);
+                }
+
+                var dotLo = (FoldColumns<TD>(ref *p, rows, columns) - TD.Zero) + FoldColumns<TD>(ref *r, rows, columns);
+                var dotHi = (FoldColumns<TD>(ref p[TD.Count], rows, columns) - TD.Zero) + FoldColumns<TD>(ref r[TD.Count], rows, columns);
+                if (!TD.AllTrue(TD.And(TD.LessThan(TD.Abs(dotLo), TD.Create(double.PositiveInfinity)), TD.LessThan(TD.Abs(dotHi), TD.Create(double.PositiveInfinity))))) return k * block;
+                var hi = FloatPairs<TV, TD>(dotLo, dotHi, out var lo);
+                for (int j = 0; j < columns; j++)
+                {
+                    ref float column = ref a[j * rows];
+                    var scaled = Lanes.Load<TV, float>(ref column) * sign;
+                    Lanes.Store(scaled * ((Lanes.Load<TV, float>(ref g[j * rows]) - hi) - lo), ref column);
+                }
+
+                ToRows<TV>(a, dx0 + (k * block), block, rowOrder);
+            }
+        }
+
+        return blocks * block;
+    }
+
+    /// <summary>
+    /// dx = dy − e^y·Σdy, the log-softmax gradient from its output y, for the whole blocks of <c>TV.Count</c> rows of
+    /// <paramref name="columns"/> (1 to <see cref="MaxBlockColumns"/>) entries at the start of y (dx may be y or dy), with
+    /// the arithmetic of <see cref="LogSoftmaxBackwardFromOutput{TV}"/> lane by lane: Σdy over the sixteen canonical
+    /// float lanes in the tree of <see cref="FloatLanes16Fold"/>, then dy + e^y·(−Σdy) in double lanes in one fused step,
+    /// rounded once. Returns the entries done (whole blocks), stopping before a block with a row whose Σdy is not
+    /// finite. Vector registers only (0 for the scalar lanes).
+    /// </summary>
+    public static int LogSoftmaxBackwardFromOutputBlocks<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TV : struct, IVec<TV>
+        => typeof(TV) == typeof(V512<float>) && columns == MaxBlockColumns ? LogSoftmaxBackwardFromOutputRows(y, dy, dx)
+            : typeof(TV) == typeof(V512<float>) ? LogSoftmaxBackwardFromOutputBlocks<TV, V512<double>>(y, dy, dx, columns)
+            : typeof(TV) == typeof(V256<float>) ? LogSoftmaxBackwardFromOutputBlocks<TV, V256<double>>(y, dy, dx, columns)
+            : typeof(TV) == typeof(V128<float>) ? LogSoftmaxBackwardFromOutputBlocks<TV, V128<double>>(y, dy, dx, columns)
+            : 0;
+
+    /// <summary>
+    /// <see cref="LogSoftmaxBackwardFromOutputBlocks{TV}"/> for rows of sixteen on AVX-512, one row at a time: a row fills
+    /// a register there, and the one-row path (one register of Σdy, two of doubles) took 0.9 ns/element where the blocks'
+    /// gathers took 1.7. Stops at a row the one-row path declines, having written nothing of it.
+    /// </summary>
+    private static int LogSoftmaxBackwardFromOutputRows(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        if (dy.Length != y.Length || dx.Length != y.Length) return 0;
+        int n = y.Length - (y.Length % MaxBlockColumns);
+        for (int start = 0; start < n; start += MaxBlockColumns)
+        {
+            if (!LogSoftmaxBackwardFromOutput<V512<float>>(y.Slice(start, MaxBlockColumns), dy.Slice(start, MaxBlockColumns), dx.Slice(start, MaxBlockColumns))) return start;
+        }
+
+        return n;
+    }
+
+    /// <summary><see cref="LogSoftmaxBackwardFromOutputBlocks{TV}"/> with the double lanes <typeparamref name="TD"/> of half TV's width.</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe int LogSoftmaxBackwardFromOutputBlocks<TV, TD>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns)
+        where TV : struct, IVec<TV>
+        where TD : struct, IVec<TD>
+    {
+        int rows = TV.Count;
+        int block = rows * columns;
+        if ((uint)(columns - 1) >= MaxBlockColumns || dy.Length != y.Length || dx.Length != y.Length) return 0;
+        int blocks = y.Length / block;
+
+        // y and dy on their side (entry j of row r at j·rows + r), then the outputs over y's.
+        float* a = stackalloc float[MaxBlockColumns * 16];
+        float* g = stackalloc float[MaxBlockColumns * 16];
+        int* rowOrder = stackalloc int[MaxBlockColumns * 16];
+        FillRowOrder(rowOrder, rows, columns);
+        var rowStarts = Vector256<int>.Indices * columns;
+        fixed (float* y0 = y)
+        fixed (float* dy0 = dy)
+        fixed (float* dx0 = dx)
+        {
+            for (int k = 0; k < blocks; k++)
+            {
+                ToColumns<TV>(y0 + (k * block), a, columns, rowStarts);
+                ToColumns<TV>(dy0 + (k * block), g, columns, rowStarts);
+                // The one-row sum is (Σ(0 + dy) − 0) + Σ(errors, all +0 for finite dy): (Σdy − 0) + 0 has its bits (the
+                // sign of a zero sum, the only place the +0 starts could show, is +0 either way).
+                var totalLo = (FoldColumns<TD>(ref *g, rows, columns) - TD.Zero) + TD.Zero;
+                var totalHi = (FoldColumns<TD>(ref g[TD.Count], rows, columns) - TD.Zero) + TD.Zero;
+                if (!TD.AllTrue(TD.And(TD.LessThan(TD.Abs(totalLo), TD.Create(double.PositiveInfinity)), TD.LessThan(TD.Abs(totalHi), TD.Create(double.PositiveInfinity))))) return k * block;
+                LogOutputGradients(a, g, rows, columns, 0, -totalLo);
+                LogOutputGradients(a, g, rows, columns, TD.Count, -totalHi);
+                ToRows<TV>(a, dx0 + (k * block), block, rowOrder);
+            }
+        }
+
+        return blocks * block;
+    }
+
+    /// <summary>
+    /// dy + e^(y − 0)·c for TD.Count rows of a block on its side (from row <paramref name="first"/>), in double lanes
+    /// rounded to float, over y's columns; the full exponential, as <see cref="LogGradientPass{TD}"/> takes it. Out of line for the double exponential (see <see cref="ExpColumnSums{TD, TS, TWeighted}"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void LogOutputGradients<TD>(float* a, float* g, int rows, int columns, int first, TD c)
+        where TD : struct, IVec<TD>
+    {
+        for (int j = 0; j < columns; j++)
+        {
+            int at = (j * rows) + first;
+            var e = VMath.Exp(Lanes.LoadWidened<TD>(ref a[at]) - TD.Zero);
+            Lanes.StoreNarrowed(TD.Fma(e, c, Lanes.LoadWidened<TD>(ref g[at])), ref a[at]);
+        }
     }
 
     /// <summary>

@@ -787,7 +787,11 @@ internal static partial class SoftmaxCoreFloat
         return true;
     }
 
-    /// <summary>dx = dy − e^(v − m)·c in double lanes (c = Σdy/Σe), rounded to float once.</summary>
+    /// <summary>
+    /// dx = dy − e^(v − m)·c in double lanes (c = Σdy/Σe, or Σdy from the output with m = 0), rounded to float once.
+    /// The full exponential: from the output v − m = y may lie above 0 (no forward gives such a y, but it still gets the
+    /// formula's value, the same on every width); for v − m ≤ 0 its bits are those of the non-positive one.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void LogGradientPass<TD>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float max, double scale) where TD : struct, IVec<TD>
     {
@@ -804,11 +808,11 @@ internal static partial class SoftmaxCoreFloat
         int i = 0;
         for (; i <= last; i += TD.Count)
         {
-            var e = VMath.ExpNonPositive(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, i)) - m);
+            var e = VMath.Exp(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, i)) - m);
             Lanes.StoreNarrowed(TD.Fma(e, c, Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, i))), ref Unsafe.Add(ref pdx, i));
         }
 
-        if (i < n) Lanes.StoreNarrowed(TD.Fma(VMath.ExpNonPositive(lastV - m), c, lastG), ref Unsafe.Add(ref pdx, last));
+        if (i < n) Lanes.StoreNarrowed(TD.Fma(VMath.Exp(lastV - m), c, lastG), ref Unsafe.Add(ref pdx, last));
     }
 
     [ThreadStatic]

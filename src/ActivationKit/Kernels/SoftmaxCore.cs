@@ -245,7 +245,10 @@ internal static class SoftmaxCore
         products.Add(k, p);
     }
 
-    /// <summary>dx = dy − e^y·Σdy: the log-softmax Jacobian-vector product from its output.</summary>
+    /// <summary>
+    /// dx = dy − e^y·Σdy: the log-softmax Jacobian-vector product from its output. e^y by the full exponential: a
+    /// log-softmax output is at most 0, but a y above 0 (no forward gives one) still gets the formula's value.
+    /// </summary>
     public static void LogSoftmaxBackwardFromOutput<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>
     {
         double total = RowMath.Sum<TV, ValueTerm>(default, dy, dy).First;
@@ -439,7 +442,7 @@ internal static class SoftmaxCore
     private readonly struct LogGradientFromOutputMap(double total) : IMap
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV Apply<TV>(TV y, TV dy) where TV : struct, IVec<TV> => TV.Fnma(VMath.ExpNonPositive(y), TV.Create(total), dy);
+        public TV Apply<TV>(TV y, TV dy) where TV : struct, IVec<TV> => TV.Fnma(VMath.Exp(y), TV.Create(total), dy);
     }
 
     private readonly struct StoredLogGradientMap(double s, double total) : IMap
