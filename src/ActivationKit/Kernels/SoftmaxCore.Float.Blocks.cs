@@ -291,9 +291,11 @@ internal static partial class SoftmaxCoreFloat
     /// <summary>
     /// For TD.Count rows of a block on its side (from row <paramref name="first"/>): e = e^(sign·v − m) into
     /// <paramref name="e"/>, Σe and Σe·dy as <see cref="ExpSums{TD, TS}"/> forms them; returns Σe·dy/Σe (NaN where
-    /// Σe·dy is not finite) and gives sign/Σe in <paramref name="scale"/>.
+    /// Σe·dy is not finite) and gives sign/Σe in <paramref name="scale"/>. Out of line with one call site for the double
+    /// exponential (see <see cref="ExpColumnSums{TD, TS, TWeighted}"/>); with the sums out of line on their own and this
+    /// inlined, rows of 1 to 3 took 9–19 % longer.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe TD GradientSums<TD, TS>(float* v, float* g, double* e, int rows, int columns, int first, TD max, out TD scale)
         where TD : struct, IVec<TD>
         where TS : struct, ISign
@@ -307,13 +309,27 @@ internal static partial class SoftmaxCoreFloat
 
     /// <summary>
     /// For TD.Count rows of a block on its side (from row <paramref name="first"/>): e = e^(sign·v − m) into
-    /// <paramref name="e"/>; returns Σe and gives Σe·dy (<typeparamref name="TWeighted"/>) or Σdy in
-    /// <paramref name="second"/>, both as <see cref="ExpSums{TD, TS}"/> forms them: lane j of the eight canonical double
-    /// lanes takes entries j and j + 8 by two-sum from 0, then their compensated tree. Out of line with one call site
-    /// for the double exponential: inlined into the block loop it spent the JIT's inlining budget (every lane operation
-    /// a call, 19 ns/element on rows of 16).
+    /// <paramref name="e"/>, Σe and Σdy as <see cref="ExpSums{TD, TS}"/> forms them; returns −Σdy/Σe, the factor of
+    /// dy + e·c (NaN where Σdy is not finite). Out of line, as <see cref="GradientSums{TD, TS}"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe TD LogGradientSums<TD>(float* v, float* g, double* e, int rows, int columns, int first, TD max)
+        where TD : struct, IVec<TD>
+    {
+        var sum = ExpColumnSums<TD, Plus, No>(v, g, e, rows, columns, first, max, out var total);
+        // −(Σdy/Σe) as the one-row path negates it (a zero keeps its sign there).
+        return TD.Select(TD.LessThan(TD.Abs(total), TD.Create(double.PositiveInfinity)), -(total / sum), TD.Create(double.NaN));
+    }
+
+    /// <summary>
+    /// For TD.Count rows of a block on its side (from row <paramref name="first"/>): e = e^(sign·v − m) into
+    /// <paramref name="e"/>; returns Σe and gives Σe·dy (<typeparamref name="TWeighted"/>) or Σdy in
+    /// <paramref name="second"/>, both as <see cref="ExpSums{TD, TS}"/> forms them: lane j of the eight canonical double
+    /// lanes takes entries j and j + 8 by two-sum from 0, then their compensated tree. Inlined into its one caller per
+    /// use, which is out of line: one call site for the double exponential (inlined into the block loop it spent the
+    /// JIT's inlining budget: every lane operation a call, 19 ns/element on rows of 16).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe TD ExpColumnSums<TD, TS, TWeighted>(float* v, float* g, double* e, int rows, int columns, int first, TD max, out TD second)
         where TD : struct, IVec<TD>
         where TS : struct, ISign
@@ -390,12 +406,10 @@ internal static partial class SoftmaxCoreFloat
 
                 // Both halves' sums checked before anything is written.
                 Widen<TV, TD>(max, out var maxLo, out var maxHi);
-                var sumLo = ExpColumnSums<TD, Plus, No>(v, g, e, rows, columns, 0, maxLo, out var totalLo);
-                var sumHi = ExpColumnSums<TD, Plus, No>(v, g, e, rows, columns, TD.Count, maxHi, out var totalHi);
-                if (!TD.AllTrue(TD.And(TD.LessThan(TD.Abs(totalLo), TD.Create(double.PositiveInfinity)), TD.LessThan(TD.Abs(totalHi), TD.Create(double.PositiveInfinity))))) return k * block;
-                // −(Σdy/Σe) as the one-row path negates it (a zero stays signed as there).
-                var cLo = -(totalLo / sumLo);
-                var cHi = -(totalHi / sumHi);
+                var cLo = LogGradientSums(v, g, e, rows, columns, 0, maxLo);
+                var cHi = LogGradientSums(v, g, e, rows, columns, TD.Count, maxHi);
+                // A non-finite Σdy (NaN c; Σe is at least 1) declines the block.
+                if (TD.AnyTrue(TD.Or(TD.IsNaN(cLo), TD.IsNaN(cHi)))) return k * block;
                 for (int j = 0; j < columns; j++)
                 {
                     int at = j * rows;
@@ -422,7 +436,9 @@ internal static partial class SoftmaxCoreFloat
     /// the scalar lanes).
     /// </summary>
     public static int SoftmaxBackwardFromOutputBlocks<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns, float sign) where TV : struct, IVec<TV>
-        => typeof(TV) == typeof(V512<float>) ? SoftmaxBackwardFromOutputBlocks<TV, V512<double>>(y, dy, dx, columns, sign)
+        => typeof(TV) == typeof(V512<float>) && Avx512F.IsSupported && (columns & (columns - 1)) == 0 && (uint)(columns - 1) < MaxBlockColumns
+                ? TiledOutputRows(y, dy, dx, columns, sign)
+            : typeof(TV) == typeof(V512<float>) ? SoftmaxBackwardFromOutputBlocks<TV, V512<double>>(y, dy, dx, columns, sign)
             : typeof(TV) == typeof(V256<float>) ? SoftmaxBackwardFromOutputBlocks<TV, V256<double>>(y, dy, dx, columns, sign)
             : typeof(TV) == typeof(V128<float>) ? SoftmaxBackwardFromOutputBlocks<TV, V128<double>>(y, dy, dx, columns, sign)
             : 0;
@@ -495,28 +511,12 @@ internal static partial class SoftmaxCoreFloat
     /// finite. Vector registers only (0 for the scalar lanes).
     /// </summary>
     public static int LogSoftmaxBackwardFromOutputBlocks<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TV : struct, IVec<TV>
-        => typeof(TV) == typeof(V512<float>) && columns == MaxBlockColumns ? LogSoftmaxBackwardFromOutputRows(y, dy, dx)
+        => typeof(TV) == typeof(V512<float>) && Avx512F.IsSupported && (columns & (columns - 1)) == 0 && (uint)(columns - 1) < MaxBlockColumns
+                ? TiledLogOutputRows(y, dy, dx, columns)
             : typeof(TV) == typeof(V512<float>) ? LogSoftmaxBackwardFromOutputBlocks<TV, V512<double>>(y, dy, dx, columns)
             : typeof(TV) == typeof(V256<float>) ? LogSoftmaxBackwardFromOutputBlocks<TV, V256<double>>(y, dy, dx, columns)
             : typeof(TV) == typeof(V128<float>) ? LogSoftmaxBackwardFromOutputBlocks<TV, V128<double>>(y, dy, dx, columns)
             : 0;
-
-    /// <summary>
-    /// <see cref="LogSoftmaxBackwardFromOutputBlocks{TV}"/> for rows of sixteen on AVX-512, one row at a time: a row fills
-    /// a register there, and the one-row path (one register of Σdy, two of doubles) took 0.9 ns/element where the blocks'
-    /// gathers took 1.7. Stops at a row the one-row path declines, having written nothing of it.
-    /// </summary>
-    private static int LogSoftmaxBackwardFromOutputRows(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        if (dy.Length != y.Length || dx.Length != y.Length) return 0;
-        int n = y.Length - (y.Length % MaxBlockColumns);
-        for (int start = 0; start < n; start += MaxBlockColumns)
-        {
-            if (!LogSoftmaxBackwardFromOutput<V512<float>>(y.Slice(start, MaxBlockColumns), dy.Slice(start, MaxBlockColumns), dx.Slice(start, MaxBlockColumns))) return start;
-        }
-
-        return n;
-    }
 
     /// <summary><see cref="LogSoftmaxBackwardFromOutputBlocks{TV}"/> with the double lanes <typeparamref name="TD"/> of half TV's width.</summary>
     [SkipLocalsInit]
@@ -684,6 +684,87 @@ internal static partial class SoftmaxCoreFloat
 
         return n;
     }
+
+    /// <summary>
+    /// <see cref="SoftmaxBackwardFromOutputBlocks{TV}"/> on AVX-512 for rows of 1, 2, 4, 8 or 16 entries, which tile a
+    /// register (as <see cref="TiledRows{TS}"/>): the products y·dy and their errors, each summed over the lanes of a row
+    /// by <see cref="LaneSwaps.RowSums"/> (the canonical tree), ⟨dy, y⟩ = (Σ products − 0) + Σ errors lane by lane, split
+    /// into two floats, and sign·y·((dy − d_hi) − d_lo): the bits of one row at a time. Returns the entries done (whole
+    /// registers), stopping before the first register with a row whose ⟨dy, y⟩ is not finite.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static int TiledOutputRows(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns, float signValue)
+    {
+        if (dy.Length != y.Length || dx.Length != y.Length) return 0;
+        int n = y.Length & ~15;
+        ref float py = ref MemoryMarshal.GetReference(y);
+        ref float pdy = ref MemoryMarshal.GetReference(dy);
+        ref float pdx = ref MemoryMarshal.GetReference(dx);
+        var swaps = new LaneSwaps(columns);
+        var sign = V512<float>.Create(signValue);
+        for (int i = 0; i < n; i += 16)
+        {
+            var a = Lanes.Load<V512<float>, float>(ref Unsafe.Add(ref py, i));
+            var g = Lanes.Load<V512<float>, float>(ref Unsafe.Add(ref pdy, i));
+            var product = a * g;
+            // The canonical lanes start at +0: 0 + product and 0 + its error, as the one-row sums add them.
+            swaps.RowSums(V512<float>.Zero + product, out var productsLo, out var productsHi);
+            swaps.RowSums(V512<float>.Zero + V512<float>.Fms(a, g, product), out var errorsLo, out var errorsHi);
+            var dotLo = (productsLo - Vector512<double>.Zero) + errorsLo;
+            var dotHi = (productsHi - Vector512<double>.Zero) + errorsHi;
+            if (!Finite(dotLo, dotHi)) return i;
+            var hi = FloatPairs<V512<float>, V512<double>>(new V512<double>(dotLo), new V512<double>(dotHi), out var lo);
+            Lanes.Store((a * sign) * ((g - hi) - lo), ref Unsafe.Add(ref pdx, i));
+        }
+
+        return n;
+    }
+
+    /// <summary>
+    /// <see cref="LogSoftmaxBackwardFromOutputBlocks{TV}"/> on AVX-512 for rows of 1, 2, 4, 8 or 16 entries, which tile a
+    /// register: Σdy over the lanes of each row by <see cref="LaneSwaps.RowSums"/> (the canonical tree, then − 0 + 0 as
+    /// the one-row sum forms it), and dy + e^y·(−Σdy) in double lanes, one fused step rounded once: the bits of one row
+    /// at a time. Returns the entries done (whole registers), stopping before the first register with a row whose Σdy is
+    /// not finite.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static int TiledLogOutputRows(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns)
+    {
+        if (dy.Length != y.Length || dx.Length != y.Length) return 0;
+        int n = y.Length & ~15;
+        ref float py = ref MemoryMarshal.GetReference(y);
+        ref float pdy = ref MemoryMarshal.GetReference(dy);
+        ref float pdx = ref MemoryMarshal.GetReference(dx);
+        var swaps = new LaneSwaps(columns);
+        for (int i = 0; i < n; i += 16)
+        {
+            var g = Lanes.Load<V512<float>, float>(ref Unsafe.Add(ref pdy, i));
+            swaps.RowSums(g, out var sumLo, out var sumHi);
+            var totalLo = (sumLo - Vector512<double>.Zero) + Vector512<double>.Zero;
+            var totalHi = (sumHi - Vector512<double>.Zero) + Vector512<double>.Zero;
+            if (!Finite(totalLo, totalHi)) return i;
+            // The two halves through one call site of the double exponential (two inlined copies spend the JIT's
+            // inlining budget, see ExpColumnSums); y and dy are read before dx is written (dx may be either).
+            var a = Lanes.Load<V512<float>, float>(ref Unsafe.Add(ref py, i)).Value;
+            var lower = Vector512<double>.Zero;
+            for (int half = 0; half < 2; half++)
+            {
+                var e = VMath.Exp(new V512<double>(half == 0 ? Vector512.WidenLower(a) : Vector512.WidenUpper(a)));
+                var c = new V512<double>(-(half == 0 ? totalLo : totalHi));
+                var d = new V512<double>(half == 0 ? Vector512.WidenLower(g.Value) : Vector512.WidenUpper(g.Value));
+                var result = V512<double>.Fma(e, c, d).Value;
+                if (half == 0) lower = result;
+                else Lanes.Store(new V512<float>(Vector512.Narrow(lower, result)), ref Unsafe.Add(ref pdx, i));
+            }
+        }
+
+        return n;
+    }
+
+    /// <summary>Whether every lane of both registers is finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Finite(Vector512<double> lo, Vector512<double> hi)
+        => Vector512.LessThanAll(Vector512.Abs(lo), Vector512.Create(double.PositiveInfinity)) && Vector512.LessThanAll(Vector512.Abs(hi), Vector512.Create(double.PositiveInfinity));
 
     /// <summary>Whether every lane's row maximum lies in the scaled frames' range [−150, 300] (NaN fails).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
