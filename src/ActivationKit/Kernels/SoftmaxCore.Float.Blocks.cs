@@ -23,6 +23,10 @@ namespace ActivationKit.Kernels;
 /// column-by-column maximum, the exponentials one per column, the sums column-by-column additions in double lanes;
 /// the outputs go back to their rows by gathers (<see cref="SoftmaxBlocks{TV, TD, TS}"/>,
 /// <see cref="LogSoftmaxBlocks{TV, TD}"/>, whose ln s is formed for a register of rows at once, <see cref="LogOfSum{TD}"/>).
+/// The backwards go the same ways: from the input in gathered blocks (<see cref="SoftmaxBackwardBlocks{TV}"/>,
+/// <see cref="LogSoftmaxBackwardBlocks{TV}"/>), from the output in the rows' own layout on AVX-512 for rows of 1, 2, 4, 8
+/// or 16 (<see cref="TiledOutputRows"/>, <see cref="TiledLogOutputRows"/>) and in gathered blocks otherwise, except rows
+/// of 16 in Vector256 lanes, which the one-row path does faster.
 /// </para>
 /// <para>
 /// Every lane does what <see cref="ShortRow{TV, TA, TS}"/> does to its row, operation for operation: the guessed frame
@@ -226,15 +230,19 @@ internal static partial class SoftmaxCoreFloat
     private static int SoftmaxBackwardBlocks<TV, TD>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns, float sign)
         where TV : struct, IVec<TV>
         where TD : struct, IVec<TD>
-        => sign > 0 ? SoftmaxBackwardBlocks<TV, TD, Plus>(x, dy, dx, columns) : SoftmaxBackwardBlocks<TV, TD, Minus>(x, dy, dx, columns);
+        => sign > 0 ? BackwardBlocks<TV, TD, Plus, No>(x, dy, dx, columns) : BackwardBlocks<TV, TD, Minus, No>(x, dy, dx, columns);
 
-    /// <summary><see cref="SoftmaxBackwardBlocks{TV}"/> with the double lanes <typeparamref name="TD"/> of half TV's width.</summary>
+    /// <summary>
+    /// <see cref="SoftmaxBackwardBlocks{TV}"/> (<typeparamref name="TLog"/> off) and <see cref="LogSoftmaxBackwardBlocks{TV}"/>
+    /// (on, with <typeparamref name="TS"/> plus) with the double lanes <typeparamref name="TD"/> of half TV's width.
+    /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe int SoftmaxBackwardBlocks<TV, TD, TS>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns)
+    private static unsafe int BackwardBlocks<TV, TD, TS, TLog>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns)
         where TV : struct, IVec<TV>
         where TD : struct, IVec<TD>
         where TS : struct, ISign
+        where TLog : struct, IFlag
     {
         int rows = TV.Count;
         int block = rows * columns;
@@ -266,18 +274,33 @@ internal static partial class SoftmaxCoreFloat
                     nan = TV.Or(nan, TV.IsNaN(entry));
                 }
 
-                if (TV.AnyTrue(nan) || !TV.AllTrue(TV.And(TV.GreaterThanOrEqual(max, TV.Create(ScaledLowest)), TV.LessThanOrEqual(max, TV.Create(ScaledHighest))))) return k * block;
+                // The one-row paths' ranges: softmax's scaled frames, log-softmax any finite maximum.
+                var inRange = TLog.On
+                    ? TV.LessThan(TV.Abs(max), TV.Create(float.PositiveInfinity))
+                    : TV.And(TV.GreaterThanOrEqual(max, TV.Create(ScaledLowest)), TV.LessThanOrEqual(max, TV.Create(ScaledHighest)));
+                if (TV.AnyTrue(nan) || !TV.AllTrue(inRange)) return k * block;
 
-                // Both halves' sums checked before anything is written.
+                // Both halves' sums checked before anything is written: softmax's dot (with sign/Σe in scale), or
+                // log-softmax's factor c = −Σdy/Σe, NaN where the one-row path declines.
                 Widen<TV, TD>(max, out var maxLo, out var maxHi);
-                var dotLo = GradientSums<TD, TS>(v, g, e, rows, columns, 0, maxLo, out var scaleLo);
-                var dotHi = GradientSums<TD, TS>(v, g, e, rows, columns, TD.Count, maxHi, out var scaleHi);
-                if (!TD.AllTrue(TD.And(TD.LessThan(TD.Abs(dotLo), TD.Create(double.PositiveInfinity)), TD.LessThan(TD.Abs(dotHi), TD.Create(double.PositiveInfinity))))) return k * block;
+                TD dotLo, dotHi, scaleLo = default, scaleHi = default;
+                if (TLog.On)
+                {
+                    dotLo = LogGradientSums(v, g, e, rows, columns, 0, maxLo);
+                    dotHi = LogGradientSums(v, g, e, rows, columns, TD.Count, maxHi);
+                }
+                else
+                {
+                    dotLo = GradientSums<TD, TS>(v, g, e, rows, columns, 0, maxLo, out scaleLo);
+                    dotHi = GradientSums<TD, TS>(v, g, e, rows, columns, TD.Count, maxHi, out scaleHi);
+                }
+
+                if (TD.AnyTrue(TD.Or(TD.IsNaN(dotLo), TD.IsNaN(dotHi)))) return k * block;
                 for (int j = 0; j < columns; j++)
                 {
                     int at = j * rows;
-                    var lower = (Lanes.Load<TD, double>(ref e[at]) * (Lanes.LoadWidened<TD>(ref g[at]) - dotLo)) * scaleLo;
-                    var upper = (Lanes.Load<TD, double>(ref e[at + TD.Count]) * (Lanes.LoadWidened<TD>(ref g[at + TD.Count]) - dotHi)) * scaleHi;
+                    var lower = Gradient<TD, TLog>(Lanes.Load<TD, double>(ref e[at]), Lanes.LoadWidened<TD>(ref g[at]), dotLo, scaleLo);
+                    var upper = Gradient<TD, TLog>(Lanes.Load<TD, double>(ref e[at + TD.Count]), Lanes.LoadWidened<TD>(ref g[at + TD.Count]), dotHi, scaleHi);
                     Lanes.Store(Narrow<TD, TV>(lower, upper), ref v[at]);
                 }
 
@@ -287,6 +310,17 @@ internal static partial class SoftmaxCoreFloat
 
         return blocks * block;
     }
+
+    /// <summary>
+    /// One double register of gradients from e and dy as the one-row passes form them: log-softmax dy + e·c (c =
+    /// −Σdy/Σe, one fused step; <see cref="KeptLogGradientPass{TD}"/>), softmax (e·(dy − dot))·scale
+    /// (<see cref="KeptSoftmaxGradientPass{TD}"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TD Gradient<TD, TLog>(TD e, TD dy, TD dotOrC, TD scale)
+        where TD : struct, IVec<TD>
+        where TLog : struct, IFlag
+        => TLog.On ? TD.Fma(e, dotOrC, dy) : (e * (dy - dotOrC)) * scale;
 
     /// <summary>
     /// For TD.Count rows of a block on its side (from row <paramref name="first"/>): e = e^(sign·v − m) into
@@ -360,70 +394,10 @@ internal static partial class SoftmaxCoreFloat
     /// path declines (a NaN entry, an infinite maximum, a non-finite Σdy). Vector registers only (0 for the scalar lanes).
     /// </summary>
     public static int LogSoftmaxBackwardBlocks<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TV : struct, IVec<TV>
-        => typeof(TV) == typeof(V512<float>) ? LogSoftmaxBackwardBlocks<TV, V512<double>>(x, dy, dx, columns)
-            : typeof(TV) == typeof(V256<float>) ? LogSoftmaxBackwardBlocks<TV, V256<double>>(x, dy, dx, columns)
-            : typeof(TV) == typeof(V128<float>) ? LogSoftmaxBackwardBlocks<TV, V128<double>>(x, dy, dx, columns)
+        => typeof(TV) == typeof(V512<float>) ? BackwardBlocks<TV, V512<double>, Plus, Yes>(x, dy, dx, columns)
+            : typeof(TV) == typeof(V256<float>) ? BackwardBlocks<TV, V256<double>, Plus, Yes>(x, dy, dx, columns)
+            : typeof(TV) == typeof(V128<float>) ? BackwardBlocks<TV, V128<double>, Plus, Yes>(x, dy, dx, columns)
             : 0;
-
-    /// <summary><see cref="LogSoftmaxBackwardBlocks{TV}"/> with the double lanes <typeparamref name="TD"/> of half TV's width.</summary>
-    [SkipLocalsInit]
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe int LogSoftmaxBackwardBlocks<TV, TD>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns)
-        where TV : struct, IVec<TV>
-        where TD : struct, IVec<TD>
-    {
-        int rows = TV.Count;
-        int block = rows * columns;
-        if ((uint)(columns - 1) >= MaxBlockColumns || dy.Length != x.Length || dx.Length != x.Length) return 0;
-        int blocks = x.Length / block;
-
-        // x and dy on their side (entry j of row r at j·rows + r), then the outputs over x's.
-        float* v = stackalloc float[MaxBlockColumns * 16];
-        float* g = stackalloc float[MaxBlockColumns * 16];
-        double* e = stackalloc double[MaxBlockColumns * 16];
-        int* rowOrder = stackalloc int[MaxBlockColumns * 16];
-        FillRowOrder(rowOrder, rows, columns);
-        var rowStarts = Vector256<int>.Indices * columns;
-        ref float pv = ref *v;
-        fixed (float* x0 = x)
-        fixed (float* dy0 = dy)
-        fixed (float* dx0 = dx)
-        {
-            for (int k = 0; k < blocks; k++)
-            {
-                ToColumns<TV>(x0 + (k * block), v, columns, rowStarts);
-                ToColumns<TV>(dy0 + (k * block), g, columns, rowStarts);
-                var max = Lanes.Load<TV, float>(ref pv);
-                var nan = TV.IsNaN(max);
-                for (int j = 1; j < columns; j++)
-                {
-                    var entry = Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, j * rows));
-                    max = TV.Max(max, entry);
-                    nan = TV.Or(nan, TV.IsNaN(entry));
-                }
-
-                if (TV.AnyTrue(nan) || !TV.AllTrue(TV.LessThan(TV.Abs(max), TV.Create(float.PositiveInfinity)))) return k * block;
-
-                // Both halves' sums checked before anything is written.
-                Widen<TV, TD>(max, out var maxLo, out var maxHi);
-                var cLo = LogGradientSums(v, g, e, rows, columns, 0, maxLo);
-                var cHi = LogGradientSums(v, g, e, rows, columns, TD.Count, maxHi);
-                // A non-finite Σdy (NaN c; Σe is at least 1) declines the block.
-                if (TD.AnyTrue(TD.Or(TD.IsNaN(cLo), TD.IsNaN(cHi)))) return k * block;
-                for (int j = 0; j < columns; j++)
-                {
-                    int at = j * rows;
-                    var lower = TD.Fma(Lanes.Load<TD, double>(ref e[at]), cLo, Lanes.LoadWidened<TD>(ref g[at]));
-                    var upper = TD.Fma(Lanes.Load<TD, double>(ref e[at + TD.Count]), cHi, Lanes.LoadWidened<TD>(ref g[at + TD.Count]));
-                    Lanes.Store(Narrow<TD, TV>(lower, upper), ref v[at]);
-                }
-
-                ToRows<TV>(v, dx0 + (k * block), block, rowOrder);
-            }
-        }
-
-        return blocks * block;
-    }
 
     /// <summary>
     /// dx = sign·y ⊙ (dy − ⟨dy, y⟩) from the output y, for the whole blocks of <c>TV.Count</c> rows of
@@ -439,17 +413,22 @@ internal static partial class SoftmaxCoreFloat
         => typeof(TV) == typeof(V512<float>) && Avx512F.IsSupported && (columns & (columns - 1)) == 0 && (uint)(columns - 1) < MaxBlockColumns
                 ? TiledOutputRows(y, dy, dx, columns, sign)
             : typeof(TV) == typeof(V256<float>) && columns == MaxBlockColumns ? OutputRowsOneByOne<TV>(y, dy, dx, sign, log: false)
-            : typeof(TV) == typeof(V512<float>) ? SoftmaxBackwardFromOutputBlocks<TV, V512<double>>(y, dy, dx, columns, sign)
-            : typeof(TV) == typeof(V256<float>) ? SoftmaxBackwardFromOutputBlocks<TV, V256<double>>(y, dy, dx, columns, sign)
-            : typeof(TV) == typeof(V128<float>) ? SoftmaxBackwardFromOutputBlocks<TV, V128<double>>(y, dy, dx, columns, sign)
+            : typeof(TV) == typeof(V512<float>) ? OutputBlocks<TV, V512<double>, No>(y, dy, dx, columns, sign)
+            : typeof(TV) == typeof(V256<float>) ? OutputBlocks<TV, V256<double>, No>(y, dy, dx, columns, sign)
+            : typeof(TV) == typeof(V128<float>) ? OutputBlocks<TV, V128<double>, No>(y, dy, dx, columns, sign)
             : 0;
 
-    /// <summary><see cref="SoftmaxBackwardFromOutputBlocks{TV}"/> with the double lanes <typeparamref name="TD"/> of half TV's width.</summary>
+    /// <summary>
+    /// <see cref="SoftmaxBackwardFromOutputBlocks{TV}"/> (<typeparamref name="TLog"/> off) and
+    /// <see cref="LogSoftmaxBackwardFromOutputBlocks{TV}"/> (on; the sign is not used) in gathered blocks, with the double
+    /// lanes <typeparamref name="TD"/> of half TV's width.
+    /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe int SoftmaxBackwardFromOutputBlocks<TV, TD>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns, float signValue)
+    private static unsafe int OutputBlocks<TV, TD, TLog>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns, float signValue)
         where TV : struct, IVec<TV>
         where TD : struct, IVec<TD>
+        where TLog : struct, IFlag
     {
         int rows = TV.Count;
         int block = rows * columns;
@@ -474,6 +453,19 @@ internal static partial class SoftmaxCoreFloat
             {
                 ToColumns<TV>(y0 + (k * block), a, columns, rowStarts);
                 ToColumns<TV>(dy0 + (k * block), g, columns, rowStarts);
+                if (TLog.On)
+                {
+                    // The one-row sum is (Σ(0 + dy) − 0) + Σ(errors, all +0 for finite dy): (Σdy − 0) + 0 has its bits
+                    // (the sign of a zero sum, the only place the +0 starts could show, is +0 either way).
+                    var totalLo = (FoldColumns<TD>(ref *g, rows, columns) - TD.Zero) + TD.Zero;
+                    var totalHi = (FoldColumns<TD>(ref g[TD.Count], rows, columns) - TD.Zero) + TD.Zero;
+                    if (!TD.AllTrue(TD.And(TD.LessThan(TD.Abs(totalLo), TD.Create(double.PositiveInfinity)), TD.LessThan(TD.Abs(totalHi), TD.Create(double.PositiveInfinity))))) return k * block;
+                    LogOutputGradients(a, g, rows, columns, 0, -totalLo);
+                    LogOutputGradients(a, g, rows, columns, TD.Count, -totalHi);
+                    ToRows<TV>(a, dx0 + (k * block), block, rowOrder);
+                    continue;
+                }
+
                 for (int j = 0; j < columns; j++)
                 {
                     int at = j * rows;
@@ -515,50 +507,10 @@ internal static partial class SoftmaxCoreFloat
         => typeof(TV) == typeof(V512<float>) && Avx512F.IsSupported && (columns & (columns - 1)) == 0 && (uint)(columns - 1) < MaxBlockColumns
                 ? TiledLogOutputRows(y, dy, dx, columns)
             : typeof(TV) == typeof(V256<float>) && columns == MaxBlockColumns ? OutputRowsOneByOne<TV>(y, dy, dx, 1f, log: true)
-            : typeof(TV) == typeof(V512<float>) ? LogSoftmaxBackwardFromOutputBlocks<TV, V512<double>>(y, dy, dx, columns)
-            : typeof(TV) == typeof(V256<float>) ? LogSoftmaxBackwardFromOutputBlocks<TV, V256<double>>(y, dy, dx, columns)
-            : typeof(TV) == typeof(V128<float>) ? LogSoftmaxBackwardFromOutputBlocks<TV, V128<double>>(y, dy, dx, columns)
+            : typeof(TV) == typeof(V512<float>) ? OutputBlocks<TV, V512<double>, Yes>(y, dy, dx, columns, 1f)
+            : typeof(TV) == typeof(V256<float>) ? OutputBlocks<TV, V256<double>, Yes>(y, dy, dx, columns, 1f)
+            : typeof(TV) == typeof(V128<float>) ? OutputBlocks<TV, V128<double>, Yes>(y, dy, dx, columns, 1f)
             : 0;
-
-    /// <summary><see cref="LogSoftmaxBackwardFromOutputBlocks{TV}"/> with the double lanes <typeparamref name="TD"/> of half TV's width.</summary>
-    [SkipLocalsInit]
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe int LogSoftmaxBackwardFromOutputBlocks<TV, TD>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns)
-        where TV : struct, IVec<TV>
-        where TD : struct, IVec<TD>
-    {
-        int rows = TV.Count;
-        int block = rows * columns;
-        if ((uint)(columns - 1) >= MaxBlockColumns || dy.Length != y.Length || dx.Length != y.Length) return 0;
-        int blocks = y.Length / block;
-
-        // y and dy on their side (entry j of row r at j·rows + r), then the outputs over y's.
-        float* a = stackalloc float[MaxBlockColumns * 16];
-        float* g = stackalloc float[MaxBlockColumns * 16];
-        int* rowOrder = stackalloc int[MaxBlockColumns * 16];
-        FillRowOrder(rowOrder, rows, columns);
-        var rowStarts = Vector256<int>.Indices * columns;
-        fixed (float* y0 = y)
-        fixed (float* dy0 = dy)
-        fixed (float* dx0 = dx)
-        {
-            for (int k = 0; k < blocks; k++)
-            {
-                ToColumns<TV>(y0 + (k * block), a, columns, rowStarts);
-                ToColumns<TV>(dy0 + (k * block), g, columns, rowStarts);
-                // The one-row sum is (Σ(0 + dy) − 0) + Σ(errors, all +0 for finite dy): (Σdy − 0) + 0 has its bits (the
-                // sign of a zero sum, the only place the +0 starts could show, is +0 either way).
-                var totalLo = (FoldColumns<TD>(ref *g, rows, columns) - TD.Zero) + TD.Zero;
-                var totalHi = (FoldColumns<TD>(ref g[TD.Count], rows, columns) - TD.Zero) + TD.Zero;
-                if (!TD.AllTrue(TD.And(TD.LessThan(TD.Abs(totalLo), TD.Create(double.PositiveInfinity)), TD.LessThan(TD.Abs(totalHi), TD.Create(double.PositiveInfinity))))) return k * block;
-                LogOutputGradients(a, g, rows, columns, 0, -totalLo);
-                LogOutputGradients(a, g, rows, columns, TD.Count, -totalHi);
-                ToRows<TV>(a, dx0 + (k * block), block, rowOrder);
-            }
-        }
-
-        return blocks * block;
-    }
 
     /// <summary>
     /// dy + e^(y − 0)·c for TD.Count rows of a block on its side (from row <paramref name="first"/>), in double lanes
