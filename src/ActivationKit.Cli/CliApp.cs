@@ -439,6 +439,14 @@ internal static partial class ErrorReporter
             return ExitCodes.BadInput;
         }
 
+        // A file that could not be written to its end (a full disk) is no bad input: the command could not keep its
+        // result. The message names the file asked for; the file it was to replace, if any, is as it was.
+        if (ex is ActivationKit.IO.WriteFailedException)
+        {
+            consoles.ErrorWriter.WriteLine($"Error: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+
         // A write to a closed standard output (`actkit list >&-`) is neither bad input nor a bug, and the runtime's
         // message ("Access to the path is denied.") says neither. (A pipe whose reader has gone, `actkit eval … | head`,
         // is not an error: the runtime drops those writes, and actkit exits 0 as other tools do.)
