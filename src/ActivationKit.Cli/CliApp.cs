@@ -448,11 +448,14 @@ internal static partial class ErrorReporter
         }
 
         // A write to a closed standard output (`actkit list >&-`) is neither bad input nor a bug, and the runtime's
-        // message ("Access to the path is denied.") says neither. (A pipe whose reader has gone, `actkit eval … | head`,
-        // is not an error: the runtime drops those writes, and actkit exits 0 as other tools do.)
+        // message ("Access to the path is denied.") says neither. The runtime reports a closed descriptor (EBADF) as
+        // UnauthorizedAccessException, and any other failed write as an IOException with the system's reason: a full
+        // disk (`actkit list > /dev/full`) was called a closed output too. (A pipe whose reader has gone,
+        // `actkit eval … | head`, is not an error: the runtime drops those writes, and actkit exits 0 as other tools do.)
         if (ex is IOException or UnauthorizedAccessException && ex.TargetSite?.DeclaringType?.FullName == "System.ConsolePal")
         {
-            consoles.ErrorWriter.WriteLine("Error: could not write the output: standard output is closed.");
+            string why = ex is UnauthorizedAccessException ? "standard output is closed" : ExceptionMessages.IoCause(ex);
+            consoles.ErrorWriter.WriteLine($"Error: could not write the output: {why}.");
             return ExitCodes.Failed;
         }
 
