@@ -465,6 +465,11 @@ internal static partial class ErrorReporter
                 or UnauthorizedAccessException or NotSupportedException or OverflowException or JsonException:
                 consoles.ErrorWriter.WriteLine($"Error: {Message(ex)}");
                 return ExitCodes.BadInput;
+            case OutOfMemoryException:
+                // What ran out is what was asked for (train checks its network first; this is every other case): bad
+                // input, not a bug to report ("Internal error (OutOfMemoryException)", exit 70).
+                consoles.ErrorWriter.WriteLine("Error: not enough memory for what was asked; ask for less (fewer samples or values, narrower layers, smaller sizes).");
+                return ExitCodes.BadInput;
             case OperationCanceledException:
                 consoles.ErrorWriter.WriteLine("Cancelled.");
                 return ExitCodes.Failed;
