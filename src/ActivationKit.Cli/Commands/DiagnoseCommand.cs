@@ -125,9 +125,21 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         if (Directory.Exists(s.Model)) throw new UsageException($"The model file '{s.Model}' is a folder; give the file saved by train --save (a FOLDER of .npy arrays goes without --model).");
         if (!File.Exists(s.Model)) throw new UsageException($"The model file '{s.Model}' does not exist.");
         var (net, meta) = ModelFile.Load(s.Model!);
-        var data = LoadData(s, meta, header);
+        Dataset data;
+        try
+        {
+            data = LoadData(s, meta, header);
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException or ArgumentException && e.Message.Contains(ClassLabels.NotAClassIndex, StringComparison.Ordinal))
+        {
+            throw LabelsNotOfTheModel(s, net, meta, header, e);
+        }
+
         if (data.FeatureCount != net.InputSize)
         {
+            // The model's inputs and nothing else: the last of them was taken for the label.
+            if (TableFile.HasTableExtension(s.Data!.Trim()) && data.FeatureCount + data.TargetColumns == net.InputSize) throw NoLabelColumn(s, net, meta);
+
             // A model with several outputs of their own (multilabel, multi-output regression) reads as many label columns.
             bool severalTargets = net.OutputSize > 1 && !data.IsClassification && data.TargetColumns == 1 && data.FeatureCount + 1 - net.InputSize == net.OutputSize;
             throw new UsageException($"The data '{data.Name}' has {data.FeatureCount} feature{(data.FeatureCount == 1 ? "" : "s")} but the model takes {net.InputSize} input{(net.InputSize == 1 ? "" : "s")}"
@@ -160,7 +172,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         if (data.IsClassification && data.ClassCount > Math.Max(net.OutputSize, 2))
         {
             // A one-output model (a binary classifier) takes two classes, not more (the engine's F3 check, here too).
-            throw new UsageException($"The data '{data.Name}' has {data.ClassCount} classes but the model has {Spelling.Count(net.OutputSize, "output")}.");
+            throw new UsageException($"The data '{data.Name}' has labels up to {data.ClassCount - 1}, but the model's class indices are {ModelClasses(net)} (it has {Spelling.Count(net.OutputSize, "output")}).");
         }
 
         // One check from one forward and backward pass: a streak of one is all the evidence there is, and dead units are
@@ -180,6 +192,47 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         net.Backward(x, gradient, rows);
         d.Detach();
         return (d.Session.Report($"{Path.GetFileName(s.Model)} on {data.Name} ({rows} samples)", every: 0, steps: 0), rows);
+    }
+
+    /// <summary>The class indices a classifier takes: 0 and 1 for one output (binary) or two, 0 to k − 1 for k outputs.</summary>
+    private static string ModelClasses(Mlp net) => net.OutputSize <= 2 ? "0 and 1" : $"0 to {net.OutputSize - 1}";
+
+    /// <summary>
+    /// A data file whose labels the loader refused as no class index, judged by the file alone ("row 1 has label −0.66,
+    /// which is not a class index in [0, 2]" for a binary model): a file of just the model's inputs has no label column,
+    /// and that is said; other labels are judged against the model's classes.
+    /// </summary>
+    private static UsageException LabelsNotOfTheModel(Settings s, Mlp net, ModelMetadata meta, bool? header, Exception e)
+    {
+        string name = s.Data!.Trim();
+        try
+        {
+            // Read again as numbers (no class check) to count the columns: this path is taken on a refusal only.
+            var numbers = TableFile.Load(name, s.LabelColumn, classification: false, header);
+            if (numbers.FeatureCount + numbers.TargetColumns == net.InputSize) return NoLabelColumn(s, net, meta);
+        }
+        catch (Exception again) when (again is FormatException or InvalidDataException or ArgumentException)
+        {
+            // Not readable as numbers either: the loader's own sentence stands, with the model's classes.
+        }
+
+        string message = ErrorReporter.Message(e);
+        return new UsageException($"{message[..message.IndexOf(ClassLabels.NotAClassIndex, StringComparison.Ordinal)]}is not one of the model's class indices, {ModelClasses(net)}.");
+    }
+
+    /// <summary>
+    /// A data file with exactly the model's input columns: diagnose runs the loss backward, so it needs the labels too
+    /// (the last input column was taken for the label, and the refusal was about that column's values or the inputs
+    /// being one short).
+    /// </summary>
+    private static UsageException NoLabelColumn(Settings s, Mlp net, ModelMetadata meta)
+    {
+        string file = Path.GetFileName(s.Data!.Trim());
+        bool severalTargets = net.OutputSize > 1 && (string.Equals(meta.Task, "regression", StringComparison.OrdinalIgnoreCase) || string.Equals(meta.Task, "multilabel", StringComparison.OrdinalIgnoreCase));
+        string add = severalTargets
+            ? $"add its {net.OutputSize} label columns and name them with --label-column, separated by commas"
+            : "add the labels as one more column (the last, or name it with --label-column)";
+        return new UsageException($"'{file}' has {Spelling.Count(net.InputSize, "column")}, exactly the model's inputs, so none is left for the labels, which diagnose needs to run the loss backward; {add}.");
     }
 
     private static Dataset LoadData(Settings s, ModelMetadata meta, bool? header)
