@@ -705,4 +705,27 @@ public class DiagnoseCommandTests
         File.WriteAllText(tmp.File("M.csv"), "a,b,y\n0.1,0.2,0\n0.3,0.4,3\n");
         Cli.Run("diagnose", "--model", model, "--data", tmp.File("M.csv")).BadInput("Error: The data 'M.csv' has labels up to 3, but the model's class indices are 0 and 1 (it has 1 output).");
     }
+
+    [Fact]
+    public void More_samples_than_a_file_holds_are_refused_as_train_refuses_them()
+    {
+        // --samples 100000 on 120 rows diagnosed the 120 without a word; train refuses it. Left out, a file of fewer rows
+        // than the default 512 is taken whole, and a synthetic set is made as large as asked.
+        using var tmp = new TempDir();
+        string data = tmp.XorCsv();
+        string model = tmp.File("xor.akm");
+        Cli.Run("train", "--data", data, "--hidden", "4", "--epochs", "1", "--save", model).Ok();
+        Cli.Run("diagnose", "--model", model, "--data", data, "--samples", "100000")
+            .BadInput($"Error: --samples 100000 is more than the 120 rows of '{data}'; give --samples 120 or fewer, or leave --samples out for all of them.");
+        Assert.Contains("on xor.csv (120 samples)", Run(model, data, "--samples", "120"), StringComparison.Ordinal);
+        Assert.Contains("on xor.csv (120 samples)", Run(model, data), StringComparison.Ordinal);
+        Assert.Contains("on xor (600 samples)", Run(model, "xor", "--samples", "600"), StringComparison.Ordinal);
+
+        static string Run(params string[] args)
+        {
+            var r = Cli.Run(["diagnose", "--model", args[0], "--data", args[1], .. args[2..], "--json"]);
+            Assert.True(r.ExitCode is 0 or 1, r.Err);
+            return JsonDocument.Parse(r.Out).RootElement.GetProperty("source").GetString()!;
+        }
+    }
 }

@@ -16,6 +16,9 @@ namespace ActivationKit.Cli.Commands;
 /// </summary>
 public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseCommand.Settings>
 {
+    /// <summary>Samples a model is run on without --samples (all the rows of a smaller file).</summary>
+    private const int DefaultSamples = 512;
+
     /// <summary>Arguments and options of <c>diagnose</c>.</summary>
     public sealed class Settings : CommandSettings
     {
@@ -53,8 +56,8 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         public string? Header { get; init; }
 
         [CommandOption("-n|--samples <N>")]
-        [Description("Samples for --model (default 512).")]
-        public int Samples { get; init; } = 512;
+        [Description("Samples for --model (default 512, or all the rows of a smaller file; more than a file or Fashion-MNIST's test set holds is refused).")]
+        public int? Samples { get; init; }
 
         [CommandOption("--seed <SEED>")]
         [Description("Seed of a synthetic --data set (default 1).")]
@@ -72,7 +75,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
             if (Model is null && (Data is not null || LabelColumn is not null || Header is not null)) return ValidationResult.Error("--data, --label-column and --header go with --model.");
             if (Model is not null && (Activation is not null || OutputActivation is not null)) return ValidationResult.Error("--activation and --output-activation go with a FOLDER; a model file knows its activations.");
             if (Model is not null && Arrays is not null) return ValidationResult.Error("--arrays goes with a FOLDER without a manifest; a model file's arrays are computed by running it.");
-            if (Samples < 2) return ValidationResult.Error($"--samples must be at least 2, got {Samples}.");
+            if (Samples is < 2) return ValidationResult.Error($"--samples must be at least 2, got {Samples}.");
             if (Arrays is not (null or "pre" or "post")) return ValidationResult.Error($"--arrays must be pre or post, not '{Arrays}'.");
             return ValidationResult.Success();
         }
@@ -147,7 +150,14 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         }
 
         if (meta.Normalization is { } norm) data = norm.Transform(data);
-        int rows = Math.Min(s.Samples, data.Rows);
+        // An explicit --samples beyond the rows there are was cut to them without a word, where train refuses it.
+        if (s.Samples is { } asked)
+        {
+            string what = IsFashionMnist(s.Data!) ? "images in the Fashion-MNIST test file" : $"rows of '{s.Data}'";
+            Dataset.RefuseMoreSamplesThan(asked, data.Rows, what, all: data.Rows <= DefaultSamples ? "leave --samples out for all of them" : null);
+        }
+
+        int rows = Math.Min(s.Samples ?? DefaultSamples, data.Rows);
         var loss = meta.Loss is { } spec ? Losses.Parse(spec) : Trainer.DefaultLoss(data, net.OutputSize);
         if (loss.TargetColumns(net.OutputSize) != data.TargetColumns)
         {
@@ -193,6 +203,8 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         d.Detach();
         return (d.Session.Report($"{Path.GetFileName(s.Model)} on {data.Name} ({rows} samples)", every: 0, steps: 0), rows);
     }
+
+    private static bool IsFashionMnist(string data) => data.Trim().ToLowerInvariant().Replace('_', '-') is "fashion-mnist" or "fashion";
 
     /// <summary>The class indices a classifier takes: 0 and 1 for one output (binary) or two, 0 to k − 1 for k outputs.</summary>
     private static string ModelClasses(Mlp net) => net.OutputSize <= 2 ? "0 and 1" : $"0 to {net.OutputSize - 1}";
@@ -247,7 +259,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         if (TableFile.HasTableExtension(name)) return TableFile.Load(name, s.LabelColumn, classification, header, classification ? meta.ClassNames ?? [] : null);
         if (s.LabelColumn is not null) throw new UsageException("--label-column goes with a .csv or .npy --data file.");
         string key = name.ToLowerInvariant().Replace('_', '-');
-        if (key is "fashion-mnist" or "fashion")
+        if (IsFashionMnist(name))
         {
             TableFile.RefuseHeader(header, name);
             return Idx.LoadFashionMnist(test: true, scale: !TrainingData.TakesRawPixels(meta));
@@ -256,7 +268,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         if (Synthetic.Names.Contains(key.Replace('-', '_')) || key == "two-spirals")
         {
             TableFile.RefuseHeader(header, name);
-            return Synthetic.Create(key, Math.Max(s.Samples, 2), noise: 0.05, s.Seed, classes: key == "random" && meta.ClassCount > 1 ? meta.ClassCount : null);
+            return Synthetic.Create(key, s.Samples ?? DefaultSamples, noise: 0.05, s.Seed, classes: key == "random" && meta.ClassCount > 1 ? meta.ClassCount : null);
         }
 
         throw new UsageException($"Unknown data '{s.Data}': use a synthetic set ({string.Join(", ", Synthetic.Names)}), fashion-mnist or a .csv or .npy file.");
