@@ -728,4 +728,14 @@ public class DiagnoseCommandTests
             return JsonDocument.Parse(r.Out).RootElement.GetProperty("source").GetString()!;
         }
     }
+
+    [Fact]
+    public void The_manifest_losses_the_docs_list_are_those_the_output_check_takes()
+    {
+        // docs/diagnostics.md listed seven; poisson, ranknet and listnet are taken too.
+        string docs = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "docs", "diagnostics.md"));
+        var listed = System.Text.RegularExpressions.Regex.Match(docs, @"with `loss` \(([^)]*)\)");
+        Assert.True(listed.Success, "docs/diagnostics.md no longer lists the manifest's losses as \"with `loss` (…)\".");
+        Assert.Equal(ActivationKit.Diagnostics.OutputCheck.Losses, listed.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries));
+    }
 }
