@@ -439,12 +439,23 @@ internal static partial class ErrorReporter
             return ExitCodes.BadInput;
         }
 
+        // A file that could not be written to its end (a full disk) is no bad input: the command could not keep its
+        // result. The message names the file asked for; the file it was to replace, if any, is as it was.
+        if (ex is ActivationKit.IO.WriteFailedException)
+        {
+            consoles.ErrorWriter.WriteLine($"Error: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+
         // A write to a closed standard output (`actkit list >&-`) is neither bad input nor a bug, and the runtime's
-        // message ("Access to the path is denied.") says neither. (A pipe whose reader has gone, `actkit eval … | head`,
-        // is not an error: the runtime drops those writes, and actkit exits 0 as other tools do.)
+        // message ("Access to the path is denied.") says neither. The runtime reports a closed descriptor (EBADF) as
+        // UnauthorizedAccessException, and any other failed write as an IOException with the system's reason: a full
+        // disk (`actkit list > /dev/full`) was called a closed output too. (A pipe whose reader has gone,
+        // `actkit eval … | head`, is not an error: the runtime drops those writes, and actkit exits 0 as other tools do.)
         if (ex is IOException or UnauthorizedAccessException && ex.TargetSite?.DeclaringType?.FullName == "System.ConsolePal")
         {
-            consoles.ErrorWriter.WriteLine("Error: could not write the output: standard output is closed.");
+            string why = ex is UnauthorizedAccessException ? "standard output is closed" : ExceptionMessages.IoCause(ex);
+            consoles.ErrorWriter.WriteLine($"Error: could not write the output: {why}.");
             return ExitCodes.Failed;
         }
 
@@ -453,6 +464,11 @@ internal static partial class ErrorReporter
             case UsageException or ArgumentException or FormatException or IOException or InvalidDataException
                 or UnauthorizedAccessException or NotSupportedException or OverflowException or JsonException:
                 consoles.ErrorWriter.WriteLine($"Error: {Message(ex)}");
+                return ExitCodes.BadInput;
+            case OutOfMemoryException:
+                // What ran out is what was asked for (train checks its network first; this is every other case): bad
+                // input, not a bug to report ("Internal error (OutOfMemoryException)", exit 70).
+                consoles.ErrorWriter.WriteLine("Error: not enough memory for what was asked; ask for less (fewer samples or values, narrower layers, smaller sizes).");
                 return ExitCodes.BadInput;
             case OperationCanceledException:
                 consoles.ErrorWriter.WriteLine("Cancelled.");

@@ -9,4 +9,19 @@ internal static class ExceptionMessages
     /// </summary>
     internal static string WithoutParameterName(ArgumentException e) =>
         e.ParamName is { } p && e.Message.EndsWith($" (Parameter '{p}')", StringComparison.Ordinal) ? e.Message[..^$" (Parameter '{p}')".Length] : e.Message;
+
+    /// <summary>
+    /// The operating system's reason in an I/O failure's message, to follow a colon: "no space left on device" from the
+    /// runtime's "No space left on device : '/out/.y.csv.1f2e….tmp'", without the path it names (a temporary file's name
+    /// would only confuse) or a final full stop; the first letter is lowered unless it starts an acronym ("I/O error").
+    /// </summary>
+    internal static string IoCause(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        string reason = e.Message;
+        int path = reason.IndexOf(" : '", StringComparison.Ordinal);
+        if (path > 0) reason = reason[..path];
+        reason = reason.Trim().TrimEnd('.');
+        return reason.Length > 1 && char.IsUpper(reason[0]) && char.IsLower(reason[1]) ? char.ToLowerInvariant(reason[0]) + reason[1..] : reason;
+    }
 }

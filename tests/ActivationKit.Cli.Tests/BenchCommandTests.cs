@@ -338,7 +338,7 @@ public class BenchCommandTests
     }
 
     /// <summary>Runs the actkit next to the tests in a child process whose GC heap is capped at <paramref name="bytes"/>.</summary>
-    private static (int ExitCode, string Out, string Err) RunActkitWithHeapLimit(long bytes, params string[] args)
+    internal static (int ExitCode, string Out, string Err) RunActkitWithHeapLimit(long bytes, params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "actkit.dll");
         var psi = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet")

@@ -4,7 +4,7 @@ namespace ActivationKit.Cli.Tests;
 
 /// <summary>
 /// A command whose standard output is closed (`actkit list >&-`) says so in one sentence and exits 1, instead of the
-/// runtime's "Access to the path is denied." as bad input (2); a pipe whose reader has gone (`actkit eval … | head`) is
+/// runtime's "Access to the path is denied." as bad input (2), and one whose writes fail (a full disk) says why; a pipe whose reader has gone (`actkit eval … | head`) is
 /// no error (the runtime drops the writes), as with other tools.
 /// </summary>
 public class ClosedOutputTests
@@ -15,6 +15,16 @@ public class ClosedOutputTests
         if (!File.Exists("/bin/sh")) return;
         var (exitCode, stderr) = await RunInShell("\"$0\" \"$1\" list >&-");
         Assert.Equal("Error: could not write the output: standard output is closed.", stderr.Trim());
+        Assert.Equal(1, exitCode);
+    }
+
+    [Fact]
+    public async Task A_standard_output_that_fails_to_write_says_why_not_that_it_is_closed()
+    {
+        // /dev/full fails every write with ENOSPC: that was "standard output is closed" too.
+        if (!File.Exists("/bin/sh") || !File.Exists("/dev/full")) return;
+        var (exitCode, stderr) = await RunInShell("\"$0\" \"$1\" list > /dev/full");
+        Assert.Equal("Error: could not write the output: no space left on device.", stderr.Trim());
         Assert.Equal(1, exitCode);
     }
 

@@ -604,7 +604,7 @@ public class DiagnoseCommandTests
         single.Initialize(Initializer.Auto, 1);
         ModelFile.Save(tmp.File("one.aknn"), single);
         File.WriteAllText(tmp.File("three.csv"), "a,b,y\n0.1,0.2,0\n0.3,0.1,1\n-0.2,0.5,2\n0.7,-0.1,1\n");
-        Cli.Run("diagnose", "--model", tmp.File("one.aknn"), "--data", tmp.File("three.csv")).BadInput("The data 'three.csv' has 3 classes but the model has 1 output.");
+        Cli.Run("diagnose", "--model", tmp.File("one.aknn"), "--data", tmp.File("three.csv")).BadInput("The data 'three.csv' has labels up to 2, but the model's class indices are 0 and 1 (it has 1 output).");
         var wide = Mlp.Build(3, [4], "relu", 2);
         wide.Initialize(Initializer.Auto, 1);
         ModelFile.Save(tmp.File("wide.aknn"), wide);
@@ -677,5 +677,65 @@ public class DiagnoseCommandTests
         Assert.Equal("Error: " + message, r.Err.Trim());
         Assert.Equal(2147483647, new DiagnoseOptions { DiagnoseEveryText = "2147483647" }.DiagnoseEvery);
         Assert.Null(new DiagnoseOptions().DiagnoseEvery);
+    }
+
+    [Fact]
+    public void Data_without_a_label_column_is_said_so_and_labels_are_judged_by_the_models_classes()
+    {
+        // A file of the binary model's two inputs and nothing else was "X.npy: row 1 has label -0.66, which is not a class
+        // index in [0, 2]": its last input taken for the label, judged against a range its own values made.
+        using var tmp = new TempDir();
+        string model = tmp.File("xor.akm");
+        Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--save", model).Ok();
+        Npy.Write(tmp.File("X.npy"), new float[] { 0.5f, -0.66f, 0.1f, 2.3f, -0.4f, 0.9f }, [3, 2]);
+        File.WriteAllText(tmp.File("X.csv"), "0.5,-0.66\n0.1,2.3\n-0.4,0.9\n");
+        // Whole numbers in the last input pass as labels, and the inputs are one short.
+        File.WriteAllText(tmp.File("B.csv"), "a,b\n0.5,1\n0.1,0\n-0.4,1\n");
+        foreach (string file in new[] { "X.npy", "X.csv", "B.csv" })
+        {
+            Cli.Run("diagnose", "--model", model, "--data", tmp.File(file))
+                .BadInput($"Error: '{file}' has 2 columns, exactly the model's inputs, so none is left for the labels, which diagnose needs to run the loss backward; add the labels as one more column (the last, or name it with --label-column).");
+        }
+
+        // Labels that are there but not the model's: its class indices, not a range the file's largest label makes.
+        Npy.Write(tmp.File("L.npy"), new float[] { 0.5f, 0.2f, 0, 0.1f, 0.3f, 2.5f }, [2, 3]);
+        Cli.Run("diagnose", "--model", model, "--data", tmp.File("L.npy")).BadInput("Error: L.npy: row 2 has label 2.5, which is not one of the model's class indices, 0 and 1.");
+        File.WriteAllText(tmp.File("L.csv"), "a,b,y\n0.1,0.2,0\n0.3,0.4,-0.5\n");
+        Cli.Run("diagnose", "--model", model, "--data", tmp.File("L.csv")).BadInput("Error: L.csv, line 3: label '-0.5' is not one of the model's class indices, 0 and 1.");
+        File.WriteAllText(tmp.File("M.csv"), "a,b,y\n0.1,0.2,0\n0.3,0.4,3\n");
+        Cli.Run("diagnose", "--model", model, "--data", tmp.File("M.csv")).BadInput("Error: The data 'M.csv' has labels up to 3, but the model's class indices are 0 and 1 (it has 1 output).");
+    }
+
+    [Fact]
+    public void More_samples_than_a_file_holds_are_refused_as_train_refuses_them()
+    {
+        // --samples 100000 on 120 rows diagnosed the 120 without a word; train refuses it. Left out, a file of fewer rows
+        // than the default 512 is taken whole, and a synthetic set is made as large as asked.
+        using var tmp = new TempDir();
+        string data = tmp.XorCsv();
+        string model = tmp.File("xor.akm");
+        Cli.Run("train", "--data", data, "--hidden", "4", "--epochs", "1", "--save", model).Ok();
+        Cli.Run("diagnose", "--model", model, "--data", data, "--samples", "100000")
+            .BadInput($"Error: --samples 100000 is more than the 120 rows of '{data}'; give --samples 120 or fewer, or leave --samples out for all of them.");
+        Assert.Contains("on xor.csv (120 samples)", Run(model, data, "--samples", "120"), StringComparison.Ordinal);
+        Assert.Contains("on xor.csv (120 samples)", Run(model, data), StringComparison.Ordinal);
+        Assert.Contains("on xor (600 samples)", Run(model, "xor", "--samples", "600"), StringComparison.Ordinal);
+
+        static string Run(params string[] args)
+        {
+            var r = Cli.Run(["diagnose", "--model", args[0], "--data", args[1], .. args[2..], "--json"]);
+            Assert.True(r.ExitCode is 0 or 1, r.Err);
+            return JsonDocument.Parse(r.Out).RootElement.GetProperty("source").GetString()!;
+        }
+    }
+
+    [Fact]
+    public void The_manifest_losses_the_docs_list_are_those_the_output_check_takes()
+    {
+        // docs/diagnostics.md listed seven; poisson, ranknet and listnet are taken too.
+        string docs = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "docs", "diagnostics.md"));
+        var listed = System.Text.RegularExpressions.Regex.Match(docs, @"with `loss` \(([^)]*)\)");
+        Assert.True(listed.Success, "docs/diagnostics.md no longer lists the manifest's losses as \"with `loss` (…)\".");
+        Assert.Equal(ActivationKit.Diagnostics.OutputCheck.Losses, listed.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries));
     }
 }

@@ -457,6 +457,37 @@ public class EvalCommandTests
         Assert.Equal("1,0\n0,4\n", File.ReadAllText(dir.File("y.csv")));
     }
 
+    [Theory]
+    [InlineData("\"1\",\"-2\"\n-3,\"4\"\n")]                   // quoted cells, as train and predict take them
+    [InlineData("\"1\";\" -2 \"\n\"-3\";4\n")]
+    [InlineData("\"1\"\t\"-2\"\n\"-3\"\t\"4\"\n")]
+    [InlineData("\"1\"  \"-2\"\n-3 \"4\"\n")]                 // whitespace-separated
+    public void Quoted_cells_are_read_as_train_and_predict_read_them(string text)
+    {
+        // `eval relu --in q.csv` of "1","2" said '"1"' is not a number, while train and predict (README) take quoted cells.
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("q.csv"), text);
+        Cli.Run("eval", "relu", "--in", dir.File("q.csv"), "--out", dir.File("y.csv")).Ok();
+        Assert.Equal("1,0\n0,4\n", File.ReadAllText(dir.File("y.csv")));
+        Assert.Equal(["x,f(x)", "-1,0", "2,2"], Cli.Run("eval", "relu", "--in", WriteText(dir, "one.csv", "\"-1\"\n\"2\"\n")).Ok().Lines);
+    }
+
+    [Theory]
+    [InlineData("1,\"2\"x\n", "q.csv, line 1, column 2: 'x' follows the closing quote of the cell \"2\"; put the whole cell inside the quotes, or leave the quotes out.")]
+    [InlineData("\"1\n", "q.csv, line 1, column 1: the quoted cell does not end on this line")]
+    [InlineData("1,2\"\n", "q.csv, line 1, column 2: the cell '2\"' has a quote inside it")]
+    public void Malformed_quotes_are_refused_as_train_and_predict_refuse_them(string text, string message)
+    {
+        using var dir = new TempDir();
+        Cli.Run("eval", "relu", "--in", WriteText(dir, "q.csv", text)).BadInput(message);
+    }
+
+    private static string WriteText(TempDir dir, string name, string text)
+    {
+        File.WriteAllText(dir.File(name), text);
+        return dir.File(name);
+    }
+
     [Fact]
     public void One_value_per_line_with_nan_and_inf_is_one_d()
     {

@@ -1029,4 +1029,23 @@ public class TrainCommandTests
         Assert.Contains(", batch 70 (all the training rows; --batch 100,000 is more), 1 epoch(s)", capped.Out, StringComparison.Ordinal);
         Assert.Contains(", batch 32, 1 epoch(s)", Cli.RunWide("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1").Ok().Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_network_too_large_for_the_memory_is_refused_before_it_is_built()
+    {
+        // --hidden 30000,30000 under `ulimit -v 6000000` ran out of memory allocating its weights: "Internal error
+        // (OutOfMemoryException)", exit 70. A 64 MiB heap stands in for the small machine.
+        var (code, stdout, stderr) = BenchCommandTests.RunActkitWithHeapLimit(0x4000000, "train", "--data", "xor", "--epochs", "1", "--hidden", "4096,4096");
+        Assert.Equal(2, code);
+        Assert.Equal("Error: not enough memory for this network (hidden layers 4096,4096: about 403 MB of weights, gradients, optimiser state and layer buffers, and about 67 MB is available); use narrower --hidden layers.", stderr.Trim());
+        Assert.Empty(stdout);
+    }
+
+    [Fact]
+    public void Running_out_of_memory_elsewhere_is_one_sentence_and_bad_input_not_an_internal_error()
+    {
+        var error = new StringWriter();
+        Assert.Equal(ExitCodes.BadInput, ErrorReporter.Report(CliConsoles.ForWriters(new StringWriter(), error), new OutOfMemoryException()));
+        Assert.Equal("Error: not enough memory for what was asked; ask for less (fewer samples or values, narrower layers, smaller sizes).", error.ToString().Trim());
+    }
 }

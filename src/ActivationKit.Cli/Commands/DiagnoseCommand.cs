@@ -16,6 +16,9 @@ namespace ActivationKit.Cli.Commands;
 /// </summary>
 public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseCommand.Settings>
 {
+    /// <summary>Samples a model is run on without --samples (all the rows of a smaller file).</summary>
+    private const int DefaultSamples = 512;
+
     /// <summary>Arguments and options of <c>diagnose</c>.</summary>
     public sealed class Settings : CommandSettings
     {
@@ -53,8 +56,8 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         public string? Header { get; init; }
 
         [CommandOption("-n|--samples <N>")]
-        [Description("Samples for --model (default 512).")]
-        public int Samples { get; init; } = 512;
+        [Description("Samples for --model (default 512, or all the rows of a smaller file; more than a file or Fashion-MNIST's test set holds is refused).")]
+        public int? Samples { get; init; }
 
         [CommandOption("--seed <SEED>")]
         [Description("Seed of a synthetic --data set (default 1).")]
@@ -72,7 +75,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
             if (Model is null && (Data is not null || LabelColumn is not null || Header is not null)) return ValidationResult.Error("--data, --label-column and --header go with --model.");
             if (Model is not null && (Activation is not null || OutputActivation is not null)) return ValidationResult.Error("--activation and --output-activation go with a FOLDER; a model file knows its activations.");
             if (Model is not null && Arrays is not null) return ValidationResult.Error("--arrays goes with a FOLDER without a manifest; a model file's arrays are computed by running it.");
-            if (Samples < 2) return ValidationResult.Error($"--samples must be at least 2, got {Samples}.");
+            if (Samples is < 2) return ValidationResult.Error($"--samples must be at least 2, got {Samples}.");
             if (Arrays is not (null or "pre" or "post")) return ValidationResult.Error($"--arrays must be pre or post, not '{Arrays}'.");
             return ValidationResult.Success();
         }
@@ -125,9 +128,21 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         if (Directory.Exists(s.Model)) throw new UsageException($"The model file '{s.Model}' is a folder; give the file saved by train --save (a FOLDER of .npy arrays goes without --model).");
         if (!File.Exists(s.Model)) throw new UsageException($"The model file '{s.Model}' does not exist.");
         var (net, meta) = ModelFile.Load(s.Model!);
-        var data = LoadData(s, meta, header);
+        Dataset data;
+        try
+        {
+            data = LoadData(s, meta, header);
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException or ArgumentException && e.Message.Contains(ClassLabels.NotAClassIndex, StringComparison.Ordinal))
+        {
+            throw LabelsNotOfTheModel(s, net, meta, header, e);
+        }
+
         if (data.FeatureCount != net.InputSize)
         {
+            // The model's inputs and nothing else: the last of them was taken for the label.
+            if (TableFile.HasTableExtension(s.Data!.Trim()) && data.FeatureCount + data.TargetColumns == net.InputSize) throw NoLabelColumn(s, net, meta);
+
             // A model with several outputs of their own (multilabel, multi-output regression) reads as many label columns.
             bool severalTargets = net.OutputSize > 1 && !data.IsClassification && data.TargetColumns == 1 && data.FeatureCount + 1 - net.InputSize == net.OutputSize;
             throw new UsageException($"The data '{data.Name}' has {data.FeatureCount} feature{(data.FeatureCount == 1 ? "" : "s")} but the model takes {net.InputSize} input{(net.InputSize == 1 ? "" : "s")}"
@@ -135,7 +150,14 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         }
 
         if (meta.Normalization is { } norm) data = norm.Transform(data);
-        int rows = Math.Min(s.Samples, data.Rows);
+        // An explicit --samples beyond the rows there are was cut to them without a word, where train refuses it.
+        if (s.Samples is { } asked)
+        {
+            string what = IsFashionMnist(s.Data!) ? "images in the Fashion-MNIST test file" : $"rows of '{s.Data}'";
+            Dataset.RefuseMoreSamplesThan(asked, data.Rows, what, all: data.Rows <= DefaultSamples ? "leave --samples out for all of them" : null);
+        }
+
+        int rows = Math.Min(s.Samples ?? DefaultSamples, data.Rows);
         var loss = meta.Loss is { } spec ? Losses.Parse(spec) : Trainer.DefaultLoss(data, net.OutputSize);
         if (loss.TargetColumns(net.OutputSize) != data.TargetColumns)
         {
@@ -160,7 +182,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         if (data.IsClassification && data.ClassCount > Math.Max(net.OutputSize, 2))
         {
             // A one-output model (a binary classifier) takes two classes, not more (the engine's F3 check, here too).
-            throw new UsageException($"The data '{data.Name}' has {data.ClassCount} classes but the model has {Spelling.Count(net.OutputSize, "output")}.");
+            throw new UsageException($"The data '{data.Name}' has labels up to {data.ClassCount - 1}, but the model's class indices are {ModelClasses(net)} (it has {Spelling.Count(net.OutputSize, "output")}).");
         }
 
         // One check from one forward and backward pass: a streak of one is all the evidence there is, and dead units are
@@ -182,6 +204,49 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         return (d.Session.Report($"{Path.GetFileName(s.Model)} on {data.Name} ({rows} samples)", every: 0, steps: 0), rows);
     }
 
+    private static bool IsFashionMnist(string data) => data.Trim().ToLowerInvariant().Replace('_', '-') is "fashion-mnist" or "fashion";
+
+    /// <summary>The class indices a classifier takes: 0 and 1 for one output (binary) or two, 0 to k − 1 for k outputs.</summary>
+    private static string ModelClasses(Mlp net) => net.OutputSize <= 2 ? "0 and 1" : $"0 to {net.OutputSize - 1}";
+
+    /// <summary>
+    /// A data file whose labels the loader refused as no class index, judged by the file alone ("row 1 has label −0.66,
+    /// which is not a class index in [0, 2]" for a binary model): a file of just the model's inputs has no label column,
+    /// and that is said; other labels are judged against the model's classes.
+    /// </summary>
+    private static UsageException LabelsNotOfTheModel(Settings s, Mlp net, ModelMetadata meta, bool? header, Exception e)
+    {
+        string name = s.Data!.Trim();
+        try
+        {
+            // Read again as numbers (no class check) to count the columns: this path is taken on a refusal only.
+            var numbers = TableFile.Load(name, s.LabelColumn, classification: false, header);
+            if (numbers.FeatureCount + numbers.TargetColumns == net.InputSize) return NoLabelColumn(s, net, meta);
+        }
+        catch (Exception again) when (again is FormatException or InvalidDataException or ArgumentException)
+        {
+            // Not readable as numbers either: the loader's own sentence stands, with the model's classes.
+        }
+
+        string message = ErrorReporter.Message(e);
+        return new UsageException($"{message[..message.IndexOf(ClassLabels.NotAClassIndex, StringComparison.Ordinal)]}is not one of the model's class indices, {ModelClasses(net)}.");
+    }
+
+    /// <summary>
+    /// A data file with exactly the model's input columns: diagnose runs the loss backward, so it needs the labels too
+    /// (the last input column was taken for the label, and the refusal was about that column's values or the inputs
+    /// being one short).
+    /// </summary>
+    private static UsageException NoLabelColumn(Settings s, Mlp net, ModelMetadata meta)
+    {
+        string file = Path.GetFileName(s.Data!.Trim());
+        bool severalTargets = net.OutputSize > 1 && (string.Equals(meta.Task, "regression", StringComparison.OrdinalIgnoreCase) || string.Equals(meta.Task, "multilabel", StringComparison.OrdinalIgnoreCase));
+        string add = severalTargets
+            ? $"add its {net.OutputSize} label columns and name them with --label-column, separated by commas"
+            : "add the labels as one more column (the last, or name it with --label-column)";
+        return new UsageException($"'{file}' has {Spelling.Count(net.InputSize, "column")}, exactly the model's inputs, so none is left for the labels, which diagnose needs to run the loss backward; {add}.");
+    }
+
     private static Dataset LoadData(Settings s, ModelMetadata meta, bool? header)
     {
         string name = s.Data!.Trim();
@@ -194,7 +259,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         if (TableFile.HasTableExtension(name)) return TableFile.Load(name, s.LabelColumn, classification, header, classification ? meta.ClassNames ?? [] : null);
         if (s.LabelColumn is not null) throw new UsageException("--label-column goes with a .csv or .npy --data file.");
         string key = name.ToLowerInvariant().Replace('_', '-');
-        if (key is "fashion-mnist" or "fashion")
+        if (IsFashionMnist(name))
         {
             TableFile.RefuseHeader(header, name);
             return Idx.LoadFashionMnist(test: true, scale: !TrainingData.TakesRawPixels(meta));
@@ -203,7 +268,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         if (Synthetic.Names.Contains(key.Replace('-', '_')) || key == "two-spirals")
         {
             TableFile.RefuseHeader(header, name);
-            return Synthetic.Create(key, Math.Max(s.Samples, 2), noise: 0.05, s.Seed, classes: key == "random" && meta.ClassCount > 1 ? meta.ClassCount : null);
+            return Synthetic.Create(key, s.Samples ?? DefaultSamples, noise: 0.05, s.Seed, classes: key == "random" && meta.ClassCount > 1 ? meta.ClassCount : null);
         }
 
         throw new UsageException($"Unknown data '{s.Data}': use a synthetic set ({string.Join(", ", Synthetic.Names)}), fashion-mnist or a .csv or .npy file.");

@@ -141,7 +141,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         // Everything the user typed is parsed before the data is loaded or anything is trained.
         int[] hidden = ParseHidden(settings.Hidden);
         // As compare refuses them: a row-wise function cannot be a hidden layer's (bench mlp refuses it the same way).
-        _ = HiddenActivation.Resolve(settings.Activation, "--output");
+        var hiddenActivation = HiddenActivation.Resolve(settings.Activation, "--output");
 
         if (settings.Output is { } outputSpec) _ = DenseLayer.ResolveActivation(outputSpec);
         var init = Initializer.Parse(settings.Init);
@@ -193,6 +193,11 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             Warn(char.ToUpperInvariant(range[0]) + range[1..]);
         }
 
+        // Before the network is built: --hidden 30000,30000 ran out of memory allocating it ("Internal error", exit 70).
+        TrainingMemory.EnsureFits(
+            TrainingMemory.Bytes(train.FeatureCount, hidden, hiddenActivation, pairing.Outputs, outputFunction, optimizer, TrainingMemory.PassRows(settings.Batch, train.Rows)),
+            hidden.Length == 0 ? $"no hidden layer, {train.FeatureCount:N0} inputs" : $"hidden layers {string.Join(',', hidden)}",
+            hidden.Length == 0 ? "use fewer input columns" : "use narrower --hidden layers");
         var network = Mlp.Build(train.FeatureCount, hidden, settings.Activation.Trim(), pairing.Outputs, pairing.LayerActivation, settings.Dropout);
         foreach (string warning in network.Initialize(init, settings.Seed)) Warn(warning);
 

@@ -345,7 +345,8 @@ public static class DataFiles
     /// <summary>
     /// Text: one row per line; blank lines and lines starting with '#' are skipped. The first row decides the separator,
     /// as the train/predict CSV reader does: a tab if it has one, else a semicolon if it has one and no comma, else a
-    /// comma if it has one, else runs of spaces (a whitespace-separated .txt). One value per line is 1-D; several make a
+    /// comma if it has one, else runs of spaces (a whitespace-separated .txt); cells are split and unquoted as that reader
+    /// does (<see cref="Nn.Data.Csv.Split"/>: <c>"1","2"</c> is 1 and 2). One value per line is 1-D; several make a
     /// matrix whose rows must all be as long. An empty cell (<c>1,,2</c>) is refused with its line and column: every
     /// separator used to count at once with empty entries dropped, so <c>1,5;2,5</c> (decimal commas) read as four
     /// values and <c>1,,2</c> as two.
@@ -366,9 +367,11 @@ public static class DataFiles
             // chosen from the row without its edges, so a whitespace-separated file indented with a tab stays one.
             string row = line.Trim(' ');
             separator ??= Separator(trimmed);
+            // Cells split and unquoted as train and predict read them: eval called "1" in "1","2" not a number. Runs of
+            // whitespace are one separator, given to the same reader as a tab (a one-column file is this case too).
             string[] tokens = separator == ' '
-                ? row.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
-                : row.Split(separator.Value, StringSplitOptions.TrimEntries);
+                ? Nn.Data.Csv.Split(string.Join('\t', row.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)), '\t', name, lineNumber)
+                : Nn.Data.Csv.Split(row, separator.Value, name, lineNumber);
             for (int c = 0; c < tokens.Length; c++)
             {
                 string token = tokens[c];

@@ -401,12 +401,24 @@ public static class Csv
         return named[0];
     }
 
-    // One line's cells. Quotes follow RFC 4180 within the line: a cell that starts with a quote (after spaces) runs to
-    // the closing quote, "" inside it is one quote, and only spaces may follow it. A quote anywhere else, and a quote
-    // not closed on its line, are refused: the reader goes line by line, so a quoted line break (and an unterminated
-    // quote, which reads the same) made a short row or a silently misread cell (1,"2 as 2; 2"x" as 2x).
-    private static string[] Split(string line, char separator, string file, int lineNumber)
+    // Quotes follow RFC 4180 within the line: a cell that starts with a quote (after spaces) runs to the closing quote,
+    // "" inside it is one quote, and only spaces may follow it. A quote anywhere else, and a quote not closed on its
+    // line, are refused: the reader goes line by line, so a quoted line break (and an unterminated quote, which reads
+    // the same) made a short row or a silently misread cell (1,"2 as 2; 2"x" as 2x).
+
+    /// <summary>
+    /// The cells of one line split by <paramref name="separator"/> as <see cref="Load"/> and <see cref="ReadNumbers"/>
+    /// split them (and <c>actkit eval</c>'s text reader, for a file with a separator): trimmed, quoted cells unquoted
+    /// (<c>"1","2"</c> is 1 and 2, <c>""</c> inside quotes one quote).
+    /// </summary>
+    /// <param name="line">The line, without its line break.</param>
+    /// <param name="separator">The file's separator (<see cref="Separator"/>).</param>
+    /// <param name="file">The file's name, for messages.</param>
+    /// <param name="lineNumber">The line's number from 1, for messages.</param>
+    /// <exception cref="FormatException">A quote inside an unquoted cell, text after a closing quote, or a quote not closed on the line, with the line and column.</exception>
+    public static string[] Split(string line, char separator, string file, int lineNumber)
     {
+        ArgumentNullException.ThrowIfNull(line);
         var cells = new List<string>();
         var cell = new System.Text.StringBuilder();
         bool quoted = false, closed = false;

@@ -35,7 +35,8 @@ public sealed record ArrayFolderContent(IReadOnlyList<LayerSnapshot> Layers, IRe
 /// <c>layerN</c>) must differ: findings are reported by name. <c>gradient</c> is ∂L/∂W
 /// (any shape: only its norm is used), to be given for every layer or none. <c>weights</c> is [fan_in × units]
 /// (<c>in_out</c>) or [units × fan_in] (<c>out_in</c>, PyTorch's nn.Linear). <c>task</c> is regression, binary,
-/// multiclass or multilabel; <c>loss</c> is mse, mae, huber, bce, bce_logits, ce or ce_logits.
+/// multiclass or multilabel; <c>loss</c> is one of <see cref="OutputCheck.Losses"/> (mse, mae, huber, poisson, bce,
+/// bce_logits, ce, ce_logits, ranknet, listnet).
 /// </remarks>
 public static class ArrayFolder
 {

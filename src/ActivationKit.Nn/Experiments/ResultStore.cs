@@ -358,7 +358,8 @@ public static class ResultStore
     /// <summary>
     /// Writes a file with <paramref name="write"/> through a flushed temporary file in the same folder (created if
     /// needed) and a rename, so the destination changes only if the whole write succeeds; a folder that cannot be
-    /// created or takes no files is an <see cref="IOException"/> naming <paramref name="path"/>.
+    /// created or takes no files is an <see cref="IOException"/> naming <paramref name="path"/>, and a write that fails
+    /// part-way (a full disk) a <see cref="WriteFailedException"/> naming it.
     /// </summary>
     public static void WriteAtomic(string path, Action<Stream> write)
     {
@@ -385,10 +386,19 @@ public static class ResultStore
 
         try
         {
-            using (var stream = created)
+            try
             {
-                write(stream);
-                stream.Flush(flushToDisk: true);
+                using (var stream = created)
+                {
+                    write(stream);
+                    stream.Flush(flushToDisk: true);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A full disk said "No space left on device : '/out/.y.csv.1f2e….tmp'", as bad input: name the file asked
+                // for (the temporary one is removed below, and the destination was never touched).
+                throw new WriteFailedException(path, e);
             }
 
             try

@@ -287,8 +287,9 @@ public static class InitializerSpec
 public static class NetworkCheck
 {
     /// <summary>
-    /// The loss name the output check understands (mse, mae, huber, bce, bce_logits, ce, ce_logits) for common
-    /// spellings: cross_entropy → ce, binary_crossentropy → bce, huber(1) → huber, multilabel_bce → bce; empty stays empty.
+    /// The loss name the output check understands (<see cref="OutputCheck.Losses"/>: mse, mae, huber, poisson, bce,
+    /// bce_logits, ce, ce_logits, ranknet, listnet) for common spellings: cross_entropy → ce, binary_crossentropy → bce,
+    /// huber(1) → huber, multilabel_bce → bce; empty stays empty.
     /// </summary>
     public static string CanonicalLoss(string? loss)
     {
