@@ -25,8 +25,8 @@ namespace ActivationKit.Kernels;
 /// <see cref="LogSoftmaxBlocks{TV, TD}"/>, whose ln s is formed for a register of rows at once, <see cref="LogOfSum{TD}"/>).
 /// The backwards go the same ways: from the input in gathered blocks (<see cref="SoftmaxBackwardBlocks{TV}"/>,
 /// <see cref="LogSoftmaxBackwardBlocks{TV}"/>), from the output in the rows' own layout on AVX-512 for rows of 1, 2, 4, 8
-/// or 16 (<see cref="TiledOutputRows"/>, <see cref="TiledLogOutputRows"/>) and in gathered blocks otherwise, except rows
-/// of 16 in Vector256 lanes, which the one-row path does faster.
+/// or 16 (<see cref="TiledOutputRows"/>, <see cref="TiledLogOutputRows"/>) and in gathered blocks otherwise, except where
+/// a row of 16 fills registers of its own and the one-row path does it faster (<see cref="RowsOneByOne{TV}"/>).
 /// </para>
 /// <para>
 /// Every lane does what <see cref="ShortRow{TV, TA, TS}"/> does to its row, operation for operation: the guessed frame
@@ -394,7 +394,8 @@ internal static partial class SoftmaxCoreFloat
     /// path declines (a NaN entry, an infinite maximum, a non-finite Σdy). Vector registers only (0 for the scalar lanes).
     /// </summary>
     public static int LogSoftmaxBackwardBlocks<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TV : struct, IVec<TV>
-        => typeof(TV) == typeof(V512<float>) ? BackwardBlocks<TV, V512<double>, Plus, Yes>(x, dy, dx, columns)
+        => (typeof(TV) == typeof(V512<float>) || typeof(TV) == typeof(V256<float>)) && columns == MaxBlockColumns ? RowsOneByOne<TV>(x, dy, dx, columns, 1f, OneRowBackward.LogSoftmaxFromInput)
+            : typeof(TV) == typeof(V512<float>) ? BackwardBlocks<TV, V512<double>, Plus, Yes>(x, dy, dx, columns)
             : typeof(TV) == typeof(V256<float>) ? BackwardBlocks<TV, V256<double>, Plus, Yes>(x, dy, dx, columns)
             : typeof(TV) == typeof(V128<float>) ? BackwardBlocks<TV, V128<double>, Plus, Yes>(x, dy, dx, columns)
             : 0;
@@ -412,7 +413,7 @@ internal static partial class SoftmaxCoreFloat
     public static int SoftmaxBackwardFromOutputBlocks<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns, float sign) where TV : struct, IVec<TV>
         => typeof(TV) == typeof(V512<float>) && Avx512F.IsSupported && (columns & (columns - 1)) == 0 && (uint)(columns - 1) < MaxBlockColumns
                 ? TiledOutputRows(y, dy, dx, columns, sign)
-            : typeof(TV) == typeof(V256<float>) && columns == MaxBlockColumns ? OutputRowsOneByOne<TV>(y, dy, dx, sign, log: false)
+            : typeof(TV) == typeof(V256<float>) && columns == MaxBlockColumns ? RowsOneByOne<TV>(y, dy, dx, columns, sign, OneRowBackward.SoftmaxFromOutput)
             : typeof(TV) == typeof(V512<float>) ? SoftmaxBackwardFromOutputBlocks<TV, V512<double>>(y, dy, dx, columns, sign)
             : typeof(TV) == typeof(V256<float>) ? SoftmaxBackwardFromOutputBlocks<TV, V256<double>>(y, dy, dx, columns, sign)
             : typeof(TV) == typeof(V128<float>) ? SoftmaxBackwardFromOutputBlocks<TV, V128<double>>(y, dy, dx, columns, sign)
@@ -493,7 +494,7 @@ internal static partial class SoftmaxCoreFloat
     public static int LogSoftmaxBackwardFromOutputBlocks<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TV : struct, IVec<TV>
         => typeof(TV) == typeof(V512<float>) && Avx512F.IsSupported && (columns & (columns - 1)) == 0 && (uint)(columns - 1) < MaxBlockColumns
                 ? TiledLogOutputRows(y, dy, dx, columns)
-            : typeof(TV) == typeof(V256<float>) && columns == MaxBlockColumns ? OutputRowsOneByOne<TV>(y, dy, dx, 1f, log: true)
+            : typeof(TV) == typeof(V256<float>) && columns >= 8 ? RowsOneByOne<TV>(y, dy, dx, columns, 1f, OneRowBackward.LogSoftmaxFromOutput)
             : typeof(TV) == typeof(V512<float>) ? LogSoftmaxBackwardFromOutputBlocks<TV, V512<double>>(y, dy, dx, columns)
             : typeof(TV) == typeof(V256<float>) ? LogSoftmaxBackwardFromOutputBlocks<TV, V256<double>>(y, dy, dx, columns)
             : typeof(TV) == typeof(V128<float>) ? LogSoftmaxBackwardFromOutputBlocks<TV, V128<double>>(y, dy, dx, columns)
@@ -742,23 +743,39 @@ internal static partial class SoftmaxCoreFloat
         return n;
     }
 
+    /// <summary>The one-row backward <see cref="RowsOneByOne{TV}"/> runs.</summary>
+    private enum OneRowBackward
+    {
+        SoftmaxFromOutput,
+        LogSoftmaxFromOutput,
+        LogSoftmaxFromInput,
+    }
+
     /// <summary>
-    /// The backward from the output of rows of sixteen in Vector256 lanes (AVX2), row by row through the one-row path: a
-    /// row is two registers there, and the one-row path took 1.15 ns/element (softmax) and 1.89 (log-softmax) where the
-    /// gathered blocks took 1.60 and 2.72. Stops at a row the one-row path declines, having written nothing of it.
+    /// Rows that fill registers of their own where the one-row path beats the gathered blocks, row by row through it:
+    /// in Vector256 lanes (AVX2), softmax's backward from the output over rows of 16 (1.15 ns/element, where the blocks
+    /// took 1.60) and log-softmax's over rows of 8 to 16 (8: 2.01 against 2.84, 10: 2.37 against 2.85, 16: 1.89 against
+    /// 2.72); log-softmax's backward from the input over rows of 16 (2.12 against 2.25 on AVX-512, 3.21 against 3.56 on
+    /// AVX2). Stops at a row the one-row path declines, having written nothing of it. Tiered like the driver's row loop
+    /// (with AggressiveOptimization, and so without the profile, 5 % slower).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int OutputRowsOneByOne<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, float sign, bool log)
+    private static int RowsOneByOne<TV>(ReadOnlySpan<float> a, ReadOnlySpan<float> dy, Span<float> dx, int columns, float sign, OneRowBackward kind)
         where TV : struct, IVec<TV>
     {
-        if (dy.Length != y.Length || dx.Length != y.Length) return 0;
-        int n = y.Length - (y.Length % MaxBlockColumns);
-        for (int start = 0; start < n; start += MaxBlockColumns)
+        if (dy.Length != a.Length || dx.Length != a.Length || columns < TV.Count) return 0;
+        int n = a.Length - (a.Length % columns);
+        for (int start = 0; start < n; start += columns)
         {
-            var row = y.Slice(start, MaxBlockColumns);
-            var g = dy.Slice(start, MaxBlockColumns);
-            var d = dx.Slice(start, MaxBlockColumns);
-            if (!(log ? LogSoftmaxBackwardFromOutput<TV>(row, g, d) : SoftmaxBackwardFromOutput<TV>(row, g, d, sign))) return start;
+            var row = a.Slice(start, columns);
+            var g = dy.Slice(start, columns);
+            var d = dx.Slice(start, columns);
+            bool done = kind switch
+            {
+                OneRowBackward.SoftmaxFromOutput => SoftmaxBackwardFromOutput<TV>(row, g, d, sign),
+                OneRowBackward.LogSoftmaxFromOutput => LogSoftmaxBackwardFromOutput<TV>(row, g, d),
+                _ => LogSoftmaxBackward<TV>(row, g, d),
+            };
+            if (!done) return start;
         }
 
         return n;
