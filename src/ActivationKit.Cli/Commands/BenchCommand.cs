@@ -208,7 +208,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
             // Each measurement holds its inputs, outputs and gradients (six buffers of the size) at once: a size that
             // leaves no room for them ended in "Internal error (OutOfMemoryException)", exit 70.
             consoles.ErrorWriter.WriteLine($"Error: Timing {measuring.What} needs more memory than is available; give smaller {measuring.Option}.");
-            return ExitCodes.Failed;
+            return ExitCodes.BadInput;
         }
         finally
         {

@@ -72,7 +72,7 @@ public sealed class BenchMlpCommand(CliConsoles consoles) : Command<BenchMlpComm
             // The images alone are 188 MB at the default 60,000 samples: without that much memory the run ended in
             // "Internal error (OutOfMemoryException)", exit 70.
             consoles.ErrorWriter.WriteLine($"Error: bench mlp's job over {settings.Samples:N0} samples ({(long)settings.Samples * Features * sizeof(float) / 1e6:N0} MB of images, then the network's buffers) needs more memory than is available.");
-            return ExitCodes.Failed;
+            return ExitCodes.BadInput;
         }
     }
 
