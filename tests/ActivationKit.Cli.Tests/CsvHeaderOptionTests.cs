@@ -199,7 +199,7 @@ public sealed class CsvHeaderOptionTests : IDisposable
         Cli.Run("diagnose", "--model", model, "--data", numeric, "--header", "no", "--json").BadInput("years.csv, line 1, column 3 (label column 3): 'label' is text, but 60 of the 61 labels are numbers");
         Cli.Run("diagnose", "--model", model, "--data", "moons", "--header", "yes").BadInput("--header applies to CSV files, not to the built-in set 'moons'.");
         Cli.Run("diagnose", "--model", model, "--data", numeric, "--header", "sure").BadInput("--header must be auto, yes or no, not 'sure'.");
-        Cli.Run("diagnose", _dir.Path, "--header", "yes").BadInput("--data, --label-column and --header go with --model.");
+        Cli.Run("diagnose", _dir.Path, "--header", "yes").BadInput("--data, --label-column, --header and --samples go with --model (a FOLDER's arrays hold their own samples).");
     }
 
     [Fact]

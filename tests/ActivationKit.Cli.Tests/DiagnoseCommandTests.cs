@@ -707,6 +707,14 @@ public class DiagnoseCommandTests
     }
 
     [Fact]
+    public void Samples_with_a_folder_of_arrays_is_refused_not_ignored()
+    {
+        // A FOLDER's arrays hold their own samples: --samples there was silently ignored.
+        using var tmp = new TempDir();
+        Cli.Run("diagnose", tmp.Path, "--samples", "64").BadInput("--data, --label-column, --header and --samples go with --model (a FOLDER's arrays hold their own samples).");
+    }
+
+    [Fact]
     public void More_samples_than_a_file_holds_are_refused_as_train_refuses_them()
     {
         // --samples 100000 on 120 rows diagnosed the 120 without a word; train refuses it. Left out, a file of fewer rows

@@ -72,7 +72,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         {
             if ((Folder is null) == (Model is null)) return ValidationResult.Error("diagnose needs exactly one of FOLDER (a folder of .npy arrays) and --model FILE.");
             if (Model is not null && Data is null) return ValidationResult.Error("--model needs --data (a synthetic set name, fashion-mnist, or a .csv or .npy file) to run the network on.");
-            if (Model is null && (Data is not null || LabelColumn is not null || Header is not null)) return ValidationResult.Error("--data, --label-column and --header go with --model.");
+            if (Model is null && (Data is not null || LabelColumn is not null || Header is not null || Samples is not null)) return ValidationResult.Error("--data, --label-column, --header and --samples go with --model (a FOLDER's arrays hold their own samples).");
             if (Model is not null && (Activation is not null || OutputActivation is not null)) return ValidationResult.Error("--activation and --output-activation go with a FOLDER; a model file knows its activations.");
             if (Model is not null && Arrays is not null) return ValidationResult.Error("--arrays goes with a FOLDER without a manifest; a model file's arrays are computed by running it.");
             if (Samples is < 2) return ValidationResult.Error($"--samples must be at least 2, got {Samples}.");
