@@ -468,7 +468,7 @@ internal static partial class ErrorReporter
             case OutOfMemoryException:
                 // What ran out is what was asked for (train checks its network first; this is every other case): bad
                 // input, not a bug to report ("Internal error (OutOfMemoryException)", exit 70).
-                consoles.ErrorWriter.WriteLine("Error: not enough memory for what was asked; ask for less (fewer samples or values, narrower layers, smaller sizes).");
+                consoles.ErrorWriter.WriteLine("Error: Not enough memory for what was asked; ask for less (fewer samples or values, narrower layers, smaller sizes), and report it as a bug if a small request runs out too.");
                 return ExitCodes.BadInput;
             case OperationCanceledException:
                 consoles.ErrorWriter.WriteLine("Cancelled.");

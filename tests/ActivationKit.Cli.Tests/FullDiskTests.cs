@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using ActivationKit.Cli.IO;
 using ActivationKit.IO;
+using Xunit.Abstractions;
 
 namespace ActivationKit.Cli.Tests;
 
@@ -11,7 +12,7 @@ namespace ActivationKit.Cli.Tests;
 /// is unchanged and no temporary file is left. It was "No space left on device : '/out/.y.csv.1f2e….tmp'" and exit 2,
 /// as if the input were bad.
 /// </summary>
-public class FullDiskTests
+public class FullDiskTests(ITestOutputHelper output)
 {
     [Fact]
     public void A_write_that_fails_part_way_names_the_destination_and_leaves_it_unchanged()
@@ -43,7 +44,12 @@ public class FullDiskTests
         using var dir = new TempDir();
         string small = dir.File("small");
         Directory.CreateDirectory(small);
-        if (!Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small)) return;
+        if (!Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small))
+        {
+            output.WriteLine("Not run: this machine refused to mount a tmpfs (the test above stands in for it).");
+            return;
+        }
+
         try
         {
             string old = Path.Combine(small, "old.csv");
@@ -77,6 +83,45 @@ public class FullDiskTests
             Assert.Equal(1, compare.ExitCode);
             Assert.Equal($"Error: could not write '{Path.Combine(small, "res", "experiment.json")}': no space left on device.", compare.Err.Trim().Split('\n')[^1]);
             Assert.Empty(Directory.GetFiles(small, "*.tmp", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            Run("umount", small);
+        }
+    }
+
+    [Fact]
+    public void A_file_system_with_no_free_inodes_is_a_failed_write_not_a_refused_folder()
+    {
+        // The folder's probe (a new empty file) fails there, as every output would: it said "… its folder does not
+        // accept new files", exit 2, and hid the reason. Needs a mount, as above.
+        if (!OperatingSystem.IsLinux()) return;
+        using var dir = new TempDir();
+        string small = dir.File("inodes");
+        Directory.CreateDirectory(small);
+        if (!Run("mount", "-t", "tmpfs", "-o", "size=1m,nr_inodes=16", "tmpfs", small))
+        {
+            output.WriteLine("Not run: this machine refused to mount a tmpfs.");
+            return;
+        }
+
+        try
+        {
+            try
+            {
+                for (int i = 0; i < 64; i++) File.WriteAllText(Path.Combine(small, $"f{i}"), string.Empty);
+            }
+            catch (IOException)
+            {
+            }
+
+            string y = Path.Combine(small, "y.csv");
+            var run = Cli.Run("eval", "relu", "--x=0:10:1", "--out", y);
+            Assert.True(run.ExitCode == 1, $"expected exit 1, got {run.ExitCode}; stderr: {run.Err}");
+            Assert.Equal($"Error: could not write '{y}': no space left on device.", run.Err.Trim());
+            var folder = Cli.Run("compare", "--activations", "relu,tanh", "--epochs", "1", "--samples", "100", "--seeds", "1", "--out", Path.Combine(small, "res"));
+            Assert.True(folder.ExitCode == 1, $"expected exit 1, got {folder.ExitCode}; stderr: {folder.Err}");
+            Assert.Equal($"Error: could not write '{Path.Combine(small, "res")}': no space left on device.", folder.Err.Trim());
         }
         finally
         {

@@ -71,9 +71,9 @@ public class SoftmaxBlockTests
     /// <summary>
     /// The backward from the input, and from the output, over many short rows (blocks of rows) against each row alone:
     /// the hard rows and 2,015 random ones (from the output: their forward outputs, NaN and ±∞ included, and the raw rows
-    /// as outputs no forward gives), dy uniform with some entries huge or infinite (Σe·dy, ⟨dy, y⟩ or Σdy not finite:
-    /// those rows go one at a time), out of place, over dy and over the first input; and every width's blocks called
-    /// directly stop only at such rows.
+    /// as outputs no forward gives), dy uniform with some entries huge, infinite, NaN, −0 or subnormal (Σe·dy, ⟨dy, y⟩ or
+    /// Σdy not finite: those rows go one at a time), and dy all −0, out of place, over dy and over the first input; and
+    /// every width's blocks called directly stop only at such rows.
     /// </summary>
     [Theory]
     [MemberData(nameof(BackwardCases))]
@@ -85,11 +85,16 @@ public class SoftmaxBlockTests
         var sets = new List<(string What, float[] A)> { ("hard rows", hard), ("random rows", random) };
         if (fromOutput) sets.AddRange([("outputs of the hard rows", Forward(f, hard, n)), ("outputs of random rows", Forward(f, random, n))]);
         var failures = new List<string>();
-        foreach (var (what, a) in sets)
+        // dy with a few special entries (±∞, huge, NaN, −0, subnormal), and dy all −0 (sums of zeros keep or lose the
+        // sign as the one-row path's do).
+        float[] specials = [float.PositiveInfinity, 3e38f, float.NaN, -0f, float.NegativeInfinity, 1e-40f, -1e-45f];
+        var rng = new Random(n);
+        foreach (var (what, a, dy) in sets.SelectMany(set => new[]
         {
-            var rng = new Random(n);
-            var dy = new float[a.Length];
-            for (int i = 0; i < dy.Length; i++) dy[i] = rng.Next(200) == 0 ? float.PositiveInfinity : rng.Next(200) == 0 ? 3e38f : (float)((rng.NextDouble() * 2) - 1);
+            (set.What, set.A, Enumerable.Range(0, set.A.Length).Select(_ => rng.Next(100) == 0 ? specials[rng.Next(specials.Length)] : (float)((rng.NextDouble() * 2) - 1)).ToArray()),
+            (set.What + " with dy all −0", set.A, Enumerable.Repeat(-0f, set.A.Length).ToArray()),
+        }))
+        {
             void Run(ReadOnlySpan<float> first, ReadOnlySpan<float> g, Span<float> dx)
             {
                 if (fromOutput) f.BackwardFromOutput(first, g, dx, n);

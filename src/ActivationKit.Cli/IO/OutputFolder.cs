@@ -20,7 +20,7 @@ public static class OutputFolder
         RefuseEmpty(folder, option, "folder");
         // /dev/null or a pipe given as the folder is no "file" either: say what it is.
         if (File.Exists(folder)) throw new UsageException($"{option} '{folder}' is {ActivationKit.IO.FileKind.SpecialKindOf(folder) ?? "a file"}; give a folder.");
-        if (!TryProbe(folder, create: true)) throw new UsageException($"{option} '{folder}' cannot be created or does not accept new files.");
+        if (Probe(folder, create: true) is { } failure) throw Refusal(failure, folder, $"{option} '{folder}' cannot be created or does not accept new files.");
         foreach (string name in files)
         {
             string path = Path.Combine(folder, name);
@@ -41,7 +41,7 @@ public static class OutputFolder
         if (!Directory.Exists(folder)) throw new UsageException($"{option} '{path}': the folder '{folder}' does not exist.");
         if (Directory.Exists(path)) throw new UsageException($"{option} '{path}' is a folder; give a file name.");
         SpecialFile.RefuseAsOutput(path, option);
-        if (!TryProbe(folder, create: false)) throw new UsageException($"{option} '{path}' cannot be written: its folder '{folder}' does not accept new files.");
+        if (Probe(folder, create: false) is { } failure) throw Refusal(failure, path, $"{option} '{path}' cannot be written: its folder '{folder}' does not accept new files.");
     }
 
     /// <summary>
@@ -152,7 +152,10 @@ public static class OutputFolder
     }
 
     /// <summary>Whether <paramref name="folder"/> takes a new file (created first when <paramref name="create"/>), by writing and deleting a probe.</summary>
-    public static bool TryProbe(string folder, bool create)
+    public static bool TryProbe(string folder, bool create) => Probe(folder, create) is null;
+
+    /// <summary><see cref="TryProbe"/>'s failure, or null when the folder takes a new file.</summary>
+    private static Exception? Probe(string folder, bool create)
     {
         string probe = Path.Combine(folder, $".actkit-write-probe-{Guid.NewGuid():N}.tmp");
         try
@@ -160,11 +163,19 @@ public static class OutputFolder
             if (create) Directory.CreateDirectory(folder);
             File.WriteAllText(probe, string.Empty);
             File.Delete(probe);
-            return true;
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return e;
         }
     }
+
+    /// <summary>
+    /// What a failed probe is: no permission is bad input (<paramref name="refusal"/>); an I/O error — a disk with no
+    /// room or no free inodes — is a write that failed (<see cref="ActivationKit.IO.WriteFailedException"/>, exit 1),
+    /// said with the system's reason, as a full disk part-way through a file is.
+    /// </summary>
+    private static Exception Refusal(Exception failure, string path, string refusal)
+        => failure is IOException ? new ActivationKit.IO.WriteFailedException(path, failure) : new UsageException(refusal);
 }

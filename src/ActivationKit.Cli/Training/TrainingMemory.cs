@@ -51,17 +51,35 @@ public static class TrainingMemory
     {
         long available = AvailableBytes();
         if (bytes <= available) return;
-        throw new UsageException($"not enough memory for this network ({network}: about {Size(bytes)} of weights, gradients, optimiser state and layer buffers, and about {Size(available)} is available); {instead}.");
+        throw new UsageException($"Not enough memory for this network ({network}: about {Size(bytes)} of weights, gradients, optimiser state and layer buffers, and about {Size(available)} is available); {instead}.");
     }
 
     /// <summary>
-    /// The memory the process may use: the runtime's figure (the machine's memory, a container's limit or
-    /// DOTNET_GCHeapHardLimit), or less under a limit on the address space (<c>ulimit -v</c>), which that figure ignores.
+    /// The memory the process may still take: the runtime's figure (the machine's memory, a container's limit or
+    /// DOTNET_GCHeapHardLimit) less the heap it already holds (the data loaded), or less under a limit on the address
+    /// space (<c>ulimit -v</c>, which that figure ignores): the limit less the address space already mapped. A screen,
+    /// not a promise: the runtime's own reservations and fragmentation can still leave a network that passes short.
     /// </summary>
     public static long AvailableBytes()
     {
-        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        return AddressSpaceLimit() is { } limit ? Math.Min(available, limit) : available;
+        var info = GC.GetGCMemoryInfo();
+        long available = Math.Max(0, info.TotalAvailableMemoryBytes - info.HeapSizeBytes);
+        return AddressSpaceLimit() is { } limit ? Math.Min(available, Math.Max(0, limit - (MappedBytes() ?? 0))) : available;
+    }
+
+    // The address space mapped now, from /proc/self/status ("VmSize:   1234567 kB"); null where it cannot be read.
+    private static long? MappedBytes()
+    {
+        try
+        {
+            string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmSize:", StringComparison.Ordinal));
+            string[] fields = line?["VmSize:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+            return fields.Length > 0 && long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out long kilobytes) ? kilobytes * 1024 : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     // The soft limit in /proc/self/limits ("Max address space  6144000000  6144000000  bytes"); null where there is none.

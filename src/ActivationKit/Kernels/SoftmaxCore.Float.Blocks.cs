@@ -26,7 +26,9 @@ namespace ActivationKit.Kernels;
 /// The backwards go the same ways: from the input in gathered blocks (<see cref="SoftmaxBackwardBlocks{TV}"/>,
 /// <see cref="LogSoftmaxBackwardBlocks{TV}"/>), from the output in the rows' own layout on AVX-512 for rows of 1, 2, 4, 8
 /// or 16 (<see cref="TiledOutputRows"/>, <see cref="TiledLogOutputRows"/>) and in gathered blocks otherwise, except where
-/// a row of 16 fills registers of its own and the one-row path does it faster (<see cref="RowsOneByOne{TV}"/>).
+/// a row fills registers of its own and the one-row path measured faster (log-softmax from the input at 16; in Vector256
+/// lanes softmax from the output at 16 and log-softmax from the output at 8 to 16), which go row by row
+/// (<see cref="RowsOneByOne{TV}"/>).
 /// </para>
 /// <para>
 /// Every lane does what <see cref="ShortRow{TV, TA, TS}"/> does to its row, operation for operation: the guessed frame
@@ -390,8 +392,9 @@ internal static partial class SoftmaxCoreFloat
     /// <c>TV.Count</c> rows of <paramref name="columns"/> (1 to <see cref="MaxBlockColumns"/>) entries at the start of x
     /// (dx may be x or dy), with the arithmetic of <see cref="LogSoftmaxBackward{TV}"/> lane by lane: e = e^(v − m) in
     /// double, Σe and Σdy over the eight canonical double lanes and their compensated tree, then dy + e·(−Σdy/Σe) in one
-    /// fused step, rounded once. Returns the entries done (whole blocks), stopping before a block with a row the one-row
-    /// path declines (a NaN entry, an infinite maximum, a non-finite Σdy). Vector registers only (0 for the scalar lanes).
+    /// fused step, rounded once. Returns the entries done (whole rows), stopping before a row the one-row path declines
+    /// (a NaN entry, an infinite maximum, a non-finite Σdy) or the block that holds one: the <c>TV.Count</c> rows from
+    /// there hold it and are not written. Vector registers only (0 for the scalar lanes).
     /// </summary>
     public static int LogSoftmaxBackwardBlocks<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TV : struct, IVec<TV>
         => (typeof(TV) == typeof(V512<float>) || typeof(TV) == typeof(V256<float>)) && columns == MaxBlockColumns ? RowsOneByOne<TV>(x, dy, dx, columns, 1f, OneRowBackward.LogSoftmaxFromInput)
@@ -407,8 +410,8 @@ internal static partial class SoftmaxCoreFloat
     /// errors (a fused multiply-subtract) in the sixteen canonical float lanes (entry j in lane j; the two-sum from 0 of
     /// one product per lane is the product itself, its error +0), summed in the tree of <see cref="FloatLanes16Fold"/> as
     /// (Σ products − 0) + Σ errors, ⟨dy, y⟩ split into two floats and sign·y·((dy − d_hi) − d_lo). Returns the entries
-    /// done (whole blocks), stopping before a block with a row whose ⟨dy, y⟩ is not finite. Vector registers only (0 for
-    /// the scalar lanes).
+    /// done (whole rows), stopping before a row whose ⟨dy, y⟩ is not finite or the block or register that holds one: the
+    /// <c>TV.Count</c> rows from there hold it and are not written. Vector registers only (0 for the scalar lanes).
     /// </summary>
     public static int SoftmaxBackwardFromOutputBlocks<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns, float sign) where TV : struct, IVec<TV>
         => typeof(TV) == typeof(V512<float>) && Avx512F.IsSupported && (columns & (columns - 1)) == 0 && (uint)(columns - 1) < MaxBlockColumns
@@ -488,8 +491,9 @@ internal static partial class SoftmaxCoreFloat
     /// <paramref name="columns"/> (1 to <see cref="MaxBlockColumns"/>) entries at the start of y (dx may be y or dy), with
     /// the arithmetic of <see cref="LogSoftmaxBackwardFromOutput{TV}"/> lane by lane: Σdy over the sixteen canonical
     /// float lanes in the tree of <see cref="FloatLanes16Fold"/>, then dy + e^y·(−Σdy) in double lanes in one fused step,
-    /// rounded once. Returns the entries done (whole blocks), stopping before a block with a row whose Σdy is not
-    /// finite. Vector registers only (0 for the scalar lanes).
+    /// rounded once. Returns the entries done (whole rows), stopping before a row whose Σdy is not finite or the block
+    /// or register that holds one: the <c>TV.Count</c> rows from there hold it and are not written. Vector registers only
+    /// (0 for the scalar lanes).
     /// </summary>
     public static int LogSoftmaxBackwardFromOutputBlocks<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TV : struct, IVec<TV>
         => typeof(TV) == typeof(V512<float>) && Avx512F.IsSupported && (columns & (columns - 1)) == 0 && (uint)(columns - 1) < MaxBlockColumns
