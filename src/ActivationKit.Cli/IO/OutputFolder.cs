@@ -172,10 +172,13 @@ public static class OutputFolder
     }
 
     /// <summary>
-    /// What a failed probe is: no permission is bad input (<paramref name="refusal"/>); an I/O error — a disk with no
-    /// room or no free inodes — is a write that failed (<see cref="ActivationKit.IO.WriteFailedException"/>, exit 1),
-    /// said with the system's reason, as a full disk part-way through a file is.
+    /// What a failed probe is: a full file system — no room or no free inodes (ENOSPC), a quota reached (EDQUOT), or
+    /// Windows' disk-full codes — is a write that failed (<see cref="ActivationKit.IO.WriteFailedException"/>, exit 1),
+    /// said with the system's reason, as a full disk part-way through a file is; anything else (no permission, a
+    /// folder such as /proc that takes no files) is bad input (<paramref name="refusal"/>).
     /// </summary>
     private static Exception Refusal(Exception failure, string path, string refusal)
-        => failure is IOException ? new ActivationKit.IO.WriteFailedException(path, failure) : new UsageException(refusal);
+        => failure is IOException { HResult: 28 or 122 or unchecked((int)0x80070070) or unchecked((int)0x80070027) }
+            ? new ActivationKit.IO.WriteFailedException(path, failure)
+            : new UsageException(refusal);
 }
