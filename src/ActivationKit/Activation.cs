@@ -31,6 +31,8 @@ public abstract class Activation
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{info.Name} takes {info.Parameters.Count} parameter(s), got {parameters.Length}."), nameof(parameters));
         }
 
+        // A copy, validated: the caller's array stays the caller's to change.
+        parameters = (double[])parameters.Clone();
         for (int i = 0; i < parameters.Length; i++)
         {
             info.Parameters[i].Validate(parameters[i], info.Name);
@@ -38,6 +40,7 @@ public abstract class Activation
 
         Info = info;
         _parameters = parameters;
+        Parameters = Array.AsReadOnly(parameters);
     }
 
     /// <summary>What the catalog knows about this function.</summary>
@@ -47,7 +50,9 @@ public abstract class Activation
     public string Name => Info.Name;
 
     /// <summary>The bound parameter values, in the order of <see cref="ActivationInfo.Parameters"/>.</summary>
-    public IReadOnlyList<double> Parameters => _parameters;
+    /// <remarks>A read-only view: the array behind it is the instance's own, which a caller must not be able to change
+    /// past validation (a cast to double[] once rewrote what <see cref="ToString"/> says but not what the kernels use).</remarks>
+    public IReadOnlyList<double> Parameters { get; }
 
     /// <summary>True when <see cref="BackwardFromOutput(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/> is available.</summary>
     public virtual bool SupportsBackwardFromOutput => false;

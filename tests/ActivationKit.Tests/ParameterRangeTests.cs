@@ -128,6 +128,22 @@ public class ParameterRangeTests
         Assert.Equal(text, ParameterSpec.Fmt(value));
         Assert.Equal(value, double.Parse(text.Replace("−∞", "-∞", StringComparison.Ordinal).Replace("∞", "Infinity", StringComparison.Ordinal), CultureInfo.InvariantCulture));
     }
+
+    /// <summary>
+    /// An instance's parameters are its own: <see cref="Activation.Parameters"/> was the array behind it, so a cast to
+    /// double[] rewrote what ToString says (even to NaN, past validation) while the kernels kept the old value.
+    /// </summary>
+    [Fact]
+    public void Parameters_cannot_be_changed_from_outside()
+    {
+        var f = ActivationCatalog.Create("leaky_relu(0.2)");
+        Assert.False(f.Parameters is double[], "Parameters is the instance's own array");
+        Assert.Throws<NotSupportedException>(() => ((IList<double>)f.Parameters)[0] = 5.0);
+        var y = new float[1];
+        f.Forward([-1f], y);
+        Assert.Equal(-0.2f, y[0]);
+        Assert.Equal("leaky_relu(negative_slope=0.2)", f.ToString());
+    }
 }
 
 /// <summary>The position of a parameter in its function's list.</summary>

@@ -12,7 +12,9 @@ namespace ActivationKit.Functions;
 /// <remarks>
 /// x + 1 rounds at most once and halving is exact (x + 1 is 0 or at least 2⁻²⁴ next to −1, never subnormal), so every
 /// float and double result is correctly rounded, with no carried parts. sparse_sigmoid(0) = 1/2, (±1) = 1 / 0,
-/// (±∞) = 1 / 0, NaN → NaN. At the kinks ±1 the derivative is taken as 0, as the hard sigmoid's is.
+/// (±∞) = 1 / 0, NaN → NaN. At the kinks ±1 the derivative is taken as 0, as the hard sigmoid's is. The one input just
+/// below 1 (1 − 2⁻²⁴ in float, 1 − 2⁻⁵³ in double) rounds to y = 1 (the tie goes to even), so its gradient from the
+/// output is 0 instead of ½; the gradient from the input is ½.
 /// </remarks>
 public sealed class SparseSigmoid : OutputGradientActivation<SparseSigmoid.Kernel_>
 {
