@@ -531,6 +531,20 @@ public class CatalogTests
     }
 
     [Theory]
+    [InlineData("nn.ReLU", "relu")]
+    [InlineData("torch.nn.GELU", "gelu")]
+    [InlineData("jax.nn.relu", "relu")]
+    [InlineData("F.relu", "relu")]
+    [InlineData("nn.SiLU()", "silu")]
+    [InlineData("tf.keras.activations.swish", "silu")]
+    public void A_frameworks_qualified_name_is_told_the_name_without_its_module_path(string spec, string name)
+    {
+        // "F.relu" suggested 'leaky_relu', 'prelu', 'relu' (the exact match last); "nn.ReLU" nothing at all.
+        var e = Assert.Throws<ArgumentException>(() => ActivationCatalog.Create(spec));
+        Assert.StartsWith($"Unknown activation '{spec.Replace("()", "", StringComparison.Ordinal)}'. Did you mean '{name}'? (Give the name without its module path;", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("nosuch")]
     [InlineData("relu(1)")]
     [InlineData("elu(1, 2)")]

@@ -179,11 +179,22 @@ public static class ActivationCatalog
         }
     }
 
-    private static ArgumentException UnknownName(string name, string argument) => new(
-        Suggest(name) is { Count: > 0 } close
-            ? string.Create(CultureInfo.InvariantCulture, $"Unknown activation '{name}'. Did you mean {string.Join(", ", close.Select(s => $"'{s}'"))}? ({UnknownNameHint}.)")
-            : string.Create(CultureInfo.InvariantCulture, $"Unknown activation '{name}' ({UnknownNameHint})."),
-        argument);
+    private static ArgumentException UnknownName(string name, string argument)
+    {
+        // A framework's qualified name (nn.ReLU, torch.nn.GELU, jax.nn.relu, F.relu): the name after the module path is
+        // the one to give; the spelling suggestions put it last, or not at all.
+        int dot = name.LastIndexOf('.');
+        if (dot >= 0 && dot < name.Length - 1 && FindEntry(name[(dot + 1)..]) is { } bare)
+        {
+            return new(string.Create(CultureInfo.InvariantCulture, $"Unknown activation '{name}'. Did you mean '{bare.Info.Name}'? (Give the name without its module path; {UnknownNameHint}.)"), argument);
+        }
+
+        return new(
+            Suggest(name) is { Count: > 0 } close
+                ? string.Create(CultureInfo.InvariantCulture, $"Unknown activation '{name}'. Did you mean {string.Join(", ", close.Select(s => $"'{s}'"))}? ({UnknownNameHint}.)")
+                : string.Create(CultureInfo.InvariantCulture, $"Unknown activation '{name}' ({UnknownNameHint})."),
+            argument);
+    }
 
     private static ArgumentException NoSuchParameter(ActivationInfo info, string key, string argument)
     {
