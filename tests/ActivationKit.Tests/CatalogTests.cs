@@ -530,6 +530,16 @@ public class CatalogTests
         Assert.StartsWith("Unknown activation 'nosuch' (ActivationCatalog.Names lists them all).", Assert.Throws<ArgumentException>(() => ActivationCatalog.Create("nosuch")).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Creating_from_an_info_takes_the_catalogs_entry_itself()
+    {
+        // A copy renamed to another entry's alias made that entry: relu's copy named "relu2" gave relu_squared.
+        var copy = ActivationCatalog.Find("relu")! with { Name = "relu2" };
+        var e = Assert.Throws<ArgumentException>(() => ActivationCatalog.Create(copy));
+        Assert.Equal("'relu2' is not one of the catalog's entries (ActivationCatalog.All or Find give them). (Parameter 'info')", e.Message);
+        Assert.Equal("relu", ActivationCatalog.Create(ActivationCatalog.Find("relu")!).Name);
+    }
+
     [Theory]
     [InlineData("nn.ReLU", "relu")]
     [InlineData("torch.nn.GELU", "gelu")]

@@ -95,7 +95,11 @@ public static class ActivationCatalog
     public static Activation Create(ActivationInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
-        return Create(info.Name, [], new Dictionary<string, double>(), nameof(info));
+        // The entry itself, as ImplementationOf takes it: looked up by name, a copy renamed to an alias ("relu2") made
+        // another function (relu_squared).
+        var entry = Entries.Value.FirstOrDefault(e => ReferenceEquals(e.Info, info))
+            ?? throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"'{info.Name}' is not one of the catalog's entries (ActivationCatalog.All or Find give them)."), nameof(info));
+        return Create(entry.Info.Name, [], new Dictionary<string, double>(), nameof(info));
     }
 
     /// <summary>Creates an activation by name with parameters given by name (snake_case); missing ones take their default.</summary>
