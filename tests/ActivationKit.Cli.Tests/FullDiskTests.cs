@@ -40,17 +40,8 @@ public class FullDiskTests(ITestOutputHelper output)
     {
         // A 64 KiB tmpfs, filled: this needs a mount the machine allows (root in CI's container, usually); where it is
         // refused the test above stands in for it.
-        if (!OperatingSystem.IsLinux()) return;
         using var dir = new TempDir();
-        string small = dir.File("small");
-        Directory.CreateDirectory(small);
-        if (!Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small))
-        {
-            output.WriteLine("Not run: this machine refused to mount a tmpfs (the test above stands in for it).");
-            return;
-        }
-
-        try
+        OnTmpfs(dir, "size=64k", small =>
         {
             string old = Path.Combine(small, "old.csv");
             File.WriteAllText(old, "1,2\n");
@@ -83,11 +74,7 @@ public class FullDiskTests(ITestOutputHelper output)
             Assert.Equal(1, compare.ExitCode);
             Assert.Equal($"Error: could not write '{Path.Combine(small, "res", "experiment.json")}': no space left on device.", compare.Err.Trim().Split('\n')[^1]);
             Assert.Empty(Directory.GetFiles(small, "*.tmp", SearchOption.AllDirectories));
-        }
-        finally
-        {
-            Run("umount", small);
-        }
+        });
     }
 
     [Fact]
@@ -95,17 +82,8 @@ public class FullDiskTests(ITestOutputHelper output)
     {
         // The folder's probe (a new empty file) fails there, as every output would: it said "… its folder does not
         // accept new files", exit 2, and hid the reason. Needs a mount, as above.
-        if (!OperatingSystem.IsLinux()) return;
         using var dir = new TempDir();
-        string small = dir.File("inodes");
-        Directory.CreateDirectory(small);
-        if (!Run("mount", "-t", "tmpfs", "-o", "size=1m,nr_inodes=16", "tmpfs", small))
-        {
-            output.WriteLine("Not run: this machine refused to mount a tmpfs.");
-            return;
-        }
-
-        try
+        OnTmpfs(dir, "size=1m,nr_inodes=16", small =>
         {
             try
             {
@@ -122,10 +100,30 @@ public class FullDiskTests(ITestOutputHelper output)
             var folder = Cli.Run("compare", "--activations", "relu,tanh", "--epochs", "1", "--samples", "100", "--seeds", "1", "--out", Path.Combine(small, "res"));
             Assert.True(folder.ExitCode == 1, $"expected exit 1, got {folder.ExitCode}; stderr: {folder.Err}");
             Assert.Equal($"Error: could not write '{Path.Combine(small, "res")}': no space left on device.", folder.Err.Trim());
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="test"/> on a tmpfs mounted with <paramref name="options"/> inside <paramref name="dir"/>,
+    /// and unmounts it; where the machine refuses the mount (not root, not Linux) says so in the test output instead.
+    /// </summary>
+    private void OnTmpfs(TempDir dir, string options, Action<string> test)
+    {
+        string mount = dir.File("tmpfs");
+        Directory.CreateDirectory(mount);
+        if (!OperatingSystem.IsLinux() || !Run("mount", "-t", "tmpfs", "-o", options, "tmpfs", mount))
+        {
+            output.WriteLine("Not run: this machine refused to mount a tmpfs.");
+            return;
+        }
+
+        try
+        {
+            test(mount);
         }
         finally
         {
-            Run("umount", small);
+            Run("umount", mount);
         }
     }
 
