@@ -530,6 +530,18 @@ public class CatalogTests
         Assert.StartsWith("Unknown activation 'nosuch' (ActivationCatalog.Names lists them all).", Assert.Throws<ArgumentException>(() => ActivationCatalog.Create("nosuch")).Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("leaky_relu(0,2)", "leaky_relu takes 1 parameter(s) (negative_slope), got 2 (if '0,2' is one number, write it with a decimal point: 0.2).")]
+    [InlineData("elu(-1,05)", "elu takes 1 parameter(s) (alpha), got 2 (if '-1,05' is one number, write it with a decimal point: -1.05).")]
+    [InlineData("relu(1)", "relu takes no parameters, got 1.")]
+    [InlineData("leaky_relu(0, 2)", "leaky_relu takes 1 parameter(s) (negative_slope), got 2.")]
+    [InlineData("leaky_relu(0.1,2)", "leaky_relu takes 1 parameter(s) (negative_slope), got 2.")]
+    public void A_decimal_comma_in_a_positional_argument_gets_the_hint(string spec, string message)
+    {
+        // Only named arguments got it: softplus(beta=3,2) did, leaky_relu(0,2) said "takes 1 parameter(s), got 2".
+        Assert.Equal(message + " (Parameter 'spec')", Assert.Throws<ArgumentException>(() => ActivationCatalog.Create(spec)).Message);
+    }
+
     [Fact]
     public void Creating_from_an_info_takes_the_catalogs_entry_itself()
     {

@@ -53,8 +53,25 @@ public static class ActivationCatalog
         var entry = FindEntry(name) ?? throw UnknownName(name, nameof(spec));
         var (positional, named, text) = ParseArguments(spec, args);
         if (text.Count > 0) return CreateVariant(spec, entry, positional, named, text);
+        if (positional.Count == entry.Info.Parameters.Count + 1 && named.Count == 0)
+        {
+            // leaky_relu(0,2) is most likely 0.2 written with a decimal comma, as alpha=1,5 is (ParseArguments); with a
+            // space after the comma (elu(1, 2)) it is two arguments.
+            string[] parts = args!.Split(',');
+            string a = parts.Length >= 2 ? parts[^2].TrimStart() : string.Empty, b = parts[^1].TrimEnd();
+            if (IsDigits(a.TrimStart('+', '-', '−')) && IsDigits(b))
+            {
+                throw new ArgumentException($"{TooManyArguments(entry.Info, positional.Count)[..^1]} (if '{a},{b}' is one number, write it with a decimal point: {a}.{b}).", nameof(spec));
+            }
+        }
+
         return Create(name, positional, named, nameof(spec));
     }
+
+    /// <summary>"relu takes no parameters, got 1." or "leaky_relu takes 1 parameter(s) (negative_slope), got 2."</summary>
+    private static string TooManyArguments(ActivationInfo info, int count) => info.Parameters.Count == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{info.Name} takes no parameters, got {count}.")
+        : string.Create(CultureInfo.InvariantCulture, $"{info.Name} takes {info.Parameters.Count} parameter(s) ({string.Join(", ", info.Parameters.Select(p => p.Name))}), got {count}.");
 
     /// <summary>
     /// A spec with a text-valued argument: a variant another framework spells that way (<see cref="ActivationInfo.Variants"/>,
@@ -148,11 +165,7 @@ public static class ActivationCatalog
         var specs = entry.Info.Parameters;
         if (positional.Count > specs.Count)
         {
-            throw new ArgumentException(
-                specs.Count == 0
-                    ? string.Create(CultureInfo.InvariantCulture, $"{entry.Info.Name} takes no parameters, got {positional.Count}.")
-                    : string.Create(CultureInfo.InvariantCulture, $"{entry.Info.Name} takes {specs.Count} parameter(s) ({string.Join(", ", specs.Select(p => p.Name))}), got {positional.Count}."),
-                parametersArgument);
+            throw new ArgumentException(TooManyArguments(entry.Info, positional.Count), parametersArgument);
         }
 
         var values = specs.Select(p => p.Default).ToArray();
