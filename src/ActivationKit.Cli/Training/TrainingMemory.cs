@@ -68,30 +68,22 @@ public static class TrainingMemory
     }
 
     // The address space mapped now, from /proc/self/status ("VmSize:   1234567 kB"); null where it cannot be read.
-    private static long? MappedBytes()
-    {
-        try
-        {
-            string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmSize:", StringComparison.Ordinal));
-            string[] fields = line?["VmSize:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
-            return fields.Length > 0 && long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out long kilobytes) ? kilobytes * 1024 : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private static long? MappedBytes() => ProcNumber("/proc/self/status", "VmSize:") * 1024;
 
-    // The soft limit in /proc/self/limits ("Max address space  6144000000  6144000000  bytes"); null where there is none.
-    private static long? AddressSpaceLimit()
+    // The soft limit in /proc/self/limits ("Max address space  6144000000  6144000000  bytes"); null where there is
+    // none ("unlimited").
+    private static long? AddressSpaceLimit() => ProcNumber("/proc/self/limits", "Max address space");
+
+    // The first number after the line of a /proc file that starts with name; null off Linux, without the file or line,
+    // or where the field is not a number.
+    private static long? ProcNumber(string file, string name)
     {
-        const string Limits = "/proc/self/limits", Name = "Max address space";
         if (!OperatingSystem.IsLinux()) return null;
         try
         {
-            string? line = File.ReadLines(Limits).FirstOrDefault(l => l.StartsWith(Name, StringComparison.Ordinal));
-            string[] fields = line?[Name.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
-            return fields.Length > 0 && long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out long bytes) ? bytes : null;
+            string? line = File.ReadLines(file).FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));
+            string[] fields = line?[name.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+            return fields.Length > 0 && long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
