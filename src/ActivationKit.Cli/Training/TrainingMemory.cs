@@ -57,18 +57,17 @@ public static class TrainingMemory
     /// <summary>
     /// The memory the process may still take: the runtime's figure (the machine's memory, a container's limit or
     /// DOTNET_GCHeapHardLimit) less the heap it already holds (the data loaded), or less under a limit on the address
-    /// space (<c>ulimit -v</c>, which that figure ignores): the limit less the address space already mapped. A screen,
-    /// not a promise: the runtime's own reservations and fragmentation can still leave a network that passes short.
+    /// space (<c>ulimit -v</c>, which that figure ignores). A screen that refuses only what can never fit: the runtime's
+    /// own reservations and fragmentation can still leave a network that passes short.
     /// </summary>
     public static long AvailableBytes()
     {
         var info = GC.GetGCMemoryInfo();
         long available = Math.Max(0, info.TotalAvailableMemoryBytes - info.HeapSizeBytes);
-        return AddressSpaceLimit() is { } limit ? Math.Min(available, Math.Max(0, limit - (MappedBytes() ?? 0))) : available;
+        // The limit whole: the address space mapped now (VmSize) is mostly the runtime's reservation, which the heap grows
+        // into, so taking it off refused networks that train (11000,11000 under ulimit -v 6000000).
+        return AddressSpaceLimit() is { } limit ? Math.Min(available, limit) : available;
     }
-
-    // The address space mapped now, from /proc/self/status ("VmSize:   1234567 kB"); null where it cannot be read.
-    private static long? MappedBytes() => ProcNumber("/proc/self/status", "VmSize:") * 1024;
 
     // The soft limit in /proc/self/limits ("Max address space  6144000000  6144000000  bytes"); null where there is
     // none ("unlimited").
@@ -82,7 +81,7 @@ public static class TrainingMemory
         try
         {
             string? line = File.ReadLines(file).FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));
-            string[] fields = line?[name.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+            string[] fields = line?[name.Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries) ?? [];
             return fields.Length > 0 && long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
