@@ -470,7 +470,7 @@ internal static partial class SoftmaxCoreFloat
 
                 var dotLo = (FoldColumns<TD>(ref *p, rows, columns) - TD.Zero) + FoldColumns<TD>(ref *r, rows, columns);
                 var dotHi = (FoldColumns<TD>(ref p[TD.Count], rows, columns) - TD.Zero) + FoldColumns<TD>(ref r[TD.Count], rows, columns);
-                if (!TD.AllTrue(TD.And(TD.LessThan(TD.Abs(dotLo), TD.Create(double.PositiveInfinity)), TD.LessThan(TD.Abs(dotHi), TD.Create(double.PositiveInfinity))))) return k * block;
+                if (!Finite(dotLo, dotHi)) return k * block;
                 var hi = FloatPairs<TV, TD>(dotLo, dotHi, out var lo);
                 for (int j = 0; j < columns; j++)
                 {
@@ -534,7 +534,7 @@ internal static partial class SoftmaxCoreFloat
                 // sign of a zero sum, the only place the +0 starts could show, is +0 either way).
                 var totalLo = (FoldColumns<TD>(ref *g, rows, columns) - TD.Zero) + TD.Zero;
                 var totalHi = (FoldColumns<TD>(ref g[TD.Count], rows, columns) - TD.Zero) + TD.Zero;
-                if (!TD.AllTrue(TD.And(TD.LessThan(TD.Abs(totalLo), TD.Create(double.PositiveInfinity)), TD.LessThan(TD.Abs(totalHi), TD.Create(double.PositiveInfinity))))) return k * block;
+                if (!Finite(totalLo, totalHi)) return k * block;
                 LogOutputGradients(a, g, rows, columns, 0, -totalLo);
                 LogOutputGradients(a, g, rows, columns, TD.Count, -totalHi);
                 ToRows<TV>(a, dx0 + (k * block), block, rowOrder);
@@ -785,10 +785,19 @@ internal static partial class SoftmaxCoreFloat
         return n;
     }
 
-    /// <summary>Whether every lane of both registers is finite.</summary>
+    /// <summary>
+    /// <see cref="Finite{TD}"/> for the tiled rows' raw registers, as two all-lanes compares: through the generic form
+    /// the tiled backwards from the output took 5–8 % longer (rows of 1: 0.386 → 0.418 ns/element).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Finite(Vector512<double> lo, Vector512<double> hi)
         => Vector512.LessThanAll(Vector512.Abs(lo), Vector512.Create(double.PositiveInfinity)) && Vector512.LessThanAll(Vector512.Abs(hi), Vector512.Create(double.PositiveInfinity));
+
+    /// <summary>Whether every lane of both registers is finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Finite<TD>(TD lo, TD hi)
+        where TD : struct, IVec<TD>
+        => TD.AllTrue(TD.And(TD.LessThan(TD.Abs(lo), TD.Create(double.PositiveInfinity)), TD.LessThan(TD.Abs(hi), TD.Create(double.PositiveInfinity))));
 
     /// <summary>Whether every lane's row maximum lies in the scaled frames' range [−150, 300] (NaN fails).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
