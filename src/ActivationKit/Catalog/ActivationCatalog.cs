@@ -32,10 +32,13 @@ public static class ActivationCatalog
 
     /// <summary>The .NET type implementing <paramref name="info"/>, one of the catalog's own entries.</summary>
     /// <exception cref="ArgumentException"><paramref name="info"/> is not an entry of the catalog (e.g. a modified copy).</exception>
-    public static Type ImplementationOf(ActivationInfo info)
+    public static Type ImplementationOf(ActivationInfo info) => EntryOf(info).Type;
+
+    /// <summary>The catalog's entry whose info is <paramref name="info"/> itself (not a copy, not one of the same name).</summary>
+    private static Entry EntryOf(ActivationInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
-        return Entries.Value.FirstOrDefault(e => ReferenceEquals(e.Info, info))?.Type
+        return Entries.Value.FirstOrDefault(e => ReferenceEquals(e.Info, info))
             ?? throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"'{info.Name}' is not one of the catalog's entries (ActivationCatalog.All or Find give them)."), nameof(info));
     }
 
@@ -111,12 +114,9 @@ public static class ActivationCatalog
     /// <summary>Creates an activation with default parameters.</summary>
     public static Activation Create(ActivationInfo info)
     {
-        ArgumentNullException.ThrowIfNull(info);
         // The entry itself, as ImplementationOf takes it: looked up by name, a copy renamed to an alias ("relu2") made
         // another function (relu_squared).
-        var entry = Entries.Value.FirstOrDefault(e => ReferenceEquals(e.Info, info))
-            ?? throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"'{info.Name}' is not one of the catalog's entries (ActivationCatalog.All or Find give them)."), nameof(info));
-        return Create(entry.Info.Name, [], new Dictionary<string, double>(), nameof(info));
+        return Create(EntryOf(info).Info.Name, [], new Dictionary<string, double>(), nameof(info));
     }
 
     /// <summary>Creates an activation by name with parameters given by name (snake_case); missing ones take their default.</summary>
