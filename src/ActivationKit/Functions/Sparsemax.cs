@@ -13,12 +13,14 @@ namespace ActivationKit.Functions;
 /// </summary>
 /// <remarks>
 /// <para>
-/// τ is found by the paper's sort-based algorithm on the row shifted by its maximum (sparsemax is shift-invariant,
-/// so [1e30, 0] gives [1, 0]): with z sorted in decreasing order, the support size is the largest k with
-/// 1 + k·z_(k) &gt; Σ_{j≤k} z_(j), and τ = (Σ_{j≤k} z_(j) − 1)/k. Only entries within 1 of the maximum can be in the
-/// support (τ ≥ max − 1), so only those are sorted: O(n + c log c) for c candidates. Float rows are computed in
-/// double and rounded once; an output much smaller than the row's spread carries the absolute error of the
-/// subtraction z − τ (about 2^−53 of the spread), far below a float ULP unless the output is ~10^−8 of the spread.
+/// τ is found by the paper's sort-based algorithm (sparsemax is shift-invariant, so [1e30, 0] gives [1, 0]): with z
+/// sorted in decreasing order, the support size is the largest k with z_(k) &gt; τ_k = (Σ_{j≤k} z_(j) − 1)/k, and
+/// τ = τ_k. Only entries within 1 of the maximum can be in the support (τ ≥ max − 1), so only those are sorted:
+/// O(n + c log c) for c candidates. The entries are shifted by the maximum only where that is exact for every
+/// candidate (|max| ≥ 2); the support's sum is carried as a double-double and each output formed as
+/// y = (k·z − (S − 1))/k with k·z as an exact product pair, whose leading difference is exact where y is small, so an
+/// entry just above the threshold gets an accurate output (within 1 ULP of the exact rational value), not one with
+/// the absolute error 2^−53 of the row's spread. Float rows are computed in double and rounded once.
 /// </para>
 /// <para>
 /// Special rows follow <see cref="Softmax"/>: a NaN makes the row NaN; +∞ entries share the mass evenly, the others
@@ -97,6 +99,9 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
     /// <summary>The sparsemax row arithmetic.</summary>
     public readonly struct Kernel_ : IRowKernel
     {
+        /// <summary>Outputs below this (2^−40) are formed by <see cref="ExactThresholdMap.Output"/>.</summary>
+        private const double SmallOutput = 9.094947017729282e-13;
+
         /// <inheritdoc />
         public void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, Span<double> scratch) where TV : struct, IVec<TV>
         {
@@ -108,29 +113,66 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
                 return;
             }
 
-            // Candidates for the support: shifted entries above −1 (τ ≥ −1 after the shift).
+            // The shift: the maximum where that is exact for every entry that can be in the support (|m| ≥ 2: an
+            // entry above m − 1 is within a factor 2 of m, so x − m is exact by Sterbenz' lemma; also m = ±∞), else 0
+            // (|m| < 2: the entries themselves are exact and small). Candidates: entries with x − m ≥ −1 (τ ≥ m − 1;
+            // the rounded difference keeps every entry above m − 1), stored shifted.
+            double shift = Math.Abs(m) >= 2.0 ? m : 0.0;
             var candidates = scratch[..n];
             int c = 0;
             for (int i = 0; i < n; i++)
             {
                 double v = x[i];
-                double z = v == m ? 0.0 : v - m;
-                if (z > -1.0) candidates[c++] = z;
+                if ((v == m ? 0.0 : v - m) >= -1.0) candidates[c++] = v == shift ? 0.0 : v - shift;
             }
 
             var sorted = candidates[..c];
             sorted.Sort();
-            double cumulative = 0;
-            double tau = -1.0;
+            // With S_k the sum of the k largest entries, carried as sHi + sLo (exact when they share a grid of 2^−106
+            // of their size, as every row with |m| ≥ 2 does), and a_k = S_k − 1 as aHi + aLo: the k-th largest entry z
+            // is in the support while its output (k·z − a_k)/k (z − τ_k, τ_k = a_k/k) is positive, and the outputs are
+            // those of the final k, formed the same way (ThresholdMap.Output): the leading difference k·z − aHi is
+            // exact where the output is small (Sterbenz), so a tiny output is as accurate as a large one. The top
+            // entry is always in (its output is 1).
+            double sHi = 0, sLo = 0, aHi = -1, aLo = 0;
+            int support = 0;
             for (int k = 1; k <= c; k++)
             {
                 double z = sorted[c - k];
-                cumulative += z;
-                if (1.0 + (k * z) > cumulative) tau = (cumulative - 1.0) / k;
-                else break;
+                double t = sHi + z;
+                double tLo = sLo + TwoSumError(sHi, z, t);
+                double a = t - 1.0;
+                double aNextLo = TwoSumError(t, -1.0, a) + tLo;
+                // The sign of k·z − a_k from its leading difference where that is far from 0 (its errors are below
+                // 2^−50·k), else from the whole output.
+                double h = (k * z) - a;
+                bool inSupport = Math.Abs(h) > 1e-9 * k
+                    ? h > 0
+                    : ExactThresholdMap.Output(new S<double>(z), new S<double>(k), new S<double>(a), new S<double>(aNextLo)).Value > 0;
+                if (!inSupport) break;
+                (support, sHi, sLo, aHi, aLo) = (k, t, tLo, a, aNextLo);
             }
 
-            RowMath.Map<TV, ThresholdMap>(new ThresholdMap(m, tau), x, x, y);
+            // Every positive output is at least the smallest support entry's; where that is below 2^−40 the row
+            // takes the exact form, otherwise τ as a double-double.
+            double smallest = ExactThresholdMap.Output(new S<double>(sorted[c - support]), new S<double>(support), new S<double>(aHi), new S<double>(aLo)).Value;
+            if (smallest >= SmallOutput)
+            {
+                double tauHi = aHi / support;
+                double tauLo = (Math.FusedMultiplyAdd(-tauHi, support, aHi) + aLo) / support;
+                RowMath.Map<TV, ThresholdMap>(new ThresholdMap(shift, tauHi, tauLo), x, x, y);
+            }
+            else
+            {
+                RowMath.Map<TV, ExactThresholdMap>(new ExactThresholdMap(shift, support, aHi, aLo), x, x, y);
+            }
+        }
+
+        /// <summary>The rounding error of <paramref name="sum"/> = a + b (Knuth's two-sum).</summary>
+        private static double TwoSumError(double a, double b, double sum)
+        {
+            double bb = sum - a;
+            return (a - (sum - bb)) + (b - bb);
         }
 
         /// <inheritdoc />
@@ -149,16 +191,56 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
             RowMath.Map<TV, SupportGradientMap>(new SupportGradientMap(sum / count), y, dy, dx);
         }
 
-        /// <summary>y = max((x − m) − τ, 0), with entries equal to m (including m = ±∞) shifted to exactly 0.</summary>
-        private readonly struct ThresholdMap(double m, double tau) : IMap
+        /// <summary>
+        /// y = (d − τ_hi) − τ_lo, with d = x − shift (entries equal to the shift, ±∞ included, shifted to exactly 0) and
+        /// τ = τ_hi + τ_lo a double-double (|τ| &lt; 3, its error about 2^−102), for rows whose positive outputs are all
+        /// at least 2^−40: within 1 ULP there, and below 2^−41 (an entry at the threshold, −∞) it returns +0.
+        /// </summary>
+        private readonly struct ThresholdMap(double shift, double tauHi, double tauLo) : IMap
         {
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public TV Apply<TV>(TV x, TV unused) where TV : struct, IVec<TV>
             {
-                var mv = TV.Create(m);
-                var d = TV.AndNot(x - mv, TV.EqualTo(x, mv));
-                // Max(d − τ, 0) returns +0 below the threshold and for −∞ entries.
-                return TV.Max(d - TV.Create(tau), TV.Zero);
+                var sv = TV.Create(shift);
+                var d = TV.AndNot(x - sv, TV.EqualTo(x, sv));
+                var y = (d - TV.Create(tauHi)) - TV.Create(tauLo);
+                return TV.SelectWhereGreater(y, TV.Create(SmallOutput / 2), y, TV.Zero);
+            }
+        }
+
+        /// <summary>
+        /// y = (k·d − a)/k where that is positive, else +0, with d as in <see cref="ThresholdMap"/> and a = aHi + aLo =
+        /// (sum of the support) − 1, for rows with a positive output below 2^−40: k·d − a is carried as a pair (the
+        /// product's and the difference's errors) and divided with its remainder, so y is rounded about once however
+        /// small it is. (Four fields: a map of more is not kept in registers, so the common rows keep their own.)
+        /// </summary>
+        private readonly struct ExactThresholdMap(double shift, double k, double aHi, double aLo) : IMap
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public TV Apply<TV>(TV x, TV unused) where TV : struct, IVec<TV>
+            {
+                var sv = TV.Create(shift);
+                var d = TV.AndNot(x - sv, TV.EqualTo(x, sv));
+                var y = Output(d, TV.Create(k), TV.Create(aHi), TV.Create(aLo));
+                // −∞ entries (and differences beyond the range) give a NaN here, and 0.
+                return TV.SelectWhereGreater(y, TV.Zero, y, TV.Zero);
+            }
+
+            /// <summary>(k·z − (aHi + aLo))/k: the product as an exact pair, its difference from aHi by a two-sum.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public static TV Output<TV>(TV z, TV k, TV aHi, TV aLo) where TV : struct, IVec<TV>
+            {
+                var p = k * z;
+                var h = p - aHi;
+                var hb = h - p;
+                var lo = ((p - (h - hb)) - (aHi + hb)) + (TV.Fms(k, z, p) - aLo);
+                // h and lo can nearly cancel (h a few grid steps of the row's size, the result one step): their sum
+                // as a two-sum first, then the quotient with its remainder.
+                var n = h + lo;
+                var nb = n - h;
+                var nLo = (h - (n - nb)) + (lo - nb);
+                var q = n / k;
+                return q + ((TV.Fnma(q, k, n) + nLo) / k);
             }
         }
 

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace ActivationKit.Numerics;
 
 /// <summary>Plain scalar references of the row-wise functions (softmax family, sparsemax) for accuracy tests.</summary>
@@ -40,28 +42,81 @@ public static partial class ReferenceMath
 
     /// <summary>
     /// sparsemax of one row in double (Martins &amp; Astudillo 2016, Algorithm 1: sort, find the support size k, threshold
-    /// τ = (Σ_{j≤k} z_(j) − 1)/k), with the same special rows as <see cref="SoftmaxRow"/>.
+    /// τ = (Σ_{j≤k} z_(j) − 1)/k) in exact rational arithmetic, each output rounded once to the nearest double; the
+    /// same special rows as <see cref="SoftmaxRow"/>.
     /// </summary>
     public static void SparsemaxRow(ReadOnlySpan<double> x, Span<double> y)
     {
         if (FillNaNRow(x, y)) return;
         double m = RowMax(x);
-        // Shift by the maximum (sparsemax is shift-invariant) so 1e30-sized rows keep their small differences.
-        var z = new double[x.Length];
-        for (int i = 0; i < x.Length; i++) z[i] = x[i] == m ? 0.0 : x[i] - m;
-        var sorted = (double[])z.Clone();
-        Array.Sort(sorted);
-        Array.Reverse(sorted);
-        double cumulative = 0;
-        double tau = 0;
-        for (int k = 1; k <= sorted.Length; k++)
+        if (double.IsInfinity(m))
         {
-            cumulative += sorted[k - 1];
-            if (1 + (k * sorted[k - 1]) > cumulative) tau = (cumulative - 1) / k;
-            else break;
+            // +∞ entries share the mass; a row of −∞ is uniform.
+            int count = CountEqual(x, m);
+            for (int i = 0; i < x.Length; i++) y[i] = x[i] == m ? 1.0 / count : 0.0;
+            return;
         }
 
-        for (int i = 0; i < x.Length; i++) y[i] = Math.Max(z[i] - tau, 0.0);
+        // Every finite double is an integer multiple of 2^−1074: the row as exact integers in that unit (−∞ entries,
+        // never in the support, left out).
+        var units = new List<BigInteger>(x.Length);
+        foreach (double v in x)
+        {
+            if (!double.IsNegativeInfinity(v)) units.Add(InUnitsOfLeastSubnormal(v));
+        }
+
+        units.Sort((a, b) => b.CompareTo(a));
+        var one = BigInteger.One << 1074;
+        BigInteger sum = 0, support = 0;
+        int k = 0;
+        for (int j = 1; j <= units.Count; j++)
+        {
+            sum += units[j - 1];
+            if (one + (j * units[j - 1]) <= sum) break;
+            (k, support) = (j, sum);
+        }
+
+        // y_i = x_i − τ = (k·x_i − (S − 1))/k, in units of 2^−1074.
+        var offset = support - one;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (double.IsNegativeInfinity(x[i]))
+            {
+                y[i] = 0.0;
+                continue;
+            }
+
+            var numerator = (k * InUnitsOfLeastSubnormal(x[i])) - offset;
+            y[i] = numerator.Sign > 0 ? RoundQuotient(numerator, k) : 0.0;
+        }
+    }
+
+    /// <summary>v·2^1074 for a finite double v: an exact integer.</summary>
+    private static BigInteger InUnitsOfLeastSubnormal(double v)
+    {
+        long bits = BitConverter.DoubleToInt64Bits(v);
+        int exponent = (int)((bits >> 52) & 0x7FF);
+        long mantissa = bits & 0xF_FFFF_FFFF_FFFFL;
+        if (exponent != 0) mantissa |= 1L << 52;
+        var magnitude = new BigInteger(mantissa) << Math.Max(exponent, 1) - 1;
+        return bits < 0 ? -magnitude : magnitude;
+    }
+
+    /// <summary>The double nearest (ties to even) to numerator/(divisor·2^1074), for a positive numerator.</summary>
+    private static double RoundQuotient(BigInteger numerator, int divisor)
+    {
+        var quotient = BigInteger.DivRem(numerator, divisor, out var remainder);
+        // quotient·2^−1074 with remainder/divisor of a unit to spare: keep 53 significant bits (fewer for subnormals).
+        int drop = Math.Max((int)quotient.GetBitLength() - 53, 0);
+        var kept = quotient >> drop;
+        var dropped = quotient - (kept << drop);
+        var half = drop == 0 ? BigInteger.Zero : BigInteger.One << (drop - 1);
+        // The part below the kept bits, against half of the last kept bit (a remainder lifts an exact half).
+        int versusHalf = drop == 0
+            ? (2 * remainder).CompareTo(divisor)
+            : dropped != half ? dropped.CompareTo(half) : remainder.IsZero ? 0 : 1;
+        if (versusHalf > 0 || (versusHalf == 0 && !kept.IsEven)) kept += 1;
+        return Math.ScaleB((double)kept, drop - 1074);
     }
 
     private static bool FillNaNRow(ReadOnlySpan<double> x, Span<double> y)
