@@ -108,8 +108,9 @@ internal static class SoftmaxWidthRows
             rows.Add(row);
         }
 
-        // A maximum far above the others, placed late: the guessed passes' reach, re-sum and decline.
-        foreach (double lead in new[] { 3.0, 6.0, 30.0, 60.0 })
+        // A maximum far above the others, placed late: the guessed passes' reach, re-sum and decline (100 to 280: an
+        // exponent past what two power-of-two steps reach, which once wrapped on the paths without VSCALEF).
+        foreach (double lead in new[] { 3.0, 6.0, 30.0, 60.0, 100.0, 200.0, 280.0 })
         {
             var row = NormalRow(1);
             row[n - 1 - rng.Next((n + 1) / 2)] += (float)lead;
