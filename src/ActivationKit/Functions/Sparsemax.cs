@@ -77,24 +77,7 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
     public override void ReferenceRow(ReadOnlySpan<double> x, Span<double> y) => ReferenceMath.SparsemaxRow(x, y);
 
     /// <inheritdoc />
-    public override void ReferenceBackwardRow(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx)
-    {
-        var y = new double[x.Length];
-        ReferenceMath.SparsemaxRow(x, y);
-        double sum = 0;
-        int count = 0;
-        for (int i = 0; i < y.Length; i++)
-        {
-            if (y[i] > 0)
-            {
-                sum += dy[i];
-                count++;
-            }
-        }
-
-        double mean = sum / count;
-        for (int i = 0; i < y.Length; i++) dx[i] = double.IsNaN(y[i]) ? double.NaN : y[i] > 0 ? dy[i] - mean : 0.0;
-    }
+    public override void ReferenceBackwardRow(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx) => ReferenceMath.SparsemaxBackwardRow(x, dy, dx);
 
     /// <summary>The sparsemax row arithmetic.</summary>
     public readonly struct Kernel_ : IRowKernel
@@ -187,8 +170,12 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
         /// <inheritdoc />
         public void BackwardFromOutput<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>
         {
-            var (sum, count) = RowMath.Sum<TV, SupportTerm>(default, y, dy);
-            RowMath.Map<TV, SupportGradientMap>(new SupportGradientMap(sum / count), y, dy, dx);
+            // The support's mean of dy as a double-double, so dy − mean, which cancels where dy is close to the mean,
+            // is rounded once: (dy − meanHi) is exact there.
+            var (sum, sumLow, count) = RowMath.SumPair<TV, SupportTerm>(default, y, dy);
+            double meanHi = sum / count;
+            double meanLow = (Math.FusedMultiplyAdd(-meanHi, count, sum) + sumLow) / count;
+            RowMath.Map<TV, SupportGradientMap>(new SupportGradientMap(meanHi, double.IsFinite(meanLow) ? meanLow : 0.0), y, dy, dx);
         }
 
         /// <summary>
@@ -256,14 +243,14 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
             }
         }
 
-        /// <summary>dy − mean on the support; 0 outside it, except that a NaN row stays NaN.</summary>
-        private readonly struct SupportGradientMap(double mean) : IMap
+        /// <summary>(dy − meanHi) − meanLow on the support; 0 outside it, except that a NaN row stays NaN.</summary>
+        private readonly struct SupportGradientMap(double meanHi, double meanLow) : IMap
         {
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public TV Apply<TV>(TV y, TV dy) where TV : struct, IVec<TV>
             {
                 var outside = TV.SelectWhereEqual(y, y, TV.Zero, y);
-                return TV.SelectWhereGreater(y, TV.Zero, dy - TV.Create(mean), outside);
+                return TV.SelectWhereGreater(y, TV.Zero, (dy - TV.Create(meanHi)) - TV.Create(meanLow), outside);
             }
         }
     }

@@ -91,6 +91,45 @@ public static partial class ReferenceMath
         }
     }
 
+    /// <summary>
+    /// The sparsemax Jacobian-vector product of one row: dx = dy − mean_S(dy) on the support S = {y &gt; 0}, 0 elsewhere
+    /// (NaN for a NaN row), with y from <see cref="SparsemaxRow"/>; exact rational arithmetic rounded once where the
+    /// support's dy are finite.
+    /// </summary>
+    public static void SparsemaxBackwardRow(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx)
+    {
+        var y = new double[x.Length];
+        SparsemaxRow(x, y);
+        double sum = 0;
+        int count = 0;
+        BigInteger exact = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            if (!(y[i] > 0)) continue;
+            sum += dy[i];
+            count++;
+            if (double.IsFinite(dy[i])) exact += InUnitsOfLeastSubnormal(dy[i]);
+        }
+
+        for (int i = 0; i < y.Length; i++)
+        {
+            if (double.IsNaN(y[i])) dx[i] = double.NaN;
+            else if (!(y[i] > 0)) dx[i] = 0.0;
+            else if (!double.IsFinite(sum)) dx[i] = dy[i] - (sum / count);
+            else
+            {
+                // (k·dy_i − Σ dy)/k in units of 2^−1074.
+                var numerator = (count * InUnitsOfLeastSubnormal(dy[i])) - exact;
+                dx[i] = numerator.Sign switch
+                {
+                    > 0 => RoundQuotient(numerator, count),
+                    < 0 => -RoundQuotient(-numerator, count),
+                    _ => 0.0,
+                };
+            }
+        }
+    }
+
     /// <summary>v·2^1074 for a finite double v: an exact integer.</summary>
     private static BigInteger InUnitsOfLeastSubnormal(double v)
     {
