@@ -119,6 +119,7 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
             // entry is always in (its output is 1).
             double sHi = 0, sLo = 0, aHi = -1, aLo = 0;
             int support = 0;
+            bool smallOutput = false;
             for (int k = 1; k <= c; k++)
             {
                 double z = sorted[c - k];
@@ -129,17 +130,17 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
                 // The sign of k·z − a_k from its leading difference where that is far from 0 (its errors are below
                 // 2^−50·k), else from the whole output.
                 double h = (k * z) - a;
-                bool inSupport = Math.Abs(h) > 1e-9 * k
-                    ? h > 0
-                    : ExactThresholdMap.Output(new S<double>(z), new S<double>(k), new S<double>(a), new S<double>(aNextLo)).Value > 0;
-                if (!inSupport) break;
+                bool near = !(Math.Abs(h) > 1e-9 * k);
+                double output = near ? ExactThresholdMap.Output(new S<double>(z), new S<double>(k), new S<double>(a), new S<double>(aNextLo)).Value : h;
+                if (!(output > 0)) break;
                 (support, sHi, sLo, aHi, aLo) = (k, t, tLo, a, aNextLo);
+                // The last entry taken has the smallest output: about h/k > 10⁻⁹, or the exact value.
+                smallOutput = near && output < SmallOutput;
             }
 
-            // Every positive output is at least the smallest support entry's; where that is below 2^−40 the row
-            // takes the exact form, otherwise τ as a double-double.
-            double smallest = ExactThresholdMap.Output(new S<double>(sorted[c - support]), new S<double>(support), new S<double>(aHi), new S<double>(aLo)).Value;
-            if (smallest >= SmallOutput)
+            // Every positive output is at least the last support entry's; where that is below 2^−40 the row takes the
+            // exact form, otherwise τ as a double-double.
+            if (!smallOutput)
             {
                 double tauHi = aHi / support;
                 double tauLo = (Math.FusedMultiplyAdd(-tauHi, support, aHi) + aLo) / support;
