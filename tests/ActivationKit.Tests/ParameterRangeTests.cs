@@ -68,6 +68,7 @@ public class ParameterRangeTests
     [InlineData("thresholded_relu(theta=-inf)", "thresholded_relu: parameter 'theta' must be a finite number, got −∞.")]
     [InlineData("snake(alpha=1e300)", "snake: parameter 'alpha' must be in (0, 1e200], got 1e300.")]
     [InlineData("prelu(init=1e39)", "prelu: parameter 'init' must be a finite float (|init| ≤ 3.4e38), got 1e39.")]
+    [InlineData("prelu(init=1e-310)", "prelu: parameter 'init' must be 0 or at least 1.4e-45 in magnitude (the slopes are floats, and a smaller one would be 0), got 1e-310.")]
     [InlineData("prelu(num_parameters=1.5)", "prelu: parameter 'num_parameters' must be a whole number, got 1.5.")]
     public void Refusals_name_the_range_and_spell_infinity_one_way(string call, string message)
     {

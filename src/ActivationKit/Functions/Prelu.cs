@@ -79,7 +79,7 @@ public sealed class Prelu : ElementwiseActivation
 
     /// <summary>Creates PReLU with <paramref name="numParameters"/> slopes, each set to <paramref name="init"/>.</summary>
     /// <remarks>The slopes are floats (what the engine learns and a model file stores), so double data uses <paramref name="init"/> rounded to float.</remarks>
-    /// <exception cref="ArgumentException">The count is not a whole number in [1, 2²⁰], or <paramref name="init"/> is not finite as a float.</exception>
+    /// <exception cref="ArgumentException">The count is not a whole number in [1, 2²⁰], or <paramref name="init"/> is not finite as a float or rounds to a float 0 without being 0.</exception>
     public Prelu(double numParameters = 1, double init = 0.25)
         : base(Definition, numParameters, init)
     {
@@ -89,6 +89,7 @@ public sealed class Prelu : ElementwiseActivation
         }
 
         if (!float.IsFinite((float)init)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"prelu: parameter 'init' must be a finite float (|init| ≤ 3.4e38), got {ParameterSpec.Fmt(init)}."), "init");
+        if (init != 0 && (float)init == 0) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"prelu: parameter 'init' must be 0 or at least 1.4e-45 in magnitude (the slopes are floats, and a smaller one would be 0), got {ParameterSpec.Fmt(init)}."), "init");
         Weights = new float[(int)numParameters];
         Array.Fill(Weights, (float)init);
     }
