@@ -257,7 +257,7 @@ public sealed record ActivationInfo
     /// True when the outputs are centred on zero: for standard-normal inputs (rows of them for row-wise and gated
     /// functions) their mean is within a quarter of their root mean square. tanh, SELU, the GLU family and the
     /// shrinkages have mean 0, ELU and CELU 0.20 of the RMS (their negative side pulls the mean towards zero, Clevert
-    /// et al. 2015); hardswish (0.29), SiLU (0.34), GELU (0.43), ReLU (0.56) and sigmoid (0.92) are not.
+    /// et al. 2016); hardswish (0.29), SiLU (0.35), GELU (0.43), ReLU (0.56) and sigmoid (0.92) are not.
     /// </summary>
     public required bool ZeroCentred { get; init; }
     public required bool BoundedAbove { get; init; }

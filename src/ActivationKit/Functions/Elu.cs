@@ -8,7 +8,7 @@ using System.Globalization;
 namespace ActivationKit.Functions;
 
 /// <summary>
-/// ELU: x for x &gt; 0, α·(e^x − 1) otherwise (Clevert, Unterthiner &amp; Hochreiter, 2015). Negative outputs
+/// ELU: x for x &gt; 0, α·(e^x − 1) otherwise (Clevert, Unterthiner &amp; Hochreiter, ICLR 2016). Negative outputs
 /// saturating at −α pull mean activations towards zero.
 /// </summary>
 /// <remarks>

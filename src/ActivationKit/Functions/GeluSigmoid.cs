@@ -33,7 +33,7 @@ public sealed class GeluSigmoid : ElementwiseActivation<Silu.Kernel_>
         Derivative = "σ(1.702x)·(1 + 1.702x·(1 − σ(1.702x)))",
         FormulaLatex = @"x\,\sigma(1.702\,x)",
         DerivativeLatex = @"\sigma(1.702\,x)\,\bigl(1 + 1.702\,x\,(1 - \sigma(1.702\,x))\bigr)",
-        Range = "[−0.1636, ∞)",
+        Range = "[−0.1636102, ∞)",
         Monotonicity = Monotonicity.NonMonotonic,
         Smoothness = Smoothness.Smooth,
         ZeroCentred = false,

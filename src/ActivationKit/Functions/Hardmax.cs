@@ -50,7 +50,7 @@ public sealed class Hardmax : RowwiseActivation<Hardmax.Kernel_>
             ["pytorch"] = new("none", "Write torch.nn.functional.one_hot(x.argmax(-1), x.shape[-1]); argmax also returns the first maximum."),
             ["keras"] = new("none", "Write keras.ops.one_hot(keras.ops.argmax(x, axis=-1), x.shape[-1])."),
             ["jax"] = new("none", "Write jax.nn.one_hot(jnp.argmax(x, axis=-1), x.shape[-1])."),
-            ["onnx"] = new("Hardmax (axis = -1)", "Since opset 13 over one axis (default −1), as here; opsets 1–11 flattened the dimensions from axis on into the row."),
+            ["onnx"] = new("Hardmax (axis = -1)", "Since opset 13 over one axis (default −1), as here; opsets 1–12 (Hardmax-11) flattened the dimensions from axis on into the row."),
             ["onednn"] = new("none"),
         },
     };

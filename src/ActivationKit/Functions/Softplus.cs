@@ -35,8 +35,8 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         Family = Family.SmoothRectifier,
         Formula = "x if β·x > threshold else ln(1 + exp(β·x)) / β",
         Derivative = "1 if β·x > threshold else σ(β·x)",
-        FormulaLatex = @"\frac{1}{\beta}\log\left(1 + e^{\beta x}\right)",
-        DerivativeLatex = @"\sigma(\beta x) = \frac{1}{1 + e^{-\beta x}}",
+        FormulaLatex = @"\begin{cases} x & \beta x > \text{threshold} \\ \frac{1}{\beta}\log\left(1 + e^{\beta x}\right) & \text{otherwise} \end{cases}",
+        DerivativeLatex = @"\begin{cases} 1 & \beta x > \text{threshold} \\ \sigma(\beta x) = \frac{1}{1 + e^{-\beta x}} & \text{otherwise} \end{cases}",
         Parameters =
         [
             new("beta", 1.0, "Sharpness: larger β bends closer to ReLU; the output keeps the scale of x.") { Min = 0.0, MinExclusive = true, MaxExclusive = true },

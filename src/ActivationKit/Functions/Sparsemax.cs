@@ -61,6 +61,9 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
         {
             ["pytorch"] = new("entmax.sparsemax(x, dim=-1)", "Not in PyTorch core; the third-party entmax package provides it."),
             ["keras"] = new("keras.activations.sparsemax(x, axis=-1)", "Keras 3 (also keras.ops.sparsemax); formerly tfa.activations.sparsemax in TensorFlow Addons."),
+            ["jax"] = new("none", "Not in jax.nn; compose the sort-based threshold."),
+            ["onnx"] = new("none", "No operator; compose TopK/Sort, CumSum and comparisons."),
+            ["onednn"] = new("none", "No primitive."),
         },
     };
 
