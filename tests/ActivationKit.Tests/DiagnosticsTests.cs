@@ -1024,6 +1024,7 @@ public class DiagnosticsTests
         Add(nameof(DiagnosticsOptions.VanishingSteps), "at least 1", 0, -1);
         Add(nameof(DiagnosticsOptions.ExplodingGrowth), "a finite number above 1", 1, 0.5, 0, double.NaN, double.PositiveInfinity);
         Add(nameof(DiagnosticsOptions.ExplodingWeightRatio), "a finite number above 0", 0, -1, double.NaN, double.PositiveInfinity);
+        Add(nameof(DiagnosticsOptions.ExplodingActivationGrowth), "a finite number above 1", 1, 0.5, double.NaN, double.PositiveInfinity);
         Add(nameof(DiagnosticsOptions.CollapseRelativeSpread), "in (0, 1)", 0, -1e-6, 1, double.NaN);
         Add(nameof(DiagnosticsOptions.InitScaleFactor), "a finite number above 1", 1, 0.5, 0, double.NaN, double.PositiveInfinity);
         Add(nameof(DiagnosticsOptions.InitSensitiveScaleFactor), "a finite number above 1", 1, 0.9, double.NaN);
@@ -1067,6 +1068,7 @@ public class DiagnosticsTests
             VanishingSteps = 1,
             ExplodingGrowth = 1.0001,
             ExplodingWeightRatio = 1e-9,
+            ExplodingActivationGrowth = 1.0001,
             CollapseRelativeSpread = 0.5,
             InitScaleFactor = 1.01,
             InitSensitiveScaleFactor = 1.01,
