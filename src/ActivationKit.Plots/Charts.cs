@@ -261,7 +261,11 @@ public static class Charts
                 highest = Math.Max(highest, share);
             }
 
-            Line(plot, xs.ToArray(), ys.ToArray(), palette.GetColor(layer.Layer), $"layer {layer.Layer}: dead {layer.DeadFraction:P0}, saturated {layer.SaturatedFraction:P0}", dashed: false);
+            // A gated function's fractions are not measured (NaN): "NaN" in the legend read as a failed measurement.
+            string fractions = double.IsNaN(layer.DeadFraction) && double.IsNaN(layer.SaturatedFraction)
+                ? "dead and saturated not measured"
+                : $"dead {Percent(layer.DeadFraction)}, saturated {Percent(layer.SaturatedFraction)}";
+            Line(plot, xs.ToArray(), ys.ToArray(), palette.GetColor(layer.Layer), $"layer {layer.Layer}: {fractions}", dashed: false);
         }
 
         // A diverged trial's title stays as short as the other one, so it fits a 600-pixel chart: why it is empty goes
@@ -366,6 +370,7 @@ public static class Charts
         if (layer is int only && (only < 0 || only >= layers)) throw new ArgumentException($"--layer must be in 0…{layers - 1} (the network has {layers} hidden layer{(layers == 1 ? string.Empty : "s")}), got {only}.", nameof(layer));
         double lastEpoch = 0;
         int lastDrawn = -1;
+        bool measured = false;
         foreach (int l in layer is int one ? [one] : Enumerable.Range(0, layers))
         {
             int n = with.Min(t => t.Timeline![l].Checkpoints.Count);
@@ -377,11 +382,21 @@ public static class Charts
                 lastEpoch = Math.Max(lastEpoch, epochs[^1]);
                 lastDrawn = Math.Max(lastDrawn, (int)epochs[^1]);
             }
+            if (dead.All(double.IsNaN) && saturated.All(double.IsNaN)) continue;
+            measured = true;
             Line(plot, epochs, dead, palette.GetColor(l), $"layer {l} dead units", dashed: false, markers: n <= 12);
             Line(plot, epochs, saturated, palette.GetColor(l), $"layer {l} saturated", dashed: true, markers: n <= 12);
         }
 
         string seeds = with.Length == 1 ? $"seed {with[0].Seed}" : $"mean over {with.Length} seeds";
+        if (!measured)
+        {
+            // A gated function: no per-unit derivative, nothing measured (NaN lines drew an empty frame with a legend).
+            plot.Title($"{with[0].Label}: dead and saturated fractions over training ({seeds})");
+            NoValues(plot, "not measured: a gated function has no per-unit derivative");
+            return plot;
+        }
+
         plot.Title($"{with[0].Label}: dead and saturated fractions over training ({seeds})");
 
         // A seed that diverged stops at its last finite checkpoint, and the mean with it: say so, rather than leave a
@@ -448,10 +463,14 @@ public static class Charts
         {
             var row = summary.Ranking[i];
             double place = 3 * (n - 1 - i); // rank 1 at the top
-            // A contender whose every trial diverged has no fractions (NaN): its label says so instead of a bar.
+            // A contender whose every trial diverged has no fractions (NaN), nor has a gated one (not measured): its label
+            // says which instead of a bar.
             if (!double.IsNaN(row.DeadFraction)) bars.Add(new Bar { Position = place + 1.5, Value = row.DeadFraction, FillColor = palette.GetColor(3), Size = 0.9, Label = Percent(row.DeadFraction) });
             if (!double.IsNaN(row.SaturatedFraction)) bars.Add(new Bar { Position = place + 0.5, Value = row.SaturatedFraction, FillColor = palette.GetColor(1), Size = 0.9, Label = Percent(row.SaturatedFraction) });
-            ticks.Add(new Tick(place + 1, double.IsNaN(row.DeadFraction) && row.Diverged > 0 ? $"{row.Label} (diverged)" : row.Label));
+            string why = !double.IsNaN(row.DeadFraction) || !double.IsNaN(row.SaturatedFraction) ? string.Empty
+                : row.Diverged >= row.Seeds ? " (diverged)"
+                : " (not measured)";
+            ticks.Add(new Tick(place + 1, row.Label + why));
         }
 
         var plotted = plot.Add.Bars(bars);
@@ -469,7 +488,7 @@ public static class Charts
     }
 
     // Each bar's value at its end, so that a fraction of 0 reads as one, not as a missing bar.
-    private static string Percent(double fraction) => (fraction * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + "%";
+    private static string Percent(double fraction) => double.IsNaN(fraction) ? "—" : (fraction * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + "%";
 
     /// <summary>A height for <see cref="DeadAndSaturated"/> that gives each contender's label and bars room: 36 pixels each.</summary>
     public static int DeadAndSaturatedHeight(int contenders) => Math.Max(400, 120 + (36 * contenders));

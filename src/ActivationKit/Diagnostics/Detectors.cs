@@ -53,6 +53,13 @@ public sealed record DeadUnitReport(string Layer, int Units, int Samples, IReadO
 public static class DeadUnitDetector
 {
     /// <summary>
+    /// Whether dead units and saturation are measured for <paramref name="activation"/>: element-wise functions only. A
+    /// row-wise or gated function has no per-unit derivative, so the measures report nothing for it, which tables should
+    /// show as not measured ("—", null), not as 0 %.
+    /// </summary>
+    public static bool Measures(Activation activation) => (activation ?? throw new ArgumentNullException(nameof(activation))).Info.Kind == ActivationKind.Elementwise;
+
+    /// <summary>
     /// From pre-activations <paramref name="pre"/> laid out [samples × units]: dead where f(x) = 0 and f′(x) = 0 (in
     /// double) on every sample. Functions with a parameter per channel (prelu(num_parameters=C)) read the units as their C channels.
     /// Row-wise and gated functions have no unit-wise derivative: no unit is reported for them.
