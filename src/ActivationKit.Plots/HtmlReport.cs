@@ -26,7 +26,13 @@ public static class HtmlReport
     public const string Marker = "<meta name=\"generator\" content=\"actkit report\">";
 
     /// <summary>Renders the page.</summary>
-    public static string Render(ExperimentSummary summary, IReadOnlyList<TrialResult> trials)
+    /// <param name="summary">The ranked summary.</param>
+    /// <param name="trials">The trials behind it.</param>
+    /// <param name="htmlPath">
+    /// Where the page is written, as the user named it (<c>--html</c>): the "Reproduce" block ends with the report
+    /// command that writes it there again. Null: <c>report.html</c>.
+    /// </param>
+    public static string Render(ExperimentSummary summary, IReadOnlyList<TrialResult> trials, string? htmlPath = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(trials);
@@ -164,7 +170,7 @@ public static class HtmlReport
         Row(sb, "Experiment hash", m.Experiment);
         sb.Append("</tbody>\n</table>\n");
         sb.Append("<h2>Reproduce</h2>\n<pre id=\"command\">").Append(E(m.Command)).Append('\n')
-          .Append(E($"actkit report {ExperimentConfig.Quote(Path.TrimEndingDirectorySeparator(ExtractOut(m.Command)))} --html report.html")).Append("</pre>\n");
+          .Append(E($"actkit report {ExperimentConfig.Quote(Path.TrimEndingDirectorySeparator(ExtractOut(m.Command)))} --html {ExperimentConfig.Quote(htmlPath ?? "report.html")}")).Append("</pre>\n");
         sb.Append("<p>Training is deterministic: the same command gives the same accuracies bit for bit, for any --threads or --shard split.</p>\n");
         sb.Append("</body>\n</html>\n");
         return sb.ToString();
