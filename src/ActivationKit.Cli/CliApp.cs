@@ -158,7 +158,7 @@ public static class CliApp
             .WithExample("plot", "--fractions", "results/", "--activation", "tanh");
 
         config.AddCommand<DiagnoseCommand>("diagnose")
-            .WithDescription("Find dead units, saturation, vanishing/exploding gradients, collapse and init/output problems in dumped arrays or a saved model.")
+            .WithDescription("Find dead units, saturation, vanishing/exploding gradients, exploding activations, collapse and init/output problems in dumped arrays or a saved model.")
             .WithExample("diagnose", "activations/", "--activation", "relu")
             .WithExample("diagnose", "activations/", "--json")
             .WithExample("diagnose", "--model", "model.akm", "--data", "spirals");

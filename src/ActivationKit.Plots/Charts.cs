@@ -16,7 +16,9 @@ public static class Charts
     /// <summary>
     /// f of each function over [<paramref name="from"/>, <paramref name="to"/>] (solid), and with
     /// <paramref name="derivative"/> also f′ (dashed, same colour). Row-wise and gated functions are drawn as
-    /// <see cref="Curves.Sample"/> describes.
+    /// <see cref="Curves.Sample"/> describes, and their legend entries and the caption under the x-axis say so (a gated
+    /// function at a = b = x). Where a curve lies on a later one, a band of its colour is drawn beneath it (<see cref="Halos"/>),
+    /// so relu stays visible under leaky_relu.
     /// </summary>
     public static Plot Functions(IReadOnlyList<Activation> functions, double from, double to, bool derivative)
     {
@@ -32,8 +34,22 @@ public static class Charts
             var f = functions[k];
             var (y, dy, _) = Curves.Sample(f, xs);
             string name = Contender.ShortSpec(f);
-            curves.Add(new FunctionCurve(k, name, y, palette.GetColor(k), Dashed: false));
-            if (derivative) curves.Add(new FunctionCurve(k, name + "′", dy, palette.GetColor(k), Dashed: true));
+
+            // A gated function of one variable is a choice of the row: the reader must know which.
+            string where = f.Info.Kind switch { ActivationKind.Gated => " (a = b = x)", ActivationKind.Rowwise => " (row (x, 0))", _ => string.Empty };
+            curves.Add(new FunctionCurve(k, name + where, y, palette.GetColor(k), Dashed: false));
+            if (derivative) curves.Add(new FunctionCurve(k, name + "′" + where, dy, palette.GetColor(k), Dashed: true));
+        }
+
+        var captions = new List<string>();
+        if (functions.Any(f => f.Info.Kind == ActivationKind.Gated))
+        {
+            captions.Add("gated functions a·g(b) at a = b = x: x·g(x)" + (derivative ? ", f′ = ∂f/∂a + ∂f/∂b" : string.Empty));
+        }
+
+        if (functions.Any(f => f.Info.Kind == ActivationKind.Rowwise))
+        {
+            captions.Add("row-wise functions: the first output of the row (x, 0)" + (derivative ? ", f′ its partial derivative in x" : string.Empty));
         }
 
         var (shown, off) = SplitOffScale(curves);
@@ -72,12 +88,15 @@ public static class Charts
             clampHigh = yHigh + ySpan;
         }
 
-        foreach (var c in curves)
+        // A curve off the scale is drawn clipped: its values beyond the shown range are pulled to a line outside it,
+        // so the part inside is exact to within one of the 800 steps and no coordinate is astronomically far out.
+        var drawn = curves.Select(c => off.Contains(c) ? c.Ys.Select(v => double.IsFinite(v) ? Math.Clamp(v, clampLow, clampHigh) : v).ToArray() : c.Ys).ToArray();
+        var halos = Halos(curves, drawn, ySpan);
+        for (int i = 0; i < curves.Count; i++)
         {
-            // A curve off the scale is drawn clipped: its values beyond the shown range are pulled to a line outside it,
-            // so the part inside is exact to within one of the 800 steps and no coordinate is astronomically far out.
-            var ys = off.Contains(c) ? c.Ys.Select(v => double.IsFinite(v) ? Math.Clamp(v, clampLow, clampHigh) : v).ToArray() : c.Ys;
-            Line(plot, xs, ys, c.Color, c.Name, c.Dashed, limit: double.PositiveInfinity);
+            var c = curves[i];
+            if (halos[i].Width > CurveWidth) Halo(plot, xs, drawn[i], c.Color, halos[i].Width, halos[i].Where);
+            Line(plot, xs, drawn[i], c.Color, c.Name, c.Dashed, limit: double.PositiveInfinity);
         }
 
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => Curves.AxisLabel(v, (to - from) / 10) };
@@ -86,10 +105,76 @@ public static class Charts
         plot.Add.HorizontalLine(0, 1, Colors.Gray.WithAlpha(0.5));
         plot.Add.VerticalLine(0, 1, Colors.Gray.WithAlpha(0.5));
         plot.Title(derivative ? "f(x) (solid) and f′(x) (dashed)" : "f(x)");
-        plot.XLabel(off.Count == 0 ? "x" : "x\n" + OffScaleNote(off));
+        if (off.Count > 0) captions.Add(OffScaleNote(off));
+        plot.XLabel(string.Join("\n", captions.Prepend("x")));
         LegendOutside(plot);
         plot.Axes.SetLimitsX(from, to);
         return plot;
+    }
+
+    /// <summary>The line width of a function chart's curves.</summary>
+    public const double CurveWidth = 2;
+
+    /// <summary>
+    /// Where each curve of a function chart (<paramref name="ys"/> as drawn) lies under a later one, and how wide a band
+    /// to draw there beneath it: <see cref="CurveWidth"/> plus 1.5 for every curve of the same kind (f or f′) of a later
+    /// function that lies on it — within 0.3 % of the chart's height at half the points or more — up to three (width
+    /// <see cref="CurveWidth"/>, no band, when none does). In the default comparison relu was drawn exactly under
+    /// leaky_relu and vanished (so did elu's right half): the band shows the earlier curve's colour around the later one
+    /// where they coincide. Curves that merely approach each other in their tails (gelu and mish, 43 % of [−5, 5]) get none.
+    /// </summary>
+    internal static (double Width, bool[] Where)[] Halos(IReadOnlyList<FunctionCurve> curves, IReadOnlyList<double[]> ys, double ySpan)
+    {
+        var halos = new (double Width, bool[] Where)[curves.Count];
+        double tolerance = 0.003 * ySpan;
+        for (int i = 0; i < curves.Count; i++)
+        {
+            int under = 0;
+            var where = new bool[ys[i].Length];
+            for (int j = i + 1; j < curves.Count && under < 3 && ySpan > 0 && double.IsFinite(ySpan); j++)
+            {
+                if (curves[j].Function == curves[i].Function || curves[j].Dashed != curves[i].Dashed) continue;
+                var close = new bool[ys[i].Length];
+                int count = 0;
+                for (int p = 0; p < close.Length; p++)
+                {
+                    close[p] = double.IsFinite(ys[i][p]) && double.IsFinite(ys[j][p]) && Math.Abs(ys[i][p] - ys[j][p]) <= tolerance;
+                    if (close[p]) count++;
+                }
+
+                if (2 * count < close.Length) continue;
+                under++;
+                for (int p = 0; p < close.Length; p++) where[p] |= close[p];
+            }
+
+            halos[i] = (CurveWidth + (1.5 * under), where);
+        }
+
+        return halos;
+    }
+
+    /// <summary>A curve's band where it lies under later curves: each run of two points or more, solid and partly transparent.</summary>
+    private static void Halo(Plot plot, double[] xs, double[] ys, Color color, double width, bool[] where)
+    {
+        for (int start = 0; start < where.Length;)
+        {
+            if (!where[start])
+            {
+                start++;
+                continue;
+            }
+
+            int end = start;
+            while (end + 1 < where.Length && where[end + 1]) end++;
+            if (end > start)
+            {
+                var band = plot.Add.Scatter(xs[start..(end + 1)], ys[start..(end + 1)], color.WithAlpha(0.7));
+                band.LineWidth = (float)width;
+                band.MarkerSize = 0;
+            }
+
+            start = end + 1;
+        }
     }
 
     /// <summary>The narrowest y-axis of a function chart: ScottPlot draws nothing on an axis much narrower.</summary>
@@ -261,7 +346,11 @@ public static class Charts
                 highest = Math.Max(highest, share);
             }
 
-            Line(plot, xs.ToArray(), ys.ToArray(), palette.GetColor(layer.Layer), $"layer {layer.Layer}: dead {layer.DeadFraction:P0}, saturated {layer.SaturatedFraction:P0}", dashed: false);
+            // A gated function's fractions are not measured (NaN): "NaN" in the legend read as a failed measurement.
+            string fractions = double.IsNaN(layer.DeadFraction) && double.IsNaN(layer.SaturatedFraction)
+                ? "dead and saturated not measured"
+                : $"dead {layer.DeadFraction:P0}, saturated {layer.SaturatedFraction:P0}";
+            Line(plot, xs.ToArray(), ys.ToArray(), palette.GetColor(layer.Layer), $"layer {layer.Layer}: {fractions}", dashed: false);
         }
 
         // A diverged trial's title stays as short as the other one, so it fits a 600-pixel chart: why it is empty goes
@@ -366,6 +455,7 @@ public static class Charts
         if (layer is int only && (only < 0 || only >= layers)) throw new ArgumentException($"--layer must be in 0…{layers - 1} (the network has {layers} hidden layer{(layers == 1 ? string.Empty : "s")}), got {only}.", nameof(layer));
         double lastEpoch = 0;
         int lastDrawn = -1;
+        bool measured = false;
         foreach (int l in layer is int one ? [one] : Enumerable.Range(0, layers))
         {
             int n = with.Min(t => t.Timeline![l].Checkpoints.Count);
@@ -377,11 +467,21 @@ public static class Charts
                 lastEpoch = Math.Max(lastEpoch, epochs[^1]);
                 lastDrawn = Math.Max(lastDrawn, (int)epochs[^1]);
             }
+            if (dead.All(double.IsNaN) && saturated.All(double.IsNaN)) continue;
+            measured = true;
             Line(plot, epochs, dead, palette.GetColor(l), $"layer {l} dead units", dashed: false, markers: n <= 12);
             Line(plot, epochs, saturated, palette.GetColor(l), $"layer {l} saturated", dashed: true, markers: n <= 12);
         }
 
         string seeds = with.Length == 1 ? $"seed {with[0].Seed}" : $"mean over {with.Length} seeds";
+        if (!measured)
+        {
+            // A gated function: no per-unit derivative, nothing measured (NaN lines drew an empty frame with a legend).
+            plot.Title($"{with[0].Label}: dead and saturated fractions over training ({seeds})");
+            NoValues(plot, "not measured: a gated function has no per-unit derivative");
+            return plot;
+        }
+
         plot.Title($"{with[0].Label}: dead and saturated fractions over training ({seeds})");
 
         // A seed that diverged stops at its last finite checkpoint, and the mean with it: say so, rather than leave a
@@ -448,10 +548,14 @@ public static class Charts
         {
             var row = summary.Ranking[i];
             double place = 3 * (n - 1 - i); // rank 1 at the top
-            // A contender whose every trial diverged has no fractions (NaN): its label says so instead of a bar.
+            // A contender whose every trial diverged has no fractions (NaN), nor has a gated one (not measured): its label
+            // says which instead of a bar.
             if (!double.IsNaN(row.DeadFraction)) bars.Add(new Bar { Position = place + 1.5, Value = row.DeadFraction, FillColor = palette.GetColor(3), Size = 0.9, Label = Percent(row.DeadFraction) });
             if (!double.IsNaN(row.SaturatedFraction)) bars.Add(new Bar { Position = place + 0.5, Value = row.SaturatedFraction, FillColor = palette.GetColor(1), Size = 0.9, Label = Percent(row.SaturatedFraction) });
-            ticks.Add(new Tick(place + 1, double.IsNaN(row.DeadFraction) && row.Diverged > 0 ? $"{row.Label} (diverged)" : row.Label));
+            string why = !double.IsNaN(row.DeadFraction) || !double.IsNaN(row.SaturatedFraction) ? string.Empty
+                : row.Diverged >= row.Seeds ? " (diverged)"
+                : " (not measured)";
+            ticks.Add(new Tick(place + 1, row.Label + why));
         }
 
         var plotted = plot.Add.Bars(bars);
@@ -469,7 +573,7 @@ public static class Charts
     }
 
     // Each bar's value at its end, so that a fraction of 0 reads as one, not as a missing bar.
-    private static string Percent(double fraction) => (fraction * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + "%";
+    private static string Percent(double fraction) => double.IsNaN(fraction) ? "—" : (fraction * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + "%";
 
     /// <summary>A height for <see cref="DeadAndSaturated"/> that gives each contender's label and bars room: 36 pixels each.</summary>
     public static int DeadAndSaturatedHeight(int contenders) => Math.Max(400, 120 + (36 * contenders));
@@ -527,7 +631,7 @@ public static class Charts
         int dropped = xs.Length - keep.Length;
         if (keep.Length == 0) return dropped;
         var s = plot.Add.Scatter(keep.Select(i => xs[i]).ToArray(), keep.Select(i => ys[i]).ToArray(), color);
-        s.LineWidth = 2;
+        s.LineWidth = (float)CurveWidth;
         s.MarkerSize = markers ? 5 : 0;
         s.LegendText = label;
         if (dashed) s.LinePattern = LinePattern.Dashed;

@@ -24,7 +24,9 @@ public static class Gallery
             var f = functions[i];
             var (from, to) = Curves.PlotRange(f.Info);
             var plot = Charts.Functions([f], from, to, derivative: true);
-            plot.Title(Nn.Experiments.Contender.ShortSpec(f));
+            // The legend and the x-axis caption go, so the title says where a gated or row-wise function is drawn.
+            string where = f.Info.Kind switch { ActivationKind.Gated => " at a = b = x", ActivationKind.Rowwise => " at the row (x, 0)", _ => string.Empty };
+            plot.Title(Nn.Experiments.Contender.ShortSpec(f) + where);
             if (Charts.LegendPanel(plot) is { } legend) plot.Axes.Remove(legend); // one function: the title names it
             plot.XLabel(string.Empty);
             using var image = SKImage.FromEncodedData(ChartFile.Png(plot, cellWidth, cellHeight));

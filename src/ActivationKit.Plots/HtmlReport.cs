@@ -26,7 +26,13 @@ public static class HtmlReport
     public const string Marker = "<meta name=\"generator\" content=\"actkit report\">";
 
     /// <summary>Renders the page.</summary>
-    public static string Render(ExperimentSummary summary, IReadOnlyList<TrialResult> trials)
+    /// <param name="summary">The ranked summary.</param>
+    /// <param name="trials">The trials behind it.</param>
+    /// <param name="htmlPath">
+    /// Where the page is written, as the user named it (<c>--html</c>): the "Reproduce" block ends with the report
+    /// command that writes it there again. Null: <c>report.html</c>.
+    /// </param>
+    public static string Render(ExperimentSummary summary, IReadOnlyList<TrialResult> trials, string? htmlPath = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(trials);
@@ -92,7 +98,7 @@ public static class HtmlReport
 
             sb.Append("<h2>Diagnostics at the end of training</h2>\n");
             sb.Append("<p>On up to 512 held-out (validation) samples. Dead: the share of a layer's units whose output f(x) and derivative f′(x) are both exactly 0 on every sample ")
-              .Append("(a unit pinned at a nonzero constant, such as sigmoid at 1, is saturated, not dead; row-wise and gated functions have no per-unit derivative, so no unit of theirs is counted). ")
+              .Append("(a unit pinned at a nonzero constant, such as sigmoid at 1, is saturated, not dead; gated functions have no per-unit derivative, so neither share is measured for them: —). ")
               .Append("Saturated: the share of all pre-activations that lie in a flat tail of a saturating function, where |f′| is below 5% of its peak slope ")
               .Append("(for a function whose slope has no peak, such as exponential, of its largest slope over [−1, 1]), leaving out points where f and f′ are both 0 (dead, not saturated); ")
               .Append("non-saturating functions such as relu report 0. ")
@@ -164,7 +170,7 @@ public static class HtmlReport
         Row(sb, "Experiment hash", m.Experiment);
         sb.Append("</tbody>\n</table>\n");
         sb.Append("<h2>Reproduce</h2>\n<pre id=\"command\">").Append(E(m.Command)).Append('\n')
-          .Append(E($"actkit report {ExperimentConfig.Quote(Path.TrimEndingDirectorySeparator(ExtractOut(m.Command)))} --html report.html")).Append("</pre>\n");
+          .Append(E($"actkit report {ExperimentConfig.Quote(Path.TrimEndingDirectorySeparator(ExtractOut(m.Command)))} --html {ExperimentConfig.Quote(htmlPath ?? "report.html")}")).Append("</pre>\n");
         sb.Append("<p>Training is deterministic: the same command gives the same accuracies bit for bit, for any --threads or --shard split.</p>\n");
         sb.Append("</body>\n</html>\n");
         return sb.ToString();

@@ -388,6 +388,27 @@ public class DiagnoseCommandTests
     }
 
     [Fact]
+    public void Activations_growing_from_layer_to_layer_are_reported_from_npy_files()
+    {
+        // Pre-activations of RMS 1, 30 and 300 through ReLU (activations 0.71, 21, 212), then the output: 212× the unit
+        // scale two layers on. Nothing else looked at the forward scale: the folder read "No problems found."
+        using var tmp = new TempDir();
+        Npy.Write(tmp.File("h1.npy"), Normal(256 * 8, 1, 0, 1), [256, 8]);
+        Npy.Write(tmp.File("h2.npy"), Normal(256 * 8, 30, 0, 2), [256, 8]);
+        Npy.Write(tmp.File("h3.npy"), Normal(256 * 8, 300, 0, 3), [256, 8]);
+        Npy.Write(tmp.File("out.npy"), Normal(256 * 2, 1, 0, 4), [256, 2]);
+        var r = Cli.Run("diagnose", tmp.Path, "--activation", "relu", "--output-activation", "linear");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("[warning] exploding_activations in h3\n  The activations of h3 have an RMS of 2", r.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("× the unit scale of standardised inputs (the smallest earlier hidden layer, h1, has an RMS of 0.7", r.Out, StringComparison.Ordinal);
+
+        // Growth that stays within the threshold is not reported.
+        Npy.Write(tmp.File("h3.npy"), Normal(256 * 8, 3, 0, 3), [256, 8]);
+        Npy.Write(tmp.File("h2.npy"), Normal(256 * 8, 2, 0, 2), [256, 8]);
+        Assert.Contains("No problems found.", Cli.Run("diagnose", tmp.Path, "--activation", "relu", "--output-activation", "linear").Ok().Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Standard_normal_inputs_do_not_saturate_the_exponential()
     {
         using var tmp = new TempDir();

@@ -42,6 +42,42 @@ public sealed partial class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public void Gated_contenders_show_no_dead_or_saturated_share_in_the_table_the_json_and_the_html()
+    {
+        // The tester's compare printed Dead 0.0% / Saturated 0.0% for swiglu and reglu (table, HTML and JSON), which are
+        // never measured; diagnose printed "—" for them.
+        string outDir = _dir.File("gated");
+        var r = Cli.RunWide("compare", "--data", "circles", "--samples", "300", "--activations", "swiglu,reglu,relu", "--hidden", "8,8",
+            "--seeds", "2", "--epochs", "4", "--batch", "16", "--lr", "0.02", "--threads", "2", "--out", outDir).Ok();
+        var rows = r.Lines.Where(l => RankRow().IsMatch(l)).ToArray();
+        Assert.Equal(3, rows.Length);
+        foreach (string row in rows)
+        {
+            // Dead, Saturated, Diverged are the last three columns.
+            var cells = row.Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (row.Contains("relu ", StringComparison.Ordinal) && !row.Contains("reglu", StringComparison.Ordinal)) Assert.EndsWith("%", cells[^2], StringComparison.Ordinal);
+            else Assert.Equal(["—", "—", "0"], cells[^3..]);
+        }
+
+        var json = JsonDocument.Parse(Cli.RunWide("report", outDir, "--json").Ok().Out).RootElement.GetProperty("ranking").EnumerateArray().ToArray();
+        foreach (var row in json)
+        {
+            bool gated = row.GetProperty("activation").GetString() != "relu";
+            Assert.Equal(gated ? JsonValueKind.Null : JsonValueKind.Number, row.GetProperty("deadFraction").ValueKind);
+            Assert.Equal(gated ? JsonValueKind.Null : JsonValueKind.Number, row.GetProperty("saturatedFraction").ValueKind);
+        }
+
+        string html = _dir.File("gated.html");
+        Cli.RunWide("report", outDir, "--html", html).Ok();
+        string page = File.ReadAllText(html);
+        Assert.DoesNotContain("<td>swiglu</td><td>0</td><td>16</td><td>0.0%</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"l\">swiglu</td><td>0</td><td>16</td><td>—</td><td>—</td>", page, StringComparison.Ordinal);
+        Assert.Contains("neither share is measured for them", page, StringComparison.Ordinal);
+
+        Assert.Contains("Not measured: a gated function has no per-unit derivative.", Cli.RunWide("plot", "--fractions", outDir, "--activation", "reglu").Ok().Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_foreign_file_among_the_trials_is_refused_before_training()
     {
         // compare trained every trial and only then failed on the stray file, with no table.

@@ -80,7 +80,7 @@ public sealed class ExperimentFixTests : IDisposable
         string html = _dir.File("csv.html");
         Cli.RunWide("report", outDir, "--html", html).Ok();
         string page = File.ReadAllText(html);
-        Assert.Contains($"actkit report &#39;{outDir}&#39; --html report.html", page, StringComparison.Ordinal);
+        Assert.Contains($"actkit report &#39;{outDir}&#39; --html {System.Net.WebUtility.HtmlEncode(ExperimentConfig.Quote(html))}</pre>", page, StringComparison.Ordinal);
         Assert.DoesNotContain("Noise", page, StringComparison.Ordinal);
     }
 
@@ -97,7 +97,7 @@ public sealed class ExperimentFixTests : IDisposable
         var report = Cli.RunWide("report", outDir, "--html", html).Ok();
         string page = File.ReadAllText(html);
         Assert.Contains("<tr><th class=\"l\">Noise (synthetic set)</th><td class=\"l\">0.25</td></tr>", page, StringComparison.Ordinal);
-        Assert.Contains($"actkit report &#39;{outDir.Replace("'", "&#39;\\&#39;&#39;", StringComparison.Ordinal)}&#39; --html report.html", page, StringComparison.Ordinal);
+        Assert.Contains($"actkit report &#39;{outDir.Replace("'", "&#39;\\&#39;&#39;", StringComparison.Ordinal)}&#39; --html {System.Net.WebUtility.HtmlEncode(ExperimentConfig.Quote(html))}</pre>", page, StringComparison.Ordinal);
 
         // --target 0.9999 read "≥100.0%": a heading that was not true.
         Assert.Contains("≥99.99% (epochs)", report.Out, StringComparison.Ordinal);

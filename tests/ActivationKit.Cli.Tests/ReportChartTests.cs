@@ -130,13 +130,49 @@ public sealed class ReportChartTests
         Assert.InRange(limits.Bottom, -2, -1);  // tanh −1, elu −1, mish′ and gelu′ a little below 0
         Assert.Equal("x\nBeyond the y-range shown: " + note, plot.Axes.Bottom.Label.Text);
 
-        // Clipped, not dropped: every point is drawn, none far outside the chart.
-        foreach (var s in plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>())
+        // Clipped, not dropped: every point is drawn, none far outside the chart (the curves; the bands beneath curves
+        // that lie on later ones run only where they do).
+        foreach (var s in plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Where(s => !string.IsNullOrEmpty(s.LegendText)))
         {
             var points = s.Data.GetScatterPoints();
             Assert.Equal(Charts.CurvePoints, points.Count);
             Assert.All(points, p => Assert.InRange(p.Y, limits.Bottom - (2 * limits.VerticalSpan), limits.Top + (2 * limits.VerticalSpan)));
         }
+    }
+
+    [Fact]
+    public void A_curve_that_lies_on_a_later_one_gets_a_band_of_its_colour_beneath_it()
+    {
+        // In the default comparison's chart relu was drawn exactly under leaky_relu (and elu's right half under both):
+        // relu vanished. Where an earlier curve lies on later ones, a wider band of its colour is drawn beneath them;
+        // curves that only share their tails (gelu and mish) get none.
+        var plot = Charts.Functions(Eight.Select(ActivationCatalog.Create).ToArray(), -5, 5, derivative: true);
+        var scatters = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().ToArray();
+        Assert.All(scatters.Where(s => !string.IsNullOrEmpty(s.LegendText)), s => Assert.Equal(Charts.CurveWidth, s.LineWidth));
+        var palette = new ScottPlot.Palettes.Category10();
+        double[] Bands(int function) => scatters.Where(s => string.IsNullOrEmpty(s.LegendText) && s.Color.Equals(palette.GetColor(function).WithAlpha(0.7))).Select(s => (double)s.LineWidth).Distinct().ToArray();
+        Assert.Equal([Charts.CurveWidth + (3 * 1.5), Charts.CurveWidth + (2 * 1.5)], Bands(0)); // relu under leaky_relu, elu and gelu; relu′ under two
+        Assert.Equal([Charts.CurveWidth + 1.5], Bands(1));                                    // leaky_relu (and ′) under elu
+        Assert.All(Enumerable.Range(2, 6), k => Assert.Empty(Bands(k)));
+
+        // relu's band runs where the others lie on it (x ≥ 0 at least), not over its whole length.
+        var reluBand = scatters.First(s => string.IsNullOrEmpty(s.LegendText) && s.LineWidth == Charts.CurveWidth + (3 * 1.5));
+        Assert.True(reluBand.Data.GetScatterPoints().Count < Charts.CurvePoints);
+
+        // One function's f and f′ never band each other.
+        var one = Charts.Functions([ActivationCatalog.Create("identity")], -1, 1, derivative: true);
+        Assert.All(one.GetPlottables().OfType<ScottPlot.Plottables.Scatter>(), s => Assert.False(string.IsNullOrEmpty(s.LegendText)));
+    }
+
+    [Fact]
+    public void Gated_and_row_wise_functions_say_where_they_are_drawn()
+    {
+        // A comparison's function chart drew swiglu along the diagonal a = b = x without saying so.
+        var plot = Charts.Functions(new[] { "swiglu", "relu", "softmax" }.Select(ActivationCatalog.Create).ToArray(), -3, 3, derivative: true);
+        var labels = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Select(s => s.LegendText).ToArray();
+        Assert.Equal(["swiglu (a = b = x)", "swiglu′ (a = b = x)", "relu", "relu′", "softmax (row (x, 0))", "softmax′ (row (x, 0))"], labels);
+        Assert.Equal("x\ngated functions a·g(b) at a = b = x: x·g(x), f′ = ∂f/∂a + ∂f/∂b\nrow-wise functions: the first output of the row (x, 0), f′ its partial derivative in x", plot.Axes.Bottom.Label.Text);
+        Assert.Equal("x\ngated functions a·g(b) at a = b = x: x·g(x)", Charts.Functions([ActivationCatalog.Create("reglu")], -3, 3, derivative: false).Axes.Bottom.Label.Text);
     }
 
     [Fact]

@@ -781,6 +781,17 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void A_swiglu_stack_whose_activations_explode_is_no_longer_reported_as_healthy()
+    {
+        // The tester's run: layer3's activations reached an RMS of 646 (3·10⁵ at the gates' old gains) and the logits
+        // ±1.4·10⁴, and the report said "No problems found."
+        var r = Cli.Run("train", "--data", "spirals", "--activation", "swiglu", "--hidden", "64,64,64,64", "--epochs", "20", "--diagnose");
+        Assert.DoesNotContain("No problems found", r.Out, StringComparison.Ordinal);
+        Assert.Contains("[warning] exploding_activations in layer3", r.Out, StringComparison.Ordinal);
+        Assert.Contains("× that of layer0 (1.1), 3 layers earlier", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_diverging_run_with_json_still_prints_its_object_and_saves_nothing()
     {
         // With --json nothing at all was printed on stdout when training diverged: not the object, not the report.

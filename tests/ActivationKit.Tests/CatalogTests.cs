@@ -234,14 +234,20 @@ public class CatalogTests
         // ActivationInfo.Gain, which the engine's initialisers, the advisor and the init checks use: PyTorch's
         // calculate_gain where PyTorch has an entry (SELU: 1, PyTorch's advice for self-normalising networks), else the
         // variance-preserving 1/√E[f(z)²] for z ~ N(0, 1), recomputed here by Gauss–Legendre quadrature of the function's
-        // double forward pass (gated functions a·g(b): a, b independent N(0, 1), so E[g(z)²]); row-wise functions 1.
-        // silu had √2 where the rule gives 1.6765, while gelu had the rule's 1.5335.
+        // double forward pass; gated functions a·g(b) the c with c²·E[g(c·z)²] = 1, found here by bisection; row-wise
+        // functions 1. silu had √2 where the rule gives 1.6765, while gelu had the rule's 1.5335; the gated functions had
+        // their gates' element-wise gains (swiglu 1.6765), which drive unit inputs to E[y²] = 3.3 and compound.
         var info = ActivationCatalog.Find(name)!;
         var f = ActivationCatalog.Create(info);
         double expected;
         if (info.Kind == ActivationKind.Rowwise)
         {
             expected = 1.0;
+        }
+        else if (info.Kind == ActivationKind.Gated)
+        {
+            expected = GatedGainByBisection(f);
+            Assert.Equal(1.0, GaussianSecondMoment(f, expected), 1e-12);
         }
         else
         {
@@ -288,12 +294,52 @@ public class CatalogTests
         Assert.Equal(gain, InitGain.Of(spec), 1e-9);
     }
 
-    /// <summary>E[f(z)²] for z ~ N(0, 1): 8-point Gauss–Legendre on panels of 1/8 over [−40, 40], split at the kinks.</summary>
-    private static double GaussianSecondMoment(Activation f)
+    [Theory]
+    [InlineData("glu", 1.7267358889536156)]
+    [InlineData("reglu", 1.1892071150027211)]
+    [InlineData("geglu", 1.2224953352124069)]
+    [InlineData("swiglu", 1.2688162613531276)]
+    public void Gated_gains_keep_the_second_moment_of_unit_inputs(string name, double mpmathGain)
+    {
+        // c²·E[g(c·z)²] = 1 solved with mpmath.findroot over mpmath.quad at 40 digits (ReGLU: c⁴/2 = 1, 2^¼). The old
+        // gains (the gates' element-wise 1.8462, √2, 1.5335, 1.6765) are 7–32 % higher and fail here by far.
+        var info = ActivationCatalog.Find(name)!;
+        Assert.Equal(mpmathGain, info.Gain, 1e-12);
+        Assert.Equal(mpmathGain, InitGain.Of(name), 1e-12);
+        Assert.Equal(mpmathGain, InitGain.GatedFixedPoint(ActivationCatalog.Create(name)), 1e-12);
+    }
+
+    [Fact]
+    public void The_gated_rule_is_refused_for_an_element_wise_function()
+    {
+        var e = Assert.Throws<ArgumentException>(() => InitGain.GatedFixedPoint(ActivationCatalog.Create("relu")));
+        Assert.StartsWith("relu is not gated", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The c with c²·E[g(c·z)²] = 1 (the gated GaussianSecondMoment at scale c) by plain bisection on [0.5, 4]; it rises with c for every gate here.</summary>
+    private static double GatedGainByBisection(Activation f)
+    {
+        double lo = 0.5, hi = 4;
+        Assert.True(GaussianSecondMoment(f, lo) < 1 && GaussianSecondMoment(f, hi) > 1, $"{f.Name}: the gain is outside [0.5, 4]");
+        while (hi - lo > 1e-14)
+        {
+            double mid = (lo + hi) / 2;
+            if (GaussianSecondMoment(f, mid) < 1) lo = mid;
+            else hi = mid;
+        }
+
+        return (lo + hi) / 2;
+    }
+
+    /// <summary>
+    /// E[f(s·z)²] for z ~ N(0, 1) (gated: E[(a·g(b))²] for a, b ~ N(0, s²)): 8-point Gauss–Legendre on panels of 1/8 over
+    /// [−40, 40], split at the kinks (scaled by 1/s, where f's kinks fall).
+    /// </summary>
+    private static double GaussianSecondMoment(Activation f, double s = 1)
     {
         double[] nodes = [-0.9602898564975363, -0.7966664774136267, -0.5255324099163290, -0.1834346424956498, 0.1834346424956498, 0.5255324099163290, 0.7966664774136267, 0.9602898564975363];
         double[] weights = [0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.3626837833783620, 0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763];
-        var edges = Enumerable.Range(0, 641).Select(i => -40 + (i / 8.0)).Concat(f.Info.Kinks).Distinct().Order().ToArray();
+        var edges = Enumerable.Range(0, 641).Select(i => -40 + (i / 8.0)).Concat(f.Info.Kinks.Select(k => k / s)).Distinct().Order().ToArray();
         var z = new List<double>();
         var w = new List<double>();
         for (int p = 0; p + 1 < edges.Length; p++)
@@ -309,12 +355,12 @@ public class CatalogTests
         var y = new double[z.Count];
         if (f.Info.Kind == ActivationKind.Gated)
         {
-            // Rows [a | b] = [1 | z]: a·g(b) = g(z), and E[a²] = 1 for the independent value half.
-            f.Forward(z.SelectMany(v => new[] { 1.0, v }).ToArray(), y, 2);
+            // Rows [a | b] = [s | s·z]: (a·g(b))² = s²·g(s·z)², and E[a²] = s² for the independent value half.
+            f.Forward(z.SelectMany(v => new[] { s, s * v }).ToArray(), y, 2);
         }
         else
         {
-            f.Forward(z.ToArray(), y);
+            f.Forward(z.Select(v => s * v).ToArray(), y);
         }
 
         return y.Select((v, i) => v * v * w[i]).Sum();

@@ -276,6 +276,13 @@ public class DiagnosticsTests
         Assert.Equal(FindingKind.SymmetricInit, f.Kind);
         Assert.Equal(new Dictionary<string, double> { ["all_equal"] = 0, ["duplicate_units"] = 2 }, f.Evidence);
         Assert.Equal("2 units of dense1 have exactly the same incoming weights as another unit, so they will stay identical.", f.Explanation);
+
+        // One duplicate read "1 units of dense1 have exactly the same incoming weights…".
+        var w1 = Inputs(16, 8, 4);
+        for (int i = 0; i < 16; i++) w1[(i * 8) + 7] = w1[(i * 8) + 5];
+        var one = Assert.Single(InitCheck.Check([new LayerWeights("dense1", w1, 16, 8, relu), new LayerWeights("out", Inputs(8, 4, 9), 8, 4, null)]));
+        Assert.Equal(1, one.Evidence["duplicate_units"]);
+        Assert.Equal("1 unit of dense1 has exactly the same incoming weights as another unit, so the two will stay identical.", one.Explanation);
     }
 
     [Fact]
@@ -1024,6 +1031,7 @@ public class DiagnosticsTests
         Add(nameof(DiagnosticsOptions.VanishingSteps), "at least 1", 0, -1);
         Add(nameof(DiagnosticsOptions.ExplodingGrowth), "a finite number above 1", 1, 0.5, 0, double.NaN, double.PositiveInfinity);
         Add(nameof(DiagnosticsOptions.ExplodingWeightRatio), "a finite number above 0", 0, -1, double.NaN, double.PositiveInfinity);
+        Add(nameof(DiagnosticsOptions.ExplodingActivationGrowth), "a finite number above 1", 1, 0.5, double.NaN, double.PositiveInfinity);
         Add(nameof(DiagnosticsOptions.CollapseRelativeSpread), "in (0, 1)", 0, -1e-6, 1, double.NaN);
         Add(nameof(DiagnosticsOptions.InitScaleFactor), "a finite number above 1", 1, 0.5, 0, double.NaN, double.PositiveInfinity);
         Add(nameof(DiagnosticsOptions.InitSensitiveScaleFactor), "a finite number above 1", 1, 0.9, double.NaN);
@@ -1067,6 +1075,7 @@ public class DiagnosticsTests
             VanishingSteps = 1,
             ExplodingGrowth = 1.0001,
             ExplodingWeightRatio = 1e-9,
+            ExplodingActivationGrowth = 1.0001,
             CollapseRelativeSpread = 0.5,
             InitScaleFactor = 1.01,
             InitSensitiveScaleFactor = 1.01,

@@ -26,21 +26,33 @@ ACTIVATIONS = {
     "tanh": torch.tanh,
     "sigmoid": torch.sigmoid,
     "linear": lambda x: x,
+    # Gated: the Linear layer before it is twice as wide, [a | b] = its two halves, a·silu(b) as actkit's swiglu.
+    "swiglu": lambda x: x.chunk(2, -1)[0] * F.silu(x.chunk(2, -1)[1]),
 }
+
+GATED = {"swiglu"}
 
 
 class Net(nn.Module):
-    """Dense layers, each followed by the named activation (the catalog spec `actkit` will be told)."""
+    """Dense layers, each followed by the named activation (the catalog spec `actkit` will be told).
 
-    def __init__(self, sizes, activations):
+    A gated activation's Linear layer outputs twice its units. norm=True puts a layer normalisation (without learned
+    scale) in front of every Linear layer after the first, as transformers do.
+    """
+
+    def __init__(self, sizes, activations, norm=False):
         super().__init__()
-        self.linears = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
+        widths = [b * 2 if act in GATED else b for b, act in zip(sizes[1:], activations)]
+        self.linears = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes[:-1], widths))
         self.activations = activations
+        self.norm = norm
         self.pre, self.post = [], []
 
     def forward(self, x):
         self.pre, self.post = [], []
-        for linear, act in zip(self.linears, self.activations):
+        for i, (linear, act) in enumerate(zip(self.linears, self.activations)):
+            if self.norm and i > 0:
+                x = F.layer_norm(x, x.shape[-1:])
             z = linear(x)
             x = ACTIVATIONS[act](z)
             self.pre.append(z.detach().clone())
@@ -152,6 +164,17 @@ def main(out):
 
     example(out, "exploding-gradients", regression, sn, task="regression", loss="mse", steps=8, lr=1.0)
     example(out, "exploding-gradients-fixed", regression, sn, task="regression", loss="mse", steps=8, lr=0.01)
+
+    # Exploding activations: a SwiGLU stack with PyTorch's ReLU gain (calculate_gain has no entry for SwiGLU), as
+    # initialised: a·silu(b) squares the scale of its input at every layer (8 SGD steps at lr 0.01 overflow it to NaN).
+    # Fix: a layer normalisation in front of each hidden Linear layer (the transformer's pre-norm).
+    def gated(norm):
+        net = Net([2] + [64] * 4 + [2], ["swiglu"] * 4 + ["linear"], norm)
+        init(net, he, 0.0)
+        return net
+
+    example(out, "exploding-activations", lambda: gated(False), sp)
+    example(out, "exploding-activations-fixed", lambda: gated(True), sp)
 
     # Symmetric initialisation: hidden weights all zero. Fix: Glorot.
     def sym(weights):

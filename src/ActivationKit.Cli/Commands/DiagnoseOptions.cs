@@ -33,7 +33,7 @@ public class DiagnoseOptions : CommandSettings, IDiagnoseOptions
 {
     /// <inheritdoc />
     [CommandOption("--diagnose")]
-    [Description("Watch the network while it trains: dead units, saturation, vanishing/exploding gradients, collapse, init and output checks; each finding is told on stderr when it is made, the report follows at the end.")]
+    [Description("Watch the network while it trains: dead units, saturation, vanishing/exploding gradients, exploding activations, collapse, init and output checks; each finding is told on stderr when it is made, the report follows at the end.")]
     public bool Diagnose { get; init; }
 
     /// <inheritdoc />

@@ -106,7 +106,11 @@ public sealed class ProblemsCommand(CliConsoles consoles) : Command<ProblemsComm
         string statically = kind is FindingKind.VanishingGradients or FindingKind.InitScale
             ? "; `actkit check` also flags it before training, from the network spec"
             : string.Empty;
-        return $"reported as `{kindName}` by `actkit diagnose` and `actkit train --diagnose` ({how}){statically}";
+        // The forward half of the problem has its own finding.
+        string forward = kind == FindingKind.ExplodingGradients
+            ? $", and activations growing from layer to layer as `{Finding.NameOf(FindingKind.ExplodingActivations)}`"
+            : string.Empty;
+        return $"reported as `{kindName}` by `actkit diagnose` and `actkit train --diagnose` ({how}){forward}{statically}";
     }
 
     /// <summary>Good hidden-layer functions without the problem (the advisor's MLP ranking, filtered).</summary>

@@ -64,7 +64,7 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
 
         if (settings.Html is { } html)
         {
-            AtomicFile.WriteAllText(html, HtmlReport.Render(summary, trials));
+            AtomicFile.WriteAllText(html, HtmlReport.Render(summary, trials, html));
             consoles.ErrorWriter.WriteLine($"Wrote {html}.");
         }
 

@@ -59,7 +59,8 @@ public static class FunctionDocs
         sb.Append("**Initialisation gains** follow one rule (`InitGain`): PyTorch's `torch.nn.init.calculate_gain` where PyTorch has an ");
         sb.Append("entry (identity and sigmoid 1, tanh 5/3, relu √2, leaky_relu √(2/(1 + slope²)); SELU 1 with LeCun normal, as PyTorch ");
         sb.Append("advises for self-normalising networks rather than its 3/4), otherwise the variance-preserving gain 1/√E[f(z)²] for ");
-        sb.Append("z ~ N(0, 1), the rule that gives ReLU its √2 (gated functions a·g(b): a and b independent N(0, 1), so E[g(z)²]); ");
+        sb.Append("z ~ N(0, 1), the rule that gives ReLU its √2; gated functions a·g(b) take the c with c²·E[g(c·z)²] = 1, which ");
+        sb.Append("keeps the second moment of unit-scale inputs, since the value half a is scaled by the gain too (2^¼ for ReGLU); ");
         sb.Append("row-wise functions read the logits of a linear output layer, gain 1. Gains are stated at the default parameters ");
         sb.Append("(`recommend` gives them at the parameters it recommends, e.g. leaky_relu(0.2): 1.3868); a test recomputes every one by ");
         sb.Append("quadrature. `actkit train` and the other commands that initialise networks draw He and Glorot weights with these gains.\n\n");

@@ -46,7 +46,9 @@ public static class TimelineText
         lines.Add($"Shade: share of the checkpoint's outputs in the cell ({string.Join(" ", Shades)} = <0.1%, <1%, <10%, <30%, ≥30%); {timeline.Units} units × {timeline.HistogramSamples} held-out samples per checkpoint.");
         var a = timeline.Checkpoints[0];
         var z = timeline.Checkpoints[^1];
-        lines.Add($"Dead units {Pct(a.DeadFraction)} at epoch {a.Epoch.ToString(inv)} → {Pct(z.DeadFraction)} at epoch {z.Epoch.ToString(inv)}; saturated {Pct(a.SaturatedFraction)} → {Pct(z.SaturatedFraction)}.");
+        lines.Add(NotMeasured(timeline.Checkpoints)
+            ? "Dead units and saturation: not measured (a gated function has no per-unit derivative)."
+            : $"Dead units {Pct(a.DeadFraction)} at epoch {a.Epoch.ToString(inv)} → {Pct(z.DeadFraction)} at epoch {z.Epoch.ToString(inv)}; saturated {Pct(a.SaturatedFraction)} → {Pct(z.SaturatedFraction)}.");
         return lines;
     }
 
@@ -82,10 +84,21 @@ public static class TimelineText
 
         string seeds = with.Length == 1 ? $"seed {with[0].Seed}" : $"mean over {with.Length} seeds";
         var lines = new List<string> { $"{with[0].Label}: dead units and saturated pre-activations over training ({seeds})" };
+        if (with.All(t => shown.All(l => NotMeasured(t.Timeline![l].Checkpoints))))
+        {
+            // A table of dashes said nothing about why.
+            lines.Add("Not measured: a gated function has no per-unit derivative.");
+            return lines;
+        }
+
         var widths = Enumerable.Range(0, table[0].Length).Select(j => table.Max(r => r[j].Length)).ToArray();
         lines.AddRange(table.Select(r => string.Join("  ", r.Select((cell, j) => cell.PadLeft(widths[j]))).TrimEnd()));
         return lines;
     }
 
     private static string Pct(double v) => double.IsNaN(v) ? "—" : (100 * v).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>Checkpoints of a gated function, whose dead and saturated fractions are not measured (all NaN).</summary>
+    private static bool NotMeasured(IReadOnlyList<TimelineCheckpoint> checkpoints) =>
+        checkpoints.All(c => double.IsNaN(c.DeadFraction) && double.IsNaN(c.SaturatedFraction));
 }

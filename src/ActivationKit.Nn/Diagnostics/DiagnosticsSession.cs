@@ -198,6 +198,7 @@ public sealed class DiagnosticsSession
         EnsureLayers(layers);
         var t = _options.Thresholds;
         var found = new List<Finding>();
+        var hiddenRms = new List<double>();
         for (int l = 0; l < layers.Count; l++)
         {
             var layer = layers[l];
@@ -281,6 +282,10 @@ public sealed class DiagnosticsSession
                 }
             }
 
+            // The forward scale, for the growth from layer to layer: the activations, or the pre-activations where only
+            // they are known (a non-finite layer gives NaN, and no growth is judged).
+            if (hidden) hiddenRms.Add(finite ? Rms(!post.IsEmpty ? post : pre) : double.NaN);
+
             var stats = !post.IsEmpty ? ActivationStatistics.Of(post, _options.HistogramBins) : ActivationStatistics.Of(pre, _options.HistogramBins);
             _layers[l].Checks.Add(new LayerCheck
             {
@@ -293,6 +298,9 @@ public sealed class DiagnosticsSession
                 HasGradientNorm = layer.GradientNorm is not null,
             });
         }
+
+        var growth = ActivationGrowthDetector.Detect(layers.Take(hiddenRms.Count).Select(x => x.Name).ToArray(), hiddenRms, t, step);
+        if (growth is not null) found.Add(growth);
 
         if (layers.All(x => x.GradientNorm is not null))
         {
@@ -433,6 +441,15 @@ public sealed class DiagnosticsSession
             Samples = 0;
             Checks = 0;
         }
+    }
+
+    /// <summary>√(mean of squares) in double; NaN for no values.</summary>
+    private static double Rms(ReadOnlySpan<float> values)
+    {
+        if (values.IsEmpty) return double.NaN;
+        double sq = 0;
+        foreach (float v in values) sq += (double)v * v;
+        return Math.Sqrt(sq / values.Length);
     }
 
     private static long NonFinite(ReadOnlySpan<float> values)

@@ -7,8 +7,8 @@ namespace ActivationKit.Nn.Experiments;
 /// <param name="Epoch">Epochs completed (0 = the initial weights, before training).</param>
 /// <param name="Counts">Outputs per bin of the layer's <see cref="LayerTimeline.Edges"/>; the last bin includes its upper edge.</param>
 /// <param name="NonFinite">Outputs that were NaN or infinite (not in any bin).</param>
-/// <param name="DeadFraction">Fraction of units with f = 0 and f′ = 0 on every probe sample (<c>DeadUnitDetector.FromPreActivations</c>).</param>
-/// <param name="SaturatedFraction">Fraction of pre-activations in a flat tail, |f′| &lt; 5 % of its peak (<c>SaturationDetector.Measure</c>).</param>
+/// <param name="DeadFraction">Fraction of units with f = 0 and f′ = 0 on every probe sample (<c>DeadUnitDetector.FromPreActivations</c>); NaN for a gated function, which is not measured.</param>
+/// <param name="SaturatedFraction">Fraction of pre-activations in a flat tail, |f′| &lt; 5 % of its peak (<c>SaturationDetector.Measure</c>); NaN for a gated function.</param>
 public sealed record TimelineCheckpoint(int Epoch, IReadOnlyList<long> Counts, long NonFinite, double DeadFraction, double SaturatedFraction);
 
 /// <summary>
@@ -117,8 +117,9 @@ public sealed class ActivationTimeline
             var layer = _network.Layers[i];
             var activation = layer.Activation!;
             var pre = capture.Pre[i];
-            double dead = DeadUnitDetector.FromPreActivations($"layer{i}", activation, pre, layer.PreWidth).DeadFraction;
-            double saturated = SaturationDetector.Measure(activation, pre, layer.PreWidth).Fraction;
+            bool measured = DeadUnitDetector.Measures(activation);
+            double dead = measured ? DeadUnitDetector.FromPreActivations($"layer{i}", activation, pre, layer.PreWidth).DeadFraction : double.NaN;
+            double saturated = measured ? SaturationDetector.Measure(activation, pre, layer.PreWidth).Fraction : double.NaN;
             _fractions[i].Add((dead, saturated));
             _values[i].Add(capture.Post[i].AsSpan(0, _histogramRows * layer.Units).ToArray());
         }

@@ -270,9 +270,11 @@ public sealed record ExperimentConfig
     /// softplus, the GLU family, selu under He or Glorot and others changed) and are taken at the layer's own parameters
     /// (leaky_relu(0.2): 1.3868). 5 (2026-12-01, sixth session): Adam and AdamW form 1 − β₁ and 1 − β₂ in double, and
     /// the dense layers take f′ from the pre-activations except for the piecewise-linear functions, identity and the
-    /// exponential (elu, selu, tanh, sigmoid … had taken it from the output). Keys without it are version 1.
+    /// exponential (elu, selu, tanh, sigmoid … had taken it from the output). 6: the GLU family's gains
+    /// keep the second moment of unit inputs (c²·E[g(c·z)²] = 1: swiglu 1.2688, not silu's 1.6765), and its dead and
+    /// saturated fractions, which are not measured, are recorded as NaN rather than 0. Keys without it are version 1.
     /// </summary>
-    public const int EngineVersion = 5;
+    public const int EngineVersion = 6;
 
     /// <summary>
     /// The settings every trial shares (engine version, data and its header setting when one is given, samples, noise,

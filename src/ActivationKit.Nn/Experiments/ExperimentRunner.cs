@@ -262,10 +262,12 @@ public static class ExperimentRunner
         {
             var layer = net.Layers[i];
             var activation = layer.Activation!;
-            var dead = DeadUnitDetector.FromPreActivations($"layer{i}", activation, capture.Pre[i], layer.PreWidth);
-            var (saturated, _) = SaturationDetector.Measure(activation, capture.Pre[i], layer.PreWidth);
+            // Gated functions are not measured: NaN (shown as "—", written as null), not the 0 the detectors return for them.
+            bool measured = DeadUnitDetector.Measures(activation);
+            double dead = measured ? DeadUnitDetector.FromPreActivations($"layer{i}", activation, capture.Pre[i], layer.PreWidth).DeadFraction : double.NaN;
+            double saturated = measured ? SaturationDetector.Measure(activation, capture.Pre[i], layer.PreWidth).Fraction : double.NaN;
             var stats = ActivationStatistics.Of(capture.Post[i], bins: 30);
-            result[i] = new LayerDiagnostics(i, layer.ActivationSpec, layer.PreWidth, rows, dead.DeadFraction, saturated, stats.Mean, stats.Std, stats.HistogramEdges, stats.HistogramCounts);
+            result[i] = new LayerDiagnostics(i, layer.ActivationSpec, layer.PreWidth, rows, dead, saturated, stats.Mean, stats.Std, stats.HistogramEdges, stats.HistogramCounts);
         }
 
         return result;

@@ -22,8 +22,8 @@ namespace ActivationKit.Nn.Experiments;
 /// every trial that has more than one (it carries the .NET JIT's warm-up, which fell on whichever contender ran first);
 /// files without per-epoch times give the mean of their trials' <see cref="TrialResult.SecondsPerEpoch"/>.
 /// </param>
-/// <param name="DeadFraction">Mean dead-unit fraction at the end, over the trials that did not diverge (NaN if none).</param>
-/// <param name="SaturatedFraction">Mean saturated fraction at the end, over the trials that did not diverge (NaN if none).</param>
+/// <param name="DeadFraction">Mean dead-unit fraction at the end, over the trials that did not diverge (NaN if none, and for a gated function, which is not measured).</param>
+/// <param name="SaturatedFraction">Mean saturated fraction at the end, over the trials that did not diverge (NaN if none, and for a gated function).</param>
 /// <param name="Diverged">Trials that diverged.</param>
 /// <param name="Accuracies">Test accuracy per seed, in seed order (NaN for a diverged trial).</param>
 public sealed record ContenderSummary(

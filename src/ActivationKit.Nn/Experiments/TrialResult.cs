@@ -14,8 +14,8 @@ public sealed record EpochPoint(int Epoch, double TrainLoss, double TrainAccurac
 /// <param name="Activation">The layer's activation spec.</param>
 /// <param name="Units">Pre-activation columns examined.</param>
 /// <param name="Samples">Held-out samples examined.</param>
-/// <param name="DeadFraction">Fraction of units with f = 0 and f′ = 0 on every sample (<c>DeadUnitDetector.FromPreActivations</c>).</param>
-/// <param name="SaturatedFraction">Fraction of pre-activations in a flat tail, |f′| &lt; 5 % of its peak (<c>SaturationDetector.Measure</c>).</param>
+/// <param name="DeadFraction">Fraction of units with f = 0 and f′ = 0 on every sample (<c>DeadUnitDetector.FromPreActivations</c>); NaN for a gated function, which has no per-unit derivative and is not measured.</param>
+/// <param name="SaturatedFraction">Fraction of pre-activations in a flat tail, |f′| &lt; 5 % of its peak (<c>SaturationDetector.Measure</c>); NaN for a gated function.</param>
 /// <param name="OutputMean">Mean of the layer's outputs.</param>
 /// <param name="OutputStd">Standard deviation of the layer's outputs.</param>
 /// <param name="HistogramEdges">Bin edges of the outputs' histogram.</param>
@@ -76,10 +76,10 @@ public sealed record TrialResult
     /// <summary>Mean wall time per epoch (not part of the reproducible result).</summary>
     public double SecondsPerEpoch { get; init; }
 
-    /// <summary>Dead units over all hidden layers (fraction of units); NaN when training diverged.</summary>
+    /// <summary>Dead units over all hidden layers (fraction of units); NaN when training diverged or the function is gated (not measured).</summary>
     public double DeadFraction { get; init; }
 
-    /// <summary>Saturated pre-activations over all hidden layers; NaN when training diverged.</summary>
+    /// <summary>Saturated pre-activations over all hidden layers; NaN when training diverged or the function is gated (not measured).</summary>
     public double SaturatedFraction { get; init; }
 
     /// <summary>True when training stopped on a non-finite loss or weights.</summary>

@@ -272,8 +272,9 @@ public sealed record ActivationInfo
     /// The gain for the recommended initialisation at the default parameters, by one rule (<see cref="InitGain"/>):
     /// PyTorch's calculate_gain where it has an entry (identity and sigmoid 1, tanh 5/3, relu √2, leaky_relu
     /// √(2/(1 + slope²)); SELU 1, as PyTorch advises for self-normalising networks), otherwise the variance-preserving
-    /// gain 1/√E[f(z)²] for z ~ N(0, 1) (gated functions: of a·g(b) for independent a, b ~ N(0, 1)); 1 for row-wise
-    /// functions, whose logits layer is linear. A catalog test recomputes every one by quadrature.
+    /// gain 1/√E[f(z)²] for z ~ N(0, 1); for gated functions a·g(b) the c with c²·E[g(c·z)²] = 1, which keeps a layer's
+    /// unit input second moment (the value half a is scaled by the gain too); 1 for row-wise functions, whose logits
+    /// layer is linear. A catalog test recomputes every one by quadrature.
     /// </summary>
     public required double Gain { get; init; }
 
@@ -304,7 +305,8 @@ public sealed record ActivationInfo
 
     /// <summary>
     /// What the properties (stated for the default parameters) leave out, in one or two sentences: a default that
-    /// breaks the ideal function's smoothness or monotonicity, or parameters that change them. Null when nothing.
+    /// breaks the ideal function's smoothness or monotonicity, parameters that change them, or what the initialisation
+    /// gain cannot promise (the gated functions' unstable balance). Null when nothing.
     /// </summary>
     public string? PropertiesNote { get; init; }
 

@@ -11,10 +11,17 @@ namespace ActivationKit.Catalog;
 /// documentation warns that 3/4 gives up self-normalisation for steadier gradients and advises
 /// nonlinearity='linear' (LeCun's 1/fan_in) for self-normalising networks; 1 is also SELU's variance-preserving
 /// value, since E[selu(z)²] = 1 at its fixed point.</item>
-/// <item>Otherwise the variance-preserving gain 1/√E[f(z)²] for z ~ N(0, 1), the rule that gives ReLU its √2: with
-/// Var(w) = gain²/fan_in a layer's pre-activations keep unit variance. Element-wise functions at their parameters;
-/// gated ones (a·g(b) on the halves [a | b]) with a and b independent N(0, 1), so E[(a·g(b))²] = E[g(z)²] and GLU,
-/// ReGLU, GEGLU and SwiGLU get the gains of sigmoid's, ReLU's, GELU's and SiLU's rule.</item>
+/// <item>Otherwise, for element-wise functions, the variance-preserving gain 1/√E[f(z)²] for z ~ N(0, 1), the rule that
+/// gives ReLU its √2: with Var(w) = gain²/fan_in a layer's pre-activations keep unit variance.</item>
+/// <item>Gated functions a·g(b) on the halves [a | b]: the gain c that keeps the second moment of a layer's input,
+/// c²·E[g(c·z)²] = 1 for z ~ N(0, 1) (<see cref="GatedFixedPoint"/>). Both halves come out of the same weights, so the
+/// value half a is scaled by the gain too and enters the output squared: the element-wise rule's 1/√E[g(z)²] balances
+/// the layer only for inputs of second moment 1/c², and standardised inputs (second moment 1) were driven up by
+/// c²·E[g(c·z)²] — 2 for ReGLU, 2.6 for GEGLU, 3.3 for SwiGLU — and further at every layer, since a·g(b) grows
+/// about as the square of its inputs' scale. This rule puts the balance at unit inputs: ReGLU 2^¼ = 1.1892, GEGLU
+/// 1.2225, SwiGLU 1.2688, GLU 1.7267. The balance is unstable: a layer about squares each sample's input second moment
+/// q (ReGLU exactly, GLU only to q^1.13), so a scale away from 1 and the spread between samples grow layer by layer,
+/// and deep gated stacks still drift from it (the catalog's notes for these functions say so).</item>
 /// <item>Row-wise functions (softmax family) normalise the logits of an output layer, which is initialised as a
 /// linear layer: 1.</item>
 /// </list>
@@ -31,6 +38,7 @@ public static class InitGain
     {
         ArgumentNullException.ThrowIfNull(activation);
         if (activation.Info.Kind == ActivationKind.Rowwise) return 1.0;
+        if (activation.Info.Kind == ActivationKind.Gated) return GatedFixedPoint(activation);
         return PyTorch(activation) ?? VariancePreserving(activation);
     }
 
@@ -77,14 +85,86 @@ public static class InitGain
 
     /// <summary>
     /// 1/√E[f(z)²] for z ~ N(0, 1) (gated functions: E[(a·g(b))²] with a, b independent N(0, 1)), by adaptive
-    /// Gauss–Kronrod quadrature of the function's own double forward pass.
+    /// Gauss–Kronrod quadrature of the function's own double forward pass. The rule for element-wise functions; gated
+    /// ones take <see cref="GatedFixedPoint"/>.
     /// </summary>
     /// <exception cref="ArgumentException">A row-wise function, whose second moment depends on the row length.</exception>
     public static double VariancePreserving(Activation activation) => 1.0 / Math.Sqrt(SecondMoment(activation));
 
-    /// <summary>E[f(z)²] for z ~ N(0, 1) (gated functions: E[(a·g(b))²] for independent a, b ~ N(0, 1), which is E[g(z)²]).</summary>
+    /// <summary>
+    /// The gain c of a gated function a·g(b) with c²·E[g(c·z)²] = 1 for z ~ N(0, 1): He weights with this gain draw both
+    /// halves with variance c² from inputs of unit second moment, and a·g(b) then has unit second moment again. Solved in
+    /// log c from the element-wise rule's 1/√E[g(z)²] by the Illinois variant of regula falsi, each step a quadrature.
+    /// </summary>
+    /// <exception cref="ArgumentException">A function that is not gated, or a gate whose second moment does not grow with its input's scale.</exception>
+    public static double GatedFixedPoint(Activation activation)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        if (activation.Info.Kind != ActivationKind.Gated)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{activation.Name} is not gated: its gain is the variance-preserving 1/√E[f(z)²]."), nameof(activation));
+        }
+
+        activation = activation.FirstChannel();
+
+        // log(c²·E[g(c·z)²]) in t = log c (SecondMoment at scale c counts the value half's c² already): a straight line of
+        // slope 4 for ReGLU (c⁴/2), close to one for the others, so regula falsi lands within a few steps; Illinois halves
+        // the stale end's value so it cannot stall.
+        double Excess(double t) => Math.Log(SecondMoment(activation, Math.Exp(t)));
+        double start = -0.5 * Math.Log(SecondMoment(activation));
+        double lo = start, hi = start, fLo = Excess(lo), fHi = fLo;
+        for (int i = 0; fLo > 0; i++)
+        {
+            if (i == 60 || !double.IsFinite(fLo)) throw NoFixedPoint(activation);
+            (hi, fHi) = (lo, fLo);
+            lo -= 0.5;
+            fLo = Excess(lo);
+        }
+
+        for (int i = 0; fHi < 0; i++)
+        {
+            if (i == 60 || !double.IsFinite(fHi)) throw NoFixedPoint(activation);
+            (lo, fLo) = (hi, fHi);
+            hi += 0.5;
+            fHi = Excess(hi);
+        }
+
+        int side = 0;
+        for (int i = 0; i < 100 && hi - lo > 1e-15; i++)
+        {
+            double t = hi - (fHi * (hi - lo) / (fHi - fLo));
+            if (!(t > lo && t < hi)) t = (lo + hi) / 2;
+            double ft = Excess(t);
+            if (ft == 0) return Math.Exp(t);
+            if (ft < 0)
+            {
+                (lo, fLo) = (t, ft);
+                if (side == -1) fHi /= 2;
+                side = -1;
+            }
+            else
+            {
+                (hi, fHi) = (t, ft);
+                if (side == 1) fLo /= 2;
+                side = 1;
+            }
+
+            if (Math.Abs(ft) <= 1e-14) break;
+        }
+
+        return Math.Exp(Math.Abs(fLo) < Math.Abs(fHi) ? lo : hi);
+    }
+
+    private static ArgumentException NoFixedPoint(Activation activation) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{activation} has no gain c with c²·E[g(c·z)²] = 1: its gate's second moment does not grow with the input's scale."), nameof(activation));
+
+    /// <summary>
+    /// E[f(s·z)²] for z ~ N(0, 1) (gated functions: E[(a·g(b))²] for independent a, b ~ N(0, s²), which is s²·E[g(s·z)²]).
+    /// </summary>
+    /// <param name="activation">The function.</param>
+    /// <param name="scale">The inputs' standard deviation s (1 unless given).</param>
     /// <exception cref="ArgumentException">A row-wise function, whose second moment depends on the row length.</exception>
-    public static double SecondMoment(Activation activation)
+    public static double SecondMoment(Activation activation, double scale = 1.0)
     {
         ArgumentNullException.ThrowIfNull(activation);
         if (activation.Info.Kind == ActivationKind.Rowwise)
@@ -99,7 +179,7 @@ public static class InitGain
         activation = activation.FirstChannel();
         double total = 0;
         int budget = PanelBudget;
-        for (double left = -Reach; left < Reach; left += 1) total += Panel(activation, left, left + 1, depth: 0, ref budget);
+        for (double left = -Reach; left < Reach; left += 1) total += Panel(activation, scale, left, left + 1, depth: 0, ref budget);
         return total;
     }
 
@@ -125,8 +205,8 @@ public static class InitGain
         0.417959183673469387755102040816327,
     ];
 
-    /// <summary>∫ f(x)²·φ(x) dx over [a, b], bisected until the 7- and 15-point rules agree (jumps and kinks are bisected down to them).</summary>
-    private static double Panel(Activation f, double a, double b, int depth, ref int budget)
+    /// <summary>∫ f(s·x)²·φ(x) dx over [a, b], bisected until the 7- and 15-point rules agree (jumps and kinks are bisected down to them).</summary>
+    private static double Panel(Activation f, double s, double a, double b, int depth, ref int budget)
     {
         double mid = (a + b) / 2, half = (b - a) / 2;
         var x = new double[15];
@@ -137,7 +217,7 @@ public static class InitGain
         }
 
         x[7] = mid;
-        var g = Integrand(f, x);
+        var g = Integrand(f, s, x);
         double kronrod = KronrodWeights[7] * g[7], gauss = GaussWeights[3] * g[7];
         for (int i = 0; i < 7; i++)
         {
@@ -149,11 +229,11 @@ public static class InitGain
         kronrod *= half;
         gauss *= half;
         if (Math.Abs(kronrod - gauss) <= 1e-14 * Math.Max(1.0, Math.Abs(kronrod)) || depth >= 50 || --budget <= 0) return kronrod;
-        return Panel(f, a, mid, depth + 1, ref budget) + Panel(f, mid, b, depth + 1, ref budget);
+        return Panel(f, s, a, mid, depth + 1, ref budget) + Panel(f, s, mid, b, depth + 1, ref budget);
     }
 
-    /// <summary>f(x)²·φ(x) at each x (gated: a = 1, b = x).</summary>
-    private static double[] Integrand(Activation f, double[] x)
+    /// <summary>f(s·x)²·φ(x) at each x (gated: (a·g(b))² with a = s, b = s·x, for E[a²] = s²).</summary>
+    private static double[] Integrand(Activation f, double s, double[] x)
     {
         double[] y;
         if (f.Info.Kind == ActivationKind.Gated)
@@ -161,8 +241,8 @@ public static class InitGain
             var rows = new double[2 * x.Length];
             for (int i = 0; i < x.Length; i++)
             {
-                rows[2 * i] = 1.0;
-                rows[(2 * i) + 1] = x[i];
+                rows[2 * i] = s;
+                rows[(2 * i) + 1] = s * x[i];
             }
 
             y = new double[x.Length];
@@ -171,7 +251,9 @@ public static class InitGain
         else
         {
             y = new double[x.Length];
-            f.Forward(x, y);
+            var sx = new double[x.Length];
+            for (int i = 0; i < x.Length; i++) sx[i] = s * x[i];
+            f.Forward(sx, y);
         }
 
         for (int i = 0; i < x.Length; i++) y[i] = y[i] * y[i] * Math.Exp(-0.5 * x[i] * x[i]) / Math.Sqrt(2 * Math.PI);

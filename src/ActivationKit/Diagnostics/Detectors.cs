@@ -53,6 +53,13 @@ public sealed record DeadUnitReport(string Layer, int Units, int Samples, IReadO
 public static class DeadUnitDetector
 {
     /// <summary>
+    /// Whether dead units and saturation are measured for <paramref name="activation"/>: element-wise functions only. A
+    /// row-wise or gated function has no per-unit derivative, so the measures report nothing for it, which tables should
+    /// show as not measured ("—", null), not as 0 %.
+    /// </summary>
+    public static bool Measures(Activation activation) => (activation ?? throw new ArgumentNullException(nameof(activation))).Info.Kind == ActivationKind.Elementwise;
+
+    /// <summary>
     /// From pre-activations <paramref name="pre"/> laid out [samples × units]: dead where f(x) = 0 and f′(x) = 0 (in
     /// double) on every sample. Functions with a parameter per channel (prelu(num_parameters=C)) read the units as their C channels.
     /// Row-wise and gated functions have no unit-wise derivative: no unit is reported for them.
@@ -531,6 +538,92 @@ public static class CollapseDetector
             Evidence = new Dictionary<string, double> { ["max_relative_spread"] = worst, ["samples"] = samples, ["columns"] = columns },
             Explanation = $"Across {samples} different inputs every output of {layer} is the same (relative spread {worst:G2}): the network ignores its input.",
             Fix = "Look for an earlier layer with all units dead or saturated; use Leaky ReLU/ELU, He initialisation and a lower learning rate, and re-initialise.",
+        };
+    }
+}
+
+/// <summary>
+/// Detects forward activations that grow from layer to layer: a hidden layer whose root mean square is orders of
+/// magnitude above an earlier hidden layer's.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The exploding-gradient check follows gradients over time; a forward signal that grows with depth can train for a
+/// while with ordinary gradient norms (Adam rescales its steps) while the last hidden layers reach 10³–10⁵ and the
+/// logits 10⁶, which gradients alone did not show. Each hidden layer l after the first is compared with the smallest RMS
+/// among the hidden layers before it, taken as at least 1: the scale of standardised inputs, which a layer initialised for
+/// its activation keeps. So a first layer that starts small (inputs scaled down, a small initialisation) and a later one
+/// of ordinary size is no explosion, nor are large activations that were large from the first layer on (unstandardised
+/// inputs): only growth within the network is. The output layer is not judged: its scale is the targets' (a regression
+/// in raw units) or the logits'.
+/// </para>
+/// <para>
+/// Healthy networks stay far below the default threshold of 100× (<see cref="DiagnosticsOptions.ExplodingActivationGrowth"/>):
+/// ReLU, tanh, GELU, SiLU, ELU and SELU MLPs of two to ten hidden layers trained on the synthetic sets and Fashion-MNIST
+/// grew 3.3× at most (14× for eight SELU layers at learning rate 0.01, saturated; docs/diagnostics.md). Gated functions
+/// (swiglu, geglu, reglu) square the input's scale at every layer, so their stacks drift even when initialised for
+/// them (4 × 256 swiglu at the recommended gain: 34× by the fourth layer before training) and cross it in training.
+/// </para>
+/// </remarks>
+public static class ActivationGrowthDetector
+{
+    /// <summary>How far past <see cref="DiagnosticsOptions.ExplodingActivationGrowth"/> the finding turns critical: 100× (10⁴× growth by default, 10⁸ in second moment).</summary>
+    public const double CriticalFactor = 100;
+
+    /// <summary>The scale the earlier layers are taken to have at least: the RMS of standardised inputs.</summary>
+    public const double UnitScale = 1;
+
+    /// <summary>
+    /// Checks the hidden layers' root mean squares (first hidden layer first; the output layer left out) and returns the
+    /// finding for the layer that grew most over the earlier ones, when that growth reaches the threshold; null otherwise,
+    /// and with fewer than two layers or any RMS that is not finite (the non-finite check reports those).
+    /// </summary>
+    /// <exception cref="ArgumentException">The names and the values differ in number.</exception>
+    public static Finding? Detect(IReadOnlyList<string> layers, IReadOnlyList<double> rms, DiagnosticsOptions? options = null, long? step = null)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(rms);
+        if (layers.Count != rms.Count) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{rms.Count} RMS values for {layers.Count} layers; give one per hidden layer."), nameof(rms));
+        options ??= new DiagnosticsOptions();
+        if (rms.Count < 2 || rms.Any(r => !double.IsFinite(r) || r < 0)) return null;
+
+        int worst = -1, smallest = 0, worstReference = 0;
+        double worstGrowth = 0;
+        for (int l = 1; l < rms.Count; l++)
+        {
+            if (rms[l - 1] < rms[smallest]) smallest = l - 1;
+            double growth = rms[l] / Math.Max(UnitScale, rms[smallest]);
+            if (growth > worstGrowth)
+            {
+                (worst, worstGrowth, worstReference) = (l, growth, smallest);
+            }
+        }
+
+        if (worst < 0 || worstGrowth < options.ExplodingActivationGrowth) return null;
+        double reference = rms[worstReference];
+        bool floored = reference < UnitScale;
+        string from = floored
+            ? $"the unit scale of standardised inputs (the smallest earlier hidden layer, {layers[worstReference]}, has an RMS of {reference:G3})"
+            : $"that of {layers[worstReference]} ({reference:G3})";
+        int between = worst - worstReference;
+        return new Finding
+        {
+            Kind = FindingKind.ExplodingActivations,
+            Severity = worstGrowth >= CriticalFactor * options.ExplodingActivationGrowth ? Severity.Critical : Severity.Warning,
+            Layer = layers[worst],
+            Step = step,
+            Evidence = new Dictionary<string, double>
+            {
+                ["rms"] = rms[worst],
+                ["reference_rms"] = reference,
+                ["growth"] = worstGrowth,
+                ["layers_between"] = between,
+            },
+            Explanation = $"The activations of {layers[worst]} have an RMS of {rms[worst]:G3}, {worstGrowth:G3}× {from}, {between} layer{(between == 1 ? "" : "s")} earlier: "
+                + "each layer amplifies its input, so the forward signal explodes with depth, the outputs follow, and training is erratic or diverges.",
+            Fix = "Initialise with a smaller gain (init auto uses each activation's variance-preserving gain), put a normalisation layer (LayerNorm, RMSNorm or BatchNorm) between the hidden layers where the framework has one, "
+                + "or use fewer layers; gated functions (swiglu, geglu, reglu) square the scale at every layer, so a deep stack of them needs the normalisation (or, without one, a non-gated function such as gelu or silu). "
+                + "If the growth appears during training, lower the learning rate or add weight decay.",
         };
     }
 }

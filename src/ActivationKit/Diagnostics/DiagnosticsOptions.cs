@@ -70,6 +70,13 @@ public sealed record DiagnosticsOptions
     /// </summary>
     public double ExplodingWeightRatio { get; init => field = Positive(value, nameof(ExplodingWeightRatio)); } = 1;
 
+    /// <summary>
+    /// Growth of a hidden layer's activations (root mean square) over the smallest of the earlier hidden layers', taken as
+    /// at least 1 (the scale of standardised inputs), that counts as exploding activations (100: a hundredfold, 10⁴ in
+    /// second moment); finite and above 1. Critical at <see cref="ActivationGrowthDetector.CriticalFactor"/> times this.
+    /// </summary>
+    public double ExplodingActivationGrowth { get; init => field = AboveOne(value, nameof(ExplodingActivationGrowth)); } = 100;
+
     /// <summary>Relative spread of the outputs across samples below which the network counts as collapsed; in (0, 1).</summary>
     public double CollapseRelativeSpread { get; init => field = Fraction(value, nameof(CollapseRelativeSpread), oneAllowed: false); } = 1e-6;
 

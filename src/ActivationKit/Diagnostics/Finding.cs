@@ -26,6 +26,10 @@ public enum FindingKind
     [JsonStringEnumMemberName("exploding_gradients")]
     ExplodingGradients,
 
+    /// <summary>A hidden layer's activations are orders of magnitude larger than an earlier hidden layer's: the forward signal grows layer by layer.</summary>
+    [JsonStringEnumMemberName("exploding_activations")]
+    ExplodingActivations,
+
     /// <summary>Zero or constant weights: units stay identical and symmetry is never broken.</summary>
     [JsonStringEnumMemberName("symmetric_init")]
     SymmetricInit,
@@ -98,7 +102,7 @@ public sealed record Finding
     public static string NameOf(FindingKind kind) => KindNames[(int)kind];
 
     internal static readonly string[] KindNames =
-        ["dead_units", "collapsed", "saturation", "vanishing_gradients", "exploding_gradients", "symmetric_init", "init_scale", "output_mismatch", "non_finite", "linear_hidden"];
+        ["dead_units", "collapsed", "saturation", "vanishing_gradients", "exploding_gradients", "exploding_activations", "symmetric_init", "init_scale", "output_mismatch", "non_finite", "linear_hidden"];
 
     /// <summary>One line for terminals: "[warning] dead_units in hidden2 at step 300: 75% of units dead".</summary>
     public override string ToString() =>

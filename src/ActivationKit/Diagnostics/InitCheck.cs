@@ -209,7 +209,9 @@ public static class InitCheck
             Evidence = evidence,
             Explanation = allEqual
                 ? $"All {w.Length} weights of {layer.Name} equal {w[0]}: every unit computes the same output and receives the same gradient, so they stay identical forever (symmetry is never broken)."
-                : $"{identicalPairs} units of {layer.Name} have exactly the same incoming weights as another unit, so they will stay identical.",
+                : identicalPairs == 1
+                    ? $"1 unit of {layer.Name} has exactly the same incoming weights as another unit, so the two will stay identical."
+                    : $"{identicalPairs} units of {layer.Name} have exactly the same incoming weights as another unit, so they will stay identical.",
             Fix = $"Initialise weights randomly: {InitAdvice(layer.Activation?.Info, layer.Activation is null ? null : InitGain.ForInit(layer.Activation))}. Only biases may start at zero.",
         };
     }

@@ -35,9 +35,11 @@ public sealed class Geglu : GatedActivation<Gelu.Kernel_>
         BoundedBelow = false,
         Saturating = true,
         Init = Initialization.He,
-        // The variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain) of a·gelu(b) for independent a, b ~ N(0, 1):
-        // E[a²]·E[gelu(b)²] = 0.4252215 (mpmath), gelu's gain.
-        Gain = 1.5335304411955352,
+        // The gain c with c²·E[g(c·z)²] = 1, z ~ N(0, 1) (InitGain, gated): both halves are drawn with variance c² from
+        // unit inputs, so E[(a·gelu(b))²] = c²·E[gelu(c·z)²] = 1; E[gelu(c·z)²] = 0.6691224 there (mpmath). (The element-wise
+        // rule's 1.5335, 1/√E[gelu(z)²], gave E[y²] = 2.6 per layer and compounded.)
+        Gain = 1.2224953352124069,
+        PropertiesNote = "The initialisation gain keeps the second moment of unit-scale inputs (c²·E[g(c·z)²] = 1), but that balance is unstable: a layer about squares each sample's input second moment, so deep geglu stacks still drift and the samples spread apart (4 × 256 layers on N(0, 1) inputs: E[y²] = 1.05, 1.4, 5, 450); put a normalisation (LayerNorm, RMSNorm) between the layers, as transformers do.",
         TypicalUses = ["transformer feed-forward blocks of the GLU-variants paper; T5 v1.1 and Gemma gate with the tanh approximation of GELU instead, a·gelu_tanh(b) (|gelu − gelu_tanh| ≤ 4.8e−4 per gate value; compose it from gelu_tanh to match them)", "replacing the ReLU/GELU MLP of a transformer at equal parameter count (hidden width × 2/3)"],
         // GELU's problem carries into a·gelu(b): for b below about −4, gelu(b) and gelu′(b) are both ≈ 0, so y ≈ 0 and both
         // gradients (∂y/∂a = gelu(b), ∂y/∂b = a·gelu′(b)) vanish — the saturation GELU is marked with. Above, ∂y/∂a = gelu(b) grows.

@@ -36,9 +36,11 @@ public sealed class Reglu : GatedActivation<Relu.Kernel_>
         BoundedBelow = false,
         Saturating = false,
         Init = Initialization.He,
-        // The variance-preserving gain 1/√E[f(z)²], z ~ N(0, 1) (InitGain) of a·max(0, b) for independent a, b ~ N(0, 1):
-        // E[a²]·E[max(0, b)²] = 1/2, ReLU's √2.
-        Gain = Math.Sqrt(2.0),
+        // The gain c with c²·E[g(c·z)²] = 1, z ~ N(0, 1) (InitGain, gated): both halves are drawn with variance c² from
+        // unit inputs, so E[(a·max(0, b))²] = c²·c²/2 = 1 at c = 2^¼. (The element-wise rule's √2 gave E[y²] = 2 from unit
+        // inputs, squared again by every layer after.)
+        Gain = Math.Sqrt(Math.Sqrt(2.0)),
+        PropertiesNote = "The initialisation gain keeps the second moment of unit-scale inputs (c²·E[g(c·z)²] = 1), but that balance is unstable: a layer squares each sample's input second moment, so deep reglu stacks still drift and the samples spread apart (4 × 256 layers on N(0, 1) inputs: E[y²] = 1.05, 1.4, 3.9, 170); put a normalisation (LayerNorm, RMSNorm) between the layers, as transformers do.",
         TypicalUses = ["transformer feed-forward blocks (T5-style GLU variants)"],
         // ReLU's problem carries into a·relu(b): for b ≤ 0 the output and both gradients (∂y/∂a = relu(b), ∂y/∂b = a·[b > 0])
         // are exactly 0, so a unit whose gate half stays negative is dead, as a ReLU unit is; it has no flat nonzero tail.

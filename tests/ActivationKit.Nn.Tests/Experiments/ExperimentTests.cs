@@ -296,6 +296,34 @@ public sealed class ExperimentTests : IDisposable
     }
 
     [Fact]
+    public void Gated_contenders_are_not_measured_for_dead_units_or_saturation_and_the_summary_keeps_them_unmeasured()
+    {
+        // compare printed Dead 0.0% and Saturated 0.0% for swiglu and reglu, whose units the detectors never look at
+        // (no per-unit derivative), while diagnose's layer table printed "—" for them.
+        var config = Tiny("swiglu,reglu,relu");
+        var outcome = ExperimentRunner.Run(config, ExperimentData.Load(config), Dir("gated"));
+        foreach (var t in outcome.Trials.Where(t => t.Label != "relu"))
+        {
+            Assert.True(double.IsNaN(t.DeadFraction) && double.IsNaN(t.SaturatedFraction), $"{t.Label}: {t.DeadFraction}, {t.SaturatedFraction}");
+            Assert.All(t.Layers, l => Assert.True(double.IsNaN(l.DeadFraction) && double.IsNaN(l.SaturatedFraction)));
+            Assert.All(t.Timeline!.SelectMany(l => l.Checkpoints), c => Assert.True(double.IsNaN(c.DeadFraction) && double.IsNaN(c.SaturatedFraction)));
+            Assert.False(t.Diverged);
+            Assert.InRange(t.TestAccuracy, 0, 1);
+        }
+
+        var relu = outcome.Trials.First(t => t.Label == "relu");
+        Assert.Equal(0.0, relu.SaturatedFraction);
+        Assert.All(relu.Timeline!.SelectMany(l => l.Checkpoints), c => Assert.False(double.IsNaN(c.DeadFraction)));
+
+        // Written and read back as NaN, and the summary ranks them by accuracy as any other, with NaN fractions.
+        var (manifest, read) = ResultStore.Load([Dir("gated")]);
+        var summary = ExperimentSummary.Create(manifest, read);
+        Assert.Equal(3, summary.Ranking.Count);
+        Assert.All(summary.Ranking.Where(r => r.Label != "relu"), r => Assert.True(double.IsNaN(r.DeadFraction) && double.IsNaN(r.SaturatedFraction) && r.Diverged == 0));
+        Assert.False(double.IsNaN(summary.Ranking.Single(r => r.Label == "relu").DeadFraction));
+    }
+
+    [Fact]
     public void Large_initial_weights_saturate_tanh()
     {
         var config = Tiny("tanh@normal(5)", epochs: 1);
