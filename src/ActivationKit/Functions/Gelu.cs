@@ -41,7 +41,7 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         Derivative = "Φ(x) + x·φ(x), φ(x) = exp(−x²/2)/√(2π)",
         FormulaLatex = @"x\,\Phi(x) = \frac{x}{2}\left(1 + \operatorname{erf}\!\left(\frac{x}{\sqrt{2}}\right)\right)",
         DerivativeLatex = @"\Phi(x) + x\,\varphi(x), \quad \varphi(x) = \frac{e^{-x^2/2}}{\sqrt{2\pi}}",
-        Range = "[−0.1699713, ∞)",
+        Range = "[−0.1699712, ∞)",
         Monotonicity = Monotonicity.NonMonotonic,
         Smoothness = Smoothness.Smooth,
         ZeroCentred = false,

@@ -44,7 +44,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         Derivative = "tanh(sp(x)) + x·sech²(sp(x))·σ(x), sp = softplus",
         FormulaLatex = @"x \tanh\left(\log\left(1 + e^{x}\right)\right)",
         DerivativeLatex = @"\tanh(\operatorname{sp}(x)) + x\,\operatorname{sech}^2(\operatorname{sp}(x))\,\sigma(x), \quad \operatorname{sp}(x) = \log(1 + e^{x})",
-        Range = "[−0.3088435, ∞)",
+        Range = "[−0.3088434, ∞)",
         Monotonicity = Monotonicity.NonMonotonic,
         Smoothness = Smoothness.Smooth,
         ZeroCentred = false,
