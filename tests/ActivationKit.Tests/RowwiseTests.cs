@@ -127,6 +127,10 @@ public class RowwiseTests
         ([-1.5, -1.75, -1.9, -2.0499999999999994, -1e+300, double.NegativeInfinity], [0.5499999999999998, 0.2999999999999998, 0.1499999999999999, 4.440892098500626e-16, 0.0, 0.0]),
         ([1.0, 0.9999999999990905, 0.999, 5e-324, -0.5], [0.3336666666669698, 0.3336666666660603, 0.3326666666669698, 0.0, 0.0]),
         ([1e+30, 1e+30, 9.999999999999999e+29, -1e+30], [0.5, 0.5, 0.0, 0.0]),
+        // A reviewer's rows: |max| < 2 with entries 2^−60 and 2^−1000 (or 1.7e−120) beside 0.5, whose sums no double-double
+        // holds (the expansion path).
+        ([0.5, 8.673617379884035e-19, -9.332636185032189e-302, -8.673617379884035e-19, -0.125], [0.625, 0.125, 0.125, 0.125, 1.8665272370064379e-302]),
+        ([-1.1587937433080717, -0.647561172790621, -0.8237805863953105, -1.7387811048923713e-120], [0.0, 0.1762194136046895, 5.795937016307904e-121, 0.8237805863953105]),
     ];
 
     [Fact]
@@ -183,6 +187,51 @@ public class RowwiseTests
                 Assert.True(referenceF[i] == 0 ? yf[i] == 0 : Ulp.Float(yf[i], referenceF[i]) <= 0.501, $"float row {r}, x[{i}]={xf[i]:R}: got {yf[i]:R}, reference {referenceF[i]:R}");
             }
         }
+    }
+
+    [Fact]
+    public void Sparsemax_rows_of_entries_of_very_different_sizes_match_the_exact_rationals()
+    {
+        // Entries within 1 of a maximum below 2 in magnitude, with random binary exponents down to −1070: their sums need
+        // more than a double-double, and a tiny output depends on the lowest bits.
+        var f = Rowwise("sparsemax");
+        var rng = new Random(4242);
+        for (int r = 0; r < 3000; r++)
+        {
+            int n = 2 + (r % 9);
+            var x = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                double magnitude = i % 3 == 0 ? rng.NextDouble() : Math.ScaleB(1.0 + rng.NextDouble(), -rng.Next(1, 1070));
+                x[i] = rng.Next(2) == 0 ? magnitude : -magnitude;
+            }
+
+            var y = new double[n];
+            var reference = new double[n];
+            f.Forward(x, y);
+            ReferenceMath.SparsemaxRow(x, reference);
+            for (int i = 0; i < n; i++)
+            {
+                Assert.True(reference[i] == 0 ? y[i] == 0 : Ulp.Double(y[i], reference[i]) <= 1, $"row {r}, x[{i}]={x[i]:R}: got {y[i]:R}, exact {reference[i]:R} row {string.Join(",", x.Select(v => v.ToString("R")))}");
+            }
+        }
+
+        float[] xf = [0.5f, MathF.ScaleB(1f, -60), -MathF.ScaleB(1f, -140), -MathF.ScaleB(1f, -60), -0.125f];
+        var yf = new float[xf.Length];
+        f.Forward(xf, yf);
+        Assert.Equal([0.625f, 0.125f, 0.125f, 0.125f, 1.43e-43f], yf);
+    }
+
+    [Fact]
+    public void Sparsemax_gradient_of_finite_dy_whose_sum_overflows_is_the_exact_one()
+    {
+        // The mean of dy over the support: two entries of 1e308 have mean 1e308 (dx 0), not ∞ (dx −∞).
+        var f = Rowwise("sparsemax");
+        var dx = new double[3];
+        f.Backward([0.5, 0.5, -3], [1e308, 1e308, 1], dx);
+        Assert.Equal([0.0, 0.0, 0.0], dx);
+        f.Backward([0.5, 0.5, -3], [1.5e308, 1e308, 1], dx);
+        Assert.Equal([0.25e308, -0.25e308, 0.0], dx);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Numerics;
@@ -20,7 +22,9 @@ namespace ActivationKit.Functions;
 /// candidate (|max| ≥ 2); the support's sum is carried as a double-double and each output formed as
 /// y = (k·z − (S − 1))/k with k·z as an exact product pair, whose leading difference is exact where y is small, so an
 /// entry just above the threshold gets an accurate output (within 1 ULP of the exact rational value), not one with
-/// the absolute error 2^−53 of the row's spread. Float rows are computed in double and rounded once.
+/// the absolute error 2^−53 of the row's spread. Rows whose support sums a double-double cannot hold exactly (entries
+/// near a maximum below 2 whose sizes differ by more than 2^53, like 2^−60 and 2^−1000 beside 0.5) take exact
+/// expansions instead (scalar and slow). Float rows are computed in double and rounded once.
 /// </para>
 /// <para>
 /// Special rows follow <see cref="Softmax"/>: a NaN makes the row NaN; +∞ entries share the mass evenly, the others
@@ -127,9 +131,19 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
             {
                 double z = sorted[c - k];
                 double t = sHi + z;
-                double tLo = sLo + TwoSumError(sHi, z, t);
+                double e1 = TwoSumError(sHi, z, t);
+                double tLo = sLo + e1;
                 double a = t - 1.0;
-                double aNextLo = TwoSumError(t, -1.0, a) + tLo;
+                double e2 = TwoSumError(t, -1.0, a);
+                double aNextLo = e2 + tLo;
+                // The low parts hold the sums exactly unless the entries' bits span more than a double-double (possible
+                // only with |m| < 2, entries of very different sizes): then the row takes exact expansions.
+                if (TwoSumError(sLo, e1, tLo) != 0 || TwoSumError(e2, tLo, aNextLo) != 0)
+                {
+                    ForwardByExpansions(x, y, sorted, m, shift);
+                    return;
+                }
+
                 // The sign of k·z − a_k from its leading difference where that is far from 0 (its errors are below
                 // 2^−50·k), else from the whole output.
                 double h = (k * z) - a;
@@ -155,6 +169,94 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
             }
         }
 
+        /// <summary>
+        /// The rows whose support sums a double-double cannot hold exactly: the sums as Shewchuk's expansions (exact,
+        /// nonoverlapping components in increasing magnitude; at most one component more per entry added), the support
+        /// decided by the sign of k·z − (S − 1) exactly, each output that value over k rounded about once. Scalar, and
+        /// slow: such rows need entries within 1 of the maximum whose sizes differ by more than 2^53 from each other and
+        /// from the rest (1e−20 and 1e−300 beside 0.5).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ForwardByExpansions(ReadOnlySpan<double> x, Span<double> y, ReadOnlySpan<double> sorted, double m, double shift)
+        {
+            int c = sorted.Length;
+            int capacity = c + 8;
+            double[]? rented = capacity > 256 ? ArrayPool<double>.Shared.Rent(3 * capacity) : null;
+            Span<double> buffers = rented is null ? stackalloc double[3 * 256] : rented.AsSpan(0, 3 * capacity);
+            try
+            {
+                var sum = buffers[..capacity];
+                var next = buffers.Slice(capacity, capacity);
+                var work = buffers.Slice(2 * capacity, capacity);
+                int sumLength = 0;
+                int support = 0;
+                for (int k = 1; k <= c; k++)
+                {
+                    double z = sorted[c - k];
+                    sum[..sumLength].CopyTo(next);
+                    int nextLength = Grow(next, sumLength, z);
+                    if (!(Numerator(work, next[..nextLength], k, z, out _) > 0)) break;
+                    next[..nextLength].CopyTo(sum);
+                    (sumLength, support) = (nextLength, k);
+                }
+
+                for (int i = 0; i < x.Length; i++)
+                {
+                    double v = x[i];
+                    y[i] = 0.0;
+                    if (!((v == m ? 0.0 : v - m) >= -1.0)) continue;
+                    double top = Numerator(work, sum[..sumLength], support, v == shift ? 0.0 : v - shift, out int length);
+                    if (!(top > 0)) continue;
+                    // The value: the largest component plus the others summed from the smallest (together below an ULP
+                    // of it), as a pair, then over k with the quotient's remainder.
+                    double rest = 0;
+                    for (int j = 0; j < length - 1; j++) rest += work[j];
+                    double n = top + rest;
+                    double nLow = TwoSumError(top, rest, n);
+                    double q = n / support;
+                    y[i] = q + ((Math.FusedMultiplyAdd(-q, support, n) + nLow) / support);
+                }
+            }
+            finally
+            {
+                if (rented is not null) ArrayPool<double>.Shared.Return(rented);
+            }
+        }
+
+        /// <summary>
+        /// k·z − S + 1 as an expansion in <paramref name="work"/> (its <paramref name="length"/> components), S the
+        /// expansion <paramref name="sum"/>; returns its largest component, whose sign is the value's.
+        /// </summary>
+        private static double Numerator(Span<double> work, ReadOnlySpan<double> sum, int k, double z, out int length)
+        {
+            for (int j = 0; j < sum.Length; j++) work[j] = -sum[j];
+            double p = k * z;
+            length = Grow(work, sum.Length, 1.0);
+            length = Grow(work, length, Math.FusedMultiplyAdd(k, z, -p));
+            length = Grow(work, length, p);
+            return work[length - 1];
+        }
+
+        /// <summary>
+        /// Adds b to the expansion e[..length] in place (Shewchuk's GROW-EXPANSION with zero elimination): the result is
+        /// exact, its components nonoverlapping in increasing magnitude, at most one longer; a zero sum is one 0.
+        /// </summary>
+        private static int Grow(Span<double> e, int length, double b)
+        {
+            double q = b;
+            int k = 0;
+            for (int i = 0; i < length; i++)
+            {
+                double sum = q + e[i];
+                double error = TwoSumError(q, e[i], sum);
+                q = sum;
+                if (error != 0) e[k++] = error;
+            }
+
+            if (q != 0 || k == 0) e[k++] = q;
+            return k;
+        }
+
         /// <summary>The rounding error of <paramref name="sum"/> = a + b (Knuth's two-sum).</summary>
         private static double TwoSumError(double a, double b, double sum)
         {
@@ -174,12 +276,70 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
         /// <inheritdoc />
         public void BackwardFromOutput<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>
         {
-            // The support's mean of dy as a double-double, so dy − mean, which cancels where dy is close to the mean,
-            // is rounded once: (dy − meanHi) is exact there.
-            var (sum, sumLow, count) = RowMath.SumPair<TV, SupportTerm>(default, y, dy);
+            // The support's mean of dy as a double-double from the canonical lanes (the same bits on every width), so
+            // dy − mean, which cancels where dy is close to the mean, is rounded once: (dy − meanHi) is exact there.
+            // Finite dy whose sum overflows are summed again scaled by 2^−s (s > log2 of the count), and the mean
+            // scaled back (two entries of 1e308 have mean 1e308, not ∞).
+            double sum = SupportSum<TV>(y, dy, 1.0, out double sumLow, out int count);
+            int s = 0;
+            if (double.IsInfinity(sum))
+            {
+                s = 2 + (int)Math.Log2(count);
+                double scaled = SupportSum<TV>(y, dy, Math.ScaleB(1.0, -s), out double scaledLow, out _);
+                if (double.IsFinite(scaled)) (sum, sumLow) = (scaled, scaledLow);
+                else s = 0;
+            }
+
             double meanHi = sum / count;
             double meanLow = (Math.FusedMultiplyAdd(-meanHi, count, sum) + sumLow) / count;
-            RowMath.Map<TV, SupportGradientMap>(new SupportGradientMap(meanHi, double.IsFinite(meanLow) ? meanLow : 0.0), y, dy, dx);
+            if (!double.IsFinite(meanLow)) meanLow = 0.0;
+            RowMath.Map<TV, SupportGradientMap>(new SupportGradientMap(Math.ScaleB(meanHi, s), Math.ScaleB(meanLow, s)), y, dy, dx);
+        }
+
+        /// <summary>
+        /// Σ scale·dy over the support (y &gt; 0) as hi + <paramref name="low"/> over the eight canonical double lanes,
+        /// and the support's size.
+        /// </summary>
+        private static double SupportSum<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, double scale, out double low, out int count) where TV : struct, IVec<TV>
+            => typeof(TV) == typeof(V512<double>) ? SupportSum<TV, DoubleLanes8x1<TV>>(y, dy, scale, out low, out count)
+                : typeof(TV) == typeof(V256<double>) ? SupportSum<TV, DoubleLanes8x2<TV>>(y, dy, scale, out low, out count)
+                : typeof(TV) == typeof(V128<double>) ? SupportSum<TV, DoubleLanes8x4<TV>>(y, dy, scale, out low, out count)
+                : SupportSum<TV, DoubleLanes8x8<TV>>(y, dy, scale, out low, out count);
+
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        private static double SupportSum<TV, TA>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, double scale, out double low, out int count)
+            where TV : struct, IVec<TV>
+            where TA : struct, IDoubleLanes8<TV, TA>
+        {
+            int n = y.Length;
+            ref double py = ref MemoryMarshal.GetReference(y);
+            ref double pg = ref MemoryMarshal.GetReference(dy);
+            var sums = TA.Zero;
+            var scaleV = TV.Create(scale);
+            count = 0;
+            int last = n - TV.Count;
+            int i = 0;
+            for (; i <= last; i += TV.Count)
+            {
+                var yv = Lanes.Load<TV, double>(ref Unsafe.Add(ref py, i));
+                // Lanes with y > 0 select 0 and are counted as zeros; the rest (and NaN) select 1.
+                count += TV.CountWhereEqual(TV.SelectWhereGreater(yv, TV.Zero, TV.Zero, TV.One), TV.Zero);
+                sums.Add(TA.Register(i), TV.And(TV.GreaterThan(yv, TV.Zero), Lanes.Load<TV, double>(ref Unsafe.Add(ref pg, i)) * scaleV));
+            }
+
+            if (i < n)
+            {
+                // The fresh lanes moved to their canonical lanes, zeros above them (y = 0: outside the support).
+                var yv = TA.FreshToFront(Lanes.Load<TV, double>(ref Unsafe.Add(ref py, last)), n - i);
+                var gv = TA.FreshToFront(Lanes.Load<TV, double>(ref Unsafe.Add(ref pg, last)), n - i);
+                count += TV.CountWhereEqual(TV.SelectWhereGreater(yv, TV.Zero, TV.Zero, TV.One), TV.Zero);
+                sums.Add(TA.Register(i), TV.And(TV.GreaterThan(yv, TV.Zero), gv * scaleV));
+            }
+
+            double hi = sums.TotalParts(out low);
+            if (double.IsFinite(hi + low)) return hi;
+            low = 0;
+            return sums.Total();
         }
 
         /// <summary>
@@ -232,18 +392,6 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
                 var nLo = (h - (n - nb)) + (lo - nb);
                 var q = n / k;
                 return q + ((TV.Fnma(q, k, n) + nLo) / k);
-            }
-        }
-
-        /// <summary>(dy on the support else 0, 1 on the support else 0).</summary>
-        private readonly struct SupportTerm : IRowTerm
-        {
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public TV Apply<TV>(TV y, TV dy, out TV second) where TV : struct, IVec<TV>
-            {
-                var inSupport = TV.GreaterThan(y, TV.Zero);
-                second = TV.And(inSupport, TV.One);
-                return TV.And(inSupport, dy);
             }
         }
 

@@ -108,44 +108,8 @@ internal static class RowMath
     /// keeps the rounding errors of its additions, Knuth's TwoSum), so long double rows lose no accuracy to the
     /// order of summation; the second is meant for exact counts.
     /// </summary>
-    public static (double First, double Second) Sum<TV, TTerm>(TTerm term, ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-        where TV : struct, IVec<TV>
-        where TTerm : struct, IRowTerm
-    {
-        var (acc0, err0, acc1) = SumLanes<TV, TTerm>(term, a, b);
-        return (Lanes.SumCompensated(acc0, err0), Lanes.Sum(acc1));
-    }
-
-    /// <summary>
-    /// <see cref="Sum{TV, TTerm}"/> with the first sum as a double-double First + FirstLow (within about 2^−104 of
-    /// the exact sum whatever the register width; FirstLow is 0 when the sum is not finite).
-    /// </summary>
-    public static (double First, double FirstLow, double Second) SumPair<TV, TTerm>(TTerm term, ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-        where TV : struct, IVec<TV>
-        where TTerm : struct, IRowTerm
-    {
-        var (acc0, err0, acc1) = SumLanes<TV, TTerm>(term, a, b);
-        double plain = Lanes.Sum(acc0);
-        if (!double.IsFinite(plain)) return (plain, 0.0, Lanes.Sum(acc1));
-        Span<double> lanes = stackalloc double[2 * TV.Count];
-        Lanes.Store(acc0, ref lanes[0]);
-        Lanes.Store(err0, ref lanes[TV.Count]);
-        double hi = 0, low = 0;
-        for (int k = 0; k < TV.Count; k++)
-        {
-            double sum = hi + lanes[k];
-            double part = sum - hi;
-            low += (hi - (sum - part)) + (lanes[k] - part) + lanes[TV.Count + k];
-            hi = sum;
-        }
-
-        double total = hi + low;
-        return (total, low - (total - hi), Lanes.Sum(acc1));
-    }
-
-    /// <summary>The lanes of <see cref="Sum{TV, TTerm}"/>: the first sum and its TwoSum errors, and the second sum.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static (TV First, TV FirstError, TV Second) SumLanes<TV, TTerm>(TTerm term, ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    public static (double First, double Second) Sum<TV, TTerm>(TTerm term, ReadOnlySpan<double> a, ReadOnlySpan<double> b)
         where TV : struct, IVec<TV>
         where TTerm : struct, IRowTerm
     {
@@ -169,7 +133,7 @@ internal static class RowMath
             acc1 += TV.And(keep, t1);
         }
 
-        return (acc0, err0, acc1);
+        return (Lanes.SumCompensated(acc0, err0), Lanes.Sum(acc1));
     }
 
     /// <summary>a + b rounded, adding the rounding error to <paramref name="error"/> (exact for finite sums).</summary>

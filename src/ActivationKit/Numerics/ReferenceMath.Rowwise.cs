@@ -102,6 +102,7 @@ public static partial class ReferenceMath
         SparsemaxRow(x, y);
         double sum = 0;
         int count = 0;
+        bool finite = true;
         BigInteger exact = 0;
         for (int i = 0; i < y.Length; i++)
         {
@@ -109,13 +110,14 @@ public static partial class ReferenceMath
             sum += dy[i];
             count++;
             if (double.IsFinite(dy[i])) exact += InUnitsOfLeastSubnormal(dy[i]);
+            else finite = false;
         }
 
         for (int i = 0; i < y.Length; i++)
         {
             if (double.IsNaN(y[i])) dx[i] = double.NaN;
             else if (!(y[i] > 0)) dx[i] = 0.0;
-            else if (!double.IsFinite(sum)) dx[i] = dy[i] - (sum / count);
+            else if (!finite) dx[i] = dy[i] - (sum / count);
             else
             {
                 // (k·dy_i − Σ dy)/k in units of 2^−1074.
