@@ -98,7 +98,7 @@ public static class HtmlReport
 
             sb.Append("<h2>Diagnostics at the end of training</h2>\n");
             sb.Append("<p>On up to 512 held-out (validation) samples. Dead: the share of a layer's units whose output f(x) and derivative f′(x) are both exactly 0 on every sample ")
-              .Append("(a unit pinned at a nonzero constant, such as sigmoid at 1, is saturated, not dead; gated functions have no per-unit derivative, so neither share is measured for them: —). ")
+              .Append("(a unit pinned at a nonzero constant, such as sigmoid at 1, is saturated, not dead; gated and row-wise functions have no per-unit derivative, so neither share is measured for them: —). ")
               .Append("Saturated: the share of all pre-activations that lie in a flat tail of a saturating function, where |f′| is below 5% of its peak slope ")
               .Append("(for a function whose slope has no peak, such as exponential, of its largest slope over [−1, 1]), leaving out points where f and f′ are both 0 (dead, not saturated); ")
               .Append("non-saturating functions such as relu report 0. ")

@@ -74,7 +74,7 @@ public sealed partial class ExperimentCommandTests : IDisposable
         Assert.Contains("<td class=\"l\">swiglu</td><td>0</td><td>16</td><td>—</td><td>—</td>", page, StringComparison.Ordinal);
         Assert.Contains("neither share is measured for them", page, StringComparison.Ordinal);
 
-        Assert.Contains("Not measured: a gated function has no per-unit derivative.", Cli.RunWide("plot", "--fractions", outDir, "--activation", "reglu").Ok().Out, StringComparison.Ordinal);
+        Assert.Contains("Not measured: a gated or row-wise function has no per-unit derivative.", Cli.RunWide("plot", "--fractions", outDir, "--activation", "reglu").Ok().Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public static class TimelineText
         var a = timeline.Checkpoints[0];
         var z = timeline.Checkpoints[^1];
         lines.Add(NotMeasured(timeline.Checkpoints)
-            ? "Dead units and saturation: not measured (a gated function has no per-unit derivative)."
+            ? "Dead units and saturation: not measured (a gated or row-wise function has no per-unit derivative)."
             : $"Dead units {Pct(a.DeadFraction)} at epoch {a.Epoch.ToString(inv)} → {Pct(z.DeadFraction)} at epoch {z.Epoch.ToString(inv)}; saturated {Pct(a.SaturatedFraction)} → {Pct(z.SaturatedFraction)}.");
         return lines;
     }
@@ -87,7 +87,7 @@ public static class TimelineText
         if (with.All(t => shown.All(l => NotMeasured(t.Timeline![l].Checkpoints))))
         {
             // A table of dashes said nothing about why.
-            lines.Add("Not measured: a gated function has no per-unit derivative.");
+            lines.Add("Not measured: a gated or row-wise function has no per-unit derivative.");
             return lines;
         }
 

@@ -14,7 +14,7 @@ public sealed record EpochPoint(int Epoch, double TrainLoss, double TrainAccurac
 /// <param name="Activation">The layer's activation spec.</param>
 /// <param name="Units">Pre-activation columns examined.</param>
 /// <param name="Samples">Held-out samples examined.</param>
-/// <param name="DeadFraction">Fraction of units with f = 0 and f′ = 0 on every sample (<c>DeadUnitDetector.FromPreActivations</c>); NaN for a gated function, which has no per-unit derivative and is not measured.</param>
+/// <param name="DeadFraction">Fraction of units with f = 0 and f′ = 0 on every sample (<c>DeadUnitDetector.FromPreActivations</c>); NaN for a gated or row-wise function, which has no per-unit derivative and is not measured.</param>
 /// <param name="SaturatedFraction">Fraction of pre-activations in a flat tail, |f′| &lt; 5 % of its peak (<c>SaturationDetector.Measure</c>); NaN for a gated function.</param>
 /// <param name="OutputMean">Mean of the layer's outputs.</param>
 /// <param name="OutputStd">Standard deviation of the layer's outputs.</param>

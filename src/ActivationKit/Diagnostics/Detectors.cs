@@ -621,7 +621,7 @@ public static class ActivationGrowthDetector
             },
             Explanation = $"The activations of {layers[worst]} have an RMS of {rms[worst]:G3}, {worstGrowth:G3}× {from}, {between} layer{(between == 1 ? "" : "s")} earlier: "
                 + "each layer amplifies its input, so the forward signal explodes with depth, the outputs follow, and training is erratic or diverges.",
-            Fix = "Initialise with a smaller gain (init auto uses each activation's variance-preserving gain), put a normalisation layer (LayerNorm, RMSNorm or BatchNorm) between the hidden layers where the framework has one, "
+            Fix = "Initialise with a smaller gain (init auto uses each activation's variance-preserving gain, and for gated functions the one that keeps a unit input's second moment), put a normalisation layer (LayerNorm, RMSNorm or BatchNorm) between the hidden layers where the framework has one, "
                 + "or use fewer layers; gated functions (swiglu, geglu, reglu) square the scale at every layer, so a deep stack of them needs the normalisation (or, without one, a non-gated function such as gelu or silu). "
                 + "If the growth appears during training, lower the learning rate or add weight decay.",
         };
