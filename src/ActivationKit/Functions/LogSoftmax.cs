@@ -136,7 +136,7 @@ public sealed class LogSoftmax : RowwiseActivation<LogSoftmax.Kernel_>
 
         /// <inheritdoc />
         public void Backward<TV>(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, Span<double> scratch) where TV : struct, IVec<TV>
-            => SoftmaxCore.LogSoftmaxBackward<TV>(x, dy, dx);
+            => SoftmaxCore.LogSoftmaxBackward<TV>(x, dy, dx, scratch);
 
         /// <inheritdoc />
         public void BackwardFromOutput<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>
