@@ -41,15 +41,13 @@ internal static partial class SoftmaxCore
         {
             double c = dy[FirstAtMaximum<TV>(x, sign, m)];
             var e = scratch[..(2 * x.Length)];
-            if (sign == 1.0) ExpRow<TV, Plus>(x, e, m);
-            else ExpRow<TV, Minus>(x, e, m);
-            var (s, sLow, w, wLow) = WeightedSums<TV>(e, dy, c);
+            var (s, sLow, w, wLow) = sign == 1.0 ? ExpWeightedSums<TV, Plus>(x, dy, e, m, c) : ExpWeightedSums<TV, Minus>(x, dy, e, m, c);
             if (double.IsFinite(s) && double.IsFinite(sLow) && double.IsFinite(w) && double.IsFinite(wLow))
             {
-                // D = W/s and P = sign/s as double-doubles.
+                // D = W/s and P = 1/s as double-doubles.
                 double dHi = Quotient(w, wLow, s, sLow, out double dLo);
-                double pHi = Quotient(sign, 0.0, s, sLow, out double pLo);
-                SoftmaxGradientPass<TV>(e, dy, dx, new SoftmaxFactors(c, dHi, dLo, pHi, pLo));
+                double pHi = Quotient(1.0, 0.0, s, sLow, out double pLo);
+                SoftmaxGradientPass<TV>(e, dy, dx, new SoftmaxFactors(c, dHi, dLo, pHi, pLo, sign));
                 return;
             }
         }
@@ -78,8 +76,7 @@ internal static partial class SoftmaxCore
         if (double.IsFinite(m))
         {
             var e = scratch[..(2 * x.Length)];
-            ExpRow<TV, Plus>(x, e, m);
-            var (s, sLow, total, totalLow) = Sums<TV>(e, dy);
+            var (s, sLow, total, totalLow) = ExpSums<TV>(x, dy, e, m);
             if (double.IsFinite(s) && double.IsFinite(sLow) && double.IsFinite(total) && double.IsFinite(totalLow))
             {
                 double qHi = Quotient(total, totalLow, s, sLow, out double qLo);
@@ -108,12 +105,15 @@ internal static partial class SoftmaxCore
         double total = Sum<TV>(dy, out double totalLow);
         if (double.IsFinite(total) && double.IsFinite(totalLow))
         {
-            RowMath.Map<TV, LogGradientFromOutputDoubleDoubleMap>(new LogGradientFromOutputDoubleDoubleMap(total, totalLow), y, dy, dx);
+            LogGradientFromOutputPass<TV>(y, dy, dx, total, totalLow);
             return;
         }
 
         LogSoftmaxBackwardFromOutputPlain<TV>(y, dy, dx);
     }
+
+    /// <summary>−c, or −0 for c = ±0: dy + (−0) is dy itself, so a dy of −0 keeps its sign in dy − c.</summary>
+    private static double MinusOrMinusZero(double c) => c == 0 ? -0.0 : -c;
 
     /// <summary>(a + aLow)/(b + bLow) as a double-double (about 2^−104 relative); returns the high part.</summary>
     private static double Quotient(double a, double aLow, double b, double bLow, out double low)
@@ -126,6 +126,7 @@ internal static partial class SoftmaxCore
     }
 
     /// <summary>The first index whose sign·x equals the row maximum <paramref name="m"/> (finite, so there is one).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int FirstAtMaximum<TV>(ReadOnlySpan<double> x, double sign, double m) where TV : struct, IVec<TV>
     {
         ref double px = ref MemoryMarshal.GetReference(x);
@@ -141,74 +142,60 @@ internal static partial class SoftmaxCore
     }
 
     /// <summary>
-    /// One register of e = e^(sign·x − m) as a double-double: the shift carried exactly as d + lo (TwoSum), and d clamped at
+    /// One register of e = e^(v − m) as a double-double: the shift carried exactly as d + lo (TwoSum), and d clamped at
     /// −800 with lo = 0 below −746 (where e is 0), which also covers −∞ entries and shifts that overflow (a NaN stays).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ExpDoubleDoubleTerm<TV>(TV v, TV m, out TV low) where TV : struct, IVec<TV>
+    private static TV ExpDoubleDoubleTerm<TV>(in DoubleDoubleExp<TV> exp, TV v, TV m, out TV low) where TV : struct, IVec<TV>
     {
         var d = ExactDifference(v, m, out var lo);
-        lo = TV.SelectWhereLess(d, TV.Create(-746.0), TV.Zero, lo);
-        // The constant first: a NaN d is kept (Max returns its second operand).
-        return VMath.ExpDoubleDouble(TV.Max(TV.Create(-800.0), d), lo, out low);
+        lo = TV.SelectWhereLess(d, exp.Cutoff, TV.Zero, lo);
+        // The bound first: a NaN d is kept (Max returns its second operand).
+        return exp.Exp(TV.Max(exp.Floor, d), lo, out low);
     }
 
+    /// <summary>Chooses the canonical lanes of TV's width for <see cref="ExpWeightedSums{TV, TA, TSign}"/>.</summary>
+    private static (double S, double SLow, double W, double WLow) ExpWeightedSums<TV, TSign>(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> e, double m, double c)
+        where TV : struct, IVec<TV>
+        where TSign : struct
+        => typeof(TV) == typeof(V512<double>) ? ExpWeightedSums<TV, DoubleLanes8x1<TV>, TSign>(x, dy, e, m, c)
+            : typeof(TV) == typeof(V256<double>) ? ExpWeightedSums<TV, DoubleLanes8x2<TV>, TSign>(x, dy, e, m, c)
+            : typeof(TV) == typeof(V128<double>) ? ExpWeightedSums<TV, DoubleLanes8x4<TV>, TSign>(x, dy, e, m, c)
+            : ExpWeightedSums<TV, DoubleLanes8x8<TV>, TSign>(x, dy, e, m, c);
+
     /// <summary>
-    /// e = e^(sign·x − m) as double-doubles into <paramref name="e"/>: high parts in its first n entries, low parts in the
-    /// next n. A pass of its own with one call site of the exponential, which is large: with the sums in the same loop the
-    /// JIT ran out of inlining budget and called the lane operations (4× slower).
+    /// e = e^(sign·x − m) as double-doubles into <paramref name="e"/> (high parts in its first n entries, low parts in the
+    /// next n), with s = Σe and W = Σe·(dy − c) as double-doubles (plain sum of the canonical lanes and compensation):
+    /// dy − c exact by a two-sum, e·(dy − c) as its high product exactly (fms) plus the low products. The sums' additions
+    /// run beside the exponential's multiply-adds, which bound the loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void ExpRow<TV, TSign>(ReadOnlySpan<double> x, Span<double> e, double m)
+    private static (double S, double SLow, double W, double WLow) ExpWeightedSums<TV, TA, TSign>(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> e, double m, double c)
         where TV : struct, IVec<TV>
+        where TA : struct, IDoubleLanes8<TV, TA>
         where TSign : struct
     {
         int n = x.Length;
         ref double px = ref MemoryMarshal.GetReference(x);
-        ref double pe = ref MemoryMarshal.GetReference(e);
-        int last = n - TV.Count;
-        var mv = TV.Create(m);
-        // The overlapping last register is stored whole (the same values in the lanes already done).
-        for (int i = 0; i < n; i += TV.Count)
-        {
-            int at = Math.Min(i, last);
-            var v = Lanes.Load<TV, double>(ref Unsafe.Add(ref px, at));
-            if (typeof(TSign) == typeof(Minus)) v = -v;
-            Lanes.Store(ExpDoubleDoubleTerm(v, mv, out var lo), ref Unsafe.Add(ref pe, at));
-            Lanes.Store(lo, ref Unsafe.Add(ref pe, n + at));
-        }
-    }
-
-    /// <summary>Chooses the canonical lanes of TV's width for <see cref="WeightedSums{TV, TA}"/>.</summary>
-    private static (double S, double SLow, double W, double WLow) WeightedSums<TV>(ReadOnlySpan<double> e, ReadOnlySpan<double> dy, double c)
-        where TV : struct, IVec<TV>
-        => typeof(TV) == typeof(V512<double>) ? WeightedSums<TV, DoubleLanes8x1<TV>>(e, dy, c)
-            : typeof(TV) == typeof(V256<double>) ? WeightedSums<TV, DoubleLanes8x2<TV>>(e, dy, c)
-            : typeof(TV) == typeof(V128<double>) ? WeightedSums<TV, DoubleLanes8x4<TV>>(e, dy, c)
-            : WeightedSums<TV, DoubleLanes8x8<TV>>(e, dy, c);
-
-    /// <summary>
-    /// s = Σe and W = Σe·(dy − c) over the kept double-doubles e, as double-doubles (plain sum of the canonical lanes and
-    /// compensation): dy − c exact by a two-sum, e·(dy − c) as its high product exactly (fms) plus the low products.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static (double S, double SLow, double W, double WLow) WeightedSums<TV, TA>(ReadOnlySpan<double> e, ReadOnlySpan<double> dy, double c)
-        where TV : struct, IVec<TV>
-        where TA : struct, IDoubleLanes8<TV, TA>
-    {
-        int n = dy.Length;
-        ref double pe = ref MemoryMarshal.GetReference(e);
         ref double pdy = ref MemoryMarshal.GetReference(dy);
+        ref double pe = ref MemoryMarshal.GetReference(e);
         int last = n - TV.Count;
-        var minusC = TV.Create(-c);
+        ref readonly var exp = ref DoubleDoubleExp<TV>.Shared;
+        var mv = TV.Create(m);
+        var minusC = TV.Create(MinusOrMinusZero(c));
         var sums = TA.Zero;
         var weighted = TA.Zero;
+        // One register per iteration and one call site of the exponential (see SoftmaxCoreFloat.ExpSums); the overlapping
+        // last register is stored whole and its fresh lanes moved to their canonical lanes for the sums.
         for (int i = 0; i < n; i += TV.Count)
         {
             bool full = i <= last;
             int at = full ? i : last;
-            var hi = Lanes.Load<TV, double>(ref Unsafe.Add(ref pe, at));
-            var lo = Lanes.Load<TV, double>(ref Unsafe.Add(ref pe, n + at));
+            var v = Lanes.Load<TV, double>(ref Unsafe.Add(ref px, at));
+            if (typeof(TSign) == typeof(Minus)) v = -v;
+            var hi = ExpDoubleDoubleTerm(in exp, v, mv, out var lo);
+            Lanes.Store(hi, ref Unsafe.Add(ref pe, at));
+            Lanes.Store(lo, ref Unsafe.Add(ref pe, n + at));
             var g = Lanes.Load<TV, double>(ref Unsafe.Add(ref pdy, at));
             var delta = g + minusC;
             var gPart = delta - g;
@@ -217,7 +204,6 @@ internal static partial class SoftmaxCore
             var productLow = TV.Fms(hi, delta, product) + TV.Fma(hi, deltaLow, lo * delta);
             if (!full)
             {
-                // The overlapping last register's fresh lanes to their canonical lanes (zeros above them).
                 hi = TA.FreshToFront(hi, n - i);
                 lo = TA.FreshToFront(lo, n - i);
                 product = TA.FreshToFront(product, n - i);
@@ -236,10 +222,10 @@ internal static partial class SoftmaxCore
         return (s, sLow, w, wLow);
     }
 
-    /// <summary>c, D = W/s and P = sign/s of <see cref="SoftmaxBackward{TV}"/>.</summary>
-    private readonly record struct SoftmaxFactors(double C, double DHi, double DLo, double PHi, double PLo);
+    /// <summary>c, D = W/s, P = 1/s and the sign of <see cref="SoftmaxBackward{TV}"/>.</summary>
+    private readonly record struct SoftmaxFactors(double C, double DHi, double DLo, double PHi, double PLo, double Sign);
 
-    /// <summary>dx = sign·(e/s)·((dy − c) − W/s) from the kept e, rounded by the last fma.</summary>
+    /// <summary>dx = sign·(e/s)·((dy − c) − W/s) from the kept e, rounded by the last fma (the sign is exact).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void SoftmaxGradientPass<TV>(ReadOnlySpan<double> e, ReadOnlySpan<double> dy, Span<double> dx, SoftmaxFactors f)
         where TV : struct, IVec<TV>
@@ -249,11 +235,12 @@ internal static partial class SoftmaxCore
         ref double pdy = ref MemoryMarshal.GetReference(dy);
         ref double pdx = ref MemoryMarshal.GetReference(dx);
         int last = n - TV.Count;
-        var minusC = TV.Create(-f.C);
+        var minusC = TV.Create(MinusOrMinusZero(f.C));
         var minusD = TV.Create(-f.DHi);
         var dLo = TV.Create(f.DLo);
         var pHi = TV.Create(f.PHi);
         var pLo = TV.Create(f.PLo);
+        var sign = TV.Create(f.Sign);
         // dy's overlapping last register is read before anything is stored (dx may be dy).
         var lastG = Lanes.Load<TV, double>(ref Unsafe.Add(ref pdy, last));
         for (int i = 0; i < n; i += TV.Count)
@@ -270,38 +257,50 @@ internal static partial class SoftmaxCore
             var diff = delta + minusD;
             var dPart = diff - delta;
             var diffLow = ((delta - (diff - dPart)) + (minusD - dPart)) + (deltaLow - dLo);
-            // u = e·P (P = sign/s) as a double-double, then u·(δ − D) rounded once.
+            // u = e·P as a double-double, then u·(δ − D) rounded once, and the sign last: a zero result (e = 0) then
+            // gets the sign sign·(+0·…) that the product from the output gives it, which float rows (rounded from
+            // these where they take the double rows) have always had.
             var u = hi * pHi;
             var uLow = TV.Fms(hi, pHi, u) + TV.Fma(hi, pLo, lo * pHi);
-            Lanes.Store(TV.Fma(u, diff, TV.Fma(u, diffLow, uLow * diff)), ref Unsafe.Add(ref pdx, at));
+            var product = TV.Fma(u, diff, TV.Fma(u, diffLow, uLow * diff));
+            // Where δ − D is exactly 0 (dy all equal), u·diff: a dy of −0 then gives the −0 that y·(dy − ⟨dy, y⟩) gave.
+            product = TV.SelectWhereEqual(diff + diffLow, TV.Zero, u * diff, product);
+            Lanes.Store(sign * product, ref Unsafe.Add(ref pdx, at));
         }
     }
 
-    /// <summary>s = Σe over the kept double-doubles e and T = Σdy, as double-doubles over the canonical lanes.</summary>
-    private static (double S, double SLow, double T, double TLow) Sums<TV>(ReadOnlySpan<double> e, ReadOnlySpan<double> dy)
+    /// <summary>
+    /// e = e^(x − m) as double-doubles into <paramref name="e"/> (as <see cref="ExpWeightedSums{TV, TA, TSign}"/>), with
+    /// s = Σe and T = Σdy as double-doubles over the canonical lanes.
+    /// </summary>
+    private static (double S, double SLow, double T, double TLow) ExpSums<TV>(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> e, double m)
         where TV : struct, IVec<TV>
-        => typeof(TV) == typeof(V512<double>) ? Sums<TV, DoubleLanes8x1<TV>>(e, dy)
-            : typeof(TV) == typeof(V256<double>) ? Sums<TV, DoubleLanes8x2<TV>>(e, dy)
-            : typeof(TV) == typeof(V128<double>) ? Sums<TV, DoubleLanes8x4<TV>>(e, dy)
-            : Sums<TV, DoubleLanes8x8<TV>>(e, dy);
+        => typeof(TV) == typeof(V512<double>) ? ExpSums<TV, DoubleLanes8x1<TV>>(x, dy, e, m)
+            : typeof(TV) == typeof(V256<double>) ? ExpSums<TV, DoubleLanes8x2<TV>>(x, dy, e, m)
+            : typeof(TV) == typeof(V128<double>) ? ExpSums<TV, DoubleLanes8x4<TV>>(x, dy, e, m)
+            : ExpSums<TV, DoubleLanes8x8<TV>>(x, dy, e, m);
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static (double S, double SLow, double T, double TLow) Sums<TV, TA>(ReadOnlySpan<double> e, ReadOnlySpan<double> dy)
+    private static (double S, double SLow, double T, double TLow) ExpSums<TV, TA>(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> e, double m)
         where TV : struct, IVec<TV>
         where TA : struct, IDoubleLanes8<TV, TA>
     {
-        int n = dy.Length;
-        ref double pe = ref MemoryMarshal.GetReference(e);
+        int n = x.Length;
+        ref double px = ref MemoryMarshal.GetReference(x);
         ref double pdy = ref MemoryMarshal.GetReference(dy);
+        ref double pe = ref MemoryMarshal.GetReference(e);
         int last = n - TV.Count;
+        ref readonly var exp = ref DoubleDoubleExp<TV>.Shared;
+        var mv = TV.Create(m);
         var sums = TA.Zero;
         var totals = TA.Zero;
         for (int i = 0; i < n; i += TV.Count)
         {
             bool full = i <= last;
             int at = full ? i : last;
-            var hi = Lanes.Load<TV, double>(ref Unsafe.Add(ref pe, at));
-            var lo = Lanes.Load<TV, double>(ref Unsafe.Add(ref pe, n + at));
+            var hi = ExpDoubleDoubleTerm(in exp, Lanes.Load<TV, double>(ref Unsafe.Add(ref px, at)), mv, out var lo);
+            Lanes.Store(hi, ref Unsafe.Add(ref pe, at));
+            Lanes.Store(lo, ref Unsafe.Add(ref pe, n + at));
             var g = Lanes.Load<TV, double>(ref Unsafe.Add(ref pdy, at));
             if (!full)
             {
@@ -383,19 +382,38 @@ internal static partial class SoftmaxCore
         return diff - (pLow - diffError);
     }
 
-    /// <summary>dx = dy − e^y·T, e^y and T = Σdy as double-doubles; the plain formula where that overflows (e^y = +∞ above y = 709.78).</summary>
-    private readonly struct LogGradientFromOutputDoubleDoubleMap(double total, double totalLow) : IMap
+    /// <summary>
+    /// dx = dy − e^y·T, e^y and T = Σdy as double-doubles; the plain formula where that overflows (e^y = +∞ above
+    /// y = 709.78, or a product beyond the doubles).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void LogGradientFromOutputPass<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, double total, double totalLow)
+        where TV : struct, IVec<TV>
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV Apply<TV>(TV y, TV dy) where TV : struct, IVec<TV>
+        int n = y.Length;
+        ref double py = ref MemoryMarshal.GetReference(y);
+        ref double pdy = ref MemoryMarshal.GetReference(dy);
+        ref double pdx = ref MemoryMarshal.GetReference(dx);
+        int last = n - TV.Count;
+        ref readonly var exp = ref DoubleDoubleExp<TV>.Shared;
+        var t = TV.Create(total);
+        var tLow = TV.Create(totalLow);
+        var ceiling = TV.Create(710.0);
+        // The overlapping last register's inputs are read before anything is stored (dx may be y or dy).
+        var lastY = Lanes.Load<TV, double>(ref Unsafe.Add(ref py, last));
+        var lastG = Lanes.Load<TV, double>(ref Unsafe.Add(ref pdy, last));
+        for (int i = 0; i < n; i += TV.Count)
         {
+            bool full = i <= last;
+            int at = full ? i : last;
+            var v = full ? Lanes.Load<TV, double>(ref Unsafe.Add(ref py, i)) : lastY;
+            var g = full ? Lanes.Load<TV, double>(ref Unsafe.Add(ref pdy, i)) : lastG;
             // y clamped to [−800, 710] (NaN kept: the constants first), where e^y is 0 below −745.13 and +∞ above 709.78.
-            var hi = VMath.ExpDoubleDouble(TV.Min(TV.Create(710.0), TV.Max(TV.Create(-800.0), y)), TV.Zero, out var lo);
-            var t = TV.Create(total);
-            var accurate = MinusProduct(dy, hi, lo, t, TV.Create(totalLow));
-            // NaN where e^y or the product overflows (∞ − ∞ in the error terms): there the plain formula is the answer,
-            // as it is where it is NaN itself.
-            return TV.SelectWhereEqual(accurate, accurate, accurate, TV.Fnma(hi, t, dy));
+            var hi = exp.Exp(TV.Min(ceiling, TV.Max(exp.Floor, v)), TV.Zero, out var lo);
+            var accurate = MinusProduct(g, hi, lo, t, tLow);
+            // NaN where e^y or the product overflows (∞ − ∞ in the error terms): there the plain formula is the answer, as
+            // it is where it is NaN itself.
+            Lanes.Store(TV.SelectWhereEqual(accurate, accurate, accurate, TV.Fnma(hi, t, g)), ref Unsafe.Add(ref pdx, at));
         }
     }
 }
