@@ -68,7 +68,7 @@ public class SoftmaxGradientGoldenTests(ITestOutputHelper output)
                 if (ulp > Bound) failures.Add($"{row.Label} [{i}]: {first[i]:R} against {hi:R} ({ulp:F2} ULP)");
             }
 
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{row.Label}: {rowWorst:F3} ULP"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{gradient} | {row.Label}: {rowWorst:F3} ULP"));
             if (rowWorst > worst)
             {
                 worst = rowWorst;
