@@ -65,7 +65,7 @@ internal readonly struct DoubleDoubleExp<TV> where TV : struct, IVec<TV>
 
     private readonly TV _scale, _shifter, _sixteenth, _minusLn2A, _ln2B, _minusLn2C;
     private readonly TV _c8, _c9, _c10, _c11, _c12, _c13;
-    private readonly TV _c7, _c6, _c5, _c4, _c3, _c7Low, _c6Low, _c5Low, _c4Low, _c3Low, _half;
+    private readonly Vectors8<TV> _steps, _stepsLow;
     private readonly TV _tableHigh0, _tableHigh1, _tableLow0, _tableLow1;
 
     /// <summary>−800: the lower end of the arguments <see cref="Exp"/> takes (e^x is 0 from −745.13 on).</summary>
@@ -93,17 +93,16 @@ internal readonly struct DoubleDoubleExp<TV> where TV : struct, IVec<TV>
         _c11 = TV.Create(2.505210838544172e-08);
         _c12 = TV.Create(2.08767569878681e-09);
         _c13 = TV.Create(1.6059043836821613e-10);
-        _c7 = TV.Create(0.0001984126984126984);
-        _c7Low = TV.Create(1.7209558293420705e-22);
-        _c6 = TV.Create(0.001388888888888889);
-        _c6Low = TV.Create(-5.300543954373577e-20);
-        _c5 = TV.Create(0.008333333333333333);
-        _c5Low = TV.Create(1.1564823173178714e-19);
-        _c4 = TV.Create(0.041666666666666664);
-        _c4Low = TV.Create(2.3129646346357427e-18);
-        _c3 = TV.Create(0.16666666666666666);
-        _c3Low = TV.Create(9.25185853854297e-18);
-        _half = TV.Create(0.5);
+        // 1/7! … 1/0!, and the low parts of 1/6! … 1/3! (1/7!'s, 1.7e−22, weighs below 2^−110 after r^7; 1/2!, 1/1! and 1/0!
+        // are doubles).
+        ReadOnlySpan<double> steps = [0.0001984126984126984, 0.001388888888888889, 0.008333333333333333, 0.041666666666666664, 0.16666666666666666, 0.5, 1.0, 1.0];
+        ReadOnlySpan<double> stepsLow = [0.0, -5.300543954373577e-20, 1.1564823173178714e-19, 2.3129646346357427e-18, 9.25185853854297e-18, 0.0, 0.0, 0.0];
+        for (int k = 0; k < 8; k++)
+        {
+            _steps[k] = TV.Create(steps[k]);
+            _stepsLow[k] = TV.Create(stepsLow[k]);
+        }
+
         if (typeof(TV) == typeof(V512<double>))
         {
             // The table in four registers for the permutes.
@@ -135,29 +134,75 @@ internal readonly struct DoubleDoubleExp<TV> where TV : struct, IVec<TV>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Exp(TV x, TV lo, out TV low)
     {
-        // n = round(16x/ln 2) rounded once (the fma), its low bits in the shifted value's significand.
-        var shifted = TV.Fma(x, _scale, _shifter);
-        var n = shifted - _shifter;
+        var rh = Reduce(x, lo, out var shifted, out var n, out var rl);
+        var high = Tail(rh);
+        var lowPart = TV.Zero;
+        Step(ref high, ref lowPart, rh, _steps[0]);
+        for (int k = 1; k < 5; k++) Step(ref high, ref lowPart, rh, _steps[k], _stepsLow[k]);
+        for (int k = 5; k < 8; k++) Step(ref high, ref lowPart, rh, _steps[k]);
+        return Finish(high, lowPart, shifted, n, rl, out low);
+    }
+
+    /// <summary>
+    /// <see cref="Exp"/> of two registers at once, step by step: each exponential is a chain of some seventy dependent
+    /// operations, and one chain alone leaves the multiply-add pipes idle much of the time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV ExpPair(TV x0, TV lo0, TV x1, TV lo1, out TV low0, out TV high1, out TV low1)
+    {
+        var rh0 = Reduce(x0, lo0, out var shifted0, out var n0, out var rl0);
+        var rh1 = Reduce(x1, lo1, out var shifted1, out var n1, out var rl1);
+        var high0 = Tail(rh0);
+        var h1 = Tail(rh1);
+        var lowPart0 = TV.Zero;
+        var lowPart1 = TV.Zero;
+        Step(ref high0, ref lowPart0, rh0, _steps[0]);
+        Step(ref h1, ref lowPart1, rh1, _steps[0]);
+        for (int k = 1; k < 5; k++)
+        {
+            Step(ref high0, ref lowPart0, rh0, _steps[k], _stepsLow[k]);
+            Step(ref h1, ref lowPart1, rh1, _steps[k], _stepsLow[k]);
+        }
+
+        for (int k = 5; k < 8; k++)
+        {
+            Step(ref high0, ref lowPart0, rh0, _steps[k]);
+            Step(ref h1, ref lowPart1, rh1, _steps[k]);
+        }
+
+        high1 = Finish(h1, lowPart1, shifted1, n1, rl1, out low1);
+        return Finish(high0, lowPart0, shifted0, n0, rl0, out low0);
+    }
+
+    /// <summary>
+    /// x + lo = (n/16)·ln 2 + rh + rl: n rounded once (the fma) with its low bits in <paramref name="shifted"/>'s
+    /// significand, x − n·a exact, − n·b by a two-sum, the rest in rl.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private TV Reduce(TV x, TV lo, out TV shifted, out TV n, out TV rl)
+    {
+        shifted = TV.Fma(x, _scale, _shifter);
+        n = shifted - _shifter;
         var r1 = TV.Fma(n, _minusLn2A, x);                        // exact
         var t = n * _ln2B;                                        // exact
         var rh = r1 - t;
         var bPart = rh - r1;
-        var rl = TV.Fma(n, _minusLn2C, (r1 - (rh - bPart)) - (t + bPart)) + lo;
+        rl = TV.Fma(n, _minusLn2C, (r1 - (rh - bPart)) - (t + bPart)) + lo;
+        return rh;
+    }
 
-        // Σ_{k=8..13} r^(k−8)/k! in Estrin's form, then the compensated steps from 1/7! to 1/0!.
-        var r2 = rh * rh;
-        var high = TV.Fma(TV.Fma(TV.Fma(_c13, rh, _c12), r2, TV.Fma(_c11, rh, _c10)), r2, TV.Fma(_c9, rh, _c8));
-        var lowPart = TV.Zero;
-        Step(ref high, ref lowPart, rh, _c7, _c7Low);
-        Step(ref high, ref lowPart, rh, _c6, _c6Low);
-        Step(ref high, ref lowPart, rh, _c5, _c5Low);
-        Step(ref high, ref lowPart, rh, _c4, _c4Low);
-        Step(ref high, ref lowPart, rh, _c3, _c3Low);
-        Step(ref high, ref lowPart, rh, _half);
-        Step(ref high, ref lowPart, rh, TV.One);
-        Step(ref high, ref lowPart, rh, TV.One);
+    /// <summary>Σ_{k=8..13} r^(k−8)/k! in Estrin's form (each term below 2^−59 of the result: plain double).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private TV Tail(TV r)
+    {
+        var r2 = r * r;
+        return TV.Fma(TV.Fma(TV.Fma(_c13, r, _c12), r2, TV.Fma(_c11, r, _c10)), r2, TV.Fma(_c9, r, _c8));
+    }
 
-        // × 2^(j/16) (double-doubles, the high product exactly), × (1 + rl), × 2^⌊n/16⌋.
+    /// <summary>× 2^(j/16) (double-doubles, the high product exactly), × (1 + rl), × 2^⌊n/16⌋.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private TV Finish(TV high, TV lowPart, TV shifted, TV n, TV rl, out TV low)
+    {
         var tableHigh = Lookup(shifted, _tableHigh0, _tableHigh1, TableHigh);
         var tableLow = Lookup(shifted, _tableLow0, _tableLow1, TableLow);
         var product = tableHigh * high;
@@ -235,4 +280,12 @@ internal readonly struct DoubleDoubleExp<TV> where TV : struct, IVec<TV>
         for (int k = 0; k < TV.Count; k++) entries[k] = table[bits[k] & 15];
         return Lanes.Load<TV, double>(ref *entries);
     }
+}
+
+/// <summary>Eight registers in a row (the coefficients of <see cref="DoubleDoubleExp{TV}"/>'s compensated steps).</summary>
+[InlineArray(8)]
+internal struct Vectors8<TV>
+    where TV : struct
+{
+    private TV _element;
 }
