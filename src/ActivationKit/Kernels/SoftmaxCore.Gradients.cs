@@ -166,8 +166,7 @@ internal static partial class SoftmaxCore
     /// <summary>
     /// e = e^(sign·x − m) as double-doubles into <paramref name="e"/> (high parts in its first n entries, low parts in the
     /// next n), with s = Σe and W = Σe·(dy − c) as double-doubles (plain sum of the canonical lanes and compensation):
-    /// dy − c exact by a two-sum, e·(dy − c) as its high product exactly (fms) plus the low products. The sums' additions
-    /// run beside the exponential's multiply-adds, which bound the loop.
+    /// <see cref="AddWeightedSums{TV, TA}"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static (double S, double SLow, double W, double WLow) ExpWeightedSums<TV, TA, TSign>(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> e, double m, double c)
@@ -185,41 +184,66 @@ internal static partial class SoftmaxCore
         var minusC = TV.Create(MinusOrMinusZero(c));
         var sums = TA.Zero;
         var weighted = TA.Zero;
-        // One register per iteration and one call site of the exponential (see SoftmaxCoreFloat.ExpSums); the overlapping
-        // last register is stored whole and its fresh lanes moved to their canonical lanes for the sums.
-        for (int i = 0; i < n; i += TV.Count)
+        // Two registers an iteration through DoubleDoubleExp.ExpPair (see LogGradientFromOutputPass); the overlapping
+        // last register is stored whole and its fresh lanes moved to their canonical lanes for the sums; a register past
+        // the end adds nothing.
+        for (int i = 0; i < n; i += 2 * TV.Count)
         {
-            bool full = i <= last;
-            int at = full ? i : last;
-            var v = Lanes.Load<TV, double>(ref Unsafe.Add(ref px, at));
-            if (typeof(TSign) == typeof(Minus)) v = -v;
-            var hi = ExpDoubleDoubleTerm(in exp, v, mv, out var lo);
-            Lanes.Store(hi, ref Unsafe.Add(ref pe, at));
-            Lanes.Store(lo, ref Unsafe.Add(ref pe, n + at));
-            var g = Lanes.Load<TV, double>(ref Unsafe.Add(ref pdy, at));
-            var delta = g + minusC;
-            var gPart = delta - g;
-            var deltaLow = (g - (delta - gPart)) + (minusC - gPart);
-            var product = hi * delta;
-            var productLow = TV.Fms(hi, delta, product) + TV.Fma(hi, deltaLow, lo * delta);
-            if (!full)
+            int j = i + TV.Count;
+            int at0 = Math.Min(i, last);
+            int at1 = Math.Min(j, last);
+            var v0 = Lanes.Load<TV, double>(ref Unsafe.Add(ref px, at0));
+            var v1 = Lanes.Load<TV, double>(ref Unsafe.Add(ref px, at1));
+            if (typeof(TSign) == typeof(Minus))
             {
-                hi = TA.FreshToFront(hi, n - i);
-                lo = TA.FreshToFront(lo, n - i);
-                product = TA.FreshToFront(product, n - i);
-                productLow = TA.FreshToFront(productLow, n - i);
+                v0 = -v0;
+                v1 = -v1;
             }
 
-            int k = TA.Register(i);
-            sums.Add(k, hi);
-            sums.AddLow(k, lo);
-            weighted.Add(k, product);
-            weighted.AddLow(k, productLow);
+            var d0 = ExactDifference(v0, mv, out var shiftLow0);
+            var d1 = ExactDifference(v1, mv, out var shiftLow1);
+            var hi0 = exp.ExpPair(TV.Max(exp.Floor, d0), TV.SelectWhereLess(d0, exp.Cutoff, TV.Zero, shiftLow0), TV.Max(exp.Floor, d1), TV.SelectWhereLess(d1, exp.Cutoff, TV.Zero, shiftLow1), out var lo0, out var hi1, out var lo1);
+            Lanes.Store(hi0, ref Unsafe.Add(ref pe, at0));
+            Lanes.Store(lo0, ref Unsafe.Add(ref pe, n + at0));
+            Lanes.Store(hi1, ref Unsafe.Add(ref pe, at1));
+            Lanes.Store(lo1, ref Unsafe.Add(ref pe, n + at1));
+            AddWeightedSums(ref sums, ref weighted, i, n, hi0, lo0, Lanes.Load<TV, double>(ref Unsafe.Add(ref pdy, at0)), minusC);
+            AddWeightedSums(ref sums, ref weighted, j, n, hi1, lo1, Lanes.Load<TV, double>(ref Unsafe.Add(ref pdy, at1)), minusC);
         }
 
         double s = sums.TotalParts(out double sLow);
         double w = weighted.TotalParts(out double wLow);
         return (s, sLow, w, wLow);
+    }
+
+    /// <summary>
+    /// Adds the register of entries from <paramref name="i"/> on (as <see cref="AddSums{TV, TA}"/>) to s (e as hi + lo) and
+    /// W = Σe·(dy − c): dy − c exact by a two-sum, e·(dy − c) as its high product exactly (fms) plus the low products.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddWeightedSums<TV, TA>(ref TA sums, ref TA weighted, int i, int n, TV hi, TV lo, TV g, TV minusC)
+        where TV : struct, IVec<TV>
+        where TA : struct, IDoubleLanes8<TV, TA>
+    {
+        if (i >= n) return;
+        var delta = g + minusC;
+        var gPart = delta - g;
+        var deltaLow = (g - (delta - gPart)) + (minusC - gPart);
+        var product = hi * delta;
+        var productLow = TV.Fms(hi, delta, product) + TV.Fma(hi, deltaLow, lo * delta);
+        if (i > n - TV.Count)
+        {
+            hi = TA.FreshToFront(hi, n - i);
+            lo = TA.FreshToFront(lo, n - i);
+            product = TA.FreshToFront(product, n - i);
+            productLow = TA.FreshToFront(productLow, n - i);
+        }
+
+        int k = TA.Register(i);
+        sums.Add(k, hi);
+        sums.AddLow(k, lo);
+        weighted.Add(k, product);
+        weighted.AddLow(k, productLow);
     }
 
     /// <summary>c, D = W/s, P = 1/s and the sign of <see cref="SoftmaxBackward{TV}"/>.</summary>
@@ -294,30 +318,49 @@ internal static partial class SoftmaxCore
         var mv = TV.Create(m);
         var sums = TA.Zero;
         var totals = TA.Zero;
-        for (int i = 0; i < n; i += TV.Count)
+        // Two registers an iteration (see LogGradientFromOutputPass); one past the end adds nothing.
+        for (int i = 0; i < n; i += 2 * TV.Count)
         {
-            bool full = i <= last;
-            int at = full ? i : last;
-            var hi = ExpDoubleDoubleTerm(in exp, Lanes.Load<TV, double>(ref Unsafe.Add(ref px, at)), mv, out var lo);
-            Lanes.Store(hi, ref Unsafe.Add(ref pe, at));
-            Lanes.Store(lo, ref Unsafe.Add(ref pe, n + at));
-            var g = Lanes.Load<TV, double>(ref Unsafe.Add(ref pdy, at));
-            if (!full)
-            {
-                hi = TA.FreshToFront(hi, n - i);
-                lo = TA.FreshToFront(lo, n - i);
-                g = TA.FreshToFront(g, n - i);
-            }
-
-            int k = TA.Register(i);
-            sums.Add(k, hi);
-            sums.AddLow(k, lo);
-            totals.Add(k, g);
+            int j = i + TV.Count;
+            int at0 = Math.Min(i, last);
+            int at1 = Math.Min(j, last);
+            var d0 = ExactDifference(Lanes.Load<TV, double>(ref Unsafe.Add(ref px, at0)), mv, out var shiftLow0);
+            var d1 = ExactDifference(Lanes.Load<TV, double>(ref Unsafe.Add(ref px, at1)), mv, out var shiftLow1);
+            var hi0 = exp.ExpPair(TV.Max(exp.Floor, d0), TV.SelectWhereLess(d0, exp.Cutoff, TV.Zero, shiftLow0), TV.Max(exp.Floor, d1), TV.SelectWhereLess(d1, exp.Cutoff, TV.Zero, shiftLow1), out var lo0, out var hi1, out var lo1);
+            Lanes.Store(hi0, ref Unsafe.Add(ref pe, at0));
+            Lanes.Store(lo0, ref Unsafe.Add(ref pe, n + at0));
+            Lanes.Store(hi1, ref Unsafe.Add(ref pe, at1));
+            Lanes.Store(lo1, ref Unsafe.Add(ref pe, n + at1));
+            AddSums(ref sums, ref totals, i, n, hi0, lo0, Lanes.Load<TV, double>(ref Unsafe.Add(ref pdy, at0)));
+            AddSums(ref sums, ref totals, j, n, hi1, lo1, Lanes.Load<TV, double>(ref Unsafe.Add(ref pdy, at1)));
         }
 
         double s = sums.TotalParts(out double sLow);
         double t = totals.TotalParts(out double tLow);
         return (s, sLow, t, tLow);
+    }
+
+    /// <summary>
+    /// Adds the register of entries from <paramref name="i"/> on (the overlapping last one, its fresh lanes moved to their
+    /// canonical lanes, when fewer than Count are left; nothing past the end) to s (e as hi + lo) and T (dy).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddSums<TV, TA>(ref TA sums, ref TA totals, int i, int n, TV hi, TV lo, TV g)
+        where TV : struct, IVec<TV>
+        where TA : struct, IDoubleLanes8<TV, TA>
+    {
+        if (i >= n) return;
+        if (i > n - TV.Count)
+        {
+            hi = TA.FreshToFront(hi, n - i);
+            lo = TA.FreshToFront(lo, n - i);
+            g = TA.FreshToFront(g, n - i);
+        }
+
+        int k = TA.Register(i);
+        sums.Add(k, hi);
+        sums.AddLow(k, lo);
+        totals.Add(k, g);
     }
 
     /// <summary>Σ<paramref name="a"/> as a double-double over the canonical lanes (plain sum and compensation).</summary>
