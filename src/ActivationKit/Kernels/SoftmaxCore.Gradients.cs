@@ -142,16 +142,15 @@ internal static partial class SoftmaxCore
     }
 
     /// <summary>
-    /// One register of e = e^(v − m) as a double-double: the shift carried exactly as d + lo (TwoSum), and d clamped at
-    /// −800 with lo = 0 below −746 (where e is 0), which also covers −∞ entries and shifts that overflow (a NaN stays).
+    /// The argument of e = e^(v − m): d + lo = v − m exactly (TwoSum), d clamped at −800 with lo = 0 below −746 (where e is
+    /// 0), which also covers −∞ entries and shifts that overflow (a NaN stays: the bound is Max's first operand).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ExpDoubleDoubleTerm<TV>(in DoubleDoubleExp<TV> exp, TV v, TV m, out TV low) where TV : struct, IVec<TV>
+    private static TV ClampedShift<TV>(in DoubleDoubleExp<TV> exp, TV v, TV m, out TV lo) where TV : struct, IVec<TV>
     {
-        var d = ExactDifference(v, m, out var lo);
+        var d = ExactDifference(v, m, out lo);
         lo = TV.SelectWhereLess(d, exp.Cutoff, TV.Zero, lo);
-        // The bound first: a NaN d is kept (Max returns its second operand).
-        return exp.Exp(TV.Max(exp.Floor, d), lo, out low);
+        return TV.Max(exp.Floor, d);
     }
 
     /// <summary>Chooses the canonical lanes of TV's width for <see cref="ExpWeightedSums{TV, TA, TSign}"/>.</summary>
@@ -200,9 +199,9 @@ internal static partial class SoftmaxCore
                 v1 = -v1;
             }
 
-            var d0 = ExactDifference(v0, mv, out var shiftLow0);
-            var d1 = ExactDifference(v1, mv, out var shiftLow1);
-            var hi0 = exp.ExpPair(TV.Max(exp.Floor, d0), TV.SelectWhereLess(d0, exp.Cutoff, TV.Zero, shiftLow0), TV.Max(exp.Floor, d1), TV.SelectWhereLess(d1, exp.Cutoff, TV.Zero, shiftLow1), out var lo0, out var hi1, out var lo1);
+            var d0 = ClampedShift(in exp, v0, mv, out var shiftLow0);
+            var d1 = ClampedShift(in exp, v1, mv, out var shiftLow1);
+            var hi0 = exp.ExpPair(d0, shiftLow0, d1, shiftLow1, out var lo0, out var hi1, out var lo1);
             Lanes.Store(hi0, ref Unsafe.Add(ref pe, at0));
             Lanes.Store(lo0, ref Unsafe.Add(ref pe, n + at0));
             Lanes.Store(hi1, ref Unsafe.Add(ref pe, at1));
@@ -324,9 +323,9 @@ internal static partial class SoftmaxCore
             int j = i + TV.Count;
             int at0 = Math.Min(i, last);
             int at1 = Math.Min(j, last);
-            var d0 = ExactDifference(Lanes.Load<TV, double>(ref Unsafe.Add(ref px, at0)), mv, out var shiftLow0);
-            var d1 = ExactDifference(Lanes.Load<TV, double>(ref Unsafe.Add(ref px, at1)), mv, out var shiftLow1);
-            var hi0 = exp.ExpPair(TV.Max(exp.Floor, d0), TV.SelectWhereLess(d0, exp.Cutoff, TV.Zero, shiftLow0), TV.Max(exp.Floor, d1), TV.SelectWhereLess(d1, exp.Cutoff, TV.Zero, shiftLow1), out var lo0, out var hi1, out var lo1);
+            var d0 = ClampedShift(in exp, Lanes.Load<TV, double>(ref Unsafe.Add(ref px, at0)), mv, out var shiftLow0);
+            var d1 = ClampedShift(in exp, Lanes.Load<TV, double>(ref Unsafe.Add(ref px, at1)), mv, out var shiftLow1);
+            var hi0 = exp.ExpPair(d0, shiftLow0, d1, shiftLow1, out var lo0, out var hi1, out var lo1);
             Lanes.Store(hi0, ref Unsafe.Add(ref pe, at0));
             Lanes.Store(lo0, ref Unsafe.Add(ref pe, n + at0));
             Lanes.Store(hi1, ref Unsafe.Add(ref pe, at1));
