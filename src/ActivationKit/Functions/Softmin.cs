@@ -134,11 +134,7 @@ public sealed class Softmin : RowwiseActivation<Softmin.Kernel_>
 
         /// <inheritdoc />
         public void Backward<TV>(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, Span<double> scratch) where TV : struct, IVec<TV>
-        {
-            var y = scratch[..x.Length];
-            SoftmaxCore.Forward<TV>(x, y, -1.0, log: false);
-            SoftmaxCore.SoftmaxBackwardFromOutput<TV>(y, dy, dx, -1.0);
-        }
+            => SoftmaxCore.SoftmaxBackward<TV>(x, dy, dx, scratch, -1.0);
 
         /// <inheritdoc />
         public void BackwardFromOutput<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>

@@ -34,6 +34,12 @@ internal interface IDoubleLanes8<TD, TSelf>
     void Add(int k, TD t);
 
     /// <summary>
+    /// Adds register <paramref name="k"/> of a block straight into its lanes' error terms: the low parts of
+    /// double-double addends (whose high parts go through <see cref="Add"/>), which need no two-sum of their own.
+    /// </summary>
+    void AddLow(int k, TD t);
+
+    /// <summary>
     /// Σ sums + Σ error terms over the eight lanes s_0 … s_7 (error terms e_j): the two-sums (H_j, L_j) of s_j and
     /// s_(j+4) with L′_j = (L_j + e_j) + e_(j+4), then of H_j and H_(j+2) with (L2_j + L′_j) + L′_(j+2), then of the last
     /// two, whose sum (the plain sum of the lanes, (H_0 + H_2) + (H_1 + H_3)) plus (l + L2′_0) + L2′_1 is the result, or
@@ -71,6 +77,9 @@ internal struct DoubleLanes8x1<TD> : IDoubleLanes8<TD, DoubleLanes8x1<TD>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(int k, TD t) => _s = SoftmaxCore.TwoSum(_s, t, ref _e);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddLow(int k, TD t) => _e += t;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly double Total() => DoubleLanes8Fold.Last(TotalParts(out double low), low);
@@ -117,6 +126,13 @@ internal struct DoubleLanes8x2<TD> : IDoubleLanes8<TD, DoubleLanes8x2<TD>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddLow(int k, TD t)
+    {
+        if (k == 0) _e0 += t;
+        else _e1 += t;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly double Total() => DoubleLanes8Fold.Last(TotalParts(out double low), low);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -160,6 +176,18 @@ internal struct DoubleLanes8x4<TD> : IDoubleLanes8<TD, DoubleLanes8x4<TD>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddLow(int k, TD t)
+    {
+        switch (k)
+        {
+            case 0: _e0 += t; break;
+            case 1: _e1 += t; break;
+            case 2: _e2 += t; break;
+            default: _e3 += t; break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly double Total() => DoubleLanes8Fold.Last(TotalParts(out double low), low);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -194,6 +222,9 @@ internal struct DoubleLanes8x8<TD> : IDoubleLanes8<TD, DoubleLanes8x8<TD>>
         ref var e = ref Unsafe.As<double, S<double>>(ref _e[k]);
         _s[k] = SoftmaxCore.TwoSum(new S<double>(_s[k]), Unsafe.BitCast<TD, S<double>>(t), ref e).Value;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddLow(int k, TD t) => _e[k] += Unsafe.BitCast<TD, S<double>>(t).Value;
 
     public readonly double Total() => DoubleLanes8Fold.Last(TotalParts(out double low), low);
 

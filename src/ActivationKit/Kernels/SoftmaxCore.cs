@@ -23,7 +23,7 @@ namespace ActivationKit.Kernels;
 /// log_softmax([0, −100])[0] = −3.7e−44, not 0.
 /// </para>
 /// </remarks>
-internal static class SoftmaxCore
+internal static partial class SoftmaxCore
 {
     /// <summary>softmax(sign·x), or log_softmax(sign·x) when <paramref name="log"/>; <paramref name="y"/> may be <paramref name="x"/>.</summary>
     public static void Forward<TV>(ReadOnlySpan<double> x, Span<double> y, double sign, bool log) where TV : struct, IVec<TV>
@@ -246,17 +246,22 @@ internal static class SoftmaxCore
     }
 
     /// <summary>
-    /// dx = dy − e^y·Σdy: the log-softmax Jacobian-vector product from its output. e^y by the full exponential: a
+    /// dx = dy − e^y·Σdy with e^y and Σdy in double: the log-softmax gradient from its output for rows whose Σdy is not
+    /// finite (<see cref="LogSoftmaxBackwardFromOutput{TV}"/> takes the others). e^y by the full exponential: a
     /// log-softmax output is at most 0, but a y above 0 (no forward gives one) still gets the formula's value.
     /// </summary>
-    public static void LogSoftmaxBackwardFromOutput<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>
+    private static void LogSoftmaxBackwardFromOutputPlain<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>
     {
         double total = RowMath.Sum<TV, ValueTerm>(default, dy, dy).First;
         RowMath.Map<TV, LogGradientFromOutputMap>(new LogGradientFromOutputMap(total), y, dy, dx);
     }
 
-    /// <summary>dx = dy − softmax(x)·Σdy from the input x, without forming log_softmax(x) first.</summary>
-    public static void LogSoftmaxBackward<TV>(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>
+    /// <summary>
+    /// dx = dy − softmax(x)·Σdy from the input x with softmax(x) in double: the log-softmax gradient of the rows
+    /// <see cref="LogSoftmaxBackward{TV}(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{double})"/> leaves
+    /// (a NaN or +∞ entry, a row of −∞, a Σdy that is not finite).
+    /// </summary>
+    private static void LogSoftmaxBackwardPlain<TV>(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx) where TV : struct, IVec<TV>
     {
         double m = RowMath.MaxMin<TV>(x, 1.0).Max;
         double total = RowMath.Sum<TV, ValueTerm>(default, dy, dy).First;

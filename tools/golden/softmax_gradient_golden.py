@@ -1,0 +1,230 @@
+#!/usr/bin/python3
+"""Writes tests/ActivationKit.Tests/RowGolden/softmax_gradients.txt: the double gradients of softmax, softmin and
+log_softmax (from the input x, and log_softmax's also from its output y) of fixed double rows, exact values from
+mpmath rounded to double-doubles.
+
+The rows are the ones an exploratory tester found the double gradients many ULP off on (2026-12-02: dy − ⟨dy, p⟩
+cancelling, a dominant entry, equal entries, dy = 1, rows near 1e30, the confident class of a cross-entropy) and a
+sweep of random rows of 2 to 1000 entries whose dy is built to cancel: for about half of the entries of a row,
+dy_i = D·(1 + ε_i) with D the weighted mean ⟨dy, p⟩ the row ends up with (or dy_i = p_i·Σdy·(1 + ε_i) for
+log_softmax), |ε_i| from 10^−1 down to 10^−13, so dx_i is that small against dy_i.
+
+Every value is computed at 1600 bits (enough for a cancellation down to e^−745 of the terms, the doubles' range of
+e^(x − max)) from the doubles x and dy exactly; y is log_softmax(x) rounded to the nearest double, and the gradient
+from y is dy − e^y·Σdy for that y. A result that is exactly 0 in real arithmetic is written 'z': softmax and softmin
+when every dy of the row is equal; log_softmax where dy_i = Σdy/n on a row of equal entries, or dy_i = 0 with
+Σdy = 0; from y also where y_i = 0 and dy_i = Σdy. Every other value is 'hi/lo', hi the double nearest the exact
+value and lo the double nearest the rest.
+
+File format: '#' comment lines, then per row: 'row <label>', 'x …', 'dy …', 'y …' (doubles, repr), then
+'softmax …', 'softmin …', 'log_softmax …' and 'log_softmax_from_y …' (one token per entry).
+
+It also writes tests/ActivationKit.Tests/RowGolden/exp_double_double.txt: e^(x + lo) for about 1,500 pairs (x, lo) of doubles
+(x over [−745, 709.7], dense near 0 and at the ends, lo = 0 or up to 2^−53·max(|x|, 1) as a shift's error term has it),
+as a triple-double hi lo lo2 (each the double nearest the rest), for the test of VMath.ExpDoubleDouble's own accuracy.
+
+Run: /usr/bin/python3 tools/golden/softmax_gradient_golden.py  (Debian python3-mpmath; deterministic)
+"""
+import math
+import os
+import random
+import sys
+from fractions import Fraction
+
+import mpmath as mp
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_golden import to_double_double  # noqa: E402  (the same correctly rounded double-doubles)
+
+mp.mp.prec = 1600
+OUT = "tests/ActivationKit.Tests/RowGolden/softmax_gradients.txt"
+EXP_OUT = "tests/ActivationKit.Tests/RowGolden/exp_double_double.txt"
+rng = random.Random(20261202)
+
+
+def exps(x, sign):
+    v = [sign * mp.mpf(t) for t in x]
+    m = max(v)
+    return [mp.exp(t - m) for t in v]
+
+
+def probabilities(x, sign=1):
+    e = exps(x, sign)
+    s = mp.fsum(e)
+    return [t / s for t in e]
+
+
+def token(v):
+    hi, lo = to_double_double(v)
+    return f"{hi!r}/{lo:.4g}"
+
+
+def softmax_gradient(x, dy, sign):
+    if all(d == dy[0] for d in dy):
+        return ["z"] * len(x)
+    e = exps(x, sign)
+    s = mp.fsum(e)
+    w = mp.fsum(a * mp.mpf(b) for a, b in zip(e, dy))
+    return [token(sign * e[i] * (mp.mpf(dy[i]) * s - w) / (s * s)) for i in range(len(x))]
+
+
+def log_softmax_gradient(x, dy):
+    total = sum(Fraction(d) for d in dy)
+    if all(t == x[0] for t in x):
+        return ["z" if Fraction(d) == total / len(x) else token(mpf_of(Fraction(d) - total / len(x))) for d in dy]
+    e = exps(x, 1)
+    s = mp.fsum(e)
+    t = mpf_of(total)
+    return ["z" if total == 0 and dy[i] == 0 else token(mp.mpf(dy[i]) - e[i] * t / s) for i in range(len(x))]
+
+
+def log_softmax_output(x):
+    v = [mp.mpf(t) for t in x]
+    m = max(v)
+    ln_s = mp.log(mp.fsum(mp.exp(t - m) for t in v))
+    return [to_double_double((t - m) - ln_s)[0] for t in v]
+
+
+def log_softmax_gradient_from_output(y, dy):
+    total = sum(Fraction(d) for d in dy)
+    t = mpf_of(total)
+    out = []
+    for yi, d in zip(y, dy):
+        if (yi == 0 and Fraction(d) == total) or (total == 0 and d == 0):
+            out.append("z")
+        else:
+            out.append(token(mp.mpf(d) - mp.exp(mp.mpf(yi)) * t))
+    return out
+
+
+def mpf_of(q):
+    """A Fraction as an mpf (exact here: numerator and denominator are far below the working precision)."""
+    return mp.mpf(q.numerator) / q.denominator
+
+
+def epsilon():
+    return rng.choice([-1, 1]) * 10 ** -rng.uniform(1, 13)
+
+
+def cancelling_dy(x, kind):
+    """dy whose entries in a random half cancel against the weighted mean (softmax, softmin) or p_i·Σdy (log)."""
+    n = len(x)
+    for _ in range(20):
+        dy = [rng.uniform(-1, 1) for _ in range(n)]
+        order = list(range(n))
+        rng.shuffle(order)
+        chosen = order[:max(1, rng.randint(n // 4, (n + 1) // 2))]  # at least one entry left to set the mean
+        eps = {i: epsilon() for i in chosen}
+        rest = [i for i in range(n) if i not in eps]
+        if kind == "log":
+            p = probabilities(x)
+            # T = Σ_rest dy + Σ_chosen p_i·T·(1 + ε_i)
+            denominator = 1 - mp.fsum(p[i] * (1 + eps[i]) for i in chosen)
+            total = mp.fsum(mp.mpf(dy[i]) for i in rest) / denominator
+            values = {i: p[i] * total * (1 + eps[i]) for i in chosen}
+        else:
+            p = probabilities(x, 1 if kind == "softmax" else -1)
+            # D = Σ_rest p_j·dy_j + Σ_chosen p_i·D·(1 + ε_i)
+            denominator = 1 - mp.fsum(p[i] * (1 + eps[i]) for i in chosen)
+            mean = mp.fsum(p[i] * mp.mpf(dy[i]) for i in rest) / denominator
+            values = {i: mean * (1 + eps[i]) for i in chosen}
+        if all(abs(v) < 100 for v in values.values()):
+            for i, v in values.items():
+                dy[i] = float(v)
+            return dy
+    return dy
+
+
+rows = []
+# The tester's softmax row of two: dx[1] = 0.002867599048271046 against 0.0028675990482710215 (57 ULP).
+rows.append(("tester softmax pair", [-5.525205113375197, -0.7052733932240438], [-0.9764119489149883, -0.6151957120293787]))
+# Rows of three whose dy cancels for softmin (the tester: 136 ULP).
+for k in range(4):
+    x = [rng.gauss(0, 3) for _ in range(3)]
+    rows.append((f"softmin row of 3 #{k}", x, cancelling_dy(x, "softmin")))
+# Thirteen equal entries (67 ULP softmax, 109 log_softmax), with random dy and with dy at their mean for log_softmax.
+rows.append(("13 equal entries", [0.7] * 13, [rng.uniform(-1, 1) for _ in range(13)]))
+rows.append(("13 equal entries, dy = 0.25 except one", [-3.5] * 13, [0.25] * 12 + [-1.75]))
+# Normal(0, 3) rows of 100 (up to 1,680 ULP), random and cancelling dy.
+for k in range(2):
+    x = [rng.gauss(0, 3) for _ in range(100)]
+    rows.append((f"N(0,3) row of 100 #{k}", x, [rng.uniform(-1, 1) for _ in range(100)]))
+    rows.append((f"N(0,3) row of 100, cancelling #{k}", x, cancelling_dy(x, "softmax")))
+# A dominant entry: dx at it is about 1e−92, below 2^−53 of dy (the sign came out wrong).
+rows.append(("dominant entry", [0.0, -210.0, -212.5, -230.0, -215.25], [0.3, -0.7, 0.9, -0.1, 0.45]))
+rows.append(("dominant minimum (softmin)", [0.0, 210.0, 212.5, 230.0, 215.25], [0.3, -0.7, 0.9, -0.1, 0.45]))
+rows.append(("dominant entry, far tail", [5.0, -600.0, -700.0, -735.5, -20.0, -744.0], [1.0, -1.0, 0.5, 0.25, 0.125, 2.0]))
+# dy = 1: every softmax gradient exactly 0 (it was 8.2e−19).
+for n in (10, 37):
+    rows.append((f"dy = 1, N(0,3) row of {n}", [rng.gauss(0, 3) for _ in range(n)], [1.0] * n))
+rows.append(("dy = -0.3, row of 9", [rng.gauss(0, 10) for _ in range(9)], [-0.3] * 9))
+# log_softmax: a Normal(0, 3) row of 7 (262 ULP), a row of 17 near 1e30 (197 ULP), the confident class.
+x = [rng.gauss(0, 3) for _ in range(7)]
+rows.append(("N(0,3) row of 7", x, [rng.uniform(-1, 1) for _ in range(7)]))
+rows.append(("N(0,3) row of 7, cancelling for log_softmax", x, cancelling_dy(x, "log")))
+rows.append(("row of 17 near 1e30, spread", [1e30 + rng.gauss(0, 3e14) for _ in range(17)], [rng.uniform(-1, 1) for _ in range(17)]))
+for margin in (10.0, 40.0, 700.0):
+    x = [rng.gauss(0, 1) for _ in range(10)]
+    x[3] = margin
+    dy = [0.0] * 10
+    dy[3] = -1.0
+    rows.append((f"confident class, margin {margin}", x, dy))
+x = [rng.gauss(0, 1) for _ in range(12)]
+x[5] = 45.0
+rows.append(("confident class with label smoothing", x, [-0.01 / 11] * 5 + [-0.99] + [-0.01 / 11] * 6))
+
+# The sweep: random rows of 2 to 1000 entries, cancelling for each function in turn.
+lengths = [2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 31, 33, 40, 64, 100, 127, 200, 333, 500, 1000]
+kinds = ["softmax", "softmin", "log", "random"]
+scales = [(0.0, 0.5), (0.0, 3.0), (0.0, 10.0), (0.0, 50.0), (700.0, 3.0), (-1e5, 20.0), (1e4, 300.0)]
+for k, n in enumerate(lengths + [rng.randint(2, 300) for _ in range(8)]):
+    mu, sigma = scales[k % len(scales)]
+    x = [mu + rng.gauss(0, sigma) for _ in range(n)]
+    kind = kinds[k % len(kinds)]
+    dy = [rng.uniform(-1, 1) for _ in range(n)] if kind == "random" else cancelling_dy(x, kind)
+    rows.append((f"sweep {k}: n = {n}, N({mu:g}, {sigma:g}), dy {kind}", x, dy))
+
+# Equal entries with dy cancelling (the tester's 109 ULP on 13 equal entries and 197 on a row of 17 near 1e30, whose
+# entries are all 1e30 in double): after the sweep, so that adding them left the sweep's rows as they were.
+rows.append(("13 equal entries, dy cancelling for log_softmax", [0.7] * 13, cancelling_dy([0.7] * 13, "log")))
+rows.append(("13 equal entries, dy cancelling for softmax", [-2.25] * 13, cancelling_dy([-2.25] * 13, "softmax")))
+near = [1e30 + rng.uniform(-5e13, 5e13) for _ in range(17)]
+rows.append(("row of 17 near 1e30 (all 1e30 in double), dy cancelling for log_softmax", near, cancelling_dy(near, "log")))
+
+out = ["# Generated by tools/golden/softmax_gradient_golden.py (mpmath, 1600 bits); do not edit.",
+       "# Per row: 'row label', 'x', 'dy', 'y' = log_softmax(x) rounded, then the exact double gradients as hi/lo",
+       "# ('z' = exactly 0): softmax, softmin, log_softmax (from x) and log_softmax_from_y (dy - e^y*sum(dy))."]
+for label, x, dy in rows:
+    y = log_softmax_output(x)
+    out.append(f"row {label}")
+    out.append("x " + " ".join(repr(float(v)) for v in x))
+    out.append("dy " + " ".join(repr(float(v)) for v in dy))
+    out.append("y " + " ".join(repr(v) for v in y))
+    out.append("softmax " + " ".join(softmax_gradient(x, dy, 1)))
+    out.append("softmin " + " ".join(softmax_gradient(x, dy, -1)))
+    out.append("log_softmax " + " ".join(log_softmax_gradient(x, dy)))
+    out.append("log_softmax_from_y " + " ".join(log_softmax_gradient_from_output(y, dy)))
+os.makedirs(os.path.dirname(OUT), exist_ok=True)
+with open(OUT, "w") as f:
+    f.write("\n".join(out) + "\n")
+print(f"{len(rows)} rows, {sum(len(r[1]) for r in rows)} entries -> {OUT}")
+
+
+# The double-double exponential's own table.
+exp_rng = random.Random(7)
+points = [0.0, -0.0, 1e-300, -1e-300, 5e-324, 2.0 ** -30, -2.0 ** -30, 709.7, 709.78, -745.0, -745.1, -708.4, -708.3, -700.0]
+points += [exp_rng.uniform(-745.0, 709.7) for _ in range(700)]
+points += [exp_rng.uniform(-1.0, 1.0) * 10 ** -exp_rng.uniform(0, 18) for _ in range(300)]
+points += [exp_rng.uniform(-30.0, 0.0) for _ in range(300)]
+points += [k * math.log(2) / 32 + exp_rng.uniform(-1e-12, 1e-12) for k in range(-160, 160, 2)]
+lines = ["# Generated by tools/golden/softmax_gradient_golden.py (mpmath, 1600 bits); do not edit.",
+         "# x lo hi lo1 lo2: e^(x + lo) = hi + lo1 + lo2 (each the double nearest the rest)."]
+for k, x in enumerate(points):
+    lo = 0.0 if k % 2 == 0 else exp_rng.uniform(-1, 1) * 2.0 ** -53 * max(abs(x), 1.0) * 0.5
+    v = mp.exp(mp.mpf(x) + mp.mpf(lo))
+    hi, rest = to_double_double(v)
+    lo2 = to_double_double(v - mp.mpf(hi) - mp.mpf(rest))[0]
+    lines.append(f"{x!r} {lo!r} {hi!r} {rest!r} {lo2!r}")
+with open(EXP_OUT, "w") as f:
+    f.write("\n".join(lines) + "\n")
+print(f"{len(points)} exponentials -> {EXP_OUT}")
