@@ -131,14 +131,14 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
             {
                 double z = sorted[c - k];
                 double t = sHi + z;
-                double e1 = TwoSumError(sHi, z, t);
+                double e1 = ErrorFree.TwoSumError(sHi, z, t);
                 double tLo = sLo + e1;
                 double a = t - 1.0;
-                double e2 = TwoSumError(t, -1.0, a);
+                double e2 = ErrorFree.TwoSumError(t, -1.0, a);
                 double aNextLo = e2 + tLo;
                 // The low parts hold the sums exactly unless the entries' bits span more than a double-double (possible
                 // only with |m| < 2, entries of very different sizes): then the row takes exact expansions.
-                if (TwoSumError(sLo, e1, tLo) != 0 || TwoSumError(e2, tLo, aNextLo) != 0)
+                if (ErrorFree.TwoSumError(sLo, e1, tLo) != 0 || ErrorFree.TwoSumError(e2, tLo, aNextLo) != 0)
                 {
                     ForwardByExpansions(x, y, sorted, m, shift);
                     return;
@@ -212,7 +212,7 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
                     double rest = 0;
                     for (int j = 0; j < length - 1; j++) rest += work[j];
                     double n = top + rest;
-                    double nLow = TwoSumError(top, rest, n);
+                    double nLow = ErrorFree.TwoSumError(top, rest, n);
                     double q = n / support;
                     y[i] = q + ((Math.FusedMultiplyAdd(-q, support, n) + nLow) / support);
                 }
@@ -248,20 +248,13 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
             for (int i = 0; i < length; i++)
             {
                 double sum = q + e[i];
-                double error = TwoSumError(q, e[i], sum);
+                double error = ErrorFree.TwoSumError(q, e[i], sum);
                 q = sum;
                 if (error != 0) e[k++] = error;
             }
 
             if (q != 0 || k == 0) e[k++] = q;
             return k;
-        }
-
-        /// <summary>The rounding error of <paramref name="sum"/> = a + b (Knuth's two-sum).</summary>
-        private static double TwoSumError(double a, double b, double sum)
-        {
-            double bb = sum - a;
-            return (a - (sum - bb)) + (b - bb);
         }
 
         /// <inheritdoc />

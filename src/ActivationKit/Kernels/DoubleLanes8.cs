@@ -76,7 +76,7 @@ internal struct DoubleLanes8x1<TD> : IDoubleLanes8<TD, DoubleLanes8x1<TD>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Add(int k, TD t) => _s = SoftmaxCore.TwoSum(_s, t, ref _e);
+    public void Add(int k, TD t) => _s = ErrorFree.TwoSum(_s, t, ref _e);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddLow(int k, TD t) => _e += t;
@@ -121,8 +121,8 @@ internal struct DoubleLanes8x2<TD> : IDoubleLanes8<TD, DoubleLanes8x2<TD>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(int k, TD t)
     {
-        if (k == 0) _s0 = SoftmaxCore.TwoSum(_s0, t, ref _e0);
-        else _s1 = SoftmaxCore.TwoSum(_s1, t, ref _e1);
+        if (k == 0) _s0 = ErrorFree.TwoSum(_s0, t, ref _e0);
+        else _s1 = ErrorFree.TwoSum(_s1, t, ref _e1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -168,10 +168,10 @@ internal struct DoubleLanes8x4<TD> : IDoubleLanes8<TD, DoubleLanes8x4<TD>>
     {
         switch (k)
         {
-            case 0: _s0 = SoftmaxCore.TwoSum(_s0, t, ref _e0); break;
-            case 1: _s1 = SoftmaxCore.TwoSum(_s1, t, ref _e1); break;
-            case 2: _s2 = SoftmaxCore.TwoSum(_s2, t, ref _e2); break;
-            default: _s3 = SoftmaxCore.TwoSum(_s3, t, ref _e3); break;
+            case 0: _s0 = ErrorFree.TwoSum(_s0, t, ref _e0); break;
+            case 1: _s1 = ErrorFree.TwoSum(_s1, t, ref _e1); break;
+            case 2: _s2 = ErrorFree.TwoSum(_s2, t, ref _e2); break;
+            default: _s3 = ErrorFree.TwoSum(_s3, t, ref _e3); break;
         }
     }
 
@@ -220,7 +220,7 @@ internal struct DoubleLanes8x8<TD> : IDoubleLanes8<TD, DoubleLanes8x8<TD>>
     public void Add(int k, TD t)
     {
         ref var e = ref Unsafe.As<double, S<double>>(ref _e[k]);
-        _s[k] = SoftmaxCore.TwoSum(new S<double>(_s[k]), Unsafe.BitCast<TD, S<double>>(t), ref e).Value;
+        _s[k] = ErrorFree.TwoSum(new S<double>(_s[k]), Unsafe.BitCast<TD, S<double>>(t), ref e).Value;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -253,8 +253,8 @@ internal static class DoubleLanes8Fold
         if (!Vector256.IsHardwareAccelerated) return Parts(s0.GetLower(), s0.GetUpper(), s4.GetLower(), s4.GetUpper(), e0.GetLower(), e0.GetUpper(), e4.GetLower(), e4.GetUpper(), out low);
         var h = s0 + s4;
         var q = h.GetLower() + h.GetUpper();
-        var l1 = (TwoSumError(s0, s4, h) + e0) + e4;
-        var l2 = (TwoSumError(h.GetLower(), h.GetUpper(), q) + l1.GetLower()) + l1.GetUpper();
+        var l1 = (ErrorFree.TwoSumError(s0, s4, h) + e0) + e4;
+        var l2 = (ErrorFree.TwoSumError(h.GetLower(), h.GetUpper(), q) + l1.GetLower()) + l1.GetUpper();
         return LastParts(q, l2, out low);
     }
 
@@ -268,9 +268,9 @@ internal static class DoubleLanes8Fold
         var h01 = s0 + s4;
         var h23 = s2 + s6;
         var q = h01 + h23;
-        var l01 = (TwoSumError(s0, s4, h01) + e0) + e4;
-        var l23 = (TwoSumError(s2, s6, h23) + e2) + e6;
-        var l2 = (TwoSumError(h01, h23, q) + l01) + l23;
+        var l01 = (ErrorFree.TwoSumError(s0, s4, h01) + e0) + e4;
+        var l23 = (ErrorFree.TwoSumError(s2, s6, h23) + e2) + e6;
+        var l2 = (ErrorFree.TwoSumError(h01, h23, q) + l01) + l23;
         return LastParts(q, l2, out low);
     }
 
@@ -296,24 +296,8 @@ internal static class DoubleLanes8Fold
         double a = h.GetElement(0);
         double b = h.GetElement(1);
         double sum = a + b;
-        double bPart = sum - a;
-        low = (((a - (sum - bPart)) + (b - bPart)) + l.GetElement(0)) + l.GetElement(1);
+        low = (ErrorFree.TwoSumError(a, b, sum) + l.GetElement(0)) + l.GetElement(1);
         return sum;
-    }
-
-    /// <summary>The rounding error of <paramref name="sum"/> = a + b (Knuth's two-sum).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> TwoSumError(Vector256<double> a, Vector256<double> b, Vector256<double> sum)
-    {
-        var bPart = sum - a;
-        return (a - (sum - bPart)) + (b - bPart);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<double> TwoSumError(Vector128<double> a, Vector128<double> b, Vector128<double> sum)
-    {
-        var bPart = sum - a;
-        return (a - (sum - bPart)) + (b - bPart);
     }
 }
 

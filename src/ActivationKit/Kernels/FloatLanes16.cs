@@ -424,7 +424,7 @@ internal readonly struct TwoSumStep : ISumStep
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Add<TV>(TV sum, TV t, ref TV error)
         where TV : struct, IVec<TV>
-        => SoftmaxCore.TwoSum(sum, t, ref error);
+        => ErrorFree.TwoSum(sum, t, ref error);
 }
 
 /// <summary>Dekker's fast two-sum (running sums at least as large as every addend).</summary>
@@ -433,5 +433,5 @@ internal readonly struct FastTwoSumStep : ISumStep
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Add<TV>(TV sum, TV t, ref TV error)
         where TV : struct, IVec<TV>
-        => SoftmaxCore.FastTwoSum(sum, t, ref error);
+        => ErrorFree.FastTwoSum(sum, t, ref error);
 }

@@ -249,7 +249,7 @@ internal static class Lanes
         {
             var s = Unsafe.BitCast<TV, V512<double>>(sum).Value;
             var e = Unsafe.BitCast<TV, V512<double>>(error).Value;
-            var h = TwoSum(s.GetLower(), s.GetUpper(), out var l);
+            var h = ErrorFree.TwoSum(s.GetLower(), s.GetUpper(), out var l);
             return Fold(h, l + e.GetLower() + e.GetUpper());
         }
 
@@ -272,7 +272,7 @@ internal static class Lanes
 
     private static double Fold(Vector256<double> s, Vector256<double> e)
     {
-        var h = TwoSum(s.GetLower(), s.GetUpper(), out var l);
+        var h = ErrorFree.TwoSum(s.GetLower(), s.GetUpper(), out var l);
         return Fold(h, l + e.GetLower() + e.GetUpper());
     }
 
@@ -283,27 +283,8 @@ internal static class Lanes
         double a = s.GetElement(0);
         double b = s.GetElement(1);
         double h = a + b;
-        double bPart = h - a;
-        double l = (a - (h - bPart)) + (b - bPart);
+        double l = ErrorFree.TwoSumError(a, b, h);
         return h + (l + e.GetElement(0) + e.GetElement(1));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> TwoSum(Vector256<double> a, Vector256<double> b, out Vector256<double> error)
-    {
-        var s = a + b;
-        var bPart = s - a;
-        error = (a - (s - bPart)) + (b - bPart);
-        return s;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<double> TwoSum(Vector128<double> a, Vector128<double> b, out Vector128<double> error)
-    {
-        var s = a + b;
-        var bPart = s - a;
-        error = (a - (s - bPart)) + (b - bPart);
-        return s;
     }
 
     /// <summary>

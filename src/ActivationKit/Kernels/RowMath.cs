@@ -141,10 +141,8 @@ internal static class RowMath
     private static TV TwoSum<TV>(TV a, TV b, ref TV error) where TV : struct, IVec<TV>
     {
         var s = a + b;
-        var bPart = s - a;
-        var aPart = s - bPart;
         // With infinities the error term is NaN; the sum s is then already the answer, so drop it.
-        var e = (a - aPart) + (b - bPart);
+        var e = ErrorFree.TwoSumError(a, b, s);
         error += TV.AndNot(e, TV.AndNot(TV.IsNaN(e), TV.IsNaN(s)));
         return s;
     }

@@ -570,7 +570,7 @@ internal static partial class SoftmaxCoreFloat
         private Eight<TD> _s, _e;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Add(int lane, TD t) => _s[lane] = SoftmaxCore.TwoSum(_s[lane], t, ref _e[lane]);
+        public void Add(int lane, TD t) => _s[lane] = ErrorFree.TwoSum(_s[lane], t, ref _e[lane]);
 
         /// <summary>
         /// h_j = s_j + s_(j+4) with l_j = (err + e_j) + e_(j+4), q_j = h_j + h_(j+2) with l2_j = (err + l_j) + l_(j+2),
@@ -583,25 +583,18 @@ internal static partial class SoftmaxCoreFloat
             var h1 = _s[1] + _s[5];
             var h2 = _s[2] + _s[6];
             var h3 = _s[3] + _s[7];
-            var l0 = (Error(_s[0], _s[4], h0) + _e[0]) + _e[4];
-            var l1 = (Error(_s[1], _s[5], h1) + _e[1]) + _e[5];
-            var l2 = (Error(_s[2], _s[6], h2) + _e[2]) + _e[6];
-            var l3 = (Error(_s[3], _s[7], h3) + _e[3]) + _e[7];
+            var l0 = (ErrorFree.TwoSumError(_s[0], _s[4], h0) + _e[0]) + _e[4];
+            var l1 = (ErrorFree.TwoSumError(_s[1], _s[5], h1) + _e[1]) + _e[5];
+            var l2 = (ErrorFree.TwoSumError(_s[2], _s[6], h2) + _e[2]) + _e[6];
+            var l3 = (ErrorFree.TwoSumError(_s[3], _s[7], h3) + _e[3]) + _e[7];
             var q0 = h0 + h2;
             var q1 = h1 + h3;
-            var m0 = (Error(h0, h2, q0) + l0) + l2;
-            var m1 = (Error(h1, h3, q1) + l1) + l3;
+            var m0 = (ErrorFree.TwoSumError(h0, h2, q0) + l0) + l2;
+            var m1 = (ErrorFree.TwoSumError(h1, h3, q1) + l1) + l3;
             var sum = q0 + q1;
-            var low = (Error(q0, q1, sum) + m0) + m1;
+            var low = (ErrorFree.TwoSumError(q0, q1, sum) + m0) + m1;
             var result = sum + low;
             return TD.Select(TD.LessThan(TD.Abs(result), TD.Create(double.PositiveInfinity)), result, sum);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TD Error(TD a, TD b, TD sum)
-        {
-            var bPart = sum - a;
-            return (a - (sum - bPart)) + (b - bPart);
         }
     }
 

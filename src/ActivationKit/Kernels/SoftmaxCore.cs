@@ -117,13 +117,13 @@ internal static partial class SoftmaxCore
             if (typeof(TOut) == typeof(Store))
             {
                 Lanes.Store(e, ref Unsafe.Add(ref py, i));
-                acc = FastTwoSum(acc, e, ref err);
+                acc = ErrorFree.FastTwoSum(acc, e, ref err);
             }
             else
             {
                 // The count by a comparison into a mask and a population count (scalar units).
                 count += TV.CountWhereEqual(d, TV.Zero);
-                acc = TwoSum(acc, TV.SelectWhereEqual(d, TV.Zero, TV.Zero, e), ref err);
+                acc = ErrorFree.TwoSum(acc, TV.SelectWhereEqual(d, TV.Zero, TV.Zero, e), ref err);
             }
         }
 
@@ -133,13 +133,13 @@ internal static partial class SoftmaxCore
             if (typeof(TOut) == typeof(Store))
             {
                 Lanes.Store(e, ref Unsafe.Add(ref py, last));
-                acc = FastTwoSum(acc, TV.And(fresh, e), ref err);
+                acc = ErrorFree.FastTwoSum(acc, TV.And(fresh, e), ref err);
             }
             else
             {
                 // Lanes already summed are moved off the maximum before the count.
                 count += TV.CountWhereEqual(TV.Select(fresh, d, TV.One), TV.Zero);
-                acc = TwoSum(acc, TV.And(fresh, TV.SelectWhereEqual(d, TV.Zero, TV.Zero, e)), ref err);
+                acc = ErrorFree.TwoSum(acc, TV.And(fresh, TV.SelectWhereEqual(d, TV.Zero, TV.Zero, e)), ref err);
             }
         }
 
@@ -328,26 +328,6 @@ internal static partial class SoftmaxCore
         var vPart = d + m;
         lo = (v - vPart) - (m + (d - vPart));
         return d;
-    }
-
-    /// <summary>a + b rounded, with its exact rounding error added to <paramref name="error"/> (Knuth's TwoSum, finite sums).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static TV TwoSum<TV>(TV a, TV b, ref TV error) where TV : struct, IVec<TV>
-    {
-        var sum = a + b;
-        var bPart = sum - a;
-        var aPart = sum - bPart;
-        error += (a - aPart) + (b - bPart);
-        return sum;
-    }
-
-    /// <summary>a + b with the exact rounding error added to <paramref name="error"/>, for |a| ≥ |b| (Dekker's fast two-sum).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static TV FastTwoSum<TV>(TV a, TV b, ref TV error) where TV : struct, IVec<TV>
-    {
-        var sum = a + b;
-        error += b - (sum - a);
-        return sum;
     }
 
     /// <summary>e = e^(sign·x − m).</summary>
