@@ -1379,14 +1379,9 @@ internal static partial class SoftmaxCoreFloat
         // far above its guess (a maximum 200 past the first 128 entries: n ≈ 320, whose power of two wrapped into a
         // small finite t, so the row was accepted with its top entry's probability 0). n held at 150, where p·2^n is +∞
         // as it is for any larger n: Σt = +∞ declines the row, as on AVX-512.
-        if (!HasScaleF<TV>()) exponent = TV.Min(exponent, TV.Create(150f));
+        if (!TV.ScaleBTakesAnyExponent) exponent = TV.Min(exponent, TV.Create(150f));
         return TV.ScaleB(p, exponent);
     }
-
-    /// <summary>Whether TV's ScaleB is one VSCALEF, exact for any exponent (the AVX-512 widths), or two power-of-two steps.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool HasScaleF<TV>() where TV : struct, IVec<TV>
-        => typeof(TV) == typeof(V512<float>) || ((typeof(TV) == typeof(V256<float>) || typeof(TV) == typeof(V128<float>)) && System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported);
 
     /// <summary>ScaledExp's constants as registers, each plus <paramref name="zero"/> (a zero the JIT cannot fold).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

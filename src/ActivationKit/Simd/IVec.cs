@@ -232,6 +232,12 @@ public interface IVec<TV> :
     static virtual TV WithNaNOf(TV result, TV x) => TV.Select(TV.IsNaN(x), x, result);
 
     /// <summary>
+    /// Whether <see cref="ScaleB"/> is one VSCALEF, exact for any integral n (the AVX-512 widths), rather than two
+    /// power-of-two steps that hold for |n| ≤ 250 (float lanes) only. Folds when the kernel is compiled.
+    /// </summary>
+    static virtual bool ScaleBTakesAnyExponent => false;
+
+    /// <summary>
     /// x · 2^n for integral-valued <paramref name="n"/> with |n| ≤ 250 (float lanes) or ≤ 2000 (double lanes), rounded
     /// once: results may be subnormal or overflow to ∞. Two exact-then-rounding power-of-two steps by default; the
     /// AVX-512 widths use VSCALEF, which returns the same bits in one instruction.

@@ -174,6 +174,9 @@ public readonly struct V128<T> : IVec<V128<T>>
     }
 
     /// <inheritdoc />
+    public static bool ScaleBTakesAnyExponent => Avx512F.VL.IsSupported;
+
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V128<T> ScaleB(V128<T> x, V128<T> n)
     {

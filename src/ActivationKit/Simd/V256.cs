@@ -174,6 +174,9 @@ public readonly struct V256<T> : IVec<V256<T>>
     }
 
     /// <inheritdoc />
+    public static bool ScaleBTakesAnyExponent => Avx512F.VL.IsSupported;
+
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256<T> ScaleB(V256<T> x, V256<T> n)
     {

@@ -254,6 +254,9 @@ public readonly struct V512<T> : IVec<V512<T>>
         : new(Avx512DQ.Range(a.Value.As<T, float>(), b.Value.As<T, float>(), control).As<float, T>());
 
     /// <inheritdoc />
+    public static bool ScaleBTakesAnyExponent => Avx512F.IsSupported;
+
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512<T> ScaleB(V512<T> x, V512<T> n)
     {
