@@ -14,9 +14,9 @@ namespace ActivationKit.Functions;
 /// Evaluated as −(ln(1 + e) + max(0, −x)) with e = exp(−|x|): never overflows, never cancels. logsigmoid(−∞) = −∞,
 /// logsigmoid(+∞) = −0 (the limit from below, as −ln(1 + e^−x) gives), logsigmoid(±0) = −ln 2, logsigmoid(NaN) = NaN;
 /// logsigmoid(100) ≈ −3.7e−44 (a float subnormal, not 0) and logsigmoid(−100) = −100 up to 3.7e−44.
-/// The derivative σ(−x) = 1/(1 + e^x) lies in (0, 1).
+/// The derivative σ(−x) = 1/(1 + e^x) lies in (0, 1); it is also available from the output, as 1 − e^y = −expm1(y).
 /// </remarks>
-public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
+public sealed class LogSigmoid : OutputGradientActivation<LogSigmoid.Kernel_>
 {
     /// <summary>Catalog entry.</summary>
     public static ActivationInfo Definition { get; } = new()
@@ -70,7 +70,7 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
     public override double ReferenceDerivative(double x) => ReferenceMath.Sigmoid(-x);
 
     /// <summary>The log-sigmoid arithmetic: float lanes for float data, double lanes for double data.</summary>
-    public readonly struct Kernel_ : IUnaryKernel
+    public readonly struct Kernel_ : IOutputGradientKernel
     {
         /// <inheritdoc />
         public static bool ComputeFloatInDouble => false;
@@ -180,5 +180,21 @@ public sealed class LogSigmoid : ElementwiseActivation<LogSigmoid.Kernel_>
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool BackwardMarksAny<TV>(TV x, TV dy) where TV : struct, IVec<TV> => TV.AnyWhereGreater(TV.Abs(x), TV.Create(SlopeFloatHighest));
+
+        /// <summary>
+        /// dy·σ(−x) from y = logsigmoid(x): σ(−x) = 1 − σ(x) = 1 − e^y = −expm1(y), well conditioned for every y ≤ 0
+        /// (|y·e^y/(e^y − 1)| ≤ 1, so y's own rounding moves the slope by no more ULPs than it has); the float expm1 in
+        /// float lanes (about 1.5 ULP), the double one in double lanes. y = −∞ gives 1, y = −0 gives 0; a y above 0, which
+        /// no input gives, is taken as +0 (slope 0, the limit at x = +∞); NaN stays NaN.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
+        {
+            var v = TV.Min(TV.Create(-0.0), y);
+            var em1 = (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
+                ? VMath.Expm1Clamped(TV.Max(TV.Create(-40.0), v))
+                : VMath.Expm1NonPositiveF(v);
+            return dy * TV.WithNaNOf(TV.Zero - em1, y);
+        }
     }
 }
