@@ -121,11 +121,11 @@ public abstract class Activation
 
     /// <summary>dx = dy·∂f/∂x for Half data (computed in float, rounded once; the float overload's argument checks apply); gated: dx has twice dy's columns.</summary>
     public virtual void Backward(ReadOnlySpan<Half> x, ReadOnlySpan<Half> dy, Span<Half> dx, int columns = 0)
-        => BackwardThroughSingle(x, dy, dx, columns);
+        => BackwardThroughSingle(x, dy, dx, columns, fromOutput: false);
 
     /// <summary>dx = dy·∂f/∂x for BFloat16 data (computed in float, rounded to nearest even; the float overload's argument checks apply).</summary>
     public virtual void Backward(ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx, int columns = 0)
-        => BackwardThroughSingle(x, dy, dx, columns);
+        => BackwardThroughSingle(x, dy, dx, columns, fromOutput: false);
 
     /// <summary>dx from the output y = f(x), so the forward can run in place. Check <see cref="SupportsBackwardFromOutput"/>.</summary>
     public virtual void BackwardFromOutput(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
@@ -134,6 +134,17 @@ public abstract class Activation
     /// <summary>dx from the output y = f(x), double.</summary>
     public virtual void BackwardFromOutput(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
         => throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{Name}: the derivative is not a function of the output; use Backward with the input."));
+
+    /// <summary>
+    /// dx from the output y = f(x) for Half data (computed in float from the widened y and dy, rounded once; the float
+    /// overload's checks apply). f′ is then known only to Half's precision of y: sigmoid's y·(1 − y) is 0 once y rounds to 1.
+    /// </summary>
+    public virtual void BackwardFromOutput(ReadOnlySpan<Half> y, ReadOnlySpan<Half> dy, Span<Half> dx, int columns = 0)
+        => BackwardThroughSingle(y, dy, dx, columns, fromOutput: true);
+
+    /// <summary>dx from the output y = f(x) for BFloat16 data (computed in float, rounded to nearest even; the float overload's checks apply).</summary>
+    public virtual void BackwardFromOutput(ReadOnlySpan<BFloat16> y, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx, int columns = 0)
+        => BackwardThroughSingle(y, dy, dx, columns, fromOutput: true);
 
     /// <summary>
     /// The spec string of this function and its catalog parameters (<see cref="Parameters"/>), e.g.
@@ -180,7 +191,7 @@ public abstract class Activation
     /// The 16-bit backward: x and dy widened to float, the float overload called, dx narrowed once. The float buffers lie
     /// as the caller's spans do (<see cref="FloatBuffers{T}"/>), so the float overload applies its own checks.
     /// </summary>
-    private void BackwardThroughSingle<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, int columns)
+    private void BackwardThroughSingle<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, int columns, bool fromOutput)
         where T : unmanaged
     {
         var buffers = new FloatBuffers<T>(dx, x, dy);
@@ -188,7 +199,8 @@ public abstract class Activation
         {
             LowPrecision.ToSingle(x, buffers.First);
             LowPrecision.ToSingle(dy, buffers.Second);
-            Backward(buffers.First, buffers.Second, buffers.Output, columns);
+            if (fromOutput) BackwardFromOutput(buffers.First, buffers.Second, buffers.Output, columns);
+            else Backward(buffers.First, buffers.Second, buffers.Output, columns);
             LowPrecision.FromSingle(buffers.Output, dx);
         }
         finally

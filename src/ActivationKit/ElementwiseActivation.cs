@@ -127,9 +127,19 @@ public abstract class OutputGradientActivation<TKernel> : ElementwiseActivation<
     /// <inheritdoc />
     public override bool SupportsBackwardFromOutput => true;
 
+    /// <summary>
+    /// Throws a <see cref="NotSupportedException"/> naming the reason when this instance's parameters make the output
+    /// ambiguous (<see cref="SupportsBackwardFromOutput"/> false: leaky_relu with a negative slope, elu with α &lt; 0, …);
+    /// every precision's <c>BackwardFromOutput</c> calls it first.
+    /// </summary>
+    protected virtual void RequireBackwardFromOutput()
+    {
+    }
+
     /// <inheritdoc />
     public override void BackwardFromOutput(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
     {
+        RequireBackwardFromOutput();
         RequireColumns(columns);
         ElementwiseDriver.BackwardFromOutput(Kernel, y, dy, dx);
     }
@@ -137,6 +147,23 @@ public abstract class OutputGradientActivation<TKernel> : ElementwiseActivation<
     /// <inheritdoc />
     public override void BackwardFromOutput(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
     {
+        RequireBackwardFromOutput();
+        RequireColumns(columns);
+        ElementwiseDriver.BackwardFromOutput(Kernel, y, dy, dx);
+    }
+
+    /// <inheritdoc />
+    public override void BackwardFromOutput(ReadOnlySpan<Half> y, ReadOnlySpan<Half> dy, Span<Half> dx, int columns = 0)
+    {
+        RequireBackwardFromOutput();
+        RequireColumns(columns);
+        ElementwiseDriver.BackwardFromOutput(Kernel, y, dy, dx);
+    }
+
+    /// <inheritdoc />
+    public override void BackwardFromOutput(ReadOnlySpan<BFloat16> y, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx, int columns = 0)
+    {
+        RequireBackwardFromOutput();
         RequireColumns(columns);
         ElementwiseDriver.BackwardFromOutput(Kernel, y, dy, dx);
     }

@@ -443,6 +443,74 @@ public class ElementwiseBehaviourTests
         Assert.True(float.IsNaN(nan[0]));
     }
 
+    [Theory]
+    [MemberData(nameof(CatalogData.AllNames), MemberType = typeof(CatalogData))]
+    public void Half_and_bfloat16_backward_from_output_is_the_float_one_rounded_once(string name)
+    {
+        var f = ActivationKit.Catalog.ActivationCatalog.Create(name);
+        if (!f.SupportsBackwardFromOutput) return;
+        int columns = f.Info.Kind == ActivationKit.Catalog.ActivationKind.Elementwise ? 0 : 10;
+        var rng = new Random(name.Length);
+        int n = 4_000;
+        var yh = new Half[n];
+        var yb = new BFloat16[n];
+        var dyh = new Half[n];
+        var dyb = new BFloat16[n];
+        {
+            var x = Enumerable.Range(0, n).Select(_ => (float)((rng.NextDouble() - 0.5) * 24)).ToArray();
+            x[5] = float.NaN;
+            x[6] = float.NegativeInfinity;
+            var y = new float[n];
+            f.Forward(x, y, columns);
+            for (int i = 0; i < n; i++)
+            {
+                yh[i] = (Half)y[i];
+                yb[i] = (BFloat16)y[i];
+                dyh[i] = (Half)(float)(rng.NextDouble() - 0.5);
+                dyb[i] = (BFloat16)(float)(rng.NextDouble() - 0.5);
+            }
+        }
+
+        // The float call on the widened y and dy, rounded once, is what the 16-bit overloads must give.
+        var expectedH = new float[n];
+        f.BackwardFromOutput(yh.Select(v => (float)v).ToArray(), dyh.Select(v => (float)v).ToArray(), expectedH, columns);
+        var expectedB = new float[n];
+        f.BackwardFromOutput(yb.Select(v => (float)v).ToArray(), dyb.Select(v => (float)v).ToArray(), expectedB, columns);
+        var dxh = new Half[n];
+        f.BackwardFromOutput(yh, dyh, dxh, columns);
+        var dxb = new BFloat16[n];
+        f.BackwardFromOutput(yb, dyb, dxb, columns);
+        for (int i = 0; i < n; i++)
+        {
+            Assert.True(BitConverter.HalfToUInt16Bits((Half)expectedH[i]) == BitConverter.HalfToUInt16Bits(dxh[i]) || (Half.IsNaN(dxh[i]) && float.IsNaN(expectedH[i])), $"{name} Half at {i}: {dxh[i]} against {(Half)expectedH[i]}");
+            Assert.True(((BFloat16)expectedB[i]).RawValue == dxb[i].RawValue || (float.IsNaN((float)dxb[i]) && float.IsNaN(expectedB[i])), $"{name} BFloat16 at {i}: {(float)dxb[i]} against {expectedB[i]}");
+        }
+
+        // In place: dx written over y.
+        var inPlace = (Half[])yh.Clone();
+        f.BackwardFromOutput(inPlace, dyh, inPlace, columns);
+        Assert.Equal(dxh.Select(BitConverter.HalfToUInt16Bits), inPlace.Select(BitConverter.HalfToUInt16Bits));
+    }
+
+    [Theory]
+    [InlineData("leaky_relu(-0.1)")]
+    [InlineData("elu(alpha=-1)")]
+    [InlineData("threshold(0.5, 2)")]
+    [InlineData("thresholded_relu(theta=-1)")]
+    [InlineData("squareplus(b=0)")]
+    [InlineData("prelu(init=-0.25)")]
+    [InlineData("rrelu(-0.1, 0.3)")]
+    [InlineData("gelu")]
+    public void Backward_from_output_refuses_every_precision_alike(string spec)
+    {
+        var f = ActivationKit.Catalog.ActivationCatalog.Create(spec);
+        Assert.False(f.SupportsBackwardFromOutput);
+        string message = Assert.Throws<NotSupportedException>(() => f.BackwardFromOutput(new float[4], new float[4], new float[4])).Message;
+        Assert.Equal(message, Assert.Throws<NotSupportedException>(() => f.BackwardFromOutput(new double[4], new double[4], new double[4])).Message);
+        Assert.Equal(message, Assert.Throws<NotSupportedException>(() => f.BackwardFromOutput(new Half[4], new Half[4], new Half[4])).Message);
+        Assert.Equal(message, Assert.Throws<NotSupportedException>(() => f.BackwardFromOutput(new BFloat16[4], new BFloat16[4], new BFloat16[4])).Message);
+    }
+
     [Fact]
     public void Logsigmoid_slope_from_the_output_is_accurate_over_the_float_range()
     {

@@ -69,17 +69,22 @@ public class ParallelKernelTests
         var dyf = Enumerable.Range(0, n).Select(_ => (float)rng.NextDouble()).ToArray();
         var (xh, dyh) = (xf.Select(v => (Half)v).ToArray(), dyf.Select(v => (Half)v).ToArray());
         var (xb, dyb) = (xf.Select(v => (BFloat16)v).ToArray(), dyf.Select(v => (BFloat16)v).ToArray());
-        (Half[] Y, Half[] G, ushort[] Yb, ushort[] Gb) Calls()
+        (Half[] Y, Half[] G, ushort[] Yb, ushort[] Gb, Half[] FromY, ushort[] FromYb) Calls()
         {
             var (y, g, yb, gb) = (new Half[n], new Half[n], new BFloat16[n], new BFloat16[n]);
+            var (fromY, fromYb) = (new Half[n], new BFloat16[n]);
             f.Forward(xh, y);
             f.Backward(xh, dyh, g);
             f.Forward(xb, yb);
             f.Backward(xb, dyb, gb);
-            return (y, g, yb.Select(v => v.RawValue).ToArray(), gb.Select(v => v.RawValue).ToArray());
+            f.BackwardFromOutput(y, dyh, fromY);
+            f.BackwardFromOutput(yb, dyb, fromYb);
+            return (y, g, yb.Select(v => v.RawValue).ToArray(), gb.Select(v => v.RawValue).ToArray(), fromY, fromYb.Select(v => v.RawValue).ToArray());
         }
 
         var one = Calls();
+        var xTimesSlope = new Half[n];
+        f.Backward(xh, (Half[])xh.Clone(), xTimesSlope);
         OnThreeThreads(() =>
         {
             var split = Calls();
@@ -87,12 +92,51 @@ public class ParallelKernelTests
             Assert.Equal(one.G, split.G);
             Assert.Equal(one.Yb, split.Yb);
             Assert.Equal(one.Gb, split.Gb);
+            Assert.Equal(one.FromY, split.FromY);
+            Assert.Equal(one.FromYb, split.FromYb);
+
+            // The backward with dy the very span of x (a legal, if odd, call) is a backward, not a forward.
+            var g = new Half[n];
+            f.Backward(xh, xh, g);
+            Assert.Equal(xTimesSlope, g);
 
             // In place.
             var inPlace = (Half[])xh.Clone();
             f.Forward(inPlace, inPlace);
             Assert.Equal(one.Y, inPlace);
         });
+    }
+
+    [Theory]
+    [InlineData(int.MaxValue, 2)]
+    [InlineData(int.MaxValue, 8)]
+    [InlineData(2_000_000_000, 2)]
+    [InlineData(1_912_602_625, 2)]
+    [InlineData(16_384, 3)]
+    [InlineData(1_000_003, 256)]
+    public void Split_covers_every_length_with_whole_chunks(int length, int threads)
+    {
+        // Calls of 2·10⁹ elements need 4–8 GB, too much for a unit test, so the cut itself is checked: it made Chunks
+        // negative above about 1.9·10⁹ elements (int overflow), no chunk ran, and the call waited for ever.
+        var job = new CountingJob();
+        job.Split(length, threads);
+        Assert.True(job.Chunks > 0, $"{job.Chunks} chunks");
+        Assert.True((long)job.Chunks * job.ChunkLength >= length, $"{job.Chunks} × {job.ChunkLength} < {length}");
+        Assert.True((long)(job.Chunks - 1) * job.ChunkLength < length, $"chunk {job.Chunks - 1} starts past {length}");
+        long covered = 0;
+        for (int i = 0; i < job.Chunks; i++) covered += job.Count(i);
+        Assert.Equal(length, covered);
+    }
+
+    private sealed class CountingJob : ActivationKit.Kernels.SpanJob
+    {
+        public int Count(int index)
+        {
+            ChunkAt(index, out int n);
+            return n;
+        }
+
+        public override void RunChunk(int index) => Count(index);
     }
 
     /// <summary>

@@ -93,28 +93,13 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
     protected override Kernel_ Kernel => new(Alpha);
 
     /// <inheritdoc />
-    /// <exception cref="NotSupportedException">α &lt; 0.</exception>
-    public override void BackwardFromOutput(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
-    {
-        RequireOutputGradient();
-        base.BackwardFromOutput(y, dy, dx, columns);
-    }
-
-    /// <inheritdoc />
-    /// <exception cref="NotSupportedException">α &lt; 0.</exception>
-    public override void BackwardFromOutput(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
-    {
-        RequireOutputGradient();
-        base.BackwardFromOutput(y, dy, dx, columns);
-    }
-
-    /// <inheritdoc />
     public override double Reference(double x) => double.IsNaN(x) ? x : x > 0 ? x : Alpha * ReferenceMath.Expm1(x);
 
     /// <inheritdoc />
     public override double ReferenceDerivative(double x) => double.IsNaN(x) ? x : x > 0 ? 1.0 : ReferenceMath.ExpTimes(Alpha, x);
 
-    private void RequireOutputGradient()
+    /// <inheritdoc />
+    protected override void RequireBackwardFromOutput()
     {
         if (Alpha < 0)
         {

@@ -17,7 +17,7 @@ namespace ActivationKit.Functions;
 /// rounding it would change the function (leaky(0) = 0·∞ = NaN, leaky(−3e38) = −0 for a slope of 1e−50).
 /// leaky(−0) = −0, leaky(+∞) = +∞, leaky(−∞) = −∞, leaky(NaN) = NaN. The derivative at 0 is the slope (PyTorch's convention, "x &gt; 0 ? 1 : slope"). With slope ≥ 0, y &gt; 0 exactly
 /// when x &gt; 0 (x·slope underflows to −0, never to a positive number), so the derivative is also available from the output;
-/// a negative slope makes y &gt; 0 ambiguous and <see cref="BackwardFromOutput(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/>
+/// a negative slope makes y &gt; 0 ambiguous and <see cref="Activation.BackwardFromOutput(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/>
 /// then throws.
 /// </remarks>
 public sealed class LeakyRelu : OutputGradientActivation<LeakyRelu.Kernel_>
@@ -91,26 +91,13 @@ public sealed class LeakyRelu : OutputGradientActivation<LeakyRelu.Kernel_>
     protected override Kernel_ Kernel => new(_slope);
 
     /// <inheritdoc />
-    public override void BackwardFromOutput(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
-    {
-        RequireNonNegativeSlope();
-        base.BackwardFromOutput(y, dy, dx, columns);
-    }
-
-    /// <inheritdoc />
-    public override void BackwardFromOutput(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
-    {
-        RequireNonNegativeSlope();
-        base.BackwardFromOutput(y, dy, dx, columns);
-    }
-
-    /// <inheritdoc />
     public override double Reference(double x) => double.IsNaN(x) ? x : x > 0 ? x : _slope * x;
 
     /// <inheritdoc />
     public override double ReferenceDerivative(double x) => double.IsNaN(x) ? x : x > 0 ? 1.0 : _slope;
 
-    private void RequireNonNegativeSlope()
+    /// <inheritdoc />
+    protected override void RequireBackwardFromOutput()
     {
         if (_slope < 0)
         {

@@ -80,20 +80,6 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
     protected override Kernel_ Kernel => new(_b);
 
     /// <inheritdoc />
-    public override void BackwardFromOutput(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
-    {
-        RequirePositiveB();
-        base.BackwardFromOutput(y, dy, dx, columns);
-    }
-
-    /// <inheritdoc />
-    public override void BackwardFromOutput(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
-    {
-        RequirePositiveB();
-        base.BackwardFromOutput(y, dy, dx, columns);
-    }
-
-    /// <inheritdoc />
     public override double Reference(double x)
     {
         if (double.IsNaN(x) || double.IsPositiveInfinity(x)) return x;
@@ -121,7 +107,8 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
         return a > 1e150 ? a * Math.Sqrt(1.0 + (_b / a / a)) : Math.Sqrt((x * x) + _b);
     }
 
-    private void RequirePositiveB()
+    /// <inheritdoc />
+    protected override void RequireBackwardFromOutput()
     {
         if (!SupportsBackwardFromOutput)
         {

@@ -15,7 +15,7 @@ namespace ActivationKit.Functions;
 /// catalog can create it by name, which makes the default instance ReLU. Exact. NaN passes through (NaN ≤ threshold is
 /// false), as in PyTorch. The derivative is 1 for x &gt; threshold and 0 otherwise. When value ≤ threshold the output tells
 /// the branch (y &gt; threshold exactly when x &gt; threshold) and the derivative is available from it; when value &gt;
-/// threshold it is not, and <see cref="BackwardFromOutput(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/> throws.
+/// threshold it is not, and <see cref="Activation.BackwardFromOutput(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/> throws.
 /// Both parameters are rounded to the data's precision.
 /// </remarks>
 public sealed class Threshold : OutputGradientActivation<Threshold.Kernel_>
@@ -87,26 +87,13 @@ public sealed class Threshold : OutputGradientActivation<Threshold.Kernel_>
     protected override Kernel_ Kernel => new(_threshold, _value);
 
     /// <inheritdoc />
-    public override void BackwardFromOutput(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
-    {
-        RequireUnambiguousOutput();
-        base.BackwardFromOutput(y, dy, dx, columns);
-    }
-
-    /// <inheritdoc />
-    public override void BackwardFromOutput(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
-    {
-        RequireUnambiguousOutput();
-        base.BackwardFromOutput(y, dy, dx, columns);
-    }
-
-    /// <inheritdoc />
     public override double Reference(double x) => double.IsNaN(x) ? x : x > _threshold ? x : _value;
 
     /// <inheritdoc />
     public override double ReferenceDerivative(double x) => double.IsNaN(x) ? x : x > _threshold ? 1.0 : 0.0;
 
-    private void RequireUnambiguousOutput()
+    /// <inheritdoc />
+    protected override void RequireBackwardFromOutput()
     {
         if (!SupportsBackwardFromOutput)
         {

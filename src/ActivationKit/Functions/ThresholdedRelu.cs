@@ -14,7 +14,7 @@ namespace ActivationKit.Functions;
 /// Exact; θ is rounded to the data's precision. Zero and −0 map to +0 (for θ ≥ 0), NaN passes through, +∞ → +∞,
 /// −∞ → 0. The derivative is 1 for x &gt; θ and 0 otherwise. For θ ≥ 0 the output is either 0 (x ≤ θ) or greater than θ
 /// (x &gt; θ), so the derivative is available from the output; for θ &lt; 0 an output of 0 could come from x = 0 (slope 1)
-/// or from x ≤ θ (slope 0), and <see cref="BackwardFromOutput(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/> throws.
+/// or from x ≤ θ (slope 0), and <see cref="Activation.BackwardFromOutput(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/> throws.
 /// </remarks>
 public sealed class ThresholdedRelu : OutputGradientActivation<ThresholdedRelu.Kernel_>
 {
@@ -84,26 +84,13 @@ public sealed class ThresholdedRelu : OutputGradientActivation<ThresholdedRelu.K
     protected override Kernel_ Kernel => new(_theta);
 
     /// <inheritdoc />
-    public override void BackwardFromOutput(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
-    {
-        RequireNonNegativeTheta();
-        base.BackwardFromOutput(y, dy, dx, columns);
-    }
-
-    /// <inheritdoc />
-    public override void BackwardFromOutput(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, int columns = 0)
-    {
-        RequireNonNegativeTheta();
-        base.BackwardFromOutput(y, dy, dx, columns);
-    }
-
-    /// <inheritdoc />
     public override double Reference(double x) => double.IsNaN(x) ? x : x > _theta ? x : 0.0;
 
     /// <inheritdoc />
     public override double ReferenceDerivative(double x) => double.IsNaN(x) ? x : x > _theta ? 1.0 : 0.0;
 
-    private void RequireNonNegativeTheta()
+    /// <inheritdoc />
+    protected override void RequireBackwardFromOutput()
     {
         if (_theta < 0)
         {

@@ -62,11 +62,11 @@ public static class ElementwiseDriver
 
     /// <summary>y = f(x) for Half (computed in float, rounded once to Half).</summary>
     public static void Forward<TOp>(TOp op, ReadOnlySpan<Half> x, Span<Half> y) where TOp : struct, IUnaryKernel
-        => ForwardThroughSingle(op, x, y);
+        => ForwardThroughSingle(new ForwardCall<TOp>(op), x, y);
 
     /// <summary>y = f(x) for BFloat16 (computed in float, rounded to nearest even).</summary>
     public static void Forward<TOp>(TOp op, ReadOnlySpan<BFloat16> x, Span<BFloat16> y) where TOp : struct, IUnaryKernel
-        => ForwardThroughSingle(op, x, y);
+        => ForwardThroughSingle(new ForwardCall<TOp>(op), x, y);
 
     /// <summary>dx = dy·f′(x) for float.</summary>
     public static void Backward<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TOp : struct, IUnaryKernel
@@ -87,43 +87,46 @@ public static class ElementwiseDriver
 
     /// <summary>dx = dy·f′(x) for Half.</summary>
     public static void Backward<TOp>(TOp op, ReadOnlySpan<Half> x, ReadOnlySpan<Half> dy, Span<Half> dx) where TOp : struct, IUnaryKernel
-        => BackwardThroughSingle(op, x, dy, dx);
+        => BackwardThroughSingle(new BackwardCall<TOp>(op), x, dy, dx, "x");
 
     /// <summary>dx = dy·f′(x) for BFloat16.</summary>
     public static void Backward<TOp>(TOp op, ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx) where TOp : struct, IUnaryKernel
-        => BackwardThroughSingle(op, x, dy, dx);
+        => BackwardThroughSingle(new BackwardCall<TOp>(op), x, dy, dx, "x");
 
     /// <summary>
     /// y = f(x) for a 16-bit storage type, computed in float chunks and rounded once per element; split across
     /// threads like the float calls (<see cref="KernelOptions"/>), each thread converting its own chunks.
     /// </summary>
-    private static void ForwardThroughSingle<TOp, TLow>(TOp op, ReadOnlySpan<TLow> x, Span<TLow> y)
-        where TOp : struct, IUnaryKernel
+    private static void ForwardThroughSingle<TCall, TLow>(TCall call, ReadOnlySpan<TLow> x, Span<TLow> y)
+        where TCall : struct, IFloatCall
         where TLow : unmanaged
     {
         SpanChecks.Unary(x, y);
-        if (x.Length >= KernelOptions.ParallelThreshold && KernelOptions.MaxThreads > 1 && TryRunLowPrecisionParallel(op, false, x, x, y)) return;
-        ForwardChunks(op, x, y);
-    }
-
-    /// <summary>dx = dy·f′(x) for a 16-bit storage type, as <see cref="ForwardThroughSingle{TOp, TLow}"/>.</summary>
-    private static void BackwardThroughSingle<TOp, TLow>(TOp op, ReadOnlySpan<TLow> x, ReadOnlySpan<TLow> dy, Span<TLow> dx)
-        where TOp : struct, IUnaryKernel
-        where TLow : unmanaged
-    {
-        SpanChecks.Binary(x, dy, dx);
-        if (x.Length >= KernelOptions.ParallelThreshold && KernelOptions.MaxThreads > 1 && TryRunLowPrecisionParallel(op, true, x, dy, dx)) return;
-        BackwardChunks(op, x, dy, dx);
+        if (x.Length >= KernelOptions.ParallelThreshold && KernelOptions.MaxThreads > 1 && TryRunLowPrecisionParallel(call, unary: true, x, x, y)) return;
+        ForwardChunks(call, x, y);
     }
 
     /// <summary>
-    /// <see cref="ForwardThroughSingle{TOp, TLow}"/> on this thread: chunks of <see cref="ChunkLength"/> values widened
+    /// dx = dy·f′ for a 16-bit storage type from the input or the output (<paramref name="firstName"/> names the first
+    /// span in messages), as <see cref="ForwardThroughSingle{TCall, TLow}"/>.
+    /// </summary>
+    private static void BackwardThroughSingle<TCall, TLow>(TCall call, ReadOnlySpan<TLow> x, ReadOnlySpan<TLow> dy, Span<TLow> dx, string firstName)
+        where TCall : struct, IFloatCall
+        where TLow : unmanaged
+    {
+        SpanChecks.Binary(x, dy, dx, firstName);
+        if (x.Length >= KernelOptions.ParallelThreshold && KernelOptions.MaxThreads > 1 && TryRunLowPrecisionParallel(call, unary: false, x, dy, dx)) return;
+        BackwardChunks(call, x, dy, dx);
+    }
+
+    /// <summary>
+    /// <see cref="ForwardThroughSingle{TCall, TLow}"/> on this thread: chunks of <see cref="ChunkLength"/> values widened
     /// into a stack buffer no longer than the data and not zeroed (every element is written before it is read; zeroing
     /// 8 KiB cost more than the whole call for 64 values).
     /// </summary>
     [SkipLocalsInit]
-    internal static void ForwardChunks<TOp, TLow>(TOp op, ReadOnlySpan<TLow> x, Span<TLow> y)
-        where TOp : struct, IUnaryKernel
+    internal static void ForwardChunks<TCall, TLow>(TCall call, ReadOnlySpan<TLow> x, Span<TLow> y)
+        where TCall : struct, IFloatCall
         where TLow : unmanaged
     {
         Span<float> a = stackalloc float[Math.Min(ChunkLength, x.Length)];
@@ -131,15 +134,15 @@ public static class ElementwiseDriver
         {
             int n = Math.Min(ChunkLength, x.Length - i);
             LowPrecision.ToSingle(x.Slice(i, n), a[..n]);
-            Forward(op, a[..n], a[..n]);
+            call.Run(a[..n], a[..n], a[..n]);
             LowPrecision.FromSingle(a[..n], y.Slice(i, n));
         }
     }
 
-    /// <summary><see cref="BackwardThroughSingle{TOp, TLow}"/> on this thread, as <see cref="ForwardChunks{TOp, TLow}"/>.</summary>
+    /// <summary><see cref="BackwardThroughSingle{TCall, TLow}"/> on this thread, as <see cref="ForwardChunks{TCall, TLow}"/>.</summary>
     [SkipLocalsInit]
-    internal static void BackwardChunks<TOp, TLow>(TOp op, ReadOnlySpan<TLow> x, ReadOnlySpan<TLow> dy, Span<TLow> dx)
-        where TOp : struct, IUnaryKernel
+    internal static void BackwardChunks<TCall, TLow>(TCall call, ReadOnlySpan<TLow> x, ReadOnlySpan<TLow> dy, Span<TLow> dx)
+        where TCall : struct, IFloatCall
         where TLow : unmanaged
     {
         int chunk = Math.Min(ChunkLength, x.Length);
@@ -150,7 +153,7 @@ public static class ElementwiseDriver
             int n = Math.Min(ChunkLength, x.Length - i);
             LowPrecision.ToSingle(x.Slice(i, n), a[..n]);
             LowPrecision.ToSingle(dy.Slice(i, n), b[..n]);
-            Backward(op, a[..n], b[..n], a[..n]);
+            call.Run(a[..n], b[..n], a[..n]);
             LowPrecision.FromSingle(a[..n], dx.Slice(i, n));
         }
     }
@@ -161,19 +164,19 @@ public static class ElementwiseDriver
     /// inside stay on their thread).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe bool TryRunLowPrecisionParallel<TOp, TLow>(TOp op, bool backward, ReadOnlySpan<TLow> x, ReadOnlySpan<TLow> dy, Span<TLow> dst)
-        where TOp : struct, IUnaryKernel
+    private static unsafe bool TryRunLowPrecisionParallel<TCall, TLow>(TCall call, bool unary, ReadOnlySpan<TLow> x, ReadOnlySpan<TLow> dy, Span<TLow> dst)
+        where TCall : struct, IFloatCall
         where TLow : unmanaged
     {
         if (!ForkJoin.TryAcquire()) return false;
         try
         {
             int threads = KernelOptions.MaxThreads;
-            var job = LowPrecisionJob<TOp, TLow>.Instance;
+            var job = LowPrecisionJob<TCall, TLow>.Instance;
             fixed (TLow* px = x, pdy = dy, pd = dst)
             {
-                job.Op = op;
-                job.Backward = backward;
+                job.Call = call;
+                job.Unary = unary;
                 job.X = px;
                 job.Dy = pdy;
                 job.D = pd;
@@ -203,6 +206,14 @@ public static class ElementwiseDriver
         SpanChecks.Binary(y, dy, dx, "y");
         Dispatch(new OutputBackwardMap<TOp>(op), false, y, dy, dx);
     }
+
+    /// <summary>dx = dy·f′(x) computed from y = f(x), for Half (in float, rounded once).</summary>
+    public static void BackwardFromOutput<TOp>(TOp op, ReadOnlySpan<Half> y, ReadOnlySpan<Half> dy, Span<Half> dx) where TOp : struct, IOutputGradientKernel
+        => BackwardThroughSingle(new OutputBackwardCall<TOp>(op), y, dy, dx, "y");
+
+    /// <summary>dx = dy·f′(x) computed from y = f(x), for BFloat16 (in float, rounded to nearest even).</summary>
+    public static void BackwardFromOutput<TOp>(TOp op, ReadOnlySpan<BFloat16> y, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx) where TOp : struct, IOutputGradientKernel
+        => BackwardThroughSingle(new OutputBackwardCall<TOp>(op), y, dy, dx, "y");
 
     /// <summary>
     /// Runs a map over float or double spans: split across threads when <see cref="KernelOptions"/> allows it and the
@@ -1054,4 +1065,32 @@ internal static class LoopDirection
         bool downAliases = da >= 4096 - Near || db >= 4096 - Near;
         return upAliases && !downAliases;
     }
+}
+
+/// <summary>
+/// One of the element-wise float calls, run on a 16-bit call's widened chunks (<see cref="ElementwiseDriver"/>): the
+/// forward reads <c>a</c> only; the backwards read <c>a</c> (x or y) and <c>b</c> (dy). <c>d</c> may be <c>a</c>.
+/// </summary>
+internal interface IFloatCall
+{
+    /// <summary>Runs the float call.</summary>
+    void Run(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> d);
+}
+
+/// <summary>y = f(x).</summary>
+internal readonly struct ForwardCall<TOp>(TOp op) : IFloatCall where TOp : struct, IUnaryKernel
+{
+    public void Run(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> d) => ElementwiseDriver.Forward(op, a, d);
+}
+
+/// <summary>dx = dy·f′(x).</summary>
+internal readonly struct BackwardCall<TOp>(TOp op) : IFloatCall where TOp : struct, IUnaryKernel
+{
+    public void Run(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> d) => ElementwiseDriver.Backward(op, a, b, d);
+}
+
+/// <summary>dx = dy·f′ from y = f(x).</summary>
+internal readonly struct OutputBackwardCall<TOp>(TOp op) : IFloatCall where TOp : struct, IOutputGradientKernel
+{
+    public void Run(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> d) => ElementwiseDriver.BackwardFromOutput(op, a, b, d);
 }

@@ -87,7 +87,9 @@ internal abstract class SpanJob : ChunkJob
     {
         Length = length;
         ChunkLength = Math.Max(1 << 16, ((length / (threads * 4)) + 63) & ~63);
-        Chunks = (length + ChunkLength - 1) / ChunkLength;
+        // In long: length + ChunkLength − 1 passes int.MaxValue from about 1.9·10⁹ elements, which made Chunks negative,
+        // ran no chunk and left the caller waiting for ever (an exploratory tester's find).
+        Chunks = (int)(((long)length + ChunkLength - 1) / ChunkLength);
     }
 
     /// <summary>The first element of chunk <paramref name="index"/>, and in <paramref name="count"/> its length.</summary>
@@ -126,14 +128,14 @@ internal sealed unsafe class ElementwiseJob<TMap, T> : SpanJob
 }
 
 /// <summary>One Half or BFloat16 element-wise call split into chunks, each converted and computed on its thread.</summary>
-internal sealed unsafe class LowPrecisionJob<TOp, TLow> : SpanJob
-    where TOp : struct, IUnaryKernel
+internal sealed unsafe class LowPrecisionJob<TCall, TLow> : SpanJob
+    where TCall : struct, IFloatCall
     where TLow : unmanaged
 {
-    public static readonly LowPrecisionJob<TOp, TLow> Instance = new();
+    public static readonly LowPrecisionJob<TCall, TLow> Instance = new();
 
-    public TOp Op;
-    public bool Backward;
+    public TCall Call;
+    public bool Unary;
     public TLow* X;
     public TLow* Dy;
     public TLow* D;
@@ -143,7 +145,7 @@ internal sealed unsafe class LowPrecisionJob<TOp, TLow> : SpanJob
         int start = ChunkAt(index, out int n);
         var x = new ReadOnlySpan<TLow>(X + start, n);
         var d = new Span<TLow>(D + start, n);
-        if (Backward) ElementwiseDriver.BackwardChunks(Op, x, new ReadOnlySpan<TLow>(Dy + start, n), d);
-        else ElementwiseDriver.ForwardChunks(Op, x, d);
+        if (Unary) ElementwiseDriver.ForwardChunks(Call, x, d);
+        else ElementwiseDriver.BackwardChunks(Call, x, new ReadOnlySpan<TLow>(Dy + start, n), d);
     }
 }
