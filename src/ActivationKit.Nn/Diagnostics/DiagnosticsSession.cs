@@ -220,6 +220,15 @@ public sealed class DiagnosticsSession
                     ? DeadUnitDetector.FromPreActivations(layer.Name, act, pre, layer.PreWidth)
                     : DeadUnitDetector.FromActivations(layer.Name, act, post, layer.Units);
 
+                // With both arrays, a unit is dead only where the activations given agree (0 on every sample): a unit
+                // whose dumped output is not 0 passes signal, whatever its pre-activations say. They agree wherever the
+                // activations are f(pre), as ArrayFolder requires and a training run computes them.
+                if (!pre.IsEmpty && !post.IsEmpty && report.DeadUnits.Count > 0)
+                {
+                    var silent = new HashSet<int>(DeadUnitDetector.FromActivations(layer.Name, post, layer.Units).DeadUnits);
+                    report = report with { DeadUnits = report.DeadUnits.Where(silent.Contains).ToArray() };
+                }
+
                 // Too few samples to call a unit dead (a one-row last batch showed 38 % of a healthy layer "dead"; with
                 // --batch 1 every check had one row and 41 % of a layer no unit of which was dead on 2000 samples was
                 // reported): such checks are pooled until they hold enough samples. A unit that fires on a quarter of
