@@ -465,6 +465,27 @@ public class DiagnosticsSessionTests
         }
     }
 
+    [Theory]
+    [InlineData("mse", null, "For regression use the identity (linear) output, or keep tanh only with the targets scaled well inside its range", false)]
+    [InlineData("mse", TaskKind.Binary, "For classification drop tanh from the model and compute the loss on the logits", false)]
+    [InlineData(null, null, "For regression use the identity (linear) output", true)]
+    public void A_saturated_output_layer_gets_output_advice_not_a_hidden_activation(string? loss, TaskKind? task, string advice, bool both)
+    {
+        // The tester's o_tanh_mse and o_sig_none: "Use a hidden activation without an upper flat region (ReLU family…)"
+        // for a tanh or sigmoid output. The hidden layer's saturation keeps the hidden-layer advice.
+        var tanh = ActivationCatalog.Create("tanh");
+        var session = new DiagnosticsSession(new DiagnosticsSessionOptions { OutputLoss = loss, OutputTask = task });
+        var found = session.Check(1, [
+            new LayerSnapshot { Name = "h", Activation = tanh, Units = 8, PreWidth = 8, Rows = 64, Pre = TanhPre(0.95) },
+            new LayerSnapshot { Name = "out", Activation = tanh, Units = 8, PreWidth = 8, Rows = 64, Pre = TanhPre(0.95) }]);
+        var output = Assert.Single(found, f => f.Kind == FindingKind.Saturation && f.Layer == "out");
+        Assert.StartsWith("This is the output layer: a saturated tanh output pins the predictions in its flat tails", output.Fix, StringComparison.Ordinal);
+        Assert.Contains(advice, output.Fix, StringComparison.Ordinal);
+        Assert.DoesNotContain("hidden activation", output.Fix, StringComparison.Ordinal);
+        Assert.Equal(both, output.Fix.Contains("; for classification", StringComparison.Ordinal));
+        Assert.Contains("hidden activation", Assert.Single(found, f => f.Kind == FindingKind.Saturation && f.Layer == "h").Fix, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_post_that_is_not_the_activation_of_its_pre_is_refused_with_the_first_difference()
     {

@@ -33,6 +33,12 @@ public sealed record DiagnosticsSessionOptions
     /// is only a confident prediction.
     /// </summary>
     public string? OutputLoss { get; init; }
+
+    /// <summary>
+    /// The network's task, when known: the fix for a saturated output layer depends on it (a linear output or targets
+    /// scaled into range for regression, a loss on the logits for classification).
+    /// </summary>
+    public TaskKind? OutputTask { get; init; }
 }
 
 /// <summary>A finding as a report keeps it: the latest evidence, when it was first seen and how often.</summary>
@@ -277,6 +283,9 @@ public sealed class DiagnosticsSession
                 var measurement = SaturationDetector.MeasureTails(act, pre, layer.PreWidth, t);
                 if (act.Info.Kind == ActivationKind.Elementwise && act.Info.Saturating) saturated = measurement.Fraction;
                 var f = SaturationDetector.ToFinding(layer.Name, act, measurement, t, step);
+
+                // The hidden-layer advice (a ReLU-family hidden activation) does not fit the output layer.
+                if (f is not null && !hidden) f = f with { Fix = SaturationDetector.OutputFix(act, _options.OutputLoss, _options.OutputTask) };
                 if (f is not null) found.Add(f);
             }
 
