@@ -168,9 +168,19 @@ public sealed class Mlp
             {
                 // normal(0) and uniform(0) draw zeros as surely as zeros does; saying so explains a warning about a random initialiser.
                 string draws = init.Kind is InitKind.Normal or InitKind.Uniform ? ", which draws every weight as 0" : "";
-                Warn($"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}) is initialised with {init}{draws}: every unit " +
-                    "computes the same function and receives the same gradient, so the symmetry is never broken and the layer " +
-                    "acts like a single unit. Use a random initialiser (he_normal, glorot_uniform, …) for hidden layers.");
+
+                // The units stay identical only if they also get identical gradients: the next layer's weights are equal
+                // too, or the weights are 0 where the function's slope at 0 is (ReLU: no gradient at all). A random next
+                // layer gives each unit its own outgoing weights and gradient, and training separates them (InitCheck).
+                bool zero = init.Kind != InitKind.Constant || init.Value == 0;
+                bool permanent = (Specs[i + 1].Init ?? defaultInit).IsSymmetric || (zero && _layers[i].Activation is { } act && ActivationKit.Diagnostics.InitCheck.ZeroSlopeAtZero(act));
+                Warn(permanent
+                    ? $"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}) is initialised with {init}{draws}: every unit " +
+                        "computes the same function and receives the same gradient, so the symmetry is never broken and the layer " +
+                        "acts like a single unit. Use a random initialiser (he_normal, glorot_uniform, …) for hidden layers."
+                    : $"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}) is initialised with {init}{draws}: every unit " +
+                        "starts as a copy of the others; only the next layer's different weights give the units different gradients, so " +
+                        "training has to pull them apart from identical starts. Use a random initialiser (he_normal, glorot_uniform, …) for hidden layers.");
             }
 
             // Both cases below stop every gradient before the layer; they differ only in why and in the remedy.

@@ -92,7 +92,7 @@ public static class ModelCheck
         var spec = ToSpec(network, metadata, notes);
         var findings = NetworkCheck.Check(spec).ToList();
 
-        var weights = network.Layers.Select((l, i) => new LayerWeights(NetworkCheck.LayerLabel(i, spec.Layers[i].Activation), l.Weights, l.InputSize, l.PreWidth, l.Activation)).ToList();
+        var weights = network.Layers.Select((l, i) => new LayerWeights(NetworkCheck.LayerLabel(i, spec.Layers[i].Activation), l.Weights, l.InputSize, l.PreWidth, l.Activation, l.Bias)).ToList();
         foreach (var f in InitCheck.Check(weights))
         {
             if (f.Kind != FindingKind.SymmetricInit) continue;

@@ -125,7 +125,16 @@ public class DiagnoseCommandTests
         var r = Cli.Run("diagnose", tmp.Path, "--json");
         var f = Assert.Single(Findings(r), f => f.GetProperty("kind").GetString() == "symmetric_init");
         Assert.Equal("dense1", f.GetProperty("layer").GetString());
-        Assert.Equal("critical", f.GetProperty("severity").GetString());
+
+        // tanh has slope 1 at 0, and the random next layer gives each unit its own gradient: they start identical but
+        // training separates them (a warning). With the next layer constant too, they never can (critical).
+        Assert.Equal("warning", f.GetProperty("severity").GetString());
+        using var both = new TempDir();
+        var stuck = new Mlp(2, [new(16, "tanh", new Initializer(InitKind.Zeros)), new(16, "tanh", new Initializer(InitKind.Constant, 0.1)), new(2, "linear")]);
+        stuck.Initialize(Initializer.Auto, 3);
+        Dump(stuck, Spirals(), both.Path);
+        var critical = Findings(Cli.Run("diagnose", both.Path, "--json")).First(x => x.GetProperty("kind").GetString() == "symmetric_init");
+        Assert.Equal(("dense1", "critical"), (critical.GetProperty("layer").GetString(), critical.GetProperty("severity").GetString()));
     }
 
     [Fact]

@@ -465,6 +465,79 @@ public class DiagnosticsSessionTests
         }
     }
 
+    [Theory]
+    [InlineData("mse", null, "For regression use the identity (linear) output, or keep tanh only with the targets scaled well inside its range", false)]
+    [InlineData("mse", TaskKind.Binary, "For classification drop tanh from the model and compute the loss on the logits", false)]
+    [InlineData(null, null, "For regression use the identity (linear) output", true)]
+    public void A_saturated_output_layer_gets_output_advice_not_a_hidden_activation(string? loss, TaskKind? task, string advice, bool both)
+    {
+        // The tester's o_tanh_mse and o_sig_none: "Use a hidden activation without an upper flat region (ReLU family…)"
+        // for a tanh or sigmoid output. The hidden layer's saturation keeps the hidden-layer advice.
+        var tanh = ActivationCatalog.Create("tanh");
+        var session = new DiagnosticsSession(new DiagnosticsSessionOptions { OutputLoss = loss, OutputTask = task });
+        var found = session.Check(1, [
+            new LayerSnapshot { Name = "h", Activation = tanh, Units = 8, PreWidth = 8, Rows = 64, Pre = TanhPre(0.95) },
+            new LayerSnapshot { Name = "out", Activation = tanh, Units = 8, PreWidth = 8, Rows = 64, Pre = TanhPre(0.95) }]);
+        var output = Assert.Single(found, f => f.Kind == FindingKind.Saturation && f.Layer == "out");
+        Assert.StartsWith("This is the output layer: a saturated tanh output pins the predictions in its flat tails", output.Fix, StringComparison.Ordinal);
+        Assert.Contains(advice, output.Fix, StringComparison.Ordinal);
+        Assert.DoesNotContain("hidden activation", output.Fix, StringComparison.Ordinal);
+        Assert.Equal(both, output.Fix.Contains("; for classification", StringComparison.Ordinal));
+        Assert.Contains("hidden activation", Assert.Single(found, f => f.Kind == FindingKind.Saturation && f.Layer == "h").Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_post_that_is_not_the_activation_of_its_pre_is_refused_with_the_first_difference()
+    {
+        // The tester's e_incons2: pre-activations all negative, activations positive, relu. The report said "[critical]
+        // dead_units in h: 8 of 8 units (100 %)" beside its own table's post mean of 0.742; real dumps with BatchNorm
+        // or dropout between the Linear layer and the activation look like this.
+        string dir = Directory.CreateTempSubdirectory("actkit-incons-").FullName;
+        try
+        {
+            var pre = Enumerable.Range(0, 64 * 8).Select(i => -1f - (float)Math.Abs(Math.Sin(i))).ToArray();
+            var post = Enumerable.Range(0, 64 * 8).Select(i => 0.1f + (float)Math.Abs(Math.Cos(i))).ToArray();
+            ActivationKit.IO.Npy.Write(Path.Combine(dir, "p.npy"), pre, [64, 8]);
+            ActivationKit.IO.Npy.Write(Path.Combine(dir, "q.npy"), post, [64, 8]);
+            ActivationKit.IO.Npy.Write(Path.Combine(dir, "o.npy"), Varied(2), [64, 2]);
+            File.WriteAllText(Path.Combine(dir, "manifest.json"), """
+                {"layers": [{"name": "h", "activation": "relu", "pre": "p.npy", "post": "q.npy"},
+                            {"name": "o", "activation": "linear", "pre": "o.npy"}]}
+                """);
+            var e = Assert.Throws<InvalidDataException>(() => ArrayFolder.Load(dir));
+            Assert.StartsWith("Layer 'h': q.npy is not relu of p.npy: 512 of 512 values differ by more than float rounding (row ", e.Message, StringComparison.Ordinal);
+            Assert.Contains("BatchNorm", e.Message, StringComparison.Ordinal);
+            Assert.Contains("list only one of the two files", e.Message, StringComparison.Ordinal);
+
+            // The same post from its own pre, rounded as a float16 dump would be (and GELU-sized slack), is accepted;
+            // the report's dead units and its table then come from arrays that agree.
+            var consistent = Enumerable.Range(0, 64 * 8).Select(i => i % 8 < 2 ? -1f : (float)Math.Sin(i)).ToArray();
+            var relu = consistent.Select(v => (float)(System.Half)Math.Max(v, 0f) * (1 + 5e-3f)).ToArray();
+            ActivationKit.IO.Npy.Write(Path.Combine(dir, "p.npy"), consistent, [64, 8]);
+            ActivationKit.IO.Npy.Write(Path.Combine(dir, "q.npy"), relu, [64, 8]);
+            var report = ArrayFolder.Diagnose(ArrayFolder.Load(dir), "consistent");
+            Assert.Equal([0, 1], Assert.Single(report.Findings, f => f.Finding.Kind == FindingKind.DeadUnits).Finding.Units);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void With_pre_and_post_a_unit_is_dead_only_where_its_activations_are_zero_too()
+    {
+        // Pre-activations of −10⁻⁹ under relu (dead by their sign) beside activations of 10⁻⁹ that pass signal: within
+        // rounding of each other, so both are accepted, and the unit is not called dead against its own output.
+        var pre = Enumerable.Range(0, 64 * 2).Select(i => i % 2 == 0 ? -1e-9f : (float)Math.Sin(i) + 0.5f).ToArray();
+        var post = pre.Select((v, i) => i % 2 == 0 ? 1e-9f : Math.Max(v, 0f)).ToArray();
+        var session = new DiagnosticsSession(new DiagnosticsSessionOptions { DeadChecks = 1 });
+        var relu = ActivationCatalog.Create("relu");
+        var found = session.Check(1, [new LayerSnapshot { Name = "h", Activation = relu, Units = 2, PreWidth = 2, Rows = 64, Pre = pre, Post = post }, new LayerSnapshot { Name = "o", Units = 2, PreWidth = 2, Rows = 64, Pre = Varied(2) }]);
+        Assert.DoesNotContain(found, f => f.Kind == FindingKind.DeadUnits);
+        Assert.Equal(0, session.Layers[0].Checks[0].DeadFraction);
+    }
+
     [Fact]
     public void Activations_alone_of_a_per_channel_prelu_are_judged_channel_by_channel()
     {

@@ -247,16 +247,62 @@ public class DiagnosticsTests
         var relu = ActivationCatalog.Create("relu");
         var zeros = new float[16 * 8];
         var random = Inputs(8, 4, 9);
+        // ReLU with zero weights (and zero biases) outputs relu(0) = 0 with slope 0: no unit ever gets a gradient.
         var found = InitCheck.Check([new LayerWeights("dense1", zeros, 16, 8, relu), new LayerWeights("out", random, 8, 4, null)]);
         var f = Assert.Single(found);
         Assert.Equal(FindingKind.SymmetricInit, f.Kind);
         Assert.Equal(Severity.Critical, f.Severity);
-        Assert.Contains("symmetry is never broken", f.Explanation, StringComparison.Ordinal);
+        Assert.Contains("relu′(0) = 0", f.Explanation, StringComparison.Ordinal);
+        Assert.Contains("never learns", f.Explanation, StringComparison.Ordinal);
+
+        // Zeros followed by zeros: identical outgoing weights too, so identical gradients for ever.
+        var tanh = ActivationCatalog.Create("tanh");
+        var both = Assert.Single(InitCheck.Check([new LayerWeights("dense1", zeros, 16, 8, tanh), new LayerWeights("out", new float[8 * 4], 8, 4, null)]));
+        Assert.Equal(Severity.Critical, both.Severity);
+        Assert.Contains("symmetry is never broken", both.Explanation, StringComparison.Ordinal);
+
+        // Zeros under tanh (slope 1 at 0) before a random layer: the units start identical, but each gets its own
+        // outgoing weights and so its own gradient; training separates them. A warning that says so.
+        var broken = Assert.Single(InitCheck.Check([new LayerWeights("dense1", zeros, 16, 8, tanh), new LayerWeights("out", random, 8, 4, null)]));
+        Assert.Equal(Severity.Warning, broken.Severity);
+        Assert.DoesNotContain("forever (symmetry", broken.Explanation, StringComparison.Ordinal);
+        Assert.Contains("different outgoing weights", broken.Explanation, StringComparison.Ordinal);
 
         var constant = Enumerable.Repeat(0.1f, 16 * 8).ToArray();
         var c = Assert.Single(InitCheck.Check([new LayerWeights("dense1", constant, 16, 8, relu), new LayerWeights("out", random, 8, 4, null)]));
         Assert.Equal(FindingKind.SymmetricInit, c.Kind);
+        Assert.Equal(Severity.Warning, c.Severity);
         Assert.Equal(new Dictionary<string, double> { ["all_equal"] = 1, ["value"] = 0.1f, ["duplicate_units"] = 7 }, c.Evidence);
+        var constantOut = Enumerable.Repeat(-0.2f, 8 * 4).ToArray();
+        Assert.Equal(Severity.Critical, Assert.Single(InitCheck.Check([new LayerWeights("dense1", constant, 16, 8, relu), new LayerWeights("out", constantOut, 8, 4, null)])).Severity);
+    }
+
+    [Fact]
+    public void Duplicated_units_are_critical_only_when_their_outgoing_weights_and_biases_match_too()
+    {
+        // The tester's t_symm (PyTorch): one layer's incoming rows duplicated, the next layer random. Training made
+        // every row distinct within 200 steps, while the check said "will stay identical" (critical, so
+        // --stop-on-critical stopped a run that would have recovered).
+        var relu = ActivationCatalog.Create("relu");
+        var w = Inputs(16, 8, 4);
+        for (int i = 0; i < 16; i++) w[(i * 8) + 5] = w[(i * 8) + 1];
+        var next = Inputs(8, 4, 9);
+        var warning = Assert.Single(InitCheck.Check([new LayerWeights("dense1", w, 16, 8, relu), new LayerWeights("out", next, 8, 4, null)]));
+        Assert.Equal((FindingKind.SymmetricInit, Severity.Warning), (warning.Kind, warning.Severity));
+        Assert.Contains("training can separate them", warning.Explanation, StringComparison.Ordinal);
+
+        // The same outgoing weights for units 1 and 5: nothing tells them apart, ever.
+        var same = (float[])next.Clone();
+        for (int k = 0; k < 4; k++) same[(5 * 4) + k] = same[(1 * 4) + k];
+        var critical = Assert.Single(InitCheck.Check([new LayerWeights("dense1", w, 16, 8, relu), new LayerWeights("out", same, 8, 4, null)]));
+        Assert.Equal(Severity.Critical, critical.Severity);
+        Assert.Equal("1 unit of dense1 has exactly the same incoming weights as another unit, and the same outgoing weights in the next layer: with equal biases (as initialisers draw them) the two compute the same output and receive the same gradient, so they stay identical forever.", critical.Explanation);
+
+        // With the biases known: different biases make different units (no finding); equal ones keep it critical.
+        var biases = new float[8];
+        Assert.Equal(Severity.Critical, Assert.Single(InitCheck.Check([new LayerWeights("dense1", w, 16, 8, relu, biases), new LayerWeights("out", same, 8, 4, null)])).Severity);
+        biases[5] = 0.1f;
+        Assert.DoesNotContain(InitCheck.Check([new LayerWeights("dense1", w, 16, 8, relu, biases), new LayerWeights("out", same, 8, 4, null)]), f => f.Kind == FindingKind.SymmetricInit);
     }
 
     [Fact]
@@ -275,14 +321,14 @@ public class DiagnosticsTests
         var f = Assert.Single(InitCheck.Check([new LayerWeights("dense1", w, 16, 8, relu), new LayerWeights("out", Inputs(8, 4, 9), 8, 4, null)]));
         Assert.Equal(FindingKind.SymmetricInit, f.Kind);
         Assert.Equal(new Dictionary<string, double> { ["all_equal"] = 0, ["duplicate_units"] = 2 }, f.Evidence);
-        Assert.Equal("2 units of dense1 have exactly the same incoming weights as another unit, so they will stay identical.", f.Explanation);
+        Assert.StartsWith("2 units of dense1 have exactly the same incoming weights as another unit: they start as copies computing the same output.", f.Explanation, StringComparison.Ordinal);
 
         // One duplicate read "1 units of dense1 have exactly the same incoming weights…".
         var w1 = Inputs(16, 8, 4);
         for (int i = 0; i < 16; i++) w1[(i * 8) + 7] = w1[(i * 8) + 5];
         var one = Assert.Single(InitCheck.Check([new LayerWeights("dense1", w1, 16, 8, relu), new LayerWeights("out", Inputs(8, 4, 9), 8, 4, null)]));
         Assert.Equal(1, one.Evidence["duplicate_units"]);
-        Assert.Equal("1 unit of dense1 has exactly the same incoming weights as another unit, so the two will stay identical.", one.Explanation);
+        Assert.StartsWith("1 unit of dense1 has exactly the same incoming weights as another unit: the two start as copies", one.Explanation, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -304,8 +350,76 @@ public class DiagnosticsTests
         var nullLayer = Assert.Throws<ArgumentException>(() => InitCheck.Check([null!, output]));
         Assert.Equal("The layer at index 0 is null. (Parameter 'layers')", nullLayer.Message);
 
-        // A one-input, one-unit layer is a layer (its single weight has variance 0, which the scale check reports).
-        Assert.Equal(FindingKind.InitScale, Assert.Single(InitCheck.Check([new LayerWeights("h", new float[] { 1.4f }, 1, 1, relu), output])).Kind);
+        // A one-input, one-unit layer is a layer: its single weight is judged too (see the scale tests for how).
+        Assert.Empty(InitCheck.Check([new LayerWeights("h", new float[] { 1.4f }, 1, 1, relu), output]));
+        Assert.Equal(FindingKind.InitScale, Assert.Single(InitCheck.Check([new LayerWeights("h", new float[] { 1e-4f }, 1, 1, relu), output])).Kind);
+    }
+
+    [Fact]
+    public void The_scale_is_the_weights_mean_square_judged_only_where_the_sample_can_tell()
+    {
+        // train --hidden 1,1 --diagnose warned "layer0's weight variance 0 is 0× what relu needs" and "multiply to less
+        // than 1E-308×" about actkit's own He init: the variance of one weight around its own mean is 0. The scale of
+        // the signal is E[w²]; one He-drawn weight says almost nothing about the scale it was drawn at.
+        var relu = ActivationCatalog.Create("relu");
+        var output = new LayerWeights("out", new float[] { 0.7f }, 1, 1, null);
+        var r = new Random(5);
+        int reported = 0;
+        for (int trial = 0; trial < 200; trial++)
+        {
+            float a = (float)(Gaussian(r) * Math.Sqrt(2)), b = (float)(Gaussian(r) * Math.Sqrt(2));
+            if (InitCheck.Check([new LayerWeights("layer0", new[] { a }, 1, 1, relu), new LayerWeights("layer1", new[] { b }, 1, 1, relu), output]).Count > 0) reported++;
+        }
+
+        Assert.InRange(reported, 0, 2);
+
+        // The χ² bounds at 10⁻³ for one weight: a ratio above 12.1 (|w| > 3.48σ) or below 3.9e-7 (|w| < 6.3e-4 σ).
+        LayerWeights One(double ratio) => new("h", new[] { (float)Math.Sqrt(2 * ratio) }, 1, 1, relu);
+        Assert.Empty(InitCheck.Check([One(11), output]));
+        Assert.Equal(FindingKind.InitScale, Assert.Single(InitCheck.Check([One(13), output])).Kind);
+        Assert.Empty(InitCheck.Check([One(5e-7), output]));
+        Assert.Single(InitCheck.Check([One(3e-7), output]));
+
+        // Sixteen weights at 0.2× the He variance are within what chance gives 16 weights; 4096 are not.
+        LayerWeights Layer(string name, int fanIn, int fanOut, double variance) =>
+            new(name, Enumerable.Range(0, fanIn * fanOut).Select(_ => (float)(Gaussian(r) * Math.Sqrt(variance))).ToArray(), fanIn, fanOut, relu);
+        var sixteen = Layer("h", 4, 4, 0.2 * 2 / 4.0);
+        double ms = sixteen.Weights.ToArray().Average(x => (double)x * x) / (2 / 4.0);
+        if (ms > 0.15 && ms < 0.25) Assert.Empty(InitCheck.Check([sixteen, new LayerWeights("out", new float[4], 4, 1, null)]));
+        var big = Assert.Single(InitCheck.Check([Layer("h", 64, 64, 0.2 * 2 / 64.0), new LayerWeights("out", new float[64], 64, 1, null)]));
+        Assert.Equal(FindingKind.InitScale, big.Kind);
+        Assert.InRange(big.Evidence["ratio"], 0.18, 0.22);
+        Assert.True(big.Evidence.ContainsKey("weight_mean_square"));
+        Assert.StartsWith("h's weights have a mean square E[w²] of ", big.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Weights_with_a_common_offset_are_near_copies_not_a_shrinking_signal()
+    {
+        // The tester's w_offset: ReLU weights 0.3 + N(0, 10⁻⁶). Their variance around their mean is 10⁻⁶ ("the signal
+        // shrinks", 10⁻⁵×), while the activations' RMS grew 19× through the second layer: the offset adds up over
+        // non-negative inputs. Judged by the mean square and reported as near-copies, never as shrinking.
+        var relu = ActivationCatalog.Create("relu");
+        var r = new Random(6);
+        float[] Offset(int fanIn, int fanOut) => Enumerable.Range(0, fanIn * fanOut).Select(_ => (float)(0.3 + (1e-3 * Gaussian(r)))).ToArray();
+        var found = InitCheck.Check([new LayerWeights("l0", Offset(16, 64), 16, 64, relu), new LayerWeights("l1", Offset(64, 64), 64, 64, relu), new LayerWeights("l2", Inputs(64, 4, 3), 64, 4, null)]);
+        Assert.Equal(["l0", "l1"], found.Select(f => f.Layer));
+        Assert.All(found, f => Assert.Equal((FindingKind.SymmetricInit, Severity.Warning), (f.Kind, f.Severity)));
+        Assert.All(found, f => Assert.DoesNotContain("shrinks", f.Explanation, StringComparison.Ordinal));
+        Assert.All(found, f => Assert.InRange(f.Evidence["mean_share"], 0.9999, 1));
+        Assert.Equal(0.3, found[0].Evidence["mean_weight"], 3);
+        Assert.InRange(found[0].Evidence["within_unit_std"], 0.9e-3, 1.1e-3);
+        Assert.Contains("grows with the fan-in", found[1].Explanation, StringComparison.Ordinal);
+
+        // He-initialised weights, and weights with a modest offset, are not near-copies.
+        var he = Enumerable.Range(0, 16 * 64).Select(_ => (float)(Gaussian(r) * Math.Sqrt(2.0 / 16))).ToArray();
+        Assert.Empty(InitCheck.Check([new LayerWeights("l0", he, 16, 64, relu), new LayerWeights("l2", Inputs(64, 4, 3), 64, 4, null)]));
+        var shifted = he.Select(x => x + 0.3f).ToArray();
+        Assert.DoesNotContain(InitCheck.Check([new LayerWeights("l0", shifted, 16, 64, relu), new LayerWeights("l2", Inputs(64, 4, 3), 64, 4, null)]), f => f.Kind == FindingKind.SymmetricInit);
+
+        // A fan-in of 1 makes every unit a multiple of its one input: that is no symmetry (sine with --hidden 8).
+        var single = Enumerable.Range(0, 8).Select(_ => (float)Gaussian(r)).ToArray();
+        Assert.DoesNotContain(InitCheck.Check([new LayerWeights("l0", single, 1, 8, relu), new LayerWeights("l2", Inputs(8, 1, 3), 8, 1, null)]), f => f.Kind == FindingKind.SymmetricInit);
     }
 
     [Fact]

@@ -32,7 +32,8 @@ public sealed record ArrayFolderContent(IReadOnlyList<LayerSnapshot> Layers, IRe
 /// Manifest: <c>{"layers": [{"name": "fc1", "activation": "relu", "pre": "fc1_pre.npy", "post": "fc1_post.npy",
 /// "gradient": "fc1_wgrad.npy", "weights": "fc1_w.npy", "weightsLayout": "in_out"}, …], "task": "multiclass",
 /// "loss": "ce"}</c>. Every layer needs <c>pre</c> or <c>post</c>; the rest is optional. Layer names (default
-/// <c>layerN</c>) must differ: findings are reported by name. <c>gradient</c> is ∂L/∂W
+/// <c>layerN</c>) must differ: findings are reported by name. A layer with both <c>pre</c> and <c>post</c> must have
+/// post = f(pre) within float rounding (a layer between the two dumps is refused). <c>gradient</c> is ∂L/∂W
 /// (any shape: only its norm is used), to be given for every layer or none. <c>weights</c> is [fan_in × units]
 /// (<c>in_out</c>) or [units × fan_in] (<c>out_in</c>, PyTorch's nn.Linear). <c>task</c> is regression, binary,
 /// multiclass or multilabel; <c>loss</c> is one of <see cref="OutputCheck.Losses"/> (mse, mae, huber, poisson, bce,
@@ -82,7 +83,7 @@ public static class ArrayFolder
 
         // One snapshot: a streak of one check is all the evidence there is, and dead units are judged on the rows it
         // has (DeadMinSamples 1: no later check will come to pool it with); the finding's evidence says how many.
-        options = options with { Thresholds = options.Thresholds with { VanishingSteps = 1, DeadMinSamples = 1 }, DeadChecks = 1, OutputLoss = options.OutputLoss ?? content.Loss };
+        options = options with { Thresholds = options.Thresholds with { VanishingSteps = 1, DeadMinSamples = 1 }, DeadChecks = 1, OutputLoss = options.OutputLoss ?? content.Loss, OutputTask = options.OutputTask ?? content.Task };
         var session = new DiagnosticsSession(options);
         if (content.Weights.Count > 0) session.AddInitCheck(content.Weights);
         if (content.Task is { } task && content.Loss is { } loss)
@@ -189,6 +190,7 @@ public static class ArrayFolder
                         throw new InvalidDataException($"Layer '{name}': {postFile} has shape [{fromPost.Rows}, {fromPost.Units}] but {preFile} gives [{fromPre.Rows}, {fromPre.Units}] after {fromPre.ActivationName}.");
                     }
 
+                    CheckPostIsActivationOfPre(name, fromPre, fromPost, preFile!, postFile!);
                     layer = fromPre with { Post = fromPost.Post };
                 }
 
@@ -262,6 +264,62 @@ public static class ArrayFolder
         if (f is null) data.CopyTo(post, 0);
         else f.Forward(data, post, cols);
         return new LayerSnapshot { Name = name, Activation = f, Units = units, PreWidth = cols, Rows = rows, Pre = data, Post = post };
+    }
+
+    /// <summary>How far dumped activations may differ from the function of the dumped pre-activations (relative).</summary>
+    internal const double PostRelativeTolerance = 1e-2;
+
+    /// <summary>The same, absolute, as a fraction of the layer's RMS activation: values near 0 differ by rounding alone.</summary>
+    internal const double PostAbsoluteTolerance = 1e-3;
+
+    /// <summary>
+    /// A layer's <c>post</c> must be its function of its <c>pre</c>: with a layer between the two hooks (BatchNorm,
+    /// LayerNorm, dropout in training mode, a residual add), or a mislabelled file or activation, the checks contradict
+    /// each other — pre-activations all negative under ReLU were "8 of 8 units dead" beside activations with a mean of
+    /// 0.742 in the same report. Within float rounding of any dump, float16 and bfloat16 included, and of another
+    /// framework's formula (GELU's tanh form): |post − f(pre)| ≤ 10⁻²·max(|post|, |f(pre)|) + 10⁻³·RMS(f(pre)).
+    /// Non-finite values are the non_finite check's; more than 0.1 % of the values outside the tolerance (any, for
+    /// dumps under a thousand values) is refused.
+    /// </summary>
+    private static void CheckPostIsActivationOfPre(string name, LayerSnapshot fromPre, LayerSnapshot fromPost, string preFile, string postFile)
+    {
+        var computed = fromPre.Post.Span;
+        var given = fromPost.Post.Span;
+        double sq = 0;
+        long finite = 0;
+        foreach (float v in computed)
+        {
+            if (!float.IsFinite(v)) continue;
+            sq += (double)v * v;
+            finite++;
+        }
+
+        double absolute = (PostAbsoluteTolerance * (finite == 0 ? 0 : Math.Sqrt(sq / finite))) + 1e-30;
+        long differ = 0;
+        int worst = -1;
+        double worstGap = 0;
+        for (int i = 0; i < computed.Length; i++)
+        {
+            double c = computed[i], g = given[i];
+            if (!double.IsFinite(c) || !double.IsFinite(g)) continue;
+            double gap = Math.Abs(g - c);
+            if (gap <= absolute + (PostRelativeTolerance * Math.Max(Math.Abs(c), Math.Abs(g)))) continue;
+            differ++;
+            if (gap > worstGap) (worst, worstGap) = (i, gap);
+        }
+
+        if (differ == 0 || differ <= 1e-3 * computed.Length) return;
+        int units = fromPre.Units, row = worst / units, unit = worst % units;
+        string f = fromPre.ActivationName;
+        string input = fromPre.PreWidth == units ? $"of {Number(fromPre.Pre.Span[(row * units) + unit])} " : string.Empty;
+        throw new InvalidDataException(
+            $"Layer '{name}': {postFile} is not {f} of {preFile}: {differ} of {computed.Length} values differ by more than float rounding "
+            + $"(row {row}, unit {unit}: {f} {input}is {Number(computed[worst])}, but {postFile} has {Number(given[worst])}). "
+            + "Something sits between the two dumps (BatchNorm, LayerNorm, dropout in training mode, a residual add), or a file or the activation is mislabelled, "
+            + $"and the checks would contradict each other (dead units and saturation judged from one, the activations from the other). "
+            + $"Give as \"pre\" the activation's actual input (the output of the last layer before it), dump in eval mode, or list only one of the two files in {ManifestName}.");
+
+        static string Number(double v) => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture).Replace('-', '−');
     }
 
     /// <summary>A function with one parameter per channel (prelu(num_parameters=C)) needs C columns.</summary>

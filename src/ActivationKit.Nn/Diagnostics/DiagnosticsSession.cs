@@ -33,6 +33,12 @@ public sealed record DiagnosticsSessionOptions
     /// is only a confident prediction.
     /// </summary>
     public string? OutputLoss { get; init; }
+
+    /// <summary>
+    /// The network's task, when known: the fix for a saturated output layer depends on it (a linear output or targets
+    /// scaled into range for regression, a loss on the logits for classification).
+    /// </summary>
+    public TaskKind? OutputTask { get; init; }
 }
 
 /// <summary>A finding as a report keeps it: the latest evidence, when it was first seen and how often.</summary>
@@ -220,6 +226,15 @@ public sealed class DiagnosticsSession
                     ? DeadUnitDetector.FromPreActivations(layer.Name, act, pre, layer.PreWidth)
                     : DeadUnitDetector.FromActivations(layer.Name, act, post, layer.Units);
 
+                // With both arrays, a unit is dead only where the activations given agree (0 on every sample): a unit
+                // whose dumped output is not 0 passes signal, whatever its pre-activations say. They agree wherever the
+                // activations are f(pre), as ArrayFolder requires and a training run computes them.
+                if (!pre.IsEmpty && !post.IsEmpty && report.DeadUnits.Count > 0)
+                {
+                    var silent = new HashSet<int>(DeadUnitDetector.FromActivations(layer.Name, post, layer.Units).DeadUnits);
+                    report = report with { DeadUnits = report.DeadUnits.Where(silent.Contains).ToArray() };
+                }
+
                 // Too few samples to call a unit dead (a one-row last batch showed 38 % of a healthy layer "dead"; with
                 // --batch 1 every check had one row and 41 % of a layer no unit of which was dead on 2000 samples was
                 // reported): such checks are pooled until they hold enough samples. A unit that fires on a quarter of
@@ -268,6 +283,9 @@ public sealed class DiagnosticsSession
                 var measurement = SaturationDetector.MeasureTails(act, pre, layer.PreWidth, t);
                 if (act.Info.Kind == ActivationKind.Elementwise && act.Info.Saturating) saturated = measurement.Fraction;
                 var f = SaturationDetector.ToFinding(layer.Name, act, measurement, t, step);
+
+                // The hidden-layer advice (a ReLU-family hidden activation) does not fit the output layer.
+                if (f is not null && !hidden) f = f with { Fix = SaturationDetector.OutputFix(act, _options.OutputLoss, _options.OutputTask) };
                 if (f is not null) found.Add(f);
             }
 

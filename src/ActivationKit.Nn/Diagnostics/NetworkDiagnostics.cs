@@ -239,7 +239,7 @@ public sealed class NetworkDiagnostics : ILayerObserver, IDisposable
     public static IReadOnlyList<LayerWeights> Weights(Mlp network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        return network.Layers.Select((l, i) => new LayerWeights(LayerName(i), l.Weights, l.InputSize, l.PreWidth, l.Activation)).ToArray();
+        return network.Layers.Select((l, i) => new LayerWeights(LayerName(i), l.Weights, l.InputSize, l.PreWidth, l.Activation, l.Bias)).ToArray();
     }
 
     /// <inheritdoc />

@@ -337,6 +337,38 @@ public static class NetworkCheck
         };
     }
 
+    /// <summary>
+    /// The finding for hidden layer <paramref name="i"/>, whose initialiser draws every weight equal. The units start
+    /// identical (biases start at 0); they stay identical forever only when they also get identical gradients: when
+    /// the next layer's initialiser draws equal weights too. A random next layer gives each unit its own outgoing
+    /// weights and so its own gradient, and training separates them: a warning. Zeros under a function with zero slope
+    /// at 0 (ReLU) are critical whatever follows: every unit outputs f(0) and gets no gradient at all.
+    /// </summary>
+    private static Finding SymmetricFinding(NetworkSpec spec, int i, string name, string scheme, string init, List<Activation> functions, List<ActivationInfo> acts)
+    {
+        var (kind, value) = InitializerSpec.Parse(scheme);
+        bool zero = kind != "constant" || (value ?? 0) == 0;
+        bool stuck = zero && InitCheck.ZeroSlopeAtZero(functions[i]);
+        string nextScheme = spec.Layers[i + 1].Init.Trim();
+        int nextFanIn = spec.Layers[i].Units;
+        int nextFanOut = acts[i + 1].Kind == ActivationKind.Gated ? 2 * spec.Layers[i + 1].Units : spec.Layers[i + 1].Units;
+        bool nextEqual = nextScheme.Length > 0 && InitializerSpec.WeightVariance(nextScheme, acts[i + 1], Math.Max(1, nextFanIn), Math.Max(1, nextFanOut)) == 0;
+        string draws = init is "zeros" or "constant" ? $"{init} initialisation of a hidden layer makes every unit identical" : $"{scheme} draws every weight as 0, which makes every unit of a hidden layer identical";
+        string fn = acts[i].Name;
+        return new Finding
+        {
+            Kind = FindingKind.SymmetricInit,
+            Severity = stuck || nextEqual ? Severity.Critical : Severity.Warning,
+            Layer = name,
+            Explanation = stuck
+                ? $"{draws}, and every weight is 0 where {fn}′(0) = 0: with the biases at 0 every unit outputs {fn}(0) and receives no gradient, so the layer never learns."
+                : nextEqual
+                    ? $"{draws}, and the next layer's {nextScheme} gives every unit the same outgoing weights: they get identical gradients and never become different."
+                    : $"{draws} at the start; only the next layer's different outgoing weights give the units different gradients, so training has to pull them apart from identical starts (they would stay identical forever if the next layer's weights were equal too).",
+            Fix = $"Use {ActivationAdvisor.InitFor(functions[i])}.",
+        };
+    }
+
     /// <summary>How findings name hidden layer <paramref name="index"/> (0-based): "layer 3 (tanh)".</summary>
     public static string LayerLabel(int index, string activation) => $"layer {index + 1} ({activation})";
 
@@ -412,16 +444,7 @@ public static class NetworkCheck
             double variance = InitializerSpec.WeightVariance(scheme, info, Math.Max(1, fanIn), fanOut, gain);
             if (variance == 0)
             {
-                found.Add(new Finding
-                {
-                    Kind = FindingKind.SymmetricInit,
-                    Severity = Severity.Critical,
-                    Layer = name,
-                    Explanation = inits[i] is "zeros" or "constant"
-                        ? $"{inits[i]} initialisation of a hidden layer makes every unit identical; they get identical gradients and never become different."
-                        : $"{scheme} draws every weight as 0, which makes every unit of a hidden layer identical; they get identical gradients and never become different.",
-                    Fix = $"Use {ActivationAdvisor.InitFor(functions[i])}.",
-                });
+                found.Add(SymmetricFinding(spec, i, name, scheme, inits[i], functions, acts));
                 continue;
             }
 

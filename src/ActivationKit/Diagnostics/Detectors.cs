@@ -374,6 +374,38 @@ public static class SaturationDetector
     }
 
     /// <summary>
+    /// The fix for saturation at the network's output, where the hidden-layer advice ("a hidden activation without an
+    /// upper flat region, ReLU family") does not apply: a saturated output is a prediction pinned at the end of the
+    /// function's range, where the loss's gradient is multiplied by f′ ≈ 0. For a regression loss (mse, mae, huber,
+    /// poisson) the output should be linear, or the targets scaled well inside the range; for a classification loss,
+    /// computed on the logits (bce_logits, ce_logits), which cancels the slope; the task, when known, decides which
+    /// (mse on a binary task is a classification output); without either, both.
+    /// </summary>
+    public static string OutputFix(Activation activation, string? loss, TaskKind? task = null)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        string act = activation.Name;
+        string l = loss?.Trim().ToLowerInvariant() ?? string.Empty;
+        bool bounded = activation.Info.BoundedAbove && activation.Info.BoundedBelow;
+        string range = bounded ? $" {activation.Info.Range}" : string.Empty;
+        string regression = bounded
+            ? $"or regression use the identity (linear) output, or keep {act} only with the targets scaled well inside its range{range}, so that no prediction has to sit in a flat tail"
+            : "or regression use the identity (linear) output, which has no flat region";
+        string classification = $"or classification drop {act} from the model and compute the loss on the logits (the identity output with bce_logits, or ce_logits), which cancels the output's slope";
+        string what = $"This is the output layer: a saturated {act} output pins the predictions in its flat tails, where the loss's gradient is multiplied by {act}′ ≈ 0. ";
+        bool? isRegression = task is { } t ? t == TaskKind.Regression
+            : l is "mse" or "mae" or "huber" or "poisson" ? true
+            : l is "bce" or "ce" ? false
+            : null;
+        return isRegression switch
+        {
+            true => what + "F" + regression + ".",
+            false => what + "F" + classification + ".",
+            null => what + "F" + regression + "; f" + classification + ".",
+        };
+    }
+
+    /// <summary>
     /// How many times the other tail's share of saturated pre-activations one tail must hold for the fix to be about
     /// that tail (2: two thirds of them or more). A closer split means the pre-activations are spread too wide on both
     /// sides, which no bias explains: the fix is the initialisation scale.

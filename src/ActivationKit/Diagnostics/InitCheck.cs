@@ -18,17 +18,29 @@ public enum TaskKind
 /// <param name="FanIn">Inputs per unit.</param>
 /// <param name="FanOut">Units.</param>
 /// <param name="Activation">The activation applied to this layer's output (null: identity).</param>
-public sealed record LayerWeights(string Name, ReadOnlyMemory<float> Weights, int FanIn, int FanOut, Activation? Activation);
+/// <param name="Biases">
+/// The layer's FanOut biases, when known (empty: unknown). Units with the same incoming weights stay identical only
+/// when their biases are equal too; unknown biases are taken to be equal, as initialisers draw them (zeros).
+/// </param>
+public sealed record LayerWeights(string Name, ReadOnlyMemory<float> Weights, int FanIn, int FanOut, Activation? Activation, ReadOnlyMemory<float> Biases = default);
 
-/// <summary>One hidden layer's weight variance, measured or implied by its initialiser, for <see cref="InitCheck.CheckScale"/>.</summary>
+/// <summary>One hidden layer's weight scale, measured or implied by its initialiser, for <see cref="InitCheck.CheckScale"/>.</summary>
 /// <param name="Name">Layer name.</param>
-/// <param name="Variance">Var(w) of the layer's weights.</param>
+/// <param name="Variance">
+/// E[w²] of the layer's weights: the variance of a zero-mean initialiser, and what sets the scale of the signal
+/// (Σᵢ wᵢ² E[xᵢ²]); measured weights give their mean square, not their variance around their own mean.
+/// </param>
 /// <param name="FanIn">Inputs per unit.</param>
 /// <param name="FanOut">Units.</param>
 /// <param name="Activation">The layer's activation.</param>
 /// <param name="Scheme">The initialiser the variance follows from (e.g. "normal(0.01)"), or null when it was measured from the weights.</param>
 /// <param name="Gain">The activation's gain at the layer's own parameters (<see cref="InitGain.ForInit"/>), or null for the catalog's at the defaults.</param>
-public sealed record LayerVariance(string Name, double Variance, int FanIn, int FanOut, ActivationInfo Activation, string? Scheme = null, double? Gain = null);
+/// <param name="Count">
+/// How many weights <paramref name="Variance"/> was measured from, or null when it is exact (implied by the
+/// initialiser). A mean square of few weights is a noisy estimate of the scale they were drawn with: a ratio is
+/// reported only when the weights could not plausibly have been drawn at the needed scale (see <see cref="InitCheck.CheckScale"/>).
+/// </param>
+public sealed record LayerVariance(string Name, double Variance, int FanIn, int FanOut, ActivationInfo Activation, string? Scheme = null, double? Gain = null, long? Count = null);
 
 /// <summary>
 /// Checks weights before (or during) training: zero or constant weights and identical units (symmetry never
@@ -62,7 +74,7 @@ public static class InitCheck
             bool isHidden = l < hidden;
             if (isHidden && layer.FanOut > 1)
             {
-                var symmetric = SymmetryFinding(layer, w);
+                var symmetric = SymmetryFinding(layer, w, layers[l + 1]) ?? NearConstantFinding(layer, w);
                 if (symmetric is not null)
                 {
                     found.Add(symmetric);
@@ -71,7 +83,7 @@ public static class InitCheck
             }
 
             if (!isHidden || layer.Activation is null) continue;
-            variances.Add(new LayerVariance(layer.Name, Variance(w), layer.FanIn, layer.FanOut, layer.Activation.Info, Gain: InitGain.ForInit(layer.Activation)));
+            variances.Add(new LayerVariance(layer.Name, MeanSquare(w), layer.FanIn, layer.FanOut, layer.Activation.Info, Gain: InitGain.ForInit(layer.Activation), Count: w.Length));
         }
 
         if (!scale) return found;
@@ -86,7 +98,11 @@ public static class InitCheck
     /// initialiser and fan-in): a layer whose variance is outside [1/x, x] of what its activation needs, x =
     /// <see cref="DiagnosticsOptions.InitScaleFactor"/> (<see cref="DiagnosticsOptions.InitSensitiveScaleFactor"/> for
     /// functions the catalog marks initialisation-sensitive), and the product of the ratios over the stack outside
-    /// [1/y, y], y = <see cref="DiagnosticsOptions.InitCompoundFactor"/>.
+    /// [1/y, y], y = <see cref="DiagnosticsOptions.InitCompoundFactor"/>. A scale measured from
+    /// <see cref="LayerVariance.Count"/> weights is judged by the ratio nearest 1 that weights drawn at that scale could
+    /// have given (a two-sided χ² test at 10⁻³, <see cref="ScaleTail"/> each side): a layer of one weight is reported only
+    /// when that weight is more than 3.5 or less than 0.00063 times the needed standard deviation, and contributes to the
+    /// product only what it shows beyond chance.
     /// </summary>
     public static IReadOnlyList<Finding> CheckScale(IReadOnlyList<LayerVariance> hidden, DiagnosticsOptions? options = null)
     {
@@ -98,14 +114,29 @@ public static class InitCheck
     {
         var found = new List<Finding>();
         var logRatios = new List<double>();
+        double logObserved = 0;
         foreach (var layer in hidden)
         {
             var (low, high) = NeededVarianceRange(layer.Activation, layer.FanIn, layer.FanOut, layer.Gain);
             double needed = Math.Clamp(layer.Variance, low, high);
             double ratio = layer.Variance / needed;
-            logRatios.Add(Math.Log(ratio));
+
+            // The ratio nearest 1 that the sample leaves plausible: 1 when weights drawn at the needed scale could have
+            // given this mean square (a layer of one weight gives anything from 10⁻⁶ to 11× of it), else the near end of
+            // the interval. The judgements use it, so a layer too small to tell is no finding and adds nothing to the
+            // product; the texts give the measured ratio.
+            double judged = ratio;
+            if (layer.Count is long count and > 0)
+            {
+                var (qLow, qHigh) = MeanSquareQuantiles(count);
+                double fromLow = ratio / qHigh, fromHigh = ratio / qLow;
+                judged = fromLow > 1 ? fromLow : fromHigh < 1 ? fromHigh : 1;
+            }
+
+            logRatios.Add(Math.Log(judged));
+            logObserved += Math.Log(ratio);
             double factor = layer.Activation.Problems.HasFlag(KnownProblem.InitialisationSensitive) ? options.InitSensitiveScaleFactor : options.InitScaleFactor;
-            if (ratio > factor || ratio < 1 / factor) found.Add(ScaleFinding(layer, needed, ratio));
+            if ((ratio > factor || ratio < 1 / factor) && judged != 1) found.Add(ScaleFinding(layer, needed, ratio));
         }
 
         // Evaluated whatever the per-layer findings: ten layers each 6× too small are ten modest (info) findings, but
@@ -121,7 +152,7 @@ public static class InitCheck
         bool beyondWorst = double.IsInfinity(logWorst)
             ? Math.Sign(logRest) == Math.Sign(logWorst) && Math.Abs(logRest) > Math.Log(options.InitScaleFactor)
             : Math.Abs(logProduct) > Math.Abs(logWorst) + Math.Log(options.InitScaleFactor);
-        double product = Math.Exp(logProduct);
+        double product = double.IsNaN(logObserved) ? Math.Exp(logProduct) : Math.Exp(logObserved);
         if (compound && hidden.Count >= 2 && beyondWorst && Math.Abs(logProduct) > Math.Log(options.InitCompoundFactor))
         {
             bool perLayer = found.Count > 0;
@@ -177,53 +208,178 @@ public static class InitCheck
         return info.Init == Initialization.Glorot ? (Math.Min(plain, needed), Math.Max(plain, needed)) : (needed, needed);
     }
 
-    private static Finding? SymmetryFinding(LayerWeights layer, ReadOnlySpan<float> w)
+    /// <summary>
+    /// Units with identical incoming weights (and biases, where known) compute the same output. They stay identical
+    /// forever only if they also receive the same gradient: when the next layer gives them identical outgoing weights
+    /// (its rows for them are equal, as when it is constant too). Different outgoing weights give them different
+    /// gradients, and training separates them (PyTorch: a layer whose rows were duplicated had all rows distinct after
+    /// 200 steps), so that is a warning, not a critical finding. A layer of zeros whose activation has zero slope at 0
+    /// (ReLU) is critical whatever follows: with zero biases its units output f(0) and get no gradient at all.
+    /// </summary>
+    private static Finding? SymmetryFinding(LayerWeights layer, ReadOnlySpan<float> w, LayerWeights next)
     {
-        // Units (columns) with identical incoming weights compute the same thing forever: their gradients match.
+        var b = layer.Biases.Span;
+        bool biasesKnown = b.Length == layer.FanOut;
         bool allEqual = true;
         for (int i = 1; i < w.Length && allEqual; i++) allEqual = w[i] == w[0];
-        int identicalPairs = 0;
-        if (!allEqual)
+        for (int j = 1; biasesKnown && j < b.Length && allEqual; j++) allEqual = b[j] == b[0];
+
+        // Each unit's incoming column (and bias), keyed bit for bit; the first unit of each key is its twin.
+        var twins = new List<(int Unit, int Twin)>();
+        var seen = new Dictionary<string, int>();
+        for (int j = 0; j < layer.FanOut; j++)
         {
-            var seen = new HashSet<string>();
-            for (int j = 0; j < layer.FanOut; j++)
-            {
-                var col = new float[layer.FanIn];
-                for (int i = 0; i < layer.FanIn; i++) col[i] = w[(i * layer.FanOut) + j];
-                if (!seen.Add(string.Join(',', col.Select(v => BitConverter.SingleToInt32Bits(v))))) identicalPairs++;
-            }
+            var col = new int[layer.FanIn + (biasesKnown ? 1 : 0)];
+            for (int i = 0; i < layer.FanIn; i++) col[i] = BitConverter.SingleToInt32Bits(w[(i * layer.FanOut) + j]);
+            if (biasesKnown) col[^1] = BitConverter.SingleToInt32Bits(b[j]);
+            string key = string.Join(',', col);
+            if (seen.TryGetValue(key, out int twin)) twins.Add((j, twin));
+            else seen[key] = j;
         }
 
-        if (!allEqual && identicalPairs == 0) return null;
+        if (twins.Count == 0) return null;
+
+        // Whether every twin has its twin's outgoing weights: the next layer's rows for them are equal (any next layer
+        // whose weights all equal one value gives every unit the same ones, whatever its layout).
+        var v = next.Weights.Span;
+        bool nextConstant = true;
+        for (int i = 1; i < v.Length && nextConstant; i++) nextConstant = v[i] == v[0];
+        bool rowsKnown = next.FanIn == layer.FanOut;
+        bool permanent = nextConstant || (rowsKnown && twins.All(t => SameRow(next, t.Unit, t.Twin)));
+        bool stuck = allEqual && w[0] == 0 && (!biasesKnown || b[0] == 0) && layer.Activation is { } f && ZeroSlopeAtZero(f);
+        int duplicates = twins.Count;
+        string name = layer.Name;
+        string equalBiases = biasesKnown ? string.Empty : "with equal biases (as initialisers draw them) ";
+        string explanation;
+        if (stuck)
+        {
+            explanation = $"All {w.Length} weights of {name} are 0 and {layer.Activation!.Name}′(0) = 0: with zero biases every unit outputs {layer.Activation.Name}(0) and receives no gradient, so the layer never learns (and its units are identical).";
+        }
+        else if (allEqual)
+        {
+            explanation = permanent
+                ? $"All {w.Length} weights of {name} equal {w[0]}, and the next layer gives every unit the same outgoing weights: {equalBiases}every unit computes the same output and receives the same gradient, so they stay identical forever (symmetry is never broken)."
+                : $"All {w.Length} weights of {name} equal {w[0]}: {equalBiases}every unit starts as a copy of the others, computing the same output. Only the next layer's different outgoing weights give the units different gradients, so training has to pull them apart from identical starts; they would stay identical forever if the next layer's weights were equal too.";
+        }
+        else
+        {
+            string units = duplicates == 1 ? "1 unit of " + name + " has" : $"{duplicates} units of {name} have";
+            explanation = permanent
+                ? $"{units} exactly the same incoming weights as another unit{(biasesKnown ? " and the same bias" : string.Empty)}, and the same outgoing weights in the next layer: {equalBiases}{(duplicates == 1 ? "the two compute" : "they compute")} the same output and receive the same gradient, so they stay identical forever."
+                : $"{units} exactly the same incoming weights as another unit{(biasesKnown ? " and the same bias" : string.Empty)}: {(duplicates == 1 ? "the two start" : "they start")} as copies computing the same output. Their outgoing weights differ, so they receive different gradients and training can separate them, but until it does the layer has fewer distinct units than it seems.";
+        }
 
         // "value" is the one value every weight holds; units that merely share weights with another have none, and a
         // NaN there read as a diverged weight.
         var evidence = new Dictionary<string, double> { ["all_equal"] = allEqual ? 1 : 0 };
         if (allEqual) evidence["value"] = w[0];
-        evidence["duplicate_units"] = allEqual ? layer.FanOut - 1 : identicalPairs;
+        evidence["duplicate_units"] = duplicates;
         return new Finding
         {
             Kind = FindingKind.SymmetricInit,
-            Severity = Severity.Critical,
-            Layer = layer.Name,
+            Severity = permanent || stuck ? Severity.Critical : Severity.Warning,
+            Layer = name,
             Evidence = evidence,
-            Explanation = allEqual
-                ? $"All {w.Length} weights of {layer.Name} equal {w[0]}: every unit computes the same output and receives the same gradient, so they stay identical forever (symmetry is never broken)."
-                : identicalPairs == 1
-                    ? $"1 unit of {layer.Name} has exactly the same incoming weights as another unit, so the two will stay identical."
-                    : $"{identicalPairs} units of {layer.Name} have exactly the same incoming weights as another unit, so they will stay identical.",
+            Explanation = explanation,
             Fix = $"Initialise weights randomly: {InitAdvice(layer.Activation?.Info, layer.Activation is null ? null : InitGain.ForInit(layer.Activation))}. Only biases may start at zero.",
         };
     }
+
+    private static bool SameRow(LayerWeights next, int a, int b)
+    {
+        var v = next.Weights.Span;
+        for (int k = 0; k < next.FanOut; k++)
+        {
+            if (BitConverter.SingleToInt32Bits(v[(a * next.FanOut) + k]) != BitConverter.SingleToInt32Bits(v[(b * next.FanOut) + k])) return false;
+        }
+
+        return true;
+    }
+
+    // Element-wise functions only: a row-wise or gated function has no per-unit slope to speak of here.
+    internal static bool ZeroSlopeAtZero(Activation f)
+    {
+        if (f.Info.Kind != ActivationKind.Elementwise) return false;
+        var x = new double[f.Channels];
+        var d = new double[f.Channels];
+        d.AsSpan().Fill(1.0);
+        f.Backward(x, d, d, f.Channels);
+        return d.All(s => s == 0);
+    }
+
+    /// <summary>
+    /// The share of the weights' mean square that the per-unit means carry, above which the units are near-copies
+    /// (<see cref="NearConstantFinding"/>): 0.99, the pre-activations of two units then correlate at about 0.99.
+    /// </summary>
+    internal const double NearConstantShare = 0.99;
+
+    /// <summary>
+    /// Weights nearly constant within each unit (0.3 + N(0, 10⁻⁶)): each unit's pre-activation is then nearly a multiple
+    /// of the same thing, the sum of its inputs, so the units start as near-copies; and their common offset adds up over
+    /// inputs that share a sign (after ReLU), so the signal grows with the fan-in where the mean square says it shrinks.
+    /// Judged by the share of Σw² carried by the per-unit means, which for zero-mean random weights is about 1/fan-in
+    /// (a Beta(fan-out/2, fan-out·(fan-in − 1)/2) variable); layers too small for it to say anything (fan-out·(fan-in −
+    /// 1) &lt; 4, where chance alone reaches the threshold 1 time in 10⁴ or more) are not judged, nor a fan-in of 1.
+    /// </summary>
+    private static Finding? NearConstantFinding(LayerWeights layer, ReadOnlySpan<float> w)
+    {
+        int n = layer.FanIn, m = layer.FanOut;
+        if (n < 2 || m < 2 || (long)m * (n - 1) < 4) return null;
+        double total = 0, common = 0, sum = 0;
+        var means = new double[m];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < m; j++)
+            {
+                double x = w[(i * m) + j];
+                means[j] += x;
+                total += x * x;
+                sum += x;
+            }
+        }
+
+        foreach (double mj in means) common += mj * mj / n;
+        if (!(total > 0) || !double.IsFinite(total)) return null;
+        double share = Math.Min(1, common / total);
+        if (share < NearConstantShare) return null;
+        double spread = Math.Sqrt(Math.Max(0, total - common) / w.Length);
+        double mean = sum / w.Length;
+        double rest = (1 - share) * 100;
+        return new Finding
+        {
+            Kind = FindingKind.SymmetricInit,
+            Severity = Severity.Warning,
+            Layer = layer.Name,
+            Evidence = new Dictionary<string, double> { ["all_equal"] = 0, ["mean_share"] = share, ["mean_weight"] = mean, ["within_unit_std"] = spread, ["fan_in"] = n, ["fan_out"] = m },
+            Explanation = $"The weights of {layer.Name} are nearly constant within each unit: the units' mean weights (overall {mean:G3}) carry all but {rest:G2} % of the weights' mean square, the spread around them (standard deviation {spread:G3}) the rest. "
+                + $"Each unit's pre-activation is then nearly a multiple of the same thing, the sum of its {n} inputs, so the units start as near-copies of one another; and where the inputs share a sign (after ReLU) that offset adds up over them, so the signal grows with the fan-in, not with its square root as for zero-mean weights.",
+            Fix = $"Initialise weights randomly with mean 0: {InitAdvice(layer.Activation?.Info, layer.Activation is null ? null : InitGain.ForInit(layer.Activation))}. Only biases may start at a common value.",
+        };
+    }
+
+    /// <summary>
+    /// Two-sided 10⁻³ bounds of the mean square of <paramref name="count"/> standard normals (χ²_N / N), cached: a
+    /// measured ratio between ratio / high and ratio / low is what weights drawn at that scale give 999 times in 1000.
+    /// </summary>
+    private static (double Low, double High) MeanSquareQuantiles(long count)
+    {
+        if (count > 100_000) return (1, 1);
+        return QuantileCache.GetOrAdd(count, c => (ChiSquare.MeanQuantile(c, ScaleTail), ChiSquare.MeanQuantile(c, 1 - ScaleTail)));
+    }
+
+    /// <summary>Each tail's probability in the test of a measured weight scale (10⁻³ in all).</summary>
+    internal const double ScaleTail = 5e-4;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<long, (double, double)> QuantileCache = new();
 
     private static Finding ScaleFinding(LayerVariance layer, double needed, double ratio) => new()
     {
         Kind = FindingKind.InitScale,
         Severity = ratio > 16 || ratio < 1.0 / 16 ? Severity.Warning : Severity.Info,
         Layer = layer.Name,
-        Evidence = new Dictionary<string, double> { ["weight_variance"] = layer.Variance, ["needed_variance"] = needed, ["ratio"] = ratio, ["fan_in"] = layer.FanIn, ["fan_out"] = layer.FanOut },
+        Evidence = new Dictionary<string, double> { [layer.Scheme is null ? "weight_mean_square" : "weight_variance"] = layer.Variance, ["needed_variance"] = needed, ["ratio"] = ratio, ["fan_in"] = layer.FanIn, ["fan_out"] = layer.FanOut },
         Explanation = (layer.Scheme is null
-                ? $"{layer.Name}'s weight variance {layer.Variance:G3} is {ratio:G3}× what {layer.Activation.Name} needs ({needed:G3}): "
+                ? $"{layer.Name}'s weights have a mean square E[w²] of {layer.Variance:G3}, {ratio:G3}× the variance {layer.Activation.Name} needs ({needed:G3}): "
                 : $"{layer.Scheme} gives a weight variance of {layer.Variance:G3} for {layer.FanIn} inputs, {ratio:G3}× what {layer.Activation.Name} needs ({needed:G3}): ")
             + (ratio < 1 ? "the signal shrinks through this layer." : "the signal grows through this layer and can saturate or explode."),
         Fix = $"Use {InitAdvice(layer.Activation, layer.Gain)}.",
@@ -251,13 +407,10 @@ public static class InitCheck
         }
     }
 
-    private static double Variance(ReadOnlySpan<float> w)
+    private static double MeanSquare(ReadOnlySpan<float> w)
     {
-        double mean = 0;
-        foreach (float v in w) mean += v;
-        mean /= Math.Max(1, w.Length);
         double s = 0;
-        foreach (float v in w) s += (v - mean) * (v - mean);
+        foreach (float v in w) s += (double)v * v;
         return s / Math.Max(1, w.Length);
     }
 }
