@@ -138,25 +138,23 @@ internal readonly struct DoubleDoubleExp<TV> where TV : struct, IVec<TV>
     public TV Exp(TV x, TV lo, out TV low) => ExpPair(x, lo, x, lo, out low, out _, out _);
 
     /// <summary>
-    /// <see cref="Exp"/> of two registers at once, step by step: each exponential is a chain of some seventy dependent
-    /// operations, and one chain alone leaves the multiply-add pipes idle much of the time.
+    /// <see cref="Exp"/> of two registers at once: <see cref="ExpPairScaled"/> with k = 0. (The gradient loops call
+    /// ExpPairScaled directly: through this wrapper the exponential and a row's sums overran the JIT's inlining budget,
+    /// and the fold of the sums became a call, 15–20 ns a row.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV ExpPair(TV x0, TV lo0, TV x1, TV lo1, out TV low0, out TV high1, out TV low1)
-        => ExpPairCore(x0, lo0, TV.Zero, x1, lo1, TV.Zero, scaled: false, out low0, out high1, out low1);
+        => ExpPairScaled(x0, lo0, TV.Zero, x1, lo1, TV.Zero, out low0, out high1, out low1);
 
     /// <summary>
-    /// e^(x + lo)·2^k of two registers (k integral, the scaling exact where the result is normal): for x far below 0,
-    /// where e^x itself would be subnormal or 0, a k that brings it back to the normal range keeps its relative accuracy.
-    /// x may then go down to −1500 (the reduction holds for |16x/ln 2| &lt; 2^21; ScaleB takes the exponent, at least
-    /// −2165 + k).
+    /// e^(x + lo)·2^k of two registers at once (k integral, the scaling exact where the result is normal), step by
+    /// step: each exponential is a chain of some seventy dependent operations, and one chain alone leaves the
+    /// multiply-add pipes idle much of the time. k = 0 gives e^(x + lo); for x far below 0, where e^x itself would be
+    /// subnormal or 0, a k that brings it back to the normal range keeps its relative accuracy, and x may then go down
+    /// to −1500 (the reduction holds for |16x/ln 2| &lt; 2^21; ScaleB takes the exponent, at least −2165 + k).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV ExpPairScaled(TV x0, TV lo0, TV k0, TV x1, TV lo1, TV k1, out TV low0, out TV high1, out TV low1)
-        => ExpPairCore(x0, lo0, k0, x1, lo1, k1, scaled: true, out low0, out high1, out low1);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private TV ExpPairCore(TV x0, TV lo0, TV k0, TV x1, TV lo1, TV k1, bool scaled, out TV low0, out TV high1, out TV low1)
     {
         var rh0 = Reduce(x0, lo0, out var shifted0, out var n0, out var rl0);
         var rh1 = Reduce(x1, lo1, out var shifted1, out var n1, out var rl1);
@@ -178,8 +176,8 @@ internal readonly struct DoubleDoubleExp<TV> where TV : struct, IVec<TV>
             Step(ref h1, ref lowPart1, rh1, _steps[k]);
         }
 
-        high1 = Finish(h1, lowPart1, shifted1, n1, rl1, k1, scaled, out low1);
-        return Finish(high0, lowPart0, shifted0, n0, rl0, k0, scaled, out low0);
+        high1 = Finish(h1, lowPart1, shifted1, n1, rl1, k1, out low1);
+        return Finish(high0, lowPart0, shifted0, n0, rl0, k0, out low0);
     }
 
     /// <summary>
@@ -207,17 +205,16 @@ internal readonly struct DoubleDoubleExp<TV> where TV : struct, IVec<TV>
         return TV.Fma(TV.Fma(TV.Fma(_c13, r, _c12), r2, TV.Fma(_c11, r, _c10)), r2, TV.Fma(_c9, r, _c8));
     }
 
-    /// <summary>× 2^(j/16) (double-doubles, the high product exactly), × (1 + rl), × 2^(⌊n/16⌋ + k) (k only if scaled).</summary>
+    /// <summary>× 2^(j/16) (double-doubles, the high product exactly), × (1 + rl), × 2^(⌊n/16⌋ + k).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private TV Finish(TV high, TV lowPart, TV shifted, TV n, TV rl, TV k, bool scaled, out TV low)
+    private TV Finish(TV high, TV lowPart, TV shifted, TV n, TV rl, TV k, out TV low)
     {
         var tableHigh = Lookup(shifted, _tableHigh0, _tableHigh1, TableHigh);
         var tableLow = Lookup(shifted, _tableLow0, _tableLow1, TableLow);
         var product = tableHigh * high;
         var productLow = TV.Fms(tableHigh, high, product) + TV.Fma(tableHigh, lowPart, tableLow * high);
         productLow = TV.Fma(product, rl, productLow);
-        var m = TV.Floor(n * _sixteenth);
-        if (scaled) m += k;
+        var m = TV.Floor(n * _sixteenth) + k;
         low = TV.ScaleB(productLow, m);
         return TV.ScaleB(product, m);
     }
