@@ -6,8 +6,8 @@ using Xunit.Abstractions;
 namespace ActivationKit.Tests;
 
 /// <summary>
-/// <see cref="DoubleDoubleExp{TV}.ExpPair"/>, the exponential the softmax gradients use (two registers at once, each
-/// holding different arguments), and <see cref="VMath.ExpDoubleDouble{TV}"/> (one register through it) against mpmath
+/// <see cref="DoubleDoubleExp{TV}.ExpPair"/>, the softmax gradients' exponential (their ExpPairScaled with k = 0; two
+/// registers at once, each holding different arguments), and <see cref="VMath.ExpDoubleDouble{TV}"/> (one register through it) against mpmath
 /// (RowGolden/exp_double_double.txt, written by tools/golden/softmax_gradient_golden.py): e^(x + lo) as hi + low within
 /// 2^−102 of the exact value relative, plus the lo²/2 the factor 1 + lo leaves out (2^−96 at x = 709.7 with
 /// lo = 2^−53·x; the softmax rows' lo that large come with e^x tiny against the row's sum), 2^−1073 absolute where it is

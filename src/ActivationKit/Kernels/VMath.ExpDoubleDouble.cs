@@ -22,8 +22,9 @@ public static partial class VMath
 
 /// <summary>
 /// e^(x + lo) as a double-double hi + low, within about 2^−103 of it relative for |lo| ≤ 2^−53, in double lanes, with its
-/// constants built once per lane type (<see cref="Shared"/>), which loops pass by reference to <see cref="ExpPair"/>
-/// (two registers at once; <see cref="Exp"/> is one register through it). Broadcast in place, the constants cost the JIT's inlining budget at every use: with them the
+/// constants built once per lane type (<see cref="Shared"/>), which loops pass by reference to <see cref="ExpPairScaled"/>
+/// (two registers at once, times 2^k; <see cref="ExpPair"/> is it with k = 0 and <see cref="Exp"/> one register
+/// through that, so the tests of those test the loops' code). Broadcast in place, the constants cost the JIT's inlining budget at every use: with them the
 /// exponential and a row's sums did not fit in one loop and the lane operations became calls; built per call, their
 /// cost would fall on every row.
 /// </summary>
@@ -38,7 +39,7 @@ public static partial class VMath
 /// Louvet, 2005): s = fma(h, r, c) rounded and its error h·r + c − s = fma(h, r, c − s) to 2^−53 of itself (c − s is
 /// exact: |h·r| ≤ c/2 at every step), carried with the coefficient's low part in a running low part multiplied by r
 /// like the high one. The table's entry and e^rh are multiplied as double-doubles (the high product exactly, by an fms)
-/// and both parts are scaled by 2^⌊n/16⌋ (a result in the subnormals keeps the subnormal's absolute accuracy).
+/// and both parts are scaled by 2^(⌊n/16⌋ + k) (a result in the subnormals keeps the subnormal's absolute accuracy).
 /// </para>
 /// <para>
 /// The table lookup is a two-register permute on AVX-512 (VPERMI2PD), a gather on AVX2 and a load per lane elsewhere:
