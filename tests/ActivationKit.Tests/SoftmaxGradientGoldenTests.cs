@@ -11,16 +11,26 @@ namespace ActivationKit.Tests;
 /// <summary>
 /// The double gradients of softmax, softmin and log-softmax (from the input, and log-softmax's from its output) against
 /// mpmath (RowGolden/softmax_gradients.txt, tools/golden/softmax_gradient_golden.py): an exploratory tester's rows, where
-/// dy − ⟨dy, p⟩ or dy − p·Σdy cancels, and a sweep of random rows of 2 to 1000 entries built to cancel. Every result is
-/// within <see cref="Bound"/> ULP of the exact value, exactly 0 where that is, and the same bits at every register width,
-/// in place or not.
+/// dy − ⟨dy, p⟩ or dy − p·Σdy cancels, a sweep of random rows of 2 to 1000 entries built to cancel, rows whose dy reach
+/// ±1.8e308, rows with entries 670 to 1500 below the maximum, and a reviewer's adversarial rows (dy_i the double nearest
+/// the value that makes dx_i 0). Every result is within 0.5 ULP plus 2^−97 of the scale S_i of the terms that cancel in
+/// it (the file's *_scale lines), within <see cref="Bound"/> ULP outside the adversarial rows, exactly 0 where that is,
+/// ±∞ where the exact value is beyond the doubles, and the same bits at every register width, in place or not.
 /// </summary>
 public class SoftmaxGradientGoldenTests(ITestOutputHelper output)
 {
-    /// <summary>The bound asserted; the measured maximum is printed.</summary>
+    /// <summary>The bound asserted outside the adversarial rows; the measured maximum is printed.</summary>
     private const double Bound = 2.0;
 
-    private sealed record Row(string Label, double[] X, double[] Dy, double[] Y, Dictionary<string, (double Hi, double Lo, bool Zero)[]> Expected);
+    /// <summary>
+    /// The bound on the error beyond half an ULP, relative to S_i, asserted everywhere: working at about 2^−104, the
+    /// passes keep that (2^−98.3 measured at worst over 600 adversarial rows of 2 to 40 entries).
+    /// </summary>
+    private static readonly double ScaleBound = Math.ScaleB(1.0, -97);
+
+    private const string Adversarial = "adversarial: ";
+
+    private sealed record Row(string Label, double[] X, double[] Dy, double[] Y, Dictionary<string, (double Hi, double Lo, bool Zero)[]> Expected, Dictionary<string, double[]> Scale);
 
     private static readonly Lazy<List<Row>> Rows = new(Load);
 
@@ -32,11 +42,15 @@ public class SoftmaxGradientGoldenTests(ITestOutputHelper output)
     {
         double worst = 0;
         string worstAt = "";
+        double worstScaled = 0;
+        string worstScaledAt = "";
         var failures = new List<string>();
         foreach (var row in Rows.Value)
         {
             int n = row.X.Length;
             var expected = row.Expected[gradient];
+            var scale = row.Scale[gradient];
+            bool adversarial = row.Label.StartsWith(Adversarial, StringComparison.Ordinal);
             var results = new List<(string Width, double[] Dx)>();
             if (n >= 8) results.Add(("Vector512", Run<V512<double>>(gradient, row)));
             if (n >= 4) results.Add(("Vector256", Run<V256<double>>(gradient, row)));
@@ -64,19 +78,30 @@ public class SoftmaxGradientGoldenTests(ITestOutputHelper output)
                 }
 
                 double ulp = Ulp.Double(first[i], hi, lo);
+                // The error beyond half an ULP, against S_i (∞ for a wrong infinity or NaN).
+                // (S may round to 0 in the file where the exact value is far below the doubles.)
+                double scaled = ulp <= 0.5 ? 0 : double.IsFinite(hi) ? (ulp - 0.5) * Ulp.DoubleUlpAt(hi) / scale[i] : double.PositiveInfinity;
+                if (scaled > worstScaled)
+                {
+                    worstScaled = scaled;
+                    worstScaledAt = $"{row.Label} [{i}]";
+                }
+
+                if (scaled > ScaleBound) failures.Add($"{row.Label} [{i}]: {first[i]:R} against {hi:R} ({ulp:G4} ULP, 2^{Math.Log2(scaled):F1} of S = {scale[i]:G4} beyond half an ULP)");
                 rowWorst = Math.Max(rowWorst, ulp);
-                if (ulp > Bound) failures.Add($"{row.Label} [{i}]: {first[i]:R} against {hi:R} ({ulp:F2} ULP)");
+                if (ulp > Bound && !adversarial) failures.Add($"{row.Label} [{i}]: {first[i]:R} against {hi:R} ({ulp:F2} ULP)");
             }
 
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{gradient} | {row.Label}: {rowWorst:F3} ULP"));
-            if (rowWorst > worst)
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{gradient} | {row.Label}: {rowWorst:G4} ULP"));
+            if (rowWorst > worst && !adversarial)
             {
                 worst = rowWorst;
                 worstAt = row.Label;
             }
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{gradient}: at most {worst:F3} ULP ({worstAt})"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{gradient}: at most {worst:F3} ULP outside the adversarial rows ({worstAt})"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{gradient}: beyond half an ULP at most 2^{Math.Log2(worstScaled):F2} of S ({worstScaledAt})"));
         Assert.True(failures.Count == 0, $"{failures.Count} failures: {string.Join("; ", failures.Take(20))}");
     }
 
@@ -142,7 +167,13 @@ public class SoftmaxGradientGoldenTests(ITestOutputHelper output)
         }).ToArray();
 
         var expected = new Dictionary<string, (double, double, bool)[]>(StringComparer.Ordinal);
-        foreach (string name in new[] { "softmax", "softmin", "log_softmax", "log_softmax_from_y" }) expected[name] = Expected(arrays[name]);
-        return new Row(label, Doubles(arrays["x"]), Doubles(arrays["dy"]), Doubles(arrays["y"]), expected);
+        var scale = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach (string name in new[] { "softmax", "softmin", "log_softmax", "log_softmax_from_y" })
+        {
+            expected[name] = Expected(arrays[name]);
+            scale[name] = Doubles(arrays[name + "_scale"]);
+        }
+
+        return new Row(label, Doubles(arrays["x"]), Doubles(arrays["dy"]), Doubles(arrays["y"]), expected, scale);
     }
 }

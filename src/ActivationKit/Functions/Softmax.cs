@@ -19,8 +19,12 @@ namespace ActivationKit.Functions;
 /// x keeps the row's exponentials in double for rows of up to 65,536 entries (on the stack up to 64, then in a buffer
 /// of the calling thread's of at most 512 KiB, made once) and rounds dx once: within 0.5 float ULP as measured. The
 /// double backward from x forms the exponentials and the row sums as double-doubles and dx = (e/s)·((dy − c) − W/s) with
-/// c the dy at the row's first maximum and W = Σe·(dy − c): within 0.52 ULP of mpmath where dy − ⟨dy, y⟩
-/// cancels, and exactly 0 for a dy whose entries are all equal.
+/// c the dy at the row's first maximum and W = Σe·(dy − c): within half an ULP plus about 2^−98 of
+/// S_i = y_i·(|dy_i − c| + Σ_j y_j·|dy_j − c|), the size of the terms that cancel. That is 0.5 ULP on rows whose dy
+/// cancels against ⟨dy, y⟩ by up to 10^13 as measured, but tens of ULP where dy_i is the double nearest the value that
+/// makes dx_i 0 (44 ULP on x = [4.1, 24.8, 2.0]); exactly 0 for a dy whose entries are all equal. Entries up to 1500
+/// below the maximum keep their relative accuracy (their e is kept scaled into the normal range), and a dy near
+/// ±1.8e308 whose sums overflow is taken at a smaller scale, so dx is finite wherever its exact value is.
 /// </para>
 /// <para>
 /// Special rows (PyTorch returns NaN for the last two; we return the limits a user expects):

@@ -14,7 +14,7 @@ public static partial class VMath
 {
     /// <summary>
     /// e^(x + lo) as a double-double hi + <paramref name="low"/> (see <see cref="DoubleDoubleExp{TV}"/>), for x in
-    /// [−800, 710] or NaN. Builds the constants on every call: loops keep a <see cref="DoubleDoubleExp{TV}"/> instead.
+    /// [−800, 710] or NaN, through the constants of <see cref="DoubleDoubleExp{TV}.Shared"/>.
     /// </summary>
     public static TV ExpDoubleDouble<TV>(TV x, TV lo, out TV low) where TV : struct, IVec<TV>
         => DoubleDoubleExp<TV>.Shared.Exp(x, lo, out low);
@@ -22,8 +22,9 @@ public static partial class VMath
 
 /// <summary>
 /// e^(x + lo) as a double-double hi + low, within about 2^−103 of it relative for |lo| ≤ 2^−53, in double lanes, with its
-/// constants built once per lane type (<see cref="Shared"/>), which loops pass by reference to <see cref="Exp"/> (called
-/// from one place). Broadcast in place, the constants cost the JIT's inlining budget at every use: with them the
+/// constants built once per lane type (<see cref="Shared"/>), which loops pass by reference to <see cref="ExpPairScaled"/>
+/// (two registers at once, times 2^k; <see cref="ExpPair"/> is it with k = 0 and <see cref="Exp"/> one register
+/// through that, so the tests of those test the loops' code). Broadcast in place, the constants cost the JIT's inlining budget at every use: with them the
 /// exponential and a row's sums did not fit in one loop and the lane operations became calls; built per call, their
 /// cost would fall on every row.
 /// </summary>
@@ -38,7 +39,7 @@ public static partial class VMath
 /// Louvet, 2005): s = fma(h, r, c) rounded and its error h·r + c − s = fma(h, r, c − s) to 2^−53 of itself (c − s is
 /// exact: |h·r| ≤ c/2 at every step), carried with the coefficient's low part in a running low part multiplied by r
 /// like the high one. The table's entry and e^rh are multiplied as double-doubles (the high product exactly, by an fms)
-/// and both parts are scaled by 2^⌊n/16⌋ (a result in the subnormals keeps the subnormal's absolute accuracy).
+/// and both parts are scaled by 2^(⌊n/16⌋ + k) (a result in the subnormals keeps the subnormal's absolute accuracy).
 /// </para>
 /// <para>
 /// The table lookup is a two-register permute on AVX-512 (VPERMI2PD), a gather on AVX2 and a load per lane elsewhere:
@@ -130,25 +131,31 @@ internal readonly struct DoubleDoubleExp<TV> where TV : struct, IVec<TV>
         2.960140695448873e-17, 3.283107224245627e-17, -1.0619946056195963e-16,
     ];
 
-    /// <summary>e^(x + lo) = hi + <paramref name="low"/>, for x in [−800, 710] or NaN and a small lo (see the remarks).</summary>
+    /// <summary>
+    /// e^(x + lo) = hi + <paramref name="low"/>, for x in [−800, 710] or NaN and a small lo (see the remarks): one register
+    /// through <see cref="ExpPair"/>, so that the one implementation the gradient loops use is the one tested.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TV Exp(TV x, TV lo, out TV low)
-    {
-        var rh = Reduce(x, lo, out var shifted, out var n, out var rl);
-        var high = Tail(rh);
-        var lowPart = TV.Zero;
-        Step(ref high, ref lowPart, rh, _steps[0]);
-        for (int k = 1; k < 5; k++) Step(ref high, ref lowPart, rh, _steps[k], _stepsLow[k]);
-        for (int k = 5; k < 8; k++) Step(ref high, ref lowPart, rh, _steps[k]);
-        return Finish(high, lowPart, shifted, n, rl, out low);
-    }
+    public TV Exp(TV x, TV lo, out TV low) => ExpPair(x, lo, x, lo, out low, out _, out _);
 
     /// <summary>
-    /// <see cref="Exp"/> of two registers at once, step by step: each exponential is a chain of some seventy dependent
-    /// operations, and one chain alone leaves the multiply-add pipes idle much of the time.
+    /// <see cref="Exp"/> of two registers at once: <see cref="ExpPairScaled"/> with k = 0. (The gradient loops call
+    /// ExpPairScaled directly: through this wrapper the exponential and a row's sums overran the JIT's inlining budget,
+    /// and the fold of the sums became a call, 15–20 ns a row.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV ExpPair(TV x0, TV lo0, TV x1, TV lo1, out TV low0, out TV high1, out TV low1)
+        => ExpPairScaled(x0, lo0, TV.Zero, x1, lo1, TV.Zero, out low0, out high1, out low1);
+
+    /// <summary>
+    /// e^(x + lo)·2^k of two registers at once (k integral, the scaling exact where the result is normal), step by
+    /// step: each exponential is a chain of some seventy dependent operations, and one chain alone leaves the
+    /// multiply-add pipes idle much of the time. k = 0 gives e^(x + lo); for x far below 0, where e^x itself would be
+    /// subnormal or 0, a k that brings it back to the normal range keeps its relative accuracy, and x may then go down
+    /// to −1500 (the reduction holds for |16x/ln 2| &lt; 2^21; ScaleB takes the exponent, at least −2165 + k).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV ExpPairScaled(TV x0, TV lo0, TV k0, TV x1, TV lo1, TV k1, out TV low0, out TV high1, out TV low1)
     {
         var rh0 = Reduce(x0, lo0, out var shifted0, out var n0, out var rl0);
         var rh1 = Reduce(x1, lo1, out var shifted1, out var n1, out var rl1);
@@ -170,8 +177,8 @@ internal readonly struct DoubleDoubleExp<TV> where TV : struct, IVec<TV>
             Step(ref h1, ref lowPart1, rh1, _steps[k]);
         }
 
-        high1 = Finish(h1, lowPart1, shifted1, n1, rl1, out low1);
-        return Finish(high0, lowPart0, shifted0, n0, rl0, out low0);
+        high1 = Finish(h1, lowPart1, shifted1, n1, rl1, k1, out low1);
+        return Finish(high0, lowPart0, shifted0, n0, rl0, k0, out low0);
     }
 
     /// <summary>
@@ -199,16 +206,16 @@ internal readonly struct DoubleDoubleExp<TV> where TV : struct, IVec<TV>
         return TV.Fma(TV.Fma(TV.Fma(_c13, r, _c12), r2, TV.Fma(_c11, r, _c10)), r2, TV.Fma(_c9, r, _c8));
     }
 
-    /// <summary>× 2^(j/16) (double-doubles, the high product exactly), × (1 + rl), × 2^⌊n/16⌋.</summary>
+    /// <summary>× 2^(j/16) (double-doubles, the high product exactly), × (1 + rl), × 2^(⌊n/16⌋ + k).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private TV Finish(TV high, TV lowPart, TV shifted, TV n, TV rl, out TV low)
+    private TV Finish(TV high, TV lowPart, TV shifted, TV n, TV rl, TV k, out TV low)
     {
         var tableHigh = Lookup(shifted, _tableHigh0, _tableHigh1, TableHigh);
         var tableLow = Lookup(shifted, _tableLow0, _tableLow1, TableLow);
         var product = tableHigh * high;
         var productLow = TV.Fms(tableHigh, high, product) + TV.Fma(tableHigh, lowPart, tableLow * high);
         productLow = TV.Fma(product, rl, productLow);
-        var m = TV.Floor(n * _sixteenth);
+        var m = TV.Floor(n * _sixteenth) + k;
         low = TV.ScaleB(productLow, m);
         return TV.ScaleB(product, m);
     }
