@@ -459,6 +459,12 @@ internal static partial class ErrorReporter
             return ExitCodes.Failed;
         }
 
+        if (IsRuntimeArgumentError(ex))
+        {
+            consoles.ErrorWriter.WriteLine($"Internal error ({ex.GetType().Name}): {Message(ex)}");
+            return ExitCodes.InternalError;
+        }
+
         switch (ex)
         {
             case UsageException or ArgumentException or FormatException or IOException or InvalidDataException
@@ -477,6 +483,30 @@ internal static partial class ErrorReporter
                 consoles.ErrorWriter.WriteLine($"Internal error ({ex.GetType().Name}): {ex.Message}");
                 return ExitCodes.InternalError;
         }
+    }
+
+    /// <summary>
+    /// True for an <see cref="ArgumentException"/> that the runtime threw from inside its own code rather than one
+    /// actkit threw about what it was given: a CSV line of over 10⁹ characters ended with the line reader's
+    /// "minimumLength ('-2147483648') must be a non-negative value" printed as if it were about the input, exit 2. An
+    /// exception thrown by actkit's code, directly or through the exception types' own guards
+    /// (<c>ArgumentOutOfRangeException.ThrowIfNegative</c>), is bad input; one whose throwing frame, past those guards,
+    /// is the runtime's (a list index, a buffer size) is an internal error (exit 70). Without a stack trace it is bad
+    /// input, as before.
+    /// </summary>
+    internal static bool IsRuntimeArgumentError(Exception ex)
+    {
+        if (ex is not ArgumentException) return false;
+        foreach (var frame in new System.Diagnostics.StackTrace(ex, fNeedFileInfo: false).GetFrames())
+        {
+            var type = frame.GetMethod()?.DeclaringType;
+            if (type is null) continue;
+            if (type == typeof(ArgumentException) || type == typeof(ArgumentNullException) || type == typeof(ArgumentOutOfRangeException)) continue;
+            string ns = type.Namespace ?? string.Empty;
+            return !(ns == "ActivationKit" || ns.StartsWith("ActivationKit.", StringComparison.Ordinal));
+        }
+
+        return false;
     }
 
     /// <summary>

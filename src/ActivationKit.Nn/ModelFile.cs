@@ -448,7 +448,7 @@ public static class ModelFile
 
     /// <summary>Names as 'a', 'b', 'c', the first ten of a longer list followed by how many there are in all.</summary>
     private static string List(IReadOnlyList<string> names) =>
-        string.Join(", ", names.Take(10).Select(n => $"'{n}'")) + (names.Count > 10 ? string.Create(CultureInfo.InvariantCulture, $", … ({names.Count:N0} in all)") : string.Empty);
+        string.Join(", ", names.Take(10).Select(n => $"'{ExceptionMessages.Excerpt(n)}'")) + (names.Count > 10 ? string.Create(CultureInfo.InvariantCulture, $", … ({names.Count:N0} in all)") : string.Empty);
 
     /// <summary>
     /// The function <c>actkit predict</c> applies to the network's outputs: <c>softmax</c> or <c>sigmoid</c> when the
