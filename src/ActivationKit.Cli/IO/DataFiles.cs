@@ -123,13 +123,8 @@ public static class DataFiles
     /// </summary>
     private static byte[] ReadBounded(string path, string name)
     {
-        string? kind = ActivationKit.IO.FileKind.SpecialKindOf(path);
-        if (kind is not null && kind != ActivationKit.IO.FileKind.NamedPipe)
-        {
-            throw new UsageException($"Input file '{path}' is {kind}, not a regular file; give a file.");
-        }
-
-        if (kind is not null)
+        ActivationKit.IO.FileKind.RefuseSpecialInput(path, "Input file");
+        if (ActivationKit.IO.FileKind.SpecialKindOf(path) is not null)
         {
             return ActivationKit.IO.FileKind.ReadAtMost(path, MaxInputBytes) ?? throw TooLarge(name, null);
         }

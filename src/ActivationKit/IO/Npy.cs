@@ -136,6 +136,7 @@ public static class Npy
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException(string.Create(CultureInfo.InvariantCulture, $"The .npy file '{path}' does not exist."), path);
+        FileKind.RefuseSpecialInput(path, "The .npy file", "give a .npy file");
         using var stream = File.OpenRead(path);
         return Read(stream, Path.GetFileName(path), fortranOrder);
     }
