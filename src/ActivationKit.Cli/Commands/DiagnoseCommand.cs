@@ -249,6 +249,22 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
 
     private static Dataset LoadData(Settings s, ModelMetadata meta, bool? header)
     {
+        // A header is checked against the training data's, as predict checks it (when the model has its names): columns
+        // swapped or renamed, or a --label-column naming one of the model's inputs, were read by position without a word.
+        // Another number of feature columns is left to the count check after loading, which says how to name several
+        // label columns (a multilabel model's labels are not columns to remove).
+        void CheckColumns(IReadOnlyList<string> features, IReadOnlyList<string> labels)
+        {
+            if (features.Count != meta.FeatureNames?.Count) return;
+            if (ModelFile.InputColumnsProblem(meta, features, Path.GetFileName(s.Data!.Trim())) is not { } problem) return;
+            static string Key(string n) => n.Trim().ToLowerInvariant();
+            var inputs = meta.FeatureNames!.Select(Key).ToHashSet(StringComparer.Ordinal);
+            var taken = labels.Where(l => inputs.Contains(Key(l))).ToList();
+            string label = taken.Count == 0 ? string.Empty
+                : $"The label column{(taken.Count == 1 ? string.Empty : "s")} {string.Join(", ", taken.Select(l => $"'{ExceptionMessages.Excerpt(l)}'"))} ({(s.LabelColumn is null ? "the last column, without --label-column" : $"--label-column {ExceptionMessages.Excerpt(s.LabelColumn)}")}) {(taken.Count == 1 ? "is one" : "are")} of the model's inputs, so ";
+            throw new UsageException(label + problem);
+        }
+
         string name = s.Data!.Trim();
         // Class labels for a classifier; a multilabel model's labels are several 0/1 columns read as numbers, like a
         // multi-output regression's targets (one column per output, named with --label-column l0,l1,l2).
@@ -256,7 +272,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
             && !string.Equals(meta.Task, "multilabel", StringComparison.OrdinalIgnoreCase);
         // A CSV's text labels are numbered by the model's class names (not by this file's own sorted labels, which
         // would shift every class when the file lacks one); a model without names takes class indices only.
-        if (TableFile.HasTableExtension(name)) return TableFile.Load(name, s.LabelColumn, classification, header, classification ? meta.ClassNames ?? [] : null);
+        if (TableFile.HasTableExtension(name)) return TableFile.Load(name, s.LabelColumn, classification, header, classification ? meta.ClassNames ?? [] : null, CheckColumns);
         if (s.LabelColumn is not null) throw new UsageException("--label-column goes with a .csv or .npy --data file.");
         string key = name.ToLowerInvariant().Replace('_', '-');
         if (IsFashionMnist(name))

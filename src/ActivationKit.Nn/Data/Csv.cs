@@ -26,10 +26,13 @@ public static class Csv
     /// <c>None</c>, <c>?</c>; <see cref="IsMissing"/>) is refused with its line and column, and so is a label column that
     /// mixes numbers and text, at the first cell of the rarer kind: it is not clear whether the column is numbers or
     /// class names.
+    /// <paramref name="checkColumns"/>, when given, is called with the header's feature names and label names as soon as
+    /// the label columns are resolved, before any cell is parsed, so that a caller can refuse columns by name (throw from
+    /// it), as <see cref="ReadNumbersWithHeader"/>'s caller does; it is not called for a file without a header.
     /// </summary>
     /// <exception cref="FormatException">A non-numeric feature cell, a missing or mixed label, or a ragged row, with its line and column, a column empty on every line, or a header without data rows.</exception>
     /// <exception cref="ArgumentException">A label column that is not there, or several with <paramref name="classification"/>.</exception>
-    public static Dataset Load(string path, string? labelColumn = null, bool classification = true, bool? hasHeader = null, bool textLabelsAreClasses = false, IReadOnlyList<string>? modelClasses = null)
+    public static Dataset Load(string path, string? labelColumn = null, bool classification = true, bool? hasHeader = null, bool textLabelsAreClasses = false, IReadOnlyList<string>? modelClasses = null, Action<IReadOnlyList<string>, IReadOnlyList<string>>? checkColumns = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file not found: {path}", path);
@@ -56,6 +59,7 @@ public static class Csv
         bool firstRowGuessed = hasHeader is null && !header;
         int featureCount = columns - labels.Length;
         string[]? featureNames = names?.Where((_, c) => Array.IndexOf(labels, c) < 0).ToArray();
+        if (names is not null) checkColumns?.Invoke(featureNames!, labels.Select(c => names[c]).ToArray());
         var features = new float[data.Count * featureCount];
         var labelText = new string[data.Count * labels.Length];
         for (int r = 0; r < data.Count; r++)
