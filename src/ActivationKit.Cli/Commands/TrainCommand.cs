@@ -94,7 +94,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public ulong Seed { get; init; } = 1;
 
         [CommandOption("--threads <N>")]
-        [Description("Threads for the matrix products (default 1). Results are bit-identical for any N.")]
+        [Description("Threads for the matrix products, 1 to 256 (default 1). Results are bit-identical for any N.")]
         public int Threads { get; init; } = 1;
 
         [CommandOption("--samples <N>")]
@@ -124,7 +124,8 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) return ValidationResult.Error($"--lr must be a finite number > 0, got {LearningRate.ToString(Inv)}.");
             if (Batch < 1) return ValidationResult.Error($"--batch must be at least 1, got {Batch}.");
             if (Epochs < 1) return ValidationResult.Error($"--epochs must be at least 1, got {Epochs}.");
-            if (Threads < 1) return ValidationResult.Error($"--threads must be at least 1, got {Threads}.");
+            // One bound for every command's --threads (bench's): train took 100000 and reported "100000 thread(s)".
+            if (BenchCommand.ThreadsError(Threads) is { } threads) return ValidationResult.Error(threads);
             if (Samples is < 10) return ValidationResult.Error($"--samples must be at least 10, got {Samples}.");
             if (!(Noise >= 0) || double.IsInfinity(Noise)) return ValidationResult.Error($"--noise must be finite and ≥ 0, got {Noise.ToString(Inv)}.");
             if (WeightDecay is { } decay && (!(decay >= 0) || double.IsInfinity(decay))) return ValidationResult.Error($"--weight-decay must be finite and ≥ 0, got {decay.ToString(Inv)}.");
