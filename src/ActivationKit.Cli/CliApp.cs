@@ -336,6 +336,31 @@ public static class CliApp
     }
 
     /// <summary>
+    /// Refuses a short option written with its value joined on (<c>eval relu -x0:1:1</c>), which the parser called "Short
+    /// option does not have a valid name: '0'": the message says how to write it. A bundle of flags (-abc) was split
+    /// before this, and --long=value is the parser's own.
+    /// </summary>
+    private static void RefuseJoinedShortValues(string[] args, string? command)
+    {
+        static bool TakesValue(string option, string? command) =>
+            ErrorReporter.OptionProperties(option, command, ownOnly: true).Any(p => p.GetCustomAttribute<CommandOptionAttribute>() is { ValueName: not null });
+        for (int i = 0; i < args.Length; i++)
+        {
+            string token = args[i];
+            if (token.Length < 3 || token[0] != '-' || token[1] == '-' || !char.IsAsciiLetter(token[1]) || token[2] == '=' || IsNegativeValue(token)) continue;
+
+            // The value of the option before it (--activation -inf is a value, whatever it reads like).
+            if (i > 0 && args[i - 1].StartsWith('-') && !args[i - 1].Contains('=', StringComparison.Ordinal) && TakesValue(args[i - 1], command)) continue;
+            string option = token[..2];
+            if (TakesValue(option, command))
+            {
+                string value = token[2..];
+                throw new UsageException($"'{token}' joins {option} and its value; write {option} {value} or {option}={value}, with a space or '=' between them.");
+            }
+        }
+    }
+
+    /// <summary>
     /// Joins an option that needs a value to a following negative value (<c>-x -inf:1:1</c> → <c>-x=-inf:1:1</c>): the
     /// parser reads a token that starts with '-' as options, so `eval tanh -x -inf:1:1` was "-x needs a value." and
     /// `-x -.5:.5:.5` a multi-line "Short option does not have a valid name" error.
@@ -397,6 +422,7 @@ public static class CliApp
     private static string[] Preprocess(string[] typed)
     {
         string[] args = [.. SplitBundles(typed, CommandName(typed))];
+        RefuseJoinedShortValues(args, CommandName(args));
         RefuseDashAndEmptyValues(args, CommandName(args));
         RefuseVersionArguments(args);
         RequireOptionValues(args);
