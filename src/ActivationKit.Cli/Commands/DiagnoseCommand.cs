@@ -61,7 +61,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
 
         [CommandOption("--seed <SEED>")]
         [Description("Seed of a synthetic --data set (default 1).")]
-        public ulong Seed { get; init; } = 1;
+        public ulong? Seed { get; init; }
 
         [CommandOption("--json")]
         [Description("Print the report as JSON: findings (kind, severity, layer, evidence, explanation, fix) and per-layer statistics.")]
@@ -85,6 +85,13 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (report, samples) = settings.Model is not null ? FromModel(settings) : FromFolder(settings);
+
+        // --seed draws a synthetic --data set; for a file, fashion-mnist or a FOLDER it was ignored without a word.
+        if (settings.Seed is { } seed && !IsSynthetic(settings.Data))
+        {
+            string what = settings.Model is null ? "a FOLDER's arrays" : $"'{ExceptionMessages.Excerpt(settings.Data!.Trim())}'";
+            consoles.ErrorWriter.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Warning: --seed {seed} is ignored: it draws a synthetic --data set ({string.Join(", ", Synthetic.Names)}), and {what} is not one."));
+        }
 
         // One snapshot judges a unit dead if it is zero on every sample it has: on few samples a live unit often is (one
         // that fires on a quarter of the inputs is zero on 2 samples 56 % of the time, on 16 samples 1 %).
@@ -204,6 +211,9 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         return (d.Session.Report($"{Path.GetFileName(s.Model)} on {data.Name} ({rows} samples)", every: 0, steps: 0), rows);
     }
 
+    private static bool IsSynthetic(string? data) =>
+        data is not null && (Synthetic.Names.Contains(data.Trim().ToLowerInvariant().Replace('-', '_')) || data.Trim().ToLowerInvariant().Replace('_', '-') == "two-spirals");
+
     private static bool IsFashionMnist(string data) => data.Trim().ToLowerInvariant().Replace('_', '-') is "fashion-mnist" or "fashion";
 
     /// <summary>The class indices a classifier takes: 0 and 1 for one output (binary) or two, 0 to k − 1 for k outputs.</summary>
@@ -284,7 +294,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         if (Synthetic.Names.Contains(key.Replace('-', '_')) || key == "two-spirals")
         {
             TableFile.RefuseHeader(header, name);
-            return Synthetic.Create(key, s.Samples ?? DefaultSamples, noise: 0.05, s.Seed, classes: key == "random" && meta.ClassCount > 1 ? meta.ClassCount : null);
+            return Synthetic.Create(key, s.Samples ?? DefaultSamples, noise: 0.05, s.Seed ?? 1, classes: key == "random" && meta.ClassCount > 1 ? meta.ClassCount : null);
         }
 
         throw new UsageException($"Unknown data '{s.Data}': use a synthetic set ({string.Join(", ", Synthetic.Names)}), fashion-mnist or a .csv or .npy file.");

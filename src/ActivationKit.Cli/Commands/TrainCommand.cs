@@ -47,7 +47,10 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
 
         [CommandOption("-a|--activation <SPEC>")]
         [Description("Hidden activation, any element-wise or gated catalog spec: relu, gelu, leaky_relu(0.1), swiglu… (default relu). Row-wise functions (softmax, …) belong at the output (--output).")]
-        public string Activation { get; init; } = "relu";
+        public string? ActivationOption { get; init; }
+
+        /// <summary>The hidden activation: --activation, or relu.</summary>
+        public string Activation => ActivationOption ?? "relu";
 
         [CommandOption("--output <SPEC>")]
         [Description("Output activation. With ce the output is softmax and with bce sigmoid, fused into the loss: the network emits logits and the loss applies the squashing function in a stable form (never twice); predict then returns probabilities. identity keeps raw logits. Regression: identity by default, or any catalog spec.")]
@@ -180,6 +183,12 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         }
 
         if (TrainingWarnings.ClassesMissingFromTraining(data) is { } missingClasses) Warn(missingClasses);
+
+        // --hidden 0 has no hidden layer for --activation to apply to: it was ignored without a word.
+        if (hidden.Length == 0 && settings.ActivationOption is { } unused)
+        {
+            Warn($"--activation {unused.Trim()} is ignored: --hidden 0 has no hidden layer (the model is linear); give hidden widths such as --hidden 64 to use it.");
+        }
 
         // huber's one δ cannot follow columns standardised each by its own std, so several columns train unscaled: a
         // tester's columns at 1e5, 1e−3 and 7 reached R² −3 with huber against 0.95 with mse, and only "try another --lr".
