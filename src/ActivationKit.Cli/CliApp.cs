@@ -336,6 +336,31 @@ public static class CliApp
     }
 
     /// <summary>
+    /// Refuses a short option written with its value joined on (<c>eval relu -x0:1:1</c>), which the parser called "Short
+    /// option does not have a valid name: '0'": the message says how to write it. A bundle of flags (-abc) was split
+    /// before this, and --long=value is the parser's own.
+    /// </summary>
+    private static void RefuseJoinedShortValues(string[] args, string? command)
+    {
+        static bool TakesValue(string option, string? command) =>
+            ErrorReporter.OptionProperties(option, command, ownOnly: true).Any(p => p.GetCustomAttribute<CommandOptionAttribute>() is { ValueName: not null });
+        for (int i = 0; i < args.Length; i++)
+        {
+            string token = args[i];
+            if (token.Length < 3 || token[0] != '-' || token[1] == '-' || !char.IsAsciiLetter(token[1]) || token[2] == '=' || IsNegativeValue(token)) continue;
+
+            // The value of the option before it (--activation -inf is a value, whatever it reads like).
+            if (i > 0 && args[i - 1].StartsWith('-') && !args[i - 1].Contains('=', StringComparison.Ordinal) && TakesValue(args[i - 1], command)) continue;
+            string option = token[..2];
+            if (TakesValue(option, command))
+            {
+                string value = token[2..];
+                throw new UsageException($"'{token}' joins {option} and its value; write {option} {value} or {option}={value}, with a space or '=' between them.");
+            }
+        }
+    }
+
+    /// <summary>
     /// Joins an option that needs a value to a following negative value (<c>-x -inf:1:1</c> → <c>-x=-inf:1:1</c>): the
     /// parser reads a token that starts with '-' as options, so `eval tanh -x -inf:1:1` was "-x needs a value." and
     /// `-x -.5:.5:.5` a multi-line "Short option does not have a valid name" error.
@@ -397,6 +422,7 @@ public static class CliApp
     private static string[] Preprocess(string[] typed)
     {
         string[] args = [.. SplitBundles(typed, CommandName(typed))];
+        RefuseJoinedShortValues(args, CommandName(args));
         RefuseDashAndEmptyValues(args, CommandName(args));
         RefuseVersionArguments(args);
         RequireOptionValues(args);
@@ -459,6 +485,12 @@ internal static partial class ErrorReporter
             return ExitCodes.Failed;
         }
 
+        if (IsRuntimeArgumentError(ex))
+        {
+            consoles.ErrorWriter.WriteLine($"Internal error ({ex.GetType().Name}): {Message(ex)}");
+            return ExitCodes.InternalError;
+        }
+
         switch (ex)
         {
             case UsageException or ArgumentException or FormatException or IOException or InvalidDataException
@@ -477,6 +509,30 @@ internal static partial class ErrorReporter
                 consoles.ErrorWriter.WriteLine($"Internal error ({ex.GetType().Name}): {ex.Message}");
                 return ExitCodes.InternalError;
         }
+    }
+
+    /// <summary>
+    /// True for an <see cref="ArgumentException"/> that the runtime threw from inside its own code rather than one
+    /// actkit threw about what it was given: a CSV line of over 10⁹ characters ended with the line reader's
+    /// "minimumLength ('-2147483648') must be a non-negative value" printed as if it were about the input, exit 2. An
+    /// exception thrown by actkit's code, directly or through the exception types' own guards
+    /// (<c>ArgumentOutOfRangeException.ThrowIfNegative</c>), is bad input; one whose throwing frame, past those guards,
+    /// is the runtime's (a list index, a buffer size) is an internal error (exit 70). Without a stack trace it is bad
+    /// input, as before.
+    /// </summary>
+    internal static bool IsRuntimeArgumentError(Exception ex)
+    {
+        if (ex is not ArgumentException) return false;
+        foreach (var frame in new System.Diagnostics.StackTrace(ex, fNeedFileInfo: false).GetFrames())
+        {
+            var type = frame.GetMethod()?.DeclaringType;
+            if (type is null) continue;
+            if (type == typeof(ArgumentException) || type == typeof(ArgumentNullException) || type == typeof(ArgumentOutOfRangeException)) continue;
+            string ns = type.Namespace ?? string.Empty;
+            return !(ns == "ActivationKit" || ns.StartsWith("ActivationKit.", StringComparison.Ordinal));
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -65,6 +65,9 @@ public static class ModelFile
 
     private const int MaxHeaderBytes = 16 << 20;
 
+    /// <summary>Most bytes a model file read from a named pipe may hold (a regular file is read as far as its size).</summary>
+    private const long MaxPipeBytes = 1L << 30;
+
     /// <summary>The <c>checksumScope</c> of the files written now: the checksum covers the whole file.</summary>
     private const string FileScope = "file";
 
@@ -197,7 +200,15 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"Model file not found: {path}", path);
-        return Load(File.ReadAllBytes(path), Path.GetFileName(path));
+
+        // A device (a link to /dev/zero or /dev/urandom) was read until the memory ran out; a named pipe is read up to
+        // MaxPipeBytes, a regular file as far as its size.
+        ActivationKit.IO.FileKind.RefuseSpecialInput(path, "The model file", "give the model file saved by actkit train --save");
+        byte[] bytes = ActivationKit.IO.FileKind.SpecialKindOf(path) is null
+            ? File.ReadAllBytes(path)
+            : ActivationKit.IO.FileKind.ReadAtMost(path, MaxPipeBytes) ?? throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"The model file '{path}' is a named pipe that held more than {MaxPipeBytes:N0} bytes (1 GiB) before it ended, more than a model file read from a pipe may hold; save it to a file."));
+        return Load(bytes, Path.GetFileName(path));
     }
 
     /// <summary>Reads a model from bytes (<paramref name="name"/> is used in messages).</summary>
@@ -448,7 +459,7 @@ public static class ModelFile
 
     /// <summary>Names as 'a', 'b', 'c', the first ten of a longer list followed by how many there are in all.</summary>
     private static string List(IReadOnlyList<string> names) =>
-        string.Join(", ", names.Take(10).Select(n => $"'{n}'")) + (names.Count > 10 ? string.Create(CultureInfo.InvariantCulture, $", … ({names.Count:N0} in all)") : string.Empty);
+        string.Join(", ", names.Take(10).Select(n => $"'{ExceptionMessages.Excerpt(n)}'")) + (names.Count > 10 ? string.Create(CultureInfo.InvariantCulture, $", … ({names.Count:N0} in all)") : string.Empty);
 
     /// <summary>
     /// The function <c>actkit predict</c> applies to the network's outputs: <c>softmax</c> or <c>sigmoid</c> when the

@@ -24,4 +24,28 @@ internal static class ExceptionMessages
         reason = reason.Trim().TrimEnd('.');
         return reason.Length > 1 && char.IsUpper(reason[0]) && char.IsLower(reason[1]) ? char.ToLowerInvariant(reason[0]) + reason[1..] : reason;
     }
+
+    /// <summary>
+    /// File content fit to be quoted in a message: at most <paramref name="max"/> characters, a longer text cut with '…'
+    /// (a cell of a million digits, or a whole line without separators, was printed in full), and control characters
+    /// and undecodable bytes (U+FFFD) shown as '?' (a binary file's cells printed raw bytes to the terminal).
+    /// </summary>
+    internal static string Excerpt(string text, int max = 40)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        bool cut = text.Length > max;
+        var shown = new System.Text.StringBuilder(cut ? text.AsSpan(0, max - 1).ToString() : text);
+        for (int i = 0; i < shown.Length; i++)
+        {
+            char c = shown[i];
+            bool paired = char.IsHighSurrogate(c) ? i + 1 < shown.Length && char.IsLowSurrogate(shown[i + 1])
+                : char.IsLowSurrogate(c) && i > 0 && char.IsHighSurrogate(shown[i - 1]);
+            if (char.IsControl(c) || c == '\uFFFD' || (char.IsSurrogate(c) && !paired))
+            {
+                shown[i] = '?';
+            }
+        }
+
+        return cut ? shown.Append('…').ToString() : shown.ToString();
+    }
 }

@@ -189,7 +189,8 @@ public sealed class CsvHeaderOptionTests : IDisposable
     public void Diagnose_runs_a_model_on_a_csv_read_with_header_yes()
     {
         string model = _dir.File("m.akm");
-        Cli.Run("train", "--data", Table("named.csv", "a,b,label"), "--hidden", "8", "--epochs", "3", "--save", model).Ok();
+        // Trained on the same names: diagnose checks a header against the model's input columns, as predict does.
+        Cli.Run("train", "--data", Table("named.csv", "2019,2020,label"), "--header", "yes", "--hidden", "8", "--epochs", "3", "--save", model).Ok();
         string numeric = Table("years.csv", "2019,2020,label");
         var r = Cli.Run("diagnose", "--model", model, "--data", numeric, "--header", "yes", "--json");
         Assert.True(r.ExitCode is 0 or 1, r.Err);

@@ -418,6 +418,20 @@ public class DiagnoseCommandTests
     }
 
     [Fact]
+    public void A_fraction_that_does_not_apply_is_null_in_the_json()
+    {
+        // The identity has no saturated range: its saturatedFraction was the string "NaN", where compare and report
+        // write null.
+        using var tmp = new TempDir();
+        Npy.Write(tmp.File("a.npy"), Normal(512 * 8, 1, 0, 1), [512, 8]);
+        var r = Cli.Run("diagnose", tmp.Path, "--activation", "identity", "--json");
+        var check = JsonDocument.Parse(r.Out).RootElement.GetProperty("layers")[0].GetProperty("checks")[0];
+        Assert.Equal(JsonValueKind.Null, check.GetProperty("saturatedFraction").ValueKind);
+        Assert.Equal(JsonValueKind.Number, check.GetProperty("deadFraction").ValueKind);
+        Assert.DoesNotContain("\"NaN\"", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Standard_normal_inputs_do_not_saturate_the_exponential()
     {
         using var tmp = new TempDir();

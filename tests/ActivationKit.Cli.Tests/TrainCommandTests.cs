@@ -377,6 +377,23 @@ public class TrainCommandTests
         Cli.Run("compare", "--data", csv, "--out", dir.File("results")).BadInput("has one class only (every label is 0); a comparison ranks by test accuracy, so it needs at least two classes.");
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(1)]
+    public void A_constant_target_that_is_no_class_index_is_regression(int label)
+    {
+        // README's rule: integer labels whose smallest is not 0 are regression. A constant 3 (or 1) was inferred as
+        // classes and refused as "one class only"; it is regression, with the R²-undefined warning.
+        using var dir = new TempDir();
+        string csv = dir.File("constant.csv");
+        File.WriteAllLines(csv, ["a,y", .. Enumerable.Range(1, 10).Select(i => string.Create(Inv, $"{i},{label}"))]);
+        var r = Cli.RunWide("train", "--data", csv, "--epochs", "1").Ok();
+        Assert.Contains($"regression (inferred: the integer targets are not class indices 0…k−1 — every label is {label}, not 0)", r.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("--task multiclass", r.Out, StringComparison.Ordinal); // one class: no advice to classify
+        Assert.Contains("r2 is undefined", r.Err, StringComparison.Ordinal);
+        Cli.Run("train", "--data", csv, "--epochs", "1", "--task", "multiclass").BadInput($"every label is {label}, so there is one class only; a multiclass task needs samples of at least two classes.");
+    }
+
     [Fact]
     public void Diagnose_flags_a_deep_sigmoid_stack_live_and_writes_the_report()
     {

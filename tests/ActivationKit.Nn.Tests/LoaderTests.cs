@@ -627,6 +627,7 @@ public sealed class LoaderTests : IDisposable
     [InlineData(new float[] { 18, 30, 90 }, "the labels run from 18 to 90, not from 0")]
     [InlineData(new float[] { 0, 1000, 39000 }, "the labels 0…39,000 skip 38,998 of those indices (only 3 different labels occur)")]
     [InlineData(new float[] { 1, 2, 3 }, "the labels run from 1 to 3, not from 0")]
+    [InlineData(new float[] { 3, 3, 3 }, "every label is 3, not 0")]
     [InlineData(new float[] { -1, 0, 1 }, "the labels -1…1 include negative numbers")]
     [InlineData(new float[] { 0, 0.5f }, "the labels are not all whole numbers")]
     public void Class_indices_start_at_0_and_skip_none(float[] labels, string? why) =>

@@ -668,6 +668,25 @@ public class CatalogTests
     }
 
     [Theory]
+    [InlineData("leaky_relu(1e-400)", "'1e-400'")]
+    [InlineData("celu(alpha=1e-400)", "'1e-400'")]
+    [InlineData("elu(alpha=-0.5e-999)", "'-0.5e-999'")]
+    public void A_nonzero_value_that_rounds_to_0_is_refused_as_written(string spec, string quoted)
+    {
+        // leaky_relu(1e-400) became a slope of 0 (ReLU) without a word, and celu(alpha=1e-400) was refused as "got 0".
+        var e = Assert.Throws<ArgumentException>(() => ActivationCatalog.Create(spec));
+        Assert.Equal($"Malformed activation spec '{spec}': {quoted} is below the smallest positive double (about 4.9e-324), so it would be read as 0; write 0 if that is meant, or a larger value.", ExceptionMessages.WithoutParameterName(e));
+    }
+
+    [Theory]
+    [InlineData("leaky_relu(0)", 0.0)]
+    [InlineData("leaky_relu(0e-400)", 0.0)]
+    [InlineData("leaky_relu(0.000)", 0.0)]
+    [InlineData("leaky_relu(1e-310)", 1e-310)]
+    public void Zero_written_as_zero_and_subnormals_are_taken(string spec, double slope) =>
+        Assert.Equal(slope, ActivationCatalog.Create(spec).Parameters[0]);
+
+    [Theory]
     [InlineData("gelux(approximate='tanh')", "Unknown activation 'gelux'. Did you mean 'gelu'")]
     [InlineData("gelux('tanh')", "Unknown activation 'gelux'. Did you mean 'gelu'")]
     [InlineData("nosuch(alpha=big)", "Unknown activation 'nosuch' (ActivationCatalog.Names lists them all).")]

@@ -97,11 +97,14 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     }
 
     /// <summary>
-    /// The error for a --threads of bench or bench mlp outside 1 to 256 (the kernels' <see cref="KernelOptions.MaxThreads"/>
+    /// The error for a --threads of bench, bench mlp, train or compare outside 1 to 256 (the kernels' <see cref="KernelOptions.MaxThreads"/>
     /// range), or null: bench mlp took 100000 and reported it as the run's thread count.
     /// </summary>
     internal static string? ThreadsError(int threads) =>
-        threads is < 1 or > 256 ? $"--threads must be between 1 and 256, got {threads}." : null;
+        threads is < 1 or > MaxThreads ? $"--threads must be between 1 and {MaxThreads}, got {threads}." : null;
+
+    /// <summary>The largest --threads of every command that takes one (bench, bench mlp, train, compare).</summary>
+    internal const int MaxThreads = 256;
 
     /// <summary>The table header's words for a --streaming threshold ('off' read "streaming stores from never (off)").</summary>
     private static string StreamingPhrase(long bytes) => bytes switch

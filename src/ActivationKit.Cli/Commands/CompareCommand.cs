@@ -78,7 +78,7 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         public string Out { get; init; } = "results";
 
         [CommandOption("--threads <N>")]
-        [Description("Trials trained at once (default: processor count). Results do not depend on it.")]
+        [Description("Trials trained at once, 1 to 256 (default: the processor count, at most 256). Results do not depend on it.")]
         public int? Threads { get; init; }
 
         [CommandOption("--shard <I/N>")]
@@ -95,8 +95,9 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
     {
         var config = ToConfig(settings);
         var shard = settings.Shard is null ? Shard.All : Shard.Parse(settings.Shard);
-        int threads = settings.Threads ?? Environment.ProcessorCount;
-        if (threads < 1) throw new UsageException($"--threads must be ≥ 1, got {threads}.");
+        // One bound for every command's --threads (bench's): compare took any number above 0.
+        if (settings.Threads is { } asked && BenchCommand.ThreadsError(asked) is { } error) throw new UsageException(error);
+        int threads = settings.Threads ?? Math.Min(Environment.ProcessorCount, BenchCommand.MaxThreads);
         var data = ExperimentData.Load(config);
         OutputFolder.EnsureWritable(settings.Out, "--out");
         var err = consoles.ErrorWriter;

@@ -61,7 +61,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
 
         [CommandOption("--seed <SEED>")]
         [Description("Seed of a synthetic --data set (default 1).")]
-        public ulong Seed { get; init; } = 1;
+        public ulong? Seed { get; init; }
 
         [CommandOption("--json")]
         [Description("Print the report as JSON: findings (kind, severity, layer, evidence, explanation, fix) and per-layer statistics.")]
@@ -85,6 +85,13 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (report, samples) = settings.Model is not null ? FromModel(settings) : FromFolder(settings);
+
+        // --seed draws a synthetic --data set; for a file, fashion-mnist or a FOLDER it was ignored without a word.
+        if (settings.Seed is { } seed && !IsSynthetic(settings.Data))
+        {
+            string what = settings.Model is null ? "a FOLDER's arrays" : $"'{ExceptionMessages.Excerpt(settings.Data!.Trim())}'";
+            consoles.ErrorWriter.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Warning: --seed {seed} is ignored: it draws a synthetic --data set ({string.Join(", ", Synthetic.Names)}), and {what} is not one."));
+        }
 
         // One snapshot judges a unit dead if it is zero on every sample it has: on few samples a live unit often is (one
         // that fires on a quarter of the inputs is zero on 2 samples 56 % of the time, on 16 samples 1 %).
@@ -204,6 +211,9 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         return (d.Session.Report($"{Path.GetFileName(s.Model)} on {data.Name} ({rows} samples)", every: 0, steps: 0), rows);
     }
 
+    private static bool IsSynthetic(string? data) =>
+        data is not null && (Synthetic.Names.Contains(data.Trim().ToLowerInvariant().Replace('-', '_')) || data.Trim().ToLowerInvariant().Replace('_', '-') == "two-spirals");
+
     private static bool IsFashionMnist(string data) => data.Trim().ToLowerInvariant().Replace('_', '-') is "fashion-mnist" or "fashion";
 
     /// <summary>The class indices a classifier takes: 0 and 1 for one output (binary) or two, 0 to k − 1 for k outputs.</summary>
@@ -249,6 +259,22 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
 
     private static Dataset LoadData(Settings s, ModelMetadata meta, bool? header)
     {
+        // A header is checked against the training data's, as predict checks it (when the model has its names): columns
+        // swapped or renamed, or a --label-column naming one of the model's inputs, were read by position without a word.
+        // Another number of feature columns is left to the count check after loading, which says how to name several
+        // label columns (a multilabel model's labels are not columns to remove).
+        void CheckColumns(IReadOnlyList<string> features, IReadOnlyList<string> labels)
+        {
+            if (features.Count != meta.FeatureNames?.Count) return;
+            if (ModelFile.InputColumnsProblem(meta, features, Path.GetFileName(s.Data!.Trim())) is not { } problem) return;
+            static string Key(string n) => n.Trim().ToLowerInvariant();
+            var inputs = meta.FeatureNames!.Select(Key).ToHashSet(StringComparer.Ordinal);
+            var taken = labels.Where(l => inputs.Contains(Key(l))).ToList();
+            string label = taken.Count == 0 ? string.Empty
+                : $"The label column{(taken.Count == 1 ? string.Empty : "s")} {string.Join(", ", taken.Select(l => $"'{ExceptionMessages.Excerpt(l)}'"))} ({(s.LabelColumn is null ? "the last column, without --label-column" : $"--label-column {ExceptionMessages.Excerpt(s.LabelColumn)}")}) {(taken.Count == 1 ? "is one" : "are")} of the model's inputs, so ";
+            throw new UsageException(label + problem);
+        }
+
         string name = s.Data!.Trim();
         // Class labels for a classifier; a multilabel model's labels are several 0/1 columns read as numbers, like a
         // multi-output regression's targets (one column per output, named with --label-column l0,l1,l2).
@@ -256,7 +282,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
             && !string.Equals(meta.Task, "multilabel", StringComparison.OrdinalIgnoreCase);
         // A CSV's text labels are numbered by the model's class names (not by this file's own sorted labels, which
         // would shift every class when the file lacks one); a model without names takes class indices only.
-        if (TableFile.HasTableExtension(name)) return TableFile.Load(name, s.LabelColumn, classification, header, classification ? meta.ClassNames ?? [] : null);
+        if (TableFile.HasTableExtension(name)) return TableFile.Load(name, s.LabelColumn, classification, header, classification ? meta.ClassNames ?? [] : null, CheckColumns);
         if (s.LabelColumn is not null) throw new UsageException("--label-column goes with a .csv or .npy --data file.");
         string key = name.ToLowerInvariant().Replace('_', '-');
         if (IsFashionMnist(name))
@@ -268,7 +294,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         if (Synthetic.Names.Contains(key.Replace('-', '_')) || key == "two-spirals")
         {
             TableFile.RefuseHeader(header, name);
-            return Synthetic.Create(key, s.Samples ?? DefaultSamples, noise: 0.05, s.Seed, classes: key == "random" && meta.ClassCount > 1 ? meta.ClassCount : null);
+            return Synthetic.Create(key, s.Samples ?? DefaultSamples, noise: 0.05, s.Seed ?? 1, classes: key == "random" && meta.ClassCount > 1 ? meta.ClassCount : null);
         }
 
         throw new UsageException($"Unknown data '{s.Data}': use a synthetic set ({string.Join(", ", Synthetic.Names)}), fashion-mnist or a .csv or .npy file.");

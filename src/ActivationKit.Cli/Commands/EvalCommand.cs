@@ -91,6 +91,13 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
 
         var (x, result, shape, outColumns) = Evaluation.Run(f, input, settings.Columns, dtype, settings.Grad);
 
+        // An element-wise function's values do not depend on the rows, and its result keeps the input's shape: --columns
+        // was accepted and ignored without a word.
+        if (settings.Columns is { } columns && f.Info.Kind == ActivationKind.Elementwise)
+        {
+            consoles.ErrorWriter.WriteLine($"Warning: --columns {columns} is ignored: {f.Name} is element-wise, so each value is computed on its own and the result keeps the input's shape (--columns splits rows for row-wise and gated functions).");
+        }
+
         if (settings.Out is { } path)
         {
             DataFiles.Write(path, result, shape, dtype);

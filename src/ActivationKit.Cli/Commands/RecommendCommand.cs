@@ -225,6 +225,27 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         }
     }
 
+    /// <summary>
+    /// Whether <c>--try</c> could measure <paramref name="request"/>, by the refusals that depend on the request alone:
+    /// a recurrent gate or cell (a trial trains an MLP), a ranking output (no query groups), a GAN generator's or an
+    /// autoencoder's output, and a depth a trial cannot train.
+    /// </summary>
+    internal static bool TryCanMeasure(AdvisorRequest request)
+    {
+        if (request.Layer is LayerRole.Gate or LayerRole.Cell) return false;
+        if (request.Layer == LayerRole.Output && request.Task == AdvisorTask.Ranking) return false;
+        if (AdvisorRules.IsGanGenerator(request) || AdvisorRules.IsReconstruction(request)) return false;
+        try
+        {
+            AdvisorTrial.CheckDepth(request, new TrialOptions());
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     private static string Describe(AdvisorRequest r) =>
         $"{ActivationAdvisor.Text(r.Layer)} layer (model {ActivationAdvisor.Text(r.Model)}, task {ActivationAdvisor.Text(r.Task)}"
         + (r.Depth is int d ? $", {Spelling.Count(d, "hidden layer")}" : string.Empty)
@@ -251,11 +272,17 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
 
         if (trial is null)
         {
-            w.WriteLine();
-            // The data must fit the task (AdvisorTrial refuses a mismatch), so the hint names sets that do.
-            w.WriteLine(request.Task == AdvisorTask.Regression
-                ? "Measure this ranking on data with --try sine (or a FILE.csv or FILE.npy with a numeric target)."
-                : "Measure this ranking on data with --try spirals (or moons, xor, circles, checkerboard, fashion-mnist, FILE.csv, FILE.npy).");
+            // The data must fit the task (AdvisorTrial refuses a mismatch), so the hint names sets that do; and it is
+            // given only where --try can measure the request at all (an LSTM's cell or gate, a ranking output, … were
+            // pointed to --try spirals, which then refused them).
+            if (TryCanMeasure(request))
+            {
+                w.WriteLine();
+                w.WriteLine(request.Task == AdvisorTask.Regression
+                    ? "Measure this ranking on data with --try sine (or a FILE.csv or FILE.npy with a numeric target)."
+                    : "Measure this ranking on data with --try spirals (or moons, xor, circles, checkerboard, fashion-mnist, FILE.csv, FILE.npy).");
+            }
+
             return;
         }
 

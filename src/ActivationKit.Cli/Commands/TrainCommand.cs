@@ -47,7 +47,10 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
 
         [CommandOption("-a|--activation <SPEC>")]
         [Description("Hidden activation, any element-wise or gated catalog spec: relu, gelu, leaky_relu(0.1), swiglu… (default relu). Row-wise functions (softmax, …) belong at the output (--output).")]
-        public string Activation { get; init; } = "relu";
+        public string? ActivationOption { get; init; }
+
+        /// <summary>The hidden activation: --activation, or relu.</summary>
+        public string Activation => ActivationOption ?? "relu";
 
         [CommandOption("--output <SPEC>")]
         [Description("Output activation. With ce the output is softmax and with bce sigmoid, fused into the loss: the network emits logits and the loss applies the squashing function in a stable form (never twice); predict then returns probabilities. identity keeps raw logits. Regression: identity by default, or any catalog spec.")]
@@ -94,7 +97,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public ulong Seed { get; init; } = 1;
 
         [CommandOption("--threads <N>")]
-        [Description("Threads for the matrix products (default 1). Results are bit-identical for any N.")]
+        [Description("Threads for the matrix products, 1 to 256 (default 1). Results are bit-identical for any N.")]
         public int Threads { get; init; } = 1;
 
         [CommandOption("--samples <N>")]
@@ -124,7 +127,8 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) return ValidationResult.Error($"--lr must be a finite number > 0, got {LearningRate.ToString(Inv)}.");
             if (Batch < 1) return ValidationResult.Error($"--batch must be at least 1, got {Batch}.");
             if (Epochs < 1) return ValidationResult.Error($"--epochs must be at least 1, got {Epochs}.");
-            if (Threads < 1) return ValidationResult.Error($"--threads must be at least 1, got {Threads}.");
+            // One bound for every command's --threads (bench's): train took 100000 and reported "100000 thread(s)".
+            if (BenchCommand.ThreadsError(Threads) is { } threads) return ValidationResult.Error(threads);
             if (Samples is < 10) return ValidationResult.Error($"--samples must be at least 10, got {Samples}.");
             if (!(Noise >= 0) || double.IsInfinity(Noise)) return ValidationResult.Error($"--noise must be finite and ≥ 0, got {Noise.ToString(Inv)}.");
             if (WeightDecay is { } decay && (!(decay >= 0) || double.IsInfinity(decay))) return ValidationResult.Error($"--weight-decay must be finite and ≥ 0, got {decay.ToString(Inv)}.");
@@ -179,6 +183,12 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         }
 
         if (TrainingWarnings.ClassesMissingFromTraining(data) is { } missingClasses) Warn(missingClasses);
+
+        // --hidden 0 has no hidden layer for --activation to apply to: it was ignored without a word.
+        if (hidden.Length == 0 && settings.ActivationOption is { } unused)
+        {
+            Warn($"--activation {unused.Trim()} is ignored: --hidden 0 has no hidden layer (the model is linear); give hidden widths such as --hidden 64 to use it.");
+        }
 
         // huber's one δ cannot follow columns standardised each by its own std, so several columns train unscaled: a
         // tester's columns at 1e5, 1e−3 and 7 reached R² −3 with huber against 0.95 with mse, and only "try another --lr".

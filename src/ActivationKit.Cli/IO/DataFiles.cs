@@ -123,13 +123,8 @@ public static class DataFiles
     /// </summary>
     private static byte[] ReadBounded(string path, string name)
     {
-        string? kind = ActivationKit.IO.FileKind.SpecialKindOf(path);
-        if (kind is not null && kind != ActivationKit.IO.FileKind.NamedPipe)
-        {
-            throw new UsageException($"Input file '{path}' is {kind}, not a regular file; give a file.");
-        }
-
-        if (kind is not null)
+        ActivationKit.IO.FileKind.RefuseSpecialInput(path, "Input file");
+        if (ActivationKit.IO.FileKind.SpecialKindOf(path) is not null)
         {
             return ActivationKit.IO.FileKind.ReadAtMost(path, MaxInputBytes) ?? throw TooLarge(name, null);
         }
@@ -384,7 +379,7 @@ public static class DataFiles
                 {
                     throw new InvalidDataException(beyond
                         ? $"{name} line {lineNumber}: {BeyondDoubles(token)}; keep the inputs within it, or write inf or -inf for an infinite input."
-                        : $"{name} line {lineNumber}: '{Shorten(token)}' is not a number{SeparatorHint(token, separator.Value)}.");
+                        : $"{name} line {lineNumber}: '{Shorten(token)}' is not a number{SeparatorHint(token, separator.Value)}{(rows == 0 ? HeaderHint(token) : string.Empty)}.");
                 }
 
                 values.Add(v);
@@ -426,6 +421,16 @@ public static class DataFiles
             : string.Empty;
     }
 
+    // A first row's cell that reads like a column name (x, value, logit_1): eval takes numbers only, with no header row,
+    // and a CSV saved with one was refused as "'x' is not a number" without saying so.
+    private static string HeaderHint(string token)
+    {
+        string t = token.Trim();
+        return t.Length > 0 && (char.IsLetter(t[0]) || t[0] == '_')
+            ? " (eval reads numbers only, with no header row: remove the header line or start it with #)"
+            : string.Empty;
+    }
+
     /// <summary>
     /// Invariant-culture number, also accepting inf, -inf, nan, ∞ and the Unicode minus. False, with
     /// <paramref name="beyondDoubles"/> set, for digits whose magnitude is beyond the largest double (1e999, -1e400):
@@ -453,5 +458,5 @@ public static class DataFiles
     private static string BeyondDoubles(string text) =>
         $"'{Shorten(text.Trim())}' is beyond the largest finite float64, ±{double.MaxValue.ToString("R", Inv)}, so it would be read as ±∞";
 
-    private static string Shorten(string s) => s.Length <= 40 ? s : s[..37] + "...";
+    private static string Shorten(string s) => ActivationKit.ExceptionMessages.Excerpt(s);
 }

@@ -202,16 +202,18 @@ public static class TrainingData
         string? notIndices = wholeNumbers ? ClassLabels.WhyNotIndices(targets) : null;
         if (given is null)
         {
-            // A single integer value is inferred as classes as before, to be refused below as one class.
+            // Class indices only, as README's rule says: a constant 0 is one class, refused below, but a constant 3 (or 1)
+            // is no class index 0…k−1 and is regression, whose R² the warnings call undefined (it was refused as "one
+            // class only", contradicting the rule).
             bool classify = targetColumns == 1 && integers && classes <= Dataset.MaxClasses
-                && (distinct == 1 || (notIndices is null && classes <= ClassLabels.MaxInferredClasses));
+                && notIndices is null && classes <= ClassLabels.MaxInferredClasses;
             task = targetColumns > 1
                 ? (zeroOne ? TrainingTask.Multilabel : TrainingTask.Regression)
                 : classify ? (classes <= 2 ? TrainingTask.Binary : TrainingTask.Multiclass) : TrainingTask.Regression;
             if (task == TrainingTask.Regression && wholeNumbers)
             {
                 // Advice only where --task multiclass would take them (not 0 and 10⁹, nor a few labels up to 39,000).
-                bool classifiable = integers && classes <= Dataset.MaxClasses && !TooSparse(classes, distinct);
+                bool classifiable = integers && classes <= Dataset.MaxClasses && !TooSparse(classes, distinct) && distinct > 1;
                 string advice = classifiable ? "; give --task multiclass to classify" : string.Empty;
                 note = notIndices is not null
                     ? $"the integer targets are not class indices 0…k−1 — {notIndices}{advice}"

@@ -42,7 +42,7 @@ public static class ClassLabels
         }
 
         if (min < 0) return $"the labels {Text(min)}…{Text(max)} include negative numbers";
-        if (min > 0) return $"the labels run from {Text(min)} to {Text(max)}, not from 0";
+        if (min > 0) return min == max ? $"every label is {Text(min)}, not 0" : $"the labels run from {Text(min)} to {Text(max)}, not from 0";
         if (distinct.Count < (double)max + 1)
         {
             return $"the labels 0…{Text(max)} skip {Text((double)max + 1 - distinct.Count)} of those indices (only {distinct.Count.ToString("N0", Inv)} different labels occur)";

@@ -26,10 +26,13 @@ public static class Csv
     /// <c>None</c>, <c>?</c>; <see cref="IsMissing"/>) is refused with its line and column, and so is a label column that
     /// mixes numbers and text, at the first cell of the rarer kind: it is not clear whether the column is numbers or
     /// class names.
+    /// <paramref name="checkColumns"/>, when given, is called with the header's feature names and label names as soon as
+    /// the label columns are resolved, before any cell is parsed, so that a caller can refuse columns by name (throw from
+    /// it), as <see cref="ReadNumbersWithHeader"/>'s caller does; it is not called for a file without a header.
     /// </summary>
     /// <exception cref="FormatException">A non-numeric feature cell, a missing or mixed label, or a ragged row, with its line and column, a column empty on every line, or a header without data rows.</exception>
     /// <exception cref="ArgumentException">A label column that is not there, or several with <paramref name="classification"/>.</exception>
-    public static Dataset Load(string path, string? labelColumn = null, bool classification = true, bool? hasHeader = null, bool textLabelsAreClasses = false, IReadOnlyList<string>? modelClasses = null)
+    public static Dataset Load(string path, string? labelColumn = null, bool classification = true, bool? hasHeader = null, bool textLabelsAreClasses = false, IReadOnlyList<string>? modelClasses = null, Action<IReadOnlyList<string>, IReadOnlyList<string>>? checkColumns = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file not found: {path}", path);
@@ -56,6 +59,7 @@ public static class Csv
         bool firstRowGuessed = hasHeader is null && !header;
         int featureCount = columns - labels.Length;
         string[]? featureNames = names?.Where((_, c) => Array.IndexOf(labels, c) < 0).ToArray();
+        if (names is not null) checkColumns?.Invoke(featureNames!, labels.Select(c => names[c]).ToArray());
         var features = new float[data.Count * featureCount];
         var labelText = new string[data.Count * labels.Length];
         for (int r = 0; r < data.Count; r++)
@@ -73,12 +77,12 @@ public static class Csv
 
                 if (!TryParse(cells[c], out float v) || !float.IsFinite(v))
                 {
-                    string col = names is null ? string.Empty : $" '{names[c]}'";
+                    string col = names is null ? string.Empty : $" '{Q(names[c])}'";
                     throw new FormatException(float.IsNaN(v)
-                        ? $"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is a missing value (NaN); fill or drop it before training."
+                        ? $"{file}, line {line}, column {c + 1}{col}: '{Q(cells[c])}' is a missing value (NaN); fill or drop it before training."
                         : float.IsInfinity(v)
-                            ? $"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is not a finite float (beyond ±3.4e38)."
-                            : $"{file}, line {line}, column {c + 1}{col}: '{cells[c]}' is not a number{(r == 0 && firstRowGuessed ? FirstRowHint(line, cells[c]) : string.Empty)}.");
+                            ? $"{file}, line {line}, column {c + 1}{col}: '{Q(cells[c])}' is not a finite float (beyond ±3.4e38)."
+                            : $"{file}, line {line}, column {c + 1}{col}: '{Q(cells[c])}' is not a number{(r == 0 && firstRowGuessed ? FirstRowHint(line, cells[c]) : string.Empty)}.");
                 }
 
                 features[(r * featureCount) + f++] = v;
@@ -91,8 +95,8 @@ public static class Csv
             if (!IsMissing(labelText[i])) continue;
             int c = labels[i % labels.Length];
             string cell = labelText[i];
-            string what = cell.Length == 0 ? "the label is empty, a missing value" : $"'{cell}' is a missing value{(IsNumber(cell) ? string.Empty : $" (if '{cell}' is a class name, rename that class)")}";
-            throw new FormatException($"{file}, line {data[i / labels.Length].Line}, column {c + 1} (label {names?[c] ?? $"column {c + 1}"}): {what}; fill or drop that row before training.");
+            string what = cell.Length == 0 ? "the label is empty, a missing value" : $"'{Q(cell)}' is a missing value{(IsNumber(cell) ? string.Empty : $" (if '{Q(cell)}' is a class name, rename that class)")}";
+            throw new FormatException($"{file}, line {data[i / labels.Length].Line}, column {c + 1} (label {(names is null ? $"column {c + 1}" : Q(names[c]))}): {what}; fill or drop that row before training.");
         }
 
         if (labels.Length > 1)
@@ -103,7 +107,7 @@ public static class Csv
                 int c = labels[i % labels.Length];
                 if (!TryParse(labelText[i], out values[i]) || !float.IsFinite(values[i]))
                 {
-                    throw new FormatException($"{file}, line {data[i / labels.Length].Line}, column {c + 1} (label {names?[c] ?? $"column {c + 1}"}): '{labelText[i]}' is not a finite number.");
+                    throw new FormatException($"{file}, line {data[i / labels.Length].Line}, column {c + 1} (label {(names is null ? $"column {c + 1}" : Q(names[c]))}): '{Q(labelText[i])}' is not a finite number.");
                 }
             }
 
@@ -112,7 +116,7 @@ public static class Csv
 
         int label = labels[0];
         var targets = new float[data.Count];
-        string labelName = names?[label] ?? $"column {label + 1}";
+        string labelName = names is null ? $"column {label + 1}" : Q(names[label]);
         string Where(int r) => $"{file}, line {data[r].Line}, column {label + 1} (label {labelName})";
         string Hint(int r) => r == 0 && firstRowGuessed ? ReadAsDataHint(data[0].Line, rename: false) : string.Empty;
         bool textAllowed = classification || textLabelsAreClasses;
@@ -125,16 +129,16 @@ public static class Csv
             bool textIsOdd = texts < numbers || (texts == numbers && IsNumber(labelText[0]));
             int r = Array.FindIndex(labelText, t => IsNumber(t) != textIsOdd);
             throw new FormatException(textIsOdd
-                ? $"{Where(r)}: '{labelText[r]}' is text, but {numbers:N0} of the {labelText.Length:N0} labels are numbers, so it is unclear whether the column holds numbers or class names{Hint(r)}."
-                : $"{Where(r)}: '{labelText[r]}' is a number, but {texts:N0} of the {labelText.Length:N0} labels are class names, so it is unclear whether the column holds numbers or class names{Hint(r)}.");
+                ? $"{Where(r)}: '{Q(labelText[r])}' is text, but {numbers:N0} of the {labelText.Length:N0} labels are numbers, so it is unclear whether the column holds numbers or class names{Hint(r)}."
+                : $"{Where(r)}: '{Q(labelText[r])}' is a number, but {texts:N0} of the {labelText.Length:N0} labels are class names, so it is unclear whether the column holds numbers or class names{Hint(r)}.");
         }
 
         if (!classification && (numbers == labelText.Length || !textLabelsAreClasses))
         {
             for (int r = 0; r < data.Count; r++)
             {
-                if (!TryParse(labelText[r], out targets[r])) throw new FormatException($"{Where(r)}: '{labelText[r]}' is not a number{Hint(r)}.");
-                if (!float.IsFinite(targets[r])) throw new FormatException($"{Where(r)}: '{labelText[r]}' is not a finite number.");
+                if (!TryParse(labelText[r], out targets[r])) throw new FormatException($"{Where(r)}: '{Q(labelText[r])}' is not a number{Hint(r)}.");
+                if (!float.IsFinite(targets[r])) throw new FormatException($"{Where(r)}: '{Q(labelText[r])}' is not a finite number.");
             }
 
             return new Dataset(file, features, featureCount, targets, 1, 0) { FeatureNames = featureNames };
@@ -146,7 +150,7 @@ public static class Csv
             for (int r = 0; r < data.Count; r++)
             {
                 TryParse(labelText[r], out float v);
-                if (!(v >= 0 && v < Dataset.MaxClasses) || v != MathF.Floor(v)) throw new FormatException($"{file}, line {data[r].Line}: label '{labelText[r]}' {ClassLabels.NotAClassIndex} (0, 1, 2, … below {Dataset.MaxClasses:N0}).");
+                if (!(v >= 0 && v < Dataset.MaxClasses) || v != MathF.Floor(v)) throw new FormatException($"{file}, line {data[r].Line}: label '{Q(labelText[r])}' {ClassLabels.NotAClassIndex} (0, 1, 2, … below {Dataset.MaxClasses:N0}).");
                 targets[r] = v;
                 max = Math.Max(max, (int)v);
             }
@@ -162,11 +166,11 @@ public static class Csv
         if (firstRowGuessed && data.Count > 1 && !labelText.Skip(1).Contains(labelText[0], StringComparer.Ordinal)
             && data[0].Cells.Where((_, c) => c != labels[0]).All(IsWholeNumberName))
         {
-            throw new FormatException($"{Where(0)}: the class '{labelText[0]}' occurs on no other line, so line {data[0].Line} looks like a header read as data because some of its cells are numbers; give --header yes if it is one, or --header no to keep it as data.");
+            throw new FormatException($"{Where(0)}: the class '{Q(labelText[0])}' occurs on no other line, so line {data[0].Line} looks like a header read as data because some of its cells are numbers; give --header yes if it is one, or --header no to keep it as data.");
         }
 
         var classes = labelText.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        if (classes.Length < 2) throw new FormatException($"{file}: the label column {labelName} has a single class '{classes[0]}'.");
+        if (classes.Length < 2) throw new FormatException($"{file}: the label column {labelName} has a single class '{Q(classes[0])}'.");
         var index = classes.Select((c, i) => (c, i)).ToDictionary(t => t.c, t => t.i, StringComparer.Ordinal);
         for (int r = 0; r < data.Count; r++) targets[r] = index[labelText[r]];
         return new Dataset(file, features, featureCount, targets, 1, classes.Length) { ClassNames = classes, FeatureNames = featureNames };
@@ -187,7 +191,7 @@ public static class Csv
     {
         if (modelClasses.Count == 0)
         {
-            throw new FormatException($"{where(0)}: '{labelText[0]}' is a class name, but the model knows no class names (it was trained on numeric labels), so give its class indices 0, 1, 2, … instead.");
+            throw new FormatException($"{where(0)}: '{Q(labelText[0])}' is a class name, but the model knows no class names (it was trained on numeric labels), so give its class indices 0, 1, 2, … instead.");
         }
 
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -198,7 +202,7 @@ public static class Csv
             if (!index.TryGetValue(labelText[r], out int k))
             {
                 string known = string.Join(", ", modelClasses.Take(20).Select(n => $"'{n}'")) + (modelClasses.Count > 20 ? $", … ({modelClasses.Count:N0} in all)" : string.Empty);
-                throw new FormatException($"{where(r)}: '{labelText[r]}' is not a class of the model, whose classes are {known}.");
+                throw new FormatException($"{where(r)}: '{Q(labelText[r])}' is not a class of the model, whose classes are {known}.");
             }
 
             targets[r] = k;
@@ -280,7 +284,7 @@ public static class Csv
             if (cells.Length != columns) throw new FormatException($"{file}, line {lineNumber}: {Spelling.Count(cells.Length, "cell")}, but the first row has {columns}.");
             for (int c = 0; c < cells.Length; c++)
             {
-                if (!TryParse(cells[c], out float v)) throw new FormatException($"{file}, line {lineNumber}, column {c + 1}: '{cells[c]}' is not a number{(rows == 0 && hasHeader is null && header is null ? FirstRowHint(lineNumber, cells[c]) : string.Empty)}.");
+                if (!TryParse(cells[c], out float v)) throw new FormatException($"{file}, line {lineNumber}, column {c + 1}: '{Q(cells[c])}' is not a number{(rows == 0 && hasHeader is null && header is null ? FirstRowHint(lineNumber, cells[c]) : string.Empty)}.");
                 values.Add(v);
             }
 
@@ -338,19 +342,121 @@ public static class Csv
     private static string ReadAsDataHint(int line, bool rename) =>
         $" (line {line} is read as data because some of its cells are numbers; if it is a header, give --header yes{(rename ? ", or rename the columns whose names are numbers" : string.Empty)})";
 
+    /// <summary>
+    /// The largest CSV file read, 1 GiB (as <c>actkit eval</c> reads at most): a file is held in memory whole, a few
+    /// times its size once split into cells, and a sparse file of 2.5 GB climbed to 8 GB before a raw runtime error.
+    /// </summary>
+    public const long MaxFileBytes = 1L << 30;
+
+    /// <summary>
+    /// The longest CSV line read, 16,777,216 (16 Mi) characters — a row of a million 15-digit cells: a longer line is no
+    /// table row (a file without line breaks, a binary file), and one of over 10⁹ characters overflowed the runtime's
+    /// line reader.
+    /// </summary>
+    public const int MaxLineLength = 1 << 24;
+
     // The file's rows with their 1-based line numbers, split into cells: blank lines and lines starting with # skipped,
-    // every row split by the first row's separator. Load and ReadNumbers both read through it.
+    // every row split by the first row's separator. Load and ReadNumbers both read through it. A device or socket is
+    // refused before it is opened, a file over MaxFileBytes by its size (a named pipe, of no size, as it is read past
+    // it), and a line over MaxLineLength when it gets that long.
     private static IEnumerable<(int Line, string[] Cells)> Rows(string path)
     {
+        string file = Path.GetFileName(path);
+        ActivationKit.IO.FileKind.RefuseSpecialInput(path, "The data file", "give a CSV file");
+        var opened = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        if (opened.CanSeek && opened.Length > MaxFileBytes)
+        {
+            long length = opened.Length;
+            opened.Dispose();
+            throw TooLarge(file, length);
+        }
+
         char separator = '\0';
         int number = 0;
-        foreach (string line in File.ReadLines(path))
+        using var stream = new CappedStream(opened, MaxFileBytes, file);
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        var text = new System.Text.StringBuilder();
+        while (ReadLine(reader, text, file, number + 1) is { } line)
         {
             number++;
             string trimmed = line.Trim();
             if (trimmed.Length == 0 || trimmed.StartsWith('#')) continue;
             if (separator == '\0') separator = Separator(line);
-            yield return (number, Split(line, separator, Path.GetFileName(path), number));
+            yield return (number, Split(line, separator, file, number));
+        }
+    }
+
+    private static InvalidDataException TooLarge(string file, long? length) => new(string.Create(CultureInfo.InvariantCulture,
+        $"{file} is {(length is { } n ? $"{n:N0} bytes" : $"more than {MaxFileBytes:N0} bytes")}, more than the {MaxFileBytes:N0} (1 GiB) a CSV data file may hold; use a sample of its rows, or a .npy file."));
+
+    // One line as TextReader.ReadLine reads it (ended by \n, \r or \r\n; null at the end), refused once it is longer
+    // than MaxLineLength: ReadLine itself grows its buffer until the runtime fails.
+    private static string? ReadLine(StreamReader reader, System.Text.StringBuilder text, string file, int number)
+    {
+        text.Clear();
+        int c = reader.Read();
+        if (c < 0) return null;
+        while (c >= 0 && c != '\n' && c != '\r')
+        {
+            if (c == 0)
+            {
+                throw new InvalidDataException($"{file}, line {number}: the line holds a NUL byte, so the file is binary data, not CSV text.");
+            }
+
+            if (text.Length == MaxLineLength)
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"{file}, line {number}: the line is longer than {MaxLineLength:N0} characters, the most a CSV line may hold, so the file is not a table of rows (a binary file, or one without line breaks?)."));
+            }
+
+            text.Append((char)c);
+            c = reader.Read();
+        }
+
+        if (c == '\r' && reader.Peek() == '\n') reader.Read();
+        return text.ToString();
+    }
+
+    // A stream that refuses to be read past a cap: a named pipe states no size, and could feed a reader for ever.
+    private sealed class CappedStream(Stream inner, long cap, string file) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+        public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+
+        private int Count(int read)
+        {
+            _read += read;
+            if (_read > cap) throw TooLarge(file, null);
+            return read;
         }
     }
 
@@ -397,7 +503,7 @@ public static class Csv
         }
 
         if (names is null) throw new ArgumentException($"{file}: label column '{spec}' is a name, but the file has no header row.", nameof(spec));
-        if (named.Length == 0) throw new ArgumentException($"{file}: no column named '{spec}' (columns: {string.Join(", ", names)}).", nameof(spec));
+        if (named.Length == 0) throw new ArgumentException($"{file}: no column named '{spec}' (columns: {string.Join(", ", names.Take(20).Select(Q))}{(names.Length > 20 ? $", … ({names.Length:N0} in all)" : string.Empty)}).", nameof(spec));
         return named[0];
     }
 
@@ -453,7 +559,7 @@ public static class Csv
             {
                 if (!char.IsWhiteSpace(ch))
                 {
-                    throw new FormatException($"{file}, line {lineNumber}, column {cells.Count + 1}: '{ch}' follows the closing quote of the cell \"{cell}\"; put the whole cell inside the quotes, or leave the quotes out.");
+                    throw new FormatException($"{file}, line {lineNumber}, column {cells.Count + 1}: '{Q(ch.ToString())}' follows the closing quote of the cell \"{Q(cell.ToString())}\"; put the whole cell inside the quotes, or leave the quotes out.");
                 }
             }
             else if (ch == '"')
@@ -461,7 +567,7 @@ public static class Csv
                 if (cell.ToString().Trim().Length > 0)
                 {
                     string raw = (cell.ToString() + line[i..].Split(separator)[0]).Trim();
-                    throw new FormatException($"{file}, line {lineNumber}, column {cells.Count + 1}: the cell '{raw}' has a quote inside it; quote the whole cell, doubling the quotes inside ({"\"" + raw.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""}), or remove the quote.");
+                    throw new FormatException($"{file}, line {lineNumber}, column {cells.Count + 1}: the cell '{Q(raw)}' has a quote inside it; quote the whole cell, doubling the quotes inside ({Q("\"" + raw.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")}), or remove the quote.");
                 }
 
                 cell.Clear();
@@ -484,6 +590,9 @@ public static class Csv
     }
 
     private static bool IsNumber(string s) => TryParse(s, out _);
+
+    // A cell or name as a message quotes it: cut short, without control characters (ExceptionMessages.Excerpt).
+    private static string Q(string text) => ActivationKit.ExceptionMessages.Excerpt(text);
 
     // A cell that could be a column name made of digits (2019, 0, 783): digits only, no sign, point or exponent.
     private static bool IsWholeNumberName(string s)

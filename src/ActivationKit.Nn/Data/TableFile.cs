@@ -21,16 +21,18 @@ public static class TableFile
     /// 0-based index, for a .npy array an index; negative indices count from the end; null is the last column.
     /// <paramref name="hasHeader"/> is a CSV's header setting (<see cref="Csv.Load"/>; null: auto); a .npy array has none.
     /// <paramref name="modelClasses"/>, a trained model's class names, number a CSV's text labels (<see cref="Csv.Load"/>).
+    /// <paramref name="checkColumns"/> is a CSV's column check (<see cref="Csv.Load"/>), called with its header's feature
+    /// and label names before any cell is read; a .npy array has no names.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="ArgumentException">A .npy label column that is not an index of the array, or a header setting for a .npy array.</exception>
     /// <exception cref="FormatException">A CSV cell that is not a number, a missing or mixed label, a label the model does not know, or a ragged row (with its line).</exception>
     /// <exception cref="InvalidDataException">A .npy file that is unreadable, not 2-D, or has a label that is no class index.</exception>
-    public static Dataset Load(string path, string? labelColumn = null, bool classification = true, bool? hasHeader = null, IReadOnlyList<string>? modelClasses = null)
+    public static Dataset Load(string path, string? labelColumn = null, bool classification = true, bool? hasHeader = null, IReadOnlyList<string>? modelClasses = null, Action<IReadOnlyList<string>, IReadOnlyList<string>>? checkColumns = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"The data file '{path}' does not exist.", path);
-        if (!IsNpy(path)) return Csv.Load(path, labelColumn, classification, hasHeader, modelClasses: modelClasses);
+        if (!IsNpy(path)) return Csv.Load(path, labelColumn, classification, hasHeader, modelClasses: modelClasses, checkColumns: checkColumns);
         RefuseHeader(hasHeader, path);
         int index = -1;
         if (labelColumn is not null && !int.TryParse(labelColumn, NumberStyles.Integer, CultureInfo.InvariantCulture, out index))

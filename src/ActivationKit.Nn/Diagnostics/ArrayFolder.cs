@@ -122,6 +122,7 @@ public static class ArrayFolder
     private static ArrayFolderContent FromManifest(string directory, string manifestPath, string? activation, string? outputActivation)
     {
         JsonDocument doc;
+        ActivationKit.IO.FileKind.RefuseSpecialInput(manifestPath, $"The {ManifestName}", "give a JSON file");
         try
         {
             doc = JsonDocument.Parse(File.ReadAllText(manifestPath), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });

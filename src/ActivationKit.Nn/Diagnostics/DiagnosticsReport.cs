@@ -45,7 +45,8 @@ public sealed record DiagnosticsReport
     /// <summary>
     /// The report as indented JSON: <c>findings</c> (kind such as <c>dead_units</c>, severity, layer, firstStep, step,
     /// occurrences, evidence, units, explanation, fix), <c>layers</c> (statistics and histogram per check) and
-    /// <c>gradientFlow</c>. Non-finite numbers are written as the strings "NaN", "Infinity", "-Infinity".
+    /// <c>gradientFlow</c>. A dead or saturated fraction that does not apply is null; other non-finite numbers are written
+    /// as the strings "NaN", "Infinity", "-Infinity".
     /// </summary>
     public string ToJson()
     {
@@ -103,8 +104,10 @@ public sealed record DiagnosticsReport
             {
                 json.WriteStartObject();
                 json.WriteNumber("step", c.Step);
-                Number(json, "deadFraction", c.DeadFraction);
-                Number(json, "saturatedFraction", c.SaturatedFraction);
+                // A fraction that does not apply (an activation without a saturated range, such as the identity) is null, as
+                // compare's and report's JSON write it: it was the string "NaN", which a reader of numbers stumbles on.
+                NumberOrNull(json, "deadFraction", c.DeadFraction);
+                NumberOrNull(json, "saturatedFraction", c.SaturatedFraction);
                 // null where no gradient was given, "NaN" where the gradient was NaN (the text table: "—" and NaN).
                 if (c.HasGradientNorm) Number(json, "gradientNorm", c.GradientNorm);
                 else json.WriteNull("gradientNorm");
@@ -247,6 +250,12 @@ public sealed record DiagnosticsReport
     {
         if (value is long v) json.WriteNumber(name, v);
         else json.WriteNull(name);
+    }
+
+    private static void NumberOrNull(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsNaN(value)) json.WriteNull(name);
+        else Number(json, name, value);
     }
 
     private static void Number(Utf8JsonWriter json, string name, double value)

@@ -305,6 +305,13 @@ public static class ActivationCatalog
                 continue;
             }
 
+            // 1e-400 was read as 0: leaky_relu(1e-400) became a slope of 0 (ReLU) without a word, and celu(alpha=1e-400)
+            // was refused as "got 0", a value never written; 1e400 is refused above.
+            if (value == 0 && WrittenNonzero(text))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Malformed activation spec '{spec}': {Quoted(text)} is below the smallest positive double (about 4.9e-324), so it would be read as 0; write 0 if that is meant, or a larger value."), nameof(spec));
+            }
+
             if (eq < 0)
             {
                 if (named.Count > 0 || textual.Count > 0)
@@ -329,6 +336,14 @@ public static class ActivationCatalog
     }
 
     private static bool IsDigits(string text) => text.Length > 0 && text.All(char.IsAsciiDigit);
+
+    // Whether a number's digits before its exponent include one that is not 0 (1e-400, 0.5e-999; not 0, 0.0 or 0e5).
+    private static bool WrittenNonzero(string text)
+    {
+        string t = text.Trim();
+        int e = t.IndexOfAny(['e', 'E']);
+        return (e < 0 ? t : t[..e]).Any(c => c is >= '1' and <= '9');
+    }
 
     // A number, or inf and -inf written as such; false with value ±∞ for digits beyond the doubles (1e999), which
     // double.TryParse reads as ±∞.

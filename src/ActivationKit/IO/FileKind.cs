@@ -53,6 +53,22 @@ public static partial class FileKind
     }
 
     /// <summary>
+    /// Refuses an input <paramref name="path"/> that is a device or a socket (<see cref="SpecialKindOf"/>), before it is
+    /// opened: its end is unknown (/dev/zero and /dev/urandom never end, and were read until the memory ran out). A named
+    /// pipe passes (a shell's <c>&lt;(…)</c> is one), for a reader that stops at a cap. <paramref name="what"/> names the
+    /// input at the start of the message (<c>Input file</c>, <c>--data</c>), <paramref name="give"/> ends it.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The path is a device or a socket.</exception>
+    public static void RefuseSpecialInput(string path, string what, string give = "give a file")
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (SpecialKindOf(path) is { } kind && kind != NamedPipe)
+        {
+            throw new InvalidDataException($"{what} '{path}' is {kind}, not a regular file; {give}.");
+        }
+    }
+
+    /// <summary>
     /// The bytes of <paramref name="path"/>, or null when it holds more than <paramref name="max"/>: read only that far
     /// (one byte past it), not trusting the stated length, which a device, a pipe or a growing file misstates.
     /// </summary>

@@ -136,6 +136,7 @@ public static class Npy
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException(string.Create(CultureInfo.InvariantCulture, $"The .npy file '{path}' does not exist."), path);
+        FileKind.RefuseSpecialInput(path, "The .npy file", "give a .npy file");
         using var stream = File.OpenRead(path);
         return Read(stream, Path.GetFileName(path), fortranOrder);
     }
@@ -472,6 +473,16 @@ public static class Npy
             switch (key)
             {
                 case "descr":
+                    SkipSpace(text, ref i);
+                    if (i < text.Length && text[i] == '[')
+                    {
+                        // A structured dtype (a record of named fields, [('a', '<f4'), ('b', '<f4')]) was "a malformed
+                        // .npy header: expected a quoted string", which it is not.
+                        int end = text.IndexOf(']', i);
+                        string fields = end < 0 ? text[i..] : text[i..(end + 1)];
+                        throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} has a structured dtype ({ExceptionMessages.Excerpt(fields, 60)}), a record of named fields, which is unsupported; save a plain numeric array (numpy.lib.recfunctions.structured_to_unstructured converts one)."));
+                    }
+
                     descr = ReadQuoted(text, ref i, sourceName);
                     break;
                 case "fortran_order":
