@@ -336,7 +336,7 @@ internal static partial class SoftmaxCoreFloat
 
     /// <summary>
     /// For TD.Count rows of a block on its side (from row <paramref name="first"/>): e = e^(sign·v − m) into
-    /// <paramref name="e"/>, Σe and W = Σe·(dy − c) as <see cref="ExpSums{TD, TS}"/> forms them; returns W/Σe (NaN where
+    /// <paramref name="e"/>, Σe and W = Σe·(dy − c) as <see cref="ExpSums{TD, TS, TWeighted}"/> forms them; returns W/Σe (NaN where
     /// W is not finite) and gives sign/Σe in <paramref name="scale"/>. Out of line with one call site for the double
     /// exponential (see <see cref="ExpColumnSums{TD, TS, TWeighted}"/>); with the sums out of line on their own and this
     /// inlined, rows of 1 to 3 took 9–19 % longer.
@@ -355,7 +355,7 @@ internal static partial class SoftmaxCoreFloat
 
     /// <summary>
     /// For TD.Count rows of a block on its side (from row <paramref name="first"/>): e = e^(sign·v − m) into
-    /// <paramref name="e"/>, Σe and R = Σ(dy − c·e) as <see cref="ExpSums{TD, TS}"/> forms them; returns −R/Σe, the
+    /// <paramref name="e"/>, Σe and R = Σ(dy − c·e) as <see cref="ExpSums{TD, TS, TWeighted}"/> forms them; returns −R/Σe, the
     /// factor q of (dy − c·e) + e·q (NaN where R is not finite). Out of line, as <see cref="GradientSums{TD, TS}"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -370,7 +370,7 @@ internal static partial class SoftmaxCoreFloat
     /// <summary>
     /// For TD.Count rows of a block on its side (from row <paramref name="first"/>): e = e^(sign·v − m) into
     /// <paramref name="e"/>; returns Σe and gives W = Σe·(dy − c) (<typeparamref name="TWeighted"/>) or R = Σ(dy − c·e)
-    /// in <paramref name="second"/>, both as <see cref="ExpSums{TD, TS}"/> forms them: lane j of the eight canonical double
+    /// in <paramref name="second"/>, both as <see cref="ExpSums{TD, TS, TWeighted}"/> forms them: lane j of the eight canonical double
     /// lanes takes entries j and j + 8 by two-sum from 0, then their compensated tree. Inlined into its one caller per
     /// use, which is out of line: one call site for the double exponential (inlined into the block loop it spent the
     /// JIT's inlining budget: every lane operation a call, 19 ns/element on rows of 16).

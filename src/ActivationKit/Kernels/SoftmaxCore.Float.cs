@@ -435,7 +435,7 @@ internal static partial class SoftmaxCoreFloat
     /// 9.348078e−14 against 9.357623e−14, 14,000 ULP; [40, 0] gave 0 against 4.2e−18).
     /// </para>
     /// <para>
-    /// The first pass sums e = e^(v − m) and e·(dy − c) in double lanes (<see cref="ExpSums{TD, TS, TKeep}"/>). Rows of up
+    /// The first pass sums e = e^(v − m) and e·(dy − c) in double lanes (<see cref="ExpSums{TD, TS, TWeighted, TKeep}"/>). Rows of up
     /// to <see cref="KeptGradientLength"/> entries keep those e (on the stack, or in a buffer of the thread's) and the
     /// second pass writes (e·((dy − c) − W/s))·(sign/s) in double lanes, rounded once: within 0.5 ULP of the exact value
     /// on the golden rows (FloatSoftmaxGradientGoldenTests), the dominant entry's included; the same bits on every path.
@@ -473,7 +473,7 @@ internal static partial class SoftmaxCoreFloat
         float c = dy[FirstAtMaximum<TV, TS>(x, max)];
         if (x.Length <= KeptGradientLength) return KeptSoftmaxBackward<TD, TS>(x, dy, dx, max, c);
         var frame = new ScaledFrame(max);
-        double total = ExpSums<TD, TS>(x, dy, max, c, weighted: true, out double weighted);
+        double total = ExpSums<TD, TS, Yes>(x, dy, max, c, out double weighted);
         if (!double.IsFinite(weighted)) return false;
         double d = weighted / total;
         // The float pass recomputes t = e^(v − m)·e^(m − N·ln2)·2^64 (see ScaledExp), so 1/Σt carries that factor.
@@ -521,7 +521,7 @@ internal static partial class SoftmaxCoreFloat
     }
 
     /// <summary>
-    /// Σe (returned) and W = Σe·(dy − c) or, unless <paramref name="weighted"/>, R = Σ(dy − c·e) (<paramref name="second"/>,
+    /// Σe (returned) and W = Σe·(dy − c) or, unless <typeparamref name="TWeighted"/>, R = Σ(dy − c·e) (<paramref name="second"/>,
     /// c the dy at the first maximum), with e = e^(sign·x − m) in double lanes read straight from the float rows, both
     /// sums compensated (two-sum per lane, over the eight canonical double lanes of <see cref="IDoubleLanes8{TD, TSelf}"/>:
     /// the same bits on every width).
@@ -534,31 +534,34 @@ internal static partial class SoftmaxCoreFloat
     /// entry at the maximum adds exactly 0 to W and R, so they keep their relative accuracy where that entry dominates.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double ExpSums<TD, TS>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, float c, bool weighted, out double second)
+    private static double ExpSums<TD, TS, TWeighted>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, float c, out double second)
         where TD : struct, IVec<TD>
         where TS : struct, ISign
-        => ExpSums<TD, TS, No>(x, dy, max, c, weighted, out second, default);
+        where TWeighted : struct, IFlag
+        => ExpSums<TD, TS, TWeighted, No>(x, dy, max, c, out second, default);
 
-    /// <summary><see cref="ExpSums{TD, TS}"/>, also writing every e into <paramref name="kept"/> when <typeparamref name="TKeep"/> says so.</summary>
+    /// <summary><see cref="ExpSums{TD, TS, TWeighted}"/>, also writing every e into <paramref name="kept"/> when <typeparamref name="TKeep"/> says so.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double ExpSums<TD, TS, TKeep>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, float c, bool weighted, out double second, Span<double> kept)
+    private static double ExpSums<TD, TS, TWeighted, TKeep>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, float c, out double second, Span<double> kept)
         where TD : struct, IVec<TD>
         where TS : struct, ISign
+        where TWeighted : struct, IFlag
         where TKeep : struct, IFlag
-        => typeof(TD) == typeof(V512<double>) ? ExpSums<TD, DoubleLanes8x1<TD>, TS, TKeep>(x, dy, max, c, weighted, out second, kept)
-            : typeof(TD) == typeof(V256<double>) ? ExpSums<TD, DoubleLanes8x2<TD>, TS, TKeep>(x, dy, max, c, weighted, out second, kept)
-            : typeof(TD) == typeof(V128<double>) ? ExpSums<TD, DoubleLanes8x4<TD>, TS, TKeep>(x, dy, max, c, weighted, out second, kept)
-            : ExpSums<TD, DoubleLanes8x8<TD>, TS, TKeep>(x, dy, max, c, weighted, out second, kept);
+        => typeof(TD) == typeof(V512<double>) ? ExpSums<TD, DoubleLanes8x1<TD>, TS, TWeighted, TKeep>(x, dy, max, c, out second, kept)
+            : typeof(TD) == typeof(V256<double>) ? ExpSums<TD, DoubleLanes8x2<TD>, TS, TWeighted, TKeep>(x, dy, max, c, out second, kept)
+            : typeof(TD) == typeof(V128<double>) ? ExpSums<TD, DoubleLanes8x4<TD>, TS, TWeighted, TKeep>(x, dy, max, c, out second, kept)
+            : ExpSums<TD, DoubleLanes8x8<TD>, TS, TWeighted, TKeep>(x, dy, max, c, out second, kept);
 
     /// <summary>
-    /// <see cref="ExpSums{TD, TS, TKeep}"/> with the canonical double lanes <typeparamref name="TA"/> of TD's width (entry i in
+    /// <see cref="ExpSums{TD, TS, TWeighted, TKeep}"/> with the canonical double lanes <typeparamref name="TA"/> of TD's width (entry i in
     /// lane i mod 8 on every width, the lanes combined in one fixed compensated tree: the same bits on every path).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static double ExpSums<TD, TA, TS, TKeep>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, float c, bool weighted, out double second, Span<double> kept)
+    private static double ExpSums<TD, TA, TS, TWeighted, TKeep>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, float c, out double second, Span<double> kept)
         where TD : struct, IVec<TD>
         where TA : struct, IDoubleLanes8<TD, TA>
         where TS : struct, ISign
+        where TWeighted : struct, IFlag
         where TKeep : struct, IFlag
     {
         int n = x.Length;
@@ -582,7 +585,7 @@ internal static partial class SoftmaxCoreFloat
             var g = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, at));
             // Kept before the last register's old lanes are left out of the sums (they hold the same values).
             if (TKeep.On) Lanes.Store(e, ref kept[at]);
-            var w = weighted ? e * (g - cv) : TD.Fma(e, minusC, g);
+            var w = TWeighted.On ? e * (g - cv) : TD.Fma(e, minusC, g);
             if (!full)
             {
                 e = TA.FreshToFront(e, n - i);
@@ -823,13 +826,13 @@ internal static partial class SoftmaxCoreFloat
             // Rows keep their exponentials for the gradient instead of forming them again (the same values): short
             // rows on the stack, longer ones in a buffer of this thread's, made once at the longest row it has seen.
             Span<double> exps = x.Length <= ShortGradientLength ? stackalloc double[x.Length] : KeptExponentials(x.Length);
-            double rowSum = ExpSums<TD, Plus, Yes>(x, dy, max, c, weighted: false, out double rowRest, exps);
+            double rowSum = ExpSums<TD, Plus, No, Yes>(x, dy, max, c, out double rowRest, exps);
             if (!double.IsFinite(rowRest)) return false;
             KeptLogGradientPass<TD>(exps, dy, dx, c, rowRest / rowSum);
             return true;
         }
 
-        double sum = ExpSums<TD, Plus>(x, dy, max, c, weighted: false, out double rest);
+        double sum = ExpSums<TD, Plus, No>(x, dy, max, c, out double rest);
         if (!double.IsFinite(rest)) return false;
         LogGradientPass<TD, Yes>(x, dy, dx, max, c, rest / sum);
         return true;
@@ -887,7 +890,7 @@ internal static partial class SoftmaxCoreFloat
     }
 
     /// <summary>
-    /// The softmax gradient from exponentials kept by <see cref="ExpSums{TD, TS, TKeep}"/> (rows up to
+    /// The softmax gradient from exponentials kept by <see cref="ExpSums{TD, TS, TWeighted, TKeep}"/> (rows up to
     /// <see cref="KeptGradientLength"/>): dx = (e·((dy − c) − W/s))·(sign/s) in double lanes, rounded to float once.
     /// </summary>
     [SkipLocalsInit]
@@ -896,7 +899,7 @@ internal static partial class SoftmaxCoreFloat
         where TS : struct, ISign
     {
         Span<double> exps = x.Length <= ShortGradientLength ? stackalloc double[x.Length] : KeptExponentials(x.Length);
-        double total = ExpSums<TD, TS, Yes>(x, dy, max, c, weighted: true, out double weighted, exps);
+        double total = ExpSums<TD, TS, Yes, Yes>(x, dy, max, c, out double weighted, exps);
         if (!double.IsFinite(weighted)) return false;
         KeptSoftmaxGradientPass<TD>(exps, dy, dx, c, weighted / total, TS.Value / total);
         return true;
@@ -931,7 +934,7 @@ internal static partial class SoftmaxCoreFloat
         if (i < n) Lanes.StoreNarrowed(Lanes.Load<TD, double>(ref Unsafe.Add(ref pe, last)) * ((lastG - c) - d) * scale, ref Unsafe.Add(ref pdx, last));
     }
 
-    /// <summary><see cref="LogGradientPass{TD, TInput}"/> from the input, from exponentials kept by <see cref="ExpSums{TD, TS, TKeep}"/>: (dy − c·e) − e·q.</summary>
+    /// <summary><see cref="LogGradientPass{TD, TInput}"/> from the input, from exponentials kept by <see cref="ExpSums{TD, TS, TWeighted, TKeep}"/>: (dy − c·e) − e·q.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void KeptLogGradientPass<TD>(ReadOnlySpan<double> exps, ReadOnlySpan<float> dy, Span<float> dx, float cValue, double scale) where TD : struct, IVec<TD>
     {
