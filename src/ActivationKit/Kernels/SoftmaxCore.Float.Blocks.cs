@@ -217,11 +217,12 @@ internal static partial class SoftmaxCoreFloat
     /// <summary>
     /// dx = sign·p ⊙ (dy − ⟨dy, p⟩), p = softmax(sign·x), for the whole blocks of <c>TV.Count</c> rows of
     /// <paramref name="columns"/> (1 to <see cref="MaxBlockColumns"/>) entries at the start of x (dx may be x or dy), with
-    /// the arithmetic of <see cref="KeptSoftmaxBackward{TD, TS}"/> lane by lane: e = e^(v − m) in double, Σe and Σe·dy over
-    /// the eight canonical double lanes (entry j in lane j mod 8, two-sum from 0) and their compensated tree
-    /// (<see cref="DoubleLanes8Fold"/>), then (e·(dy − Σe·dy/Σe))·(sign/Σe) rounded once. Returns the entries done (whole
-    /// blocks), stopping before a block with a row the one-row path declines (a NaN entry, a maximum outside [−150, 300],
-    /// a non-finite Σe·dy). Vector registers only (0 for the scalar lanes).
+    /// the arithmetic of <see cref="KeptSoftmaxBackward{TD, TS}"/> lane by lane: c the dy of the row's first entry at
+    /// its maximum, e = e^(v − m) in double, Σe and W = Σe·(dy − c) over the eight canonical double lanes (entry j in
+    /// lane j mod 8, two-sum from 0) and their compensated tree (<see cref="DoubleLanes8Fold"/>), then
+    /// (e·((dy − c) − W/Σe))·(sign/Σe) rounded once. Returns the entries done (whole blocks), stopping before a block
+    /// with a row the one-row path declines (a NaN entry, a maximum outside [−150, 300], a non-finite W). Vector
+    /// registers only (0 for the scalar lanes).
     /// </summary>
     public static int SoftmaxBackwardBlocks<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns, float sign) where TV : struct, IVec<TV>
         => typeof(TV) == typeof(V512<float>) ? SoftmaxBackwardBlocks<TV, V512<double>>(x, dy, dx, columns, sign)
@@ -282,27 +283,36 @@ internal static partial class SoftmaxCoreFloat
                     : TV.And(TV.GreaterThanOrEqual(max, TV.Create(ScaledLowest)), TV.LessThanOrEqual(max, TV.Create(ScaledHighest)));
                 if (TV.AnyTrue(nan) || !TV.AllTrue(inRange)) return k * block;
 
-                // Both halves' sums checked before anything is written: softmax's dot (with sign/Σe in scale), or
-                // log-softmax's factor c = −Σdy/Σe, NaN where the one-row path declines.
+                // c: each row's dy at its first entry at the maximum (the columns from the last to the first).
+                var c = TV.Zero;
+                for (int j = columns - 1; j >= 0; j--)
+                {
+                    int at = j * rows;
+                    c = TV.SelectWhereEqual(TS.Apply(Lanes.Load<TV, float>(ref v[at])), max, Lanes.Load<TV, float>(ref g[at]), c);
+                }
+
+                // Both halves' sums checked before anything is written: softmax's W/Σe (with sign/Σe in scale), or
+                // log-softmax's −R/Σe, NaN where the one-row path declines.
                 Widen<TV, TD>(max, out var maxLo, out var maxHi);
-                TD dotLo, dotHi, scaleLo = default, scaleHi = default;
+                Widen<TV, TD>(c, out var cLo, out var cHi);
+                TD dLo, dHi, scaleLo = default, scaleHi = default;
                 if (TLog.On)
                 {
-                    dotLo = LogGradientSums(v, g, e, rows, columns, 0, maxLo);
-                    dotHi = LogGradientSums(v, g, e, rows, columns, TD.Count, maxHi);
+                    dLo = LogGradientSums(v, g, e, rows, columns, 0, maxLo, cLo);
+                    dHi = LogGradientSums(v, g, e, rows, columns, TD.Count, maxHi, cHi);
                 }
                 else
                 {
-                    dotLo = GradientSums<TD, TS>(v, g, e, rows, columns, 0, maxLo, out scaleLo);
-                    dotHi = GradientSums<TD, TS>(v, g, e, rows, columns, TD.Count, maxHi, out scaleHi);
+                    dLo = GradientSums<TD, TS>(v, g, e, rows, columns, 0, maxLo, cLo, out scaleLo);
+                    dHi = GradientSums<TD, TS>(v, g, e, rows, columns, TD.Count, maxHi, cHi, out scaleHi);
                 }
 
-                if (TD.AnyTrue(TD.Or(TD.IsNaN(dotLo), TD.IsNaN(dotHi)))) return k * block;
+                if (TD.AnyTrue(TD.Or(TD.IsNaN(dLo), TD.IsNaN(dHi)))) return k * block;
                 for (int j = 0; j < columns; j++)
                 {
                     int at = j * rows;
-                    var lower = Gradient<TD, TLog>(Lanes.Load<TD, double>(ref e[at]), Lanes.LoadWidened<TD>(ref g[at]), dotLo, scaleLo);
-                    var upper = Gradient<TD, TLog>(Lanes.Load<TD, double>(ref e[at + TD.Count]), Lanes.LoadWidened<TD>(ref g[at + TD.Count]), dotHi, scaleHi);
+                    var lower = Gradient<TD, TLog>(Lanes.Load<TD, double>(ref e[at]), Lanes.LoadWidened<TD>(ref g[at]), cLo, dLo, scaleLo);
+                    var upper = Gradient<TD, TLog>(Lanes.Load<TD, double>(ref e[at + TD.Count]), Lanes.LoadWidened<TD>(ref g[at + TD.Count]), cHi, dHi, scaleHi);
                     Lanes.Store(Narrow<TD, TV>(lower, upper), ref v[at]);
                 }
 
@@ -314,59 +324,59 @@ internal static partial class SoftmaxCoreFloat
     }
 
     /// <summary>
-    /// One double register of gradients from e and dy as the one-row passes form them: log-softmax dy + e·c (c =
-    /// −Σdy/Σe, one fused step; <see cref="KeptLogGradientPass{TD}"/>), softmax (e·(dy − dot))·scale
-    /// (<see cref="KeptSoftmaxGradientPass{TD}"/>).
+    /// One double register of gradients from e and dy as the one-row passes form them: log-softmax (dy − c·e) + e·q
+    /// (q = −R/Σe, two fused steps; <see cref="KeptLogGradientPass{TD}"/>), softmax (e·((dy − c) − d))·scale
+    /// (d = W/Σe; <see cref="KeptSoftmaxGradientPass{TD}"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TD Gradient<TD, TLog>(TD e, TD dy, TD dotOrC, TD scale)
+    private static TD Gradient<TD, TLog>(TD e, TD dy, TD c, TD dOrQ, TD scale)
         where TD : struct, IVec<TD>
         where TLog : struct, IFlag
-        => TLog.On ? TD.Fma(e, dotOrC, dy) : (e * (dy - dotOrC)) * scale;
+        => TLog.On ? TD.Fma(e, dOrQ, TD.Fma(e, -c, dy)) : (e * ((dy - c) - dOrQ)) * scale;
 
     /// <summary>
     /// For TD.Count rows of a block on its side (from row <paramref name="first"/>): e = e^(sign·v − m) into
-    /// <paramref name="e"/>, Σe and Σe·dy as <see cref="ExpSums{TD, TS}"/> forms them; returns Σe·dy/Σe (NaN where
-    /// Σe·dy is not finite) and gives sign/Σe in <paramref name="scale"/>. Out of line with one call site for the double
+    /// <paramref name="e"/>, Σe and W = Σe·(dy − c) as <see cref="ExpSums{TD, TS, TWeighted}"/> forms them; returns W/Σe (NaN where
+    /// W is not finite) and gives sign/Σe in <paramref name="scale"/>. Out of line with one call site for the double
     /// exponential (see <see cref="ExpColumnSums{TD, TS, TWeighted}"/>); with the sums out of line on their own and this
     /// inlined, rows of 1 to 3 took 9–19 % longer.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe TD GradientSums<TD, TS>(float* v, float* g, double* e, int rows, int columns, int first, TD max, out TD scale)
+    private static unsafe TD GradientSums<TD, TS>(float* v, float* g, double* e, int rows, int columns, int first, TD max, TD c, out TD scale)
         where TD : struct, IVec<TD>
         where TS : struct, ISign
     {
-        var total = ExpColumnSums<TD, TS, Yes>(v, g, e, rows, columns, first, max, out var weighted);
+        var total = ExpColumnSums<TD, TS, Yes>(v, g, e, rows, columns, first, max, c, out var weighted);
         scale = TD.Create(TS.Value) / total;
-        var dot = weighted / total;
-        // A non-finite Σe·dy declines the row (its dot may come out finite, e.g. ±∞/∞ is NaN but ∞/huge is not).
-        return TD.Select(TD.LessThan(TD.Abs(weighted), TD.Create(double.PositiveInfinity)), dot, TD.Create(double.NaN));
+        var d = weighted / total;
+        // A non-finite W declines the row (its quotient may come out finite, e.g. ±∞/∞ is NaN but ∞/huge is not).
+        return TD.Select(TD.LessThan(TD.Abs(weighted), TD.Create(double.PositiveInfinity)), d, TD.Create(double.NaN));
     }
 
     /// <summary>
     /// For TD.Count rows of a block on its side (from row <paramref name="first"/>): e = e^(sign·v − m) into
-    /// <paramref name="e"/>, Σe and Σdy as <see cref="ExpSums{TD, TS}"/> forms them; returns −Σdy/Σe, the factor of
-    /// dy + e·c (NaN where Σdy is not finite). Out of line, as <see cref="GradientSums{TD, TS}"/>.
+    /// <paramref name="e"/>, Σe and R = Σ(dy − c·e) as <see cref="ExpSums{TD, TS, TWeighted}"/> forms them; returns −R/Σe, the
+    /// factor q of (dy − c·e) + e·q (NaN where R is not finite). Out of line, as <see cref="GradientSums{TD, TS}"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe TD LogGradientSums<TD>(float* v, float* g, double* e, int rows, int columns, int first, TD max)
+    private static unsafe TD LogGradientSums<TD>(float* v, float* g, double* e, int rows, int columns, int first, TD max, TD c)
         where TD : struct, IVec<TD>
     {
-        var sum = ExpColumnSums<TD, Plus, No>(v, g, e, rows, columns, first, max, out var total);
-        // −(Σdy/Σe) as the one-row path negates it (a zero keeps its sign there).
-        return TD.Select(TD.LessThan(TD.Abs(total), TD.Create(double.PositiveInfinity)), -(total / sum), TD.Create(double.NaN));
+        var sum = ExpColumnSums<TD, Plus, No>(v, g, e, rows, columns, first, max, c, out var rest);
+        // −(R/Σe) as the one-row path negates it (a zero keeps its sign there).
+        return TD.Select(TD.LessThan(TD.Abs(rest), TD.Create(double.PositiveInfinity)), -(rest / sum), TD.Create(double.NaN));
     }
 
     /// <summary>
     /// For TD.Count rows of a block on its side (from row <paramref name="first"/>): e = e^(sign·v − m) into
-    /// <paramref name="e"/>; returns Σe and gives Σe·dy (<typeparamref name="TWeighted"/>) or Σdy in
-    /// <paramref name="second"/>, both as <see cref="ExpSums{TD, TS}"/> forms them: lane j of the eight canonical double
+    /// <paramref name="e"/>; returns Σe and gives W = Σe·(dy − c) (<typeparamref name="TWeighted"/>) or R = Σ(dy − c·e)
+    /// in <paramref name="second"/>, both as <see cref="ExpSums{TD, TS, TWeighted}"/> forms them: lane j of the eight canonical double
     /// lanes takes entries j and j + 8 by two-sum from 0, then their compensated tree. Inlined into its one caller per
     /// use, which is out of line: one call site for the double exponential (inlined into the block loop it spent the
     /// JIT's inlining budget: every lane operation a call, 19 ns/element on rows of 16).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe TD ExpColumnSums<TD, TS, TWeighted>(float* v, float* g, double* e, int rows, int columns, int first, TD max, out TD second)
+    private static unsafe TD ExpColumnSums<TD, TS, TWeighted>(float* v, float* g, double* e, int rows, int columns, int first, TD max, TD c, out TD second)
         where TD : struct, IVec<TD>
         where TS : struct, ISign
         where TWeighted : struct, IFlag
@@ -380,7 +390,7 @@ internal static partial class SoftmaxCoreFloat
             Lanes.Store(exp, ref e[at]);
             s.Add(j & 7, exp);
             var dy = Lanes.LoadWidened<TD>(ref g[at]);
-            w.Add(j & 7, TWeighted.On ? exp * dy : dy);
+            w.Add(j & 7, TWeighted.On ? exp * (dy - c) : TD.Fma(exp, -c, dy));
         }
 
         second = w.Total();
@@ -390,10 +400,10 @@ internal static partial class SoftmaxCoreFloat
     /// <summary>
     /// dx = dy − p·Σdy, p = softmax(x), the log-softmax gradient from the input, for the whole blocks of
     /// <c>TV.Count</c> rows of <paramref name="columns"/> (1 to <see cref="MaxBlockColumns"/>) entries at the start of x
-    /// (dx may be x or dy), with the arithmetic of <see cref="LogSoftmaxBackward{TV}"/> lane by lane: e = e^(v − m) in
-    /// double, Σe and Σdy over the eight canonical double lanes and their compensated tree, then dy + e·(−Σdy/Σe) in one
-    /// fused step, rounded once. Returns the entries done (whole rows), stopping before a row the one-row path declines
-    /// (a NaN entry, an infinite maximum, a non-finite Σdy) or the block that holds one: the <c>TV.Count</c> rows from
+    /// (dx may be x or dy), with the arithmetic of <see cref="LogSoftmaxBackward{TV}"/> lane by lane: c the dy of the
+    /// row's first entry at its maximum, e = e^(v − m) in double, Σe and R = Σ(dy − c·e) over the eight canonical double
+    /// lanes and their compensated tree, then (dy − c·e) + e·(−R/Σe) in two fused steps, rounded once. Returns the entries done (whole rows), stopping before a row the one-row path declines
+    /// (a NaN entry, an infinite maximum, a non-finite R) or the block that holds one: the <c>TV.Count</c> rows from
     /// there hold it and are not written. Vector registers only (0 for the scalar lanes).
     /// </summary>
     public static int LogSoftmaxBackwardBlocks<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TV : struct, IVec<TV>
@@ -546,7 +556,7 @@ internal static partial class SoftmaxCoreFloat
 
     /// <summary>
     /// dy + e^(y − 0)·c for TD.Count rows of a block on its side (from row <paramref name="first"/>), in double lanes
-    /// rounded to float, over y's columns; the full exponential, as <see cref="LogGradientPass{TD}"/> takes it. Out of line for the double exponential (see <see cref="ExpColumnSums{TD, TS, TWeighted}"/>).
+    /// rounded to float, over y's columns; the full exponential, as <see cref="LogGradientPass{TD, TInput}"/> takes it. Out of line for the double exponential (see <see cref="ExpColumnSums{TD, TS, TWeighted}"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe void LogOutputGradients<TD>(float* a, float* g, int rows, int columns, int first, TD c)

@@ -426,14 +426,25 @@ internal static partial class SoftmaxCoreFloat
     /// whose dy makes the weighted sum non-finite, return false having written nothing.
     /// </summary>
     /// <remarks>
-    /// The first pass sums e = e^(v − m) and e·dy in double lanes (<see cref="ExpSums{TD, TS, TKeep}"/>). Rows of up to
-    /// <see cref="KeptGradientLength"/> entries keep those e (on the stack, or in a buffer of the thread's) and the second
-    /// pass writes sign·(e·(dy − ⟨dy, p⟩))/Σe in double lanes, rounded once: within 0.5 ULP wherever the double
-    /// reference itself is reliable (|dx| ≥ 2^−20·|dy|), against 3.2 ULP for the float pass below; the same bits on every
-    /// path. Longer rows do not store p (dx may be dy, which the last pass still reads): the second pass recomputes t in
-    /// float lanes and writes sign·(t·u)·(1/Σt) with u = (dy − d_hi) − d_lo and the dot product ⟨dy, p⟩ = d_hi + d_lo
-    /// held as two floats. The factors keep their relative accuracy (u is exact when dy is close to the dot product), so
-    /// that result is within about 3 ULP: the exponential's 0.7, u's two roundings, t·u and the product with 1/Σt.
+    /// <para>
+    /// With c the dy of the first entry at the maximum, dy − ⟨dy, p⟩ = (dy − c) − W/s with s = Σe and W = Σe·(dy − c)
+    /// (as the double rows form it): the entry at the maximum has dy − c = 0, so where it dominates (p close to 1) W
+    /// holds only the small terms and its gradient −p·W/s keeps its relative accuracy; a row whose dy are all equal gets
+    /// dx = 0 exactly. Before 2026-12-02 the difference was dy − ⟨dy, p⟩ with the dot product rounded to double, whose
+    /// 2^−53 the cancellation at a dominant entry amplified (an exploratory tester: [30, 0], dy [1, 0] gave dx[0]
+    /// 9.348078e−14 against 9.357623e−14, 14,000 ULP; [40, 0] gave 0 against 4.2e−18).
+    /// </para>
+    /// <para>
+    /// The first pass sums e = e^(v − m) and e·(dy − c) in double lanes (<see cref="ExpSums{TD, TS, TWeighted, TKeep}"/>). Rows of up
+    /// to <see cref="KeptGradientLength"/> entries keep those e (on the stack, or in a buffer of the thread's) and the
+    /// second pass writes (e·((dy − c) − W/s))·(sign/s) in double lanes, rounded once: within 0.5 ULP of the exact value
+    /// on the golden rows (FloatSoftmaxGradientGoldenTests), the dominant entry's included; the same bits on every path.
+    /// Longer rows do not store p (dx may be dy, which the last pass still reads): the second pass recomputes t in float
+    /// lanes and writes sign·(t·u)·(1/Σt) with u = (dy − d_hi) − d_lo and the dot product ⟨dy, p⟩ = c + W/s = d_hi + d_lo
+    /// held as two floats, except where dy = c (the entry at the maximum among them), whose u is −W/s rounded to float.
+    /// The factors keep their relative accuracy (u is exact when dy is close to the dot product), so that result is
+    /// within about 3 ULP: the exponential's 0.7, u's two roundings, t·u and the product with 1/Σt.
+    /// </para>
     /// </remarks>
     public static bool SoftmaxBackward<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float sign) where TV : struct, IVec<TV>
         => sign > 0 ? SoftmaxBackward<TV, Plus>(x, dy, dx) : SoftmaxBackward<TV, Minus>(x, dy, dx);
@@ -459,15 +470,16 @@ internal static partial class SoftmaxCoreFloat
         where TD : struct, IVec<TD>
         where TS : struct, ISign
     {
-        if (x.Length <= KeptGradientLength) return KeptSoftmaxBackward<TD, TS>(x, dy, dx, max);
+        float c = dy[FirstAtMaximum<TV, TS>(x, max)];
+        if (x.Length <= KeptGradientLength) return KeptSoftmaxBackward<TD, TS>(x, dy, dx, max, c);
         var frame = new ScaledFrame(max);
-        double total = ExpSums<TD, TS>(x, dy, max, weighted: true, out double weighted);
+        double total = ExpSums<TD, TS, Yes>(x, dy, max, c, out double weighted);
         if (!double.IsFinite(weighted)) return false;
-        double dot = weighted / total;
+        double d = weighted / total;
         // The float pass recomputes t = e^(v − m)·e^(m − N·ln2)·2^64 (see ScaledExp), so 1/Σt carries that factor.
         float inverseHi = FloatPair(1.0 / (total * frame.Scale), out float inverseLo);
-        float dotHi = FloatPair(dot, out float dotLo);
-        var factors = new GradientFactors(inverseHi, inverseLo, dotHi, dotLo, TS.Value);
+        float dotHi = FloatPair(c + d, out float dotLo);
+        var factors = new GradientFactors(inverseHi, inverseLo, dotHi, dotLo, TS.Value, c, (float)-d);
         if (frame.Clamps(min)) GradientPass<TV, TS, Yes>(x, dy, dx, frame.Floor, frame.Top, factors);
         else GradientPass<TV, TS, No>(x, dy, dx, frame.Floor, frame.Top, factors);
         return true;
@@ -479,50 +491,77 @@ internal static partial class SoftmaxCoreFloat
         double dot = DotProduct<TV>(y, dy);
         if (!double.IsFinite(dot)) return false;
         float dotHi = FloatPair(dot, out float dotLo);
-        OutputGradientPass<TV>(y, dy, dx, new GradientFactors(1f, 0f, dotHi, dotLo, sign));
+        OutputGradientPass<TV>(y, dy, dx, new GradientFactors(1f, 0f, dotHi, dotLo, sign, 0f, 0f));
         return true;
     }
 
-    /// <summary>The scalars of the gradient pass: 1/Σt and ⟨dy, p⟩ as float pairs, and the sign.</summary>
-    private readonly record struct GradientFactors(float InverseHi, float InverseLo, float DotHi, float DotLo, float Sign);
+    /// <summary>
+    /// The scalars of the gradient pass: 1/Σt and ⟨dy, p⟩ as float pairs, the sign, and for the pass from the input c
+    /// (the dy at the first maximum) with −W/s rounded to float, the u of the entries whose dy is c.
+    /// </summary>
+    private readonly record struct GradientFactors(float InverseHi, float InverseLo, float DotHi, float DotLo, float Sign, float C, float AtC);
+
+    /// <summary>The index of the first entry of sign·x equal to <paramref name="max"/> (its maximum: present, not NaN).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static int FirstAtMaximum<TV, TS>(ReadOnlySpan<float> x, float max)
+        where TV : struct, IVec<TV>
+        where TS : struct, ISign
+    {
+        ref float px = ref MemoryMarshal.GetReference(x);
+        var target = TV.Create(max);
+        int last = x.Length - TV.Count;
+        for (int i = 0; i < last; i += TV.Count)
+        {
+            int k = TV.FirstWhereEqual(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), target);
+            if (k < TV.Count) return i + k;
+        }
+
+        // The last register overlaps the one before; its lanes already read hold no match.
+        return last + TV.FirstWhereEqual(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last))), target);
+    }
 
     /// <summary>
-    /// Σe (returned) and Σe·dy or, unless <paramref name="weighted"/>, Σdy (<paramref name="second"/>), with
-    /// e = e^(sign·x − m) in double lanes read straight from the float rows, both sums compensated (two-sum per lane,
-    /// over the eight canonical double lanes of <see cref="IDoubleLanes8{TD, TSelf}"/>: the same bits on every width).
+    /// Σe (returned) and W = Σe·(dy − c) or, unless <typeparamref name="TWeighted"/>, R = Σ(dy − c·e) (<paramref name="second"/>,
+    /// c the dy at the first maximum), with e = e^(sign·x − m) in double lanes read straight from the float rows, both
+    /// sums compensated (two-sum per lane, over the eight canonical double lanes of <see cref="IDoubleLanes8{TD, TSelf}"/>:
+    /// the same bits on every width).
     /// </summary>
     /// <remarks>
-    /// The dot product ⟨dy, p⟩ decides the cancelling difference dy − ⟨dy, p⟩ (and Σe the log-softmax gradient
-    /// dy − p·Σdy), so the exponentials are formed in double: float ones would leave errors of 2^−24·|dy| there, which a
-    /// small difference magnifies. v − m of two floats is exact in double to 2^−53; the products e·dy of a float and a
-    /// double-rounded e are not split, their rounding is 2^−53 relative.
+    /// W/s decides the cancelling difference dy − ⟨dy, p⟩ = (dy − c) − W/s (and R/s the log-softmax gradient
+    /// dy − p·Σdy = (dy − c·e) − e·R/s), so the exponentials are formed in double: float ones would leave errors of
+    /// 2^−24·|dy| there, which a small difference magnifies. v − m of two floats is exact in double to 2^−53, and so is
+    /// dy − c; the products e·(dy − c) (and the fused dy − c·e) are not split, their rounding is 2^−53 relative. The
+    /// entry at the maximum adds exactly 0 to W and R, so they keep their relative accuracy where that entry dominates.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double ExpSums<TD, TS>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, bool weighted, out double second)
+    private static double ExpSums<TD, TS, TWeighted>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, float c, out double second)
         where TD : struct, IVec<TD>
         where TS : struct, ISign
-        => ExpSums<TD, TS, No>(x, dy, max, weighted, out second, default);
+        where TWeighted : struct, IFlag
+        => ExpSums<TD, TS, TWeighted, No>(x, dy, max, c, out second, default);
 
-    /// <summary><see cref="ExpSums{TD, TS}"/>, also writing every e into <paramref name="kept"/> when <typeparamref name="TKeep"/> says so.</summary>
+    /// <summary><see cref="ExpSums{TD, TS, TWeighted}"/>, also writing every e into <paramref name="kept"/> when <typeparamref name="TKeep"/> says so.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double ExpSums<TD, TS, TKeep>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, bool weighted, out double second, Span<double> kept)
+    private static double ExpSums<TD, TS, TWeighted, TKeep>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, float c, out double second, Span<double> kept)
         where TD : struct, IVec<TD>
         where TS : struct, ISign
+        where TWeighted : struct, IFlag
         where TKeep : struct, IFlag
-        => typeof(TD) == typeof(V512<double>) ? ExpSums<TD, DoubleLanes8x1<TD>, TS, TKeep>(x, dy, max, weighted, out second, kept)
-            : typeof(TD) == typeof(V256<double>) ? ExpSums<TD, DoubleLanes8x2<TD>, TS, TKeep>(x, dy, max, weighted, out second, kept)
-            : typeof(TD) == typeof(V128<double>) ? ExpSums<TD, DoubleLanes8x4<TD>, TS, TKeep>(x, dy, max, weighted, out second, kept)
-            : ExpSums<TD, DoubleLanes8x8<TD>, TS, TKeep>(x, dy, max, weighted, out second, kept);
+        => typeof(TD) == typeof(V512<double>) ? ExpSums<TD, DoubleLanes8x1<TD>, TS, TWeighted, TKeep>(x, dy, max, c, out second, kept)
+            : typeof(TD) == typeof(V256<double>) ? ExpSums<TD, DoubleLanes8x2<TD>, TS, TWeighted, TKeep>(x, dy, max, c, out second, kept)
+            : typeof(TD) == typeof(V128<double>) ? ExpSums<TD, DoubleLanes8x4<TD>, TS, TWeighted, TKeep>(x, dy, max, c, out second, kept)
+            : ExpSums<TD, DoubleLanes8x8<TD>, TS, TWeighted, TKeep>(x, dy, max, c, out second, kept);
 
     /// <summary>
-    /// <see cref="ExpSums{TD, TS, TKeep}"/> with the canonical double lanes <typeparamref name="TA"/> of TD's width (entry i in
+    /// <see cref="ExpSums{TD, TS, TWeighted, TKeep}"/> with the canonical double lanes <typeparamref name="TA"/> of TD's width (entry i in
     /// lane i mod 8 on every width, the lanes combined in one fixed compensated tree: the same bits on every path).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static double ExpSums<TD, TA, TS, TKeep>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, bool weighted, out double second, Span<double> kept)
+    private static double ExpSums<TD, TA, TS, TWeighted, TKeep>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, float c, out double second, Span<double> kept)
         where TD : struct, IVec<TD>
         where TA : struct, IDoubleLanes8<TD, TA>
         where TS : struct, ISign
+        where TWeighted : struct, IFlag
         where TKeep : struct, IFlag
     {
         int n = x.Length;
@@ -530,6 +569,8 @@ internal static partial class SoftmaxCoreFloat
         ref float pdy = ref MemoryMarshal.GetReference(dy);
         int last = n - TD.Count;
         var m = TD.Create(max);
+        var cv = TD.Create(c);
+        var minusC = TD.Create(-c);
         var sum = TA.Zero;
         var other = TA.Zero;
         // One register per iteration and one call site for the exponential (a double exp is large: a second inlined
@@ -544,7 +585,7 @@ internal static partial class SoftmaxCoreFloat
             var g = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, at));
             // Kept before the last register's old lanes are left out of the sums (they hold the same values).
             if (TKeep.On) Lanes.Store(e, ref kept[at]);
-            var w = weighted ? e * g : g;
+            var w = TWeighted.On ? e * (g - cv) : TD.Fma(e, minusC, g);
             if (!full)
             {
                 e = TA.FreshToFront(e, n - i);
@@ -560,7 +601,7 @@ internal static partial class SoftmaxCoreFloat
         return sum.Total();
     }
 
-    /// <summary>dx = sign·(t·u)·(1/Σt), u = (dy − d_hi) − d_lo, recomputing t.</summary>
+    /// <summary>dx = sign·(t·u)·(1/Σt), u = (dy − d_hi) − d_lo (−W/s rounded where dy = c), recomputing t.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void GradientPass<TV, TS, TClamp>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float floorValue, float topValue, GradientFactors k)
         where TV : struct, IVec<TV>
@@ -580,6 +621,8 @@ internal static partial class SoftmaxCoreFloat
         var inverseLo = TV.Create(k.InverseLo * k.Sign);
         var dotHi = TV.Create(k.DotHi);
         var dotLo = TV.Create(k.DotLo);
+        var c = TV.Create(k.C);
+        var atC = TV.Create(k.AtC);
         // The overlapping last register's inputs are read before anything is stored (dx may be x or dy).
         var lastV = TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, last)));
         var lastG = Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, last));
@@ -587,13 +630,14 @@ internal static partial class SoftmaxCoreFloat
         for (; i <= last; i += TV.Count)
         {
             var t = ScaledExp<TV, TClamp>(TS.Apply(Lanes.Load<TV, float>(ref Unsafe.Add(ref px, i))), floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2);
-            var w = t * ((Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, i)) - dotHi) - dotLo);
+            var g = Lanes.Load<TV, float>(ref Unsafe.Add(ref pdy, i));
+            var w = t * TV.SelectWhereEqual(g, c, atC, (g - dotHi) - dotLo);
             Lanes.Store(TimesPair(w, inverseHi, inverseLo), ref Unsafe.Add(ref pdx, i));
         }
 
         if (i < n)
         {
-            var w = ScaledExp<TV, TClamp>(lastV, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2) * ((lastG - dotHi) - dotLo);
+            var w = ScaledExp<TV, TClamp>(lastV, floor, top, log2E, shift, minusLn2Hi, minusLn2Lo, c5, c4, c3, c2) * TV.SelectWhereEqual(lastG, c, atC, (lastG - dotHi) - dotLo);
             Lanes.Store(TimesPair(w, inverseHi, inverseLo), ref Unsafe.Add(ref pdx, last));
         }
     }
@@ -699,17 +743,21 @@ internal static partial class SoftmaxCoreFloat
     /// <remarks>
     /// dy − p·Σdy cancels where dy is close to p·Σdy (the cross-entropy gradient at a confident class), so p must be far
     /// more accurate than a float: e^(v − m) in double (v − m of two floats is exact in double to 2^−53), the sums
-    /// compensated, the difference formed in double and rounded to float once.
+    /// compensated, the difference formed in double and rounded to float once. With c the dy of the first entry at the
+    /// maximum and R = Σ(dy − c·e) (Σdy = c·s + R, s = Σe), dx = (dy − c·e) − e·R/s: the entry at the maximum (e = 1)
+    /// gets 0 − R/s, and R holds only the other entries' terms, so its gradient keeps its relative accuracy where it
+    /// dominates. Before 2026-12-02 dx was dy − e·(Σdy/s) with s rounded to double, which loses a dominant entry's
+    /// 1 − p below 2^−53 (margin 40, dy one-hot: 0 against −4.2e−18; 37 ULP at a margin of 30 on a row of 10).
     /// </remarks>
     public static bool LogSoftmaxBackward<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV>
     {
         float max = RowRange<TV, Plus, Yes>(x, out _, out bool ordered);
         if (!ordered || !float.IsFinite(max)) return false;
         // Double lanes of TV's width or of the next where the machine has it (see SoftmaxBackward).
-        if (typeof(TV) == typeof(V512<float>) || (typeof(TV) == typeof(V256<float>) && Vector512.IsHardwareAccelerated)) return LogSoftmaxBackwardInDouble<V512<double>>(x, dy, dx, max);
-        if (typeof(TV) == typeof(V256<float>) || (typeof(TV) == typeof(V128<float>) && Vector256.IsHardwareAccelerated)) return LogSoftmaxBackwardInDouble<V256<double>>(x, dy, dx, max);
-        if (typeof(TV) == typeof(V128<float>)) return LogSoftmaxBackwardInDouble<V128<double>>(x, dy, dx, max);
-        return LogSoftmaxBackwardInDouble<S<double>>(x, dy, dx, max);
+        if (typeof(TV) == typeof(V512<float>) || (typeof(TV) == typeof(V256<float>) && Vector512.IsHardwareAccelerated)) return LogSoftmaxBackwardInDouble<TV, V512<double>>(x, dy, dx, max);
+        if (typeof(TV) == typeof(V256<float>) || (typeof(TV) == typeof(V128<float>) && Vector256.IsHardwareAccelerated)) return LogSoftmaxBackwardInDouble<TV, V256<double>>(x, dy, dx, max);
+        if (typeof(TV) == typeof(V128<float>)) return LogSoftmaxBackwardInDouble<TV, V128<double>>(x, dy, dx, max);
+        return LogSoftmaxBackwardInDouble<TV, S<double>>(x, dy, dx, max);
     }
 
     /// <summary>
@@ -721,10 +769,10 @@ internal static partial class SoftmaxCoreFloat
     {
         double total = SumOfRow<TV>(dy);
         if (!double.IsFinite(total)) return false;
-        if (typeof(TV) == typeof(V512<float>)) LogGradientPass<V512<double>>(y, dy, dx, 0f, total);
-        else if (typeof(TV) == typeof(V256<float>)) LogGradientPass<V256<double>>(y, dy, dx, 0f, total);
-        else if (typeof(TV) == typeof(V128<float>)) LogGradientPass<V128<double>>(y, dy, dx, 0f, total);
-        else LogGradientPass<S<double>>(y, dy, dx, 0f, total);
+        if (typeof(TV) == typeof(V512<float>)) LogGradientPass<V512<double>, No>(y, dy, dx, 0f, 0f, total);
+        else if (typeof(TV) == typeof(V256<float>)) LogGradientPass<V256<double>, No>(y, dy, dx, 0f, 0f, total);
+        else if (typeof(TV) == typeof(V128<float>)) LogGradientPass<V128<double>, No>(y, dy, dx, 0f, 0f, total);
+        else LogGradientPass<S<double>, No>(y, dy, dx, 0f, 0f, total);
         return true;
     }
 
@@ -768,32 +816,39 @@ internal static partial class SoftmaxCoreFloat
     }
 
     [SkipLocalsInit]
-    private static bool LogSoftmaxBackwardInDouble<TD>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float max) where TD : struct, IVec<TD>
+    private static bool LogSoftmaxBackwardInDouble<TV, TD>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float max)
+        where TV : struct, IVec<TV>
+        where TD : struct, IVec<TD>
     {
+        float c = dy[FirstAtMaximum<TV, Plus>(x, max)];
         if (x.Length <= KeptGradientLength)
         {
             // Rows keep their exponentials for the gradient instead of forming them again (the same values): short
             // rows on the stack, longer ones in a buffer of this thread's, made once at the longest row it has seen.
             Span<double> exps = x.Length <= ShortGradientLength ? stackalloc double[x.Length] : KeptExponentials(x.Length);
-            double rowSum = ExpSums<TD, Plus, Yes>(x, dy, max, weighted: false, out double rowTotal, exps);
-            if (!double.IsFinite(rowTotal)) return false;
-            KeptLogGradientPass<TD>(exps, dy, dx, rowTotal / rowSum);
+            double rowSum = ExpSums<TD, Plus, No, Yes>(x, dy, max, c, out double rowRest, exps);
+            if (!double.IsFinite(rowRest)) return false;
+            KeptLogGradientPass<TD>(exps, dy, dx, c, rowRest / rowSum);
             return true;
         }
 
-        double sum = ExpSums<TD, Plus>(x, dy, max, weighted: false, out double total);
-        if (!double.IsFinite(total)) return false;
-        LogGradientPass<TD>(x, dy, dx, max, total / sum);
+        double sum = ExpSums<TD, Plus, No>(x, dy, max, c, out double rest);
+        if (!double.IsFinite(rest)) return false;
+        LogGradientPass<TD, Yes>(x, dy, dx, max, c, rest / sum);
         return true;
     }
 
     /// <summary>
-    /// dx = dy − e^(v − m)·c in double lanes (c = Σdy/Σe, or Σdy from the output with m = 0), rounded to float once.
-    /// The full exponential: from the output v − m = y may lie above 0 (no forward gives such a y, but it still gets the
-    /// formula's value, the same on every width); for v − m ≤ 0 its bits are those of the non-positive one.
+    /// dx = dy − e^(v − m)·q in double lanes (from the output q = Σdy with m = 0), or from the input
+    /// (<typeparamref name="TInput"/>) dx = (dy − c·e) − e·q with q = R/Σe (see <see cref="LogSoftmaxBackward{TV}"/>),
+    /// rounded to float once. The full exponential: from the output v − m = y may lie above 0 (no forward gives such a
+    /// y, but it still gets the formula's value, the same on every width); for v − m ≤ 0 its bits are those of the
+    /// non-positive one.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void LogGradientPass<TD>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float max, double scale) where TD : struct, IVec<TD>
+    private static void LogGradientPass<TD, TInput>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float max, float cValue, double scale)
+        where TD : struct, IVec<TD>
+        where TInput : struct, IFlag
     {
         int n = x.Length;
         ref float px = ref MemoryMarshal.GetReference(x);
@@ -802,6 +857,7 @@ internal static partial class SoftmaxCoreFloat
         int last = n - TD.Count;
         var m = TD.Create(max);
         var c = TD.Create(-scale);
+        var minusC = TD.Create(-cValue);
         // The overlapping last register's inputs are read before anything is stored (dx may be x or dy).
         var lastV = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, last));
         var lastG = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, last));
@@ -809,10 +865,17 @@ internal static partial class SoftmaxCoreFloat
         for (; i <= last; i += TD.Count)
         {
             var e = VMath.Exp(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, i)) - m);
-            Lanes.StoreNarrowed(TD.Fma(e, c, Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, i))), ref Unsafe.Add(ref pdx, i));
+            var g = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, i));
+            if (TInput.On) g = TD.Fma(e, minusC, g);
+            Lanes.StoreNarrowed(TD.Fma(e, c, g), ref Unsafe.Add(ref pdx, i));
         }
 
-        if (i < n) Lanes.StoreNarrowed(TD.Fma(VMath.Exp(lastV - m), c, lastG), ref Unsafe.Add(ref pdx, last));
+        if (i < n)
+        {
+            var e = VMath.Exp(lastV - m);
+            if (TInput.On) lastG = TD.Fma(e, minusC, lastG);
+            Lanes.StoreNarrowed(TD.Fma(e, c, lastG), ref Unsafe.Add(ref pdx, last));
+        }
     }
 
     [ThreadStatic]
@@ -827,52 +890,53 @@ internal static partial class SoftmaxCoreFloat
     }
 
     /// <summary>
-    /// The softmax gradient from exponentials kept by <see cref="ExpSums{TD, TS, TKeep}"/> (rows up to
-    /// <see cref="KeptGradientLength"/>): dx = sign·(e·(dy − ⟨dy, p⟩))/Σe in double lanes, rounded to float once.
+    /// The softmax gradient from exponentials kept by <see cref="ExpSums{TD, TS, TWeighted, TKeep}"/> (rows up to
+    /// <see cref="KeptGradientLength"/>): dx = (e·((dy − c) − W/s))·(sign/s) in double lanes, rounded to float once.
     /// </summary>
     [SkipLocalsInit]
-    private static bool KeptSoftmaxBackward<TD, TS>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float max)
+    private static bool KeptSoftmaxBackward<TD, TS>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float max, float c)
         where TD : struct, IVec<TD>
         where TS : struct, ISign
     {
         Span<double> exps = x.Length <= ShortGradientLength ? stackalloc double[x.Length] : KeptExponentials(x.Length);
-        double total = ExpSums<TD, TS, Yes>(x, dy, max, weighted: true, out double weighted, exps);
+        double total = ExpSums<TD, TS, Yes, Yes>(x, dy, max, c, out double weighted, exps);
         if (!double.IsFinite(weighted)) return false;
-        KeptSoftmaxGradientPass<TD>(exps, dy, dx, weighted / total, TS.Value / total);
+        KeptSoftmaxGradientPass<TD>(exps, dy, dx, c, weighted / total, TS.Value / total);
         return true;
     }
 
-    /// <summary>dx = ((e·(dy − dot))·scale), e kept, in double lanes rounded to float once.</summary>
+    /// <summary>dx = ((e·((dy − c) − d))·scale), e kept, in double lanes rounded to float once.</summary>
     /// <remarks>
     /// The same loop as <see cref="KeptLogGradientPass{TD}"/> with another step. One generic pass taking the step as a
     /// struct of broadcast constants gave the same bits but measured slower (rows of 32: 2.24 → 3.23 ns/element,
     /// rows of 10: 4.04 → 4.46), so the two stay apart.
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void KeptSoftmaxGradientPass<TD>(ReadOnlySpan<double> exps, ReadOnlySpan<float> dy, Span<float> dx, double dotValue, double scaleValue) where TD : struct, IVec<TD>
+    private static void KeptSoftmaxGradientPass<TD>(ReadOnlySpan<double> exps, ReadOnlySpan<float> dy, Span<float> dx, float cValue, double dValue, double scaleValue) where TD : struct, IVec<TD>
     {
         int n = exps.Length;
         ref double pe = ref MemoryMarshal.GetReference(exps);
         ref float pdy = ref MemoryMarshal.GetReference(dy);
         ref float pdx = ref MemoryMarshal.GetReference(dx);
         int last = n - TD.Count;
-        var dot = TD.Create(dotValue);
+        var c = TD.Create(cValue);
+        var d = TD.Create(dValue);
         var scale = TD.Create(scaleValue);
         // The overlapping last register's dy is read before anything is stored (dx may be dy).
         var lastG = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, last));
         int i = 0;
         for (; i <= last; i += TD.Count)
         {
-            var w = Lanes.Load<TD, double>(ref Unsafe.Add(ref pe, i)) * (Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, i)) - dot);
+            var w = Lanes.Load<TD, double>(ref Unsafe.Add(ref pe, i)) * ((Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, i)) - c) - d);
             Lanes.StoreNarrowed(w * scale, ref Unsafe.Add(ref pdx, i));
         }
 
-        if (i < n) Lanes.StoreNarrowed(Lanes.Load<TD, double>(ref Unsafe.Add(ref pe, last)) * (lastG - dot) * scale, ref Unsafe.Add(ref pdx, last));
+        if (i < n) Lanes.StoreNarrowed(Lanes.Load<TD, double>(ref Unsafe.Add(ref pe, last)) * ((lastG - c) - d) * scale, ref Unsafe.Add(ref pdx, last));
     }
 
-    /// <summary><see cref="LogGradientPass{TD}"/> from exponentials kept by <see cref="ExpSums{TD, TS, TKeep}"/>.</summary>
+    /// <summary><see cref="LogGradientPass{TD, TInput}"/> from the input, from exponentials kept by <see cref="ExpSums{TD, TS, TWeighted, TKeep}"/>: (dy − c·e) − e·q.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void KeptLogGradientPass<TD>(ReadOnlySpan<double> exps, ReadOnlySpan<float> dy, Span<float> dx, double scale) where TD : struct, IVec<TD>
+    private static void KeptLogGradientPass<TD>(ReadOnlySpan<double> exps, ReadOnlySpan<float> dy, Span<float> dx, float cValue, double scale) where TD : struct, IVec<TD>
     {
         int n = exps.Length;
         ref double pe = ref MemoryMarshal.GetReference(exps);
@@ -880,15 +944,21 @@ internal static partial class SoftmaxCoreFloat
         ref float pdx = ref MemoryMarshal.GetReference(dx);
         int last = n - TD.Count;
         var c = TD.Create(-scale);
+        var minusC = TD.Create(-cValue);
         // The overlapping last register's dy is read before anything is stored (dx may be dy).
         var lastG = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, last));
         int i = 0;
         for (; i <= last; i += TD.Count)
         {
-            Lanes.StoreNarrowed(TD.Fma(Lanes.Load<TD, double>(ref Unsafe.Add(ref pe, i)), c, Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, i))), ref Unsafe.Add(ref pdx, i));
+            var e = Lanes.Load<TD, double>(ref Unsafe.Add(ref pe, i));
+            Lanes.StoreNarrowed(TD.Fma(e, c, TD.Fma(e, minusC, Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, i)))), ref Unsafe.Add(ref pdx, i));
         }
 
-        if (i < n) Lanes.StoreNarrowed(TD.Fma(Lanes.Load<TD, double>(ref Unsafe.Add(ref pe, last)), c, lastG), ref Unsafe.Add(ref pdx, last));
+        if (i < n)
+        {
+            var e = Lanes.Load<TD, double>(ref Unsafe.Add(ref pe, last));
+            Lanes.StoreNarrowed(TD.Fma(e, c, TD.Fma(e, minusC, lastG)), ref Unsafe.Add(ref pdx, last));
+        }
     }
 
     /// <summary>

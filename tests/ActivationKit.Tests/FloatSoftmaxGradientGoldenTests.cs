@@ -1,0 +1,339 @@
+using System.Globalization;
+using System.Runtime.Intrinsics;
+using ActivationKit.Accuracy;
+using ActivationKit.Catalog;
+using ActivationKit.Kernels;
+using ActivationKit.Numerics;
+using ActivationKit.Simd;
+using Xunit.Abstractions;
+
+namespace ActivationKit.Tests;
+
+/// <summary>
+/// The float gradients of softmax, softmin and log-softmax from the input against mpmath
+/// (RowGolden/softmax_gradients_float.txt, tools/golden/softmax_gradient_float_golden.py): rows with one entry 10 to 100
+/// above the rest (where the dominant entry's gradient is a tiny difference of dy and ⟨dy, p⟩, or of dy and p·Σdy),
+/// ties at the maximum, equal dy and random rows of 1 to 1,000 entries. Every output, the dominant entry's included, is
+/// within <see cref="Bound"/> float ULP of the exact value (relative: no absolute floor), exactly 0 where that is; every
+/// register width's one-row path gives the same bits, as do the public calls (in place or not) and the blocks of short
+/// rows (many rows of up to 16 entries in one call).
+/// </summary>
+public class FloatSoftmaxGradientGoldenTests(ITestOutputHelper output)
+{
+    /// <summary>The bound asserted, in float ULP of the exact value; the measured maximum is printed.</summary>
+    private const double Bound = 1.0;
+
+    /// <summary>The length of the rows longer than the kept exponentials (65,536 entries) and the bound asserted there.</summary>
+    private const int LongRow = 70000;
+
+    private const double LongBound = 4.0;
+
+    private sealed record Row(string Label, float[] X, float[] Dy, Dictionary<string, (double Value, bool Zero)[]> Expected);
+
+    private static readonly Lazy<List<Row>> Rows = new(Load);
+
+    public static TheoryData<string> Gradients() => new() { "softmax", "softmin", "log_softmax" };
+
+    [Theory]
+    [MemberData(nameof(Gradients))]
+    public void Float_gradients_from_the_input_are_within_the_bound_of_mpmath_at_every_entry(string gradient)
+    {
+        double worst = 0;
+        string worstAt = "";
+        double worstDominant = 0;
+        double worstOther = 0;
+        int over = 0;
+        var failures = new List<string>();
+        foreach (var row in Rows.Value)
+        {
+            int n = row.X.Length;
+            var expected = row.Expected[gradient];
+            var results = new List<(string Width, float[] Dx)>();
+            if (Vector512.IsHardwareAccelerated && n >= 16) AddOneRow<V512<float>>(results, "Vector512", gradient, row);
+            if (Vector256.IsHardwareAccelerated && n >= 8) AddOneRow<V256<float>>(results, "Vector256", gradient, row);
+            if (Vector128.IsHardwareAccelerated && n >= 4) AddOneRow<V128<float>>(results, "Vector128", gradient, row);
+            AddOneRow<S<float>>(results, "scalar", gradient, row);
+            results.Insert(0, ("public API", Public(gradient, row.X, row.Dy, n, inPlace: false)));
+            results.Add(("public API over dy", Public(gradient, row.X, row.Dy, n, inPlace: true)));
+            var first = results[0].Dx;
+            int dominant = Dominant(row.X, gradient == "softmin" ? -1 : 1);
+            double rowWorst = 0;
+            for (int i = 0; i < n; i++)
+            {
+                foreach (var (width, dx) in results.Skip(1))
+                {
+                    if (BitConverter.SingleToInt32Bits(dx[i]) != BitConverter.SingleToInt32Bits(first[i]))
+                    {
+                        failures.Add($"{row.Label} [{i}]: {width} gives {dx[i]:R}, {results[0].Width} {first[i]:R}");
+                    }
+                }
+
+                var (value, zero) = expected[i];
+                if (zero)
+                {
+                    if (first[i] != 0) failures.Add($"{row.Label} [{i}]: {first[i]:R} where the gradient is exactly 0");
+                    continue;
+                }
+
+                double ulp = Ulp.Float(first[i], value);
+                rowWorst = Math.Max(rowWorst, ulp);
+                if (i == dominant) worstDominant = Math.Max(worstDominant, ulp);
+                else worstOther = Math.Max(worstOther, ulp);
+                if (ulp > 0.5) over++;
+                if (!(ulp <= Bound)) failures.Add($"{row.Label} [{i}]: {first[i]:R} against {value:R} ({ulp:F2} ULP)");
+            }
+
+            if (rowWorst > worst)
+            {
+                worst = rowWorst;
+                worstAt = row.Label;
+            }
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{gradient}: at most {worst:F4} ULP ({worstAt}); at the first maximum {worstDominant:F4}, elsewhere {worstOther:F4}; {over} outputs above 0.5 ULP"));
+        Assert.True(failures.Count == 0, $"{failures.Count} failures: {string.Join("; ", failures.Take(20))}");
+    }
+
+    /// <summary>
+    /// Rows longer than the kept exponentials (<see cref="LongRow"/> entries): the golden rows of up to 100 entries
+    /// with a dominant entry or ties, split around 69,900 entries far beyond the others (e = 0 in double: their
+    /// gradient is 0 and they change no sum; for log-softmax their dy is 0), so the exact values are the golden ones. Softmax and softmin form the
+    /// exponentials again in float lanes there (within <see cref="LongBound"/> ULP), log-softmax in double lanes; every
+    /// width gives the same bits.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Gradients))]
+    public void Rows_longer_than_the_kept_exponentials_keep_the_dominant_entry_accurate(string gradient)
+    {
+        double worst = 0;
+        double worstDominant = 0;
+        var failures = new List<string>();
+        int sign = gradient == "softmin" ? -1 : 1;
+        foreach (var golden in Rows.Value.Where(r => r.X.Length <= 100 && (r.Label.StartsWith("gap", StringComparison.Ordinal) || r.Label.Contains("ties", StringComparison.Ordinal))).Where((_, k) => k % 4 == 0))
+        {
+            int n = golden.X.Length;
+            int front = n / 2;
+            int pad = LongRow - n;
+            var x = new float[LongRow];
+            var dy = new float[LongRow];
+            var index = new int[n];
+            var rng = new Random(n);
+            for (int i = 0; i < LongRow; i++)
+            {
+                x[i] = -sign * 10000f;
+                // Log-softmax's gradient takes Σdy: its padding has dy = 0.
+                dy[i] = gradient == "log_softmax" ? 0f : (float)((rng.NextDouble() * 2) - 1);
+            }
+
+            for (int j = 0; j < n; j++)
+            {
+                index[j] = j < front ? j : pad + j;
+                x[index[j]] = golden.X[j];
+                dy[index[j]] = golden.Dy[j];
+            }
+
+            var row = new Row(golden.Label + $", padded to {LongRow}", x, dy, golden.Expected);
+            var results = new List<(string Width, float[] Dx)>();
+            if (Vector512.IsHardwareAccelerated) AddOneRow<V512<float>>(results, "Vector512", gradient, row);
+            if (Vector256.IsHardwareAccelerated) AddOneRow<V256<float>>(results, "Vector256", gradient, row);
+            if (Vector128.IsHardwareAccelerated) AddOneRow<V128<float>>(results, "Vector128", gradient, row);
+            AddOneRow<S<float>>(results, "scalar", gradient, row);
+            results.Insert(0, ("public API", Public(gradient, x, dy, LongRow, inPlace: false)));
+            results.Add(("public API over dy", Public(gradient, x, dy, LongRow, inPlace: true)));
+            var first = results[0].Dx;
+            for (int i = 0; i < LongRow; i++)
+            {
+                foreach (var (width, dx) in results.Skip(1))
+                {
+                    if (BitConverter.SingleToInt32Bits(dx[i]) != BitConverter.SingleToInt32Bits(first[i])) failures.Add($"{row.Label} [{i}]: {width} gives {dx[i]:R}, {results[0].Width} {first[i]:R}");
+                }
+            }
+
+            int dominant = Dominant(golden.X, sign);
+            for (int i = 0, j = 0; i < LongRow; i++)
+            {
+                if (j < n && index[j] == i)
+                {
+                    var (value, zero) = golden.Expected[gradient][j];
+                    if (zero)
+                    {
+                        if (first[i] != 0) failures.Add($"{row.Label} [{j}]: {first[i]:R} where the gradient is exactly 0");
+                    }
+                    else
+                    {
+                        double ulp = Ulp.Float(first[i], value);
+                        worst = Math.Max(worst, ulp);
+                        if (j == dominant) worstDominant = Math.Max(worstDominant, ulp);
+                        if (!(ulp <= LongBound)) failures.Add($"{row.Label} [{j}]: {first[i]:R} against {value:R} ({ulp:F2} ULP)");
+                    }
+
+                    j++;
+                }
+                else if (gradient == "log_softmax" ? first[i] != dy[i] : first[i] != 0)
+                {
+                    failures.Add($"{row.Label} [{i}] (padding): {first[i]:R}");
+                }
+            }
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{gradient}, rows of {LongRow}: at most {worst:F4} ULP; at the first maximum {worstDominant:F4}"));
+        Assert.True(failures.Count == 0, $"{failures.Count} failures: {string.Join("; ", failures.Take(20))}");
+    }
+
+    /// <summary>
+    /// The golden rows of each length from 1 to 16 in one call (so that they go through the blocks of short rows, which
+    /// take as many rows as a register has lanes, each lane its own row), in place or not, with the bits of each row alone.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Gradients))]
+    public void Many_short_rows_in_one_call_give_the_bits_of_each_row_alone(string gradient)
+    {
+        var failures = new List<string>();
+        foreach (var group in Rows.Value.Where(r => r.X.Length <= RowwiseDriver.MaxBlockColumns).GroupBy(r => r.X.Length))
+        {
+            int n = group.Key;
+            // At least 48 rows (three blocks of sixteen), the group's rows in turn.
+            var rows = Enumerable.Range(0, Math.Max(48, group.Count())).Select(k => group.ElementAt(k % group.Count())).ToList();
+            var x = rows.SelectMany(r => r.X).ToArray();
+            var dy = rows.SelectMany(r => r.Dy).ToArray();
+            var all = Public(gradient, x, dy, n, inPlace: false);
+            var overDy = Public(gradient, x, dy, n, inPlace: true);
+            for (int r = 0; r < rows.Count; r++)
+            {
+                var alone = Public(gradient, rows[r].X, rows[r].Dy, n, inPlace: false);
+                for (int j = 0; j < n; j++)
+                {
+                    int i = (r * n) + j;
+                    if (BitConverter.SingleToInt32Bits(alone[j]) != BitConverter.SingleToInt32Bits(all[i])
+                        || BitConverter.SingleToInt32Bits(alone[j]) != BitConverter.SingleToInt32Bits(overDy[i]))
+                    {
+                        failures.Add($"{rows[r].Label} [{j}]: {all[i]:R} (over dy {overDy[i]:R}) among {rows.Count} rows, {alone[j]:R} alone");
+                    }
+                }
+            }
+
+            if (Vector512.IsHardwareAccelerated) CheckBlocks<V512<float>>(gradient, rows, n, failures);
+            if (Vector256.IsHardwareAccelerated) CheckBlocks<V256<float>>(gradient, rows, n, failures);
+            if (Vector128.IsHardwareAccelerated) CheckBlocks<V128<float>>(gradient, rows, n, failures);
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} differences: {string.Join("; ", failures.Take(20))}");
+    }
+
+    /// <summary>The tester's bfloat16 row: the dominant entry's gradient (4.42e−24) came out 0; it is now the nearest bfloat16 or next to it.</summary>
+    [Fact]
+    public void The_bfloat16_dominant_entry_keeps_its_gradient()
+    {
+        var f = ActivationCatalog.Create("softmax");
+        BFloat16[] x = [(BFloat16)53.5f, (BFloat16)0.0334f];
+        BFloat16[] dy = [(BFloat16)2.156f, (BFloat16)1.422f];
+        var dx = new BFloat16[2];
+        f.Backward(x, dy, dx, 2);
+        // The exact value from mpmath for these bfloat16 inputs (53.5, 0.033447265625; 2.15625, 1.421875).
+        var row = Rows.Value.Single(r => r.Label == "tester bf16 [53.5, 0.0334], dy [2.156, 1.422]");
+        Assert.Equal(53.5f, (float)x[0]);
+        Assert.Equal(row.X[1], (float)x[1]);
+        Assert.Equal(row.Dy[0], (float)dy[0]);
+        Assert.Equal(row.Dy[1], (float)dy[1]);
+        for (int i = 0; i < 2; i++)
+        {
+            double ulp = Ulp.BFloat16(dx[i], row.Expected["softmax"][i].Value);
+            Assert.True(ulp <= 0.51, $"dx[{i}] = {(float)dx[i]:R} against {row.Expected["softmax"][i].Value:R} ({ulp:F2} bfloat16 ULP)");
+        }
+    }
+
+    /// <summary>A width's blocks called directly on the rows: every block they take has the bits of the one-row path.</summary>
+    private static void CheckBlocks<TV>(string gradient, List<Row> rows, int n, List<string> failures) where TV : struct, IVec<TV>
+    {
+        var x = rows.SelectMany(r => r.X).ToArray();
+        var dy = rows.SelectMany(r => r.Dy).ToArray();
+        var dx = new float[x.Length];
+        int done = gradient == "log_softmax"
+            ? SoftmaxCoreFloat.LogSoftmaxBackwardBlocks<TV>(x, dy, dx, n)
+            : SoftmaxCoreFloat.SoftmaxBackwardBlocks<TV>(x, dy, dx, n, gradient == "softmin" ? -1f : 1f);
+        for (int r = 0; r < done / n; r++)
+        {
+            var alone = new float[n];
+            bool taken = gradient == "log_softmax"
+                ? SoftmaxCoreFloat.LogSoftmaxBackward<S<float>>(rows[r].X, rows[r].Dy, alone)
+                : SoftmaxCoreFloat.SoftmaxBackward<S<float>>(rows[r].X, rows[r].Dy, alone, gradient == "softmin" ? -1f : 1f);
+            if (!taken) failures.Add($"{typeof(TV).Name}: {rows[r].Label} taken by a block but declined by the one-row path");
+            else if (!Enumerable.Range(0, n).All(j => BitConverter.SingleToInt32Bits(alone[j]) == BitConverter.SingleToInt32Bits(dx[(r * n) + j])))
+            {
+                failures.Add($"{typeof(TV).Name}: {rows[r].Label} differs from the one-row path in a block");
+            }
+        }
+    }
+
+    /// <summary>One width's one-row path, when it takes the row (rows it declines go to the double rows in the public call).</summary>
+    private static void AddOneRow<TV>(List<(string, float[])> results, string width, string gradient, Row row) where TV : struct, IVec<TV>
+    {
+        var dx = new float[row.X.Length];
+        bool taken = gradient == "log_softmax"
+            ? SoftmaxCoreFloat.LogSoftmaxBackward<TV>(row.X, row.Dy, dx)
+            : SoftmaxCoreFloat.SoftmaxBackward<TV>(row.X, row.Dy, dx, gradient == "softmin" ? -1f : 1f);
+        if (taken) results.Add((width, dx));
+    }
+
+    private static float[] Public(string gradient, float[] x, float[] dy, int columns, bool inPlace)
+    {
+        var f = ActivationCatalog.Create(gradient);
+        var dx = inPlace ? (float[])dy.Clone() : new float[x.Length];
+        f.Backward(x, inPlace ? dx : dy, dx, columns);
+        return dx;
+    }
+
+    /// <summary>The first entry at the maximum of sign·x.</summary>
+    private static int Dominant(float[] x, int sign)
+    {
+        int at = 0;
+        for (int i = 1; i < x.Length; i++)
+        {
+            if (sign * x[i] > sign * x[at]) at = i;
+        }
+
+        return at;
+    }
+
+    private static List<Row> Load()
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "RowGolden", "softmax_gradients_float.txt");
+        var rows = new List<Row>();
+        string? label = null;
+        var arrays = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (string line in File.ReadLines(path).Append("row end"))
+        {
+            if (line.StartsWith('#') || line.Length == 0) continue;
+            int space = line.IndexOf(' ', StringComparison.Ordinal);
+            string key = line[..space];
+            string rest = line[(space + 1)..];
+            if (key == "row")
+            {
+                if (label is not null) rows.Add(Build(label, arrays));
+                label = rest;
+                arrays.Clear();
+                continue;
+            }
+
+            arrays[key] = rest.Split(' ');
+        }
+
+        return rows;
+    }
+
+    private static Row Build(string label, Dictionary<string, string[]> arrays)
+    {
+        static float[] Floats(string[] tokens) => tokens.Select(t =>
+        {
+            double d = double.Parse(t, CultureInfo.InvariantCulture);
+            float f = (float)d;
+            if (f != d) throw new FormatException($"{t} is not a float");
+            return f;
+        }).ToArray();
+        static (double, bool)[] Expected(string[] tokens) => tokens.Select(t => t == "z" ? (0.0, true) : (double.Parse(t, CultureInfo.InvariantCulture), false)).ToArray();
+
+        var expected = new Dictionary<string, (double, bool)[]>(StringComparer.Ordinal);
+        foreach (string name in new[] { "softmax", "softmin", "log_softmax" }) expected[name] = Expected(arrays[name]);
+        return new Row(label, Floats(arrays["x"]), Floats(arrays["dy"]), expected);
+    }
+}
