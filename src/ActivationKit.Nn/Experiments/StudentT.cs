@@ -84,7 +84,7 @@ public static class StudentT
     {
         if (x <= 0) return 0;
         if (x >= 1) return 1;
-        double lnFront = LogGamma(a + b) - LogGamma(a) - LogGamma(b) + (a * Math.Log(x)) + (b * Math.Log(1 - x));
+        double lnFront = global::ActivationKit.Diagnostics.ChiSquare.LogGamma(a + b) - global::ActivationKit.Diagnostics.ChiSquare.LogGamma(a) - global::ActivationKit.Diagnostics.ChiSquare.LogGamma(b) + (a * Math.Log(x)) + (b * Math.Log(1 - x));
         double front = Math.Exp(lnFront);
         // The continued fraction converges fast for x < (a+1)/(a+b+2); use the symmetry I_x(a,b) = 1 − I_{1−x}(b,a) otherwise.
         return x < (a + 1) / (a + b + 2)
@@ -121,21 +121,5 @@ public static class StudentT
         }
 
         return h;
-    }
-
-    /// <summary>ln Γ(x) for x &gt; 0 by the Lanczos approximation (g = 7, 9 terms; relative error ~1e-15).</summary>
-    internal static double LogGamma(double x)
-    {
-        ReadOnlySpan<double> c =
-        [
-            0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-            12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-        ];
-        if (x < 0.5) return Math.Log(Math.PI / Math.Abs(Math.Sin(Math.PI * x))) - LogGamma(1 - x);
-        x -= 1;
-        double sum = c[0];
-        for (int i = 1; i < 9; i++) sum += c[i] / (x + i);
-        double t = x + 7.5;
-        return (0.5 * Math.Log(2 * Math.PI)) + ((x + 0.5) * Math.Log(t)) - t + Math.Log(sum);
     }
 }

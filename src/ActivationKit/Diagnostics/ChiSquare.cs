@@ -62,8 +62,8 @@ internal static class ChiSquare
         return Math.Exp((lo + hi) / 2);
     }
 
-    /// <summary>ln Γ(x) for x &gt; 0 (Lanczos, g = 7, 9 terms).</summary>
-    private static double LogGamma(double x)
+    /// <summary>ln Γ(x) for x &gt; 0 by the Lanczos approximation (g = 7, 9 terms; relative error about 1e−15); the experiments' Student t uses it too.</summary>
+    internal static double LogGamma(double x)
     {
         ReadOnlySpan<double> c =
         [
