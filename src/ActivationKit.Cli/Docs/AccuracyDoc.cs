@@ -41,9 +41,9 @@ public static class AccuracyDoc
         "Float rows against the double reference (`ReferenceRow`, `ReferenceBackwardRow`), forward and backward with dy " +
         "uniform on [−1, 1], by `actkit accuracy FN` (`--columns` and `--rows` choose the row lengths and the rows of each of " +
         "five kinds per length: Normal(0, σ) with σ from 1 to 30, uniform on [−100, 100], random bit patterns, one entry " +
-        "20–60 above the rest, ties at the maximum and entries 200 below it). Where a row gradient is below 2⁻²⁰·|dy| the " +
-        "double reference itself is unreliable and the error is taken in float ULPs of 2⁻²⁰·|dy|; a gated function's dB " +
-        "next to a zero of the gate's slope is taken in float ULPs of |dy·a|.\n\n";
+        "20–60 above the rest, ties at the maximum and entries 200 below it). Row-wise gradients are measured relatively, " +
+        "however small: the references are far finer than a float ULP there. A gated function's dB next to a zero of the " +
+        "gate's slope is taken in float ULPs of |dy·a|.\n\n";
 
     private const string Header =
         "| Function | Fwd max ULP | Worst x (fwd) | Bwd max ULP | Worst x (bwd) | # > 4 ULP | Inputs checked | Mode | ISA path | Date |\n" +

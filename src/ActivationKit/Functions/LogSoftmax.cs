@@ -85,13 +85,7 @@ public sealed class LogSoftmax : RowwiseActivation<LogSoftmax.Kernel_>
 
     /// <inheritdoc />
     public override void ReferenceBackwardRow(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx)
-    {
-        var p = new double[x.Length];
-        ReferenceMath.SoftmaxRow(x, p);
-        double total = 0;
-        foreach (double g in dy) total += g;
-        for (int i = 0; i < p.Length; i++) dx[i] = dy[i] - (p[i] * total);
-    }
+        => ReferenceMath.LogSoftmaxBackwardRow(x, dy, dx);
 
     /// <summary>The log-softmax row arithmetic.</summary>
     public readonly struct Kernel_ : IRowKernel

@@ -86,13 +86,7 @@ public sealed class Softmax : RowwiseActivation<Softmax.Kernel_>
 
     /// <inheritdoc />
     public override void ReferenceBackwardRow(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx)
-    {
-        var y = new double[x.Length];
-        ReferenceMath.SoftmaxRow(x, y);
-        double dot = 0;
-        for (int i = 0; i < y.Length; i++) dot += y[i] * dy[i];
-        for (int i = 0; i < y.Length; i++) dx[i] = y[i] * (dy[i] - dot);
-    }
+        => ReferenceMath.SoftmaxBackwardRow(x, dy, dx);
 
     /// <summary>The softmax row arithmetic (the shared exponential normalisation, sign +1).</summary>
     public readonly struct Kernel_ : IRowKernel

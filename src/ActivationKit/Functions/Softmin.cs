@@ -68,13 +68,7 @@ public sealed class Softmin : RowwiseActivation<Softmin.Kernel_>
 
     /// <inheritdoc />
     public override void ReferenceBackwardRow(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx)
-    {
-        var y = new double[x.Length];
-        ReferenceMath.SoftmaxRow(Negated(x), y);
-        double dot = 0;
-        for (int i = 0; i < y.Length; i++) dot += y[i] * dy[i];
-        for (int i = 0; i < y.Length; i++) dx[i] = -y[i] * (dy[i] - dot);
-    }
+        => ReferenceMath.SoftmaxBackwardRow(Negated(x), dy, dx, sign: -1.0);
 
     private static double[] Negated(ReadOnlySpan<double> x)
     {
