@@ -534,6 +534,7 @@ internal static partial class SoftmaxCoreFloat
         float* cs = stackalloc float[16];
         float* topYs = stackalloc float[16];
         double* rests = stackalloc double[16];
+        float* topIndex = stackalloc float[16];
         FillRowOrder(rowOrder, rows, columns);
         var rowStarts = Vector256<int>.Indices * columns;
         fixed (float* y0 = y)
@@ -546,19 +547,29 @@ internal static partial class SoftmaxCoreFloat
                 ToColumns<TV>(dy0 + (k * block), g, columns, rowStarts);
                 // Each row's first maximum t (as RowRange and FirstAtMaximum find it; none for a row with a NaN or a
                 // maximum not finite or above 0), c = dy_t, and dy_t as +0 in the sum: R, as the one-row path forms it.
+                var best = TV.Create(float.NegativeInfinity);
+                var ordered = TV.EqualTo(TV.Zero, TV.Zero);
+                for (int j = 0; j < columns; j++)
+                {
+                    var v = Lanes.Load<TV, float>(ref a[j * rows]);
+                    best = TV.Max(best, v);
+                    ordered = TV.And(ordered, TV.EqualTo(v, v));
+                }
+
+                var index = TV.Create(-1f);
+                var found = TV.Zero;
+                for (int j = 0; j < columns; j++)
+                {
+                    var take = TV.Select(found, TV.Zero, TV.EqualTo(Lanes.Load<TV, float>(ref a[j * rows]), best));
+                    index = TV.Select(take, TV.Create((float)j), index);
+                    found = TV.Or(found, take);
+                }
+
+                var valid = TV.And(ordered, TV.And(TV.LessThanOrEqual(best, TV.Zero), TV.GreaterThan(best, TV.Create(float.NegativeInfinity))));
+                Lanes.Store(TV.Select(valid, index, TV.Create(-1f)), ref topIndex[0]);
                 for (int r = 0; r < rows; r++)
                 {
-                    int top = -1;
-                    float best = float.NegativeInfinity;
-                    bool nan = false;
-                    for (int j = 0; j < columns; j++)
-                    {
-                        float v = a[(j * rows) + r];
-                        if (float.IsNaN(v)) nan = true;
-                        else if (v > best) { best = v; top = j; }
-                    }
-
-                    if (nan || !float.IsFinite(best) || best > 0f) top = -1;
+                    int top = (int)topIndex[r];
                     tops[r] = top;
                     cs[r] = 0f;
                     if (top < 0) continue;
