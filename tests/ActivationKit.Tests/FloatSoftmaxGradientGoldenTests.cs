@@ -28,7 +28,11 @@ public class FloatSoftmaxGradientGoldenTests(ITestOutputHelper output)
 
     private const double LongBound = 4.0;
 
-    private sealed record Row(string Label, float[] X, float[] Dy, Dictionary<string, (double Value, bool Zero)[]> Expected);
+    private sealed record Row(string Label, float[] X, float[] Dy, Dictionary<string, (double Value, bool Zero)[]> Expected)
+    {
+        /// <summary>The float log_softmax of X (each entry the nearest float), the output a forward gives.</summary>
+        public float[] Y { get; init; } = [];
+    }
 
     private static readonly Lazy<List<Row>> Rows = new(Load);
 
@@ -220,6 +224,138 @@ public class FloatSoftmaxGradientGoldenTests(ITestOutputHelper output)
         Assert.True(failures.Count == 0, $"{failures.Count} differences: {string.Join("; ", failures.Take(20))}");
     }
 
+    /// <summary>
+    /// The log-softmax gradient from the output y (the float log_softmax of the golden x, as a user would have it) and dy:
+    /// every output, the top entry's included, within <see cref="Bound"/> float ULP of the exact dy − e^y·Σdy from that y
+    /// (relative, no absolute floor), exactly 0 where that is; every width's one-row path and the public call, in place
+    /// over dy or y or not, give the same bits. Before 2026-12-02 the top entry lost 1 − e^y below 2^−53 (x = [30, 0],
+    /// dy = [1, 0]: 120 ULP).
+    /// </summary>
+    [Fact]
+    public void Float_log_softmax_gradient_from_the_output_is_within_the_bound_of_mpmath_at_every_entry()
+    {
+        double worst = 0;
+        string worstAt = "";
+        double worstTop = 0;
+        double worstOther = 0;
+        int over = 0;
+        var failures = new List<string>();
+        foreach (var row in Rows.Value)
+        {
+            int n = row.Y.Length;
+            var expected = row.Expected["log_softmax_from_output"];
+            var results = new List<(string Width, float[] Dx)> { ("public API", PublicFromOutput(row.Y, row.Dy, n, 0)) };
+            if (Vector512.IsHardwareAccelerated && n >= 16) AddOneRowFromOutput<V512<float>>(results, "Vector512", row);
+            if (Vector256.IsHardwareAccelerated && n >= 8) AddOneRowFromOutput<V256<float>>(results, "Vector256", row);
+            if (Vector128.IsHardwareAccelerated && n >= 4) AddOneRowFromOutput<V128<float>>(results, "Vector128", row);
+            AddOneRowFromOutput<S<float>>(results, "scalar", row);
+            results.Add(("public API over dy", PublicFromOutput(row.Y, row.Dy, n, 1)));
+            results.Add(("public API over y", PublicFromOutput(row.Y, row.Dy, n, 2)));
+            var first = results[0].Dx;
+            int top = Dominant(row.Y, 1);
+            for (int i = 0; i < n; i++)
+            {
+                foreach (var (width, dx) in results.Skip(1))
+                {
+                    if (BitConverter.SingleToInt32Bits(dx[i]) != BitConverter.SingleToInt32Bits(first[i])) failures.Add($"{row.Label} [{i}]: {width} gives {dx[i]:R}, {results[0].Width} {first[i]:R}");
+                }
+
+                var (value, zero) = expected[i];
+                if (zero)
+                {
+                    if (first[i] != 0) failures.Add($"{row.Label} [{i}]: {first[i]:R} where the gradient is exactly 0");
+                    continue;
+                }
+
+                double ulp = Ulp.Float(first[i], value);
+                if (ulp > worst)
+                {
+                    worst = ulp;
+                    worstAt = row.Label;
+                }
+
+                if (i == top) worstTop = Math.Max(worstTop, ulp);
+                else worstOther = Math.Max(worstOther, ulp);
+                if (ulp > 0.5) over++;
+                if (!(ulp <= Bound)) failures.Add($"{row.Label} [{i}]: {first[i]:R} against {value:R} ({ulp:F2} ULP)");
+            }
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"log_softmax from the output: at most {worst:F4} ULP ({worstAt}); at the first maximum {worstTop:F4}, elsewhere {worstOther:F4}; {over} outputs above 0.5 ULP"));
+        Assert.True(failures.Count == 0, $"{failures.Count} failures: {string.Join("; ", failures.Take(20))}");
+    }
+
+    /// <summary>
+    /// The from-output rows of each length from 1 to 16 in one call (the blocks of short rows, each lane its own row and
+    /// its own top entry), in place or not, and each width's blocks called directly: the bits of each row alone.
+    /// </summary>
+    [Fact]
+    public void Many_short_rows_from_the_output_in_one_call_give_the_bits_of_each_row_alone()
+    {
+        var failures = new List<string>();
+        foreach (var group in Rows.Value.Where(r => r.Y.Length <= RowwiseDriver.MaxBlockColumns).GroupBy(r => r.Y.Length))
+        {
+            int n = group.Key;
+            var rows = Enumerable.Range(0, Math.Max(48, group.Count())).Select(k => group.ElementAt(k % group.Count())).ToList();
+            var y = rows.SelectMany(r => r.Y).ToArray();
+            var dy = rows.SelectMany(r => r.Dy).ToArray();
+            var calls = new[] { PublicFromOutput(y, dy, n, 0), PublicFromOutput(y, dy, n, 1), PublicFromOutput(y, dy, n, 2) };
+            for (int r = 0; r < rows.Count; r++)
+            {
+                var alone = PublicFromOutput(rows[r].Y, rows[r].Dy, n, 0);
+                for (int j = 0; j < n; j++)
+                {
+                    int i = (r * n) + j;
+                    if (calls.Any(c => BitConverter.SingleToInt32Bits(c[i]) != BitConverter.SingleToInt32Bits(alone[j])))
+                    {
+                        failures.Add($"{rows[r].Label} [{j}]: {calls[0][i]:R} (over dy {calls[1][i]:R}, over y {calls[2][i]:R}) among {rows.Count} rows, {alone[j]:R} alone");
+                    }
+                }
+            }
+
+            if (Vector512.IsHardwareAccelerated) CheckBlocksFromOutput<V512<float>>(rows, n, failures);
+            if (Vector256.IsHardwareAccelerated) CheckBlocksFromOutput<V256<float>>(rows, n, failures);
+            if (Vector128.IsHardwareAccelerated) CheckBlocksFromOutput<V128<float>>(rows, n, failures);
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} differences: {string.Join("; ", failures.Take(20))}");
+    }
+
+    /// <summary>A width's from-output blocks called directly: every block they take has the bits of the one-row path.</summary>
+    private static void CheckBlocksFromOutput<TV>(List<Row> rows, int n, List<string> failures) where TV : struct, IVec<TV>
+    {
+        var y = rows.SelectMany(r => r.Y).ToArray();
+        var dy = rows.SelectMany(r => r.Dy).ToArray();
+        var dx = new float[y.Length];
+        int done = SoftmaxCoreFloat.LogSoftmaxBackwardFromOutputBlocks<TV>(y, dy, dx, n);
+        if (done == 0 && typeof(TV) != typeof(V256<float>) && n <= 16) failures.Add($"{typeof(TV).Name}: no block taken for rows of {n}");
+        for (int r = 0; r < done / n; r++)
+        {
+            var alone = new float[n];
+            bool taken = SoftmaxCoreFloat.LogSoftmaxBackwardFromOutput<S<float>>(rows[r].Y, rows[r].Dy, alone);
+            if (!taken) failures.Add($"{typeof(TV).Name}: {rows[r].Label} taken by a from-output block but declined by the one-row path");
+            else if (!Enumerable.Range(0, n).All(j => BitConverter.SingleToInt32Bits(alone[j]) == BitConverter.SingleToInt32Bits(dx[(r * n) + j])))
+            {
+                failures.Add($"{typeof(TV).Name}: {rows[r].Label} differs from the one-row path in a from-output block");
+            }
+        }
+    }
+
+    private static void AddOneRowFromOutput<TV>(List<(string, float[])> results, string width, Row row) where TV : struct, IVec<TV>
+    {
+        var dx = new float[row.Y.Length];
+        if (SoftmaxCoreFloat.LogSoftmaxBackwardFromOutput<TV>(row.Y, row.Dy, dx)) results.Add((width, dx));
+    }
+
+    /// <summary>The public float backward from the output: into a new row (<paramref name="over"/> 0), over dy (1) or over y (2).</summary>
+    private static float[] PublicFromOutput(float[] y, float[] dy, int columns, int over)
+    {
+        var f = ActivationCatalog.Create("log_softmax");
+        var dx = over == 1 ? (float[])dy.Clone() : over == 2 ? (float[])y.Clone() : new float[y.Length];
+        f.BackwardFromOutput(over == 2 ? dx : y, over == 1 ? dx : dy, dx, columns);
+        return dx;
+    }
+
     /// <summary>The tester's bfloat16 row: the dominant entry's gradient (4.42e−24) came out 0; it is now the nearest bfloat16 or next to it.</summary>
     [Fact]
     public void The_bfloat16_dominant_entry_keeps_its_gradient()
@@ -333,7 +469,7 @@ public class FloatSoftmaxGradientGoldenTests(ITestOutputHelper output)
         static (double, bool)[] Expected(string[] tokens) => tokens.Select(t => t == "z" ? (0.0, true) : (double.Parse(t, CultureInfo.InvariantCulture), false)).ToArray();
 
         var expected = new Dictionary<string, (double, bool)[]>(StringComparer.Ordinal);
-        foreach (string name in new[] { "softmax", "softmin", "log_softmax" }) expected[name] = Expected(arrays[name]);
-        return new Row(label, Floats(arrays["x"]), Floats(arrays["dy"]), expected);
+        foreach (string name in new[] { "softmax", "softmin", "log_softmax", "log_softmax_from_output" }) expected[name] = Expected(arrays[name]);
+        return new Row(label, Floats(arrays["x"]), Floats(arrays["dy"]), expected) { Y = Floats(arrays["y"]) };
     }
 }

@@ -25,7 +25,8 @@ namespace ActivationKit.Kernels;
 /// <see cref="LogSoftmaxBlocks{TV, TD}"/>, whose ln s is formed for a register of rows at once, <see cref="LogOfSum{TD}"/>).
 /// The backwards go the same ways: from the input in gathered blocks (<see cref="SoftmaxBackwardBlocks{TV}"/>,
 /// <see cref="LogSoftmaxBackwardBlocks{TV}"/>), from the output in the rows' own layout on AVX-512 for rows of 1, 2, 4, 8
-/// or 16 (<see cref="TiledOutputRows"/>, <see cref="TiledLogOutputRows"/>) and in gathered blocks otherwise, except where
+/// or 16 (softmax, <see cref="TiledOutputRows"/>; log-softmax's, which needs each row's first maximum for its top
+/// entry since 2026-12-02, is gathered) and in gathered blocks otherwise, except where
 /// a row fills registers of its own and the one-row path measured faster (log-softmax from the input at 16; in Vector256
 /// lanes softmax from the output at 16 and log-softmax from the output at 8 to 16), which go row by row
 /// (<see cref="RowsOneByOne{TV}"/>).
@@ -500,15 +501,14 @@ internal static partial class SoftmaxCoreFloat
     /// dx = dy − e^y·Σdy, the log-softmax gradient from its output y, for the whole blocks of <c>TV.Count</c> rows of
     /// <paramref name="columns"/> (1 to <see cref="MaxBlockColumns"/>) entries at the start of y (dx may be y or dy), with
     /// the arithmetic of <see cref="LogSoftmaxBackwardFromOutput{TV}"/> lane by lane: Σdy over the sixteen canonical
-    /// float lanes in the tree of <see cref="FloatLanes16Fold"/>, then dy + e^y·(−Σdy) in double lanes in one fused step,
-    /// rounded once. Returns the entries done (whole rows), stopping before a row whose Σdy is not finite or the block
+    /// float lanes in the tree of <see cref="FloatLanes16Fold"/> with each row's top entry (its first maximum) as +0, R,
+    /// then dy + e^y·(−(c + R)) in double lanes in one fused step, rounded once, and the top entry by
+    /// <see cref="TopLogOutputGradient"/>. Returns the entries done (whole rows), stopping before a row whose Σdy is not finite or the block
     /// or register that holds one: the <c>TV.Count</c> rows from there hold it and are not written. Vector registers only
     /// (0 for the scalar lanes).
     /// </summary>
     public static int LogSoftmaxBackwardFromOutputBlocks<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TV : struct, IVec<TV>
-        => typeof(TV) == typeof(V512<float>) && Avx512F.IsSupported && (columns & (columns - 1)) == 0 && (uint)(columns - 1) < MaxBlockColumns
-                ? TiledLogOutputRows(y, dy, dx, columns)
-            : typeof(TV) == typeof(V256<float>) && columns >= 8 ? RowsOneByOne<TV>(y, dy, dx, columns, 1f, OneRowBackward.LogSoftmaxFromOutput)
+        => typeof(TV) == typeof(V256<float>) && columns >= 8 ? RowsOneByOne<TV>(y, dy, dx, columns, 1f, OneRowBackward.LogSoftmaxFromOutput)
             : typeof(TV) == typeof(V512<float>) ? LogSoftmaxBackwardFromOutputBlocks<TV, V512<double>>(y, dy, dx, columns)
             : typeof(TV) == typeof(V256<float>) ? LogSoftmaxBackwardFromOutputBlocks<TV, V256<double>>(y, dy, dx, columns)
             : typeof(TV) == typeof(V128<float>) ? LogSoftmaxBackwardFromOutputBlocks<TV, V128<double>>(y, dy, dx, columns)
@@ -530,6 +530,11 @@ internal static partial class SoftmaxCoreFloat
         float* a = stackalloc float[MaxBlockColumns * 16];
         float* g = stackalloc float[MaxBlockColumns * 16];
         int* rowOrder = stackalloc int[MaxBlockColumns * 16];
+        int* tops = stackalloc int[16];
+        float* cs = stackalloc float[16];
+        float* topYs = stackalloc float[16];
+        double* rests = stackalloc double[16];
+        float* topIndex = stackalloc float[16];
         FillRowOrder(rowOrder, rows, columns);
         var rowStarts = Vector256<int>.Indices * columns;
         fixed (float* y0 = y)
@@ -540,13 +545,56 @@ internal static partial class SoftmaxCoreFloat
             {
                 ToColumns<TV>(y0 + (k * block), a, columns, rowStarts);
                 ToColumns<TV>(dy0 + (k * block), g, columns, rowStarts);
+                // Each row's first maximum t (as RowRange and FirstAtMaximum find it; none for a row with a NaN or a
+                // maximum not finite or above 0), c = dy_t, and dy_t as +0 in the sum: R, as the one-row path forms it.
+                var best = TV.Create(float.NegativeInfinity);
+                var ordered = TV.EqualTo(TV.Zero, TV.Zero);
+                for (int j = 0; j < columns; j++)
+                {
+                    var v = Lanes.Load<TV, float>(ref a[j * rows]);
+                    best = TV.Max(best, v);
+                    ordered = TV.And(ordered, TV.EqualTo(v, v));
+                }
+
+                var index = TV.Create(-1f);
+                var found = TV.Zero;
+                for (int j = 0; j < columns; j++)
+                {
+                    var take = TV.Select(found, TV.Zero, TV.EqualTo(Lanes.Load<TV, float>(ref a[j * rows]), best));
+                    index = TV.Select(take, TV.Create((float)j), index);
+                    found = TV.Or(found, take);
+                }
+
+                var valid = TV.And(ordered, TV.And(TV.LessThanOrEqual(best, TV.Zero), TV.GreaterThan(best, TV.Create(float.NegativeInfinity))));
+                Lanes.Store(TV.Select(valid, index, TV.Create(-1f)), ref topIndex[0]);
+                for (int r = 0; r < rows; r++)
+                {
+                    int top = (int)topIndex[r];
+                    tops[r] = top;
+                    cs[r] = 0f;
+                    if (top < 0) continue;
+                    int at = (top * rows) + r;
+                    cs[r] = g[at];
+                    topYs[r] = a[at];
+                    g[at] = 0f;
+                }
+
                 // The one-row sum is (Σ(0 + dy) − 0) + Σ(errors, all +0 for finite dy): (Σdy − 0) + 0 has its bits (the
                 // sign of a zero sum, the only place the +0 starts could show, is +0 either way).
-                var totalLo = (FoldColumns<TD>(ref *g, rows, columns) - TD.Zero) + TD.Zero;
-                var totalHi = (FoldColumns<TD>(ref g[TD.Count], rows, columns) - TD.Zero) + TD.Zero;
+                var restLo = (FoldColumns<TD>(ref *g, rows, columns) - TD.Zero) + TD.Zero;
+                var restHi = (FoldColumns<TD>(ref g[TD.Count], rows, columns) - TD.Zero) + TD.Zero;
+                var totalLo = restLo + Lanes.LoadWidened<TD>(ref cs[0]);
+                var totalHi = restHi + Lanes.LoadWidened<TD>(ref cs[TD.Count]);
                 if (!Finite(totalLo, totalHi)) return k * block;
+                Lanes.Store(restLo, ref rests[0]);
+                Lanes.Store(restHi, ref rests[TD.Count]);
                 LogOutputGradients(a, g, rows, columns, 0, -totalLo);
                 LogOutputGradients(a, g, rows, columns, TD.Count, -totalHi);
+                for (int r = 0; r < rows; r++)
+                {
+                    if (tops[r] >= 0) a[(tops[r] * rows) + r] = TopLogOutputGradient(topYs[r], cs[r], rests[r]);
+                }
+
                 ToRows<TV>(a, dx0 + (k * block), block, rowOrder);
             }
         }
@@ -704,47 +752,6 @@ internal static partial class SoftmaxCoreFloat
             if (!Finite(dotLo, dotHi)) return i;
             var hi = FloatPairs<V512<float>, V512<double>>(new V512<double>(dotLo), new V512<double>(dotHi), out var lo);
             Lanes.Store((a * sign) * ((g - hi) - lo), ref Unsafe.Add(ref pdx, i));
-        }
-
-        return n;
-    }
-
-    /// <summary>
-    /// <see cref="LogSoftmaxBackwardFromOutputBlocks{TV}"/> on AVX-512 for rows of 1, 2, 4, 8 or 16 entries, which tile a
-    /// register: Σdy over the lanes of each row by <see cref="LaneSwaps.RowSums"/> (the canonical tree, then − 0 + 0 as
-    /// the one-row sum forms it), and dy + e^y·(−Σdy) in double lanes, one fused step rounded once: the bits of one row
-    /// at a time. Returns the entries done (whole registers), stopping before the first register with a row whose Σdy is
-    /// not finite.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int TiledLogOutputRows(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns)
-    {
-        if (dy.Length != y.Length || dx.Length != y.Length) return 0;
-        int n = y.Length & ~15;
-        ref float py = ref MemoryMarshal.GetReference(y);
-        ref float pdy = ref MemoryMarshal.GetReference(dy);
-        ref float pdx = ref MemoryMarshal.GetReference(dx);
-        var swaps = new LaneSwaps(columns);
-        for (int i = 0; i < n; i += 16)
-        {
-            var g = Lanes.Load<V512<float>, float>(ref Unsafe.Add(ref pdy, i));
-            swaps.RowSums(g, out var sumLo, out var sumHi);
-            var totalLo = (sumLo - Vector512<double>.Zero) + Vector512<double>.Zero;
-            var totalHi = (sumHi - Vector512<double>.Zero) + Vector512<double>.Zero;
-            if (!Finite(totalLo, totalHi)) return i;
-            // The two halves through one call site of the double exponential (two inlined copies spend the JIT's
-            // inlining budget, see ExpColumnSums); y and dy are read before dx is written (dx may be either).
-            var a = Lanes.Load<V512<float>, float>(ref Unsafe.Add(ref py, i)).Value;
-            var lower = Vector512<double>.Zero;
-            for (int half = 0; half < 2; half++)
-            {
-                var e = VMath.Exp(new V512<double>(half == 0 ? Vector512.WidenLower(a) : Vector512.WidenUpper(a)));
-                var c = new V512<double>(-(half == 0 ? totalLo : totalHi));
-                var d = new V512<double>(half == 0 ? Vector512.WidenLower(g.Value) : Vector512.WidenUpper(g.Value));
-                var result = V512<double>.Fma(e, c, d).Value;
-                if (half == 0) lower = result;
-                else Lanes.Store(new V512<float>(Vector512.Narrow(lower, result)), ref Unsafe.Add(ref pdx, i));
-            }
         }
 
         return n;

@@ -765,28 +765,77 @@ internal static partial class SoftmaxCoreFloat
     /// difference in double lanes (the difference cancels as in <see cref="LogSoftmaxBackward{TV}"/>), rounded once;
     /// false (nothing written) when Σdy is not finite.
     /// </summary>
+    /// <remarks>
+    /// With t the first entry at the maximum of y (finite and at most 0, as every forward output is; no NaN in the row;
+    /// other rows keep the plain formula, whose e^y may be +∞ there), c = dy_t and R = Σ of the other dy
+    /// (dy_t taken as +0 in the compensated sum), Σdy = c + R and dx_t = dy_t − e^y_t·(c + R) = −c·(e^y_t − 1) − e^y_t·R
+    /// (<see cref="TopLogOutputGradient"/>): the top y is close to 0 where it dominates, and e^y_t − 1 from expm1 keeps
+    /// 1 − p_t's relative accuracy there, where 1 − e^y_t in double loses it below 2^−53 (x = [30, 0], dy = [1, 0]: 120
+    /// float ULP before 2026-12-02, margin 40 gave −1.11e−16 for −1.66e−16). The other entries take dy + e^y·(−(c + R)),
+    /// one fused step as before (their e^y is far from 1; expm1 + 1 would lose the entries far below the maximum).
+    /// </remarks>
     public static bool LogSoftmaxBackwardFromOutput<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) where TV : struct, IVec<TV>
     {
-        double total = SumOfRow<TV>(dy);
+        float max = RowRange<TV, Plus, Yes>(y, out _, out bool ordered);
+        int top = ordered && float.IsFinite(max) && max <= 0f ? FirstAtMaximum<TV, Plus>(y, max) : -1;
+        double rest = SumOfRow<TV>(dy, top);
+        float c = top >= 0 ? dy[top] : 0f;
+        double total = rest + c;
         if (!double.IsFinite(total)) return false;
+        // y_t and dy_t are read before anything is stored (dx may be y or dy).
+        float topY = top >= 0 ? y[top] : 0f;
         if (typeof(TV) == typeof(V512<float>)) LogGradientPass<V512<double>, No>(y, dy, dx, 0f, 0f, total);
         else if (typeof(TV) == typeof(V256<float>)) LogGradientPass<V256<double>, No>(y, dy, dx, 0f, 0f, total);
         else if (typeof(TV) == typeof(V128<float>)) LogGradientPass<V128<double>, No>(y, dy, dx, 0f, 0f, total);
         else LogGradientPass<S<double>, No>(y, dy, dx, 0f, 0f, total);
+        if (top >= 0) dx[top] = TopLogOutputGradient(topY, c, rest);
         return true;
     }
 
+    /// <summary>
+    /// dx_t = −c·(e^y − 1) − e^y·R for the log-softmax gradient from the output at the first maximum (see
+    /// <see cref="LogSoftmaxBackwardFromOutput{TV}"/>), in double, rounded to float once; the blocks take it too, so
+    /// every path gives its bits.
+    /// </summary>
+    internal static float TopLogOutputGradient(float y, float c, double rest)
+    {
+        double e = VMath.Exp(new S<double>(y)).Value;
+        double em1 = VMath.Expm1(new S<double>(y)).Value;
+        double dx = Math.FusedMultiplyAdd(-e, rest, -(c * em1));
+        // A zero takes the plain formula's sign (dy − e^y·Σdy: +0 for y = 0 on a row of one, where this gives −0).
+        return (float)(dx != 0 ? dx : Math.FusedMultiplyAdd(e, -(rest + c), c));
+    }
+
     /// <summary>Σ of a float row, compensated per lane (two-sum), in double.</summary>
+    /// <remarks>The entry at <paramref name="skip"/> (none when it is −1) is added as +0: it changes nothing in its lane.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double SumOfRow<TV>(ReadOnlySpan<float> v) where TV : struct, IVec<TV>
-        => typeof(TV) == typeof(V512<float>) ? SumOfRow<TV, FloatLanes16x1<TV>>(v)
-            : typeof(TV) == typeof(V256<float>) ? SumOfRow<TV, FloatLanes16x2<TV>>(v)
-            : typeof(TV) == typeof(V128<float>) ? SumOfRow<TV, FloatLanes16x4<TV>>(v)
-            : SumOfRow<TV, FloatLanes16x16<TV>>(v);
+    private static double SumOfRow<TV>(ReadOnlySpan<float> v, int skip = -1) where TV : struct, IVec<TV>
+        => typeof(TV) == typeof(V512<float>) ? SumOfRow<TV, FloatLanes16x1<TV>>(v, skip)
+            : typeof(TV) == typeof(V256<float>) ? SumOfRow<TV, FloatLanes16x2<TV>>(v, skip)
+            : typeof(TV) == typeof(V128<float>) ? SumOfRow<TV, FloatLanes16x4<TV>>(v, skip)
+            : SumOfRow<TV, FloatLanes16x16<TV>>(v, skip);
+
+    /// <summary>The register of v at entry <paramref name="at"/>, with the entry at <paramref name="skip"/> as +0 when the register holds it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV LoadSkipping<TV>(ref float pv, int at, int skip) where TV : struct, IVec<TV>
+    {
+        var r = Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, at));
+        return (uint)(skip - at) < (uint)TV.Count ? WithZeroAt(r, skip - at) : r;
+    }
+
+    /// <summary>v with lane k set to +0 (once per row: through memory).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TV WithZeroAt<TV>(TV v, int k) where TV : struct, IVec<TV>
+    {
+        Span<float> lanes = stackalloc float[TV.Count];
+        Lanes.Store(v, ref lanes[0]);
+        lanes[k] = 0f;
+        return Lanes.Load<TV, float>(ref lanes[0]);
+    }
 
     /// <summary><see cref="SumOfRow{TV}"/> with the canonical lanes <typeparamref name="TA"/> of TV's width.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static double SumOfRow<TV, TA>(ReadOnlySpan<float> v)
+    private static double SumOfRow<TV, TA>(ReadOnlySpan<float> v, int skip)
         where TV : struct, IVec<TV>
         where TA : struct, IFloatLanes16<TV, TA>
     {
@@ -800,18 +849,18 @@ internal static partial class SoftmaxCoreFloat
         {
             for (; i + 16 <= n; i += 16)
             {
-                sums.Add<TwoSumStep>(0, Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, i)));
-                if (typeof(TA) != typeof(FloatLanes16x1<TV>)) sums.Add<TwoSumStep>(1, Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, i + TV.Count)));
+                sums.Add<TwoSumStep>(0, LoadSkipping<TV>(ref pv, i, skip));
+                if (typeof(TA) != typeof(FloatLanes16x1<TV>)) sums.Add<TwoSumStep>(1, LoadSkipping<TV>(ref pv, i + TV.Count, skip));
                 if (typeof(TA) == typeof(FloatLanes16x4<TV>))
                 {
-                    sums.Add<TwoSumStep>(2, Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, i + (2 * TV.Count))));
-                    sums.Add<TwoSumStep>(3, Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, i + (3 * TV.Count))));
+                    sums.Add<TwoSumStep>(2, LoadSkipping<TV>(ref pv, i + (2 * TV.Count), skip));
+                    sums.Add<TwoSumStep>(3, LoadSkipping<TV>(ref pv, i + (3 * TV.Count), skip));
                 }
             }
         }
 
-        for (; i <= last; i += TV.Count) sums.Add<TwoSumStep>(TA.Register(i), Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, i)));
-        if (i < n) sums.Add<TwoSumStep>(TA.Register(i), TA.FreshToFront(Lanes.Load<TV, float>(ref Unsafe.Add(ref pv, last)), n - i));
+        for (; i <= last; i += TV.Count) sums.Add<TwoSumStep>(TA.Register(i), LoadSkipping<TV>(ref pv, i, skip));
+        if (i < n) sums.Add<TwoSumStep>(TA.Register(i), TA.FreshToFront(LoadSkipping<TV>(ref pv, last, skip), n - i));
         return sums.Total(0);
     }
 
