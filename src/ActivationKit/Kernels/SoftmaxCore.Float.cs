@@ -501,7 +501,12 @@ internal static partial class SoftmaxCoreFloat
     /// </summary>
     private readonly record struct GradientFactors(float InverseHi, float InverseLo, float DotHi, float DotLo, float Sign, float C, float AtC);
 
-    /// <summary>The index of the first entry of sign·x equal to <paramref name="max"/> (its maximum: present, not NaN).</summary>
+    /// <summary>The index of the first entry of sign·x equal to <paramref name="max"/>.</summary>
+    /// <remarks>
+    /// Requires what every caller has checked: <paramref name="max"/> is the row's maximum as found by RowRange (so it is
+    /// present; an ordered row, no NaN) and the row is at least one register long (the driver picks TV by the row length).
+    /// Without a match it would return x.Length, an index past the row.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int FirstAtMaximum<TV, TS>(ReadOnlySpan<float> x, float max)
         where TV : struct, IVec<TV>
