@@ -431,31 +431,7 @@ public class FloatSoftmaxGradientGoldenTests(ITestOutputHelper output)
         return at;
     }
 
-    private static List<Row> Load()
-    {
-        string path = Path.Combine(AppContext.BaseDirectory, "RowGolden", "softmax_gradients_float.txt");
-        var rows = new List<Row>();
-        string? label = null;
-        var arrays = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        foreach (string line in File.ReadLines(path).Append("row end"))
-        {
-            if (line.StartsWith('#') || line.Length == 0) continue;
-            int space = line.IndexOf(' ', StringComparison.Ordinal);
-            string key = line[..space];
-            string rest = line[(space + 1)..];
-            if (key == "row")
-            {
-                if (label is not null) rows.Add(Build(label, arrays));
-                label = rest;
-                arrays.Clear();
-                continue;
-            }
-
-            arrays[key] = rest.Split(' ');
-        }
-
-        return rows;
-    }
+    private static List<Row> Load() => RowGoldenFile.Read("softmax_gradients_float.txt", Build);
 
     private static Row Build(string label, Dictionary<string, string[]> arrays)
     {

@@ -130,31 +130,7 @@ public class SoftmaxGradientGoldenTests(ITestOutputHelper output)
         return dx;
     }
 
-    private static List<Row> Load()
-    {
-        string path = Path.Combine(AppContext.BaseDirectory, "RowGolden", "softmax_gradients.txt");
-        var rows = new List<Row>();
-        string? label = null;
-        var arrays = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        foreach (string line in File.ReadLines(path).Append("row end"))
-        {
-            if (line.StartsWith('#') || line.Length == 0) continue;
-            int space = line.IndexOf(' ', StringComparison.Ordinal);
-            string key = line[..space];
-            string rest = line[(space + 1)..];
-            if (key == "row")
-            {
-                if (label is not null) rows.Add(Build(label, arrays));
-                label = rest;
-                arrays.Clear();
-                continue;
-            }
-
-            arrays[key] = rest.Split(' ');
-        }
-
-        return rows;
-    }
+    private static List<Row> Load() => RowGoldenFile.Read("softmax_gradients.txt", Build);
 
     private static Row Build(string label, Dictionary<string, string[]> arrays)
     {
