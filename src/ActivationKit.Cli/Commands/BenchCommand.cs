@@ -14,7 +14,8 @@ using Spectre.Console.Cli;
 namespace ActivationKit.Cli.Commands;
 
 /// <summary>
-/// <c>actkit bench [FUNCTIONS]</c>: nanoseconds per element of the forward and backward kernels, next to
+/// <c>actkit bench [FUNCTIONS]</c>: nanoseconds per element of the forward and backward kernels (the backward from the
+/// input x, and from the output y = f(x) where the function has one), next to
 /// System.Numerics.Tensors' TensorPrimitives and a memory copy measured in the same process (best and median of
 /// repeated runs after a JIT-aware warm-up; see <see cref="BenchTimer"/>).
 /// </summary>
@@ -208,7 +209,8 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         }
         catch (OutOfMemoryException)
         {
-            // Each measurement holds its inputs, outputs and gradients (six buffers of the size) at once: a size that
+            // Each measurement holds its inputs, outputs and gradients (six buffers of the size, and a seventh holding
+            // the output the backward from the output reads, where it is timed) at once: a size that
             // leaves no room for them ended in "Internal error (OutOfMemoryException)", exit 70.
             consoles.ErrorWriter.WriteLine($"Error: Timing {measuring.What} needs more memory than is available; give smaller {measuring.Option}.");
             return ExitCodes.BadInput;
@@ -313,10 +315,13 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         return [.. shapes];
     }
 
-    /// <summary>The timed calls of one function at one shape: ours, and the baseline where there is one.</summary>
-    private sealed record CallSet(Action OursForward, Action OursBackward, Action? BaselineForward, Action? BaselineBackward)
+    /// <summary>
+    /// The timed calls of one function at one shape: ours, our backward from the output where the function has one
+    /// (<see cref="Activation.SupportsBackwardFromOutput"/>), and the baseline where there is one.
+    /// </summary>
+    private sealed record CallSet(Action OursForward, Action OursBackward, Action? OursBackwardFromOutput, Action? BaselineForward, Action? BaselineBackward)
     {
-        public IEnumerable<Action> All => new[] { OursForward, OursBackward, BaselineForward, BaselineBackward }.OfType<Action>();
+        public IEnumerable<Action> All => new[] { OursForward, OursBackward, OursBackwardFromOutput, BaselineForward, BaselineBackward }.OfType<Action>();
     }
 
     /// <summary>
@@ -343,28 +348,47 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         var t1 = new T[n];
         var t2 = new T[n];
         var f = target.Function;
+        // The output the backward from the output reads: our forward of this very x, computed once here. It has a
+        // buffer of its own because the timed forwards (ours and the baseline's) keep rewriting y.
+        var yOut = f.SupportsBackwardFromOutput ? new T[outputs] : null;
         Action oursForward, oursBackward;
+        Action? oursFromOutput = null;
         if (typeof(T) == typeof(float))
         {
             var (xf, yf, dyf, dxf) = ((float[])(object)x, (float[])(object)y, (float[])(object)dy, (float[])(object)dx);
             (oursForward, oursBackward) = (() => f.Forward(xf, yf, columns), () => f.Backward(xf, dyf, dxf, columns));
+            if (yOut is float[] yo)
+            {
+                f.Forward(xf, yo, columns);
+                oursFromOutput = () => f.BackwardFromOutput(yo, dyf, dxf, columns);
+            }
         }
         else if (typeof(T) == typeof(Half))
         {
             var (xh, yh, dyh, dxh) = ((Half[])(object)x, (Half[])(object)y, (Half[])(object)dy, (Half[])(object)dx);
             (oursForward, oursBackward) = (() => f.Forward(xh, yh, columns), () => f.Backward(xh, dyh, dxh, columns));
+            if (yOut is Half[] yo)
+            {
+                f.Forward(xh, yo, columns);
+                oursFromOutput = () => f.BackwardFromOutput(yo, dyh, dxh, columns);
+            }
         }
         else
         {
             var (xd, yd, dyd, dxd) = ((double[])(object)x, (double[])(object)y, (double[])(object)dy, (double[])(object)dx);
             (oursForward, oursBackward) = (() => f.Forward(xd, yd, columns), () => f.Backward(xd, dyd, dxd, columns));
+            if (yOut is double[] yo)
+            {
+                f.Forward(xd, yo, columns);
+                oursFromOutput = () => f.BackwardFromOutput(yo, dyd, dxd, columns);
+            }
         }
 
-        if (!target.Baseline) return new CallSet(oursForward, oursBackward, null, null);
+        if (!target.Baseline) return new CallSet(oursForward, oursBackward, oursFromOutput, null, null);
         int baselineColumns = columns == 0 ? n : columns;
         return kind == ActivationKind.Gated
-            ? new CallSet(oursForward, oursBackward, Baselines.GatedForward(target.Function.Name, x, y, t1, cols), null)
-            : new CallSet(oursForward, oursBackward, Baselines.Forward(target.Function.Name, x, y, t1, t2, baselineColumns), Baselines.Backward(target.Function.Name, x, dy, dx, t1, t2, baselineColumns));
+            ? new CallSet(oursForward, oursBackward, oursFromOutput, Baselines.GatedForward(target.Function.Name, x, y, t1, cols), null)
+            : new CallSet(oursForward, oursBackward, oursFromOutput, Baselines.Forward(target.Function.Name, x, y, t1, t2, baselineColumns), Baselines.Backward(target.Function.Name, x, dy, dx, t1, t2, baselineColumns));
     }
 
     /// <summary>Ours alone for BFloat16 data (this library's type, which TensorPrimitives does not take).</summary>
@@ -376,7 +400,16 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         var y = new BFloat16[outputs];
         var dx = new BFloat16[n];
         var f = target.Function;
-        return new CallSet(() => f.Forward(x, y, columns), () => f.Backward(x, dy, dx, columns), null, null);
+        Action? fromOutput = null;
+        if (f.SupportsBackwardFromOutput)
+        {
+            // Our forward of this x, in a buffer of its own as in Calls (the timed forward keeps rewriting y).
+            var yOut = new BFloat16[outputs];
+            f.Forward(x, yOut, columns);
+            fromOutput = () => f.BackwardFromOutput(yOut, dy, dx, columns);
+        }
+
+        return new CallSet(() => f.Forward(x, y, columns), () => f.Backward(x, dy, dx, columns), fromOutput, null, null);
     }
 
     /// <summary>Elements of the buffer every element-wise call is warmed up on before it is timed at any size.</summary>
@@ -438,7 +471,8 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
 
         var fwd = BenchTimer.Measure(set.OursForward, reps);
         var bwd = BenchTimer.Measure(set.OursBackward, reps);
-        yield return new Row("activationkit", target.Label, n, rowwise ? rows : null, rowwise ? cols : null, fwd, bwd);
+        Timing? fromOutput = set.OursBackwardFromOutput is { } bo ? BenchTimer.Measure(bo, reps) : null;
+        yield return new Row("activationkit", target.Label, n, rowwise ? rows : null, rowwise ? cols : null, fwd, bwd, fromOutput);
         if (set.BaselineForward is { } bf)
         {
             var tf = BenchTimer.Measure(bf, reps);
@@ -484,8 +518,11 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         return v;
     }
 
-    /// <summary>One measurement: an implementation of a function (or the copy) at one size.</summary>
-    private sealed record Row(string Impl, string? Fn, long N, int? Rows, int? Cols, Timing Fwd, Timing? Bwd)
+    /// <summary>
+    /// One measurement: an implementation of a function (or the copy) at one size. <paramref name="BwdFromOutput"/> is
+    /// our backward from the output y = f(x), on our rows of functions that have one; null on every other row.
+    /// </summary>
+    private sealed record Row(string Impl, string? Fn, long N, int? Rows, int? Cols, Timing Fwd, Timing? Bwd, Timing? BwdFromOutput = null)
     {
         public string ToJson(string dtype, int threads, double inputStd, long streaming)
         {
@@ -522,9 +559,13 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                     json.WriteNumber("fwd_ns_per_elem", Round(Fwd.BestNs / N));
                     if (Bwd is { } b) json.WriteNumber("bwd_ns_per_elem", Round(b.BestNs / N));
                     else json.WriteNull("bwd_ns_per_elem");
+                    // The backward from the output is written only where it was timed (absent, not null, elsewhere): a
+                    // baseline or a function whose derivative is not a function of its output has none to report.
+                    if (BwdFromOutput is { } bo) json.WriteNumber("bwd_from_output_ns_per_elem", Round(bo.BestNs / N));
                     json.WriteNumber("fwd_median_ns_per_elem", Round(Fwd.MedianNs / N));
                     if (Bwd is { } bm) json.WriteNumber("bwd_median_ns_per_elem", Round(bm.MedianNs / N));
                     else json.WriteNull("bwd_median_ns_per_elem");
+                    if (BwdFromOutput is { } bom) json.WriteNumber("bwd_from_output_median_ns_per_elem", Round(bom.MedianNs / N));
                 }
 
                 json.WriteEndObject();
@@ -540,7 +581,10 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     {
         var w = consoles.OutWriter;
         w.WriteLine($"ns/element, best of {settings.Reps} (median in brackets); {settings.DtypeName}; inputs Normal(0, {settings.InputStd.ToString(CultureInfo.InvariantCulture)}); ISA {Isa.Path}{(Isa.FmaNote.Length == 0 ? "" : $" ({Isa.FmaNote})")}; our element-wise kernels on up to {settings.Threads} thread(s){ProcessorsNote(settings.Threads)} {StreamingPhrase(ParseStreaming(settings.Streaming)!.Value)}, TensorPrimitives on 1.");
-        string[] header = ["function", "n", "ours fwd", "ours bwd", "TP fwd", "TP bwd", "copy", "TP/ours fwd"];
+        // The column of our backward from the output y appears when a measured function has one; "–" in the rows of
+        // those that do not.
+        bool fromOutput = rows.Any(r => r.BwdFromOutput is not null);
+        string[] header = ["function", "n", "ours fwd", "ours bwd", .. fromOutput ? new[] { "ours bwd(y)" } : [], "TP fwd", "TP bwd", "copy", "TP/ours fwd"];
         var lines = new List<string[]> { header };
         var copies = rows.Where(r => r.Fn is null).ToDictionary(r => r.N, r => r.Fwd.BestNs / r.N);
         foreach (var ours in rows.Where(r => r.Impl == "activationkit"))
@@ -553,6 +597,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
                 ours.Rows is { } r ? $"{r}x{ours.Cols}" : ours.N.ToString(CultureInfo.InvariantCulture),
                 Cell(ours.Fwd, ours.N),
                 ours.Bwd is { } b ? Cell(b, ours.N) : "–",
+                .. fromOutput ? new[] { ours.BwdFromOutput is { } by ? Cell(by, ours.N) : "–" } : [],
                 tp is null ? "–" : Cell(tp.Fwd, tp.N),
                 tp?.Bwd is { } tb ? Cell(tb, tp.N) : "–",
                 copies.TryGetValue(ours.N, out double c) && ours.Rows is null ? c.ToString("0.000", CultureInfo.InvariantCulture) : "–",
