@@ -69,9 +69,59 @@ public class BenchCommandTests
         {
             var ours = Assert.Single(rows, e => e.GetProperty("impl").GetString() == "activationkit" && e.GetProperty("fn").GetString() == fn);
             Assert.True(ours.GetProperty("fwd_ns_per_elem").GetDouble() > 0 && ours.GetProperty("bwd_ns_per_elem").GetDouble() > 0, fn);
+            // The 16-bit backward from the output (widened to float, as the one from the input) is timed as well.
+            Assert.True(ours.GetProperty("bwd_from_output_ns_per_elem").GetDouble() > 0, fn);
         }
 
         Assert.Equal(baseline ? 2 : 0, rows.Count(e => e.GetProperty("impl").GetString() == "tensorprimitives"));
+    }
+
+    [Theory]
+    [InlineData("f32")]
+    [InlineData("f64")]
+    public void Backward_from_the_output_is_timed_on_our_rows_of_the_functions_that_have_one(string dtype)
+    {
+        // Training engines take the gradient from the output; bench timed only the one from the input.
+        var r = Cli.Run("bench", "sigmoid", "gelu", "leaky_relu(-0.5)", "softmax", "log_softmax", "--sizes", "256", "--shapes", "4x64", "--reps", "2", "--dtype", dtype, "--json").Ok();
+        var rows = r.Lines.Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        JsonElement Ours(string fn) => Assert.Single(rows, e => e.GetProperty("impl").GetString() == "activationkit" && e.GetProperty("fn").GetString() == fn);
+        foreach (string fn in new[] { "sigmoid", "softmax", "log_softmax" })
+        {
+            var ours = Ours(fn);
+            double best = ours.GetProperty("bwd_from_output_ns_per_elem").GetDouble();
+            double median = ours.GetProperty("bwd_from_output_median_ns_per_elem").GetDouble();
+            Assert.True(best > 0 && double.IsFinite(best), $"{fn}: {best}");
+            Assert.True(median >= best && double.IsFinite(median), $"{fn}: {median} < {best}");
+            // The fields of the backward from the input keep their names and meaning alongside.
+            Assert.True(ours.GetProperty("bwd_ns_per_elem").GetDouble() > 0, fn);
+            Assert.True(ours.GetProperty("bwd_median_ns_per_elem").GetDouble() > 0, fn);
+        }
+
+        // Absent, not null, where there is none: erf GELU's derivative is not a function of its output, nor is that
+        // of a leaky ReLU with a negative slope (SupportsBackwardFromOutput depends on the parameters); nor on the
+        // baselines' rows or the copy's.
+        string[] fields = ["bwd_from_output_ns_per_elem", "bwd_from_output_median_ns_per_elem"];
+        foreach (var e in rows.Where(e => e.GetProperty("impl").GetString() != "activationkit").Append(Ours("gelu")).Append(Ours("leaky_relu(negative_slope=-0.5)")))
+        {
+            foreach (string field in fields) Assert.False(e.TryGetProperty(field, out _), $"{e}: {field}");
+        }
+    }
+
+    [Fact]
+    public void The_table_has_a_bwd_y_column_when_a_timed_function_has_a_backward_from_the_output()
+    {
+        var r = Cli.Run("bench", "sigmoid", "gelu", "--sizes", "256", "--reps", "1").Ok();
+        string header = Assert.Single(r.Lines, l => l.StartsWith("function ", StringComparison.Ordinal));
+        Assert.Contains("  ours bwd  ", header, StringComparison.Ordinal);
+        Assert.Contains("  ours bwd(y)  ", header, StringComparison.Ordinal);
+        // gelu's row has a dash in that column: the fifth cell, after function, n and its two timings.
+        string[] gelu = Assert.Single(r.Lines, l => l.StartsWith("gelu ", StringComparison.Ordinal)).Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("–", gelu[4]);
+        string[] sigmoid = Assert.Single(r.Lines, l => l.StartsWith("sigmoid ", StringComparison.Ordinal)).Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Matches(@"^\d+\.\d{3} \[\d+\.\d{3}\]$", sigmoid[4]);
+        // Without any such function the column is left out.
+        var none = Cli.Run("bench", "gelu", "--sizes", "256", "--reps", "1").Ok();
+        Assert.DoesNotContain("bwd(y)", none.Out, StringComparison.Ordinal);
     }
 
     [Fact]
