@@ -6,7 +6,8 @@
 Each BUILD_DIR holds an `actkit.dll` (copy src/ActivationKit.Cli/bin/Release/net10.0 somewhere before changing the
 code, then build again). ARGS, split as the shell splits words, must name what to time (a blank --args is refused:
 `actkit bench` alone times all 18 default functions). Every round runs `actkit bench ARGS --json` once per build, in a fresh random order, and the
-table keeps the best time per function, size and direction over all rounds. This host runs whole processes 30–60 %
+table keeps the best time per function, size and direction (fwd, bwd, and bwd_from_output where the function has
+one) over all rounds. This host runs whole processes 30–60 %
 slow at times and often for minutes, so one process per build, or the same order every round, can put all of one
 build's runs in a slow stretch; differences below about 3 % between sets of rounds are noise here.
 """
@@ -60,7 +61,7 @@ def main():
                 if row.get('impl') != 'activationkit':
                     continue
                 dtypes.add(row.get('dtype', '?'))
-                for direction in ('fwd', 'bwd'):
+                for direction in ('fwd', 'bwd', 'bwd_from_output'):
                     v = row.get(f'{direction}_ns_per_elem')
                     if v is None:
                         continue
@@ -73,7 +74,7 @@ def main():
     def sort_key(case):
         fn, size, direction = case
         dims = tuple(int(v) for v in size.split('x'))
-        return fn, len(dims), dims, direction != 'fwd'
+        return fn, len(dims), dims, ('fwd', 'bwd', 'bwd_from_output').index(direction)
 
     cases = sorted({(fn, n, d) for fn, n, d, _ in best}, key=sort_key)
     print(f'| function ({"/".join(sorted(dtypes))}, ns/element) | size | direction | ' + ' | '.join(names) + ' |')
