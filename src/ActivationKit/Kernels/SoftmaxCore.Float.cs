@@ -803,12 +803,23 @@ internal static partial class SoftmaxCoreFloat
     /// every path gives its bits.
     /// </summary>
     internal static float TopLogOutputGradient(float y, float c, double rest)
+        => (float)TopLogOutputGradient(new S<double>(y), new S<double>(c), new S<double>(rest)).Value;
+
+    /// <summary>
+    /// <see cref="TopLogOutputGradient(float, float, double)"/> lane by lane in double lanes (y and c floats widened), before
+    /// the rounding to float: the blocks take a register of rows at once, with the bits of one row at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TD TopLogOutputGradient<TD>(TD y, TD c, TD rest) where TD : struct, IVec<TD>
+        => TopLogOutputGradient(VMath.Exp(y), VMath.Expm1(y), c, rest);
+
+    /// <summary><see cref="TopLogOutputGradient{TD}(TD, TD, TD)"/> from e^y and e^y − 1 (the tiled rows have e^y already).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TD TopLogOutputGradient<TD>(TD e, TD em1, TD c, TD rest) where TD : struct, IVec<TD>
     {
-        double e = VMath.Exp(new S<double>(y)).Value;
-        double em1 = VMath.Expm1(new S<double>(y)).Value;
-        double dx = Math.FusedMultiplyAdd(-e, rest, -(c * em1));
+        var dx = TD.Fma(-e, rest, -(c * em1));
         // A zero takes the plain formula's sign (dy − e^y·Σdy: +0 for y = 0 on a row of one, where this gives −0).
-        return (float)(dx != 0 ? dx : Math.FusedMultiplyAdd(e, -(rest + c), c));
+        return TD.Select(TD.EqualTo(dx, TD.Zero), TD.Fma(e, -(rest + c), c), dx);
     }
 
     /// <summary>Σ of a float row, compensated per lane (two-sum), in double.</summary>
