@@ -417,10 +417,15 @@ public static class ResultStore
     }
 
     /// <summary>The settings that differ between two configuration keys, as "name: a vs b" pairs.</summary>
-    // The values of a come first ("epochs: 7 vs 8"): callers name a before b in their message.
+    // The values of a come first ("epochs: 7 vs 8"): callers name a before b in their message. The keys are read from
+    // files, and an edited or damaged one may give a setting twice ("seeds=1;seeds=2"): its values are shown together
+    // ("seeds: 1, 2 vs 1"), where a dictionary of the parts ended a merge with the runtime's "An item with the same key
+    // has already been added", reported as an internal error.
     internal static string Difference(string a, string b)
     {
-        static Dictionary<string, string> Parts(string key) => key.Split(';').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty);
+        static Dictionary<string, string> Parts(string key) => key.Split(';').Select(p => p.Split('=', 2))
+            .GroupBy(p => p[0], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => string.Join(", ", g.Select(p => p.Length > 1 ? p[1] : string.Empty)), StringComparer.Ordinal);
         var pa = Parts(a);
         var pb = Parts(b);
         var diffs = pa.Keys.Union(pb.Keys)
