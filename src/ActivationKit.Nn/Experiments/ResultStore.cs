@@ -367,7 +367,11 @@ public static class ResultStore
         string full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new IOException($"Cannot write '{path}': it is a folder; give a file name.");
         string dir = Path.GetDirectoryName(full)!;
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        // The temporary name keeps at most 64 characters of the file's: with the whole name, any name of more than 217
+        // bytes made one longer than the 255 a file name may have, and the write failed as if the folder took no files.
+        string name = Path.GetFileName(full);
+        int kept = name.Length <= 64 ? name.Length : char.IsHighSurrogate(name[63]) ? 63 : 64;
+        string temp = Path.Combine(dir, $".{name[..kept]}.{Guid.NewGuid():N}.tmp");
         FileStream created;
         try
         {
@@ -380,6 +384,8 @@ public static class ResultStore
             throw new IOException(
                 File.Exists(dir)
                     ? $"Cannot write '{path}': '{dir}' is a file, not a folder."
+                    : e is PathTooLongException
+                    ? $"Cannot write '{path}': a name in it is too long for the file system."
                     : $"Cannot write '{path}': the folder '{dir}' cannot be created or does not accept new files.",
                 e);
         }
