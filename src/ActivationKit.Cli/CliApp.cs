@@ -512,27 +512,80 @@ internal static partial class ErrorReporter
     }
 
     /// <summary>
-    /// True for an <see cref="ArgumentException"/> that the runtime threw from inside its own code rather than one
-    /// actkit threw about what it was given: a CSV line of over 10⁹ characters ended with the line reader's
-    /// "minimumLength ('-2147483648') must be a non-negative value" printed as if it were about the input, exit 2. An
-    /// exception thrown by actkit's code, directly or through the exception types' own guards
-    /// (<c>ArgumentOutOfRangeException.ThrowIfNegative</c>), is bad input; one whose throwing frame, past those guards,
-    /// is the runtime's (a list index, a buffer size) is an internal error (exit 70). Without a stack trace it is bad
-    /// input, as before.
+    /// True for an <see cref="ArgumentException"/> that the runtime threw about an argument actkit made rather than
+    /// about what the user gave: a CSV line of over 10⁹ characters once ended with the line reader's "minimumLength
+    /// ('-2147483648') must be a non-negative value" printed as if it were about the input, exit 2 (the CSV reader now
+    /// stops at 16 Mi characters a line and 1 GiB a file, so that no longer happens; a runtime message of that kind
+    /// would still be a bug). An exception thrown by actkit's code, directly or through the exception types' own guards
+    /// (<c>ArgumentOutOfRangeException.ThrowIfNegative</c>), is bad input, as is one without a stack trace.
     /// </summary>
+    /// <remarks>
+    /// Which runtime API actkit called decides — the outermost runtime frame below actkit's, past the runtime's throw
+    /// helpers. An API that is handed the user's text refuses that text with an ArgumentException: a path with a NUL
+    /// or one that is empty (<see cref="Path"/>, <see cref="File"/>, <see cref="Directory"/>, FileInfo, FileStream, the
+    /// constructors of StreamReader and StreamWriter that open a path), a regular expression, an encoding, enum or
+    /// culture name. Those are bad input even where no actkit check caught the value first, so they are never called
+    /// internal errors (the commands check their paths where they take them, which names the option; this is the net
+    /// beneath). Every other runtime ArgumentException — a list index, a buffer size, a duplicate dictionary key — is
+    /// an argument actkit computed, so it is an internal error (exit 70). The rule was not dropped: without it such a
+    /// bug would be printed as a sentence about the input, with the bad-input exit code, and go unreported.
+    /// </remarks>
     internal static bool IsRuntimeArgumentError(Exception ex)
     {
         if (ex is not ArgumentException) return false;
-        foreach (var frame in new System.Diagnostics.StackTrace(ex, fNeedFileInfo: false).GetFrames())
+        var frames = new System.Diagnostics.StackTrace(ex, fNeedFileInfo: false).GetFrames();
+        System.Reflection.MethodBase? entry = null;
+        foreach (var frame in frames)
         {
-            var type = frame.GetMethod()?.DeclaringType;
+            var method = frame.GetMethod();
+            var type = method?.DeclaringType;
             if (type is null) continue;
-            if (type == typeof(ArgumentException) || type == typeof(ArgumentNullException) || type == typeof(ArgumentOutOfRangeException)) continue;
-            string ns = type.Namespace ?? string.Empty;
-            return !(ns == "ActivationKit" || ns.StartsWith("ActivationKit.", StringComparison.Ordinal));
+            if (entry is null && IsGuard(type)) continue;
+            if (IsActivationKit(type))
+            {
+                // actkit threw it itself (no runtime frame above), or called the runtime API `entry`.
+                return entry is not null && !TakesUserText(entry, ex);
+            }
+
+            entry = method;
         }
 
-        return false;
+        // No actkit frame (e.g. thrown on another thread without one): the runtime's own, unless it was a user-text API.
+        return entry is not null && !TakesUserText(entry, ex);
+    }
+
+    /// <summary>The exception types' own guards and the runtime's throw helpers, which stand above the frame that threw.</summary>
+    private static bool IsGuard(Type type) =>
+        type == typeof(ArgumentException) || type == typeof(ArgumentNullException) || type == typeof(ArgumentOutOfRangeException)
+        || type.Name == "ThrowHelper";
+
+    private static bool IsActivationKit(Type type)
+    {
+        string ns = type.Namespace ?? string.Empty;
+        return ns == "ActivationKit" || ns.StartsWith("ActivationKit.", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Whether the runtime method <paramref name="entry"/>, the API actkit called (or, where the JIT inlined that call,
+    /// the first method it calls), takes the user's text: paths, patterns, encoding, enum and culture names
+    /// (<see cref="IsRuntimeArgumentError"/>).
+    /// </summary>
+    private static bool TakesUserText(System.Reflection.MethodBase entry, Exception ex)
+    {
+        var type = entry.DeclaringType!;
+        string ns = type.Namespace ?? string.Empty;
+        string name = type.Name;
+        return ns switch
+        {
+            "System.IO" => name is "Path" or "PathInternal" or "File" or "Directory" or "FileInfo" or "DirectoryInfo"
+                or "FileSystemInfo" or "FileSystem" or "FileStream" or "FileStreamHelpers"
+                || (entry.IsConstructor && name is "StreamReader" or "StreamWriter" && ex is ArgumentException { ParamName: "path" }),
+            "System.Text.RegularExpressions" => true,
+            "System.Text" => name.StartsWith("Encoding", StringComparison.Ordinal) && entry.Name.StartsWith("GetEncoding", StringComparison.Ordinal),
+            "System.Globalization" => name == "CultureInfo",
+            "System" => name == "Enum" && entry.Name.Contains("Parse", StringComparison.Ordinal),
+            _ => false,
+        };
     }
 
     /// <summary>

@@ -18,6 +18,7 @@ public static class OutputFolder
     {
         ArgumentNullException.ThrowIfNull(files);
         RefuseEmpty(folder, option, "folder");
+        RefuseLongNames(folder, option);
         // /dev/null or a pipe given as the folder is no "file" either: say what it is.
         if (File.Exists(folder)) throw new UsageException($"{option} '{folder}' is {ActivationKit.IO.FileKind.SpecialKindOf(folder) ?? "a file"}; give a folder.");
         if (Probe(folder, create: true) is { } failure) throw Refusal(failure, folder, $"{option} '{folder}' cannot be created or does not accept new files.");
@@ -37,6 +38,7 @@ public static class OutputFolder
     public static void EnsureFileWritable(string path, string option)
     {
         RefuseEmpty(path, option, "file name");
+        RefuseLongNames(path, option);
         string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         if (!Directory.Exists(folder)) throw new UsageException($"{option} '{path}': the folder '{folder}' does not exist.");
         if (Directory.Exists(path)) throw new UsageException($"{option} '{path}' is a folder; give a file name.");
@@ -58,6 +60,7 @@ public static class OutputFolder
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(inputs);
         RefuseEmpty(output, option, "file name");
+        RefuseLongNames(output, option);
         string target = Canonical(output);
         foreach (var (path, inputOption) in inputs)
         {
@@ -118,11 +121,56 @@ public static class OutputFolder
     /// <summary>How paths compare on this system: by letter case on Linux, ignoring it where the file systems usually do.</summary>
     public static StringComparison PathComparison => OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
 
-    /// <summary>Refuses an empty or blank path (<c>--save ''</c>), which .NET refuses as "The value cannot be an empty string."</summary>
+    /// <summary>
+    /// Refuses an empty or blank path (<c>--save ''</c>), which .NET refuses as "The value cannot be an empty string.",
+    /// and one with a character no path may hold (<see cref="Path.GetInvalidPathChars"/>: a NUL, and on Windows control
+    /// characters and <c>|&lt;&gt;"</c>), which .NET refused as "Null character in path." without naming the option.
+    /// </summary>
     public static void RefuseEmpty(string path, string option, string what = "file name")
     {
         ArgumentNullException.ThrowIfNull(path);
         if (string.IsNullOrWhiteSpace(path)) throw new UsageException($"{option} needs a {what}, not an empty string.");
+        int bad = path.IndexOfAny(Path.GetInvalidPathChars());
+        if (bad >= 0)
+        {
+            char c = path[bad];
+            string character = c == '\0' ? "a NUL character (shown as '?')" : char.IsControl(c) ? $"the control character U+{((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture)} (shown as '?')" : $"the character '{c}'";
+            throw new UsageException($"{option} '{ActivationKit.ExceptionMessages.Excerpt(path, path.Length)}' holds {character}, which no {what} may hold; give another name.");
+        }
+    }
+
+    /// <summary>
+    /// The longest file or folder name: 255 bytes of UTF-8 on Linux (NAME_MAX of ext4, XFS, Btrfs, tmpfs) and macOS, 255
+    /// UTF-16 characters on Windows.
+    /// </summary>
+    public const int MaxNameBytes = 255;
+
+    /// <summary>The longest full path on Linux, in UTF-8 bytes (PATH_MAX, 4,096, less the terminating NUL).</summary>
+    public const int MaxLinuxPathBytes = 4095;
+
+    /// <summary>
+    /// Refuses an output path with a file or folder name longer than <see cref="MaxNameBytes"/>, or on Linux a full
+    /// path longer than <see cref="MaxLinuxPathBytes"/>, before any work: the system's "File name too long" was
+    /// reported as a folder that "cannot be created or does not accept new files" (of the folder that held it, for a
+    /// file), for train --save only after the training, and for predict --out as a file that could not be replaced.
+    /// </summary>
+    public static void RefuseLongNames(string path, string option)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (OperatingSystem.IsLinux() && System.Text.Encoding.UTF8.GetByteCount(Path.GetFullPath(path)) is var full && full > MaxLinuxPathBytes)
+        {
+            throw new UsageException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{option} is a path of {full:N0} bytes in full, longer than the {MaxLinuxPathBytes:N0} a path may have; give a shorter one."));
+        }
+
+        foreach (string name in path.Split([Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar], StringSplitOptions.RemoveEmptyEntries))
+        {
+            int length = OperatingSystem.IsWindows() ? name.Length : System.Text.Encoding.UTF8.GetByteCount(name);
+            if (length > MaxNameBytes)
+            {
+                string unit = OperatingSystem.IsWindows() ? "characters" : "bytes";
+                throw new UsageException($"{option} has a name of {length} {unit}, '{ActivationKit.ExceptionMessages.Excerpt(name)}', longer than the {MaxNameBytes} a file or folder name may have; give a shorter one.");
+            }
+        }
     }
 
     /// <summary>The full path of <paramref name="path"/> with every symbolic link along it resolved.</summary>

@@ -367,7 +367,11 @@ public static class ResultStore
         string full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new IOException($"Cannot write '{path}': it is a folder; give a file name.");
         string dir = Path.GetDirectoryName(full)!;
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        // The temporary name keeps at most 64 characters of the file's: with the whole name, any name of more than 217
+        // bytes made one longer than the 255 a file name may have, and the write failed as if the folder took no files.
+        string name = Path.GetFileName(full);
+        int kept = name.Length <= 64 ? name.Length : char.IsHighSurrogate(name[63]) ? 63 : 64;
+        string temp = Path.Combine(dir, $".{name[..kept]}.{Guid.NewGuid():N}.tmp");
         FileStream created;
         try
         {
@@ -380,6 +384,8 @@ public static class ResultStore
             throw new IOException(
                 File.Exists(dir)
                     ? $"Cannot write '{path}': '{dir}' is a file, not a folder."
+                    : e is PathTooLongException
+                    ? $"Cannot write '{path}': a name in it is too long for the file system."
                     : $"Cannot write '{path}': the folder '{dir}' cannot be created or does not accept new files.",
                 e);
         }
@@ -417,10 +423,15 @@ public static class ResultStore
     }
 
     /// <summary>The settings that differ between two configuration keys, as "name: a vs b" pairs.</summary>
-    // The values of a come first ("epochs: 7 vs 8"): callers name a before b in their message.
+    // The values of a come first ("epochs: 7 vs 8"): callers name a before b in their message. The keys are read from
+    // files, and an edited or damaged one may give a setting twice ("seeds=1;seeds=2"): its values are shown together
+    // ("seeds: 1, 2 vs 1"), where a dictionary of the parts ended a merge with the runtime's "An item with the same key
+    // has already been added", reported as an internal error.
     internal static string Difference(string a, string b)
     {
-        static Dictionary<string, string> Parts(string key) => key.Split(';').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty);
+        static Dictionary<string, string> Parts(string key) => key.Split(';').Select(p => p.Split('=', 2))
+            .GroupBy(p => p[0], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => string.Join(", ", g.Select(p => p.Length > 1 ? p[1] : string.Empty)), StringComparer.Ordinal);
         var pa = Parts(a);
         var pb = Parts(b);
         var diffs = pa.Keys.Union(pb.Keys)

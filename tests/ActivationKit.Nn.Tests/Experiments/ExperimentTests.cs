@@ -210,6 +210,15 @@ public sealed class ExperimentTests : IDisposable
     }
 
     [Fact]
+    public void A_key_read_from_a_file_may_give_a_setting_twice()
+    {
+        // An edited manifest's key: its values are shown together (a dictionary of the parts threw "An item with the same
+        // key has already been added", which actkit report printed as an internal error).
+        Assert.Equal("seeds: 1 vs 1, 2", ResultStore.Difference("epochs=3;seeds=1", "epochs=3;seeds=1;seeds=2"));
+        Assert.Equal("epochs: 3, 3 vs 3", ResultStore.Difference("epochs=3;epochs=3", "epochs=3"));
+    }
+
+    [Fact]
     public void A_csv_header_setting_enters_the_key_and_manifest_only_when_given()
     {
         const string Identity = "x.csv#sha256:0123456789abcdef";
