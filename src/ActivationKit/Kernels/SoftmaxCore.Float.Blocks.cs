@@ -25,11 +25,10 @@ namespace ActivationKit.Kernels;
 /// <see cref="LogSoftmaxBlocks{TV, TD}"/>, whose ln s is formed for a register of rows at once, <see cref="LogOfSum{TD}"/>).
 /// The backwards go the same ways: from the input in gathered blocks (<see cref="SoftmaxBackwardBlocks{TV}"/>,
 /// <see cref="LogSoftmaxBackwardBlocks{TV}"/>), from the output in the rows' own layout on AVX-512 for rows of 1, 2, 4, 8
-/// or 16 (softmax, <see cref="TiledOutputRows"/>; log-softmax's, which needs each row's first maximum for its top
-/// entry since 2026-12-02, is gathered) and in gathered blocks otherwise, except where
-/// a row fills registers of its own and the one-row path measured faster (log-softmax from the input at 16; in Vector256
-/// lanes softmax from the output at 16 and log-softmax from the output at 8 to 16), which go row by row
-/// (<see cref="RowsOneByOne{TV}"/>).
+/// or 16 (softmax, <see cref="TiledOutputRows"/>; log-softmax, <see cref="TiledLogOutputRows"/>, for rows of 1, 2, 4 or
+/// 8, with each row's first maximum for its top entry) and in gathered blocks otherwise, except where a row fills
+/// registers of its own and the one-row path measured faster (in Vector256 lanes softmax from the output at 16), which
+/// go row by row (<see cref="RowsOneByOne{TV}"/>).
 /// </para>
 /// <para>
 /// Every lane does what <see cref="ShortRow{TV, TA, TS}"/> does to its row, operation for operation: the guessed frame
@@ -408,8 +407,7 @@ internal static partial class SoftmaxCoreFloat
     /// there hold it and are not written. Vector registers only (0 for the scalar lanes).
     /// </summary>
     public static int LogSoftmaxBackwardBlocks<TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TV : struct, IVec<TV>
-        => (typeof(TV) == typeof(V512<float>) || typeof(TV) == typeof(V256<float>)) && columns == MaxBlockColumns ? RowsOneByOne<TV>(x, dy, dx, columns, 1f, OneRowBackward.LogSoftmaxFromInput)
-            : typeof(TV) == typeof(V512<float>) ? BackwardBlocks<TV, V512<double>, Plus, Yes>(x, dy, dx, columns)
+        => typeof(TV) == typeof(V512<float>) ? BackwardBlocks<TV, V512<double>, Plus, Yes>(x, dy, dx, columns)
             : typeof(TV) == typeof(V256<float>) ? BackwardBlocks<TV, V256<double>, Plus, Yes>(x, dy, dx, columns)
             : typeof(TV) == typeof(V128<float>) ? BackwardBlocks<TV, V128<double>, Plus, Yes>(x, dy, dx, columns)
             : 0;
@@ -427,7 +425,7 @@ internal static partial class SoftmaxCoreFloat
     public static int SoftmaxBackwardFromOutputBlocks<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns, float sign) where TV : struct, IVec<TV>
         => typeof(TV) == typeof(V512<float>) && Avx512F.IsSupported && (columns & (columns - 1)) == 0 && (uint)(columns - 1) < MaxBlockColumns
                 ? TiledOutputRows(y, dy, dx, columns, sign)
-            : typeof(TV) == typeof(V256<float>) && columns == MaxBlockColumns ? RowsOneByOne<TV>(y, dy, dx, columns, sign, OneRowBackward.SoftmaxFromOutput)
+            : typeof(TV) == typeof(V256<float>) && columns == MaxBlockColumns ? RowsOneByOne<TV>(y, dy, dx, columns, sign)
             : typeof(TV) == typeof(V512<float>) ? SoftmaxBackwardFromOutputBlocks<TV, V512<double>>(y, dy, dx, columns, sign)
             : typeof(TV) == typeof(V256<float>) ? SoftmaxBackwardFromOutputBlocks<TV, V256<double>>(y, dy, dx, columns, sign)
             : typeof(TV) == typeof(V128<float>) ? SoftmaxBackwardFromOutputBlocks<TV, V128<double>>(y, dy, dx, columns, sign)
@@ -508,9 +506,8 @@ internal static partial class SoftmaxCoreFloat
     /// (0 for the scalar lanes).
     /// </summary>
     public static int LogSoftmaxBackwardFromOutputBlocks<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns) where TV : struct, IVec<TV>
-        => typeof(TV) == typeof(V512<float>) && Avx512F.IsSupported && (columns & (columns - 1)) == 0 && (uint)(columns - 1) < MaxBlockColumns
+        => typeof(TV) == typeof(V512<float>) && Avx512F.IsSupported && (columns & (columns - 1)) == 0 && (uint)(columns - 1) < MaxBlockColumns / 2
                 ? TiledLogOutputRows(y, dy, dx, columns)
-            : typeof(TV) == typeof(V256<float>) && columns >= 8 ? RowsOneByOne<TV>(y, dy, dx, columns, 1f, OneRowBackward.LogSoftmaxFromOutput)
             : typeof(TV) == typeof(V512<float>) ? LogSoftmaxBackwardFromOutputBlocks<TV, V512<double>>(y, dy, dx, columns)
             : typeof(TV) == typeof(V256<float>) ? LogSoftmaxBackwardFromOutputBlocks<TV, V256<double>>(y, dy, dx, columns)
             : typeof(TV) == typeof(V128<float>) ? LogSoftmaxBackwardFromOutputBlocks<TV, V128<double>>(y, dy, dx, columns)
@@ -779,7 +776,8 @@ internal static partial class SoftmaxCoreFloat
     }
 
     /// <summary>
-    /// <see cref="LogSoftmaxBackwardFromOutputBlocks{TV}"/> on AVX-512 for rows of 1, 2, 4, 8 or 16 entries, which tile a
+    /// <see cref="LogSoftmaxBackwardFromOutputBlocks{TV}"/> on AVX-512 for rows of 1, 2, 4 or 8 entries (16 measured faster
+    /// gathered: 2.02 against 2.65 ns/element), which tile a
     /// register: each row's first maximum t by butterflies (the maximum, then the least lane holding it; none for a row
     /// with a NaN or a maximum not finite or above 0), R = Σ of the other dy by <see cref="LaneSwaps.RowSums"/> (the
     /// canonical tree, then − 0 + 0 as the one-row sum forms it), Σdy = R + c with c = dy_t, dy + e^y·(−Σdy) in double
@@ -851,23 +849,20 @@ internal static partial class SoftmaxCoreFloat
         return n;
     }
 
-    /// <summary>The one-row backward <see cref="RowsOneByOne{TV}"/> runs.</summary>
-    private enum OneRowBackward
-    {
-        SoftmaxFromOutput,
-        LogSoftmaxFromOutput,
-        LogSoftmaxFromInput,
-    }
-
     /// <summary>
     /// Rows that fill registers of their own where the one-row path beats the gathered blocks, row by row through it:
     /// in Vector256 lanes (AVX2), softmax's backward from the output over rows of 16 (1.15 ns/element, where the blocks
-    /// took 1.60) and log-softmax's over rows of 8 to 16 (8: 2.01 against 2.84, 10: 2.37 against 2.85, 16: 1.89 against
-    /// 2.72); log-softmax's backward from the input over rows of 16 (2.12 against 2.25 on AVX-512, 3.21 against 3.56 on
-    /// AVX2). Stops at a row the one-row path declines, having written nothing of it. Tiered like the driver's row loop
-    /// (with AggressiveOptimization, and so without the profile, 5 % slower).
+    /// took 1.60). Stops at a row the one-row path declines, having written nothing of it. Tiered like the driver's row
+    /// loop (with AggressiveOptimization, and so without the profile, 5 % slower).
     /// </summary>
-    private static int RowsOneByOne<TV>(ReadOnlySpan<float> a, ReadOnlySpan<float> dy, Span<float> dx, int columns, float sign, OneRowBackward kind)
+    /// <remarks>
+    /// Log-softmax's backwards went this way too (from the output over rows of 8 to 16 on AVX2, from the input over rows
+    /// of 16) until the one-row paths found each row's first maximum for its top entry (2026-12-02): since then the
+    /// gathered blocks are faster there (AVX2 from the output, rows of 8: 3.78 against 9.12 ns/element, 16: 3.72 against
+    /// 4.32; from the input, 16: 4.68 against 5.25; AVX-512, rows of 16: 2.02 against 2.65 from the output, which the
+    /// tiled rows took, and 2.45 against 4.14 from the input; loaded host, alternating builds).
+    /// </remarks>
+    private static int RowsOneByOne<TV>(ReadOnlySpan<float> a, ReadOnlySpan<float> dy, Span<float> dx, int columns, float sign)
         where TV : struct, IVec<TV>
     {
         if (dy.Length != a.Length || dx.Length != a.Length || columns < TV.Count) return 0;
@@ -877,13 +872,7 @@ internal static partial class SoftmaxCoreFloat
             var row = a.Slice(start, columns);
             var g = dy.Slice(start, columns);
             var d = dx.Slice(start, columns);
-            bool done = kind switch
-            {
-                OneRowBackward.SoftmaxFromOutput => SoftmaxBackwardFromOutput<TV>(row, g, d, sign),
-                OneRowBackward.LogSoftmaxFromOutput => LogSoftmaxBackwardFromOutput<TV>(row, g, d),
-                _ => LogSoftmaxBackward<TV>(row, g, d),
-            };
-            if (!done) return start;
+            if (!SoftmaxBackwardFromOutput<TV>(row, g, d, sign)) return start;
         }
 
         return n;
