@@ -500,6 +500,10 @@ public class AdvisorCommandTests
         var r = Cli.RunWide("recommend", "--constraint", "non-negative-output", "--constraint", "smooth").Ok();
         foreach (string name in new[] { "squareplus", "softplus", "sigmoid" }) Assert.Contains($". {name}", r.Out, StringComparison.Ordinal);
         Assert.Contains("fallback: meets your constraints (non-negative-output, smooth); no rule for this case prefers it", r.Out, StringComparison.Ordinal);
+
+        // The exponential ranked third, ahead of sigmoid, with nothing said of its slope compounding into overflow.
+        Assert.Contains("4. exponential", r.Out, StringComparison.Ordinal);
+        Assert.Contains("slope grows without bound (f′(x) = exp(x))", r.Out, StringComparison.Ordinal);
         var cnn = Cli.RunWide("recommend", "--model", "cnn", "--constraint", "non-negative-output", "--symptom", "dead-units").Ok();
         Assert.Contains("has none of the problems you report (dying-units)", cnn.Out, StringComparison.Ordinal);
         Assert.DoesNotContain(". relu", cnn.Out, StringComparison.Ordinal);
