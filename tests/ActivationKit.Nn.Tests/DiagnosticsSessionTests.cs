@@ -594,6 +594,12 @@ public class DiagnosticsSessionTests
         Assert.Contains($"Note: {note}", report.ToText(), StringComparison.Ordinal);
         Assert.Contains("\"notes\": [", report.ToJson(), StringComparison.Ordinal);
 
+        // The catalog marks ELU increasing at its default α; with a negative α it falls and then rises.
+        Assert.True(SaturationDetector.CanRecoverPreActivations(ActivationCatalog.Create("elu")));
+        var falling = ActivationCatalog.Create("elu(-1)");
+        Assert.False(SaturationDetector.CanRecoverPreActivations(falling));
+        Assert.Null(SaturationDetector.PreActivationsFromOutputs(falling, post, 8));
+
         // With the pre-activations there is nothing to note.
         var both = new DiagnosticsSession();
         both.Check(1, [new LayerSnapshot { Name = "h", Activation = gelu, Units = 8, PreWidth = 8, Rows = 64, Pre = pre, Post = post }, Snapshots.Layer("o", "linear", Varied(2), 2)]);

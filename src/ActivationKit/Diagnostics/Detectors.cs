@@ -319,19 +319,34 @@ public static class SaturationDetector
     /// True when a layer's pre-activations can be recovered from its activations alone: an element-wise function that
     /// is monotone (increasing, or non-decreasing with flat stretches: sigmoid, tanh, softsign, ELU, hard tanh, ReLU6),
     /// so every output comes from one input or from one flat stretch. GELU, SiLU and mish are not: one output below 0
-    /// comes from two inputs, one of them in the flat tail and one not.
+    /// comes from two inputs, one of them in the flat tail and one not. The catalog's mark is for the default
+    /// parameters, so the instance is also sampled (at 8193 points over [−R, R], every 1/64 for R = 64) to be non-decreasing, to rounding, at its own: ELU with a
+    /// negative α falls and then rises.
     /// </summary>
     public static bool CanRecoverPreActivations(Activation activation)
     {
         ArgumentNullException.ThrowIfNull(activation);
-        return activation.Info.Kind == ActivationKind.Elementwise && activation.Info.Monotonicity is Monotonicity.Increasing or Monotonicity.NonDecreasing;
+        if (activation.Info.Kind != ActivationKind.Elementwise || activation.Info.Monotonicity is not (Monotonicity.Increasing or Monotonicity.NonDecreasing)) return false;
+        double reach = InversionReachOf(activation);
+        int points = 8193, channels = activation.Channels;
+        var x = new double[points * channels];
+        for (int i = 0; i < points; i++) x.AsSpan(i * channels, channels).Fill(-reach + (2 * reach * i / (points - 1)));
+        var y = new double[x.Length];
+        activation.Forward(x, y, channels);
+        for (int i = channels; i < y.Length; i++)
+        {
+            // Rounding may step a vectorised tanh back by an ulp where it changes approximation; a fall is more than that.
+            if (!(y[i] >= y[i - channels] - (1e-9 * Math.Max(1, Math.Abs(y[i - channels]))))) return false;
+        }
+
+        return true;
     }
 
     /// <summary>
     /// The pre-activations that give <paramref name="post"/> ([samples × units] activations) under a function
     /// <see cref="CanRecoverPreActivations"/> accepts, so that saturation can be measured where only activations were
     /// dumped; null for any other function. Each is found by bisection in double over [−R, R], R = 64 or twice the
-    /// farthest kink (hard tanh's bounds): the midpoint of the inputs whose output rounds to the value. An output at a
+    /// farthest kink (hard tanh's bounds), at most 2¹⁶: the midpoint of the inputs whose output rounds to the value. An output at a
     /// bound (a sigmoid of 1 in float, hard tanh's −1, ReLU6's 6) comes from a whole flat stretch, and is placed inside
     /// it, where the slope is as flat as it gets; a value beyond what [−R, R] gives is placed at that end.
     /// </summary>
@@ -341,7 +356,7 @@ public static class SaturationDetector
         ArgumentNullException.ThrowIfNull(activation);
         Shape.Rows(post.Length, units, nameof(post));
         if (!CanRecoverPreActivations(activation)) return null;
-        double reach = Math.Max(InversionReach, 2 * activation.Kinks.Select(k => double.IsFinite(k) ? Math.Abs(k) : 0).DefaultIfEmpty(0).Max());
+        double reach = InversionReachOf(activation);
         var pre = new float[post.Length];
         int n = post.Length;
         int block = Math.Min(n, Math.Max(1, DeadUnitDetector.BlockValues / units) * units);
@@ -362,6 +377,10 @@ public static class SaturationDetector
 
     /// <summary>Where <see cref="PreActivationsFromOutputs"/> looks for inputs: [−64, 64], far into every flat tail at the default parameters.</summary>
     private const double InversionReach = 64;
+
+    /// <summary>R of <see cref="PreActivationsFromOutputs"/>: 64, or twice the farthest finite kink (hard tanh's bounds), at most 2¹⁶.</summary>
+    private static double InversionReachOf(Activation activation) =>
+        Math.Min(65536, Math.Max(InversionReach, 2 * activation.Kinks.Select(k => double.IsFinite(k) ? Math.Abs(k) : 0).DefaultIfEmpty(0).Max()));
 
     /// <summary>
     /// For each <paramref name="y"/>, the least x in [−reach, reach] with f(x) ≥ y (<paramref name="atLeast"/>) or the
