@@ -6,7 +6,7 @@ public static class ExitCodes
     /// <summary>Success.</summary>
     public const int Ok = 0;
 
-    /// <summary>The command ran but found a problem: an accuracy bound exceeded, generated docs out of date; or it could not write its output: a closed standard output, or a file not written to its end (a full disk), whose destination is left as it was.</summary>
+    /// <summary>The command ran but found a problem: an accuracy bound exceeded, generated docs out of date, a warning or critical finding of check or diagnose (info-level findings alone are success); or it could not write its output: a closed standard output, or a file not written to its end (a full disk), whose destination is left as it was.</summary>
     public const int Failed = 1;
 
     /// <summary>Bad input: unknown name or option, malformed file, invalid range, or more than the memory there is (a network too large to train). Nothing was written.</summary>

@@ -305,6 +305,10 @@ public static class AdvisorTrial
 
         // A multi-label file's label columns (LoadData): each hidden-layer candidate, too, trains one sigmoid per label.
         bool labelColumns = request.Task == AdvisorTask.Multilabel && !data.IsClassification;
+
+        // A binary task's hidden-layer candidates train under the output the advisor recommends for it, one sigmoid
+        // with binary cross-entropy: they trained two softmax outputs, a network the advice never describes.
+        bool binary = !output && request.Task == AdvisorTask.Binary;
         if (!data.IsClassification && !labelColumns && data.Rows > 0 && Array.TrueForAll(data.Targets, t => t == data.Targets[0]))
         {
             // Every run's R² was NaN and was reported as "diverged 3" with "a diverged run scores as a constant predictor".
@@ -313,7 +317,9 @@ public static class AdvisorTrial
         Dataset prepared = output ? Prepare(data, request.Task, notes) : data;
         if (!output)
         {
-            notes.Add(data.IsClassification
+            notes.Add(binary
+                ? "Hidden-layer trial: each candidate is the activation of every hidden layer; the output is one sigmoid with binary cross-entropy on its logit, as the advisor recommends for a binary task."
+                : data.IsClassification
                 ? $"Hidden-layer trial: each candidate is the activation of every hidden layer; the output is linear with softmax cross-entropy on logits ({data.ClassCount} classes)."
                 : labelColumns
                     ? $"Hidden-layer trial: each candidate is the activation of every hidden layer; the output is one sigmoid per label with binary cross-entropy on logits, for the {LabelText(data)}."
@@ -349,7 +355,7 @@ public static class AdvisorTrial
 
         int depth = Depth(request, options);
         string hiddenForOutput = output && depth > 0 ? HiddenFor(request) : "identity";
-        int outputs = OutputUnits(prepared, request, output);
+        int outputs = binary ? 1 : OutputUnits(prepared, request, output);
         string network = string.Join(" → ", new[] { prepared.FeatureCount }.Concat(Enumerable.Repeat(options.Width, depth)).Append(outputs).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         if (output)
         {
@@ -368,7 +374,8 @@ public static class AdvisorTrial
             var rec = recommendations[c];
             string spec = Spec(rec);
             var pairing = output ? OutputPairing.For(spec, request.Task, train)
-                : labelColumns ? OutputPairing.For(OutputPairing.Recommended(AdvisorTask.Multilabel).Output, AdvisorTask.Multilabel, train) : null;
+                : labelColumns ? OutputPairing.For(OutputPairing.Recommended(AdvisorTask.Multilabel).Output, AdvisorTask.Multilabel, train)
+                : binary ? OutputPairing.For(OutputPairing.Recommended(AdvisorTask.Binary).Output, AdvisorTask.Binary, train) : null;
             var perSeed = new List<double>();
             var losses = new List<double>();
             int diverged = 0;

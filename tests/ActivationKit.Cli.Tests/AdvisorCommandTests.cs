@@ -239,6 +239,39 @@ public class AdvisorCommandTests
     }
 
     [Fact]
+    public void Check_and_diagnose_exit_0_on_info_level_findings_alone()
+    {
+        // check exited 1 on an info-level init_scale finding (weights 8× too large, under the 16× of a warning), where
+        // diagnose exits 0 for the same finding: both now fail only on a warning or a critical problem.
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("info.json"), """{"inputs": 64, "task": "multiclass", "loss": "ce", "layers": [{"units": 64, "activation": "relu", "init": "normal(0.5)"}, {"units": 10, "activation": "softmax"}]}""");
+        var r = Cli.Run("check", dir.File("info.json")).Ok();
+        Assert.Contains("Nothing above info found; 1 info finding:", r.Out, StringComparison.Ordinal);
+        Assert.Contains("[info] init_scale in layer 1 (relu)", r.Out, StringComparison.Ordinal);
+        var problem = Assert.Single(Json(Cli.Run("check", dir.File("info.json"), "--json").Ok()).GetProperty("problems").EnumerateArray());
+        Assert.Equal("info", problem.GetProperty("severity").GetString());
+
+        // The same weight scale in dumped arrays: an info finding from diagnose, exit 0 as well.
+        var random = new Random(5);
+        float Normal() => (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+        ActivationKit.IO.Npy.Write(dir.File("h_w.npy"), Enumerable.Range(0, 64 * 64).Select(_ => 0.5f * Normal()).ToArray(), [64, 64]);
+        ActivationKit.IO.Npy.Write(dir.File("h_pre.npy"), Enumerable.Range(0, 256 * 64).Select(_ => Normal()).ToArray(), [256, 64]);
+        ActivationKit.IO.Npy.Write(dir.File("o_w.npy"), Enumerable.Range(0, 64 * 10).Select(_ => 0.125f * Normal()).ToArray(), [64, 10]);
+        ActivationKit.IO.Npy.Write(dir.File("o_pre.npy"), Enumerable.Range(0, 256 * 10).Select(_ => Normal()).ToArray(), [256, 10]);
+        File.WriteAllText(dir.File("manifest.json"), """{"layers": [{"name": "h", "activation": "relu", "pre": "h_pre.npy", "weights": "h_w.npy"}, {"name": "o", "activation": "linear", "pre": "o_pre.npy", "weights": "o_w.npy"}]}""");
+        var d = Cli.Run("diagnose", dir.Path, "--json").Ok();
+        var finding = Assert.Single(JsonDocument.Parse(d.Out).RootElement.GetProperty("findings").EnumerateArray());
+        Assert.Equal("init_scale", finding.GetProperty("kind").GetString());
+        Assert.Equal("info", finding.GetProperty("severity").GetString());
+
+        // A warning still fails both.
+        File.WriteAllText(dir.File("warn.json"), """{"inputs": 64, "task": "multiclass", "loss": "ce", "layers": [{"units": 64, "activation": "relu", "init": "normal(2)"}, {"units": 10, "activation": "softmax"}]}""");
+        var w = Cli.Run("check", dir.File("warn.json"));
+        Assert.Equal(1, w.ExitCode);
+        Assert.Contains("1 problem(s):", w.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_warns_of_a_deep_tanhshrink_stack_as_of_a_tanh_one()
     {
         // A 10-layer tanhshrink stack (marked vanishing-gradients) got "No problems found", exit 0; a tanh stack warned.
@@ -500,6 +533,10 @@ public class AdvisorCommandTests
         var r = Cli.RunWide("recommend", "--constraint", "non-negative-output", "--constraint", "smooth").Ok();
         foreach (string name in new[] { "squareplus", "softplus", "sigmoid" }) Assert.Contains($". {name}", r.Out, StringComparison.Ordinal);
         Assert.Contains("fallback: meets your constraints (non-negative-output, smooth); no rule for this case prefers it", r.Out, StringComparison.Ordinal);
+
+        // The exponential ranked third, ahead of sigmoid, with nothing said of its slope compounding into overflow.
+        Assert.Contains("4. exponential", r.Out, StringComparison.Ordinal);
+        Assert.Contains("slope grows without bound (f′(x) = exp(x))", r.Out, StringComparison.Ordinal);
         var cnn = Cli.RunWide("recommend", "--model", "cnn", "--constraint", "non-negative-output", "--symptom", "dead-units").Ok();
         Assert.Contains("has none of the problems you report (dying-units)", cnn.Out, StringComparison.Ordinal);
         Assert.DoesNotContain(". relu", cnn.Out, StringComparison.Ordinal);

@@ -212,7 +212,8 @@ public sealed class CsvHeaderOptionTests : IDisposable
 
         var expected = Trial(Cli.Run(Try(Table("named.csv", "y2019,y2020,label"))).Ok());
         var yes = Trial(Cli.Run(Try(Table("years.csv", "2019,2020,label"), "--header", "yes")).Ok());
-        Assert.Equal("2 → 32 → 32 → 2", yes.GetProperty("network").GetString());
+        // Two classes: a binary trial, whose output is one sigmoid unit as the advisor recommends.
+        Assert.Equal("2 → 32 → 32 → 1", yes.GetProperty("network").GetString());
         Assert.Equal(expected.GetProperty("candidates").GetRawText(), yes.GetProperty("candidates").GetRawText());
 
         Cli.Run(Try("spirals", "--header", "no")).BadInput("--header applies to CSV files, not to the built-in set 'spirals'.");

@@ -312,6 +312,29 @@ public class AdvisorTrialTests
     }
 
     [Fact]
+    public void A_binary_hidden_layer_trial_trains_one_sigmoid_output_as_the_advice_has_it()
+    {
+        // --task binary --try moons trained 2 → 32 → 32 → 2 with softmax, where the advisor recommends one sigmoid output
+        // with binary cross-entropy for a binary task (and an output trial trains just that).
+        var options = new TrialOptions { Seeds = 1, Epochs = 2, Samples = 100 };
+        var request = new AdvisorRequest { Layer = LayerRole.Hidden, Task = AdvisorTask.Binary };
+        var advice = ActivationAdvisor.Recommend(request with { Layer = LayerRole.Output }, 1)[0];
+        Assert.Equal("sigmoid", advice.Name);
+        var trial = AdvisorTrial.Run(request, ActivationAdvisor.Recommend(request, 2), AdvisorTrial.LoadData("moons", AdvisorTask.Binary, options), options);
+        Assert.EndsWith("→ 1", trial.Network, StringComparison.Ordinal);
+        Assert.Equal("accuracy", trial.Metric);
+        Assert.All(trial.Candidates, c => Assert.Equal("sigmoid + fused binary cross-entropy on logits", c.Pairing));
+        Assert.All(trial.Candidates, c => Assert.InRange(c.Mean, 0, 1));
+        Assert.Contains("Hidden-layer trial: each candidate is the activation of every hidden layer; the output is one sigmoid with binary cross-entropy on its logit, as the advisor recommends for a binary task.", trial.Notes);
+
+        // A multi-class trial keeps its softmax over the classes.
+        var multiclass = new AdvisorRequest { Layer = LayerRole.Hidden, Task = AdvisorTask.Multiclass };
+        var other = AdvisorTrial.Run(multiclass, ActivationAdvisor.Recommend(multiclass, 1), AdvisorTrial.LoadData("moons", AdvisorTask.Multiclass, options), options);
+        Assert.EndsWith("→ 2", other.Network, StringComparison.Ordinal);
+        Assert.Equal("linear output + softmax cross-entropy", Assert.Single(other.Candidates).Pairing);
+    }
+
+    [Fact]
     public void Without_a_task_a_files_task_follows_its_labels()
     {
         // A numeric target was read as class indices and refused ("label '13.63…' is not a class index").

@@ -548,4 +548,61 @@ public class DiagnosticsSessionTests
         var found = session.Check(1, [new LayerSnapshot { Name = "h", Activation = prelu, Units = 3, PreWidth = 3, Rows = 64, Post = post }]);
         Assert.Equal([1], Assert.Single(found, f => f.Kind == FindingKind.DeadUnits).Units);
     }
+
+    [Theory]
+    [InlineData("tanh")]
+    [InlineData("sigmoid")]
+    [InlineData("hardtanh")]
+    [InlineData("relu6")]
+    [InlineData("elu")]
+    public void Activations_alone_of_a_monotone_function_are_checked_for_saturation_as_their_pre_activations_are(string name)
+    {
+        // A post-only dump skipped the saturation check without a word: 95 % of a tanh layer in its flat tails read
+        // "No problems found". The pre-activations a monotone function's outputs give back measure the same fraction.
+        var f = ActivationCatalog.Create(name);
+        // Far into the flat tails (ReLU6's is above 6, ELU's below 0), one entry in 20 near 0.
+        float Tail(int i) => name switch { "relu6" => 12f, "elu" => -12f, _ => i % 2 == 0 ? 12f : -12f };
+        var pre = Enumerable.Range(0, 64 * 8).Select(i => i % 20 == 0 ? 0.1f * (float)Math.Sin(i) : Tail(i) + (float)Math.Sin(i)).ToArray();
+        var post = new float[pre.Length];
+        f.Forward(pre, post, 8);
+        var fromPre = new DiagnosticsSession().Check(1, [new LayerSnapshot { Name = "h", Activation = f, Units = 8, PreWidth = 8, Rows = 64, Pre = pre }, Snapshots.Layer("o", "linear", Varied(2), 2)]);
+        var session = new DiagnosticsSession();
+        var fromPost = session.Check(1, [new LayerSnapshot { Name = "h", Activation = f, Units = 8, PreWidth = 8, Rows = 64, Post = post }, Snapshots.Layer("o", "linear", Varied(2), 2)]);
+        var expected = Assert.Single(fromPre, x => x.Kind == FindingKind.Saturation);
+        var found = Assert.Single(fromPost, x => x.Kind == FindingKind.Saturation);
+        Assert.Equal(expected.Evidence["saturated_fraction"], found.Evidence["saturated_fraction"]);
+        Assert.Equal(expected.Severity, found.Severity);
+        Assert.EndsWith($"Only activations were given: the pre-activations are those that give them under {f}, which is monotone.", found.Explanation, StringComparison.Ordinal);
+        Assert.Equal(expected.Evidence["saturated_fraction"], session.Layers[0].Checks[0].SaturatedFraction);
+        Assert.Empty(session.Notes);
+    }
+
+    [Fact]
+    public void Activations_alone_of_a_function_that_is_not_monotone_say_that_saturation_was_not_checked()
+    {
+        // GELU's outputs below 0 come from two inputs, one in its flat tail and one not: no pre-activations to measure.
+        var gelu = ActivationCatalog.Create("gelu");
+        var pre = Enumerable.Range(0, 64 * 8).Select(i => -12f + (float)Math.Sin(i)).ToArray();
+        var post = new float[pre.Length];
+        gelu.Forward(pre, post, 8);
+        var session = new DiagnosticsSession();
+        session.Check(1, [new LayerSnapshot { Name = "h", Activation = gelu, Units = 8, PreWidth = 8, Rows = 64, Post = post }, Snapshots.Layer("o", "linear", Varied(2), 2)]);
+        var report = session.Report("dump", every: 0, steps: 0);
+        Assert.DoesNotContain(report.Findings, r => r.Finding.Kind == FindingKind.Saturation);
+        string note = Assert.Single(report.Notes);
+        Assert.StartsWith("Saturation was not checked in h: only its activations were given, and gelu is not monotone", note, StringComparison.Ordinal);
+        Assert.Contains($"Note: {note}", report.ToText(), StringComparison.Ordinal);
+        Assert.Contains("\"notes\": [", report.ToJson(), StringComparison.Ordinal);
+
+        // The catalog marks ELU increasing at its default α; with a negative α it falls and then rises.
+        Assert.True(SaturationDetector.CanRecoverPreActivations(ActivationCatalog.Create("elu")));
+        var falling = ActivationCatalog.Create("elu(-1)");
+        Assert.False(SaturationDetector.CanRecoverPreActivations(falling));
+        Assert.Null(SaturationDetector.PreActivationsFromOutputs(falling, post, 8));
+
+        // With the pre-activations there is nothing to note.
+        var both = new DiagnosticsSession();
+        both.Check(1, [new LayerSnapshot { Name = "h", Activation = gelu, Units = 8, PreWidth = 8, Rows = 64, Pre = pre, Post = post }, Snapshots.Layer("o", "linear", Varied(2), 2)]);
+        Assert.Empty(both.Notes);
+    }
 }

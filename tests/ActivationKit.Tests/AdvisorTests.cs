@@ -270,6 +270,22 @@ public class AdvisorTests
     }
 
     [Fact]
+    public void A_slope_that_grows_without_bound_ranks_last_in_a_hidden_fallback_and_says_why()
+    {
+        // non-negative + smooth ranked the exponential third, ahead of sigmoid, with no word on e^x compounding layer by
+        // layer into overflow; the unbounded-output mark cannot tell it from the rectifiers, whose slope stays at 1.
+        Assert.Equal(["exponential", "relu_squared"], ActivationCatalog.All.Where(CatalogProperties.SlopeGrowsWithoutBound).Select(i => i.Name).Order(StringComparer.Ordinal));
+        var recs = ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 0, "", "non-negative-output,smooth"), count: 20);
+        Assert.Equal("exponential", recs[^1].Name);
+        Assert.Contains(recs[^1].Caveats, c => c.StartsWith("slope grows without bound (f′(x) = exp(x))", StringComparison.Ordinal) && c.Contains("exploding-gradients", StringComparison.Ordinal));
+        Assert.All(recs.Take(recs.Count - 1), r => Assert.DoesNotContain(r.Caveats, c => c.StartsWith("slope grows", StringComparison.Ordinal)));
+
+        // At an output the exponential is a log-linear rate (rule output-nonnegative-regression), one layer, nothing to compound.
+        var output = ActivationAdvisor.Recommend(Request("mlp", "regression", "output", 0, "", "non-negative-output"), count: 20);
+        Assert.DoesNotContain(output.Single(r => r.Name == "exponential").Caveats, c => c.StartsWith("slope grows", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Saturation_leaves_out_the_gated_forms_of_the_functions_it_leaves_out()
     {
         // -m transformer --symptom saturation left out gelu and silu but ranked swiglu (a·silu(b)) first.
@@ -532,7 +548,7 @@ public class AdvisorTests
         // "No activation satisfies all of: … Drop a constraint." although softplus, squareplus and sigmoid are
         // non-negative and smooth: no rule scored them.
         var recs = ActivationAdvisor.Recommend(Request("mlp", "multiclass", "hidden", 0, "", "non-negative-output,smooth"), count: 20);
-        Assert.Equal(["squareplus", "softplus", "exponential", "sigmoid"], recs.Select(r => r.Name));
+        Assert.Equal(["squareplus", "softplus", "sigmoid", "exponential"], recs.Select(r => r.Name));
         Assert.All(recs, r =>
         {
             Assert.Equal(0, r.Score);
@@ -541,7 +557,7 @@ public class AdvisorTests
 
         // With a symptom, the functions marked with its problem are left out and the reason says so.
         var dead = ActivationAdvisor.Recommend(Request("cnn", "multiclass", "hidden", 0, "dead-units", "non-negative-output"), count: 20);
-        Assert.Equal(["squareplus", "softplus", "exponential", "sigmoid"], dead.Select(r => r.Name));
+        Assert.Equal(["squareplus", "softplus", "sigmoid", "exponential"], dead.Select(r => r.Name));
         Assert.All(dead, r => Assert.Contains("has none of the problems you report (dying-units)", r.Why[0], StringComparison.Ordinal));
 
         // When those that meet the constraints cannot serve, the message names them and why, with the symptoms.

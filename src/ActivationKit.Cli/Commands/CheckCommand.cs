@@ -13,7 +13,9 @@ namespace ActivationKit.Cli.Commands;
 /// <summary>
 /// <c>actkit check FILE</c>: lists the problems of a network before training — a JSON <see cref="NetworkSpec"/>
 /// or a saved model (<see cref="ModelFile"/>, recognised by its magic bytes) — each with a fix.
-/// Exit 0 when clean, 1 when problems were found, 2 on bad input.
+/// Exit 0 when nothing above info was found (no finding, or only info-level ones: worth knowing, not hurting
+/// training), 1 when a warning or a critical problem was found, 2 on bad input: the rule of <c>actkit diagnose</c>,
+/// which exited 0 where this exited 1 for the same info-level finding.
 /// </summary>
 public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Settings>
 {
@@ -118,7 +120,8 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
         {
             var w = consoles.OutWriter;
             w.WriteLine($"{name} ({(model ? "saved model" : "network spec")}): {Shape(spec)}{(string.IsNullOrWhiteSpace(spec.Task) ? string.Empty : $", task {spec.Task}")}{(string.IsNullOrWhiteSpace(spec.Loss) ? string.Empty : $", loss {spec.Loss}")}");
-            w.WriteLine(ordered.Count == 0 ? "No problems found." : $"{ordered.Count} problem(s):");
+            // Info-level findings alone exit 0, so the header says that nothing above info was found.
+            w.WriteLine(ordered.Count == 0 ? "No problems found." : FailsOn(ordered) ? $"{ordered.Count} problem(s):" : $"Nothing above info found; {Spelling.Count(ordered.Count, "info finding")}:");
             foreach (var f in ordered)
             {
                 w.WriteLine();
@@ -132,8 +135,14 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
             foreach (string n in notes) w.WriteLine($"Note: {n}");
         }
 
-        return ordered.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+        return FailsOn(ordered) ? ExitCodes.Failed : ExitCodes.Ok;
     }
+
+    /// <summary>
+    /// Whether the findings call for exit 1: a warning or a critical problem among them, as <c>actkit diagnose</c> judges
+    /// its own (info-level findings alone exit 0).
+    /// </summary>
+    internal static bool FailsOn(IEnumerable<Finding> findings) => findings.Any(f => f.Severity is Severity.Warning or Severity.Critical);
 
     /// <summary>
     /// The largest file <c>check</c> reads: far above any network spec or saved MLP (a 784-4096-4096-10 model is 80 MB),

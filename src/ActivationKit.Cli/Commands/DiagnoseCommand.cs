@@ -64,7 +64,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         public ulong? Seed { get; init; }
 
         [CommandOption("--json")]
-        [Description("Print the report as JSON: findings (kind, severity, layer, evidence, explanation, fix) and per-layer statistics.")]
+        [Description("Print the report as JSON: findings (kind, severity, layer, evidence, explanation, fix), notes (what was not checked and why) and per-layer statistics.")]
         public bool Json { get; init; }
 
         /// <inheritdoc />

@@ -32,7 +32,7 @@ public static class AdvisorDocs
         sb.Append("initialisation its catalog entry recommends (the gain at the recommended parameters), the loss it pairs with at an output, the reasons (rule ids) and caveats.\n\n");
         sb.Append("When no rule prefers a function that meets the constraints, `recommend` lists the functions that meet them and can serve ");
         sb.Append("the layer, with score 0 and the reason \"fallback: meets your constraints; no rule for this case prefers it\", ranked by ");
-        sb.Append("their known problems (in hidden layers vanishing gradients and dying units weigh most, then saturation). A function serves ");
+        sb.Append("their known problems (in hidden layers a slope that grows without bound weighs most, as exponential and squared ReLU outputs compound layer by layer until they overflow, then vanishing gradients and dying units, then saturation). A function serves ");
         sb.Append("the layer when it passes a gradient and, for a hidden layer, is not linear; for a recurrent state or cell, is bounded and zero-centred; for a gate or a binary or ");
         sb.Append("multi-label output, stays in [0, 1] (or gives logits); for a multi-class output, gives logits or a distribution. When none ");
         sb.Append("does, the error names the functions that meet the constraints and what keeps each out.\n\n");

@@ -39,12 +39,15 @@ public sealed record DiagnosticsReport
     /// <summary>Per-layer gradient norms at every check.</summary>
     public IReadOnlyList<GradientFlowPoint> GradientFlow { get; init; } = [];
 
+    /// <summary>What the checks could not look at and why (<see cref="DiagnosticsSession.Notes"/>), one sentence each.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>The worst severity found, or null when nothing was found.</summary>
     public Severity? WorstSeverity => Findings.Count == 0 ? null : Findings.Max(f => f.Finding.Severity);
 
     /// <summary>
     /// The report as indented JSON: <c>findings</c> (kind such as <c>dead_units</c>, severity, layer, firstStep, step,
-    /// occurrences, evidence, units, explanation, fix), <c>layers</c> (statistics and histogram per check) and
+    /// occurrences, evidence, units, explanation, fix), <c>notes</c> (what was not checked and why), <c>layers</c> (statistics and histogram per check) and
     /// <c>gradientFlow</c>. A dead or saturated fraction that does not apply is null; other non-finite numbers are written
     /// as the strings "NaN", "Infinity", "-Infinity".
     /// </summary>
@@ -91,6 +94,9 @@ public sealed record DiagnosticsReport
             json.WriteEndObject();
         }
 
+        json.WriteEndArray();
+        json.WriteStartArray("notes");
+        foreach (string note in Notes) json.WriteStringValue(note);
         json.WriteEndArray();
         json.WriteStartArray("layers");
         foreach (var layer in Layers)
@@ -182,6 +188,9 @@ public sealed record DiagnosticsReport
                 writer.WriteLine($"  Fix: {f.Fix}");
             }
         }
+
+        if (Notes.Count > 0) writer.WriteLine();
+        foreach (string note in Notes) writer.WriteLine($"Note: {note}");
 
         if (Layers.Count == 0 || Layers[0].Checks.Count == 0) return;
         long step = Layers[0].Checks[^1].Step;

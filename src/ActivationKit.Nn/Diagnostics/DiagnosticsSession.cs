@@ -99,6 +99,7 @@ public sealed class DiagnosticsSession
     private readonly List<DeadUnitTracker> _trackers = [];
     private readonly List<DeadUnitPool> _pools = [];
     private readonly List<GradientFlowPoint> _flow = [];
+    private readonly List<string> _notes = [];
     private readonly GradientFlowMonitor _monitor;
 
     /// <summary>Creates an empty session.</summary>
@@ -132,6 +133,12 @@ public sealed class DiagnosticsSession
 
     /// <summary>Gradient norms per check.</summary>
     public IReadOnlyList<GradientFlowPoint> GradientFlow => _flow.ToArray();
+
+    /// <summary>
+    /// What the checks could not look at and why, one sentence each, kept once: saturation in a layer given only
+    /// activations of a function that is not monotone (GELU, SiLU, mish), whose pre-activations they do not give back.
+    /// </summary>
+    public IReadOnlyList<string> Notes => _notes.ToArray();
 
     /// <summary>Raised when a finding is seen for the first time.</summary>
     public event Action<ReportedFinding>? FindingRaised;
@@ -278,11 +285,23 @@ public sealed class DiagnosticsSession
                 }
             }
 
-            if (finite && (hidden || !LossCancelsOutputSlope(act)) && act is not null && !pre.IsEmpty)
+            // Only activations given: a monotone function's give back its pre-activations (a sigmoid output of 0.999 came
+            // from x ≈ 6.9), so saturation is measured on those; they were skipped without a word, and a post-only dump of
+            // a saturated sigmoid layer read "No problems found". Other functions' layers say in a note why they were not checked.
+            float[]? recovered = null;
+            if (finite && (hidden || !LossCancelsOutputSlope(act)) && act is not null && pre.IsEmpty && !post.IsEmpty
+                && act.Info.Kind == ActivationKind.Elementwise && act.Info.Saturating)
             {
-                var measurement = SaturationDetector.MeasureTails(act, pre, layer.PreWidth, t);
+                recovered = SaturationDetector.PreActivationsFromOutputs(act, post, layer.Units);
+                if (recovered is null) Note($"Saturation was not checked in {layer.Name}: only its activations were given, and {act} is not monotone (one output comes from an input in its flat tail and from one outside it), so they do not give back its pre-activations; dump the pre-activations too.");
+            }
+
+            if (finite && (hidden || !LossCancelsOutputSlope(act)) && act is not null && (!pre.IsEmpty || recovered is not null))
+            {
+                var measurement = SaturationDetector.MeasureTails(act, recovered ?? pre, recovered is null ? layer.PreWidth : layer.Units, t);
                 if (act.Info.Kind == ActivationKind.Elementwise && act.Info.Saturating) saturated = measurement.Fraction;
                 var f = SaturationDetector.ToFinding(layer.Name, act, measurement, t, step);
+                if (f is not null && recovered is not null) f = f with { Explanation = f.Explanation + $" Only activations were given: the pre-activations are those that give them under {act}, which is monotone." };
 
                 // The hidden-layer advice (a ReLU-family hidden activation) does not fit the output layer.
                 if (f is not null && !hidden) f = f with { Fix = SaturationDetector.OutputFix(act, _options.OutputLoss, _options.OutputTask) };
@@ -346,7 +365,14 @@ public sealed class DiagnosticsSession
         Findings = Findings.OrderByDescending(f => f.Finding.Severity).ThenBy(f => f.FirstStep ?? -1).ToArray(),
         Layers = Layers,
         GradientFlow = GradientFlow,
+        Notes = Notes,
     };
+
+    /// <summary>Keeps a note for the report, once.</summary>
+    private void Note(string note)
+    {
+        if (!_notes.Contains(note, StringComparer.Ordinal)) _notes.Add(note);
+    }
 
     /// <summary>
     /// What the units of a dead-unit finding are dead on: every sample at each of the last

@@ -159,15 +159,23 @@ public static class ActivationAdvisor
 
     /// <summary>
     /// How badly a function's known problems fit the layer, for ranking the fallback (lower is better): in hidden layers
-    /// vanishing gradients and dying units weigh 3, saturation 2, sensitivity to initialisation and outputs off zero 1,
-    /// cost and kinks ½; elsewhere dying units 2, vanishing gradients and saturation 1 (outputs and gates are meant to
-    /// squash), the rest ½ (outputs off zero: 2 in a recurrent state).
+    /// a slope that grows without bound (<see cref="CatalogProperties.SlopeGrowsWithoutBound"/>: exponential, squared
+    /// ReLU) weighs 4, vanishing gradients and dying units 3, saturation 2, sensitivity to initialisation and outputs off
+    /// zero 1, cost and kinks ½; elsewhere dying units 2, vanishing gradients and saturation 1 (outputs and gates are
+    /// meant to squash), the rest ½ (outputs off zero: 2 in a recurrent state).
     /// </summary>
+    /// <remarks>
+    /// The growing slope is the mirror of vanishing gradients and weighs more: small slopes slow the first layers down,
+    /// while slopes that grow with the input compound layer by layer until activations and gradients overflow to ∞ or
+    /// NaN, which ends training. The catalog's unbounded-output mark does not tell them apart (every rectifier has it,
+    /// with a slope of at most 1), so <c>--constraint non-negative-output --constraint smooth</c> ranked the exponential
+    /// third, ahead of sigmoid, with nothing said about it.
+    /// </remarks>
     private static double FallbackCost(ActivationInfo info, AdvisorRequest request)
     {
         bool hidden = request.Layer == LayerRole.Hidden && request.Model is not (ModelType.Rnn or ModelType.Lstm or ModelType.Gru);
         bool state = request.Layer is LayerRole.Cell or LayerRole.Hidden && !hidden;
-        double cost = 0;
+        double cost = hidden && CatalogProperties.SlopeGrowsWithoutBound(info) ? 4 : 0;
         foreach (var p in Enum.GetValues<KnownProblem>().Where(p => p != KnownProblem.None && info.Problems.HasFlag(p)))
         {
             cost += p switch
@@ -284,6 +292,7 @@ public static class ActivationAdvisor
         var caveats = new List<string>();
         if (info.Problems.HasFlag(KnownProblem.DyingUnits)) caveats.Add(DyingCaveat(info, request));
         if (info.Problems.HasFlag(KnownProblem.VanishingGradients) && request.Layer == LayerRole.Hidden) caveats.Add("small slopes (actkit problems vanishing-gradients): gradients vanish in deep stacks");
+        if (request.Layer == LayerRole.Hidden && CatalogProperties.SlopeGrowsWithoutBound(info)) caveats.Add(ExplodingCaveat(info));
         if (info.Problems.HasFlag(KnownProblem.ComputationalCost)) caveats.Add("costlier than a comparison (transcendental functions)");
         if (info.Name == "selu") caveats.Add("SELU needs LeCun normal initialisation, standardised inputs and alpha-dropout (not ordinary dropout) to stay self-normalising");
         if (info.Name == "softmax") caveats.Add("softmax outputs sum to 1 and are class probabilities: use it only when classes are exclusive");
@@ -332,6 +341,13 @@ public static class ActivationAdvisor
                 : "watch the dead-unit diagnostics";
         return $"zero output and zero gradient {where}: a unit pushed there stops learning; {remedy}";
     }
+
+    /// <summary>
+    /// Why a hidden layer of a function whose slope grows without bound risks exploding activations and gradients, in
+    /// one caveat: its output grows faster than its input, so each layer multiplies the scale of the last.
+    /// </summary>
+    private static string ExplodingCaveat(ActivationInfo info) =>
+        $"slope grows without bound (f′(x) = {info.Derivative}), so outputs grow faster than inputs and every layer compounds the scale of the last (actkit problems exploding-gradients): activations and gradients can overflow to ∞ or NaN; use a bounded or rectifying activation in hidden layers";
 
     /// <summary>The initialisation to pair with a function at its default parameters: its recommended scheme and gain.</summary>
     public static string InitFor(ActivationInfo info, AdvisorRequest? request = null)
@@ -559,6 +575,23 @@ public static class CatalogProperties
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The slope of an element-wise function grows without bound for large positive x, so its output grows faster than
+    /// its input (exponential, squared ReLU): sampled at x = 10, 20 and 40 at default parameters, f′ is over 1 and at
+    /// least 1.5 times larger at each point than at the one before. A rectifier's slope stays at 1 and a smooth
+    /// rectifier's tends to it, so neither is marked, although both are unbounded above. Row-wise and gated functions: false.
+    /// </summary>
+    public static bool SlopeGrowsWithoutBound(ActivationInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        if (info.Kind != ActivationKind.Elementwise) return false;
+        double[] x = [10, 20, 40];
+        var d = new double[x.Length];
+        double[] dy = [1, 1, 1];
+        ActivationCatalog.Create(info).Backward(x, dy, d);
+        return d[0] > 1 && d[1] >= 1.5 * d[0] && d[2] >= 1.5 * d[1];
     }
 
     /// <summary>

@@ -315,6 +315,117 @@ public static class SaturationDetector
         }
     }
 
+    /// <summary>
+    /// True when a layer's pre-activations can be recovered from its activations alone: an element-wise function that
+    /// is monotone (increasing, or non-decreasing with flat stretches: sigmoid, tanh, softsign, ELU, hard tanh, ReLU6),
+    /// so every output comes from one input or from one flat stretch. GELU, SiLU and mish are not: one output below 0
+    /// comes from two inputs, one of them in the flat tail and one not. The catalog's mark is for the default
+    /// parameters, so the instance is also sampled (at 8193 points over [−R, R], every 1/64 for R = 64) to be non-decreasing, to rounding, at its own: ELU with a
+    /// negative α falls and then rises.
+    /// </summary>
+    public static bool CanRecoverPreActivations(Activation activation)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        if (activation.Info.Kind != ActivationKind.Elementwise || activation.Info.Monotonicity is not (Monotonicity.Increasing or Monotonicity.NonDecreasing)) return false;
+        double reach = InversionReachOf(activation);
+        int points = 8193, channels = activation.Channels;
+        var x = new double[points * channels];
+        for (int i = 0; i < points; i++) x.AsSpan(i * channels, channels).Fill(-reach + (2 * reach * i / (points - 1)));
+        var y = new double[x.Length];
+        activation.Forward(x, y, channels);
+        for (int i = channels; i < y.Length; i++)
+        {
+            // Rounding may step a vectorised tanh back by an ulp where it changes approximation; a fall is more than that.
+            if (!(y[i] >= y[i - channels] - (1e-9 * Math.Max(1, Math.Abs(y[i - channels]))))) return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The pre-activations that give <paramref name="post"/> ([samples × units] activations) under a function
+    /// <see cref="CanRecoverPreActivations"/> accepts, so that saturation can be measured where only activations were
+    /// dumped; null for any other function. Each is found by bisection in double over [−R, R], R = 64 or twice the
+    /// farthest kink (hard tanh's bounds), at most 2¹⁶: the midpoint of the inputs whose output rounds to the value. An output at a
+    /// bound (a sigmoid of 1 in float, hard tanh's −1, ReLU6's 6) comes from a whole flat stretch, and is placed inside
+    /// it, where the slope is as flat as it gets; a value beyond what [−R, R] gives is placed at that end.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="post"/>'s length is not a multiple of <paramref name="units"/>.</exception>
+    public static float[]? PreActivationsFromOutputs(Activation activation, ReadOnlySpan<float> post, int units)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        Shape.Rows(post.Length, units, nameof(post));
+        if (!CanRecoverPreActivations(activation)) return null;
+        double reach = InversionReachOf(activation);
+        var pre = new float[post.Length];
+        int n = post.Length;
+        int block = Math.Min(n, Math.Max(1, DeadUnitDetector.BlockValues / units) * units);
+        var y = new double[block];
+        var least = new double[block];
+        var greatest = new double[block];
+        for (int start = 0; start < n; start += block)
+        {
+            int len = Math.Min(block, n - start);
+            for (int i = 0; i < len; i++) y[i] = post[start + i];
+            Bisect(activation, y.AsSpan(0, len), units, reach, atLeast: true, least.AsSpan(0, len));
+            Bisect(activation, y.AsSpan(0, len), units, reach, atLeast: false, greatest.AsSpan(0, len));
+            for (int i = 0; i < len; i++) pre[start + i] = (float)((least[i] + greatest[i]) / 2);
+        }
+
+        return pre;
+    }
+
+    /// <summary>Where <see cref="PreActivationsFromOutputs"/> looks for inputs: [−64, 64], far into every flat tail at the default parameters.</summary>
+    private const double InversionReach = 64;
+
+    /// <summary>R of <see cref="PreActivationsFromOutputs"/>: 64, or twice the farthest finite kink (hard tanh's bounds), at most 2¹⁶.</summary>
+    private static double InversionReachOf(Activation activation) =>
+        Math.Min(65536, Math.Max(InversionReach, 2 * activation.Kinks.Select(k => double.IsFinite(k) ? Math.Abs(k) : 0).DefaultIfEmpty(0).Max()));
+
+    /// <summary>
+    /// For each <paramref name="y"/>, the least x in [−reach, reach] with f(x) ≥ y (<paramref name="atLeast"/>) or the
+    /// greatest with f(x) ≤ y, for a non-decreasing f; the end of the interval where none is inside it.
+    /// </summary>
+    private static void Bisect(Activation f, ReadOnlySpan<double> y, int units, double reach, bool atLeast, Span<double> result)
+    {
+        int len = y.Length;
+        var a = new double[len];
+        var b = new double[len];
+        var m = new double[len];
+        var fm = new double[len];
+        a.AsSpan().Fill(-reach);
+        b.AsSpan().Fill(reach);
+        var fa = new double[len];
+        var fb = new double[len];
+        f.Forward(a, fa, units);
+        f.Forward(b, fb, units);
+        var done = new bool[len];
+        for (int i = 0; i < len; i++)
+        {
+            // Outside the bracket: the end that is nearest the value.
+            if (atLeast ? fa[i] >= y[i] : fa[i] > y[i]) (result[i], done[i]) = (-reach, true);
+            else if (atLeast ? fb[i] < y[i] : fb[i] <= y[i]) (result[i], done[i]) = (reach, true);
+        }
+
+        // f(a) < y ≤ f(b) (atLeast) or f(a) ≤ y < f(b): 80 halvings take 2·reach below a double's spacing there.
+        for (int step = 0; step < 80; step++)
+        {
+            for (int i = 0; i < len; i++) m[i] = a[i] + ((b[i] - a[i]) / 2);
+            f.Forward(m, fm, units);
+            for (int i = 0; i < len; i++)
+            {
+                bool right = atLeast ? fm[i] >= y[i] : fm[i] > y[i];
+                if (right) b[i] = m[i];
+                else a[i] = m[i];
+            }
+        }
+
+        for (int i = 0; i < len; i++)
+        {
+            if (!done[i]) result[i] = atLeast ? b[i] : a[i];
+        }
+    }
+
     /// <summary>The finding for a measurement, or null when below the reporting threshold.</summary>
     /// <remarks>
     /// Without the split by tail, the fix assumes the tail a function is known for: the upper flat region of one
