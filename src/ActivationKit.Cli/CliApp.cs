@@ -92,7 +92,7 @@ public static class CliApp
             .WithExample("recommend", "--layer", "hidden", "--try", "spirals");
 
         config.AddCommand<CheckCommand>("check")
-            .WithDescription("List the problems of a network spec (JSON) or saved model, each with a fix; exit 1 when any are found.")
+            .WithDescription("List the problems of a network spec (JSON) or saved model, each with a fix; exit 1 on a warning or critical problem (info-level findings alone exit 0).")
             .WithExample("check", "net.json")
             .WithExample("check", "model.akm", "--json");
 
