@@ -123,7 +123,7 @@ public static class CliApp
         {
             bench.SetDescription("Benchmarks with side-by-side anchors (see docs/performance.md): kernels (ns/element) by default, `bench mlp` for training.");
             bench.AddCommand<BenchCommand>("kernels")
-                .WithDescription("Time our kernels forward and backward next to TensorPrimitives and a memory copy, in ns/element (`actkit bench mlp` times training). `kernels` may be left out.")
+                .WithDescription("Time our kernels forward and backward (from the input, and from the output where the function has one) next to TensorPrimitives and a memory copy, in ns/element (`actkit bench mlp` times training). `kernels` may be left out.")
                 .WithExample("bench", "kernels", "sigmoid", "gelu", "--sizes", "262144")
                 .WithExample("bench", "kernels", "softmax", "--shapes", "1024x1000")
                 .WithExample("bench", "kernels", "--dtype", "f64", "--json");
