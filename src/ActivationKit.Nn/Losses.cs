@@ -44,6 +44,25 @@ public static class Losses
     /// <summary>Huber loss with threshold δ, mean over all elements: ½d² for |d| ≤ δ, δ(|d| − ½δ) beyond.</summary>
     public static ILoss Huber(double delta = 1.0) => new HuberLoss(delta);
 
+    /// <summary>
+    /// The Huber delta as the spec wrote it, quoted, for a refusal: 1e999 was reported as "got Infinity" and 1e-400 as
+    /// "got 0", values the user never wrote. A number beyond the doubles is said to overflow, and one below the smallest
+    /// positive double to round to 0; <paramref name="arg"/> is the lowered argument, <paramref name="d"/> its value.
+    /// </summary>
+    private static string HuberDeltaAsTyped(string spec, string arg, double d)
+    {
+        // The spec's own letters (1E999, not 1e999): the argument is found again in it, ignoring case.
+        string trimmed = spec.Trim();
+        int at = trimmed.IndexOf(arg, StringComparison.OrdinalIgnoreCase);
+        string typed = $"'{ExceptionMessages.Excerpt(at < 0 ? arg : trimmed.Substring(at, arg.Length))}'";
+        int exponent = arg.IndexOfAny(['e', 'E']);
+        bool digits = arg.AsSpan(0, exponent < 0 ? arg.Length : exponent).IndexOfAnyInRange('1', '9') >= 0;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        if (double.IsInfinity(d) && digits) return string.Create(inv, $"{typed}, which overflows: it is beyond the largest finite double, ±{double.MaxValue:R}");
+        if (d == 0 && digits) return string.Create(inv, $"{typed}, which rounds to 0: it is below the smallest positive double, {double.Epsilon:R}");
+        return typed;
+    }
+
     /// <summary>Parses mse, mae, huber, huber(2), bce, multilabel_bce, cross_entropy (aliases: l2, l1, ce, softmax_ce, bce_logits).</summary>
     public static ILoss Parse(string spec)
     {
@@ -57,10 +76,14 @@ public static class Losses
             if (rest.StartsWith('(') && rest.EndsWith(')'))
             {
                 string arg = rest[1..^1].Replace("delta=", string.Empty, StringComparison.Ordinal).Trim();
-                if (double.TryParse(arg, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double d)) return Huber(d);
+                if (double.TryParse(arg, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double d))
+                {
+                    if (d > 0 && !double.IsInfinity(d)) return Huber(d);
+                    throw new ArgumentException($"Huber delta must be finite and > 0, got {HuberDeltaAsTyped(spec, arg, d)}.", nameof(spec));
+                }
             }
 
-            throw new ArgumentException($"Malformed loss '{spec}': expected huber or huber(DELTA).", nameof(spec));
+            throw new ArgumentException($"Malformed loss '{ExceptionMessages.Excerpt(spec)}': expected huber or huber(DELTA).", nameof(spec));
         }
 
         return s.Replace('-', '_') switch
@@ -70,7 +93,7 @@ public static class Losses
             "bce" or "bce_logits" or "binary_cross_entropy" => BinaryCrossEntropy,
             "multilabel_bce" or "multi_label_bce" or "multilabel" => MultiLabelBinaryCrossEntropy,
             "ce" or "cross_entropy" or "softmax_ce" or "softmax_cross_entropy" => SoftmaxCrossEntropy,
-            _ => throw new ArgumentException($"Unknown loss '{spec}' (valid: mse, mae, huber(delta), bce, multilabel_bce, cross_entropy).", nameof(spec)),
+            _ => throw new ArgumentException($"Unknown loss '{ExceptionMessages.Excerpt(spec)}' (valid: mse, mae, huber(delta), bce, multilabel_bce, cross_entropy).", nameof(spec)),
         };
     }
 

@@ -100,6 +100,36 @@ public static class ModelCheck
             findings.Add(f with { Explanation = "In the stored weights: " + f.Explanation });
         }
 
+        if (RepeatedInputNames(metadata) is { } repeated) findings.Add(repeated);
         return new ModelCheckResult(spec, findings, notes);
+    }
+
+    /// <summary>
+    /// A warning when the model's input names (<see cref="ModelMetadata.FeatureNames"/>, the training data's header)
+    /// repeat one, compared as predict compares them (trimmed, any letter case): predict matches a table's columns to
+    /// the inputs by name, and cannot tell two columns of one name apart, so a table with them swapped is read without
+    /// a word. A model trained on a header naming two columns alike passed <c>check</c> with "No problems found.".
+    /// </summary>
+    private static Finding? RepeatedInputNames(ModelMetadata metadata)
+    {
+        if (metadata.FeatureNames is not { } names) return null;
+        var repeated = names.Select((n, i) => (Key: n.Trim().ToLowerInvariant(), Input: i + 1))
+            .GroupBy(n => n.Key, StringComparer.Ordinal)
+            .Where(g => g.Count() > 1)
+            .ToList();
+        if (repeated.Count == 0) return null;
+        var first = repeated[0].ToList();
+        string name = ExceptionMessages.Excerpt(names[first[0].Input - 1]);
+        string inputs = first.Count == 2 ? $"inputs {first[0].Input} and {first[1].Input}" : $"inputs {string.Join(", ", first.Take(first.Count - 1).Select(n => n.Input))} and {first[^1].Input}";
+        string others = repeated.Count == 1 ? string.Empty : $", and {Spelling.Count(repeated.Count - 1, "other name")} repeat{(repeated.Count == 2 ? "s" : string.Empty)} too";
+        return new Finding
+        {
+            Kind = FindingKind.RepeatedInputNames,
+            Severity = Severity.Warning,
+            Layer = "network",
+            Evidence = new Dictionary<string, double> { ["repeated_names"] = repeated.Count, ["inputs_sharing_a_name"] = repeated.Sum(g => g.Count()) },
+            Explanation = $"The model gives {inputs} the same name, '{name}'{others}, so predict cannot tell those columns of a table apart by name: a table with them swapped is read without a word.",
+            Fix = "Give every column of the training data's header its own name and train the model again.",
+        };
     }
 }

@@ -98,7 +98,7 @@ public static class ModelFile
         using var buffer = new MemoryStream();
         Save(buffer, network, metadata);
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Cannot save the model to '{path}': the folder '{folder}' does not exist.");
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Cannot save the model to '{ExceptionMessages.Excerpt(path, path.Length)}': the folder '{ExceptionMessages.Excerpt(folder, folder.Length)}' does not exist.");
         Experiments.ResultStore.WriteAtomic(path, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 

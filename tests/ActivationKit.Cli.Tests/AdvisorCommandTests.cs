@@ -348,6 +348,28 @@ public class AdvisorCommandTests
     }
 
     [Fact]
+    public void Check_warns_about_a_saved_model_whose_inputs_share_a_name()
+    {
+        // train on a header naming two columns alike saved featureNames ["a", "A ", "b"], and check said "No problems
+        // found.", exit 0: predict matches a table's columns by name and cannot tell those two apart.
+        using var dir = new TempDir();
+        var rows = Enumerable.Range(0, 40).Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i % 7},{i % 5},{i % 3},{i % 2}"));
+        File.WriteAllText(dir.File("dup.csv"), "a,A ,b,y\n" + string.Join("\n", rows) + "\n");
+        Cli.Run("train", "--data", dir.File("dup.csv"), "--hidden", "4", "--epochs", "1", "--save", dir.File("dup.akm")).Ok();
+        var r = Cli.Run("check", dir.File("dup.akm"), "--json");
+        Assert.Equal(1, r.ExitCode);
+        var problem = Assert.Single(Json(r).GetProperty("problems").EnumerateArray());
+        Assert.Equal("repeated_input_names", problem.GetProperty("kind").GetString());
+        Assert.Equal("warning", problem.GetProperty("severity").GetString());
+        Assert.Equal("The model gives inputs 1 and 2 the same name, 'a', so predict cannot tell those columns of a table apart by name: a table with them swapped is read without a word.", problem.GetProperty("explanation").GetString());
+
+        // Distinct names are no finding.
+        File.WriteAllText(dir.File("ok.csv"), "a,c,b,y\n" + string.Join("\n", rows) + "\n");
+        Cli.Run("train", "--data", dir.File("ok.csv"), "--hidden", "4", "--epochs", "1", "--save", dir.File("ok.akm")).Ok();
+        Assert.DoesNotContain("repeated_input_names", Cli.Run("check", dir.File("ok.akm")).Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_reads_the_task_train_records_and_checks_the_output_against_it()
     {
         // train records "binary" or "regression"; check used to skip the output and loss checks for these.

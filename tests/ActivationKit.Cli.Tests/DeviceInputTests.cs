@@ -57,6 +57,6 @@ public sealed class DeviceInputTests : IDisposable
     {
         if (!OperatingSystem.IsLinux()) return;
         string csv = Link("zero.csv", "/dev/zero");
-        Cli.Run("eval", "relu", "--in", csv).BadInput($"Input file '{csv}' is a character device, not a regular file; give a file.");
+        Cli.Run("eval", "relu", "--in", csv).BadInput($"--in file '{csv}' is a character device, not a regular file; give a file.");
     }
 }

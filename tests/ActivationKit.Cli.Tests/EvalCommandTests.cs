@@ -348,7 +348,7 @@ public class EvalCommandTests
             foreach (string name in new[] { "z.f32", "z.csv", "z.npy" })
             {
                 File.CreateSymbolicLink(dir.File(name), "/dev/zero");
-                Cli.Run("eval", "relu", "--in", dir.File(name)).BadInput($"Input file '{dir.File(name)}' is a character device, not a regular file; give a file.");
+                Cli.Run("eval", "relu", "--in", dir.File(name)).BadInput($"--in file '{dir.File(name)}' is a character device, not a regular file; give a file.");
             }
         }
 
@@ -536,9 +536,9 @@ public class EvalCommandTests
         using var dir = new TempDir();
         Cli.Run("eval", "relu", "-x", "0:1:1", "--out", dir.File("y.xlsx")).BadInput("unsupported extension '.xlsx'");
         Cli.Run("eval", "relu", "--in", dir.File("x.json")).BadInput("unsupported extension '.json'");
-        Cli.Run("eval", "relu", "--in", dir.File("missing.npy")).BadInput("does not exist");
+        Cli.Run("eval", "relu", "--in", dir.File("missing.npy")).BadInput($"--in file '{dir.File("missing.npy")}' does not exist.");
         Directory.CreateDirectory(dir.File("d.csv"));
-        Cli.Run("eval", "relu", "--in", dir.File("d.csv")).BadInput($"Input file '{dir.File("d.csv")}' is a folder; give a file.");
+        Cli.Run("eval", "relu", "--in", dir.File("d.csv")).BadInput($"--in file '{dir.File("d.csv")}' is a folder; give a file.");
         Directory.Delete(dir.File("d.csv"));
         Cli.Run("eval", "relu", "-x", "0:1:1", "--out", Path.Combine(dir.Path, "no", "such", "y.npy")).BadInput("does not exist");
         Assert.Empty(dir.Files());

@@ -50,6 +50,19 @@ public sealed class ReportTrialConsistencyTests() : ComparedResults(epochs: 3)
     }
 
     [Fact]
+    public void A_manifest_listing_a_contender_twice_is_refused_not_tabled_twice()
+    {
+        // The tanh row became a second relu row, with relu's trials counted for both and a tie of relu with itself, exit 0.
+        string manifest = Path.Combine(Results, "experiment.json");
+        var json = JsonNode.Parse(File.ReadAllText(manifest))!;
+        json["config"]!["activations"]![1]!["activation"] = "relu";
+        File.WriteAllText(manifest, json.ToJsonString());
+        var r = Cli.Run("report", Results).BadInput($"{manifest} is damaged (it lists the contender 'relu' more than once, which compare never writes)");
+        Assert.Empty(r.Out);
+        Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public void Files_a_real_run_writes_are_still_accepted()
     {
         Cli.Run("report", Results, "--html", Dir.File("x.html"), "--images", Dir.File("img")).Ok();

@@ -108,13 +108,13 @@ public sealed class UserTextErrorTests : IDisposable
 
         (string[] Args, string Option)[] cases =
         [
-            (["eval", "relu", "--in", bad + ".csv"], "Input file"),
+            (["eval", "relu", "--in", bad + ".csv"], "--in file '" + Shown(bad) + ".csv' does not exist."),
             (["eval", "relu", "-x", "0:1:1", "--out", bad + ".csv"], "--out '" + Shown(bad) + ".csv' holds a NUL character (shown as '?'), which no file name may hold; give another name."),
-            (["train", "--data", bad + ".csv", "--epochs", "1"], "Data file"),
+            (["train", "--data", bad + ".csv", "--epochs", "1"], "--data file '" + Shown(bad) + ".csv' does not exist."),
             (["train", "--data", csv, "--epochs", "1", "--save", bad + ".akm"], "--save '" + Shown(bad) + ".akm' holds a NUL character"),
             (["train", "--data", csv, "--epochs", "1", "--diagnostics-out", bad], "--diagnostics-out '" + Shown(bad) + "' holds a NUL character (shown as '?'), which no folder may hold"),
-            (["predict", "--model", bad + ".akm", "--in", csv], "Model file"),
-            (["predict", "--model", model, "--in", bad + ".csv"], "Input file"),
+            (["predict", "--model", bad + ".akm", "--in", csv], "--model file '" + Shown(bad) + ".akm' does not exist."),
+            (["predict", "--model", model, "--in", bad + ".csv"], "--in file '" + Shown(bad) + ".csv' does not exist."),
             (["predict", "--model", model, "--in", csv, "--out", bad + ".csv"], "--out '" + Shown(bad) + ".csv' holds a NUL character"),
             (["compare", "--data", "xor", "--epochs", "1", "--seeds", "1", "--activations", "relu", "--out", bad], "--out '" + Shown(bad) + "' holds a NUL character"),
             (["compare", "--data", bad + ".csv", "--epochs", "1", "--seeds", "1", "--activations", "relu", "--out", _dir.File("c")], "data file"),
@@ -125,19 +125,42 @@ public sealed class UserTextErrorTests : IDisposable
             (["plot", "--histograms", bad], "results folder"),
             (["accuracy", "relu", "--samples", "100", "--write-docs", bad + ".md"], "--write-docs '" + Shown(bad) + ".md' holds a NUL character"),
             (["docs", "--out", bad, "--check"], "--out '" + Shown(bad) + "' holds a NUL character"),
-            (["hashes", "--in", bad + ".csv"], "Input file"),
+            (["hashes", "--in", bad + ".csv"], "--in file '" + Shown(bad) + ".csv' does not exist."),
         ];
         var failures = new List<string>();
         foreach (var (args, option) in cases)
         {
             var r = Cli.Run(args);
-            if (r.ExitCode != ExitCodes.BadInput || !r.Err.Contains(option, StringComparison.Ordinal) || r.Err.Contains("Internal error", StringComparison.Ordinal))
+            // The NUL is shown as '?' in every message: "Input file 'a<NUL>b.csv' does not exist." printed it raw.
+            if (r.ExitCode != ExitCodes.BadInput || !r.Err.Contains(option, StringComparison.Ordinal) || r.Err.Contains("Internal error", StringComparison.Ordinal) || r.Err.TrimEnd('\n').Any(char.IsControl))
             {
                 failures.Add($"{string.Join(' ', args).Replace('\0', '@')}: exit {r.ExitCode}, {r.Err.Replace('\0', '@')}");
             }
         }
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>
+    /// An input path with a control character other than NUL (which a command line can carry: <c>$'a\x1bb.csv'</c>) is
+    /// shown with it as '?', in a message that names the option: "Input file '…' does not exist." printed the escape raw
+    /// and named no option. The messages escape the names themselves; the error reporter escapes whatever is left.
+    /// </summary>
+    [Fact]
+    public void AnInputPathWithAControlCharacterIsShownAsAQuestionMarkUnderItsOption()
+    {
+        string bad = _dir.File("a\u001b[2Jb\u0007");
+        Assert.Equal($"--in file '{_dir.File("a?[2Jb?")}.csv' does not exist.", Assert.Throws<UsageException>(() => ActivationKit.Cli.IO.DataFiles.Read(bad + ".csv")).Message);
+        Assert.Equal($"--in '{_dir.File("a?[2Jb?")}.xlsx' has an unsupported extension '.xlsx'; use .npy, .csv, .txt, .f32, .f64.", Assert.Throws<UsageException>(() => ActivationKit.Cli.IO.DataFiles.Read(bad + ".xlsx")).Message);
+        Cli.Run("predict", "--model", bad + ".akm", "--in", _dir.XorCsv()).BadInput($"--model file '{_dir.File("a?[2Jb?")}.akm' does not exist.");
+        Cli.Run("diagnose", "--model", bad + ".akm", "--data", "xor").BadInput($"--model file '{_dir.File("a?[2Jb?")}.akm' does not exist.");
+        Cli.Run("train", "--data", bad + ".csv").BadInput($"--data file '{_dir.File("a?[2Jb?")}.csv' does not exist.");
+        Cli.Run("report", bad).BadInput($"The results folder '{_dir.File("a?[2Jb?")}' does not exist.");
+        Cli.Run("plot", "relu", "--out", Path.Combine(bad, "x.png")).BadInput($"--out '{_dir.File("a?[2Jb?")}/x.png': the folder '{_dir.File("a?[2Jb?")}' does not exist.");
+
+        // The last guard: a message that quotes user text raw still reaches the terminal without its control characters.
+        Assert.Equal(ExitCodes.BadInput, Report(new UsageException("Unknown --thing 'x\u001b[31my\u0000'."), out string error));
+        Assert.Equal("Error: Unknown --thing 'x?[31my?'.", error.TrimEnd('\n'));
     }
 
     [Fact]

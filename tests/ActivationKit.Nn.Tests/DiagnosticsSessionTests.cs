@@ -486,6 +486,36 @@ public class DiagnosticsSessionTests
         Assert.Contains("hidden activation", Assert.Single(found, f => f.Kind == FindingKind.Saturation && f.Layer == "h").Fix, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A manifest's text is shown in messages with its control characters as '?': a file name, layer name, task or key
+    /// holding a NUL or an escape sequence was printed raw, and so reached the terminal.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"layers": [{"name": "h", "activation": "relu", "pre": "mi\u001bssing.npy"}]}""", "mi?ssing.npy is listed in manifest.json but is not in '")]
+    [InlineData("""{"layers": [{"name": "a\u0000b", "activation": "relu", "pre": "h.npy"}, {"name": "a\u0000b", "activation": "relu", "pre": "h.npy"}]}""", "manifest.json: layers 1 and 2 are both named 'a?b';")]
+    [InlineData("""{"layers": [{"name": "h", "activation": "relu", "pre": "h.npy"}], "task": "multi\u0000class", "loss": "mse"}""", "manifest.json: unknown task 'multi?class' (regression")]
+    [InlineData("""{"layers": [{"name": "h", "activation": "relu", "pre": "h.npy", "x\u0007y": 1}]}""", "manifest.json layer 1: unknown key \"x?y\" (known:")]
+    [InlineData("""{"layers": [{"name": "l\u001b[2J", "activation": "relu", "pre": "h.npy", "weights": "w.npy", "weightsLayout": "out_in"}]}""", "w.npy has shape [3, 8]: with layout out_in that is 3 units, but layer 'l?[2J' has 8.")]
+    public void A_manifests_text_in_a_message_shows_control_characters_as_question_marks(string manifest, string message)
+    {
+        string dir = Directory.CreateTempSubdirectory("actkit-ctl-").FullName;
+        try
+        {
+            ActivationKit.IO.Npy.Write(Path.Combine(dir, "h.npy"), Varied(8), [64, 8]);
+            ActivationKit.IO.Npy.Write(Path.Combine(dir, "w.npy"), new float[24], [3, 8]);
+            File.WriteAllText(Path.Combine(dir, "manifest.json"), manifest);
+            // A missing file is a FileNotFoundException, the rest InvalidDataException.
+            var e = Assert.ThrowsAny<Exception>(() => ArrayFolder.Load(dir));
+            Assert.True(e is InvalidDataException or FileNotFoundException, e.ToString());
+            Assert.Contains(message, e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(e.Message, char.IsControl);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void A_post_that_is_not_the_activation_of_its_pre_is_refused_with_the_first_difference()
     {

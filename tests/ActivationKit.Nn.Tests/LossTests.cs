@@ -86,6 +86,24 @@ public class LossTests
         Assert.Equal(2 * Math.Log(2), Losses.MultiLabelBinaryCrossEntropy.Compute([0f, 0f], [1f, 0f], 1, 2, Span<float>.Empty), 12);
     }
 
+    /// <summary>
+    /// A refused Huber delta is quoted as written: 1e999 was reported as "got Infinity" and 1e-400 as "got 0", values the
+    /// user never wrote; one beyond the doubles is said to overflow, one below the smallest to round to 0.
+    /// </summary>
+    [Theory]
+    [InlineData("huber(1E999)", "Huber delta must be finite and > 0, got '1E999', which overflows: it is beyond the largest finite double, ±1.7976931348623157E+308.")]
+    [InlineData("huber(-1e999)", "Huber delta must be finite and > 0, got '-1e999', which overflows: it is beyond the largest finite double, ±1.7976931348623157E+308.")]
+    [InlineData("huber(delta=1e999)", "Huber delta must be finite and > 0, got '1e999', which overflows: it is beyond the largest finite double, ±1.7976931348623157E+308.")]
+    [InlineData("huber(1e-400)", "Huber delta must be finite and > 0, got '1e-400', which rounds to 0: it is below the smallest positive double, 5E-324.")]
+    [InlineData("huber(Infinity)", "Huber delta must be finite and > 0, got 'Infinity'.")]
+    [InlineData("huber(-0.0)", "Huber delta must be finite and > 0, got '-0.0'.")]
+    [InlineData("huber(0e5)", "Huber delta must be finite and > 0, got '0e5'.")]
+    [InlineData("huber(-2)", "Huber delta must be finite and > 0, got '-2'.")]
+    public void A_refused_huber_delta_is_quoted_as_written(string spec, string message)
+    {
+        Assert.Equal(message + " (Parameter 'spec')", Assert.Throws<ArgumentException>(() => Losses.Parse(spec)).Message);
+    }
+
     [Fact]
     public void ErrorsAreClear()
     {

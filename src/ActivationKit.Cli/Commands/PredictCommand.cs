@@ -58,14 +58,14 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         string inExt = Extension(settings.In!, "--in");
         bool? header = Nn.Data.Csv.ParseHeader(settings.Header);
         if (inExt == ".npy") TableFile.RefuseHeader(header, settings.In!);
-        if (Directory.Exists(settings.Model)) throw new UsageException($"--model '{settings.Model}' is a folder; give the model file saved by actkit train --save.");
-        if (!File.Exists(settings.Model)) throw new UsageException($"Model file '{settings.Model}' does not exist.");
-        if (Directory.Exists(settings.In)) throw new UsageException($"--in '{settings.In}' is a folder; give a .csv or .npy file.");
-        if (!File.Exists(settings.In)) throw new UsageException($"Input file '{settings.In}' does not exist.");
+        if (Directory.Exists(settings.Model)) throw new UsageException($"--model '{Shown(settings.Model!)}' is a folder; give the model file saved by actkit train --save.");
+        if (!File.Exists(settings.Model)) throw new UsageException($"--model file '{Shown(settings.Model!)}' does not exist.");
+        if (Directory.Exists(settings.In)) throw new UsageException($"--in '{Shown(settings.In!)}' is a folder; give a .csv or .npy file.");
+        if (!File.Exists(settings.In)) throw new UsageException($"--in file '{Shown(settings.In!)}' does not exist.");
         if (settings.Out is { } outPath)
         {
             OutputFolder.RefuseInput(outPath, "--out", (settings.Model, "--model"), (settings.In, "--in"));
-            if (Directory.Exists(outPath)) throw new UsageException($"--out '{outPath}' is a folder; give a .csv or .npy file name.");
+            if (Directory.Exists(outPath)) throw new UsageException($"--out '{Shown(outPath)}' is a folder; give a .csv or .npy file name.");
 
             // A CSV or .npy of predictions looks like any other table of numbers: an existing file is replaced only when asked.
             OutputFolder.RefuseOverwrite(outPath, "--out", settings.Force);
@@ -174,9 +174,12 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
     private static string Extension(string path, string option)
     {
         string ext = Path.GetExtension(path).ToLowerInvariant();
-        if (ext is not (".csv" or ".npy")) throw new UsageException($"{option} '{path}' must be a .csv or .npy file.");
+        if (ext is not (".csv" or ".npy")) throw new UsageException($"{option} '{Shown(path)}' must be a .csv or .npy file.");
         return ext;
     }
+
+    /// <summary>A path fit for a message, whole, with its control characters shown as '?' (<see cref="ExceptionMessages.Excerpt"/>).</summary>
+    private static string Shown(string path) => ExceptionMessages.Excerpt(path, path.Length);
 
     private static string Csv(float[] y, int columns, string[]? labels)
     {

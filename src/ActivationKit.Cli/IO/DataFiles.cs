@@ -72,19 +72,22 @@ public static class DataFiles
         string ext = Path.GetExtension(path).ToLowerInvariant();
         if (!Extensions.Contains(ext))
         {
-            throw new UsageException($"{option} '{path}' has an unsupported extension '{ext}'; use {string.Join(", ", Extensions)}.");
+            throw new UsageException($"{option} '{Shown(path)}' has an unsupported extension '{Shown(ext)}'; use {string.Join(", ", Extensions)}.");
         }
 
         return ext;
     }
 
-    /// <summary>Reads an input file by its extension.</summary>
+    /// <summary>
+    /// Reads the input file (<c>--in</c>) by its extension; the messages name the option, and show the path with its
+    /// control characters as '?' ("Input file 'a␀b.csv' does not exist." printed the NUL raw and named no option).
+    /// </summary>
     public static InputData Read(string path)
     {
         string ext = CheckExtension(path, "--in");
-        if (Directory.Exists(path)) throw new UsageException($"Input file '{path}' is a folder; give a file.");
-        if (!File.Exists(path)) throw new UsageException($"Input file '{path}' does not exist.");
-        string name = Path.GetFileName(path);
+        if (Directory.Exists(path)) throw new UsageException($"--in file '{Shown(path)}' is a folder; give a file.");
+        if (!File.Exists(path)) throw new UsageException($"--in file '{Shown(path)}' does not exist.");
+        string name = Shown(Path.GetFileName(path));
         byte[] bytes = ReadBounded(path, name);
         switch (ext)
         {
@@ -123,7 +126,7 @@ public static class DataFiles
     /// </summary>
     private static byte[] ReadBounded(string path, string name)
     {
-        ActivationKit.IO.FileKind.RefuseSpecialInput(path, "Input file");
+        ActivationKit.IO.FileKind.RefuseSpecialInput(path, "--in file");
         if (ActivationKit.IO.FileKind.SpecialKindOf(path) is not null)
         {
             return ActivationKit.IO.FileKind.ReadAtMost(path, MaxInputBytes) ?? throw TooLarge(name, null);
@@ -139,7 +142,7 @@ public static class DataFiles
         // Where the kind could not be told (not Linux), a device states no size (0), or none at all, and has data past it.
         if (length < 0 || stream.ReadByte() >= 0)
         {
-            throw new UsageException($"Input file '{path}' is not a regular file of a known size (a device, pipe or socket, or a file still growing); give a file.");
+            throw new UsageException($"--in file '{Shown(path)}' is not a regular file of a known size (a device, pipe or socket, or a file still growing); give a file.");
         }
 
         return read == bytes.Length ? bytes : bytes[..read];
@@ -459,4 +462,7 @@ public static class DataFiles
         $"'{Shorten(text.Trim())}' is beyond the largest finite float64, ±{double.MaxValue.ToString("R", Inv)}, so it would be read as ±∞";
 
     private static string Shorten(string s) => ActivationKit.ExceptionMessages.Excerpt(s);
+
+    /// <summary>A path or file name fit for a message, whole, with its control characters shown as '?' (<see cref="ActivationKit.ExceptionMessages.Excerpt"/>).</summary>
+    private static string Shown(string path) => ActivationKit.ExceptionMessages.Excerpt(path, path.Length);
 }

@@ -49,6 +49,10 @@ public enum FindingKind
     /// <summary>A hidden layer with a linear activation (identity): it folds into the next layer's weights and adds no non-linearity.</summary>
     [JsonStringEnumMemberName("linear_hidden")]
     LinearHidden,
+
+    /// <summary>A saved model gives two or more of its inputs the same name, so a table's columns cannot be matched to them by name.</summary>
+    [JsonStringEnumMemberName("repeated_input_names")]
+    RepeatedInputNames,
 }
 
 /// <summary>How bad a finding is.</summary>
@@ -102,7 +106,7 @@ public sealed record Finding
     public static string NameOf(FindingKind kind) => KindNames[(int)kind];
 
     internal static readonly string[] KindNames =
-        ["dead_units", "collapsed", "saturation", "vanishing_gradients", "exploding_gradients", "exploding_activations", "symmetric_init", "init_scale", "output_mismatch", "non_finite", "linear_hidden"];
+        ["dead_units", "collapsed", "saturation", "vanishing_gradients", "exploding_gradients", "exploding_activations", "symmetric_init", "init_scale", "output_mismatch", "non_finite", "linear_hidden", "repeated_input_names"];
 
     /// <summary>One line for terminals: "[warning] dead_units in hidden2 at step 300: 75% of units dead".</summary>
     public override string ToString() =>

@@ -135,7 +135,7 @@ public static class Npy
     public static NpyArray Read(string path, bool fortranOrder = false)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) throw new FileNotFoundException(string.Create(CultureInfo.InvariantCulture, $"The .npy file '{path}' does not exist."), path);
+        if (!File.Exists(path)) throw new FileNotFoundException(string.Create(CultureInfo.InvariantCulture, $"The .npy file '{ExceptionMessages.Excerpt(path, path.Length)}' does not exist."), path);
         FileKind.RefuseSpecialInput(path, "The .npy file", "give a .npy file");
         using var stream = File.OpenRead(path);
         return Read(stream, Path.GetFileName(path), fortranOrder);
@@ -143,12 +143,15 @@ public static class Npy
 
     /// <summary>Reads a .npy array from a stream; <paramref name="sourceName"/> names it in error messages.</summary>
     /// <param name="stream">The data.</param>
-    /// <param name="sourceName">The name used in error messages.</param>
+    /// <param name="sourceName">The name used in error messages (its control characters shown as '?').</param>
     /// <param name="fortranOrder">True to accept a Fortran-order array and return it in C order (see <see cref="Read(string, bool)"/>).</param>
     /// <exception cref="InvalidDataException">The data is not a well-formed .npy array of a supported dtype (in C order, unless <paramref name="fortranOrder"/>).</exception>
     public static NpyArray Read(Stream stream, string sourceName = "input", bool fortranOrder = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        // A file name may hold control characters (a NUL, an escape sequence), printed raw into every message below.
+        sourceName = ExceptionMessages.Excerpt(sourceName, sourceName.Length);
         Span<byte> prefix = stackalloc byte[12];
         int got = ReadUpTo(stream, prefix[..8]);
         if (got < 8 || !prefix[..6].SequenceEqual(Magic))
@@ -211,7 +214,7 @@ public static class Npy
         } : 0;
         if (itemSize == 0)
         {
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} has unsupported dtype '{descr}'; supported are float32 ('<f4'), float64 ('<f8'), float16 ('<f2'), uint8 ('|u1'), int32 ('<i4') and int64 ('<i8')."));
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} has unsupported dtype '{ExceptionMessages.Excerpt(descr)}'; supported are float32 ('<f4'), float64 ('<f8'), float16 ('<f2'), uint8 ('|u1'), int32 ('<i4') and int64 ('<i8')."));
         }
 
         long count = 1;
@@ -467,6 +470,14 @@ public static class Npy
             SkipSpace(text, ref i);
             if (i >= text.Length - 1) break;
             string key = ReadQuoted(text, ref i, sourceName);
+            // A key given twice was read as its last value without a word (as numpy.load does), though NumPy never
+            // writes one: a header with '<f4' and then '<f8', or shape (2, 3) and then (3, 2), is damaged or edited, and
+            // which value its writer meant cannot be told.
+            if ((key == "descr" && descr is not null) || (key == "fortran_order" && fortran is not null) || (key == "shape" && shape is not null))
+            {
+                throw Malformed(sourceName, $"'{key}' is given twice");
+            }
+
             SkipSpace(text, ref i);
             Expect(text, ref i, ':', sourceName);
             SkipSpace(text, ref i);
@@ -494,7 +505,7 @@ public static class Npy
                     shape = ReadTuple(text, ref i, sourceName);
                     break;
                 default:
-                    throw Malformed(sourceName, $"unexpected key '{key}'");
+                    throw Malformed(sourceName, $"unexpected key '{ExceptionMessages.Excerpt(key)}'");
             }
 
             SkipSpace(text, ref i);

@@ -433,6 +433,37 @@ public sealed class ExperimentTests : IDisposable
     }
 
     [Fact]
+    public void A_manifest_that_lists_a_contender_twice_is_refused_as_damaged()
+    {
+        // Edited to list relu twice (compare refuses such a list), the manifest was tabled with relu's one trial file
+        // counted for both rows: "1 of 2 trials", and relu tied with itself.
+        var config = Tiny("relu,tanh", epochs: 1) with { Seeds = 1 };
+        ExperimentRunner.Run(config, ExperimentData.Load(config), Dir("twice"), new RunOptions());
+        File.Delete(TrialFiles(Dir("twice"))[1]);
+        string manifest = Path.Combine(Dir("twice"), ResultStore.ManifestName);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))!;
+        json["config"]!["activations"]![1]!["activation"] = "relu";
+        File.WriteAllText(manifest, json.ToJsonString());
+        string message = Assert.Throws<InvalidDataException>(() => ResultStore.Load([Dir("twice")])).Message;
+        Assert.StartsWith($"{manifest} is damaged (it lists the contender 'relu' more than once, which compare never writes): restore experiment.json from a copy, or delete it", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_trial_files_label_and_name_are_shown_with_control_characters_as_question_marks()
+    {
+        // A label edited to hold a NUL and an escape, and a file name holding one, were printed raw in the message.
+        var config = Tiny("relu", epochs: 1) with { Seeds = 1 };
+        ExperimentRunner.Run(config, ExperimentData.Load(config), Dir("ctl"), new RunOptions());
+        string file = TrialFiles(Dir("ctl"))[0];
+        string renamed = Path.Combine(Path.GetDirectoryName(file)!, "x\u0007y.json");
+        File.Move(file, renamed);
+        File.WriteAllText(renamed, File.ReadAllText(renamed).Replace("\"label\": \"relu\"", "\"label\": \"re\\u0000l\\u001bu\"", StringComparison.Ordinal));
+        string message = Assert.Throws<InvalidDataException>(() => ResultStore.Load([Dir("ctl")])).Message;
+        Assert.Contains("x?y.json is not a valid trial file (label re?l?u and seed 1 disagree with its key, which is relu seed 1)", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(message, char.IsControl);
+    }
+
+    [Fact]
     public void Merging_different_configurations_is_refused_with_the_difference()
     {
         var config = Tiny(epochs: 2);

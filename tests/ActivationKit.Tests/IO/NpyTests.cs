@@ -112,11 +112,31 @@ public class NpyTests
     [InlineData("{'descr': '<f4', 'shape': (1,), }", "must have 'descr', 'fortran_order' and 'shape'")]
     [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }", "tuple of non-negative integers")]
     [InlineData("not a dict", "malformed .npy header")]
+    [InlineData("{'descr': '<f4', 'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", "malformed .npy header: 'descr' is given twice.")]
+    [InlineData("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'shape': (1,), }", "malformed .npy header: 'shape' is given twice.")]
+    [InlineData("{'descr': '<f8', 'fortran_order': False, 'fortran_order': False, 'shape': (1,), }", "malformed .npy header: 'fortran_order' is given twice.")]
     public void Malformed_headers_are_one_sentence_errors(string header, string message)
     {
         var ex = Assert.Throws<InvalidDataException>(() => Read(File(header + "\n", new byte[8])));
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
         Assert.StartsWith("test.npy", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A header's text and the file's name are shown with their control characters as '?': a dtype, a key or a name
+    /// holding a NUL or an escape sequence was printed raw into the message, and so to the terminal.
+    /// </summary>
+    [Theory]
+    [InlineData("{'descr': '<f\u0000\u001b[31m4', 'fortran_order': False, 'shape': (1,), }", "test.npy has unsupported dtype '<f??[31m4';")]
+    [InlineData("{'descr': '<f4', 'x\u0007y': 1, 'fortran_order': False, 'shape': (1,), }", "test.npy has a malformed .npy header: unexpected key 'x?y'.")]
+    public void Header_text_in_a_message_shows_control_characters_as_question_marks(string header, string message)
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => Read(File(header + "\n", new byte[8])));
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(ex.Message, char.IsControl);
+
+        var named = Assert.Throws<InvalidDataException>(() => Npy.Read(new MemoryStream(File("{'descr': '<i2', 'fortran_order': False, 'shape': (1,), }\n", new byte[8])), "a\u0000b\u001b.npy"));
+        Assert.StartsWith("a?b?.npy has unsupported dtype '<i2'", named.Message, StringComparison.Ordinal);
     }
 
     [Fact]
