@@ -973,27 +973,26 @@ internal static partial class SoftmaxCoreFloat
 
         /// <summary>Every lane's row maximum (the value: a maximum does not depend on the order).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public V512<float> RowMax(V512<float> v)
-        {
-            var m = v.Value;
-            if (_columns >= 2) m = Avx512F.Max(m, Avx512F.PermuteVar16x32(m, _swap1));
-            if (_columns >= 4) m = Avx512F.Max(m, Avx512F.PermuteVar16x32(m, _swap2));
-            if (_columns >= 8) m = Avx512F.Max(m, Avx512F.PermuteVar16x32(m, _swap4));
-            if (_columns == 16) m = Avx512F.Max(m, Avx512F.PermuteVar16x32(m, _swap8));
-            return new V512<float>(m);
-        }
+        public V512<float> RowMax(V512<float> v) => RowExtreme(v, largest: true);
 
         /// <summary>Every lane's row minimum (of values without NaN).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public V512<float> RowMin(V512<float> v)
+        public V512<float> RowMin(V512<float> v) => RowExtreme(v, largest: false);
+
+        /// <summary>Every lane's row maximum or minimum: a butterfly step per halving of the row.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private V512<float> RowExtreme(V512<float> v, bool largest)
         {
             var m = v.Value;
-            if (_columns >= 2) m = Avx512F.Min(m, Avx512F.PermuteVar16x32(m, _swap1));
-            if (_columns >= 4) m = Avx512F.Min(m, Avx512F.PermuteVar16x32(m, _swap2));
-            if (_columns >= 8) m = Avx512F.Min(m, Avx512F.PermuteVar16x32(m, _swap4));
-            if (_columns == 16) m = Avx512F.Min(m, Avx512F.PermuteVar16x32(m, _swap8));
+            if (_columns >= 2) m = Pick(m, Avx512F.PermuteVar16x32(m, _swap1), largest);
+            if (_columns >= 4) m = Pick(m, Avx512F.PermuteVar16x32(m, _swap2), largest);
+            if (_columns >= 8) m = Pick(m, Avx512F.PermuteVar16x32(m, _swap4), largest);
+            if (_columns == 16) m = Pick(m, Avx512F.PermuteVar16x32(m, _swap8), largest);
             return new V512<float>(m);
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<float> Pick(Vector512<float> a, Vector512<float> b, bool largest) => largest ? Avx512F.Max(a, b) : Avx512F.Min(a, b);
 
         /// <summary>Every lane's row sum of t in double, in the canonical tree (lanes 0–7 in <paramref name="lo"/>, 8–15 in <paramref name="hi"/>).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
