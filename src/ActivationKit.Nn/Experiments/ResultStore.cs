@@ -155,6 +155,57 @@ public static class ResultStore
         if (Directory.Exists(trials)) Directory.Delete(trials);
     }
 
+    /// <summary>
+    /// How old a temporary file of <see cref="WriteAtomic(string, Action{Stream})"/> must be before
+    /// <see cref="RemoveStaleTemporaryFiles"/> takes it for one a killed run left: a write lasts milliseconds, and a
+    /// younger one may be another shard's write into a shared folder, under way.
+    /// </summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Deletes the temporary files that a run killed while writing a trial or the manifest left in
+    /// <paramref name="directory"/> and its trials folder (<c>.NAME.json.GUID.tmp</c>, the names
+    /// <see cref="WriteAtomic(string, Action{Stream})"/> gives, last written more than <paramref name="olderThan"/> ago);
+    /// they were never removed, and piled up with every killed run. Other files are left alone. Returns how many went.
+    /// </summary>
+    public static int RemoveStaleTemporaryFiles(string directory, TimeSpan olderThan)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        int removed = 0;
+        var before = DateTime.UtcNow - olderThan;
+        foreach (var (folder, pattern) in new[] { (directory, $".{ManifestName}."), (Path.Combine(directory, TrialsFolder), ".") })
+        {
+            if (!Directory.Exists(folder)) continue;
+            foreach (string file in Directory.EnumerateFiles(folder, ".*.tmp"))
+            {
+                string name = Path.GetFileName(file);
+                if (!name.StartsWith(pattern, StringComparison.Ordinal) || !IsTemporaryName(name) || File.GetLastWriteTimeUtc(file) > before) continue;
+                try
+                {
+                    File.Delete(file);
+                    removed++;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // One that cannot be deleted is left; it does not stop the run.
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>True for a name <see cref="WriteAtomic(string, Action{Stream})"/> gives its temporary file of a .json file: <c>.NAME.json.GUID.tmp</c> (NAME.json cut at 64 characters).</summary>
+    private static bool IsTemporaryName(string name)
+    {
+        const int guid = 32;
+        if (name.Length < 1 + 1 + 1 + guid + 4 || name[0] != '.' || !name.EndsWith(".tmp", StringComparison.Ordinal)) return false;
+        string hex = name[^(guid + 4)..^4];
+        if (name[^(guid + 5)] != '.' || !hex.All(char.IsAsciiHexDigitLower)) return false;
+        string kept = name[1..^(guid + 5)];
+        return kept.EndsWith(".json", StringComparison.Ordinal) || kept.Length == 64 || (kept.Length == 63 && char.IsHighSurrogate(kept[^1]));
+    }
+
     /// <summary>Reads a manifest.</summary>
     /// <exception cref="InvalidDataException">Not a manifest, or a damaged one (one that lists a contender twice among them).</exception>
     public static ExperimentManifest ReadManifest(string path)

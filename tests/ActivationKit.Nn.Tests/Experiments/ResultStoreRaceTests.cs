@@ -81,4 +81,33 @@ public sealed class ResultStoreRaceTests : IDisposable
             Assert.Equal(manifest.Experiment, ResultStore.ReadManifest(Path.Combine(dir, ResultStore.ManifestName)).Experiment);
         }
     }
+
+    [Fact]
+    public void A_resumed_run_removes_the_temporary_files_a_killed_run_left_and_only_those()
+    {
+        // A compare killed while writing a trial left trials/.NAME.json.GUID.tmp, which no later run removed.
+        string dir = Path.Combine(_root, "stale");
+        var config = Tiny(1) with { Activations = Contender.ParseList("relu") };
+        var data = ExperimentData.Load(config);
+        string trials = Path.Combine(dir, ResultStore.TrialsFolder);
+        Directory.CreateDirectory(trials);
+        string guid = Guid.NewGuid().ToString("N");
+        string stale = Path.Combine(trials, $".0000_relu_seed1_0123456789abcdef.json.{guid}.tmp");
+        string staleManifest = Path.Combine(dir, $".experiment.json.{guid}.tmp");
+        string fresh = Path.Combine(trials, $".0001_relu_seed2_0123456789abcdef.json.{Guid.NewGuid():N}.tmp");
+        string other = Path.Combine(trials, ".notes.tmp");
+        string otherName = Path.Combine(trials, $".notes.txt.{guid}.tmp");
+        foreach (string f in new[] { stale, staleManifest, fresh, other, otherName }) File.WriteAllText(f, "{");
+        foreach (string f in new[] { stale, staleManifest, other, otherName }) File.SetLastWriteTimeUtc(f, DateTime.UtcNow.AddHours(-1));
+
+        ExperimentRunner.Run(config, data, dir);
+
+        Assert.False(File.Exists(stale));
+        Assert.False(File.Exists(staleManifest));
+        // A younger one may be another shard's write under way; other names are not the store's.
+        Assert.True(File.Exists(fresh));
+        Assert.True(File.Exists(other));
+        Assert.True(File.Exists(otherName));
+        Assert.Single(ResultStore.Load([dir]).Trials);
+    }
 }
