@@ -1,4 +1,7 @@
 using ActivationKit.Cli.Commands;
+using ActivationKit.Cli.Training;
+using ActivationKit.Nn;
+using ActivationKit.Nn.Data;
 
 namespace ActivationKit.Cli.Tests;
 
@@ -40,5 +43,34 @@ public sealed class ExploratoryFixTests : IDisposable
         Assert.Matches(@"^Error: Not enough memory for this network \(hidden layers 4500,4500, 2 trials trained at once: about 651 MB of weights, gradients, optimiser state and layer buffers, and about \d+ MB is available\); use narrower --hidden layers or fewer --threads\.$", stderr.Trim());
         Assert.Empty(stdout);
         Assert.False(File.Exists(Path.Combine(outDir, "experiment.json")));
+    }
+
+    [Fact]
+    public void A_test_split_of_one_class_is_warned_about_when_the_model_misses_it()
+    {
+        // train on a test split that held one class reported accuracy 0 without a word: single-class splits were not
+        // judged at all. A perfect score there is still no warning (it cannot be told from the constant answer).
+        var test = new Dataset("t", [0f, 1f, 2f], 1, [1f, 1f, 1f], 1, 2);
+        Metrics Accuracy(double a) => new(0.5, a, double.NaN, double.NaN);
+        Assert.Equal(
+            "The test accuracy is 0.0000 on a test split that holds one class only, 1, so it measures little beyond how often the model answers that class; try another --seed or more --samples for a test split of several classes.",
+            TrainingWarnings.NoBetterThanChance(TrainingTask.Binary, Accuracy(0), null, test));
+        Assert.StartsWith("The test accuracy is 0.6667 on a test split that holds one class only,", TrainingWarnings.NoBetterThanChance(TrainingTask.Binary, Accuracy(2 / 3.0), null, test), StringComparison.Ordinal);
+        Assert.Null(TrainingWarnings.NoBetterThanChance(TrainingTask.Binary, Accuracy(1), null, test));
+    }
+
+    [Fact]
+    public void Compare_warns_of_a_class_missing_from_the_training_split_as_train_does()
+    {
+        // train named a class that the seeded shuffle left out of the training split; compare said nothing. Row 7 is
+        // the only class 2; data seed 4 leaves it out of compare's training split, data seed 1 does not.
+        string data = _dir.File("rare.csv");
+        File.WriteAllLines(data, ["a,b,y", .. Enumerable.Range(0, 20).Select(i => FormattableString.Invariant($"{i},{(i * 7) % 5},{(i == 7 ? 2 : i % 2)}"))]);
+        string[] Args(int seed) => ["compare", "--data", data, "--data-seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--activations", "relu", "--seeds", "1", "--epochs", "1", "--hidden", "4", "--out", _dir.File($"out{seed}")];
+        Assert.Contains(
+            "Warning: The class 2 (1 sample in the data) has no sample in the training split, so the model never learns it: the split is a seeded shuffle, not stratified; try another --data-seed.",
+            Cli.Run(Args(4)).Ok().Err,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("no sample in the training split", Cli.Run(Args(1)).Ok().Err, StringComparison.Ordinal);
     }
 }

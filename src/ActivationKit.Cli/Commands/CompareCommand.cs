@@ -107,6 +107,9 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         EnsureTrialsFit(config, data, Math.Min(threads, Math.Max(total, 1)));
         err.WriteLine($"Comparing {config.Activations.Count} activation(s) × {config.Seeds} seed(s) on {data.Identity} " +
             $"({data.Train.Rows} train / {data.Validation.Rows} validation / {data.Test.Rows} test){(shard.Count > 1 ? $", shard {shard}: {total} trial(s)" : string.Empty)}; results in {settings.Out}");
+        // As train warns: a class the seeded shuffle left out of the training split is never learned, and nothing said so.
+        if (TrainingWarnings.ClassesMissingFromTraining(Splits(data), "--data-seed") is { } missingClasses) err.WriteLine($"Warning: {missingClasses}");
+
         // What train prints for one network (a symmetric initialiser, a function that passes no gradient), once per
         // contender: such a contender trains, but its place in the table says more about the set-up than the function.
         foreach (var (contender, warnings) in ExperimentRunner.InitializationWarnings(config, data))
@@ -155,6 +158,24 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
             one * atOnce,
             atOnce == 1 ? widths : $"{widths}, {atOnce} trials trained at once",
             atOnce == 1 ? "use narrower --hidden layers" : "use narrower --hidden layers or fewer --threads");
+    }
+
+    /// <summary>
+    /// The comparison's splits as train's warnings take them, with each class's samples counted over the three splits
+    /// (the data compare holds).
+    /// </summary>
+    internal static TrainingSplits Splits(ExperimentData data)
+    {
+        var counts = new int[data.Train.ClassCount];
+        foreach (var split in new[] { data.Train, data.Validation, data.Test })
+        {
+            foreach (float t in split.Targets)
+            {
+                if (t >= 0 && t < counts.Length) counts[(int)t]++;
+            }
+        }
+
+        return new TrainingSplits(data.Identity, counts.Length > 2 ? TrainingTask.Multiclass : TrainingTask.Binary, false, data.Train, data.Validation, data.Test, ClassSamples: counts);
     }
 
     /// <summary>The experiment configuration of the options, validated.</summary>
