@@ -73,4 +73,14 @@ public sealed class ExploratoryFixTests : IDisposable
             StringComparison.Ordinal);
         Assert.DoesNotContain("no sample in the training split", Cli.Run(Args(1)).Ok().Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Trains_time_per_epoch_and_its_rate_are_one_consistent_pair()
+    {
+        // The rate was the mean of the epochs' rates, far above the mean time's: "0.054 s (203,448 samples/s)" for 1,400
+        // rows. Here 1,400 rows in 1 s and then in 0.1 s: 0.55 s an epoch on average, and 2,800 samples in 1.1 s.
+        var metrics = new Metrics(0.5, 0.5, double.NaN, double.NaN);
+        EpochRecord[] history = [new(1, 0.01, metrics, null, 1.0, 1400), new(2, 0.01, metrics, null, 0.1, 14000)];
+        Assert.Equal("time per epoch 0.550 s, the mean of 2 epochs (2,545 samples/s: the training samples over that time)", TrainCommand.EpochTime(history));
+    }
 }
