@@ -83,4 +83,24 @@ public sealed class ExploratoryFixTests : IDisposable
         EpochRecord[] history = [new(1, 0.01, metrics, null, 1.0, 1400), new(2, 0.01, metrics, null, 0.1, 14000)];
         Assert.Equal("time per epoch 0.550 s, the mean of 2 epochs (2,545 samples/s: the training samples over that time)", TrainCommand.EpochTime(history));
     }
+
+    [Fact]
+    public void Recommend_try_with_one_seed_has_no_spread_as_compare_has_none()
+    {
+        // One seed reported std 0 and stdError 0, a measured absence of noise; compare shows "—" and writes null.
+        string[] args = ["recommend", "--try", "xor", "--seeds", "1", "--epochs", "1", "--samples", "100"];
+        var json = System.Text.Json.JsonDocument.Parse(Cli.Run([.. args, "--json"]).Ok().Out).RootElement;
+        foreach (var c in json.GetProperty("trial").GetProperty("candidates").EnumerateArray())
+        {
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, c.GetProperty("std").ValueKind);
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, c.GetProperty("stdError").ValueKind);
+        }
+
+        string row = Cli.RunWide(args).Ok().Lines.First(l => l.StartsWith("1 ", StringComparison.Ordinal));
+        Assert.Matches(@"^1\s+\d\s+\S+\s+0\.\d{4}\s+—\s+", row);
+
+        // Two seeds still measure a spread.
+        var two = System.Text.Json.JsonDocument.Parse(Cli.Run(["recommend", "--try", "xor", "--seeds", "2", "--epochs", "1", "--samples", "100", "--json"]).Ok().Out).RootElement;
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, two.GetProperty("trial").GetProperty("candidates")[0].GetProperty("std").ValueKind);
+    }
 }
