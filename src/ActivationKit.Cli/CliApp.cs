@@ -453,8 +453,7 @@ internal static partial class ErrorReporter
 {
     public static int Report(CliConsoles consoles, Exception ex, IReadOnlyList<string>? args = null)
     {
-        while (ex is TargetInvocationException { InnerException: { } inner }) ex = inner;
-        if (ex is AggregateException { InnerExceptions.Count: 1 } agg) ex = agg.InnerExceptions[0];
+        ex = Unwrapped(ex);
 
         if (ex is CommandAppException app)
         {
@@ -508,6 +507,22 @@ internal static partial class ErrorReporter
             default:
                 consoles.ErrorWriter.WriteLine($"Internal error ({ex.GetType().Name}): {Shown(ex.Message)}");
                 return ExitCodes.InternalError;
+        }
+    }
+
+    /// <summary>
+    /// The exception to report for <paramref name="ex"/>: a reflection wrapper's inner exception, and for an
+    /// <see cref="AggregateException"/> (parallel trials) whose inner exceptions, flattened, are all of one type, the
+    /// first of them — two trials that ran out of memory at once were "Internal error (AggregateException)", exit 70,
+    /// where one was the out-of-memory sentence. An aggregate of different kinds stays an internal error.
+    /// </summary>
+    internal static Exception Unwrapped(Exception ex)
+    {
+        while (true)
+        {
+            if (ex is TargetInvocationException { InnerException: { } inner }) ex = inner;
+            else if (ex is AggregateException agg && agg.Flatten().InnerExceptions is { Count: > 0 } all && all.All(e => e.GetType() == all[0].GetType())) ex = all[0];
+            else return ex;
         }
     }
 

@@ -69,10 +69,13 @@ public sealed record TrialCandidate
 
     public double Mean { get; init; }
 
-    /// <summary>Sample standard deviation across seeds (0 with one seed).</summary>
+    /// <summary>
+    /// Sample standard deviation across seeds; NaN with one seed, which has no spread to measure (it was 0, which read as
+    /// a measured absence of noise; compare shows "—" and writes null there, and so does recommend --try).
+    /// </summary>
     public double Std { get; init; }
 
-    /// <summary>Standard error of the mean, Std/√seeds.</summary>
+    /// <summary>Standard error of the mean, Std/√seeds; NaN with one seed.</summary>
     public double StdError { get; init; }
 
     /// <summary>Mean validation loss over the runs that did not diverge (NaN when all did).</summary>
@@ -425,7 +428,7 @@ public static class AdvisorTrial
             }
 
             double mean = perSeed.Average();
-            double std = perSeed.Count > 1 ? Math.Sqrt(perSeed.Sum(v => (v - mean) * (v - mean)) / (perSeed.Count - 1)) : 0;
+            double std = perSeed.Count > 1 ? Math.Sqrt(perSeed.Sum(v => (v - mean) * (v - mean)) / (perSeed.Count - 1)) : double.NaN;
             results.Add(new TrialCandidate
             {
                 Name = rec.Name,
@@ -460,8 +463,9 @@ public static class AdvisorTrial
         var first = results[0];
         var best = results.OrderBy(r => r.MeasuredRank).ThenBy(r => r.RuleRank).First();
         double resolution = accuracy ? 1.0 / scored : 0;
-        double threshold = options.Seeds == 1 && !accuracy
-            ? double.NaN
+        // With one seed there is no spread (the errors are NaN): an accuracy's threshold is its step alone.
+        double threshold = options.Seeds == 1
+            ? (accuracy ? resolution : double.NaN)
             : Math.Max(2 * Math.Sqrt((best.StdError * best.StdError) + (first.StdError * first.StdError)), resolution);
         double gap = best.Mean - first.Mean;
         if (options.Seeds == 1)

@@ -192,6 +192,9 @@ public class AdvisorTrialTests
         var classification = AdvisorTrial.Run(new AdvisorRequest { Layer = LayerRole.Hidden }, ActivationAdvisor.Recommend(new AdvisorRequest(), 2), AdvisorTrial.LoadData("xor", AdvisorTask.Multiclass, options), options);
         Assert.NotNull(classification.FirstChoiceWithinNoise);
         Assert.True(classification.NoiseThreshold > 0);
+
+        // One seed has no spread: NaN, not the 0 that read as a measured absence of noise (compare's "—").
+        Assert.All(trial.Candidates.Concat(classification.Candidates), c => Assert.True(double.IsNaN(c.Std) && double.IsNaN(c.StdError), $"{c.Spec}: std {c.Std}, stdError {c.StdError}"));
     }
 
     [Fact]

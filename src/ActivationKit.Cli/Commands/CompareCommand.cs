@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using ActivationKit.Cli.Formatting;
 using ActivationKit.Cli.IO;
+using ActivationKit.Cli.Training;
 using ActivationKit.Nn.Experiments;
 using ActivationKit.Nn.Data;
 using Spectre.Console.Cli;
@@ -103,8 +104,12 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         var err = consoles.ErrorWriter;
         bool interactive = consoles.Error.Profile.Capabilities.Interactive;
         int total = config.Trials().Count(t => shard.Includes(t.Index));
+        EnsureTrialsFit(config, data, Math.Min(threads, Math.Max(total, 1)));
         err.WriteLine($"Comparing {config.Activations.Count} activation(s) × {config.Seeds} seed(s) on {data.Identity} " +
             $"({data.Train.Rows} train / {data.Validation.Rows} validation / {data.Test.Rows} test){(shard.Count > 1 ? $", shard {shard}: {total} trial(s)" : string.Empty)}; results in {settings.Out}");
+        // As train warns: a class the seeded shuffle left out of the training split is never learned, and nothing said so.
+        if (TrainingWarnings.ClassesMissingFromTraining(Splits(data), "--data-seed") is { } missingClasses) err.WriteLine($"Warning: {missingClasses}");
+
         // What train prints for one network (a symmetric initialiser, a function that passes no gradient), once per
         // contender: such a contender trains, but its place in the table says more about the set-up than the function.
         foreach (var (contender, warnings) in ExperimentRunner.InitializationWarnings(config, data))
@@ -133,6 +138,44 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Refuses, before anything is trained, trials whose networks cannot all be held at once: <paramref name="atOnce"/>
+    /// networks of the widest contender (a gated function's layers are twice as wide), as train screens its one network.
+    /// Two trials of --hidden 4500,4500 under a 512 MB heap both ran out of memory part-way and ended in
+    /// "Internal error (AggregateException)", exit 70.
+    /// </summary>
+    /// <exception cref="UsageException">The trials trained at once do not fit.</exception>
+    internal static void EnsureTrialsFit(ExperimentConfig config, ExperimentData data, int atOnce)
+    {
+        var optimizer = ActivationKit.Nn.Optimizers.Create(config.Optimizer);
+        int rows = TrainingMemory.PassRows(config.BatchSize, data.Train.Rows);
+        long one = config.Activations.Max(c => TrainingMemory.Bytes(
+            data.Train.FeatureCount, config.Hidden, ActivationKit.Nn.DenseLayer.ResolveActivation(c.Activation), data.Train.ClassCount, null, optimizer, rows));
+        string widths = $"hidden layers {string.Join(',', config.Hidden)}";
+        TrainingMemory.EnsureFits(
+            one * atOnce,
+            atOnce == 1 ? widths : $"{widths}, {atOnce} trials trained at once",
+            atOnce == 1 ? "use narrower --hidden layers" : "use narrower --hidden layers or fewer --threads");
+    }
+
+    /// <summary>
+    /// The comparison's splits as train's warnings take them, with each class's samples counted over the three splits
+    /// (the data compare holds).
+    /// </summary>
+    internal static TrainingSplits Splits(ExperimentData data)
+    {
+        var counts = new int[data.Train.ClassCount];
+        foreach (var split in new[] { data.Train, data.Validation, data.Test })
+        {
+            foreach (float t in split.Targets)
+            {
+                if (t >= 0 && t < counts.Length) counts[(int)t]++;
+            }
+        }
+
+        return new TrainingSplits(data.Identity, counts.Length > 2 ? TrainingTask.Multiclass : TrainingTask.Binary, false, data.Train, data.Validation, data.Test, ClassSamples: counts);
     }
 
     /// <summary>The experiment configuration of the options, validated.</summary>

@@ -294,7 +294,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
             c.RuleRank.ToString(CultureInfo.InvariantCulture),
             c.Spec,
             c.Mean.ToString("0.0000", CultureInfo.InvariantCulture),
-            c.Std.ToString("0.0000", CultureInfo.InvariantCulture),
+            double.IsNaN(c.Std) ? "—" : c.Std.ToString("0.0000", CultureInfo.InvariantCulture),
             double.IsNaN(c.ValidationLoss) ? "—" : c.ValidationLoss.ToString("0.0000", CultureInfo.InvariantCulture),
             c.Diverged.ToString(CultureInfo.InvariantCulture),
             c.Pairing,
@@ -372,8 +372,9 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
             json.WriteNumber("ruleRank", c.RuleRank);
             json.WriteNumber("measuredRank", c.MeasuredRank);
             json.WriteNumber("mean", c.Mean);
-            json.WriteNumber("std", c.Std);
-            json.WriteNumber("stdError", c.StdError);
+            // Null with one seed, which has no spread, as compare writes it.
+            NumberOrNull(json, "std", c.Std);
+            NumberOrNull(json, "stdError", c.StdError);
             json.WriteStartArray("perSeed");
             foreach (double v in c.PerSeed) json.WriteNumberValue(v);
             json.WriteEndArray();

@@ -508,6 +508,19 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         return (double)correct / logits.Length;
     }
 
+    /// <summary>
+    /// The summary's line of epoch times: the mean time and the rate of the same epochs, all their samples over all their
+    /// time (the training rows over the mean time). The rate was the mean of the epochs' own rates, which a fast epoch
+    /// pulls far above the mean time's: "0.054 s (203,448 samples/s)" for 1,400 rows, which that time trains at 26,000.
+    /// </summary>
+    internal static string EpochTime(IReadOnlyList<EpochRecord> history)
+    {
+        double seconds = history.Sum(r => r.Seconds);
+        double samples = history.Sum(r => r.SamplesPerSecond * r.Seconds);
+        string rate = seconds > 0 ? (samples / seconds).ToString("N0", Inv) : "—";
+        return $"time per epoch {(seconds / history.Count).ToString("0.000", Inv)} s, the mean of {Spelling.Count(history.Count, "epoch")} ({rate} samples/s: the training samples over that time)";
+    }
+
     private void WriteJson(TrainingSplits data, string description, TrainingResult result, EpochRecord? last, Metrics? test, LabelAccuracies labelAccuracy, double perEpoch, string? saved, DiagnosticsReport? report, IReadOnlyList<string> warnings, TargetScaling? scaling, string? failure = null)
     {
         bool regression = data.Task == TrainingTask.Regression;
@@ -696,7 +709,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             consoles.Out.WriteLine($"test r2 per target column {columns} (r2 above pools the columns, weighting each by its target variance)");
         }
 
-        if (result.History.Count > 0) consoles.Out.WriteLine($"time per epoch {perEpoch.ToString("0.000", Inv)} s ({result.History.Average(r => r.SamplesPerSecond).ToString("N0", Inv)} samples/s)");
+        if (result.History.Count > 0) consoles.Out.WriteLine(EpochTime(result.History));
         if (saved is not null) consoles.Out.WriteLine($"saved {saved} ({network.ParameterCount:N0} parameters); run: actkit predict --model {saved} --in FILE");
     }
 }

@@ -16,8 +16,9 @@ public static class TrainingWarnings
     /// A sentence when the test metric is no better than ignoring the inputs — regression R² below 0 (worse than
     /// predicting the targets' mean), or a binary or multiclass accuracy at or below the share of the test split's most
     /// common class (what always answering it scores) — with the validation metric beside it — or a multilabel label
-    /// accuracy (<paramref name="labelAccuracy"/>) at or below answering each label's more common value; else null. Not
-    /// judged: a test split of one class (any model that gets it right scores what the constant does).
+    /// accuracy (<paramref name="labelAccuracy"/>) at or below answering each label's more common value; else null. A
+    /// test split of one class cannot tell a model from the constant answer, so there the sentence comes only when the
+    /// accuracy is below 1, and says the split holds one class (a model that missed it scored 0 without a word).
     /// </summary>
     public static string? NoBetterThanChance(TrainingTask task, Metrics test, Metrics? validation, Dataset testData, double labelAccuracy = double.NaN)
     {
@@ -51,10 +52,17 @@ public static class TrainingWarnings
         if (task is not (TrainingTask.Binary or TrainingTask.Multiclass) || testData.Rows == 0) return null;
         var counts = testData.Targets.GroupBy(t => t).Select(g => (Label: g.Key, Count: g.Count())).OrderByDescending(g => g.Count).ThenBy(g => g.Label).First();
         double majority = (double)counts.Count / testData.Rows;
-        // A test split of one class cannot tell a model from the constant answer (a perfect model scored 1.0 there
-        // and was told it had learned nothing).
-        if (majority >= 1 || !(test.Accuracy <= majority)) return null;
         string label = testData.ClassNames is { } names && (int)counts.Label < names.Count ? $"'{names[(int)counts.Label]}'" : counts.Label.ToString(Inv);
+        // A test split of one class cannot tell a model from the constant answer (a perfect model scored 1.0 there
+        // and was told it had learned nothing), but one that misses it is worth a word.
+        if (majority >= 1)
+        {
+            return test.Accuracy < 1
+                ? $"The test accuracy is {Value(test.Accuracy)} on a test split that holds one class only, {label}, so it measures little beyond how often the model answers that class; try another --seed or more --samples for a test split of several classes."
+                : null;
+        }
+
+        if (!(test.Accuracy <= majority)) return null;
         string valAccuracy = validation is { Accuracy: var a } && !double.IsNaN(a) ? $" (validation {Value(a)})" : string.Empty;
         return $"The test accuracy {Value(test.Accuracy)}{valAccuracy} is no better than always answering the most common class, {label} (right for {Value(majority)} of the test samples): the model has learned nothing the class frequencies do not give; {Advice}.";
     }
@@ -65,7 +73,9 @@ public static class TrainingWarnings
     /// stratified (stratifying would change every existing split), so a rare class can miss the training rows: the
     /// model then never predicts it, and nothing said so.
     /// </summary>
-    public static string? ClassesMissingFromTraining(TrainingSplits data)
+    /// <param name="data">The splits, with the classes' counts in the data.</param>
+    /// <param name="seedOption">The option of the split's seed, named in the advice (train's --seed, compare's --data-seed).</param>
+    public static string? ClassesMissingFromTraining(TrainingSplits data, string seedOption = "--seed")
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.ClassSamples is not { } inData || data.Task is not (TrainingTask.Binary or TrainingTask.Multiclass)) return null;
@@ -75,7 +85,7 @@ public static class TrainingWarnings
         string Name(int label) => data.Train.ClassNames is { } names && label < names.Count ? $"'{names[label]}'" : label.ToString(Inv);
         string classes = string.Join(", ", missing.Take(10).Select(k => $"{Name(k)} ({Spelling.Count(inData[k], "sample")} in the data)")) + (missing.Count > 10 ? $", … ({missing.Count} in all)" : string.Empty);
         bool one = missing.Count == 1;
-        return $"{(one ? "The class" : "The classes")} {classes} {(one ? "has" : "have")} no sample in the training split, so the model never learns {(one ? "it" : "them")}: the split is a seeded shuffle, not stratified; try another --seed{(data.Train.Rows + data.Validation.Rows + data.Test.Rows < inData.Sum() ? " or more --samples" : string.Empty)}.";
+        return $"{(one ? "The class" : "The classes")} {classes} {(one ? "has" : "have")} no sample in the training split, so the model never learns {(one ? "it" : "them")}: the split is a seeded shuffle, not stratified; try another {seedOption}{(data.Train.Rows + data.Validation.Rows + data.Test.Rows < inData.Sum() ? " or more --samples" : string.Empty)}.";
     }
 
     /// <summary>

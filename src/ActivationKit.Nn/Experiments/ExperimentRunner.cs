@@ -85,6 +85,7 @@ public static class ExperimentRunner
             .ToHashSet(StringComparer.Ordinal);
         ResultStore.CheckTrialFiles(outDirectory, manifest, written);
         bool created = ResultStore.WriteOrCheckManifest(outDirectory, manifest);
+        ResultStore.RemoveStaleTemporaryFiles(outDirectory, ResultStore.StaleAfter);
         try
         {
             return RunPlan(config, data, outDirectory, options, manifest);

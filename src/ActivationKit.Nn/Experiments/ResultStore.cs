@@ -66,7 +66,11 @@ public static class ResultStore
 
     /// <summary>
     /// Writes the manifest, or checks the one already there: a folder holds one comparison, so a different
-    /// configuration is refused rather than mixed in. Returns true when it wrote a new manifest.
+    /// configuration is refused rather than mixed in. Returns true when it wrote a new manifest. The manifest is created
+    /// only where there is none, atomically: two shards of different settings started at the same moment into one folder
+    /// both found no manifest, both wrote theirs (the second replacing the first), both trained, and the first then
+    /// failed, leaving trials of two comparisons in the folder. Now the second finds the first's manifest and is refused
+    /// before training, and shards of the same settings started together (the sharding this is for) both go on.
     /// </summary>
     /// <exception cref="ArgumentException">The folder already holds another comparison.</exception>
     public static bool WriteOrCheckManifest(string directory, ExperimentManifest manifest)
@@ -74,8 +78,12 @@ public static class ResultStore
         ArgumentNullException.ThrowIfNull(manifest);
         if (CheckManifest(directory, manifest)) return false;
         Directory.CreateDirectory(Path.Combine(directory, TrialsFolder));
-        WriteAtomic(Path.Combine(directory, ManifestName), JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
-        return true;
+        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, Json);
+        if (WriteAtomic(Path.Combine(directory, ManifestName), stream => stream.Write(bytes), overwrite: false)) return true;
+
+        // Another process created it between the check and the write: its comparison is checked as if it had been first.
+        CheckManifest(directory, manifest);
+        return false;
     }
 
     /// <summary>
@@ -145,6 +153,57 @@ public static class ResultStore
         if (Directory.Exists(trials) && Directory.EnumerateFileSystemEntries(trials).Any()) return;
         File.Delete(Path.Combine(directory, ManifestName));
         if (Directory.Exists(trials)) Directory.Delete(trials);
+    }
+
+    /// <summary>
+    /// How old a temporary file of <see cref="WriteAtomic(string, Action{Stream})"/> must be before
+    /// <see cref="RemoveStaleTemporaryFiles"/> takes it for one a killed run left: a write lasts milliseconds, and a
+    /// younger one may be another shard's write into a shared folder, under way.
+    /// </summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Deletes the temporary files that a run killed while writing a trial or the manifest left in
+    /// <paramref name="directory"/> and its trials folder (<c>.NAME.json.GUID.tmp</c>, the names
+    /// <see cref="WriteAtomic(string, Action{Stream})"/> gives, last written more than <paramref name="olderThan"/> ago);
+    /// they were never removed, and piled up with every killed run. Other files are left alone. Returns how many went.
+    /// </summary>
+    public static int RemoveStaleTemporaryFiles(string directory, TimeSpan olderThan)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        int removed = 0;
+        var before = DateTime.UtcNow - olderThan;
+        foreach (var (folder, pattern) in new[] { (directory, $".{ManifestName}."), (Path.Combine(directory, TrialsFolder), ".") })
+        {
+            if (!Directory.Exists(folder)) continue;
+            foreach (string file in Directory.EnumerateFiles(folder, ".*.tmp"))
+            {
+                string name = Path.GetFileName(file);
+                if (!name.StartsWith(pattern, StringComparison.Ordinal) || !IsTemporaryName(name) || File.GetLastWriteTimeUtc(file) > before) continue;
+                try
+                {
+                    File.Delete(file);
+                    removed++;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // One that cannot be deleted is left; it does not stop the run.
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>True for a name <see cref="WriteAtomic(string, Action{Stream})"/> gives its temporary file of a .json file: <c>.NAME.json.GUID.tmp</c> (NAME.json cut at 64 characters).</summary>
+    private static bool IsTemporaryName(string name)
+    {
+        const int guid = 32;
+        if (name.Length < 1 + 1 + 1 + guid + 4 || name[0] != '.' || !name.EndsWith(".tmp", StringComparison.Ordinal)) return false;
+        string hex = name[^(guid + 4)..^4];
+        if (name[^(guid + 5)] != '.' || !hex.All(char.IsAsciiHexDigitLower)) return false;
+        string kept = name[1..^(guid + 5)];
+        return kept.EndsWith(".json", StringComparison.Ordinal) || kept.Length == 64 || (kept.Length == 63 && char.IsHighSurrogate(kept[^1]));
     }
 
     /// <summary>Reads a manifest.</summary>
@@ -371,7 +430,15 @@ public static class ResultStore
     /// created or takes no files is an <see cref="IOException"/> naming <paramref name="path"/>, and a write that fails
     /// part-way (a full disk) a <see cref="WriteFailedException"/> naming it.
     /// </summary>
-    public static void WriteAtomic(string path, Action<Stream> write)
+    public static void WriteAtomic(string path, Action<Stream> write) => WriteAtomic(path, write, overwrite: true);
+
+    /// <summary>
+    /// <see cref="WriteAtomic(string, Action{Stream})"/>, or with <paramref name="overwrite"/> false, the same write
+    /// that creates the file only where there is none, in one step (<see cref="FileKind.TryMoveToNewName"/> of the
+    /// finished temporary file, so a reader never sees part of it): false, with nothing written, when the file already
+    /// exists.
+    /// </summary>
+    private static bool WriteAtomic(string path, Action<Stream> write, bool overwrite)
     {
         ArgumentNullException.ThrowIfNull(write);
         string full = Path.GetFullPath(path);
@@ -419,12 +486,15 @@ public static class ResultStore
 
             try
             {
+                if (!overwrite) return FileKind.TryMoveToNewName(temp, full);
                 File.Move(temp, full, overwrite: true);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new IOException($"Cannot replace '{Shown(path)}' ({e.Message.TrimEnd('.')}); it is unchanged.", e);
             }
+
+            return true;
         }
         finally
         {

@@ -24,6 +24,53 @@ public static partial class FileKind
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
 
+    /// <summary>errno's "File exists", the same on Linux and the BSDs.</summary>
+    private const int FileExists = 17;
+
+    [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Link(string existing, string created);
+
+    /// <summary>
+    /// Gives the file <paramref name="source"/> the name <paramref name="destination"/> only where no file has it, in one
+    /// step: true when it was moved, false (and <paramref name="source"/> left as it was) when the destination exists.
+    /// File.Move without overwriting checks for the destination and then renames on Unix, so two processes that both
+    /// found no file both moved theirs, the second replacing the first; a hard link (link(2)) fails when the name is
+    /// taken. Where links are not to be had (another system, a file system without them) it is File.Move's check.
+    /// </summary>
+    /// <exception cref="IOException">The move failed for another reason.</exception>
+    public static bool TryMoveToNewName(string source, string destination)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (!OperatingSystem.IsWindows())
+        {
+            try
+            {
+                if (Link(source, destination) == 0)
+                {
+                    File.Delete(source);
+                    return true;
+                }
+
+                if (Marshal.GetLastPInvokeError() == FileExists) return false;
+            }
+            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+            {
+                // No link here: File.Move's check below is all there is.
+            }
+        }
+
+        try
+        {
+            File.Move(source, destination, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(destination))
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// "a character device", "a block device", <see cref="NamedPipe"/> or "a socket"; null for a regular file, a folder,
     /// a path that does not exist, or a kind that cannot be told here.
