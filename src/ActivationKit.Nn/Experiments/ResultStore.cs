@@ -195,7 +195,19 @@ public static class ResultStore
         return removed;
     }
 
-    /// <summary>True for a name <see cref="WriteAtomic(string, Action{Stream})"/> gives its temporary file of a .json file: <c>.NAME.json.GUID.tmp</c> (NAME.json cut at 64 characters).</summary>
+    /// <summary>
+    /// The part of a file's name its temporary file keeps (<c>.STEM.GUID.tmp</c>): the first
+    /// <see cref="TemporaryStemLength"/> characters, one fewer where that would split a surrogate pair. With the whole
+    /// name, any name of more than 217 bytes made one longer than the 255 a file name may have, and the write failed as
+    /// if the folder took no files.
+    /// </summary>
+    private static string TemporaryStem(string name)
+        => name.Length <= TemporaryStemLength ? name : name[..(char.IsHighSurrogate(name[TemporaryStemLength - 1]) ? TemporaryStemLength - 1 : TemporaryStemLength)];
+
+    /// <summary>The most characters of a file's name its temporary file keeps (<see cref="TemporaryStem"/>).</summary>
+    private const int TemporaryStemLength = 64;
+
+    /// <summary>True for a name <see cref="WriteAtomic(string, Action{Stream})"/> gives its temporary file of a .json file: <c>.STEM.GUID.tmp</c> with the <see cref="TemporaryStem"/> of NAME.json.</summary>
     private static bool IsTemporaryName(string name)
     {
         const int guid = 32;
@@ -203,7 +215,7 @@ public static class ResultStore
         string hex = name[^(guid + 4)..^4];
         if (name[^(guid + 5)] != '.' || !hex.All(char.IsAsciiHexDigitLower)) return false;
         string kept = name[1..^(guid + 5)];
-        return kept.EndsWith(".json", StringComparison.Ordinal) || kept.Length == 64 || (kept.Length == 63 && char.IsHighSurrogate(kept[^1]));
+        return kept.EndsWith(".json", StringComparison.Ordinal) || kept.Length == TemporaryStemLength || (kept.Length == TemporaryStemLength - 1 && char.IsHighSurrogate(kept[^1]));
     }
 
     /// <summary>Reads a manifest.</summary>
@@ -444,11 +456,7 @@ public static class ResultStore
         string full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new IOException($"Cannot write '{Shown(path)}': it is a folder; give a file name.");
         string dir = Path.GetDirectoryName(full)!;
-        // The temporary name keeps at most 64 characters of the file's: with the whole name, any name of more than 217
-        // bytes made one longer than the 255 a file name may have, and the write failed as if the folder took no files.
-        string name = Path.GetFileName(full);
-        int kept = name.Length <= 64 ? name.Length : char.IsHighSurrogate(name[63]) ? 63 : 64;
-        string temp = Path.Combine(dir, $".{name[..kept]}.{Guid.NewGuid():N}.tmp");
+        string temp = Path.Combine(dir, $".{TemporaryStem(Path.GetFileName(full))}.{Guid.NewGuid():N}.tmp");
         FileStream created;
         try
         {
