@@ -42,12 +42,7 @@ public class FloatSoftmaxGradientGoldenTests(ITestOutputHelper output)
     [MemberData(nameof(Gradients))]
     public void Float_gradients_from_the_input_are_within_the_bound_of_mpmath_at_every_entry(string gradient)
     {
-        double worst = 0;
-        string worstAt = "";
-        double worstDominant = 0;
-        double worstOther = 0;
-        int over = 0;
-        var failures = new List<string>();
+        var tally = new Tally();
         foreach (var row in Rows.Value)
         {
             int n = row.X.Length;
@@ -59,43 +54,59 @@ public class FloatSoftmaxGradientGoldenTests(ITestOutputHelper output)
             AddOneRow<S<float>>(results, "scalar", gradient, row);
             results.Insert(0, ("public API", Public(gradient, row.X, row.Dy, n, inPlace: false)));
             results.Add(("public API over dy", Public(gradient, row.X, row.Dy, n, inPlace: true)));
+            tally.Check(row.Label, results, expected, Dominant(row.X, gradient == "softmin" ? -1 : 1));
+        }
+
+        output.WriteLine(tally.Summary(gradient));
+        Assert.True(tally.Failures.Count == 0, $"{tally.Failures.Count} failures: {string.Join("; ", tally.Failures.Take(20))}");
+    }
+
+    /// <summary>
+    /// The golden tests' bookkeeping over rows: every result's bits against the first's (the widths and public calls
+    /// must agree), the first against the exact value (exactly 0 where that is, else within <see cref="Bound"/> ULP),
+    /// and the worst ULP overall (with its row), at the row's first maximum and elsewhere, and how many exceed 0.5.
+    /// </summary>
+    private sealed class Tally
+    {
+        private double _worst, _worstTop, _worstOther;
+        private string _worstAt = "";
+        private int _over;
+
+        public List<string> Failures { get; } = [];
+
+        public void Check(string label, List<(string Width, float[] Dx)> results, (double Value, bool Zero)[] expected, int top)
+        {
             var first = results[0].Dx;
-            int dominant = Dominant(row.X, gradient == "softmin" ? -1 : 1);
-            double rowWorst = 0;
-            for (int i = 0; i < n; i++)
+            for (int i = 0; i < first.Length; i++)
             {
                 foreach (var (width, dx) in results.Skip(1))
                 {
-                    if (BitConverter.SingleToInt32Bits(dx[i]) != BitConverter.SingleToInt32Bits(first[i]))
-                    {
-                        failures.Add($"{row.Label} [{i}]: {width} gives {dx[i]:R}, {results[0].Width} {first[i]:R}");
-                    }
+                    if (BitConverter.SingleToInt32Bits(dx[i]) != BitConverter.SingleToInt32Bits(first[i])) Failures.Add($"{label} [{i}]: {width} gives {dx[i]:R}, {results[0].Width} {first[i]:R}");
                 }
 
                 var (value, zero) = expected[i];
                 if (zero)
                 {
-                    if (first[i] != 0) failures.Add($"{row.Label} [{i}]: {first[i]:R} where the gradient is exactly 0");
+                    if (first[i] != 0) Failures.Add($"{label} [{i}]: {first[i]:R} where the gradient is exactly 0");
                     continue;
                 }
 
                 double ulp = Ulp.Float(first[i], value);
-                rowWorst = Math.Max(rowWorst, ulp);
-                if (i == dominant) worstDominant = Math.Max(worstDominant, ulp);
-                else worstOther = Math.Max(worstOther, ulp);
-                if (ulp > 0.5) over++;
-                if (!(ulp <= Bound)) failures.Add($"{row.Label} [{i}]: {first[i]:R} against {value:R} ({ulp:F2} ULP)");
-            }
+                if (ulp > _worst)
+                {
+                    _worst = ulp;
+                    _worstAt = label;
+                }
 
-            if (rowWorst > worst)
-            {
-                worst = rowWorst;
-                worstAt = row.Label;
+                if (i == top) _worstTop = Math.Max(_worstTop, ulp);
+                else _worstOther = Math.Max(_worstOther, ulp);
+                if (ulp > 0.5) _over++;
+                if (!(ulp <= Bound)) Failures.Add($"{label} [{i}]: {first[i]:R} against {value:R} ({ulp:F2} ULP)");
             }
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{gradient}: at most {worst:F4} ULP ({worstAt}); at the first maximum {worstDominant:F4}, elsewhere {worstOther:F4}; {over} outputs above 0.5 ULP"));
-        Assert.True(failures.Count == 0, $"{failures.Count} failures: {string.Join("; ", failures.Take(20))}");
+        public string Summary(string what)
+            => string.Create(CultureInfo.InvariantCulture, $"{what}: at most {_worst:F4} ULP ({_worstAt}); at the first maximum {_worstTop:F4}, elsewhere {_worstOther:F4}; {_over} outputs above 0.5 ULP");
     }
 
     /// <summary>
@@ -234,12 +245,7 @@ public class FloatSoftmaxGradientGoldenTests(ITestOutputHelper output)
     [Fact]
     public void Float_log_softmax_gradient_from_the_output_is_within_the_bound_of_mpmath_at_every_entry()
     {
-        double worst = 0;
-        string worstAt = "";
-        double worstTop = 0;
-        double worstOther = 0;
-        int over = 0;
-        var failures = new List<string>();
+        var tally = new Tally();
         foreach (var row in Rows.Value)
         {
             int n = row.Y.Length;
@@ -251,38 +257,11 @@ public class FloatSoftmaxGradientGoldenTests(ITestOutputHelper output)
             AddOneRowFromOutput<S<float>>(results, "scalar", row);
             results.Add(("public API over dy", PublicFromOutput(row.Y, row.Dy, n, 1)));
             results.Add(("public API over y", PublicFromOutput(row.Y, row.Dy, n, 2)));
-            var first = results[0].Dx;
-            int top = Dominant(row.Y, 1);
-            for (int i = 0; i < n; i++)
-            {
-                foreach (var (width, dx) in results.Skip(1))
-                {
-                    if (BitConverter.SingleToInt32Bits(dx[i]) != BitConverter.SingleToInt32Bits(first[i])) failures.Add($"{row.Label} [{i}]: {width} gives {dx[i]:R}, {results[0].Width} {first[i]:R}");
-                }
-
-                var (value, zero) = expected[i];
-                if (zero)
-                {
-                    if (first[i] != 0) failures.Add($"{row.Label} [{i}]: {first[i]:R} where the gradient is exactly 0");
-                    continue;
-                }
-
-                double ulp = Ulp.Float(first[i], value);
-                if (ulp > worst)
-                {
-                    worst = ulp;
-                    worstAt = row.Label;
-                }
-
-                if (i == top) worstTop = Math.Max(worstTop, ulp);
-                else worstOther = Math.Max(worstOther, ulp);
-                if (ulp > 0.5) over++;
-                if (!(ulp <= Bound)) failures.Add($"{row.Label} [{i}]: {first[i]:R} against {value:R} ({ulp:F2} ULP)");
-            }
+            tally.Check(row.Label, results, expected, Dominant(row.Y, 1));
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"log_softmax from the output: at most {worst:F4} ULP ({worstAt}); at the first maximum {worstTop:F4}, elsewhere {worstOther:F4}; {over} outputs above 0.5 ULP"));
-        Assert.True(failures.Count == 0, $"{failures.Count} failures: {string.Join("; ", failures.Take(20))}");
+        output.WriteLine(tally.Summary("log_softmax from the output"));
+        Assert.True(tally.Failures.Count == 0, $"{tally.Failures.Count} failures: {string.Join("; ", tally.Failures.Take(20))}");
     }
 
     /// <summary>
