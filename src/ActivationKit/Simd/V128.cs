@@ -83,9 +83,23 @@ public readonly struct V128<T> : IVec<V128<T>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V128<T> Fma(V128<T> a, V128<T> b, V128<T> c) => IsDouble
-        ? new(Vector128.FusedMultiplyAdd(a.Value.As<T, double>(), b.Value.As<T, double>(), c.Value.As<T, double>()).As<double, T>())
-        : new(Vector128.FusedMultiplyAdd(a.Value.As<T, float>(), b.Value.As<T, float>(), c.Value.As<T, float>()).As<float, T>());
+    public static V128<T> Fma(V128<T> a, V128<T> b, V128<T> c)
+    {
+        // Without the instruction the runtime would call a software routine per lane; float lanes call SoftFma's
+        // sequence instead, out of line, so that its size does not use up the inlining budget of the kernel that calls
+        // it (inlined, it turned the kernels' other lane operations into calls). The test folds when the caller is
+        // imported.
+        if (!IsDouble && !(System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)) return SoftFmaOutOfLine(a, b, c);
+        return IsDouble
+            ? new(Vector128.FusedMultiplyAdd(a.Value.As<T, double>(), b.Value.As<T, double>(), c.Value.As<T, double>()).As<double, T>())
+            : new(Vector128.FusedMultiplyAdd(a.Value.As<T, float>(), b.Value.As<T, float>(), c.Value.As<T, float>()).As<float, T>());
+    }
+
+    /// <summary>Float lanes' fused multiply-add without the instruction (<see cref="SoftFma"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static V128<T> SoftFmaOutOfLine(V128<T> a, V128<T> b, V128<T> c)
+        => new(SoftFma.Fma(a.Value.As<T, float>(), b.Value.As<T, float>(), c.Value.As<T, float>()).As<float, T>());
+
     // MINPS/MAXPS compute exactly 'a < b ? a : b' / 'a > b ? a : b' (the second operand wins on NaN), one instruction.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V128<T> Min(V128<T> a, V128<T> b)
