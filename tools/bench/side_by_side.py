@@ -4,6 +4,7 @@ oneDNN, PyTorch and ONNX Runtime, in one run on one machine; prints a markdown t
 
   tools/bench/side_by_side.py [--sizes 4096,262144,16777216] [--shape 1024x1000] [--reps 30] [--functions sigmoid tanh ...]
                               [--anchors-src ../shared/anchors] [--anchors-bin DIR] [--out table.md] [--jsonl raw.jsonl]
+  tools/bench/side_by_side.py --isa avx2 [...]   (every implementation held to AVX2; ONNX Runtime left out)
   tools/bench/side_by_side.py --from-jsonl run1.jsonl run2.jsonl [--functions ...] [--sizes ...] [--shape ...] [--out table.md]
 
 The anchors are built from their sources (see ANCHORS/README.md) into a temporary folder unless --anchors-bin
@@ -14,6 +15,11 @@ shapes, the others at the --sizes. The anchors time softmax only; log_softmax's 
 tools/bench/log_softmax: a oneDNN harness of our own (softmax_v2 with softmax_log, built here with g++ against
 libdnnl-dev), PyTorch's torch.log_softmax, and the ORT anchor, unchanged, pointed at a one-node LogSoftmax model
 through $ORT_ANCHOR_MODELS. Other row-wise and gated functions are ours and TensorPrimitives' alone.
+
+--isa avx2 times the 256-bit paths a machine without AVX-512 runs: ours with DOTNET_EnableAVX512=0 (and the older
+DOTNET_EnableAVX512F=0), oneDNN with ONEDNN_MAX_CPU_ISA=AVX2, PyTorch with ATEN_CPU_CAPABILITY=avx2 (and the oneDNN
+setting for the primitives it calls). ONNX Runtime has no such switch (its MLAS picks kernels from CPUID), so it is
+not run. TensorPrimitives and the copy run in actkit's process and follow its setting.
 
 --from-jsonl measures nothing: it reads raw files of earlier runs, keeps the best time per cell, and prints the
 functions, sizes and shapes the files hold (or those given on the command line). Times at or below 0 and non-finite
@@ -45,9 +51,14 @@ def fail(message):
     sys.exit(f'{PROG}: {message}')
 
 
-def run_json(cmd, env=ENV):
+# What --isa avx2 sets, for every process it starts.
+AVX2_ENV = {'DOTNET_EnableAVX512': '0', 'DOTNET_EnableAVX512F': '0', 'ONEDNN_MAX_CPU_ISA': 'AVX2', 'DNNL_MAX_CPU_ISA': 'AVX2',
+            'ATEN_CPU_CAPABILITY': 'avx2'}
+
+
+def run_json(cmd, env=None):
     """Runs cmd, returns the JSON objects it printed (one per line); a failing anchor yields nothing."""
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env or ENV)
     if p.returncode != 0:
         print(f'warning: {" ".join(cmd)} failed: {p.stderr.strip()[:200]}', file=sys.stderr)
     return [r for r in map(json_line, p.stdout.splitlines()) if r is not None]
@@ -60,7 +71,7 @@ def build_anchors(src, out):
 
 
 def log_softmax_anchors(ort, rows, cols, reps):
-    """oneDNN's, ONNX Runtime's and PyTorch's log-softmax over ROWS x COLS (tools/bench/log_softmax)."""
+    """oneDNN's, ONNX Runtime's (unless ort is None) and PyTorch's log-softmax over ROWS x COLS (tools/bench/log_softmax)."""
     here = os.path.join(REPO, 'tools', 'bench', 'log_softmax')
     results = []
     with tempfile.TemporaryDirectory(prefix='actkit-log-softmax-') as tmp:
@@ -72,8 +83,10 @@ def log_softmax_anchors(ort, rows, cols, reps):
         else:
             print(f'warning: the oneDNN log-softmax harness did not build: {built.stderr.strip()[:200]}', file=sys.stderr)
         models = os.path.join(tmp, 'models')
-        model = subprocess.run(['/usr/bin/python3', os.path.join(here, 'ort_model.py'), models], capture_output=True, text=True)
-        if model.returncode == 0:
+        model = subprocess.run(['/usr/bin/python3', os.path.join(here, 'ort_model.py'), models], capture_output=True, text=True) if ort else None
+        if model is None:
+            pass
+        elif model.returncode == 0:
             # The harness names its mode in the JSON line; the model it ran is LogSoftmax.
             results += [dict(r, fn='log_softmax') for r in run_json([ort, 'softmax', str(rows), str(cols), str(reps)],
                                                                     dict(ENV, ORT_ANCHOR_MODELS=models))]
@@ -143,6 +156,8 @@ def main():
     ap.add_argument('--sizes', type=size_list, help='element counts for element-wise functions (default 4096,262144,16777216)')
     ap.add_argument('--shape', type=shape_list, help='ROWSxCOLS[,ROWSxCOLS...] for row-wise and gated functions (default 1024x1000)')
     ap.add_argument('--reps', type=positive_int, default=30)
+    ap.add_argument('--isa', choices=['native', 'avx2'], default='native',
+                    help='native (default): every implementation picks its widest path; avx2: all held to AVX2, ONNX Runtime not run')
     ap.add_argument('--functions', nargs='+', metavar='FN', help=f'default: {" ".join(DEFAULT_FNS)}')
     candidates = [os.environ.get('ACTKIT_ANCHORS', ''), os.path.join(REPO, '..', 'shared', 'anchors'),
                   os.path.join(REPO, '..', '..', 'shared', 'anchors')]
@@ -165,6 +180,9 @@ def main():
         print_table(a, results, fns, sizes, shapes, skip_empty=True)
         return
 
+    if a.isa == 'avx2':
+        ENV.update(AVX2_ENV)
+    use_ort = a.isa == 'native'
     names = list(dict.fromkeys(a.functions or DEFAULT_FNS))
     sizes, shapes = a.sizes or DEFAULT_SIZES, a.shape or DEFAULT_SHAPES
     anchors_src = os.path.abspath(a.anchors_src)
@@ -214,14 +232,14 @@ def main():
                 for rows, cols in shapes:
                     if fn == 'softmax':
                         results += run_json([onednn, 'softmax', str(rows), str(cols), str(a.reps)])
-                        results += run_json([ort, 'softmax', str(rows), str(cols), str(a.reps)])
+                        if use_ort: results += run_json([ort, 'softmax', str(rows), str(cols), str(a.reps)])
                         results += run_json(['/usr/bin/python3', torch_bench, 'softmax', str(rows), str(cols), str(a.reps)])
                     elif fn == 'log_softmax':
-                        results += log_softmax_anchors(ort, rows, cols, a.reps)
+                        results += log_softmax_anchors(ort if use_ort else None, rows, cols, a.reps)
                 continue
             for n in sizes:
                 if fn in ONEDNN: results += run_json([onednn, 'time', fn, str(n), str(a.reps)])
-                if fn in ORT: results += run_json([ort, 'time', fn, str(n), str(a.reps)])
+                if fn in ORT and use_ort: results += run_json([ort, 'time', fn, str(n), str(a.reps)])
                 if fn in TORCH: results += run_json(['/usr/bin/python3', torch_bench, 'time', fn, str(n), str(a.reps)])
         if a.jsonl:
             with open(a.jsonl, 'w') as f:
