@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using ActivationKit.Kernels;
 
 namespace ActivationKit.Simd;
 
@@ -39,9 +40,7 @@ internal static class SoftFma
     private static Vector128<double> SumToOdd(Vector128<double> x, Vector128<double> y)
     {
         // Knuth's two-sum: s = RN(x + y) and its exact error t, whatever the operands' sizes.
-        var s = x + y;
-        var yPart = s - x;
-        var t = (x - (s - yPart)) + (y - yPart);
+        var s = ErrorFree.TwoSum(x, y, out var t);
         // t is NaN where s is ±∞ or NaN (s is then kept), and 0 where s is exact.
         var inexact = ~Vector128.Equals(t, Vector128<double>.Zero) & Vector128.Equals(t, t);
         // The exact sum s + t lies nearer zero than s where t and s differ in sign (s is not 0 where t is not).
