@@ -131,7 +131,7 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         public TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>
         {
             inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(BackwardFloatLimit));
-            return dy * VMath.LogisticSlope(VMath.ExpNonPositiveF(TV.Or(x, TV.SignMask), -BackwardFloatLimit));
+            return dy * VMath.LogisticSlope(VMath.ExpNonPositiveNormalF(TV.Or(x, TV.SignMask)));
         }
 
         /// <inheritdoc />
@@ -140,7 +140,7 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         {
             // e^−x for −x ≤ 87 (larger −x, −∞ included, is redone in double lanes); NaN flows through.
             inDouble = TV.LessThan(x, TV.Create(ForwardFloatLowest));
-            return TV.One / (TV.One + VMath.ExpOfNegatedShortF(x));
+            return TV.One / (TV.One + VMath.ExpOfNegatedShortForOnePlusF(x));
         }
 
         /// <inheritdoc />

@@ -366,7 +366,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             // e^−x/(1 + e^−x) ≤ 1); below, x·σ(x) is tiny and comes from the double-lane definition.
             inDouble = TV.LessThan(x, TV.Create(ForwardFloatLowest));
             // A NaN x reaches the result as the numerator, so the exponential's clamp may take it as 104.
-            return x / (TV.One + VMath.ExpOfNegatedShortF(x, nanByCaller: true));
+            return x / (TV.One + VMath.ExpOfNegatedShortForOnePlusF(x, nanByCaller: true));
         }
 
         /// <inheritdoc />

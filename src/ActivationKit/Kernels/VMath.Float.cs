@@ -159,9 +159,9 @@ public static partial class VMath
     /// every iteration, and a NaN x is reduced as 104: for callers whose result carries x's NaN by another route.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ReduceNegatedF<TV>(TV x, out TV n, bool nanByCaller = false) where TV : struct, IVec<TV>
+    private static TV ReduceNegatedF<TV>(TV x, out TV n, bool nanByCaller = false, double ceiling = 104.0) where TV : struct, IVec<TV>
     {
-        var xc = nanByCaller ? TV.Min(x, TV.Create(104.0)) : TV.Min(TV.Create(104.0), x);
+        var xc = nanByCaller ? TV.Min(x, TV.Create(ceiling)) : TV.Min(TV.Create(ceiling), x);
         n = TV.RoundToEven(xc * TV.Create(-Log2E));
         var rm = TV.Fma(n, TV.Create(Ln2HiF), xc);
         return TV.Fma(n, TV.Create(Ln2LoF), rm);
@@ -190,6 +190,18 @@ public static partial class VMath
     {
         var r = ReduceF(TV.Max(TV.Create(floor), x), out var n);
         return TV.ScaleB(ExpReducedF(r), n);
+    }
+
+    /// <summary>
+    /// <see cref="ExpNonPositiveF{TV}"/> with the floor at −87, where e^x is a normal float and so is 2^n, applied in
+    /// one exact step (<see cref="IVec{TV}.MulPow2"/>: the same bits as ScaleB, one multiplication instead of two steps
+    /// where ScaleB is not VSCALEF).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpNonPositiveNormalF<TV>(TV x) where TV : struct, IVec<TV>
+    {
+        var r = ReduceF(TV.Max(TV.Create(-87.0), x), out var n);
+        return TV.MulPow2(ExpReducedF(r), n);
     }
 
     /// <summary>
@@ -244,6 +256,23 @@ public static partial class VMath
         // 1 − r′·(1 − r′·p) with the inner factor negated, rm·p − 1, so that no operand needs a sign flip (the
         // rounding is symmetric: the same bits).
         return TV.ScaleB(TV.Fma(rm, TV.Fms(rm, p, TV.One), TV.One), n);
+    }
+
+    /// <summary>
+    /// <see cref="ExpOfNegatedShortF{TV}"/> for callers that use e^−x only inside 1 + e^−x, for −87.3 ≤ x (or NaN;
+    /// lanes below are the caller's to replace, their value is unspecified): x is held at 87 from above instead of 104,
+    /// where e^−87 ≈ 1.6e−38 is still a normal float and, like every smaller value, below half an ULP of 1, so 1 + e
+    /// is 1 as before. 2^n is then a normal float and is applied in one exact step (<see cref="IVec{TV}.MulPow2"/>:
+    /// VSCALEF on the AVX-512 widths as <see cref="IVec{TV}.ScaleB"/>, one multiplication instead of ScaleB's two
+    /// steps on the others). sigmoid and silu forward: 27 → 23 vector operations per register on AVX2.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpOfNegatedShortForOnePlusF<TV>(TV x, bool nanByCaller = false) where TV : struct, IVec<TV>
+    {
+        if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return ExpOfNegatedF(x);
+        var rm = ReduceNegatedF(x, out var n, nanByCaller, 87.0);
+        var p = Horner(rm, S4, -S3, S2, -S1, S0);
+        return TV.MulPow2(TV.Fma(rm, TV.Fms(rm, p, TV.One), TV.One), n);
     }
 
     /// <summary>
