@@ -169,6 +169,14 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         internal static TV ExpNegativeBranch<TV>(TV x, double floatFloor = -104.0) where TV : struct, IVec<TV>
             => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? VMath.Exp(x) : VMath.ExpNonPositiveShortF(x, floatFloor);
 
+        /// <summary>
+        /// <see cref="ExpNegativeBranch{TV}"/> with a float floor of −87 or above (selu′ holds x at −69), where 2^n is a
+        /// normal float and is applied in one exact step (<see cref="VMath.ExpNonPositiveShortNormalF{TV}"/>).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static TV ExpNegativeBranchNormal<TV>(TV x, double floatFloor) where TV : struct, IVec<TV>
+            => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? VMath.Exp(x) : VMath.ExpNonPositiveShortNormalF(x, floatFloor);
+
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 

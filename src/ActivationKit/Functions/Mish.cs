@@ -204,14 +204,16 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
             // 1.2 ns/element instead of 0.26). A NaN x gets −40 and keeps its own lane through z.
             var a = TV.MinusAbsAtLeast(x, TV.Create(-TailBeyond));
             var m = VMath.Expm1ScaledPartsShortF(a, out var k);
-            var v = TV.ScaleB(m + TV.One, k + TV.AndNot(TV.One, negative));
+            // k ≥ −58 here (|x| is held at 40), so 2^k and 2^(k + 1) are normal floats: one exact step (MulPow2, the same
+            // bits as ScaleB, which takes two where it is not VSCALEF).
+            var v = TV.MulPow2(m + TV.One, k + TV.AndNot(TV.One, negative));
             var two = TV.Create(2.0);
             var c = v * (v + TV.And(negative, TV.One)) / TV.Fma(v, v + two, two);
             // a = −min(|x|, 40) is x itself where −40 ≤ x < 0, the only unmarked lanes that take it (a NaN x is not
             // negative and keeps its own lane).
             var z = TV.Select(negative, TV.Fma(a, m, a), x);
             // z − z·c, with z capped in the product so that +∞ gives ∞ − 0 rather than ∞ − ∞·0.
-            var y = TV.ScaleB(TV.Fnma(TV.Min(z, TV.Create(1e30)), c, z), TV.And(negative, k));
+            var y = TV.MulPow2(TV.Fnma(TV.Min(z, TV.Create(1e30)), c, z), TV.And(negative, k));
             // fma(−z, c, z) is +0 for z = −0: the result takes x's sign bit (mish(x) ≤ 0 for x < 0, and |mish(x)| ≤ |x|).
             return TV.WithSignOfLarger(y, x);
         }
@@ -282,7 +284,8 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
             q = TV.Fma(q, r, TV.Create(0.0416663883946418));
             q = TV.Fma(q, r, TV.Create(0.16666666725217336));
             q = TV.Fma(q, r, TV.Create(0.5000000043293856));
-            var e = TV.ScaleB(TV.Fma(r, TV.Fma(r, q, TV.One), TV.One), n);
+            // −289 ≤ n ≤ 58: 2^n is a normal double, one exact step.
+            var e = TV.MulPow2(TV.Fma(r, TV.Fma(r, q, TV.One), TV.One), n);
 
             // ω = e·((e + 4)·e + 4a + 2) + 4a with a = x + 1, and δ = (e + 1)² + 1: every operation with at most one
             // constant, so each is a memory operand (two constants in one fma need a register filled every iteration).

@@ -144,7 +144,7 @@ public sealed class Selu : OutputGradientActivation<Selu.Kernel_>
         public TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>
         {
             inDouble = TV.LessThan(x, TV.Create(SlopeTailBelow));
-            var e = Elu.Kernel_.ExpNegativeBranch(x, SlopeTailBelow);
+            var e = Elu.Kernel_.ExpNegativeBranchNormal(x, SlopeTailBelow);
             var negative = TV.Fma(TV.Create(ScaleAlphaHiForFloat), e, TV.Create(ScaleAlphaLoForFloat) * e);
             return dy * TV.SelectWhereGreater(x, TV.Zero, TV.Create(Scale), negative);
         }

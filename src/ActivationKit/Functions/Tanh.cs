@@ -157,7 +157,10 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
 
         private const double SlopeTailBeyond = 40.0;
 
-        /// <summary>dy·(1 − tanh²x) with e^−2|x| held at e^<paramref name="floatFloor"/> in float lanes.</summary>
+        /// <summary>
+        /// dy·(1 − tanh²x) with e^−2|x| held at e^<paramref name="floatFloor"/> in float lanes (−80, which keeps e and its
+        /// power of two normal floats: float lanes reach here only through <see cref="BackwardFloatLanes{TV}"/>).
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV BackwardLanes<TV>(TV x, TV dy, double floatFloor) where TV : struct, IVec<TV>
         {
@@ -169,7 +172,7 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
             var v = TV.Or(x, TV.SignMask);
             var e = (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
                 ? VMath.ExpNonPositive(v + v)
-                : VMath.ExpNonPositiveShortF(v + v, floatFloor);
+                : VMath.ExpNonPositiveShortNormalF(v + v, floatFloor);
             return dy * (TV.Create(4.0) * VMath.LogisticSlope(e));
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using ActivationKit.Simd;
 
@@ -233,6 +234,19 @@ public static partial class VMath
         return ExpClampedShortF(TV.Max(TV.Create(floatFloor), x));
     }
 
+    /// <summary>
+    /// <see cref="ExpNonPositiveShortF{TV}"/> for a floor of −87 or above in float lanes (the kernels that keep e a
+    /// normal float, or use it only in 1 + e), where 2^n is a normal float too and is applied in one exact step
+    /// (<see cref="IVec{TV}.MulPow2"/>; see <see cref="ExpClampedShortNormalF{TV}"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpNonPositiveShortNormalF<TV>(TV x, double floatFloor) where TV : struct, IVec<TV>
+    {
+        if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return ExpNonPositiveF(x);
+        Debug.Assert(floatFloor >= NormalFloor, "2^n must stay a normal float");
+        return ExpClampedShortNormalF(TV.Max(TV.Create(floatFloor), x));
+    }
+
     /// <summary>e^x for −104 ≤ x ≤ 88 (or NaN) in float lanes with the shorter polynomial, the clamp left to the caller.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ExpClampedShortF<TV>(TV xc) where TV : struct, IVec<TV>
@@ -240,6 +254,21 @@ public static partial class VMath
         var r = ReduceF(xc, out var n);
         return TV.ScaleB(ExpReducedShortF(r), n);
     }
+
+    /// <summary>
+    /// <see cref="ExpClampedShortF{TV}"/> for −87 ≤ x ≤ 88 (or NaN), where 2^n is a normal float: one exact step
+    /// (<see cref="IVec{TV}.MulPow2"/>, VSCALEF on the AVX-512 widths as ScaleB, one multiplication instead of ScaleB's
+    /// two steps on the others), the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ExpClampedShortNormalF<TV>(TV xc) where TV : struct, IVec<TV>
+    {
+        var r = ReduceF(xc, out var n);
+        return TV.MulPow2(ExpReducedShortF(r), n);
+    }
+
+    // The lowest floor at which e^x, and the 2^n of its reduction, are normal floats (e^−87 = 1.6e−38, n ≥ −126).
+    private const double NormalFloor = -87.0;
 
     /// <summary>
     /// e^−x for x ≥ −88 (or NaN) with the shorter polynomial in float lanes: <see cref="ExpOfNegatedF{TV}"/>'s
@@ -299,6 +328,18 @@ public static partial class VMath
         => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
             ? ExpClamped(TV.MinusAbsAtLeast(x, TV.Create(-746.0)))
             : ExpClampedShortF(TV.MinusAbsAtLeast(x, TV.Create(floatFloor)));
+
+    /// <summary>
+    /// <see cref="ExpMinusAbsShort{TV}"/> for a float floor of −87 or above (softplus and logsigmoid hold −|x| at −40):
+    /// 2^n is a normal float and is applied in one exact step (<see cref="ExpClampedShortNormalF{TV}"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpMinusAbsShortNormal<TV>(TV x, double floatFloor) where TV : struct, IVec<TV>
+    {
+        if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return ExpClamped(TV.MinusAbsAtLeast(x, TV.Create(-746.0)));
+        Debug.Assert(floatFloor >= NormalFloor, "2^n must stay a normal float");
+        return ExpClampedShortNormalF(TV.MinusAbsAtLeast(x, TV.Create(floatFloor)));
+    }
 
     /// <summary>
     /// e^x − 1 for x ≤ 0 in float lanes, about 1.5 ULP, exact for tiny and subnormal x, −1 below −17.4. A NaN x gives
