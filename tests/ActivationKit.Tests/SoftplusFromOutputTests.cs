@@ -212,6 +212,9 @@ public class SoftplusFromOutputTests(ITestOutputHelper output)
             Assert.Equal(expectedD.Select(BitConverter.DoubleToInt64Bits), dbl.Select(BitConverter.DoubleToInt64Bits));
         }
 
+        // For comparing processes run with the ISA switches off (DOTNET_EnableAVX512=0, …): the same hashes.
+        output.WriteLine($"{spec}: sha256 float {Hash(expected)}, double {Hash(expectedD)}");
+
         // In place over y and over dy.
         var overY = (float[])y.Clone();
         f.BackwardFromOutput(overY, dy, overY);
@@ -220,6 +223,9 @@ public class SoftplusFromOutputTests(ITestOutputHelper output)
         f.BackwardFromOutput(y, overDy, overDy);
         Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), overDy.Select(BitConverter.SingleToInt32Bits));
     }
+
+    private static string Hash<T>(T[] values) where T : unmanaged
+        => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())))[..16];
 
     /// <summary>Float data as the driver runs it: float lanes at β = 1, else widened to double lanes and rounded once.</summary>
     private static float[] RunFloat<TF, TD>(Softplus.Kernel_ kernel, double beta, float[] y, float[] dy)
