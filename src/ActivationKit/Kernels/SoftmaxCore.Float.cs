@@ -485,15 +485,26 @@ internal static partial class SoftmaxCoreFloat
         return true;
     }
 
-    /// <summary>dx = sign·y ⊙ (dy − ⟨dy, y⟩) from the output y, for one float row (dx may be y or dy); false for non-finite ⟨dy, y⟩.</summary>
+    /// <summary>
+    /// dx = sign·y ⊙ (dy − ⟨dy, y⟩) from the output y, for one float row (dx may be y or dy); false (nothing written) for
+    /// a ⟨dy, y⟩ of magnitude <see cref="OutputDotLimit"/> or more, or not finite.
+    /// </summary>
     public static bool SoftmaxBackwardFromOutput<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, float sign) where TV : struct, IVec<TV>
     {
         double dot = DotProduct<TV>(y, dy);
-        if (!double.IsFinite(dot)) return false;
+        if (!(Math.Abs(dot) < OutputDotLimit)) return false;
         float dotHi = FloatPair(dot, out float dotLo);
         OutputGradientPass<TV>(y, dy, dx, new GradientFactors(1f, 0f, dotHi, dotLo, sign, 0f, 0f));
         return true;
     }
+
+    /// <summary>
+    /// 2^103, half an ULP of float.MaxValue: below it in magnitude, ⟨dy, y⟩ leaves the float pass from the output
+    /// (dy − d_hi) − d_lo finite for every finite float dy. At or above it (dy near ±3.4e38 of both signs: y = [0.1, 0.9],
+    /// dy = [−3e38, 3e38] made −3e38 − 2.4e38 = −∞ where dx_0 is −5.4e37), the row declines, and the driver forms it in
+    /// double lanes, rounded to float once. Only rows with a dy of 2^103 or more get there, so no other row's bits change.
+    /// </summary>
+    internal const double OutputDotLimit = 10141204801825835211973625643008.0;
 
     /// <summary>
     /// The scalars of the gradient pass: 1/Σt and ⟨dy, p⟩ as float pairs, the sign, and for the pass from the input c
