@@ -139,6 +139,50 @@ public class SoftmaxHugeGradientTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData("softmax", 2e18)]
+    [InlineData("softmax", 3e38)]
+    [InlineData("softmin", 1e20)]
+    [InlineData("softmin", 3e38)]
+    [InlineData("log_softmax", 3e38)]
+    public void A_long_row_with_huge_dy_gives_the_finite_gradient_from_the_input_and_the_output(string fn, double scale)
+    {
+        // Rows longer than the kept exponentials (65,536) take a float pass from the input whose t·u overflowed from
+        // |dy| ≈ 2^61 (dy of ±1e20: NaN and ∞ at every entry); from the output, the row's ⟨dy, y⟩ decides as above.
+        int n = 70_000;
+        var rng = new Random(3);
+        var x = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 6) - 3).ToArray();
+        x[5] = 30f;
+        var dy = Enumerable.Range(0, n).Select(j => (float)(scale * (j % 2 == 0 ? 1 : -1) * (0.5 + (0.5 * rng.NextDouble())))).ToArray();
+        var f = ActivationCatalog.Create(fn);
+        var dx = new float[n];
+        f.Backward(x, dy, dx, n);
+        var expected = new double[n];
+        var xd = x.Select(v => (double)v).ToArray();
+        var dyd = dy.Select(v => (double)v).ToArray();
+        if (fn == "log_softmax") ReferenceMath.LogSoftmaxBackwardRow(xd, dyd, expected);
+        else if (fn == "softmin") ReferenceMath.SoftmaxBackwardRow(xd.Select(v => -v).ToArray(), dyd, expected, -1.0);
+        else ReferenceMath.SoftmaxBackwardRow(xd, dyd, expected);
+        for (int i = 0; i < n; i++)
+        {
+            double u = Ulp.Float(dx[i], expected[i]);
+            Assert.True(u <= 1, $"{fn} from the input [{i}]: x = {x[i]:R}, dy = {dy[i]:R}: {dx[i]:R}, reference {expected[i]:R} ({u:F2} ULP)");
+        }
+
+        // From the output, dy near 3e38 puts ⟨dy, y⟩ beyond 2^103: the row is formed in double lanes. (Smaller dy keep
+        // the float pass, which holds ⟨dy, y⟩ as two floats: not within 1 ULP where dy − ⟨dy, y⟩ cancels at a dominant y.)
+        if (scale < 1e38) return;
+        var y = new float[n];
+        f.Forward(x, y, n);
+        f.BackwardFromOutput(y, dy, dx, n);
+        expected = fn == "log_softmax" ? LogReferenceFromOutput(y, dy) : ReferenceFromOutput(y, dy, fn == "softmin" ? -1 : 1);
+        for (int i = 0; i < n; i++)
+        {
+            double u = Ulp.Float(dx[i], expected[i]);
+            Assert.True(u <= 1, $"{fn} from the output [{i}]: y = {y[i]:R}, dy = {dy[i]:R}: {dx[i]:R}, reference {expected[i]:R} ({u:F2} ULP)");
+        }
+    }
+
     /// <summary>sign·y_i·(dy_i − ⟨dy, y⟩) in double: the products of floats are exact, their sum a double-double.</summary>
     private static double[] ReferenceFromOutput(float[] y, float[] dy, double sign)
     {

@@ -472,6 +472,11 @@ internal static partial class SoftmaxCoreFloat
     {
         float c = dy[FirstAtMaximum<TV, TS>(x, max)];
         if (x.Length <= KeptGradientLength) return KeptSoftmaxBackward<TD, TS>(x, dy, dx, max, c);
+        // The float pass multiplies t < 1.42·2^65 by u = dy − ⟨dy, p⟩ (|u| ≤ 4·max|dy|, ⟨dy, p⟩ a mean of dy), which
+        // overflows from max|dy| ≈ 2^61: dy of ±1e20 gave NaN and ∞ where dx was finite. Such rows go to double lanes,
+        // found by one pass over dy (only rows longer than the kept exponentials come here).
+        float dyMax = RowRange<TV, Plus, No>(dy, out float dyMin, out _);
+        if (!(Math.Max(dyMax, -dyMin) < LongRowDyLimit)) return false;
         var frame = new ScaledFrame(max);
         double total = ExpSums<TD, TS, Yes>(x, dy, max, c, out double weighted);
         if (!double.IsFinite(weighted)) return false;
@@ -497,6 +502,12 @@ internal static partial class SoftmaxCoreFloat
         OutputGradientPass<TV>(y, dy, dx, new GradientFactors(1f, 0f, dotHi, dotLo, sign, 0f, 0f));
         return true;
     }
+
+    /// <summary>
+    /// 2^60: below it in magnitude every dy keeps the float pass of a long row from the input (<see cref="GradientPass{TV, TS, TClamp}"/>)
+    /// finite, t·u &lt; 1.42·2^65·2^62; rows with a larger |dy| are formed in double lanes.
+    /// </summary>
+    private const float LongRowDyLimit = 1152921504606846976f;
 
     /// <summary>
     /// 2^103, half an ULP of float.MaxValue: below it in magnitude, ⟨dy, y⟩ leaves the float pass from the output
