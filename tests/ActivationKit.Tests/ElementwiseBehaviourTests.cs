@@ -501,6 +501,8 @@ public class ElementwiseBehaviourTests
     [InlineData("prelu(init=-0.25)")]
     [InlineData("rrelu(-0.1, 0.3)")]
     [InlineData("gelu")]
+    [InlineData("softplus(threshold=5)")]
+    [InlineData("softplus(beta=1e-40)")]
     public void Backward_from_output_refuses_every_precision_alike(string spec)
     {
         var f = ActivationKit.Catalog.ActivationCatalog.Create(spec);

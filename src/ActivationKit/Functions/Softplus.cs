@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
@@ -22,8 +23,24 @@ namespace ActivationKit.Functions;
 /// Threshold: like PyTorch, linear when β·x &gt; threshold (strictly), so at the default f jumps by 2.06e−9 at
 /// x = 20 and f′ from σ(20) to 1. threshold = ∞ disables the switch (Keras, JAX and ONNX semantics).
 /// </para>
+/// <para>
+/// Backward from the output: f′ = σ(βx) = 1 − e^(−βy) = −expm1(−βy), which keeps y's relative accuracy everywhere (the
+/// condition number βy·e^(−βy)/(1 − e^(−βy)) is at most 1): βy to the last bit where y is tiny (subnormal y included),
+/// → 1 where y is large. y = +0 (x = −∞, or an output that underflowed) gives a +0 slope, y = +∞ gives 1 and NaN stays
+/// NaN; a y below 0, which no input gives, is taken as +0 (slope +0, the limit at x = −∞). An output above threshold/β
+/// is read as the identity branch's (slope 1), like an input there.
+/// </para>
+/// <para>
+/// Two parameter ranges make the output ambiguous, and there <see cref="Activation.SupportsBackwardFromOutput"/> is false
+/// and <c>BackwardFromOutput</c> throws. (1) The outputs in (threshold/β, softplus(threshold)/β] come from either branch,
+/// whose slopes σ(threshold) and 1 differ by less than e^−threshold: at threshold ≥ 25·ln 2 ≈ 17.33 (the default 20, and ∞)
+/// that is at most half a float ULP of 1, so both round to the same float; double data keeps the difference there (up to
+/// 2.1e−9 at the default, for inputs within 2.1e−9/β below x = 20/β, that input included). (2) Below β = 26·ln 2/float.MaxValue
+/// ≈ 5.3e−38 the float outputs of ordinary inputs overflow to +∞, where the slope is lost. (Half overflows at 65,504:
+/// with β below about 1.4e−4 a Half output of +∞ is read as slope 1 whatever input gave it.)
+/// </para>
 /// </remarks>
-public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
+public sealed class Softplus : OutputGradientActivation<Softplus.Kernel_>
 {
     /// <summary>Catalog entry.</summary>
     public static ActivationInfo Definition { get; } = new()
@@ -34,7 +51,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         Summary = "A smooth ReLU, ln(1 + e^x): positive everywhere, derivative σ(x); PyTorch's β and linear threshold.",
         Family = Family.SmoothRectifier,
         Formula = "x if β·x > threshold else ln(1 + exp(β·x)) / β",
-        Derivative = "1 if β·x > threshold else σ(β·x)",
+        Derivative = "1 if β·x > threshold else σ(β·x) (= 1 − exp(−β·y))",
         FormulaLatex = @"\begin{cases} x & \beta x > \text{threshold} \\ \frac{1}{\beta}\log\left(1 + e^{\beta x}\right) & \text{otherwise} \end{cases}",
         DerivativeLatex = @"\begin{cases} 1 & \beta x > \text{threshold} \\ \sigma(\beta x) = \frac{1}{1 + e^{-\beta x}} & \text{otherwise} \end{cases}",
         Parameters =
@@ -91,6 +108,35 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
     /// <inheritdoc />
     protected override Kernel_ Kernel => new(Beta, Threshold);
 
+    /// <summary>
+    /// The least threshold with a backward from the output, 25·ln 2: from there σ(−threshold) &lt; e^−threshold ≤ 2^−25, so
+    /// the two slopes an output just above threshold/β may have, σ(threshold) and 1, round to the same float.
+    /// </summary>
+    public static double MinThresholdFromOutput { get; } = 25 * Math.Log(2);
+
+    /// <summary>
+    /// The least β with a backward from the output, 26·ln 2/float.MaxValue ≈ 5.3e−38: an input whose float output
+    /// overflows has βx ≥ β·float.MaxValue − ln 2 ≥ 25·ln 2, so its slope rounds to 1 in float, the slope y = +∞ gives.
+    /// </summary>
+    public static double MinBetaFromOutput { get; } = 26 * Math.Log(2) / float.MaxValue;
+
+    /// <inheritdoc />
+    public override bool SupportsBackwardFromOutput => Threshold >= MinThresholdFromOutput && Beta >= MinBetaFromOutput;
+
+    /// <inheritdoc />
+    protected override void RequireBackwardFromOutput()
+    {
+        if (Threshold < MinThresholdFromOutput)
+        {
+            throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{Name}: backward from the output needs threshold ≥ 25·ln 2 ≈ 17.33 (got {Threshold}); below it the outputs just above threshold/β come from both branches, whose slopes differ by up to e^−threshold = {Math.Exp(-Threshold):G3}, so use Backward with the input."));
+        }
+
+        if (Beta < MinBetaFromOutput)
+        {
+            throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{Name}: backward from the output needs beta ≥ 5.3e−38 (got {Beta}); below it the float outputs of ordinary inputs overflow to +∞, which no longer tells their slope, so use Backward with the input."));
+        }
+    }
+
     /// <inheritdoc />
     public override double Reference(double x)
     {
@@ -124,7 +170,7 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
     }
 
     /// <summary>The softplus arithmetic: float lanes for float data (β = 1; other β in double lanes), double lanes for double data.</summary>
-    public readonly struct Kernel_ : IUnaryKernel
+    public readonly struct Kernel_ : IOutputGradientKernel
     {
         private readonly double _beta;
         // The threshold for registers of either lane type (LaneValue: no conversion in the loop), for float lanes the
@@ -366,6 +412,29 @@ public sealed class Softplus : ElementwiseActivation<Softplus.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV PlainSlope<TV>(TV x, TV dy) where TV : struct, IVec<TV>
             => dy * TV.SelectWhereGreater(x, _threshold.In<TV>(), TV.One, VMath.Logistic(x));
+
+        /// <summary>
+        /// dy·f′ from y = softplus(x): f′ = 1 − e^(−βy) = −expm1(−βy) (see the class remarks), 1 above the threshold.
+        /// Float lanes serve β = 1 only (the driver sends float data of other β to double lanes, as for the backward
+        /// from the input), with the float expm1 (about 1.5 ULP; exact for tiny y, so f′ = y down to the subnormals);
+        /// double lanes take β·y rounded (half an ULP, which the condition number of at most 1 does not enlarge) and the
+        /// double expm1, held at −40 where e^−40 is below half a double ULP of 1. −βy is taken at most −0, so a y below
+        /// 0 gives the +0 slope of y = +0; y = +∞ gives 1 and NaN stays NaN.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV BackwardFromOutput<TV>(TV y, TV dy) where TV : struct, IVec<TV>
+        {
+            var z = typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)
+                ? TV.Create(_beta) * y
+                : y;
+            // Min keeps a NaN (second operand); 0 − em1 turns an em1 of −0 into +0.
+            var v = TV.Min(TV.Create(-0.0), -z);
+            var em1 = (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
+                ? VMath.Expm1Clamped(TV.Max(TV.Create(-40.0), v))
+                : VMath.Expm1NonPositiveF(v);
+            var slope = TV.WithNaNOf(TV.Zero - em1, y);
+            return dy * TV.SelectWhereGreater(z, _threshold.In<TV>(), TV.One, slope);
+        }
 
         /// <summary>z = βx and δ = βx − z, kept only while |z| &lt; 900 (beyond, e^−|z| is settled and δ may be huge).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

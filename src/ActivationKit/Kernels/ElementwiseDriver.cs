@@ -197,7 +197,9 @@ public static class ElementwiseDriver
     public static void BackwardFromOutput<TOp>(TOp op, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) where TOp : struct, IOutputGradientKernel
     {
         SpanChecks.Binary(y, dy, dx, "y");
-        Dispatch(new OutputBackwardMap<TOp>(op), FloatInDouble(op) || TOp.BackwardFloatInDouble, y, dy, dx);
+        // BackwardFloatInDouble as Backward reads it: for a kernel whose float lanes depend on its parameters, only the
+        // instances whose parameters leave them (softplus with β = 1 keeps float lanes from the output too).
+        Dispatch(new OutputBackwardMap<TOp>(op), FloatInDouble(op) || (TOp.BackwardFloatInDouble && !TOp.FloatLanesDependOnParameters), y, dy, dx);
     }
 
     /// <summary>dx = dy·f′(x) computed from y = f(x), for double.</summary>

@@ -419,7 +419,8 @@ internal static partial class SoftmaxCoreFloat
     /// errors (a fused multiply-subtract) in the sixteen canonical float lanes (entry j in lane j; the two-sum from 0 of
     /// one product per lane is the product itself, its error +0), summed in the tree of <see cref="FloatLanes16Fold"/> as
     /// (Σ products − 0) + Σ errors, ⟨dy, y⟩ split into two floats and sign·y·((dy − d_hi) − d_lo). Returns the entries
-    /// done (whole rows), stopping before a row whose ⟨dy, y⟩ is not finite or the block or register that holds one: the
+    /// done (whole rows), stopping before a row whose ⟨dy, y⟩ the one-row path declines (not finite, or so large that dy − ⟨dy, y⟩
+    /// may overflow: <see cref="OutputDotLimit"/>) or the block or register that holds one: the
     /// <c>TV.Count</c> rows from there hold it and are not written. Vector registers only (0 for the scalar lanes).
     /// </summary>
     public static int SoftmaxBackwardFromOutputBlocks<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns, float sign) where TV : struct, IVec<TV>
@@ -479,7 +480,7 @@ internal static partial class SoftmaxCoreFloat
 
                 var dotLo = (FoldColumns<TD>(ref *p, rows, columns) - TD.Zero) + FoldColumns<TD>(ref *r, rows, columns);
                 var dotHi = (FoldColumns<TD>(ref p[TD.Count], rows, columns) - TD.Zero) + FoldColumns<TD>(ref r[TD.Count], rows, columns);
-                if (!Finite(dotLo, dotHi)) return k * block;
+                if (!Below(dotLo, dotHi, OutputDotLimit)) return k * block;
                 var hi = FloatPairs<TV, TD>(dotLo, dotHi, out var lo);
                 for (int j = 0; j < columns; j++)
                 {
@@ -727,7 +728,8 @@ internal static partial class SoftmaxCoreFloat
     /// register (as <see cref="TiledRows{TS}"/>): the products y·dy and their errors, each summed over the lanes of a row
     /// by <see cref="LaneSwaps.RowSums"/> (the canonical tree), ⟨dy, y⟩ = (Σ products − 0) + Σ errors lane by lane, split
     /// into two floats, and sign·y·((dy − d_hi) − d_lo): the bits of one row at a time. Returns the entries done (whole
-    /// registers), stopping before the first register with a row whose ⟨dy, y⟩ is not finite.
+    /// registers), stopping before the first register with a row whose ⟨dy, y⟩ the one-row path declines (see
+    /// <see cref="OutputDotLimit"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int TiledOutputRows(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int columns, float signValue)
@@ -749,7 +751,7 @@ internal static partial class SoftmaxCoreFloat
             swaps.RowSums(V512<float>.Zero + V512<float>.Fms(a, g, product), out var errorsLo, out var errorsHi);
             var dotLo = (productsLo - Vector512<double>.Zero) + errorsLo;
             var dotHi = (productsHi - Vector512<double>.Zero) + errorsHi;
-            if (!Finite(dotLo, dotHi)) return i;
+            if (!Below(dotLo, dotHi, OutputDotLimit)) return i;
             var hi = FloatPairs<V512<float>, V512<double>>(new V512<double>(dotLo), new V512<double>(dotHi), out var lo);
             Lanes.Store((a * sign) * ((g - hi) - lo), ref Unsafe.Add(ref pdx, i));
         }
@@ -885,6 +887,20 @@ internal static partial class SoftmaxCoreFloat
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Finite(Vector512<double> lo, Vector512<double> hi)
         => Vector512.LessThanAll(Vector512.Abs(lo), Vector512.Create(double.PositiveInfinity)) && Vector512.LessThanAll(Vector512.Abs(hi), Vector512.Create(double.PositiveInfinity));
+
+    /// <summary>
+    /// Whether every lane of both raw registers is below <paramref name="limit"/> in magnitude (false for NaN): the tiled
+    /// rows' test of ⟨dy, y⟩ against <see cref="OutputDotLimit"/>, two all-lanes compares as <see cref="Finite(Vector512{double}, Vector512{double})"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Below(Vector512<double> lo, Vector512<double> hi, double limit)
+        => Vector512.LessThanAll(Vector512.Abs(lo), Vector512.Create(limit)) && Vector512.LessThanAll(Vector512.Abs(hi), Vector512.Create(limit));
+
+    /// <summary>Whether every lane of both registers is below <paramref name="limit"/> in magnitude (false for NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Below<TD>(TD lo, TD hi, double limit)
+        where TD : struct, IVec<TD>
+        => TD.AllTrue(TD.And(TD.LessThan(TD.Abs(lo), TD.Create(limit)), TD.LessThan(TD.Abs(hi), TD.Create(limit))));
 
     /// <summary>Whether every lane of both registers is finite.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

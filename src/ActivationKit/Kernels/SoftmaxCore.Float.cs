@@ -472,6 +472,11 @@ internal static partial class SoftmaxCoreFloat
     {
         float c = dy[FirstAtMaximum<TV, TS>(x, max)];
         if (x.Length <= KeptGradientLength) return KeptSoftmaxBackward<TD, TS>(x, dy, dx, max, c);
+        // The float pass multiplies t < 1.42·2^65 by u = dy − ⟨dy, p⟩ (|u| ≤ 4·max|dy|, ⟨dy, p⟩ a mean of dy), which
+        // overflows from max|dy| ≈ 2^61: dy of ±1e20 gave NaN and ∞ where dx was finite. Such rows go to double lanes,
+        // found by one pass over dy (only rows longer than the kept exponentials come here).
+        float dyMax = RowRange<TV, Plus, No>(dy, out float dyMin, out _);
+        if (!(Math.Max(dyMax, -dyMin) < LongRowDyLimit)) return false;
         var frame = new ScaledFrame(max);
         double total = ExpSums<TD, TS, Yes>(x, dy, max, c, out double weighted);
         if (!double.IsFinite(weighted)) return false;
@@ -485,15 +490,32 @@ internal static partial class SoftmaxCoreFloat
         return true;
     }
 
-    /// <summary>dx = sign·y ⊙ (dy − ⟨dy, y⟩) from the output y, for one float row (dx may be y or dy); false for non-finite ⟨dy, y⟩.</summary>
+    /// <summary>
+    /// dx = sign·y ⊙ (dy − ⟨dy, y⟩) from the output y, for one float row (dx may be y or dy); false (nothing written) for
+    /// a ⟨dy, y⟩ of magnitude <see cref="OutputDotLimit"/> or more, or not finite.
+    /// </summary>
     public static bool SoftmaxBackwardFromOutput<TV>(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, float sign) where TV : struct, IVec<TV>
     {
         double dot = DotProduct<TV>(y, dy);
-        if (!double.IsFinite(dot)) return false;
+        if (!(Math.Abs(dot) < OutputDotLimit)) return false;
         float dotHi = FloatPair(dot, out float dotLo);
         OutputGradientPass<TV>(y, dy, dx, new GradientFactors(1f, 0f, dotHi, dotLo, sign, 0f, 0f));
         return true;
     }
+
+    /// <summary>
+    /// 2^60: below it in magnitude every dy keeps the float pass of a long row from the input (<see cref="GradientPass{TV, TS, TClamp}"/>)
+    /// finite, t·u &lt; 1.42·2^65·2^62; rows with a larger |dy| are formed in double lanes.
+    /// </summary>
+    private const float LongRowDyLimit = 1152921504606846976f;
+
+    /// <summary>
+    /// 2^103, half an ULP of float.MaxValue: below it in magnitude, ⟨dy, y⟩ leaves the float pass from the output
+    /// (dy − d_hi) − d_lo finite for every finite float dy. At or above it (dy near ±3.4e38 of both signs: y = [0.1, 0.9],
+    /// dy = [−3e38, 3e38] made −3e38 − 2.4e38 = −∞ where dx_0 is −5.4e37), the row declines, and the driver forms it in
+    /// double lanes, rounded to float once. Only rows with a dy of 2^103 or more get there, so no other row's bits change.
+    /// </summary>
+    internal const double OutputDotLimit = 10141204801825835211973625643008.0;
 
     /// <summary>
     /// The scalars of the gradient pass: 1/Σt and ⟨dy, p⟩ as float pairs, the sign, and for the pass from the input c
