@@ -419,7 +419,7 @@ public class AdvisorCommandTests
     [Theory]
     [InlineData("does-not-exist.json", "File not found")]
     [InlineData("notjson", "neither a JSON network spec")]
-    [InlineData("corrupt", "truncated or corrupt")]
+    [InlineData("corrupt", "corrupt.in: truncated — the file is 15 bytes and ends 3 bytes into its 65,535-byte header (the header alone needs 65,547 bytes, the weights follow it).")]
     [InlineData("empty-layers", "no \"layers\"")]
     [InlineData("unknown-init", "Unknown initialiser 'he_magic'")]
     [InlineData("loss-no-task", "no \"task\"")]
