@@ -417,7 +417,7 @@ public class AdvisorCommandTests
     }
 
     [Theory]
-    [InlineData("does-not-exist.json", "File not found")]
+    [InlineData("does-not-exist.json", "The file '")]
     [InlineData("notjson", "neither a JSON network spec")]
     [InlineData("corrupt", "corrupt.in: truncated — the file is 15 bytes and ends 3 bytes into its 65,535-byte header (the header alone needs 65,547 bytes, the weights follow it).")]
     [InlineData("empty-layers", "no \"layers\"")]

@@ -58,10 +58,8 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         string inExt = Extension(settings.In!, "--in");
         bool? header = Nn.Data.Csv.ParseHeader(settings.Header);
         if (inExt == ".npy") TableFile.RefuseHeader(header, settings.In!);
-        if (Directory.Exists(settings.Model)) throw new UsageException($"--model '{Shown(settings.Model!)}' is a folder; give the model file saved by actkit train --save.");
-        if (!File.Exists(settings.Model)) throw new UsageException($"--model file '{Shown(settings.Model!)}' does not exist.");
-        if (Directory.Exists(settings.In)) throw new UsageException($"--in '{Shown(settings.In!)}' is a folder; give a .csv or .npy file.");
-        if (!File.Exists(settings.In)) throw new UsageException($"--in file '{Shown(settings.In!)}' does not exist.");
+        InputFile.Require(settings.Model!, "--model", "give the model file saved by actkit train --save");
+        InputFile.Require(settings.In!, "--in", "give a .csv or .npy file");
         if (settings.Out is { } outPath)
         {
             OutputFolder.RefuseInput(outPath, "--out", (settings.Model, "--model"), (settings.In, "--in"));
