@@ -30,7 +30,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string? Data { get; init; }
 
         [CommandOption("--target <COLUMN>")]
-        [Description("CSV: the target column's header name or 0-based index (negative from the end; default the last; a name that several columns have, or a number that is one column's index and another's name, is refused as ambiguous), or several separated by commas (l0,l1) for multilabel or multi-output regression. .npy: a column index, or a second .npy file of targets.")]
+        [Description("CSV: the target column's header name or 0-based index (negative from the end; default the last; a number that is one column's index and another's name is refused as ambiguous, and a header that names two columns alike is refused), or several separated by commas (l0,l1) for multilabel or multi-output regression. .npy: a column index, or a second .npy file of targets.")]
         public string? Target { get; init; }
 
         [CommandOption("--header <MODE>")]
