@@ -125,20 +125,24 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
         else
         {
             var w = consoles.OutWriter;
-            w.WriteLine($"{name} ({(model ? "saved model" : "network spec")}): {Shape(spec)}{(string.IsNullOrWhiteSpace(spec.Task) ? string.Empty : $", task {spec.Task}")}{(string.IsNullOrWhiteSpace(spec.Loss) ? string.Empty : $", loss {spec.Loss}")}");
+
+            // A spec's activation, task and loss are its author's text, and findings quote layer names: a line break or an
+            // escape sequence among them reached the terminal (--json keeps them, escaped).
+            static string T(string text) => TerminalText.Safe(text);
+            w.WriteLine($"{name} ({(model ? "saved model" : "network spec")}): {T(Shape(spec))}{(string.IsNullOrWhiteSpace(spec.Task) ? string.Empty : $", task {T(spec.Task)}")}{(string.IsNullOrWhiteSpace(spec.Loss) ? string.Empty : $", loss {T(spec.Loss)}")}");
             // Info-level findings alone exit 0, so the header says that nothing above info was found.
             w.WriteLine(ordered.Count == 0 ? "No problems found." : FailsOn(ordered) ? $"{ordered.Count} problem(s):" : $"Nothing above info found; {Spelling.Count(ordered.Count, "info finding")}:");
             foreach (var f in ordered)
             {
                 w.WriteLine();
-                w.WriteLine($"[{f.Severity.ToString().ToLowerInvariant()}] {f.KindName} in {f.Layer}");
-                w.WriteLine($"  {f.Explanation}");
-                w.WriteLine($"  Fix: {f.Fix}");
+                w.WriteLine($"[{f.Severity.ToString().ToLowerInvariant()}] {f.KindName} in {T(f.Layer)}");
+                w.WriteLine($"  {T(f.Explanation)}");
+                w.WriteLine($"  Fix: {T(f.Fix)}");
                 if (ActivationProblems.All.FirstOrDefault(p => p.DetectedBy == f.Kind) is { } problem && Concerns(problem, f)) w.WriteLine($"  More: actkit problems {problem.Id}");
             }
 
             if (notes.Count > 0) w.WriteLine();
-            foreach (string n in notes) w.WriteLine($"Note: {n}");
+            foreach (string n in notes) w.WriteLine($"Note: {T(n)}");
         }
 
         return FailsOn(ordered) ? ExitCodes.Failed : ExitCodes.Ok;

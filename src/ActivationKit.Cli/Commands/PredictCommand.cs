@@ -130,14 +130,17 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         }
         else
         {
+            // The CSV on stdout is data, most often redirected to a file: its header keeps the class names exactly, as
+            // --out does (a label with an escape sequence reaches a terminal only where the user prints the data there).
             consoles.OutWriter.Write(Csv(y, outputs, labels));
             consoles.OutWriter.Flush();
         }
 
         if (settings.Out is not null)
         {
-            string named = labels is null ? string.Empty : $"; columns {string.Join(", ", labels.Select(l => $"'{l}'"))}";
-            consoles.ErrorWriter.WriteLine($"Wrote {rows} row(s) × {outputs} output(s) ({output}{named}) to {settings.Out}.");
+            // The file keeps the class names exactly; this line for the terminal shows their control characters as '?'.
+            string named = labels is null ? string.Empty : $"; columns {string.Join(", ", labels.Select(l => $"'{TerminalText.Safe(l)}'"))}";
+            consoles.ErrorWriter.WriteLine($"Wrote {rows} row(s) × {outputs} output(s) ({TerminalText.Safe(output)}{named}) to {Shown(settings.Out)}.");
         }
 
         return ExitCodes.Ok;
