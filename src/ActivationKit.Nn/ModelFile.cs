@@ -199,7 +199,7 @@ public static class ModelFile
     public static (Mlp Network, ModelMetadata Metadata) Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Model file not found: {path}", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"The model file '{ExceptionMessages.Excerpt(path, path.Length)}' does not exist.", path);
 
         // A device (a link to /dev/zero or /dev/urandom) was read until the memory ran out; a named pipe is read up to
         // MaxPipeBytes, a regular file as far as its size.
@@ -207,7 +207,7 @@ public static class ModelFile
         byte[] bytes = ActivationKit.IO.FileKind.SpecialKindOf(path) is null
             ? File.ReadAllBytes(path)
             : ActivationKit.IO.FileKind.ReadAtMost(path, MaxPipeBytes) ?? throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                $"The model file '{path}' is a named pipe that held more than {MaxPipeBytes:N0} bytes (1 GiB) before it ended, more than a model file read from a pipe may hold; save it to a file."));
+                $"The model file '{ExceptionMessages.Excerpt(path, path.Length)}' is a named pipe that held more than {MaxPipeBytes:N0} bytes (1 GiB) before it ended, more than a model file read from a pipe may hold; save it to a file."));
         return Load(bytes, Path.GetFileName(path));
     }
 
@@ -215,15 +215,17 @@ public static class ModelFile
     public static (Mlp Network, ModelMetadata Metadata) Load(byte[] bytes, string name = "model")
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        if (bytes.Length < 12 || !bytes.AsSpan(0, 8).SequenceEqual(Magic))
+        if (StartProblem(bytes, name) is { } start) throw new InvalidDataException(start);
+        int headerLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
+        if (headerLength <= 0 || headerLength > MaxHeaderBytes)
         {
-            throw new InvalidDataException($"{name}: not an ActivationKit model file (missing the AKNNMLP1 magic).");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{name}: corrupt — its header length (bytes 9 to 12) reads {headerLength:N0}, but a model file's header is 1 to {MaxHeaderBytes:N0} bytes long."));
         }
 
-        int headerLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
-        if (headerLength <= 0 || headerLength > MaxHeaderBytes || 12L + headerLength > bytes.Length)
+        if (12L + headerLength > bytes.Length)
         {
-            throw new InvalidDataException($"{name}: truncated or corrupt — the header length {headerLength} does not fit the {bytes.Length}-byte file.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: truncated — the file is {bytes.Length:N0} bytes and ends {bytes.Length - 12:N0} bytes into its {headerLength:N0}-byte header (the header alone needs {12L + headerLength:N0} bytes, the weights follow it)."));
         }
 
         HeaderDto header;
@@ -256,16 +258,7 @@ public static class ModelFile
         if (header.Tensors is null) throw new InvalidDataException($"{name}: the header has no tensor table (\"tensors\"), so the weights cannot be found.");
         long bodyBytes = bytes.Length - 12L - headerLength;
 
-        // Compared as a count of floats, never as FloatCount × 4, which wraps for a corrupt count near 2⁶².
-        if (bodyBytes % 4 != 0)
-        {
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{name}: truncated or corrupt — the {bodyBytes:N0} bytes after the header are not a whole number of 4-byte floats (the header declares {header.FloatCount:N0} floats)."));
-        }
-
-        if (header.FloatCount < 0 || header.FloatCount != bodyBytes / 4)
-        {
-            throw new InvalidDataException($"{name}: truncated or corrupt — the header declares {header.FloatCount} floats but {bodyBytes} bytes ({bodyBytes / 4} floats) follow it.");
-        }
+        if (BodyProblem(header, bodyBytes, name) is { } body) throw new InvalidDataException(body);
 
         CheckArchitectureSize(header, name);
 
@@ -392,6 +385,57 @@ public static class ModelFile
             TargetNames = header.TargetNames,
         };
         return (network, metadata);
+    }
+
+    /// <summary>
+    /// What is wrong with the file's first 12 bytes (the magic and the header's length), or null: empty, cut short within
+    /// them (the bytes there are the start of the magic), or not a model file at all — with the format the bytes look like
+    /// when it is one <see cref="ActivationKit.IO.FileSignature"/> knows, or an ActivationKit model of another version.
+    /// A 9-byte file was "missing the AKNNMLP1 magic", which it had.
+    /// </summary>
+    private static string? StartProblem(byte[] bytes, string name)
+    {
+        const string Needs = "a model file starts with 12 bytes (the magic AKNNMLP1 and its header's length), then its header and weights";
+        if (bytes.Length == 0) return $"{name}: the file is empty (0 bytes), not an ActivationKit model file; {Needs}.";
+        int known = Math.Min(bytes.Length, Magic.Length);
+        if (bytes.AsSpan(0, known).SequenceEqual(Magic[..known]))
+        {
+            return bytes.Length >= 12 ? null : $"{name}: truncated — the file is {Spelling.Count(bytes.Length, "byte")}, but {Needs}.";
+        }
+
+        if (bytes.AsSpan(0, known).StartsWith(Magic[..7]) && known == 8)
+        {
+            return $"{name}: an ActivationKit model file of another format (it starts with {ExceptionMessages.Excerpt(Encoding.ASCII.GetString(bytes, 0, 8))}; this actkit reads AKNNMLP1 files); save the model again with this actkit's train --save.";
+        }
+
+        string looks = ActivationKit.IO.FileSignature.Describe(bytes) is { } format ? $"; it looks like {format}" : string.Empty;
+        return $"{name}: not an ActivationKit model file — it does not start with the magic AKNNMLP1{looks}.";
+    }
+
+    /// <summary>
+    /// What is wrong with the <paramref name="bodyBytes"/> bytes after the header, the weights, against the floats the
+    /// header declares, or null: fewer (the file was cut short; said with the tensor it ends in, when the table names
+    /// one), more (bytes appended after the last weight), or a negative count. Compared as counts of floats, never as
+    /// FloatCount × 4, which wraps for a corrupt count near 2⁶².
+    /// </summary>
+    private static string? BodyProblem(HeaderDto header, long bodyBytes, string name)
+    {
+        long declared = header.FloatCount, whole = bodyBytes / 4;
+        if (declared < 0) return string.Create(CultureInfo.InvariantCulture, $"{name}: corrupt header — it declares {declared:N0} floats of weights.");
+        if (declared > whole)
+        {
+            // The first float the file lacks, and the tensor the table puts it in (the table is not checked yet: only an
+            // entry that holds it is named).
+            var cut = header.Tensors!.FirstOrDefault(t => t?.Name is not null && t.Offset >= 0 && t.Count > 0 && whole >= t.Offset && whole - t.Offset < t.Count);
+            string where = cut is null ? string.Empty : string.Create(CultureInfo.InvariantCulture,
+                $", so it ends within tensor '{ExceptionMessages.Excerpt(cut.Name!)}' (floats {cut.Offset:N0} to {cut.Offset + cut.Count - 1:N0}), at float {whole:N0}");
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{name}: truncated — the header declares {declared:N0} floats of weights (4 bytes each) but only {Spelling.Count(bodyBytes, "byte")} follow it{where}.");
+        }
+
+        long extra = bodyBytes - (declared * 4);
+        return extra == 0 ? null : string.Create(CultureInfo.InvariantCulture,
+            $"{name}: corrupt — {Spelling.Count(extra, "byte")} follow{(extra == 1 ? "s" : string.Empty)} the {declared:N0} floats of weights the header declares, where the file should end; something was appended to it (or two files were joined): save the model again.");
     }
 
     /// <summary>The first NaN or infinite weight, bias or slope of any layer, as <see cref="NonFiniteWeight(DenseLayer, int)"/> says it; null when all are finite.</summary>
@@ -726,7 +770,8 @@ public static class ModelFile
             needed += (width * units) + units;
             if (needed > header.FloatCount)
             {
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{name}: truncated or corrupt — the architecture needs at least {needed:N0} floats up to layer {i} ({width:N0} inputs × {units:N0} units) but the file stores {header.FloatCount:N0}."));
+                // The body holds the floats the header declares (checked before), so the file is whole and its header wrong.
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{name}: corrupt header — its layers need at least {needed:N0} floats up to layer {i} ({width:N0} inputs × {units:N0} units), but it declares {header.FloatCount:N0}, which the file holds."));
             }
 
             width = units;

@@ -538,7 +538,8 @@ public class EvalCommandTests
         Cli.Run("eval", "relu", "--in", dir.File("x.json")).BadInput("unsupported extension '.json'");
         Cli.Run("eval", "relu", "--in", dir.File("missing.npy")).BadInput($"--in file '{dir.File("missing.npy")}' does not exist.");
         Directory.CreateDirectory(dir.File("d.csv"));
-        Cli.Run("eval", "relu", "--in", dir.File("d.csv")).BadInput($"--in file '{dir.File("d.csv")}' is a folder; give a file.");
+        // Said as predict and diagnose say a folder given for a file (it was "--in file 'd.csv' is a folder").
+        Cli.Run("eval", "relu", "--in", dir.File("d.csv")).BadInput($"--in '{dir.File("d.csv")}' is a folder; give a file.");
         Directory.Delete(dir.File("d.csv"));
         Cli.Run("eval", "relu", "-x", "0:1:1", "--out", Path.Combine(dir.Path, "no", "such", "y.npy")).BadInput("does not exist");
         Assert.Empty(dir.Files());

@@ -160,10 +160,12 @@ public sealed class TargetColumnTests : IDisposable
     public void A_target_that_names_two_columns_or_is_both_a_name_and_another_index_is_refused()
     {
         // a,a,y with --target a silently took the first a; x,2,y with --header yes and --target 2 took y (index 2), not
-        // the column named 2.
+        // the column named 2. A header naming two columns alike is refused whatever the target (predict could not tell
+        // the two inputs apart either).
         string dup = Table("dup.csv", "a,a,y", 30, i => (i % 2).ToString(Inv));
-        Cli.Run(Train(dup, "--target", "a")).BadInput("dup.csv: the label column 'a' is ambiguous: columns 0 and 1 (0-based) are both named so; give the index of the one meant.");
-        Cli.Run(Train(dup, "--target", "1")).Ok();
+        const string Repeated = "Error: dup.csv, line 1: the header repeats the column name 'a' (columns 1 and 2); give each column its own name, or --target and predict cannot tell them apart.";
+        Cli.Run(Train(dup, "--target", "a")).BadInput(Repeated);
+        Cli.Run(Train(dup, "--target", "1")).BadInput(Repeated);
 
         string numeric = Table("numeric.csv", "x,2,y", 30, i => (i % 2).ToString(Inv));
         Cli.Run(Train(numeric, "--header", "yes", "--target", "2")).BadInput("numeric.csv: the label column '2' is ambiguous: it is the index of column 2 ('y', 0-based) and the name of column 1; give 'y' for the column at index 2, or 1 for the column named '2'.");

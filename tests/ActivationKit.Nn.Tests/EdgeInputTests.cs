@@ -191,7 +191,7 @@ public class EdgeInputTests
 
         // floatCount × 4 wrapped modulo 2⁶⁴: 2⁶² + n floats looked like n.
         long floats = (good.Length - 12 - json.Length) / 4;
-        Assert.Contains("truncated or corrupt", LoadError(WithHeader(good, j => j.Replace($"\"floatCount\": {floats}", $"\"floatCount\": {(1L << 62) + floats}", StringComparison.Ordinal))), StringComparison.Ordinal);
+        Assert.Contains(FormattableString.Invariant($"truncated — the header declares {(1L << 62) + floats:N0} floats of weights (4 bytes each) but only {floats * 4:N0} bytes follow it"), LoadError(WithHeader(good, j => j.Replace($"\"floatCount\": {floats}", $"\"floatCount\": {(1L << 62) + floats}", StringComparison.Ordinal))), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -199,7 +199,7 @@ public class EdgeInputTests
     {
         byte[] good = Saved(Net());
         string huge = LoadError(WithHeader(good, j => j.Replace("\"inputSize\": 3", "\"inputSize\": 100000", StringComparison.Ordinal).Replace("\"units\": 4", "\"units\": 100000", StringComparison.Ordinal).Replace("\"preWidth\": 4", "\"preWidth\": 100000", StringComparison.Ordinal)));
-        Assert.Contains("the architecture needs at least 10,000,100,000 floats up to layer 0 (100,000 inputs × 100,000 units)", huge, StringComparison.Ordinal);
+        Assert.Contains("corrupt header — its layers need at least 10,000,100,000 floats up to layer 0 (100,000 inputs × 100,000 units), but it declares ", huge, StringComparison.Ordinal);
     }
 
     private static string ReplaceFirst(string text, string old, string replacement)

@@ -108,7 +108,7 @@ public sealed class ModelFileTests : IDisposable
         // A header without its tensor table was reported as listing no layers.
         Assert.Equal("m: the header has no tensor table (\"tensors\"), so the weights cannot be found.", Error(WithHeader(good, j => j.Replace("\"tensors\"", "\"tensorz\"", StringComparison.Ordinal))));
         Assert.Equal("m: the header lists no layers.", Error(WithHeader(good, j => j.Replace("\"layers\"", "\"layerz\"", StringComparison.Ordinal))));
-        Assert.Contains("needs", Error(WithHeader(good, j => j.Replace("\"units\": 8", "\"units\": 9", StringComparison.Ordinal).Replace("\"preWidth\": 8", "\"preWidth\": 9", StringComparison.Ordinal))));
+        Assert.Contains("its layers need at least", Error(WithHeader(good, j => j.Replace("\"units\": 8", "\"units\": 9", StringComparison.Ordinal).Replace("\"preWidth\": 8", "\"preWidth\": 9", StringComparison.Ordinal))));
         Assert.Contains("pre-activations", Error(WithHeader(good, j => j.Replace("\"preWidth\": 8", "\"preWidth\": 16", StringComparison.Ordinal))));
         Assert.Contains("outside", Error(WithHeader(good, j => j.Replace("\"offset\": 0", "\"offset\": 100000", StringComparison.Ordinal))));
         Assert.Throws<FileNotFoundException>(() => ModelFile.Load(Path.Combine(_dir, "none.aknn")));
@@ -125,8 +125,9 @@ public sealed class ModelFileTests : IDisposable
         int headerLength = BinaryPrimitives.ReadInt32LittleEndian(good.AsSpan(8));
         long body = good.Length - 12 - headerLength;
 
-        // One byte appended (echo >> m.akm): "declares 4552 floats but 18209 bytes (4552 floats) follow it".
-        Assert.Equal(FormattableString.Invariant($"m: truncated or corrupt — the {body + 1:N0} bytes after the header are not a whole number of 4-byte floats (the header declares {body / 4:N0} floats)."), Error([.. good, (byte)'\n']));
+        // One byte appended (echo >> m.akm): "declares 4552 floats but 18209 bytes (4552 floats) follow it", then
+        // "truncated or corrupt", of a file that had all its bytes and one more.
+        Assert.Equal(FormattableString.Invariant($"m: corrupt — 1 byte follows the {body / 4:N0} floats of weights the header declares, where the file should end; something was appended to it (or two files were joined): save the model again."), Error([.. good, (byte)'\n']));
 
         // A field of the wrong type: which field and what it must be, not .NET's type names and reader positions.
         string dropout = Error(WithHeader(good, j => j.Replace("\"dropout\": 0", "\"dropout\": \"0.5\"", StringComparison.Ordinal)));

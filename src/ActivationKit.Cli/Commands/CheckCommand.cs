@@ -35,16 +35,21 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(settings.File)) throw new UsageException("No file name given; give a JSON network spec or a saved model file.");
-        if (Directory.Exists(settings.File)) throw new UsageException($"'{settings.File}' is a folder; give a JSON network spec or a saved model file.");
-        if (!System.IO.File.Exists(settings.File)) throw new UsageException($"File not found: {settings.File}");
+        const string Give = "give a JSON network spec or a saved model file";
+        InputFile.Require(settings.File, null, Give);
+        string shown = ExceptionMessages.Excerpt(settings.File, settings.File.Length);
 
         // /dev/zero or /dev/urandom never ended: devices and sockets are refused by kind. A named pipe is read (a shell's
         // `check <(…)` and `… | check /dev/stdin` are pipes), as far as the cap, like a regular file.
-        if (ActivationKit.IO.FileKind.SpecialKindOf(settings.File) is { } kind && kind != ActivationKit.IO.FileKind.NamedPipe) throw new UsageException($"'{settings.File}' is {kind}, not a regular file; give a JSON network spec or a saved model file.");
+        if (ActivationKit.IO.FileKind.SpecialKindOf(settings.File) is { } kind && kind != ActivationKit.IO.FileKind.NamedPipe) throw new UsageException($"'{shown}' is {kind}, not a regular file; {Give}.");
         byte[] bytes = ActivationKit.IO.FileKind.ReadAtMost(settings.File, MaxBytes)
-            ?? throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"'{settings.File}' is larger than {MaxBytes:N0} bytes (256 MiB), more than any network spec or model this check reads."));
-        string name = Path.GetFileName(settings.File);
-        bool model = bytes.AsSpan().StartsWith(ModelFile.Magic);
+            ?? throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"'{shown}' is larger than {MaxBytes:N0} bytes (256 MiB), more than any network spec or model this check reads."));
+        string name = ExceptionMessages.Excerpt(Path.GetFileName(settings.File), int.MaxValue);
+
+        // A model file cut short within its magic (AKNN) or of another version (AKNNMLP2) is read as a model, whose reader
+        // says so; it was "neither a JSON network spec nor an actkit model file".
+        int magic = Math.Min(bytes.Length, ModelFile.Magic.Length - 1);
+        bool model = bytes.Length >= 4 && bytes.AsSpan(0, magic).SequenceEqual(ModelFile.Magic[..magic]);
         NetworkSpec spec;
         IReadOnlyList<Finding> findings;
         IReadOnlyList<string> notes;
@@ -64,7 +69,8 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
             if (text.Trim().Length == 0) throw new UsageException($"{name} is empty{(bytes.Length > 0 ? " (white space only)" : string.Empty)}; give a JSON network spec or a saved model file.");
             if (!text.TrimStart().StartsWith('{'))
             {
-                throw new UsageException($"{name} is neither a JSON network spec (it must start with '{{') nor an actkit model file.");
+                string looks = ActivationKit.IO.FileSignature.Describe(bytes) is { } format and not "text" ? $"; it looks like {format}" : string.Empty;
+                throw new UsageException($"{name} is neither a JSON network spec (it must start with '{{') nor an actkit model file{looks}.");
             }
 
             spec = NetworkSpec.Parse(text);
@@ -119,20 +125,24 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
         else
         {
             var w = consoles.OutWriter;
-            w.WriteLine($"{name} ({(model ? "saved model" : "network spec")}): {Shape(spec)}{(string.IsNullOrWhiteSpace(spec.Task) ? string.Empty : $", task {spec.Task}")}{(string.IsNullOrWhiteSpace(spec.Loss) ? string.Empty : $", loss {spec.Loss}")}");
+
+            // A spec's activation, task and loss are its author's text, and findings quote layer names: a line break or an
+            // escape sequence among them reached the terminal (--json keeps them, escaped).
+            static string T(string text) => TerminalText.Safe(text);
+            w.WriteLine($"{name} ({(model ? "saved model" : "network spec")}): {T(Shape(spec))}{(string.IsNullOrWhiteSpace(spec.Task) ? string.Empty : $", task {T(spec.Task)}")}{(string.IsNullOrWhiteSpace(spec.Loss) ? string.Empty : $", loss {T(spec.Loss)}")}");
             // Info-level findings alone exit 0, so the header says that nothing above info was found.
             w.WriteLine(ordered.Count == 0 ? "No problems found." : FailsOn(ordered) ? $"{ordered.Count} problem(s):" : $"Nothing above info found; {Spelling.Count(ordered.Count, "info finding")}:");
             foreach (var f in ordered)
             {
                 w.WriteLine();
-                w.WriteLine($"[{f.Severity.ToString().ToLowerInvariant()}] {f.KindName} in {f.Layer}");
-                w.WriteLine($"  {f.Explanation}");
-                w.WriteLine($"  Fix: {f.Fix}");
+                w.WriteLine($"[{f.Severity.ToString().ToLowerInvariant()}] {f.KindName} in {T(f.Layer)}");
+                w.WriteLine($"  {T(f.Explanation)}");
+                w.WriteLine($"  Fix: {T(f.Fix)}");
                 if (ActivationProblems.All.FirstOrDefault(p => p.DetectedBy == f.Kind) is { } problem && Concerns(problem, f)) w.WriteLine($"  More: actkit problems {problem.Id}");
             }
 
             if (notes.Count > 0) w.WriteLine();
-            foreach (string n in notes) w.WriteLine($"Note: {n}");
+            foreach (string n in notes) w.WriteLine($"Note: {T(n)}");
         }
 
         return FailsOn(ordered) ? ExitCodes.Failed : ExitCodes.Ok;

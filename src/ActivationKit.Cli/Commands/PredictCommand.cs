@@ -58,10 +58,8 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         string inExt = Extension(settings.In!, "--in");
         bool? header = Nn.Data.Csv.ParseHeader(settings.Header);
         if (inExt == ".npy") TableFile.RefuseHeader(header, settings.In!);
-        if (Directory.Exists(settings.Model)) throw new UsageException($"--model '{Shown(settings.Model!)}' is a folder; give the model file saved by actkit train --save.");
-        if (!File.Exists(settings.Model)) throw new UsageException($"--model file '{Shown(settings.Model!)}' does not exist.");
-        if (Directory.Exists(settings.In)) throw new UsageException($"--in '{Shown(settings.In!)}' is a folder; give a .csv or .npy file.");
-        if (!File.Exists(settings.In)) throw new UsageException($"--in file '{Shown(settings.In!)}' does not exist.");
+        InputFile.Require(settings.Model!, "--model", "give the model file saved by actkit train --save");
+        InputFile.Require(settings.In!, "--in", "give a .csv or .npy file");
         if (settings.Out is { } outPath)
         {
             OutputFolder.RefuseInput(outPath, "--out", (settings.Model, "--model"), (settings.In, "--in"));
@@ -132,14 +130,17 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         }
         else
         {
+            // The CSV on stdout is data, most often redirected to a file: its header keeps the class names exactly, as
+            // --out does (a label with an escape sequence reaches a terminal only where the user prints the data there).
             consoles.OutWriter.Write(Csv(y, outputs, labels));
             consoles.OutWriter.Flush();
         }
 
         if (settings.Out is not null)
         {
-            string named = labels is null ? string.Empty : $"; columns {string.Join(", ", labels.Select(l => $"'{l}'"))}";
-            consoles.ErrorWriter.WriteLine($"Wrote {rows} row(s) × {outputs} output(s) ({output}{named}) to {settings.Out}.");
+            // The file keeps the class names exactly; this line for the terminal shows their control characters as '?'.
+            string named = labels is null ? string.Empty : $"; columns {string.Join(", ", labels.Select(l => $"'{TerminalText.Safe(l)}'"))}";
+            consoles.ErrorWriter.WriteLine($"Wrote {rows} row(s) × {outputs} output(s) ({TerminalText.Safe(output)}{named}) to {Shown(settings.Out)}.");
         }
 
         return ExitCodes.Ok;

@@ -287,7 +287,7 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
         }
 
         w.WriteLine();
-        w.WriteLine($"Trial on {trial.Data}: {trial.Layer} layer swapped, network {trial.Network}, {trial.Options.Seeds} seed(s) × {Spelling.Count(trial.Options.Epochs, "epoch")}, validation {trial.Metric} ({trial.Seconds:0.0} s).");
+        w.WriteLine($"Trial on {TerminalText.Safe(trial.Data)}: {trial.Layer} layer swapped, network {trial.Network}, {trial.Options.Seeds} seed(s) × {Spelling.Count(trial.Options.Epochs, "epoch")}, validation {trial.Metric} ({trial.Seconds:0.0} s).");
         PlainTable.Write(w, ["measured", "rule", "activation", trial.Metric, "± std", "val loss", "diverged", "pairing"], trial.Candidates.Select(c => (IReadOnlyList<string>)
         [
             c.MeasuredRank.ToString(CultureInfo.InvariantCulture),
@@ -310,7 +310,8 @@ public sealed class RecommendCommand(CliConsoles consoles) : Command<RecommendCo
                   false => $"beyond noise (threshold {trial.NoiseThreshold:0.0000}).",
                   null => "noise not measured (one seed).",
               }));
-        foreach (string note in trial.Notes) w.WriteLine($"Note: {note}");
+        // Notes may quote the data (its path, its labels): their control characters are not for the terminal.
+        foreach (string note in trial.Notes) w.WriteLine($"Note: {TerminalText.Safe(note)}");
     }
 
     private static string Stat(double v) => double.IsNaN(v) ? "undefined (fewer than 2 candidates or all tied)" : v.ToString("0.00", CultureInfo.InvariantCulture);

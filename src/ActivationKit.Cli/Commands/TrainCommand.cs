@@ -30,7 +30,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public string? Data { get; init; }
 
         [CommandOption("--target <COLUMN>")]
-        [Description("CSV: the target column's header name or 0-based index (negative from the end; default the last; a name that several columns have, or a number that is one column's index and another's name, is refused as ambiguous), or several separated by commas (l0,l1) for multilabel or multi-output regression. .npy: a column index, or a second .npy file of targets.")]
+        [Description("CSV: the target column's header name or 0-based index (negative from the end; default the last; a number that is one column's index and another's name is refused as ambiguous, and a header that names two columns alike is refused), or several separated by commas (l0,l1) for multilabel or multi-output regression. .npy: a column index, or a second .npy file of targets.")]
         public string? Target { get; init; }
 
         [CommandOption("--header <MODE>")]
@@ -174,12 +174,14 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         if (scaling is not null) (train, validation) = (scaling.Transform(train), scaling.Transform(validation));
         var trainingLoss = scaling?.LossOnScaled(pairing.Loss) ?? pairing.Loss;
 
-        // Printed on stderr as they arise and, with --json, listed in the object too.
+        // Printed on stderr as they arise and, with --json, listed in the object too. They quote class names from the
+        // data, whose control characters (an escape sequence in a label) would reach the terminal: shown as '?' there,
+        // kept in the JSON, which escapes them.
         var warnings = new List<string>();
         void Warn(string warning)
         {
             warnings.Add(warning);
-            consoles.ErrorWriter.WriteLine($"Warning: {warning}");
+            consoles.ErrorWriter.WriteLine($"Warning: {TerminalText.Safe(warning)}");
         }
 
         if (TrainingWarnings.ClassesMissingFromTraining(data) is { } missingClasses) Warn(missingClasses);
@@ -693,7 +695,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             (false, { } note) => $" ({note})",
             _ => string.Empty,
         };
-        consoles.Out.WriteLine($"data {data.Name}: {TrainingData.Name(data.Task)}{inferred}, {Spelling.Count(data.Train.FeatureCount, "feature")}");
+        consoles.Out.WriteLine($"data {TerminalText.Safe(data.Name)}: {TrainingData.Name(data.Task)}{TerminalText.Safe(inferred)}, {Spelling.Count(data.Train.FeatureCount, "feature")}");
         if (scaling is not null) consoles.Out.WriteLine($"targets standardised for training ({scaling}): the epoch losses above are {EpochLossScale(scaling, loss, options.Loss!)}, the metrics below and the model in the targets' units");
         consoles.Out.WriteLine($"network {description}");
         // The batch the trainer used: --batch above the training rows is capped to them (it said "batch 100000").
@@ -710,6 +712,6 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         }
 
         if (result.History.Count > 0) consoles.Out.WriteLine(EpochTime(result.History));
-        if (saved is not null) consoles.Out.WriteLine($"saved {saved} ({network.ParameterCount:N0} parameters); run: actkit predict --model {saved} --in FILE");
+        if (saved is not null) consoles.Out.WriteLine($"saved {TerminalText.Safe(saved)} ({network.ParameterCount:N0} parameters); run: actkit predict --model {TerminalText.Safe(saved)} --in FILE");
     }
 }

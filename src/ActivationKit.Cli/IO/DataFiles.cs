@@ -85,8 +85,7 @@ public static class DataFiles
     public static InputData Read(string path)
     {
         string ext = CheckExtension(path, "--in");
-        if (Directory.Exists(path)) throw new UsageException($"--in file '{Shown(path)}' is a folder; give a file.");
-        if (!File.Exists(path)) throw new UsageException($"--in file '{Shown(path)}' does not exist.");
+        InputFile.Require(path, "--in", "give a file");
         string name = Shown(Path.GetFileName(path));
         byte[] bytes = ReadBounded(path, name);
         switch (ext)

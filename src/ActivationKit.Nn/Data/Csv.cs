@@ -46,6 +46,7 @@ public static class Csv
         string[]? names = header ? rows[0].Cells : null;
         var data = header ? rows.Skip(1).ToList() : rows;
         CheckShape(file, rows[0], data, columns, names);
+        if (names is not null) CheckHeaderNames(file, rows[0].Line, names);
         int[] labels = ResolveLabels(labelColumn, names, columns, file);
         if (labels.Length > 1 && classification)
         {
@@ -235,6 +236,42 @@ public static class Csv
     }
 
     /// <summary>
+    /// Refuses a header that names two columns alike, or a column not at all: <c>--target a</c> of a header
+    /// <c>a,a,label</c> could mean either column, predict matches a table's columns to a model's inputs by name and could
+    /// not tell them apart, and a header <c>a,a,y</c> trained without a word. Names are compared as they are matched
+    /// everywhere (a target's name, predict's column check): trimmed, in any letter case, so <c>Age</c> and <c>age </c>
+    /// are one name too. An empty name (a pandas row index, a line ending with a separator) names nothing a user could
+    /// ask for, and is refused with what usually makes one.
+    /// </summary>
+    /// <exception cref="FormatException">A repeated or empty name, with its columns (1-based).</exception>
+    private static void CheckHeaderNames(string file, int line, IReadOnlyList<string> names)
+    {
+        for (int c = 0; c < names.Count; c++)
+        {
+            if (names[c].Trim().Length > 0) continue;
+            throw new FormatException(c == 0 && names.Count > 1
+                ? $"{file}, line {line}: column 1 of the header has no name, as when pandas writes its row index (to_csv without index=False); remove that column (row numbers are no feature), or name it."
+                : c == names.Count - 1
+                    ? $"{file}, line {line}: column {c + 1}, the last, has no name in the header, as when a line ends with a separator; remove the trailing separator, or name the column."
+                    : $"{file}, line {line}: column {c + 1} of the header has no name; name it, so that every column can be told apart by name.");
+        }
+
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int c = 0; c < names.Count; c++)
+        {
+            string key = names[c].Trim().ToLowerInvariant();
+            if (!seen.TryAdd(key, c))
+            {
+                int first = seen[key];
+                string same = string.Equals(names[first], names[c], StringComparison.Ordinal)
+                    ? $"the column name '{Q(names[c])}' (columns {first + 1} and {c + 1})"
+                    : $"the column name '{Q(names[first])}' as '{Q(names[c])}' (columns {first + 1} and {c + 1}; names are matched ignoring letter case and surrounding spaces)";
+                throw new FormatException($"{file}, line {line}: the header repeats {same}; give each column its own name, or --target and predict cannot tell them apart.");
+            }
+        }
+    }
+
+    /// <summary>
     /// Reads a CSV of numbers only (the rows <c>actkit predict</c> takes) in the dialect of <see cref="Load"/>: the first
     /// row's separator (comma, semicolon or tab), quoted cells, blank lines skipped, and lines starting with <c>#</c> as
     /// comments. <paramref name="hasHeader"/> says whether the first row is a header, and skipped (true), or data (false);
@@ -276,6 +313,7 @@ public static class Csv
                 if (hasHeader ?? IsHeader(cells))
                 {
                     header = cells;
+                    CheckHeaderNames(file, lineNumber, header);
                     checkHeader?.Invoke(header);
                     continue;
                 }
@@ -479,16 +517,13 @@ public static class Csv
     private static bool SameName(string name, string spec) => string.Equals(name.Trim(), spec.Trim(), StringComparison.OrdinalIgnoreCase);
 
     // A number is a 0-based index (negative from the end) and anything else a header name; a spec that reads both ways
-    // for different columns, or names several columns, is refused: either reading picked a column silently (a header
-    // a,a,y and --target a took the first a; x,2,y and --target 2 took y, not the column named 2).
+    // for different columns is refused: either reading picked a column silently (x,2,y and --target 2 took y, not the
+    // column named 2). A name cannot name several columns: such a header is refused before (CheckHeaderNames).
     private static int ResolveLabel(string? spec, string[]? names, int columns, string file)
     {
         if (spec is null) return columns - 1;
+        // At most one: a header that names two columns alike is refused before (CheckHeaderNames).
         var named = names is null ? [] : Enumerable.Range(0, columns).Where(c => SameName(names[c], spec)).ToArray();
-        if (named.Length > 1)
-        {
-            throw new ArgumentException($"{file}: the label column '{spec.Trim()}' is ambiguous: columns {string.Join(", ", named[..^1])} and {named[^1]} (0-based) are {(named.Length == 2 ? "both" : "all")} named so; give the index of the one meant.", nameof(spec));
-        }
 
         if (int.TryParse(spec, NumberStyles.Integer, CultureInfo.InvariantCulture, out int index))
         {

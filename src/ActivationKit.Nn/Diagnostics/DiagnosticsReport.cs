@@ -165,9 +165,12 @@ public sealed record DiagnosticsReport
         string checks = Every > 0
             ? $"{Spelling.Count(Steps, "step")}, {Spelling.Count(Checks, "check")} ({(Every == 1 ? "every step" : $"every {Every} steps")})"
             : Spelling.Count(Checks, "check");
-        writer.WriteLine($"Diagnostics of {Source}: {checks}");
-        if (StopReason is not null) writer.WriteLine($"Training stopped early: {StopReason}");
-        if (Divergence is not null) writer.WriteLine(Divergence);
+        // Layer names come from the user (a manifest, file names) and sentences quote them: shown without control
+        // characters, which would reach the terminal (TerminalText). The JSON report keeps them, escaped.
+        static string T(string text) => TerminalText.Safe(text);
+        writer.WriteLine($"Diagnostics of {T(Source)}: {checks}");
+        if (StopReason is not null) writer.WriteLine($"Training stopped early: {T(StopReason)}");
+        if (Divergence is not null) writer.WriteLine(T(Divergence));
         writer.WriteLine();
         if (Findings.Count == 0)
         {
@@ -182,15 +185,15 @@ public sealed record DiagnosticsReport
                 string when = r.FirstStep is null ? "before training" : r.Occurrences > 1 ? $"first at step {r.FirstStep}, last at step {f.Step}, {r.Occurrences} checks" : $"at step {r.FirstStep}";
                 if (Every == 0) when = "";
                 writer.WriteLine();
-                writer.WriteLine($"[{SeverityName(f.Severity)}] {f.KindName} in {f.Layer}{(when.Length > 0 ? $" ({when})" : "")}");
-                writer.WriteLine($"  {f.Explanation}");
+                writer.WriteLine($"[{SeverityName(f.Severity)}] {f.KindName} in {T(f.Layer)}{(when.Length > 0 ? $" ({when})" : "")}");
+                writer.WriteLine($"  {T(f.Explanation)}");
                 if (f.Evidence.Count > 0) writer.WriteLine($"  Evidence: {string.Join(", ", f.Evidence.Select(e => $"{e.Key} = {Evidence(e.Value)}"))}");
-                writer.WriteLine($"  Fix: {f.Fix}");
+                writer.WriteLine($"  Fix: {T(f.Fix)}");
             }
         }
 
         if (Notes.Count > 0) writer.WriteLine();
-        foreach (string note in Notes) writer.WriteLine($"Note: {note}");
+        foreach (string note in Notes) writer.WriteLine($"Note: {T(note)}");
 
         if (Layers.Count == 0 || Layers[0].Checks.Count == 0) return;
         long step = Layers[0].Checks[^1].Step;
@@ -201,7 +204,7 @@ public sealed record DiagnosticsReport
         {
             var c = l.Checks[^1];
             var s = c.Activations;
-            rows.Add([l.Name, l.Activation, l.Units.ToString(inv), Format(s.Mean), Format(s.Std), Format(s.Min), Format(s.Max), Percent(s.FractionNegative), Percent(c.DeadFraction), Percent(c.SaturatedFraction), c.HasGradientNorm ? Norm(c.GradientNorm) : "—"]);
+            rows.Add([T(l.Name), l.Activation, l.Units.ToString(inv), Format(s.Mean), Format(s.Std), Format(s.Min), Format(s.Max), Percent(s.FractionNegative), Percent(c.DeadFraction), Percent(c.SaturatedFraction), c.HasGradientNorm ? Norm(c.GradientNorm) : "—"]);
         }
 
         var widths = Enumerable.Range(0, rows[0].Length).Select(j => rows.Max(r => r[j].Length)).ToArray();
