@@ -142,7 +142,7 @@ public static class CliApp
             .WithExample("compare", "--json");
 
         config.AddCommand<ReportCommand>("report")
-            .WithDescription("Merge the results folders of a comparison (its shards) and print the ranked table; optionally an HTML report.")
+            .WithDescription("Merge the results folders of a comparison (its shards) and print the ranked table; optionally an HTML report. Exit 3 when trials are missing (a warning on stderr says how many), unless --allow-incomplete.")
             .WithExample("report", "results/")
             .WithExample("report", "results/", "--html", "report.html")
             .WithExample("report", "results/", "--images", "docs/img/")

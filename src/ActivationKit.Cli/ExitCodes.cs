@@ -12,6 +12,14 @@ public static class ExitCodes
     /// <summary>Bad input: unknown name or option, malformed file, invalid range, or more than the memory there is (a network too large to train). Nothing was written.</summary>
     public const int BadInput = 2;
 
+    /// <summary>
+    /// <c>report</c> rendered a comparison that lacks some of its trials (a shard not finished or not given): everything
+    /// asked for was written, and a warning on stderr says how many trials are missing. Distinct from
+    /// <see cref="Failed"/> so that a script can tell a partial report from a failed one (<c>--allow-incomplete</c>
+    /// exits 0 instead).
+    /// </summary>
+    public const int Incomplete = 3;
+
     /// <summary>A bug in actkit (an unexpected exception).</summary>
     public const int InternalError = 70;
 }
