@@ -120,13 +120,29 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
             foreach (string warning in warnings) err.WriteLine($"Warning: {contender.Label}: {warning}");
         }
 
-        var outcome = ExperimentRunner.Run(config, data, settings.Out, new RunOptions
+        RunOutcome outcome;
+        using (var interruption = new Interruption(cancellationToken))
         {
-            Shard = shard,
-            Threads = threads,
-            Cancellation = cancellationToken,
-            Progress = p => Report(err, p, interactive),
-        });
+            try
+            {
+                outcome = ExperimentRunner.Run(config, data, settings.Out, new RunOptions
+                {
+                    Shard = shard,
+                    Threads = threads,
+                    Cancellation = interruption.Token,
+                    Progress = p => Report(err, p, interactive),
+                });
+            }
+            catch (RunCancelledException stop) when (interruption.Signal is not null)
+            {
+                // Every trial file written is whole; the trials in training were dropped, and their temporary files
+                // never existed or were removed by the write that made them.
+                if (interactive) err.WriteLine();
+                err.WriteLine(Interrupted(interruption.SignalName, stop, settings.Out));
+                return interruption.ExitCode;
+            }
+        }
+
         if (interactive) err.WriteLine();
         err.WriteLine($"Trained {outcome.Trained} trial(s), skipped {outcome.Skipped} already finished.");
 
@@ -141,6 +157,15 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The one line an interrupted compare ends with: what stopped it, what is kept, how to go on.</summary>
+    internal static string Interrupted(string signal, RunCancelledException stop, string outDirectory)
+    {
+        string kept = stop.Saved == 0
+            ? $"no trial had finished, so nothing was saved in {outDirectory}; run the same command again to start over."
+            : $"{stop.Saved} of {Spelling.Count(stop.Total, "trial")} {(stop.Saved == 1 ? "is" : "are")} saved in {outDirectory}; run the same command again to resume (it skips them).";
+        return $"Interrupted by {signal}: {kept}";
     }
 
     /// <summary>
