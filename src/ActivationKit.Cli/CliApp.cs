@@ -134,7 +134,7 @@ public static class CliApp
         });
 
         config.AddCommand<CompareCommand>("compare")
-            .WithDescription("Train the same network once per activation and seed; rank the activations by test accuracy.")
+            .WithDescription("Train the same network once per activation and seed; rank the activations by test accuracy. Ctrl-C or SIGTERM stops it with the finished trials saved (exit 130 or 143); the same command resumes.")
             .WithExample("compare")
             .WithExample("compare", "--data", "fashion-mnist", "--activations", "relu,gelu,tanh", "--hidden", "128", "--epochs", "5", "--samples", "6000")
             .WithExample("compare", "--activations", "'relu,leaky_relu(0.2),sigmoid@zeros'", "--seeds", "5", "--out", "results/")

@@ -20,6 +20,9 @@ public static class ExitCodes
     /// </summary>
     public const int Incomplete = 3;
 
+    /// <summary>A bug in actkit (an unexpected exception).</summary>
+    public const int InternalError = 70;
+
     /// <summary>
     /// <c>compare</c> stopped on SIGINT (Ctrl-C): 128 + 2, what a shell reports for a process that SIGINT ends, so a
     /// script's <c>$?</c> reads the same as for any other interrupted tool. The finished trials are saved.
@@ -28,7 +31,4 @@ public static class ExitCodes
 
     /// <summary><c>compare</c> stopped on SIGTERM (<c>kill</c>, a scheduler's pre-emption): 128 + 15, as for <see cref="Interrupted"/>.</summary>
     public const int Terminated = 143;
-
-    /// <summary>A bug in actkit (an unexpected exception).</summary>
-    public const int InternalError = 70;
 }

@@ -67,6 +67,12 @@ public sealed partial class CompareInterruptTests : IDisposable
         Assert.Empty(Directory.GetFiles(outDir, "*.tmp", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public void Compare_help_says_what_a_signal_does()
+    {
+        Assert.Contains("Ctrl-C or SIGTERM stops it with the finished trials saved (exit 130 or 143); the same command resumes", Cli.RunWide("compare", "--help").Ok().Out, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Starts actkit with <paramref name="args"/>, sends SIG<paramref name="signal"/> as soon as more than
     /// <paramref name="alreadySaved"/> trial files are there, and returns its exit code, its stderr and the trial files
