@@ -134,7 +134,7 @@ public static class CliApp
         });
 
         config.AddCommand<CompareCommand>("compare")
-            .WithDescription("Train the same network once per activation and seed; rank the activations by test accuracy.")
+            .WithDescription("Train the same network once per activation and seed; rank the activations by test accuracy. Ctrl-C or SIGTERM stops it with the finished trials saved (exit 130 or 143); the same command resumes.")
             .WithExample("compare")
             .WithExample("compare", "--data", "fashion-mnist", "--activations", "relu,gelu,tanh", "--hidden", "128", "--epochs", "5", "--samples", "6000")
             .WithExample("compare", "--activations", "'relu,leaky_relu(0.2),sigmoid@zeros'", "--seeds", "5", "--out", "results/")
@@ -142,7 +142,7 @@ public static class CliApp
             .WithExample("compare", "--json");
 
         config.AddCommand<ReportCommand>("report")
-            .WithDescription("Merge the results folders of a comparison (its shards) and print the ranked table; optionally an HTML report.")
+            .WithDescription("Merge the results folders of a comparison (its shards) and print the ranked table; optionally an HTML report. Exit 3 when trials are missing (a warning on stderr says how many), unless --allow-incomplete.")
             .WithExample("report", "results/")
             .WithExample("report", "results/", "--html", "report.html")
             .WithExample("report", "results/", "--images", "docs/img/")
@@ -494,7 +494,7 @@ internal static partial class ErrorReporter
         {
             case UsageException or ArgumentException or FormatException or IOException or InvalidDataException
                 or UnauthorizedAccessException or NotSupportedException or OverflowException or JsonException:
-                consoles.ErrorWriter.WriteLine($"Error: {Shown(Message(ex))}");
+                consoles.ErrorWriter.WriteLine($"Error: {Shown(WithTargetHint(Message(ex), args))}");
                 return ExitCodes.BadInput;
             case OutOfMemoryException:
                 // What ran out is what was asked for (train checks its network first; this is every other case): bad
@@ -508,6 +508,37 @@ internal static partial class ErrorReporter
                 consoles.ErrorWriter.WriteLine($"Internal error ({ex.GetType().Name}): {Shown(ex.Message)}");
                 return ExitCodes.InternalError;
         }
+    }
+
+    /// <summary>
+    /// <paramref name="message"/>, with a sentence added when it is about the --target of train or recommend (a target
+    /// column there) and that --target looks like an accuracy (0.9, 90%: a fraction or a percentage, never a column's
+    /// index): compare's --target of the same name is the accuracy to reach, and `train --target 0.9` said only "no
+    /// column named '0.9'". A whole number stays unexplained: it is a column index as often as not.
+    /// </summary>
+    internal static string WithTargetHint(string message, IReadOnlyList<string>? args)
+    {
+        if (args is not [("train" or "recommend") and var command, ..]) return message;
+        string? value = null;
+        for (int i = 1; i < args.Count && value is null; i++)
+        {
+            if (args[i] == "--") break;
+            if (args[i] == "--target" && i + 1 < args.Count) value = args[i + 1];
+            else if (args[i].StartsWith("--target=", StringComparison.Ordinal)) value = args[i]["--target=".Length..];
+        }
+
+        if (value is null || !LooksLikeAccuracy(value)) return message;
+        if (!message.Contains($"'{value}'", StringComparison.Ordinal) && !message.Contains("--target", StringComparison.Ordinal)) return message;
+        return $"{message.TrimEnd()} {command}'s --target names the target column; an accuracy to reach is compare's --target (also spelled --target-accuracy).";
+    }
+
+    /// <summary>A number with a fractional part (0.9) or a percentage (90%): no column index looks like that.</summary>
+    private static bool LooksLikeAccuracy(string value)
+    {
+        string t = value.Trim();
+        if (t.EndsWith('%')) t = t[..^1];
+        else if (!t.Contains('.', StringComparison.Ordinal)) return false;
+        return double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) && double.IsFinite(v);
     }
 
     /// <summary>

@@ -12,6 +12,23 @@ public static class ExitCodes
     /// <summary>Bad input: unknown name or option, malformed file, invalid range, or more than the memory there is (a network too large to train). Nothing was written.</summary>
     public const int BadInput = 2;
 
+    /// <summary>
+    /// <c>report</c> rendered a comparison that lacks some of its trials (a shard not finished or not given): everything
+    /// asked for was written, and a warning on stderr says how many trials are missing. Distinct from
+    /// <see cref="Failed"/> so that a script can tell a partial report from a failed one (<c>--allow-incomplete</c>
+    /// exits 0 instead).
+    /// </summary>
+    public const int Incomplete = 3;
+
     /// <summary>A bug in actkit (an unexpected exception).</summary>
     public const int InternalError = 70;
+
+    /// <summary>
+    /// <c>compare</c> stopped on SIGINT (Ctrl-C): 128 + 2, what a shell reports for a process that SIGINT ends, so a
+    /// script's <c>$?</c> reads the same as for any other interrupted tool. The finished trials are saved.
+    /// </summary>
+    public const int Interrupted = 130;
+
+    /// <summary><c>compare</c> stopped on SIGTERM (<c>kill</c>, a scheduler's pre-emption): 128 + 15, as for <see cref="Interrupted"/>.</summary>
+    public const int Terminated = 143;
 }

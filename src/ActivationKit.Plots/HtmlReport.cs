@@ -62,8 +62,8 @@ public static class HtmlReport
             // A contender that diverged ranks last and is never highlighted, even when every contender diverged.
             sb.Append(r.Diverged > 0 ? "<tr class=\"diverged\">" : r.Rank == 1 ? "<tr class=\"winner\">" : "<tr>");
             sb.Append("<td>").Append(r.Rank).Append("</td><td class=\"l\">").Append(E(r.Label)).Append("</td><td class=\"l\">").Append(E(r.Init)).Append("</td>");
-            sb.Append("<td>").Append(r.Seeds).Append("</td><td>").Append(r.Diverged > 0 ? "diverged" : $"{Pct(r.MeanAccuracy)} ± {Pct(r.StdAccuracy)}").Append("</td>");
-            sb.Append("<td>").Append(double.IsNaN(r.CiLow) ? "—" : $"{Pct(r.CiLow)} – {Pct(r.CiHigh)}").Append("</td>");
+            sb.Append("<td>").Append(r.Seeds).Append("</td><td>").Append(r.Diverged > 0 ? "diverged" : $"{Acc(r.MeanAccuracy)} ± {Pct(r.StdAccuracy)}").Append("</td>");
+            sb.Append("<td>").Append(double.IsNaN(r.CiLow) ? "—" : $"{Acc(r.CiLow)} – {Acc(r.CiHigh)}").Append("</td>");
             sb.Append("<td>").Append(ChartText.Number(r.MeanLoss)).Append("</td>");
             sb.Append("<td>").Append(r.ReachedTarget).Append('/').Append(r.Seeds).Append(double.IsNaN(r.MeanEpochsToTarget) ? string.Empty : $" ({N(r.MeanEpochsToTarget, "0.#")})").Append("</td>");
             sb.Append("<td>").Append(ChartText.Number(r.SecondsPerEpoch, 3)).Append("</td><td>").Append(Pct(r.DeadFraction)).Append("</td><td>").Append(Pct(r.SaturatedFraction)).Append("</td>");
@@ -315,6 +315,9 @@ public static class HtmlReport
     private static string Slug(string label) => new(label.Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '-').ToArray());
 
     private static string E(string s) => WebUtility.HtmlEncode(s);
+
+    /// <summary>An accuracy or interval bound: never "100.0%" below 1 nor "0.0%" above 0 (<see cref="ExperimentSummary.FormatAccuracy"/>).</summary>
+    private static string Acc(double v) => ExperimentSummary.FormatAccuracy(v);
 
     private static string Pct(double v) => double.IsNaN(v) ? "—" : (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 

@@ -70,9 +70,12 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         [Description("auto (default: He/Glorot/LeCun with gain from each activation), he_normal, glorot_uniform, lecun_normal, zeros, …")]
         public string Init { get; init; } = "auto";
 
-        [CommandOption("--target <ACC>")]
-        [Description("Validation accuracy whose first epoch is reported as 'epochs to target' (default 0.9).")]
-        public double Target { get; init; } = 0.9;
+        // Not a column, unlike train's and recommend's --target (compare's class is the data's last column): the help
+        // says so, --target-accuracy names it plainly, and a column name given here is answered with that. --target
+        // stays, as scripts use it.
+        [CommandOption("--target|--target-accuracy <ACC>")]
+        [Description("The validation accuracy to reach, a fraction above 0 and at most 1 (default 0.9; 0.95 for 95 %): the first epoch at or above it is reported as 'epochs to target'. An accuracy, not a column: compare takes the class from the last column of --data (a target column is train's --target). Also spelled --target-accuracy.")]
+        public string? Target { get; init; }
 
         [CommandOption("-o|--out <DIR>")]
         [Description("Results folder (default results): experiment.json and one trials/*.json per finished trial.")]
@@ -117,13 +120,29 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
             foreach (string warning in warnings) err.WriteLine($"Warning: {contender.Label}: {warning}");
         }
 
-        var outcome = ExperimentRunner.Run(config, data, settings.Out, new RunOptions
+        RunOutcome outcome;
+        using (var interruption = new Interruption(cancellationToken))
         {
-            Shard = shard,
-            Threads = threads,
-            Cancellation = cancellationToken,
-            Progress = p => Report(err, p, interactive),
-        });
+            try
+            {
+                outcome = ExperimentRunner.Run(config, data, settings.Out, new RunOptions
+                {
+                    Shard = shard,
+                    Threads = threads,
+                    Cancellation = interruption.Token,
+                    Progress = p => Report(err, p, interactive),
+                });
+            }
+            catch (RunCancelledException stop) when (interruption.Signal is not null)
+            {
+                // Every trial file written is whole; the trials in training were dropped, and their temporary files
+                // never existed or were removed by the write that made them.
+                if (interactive) err.WriteLine();
+                err.WriteLine(Interrupted(interruption.SignalName, stop, settings.Out));
+                return interruption.ExitCode;
+            }
+        }
+
         if (interactive) err.WriteLine();
         err.WriteLine($"Trained {outcome.Trained} trial(s), skipped {outcome.Skipped} already finished.");
 
@@ -138,6 +157,15 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The one line an interrupted compare ends with: what stopped it, what is kept, how to go on.</summary>
+    internal static string Interrupted(string signal, RunCancelledException stop, string outDirectory)
+    {
+        string kept = stop.Saved == 0
+            ? $"no trial had finished, so nothing was saved in {outDirectory}; run the same command again to start over."
+            : $"{stop.Saved} of {Spelling.Count(stop.Total, "trial")} {(stop.Saved == 1 ? "is" : "are")} saved in {outDirectory}; run the same command again to resume (it skips them).";
+        return $"Interrupted by {signal}: {kept}";
     }
 
     /// <summary>
@@ -198,8 +226,29 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
             LearningRate = s.LearningRate,
             Optimizer = s.Optimizer,
             Init = s.Init,
-            TargetAccuracy = s.Target,
+            TargetAccuracy = ParseTarget(s.Target),
         }.Validate();
+    }
+
+    /// <summary>
+    /// The accuracy of <c>--target</c> (0.9 when not given). Its range is <see cref="ExperimentConfig.Validate"/>'s; text
+    /// that is no number is refused with what the option is: train's --target of the same name takes a column, and
+    /// `compare --target species` said only "--target takes a number".
+    /// </summary>
+    /// <exception cref="UsageException">Not a number.</exception>
+    internal static double ParseTarget(string? text)
+    {
+        if (text is null) return 0.9;
+        var inv = CultureInfo.InvariantCulture;
+        if (double.TryParse(text, NumberStyles.Float, inv, out double value)) return value;
+        string t = text.Trim();
+        if (t.EndsWith('%') && double.TryParse(t[..^1], NumberStyles.Float, inv, out double percent))
+        {
+            throw new UsageException($"--target takes the accuracy as a fraction, not a percentage: {(percent / 100).ToString("R", inv)} for {t}.");
+        }
+
+        throw new UsageException(
+            $"compare's --target is the validation accuracy to reach, a number in (0, 1] such as 0.9, got '{text}'; compare takes the class from the last column of --data, and a target column by name or index is train's --target.");
     }
 
     private static int[] ParseWidths(string text)

@@ -35,6 +35,10 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
         [Description("Print the summary as JSON instead of a table.")]
         public bool Json { get; init; }
 
+        [CommandOption("--allow-incomplete")]
+        [Description("Exit 0 when trials are missing. Without it a report of an incomplete comparison (a shard unfinished or not given) still prints and writes everything, warns on stderr how many trials are missing, and exits 3, so a script can tell.")]
+        public bool AllowIncomplete { get; init; }
+
         /// <inheritdoc />
         public override ValidationResult Validate() =>
             Force && Html is null && Images is null
@@ -76,7 +80,15 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
 
         if (settings.Json) ExperimentTable.WriteJson(consoles.OutWriter, summary);
         else ExperimentTable.Write(consoles.OutWriter, summary);
-        return ExitCodes.Ok;
+        if (summary.Complete) return ExitCodes.Ok;
+
+        // The table's footer and the HTML banner say it too, but a script reads neither: the warning goes to stderr
+        // (also under --json, whose stdout must stay one JSON document) and the exit code tells.
+        int missing = summary.Missing.Count;
+        consoles.ErrorWriter.WriteLine(
+            $"Warning: the comparison is incomplete: {missing} of {Spelling.Count(summary.Manifest.TrialCount, "trial")} {(missing == 1 ? "is" : "are")} missing " +
+            $"(finish or add the missing shards' folders){(settings.AllowIncomplete ? string.Empty : $"; exit code {ExitCodes.Incomplete} (--allow-incomplete exits 0)")}.");
+        return settings.AllowIncomplete ? ExitCodes.Ok : ExitCodes.Incomplete;
     }
 
     /// <summary>

@@ -20,8 +20,8 @@ public static class ExperimentTable
             r.Label,
             r.Init,
             r.Seeds.ToString(CultureInfo.InvariantCulture),
-            r.Diverged > 0 ? "diverged" : $"{Pct(r.MeanAccuracy)} ± {Pct(r.StdAccuracy)}",
-            double.IsNaN(r.CiLow) ? "—" : $"{Pct(r.CiLow)} – {Pct(r.CiHigh)}",
+            r.Diverged > 0 ? "diverged" : $"{Acc(r.MeanAccuracy)} ± {Pct(r.StdAccuracy)}",
+            double.IsNaN(r.CiLow) ? "—" : $"{Acc(r.CiLow)} – {Acc(r.CiHigh)}",
             N(r.MeanLoss, "0.0000"),
             $"{r.ReachedTarget}/{r.Seeds}" + (double.IsNaN(r.MeanEpochsToTarget) ? string.Empty : $" ({N(r.MeanEpochsToTarget, "0.#")})"),
             ExperimentSummary.FormatSeconds(r.SecondsPerEpoch),
@@ -101,6 +101,9 @@ public static class ExperimentTable
             json.WriteEndObject();
         });
     }
+
+    /// <summary>An accuracy or interval bound: never "100.0%" below 1 nor "0.0%" above 0 (<see cref="ExperimentSummary.FormatAccuracy"/>).</summary>
+    private static string Acc(double v) => ExperimentSummary.FormatAccuracy(v);
 
     private static string Pct(double v) => double.IsNaN(v) ? "—" : (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 

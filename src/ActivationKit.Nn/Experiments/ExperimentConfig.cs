@@ -208,7 +208,12 @@ public sealed record ExperimentConfig
         if (Epochs < 1 || Epochs > 100000) throw new ArgumentException($"--epochs must be in 1…100000, got {Epochs}.");
         if (BatchSize < 1) throw new ArgumentException($"--batch must be ≥ 1, got {BatchSize}.");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"--lr must be finite and > 0, got {LearningRate}.");
-        if (!(TargetAccuracy > 0 && TargetAccuracy <= 1)) throw new ArgumentException($"--target must be in (0, 1], got {TargetAccuracy}.");
+        if (!(TargetAccuracy > 0 && TargetAccuracy <= 1))
+        {
+            // 90 is most likely meant as 90 %: say how to write it.
+            string percent = TargetAccuracy > 1 && TargetAccuracy <= 100 ? $" (a fraction: {(TargetAccuracy / 100).ToString("R", CultureInfo.InvariantCulture)} for {TargetAccuracy.ToString("R", CultureInfo.InvariantCulture)} %)" : string.Empty;
+            throw new ArgumentException($"--target must be in (0, 1], got {TargetAccuracy.ToString("R", CultureInfo.InvariantCulture)}{percent}.");
+        }
         _ = Optimizers.Create(Optimizer);
         string init = Initializer.Parse(Init).ToString();
 

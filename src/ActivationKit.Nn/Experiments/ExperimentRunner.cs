@@ -18,7 +18,35 @@ public sealed record RunOptions
     /// <summary>Called (serialised) after each trial of the shard is finished or found already done.</summary>
     public Action<RunProgress>? Progress { get; init; }
 
+    /// <summary>
+    /// Stops the run: no trial starts after it is cancelled, and the trials in training stop at their next mini-batch
+    /// and are dropped (a trial whose training had finished is still written); the run then throws
+    /// <see cref="RunCancelledException"/>. Every trial file written stays whole (each is written atomically), so a
+    /// rerun resumes.
+    /// </summary>
     public CancellationToken Cancellation { get; init; }
+}
+
+/// <summary>A run stopped by <see cref="RunOptions.Cancellation"/>, with what it had saved by then.</summary>
+public sealed class RunCancelledException : OperationCanceledException
+{
+    /// <summary>A run of <paramref name="total"/> trials stopped with <paramref name="saved"/> of them on disk.</summary>
+    public RunCancelledException(int saved, int trained, int total, CancellationToken token)
+        : base($"The run was cancelled with {saved} of {total} trials saved.", token)
+    {
+        Saved = saved;
+        Trained = trained;
+        Total = total;
+    }
+
+    /// <summary>Trials of the shard with a result file: those found finished on disk and those trained before the stop.</summary>
+    public int Saved { get; }
+
+    /// <summary>Trials trained and written by this run before it stopped.</summary>
+    public int Trained { get; }
+
+    /// <summary>Trials of the shard.</summary>
+    public int Total { get; }
 }
 
 /// <summary>Progress of a run: trials of this shard done so far (including those skipped as already finished).</summary>
@@ -67,6 +95,7 @@ public static class ExperimentRunner
     /// </summary>
     /// <exception cref="ArgumentException">The folder holds a different comparison.</exception>
     /// <exception cref="InvalidDataException">The folder holds a trial file that is unreadable or of another comparison (checked before training).</exception>
+    /// <exception cref="RunCancelledException"><see cref="RunOptions.Cancellation"/> stopped the run.</exception>
     public static RunOutcome Run(ExperimentConfig config, ExperimentData data, string outDirectory, RunOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -124,24 +153,47 @@ public static class ExperimentRunner
             options.Progress?.Invoke(new RunProgress(done, plan.Length, skipped, existing, true, clock.Elapsed, null));
         }
 
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = options.Cancellation };
-        Parallel.ForEach(pending, parallel, i =>
+        var token = options.Cancellation;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = token };
+        try
         {
-            var spec = plan[i];
-            string key = TrialKey(basis, spec);
-            var result = RunTrial(config, data, spec, manifest, key, options.DiagnosticSamples);
-            ResultStore.WriteTrial(ResultStore.TrialPath(outDirectory, spec, result.Hash), result);
-            lock (gate)
+            Parallel.ForEach(pending, parallel, i =>
             {
-                results[i] = result;
-                done++;
-                trained++;
-                var elapsed = clock.Elapsed;
-                var remaining = TimeSpan.FromTicks(elapsed.Ticks / trained * (plan.Length - done));
-                options.Progress?.Invoke(new RunProgress(done, plan.Length, skipped, result, false, elapsed, remaining));
-            }
-        });
+                var spec = plan[i];
+                string key = TrialKey(basis, spec);
+                TrialResult result;
+                try
+                {
+                    result = RunTrial(config, data, spec, manifest, key, options.DiagnosticSamples, token);
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    // Dropped part-way: nothing of it was written, and the loop reports the cancellation once it ends.
+                    return;
+                }
 
+                // Written even when the stop came after its training ended: the result is whole, and the write takes
+                // milliseconds and never leaves its temporary file behind (WriteAtomic removes it however it ends).
+                ResultStore.WriteTrial(ResultStore.TrialPath(outDirectory, spec, result.Hash), result);
+                lock (gate)
+                {
+                    results[i] = result;
+                    done++;
+                    trained++;
+                    var elapsed = clock.Elapsed;
+                    var remaining = TimeSpan.FromTicks(elapsed.Ticks / trained * (plan.Length - done));
+                    options.Progress?.Invoke(new RunProgress(done, plan.Length, skipped, result, false, elapsed, remaining));
+                }
+            });
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Thrown by the loop after its running trials returned; the caller learns what is on disk.
+            throw new RunCancelledException(done, trained, plan.Length, token);
+        }
+
+        // The last trials may have been dropped by a stop that the loop, already past its last start, did not report.
+        if (results.Any(r => r is null)) throw new RunCancelledException(done, trained, plan.Length, token);
         return new RunOutcome(manifest, results.Select(r => r!).ToArray(), trained, skipped);
     }
 
@@ -181,7 +233,8 @@ public static class ExperimentRunner
     }
 
     /// <summary>Trains and measures one trial (no file is written).</summary>
-    public static TrialResult RunTrial(ExperimentConfig config, ExperimentData data, TrialSpec spec, ExperimentManifest manifest, string key, int diagnosticSamples = 512)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled during training (checked after every mini-batch).</exception>
+    public static TrialResult RunTrial(ExperimentConfig config, ExperimentData data, TrialSpec spec, ExperimentManifest manifest, string key, int diagnosticSamples = 512, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -206,6 +259,9 @@ public static class ExperimentRunner
             EvaluateTrainingSet = false,
         }, p =>
         {
+            // A trial of a long comparison trains for minutes: a stop waits for one mini-batch, not for the trial's end.
+            cancellation.ThrowIfCancellationRequested();
+
             // An epoch that left NaN or infinite weights is reported before the trainer stops on them: not a checkpoint.
             if (p.EpochDone && Trainer.NetworkIsFinite(net)) timeline.Record(p.Epoch);
         });

@@ -130,7 +130,7 @@ public sealed record ExperimentSummary
             // Said as the ranking decided it: by the lower test loss, or — when the losses are equal too (e.g. both
             // networks initialised to zeros learn the same thing) — by nothing but the order of the names.
             var r = Ranking[1];
-            string tie = $"{w.Label} and {r.Label} tie on mean test accuracy ({Inv(w.MeanAccuracy * 100, "0.0")}%)";
+            string tie = $"{w.Label} and {r.Label} tie on mean test accuracy ({FormatAccuracy(w.MeanAccuracy)})";
             return w.MeanLoss == r.MeanLoss
                 ? $"{tie} and on mean test loss ({Loss(w.MeanLoss, r.MeanLoss).A}): nothing tells them apart, and {w.Label} is listed first by name only.{after}"
                 : $"{tie}; with mean test loss {Loss(w.MeanLoss, r.MeanLoss).A} vs {Loss(w.MeanLoss, r.MeanLoss).B}, {w.Label} ranks first on lower test loss.{after}";
@@ -255,6 +255,34 @@ public sealed record ExperimentSummary
         int decimals = Math.Clamp(2 - (int)Math.Floor(Math.Log10(seconds)), 0, 9);
         return seconds.ToString("F" + decimals.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>
+    /// An accuracy, or a bound of its confidence interval, as a percentage: one decimal (<c>93.4%</c>), or as many more
+    /// as it takes for a value strictly between 0 and 1 not to print as <c>100.0%</c> or <c>0.0%</c> (an upper bound of
+    /// 0.9995 read "100.0 %", a claim no seed made): <c>99.95%</c>, <c>99.999%</c>, <c>0.04%</c>. Past
+    /// <see cref="MostAccuracyDecimals"/> decimals the value is rounded toward the inside of [0 %, 100 %] instead
+    /// (<c>99.999999%</c> for 1 − 10⁻¹²), so the text never reaches an edge the value does not. NaN is "—".
+    /// </summary>
+    public static string FormatAccuracy(double fraction)
+    {
+        if (double.IsNaN(fraction)) return "—";
+        double percent = fraction * 100;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        if (!(fraction > 0 && fraction < 1)) return percent.ToString("F1", inv) + "%";
+        for (int decimals = 1; decimals <= MostAccuracyDecimals; decimals++)
+        {
+            string text = percent.ToString("F" + decimals.ToString(inv), inv);
+            double shown = double.Parse(text, inv);
+            if (shown > 0 && shown < 100) return text + "%";
+        }
+
+        double scale = Math.Pow(10, MostAccuracyDecimals);
+        double inside = percent >= 50 ? Math.Floor(percent * scale) / scale : Math.Ceiling(percent * scale) / scale;
+        return inside.ToString("F" + MostAccuracyDecimals.ToString(inv), inv) + "%";
+    }
+
+    /// <summary>The most decimals <see cref="FormatAccuracy"/> adds before it rounds toward the inside.</summary>
+    public const int MostAccuracyDecimals = 6;
 
     /// <summary>
     /// The mean accuracy as correct answers over samples, summed over the seeds as whole numbers: the same double for the
