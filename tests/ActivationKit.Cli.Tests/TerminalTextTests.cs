@@ -43,6 +43,18 @@ public sealed class TerminalTextTests
     }
 
     [Fact]
+    public void Compare_shows_the_data_s_name_and_the_output_folder_without_control_characters()
+    {
+        using var dir = new TempDir();
+        string results = dir.File("out" + Clear);
+        var r = Cli.RunWide("compare", "--data", "moons", "--samples", "100", "--activations", "relu,tanh", "--hidden", "4", "--seeds", "1", "--epochs", "1", "--out", results).Ok();
+        Assert.Contains("results in " + dir.File("out?[2J"), r.Err, StringComparison.Ordinal);
+        AssertNoControl(r.Err);
+        // The folder itself keeps its exact name.
+        Assert.True(Directory.Exists(results));
+    }
+
+    [Fact]
     public void Predict_says_class_names_safely_on_the_terminal_and_keeps_them_exact_in_the_csv()
     {
         using var dir = new TempDir();

@@ -108,10 +108,11 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         bool interactive = consoles.Error.Profile.Capabilities.Interactive;
         int total = config.Trials().Count(t => shard.Includes(t.Index));
         EnsureTrialsFit(config, data, Math.Min(threads, Math.Max(total, 1)));
-        err.WriteLine($"Comparing {config.Activations.Count} activation(s) × {config.Seeds} seed(s) on {data.Identity} " +
-            $"({data.Train.Rows} train / {data.Validation.Rows} validation / {data.Test.Rows} test){(shard.Count > 1 ? $", shard {shard}: {total} trial(s)" : string.Empty)}; results in {settings.Out}");
+        // The data's name and the output folder are the user's text: shown without control characters (TerminalText).
+        err.WriteLine(TerminalText.Safe($"Comparing {config.Activations.Count} activation(s) × {config.Seeds} seed(s) on {data.Identity} " +
+            $"({data.Train.Rows} train / {data.Validation.Rows} validation / {data.Test.Rows} test){(shard.Count > 1 ? $", shard {shard}: {total} trial(s)" : string.Empty)}; results in {settings.Out}"));
         // As train warns: a class the seeded shuffle left out of the training split is never learned, and nothing said so.
-        if (TrainingWarnings.ClassesMissingFromTraining(Splits(data), "--data-seed") is { } missingClasses) err.WriteLine($"Warning: {missingClasses}");
+        if (TrainingWarnings.ClassesMissingFromTraining(Splits(data), "--data-seed") is { } missingClasses) err.WriteLine($"Warning: {TerminalText.Safe(missingClasses)}");
 
         // What train prints for one network (a symmetric initialiser, a function that passes no gradient), once per
         // contender: such a contender trains, but its place in the table says more about the set-up than the function.
@@ -138,7 +139,7 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
                 // Every trial file written is whole; the trials in training were dropped, and their temporary files
                 // never existed or were removed by the write that made them.
                 if (interactive) err.WriteLine();
-                err.WriteLine(Interrupted(interruption.SignalName, stop, settings.Out));
+                err.WriteLine(TerminalText.Safe(Interrupted(interruption.SignalName, stop, settings.Out)));
                 return interruption.ExitCode;
             }
         }
@@ -153,7 +154,7 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         // Shards may share one folder or write one each: naming only this one gave an incomplete report in the second layout.
         if (!summary.Complete && shard.Count > 1)
         {
-            err.WriteLine($"When every shard has finished: actkit report {ExperimentConfig.Quote(settings.Out)} (and the other shards' folders, if they wrote elsewhere)");
+            err.WriteLine(TerminalText.Safe($"When every shard has finished: actkit report {ExperimentConfig.Quote(settings.Out)} (and the other shards' folders, if they wrote elsewhere)"));
         }
 
         return ExitCodes.Ok;
