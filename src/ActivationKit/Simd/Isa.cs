@@ -23,9 +23,10 @@ public static class Isa
 
     /// <summary>
     /// Whether fused multiply-add is an instruction here (x86 FMA3, or Arm's AdvSIMD). The kernels' error-free
-    /// transforms need its single rounding; without it (x86 before AVX2, or DOTNET_EnableAVX2=0) the runtime computes
-    /// every fused multiply-add in software, lane by lane: the results keep their bits but the kernels run 30–100×
-    /// slower (docs/performance.md).
+    /// transforms need its single rounding; without it (x86 before AVX2, or DOTNET_EnableAVX2=0) every fused
+    /// multiply-add is emulated — float lanes by an exact SSE sequence (<see cref="SoftFma"/>), double lanes by the
+    /// runtime's software routine, lane by lane: the results keep their bits but the kernels run 30–100× slower
+    /// (docs/performance.md).
     /// </summary>
     public static bool HardwareFma { get; } = Fma.IsSupported || AdvSimd.IsSupported;
 
