@@ -15,11 +15,12 @@ public sealed partial class CompareInterruptTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    // 16 trials of some 0.05–0.2 s each, one at a time: the signal, sent as the first trial file appears, always finds
-    // the run under way, and the run is short enough to finish when resumed.
+    // 16 trials of about half a second each, one at a time: the signal, sent as the first trial file appears, finds the
+    // run under way even when the machine is busy (with 60 epochs, 0.1 s a trial, a loaded CI host once finished all
+    // 16 between seeing the file and the kill, and the run exited 0), and the run is short enough to finish when resumed.
     private static string[] Compare(string outDir) =>
     [
-        "compare", "--data", "spirals", "--samples", "1000", "--hidden", "32,32", "--epochs", "60", "--seeds", "8",
+        "compare", "--data", "spirals", "--samples", "1000", "--hidden", "32,32", "--epochs", "300", "--seeds", "8",
         "--activations", "relu,tanh", "--threads", "1", "--out", outDir,
     ];
 
