@@ -557,8 +557,9 @@ internal static partial class SoftmaxCoreFloat
     /// W/s decides the cancelling difference dy − ⟨dy, p⟩ = (dy − c) − W/s (and R/s the log-softmax gradient
     /// dy − p·Σdy = (dy − c·e) − e·R/s), so the exponentials are formed in double: float ones would leave errors of
     /// 2^−24·|dy| there, which a small difference magnifies. v − m of two floats is exact in double to 2^−53, and so is
-    /// dy − c; the products e·(dy − c) (and the fused dy − c·e) are not split, their rounding is 2^−53 relative. The
-    /// entry at the maximum adds exactly 0 to W and R, so they keep their relative accuracy where that entry dominates.
+    /// dy − c; the products e·(dy − c) are not split, their rounding is 2^−53 relative, and the entry at the maximum adds
+    /// exactly 0 to W. R is formed from Σdy and Σe as double-doubles (<see cref="RestOfRow{TD}"/>), not term by term, so
+    /// it keeps its relative accuracy where the other entries' dy cancel each other.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double ExpSums<TD, TS, TWeighted>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float max, float c, out double second)
@@ -597,7 +598,6 @@ internal static partial class SoftmaxCoreFloat
         int last = n - TD.Count;
         var m = TD.Create(max);
         var cv = TD.Create(c);
-        var minusC = TD.Create(-c);
         var sum = TA.Zero;
         var other = TA.Zero;
         // One register per iteration and one call site for the exponential (a double exp is large: a second inlined
@@ -612,7 +612,8 @@ internal static partial class SoftmaxCoreFloat
             var g = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, at));
             // Kept before the last register's old lanes are left out of the sums (they hold the same values).
             if (TKeep.On) Lanes.Store(e, ref kept[at]);
-            var w = TWeighted.On ? e * (g - cv) : TD.Fma(e, minusC, g);
+            // Log-softmax sums dy itself: R = Σdy − c·Σe is formed after the loop (see RestOfRow).
+            var w = TWeighted.On ? e * (g - cv) : g;
             if (!full)
             {
                 e = TA.FreshToFront(e, n - i);
@@ -624,8 +625,49 @@ internal static partial class SoftmaxCoreFloat
             other.Add(k, w);
         }
 
-        second = other.Total();
-        return sum.Total();
+        if (TWeighted.On)
+        {
+            second = other.Total();
+            return sum.Total();
+        }
+
+        return RestAndSum<TD, TA>(sum, other, c, out second);
+    }
+
+    /// <summary>
+    /// Σe (returned) and R = Σdy − c·Σe (<see cref="RestOfRow{TD}"/>) from the lanes of Σe and Σdy. Out of line, so
+    /// that the folds do not count against the inlining budget of the loop's method (softmax's instantiation too:
+    /// a branch whose flag is off still counts); fully optimized from its first call, as the loops are.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double RestAndSum<TD, TA>(in TA sum, in TA other, float c, out double rest)
+        where TD : struct, IVec<TD>
+        where TA : struct, IDoubleLanes8<TD, TA>
+    {
+        double sHi = sum.TotalParts(out double sLo);
+        double gHi = other.TotalParts(out double gLo);
+        rest = RestOfRow(new S<double>(gHi), new S<double>(gLo), new S<double>(sHi), new S<double>(sLo), new S<double>(c)).Value;
+        return DoubleLanes8Fold.Last(sHi, sLo);
+    }
+
+    /// <summary>
+    /// R = Σ(dy − c·e) of the log-softmax gradient from the input as Σdy − c·Σe, from the two compensated sums as
+    /// double-doubles (their plain sums and compensations): c·Σe_hi split exactly by a fused multiply-add, the rest
+    /// rounded once per step. The blocks take it lane by lane, so every path gives its bits.
+    /// </summary>
+    /// <remarks>
+    /// Summing the terms dy − c·e rounded each before the sum: where the dominant entry k has e = 1 and the other
+    /// entries' dy cancel each other, R is c·Σ_(j≠k) e_j, far below the terms' 2^−53·|dy|, and it came out 0 or wrong in
+    /// every bit (x = [−1.2388847, 40, 1.1854873], dy = [−1, 1, 1]: dx_k = 0 for 1.51e−17). Σdy of floats is exact to
+    /// 2^−106 of Σ|dy| as a double-double, Σe carries only the exponentials' own errors (e_k = 1 adds none), and Σdy_hi − c·Σe_hi
+    /// cancels exactly (both near the same value), so R keeps its relative accuracy whatever the other dy do.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TD RestOfRow<TD>(TD dyHi, TD dyLo, TD sHi, TD sLo, TD c) where TD : struct, IVec<TD>
+    {
+        var product = c * sHi;
+        var productLo = TD.Fma(c, sHi, -product);
+        return (dyHi - product) + ((dyLo - productLo) - (c * sLo));
     }
 
     /// <summary>dx = sign·(t·u)·(1/Σt), u = (dy − d_hi) − d_lo (−W/s rounded where dy = c), recomputing t.</summary>
