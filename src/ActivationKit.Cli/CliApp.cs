@@ -460,7 +460,10 @@ internal static partial class ErrorReporter
             string message = app.Pretty is { } pretty
                 ? ParserErrors.Sentence(app.Message, pretty, args ?? [])
                 : ConversionMessage(app.Message, args) ?? app.Message;
-            consoles.ErrorWriter.WriteLine($"Error: {Shown(message)}");
+            // Every message goes out through TerminalText.Safe: the last guard for user text that reaches a message
+            // unescaped (an option's value echoed back, a name in a library's message), which printed a NUL or an
+            // escape sequence raw to the terminal; the messages escape what they quote themselves.
+            consoles.ErrorWriter.WriteLine($"Error: {TerminalText.Safe(message)}");
             return ExitCodes.BadInput;
         }
 
@@ -468,7 +471,7 @@ internal static partial class ErrorReporter
         // result. The message names the file asked for; the file it was to replace, if any, is as it was.
         if (ex is ActivationKit.IO.WriteFailedException)
         {
-            consoles.ErrorWriter.WriteLine($"Error: {Shown(ex.Message)}");
+            consoles.ErrorWriter.WriteLine($"Error: {TerminalText.Safe(ex.Message)}");
             return ExitCodes.Failed;
         }
 
@@ -486,7 +489,7 @@ internal static partial class ErrorReporter
 
         if (IsRuntimeArgumentError(ex))
         {
-            consoles.ErrorWriter.WriteLine($"Internal error ({ex.GetType().Name}): {Shown(Message(ex))}");
+            consoles.ErrorWriter.WriteLine($"Internal error ({ex.GetType().Name}): {TerminalText.Safe(Message(ex))}");
             return ExitCodes.InternalError;
         }
 
@@ -494,7 +497,7 @@ internal static partial class ErrorReporter
         {
             case UsageException or ArgumentException or FormatException or IOException or InvalidDataException
                 or UnauthorizedAccessException or NotSupportedException or OverflowException or JsonException:
-                consoles.ErrorWriter.WriteLine($"Error: {Shown(WithTargetHint(Message(ex), args))}");
+                consoles.ErrorWriter.WriteLine($"Error: {TerminalText.Safe(WithTargetHint(Message(ex), args))}");
                 return ExitCodes.BadInput;
             case OutOfMemoryException:
                 // What ran out is what was asked for (train checks its network first; this is every other case): bad
@@ -505,7 +508,7 @@ internal static partial class ErrorReporter
                 consoles.ErrorWriter.WriteLine("Cancelled.");
                 return ExitCodes.Failed;
             default:
-                consoles.ErrorWriter.WriteLine($"Internal error ({ex.GetType().Name}): {Shown(ex.Message)}");
+                consoles.ErrorWriter.WriteLine($"Internal error ({ex.GetType().Name}): {TerminalText.Safe(ex.Message)}");
                 return ExitCodes.InternalError;
         }
     }
@@ -729,14 +732,6 @@ internal static partial class ErrorReporter
             .Where(t => typeof(CommandSettings).IsAssignableFrom(t) && t.DeclaringType?.Name.Equals(prefix, StringComparison.OrdinalIgnoreCase) == true)
             .ToList();
     }
-
-    /// <summary>
-    /// The message with its control characters shown as '?' (<see cref="ExceptionMessages.Excerpt"/>, whole): the last
-    /// guard for user text that reaches a message unescaped (an option's value echoed back, a name in a library's
-    /// message), which printed a NUL or an escape sequence raw to the terminal. The messages escape what they quote
-    /// themselves; this only keeps a missed one from acting on the terminal.
-    /// </summary>
-    internal static string Shown(string message) => ExceptionMessages.Excerpt(message, message.Length);
 
     /// <summary>
     /// The message without .NET's " (Parameter 'x')" suffix (<see cref="ExceptionMessages.WithoutParameterName"/>), and

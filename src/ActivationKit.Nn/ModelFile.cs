@@ -98,7 +98,7 @@ public static class ModelFile
         using var buffer = new MemoryStream();
         Save(buffer, network, metadata);
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Cannot save the model to '{ExceptionMessages.Excerpt(path, path.Length)}': the folder '{ExceptionMessages.Excerpt(folder, folder.Length)}' does not exist.");
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Cannot save the model to '{TerminalText.Safe(path)}': the folder '{TerminalText.Safe(folder)}' does not exist.");
         Experiments.ResultStore.WriteAtomic(path, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
@@ -199,7 +199,7 @@ public static class ModelFile
     public static (Mlp Network, ModelMetadata Metadata) Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"The model file '{ExceptionMessages.Excerpt(path, path.Length)}' does not exist.", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"The model file '{TerminalText.Safe(path)}' does not exist.", path);
 
         // A device (a link to /dev/zero or /dev/urandom) was read until the memory ran out; a named pipe is read up to
         // MaxPipeBytes, a regular file as far as its size.
@@ -207,7 +207,7 @@ public static class ModelFile
         byte[] bytes = ActivationKit.IO.FileKind.SpecialKindOf(path) is null
             ? File.ReadAllBytes(path)
             : ActivationKit.IO.FileKind.ReadAtMost(path, MaxPipeBytes) ?? throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                $"The model file '{ExceptionMessages.Excerpt(path, path.Length)}' is a named pipe that held more than {MaxPipeBytes:N0} bytes (1 GiB) before it ended, more than a model file read from a pipe may hold; save it to a file."));
+                $"The model file '{TerminalText.Safe(path)}' is a named pipe that held more than {MaxPipeBytes:N0} bytes (1 GiB) before it ended, more than a model file read from a pipe may hold; save it to a file."));
         return Load(bytes, Path.GetFileName(path));
     }
 

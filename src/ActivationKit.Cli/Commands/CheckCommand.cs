@@ -37,14 +37,14 @@ public sealed class CheckCommand(CliConsoles consoles) : Command<CheckCommand.Se
         if (string.IsNullOrEmpty(settings.File)) throw new UsageException("No file name given; give a JSON network spec or a saved model file.");
         const string Give = "give a JSON network spec or a saved model file";
         InputFile.Require(settings.File, null, Give);
-        string shown = ExceptionMessages.Excerpt(settings.File, settings.File.Length);
+        string shown = TerminalText.Safe(settings.File);
 
         // /dev/zero or /dev/urandom never ended: devices and sockets are refused by kind. A named pipe is read (a shell's
         // `check <(…)` and `… | check /dev/stdin` are pipes), as far as the cap, like a regular file.
         if (ActivationKit.IO.FileKind.SpecialKindOf(settings.File) is { } kind && kind != ActivationKit.IO.FileKind.NamedPipe) throw new UsageException($"'{shown}' is {kind}, not a regular file; {Give}.");
         byte[] bytes = ActivationKit.IO.FileKind.ReadAtMost(settings.File, MaxBytes)
             ?? throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"'{shown}' is larger than {MaxBytes:N0} bytes (256 MiB), more than any network spec or model this check reads."));
-        string name = ExceptionMessages.Excerpt(Path.GetFileName(settings.File), int.MaxValue);
+        string name = TerminalText.Safe(Path.GetFileName(settings.File));
 
         // A model file cut short within its magic (AKNN) or of another version (AKNNMLP2) is read as a model, whose reader
         // says so; it was "neither a JSON network spec nor an actkit model file".

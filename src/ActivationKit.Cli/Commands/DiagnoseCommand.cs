@@ -132,8 +132,8 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
     private static (DiagnosticsReport Report, int Samples) FromModel(Settings s)
     {
         bool? header = Csv.ParseHeader(s.Header);
-        if (Directory.Exists(s.Model)) throw new UsageException($"The model file '{ExceptionMessages.Excerpt(s.Model!, s.Model!.Length)}' is a folder; give the file saved by train --save (a FOLDER of .npy arrays goes without --model).");
-        if (!File.Exists(s.Model)) throw new UsageException($"--model file '{ExceptionMessages.Excerpt(s.Model!, s.Model!.Length)}' does not exist.");
+        if (Directory.Exists(s.Model)) throw new UsageException($"The model file '{TerminalText.Safe(s.Model!)}' is a folder; give the file saved by train --save (a FOLDER of .npy arrays goes without --model).");
+        if (!File.Exists(s.Model)) throw new UsageException($"--model file '{TerminalText.Safe(s.Model!)}' does not exist.");
         var (net, meta) = ModelFile.Load(s.Model!);
         Dataset data;
         try

@@ -165,18 +165,18 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
         string dir = settings.Histograms ?? settings.Fractions!;
         var (manifest, all) = ResultStore.Load([dir]);
         var found = manifest.Config.Activations.Select(c => c.Label).Where(l => all.Any(t => t.Label == l)).ToArray();
-        if (found.Length == 0) throw new UsageException($"'{Shown(dir)}' has no finished trials yet.");
+        if (found.Length == 0) throw new UsageException($"'{TerminalText.Safe(dir)}' has no finished trials yet.");
         string label = settings.Activation is { } a ? Canonical(a, found) : found[0];
         var trials = all.Where(t => t.Label == label).OrderBy(t => t.Seed).ToArray();
         if (trials.All(t => t.Timeline is not { Count: > 0 }))
         {
-            throw new UsageException($"The results in '{Shown(dir)}' have no activation timeline (written by an older actkit): rerun 'actkit compare' into a new folder to record it.");
+            throw new UsageException($"The results in '{TerminalText.Safe(dir)}' have no activation timeline (written by an older actkit): rerun 'actkit compare' into a new folder to record it.");
         }
 
         if (settings.Histograms is not null)
         {
             var trial = settings.Seed is ulong seed
-                ? trials.FirstOrDefault(t => t.Seed == seed) ?? throw new UsageException($"{Shown(label)} has no trial with seed {seed} in '{Shown(dir)}' (seeds found: {string.Join(", ", trials.Select(t => t.Seed))}).")
+                ? trials.FirstOrDefault(t => t.Seed == seed) ?? throw new UsageException($"{TerminalText.Safe(label)} has no trial with seed {seed} in '{TerminalText.Safe(dir)}' (seeds found: {string.Join(", ", trials.Select(t => t.Seed))}).")
                 : trials.First(t => t.Timeline is { Count: > 0 });
             int layer = settings.Layer ?? 0;
             var timeline = Charts.TimelineOf(trial, layer);
@@ -220,11 +220,8 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
 
         return canonical is not null && labels.Contains(canonical)
             ? canonical
-            : throw new UsageException($"'{Shown(name)}' is not among the finished contenders of this comparison ({string.Join(", ", labels.Select(Shown))}).");
+            : throw new UsageException($"'{TerminalText.Safe(name)}' is not among the finished contenders of this comparison ({string.Join(", ", labels.Select(TerminalText.Safe))}).");
     }
-
-    /// <summary>A path or label fit for a message, whole, with its control characters shown as '?' (<see cref="ExceptionMessages.Excerpt"/>).</summary>
-    private static string Shown(string text) => ExceptionMessages.Excerpt(text, text.Length);
 
     private static (double From, double To) Widest(IEnumerable<Activation> functions)
     {

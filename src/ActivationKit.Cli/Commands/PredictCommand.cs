@@ -63,7 +63,7 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         if (settings.Out is { } outPath)
         {
             OutputFolder.RefuseInput(outPath, "--out", (settings.Model, "--model"), (settings.In, "--in"));
-            if (Directory.Exists(outPath)) throw new UsageException($"--out '{Shown(outPath)}' is a folder; give a .csv or .npy file name.");
+            if (Directory.Exists(outPath)) throw new UsageException($"--out '{TerminalText.Safe(outPath)}' is a folder; give a .csv or .npy file name.");
 
             // A CSV or .npy of predictions looks like any other table of numbers: an existing file is replaced only when asked.
             OutputFolder.RefuseOverwrite(outPath, "--out", settings.Force);
@@ -140,7 +140,7 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
         {
             // The file keeps the class names exactly; this line for the terminal shows their control characters as '?'.
             string named = labels is null ? string.Empty : $"; columns {string.Join(", ", labels.Select(l => $"'{TerminalText.Safe(l)}'"))}";
-            consoles.ErrorWriter.WriteLine($"Wrote {rows} row(s) × {outputs} output(s) ({TerminalText.Safe(output)}{named}) to {Shown(settings.Out)}.");
+            consoles.ErrorWriter.WriteLine($"Wrote {rows} row(s) × {outputs} output(s) ({TerminalText.Safe(output)}{named}) to {TerminalText.Safe(settings.Out)}.");
         }
 
         return ExitCodes.Ok;
@@ -175,12 +175,9 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
     private static string Extension(string path, string option)
     {
         string ext = Path.GetExtension(path).ToLowerInvariant();
-        if (ext is not (".csv" or ".npy")) throw new UsageException($"{option} '{Shown(path)}' must be a .csv or .npy file.");
+        if (ext is not (".csv" or ".npy")) throw new UsageException($"{option} '{TerminalText.Safe(path)}' must be a .csv or .npy file.");
         return ext;
     }
-
-    /// <summary>A path fit for a message, whole, with its control characters shown as '?' (<see cref="ExceptionMessages.Excerpt"/>).</summary>
-    private static string Shown(string path) => ExceptionMessages.Excerpt(path, path.Length);
 
     private static string Csv(float[] y, int columns, string[]? labels)
     {

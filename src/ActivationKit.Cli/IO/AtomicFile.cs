@@ -15,7 +15,7 @@ public static class AtomicFile
     {
         ArgumentNullException.ThrowIfNull(write);
         string dir = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        if (!Directory.Exists(dir)) throw new UsageException($"The folder '{ActivationKit.ExceptionMessages.Excerpt(dir, dir.Length)}' does not exist.");
+        if (!Directory.Exists(dir)) throw new UsageException($"The folder '{TerminalText.Safe(dir)}' does not exist.");
 
         // The commands check their outputs before any work; this is the last guard for every writer (the rename would
         // replace a pipe or device by a regular file).

@@ -72,7 +72,7 @@ public static class DataFiles
         string ext = Path.GetExtension(path).ToLowerInvariant();
         if (!Extensions.Contains(ext))
         {
-            throw new UsageException($"{option} '{Shown(path)}' has an unsupported extension '{Shown(ext)}'; use {string.Join(", ", Extensions)}.");
+            throw new UsageException($"{option} '{TerminalText.Safe(path)}' has an unsupported extension '{TerminalText.Safe(ext)}'; use {string.Join(", ", Extensions)}.");
         }
 
         return ext;
@@ -86,7 +86,7 @@ public static class DataFiles
     {
         string ext = CheckExtension(path, "--in");
         InputFile.Require(path, "--in", "give a file");
-        string name = Shown(Path.GetFileName(path));
+        string name = TerminalText.Safe(Path.GetFileName(path));
         byte[] bytes = ReadBounded(path, name);
         switch (ext)
         {
@@ -141,7 +141,7 @@ public static class DataFiles
         // Where the kind could not be told (not Linux), a device states no size (0), or none at all, and has data past it.
         if (length < 0 || stream.ReadByte() >= 0)
         {
-            throw new UsageException($"--in file '{Shown(path)}' is not a regular file of a known size (a device, pipe or socket, or a file still growing); give a file.");
+            throw new UsageException($"--in file '{TerminalText.Safe(path)}' is not a regular file of a known size (a device, pipe or socket, or a file still growing); give a file.");
         }
 
         return read == bytes.Length ? bytes : bytes[..read];
@@ -462,6 +462,4 @@ public static class DataFiles
 
     private static string Shorten(string s) => ActivationKit.ExceptionMessages.Excerpt(s);
 
-    /// <summary>A path or file name fit for a message, whole, with its control characters shown as '?' (<see cref="ActivationKit.ExceptionMessages.Excerpt"/>).</summary>
-    private static string Shown(string path) => ActivationKit.ExceptionMessages.Excerpt(path, path.Length);
 }

@@ -17,7 +17,7 @@ public static class InputFile
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(give);
-        string shown = ExceptionMessages.Excerpt(path, path.Length);
+        string shown = TerminalText.Safe(path);
         if (Directory.Exists(path)) throw new UsageException(option is null ? $"'{shown}' is a folder; {give}." : $"{option} '{shown}' is a folder; {give}.");
         if (!File.Exists(path)) throw new UsageException(option is null ? $"The file '{shown}' does not exist." : $"{option} file '{shown}' does not exist.");
     }

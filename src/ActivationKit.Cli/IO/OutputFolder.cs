@@ -40,10 +40,10 @@ public static class OutputFolder
         RefuseEmpty(path, option, "file name");
         RefuseLongNames(path, option);
         string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        if (!Directory.Exists(folder)) throw new UsageException($"{option} '{Shown(path)}': the folder '{Shown(folder)}' does not exist.");
-        if (Directory.Exists(path)) throw new UsageException($"{option} '{Shown(path)}' is a folder; give a file name.");
+        if (!Directory.Exists(folder)) throw new UsageException($"{option} '{TerminalText.Safe(path)}': the folder '{TerminalText.Safe(folder)}' does not exist.");
+        if (Directory.Exists(path)) throw new UsageException($"{option} '{TerminalText.Safe(path)}' is a folder; give a file name.");
         SpecialFile.RefuseAsOutput(path, option);
-        if (Probe(folder, create: false) is { } failure) throw Refusal(failure, path, $"{option} '{Shown(path)}' cannot be written: its folder '{Shown(folder)}' does not accept new files.");
+        if (Probe(folder, create: false) is { } failure) throw Refusal(failure, path, $"{option} '{TerminalText.Safe(path)}' cannot be written: its folder '{TerminalText.Safe(folder)}' does not accept new files.");
     }
 
     /// <summary>
@@ -118,12 +118,6 @@ public static class OutputFolder
         return head[..read];
     }
 
-    /// <summary>
-    /// A path fit for a message, whole, with its control characters shown as '?' (<see cref="ActivationKit.ExceptionMessages.Excerpt"/>):
-    /// a name may hold any character but '/' and NUL on Linux, and an escape sequence printed raw acts on the terminal.
-    /// </summary>
-    private static string Shown(string path) => ActivationKit.ExceptionMessages.Excerpt(path, path.Length);
-
     /// <summary>How paths compare on this system: by letter case on Linux, ignoring it where the file systems usually do.</summary>
     public static StringComparison PathComparison => OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
 
@@ -141,7 +135,7 @@ public static class OutputFolder
         {
             char c = path[bad];
             string character = c == '\0' ? "a NUL character (shown as '?')" : char.IsControl(c) ? $"the control character U+{((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture)} (shown as '?')" : $"the character '{c}'";
-            throw new UsageException($"{option} '{Shown(path)}' holds {character}, which no {what} may hold; give another name.");
+            throw new UsageException($"{option} '{TerminalText.Safe(path)}' holds {character}, which no {what} may hold; give another name.");
         }
     }
 

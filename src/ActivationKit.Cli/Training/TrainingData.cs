@@ -145,7 +145,7 @@ public static class TrainingData
 
         bool npy = TableFile.IsNpy(key);
         if (npy) TableFile.RefuseHeader(hasHeader, key);
-        if (!File.Exists(key)) throw new UsageException($"--data file '{ActivationKit.ExceptionMessages.Excerpt(key, key.Length)}' does not exist.");
+        if (!File.Exists(key)) throw new UsageException($"--data file '{TerminalText.Safe(key)}' does not exist.");
         var (features, featureCount, targets, targetColumns, classNames, featureNames, targetNames) = npy ? ReadNpy(key, target) : ReadCsv(key, target, hasHeader);
         all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, classNames, task, out var resolved, out string? note, featureNames, targetNames);
         RefuseMoreSamples(samples, all.Rows, $"rows of '{key}'");
@@ -280,7 +280,7 @@ public static class TrainingData
     {
         if (target is not null && target.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
-            if (!File.Exists(target)) throw new UsageException($"--target file '{ActivationKit.ExceptionMessages.Excerpt(target, target.Length)}' does not exist.");
+            if (!File.Exists(target)) throw new UsageException($"--target file '{TerminalText.Safe(target)}' does not exist.");
             var paired = NpyDataset.Load(path, target, classification: false);
             return (paired.Features, paired.FeatureCount, paired.Targets, paired.TargetColumns, null, null, null);
         }

@@ -31,7 +31,7 @@ public static class TableFile
     public static Dataset Load(string path, string? labelColumn = null, bool classification = true, bool? hasHeader = null, IReadOnlyList<string>? modelClasses = null, Action<IReadOnlyList<string>, IReadOnlyList<string>>? checkColumns = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"The data file '{ExceptionMessages.Excerpt(path, path.Length)}' does not exist.", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"The data file '{TerminalText.Safe(path)}' does not exist.", path);
         if (!IsNpy(path)) return Csv.Load(path, labelColumn, classification, hasHeader, modelClasses: modelClasses, checkColumns: checkColumns);
         RefuseHeader(hasHeader, path);
         int index = -1;

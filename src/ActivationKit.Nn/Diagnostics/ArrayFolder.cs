@@ -61,15 +61,15 @@ public static class ArrayFolder
     public static ArrayFolderContent Load(string directory, string? activation = null, string? outputActivation = null, ArrayKind kind = ArrayKind.Pre)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        if (File.Exists(directory)) throw new DirectoryNotFoundException($"'{Q(directory)}' is a file; give the folder that holds the layers' .npy arrays.");
-        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"The folder '{Q(directory)}' does not exist.");
+        if (File.Exists(directory)) throw new DirectoryNotFoundException($"'{TerminalText.Safe(directory)}' is a file; give the folder that holds the layers' .npy arrays.");
+        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"The folder '{TerminalText.Safe(directory)}' does not exist.");
         // Both specs are checked even where the manifest leaves them unused: a misspelt --activation was ignored silently.
         if (activation is not null) DenseLayer.ResolveActivation(activation);
         if (outputActivation is not null) DenseLayer.ResolveActivation(outputActivation);
         string manifest = Path.Combine(directory, ManifestName);
 
         // A folder of that name was passed over, and the files then read without the manifest their owner meant.
-        if (Directory.Exists(manifest)) throw new InvalidDataException($"The folder '{Q(directory)}' holds a folder named {ManifestName}; the manifest must be a JSON file.");
+        if (Directory.Exists(manifest)) throw new InvalidDataException($"The folder '{TerminalText.Safe(directory)}' holds a folder named {ManifestName}; the manifest must be a JSON file.");
         return File.Exists(manifest)
             ? FromManifest(directory, manifest, activation, outputActivation)
             : FromFiles(directory, activation, outputActivation, kind);
@@ -99,10 +99,10 @@ public static class ArrayFolder
     private static ArrayFolderContent FromFiles(string directory, string? activation, string? outputActivation, ArrayKind kind)
     {
         var files = Directory.GetFiles(directory, "*.npy").Select(Path.GetFileName).OfType<string>().Order(NaturalOrder.Instance).ToArray();
-        if (files.Length == 0) throw new InvalidDataException($"The folder '{Q(directory)}' has no .npy files (and no {ManifestName}).");
+        if (files.Length == 0) throw new InvalidDataException($"The folder '{TerminalText.Safe(directory)}' has no .npy files (and no {ManifestName}).");
         if (string.IsNullOrWhiteSpace(activation))
         {
-            throw new ArgumentException($"The folder '{Q(directory)}' has no {ManifestName}: give the layers' activation with --activation (e.g. --activation relu), or write a manifest.", nameof(activation));
+            throw new ArgumentException($"The folder '{TerminalText.Safe(directory)}' has no {ManifestName}: give the layers' activation with --activation (e.g. --activation relu), or write a manifest.", nameof(activation));
         }
 
         var layers = new List<LayerSnapshot>();
@@ -157,14 +157,14 @@ public static class ArrayFolder
                 if (string.IsNullOrWhiteSpace(name)) throw new InvalidDataException($"{where}: \"name\" is empty; give the layer a name, or leave the key out for the default layer{index}.");
                 if (layers.FindIndex(x => x.Name == name) is int twin and >= 0)
                 {
-                    throw new InvalidDataException($"{ManifestName}: layers {twin + 1} and {index + 1} are both named '{Q(name)}'; give every layer its own name (findings are reported by name).");
+                    throw new InvalidDataException($"{ManifestName}: layers {twin + 1} and {index + 1} are both named '{TerminalText.Safe(name)}'; give every layer its own name (findings are reported by name).");
                 }
 
-                where = $"{ManifestName} layer '{Q(name)}'";
+                where = $"{ManifestName} layer '{TerminalText.Safe(name)}'";
                 // A blank "activation" is none given, as CheckOptionsFillGaps counts it: --activation fills it.
                 string? stated = Text(l, "activation", where);
                 string? spec = index == count - 1 && outputActivation is not null ? outputActivation : (string.IsNullOrWhiteSpace(stated) ? null : stated) ?? activation;
-                if (string.IsNullOrWhiteSpace(spec)) throw new ArgumentException($"Layer '{Q(name)}' has no activation: give it in {ManifestName} (\"activation\": \"relu\") or with --activation.", nameof(activation));
+                if (string.IsNullOrWhiteSpace(spec)) throw new ArgumentException($"Layer '{TerminalText.Safe(name)}' has no activation: give it in {ManifestName} (\"activation\": \"relu\") or with --activation.", nameof(activation));
                 var f = DenseLayer.ResolveActivation(spec);
                 string? preFile = Text(l, "pre", where), postFile = Text(l, "post", where);
                 if (preFile is null && postFile is null) throw new InvalidDataException($"{where} needs \"pre\" (pre-activations) or \"post\" (activations).");
@@ -188,7 +188,7 @@ public static class ArrayFolder
                 {
                     if (fromPre.Rows != fromPost.Rows || fromPre.Units != fromPost.Units)
                     {
-                        throw new InvalidDataException($"Layer '{Q(name)}': {Q(postFile!)} has shape [{fromPost.Rows}, {fromPost.Units}] but {Q(preFile!)} gives [{fromPre.Rows}, {fromPre.Units}] after {fromPre.ActivationName}.");
+                        throw new InvalidDataException($"Layer '{TerminalText.Safe(name)}': {TerminalText.Safe(postFile!)} has shape [{fromPost.Rows}, {fromPost.Units}] but {TerminalText.Safe(preFile!)} gives [{fromPre.Rows}, {fromPre.Units}] after {fromPre.ActivationName}.");
                     }
 
                     CheckPostIsActivationOfPre(name, fromPre, fromPost, preFile!, postFile!);
@@ -236,7 +236,7 @@ public static class ArrayFolder
             {
                 if (weights[i].FanIn != layers[i - 1].Units)
                 {
-                    throw new InvalidDataException($"Layer '{Q(layers[i].Name)}': its weights take {weights[i].FanIn} inputs but layer '{Q(layers[i - 1].Name)}' has {layers[i - 1].Units} units.");
+                    throw new InvalidDataException($"Layer '{TerminalText.Safe(layers[i].Name)}': its weights take {weights[i].FanIn} inputs but layer '{TerminalText.Safe(layers[i - 1].Name)}' has {layers[i - 1].Units} units.");
                 }
             }
 
@@ -255,7 +255,7 @@ public static class ArrayFolder
         {
             if (f.Info.Kind == Catalog.ActivationKind.Gated && cols % 2 != 0)
             {
-                throw new InvalidDataException($"{Q(file)} has {cols} columns, but the gated activation {f} needs an even number of pre-activation columns.");
+                throw new InvalidDataException($"{TerminalText.Safe(file)} has {cols} columns, but the gated activation {f} needs an even number of pre-activation columns.");
             }
 
             units = f.OutputColumns(cols);
@@ -314,8 +314,8 @@ public static class ArrayFolder
         string f = fromPre.ActivationName;
         string input = fromPre.PreWidth == units ? $"of {Number(fromPre.Pre.Span[(row * units) + unit])} " : string.Empty;
         throw new InvalidDataException(
-            $"Layer '{Q(name)}': {Q(postFile)} is not {f} of {Q(preFile)}: {differ} of {computed.Length} values differ by more than float rounding "
-            + $"(row {row}, unit {unit}: {f} {input}is {Number(computed[worst])}, but {Q(postFile)} has {Number(given[worst])}). "
+            $"Layer '{TerminalText.Safe(name)}': {TerminalText.Safe(postFile)} is not {f} of {TerminalText.Safe(preFile)}: {differ} of {computed.Length} values differ by more than float rounding "
+            + $"(row {row}, unit {unit}: {f} {input}is {Number(computed[worst])}, but {TerminalText.Safe(postFile)} has {Number(given[worst])}). "
             + "Something sits between the two dumps (BatchNorm, LayerNorm, dropout in training mode, a residual add), or a file or the activation is mislabelled, "
             + $"and the checks would contradict each other (dead units and saturation judged from one, the activations from the other). "
             + $"Give as \"pre\" the activation's actual input (the output of the last layer before it), dump in eval mode, or list only one of the two files in {ManifestName}.");
@@ -327,7 +327,7 @@ public static class ArrayFolder
     private static void CheckChannels(string name, Activation? f, int cols, string file)
     {
         if (f is null || f.Channels <= 1 || f.Channels == cols) return;
-        throw new InvalidDataException($"Layer '{Q(name)}': {f} has {f.Channels} slopes, one per unit, but {Q(file)} has {cols} columns; use num_parameters=1 (one shared slope) or num_parameters={cols}.");
+        throw new InvalidDataException($"Layer '{TerminalText.Safe(name)}': {f} has {f.Channels} slopes, one per unit, but {TerminalText.Safe(file)} has {cols} columns; use num_parameters=1 (one shared slope) or num_parameters={cols}.");
     }
 
     private static LayerSnapshot FromPost(string name, Activation? f, float[] data, int rows, int cols, string file, bool manifest)
@@ -374,7 +374,7 @@ public static class ArrayFolder
         string range = $"{(f.Info.BoundedBelow ? "[" + Number(low) : "(−∞")}, {(f.Info.BoundedAbove ? Number(high) + "]" : "∞)")}";
         string span = min == max ? Number(min) : $"{Number(min)} to {Number(max)}";
         throw new InvalidDataException(
-            $"{Q(file)} holds {outside} value(s) outside what {f} outputs, {range} ({span}), so they are not its activations; "
+            $"{TerminalText.Safe(file)} holds {outside} value(s) outside what {f} outputs, {range} ({span}), so they are not its activations; "
             + (manifest ? $"if they are pre-activations, list the file as \"pre\" in {ManifestName}." : "if they are pre-activations, leave out --arrays post."));
 
         static string Number(double v) => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture).Replace('-', '−');
@@ -419,7 +419,7 @@ public static class ArrayFolder
         int fanIn = outIn ? cols : rows, fanOut = outIn ? rows : cols;
         if (fanOut != layer.PreWidth)
         {
-            throw new InvalidDataException($"{Q(file)} has shape [{rows}, {cols}]: with layout {(outIn ? "out_in" : "in_out")} that is {fanOut} units, but layer '{Q(layer.Name)}' has {layer.PreWidth}.");
+            throw new InvalidDataException($"{TerminalText.Safe(file)} has shape [{rows}, {cols}]: with layout {(outIn ? "out_in" : "in_out")} that is {fanOut} units, but layer '{TerminalText.Safe(layer.Name)}' has {layer.PreWidth}.");
         }
 
         if (outIn)
@@ -449,11 +449,11 @@ public static class ArrayFolder
         {
             if (layers[i].Rows != layers[0].Rows)
             {
-                throw new InvalidDataException($"Shape mismatch: {Q(names[0])} has {layers[0].Rows} samples but {Q(names[i])} has {layers[i].Rows}; every layer must come from the same inputs.");
+                throw new InvalidDataException($"Shape mismatch: {TerminalText.Safe(names[0])} has {layers[0].Rows} samples but {TerminalText.Safe(names[i])} has {layers[i].Rows}; every layer must come from the same inputs.");
             }
         }
 
-        if (layers[0].Rows < 2) throw new InvalidDataException($"{Q(names[0])} has {layers[0].Rows} sample(s); the checks need at least 2 samples per layer.");
+        if (layers[0].Rows < 2) throw new InvalidDataException($"{TerminalText.Safe(names[0])} has {layers[0].Rows} sample(s); the checks need at least 2 samples per layer.");
     }
 
     private static (float[] Data, int Rows, int Columns) Read2D(string directory, string file)
@@ -461,7 +461,7 @@ public static class ArrayFolder
         var a = ReadAny(directory, file);
         if (a.Shape.Count != 2 || a.Shape[1] < 1)
         {
-            throw new InvalidDataException($"{Q(file)} has shape [{string.Join(", ", a.Shape)}]; expected 2-D [samples × units].");
+            throw new InvalidDataException($"{TerminalText.Safe(file)} has shape [{string.Join(", ", a.Shape)}]; expected 2-D [samples × units].");
         }
 
         return (a.Data, a.Shape[0], a.Shape[1]);
@@ -469,18 +469,18 @@ public static class ArrayFolder
 
     private static (float[] Data, IReadOnlyList<int> Shape) ReadAny(string directory, string file)
     {
-        if (Path.IsPathRooted(file) || file.Split('/', '\\').Contains("..")) throw new InvalidDataException($"'{Q(file)}' in {ManifestName} must be a file name inside the folder.");
+        if (Path.IsPathRooted(file) || file.Split('/', '\\').Contains("..")) throw new InvalidDataException($"'{TerminalText.Safe(file)}' in {ManifestName} must be a file name inside the folder.");
         string path = Path.Combine(directory, file);
         if (Directory.Exists(path))
         {
             // "." (or "") is there, as the folder itself: "is not in the folder" sent the user looking for a missing file.
             bool itself = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) == Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
             throw new InvalidDataException(itself
-                ? $"'{Q(file)}' in {ManifestName} is the folder itself, not a .npy file in it; give the file's name."
-                : $"'{Q(file)}' in {ManifestName} is a folder, not a .npy file; give the file's name.");
+                ? $"'{TerminalText.Safe(file)}' in {ManifestName} is the folder itself, not a .npy file in it; give the file's name."
+                : $"'{TerminalText.Safe(file)}' in {ManifestName} is a folder, not a .npy file; give the file's name.");
         }
 
-        if (!File.Exists(path)) throw new FileNotFoundException($"{Q(file)} is listed in {ManifestName} but is not in '{Q(directory)}'.", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{TerminalText.Safe(file)} is listed in {ManifestName} but is not in '{TerminalText.Safe(directory)}'.", path);
         // numpy.save(w.T) writes Fortran order; read as numpy.load would (the layout a transposed PyTorch weight has).
         var a = Npy.Read(path, fortranOrder: true);
         if (a.Double is { } wide)
@@ -497,7 +497,7 @@ public static class ArrayFolder
 
             if (beyond > 0)
             {
-                throw new InvalidDataException($"{Q(file)} holds {beyond} finite float64 value(s) beyond the float32 range (largest magnitude {largest:G3}, float32 ends at 3.4E+38); the checks run in float32, where they would be infinite, and values that large mean the forward pass has already diverged.");
+                throw new InvalidDataException($"{TerminalText.Safe(file)} holds {beyond} finite float64 value(s) beyond the float32 range (largest magnitude {largest:G3}, float32 ends at 3.4E+38); the checks run in float32, where they would be infinite, and values that large mean the forward pass has already diverged.");
             }
         }
 
@@ -582,12 +582,6 @@ public static class ArrayFolder
         "multilabel" or "multi_label" => TaskKind.Multilabel,
         _ => throw new InvalidDataException($"{ManifestName}: unknown task '{ExceptionMessages.Excerpt(s)}' (regression, binary, multiclass, multilabel)."),
     };
-
-    /// <summary>
-    /// A name from the user or the manifest (a folder, a file, a layer) fit for a message, whole, with its control
-    /// characters shown as '?': a NUL or an escape sequence in a manifest's file name or layer name was printed raw.
-    /// </summary>
-    private static string Q(string text) => ExceptionMessages.Excerpt(text, text.Length);
 
     /// <summary>Orders names with digit runs compared as numbers: layer2 before layer10.</summary>
     private sealed class NaturalOrder : IComparer<string?>

@@ -99,7 +99,7 @@ public static class ResultStore
         var existing = ReadManifest(path);
         if (existing.Experiment != manifest.Experiment)
         {
-            throw new ArgumentException($"'{Shown(directory)}' already holds a different comparison ({Difference(existing.ExperimentKey, manifest.ExperimentKey)}); use another --out folder or remove it.");
+            throw new ArgumentException($"'{TerminalText.Safe(directory)}' already holds a different comparison ({Difference(existing.ExperimentKey, manifest.ExperimentKey)}); use another --out folder or remove it.");
         }
 
         Directory.CreateDirectory(Path.Combine(directory, TrialsFolder));
@@ -136,7 +136,7 @@ public static class ResultStore
             if (problem is not null)
             {
                 // Said before anything is trained: the table at the end would refuse the file, so the run does not start.
-                throw new InvalidDataException($"{Shown(file)} {problem}, and the results could not be tabled with it there, so nothing was trained; move it out of '{Shown(tdir)}' or use another --out folder.");
+                throw new InvalidDataException($"{TerminalText.Safe(file)} {problem}, and the results could not be tabled with it there, so nothing was trained; move it out of '{TerminalText.Safe(tdir)}' or use another --out folder.");
             }
         }
     }
@@ -223,14 +223,14 @@ public static class ResultStore
     public static ExperimentManifest ReadManifest(string path)
     {
         var m = Read<ExperimentManifest>(ReadFile(path, "manifest"), ExperimentManifest.FormatTag, out string? problem, out bool foreign);
-        if (foreign) throw new InvalidDataException($"{Shown(path)} is not an actkit experiment manifest.");
+        if (foreign) throw new InvalidDataException($"{TerminalText.Safe(path)} is not an actkit experiment manifest.");
         if (m is not null && m.Config.Activations.GroupBy(c => c.Label, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
             // Trials are told apart by label: a manifest edited to list relu twice (compare refuses such a list) was
             // tabled with relu's trials counted for both rows, a tie of a network with itself and "1 of 2 trials" for
             // one trial file.
             throw new InvalidDataException(
-                $"{Shown(path)} is damaged (it lists the contender '{Shown(twice.Key)}' more than once, which compare never writes): restore {ManifestName} from a copy, " +
+                $"{TerminalText.Safe(path)} is damaged (it lists the contender '{TerminalText.Safe(twice.Key)}' more than once, which compare never writes): restore {ManifestName} from a copy, " +
                 "or delete it and run the same actkit compare command into the folder again, which writes it anew and skips the finished trials.");
         }
 
@@ -242,7 +242,7 @@ public static class ResultStore
         // again and skips them.
         string trials = Path.Combine(Path.GetDirectoryName(path) ?? ".", TrialsFolder);
         throw new InvalidDataException(
-            $"{Shown(path)} is damaged ({problem}); the trials in '{Shown(trials)}' are separate files that it does not affect: restore {ManifestName} from a copy, " +
+            $"{TerminalText.Safe(path)} is damaged ({problem}); the trials in '{TerminalText.Safe(trials)}' are separate files that it does not affect: restore {ManifestName} from a copy, " +
             $"or delete it and run the same actkit compare command into the folder again, which writes it anew and skips the finished trials (each trial file's experimentKey lists the settings).");
     }
 
@@ -317,11 +317,11 @@ public static class ResultStore
     {
         if (FileKind.SpecialKindOf(path) is { } kind)
         {
-            throw new InvalidDataException($"{Shown(path)} is {kind}, not a regular file, so it cannot be a {what} of a results folder; move it out of the folder.");
+            throw new InvalidDataException($"{TerminalText.Safe(path)} is {kind}, not a regular file, so it cannot be a {what} of a results folder; move it out of the folder.");
         }
 
         return FileKind.ReadAtMost(path, MaxFileBytes)
-            ?? throw new InvalidDataException($"{Shown(path)} is larger than {MaxFileBytes >> 20} MB, far more than any {what} compare writes; restore it or move it out of the results folder.");
+            ?? throw new InvalidDataException($"{TerminalText.Safe(path)} is larger than {MaxFileBytes >> 20} MB, far more than any {what} compare writes; restore it or move it out of the results folder.");
     }
 
     /// <summary>"at line 3, column 5" (1-based, from the parser's 0-based position), with ", where it ends unfinished" when that is the end of the text.</summary>
@@ -349,8 +349,8 @@ public static class ResultStore
     private static string? NotPlanned(TrialResult t, IReadOnlyList<TrialSpec> plan)
     {
         var spec = plan.FirstOrDefault(s => s.Contender.Label == t.Label && s.Seed == t.Seed);
-        if (spec is null) return $"{Shown(t.Label)} seed {t.Seed} is not a trial of its comparison";
-        return spec.Index == t.Index ? null : $"index is {t.Index}, but {Shown(t.Label)} seed {t.Seed} is trial {spec.Index} of its comparison";
+        if (spec is null) return $"{TerminalText.Safe(t.Label)} seed {t.Seed} is not a trial of its comparison";
+        return spec.Index == t.Index ? null : $"index is {t.Index}, but {TerminalText.Safe(t.Label)} seed {t.Seed} is trial {spec.Index} of its comparison";
     }
 
     /// <summary>
@@ -367,12 +367,12 @@ public static class ResultStore
         IReadOnlyList<TrialSpec>? plan = null;
         foreach (string dir in directories)
         {
-            if (File.Exists(dir)) throw new DirectoryNotFoundException($"'{Shown(dir)}' is a file, not a results folder; give the --out folder of 'actkit compare'.");
-            if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"The results folder '{Shown(dir)}' does not exist.");
+            if (File.Exists(dir)) throw new DirectoryNotFoundException($"'{TerminalText.Safe(dir)}' is a file, not a results folder; give the --out folder of 'actkit compare'.");
+            if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"The results folder '{TerminalText.Safe(dir)}' does not exist.");
             string mpath = Path.Combine(dir, ManifestName);
             // A folder of that name is no manifest ("has no experiment.json" beside one in the listing read as wrong).
-            if (Directory.Exists(mpath)) throw new InvalidDataException($"'{Shown(dir)}' holds a folder named {ManifestName}, not the manifest 'actkit compare' writes; it is not a results folder.");
-            if (!File.Exists(mpath)) throw new InvalidDataException($"'{Shown(dir)}' has no {ManifestName}: it is not the --out folder of 'actkit compare'.");
+            if (Directory.Exists(mpath)) throw new InvalidDataException($"'{TerminalText.Safe(dir)}' holds a folder named {ManifestName}, not the manifest 'actkit compare' writes; it is not a results folder.");
+            if (!File.Exists(mpath)) throw new InvalidDataException($"'{TerminalText.Safe(dir)}' has no {ManifestName}: it is not the --out folder of 'actkit compare'.");
             var m = ReadManifest(mpath);
             if (manifest is null)
             {
@@ -381,7 +381,7 @@ public static class ResultStore
             }
             else if (m.Experiment != manifest.Experiment)
             {
-                throw new InvalidDataException($"'{Shown(manifestDir!)}' and '{Shown(dir)}' hold different comparisons and cannot be merged ({Difference(manifest.ExperimentKey, m.ExperimentKey)}).");
+                throw new InvalidDataException($"'{TerminalText.Safe(manifestDir!)}' and '{TerminalText.Safe(dir)}' hold different comparisons and cannot be merged ({Difference(manifest.ExperimentKey, m.ExperimentKey)}).");
             }
 
             string tdir = Path.Combine(dir, TrialsFolder);
@@ -390,25 +390,25 @@ public static class ResultStore
             foreach (string file in Directory.EnumerateFiles(tdir, "*.json").Order(StringComparer.Ordinal))
             {
                 var t = Read<TrialResult>(ReadFile(file, "trial file"), TrialResult.FormatTag, out string? unreadable, out bool foreign);
-                if (foreign) throw new InvalidDataException($"{Shown(file)} is not an actkit trial file.");
-                if (t is null) throw new InvalidDataException($"{Shown(file)} is not a valid trial file ({unreadable}); restore it, or delete it and run the comparison's compare command again, which trains that trial anew.");
+                if (foreign) throw new InvalidDataException($"{TerminalText.Safe(file)} is not an actkit trial file.");
+                if (t is null) throw new InvalidDataException($"{TerminalText.Safe(file)} is not a valid trial file ({unreadable}); restore it, or delete it and run the comparison's compare command again, which trains that trial anew.");
                 if (t.Experiment != manifest.Experiment)
                 {
-                    throw new InvalidDataException($"{Shown(file)} belongs to a different comparison than {Shown(Path.Combine(manifestDir!, ManifestName))} and cannot be merged ({Difference(t.ExperimentKey, manifest.ExperimentKey)}).");
+                    throw new InvalidDataException($"{TerminalText.Safe(file)} belongs to a different comparison than {TerminalText.Safe(Path.Combine(manifestDir!, ManifestName))} and cannot be merged ({Difference(t.ExperimentKey, manifest.ExperimentKey)}).");
                 }
 
                 // An edited or damaged value (testAccuracy 5) was ranked as it stood: 216.2 % ± 245.8 %; a label edited to
                 // another contender's was counted in the header and called missing in the footer.
                 if ((t.ImpossibleValue() ?? NotPlanned(t, plan)) is { } bad)
                 {
-                    throw new InvalidDataException($"{Shown(file)} is not a valid trial file ({bad}); restore it, or delete it and run the comparison's compare command again, which trains that trial anew.");
+                    throw new InvalidDataException($"{TerminalText.Safe(file)} is not a valid trial file ({bad}); restore it, or delete it and run the comparison's compare command again, which trains that trial anew.");
                 }
 
                 if (trials.TryGetValue(t.Hash, out var seen))
                 {
                     if (!SameResult(seen.Trial, t))
                     {
-                        throw new InvalidDataException($"{Shown(file)} and {Shown(seen.Path)} are the same trial ({Shown(t.Label)}, seed {t.Seed}) with different results: the runs were not deterministic or a file was edited.");
+                        throw new InvalidDataException($"{TerminalText.Safe(file)} and {TerminalText.Safe(seen.Path)} are the same trial ({TerminalText.Safe(t.Label)}, seed {t.Seed}) with different results: the runs were not deterministic or a file was edited.");
                     }
 
                     continue;
@@ -454,7 +454,7 @@ public static class ResultStore
     {
         ArgumentNullException.ThrowIfNull(write);
         string full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new IOException($"Cannot write '{Shown(path)}': it is a folder; give a file name.");
+        if (Directory.Exists(full)) throw new IOException($"Cannot write '{TerminalText.Safe(path)}': it is a folder; give a file name.");
         string dir = Path.GetDirectoryName(full)!;
         string temp = Path.Combine(dir, $".{TemporaryStem(Path.GetFileName(full))}.{Guid.NewGuid():N}.tmp");
         FileStream created;
@@ -468,10 +468,10 @@ public static class ResultStore
             // The temporary file's name would only confuse: say which path could not be written.
             throw new IOException(
                 File.Exists(dir)
-                    ? $"Cannot write '{Shown(path)}': '{Shown(dir)}' is a file, not a folder."
+                    ? $"Cannot write '{TerminalText.Safe(path)}': '{TerminalText.Safe(dir)}' is a file, not a folder."
                     : e is PathTooLongException
-                    ? $"Cannot write '{Shown(path)}': a name in it is too long for the file system."
-                    : $"Cannot write '{Shown(path)}': the folder '{Shown(dir)}' cannot be created or does not accept new files.",
+                    ? $"Cannot write '{TerminalText.Safe(path)}': a name in it is too long for the file system."
+                    : $"Cannot write '{TerminalText.Safe(path)}': the folder '{TerminalText.Safe(dir)}' cannot be created or does not accept new files.",
                 e);
         }
 
@@ -499,7 +499,7 @@ public static class ResultStore
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new IOException($"Cannot replace '{Shown(path)}' ({e.Message.TrimEnd('.')}); it is unchanged.", e);
+                throw new IOException($"Cannot replace '{TerminalText.Safe(path)}' ({e.Message.TrimEnd('.')}); it is unchanged.", e);
             }
 
             return true;
@@ -509,13 +509,6 @@ public static class ResultStore
             if (File.Exists(temp)) File.Delete(temp);
         }
     }
-
-    /// <summary>
-    /// A path, label or key from the user or a results file fit for a message, whole, with its control characters
-    /// shown as '?' (<see cref="ExceptionMessages.Excerpt"/>): a label edited to hold a NUL or an escape sequence was
-    /// printed raw.
-    /// </summary>
-    private static string Shown(string text) => ExceptionMessages.Excerpt(text, text.Length);
 
     /// <summary>The settings that differ between two configuration keys, as "name: a vs b" pairs.</summary>
     // The values of a come first ("epochs: 7 vs 8"): callers name a before b in their message. The keys are read from
@@ -531,7 +524,7 @@ public static class ResultStore
         var pb = Parts(b);
         var diffs = pa.Keys.Union(pb.Keys)
             .Where(k => pa.GetValueOrDefault(k) != pb.GetValueOrDefault(k))
-            .Select(k => $"{Shown(k)}: {Shown(pa.GetValueOrDefault(k) ?? "—")} vs {Shown(pb.GetValueOrDefault(k) ?? "—")}")
+            .Select(k => $"{TerminalText.Safe(k)}: {TerminalText.Safe(pa.GetValueOrDefault(k) ?? "—")} vs {TerminalText.Safe(pb.GetValueOrDefault(k) ?? "—")}")
             .ToArray();
         return diffs.Length == 0 ? "the configurations differ" : string.Join("; ", diffs);
     }

@@ -287,13 +287,13 @@ public sealed record TrialResult
         int listed = ExperimentKey.LastIndexOf(";activations=", StringComparison.Ordinal);
         string basis = listed < 0 ? ExperimentKey : ExperimentKey[..listed];
         string expected = $"{basis};activation={activation};activation_init={init};seed={Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-        if (Key == expected) return Activation == activation ? null : $"activation is {ExceptionMessages.Excerpt(Activation, Activation.Length)}, but its label and key are {ExceptionMessages.Excerpt(Label, Label.Length)}'s";
+        if (Key == expected) return Activation == activation ? null : $"activation is {TerminalText.Safe(Activation)}, but its label and key are {TerminalText.Safe(Label)}'s";
         if (!Key.StartsWith(basis + ";activation=", StringComparison.Ordinal)) return "its key is not one of its experimentKey's trials";
         string[] parts = Key[(basis.Length + 1)..].Split(';');
         string? Part(string name) => parts.FirstOrDefault(p => p.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
         string keyLabel = Part("activation_init") is { } i && i != "experiment" ? $"{Part("activation")}@{i}" : Part("activation") ?? "?";
         // The label and the key are the file's text: a NUL or an escape sequence in them was printed raw.
-        return $"label {ExceptionMessages.Excerpt(Label, Label.Length)} and seed {Seed} disagree with its key, which is {ExceptionMessages.Excerpt(keyLabel, keyLabel.Length)} seed {ExceptionMessages.Excerpt(Part("seed") ?? "?", 20)}";
+        return $"label {TerminalText.Safe(Label)} and seed {Seed} disagree with its key, which is {TerminalText.Safe(keyLabel)} seed {ExceptionMessages.Excerpt(Part("seed") ?? "?", 20)}";
     }
 
     /// <summary>The whole number a configuration key gives <paramref name="name"/> (<c>epochs=30</c>), or null.</summary>

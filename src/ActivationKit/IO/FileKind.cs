@@ -111,7 +111,7 @@ public static partial class FileKind
         ArgumentNullException.ThrowIfNull(path);
         if (SpecialKindOf(path) is { } kind && kind != NamedPipe)
         {
-            throw new InvalidDataException($"{what} '{ExceptionMessages.Excerpt(path, path.Length)}' is {kind}, not a regular file; {give}.");
+            throw new InvalidDataException($"{what} '{TerminalText.Safe(path)}' is {kind}, not a regular file; {give}.");
         }
     }
 

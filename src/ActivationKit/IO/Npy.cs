@@ -135,7 +135,7 @@ public static class Npy
     public static NpyArray Read(string path, bool fortranOrder = false)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) throw new FileNotFoundException(string.Create(CultureInfo.InvariantCulture, $"The .npy file '{ExceptionMessages.Excerpt(path, path.Length)}' does not exist."), path);
+        if (!File.Exists(path)) throw new FileNotFoundException(string.Create(CultureInfo.InvariantCulture, $"The .npy file '{TerminalText.Safe(path)}' does not exist."), path);
         FileKind.RefuseSpecialInput(path, "The .npy file", "give a .npy file");
         using var stream = File.OpenRead(path);
         return Read(stream, Path.GetFileName(path), fortranOrder);
@@ -151,7 +151,7 @@ public static class Npy
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
         // A file name may hold control characters (a NUL, an escape sequence), printed raw into every message below.
-        sourceName = ExceptionMessages.Excerpt(sourceName, sourceName.Length);
+        sourceName = TerminalText.Safe(sourceName);
         Span<byte> prefix = stackalloc byte[12];
         int got = ReadUpTo(stream, prefix[..8]);
         if (got < 8 || !prefix[..6].SequenceEqual(Magic))
