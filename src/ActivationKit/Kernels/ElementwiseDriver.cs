@@ -47,6 +47,15 @@ public static class ElementwiseDriver
     private static bool UsesParameterLoop<TOp>(TOp op) where TOp : struct, IUnaryKernel
         => TOp.HasParameterForms && UsesParameterForm(op);
 
+    /// <summary>
+    /// Whether float data's backward takes the kernel's float-grade double-lane form (<see cref="IUnaryKernel.BackwardForFloat{TV}"/>):
+    /// for a kernel with <see cref="IUnaryKernel.BackwardFloatInDouble"/>, always, or, where its float lanes depend on its
+    /// parameters, only for the instances whose parameters leave them (softplus with β ≠ 1).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool BackwardInDouble<TOp>(TOp op) where TOp : struct, IUnaryKernel
+        => TOp.BackwardFloatInDouble && (FloatInDouble(op) || !TOp.FloatLanesDependOnParameters);
+
     /// <summary>Whether float data goes through double lanes in bulk: always for some kernels, for others by parameter.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool FloatInDouble<TOp>(TOp op) where TOp : struct, IUnaryKernel
@@ -72,7 +81,7 @@ public static class ElementwiseDriver
     public static void Backward<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TOp : struct, IUnaryKernel
     {
         SpanChecks.Binary(x, dy, dx);
-        if (TOp.BackwardFloatInDouble && (FloatInDouble(op) || !TOp.FloatLanesDependOnParameters)) Dispatch(new FloatGradeBackwardMap<TOp>(op), true, x, dy, dx);
+        if (BackwardInDouble(op)) Dispatch(new FloatGradeBackwardMap<TOp>(op), true, x, dy, dx);
         else if (UsesParameterLoop(op)) Dispatch(new ParameterBackwardMap<TOp>(op), true, x, dy, dx);
         else Dispatch(new BackwardMap<TOp>(op), FloatInDouble(op), x, dy, dx);
     }
@@ -197,9 +206,8 @@ public static class ElementwiseDriver
     public static void BackwardFromOutput<TOp>(TOp op, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) where TOp : struct, IOutputGradientKernel
     {
         SpanChecks.Binary(y, dy, dx, "y");
-        // BackwardFloatInDouble as Backward reads it: for a kernel whose float lanes depend on its parameters, only the
-        // instances whose parameters leave them (softplus with β = 1 keeps float lanes from the output too).
-        Dispatch(new OutputBackwardMap<TOp>(op), FloatInDouble(op) || (TOp.BackwardFloatInDouble && !TOp.FloatLanesDependOnParameters), y, dy, dx);
+        // Double lanes where the backward from the input takes them (softplus with β = 1 keeps float lanes here too).
+        Dispatch(new OutputBackwardMap<TOp>(op), FloatInDouble(op) || BackwardInDouble(op), y, dy, dx);
     }
 
     /// <summary>dx = dy·f′(x) computed from y = f(x), for double.</summary>

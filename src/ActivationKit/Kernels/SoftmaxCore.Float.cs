@@ -666,7 +666,7 @@ internal static partial class SoftmaxCoreFloat
     internal static TD RestOfRow<TD>(TD dyHi, TD dyLo, TD sHi, TD sLo, TD c) where TD : struct, IVec<TD>
     {
         var product = c * sHi;
-        var productLo = TD.Fma(c, sHi, -product);
+        var productLo = TD.Fms(c, sHi, product);
         return (dyHi - product) + ((dyLo - productLo) - (c * sLo));
     }
 

@@ -280,11 +280,22 @@ public static partial class VMath
     public static TV ExpOfNegatedShortF<TV>(TV x, bool nanByCaller = false) where TV : struct, IVec<TV>
     {
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return ExpOfNegatedF(x);
-        var rm = ReduceNegatedF(x, out var n, nanByCaller);
+        return TV.ScaleB(OfNegatedShortMantissaF(x, nanByCaller, 104.0, out var n), n);
+    }
+
+    /// <summary>
+    /// e^−x = m·2^n with x held at <paramref name="ceiling"/> from above (<see cref="ReduceNegatedF{TV}"/>): returns m,
+    /// the shorter polynomial on the mirrored reduction, for <see cref="ExpOfNegatedShortF{TV}"/> and
+    /// <see cref="ExpOfNegatedShortForOnePlusF{TV}"/>, which apply 2^n each their own way.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV OfNegatedShortMantissaF<TV>(TV x, bool nanByCaller, double ceiling, out TV n) where TV : struct, IVec<TV>
+    {
+        var rm = ReduceNegatedF(x, out n, nanByCaller, ceiling);
         var p = Horner(rm, S4, -S3, S2, -S1, S0);
         // 1 − r′·(1 − r′·p) with the inner factor negated, rm·p − 1, so that no operand needs a sign flip (the
         // rounding is symmetric: the same bits).
-        return TV.ScaleB(TV.Fma(rm, TV.Fms(rm, p, TV.One), TV.One), n);
+        return TV.Fma(rm, TV.Fms(rm, p, TV.One), TV.One);
     }
 
     /// <summary>
@@ -299,9 +310,7 @@ public static partial class VMath
     public static TV ExpOfNegatedShortForOnePlusF<TV>(TV x, bool nanByCaller = false) where TV : struct, IVec<TV>
     {
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return ExpOfNegatedF(x);
-        var rm = ReduceNegatedF(x, out var n, nanByCaller, 87.0);
-        var p = Horner(rm, S4, -S3, S2, -S1, S0);
-        return TV.MulPow2(TV.Fma(rm, TV.Fms(rm, p, TV.One), TV.One), n);
+        return TV.MulPow2(OfNegatedShortMantissaF(x, nanByCaller, 87.0, out var n), n);
     }
 
     /// <summary>
