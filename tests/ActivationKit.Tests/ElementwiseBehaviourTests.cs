@@ -428,15 +428,8 @@ public class ElementwiseBehaviourTests
         // rounding was returned, negative as often as not (elu(α = 1e30) gave −1.5e22 at x = −100).
         var f = ActivationKit.Catalog.ActivationCatalog.Create(spec);
         float[] x = [-1f, -5f, -17.3f, -30f, -100f, -1e30f, float.NegativeInfinity];
-        var y = new float[x.Length];
-        f.Forward(x, y);
-        var dx = new float[x.Length];
-        f.BackwardFromOutput(y, Enumerable.Repeat(1f, x.Length).ToArray(), dx);
+        var (y, dx, yd, dd) = FromOutput.Slopes(f, x);
         for (int i = 0; i < x.Length; i++) Assert.True(dx[i] >= 0, $"{spec}: slope from y = {y[i]:R} (x = {x[i]:R}) is {dx[i]:R}");
-        var yd = x.Select(v => (double)v).ToArray();
-        f.Forward(yd, yd);
-        var dd = new double[x.Length];
-        f.BackwardFromOutput(yd, Enumerable.Repeat(1.0, x.Length).ToArray(), dd);
         for (int i = 0; i < x.Length; i++) Assert.True(dd[i] >= 0, $"{spec}: double slope from y = {yd[i]:R} is {dd[i]:R}");
         float[] nan = [float.NaN];
         f.BackwardFromOutput(nan, [1f], nan);
@@ -529,15 +522,7 @@ public class ElementwiseBehaviourTests
 
         xs.AddRange([0f, -0f, float.Epsilon, -float.Epsilon, 1.9568181f, 40f, -40f, 87f, -87f, 103.9f, 104f, -104f, 1e30f, -1e30f, float.PositiveInfinity, float.NegativeInfinity]);
         float[] x = [.. xs];
-        var y = new float[x.Length];
-        var dx = new float[x.Length];
-        f.Forward(x, y);
-        f.BackwardFromOutput(y, Enumerable.Repeat(1f, x.Length).ToArray(), dx);
-        var xd = x.Select(v => (double)v).ToArray();
-        var yd = new double[x.Length];
-        var dd = new double[x.Length];
-        f.Forward(xd, yd);
-        f.BackwardFromOutput(yd, Enumerable.Repeat(1.0, x.Length).ToArray(), dd);
+        var (y, dx, yd, dd) = FromOutput.Slopes(f, x);
         for (int i = 0; i < x.Length; i++)
         {
             double reference = f.ReferenceDerivative(x[i]);
