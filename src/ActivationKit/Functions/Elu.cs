@@ -181,14 +181,14 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.SelectWhereGreater(x, TV.Zero, dy, dy * (_unitAlpha ? ExpNegativeBranch(x) : AlphaTimesExp(x)));
+            => TV.SelectWhereGreater(x, TV.Zero, dy, dy * AlphaTimesExp(x));
 
         /// <summary>
         /// α·e^x with α applied before e^x's power of two: where e^x is subnormal, rounding it first and multiplying
         /// by α after magnified its rounding error α-fold (α = 7: 4.1 ULP below x = −87.3 in float; α = 1e5: 5e4 ULP).
         /// Double lanes: <see cref="VMath.MulExp"/>, for every double α (x below −900 counted as e^−900 had left
         /// α·e^x at about α·2^−1298 for all x below −960 once |α| passed 2^300: 1.4e−91 at x = −∞ with α = 1e300);
-        /// float lanes: <see cref="VMath.Expm1ScaledPartsShortF{TV}"/> (x below −112 counts as e^−112, zero
+        /// float lanes: <see cref="VMath.ScaledExpClampedShortF{TV}"/> (x below −112 counts as e^−112, zero
         /// after rounding for |α| ≤ 2048, <see cref="FloatLanesApply"/>'s limit).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -196,13 +196,12 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         {
             if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
             {
-                return VMath.MulExp(x, TV.Create(_alphaMant), TV.Create(_alphaExp));
+                return _unitAlpha ? VMath.Exp(x) : VMath.MulExp(x, TV.Create(_alphaMant), TV.Create(_alphaExp));
             }
 
-            // e^x = (1 + m)·2^n from the shorter polynomial (as ExpNegativeBranch), α·(1 + m) in one multiply-add.
-            var alpha = _alpha.In<TV>();
-            var m = VMath.Expm1ScaledPartsShortF(TV.Max(TV.Create(-112.0), x), out var nf);
-            return TV.ScaleB(TV.Fma(alpha, m, alpha), nf);
+            // For α = 1 the bits of ExpNegativeBranch: its floor of −104 and this one of −112 both leave e^x rounded
+            // to 0 below.
+            return VMath.ScaledExpClampedShortF(TV.Max(TV.Create(-112.0), x), _unitAlpha, _alpha.In<TV>());
         }
 
         /// <inheritdoc />
