@@ -28,7 +28,8 @@ internal static class ExceptionMessages
     /// <summary>
     /// File content fit to be quoted in a message: at most <paramref name="max"/> characters, a longer text cut with '…'
     /// (a cell of a million digits, or a whole line without separators, was printed in full), and control characters
-    /// and undecodable bytes (U+FFFD) shown as '?' (a binary file's cells printed raw bytes to the terminal).
+    /// and undecodable bytes (U+FFFD) shown as '?' (a binary file's cells printed raw bytes to the terminal), as are
+    /// unpaired surrogates and the Unicode bidirectional controls (<see cref="IsBidiControl"/>).
     /// </summary>
     internal static string Excerpt(string text, int max = 40)
     {
@@ -40,7 +41,7 @@ internal static class ExceptionMessages
             char c = shown[i];
             bool paired = char.IsHighSurrogate(c) ? i + 1 < shown.Length && char.IsLowSurrogate(shown[i + 1])
                 : char.IsLowSurrogate(c) && i > 0 && char.IsHighSurrogate(shown[i - 1]);
-            if (char.IsControl(c) || c == '\uFFFD' || (char.IsSurrogate(c) && !paired))
+            if (char.IsControl(c) || c == '\uFFFD' || (char.IsSurrogate(c) && !paired) || IsBidiControl(c))
             {
                 shown[i] = '?';
             }
@@ -48,4 +49,19 @@ internal static class ExceptionMessages
 
         return cut ? shown.Append('…').ToString() : shown.ToString();
     }
+
+    /// <summary>
+    /// True for the twelve characters of Unicode's Bidi_Control property: the embeddings and overrides U+202A–U+202E,
+    /// the isolates U+2066–U+2069, and the marks U+200E (LRM), U+200F (RLM) and U+061C (ALM).
+    /// </summary>
+    /// <remarks>
+    /// An embedding, override or isolate left open lasts to the end of the line, so a class label holding U+202E (RLO)
+    /// reversed the rest of a table row or message on a bidi-aware terminal ("Trojan Source", CVE-2021-42574). The marks
+    /// are in too, though they only act as an invisible right-to-left (or left-to-right) letter: an RLM ending a label
+    /// takes the numbers after it on the row into one right-to-left run (by the rules W7 and N1 of UAX #9, "cat\u200F 0.95
+    /// 0.80" shows "cat 0.80 0.95"), which a visible Hebrew letter would also do, but visibly. What is lost is small:
+    /// the marks only fine-tune where punctuation of right-to-left text is shown, they still reach JSON and files exactly,
+    /// and the letters of right-to-left scripts themselves are untouched.
+    /// </remarks>
+    internal static bool IsBidiControl(char c) => c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 }

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using ActivationKit.Cli.Commands;
+using ActivationKit.Nn.Experiments;
 
 namespace ActivationKit.Cli.Tests;
 
@@ -73,6 +76,84 @@ public sealed partial class CompareInterruptTests : IDisposable
     }
 
     [Fact]
+    public void A_second_signal_ends_the_process_at_once_unless_a_save_is_under_way_and_then_right_after_it()
+    {
+        var exits = new List<int>();
+        using var interruption = new Interruption(CancellationToken.None, exits.Add, listen: false);
+        Assert.True(interruption.Receive(PosixSignal.SIGINT)); // the first only cancels
+        Assert.True(interruption.Token.IsCancellationRequested);
+        Assert.False(interruption.Receive(PosixSignal.SIGINT)); // no save: the default, ending the process, goes ahead
+
+        var trial = interruption.Saving();
+        var cleanup = interruption.Saving();
+        Assert.True(interruption.Receive(PosixSignal.SIGTERM));
+        Assert.True(interruption.Receive(PosixSignal.SIGTERM));
+        trial.Dispose();
+        Assert.Empty(exits); // a save still under way
+        cleanup.Dispose();
+        cleanup.Dispose();
+        Assert.Equal([143], exits); // once, 128 + SIGTERM's number, when the last save is done
+        Assert.Equal(130, interruption.ExitCode); // what the first signal says, had the command got to say it
+    }
+
+    [Fact]
+    public void Each_finished_trial_is_on_disk_when_its_save_ends_and_an_empty_comparison_is_gone_when_its_removal_ends()
+    {
+        string outDir = _dir.File("held");
+        var config = CompareCommand.ToConfig(new CompareCommand.Settings { Data = "moons", Samples = 60, Hidden = "4", Activations = "relu,tanh", Seeds = 2, Epochs = 2 });
+        var data = ExperimentData.Load(config);
+        var onDisk = new List<int>();
+        var outcome = ExperimentRunner.Run(config, data, outDir, new RunOptions
+        {
+            Saving = () => new Released(() => onDisk.Add(Directory.GetFiles(Path.Combine(outDir, "trials"), "*.json").Length)),
+        });
+        Assert.Equal(4, outcome.Trained);
+        Assert.Equal([1, 2, 3, 4], onDisk);
+
+        // Cancelled before any trial: the save that removes the new comparison ends with it removed.
+        string emptyDir = _dir.File("empty");
+        bool removed = false;
+        using var stop = new CancellationTokenSource();
+        stop.Cancel();
+        var options = new RunOptions
+        {
+            Cancellation = stop.Token,
+            Saving = () => new Released(() => removed = !File.Exists(Path.Combine(emptyDir, "experiment.json")) && !Directory.Exists(Path.Combine(emptyDir, "trials"))),
+        };
+        Assert.Throws<RunCancelledException>(() => { ExperimentRunner.Run(config, data, emptyDir, options); });
+        Assert.True(removed);
+    }
+
+    [Fact]
+    public async Task After_two_signals_before_the_first_trial_ends_a_changed_command_is_refused_in_one_sentence_and_the_same_command_resumes()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
+        // Ctrl-C pressed twice, or SIGTERM twice where this process ignores SIGINT (see the first test).
+        string signal = SigIntIgnored() ? "TERM" : "INT";
+        string outDir = _dir.File("twice");
+        // Two trials of some seconds each: both signals come while the first is training.
+        string[] command = ["compare", "--data", "spirals", "--samples", "1000", "--hidden", "32,32", "--epochs", "2500", "--seeds", "1", "--activations", "relu,tanh", "--threads", "2", "--out", outDir];
+        var (exitCode, _, saved) = await Interrupt(command, signal, alreadySaved: -1, twice: true);
+        Assert.Equal(signal == "INT" ? 130 : 143, exitCode);
+        Assert.Empty(saved);
+
+        // Whatever the second signal cut short (the removal of the comparison, or nothing), another comparison is not
+        // mixed in: refused, saying why and what to do, or, where the manifest went, run.
+        string[] changed = [.. command];
+        changed[Array.IndexOf(changed, "--epochs") + 1] = "1";
+        if (File.Exists(Path.Combine(outDir, "experiment.json")))
+        {
+            var refused = Cli.Run(changed).BadInput($"'{outDir}' already holds a different comparison (epochs: 2500 vs 1) but no finished trial of it, as a run stopped before its first trial ended leaves it; unless a run is still training into it, delete {Path.Combine(outDir, "experiment.json")}, or use another --out folder.");
+            Assert.Single(refused.Err.Trim().Split('\n'), l => l.StartsWith("Error: ", StringComparison.Ordinal));
+        }
+
+        // The same command trains both trials and tables them.
+        var rerun = Cli.RunWide(command).Ok();
+        Assert.Contains("Trained 2 trial(s), skipped 0 already finished.", rerun.Err, StringComparison.Ordinal);
+        Assert.Contains("2 of 2 trials.", rerun.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Compare_help_says_what_a_signal_does()
     {
         Assert.Contains("Ctrl-C or SIGTERM stops it with the finished trials saved (exit 130 or 143); the same command resumes", Cli.RunWide("compare", "--help").Ok().Out, StringComparison.Ordinal);
@@ -83,7 +164,7 @@ public sealed partial class CompareInterruptTests : IDisposable
     /// <paramref name="alreadySaved"/> trial files are there, and returns its exit code, its stderr and the trial files
     /// it left.
     /// </summary>
-    private static async Task<(int ExitCode, string Err, string[] Saved)> Interrupt(string[] args, string signal, int alreadySaved)
+    private static async Task<(int ExitCode, string Err, string[] Saved)> Interrupt(string[] args, string signal, int alreadySaved, bool twice = false)
     {
         string outDir = args[Array.IndexOf(args, "--out") + 1];
         string trials = Path.Combine(outDir, "trials");
@@ -94,6 +175,7 @@ public sealed partial class CompareInterruptTests : IDisposable
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         var deadline = Stopwatch.StartNew();
+        // alreadySaved −1: as soon as the trials folder is there (the manifest is written just before it).
         while (!(Directory.Exists(trials) && Directory.GetFiles(trials, "*.json").Length > alreadySaved))
         {
             // (The message waits for stderr's end: only once the process has ended.)
@@ -104,7 +186,9 @@ public sealed partial class CompareInterruptTests : IDisposable
 
         // The shell's kill sends the signal as a user's Ctrl-C or kill does (Process.Kill sends SIGKILL).
         var killer = new ProcessStartInfo("/bin/sh") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { "-c", $"kill -{signal} \"$0\"", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }) killer.ArgumentList.Add(a);
+        // Twice: the second kill may find the process already gone, which is no failure.
+        string script = twice ? $"kill -{signal} \"$0\" && {{ kill -{signal} \"$0\" 2>/dev/null; true; }}" : $"kill -{signal} \"$0\"";
+        foreach (string a in new[] { "-c", script, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }) killer.ArgumentList.Add(a);
         using (var kill = Process.Start(killer)!)
         {
             string killErr = await kill.StandardError.ReadToEndAsync();
@@ -114,7 +198,13 @@ public sealed partial class CompareInterruptTests : IDisposable
 
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "actkit did not stop after the signal.");
         await stdout;
-        return (process.ExitCode, await stderr, Directory.GetFiles(trials, "*.json").Order(StringComparer.Ordinal).ToArray());
+        return (process.ExitCode, await stderr, Directory.Exists(trials) ? Directory.GetFiles(trials, "*.json").Order(StringComparer.Ordinal).ToArray() : []);
+    }
+
+    /// <summary>Runs an action when disposed (a save's end).</summary>
+    private sealed class Released(Action action) : IDisposable
+    {
+        public void Dispose() => action();
     }
 
     /// <summary>Whether this process ignores SIGINT (bit 2 of SigIgn in /proc/self/status; false where there is no /proc).</summary>

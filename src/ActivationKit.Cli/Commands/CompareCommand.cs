@@ -131,6 +131,7 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
                     Shard = shard,
                     Threads = threads,
                     Cancellation = interruption.Token,
+                    Saving = interruption.Saving,
                     Progress = p => Report(err, p, interactive),
                 });
             }

@@ -25,6 +25,14 @@ public sealed record RunOptions
     /// rerun resumes.
     /// </summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// Called before each finished trial's file is written and before a comparison with no trial is removed, its result
+    /// disposed when that is done: a caller that ends the process at once on a second Ctrl-C (the CLI) holds the exit
+    /// for these milliseconds. Ended during them, the process lost a trial whose training had finished, or left the
+    /// manifest of a comparison it had removed nothing of yet.
+    /// </summary>
+    public Func<IDisposable>? Saving { get; init; }
 }
 
 /// <summary>A run stopped by <see cref="RunOptions.Cancellation"/>, with what it had saved by then.</summary>
@@ -122,7 +130,7 @@ public static class ExperimentRunner
         // Only a whole comparison: a shard's folder may be shared with other shards already training into it.
         catch when (created && options.Shard == Shard.All)
         {
-            ResultStore.RemoveEmptyComparison(outDirectory);
+            using (options.Saving?.Invoke()) ResultStore.RemoveEmptyComparison(outDirectory);
             throw;
         }
     }
@@ -174,7 +182,7 @@ public static class ExperimentRunner
 
                 // Written even when the stop came after its training ended: the result is whole, and the write takes
                 // milliseconds and never leaves its temporary file behind (WriteAtomic removes it however it ends).
-                ResultStore.WriteTrial(ResultStore.TrialPath(outDirectory, spec, result.Hash), result);
+                using (options.Saving?.Invoke()) ResultStore.WriteTrial(ResultStore.TrialPath(outDirectory, spec, result.Hash), result);
                 lock (gate)
                 {
                     results[i] = result;

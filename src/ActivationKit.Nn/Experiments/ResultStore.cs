@@ -99,6 +99,17 @@ public static class ResultStore
         var existing = ReadManifest(path);
         if (existing.Experiment != manifest.Experiment)
         {
+            string trials = Path.Combine(directory, TrialsFolder);
+            if (!Directory.Exists(trials) || !Directory.EnumerateFiles(trials, "*.json").Any())
+            {
+                // What a run stopped by a second Ctrl-C before its first trial ended leaves (the first one's removal of
+                // the empty comparison never ran): said as such, as the usual fix after such a stop is a changed setting.
+                // Not replaced by itself: the manifest may be a shard's that is training its first trials right now.
+                throw new ArgumentException(
+                    $"'{TerminalText.Safe(directory)}' already holds a different comparison ({Difference(existing.ExperimentKey, manifest.ExperimentKey)}) but no finished trial of it, as a run stopped before its first trial ended leaves it; " +
+                    $"unless a run is still training into it, delete {TerminalText.Safe(Path.Combine(directory, ManifestName))}, or use another --out folder.");
+            }
+
             throw new ArgumentException($"'{TerminalText.Safe(directory)}' already holds a different comparison ({Difference(existing.ExperimentKey, manifest.ExperimentKey)}); use another --out folder or remove it.");
         }
 
