@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using ActivationKit.Accuracy;
 using ActivationKit.Catalog;
 using ActivationKit.IO;
 using ActivationKit.Numerics;
@@ -589,6 +591,77 @@ public class HashesCommandTests
         string expected = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(NpyBytes.Floats(canonical)));
         Assert.Equal(expected, doc.RootElement.GetProperty("identity").GetProperty("f32 forward").GetString());
     }
+
+    [Theory]
+    [InlineData("sigmoid", null)]
+    [InlineData("softmax", 4)]
+    public void Hashes_backward_from_output_is_the_library_call_on_each_precisions_own_forward(string name, int? columns)
+    {
+        // y from that precision's forward, dy = 1 as for the backward entry, NaNs canonicalised as HashOf does.
+        using var dir = new TempDir();
+        float[] x = [-3, -0.5f, 0, 0.25f, 8, 2, float.NaN, 40];
+        File.WriteAllBytes(dir.File("x.f32"), NpyBytes.Floats(x));
+        string[] args = columns is { } c ? ["hashes", "--in", dir.File("x.f32"), "--columns", c.ToString(CultureInfo.InvariantCulture)] : ["hashes", "--in", dir.File("x.f32")];
+        using var doc = System.Text.Json.JsonDocument.Parse(Cli.Run(args).Ok().Out);
+        var entry = doc.RootElement.GetProperty(name);
+        var f = ActivationCatalog.Create(name);
+        Assert.True(f.SupportsBackwardFromOutput);
+        int n = columns ?? x.Length;
+
+        var yf = new float[x.Length];
+        var dxf = new float[x.Length];
+        f.Forward(x, yf, n);
+        f.BackwardFromOutput(yf, Enumerable.Repeat(1f, x.Length).ToArray(), dxf, n);
+        Assert.Equal("sha256:" + AccuracyMeter.HashOf(dxf), entry.GetProperty("f32 backward from output").GetString());
+
+        var xd = Array.ConvertAll(x, v => (double)v);
+        var yd = new double[x.Length];
+        var dxd = new double[x.Length];
+        f.Forward(xd, yd, n);
+        f.BackwardFromOutput(yd, Enumerable.Repeat(1.0, x.Length).ToArray(), dxd, n);
+        AccuracyMeter.CanonicalizeNaNs(dxd);
+        Assert.Equal(Sha(MemoryMarshal.AsBytes(dxd.AsSpan())), entry.GetProperty("f64 backward from output").GetString());
+
+        var xh = Array.ConvertAll(x, v => (Half)v);
+        var yh = new Half[x.Length];
+        var dxh = new Half[x.Length];
+        f.Forward(xh, yh, n);
+        f.BackwardFromOutput(yh, Enumerable.Repeat(Half.One, x.Length).ToArray(), dxh, n);
+        Assert.Equal(Sha(MemoryMarshal.AsBytes(Array.ConvertAll(dxh, v => Half.IsNaN(v) ? Half.NaN : v).AsSpan())), entry.GetProperty("f16 backward from output").GetString());
+
+        var xb = Array.ConvertAll(x, v => (BFloat16)v);
+        var yb = new BFloat16[x.Length];
+        var dxb = new BFloat16[x.Length];
+        f.Forward(xb, yb, n);
+        f.BackwardFromOutput(yb, Enumerable.Repeat((BFloat16)1f, x.Length).ToArray(), dxb, n);
+        var rawb = Array.ConvertAll(dxb, v => float.IsNaN(v) ? ((BFloat16)float.NaN).RawValue : v.RawValue);
+        Assert.Equal(Sha(MemoryMarshal.AsBytes(rawb.AsSpan())), entry.GetProperty("bf16 backward from output").GetString());
+
+        // The older keys stay as they were, and in f16 the from-output entry really is a different computation: y = σ(8)
+        // rounds to 0.99951 in Half, so y·(1 − y) is not σ′(8) rounded.
+        Assert.Equal(["f32 forward", "f32 backward", "f32 backward from output", "f64 forward", "f64 backward", "f64 backward from output",
+            "f16 forward", "f16 backward", "f16 backward from output", "bf16 forward", "bf16 backward", "bf16 backward from output"],
+            entry.EnumerateObject().Select(p => p.Name));
+        if (name == "sigmoid") Assert.NotEqual(entry.GetProperty("f16 backward").GetString(), entry.GetProperty("f16 backward from output").GetString());
+    }
+
+    [Fact]
+    public void Hashes_has_no_backward_from_output_entry_where_the_function_has_none()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("x.f32"), NpyBytes.Floats(-3, -0.5f, 0, 0.25f, 1, 2, float.NaN, 40));
+        using var doc = System.Text.Json.JsonDocument.Parse(Cli.Run("hashes", "--in", dir.File("x.f32")).Ok().Out);
+        Assert.False(ActivationCatalog.Create("gelu").SupportsBackwardFromOutput);
+        Assert.Equal(["f32 forward", "f32 backward", "f64 forward", "f64 backward", "f16 forward", "f16 backward", "bf16 forward", "bf16 backward"],
+            doc.RootElement.GetProperty("gelu").EnumerateObject().Select(p => p.Name));
+        foreach (var fn in doc.RootElement.EnumerateObject())
+        {
+            bool supported = ActivationCatalog.Create(fn.Name).SupportsBackwardFromOutput;
+            Assert.Equal(supported, fn.Value.TryGetProperty("f32 backward from output", out _));
+        }
+    }
+
+    private static string Sha(ReadOnlySpan<byte> bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     [Fact]
     public void Hashes_refuses_a_row_length_that_does_not_split_the_input()

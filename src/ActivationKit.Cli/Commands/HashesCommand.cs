@@ -1,9 +1,11 @@
 using System.ComponentModel;
 using System.Security.Cryptography;
+using System.Text.Json;
 using ActivationKit.Accuracy;
 using ActivationKit.Catalog;
 using ActivationKit.Cli.Formatting;
 using ActivationKit.Cli.IO;
+using ActivationKit.Numerics;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -11,7 +13,9 @@ namespace ActivationKit.Cli.Commands;
 
 /// <summary>
 /// Hidden <c>actkit hashes</c>: <c>eval --hash</c> for every function, precision and direction in one process, as
-/// JSON. The ISA-matrix test runs it under each DOTNET_Enable* setting and requires identical output.
+/// JSON. The ISA-matrix test runs it under each DOTNET_Enable* setting and requires identical output. Besides forward
+/// and backward, a function that <see cref="Activation.SupportsBackwardFromOutput"/> gets a "backward from output"
+/// entry per precision (absent for the others), so the from-output kernels are compared across ISA paths too.
 /// </summary>
 public sealed class HashesCommand(CliConsoles consoles) : Command<HashesCommand.Settings>
 {
@@ -55,20 +59,18 @@ public sealed class HashesCommand(CliConsoles consoles) : Command<HashesCommand.
                 json.WriteStartObject(info.Name);
                 foreach (var dtype in DTypes)
                 {
+                    string precision = dtype.ToString().ToLowerInvariant();
                     foreach (bool grad in new[] { false, true })
                     {
-                        string key = $"{dtype.ToString().ToLowerInvariant()} {(grad ? "backward" : "forward")}";
-                        try
-                        {
-                            var (_, result, _, _) = Evaluation.Run(f, input, settings.Columns, dtype, grad);
-                            // A NaN result's sign and payload are unspecified; every other bit must match.
-                            AccuracyMeter.CanonicalizeNaNs(result);
-                            json.WriteString(key, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(DataFiles.Bytes(result, dtype))));
-                        }
-                        catch (Exception ex) when (ex is ArgumentException or UsageException or NotSupportedException)
-                        {
-                            json.WriteString(key, "error: " + ErrorReporter.Message(ex));
-                        }
+                        string key = $"{precision} {(grad ? "backward" : "forward")}";
+                        WriteHash(json, key, dtype, () => Evaluation.Run(f, input, settings.Columns, dtype, grad).Result);
+                    }
+
+                    // Written after the two older keys and only where supported, so outputs from before this entry
+                    // existed still compare key for key on everything they hold.
+                    if (f.SupportsBackwardFromOutput)
+                    {
+                        WriteHash(json, $"{precision} backward from output", dtype, () => BackwardFromOutput(f, input, settings.Columns, dtype));
                     }
                 }
 
@@ -78,5 +80,77 @@ public sealed class HashesCommand(CliConsoles consoles) : Command<HashesCommand.
             json.WriteEndObject();
         });
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="key"/>: the SHA-256 of what <paramref name="compute"/> returns, stored at
+    /// <paramref name="dtype"/> with its NaNs canonicalised, or the one-sentence error for input the function refuses.
+    /// </summary>
+    private static void WriteHash(Utf8JsonWriter json, string key, DType dtype, Func<double[]> compute)
+    {
+        try
+        {
+            var result = compute();
+            // A NaN result's sign and payload are unspecified; every other bit must match.
+            AccuracyMeter.CanonicalizeNaNs(result);
+            json.WriteString(key, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(DataFiles.Bytes(result, dtype))));
+        }
+        catch (Exception ex) when (ex is ArgumentException or UsageException or NotSupportedException)
+        {
+            json.WriteString(key, "error: " + ErrorReporter.Message(ex));
+        }
+    }
+
+    /// <summary>
+    /// dx = <see cref="Activation.BackwardFromOutput(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/> at
+    /// <paramref name="dtype"/>, with y that precision's own forward of the input (rounded to dtype, rows as
+    /// <see cref="Evaluation.Run"/> takes them) and dy = 1 as for the backward entry. Each precision goes through its own
+    /// library overload, so f16 and bf16 check the path a caller of those overloads gets: y known only to that precision.
+    /// </summary>
+    internal static double[] BackwardFromOutput(Activation f, InputData input, int? columnsOption, DType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(input);
+        int columns = Evaluation.RowLength(input, columnsOption);
+        int outLength = input.Values.Length / columns * f.OutputColumns(columns);
+        var x = Evaluation.Round(input.Values, dtype);
+        switch (dtype)
+        {
+            case DType.F64:
+                {
+                    var y = new double[outLength];
+                    var dx = new double[x.Length];
+                    f.Forward(x, y, columns);
+                    f.BackwardFromOutput(y, Enumerable.Repeat(1.0, outLength).ToArray(), dx, columns);
+                    return dx;
+                }
+
+            case DType.F32:
+                {
+                    var y = new float[outLength];
+                    var dx = new float[x.Length];
+                    f.Forward(Array.ConvertAll(x, v => (float)v), y, columns);
+                    f.BackwardFromOutput(y, Enumerable.Repeat(1f, outLength).ToArray(), dx, columns);
+                    return Array.ConvertAll(dx, v => (double)v);
+                }
+
+            case DType.F16:
+                {
+                    var y = new Half[outLength];
+                    var dx = new Half[x.Length];
+                    f.Forward(Array.ConvertAll(x, v => (Half)v), y, columns);
+                    f.BackwardFromOutput(y, Enumerable.Repeat(Half.One, outLength).ToArray(), dx, columns);
+                    return Array.ConvertAll(dx, v => (double)v);
+                }
+
+            default:
+                {
+                    var y = new BFloat16[outLength];
+                    var dx = new BFloat16[x.Length];
+                    f.Forward(Array.ConvertAll(x, v => (BFloat16)v), y, columns);
+                    f.BackwardFromOutput(y, Enumerable.Repeat((BFloat16)1.0, outLength).ToArray(), dx, columns);
+                    return Array.ConvertAll(dx, v => (double)v);
+                }
+        }
     }
 }
