@@ -172,6 +172,31 @@ public class AccuracyCommandTests
         Cli.Run("accuracy", "--dtype", "f64").BadInput("--dtype must be f32, f16 or bf16");
     }
 
+    // The document is replaced through a temporary file and a rename, which needs only the folder's permission: a 0444
+    // document was silently rewritten (exit 0) and came back 0644, and any other mode came back as the default one.
+    [Fact]
+    public void Write_docs_refuses_a_write_protected_document_and_keeps_the_mode_of_one_it_updates()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var dir = new TempDir();
+        string path = dir.File("accuracy.md");
+        Cli.Run("accuracy", "relu", "--samples", "100", "--write-docs", path).Ok();
+        string before = File.ReadAllText(path);
+
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        Cli.Run("accuracy", "sigmoid", "--samples", "100", "--write-docs", path)
+            .BadInput($"Error: --write-docs '{path}' is write-protected (read-only); make it writable (chmod u+w) or give another file name.");
+        Assert.Equal(before, File.ReadAllText(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(path));
+
+        var groupShared = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
+        File.SetUnixFileMode(path, groupShared);
+        Cli.Run("accuracy", "sigmoid", "--samples", "100", "--write-docs", path).Ok();
+        Assert.Contains("sigmoid", File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.Equal(groupShared, File.GetUnixFileMode(path));
+        Assert.Equal(["accuracy.md"], dir.Files());
+    }
+
     [Fact]
     public void Write_docs_refuses_a_file_without_markers_and_leaves_it_alone()
     {

@@ -6,7 +6,8 @@ namespace ActivationKit.Cli.IO;
 /// <summary>
 /// Writes a file through a temporary sibling moved into place, so a failure half-way never leaves a partial or
 /// truncated file where the user expects a result (<see cref="ResultStore.WriteAtomic(string, Action{Stream})"/>),
-/// into a folder that must already exist, and never over a device, pipe or socket (<see cref="SpecialFile"/>).
+/// into a folder that must already exist, and never over a device, pipe or socket or a write-protected file
+/// (<see cref="SpecialFile"/>); a file it replaces keeps its permissions.
 /// </summary>
 public static class AtomicFile
 {
@@ -20,6 +21,7 @@ public static class AtomicFile
         // The commands check their outputs before any work; this is the last guard for every writer (the rename would
         // replace a pipe or device by a regular file).
         SpecialFile.RefuseAsOutput(path, null);
+        SpecialFile.RefuseWriteProtected(path, null);
         ResultStore.WriteAtomic(path, write);
     }
 

@@ -33,7 +33,8 @@ public static class OutputFolder
     /// <summary>
     /// Checks that the file <paramref name="path"/> can be written (through a temporary file beside it, as
     /// <see cref="AtomicFile"/> does): its folder exists and takes new files, and the path is neither a folder nor a
-    /// device, pipe or socket (<see cref="SpecialFile.RefuseAsOutput"/>).
+    /// device, pipe or socket (<see cref="SpecialFile.RefuseAsOutput"/>) nor a write-protected file
+    /// (<see cref="SpecialFile.RefuseWriteProtected"/>).
     /// </summary>
     public static void EnsureFileWritable(string path, string option)
     {
@@ -43,6 +44,7 @@ public static class OutputFolder
         if (!Directory.Exists(folder)) throw new UsageException($"{option} '{TerminalText.Safe(path)}': the folder '{TerminalText.Safe(folder)}' does not exist.");
         if (Directory.Exists(path)) throw new UsageException($"{option} '{TerminalText.Safe(path)}' is a folder; give a file name.");
         SpecialFile.RefuseAsOutput(path, option);
+        SpecialFile.RefuseWriteProtected(path, option);
         if (Probe(folder, create: false) is { } failure) throw Refusal(failure, path, $"{option} '{TerminalText.Safe(path)}' cannot be written: its folder '{TerminalText.Safe(folder)}' does not accept new files.");
     }
 

@@ -488,6 +488,7 @@ public static class ResultStore
 
         try
         {
+            KeepPermissions(full, created);
             try
             {
                 using (var stream = created)
@@ -518,6 +519,26 @@ public static class ResultStore
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>
+    /// Gives the temporary file that will replace <paramref name="full"/> the replaced file's permission bits: the
+    /// rename swaps in a new file, created with the process's default mode, so a 0600 or 0664 file came back 0644.
+    /// Set on the still-empty temporary file, so the contents are never readable under the wider default. Best effort:
+    /// a file system without Unix permissions keeps its own.
+    /// </summary>
+    private static void KeepPermissions(string full, FileStream temporary)
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists(full)) return;
+        const UnixFileMode permissions = (UnixFileMode)0b111_111_111;
+        try
+        {
+            File.SetUnixFileMode(temporary.SafeFileHandle, File.GetUnixFileMode(full) & permissions);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The mode could not be read or set: the write goes on with the default one rather than failing.
         }
     }
 
