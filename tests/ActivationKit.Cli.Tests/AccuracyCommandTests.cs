@@ -197,6 +197,28 @@ public class AccuracyCommandTests
         Assert.Equal(["accuracy.md"], dir.Files());
     }
 
+    // The rename that replaces the document replaced a symbolic link by a regular file: "Updated 1 row(s)" was said,
+    // the linked document was untouched. A dangling link failed with the runtime's "Could not find file".
+    [Fact]
+    public void Write_docs_through_a_symbolic_link_updates_its_target()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var dir = new TempDir();
+        string real = dir.File("real.md"), link = dir.File("link.md");
+        File.WriteAllText(real, "# notes\n<!-- accuracy:start -->\n<!-- accuracy:end -->\n");
+        File.CreateSymbolicLink(link, real);
+        Cli.Run("accuracy", "sigmoid", "--samples", "100", "--write-docs", link).Ok();
+        Assert.Equal(real, File.ResolveLinkTarget(link, returnFinalTarget: false)?.FullName);
+        Assert.Contains("| `sigmoid` |", File.ReadAllText(real), StringComparison.Ordinal);
+
+        string dangling = dir.File("dangling.md"), missing = dir.File("missing.md");
+        File.CreateSymbolicLink(dangling, missing);
+        Cli.Run("accuracy", "sigmoid", "--samples", "100", "--write-docs", dangling).Ok();
+        Assert.Equal(missing, File.ResolveLinkTarget(dangling, returnFinalTarget: false)?.FullName);
+        Assert.Contains("| `sigmoid` |", File.ReadAllText(missing), StringComparison.Ordinal);
+        Assert.Equal(["dangling.md", "link.md", "missing.md", "real.md"], dir.Files());
+    }
+
     [Fact]
     public void Write_docs_refuses_a_file_without_markers_and_leaves_it_alone()
     {

@@ -32,7 +32,7 @@ public static class SpecialFile
     /// </summary>
     public static void RefuseWriteProtected(string path, string? option)
     {
-        if (!File.Exists(path) || !IsWriteProtected(path)) return;
+        if (!AtomicFile.TargetExists(path) || !IsWriteProtected(path)) return;
         string what = option is null ? $"'{TerminalText.Safe(path)}'" : $"{option} '{TerminalText.Safe(path)}'";
         throw new UsageException($"{what} is write-protected (read-only); make it writable (chmod u+w) or give another file name.");
     }

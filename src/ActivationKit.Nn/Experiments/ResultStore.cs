@@ -464,7 +464,7 @@ public static class ResultStore
     private static bool WriteAtomic(string path, Action<Stream> write, bool overwrite)
     {
         ArgumentNullException.ThrowIfNull(write);
-        string full = Path.GetFullPath(path);
+        string full = FinalTarget(Path.GetFullPath(path));
         if (Directory.Exists(full)) throw new IOException($"Cannot write '{TerminalText.Safe(path)}': it is a folder; give a file name.");
         string dir = Path.GetDirectoryName(full)!;
         string temp = Path.Combine(dir, $".{TemporaryStem(Path.GetFileName(full))}.{Guid.NewGuid():N}.tmp");
@@ -519,6 +519,23 @@ public static class ResultStore
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>
+    /// The file a write to <paramref name="full"/> is meant for: the final target of a symbolic link (a document linked
+    /// into a docs folder), else <paramref name="full"/> itself. The rename replaced the link by a regular file and left
+    /// its target as it was, while the command said it had updated it. A loop of links is left to the write to report.
+    /// </summary>
+    private static string FinalTarget(string full)
+    {
+        try
+        {
+            return File.ResolveLinkTarget(full, returnFinalTarget: true) is { } target ? Path.GetFullPath(target.FullName) : full;
+        }
+        catch (IOException)
+        {
+            return full;
         }
     }
 
