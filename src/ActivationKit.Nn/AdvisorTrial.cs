@@ -280,6 +280,12 @@ public static class AdvisorTrial
         return table;
     }
 
+    /// <summary>The fewest validation samples a trial scores on: R² (and a ranking) needs more than one.</summary>
+    private const int MinValidationSamples = 2;
+
+    /// <summary>The fewest samples whose 70/30 split leaves <see cref="MinValidationSamples"/> for validation.</summary>
+    private const int MinTrialRows = 6;
+
     /// <summary>Runs the trial over <paramref name="recommendations"/> (in rule order) on <paramref name="data"/>.</summary>
     /// <exception cref="ArgumentException">The layer, task or data cannot be tried with an MLP (gates, cells, ranking, mismatched data, a constant regression target), or the depth is above <see cref="MaxDepth"/> (or 0 for a hidden-layer trial).</exception>
     public static TrialReport Run(AdvisorRequest request, IReadOnlyList<Recommendation> recommendations, Dataset data, TrialOptions options, Action<string>? progress = null)
@@ -338,6 +344,13 @@ public static class AdvisorTrial
         }
 
         var (train, validation, _) = prepared.Split(0.7, 0.3, options.Seed);
+        // One validation sample measures nothing: its R² is undefined, and every candidate was reported as diverged
+        // (r2 0) and ranked, with exit 0, for a file of up to 5 rows (a smaller file is taken whole).
+        if (validation.Rows < MinValidationSamples)
+        {
+            throw new ArgumentException($"'{data.Name}' has {prepared.Rows} sample(s), too few for a trial: its validation part would hold {validation.Rows}, and a score needs at least {MinValidationSamples}; give at least {MinTrialRows} samples.");
+        }
+
         var norm = Standardizer.Fit(train);
         train = norm.Transform(train);
         validation = norm.Transform(validation);

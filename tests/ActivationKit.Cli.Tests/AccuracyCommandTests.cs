@@ -172,6 +172,53 @@ public class AccuracyCommandTests
         Cli.Run("accuracy", "--dtype", "f64").BadInput("--dtype must be f32, f16 or bf16");
     }
 
+    // The document is replaced through a temporary file and a rename, which needs only the folder's permission: a 0444
+    // document was silently rewritten (exit 0) and came back 0644, and any other mode came back as the default one.
+    [Fact]
+    public void Write_docs_refuses_a_write_protected_document_and_keeps_the_mode_of_one_it_updates()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var dir = new TempDir();
+        string path = dir.File("accuracy.md");
+        Cli.Run("accuracy", "relu", "--samples", "100", "--write-docs", path).Ok();
+        string before = File.ReadAllText(path);
+
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        Cli.Run("accuracy", "sigmoid", "--samples", "100", "--write-docs", path)
+            .BadInput($"Error: --write-docs '{path}' is write-protected (read-only); make it writable (chmod u+w) or give another file name.");
+        Assert.Equal(before, File.ReadAllText(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(path));
+
+        var groupShared = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
+        File.SetUnixFileMode(path, groupShared);
+        Cli.Run("accuracy", "sigmoid", "--samples", "100", "--write-docs", path).Ok();
+        Assert.Contains("sigmoid", File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.Equal(groupShared, File.GetUnixFileMode(path));
+        Assert.Equal(["accuracy.md"], dir.Files());
+    }
+
+    // The rename that replaces the document replaced a symbolic link by a regular file: "Updated 1 row(s)" was said,
+    // the linked document was untouched. A dangling link failed with the runtime's "Could not find file".
+    [Fact]
+    public void Write_docs_through_a_symbolic_link_updates_its_target()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var dir = new TempDir();
+        string real = dir.File("real.md"), link = dir.File("link.md");
+        File.WriteAllText(real, "# notes\n<!-- accuracy:start -->\n<!-- accuracy:end -->\n");
+        File.CreateSymbolicLink(link, real);
+        Cli.Run("accuracy", "sigmoid", "--samples", "100", "--write-docs", link).Ok();
+        Assert.Equal(real, File.ResolveLinkTarget(link, returnFinalTarget: false)?.FullName);
+        Assert.Contains("| `sigmoid` |", File.ReadAllText(real), StringComparison.Ordinal);
+
+        string dangling = dir.File("dangling.md"), missing = dir.File("missing.md");
+        File.CreateSymbolicLink(dangling, missing);
+        Cli.Run("accuracy", "sigmoid", "--samples", "100", "--write-docs", dangling).Ok();
+        Assert.Equal(missing, File.ResolveLinkTarget(dangling, returnFinalTarget: false)?.FullName);
+        Assert.Contains("| `sigmoid` |", File.ReadAllText(missing), StringComparison.Ordinal);
+        Assert.Equal(["dangling.md", "link.md", "missing.md", "real.md"], dir.Files());
+    }
+
     [Fact]
     public void Write_docs_refuses_a_file_without_markers_and_leaves_it_alone()
     {

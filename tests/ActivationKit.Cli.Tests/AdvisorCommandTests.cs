@@ -576,4 +576,24 @@ public class AdvisorCommandTests
         var r = Cli.Run("problems", "qqqqq").BadInput("'qqqqq' is neither a problem nor a function. Problems:");
         Assert.DoesNotContain("Did you mean", r.Err, StringComparison.Ordinal);
     }
+
+    // A file of up to 5 rows left one validation sample: every candidate came out "diverged" with r2 0, and the ranking
+    // of nothing was printed with exit 0.
+    [Fact]
+    public void Try_refuses_a_file_too_small_to_leave_a_validation_split_and_runs_on_the_smallest_that_does()
+    {
+        using var dir = new TempDir();
+        string Rows(int n)
+        {
+            string path = dir.File($"r{n}.csv");
+            File.WriteAllLines(path, ["a,y", .. Enumerable.Range(0, n).Select(i => FormattableString.Invariant($"{i * 0.25 - 1},{(i * 0.5) + (i % 2 * 0.1)}"))]);
+            return path;
+        }
+
+        Cli.Run("recommend", "--try", Rows(5), "--seeds", "1", "--epochs", "2", "--top", "1")
+            .BadInput("Error: 'r5.csv' has 5 sample(s), too few for a trial: its validation part would hold 1, and a score needs at least 2; give at least 6 samples.");
+        var ok = Cli.Run("recommend", "--try", Rows(6), "--seeds", "1", "--epochs", "2", "--top", "1", "--json").Ok();
+        using var json = System.Text.Json.JsonDocument.Parse(ok.Out);
+        Assert.True(json.RootElement.TryGetProperty("trial", out _), ok.Out);
+    }
 }

@@ -114,6 +114,30 @@ public class DocsCommandTests
         Cli.Run("docs", "--out", dir.Path, "--check").Ok();
     }
 
+    // A write-protected README.md was refused only after docs/functions.md and docs/advisor.md had been written; a
+    // protected document that is already current is not written, so it does not stop the run.
+    [Fact]
+    public void A_write_protected_file_to_update_is_refused_before_any_is_written()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("README.md"), Readme);
+        var readOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        File.SetUnixFileMode(dir.File("README.md"), readOnly);
+        Cli.Run("docs", "--out", dir.Path).BadInput($"Error: '{dir.File("README.md")}' is write-protected (read-only); make it writable (chmod u+w) or give another file name.");
+        Assert.Equal(Readme, File.ReadAllText(dir.File("README.md")));
+        Assert.False(File.Exists(Path.Combine(dir.Path, FunctionDocs.ReferencePath)));
+        Assert.False(File.Exists(Path.Combine(dir.Path, AdvisorDocs.ReferencePath)));
+
+        File.SetUnixFileMode(dir.File("README.md"), readOnly | UnixFileMode.UserWrite);
+        Cli.Run("docs", "--out", dir.Path).Ok();
+        string functions = Path.Combine(dir.Path, FunctionDocs.ReferencePath);
+        File.SetUnixFileMode(functions, readOnly);
+        File.AppendAllText(Path.Combine(dir.Path, AdvisorDocs.ReferencePath), "edited\n");
+        Cli.Run("docs", "--out", dir.Path).Ok();
+        Assert.Equal(AdvisorDocs.Reference(), File.ReadAllText(Path.Combine(dir.Path, AdvisorDocs.ReferencePath)));
+    }
+
     [Fact]
     public void A_run_with_nothing_to_change_says_so_and_touches_no_file()
     {

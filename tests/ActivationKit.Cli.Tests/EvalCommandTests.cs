@@ -556,6 +556,34 @@ public class EvalCommandTests
         Assert.Equal(expected, r.Out.Trim());
         Assert.Equal(r.Out, Cli.Run("eval", "sigmoid", "-x", "-8:8:0.01", "--hash").Ok().Out);
     }
+
+    // -0 + 0·STEP is +0: the first point of -x -0:1:1 lost its sign, and -0:0:1 was snapped to STOP's +0.
+    [Theory]
+    [InlineData("-0:1:1", "f64")]
+    [InlineData("-0:0:1", "f32")]
+    [InlineData("-0:2:0.5", "f16")]
+    public void Range_starting_at_negative_zero_evaluates_negative_zero(string range, string dtype)
+    {
+        var lines = Cli.Run("eval", "tanh", "-x", range, "--dtype", dtype).Ok().Lines;
+        Assert.Equal("x,f(x)", lines[0]);
+        Assert.Equal("-0,-0", lines[1]);
+    }
+
+    // --force lets --out replace an existing file, but not one the user write-protected: the rename that replaces it
+    // needs only the folder's permission, so the 0444 file was replaced without a word.
+    [Fact]
+    public void Out_refuses_a_write_protected_file_even_with_force()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var dir = new TempDir();
+        string kept = dir.File("kept.csv");
+        File.WriteAllText(kept, "0.5\n");
+        File.SetUnixFileMode(kept, UnixFileMode.UserRead);
+        Cli.Run("eval", "relu", "-x", "0:1:1", "--out", kept, "--force")
+            .BadInput($"Error: --out '{kept}' is write-protected (read-only); make it writable (chmod u+w) or give another file name.");
+        Assert.Equal("0.5\n", File.ReadAllText(kept));
+        Assert.Equal(["kept.csv"], dir.Files());
+    }
 }
 
 public class HashesCommandTests

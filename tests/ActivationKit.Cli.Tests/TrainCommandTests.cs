@@ -210,6 +210,24 @@ public class TrainCommandTests
         Cli.Run(run).Ok();
     }
 
+    [Fact]
+    public void Diagnostics_out_refuses_a_write_protected_report_before_training()
+    {
+        // A read-only diagnostics.txt was refused only when the run ended, after diagnostics.json had been written.
+        if (OperatingSystem.IsWindows()) return;
+        using var dir = new TempDir();
+        string outDir = dir.File("dd");
+        Directory.CreateDirectory(outDir);
+        string[] run = ["train", "--data", "xor", "--samples", "200", "--hidden", "4", "--epochs", "1", "--diagnostics-out", outDir];
+        Cli.Run(run).Ok();
+        string text = Path.Combine(outDir, "diagnostics.txt"), json = Path.Combine(outDir, "diagnostics.json");
+        var old = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(json, old);
+        File.SetUnixFileMode(text, UnixFileMode.UserRead);
+        Cli.Run(run).BadInput($"Error: '{text}' is write-protected (read-only); make it writable (chmod u+w) or give another file name.");
+        Assert.Equal(old, File.GetLastWriteTimeUtc(json));
+    }
+
     [Theory]
     [InlineData(0.5, "0.5000")]
     [InlineData(-180976.8305, "-180976.8305")]

@@ -93,8 +93,14 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
         // Only what differs is written, and the summary says which: a README whose table was already current was said to
         // be "Updated", and every document was rewritten with the same bytes.
         var written = documents.Where(d => missing.Contains(d.Path) || stale.Contains(d.Path)).ToList();
-        foreach (var (path, text) in written) AtomicFile.WriteAllText(path, text);
         bool readmeChanged = readme is not null && readme != newReadme;
+
+        // Every file to be replaced is checked before the first is written: a write-protected README.md was refused
+        // only after docs/functions.md and docs/advisor.md had been rewritten, leaving the set half updated. A protected
+        // document that is already current is not written, so it is not refused.
+        foreach (var (path, _) in written) SpecialFile.RefuseWriteProtected(path, null);
+        if (readmeChanged) SpecialFile.RefuseWriteProtected(readmePath, null);
+        foreach (var (path, text) in written) AtomicFile.WriteAllText(path, text);
         if (readmeChanged) AtomicFile.WriteAllText(readmePath, newReadme!);
         var current = documents.Except(written).Select(d => d.Path).ToList();
         if (written.Count > 0) consoles.Out.WriteLine($"Wrote {string.Join(" and ", written.Select(d => d.Path))}.");

@@ -6,7 +6,8 @@ namespace ActivationKit.Cli.IO;
 /// <summary>
 /// Writes a file through a temporary sibling moved into place, so a failure half-way never leaves a partial or
 /// truncated file where the user expects a result (<see cref="ResultStore.WriteAtomic(string, Action{Stream})"/>),
-/// into a folder that must already exist, and never over a device, pipe or socket (<see cref="SpecialFile"/>).
+/// into a folder that must already exist, and never over a device, pipe or socket or a write-protected file
+/// (<see cref="SpecialFile"/>); a file it replaces keeps its permissions.
 /// </summary>
 public static class AtomicFile
 {
@@ -20,7 +21,26 @@ public static class AtomicFile
         // The commands check their outputs before any work; this is the last guard for every writer (the rename would
         // replace a pipe or device by a regular file).
         SpecialFile.RefuseAsOutput(path, null);
+        SpecialFile.RefuseWriteProtected(path, null);
         ResultStore.WriteAtomic(path, write);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is an existing file, following symbolic links as the write does: a link whose
+    /// target is missing counts as no file (<see cref="File.Exists"/> says true, and reading it failed with the
+    /// runtime's "Could not find file"), and writing creates its target.
+    /// </summary>
+    public static bool TargetExists(string path)
+    {
+        try
+        {
+            return File.ResolveLinkTarget(path, returnFinalTarget: true) is { } target ? target.Exists : File.Exists(path);
+        }
+        catch (IOException)
+        {
+            // A loop of links: no file to read or protect; the write reports it.
+            return false;
+        }
     }
 
     /// <summary>Writes <paramref name="text"/> as UTF-8 without a byte-order mark.</summary>

@@ -189,15 +189,19 @@ public static class DataFiles
 
         int n = (int)intervals + 1;
         var x = new double[n];
-        for (int i = 0; i < n; i++)
+        // The first point is START itself: -0 + 0·STEP is +0, so -x -0:1:1 evaluated f(+0) and printed x as 0, a silent
+        // wrong answer where the sign of zero is the point (tanh, softsign and the like keep it).
+        x[0] = start;
+        for (int i = 1; i < n; i++)
         {
             // i·STEP alone can overflow where START + i·STEP does not; the fused form rounds only the sum.
             x[i] = start + (i * step);
             if (!double.IsFinite(x[i])) x[i] = Math.FusedMultiplyAdd(i, step, start);
         }
 
-        // Land exactly on STOP when it is a grid point, despite rounding in i·step.
-        if (Math.Abs(x[n - 1] - stop) <= step * 1e-6) x[n - 1] = stop;
+        // Land exactly on STOP when it is a grid point, despite rounding in i·step (a single point is START, kept: -0:0:1
+        // is the point -0).
+        if (n > 1 && Math.Abs(x[n - 1] - stop) <= step * 1e-6) x[n - 1] = stop;
         return new InputData(x, 1, n, false, DType.F32);
     }
 

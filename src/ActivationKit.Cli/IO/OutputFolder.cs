@@ -8,8 +8,9 @@ public static class OutputFolder
 {
     /// <summary>
     /// Creates <paramref name="folder"/> if needed and checks that it takes new files, and that none of
-    /// <paramref name="files"/> (names of files the command will write there) is in the way: a folder, or a device,
-    /// pipe or socket (<see cref="SpecialFile.RefuseAsOutput"/>), which no --force lets a file replace.
+    /// <paramref name="files"/> (names of files the command will write there) is in the way: a folder, a device,
+    /// pipe or socket (<see cref="SpecialFile.RefuseAsOutput"/>), or a write-protected file
+    /// (<see cref="SpecialFile.RefuseWriteProtected"/>), which no --force lets a file replace.
     /// </summary>
     /// <param name="folder">The folder results will be written to.</param>
     /// <param name="option">The option that named it, for the message (e.g. <c>--out</c>).</param>
@@ -27,13 +28,18 @@ public static class OutputFolder
             string path = Path.Combine(folder, name);
             if (Directory.Exists(path)) throw new UsageException($"{option} '{folder}' holds a folder named {name}, where a file of that name is to be written; remove it or give another folder.");
             if (ActivationKit.IO.FileKind.SpecialKindOf(path) is { } kind) throw new UsageException($"{option} '{folder}' holds {name}, which is {kind}, not a regular file that writing could replace; remove it or give another folder.");
+
+            // Refused now, not after the training: a write-protected diagnostics.txt was refused at the end of the run,
+            // after diagnostics.json had been written.
+            SpecialFile.RefuseWriteProtected(path, null);
         }
     }
 
     /// <summary>
     /// Checks that the file <paramref name="path"/> can be written (through a temporary file beside it, as
     /// <see cref="AtomicFile"/> does): its folder exists and takes new files, and the path is neither a folder nor a
-    /// device, pipe or socket (<see cref="SpecialFile.RefuseAsOutput"/>).
+    /// device, pipe or socket (<see cref="SpecialFile.RefuseAsOutput"/>) nor a write-protected file
+    /// (<see cref="SpecialFile.RefuseWriteProtected"/>).
     /// </summary>
     public static void EnsureFileWritable(string path, string option)
     {
@@ -43,6 +49,7 @@ public static class OutputFolder
         if (!Directory.Exists(folder)) throw new UsageException($"{option} '{TerminalText.Safe(path)}': the folder '{TerminalText.Safe(folder)}' does not exist.");
         if (Directory.Exists(path)) throw new UsageException($"{option} '{TerminalText.Safe(path)}' is a folder; give a file name.");
         SpecialFile.RefuseAsOutput(path, option);
+        SpecialFile.RefuseWriteProtected(path, option);
         if (Probe(folder, create: false) is { } failure) throw Refusal(failure, path, $"{option} '{TerminalText.Safe(path)}' cannot be written: its folder '{TerminalText.Safe(folder)}' does not accept new files.");
     }
 

@@ -464,7 +464,7 @@ public static class ResultStore
     private static bool WriteAtomic(string path, Action<Stream> write, bool overwrite)
     {
         ArgumentNullException.ThrowIfNull(write);
-        string full = Path.GetFullPath(path);
+        string full = FinalTarget(Path.GetFullPath(path));
         if (Directory.Exists(full)) throw new IOException($"Cannot write '{TerminalText.Safe(path)}': it is a folder; give a file name.");
         string dir = Path.GetDirectoryName(full)!;
         string temp = Path.Combine(dir, $".{TemporaryStem(Path.GetFileName(full))}.{Guid.NewGuid():N}.tmp");
@@ -488,6 +488,7 @@ public static class ResultStore
 
         try
         {
+            KeepPermissions(full, created);
             try
             {
                 using (var stream = created)
@@ -518,6 +519,43 @@ public static class ResultStore
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>
+    /// The file a write to <paramref name="full"/> is meant for: the final target of a symbolic link (a document linked
+    /// into a docs folder), else <paramref name="full"/> itself. The rename replaced the link by a regular file and left
+    /// its target as it was, while the command said it had updated it. A loop of links is left to the write to report.
+    /// </summary>
+    private static string FinalTarget(string full)
+    {
+        try
+        {
+            return File.ResolveLinkTarget(full, returnFinalTarget: true) is { } target ? Path.GetFullPath(target.FullName) : full;
+        }
+        catch (IOException)
+        {
+            return full;
+        }
+    }
+
+    /// <summary>
+    /// Gives the temporary file that will replace <paramref name="full"/> the replaced file's permission bits: the
+    /// rename swaps in a new file, created with the process's default mode, so a 0600 or 0664 file came back 0644.
+    /// Set on the still-empty temporary file, so the contents are never readable under the wider default. Best effort:
+    /// a file system without Unix permissions keeps its own.
+    /// </summary>
+    private static void KeepPermissions(string full, FileStream temporary)
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists(full)) return;
+        const UnixFileMode permissions = (UnixFileMode)0b111_111_111;
+        try
+        {
+            File.SetUnixFileMode(temporary.SafeFileHandle, File.GetUnixFileMode(full) & permissions);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The mode could not be read or set: the write goes on with the default one rather than failing.
         }
     }
 
