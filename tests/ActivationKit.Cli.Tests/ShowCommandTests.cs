@@ -253,8 +253,8 @@ public class ShowCommandTests
     }
 
     [Theory]
-    [InlineData("elu(alpha=-1)", "Backward from output  no", "Kinks / jumps         0", "Backward from output")]
-    [InlineData("hardshrink(2)", "Backward from output  yes", "Kinks / jumps         -2, 2", "Kinks / jumps   -0.5, 0.5")]
+    [InlineData("elu(alpha=-1)", "Backward from output  no", "Kinks/jumps at        0", "Backward from output")]
+    [InlineData("hardshrink(2)", "Backward from output  yes", "Kinks/jumps at        -2, 2", "Kinks/jumps at  -0.5, 0.5")]
     public void Text_rows_at_the_given_parameters_and_at_the_defaults_sit_under_headings_that_say_which(string spec, string atSpec, string kinks, string atDefaults)
     {
         // show 'elu(alpha=-1)' listed "Backward from output: no" (at α = −1) under "Properties (default parameters)",

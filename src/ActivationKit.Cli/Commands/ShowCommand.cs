@@ -92,7 +92,7 @@ public sealed class ShowCommand(CliConsoles consoles) : Command<ShowCommand.Sett
             Section($"Properties at {f}");
             props.AddRow("Backward from output", Describe.YesNo(f.SupportsBackwardFromOutput));
             props.AddRow("Initialisation", Markup.Escape($"{info.Init} (gain {Describe.Number(InitGain.ForInit(f), 5)})"));
-            props.AddRow("Kinks / jumps", Kinks(f.Kinks));
+            props.AddRow("Kinks/jumps at", Kinks(f.Kinks));
             c.Write(props);
             Section($"Properties at the default parameters, {defaults}");
             props = KeyValues();
@@ -107,7 +107,7 @@ public sealed class ShowCommand(CliConsoles consoles) : Command<ShowCommand.Sett
         if (atDefaults) props.AddRow("Backward from output", Describe.YesNo(f.SupportsBackwardFromOutput));
         props.AddRow("Initialisation", Markup.Escape(Describe.Init(info)));
         props.AddRow("Zeros of f′", Markup.Escape(Describe.DerivativeZeros(info)));
-        props.AddRow("Kinks / jumps", Kinks(info.Kinks));
+        props.AddRow("Kinks/jumps at", Kinks(info.Kinks));
         if (info.PropertiesNote is { } note) props.AddRow("Note", Markup.Escape(note));
         c.Write(props);
 

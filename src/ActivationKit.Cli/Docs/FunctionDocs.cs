@@ -105,7 +105,7 @@ public static class FunctionDocs
             sb.Append($"| Saturating | {Describe.YesNo(i.Saturating)} |\n");
             sb.Append($"| Initialisation | {Markdown.Cell(Describe.Init(i))} |\n");
             if (i.DerivativeZeros.Count > 0) sb.Append($"| Zeros of f′ | {Markdown.Cell(Describe.DerivativeZeros(i))} |\n");
-            if (i.Kinks.Count > 0) sb.Append($"| Kinks / jumps | {string.Join(", ", i.Kinks.Select(k => Describe.Number(k)))} |\n");
+            if (i.Kinks.Count > 0) sb.Append($"| Kinks / jumps at | {string.Join(", ", i.Kinks.Select(k => Describe.Number(k)))} |\n");
             if (i.PropertiesNote is { } note) sb.Append($"| Note | {Markdown.Cell(note)} |\n");
             sb.Append('\n');
 
