@@ -200,6 +200,17 @@ public class AdvisorCommandTests
         Assert.Contains("trying sigmoid", r.Err, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("leaky_relu(nan)", "Layer 2: leaky_relu: parameter 'negative_slope' must be a finite number, got NaN.")]
+    [InlineData("nosuch", "Layer 2: Unknown activation 'nosuch'")]
+    public void Check_places_an_activation_error_in_its_layer(string activation, string message)
+    {
+        // The other spec errors said which layer; an activation that did not parse did not.
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("spec.json"), $$"""{"inputs": 4, "layers": [{"units": 8, "activation": "relu"}, {"units": 8, "activation": "{{activation}}"}, {"units": 2, "activation": "softmax"}]}""");
+        Cli.Run("check", dir.File("spec.json")).BadInput(message);
+    }
+
     [Fact]
     public void Check_passes_a_sound_spec()
     {

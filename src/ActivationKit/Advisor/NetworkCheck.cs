@@ -402,7 +402,16 @@ public static class NetworkCheck
             if (layer.Units < 1) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {i + 1} of the spec needs units > 0, got {layer.Units}."), nameof(spec));
             if (string.IsNullOrWhiteSpace(layer.Activation)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {i + 1} of the spec needs an activation."), nameof(spec));
             if (layer.Init is null) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {i + 1} of the spec has a null init; use an empty string for none."), nameof(spec));
-            var f = ActivationCatalog.Create(layer.Activation);
+            Activation f;
+            try
+            {
+                f = ActivationCatalog.Create(layer.Activation);
+            }
+            catch (ArgumentException e)
+            {
+                // Which layer, as every other spec error says (leaky_relu(nan) in the second of five layers was not placed).
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {i + 1}: {ExceptionMessages.WithoutParameterName(e)}"), nameof(spec), e);
+            }
 
             // 2 × units overflowed for units near int.MaxValue: "fanOut ('-2') must be ≥ 1 … Actual value was -2".
             if (f.Info.Kind == ActivationKind.Gated && layer.Units > int.MaxValue / 2)
