@@ -538,6 +538,8 @@ public class EvalCommandTests
         using var dir = new TempDir();
         Cli.Run("eval", "relu", "-x", "0:1:1", "--out", dir.File("y.xlsx")).BadInput("unsupported extension '.xlsx'");
         Cli.Run("eval", "relu", "--in", dir.File("x.json")).BadInput("unsupported extension '.json'");
+        // An empty path is no extension to speak of: said as --out says it.
+        Cli.Run("eval", "relu", "--in", "").BadInput("--in needs a file name, not an empty string.");
         Cli.Run("eval", "relu", "--in", dir.File("missing.npy")).BadInput($"--in file '{dir.File("missing.npy")}' does not exist.");
         Directory.CreateDirectory(dir.File("d.csv"));
         // Said as predict and diagnose say a folder given for a file (it was "--in file 'd.csv' is a folder").

@@ -69,6 +69,8 @@ public static class DataFiles
     /// <summary>The extension of <paramref name="path"/> if actkit reads/writes it, else a <see cref="UsageException"/>.</summary>
     public static string CheckExtension(string path, string option)
     {
+        // As the outputs say it (OutputFolder): '' read as "an unsupported extension ''".
+        if (string.IsNullOrWhiteSpace(path)) throw new UsageException($"{option} needs a file name, not an empty string.");
         string ext = Path.GetExtension(path).ToLowerInvariant();
         if (!Extensions.Contains(ext))
         {
