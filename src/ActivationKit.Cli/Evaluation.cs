@@ -38,6 +38,53 @@ public static class Evaluation
         return (x, result, shape, outColumns);
     }
 
+    /// <summary>
+    /// dx = <see cref="Activation.BackwardFromOutput(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/> at
+    /// <paramref name="dtype"/> with dy = 1 (as <see cref="Run"/>'s backward), y being that precision's own forward of
+    /// the input, rows as <see cref="Run"/> takes them. Each precision goes through its own library overload, so f16 and
+    /// bf16 check the path a caller of those overloads gets: y known only to that precision.
+    /// </summary>
+    public static double[] RunBackwardFromOutput(Activation f, InputData input, int? columnsOption, DType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(input);
+        int columns = RowLength(input, columnsOption);
+        int outLength = input.Values.Length / columns * f.OutputColumns(columns);
+        var x = Round(input.Values, dtype);
+        // Forward's result is exact at dtype, so converting it back below loses nothing.
+        var y = Forward(f, x, outLength, columns, dtype);
+        switch (dtype)
+        {
+            case DType.F64:
+                {
+                    var dx = new double[x.Length];
+                    f.BackwardFromOutput(y, Enumerable.Repeat(1.0, outLength).ToArray(), dx, columns);
+                    return dx;
+                }
+
+            case DType.F32:
+                {
+                    var dx = new float[x.Length];
+                    f.BackwardFromOutput(y.Select(a => (float)a).ToArray(), Enumerable.Repeat(1f, outLength).ToArray(), dx, columns);
+                    return dx.Select(a => (double)a).ToArray();
+                }
+
+            case DType.F16:
+                {
+                    var dx = new Half[x.Length];
+                    f.BackwardFromOutput(y.Select(a => (Half)a).ToArray(), Enumerable.Repeat(Half.One, outLength).ToArray(), dx, columns);
+                    return dx.Select(a => (double)a).ToArray();
+                }
+
+            default:
+                {
+                    var dx = new BFloat16[x.Length];
+                    f.BackwardFromOutput(y.Select(a => (BFloat16)a).ToArray(), Enumerable.Repeat((BFloat16)1.0, outLength).ToArray(), dx, columns);
+                    return dx.Select(a => (double)a).ToArray();
+                }
+        }
+    }
+
     /// <summary>The --columns rule of eval and hashes: null when <paramref name="columns"/> is absent or at least 1, else the message.</summary>
     public static string? ColumnsOptionError(int? columns) => columns is <= 0 ? $"--columns must be at least 1, got {columns}." : null;
 

@@ -5,7 +5,6 @@ using ActivationKit.Accuracy;
 using ActivationKit.Catalog;
 using ActivationKit.Cli.Formatting;
 using ActivationKit.Cli.IO;
-using ActivationKit.Numerics;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -70,7 +69,7 @@ public sealed class HashesCommand(CliConsoles consoles) : Command<HashesCommand.
                     // existed still compare key for key on everything they hold.
                     if (f.SupportsBackwardFromOutput)
                     {
-                        WriteHash(json, $"{precision} backward from output", dtype, () => BackwardFromOutput(f, input, settings.Columns, dtype));
+                        WriteHash(json, $"{precision} backward from output", dtype, () => Evaluation.RunBackwardFromOutput(f, input, settings.Columns, dtype));
                     }
                 }
 
@@ -98,59 +97,6 @@ public sealed class HashesCommand(CliConsoles consoles) : Command<HashesCommand.
         catch (Exception ex) when (ex is ArgumentException or UsageException or NotSupportedException)
         {
             json.WriteString(key, "error: " + ErrorReporter.Message(ex));
-        }
-    }
-
-    /// <summary>
-    /// dx = <see cref="Activation.BackwardFromOutput(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/> at
-    /// <paramref name="dtype"/>, with y that precision's own forward of the input (rounded to dtype, rows as
-    /// <see cref="Evaluation.Run"/> takes them) and dy = 1 as for the backward entry. Each precision goes through its own
-    /// library overload, so f16 and bf16 check the path a caller of those overloads gets: y known only to that precision.
-    /// </summary>
-    internal static double[] BackwardFromOutput(Activation f, InputData input, int? columnsOption, DType dtype)
-    {
-        ArgumentNullException.ThrowIfNull(f);
-        ArgumentNullException.ThrowIfNull(input);
-        int columns = Evaluation.RowLength(input, columnsOption);
-        int outLength = input.Values.Length / columns * f.OutputColumns(columns);
-        var x = Evaluation.Round(input.Values, dtype);
-        switch (dtype)
-        {
-            case DType.F64:
-                {
-                    var y = new double[outLength];
-                    var dx = new double[x.Length];
-                    f.Forward(x, y, columns);
-                    f.BackwardFromOutput(y, Enumerable.Repeat(1.0, outLength).ToArray(), dx, columns);
-                    return dx;
-                }
-
-            case DType.F32:
-                {
-                    var y = new float[outLength];
-                    var dx = new float[x.Length];
-                    f.Forward(Array.ConvertAll(x, v => (float)v), y, columns);
-                    f.BackwardFromOutput(y, Enumerable.Repeat(1f, outLength).ToArray(), dx, columns);
-                    return Array.ConvertAll(dx, v => (double)v);
-                }
-
-            case DType.F16:
-                {
-                    var y = new Half[outLength];
-                    var dx = new Half[x.Length];
-                    f.Forward(Array.ConvertAll(x, v => (Half)v), y, columns);
-                    f.BackwardFromOutput(y, Enumerable.Repeat(Half.One, outLength).ToArray(), dx, columns);
-                    return Array.ConvertAll(dx, v => (double)v);
-                }
-
-            default:
-                {
-                    var y = new BFloat16[outLength];
-                    var dx = new BFloat16[x.Length];
-                    f.Forward(Array.ConvertAll(x, v => (BFloat16)v), y, columns);
-                    f.BackwardFromOutput(y, Enumerable.Repeat((BFloat16)1.0, outLength).ToArray(), dx, columns);
-                    return Array.ConvertAll(dx, v => (double)v);
-                }
         }
     }
 }
