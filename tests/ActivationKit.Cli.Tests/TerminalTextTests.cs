@@ -20,6 +20,16 @@ public sealed class TerminalTextTests
     private const string BidiControls = "\u061C\u200E\u200F\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069";
 
     // No control character but the line breaks between lines (a label's own line break is asserted as '?' where shown).
+    /// <summary>A 2-input softmax classifier with these class names, saved as m.akm in <paramref name="dir"/>.</summary>
+    private static string SavedClassifier(TempDir dir, string[] classes)
+    {
+        var net = Mlp.Build(2, [3], "tanh", classes.Length);
+        net.Initialize(Initializer.Auto, 1);
+        string model = dir.File("m.akm");
+        ModelFile.Save(model, net, new ModelMetadata { Task = "multiclass", ClassCount = classes.Length, ClassNames = classes, Loss = "cross_entropy", Notes = new Dictionary<string, string> { ["output"] = "softmax" } });
+        return model;
+    }
+
     private static void AssertNoControl(string text) => Assert.DoesNotContain(text, c => (char.IsControl(c) && c is not ('\n' or '\r')) || BidiControls.Contains(c, StringComparison.Ordinal));
 
     [Fact]
@@ -64,11 +74,8 @@ public sealed class TerminalTextTests
     public void Predict_says_class_names_safely_on_the_terminal_and_keeps_them_exact_in_the_csv()
     {
         using var dir = new TempDir();
-        var net = Mlp.Build(2, [3], "tanh", 2);
-        net.Initialize(Initializer.Auto, 1);
-        string model = dir.File("m.akm");
         string[] classes = ["cat" + Clear, "two\nlines"];
-        ModelFile.Save(model, net, new ModelMetadata { Task = "multiclass", ClassCount = 2, ClassNames = classes, Loss = "cross_entropy", Notes = new Dictionary<string, string> { ["output"] = "softmax" } });
+        string model = SavedClassifier(dir, classes);
         File.WriteAllLines(dir.File("in.csv"), ["0.5,1", "-1,2"]);
 
         var written = Cli.Run("predict", "--model", model, "--in", dir.File("in.csv"), "--out", dir.File("p.csv")).Ok();
@@ -83,13 +90,10 @@ public sealed class TerminalTextTests
     public void Predict_shows_every_bidirectional_control_in_class_names_as_a_question_mark_and_keeps_right_to_left_letters()
     {
         using var dir = new TempDir();
-        var net = Mlp.Build(2, [3], "tanh", 3);
-        net.Initialize(Initializer.Auto, 1);
-        string model = dir.File("m.akm");
         // A label that opens an override, one holding each other control (isolates, embeddings, marks), and a Hebrew one:
         // right-to-left letters are text, not controls, and are shown as they are.
         string[] classes = ["cat" + Rlo + "god", "x" + BidiControls + "y", "חתול"];
-        ModelFile.Save(model, net, new ModelMetadata { Task = "multiclass", ClassCount = 3, ClassNames = classes, Loss = "cross_entropy", Notes = new Dictionary<string, string> { ["output"] = "softmax" } });
+        string model = SavedClassifier(dir, classes);
         File.WriteAllLines(dir.File("in.csv"), ["0.5,1"]);
 
         var written = Cli.Run("predict", "--model", model, "--in", dir.File("in.csv"), "--out", dir.File("p.csv")).Ok();
