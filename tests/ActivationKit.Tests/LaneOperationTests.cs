@@ -264,6 +264,74 @@ public class LaneOperationTests
 
     private static TV AbsAtMost<TV>(TV x, double limit) where TV : struct, IVec<TV> => TV.AbsAtMost(x, TV.Create(limit));
 
+    [Fact]
+    public void AddTowardZero_and_AddDown_round_a_plus_b_toward_zero_and_down_at_every_width()
+    {
+        // Pairs with a ≥ |b| (the operations' condition): ties of every kind around 3 (hard sigmoid's x + 3 with x just
+        // below 3), exact sums, exact zeros, b far below a's last bit, subnormal and huge magnitudes, and NaN.
+        var rng = new Random(11);
+        var pairs = new List<(double A, double B)>
+        {
+            (3, 3 - Math.ScaleB(1.0, -22)), (3, 3), (3, -3), (3, -0.0), (3, 0.0), (3, 1.5), (3, 1.5 - Math.ScaleB(1.0, -22)), (3, -3 + Math.ScaleB(1.0, -22)),
+            (3, Math.ScaleB(1.0, -40)), (3, -Math.ScaleB(1.0, -40)), (1, -Math.ScaleB(1.0, -25)), (1, Math.ScaleB(1.0, -24)), (1, -1), (Math.ScaleB(1.0, -140), -Math.ScaleB(1.0, -141)), (Math.ScaleB(1.0, -149), Math.ScaleB(1.0, -149)),
+            (1e38, 1e38), (1e38, -9.999999e37), (3, double.NaN), (double.NaN, 1),
+        };
+        for (int i = 0; i < 200; i++)
+        {
+            double a = Math.Pow(2, rng.Next(-60, 60)) * (1 + rng.NextDouble());
+            double r = rng.Next(4) == 0 ? Math.Pow(2, -rng.Next(1, 60)) : rng.NextDouble();
+            pairs.Add((a, (rng.Next(2) == 0 ? -1 : 1) * a * r));
+        }
+
+        var af = pairs.Select(p => (float)p.A).ToArray();
+        var bf = pairs.Select((p, i) => float.IsNaN(af[i]) ? (float)p.B : Math.Clamp((float)p.B, -af[i], af[i])).ToArray();
+        var ad = pairs.Select(p => p.A).ToArray();
+        var bd = pairs.Select(p => p.B).ToArray();
+        AssertAddRounded<V512<float>, float>(af, bf);
+        AssertAddRounded<V256<float>, float>(af, bf);
+        AssertAddRounded<V128<float>, float>(af, bf);
+        AssertAddRounded<S<float>, float>(af, bf);
+        AssertAddRounded<V512<double>, double>(ad, bd);
+        AssertAddRounded<V256<double>, double>(ad, bd);
+        AssertAddRounded<V128<double>, double>(ad, bd);
+        AssertAddRounded<S<double>, double>(ad, bd);
+    }
+
+    /// <summary>
+    /// Checks both directed sums lane by lane against the sum rounded to nearest and its exact error (Knuth's
+    /// two-sum, valid for any order of the operands), stepped with BitDecrement where the error is negative.
+    /// </summary>
+    private static void AssertAddRounded<TV, T>(T[] a, T[] b)
+        where TV : struct, IVec<TV>
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+    {
+        int n = a.Length - a.Length % TV.Count;
+        var towardZero = new T[TV.Count];
+        var down = new T[TV.Count];
+        for (int i = 0; i < n; i += TV.Count)
+        {
+            Lanes.Store(TV.AddTowardZero(Lanes.Load<TV, T>(ref a[i]), Lanes.Load<TV, T>(ref b[i])), ref towardZero[0]);
+            Lanes.Store(TV.AddDown(Lanes.Load<TV, T>(ref a[i]), Lanes.Load<TV, T>(ref b[i])), ref down[0]);
+            for (int k = 0; k < TV.Count; k++)
+            {
+                T x = a[i + k], y = b[i + k], s = x + y;
+                T bv = s - x, e = (x - (s - bv)) + (y - bv);
+                T rz = e < T.Zero ? T.BitDecrement(s) : s;
+                T rd = s == T.Zero ? -T.Zero : rz;
+                string what = $"{typeof(TV).Name}: {x} + {y}";
+                AssertSameBitsOf(rz, towardZero[k], "AddTowardZero " + what);
+                AssertSameBitsOf(rd, down[k], "AddDown " + what);
+            }
+        }
+    }
+
+    private static void AssertSameBitsOf<T>(T expected, T actual, string what)
+        where T : struct, System.Numerics.IBinaryFloatingPointIeee754<T>
+    {
+        if (T.IsNaN(expected) && T.IsNaN(actual)) return;
+        Assert.True(expected.Equals(actual) && T.IsNegative(expected) == T.IsNegative(actual), $"{what}: expected {expected:R}, got {actual:R}");
+    }
+
     private static void AssertEveryWidth(
         float[] x, float[] expected, Func<V512<float>, V512<float>> wide, Func<V256<float>, V256<float>> half,
         Func<V128<float>, V128<float>> quarter, Func<S<float>, S<float>> scalar)

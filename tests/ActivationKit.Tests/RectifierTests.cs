@@ -144,20 +144,34 @@ public class RectifierTests
     [Fact]
     public void Hardsigmoid_output_gradient_is_exact_next_to_the_kinks_for_float_data()
     {
+        // Every float within 4,096 steps of −3 and of 3 (x + 3 rounds to 6 at 3 − 2⁻²², and the float kernel adds
+        // 3 − 2⁻²² instead): y must lie strictly inside (0, 1) exactly when x does inside (−3, 3), so the gradient
+        // from the output equals the gradient from the input on every one of them.
         var f = new Hardsigmoid();
-        float below3 = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(3f) - 1);
-        float above3 = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(-3f) - 1); // −3 + ulp
-        float[] x = [below3, above3, 3f, -3f];
-        var y = new float[x.Length];
-        f.Forward(x, y);
-        Assert.True(y[0] < 1f && y[1] > 0f);
-        var fromX = new float[x.Length];
-        var fromY = new float[x.Length];
-        var ones = new float[] { 1, 1, 1, 1 };
-        f.Backward(x, ones, fromX);
+        var x = new List<float>();
+        foreach (float kink in new[] { -3f, 3f })
+        {
+            int bits = BitConverter.SingleToInt32Bits(Math.Abs(kink));
+            for (int k = -4096; k <= 4096; k++)
+                x.Add(Math.Sign(kink) * BitConverter.Int32BitsToSingle(bits + k));
+        }
+
+        var y = new float[x.Count];
+        f.Forward(x.ToArray(), y);
+        var fromX = new float[x.Count];
+        var fromY = new float[x.Count];
+        var ones = Enumerable.Repeat(1f, x.Count).ToArray();
+        f.Backward(x.ToArray(), ones, fromX);
         f.BackwardFromOutput(y, ones, fromY);
+        for (int i = 0; i < x.Count; i++)
+        {
+            Assert.True(y[i] > 0f == x[i] > -3f, $"hardsigmoid({x[i]:R}) = {y[i]:R}");
+            Assert.True(y[i] < 1f == x[i] < 3f, $"hardsigmoid({x[i]:R}) = {y[i]:R}");
+            Assert.True(y[i] >= 0f && y[i] <= 1f && (y[i] != 0f || BitConverter.SingleToInt32Bits(y[i]) == 0), $"hardsigmoid({x[i]:R}) = {y[i]:R}");
+            Assert.Equal(x[i] > -3f && x[i] < 3f ? 1f / 6f : 0f, fromX[i]);
+        }
+
         AssertBits(fromX, fromY, "hardsigmoid from y");
-        AssertBits([1f / 6f, 1f / 6f, 0f, 0f], fromX, "hardsigmoid'");
     }
 
     // ---- Parameter validation: one sentence naming the argument and the rule. ----

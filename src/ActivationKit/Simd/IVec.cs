@@ -221,6 +221,41 @@ public interface IVec<TV> :
     static virtual TV WithSignOfLarger(TV y, TV x) => TV.Select(TV.SignMask, x, y);
 
     /// <summary>
+    /// a + b rounded toward zero, for a ≥ |b| (the sum is then ≥ 0, and the fast two-sum that finds the rounding is
+    /// exact) or a NaN operand (NaN): one VADDPS with embedded rounding on the AVX-512 width. Elsewhere the sum rounded
+    /// to nearest, stepped to the next value down where its error b − (s − a) is negative: the same bits. Lets a kernel
+    /// keep a sum that must not reach a bound (hard sigmoid's x + 3 below 6 for every x below 3) without carrying the
+    /// rounding error.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TV AddTowardZero(TV a, TV b)
+    {
+        var s = a + b;
+        var e = b - (s - a);
+
+        // s·(1 − 2⁻²⁴) (1 − 2⁻⁵³ in double lanes) rounds to the value just below any positive normal s; subnormal sums
+        // are exact (b ≈ −a), so they never step.
+        return TV.SelectWhereLess(e, TV.Zero, TV.Fma(s, TV.Create(TV.IsDouble ? -1.1102230246251565e-16 : -5.9604644775390625e-08), s), s);
+    }
+
+    /// <summary>
+    /// a + b rounded down (toward −∞), under the same conditions as <see cref="AddTowardZero"/>: for the sums ≥ 0
+    /// allowed there the same value, except that an exact zero is −0 (as in the IEEE rounding mode) rather than +0, so a
+    /// product with it carries the other factor's sign flipped (hard swish's x·g with g = 0 at x = −3 gives +0). One
+    /// VADDPS with embedded rounding on the AVX-512 width; elsewhere −t stepped, where t = −a − b is rounded to nearest
+    /// (+0 at an exact zero) and t's error (t + a) + b, exact as in the fast two-sum, says whether it came out below.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TV AddDown(TV a, TV b)
+    {
+        var t = -a - b;
+        var below = (t + a) + b;
+
+        // t·(1 − 2⁻²⁴) (1 − 2⁻⁵³ in double lanes) is the value just above any negative normal t (see AddTowardZero).
+        return -TV.SelectWhereLess(below, TV.Zero, TV.Fma(t, TV.Create(TV.IsDouble ? -1.1102230246251565e-16 : -5.9604644775390625e-08), t), t);
+    }
+
+    /// <summary>
     /// Whether <see cref="WithNaNOf"/> is a single instruction (VFIXUPIMM on AVX-512) and <see cref="MinusAbsAtLeast"/>
     /// a single VRANGE: then a kernel may let a NaN input go on the way (a one-instruction clamp) and put it back at the
     /// end for less than the two-instruction NaN-keeping clamp costs. Folds when the kernel is compiled.
