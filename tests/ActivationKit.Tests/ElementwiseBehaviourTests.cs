@@ -45,6 +45,55 @@ public class ElementwiseBehaviourTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(CatalogData.ElementwiseNames), MemberType = typeof(CatalogData))]
+    public void Long_spans_at_every_alignment_match_the_scalar_path_bit_for_bit(string name)
+    {
+        // From 16,384 elements the cheap kernels run the elements before the output's first 64-byte line as a call of
+        // their own: long spans starting 0 to 15 floats past a line, in and out of place, against one-element calls.
+        const int n = 16384 + 37;
+        var f = CatalogData.Elementwise(name);
+        var x = Inputs(n, 7);
+        var dy = Inputs(n, 8);
+        var y = new float[n];
+        var dx = new float[n];
+        var one = new float[1];
+        for (int i = 0; i < n; i++)
+        {
+            f.Forward(x.AsSpan(i, 1), one);
+            y[i] = one[0];
+            f.Backward(x.AsSpan(i, 1), dy.AsSpan(i, 1), one);
+            dx[i] = one[0];
+        }
+
+        var buffer = GC.AllocateArray<float>((3 * n) + 64, pinned: true);
+        foreach (int skew in new[] { 0, 1, 5, 11, 15 })
+        {
+            int start = skew + (int)((64 - (System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(buffer, 0) & 63)) % 64 / sizeof(float));
+            var bx = buffer.AsSpan(start, n);
+            var bdy = buffer.AsSpan(start + n + 3, n);
+            var bout = buffer.AsSpan(start + (2 * n) + 9, n);
+            x.CopyTo(bx);
+            dy.CopyTo(bdy);
+            f.Forward(bx, bout);
+            AssertSameSpan(y, bout, $"{name} skew {skew}");
+            f.Backward(bx, bdy, bout);
+            AssertSameSpan(dx, bout, $"{name} backward skew {skew}");
+            f.Backward(bx, bdy, bdy);
+            AssertSameSpan(dx, bdy, $"{name} backward in place skew {skew}");
+            f.Forward(bx, bx);
+            AssertSameSpan(y, bx, $"{name} in place skew {skew}");
+        }
+    }
+
+    private static void AssertSameSpan(float[] expected, Span<float> actual, string what)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]), $"{what} i={i}: {actual[i]:R} vs scalar {expected[i]:R}");
+        }
+    }
+
     /// <summary>
     /// x, dy and the output carved from one pinned buffer so that the output sits <paramref name="gap"/> bytes above
     /// (positive) or below (negative) both inputs modulo 4 KiB: 64 makes the driver run its loops from the top down,
