@@ -112,16 +112,21 @@ public sealed class Hardswish : ElementwiseActivation<Hardswish.Kernel_>
                 return TV.SelectWhereLessOrEqual(x, -three, TV.Zero, TV.SelectWhereGreaterOrEqual(x, three, x, exact));
             }
 
-            // Float lanes, five operations: x·g with g = s·RN(1/6) the hard sigmoid of Hardsigmoid's float form, where
-            // the multiplier x is clamped below at −3 and s = x + 3 (x clamped to [−3, 3]; NaN stays NaN, the constants
-            // being Max/Min's first operands) is rounded down: toward zero like Hardsigmoid's (so g = 1 exactly from 3
-            // up and y = x there, ∞ included), and −0 at x = −3, so y = −3·(−0) = +0 for every x ≤ −3 (−∞ included)
-            // while −0 keeps its sign (−0·½). x + 3 is exact from −3 to −1.5 (Sterbenz), so the zero at −3 is kept.
-            // The previous form, −(x·d)/6 with d = −3 − x, 1/6 as a float pair and a select for x ≥ 3, took eight
-            // operations (1.34× oneDNN's time, 0.097 ns/element on Zen 4; within 1.91 ULP).
-            var lower = TV.Max(TV.Create(-3.0), x);
-            var s = TV.AddDown(three, TV.Min(three, lower));
-            return lower * (s * TV.Create(Hardsigmoid.Kernel_.SixthNearestF));
+            // Float lanes, six operations and no select: y = x·g with x clamped below at −3 and g = (x + 3)/6, x
+            // clamped to [−3, 3] there (NaN stays NaN: the constants are Max/Min's first operands). x + 3 is formed as
+            // −3 − x and the sign put back with 1/6 as the negated float pair −(h + l): −3 − (−3) is +0, so g = −0
+            // at x = −3 and y = −3·(−0) = +0 for every x ≤ −3 (−∞ included), while −0 keeps its sign (−0·½).
+            // 6·(h + l) rounds to exactly 1, so y = x from 3 up (∞ too). x + 3 is exact from −3 to −1.5 (Sterbenz),
+            // so the zero at −3 is kept; its rounding elsewhere costs under an ULP (1.87 ULP exhaustive; this kernel
+            // has no gradient from the output for it to break, unlike Hardsigmoid). Measured on Zen 4 at 262,144
+            // (alternating processes): 0.100 → 0.091 ns/element against the previous form, −(x·d)/6 with
+            // d = −3 − x and a select for x ≥ 3 (eight operations), and 0.143 → 0.107 on the AVX2 path; a five-
+            // operation form with x + 3 rounded down (one VADDPS {rd-sae}) ran 0.090 but 0.167 on AVX2, whose exact
+            // emulation of the rounding took five operations, and one multiply by RN(1/6) instead of the pair 2.48 ULP.
+            var minusThree = TV.Create(-3.0);
+            var lower = TV.Max(minusThree, x);
+            var negSum = minusThree - TV.Min(three, lower);
+            return lower * TV.Fma(negSum, TV.Create(-SixthHiF), negSum * TV.Create(-SixthLoF));
         }
 
         /// <inheritdoc />

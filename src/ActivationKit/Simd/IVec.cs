@@ -239,23 +239,6 @@ public interface IVec<TV> :
     }
 
     /// <summary>
-    /// a + b rounded down (toward −∞), under the same conditions as <see cref="AddTowardZero"/>: for the sums ≥ 0
-    /// allowed there the same value, except that an exact zero is −0 (as in the IEEE rounding mode) rather than +0, so a
-    /// product with it carries the other factor's sign flipped (hard swish's x·g with g = 0 at x = −3 gives +0). One
-    /// VADDPS with embedded rounding on the AVX-512 width; elsewhere −t stepped, where t = −a − b is rounded to nearest
-    /// (+0 at an exact zero) and t's error (t + a) + b, exact as in the fast two-sum, says whether it came out below.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static virtual TV AddDown(TV a, TV b)
-    {
-        var t = -a - b;
-        var below = (t + a) + b;
-
-        // t·(1 − 2⁻²⁴) (1 − 2⁻⁵³ in double lanes) is the value just above any negative normal t (see AddTowardZero).
-        return -TV.SelectWhereLess(below, TV.Zero, TV.Fma(t, TV.Create(TV.IsDouble ? -1.1102230246251565e-16 : -5.9604644775390625e-08), t), t);
-    }
-
-    /// <summary>
     /// Whether <see cref="WithNaNOf"/> is a single instruction (VFIXUPIMM on AVX-512) and <see cref="MinusAbsAtLeast"/>
     /// a single VRANGE: then a kernel may let a NaN input go on the way (a one-instruction clamp) and put it back at the
     /// end for less than the two-instruction NaN-keeping clamp costs. Folds when the kernel is compiled.

@@ -190,19 +190,6 @@ public readonly struct V128<T> : IVec<V128<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V128<T> AddDown(V128<T> a, V128<T> b)
-    {
-        // −t with t = −a − b rounded to nearest, stepped one value toward zero (one less in its bit pattern) where it
-        // came out below −(a + b): the comparison's mask is −1 as an integer.
-        var t = -a.Value - b.Value;
-        var low = Vector128.LessThan((t + a.Value) + b.Value, Vector128<T>.Zero);
-        return IsDouble
-            ? new(-((t.As<T, long>() + low.As<T, long>()).As<long, T>()))
-            : new(-((t.As<T, int>() + low.As<T, int>()).As<int, T>()));
-    }
-
-    /// <inheritdoc />
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V128<T> SignFill(V128<T> x) => IsDouble
         ? new(Vector128.ShiftRightArithmetic(x.Value.As<T, long>(), 63).As<long, T>())
         : new(Vector128.ShiftRightArithmetic(x.Value.As<T, int>(), 31).As<int, T>());

@@ -176,19 +176,6 @@ public readonly struct V256<T> : IVec<V256<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V256<T> AddDown(V256<T> a, V256<T> b)
-    {
-        // −t with t = −a − b rounded to nearest, stepped one value toward zero (one less in its bit pattern) where it
-        // came out below −(a + b): the comparison's mask is −1 as an integer.
-        var t = -a.Value - b.Value;
-        var low = Vector256.LessThan((t + a.Value) + b.Value, Vector256<T>.Zero);
-        return IsDouble
-            ? new(-((t.As<T, long>() + low.As<T, long>()).As<long, T>()))
-            : new(-((t.As<T, int>() + low.As<T, int>()).As<int, T>()));
-    }
-
-    /// <inheritdoc />
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256<T> SignFill(V256<T> x) => IsDouble
         ? new(Vector256.ShiftRightArithmetic(x.Value.As<T, long>(), 63).As<long, T>())
         : new(Vector256.ShiftRightArithmetic(x.Value.As<T, int>(), 31).As<int, T>());

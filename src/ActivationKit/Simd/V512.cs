@@ -209,26 +209,6 @@ public readonly struct V512<T> : IVec<V512<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V512<T> AddDown(V512<T> a, V512<T> b)
-    {
-        if (Avx512F.IsSupported)
-        {
-            return IsDouble
-                ? new(Avx512F.Add(a.Value.As<T, double>(), b.Value.As<T, double>(), FloatRoundingMode.ToNegativeInfinity).As<double, T>())
-                : new(Avx512F.Add(a.Value.As<T, float>(), b.Value.As<T, float>(), FloatRoundingMode.ToNegativeInfinity).As<float, T>());
-        }
-
-        // −t with t = −a − b rounded to nearest, stepped one value toward zero (one less in its bit pattern) where it
-        // came out below −(a + b): the comparison's mask is −1 as an integer.
-        var t = -a.Value - b.Value;
-        var low = Vector512.LessThan((t + a.Value) + b.Value, Vector512<T>.Zero);
-        return IsDouble
-            ? new(-((t.As<T, long>() + low.As<T, long>()).As<long, T>()))
-            : new(-((t.As<T, int>() + low.As<T, int>()).As<int, T>()));
-    }
-
-    /// <inheritdoc />
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512<T> SignFill(V512<T> x) => IsDouble
         ? new(Vector512.ShiftRightArithmetic(x.Value.As<T, long>(), 63).As<long, T>())
         : new(Vector512.ShiftRightArithmetic(x.Value.As<T, int>(), 31).As<int, T>());
