@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ActivationKit.Catalog;
 
 namespace ActivationKit.Cli.Tests;
@@ -9,6 +10,28 @@ internal static class Cli
 
     /// <summary>Runs with a console so wide that no text wraps (for checking content, not layout).</summary>
     public static CliResult RunWide(params string[] args) => RunWithWidth(4000, args);
+
+    /// <summary>
+    /// Runs actkit as a child process in <paramref name="directory"/>, for relative paths resolved against it: the
+    /// current directory is the whole process's, and the tests that run in parallel in this one must not see it change.
+    /// </summary>
+    public static CliResult RunIn(string directory, params string[] args)
+    {
+        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && System.IO.File.Exists(h) ? h : "dotnet";
+        var psi = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = directory };
+        psi.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, "actkit.dll"));
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill();
+            Assert.Fail($"actkit {string.Join(' ', args)} did not finish in two minutes.");
+        }
+
+        return new CliResult(process.ExitCode, output.Result, error.Result);
+    }
 
     private static CliResult RunWithWidth(int width, string[] args)
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using ActivationKit.IO;
 using ActivationKit.Nn.Experiments;
 
 namespace ActivationKit.Cli.IO;
@@ -26,22 +27,11 @@ public static class AtomicFile
     }
 
     /// <summary>
-    /// Whether <paramref name="path"/> is an existing file, following symbolic links as the write does: a link whose
-    /// target is missing counts as no file (<see cref="File.Exists"/> says true, and reading it failed with the
-    /// runtime's "Could not find file"), and writing creates its target.
+    /// Whether <paramref name="path"/> is an existing file, following symbolic links as the write does
+    /// (<see cref="FileKind.TargetExists"/>): a link whose target is missing counts as no file (<see cref="File.Exists"/>
+    /// says true, and reading it failed with the runtime's "Could not find file"), and writing creates its target.
     /// </summary>
-    public static bool TargetExists(string path)
-    {
-        try
-        {
-            return File.ResolveLinkTarget(path, returnFinalTarget: true) is { } target ? target.Exists : File.Exists(path);
-        }
-        catch (IOException)
-        {
-            // A loop of links: no file to read or protect; the write reports it.
-            return false;
-        }
-    }
+    public static bool TargetExists(string path) => FileKind.TargetExists(path);
 
     /// <summary>Writes <paramref name="text"/> as UTF-8 without a byte-order mark.</summary>
     public static void WriteAllText(string path, string text) =>

@@ -23,41 +23,15 @@ public static class SpecialFile
     }
 
     /// <summary>
-    /// Refuses an existing output file that is write-protected: no write permission bit set at all (<c>chmod a-w</c>,
-    /// mode 0444, as <c>rm</c> and editors treat it, for root too), or not writable by this user. Outputs are written
-    /// through a temporary file renamed over the old one, which needs only the folder's permission, so a protected file
-    /// was silently replaced — and came back writable (<c>accuracy --write-docs</c> on a 0444 document exited 0 and left
-    /// a 0644 one). No --force lets it through: the protection is the user's own, and one chmod lifts it.
-    /// <paramref name="option"/> names the option that gave the path, or is null for a file the command names itself.
+    /// Refuses an existing output file, or the target of a link there, that is write-protected
+    /// (<see cref="FileKind.IsWriteProtected"/>). Outputs are written through a temporary file renamed over the old one,
+    /// which needs only the folder's permission, so a protected file was silently replaced — and came back writable
+    /// (<c>accuracy --write-docs</c> on a 0444 document exited 0 and left a 0644 one). No --force lets it through: the
+    /// protection is the user's own, and one chmod lifts it. <paramref name="option"/> names the option that gave the
+    /// path, or is null for a file the command names itself.
     /// </summary>
     public static void RefuseWriteProtected(string path, string? option)
     {
-        if (!AtomicFile.TargetExists(path) || !IsWriteProtected(path)) return;
-        string what = option is null ? $"'{TerminalText.Safe(path)}'" : $"{option} '{TerminalText.Safe(path)}'";
-        throw new UsageException($"{what} is write-protected (read-only); make it writable (chmod u+w) or give another file name.");
-    }
-
-    /// <summary>Whether the existing regular file <paramref name="path"/> is write-protected (<see cref="RefuseWriteProtected"/>).</summary>
-    private static bool IsWriteProtected(string path)
-    {
-        if (OperatingSystem.IsWindows()) return new FileInfo(path).IsReadOnly;
-        const UnixFileMode anyWrite = UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
-        if ((File.GetUnixFileMode(path) & anyWrite) == 0) return true;
-        try
-        {
-            // Opened without truncating and closed unwritten: the contents and the modification time stay as they are.
-            // Sharing everything takes no lock another reader or writer would notice.
-            using var probe = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return true;
-        }
-        catch (IOException)
-        {
-            // Not a permission problem (e.g. the file vanished): the write itself reports whatever remains.
-            return false;
-        }
+        if (FileKind.IsWriteProtected(path)) throw new UsageException(FileKind.WriteProtectedMessage(path, option));
     }
 }

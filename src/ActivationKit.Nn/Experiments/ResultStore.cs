@@ -527,17 +527,7 @@ public static class ResultStore
     /// into a docs folder), else <paramref name="full"/> itself. The rename replaced the link by a regular file and left
     /// its target as it was, while the command said it had updated it. A loop of links is left to the write to report.
     /// </summary>
-    private static string FinalTarget(string full)
-    {
-        try
-        {
-            return File.ResolveLinkTarget(full, returnFinalTarget: true) is { } target ? Path.GetFullPath(target.FullName) : full;
-        }
-        catch (IOException)
-        {
-            return full;
-        }
-    }
+    private static string FinalTarget(string full) => FileKind.FinalTarget(full);
 
     /// <summary>
     /// Gives the temporary file that will replace <paramref name="full"/> the replaced file's permission bits: the

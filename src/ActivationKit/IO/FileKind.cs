@@ -116,6 +116,82 @@ public static partial class FileKind
     }
 
     /// <summary>
+    /// The full path of the file a write to <paramref name="path"/> reaches: the final target of a symbolic link (followed
+    /// through a chain of links, a relative target taken from the folder of the link that holds it), else the full path
+    /// itself. The target need not exist (a dangling link's write creates it). The link is resolved from its full path:
+    /// .NET takes a relative target from the folder of the path as given, which for a bare file name (<c>link.md</c>) is
+    /// the empty string, so <c>link.md → target.md</c> came out as <c>/target.md</c> wherever the command ran. A loop of
+    /// links, or one that cannot be read, gives the full path, for the write to report.
+    /// </summary>
+    public static string FinalTarget(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string full = Path.GetFullPath(path);
+        try
+        {
+            return File.ResolveLinkTarget(full, returnFinalTarget: true) is { } target ? Path.GetFullPath(target.FullName) : full;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return full;
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is an existing file, following symbolic links as a write does (<see cref="FinalTarget"/>):
+    /// a link whose target is missing counts as no file, and writing creates its target.
+    /// </summary>
+    public static bool TargetExists(string path) => File.Exists(FinalTarget(path));
+
+    /// <summary>
+    /// Whether <paramref name="path"/>, or the file a symbolic link there leads to (<see cref="FinalTarget"/>), is an
+    /// existing file that is write-protected: no write permission bit set at all (<c>chmod a-w</c>, mode 0444, as
+    /// <c>rm</c> and editors treat it, for root too), or not writable by this user (on Windows: the read-only
+    /// attribute). False when there is no such file. A write through a temporary file renamed over the old one needs only
+    /// the folder's permission, so a writer that means to respect the protection asks this first.
+    /// </summary>
+    public static bool IsWriteProtected(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.Length == 0) return false;
+        string target = FinalTarget(path);
+        if (!File.Exists(target)) return false;
+        try
+        {
+            if (OperatingSystem.IsWindows()) return new FileInfo(target).IsReadOnly;
+            const UnixFileMode anyWrite = UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+            if ((File.GetUnixFileMode(target) & anyWrite) == 0) return true;
+
+            // Opened without truncating and closed unwritten: the contents and the modification time stay as they are.
+            // Sharing everything takes no lock another reader or writer would notice.
+            using var probe = new FileStream(target, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true;
+        }
+        catch (IOException)
+        {
+            // Not a permission problem (e.g. the file vanished): the write itself reports whatever remains.
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The one-sentence refusal of a write-protected <paramref name="path"/> (<see cref="IsWriteProtected"/>):
+    /// <c>--out 'x.csv' is write-protected (read-only); make it writable (chmod u+w) or give another file name.</c>
+    /// <paramref name="option"/> names the option that gave the path, or is null for a file named otherwise.
+    /// </summary>
+    public static string WriteProtectedMessage(string path, string? option = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string quoted = $"'{TerminalText.Safe(path)}'";
+        string what = option is null ? quoted : $"{option} {quoted}";
+        return $"{what} is write-protected (read-only); make it writable (chmod u+w) or give another file name.";
+    }
+
+    /// <summary>
     /// The bytes of <paramref name="path"/>, or null when it holds more than <paramref name="max"/>: read only that far
     /// (one byte past it), not trusting the stated length, which a device, a pipe or a growing file misstates.
     /// </summary>
