@@ -1,3 +1,4 @@
+using ActivationKit.IO;
 using ActivationKit.Nn.Experiments;
 using ScottPlot;
 
@@ -118,12 +119,18 @@ public static class ChartFile
     /// <summary>Added to a dashed line's width for the SVG export, to find its paths in the text.</summary>
     private const float DashMarker = 0.001953125f; // 2^−9: exact in float, and printed as such
 
-    /// <summary>Writes <c>.png</c> or <c>.svg</c> to <paramref name="path"/> through a temporary file.</summary>
+    /// <summary>
+    /// Writes <c>.png</c> or <c>.svg</c> to <paramref name="path"/> through a temporary file, never over a write-protected
+    /// file or one a symbolic link there leads to (<see cref="FileKind.IsWriteProtected"/>): the rename needs only the
+    /// folder's permission, so a 0444 chart was replaced, and came back writable.
+    /// </summary>
     /// <exception cref="ArgumentException">Another extension.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file, or a link's target, is write-protected; nothing is drawn or written.</exception>
     public static void Save(Plot plot, string path, int width = 800, int height = 500)
     {
         ArgumentNullException.ThrowIfNull(path);
         string ext = Path.GetExtension(path).ToLowerInvariant();
+        if (ext is ".png" or ".svg" && FileKind.IsWriteProtected(path)) throw new UnauthorizedAccessException(FileKind.WriteProtectedMessage(path));
         byte[] bytes = ext switch
         {
             ".png" => Png(plot, width, height),
