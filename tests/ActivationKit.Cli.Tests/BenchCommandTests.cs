@@ -140,6 +140,34 @@ public class BenchCommandTests
         Assert.Null(ActivationKit.Cli.Commands.BenchCommand.ParseStreaming("9999999999999GiB"));
     }
 
+    // --streaming 9223372036854775807 (long.MaxValue, the library's "never") was shown as "--streaming off" and written
+    // to --json as null; 8EiB-sized thresholds mean nothing on any machine, so 0 to 1 PiB is the range, with TiB and PiB
+    // suffixes, and a longer number is refused with a message that quotes only its start.
+    [Fact]
+    public void Streaming_takes_0_to_1_PiB_and_refuses_more_in_one_sentence()
+    {
+        Assert.Equal(1L << 50, ActivationKit.Cli.Commands.BenchCommand.ParseStreaming("1PiB"));
+        Assert.Equal(3L << 40, ActivationKit.Cli.Commands.BenchCommand.ParseStreaming("3 TiB"));
+        Assert.Equal(1L << 50, ActivationKit.Cli.Commands.BenchCommand.ParseStreaming("1125899906842624"));
+        Assert.Null(ActivationKit.Cli.Commands.BenchCommand.ParseStreaming("1125899906842625"));
+        Assert.Null(ActivationKit.Cli.Commands.BenchCommand.ParseStreaming("9223372036854775807"));
+
+        var r = Cli.Run("bench", "relu", "--sizes", "4096", "--reps", "1", "--streaming", "1PiB").Ok();
+        Assert.Contains("with streaming stores from 1 PiB moved", r.Out, StringComparison.Ordinal);
+        r = Cli.Run("bench", "relu", "--sizes", "4096", "--reps", "1", "--streaming", "1024TiB", "--json").Ok();
+        Assert.Contains("\"streaming_threshold_bytes\":1125899906842624", r.Out, StringComparison.Ordinal);
+
+        const string tooLarge = "--streaming must be at most 1 PiB (1,125,899,906,842,624 bytes), or 'off' for no streaming stores, got '";
+        Cli.Run("bench", "relu", "--streaming", "9223372036854775807").BadInput(tooLarge + "9223372036854775807'.");
+        Cli.Run("bench", "relu", "--streaming", "1025TiB").BadInput(tooLarge + "1025TiB'.");
+        Cli.Run("bench", "relu", "--streaming", "2PiB").BadInput(tooLarge + "2PiB'.");
+        string digits = new('9', 100_000);
+        var e = Cli.Run("bench", "relu", "--streaming", digits).BadInput(tooLarge + new string('9', 39) + "…'.");
+        Assert.True(e.Err.Length < 300, e.Err);
+        e = Cli.Run("bench", "relu", "--streaming", digits + "x").BadInput("--streaming takes a byte count such as 20MiB, 65536 or 0, or 'off', got '" + new string('9', 39) + "…'.");
+        Assert.True(e.Err.Length < 300, e.Err);
+    }
+
     [Fact]
     public void Threads_option_runs_the_parallel_path_and_restores_the_setting()
     {

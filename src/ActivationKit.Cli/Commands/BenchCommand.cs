@@ -54,7 +54,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         public int Threads { get; init; } = 1;
 
         [CommandOption("--streaming <BYTES>")]
-        [Description("KernelOptions.StreamingThreshold for our element-wise kernels: bytes read and written by a call (e.g. 20MiB, 1048576) from which results are stored with non-temporal stores; 'off' never, 0 always. Default: the library's 20 MiB.")]
+        [Description("KernelOptions.StreamingThreshold for our element-wise kernels: bytes read and written by a call (e.g. 20MiB, 1048576; suffixes KiB to PiB; at most 1PiB) from which results are stored with non-temporal stores; 'off' never, 0 always. Default: the library's 20 MiB.")]
         [DefaultValue("20MiB")]
         public string Streaming { get; init; } = "20MiB";
 
@@ -92,7 +92,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
             if (!(InputStd > 0 && InputStd <= 1e30)) return ValidationResult.Error($"--input-std must be a positive number up to 1e30, got {InputStd.ToString(CultureInfo.InvariantCulture)}.");
             if (ThreadsError(Threads) is { } threads) return ValidationResult.Error(threads);
             if (DtypeName is null) return ValidationResult.Error($"--dtype must be f32, f64, f16 or bf16, got '{Dtype}'.");
-            if (ParseStreaming(Streaming) is null) return ValidationResult.Error($"--streaming takes a byte count such as 20MiB, 65536 or 0, or 'off', got '{Streaming}'.");
+            if (StreamingError(Streaming) is { } streaming) return ValidationResult.Error(streaming);
             return ValidationResult.Success();
         }
     }
@@ -108,21 +108,56 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     internal const int MaxThreads = 256;
 
     /// <summary>The table header's words for a --streaming threshold ('off' read "streaming stores from never (off)").</summary>
-    private static string StreamingPhrase(long bytes) => bytes switch
+    private static string StreamingPhrase(long bytes)
     {
-        long.MaxValue => "without streaming stores (--streaming off)",
-        _ when bytes >= 1 << 20 && bytes % (1 << 20) == 0 => $"with streaming stores from {bytes >> 20} MiB moved",
-        1 => "with streaming stores from 1 byte moved",
-        _ => $"with streaming stores from {bytes} bytes moved",
-    };
+        if (bytes == long.MaxValue) return "without streaming stores (--streaming off)";
+        if (bytes == 1) return "with streaming stores from 1 byte moved";
+        foreach (var (suffix, unit) in StreamingUnits.Reverse().Where(u => u.Bytes >= 1 << 20))
+        {
+            if (bytes >= unit && bytes % unit == 0) return $"with streaming stores from {bytes / unit} {suffix} moved";
+        }
 
-    /// <summary>Bytes for <c>--streaming</c> (an integer with an optional KiB/MiB/GiB suffix; 'off' = never), or null if malformed.</summary>
+        return $"with streaming stores from {bytes} bytes moved";
+    }
+
+    /// <summary>
+    /// The largest --streaming byte count, 1 PiB: far beyond any cache, so nothing is lost, and well below
+    /// <see cref="long.MaxValue"/>, which is the library's "off" (9223372036854775807 was shown as --streaming off).
+    /// </summary>
+    internal const long MaxStreaming = 1L << 50;
+
+    /// <summary>The suffixes --streaming takes, smallest first.</summary>
+    private static readonly (string Suffix, long Bytes)[] StreamingUnits =
+        [("KiB", 1L << 10), ("MiB", 1L << 20), ("GiB", 1L << 30), ("TiB", 1L << 40), ("PiB", 1L << 50)];
+
+    /// <summary>
+    /// Bytes for <c>--streaming</c> (an integer up to <see cref="MaxStreaming"/> with an optional KiB/MiB/GiB/TiB/PiB
+    /// suffix; 'off' = never, <see cref="long.MaxValue"/>), or null if malformed or larger (<see cref="StreamingError"/>).
+    /// </summary>
     internal static long? ParseStreaming(string text)
     {
+        var (value, _) = Streaming(text);
+        return value;
+    }
+
+    /// <summary>The one-sentence refusal of a --streaming that <see cref="ParseStreaming"/> does not take, or null.</summary>
+    internal static string? StreamingError(string text)
+    {
+        var (value, tooLarge) = Streaming(text);
+        if (value is not null) return null;
+        string got = ExceptionMessages.Excerpt(text);
+        return tooLarge
+            ? string.Create(CultureInfo.InvariantCulture, $"--streaming must be at most 1 PiB ({MaxStreaming:N0} bytes), or 'off' for no streaming stores, got '{got}'.")
+            : $"--streaming takes a byte count such as 20MiB, 65536 or 0, or 'off', got '{got}'.";
+    }
+
+    /// <summary>--streaming's bytes, or null, with whether it was a well-formed count above <see cref="MaxStreaming"/>.</summary>
+    private static (long? Bytes, bool TooLarge) Streaming(string text)
+    {
         string t = text.Trim();
-        if (t.Equals("off", StringComparison.OrdinalIgnoreCase)) return long.MaxValue;
+        if (t.Equals("off", StringComparison.OrdinalIgnoreCase)) return (long.MaxValue, false);
         long unit = 1;
-        foreach (var (suffix, bytes) in new[] { ("KiB", 1L << 10), ("MiB", 1L << 20), ("GiB", 1L << 30) })
+        foreach (var (suffix, bytes) in StreamingUnits)
         {
             if (t.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
             {
@@ -132,8 +167,13 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
             }
         }
 
-        if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long value) || value > long.MaxValue / unit) return null;
-        return value * unit;
+        if (t.Length == 0 || !t.All(char.IsAsciiDigit)) return (null, false);
+
+        // Leading zeros aside, more than 16 digits is past 1 PiB whatever the unit (a million digits are not parsed).
+        string digits = t.TrimStart('0');
+        if (digits.Length > 16) return (null, true);
+        long value = digits.Length == 0 ? 0 : long.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
+        return value > MaxStreaming / unit ? (null, true) : (value * unit, false);
     }
 
     /// <summary>One function to time: its label, the instance, and whether its TensorPrimitives baseline applies.</summary>
