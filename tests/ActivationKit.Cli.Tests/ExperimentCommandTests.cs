@@ -186,6 +186,31 @@ public sealed partial class ExperimentCommandTests : IDisposable
         Cli.RunWide("report", a, "--allow-incomplete").Ok();
     }
 
+    // report r1 --html link.html --force, with link.html a symbolic link to r1/experiment.json, wrote the page over the
+    // manifest: the results-folder check compared the link's own path. It compares the paths with links resolved now,
+    // the folder's too (a folder given through a link), and --force does not lift it.
+    [Fact]
+    public void Report_never_writes_its_html_through_a_link_into_the_results_it_reports()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string a = _dir.File("a");
+        Cli.RunWide(Tiny(a, "--shard", "0/6")).Ok();
+        string manifest = Path.Combine(a, "experiment.json");
+        string before = File.ReadAllText(manifest);
+        string link = _dir.File("link.html");
+        File.CreateSymbolicLink(link, Path.Combine("a", "experiment.json"));
+        Cli.Run("report", a, "--html", link, "--force", "--allow-incomplete")
+            .BadInput($"--html '{link}' would overwrite a file of the results folder '{a}'");
+
+        // The folder named through a link, the page by its real path, and the reverse.
+        string folderLink = _dir.File("results-link");
+        Directory.CreateSymbolicLink(folderLink, "a");
+        Cli.Run("report", folderLink, "--html", manifest, "--force", "--allow-incomplete").BadInput("would overwrite a file of the results folder");
+        Cli.Run("report", a, "--html", Path.Combine(folderLink, "experiment.json"), "--force", "--allow-incomplete").BadInput("would overwrite a file of the results folder");
+        Assert.Equal(before, File.ReadAllText(manifest));
+        Assert.Equal(Path.Combine("a", "experiment.json"), new FileInfo(link).LinkTarget);
+    }
+
     [Fact]
     public void Compare_refuses_a_folder_holding_another_comparison()
     {

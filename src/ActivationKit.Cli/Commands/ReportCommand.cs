@@ -96,7 +96,8 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
     /// earlier report (so a report kept beside its results can be refreshed), a FILE not named .html or .htm, one
     /// that cannot be written (<see cref="OutputFolder.EnsureFileWritable"/>), and anywhere an existing file that is
     /// not an earlier report unless <paramref name="force"/> (notes.html was replaced without a word): the
-    /// report used to be written over experiment.json, destroying the comparison it reported. (--images cannot do that:
+    /// report used to be written over experiment.json, destroying the comparison it reported. Paths are compared with
+    /// symbolic links resolved, so no link leads the page into a results folder either. (--images cannot do that:
     /// it writes only *.png files, and a results folder holds experiment.json and trials/*.json; its own rule for
     /// existing files is <see cref="CheckImageTargets"/>.)
     /// </summary>
@@ -106,10 +107,12 @@ public sealed class ReportCommand(CliConsoles consoles) : Command<ReportCommand.
 
         // Before the checks below read it: opening a named pipe to see whether it is a report waits for a writer.
         SpecialFile.RefuseAsOutput(html, "--html");
-        string full = Path.GetFullPath(html);
+        // With every link resolved, in the page's path and in the folders': --html link.html, a link to
+        // r1/experiment.json, was outside r1 by its own path, and --force let the page replace the manifest.
+        string full = OutputFolder.Canonical(html);
         foreach (string dir in directories)
         {
-            string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)) + Path.DirectorySeparatorChar;
+            string root = Path.TrimEndingDirectorySeparator(OutputFolder.Canonical(dir)) + Path.DirectorySeparatorChar;
             if (full.StartsWith(root, OutputFolder.PathComparison) && File.Exists(full) && !IsEarlierReport(full))
             {
                 throw new UsageException($"--html '{html}' would overwrite a file of the results folder '{dir}'; give a new .html file (e.g. report.html outside the folder).");
