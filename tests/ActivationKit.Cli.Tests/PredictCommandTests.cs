@@ -66,6 +66,43 @@ public class PredictCommandTests
         Assert.All(rows, row => Assert.Equal(1.0, row.Sum(), 5));
     }
 
+    // --out was checked for a folder and for --force only: a write-protected file (with --force), a missing folder or a
+    // name too long were refused by the write, after the model had read and run every row. The input below has a NaN
+    // row, refused only once the rows are read: the --out problem must be the one reported.
+    [Theory]
+    [InlineData("protected")]
+    [InlineData("missing-folder")]
+    [InlineData("long-name")]
+    public void Out_is_checked_before_the_model_runs(string problem)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var dir = new TempDir();
+        string model = dir.File("m.akm");
+        Cli.Run("train", "--data", "xor", "--samples", "200", "--hidden", "4", "--epochs", "1", "--save", model).Ok();
+        string csv = dir.File("x.csv");
+        File.WriteAllText(csv, "a,b\n0.5,0.5\nnan,0.5\n");
+        string outPath = dir.File("y.csv");
+        string message = $"--out '{outPath}' is write-protected (read-only); make it writable (chmod u+w) or give another file name.";
+        switch (problem)
+        {
+            case "protected":
+                File.WriteAllText(outPath, "kept\n");
+                File.SetUnixFileMode(outPath, UnixFileMode.UserRead);
+                break;
+            case "missing-folder":
+                outPath = dir.File(Path.Combine("no-such-folder", "y.csv"));
+                message = $"--out '{outPath}': the folder '{dir.File("no-such-folder")}' does not exist.";
+                break;
+            default:
+                outPath = dir.File(new string('y', 300) + ".csv");
+                message = "--out has a name of 304 bytes";
+                break;
+        }
+
+        Cli.Run("predict", "--model", model, "--in", csv, "--out", outPath, "--force").BadInput(message);
+        if (problem == "protected") Assert.Equal("kept\n", File.ReadAllText(outPath));
+    }
+
     [Fact]
     public void Missing_or_infinite_inputs_are_bad_input_not_nan_predictions()
     {

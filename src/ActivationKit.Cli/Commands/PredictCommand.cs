@@ -65,6 +65,10 @@ public sealed class PredictCommand(CliConsoles consoles) : Command<PredictComman
             OutputFolder.RefuseInput(outPath, "--out", (settings.Model, "--model"), (settings.In, "--in"));
             if (Directory.Exists(outPath)) throw new UsageException($"--out '{TerminalText.Safe(outPath)}' is a folder; give a .csv or .npy file name.");
 
+            // Before the model is loaded and run: a write-protected file, a missing folder or a device was refused only
+            // by the write, once every row had been read and predicted.
+            OutputFolder.EnsureFileWritable(outPath, "--out");
+
             // A CSV or .npy of predictions looks like any other table of numbers: an existing file is replaced only when asked.
             OutputFolder.RefuseOverwrite(outPath, "--out", settings.Force);
         }
