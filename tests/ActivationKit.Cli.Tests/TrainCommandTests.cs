@@ -1096,3 +1096,31 @@ public class TrainCommandTests
         Assert.Equal("Error: Not enough memory for what was asked; ask for less (fewer samples or values, narrower layers, smaller sizes), and report it as a bug if a small request runs out too.", error.ToString().Trim());
     }
 }
+
+/// <summary>
+/// --noise above 1e30 (train and compare): 1e300 made every synthetic feature +∞, refused only after the data was made
+/// ("xor: row 1, feature 1 is +∞"), and 1e38 on sine trained on targets of ±1e38 and reported losses of 1e76, exit 0.
+/// </summary>
+public class NoiseRangeTests
+{
+    [Theory]
+    [InlineData("1e31", "1E+31")]
+    [InlineData("1e38", "1E+38")]
+    [InlineData("1e300", "1E+300")]
+    public void Noise_above_1e30_is_refused_before_the_data_is_made(string noise, string shown)
+    {
+        using var dir = new TempDir();
+        string message = $"--noise must be finite, ≥ 0 and at most 1e30, got {shown}.";
+        Cli.Run("train", "--data", "sine", "--samples", "100", "--epochs", "1", "--noise", noise).BadInput(message);
+        Cli.Run("compare", "--data", "xor", "--samples", "100", "--epochs", "1", "--activations", "relu", "--seeds", "1", "--noise", noise, "--out", dir.File("r")).BadInput(message);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public void Noise_of_1e30_is_still_taken()
+    {
+        Cli.Run("train", "--data", "sine", "--samples", "100", "--epochs", "1", "--noise", "1e30").Ok();
+        Assert.Throws<ArgumentException>(() => ActivationKit.Nn.Data.Synthetic.Create("xor", 100, 1e31, 1));
+        Assert.Equal(100, ActivationKit.Nn.Data.Synthetic.Create("xor", 100, 1e30, 1).Rows);
+    }
+}

@@ -31,7 +31,7 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         public int? Samples { get; init; }
 
         [CommandOption("--noise <STD>")]
-        [Description("Noise of a synthetic set (default 0.1); ignored for fashion-mnist and files, so it is not part of their comparison's identity.")]
+        [Description("Gaussian noise (std) of a synthetic set, 0 to 1e30 (default 0.1); ignored for fashion-mnist and files, so it is not part of their comparison's identity.")]
         public double Noise { get; init; } = 0.1;
 
         [CommandOption("--data-seed <N>")]

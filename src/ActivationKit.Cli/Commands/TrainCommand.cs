@@ -105,7 +105,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public int? Samples { get; init; }
 
         [CommandOption("--noise <STD>")]
-        [Description("Gaussian noise of a synthetic set (default 0.05).")]
+        [Description("Gaussian noise (std) of a synthetic set, 0 to 1e30 (default 0.05).")]
         public double Noise { get; init; } = 0.05;
 
         [CommandOption("-s|--save <FILE>")]
@@ -130,7 +130,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             // One bound for every command's --threads (bench's): train took 100000 and reported "100000 thread(s)".
             if (BenchCommand.ThreadsError(Threads) is { } threads) return ValidationResult.Error(threads);
             if (Samples is < 10) return ValidationResult.Error($"--samples must be at least 10, got {Samples}.");
-            if (!(Noise >= 0) || double.IsInfinity(Noise)) return ValidationResult.Error($"--noise must be finite and ≥ 0, got {Noise.ToString(Inv)}.");
+            if (!(Noise >= 0) || Noise > Synthetic.MaxNoise) return ValidationResult.Error($"--noise must be finite, ≥ 0 and at most 1e30, got {Noise.ToString(Inv)}.");
             if (WeightDecay is { } decay && (!(decay >= 0) || double.IsInfinity(decay))) return ValidationResult.Error($"--weight-decay must be finite and ≥ 0, got {decay.ToString(Inv)}.");
 
             // As accuracy refuses --force without --write-docs (F14, exploratory tester: it was accepted without a word).

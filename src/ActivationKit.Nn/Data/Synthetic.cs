@@ -10,6 +10,12 @@ public static class Synthetic
     public static IReadOnlyList<string> Names { get; } = ["xor", "spirals", "moons", "circles", "checkerboard", "sine", "random"];
 
     /// <summary>
+    /// The largest noise std, 1e30: far past any use, and small enough that the points stay finite in float and their
+    /// squares in double. 1e300 made every feature +∞, and 1e38 gave sine targets of ±1e38 and losses of 1e76.
+    /// </summary>
+    public const double MaxNoise = 1e30;
+
+    /// <summary>
     /// Creates a named set of <paramref name="samples"/> points with Gaussian noise of std <paramref name="noise"/>.
     /// xor, spirals, moons, circles, checkerboard: 2 features, 2 classes. sine: 1 feature, regression y = sin(x).
     /// random: <paramref name="classes"/> classes (default 2) with 2 Gaussian features unrelated to the labels (a baseline).
@@ -20,7 +26,7 @@ public static class Synthetic
     {
         ArgumentNullException.ThrowIfNull(name);
         if (samples < 2 || samples > MaxSamples) throw new ArgumentException($"A built-in set takes 2 to {MaxSamples:N0} samples, got {samples:N0}.", nameof(samples));
-        if (!(noise >= 0) || double.IsInfinity(noise)) throw new ArgumentException($"noise must be finite and ≥ 0, got {noise}.", nameof(noise));
+        if (!(noise >= 0) || noise > MaxNoise) throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"noise must be finite, ≥ 0 and at most 1e30, got {noise}."), nameof(noise));
         var rng = Rng.Derive(seed, "data:" + name);
         string key = name.Trim().ToLowerInvariant().Replace('-', '_');
         if (classes is { } asked && key != "random")

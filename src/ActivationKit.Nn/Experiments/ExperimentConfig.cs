@@ -201,7 +201,7 @@ public sealed record ExperimentConfig
     public ExperimentConfig Validate()
     {
         if (Samples < 0) throw new ArgumentException($"--samples must be ≥ 0, got {Samples}.");
-        if (!(Noise >= 0) || double.IsInfinity(Noise)) throw new ArgumentException($"--noise must be finite and ≥ 0, got {Noise}.");
+        if (!(Noise >= 0) || Noise > Synthetic.MaxNoise) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--noise must be finite, ≥ 0 and at most 1e30, got {Noise}."));
         if (Hidden.Count == 0 || Hidden.Any(h => h < 1 || h > 65536)) throw new ArgumentException($"--hidden needs one or more widths in 1…65536, got '{string.Join(",", Hidden)}'.");
         if (Activations.Count == 0) throw new ArgumentException("--activations needs at least one activation.");
         if (Seeds < 1 || Seeds > 1000) throw new ArgumentException($"--seeds must be in 1…1000, got {Seeds}.");
