@@ -211,6 +211,25 @@ public sealed partial class ExperimentCommandTests : IDisposable
         Assert.Equal(Path.Combine("a", "experiment.json"), new FileInfo(link).LinkTarget);
     }
 
+    // A file named trials or a folder named experiment.json in --out was met only by the runner, after the data was
+    // loaded and "Comparing …" said, as the runtime's "The file '…/trials' already exists." or "Cannot write
+    // '…/experiment.json': it is a folder".
+    [Theory]
+    [InlineData("trials", false, "holds a file named trials, where the folder of trial results goes; remove it or give another folder.")]
+    [InlineData("experiment.json", true, "holds a folder named experiment.json, where the comparison's manifest file goes; remove it or give another folder.")]
+    public void Compare_refuses_an_out_folder_whose_trials_or_manifest_name_is_taken_by_the_wrong_kind(string name, bool folder, string message)
+    {
+        string a = _dir.File("a");
+        Directory.CreateDirectory(a);
+        string taken = Path.Combine(a, name);
+        if (folder) Directory.CreateDirectory(taken);
+        else File.WriteAllText(taken, "mine");
+        var r = Cli.Run(Tiny(a)).BadInput($"Error: --out '{a}' {message}");
+        Assert.DoesNotContain("Comparing", r.Err, StringComparison.Ordinal);
+        Assert.Equal([name], Directory.GetFileSystemEntries(a).Select(Path.GetFileName));
+        if (!folder) Assert.Equal("mine", File.ReadAllText(taken));
+    }
+
     [Fact]
     public void Compare_refuses_a_folder_holding_another_comparison()
     {

@@ -104,6 +104,7 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         int threads = settings.Threads ?? Math.Min(Environment.ProcessorCount, BenchCommand.MaxThreads);
         var data = ExperimentData.Load(config);
         OutputFolder.EnsureWritable(settings.Out, "--out");
+        RefuseTakenNames(settings.Out);
         var err = consoles.ErrorWriter;
         bool interactive = consoles.Error.Profile.Capabilities.Interactive;
         int total = config.Trials().Count(t => shard.Includes(t.Index));
@@ -230,6 +231,34 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
             Init = s.Init,
             TargetAccuracy = ParseTarget(s.Target),
         }.Validate();
+    }
+
+    /// <summary>
+    /// Refuses a results folder where the manifest's name is taken by something other than a file, or the trial folder's
+    /// by something other than a folder: the runner met them only after the data was loaded and the run announced, as the
+    /// runtime's "The file '…/trials' already exists." An existing manifest and trials folder are a comparison to resume,
+    /// checked by the runner.
+    /// </summary>
+    private static void RefuseTakenNames(string folder)
+    {
+        string safe = TerminalText.Safe(folder);
+        string manifest = Path.Combine(folder, ResultStore.ManifestName);
+        if (Directory.Exists(manifest))
+        {
+            throw new UsageException($"--out '{safe}' holds a folder named {ResultStore.ManifestName}, where the comparison's manifest file goes; remove it or give another folder.");
+        }
+
+        // A pipe would be opened to read a manifest that never comes.
+        if (ActivationKit.IO.FileKind.SpecialKindOf(manifest) is { } kind)
+        {
+            throw new UsageException($"--out '{safe}' holds {ResultStore.ManifestName}, which is {kind}, where the comparison's manifest file goes; remove it or give another folder.");
+        }
+
+        string trials = Path.Combine(folder, ResultStore.TrialsFolder);
+        if (!Directory.Exists(trials) && (File.Exists(trials) || new FileInfo(trials).LinkTarget is not null))
+        {
+            throw new UsageException($"--out '{safe}' holds a file named {ResultStore.TrialsFolder}, where the folder of trial results goes; remove it or give another folder.");
+        }
     }
 
     /// <summary>
