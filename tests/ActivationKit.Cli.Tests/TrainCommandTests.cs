@@ -1124,3 +1124,23 @@ public class NoiseRangeTests
         Assert.Equal(100, ActivationKit.Nn.Data.Synthetic.Create("xor", 100, 1e30, 1).Rows);
     }
 }
+
+/// <summary>
+/// train --save d --diagnostics-out d trained the model, wrote the reports into the folder d and then failed to save the
+/// model ("Cannot write 'd': it is a folder"). (--save d/diagnostics.json or .txt is refused already by its data-file
+/// extension.)
+/// </summary>
+public class SaveOverDiagnosticsTests
+{
+    [Theory]
+    [InlineData("d", "d", "--save 'd' is the --diagnostics-out folder 'd'; the model needs a file of its own: give another --save file name.")]
+    [InlineData("d", "./d/", "--save 'd' is the --diagnostics-out folder './d/'; the model needs a file of its own: give another --save file name.")]
+    public void Save_and_diagnostics_out_on_the_same_path_are_refused_before_training(string save, string diagnostics, string message)
+    {
+        using var dir = new TempDir();
+        var r = Cli.RunIn(dir.Path, "train", "--data", "xor", "--samples", "100", "--epochs", "1", "--save", save, "--diagnostics-out", diagnostics);
+        r.BadInput($"Error: {message}");
+        Assert.DoesNotContain("epoch", r.Err, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dir.Path, "*", SearchOption.AllDirectories));
+    }
+}

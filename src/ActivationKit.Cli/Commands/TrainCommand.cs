@@ -407,6 +407,13 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             throw new UsageException($"--save '{path}' has the extension of a data file ({ext}), but a model is a binary file of its own; give a model file name such as {Path.ChangeExtension(Path.GetFileName(path), ".akm")}.");
         }
 
+        // The folder --diagnostics-out creates and fills at the end of training: the model's write then failed on it
+        // ("Cannot write 'd': it is a folder"), after the whole run.
+        if (settings.DiagnosticsOut is { } reports && string.Equals(OutputFolder.Canonical(path), OutputFolder.Canonical(reports), OutputFolder.PathComparison))
+        {
+            throw new UsageException($"--save '{TerminalText.Safe(path)}' is the --diagnostics-out folder '{TerminalText.Safe(reports)}'; the model needs a file of its own: give another --save file name.");
+        }
+
         OutputFolder.EnsureFileWritable(path, "--save");
         OutputFolder.RefuseOverwrite(path, "--save", settings.Force, IsModelFile, "an actkit model file");
     }
