@@ -86,10 +86,13 @@ public static class ModelFile
     /// <summary>
     /// Writes the network and its metadata to <paramref name="path"/>, in an existing folder: everything is checked and
     /// serialised first, then written through a temporary file in the same folder moved into place, so a refused
-    /// network or metadata, or a failed write, leaves an existing file as it was and no partial file behind.
+    /// network or metadata, or a failed write, leaves an existing file as it was and no partial file behind. A
+    /// write-protected file, or one a symbolic link there leads to, is never replaced
+    /// (<see cref="Experiments.ResultStore.WriteAtomic(string, Action{Stream})"/>).
     /// </summary>
     /// <exception cref="ArgumentException">A network or metadata <see cref="Load(string)"/> would refuse.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file, or a link's target, is write-protected; it is left as it was.</exception>
     public static void Save(string path, Mlp network, ModelMetadata? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);

@@ -440,7 +440,11 @@ public static class ResultStore
         return JsonSerializer.Serialize(a.WithoutTimings(), Json) == JsonSerializer.Serialize(b.WithoutTimings(), Json);
     }
 
-    /// <summary>Writes bytes through a flushed temporary file in the same folder and a rename.</summary>
+    /// <summary>
+    /// Writes bytes through a flushed temporary file in the same folder and a rename, never over a write-protected file
+    /// (<see cref="WriteAtomic(string, Action{Stream})"/>).
+    /// </summary>
+    /// <exception cref="UnauthorizedAccessException">The file, or a link's target, is write-protected; nothing is written.</exception>
     public static void WriteAtomic(string path, ReadOnlySpan<byte> bytes)
     {
         byte[] copy = bytes.ToArray();
@@ -451,8 +455,12 @@ public static class ResultStore
     /// Writes a file with <paramref name="write"/> through a flushed temporary file in the same folder (created if
     /// needed) and a rename, so the destination changes only if the whole write succeeds; a folder that cannot be
     /// created or takes no files is an <see cref="IOException"/> naming <paramref name="path"/>, and a write that fails
-    /// part-way (a full disk) a <see cref="WriteFailedException"/> naming it.
+    /// part-way (a full disk) a <see cref="WriteFailedException"/> naming it. A write-protected file, or the file a
+    /// symbolic link there leads to (<see cref="FileKind.IsWriteProtected"/>), is refused before anything is written: the
+    /// rename needs only the folder's permission, so a 0444 model or result file was replaced, and came back writable.
+    /// This is the one guard of every library writer (ModelFile.Save, ChartFile.Save, the comparison's files).
     /// </summary>
+    /// <exception cref="UnauthorizedAccessException">The file, or a link's target, is write-protected; nothing is written.</exception>
     public static void WriteAtomic(string path, Action<Stream> write) => WriteAtomic(path, write, overwrite: true);
 
     /// <summary>
@@ -466,6 +474,9 @@ public static class ResultStore
         ArgumentNullException.ThrowIfNull(write);
         string full = FinalTarget(Path.GetFullPath(path));
         if (Directory.Exists(full)) throw new IOException($"Cannot write '{TerminalText.Safe(path)}': it is a folder; give a file name.");
+
+        // Only a write that replaces: one that creates the file only where there is none never touches an existing one.
+        if (overwrite && FileKind.IsWriteProtected(full)) throw new UnauthorizedAccessException(FileKind.WriteProtectedMessage(path));
         string dir = Path.GetDirectoryName(full)!;
         string temp = Path.Combine(dir, $".{TemporaryStem(Path.GetFileName(full))}.{Guid.NewGuid():N}.tmp");
         FileStream created;
