@@ -108,6 +108,18 @@ public sealed class ChartOverwriteTests : IDisposable
 
         if (!OperatingSystem.IsLinux()) return;
         Directory.Delete(Path.Combine(images, "learning-loss.png"));
+
+        // A write-protected chart is named by the option and the folder, as the other files in the way are: the message
+        // named the file alone, and told to "give another file name", which --images has no way to do.
+        string kept = Path.Combine(images, "learning-accuracy.png");
+        File.WriteAllText(kept, "precious");
+        File.SetUnixFileMode(kept, UnixFileMode.UserRead);
+        Cli.Run("report", results, "--html", html, "--images", images, "--force")
+            .BadInput($"Error: --images '{images}' holds learning-accuracy.png, which is write-protected (read-only); make it writable (chmod u+w) or give another folder.");
+        Assert.False(File.Exists(html));
+        Assert.Equal("precious", File.ReadAllText(kept));
+        File.Delete(kept);
+
         string fifo = Path.Combine(images, "functions.png");
         using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) mkfifo.WaitForExit();
         Cli.Run("report", results, "--html", html, "--images", images, "--force")

@@ -224,7 +224,8 @@ public class TrainCommandTests
         var old = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
         File.SetLastWriteTimeUtc(json, old);
         File.SetUnixFileMode(text, UnixFileMode.UserRead);
-        Cli.Run(run).BadInput($"Error: '{text}' is write-protected (read-only); make it writable (chmod u+w) or give another file name.");
+        // Named by the option and the folder, as the other files in the way are (it named the file alone).
+        Cli.Run(run).BadInput($"Error: --diagnostics-out '{outDir}' holds diagnostics.txt, which is write-protected (read-only); make it writable (chmod u+w) or give another folder.");
         Assert.Equal(old, File.GetLastWriteTimeUtc(json));
     }
 

@@ -10,7 +10,8 @@ public static class OutputFolder
     /// Creates <paramref name="folder"/> if needed and checks that it takes new files, and that none of
     /// <paramref name="files"/> (names of files the command will write there) is in the way: a folder, a device,
     /// pipe or socket (<see cref="SpecialFile.RefuseAsOutput"/>), or a write-protected file
-    /// (<see cref="SpecialFile.RefuseWriteProtected"/>), which no --force lets a file replace.
+    /// (<see cref="ActivationKit.IO.FileKind.IsWriteProtected"/>), which no --force lets a file replace; each refusal
+    /// names <paramref name="option"/> and the folder.
     /// </summary>
     /// <param name="folder">The folder results will be written to.</param>
     /// <param name="option">The option that named it, for the message (e.g. <c>--out</c>).</param>
@@ -30,8 +31,12 @@ public static class OutputFolder
             if (ActivationKit.IO.FileKind.SpecialKindOf(path) is { } kind) throw new UsageException($"{option} '{folder}' holds {name}, which is {kind}, not a regular file that writing could replace; remove it or give another folder.");
 
             // Refused now, not after the training: a write-protected diagnostics.txt was refused at the end of the run,
-            // after diagnostics.json had been written.
-            SpecialFile.RefuseWriteProtected(path, null);
+            // after diagnostics.json had been written. Said as the other files in the way are, naming the option: the
+            // file's name is the command's, so "give another file name" was no advice the option could follow.
+            if (ActivationKit.IO.FileKind.IsWriteProtected(path))
+            {
+                throw new UsageException($"{option} '{folder}' holds {name}, which is write-protected (read-only); make it writable (chmod u+w) or give another folder.");
+            }
         }
     }
 
