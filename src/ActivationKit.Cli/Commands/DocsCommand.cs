@@ -32,7 +32,13 @@ public sealed class DocsCommand(CliConsoles consoles) : Command<DocsCommand.Sett
         string? repository = settings.Out is null ? FindRepositoryRoot(Directory.GetCurrentDirectory()) : null;
         string root = settings.Out ?? repository ?? Directory.GetCurrentDirectory();
         // /dev/null or a named pipe is no "file" either: say what it is, as the other output folders do.
-        if (File.Exists(root)) throw new UsageException($"--out '{root}' is {ActivationKit.IO.FileKind.SpecialKindOf(root) ?? "a file"}, not a folder; give the repository root (the folder holding README.md).");
+        if (File.Exists(root))
+        {
+            throw new UsageException(OutputFolder.MissingLinkTarget(root) is { } target
+                ? $"--out '{root}' is a symbolic link to '{target}', which does not exist; give the repository root (the folder holding README.md)."
+                : $"--out '{root}' is {ActivationKit.IO.FileKind.SpecialKindOf(root) ?? "a file"}, not a folder; give the repository root (the folder holding README.md).");
+        }
+
         if (!Directory.Exists(root)) throw new UsageException($"--out folder '{TerminalText.Safe(root)}' does not exist.");
         string readmePath = Path.Combine(root, "README.md");
         string referencePath = Path.Combine(root, FunctionDocs.ReferencePath);

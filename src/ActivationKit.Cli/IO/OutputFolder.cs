@@ -22,7 +22,7 @@ public static class OutputFolder
         RefuseEmpty(folder, option, "folder");
         RefuseLongNames(folder, option);
         // /dev/null or a pipe given as the folder is no "file" either: say what it is.
-        if (File.Exists(folder)) throw new UsageException($"{option} '{folder}' is {ActivationKit.IO.FileKind.SpecialKindOf(folder) ?? "a file"}; give a folder.");
+        if (File.Exists(folder)) throw new UsageException(NotAFolder(folder, option, "give a folder"));
         if (Probe(folder, create: true) is { } failure) throw Refusal(failure, folder, $"{option} '{folder}' cannot be created or does not accept new files.");
         foreach (string name in files)
         {
@@ -53,9 +53,54 @@ public static class OutputFolder
         string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         if (!Directory.Exists(folder)) throw new UsageException($"{option} '{TerminalText.Safe(path)}': the folder '{TerminalText.Safe(folder)}' does not exist.");
         if (Directory.Exists(path)) throw new UsageException($"{option} '{TerminalText.Safe(path)}' is a folder; give a file name.");
+
+        // A symbolic link is written through (its target replaced, or created when missing), in the target's folder: a
+        // dangling link into a folder that does not exist had that folder created by the write.
+        string targetFolder = Path.GetDirectoryName(ActivationKit.IO.FileKind.FinalTarget(path)) ?? folder;
+        if (!Directory.Exists(targetFolder))
+        {
+            throw new UsageException($"{option} '{TerminalText.Safe(path)}' is a symbolic link to '{TerminalText.Safe(ActivationKit.IO.FileKind.FinalTarget(path))}', whose folder '{TerminalText.Safe(targetFolder)}' does not exist; create that folder or give another file name.");
+        }
+
         SpecialFile.RefuseAsOutput(path, option);
         SpecialFile.RefuseWriteProtected(path, option);
-        if (Probe(folder, create: false) is { } failure) throw Refusal(failure, path, $"{option} '{TerminalText.Safe(path)}' cannot be written: its folder '{TerminalText.Safe(folder)}' does not accept new files.");
+        if (Probe(targetFolder, create: false) is { } failure) throw Refusal(failure, path, $"{option} '{TerminalText.Safe(path)}' cannot be written: its folder '{TerminalText.Safe(targetFolder)}' does not accept new files.");
+    }
+
+    /// <summary>
+    /// The target of <paramref name="path"/> when it is a symbolic link whose target (followed through a chain of links)
+    /// does not exist, else null. <see cref="File.Exists"/> says true for such a link, which was then described as "a file".
+    /// </summary>
+    public static string? MissingLinkTarget(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            if (new FileInfo(path).LinkTarget is null) return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        string target = ActivationKit.IO.FileKind.FinalTarget(path);
+        return File.Exists(target) || Directory.Exists(target) || target == Path.GetFullPath(path) ? null : target;
+    }
+
+    /// <summary>
+    /// The refusal of a path given as a folder that is something else: a link to a target that does not exist
+    /// (<see cref="MissingLinkTarget"/>), a device, pipe or socket, or a file. <paramref name="advice"/> ends the sentence
+    /// of the last two.
+    /// </summary>
+    public static string NotAFolder(string path, string option, string advice)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (MissingLinkTarget(path) is { } target)
+        {
+            return $"{option} '{TerminalText.Safe(path)}' is a symbolic link to '{TerminalText.Safe(target)}', which does not exist; create that folder first, or give another.";
+        }
+
+        return $"{option} '{TerminalText.Safe(path)}' is {ActivationKit.IO.FileKind.SpecialKindOf(path) ?? "a file"}; {advice}.";
     }
 
     /// <summary>
@@ -100,7 +145,9 @@ public static class OutputFolder
     public static bool RefuseOverwrite(string path, string option, bool force, Func<string, bool>? isEarlierOutput = null, string? kind = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) return false;
+
+        // A link whose target is missing replaces nothing: the write creates the target, as AtomicFile does.
+        if (!ActivationKit.IO.FileKind.TargetExists(path)) return false;
         SpecialFile.RefuseAsOutput(path, option);
         if (force || (isEarlierOutput is not null && IsEarlier(path, isEarlierOutput))) return true;
         string what = isEarlierOutput is null ? string.Empty : $" and is not {kind}";
