@@ -275,6 +275,11 @@ public class EvalCommandTests
         File.WriteAllBytes(dir.File("bad.npy"), "PK\x03\x04 this is a zip"u8.ToArray());
         Cli.Run("eval", "relu", "--in", dir.File("bad.npy"), "--out", dir.File("y.npy")).BadInput("bad.npy is not a .npy file");
         Assert.Equal(["bad.npy"], dir.Files());
+
+        // Only the magic (a copy cut short) is a truncated .npy file, not another kind: it was "not a .npy file".
+        File.WriteAllBytes(dir.File("cut.npy"), [0x93, .. "NUMPY"u8]);
+        Cli.Run("eval", "relu", "--in", dir.File("cut.npy"), "--out", dir.File("y.npy")).BadInput("cut.npy is truncated: it ends after 6 bytes, inside the .npy preamble");
+        Assert.Equal(["bad.npy", "cut.npy"], dir.Files());
     }
 
     [Fact]

@@ -154,6 +154,14 @@ public static class Npy
         sourceName = TerminalText.Safe(sourceName);
         Span<byte> prefix = stackalloc byte[12];
         int got = ReadUpTo(stream, prefix[..8]);
+
+        // Fewer than eight bytes that begin as the magic does (a 6-byte "\x93NUMPY" file) are a .npy file cut short, not
+        // another kind of file: they were reported as "not a .npy file".
+        if (got is > 0 and < 8 && prefix[..Math.Min(got, 6)].SequenceEqual(Magic.AsSpan(0, Math.Min(got, 6))))
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} is truncated: it ends after {got} byte{(got == 1 ? "" : "s")}, inside the .npy preamble (the magic bytes \\x93NUMPY, the format version and the header's length) that comes before the header."));
+        }
+
         if (got < 8 || !prefix[..6].SequenceEqual(Magic))
         {
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{sourceName} is not a .npy file: it does not start with the magic bytes \\x93NUMPY."));

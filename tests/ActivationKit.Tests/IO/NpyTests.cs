@@ -19,6 +19,24 @@ public class NpyTests
 
     private static NpyArray Read(byte[] bytes) => Npy.Read(new MemoryStream(bytes), "test.npy");
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(6)]
+    [InlineData(7)]
+    public void A_file_cut_short_inside_the_preamble_is_truncated_not_another_format(int length)
+    {
+        // A 6-byte "\x93NUMPY" file was "not a .npy file: it does not start with the magic bytes".
+        byte[] bytes = File("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }\n", new byte[4])[..length];
+        var e = Assert.Throws<InvalidDataException>(() => Read(bytes));
+        Assert.Equal($"test.npy is truncated: it ends after {length} byte{(length == 1 ? "" : "s")}, inside the .npy preamble (the magic bytes \\x93NUMPY, the format version and the header's length) that comes before the header.", e.Message);
+
+        // Other short files, and an empty one, are still no .npy file.
+        Assert.Contains("is not a .npy file", Assert.Throws<InvalidDataException>(() => Read([0x93, .. "NUMPZ"u8])).Message, StringComparison.Ordinal);
+        Assert.Contains("is not a .npy file", Assert.Throws<InvalidDataException>(() => Read("PK"u8.ToArray())).Message, StringComparison.Ordinal);
+        Assert.Contains("is not a .npy file", Assert.Throws<InvalidDataException>(() => Read([])).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Fortran_order_arrays_are_refused_unless_asked_for_and_then_read_in_c_order()
     {
