@@ -691,7 +691,12 @@ public class TrainCommandTests
         Assert.Equal(subset.GetProperty("test").GetRawText(), again.GetProperty("test").GetRawText());
         // More than the file holds is refused, as compare refuses it (it trained on the 200 silently).
         Cli.Run("train", "--data", csv, "--samples", "5000", "--hidden", "4", "--epochs", "1", "--json").BadInput("--samples 5000 is more than the 200 rows of ");
-        Cli.Run("train", "--data", csv, "--samples", "5", "--epochs", "1").BadInput("--samples must be at least 10, got 5.");
+        // The fewest samples are those that give the training, validation and test splits one each: "at least 10" was
+        // said for every kind of data, where a built-in set trains on 3 and a file of 3 rows trained.
+        Cli.Run("train", "--data", csv, "--samples", "2", "--epochs", "1").BadInput("--samples must be at least 3 (one sample each for training, validation and test), got 2.");
+        Assert.Equal(3, Total(Json(Cli.Run("train", "--data", csv, "--samples", "3", "--hidden", "4", "--epochs", "1", "--json").Ok())));
+        Cli.Run("train", "--data", "xor", "--samples", "2", "--epochs", "1").BadInput("--samples must be at least 3 (one sample each for training, validation and test), got 2.");
+        Assert.Equal(3, Total(Json(Cli.Run("train", "--data", "moons", "--samples", "3", "--hidden", "4", "--epochs", "1", "--json").Ok())));
         Assert.Equal(2000, Total(Json(Cli.Run("train", "--data", "xor", "--hidden", "4", "--epochs", "1", "--json").Ok())));
     }
 
@@ -722,6 +727,13 @@ public class TrainCommandTests
             var subset = Json(Cli.Run("train", "--data", "fashion-mnist", "--samples", "20", "--hidden", "8", "--epochs", "1", "--json").Ok());
             Assert.Equal(20, subset.GetProperty("train_samples").GetInt32() + subset.GetProperty("validation_samples").GetInt32());
             Assert.Equal(10, subset.GetProperty("test_samples").GetInt32());
+
+            // Its test set is its own, so two images (one to train on, one to validate) are the fewest; one failed as
+            // "The validation data … has no samples; pass null to train without validation".
+            var two = Json(Cli.Run("train", "--data", "fashion-mnist", "--samples", "2", "--hidden", "8", "--epochs", "1", "--json").Ok());
+            Assert.Equal(1, two.GetProperty("train_samples").GetInt32());
+            Assert.Equal(1, two.GetProperty("validation_samples").GetInt32());
+            Cli.Run("train", "--data", "fashion-mnist", "--samples", "1").BadInput("--samples must be at least 2 for fashion-mnist (one training and one validation image; the test set is its own), got 1.");
 
             // The model takes pixels as the IDX files hold them (0–255): predict on the raw test images gives what the
             // network gave in training, where the loader divided them by 255 before the standardiser was fitted (only the

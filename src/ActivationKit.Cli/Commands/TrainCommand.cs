@@ -101,7 +101,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         public int Threads { get; init; } = 1;
 
         [CommandOption("--samples <N>")]
-        [Description("Samples of a synthetic set (default 2000); for fashion-mnist or a .csv / .npy file, a subset of that many of its training images or rows drawn with --seed before the split (default all; more than there are is refused; the fashion-mnist test set stays all 10,000 images).")]
+        [Description("Samples of a synthetic set (default 2000, at least 3: one each for training, validation and test); for fashion-mnist (at least 2: one training and one validation image) or a .csv / .npy file, a subset of that many of its training images or rows drawn with --seed before the split (default all; more than there are is refused; the fashion-mnist test set stays all 10,000 images).")]
         public int? Samples { get; init; }
 
         [CommandOption("--noise <STD>")]
@@ -129,7 +129,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
             if (Epochs < 1) return ValidationResult.Error($"--epochs must be at least 1, got {Epochs}.");
             // One bound for every command's --threads (bench's): train took 100000 and reported "100000 thread(s)".
             if (BenchCommand.ThreadsError(Threads) is { } threads) return ValidationResult.Error(threads);
-            if (Samples is < 10) return ValidationResult.Error($"--samples must be at least 10, got {Samples}.");
+            if (Samples is { } samples && TrainingData.SamplesError(Data, samples) is { } tooFew) return ValidationResult.Error(tooFew);
             if (!(Noise >= 0) || Noise > Synthetic.MaxNoise) return ValidationResult.Error($"--noise must be finite, ≥ 0 and at most 1e30, got {Noise.ToString(Inv)}.");
             if (WeightDecay is { } decay && (!(decay >= 0) || double.IsInfinity(decay))) return ValidationResult.Error($"--weight-decay must be finite and ≥ 0, got {decay.ToString(Inv)}.");
 

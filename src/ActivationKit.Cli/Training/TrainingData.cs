@@ -100,7 +100,8 @@ public static class TrainingData
     {
         string key = spec.Trim();
         string lower = key.ToLowerInvariant();
-        if (lower is "fashion-mnist" or "fashion_mnist" or "fashionmnist")
+        if (samples is { } n && SamplesError(spec, n) is { } tooFew) throw new UsageException(tooFew);
+        if (IsFashionMnist(spec))
         {
             if (target is not null) throw new UsageException("--target applies to CSV and .npy files, not to fashion-mnist.");
             TableFile.RefuseHeader(hasHeader, key);
@@ -150,6 +151,28 @@ public static class TrainingData
         all = Interpret(Path.GetFileName(key), features, featureCount, targets, targetColumns, classNames, task, out var resolved, out string? note, featureNames, targetNames);
         RefuseMoreSamples(samples, all.Rows, $"rows of '{key}'");
         return Split(key, all.Sample(samples ?? 0, seed), resolved, task is null, seed, note, ClassSamples(all));
+    }
+
+    /// <summary>Whether <paramref name="spec"/> names Fashion-MNIST (fashion-mnist, fashion_mnist or fashionmnist).</summary>
+    public static bool IsFashionMnist(string spec) => spec.Trim().ToLowerInvariant() is "fashion-mnist" or "fashion_mnist" or "fashionmnist";
+
+    /// <summary>
+    /// Why <paramref name="samples"/> is too few for the data <paramref name="spec"/>, or null. A built-in set or a file is
+    /// split into training, validation and test, each given at least one sample (<see cref="Dataset.Split"/>), so it
+    /// needs 3; Fashion-MNIST keeps its own test set and splits the drawn images into training and validation, so it
+    /// needs 2. Fewer failed later (a built-in set of 2 as "'xor' has 2 sample(s)", one Fashion-MNIST image as "The
+    /// validation data … has no samples; pass null"), and the check said "at least 10" for all of them, where a file of
+    /// 3 rows trained.
+    /// </summary>
+    public static string? SamplesError(string spec, int samples)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (IsFashionMnist(spec))
+        {
+            return samples >= 2 ? null : $"--samples must be at least 2 for fashion-mnist (one training and one validation image; the test set is its own), got {samples}.";
+        }
+
+        return samples >= 3 ? null : $"--samples must be at least 3 (one sample each for training, validation and test), got {samples}.";
     }
 
     /// <summary>--samples above the rows there are: refused, as compare refuses it (the report would name a count never used).</summary>
