@@ -273,6 +273,29 @@ public class DiagnoseCommandTests
     }
 
     [Fact]
+    public void Missing_values_in_the_data_of_a_saved_model_are_refused_without_talk_of_training()
+    {
+        // A model is diagnosed, not trained: the loaders' "fill or drop it before training" did not fit.
+        using var tmp = new TempDir();
+        var net = Mlp.Build(2, [4], "relu", 2);
+        net.Initialize(Initializer.Auto, 1);
+        ModelFile.Save(tmp.File("m.aknn"), net, new ModelMetadata { Task = "classification", ClassCount = 2 });
+        File.WriteAllLines(tmp.File("nan.csv"), ["a,b,label", "1,2,0", "NaN,3,1", "2,1,0"]);
+        var r = Cli.Run("diagnose", "--model", tmp.File("m.aknn"), "--data", tmp.File("nan.csv"))
+            .BadInput("Error: nan.csv, line 3, column 1 'a': 'NaN' is a missing value (NaN); fill it or drop its row.");
+        Assert.DoesNotContain("training", r.Err, StringComparison.Ordinal);
+
+        File.WriteAllLines(tmp.File("hole.csv"), ["a,b,label", "1,2,0", "2,3,", "2,1,0"]);
+        r = Cli.Run("diagnose", "--model", tmp.File("m.aknn"), "--data", tmp.File("hole.csv"))
+            .BadInput("Error: hole.csv, line 3, column 3 (label label): the label is empty, a missing value; fill or drop that row.");
+        Assert.DoesNotContain("training", r.Err, StringComparison.Ordinal);
+
+        Npy.Write(tmp.File("nan.npy"), [1f, 2f, 0f, float.NaN, 3f, 1f], [2, 3]);
+        r = Cli.Run("diagnose", "--model", tmp.File("m.aknn"), "--data", tmp.File("nan.npy")).BadInput("nan.npy");
+        Assert.DoesNotContain("training", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_saved_models_trained_weights_are_not_judged_by_their_initialisation_scale()
     {
         // L2: a He-initialised relu model trained with SGD at learning rate 3 got "[info] init_scale in layer1 … 5.67× what

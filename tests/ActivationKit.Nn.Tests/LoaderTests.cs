@@ -532,7 +532,7 @@ public sealed class LoaderTests : IDisposable
         // 0/1 labels with the same hole were a third class.
         File.WriteAllLines(path, ["a,b,label", "1,2,0", "3,4,1", $"5,6,{missing}", "7,8,1"]);
         Assert.StartsWith($"prices.csv, line 4, column 3 (label label): {what}", Assert.Throws<FormatException>(() => Csv.Load(path)).Message, StringComparison.Ordinal);
-        Assert.EndsWith("; fill or drop that row before training.", Assert.Throws<FormatException>(() => Csv.Load(path)).Message, StringComparison.Ordinal);
+        Assert.EndsWith("; fill or drop that row.", Assert.Throws<FormatException>(() => Csv.Load(path)).Message, StringComparison.Ordinal);
         Assert.True(Csv.IsMissing(missing));
     }
 

@@ -80,7 +80,7 @@ public static class Csv
                 {
                     string col = names is null ? string.Empty : $" '{Q(names[c])}'";
                     throw new FormatException(float.IsNaN(v)
-                        ? $"{file}, line {line}, column {c + 1}{col}: '{Q(cells[c])}' is a missing value (NaN); fill or drop it before training."
+                        ? $"{file}, line {line}, column {c + 1}{col}: '{Q(cells[c])}' is a missing value (NaN); fill it or drop its row."
                         : float.IsInfinity(v)
                             ? $"{file}, line {line}, column {c + 1}{col}: '{Q(cells[c])}' is not a finite float (beyond ±3.4e38)."
                             : $"{file}, line {line}, column {c + 1}{col}: '{Q(cells[c])}' is not a number{(r == 0 && firstRowGuessed ? FirstRowHint(line, cells[c]) : string.Empty)}.");
@@ -97,7 +97,7 @@ public static class Csv
             int c = labels[i % labels.Length];
             string cell = labelText[i];
             string what = cell.Length == 0 ? "the label is empty, a missing value" : $"'{Q(cell)}' is a missing value{(IsNumber(cell) ? string.Empty : $" (if '{Q(cell)}' is a class name, rename that class)")}";
-            throw new FormatException($"{file}, line {data[i / labels.Length].Line}, column {c + 1} (label {(names is null ? $"column {c + 1}" : Q(names[c]))}): {what}; fill or drop that row before training.");
+            throw new FormatException($"{file}, line {data[i / labels.Length].Line}, column {c + 1} (label {(names is null ? $"column {c + 1}" : Q(names[c]))}): {what}; fill or drop that row.");
         }
 
         if (labels.Length > 1)

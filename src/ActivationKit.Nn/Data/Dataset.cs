@@ -33,7 +33,7 @@ public sealed class Dataset
         int badFeature = IndexOfNonFinite(features);
         if (badFeature >= 0)
         {
-            throw new ArgumentException($"{name}: row {(badFeature / featureCount) + 1}, feature {(badFeature % featureCount) + 1} is {Describe(features[badFeature])}; fill or drop missing and out-of-range values before training.", nameof(features));
+            throw new ArgumentException($"{name}: row {(badFeature / featureCount) + 1}, feature {(badFeature % featureCount) + 1} is {Describe(features[badFeature])}; fill or drop missing and out-of-range values.", nameof(features));
         }
 
         int badTarget = IndexOfNonFinite(targets);

@@ -106,7 +106,7 @@ public static class NpyDataset
         string what = double.IsNaN(held) ? "NaN (a missing value)"
             : double.IsInfinity(held) ? (held > 0 ? "+∞" : "−∞")
             : $"{held.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, beyond the float range (±3.4e38)";
-        throw new InvalidDataException($"{file}: {position} is {what}; every value must be a finite float: fill or drop missing and out-of-range values before training.");
+        throw new InvalidDataException($"{file}: {position} is {what}; every value must be a finite float: fill or drop missing and out-of-range values.");
     }
 
     /// <summary>The class count the largest label sets (at least 2); the Dataset then checks every label against it.</summary>
