@@ -260,6 +260,26 @@ public sealed partial class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public void Compare_refuses_a_bad_out_before_loading_the_data()
+    {
+        // The data was loaded first (fashion-mnist: seconds), and only then was --out found to be a file. A data file
+        // that cannot be read shows the order: its error came first.
+        string notAFolder = _dir.File("notes.txt"), csv = _dir.File("broken.csv");
+        File.WriteAllText(notAFolder, "x");
+        File.WriteAllLines(csv, ["a,b,label", "1,oops,0", "2,3,1"]);
+        Cli.Run("compare", "--data", csv, "--seeds", "1", "--epochs", "1", "--out", notAFolder).BadInput($"Error: --out '{notAFolder}' is a file; give a folder.");
+        Cli.Run("compare", "--data", csv, "--seeds", "1", "--epochs", "1", "--out", Path.Combine(notAFolder, "results"))
+            .BadInput($"Error: --out '{Path.Combine(notAFolder, "results")}' cannot be created or does not accept new files.");
+        Cli.Run("compare", "--data", "fashion-mnist", "--seeds", "1", "--epochs", "1", "--out", notAFolder).BadInput($"Error: --out '{notAFolder}' is a file; give a folder.");
+        Directory.CreateDirectory(_dir.File("taken/experiment.json"));
+        Cli.Run("compare", "--data", csv, "--seeds", "1", "--epochs", "1", "--out", _dir.File("taken")).BadInput("holds a folder named experiment.json");
+
+        // A good --out is not made while the data is refused.
+        Cli.Run("compare", "--data", csv, "--seeds", "1", "--epochs", "1", "--out", _dir.File("fresh/results")).BadInput("broken.csv");
+        Assert.False(Directory.Exists(_dir.File("fresh")));
+    }
+
+    [Fact]
     public void Report_of_a_missing_folder_is_bad_input() => Cli.Run("report", _dir.File("nope")).BadInput("does not exist");
 
     [Fact]

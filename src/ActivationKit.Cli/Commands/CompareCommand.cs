@@ -102,9 +102,12 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         // One bound for every command's --threads (bench's): compare took any number above 0.
         if (settings.Threads is { } asked && BenchCommand.ThreadsError(asked) is { } error) throw new UsageException(error);
         int threads = settings.Threads ?? Math.Min(Environment.ProcessorCount, BenchCommand.MaxThreads);
+        // --out is checked before the data is loaded (Fashion-MNIST takes seconds), without being created, so a refused
+        // --data leaves no empty folder; it is made once the data is in.
+        OutputFolder.CheckWritableWithoutCreating(settings.Out, "--out");
+        RefuseTakenNames(settings.Out);
         var data = ExperimentData.Load(config);
         OutputFolder.EnsureWritable(settings.Out, "--out");
-        RefuseTakenNames(settings.Out);
         var err = consoles.ErrorWriter;
         bool interactive = consoles.Error.Profile.Capabilities.Interactive;
         int total = config.Trials().Count(t => shard.Includes(t.Index));

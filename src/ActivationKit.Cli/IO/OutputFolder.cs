@@ -41,6 +41,29 @@ public static class OutputFolder
     }
 
     /// <summary>
+    /// Checks what <see cref="EnsureWritable"/> checks of <paramref name="folder"/> itself, without creating it: it is no
+    /// file, device or dangling link, and it (or, while it does not exist, the nearest folder above it, where it would be
+    /// created) takes new files. For a command to refuse a bad output folder before loading its data, while a refusal
+    /// of the data still leaves no empty folder behind; <see cref="EnsureWritable"/> follows once the data is loaded.
+    /// </summary>
+    public static void CheckWritableWithoutCreating(string folder, string option)
+    {
+        RefuseEmpty(folder, option, "folder");
+        RefuseLongNames(folder, option);
+        if (File.Exists(folder)) throw new UsageException(NotAFolder(folder, option, "give a folder"));
+        string refusal = $"{option} '{folder}' cannot be created or does not accept new files.";
+        string existing = Path.GetFullPath(folder);
+        while (!Directory.Exists(existing))
+        {
+            // A file on the way (--out notes.txt/results) is a folder that cannot be created.
+            if (File.Exists(existing) || Path.GetDirectoryName(existing) is not { } parent) throw new UsageException(refusal);
+            existing = parent;
+        }
+
+        if (Probe(existing, create: false) is { } failure) throw Refusal(failure, folder, refusal);
+    }
+
+    /// <summary>
     /// Checks that the file <paramref name="path"/> can be written (through a temporary file beside it, as
     /// <see cref="AtomicFile"/> does): its folder exists and takes new files, and the path is neither a folder nor a
     /// device, pipe or socket (<see cref="SpecialFile.RefuseAsOutput"/>) nor a write-protected file
