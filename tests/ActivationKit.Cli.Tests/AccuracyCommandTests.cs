@@ -298,19 +298,12 @@ public class AccuracyCommandTests
     [InlineData("notes.txt", "--write-docs writes a markdown file, so PATH must end in .md, got 'notes.txt'")]
     public void Write_docs_refuses_a_path_that_is_a_function_name_or_no_markdown_file(string path, string message)
     {
-        // `accuracy --write-docs sigmoid -n 100` measured all 44 functions and wrote a file named 'sigmoid'.
+        // `accuracy --write-docs sigmoid -n 100` measured all 44 functions and wrote a file named 'sigmoid'. Run in a
+        // child process in its own folder: changing this process's current directory raced with the tests running in
+        // parallel, whose relative paths it moved.
         using var dir = new TempDir();
-        string saved = Environment.CurrentDirectory;
-        try
-        {
-            Environment.CurrentDirectory = dir.Path;
-            Cli.Run("accuracy", "--write-docs", path, "-n", "100").BadInput(message);
-            Assert.Empty(dir.Files());
-        }
-        finally
-        {
-            Environment.CurrentDirectory = saved;
-        }
+        Cli.RunIn(dir.Path, "accuracy", "--write-docs", path, "-n", "100").BadInput(message);
+        Assert.Empty(dir.Files());
     }
 
     [Fact]
