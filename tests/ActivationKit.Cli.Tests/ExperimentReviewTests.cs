@@ -211,6 +211,32 @@ public sealed partial class ExperimentReviewTests : IDisposable
     }
 
     [Fact]
+    public void A_damaged_write_protected_trial_file_is_named_with_advice_that_fits_a_trial_before_anything_is_trained()
+    {
+        // A damaged trial file under a name the run writes is trained again and replaced; write-protected, the run trained
+        // it and then stopped with "make it writable (chmod u+w) or give another file name", a name no option gives.
+        if (!OperatingSystem.IsLinux()) return;
+        string out_ = _dir.File("protected");
+        string[] run = ["compare", "--data", "moons", "--samples", "60", "--activations", "relu", "--hidden", "4", "--seeds", "1", "--epochs", "1", "--threads", "1", "--out", out_];
+        Cli.Run(run).Ok();
+        string trial = Assert.Single(Directory.GetFiles(Path.Combine(out_, "trials"), "*.json"));
+        File.WriteAllText(trial, "{");
+        File.SetUnixFileMode(trial, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        try
+        {
+            var r = Cli.Run(run).BadInput($"Error: {trial} is not a valid trial file (not valid JSON ");
+            Assert.EndsWith(") and is write-protected (read-only), so this run cannot replace it with the trial trained again, and nothing was trained; make it writable (chmod u+w) or remove it, or use another --out folder.", r.Err.Trim(), StringComparison.Ordinal);
+            Assert.DoesNotContain("another file name", r.Err, StringComparison.Ordinal);
+            Assert.DoesNotContain("Trained", r.Err, StringComparison.Ordinal);
+            Assert.Equal("{", File.ReadAllText(trial));
+        }
+        finally
+        {
+            File.SetUnixFileMode(trial, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    [Fact]
     public void The_fewest_samples_compare_takes_are_those_that_give_each_split_one()
     {
         // compare trains and evaluates each trial as train does, and one sample each for training, validation and test is
