@@ -227,6 +227,42 @@ public class DiagnoseCommandTests
     }
 
     [Fact]
+    public void Non_finite_values_of_a_saved_model_are_blamed_on_its_weights_and_the_data_not_on_training()
+    {
+        // A model file holds finite weights only (ModelFile refuses others), so NaN or ∞ in a layer of a saved model is the
+        // data overflowing the floats through weights too large for it; it was answered with "Lower the learning rate…"
+        // and "training has diverged", where nothing was training.
+        using var tmp = new TempDir();
+        var net = Mlp.Build(2, [8], "tanh", 2);
+        net.Initialize(Initializer.Auto, 1);
+        foreach (var layer in net.Layers) layer.Weights.AsSpan().Fill(float.MaxValue / 2);
+        ModelFile.Save(tmp.File("huge.aknn"), net, new ModelMetadata { Task = "classification", ClassCount = 2 });
+        var r = Cli.Run("diagnose", "--model", tmp.File("huge.aknn"), "--data", "spirals", "--json");
+        Assert.Equal(1, r.ExitCode);
+        var nonFinite = Findings(r).Where(f => f.GetProperty("kind").GetString() == "non_finite").ToArray();
+        Assert.NotEmpty(nonFinite);
+        foreach (var f in nonFinite)
+        {
+            Assert.EndsWith("the forward pass of the saved model on this data has overflowed the floats, and the other checks of this layer were skipped.", f.GetProperty("explanation").GetString(), StringComparison.Ordinal);
+            Assert.Equal(SavedModelFix, f.GetProperty("fix").GetString());
+        }
+
+        foreach (var f in Findings(r).Where(f => f.GetProperty("kind").GetString() == "exploding_gradients"))
+        {
+            Assert.DoesNotContain("training", f.GetProperty("explanation").GetString(), StringComparison.Ordinal);
+            Assert.Equal(SavedModelFix, f.GetProperty("fix").GetString());
+        }
+
+        // Arrays written during training keep the training advice.
+        using var arrays = new TempDir();
+        Npy.Write(arrays.File("a.npy"), [1f, float.NaN, 2f, 3f], [2, 2]);
+        var offline = Assert.Single(Findings(Cli.Run("diagnose", arrays.Path, "--activation", "tanh", "--json")), f => f.GetProperty("kind").GetString() == "non_finite");
+        Assert.StartsWith("Lower the learning rate", offline.GetProperty("fix").GetString(), StringComparison.Ordinal);
+    }
+
+    private const string SavedModelFix = "The model's weights are finite (a model file holds no others), so these inputs overflow the floats through them: check that the data are what the model was trained on (the same features, in the same units); if they are, its weights have grown too large, and it must be trained again with a lower learning rate, standardised inputs, the activation's recommended initialisation and gradient clipping.";
+
+    [Fact]
     public void An_all_nan_layer_shows_no_share_of_negatives()
     {
         // L4: the layer table showed "neg 0%" beside "mean —" for a layer with no finite value.

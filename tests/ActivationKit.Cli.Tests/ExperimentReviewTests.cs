@@ -199,12 +199,64 @@ public sealed partial class ExperimentReviewTests : IDisposable
         // the first trial, leaving an empty --out folder.
         string csv = _dir.File("idx.csv");
         File.WriteAllLines(csv, ["a,b,label", .. Enumerable.Range(0, 200).Select(i => FormattableString.Invariant($"{i * 0.01},{i % 7},{i % 2}"))]);
-        Cli.Run("compare", "--data", csv, "--samples", "3", "--out", _dir.File("few")).BadInput(
-            $"--samples 3 takes 3 of the 200 rows of '{csv}'; a comparison needs at least 5 (train, validation and test).");
+        Cli.Run("compare", "--data", csv, "--samples", "2", "--out", _dir.File("few")).BadInput(
+            $"--samples 2 takes 2 of the 200 rows of '{csv}'; a comparison needs at least 3 (one each for training, validation and test).");
         Assert.False(Directory.Exists(_dir.File("few")));
         Cli.Run("compare", "--data", "fashion-mnist", "--samples", "1", "--out", _dir.File("fm")).BadInput(
-            "--samples must be ≥ 10 for Fashion-MNIST (or 0 for all the training images), got 1.");
+            "--samples must be at least 2 for Fashion-MNIST (one training and one validation image; the test set is its own), or 0 for all the training images, got 1.");
         Assert.False(Directory.Exists(_dir.File("fm")));
+        Cli.Run("compare", "--data", "moons", "--samples", "2", "--out", _dir.File("two")).BadInput(
+            "--samples must be at least 3 for a synthetic set (one sample each for training, validation and test), got 2.");
+        Assert.False(Directory.Exists(_dir.File("two")));
+    }
+
+    [Fact]
+    public void A_damaged_write_protected_trial_file_is_named_with_advice_that_fits_a_trial_before_anything_is_trained()
+    {
+        // A damaged trial file under a name the run writes is trained again and replaced; write-protected, the run trained
+        // it and then stopped with "make it writable (chmod u+w) or give another file name", a name no option gives.
+        if (!OperatingSystem.IsLinux()) return;
+        string out_ = _dir.File("protected");
+        string[] run = ["compare", "--data", "moons", "--samples", "60", "--activations", "relu", "--hidden", "4", "--seeds", "1", "--epochs", "1", "--threads", "1", "--out", out_];
+        Cli.Run(run).Ok();
+        string trial = Assert.Single(Directory.GetFiles(Path.Combine(out_, "trials"), "*.json"));
+        File.WriteAllText(trial, "{");
+        File.SetUnixFileMode(trial, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        try
+        {
+            var r = Cli.Run(run).BadInput($"Error: {trial} is not a valid trial file (not valid JSON ");
+            Assert.EndsWith(") and is write-protected (read-only), so this run cannot replace it with the trial trained again, and nothing was trained; make it writable (chmod u+w) or remove it, or use another --out folder.", r.Err.Trim(), StringComparison.Ordinal);
+            Assert.DoesNotContain("another file name", r.Err, StringComparison.Ordinal);
+            Assert.DoesNotContain("Trained", r.Err, StringComparison.Ordinal);
+            Assert.Equal("{", File.ReadAllText(trial));
+        }
+        finally
+        {
+            File.SetUnixFileMode(trial, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    [Fact]
+    public void The_fewest_samples_compare_takes_are_those_that_give_each_split_one()
+    {
+        // compare trains and evaluates each trial as train does, and one sample each for training, validation and test is
+        // all that needs; it asked for 10 of a synthetic set and Fashion-MNIST and 5 rows of a file, which trained on 3
+        // (Fashion-MNIST's 2 are in the library's tests: its files are not read here).
+        string csv = _dir.File("three.csv");
+        File.WriteAllLines(csv, ["a,b,label", "0.1,0.2,0", "0.9,0.4,1", "0.3,0.8,0"]);
+        foreach (string data in new[] { csv, "moons" })
+        {
+            var r = Cli.RunWide("compare", "--data", data, "--samples", "3", "--activations", "relu,tanh", "--hidden", "4", "--seeds", "1", "--epochs", "1", "--threads", "1", "--out", _dir.File($"three-{Path.GetFileName(data)}")).Ok();
+            Assert.Contains("(1 train / 1 validation / 1 test)", r.Err, StringComparison.Ordinal);
+            Assert.Contains("The test split has only 1 sample (fewer than 100)", r.Out, StringComparison.Ordinal);
+        }
+
+        string help = Cli.RunWide("compare", "--help").Ok().Out;
+        Assert.Contains("synthetic: default 1500, at least 3", help, StringComparison.Ordinal);
+        Assert.DoesNotContain("at least 10", help, StringComparison.Ordinal);
+        string docs = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "docs", "experiments.md"));
+        Assert.Contains("The fewest are 3 for a synthetic set or a file (one each for training, validation and test) and 2 for Fashion-MNIST", docs, StringComparison.Ordinal);
+        Assert.DoesNotContain("a synthetic set needs 10 or more", docs, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -27,7 +27,7 @@ public sealed class CompareCommand(CliConsoles consoles) : Command<CompareComman
         public string? Header { get; init; }
 
         [CommandOption("--samples <N>")]
-        [Description("Samples to generate (synthetic: default 1500, at least 10) or to take from the training data (fashion-mnist: default 10000, at least 10; a file: default all; 0 = all of a file or of fashion-mnist; more than the data holds is refused).")]
+        [Description("Samples to generate (synthetic: default 1500, at least 3: one each for training, validation and test) or to take from the training data (fashion-mnist: default 10000, at least 2: one training and one validation image; a file: default all, at least 3; 0 = all of a file or of fashion-mnist; more than the data holds is refused).")]
         public int? Samples { get; init; }
 
         [CommandOption("--noise <STD>")]

@@ -199,7 +199,7 @@ public sealed class DiagnoseCommand(CliConsoles consoles) : Command<DiagnoseComm
         {
             Every = 1,
             WeightsAreTrained = true,
-            Session = new DiagnosticsSessionOptions { Thresholds = new DiagnosticsOptions { VanishingSteps = 1, DeadMinSamples = 1 }, DeadChecks = 1 },
+            Session = new DiagnosticsSessionOptions { Thresholds = new DiagnosticsOptions { VanishingSteps = 1, DeadMinSamples = 1 }, DeadChecks = 1, SavedModel = true },
         };
         using var d = new NetworkDiagnostics(net, options).Attach();
         d.CheckOutput(data, loss);

@@ -39,6 +39,13 @@ public sealed record DiagnosticsSessionOptions
     /// scaled into range for regression, a loss on the logits for classification).
     /// </summary>
     public TaskKind? OutputTask { get; init; }
+
+    /// <summary>
+    /// True when the network is a saved model run on data (diagnose --model), not one training: NaN or ∞ in a layer, or
+    /// in a gradient, then comes from the data overflowing the floats through the model's finite weights (a model file
+    /// holds no others), and is explained and advised on as such, not as a diverged training run. Default false.
+    /// </summary>
+    public bool SavedModel { get; init; }
 }
 
 /// <summary>A finding as a report keeps it: the latest evidence, when it was first seen and how often.</summary>
@@ -223,7 +230,7 @@ public sealed class DiagnosticsSession
 
             long badPre = NonFinite(pre), badPost = NonFinite(post);
             bool finite = badPre == 0 && badPost == 0;
-            if (!finite) found.Add(NonFiniteFinding(layer, step, badPre, pre.Length, badPost, post.Length));
+            if (!finite) found.Add(NonFiniteFinding(layer, step, badPre, pre.Length, badPost, post.Length, _options.SavedModel));
 
             double deadFraction = double.NaN, saturated = double.NaN;
             var act = layer.Activation;
@@ -344,7 +351,11 @@ public sealed class DiagnosticsSession
             var norms = layers.Select(x => x.GradientNorm!.Value).ToArray();
             var names = layers.Select(x => x.Name).ToArray();
             var weightNorms = layers.All(x => x.WeightNorm is not null) ? layers.Select(x => x.WeightNorm!.Value).ToArray() : null;
-            found.AddRange(_monitor.Record(step, norms, names, weightNorms));
+            var gradients = _monitor.Record(step, norms, names, weightNorms);
+
+            // The monitor speaks of training ("training has diverged"); a saved model's NaN gradient is its data overflowing.
+            if (_options.SavedModel) gradients = gradients.Select(OfSavedModel).ToArray();
+            found.AddRange(gradients);
             _flow.Add(new GradientFlowPoint(step, norms, _monitor.LastRatio));
         }
 
@@ -507,7 +518,25 @@ public sealed class DiagnosticsSession
         return n;
     }
 
-    private static Finding NonFiniteFinding(LayerSnapshot layer, long step, long badPre, int preCount, long badPost, int postCount)
+    /// <summary>
+    /// What to do about NaN or ∞ in a saved model's layers or gradients. Its weights are finite, so the inputs overflow
+    /// through them: data of another scale than the model's, or weights grown too large in training, which only
+    /// training the model again mends (the training advice of <see cref="NonFiniteFinding"/> then applies).
+    /// </summary>
+    internal const string SavedModelNonFiniteFix =
+        "The model's weights are finite (a model file holds no others), so these inputs overflow the floats through them: check that the data are what the model was trained on (the same features, in the same units); if they are, its weights have grown too large, and it must be trained again with a lower learning rate, standardised inputs, the activation's recommended initialisation and gradient clipping.";
+
+    /// <summary>A gradient finding of a saved model, told as what it is: its one backward pass overflowed, nothing trained.</summary>
+    private static Finding OfSavedModel(Finding f) =>
+        f.Kind == FindingKind.ExplodingGradients && f.Evidence.TryGetValue("gradient_norm", out double norm) && !double.IsFinite(norm)
+            ? f with
+            {
+                Explanation = $"The gradient of {f.Layer} is {norm}: the backward pass of the saved model on this data has overflowed the floats.",
+                Fix = SavedModelNonFiniteFix,
+            }
+            : f;
+
+    private static Finding NonFiniteFinding(LayerSnapshot layer, long step, long badPre, int preCount, long badPost, int postCount, bool savedModel)
     {
         // Each array is counted apart: the activations are often computed from the pre-activations (a folder of
         // pre-activations alone), and a sum over both counted every bad value twice ("4 of 1600 values" for 2 of 800).
@@ -545,8 +574,10 @@ public sealed class DiagnosticsSession
             Layer = layer.Name,
             Step = step,
             Evidence = evidence,
-            Explanation = $"{string.Join(" and ", parts)} of {layer.Name} {verb} NaN or infinite{finiteInput}: the forward pass has overflowed or diverged, and the other checks of this layer were skipped.",
-            Fix = "Lower the learning rate, standardise the inputs, use the activation's recommended initialisation, and clip gradients.",
+            Explanation = $"{string.Join(" and ", parts)} of {layer.Name} {verb} NaN or infinite{finiteInput}: "
+                + (savedModel ? "the forward pass of the saved model on this data has overflowed the floats" : "the forward pass has overflowed or diverged")
+                + ", and the other checks of this layer were skipped.",
+            Fix = savedModel ? SavedModelNonFiniteFix : "Lower the learning rate, standardise the inputs, use the activation's recommended initialisation, and clip gradients.",
         };
     }
 }

@@ -31,6 +31,15 @@ public sealed class ExperimentData
     /// </summary>
     public string Identity { get; }
 
+    /// <summary>
+    /// The fewest samples a synthetic set or a file is compared on: the 60/20/20 split gives each of training, validation
+    /// and test at least one of 3 (<see cref="Dataset.Split"/>), and a trial needs no more — it trains, validates every
+    /// epoch and tests as train does, and the verdict says when the test split is too small for fine accuracies
+    /// (<see cref="ExperimentSummary.SmallTestSplit"/>). Fashion-MNIST, whose test file is its own, takes 2. It was 10 for
+    /// a synthetic set and Fashion-MNIST and 5 for a file, with no reason, while train takes 3 (and 2).
+    /// </summary>
+    public const int MinimumSamples = 3;
+
     /// <summary>The names <see cref="Load"/> accepts besides CSV paths.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Synthetic.Names.Where(n => n is not ("sine" or "random")), "fashion-mnist"];
 
@@ -54,8 +63,12 @@ public sealed class ExperimentData
             TableFile.RefuseHeader(config.HasHeader, name);
 
             // Refused before the files are read, as for a synthetic set: --samples 1 split into 0 training images and
-            // failed at the first trial, after the results folder was made.
-            if (config.Samples is > 0 and < 10) throw new ArgumentException($"--samples must be ≥ 10 for Fashion-MNIST (or 0 for all the training images), got {config.Samples}.");
+            // failed at the first trial, after the results folder was made. The test file is its own, so two images (one
+            // to train on, one to validate on) are the fewest (MinimumSamples).
+            if (config.Samples is > 0 and < 2)
+            {
+                throw new ArgumentException($"--samples must be at least 2 for Fashion-MNIST (one training and one validation image; the test set is its own), or 0 for all the training images, got {config.Samples}.");
+            }
 
             // Identified by content, as a CSV file is: another folder (ACTKIT_FASHION_MNIST) or another copy of the files
             // is other data, which must not resume or merge with these results. Hashed as the files are read, not read twice.
@@ -78,7 +91,7 @@ public sealed class ExperimentData
             }
 
             TableFile.RefuseHeader(config.HasHeader, name);
-            if (config.Samples < 10) throw new ArgumentException($"--samples must be ≥ 10 for a synthetic set, got {config.Samples}.");
+            if (config.Samples < MinimumSamples) throw new ArgumentException($"--samples must be at least {MinimumSamples} for a synthetic set (one sample each for training, validation and test), got {config.Samples}.");
             var all = Synthetic.Create(key, config.Samples, config.Noise, config.DataSeed);
             (train, validation, test) = all.Split(0.6, 0.2, config.DataSeed);
             identity = all.Name;
@@ -109,11 +122,11 @@ public sealed class ExperimentData
             all = all.Sample(config.Samples, config.DataSeed);
 
             // What took too few rows: the file, or --samples (which said the file "has 3 rows" of its 200).
-            if (all.Rows < 5)
+            if (all.Rows < MinimumSamples)
             {
                 throw new ArgumentException(all.Rows < held
-                    ? $"--samples {config.Samples} takes {all.Rows} of the {held} rows of '{name}'; a comparison needs at least 5 (train, validation and test)."
-                    : $"'{name}' has {all.Rows} rows; a comparison needs at least 5 (train, validation and test).");
+                    ? $"--samples {config.Samples} takes {all.Rows} of the {held} rows of '{name}'; a comparison needs at least {MinimumSamples} (one each for training, validation and test)."
+                    : $"'{name}' has {RowCount(all.Rows)}; a comparison needs at least {MinimumSamples} (one each for training, validation and test).");
             }
             if (Array.TrueForAll(all.Targets, t => t == all.Targets[0]))
             {
@@ -132,4 +145,6 @@ public sealed class ExperimentData
         var norm = Standardizer.Fit(train);
         return new ExperimentData(norm.Transform(train), norm.Transform(validation), norm.Transform(test), identity);
     }
+
+    private static string RowCount(int rows) => rows == 1 ? "1 row" : $"{rows} rows";
 }

@@ -62,7 +62,18 @@ public static class ResultStore
     }
 
     /// <summary>Writes a trial atomically.</summary>
-    public static void WriteTrial(string path, TrialResult trial) => WriteAtomic(path, JsonSerializer.SerializeToUtf8Bytes(trial, Json));
+    /// <exception cref="UnauthorizedAccessException">A file at <paramref name="path"/> is write-protected; nothing is written.</exception>
+    public static void WriteTrial(string path, TrialResult trial)
+    {
+        // WriteAtomic's refusal ends "or give another file name", where a trial file's name is the run's, not the user's
+        // (CheckTrialFiles refuses a write-protected file before training; this is one protected since).
+        if (FileKind.IsWriteProtected(path))
+        {
+            throw new UnauthorizedAccessException($"The trial file {TerminalText.Safe(path)} is write-protected (read-only), so the trial just trained could not be saved; make it writable (chmod u+w) or remove it and run the same command again, or use another --out folder.");
+        }
+
+        WriteAtomic(path, JsonSerializer.SerializeToUtf8Bytes(trial, Json));
+    }
 
     /// <summary>
     /// Writes the manifest, or checks the one already there: a folder holds one comparison, so a different
@@ -138,11 +149,23 @@ public static class ResultStore
         {
             bool own = written.Contains(Path.GetFileName(file));
             var t = Read<TrialResult>(ReadFile(file, "trial file"), TrialResult.FormatTag, out string? unreadable, out bool foreign);
-            string? problem = foreign ? (own ? null : "is not an actkit trial file")
-                : t is null ? (own ? null : $"is not a valid trial file ({unreadable})")
-                : t.Experiment != manifest.Experiment ? $"is a trial of a different comparison ({Difference(t.ExperimentKey, manifest.ExperimentKey)})"
-                : (t.ImpossibleValue() ?? NotPlanned(t, plan)) is { } bad ? (own ? null : $"is not a valid trial file ({bad})")
+            string? damage = foreign ? "is not an actkit trial file"
+                : t is null ? $"is not a valid trial file ({unreadable})"
+                : t.Experiment != manifest.Experiment ? null
+                : (t.ImpossibleValue() ?? NotPlanned(t, plan)) is { } bad ? $"is not a valid trial file ({bad})"
                 : null;
+            string? problem = t is not null && t.Experiment != manifest.Experiment
+                ? $"is a trial of a different comparison ({Difference(t.ExperimentKey, manifest.ExperimentKey)})"
+                : own ? null : damage;
+
+            // A damaged file under a name this run writes is replaced once its trial is trained again, which a
+            // write-protected one refuses (WriteAtomic): the run trained the trial first and then stopped with "give
+            // another file name", which no option of compare gives.
+            if (problem is null && own && damage is not null && FileKind.IsWriteProtected(file))
+            {
+                throw new UnauthorizedAccessException(
+                    $"{TerminalText.Safe(file)} {damage} and is write-protected (read-only), so this run cannot replace it with the trial trained again, and nothing was trained; make it writable (chmod u+w) or remove it, or use another --out folder.");
+            }
 
             if (problem is not null)
             {

@@ -87,6 +87,23 @@ public sealed class ExperimentTests : IDisposable
     }
 
     [Fact]
+    public void Fashion_mnist_compares_on_two_training_images_its_test_set_being_its_own()
+    {
+        // One image to train on and one to validate on are the fewest (the test file is its own); "≥ 10" was asked for.
+        string dir = Dir("fmnist2");
+        Directory.CreateDirectory(dir);
+        WriteIdxPair(dir, "train", 60);
+        WriteIdxPair(dir, "t10k", 20);
+        var config = Tiny("relu", epochs: 1) with { Data = "fashion-mnist", Samples = 2, Seeds = 1 };
+        var data = ExperimentData.Load(config, dir);
+        Assert.Equal((1, 1, 20), (data.Train.Rows, data.Validation.Rows, data.Test.Rows));
+        var outcome = ExperimentRunner.Run(config, data, Dir("fmnist2-out"));
+        Assert.Equal(20, Assert.Single(outcome.Trials).TestSamples);
+        var one = Assert.Throws<ArgumentException>(() => ExperimentData.Load(config with { Samples = 1 }, dir));
+        Assert.Equal("--samples must be at least 2 for Fashion-MNIST (one training and one validation image; the test set is its own), or 0 for all the training images, got 1.", one.Message);
+    }
+
+    [Fact]
     public void Fashion_mnist_is_identified_by_the_content_of_its_files()
     {
         // Identified by name only, the results of two different folders (ACTKIT_FASHION_MNIST) resumed and merged.
