@@ -253,11 +253,14 @@ public class DiagnoseCommandTests
             Assert.Equal(SavedModelFix, f.GetProperty("fix").GetString());
         }
 
-        // Arrays written during training keep the training advice.
+        // Dumped arrays, which may come from training or from inference (the folder gives no weights to tell), are
+        // advised on for both origins; the training advice alone was there until 2026-12-04.
         using var arrays = new TempDir();
         Npy.Write(arrays.File("a.npy"), [1f, float.NaN, 2f, 3f], [2, 2]);
         var offline = Assert.Single(Findings(Cli.Run("diagnose", arrays.Path, "--activation", "tanh", "--json")), f => f.GetProperty("kind").GetString() == "non_finite");
-        Assert.StartsWith("Lower the learning rate", offline.GetProperty("fix").GetString(), StringComparison.Ordinal);
+        string offlineFix = offline.GetProperty("fix").GetString()!;
+        Assert.StartsWith("If these arrays come from a trained model at inference, check that its inputs are what it was trained on", offlineFix, StringComparison.Ordinal);
+        Assert.Contains("if they come from training, lower the learning rate", offlineFix, StringComparison.Ordinal);
     }
 
     private const string SavedModelFix = "The model's weights are finite (a model file holds no others), so these inputs overflow the floats through them: check that the data are what the model was trained on (the same features, in the same units); if they are, its weights have grown too large, and it must be trained again with a lower learning rate, standardised inputs, the activation's recommended initialisation and gradient clipping.";

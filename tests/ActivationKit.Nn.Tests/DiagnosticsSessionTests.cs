@@ -196,6 +196,31 @@ public class DiagnosticsSessionTests
         Assert.False(h.Evidence.ContainsKey("pre_activations"));
     }
 
+    [Fact]
+    public void Non_finite_values_in_dumped_arrays_are_advised_on_by_what_the_folder_says_of_their_origin()
+    {
+        // Arrays dumped from a network may come from training or from a trained model at inference; the fix for NaN in
+        // a layer said "lower the learning rate" whatever the folder held. Now: finite weights given → the inputs
+        // overflow through them; NaN weights → training diverged; no weights → both origins; a live run → training.
+        var exp = ActivationCatalog.Create("exponential");
+        float[] x = [0.5f, 100f, -1f, 2f];
+        var y = new float[4];
+        exp.Forward(x, y, 2);
+        var layer = new LayerSnapshot { Name = "h", Activation = exp, Units = 2, PreWidth = 2, Rows = 2, Pre = x, Post = y };
+
+        string FixOf(IReadOnlyList<LayerWeights> weights)
+        {
+            var report = ArrayFolder.Diagnose(new ArrayFolderContent([layer], weights, null, null, []), "dump");
+            return report.Findings.Single(r => r.Finding.Kind == FindingKind.NonFinite).Finding.Fix;
+        }
+
+        Assert.Equal(DiagnosticsSession.ArraysNonFiniteFix, FixOf([]));
+        Assert.Equal(DiagnosticsSession.ArraysFiniteWeightsNonFiniteFix, FixOf([new LayerWeights("h", new float[] { 0.5f, -0.25f, 1f, 0.75f }, 2, 2, exp)]));
+        Assert.Equal(DiagnosticsSession.TrainingNonFiniteFix, FixOf([new LayerWeights("h", new float[] { 0.5f, float.NaN, 1f, 0.75f }, 2, 2, exp)]));
+        Assert.Equal(DiagnosticsSession.TrainingNonFiniteFix, Assert.Single(new DiagnosticsSession().Check(1, [layer])).Fix);
+        Assert.StartsWith("If these arrays come from a trained model at inference", DiagnosticsSession.ArraysNonFiniteFix, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(1, 1, 1, "Diagnostics of run: 1 step, 1 check (every step)")]
     [InlineData(1, 24, 24, "Diagnostics of run: 24 steps, 24 checks (every step)")]

@@ -83,7 +83,7 @@ public static class ArrayFolder
 
         // One snapshot: a streak of one check is all the evidence there is, and dead units are judged on the rows it
         // has (DeadMinSamples 1: no later check will come to pool it with); the finding's evidence says how many.
-        options = options with { Thresholds = options.Thresholds with { VanishingSteps = 1, DeadMinSamples = 1 }, DeadChecks = 1, OutputLoss = options.OutputLoss ?? content.Loss, OutputTask = options.OutputTask ?? content.Task };
+        options = options with { Thresholds = options.Thresholds with { VanishingSteps = 1, DeadMinSamples = 1 }, DeadChecks = 1, OutputLoss = options.OutputLoss ?? content.Loss, OutputTask = options.OutputTask ?? content.Task, Arrays = true };
         var session = new DiagnosticsSession(options);
         if (content.Weights.Count > 0) session.AddInitCheck(content.Weights);
         if (content.Task is { } task && content.Loss is { } loss)

@@ -46,6 +46,13 @@ public sealed record DiagnosticsSessionOptions
     /// holds no others), and is explained and advised on as such, not as a diverged training run. Default false.
     /// </summary>
     public bool SavedModel { get; init; }
+
+    /// <summary>
+    /// True for arrays dumped from a network (<see cref="ArrayFolder"/>), which may come from training or from a trained
+    /// model at inference: NaN or ∞ in a layer is then advised on for both, and where the folder gave that layer's
+    /// weights and they are finite, as inputs overflowing through finite weights.
+    /// </summary>
+    internal bool Arrays { get; init; }
 }
 
 /// <summary>A finding as a report keeps it: the latest evidence, when it was first seen and how often.</summary>
@@ -107,6 +114,7 @@ public sealed class DiagnosticsSession
     private readonly List<DeadUnitPool> _pools = [];
     private readonly List<GradientFlowPoint> _flow = [];
     private readonly List<string> _notes = [];
+    private readonly Dictionary<string, bool> _weightsFinite = [];
     private readonly GradientFlowMonitor _monitor;
 
     /// <summary>Creates an empty session.</summary>
@@ -181,6 +189,7 @@ public sealed class DiagnosticsSession
         foreach (var w in weights)
         {
             long bad = NonFinite(w.Weights.Span);
+            _weightsFinite[w.Name] = bad == 0;
             if (bad == 0) continue;
             found.Add(new Finding
             {
@@ -230,7 +239,7 @@ public sealed class DiagnosticsSession
 
             long badPre = NonFinite(pre), badPost = NonFinite(post);
             bool finite = badPre == 0 && badPost == 0;
-            if (!finite) found.Add(NonFiniteFinding(layer, step, badPre, pre.Length, badPost, post.Length, _options.SavedModel));
+            if (!finite) found.Add(NonFiniteFinding(layer, step, badPre, pre.Length, badPost, post.Length, _options.SavedModel, NonFiniteFix(layer.Name)));
 
             double deadFraction = double.NaN, saturated = double.NaN;
             var act = layer.Activation;
@@ -536,7 +545,30 @@ public sealed class DiagnosticsSession
             }
             : f;
 
-    private static Finding NonFiniteFinding(LayerSnapshot layer, long step, long badPre, int preCount, long badPost, int postCount, bool savedModel)
+    /// <summary>What to do about NaN or ∞ in a training run's layer (the live monitor's advice).</summary>
+    internal const string TrainingNonFiniteFix = "Lower the learning rate, standardise the inputs, use the activation's recommended initialisation, and clip gradients.";
+
+    /// <summary>What to do about NaN or ∞ in a layer of dumped arrays whose origin (training or inference) is not known.</summary>
+    internal const string ArraysNonFiniteFix =
+        "If these arrays come from a trained model at inference, check that its inputs are what it was trained on (the same features, in the same units); if they come from training, lower the learning rate, standardise the inputs, use the activation's recommended initialisation, and clip gradients.";
+
+    /// <summary>What to do about NaN or ∞ in a layer of dumped arrays whose weights the folder gave, all finite.</summary>
+    internal const string ArraysFiniteWeightsNonFiniteFix =
+        "This layer's weights are finite, so its inputs overflow the floats through them: check that the inputs are what the network was trained on (the same features, in the same units); if they are, the weights have grown too large, and the network must be trained again with a lower learning rate, standardised inputs, the activation's recommended initialisation and gradient clipping.";
+
+    /// <summary>
+    /// The fix for NaN or ∞ in <paramref name="layer"/>, by where the values come from (<see cref="DiagnosticsSessionOptions"/>):
+    /// for dumped arrays, non-finite weights of the layer say training diverged, finite ones that the inputs overflow
+    /// through them, and without weights both origins are advised on.
+    /// </summary>
+    private string NonFiniteFix(string layer) =>
+        _options.SavedModel ? SavedModelNonFiniteFix
+            : !_options.Arrays ? TrainingNonFiniteFix
+            : !_weightsFinite.TryGetValue(layer, out bool finite) ? ArraysNonFiniteFix
+            : finite ? ArraysFiniteWeightsNonFiniteFix
+            : TrainingNonFiniteFix;
+
+    private static Finding NonFiniteFinding(LayerSnapshot layer, long step, long badPre, int preCount, long badPost, int postCount, bool savedModel, string fix)
     {
         // Each array is counted apart: the activations are often computed from the pre-activations (a folder of
         // pre-activations alone), and a sum over both counted every bad value twice ("4 of 1600 values" for 2 of 800).
@@ -577,7 +609,7 @@ public sealed class DiagnosticsSession
             Explanation = $"{string.Join(" and ", parts)} of {layer.Name} {verb} NaN or infinite{finiteInput}: "
                 + (savedModel ? "the forward pass of the saved model on this data has overflowed the floats" : "the forward pass has overflowed or diverged")
                 + ", and the other checks of this layer were skipped.",
-            Fix = savedModel ? SavedModelNonFiniteFix : "Lower the learning rate, standardise the inputs, use the activation's recommended initialisation, and clip gradients.",
+            Fix = fix,
         };
     }
 }
