@@ -517,6 +517,23 @@ public class AdvisorCommandTests
     }
 
     [Fact]
+    public void Problems_of_a_spec_away_from_the_defaults_say_they_are_the_defaults_problems()
+    {
+        // leaky_relu(0) is relu, whose units die; the catalog's leaky_relu problems (at 0.01) have no dying units, and
+        // problems 'leaky_relu(0)' listed them as if they held at the slope given.
+        var r = Cli.RunWide("problems", "leaky_relu(0)").Ok();
+        Assert.Contains("at its default parameters, leaky_relu(negative_slope=0.01), not at leaky_relu(negative_slope=0)", r.Out, StringComparison.Ordinal);
+        var json = Json(Cli.Run("problems", "leaky_relu(0)", "--json").Ok());
+        Assert.Equal("leaky_relu(negative_slope=0)", json.GetProperty("spec").GetString());
+        Assert.Equal("leaky_relu(negative_slope=0.01)", json.GetProperty("problemsAt").GetString());
+
+        // At the defaults, spelled out or not, nothing needs saying.
+        Assert.DoesNotContain("default parameters", Cli.RunWide("problems", "leaky_relu(0.01)").Ok().Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("default parameters", Cli.RunWide("problems", "leaky_relu").Ok().Out, StringComparison.Ordinal);
+        Assert.Equal("leaky_relu(negative_slope=0.01)", Json(Cli.Run("problems", "leaky_relu", "--json").Ok()).GetProperty("spec").GetString());
+    }
+
+    [Fact]
     public void Problems_by_function_lists_its_problems_and_remedies()
     {
         var json = Json(Cli.Run("problems", "sigmoid", "--json").Ok());

@@ -4,6 +4,7 @@ using ActivationKit.Advisor;
 using ActivationKit.Catalog;
 using ActivationKit.Cli.Formatting;
 using ActivationKit.Diagnostics;
+using ActivationKit.Plots;
 using Spectre.Console.Cli;
 
 namespace ActivationKit.Cli.Commands;
@@ -43,19 +44,26 @@ public sealed class ProblemsCommand(CliConsoles consoles) : Command<ProblemsComm
             return ExitCodes.Ok;
         }
 
-        // A spec such as leaky_relu(0.2) names its function (the problems are the function's, whatever its parameters);
-        // a malformed one gets the catalog's own message.
-        var named = ActivationCatalog.Find(settings.Query)
-            ?? (settings.Query.Contains('(', StringComparison.Ordinal) ? ActivationCatalog.Create(settings.Query).Info : null);
+        // A spec such as leaky_relu(0.2) names its function; a malformed one gets the catalog's own message. The catalog
+        // marks the problems at the default parameters only, so a spec away from them is told so, as show tells it:
+        // problems 'leaky_relu(0)' listed no dying units for what is relu, as if they held at the parameters given.
+        var spec = ActivationCatalog.Find(settings.Query) is null && settings.Query.Contains('(', StringComparison.Ordinal)
+            ? ActivationCatalog.Create(settings.Query)
+            : null;
+        var named = spec?.Info ?? ActivationCatalog.Find(settings.Query);
         if (named is { } info)
         {
             var problems = ActivationProblems.Of(info);
+            string? otherParameters = spec is not null && !Curves.AtDefaults(spec) ? spec.ToString() : null;
+            string defaults = ActivationCatalog.Create(info).ToString();
             if (settings.Json)
             {
                 JsonOut.Write(consoles.OutWriter, json =>
                 {
                     json.WriteStartObject();
                     json.WriteString("function", info.Name);
+                    json.WriteString("spec", otherParameters ?? defaults);
+                    json.WriteString("problemsAt", defaults);
                     json.WriteStartArray("problems");
                     foreach (var p in problems)
                     {
@@ -74,7 +82,7 @@ public sealed class ProblemsCommand(CliConsoles consoles) : Command<ProblemsComm
             }
             else
             {
-                Function(consoles.OutWriter, info, problems);
+                Function(consoles.OutWriter, info, problems, otherParameters, defaults);
             }
 
             return ExitCodes.Ok;
@@ -159,8 +167,14 @@ public sealed class ProblemsCommand(CliConsoles consoles) : Command<ProblemsComm
         if (alternatives.Count > 0) w.WriteLine($"Hidden-layer functions without it: {string.Join(", ", alternatives)}");
     }
 
-    private static void Function(TextWriter w, ActivationInfo info, IReadOnlyList<ActivationProblem> problems)
+    private static void Function(TextWriter w, ActivationInfo info, IReadOnlyList<ActivationProblem> problems, string? otherParameters, string defaults)
     {
+        if (otherParameters is not null)
+        {
+            w.WriteLine($"The catalog marks {info.Name}'s problems at its default parameters, {defaults}, not at {otherParameters}: "
+                + "other parameters can add problems or remove some.");
+        }
+
         if (problems.Count == 0)
         {
             w.WriteLine($"{info.Name}: its catalog entry marks none of the known problems ({string.Join(", ", ActivationProblems.All.Select(p => p.Id))}).");
