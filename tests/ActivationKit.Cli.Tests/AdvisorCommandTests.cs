@@ -249,6 +249,24 @@ public class AdvisorCommandTests
         Assert.Contains("More: actkit problems vanishing-gradients", text.Out, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("normal(1e200)", "draws weights at the scale 1E+200")]
+    [InlineData("uniform(1e39)", "draws weights at the scale 1E+39")]
+    [InlineData("constant(-1e300)", "sets every weight to -1E+300")]
+    public void Check_reports_an_initialiser_beyond_float32_as_overflowing_weights(string init, string what)
+    {
+        // normal(1e200) read as "a weight variance of Infinity, Infinity× what relu needs", a warning, and constant(1e300)
+        // as symmetric only: the engine's float32 weights are ±∞, and training's first batch gives NaN.
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("big.json"), $$"""{"inputs": 8, "task": "binary", "layers": [{"units": 4, "activation": "relu", "init": "{{init}}"}, {"units": 1, "activation": "sigmoid", "init": "{{init}}"}]}""");
+        var r = Cli.RunWide("check", dir.File("big.json"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains($"[critical] init_scale in layer 1 (relu)\n  {init} {what}, beyond float32's largest finite value (3.4E+38): the weights, stored as float32, overflow to ±∞", r.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("[critical] init_scale in output", r.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("Infinity", r.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("symmetric_init", r.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Check_and_diagnose_exit_0_on_info_level_findings_alone()
     {

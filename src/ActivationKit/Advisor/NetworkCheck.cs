@@ -338,6 +338,36 @@ public static class NetworkCheck
     }
 
     /// <summary>
+    /// Adds a critical finding for each layer (the output's too) whose initialiser's value is beyond float32's largest
+    /// finite value: the engine's float weights overflow to ±∞ (uniform's to ±∞ and NaN), and the first forward pass
+    /// gives NaN. Judged by its variance in double, normal(1e200) read as "a weight variance of Infinity, Infinity×
+    /// what relu needs", a warning, and constant(1e300) as symmetric only. Returns the layers reported.
+    /// </summary>
+    private static HashSet<int> OverflowingInits(NetworkSpec spec, List<string> inits, List<Activation> functions, List<Finding> found)
+    {
+        var overflowing = new HashSet<int>();
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            if (inits[i].Length == 0) continue;
+            string scheme = spec.Layers[i].Init.Trim();
+            if (InitializerSpec.Parse(scheme).Value is not double value || Math.Abs(value) <= float.MaxValue) continue;
+            overflowing.Add(i);
+            string what = inits[i] == "constant" ? "sets every weight to" : "draws weights at the scale";
+            found.Add(new Finding
+            {
+                Kind = FindingKind.InitScale,
+                Severity = Severity.Critical,
+                Layer = i < spec.Layers.Count - 1 ? LayerLabel(i, spec.Layers[i].Activation) : "output",
+                Evidence = new Dictionary<string, double> { ["init_value"] = value, ["float32_max"] = float.MaxValue },
+                Explanation = string.Create(CultureInfo.InvariantCulture, $"{scheme} {what} {value:G3}, beyond float32's largest finite value ({float.MaxValue:G3}): the weights, stored as float32, overflow to ±∞, and the first forward pass gives NaN."),
+                Fix = $"Use {ActivationAdvisor.InitFor(functions[i])}.",
+            });
+        }
+
+        return overflowing;
+    }
+
+    /// <summary>
     /// The finding for hidden layer <paramref name="i"/>, whose initialiser draws every weight equal. The units start
     /// identical (biases start at 0); they stay identical forever only when they also get identical gradients: when
     /// the next layer's initialiser draws equal weights too. A random next layer gives each unit its own outgoing
@@ -440,11 +470,12 @@ public static class NetworkCheck
         // layer and compounded over the stack: names say little (LeCun equals Glorot when fan_in = fan_out, and
         // normal(0.01) is a scale, not a family).
         int hidden = spec.Layers.Count - 1;
+        var overflowing = OverflowingInits(spec, inits, functions, found);
         var variances = new List<LayerVariance>();
         for (int i = 0; i < hidden; i++)
         {
             string name = LayerLabel(i, spec.Layers[i].Activation);
-            if (inits[i].Length == 0) continue;
+            if (inits[i].Length == 0 || overflowing.Contains(i)) continue;
             var info = acts[i];
             int fanIn = i == 0 ? spec.Inputs : spec.Layers[i - 1].Units;
             int fanOut = info.Kind == ActivationKind.Gated ? 2 * spec.Layers[i].Units : spec.Layers[i].Units;
