@@ -19,6 +19,19 @@ public sealed class PlotCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_curve_that_overflows_in_the_range_is_said_to_be_infinite_where_it_is_missing()
+    {
+        // exponential over 0:1000 ended its curve at x ≈ 710, terminal or file, with nothing to say that f is ∞ beyond.
+        var r = Cli.Run("plot", "exponential", "--range", "0:1000").Ok();
+        Assert.Matches(@"Note: exponential\(x\) is \+∞ at the sampled x from 71\d(\.\d+)? to 1000, which a chart cannot draw", r.Err);
+        var file = Cli.Run("plot", "exponential", "--grad", "--range", "0:1000", "--out", _dir.File("exp.png")).Ok();
+        Assert.Contains("Note: exponential′(x) is +∞", file.Err, StringComparison.Ordinal);
+
+        // A curve that is finite everywhere gets no note.
+        Assert.DoesNotContain("Note:", Cli.Run("plot", "exponential", "tanh", "--grad").Ok().Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_function_with_one_parameter_per_channel_plots_its_first_channel()
     {
         // 801 curve points went in as one row: "prelu: 3 slopes need rows of 3 columns"; report --html failed the same way.

@@ -137,6 +137,7 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
         {
             ChartSignature.Save(Charts.Functions(functions, from, to, settings.Grad), path, settings.Width, settings.Height);
             consoles.ErrorWriter.WriteLine($"Wrote {path}.");
+            NoteUndrawn(functions, TextPlot.Grid(from, to, 500), settings.Grad);
             return ExitCodes.Ok;
         }
 
@@ -156,7 +157,31 @@ public sealed class PlotCommand(CliConsoles consoles) : Command<PlotCommand.Sett
             consoles.Out.WriteLine();
         }
 
+        NoteUndrawn(functions, xs, settings.Grad);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Says on stderr where a curve is ±∞ or NaN, which no chart can draw: plot exponential --range 0:1000 ended its
+    /// curve at x ≈ 710 with nothing to tell that f is ∞ beyond, not absent.
+    /// </summary>
+    private void NoteUndrawn(IEnumerable<Activation> functions, double[] xs, bool grad)
+    {
+        foreach (var f in functions)
+        {
+            var (y, dy, _) = Curves.Sample(f, xs);
+            Note($"{f}(x)", y);
+            if (grad) Note($"{f}′(x)", dy);
+        }
+
+        void Note(string what, double[] ys)
+        {
+            var bad = Enumerable.Range(0, xs.Length).Where(i => !double.IsFinite(ys[i])).ToArray();
+            if (bad.Length == 0) return;
+            string values = string.Join(" or ", bad.Select(i => ys[i]).Select(v => double.IsNaN(v) ? "NaN" : v > 0 ? "+∞" : "−∞").Distinct());
+            consoles.ErrorWriter.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Note: {what} is {values} at the sampled x from {xs[bad[0]]:G4} to {xs[bad[^1]]:G4}, which a chart cannot draw; the curve is missing there."));
+        }
     }
 
     /// <summary>--histograms / --fractions: a contender's timeline from a results folder, to a file or the terminal.</summary>
