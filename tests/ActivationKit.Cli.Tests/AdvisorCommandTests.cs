@@ -267,6 +267,27 @@ public class AdvisorCommandTests
         Assert.DoesNotContain("symmetric_init", r.Out, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("huber(-1)", "the Huber delta must be a finite number > 0, as train takes it, got '-1'")]
+    [InlineData("huber(nan)", "got 'nan'")]
+    [InlineData("huber(0)", "got '0'")]
+    [InlineData("huber(1e309)", "got '1e309'")]
+    [InlineData("huber(2", "got ''")]
+    [InlineData("huber(delta=-2)", "got 'delta=-2'")]
+    [InlineData("mse(2)", "'mse(2)' takes no value in parentheses; only huber(DELTA) does")]
+    public void Check_refuses_a_loss_value_that_train_refuses(string loss, string message)
+    {
+        // The loss's name alone was judged: huber(-1), huber(nan) and mse(2) were "No problems found", where train refuses them.
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("loss.json"), $$"""{"inputs": 4, "task": "regression", "loss": "{{loss}}", "layers": [{"units": 3, "activation": "relu"}, {"units": 1, "activation": "identity"}]}""");
+        Cli.Run("check", dir.File("loss.json")).BadInput(message);
+        foreach (string good in new[] { "huber(0.5)", "huber(delta=2)", "huber" })
+        {
+            File.WriteAllText(dir.File("ok.json"), $$"""{"inputs": 4, "task": "regression", "loss": "{{good}}", "layers": [{"units": 3, "activation": "relu"}, {"units": 1, "activation": "identity"}]}""");
+            Cli.Run("check", dir.File("ok.json")).Ok();
+        }
+    }
+
     [Fact]
     public void Check_and_diagnose_exit_0_on_info_level_findings_alone()
     {

@@ -314,6 +314,25 @@ public static class NetworkCheck
     }
 
     /// <summary>
+    /// Refuses a value in the loss that train would refuse: only huber (smooth_l1) takes one, a delta finite and > 0. The
+    /// name alone was judged, so huber(-1), huber(nan) and mse(2) were "No problems found".
+    /// </summary>
+    private static void CheckLossValue(string? loss)
+    {
+        string l = (loss ?? string.Empty).Trim();
+        int open = l.IndexOf('(', StringComparison.Ordinal);
+        if (open < 0) return;
+        string name = CanonicalLoss(l);
+        if (name != "huber") throw new ArgumentException($"The spec's loss '{l}' takes no value in parentheses; only huber(DELTA) does.");
+        string arg = l.EndsWith(')') ? l[(open + 1)..^1].Trim() : string.Empty;
+        string value = arg.StartsWith("delta", StringComparison.OrdinalIgnoreCase) && arg[5..].TrimStart().StartsWith('=') ? arg[5..].TrimStart()[1..].Trim() : arg;
+        if (!l.EndsWith(')') || !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double delta) || !double.IsFinite(delta) || !(delta > 0))
+        {
+            throw new ArgumentException($"The spec's loss '{l}': the Huber delta must be a finite number > 0, as train takes it, got '{arg}'.");
+        }
+    }
+
+    /// <summary>
     /// The output findings for a ranking task, as rule output-ranking advises: the identity, an unbounded score per item
     /// that the pairwise (ranknet) or listwise (listnet) loss compares through its own sigmoid or softmax. Any loss is
     /// taken (pointwise ranking trains with mse or bce too), except one the output check does not know.
@@ -586,6 +605,7 @@ public static class NetworkCheck
             });
         }
 
+        CheckLossValue(spec.Loss);
         if (!string.IsNullOrWhiteSpace(spec.Task))
         {
             // Every task recommend advises is accepted (ranking was refused though recommend --task ranking suggests it).
