@@ -141,7 +141,7 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
         if (docsPath is not null) OutputFolder.EnsureFileWritable(docsPath, "--write-docs");
 
         // Read (and check) the document to merge into before spending minutes measuring.
-        string? existingDocs = docsPath is not null && AtomicFile.TargetExists(docsPath) ? File.ReadAllText(docsPath) : null;
+        string? existingDocs = docsPath is not null && ActivationKit.IO.FileKind.TargetExists(docsPath) ? File.ReadAllText(docsPath) : null;
         if (existingDocs is not null) AccuracyDoc.CheckMarkers(existingDocs, docsPath!);
         if (existingDocs is not null) AccuracyDoc.Merge(existingDocs, [], DateTime.UtcNow);
 

@@ -1,5 +1,4 @@
 using System.Text;
-using ActivationKit.IO;
 using ActivationKit.Nn.Experiments;
 
 namespace ActivationKit.Cli.IO;
@@ -25,13 +24,6 @@ public static class AtomicFile
         SpecialFile.RefuseWriteProtected(path, null);
         ResultStore.WriteAtomic(path, write);
     }
-
-    /// <summary>
-    /// Whether <paramref name="path"/> is an existing file, following symbolic links as the write does
-    /// (<see cref="FileKind.TargetExists"/>): a link whose target is missing counts as no file (<see cref="File.Exists"/>
-    /// says true, and reading it failed with the runtime's "Could not find file"), and writing creates its target.
-    /// </summary>
-    public static bool TargetExists(string path) => FileKind.TargetExists(path);
 
     /// <summary>Writes <paramref name="text"/> as UTF-8 without a byte-order mark.</summary>
     public static void WriteAllText(string path, string text) =>

@@ -19,10 +19,7 @@ public static class OutputFolder
     public static void EnsureWritable(string folder, string option, params IEnumerable<string> files)
     {
         ArgumentNullException.ThrowIfNull(files);
-        RefuseEmpty(folder, option, "folder");
-        RefuseLongNames(folder, option);
-        // /dev/null or a pipe given as the folder is no "file" either: say what it is.
-        if (File.Exists(folder)) throw new UsageException(NotAFolder(folder, option, "give a folder"));
+        RefuseAsFolderName(folder, option);
         if (Probe(folder, create: true) is { } failure) throw Refusal(failure, folder, $"{option} '{folder}' cannot be created or does not accept new files.");
         foreach (string name in files)
         {
@@ -41,6 +38,18 @@ public static class OutputFolder
     }
 
     /// <summary>
+    /// Refuses a folder option that is empty, has a name too long for the file system, or names a file, device or
+    /// dangling link: what <see cref="EnsureWritable"/> and <see cref="CheckWritableWithoutCreating"/> check first.
+    /// </summary>
+    private static void RefuseAsFolderName(string folder, string option)
+    {
+        RefuseEmpty(folder, option, "folder");
+        RefuseLongNames(folder, option);
+        // /dev/null or a pipe given as the folder is no "file" either: say what it is.
+        if (File.Exists(folder)) throw new UsageException(NotAFolder(folder, option, "give a folder"));
+    }
+
+    /// <summary>
     /// Checks what <see cref="EnsureWritable"/> checks of <paramref name="folder"/> itself, without creating it: it is no
     /// file, device or dangling link, and it (or, while it does not exist, the nearest folder above it, where it would be
     /// created) takes new files. For a command to refuse a bad output folder before loading its data, while a refusal
@@ -48,9 +57,7 @@ public static class OutputFolder
     /// </summary>
     public static void CheckWritableWithoutCreating(string folder, string option)
     {
-        RefuseEmpty(folder, option, "folder");
-        RefuseLongNames(folder, option);
-        if (File.Exists(folder)) throw new UsageException(NotAFolder(folder, option, "give a folder"));
+        RefuseAsFolderName(folder, option);
         string refusal = $"{option} '{folder}' cannot be created or does not accept new files.";
         string existing = Path.GetFullPath(folder);
         while (!Directory.Exists(existing))
@@ -79,10 +86,11 @@ public static class OutputFolder
 
         // A symbolic link is written through (its target replaced, or created when missing), in the target's folder: a
         // dangling link into a folder that does not exist had that folder created by the write.
-        string targetFolder = Path.GetDirectoryName(ActivationKit.IO.FileKind.FinalTarget(path)) ?? folder;
+        string target = ActivationKit.IO.FileKind.FinalTarget(path);
+        string targetFolder = Path.GetDirectoryName(target) ?? folder;
         if (!Directory.Exists(targetFolder))
         {
-            throw new UsageException($"{option} '{TerminalText.Safe(path)}' is a symbolic link to '{TerminalText.Safe(ActivationKit.IO.FileKind.FinalTarget(path))}', whose folder '{TerminalText.Safe(targetFolder)}' does not exist; create that folder or give another file name.");
+            throw new UsageException($"{option} '{TerminalText.Safe(path)}' is a symbolic link to '{TerminalText.Safe(target)}', whose folder '{TerminalText.Safe(targetFolder)}' does not exist; create that folder or give another file name.");
         }
 
         SpecialFile.RefuseAsOutput(path, option);

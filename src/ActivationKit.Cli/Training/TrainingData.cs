@@ -4,6 +4,7 @@ using ActivationKit.Cli.IO;
 using ActivationKit.IO;
 using ActivationKit.Nn;
 using ActivationKit.Nn.Data;
+using ActivationKit.Nn.Experiments;
 
 namespace ActivationKit.Cli.Training;
 
@@ -169,10 +170,10 @@ public static class TrainingData
         ArgumentNullException.ThrowIfNull(spec);
         if (IsFashionMnist(spec))
         {
-            return samples >= 2 ? null : $"--samples must be at least 2 for fashion-mnist (one training and one validation image; the test set is its own), got {samples}.";
+            return samples >= ExperimentData.MinimumFashionMnistSamples ? null : $"--samples must be at least {ExperimentData.MinimumFashionMnistSamples} for fashion-mnist (one training and one validation image; the test set is its own), got {samples}.";
         }
 
-        return samples >= 3 ? null : $"--samples must be at least 3 (one sample each for training, validation and test), got {samples}.";
+        return samples >= ExperimentData.MinimumSamples ? null : $"--samples must be at least {ExperimentData.MinimumSamples} (one sample each for training, validation and test), got {samples}.";
     }
 
     /// <summary>--samples above the rows there are: refused, as compare refuses it (the report would name a count never used).</summary>

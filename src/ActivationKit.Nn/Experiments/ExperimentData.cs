@@ -40,6 +40,9 @@ public sealed class ExperimentData
     /// </summary>
     public const int MinimumSamples = 3;
 
+    /// <summary>The fewest training images Fashion-MNIST is compared on: one to train on and one to validate on; its test set is its own.</summary>
+    public const int MinimumFashionMnistSamples = 2;
+
     /// <summary>The names <see cref="Load"/> accepts besides CSV paths.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Synthetic.Names.Where(n => n is not ("sine" or "random")), "fashion-mnist"];
 
@@ -65,9 +68,9 @@ public sealed class ExperimentData
             // Refused before the files are read, as for a synthetic set: --samples 1 split into 0 training images and
             // failed at the first trial, after the results folder was made. The test file is its own, so two images (one
             // to train on, one to validate on) are the fewest (MinimumSamples).
-            if (config.Samples is > 0 and < 2)
+            if (config.Samples is > 0 and < MinimumFashionMnistSamples)
             {
-                throw new ArgumentException($"--samples must be at least 2 for Fashion-MNIST (one training and one validation image; the test set is its own), or 0 for all the training images, got {config.Samples}.");
+                throw new ArgumentException($"--samples must be at least {MinimumFashionMnistSamples} for Fashion-MNIST (one training and one validation image; the test set is its own), or 0 for all the training images, got {config.Samples}.");
             }
 
             // Identified by content, as a CSV file is: another folder (ACTKIT_FASHION_MNIST) or another copy of the files
@@ -126,7 +129,7 @@ public sealed class ExperimentData
             {
                 throw new ArgumentException(all.Rows < held
                     ? $"--samples {config.Samples} takes {all.Rows} of the {held} rows of '{name}'; a comparison needs at least {MinimumSamples} (one each for training, validation and test)."
-                    : $"'{name}' has {RowCount(all.Rows)}; a comparison needs at least {MinimumSamples} (one each for training, validation and test).");
+                    : $"'{name}' has {Spelling.Count(all.Rows, "row")}; a comparison needs at least {MinimumSamples} (one each for training, validation and test).");
             }
             if (Array.TrueForAll(all.Targets, t => t == all.Targets[0]))
             {
@@ -145,6 +148,4 @@ public sealed class ExperimentData
         var norm = Standardizer.Fit(train);
         return new ExperimentData(norm.Transform(train), norm.Transform(validation), norm.Transform(test), identity);
     }
-
-    private static string RowCount(int rows) => rows == 1 ? "1 row" : $"{rows} rows";
 }

@@ -495,7 +495,10 @@ public static class ResultStore
     private static bool WriteAtomic(string path, Action<Stream> write, bool overwrite)
     {
         ArgumentNullException.ThrowIfNull(write);
-        string full = FinalTarget(Path.GetFullPath(path));
+        // The file the write is meant for: a symbolic link's final target (a document linked into a docs folder). The
+        // rename replaced the link by a regular file and left its target as it was, while the command said it had
+        // updated it. A loop of links is left to the write to report.
+        string full = FileKind.FinalTarget(path);
         if (Directory.Exists(full)) throw new IOException($"Cannot write '{TerminalText.Safe(path)}': it is a folder; give a file name.");
 
         // Only a write that replaces: one that creates the file only where there is none never touches an existing one.
@@ -555,13 +558,6 @@ public static class ResultStore
             if (File.Exists(temp)) File.Delete(temp);
         }
     }
-
-    /// <summary>
-    /// The file a write to <paramref name="full"/> is meant for: the final target of a symbolic link (a document linked
-    /// into a docs folder), else <paramref name="full"/> itself. The rename replaced the link by a regular file and left
-    /// its target as it was, while the command said it had updated it. A loop of links is left to the write to report.
-    /// </summary>
-    private static string FinalTarget(string full) => FileKind.FinalTarget(full);
 
     /// <summary>
     /// Gives the temporary file that will replace <paramref name="full"/> the replaced file's permission bits: the
