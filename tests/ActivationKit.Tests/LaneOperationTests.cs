@@ -195,6 +195,31 @@ public class LaneOperationTests
     }
 
     [Fact]
+    public void Exp2Sixteenths_is_two_to_the_n_sixteenths_rounded_to_float_at_every_width()
+    {
+        // Every N from −126·16 to 128·16 − 1 (the results are normal floats), formed as the kernels form it: N added
+        // to the round shifter 1.5·2^23. Expected: 2^(j/16) rounded to float (from double, whose error is far below
+        // the distance of every entry from a rounding midpoint), scaled by 2^⌊N/16⌋.
+        var n = Enumerable.Range(-126 * 16, 254 * 16).ToArray();
+        var shifted = n.Select(v => (float)(v + 12582912.0)).ToArray();
+        var expected = n.Select(v => (float)Math.ScaleB((float)Math.Pow(2.0, (v & 15) / 16.0), v >> 4)).ToArray();
+        AssertEveryWidth(shifted, expected, V512<float>.Exp2Sixteenths, V256<float>.Exp2Sixteenths, V128<float>.Exp2Sixteenths,
+            S<float>.Exp2Sixteenths);
+    }
+
+    [Fact]
+    public void Exp2Table_registers_hold_the_table_entries()
+    {
+        var bits = Exp2Table.Bits;
+        for (int j = 0; j < 16; j++)
+        {
+            Assert.Equal(bits[j], Exp2Table.All16.AsUInt32()[j]);
+            Assert.Equal(bits[j], (j < 8 ? Exp2Table.Low8 : Exp2Table.High8).AsUInt32()[j % 8]);
+            Assert.Equal((float)Math.Pow(2.0, j / 16.0), BitConverter.UInt32BitsToSingle(bits[j]));
+        }
+    }
+
+    [Fact]
     public void SignFill_sets_every_bit_exactly_where_the_sign_bit_is_set_at_every_width()
     {
         var x = Inputs();

@@ -138,9 +138,10 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
         {
-            // e^−x for −x ≤ 87 (larger −x, −∞ included, is redone in double lanes); NaN flows through.
+            // 1 + e^−x for −x ≤ 87 (larger −x, −∞ included, is redone in double lanes) from the table exponential;
+            // NaN flows through.
             inDouble = TV.LessThan(x, TV.Create(ForwardFloatLowest));
-            return TV.One / (TV.One + VMath.ExpOfNegatedShortForOnePlusF(x));
+            return TV.One / VMath.OnePlusExpOfNegatedTableF(x);
         }
 
         /// <inheritdoc />

@@ -365,8 +365,8 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
             // x/(1 + e^−x) in one piece while e^−x is a normal float (x ≥ −87: the exp's error is damped by
             // e^−x/(1 + e^−x) ≤ 1); below, x·σ(x) is tiny and comes from the double-lane definition.
             inDouble = TV.LessThan(x, TV.Create(ForwardFloatLowest));
-            // A NaN x reaches the result as the numerator, so the exponential's clamp may take it as 104.
-            return x / (TV.One + VMath.ExpOfNegatedShortForOnePlusF(x, nanByCaller: true));
+            // A NaN x reaches the result as the numerator, so the exponential's clamp may take it as 87.
+            return x / VMath.OnePlusExpOfNegatedTableF(x, nanByCaller: true);
         }
 
         /// <inheritdoc />

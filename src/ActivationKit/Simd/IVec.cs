@@ -161,6 +161,15 @@ public interface IVec<TV> :
     static abstract TV Pow2(TV n);
 
     /// <summary>
+    /// 2^(N/16) for the integer N that <paramref name="shifted"/> holds in its low mantissa bits (a float lane formed as
+    /// v + 1.5·2^23 from an integral |v| &lt; 2^21, so its bits are 0x4B400000 + N): the table entry 2^((N mod 16)/16)
+    /// (<see cref="Exp2Table"/>, rounded to float) with ⌊N/16⌋ added to its exponent field by an integer addition.
+    /// The caller keeps −126·16 ≤ N &lt; 128·16, where the result is a normal float; other lanes get unspecified bits.
+    /// Float lanes only. The lookup is exact, so every width returns the same bits.
+    /// </summary>
+    static abstract TV Exp2Sixteenths(TV shifted);
+
+    /// <summary>
     /// The lane-wise maximum of a and b read as unsigned integers of the lane's width (bitwise data such as the keys of
     /// <see cref="Kernels.MarkBound"/>; NaN patterns are ordinary integers here): an integer instruction, which on
     /// Zen 4 runs beside the multiply-add pipes.

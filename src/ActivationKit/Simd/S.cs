@@ -87,6 +87,15 @@ public readonly struct S<T> : IVec<S<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static S<T> Exp2Sixteenths(S<T> shifted)
+    {
+        if (IsDouble) throw new NotSupportedException("Exp2Sixteenths takes float lanes.");
+        uint bits = (uint)Bits(shifted.Value);
+        return new(FromRaw(Exp2Table.Bits[(int)(bits & 15)] + ((bits >> 4) << 23)));
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static S<T> MaxBits(S<T> a, S<T> b) => Bits(a.Value) >= Bits(b.Value) ? a : b;
 
     /// <inheritdoc />

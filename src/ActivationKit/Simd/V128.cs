@@ -146,6 +146,21 @@ public readonly struct V128<T> : IVec<V128<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> Exp2Sixteenths(V128<T> shifted)
+    {
+        if (IsDouble) throw new NotSupportedException("Exp2Sixteenths takes float lanes.");
+        var bits = shifted.Value.As<T, uint>();
+        // No variable permute across 16 entries at this width: the four entries are read one by one.
+        var t = Vector128.Create(Entry(bits.GetElement(0)), Entry(bits.GetElement(1)), Entry(bits.GetElement(2)), Entry(bits.GetElement(3)));
+        var scale = Vector128.ShiftLeft(Vector128.ShiftRightLogical(bits, 4), 23);
+        return new((t.AsUInt32() + scale).As<uint, T>());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Entry(uint bits) => BitConverter.UInt32BitsToSingle(Exp2Table.Bits[(int)(bits & 15)]);
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V128<T> Pow2(V128<T> n)
     {
         // n + (1.5·2^k + bias) puts the biased exponent in the low bits (n is integral and small, the sum exact); the

@@ -132,6 +132,35 @@ public readonly struct V256<T> : IVec<V256<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> Exp2Sixteenths(V256<T> shifted)
+    {
+        if (IsDouble) throw new NotSupportedException("Exp2Sixteenths takes float lanes.");
+        var bits = shifted.Value.As<T, uint>();
+        Vector256<float> t;
+        if (Avx2.IsSupported)
+        {
+            // Each half of the table by VPERMPS (the low three bits of the index), then bit 3, moved into the sign,
+            // picks the half (VBLENDVPS reads the sign bit of its mask).
+            var low = Avx2.PermuteVar8x32(Exp2Table.Low8, bits.AsInt32());
+            var high = Avx2.PermuteVar8x32(Exp2Table.High8, bits.AsInt32());
+            t = Avx.BlendVariable(low, high, Vector256.ShiftLeft(bits, 28).AsSingle());
+        }
+        else
+        {
+            t = Vector256.Create(
+                Entry(bits.GetElement(0)), Entry(bits.GetElement(1)), Entry(bits.GetElement(2)), Entry(bits.GetElement(3)),
+                Entry(bits.GetElement(4)), Entry(bits.GetElement(5)), Entry(bits.GetElement(6)), Entry(bits.GetElement(7)));
+        }
+
+        var scale = Vector256.ShiftLeft(Vector256.ShiftRightLogical(bits, 4), 23);
+        return new((t.AsUInt32() + scale).As<uint, T>());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Entry(uint bits) => BitConverter.UInt32BitsToSingle(Exp2Table.Bits[(int)(bits & 15)]);
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256<T> Pow2(V256<T> n)
     {
         // n + (1.5·2^k + bias) puts the biased exponent in the low bits (n is integral and small, the sum exact); the
