@@ -295,7 +295,7 @@ public static class NetworkCheck
     {
         string l = (loss ?? string.Empty).Trim().ToLowerInvariant().Replace('-', '_');
         int paren = l.IndexOf('(', StringComparison.Ordinal);
-        if (paren >= 0) l = l[..paren];
+        if (paren >= 0) l = l[..paren].TrimEnd();
         bool logits = l.EndsWith("_logits", StringComparison.Ordinal) || l.StartsWith("softmax_", StringComparison.Ordinal) || l.StartsWith("sigmoid_", StringComparison.Ordinal);
         string core = l.Replace("_logits", string.Empty, StringComparison.Ordinal).Replace("softmax_", string.Empty, StringComparison.Ordinal).Replace("sigmoid_", string.Empty, StringComparison.Ordinal);
         string canonical = core switch
@@ -314,22 +314,13 @@ public static class NetworkCheck
     }
 
     /// <summary>
-    /// Refuses a value in the loss that train would refuse: only huber (smooth_l1) takes one, a delta finite and > 0. The
-    /// name alone was judged, so huber(-1), huber(nan) and mse(2) were "No problems found".
+    /// Refuses a value in the loss that train refuses, in train's words: the name and its value are read by
+    /// <see cref="LossSpec"/>, train's own reader, so only huber takes one (a delta finite and &gt; 0) and smooth_l1(2),
+    /// which check took as huber(2), is refused as train refuses it. A name the output check does not know is left to it.
     /// </summary>
     private static void CheckLossValue(string? loss)
     {
-        string l = (loss ?? string.Empty).Trim();
-        int open = l.IndexOf('(', StringComparison.Ordinal);
-        if (open < 0) return;
-        string name = CanonicalLoss(l);
-        if (name != "huber") throw new ArgumentException($"The spec's loss '{l}' takes no value in parentheses; only huber(DELTA) does.");
-        string arg = l.EndsWith(')') ? l[(open + 1)..^1].Trim() : string.Empty;
-        string value = arg.StartsWith("delta", StringComparison.OrdinalIgnoreCase) && arg[5..].TrimStart().StartsWith('=') ? arg[5..].TrimStart()[1..].Trim() : arg;
-        if (!l.EndsWith(')') || !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double delta) || !double.IsFinite(delta) || !(delta > 0))
-        {
-            throw new ArgumentException($"The spec's loss '{l}': the Huber delta must be a finite number > 0, as train takes it, got '{arg}'.");
-        }
+        _ = LossSpec.Parse(loss ?? string.Empty, n => OutputCheck.Losses.Contains(CanonicalLoss(n), StringComparer.Ordinal));
     }
 
     /// <summary>
