@@ -1,3 +1,5 @@
+using ActivationKit.Advisor;
+
 namespace ActivationKit.Nn;
 
 /// <summary>
@@ -45,57 +47,28 @@ public static class Losses
     public static ILoss Huber(double delta = 1.0) => new HuberLoss(delta);
 
     /// <summary>
-    /// The Huber delta as the spec wrote it, quoted, for a refusal: 1e999 was reported as "got Infinity" and 1e-400 as
-    /// "got 0", values the user never wrote. A number beyond the doubles is said to overflow, and one below the smallest
-    /// positive double to round to 0; <paramref name="arg"/> is the lowered argument, <paramref name="d"/> its value.
+    /// Parses mse, mae, huber, huber(2), huber(delta=2), bce, multilabel_bce, cross_entropy (aliases: l2, l1, ce,
+    /// softmax_ce, bce_logits). The name and its value are read by the network check's <see cref="LossSpec"/>, so a loss
+    /// value is taken or refused by train exactly as by <c>actkit check</c>, in the same words.
     /// </summary>
-    private static string HuberDeltaAsTyped(string spec, string arg, double d)
-    {
-        // The spec's own letters (1E999, not 1e999): the argument is found again in it, ignoring case.
-        string trimmed = spec.Trim();
-        int at = trimmed.IndexOf(arg, StringComparison.OrdinalIgnoreCase);
-        string typed = $"'{ExceptionMessages.Excerpt(at < 0 ? arg : trimmed.Substring(at, arg.Length))}'";
-        int exponent = arg.IndexOfAny(['e', 'E']);
-        bool digits = arg.AsSpan(0, exponent < 0 ? arg.Length : exponent).IndexOfAnyInRange('1', '9') >= 0;
-        var inv = System.Globalization.CultureInfo.InvariantCulture;
-        if (double.IsInfinity(d) && digits) return string.Create(inv, $"{typed}, which overflows: it is beyond the largest finite double, ±{double.MaxValue:R}");
-        if (d == 0 && digits) return string.Create(inv, $"{typed}, which rounds to 0: it is below the smallest positive double, {double.Epsilon:R}");
-        return typed;
-    }
-
-    /// <summary>Parses mse, mae, huber, huber(2), bce, multilabel_bce, cross_entropy (aliases: l2, l1, ce, softmax_ce, bce_logits).</summary>
     public static ILoss Parse(string spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        string s = spec.Trim().ToLowerInvariant();
-        if (s.StartsWith("huber", StringComparison.Ordinal))
-        {
-            // The argument keeps its hyphens: they are signs and exponents (huber(1e-3)).
-            string rest = s[5..].Trim();
-            if (rest.Length == 0) return Huber();
-            if (rest.StartsWith('(') && rest.EndsWith(')'))
-            {
-                string arg = rest[1..^1].Replace("delta=", string.Empty, StringComparison.Ordinal).Trim();
-                if (double.TryParse(arg, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double d))
-                {
-                    if (d > 0 && !double.IsInfinity(d)) return Huber(d);
-                    throw new ArgumentException($"Huber delta must be finite and > 0, got {HuberDeltaAsTyped(spec, arg, d)}.", nameof(spec));
-                }
-            }
-
-            throw new ArgumentException($"Malformed loss '{ExceptionMessages.Excerpt(spec)}': expected huber or huber(DELTA).", nameof(spec));
-        }
-
-        return s.Replace('-', '_') switch
-        {
-            "mse" or "l2" or "mean_squared_error" => MeanSquaredError,
-            "mae" or "l1" or "mean_absolute_error" => MeanAbsoluteError,
-            "bce" or "bce_logits" or "binary_cross_entropy" => BinaryCrossEntropy,
-            "multilabel_bce" or "multi_label_bce" or "multilabel" => MultiLabelBinaryCrossEntropy,
-            "ce" or "cross_entropy" or "softmax_ce" or "softmax_cross_entropy" => SoftmaxCrossEntropy,
-            _ => throw new ArgumentException($"Unknown loss '{ExceptionMessages.Excerpt(spec)}' (valid: mse, mae, huber(delta), bce, multilabel_bce, cross_entropy).", nameof(spec)),
-        };
+        var (name, delta) = LossSpec.Parse(spec, n => Named(n) is not null);
+        if (name == LossSpec.Huber) return delta is double d ? Huber(d) : Huber();
+        return Named(name) ?? throw new ArgumentException($"Unknown loss '{ExceptionMessages.Excerpt(spec)}' (valid: mse, mae, huber(delta), bce, multilabel_bce, cross_entropy).", nameof(spec));
     }
+
+    /// <summary>The loss a lower-cased name without a value names ('-' for '_'), or null for none (huber is <see cref="Parse"/>'s).</summary>
+    private static ILoss? Named(string name) => name.Replace('-', '_') switch
+    {
+        "mse" or "l2" or "mean_squared_error" => MeanSquaredError,
+        "mae" or "l1" or "mean_absolute_error" => MeanAbsoluteError,
+        "bce" or "bce_logits" or "binary_cross_entropy" => BinaryCrossEntropy,
+        "multilabel_bce" or "multi_label_bce" or "multilabel" => MultiLabelBinaryCrossEntropy,
+        "ce" or "cross_entropy" or "softmax_ce" or "softmax_cross_entropy" => SoftmaxCrossEntropy,
+        _ => null,
+    };
 
     /// <summary>True for the binary cross-entropies, whose targets must lie in [0, 1].</summary>
     internal static bool IsBinaryCrossEntropy(ILoss loss) => loss is Bce;

@@ -104,6 +104,43 @@ public class LossTests
         Assert.Equal(message + " (Parameter 'spec')", Assert.Throws<ArgumentException>(() => Losses.Parse(spec)).Message);
     }
 
+    /// <summary>
+    /// The engine's loss reader and the network check read a loss's value with the one parser (LossSpec): each spec is
+    /// taken by both or refused by both in the same words. The check kept a copy of the Huber delta's reading, which took
+    /// huber(delta = 2) where train refused it and refused huber (2) where train took it.
+    /// </summary>
+    [Theory]
+    [InlineData("huber(-1)", "Huber delta must be finite and > 0, got '-1'.")]
+    [InlineData("huber(delta=1e-400)", "Huber delta must be finite and > 0, got '1e-400', which rounds to 0: it is below the smallest positive double, 5E-324.")]
+    [InlineData("huber(2", "Malformed loss 'huber(2': expected huber or huber(DELTA).")]
+    [InlineData("huber(delta=)", "Malformed loss 'huber(delta=)': expected huber or huber(DELTA).")]
+    [InlineData("mse(2)", "Loss 'mse(2)' takes no value in parentheses; only huber(DELTA) does.")]
+    [InlineData("CE(0.1)", "Loss 'CE(0.1)' takes no value in parentheses; only huber(DELTA) does.")]
+    [InlineData("huber (2)", null)]
+    [InlineData("huber(delta = 2)", null)]
+    [InlineData(" Huber( 0.5 ) ", null)]
+    public void Losses_parse_reads_a_value_as_the_network_check_does(string loss, string? message)
+    {
+        string json = $$"""{"inputs": 4, "task": "regression", "loss": "{{loss}}", "layers": [{"units": 3, "activation": "relu"}, {"units": 1, "activation": "identity"}]}""";
+        if (message is null)
+        {
+            Assert.StartsWith("huber(delta=", Losses.Parse(loss).Name, StringComparison.Ordinal);
+            Assert.Empty(Advisor.NetworkCheck.Check(Advisor.NetworkSpec.Parse(json)));
+            return;
+        }
+
+        Assert.Equal(message + " (Parameter 'spec')", Assert.Throws<ArgumentException>(() => Losses.Parse(loss)).Message);
+        Assert.Equal(message + " (Parameter 'spec')", Assert.Throws<ArgumentException>(() => Advisor.NetworkCheck.Check(Advisor.NetworkSpec.Parse(json))).Message);
+    }
+
+    [Fact]
+    public void An_unknown_name_with_a_value_is_an_unknown_loss()
+    {
+        // foo(2) and huberx are not losses; they are not "a loss that takes no value" or "a malformed huber".
+        Assert.Equal("Unknown loss 'foo(2)' (valid: mse, mae, huber(delta), bce, multilabel_bce, cross_entropy). (Parameter 'spec')", Assert.Throws<ArgumentException>(() => Losses.Parse("foo(2)")).Message);
+        Assert.StartsWith("Unknown loss 'huberx' (valid:", Assert.Throws<ArgumentException>(() => Losses.Parse("huberx")).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ErrorsAreClear()
     {

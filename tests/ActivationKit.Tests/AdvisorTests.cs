@@ -294,6 +294,31 @@ public class AdvisorTests
         Assert.Equal(["geglu", "glu", "swiglu"], ActivationProblems.Find("saturation")!.AffectedFunctions.Where(n => ActivationCatalog.Find(n)!.Kind == ActivationKind.Gated));
     }
 
+    [Theory]
+    [InlineData("huber", "huber", null)]
+    [InlineData(" Huber ( delta = 1.5 ) ", "huber", 1.5)]
+    [InlineData("huber(1E-3)", "huber", 1e-3)]
+    [InlineData("MSE", "mse", null)]
+    [InlineData("foo(2)", "foo", null)]
+    [InlineData("huberx", "huberx", null)]
+    public void LossSpec_splits_a_loss_into_its_name_and_huber_delta(string spec, string name, double? delta)
+    {
+        // A name the caller does not know comes back without its value, for the caller to call unknown.
+        Assert.Equal((name, delta), LossSpec.Parse(spec, n => n is "mse" or "smooth_l1"));
+    }
+
+    [Theory]
+    [InlineData("smooth_l1(2)", "Loss 'smooth_l1(2)' takes no value in parentheses; only huber(DELTA) does.")]
+    [InlineData("huber(0)", "Huber delta must be finite and > 0, got '0'.")]
+    [InlineData("huber(-1E999)", "Huber delta must be finite and > 0, got '-1E999', which overflows: it is beyond the largest finite double, ±1.7976931348623157E+308.")]
+    [InlineData("huber()", "Malformed loss 'huber()': expected huber or huber(DELTA).")]
+    [InlineData("huber(d=2)", "Malformed loss 'huber(d=2)': expected huber or huber(DELTA).")]
+    public void LossSpec_refuses_a_value_in_one_sentence(string spec, string message)
+    {
+        var e = Assert.Throws<ArgumentException>(() => LossSpec.Parse(spec, n => n is "mse" or "smooth_l1"));
+        Assert.Equal(message + " (Parameter 'spec')", e.Message);
+    }
+
     [Fact]
     public void A_gated_layer_too_wide_for_its_two_halves_is_refused_in_one_sentence()
     {

@@ -367,29 +367,35 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
     {
         string text = spec.Trim();
 
-        // huber and huber(DELTA) as given: the engine reads the DELTA (and refuses a malformed one).
-        if (text.StartsWith("huber", StringComparison.OrdinalIgnoreCase)) return text;
-        if (!text.Contains('(', StringComparison.Ordinal))
+        // The name and its value as check reads them (LossSpec, the engine's reader too): only huber takes a value, and
+        // a refused one (huber(-1), ce(2), smooth_l1(2)) is said in check's words; huber(DELTA) goes on as given, for
+        // the engine to read its DELTA.
+        var (name, delta) = Advisor.LossSpec.Parse(text, n => EngineName(n) is not null);
+        if (delta is not null) return text;
+        return EngineName(name) ?? throw new UsageException($"Unknown --loss '{spec}' (valid: ce, bce, mse, mae, huber or huber(DELTA); ce_logits, cross_entropy, bce_logits and similar names of the same losses are taken too).");
+    }
+
+    /// <summary>The engine's name for a loss name without a value, in any spelling the output check or the engine knows; null for none.</summary>
+    private static string? EngineName(string name)
+    {
+        switch (Advisor.NetworkCheck.CanonicalLoss(name))
         {
-            switch (Advisor.NetworkCheck.CanonicalLoss(text))
-            {
-                case "ce" or "ce_logits": return "ce";
-                case "bce" or "bce_logits": return "bce";
-                case "mse": return "mse";
-                case "mae": return "mae";
-                case "huber": return "huber";
-            }
+            case "ce" or "ce_logits": return "ce";
+            case "bce" or "bce_logits": return "bce";
+            case "mse": return "mse";
+            case "mae": return "mae";
+            case "huber": return "huber";
         }
 
         // The engine's own aliases (multilabel, …) stay accepted.
         try
         {
-            _ = Losses.Parse(text);
-            return text;
+            _ = Losses.Parse(name);
+            return name;
         }
         catch (ArgumentException)
         {
-            throw new UsageException($"Unknown --loss '{spec}' (valid: ce, bce, mse, mae, huber or huber(DELTA); ce_logits, cross_entropy, bce_logits and similar names of the same losses are taken too).");
+            return null;
         }
     }
 

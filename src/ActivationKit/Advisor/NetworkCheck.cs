@@ -295,7 +295,7 @@ public static class NetworkCheck
     {
         string l = (loss ?? string.Empty).Trim().ToLowerInvariant().Replace('-', '_');
         int paren = l.IndexOf('(', StringComparison.Ordinal);
-        if (paren >= 0) l = l[..paren];
+        if (paren >= 0) l = l[..paren].TrimEnd();
         bool logits = l.EndsWith("_logits", StringComparison.Ordinal) || l.StartsWith("softmax_", StringComparison.Ordinal) || l.StartsWith("sigmoid_", StringComparison.Ordinal);
         string core = l.Replace("_logits", string.Empty, StringComparison.Ordinal).Replace("softmax_", string.Empty, StringComparison.Ordinal).Replace("sigmoid_", string.Empty, StringComparison.Ordinal);
         string canonical = core switch
@@ -314,22 +314,13 @@ public static class NetworkCheck
     }
 
     /// <summary>
-    /// Refuses a value in the loss that train would refuse: only huber (smooth_l1) takes one, a delta finite and > 0. The
-    /// name alone was judged, so huber(-1), huber(nan) and mse(2) were "No problems found".
+    /// Refuses a value in the loss that train refuses, in train's words: the name and its value are read by
+    /// <see cref="LossSpec"/>, train's own reader, so only huber takes one (a delta finite and &gt; 0) and smooth_l1(2),
+    /// which check took as huber(2), is refused as train refuses it. A name the output check does not know is left to it.
     /// </summary>
     private static void CheckLossValue(string? loss)
     {
-        string l = (loss ?? string.Empty).Trim();
-        int open = l.IndexOf('(', StringComparison.Ordinal);
-        if (open < 0) return;
-        string name = CanonicalLoss(l);
-        if (name != "huber") throw new ArgumentException($"The spec's loss '{l}' takes no value in parentheses; only huber(DELTA) does.");
-        string arg = l.EndsWith(')') ? l[(open + 1)..^1].Trim() : string.Empty;
-        string value = arg.StartsWith("delta", StringComparison.OrdinalIgnoreCase) && arg[5..].TrimStart().StartsWith('=') ? arg[5..].TrimStart()[1..].Trim() : arg;
-        if (!l.EndsWith(')') || !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double delta) || !double.IsFinite(delta) || !(delta > 0))
-        {
-            throw new ArgumentException($"The spec's loss '{l}': the Huber delta must be a finite number > 0, as train takes it, got '{arg}'.");
-        }
+        _ = LossSpec.Parse(loss ?? string.Empty, n => OutputCheck.Losses.Contains(CanonicalLoss(n), StringComparer.Ordinal));
     }
 
     /// <summary>
@@ -384,6 +375,65 @@ public static class NetworkCheck
         }
 
         return overflowing;
+    }
+
+    /// <summary>
+    /// float32's smallest normal value, 2⁻¹²⁶ = 1.17549435e-38. Below it a float32 is subnormal (2⁻¹⁴⁹ ≈ 1.4e-45 apart,
+    /// with ever fewer significant bits) and at most 2⁻¹⁵⁰ ≈ 7.0e-46 it rounds to 0.
+    /// </summary>
+    private const double Float32MinNormal = 1.17549435082228751e-38;
+
+    /// <summary>The largest magnitude a double rounds to 0 at in float32: 2⁻¹⁵⁰, half the smallest subnormal (the tie goes to the even 0).</summary>
+    private const double Float32RoundsToZero = 7.00649232162408535e-46;
+
+    /// <summary>
+    /// Adds a finding for each layer (the output's too) whose initialiser's value is not 0 but below float32's smallest
+    /// normal value (<see cref="Float32MinNormal"/>): normal(1e-50) read as "a weight variance of 1E-100 … the signal
+    /// shrinks", a warning, and at the output as nothing, while the engine's float32 weights are all 0. Returns the
+    /// layers reported.
+    /// </summary>
+    /// <remarks>
+    /// The threshold is float32's range, not a judgement of scale: with |value| below the smallest normal, every weight of
+    /// constant(c) and uniform(a) (|w| ≤ a) is subnormal or 0, and so is most of normal(s)'s (every one within one standard
+    /// deviation, 68 %, and more the smaller s is); at most 2⁻¹⁵⁰ (normal: 9 standard deviations at most 2⁻¹⁵⁰, beyond the
+    /// 8.6 the engine's Box–Muller draws from 53-bit uniforms) they are all 0. The schemes without a value cannot get
+    /// there: he, glorot, lecun and orthogonal give a standard deviation of at least 1/√int.MaxValue ≈ 2e-5. Such a layer
+    /// starts as if initialised with zeros, which a warning says; critical where the weights are all 0 and the function
+    /// has slope 0 at 0 (relu): every unit outputs f(0) and gets no gradient, so the layer never learns, as train shows.
+    /// A hidden layer whose weight variance is 0 in double too (constant(1e-50), normal(1e-200)) is left to the
+    /// symmetric_init finding, which judges it exactly as train's warning does (Initializer.IsSymmetric).
+    /// </remarks>
+    private static HashSet<int> UnderflowingInits(NetworkSpec spec, List<string> inits, List<Activation> functions, List<Finding> found)
+    {
+        var underflowing = new HashSet<int>();
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            if (inits[i].Length == 0) continue;
+            string scheme = spec.Layers[i].Init.Trim();
+            if (InitializerSpec.Parse(scheme).Value is not double value || value == 0 || Math.Abs(value) >= Float32MinNormal) continue;
+            if (i < spec.Layers.Count - 1 && InitializerSpec.WeightVariance(scheme, functions[i].Info, 1, 1) == 0) continue;
+            underflowing.Add(i);
+            bool normal = inits[i] == "normal";
+            bool allZero = (normal ? 9 * Math.Abs(value) : Math.Abs(value)) <= Float32RoundsToZero;
+            bool stuck = allZero && InitCheck.ZeroSlopeAtZero(functions[i]);
+            string what = inits[i] == "constant" ? "sets every weight to" : "draws weights at the scale";
+            string are = allZero ? "all 0" : normal ? "mostly 0 or subnormal" : "all 0 or subnormal";
+            string fn = functions[i].Info.Name;
+            string start = string.Create(CultureInfo.InvariantCulture, $"{scheme} {what} {value:G3}, below float32's smallest normal value ({Float32MinNormal:G3}): the weights, stored as float32, are {are}");
+            found.Add(new Finding
+            {
+                Kind = FindingKind.InitScale,
+                Severity = stuck ? Severity.Critical : Severity.Warning,
+                Layer = i < spec.Layers.Count - 1 ? LayerLabel(i, spec.Layers[i].Activation) : "output",
+                Evidence = new Dictionary<string, double> { ["init_value"] = value, ["float32_min_normal"] = Float32MinNormal },
+                Explanation = stuck
+                    ? $"{start}, and {fn}′(0) = 0: with the biases at 0 every unit outputs {fn}(0) and receives no gradient, so the layer never learns."
+                    : $"{start}, so the layer starts as if initialised with zeros: its outputs {(allZero ? "do not" : "barely")} depend on its inputs, and it passes next to no gradient back.",
+                Fix = $"Use {ActivationAdvisor.InitFor(functions[i])}.",
+            });
+        }
+
+        return underflowing;
     }
 
     /// <summary>
@@ -489,12 +539,14 @@ public static class NetworkCheck
         // layer and compounded over the stack: names say little (LeCun equals Glorot when fan_in = fan_out, and
         // normal(0.01) is a scale, not a family).
         int hidden = spec.Layers.Count - 1;
-        var overflowing = OverflowingInits(spec, inits, functions, found);
+        // Values float32 cannot hold as given (normal(1e200), normal(1e-50)) are reported as such, not by their variance.
+        var outsideFloat32 = OverflowingInits(spec, inits, functions, found);
+        outsideFloat32.UnionWith(UnderflowingInits(spec, inits, functions, found));
         var variances = new List<LayerVariance>();
         for (int i = 0; i < hidden; i++)
         {
             string name = LayerLabel(i, spec.Layers[i].Activation);
-            if (inits[i].Length == 0 || overflowing.Contains(i)) continue;
+            if (inits[i].Length == 0 || outsideFloat32.Contains(i)) continue;
             var info = acts[i];
             int fanIn = i == 0 ? spec.Inputs : spec.Layers[i - 1].Units;
             int fanOut = info.Kind == ActivationKind.Gated ? 2 * spec.Layers[i].Units : spec.Layers[i].Units;
