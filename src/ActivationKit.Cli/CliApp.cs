@@ -201,6 +201,46 @@ public static class CliApp
     }
 
     /// <summary>
+    /// Joins an option that takes a value to a following word that starts with a single '-' but is none of the command's
+    /// options (<c>--out -x.png</c> → <c>--out=-x.png</c>), as getopt and `--out=-x.png` read it: the parser took every
+    /// such word for options, so `plot relu --out -x.png` was "--out needs a value" and `accuracy --write-docs -a.md` an
+    /// unknown short option '.'. What reads as options stays options, so a forgotten value is still said to be missing:
+    /// a word starting with "--" (<c>--out --json</c>), a lone letter (<c>-g</c>, and the letters of a bundle split
+    /// before this), a lone '-' (refused next), and a long option written with one dash (<c>-json</c>, which the parser
+    /// answers with "did you mean '--json'?"). Runs before the checks below, which then see <c>--out=-x.png</c>.
+    /// </summary>
+    private static List<string> JoinDashValues(List<string> args, string? command)
+    {
+        var longNames = command is null ? [] : ParserErrors.OptionsOf(command).SelectMany(o => o.LongNames).ToHashSet(StringComparer.Ordinal);
+        bool ReadsAsOptions(string word) =>
+            word.Length <= 2 || word[1] == '-' || longNames.Contains(word[1..].Split('=')[0]);
+        bool TakesValue(string token) =>
+            IsOption(token) && !token.Contains('=', StringComparison.Ordinal)
+            && ErrorReporter.OptionProperties(token, command, ownOnly: true).Any(p => p.GetCustomAttribute<CommandOptionAttribute>() is { ValueName: not null });
+
+        var result = new List<string>(args.Count);
+        for (int i = 0; i < args.Count; i++)
+        {
+            string token = args[i];
+            if (token == "--")
+            {
+                result.AddRange(args.Skip(i));
+                break;
+            }
+
+            if (i + 1 < args.Count && args[i + 1].StartsWith('-') && !ReadsAsOptions(args[i + 1]) && TakesValue(token))
+            {
+                result.Add(token + "=" + args[++i]);
+                continue;
+            }
+
+            result.Add(token);
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// Refuses a lone '-' (standard input or output in many tools; actkit reads and writes named files) and an empty
     /// <c>--option=</c> value with a sentence: the parser's were multi-line "Option does not have a name." (for
     /// `predict --in -`) and "Expected an option value." (for `eval tanh --range=`) blocks (F13).
@@ -421,7 +461,7 @@ public static class CliApp
     /// </summary>
     private static string[] Preprocess(string[] typed)
     {
-        string[] args = [.. SplitBundles(typed, CommandName(typed))];
+        string[] args = [.. JoinDashValues(SplitBundles(typed, CommandName(typed)), CommandName(typed))];
         RefuseJoinedShortValues(args, CommandName(args));
         RefuseDashAndEmptyValues(args, CommandName(args));
         RefuseVersionArguments(args);

@@ -737,12 +737,35 @@ public class HashesCommandTests
     }
 
     [Fact]
+    public void A_refused_f32_file_suggests_dtype_f32_only_where_float32_takes_the_input()
+    {
+        using var dir = new TempDir();
+
+        // The inputs fit float32, so --dtype f32 is suggested, and it works: float32's own result, ∞, is stored.
+        Cli.Run("eval", "exponential", "-x", "100:100:1", "--dtype", "f64", "--out", dir.File("y.f32"))
+            .BadInput("; write .f64, .npy or .csv to keep float64, or evaluate with --dtype f32 to store float32's own results (±∞ or 0 where float32 cannot hold them).");
+        Cli.Run("eval", "exponential", "-x", "100:100:1", "--dtype", "f32", "--out", dir.File("y.f32")).Ok();
+        Assert.Equal(float.PositiveInfinity, BitConverter.ToSingle(File.ReadAllBytes(dir.File("y.f32"))));
+
+        // float64 data (a .f64 file, read as float64) with a value beyond float32: --dtype f32 would refuse the input, so
+        // it is not suggested (the advice was "or evaluate with --dtype f32", which failed in turn).
+        string big = dir.File("big.f64");
+        File.WriteAllBytes(big, [.. BitConverter.GetBytes(2.0), .. BitConverter.GetBytes(1e300)]);
+        var refused = Cli.Run("eval", "relu", "--in", big, "--out", dir.File("r.f32"))
+            .BadInput("Error: The float64 result 1E+300 (value 2) overflows float32 to ∞ in a .f32 file; write .f64, .npy or .csv to keep float64 (--dtype f32 would refuse the input: its value 1E+300 is beyond float32's range).");
+        Assert.DoesNotContain("or evaluate with", refused.Err, StringComparison.Ordinal);
+        Cli.Run("eval", "relu", "--in", big, "--dtype", "f32", "--out", dir.File("r.f32")).BadInput("big.f64 value 2 (1E+300) is beyond the largest finite float32");
+        Cli.Run("eval", "relu", "--in", big, "--out", dir.File("r.f64")).Ok();
+        Assert.Equal(["big.f64", "r.f64", "y.f32"], dir.Files());
+    }
+
+    [Fact]
     public void Out_names_the_stored_type_and_refuses_float64_results_a_f32_file_would_turn_into_infinity()
     {
         using var dir = new TempDir();
         // exponential(100) = 2.69e43: the file held float32 inf under "Wrote 1 value(s) (float64, …)".
         Cli.Run("eval", "exponential", "-x", "100:100:1", "--dtype", "f64", "--out", dir.File("y.f32"))
-            .BadInput("The float64 result 2.6881171418161356E+43 (value 1) overflows float32 to ∞ in a .f32 file; write .f64, .npy or .csv to keep float64, or evaluate with --dtype f32.");
+            .BadInput("The float64 result 2.6881171418161356E+43 (value 1) overflows float32 to ∞ in a .f32 file; write .f64, .npy or .csv to keep float64, or evaluate with --dtype f32 to store float32's own results (±∞ or 0 where float32 cannot hold them).");
         Cli.Run("eval", "identity", "-x", "1e-300:1e-300:1", "--dtype", "f64", "--out", dir.File("y.f32")).BadInput("underflows float32 to 0");
         Assert.Empty(dir.Files());
 

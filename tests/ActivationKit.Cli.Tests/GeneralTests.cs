@@ -107,6 +107,28 @@ public class GeneralTests
     }
 
     [Fact]
+    public void A_file_name_that_starts_with_a_dash_is_the_value_of_the_option_before_it()
+    {
+        // `plot relu --out -x.png` was "--out needs a value" where `--out=-x.png` wrote the file; every command's path
+        // options now take such a word as getopt does (run in a folder of their own: the names are relative).
+        using var dir = new TempDir();
+        Assert.Contains("Wrote -x.png.", Cli.RunIn(dir.Path, "plot", "relu", "--out", "-x.png").Ok().Err, StringComparison.Ordinal);
+        Cli.RunIn(dir.Path, "eval", "relu", "-x", "0:1:1", "-o", "-y.csv").Ok();
+        Cli.RunIn(dir.Path, "train", "--data", "xor", "--samples", "50", "--hidden", "4", "--epochs", "1", "--save", "-m.akm").Ok();
+        File.WriteAllLines(dir.File("-in.csv"), ["0.5,0.5", "-0.5,0.5"]);
+        Cli.RunIn(dir.Path, "predict", "--model", "-m.akm", "--in", "-in.csv", "--out", "-p.csv").Ok();
+        Cli.RunIn(dir.Path, "compare", "--data", "xor", "--samples", "50", "--activations", "relu", "--hidden", "4", "--seeds", "1", "--epochs", "1", "--threads", "1", "--out", "-results").Ok();
+        Cli.RunIn(dir.Path, "report", "./-results", "--html", "-r.html").Ok();
+        Assert.Equal(["-in.csv", "-m.akm", "-p.csv", "-r.html", "-x.png", "-y.csv"], dir.Files());
+        Assert.True(Directory.Exists(dir.File("-results")));
+
+        // What reads as an option stays one, so a forgotten value is still said to be missing.
+        Cli.Run("eval", "relu", "-x", "0:1:1", "--out", "--grad").BadInput("--out needs a value.");
+        Cli.Run("eval", "relu", "-x", "0:1:1", "--out", "-g").BadInput("--out needs a value.");
+        Cli.Run("eval", "relu", "-x", "0:1:1", "--out", "-").BadInput("--out takes a file name, not '-'");
+    }
+
+    [Fact]
     public void Argument_exception_messages_lose_the_parameter_suffix()
     {
         Assert.Equal("bad thing.", ErrorReporter.Message(new ArgumentException("bad thing.", "x")));

@@ -1046,6 +1046,29 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void A_few_samples_of_a_built_in_classification_set_stay_a_classification_task()
+    {
+        // xor --samples 3 with seeds 1 and 4 drew three points of class 1 and trained them as a constant regression
+        // target (a warning about r2, exit 0); the draw now holds both classes, the same for the same seed.
+        foreach (string seed in new[] { "1", "4" })
+        {
+            var r = Cli.Run("train", "--data", "xor", "--samples", "3", "--seed", seed, "--hidden", "4", "--epochs", "1", "--json").Ok();
+            var json = Json(r);
+            Assert.Equal("binary", json.GetProperty("task").GetString());
+            Assert.DoesNotContain("regression", r.Err, StringComparison.Ordinal);
+            Assert.DoesNotContain("r2", r.Err, StringComparison.Ordinal);
+            var again = Json(Cli.Run("train", "--data", "xor", "--samples", "3", "--seed", seed, "--hidden", "4", "--epochs", "1", "--json").Ok());
+            Assert.Equal(json.GetProperty("test").GetRawText(), again.GetProperty("test").GetRawText());
+
+            // One training sample cannot hold both classes: the advice is more samples, not another seed, which could never help.
+            Assert.Contains(
+                "has no sample in the training split, so the model never learns it: a training split of 1 sample cannot hold all 2 classes; give more --samples.",
+                r.Err,
+                StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void A_class_of_the_data_that_misses_the_training_split_is_warned_about()
     {
         // The split is not stratified (stratifying would change every existing split): a rare class could miss the

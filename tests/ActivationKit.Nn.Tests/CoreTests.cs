@@ -351,6 +351,36 @@ public class CoreTests
     }
 
     [Fact]
+    public void SmallSyntheticSetsHoldEveryClass()
+    {
+        // Three xor points could all be class 1 (seeds 1 and 4), which train then read as a constant regression target.
+        foreach (string name in Synthetic.Names.Where(n => n != "sine"))
+        {
+            for (ulong seed = 1; seed <= 50; seed++)
+            {
+                for (int samples = 2; samples <= 4; samples++)
+                {
+                    var a = Synthetic.Create(name, samples, 0.1, seed);
+                    Assert.Equal(new[] { 0f, 1f }, a.Targets.Distinct().Order());
+                    Assert.Equal(a.Features, Synthetic.Create(name, samples, 0.1, seed).Features);
+                    Assert.Equal(a.Targets, Synthetic.Create(name, samples, 0.1, seed).Targets);
+                }
+            }
+        }
+
+        // A missing label of 'random' is written in where the samples can hold every class; five classes need five.
+        Assert.Equal(new[] { 0f, 1f, 2f, 3f, 4f }, Synthetic.Create("random", 5, 0, 1, classes: 5).Targets.Order());
+        Assert.Equal(3, Synthetic.Create("random", 3, 0, 1, classes: 5).Targets.Distinct().Count());
+
+        // A draw that holds every class is as it was: the first rows of a larger draw, since the points are drawn in turn.
+        var small = Synthetic.Create("xor", 3, 0.1, 2);
+        Assert.Equal(2, small.Targets.Distinct().Count());
+        var large = Synthetic.Create("xor", 100, 0.1, 2);
+        Assert.Equal(large.Features.Take(6), small.Features);
+        Assert.Equal(large.Targets.Take(3), small.Targets);
+    }
+
+    [Fact]
     public void SyntheticSetsAreSeededAndShaped()
     {
         foreach (string name in Synthetic.Names)

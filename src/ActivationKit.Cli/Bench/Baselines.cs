@@ -206,11 +206,7 @@ public static class Baselines
         GateAction<T>? gate = name switch
         {
             "glu" => (b, g) => TensorPrimitives.Sigmoid(b, g),
-            "swiglu" => (b, g) =>
-            {
-                TensorPrimitives.Sigmoid(b, g);
-                TensorPrimitives.Multiply<T>(b, g, g);
-            },
+            "swiglu" => SiluGate,
             "reglu" => (b, g) => TensorPrimitives.Max<T>(b, T.Zero, g),
             _ => null,
         };
@@ -225,6 +221,14 @@ public static class Baselines
                 TensorPrimitives.Multiply<T>(row[..h], g, y.AsSpan(r * h, h));
             }
         };
+    }
+
+    /// <summary>swiglu's gate g = silu(b) = b·σ(b).</summary>
+    private static void SiluGate<T>(ReadOnlySpan<T> b, Span<T> g)
+        where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>
+    {
+        TensorPrimitives.Sigmoid(b, g);
+        TensorPrimitives.Multiply<T>(b, g, g);
     }
 
     private delegate void GateAction<T>(ReadOnlySpan<T> b, Span<T> g);

@@ -100,7 +100,7 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
 
         if (settings.Out is { } path)
         {
-            DataFiles.Write(path, result, shape, dtype);
+            DataFiles.Write(path, result, shape, dtype, FirstBeyond(input, DType.F32) is int beyond ? input.Values[beyond] : null);
             // Name what the file holds: the computed type, and the stored one where they differ (bfloat16 in a .npy is
             // float32; float64 in a .f32 file is rounded to float32).
             var stored = DataFiles.StoredType(Path.GetExtension(path), dtype);
@@ -132,12 +132,9 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
     /// </summary>
     private static void RefuseOverflow(InputData input, DType dtype, string? file)
     {
-        if (dtype == DType.F64) return;
-        for (int i = 0; i < input.Values.Length; i++)
+        if (FirstBeyond(input, dtype) is int i)
         {
             double v = input.Values[i];
-            double rounded = dtype switch { DType.F16 => (double)(Half)v, DType.BF16 => (double)(BFloat16)v, _ => (float)v };
-            if (!double.IsFinite(v) || double.IsFinite(rounded)) continue;
             string largest = dtype switch
             {
                 DType.F16 => ((double)Half.MaxValue).ToString("R", CultureInfo.InvariantCulture),
@@ -148,6 +145,23 @@ public sealed class EvalCommand(CliConsoles consoles) : Command<EvalCommand.Sett
             string where = file is null ? $"--x point {v.ToString("R", CultureInfo.InvariantCulture)}" : $"{file} value {i + 1} ({v.ToString("R", CultureInfo.InvariantCulture)})";
             throw new UsageException($"{where} is beyond the largest finite {Name(dtype)}, ±{largest}, so the kernel would see ±∞; keep the inputs within it or evaluate with --dtype {wider}.");
         }
+    }
+
+    /// <summary>
+    /// The index of the first finite input that <paramref name="dtype"/> cannot hold (it rounds to ±∞), which
+    /// <see cref="RefuseOverflow"/> refuses; null when it holds them all (float64 always does).
+    /// </summary>
+    private static int? FirstBeyond(InputData input, DType dtype)
+    {
+        if (dtype == DType.F64) return null;
+        for (int i = 0; i < input.Values.Length; i++)
+        {
+            double v = input.Values[i];
+            double rounded = dtype switch { DType.F16 => (double)(Half)v, DType.BF16 => (double)(BFloat16)v, _ => (float)v };
+            if (double.IsFinite(v) && !double.IsFinite(rounded)) return i;
+        }
+
+        return null;
     }
 
     private static string Name(DType d) => d switch

@@ -217,11 +217,13 @@ public static class DataFiles
     /// <summary>
     /// Writes <paramref name="values"/> (of the given shape) to <paramref name="path"/>, in the format its extension
     /// names, through a temporary file moved into place: a failure leaves no partial file behind.
+    /// <paramref name="inputBeyondFloat32"/> is an input value float32 cannot hold (null: it holds them all), for the
+    /// advice of a refused .f32 file: evaluating with --dtype f32 is suggested only where it would take the input.
     /// </summary>
-    public static void Write(string path, double[] values, int[] shape, DType dtype)
+    public static void Write(string path, double[] values, int[] shape, DType dtype, double? inputBeyondFloat32)
     {
         string ext = CheckExtension(path, "--out");
-        RefuseLossyNarrowing(ext, values, dtype);
+        RefuseLossyNarrowing(ext, values, dtype, inputBeyondFloat32);
         AtomicFile.Write(path, stream => WriteTo(stream, ext, values, shape, dtype));
     }
 
@@ -242,9 +244,11 @@ public static class DataFiles
     /// <summary>
     /// Refuses to round float64 results into a .f32 file where a finite one would become ±∞ or 0 (exponential(100) =
     /// 2.69e43 was written as float32 inf under a message that said float64); other float64 results are rounded to the
-    /// nearest float32.
+    /// nearest float32. The advice names --dtype f32 only where eval would take the input in float32 (it refuses an input
+    /// beyond float32, so `--dtype f32` was advice that failed in turn for relu of 1e300), and says what it stores then:
+    /// float32's own results, which are ±∞ or 0 where float32 cannot hold them either.
     /// </summary>
-    private static void RefuseLossyNarrowing(string ext, double[] values, DType dtype)
+    private static void RefuseLossyNarrowing(string ext, double[] values, DType dtype, double? inputBeyondFloat32)
     {
         if (dtype != DType.F64 || StoredType(ext, dtype) != DType.F32) return;
         for (int i = 0; i < values.Length; i++)
@@ -253,7 +257,10 @@ public static class DataFiles
             float f = (float)v;
             if (double.IsFinite(v) && (float.IsInfinity(f) || (f == 0 && v != 0)))
             {
-                throw new UsageException($"The float64 result {v.ToString("R", Inv)} (value {i + 1}) {(float.IsInfinity(f) ? "overflows float32 to ∞" : "underflows float32 to 0")} in a .f32 file; write .f64, .npy or .csv to keep float64, or evaluate with --dtype f32.");
+                string otherwise = inputBeyondFloat32 is { } x
+                    ? $" (--dtype f32 would refuse the input: its value {x.ToString("R", Inv)} is beyond float32's range)"
+                    : ", or evaluate with --dtype f32 to store float32's own results (±∞ or 0 where float32 cannot hold them)";
+                throw new UsageException($"The float64 result {v.ToString("R", Inv)} (value {i + 1}) {(float.IsInfinity(f) ? "overflows float32 to ∞" : "underflows float32 to 0")} in a .f32 file; write .f64, .npy or .csv to keep float64{otherwise}.");
             }
         }
     }

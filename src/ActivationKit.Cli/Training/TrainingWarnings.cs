@@ -85,7 +85,19 @@ public static class TrainingWarnings
         string Name(int label) => data.Train.ClassNames is { } names && label < names.Count ? $"'{names[label]}'" : label.ToString(Inv);
         string classes = string.Join(", ", missing.Take(10).Select(k => $"{Name(k)} ({Spelling.Count(inData[k], "sample")} in the data)")) + (missing.Count > 10 ? $", … ({missing.Count} in all)" : string.Empty);
         bool one = missing.Count == 1;
-        return $"{(one ? "The class" : "The classes")} {classes} {(one ? "has" : "have")} no sample in the training split, so the model never learns {(one ? "it" : "them")}: the split is a seeded shuffle, not stratified; try another {seedOption}{(data.Train.Rows + data.Validation.Rows + data.Test.Rows < inData.Sum() ? " or more --samples" : string.Empty)}.";
+        string what = $"{(one ? "The class" : "The classes")} {classes} {(one ? "has" : "have")} no sample in the training split, so the model never learns {(one ? "it" : "them")}";
+
+        // More --samples helps where they were drawn: a subset of a file or of Fashion-MNIST, or a built-in set (made as
+        // large as asked). Another seed helps only where the training split has a row for every class: xor --samples 3
+        // trains on 1 sample, and "try another --seed" could never give it both classes.
+        bool drawn = data.Train.Rows + data.Validation.Rows + data.Test.Rows < inData.Sum() || Synthetic.Names.Contains(data.Name.Trim().ToLowerInvariant().Replace('_', '-'));
+        int present = inData.Count(n => n > 0);
+        if (data.Train.Rows < present)
+        {
+            return $"{what}: a training split of {Spelling.Count(data.Train.Rows, "sample")} cannot hold all {present} classes; {(drawn ? "give more --samples" : "the data needs more rows")}.";
+        }
+
+        return $"{what}: the split is a seeded shuffle, not stratified; try another {seedOption}{(drawn ? " or more --samples" : string.Empty)}.";
     }
 
     /// <summary>

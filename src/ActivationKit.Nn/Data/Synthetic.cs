@@ -19,6 +19,7 @@ public static class Synthetic
     /// Creates a named set of <paramref name="samples"/> points with Gaussian noise of std <paramref name="noise"/>.
     /// xor, spirals, moons, circles, checkerboard: 2 features, 2 classes. sine: 1 feature, regression y = sin(x).
     /// random: <paramref name="classes"/> classes (default 2) with 2 Gaussian features unrelated to the labels (a baseline).
+    /// A classification set holds every class wherever it has as many samples as classes (<see cref="CoverEveryClass"/>).
     /// </summary>
     /// <exception cref="ArgumentException">An unknown name, samples or noise out of range, or <paramref name="classes"/>
     /// given for a set whose classes are fixed (2 for the two-dimensional sets, none for sine).</exception>
@@ -78,15 +79,45 @@ public static class Synthetic
     {
         var f = new float[samples * 2];
         var t = new float[samples];
-        for (int i = 0; i < samples; i++)
+        void Put(int i, (double X, double Y, int Label) point)
         {
-            var (x, y, label) = draw(rng);
-            f[2 * i] = (float)(x + (noise * rng.NextGaussian()));
-            f[(2 * i) + 1] = (float)(y + (noise * rng.NextGaussian()));
-            t[i] = label;
+            f[2 * i] = (float)(point.X + (noise * rng.NextGaussian()));
+            f[(2 * i) + 1] = (float)(point.Y + (noise * rng.NextGaussian()));
+            t[i] = point.Label;
         }
 
+        for (int i = 0; i < samples; i++) Put(i, draw(rng));
+
+        // A point of the missing class: drawn as the others are, until one of that class comes up (each is about half of them).
+        CoverEveryClass(t, 2, (i, label) =>
+        {
+            var point = draw(rng);
+            while (point.Label != label) point = draw(rng);
+            Put(i, point);
+        });
         return new Dataset(name, f, 2, t, 1, 2);
+    }
+
+    /// <summary>
+    /// Gives every class of 0…<paramref name="classes"/>−1 a sample where there are as many samples as classes: a small
+    /// draw can miss one (three xor points all of class 1), and train then took the labels for a constant regression
+    /// target, compare ranked a one-class set by accuracy. For each missing class, in order, <paramref name="replace"/>
+    /// puts a sample of it at the last position whose class has more than one sample; a draw that holds every class
+    /// (any set of a useful size) is left as it was, and the seeded generator keeps the result deterministic.
+    /// </summary>
+    private static void CoverEveryClass(float[] t, int classes, Action<int, int> replace)
+    {
+        var counts = new int[classes];
+        foreach (float label in t) counts[(int)label]++;
+        for (int c = 0; c < classes; c++)
+        {
+            if (counts[c] > 0) continue;
+            int i = Array.FindLastIndex(t, label => counts[(int)label] > 1);
+            if (i < 0) return;
+            counts[(int)t[i]]--;
+            replace(i, c);
+            counts[c]++;
+        }
     }
 
     private static Dataset Sine(int samples, double noise, Rng rng)
@@ -110,6 +141,9 @@ public static class Synthetic
         var t = new float[samples];
         for (int i = 0; i < f.Length; i++) f[i] = (float)rng.NextGaussian();
         for (int i = 0; i < samples; i++) t[i] = rng.NextInt(classes);
+
+        // The labels are unrelated to the features, so a missing class's label is simply written in.
+        CoverEveryClass(t, classes, (i, label) => t[i] = label);
         return new Dataset("random", f, 2, t, 1, classes);
     }
 }
