@@ -550,6 +550,7 @@ public class AdvisorCommandTests
     [InlineData("unknown-key", "Layer 2 of the spec: unknown key \"activaton\" (known: units, activation, init).")]
     [InlineData("null-layers", "\"layers\" must be a list of")]
     [InlineData("null-init", "Layer 1 of the spec: \"init\" must be a string")]
+    [InlineData("number-activation", "Error: Layer 1 of the spec: \"activation\" must be a string (a catalog name such as \"relu\"), got 5.")]
     [InlineData("prelu-channels", "Layer 1: prelu(num_parameters=3) has 3 slopes, one per channel, but the layer has 256 units")]
     public void Check_rejects_bad_input_with_exit_2(string kind, string message)
     {
@@ -566,6 +567,7 @@ public class AdvisorCommandTests
             case "unknown-key": File.WriteAllText(path, "{\"layers\": [{\"units\": 3, \"activation\": \"relu\"}, {\"units\": 1, \"activaton\": \"sigmoid\"}]}"); break;
             case "null-layers": File.WriteAllText(path, "{\"inputs\": 4, \"layers\": null}"); break;
             case "null-init": File.WriteAllText(path, "{\"layers\": [{\"units\": 3, \"activation\": \"relu\", \"init\": null}]}"); break;
+            case "number-activation": File.WriteAllText(path, "{\"inputs\": 2, \"layers\": [{\"units\": 4, \"activation\": 5}, {\"units\": 1, \"activation\": \"sigmoid\"}]}"); break;
             case "prelu-channels": File.WriteAllText(path, "{\"inputs\": 4, \"layers\": [{\"units\": 256, \"activation\": \"prelu(num_parameters=3)\"}, {\"units\": 1, \"activation\": \"identity\"}]}"); break;
         }
 

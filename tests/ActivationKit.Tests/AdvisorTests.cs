@@ -1054,7 +1054,13 @@ public class AdvisorTests
     [InlineData("{\"layers\": [null]}", "Layer 1 of the spec must be an object")]
     [InlineData("{\"layers\": [{\"units\": 2, \"activation\": \"relu\", \"init\": null}]}", "Layer 1 of the spec: \"init\" must be a string (an initialiser such as \"he_normal\"), got null")]
     [InlineData("{\"layers\": [{\"units\": 2, \"activation\": null}]}", "Layer 1 of the spec needs an \"activation\", a catalog name such as \"relu\".")]
-    [InlineData("{\"layers\": [{\"units\": 2, \"activation\": 3}]}", "Layer 1 of the spec needs an \"activation\", a catalog name such as \"relu\".")]
+    [InlineData("{\"layers\": [{\"units\": 2, \"activation\": \" \"}]}", "Layer 1 of the spec needs an \"activation\", a catalog name such as \"relu\".")]
+    [InlineData("{\"layers\": [{\"units\": 2}]}", "Layer 1 of the spec needs an \"activation\", a catalog name such as \"relu\".")]
+    [InlineData("{\"layers\": [{\"units\": 2, \"activation\": 3}]}", "Layer 1 of the spec: \"activation\" must be a string (a catalog name such as \"relu\"), got 3.")]
+    [InlineData("{\"layers\": [{\"units\": 2, \"activation\": [\"relu\"]}]}", "Layer 1 of the spec: \"activation\" must be a string (a catalog name such as \"relu\"), got [\"relu\"].")]
+    [InlineData("{\"layers\": [{\"units\": 2, \"activation\": \"relu\", \"init\": 5}]}", "Layer 1 of the spec: \"init\" must be a string (an initialiser such as \"he_normal\"), got 5;")]
+    [InlineData("{\"loss\": 3, \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "The network spec: \"loss\" must be a string (a loss such as \"ce\"), got 3;")]
+    [InlineData("{\"task\": true, \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "The network spec: \"task\" must be a string (a task such as \"multiclass\"), got true;")]
     [InlineData("{\"inputs\": 3, \"Inputs\": 4, \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "The network spec: \"Inputs\" is given twice.")]
     [InlineData("{\"task\": null, \"layers\": [{\"units\": 2, \"activation\": \"relu\"}]}", "The network spec: \"task\" must be a string")]
     [InlineData("{\"layers\": [{\"units\": 2, \"activation\": \"relu\", \"dropout\": 0.1}]}", "Layer 1 of the spec: unknown key \"dropout\" (known: units, activation, init).")]
@@ -1064,6 +1070,23 @@ public class AdvisorTests
     {
         var e = Assert.Throws<FormatException>(() => NetworkSpec.Parse(json));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("activation")]
+    [InlineData("init")]
+    [InlineData("units")]
+    public void A_long_value_of_the_wrong_type_is_quoted_shortened(string key)
+    {
+        // A list of 10,000 numbers where a name or a count belongs: the message quotes its start, not all of it.
+        string list = "[" + string.Join(", ", Enumerable.Range(0, 10_000)) + "]";
+        var layer = new Dictionary<string, string> { ["units"] = "2", ["activation"] = "\"relu\"", [key] = list };
+        string json = "{\"layers\": [{" + string.Join(", ", layer.Select(p => $"\"{p.Key}\": {p.Value}")) + "}]}";
+        var e = Assert.Throws<FormatException>(() => NetworkSpec.Parse(json));
+        Assert.Contains($"\"{key}\"", e.Message, StringComparison.Ordinal);
+        Assert.Contains("got [0, 1, 2", e.Message, StringComparison.Ordinal);
+        Assert.Contains("…", e.Message, StringComparison.Ordinal);
+        Assert.True(e.Message.Length < 300, e.Message);
     }
 
     [Theory]

@@ -78,19 +78,25 @@ public sealed record NetworkSpec
                 throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The network spec has no \"layers\" (a list of {LayerShape})."));
             }
 
-            if (layersJson.Value.ValueKind != JsonValueKind.Array) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The network spec's \"layers\" must be a list of {LayerShape}, got {layersJson.Value.GetRawText()}."));
+            if (layersJson.Value.ValueKind != JsonValueKind.Array) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The network spec's \"layers\" must be a list of {LayerShape}, got {Got(layersJson.Value)}."));
             var layers = new List<LayerSpec>();
             int i = 0;
             foreach (var l in layersJson.Value.EnumerateArray())
             {
                 string where = $"Layer {++i} of the spec";
-                if (l.ValueKind != JsonValueKind.Object) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where} must be an object {LayerShape}, got {l.GetRawText()}."));
+                if (l.ValueKind != JsonValueKind.Object) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where} must be an object {LayerShape}, got {Got(l)}."));
                 CheckKeys(l, LayerKeys, where);
                 if (Find(l, "units") is not { } unitsJson) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where} needs \"units\", a whole number ≥ 1."));
                 int units = Count(unitsJson, $"{where}: \"units\"", "the layer's width");
 
-                // Required: absent, null, blank and mistyped all get the one message (leaving it out is no way out here).
-                string? activation = Find(l, "activation") is { ValueKind: JsonValueKind.String } a ? a.GetString() : null;
+                // Required: absent, null and blank need one; another type is named, as "init", "loss" and "task" name theirs
+                // ("activation": 5 was told it "needs an activation").
+                string? activation = Find(l, "activation") switch
+                {
+                    { ValueKind: JsonValueKind.String } a => a.GetString(),
+                    { ValueKind: not JsonValueKind.Null } other => throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where}: \"activation\" must be a string (a catalog name such as \"relu\"), got {Got(other)}.")),
+                    _ => null,
+                };
                 if (string.IsNullOrWhiteSpace(activation)) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where} needs an \"activation\", a catalog name such as \"relu\"."));
                 layers.Add(new LayerSpec { Units = units, Activation = activation, Init = Text(l, "init", where, "an initialiser such as \"he_normal\"") ?? "" });
             }
@@ -111,7 +117,7 @@ public sealed record NetworkSpec
     /// </summary>
     private static int Count(JsonElement v, string what, string meaning)
     {
-        string got = v.GetRawText();
+        string got = Got(v);
         if (v.ValueKind != JsonValueKind.Number) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{what} must be a whole number ≥ 1 ({meaning}), got {got}."));
         if (v.TryGetInt32(out int n) || (v.TryGetDouble(out double d) && d == Math.Floor(d) && d >= int.MinValue && d <= int.MaxValue && (n = (int)d) == d))
         {
@@ -135,10 +141,13 @@ public sealed record NetworkSpec
     }
 
     /// <summary>An optional string field: absent gives null; null or another type is refused (leave the key out instead).</summary>
+    /// <summary>A JSON value as the spec wrote it, shortened for a one-sentence message (a list of 10,000 numbers is not quoted whole).</summary>
+    private static string Got(JsonElement v) => ExceptionMessages.Excerpt(v.GetRawText(), 60);
+
     private static string? Text(JsonElement e, string key, string where, string example)
     {
         if (Find(e, key) is not { } v) return null;
-        if (v.ValueKind != JsonValueKind.String) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where}: \"{key}\" must be a string ({example}), got {v.GetRawText()}; leave the key out when there is none."));
+        if (v.ValueKind != JsonValueKind.String) throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{where}: \"{key}\" must be a string ({example}), got {Got(v)}; leave the key out when there is none."));
         return v.GetString();
     }
 
