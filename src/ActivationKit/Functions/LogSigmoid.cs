@@ -104,7 +104,7 @@ public sealed class LogSigmoid : OutputGradientActivation<LogSigmoid.Kernel_>
         public TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
         {
             inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(ForwardTailBeyond));
-            return TV.Min(TV.Create(-0.0), x) - VMath.Log1pUnitF(VMath.ExpMinusAbsShortNormal(x, -ForwardTailBeyond));
+            return TV.Min(TV.Create(-0.0), x) - VMath.Log1pUnitF(VMath.ExpMinusAbsTable(x, -ForwardTailBeyond));
         }
 
         /// <inheritdoc />
