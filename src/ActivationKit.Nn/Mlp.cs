@@ -142,9 +142,10 @@ public sealed class Mlp
     /// Initialises every layer from a seed (layer i uses its spec's initialiser or <paramref name="defaultInit"/>).
     /// Returns the warnings: an initialiser that draws equal weights (<see cref="Initializer.IsSymmetric"/>: zeros,
     /// constant, normal(0), uniform(0)) on a hidden layer of several units gives every unit the
-    /// same gradient, so they stay identical forever; an activation whose gradient is zero everywhere (binary_step,
-    /// hardmax), or a row-wise one over a layer of one unit (softmax of one value is always 1), stops every gradient
-    /// before it.
+    /// same gradient, so they stay identical forever; a value below float32's normal range (normal(1e-50)), whose weights
+    /// float32 stores as 0 or subnormal, is told in the words of <c>actkit check</c>'s init_scale; an activation whose
+    /// gradient is zero everywhere (binary_step, hardmax), or a row-wise one over a layer of one unit (softmax of one
+    /// value is always 1), stops every gradient before it.
     /// </summary>
     public IReadOnlyList<string> Initialize(Initializer defaultInit, ulong seed)
     {
@@ -181,6 +182,15 @@ public sealed class Mlp
                     : $"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}) is initialised with {init}{draws}: every unit " +
                         "starts as a copy of the others; only the next layer's different weights give the units different gradients, so " +
                         "training has to pull them apart from identical starts. Use a random initialiser (he_normal, glorot_uniform, …) for hidden layers.");
+            }
+
+            // A value below float32's normal range (normal(1e-50)) leaves the weights all (or mostly) 0 or subnormal: the
+            // check reports it as init_scale, and this is its sentence (Float32Weights.Underflow), so the two cannot
+            // disagree. A hidden layer of equal weights is the symmetric warning's above, as it is symmetric_init's there.
+            if (!(hidden && init.IsSymmetric) && init.Kind is InitKind.Constant or InitKind.Uniform or InitKind.Normal
+                && ActivationKit.Diagnostics.Float32Weights.Underflow(init.ToString(), init.Kind.ToString().ToLowerInvariant(), init.Value, _layers[i].Activation) is { } underflow)
+            {
+                Warn($"Layer {i} ({Spelling.Count(_layers[i].Units, "unit")}, {_layers[i].ActivationSpec}): {underflow.Explanation}");
             }
 
             // Both cases below stop every gradient before the layer; they differ only in why and in the remedy.

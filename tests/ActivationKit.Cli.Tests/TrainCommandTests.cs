@@ -494,6 +494,29 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void An_initialiser_below_float32s_normal_range_is_warned_about_as_check_reports_it()
+    {
+        // check reported normal(1e-50) as init_scale (the float32 weights all 0) while train was silent; train still
+        // runs (exit 0) and says it in check's words, one sentence per layer, in --json's warnings too.
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("net.json"), """{"inputs": 2, "task": "binary", "layers": [{"units": 4, "activation": "relu", "init": "normal(1E-50)"}, {"units": 1, "activation": "sigmoid", "init": "normal(1E-50)"}]}""");
+        var check = Json(Cli.Run("check", dir.File("net.json"), "--json")).GetProperty("problems").EnumerateArray().ToList();
+        string hidden = check.Single(p => p.GetProperty("layer").GetString() == "layer 1 (relu)").GetProperty("explanation").GetString()!;
+        string output = check.Single(p => p.GetProperty("layer").GetString() == "output").GetProperty("explanation").GetString()!;
+        Assert.EndsWith("are all 0, and relu′(0) = 0: with the biases at 0 every unit outputs relu(0) and receives no gradient, so the layer never learns.", hidden, StringComparison.Ordinal);
+
+        var r = Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--init", "normal(1e-50)").Ok();
+        Assert.Contains($"Warning: Layer 0 (4 units, relu): {hidden}{Environment.NewLine}", r.Err, StringComparison.Ordinal);
+        Assert.Contains($"Warning: Layer 1 (1 unit, identity): {output}{Environment.NewLine}", r.Err, StringComparison.Ordinal);
+
+        var json = Json(Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--init", "normal(1e-50)", "--json").Ok());
+        Assert.Contains($"Layer 0 (4 units, relu): {hidden}", json.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()));
+
+        // Within float32's normal range nothing is said.
+        Assert.DoesNotContain("float32", Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--init", "normal(1e-3)").Ok().Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Divergence_exits_1_naming_the_epoch()
     {
         var r = Cli.Run("train", "--data", "sine", "--samples", "200", "--lr", "1e6", "--loss", "mse", "--epochs", "5");
