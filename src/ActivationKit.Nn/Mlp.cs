@@ -167,13 +167,16 @@ public sealed class Mlp
             bool hidden = i < _layers.Length - 1;
             if (hidden && init.IsSymmetric && _layers[i].Units > 1)
             {
-                // normal(0) and uniform(0) draw zeros as surely as zeros does; saying so explains a warning about a random initialiser.
-                string draws = init.Kind is InitKind.Normal or InitKind.Uniform ? ", which draws every weight as 0" : "";
-
                 // The units stay identical only if they also get identical gradients: the next layer's weights are equal
                 // too, or the weights are 0 where the function's slope at 0 is (ReLU: no gradient at all). A random next
                 // layer gives each unit its own outgoing weights and gradient, and training separates them (InitCheck).
-                bool zero = init.Kind != InitKind.Constant || init.Value == 0;
+                // A constant float32 stores as 0 (constant(1e-50)) is zeros to the layer, as the check judges it.
+                bool zero = init.Kind != InitKind.Constant || ActivationKit.Diagnostics.Float32Weights.IsZero(init.Value);
+
+                // normal(0) and uniform(0) draw zeros as surely as zeros does; saying so explains a warning about a random initialiser.
+                string draws = init.Kind is InitKind.Normal or InitKind.Uniform ? ", which draws every weight as 0"
+                    : init.Kind == InitKind.Constant && init.Value != 0 && zero ? ", which float32 stores as 0"
+                    : "";
                 bool permanent = (Specs[i + 1].Init ?? defaultInit).IsSymmetric || (zero && _layers[i].Activation is { } act && ActivationKit.Diagnostics.InitCheck.ZeroSlopeAtZero(act));
                 Warn(permanent
                     ? $"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}) is initialised with {init}{draws}: every unit " +

@@ -517,6 +517,22 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void A_constant_that_float32_stores_as_0_under_relu_is_warned_about_as_zeros()
+    {
+        // constant(1e-50): the float32 weights are all 0 and relu′(0) = 0, so the layer never learns; train said the units
+        // only start as copies of each other (as for constant(0.5)), and check graded it a warning.
+        var r = Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--init", "constant(1e-50)").Ok();
+        Assert.Contains("Warning: Layer 0 (4 units, relu) is initialised with constant(1E-50), which float32 stores as 0: every unit computes the same function and receives the same gradient, so the symmetry is never broken", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("starts as a copy", r.Err, StringComparison.Ordinal);
+
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("net.json"), """{"inputs": 2, "task": "binary", "layers": [{"units": 4, "activation": "relu", "init": "constant(1e-50)"}, {"units": 1, "activation": "sigmoid", "init": "glorot_uniform"}]}""");
+        var check = Cli.RunWide("check", dir.File("net.json"));
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains("[critical] symmetric_init in layer 1 (relu)\n  constant(1e-50) initialisation of a hidden layer (1E-50 in every weight, 0 in float32) makes every unit identical, and every weight is 0 where relu′(0) = 0: with the biases at 0 every unit outputs relu(0) and receives no gradient, so the layer never learns.", check.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Divergence_exits_1_naming_the_epoch()
     {
         var r = Cli.Run("train", "--data", "sine", "--samples", "200", "--lr", "1e6", "--loss", "mse", "--epochs", "5");

@@ -430,18 +430,22 @@ public static class NetworkCheck
     /// identical (biases start at 0); they stay identical forever only when they also get identical gradients: when
     /// the next layer's initialiser draws equal weights too. A random next layer gives each unit its own outgoing
     /// weights and so its own gradient, and training separates them: a warning. Zeros under a function with zero slope
-    /// at 0 (ReLU) are critical whatever follows: every unit outputs f(0) and gets no gradient at all.
+    /// at 0 (ReLU) are critical whatever follows: every unit outputs f(0) and gets no gradient at all. A constant that
+    /// float32 stores as 0 (constant(1e-50), <see cref="Float32Weights.IsZero"/>) is zeros to the engine, judged as train's
+    /// warning judges it.
     /// </summary>
     private static Finding SymmetricFinding(NetworkSpec spec, int i, string name, string scheme, string init, List<Activation> functions, List<ActivationInfo> acts)
     {
         var (kind, value) = InitializerSpec.Parse(scheme);
-        bool zero = kind != "constant" || (value ?? 0) == 0;
+        bool zero = kind != "constant" || Float32Weights.IsZero(value ?? 0);
         bool stuck = zero && InitCheck.ZeroSlopeAtZero(functions[i]);
         string nextScheme = spec.Layers[i + 1].Init.Trim();
         int nextFanIn = spec.Layers[i].Units;
         int nextFanOut = acts[i + 1].Kind == ActivationKind.Gated ? 2 * spec.Layers[i + 1].Units : spec.Layers[i + 1].Units;
         bool nextEqual = nextScheme.Length > 0 && InitializerSpec.WeightVariance(nextScheme, acts[i + 1], Math.Max(1, nextFanIn), Math.Max(1, nextFanOut)) == 0;
-        string draws = init is "zeros" or "constant" ? $"{init} initialisation of a hidden layer makes every unit identical" : $"{scheme} draws every weight as 0, which makes every unit of a hidden layer identical";
+        string draws = init == "constant" && value is double c && c != 0 && zero
+            ? string.Create(CultureInfo.InvariantCulture, $"{scheme} initialisation of a hidden layer ({c:G3} in every weight, 0 in float32) makes every unit identical")
+            : init is "zeros" or "constant" ? $"{init} initialisation of a hidden layer makes every unit identical" : $"{scheme} draws every weight as 0, which makes every unit of a hidden layer identical";
         string fn = acts[i].Name;
         return new Finding
         {
