@@ -1108,6 +1108,19 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void A_test_split_of_one_sample_is_advised_more_samples_not_another_seed()
+    {
+        // xor --samples 3 tests on 1 sample: "try another --seed or more --samples" where no seed gives that split two
+        // classes. Seed 1 leaves the model wrong on it.
+        var r = Cli.Run("train", "--data", "xor", "--samples", "3", "--seed", "1", "--hidden", "4", "--epochs", "1").Ok();
+        Assert.Contains(
+            "on a test split that holds one class only, 1, so it measures little beyond how often the model answers that class; a test split of 1 sample cannot hold several classes, so give more --samples.",
+            r.Err,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("another --seed", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_class_of_the_data_that_misses_the_training_split_is_warned_about()
     {
         // The split is not stratified (stratifying would change every existing split): a rare class could miss the
