@@ -86,7 +86,7 @@ public sealed record Initializer(InitKind Kind, double Value = 0)
     /// weights equal — zeros, constant(c), and normal(0) or uniform(0), whose spread of 0 draws zeros (as does a scale
     /// whose variance underflows the doubles, normal(1e-200); normal(1e-50), whose float weights all round to 0, keeps a
     /// non-zero variance and is not symmetric here: <c>actkit check</c> reports it as an init_scale problem, its float32
-    /// weights 0 or subnormal, and train does not warn of it). The judgement is the network check's (<see cref="InitializerSpec.WeightVariance"/>
+    /// weights 0 or subnormal, and <see cref="Mlp.Initialize"/> warns of it in the same words). The judgement is the network check's (<see cref="InitializerSpec.WeightVariance"/>
     /// = 0, <c>actkit check</c>'s symmetric_init), so training warns exactly where the check does; the activation
     /// cannot change it, as every catalog gain is positive.
     /// </summary>

@@ -142,9 +142,10 @@ public sealed class Mlp
     /// Initialises every layer from a seed (layer i uses its spec's initialiser or <paramref name="defaultInit"/>).
     /// Returns the warnings: an initialiser that draws equal weights (<see cref="Initializer.IsSymmetric"/>: zeros,
     /// constant, normal(0), uniform(0)) on a hidden layer of several units gives every unit the
-    /// same gradient, so they stay identical forever; an activation whose gradient is zero everywhere (binary_step,
-    /// hardmax), or a row-wise one over a layer of one unit (softmax of one value is always 1), stops every gradient
-    /// before it.
+    /// same gradient, so they stay identical forever; a value below float32's normal range (normal(1e-50)), whose weights
+    /// float32 stores as 0 or subnormal, is told in the words of <c>actkit check</c>'s init_scale; an activation whose
+    /// gradient is zero everywhere (binary_step, hardmax), or a row-wise one over a layer of one unit (softmax of one
+    /// value is always 1), stops every gradient before it.
     /// </summary>
     public IReadOnlyList<string> Initialize(Initializer defaultInit, ulong seed)
     {
@@ -166,13 +167,16 @@ public sealed class Mlp
             bool hidden = i < _layers.Length - 1;
             if (hidden && init.IsSymmetric && _layers[i].Units > 1)
             {
-                // normal(0) and uniform(0) draw zeros as surely as zeros does; saying so explains a warning about a random initialiser.
-                string draws = init.Kind is InitKind.Normal or InitKind.Uniform ? ", which draws every weight as 0" : "";
-
                 // The units stay identical only if they also get identical gradients: the next layer's weights are equal
                 // too, or the weights are 0 where the function's slope at 0 is (ReLU: no gradient at all). A random next
                 // layer gives each unit its own outgoing weights and gradient, and training separates them (InitCheck).
-                bool zero = init.Kind != InitKind.Constant || init.Value == 0;
+                // A constant float32 stores as 0 (constant(1e-50)) is zeros to the layer, as the check judges it.
+                bool zero = init.Kind != InitKind.Constant || ActivationKit.Diagnostics.Float32Weights.IsZero(init.Value);
+
+                // normal(0) and uniform(0) draw zeros as surely as zeros does; saying so explains a warning about a random initialiser.
+                string draws = init.Kind is InitKind.Normal or InitKind.Uniform ? ", which draws every weight as 0"
+                    : init.Kind == InitKind.Constant && init.Value != 0 && zero ? ", which float32 stores as 0"
+                    : "";
                 bool permanent = (Specs[i + 1].Init ?? defaultInit).IsSymmetric || (zero && _layers[i].Activation is { } act && ActivationKit.Diagnostics.InitCheck.ZeroSlopeAtZero(act));
                 Warn(permanent
                     ? $"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}) is initialised with {init}{draws}: every unit " +
@@ -181,6 +185,15 @@ public sealed class Mlp
                     : $"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}) is initialised with {init}{draws}: every unit " +
                         "starts as a copy of the others; only the next layer's different weights give the units different gradients, so " +
                         "training has to pull them apart from identical starts. Use a random initialiser (he_normal, glorot_uniform, …) for hidden layers.");
+            }
+
+            // A value below float32's normal range (normal(1e-50)) leaves the weights all (or mostly) 0 or subnormal: the
+            // check reports it as init_scale, and this is its sentence (Float32Weights.Underflow), so the two cannot
+            // disagree. A hidden layer of equal weights is the symmetric warning's above, as it is symmetric_init's there.
+            if (!(hidden && init.IsSymmetric) && init.Kind is InitKind.Constant or InitKind.Uniform or InitKind.Normal
+                && ActivationKit.Diagnostics.Float32Weights.Underflow(init.ToString(), init.Kind.ToString().ToLowerInvariant(), init.Value, _layers[i].Activation) is { } underflow)
+            {
+                Warn($"Layer {i} ({Spelling.Count(_layers[i].Units, "unit")}, {_layers[i].ActivationSpec}): {underflow.Explanation}");
             }
 
             // Both cases below stop every gradient before the layer; they differ only in why and in the remedy.

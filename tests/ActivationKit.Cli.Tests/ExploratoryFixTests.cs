@@ -57,6 +57,15 @@ public sealed class ExploratoryFixTests : IDisposable
             TrainingWarnings.NoBetterThanChance(TrainingTask.Binary, Accuracy(0), null, test));
         Assert.StartsWith("The test accuracy is 0.6667 on a test split that holds one class only,", TrainingWarnings.NoBetterThanChance(TrainingTask.Binary, Accuracy(2 / 3.0), null, test), StringComparison.Ordinal);
         Assert.Null(TrainingWarnings.NoBetterThanChance(TrainingTask.Binary, Accuracy(1), null, test));
+
+        // More --samples helps only where they are drawn (all of a file is used: the data needs more rows), and another
+        // seed only where the test split can hold two classes.
+        Assert.EndsWith("; try another --seed for a test split of several classes.", TrainingWarnings.NoBetterThanChance(TrainingTask.Binary, Accuracy(0), null, test, samplesDrawn: false), StringComparison.Ordinal);
+        var one = new Dataset("t", [0f], 1, [1f], 1, 2);
+        Assert.Equal(
+            "The test accuracy is 0.0000 on a test split that holds one class only, 1, so it measures little beyond how often the model answers that class; a test split of 1 sample cannot hold several classes, so give more --samples.",
+            TrainingWarnings.NoBetterThanChance(TrainingTask.Binary, Accuracy(0), null, one));
+        Assert.EndsWith("; a test split of 1 sample cannot hold several classes, so the data needs more rows.", TrainingWarnings.NoBetterThanChance(TrainingTask.Binary, Accuracy(0), null, one, samplesDrawn: false), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -494,6 +494,45 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void An_initialiser_below_float32s_normal_range_is_warned_about_as_check_reports_it()
+    {
+        // check reported normal(1e-50) as init_scale (the float32 weights all 0) while train was silent; train still
+        // runs (exit 0) and says it in check's words, one sentence per layer, in --json's warnings too.
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("net.json"), """{"inputs": 2, "task": "binary", "layers": [{"units": 4, "activation": "relu", "init": "normal(1E-50)"}, {"units": 1, "activation": "sigmoid", "init": "normal(1E-50)"}]}""");
+        var check = Json(Cli.Run("check", dir.File("net.json"), "--json")).GetProperty("problems").EnumerateArray().ToList();
+        string hidden = check.Single(p => p.GetProperty("layer").GetString() == "layer 1 (relu)").GetProperty("explanation").GetString()!;
+        string output = check.Single(p => p.GetProperty("layer").GetString() == "output").GetProperty("explanation").GetString()!;
+        Assert.EndsWith("are all 0, and relu′(0) = 0: with the biases at 0 every unit outputs relu(0) and receives no gradient, so the layer never learns.", hidden, StringComparison.Ordinal);
+
+        var r = Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--init", "normal(1e-50)").Ok();
+        Assert.Contains($"Warning: Layer 0 (4 units, relu): {hidden}{Environment.NewLine}", r.Err, StringComparison.Ordinal);
+        Assert.Contains($"Warning: Layer 1 (1 unit, identity): {output}{Environment.NewLine}", r.Err, StringComparison.Ordinal);
+
+        var json = Json(Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--init", "normal(1e-50)", "--json").Ok());
+        Assert.Contains($"Layer 0 (4 units, relu): {hidden}", json.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()));
+
+        // Within float32's normal range nothing is said.
+        Assert.DoesNotContain("float32", Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--init", "normal(1e-3)").Ok().Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_constant_that_float32_stores_as_0_under_relu_is_warned_about_as_zeros()
+    {
+        // constant(1e-50): the float32 weights are all 0 and relu′(0) = 0, so the layer never learns; train said the units
+        // only start as copies of each other (as for constant(0.5)), and check graded it a warning.
+        var r = Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--init", "constant(1e-50)").Ok();
+        Assert.Contains("Warning: Layer 0 (4 units, relu) is initialised with constant(1E-50), which float32 stores as 0: every unit computes the same function and receives the same gradient, so the symmetry is never broken", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("starts as a copy", r.Err, StringComparison.Ordinal);
+
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("net.json"), """{"inputs": 2, "task": "binary", "layers": [{"units": 4, "activation": "relu", "init": "constant(1e-50)"}, {"units": 1, "activation": "sigmoid", "init": "glorot_uniform"}]}""");
+        var check = Cli.RunWide("check", dir.File("net.json"));
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains("[critical] symmetric_init in layer 1 (relu)\n  constant(1e-50) initialisation of a hidden layer (1E-50 in every weight, 0 in float32) makes every unit identical, and every weight is 0 where relu′(0) = 0: with the biases at 0 every unit outputs relu(0) and receives no gradient, so the layer never learns.", check.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Divergence_exits_1_naming_the_epoch()
     {
         var r = Cli.Run("train", "--data", "sine", "--samples", "200", "--lr", "1e6", "--loss", "mse", "--epochs", "5");
@@ -1066,6 +1105,19 @@ public class TrainCommandTests
                 r.Err,
                 StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void A_test_split_of_one_sample_is_advised_more_samples_not_another_seed()
+    {
+        // xor --samples 3 tests on 1 sample: "try another --seed or more --samples" where no seed gives that split two
+        // classes. Seed 1 leaves the model wrong on it.
+        var r = Cli.Run("train", "--data", "xor", "--samples", "3", "--seed", "1", "--hidden", "4", "--epochs", "1").Ok();
+        Assert.Contains(
+            "on a test split that holds one class only, 1, so it measures little beyond how often the model answers that class; a test split of 1 sample cannot hold several classes, so give more --samples.",
+            r.Err,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("another --seed", r.Err, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -200,6 +200,59 @@ public class CoreTests
         Assert.False(Initializer.Auto.IsSymmetric);
     }
 
+    [Theory]
+    [InlineData("normal(1E-50)", "relu", true)]
+    [InlineData("uniform(7E-46)", "relu", true)]
+    [InlineData("normal(1E-50)", "tanh", false)]
+    [InlineData("uniform(1E-40)", "relu", false)]
+    [InlineData("normal(1E-38)", "relu", false)]
+    public void The_engine_warns_of_an_initialiser_below_float32s_normal_range_in_the_words_of_the_network_check(string spec, string activation, bool stuck)
+    {
+        // normal(1e-50): check reported init_scale (the float32 weights all 0) while train trained without a word, its
+        // symmetry judgement working in double. Both now give the one sentence of Float32Weights.Underflow.
+        var check = ActivationKit.Advisor.NetworkCheck.Check(new ActivationKit.Advisor.NetworkSpec
+        {
+            Inputs = 2,
+            Layers = [new() { Units = 8, Activation = activation, Init = spec }, new() { Units = 1, Activation = "identity", Init = spec }],
+        });
+        var found = check.Where(f => f.Kind == ActivationKit.Diagnostics.FindingKind.InitScale).ToList();
+        Assert.Equal(2, found.Count);
+        Assert.Equal(stuck ? ActivationKit.Diagnostics.Severity.Critical : ActivationKit.Diagnostics.Severity.Warning, found[0].Severity);
+
+        var net = new Mlp(2, [new(8, activation, Initializer.Parse(spec)), new(1, "linear", Initializer.Parse(spec))]);
+        var warnings = net.Initialize(Initializer.Auto, 1);
+        Assert.Equal([$"Layer 0 (8 units, {activation}): {found[0].Explanation}", $"Layer 1 (1 unit, identity): {found[1].Explanation}"], warnings);
+        Assert.Equal(stuck, warnings[0].EndsWith("so the layer never learns.", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("constant(1E-50)", "relu", true)]
+    [InlineData("constant(-7E-46)", "relu", true)]
+    [InlineData("constant(1E-40)", "relu", false)]   // subnormal, not 0: relu passes a gradient at it
+    [InlineData("constant(1E-50)", "tanh", false)]   // tanh′(0) = 1
+    public void A_constant_float32_stores_as_0_is_judged_as_zeros_by_the_engine_and_the_check(string spec, string activation, bool stuck)
+    {
+        // constant(1e-50) under relu: every float32 weight is 0 and relu′(0) = 0, so the layer never learns, yet check
+        // warned (symmetric_init) and train said the units only start as copies, as for a non-zero constant.
+        var check = ActivationKit.Advisor.NetworkCheck.Check(new ActivationKit.Advisor.NetworkSpec
+        {
+            Inputs = 2,
+            Layers = [new() { Units = 8, Activation = activation, Init = spec }, new() { Units = 1, Activation = "identity", Init = "glorot_uniform" }],
+        });
+        var symmetric = check.Single(f => f.Kind == ActivationKit.Diagnostics.FindingKind.SymmetricInit);
+        Assert.Equal(stuck ? ActivationKit.Diagnostics.Severity.Critical : ActivationKit.Diagnostics.Severity.Warning, symmetric.Severity);
+        Assert.Equal(stuck, symmetric.Explanation.Contains("so the layer never learns", StringComparison.Ordinal));
+
+        var warning = Assert.Single(new Mlp(2, [new(8, activation, Initializer.Parse(spec)), new(1, "linear")]).Initialize(Initializer.Auto, 1));
+        Assert.Equal(stuck, warning.Contains("symmetry is never broken", StringComparison.Ordinal));
+        Assert.Equal(!stuck, warning.Contains("starts as a copy of the others", StringComparison.Ordinal));
+        if (stuck)
+        {
+            Assert.StartsWith($"Layer 0 (8 units, {activation}) is initialised with {spec}, which float32 stores as 0: every unit computes the same function", warning, StringComparison.Ordinal);
+            Assert.Contains(" in every weight, 0 in float32) makes every unit identical, and every weight is 0 where relu′(0) = 0", symmetric.Explanation, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void An_infinite_gain_is_refused_and_schemes_without_a_gain_still_draw()
     {

@@ -285,7 +285,7 @@ public sealed class TrainCommand(CliConsoles consoles) : Command<TrainCommand.Se
         var labelAccuracy = data.Task == TrainingTask.Multilabel
             ? new LabelAccuracies(LabelAccuracy(network, train), validation.Rows > 0 ? LabelAccuracy(network, validation) : double.NaN, LabelAccuracy(network, test))
             : LabelAccuracies.None;
-        if (TrainingWarnings.NoBetterThanChance(data.Task, testMetrics, last?.Validation, test, labelAccuracy.Test) is { } chance) Warn(chance);
+        if (TrainingWarnings.NoBetterThanChance(data.Task, testMetrics, last?.Validation, test, labelAccuracy.Test, TrainingWarnings.SamplesDrawn(data)) is { } chance) Warn(chance);
         if (TrainingWarnings.UndefinedR2(data.Task, last, testMetrics, data) is { } undefined) Warn(undefined);
         if (result.StoppedEarly)
         {

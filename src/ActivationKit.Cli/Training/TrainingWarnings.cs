@@ -18,9 +18,11 @@ public static class TrainingWarnings
     /// common class (what always answering it scores) — with the validation metric beside it — or a multilabel label
     /// accuracy (<paramref name="labelAccuracy"/>) at or below answering each label's more common value; else null. A
     /// test split of one class cannot tell a model from the constant answer, so there the sentence comes only when the
-    /// accuracy is below 1, and says the split holds one class (a model that missed it scored 0 without a word).
+    /// accuracy is below 1, and says the split holds one class (a model that missed it scored 0 without a word); its
+    /// advice is another seed only where the test split has rows enough for two classes, and more --samples only where
+    /// <paramref name="samplesDrawn"/> (<see cref="SamplesDrawn"/>).
     /// </summary>
-    public static string? NoBetterThanChance(TrainingTask task, Metrics test, Metrics? validation, Dataset testData, double labelAccuracy = double.NaN)
+    public static string? NoBetterThanChance(TrainingTask task, Metrics test, Metrics? validation, Dataset testData, double labelAccuracy = double.NaN, bool samplesDrawn = true)
     {
         ArgumentNullException.ThrowIfNull(test);
         ArgumentNullException.ThrowIfNull(testData);
@@ -57,9 +59,16 @@ public static class TrainingWarnings
         // and was told it had learned nothing), but one that misses it is worth a word.
         if (majority >= 1)
         {
-            return test.Accuracy < 1
-                ? $"The test accuracy is {Value(test.Accuracy)} on a test split that holds one class only, {label}, so it measures little beyond how often the model answers that class; try another --seed or more --samples for a test split of several classes."
-                : null;
+            if (!(test.Accuracy < 1)) return null;
+            string what = $"The test accuracy is {Value(test.Accuracy)} on a test split that holds one class only, {label}, so it measures little beyond how often the model answers that class";
+
+            // xor --samples 3 tests on 1 sample: no seed gives that split two classes, only more samples (or rows) can.
+            if (testData.Rows < 2)
+            {
+                return $"{what}; a test split of {Spelling.Count(testData.Rows, "sample")} cannot hold several classes, so {(samplesDrawn ? "give more --samples" : "the data needs more rows")}.";
+            }
+
+            return $"{what}; try another --seed{(samplesDrawn ? " or more --samples" : string.Empty)} for a test split of several classes.";
         }
 
         if (!(test.Accuracy <= majority)) return null;
@@ -90,7 +99,7 @@ public static class TrainingWarnings
         // More --samples helps where they were drawn: a subset of a file or of Fashion-MNIST, or a built-in set (made as
         // large as asked). Another seed helps only where the training split has a row for every class: xor --samples 3
         // trains on 1 sample, and "try another --seed" could never give it both classes.
-        bool drawn = data.Train.Rows + data.Validation.Rows + data.Test.Rows < inData.Sum() || Synthetic.Names.Contains(data.Name.Trim().ToLowerInvariant().Replace('_', '-'));
+        bool drawn = SamplesDrawn(data);
         int present = inData.Count(n => n > 0);
         if (data.Train.Rows < present)
         {
@@ -98,6 +107,17 @@ public static class TrainingWarnings
         }
 
         return $"{what}: the split is a seeded shuffle, not stratified; try another {seedOption}{(drawn ? " or more --samples" : string.Empty)}.";
+    }
+
+    /// <summary>
+    /// True where more --samples gives the splits more rows: they were drawn as a subset of a file or of Fashion-MNIST
+    /// (the splits hold fewer rows than the data), or from a built-in set, made as large as asked.
+    /// </summary>
+    public static bool SamplesDrawn(TrainingSplits data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return (data.ClassSamples is { } inData && data.Train.Rows + data.Validation.Rows + data.Test.Rows < inData.Sum())
+            || Synthetic.Names.Contains(data.Name.Trim().ToLowerInvariant().Replace('_', '-'));
     }
 
     /// <summary>

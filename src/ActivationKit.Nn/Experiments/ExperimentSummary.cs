@@ -187,11 +187,19 @@ public sealed record ExperimentSummary
             mean = PooledAccuracy(ts) ?? mean;
             var reached = ts.Where(t => t.EpochsToTarget is not null).ToArray();
             var sound = ts.Where(t => !t.Diverged).ToArray();
-            rows.Add(new ContenderSummary(
-                0, contender.Label, InitLabel(contender.Init ?? manifest.Config.Init, ts[0].Init), ts.Length, mean, std, Math.Max(0, lo), Math.Min(1, hi), ts.Average(t => t.Diverged ? double.NaN : t.TestLoss), reached.Length,
-                reached.Length == 0 ? double.NaN : reached.Average(t => t.EpochsToTarget!.Value), EpochSeconds(ts),
-                sound.Length == 0 ? double.NaN : sound.Average(t => t.DeadFraction), sound.Length == 0 ? double.NaN : sound.Average(t => t.SaturatedFraction),
-                ts.Length - sound.Length, acc) { HiddenInit = ts[0].Init, InitOption = contender.Init ?? manifest.Config.Init });
+            string initOption = contender.Init ?? manifest.Config.Init;
+            double meanLoss = ts.Average(t => t.Diverged ? double.NaN : t.TestLoss);
+            double epochsToTarget = reached.Length == 0 ? double.NaN : reached.Average(t => t.EpochsToTarget!.Value);
+            double dead = sound.Length == 0 ? double.NaN : sound.Average(t => t.DeadFraction);
+            double saturated = sound.Length == 0 ? double.NaN : sound.Average(t => t.SaturatedFraction);
+            var summary = new ContenderSummary(
+                0, contender.Label, InitLabel(initOption, ts[0].Init), ts.Length, mean, std, Math.Max(0, lo), Math.Min(1, hi), meanLoss, reached.Length,
+                epochsToTarget, EpochSeconds(ts), dead, saturated, ts.Length - sound.Length, acc)
+            {
+                HiddenInit = ts[0].Init,
+                InitOption = initOption,
+            };
+            rows.Add(summary);
         }
 
         var ranked = rows

@@ -135,16 +135,20 @@ public static class ActivationAdvisor
                 // Logits (with the loss on logits) or one probability per output.
                 return info.Name == "identity" || CatalogProperties.IsInUnitInterval(info) ? null : "no probability in [0, 1] per output";
             case LayerRole.Output when request.Task == AdvisorTask.Multiclass:
-            {
-                // Logits (with softmax cross-entropy on them) or a row-wise distribution (or its logarithm), as the output check accepts.
-                bool fits = info.Name == "identity"
-                    || (info.Kind == ActivationKind.Rowwise && !Diagnostics.OutputCheck.Check(info.Name, Diagnostics.TaskKind.Multiclass, string.Empty).Any(f => f.Severity == Diagnostics.Severity.Critical));
-                return fits ? null : "no distribution over the classes";
-            }
+                // Logits (with softmax cross-entropy on them) or a row-wise distribution (or its logarithm).
+                return info.Name == "identity" || IsClassDistribution(info) ? null : "no distribution over the classes";
             default:
                 return null;
         }
     }
+
+    /// <summary>
+    /// True for a row-wise function that the output check accepts at a multi-class output without a critical finding: a
+    /// distribution over the classes, or its logarithm.
+    /// </summary>
+    private static bool IsClassDistribution(ActivationInfo info) =>
+        info.Kind == ActivationKind.Rowwise
+        && !Diagnostics.OutputCheck.Check(info.Name, Diagnostics.TaskKind.Multiclass, string.Empty).Any(f => f.Severity == Diagnostics.Severity.Critical);
 
     /// <summary>
     /// Why a linear function (<see cref="CatalogProperties.IsLinear(ActivationInfo)"/>: identity) cannot be a hidden layer's activation, or

@@ -387,30 +387,18 @@ public static class NetworkCheck
     }
 
     /// <summary>
-    /// float32's smallest normal value, 2⁻¹²⁶ = 1.17549435e-38. Below it a float32 is subnormal (2⁻¹⁴⁹ ≈ 1.4e-45 apart,
-    /// with ever fewer significant bits) and at most 2⁻¹⁵⁰ ≈ 7.0e-46 it rounds to 0.
-    /// </summary>
-    private const double Float32MinNormal = 1.17549435082228751e-38;
-
-    /// <summary>The largest magnitude a double rounds to 0 at in float32: 2⁻¹⁵⁰, half the smallest subnormal (the tie goes to the even 0).</summary>
-    private const double Float32RoundsToZero = 7.00649232162408535e-46;
-
-    /// <summary>
     /// Adds a finding for each layer (the output's too) whose initialiser's value is not 0 but below float32's smallest
-    /// normal value (<see cref="Float32MinNormal"/>): normal(1e-50) read as "a weight variance of 1E-100 … the signal
-    /// shrinks", a warning, and at the output as nothing, while the engine's float32 weights are all 0. Returns the
+    /// normal value (<see cref="Float32Weights.MinNormal"/>): normal(1e-50) read as "a weight variance of 1E-100 … the
+    /// signal shrinks", a warning, and at the output as nothing, while the engine's float32 weights are all 0. Returns the
     /// layers reported.
     /// </summary>
     /// <remarks>
-    /// The threshold is float32's range, not a judgement of scale: with |value| below the smallest normal, every weight of
-    /// constant(c) and uniform(a) (|w| ≤ a) is subnormal or 0, and so is most of normal(s)'s (every one within one standard
-    /// deviation, 68 %, and more the smaller s is); at most 2⁻¹⁵⁰ (normal: 9 standard deviations at most 2⁻¹⁵⁰, beyond the
-    /// 8.6 the engine's Box–Muller draws from 53-bit uniforms) they are all 0. The schemes without a value cannot get
-    /// there: he, glorot, lecun and orthogonal give a standard deviation of at least 1/√int.MaxValue ≈ 2e-5. Such a layer
-    /// starts as if initialised with zeros, which a warning says; critical where the weights are all 0 and the function
-    /// has slope 0 at 0 (relu): every unit outputs f(0) and gets no gradient, so the layer never learns, as train shows.
-    /// A hidden layer whose weight variance is 0 in double too (constant(1e-50), normal(1e-200)) is left to the
-    /// symmetric_init finding, which judges it exactly as train's warning does (Initializer.IsSymmetric).
+    /// The judgement, and its sentence, are <see cref="Float32Weights.Underflow"/>'s, which train's warning gives too
+    /// (Mlp.Initialize): a warning, critical where the weights are all 0 under a function of slope 0 at 0 (relu never
+    /// learns). The schemes without a value cannot get there: he, glorot, lecun and orthogonal give a standard deviation
+    /// of at least 1/√int.MaxValue ≈ 2e-5. A hidden layer whose weight variance is 0 in double too (constant(1e-50),
+    /// normal(1e-200)) is left to the symmetric_init finding, which judges it exactly as train's warning does
+    /// (Initializer.IsSymmetric).
     /// </remarks>
     private static HashSet<int> UnderflowingInits(NetworkSpec spec, List<string> inits, List<Activation> functions, List<Finding> found)
     {
@@ -419,25 +407,17 @@ public static class NetworkCheck
         {
             if (inits[i].Length == 0) continue;
             string scheme = spec.Layers[i].Init.Trim();
-            if (InitializerSpec.Parse(scheme).Value is not double value || value == 0 || Math.Abs(value) >= Float32MinNormal) continue;
+            if (InitializerSpec.Parse(scheme).Value is not double value) continue;
+            if (Float32Weights.Underflow(scheme, inits[i], value, functions[i]) is not { } underflow) continue;
             if (i < spec.Layers.Count - 1 && InitializerSpec.WeightVariance(scheme, functions[i].Info, 1, 1) == 0) continue;
             underflowing.Add(i);
-            bool normal = inits[i] == "normal";
-            bool allZero = (normal ? 9 * Math.Abs(value) : Math.Abs(value)) <= Float32RoundsToZero;
-            bool stuck = allZero && InitCheck.ZeroSlopeAtZero(functions[i]);
-            string what = inits[i] == "constant" ? "sets every weight to" : "draws weights at the scale";
-            string are = allZero ? "all 0" : normal ? "mostly 0 or subnormal" : "all 0 or subnormal";
-            string fn = functions[i].Info.Name;
-            string start = string.Create(CultureInfo.InvariantCulture, $"{scheme} {what} {value:G3}, below float32's smallest normal value ({Float32MinNormal:G3}): the weights, stored as float32, are {are}");
             found.Add(new Finding
             {
                 Kind = FindingKind.InitScale,
-                Severity = stuck ? Severity.Critical : Severity.Warning,
+                Severity = underflow.Stuck ? Severity.Critical : Severity.Warning,
                 Layer = i < spec.Layers.Count - 1 ? LayerLabel(i, spec.Layers[i].Activation) : "output",
-                Evidence = new Dictionary<string, double> { ["init_value"] = value, ["float32_min_normal"] = Float32MinNormal },
-                Explanation = stuck
-                    ? $"{start}, and {fn}′(0) = 0: with the biases at 0 every unit outputs {fn}(0) and receives no gradient, so the layer never learns."
-                    : $"{start}, so the layer starts as if initialised with zeros: its outputs {(allZero ? "do not" : "barely")} depend on its inputs, and it passes next to no gradient back.",
+                Evidence = new Dictionary<string, double> { ["init_value"] = value, ["float32_min_normal"] = Float32Weights.MinNormal },
+                Explanation = underflow.Explanation,
                 Fix = $"Use {ActivationAdvisor.InitFor(functions[i])}.",
             });
         }
@@ -450,18 +430,22 @@ public static class NetworkCheck
     /// identical (biases start at 0); they stay identical forever only when they also get identical gradients: when
     /// the next layer's initialiser draws equal weights too. A random next layer gives each unit its own outgoing
     /// weights and so its own gradient, and training separates them: a warning. Zeros under a function with zero slope
-    /// at 0 (ReLU) are critical whatever follows: every unit outputs f(0) and gets no gradient at all.
+    /// at 0 (ReLU) are critical whatever follows: every unit outputs f(0) and gets no gradient at all. A constant that
+    /// float32 stores as 0 (constant(1e-50), <see cref="Float32Weights.IsZero"/>) is zeros to the engine, judged as train's
+    /// warning judges it.
     /// </summary>
     private static Finding SymmetricFinding(NetworkSpec spec, int i, string name, string scheme, string init, List<Activation> functions, List<ActivationInfo> acts)
     {
         var (kind, value) = InitializerSpec.Parse(scheme);
-        bool zero = kind != "constant" || (value ?? 0) == 0;
+        bool zero = kind != "constant" || Float32Weights.IsZero(value ?? 0);
         bool stuck = zero && InitCheck.ZeroSlopeAtZero(functions[i]);
         string nextScheme = spec.Layers[i + 1].Init.Trim();
         int nextFanIn = spec.Layers[i].Units;
         int nextFanOut = acts[i + 1].Kind == ActivationKind.Gated ? 2 * spec.Layers[i + 1].Units : spec.Layers[i + 1].Units;
         bool nextEqual = nextScheme.Length > 0 && InitializerSpec.WeightVariance(nextScheme, acts[i + 1], Math.Max(1, nextFanIn), Math.Max(1, nextFanOut)) == 0;
-        string draws = init is "zeros" or "constant" ? $"{init} initialisation of a hidden layer makes every unit identical" : $"{scheme} draws every weight as 0, which makes every unit of a hidden layer identical";
+        string draws = init == "constant" && value is double c && c != 0 && zero
+            ? string.Create(CultureInfo.InvariantCulture, $"{scheme} initialisation of a hidden layer ({c:G3} in every weight, 0 in float32) makes every unit identical")
+            : init is "zeros" or "constant" ? $"{init} initialisation of a hidden layer makes every unit identical" : $"{scheme} draws every weight as 0, which makes every unit of a hidden layer identical";
         string fn = acts[i].Name;
         return new Finding
         {

@@ -261,7 +261,8 @@ public static class LowPrecision
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words512 Create(uint value) => new(Vector512.Create(value));
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words512 Load(ref uint source) => new(Vector512.LoadUnsafe(ref source));
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(ref uint destination) => _v.StoreUnsafe(ref destination);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Widen(ref ushort source, out Words512 low, out Words512 high)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Widen(ref ushort source, out Words512 low, out Words512 high)
         {
             var (l, h) = Vector512.Widen(Vector512.LoadUnsafe(ref source));
             (low, high) = (new(l), new(h));
@@ -293,7 +294,8 @@ public static class LowPrecision
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words256 Create(uint value) => new(Vector256.Create(value));
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words256 Load(ref uint source) => new(Vector256.LoadUnsafe(ref source));
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(ref uint destination) => _v.StoreUnsafe(ref destination);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Widen(ref ushort source, out Words256 low, out Words256 high)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Widen(ref ushort source, out Words256 low, out Words256 high)
         {
             var (l, h) = Vector256.Widen(Vector256.LoadUnsafe(ref source));
             (low, high) = (new(l), new(h));
@@ -325,7 +327,8 @@ public static class LowPrecision
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words128 Create(uint value) => new(Vector128.Create(value));
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Words128 Load(ref uint source) => new(Vector128.LoadUnsafe(ref source));
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Store(ref uint destination) => _v.StoreUnsafe(ref destination);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Widen(ref ushort source, out Words128 low, out Words128 high)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Widen(ref ushort source, out Words128 low, out Words128 high)
         {
             var (l, h) = Vector128.Widen(Vector128.LoadUnsafe(ref source));
             (low, high) = (new(l), new(h));
