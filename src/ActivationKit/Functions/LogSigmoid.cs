@@ -176,7 +176,7 @@ public sealed class LogSigmoid : OutputGradientActivation<LogSigmoid.Kernel_>
             inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(SlopeFloatHighest));
             // e^x only inside 1 + e^x, and the lanes beyond |x| = 87 are marked: held at e^−87 (1 + e is 1 below it as
             // before), 2^n is a normal float.
-            return dy * (TV.One / (TV.One + VMath.ExpNonPositiveShortNormalF(x, -SlopeFloatHighest)));
+            return dy * (TV.One / (TV.One + VMath.ExpTableF(x, -SlopeFloatHighest)));
         }
 
         /// <inheritdoc />

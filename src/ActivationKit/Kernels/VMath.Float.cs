@@ -390,6 +390,20 @@ public static partial class VMath
             : ExpClampedShortF(TV.MinusAbsAtLeast(x, TV.Create(floatFloor)));
 
     /// <summary>
+    /// e^x in float lanes for x ≤ 88, held at <paramref name="floor"/> (≥ −87, a NaN x stays NaN) from below, from the
+    /// table exponential (<see cref="ExpSixteenthsParts{TV}"/>): e = t + t·(e^u − 1) rounded once. Double lanes get
+    /// <see cref="ExpNonPositiveF{TV}"/>'s double form.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpTableF<TV>(TV x, double floor) where TV : struct, IVec<TV>
+    {
+        if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return ExpNonPositiveF(x);
+        Debug.Assert(floor >= NormalFloor, "2^⌊N/16⌋ must stay a normal float");
+        var em1 = ExpSixteenthsParts(TV.Max(TV.Create(floor), x), negated: false, out var t);
+        return TV.Fma(t, em1, t);
+    }
+
+    /// <summary>
     /// e^−|x| in the lane type's own precision for a float floor of −87 or above (softplus and logsigmoid hold −|x| at
     /// −40), −|x| and its clamp in one operation as in <see cref="ExpMinusAbsShort{TV}"/> (a NaN x gives e^floor, so
     /// callers carry the NaN by another route). Float lanes take the table exponential
