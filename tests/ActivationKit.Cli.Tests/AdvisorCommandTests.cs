@@ -249,6 +249,16 @@ public class AdvisorCommandTests
         Assert.Contains("More: actkit problems vanishing-gradients", text.Out, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// `check` (wide output) of spec.json in <paramref name="dir"/>: 8 inputs, a hidden layer of 4 units of
+    /// <paramref name="hidden"/> and a sigmoid output for a binary task, both initialised with <paramref name="init"/>.
+    /// </summary>
+    private static CliResult CheckBinarySpec(TempDir dir, string hidden, string init)
+    {
+        File.WriteAllText(dir.File("spec.json"), $$"""{"inputs": 8, "task": "binary", "layers": [{"units": 4, "activation": "{{hidden}}", "init": "{{init}}"}, {"units": 1, "activation": "sigmoid", "init": "{{init}}"}]}""");
+        return Cli.RunWide("check", dir.File("spec.json"));
+    }
+
     [Theory]
     [InlineData("normal(1e200)", "draws weights at the scale 1E+200")]
     [InlineData("uniform(1e39)", "draws weights at the scale 1E+39")]
@@ -258,8 +268,7 @@ public class AdvisorCommandTests
         // normal(1e200) read as "a weight variance of Infinity, Infinity× what relu needs", a warning, and constant(1e300)
         // as symmetric only: the engine's float32 weights are ±∞, and training's first batch gives NaN.
         using var dir = new TempDir();
-        File.WriteAllText(dir.File("big.json"), $$"""{"inputs": 8, "task": "binary", "layers": [{"units": 4, "activation": "relu", "init": "{{init}}"}, {"units": 1, "activation": "sigmoid", "init": "{{init}}"}]}""");
-        var r = Cli.RunWide("check", dir.File("big.json"));
+        var r = CheckBinarySpec(dir, "relu", init);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains($"[critical] init_scale in layer 1 (relu)\n  {init} {what}, beyond float32's largest finite value (3.4E+38): the weights, stored as float32, overflow to ±∞", r.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("[critical] init_scale in output", r.Out, StringComparison.Ordinal);
@@ -278,15 +287,14 @@ public class AdvisorCommandTests
         // normal(1e-50) read as "a weight variance of 1E-100 … the signal shrinks", a warning, and at the output as nothing,
         // while the engine's float32 weights are all 0 (train with relu learns nothing from them, as from zeros).
         using var dir = new TempDir();
-        File.WriteAllText(dir.File("small.json"), $$"""{"inputs": 8, "task": "binary", "layers": [{"units": 4, "activation": "{{activation}}", "init": "{{init}}"}, {"units": 1, "activation": "sigmoid", "init": "{{init}}"}]}""");
-        var r = Cli.RunWide("check", dir.File("small.json"));
+        var r = CheckBinarySpec(dir, activation, init);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains($"[{severity}] init_scale in layer 1 ({activation})\n  {init} {what}, below float32's smallest normal value (1.18E-38): the weights, stored as float32, {consequence}", r.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains($"[warning] init_scale in output\n  {init} {what}, below float32's smallest normal value (1.18E-38)", r.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.DoesNotContain("weight variance", r.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("symmetric_init", r.Out, StringComparison.Ordinal);
 
-        var problems = Json(Cli.Run("check", dir.File("small.json"), "--json")).GetProperty("problems").EnumerateArray().ToList();
+        var problems = Json(Cli.Run("check", dir.File("spec.json"), "--json")).GetProperty("problems").EnumerateArray().ToList();
         Assert.Equal(2, problems.Count);
         Assert.All(problems, p => Assert.Equal(1.17549435e-38, p.GetProperty("evidence").GetProperty("float32_min_normal").GetDouble(), 1e-46));
     }
@@ -299,8 +307,7 @@ public class AdvisorCommandTests
         // A hidden layer of equal weights in double too is symmetric_init, where train warns of it as well; the output
         // layer, which no symmetry check looks at, said nothing of its float32 weights being all 0.
         using var dir = new TempDir();
-        File.WriteAllText(dir.File("small.json"), $$"""{"inputs": 8, "task": "binary", "layers": [{"units": 4, "activation": "tanh", "init": "{{init}}"}, {"units": 1, "activation": "sigmoid", "init": "{{init}}"}]}""");
-        var r = Cli.RunWide("check", dir.File("small.json"));
+        var r = CheckBinarySpec(dir, "tanh", init);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("symmetric_init in layer 1 (tanh)", r.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("init_scale in layer 1", r.Out, StringComparison.Ordinal);
@@ -312,8 +319,7 @@ public class AdvisorCommandTests
     {
         // 1.2e-38 is above float32's smallest normal value (1.17549435e-38): the weights are normal floats, only far too small.
         using var dir = new TempDir();
-        File.WriteAllText(dir.File("small.json"), """{"inputs": 8, "task": "binary", "layers": [{"units": 4, "activation": "relu", "init": "normal(1.2e-38)"}, {"units": 1, "activation": "sigmoid", "init": "normal(1.2e-38)"}]}""");
-        var r = Cli.RunWide("check", dir.File("small.json"));
+        var r = CheckBinarySpec(dir, "relu", "normal(1.2e-38)");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("[warning] init_scale in layer 1 (relu)\n  normal(1.2e-38) gives a weight variance of 1.44E-76 for 8 inputs", r.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.DoesNotContain("float32", r.Out, StringComparison.Ordinal);
