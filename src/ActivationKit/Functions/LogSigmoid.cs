@@ -104,7 +104,7 @@ public sealed class LogSigmoid : OutputGradientActivation<LogSigmoid.Kernel_>
         public TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
         {
             inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(ForwardTailBeyond));
-            return TV.Min(TV.Create(-0.0), x) - VMath.Log1pUnitF(VMath.ExpMinusAbsTable(x, -ForwardTailBeyond));
+            return TV.Min(TV.Create(-0.0), x) - VMath.Log1pUnitF(VMath.ExpMinusAbsShortNormal(x, -ForwardTailBeyond));
         }
 
         /// <inheritdoc />
@@ -176,7 +176,7 @@ public sealed class LogSigmoid : OutputGradientActivation<LogSigmoid.Kernel_>
             inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(SlopeFloatHighest));
             // e^x only inside 1 + e^x, and the lanes beyond |x| = 87 are marked: held at e^−87 (1 + e is 1 below it as
             // before), 2^n is a normal float.
-            return dy * (TV.One / (TV.One + VMath.ExpTableF(x, -SlopeFloatHighest)));
+            return dy * (TV.One / (TV.One + VMath.ExpNonPositiveShortNormalF(x, -SlopeFloatHighest)));
         }
 
         /// <inheritdoc />

@@ -131,7 +131,7 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         public TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>
         {
             inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(BackwardFloatLimit));
-            return dy * VMath.LogisticSlope(VMath.ExpTableF(TV.Or(x, TV.SignMask), -87.0));
+            return dy * VMath.LogisticSlope(VMath.ExpNonPositiveNormalF(TV.Or(x, TV.SignMask)));
         }
 
         /// <inheritdoc />

@@ -340,7 +340,7 @@ public sealed class Softplus : OutputGradientActivation<Softplus.Kernel_>
             // Normal(0, 100) inputs 0.94 (docs/performance-history.md, "Tails in float lanes").
             inDouble = TV.LessThan(x, TV.Create(ForwardTailAbove));
             // Max(0, x) keeps a NaN x (second operand).
-            var y = VMath.Log1pUnitF(VMath.ExpMinusAbsTable(x, ForwardTailAbove)) + TV.Max(TV.Zero, x);
+            var y = VMath.Log1pUnitF(VMath.ExpMinusAbsShortNormal(x, ForwardTailAbove)) + TV.Max(TV.Zero, x);
             // From x = 14.6 on, ln(1 + e^−x) is below half a float ULP of x and the sum is x already, so a threshold
             // from 17 up (PyTorch's default is 20) needs no select in float lanes: the same bits, two operations fewer.
             return _threshold.Value >= 17.0 ? y : TV.SelectWhereGreater(x, _threshold.In<TV>(), x, y);

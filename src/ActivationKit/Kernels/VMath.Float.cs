@@ -323,33 +323,30 @@ public static partial class VMath
     }
 
     /// <summary>
-    /// e^(±x) = t·(1 + m) in float lanes from the 16-entry table, for −87.3 ≤ ±x ≤ 88 (the caller clamps; a NaN x
-    /// gives a NaN m): returns m and t. N = round(±16x/ln 2) by the round shifter (one multiply-add; the shifted
-    /// value's low bits hold N), u = x ∓ N·ln2/16 by the Cody–Waite pair (|u| ≤ ln2/32; N·Ln2HiF/16 + x is exact for
-    /// |N| ≤ 2^11, as in ReduceF), t = 2^(N/16) from the table with ⌊N/16⌋ added to its exponent
-    /// (<see cref="IVec{TV}.Exp2Sixteenths"/>: a permute and three integer operations), and m = e^(±u) − 1 =
-    /// u²·p(∓u) ± u with p of degree 1 (tools/poly/fit_exp_sixteenths.py: 1.6e−9 relative; u² and p side by side, a
-    /// shorter chain than Horner's). Seven multiply-add-class operations where the polynomial exponential with VSCALEF
-    /// takes ten; t carries the table's rounding, up to 0.79·2^−24, so it suits results that use e^x relative to itself
-    /// (1 + e, ln(1 + e)), not e^x − 1 near 0. <paramref name="negated"/> must be a constant at the call.
+    /// e^−x = t·(1 + m) in float lanes from the 16-entry table, for −87.3 ≤ x ≤ 88 (the caller clamps; a NaN x gives
+    /// a NaN m): returns m and t. N = round(−16x/ln 2) by the round shifter (one multiply-add; the shifted value's low
+    /// bits hold N), u = x + N·ln2/16 by the Cody–Waite pair (|u| ≤ ln2/32; N·Ln2HiF/16 + x is exact for |N| ≤ 2^11,
+    /// as in ReduceF), t = 2^(N/16) from the table with ⌊N/16⌋ added to its exponent
+    /// (<see cref="IVec{TV}.Exp2Sixteenths"/>: a permute and three integer operations), and m = e^−u − 1 = u²·p(u) − u
+    /// with p of degree 1 (tools/poly/fit_exp_sixteenths.py: 1.6e−9 relative; u² and p side by side, a shorter chain
+    /// than Horner's). Seven multiply-add-class operations where the polynomial exponential with VSCALEF takes ten; t
+    /// carries the table's rounding, up to 0.79·2^−24, so it suits results that use e^−x relative to itself (1 + e),
+    /// not e^x − 1 near 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ExpSixteenthsParts<TV>(TV x, bool negated, out TV t) where TV : struct, IVec<TV>
+    private static TV ExpOfNegatedSixteenthsParts<TV>(TV x, out TV t) where TV : struct, IVec<TV>
     {
-        double sign = negated ? -1.0 : 1.0;
-        var shifted = TV.Fma(x, TV.Create(sign * 16.0 * Log2E), TV.Create(RoundShifterF));
+        var shifted = TV.Fma(x, TV.Create(-16.0 * Log2E), TV.Create(RoundShifterF));
         var n = shifted - TV.Create(RoundShifterF);
-        var u = TV.Fma(n, TV.Create(-sign * Ln2HiF / 16), x);
-        u = TV.Fma(n, TV.Create(-sign * Ln2LoF / 16), u);
+        var u = TV.Fma(n, TV.Create(Ln2HiF / 16), x);
+        u = TV.Fma(n, TV.Create(Ln2LoF / 16), u);
         t = TV.Exp2Sixteenths(shifted);
-        return negated
-            ? TV.Fms(u * u, TV.Fma(u, TV.Create(SixteenthsP1), TV.Create(SixteenthsP0)), u)
-            : TV.Fma(u * u, TV.Fma(u, TV.Create(-SixteenthsP1), TV.Create(SixteenthsP0)), u);
+        return TV.Fms(u * u, TV.Fma(u, TV.Create(SixteenthsP1), TV.Create(SixteenthsP0)), u);
     }
 
     /// <summary>
     /// 1 + e^−x in float lanes for −87.3 ≤ x (or NaN; lanes below are the caller's to replace, their value is
-    /// unspecified), from the table exponential (<see cref="ExpSixteenthsParts{TV}"/>). x is held at 87 from above,
+    /// unspecified), from the table exponential (<see cref="ExpOfNegatedSixteenthsParts{TV}"/>). x is held at 87 from above,
     /// where 1 + e^−87 is 1 as for every larger x, so 2^⌊N/16⌋ stays a normal float. Against the polynomial
     /// exponential with VSCALEF that sigmoid and silu used before (<see cref="ExpOfNegatedShortF{TV}"/>'s, x held at
     /// 87): seven multiply-add-class operations instead of ten, for about 0.15 ULP more in their worst cases.
@@ -359,7 +356,7 @@ public static partial class VMath
     {
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return TV.One + ExpOfNegatedF(x);
         var xc = nanByCaller ? TV.Min(x, TV.Create(87.0)) : TV.Min(TV.Create(87.0), x);
-        var em1 = ExpSixteenthsParts(xc, negated: true, out var t);
+        var em1 = ExpOfNegatedSixteenthsParts(xc, out var t);
         // 1 + t·(1 + em1) with one rounding after 1 + t (exact where t ≥ 2^−1 or t is a power of two far below 1).
         return TV.Fma(t, em1, t + TV.One);
     }
@@ -390,33 +387,15 @@ public static partial class VMath
             : ExpClampedShortF(TV.MinusAbsAtLeast(x, TV.Create(floatFloor)));
 
     /// <summary>
-    /// e^x in float lanes for x ≤ 88, held at <paramref name="floor"/> (≥ −87, a NaN x stays NaN) from below, from the
-    /// table exponential (<see cref="ExpSixteenthsParts{TV}"/>): e = t + t·(e^u − 1) rounded once. Double lanes get
-    /// <see cref="ExpNonPositiveF{TV}"/>'s double form.
+    /// <see cref="ExpMinusAbsShort{TV}"/> for a float floor of −87 or above (softplus and logsigmoid hold −|x| at −40):
+    /// 2^n is a normal float and is applied in one exact step (<see cref="ExpClampedShortNormalF{TV}"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV ExpTableF<TV>(TV x, double floor) where TV : struct, IVec<TV>
-    {
-        if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return ExpNonPositiveF(x);
-        Debug.Assert(floor >= NormalFloor, "2^⌊N/16⌋ must stay a normal float");
-        var em1 = ExpSixteenthsParts(TV.Max(TV.Create(floor), x), negated: false, out var t);
-        return TV.Fma(t, em1, t);
-    }
-
-    /// <summary>
-    /// e^−|x| in the lane type's own precision for a float floor of −87 or above (softplus and logsigmoid hold −|x| at
-    /// −40), −|x| and its clamp in one operation as in <see cref="ExpMinusAbsShort{TV}"/> (a NaN x gives e^floor, so
-    /// callers carry the NaN by another route). Float lanes take the table exponential
-    /// (<see cref="ExpSixteenthsParts{TV}"/>; 2^⌊N/16⌋ is normal there), e = t + t·(e^u − 1) rounded once, the table's
-    /// entry rounding (up to 0.79·2^−24) on top; double lanes <see cref="ExpClamped{TV}"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV ExpMinusAbsTable<TV>(TV x, double floatFloor) where TV : struct, IVec<TV>
+    public static TV ExpMinusAbsShortNormal<TV>(TV x, double floatFloor) where TV : struct, IVec<TV>
     {
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return ExpClamped(TV.MinusAbsAtLeast(x, TV.Create(-746.0)));
-        Debug.Assert(floatFloor >= NormalFloor, "2^⌊N/16⌋ must stay a normal float");
-        var em1 = ExpSixteenthsParts(TV.MinusAbsAtLeast(x, TV.Create(floatFloor)), negated: false, out var t);
-        return TV.Fma(t, em1, t);
+        Debug.Assert(floatFloor >= NormalFloor, "2^n must stay a normal float");
+        return ExpClampedShortNormalF(TV.MinusAbsAtLeast(x, TV.Create(floatFloor)));
     }
 
     /// <summary>
