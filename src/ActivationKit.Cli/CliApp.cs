@@ -47,6 +47,7 @@ public static class CliApp
         config.UseStrictParsing();
         config.Settings.Registrar.RegisterInstance(consoles);
         config.SetExceptionHandler((ex, _) => ErrorReporter.Report(consoles, ex, args));
+        config.SetInterceptor(new EndOfOptionsInterceptor());
         if (validateExamples) config.ValidateExamples();
 
         config.AddCommand<ListCommand>("list")
@@ -387,6 +388,7 @@ public static class CliApp
         for (int i = 0; i < args.Length; i++)
         {
             string token = args[i];
+            if (token == "--") return;
             if (token.Length < 3 || token[0] != '-' || token[1] == '-' || !char.IsAsciiLetter(token[1]) || token[2] == '=' || IsNegativeValue(token)) continue;
 
             // The value of the option before it (--activation -inf is a value, whatever it reads like).
@@ -395,9 +397,62 @@ public static class CliApp
             if (TakesValue(option, command))
             {
                 string value = token[2..];
-                throw new UsageException($"'{token}' joins {option} and its value; write {option} {value} or {option}={value}, with a space or '=' between them.");
+                string? path = DashPathHint(token, command);
+                throw new UsageException(path is null
+                    ? $"'{token}' joins {option} and its value; write {option} {value} or {option}={value}, with a space or '=' between them."
+                    : $"'{token}' joins {option} and its value; write {option} {value} or {option}={value}, or, {path}.");
             }
         }
+    }
+
+    /// <summary>
+    /// Marks the start of a word after the end-of-options marker <c>--</c> that starts with '-' (see
+    /// <see cref="EndOfOptionsInterceptor"/>, which takes the mark off again), and drops the marker: the parser took
+    /// every word after <c>--</c> for its "remaining arguments", which no command reads, so `check -- net.json` was
+    /// "missing required argument 'FILE'", and still read a word such as <c>-s1.json</c> there as options. A word
+    /// without a leading '-' needs no mark. Runs after the checks above, which all stop at <c>--</c>.
+    /// </summary>
+    private static string[] EndOptions(string[] args)
+    {
+        int end = Array.IndexOf(args, "--");
+        if (end < 0) return args;
+        return [.. args[..end], .. args[(end + 1)..].Select(a => a.StartsWith('-') ? EndOfOptionsInterceptor.Mark + a : a)];
+    }
+
+    /// <summary>
+    /// Refuses, with a sentence, a word that starts with a single '-' but cannot be an option: a letter followed by
+    /// something other than letters (<c>-s1.json</c>, <c>-x.d</c>) before any '=' — the parser's was "Short option does
+    /// not have a valid name: '1'". For a command that reads files or folders the sentence says how to name one that
+    /// starts with '-' (./-s1.json, or after --). Negative numbers and ranges (-5:5, -inf) are values, and a short
+    /// option with its value joined on (-x0:1:1) was answered before this.
+    /// </summary>
+    private static void RefuseDashWords(string[] args, string? command)
+    {
+        foreach (string token in args)
+        {
+            if (token == "--") return;
+            if (token.Length < 3 || token[0] != '-' || token[1] == '-' || !char.IsLetter(token[1]) || IsNegativeValue(token)) continue;
+            string name = token[1..].Split('=', ':')[0];
+            if (name.All(char.IsLetter)) continue;
+            string? path = DashPathHint(token, command);
+            string help = command is null ? "`actkit --help` lists the commands" : $"`actkit {ParserErrors.Label(command)} --help` lists its options";
+            throw new UsageException(path is null ? $"'{token}' is not an option ({help})." : $"'{token}' is not an option; {path}.");
+        }
+    }
+
+    /// <summary>
+    /// How to name a file or folder <paramref name="word"/> that starts with '-' — "if '-x' is a file, write ./-x or
+    /// put it after -- (`actkit check -- -x`)" — for a command whose arguments are files or folders (check, diagnose,
+    /// report); null for the others, whose arguments are names (a function, a problem).
+    /// </summary>
+    internal static string? DashPathHint(string word, string? command)
+    {
+        string? kind = ErrorReporter.OwnSettings(command).SelectMany(t => t.GetProperties())
+            .Select(p => p.GetCustomAttribute<CommandArgumentAttribute>()?.ValueName)
+            .FirstOrDefault(v => v is "FILE" or "FOLDER" or "DIR");
+        if (kind is null) return null;
+        string what = kind == "FILE" ? "file" : "folder";
+        return $"if '{word}' is a {what}, write ./{word} or put it after -- (`actkit {ParserErrors.Label(command!)} -- {word}`)";
     }
 
     /// <summary>
@@ -468,6 +523,8 @@ public static class CliApp
         RequireOptionValues(args);
         RefuseRepeatedOptions(args, CommandName(args));
         RefuseBenchMlpArguments(args);
+        RefuseDashWords(args, CommandName(args));
+        args = EndOptions(args);
         bool takesX = ErrorReporter.OptionProperties("-x", CommandName(args), ownOnly: true)
             .Any(p => p.GetCustomAttribute<CommandOptionAttribute>()?.LongNames.Contains("range") == true);
         var result = new List<string>(args.Length + 1);
@@ -503,7 +560,7 @@ internal static partial class ErrorReporter
             // Every message goes out through TerminalText.Safe: the last guard for user text that reaches a message
             // unescaped (an option's value echoed back, a name in a library's message), which printed a NUL or an
             // escape sequence raw to the terminal; the messages escape what they quote themselves.
-            consoles.ErrorWriter.WriteLine($"Error: {TerminalText.Safe(message)}");
+            consoles.ErrorWriter.WriteLine($"Error: {TerminalText.Safe(EndOfOptionsInterceptor.Unmarked(message))}");
             return ExitCodes.BadInput;
         }
 
@@ -537,7 +594,7 @@ internal static partial class ErrorReporter
         {
             case UsageException or ArgumentException or FormatException or IOException or InvalidDataException
                 or UnauthorizedAccessException or NotSupportedException or OverflowException or JsonException:
-                consoles.ErrorWriter.WriteLine($"Error: {TerminalText.Safe(WithTargetHint(Message(ex), args))}");
+                consoles.ErrorWriter.WriteLine($"Error: {TerminalText.Safe(EndOfOptionsInterceptor.Unmarked(WithTargetHint(Message(ex), args)))}");
                 return ExitCodes.BadInput;
             case OutOfMemoryException:
                 // What ran out is what was asked for (train checks its network first; this is every other case): bad
@@ -780,4 +837,35 @@ internal static partial class ErrorReporter
     internal static string Message(Exception ex)
         => (ex is ArgumentException a ? ExceptionMessages.WithoutParameterName(a) : ex.Message)
             .Replace(ActivationKit.Catalog.ActivationCatalog.UnknownNameHint, "'actkit list' shows them all", StringComparison.Ordinal);
+}
+
+/// <summary>
+/// Takes off the mark <see cref="CliApp"/> puts on a word after <c>--</c> that starts with '-' (so that the parser takes
+/// it for an argument, not options): the command sees <c>-s1.json</c> as typed. Argv cannot hold a NUL, so the mark
+/// cannot be part of a typed word.
+/// </summary>
+internal sealed class EndOfOptionsInterceptor : ICommandInterceptor
+{
+    /// <summary>The mark: a NUL, which no argument of a process can contain.</summary>
+    public const string Mark = "\0";
+
+    /// <summary><paramref name="text"/> without the mark (the parser's messages quote the marked word).</summary>
+    public static string Unmarked(string text) => text.Replace(Mark, string.Empty, StringComparison.Ordinal);
+
+    public void Intercept(CommandContext context, CommandSettings settings)
+    {
+        foreach (var property in settings.GetType().GetProperties())
+        {
+            if (property.GetCustomAttribute<CommandArgumentAttribute>() is null || !property.CanWrite) continue;
+            switch (property.GetValue(settings))
+            {
+                case string text when text.StartsWith(Mark, StringComparison.Ordinal):
+                    property.SetValue(settings, Unmarked(text));
+                    break;
+                case string[] texts:
+                    property.SetValue(settings, texts.Select(Unmarked).ToArray());
+                    break;
+            }
+        }
+    }
 }

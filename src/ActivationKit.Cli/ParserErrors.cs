@@ -111,8 +111,11 @@ internal static partial class ParserErrors
             suggestions = [only];
         }
 
-        return suggestions.Count > 0
-            ? $"Unknown option {what}; did you mean {string.Join(" or ", suggestions.Select(s => $"'--{s}'"))}?"
+        if (suggestions.Count > 0) return $"Unknown option {what}; did you mean {string.Join(" or ", suggestions.Select(s => $"'--{s}'"))}?";
+
+        // A word as typed that a command reading files or folders may have meant as one (`report -x`).
+        return args.Contains(typed, StringComparer.Ordinal) && CliApp.DashPathHint(typed, command) is { } path
+            ? $"Unknown option {what} ({Help(command)}); {path}."
             : $"Unknown option {what} ({Help(command)}).";
     }
 

@@ -129,6 +129,30 @@ public class GeneralTests
     }
 
     [Fact]
+    public void Words_after_the_end_of_options_marker_are_arguments_even_when_they_start_with_a_dash()
+    {
+        // `check -- -s1.json` was "Short option does not have a valid name: '1'" and `report -- -x` "missing required
+        // argument 'DIR'": the parser kept the words after -- for arguments no command reads (run in a folder of their
+        // own: the names are relative).
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("-s1.json"), """{"inputs": 4, "layers": [{"units": 8, "activation": "relu", "init": "he_normal"}, {"units": 2, "activation": "softmax"}]}""");
+        var check = Cli.RunIn(dir.Path, "check", "--", "-s1.json", "--json");
+        Assert.Equal(2, check.ExitCode);
+        Assert.Contains("check does not take the argument '--json'", check.Err, StringComparison.Ordinal);
+        Assert.Equal(Cli.RunIn(dir.Path, "check", "./-s1.json").ExitCode, Cli.RunIn(dir.Path, "check", "--json", "--", "-s1.json").ExitCode);
+        Assert.StartsWith("{", Cli.RunIn(dir.Path, "check", "--json", "--", "-s1.json").Out.TrimStart(), StringComparison.Ordinal);
+
+        Cli.RunIn(dir.Path, "compare", "--data", "xor", "--samples", "50", "--activations", "relu", "--hidden", "4", "--seeds", "1", "--epochs", "1", "--threads", "1", "--out", "-results").Ok();
+        Assert.Contains("relu", Cli.RunIn(dir.Path, "report", "--", "-results").Ok().Out, StringComparison.Ordinal);
+        Directory.CreateDirectory(dir.File("-acts"));
+        Assert.Contains("The folder '-acts' has no .npy files", Cli.RunIn(dir.Path, "diagnose", "--", "-acts").Err, StringComparison.Ordinal);
+
+        // Words without a dash after -- are arguments too, and options before -- keep their (negative) values.
+        Assert.Equal(Cli.Run("show", "relu").Out, Cli.Run("show", "--", "relu").Ok().Out);
+        Assert.Equal(["x,f(x)", "-1,0", "0,0", "1,1"], Cli.Run("eval", "-x", "-1:1:1", "--", "relu").Ok().Lines);
+    }
+
+    [Fact]
     public void Argument_exception_messages_lose_the_parameter_suffix()
     {
         Assert.Equal("bad thing.", ErrorReporter.Message(new ArgumentException("bad thing.", "x")));

@@ -35,6 +35,15 @@ public class ParserErrorTests
     [InlineData("Error: '--1abc' is not an option name: option names cannot start with a digit.", "list", "--1abc")]
     [InlineData("Error: '--a' is not an option name (`actkit list --help` lists its options).", "list", "--a")]
     [InlineData("Error: -t needs a value.", "eval", "relu", "-x", "0:1:1", "-tg", "f64")]
+    [InlineData("Error: '-s1.json' is not an option; if '-s1.json' is a file, write ./-s1.json or put it after -- (`actkit check -- -s1.json`).", "check", "-s1.json")]
+    [InlineData("Error: '-acts' joins -a and its value; write -a cts or -a=cts, or, if '-acts' is a folder, write ./-acts or put it after -- (`actkit diagnose -- -acts`).", "diagnose", "-acts")]
+    [InlineData("Error: Unknown option 'x' (`actkit report --help` lists its options); if '-x' is a folder, write ./-x or put it after -- (`actkit report -- -x`).", "report", "-x")]
+    [InlineData("Error: '-s1' is not an option (`actkit list --help` lists its options).", "list", "-s1")]
+    [InlineData("Error: '-g1' is not an option (`actkit eval --help` lists its options).", "eval", "relu", "-g1")]
+    [InlineData("Error: list does not take the argument '-x' (`actkit list --help` lists its options).", "list", "--", "-x")]
+    [InlineData("Error: check does not take the argument '-b.json' (`actkit check --help` lists its options).", "check", "--", "a.json", "-b.json")]
+    [InlineData("Error: The file '-missing.json' does not exist.", "check", "--", "-missing.json")]
+    [InlineData("Error: --activation needs a value.", "diagnose", "--activation", "--", "-acts")]
     public void Parser_errors_are_one_sentence_on_one_line(string expected, params string[] args)
     {
         var r = Cli.Run(args).BadInput(expected);
