@@ -842,12 +842,13 @@ internal static partial class ErrorReporter
 /// <summary>
 /// Takes off the mark <see cref="CliApp"/> puts on a word after <c>--</c> that starts with '-' (so that the parser takes
 /// it for an argument, not options): the command sees <c>-s1.json</c> as typed. Argv cannot hold a NUL, so the mark
-/// cannot be part of a typed word.
+/// cannot be part of a typed word (only of one passed to <see cref="CliApp.Run(string[], CliConsoles, bool)"/>, hence
+/// the words between the NULs: a lone NUL there is the user's own and stays in the messages, shown as '?').
 /// </summary>
 internal sealed class EndOfOptionsInterceptor : ICommandInterceptor
 {
-    /// <summary>The mark: a NUL, which no argument of a process can contain.</summary>
-    public const string Mark = "\0";
+    /// <summary>The mark: NULs, which no argument of a process can contain, around words no argument would hold.</summary>
+    public const string Mark = "\0end-of-options\0";
 
     /// <summary><paramref name="text"/> without the mark (the parser's messages quote the marked word).</summary>
     public static string Unmarked(string text) => text.Replace(Mark, string.Empty, StringComparison.Ordinal);

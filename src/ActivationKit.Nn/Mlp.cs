@@ -165,13 +165,23 @@ public sealed class Mlp
             var init = Specs[i].Init ?? defaultInit;
             _layers[i].Draw(plans[i], rng);
             bool hidden = i < _layers.Length - 1;
-            if (hidden && init.IsSymmetric && _layers[i].Units > 1)
+            // A constant float32 stores as 0 (constant(1e-50)) is zeros to the layer, as the check judges it.
+            bool zero = init.Kind != InitKind.Constant || ActivationKit.Diagnostics.Float32Weights.IsZero(init.Value);
+            if (hidden && init.IsSymmetric && _layers[i].Units == 1 && _layers[i].Activation is { } single
+                && ActivationKit.Diagnostics.InitCheck.EqualWeightsMatter(1, zero, single))
+            {
+                // One unit has no other to be a copy of; it is stuck only where its weights are 0 and the function's slope
+                // at 0 is too (check's symmetric_init judges it the same way, InitCheck.EqualWeightsMatter).
+                string stored = init.Kind == InitKind.Constant && init.Value != 0 ? ", which float32 stores as 0" : "";
+                Warn($"Layer {i} (1 unit, {_layers[i].ActivationSpec}) is initialised with {init}{stored}: every weight of its single unit is 0 and " +
+                    $"{single.Name}′(0) = 0, so with its bias at 0 the unit outputs {single.Name}(0) and receives no gradient: the layer never learns. " +
+                    "Use a random initialiser (he_normal, glorot_uniform, …) for hidden layers.");
+            }
+            else if (hidden && init.IsSymmetric && ActivationKit.Diagnostics.InitCheck.EqualWeightsMatter(_layers[i].Units, zero, _layers[i].Activation))
             {
                 // The units stay identical only if they also get identical gradients: the next layer's weights are equal
                 // too, or the weights are 0 where the function's slope at 0 is (ReLU: no gradient at all). A random next
                 // layer gives each unit its own outgoing weights and gradient, and training separates them (InitCheck).
-                // A constant float32 stores as 0 (constant(1e-50)) is zeros to the layer, as the check judges it.
-                bool zero = init.Kind != InitKind.Constant || ActivationKit.Diagnostics.Float32Weights.IsZero(init.Value);
 
                 // normal(0) and uniform(0) draw zeros as surely as zeros does; saying so explains a warning about a random initialiser.
                 string draws = init.Kind is InitKind.Normal or InitKind.Uniform ? ", which draws every weight as 0"

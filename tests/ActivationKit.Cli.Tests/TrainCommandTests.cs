@@ -532,6 +532,41 @@ public class TrainCommandTests
         Assert.Contains("[critical] symmetric_init in layer 1 (relu)\n  constant(1e-50) initialisation of a hidden layer (1E-50 in every weight, 0 in float32) makes every unit identical, and every weight is 0 where relu′(0) = 0: with the biases at 0 every unit outputs relu(0) and receives no gradient, so the layer never learns.", check.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("zeros", "zeros", "", "zeros sets every weight of the layer's single unit to 0, ")]
+    [InlineData("constant(1e-50)", "constant(1E-50)", ", which float32 stores as 0", "constant(1e-50) sets every weight of the layer's single unit to 0 (in float32), ")]
+    public void A_hidden_layer_of_one_unit_with_zero_weights_under_relu_is_warned_about_by_train_and_check_alike(string init, string shown, string stored, string explanation)
+    {
+        // train warned of equal weights only on a layer of several units, check's symmetric_init on any layer: a single
+        // relu unit of zeros was critical to check and passed silently by train, though it never learns.
+        var r = Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "1", "--epochs", "1", "--init", init).Ok();
+        Assert.Contains($"Warning: Layer 0 (1 unit, relu) is initialised with {shown}{stored}: every weight of its single unit is 0 and relu′(0) = 0, so with its bias at 0 the unit outputs relu(0) and receives no gradient: the layer never learns.", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("every unit", r.Err, StringComparison.Ordinal);
+
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("net.json"), $$"""{"inputs": 2, "task": "binary", "layers": [{"units": 1, "activation": "relu", "init": "{{init}}"}, {"units": 1, "activation": "sigmoid", "init": "glorot_uniform"}]}""");
+        var check = Cli.RunWide("check", dir.File("net.json"));
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains($"[critical] symmetric_init in layer 1 (relu)\n  {explanation}and relu′(0) = 0: with its bias at 0 the unit outputs relu(0) and receives no gradient, so the layer never learns.", check.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("tanh", "zeros")]
+    [InlineData("relu", "constant(0.5)")]
+    public void A_hidden_layer_of_one_unit_with_equal_weights_that_still_get_a_gradient_is_no_problem_to_train_or_check(string activation, string init)
+    {
+        // One unit has no other unit to be a copy of, and the output's random weight gives it a gradient: check called
+        // it symmetric_init (exit 1) while train, rightly, said nothing.
+        var r = Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "1", "--activation", activation, "--epochs", "1", "--init", init).Ok();
+        Assert.DoesNotContain("Layer 0", r.Err, StringComparison.Ordinal);
+
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("net.json"), $$"""{"inputs": 2, "task": "binary", "layers": [{"units": 1, "activation": "{{activation}}", "init": "{{init}}"}, {"units": 1, "activation": "sigmoid", "init": "glorot_uniform"}]}""");
+        var check = Cli.RunWide("check", dir.File("net.json"));
+        Assert.DoesNotContain("symmetric_init", check.Out, StringComparison.Ordinal);
+        Assert.Equal(0, check.ExitCode);
+    }
+
     [Fact]
     public void Divergence_exits_1_naming_the_epoch()
     {

@@ -447,12 +447,16 @@ public static class NetworkCheck
             ? string.Create(CultureInfo.InvariantCulture, $"{scheme} initialisation of a hidden layer ({c:G3} in every weight, 0 in float32) makes every unit identical")
             : init is "zeros" or "constant" ? $"{init} initialisation of a hidden layer makes every unit identical" : $"{scheme} draws every weight as 0, which makes every unit of a hidden layer identical";
         string fn = acts[i].Name;
+        // A single unit is reported only when stuck (InitCheck.EqualWeightsMatter), and has no other unit to be identical to.
+        bool single = spec.Layers[i].Units == 1;
         return new Finding
         {
             Kind = FindingKind.SymmetricInit,
             Severity = stuck || nextEqual ? Severity.Critical : Severity.Warning,
             Layer = name,
-            Explanation = stuck
+            Explanation = stuck && single
+                ? $"{scheme} sets every weight of the layer's single unit to 0{(init == "constant" && value is not 0 ? " (in float32)" : string.Empty)}, and {fn}′(0) = 0: with its bias at 0 the unit outputs {fn}(0) and receives no gradient, so the layer never learns."
+                : stuck
                 ? $"{draws}, and every weight is 0 where {fn}′(0) = 0: with the biases at 0 every unit outputs {fn}(0) and receives no gradient, so the layer never learns."
                 : nextEqual
                     ? $"{draws}, and the next layer's {nextScheme} gives every unit the same outgoing weights: they get identical gradients and never become different."
@@ -548,7 +552,10 @@ public static class NetworkCheck
             double variance = InitializerSpec.WeightVariance(scheme, info, Math.Max(1, fanIn), fanOut, gain);
             if (variance == 0)
             {
-                found.Add(SymmetricFinding(spec, i, name, scheme, inits[i], functions, acts));
+                // A single unit whose equal weights still get a gradient learns (InitCheck.EqualWeightsMatter, train's judgement too).
+                var (kind, value) = InitializerSpec.Parse(scheme);
+                bool zero = kind != "constant" || Float32Weights.IsZero(value ?? 0);
+                if (InitCheck.EqualWeightsMatter(spec.Layers[i].Units, zero, functions[i])) found.Add(SymmetricFinding(spec, i, name, scheme, inits[i], functions, acts));
                 continue;
             }
 

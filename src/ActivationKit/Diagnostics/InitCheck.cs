@@ -296,6 +296,18 @@ public static class InitCheck
         return true;
     }
 
+    /// <summary>
+    /// Whether a hidden layer of <paramref name="units"/> units whose initialiser draws every weight equal (all of them
+    /// 0 in float32 when <paramref name="zero"/>) is a problem — the one judgement of <c>actkit check</c>'s
+    /// symmetric_init for a spec and of train's warning (Mlp.Initialize), which disagreed on a layer of one unit: check
+    /// reported it and train said nothing. Several units start as copies of one another, a problem whatever the
+    /// function. A single unit has no other unit to be a copy of, and its zero or constant weights get a gradient from
+    /// the next layer's random weights, so it learns — unless they are 0 under a function whose slope at 0 is 0 (relu):
+    /// with its bias at 0 the unit outputs f(0) and receives no gradient, and never learns.
+    /// </summary>
+    internal static bool EqualWeightsMatter(int units, bool zero, Activation? activation) =>
+        units > 1 || (zero && activation is not null && ZeroSlopeAtZero(activation));
+
     // Element-wise functions only: a row-wise or gated function has no per-unit slope to speak of here.
     internal static bool ZeroSlopeAtZero(Activation f)
     {
