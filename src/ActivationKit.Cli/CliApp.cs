@@ -516,7 +516,8 @@ public static class CliApp
     /// </summary>
     private static string[] Preprocess(string[] typed)
     {
-        string[] args = [.. JoinDashValues(SplitBundles(typed, CommandName(typed)), CommandName(typed))];
+        string? command = CommandName(typed);
+        string[] args = [.. JoinDashValues(SplitBundles(typed, command), command)];
         RefuseJoinedShortValues(args, CommandName(args));
         RefuseDashAndEmptyValues(args, CommandName(args));
         RefuseVersionArguments(args);

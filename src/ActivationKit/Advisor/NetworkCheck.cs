@@ -426,6 +426,17 @@ public static class NetworkCheck
     }
 
     /// <summary>
+    /// Whether an initialiser that draws every weight equal draws them as 0 in float32: zeros, normal(0) and uniform(0),
+    /// and a constant float32 stores as 0 (constant(1e-50), <see cref="Float32Weights.IsZero"/>), as train's warning
+    /// judges it.
+    /// </summary>
+    private static bool EqualWeightsAreZero(string scheme)
+    {
+        var (kind, value) = InitializerSpec.Parse(scheme);
+        return kind != "constant" || Float32Weights.IsZero(value ?? 0);
+    }
+
+    /// <summary>
     /// The finding for hidden layer <paramref name="i"/>, whose initialiser draws every weight equal. The units start
     /// identical (biases start at 0); they stay identical forever only when they also get identical gradients: when
     /// the next layer's initialiser draws equal weights too. A random next layer gives each unit its own outgoing
@@ -436,8 +447,8 @@ public static class NetworkCheck
     /// </summary>
     private static Finding SymmetricFinding(NetworkSpec spec, int i, string name, string scheme, string init, List<Activation> functions, List<ActivationInfo> acts)
     {
-        var (kind, value) = InitializerSpec.Parse(scheme);
-        bool zero = kind != "constant" || Float32Weights.IsZero(value ?? 0);
+        double? value = InitializerSpec.Parse(scheme).Value;
+        bool zero = EqualWeightsAreZero(scheme);
         bool stuck = zero && InitCheck.ZeroSlopeAtZero(functions[i]);
         string nextScheme = spec.Layers[i + 1].Init.Trim();
         int nextFanIn = spec.Layers[i].Units;
@@ -553,9 +564,7 @@ public static class NetworkCheck
             if (variance == 0)
             {
                 // A single unit whose equal weights still get a gradient learns (InitCheck.EqualWeightsMatter, train's judgement too).
-                var (kind, value) = InitializerSpec.Parse(scheme);
-                bool zero = kind != "constant" || Float32Weights.IsZero(value ?? 0);
-                if (InitCheck.EqualWeightsMatter(spec.Layers[i].Units, zero, functions[i])) found.Add(SymmetricFinding(spec, i, name, scheme, inits[i], functions, acts));
+                if (InitCheck.EqualWeightsMatter(spec.Layers[i].Units, EqualWeightsAreZero(scheme), functions[i])) found.Add(SymmetricFinding(spec, i, name, scheme, inits[i], functions, acts));
                 continue;
             }
 

@@ -167,9 +167,9 @@ public static partial class VMath
     /// every iteration, and a NaN x is reduced as 104: for callers whose result carries x's NaN by another route.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ReduceNegatedF<TV>(TV x, out TV n, bool nanByCaller = false, double ceiling = 104.0) where TV : struct, IVec<TV>
+    private static TV ReduceNegatedF<TV>(TV x, out TV n, bool nanByCaller = false) where TV : struct, IVec<TV>
     {
-        var xc = nanByCaller ? TV.Min(x, TV.Create(ceiling)) : TV.Min(TV.Create(ceiling), x);
+        var xc = nanByCaller ? TV.Min(x, TV.Create(104.0)) : TV.Min(TV.Create(104.0), x);
         n = TV.RoundToEven(xc * TV.Create(-Log2E));
         var rm = TV.Fma(n, TV.Create(Ln2HiF), xc);
         return TV.Fma(n, TV.Create(Ln2LoF), rm);
@@ -305,21 +305,11 @@ public static partial class VMath
     public static TV ExpOfNegatedShortF<TV>(TV x, bool nanByCaller = false) where TV : struct, IVec<TV>
     {
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return ExpOfNegatedF(x);
-        return TV.ScaleB(OfNegatedShortMantissaF(x, nanByCaller, 104.0, out var n), n);
-    }
-
-    /// <summary>
-    /// e^−x = m·2^n with x held at <paramref name="ceiling"/> from above (<see cref="ReduceNegatedF{TV}"/>): returns m,
-    /// the shorter polynomial on the mirrored reduction, for <see cref="ExpOfNegatedShortF{TV}"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV OfNegatedShortMantissaF<TV>(TV x, bool nanByCaller, double ceiling, out TV n) where TV : struct, IVec<TV>
-    {
-        var rm = ReduceNegatedF(x, out n, nanByCaller, ceiling);
+        var rm = ReduceNegatedF(x, out var n, nanByCaller);
         var p = Horner(rm, S4, -S3, S2, -S1, S0);
         // 1 − r′·(1 − r′·p) with the inner factor negated, rm·p − 1, so that no operand needs a sign flip (the
         // rounding is symmetric: the same bits).
-        return TV.Fma(rm, TV.Fms(rm, p, TV.One), TV.One);
+        return TV.ScaleB(TV.Fma(rm, TV.Fms(rm, p, TV.One), TV.One), n);
     }
 
     /// <summary>
