@@ -101,7 +101,8 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         // The float-lane tail polynomials of tools/poly/fit_gelu_float.py, in u = w − S with w = y/(4 + y), highest
         // degree first: R(w) = C(y)·(1 + y) and E(w) = (C(y) − y/√(2π))/(y − y0), C(y) = e^(y²/2)·Φ(−y).
         private const double ShiftR = 0.4000006318092346;
-        private const double ShiftE = 0.4000009298324585;
+        private const double ShiftE = 0.4000002443790436;   // E of degree 8 (float lanes)
+        private const double ShiftE9 = 0.4000009298324585;  // E of degree 9 (double lanes: GEGLU's gate)
 
         // y0 = 0.75179152469356446 (the zero of gelu′ is −y0) as a float pair (mpmath).
         private const double Y0Hi = 0.7517915368080139;
@@ -221,8 +222,49 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         {
             var y = TV.Min(TV.Create(FloatClamp), TV.Abs(x));
             var m = HalfGaussianF(y, out var n);
-            var u = (y / (TV.Create(4.0) + y)) - TV.Create(ShiftE);
-            // Split as R is in the forward: 24 cycles of latency instead of 36.
+            var w = y / (TV.Create(4.0) + y);
+            var e = TV.IsDouble ? SlopeRatioDegree9(w - TV.Create(ShiftE9)) : SlopeRatioDegree8(w - TV.Create(ShiftE));
+            // y − y0 = dh + dl, the rounding of y − Y0Hi recovered by Fast2Sum (three operations; the two-sum took six):
+            // exact for y ≥ Y0Hi, and for y in [Y0Hi/2, Y0Hi) dh itself is exact (Sterbenz), so dl is −Y0Lo there.
+            // Below Y0Hi/2 the recovery is not guaranteed, but dh is at least 0.37 and its rounding at most 2^−25 (the
+            // worst case over all floats, 2.58 ULP, is at x = −0.0009). Then (y − y0)·E = f + fLo as for the forward,
+            // so near the zero at y0 and in the tail the product is rounded once. Next to y0, dl (from Y0Lo) is up to
+            // 1e−6 of dh, so fLo·m counts.
+            var dh = y - TV.Create(Y0Hi);
+            var dl = (TV.Create(-Y0Hi) - (dh - y)) - TV.Create(Y0Lo);
+            var f = e * dh;
+            var fLo = TV.Fma(e, dl, TV.Fms(e, dh, f));
+            var s = TV.ScaleB(f + TV.Fma(f, m, TV.Fma(fLo, m, fLo)), n);
+            return TV.SelectWhereLess(x, TV.Zero, s, TV.One - s);
+        }
+
+        /// <summary>
+        /// E for float lanes: degree 8 (Remez error 0.25 ULP, 1.31 with float coefficients and float Horner, against
+        /// 0.01 and 1.16 at degree 9; one multiply-add fewer), split as R is in the forward to shorten the chain.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV SlopeRatioDegree8<TV>(TV u) where TV : struct, IVec<TV>
+        {
+            var hi = TV.Create(-0.004030873067677021);
+            hi = TV.Fma(hi, u, TV.Create(-0.020588427782058716));
+            hi = TV.Fma(hi, u, TV.Create(0.02686341106891632));
+            var e = TV.Create(0.04581237956881523);
+            e = TV.Fma(e, u, TV.Create(-0.17834776639938354));
+            e = TV.Fma(e, u, TV.Create(0.29095280170440674));
+            e = TV.Fma(e, u, TV.Create(-0.31892889738082886));
+            var u2 = u * u;
+            e = TV.Fma(hi, u2 * u2, e);
+            e = TV.Fma(e, u, TV.Create(0.2624779939651489));
+            return TV.Fma(e, u, TV.Create(-0.48554331064224243));
+        }
+
+        /// <summary>
+        /// E for double lanes, GEGLU's gate for float data (<see cref="BackwardFloatLanes{TV}"/>): degree 9, because there
+        /// the fit's error is all the slope carries into the product's one rounding (0.13 float ULP; degree 8 gives 0.32).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV SlopeRatioDegree9<TV>(TV u) where TV : struct, IVec<TV>
+        {
             var hi = TV.Create(0.008246648125350475);
             hi = TV.Fma(hi, u, TV.Create(-0.0040722074918448925));
             hi = TV.Fma(hi, u, TV.Create(-0.023460768163204193));
@@ -234,17 +276,7 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
             var u2 = u * u;
             e = TV.Fma(hi, u2 * u2, e);
             e = TV.Fma(e, u, TV.Create(0.26247772574424744));
-            e = TV.Fma(e, u, TV.Create(-0.4855431318283081));
-            // y − y0 = dh + dl, with the rounding of y − Y0Hi recovered (two-sum); then (y − y0)·E = f + fLo as for the
-            // forward, so near the zero at y0 and in the tail the product is rounded once. Next to y0, dl (from Y0Lo)
-            // is up to 1e−6 of dh, so fLo·m counts.
-            var dh = y - TV.Create(Y0Hi);
-            var yv = dh + TV.Create(Y0Hi);
-            var dl = (y - yv) + ((yv - dh) - TV.Create(Y0Hi)) - TV.Create(Y0Lo);
-            var f = e * dh;
-            var fLo = TV.Fma(e, dl, TV.Fms(e, dh, f));
-            var s = TV.ScaleB(f + TV.Fma(f, m, TV.Fma(fLo, m, fLo)), n);
-            return TV.SelectWhereLess(x, TV.Zero, s, TV.One - s);
+            return TV.Fma(e, u, TV.Create(-0.4855431318283081));
         }
 
         /// <summary>
