@@ -208,6 +208,21 @@ public class LaneOperationTests
     }
 
     [Fact]
+    public void Lookup16_picks_the_entry_the_low_four_bits_name_at_every_width()
+    {
+        // Index lanes as the kernels form them (y + 1.5·2^23 for y in [0, 15], ties to even), and arbitrary bit patterns
+        // (NaN, negative, large): the entry is the one the low four bits name, whatever the other bits hold.
+        var table = Vector512.Create(-0f, 1f, -2.5f, 3e-39f, float.MaxValue, 5.25f, -6f, 7f, 8f, float.Epsilon, 10f, -11f, 12f, 13f, 1e-20f, 15f);
+        var y = Enumerable.Range(0, 57).Select(i => i / 4f).ToList();   // 0 to 14 by quarters; 15 among the rest
+        var index = y.Select(v => v + 12582912f).Concat(new[] { float.NaN, -1f, -0f, 1e30f, 15f + 12582912f, float.NegativeInfinity, BitConverter.Int32BitsToSingle(0x7F80000F) }).ToArray();
+        var expected = index.Select(v => table[BitConverter.SingleToInt32Bits(v) & 15]).ToArray();
+        Assert.Equal(table[2], expected[y.IndexOf(2.5f)]);     // 2.5 rounds to the even 2
+        Assert.Equal(table[4], expected[y.IndexOf(3.5f)]);
+        AssertEveryWidth(index, expected, v => V512<float>.Lookup16(v, table), v => V256<float>.Lookup16(v, table),
+            v => V128<float>.Lookup16(v, table), v => S<float>.Lookup16(v, table));
+    }
+
+    [Fact]
     public void Exp2Table_registers_hold_the_table_entries()
     {
         var bits = Exp2Table.Bits;

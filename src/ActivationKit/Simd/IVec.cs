@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace ActivationKit.Simd;
 
@@ -168,6 +169,13 @@ public interface IVec<TV> :
     /// Float lanes only. The lookup is exact, so every width returns the same bits.
     /// </summary>
     static abstract TV Exp2Sixteenths(TV shifted);
+
+    /// <summary>
+    /// The entry of a 16-float <paramref name="table"/> that the low four bits of each lane's bits pick (a lane formed
+    /// as v + 1.5·2^23 from an integral v in [0, 15] holds v there): one VPERMPS on AVX-512, two and a blend on AVX2,
+    /// one entry at a time below. Float lanes only; the lookup is exact, so every width returns the same bits.
+    /// </summary>
+    static abstract TV Lookup16(TV index, Vector512<float> table);
 
     /// <summary>
     /// The lane-wise maximum of a and b read as unsigned integers of the lane's width (bitwise data such as the keys of

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace ActivationKit.Simd;
 
@@ -92,6 +93,14 @@ public readonly struct S<T> : IVec<S<T>>
         if (IsDouble) throw new NotSupportedException("Exp2Sixteenths takes float lanes.");
         uint bits = (uint)Bits(shifted.Value);
         return new(FromRaw(Exp2Table.Bits[(int)(bits & 15)] + ((bits >> 4) << 23)));
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static S<T> Lookup16(S<T> index, Vector512<float> table)
+    {
+        if (IsDouble) throw new NotSupportedException("Lookup16 takes float lanes.");
+        return new(Unsafe.BitCast<float, T>(table.GetElement((int)(Bits(index.Value) & 15))));
     }
 
     /// <inheritdoc />

@@ -156,6 +156,18 @@ public readonly struct V128<T> : IVec<V128<T>>
         return new((t.AsUInt32() + scale).As<uint, T>());
     }
 
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> Lookup16(V128<T> index, Vector512<float> table)
+    {
+        if (IsDouble) throw new NotSupportedException("Lookup16 takes float lanes.");
+        var bits = index.Value.AsInt32();
+        // No variable permute across 16 entries at this width: the four entries are read one by one.
+        var t = Vector128.Create(
+            table.GetElement(bits.GetElement(0) & 15), table.GetElement(bits.GetElement(1) & 15), table.GetElement(bits.GetElement(2) & 15), table.GetElement(bits.GetElement(3) & 15));
+        return new(t.As<float, T>());
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Entry(uint bits) => BitConverter.UInt32BitsToSingle(Exp2Table.Bits[(int)(bits & 15)]);
 

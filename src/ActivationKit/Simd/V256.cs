@@ -156,6 +156,30 @@ public readonly struct V256<T> : IVec<V256<T>>
         return new((t.AsUInt32() + scale).As<uint, T>());
     }
 
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> Lookup16(V256<T> index, Vector512<float> table)
+    {
+        if (IsDouble) throw new NotSupportedException("Lookup16 takes float lanes.");
+        var bits = index.Value.AsInt32();
+        Vector256<float> t;
+        if (Avx2.IsSupported)
+        {
+            // As in Exp2Sixteenths: each half by VPERMPS (the low three bits), bit 3 moved into the sign picks the half.
+            var low = Avx2.PermuteVar8x32(table.GetLower(), bits);
+            var high = Avx2.PermuteVar8x32(table.GetUpper(), bits);
+            t = Avx.BlendVariable(low, high, Vector256.ShiftLeft(bits, 28).AsSingle());
+        }
+        else
+        {
+            t = Vector256.Create(
+                table.GetElement(bits.GetElement(0) & 15), table.GetElement(bits.GetElement(1) & 15), table.GetElement(bits.GetElement(2) & 15), table.GetElement(bits.GetElement(3) & 15),
+                table.GetElement(bits.GetElement(4) & 15), table.GetElement(bits.GetElement(5) & 15), table.GetElement(bits.GetElement(6) & 15), table.GetElement(bits.GetElement(7) & 15));
+        }
+
+        return new(t.As<float, T>());
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Entry(uint bits) => BitConverter.UInt32BitsToSingle(Exp2Table.Bits[(int)(bits & 15)]);
 

@@ -173,6 +173,19 @@ public readonly struct V512<T> : IVec<V512<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> Lookup16(V512<T> index, Vector512<float> table)
+    {
+        if (IsDouble) throw new NotSupportedException("Lookup16 takes float lanes.");
+        var bits = index.Value.AsInt32();
+        // VPERMPS reads the low four bits of each index lane: no mask needed.
+        var t = Avx512F.IsSupported
+            ? Avx512F.PermuteVar16x32(table, bits)
+            : Vector512.Shuffle(table, bits & Vector512.Create(15));
+        return new(t.As<float, T>());
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512<T> Pow2(V512<T> n)
     {
         // n + (1.5·2^k + bias) puts the biased exponent in the low bits (n is integral and small, the sum exact); the
