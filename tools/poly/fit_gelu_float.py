@@ -1,5 +1,7 @@
 #!/usr/bin/python3
-"""Float polynomials for the float-lane exact GELU (src/ActivationKit/Functions/Gelu.cs).
+"""Float polynomials for the exact GELU's float algorithm in double lanes: GEGLU's gate for float data
+(src/ActivationKit/Functions/Gelu.cs, ForwardRatio and SlopeRatioDegree9). Float lanes use per-interval tables
+instead (tools/poly/fit_gelu_table.py).
 
 The Gaussian tail is written Phi(-y) = e^(-y^2/2) * C(y), C(y) = e^(y^2/2) * Phi(-y) (the Mills ratio over sqrt(2 pi)),
 for y = |x| in [0, 15], and the two smooth factors the kernel needs are polynomials in w = y/(4 + y), which maps
@@ -19,8 +21,7 @@ u = w - S) chosen so that the constant coefficient P(S) is within a few hundredt
 constant term is the one coefficient rounding that cannot be absorbed (the others are multiplied by |u| <= 0.4).
 Coefficients are rounded to float; the script reports the worst relative error of the float-coefficient polynomial
 in exact arithmetic, and of a float32 Horner evaluation (fma emulated in double), in float ULPs (2^-24 relative).
-The kernel uses degR 10 and degE 8 in float lanes; GEGLU's gate, which runs the same algorithm in double lanes, keeps
-degE 9 (`fit_gelu_float.py 10 9`), whose smaller fit error is all its slope carries into the product's rounding.
+The kernel uses the defaults, degR 10 and degE 9.
 Run: /usr/bin/python3 tools/poly/fit_gelu_float.py [degR] [degE]   (about 10 s)
 """
 import sys
@@ -30,7 +31,7 @@ from weighted_remez import remez
 
 mp.mp.dps = 50
 DEG_R = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-DEG_E = int(sys.argv[2]) if len(sys.argv) > 2 else 8
+DEG_E = int(sys.argv[2]) if len(sys.argv) > 2 else 9
 C4 = mp.mpf(4)
 Y_MAX = mp.mpf(15)
 K = 1 / mp.sqrt(2 * mp.pi)

@@ -14,8 +14,9 @@ namespace ActivationKit.Functions;
 /// <remarks>
 /// Double data is evaluated with Cody's rational approximations of Φ written in x itself and e^(−x²/2) formed from
 /// the exact square of x (<see cref="VMath.Gelu{TV}"/>). Float data runs in float lanes (sixteen per AVX-512
-/// register): Φ(−y) = e^(−y²/2)·C(y) for y = |x| with the smooth factors of C as float polynomials in y/(4 + y)
-/// (tools/poly/fit_gelu_float.py), the products carried so that they round about once, and 2^n applied last.
+/// register): Φ(−y) = e^(−y²/2)·C(y) for y = |x|, with the smooth factors of C as one float polynomial per unit
+/// interval of y, looked up by round(y) (tools/poly/fit_gelu_table.py), and 2^n applied last. GEGLU's gate for float
+/// data runs the float algorithm in double lanes with the older rational forms in y/(4 + y) (tools/poly/fit_gelu_float.py).
 /// Both keep full relative accuracy in the lower tail down to the subnormals: gelu(−10) = −7.6198530241605e−23,
 /// float results stay non-zero down to x = −14.356068 and double ones down to x ≈ −38.58. gelu(NaN) = NaN, gelu(±0) = ±0, gelu(+∞) = +∞, gelu(−∞) = −0. The minimum is
 /// gelu(−0.7517915) = −0.1699712, where the derivative Φ(x) + x·φ(x) crosses zero.
@@ -99,11 +100,10 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
     /// <summary>The GELU arithmetic: float lanes for float data, Cody's rationals in double lanes for double data.</summary>
     public readonly struct Kernel_ : IUnaryKernel
     {
-        // The float-lane tail polynomials of tools/poly/fit_gelu_float.py, in u = w − S with w = y/(4 + y), highest
-        // degree first: R(w) = C(y)·(1 + y) and E(w) = (C(y) − y/√(2π))/(y − y0), C(y) = e^(y²/2)·Φ(−y).
+        // The double-lane (GEGLU gate) polynomials of tools/poly/fit_gelu_float.py, in u = w − S with w = y/(4 + y),
+        // highest degree first: R(w) = C(y)·(1 + y) and E(w) = (C(y) − y/√(2π))/(y − y0), C(y) = e^(y²/2)·Φ(−y).
         private const double ShiftR = 0.4000006318092346;
-        private const double ShiftE = 0.4000002443790436;   // E of degree 8 (float lanes)
-        private const double ShiftE9 = 0.4000009298324585;  // E of degree 9 (double lanes: GEGLU's gate)
+        private const double ShiftE = 0.4000009298324585;
 
         // y0 = 0.75179152469356446 (the zero of gelu′ is −y0) as a float pair (mpmath).
         private const double Y0Hi = 0.7517915368080139;
@@ -255,19 +255,21 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         }
 
         /// <summary>
-        /// Float lanes: Φ(x) + x·φ(x). With y = |x|, Φ(−y) − y·φ(y) = e^(−y²/2)·(y − y0)·E(t), so the lower side keeps
-        /// its relative accuracy down to the subnormals and next to the zero at −y0; the upper side is 1 minus it.
+        /// The float algorithm for Φ(x) + x·φ(x). With y = |x|, Φ(−y) − y·φ(y) = e^(−y²/2)·(y − y0)·E(y), so the lower
+        /// side keeps its relative accuracy down to the subnormals and next to the zero at −y0; the upper side is 1 minus
+        /// it. E comes from the table in float lanes (<see cref="SlopeRatioTable{TV}"/>) and from the degree-9 polynomial
+        /// in y/(4 + y) in double lanes (<see cref="SlopeRatioDegree9{TV}"/>).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV DerivativeFloat<TV>(TV x) where TV : struct, IVec<TV>
         {
             var y = TV.Min(TV.Create(FloatClamp), TV.Abs(x));
             var m = HalfGaussianF(y, out var n);
-            var e = TV.IsDouble ? SlopeRatioDegree9((y / (TV.Create(4.0) + y)) - TV.Create(ShiftE9)) : SlopeRatioTable(y);
+            var e = TV.IsDouble ? SlopeRatioDegree9((y / (TV.Create(4.0) + y)) - TV.Create(ShiftE)) : SlopeRatioTable(y);
             // y − y0 = dh + dl, the rounding of y − Y0Hi recovered by Fast2Sum (three operations; the two-sum took six):
             // exact for y ≥ Y0Hi, and for y in [Y0Hi/2, Y0Hi) dh itself is exact (Sterbenz), so dl is −Y0Lo there.
-            // Below Y0Hi/2 the recovery is not guaranteed, but dh is at least 0.37 and its rounding at most 2^−25 (the
-            // worst case over all floats, 2.58 ULP, is at x = −0.0009). Then (y − y0)·E = f + fLo as for the forward,
+            // Below Y0Hi/2 the recovery is not guaranteed, but dh is at least 0.37 and its rounding at most 2^−25 (it
+            // cost 0.13 ULP in the worst case over all floats when it was measured alone). Then (y − y0)·E = f + fLo as for the forward,
             // so near the zero at y0 and in the tail the product is rounded once. Next to y0, dl (from Y0Lo) is up to
             // 1e−6 of dh, so fLo·m counts.
             var dh = y - TV.Create(Y0Hi);
@@ -299,8 +301,9 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         }
 
         /// <summary>
-        /// E for double lanes, GEGLU's gate for float data (<see cref="BackwardFloatLanes{TV}"/>): degree 9, because there
-        /// the fit's error is all the slope carries into the product's one rounding (0.13 float ULP; degree 8 gives 0.32).
+        /// E for double lanes, GEGLU's gate for float data (<see cref="BackwardFloatLanes{TV}"/>): degree 9 in u = w − S,
+        /// w = y/(4 + y) (tools/poly/fit_gelu_float.py), whose fit error is all the slope carries into the product's one
+        /// rounding there (0.13 float ULP).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV SlopeRatioDegree9<TV>(TV u) where TV : struct, IVec<TV>
