@@ -81,6 +81,11 @@ public static class InitCheck
                     continue;
                 }
             }
+            else if (isHidden && SingleUnitFinding(layer, w) is { } stuck)
+            {
+                found.Add(stuck);
+                continue;
+            }
 
             if (!isHidden || layer.Activation is null) continue;
             variances.Add(new LayerVariance(layer.Name, MeanSquare(w), layer.FanIn, layer.FanOut, layer.Activation.Info, Gain: InitGain.ForInit(layer.Activation), Count: w.Length));
@@ -282,6 +287,30 @@ public static class InitCheck
             Evidence = evidence,
             Explanation = explanation,
             Fix = $"Initialise weights randomly: {InitAdvice(layer.Activation?.Info, layer.Activation is null ? null : InitGain.ForInit(layer.Activation))}. Only biases may start at zero.",
+        };
+    }
+
+    /// <summary>
+    /// A hidden layer of one unit has no other unit to be a copy of: it is judged as <c>actkit check</c> judges a spec's
+    /// and train its initialiser (<see cref="EqualWeightsMatter"/>), a problem only when its weights are all 0 (its bias
+    /// too, where known) under a function whose slope at 0 is 0 (relu), where the unit never gets a gradient. A saved
+    /// model whose single relu unit was all zeros passed with every one-unit layer skipped.
+    /// </summary>
+    private static Finding? SingleUnitFinding(LayerWeights layer, ReadOnlySpan<float> w)
+    {
+        var b = layer.Biases.Span;
+        bool zero = b.Length != layer.FanOut || b[0] == 0;
+        for (int i = 0; i < w.Length && zero; i++) zero = w[i] == 0;
+        if (!EqualWeightsMatter(1, zero, layer.Activation)) return null;
+        string fn = layer.Activation!.Name;
+        return new Finding
+        {
+            Kind = FindingKind.SymmetricInit,
+            Severity = Severity.Critical,
+            Layer = layer.Name,
+            Evidence = new Dictionary<string, double> { ["all_equal"] = 1, ["value"] = 0, ["duplicate_units"] = 0 },
+            Explanation = $"All {w.Length} weights of the single unit of {layer.Name} are 0 and {fn}′(0) = 0: with its bias at 0 the unit outputs {fn}(0) and receives no gradient, so the layer never learns.",
+            Fix = $"Initialise weights randomly: {InitAdvice(layer.Activation.Info, InitGain.ForInit(layer.Activation))}. Only biases may start at zero.",
         };
     }
 
