@@ -545,6 +545,22 @@ public class AdvisorCommandTests
         Assert.Contains("In the stored weights: All 12 weights of layer 1 (relu) equal 0.5", r.Out, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("multiclass", "Foo(2)")]
+    [InlineData("ranking", "Foo(2)")]
+    [InlineData("multiclass", "foo_logits")]
+    public void Check_quotes_an_unknown_loss_as_the_spec_writes_it(string task, string loss)
+    {
+        // The value and the spelling were dropped ("Unknown loss 'foo'" for foo(2)), while train quotes what it was given.
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("net.json"), $$"""
+            { "inputs": 4, "task": "{{task}}", "loss": "{{loss}}",
+              "layers": [ {"units": 8, "activation": "relu", "init": "he_normal"}, {"units": 3, "activation": "{{(task == "ranking" ? "identity" : "softmax")}}", "init": "glorot_uniform"} ] }
+            """);
+        Cli.Run("check", dir.File("net.json")).BadInput($"Error: Unknown loss '{loss}'; valid: mse, mae, huber, poisson, bce, bce_logits, ce, ce_logits, ranknet, listnet.");
+        Cli.Run("train", "--data", "sine", "--samples", "100", "--hidden", "4", "--epochs", "1", "--loss", loss).BadInput($"Unknown --loss '{loss}'");
+    }
+
     [Fact]
     public void Check_and_diagnose_of_a_model_report_a_single_relu_unit_whose_stored_weights_are_zero()
     {

@@ -471,6 +471,13 @@ public static class OutputCheck
     public static IReadOnlyList<string> Losses { get; } = ["mse", "mae", "huber", "poisson", "bce", "bce_logits", "ce", "ce_logits", "ranknet", "listnet"];
 
     /// <summary>
+    /// The refusal of a loss none of <see cref="Losses"/> names, quoting <paramref name="asWritten"/>: the spec's own text
+    /// where the caller has it (foo(2) was reported as 'foo', its value dropped, while train quoted 'foo(2)').
+    /// </summary>
+    internal static ArgumentException UnknownLoss(string asWritten, string? paramName = null) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"Unknown loss '{ExceptionMessages.Excerpt(asWritten.Trim())}'; valid: {string.Join(", ", Losses)}."), paramName);
+
+    /// <summary>
     /// Returns the findings for an output activation (catalog name or spec), a task and a loss name
     /// (<see cref="Losses"/>). "_logits" losses expect an identity output; bce and ce expect
     /// probabilities (ce also takes log_softmax's log-probabilities, as NLL does). An empty loss means "not known": only
@@ -488,7 +495,7 @@ public static class OutputCheck
         var info = f.Info;
         string act = info.Name;
         string l = loss.Trim().ToLowerInvariant();
-        if (l.Length > 0 && !Losses.Contains(l)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown loss '{loss}'; valid: {string.Join(", ", Losses)}."), nameof(loss));
+        if (l.Length > 0 && !Losses.Contains(l)) throw UnknownLoss(loss, nameof(loss));
         var found = new List<Finding>();
 
         // Every fix names whole pairings (activation and loss) this check itself accepts for the task: a fix that swapped
