@@ -411,11 +411,11 @@ public static class NetworkCheck
             found.Add(new Finding
             {
                 Kind = FindingKind.InitScale,
-                Severity = underflow.Stuck ? Severity.Critical : Severity.Warning,
+                Severity = underflow.Severity,
                 Layer = i < spec.Layers.Count - 1 ? LayerLabel(i, spec.Layers[i].Activation) : "output",
                 Evidence = new Dictionary<string, double> { ["init_value"] = value, ["float32_min_normal"] = Float32Weights.MinNormal },
                 Explanation = underflow.Explanation,
-                Fix = $"Use {ActivationAdvisor.InitFor(functions[i])}.",
+                Fix = underflow.Fix,
             });
         }
 
