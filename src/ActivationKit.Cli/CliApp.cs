@@ -516,6 +516,9 @@ public static class CliApp
     /// </summary>
     private static string[] Preprocess(string[] typed)
     {
+        // Words after -- are operands, not the bench branch's keywords: `bench -- mlp` is the kernels command's function
+        // 'mlp' (unknown), as `bench --json -- mlp` already was, not `bench mlp`, which EndOptions made of it.
+        if (typed is ["bench", "--", ..]) typed = ["bench", "kernels", .. typed[1..]];
         string? command = CommandName(typed);
         string[] args = [.. JoinDashValues(SplitBundles(typed, command), command)];
         RefuseJoinedShortValues(args, CommandName(args));

@@ -60,8 +60,21 @@ public sealed record Initializer(InitKind Kind, double Value = 0)
             "orthogonal" => InitKind.Orthogonal,
             _ => throw new System.Diagnostics.UnreachableException($"InitializerSpec.Parse gave '{name}', which Initializer.Parse does not map."),
         };
-        return new Initializer(kind, value ?? kind switch { InitKind.Uniform or InitKind.Normal => InitializerSpec.DefaultScale, _ => 0 });
+        return new Initializer(kind, value ?? kind switch { InitKind.Uniform or InitKind.Normal => InitializerSpec.DefaultScale, _ => 0 }) { Written = spec.Trim() };
     }
+
+    /// <summary>
+    /// The spec as it was written (trimmed) when <see cref="Parse"/> read it, or null: what a message quotes, as
+    /// <c>actkit check</c> quotes a spec's initialiser (train said normal(1E-50) where check said normal(1e-50)). Not part
+    /// of equality: normal(1e-50) and normal(1E-50) are the same initialiser.
+    /// </summary>
+    public string? Written { get; init; }
+
+    /// <summary>Equal kinds and values (<see cref="Written"/> aside).</summary>
+    public bool Equals(Initializer? other) => other is not null && Kind == other.Kind && Value.Equals(other.Value);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Kind, Value);
 
     /// <summary>The canonical spec, e.g. <c>he_normal</c> or <c>constant(0.1)</c>.</summary>
     public override string ToString()

@@ -198,12 +198,13 @@ public sealed class Mlp
             }
 
             // A value below float32's normal range (normal(1e-50)) leaves the weights all (or mostly) 0 or subnormal: the
-            // check reports it as init_scale, and this is its sentence (Float32Weights.Underflow), so the two cannot
-            // disagree. A hidden layer of equal weights is the symmetric warning's above, as it is symmetric_init's there.
+            // check reports it as init_scale, and this is its sentence and its fix (Float32Weights.Underflow), quoting the
+            // initialiser as it was written, so the two cannot disagree. A hidden layer of equal weights is the symmetric
+            // warning's above, as it is symmetric_init's there.
             if (!(hidden && init.IsSymmetric) && init.Kind is InitKind.Constant or InitKind.Uniform or InitKind.Normal
-                && ActivationKit.Diagnostics.Float32Weights.Underflow(init.ToString(), init.Kind.ToString().ToLowerInvariant(), init.Value, _layers[i].Activation) is { } underflow)
+                && ActivationKit.Diagnostics.Float32Weights.Underflow(init.Written ?? init.ToString(), init.Kind.ToString().ToLowerInvariant(), init.Value, _layers[i].Activation) is { } underflow)
             {
-                Warn($"Layer {i} ({Spelling.Count(_layers[i].Units, "unit")}, {_layers[i].ActivationSpec}): {underflow.Explanation}");
+                Warn($"Layer {i} ({Spelling.Count(_layers[i].Units, "unit")}, {_layers[i].ActivationSpec}): {underflow.Explanation} {underflow.Fix}");
             }
 
             // Both cases below stop every gradient before the layer; they differ only in why and in the remedy.

@@ -546,6 +546,48 @@ public class AdvisorCommandTests
     }
 
     [Theory]
+    [InlineData("multiclass", "Foo(2)")]
+    [InlineData("ranking", "Foo(2)")]
+    [InlineData("multiclass", "foo_logits")]
+    public void Check_quotes_an_unknown_loss_as_the_spec_writes_it(string task, string loss)
+    {
+        // The value and the spelling were dropped ("Unknown loss 'foo'" for foo(2)), while train quotes what it was given.
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("net.json"), $$"""
+            { "inputs": 4, "task": "{{task}}", "loss": "{{loss}}",
+              "layers": [ {"units": 8, "activation": "relu", "init": "he_normal"}, {"units": 3, "activation": "{{(task == "ranking" ? "identity" : "softmax")}}", "init": "glorot_uniform"} ] }
+            """);
+        Cli.Run("check", dir.File("net.json")).BadInput($"Error: Unknown loss '{loss}'; valid: mse, mae, huber, poisson, bce, bce_logits, ce, ce_logits, ranknet, listnet.");
+        Cli.Run("train", "--data", "sine", "--samples", "100", "--hidden", "4", "--epochs", "1", "--loss", loss).BadInput($"Unknown --loss '{loss}'");
+    }
+
+    [Fact]
+    public void Check_and_diagnose_of_a_model_report_a_single_relu_unit_whose_stored_weights_are_zero()
+    {
+        // check on a spec and train judge a one-unit layer (InitCheck.EqualWeightsMatter); the stored weights' check
+        // skipped it, so a saved model whose single relu unit is all zeros was "No problems found.".
+        using var dir = new TempDir();
+        var net = Mlp.Build(2, [1], "relu", 1);
+        net.Initialize(Initializer.Auto, 1);
+        net.Layers[0].Weights.AsSpan().Clear();
+        net.Layers[0].Bias.AsSpan().Clear();
+        ModelFile.Save(dir.File("stuck.akm"), net, new ModelMetadata { Task = "regression" });
+        var r = Cli.Run("check", dir.File("stuck.akm"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("In the stored weights: All 2 weights of the single unit of layer 1 (relu) are 0 and relu′(0) = 0", r.Out, StringComparison.Ordinal);
+        var d = Cli.Run("diagnose", "--model", dir.File("stuck.akm"), "--data", "moons", "--json");
+        Assert.Contains(JsonDocument.Parse(d.Out).RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("kind").GetString() == "symmetric_init");
+
+        // A single tanh unit of zeros still gets a gradient: no finding, as for a spec.
+        var tanh = Mlp.Build(3, [1], "tanh", 1);
+        tanh.Initialize(Initializer.Auto, 1);
+        tanh.Layers[0].Weights.AsSpan().Clear();
+        tanh.Layers[0].Bias.AsSpan().Clear();
+        ModelFile.Save(dir.File("tanh.akm"), tanh, new ModelMetadata { Task = "regression" });
+        Assert.DoesNotContain("symmetric_init", Cli.Run("check", dir.File("tanh.akm"), "--json").Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("does-not-exist.json", "The file '")]
     [InlineData("notjson", "neither a JSON network spec")]
     [InlineData("corrupt", "corrupt.in: truncated — the file is 15 bytes and ends 3 bytes into its 65,535-byte header (the header alone needs 65,547 bytes, the weights follow it).")]

@@ -256,6 +256,19 @@ public class BenchCommandTests
     }
 
     [Theory]
+    [InlineData("--", "mlp")]
+    [InlineData("--json", "--", "mlp")]
+    [InlineData("kernels", "--", "mlp")]
+    [InlineData("--", "kernels")]
+    public void A_subcommand_name_after_the_end_of_options_marker_is_a_function_name(params string[] args)
+    {
+        // `bench -- mlp` timed training, as `bench mlp` does, while `bench --json -- mlp` refused 'mlp' as a function:
+        // words after -- are operands (what `bench FUNCTION…` times), not the branch's keywords.
+        string word = args[^1];
+        Cli.Run(["bench", .. args]).BadInput($"Error: Unknown activation '{word}'");
+    }
+
+    [Theory]
     [InlineData("--reps", "1", "Unknown option 'reps'")]
     [InlineData("--dtype", "f64", "Unknown option 'dtype'")]
     [InlineData("--sizes", "16", "Unknown option 'sizes'")]

@@ -153,6 +153,16 @@ public class GeneralTests
     }
 
     [Fact]
+    public void A_function_name_after_the_end_of_options_marker_keeps_its_dash()
+    {
+        // `show -- -relu` showed relu: the catalog's spelling rules squashed the dash away, though after -- the word is
+        // an operand, and no function is called -relu.
+        Cli.Run("show", "--", "-relu").BadInput("Error: Unknown activation '-relu'. Did you mean 'relu'");
+        Cli.Run("eval", "-x", "0:1:1", "--", "-relu").BadInput("Unknown activation '-relu'.");
+        Assert.Equal(Cli.Run("show", "leaky_relu").Out, Cli.Run("show", "--", "Leaky-ReLU").Ok().Out);
+    }
+
+    [Fact]
     public void Argument_exception_messages_lose_the_parameter_suffix()
     {
         Assert.Equal("bad thing.", ErrorReporter.Message(new ArgumentException("bad thing.", "x")));

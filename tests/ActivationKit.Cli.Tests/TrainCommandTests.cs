@@ -505,15 +505,35 @@ public class TrainCommandTests
         string output = check.Single(p => p.GetProperty("layer").GetString() == "output").GetProperty("explanation").GetString()!;
         Assert.EndsWith("are all 0, and relu′(0) = 0: with the biases at 0 every unit outputs relu(0) and receives no gradient, so the layer never learns.", hidden, StringComparison.Ordinal);
 
-        var r = Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--init", "normal(1e-50)").Ok();
-        Assert.Contains($"Warning: Layer 0 (4 units, relu): {hidden}{Environment.NewLine}", r.Err, StringComparison.Ordinal);
-        Assert.Contains($"Warning: Layer 1 (1 unit, identity): {output}{Environment.NewLine}", r.Err, StringComparison.Ordinal);
+        var r = Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--init", "normal(1E-50)").Ok();
+        Assert.Contains($"Warning: Layer 0 (4 units, relu): {hidden} ", r.Err, StringComparison.Ordinal);
+        Assert.Contains($"Warning: Layer 1 (1 unit, identity): {output} ", r.Err, StringComparison.Ordinal);
 
-        var json = Json(Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--init", "normal(1e-50)", "--json").Ok());
-        Assert.Contains($"Layer 0 (4 units, relu): {hidden}", json.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()));
+        var json = Json(Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--init", "normal(1E-50)", "--json").Ok());
+        Assert.Contains(json.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()), w => w!.StartsWith($"Layer 0 (4 units, relu): {hidden}", StringComparison.Ordinal));
 
         // Within float32's normal range nothing is said.
         Assert.DoesNotContain("float32", Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--init", "normal(1e-3)").Ok().Err, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("relu", "normal(1e-50)")]
+    [InlineData("tanh", " Uniform( 1e-40 ) ")]
+    public void Train_words_an_initialiser_below_float32s_normal_range_as_check_does_with_its_fix(string activation, string init)
+    {
+        // train quoted the initialiser normalised (normal(1E-50) for normal(1e-50)) and gave no fix; check quotes it as
+        // written and says "Use he_normal (gain 1.4142)". The sentence and the advice are now one text (Float32Weights.Underflow).
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("net.json"), $$"""{"inputs": 2, "task": "regression", "loss": "mse", "layers": [{"units": 4, "activation": "{{activation}}", "init": "{{init}}"}, {"units": 1, "activation": "identity", "init": "{{init}}"}]}""");
+        var check = Json(Cli.Run("check", dir.File("net.json"), "--json")).GetProperty("problems").EnumerateArray().ToList();
+        var r = Cli.Run("train", "--data", "sine", "--samples", "100", "--hidden", "4", "--activation", activation, "--epochs", "1", "--init", init).Ok();
+        foreach (var (layer, label) in new[] { ("layer 1 (" + activation + ")", "Layer 0 (4 units, " + activation + ")"), ("output", "Layer 1 (1 unit, identity)") })
+        {
+            var p = check.Single(p => p.GetProperty("layer").GetString() == layer && p.GetProperty("kind").GetString() == "init_scale");
+            Assert.StartsWith(init.Trim(), p.GetProperty("explanation").GetString(), StringComparison.Ordinal);
+            Assert.StartsWith("Use ", p.GetProperty("fix").GetString(), StringComparison.Ordinal);
+            Assert.Contains($"Warning: {label}: {p.GetProperty("explanation").GetString()} {p.GetProperty("fix").GetString()}{Environment.NewLine}", r.Err, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -221,8 +221,8 @@ public class CoreTests
 
         var net = new Mlp(2, [new(8, activation, Initializer.Parse(spec)), new(1, "linear", Initializer.Parse(spec))]);
         var warnings = net.Initialize(Initializer.Auto, 1);
-        Assert.Equal([$"Layer 0 (8 units, {activation}): {found[0].Explanation}", $"Layer 1 (1 unit, identity): {found[1].Explanation}"], warnings);
-        Assert.Equal(stuck, warnings[0].EndsWith("so the layer never learns.", StringComparison.Ordinal));
+        Assert.Equal([$"Layer 0 (8 units, {activation}): {found[0].Explanation} {found[0].Fix}", $"Layer 1 (1 unit, identity): {found[1].Explanation} {found[1].Fix}"], warnings);
+        Assert.Equal(stuck, warnings[0].Contains("so the layer never learns. Use ", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -640,6 +640,22 @@ public class CatalogTests
         Assert.Equal(canonical, ActivationCatalog.Find(name)?.Name);
 
     [Theory]
+    [InlineData("-relu")]
+    [InlineData("--relu")]
+    [InlineData("_relu")]
+    [InlineData("relu-")]
+    [InlineData("-leaky-relu")]
+    public void Separators_count_only_inside_a_name(string name)
+    {
+        // "-relu" was relu (its dash squashed away with the separators inside names), so `actkit show -- -relu`, whose
+        // operand after -- is no option, showed relu; a name neither starts nor ends with a separator.
+        Assert.Null(ActivationCatalog.Find(name));
+        var e = Assert.Throws<ArgumentException>(() => ActivationCatalog.Create(name));
+        Assert.StartsWith($"Unknown activation '{name}'. Did you mean '", e.Message, StringComparison.Ordinal);
+        Assert.Equal(name.Contains("leaky", StringComparison.Ordinal) ? "leaky_relu" : "relu", ActivationCatalog.Suggest(name)[0]);
+    }
+
+    [Theory]
     [InlineData("relu(", "missing ')'")]
     [InlineData("(1)", "missing the name")]
     [InlineData("relu(abc)", "'abc' is not a number")]

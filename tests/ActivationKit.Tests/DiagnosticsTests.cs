@@ -278,6 +278,28 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void A_single_hidden_unit_is_judged_as_a_spec_judges_it()
+    {
+        // One relu unit of zeros (bias 0) outputs relu(0) = 0 with slope 0 and never learns: check on a spec and train
+        // report it (InitCheck.EqualWeightsMatter), while the stored weights' check skipped every one-unit layer.
+        var relu = ActivationCatalog.Create("relu");
+        var random = Inputs(1, 4, 9);
+        var stuck = Assert.Single(InitCheck.Check([new LayerWeights("dense1", new float[16], 16, 1, relu), new LayerWeights("out", random, 1, 4, null)]));
+        Assert.Equal((FindingKind.SymmetricInit, Severity.Critical), (stuck.Kind, stuck.Severity));
+        Assert.Contains("relu′(0) = 0", stuck.Explanation, StringComparison.Ordinal);
+        Assert.Contains("never learns", stuck.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain("identical", stuck.Explanation, StringComparison.Ordinal);
+        Assert.Equal(stuck.Explanation, Assert.Single(InitCheck.Check([new LayerWeights("dense1", new float[16], 16, 1, relu, new float[1]), new LayerWeights("out", random, 1, 4, null)])).Explanation);
+
+        // A single tanh unit of zeros gets a gradient (tanh′(0) = 1) and learns; a relu unit with a bias of 0.1 does too;
+        // a relu unit of equal non-zero weights has no other unit to be a copy of.
+        var tanh = ActivationCatalog.Create("tanh");
+        Assert.DoesNotContain(InitCheck.Check([new LayerWeights("dense1", new float[16], 16, 1, tanh), new LayerWeights("out", random, 1, 4, null)]), f => f.Kind == FindingKind.SymmetricInit);
+        Assert.DoesNotContain(InitCheck.Check([new LayerWeights("dense1", new float[16], 16, 1, relu, new[] { 0.1f }), new LayerWeights("out", random, 1, 4, null)]), f => f.Kind == FindingKind.SymmetricInit);
+        Assert.DoesNotContain(InitCheck.Check([new LayerWeights("dense1", Enumerable.Repeat(0.3f, 16).ToArray(), 16, 1, relu), new LayerWeights("out", random, 1, 4, null)]), f => f.Kind == FindingKind.SymmetricInit);
+    }
+
+    [Fact]
     public void Duplicated_units_are_critical_only_when_their_outgoing_weights_and_biases_match_too()
     {
         // The tester's t_symm (PyTorch): one layer's incoming rows duplicated, the next layer random. Training made

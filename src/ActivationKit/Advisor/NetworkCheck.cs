@@ -340,10 +340,7 @@ public static class NetworkCheck
     private static IEnumerable<Finding> RankingOutput(string activation, string loss)
     {
         string act = ActivationCatalog.Create(activation).Info.Name;
-        if (loss.Length > 0 && !OutputCheck.Losses.Contains(loss, StringComparer.Ordinal))
-        {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown loss '{loss}'; valid: {string.Join(", ", OutputCheck.Losses)}."));
-        }
+        if (loss.Length > 0 && !OutputCheck.Losses.Contains(loss, StringComparer.Ordinal)) throw OutputCheck.UnknownLoss(loss);
 
         if (act == "identity") yield break;
         yield return new Finding
@@ -414,11 +411,11 @@ public static class NetworkCheck
             found.Add(new Finding
             {
                 Kind = FindingKind.InitScale,
-                Severity = underflow.Stuck ? Severity.Critical : Severity.Warning,
+                Severity = underflow.Severity,
                 Layer = i < spec.Layers.Count - 1 ? LayerLabel(i, spec.Layers[i].Activation) : "output",
                 Evidence = new Dictionary<string, double> { ["init_value"] = value, ["float32_min_normal"] = Float32Weights.MinNormal },
                 Explanation = underflow.Explanation,
-                Fix = $"Use {ActivationAdvisor.InitFor(functions[i])}.",
+                Fix = underflow.Fix,
             });
         }
 
@@ -669,6 +666,11 @@ public static class NetworkCheck
         CheckLossValue(spec.Loss);
         if (!string.IsNullOrWhiteSpace(spec.Task))
         {
+            // Refused here, where the loss is still as the spec writes it: the output check sees its canonical name,
+            // which has lost the value and the spelling (foo(2) was "Unknown loss 'foo'").
+            string loss = CanonicalLoss(spec.Loss);
+            if (loss.Length > 0 && !OutputCheck.Losses.Contains(loss, StringComparer.Ordinal)) throw OutputCheck.UnknownLoss(spec.Loss!);
+
             // Every task recommend advises is accepted (ranking was refused though recommend --task ranking suggests it).
             var advised = ActivationAdvisor.Parse<AdvisorTask>(spec.Task, "task");
             found.AddRange(advised == AdvisorTask.Ranking

@@ -23,6 +23,7 @@ public static class ActivationCatalog
     /// Finds a function by name or alias, or null. The lookup trims <paramref name="name"/>, ignores case and counts
     /// '-' and ' ' as '_'; when no name or alias matches that exactly, it compares them with every '_' (and so every
     /// '-' and ' ') removed, so <c>leakyrelu</c>, <c>Leaky ReLU</c>, <c>re-lu</c> and <c>relu 6</c> (relu6) are found too.
+    /// Separators count only inside a name: <c>-relu</c> and <c>relu_</c> are no function.
     /// </summary>
     public static ActivationInfo? Find(string name)
     {
@@ -135,7 +136,8 @@ public static class ActivationCatalog
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        string key = Normalise(name);
+        // Stray separators around a name are no part of it, and no edit to suggest by: "-relu" suggests relu first.
+        string key = Normalise(name).Trim('_');
         int reach = Spelling.Reach(key);
         return Entries.Value
             .SelectMany(e => new[] { e.Info.Name }.Concat(e.Info.Aliases).Select(n => (Canonical: e.Info.Name, Distance: Spelling.DistanceOrPrefix(key, Normalise(n)))))
@@ -369,7 +371,9 @@ public static class ActivationCatalog
             if (Normalise(e.Info.Name) == key || e.Info.Aliases.Any(a => Normalise(a) == key)) return e;
         }
 
-        // Also accept the name with underscores removed ("leakyrelu", "logsoftmax").
+        // Also accept the name with underscores removed ("leakyrelu", "logsoftmax"), but only those inside it: a name
+        // neither starts nor ends with one, and "-relu" (an operand after --, `actkit show -- -relu`) was relu.
+        if (key.StartsWith('_') || key.EndsWith('_')) return null;
         string squashed = key.Replace("_", string.Empty, StringComparison.Ordinal);
         foreach (var e in Entries.Value)
         {

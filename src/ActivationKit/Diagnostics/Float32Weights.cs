@@ -7,7 +7,12 @@ namespace ActivationKit.Diagnostics;
 /// <param name="AllZero">Every weight float32 stores is 0.</param>
 /// <param name="Stuck">Every weight is 0 and the function has slope 0 at 0 (relu): the layer never learns.</param>
 /// <param name="Explanation">One sentence saying so, the same for <c>actkit check</c> and <c>actkit train</c>.</param>
-internal sealed record Float32Underflow(bool AllZero, bool Stuck, string Explanation);
+/// <param name="Fix">The advice, the same for both: the initialiser the layer's function needs ("Use he_normal (gain 1.4142).").</param>
+internal sealed record Float32Underflow(bool AllZero, bool Stuck, string Explanation, string Fix)
+{
+    /// <summary>Critical where the layer never learns (<see cref="Stuck"/>), a warning otherwise: check's grade, train's "Warning:" line says the same sentence.</summary>
+    public Severity Severity => Stuck ? Severity.Critical : Severity.Warning;
+}
 
 /// <summary>
 /// The one judgement of initialiser values float32 cannot hold as normal numbers, shared by the network check (its
@@ -40,7 +45,7 @@ internal static class Float32Weights
     /// zeros; it is stuck where the weights are all 0 and the function has slope 0 at 0 (relu): every unit outputs f(0)
     /// and gets no gradient, so the layer never learns.
     /// </remarks>
-    /// <param name="scheme">The initialiser as written (normal(1e-50)), quoted in the sentence.</param>
+    /// <param name="scheme">The initialiser as the user wrote it (normal(1e-50), not normal(1E-50)), quoted in the sentence.</param>
     /// <param name="kind">The canonical scheme name: constant, uniform or normal (any other gives null).</param>
     /// <param name="value">The initialiser's value: the constant, the uniform limit or the normal standard deviation.</param>
     /// <param name="function">The layer's activation (null: the identity).</param>
@@ -57,6 +62,7 @@ internal static class Float32Weights
         string explanation = stuck
             ? $"{start}, and {fn}′(0) = 0: with the biases at 0 every unit outputs {fn}(0) and receives no gradient, so the layer never learns."
             : $"{start}, so the layer starts as if initialised with zeros: its outputs {(allZero ? "do not" : "barely")} depend on its inputs, and it passes next to no gradient back.";
-        return new Float32Underflow(allZero, stuck, explanation);
+        string fix = $"Use {Advisor.ActivationAdvisor.InitFor(function ?? ActivationCatalog.Create("identity"))}.";
+        return new Float32Underflow(allZero, stuck, explanation, fix);
     }
 }

@@ -81,6 +81,11 @@ public static class InitCheck
                     continue;
                 }
             }
+            else if (isHidden && SingleUnitFinding(layer, w) is { } stuck)
+            {
+                found.Add(stuck);
+                continue;
+            }
 
             if (!isHidden || layer.Activation is null) continue;
             variances.Add(new LayerVariance(layer.Name, MeanSquare(w), layer.FanIn, layer.FanOut, layer.Activation.Info, Gain: InitGain.ForInit(layer.Activation), Count: w.Length));
@@ -285,6 +290,30 @@ public static class InitCheck
         };
     }
 
+    /// <summary>
+    /// A hidden layer of one unit has no other unit to be a copy of: it is judged as <c>actkit check</c> judges a spec's
+    /// and train its initialiser (<see cref="EqualWeightsMatter"/>), a problem only when its weights are all 0 (its bias
+    /// too, where known) under a function whose slope at 0 is 0 (relu), where the unit never gets a gradient. A saved
+    /// model whose single relu unit was all zeros passed with every one-unit layer skipped.
+    /// </summary>
+    private static Finding? SingleUnitFinding(LayerWeights layer, ReadOnlySpan<float> w)
+    {
+        var b = layer.Biases.Span;
+        bool zero = b.Length != layer.FanOut || b[0] == 0;
+        for (int i = 0; i < w.Length && zero; i++) zero = w[i] == 0;
+        if (!EqualWeightsMatter(1, zero, layer.Activation)) return null;
+        string fn = layer.Activation!.Name;
+        return new Finding
+        {
+            Kind = FindingKind.SymmetricInit,
+            Severity = Severity.Critical,
+            Layer = layer.Name,
+            Evidence = new Dictionary<string, double> { ["all_equal"] = 1, ["value"] = 0, ["duplicate_units"] = 0 },
+            Explanation = $"All {w.Length} weights of the single unit of {layer.Name} are 0 and {fn}′(0) = 0: with its bias at 0 the unit outputs {fn}(0) and receives no gradient, so the layer never learns.",
+            Fix = $"Initialise weights randomly: {InitAdvice(layer.Activation.Info, InitGain.ForInit(layer.Activation))}. Only biases may start at zero.",
+        };
+    }
+
     private static bool SameRow(LayerWeights next, int a, int b)
     {
         var v = next.Weights.Span;
@@ -442,6 +471,13 @@ public static class OutputCheck
     public static IReadOnlyList<string> Losses { get; } = ["mse", "mae", "huber", "poisson", "bce", "bce_logits", "ce", "ce_logits", "ranknet", "listnet"];
 
     /// <summary>
+    /// The refusal of a loss none of <see cref="Losses"/> names, quoting <paramref name="asWritten"/>: the spec's own text
+    /// where the caller has it (foo(2) was reported as 'foo', its value dropped, while train quoted 'foo(2)').
+    /// </summary>
+    internal static ArgumentException UnknownLoss(string asWritten, string? paramName = null) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"Unknown loss '{ExceptionMessages.Excerpt(asWritten.Trim())}'; valid: {string.Join(", ", Losses)}."), paramName);
+
+    /// <summary>
     /// Returns the findings for an output activation (catalog name or spec), a task and a loss name
     /// (<see cref="Losses"/>). "_logits" losses expect an identity output; bce and ce expect
     /// probabilities (ce also takes log_softmax's log-probabilities, as NLL does). An empty loss means "not known": only
@@ -459,7 +495,7 @@ public static class OutputCheck
         var info = f.Info;
         string act = info.Name;
         string l = loss.Trim().ToLowerInvariant();
-        if (l.Length > 0 && !Losses.Contains(l)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unknown loss '{loss}'; valid: {string.Join(", ", Losses)}."), nameof(loss));
+        if (l.Length > 0 && !Losses.Contains(l)) throw UnknownLoss(loss, nameof(loss));
         var found = new List<Finding>();
 
         // Every fix names whole pairings (activation and loss) this check itself accepts for the task: a fix that swapped
