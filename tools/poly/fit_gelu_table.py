@@ -2,16 +2,21 @@
 """Per-interval float polynomials for the float erf GELU (src/ActivationKit/Functions/Gelu.cs), forward and backward.
 
 With C(y) = e^(y^2/2)*Phi(-y) and y = |x| in [0, 15], the float forward needs F(y) = y*C(y):
-gelu(x) = max(-0, x) - F(y)*e^(-y^2/2); the backward (--slope) needs E(y) = (C(y) - y/sqrt(2 pi))/(y - y0), y0 the zero
-of C(y) - y/sqrt(2 pi) (gelu' crosses zero at -y0): Phi(-y) - y*phi(y) = e^(-y^2/2)*(y - y0)*E(y).
+gelu(x) = max(-0, x) - F(y)*e^(-y^2/2); the backward (--slope) needs G(y) = C(y) - y/sqrt(2 pi):
+Phi(-y) - y*phi(y) = e^(-y^2/2)*G(y), and gelu'(x) is that for x < 0 and 1 minus it for x >= 0.
 Each is one polynomial of degree DEG per interval [k - 1/2, k + 1/2] (k = round(y) = 0..15, clipped to [0, 15]) in
-u = y - k, which is exact (Sterbenz for k >= 1, u = y for k = 0); the kernel looks each coefficient up by k with one
-permute (16 entries in a 512-bit register). For F and k = 0 the constant term is 0, so F keeps its relative accuracy
-as y -> 0. Each interval is fitted for relative error (least squares on Chebyshev nodes, reweighted towards minimax), the
-coefficients are rounded to float one at a time from the constant term up (refitting the rest after each), and the
+u = y - c_k, c_k a float next to k (see centre), where y - c_k is exact by Sterbenz's lemma (but for y < 3/16 in G's
+interval 0, expanded about 3/8); the kernel looks each
+coefficient up by k with one permute (16 entries in a 512-bit register). For F and k = 0 the constant term is 0, so F
+keeps its relative accuracy as y -> 0. G crosses zero at y0 (gelu' crosses zero at -y0): its interval k = 1 is expanded
+about c_1 = float(y0), its constant term G(c_1) (about -6e-9) fixed first and the rest fitted for relative error in
+(G(y) - G(c_1))/u, so the polynomial keeps G's relative accuracy next to the zero too (at the floats next to y0, |u| is at
+least five times |c_1 - y0|). Each interval is fitted for relative error (least squares on Chebyshev nodes, reweighted
+towards minimax), the coefficients are rounded to float one at a time from the constant term up (refitting the rest
+after each), and the
 script reports per interval the worst relative error in float ULPs (2^-24 relative) of the float-coefficient
 polynomial in exact arithmetic and of a float32 Horner evaluation (fma rounded once), over 20,001 points per interval.
-Run: /usr/bin/python3 tools/poly/fit_gelu_table.py [DEG] [--slope]   (a few seconds)
+Run: /usr/bin/python3 tools/poly/fit_gelu_table.py [DEG] [--slope]   (a few seconds; the kernel uses 7, and 8 --slope)
 """
 import math
 import sys
@@ -32,21 +37,34 @@ def f_ref(y):
     y = np.asarray(y, dtype=np.float64)
     if not SLOPE:
         return np.array([v * mills(v) for v in y])
-    # Next to y0 the quotient is its limit C'(y0) - K = y0*C(y0) - 2K (C' = y*C - K).
-    return np.array([(mills(v) - K * v) / (v - Y0) if abs(v - Y0) > 1e-6 else Y0 * mills(Y0) - 2 * K for v in y])
+    # Next to y0 the difference cancels to about 1e-8 of its terms: mpmath there (double's 1e-17 would be 1e-9 of the difference).
+    return np.array([float(g_exact(v)) if abs(v - Y0) < 1e-3 else mills(v) - K * v for v in y])
+
+
+def g_exact(v):
+    import mpmath
+    mpmath.mp.dps = 40
+    v = mpmath.mpf(float(v))
+    return mpmath.exp(v * v / 2) * mpmath.erfc(v / mpmath.sqrt(2)) / 2 - v / mpmath.sqrt(2 * mpmath.pi)
 
 
 def centre(k):
     """The interval's expansion point: the float within 2^-6 of k (a multiple of 2^-12, below k for k = 1 so that
-    y - c stays exact down to y = 1/2) whose value F(c) or E(c) is nearest a float: the constant term's rounding is the
-    one coefficient rounding the fit cannot absorb. The forward keeps c = 0 for k = 0, where F's constant term is 0."""
+    y - c stays exact down to y = 1/2) whose value F(c) or G(c) is nearest a float: the constant term's rounding is the
+    one coefficient rounding the fit cannot absorb. The forward keeps c = 0 for k = 0, where F's constant term is 0, and
+    the backward c = float(y0) for k = 1, next to G's zero."""
     if k == 0 and not SLOPE:
         return 0.0
+    if k == 1 and SLOPE:
+        return float(np.float32(Y0))
+    # G falls from 0.5 to 0.21 over [0, 1/2]: expanded about 0 its last Horner step would cancel (2.5 ULP), about
+    # 3/8 it does not (1.5 ULP, y - c rounding by at most 2^-26 below 3/16).
+    base = 0.375 if k == 0 and SLOPE else k
     steps = range(-64, 1) if k == 1 else range(-64, 65)
     def miss(c):
         v = f_ref([c])[0]
         return abs(v - float(np.float32(v))) / abs(float(np.spacing(np.float32(v))))
-    return min((k + j / 4096 for j in steps if 0 <= k + j / 4096 <= 15), key=miss)
+    return min((base + j / 4096 for j in steps if 0 <= base + j / 4096 <= 15), key=miss)
 
 
 def fit(k, deg):
@@ -59,13 +77,20 @@ def fit(k, deg):
     powers = list(range(first, deg + 1))
     coeffs = {}
     fixed = np.zeros_like(fs)
+    # Where G crosses zero the relative error is measured against G - G(c_1), that is u times the rest of the polynomial.
+    scale = fs
+    if k == 1 and SLOPE:
+        coeffs[0] = float(np.float32(float(g_exact(centre(k)))))
+        fixed = fixed + coeffs[0]
+        scale = fs - coeffs[0]
+        powers = powers[1:]
     for p in powers:
         free = [q for q in powers if q not in coeffs]
         a = np.stack([us ** q for q in free], axis=1)
         w = np.ones_like(fs)
         for _ in range(30):  # Lawson's reweighting towards the minimax relative fit
-            sol, *_ = np.linalg.lstsq(a * (w / fs)[:, None], (fs - fixed) * w / fs, rcond=None)
-            err = np.abs((a @ sol + fixed - fs) / fs)
+            sol, *_ = np.linalg.lstsq(a * (w / scale)[:, None], (fs - fixed) * w / scale, rcond=None)
+            err = np.abs((a @ sol + fixed - fs) / scale)
             w = w * (err / err.max()) ** 0.5 + 1e-12
             w = w / w.max()
         c = float(np.float32(sol[0]))

@@ -255,23 +255,41 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         }
 
         /// <summary>
-        /// The float algorithm for Φ(x) + x·φ(x). With y = |x|, Φ(−y) − y·φ(y) = e^(−y²/2)·(y − y0)·E(y), so the lower
-        /// side keeps its relative accuracy down to the subnormals and next to the zero at −y0; the upper side is 1 minus
-        /// it. E comes from the table in float lanes (<see cref="SlopeRatioTable{TV}"/>) and from the degree-9 polynomial
-        /// in y/(4 + y) in double lanes (<see cref="SlopeRatioDegree9{TV}"/>).
+        /// The float algorithm for Φ(x) + x·φ(x): <see cref="DerivativeTable{TV}"/> in float lanes,
+        /// <see cref="DerivativeRatio{TV}"/> in double lanes.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV DerivativeFloat<TV>(TV x) where TV : struct, IVec<TV>
+        private static TV DerivativeFloat<TV>(TV x) where TV : struct, IVec<TV> => TV.IsDouble ? DerivativeRatio(x) : DerivativeTable(x);
+
+        /// <summary>
+        /// Float lanes: with y = min(|x|, 15), Φ(−y) − y·φ(y) = G(y)·e^(−y²/2) (<see cref="SlopeTable{TV}"/>), which is
+        /// gelu′(x) for x &lt; 0 and 1 − gelu′(x) for x ≥ 0. G keeps its relative accuracy next to its zero at y0, so the
+        /// lower side does down to the subnormals and next to gelu′'s zero at −y0; e^(−y²/2) = 2^n·(1 + m) with 1 + m
+        /// folded into one fma and 2^n applied last, as in the forward.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV DerivativeTable<TV>(TV x) where TV : struct, IVec<TV>
         {
             var y = TV.Min(TV.Create(FloatClamp), TV.Abs(x));
             var m = HalfGaussianF(y, out var n);
-            var e = TV.IsDouble ? SlopeRatioDegree9((y / (TV.Create(4.0) + y)) - TV.Create(ShiftE)) : SlopeRatioTable(y);
-            // y − y0 = dh + dl, the rounding of y − Y0Hi recovered by Fast2Sum (three operations; the two-sum took six):
-            // exact for y ≥ Y0Hi, and for y in [Y0Hi/2, Y0Hi) dh itself is exact (Sterbenz), so dl is −Y0Lo there.
-            // Below Y0Hi/2 the recovery is not guaranteed, but dh is at least 0.37 and its rounding at most 2^−25 (it
-            // cost 0.13 ULP in the worst case over all floats when it was measured alone). Then (y − y0)·E = f + fLo as for the forward,
-            // so near the zero at y0 and in the tail the product is rounded once. Next to y0, dl (from Y0Lo) is up to
-            // 1e−6 of dh, so fLo·m counts.
+            var g = SlopeTable(y);
+            var s = TV.ScaleB(TV.Fma(g, m, g), n);
+            return TV.SelectWhereLess(x, TV.Zero, s, TV.One - s);
+        }
+
+        /// <summary>
+        /// Double lanes, GEGLU's gate for float data (<see cref="BackwardFloatLanes{TV}"/>): Φ(−y) − y·φ(y) =
+        /// e^(−y²/2)·(y − y0)·E(y) with E from the degree-9 polynomial in y/(4 + y) (<see cref="SlopeRatioDegree9{TV}"/>),
+        /// y − y0 carried as a pair so the product rounds once next to the zero and in the tail.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV DerivativeRatio<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            var y = TV.Min(TV.Create(FloatClamp), TV.Abs(x));
+            var m = HalfGaussianF(y, out var n);
+            var e = SlopeRatioDegree9((y / (TV.Create(4.0) + y)) - TV.Create(ShiftE));
+            // y − y0 = dh + dl by Fast2Sum: exact for y ≥ Y0Hi/2 (for y in [Y0Hi/2, Y0Hi) dh is exact and dl is −Y0Lo);
+            // below, dh is at least 0.37 and the part not recovered at most 2^−25 of it.
             var dh = y - TV.Create(Y0Hi);
             var dl = (TV.Create(-Y0Hi) - (dh - y)) - TV.Create(Y0Lo);
             var f = e * dh;
@@ -281,23 +299,29 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         }
 
         /// <summary>
-        /// E for float lanes: one polynomial of degree 7 per interval [k − 1/2, k + 1/2], k = round(y), in u = y − c_k,
-        /// its coefficients and the expansion point c_k (within 2^−6 of k, where E(c_k) is nearest a float) looked up by k
-        /// (tools/poly/fit_gelu_table.py 7 --slope). y − c_k is exact by Sterbenz's lemma wherever y ≥ 2·|c_k|.
+        /// G(y) = e^(y²/2)·(Φ(−y) − y·φ(y)) = C(y) − y/√(2π) for float lanes: one polynomial of degree 8 per interval
+        /// [k − 1/2, k + 1/2], k = round(y), in u = y − c_k, its coefficients and the expansion point c_k looked up by k
+        /// (tools/poly/fit_gelu_table.py 8 --slope). G crosses zero at y0: c_1 is the float nearest y0 and the constant term
+        /// there G(c_1) (−6.9e−9), so next to the zero u·P(u) + G(c_1) is one fma whose terms hardly cancel (|u| is at
+        /// least five times |c_1 − y0| at the floats beside it) and G keeps its relative accuracy. c_0 is near 3/8, where
+        /// G's last Horner step does not cancel; the other c_k lie within 2^−6 of k, where G(c_k) is nearest a float.
+        /// y − c_k is exact by Sterbenz's lemma except for y below 3/16 in interval 0 (rounded by at most 2^−26 there).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV SlopeRatioTable<TV>(TV y) where TV : struct, IVec<TV>
+        private static TV SlopeTable<TV>(TV y) where TV : struct, IVec<TV>
         {
             var shifted = y + TV.Create(12582912.0);
-            var u = y - TV.Lookup16(shifted, Vector512.Create(0.0151367188f, 0.993896484f, 2.015625f, 3.01025391f, 4.01098633f, 5.00830078f, 6.0065918f, 6.99707031f, 7.99633789f, 8.99121094f, 10.0129395f, 10.9858398f, 11.9914551f, 12.9970703f, 13.9978027f, 14.9958496f));
-            var e = TV.Lookup16(shifted, Vector512.Create(8.55419057e-05f, 9.90884e-05f, 1.31869992e-05f, 2.16039075e-06f, 5.90973173e-07f, -1.17941376e-07f, -2.1957419e-08f, 9.65393738e-08f, -2.4866873e-08f, 6.07438508e-08f, -6.27949603e-08f, 9.5785829e-08f, -4.50101467e-08f, 2.07686401e-08f, -2.44122447e-08f, 4.13205225e-06f));
-            e = TV.Fma(e, u, TV.Lookup16(shifted, Vector512.Create(-0.00184189621f, -0.000347294845f, -5.26963377e-05f, -1.14839477e-05f, -3.19154674e-06f, -1.68802626e-06f, -4.72663999e-07f, -3.44905004e-07f, -1.14890966e-07f, -2.92434891e-07f, -2.22999688e-07f, -1.98150275e-07f, 2.62526697e-07f, -1.72095753e-07f, 1.07367484e-07f, 6.79375444e-06f)));
-            e = TV.Fma(e, u, TV.Lookup16(shifted, Vector512.Create(0.007296809f, 0.00110874185f, 0.000206521348f, 5.31866317e-05f, 1.66514092e-05f, 6.28581756e-06f, 2.62886988e-06f, 1.17743025e-06f, 6.26957103e-07f, 3.13619324e-07f, 2.00839906e-07f, 7.95557256e-08f, 7.7591757e-08f, 3.66624029e-08f, 3.97711197e-08f, 4.31627313e-06f)));
-            e = TV.Fma(e, u, TV.Lookup16(shifted, Vector512.Create(-0.0196976531f, -0.00347034237f, -0.000798151188f, -0.000246539799f, -9.14159973e-05f, -3.90385139e-05f, -1.88069116e-05f, -9.83531572e-06f, -5.53498512e-06f, -3.20459912e-06f, -1.95577604e-06f, -1.26097552e-06f, -9.88908937e-07f, -5.47555203e-07f, -4.72702851e-07f, 9.84656936e-07f)));
-            e = TV.Fma(e, u, TV.Lookup16(shifted, Vector512.Create(0.0458685681f, 0.0101932101f, 0.00294256047f, 0.00110668386f, 0.000488886726f, 0.000244986528f, 0.000134724003f, 7.99933332e-05f, 5.00759634e-05f, 3.29200448e-05f, 2.22664385e-05f, 1.58400035e-05f, 1.14440709e-05f, 8.47015326e-06f, 6.40583994e-06f, 5.12362749e-06f)));
-            e = TV.Fma(e, u, TV.Lookup16(shifted, Vector512.Create(-0.0954496115f, -0.0277806278f, -0.0103009781f, -0.00478723878f, -0.00254365243f, -0.00149675191f, -0.000948214263f, -0.00063788431f, -0.000447232014f, -0.000325592817f, -0.000242328824f, -0.000187381578f, -0.000146659877f, -0.000116917152f, -9.47549488e-05f, -7.78826652e-05f)));
-            e = TV.Fma(e, u, TV.Lookup16(shifted, Vector512.Create(0.173731998f, 0.0692943707f, 0.0340200439f, 0.019897379f, 0.0128646689f, 0.00895475969f, 0.00656836899f, 0.00502401637f, 0.00395453814f, 0.00319413282f, 0.00261942181f, 0.00220440212f, 0.00187069608f, 0.0016071354f, 0.00139634055f, 0.00122475636f)));
-            return TV.Fma(e, u, TV.Lookup16(shifted, Vector512.Create(-0.662426233f, -0.553843737f, -0.504015088f, -0.478093147f, -0.462069601f, -0.45136106f, -0.443703204f, -0.43801266f, -0.433558255f, -0.43002224f, -0.427066743f, -0.424728841f, -0.422686696f, -0.420943022f, -0.419443876f, -0.418138683f)));
+            var u = y - TV.Lookup16(shifted, Vector512.Create(0.363769531f, 0.751791537f, 1.98608398f, 3.01489258f, 3.98999023f, 4.9934082f, 5.98925781f, 6.99072266f, 8.01489258f, 8.9909668f, 9.99902344f, 11.0097656f, 12.0009766f, 12.9951172f, 14.0012207f, 14.9897461f));
+            var g = TV.Lookup16(shifted, Vector512.Create(0.000550219615f, 9.97037278e-05f, 1.39006897e-05f, 9.07765843e-06f, -6.6791597e-07f, 1.12372227e-05f, 2.66653183e-06f, -6.48615242e-05f, 3.05355343e-06f, -7.74279306e-06f, -1.83434822e-05f, -3.37232195e-05f, 9.6243486e-05f, 3.36560624e-05f, 4.12148911e-05f, 0.0197318625f));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.000863985275f, -0.000516795495f, -3.93877162e-05f, -5.87404202e-06f, -3.75572722e-06f, -7.44019098e-06f, -8.14703242e-07f, 1.75452612e-06f, 3.60998274e-06f, 8.2116685e-06f, -2.77839399e-06f, -8.72701276e-06f, 2.59643753e-06f, 4.83130407e-06f, 4.83655867e-06f, 0.0372269601f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.00466499245f, 0.00173639879f, 0.000147251485f, 2.36916349e-05f, 7.78666254e-06f, -3.91731555e-06f, -6.28035082e-07f, 3.32042327e-05f, -1.16899866e-06f, 3.9991728e-06f, 9.70201927e-06f, 1.73442768e-05f, -4.82571195e-05f, -1.80074421e-05f, -2.1390817e-05f, 0.0281765629f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.0115977162f, -0.00516720442f, -0.000562490604f, -0.000125946244f, -3.69102891e-05f, -1.01432734e-05f, -4.99103635e-06f, -2.94838674e-06f, -2.67215546e-06f, -4.13965427e-06f, 8.00737268e-07f, 3.32923514e-06f, -1.19658046e-06f, -2.05901597e-06f, -1.97133886e-06f, 0.0108825825f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.0297022071f, 0.0143141905f, 0.00201512221f, 0.00054745056f, 0.000194530643f, 7.97186949e-05f, 3.63545441e-05f, 1.29523924e-05f, 9.92050172e-06f, 5.05359139e-06f, 1.86475108e-06f, -6.27427198e-07f, 9.02545344e-06f, 4.01376428e-06f, 4.16979765e-06f, 0.00224675285f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.0691411868f, -0.0365815386f, -0.00681536412f, -0.00227762363f, -0.000966606021f, -0.000458910508f, -0.000242761511f, -0.000138735457f, -8.35164901e-05f, -5.39183966e-05f, -3.64214466e-05f, -2.54860934e-05f, -1.78595765e-05f, -1.2980684e-05f, -9.66447988e-06f, 0.000226057295f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.143998608f, 0.0847563595f, 0.0215949062f, 0.00905379187f, 0.0046348027f, 0.002604248f, 0.00159825874f, 0.00104319921f, 0.000709869317f, 0.000511590391f, 0.000376841665f, 0.000285137445f, 0.000221286304f, 0.000175439389f, 0.000140880962f, 0.000125041755f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.658741236f, -0.572406173f, -0.462277651f, -0.433071524f, -0.420334488f, -0.4133223f, -0.409242928f, -0.4066495f, -0.404882997f, -0.403704703f, -0.402818352f, -0.402155191f, -0.401656479f, -0.401263893f, -0.400946975f, -0.400694579f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.237380981f, -6.93438551e-09f, -0.62335366f, -1.08176446f, -1.49715149f, -1.91506767f, -2.32447839f, -2.73292994f, -3.14844561f, -3.54303503f, -3.94952273f, -4.35631752f, -4.75468063f, -5.15378094f, -5.5573287f, -5.95354605f)));
+            return g;
         }
 
         /// <summary>
