@@ -14,8 +14,8 @@ namespace ActivationKit.Functions;
 /// <remarks>
 /// Double data is evaluated with Cody's rational approximations of Φ written in x itself and e^(−x²/2) formed from
 /// the exact square of x (<see cref="VMath.Gelu{TV}"/>). Float data runs in float lanes (sixteen per AVX-512
-/// register): Φ(−y) = e^(−y²/2)·C(y) for y = |x|, with the smooth factors of C as one float polynomial per unit
-/// interval of y, looked up by round(y) (tools/poly/fit_gelu_table.py), and 2^n applied last. GEGLU's gate for float
+/// register): Φ(−y) = e^(−y²/2)·C(y) for y = |x|, with y·C(y) (forward) and C(y) − y/√(2π) (backward) as one float
+/// polynomial per unit interval of y, looked up by round(y) (tools/poly/fit_gelu_table.py), and 2^n applied last. GEGLU's gate for float
 /// data runs the float algorithm in double lanes with the older rational forms in y/(4 + y) (tools/poly/fit_gelu_float.py).
 /// Both keep full relative accuracy in the lower tail down to the subnormals: gelu(−10) = −7.6198530241605e−23,
 /// float results stay non-zero down to x = −14.356068 and double ones down to x ≈ −38.58. gelu(NaN) = NaN, gelu(±0) = ±0, gelu(+∞) = +∞, gelu(−∞) = −0. The minimum is
