@@ -542,7 +542,7 @@ public class TrainCommandTests
         // constant(1e-50): the float32 weights are all 0 and relu′(0) = 0, so the layer never learns; train said the units
         // only start as copies of each other (as for constant(0.5)), and check graded it a warning.
         var r = Cli.Run("train", "--data", "xor", "--samples", "100", "--hidden", "4", "--epochs", "1", "--init", "constant(1e-50)").Ok();
-        Assert.Contains("Warning: Layer 0 (4 units, relu) is initialised with constant(1E-50), which float32 stores as 0: every unit computes the same function and receives the same gradient, so the symmetry is never broken", r.Err, StringComparison.Ordinal);
+        Assert.Contains("Warning: Layer 0 (4 units, relu) is initialised with constant(1e-50), which float32 stores as 0: every unit computes the same function and receives the same gradient, so the symmetry is never broken", r.Err, StringComparison.Ordinal);
         Assert.DoesNotContain("starts as a copy", r.Err, StringComparison.Ordinal);
 
         using var dir = new TempDir();
@@ -554,7 +554,7 @@ public class TrainCommandTests
 
     [Theory]
     [InlineData("zeros", "zeros", "", "zeros sets every weight of the layer's single unit to 0, ")]
-    [InlineData("constant(1e-50)", "constant(1E-50)", ", which float32 stores as 0", "constant(1e-50) sets every weight of the layer's single unit to 0 (in float32), ")]
+    [InlineData("constant(1e-50)", "constant(1e-50)", ", which float32 stores as 0", "constant(1e-50) sets every weight of the layer's single unit to 0 (in float32), ")]
     public void A_hidden_layer_of_one_unit_with_zero_weights_under_relu_is_warned_about_by_train_and_check_alike(string init, string shown, string stored, string explanation)
     {
         // train warned of equal weights only on a layer of several units, check's symmetric_init on any layer: a single
