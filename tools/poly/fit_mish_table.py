@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Per-interval float polynomials for the float mish backward (src/ActivationKit/Functions/Mish.cs, DerivativeTable).
+"""Per-interval float polynomials for float mish (src/ActivationKit/Functions/Mish.cs): DerivativeTable, and with
+--forward ForwardTable.
 
-mish'(x) itself (no exponential) is one polynomial of degree DEG per interval in u = x - c_k, looked up by the interval
+mish'(x) (with --forward mish(x)) itself (no exponential) is one polynomial of degree DEG per interval in u = x - c_k, looked up by the interval
 number k (one permute per coefficient, 16 entries in a 512-bit register: IVec.Lookup16). The kernel forms k as
 round(G*(x + clamp(x, -A, A))) in the low bits of fma(x + clamp(x, -A, A), G, 1.5*2^23): intervals of width 1/(2G) for
 |x| <= A and 1/G beyond, so the intervals are narrow where mish' has its nearest complex singularities (the zeros of
@@ -14,6 +15,8 @@ interval around 0 is expanded about whichever of 0 and the multiples of 1/16 in 
 rounded there unless c = 0, and the measurement includes it); the others about an end, the centre or a quarter point
 (on a 1/64 grid) whichever measures best in a float32 Horner model, u exact by Sterbenz at every candidate tried. Lanes with |x| > LIMIT take the tail
 formulas of the kernel, so the intervals cover [-LIMIT, LIMIT] only (k = -7..7; entry k mod 16 of each table).
+--forward fits mish(x) on the same intervals; mish(0) = 0, so interval 0 is expanded about 0 with no constant term
+(-0 in the table, so that mish(-0) = -0) and mish keeps its relative accuracy as x -> 0.
 Each interval is fitted for relative error (least squares on Chebyshev nodes, Lawson-reweighted towards minimax), the
 coefficients rounded to float one at a time from the constant term up (the rest refitted after each). The report
 gives per interval the worst error in ULPs of the float nearest mish' (as actkit accuracy counts them) of the
@@ -21,7 +24,8 @@ float-coefficient polynomial in exact
 arithmetic and of a float32 Horner evaluation (each fma rounded once, u and the index formed as in the kernel), on
 every float of the interval when there are fewer than 2^20 of them, else on 2^20 evenly spaced floats plus the ends.
 Reference: double formulas, mpmath within 0.01 of x0.
-Run: /usr/bin/python3 tools/poly/fit_mish_table.py [DEG]   (about 40 s; the kernel uses 9, which printed worst 2.33;
+Run: /usr/bin/python3 tools/poly/fit_mish_table.py [DEG] [--forward]   (about 40 s; the kernel uses 9 for both:
+--forward printed worst 1.98 ULP (2^20 samples per interval; 2.23 over all floats); the derivative printed 2.33;
 10 gave 2.29, the zero's interval not improving). MISH_G and MISH_LIMIT override G and LIMIT for experiments (the
 kernel's constants must then change with them).
 """
@@ -30,7 +34,9 @@ import sys
 import numpy as np
 import mpmath
 
-DEG = int(sys.argv[1]) if len(sys.argv) > 1 else 9
+ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
+DEG = int(ARGS[0]) if ARGS else 9
+FORWARD = '--forward' in sys.argv
 G = float(__import__("os").environ.get("MISH_G", "0.375"))          # index slope: intervals of width 4/3 for |x| <= A, 8/3 beyond
 A = 4.5            # clamp of the index formula
 LIMIT = float(__import__("os").environ.get("MISH_LIMIT", "15"))       # |x| above this takes the kernel's tail formulas
@@ -66,6 +72,20 @@ def mish_d(x):
     return out
 
 
+def mish(x):
+    """mish(x) in double: x*e(e + 2)/(e(e + 2) + 2) for x < 0 (e = e^x), x(1 + 2u)/(1 + 2u + 2u^2) for x >= 0 (u = e^-x)."""
+    x = np.asarray(x, dtype=np.float64)
+    neg = x < 0
+    e = np.exp(np.where(neg, x, -x))
+    q = e * (e + 2)
+    a = 1 + 2 * e
+    return np.where(neg, x * q / (q + 2), x * a / (a + 2 * e * e))
+
+
+def f_ref(x):
+    return mish(x) if FORWARD else mish_d(x)
+
+
 def index32(x):
     """k as the kernel forms it (float32): round(G*(x + clamp(x, -A, A))), ties to even."""
     x = np.asarray(x, dtype=np.float32)
@@ -89,7 +109,9 @@ def zero_interval(k):
 
 def candidates(k):
     lo, hi = bounds(k)
-    if zero_interval(k):
+    if FORWARD and lo < 0 < hi:
+        return [0.0]   # mish(0) = 0: u = x exactly and no constant term, so mish keeps its relative accuracy at 0
+    if not FORWARD and zero_interval(k):
         return [float(np.float32(float(X0)))]
     if lo < 0 < hi:
         # x - c is exact for every x of the interval only at c = 0; elsewhere its rounding is part of the measurement.
@@ -108,12 +130,15 @@ def fit(k, c, deg):
     n = 500
     xs = lo + (hi - lo) * (1 - np.cos(np.pi * (np.arange(n) + 0.5) / n)) / 2
     us = xs - c
-    fs = mish_d(xs)
+    fs = f_ref(xs)
     coeffs = {}
     fixed = np.zeros_like(fs)
     scale = fs
     powers = list(range(deg + 1))
-    if zero_interval(k):
+    if FORWARD and c == 0.0:
+        coeffs[0] = -0.0   # -0: u*P(u) + (-0) keeps the sign of a zero u, so mish(-0) = -0
+        powers = powers[1:]
+    elif not FORWARD and zero_interval(k):
         coeffs[0] = float(np.float32(float(mish_d_mp(c))))
         fixed = fixed + coeffs[0]
         scale = fs - coeffs[0]
@@ -162,8 +187,10 @@ def horner32(c, u):
 
 def measure(k, c, coeffs):
     xs = floats_of(k)
+    if FORWARD:
+        xs = xs[xs != 0]
     us = (xs - np.float32(c)).astype(np.float32)
-    ref = mish_d(xs.astype(np.float64))
+    ref = f_ref(xs.astype(np.float64))
     exact = np.polyval(np.array(coeffs, dtype=np.float64), (xs.astype(np.float64) - c))
     flt = horner32(coeffs, us).astype(np.float64)
     # In ULPs of the float nearest the reference, as actkit accuracy counts them.

@@ -19,13 +19,12 @@ namespace ActivationKit.Functions;
 /// mish(−∞) = −0, mish(+∞) = +∞, mish(±0) = ±0, mish(NaN) = NaN.
 /// </para>
 /// <para>
-/// Float data runs the forward in float lanes: the same quotient written as x·e·(1 − c) (x &lt; 0) or x·(1 − c)
-/// (x ≥ 0) with c ≤ 2/5, so the rounding errors of c are damped (2.6 ULP over all floats). The derivative of float
-/// data runs in float lanes too, with no exponential and no division: mish′ itself from a table of fifteen degree-9
-/// polynomials looked up per lane (one permute per coefficient) for |x| ≤ 15, the interval of the zero of f′ expanded
-/// about it so f′ keeps its relative accuracy there; beyond ±15 it is 1, or e^x·(x + 1 − e^x·(x + 1/2)) with e^x's power
-/// of two applied last (2.43 ULP over all floats, worst at x = −1.9999; 0.21 ns/element where the double-lane form it
-/// replaced took 0.65).
+/// Float data runs in float lanes with no exponential and no division: mish and mish′ themselves each from a table of
+/// fifteen degree-9 polynomials looked up per lane (one permute per coefficient) for |x| ≤ 15; the forward's interval
+/// around 0 has no constant term, so mish keeps its relative accuracy as x → 0, and the derivative's interval of the zero
+/// of f′ is expanded about that zero, so f′ keeps its relative accuracy there. Beyond ±15 the forward is x or
+/// x·e^x·(1 − e^x/2), the derivative 1 or e^x·(x + 1 − e^x·(x + 1/2)), with e^x's power of two applied last.
+/// Over all floats: forward 2.23 ULP (x = 0.0065), derivative 2.43 (x = −1.9999).
 /// </para>
 /// <para>
 /// The minimum ≈ −0.3088 is at x ≈ −1.1924, where f′ changes sign. f′ = e^x·ω/δ² with ω = e^3x + 4e^2x +
@@ -193,72 +192,76 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         }
 
         /// <summary>
-        /// Float lanes. With e = e^−|x| = 2^k·(1 + m) (m unrounded, <see cref="VMath.Expm1ScaledPartsShortF{TV}"/>) both
-        /// signs share tanh(softplus(x)) = 1 − c with c = v(v + s)/(v(v + 2) + 2): for x &lt; 0, v = e and s = 1
-        /// (c = e(1 + e)/(e² + 2e + 2)) and mish = x·e·(1 − c); for x ≥ 0, v = 2e and s = 0 (c = 2e²/(2e² + 2e + 1)) and
-        /// mish = x·(1 − c). c is at most 2/5 (at x = 0) and ≈ e/2 or 2e² in the tails, so its rounding errors reach the
-        /// result damped by c/(1 − c) ≤ 2/3; undamped are only m (about 0.6 ULP), z = x·(1 + m) (one fma) and the final
-        /// fma(−z, c, z), with 2^k applied after it so that a subnormal result (x below about −87) is rounded once.
-        /// Measured over all floats: 2.6 ULP, worst near x = −0.1.
+        /// mish(x) for |x| ≤ 15 (or NaN) in float lanes, with no exponential and no division: one polynomial of degree
+        /// 9 per interval in u = x − c_k, looked up by k as in <see cref="DerivativeTable{TV}"/> (the same intervals;
+        /// tools/poly/fit_mish_table.py 9 --forward). Interval 0 is expanded about 0 with no constant term (−0 in the
+        /// table, so that mish(−0) = −0), so u = x exactly and mish keeps its relative accuracy as x → 0; x − c is exact
+        /// by Sterbenz's lemma in the others. Measured over all floats: 2.23 ULP (x = 0.006487974), against 2.63 for the
+        /// quotient x·e·(1 − c) with a float exponential that it replaced (0.27 → 0.19 ns/element).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
+        private static TV ForwardTable<TV>(TV x) where TV : struct, IVec<TV>
         {
-            var negative = TV.LessThan(x, TV.Zero);
-            // Beyond |x| = 40 the lanes are marked for the tail formula (ForwardTailF), so |x| is held at 40 here: v²
-            // below then stays a normal float (with v² subnormal, and below −87 v itself, inputs beyond ±43 took up to
-            // 1.2 ns/element instead of 0.26). A NaN x gets −40 and keeps its own lane through z.
-            var a = TV.MinusAbsAtLeast(x, TV.Create(-TailBeyond));
-            var m = VMath.Expm1ScaledPartsShortF(a, out var k);
-            // k ≥ −58 here (|x| is held at 40), so 2^k and 2^(k + 1) are normal floats: one exact step (MulPow2, the same
-            // bits as ScaleB, which takes two where it is not VSCALEF).
-            var v = TV.MulPow2(m + TV.One, k + TV.AndNot(TV.One, negative));
-            var two = TV.Create(2.0);
-            var c = v * (v + TV.And(negative, TV.One)) / TV.Fma(v, v + two, two);
-            // a = −min(|x|, 40) is x itself where −40 ≤ x < 0, the only unmarked lanes that take it (a NaN x is not
-            // negative and keeps its own lane).
-            var z = TV.Select(negative, TV.Fma(a, m, a), x);
-            // z − z·c, with z capped in the product so that +∞ gives ∞ − 0 rather than ∞ − ∞·0.
-            var y = TV.MulPow2(TV.Fnma(TV.Min(z, TV.Create(1e30)), c, z), TV.And(negative, k));
-            // fma(−z, c, z) is +0 for z = −0: the result takes x's sign bit (mish(x) ≤ 0 for x < 0, and |mish(x)| ≤ |x|).
-            return TV.WithSignOfLarger(y, x);
+            // A NaN x makes the index meaningless but u NaN, and so the result.
+            var shifted = TV.Fma(x + TV.ClampMagnitude(x, TV.Create(4.5)), TV.Create(0.375), TV.Create(12582912.0));
+            var u = x - TV.Lookup16(shifted, Vector512.Create(0f, 1f, 2.328125f, 3.328125f, 4.828125f, 10.171875f, 10.171875f, 12.828125f, 0f, -14.453125f, -12.171875f, -9.5f, -6.828125f, -4.828125f, -2.671875f, -1.328125f));
+            var g = TV.Lookup16(shifted, Vector512.Create(-0.000234419844f, -0.000176232905f, -7.06080027e-05f, -4.19465978e-05f, 4.68677797e-07f, 3.84438891e-07f, 5.02797548e-07f, 1.77488335e-08f, 0f, -1.29281681e-11f, -5.81753534e-11f, 2.1408009e-11f, 1.91348573e-08f, -8.92193952e-07f, -4.4919102e-06f, 7.91547063e-05f));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.00110963301f, 0.000639586477f, 0.000256946194f, 0.000285720249f, -5.68568203e-06f, 4.66783649e-06f, -5.81128961e-06f, -1.67126558e-07f, 0f, -6.85111828e-11f, -5.56524604e-10f, -2.56731503e-09f, 2.31549251e-08f, 7.22792265e-06f, -1.06899079e-05f, 7.75763983e-05f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.000838002132f, 0.000336515193f, -0.000476417685f, -0.000816998421f, 2.9374507e-05f, 2.36573705e-05f, 2.77331947e-05f, 6.49254446e-07f, 0f, -8.07877654e-10f, -5.1604454e-09f, -3.7651624e-08f, 8.50988542e-08f, -1.22658957e-05f, -1.92626999e-06f, -0.000567097159f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.00777336909f, -0.00600675773f, 0.00114306144f, 0.00125780527f, -8.6965294e-05f, 6.47804118e-05f, -7.04251361e-05f, -1.34028733e-06f, 0f, -6.19057783e-09f, -4.44915642e-08f, -3.61380387e-07f, -1.02320155e-06f, 4.13312555e-05f, 0.000219396155f, -0.00216515851f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.000369791698f, 0.00909825321f, -0.00289203133f, -0.000954525254f, 0.000177929964f, 0.000103668302f, 0.00010206164f, 1.57520219e-06f, 0f, -4.16269046e-08f, -3.09256819e-07f, -2.80115955e-06f, -1.58238126e-05f, 1.32348632e-05f, 0.00139692321f, -0.00210691197f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.0458625332f, 0.0194812752f, 0.00355215208f, -0.000670031528f, -0.000318986567f, 9.77790478e-05f, -8.37796615e-05f, -1.04349863e-06f, 0f, -2.30219342e-07f, -1.76148046e-06f, -1.71402826e-05f, -0.000125730541f, -0.000207841949f, 0.00481222989f, 0.0125521058f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.0160004385f, -0.0858883187f, 0.00459334534f, 0.00436280668f, 0.000585296133f, 5.21480542e-05f, 3.58980833e-05f, 3.56477955e-07f, 0f, -1.00892646e-06f, -7.908935e-06f, -8.10597048e-05f, -0.000686738233f, -0.00229774974f, 0.00741187949f, 0.0619362816f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.319999963f, 0.0923398957f, -0.0278712027f, -0.0098923631f, -0.000955832831f, 1.3995822e-05f, -6.3344728e-06f, -4.78607447e-08f, 0f, -3.29105524e-06f, -2.63140937e-05f, -0.000280646578f, -0.00260731904f, -0.0110694142f, -0.0153213814f, 0.10693837f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.600000024f, 1.04903626f, 1.0502429f, 1.01296997f, 1.00108242f, 1.00000155f, 1.00000012f, 1f, 0f, -7.11066969e-06f, -5.7802361e-05f, -0.000636190118f, -0.00630377792f, -0.0303536952f, -0.105237752f, -0.0325643681f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0f, 0.865098417f, 2.29167914f, 3.32015729f, 4.82751656f, 10.171875f, 10.171875f, 12.828125f, 0f, -7.63922344e-06f, -6.29764545e-05f, -0.000711065775f, -0.00739008188f, -0.0384777375f, -0.178317904f, -0.306552559f)));
+            return g;
         }
 
         /// <inheritdoc />
         public static bool ForwardHasDoubleLanes => true;
 
-        /// <summary>The float-lane forward (<see cref="ForwardFloat{TV}"/>) with the lanes beyond |x| = 40 marked.</summary>
+        /// <summary>The float-lane forward (<see cref="ForwardTable{TV}"/>) with the lanes beyond |x| = 15 marked.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
         {
-            inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(TailBeyond));
-            return ForwardFloat(x);
+            if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
+            {
+                inDouble = TV.Zero;
+                return Forward(x);
+            }
+
+            inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(TableLimit));
+            return ForwardTable(x);
         }
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV> => TV.AnyWhereGreater(TV.Abs(x), TV.Create(TailBeyond));
+        public bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV> => TV.AnyWhereGreater(TV.Abs(x), TV.Create(TableLimit));
 
         /// <inheritdoc />
-        public static MarkBound ForwardMarkBound => MarkBound.AbsAbove((float)TailBeyond);
+        public static MarkBound ForwardMarkBound => MarkBound.AbsAbove((float)TableLimit);
 
         /// <inheritdoc />
         public static bool ForwardTailInFloat => true;
 
         /// <summary>
-        /// mish(x) beyond |x| = 40 in float lanes: x above 40 (tanh(softplus(x)) = 1 − 2e^−2x + … rounds to 1), and below
-        /// −40 x·e^x (x·tanh(softplus(x)) = x·e^x·(1 + O(e^x))) as x·(1 + m) rounded once with 2^n applied last, so a
-        /// subnormal result rounds once more; −∞ is held at −112, where the result is −0.
+        /// mish(x) beyond |x| = 15 in float lanes (and for NaN, which the mark bound includes): x above 15
+        /// (tanh(softplus(x)) = 1 − 2e^−2x + … rounds to 1), and below −15 x·e^x·(1 − e^x/2) (tanh(softplus(x)) =
+        /// e^x·(1 − e^x/2 + O(e^2x)), the next term below 1e−13 there): e^x = 2^n·(1 + m), v = x·(1 − e^x/2) by one fnma
+        /// (e^x from MulPow2 with n held at −120, where the correction is far below the floats anyway), v·(1 + m) by one
+        /// fma, 2^n applied last so a subnormal result rounds once more; −∞ is held at −112, where the result is −0.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV>
         {
-            var xc = TV.Max(x, TV.Create(-112.0));
+            // Max(−112, x) keeps a NaN x (Max returns its second operand for NaN).
+            var xc = TV.Max(TV.Create(-112.0), x);
             var m = VMath.Expm1ScaledPartsShortF(xc, out var n);
-            return TV.SelectWhereGreater(x, TV.Zero, x, TV.ScaleB(TV.Fma(xc, m, xc), n));
+            var half = TV.MulPow2(m + TV.One, TV.Max(n, TV.Create(-120.0))) * TV.Create(0.5);
+            var v = TV.Fnma(half, xc, xc);
+            return TV.SelectWhereGreater(x, TV.Zero, x, TV.ScaleB(TV.Fma(v, m, v), n));
         }
-
-        private const double TailBeyond = 40.0;
 
         /// <summary>
         /// |x| beyond this takes <see cref="BackwardTailF{TV}"/>: the table (<see cref="DerivativeTable{TV}"/>) covers
