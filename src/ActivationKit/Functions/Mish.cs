@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using ActivationKit.Catalog;
 using ActivationKit.Kernels;
 using ActivationKit.Numerics;
@@ -18,17 +19,17 @@ namespace ActivationKit.Functions;
 /// mish(−∞) = −0, mish(+∞) = +∞, mish(±0) = ±0, mish(NaN) = NaN.
 /// </para>
 /// <para>
-/// Float data runs the forward in float lanes: the same quotient written as x·e·(1 − c) (x &lt; 0) or x·(1 − c)
-/// (x ≥ 0) with c ≤ 2/5, so the rounding errors of c are damped (2.6 ULP over all floats). The derivative of float
-/// data stays in double lanes: e·ω/δ² in float lanes rounds too often (5–6 ULP measured near x = −0.16 and 0.75) and
-/// just outside the ±0.05 window around the zero of f′ the cancellation in ω amplifies that to 7 ULP; f′ also
-/// amplifies the relative error of e^x up to 4.6-fold there, more than a float exponential can afford. The double
-/// lanes run a float-grade version instead (one formula for both signs, a short exponential, one division):
-/// 0.51 ULP over all floats outside that window.
+/// Float data runs in float lanes with no exponential and no division: mish and mish′ themselves each from a table of
+/// fifteen degree-9 polynomials looked up per lane (one permute per coefficient) for |x| ≤ 15; the forward's interval
+/// around 0 has no constant term, so mish keeps its relative accuracy as x → 0, and the derivative's interval of the zero
+/// of f′ is expanded about that zero, so f′ keeps its relative accuracy there. Beyond ±15 the forward is x or
+/// x·e^x·(1 − e^x/2), the derivative 1 or e^x·(x + 1 − e^x·(x + 1/2)), with e^x's power of two applied last.
+/// Over all floats: forward 2.23 ULP (x = 0.0065), derivative 2.43 (x = −1.9999).
 /// </para>
 /// <para>
 /// The minimum ≈ −0.3088 is at x ≈ −1.1924, where f′ changes sign. f′ = e^x·ω/δ² with ω = e^3x + 4e^2x +
-/// e^x(4x + 6) + 4(x + 1) and δ = e^2x + 2e^x + 2; ω is formed so that its cancellation near the zero is exact.
+/// e^x(4x + 6) + 4(x + 1) and δ = e^2x + 2e^x + 2; for double data ω is formed so that its cancellation near the zero
+/// is exact.
 /// </para>
 /// </remarks>
 public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
@@ -113,7 +114,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         return e * omega / (delta * delta);
     }
 
-    /// <summary>The mish arithmetic (float lanes for the forward of float data, double lanes for its derivative).</summary>
+    /// <summary>The mish arithmetic (float lanes for float data, forward and derivative).</summary>
     public readonly struct Kernel_ : IUnaryKernel
     {
         /// <inheritdoc />
@@ -127,7 +128,10 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         public static bool BackwardStreams => false;
 
         /// <inheritdoc />
-        public static bool BackwardFloatInDouble => true;
+        public static bool BackwardHasDoubleLanes => true;
+
+        /// <inheritdoc />
+        public static bool BackwardTailInFloat => true;
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -154,6 +158,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
 
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return InDouble.FloatBackward(this, x, dy);
             var xc = VMath.ExpPartsOfMinusAbs(x, out var p, out var lo, out var n, out var e);
             var two = TV.Create(2.0);
             var four = TV.Create(4.0);
@@ -187,113 +192,159 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         }
 
         /// <summary>
-        /// Float lanes. With e = e^−|x| = 2^k·(1 + m) (m unrounded, <see cref="VMath.Expm1ScaledPartsShortF{TV}"/>) both
-        /// signs share tanh(softplus(x)) = 1 − c with c = v(v + s)/(v(v + 2) + 2): for x &lt; 0, v = e and s = 1
-        /// (c = e(1 + e)/(e² + 2e + 2)) and mish = x·e·(1 − c); for x ≥ 0, v = 2e and s = 0 (c = 2e²/(2e² + 2e + 1)) and
-        /// mish = x·(1 − c). c is at most 2/5 (at x = 0) and ≈ e/2 or 2e² in the tails, so its rounding errors reach the
-        /// result damped by c/(1 − c) ≤ 2/3; undamped are only m (about 0.6 ULP), z = x·(1 + m) (one fma) and the final
-        /// fma(−z, c, z), with 2^k applied after it so that a subnormal result (x below about −87) is rounded once.
-        /// Measured over all floats: 2.6 ULP, worst near x = −0.1.
+        /// mish(x) for |x| ≤ 15 (or NaN) in float lanes, with no exponential and no division: one polynomial of degree
+        /// 9 per interval in u = x − c_k, looked up by k as in <see cref="DerivativeTable{TV}"/> (the same intervals;
+        /// tools/poly/fit_mish_table.py 9 --forward). Interval 0 is expanded about 0 with no constant term (−0 in the
+        /// table, so that mish(−0) = −0), so u = x exactly and mish keeps its relative accuracy as x → 0; x − c is exact
+        /// by Sterbenz's lemma in the others. Measured over all floats: 2.23 ULP (x = 0.006487974), against 2.63 for the
+        /// quotient x·e·(1 − c) with a float exponential that it replaced (0.27 → 0.19 ns/element).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
+        private static TV ForwardTable<TV>(TV x) where TV : struct, IVec<TV>
         {
-            var negative = TV.LessThan(x, TV.Zero);
-            // Beyond |x| = 40 the lanes are marked for the tail formula (ForwardTailF), so |x| is held at 40 here: v²
-            // below then stays a normal float (with v² subnormal, and below −87 v itself, inputs beyond ±43 took up to
-            // 1.2 ns/element instead of 0.26). A NaN x gets −40 and keeps its own lane through z.
-            var a = TV.MinusAbsAtLeast(x, TV.Create(-TailBeyond));
-            var m = VMath.Expm1ScaledPartsShortF(a, out var k);
-            // k ≥ −58 here (|x| is held at 40), so 2^k and 2^(k + 1) are normal floats: one exact step (MulPow2, the same
-            // bits as ScaleB, which takes two where it is not VSCALEF).
-            var v = TV.MulPow2(m + TV.One, k + TV.AndNot(TV.One, negative));
-            var two = TV.Create(2.0);
-            var c = v * (v + TV.And(negative, TV.One)) / TV.Fma(v, v + two, two);
-            // a = −min(|x|, 40) is x itself where −40 ≤ x < 0, the only unmarked lanes that take it (a NaN x is not
-            // negative and keeps its own lane).
-            var z = TV.Select(negative, TV.Fma(a, m, a), x);
-            // z − z·c, with z capped in the product so that +∞ gives ∞ − 0 rather than ∞ − ∞·0.
-            var y = TV.MulPow2(TV.Fnma(TV.Min(z, TV.Create(1e30)), c, z), TV.And(negative, k));
-            // fma(−z, c, z) is +0 for z = −0: the result takes x's sign bit (mish(x) ≤ 0 for x < 0, and |mish(x)| ≤ |x|).
-            return TV.WithSignOfLarger(y, x);
+            // A NaN x makes the index meaningless but u NaN, and so the result.
+            var shifted = TV.Fma(x + TV.ClampMagnitude(x, TV.Create(4.5)), TV.Create(0.375), TV.Create(12582912.0));
+            var u = x - TV.Lookup16(shifted, Vector512.Create(0f, 1f, 2.328125f, 3.328125f, 4.828125f, 10.171875f, 10.171875f, 12.828125f, 0f, -14.453125f, -12.171875f, -9.5f, -6.828125f, -4.828125f, -2.671875f, -1.328125f));
+            var g = TV.Lookup16(shifted, Vector512.Create(-0.000234419844f, -0.000176232905f, -7.06080027e-05f, -4.19465978e-05f, 4.68677797e-07f, 3.84438891e-07f, 5.02797548e-07f, 1.77488335e-08f, 0f, -1.29281681e-11f, -5.81753534e-11f, 2.1408009e-11f, 1.91348573e-08f, -8.92193952e-07f, -4.4919102e-06f, 7.91547063e-05f));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.00110963301f, 0.000639586477f, 0.000256946194f, 0.000285720249f, -5.68568203e-06f, 4.66783649e-06f, -5.81128961e-06f, -1.67126558e-07f, 0f, -6.85111828e-11f, -5.56524604e-10f, -2.56731503e-09f, 2.31549251e-08f, 7.22792265e-06f, -1.06899079e-05f, 7.75763983e-05f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.000838002132f, 0.000336515193f, -0.000476417685f, -0.000816998421f, 2.9374507e-05f, 2.36573705e-05f, 2.77331947e-05f, 6.49254446e-07f, 0f, -8.07877654e-10f, -5.1604454e-09f, -3.7651624e-08f, 8.50988542e-08f, -1.22658957e-05f, -1.92626999e-06f, -0.000567097159f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.00777336909f, -0.00600675773f, 0.00114306144f, 0.00125780527f, -8.6965294e-05f, 6.47804118e-05f, -7.04251361e-05f, -1.34028733e-06f, 0f, -6.19057783e-09f, -4.44915642e-08f, -3.61380387e-07f, -1.02320155e-06f, 4.13312555e-05f, 0.000219396155f, -0.00216515851f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.000369791698f, 0.00909825321f, -0.00289203133f, -0.000954525254f, 0.000177929964f, 0.000103668302f, 0.00010206164f, 1.57520219e-06f, 0f, -4.16269046e-08f, -3.09256819e-07f, -2.80115955e-06f, -1.58238126e-05f, 1.32348632e-05f, 0.00139692321f, -0.00210691197f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.0458625332f, 0.0194812752f, 0.00355215208f, -0.000670031528f, -0.000318986567f, 9.77790478e-05f, -8.37796615e-05f, -1.04349863e-06f, 0f, -2.30219342e-07f, -1.76148046e-06f, -1.71402826e-05f, -0.000125730541f, -0.000207841949f, 0.00481222989f, 0.0125521058f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.0160004385f, -0.0858883187f, 0.00459334534f, 0.00436280668f, 0.000585296133f, 5.21480542e-05f, 3.58980833e-05f, 3.56477955e-07f, 0f, -1.00892646e-06f, -7.908935e-06f, -8.10597048e-05f, -0.000686738233f, -0.00229774974f, 0.00741187949f, 0.0619362816f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.319999963f, 0.0923398957f, -0.0278712027f, -0.0098923631f, -0.000955832831f, 1.3995822e-05f, -6.3344728e-06f, -4.78607447e-08f, 0f, -3.29105524e-06f, -2.63140937e-05f, -0.000280646578f, -0.00260731904f, -0.0110694142f, -0.0153213814f, 0.10693837f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.600000024f, 1.04903626f, 1.0502429f, 1.01296997f, 1.00108242f, 1.00000155f, 1.00000012f, 1f, 0f, -7.11066969e-06f, -5.7802361e-05f, -0.000636190118f, -0.00630377792f, -0.0303536952f, -0.105237752f, -0.0325643681f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0f, 0.865098417f, 2.29167914f, 3.32015729f, 4.82751656f, 10.171875f, 10.171875f, 12.828125f, 0f, -7.63922344e-06f, -6.29764545e-05f, -0.000711065775f, -0.00739008188f, -0.0384777375f, -0.178317904f, -0.306552559f)));
+            return g;
         }
 
         /// <inheritdoc />
         public static bool ForwardHasDoubleLanes => true;
 
-        /// <summary>The float-lane forward (<see cref="ForwardFloat{TV}"/>) with the lanes beyond |x| = 40 marked.</summary>
+        /// <summary>The float-lane forward (<see cref="ForwardTable{TV}"/>) with the lanes beyond |x| = 15 marked.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
         {
-            inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(TailBeyond));
-            return ForwardFloat(x);
+            if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
+            {
+                inDouble = TV.Zero;
+                return Forward(x);
+            }
+
+            inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(TableLimit));
+            return ForwardTable(x);
         }
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV> => TV.AnyWhereGreater(TV.Abs(x), TV.Create(TailBeyond));
+        public bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV> => TV.AnyWhereGreater(TV.Abs(x), TV.Create(TableLimit));
 
         /// <inheritdoc />
-        public static MarkBound ForwardMarkBound => MarkBound.AbsAbove((float)TailBeyond);
+        public static MarkBound ForwardMarkBound => MarkBound.AbsAbove((float)TableLimit);
 
         /// <inheritdoc />
         public static bool ForwardTailInFloat => true;
 
         /// <summary>
-        /// mish(x) beyond |x| = 40 in float lanes: x above 40 (tanh(softplus(x)) = 1 − 2e^−2x + … rounds to 1), and below
-        /// −40 x·e^x (x·tanh(softplus(x)) = x·e^x·(1 + O(e^x))) as x·(1 + m) rounded once with 2^n applied last, so a
-        /// subnormal result rounds once more; −∞ is held at −112, where the result is −0.
+        /// mish(x) beyond |x| = 15 in float lanes (and for NaN, which the mark bound includes): x above 15
+        /// (tanh(softplus(x)) = 1 − 2e^−2x + … rounds to 1), and below −15 x·e^x·(1 − e^x/2) (tanh(softplus(x)) =
+        /// e^x·(1 − e^x/2 + O(e^2x)), the next term below 1e−13 there): e^x = 2^n·(1 + m), v = x·(1 − e^x/2) by one fnma
+        /// (e^x from MulPow2 with n held at −120, where the correction is far below the floats anyway), v·(1 + m) by one
+        /// fma, 2^n applied last so a subnormal result rounds once more; −∞ is held at −112, where the result is −0.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV>
         {
-            var xc = TV.Max(x, TV.Create(-112.0));
+            // Max(−112, x) keeps a NaN x (Max returns its second operand for NaN).
+            var xc = TV.Max(TV.Create(-112.0), x);
             var m = VMath.Expm1ScaledPartsShortF(xc, out var n);
-            return TV.SelectWhereGreater(x, TV.Zero, x, TV.ScaleB(TV.Fma(xc, m, xc), n));
+            var half = TV.MulPow2(m + TV.One, TV.Max(n, TV.Create(-120.0))) * TV.Create(0.5);
+            var v = TV.Fnma(half, xc, xc);
+            return TV.SelectWhereGreater(x, TV.Zero, x, TV.ScaleB(TV.Fma(v, m, v), n));
         }
 
-        private const double TailBeyond = 40.0;
+        /// <summary>
+        /// |x| beyond this takes <see cref="BackwardTailF{TV}"/>: the table (<see cref="DerivativeTable{TV}"/>) covers
+        /// [−15, 15]. mish′ rounds to 1 in float from x = 10.144023 on (mpmath), and below −15 it is e^x·(x + 1 − e^x·(x + 1/2)) to
+        /// within 1e−12 relative.
+        /// </summary>
+        private const double TableLimit = 15.0;
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>
+        {
+            if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
+            {
+                inDouble = TV.Zero;
+                return Backward(x, dy);
+            }
+
+            inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(TableLimit));
+            return dy * DerivativeTable(x);
+        }
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool BackwardMarksAny<TV>(TV x, TV dy) where TV : struct, IVec<TV> => TV.AnyWhereGreater(TV.Abs(x), TV.Create(TableLimit));
+
+        /// <inheritdoc />
+        public static MarkBound BackwardMarkBound => MarkBound.AbsAbove((float)TableLimit);
 
         /// <summary>
-        /// The derivative for float data, in double lanes (<see cref="BackwardFloatInDouble"/>), rounded once to float.
-        /// A float result does not need the double-data algorithm. With x clamped to [−200, 40] (NaN kept; beyond, f′
-        /// is 1 to the float, and below −200 dy·f′ rounds to ±0 in float for any float dy, |dy·f′| &lt; 1e−46) e = e^x
-        /// stays far from double overflow (e⁴ ≤ 1e70) and is a normal double, so one formula serves both
-        /// signs, with no selects: f′ = e·ω/δ², ω = ((e + 4)e + 4x + 6)e + 4(x + 1), δ = (e + 2)e + 2. For x &gt; −1
-        /// every term is positive; near the zero of f′ ω cancels, which costs double ULPs only. f′ amplifies a
-        /// relative error of e at most 4.6-fold (largest at x = −1.14, just outside the ±0.05 window around the zero),
-        /// so e = 2^n·e^r comes from a degree-7 polynomial good to 1.2e−10 (tools/poly/fit_exp_mish_backward.py): 0.01
-        /// float ULP after amplification. Right next to the zero x0 an error ε of e leaves 0.063·ε absolute, which is
-        /// many relative ULP of the tiny f′ there, so the polynomial also matches e^r and its slope at r0 = x0 + 2 ln2
-        /// (where x0 lands, n = −2): its error grows like (r − r0)², below 1e−14 within 1e−3 of x0, while f′ grows
-        /// like |x − x0|. e ≥ e^−200 is a normal double, so the subnormal float results of the negative tail are rounded
-        /// once, at the final narrowing, whatever dy's size (the clamp was at −150 until the twelfth session of
-        /// 2026-11-30, which gave dy·f′(−150) for x below it: mish′(−160)·1e30 was −1.1e−33 instead of −5.2e−38).
-        /// Measured over all floats (dy = 1): 0.51 ULP.
+        /// dy·mish′(x) beyond |x| = 15 in float lanes (and for NaN, which the mark bound includes). Above 15, mish′ =
+        /// 1 + (4x − 2)·e^−2x + … is 1 in float, so the result is dy. Below −15, mish′ = e^x·H with H = ω/δ² =
+        /// (x + 1) − e^x·(x + 1/2) + O(x·e^2x) (the next term is below 1e−12 of H there): e^x = 2^n·(1 + m) with x held
+        /// at −200 (beyond, dy·mish′ is below the floats for any float dy), v = H from one fnma (e^x from MulPow2 with n
+        /// held at −120, where the correction is far below the floats anyway), v·(1 + m) by one fma, 2^n last: down to
+        /// x = −87 (mish′ a normal float) by MulPow2 and then dy·mish′; below, by <see cref="VMath.ScaleTailF{TV}"/>
+        /// so that dy·mish′ keeps its accuracy whatever dy's magnitude. mish′(−∞) = −0, so dy·(−0) there.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV BackwardForFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>
+        public TV BackwardTailF<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            var xc = TV.Min(TV.Create(40.0), TV.Max(TV.Create(-200.0), x));
-            // e^x = 2^n·e^r, |r| ≤ ln2/2; n·ln2 with one double constant is off by at most 289·2^−54.
-            var n = TV.RoundToEven(xc * TV.Create(VMath.Log2E));
-            var r = TV.Fma(n, TV.Create(-0.6931471805599453), xc);
-            var q = TV.Create(0.00019812926702398846);
-            q = TV.Fma(q, r, TV.Create(0.0013938292510805243));
-            q = TV.Fma(q, r, TV.Create(0.008333396518173608));
-            q = TV.Fma(q, r, TV.Create(0.0416663883946418));
-            q = TV.Fma(q, r, TV.Create(0.16666666725217336));
-            q = TV.Fma(q, r, TV.Create(0.5000000043293856));
-            // −289 ≤ n ≤ 58: 2^n is a normal double, one exact step.
-            var e = TV.MulPow2(TV.Fma(r, TV.Fma(r, q, TV.One), TV.One), n);
+            // Max(−200, x) keeps a NaN x (Max returns its second operand for NaN).
+            var xc = TV.Max(TV.Create(-200.0), x);
+            var m = VMath.Expm1ScaledPartsShortF(xc, out var n);
+            var e = TV.MulPow2(m + TV.One, TV.Max(n, TV.Create(-120.0)));
+            var v = TV.Fnma(e, xc + TV.Create(0.5), xc + TV.One);
+            var w = TV.Fma(v, m, v);
+            var low = TV.SelectWhereLess(xc, TV.Create(-87.0), VMath.ScaleTailF(dy, w, n), dy * TV.MulPow2(w, TV.Max(n, TV.Create(-126.0))));
+            low = TV.SelectWhereEqual(x, TV.Create(double.NegativeInfinity), dy * TV.Create(-0.0), low);
+            return TV.SelectWhereGreater(x, TV.Zero, dy, low);
+        }
 
-            // ω = e·((e + 4)·e + 4a + 2) + 4a with a = x + 1, and δ = (e + 1)² + 1: every operation with at most one
-            // constant, so each is a memory operand (two constants in one fma need a register filled every iteration).
-            var a4 = (xc + TV.One) * TV.Create(4.0);
-            var omega = TV.Fma(e, TV.Fma(e + TV.Create(4.0), e, a4 + TV.Create(2.0)), a4);
-            var e1 = e + TV.One;
-            var delta = TV.Fma(e1, e1, TV.One);
-            return dy * (e * omega / (delta * delta));
+        /// <summary>
+        /// mish′(x) for |x| ≤ 15 (or NaN) in float lanes, with no exponential and no division: one polynomial of degree
+        /// 9 per interval in u = x − c_k, its coefficients and the expansion point c_k looked up by the interval number
+        /// k (<see cref="IVec{TV}.Lookup16"/>; tools/poly/fit_mish_table.py 9). k = round(3/8·(x + clamp(x, ±4.5))) is
+        /// formed in the low bits of one fma with 1.5·2^23: intervals of width 4/3 for |x| ≤ 4.5, where mish′'s
+        /// nearest complex singularities (e^2x + 2e^x + 2 = 0 at 0.35 ± 2.36i) limit the polynomials, and of width
+        /// 8/3 beyond, where only e^x(x + 1)-like or 1 + (4x − 2)e^−2x-like terms are left (k = −7..7; entry 8 unused).
+        /// mish′'s zero x0 = −1.1924 lies in interval −1, [−2, −2/3], expanded about c = float(x0) with the constant
+        /// term mish′(c) (1.3e−8) fitted first, so mish′ keeps its relative accuracy next to its zero; x − c is exact
+        /// there by Sterbenz's lemma, and so in every interval but interval 0, expanded about −3/8 (where the float
+        /// Horner measured 1.65 ULP against 2.6 about 0): there x − c rounds by at most 2^−24 for x above −3/16, which
+        /// the fit's float model includes. Measured over all floats: 2.43 ULP (x = −1.9999, next to the zero of f′,
+        /// whose interval is the worst: near x0 the rounding of the linear coefficient is not absorbed).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV DerivativeTable<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            // A NaN x makes the index meaningless but u NaN, and so the result.
+            var shifted = TV.Fma(x + TV.ClampMagnitude(x, TV.Create(4.5)), TV.Create(0.375), TV.Create(12582912.0));
+            var u = x - TV.Lookup16(shifted, Vector512.Create(-0.375f, 1.328125f, 2f, 3.328125f, 6.171875f, 8.828125f, 12.828125f, 12.828125f, 0f, -14.453125f, -12.171875f, -9.5f, -6.828125f, -4.453125f, -2.671875f, -1.19243121f));
+            var g = TV.Lookup16(shifted, Vector512.Create(0.00137499953f, 0.000416874827f, -8.69622818e-05f, 6.80755329e-05f, -3.67546749e-09f, -5.33548206e-10f, 5.26264232e-09f, 3.12134389e-08f, 0f, -1.08588078e-11f, -4.01025463e-11f, 4.84425222e-10f, 2.80309695e-08f, 6.60149567e-07f, -1.34056236e-05f, 0.000227934128f));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.00656344369f, -0.00215012091f, 0.000655066047f, -0.000472801941f, 3.30778789e-07f, 3.93357791e-09f, 6.11919262e-08f, -3.05815888e-07f, 0f, -6.29147429e-11f, -3.72590403e-10f, -1.54580093e-09f, 4.11628349e-08f, -1.78435823e-06f, -5.62437563e-05f, 0.000945384265f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.00289267115f, 0.00137068529f, -0.0020055268f, 0.00139995676f, -8.192319e-07f, -1.02802638e-08f, 2.93913757e-07f, 1.24924895e-06f, 0f, -6.76742162e-10f, -4.35106662e-09f, -2.05980815e-08f, 3.54372901e-07f, 1.39506265e-05f, -0.000109639666f, 0.00108366937f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.017907314f, 0.00995030347f, 0.00218913821f, -0.00233886065f, 2.99714338e-06f, 3.54524339e-08f, 7.51808614e-07f, -2.75451566e-06f, 0f, -5.48338663e-09f, -3.70811826e-08f, -2.57503075e-07f, 6.27309248e-07f, 5.05615935e-05f, -2.331936e-06f, -0.00334934797f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.0139477551f, -0.0233741254f, 0.00508410065f, 0.00236553838f, -1.38173518e-05f, -1.33097416e-07f, 1.09820814e-06f, 3.54483768e-06f, 0f, -3.72259059e-08f, -2.66007817e-07f, -2.17371985e-06f, -6.29825263e-06f, 0.000201444607f, 0.00133706932f, -0.0158159733f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.0632931069f, -0.00500344252f, -0.0245487392f, -0.000600188097f, 4.18318014e-05f, 3.66778409e-07f, 9.09624873e-07f, -2.68608164e-06f, 0f, -2.08179372e-07f, -1.54601446e-06f, -1.40077427e-05f, -7.91038183e-05f, 0.000441761629f, 0.00698243827f, -0.0202726256f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.126615718f, 0.102310181f, 0.0402252115f, -0.004517911f, -9.45839711e-05f, -7.80856567e-07f, 3.92451142e-07f, 1.14812576e-06f, 0f, -9.20833941e-07f, -7.04644299e-06f, -6.85583291e-05f, -0.000502868963f, -0.000436544971f, 0.0192447808f, 0.0419072397f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.135186285f, -0.163517743f, -0.0119983628f, 0.0135095222f, 0.000160020209f, 1.25598672e-06f, 6.97579168e-08f, -2.47706993e-07f, 0f, -3.02677836e-06f, -2.37268032e-05f, -0.000243179034f, -0.00206021755f, -0.00765878195f, 0.02223574f, 0.204731271f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.603194594f, 0.045186244f, -0.057724949f, -0.0198277738f, -0.000178471222f, -1.34411732e-06f, -1.9195219e-10f, 2.05778878e-08f, 0f, -6.58211411e-06f, -5.26281292e-05f, -0.000561293447f, -0.00521464366f, -0.0276238136f, -0.0306425709f, 0.266947925f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.362566233f, 1.08504021f, 1.06931794f, 1.01297128f, 1.00009823f, 1.00000072f, 1f, 1f, 0f, -7.11066969e-06f, -5.7802361e-05f, -0.000636190118f, -0.00630377792f, -0.039665997f, -0.105237752f, 8.12572787e-10f)));
+            return g;
         }
     }
 }

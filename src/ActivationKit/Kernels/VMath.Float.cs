@@ -71,7 +71,8 @@ public static partial class VMath
     /// m only inside 1 + m (x·(1 + m) as one fma): there its error is the shorter fit's 0.064 ULP of e^r plus the
     /// roundings of r² and the last fma, which 1 + m scales down by |m| ≤ 0.42; relative to m itself it reaches about
     /// 0.3 ULP near r = 0, so kernels that need e^r − 1 there (tanh, elu) keep <see cref="Expm1ReducedF{TV}"/>. Mish's
-    /// forward takes it (2.57 → 2.58 ULP exhaustive, 0.458 → 0.429 ns/element); silu′ and gelu_tanh, tried with it,
+    /// forward took it (2.57 → 2.58 ULP exhaustive, 0.458 → 0.429 ns/element; since replaced by a table of mish itself,
+    /// whose tail beyond −15 still takes it); silu′ and gelu_tanh, tried with it,
     /// went from 3.80 to 3.93 ULP and from 3.30/3.28 to 3.56/3.48 for about 3 % and kept the degree-7 polynomial.
     /// s is in Estrin's form on r² (which the last step reuses): the same six multiply-adds as Horner's form and
     /// r·(1 + r·s) took, but a dependency chain of four instead of six, which is what limits a kernel whose chain per
