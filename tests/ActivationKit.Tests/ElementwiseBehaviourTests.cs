@@ -210,6 +210,42 @@ public class ElementwiseBehaviourTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(RedoSpecs))]
+    public void A_long_call_redoes_the_marked_lanes_of_every_block(string spec)
+    {
+        // Calls with disjoint spans find their marked lanes after the loop, block by block (16,384 elements; the last
+        // block takes the remainder): tails placed at block edges, in the middle and last must come out as in short
+        // calls, which the test above holds to the scalar path.
+        var f = (ElementwiseActivation)ActivationKit.Catalog.ActivationCatalog.Create(spec);
+        const int n = (3 * 16384) + 777;
+        var x = Inputs(n, 11);
+        foreach (var (at, value) in new (int, float)[] { (5, -160f), (16383, 120f), (16384, float.NaN), (20000, float.NegativeInfinity), (32767, -30f), (40000, float.PositiveInfinity), (n - 1, -1e30f) })
+        {
+            x[at] = value;
+        }
+
+        var dy = Inputs(n, 12);
+        var y = new float[n];
+        var dx = new float[n];
+        f.Forward(x, y);
+        f.Backward(x, dy, dx);
+        var yShort = new float[n];
+        var dxShort = new float[n];
+        for (int start = 0; start < n; start += 1000)
+        {
+            int length = Math.Min(1000, n - start);
+            f.Forward(x.AsSpan(start, length), yShort.AsSpan(start, length));
+            f.Backward(x.AsSpan(start, length), dy.AsSpan(start, length), dxShort.AsSpan(start, length));
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            Assert.True(BitConverter.SingleToInt32Bits(yShort[i]) == BitConverter.SingleToInt32Bits(y[i]), $"{spec} i={i} x={x[i]:R}: {y[i]:R} vs {yShort[i]:R} in short calls");
+            Assert.True(BitConverter.SingleToInt32Bits(dxShort[i]) == BitConverter.SingleToInt32Bits(dx[i]), $"{spec} backward i={i} x={x[i]:R}: {dx[i]:R} vs {dxShort[i]:R} in short calls");
+        }
+    }
+
     [Fact]
     public void Float_tail_formulas_give_the_same_bits_in_scalar_and_vector_lanes()
     {

@@ -387,7 +387,16 @@ public static class ElementwiseDriver
             // The marks after the loop need the inputs unchanged, so only when the output overlaps neither.
             if (map.MarkBound.Exists && Disjoint(ref pa, ref pd, n) && (TMap.IsUnary || Disjoint(ref pb, ref pd, n)))
             {
-                Run<TMap, T, TDir, DeferredRedo, TStore>(map, ref pa, ref pb, ref pd, n);
+                // In blocks that stay in the caches: a marked lane makes its block's registers be tested and redone from
+                // the inputs after its loop, so a rare tail value in a large call re-reads one block, not the whole arrays
+                // from memory (mish at 16,777,216 Normal(0, 3) floats, about ten of them beyond its table: 0.38 → 0.27
+                // ns/element). The last block takes the remainder, so no block is shorter than DeferredBlock.
+                for (int start = 0; start < n;)
+                {
+                    int length = n - start >= 2 * DeferredBlock ? DeferredBlock : n - start;
+                    Run<TMap, T, TDir, DeferredRedo, TStore>(map, ref Unsafe.Add(ref pa, start), ref Unsafe.Add(ref pb, start), ref Unsafe.Add(ref pd, start), length);
+                    start += length;
+                }
             }
             else
             {
@@ -404,6 +413,12 @@ public static class ElementwiseDriver
     /// cost about as much as the lines saved: relu′ at 4,096 read 0.111 → 0.120 ns/element in alternating processes.
     /// </summary>
     private const int AlignedFrom = 16384;
+
+    /// <summary>
+    /// Elements per block of a call whose marks are found after the loop (<see cref="DeferredRedo"/>): 64 KiB of floats
+    /// per span, so a block's inputs and outputs are still in the second-level cache when its marked registers are redone.
+    /// </summary>
+    private const int DeferredBlock = 16384;
 
     /// <summary>Elements before the first 64-byte boundary at or after <paramref name="p"/> (0 when it is on one, or when the address is not a multiple of the element size).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
