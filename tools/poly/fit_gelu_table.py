@@ -21,6 +21,7 @@ Run: /usr/bin/python3 tools/poly/fit_gelu_table.py [DEG] [--slope]   (a few seco
 import math
 import sys
 import numpy as np
+from table_fit import fit_float_coefficients
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
 DEG = int(ARGS[0]) if ARGS else 7
@@ -75,27 +76,12 @@ def fit(k, deg):
     fs = f_ref(ys)
     first = 1 if k == 0 and not SLOPE else 0
     powers = list(range(first, deg + 1))
-    coeffs = {}
-    fixed = np.zeros_like(fs)
     # Where G crosses zero the relative error is measured against G - G(c_1), that is u times the rest of the polynomial.
-    scale = fs
+    fixed_coeffs, scale = {}, fs
     if k == 1 and SLOPE:
-        coeffs[0] = float(np.float32(float(g_exact(centre(k)))))
-        fixed = fixed + coeffs[0]
-        scale = fs - coeffs[0]
-        powers = powers[1:]
-    for p in powers:
-        free = [q for q in powers if q not in coeffs]
-        a = np.stack([us ** q for q in free], axis=1)
-        w = np.ones_like(fs)
-        for _ in range(30):  # Lawson's reweighting towards the minimax relative fit
-            sol, *_ = np.linalg.lstsq(a * (w / scale)[:, None], (fs - fixed) * w / scale, rcond=None)
-            err = np.abs((a @ sol + fixed - fs) / scale)
-            w = w * (err / err.max()) ** 0.5 + 1e-12
-            w = w / w.max()
-        c = float(np.float32(sol[0]))
-        coeffs[p] = c
-        fixed = fixed + c * us ** p
+        fixed_coeffs[0] = float(np.float32(float(g_exact(centre(k)))))
+        scale = fs - fixed_coeffs[0]
+    coeffs = fit_float_coefficients(us, fs, powers, fixed_coeffs, scale)
     return [coeffs.get(p, 0.0) for p in range(deg, -1, -1)]   # highest degree first
 
 

@@ -33,6 +33,7 @@ import math
 import sys
 import numpy as np
 import mpmath
+from table_fit import fit_float_coefficients
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
 DEG = int(ARGS[0]) if ARGS else 9
@@ -131,29 +132,14 @@ def fit(k, c, deg):
     xs = lo + (hi - lo) * (1 - np.cos(np.pi * (np.arange(n) + 0.5) / n)) / 2
     us = xs - c
     fs = f_ref(xs)
-    coeffs = {}
-    fixed = np.zeros_like(fs)
-    scale = fs
+    fixed_coeffs, scale = {}, fs
     powers = list(range(deg + 1))
     if FORWARD and c == 0.0:
-        coeffs[0] = -0.0   # -0: u*P(u) + (-0) keeps the sign of a zero u, so mish(-0) = -0
-        powers = powers[1:]
+        fixed_coeffs[0] = -0.0   # -0: u*P(u) + (-0) keeps the sign of a zero u, so mish(-0) = -0
     elif not FORWARD and zero_interval(k):
-        coeffs[0] = float(np.float32(float(mish_d_mp(c))))
-        fixed = fixed + coeffs[0]
-        scale = fs - coeffs[0]
-        powers = powers[1:]
-    for p in powers:
-        free = [q for q in powers if q not in coeffs]
-        a = np.stack([us ** q for q in free], axis=1)
-        w = np.ones_like(fs)
-        for _ in range(30):
-            sol, *_ = np.linalg.lstsq(a * (w / scale)[:, None], (fs - fixed) * w / scale, rcond=None)
-            err = np.abs((a @ sol + fixed - fs) / scale)
-            w = w * (err / err.max()) ** 0.5 + 1e-12
-            w = w / w.max()
-        coeffs[p] = float(np.float32(sol[0]))
-        fixed = fixed + coeffs[p] * us ** p
+        fixed_coeffs[0] = float(np.float32(float(mish_d_mp(c))))
+        scale = fs - fixed_coeffs[0]
+    coeffs = fit_float_coefficients(us, fs, powers, fixed_coeffs, scale)
     return [coeffs[p] for p in range(deg, -1, -1)]   # highest degree first
 
 
