@@ -548,6 +548,23 @@ public class DiagnoseCommandTests
         Assert.Contains("[critical] saturation in out", Cli.Run("diagnose", tmp.Path).Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_manifest_loss_is_read_in_any_case_and_quoted_as_written()
+    {
+        // The array folder lower-cased the manifest's loss: an unknown one was quoted as 'foo(2)' where check and train
+        // quote what the user wrote.
+        using var tmp = new TempDir();
+        Npy.Write(tmp.File("h.npy"), Normal(64 * 8, 1, 0, 6), [64, 8]);
+        Npy.Write(tmp.File("o.npy"), Normal(64 * 3, 1, 0, 7), [64, 3]);
+        string Manifest(string loss) => "{\"layers\": [{\"name\": \"h\", \"activation\": \"relu\", \"pre\": \"h.npy\"}, {\"name\": \"out\", \"activation\": \"softmax\", \"pre\": \"o.npy\"}], \"task\": \"multiclass\", \"loss\": \"" + loss + "\"}";
+        File.WriteAllText(tmp.File("manifest.json"), Manifest("Foo(2)"));
+        var unknown = Cli.Run("diagnose", tmp.Path);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.StartsWith("Error: Unknown loss 'Foo(2)';", unknown.Err, StringComparison.Ordinal);
+        File.WriteAllText(tmp.File("manifest.json"), Manifest("CE"));
+        Assert.Contains("No problems found.", Cli.Run("diagnose", tmp.Path).Ok().Out, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("\"\"")]
     [InlineData("\"  \"")]

@@ -243,7 +243,7 @@ public static class ArrayFolder
             TaskKind? task = Text(root, "task", ManifestName) is { } t ? ParseTask(t) : null;
             string? loss = Text(root, "loss", ManifestName);
             if ((task is null) != (loss is null)) throw new InvalidDataException($"{ManifestName} must give \"task\" and \"loss\" together (the output check needs both).");
-            return new ArrayFolderContent(layers, weights, task, loss?.Trim().ToLowerInvariant(), files);
+            return new ArrayFolderContent(layers, weights, task, loss?.Trim(), files);
         }
     }
 
