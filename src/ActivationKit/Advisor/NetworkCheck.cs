@@ -334,14 +334,13 @@ public static class NetworkCheck
 
     /// <summary>
     /// The output findings for a ranking task, as rule output-ranking advises: the identity, an unbounded score per item
-    /// that the pairwise (ranknet) or listwise (listnet) loss compares through its own sigmoid or softmax. Any loss is
-    /// taken (pointwise ranking trains with mse or bce too), except one the output check does not know.
+    /// that the pairwise (ranknet) or listwise (listnet) loss compares through its own sigmoid or softmax. Any loss the
+    /// output check knows is taken (pointwise ranking trains with mse or bce too); the caller has refused the others,
+    /// quoting them as the spec writes them.
     /// </summary>
-    private static IEnumerable<Finding> RankingOutput(string activation, string loss)
+    private static IEnumerable<Finding> RankingOutput(string activation)
     {
         string act = ActivationCatalog.Create(activation).Info.Name;
-        if (loss.Length > 0 && !OutputCheck.Losses.Contains(loss, StringComparer.Ordinal)) throw OutputCheck.UnknownLoss(loss);
-
         if (act == "identity") yield break;
         yield return new Finding
         {
@@ -674,7 +673,7 @@ public static class NetworkCheck
             // Every task recommend advises is accepted (ranking was refused though recommend --task ranking suggests it).
             var advised = ActivationAdvisor.Parse<AdvisorTask>(spec.Task, "task");
             found.AddRange(advised == AdvisorTask.Ranking
-                ? RankingOutput(spec.Layers[^1].Activation, CanonicalLoss(spec.Loss))
+                ? RankingOutput(spec.Layers[^1].Activation)
                 : OutputCheck.Check(spec.Layers[^1].Activation, ActivationAdvisor.Parse<TaskKind>(spec.Task, "task"), CanonicalLoss(spec.Loss), spec.Layers[^1].Units));
         }
         else if (!string.IsNullOrWhiteSpace(spec.Loss))
