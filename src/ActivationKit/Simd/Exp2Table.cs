@@ -6,7 +6,7 @@ namespace ActivationKit.Simd;
 /// <summary>
 /// 2^(j/16) for j = 0…15, each rounded to the nearest float (relative errors up to 0.79·2^−24, at j = 3), the table
 /// of <see cref="IVec{TV}.Exp2Sixteenths"/>. The bits are printed by tools/poly/fit_exp_sixteenths.py (50-digit
-/// arithmetic); the register forms below repeat them as constants, and a test checks that they agree.
+/// arithmetic); the register form below repeats them as constants, and a test checks that they agree.
 /// </summary>
 internal static class Exp2Table
 {
@@ -27,19 +27,5 @@ internal static class Exp2Table
         get => Vector512.Create(
             0x3F800000u, 0x3F85AAC3u, 0x3F8B95C2u, 0x3F91C3D3u, 0x3F9837F0u, 0x3F9EF532u, 0x3FA5FED7u, 0x3FAD583Fu,
             0x3FB504F3u, 0x3FBD08A4u, 0x3FC5672Au, 0x3FCE248Cu, 0x3FD744FDu, 0x3FE0CCDFu, 0x3FEAC0C7u, 0x3FF5257Du).AsSingle();
-    }
-
-    /// <summary>Entries 0–7 of <see cref="All16"/>.</summary>
-    public static Vector256<float> Low8
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Vector256.Create(0x3F800000u, 0x3F85AAC3u, 0x3F8B95C2u, 0x3F91C3D3u, 0x3F9837F0u, 0x3F9EF532u, 0x3FA5FED7u, 0x3FAD583Fu).AsSingle();
-    }
-
-    /// <summary>Entries 8–15 of <see cref="All16"/>.</summary>
-    public static Vector256<float> High8
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Vector256.Create(0x3FB504F3u, 0x3FBD08A4u, 0x3FC5672Au, 0x3FCE248Cu, 0x3FD744FDu, 0x3FE0CCDFu, 0x3FEAC0C7u, 0x3FF5257Du).AsSingle();
     }
 }

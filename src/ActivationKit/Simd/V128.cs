@@ -150,10 +150,8 @@ public readonly struct V128<T> : IVec<V128<T>>
     {
         if (IsDouble) throw new NotSupportedException("Exp2Sixteenths takes float lanes.");
         var bits = shifted.Value.As<T, uint>();
-        // No variable permute across 16 entries at this width: the four entries are read one by one.
-        var t = Vector128.Create(Entry(bits.GetElement(0)), Entry(bits.GetElement(1)), Entry(bits.GetElement(2)), Entry(bits.GetElement(3)));
-        var scale = Vector128.ShiftLeft(Vector128.ShiftRightLogical(bits, 4), 23);
-        return new((t.AsUInt32() + scale).As<uint, T>());
+        var t = Lookup16(shifted, Exp2Table.All16).Value.As<T, uint>();
+        return new((t + Vector128.ShiftLeft(Vector128.ShiftRightLogical(bits, 4), 23)).As<uint, T>());
     }
 
     /// <inheritdoc />
@@ -167,9 +165,6 @@ public readonly struct V128<T> : IVec<V128<T>>
             table.GetElement(bits.GetElement(0) & 15), table.GetElement(bits.GetElement(1) & 15), table.GetElement(bits.GetElement(2) & 15), table.GetElement(bits.GetElement(3) & 15));
         return new(t.As<float, T>());
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Entry(uint bits) => BitConverter.UInt32BitsToSingle(Exp2Table.Bits[(int)(bits & 15)]);
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

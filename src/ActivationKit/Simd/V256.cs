@@ -136,24 +136,8 @@ public readonly struct V256<T> : IVec<V256<T>>
     {
         if (IsDouble) throw new NotSupportedException("Exp2Sixteenths takes float lanes.");
         var bits = shifted.Value.As<T, uint>();
-        Vector256<float> t;
-        if (Avx2.IsSupported)
-        {
-            // Each half of the table by VPERMPS (the low three bits of the index), then bit 3, moved into the sign,
-            // picks the half (VBLENDVPS reads the sign bit of its mask).
-            var low = Avx2.PermuteVar8x32(Exp2Table.Low8, bits.AsInt32());
-            var high = Avx2.PermuteVar8x32(Exp2Table.High8, bits.AsInt32());
-            t = Avx.BlendVariable(low, high, Vector256.ShiftLeft(bits, 28).AsSingle());
-        }
-        else
-        {
-            t = Vector256.Create(
-                Entry(bits.GetElement(0)), Entry(bits.GetElement(1)), Entry(bits.GetElement(2)), Entry(bits.GetElement(3)),
-                Entry(bits.GetElement(4)), Entry(bits.GetElement(5)), Entry(bits.GetElement(6)), Entry(bits.GetElement(7)));
-        }
-
-        var scale = Vector256.ShiftLeft(Vector256.ShiftRightLogical(bits, 4), 23);
-        return new((t.AsUInt32() + scale).As<uint, T>());
+        var t = Lookup16(shifted, Exp2Table.All16).Value.As<T, uint>();
+        return new((t + Vector256.ShiftLeft(Vector256.ShiftRightLogical(bits, 4), 23)).As<uint, T>());
     }
 
     /// <inheritdoc />
@@ -165,7 +149,8 @@ public readonly struct V256<T> : IVec<V256<T>>
         Vector256<float> t;
         if (Avx2.IsSupported)
         {
-            // As in Exp2Sixteenths: each half by VPERMPS (the low three bits), bit 3 moved into the sign picks the half.
+            // Each half of the table by VPERMPS (the low three bits of the index), then bit 3, moved into the sign,
+            // picks the half (VBLENDVPS reads the sign bit of its mask).
             var low = Avx2.PermuteVar8x32(table.GetLower(), bits);
             var high = Avx2.PermuteVar8x32(table.GetUpper(), bits);
             t = Avx.BlendVariable(low, high, Vector256.ShiftLeft(bits, 28).AsSingle());
@@ -179,9 +164,6 @@ public readonly struct V256<T> : IVec<V256<T>>
 
         return new(t.As<float, T>());
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Entry(uint bits) => BitConverter.UInt32BitsToSingle(Exp2Table.Bits[(int)(bits & 15)]);
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -163,12 +163,8 @@ public readonly struct V512<T> : IVec<V512<T>>
     {
         if (IsDouble) throw new NotSupportedException("Exp2Sixteenths takes float lanes.");
         var bits = shifted.Value.As<T, uint>();
-        // VPERMPS reads the low four bits of each index lane: the entry N mod 16 without a mask.
-        var t = Avx512F.IsSupported
-            ? Avx512F.PermuteVar16x32(Exp2Table.All16, bits.AsInt32())
-            : Vector512.Shuffle(Exp2Table.All16, (bits & Vector512.Create(15u)).AsInt32());
-        var scale = Vector512.ShiftLeft(Vector512.ShiftRightLogical(bits, 4), 23);
-        return new((t.AsUInt32() + scale).As<uint, T>());
+        var t = Lookup16(shifted, Exp2Table.All16).Value.As<T, uint>();
+        return new((t + Vector512.ShiftLeft(Vector512.ShiftRightLogical(bits, 4), 23)).As<uint, T>());
     }
 
     /// <inheritdoc />
