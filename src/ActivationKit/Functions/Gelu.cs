@@ -168,27 +168,35 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         }
 
         /// <summary>
-        /// The float algorithm: <see cref="ForwardTable{TV}"/> in float lanes, <see cref="ForwardRatio{TV}"/> in double lanes.
+        /// The float algorithm: x·Φ(x) = max(−0, x) − y·Φ(−y) with y = min(|x|, 15) and y·Φ(−y) = F(y)·e^(−y²/2), F(y) =
+        /// y·C(y), from <see cref="ForwardTable{TV}"/> in float lanes and <see cref="ForwardRatio{TV}"/> in double lanes.
+        /// e^(−y²/2) = 2^n·(1 + m) (<see cref="HalfGaussianF{TV}"/>), with 2^n applied last, so results in the subnormal
+        /// range round once.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV> => TV.IsDouble ? ForwardRatio(x) : ForwardTable(x);
+        private static TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
+        {
+            // min(|x|, 15) in one operation; a NaN x comes back through max(−0, x) at the end.
+            var y = TV.AbsAtMost(x, TV.Create(FloatClamp));
+            var m = HalfGaussianF(y, out var n);
+            var s = TV.IsDouble ? ForwardRatio(y, m, n) : ForwardTable(y, m, n);
+            // x < 0: −0 − s (−0 at −∞). x ≥ 0: x·(1 − Φ(−x)) = x − s, whose error in s is damped by Φ(−x)/Φ(x).
+            // Max(−0, x) is −0 for x < 0 and x otherwise (+0 and NaN included: Max returns x unless −0 > x).
+            return TV.Max(TV.Create(-0.0), x) - s;
+        }
 
         /// <summary>
         /// The float algorithm in double lanes, GEGLU's gate for float data (<see cref="ForwardFloatLanes{TV}"/>): there
         /// the fits' error is all the gate carries into the product's one rounding, and this form's (0.159 float ULP) is
         /// below the table's (<see cref="ForwardTable{TV}"/>, up to 0.6 where a constant term's rounding is not absorbed).
-        /// x·Φ(x) with Φ(−y) = e^(−y²/2)·C(y), y = |x|. The forward needs y·C(y) = y/(1 + y)·R(w): R is
-        /// flat (0.399 to 0.53), so its float Horner adds little to its last rounding, and y/(1 + y) is carried to
-        /// first order (the roundings of 1 + y and of the quotient are both recovered), because an error there would
-        /// pass unchanged into the negative tail. e^(−y²/2) = 2^n·(1 + m) with 1 + m
-        /// folded into the last product and 2^n applied last, so results in the subnormal range round once.
+        /// y·Φ(−y) with F(y) = y·C(y) = y/(1 + y)·R(w): R is flat (0.399 to 0.53), so its float Horner adds little to its
+        /// last rounding, and y/(1 + y) is carried to first order (the roundings of 1 + y and of the quotient are both
+        /// recovered), because an error there would pass unchanged into the negative tail. 1 + m is folded into the last
+        /// product.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV ForwardRatio<TV>(TV x) where TV : struct, IVec<TV>
+        private static TV ForwardRatio<TV>(TV y, TV m, TV n) where TV : struct, IVec<TV>
         {
-            // min(|x|, 15) in one operation; a NaN x gives 15 here and comes back through max(−0, x) at the end.
-            var y = TV.AbsAtMost(x, TV.Create(FloatClamp));
-            var m = HalfGaussianF(y, out var n);
             // v + vLo = y/(1 + y): d + dLo = 1 + y exactly (d − 1 is exact for d ≥ 1, and so is y − (d − 1)); the
             // quotient's residual y − v·d is exact by fma; 1/(1 + y) = 1 − v to first order.
             var d = TV.One + y;
@@ -217,28 +225,20 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
             // subnormal). gLo·m is kept: |m| reaches 0.41 and gLo a few 2^−24 of g.
             var g = r * v;
             var gLo = TV.Fma(r, vLo, TV.Fms(r, v, g));
-            var s = TV.ScaleB(g + TV.Fma(g, m, TV.Fma(gLo, m, gLo)), n);
-            // x < 0: −0 − s (−0 at −∞). x ≥ 0: x·(1 − Φ(−x)) = x − s, whose error in s is damped by Φ(−x)/Φ(x).
-            // Max(−0, x) is −0 for x < 0 and x otherwise (+0 and NaN included: Max returns x unless −0 > x).
-            return TV.Max(TV.Create(-0.0), x) - s;
+            return TV.ScaleB(g + TV.Fma(g, m, TV.Fma(gLo, m, gLo)), n);
         }
 
         /// <summary>
-        /// Float lanes: x·Φ(x) = max(−0, x) − F(y)·e^(−y²/2) with F(y) = y·C(y) = y·e^(y²/2)·Φ(−y), y = |x| ≤ 15, F from
-        /// one polynomial of degree 7 per interval [k − 1/2, k + 1/2], k = round(y), in u = y − c_k, its coefficients and
+        /// Float lanes: y·Φ(−y) = F(y)·e^(−y²/2) with F(y) = y·C(y) = y·e^(y²/2)·Φ(−y), y ≤ 15, F from one polynomial of degree 7 per interval [k − 1/2, k + 1/2], k = round(y), in u = y − c_k, its coefficients and
         /// the expansion point c_k looked up by k (<see cref="IVec{TV}.Lookup16"/>; tools/poly/fit_gelu_table.py 7).
         /// c_0 = 0 and F's constant term there is 0, so F keeps its relative accuracy as y → 0; the other c_k lie
         /// within 2^−6 of k, where F(c_k) is nearest a float, and y − c_k is exact by Sterbenz's lemma. No division,
         /// and no carried factor: F is flat away from 0 (0.26 to 0.399), so its float Horner adds little to its
-        /// last rounding. e^(−y²/2) = 2^n·(1 + m) with 1 + m folded into one fma and 2^n applied last, so results in
-        /// the subnormal range round once.
+        /// last rounding. 1 + m is folded into one fma.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV ForwardTable<TV>(TV x) where TV : struct, IVec<TV>
+        private static TV ForwardTable<TV>(TV y, TV m, TV n) where TV : struct, IVec<TV>
         {
-            // min(|x|, 15) in one operation; a NaN x comes back through max(−0, x) at the end.
-            var y = TV.AbsAtMost(x, TV.Create(FloatClamp));
-            var m = HalfGaussianF(y, out var n);
             // k = round(y) in the low bits of y + 1.5·2^23 (ties to even; both neighbours' fits cover a tie).
             var shifted = y + TV.Create(12582912.0);
             var u = y - TV.Lookup16(shifted, Vector512.Create(0f, 1f, 1.98632812f, 3.00585938f, 4.00878906f, 5.00415039f, 6.0144043f, 6.98999023f, 8.00317383f, 8.98925781f, 10.0141602f, 11.0029297f, 11.9870605f, 12.9899902f, 13.9846191f, 14.9938965f));
@@ -250,31 +250,33 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
             f = TV.Fma(f, u, TV.Lookup16(shifted, Vector512.Create(-0.398941994f, -0.0752574876f, -0.020440191f, -0.00689251442f, -0.00285590882f, -0.00136553985f, -0.00071738218f, -0.000416524243f, -0.00025248481f, -0.000163179313f, -0.000108258362f, -7.54110879e-05f, -5.42022099e-05f, -3.9689221e-05f, -2.97757542e-05f, -2.26763095e-05f)));
             f = TV.Fma(f, u, TV.Lookup16(shifted, Vector512.Create(0.5f, 0.124214269f, 0.0431798659f, 0.0182316434f, 0.00916140154f, 0.00517917611f, 0.00316019193f, 0.00208647596f, 0.00142565661f, 0.00102366169f, 0.000750226201f, 0.000571007084f, 0.000444841222f, 0.000351612311f, 0.000283112167f, 0.000230584352f)));
             f = TV.Fma(f, u, TV.Lookup16(shifted, Vector512.Create(0f, 0.261578292f, 0.335617453f, 0.364648908f, 0.377723306f, 0.384618044f, 0.388721555f, 0.391233534f, 0.392984897f, 0.394178122f, 0.395077586f, 0.395725459f, 0.396221906f, 0.396618873f, 0.3969329f, 0.397190928f)));
-            var s = TV.ScaleB(TV.Fma(f, m, f), n);
-            return TV.Max(TV.Create(-0.0), x) - s;
+            return TV.ScaleB(TV.Fma(f, m, f), n);
         }
 
         /// <summary>
-        /// The float algorithm for Φ(x) + x·φ(x): <see cref="DerivativeTable{TV}"/> in float lanes,
-        /// <see cref="DerivativeRatio{TV}"/> in double lanes.
+        /// The float algorithm for Φ(x) + x·φ(x). With y = min(|x|, 15), s = Φ(−y) − y·φ(y) is gelu′(x) for x &lt; 0 and
+        /// 1 − gelu′(x) for x ≥ 0; s keeps its relative accuracy down to the subnormals and next to its zero at y0
+        /// (gelu′'s at −y0): <see cref="DerivativeTable{TV}"/> in float lanes, <see cref="DerivativeRatio{TV}"/> in double
+        /// lanes, each with e^(−y²/2) = 2^n·(1 + m) and 2^n applied last, as in the forward.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV DerivativeFloat<TV>(TV x) where TV : struct, IVec<TV> => TV.IsDouble ? DerivativeRatio(x) : DerivativeTable(x);
-
-        /// <summary>
-        /// Float lanes: with y = min(|x|, 15), Φ(−y) − y·φ(y) = G(y)·e^(−y²/2) (<see cref="SlopeTable{TV}"/>), which is
-        /// gelu′(x) for x &lt; 0 and 1 − gelu′(x) for x ≥ 0. G keeps its relative accuracy next to its zero at y0, so the
-        /// lower side does down to the subnormals and next to gelu′'s zero at −y0; e^(−y²/2) = 2^n·(1 + m) with 1 + m
-        /// folded into one fma and 2^n applied last, as in the forward.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV DerivativeTable<TV>(TV x) where TV : struct, IVec<TV>
+        private static TV DerivativeFloat<TV>(TV x) where TV : struct, IVec<TV>
         {
             var y = TV.Min(TV.Create(FloatClamp), TV.Abs(x));
             var m = HalfGaussianF(y, out var n);
-            var g = SlopeTable(y);
-            var s = TV.ScaleB(TV.Fma(g, m, g), n);
+            var s = TV.IsDouble ? DerivativeRatio(y, m, n) : DerivativeTable(y, m, n);
             return TV.SelectWhereLess(x, TV.Zero, s, TV.One - s);
+        }
+
+        /// <summary>
+        /// Float lanes: Φ(−y) − y·φ(y) = G(y)·e^(−y²/2) (<see cref="SlopeTable{TV}"/>, which keeps G's relative accuracy
+        /// next to its zero at y0), with 1 + m folded into one fma.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV DerivativeTable<TV>(TV y, TV m, TV n) where TV : struct, IVec<TV>
+        {
+            var g = SlopeTable(y);
+            return TV.ScaleB(TV.Fma(g, m, g), n);
         }
 
         /// <summary>
@@ -283,10 +285,8 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         /// y − y0 carried as a pair so the product rounds once next to the zero and in the tail.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV DerivativeRatio<TV>(TV x) where TV : struct, IVec<TV>
+        private static TV DerivativeRatio<TV>(TV y, TV m, TV n) where TV : struct, IVec<TV>
         {
-            var y = TV.Min(TV.Create(FloatClamp), TV.Abs(x));
-            var m = HalfGaussianF(y, out var n);
             var e = SlopeRatioDegree9((y / (TV.Create(4.0) + y)) - TV.Create(ShiftE));
             // y − y0 = dh + dl by Fast2Sum: exact for y ≥ Y0Hi/2 (for y in [Y0Hi/2, Y0Hi) dh is exact and dl is −Y0Lo);
             // below, dh is at least 0.37 and the part not recovered at most 2^−25 of it.
@@ -294,8 +294,7 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
             var dl = (TV.Create(-Y0Hi) - (dh - y)) - TV.Create(Y0Lo);
             var f = e * dh;
             var fLo = TV.Fma(e, dl, TV.Fms(e, dh, f));
-            var s = TV.ScaleB(f + TV.Fma(f, m, TV.Fma(fLo, m, fLo)), n);
-            return TV.SelectWhereLess(x, TV.Zero, s, TV.One - s);
+            return TV.ScaleB(f + TV.Fma(f, m, TV.Fma(fLo, m, fLo)), n);
         }
 
         /// <summary>
