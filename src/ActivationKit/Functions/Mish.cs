@@ -203,7 +203,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         private static TV ForwardTable<TV>(TV x) where TV : struct, IVec<TV>
         {
             // A NaN x makes the index meaningless but u NaN, and so the result.
-            var shifted = TV.Fma(x + TV.ClampMagnitude(x, TV.Create(4.5)), TV.Create(0.375), TV.Create(12582912.0));
+            var shifted = Interval(x);
             var u = x - TV.Lookup16(shifted, Vector512.Create(0f, 1f, 2.328125f, 3.328125f, 4.828125f, 10.171875f, 10.171875f, 12.828125f, 0f, -14.453125f, -12.171875f, -9.5f, -6.828125f, -4.828125f, -2.671875f, -1.328125f));
             var g = TV.Lookup16(shifted, Vector512.Create(-0.000234419844f, -0.000176232905f, -7.06080027e-05f, -4.19465978e-05f, 4.68677797e-07f, 3.84438891e-07f, 5.02797548e-07f, 1.77488335e-08f, 0f, -1.29281681e-11f, -5.81753534e-11f, 2.1408009e-11f, 1.91348573e-08f, -8.92193952e-07f, -4.4919102e-06f, 7.91547063e-05f));
             g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.00110963301f, 0.000639586477f, 0.000256946194f, 0.000285720249f, -5.68568203e-06f, 4.66783649e-06f, -5.81128961e-06f, -1.67126558e-07f, 0f, -6.85111828e-11f, -5.56524604e-10f, -2.56731503e-09f, 2.31549251e-08f, 7.22792265e-06f, -1.06899079e-05f, 7.75763983e-05f)));
@@ -217,6 +217,15 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
             g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0f, 0.865098417f, 2.29167914f, 3.32015729f, 4.82751656f, 10.171875f, 10.171875f, 12.828125f, 0f, -7.63922344e-06f, -6.29764545e-05f, -0.000711065775f, -0.00739008188f, -0.0384777375f, -0.178317904f, -0.306552559f)));
             return g;
         }
+
+        /// <summary>
+        /// The tables' interval number k = round(3/8·(x + clamp(x, ±4.5))) in the low bits of one fma with 1.5·2^23
+        /// (<see cref="IVec{TV}.Lookup16"/> reads them): the intervals that tools/poly/fit_mish_table.py fits, of width 4/3
+        /// for |x| ≤ 4.5 and 8/3 beyond (see <see cref="DerivativeTable{TV}"/>).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV Interval<TV>(TV x) where TV : struct, IVec<TV> =>
+            TV.Fma(x + TV.ClampMagnitude(x, TV.Create(4.5)), TV.Create(0.375), TV.Create(12582912.0));
 
         /// <inheritdoc />
         public static bool ForwardHasDoubleLanes => true;
@@ -332,7 +341,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         private static TV DerivativeTable<TV>(TV x) where TV : struct, IVec<TV>
         {
             // A NaN x makes the index meaningless but u NaN, and so the result.
-            var shifted = TV.Fma(x + TV.ClampMagnitude(x, TV.Create(4.5)), TV.Create(0.375), TV.Create(12582912.0));
+            var shifted = Interval(x);
             var u = x - TV.Lookup16(shifted, Vector512.Create(-0.375f, 1.328125f, 2f, 3.328125f, 6.171875f, 8.828125f, 12.828125f, 12.828125f, 0f, -14.453125f, -12.171875f, -9.5f, -6.828125f, -4.453125f, -2.671875f, -1.19243121f));
             var g = TV.Lookup16(shifted, Vector512.Create(0.00137499953f, 0.000416874827f, -8.69622818e-05f, 6.80755329e-05f, -3.67546749e-09f, -5.33548206e-10f, 5.26264232e-09f, 3.12134389e-08f, 0f, -1.08588078e-11f, -4.01025463e-11f, 4.84425222e-10f, 2.80309695e-08f, 6.60149567e-07f, -1.34056236e-05f, 0.000227934128f));
             g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.00656344369f, -0.00215012091f, 0.000655066047f, -0.000472801941f, 3.30778789e-07f, 3.93357791e-09f, 6.11919262e-08f, -3.05815888e-07f, 0f, -6.29147429e-11f, -3.72590403e-10f, -1.54580093e-09f, 4.11628349e-08f, -1.78435823e-06f, -5.62437563e-05f, 0.000945384265f)));
