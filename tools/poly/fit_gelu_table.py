@@ -21,7 +21,7 @@ Run: /usr/bin/python3 tools/poly/fit_gelu_table.py [DEG] [--slope]   (a few seco
 import math
 import sys
 import numpy as np
-from table_fit import fit_float_coefficients
+from table_fit import fit_float_coefficients, horner32
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
 DEG = int(ARGS[0]) if ARGS else 7
@@ -83,13 +83,6 @@ def fit(k, deg):
         scale = fs - fixed_coeffs[0]
     coeffs = fit_float_coefficients(us, fs, powers, fixed_coeffs, scale)
     return [coeffs.get(p, 0.0) for p in range(deg, -1, -1)]   # highest degree first
-
-
-def horner32(c, u):
-    acc = np.full_like(u, np.float32(c[0]), dtype=np.float32)
-    for ci in c[1:]:
-        acc = (acc.astype(np.float64) * u.astype(np.float64) + np.float64(np.float32(ci))).astype(np.float32)
-    return acc
 
 
 if __name__ == '__main__':

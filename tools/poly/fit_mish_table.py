@@ -33,7 +33,7 @@ import math
 import sys
 import numpy as np
 import mpmath
-from table_fit import fit_float_coefficients
+from table_fit import fit_float_coefficients, horner32
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
 DEG = int(ARGS[0]) if ARGS else 9
@@ -161,14 +161,6 @@ def floats_of(k):
         xs = run(ia, ib)
     xs = xs[index32(xs) == k]
     return xs
-
-
-def horner32(c, u):
-    acc = np.full(u.shape, np.float32(c[0]), dtype=np.float32)
-    u64 = u.astype(np.float64)
-    for ci in c[1:]:
-        acc = (acc.astype(np.float64) * u64 + np.float64(np.float32(ci))).astype(np.float32)
-    return acc
 
 
 def measure(k, c, coeffs):

@@ -5,6 +5,7 @@ float32 coefficients, for relative error: least squares weighted by 1/scale, rew
 (Lawson's iteration), and the coefficients rounded to float one at a time from the lowest power up, the rest refitted
 after each rounding so that the fit absorbs it. Powers already fixed by the caller (a constant term of -0 or f(c)) are
 passed in `fixed_coeffs`; `scale` is what the error is relative to (f itself, or f - f(c) where f crosses zero at c).
+horner32 evaluates such a polynomial as the kernels do: float32 Horner steps, each fma rounded once.
 """
 import numpy as np
 
@@ -29,3 +30,12 @@ def fit_float_coefficients(us, fs, powers, fixed_coeffs=None, scale=None, rounds
         coeffs[p] = float(np.float32(sol[0]))
         fixed = fixed + coeffs[p] * us ** p
     return coeffs
+
+
+def horner32(c, u):
+    """The float32 Horner evaluation of c (highest degree first) at the float32 offsets u, each step one rounded fma."""
+    acc = np.full(u.shape, np.float32(c[0]), dtype=np.float32)
+    u64 = u.astype(np.float64)
+    for ci in c[1:]:
+        acc = (acc.astype(np.float64) * u64 + np.float64(np.float32(ci))).astype(np.float32)
+    return acc
