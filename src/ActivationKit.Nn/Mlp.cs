@@ -163,6 +163,8 @@ public sealed class Mlp
         for (int i = 0; i < _layers.Length; i++)
         {
             var init = Specs[i].Init ?? defaultInit;
+            // Messages quote the initialiser as it was written (normal(1e-50), not normal(1E-50)), as check does.
+            string shown = init.Written ?? init.ToString();
             _layers[i].Draw(plans[i], rng);
             bool hidden = i < _layers.Length - 1;
             // A constant float32 stores as 0 (constant(1e-50)) is zeros to the layer, as the check judges it.
@@ -173,7 +175,7 @@ public sealed class Mlp
                 // One unit has no other to be a copy of; it is stuck only where its weights are 0 and the function's slope
                 // at 0 is too (check's symmetric_init judges it the same way, InitCheck.EqualWeightsMatter).
                 string stored = init.Kind == InitKind.Constant && init.Value != 0 ? ", which float32 stores as 0" : "";
-                Warn($"Layer {i} (1 unit, {_layers[i].ActivationSpec}) is initialised with {init.Written ?? init.ToString()}{stored}: every weight of its single unit is 0 and " +
+                Warn($"Layer {i} (1 unit, {_layers[i].ActivationSpec}) is initialised with {shown}{stored}: every weight of its single unit is 0 and " +
                     $"{single.Name}′(0) = 0, so with its bias at 0 the unit outputs {single.Name}(0) and receives no gradient: the layer never learns. " +
                     "Use a random initialiser (he_normal, glorot_uniform, …) for hidden layers.");
             }
@@ -189,10 +191,10 @@ public sealed class Mlp
                     : "";
                 bool permanent = (Specs[i + 1].Init ?? defaultInit).IsSymmetric || (zero && _layers[i].Activation is { } act && ActivationKit.Diagnostics.InitCheck.ZeroSlopeAtZero(act));
                 Warn(permanent
-                    ? $"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}) is initialised with {init.Written ?? init.ToString()}{draws}: every unit " +
+                    ? $"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}) is initialised with {shown}{draws}: every unit " +
                         "computes the same function and receives the same gradient, so the symmetry is never broken and the layer " +
                         "acts like a single unit. Use a random initialiser (he_normal, glorot_uniform, …) for hidden layers."
-                    : $"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}) is initialised with {init.Written ?? init.ToString()}{draws}: every unit " +
+                    : $"Layer {i} ({_layers[i].Units} units, {_layers[i].ActivationSpec}) is initialised with {shown}{draws}: every unit " +
                         "starts as a copy of the others; only the next layer's different weights give the units different gradients, so " +
                         "training has to pull them apart from identical starts. Use a random initialiser (he_normal, glorot_uniform, …) for hidden layers.");
             }
@@ -202,7 +204,7 @@ public sealed class Mlp
             // initialiser as it was written, so the two cannot disagree. A hidden layer of equal weights is the symmetric
             // warning's above, as it is symmetric_init's there.
             if (!(hidden && init.IsSymmetric) && init.Kind is InitKind.Constant or InitKind.Uniform or InitKind.Normal
-                && ActivationKit.Diagnostics.Float32Weights.Underflow(init.Written ?? init.ToString(), init.Kind.ToString().ToLowerInvariant(), init.Value, _layers[i].Activation) is { } underflow)
+                && ActivationKit.Diagnostics.Float32Weights.Underflow(shown, init.Kind.ToString().ToLowerInvariant(), init.Value, _layers[i].Activation) is { } underflow)
             {
                 Warn($"Layer {i} ({Spelling.Count(_layers[i].Units, "unit")}, {_layers[i].ActivationSpec}): {underflow.Explanation} {underflow.Fix}");
             }
