@@ -362,7 +362,8 @@ public class ElementwiseBehaviourTests
         // ForwardFloatLanes/BackwardFloatLanes only when they say so: a test that missed a marked lane would leave a
         // float-lane result where the double-lane one belongs.
         float[] edges = [-87.00001f, -87f, -86.99999f, -80.00001f, -80f, 79.99999f, 80.00001f, 86.99999f, 87f, 87.00001f,
-            0f, -0f, 1e-30f, -1e30f, 1e30f, float.NegativeInfinity, float.PositiveInfinity, float.NaN];
+            0f, -0f, 1e-30f, -1e30f, 1e30f, float.NegativeInfinity, float.PositiveInfinity, float.NaN,
+            -9.900001f, -9.9f, -9.899999f];
         var rng = new Random(11);
         var registers = new List<float[]>();
         foreach (float e in edges) registers.Add([.. Enumerable.Repeat(0.5f, 15), e]);
@@ -378,6 +379,7 @@ public class ElementwiseBehaviourTests
             Check(new Functions.Softplus.Kernel_(2.0, 20.0), "softplus(2)");
             Check(new Functions.LogSigmoid.Kernel_(), "logsigmoid");
             Check(new Functions.Mish.Kernel_(), "mish");
+            Check(new Functions.GeluTanh.Kernel_(), "gelu_tanh");
             Check(new Functions.Tanh.Kernel_(), "tanh");
             Check(new Functions.Selu.Kernel_(), "selu");
 

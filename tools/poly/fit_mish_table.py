@@ -26,8 +26,10 @@ every float of the interval when there are fewer than 2^20 of them, else on 2^20
 Reference: double formulas, mpmath within 0.01 of x0.
 Run: /usr/bin/python3 tools/poly/fit_mish_table.py [DEG] [--forward]   (about 40 s; the kernel uses 9 for both:
 --forward printed worst 1.98 ULP (2^20 samples per interval; 2.23 over all floats); the derivative printed 2.33;
-10 gave 2.29, the zero's interval not improving). MISH_G and MISH_LIMIT override G and LIMIT for experiments (the
-kernel's constants must then change with them).
+10 gave 2.29, the zero's interval not improving). MISH_G, MISH_A, MISH_LIMIT and MISH_K override G, A, LIMIT and the
+interval range k = -K..K for experiments (the kernel's constants must then change with them; K above 7 prints
+32-entry tables, entry k mod 32, as two Vector512 halves: the 31-interval trial of 2026-12-04 in
+docs/performance-history.md ran MISH_G=0.75 MISH_K=15 with degree 6).
 """
 import math
 import sys
@@ -39,7 +41,8 @@ ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
 DEG = int(ARGS[0]) if ARGS else 9
 FORWARD = '--forward' in sys.argv
 G = float(__import__("os").environ.get("MISH_G", "0.375"))          # index slope: intervals of width 4/3 for |x| <= A, 8/3 beyond
-A = 4.5            # clamp of the index formula
+A = float(__import__("os").environ.get("MISH_A", "4.5"))            # clamp of the index formula
+K = int(__import__("os").environ.get("MISH_K", "7"))                 # intervals k = -K..K (7: 16 entries; up to 15: 32)
 LIMIT = float(__import__("os").environ.get("MISH_LIMIT", "15"))       # |x| above this takes the kernel's tail formulas
 SHIFT = 12582912.0  # 1.5*2^23
 mpmath.mp.dps = 40
@@ -178,7 +181,7 @@ def measure(k, c, coeffs):
 
 
 if __name__ == '__main__':
-    ks = range(-7, 8)
+    ks = range(-K, K + 1)
     table = {}
     worst = 0.0
     for k in ks:
@@ -194,9 +197,13 @@ if __name__ == '__main__':
         lo, hi = bounds(k)
         print(f'k = {k:3d} [{lo:8.4f}, {hi:8.4f}] c = {c:.9g}: {e1:.3f} ULP exactly, {e2:.3f} with float Horner (x = {xw:.8g})')
     print(f'worst {worst:.3f} ULP (x0 = {mpmath.nstr(X0, 20)}). As C#: the expansion points c_k, then the coefficient '
-          f'tables, u^{DEG} down to u^0 (entry k mod 16 belongs to interval k; entry 8 is unused):')
+          f'tables, u^{DEG} down to u^0 (entry k mod 16, or 32 for K > 7, belongs to interval k; unused entries are 0):')
     entry = lambda k, f: '%.9gf' % np.float32(f(table[k])) if k in table else '0f'
-    order = [j if j < 8 else j - 16 for j in range(16)]
-    print('    Vector512.Create(' + ', '.join(entry(k, lambda t: t[0]) for k in order) + ')')
+    size = 16 if K <= 7 else 32
+    order = [j if j < size // 2 else j - size for j in range(size)]
+    def row(f):
+        cells = [entry(k, f) for k in order]
+        return ', '.join('Vector512.Create(' + ', '.join(cells[h:h + 16]) + ')' for h in range(0, size, 16))
+    print('    ' + row(lambda t: t[0]))
     for j in range(DEG + 1):
-        print('    Vector512.Create(' + ', '.join(entry(k, lambda t, j=j: t[1][j]) for k in order) + ')')
+        print('    ' + row(lambda t, j=j: t[1][j]))

@@ -132,7 +132,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return ForwardFloat(x);
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return InDouble.FloatForward(this, x);
             var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
             var p = Logistic(xc, out var n, out var d, out var negative);
             // s < 0: x·e/(1 + e) with e = p·2^n, scaled last so subnormal results round once; s ≥ 0: x/(1 + e).
@@ -232,8 +232,54 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             Lanes.Store(dy * TV.Select(negative, low, high), ref dxRef);
         }
 
+        /// <inheritdoc />
+        public static bool ForwardHasDoubleLanes => true;
+
+        /// <inheritdoc />
+        public static bool ForwardTailInFloat => true;
+
         /// <summary>
-        /// Float lanes: x·σ(s) with s carried as the float pair s + sLo (the argument's rounding would otherwise cost
+        /// Below this x (s(x) = −85.0; s(−9.99) = −87) the float-lane forward leaves the lane to
+        /// <see cref="ForwardTailF{TV}"/>: e^−s would leave the table exponential's range (and x/(1 + e^−s) the
+        /// normal floats: the result underflows from about −9.5 on).
+        /// </summary>
+        private const double TableLowest = -9.9;
+
+        /// <summary>
+        /// Float lanes: x/(1 + e^−s), with s carried as the float pair s + sLo (<see cref="ArgumentF"/>: its rounding
+        /// would otherwise cost |s| half-ULPs in the negative tail) and e^−(s + sLo) from the table exponential
+        /// (<see cref="VMath.OnePlusExpOfNegatedTableF{TV}(TV, TV, bool)"/>), one division for both signs of s: e^−s ≤
+        /// e^85 stays a float above <see cref="TableLowest"/>, and the exponential's error reaches the result damped by
+        /// e^−s/(1 + e^−s) ≤ 1. Lanes below are marked for <see cref="ForwardTailF{TV}"/>. x is held at ±60 for the
+        /// argument only (s = ±15500 there, where 1 + e^−s is 1 or the lane is marked): the numerator x keeps +∞ and NaN.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
+        {
+            if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
+            {
+                inDouble = TV.Zero;
+                return Forward(x);
+            }
+
+            inDouble = TV.LessThan(x, TV.Create(TableLowest));
+            var s = ArgumentF(TV.ClampMagnitude(x, TV.Create(Clamp)), out var sLo);
+            return x / VMath.OnePlusExpOfNegatedTableF(s, sLo, nanByCaller: true);
+        }
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV> => TV.AnyWhereLess(x, TV.Create(TableLowest));
+
+        /// <inheritdoc />
+        public static MarkBound ForwardMarkBound => MarkBound.Below((float)TableLowest);
+
+        /// <summary>The float lanes below <see cref="TableLowest"/> (and any other): <see cref="ForwardFloat{TV}"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV> => ForwardFloat(x);
+
+        /// <summary>
+        /// Float lanes, every x: x·σ(s) with s carried as the float pair s + sLo (the argument's rounding would otherwise cost
         /// |s| half-ULPs in the negative tail), e = e^−|s|·(1 ∓ sLo) = p·2^n from the float exp, and 2^n applied last.
         /// One division: q = x/(1 + e) is the result for s ≥ 0 and q·p·2^n for s &lt; 0 (x held above −60 there, where
         /// the result has underflowed; above +60, 1 + e = 1 and q = x).

@@ -326,18 +326,28 @@ public static partial class VMath
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ExpOfNegatedSixteenthsParts<TV>(TV x, out TV t) where TV : struct, IVec<TV>
+        => ExpOfNegatedSixteenthsParts(x, TV.Zero, false, out t);
+
+    /// <summary>
+    /// As <see cref="ExpOfNegatedSixteenthsParts{TV}(TV, out TV)"/> for e^−(x + xLo) when <paramref name="withLow"/>
+    /// (a constant at every call site, so the addition folds away where it is false): the low part joins the reduced
+    /// u, which holds it without a rounding of its own that counts (|xLo| is far below |u|'s ULP-scale needs).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ExpOfNegatedSixteenthsParts<TV>(TV x, TV xLo, bool withLow, out TV t) where TV : struct, IVec<TV>
     {
         var shifted = TV.Fma(x, TV.Create(-16.0 * Log2E), TV.Create(RoundShifterF));
         var n = shifted - TV.Create(RoundShifterF);
         var u = TV.Fma(n, TV.Create(Ln2HiF / 16), x);
         u = TV.Fma(n, TV.Create(Ln2LoF / 16), u);
+        if (withLow) u += xLo;
         t = TV.Exp2Sixteenths(shifted);
         return TV.Fms(u * u, TV.Fma(u, TV.Create(SixteenthsP1), TV.Create(SixteenthsP0)), u);
     }
 
     /// <summary>
     /// 1 + e^−x in float lanes for −87.3 ≤ x (or NaN; lanes below are the caller's to replace, their value is
-    /// unspecified), from the table exponential (<see cref="ExpOfNegatedSixteenthsParts{TV}"/>). x is held at 87 from above,
+    /// unspecified), from the table exponential (<see cref="ExpOfNegatedSixteenthsParts{TV}(TV, out TV)"/>). x is held at 87 from above,
     /// where 1 + e^−87 is 1 as for every larger x, so 2^⌊N/16⌋ stays a normal float. Against the polynomial
     /// exponential with VSCALEF that sigmoid and silu used before (<see cref="ExpOfNegatedShortF{TV}"/>'s, x held at
     /// 87): seven multiply-add-class operations instead of ten, for about 0.15 ULP more in their worst cases.
@@ -349,6 +359,22 @@ public static partial class VMath
         var xc = nanByCaller ? TV.Min(x, TV.Create(87.0)) : TV.Min(TV.Create(87.0), x);
         var em1 = ExpOfNegatedSixteenthsParts(xc, out var t);
         // 1 + t·(1 + em1) with one rounding after 1 + t (exact where t ≥ 2^−1 or t is a power of two far below 1).
+        return TV.Fma(t, em1, t + TV.One);
+    }
+
+    /// <summary>
+    /// 1 + e^−(x + xLo) in float lanes for −87.3 ≤ x (or NaN; lanes below are the caller's to replace), as
+    /// <see cref="OnePlusExpOfNegatedTableF{TV}(TV, bool)"/> with the low part of a float pair x + xLo added to the
+    /// reduced argument (|xLo| ≤ 2^−23·|x|, so the reduced argument stays within ±0.023): for arguments formed as pairs
+    /// because e^−x turns an absolute error of x into a relative one (gelu_tanh's s). Above 87, where 1 + e^−x is 1,
+    /// x is held at 87 and xLo, then far below 87's ULP, changes nothing that counts. Float lanes only.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV OnePlusExpOfNegatedTableF<TV>(TV x, TV xLo, bool nanByCaller = false) where TV : struct, IVec<TV>
+    {
+        if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) throw new NotSupportedException("OnePlusExpOfNegatedTableF with a low part takes float lanes.");
+        var xc = nanByCaller ? TV.Min(x, TV.Create(87.0)) : TV.Min(TV.Create(87.0), x);
+        var em1 = ExpOfNegatedSixteenthsParts(xc, xLo, true, out var t);
         return TV.Fma(t, em1, t + TV.One);
     }
 
