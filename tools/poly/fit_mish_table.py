@@ -15,8 +15,10 @@ interval around 0 is expanded about whichever of 0 and the multiples of 1/16 in 
 rounded there unless c = 0, and the measurement includes it); the others about an end, the centre or a quarter point
 (on a 1/64 grid) whichever measures best in a float32 Horner model, u exact by Sterbenz at every candidate tried. Lanes with |x| > LIMIT take the tail
 formulas of the kernel, so the intervals cover [-LIMIT, LIMIT] only (k = -7..7; entry k mod 16 of each table).
---forward fits mish(x) on the same intervals; mish(0) = 0, so interval 0 is expanded about 0 with no constant term
-(-0 in the table, so that mish(-0) = -0) and mish keeps its relative accuracy as x -> 0.
+--forward fits mish(x); mish(0) = 0, so interval 0 is expanded about 0 with no constant term (-0 in the table, so that
+mish(-0) = -0) and mish keeps its relative accuracy as x -> 0. The kernel's forward takes other intervals (below):
+k = round(G*(x + R*clamp(x, -A, A))), x + R*clamp one fma, with G = 0.4, R = 1.5, A = 2.48: width 1/(G(1 + R)) = 1
+for |x| <= A and 1/G = 2.5 beyond, so that degree 8 holds on [-1/2, 1/2], where the derivative's [-2/3, 2/3] needed 9.
 Each interval is fitted for relative error (least squares on Chebyshev nodes, Lawson-reweighted towards minimax), the
 coefficients rounded to float one at a time from the constant term up (the rest refitted after each). The report
 gives per interval the worst error in ULPs of the float nearest mish' (as actkit accuracy counts them) of the
@@ -24,10 +26,13 @@ float-coefficient polynomial in exact
 arithmetic and of a float32 Horner evaluation (each fma rounded once, u and the index formed as in the kernel), on
 every float of the interval when there are fewer than 2^20 of them, else on 2^20 evenly spaced floats plus the ends.
 Reference: double formulas, mpmath within 0.01 of x0.
-Run: /usr/bin/python3 tools/poly/fit_mish_table.py [DEG] [--forward]   (about 40 s; the kernel uses 9 for both:
---forward printed worst 1.98 ULP (2^20 samples per interval; 2.23 over all floats); the derivative printed 2.33;
-10 gave 2.29, the zero's interval not improving). MISH_G, MISH_A, MISH_LIMIT and MISH_K override G, A, LIMIT and the
-interval range k = -K..K for experiments (the kernel's constants must then change with them; K above 7 prints
+Run: /usr/bin/python3 tools/poly/fit_mish_table.py [DEG] [--forward]   (about 40 s; the kernel's derivative uses 9,
+which printed 2.33 (10 gave 2.29, the zero's interval not improving); its forward
+`MISH_G=0.4 MISH_R=1.5 MISH_A=2.48 ... 8 --forward`, which printed 2.07 (2^20 samples per interval; 2.23 over all
+floats, as the earlier degree-9 forward on the derivative's intervals, 1.98 here). MISH_G, MISH_R, MISH_A, MISH_LIMIT
+and MISH_K override G, R, A, LIMIT and the interval range k = -K..K (the kernel's constants must change with them),
+MISH_SHARED=S makes the top S coefficients interval 0's for all (tried on 2026-12-04: the tails' relative accuracy
+cannot take a shared term, so not used); K above 7 prints
 32-entry tables, entry k mod 32, as two Vector512 halves: the 31-interval trial of 2026-12-04 in
 docs/performance-history.md ran MISH_G=0.75 MISH_K=15 with degree 6).
 """
@@ -43,6 +48,8 @@ FORWARD = '--forward' in sys.argv
 G = float(__import__("os").environ.get("MISH_G", "0.375"))          # index slope: intervals of width 4/3 for |x| <= A, 8/3 beyond
 A = float(__import__("os").environ.get("MISH_A", "4.5"))            # clamp of the index formula
 K = int(__import__("os").environ.get("MISH_K", "7"))                 # intervals k = -K..K (7: 16 entries; up to 15: 32)
+R = float(__import__("os").environ.get("MISH_R", "1"))               # k = round(G*(x + R*clamp(x, -A, A))): R = 1 the kernel's first form
+SHARED = int(__import__("os").environ.get("MISH_SHARED", "0"))       # top coefficients shared by every interval (interval 0's)
 LIMIT = float(__import__("os").environ.get("MISH_LIMIT", "15"))       # |x| above this takes the kernel's tail formulas
 SHIFT = 12582912.0  # 1.5*2^23
 mpmath.mp.dps = 40
@@ -91,10 +98,11 @@ def f_ref(x):
 
 
 def index32(x):
-    """k as the kernel forms it (float32): round(G*(x + clamp(x, -A, A))), ties to even."""
+    """k as the kernel forms it (float32): round(G*(x + R*clamp(x, -A, A))), ties to even (x + R*clamp one fma)."""
     x = np.asarray(x, dtype=np.float32)
-    v = (x + np.clip(x, np.float32(-A), np.float32(A))).astype(np.float32)
-    t = (v.astype(np.float64) * G + SHIFT).astype(np.float32)   # one fma: exact product, one rounding
+    clamped = np.clip(x, np.float32(-A), np.float32(A)).astype(np.float64)
+    v = (x.astype(np.float64) + np.float64(np.float32(R)) * clamped).astype(np.float32)
+    t = (v.astype(np.float64) * np.float64(np.float32(G)) + SHIFT).astype(np.float32)   # one fma: exact product, one rounding
     return (t.astype(np.float64) - SHIFT).astype(np.int64)
 
 
@@ -102,7 +110,7 @@ def bounds(k):
     """The x interval of k (t in [k - 1/2, k + 1/2]), cut to [-LIMIT, LIMIT]."""
     def x_of(t):
         v = t / G
-        return v / 2 if abs(v) <= 2 * A else (v - A if v > 0 else v + A)
+        return v / (1 + R) if abs(v) <= (1 + R) * A else (v - R * A if v > 0 else v + R * A)
     return max(-LIMIT, x_of(k - 0.5)), min(LIMIT, x_of(k + 0.5))
 
 
@@ -129,7 +137,7 @@ def candidates(k):
     return out
 
 
-def fit(k, c, deg):
+def fit(k, c, deg, shared=None):
     lo, hi = bounds(k)
     n = 500
     xs = lo + (hi - lo) * (1 - np.cos(np.pi * (np.arange(n) + 0.5) / n)) / 2
@@ -142,6 +150,7 @@ def fit(k, c, deg):
     elif not FORWARD and zero_interval(k):
         fixed_coeffs[0] = float(np.float32(float(mish_d_mp(c))))
         scale = fs - fixed_coeffs[0]
+    fixed_coeffs.update(shared or {})
     coeffs = fit_float_coefficients(us, fs, powers, fixed_coeffs, scale)
     return [coeffs[p] for p in range(deg, -1, -1)]   # highest degree first
 
@@ -184,10 +193,18 @@ if __name__ == '__main__':
     ks = range(-K, K + 1)
     table = {}
     worst = 0.0
+    shared = {}
+    if SHARED:
+        # Interval 0 (the hardest: mish's nearest singularities) is fitted freely; its top SHARED coefficients become
+        # constants of the kernel (no lookup), and every other interval is fitted with them fixed.
+        first = min(candidates(0), key=lambda c: measure(0, c, fit(0, c, DEG))[1])
+        top = fit(0, first, DEG)
+        shared = {DEG - j: top[j] for j in range(SHARED)}
+        print(f'shared (interval 0, c = {first}): ' + ', '.join(f'u^{p}: {v!r}' for p, v in sorted(shared.items(), reverse=True)))
     for k in ks:
         best = None
         for c in candidates(k):
-            coeffs = fit(k, c, DEG)
+            coeffs = fit(k, c, DEG, shared if k != 0 else None)
             e1, e2, xw = measure(k, c, coeffs)
             if best is None or e2 < best[2]:
                 best = (c, coeffs, e2, e1, xw)

@@ -193,30 +193,41 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
 
         /// <summary>
         /// mish(x) for |x| ≤ 15 (or NaN) in float lanes, with no exponential and no division: one polynomial of degree
-        /// 9 per interval in u = x − c_k, looked up by k as in <see cref="DerivativeTable{TV}"/> (the same intervals;
-        /// tools/poly/fit_mish_table.py 9 --forward). Interval 0 is expanded about 0 with no constant term (−0 in the
-        /// table, so that mish(−0) = −0), so u = x exactly and mish keeps its relative accuracy as x → 0; x − c is exact
-        /// by Sterbenz's lemma in the others. Measured over all floats: 2.23 ULP (x = 0.006487974), against 2.63 for the
-        /// quotient x·e·(1 − c) with a float exponential that it replaced (0.27 → 0.19 ns/element).
+        /// 8 per interval in u = x − c_k, its coefficients and c_k looked up by the interval number k
+        /// (<see cref="ForwardInterval{TV}"/>: width 1 for |x| ≤ 2.48, 2.5 beyond; tools/poly/fit_mish_table.py 8 --forward
+        /// with MISH_G=0.4 MISH_R=1.5 MISH_A=2.48). Interval 0 is expanded about 0 with no constant term (−0 in the table,
+        /// so that mish(−0) = −0), so u = x exactly and mish keeps its relative accuracy as x → 0; x − c is exact by
+        /// Sterbenz's lemma in the others. The fitter's float model measured 2.07 ULP. The derivative's intervals (width
+        /// 4/3 near 0) needed degree 9 here: degree 8 left 3.7 ULP in [−2/3, 2/3], where mish's nearest complex
+        /// singularities (0.35 ± 2.36i) limit the fit; on [−1/2, 1/2] degree 8 holds, and one lookup and one
+        /// multiply-add fewer per register is what the narrower intervals buy.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV ForwardTable<TV>(TV x) where TV : struct, IVec<TV>
         {
             // A NaN x makes the index meaningless but u NaN, and so the result.
-            var shifted = Interval(x);
-            var u = x - TV.Lookup16(shifted, Vector512.Create(0f, 1f, 2.328125f, 3.328125f, 4.828125f, 10.171875f, 10.171875f, 12.828125f, 0f, -14.453125f, -12.171875f, -9.5f, -6.828125f, -4.828125f, -2.671875f, -1.328125f));
-            var g = TV.Lookup16(shifted, Vector512.Create(-0.000234419844f, -0.000176232905f, -7.06080027e-05f, -4.19465978e-05f, 4.68677797e-07f, 3.84438891e-07f, 5.02797548e-07f, 1.77488335e-08f, 0f, -1.29281681e-11f, -5.81753534e-11f, 2.1408009e-11f, 1.91348573e-08f, -8.92193952e-07f, -4.4919102e-06f, 7.91547063e-05f));
-            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.00110963301f, 0.000639586477f, 0.000256946194f, 0.000285720249f, -5.68568203e-06f, 4.66783649e-06f, -5.81128961e-06f, -1.67126558e-07f, 0f, -6.85111828e-11f, -5.56524604e-10f, -2.56731503e-09f, 2.31549251e-08f, 7.22792265e-06f, -1.06899079e-05f, 7.75763983e-05f)));
-            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.000838002132f, 0.000336515193f, -0.000476417685f, -0.000816998421f, 2.9374507e-05f, 2.36573705e-05f, 2.77331947e-05f, 6.49254446e-07f, 0f, -8.07877654e-10f, -5.1604454e-09f, -3.7651624e-08f, 8.50988542e-08f, -1.22658957e-05f, -1.92626999e-06f, -0.000567097159f)));
-            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.00777336909f, -0.00600675773f, 0.00114306144f, 0.00125780527f, -8.6965294e-05f, 6.47804118e-05f, -7.04251361e-05f, -1.34028733e-06f, 0f, -6.19057783e-09f, -4.44915642e-08f, -3.61380387e-07f, -1.02320155e-06f, 4.13312555e-05f, 0.000219396155f, -0.00216515851f)));
-            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.000369791698f, 0.00909825321f, -0.00289203133f, -0.000954525254f, 0.000177929964f, 0.000103668302f, 0.00010206164f, 1.57520219e-06f, 0f, -4.16269046e-08f, -3.09256819e-07f, -2.80115955e-06f, -1.58238126e-05f, 1.32348632e-05f, 0.00139692321f, -0.00210691197f)));
-            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.0458625332f, 0.0194812752f, 0.00355215208f, -0.000670031528f, -0.000318986567f, 9.77790478e-05f, -8.37796615e-05f, -1.04349863e-06f, 0f, -2.30219342e-07f, -1.76148046e-06f, -1.71402826e-05f, -0.000125730541f, -0.000207841949f, 0.00481222989f, 0.0125521058f)));
-            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.0160004385f, -0.0858883187f, 0.00459334534f, 0.00436280668f, 0.000585296133f, 5.21480542e-05f, 3.58980833e-05f, 3.56477955e-07f, 0f, -1.00892646e-06f, -7.908935e-06f, -8.10597048e-05f, -0.000686738233f, -0.00229774974f, 0.00741187949f, 0.0619362816f)));
-            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.319999963f, 0.0923398957f, -0.0278712027f, -0.0098923631f, -0.000955832831f, 1.3995822e-05f, -6.3344728e-06f, -4.78607447e-08f, 0f, -3.29105524e-06f, -2.63140937e-05f, -0.000280646578f, -0.00260731904f, -0.0110694142f, -0.0153213814f, 0.10693837f)));
-            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.600000024f, 1.04903626f, 1.0502429f, 1.01296997f, 1.00108242f, 1.00000155f, 1.00000012f, 1f, 0f, -7.11066969e-06f, -5.7802361e-05f, -0.000636190118f, -0.00630377792f, -0.0303536952f, -0.105237752f, -0.0325643681f)));
-            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0f, 0.865098417f, 2.29167914f, 3.32015729f, 4.82751656f, 10.171875f, 10.171875f, 12.828125f, 0f, -7.63922344e-06f, -6.29764545e-05f, -0.000711065775f, -0.00739008188f, -0.0384777375f, -0.178317904f, -0.306552559f)));
+            var shifted = ForwardInterval(x);
+            var u = x - TV.Lookup16(shifted, Vector512.Create(0f, 0.75f, 2.015625f, 3.15625f, 6.28125f, 7.53125f, 10.03125f, 12.53125f, 0f, -14.375f, -11.90625f, -9.40625f, -6.28125f, -5.03125f, -2.265625f, -0.75f));
+            var g = TV.Lookup16(shifted, Vector512.Create(-0.00121995318f, 0.00170585513f, -0.000462481723f, 8.74391571e-06f, -9.57753514e-07f, -5.94806806e-07f, -6.88764828e-07f, -5.89333826e-09f, 0f, -1.43766971e-10f, -9.76344339e-10f, -1.82873616e-09f, 1.03993202e-07f, 1.55192947e-06f, -0.000135536873f, 0.000314563018f));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.000681336911f, -0.00348719512f, 0.000254431245f, -6.57556302e-05f, 6.54636779e-07f, 5.68044788e-06f, 6.58126146e-06f, 5.54356241e-08f, 0f, -7.51624429e-10f, -6.0657035e-09f, -4.25267714e-08f, 4.52814049e-07f, 3.07271904e-07f, 4.53111352e-05f, 0.000618246733f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.00782073382f, -0.00304886745f, 0.00104013213f, 0.000188091028f, 9.54280154e-07f, -2.17707166e-05f, -2.52010614e-05f, -2.08652096e-07f, 0f, -6.66148914e-09f, -5.53691564e-08f, -3.83110915e-07f, -2.00525079e-07f, 1.73209628e-05f, 6.60557489e-05f, -0.00251422706f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.000338148093f, 0.0167466719f, -0.00483972719f, -0.000102456885f, 6.41397173e-06f, 4.27339328e-05f, 4.91803476e-05f, 3.99176031e-07f, 0f, -4.47048265e-08f, -3.88712152e-07f, -3.01114142e-06f, -1.82789281e-05f, 9.49560763e-06f, 0.00184745947f, -0.011725924f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.0458675846f, 0.00285396981f, 0.00966064632f, -0.0011851989f, -2.25510048e-05f, -4.56888811e-05f, -5.12224578e-05f, -4.05446968e-07f, 0f, -2.47029419e-07f, -2.22273593e-06f, -1.85047465e-05f, -0.000172875458f, -0.000237379732f, 0.00817258004f, -0.0070433002f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.0160022881f, -0.0978631452f, -0.00338547328f, 0.00534861954f, 4.42381643e-05f, 2.73507576e-05f, 2.68691292e-05f, 2.04810746e-07f, 0f, -1.08345773e-06f, -1.00162788e-05f, -8.7739114e-05f, -0.00101205322f, -0.00210959045f, 0.0178222954f, 0.0738446936f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.320000023f, 0.162288979f, -0.0290341247f, -0.0124594616f, -7.2290597e-05f, -1.2204423e-05f, -5.66058497e-06f, -3.96456663e-08f, 0f, -3.5361611e-06f, -3.34236938e-05f, -0.000304371468f, -0.00398674281f, -0.009726502f, -0.000499181275f, 0.231203452f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.600000024f, 0.985758305f, 1.06841326f, 1.01680422f, 1.00008047f, 1.00000811f, 1.00000012f, 1f, 0f, -7.64381821e-06f, -7.35959256e-05f, -0.000691006309f, -0.00986129977f, -0.0261333548f, -0.112521492f, 0.16074574f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0f, 0.610018313f, 1.96065998f, 3.14573598f, 6.28120613f, 7.53124571f, 10.03125f, 12.53125f, 0f, -8.21532103e-06f, -8.03442599e-05f, -0.000773243373f, -0.0117416028f, -0.0327500068f, -0.222954914f, -0.276494712f)));
             return g;
         }
+
+        /// <summary>
+        /// The forward table's interval number k = round(0.4·(x + 1.5·clamp(x, ±2.48))) in the low bits of the second fma,
+        /// with 1.5·2^23 (<see cref="IVec{TV}.Lookup16"/> reads them): three operations, as for the derivative's intervals,
+        /// but of width 1 for |x| ≤ 2.48 and 2.5 beyond; k = −7..7 for |x| ≤ <see cref="TableLimit"/> (0.4·(15 + 3.72) = 7.488).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV ForwardInterval<TV>(TV x) where TV : struct, IVec<TV> =>
+            TV.Fma(TV.Fma(TV.ClampMagnitude(x, TV.Create(2.48)), TV.Create(1.5), x), TV.Create(0.4), TV.Create(12582912.0));
 
         /// <summary>
         /// The tables' interval number k = round(3/8·(x + clamp(x, ±4.5))) in the low bits of one fma with 1.5·2^23
@@ -257,7 +268,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         /// <summary>
         /// mish(x) beyond |x| = 15 in float lanes (and for NaN, which the mark bound includes): x above 15
         /// (tanh(softplus(x)) = 1 − 2e^−2x + … rounds to 1), and below −15 x·e^x·(1 − e^x/2) (tanh(softplus(x)) =
-        /// e^x·(1 − e^x/2 + O(e^2x)), the next term below 1e−13 there): e^x = 2^n·(1 + m), v = x·(1 − e^x/2) by one fnma
+        /// e^x·(1 − e^x/2 + O(e^3x)), within 7e−21 relative at −15, mpmath): e^x = 2^n·(1 + m), v = x·(1 − e^x/2) by one fnma
         /// (e^x from MulPow2 with n held at −120, where the correction is far below the floats anyway), v·(1 + m) by one
         /// fma, 2^n applied last so a subnormal result rounds once more; −∞ is held at −112, where the result is −0.
         /// </summary>
