@@ -243,13 +243,13 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         /// <see cref="ForwardTailF{TV}"/>: e^−s would leave the table exponential's range (and x/(1 + e^−s) the
         /// normal floats: the result underflows from about −9.5 on).
         /// </summary>
-        private const double TableLowest = -9.9;
+        private const double FloatLanesLowest = -9.9;
 
         /// <summary>
         /// Float lanes: x/(1 + e^−s), with s carried as the float pair s + sLo (<see cref="ArgumentF"/>: its rounding
         /// would otherwise cost |s| half-ULPs in the negative tail) and e^−(s + sLo) from the table exponential
         /// (<see cref="VMath.OnePlusExpOfNegatedTableF{TV}(TV, TV, bool)"/>), one division for both signs of s: e^−s ≤
-        /// e^85 stays a float above <see cref="TableLowest"/>, and the exponential's error reaches the result damped by
+        /// e^85 stays a float above <see cref="FloatLanesLowest"/>, and the exponential's error reaches the result damped by
         /// e^−s/(1 + e^−s) ≤ 1. Lanes below are marked for <see cref="ForwardTailF{TV}"/>. x is held at ±60 for the
         /// argument only (s = ±15500 there, where 1 + e^−s is 1 or the lane is marked): the numerator x keeps +∞ and NaN.
         /// </summary>
@@ -262,19 +262,19 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
                 return Forward(x);
             }
 
-            inDouble = TV.LessThan(x, TV.Create(TableLowest));
+            inDouble = TV.LessThan(x, TV.Create(FloatLanesLowest));
             var s = ArgumentF(TV.ClampMagnitude(x, TV.Create(Clamp)), out var sLo);
             return x / VMath.OnePlusExpOfNegatedTableF(s, sLo, nanByCaller: true);
         }
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV> => TV.AnyWhereLess(x, TV.Create(TableLowest));
+        public bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV> => TV.AnyWhereLess(x, TV.Create(FloatLanesLowest));
 
         /// <inheritdoc />
-        public static MarkBound ForwardMarkBound => MarkBound.Below((float)TableLowest);
+        public static MarkBound ForwardMarkBound => MarkBound.Below((float)FloatLanesLowest);
 
-        /// <summary>The float lanes below <see cref="TableLowest"/> (and any other): <see cref="ForwardFloat{TV}"/>.</summary>
+        /// <summary>The float lanes below <see cref="FloatLanesLowest"/> (and any other): <see cref="ForwardFloat{TV}"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV> => ForwardFloat(x);
 

@@ -230,9 +230,10 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
             TV.Fma(TV.Fma(TV.ClampMagnitude(x, TV.Create(2.48)), TV.Create(1.5), x), TV.Create(0.4), TV.Create(12582912.0));
 
         /// <summary>
-        /// The tables' interval number k = round(3/8·(x + clamp(x, ±4.5))) in the low bits of one fma with 1.5·2^23
-        /// (<see cref="IVec{TV}.Lookup16"/> reads them): the intervals that tools/poly/fit_mish_table.py fits, of width 4/3
-        /// for |x| ≤ 4.5 and 8/3 beyond (see <see cref="DerivativeTable{TV}"/>).
+        /// The derivative table's interval number k = round(3/8·(x + clamp(x, ±4.5))) in the low bits of one fma with
+        /// 1.5·2^23 (<see cref="IVec{TV}.Lookup16"/> reads them): the intervals that tools/poly/fit_mish_table.py fits by
+        /// default, of width 4/3 for |x| ≤ 4.5 and 8/3 beyond (see <see cref="DerivativeTable{TV}"/>; the forward has its
+        /// own, <see cref="ForwardInterval{TV}"/>).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV Interval<TV>(TV x) where TV : struct, IVec<TV> =>

@@ -331,7 +331,7 @@ public static partial class VMath
     /// <summary>
     /// As <see cref="ExpOfNegatedSixteenthsParts{TV}(TV, out TV)"/> for e^−(x + xLo) when <paramref name="withLow"/>
     /// (a constant at every call site, so the addition folds away where it is false): the low part joins the reduced
-    /// u, which holds it without a rounding of its own that counts (|xLo| is far below |u|'s ULP-scale needs).
+    /// u (one addition, whose rounding is at most half an ULP of |u| ≤ 0.022, far below what counts in e^−u).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ExpOfNegatedSixteenthsParts<TV>(TV x, TV xLo, bool withLow, out TV t) where TV : struct, IVec<TV>
@@ -367,7 +367,8 @@ public static partial class VMath
     /// <see cref="OnePlusExpOfNegatedTableF{TV}(TV, bool)"/> with the low part of a float pair x + xLo added to the
     /// reduced argument (|xLo| ≤ 2^−23·|x|, so the reduced argument stays within ±0.023): for arguments formed as pairs
     /// because e^−x turns an absolute error of x into a relative one (gelu_tanh's s). Above 87, where 1 + e^−x is 1,
-    /// x is held at 87 and xLo, then far below 87's ULP, changes nothing that counts. Float lanes only.
+    /// x is held at 87; xLo, at most 2^−23·|x| (gelu_tanh's x = 60 gives s ≈ 15500 and |sLo| below 0.002), then moves
+    /// e^−87 by a factor within e^±0.002, and 1 + e^−x stays 1. Float lanes only.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV OnePlusExpOfNegatedTableF<TV>(TV x, TV xLo, bool nanByCaller = false) where TV : struct, IVec<TV>
