@@ -318,9 +318,10 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV BackwardFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            var xc = TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x));
+            // |x| held at 60: on AVX-512 one VRANGE, which takes a NaN x as 60, and the NaN is put back at the end by one
+            // VFIXUPIMM (as tanh does); elsewhere a NaN flows through the maximum's second operand.
+            var ax = TV.RestoresNaNCheaply ? TV.AbsAtMost(x, TV.Create(Clamp)) : TV.Abs(TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x)));
             // |s| = s(|x|) as a pair (s is odd); −|s| has the low part −sLo.
-            var ax = TV.Abs(xc);
             var s = ArgumentF(ax, out var sLo);
             var m = VMath.Expm1PartsMinusAbsF(s, -sLo, -130.0, out var n);
             var t = TV.ScaleB(TV.One, n);
@@ -346,7 +347,8 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             var k2 = TV.Fms(t, m, gLo);
             var num = k1 + TV.Fma(m, k1, TV.Fma(m, k2, k2));
             var y = TV.ScaleB(num / d2, n);
-            return dy * TV.SelectWhereLess(xc, TV.Zero, y, TV.One - y);
+            var slope = TV.SelectWhereLess(x, TV.Zero, y, TV.One - y);
+            return dy * (TV.RestoresNaNCheaply ? TV.WithNaNOf(slope, x) : slope);
         }
 
         /// <summary>
