@@ -262,13 +262,12 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV DerivativeFloat<TV>(TV x) where TV : struct, IVec<TV>
         {
-            // min(|x|, 15): on AVX-512 one VRANGE, which takes a NaN x as 15, and the NaN is put back at the end by one
-            // VFIXUPIMM (as tanh does); elsewhere a NaN flows through the minimum's second operand.
-            var y = TV.RestoresNaNCheaply ? TV.AbsAtMost(x, TV.Create(FloatClamp)) : TV.Min(TV.Create(FloatClamp), TV.Abs(x));
+            // min(|x|, 15), the NaN put back at the end.
+            var y = VMath.AbsAtMostThenKeepNaN(x, TV.Create(FloatClamp));
             var m = HalfGaussianF(y, out var n);
             var s = TV.IsDouble ? DerivativeRatio(y, m, n) : DerivativeTable(y, m, n);
             var slope = TV.SelectWhereLess(x, TV.Zero, s, TV.One - s);
-            return TV.RestoresNaNCheaply ? TV.WithNaNOf(slope, x) : slope;
+            return VMath.KeepNaN(slope, x);
         }
 
         /// <summary>

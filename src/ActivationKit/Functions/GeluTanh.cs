@@ -318,9 +318,8 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV BackwardFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
-            // |x| held at 60: on AVX-512 one VRANGE, which takes a NaN x as 60, and the NaN is put back at the end by one
-            // VFIXUPIMM (as tanh does); elsewhere a NaN flows through the maximum's second operand.
-            var ax = TV.RestoresNaNCheaply ? TV.AbsAtMost(x, TV.Create(Clamp)) : TV.Abs(TV.Min(TV.Create(Clamp), TV.Max(TV.Create(-Clamp), x)));
+            // |x| held at 60, the NaN put back at the end.
+            var ax = VMath.AbsAtMostThenKeepNaN(x, TV.Create(Clamp));
             // |s| = s(|x|) as a pair (s is odd); −|s| has the low part −sLo.
             var s = ArgumentF(ax, out var sLo);
             var m = VMath.Expm1PartsMinusAbsF(s, -sLo, -130.0, out var n);
@@ -348,7 +347,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             var num = k1 + TV.Fma(m, k1, TV.Fma(m, k2, k2));
             var y = TV.ScaleB(num / d2, n);
             var slope = TV.SelectWhereLess(x, TV.Zero, y, TV.One - y);
-            return dy * (TV.RestoresNaNCheaply ? TV.WithNaNOf(slope, x) : slope);
+            return dy * VMath.KeepNaN(slope, x);
         }
 
         /// <summary>

@@ -205,7 +205,7 @@ public sealed class Tanh : OutputGradientActivation<Tanh.Kernel_>
             var m = VMath.Expm1OfDoubledF(h);
             var e = TV.Fma(t, m, t - TV.One);
             var y = TV.Select(TV.SignMask, x, e / (e + TV.Create(2.0)));
-            return TV.RestoresNaNCheaply ? TV.WithNaNOf(y, x) : y;
+            return VMath.KeepNaN(y, x);
         }
 
         /// <inheritdoc />

@@ -314,24 +314,17 @@ public static partial class VMath
     }
 
     /// <summary>
-    /// e^−x = t·(1 + m) in float lanes from the 16-entry table, for −87.3 ≤ x ≤ 88 (the caller clamps; a NaN x gives
-    /// a NaN m): returns m and t. N = round(−16x/ln 2) by the round shifter (one multiply-add; the shifted value's low
-    /// bits hold N), u = x + N·ln2/16 by the Cody–Waite pair (|u| ≤ ln2/32; N·Ln2HiF/16 + x is exact for |N| ≤ 2^11,
+    /// e^−(x + xLo) = t·(1 + m) in float lanes from the 16-entry table, for −87.3 ≤ x ≤ 88 (the caller clamps; a NaN x
+    /// gives a NaN m): returns m and t. N = round(−16x/ln 2) by the round shifter (one multiply-add; the shifted value's
+    /// low bits hold N), u = x + N·ln2/16 by the Cody–Waite pair (|u| ≤ ln2/32; N·Ln2HiF/16 + x is exact for |N| ≤ 2^11,
     /// as in ReduceF), t = 2^(N/16) from the table with ⌊N/16⌋ added to its exponent
     /// (<see cref="IVec{TV}.Exp2Sixteenths"/>: a permute and three integer operations), and m = e^−u − 1 = u²·p(u) − u
     /// with p of degree 1 (tools/poly/fit_exp_sixteenths.py: 1.6e−9 relative; u² and p side by side, a shorter chain
     /// than Horner's). Seven multiply-add-class operations where the polynomial exponential with VSCALEF takes ten; t
     /// carries the table's rounding, up to 0.79·2^−24, so it suits results that use e^−x relative to itself (1 + e),
-    /// not e^x − 1 near 0.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ExpOfNegatedSixteenthsParts<TV>(TV x, out TV t) where TV : struct, IVec<TV>
-        => ExpOfNegatedSixteenthsParts(x, TV.Zero, false, out t);
-
-    /// <summary>
-    /// As <see cref="ExpOfNegatedSixteenthsParts{TV}(TV, out TV)"/> for e^−(x + xLo) when <paramref name="withLow"/>
-    /// (a constant at every call site, so the addition folds away where it is false): the low part joins the reduced
-    /// u (one addition, whose rounding is at most half an ULP of |u| ≤ 0.022, far below what counts in e^−u).
+    /// not e^x − 1 near 0. With <paramref name="withLow"/> (a constant at every call site, so the addition folds away
+    /// where it is false) the low part of a float pair x + xLo joins u: one addition, whose rounding is at most half an
+    /// ULP of |u| ≤ 0.023, far below what counts in e^−u.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ExpOfNegatedSixteenthsParts<TV>(TV x, TV xLo, bool withLow, out TV t) where TV : struct, IVec<TV>
@@ -347,7 +340,7 @@ public static partial class VMath
 
     /// <summary>
     /// 1 + e^−x in float lanes for −87.3 ≤ x (or NaN; lanes below are the caller's to replace, their value is
-    /// unspecified), from the table exponential (<see cref="ExpOfNegatedSixteenthsParts{TV}(TV, out TV)"/>). x is held at 87 from above,
+    /// unspecified), from the table exponential (<see cref="ExpOfNegatedSixteenthsParts{TV}"/>). x is held at 87 from above,
     /// where 1 + e^−87 is 1 as for every larger x, so 2^⌊N/16⌋ stays a normal float. Against the polynomial
     /// exponential with VSCALEF that sigmoid and silu used before (<see cref="ExpOfNegatedShortF{TV}"/>'s, x held at
     /// 87): seven multiply-add-class operations instead of ten, for about 0.15 ULP more in their worst cases.
@@ -356,26 +349,30 @@ public static partial class VMath
     public static TV OnePlusExpOfNegatedTableF<TV>(TV x, bool nanByCaller = false) where TV : struct, IVec<TV>
     {
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return TV.One + ExpOfNegatedF(x);
-        var xc = nanByCaller ? TV.Min(x, TV.Create(87.0)) : TV.Min(TV.Create(87.0), x);
-        var em1 = ExpOfNegatedSixteenthsParts(xc, out var t);
-        // 1 + t·(1 + em1) with one rounding after 1 + t (exact where t ≥ 2^−1 or t is a power of two far below 1).
-        return TV.Fma(t, em1, t + TV.One);
+        return OnePlusExpOfNegatedTable(x, TV.Zero, false, nanByCaller);
     }
 
     /// <summary>
     /// 1 + e^−(x + xLo) in float lanes for −87.3 ≤ x (or NaN; lanes below are the caller's to replace), as
     /// <see cref="OnePlusExpOfNegatedTableF{TV}(TV, bool)"/> with the low part of a float pair x + xLo added to the
-    /// reduced argument (|xLo| ≤ 2^−23·|x|, so the reduced argument stays within ±0.023): for arguments formed as pairs
-    /// because e^−x turns an absolute error of x into a relative one (gelu_tanh's s). Above 87, where 1 + e^−x is 1,
-    /// x is held at 87; xLo, at most 2^−23·|x| (gelu_tanh's x = 60 gives s ≈ 15500 and |sLo| below 0.002), then moves
-    /// e^−87 by a factor within e^±0.002, and 1 + e^−x stays 1. Float lanes only.
+    /// reduced argument: for arguments formed as pairs because e^−x turns an absolute error of x into a relative one
+    /// (gelu_tanh's s; |xLo| ≤ 2^−23·|x|). Above 87, where 1 + e^−x is 1, x is held at 87 and xLo (gelu_tanh's x = 60
+    /// gives s ≈ 15500 and |sLo| below 0.002) moves e^−87 by a factor within e^±0.002: 1 + e^−x stays 1. Float lanes only.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV OnePlusExpOfNegatedTableF<TV>(TV x, TV xLo, bool nanByCaller = false) where TV : struct, IVec<TV>
     {
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) throw new NotSupportedException("OnePlusExpOfNegatedTableF with a low part takes float lanes.");
+        return OnePlusExpOfNegatedTable(x, xLo, true, nanByCaller);
+    }
+
+    /// <summary>The two <see cref="OnePlusExpOfNegatedTableF{TV}(TV, bool)"/> forms' float lanes: x held at 87, then 1 + t·(1 + m).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV OnePlusExpOfNegatedTable<TV>(TV x, TV xLo, bool withLow, bool nanByCaller) where TV : struct, IVec<TV>
+    {
         var xc = nanByCaller ? TV.Min(x, TV.Create(87.0)) : TV.Min(TV.Create(87.0), x);
-        var em1 = ExpOfNegatedSixteenthsParts(xc, xLo, true, out var t);
+        var em1 = ExpOfNegatedSixteenthsParts(xc, xLo, withLow, out var t);
+        // 1 + t·(1 + em1) with one rounding after 1 + t (exact where t ≥ 2^−1 or t is a power of two far below 1).
         return TV.Fma(t, em1, t + TV.One);
     }
 
