@@ -17,7 +17,10 @@ float from the constant term up). The report gives per interval the worst relati
 relative) of the float-coefficient polynomial in exact arithmetic and of a float32 Horner evaluation (each fma rounded
 once, u formed in float), over 20,001 floats per interval; the kernel's error adds e^-S's and the product's roundings.
 Reference: double, mpmath within 1e-3 of y0 (where 1 + e - g cancels).
-Run: /usr/bin/python3 tools/poly/fit_gelu_tanh_table.py [DEG]   (about 20 s; the kernel uses 8)
+Run: /usr/bin/python3 tools/poly/fit_gelu_tanh_table.py [DEG]   (a second; the kernel uses 8)
+With --exp2 it fits instead the kernel's q of 2^r - 1 = r*q(r) for |r| <= 1/2 (DEG is q's degree; the kernel uses 6), for
+q's relative error, and reports it and the error of 1 + m against 2^r in a float model (Horner steps rounded, m = q*r
+rounded, 1 + m exact), over 200,001 floats.
 """
 import math
 import sys
@@ -93,7 +96,27 @@ def centre(k):
     return min((k + j / 4096 for j in range(-64, 65) if 0 <= k + j / 4096 <= 15), key=miss)
 
 
-if __name__ == '__main__':
+def fit_exp2(deg):
+    n = 600
+    rs = 0.5 * np.cos(np.pi * (np.arange(n) + 0.5) / n)
+    qs = np.array([float(mpmath.expm1(mpmath.mpf(r) * mpmath.log(2)) / mpmath.mpf(r)) for r in rs])
+    c = fit_float_coefficients(rs, qs, list(range(deg + 1)))
+    cs = [c[p] for p in range(deg, -1, -1)]
+    r32 = np.linspace(-0.5, 0.5, 200001).astype(np.float32)
+    r32 = r32[r32 != 0]
+    ref_q = np.array([float(mpmath.expm1(mpmath.mpf(float(v)) * mpmath.log(2)) / mpmath.mpf(float(v))) for v in r32])
+    q = horner32(cs, r32)
+    m = (q.astype(np.float64) * r32).astype(np.float32).astype(np.float64)
+    ref = 2.0 ** r32.astype(np.float64)
+    print(f'q of degree {deg}: {np.max(np.abs(q - ref_q) / ref_q) * 2 ** 24:.3f} ULP of q, '
+          f'1 + m within {np.max(np.abs(1 + m - ref) / ref) * 2 ** 24:.3f} ULP of 2^r')
+    for p in range(deg + 1):
+        print(f'        private const double Q{p} = {c[p]!r};')
+
+
+if __name__ == '__main__' and '--exp2' in sys.argv:
+    fit_exp2(int(ARGS[0]) if ARGS else 6)
+elif __name__ == '__main__':
     centres, table, worst = [], [], 0.0
     for k in range(16):
         if k == 0:

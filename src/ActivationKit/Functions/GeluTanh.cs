@@ -118,6 +118,23 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         private const double BHiF = 0.07135481387376785;
         private const double BLoF = 2.3988324659995897e-09;
 
+        // −C·log2(e) and −B·log2(e) as float pairs (mpmath): the backward's argument in powers of two, t = −s·log2(e).
+        private const double CLog2HiF = -2.302208185195923;
+        private const double CLog2LoF = -1.2948402350332344e-08;
+        private const double BLog2HiF = -0.10294324159622192;
+        private const double BLog2LoF = 2.016198541454628e-09;
+
+        // 2^r − 1 = r·q(r) for |r| ≤ 1/2, q of degree 6 with float coefficients fitted for q's relative error
+        // (tools/poly/fit_gelu_tanh_table.py 6 --exp2: 0.05 ULP in exact arithmetic; 1 + m within 0.73 ULP of 2^r in a
+        // float model with m rounded). Degree 5, one multiply-add fewer, measured 2.91 ULP over all floats instead of 2.81.
+        private const double Q0 = 0.6931471824645996;
+        private const double Q1 = 0.24022650718688965;
+        private const double Q2 = 0.055503975600004196;
+        private const double Q3 = 0.009618089534342289;
+        private const double Q4 = 0.0013347620842978358;
+        private const double Q5 = 0.00015450875798705965;
+        private const double Q6 = 1.154426354332827e-05;
+
         /// <inheritdoc />
         public static bool ComputeFloatInDouble => false;
 
@@ -306,26 +323,40 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         /// Float lanes: with y = |x|, S = s(y), e = e^−S and g = y·s′(y), D(y) = e·(1 + e − g)/(1 + e)² is f′(x) for x &lt; 0
         /// and 1 − f′(x) for x ≥ 0 (f′(x) = σ(s)·(1 + x·s′·σ(−s)), and f′(−y) + f′(y) = 1). D = e^−S·H(y) with
         /// H = (1 + e − g)/(1 + e)² from one polynomial per unit interval of y (<see cref="SlopeTable{TV}"/>), which keeps
-        /// H's relative accuracy next to its zero at y0 = 0.7524614 (f′'s at −y0), and e^−S = (1 + m)·2^n from the pair
-        /// S + SLo (<see cref="ArgumentF"/>: its rounding would cost S half-ULPs in the tail, S reaching 104 where D
-        /// underflows) with the shorter polynomial, since m enters only inside 1 + m, folded into one fma; 2^n is applied
-        /// last, so subnormal results round once. y is held at 15 (the table's end; −S at −130 in the exponential, where
-        /// D·2^n is far below the least subnormal), the NaN put back at the end.
+        /// H's relative accuracy next to its zero at y0 = 0.7524614 (f′'s at −y0), and e^−S = (1 + m)·2^n formed in powers of
+        /// two: t + tLo = −S·log2(e) as a float pair (<see cref="CubicF"/> with the constants scaled by −log2(e); S reaches
+        /// 104 where D underflows, so its rounding would cost S half-ULPs), n = round(t) and r = (t − n) + tLo exactly, so
+        /// the reduction needs no ln 2 split and no clamp, and m = 2^r − 1 = r·q(r) (degree 6; m enters only inside 1 + m,
+        /// folded into one fma). 2^n is applied last, so subnormal results round once. y is held at 11.5 (where D·2^n is
+        /// below a quarter of the least subnormal), the NaN put back at the end.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV BackwardFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
             var y = VMath.AbsAtMostThenKeepNaN(x, TV.Create(TableClamp));
-            var s = ArgumentF(y, out var sLo);
-            var m = VMath.Expm1PartsMinusAbsShortF(s, -sLo, -130.0, out var n);
+            // t + tLo = −S·log2(e) ≤ 0; n = round(t), r = (t − n) + tLo exactly (t − n by Sterbenz's lemma), |r| ≤ 1/2.
+            var t = CubicF(y, out var tLo, CLog2HiF, CLog2LoF, BLog2HiF, BLog2LoF);
+            var n = TV.RoundToEven(t);
+            var r = (t - n) + tLo;
+            var q = TV.Fma(TV.Create(Q6), r, TV.Create(Q5));
+            q = TV.Fma(q, r, TV.Create(Q4));
+            q = TV.Fma(q, r, TV.Create(Q3));
+            q = TV.Fma(q, r, TV.Create(Q2));
+            q = TV.Fma(q, r, TV.Create(Q1));
+            q = TV.Fma(q, r, TV.Create(Q0));
+            var m = q * r;
             var h = SlopeTable(y);
             var d = TV.ScaleB(TV.Fma(h, m, h), n);
             var slope = TV.SelectWhereLess(x, TV.Zero, d, TV.One - d);
             return dy * VMath.KeepNaN(slope, x);
         }
 
-        /// <summary>y is held here in the float backward: the last table interval is [14.5, 15].</summary>
-        private const double TableClamp = 15.0;
+        /// <summary>
+        /// y is held here in the float backward: D(11.5) = e^−126.9·H, H ≈ −344, is below a quarter of the least subnormal,
+        /// and the exponent n ≥ −183 stays within what <see cref="IVec{TV}.ScaleB"/> takes at every width. The table
+        /// covers y up to 15.
+        /// </summary>
+        private const double TableClamp = 11.5;
 
         /// <summary>
         /// H(y) = (1 + e − g)/(1 + e)² = e^S·D(y) for float lanes, 0 ≤ y ≤ 15: one polynomial of degree 8 per interval
@@ -364,13 +395,24 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV ArgumentF<TV>(TV x, out TV sLo) where TV : struct, IVec<TV>
+            => CubicF(x, out sLo, CHiF, CLoF, BHiF, BLoF);
+
+        /// <summary>
+        /// x·(c + b·x²) as a float pair for x ≥ 0 (or NaN) with the float pairs c = cHi + cLo and b = bHi + bLo of one sign
+        /// (the forward's s, or the backward's −s·log2(e)): the two-sum of c + b·x² takes the larger magnitude first,
+        /// which is the maximum for positive constants and the minimum for negative ones (constants fold when inlined).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV CubicF<TV>(TV x, out TV sLo, double cHi, double cLo, double bHi, double bLo) where TV : struct, IVec<TV>
         {
             var x2 = x * x;
             var x2Lo = TV.Fms(x, x, x2);
-            var p = x2 * TV.Create(BHiF);
-            var pLo = TV.Fma(x2Lo, TV.Create(BHiF), TV.Fma(x2, TV.Create(BLoF), TV.Fms(x2, TV.Create(BHiF), p) + TV.Create(CLoF)));
-            var w = p + TV.Create(CHiF);
-            var wLo = ((TV.Max(p, TV.Create(CHiF)) - w) + TV.Min(p, TV.Create(CHiF))) + pLo;
+            var p = x2 * TV.Create(bHi);
+            var pLo = TV.Fma(x2Lo, TV.Create(bHi), TV.Fma(x2, TV.Create(bLo), TV.Fms(x2, TV.Create(bHi), p) + TV.Create(cLo)));
+            var w = p + TV.Create(cHi);
+            var larger = cHi > 0 ? TV.Max(p, TV.Create(cHi)) : TV.Min(p, TV.Create(cHi));
+            var smaller = cHi > 0 ? TV.Min(p, TV.Create(cHi)) : TV.Max(p, TV.Create(cHi));
+            var wLo = ((larger - w) + smaller) + pLo;
             var s = x * w;
             sLo = TV.Fma(x, wLo, TV.Fms(x, w, s));
             return s;

@@ -524,14 +524,6 @@ public static partial class VMath
     }
 
     /// <summary>
-    /// <see cref="Expm1PartsMinusAbsF{TV}(TV, TV, double, out TV)"/> with the shorter polynomial
-    /// (<see cref="Expm1ReducedShortF{TV}"/>), for callers that use m only inside 1 + m (gelu_tanh′'s e^−S·H).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Expm1PartsMinusAbsShortF<TV>(TV x, TV xLo, double floor, out TV n) where TV : struct, IVec<TV>
-        => Expm1ReducedShortF(ReduceF(TV.MinusAbsAtLeast(x, TV.Create(floor)), out n) + xLo);
-
-    /// <summary>
     /// dy·u·2^n in float lanes for the deep tail of a gradient (the caller's e^x = (1 + m)·2^n folded into u, finite and
     /// non-zero), rounded about once whatever dy's magnitude: dy·2^−48, then times u (one rounding, no overflow for
     /// |u| &lt; 2^48), then 2^(n + 48) (a subnormal result rounds once more). The callers keep −298 ≤ n ≤ −95 and
