@@ -21,7 +21,7 @@ Run: /usr/bin/python3 tools/poly/fit_gelu_table.py [DEG] [--slope]   (a few seco
 import math
 import sys
 import numpy as np
-from table_fit import fit_float_coefficients, horner32
+from table_fit import chebyshev_nodes, fit_float_coefficients, horner32
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
 DEG = int(ARGS[0]) if ARGS else 7
@@ -71,7 +71,7 @@ def centre(k):
 def fit(k, deg):
     lo, hi = max(0.0, k - 0.5), min(15.0, k + 0.5)
     n = 400
-    ys = lo + (hi - lo) * (1 - np.cos(np.pi * (np.arange(n) + 0.5) / n)) / 2
+    ys = chebyshev_nodes(lo, hi, n)
     us = ys - centre(k)
     fs = f_ref(ys)
     first = 1 if k == 0 and not SLOPE else 0

@@ -26,7 +26,7 @@ import math
 import sys
 import numpy as np
 import mpmath
-from table_fit import fit_float_coefficients, horner32
+from table_fit import chebyshev_nodes, fit_float_coefficients, horner32
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
 DEG = int(ARGS[0]) if ARGS else 8
@@ -64,7 +64,7 @@ def bounds(k):
 def fit(k, c, deg):
     lo, hi = bounds(k)
     n = 400
-    ys = lo + (hi - lo) * (1 - np.cos(np.pi * (np.arange(n) + 0.5) / n)) / 2
+    ys = chebyshev_nodes(lo, hi, n)
     us = ys - c
     fs = h_ref(ys)
     fixed, scale = {}, fs
@@ -98,7 +98,7 @@ def centre(k):
 
 def fit_exp2(deg):
     n = 600
-    rs = 0.5 * np.cos(np.pi * (np.arange(n) + 0.5) / n)
+    rs = chebyshev_nodes(-0.5, 0.5, n)
     qs = np.array([float(mpmath.expm1(mpmath.mpf(r) * mpmath.log(2)) / mpmath.mpf(r)) for r in rs])
     c = fit_float_coefficients(rs, qs, list(range(deg + 1)))
     cs = [c[p] for p in range(deg, -1, -1)]

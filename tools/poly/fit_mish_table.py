@@ -40,7 +40,7 @@ import math
 import sys
 import numpy as np
 import mpmath
-from table_fit import fit_float_coefficients, horner32
+from table_fit import chebyshev_nodes, fit_float_coefficients, horner32
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
 DEG = int(ARGS[0]) if ARGS else 9
@@ -140,7 +140,7 @@ def candidates(k):
 def fit(k, c, deg, shared=None):
     lo, hi = bounds(k)
     n = 500
-    xs = lo + (hi - lo) * (1 - np.cos(np.pi * (np.arange(n) + 0.5) / n)) / 2
+    xs = chebyshev_nodes(lo, hi, n)
     us = xs - c
     fs = f_ref(xs)
     fixed_coeffs, scale = {}, fs

@@ -32,6 +32,11 @@ def fit_float_coefficients(us, fs, powers, fixed_coeffs=None, scale=None, rounds
     return coeffs
 
 
+def chebyshev_nodes(lo, hi, n):
+    """n Chebyshev nodes of the first kind on [lo, hi] (the fitting points of every per-interval fit)."""
+    return lo + (hi - lo) * (1 - np.cos(np.pi * (np.arange(n) + 0.5) / n)) / 2
+
+
 def horner32(c, u):
     """The float32 Horner evaluation of c (highest degree first) at the float32 offsets u, each step one rounded fma."""
     acc = np.full(u.shape, np.float32(c[0]), dtype=np.float32)

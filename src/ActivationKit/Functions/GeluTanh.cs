@@ -16,7 +16,10 @@ namespace ActivationKit.Functions;
 /// cancels to zero (or flips sign) in the negative tail; x·e^s/(1 + e^s) does not: gelu_tanh(−10) = −1.2e−37 and
 /// float results stay non-zero down to x = −10.770867. s is carried as a double-double (a float pair in float lanes),
 /// because e^s turns a relative error δ of s into |s|·δ. Float data runs in float lanes forward and backward; the
-/// derivative is formed as e·(1 + e − |x·s′|)/(1 + e)² (e = e^−|s|), summed from exact pieces where it cancels. gelu_tanh(NaN) = NaN, gelu_tanh(±0) = ±0, gelu_tanh(+∞) = +∞, gelu_tanh(−∞) = −0.
+/// derivative is e^−|s|·H(|x|) (or 1 minus it for x ≥ 0) with H = (1 + e − |x·s′|)/(1 + e)² (e = e^−|s|) from one
+/// float polynomial per unit interval of |x| (tools/poly/fit_gelu_tanh_table.py), expanded about the derivative's zero
+/// in its interval so that it keeps its relative accuracy there. Double data sums that factor from exact pieces where
+/// it cancels. gelu_tanh(NaN) = NaN, gelu_tanh(±0) = ±0, gelu_tanh(+∞) = +∞, gelu_tanh(−∞) = −0.
 /// The minimum is gelu_tanh(−0.7524614) = −0.1700408, where the derivative crosses zero.
 /// </remarks>
 public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
