@@ -390,7 +390,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         }
 
         /// <summary>
-        /// Float lanes (the forward, and the backward at |x|): s = x·(C + B·x²) with B = C·0.044715, as s + <paramref name="sLo"/> — three operations
+        /// Float lanes (the forward; the backward forms the same cubic scaled by −log2(e) at |x|): s = x·(C + B·x²) with B = C·0.044715, as s + <paramref name="sLo"/> (<see cref="CubicF"/>) — three operations
         /// fewer than x·(1 + k·x²) times C (<see cref="Argument"/>, which double lanes use). x² is
         /// exact as a pair, B·x² carries its product error and B's low part, C + B·x² is a two-sum (the fast one on the
         /// larger and the smaller: either may dominate) with C's low part added to the error, and x·w carries its product
