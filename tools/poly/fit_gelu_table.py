@@ -21,7 +21,7 @@ Run: /usr/bin/python3 tools/poly/fit_gelu_table.py [DEG] [--slope]   (a few seco
 import math
 import sys
 import numpy as np
-from table_fit import chebyshev_nodes, fit_float_coefficients, horner32
+from table_fit import chebyshev_nodes, fit_table_entry, float_miss, print_tables, relative_ulps
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
 DEG = int(ARGS[0]) if ARGS else 7
@@ -62,10 +62,7 @@ def centre(k):
     # 3/8 it does not (1.5 ULP, y - c rounding by at most 2^-26 below 3/16).
     base = 0.375 if k == 0 and SLOPE else k
     steps = range(-64, 1) if k == 1 else range(-64, 65)
-    def miss(c):
-        v = f_ref([c])[0]
-        return abs(v - float(np.float32(v))) / abs(float(np.spacing(np.float32(v))))
-    return min((base + j / 4096 for j in steps if 0 <= base + j / 4096 <= 15), key=miss)
+    return min((base + j / 4096 for j in steps if 0 <= base + j / 4096 <= 15), key=lambda c: float_miss(f_ref([c])[0]))
 
 
 def fit(k, deg):
@@ -75,14 +72,9 @@ def fit(k, deg):
     us = ys - centre(k)
     fs = f_ref(ys)
     first = 1 if k == 0 and not SLOPE else 0
-    powers = list(range(first, deg + 1))
     # Where G crosses zero the relative error is measured against G - G(c_1), that is u times the rest of the polynomial.
-    fixed_coeffs, scale = {}, fs
-    if k == 1 and SLOPE:
-        fixed_coeffs[0] = float(np.float32(float(g_exact(centre(k)))))
-        scale = fs - fixed_coeffs[0]
-    coeffs = fit_float_coefficients(us, fs, powers, fixed_coeffs, scale)
-    return [coeffs.get(p, 0.0) for p in range(deg, -1, -1)]   # highest degree first
+    constant = float(np.float32(float(g_exact(centre(k))))) if k == 1 and SLOPE else None
+    return fit_table_entry(us, fs, deg, constant, first)
 
 
 if __name__ == '__main__':
@@ -95,15 +87,9 @@ if __name__ == '__main__':
         ys = np.linspace(lo, hi, 20001).astype(np.float32)
         ys = ys[ys > 0] if k == 0 and not SLOPE else ys
         us = (ys - np.float32(centre(k))).astype(np.float32)
-        ref = f_ref(ys.astype(np.float64))
-        exact = np.polyval(np.array(c, dtype=np.float64), us.astype(np.float64))
-        flt = horner32(c, us).astype(np.float64)
-        ulp = lambda v: np.max(np.abs((v - ref) / ref)) * 2 ** 24
-        e1, e2 = ulp(exact), ulp(flt)
+        e1, e2 = relative_ulps(c, us, f_ref(ys.astype(np.float64)))
         worst = max(worst, e2)
         print(f'k = {k:2d}: float coefficients {e1:.3f} ULP exactly, {e2:.3f} with float Horner')
     print(f'worst {worst:.3f} ULP. As C#: the expansion points c_k, then the coefficient tables, u^{DEG} down to u^0'
           ' (entry k belongs to interval k):')
-    print('    Vector512.Create(' + ', '.join('%.9gf' % np.float32(centre(k)) for k in range(16)) + ')')
-    for j in range(DEG + 1):
-        print('    Vector512.Create(' + ', '.join('%.9gf' % np.float32(table[k][j]) for k in range(16)) + ')')
+    print_tables([centre(k) for k in range(16)], table)

@@ -26,7 +26,7 @@ import math
 import sys
 import numpy as np
 import mpmath
-from table_fit import chebyshev_nodes, fit_float_coefficients, horner32
+from table_fit import chebyshev_nodes, fit_float_coefficients, fit_table_entry, float_miss, horner32, print_tables, relative_ulps
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
 DEG = int(ARGS[0]) if ARGS else 8
@@ -66,34 +66,21 @@ def fit(k, c, deg):
     n = 400
     ys = chebyshev_nodes(lo, hi, n)
     us = ys - c
-    fs = h_ref(ys)
-    fixed, scale = {}, fs
-    if k == 1:
-        fixed[0] = float(np.float32(float(h_mp(c))))
-        scale = fs - fixed[0]
-    coeffs = fit_float_coefficients(us, fs, list(range(deg + 1)), fixed, scale)
-    return [coeffs.get(p, 0.0) for p in range(deg, -1, -1)]   # highest degree first
+    constant = float(np.float32(float(h_mp(c)))) if k == 1 else None
+    return fit_table_entry(us, h_ref(ys), deg, constant)
 
 
 def measure(k, c, coeffs):
     lo, hi = bounds(k)
     ys = np.unique(np.linspace(lo, hi, 20001).astype(np.float32))
     us = (ys - np.float32(c)).astype(np.float32)
-    ref = h_ref(ys.astype(np.float64))
-    exact = np.polyval(np.array(coeffs, dtype=np.float64), us.astype(np.float64))
-    flt = horner32(coeffs, us).astype(np.float64)
-    def ulp(v):
-        return float(np.max(np.abs((v - ref) / ref)) * 2 ** 24)
-    return ulp(exact), ulp(flt)
+    return relative_ulps(coeffs, us, h_ref(ys.astype(np.float64)))
 
 
 def centre(k):
     if k == 1:
         return float(np.float32(Y0))
-    def miss(c):
-        v = h_ref([c])[0]
-        return abs(v - float(np.float32(v))) / abs(float(np.spacing(np.float32(v))))
-    return min((k + j / 4096 for j in range(-64, 65) if 0 <= k + j / 4096 <= 15), key=miss)
+    return min((k + j / 4096 for j in range(-64, 65) if 0 <= k + j / 4096 <= 15), key=lambda c: float_miss(h_ref([c])[0]))
 
 
 def fit_exp2(deg):
@@ -137,6 +124,4 @@ elif __name__ == '__main__':
         print(f'k = {k:2d}: c = {c:.9g}, float coefficients {e1:.3f} ULP exactly, {e2:.3f} with float Horner')
     print(f'y0 = {Y0!r}; worst {worst:.3f} ULP. As C#: the expansion points c_k, then the coefficient tables, u^{DEG} down'
           ' to u^0 (entry k belongs to interval k):')
-    print('    Vector512.Create(' + ', '.join('%.9gf' % np.float32(c) for c in centres) + ')')
-    for j in range(DEG + 1):
-        print('    Vector512.Create(' + ', '.join('%.9gf' % np.float32(table[k][j]) for k in range(16)) + ')')
+    print_tables(centres, table)

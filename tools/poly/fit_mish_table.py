@@ -40,7 +40,7 @@ import math
 import sys
 import numpy as np
 import mpmath
-from table_fit import chebyshev_nodes, fit_float_coefficients, horner32
+from table_fit import chebyshev_nodes, fit_table_entry, horner32
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
 DEG = int(ARGS[0]) if ARGS else 9
@@ -142,17 +142,12 @@ def fit(k, c, deg, shared=None):
     n = 500
     xs = chebyshev_nodes(lo, hi, n)
     us = xs - c
-    fs = f_ref(xs)
-    fixed_coeffs, scale = {}, fs
-    powers = list(range(deg + 1))
+    constant = None
     if FORWARD and c == 0.0:
-        fixed_coeffs[0] = -0.0   # -0: u*P(u) + (-0) keeps the sign of a zero u, so mish(-0) = -0
+        constant = -0.0   # -0: u*P(u) + (-0) keeps the sign of a zero u, so mish(-0) = -0
     elif not FORWARD and zero_interval(k):
-        fixed_coeffs[0] = float(np.float32(float(mish_d_mp(c))))
-        scale = fs - fixed_coeffs[0]
-    fixed_coeffs.update(shared or {})
-    coeffs = fit_float_coefficients(us, fs, powers, fixed_coeffs, scale)
-    return [coeffs[p] for p in range(deg, -1, -1)]   # highest degree first
+        constant = float(np.float32(float(mish_d_mp(c))))
+    return fit_table_entry(us, f_ref(xs), deg, constant, fixed=shared)
 
 
 def floats_of(k):

@@ -32,6 +32,40 @@ def fit_float_coefficients(us, fs, powers, fixed_coeffs=None, scale=None, rounds
     return coeffs
 
 
+def fit_table_entry(us, fs, deg, constant=None, first=0, fixed=None):
+    """One interval's polynomial (highest degree first) at the offsets us: powers first..deg, with the coefficients in
+    `fixed` held. With `constant` the constant term is held at that float, and where it is f(c) at a zero of f the error
+    is measured relative to f - f(c), that is u times the rest of the polynomial, so the fit keeps f's relative accuracy
+    next to the zero (a constant of -0 leaves the scale f itself and keeps the sign of a zero u)."""
+    fixed_coeffs, scale = dict(fixed or {}), fs
+    if constant is not None:
+        fixed_coeffs[0] = constant
+        scale = fs - constant
+    coeffs = fit_float_coefficients(us, fs, list(range(first, deg + 1)), fixed_coeffs, scale)
+    return [coeffs.get(p, 0.0) for p in range(deg, -1, -1)]
+
+
+def float_miss(v):
+    """How far v lies from its nearest float, in ULPs of that float (an expansion point is chosen where f(c) is nearest
+    a float: the constant term's rounding is the one coefficient rounding a fit cannot absorb)."""
+    return abs(v - float(np.float32(v))) / abs(float(np.spacing(np.float32(v))))
+
+
+def relative_ulps(coeffs, us, ref):
+    """The worst error relative to ref, in units of 2^-24, of the polynomial at the float32 offsets us: evaluated
+    exactly, and by float32 Horner (horner32)."""
+    exact = np.polyval(np.array(coeffs, dtype=np.float64), us.astype(np.float64))
+    flt = horner32(coeffs, us).astype(np.float64)
+    return tuple(float(np.max(np.abs((v - ref) / ref)) * 2 ** 24) for v in (exact, flt))
+
+
+def print_tables(centres, table):
+    """The kernel's C# tables: the expansion points, then one Vector512 per power, highest first (entry k: interval k)."""
+    print('    Vector512.Create(' + ', '.join('%.9gf' % np.float32(c) for c in centres) + ')')
+    for j in range(len(table[0])):
+        print('    Vector512.Create(' + ', '.join('%.9gf' % np.float32(t[j]) for t in table) + ')')
+
+
 def chebyshev_nodes(lo, hi, n):
     """n Chebyshev nodes of the first kind on [lo, hi] (the fitting points of every per-interval fit)."""
     return lo + (hi - lo) * (1 - np.cos(np.pi * (np.arange(n) + 0.5) / n)) / 2
