@@ -51,11 +51,26 @@ def float_miss(v):
     return abs(v - float(np.float32(v))) / abs(float(np.spacing(np.float32(v))))
 
 
-def relative_ulps(coeffs, us, ref):
+def even_odd32(c, u):
+    """The float32 evaluation of c (highest degree first) as even and odd halves in v = u*u (rounded): each half by
+    Horner in v, then odd*u + even by one fma; every step one rounded fma, as the kernels that split their chain do."""
+    u64 = u.astype(np.float64)
+    v64 = (u64 * u64).astype(np.float32).astype(np.float64)
+    low_first = list(reversed(c))
+    def half(coeffs):
+        acc = np.full(u.shape, np.float32(coeffs[-1]), dtype=np.float32)
+        for ci in reversed(coeffs[:-1]):
+            acc = (acc.astype(np.float64) * v64 + np.float64(np.float32(ci))).astype(np.float32)
+        return acc.astype(np.float64)
+    even, odd = half(low_first[0::2]), half(low_first[1::2])
+    return (odd * u64 + even).astype(np.float32)
+
+
+def relative_ulps(coeffs, us, ref, evaluate=None):
     """The worst error relative to ref, in units of 2^-24, of the polynomial at the float32 offsets us: evaluated
-    exactly, and by float32 Horner (horner32)."""
+    exactly, and in float32 by evaluate (horner32, or even_odd32)."""
     exact = np.polyval(np.array(coeffs, dtype=np.float64), us.astype(np.float64))
-    flt = horner32(coeffs, us).astype(np.float64)
+    flt = (evaluate or horner32)(coeffs, us).astype(np.float64)
     return tuple(float(np.max(np.abs((v - ref) / ref)) * 2 ** 24) for v in (exact, flt))
 
 
