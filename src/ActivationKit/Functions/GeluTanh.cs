@@ -351,7 +351,8 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             var h = SlopeTable(y);
             var d = TV.ScaleB(TV.Fma(h, m, h), n);
             var slope = TV.SelectWhereLess(x, TV.Zero, d, TV.One - d);
-            return dy * VMath.KeepNaN(slope, x);
+            // A NaN x goes into dy, off the slope's chain.
+            return VMath.KeepNaN(dy, x) * slope;
         }
 
         /// <summary>
