@@ -20,11 +20,11 @@ public static partial class VMath
     internal const double Ln2LoF = 1.4286067653e-06;
 
     // 1.5·2^23: a float of magnitude below 2^22 added to it is rounded to an integer that sits in the low mantissa bits.
-    private const double RoundShifterF = 12582912.0;
+    internal const double RoundShifterF = 12582912.0;
 
     // p(u) of OnePlusExpOfNegatedTableF (tools/poly/fit_exp_sixteenths.py), the float values.
-    private const double SixteenthsP0 = 0.5000161528587341;
-    private const double SixteenthsP1 = -0.166667178273201;
+    internal const double SixteenthsP0 = 0.5000161528587341;
+    internal const double SixteenthsP1 = -0.166667178273201;
 
     // ln 2 rounded to float (0x3F317218), for reductions whose result tolerates |n|·1.9e−9 in r.
     internal const double Ln2F = 0.6931471824645996;
@@ -322,18 +322,16 @@ public static partial class VMath
     /// with p of degree 1 (tools/poly/fit_exp_sixteenths.py: 1.6e−9 relative; u² and p side by side, a shorter chain
     /// than Horner's). Seven multiply-add-class operations where the polynomial exponential with VSCALEF takes ten; t
     /// carries the table's rounding, up to 0.79·2^−24, so it suits results that use e^−x relative to itself (1 + e),
-    /// not e^x − 1 near 0. With <paramref name="withLow"/> (a constant at every call site, so the addition folds away
-    /// where it is false) the low part of a float pair x + xLo joins u: one addition, whose rounding is at most half an
-    /// ULP of |u| ≤ 0.023, far below what counts in e^−u.
+    /// not e^x − 1 near 0. (gelu_tanh's forward, whose argument is a float pair, reduces in powers of two with the same
+    /// table and polynomial: GeluTanh.OnePlusExpOfMinusArgumentF.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ExpOfNegatedSixteenthsParts<TV>(TV x, TV xLo, bool withLow, out TV t) where TV : struct, IVec<TV>
+    private static TV ExpOfNegatedSixteenthsParts<TV>(TV x, out TV t) where TV : struct, IVec<TV>
     {
         var shifted = TV.Fma(x, TV.Create(-16.0 * Log2E), TV.Create(RoundShifterF));
         var n = shifted - TV.Create(RoundShifterF);
         var u = TV.Fma(n, TV.Create(Ln2HiF / 16), x);
         u = TV.Fma(n, TV.Create(Ln2LoF / 16), u);
-        if (withLow) u += xLo;
         t = TV.Exp2Sixteenths(shifted);
         return TV.Fms(u * u, TV.Fma(u, TV.Create(SixteenthsP1), TV.Create(SixteenthsP0)), u);
     }
@@ -349,29 +347,15 @@ public static partial class VMath
     public static TV OnePlusExpOfNegatedTableF<TV>(TV x, bool nanByCaller = false) where TV : struct, IVec<TV>
     {
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return TV.One + ExpOfNegatedF(x);
-        return OnePlusExpOfNegatedTable(x, TV.Zero, false, nanByCaller);
+        return OnePlusExpOfNegatedTable(x, nanByCaller);
     }
 
-    /// <summary>
-    /// 1 + e^−(x + xLo) in float lanes for −87.3 ≤ x (or NaN; lanes below are the caller's to replace), as
-    /// <see cref="OnePlusExpOfNegatedTableF{TV}(TV, bool)"/> with the low part of a float pair x + xLo added to the
-    /// reduced argument: for arguments formed as pairs because e^−x turns an absolute error of x into a relative one
-    /// (gelu_tanh's s; |xLo| ≤ 2^−23·|x|). Above 87, where 1 + e^−x is 1, x is held at 87 and xLo (gelu_tanh's x = 60
-    /// gives s ≈ 15500 and |sLo| below 0.002) moves e^−87 by a factor within e^±0.002: 1 + e^−x stays 1. Float lanes only.
-    /// </summary>
+    /// <summary><see cref="OnePlusExpOfNegatedTableF{TV}(TV, bool)"/>'s float lanes: x held at 87, then 1 + t·(1 + m).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV OnePlusExpOfNegatedTableF<TV>(TV x, TV xLo, bool nanByCaller = false) where TV : struct, IVec<TV>
-    {
-        if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) throw new NotSupportedException("OnePlusExpOfNegatedTableF with a low part takes float lanes.");
-        return OnePlusExpOfNegatedTable(x, xLo, true, nanByCaller);
-    }
-
-    /// <summary>The two <see cref="OnePlusExpOfNegatedTableF{TV}(TV, bool)"/> forms' float lanes: x held at 87, then 1 + t·(1 + m).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV OnePlusExpOfNegatedTable<TV>(TV x, TV xLo, bool withLow, bool nanByCaller) where TV : struct, IVec<TV>
+    private static TV OnePlusExpOfNegatedTable<TV>(TV x, bool nanByCaller) where TV : struct, IVec<TV>
     {
         var xc = nanByCaller ? TV.Min(x, TV.Create(87.0)) : TV.Min(TV.Create(87.0), x);
-        var em1 = ExpOfNegatedSixteenthsParts(xc, xLo, withLow, out var t);
+        var em1 = ExpOfNegatedSixteenthsParts(xc, out var t);
         // 1 + t·(1 + em1) with one rounding after 1 + t (exact where t ≥ 2^−1 or t is a power of two far below 1).
         return TV.Fma(t, em1, t + TV.One);
     }
