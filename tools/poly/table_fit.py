@@ -53,16 +53,12 @@ def float_miss(v):
 
 def even_odd32(c, u):
     """The float32 evaluation of c (highest degree first) as even and odd halves in v = u*u (rounded): each half by
-    Horner in v, then odd*u + even by one fma; every step one rounded fma, as the kernels that split their chain do."""
+    Horner in v (horner32), then odd*u + even by one fma; every step one rounded fma, as the kernels that split their
+    chain do."""
     u64 = u.astype(np.float64)
-    v64 = (u64 * u64).astype(np.float32).astype(np.float64)
+    v = (u64 * u64).astype(np.float32)
     low_first = list(reversed(c))
-    def half(coeffs):
-        acc = np.full(u.shape, np.float32(coeffs[-1]), dtype=np.float32)
-        for ci in reversed(coeffs[:-1]):
-            acc = (acc.astype(np.float64) * v64 + np.float64(np.float32(ci))).astype(np.float32)
-        return acc.astype(np.float64)
-    even, odd = half(low_first[0::2]), half(low_first[1::2])
+    even, odd = (horner32(list(reversed(low_first[j::2])), v).astype(np.float64) for j in (0, 1))
     return (odd * u64 + even).astype(np.float32)
 
 

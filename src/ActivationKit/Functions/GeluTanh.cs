@@ -354,7 +354,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         /// 104 where D underflows, so its rounding would cost S half-ULPs), n = round(t) and r = (t − n) + tLo exactly, so
         /// the reduction needs no ln 2 split and no clamp, and m = 2^r − 1 = r·q(r) (degree 6; m enters only inside 1 + m,
         /// folded into one fma). 2^n is applied last, so subnormal results round once. y is held at 11.5 (where D·2^n is
-        /// below a quarter of the least subnormal), the NaN put back at the end.
+        /// below a quarter of the least subnormal), a NaN x put into dy (<see cref="VMath.KeepNaN{TV}"/>).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV BackwardFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>

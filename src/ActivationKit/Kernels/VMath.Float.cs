@@ -347,13 +347,6 @@ public static partial class VMath
     public static TV OnePlusExpOfNegatedTableF<TV>(TV x, bool nanByCaller = false) where TV : struct, IVec<TV>
     {
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return TV.One + ExpOfNegatedF(x);
-        return OnePlusExpOfNegatedTable(x, nanByCaller);
-    }
-
-    /// <summary><see cref="OnePlusExpOfNegatedTableF{TV}(TV, bool)"/>'s float lanes: x held at 87, then 1 + t·(1 + m).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV OnePlusExpOfNegatedTable<TV>(TV x, bool nanByCaller) where TV : struct, IVec<TV>
-    {
         var xc = nanByCaller ? TV.Min(x, TV.Create(87.0)) : TV.Min(TV.Create(87.0), x);
         var em1 = ExpOfNegatedSixteenthsParts(xc, out var t);
         // 1 + t·(1 + em1) with one rounding after 1 + t (exact where t ≥ 2^−1 or t is a power of two far below 1).

@@ -32,6 +32,8 @@ public static partial class VMath
     /// <paramref name="result"/> with a NaN x put back, for kernels whose clamp drops it where
     /// <see cref="IVec{TV}.RestoresNaNCheaply"/> (one VFIXUPIMM; <see cref="AbsAtMostThenKeepNaN{TV}"/>, or
     /// <see cref="IVec{TV}.MinusAbsAtLeast"/> in tanh); elsewhere the NaN has come through and the result is returned.
+    /// The backwards of gelu and gelu_tanh pass dy as <paramref name="result"/>, the factor that meets the slope last:
+    /// the VFIXUPIMM then runs beside the slope's chain, and elsewhere the NaN comes through in the slope instead.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV KeepNaN<TV>(TV result, TV x) where TV : struct, IVec<TV>
