@@ -487,6 +487,49 @@ public class ElementwiseBehaviourTests
     }
 
     [Fact]
+    public void Exponential_float_lanes_and_their_marked_tail_agree_with_e_to_the_x_in_every_lane_position()
+    {
+        // The table exponential covers |x| ≤ 87; beyond it (and NaN, ±∞) the lanes are marked and redone. Every value
+        // is placed at every position of a 37-element call among table-range neighbours, so marked and unmarked lanes
+        // share registers on every width, and the whole call at each position must give the value alone.
+        var f = ActivationKit.Catalog.ActivationCatalog.Create("exponential");
+        float[] edges =
+        [
+            87f, -87f, BitConverter.UInt32BitsToSingle(0x42AE0001), -BitConverter.UInt32BitsToSingle(0x42AE0001), 88f,
+            88.72f, 88.7228f, 88.7229f, -87.33f, -87.34f, -100f, -103.97f, -104f, -150f, 1e-30f, -1e-30f, 0f, -0f,
+            float.Epsilon, 20.5f, -20.5f, float.PositiveInfinity, float.NegativeInfinity, float.NaN,
+        ];
+        var dy = new float[37];
+        Array.Fill(dy, 0.75f);
+        foreach (float v in edges)
+        {
+            double expected = Math.Exp(v);
+            for (int at = 0; at < 37; at++)
+            {
+                var x = new float[37];
+                for (int i = 0; i < x.Length; i++) x[i] = (i % 5) - 2.5f;
+                x[at] = v;
+                var y = new float[37];
+                var dx = new float[37];
+                f.Forward(x, y);
+                f.Backward(x, dy, dx);
+                if (float.IsNaN(v))
+                {
+                    Assert.True(float.IsNaN(y[at]) && float.IsNaN(dx[at]), $"exp(NaN) at {at}: {y[at]}, slope {dx[at]}");
+                    continue;
+                }
+
+                Assert.True(Ulp.Float(y[at], expected) <= 1.0, $"exp({v:R}) at {at} = {y[at]:R}, expected {expected:R}");
+                Assert.True(Ulp.Float(dx[at], 0.75 * expected) <= 1.5, $"0.75·exp({v:R}) at {at} = {dx[at]:R}");
+                for (int i = 0; i < x.Length; i++)
+                {
+                    if (i != at) Assert.True(Ulp.Float(y[i], Math.Exp(x[i])) <= 1.0, $"exp({x[i]}) beside {v:R} = {y[i]:R}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Exponential_slope_of_double_data_where_e_to_the_x_is_subnormal_keeps_a_large_dy()
     {
         var f = ActivationKit.Catalog.ActivationCatalog.Create("exponential");

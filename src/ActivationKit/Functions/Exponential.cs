@@ -13,6 +13,9 @@ namespace ActivationKit.Functions;
 /// exp(−∞) = +0, exp(+∞) = +∞, exp(±0) = 1, exp(NaN) = NaN, exp(1) = e correctly rounded. Results are correct in
 /// the subnormal range (exp(−103) ≈ 1.4e−45, the smallest float subnormal) and overflow to +∞ above
 /// ln(FLT_MAX) ≈ 88.72 in float and 709.78 in double. The derivative is the output itself, so backward can run from y after an in-place forward.
+/// Float data runs in float lanes: for |x| ≤ 87 e^x = t + t·m from a 16-entry table of 2^(j/16) and a degree-2
+/// polynomial (0.99 ULP over all floats, forward and dy·e^x), beyond it the polynomial exponential with VSCALEF
+/// (forward) or double lanes (dy·e^x, so that a large or small dy still gets a normal e^x to scale).
 /// </remarks>
 public sealed class Exponential : OutputGradientActivation<Exponential.Kernel_>
 {
@@ -84,8 +87,8 @@ public sealed class Exponential : OutputGradientActivation<Exponential.Kernel_>
 
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
         {
-            // Float lanes: the float exponential (about 1 ULP, subnormal results rounded once, +∞ from 88.73 on).
-            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return VMath.ExpF(x);
+            // Float lanes: the table exponential, with the lanes beyond ±87 from the float exponential (ForwardFloatLanes).
+            if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return InDouble.FloatForward(this, x);
             // The double-double mantissa p + lo (about 2^−57 relative) rounded once: correctly rounded but for rare
             // near-halfway cases (exp(1) = 2.718281828459045, which a plain double polynomial misses by one ULP).
             var p = VMath.ExpParts(x, out var n, out var lo);
@@ -122,6 +125,43 @@ public sealed class Exponential : OutputGradientActivation<Exponential.Kernel_>
         /// <inheritdoc />
         public static bool BackwardHasDoubleLanes => true;
 
+        /// <inheritdoc />
+        public static bool ForwardHasDoubleLanes => true;
+
+        /// <inheritdoc />
+        public static bool ForwardTailInFloat => true;
+
+        /// <summary>
+        /// Float lanes: e^x = t + t·m from the table exponential (<see cref="VMath.ExpSixteenthsParts{TV}"/>: a permute and
+        /// seven multiply-add-class operations, where the polynomial exponential takes a rounding, ten and a VSCALEF),
+        /// for |x| ≤ 87, where e^x and the table's power of two are normal floats. The lanes beyond (and NaN) are marked
+        /// for <see cref="ForwardTailF{TV}"/>.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
+        {
+            if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
+            {
+                inDouble = TV.Zero;
+                return Forward(x);
+            }
+
+            inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(FloatSlopeLimit));
+            var m = VMath.ExpSixteenthsParts(x, out var t);
+            return TV.Fma(t, m, t);
+        }
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV> => TV.AnyWhereGreater(TV.Abs(x), TV.Create(FloatSlopeLimit));
+
+        /// <inheritdoc />
+        public static MarkBound ForwardMarkBound => MarkBound.AbsAbove((float)FloatSlopeLimit);
+
+        /// <summary>e^x beyond |x| = 87 (and NaN) in float lanes: the polynomial exponential, whose VSCALEF rounds a subnormal result once and gives +∞ from 88.73 on.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV> => VMath.ExpF(x);
+
         /// <summary>
         /// Float lanes: dy·e^x with e^x a normal float (|x| ≤ 87), so the product is rounded once more for any dy; the
         /// lanes beyond are marked and redone in double lanes, where e^x stays normal and finite (dy·e^88 for dy &lt; 1
@@ -131,7 +171,8 @@ public sealed class Exponential : OutputGradientActivation<Exponential.Kernel_>
         public TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>
         {
             inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(FloatSlopeLimit));
-            return dy * VMath.ExpF(x);
+            var m = VMath.ExpSixteenthsParts(x, out var t);
+            return dy * TV.Fma(t, m, t);
         }
 
         /// <inheritdoc />

@@ -337,6 +337,25 @@ public static partial class VMath
     }
 
     /// <summary>
+    /// e^x = t·(1 + m) in float lanes from the 16-entry table, for −87.3 ≤ x ≤ 88 (the caller marks the lanes beyond; a
+    /// NaN x gives a NaN m): returns m and t. <see cref="ExpOfNegatedSixteenthsParts{TV}"/> mirrored, with the same
+    /// operations: N = round(16x/ln 2) by the round shifter, u = x − N·ln2/16 by the Cody–Waite pair, t = 2^(N/16) from
+    /// the table (<see cref="IVec{TV}.Exp2Sixteenths"/>) and m = e^u − 1 = u + u²·p(−u), the polynomial's odd
+    /// coefficient negated. t carries the table's rounding, up to 0.79·2^−24 relative, so t + t·m is about 1.3 ULP from
+    /// e^x at most: a result for x's whose e^x is itself the answer (the exponential activation), not e^x − 1 near 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpSixteenthsParts<TV>(TV x, out TV t) where TV : struct, IVec<TV>
+    {
+        var shifted = TV.Fma(x, TV.Create(16.0 * Log2E), TV.Create(RoundShifterF));
+        var n = shifted - TV.Create(RoundShifterF);
+        var u = TV.Fma(n, TV.Create(-Ln2HiF / 16), x);
+        u = TV.Fma(n, TV.Create(-Ln2LoF / 16), u);
+        t = TV.Exp2Sixteenths(shifted);
+        return TV.Fma(u * u, TV.Fma(u, TV.Create(-SixteenthsP1), TV.Create(SixteenthsP0)), u);
+    }
+
+    /// <summary>
     /// 1 + e^−x in float lanes for −87.3 ≤ x (or NaN; lanes below are the caller's to replace, their value is
     /// unspecified), from the table exponential (<see cref="ExpOfNegatedSixteenthsParts{TV}"/>). x is held at 87 from above,
     /// where 1 + e^−87 is 1 as for every larger x, so 2^⌊N/16⌋ stays a normal float. Against the polynomial
