@@ -31,17 +31,21 @@ from benchutil import Parser, json_line, missing_anchors, positive_int, shape_li
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 PROG = os.path.basename(__file__)
+# The functions, then the two more the anchors have (exp, softsign).
 DEFAULT_FNS = ['sigmoid', 'tanh', 'gelu', 'gelu_tanh', 'silu', 'mish', 'softplus', 'elu', 'selu', 'logsigmoid',
-               'hardswish', 'relu', 'leaky_relu', 'relu6', 'hardtanh', 'hardsigmoid', 'softmax', 'log_softmax']
+               'hardswish', 'relu', 'leaky_relu', 'relu6', 'hardtanh', 'hardsigmoid', 'softmax', 'log_softmax',
+               'exponential', 'softsign']
 DEFAULT_SIZES = [4096, 262144, 16777216]
 DEFAULT_SHAPES = [(1024, 1000)]
 # The element-wise functions each anchor has (../shared/anchors/README.md; ORT's from the models its build writes).
 ONEDNN = {'relu', 'leaky_relu', 'elu', 'tanh', 'sigmoid', 'softplus', 'gelu', 'gelu_tanh', 'silu', 'mish',
-          'hardswish', 'logsigmoid', 'relu6', 'hardtanh'}
+          'hardswish', 'logsigmoid', 'relu6', 'hardtanh', 'exponential'}
 TORCH = {'relu', 'leaky_relu', 'elu', 'selu', 'sigmoid', 'tanh', 'silu', 'softplus', 'gelu', 'gelu_tanh', 'mish',
-         'hardswish', 'logsigmoid'}
+         'hardswish', 'logsigmoid', 'exponential'}
 ORT = {'relu', 'leaky_relu', 'elu', 'tanh', 'sigmoid', 'softplus', 'gelu', 'gelu_tanh', 'silu', 'mish', 'hardswish',
-       'selu', 'hardsigmoid'}
+       'selu', 'hardsigmoid', 'exponential', 'softsign'}
+# Where an anchor names a function differently from the catalog (its JSON lines are relabelled with ours).
+ANCHOR_NAME = {'exponential': 'exp'}
 # Kinds of `actkit list --json` timed over ROWSxCOLS shapes rather than element counts (as actkit bench does).
 SHAPED = ('rowwise', 'gated')
 ENV = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1')
@@ -237,10 +241,13 @@ def main():
                     elif fn == 'log_softmax':
                         results += log_softmax_anchors(ort if use_ort else None, rows, cols, a.reps)
                 continue
+            name = ANCHOR_NAME.get(fn, fn)
             for n in sizes:
-                if fn in ONEDNN: results += run_json([onednn, 'time', fn, str(n), str(a.reps)])
-                if fn in ORT and use_ort: results += run_json([ort, 'time', fn, str(n), str(a.reps)])
-                if fn in TORCH: results += run_json(['/usr/bin/python3', torch_bench, 'time', fn, str(n), str(a.reps)])
+                timed = []
+                if fn in ONEDNN: timed += run_json([onednn, 'time', name, str(n), str(a.reps)])
+                if fn in ORT and use_ort: timed += run_json([ort, 'time', name, str(n), str(a.reps)])
+                if fn in TORCH: timed += run_json(['/usr/bin/python3', torch_bench, 'time', name, str(n), str(a.reps)])
+                results += [dict(r, fn=fn) for r in timed]
         if a.jsonl:
             with open(a.jsonl, 'w') as f:
                 for r in results: f.write(json.dumps(r) + '\n')
