@@ -530,6 +530,38 @@ public class ElementwiseBehaviourTests
     }
 
     [Fact]
+    public void Celu_with_unit_alpha_gives_elu_bits_and_an_alpha_next_to_one_stays_close()
+    {
+        // celu(α = 1) skips the quotient x/α in float lanes; its bits must stay ELU's (they were before, through the
+        // quotient), while α one float ULP away still takes the quotient and differs from ELU only by α.
+        var celu = ActivationKit.Catalog.ActivationCatalog.Create("celu");
+        var elu = ActivationKit.Catalog.ActivationCatalog.Create("elu");
+        var near = ActivationKit.Catalog.ActivationCatalog.Create("celu(alpha=1.0000001)");
+        var rng = new Random(7);
+        var x = new float[4099];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)((rng.NextDouble() - 0.7) * Math.Pow(10, rng.Next(-9, 3)));
+        x[0] = float.NegativeInfinity;
+        x[1] = float.NaN;
+        x[2] = -0f;
+        x[3] = -1e-40f;
+        var dy = new float[x.Length];
+        for (int i = 0; i < dy.Length; i++) dy[i] = (float)(rng.NextDouble() * 4 - 2);
+        var (yc, ye, yn) = (new float[x.Length], new float[x.Length], new float[x.Length]);
+        var (dc, de) = (new float[x.Length], new float[x.Length]);
+        celu.Forward(x, yc);
+        elu.Forward(x, ye);
+        near.Forward(x, yn);
+        celu.Backward(x, dy, dc);
+        elu.Backward(x, dy, de);
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.True(BitConverter.SingleToUInt32Bits(yc[i]) == BitConverter.SingleToUInt32Bits(ye[i]), $"celu({x[i]:R}) = {yc[i]:R}, elu {ye[i]:R}");
+            Assert.True(BitConverter.SingleToUInt32Bits(dc[i]) == BitConverter.SingleToUInt32Bits(de[i]), $"celu'({x[i]:R}) = {dc[i]:R}, elu' {de[i]:R}");
+            if (float.IsFinite(x[i])) Assert.True(Math.Abs(yn[i] - yc[i]) <= 1e-6 * Math.Max(1, Math.Abs(yc[i])), $"celu(α = 1.0000001)({x[i]:R}) = {yn[i]:R} against {yc[i]:R}");
+        }
+    }
+
+    [Fact]
     public void Exponential_slope_of_double_data_where_e_to_the_x_is_subnormal_keeps_a_large_dy()
     {
         var f = ActivationKit.Catalog.ActivationCatalog.Create("exponential");

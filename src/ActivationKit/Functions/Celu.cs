@@ -140,6 +140,10 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         private readonly LaneValue _alpha;
         private readonly LaneValue _alphaLoLanes;
 
+        // α = 1 exactly (the default): float lanes skip the quotient, which is x with no remainder (a byte test in the
+        // loop instead of two divisions per register).
+        private readonly bool _unitAlpha;
+
         /// <summary>Binds α.</summary>
         public Kernel_(double alpha)
         {
@@ -149,6 +153,7 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
             _inverseAlpha = new(1.0 / (alpha * scale));
             _alpha = new(alpha);
             _alphaLoLanes = new(alpha - (float)alpha);
+            _unitAlpha = alpha == 1.0;
         }
 
         /// <summary>2^−600: below it α is scaled by 2^600 in double lanes (see the fields).</summary>
@@ -219,6 +224,14 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
         {
+            if (_unitAlpha)
+            {
+                // α·fma(em1 + 1, uLo, em1) with α = 1 and uLo = 0 is em1 itself: the same bits without the divisions.
+                var em1One = Elu.Kernel_.ExpMinusOne(x);
+                var negativeOne = TV.SelectWhereLess(TV.Abs(x), TV.Create(2.9802322387695312e-08), x, em1One);
+                return TV.SelectWhereLessOrEqual(x, TV.Zero, negativeOne, x);
+            }
+
             var u = QuotientF(x, out var uLo);
             var em1 = Elu.Kernel_.ExpMinusOne(u);
             var negative = _alpha.In<TV>() * TV.Fma(em1 + TV.One, uLo, em1);
@@ -231,6 +244,7 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV BackwardFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV>
         {
+            if (_unitAlpha) return TV.SelectWhereGreater(x, TV.Zero, dy, dy * Elu.Kernel_.ExpNegativeBranch(x));
             var u = QuotientF(x, out var uLo);
             var e = Elu.Kernel_.ExpNegativeBranch(u);
             return TV.SelectWhereGreater(x, TV.Zero, dy, dy * TV.Fma(e, uLo, e));
