@@ -530,6 +530,45 @@ public class ElementwiseBehaviourTests
     }
 
     [Fact]
+    public void Gelu_sigmoid_float_lanes_and_their_marked_tail_agree_with_the_reference_in_every_lane_position()
+    {
+        // Float lanes for x ≥ −51 (z = 1.702x ≥ −87) with 1.702x carried as a float pair and x held at 50 inside the
+        // exponential; below −51, NaN and −∞ the lanes are marked and redone in double lanes. Each value sits at every
+        // position of a 37-element call among float-lane neighbours.
+        var f = new ActivationKit.Functions.GeluSigmoid();
+        float[] edges =
+        [
+            -51f, BitConverter.UInt32BitsToSingle(0xC24C0001), -50.99f, -45f, -30.25f, -9.901595f, -0.7511543f, -1e-30f,
+            -0f, 0f, float.Epsilon, 1e-30f, 1f, 49.99f, 50f, 50.01f, 51.7f, 60f, 1e30f, float.MaxValue,
+            float.PositiveInfinity, float.NegativeInfinity, float.NaN, -60f, -100f,
+        ];
+        foreach (float v in edges)
+        {
+            double expected = f.Reference(v);
+            for (int at = 0; at < 37; at++)
+            {
+                var x = new float[37];
+                for (int i = 0; i < x.Length; i++) x[i] = (i % 7) - 3.3f;
+                x[at] = v;
+                var y = new float[37];
+                f.Forward(x, y);
+                if (float.IsNaN(v))
+                {
+                    Assert.True(float.IsNaN(y[at]), $"gelu_sigmoid(NaN) at {at}: {y[at]}");
+                    continue;
+                }
+
+                Assert.True(expected.Equals((double)y[at]) || Ulp.Float(y[at], expected) <= 3.0, $"gelu_sigmoid({v:R}) at {at} = {y[at]:R}, reference {expected:R}");
+                Assert.True(BitConverter.SingleToUInt32Bits(y[at]) >> 31 == BitConverter.SingleToUInt32Bits(v) >> 31, $"gelu_sigmoid({v:R}) = {y[at]:R} has the wrong sign");
+                for (int i = 0; i < x.Length; i++)
+                {
+                    if (i != at) Assert.True(Ulp.Float(y[i], f.Reference(x[i])) <= 3.0, $"gelu_sigmoid({x[i]}) beside {v:R} = {y[i]:R}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Celu_with_unit_alpha_gives_elu_bits_and_an_alpha_next_to_one_stays_close()
     {
         // celu(α = 1) skips the quotient x/α in float lanes; its bits must stay ELU's (they were before, through the

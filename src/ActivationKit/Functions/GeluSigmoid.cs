@@ -1,5 +1,8 @@
+using System.Runtime.CompilerServices;
 using ActivationKit.Catalog;
+using ActivationKit.Kernels;
 using ActivationKit.Numerics;
+using ActivationKit.Simd;
 
 namespace ActivationKit.Functions;
 
@@ -11,9 +14,10 @@ namespace ActivationKit.Functions;
 /// 1.702 is the decimal constant of the paper, carried as a double-double (1.702 = 1.702₀ + 4.26e−17) so the far
 /// negative tail, where σ(1.702x) is e^(1.702x) and a relative error in the constant is multiplied by |1.702x|,
 /// stays within a few ULP. Same evaluation as <see cref="Silu"/>: gelu_sigmoid(−∞) = −0, (+∞) = +∞, (±0) = ±0,
-/// (NaN) = NaN; the minimum ≈ −0.1636 is at x ≈ −0.7512, where f′ changes sign.
+/// (NaN) = NaN; the minimum ≈ −0.1636 is at x ≈ −0.7512, where f′ changes sign. Float data's forward runs in float
+/// lanes (<see cref="Kernel_"/>); its derivative and double data take SiLU's kernel with β = 1.702.
 /// </remarks>
-public sealed class GeluSigmoid : ElementwiseActivation<Silu.Kernel_>
+public sealed class GeluSigmoid : ElementwiseActivation<GeluSigmoid.Kernel_>
 {
     /// <summary>The slope 1.702 of the paper's approximation, as the double nearest to it…</summary>
     private const double SlopeHi = 1.702;
@@ -66,7 +70,7 @@ public sealed class GeluSigmoid : ElementwiseActivation<Silu.Kernel_>
     }
 
     /// <inheritdoc />
-    protected override Silu.Kernel_ Kernel => new(SlopeHi, SlopeLo);
+    protected override Kernel_ Kernel => new();
 
     /// <inheritdoc />
     public override double Reference(double x)
@@ -86,4 +90,84 @@ public sealed class GeluSigmoid : ElementwiseActivation<Silu.Kernel_>
     /// <summary>1.702·x − z for z = fl(1.702₀·x), to about 2^−106 (0 where z is not finite).</summary>
     private static double Delta(double x, double z) =>
         double.IsFinite(z) ? Math.FusedMultiplyAdd(SlopeHi, x, -z) + (SlopeLo * x) : 0;
+
+    /// <summary>
+    /// x·σ(1.702x): SiLU's kernel with β = 1.702 (double data, float data's derivative in double lanes, and the float
+    /// lanes the forward marks), and a float-lane forward of its own for float data, where SiLU with β ≠ 1 runs in
+    /// double lanes (0.66 ns/element at 262,144 against about 0.13 for these).
+    /// </summary>
+    public readonly struct Kernel_ : IUnaryKernel
+    {
+        /// <summary>1.702 rounded to float.</summary>
+        private const float SlopeF = 1.702f;
+
+        /// <summary>1.702 − SlopeF (as a float: its own rounding, about 2⁻⁴⁸·1.702, is far below what z + zLo needs).</summary>
+        private const float SlopeLoF = (float)((SlopeHi - SlopeF) + SlopeLo);
+
+        /// <summary>Below this x (z = 1.702x below −87, where e^−z leaves the table exponential's range) the float forward marks the lane.</summary>
+        private const double FloatLanesLowest = -51.0;
+
+        private readonly Silu.Kernel_ _silu;
+
+        /// <summary>Binds SiLU's kernel at β = 1.702 (as a double-double).</summary>
+        public Kernel_()
+        {
+            _silu = new(SlopeHi, SlopeLo);
+        }
+
+        /// <inheritdoc />
+        public static bool ComputeFloatInDouble => false;
+
+        /// <inheritdoc />
+        public static bool BackwardFloatInDouble => true;
+
+        /// <inheritdoc />
+        public static bool ForwardHasDoubleLanes => true;
+
+        /// <inheritdoc />
+        public static bool ForwardInPairs => true;
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
+            => TV.IsDouble ? _silu.Forward(x) : InDouble.FloatForward(this, x);
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV> => _silu.Backward(x, dy);
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV BackwardForFloat<TV>(TV x, TV dy) where TV : struct, IVec<TV> => _silu.BackwardForFloat(x, dy);
+
+        /// <summary>
+        /// Float lanes: x/(1 + e^−(z + zLo)) with z = fl(1.702f·x) and zLo = (1.702f·x − z) + (1.702 − 1.702f)·x (the
+        /// first exact by one fma), so the rounding of 1.702x, which would cost |z| half-ULPs in the negative tail, is
+        /// carried into the table exponential's reduced argument (<see cref="VMath.OnePlusExpOfNegatedPairTableF{TV}"/>).
+        /// x is held at 50 for the argument only (z = 85.1, where 1 + e^−z is 1; +∞ keeps its numerator); lanes below
+        /// −51 (z &lt; −87) and NaN are marked for the double-lane definition.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
+        {
+            if (TV.IsDouble)
+            {
+                inDouble = TV.Zero;
+                return _silu.Forward(x);
+            }
+
+            inDouble = TV.LessThan(x, TV.Create(FloatLanesLowest));
+            var xc = TV.Min(x, TV.Create(50.0));
+            var z = xc * TV.Create(SlopeF);
+            var zLo = TV.Fma(xc, TV.Create(SlopeLoF), TV.Fms(xc, TV.Create(SlopeF), z));
+            return x / VMath.OnePlusExpOfNegatedPairTableF(z, zLo);
+        }
+
+        /// <inheritdoc />
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV> => TV.AnyWhereLess(x, TV.Create(FloatLanesLowest));
+
+        /// <inheritdoc />
+        public static MarkBound ForwardMarkBound => MarkBound.Below((float)FloatLanesLowest);
+    }
 }

@@ -337,6 +337,24 @@ public static partial class VMath
     }
 
     /// <summary>
+    /// 1 + e^−(z + zLo) in float lanes for −87.3 ≤ z ≤ 88 and |zLo| ≤ 2⁻²⁰·|z| (the caller clamps and marks; a NaN z
+    /// gives NaN): <see cref="OnePlusExpOfNegatedTableF{TV}"/> with the low part of a float pair added to the reduced
+    /// argument u = z + N·ln2/16 before the polynomial, e^−(u + zLo) = e^−u·(1 − zLo + …), so a rounded product z = βx
+    /// costs no |z| half-ULPs (gelu_sigmoid's x/(1 + e^−1.702x)).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV OnePlusExpOfNegatedPairTableF<TV>(TV z, TV zLo) where TV : struct, IVec<TV>
+    {
+        var shifted = TV.Fma(z, TV.Create(-16.0 * Log2E), TV.Create(RoundShifterF));
+        var n = shifted - TV.Create(RoundShifterF);
+        var u = TV.Fma(n, TV.Create(Ln2HiF / 16), z);
+        u = TV.Fma(n, TV.Create(Ln2LoF / 16), u) + zLo;
+        var t = TV.Exp2Sixteenths(shifted);
+        var m = TV.Fms(u * u, TV.Fma(u, TV.Create(SixteenthsP1), TV.Create(SixteenthsP0)), u);
+        return TV.Fma(t, m, t + TV.One);
+    }
+
+    /// <summary>
     /// e^x = t·(1 + m) in float lanes from the 16-entry table, for −87.3 ≤ x ≤ 88 (the caller marks the lanes beyond; a
     /// NaN x gives a NaN m): returns m and t. <see cref="ExpOfNegatedSixteenthsParts{TV}"/> mirrored, with the same
     /// operations: N = round(16x/ln 2) by the round shifter, u = x − N·ln2/16 by the Cody–Waite pair, t = 2^(N/16) from
