@@ -533,8 +533,8 @@ public class ElementwiseBehaviourTests
     public void Gelu_sigmoid_float_lanes_and_their_marked_tail_agree_with_the_reference_in_every_lane_position()
     {
         // Float lanes for x ≥ −51 (z = 1.702x ≥ −87) with 1.702x carried as a float pair and x held at 50 inside the
-        // exponential; below −51, NaN and −∞ the lanes are marked and redone in double lanes. Each value sits at every
-        // position of a 37-element call among float-lane neighbours.
+        // exponential; below −51 (−∞ too) the lanes are marked and redone in double lanes, and NaN comes back through the
+        // numerator. Each value sits at every position of a 37-element call among float-lane neighbours.
         var f = new ActivationKit.Functions.GeluSigmoid();
         float[] edges =
         [
