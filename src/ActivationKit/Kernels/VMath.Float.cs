@@ -314,7 +314,7 @@ public static partial class VMath
     }
 
     /// <summary>
-    /// e^−(x + xLo) = t·(1 + m) in float lanes from the 16-entry table, for −87.3 ≤ x ≤ 88 (the caller clamps; a NaN x
+    /// e^−x = t·(1 + m) in float lanes from the 16-entry table, for −87.3 ≤ x ≤ 88 (the caller clamps; a NaN x
     /// gives a NaN m): returns m and t. N = round(−16x/ln 2) by the round shifter (one multiply-add; the shifted value's
     /// low bits hold N), u = x + N·ln2/16 by the Cody–Waite pair (|u| ≤ ln2/32; N·Ln2HiF/16 + x is exact for |N| ≤ 2^11,
     /// as in ReduceF), t = 2^(N/16) from the table with ⌊N/16⌋ added to its exponent
@@ -327,14 +327,25 @@ public static partial class VMath
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ExpOfNegatedSixteenthsParts<TV>(TV x, out TV t) where TV : struct, IVec<TV>
+        => ExpOfNegatedReducedSixteenths(ReduceNegatedSixteenths(x, out t));
+
+    /// <summary>
+    /// The reduction of <see cref="ExpOfNegatedSixteenthsParts{TV}"/>: returns u = x + N·ln2/16 and gives t = 2^(N/16).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ReduceNegatedSixteenths<TV>(TV x, out TV t) where TV : struct, IVec<TV>
     {
         var shifted = TV.Fma(x, TV.Create(-16.0 * Log2E), TV.Create(RoundShifterF));
         var n = shifted - TV.Create(RoundShifterF);
-        var u = TV.Fma(n, TV.Create(Ln2HiF / 16), x);
-        u = TV.Fma(n, TV.Create(Ln2LoF / 16), u);
         t = TV.Exp2Sixteenths(shifted);
-        return TV.Fms(u * u, TV.Fma(u, TV.Create(SixteenthsP1), TV.Create(SixteenthsP0)), u);
+        var u = TV.Fma(n, TV.Create(Ln2HiF / 16), x);
+        return TV.Fma(n, TV.Create(Ln2LoF / 16), u);
     }
+
+    /// <summary>m = e^−u − 1 = u²·p(u) − u for the reduced argument of <see cref="ReduceNegatedSixteenths{TV}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ExpOfNegatedReducedSixteenths<TV>(TV u) where TV : struct, IVec<TV>
+        => TV.Fms(u * u, TV.Fma(u, TV.Create(SixteenthsP1), TV.Create(SixteenthsP0)), u);
 
     /// <summary>
     /// 1 + e^−(z + zLo) in float lanes for −87.3 ≤ z ≤ 88 and |zLo| ≤ 2⁻²⁰·|z| (the caller clamps and marks; a NaN z
@@ -345,12 +356,7 @@ public static partial class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV OnePlusExpOfNegatedPairTableF<TV>(TV z, TV zLo) where TV : struct, IVec<TV>
     {
-        var shifted = TV.Fma(z, TV.Create(-16.0 * Log2E), TV.Create(RoundShifterF));
-        var n = shifted - TV.Create(RoundShifterF);
-        var u = TV.Fma(n, TV.Create(Ln2HiF / 16), z);
-        u = TV.Fma(n, TV.Create(Ln2LoF / 16), u) + zLo;
-        var t = TV.Exp2Sixteenths(shifted);
-        var m = TV.Fms(u * u, TV.Fma(u, TV.Create(SixteenthsP1), TV.Create(SixteenthsP0)), u);
+        var m = ExpOfNegatedReducedSixteenths(ReduceNegatedSixteenths(z, out var t) + zLo);
         return TV.Fma(t, m, t + TV.One);
     }
 
