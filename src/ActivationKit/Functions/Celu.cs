@@ -224,17 +224,20 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TV ForwardFloat<TV>(TV x) where TV : struct, IVec<TV>
         {
+            TV u, negative;
             if (_unitAlpha)
             {
-                // α·fma(em1 + 1, uLo, em1) with α = 1 and uLo = 0 is em1 itself: the same bits without the divisions.
-                var em1One = Elu.Kernel_.ExpMinusOne(x);
-                var negativeOne = TV.SelectWhereLess(TV.Abs(x), TV.Create(2.9802322387695312e-08), x, em1One);
-                return TV.SelectWhereLessOrEqual(x, TV.Zero, negativeOne, x);
+                // α·fma(em1 + 1, uLo, em1) with α = 1, u = x and uLo = 0 is em1 itself: the same bits without the divisions.
+                u = x;
+                negative = Elu.Kernel_.ExpMinusOne(x);
+            }
+            else
+            {
+                u = QuotientF(x, out var uLo);
+                var em1 = Elu.Kernel_.ExpMinusOne(u);
+                negative = _alpha.In<TV>() * TV.Fma(em1 + TV.One, uLo, em1);
             }
 
-            var u = QuotientF(x, out var uLo);
-            var em1 = Elu.Kernel_.ExpMinusOne(u);
-            var negative = _alpha.In<TV>() * TV.Fma(em1 + TV.One, uLo, em1);
             negative = TV.SelectWhereLess(TV.Abs(u), TV.Create(2.9802322387695312e-08), x, negative);
             // A NaN x fails x ≤ 0 and is returned itself (the float expm1 takes it as −18).
             return TV.SelectWhereLessOrEqual(x, TV.Zero, negative, x);
