@@ -486,6 +486,21 @@ public class ElementwiseBehaviourTests
         Assert.Equal((Half)0f, dh[0]);
     }
 
+    /// <summary>
+    /// Calls of 37 elements with <paramref name="v"/> at each position in turn and <paramref name="neighbour"/>(i)
+    /// elsewhere, so that v shares a register with other lanes at every offset on every register width.
+    /// </summary>
+    private static IEnumerable<(int At, float[] X)> PlacedAmong(float v, Func<int, float> neighbour)
+    {
+        for (int at = 0; at < 37; at++)
+        {
+            var x = new float[37];
+            for (int i = 0; i < x.Length; i++) x[i] = neighbour(i);
+            x[at] = v;
+            yield return (at, x);
+        }
+    }
+
     [Fact]
     public void Exponential_float_lanes_and_their_marked_tail_agree_with_e_to_the_x_in_every_lane_position()
     {
@@ -504,11 +519,8 @@ public class ElementwiseBehaviourTests
         foreach (float v in edges)
         {
             double expected = Math.Exp(v);
-            for (int at = 0; at < 37; at++)
+            foreach (var (at, x) in PlacedAmong(v, i => (i % 5) - 2.5f))
             {
-                var x = new float[37];
-                for (int i = 0; i < x.Length; i++) x[i] = (i % 5) - 2.5f;
-                x[at] = v;
                 var y = new float[37];
                 var dx = new float[37];
                 f.Forward(x, y);
@@ -545,11 +557,8 @@ public class ElementwiseBehaviourTests
         foreach (float v in edges)
         {
             double expected = f.Reference(v);
-            for (int at = 0; at < 37; at++)
+            foreach (var (at, x) in PlacedAmong(v, i => (i % 7) - 3.3f))
             {
-                var x = new float[37];
-                for (int i = 0; i < x.Length; i++) x[i] = (i % 7) - 3.3f;
-                x[at] = v;
                 var y = new float[37];
                 f.Forward(x, y);
                 if (float.IsNaN(v))

@@ -11,11 +11,12 @@ namespace ActivationKit.Functions;
 /// </summary>
 /// <remarks>
 /// Float data: the forward runs in float lanes, x/(1 + |x|) with two roundings (1.50 ULP over all floats); the
-/// derivative in double lanes as the plain dy/(1 + |x|)², where 1 + |x| is exact for floats from 2⁻²⁹ to 2⁵³ (elsewhere off by at most
-/// 2⁻⁵³ relative), rounded once to float (0.50 ULP; in float lanes its two earlier roundings reached 3.4 ULP). softsign(±∞) = ±1 (handled
-/// explicitly: ∞/∞ would be NaN), softsign(−0) = −0, softsign of a subnormal is itself, NaN → NaN. The double-data derivative 1/(1 + |x|)²
-/// carries the rounding errors of 1 + |x| and of its square (≈ 1 double ULP); for |x| &gt; 2⁵⁰⁰ it is r·r with
-/// r = 1/(1 + |x|), which underflows gracefully where (1 + |x|)² would overflow. From the output it is (1 − |y|)²,
+/// derivative in double lanes as the plain dy/(1 + |x|)², where 1 + |x| is exact for floats from 2⁻²⁹ to 2⁵³
+/// (elsewhere off by at most 2⁻⁵³ relative), rounded once to float (0.50 ULP; in float lanes its two earlier roundings
+/// reached 3.4 ULP). softsign(±∞) = ±1 (handled explicitly: ∞/∞ would be NaN), softsign(−0) = −0, softsign of a
+/// subnormal is itself, NaN → NaN. The double-data derivative 1/(1 + |x|)² carries the rounding errors of 1 + |x| and
+/// of its square (≈ 1 double ULP); for |x| &gt; 2⁵⁰⁰ it is r·r with r = 1/(1 + |x|), which underflows gracefully
+/// where (1 + |x|)² would overflow. From the output it is (1 − |y|)²,
 /// exact in real arithmetic but losing relative accuracy as |y| → 1 (like tanh's 1 − y²).
 /// The function is C¹ but not C²: f″ jumps from +2 to −2 at 0.
 /// </remarks>
