@@ -113,6 +113,56 @@ public class RectifierTests
         Assert.Equal(double.Epsilon, yd[0]);
     }
 
+    [Theory]
+    [InlineData(4.0)]
+    [InlineData(0.3)]
+    [InlineData(1e-20)]
+    [InlineData(7.888609052210118e-31)] // 2^-100, the float lanes' lowest b
+    [InlineData(1.2676506002282294e30)] // 2^100, their highest
+    [InlineData(3.944304526105059e-31)] // 2^-101: double lanes
+    [InlineData(2.5353012004564588e30)] // 2^101: double lanes
+    public void Squareplus_float_data_is_within_three_ulp_on_the_driver_and_the_scalar_lanes(double b)
+    {
+        // Float lanes (b in [2^-100, 2^100]) reach 2.75 ULP over all 2^32 inputs at b = 4; the lanes beyond |x| = 2^60
+        // and the b outside that range run in double lanes (0.5 ULP). The scalar lanes must give the driver's bits.
+        var f = new Squareplus(b);
+        var kernel = new Squareplus.Kernel_(b);
+        var xs = new List<float>();
+        for (long bits = 0; bits <= uint.MaxValue; bits += 65_537) xs.Add(BitConverter.UInt32BitsToSingle((uint)bits));
+        float limit = (float)Math.ScaleB(1.0, 60);
+        xs.AddRange([0f, -0f, float.Epsilon, -float.Epsilon, limit, -limit, MathF.BitIncrement(limit), -MathF.BitIncrement(limit), float.MaxValue, float.MinValue,
+            float.PositiveInfinity, float.NegativeInfinity, float.NaN, (float)Math.Sqrt(b), -(float)Math.Sqrt(b), -0.0031844373f, -0.0007723569f, -15.913094f]);
+        float[] x = [.. xs];
+        var y = new float[x.Length];
+        var d = new float[x.Length];
+        f.Forward(x, y);
+        f.Backward(x, Enumerable.Repeat(1f, x.Length).ToArray(), d);
+        bool floatLanes = b >= Math.ScaleB(1.0, -100) && b <= Math.ScaleB(1.0, 100);
+        double bound = floatLanes ? 3 : 1;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double ry = f.Reference(x[i]);
+            double rd = f.ReferenceDerivative(x[i]);
+            Assert.True(ActivationKit.Accuracy.Ulp.Float(y[i], ry) <= bound, $"squareplus(b = {b:R})({x[i]:R}) = {y[i]:R}, reference {ry:R}");
+            Assert.True(ActivationKit.Accuracy.Ulp.Float(d[i], rd) <= bound, $"squareplus(b = {b:R})'({x[i]:R}) = {d[i]:R}, reference {rd:R}");
+            if (!floatLanes || i % 7 != 0) continue;
+            AssertBits(y[i], kernel.Forward(new Simd.S<float>(x[i])).Value, $"scalar squareplus(b = {b:R})({x[i]:R})");
+            AssertBits(d[i], kernel.Backward(new Simd.S<float>(x[i]), new Simd.S<float>(1f)).Value, $"scalar squareplus(b = {b:R})'({x[i]:R})");
+        }
+
+        // The slope from the output, 4y²/(4y² + b) = y/(y + b/(4y)), against that formula in double at the same float y
+        // (the error of y itself, magnified up to twice where b dominates, is the forward's, not this step's): three
+        // roundings in float lanes (b/4 too where b is no float), one in double lanes.
+        var fromY = new float[x.Length];
+        f.BackwardFromOutput(y, Enumerable.Repeat(1f, x.Length).ToArray(), fromY);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double yi = y[i];
+            double expected = double.IsPositiveInfinity(yi) ? 1 : yi / (yi + (0.25 * b / yi));
+            Assert.True(ActivationKit.Accuracy.Ulp.Float(fromY[i], expected) <= bound, $"squareplus(b = {b:R}) slope from y = {y[i]:R}: {fromY[i]:R}, expected {expected:R}");
+        }
+    }
+
     [Fact]
     public void Softsign_tails_do_not_overflow_or_flush()
     {
