@@ -578,6 +578,45 @@ public class ElementwiseBehaviourTests
     }
 
     [Fact]
+    public void Gelu_sigmoid_slope_float_lanes_and_their_marked_lanes_agree_with_the_reference_in_every_lane_position()
+    {
+        // The slope's float lanes cover |x| ≤ 47 (|z| ≤ 80 at z = 1.702x, carried as a float pair); beyond (±∞ too) the
+        // lanes are marked and redone in double lanes. −3.8589466 is the worst float input (3.88 ULP), −0.7511543 sits
+        // next to the zero of f′ (where the meter counts absolute error in ULPs of 1), and dy = −2.5 scales each slope.
+        var f = new ActivationKit.Functions.GeluSigmoid();
+        float[] edges =
+        [
+            -47f, MathF.BitDecrement(-47f), MathF.BitIncrement(-47f), 47f, MathF.BitIncrement(47f), -3.8589466f, -3.352406f,
+            -0.7511543f, -0.75f, -1e-30f, -0f, 0f, 1f, 20f, -20f, -60f, 60f, -1e30f, float.MaxValue,
+            float.PositiveInfinity, float.NegativeInfinity, float.NaN,
+        ];
+        var dy = Enumerable.Repeat(-2.5f, 37).ToArray();
+        foreach (float v in edges)
+        {
+            foreach (var (at, x) in PlacedAmong(v, i => (i % 9) - 4.6f))
+            {
+                var dx = new float[37];
+                f.Backward(x, dy, dx);
+                for (int i = 0; i < x.Length; i++)
+                {
+                    if (float.IsNaN(x[i]))
+                    {
+                        Assert.True(float.IsNaN(dx[i]), $"gelu_sigmoid'(NaN) at {i}: {dx[i]}");
+                        continue;
+                    }
+
+                    double expected = -2.5 * f.ReferenceDerivative(x[i]);
+                    double error = Ulp.Float(dx[i], expected);
+                    // Within 0.05 of the zero of f′ (x ≈ −0.7512) the relative error grows without bound; there the
+                    // absolute error is counted in ULPs of dy.
+                    if (Math.Abs(x[i] + 0.7511543) < 0.05) error = Math.Min(error, Math.Abs(dx[i] - expected) / Ulp.FloatUlpAt(2.5));
+                    Assert.True(error <= 4, $"gelu_sigmoid'({x[i]:R})·dy at {i} (call with {v:R} at {at}) = {dx[i]:R}, reference {expected:R}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Celu_with_unit_alpha_gives_elu_bits_and_an_alpha_next_to_one_stays_close()
     {
         // celu(α = 1) skips the quotient x/α in float lanes; its bits must stay ELU's (they were before, through the
