@@ -387,6 +387,43 @@ public class GeluFamilyTests
     }
 
     [Fact]
+    public void Sin_float_lanes_are_within_two_ulp_and_hand_large_arguments_to_double_lanes()
+    {
+        // Float lanes up to |x| = 2^16 (1.49 ULP over all floats), double lanes beyond. The floats nearest multiples of
+        // π/2 test the reduction where r = x − n·π/2 cancels most (their sine or cosine is tiny); the scalar lanes must
+        // give the driver's bits.
+        var f = new Sin();
+        var kernel = default(Sin.Kernel_);
+        var xs = new List<float>();
+        for (long bits = 0; bits <= uint.MaxValue; bits += 65_537) xs.Add(BitConverter.UInt32BitsToSingle((uint)bits));
+        for (int k = -2000; k <= 2000; k += 7) xs.Add((float)(k * Math.PI / 2));
+        xs.AddRange([0f, -0f, float.Epsilon, -1e-30f, 0.000244140625f, MathF.BitIncrement(0.000244140625f), 65536f, MathF.BitIncrement(65536f), -65536f,
+            -MathF.BitIncrement(65536f), 32767.5f, 625.0518f, 32617.71f, 1e10f, float.MaxValue, float.PositiveInfinity, float.NegativeInfinity, float.NaN]);
+        float[] x = [.. xs];
+        var y = new float[x.Length];
+        var d = new float[x.Length];
+        f.Forward(x, y);
+        f.Backward(x, Enumerable.Repeat(1f, x.Length).ToArray(), d);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double ry = f.Reference(x[i]);
+            double rd = f.ReferenceDerivative(x[i]);
+            Assert.True(Ulp.Float(y[i], ry) <= 2, $"sin({x[i]:R}) = {y[i]:R}, reference {ry:R}");
+            Assert.True(Ulp.Float(d[i], rd) <= 2, $"cos({x[i]:R}) = {d[i]:R}, reference {rd:R}");
+            if (i % 5 != 0 || float.IsNaN(x[i])) continue;
+            var one = kernel.Forward(new S<float>(x[i])).Value;
+            var slope = kernel.Backward(new S<float>(x[i]), new S<float>(1f)).Value;
+            Assert.True(BitConverter.SingleToUInt32Bits(one) == BitConverter.SingleToUInt32Bits(y[i]), $"scalar sin({x[i]:R}) = {one:R}, vector {y[i]:R}");
+            Assert.True(BitConverter.SingleToUInt32Bits(slope) == BitConverter.SingleToUInt32Bits(d[i]), $"scalar cos({x[i]:R}) = {slope:R}, vector {d[i]:R}");
+        }
+
+        var signed = new float[2];
+        f.Forward([-0f, -1e-30f], signed);
+        Assert.True(float.IsNegative(signed[0]) && signed[0] == 0, $"sin(−0) = {signed[0]:R}");
+        Assert.Equal(-1e-30f, signed[1]);
+    }
+
+    [Fact]
     public void Snake_is_within_1_ulp_and_its_derivative_stays_relative_next_to_its_zeros()
     {
         CheckActivation(new Snake(), SnakeValues, derivative: false, 1);

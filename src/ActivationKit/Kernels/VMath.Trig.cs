@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using ActivationKit.Simd;
 
 namespace ActivationKit.Kernels;
@@ -86,38 +87,63 @@ public static partial class VMath
     }
 
     /// <summary>
-    /// sin(x) for float data in double lanes: a result rounded once to float needs about 2^−30 relative, not the
-    /// double-double reduction and degree-17 series of <see cref="Sin{TV}"/>. r = x − n·π/2 with two of the four parts
-    /// of π/2 (x − n·C1 exact, n·C2 rounded: 10^−20 absolutely for |n| ≤ 2^40, while a float is never within 10^−10 of a
-    /// multiple of π/2 but 0), then Taylor series to r^11 and r^10 (<see cref="SinCosForFloat{TV}"/>); beyond |x| = 2^40
-    /// the lanes take <see cref="Sin{TV}"/>'s scalar reduction, below 2^−26 sin(x) is x.
+    /// π/2 as three floats (from mpmath; their sum is π/2 to 1.1e−23): the first has 24 bits and a last place of
+    /// 2^−23, so for |x| ≥ π/4 and integral |n| &lt; 2^24 the fma x − n·PiOver2F1 is exact (a multiple of 2^−24 below 2).
+    /// </summary>
+    private const float PiOver2F1 = 1.5707963705062866f;
+    private const float PiOver2F2 = -4.371138828673793e-08f;
+    private const float PiOver2F3 = -1.7151245100058819e-15f;
+
+    /// <summary>|x| up to which float lanes reduce sin and cos themselves (<see cref="SinCosF{TV}"/>): 2^16.</summary>
+    internal const double SinFloatLimit = 65536.0;
+
+    /// <summary>
+    /// sin r and cos r (returned and <paramref name="cos"/>) in float lanes for r = x − n·π/2, n = round(x·2/π) and
+    /// |x| ≤ <see cref="SinFloatLimit"/> (callers mark the lanes beyond): x − n·π/2 by three fmas with the float parts
+    /// of π/2 (the first exact, two roundings of r's own size after it), then the Taylor series to r^9 and r^10 (the
+    /// first omitted terms are below 2.5e−9 and 1.2e−10 of the value at |r| = π/4).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV SinForFloat<TV>(TV x) where TV : struct, IVec<TV>
+    internal static TV SinCosF<TV>(TV x, TV n, out TV cos) where TV : struct, IVec<TV>
     {
-        var n = TV.RoundToEven(x * TV.Create(TwoOverPi));
-        var s = SinCosForFloat(x, n, out var c);
-        var result = TV.SelectWhereLess(TV.Abs(x), TV.Create(1.4901161193847656e-08), x, Quadrant(n, s, c));
-        var big = TV.GreaterThan(TV.Abs(x), TV.Create(TrigVectorLimit));
-        return TV.AnyTrue(big) ? PerLane(x, big, result, default(ScalarSin)) : result;
+        var r = TV.Fnma(n, TV.Create(PiOver2F1), x);
+        r = TV.Fnma(n, TV.Create(PiOver2F2), r);
+        r = TV.Fnma(n, TV.Create(PiOver2F3), r);
+        var z = r * r;
+        var ps = TV.Fma(TV.Create(1.0 / 362880.0), z, TV.Create(-1.0 / 5040.0));
+        ps = TV.Fma(ps, z, TV.Create(1.0 / 120.0));
+        ps = TV.Fma(ps, z, TV.Create(-1.0 / 6.0));
+        var pc = TV.Fma(TV.Create(-1.0 / 3628800.0), z, TV.Create(1.0 / 40320.0));
+        pc = TV.Fma(pc, z, TV.Create(-1.0 / 720.0));
+        pc = TV.Fma(pc, z, TV.Create(1.0 / 24.0));
+        pc = TV.Fma(pc, z, TV.Create(-0.5));
+        cos = TV.Fma(pc, z, TV.One);
+        return TV.Fma(ps * z, r, r);
     }
 
-    /// <summary>cos(x) for float data in double lanes, as <see cref="SinForFloat{TV}"/>.</summary>
+    /// <summary>
+    /// sin(x) (<paramref name="quarter"/> 0) or cos(x) (1, sin(x + π/2)) in float lanes for |x| ≤ <see cref="SinFloatLimit"/>
+    /// (NaN passes; callers mark the lanes beyond): n = round(x·2/π) by the round shifter (one fma; near a boundary n
+    /// may be the other neighbour, |r| ≤ π/4 + 2^−9), <see cref="SinCosF{TV}"/> on r, and the quadrant as a·sin r +
+    /// b·cos r with a and b in {−1, 0, 1} looked up from the low bits of the shifted n (two permutes, exact products),
+    /// where a comparison chain on n mod 4 took fourteen instructions.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV CosForFloat<TV>(TV x) where TV : struct, IVec<TV>
+    internal static TV SinOrCosF<TV>(TV x, int quarter) where TV : struct, IVec<TV>
     {
-        var n = TV.RoundToEven(x * TV.Create(TwoOverPi));
-        var s = SinCosForFloat(x, n, out var c);
-        var result = Quadrant(n + TV.One, s, c);
-        var big = TV.GreaterThan(TV.Abs(x), TV.Create(TrigVectorLimit));
-        return TV.AnyTrue(big) ? PerLane(x, big, result, default(ScalarCos)) : result;
+        var shifted = TV.Fma(x, TV.Create(TwoOverPi), TV.Create(RoundShifterF));
+        var s = SinCosF(x, shifted - TV.Create(RoundShifterF), out var c);
+        // sin(r + k·π/2) for k mod 4 = 0, 1, 2, 3: sin r, cos r, −sin r, −cos r.
+        var sinFactor = quarter == 0 ? Vector512.Create(1f, 0f, -1f, 0f, 1f, 0f, -1f, 0f, 1f, 0f, -1f, 0f, 1f, 0f, -1f, 0f) : Vector512.Create(0f, -1f, 0f, 1f, 0f, -1f, 0f, 1f, 0f, -1f, 0f, 1f, 0f, -1f, 0f, 1f);
+        var cosFactor = quarter == 0 ? Vector512.Create(0f, 1f, 0f, -1f, 0f, 1f, 0f, -1f, 0f, 1f, 0f, -1f, 0f, 1f, 0f, -1f) : Vector512.Create(1f, 0f, -1f, 0f, 1f, 0f, -1f, 0f, 1f, 0f, -1f, 0f, 1f, 0f, -1f, 0f);
+        return TV.Fma(TV.Lookup16(shifted, sinFactor), s, TV.Lookup16(shifted, cosFactor) * c);
     }
 
     /// <summary>
     /// sin r and cos r (returned and <paramref name="cos"/>) for r = (x + xLo) − n·π/2, |r| ≤ π/4 + ε, n integral or
     /// half-integral, xLo the rounding error of a product that formed x (or 0), to about 10^−11 relative: Taylor
-    /// series to r^11 and r^10 (the first omitted terms are below 7·10^−12 and 1.2·10^−10 of the value), for float
-    /// data (<see cref="SinForFloat{TV}"/>).
+    /// series to r^11 and r^10 (the first omitted terms are below 7·10^−12 and 1.2·10^−10 of the value), for snake's
+    /// float data in double lanes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TV SinCosForFloat<TV>(TV x, TV n, out TV cos, TV xLo = default) where TV : struct, IVec<TV>
