@@ -127,6 +127,30 @@ public static class Baselines
             }
             ,
             "exponential" => () => TensorPrimitives.Exp(x, y),
+            "sin" => () => TensorPrimitives.Sin(x, y),
+            "softsign" => () =>
+            {
+                TensorPrimitives.Abs(x, t1);
+                TensorPrimitives.Add(t1, T.One, t1);
+                TensorPrimitives.Divide(x, t1, y);
+            }
+            ,
+            "squareplus" => () =>
+            {
+                // (x + √(x² + 4))/2 at the default b = 4
+                TensorPrimitives.MultiplyAdd(x, x, c(4), t1);
+                TensorPrimitives.Sqrt(t1, t1);
+                TensorPrimitives.Add(x, t1, t1);
+                TensorPrimitives.Multiply(t1, c(0.5), y);
+            }
+            ,
+            "gelu_sigmoid" => () =>
+            {
+                TensorPrimitives.Multiply(x, c(1.702), t1);
+                TensorPrimitives.Sigmoid(t1, t1);
+                TensorPrimitives.Multiply(x, t1, y);
+            }
+            ,
             "softmax" => Rows(x, y, columns, static (_, r, o) => TensorPrimitives.SoftMax(r, o)),
             "hardmax" => Rows(x, y, columns, static (_, r, o) =>
             {
@@ -147,7 +171,7 @@ public static class Baselines
         };
     }
 
-    /// <summary>Backward dx = dy·f′(x) where the composition is short (sigmoid, tanh, relu, silu, softmax), or null.</summary>
+    /// <summary>Backward dx = dy·f′(x) where the composition is short (sigmoid, tanh, relu, silu, sin, softmax), or null.</summary>
     public static Action? Backward<T>(string name, T[] x, T[] dy, T[] dx, T[] t1, T[] t2, int columns)
         where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>, IHyperbolicFunctions<T>
     {
@@ -178,6 +202,13 @@ public static class Baselines
                 TensorPrimitives.Subtract(T.One, t1, t2);
                 TensorPrimitives.MultiplyAdd(x, t2, T.One, t2);
                 TensorPrimitives.Multiply(t1, t2, t1);
+                TensorPrimitives.Multiply(t1, dy, dx);
+            }
+            ,
+            // sin′ = cos
+            "sin" => () =>
+            {
+                TensorPrimitives.Cos(x, t1);
                 TensorPrimitives.Multiply(t1, dy, dx);
             }
             ,
