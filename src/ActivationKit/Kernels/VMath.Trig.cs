@@ -52,19 +52,64 @@ public static partial class VMath
     public static TV Sin<TV>(TV x) where TV : struct, IVec<TV>
     {
         var n = TV.RoundToEven(x * TV.Create(TwoOverPi));
-        var hi = ReduceHalfPi(x, TV.Zero, n, out var lo);
-        var s = SinReduced(hi, lo, out _);
-        var c = CosReduced(hi, lo, out _);
+        var s = SinCosPlain(x, n, out var c);
         var result = Quadrant(n, s, c);
         // Below 2^−26 sin(x) rounds to x; this also keeps −0 and the subnormals exact.
         result = TV.SelectWhereLess(TV.Abs(x), TV.Create(1.4901161193847656e-08), x, result);
-        var big = TV.GreaterThan(TV.Abs(x), TV.Create(TrigVectorLimit));
-        if (TV.AnyTrue(big))
-        {
-            result = PerLane(x, big, result, default(ScalarSin));
-        }
+        var far = TV.GreaterThan(TV.Abs(x), TV.Create(PlainTrigLimit));
+        return TV.AnyTrue(far) ? TV.Select(far, Far<TV, ScalarSin>(x, 0.0), result) : result;
+    }
 
-        return result;
+    /// <summary>
+    /// sin(x + quarter·π/2) (sin for 0, cos for 1, with <typeparamref name="TScalar"/> the matching scalar function) for
+    /// the lanes beyond <see cref="PlainTrigLimit"/>, out of line since they are rare: the double-double reduction against
+    /// a four-part π/2 and series, and the scalar Payne–Hanek reduction beyond 2^40.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TV Far<TV, TScalar>(TV x, double quarter)
+        where TV : struct, IVec<TV>
+        where TScalar : struct, IScalarFunction
+    {
+        var n = TV.RoundToEven(x * TV.Create(TwoOverPi));
+        var hi = ReduceHalfPi(x, TV.Zero, n, out var lo);
+        var result = Quadrant(n + TV.Create(quarter), SinReduced(hi, lo, out _), CosReduced(hi, lo, out _));
+        var big = TV.GreaterThan(TV.Abs(x), TV.Create(TrigVectorLimit));
+        return TV.AnyTrue(big) ? PerLane(x, big, result, default(TScalar)) : result;
+    }
+
+    /// <summary>|x| up to which double lanes reduce with the plain three-part π/2 (<see cref="SinCosPlain{TV}"/>): 2^20.</summary>
+    private const double PlainTrigLimit = 1048576.0;
+
+    /// <summary>
+    /// sin r and cos r (returned and <paramref name="cos"/>) in double lanes for r = x − n·π/2, |x| ≤ 2^20: x − n·C1 is
+    /// exact (n·C1 inside an fma, the difference a multiple of C1's last place below 2), then n·C2 and n·C3 by one fma
+    /// each, each rounding r once in its own size (n·C3 is below 2^−88, far below any r of a double this size, so r stays
+    /// within about one ULP of itself even where it cancels), then the Taylor series to r^17 and r^16 by Horner's rule
+    /// (the first omitted terms below 10^−19 and 2·10^−18 of the value at |r| = π/4).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV SinCosPlain<TV>(TV x, TV n, out TV cos) where TV : struct, IVec<TV>
+    {
+        var r = TV.Fnma(n, TV.Create(PiOver2C1), x);
+        r = TV.Fnma(n, TV.Create(PiOver2C2), r);
+        r = TV.Fnma(n, TV.Create(PiOver2C3), r);
+        var z = r * r;
+        var ps = TV.Fma(TV.Create(1.0 / 355687428096000.0), z, TV.Create(-1.0 / 1307674368000.0));
+        ps = TV.Fma(ps, z, TV.Create(1.0 / 6227020800.0));
+        ps = TV.Fma(ps, z, TV.Create(-1.0 / 39916800.0));
+        ps = TV.Fma(ps, z, TV.Create(1.0 / 362880.0));
+        ps = TV.Fma(ps, z, TV.Create(-1.0 / 5040.0));
+        ps = TV.Fma(ps, z, TV.Create(1.0 / 120.0));
+        ps = TV.Fma(ps, z, TV.Create(-1.0 / 6.0));
+        var pc = TV.Fma(TV.Create(1.0 / 20922789888000.0), z, TV.Create(-1.0 / 87178291200.0));
+        pc = TV.Fma(pc, z, TV.Create(1.0 / 479001600.0));
+        pc = TV.Fma(pc, z, TV.Create(-1.0 / 3628800.0));
+        pc = TV.Fma(pc, z, TV.Create(1.0 / 40320.0));
+        pc = TV.Fma(pc, z, TV.Create(-1.0 / 720.0));
+        pc = TV.Fma(pc, z, TV.Create(1.0 / 24.0));
+        pc = TV.Fma(pc, z, TV.Create(-0.5));
+        cos = TV.Fma(pc, z, TV.One);
+        return TV.Fma(ps * z, r, r);
     }
 
     /// <summary>cos(x) (double lanes). cos(±0) = 1, cos(±∞) = NaN, cos(NaN) = NaN.</summary>
@@ -72,18 +117,11 @@ public static partial class VMath
     public static TV Cos<TV>(TV x) where TV : struct, IVec<TV>
     {
         var n = TV.RoundToEven(x * TV.Create(TwoOverPi));
-        var hi = ReduceHalfPi(x, TV.Zero, n, out var lo);
-        var s = SinReduced(hi, lo, out _);
-        var c = CosReduced(hi, lo, out _);
+        var s = SinCosPlain(x, n, out var c);
         // cos(x) = sin(x + π/2): the quadrant moves by one.
         var result = Quadrant(n + TV.One, s, c);
-        var big = TV.GreaterThan(TV.Abs(x), TV.Create(TrigVectorLimit));
-        if (TV.AnyTrue(big))
-        {
-            result = PerLane(x, big, result, default(ScalarCos));
-        }
-
-        return result;
+        var far = TV.GreaterThan(TV.Abs(x), TV.Create(PlainTrigLimit));
+        return TV.AnyTrue(far) ? TV.Select(far, Far<TV, ScalarCos>(x, 1.0), result) : result;
     }
 
     /// <summary>
