@@ -424,6 +424,40 @@ public class GeluFamilyTests
     }
 
     [Fact]
+    public void Tanhshrink_float_lanes_keep_the_cubic_near_zero_and_join_their_two_forms_at_one()
+    {
+        // Float lanes: the continued fraction below |x| = 1 (x³/3 near 0, subnormals included), (|x| − 1) + 2e/(1 + e)
+        // from 1 on; 3.18 ULP forward and 2.21 backward over all floats. The scalar lanes must give the driver's bits.
+        var f = new Tanhshrink();
+        var kernel = default(Tanhshrink.Kernel_);
+        var xs = new List<float>();
+        for (long bits = 0; bits <= uint.MaxValue; bits += 65_537) xs.Add(BitConverter.UInt32BitsToSingle((uint)bits));
+        xs.AddRange([0f, -0f, float.Epsilon, -1e-30f, 1e-13f, 0.0141f, -0.0141f, 0.7726147f, MathF.BitDecrement(1f), 1f, MathF.BitIncrement(1f), -1f,
+            1.4999f, 9f, 44f, 100f, float.MaxValue, float.PositiveInfinity, float.NegativeInfinity, float.NaN]);
+        float[] x = [.. xs];
+        var y = new float[x.Length];
+        var d = new float[x.Length];
+        f.Forward(x, y);
+        f.Backward(x, Enumerable.Repeat(1f, x.Length).ToArray(), d);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double ry = f.Reference(x[i]);
+            double rd = f.ReferenceDerivative(x[i]);
+            Assert.True(Ulp.Float(y[i], ry) <= 3.5, $"tanhshrink({x[i]:R}) = {y[i]:R}, reference {ry:R}");
+            Assert.True(Ulp.Float(d[i], rd) <= 3, $"tanhshrink'({x[i]:R}) = {d[i]:R}, reference {rd:R}");
+            if (i % 5 != 0 || float.IsNaN(x[i])) continue;
+            var one = kernel.Forward(new S<float>(x[i])).Value;
+            var slope = kernel.Backward(new S<float>(x[i]), new S<float>(1f)).Value;
+            Assert.True(BitConverter.SingleToUInt32Bits(one) == BitConverter.SingleToUInt32Bits(y[i]), $"scalar tanhshrink({x[i]:R}) = {one:R}, vector {y[i]:R}");
+            Assert.True(BitConverter.SingleToUInt32Bits(slope) == BitConverter.SingleToUInt32Bits(d[i]), $"scalar tanhshrink'({x[i]:R}) = {slope:R}, vector {d[i]:R}");
+        }
+
+        var signed = new float[1];
+        f.Forward([-0f], signed);
+        Assert.True(float.IsNegative(signed[0]) && signed[0] == 0, $"tanhshrink(−0) = {signed[0]:R}");
+    }
+
+    [Fact]
     public void Snake_is_within_1_ulp_and_its_derivative_stays_relative_next_to_its_zeros()
     {
         CheckActivation(new Snake(), SnakeValues, derivative: false, 1);
