@@ -390,35 +390,14 @@ public class GeluFamilyTests
     public void Sin_float_lanes_are_within_two_ulp_and_hand_large_arguments_to_double_lanes()
     {
         // Float lanes up to |x| = 2^16 (1.49 ULP over all floats), double lanes beyond. The floats nearest multiples of
-        // π/2 test the reduction where r = x − n·π/2 cancels most (their sine or cosine is tiny); the scalar lanes must
-        // give the driver's bits.
-        var f = new Sin();
-        var kernel = default(Sin.Kernel_);
-        var xs = new List<float>();
-        for (long bits = 0; bits <= uint.MaxValue; bits += 65_537) xs.Add(BitConverter.UInt32BitsToSingle((uint)bits));
-        for (int k = -2000; k <= 2000; k += 7) xs.Add((float)(k * Math.PI / 2));
-        xs.AddRange([0f, -0f, float.Epsilon, -1e-30f, 0.000244140625f, MathF.BitIncrement(0.000244140625f), 65536f, MathF.BitIncrement(65536f), -65536f,
+        // π/2 test the reduction where r = x − n·π/2 cancels most (their sine or cosine is tiny).
+        var edges = new List<float>();
+        for (int k = -2000; k <= 2000; k += 7) edges.Add((float)(k * Math.PI / 2));
+        edges.AddRange([0f, -0f, float.Epsilon, -1e-30f, 0.000244140625f, MathF.BitIncrement(0.000244140625f), 65536f, MathF.BitIncrement(65536f), -65536f,
             -MathF.BitIncrement(65536f), 32767.5f, 625.0518f, 32617.71f, 1e10f, float.MaxValue, float.PositiveInfinity, float.NegativeInfinity, float.NaN]);
-        float[] x = [.. xs];
-        var y = new float[x.Length];
-        var d = new float[x.Length];
-        f.Forward(x, y);
-        f.Backward(x, Enumerable.Repeat(1f, x.Length).ToArray(), d);
-        for (int i = 0; i < x.Length; i++)
-        {
-            double ry = f.Reference(x[i]);
-            double rd = f.ReferenceDerivative(x[i]);
-            Assert.True(Ulp.Float(y[i], ry) <= 2, $"sin({x[i]:R}) = {y[i]:R}, reference {ry:R}");
-            Assert.True(Ulp.Float(d[i], rd) <= 2, $"cos({x[i]:R}) = {d[i]:R}, reference {rd:R}");
-            if (i % 5 != 0 || float.IsNaN(x[i])) continue;
-            var one = kernel.Forward(new S<float>(x[i])).Value;
-            var slope = kernel.Backward(new S<float>(x[i]), new S<float>(1f)).Value;
-            Assert.True(BitConverter.SingleToUInt32Bits(one) == BitConverter.SingleToUInt32Bits(y[i]), $"scalar sin({x[i]:R}) = {one:R}, vector {y[i]:R}");
-            Assert.True(BitConverter.SingleToUInt32Bits(slope) == BitConverter.SingleToUInt32Bits(d[i]), $"scalar cos({x[i]:R}) = {slope:R}, vector {d[i]:R}");
-        }
-
+        CheckFloatLanes(new Sin(), default(Sin.Kernel_), edges, 2, 2);
         var signed = new float[2];
-        f.Forward([-0f, -1e-30f], signed);
+        new Sin().Forward([-0f, -1e-30f], signed);
         Assert.True(float.IsNegative(signed[0]) && signed[0] == 0, $"sin(−0) = {signed[0]:R}");
         Assert.Equal(-1e-30f, signed[1]);
     }
@@ -427,13 +406,28 @@ public class GeluFamilyTests
     public void Tanhshrink_float_lanes_keep_the_cubic_near_zero_and_join_their_two_forms_at_one()
     {
         // Float lanes: the continued fraction below |x| = 1 (x³/3 near 0, subnormals included), (|x| − 1) + 2e/(1 + e)
-        // from 1 on; 3.18 ULP forward and 2.21 backward over all floats. The scalar lanes must give the driver's bits.
-        var f = new Tanhshrink();
-        var kernel = default(Tanhshrink.Kernel_);
+        // from 1 on; 3.18 ULP forward and 2.21 backward over all floats.
+        float[] edges =
+        [
+            0f, -0f, float.Epsilon, -1e-30f, 1e-13f, 0.0141f, -0.0141f, 0.7726147f, MathF.BitDecrement(1f), 1f, MathF.BitIncrement(1f), -1f,
+            1.4999f, 9f, 44f, 100f, float.MaxValue, float.PositiveInfinity, float.NegativeInfinity, float.NaN,
+        ];
+        CheckFloatLanes(new Tanhshrink(), default(Tanhshrink.Kernel_), edges, 3.5, 3);
+        var signed = new float[1];
+        new Tanhshrink().Forward([-0f], signed);
+        Assert.True(float.IsNegative(signed[0]) && signed[0] == 0, $"tanhshrink(−0) = {signed[0]:R}");
+    }
+
+    /// <summary>
+    /// Forward and slope (dy = 1) of float data against the reference over every 65,537th bit pattern and the given
+    /// edges, within the bounds, and the scalar lanes (S&lt;float&gt;, every fifth input) bit for bit as the driver.
+    /// </summary>
+    private static void CheckFloatLanes<TK>(ElementwiseActivation f, TK kernel, IEnumerable<float> edges, double forwardUlp, double backwardUlp)
+        where TK : struct, IUnaryKernel
+    {
         var xs = new List<float>();
         for (long bits = 0; bits <= uint.MaxValue; bits += 65_537) xs.Add(BitConverter.UInt32BitsToSingle((uint)bits));
-        xs.AddRange([0f, -0f, float.Epsilon, -1e-30f, 1e-13f, 0.0141f, -0.0141f, 0.7726147f, MathF.BitDecrement(1f), 1f, MathF.BitIncrement(1f), -1f,
-            1.4999f, 9f, 44f, 100f, float.MaxValue, float.PositiveInfinity, float.NegativeInfinity, float.NaN]);
+        xs.AddRange(edges);
         float[] x = [.. xs];
         var y = new float[x.Length];
         var d = new float[x.Length];
@@ -443,18 +437,14 @@ public class GeluFamilyTests
         {
             double ry = f.Reference(x[i]);
             double rd = f.ReferenceDerivative(x[i]);
-            Assert.True(Ulp.Float(y[i], ry) <= 3.5, $"tanhshrink({x[i]:R}) = {y[i]:R}, reference {ry:R}");
-            Assert.True(Ulp.Float(d[i], rd) <= 3, $"tanhshrink'({x[i]:R}) = {d[i]:R}, reference {rd:R}");
+            Assert.True(Ulp.Float(y[i], ry) <= forwardUlp, $"{f.Name}({x[i]:R}) = {y[i]:R}, reference {ry:R}");
+            Assert.True(Ulp.Float(d[i], rd) <= backwardUlp, $"{f.Name}'({x[i]:R}) = {d[i]:R}, reference {rd:R}");
             if (i % 5 != 0 || float.IsNaN(x[i])) continue;
             var one = kernel.Forward(new S<float>(x[i])).Value;
             var slope = kernel.Backward(new S<float>(x[i]), new S<float>(1f)).Value;
-            Assert.True(BitConverter.SingleToUInt32Bits(one) == BitConverter.SingleToUInt32Bits(y[i]), $"scalar tanhshrink({x[i]:R}) = {one:R}, vector {y[i]:R}");
-            Assert.True(BitConverter.SingleToUInt32Bits(slope) == BitConverter.SingleToUInt32Bits(d[i]), $"scalar tanhshrink'({x[i]:R}) = {slope:R}, vector {d[i]:R}");
+            Assert.True(BitConverter.SingleToUInt32Bits(one) == BitConverter.SingleToUInt32Bits(y[i]), $"scalar {f.Name}({x[i]:R}) = {one:R}, vector {y[i]:R}");
+            Assert.True(BitConverter.SingleToUInt32Bits(slope) == BitConverter.SingleToUInt32Bits(d[i]), $"scalar {f.Name}'({x[i]:R}) = {slope:R}, vector {d[i]:R}");
         }
-
-        var signed = new float[1];
-        f.Forward([-0f], signed);
-        Assert.True(float.IsNegative(signed[0]) && signed[0] == 0, $"tanhshrink(−0) = {signed[0]:R}");
     }
 
     [Fact]
