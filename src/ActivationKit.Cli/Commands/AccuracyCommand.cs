@@ -208,7 +208,10 @@ public sealed class AccuracyCommand(CliConsoles consoles) : Command<AccuracyComm
 
         if (docsPath is not null)
         {
-            string? merged = existingDocs;
+            // Merge into the document as it is now, not as it was read before measuring: an exhaustive run takes minutes,
+            // and an edit made to the document meanwhile was overwritten by the copy read at the start.
+            string? merged = ActivationKit.IO.FileKind.TargetExists(docsPath) ? File.ReadAllText(docsPath) : null;
+            if (merged is not null) AccuracyDoc.CheckMarkers(merged, docsPath);
             if (results.Count > 0 || rowResults.Count == 0) merged = AccuracyDoc.Merge(merged, results, date, settings.Type16);
             if (rowResults.Count > 0) merged = AccuracyDoc.MergeRows(merged, rowResults, lengths, date);
             AtomicFile.WriteAllText(docsPath, merged!);
