@@ -94,13 +94,7 @@ public static partial class VMath
         r = TV.Fnma(n, TV.Create(PiOver2C2), r);
         r = TV.Fnma(n, TV.Create(PiOver2C3), r);
         var z = r * r;
-        var ps = TV.Fma(TV.Create(1.0 / 355687428096000.0), z, TV.Create(-1.0 / 1307674368000.0));
-        ps = TV.Fma(ps, z, TV.Create(1.0 / 6227020800.0));
-        ps = TV.Fma(ps, z, TV.Create(-1.0 / 39916800.0));
-        ps = TV.Fma(ps, z, TV.Create(1.0 / 362880.0));
-        ps = TV.Fma(ps, z, TV.Create(-1.0 / 5040.0));
-        ps = TV.Fma(ps, z, TV.Create(1.0 / 120.0));
-        ps = TV.Fma(ps, z, TV.Create(-1.0 / 6.0));
+        var ps = SinSeriesTail(z);
         var pc = TV.Fma(TV.Create(1.0 / 20922789888000.0), z, TV.Create(-1.0 / 87178291200.0));
         pc = TV.Fma(pc, z, TV.Create(1.0 / 479001600.0));
         pc = TV.Fma(pc, z, TV.Create(-1.0 / 3628800.0));
@@ -226,7 +220,21 @@ public static partial class VMath
     internal static TV SinReduced<TV>(TV hi, TV lo, out TV resultLo) where TV : struct, IVec<TV>
     {
         var z = hi * hi;
-        // Taylor coefficients (−1)^k/(2k+1)! for k = 1…8.
+        var p = SinSeriesTail(z);
+        // sin(hi + lo) = sin(hi) + lo·cos(hi) ≈ hi + hi·z·p + lo·(1 − z/2).
+        var t = TV.Fma(hi * z, p, TV.Fma(lo, TV.Create(-0.5) * z, lo));
+        var result = hi + t;
+        resultLo = t - (result - hi);
+        return result;
+    }
+
+    /// <summary>
+    /// p(z) = Σ_{k=1…8} (−1)^k z^(k−1)/(2k+1)! by Horner's rule, so that sin r = r + r·z·p(z) with z = r² (the Taylor
+    /// series to r^17) in double lanes, for the double-double and the plain reductions alike.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV SinSeriesTail<TV>(TV z) where TV : struct, IVec<TV>
+    {
         var p = TV.Create(1.0 / 355687428096000.0);                   // 1/17!
         p = TV.Fma(p, z, TV.Create(-1.0 / 1307674368000.0));         // −1/15!
         p = TV.Fma(p, z, TV.Create(1.0 / 6227020800.0));             // 1/13!
@@ -234,12 +242,7 @@ public static partial class VMath
         p = TV.Fma(p, z, TV.Create(1.0 / 362880.0));                 // 1/9!
         p = TV.Fma(p, z, TV.Create(-1.0 / 5040.0));                  // −1/7!
         p = TV.Fma(p, z, TV.Create(1.0 / 120.0));                    // 1/5!
-        p = TV.Fma(p, z, TV.Create(-1.0 / 6.0));                     // −1/3!
-        // sin(hi + lo) = sin(hi) + lo·cos(hi) ≈ hi + hi·z·p + lo·(1 − z/2).
-        var t = TV.Fma(hi * z, p, TV.Fma(lo, TV.Create(-0.5) * z, lo));
-        var result = hi + t;
-        resultLo = t - (result - hi);
-        return result;
+        return TV.Fma(p, z, TV.Create(-1.0 / 6.0));                  // −1/3!
     }
 
     /// <summary>cos(hi + lo) for |hi| ≤ π/4 + ε, as a double-double (returns the high part).</summary>
