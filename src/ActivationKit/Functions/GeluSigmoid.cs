@@ -109,6 +109,11 @@ public sealed class GeluSigmoid : ElementwiseActivation<GeluSigmoid.Kernel_>
 
         private readonly Silu.Kernel_ _silu;
 
+        // Double lanes take SiLU's β forms directly (ForwardForParameters, BackwardForParameters: what its Forward and
+        // Backward run for β ≠ 1, the same bits), inlined here: through Backward the slope was a call per register.
+        // The lane type is told by typeof, not TV.IsDouble, which folds too late for the JIT's inlining budget
+        // (double data 2.2 → 1.6 ns/element forward and 2.4 → 1.9 backward with both, as before this kernel existed).
+
         /// <summary>Binds SiLU's kernel at β = 1.702 (as a double-double).</summary>
         public Kernel_()
         {
@@ -130,12 +135,12 @@ public sealed class GeluSigmoid : ElementwiseActivation<GeluSigmoid.Kernel_>
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
-            => TV.IsDouble ? _silu.Forward(x) : InDouble.FloatForward(this, x);
+            => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? _silu.ForwardForParameters(x) : InDouble.FloatForward(this, x);
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-            => TV.IsDouble ? _silu.Backward(x, dy) : InDouble.FloatBackward(this, x, dy);
+            => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? _silu.BackwardForParameters(x, dy) : InDouble.FloatBackward(this, x, dy);
 
         /// <summary>
         /// Float lanes: x/(1 + e^−(z + zLo)) with z = fl(1.702f·x) and zLo = (1.702f·x − z) + (1.702 − 1.702f)·x (the
@@ -147,17 +152,25 @@ public sealed class GeluSigmoid : ElementwiseActivation<GeluSigmoid.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
         {
-            if (TV.IsDouble)
+            if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
             {
                 inDouble = TV.Zero;
-                return _silu.Forward(x);
+                return _silu.ForwardForParameters(x);
             }
 
             inDouble = TV.LessThan(x, TV.Create(FloatLanesLowest));
             var xc = TV.Min(x, TV.Create(50.0));
-            var z = xc * TV.Create(SlopeF);
-            var zLo = TV.Fma(xc, TV.Create(SlopeLoF), TV.Fms(xc, TV.Create(SlopeF), z));
+            var z = SlopeTimes(xc, out var zLo);
             return x / VMath.OnePlusExpOfNegatedPairTableF(z, zLo);
+        }
+
+        /// <summary>1.702x in float lanes as the pair z + zLo: z = fl(1.702f·x), zLo = (1.702f·x − z) (exact by an fma) + (1.702 − 1.702f)·x.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV SlopeTimes<TV>(TV x, out TV zLo) where TV : struct, IVec<TV>
+        {
+            var z = x * TV.Create(SlopeF);
+            zLo = TV.Fma(x, TV.Create(SlopeLoF), TV.Fms(x, TV.Create(SlopeF), z));
+            return z;
         }
 
         /// <inheritdoc />
@@ -180,15 +193,14 @@ public sealed class GeluSigmoid : ElementwiseActivation<GeluSigmoid.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV BackwardFloatLanes<TV>(TV x, TV dy, out TV inDouble) where TV : struct, IVec<TV>
         {
-            if (TV.IsDouble)
+            if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
             {
                 inDouble = TV.Zero;
-                return _silu.Backward(x, dy);
+                return _silu.BackwardForParameters(x, dy);
             }
 
             inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(BackwardFloatLimit));
-            var z = x * TV.Create(SlopeF);
-            var zLo = TV.Fma(x, TV.Create(SlopeLoF), TV.Fms(x, TV.Create(SlopeF), z));
+            var z = SlopeTimes(x, out var zLo);
             // e^−|z + zLo| = e^(−|z| ∓ zLo): the low part negated where z ≥ 0.
             var m = VMath.Expm1PartsMinusAbsF(z, TV.Xor(zLo, TV.AndNot(TV.SignMask, z)), -87.0, out var n);
             var t = TV.Pow2(n);
