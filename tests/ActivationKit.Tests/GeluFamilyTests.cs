@@ -406,7 +406,7 @@ public class GeluFamilyTests
     public void Tanhshrink_float_lanes_keep_the_cubic_near_zero_and_join_their_two_forms_at_one()
     {
         // Float lanes: the continued fraction below |x| = 1 (x³/3 near 0, subnormals included), (|x| − 1) + 2e/(1 + e)
-        // from 1 on; 3.18 ULP forward and 2.21 backward over all floats.
+        // from 1 on; 3.10 ULP forward and 2.21 backward over all floats.
         float[] edges =
         [
             0f, -0f, float.Epsilon, -1e-30f, 1e-13f, 0.0141f, -0.0141f, 0.7726147f, MathF.BitDecrement(1f), 1f, MathF.BitIncrement(1f), -1f,
