@@ -65,6 +65,14 @@ public abstract class Activation
     public virtual IReadOnlyList<double> Kinks => Info.Kinks;
 
     /// <summary>
+    /// How far this instance's f′ stretches along x against the catalog's: its zeros lie at the catalog's
+    /// <see cref="ActivationInfo.DerivativeZeros"/> (and period) times this factor, and the accuracy meter's neighbourhood
+    /// of a zero, where slopes are measured absolutely, widens by it. 1 unless a parameter scales the argument: swish
+    /// x·σ(βx) takes 1/β (its zero at −1.2785/β).
+    /// </summary>
+    public virtual double DerivativeZeroScale => 1.0;
+
+    /// <summary>
     /// Number of output columns for an input row of <paramref name="columns"/> elements (a row's real length: where a call
     /// takes columns = 0 for "the whole span is one row", pass the span's length here). Throws <see cref="ArgumentException"/>
     /// for a negative count.

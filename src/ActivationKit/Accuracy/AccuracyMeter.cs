@@ -52,7 +52,8 @@ public static class AccuracyMeter
 
     /// <summary>
     /// Within this distance of a zero of f′ (<see cref="Catalog.ActivationInfo.DerivativeZeros"/>, repeated every
-    /// <see cref="Catalog.ActivationInfo.DerivativeZerosPeriod"/> for periodic functions) the backward error
+    /// <see cref="Catalog.ActivationInfo.DerivativeZerosPeriod"/> for periodic functions; both, and this distance, times
+    /// the instance's <see cref="Activation.DerivativeZeroScale"/>) the backward error
     /// is measured absolutely, in ULPs of 1: near a zero the relative error of the true value is unbounded while
     /// the absolute error stays tiny.
     /// </summary>
@@ -401,7 +402,8 @@ public static class AccuracyMeter
         return f.Name;
     }
 
-    private static bool NearDerivativeZero(ElementwiseActivation f, float x) => NearDerivativeZero(f.Info, x);
+    // In the function's own variable x/scale, where the catalog lists the zeros (swish with β: βx).
+    private static bool NearDerivativeZero(ElementwiseActivation f, float x) => NearDerivativeZero(f.Info, x / f.DerivativeZeroScale);
 
     private static bool NearDerivativeZero(ActivationInfo info, double x) =>
         DistanceToDerivativeZero(info, x) < DerivativeZeroNeighbourhood;

@@ -92,9 +92,10 @@ public sealed class GeluSigmoid : ElementwiseActivation<GeluSigmoid.Kernel_>
         double.IsFinite(z) ? Math.FusedMultiplyAdd(SlopeHi, x, -z) + (SlopeLo * x) : 0;
 
     /// <summary>
-    /// x·σ(1.702x): SiLU's kernel with β = 1.702 (double data, float data's derivative in double lanes, and the float
-    /// lanes the forward marks), and a float-lane forward of its own for float data, where SiLU with β ≠ 1 runs in
-    /// double lanes (0.64 ns/element at 262,144 against 0.15 for these).
+    /// x·σ(1.702x): SiLU's kernel with β = 1.702 (double data, and the lanes the float lanes mark), and float lanes of
+    /// its own: swish's float formulas (<see cref="SwishFloat"/>) with β a constant, marking the lanes beyond
+    /// x = −51 and |x| = 47 for the double lanes (swish with another β, <see cref="SwishFloatKernel"/>, takes float
+    /// tails there instead).
     /// </summary>
     public readonly struct Kernel_ : IUnaryKernel
     {
@@ -145,7 +146,8 @@ public sealed class GeluSigmoid : ElementwiseActivation<GeluSigmoid.Kernel_>
         /// <summary>
         /// Float lanes: x/(1 + e^−(z + zLo)) with z = fl(1.702f·x) and zLo = (1.702f·x − z) + (1.702 − 1.702f)·x (the
         /// first exact by one fma), so the rounding of 1.702x, which would cost |z| half-ULPs in the negative tail, is
-        /// carried into the table exponential's reduced argument (<see cref="VMath.OnePlusExpOfNegatedPairTableF{TV}"/>).
+        /// carried into the table exponential's reduced argument (<see cref="SwishFloat.Forward{TV}"/>, which swish with
+        /// other β shares).
         /// x is held at 50 for the argument only (z = 85.1, where 1 + e^−z is 1; +∞ and NaN keep their numerator, and the
         /// minimum takes a NaN x as 50); lanes below −51 (z &lt; −87, −∞ included) are marked for the double-lane definition.
         /// </summary>
@@ -159,18 +161,7 @@ public sealed class GeluSigmoid : ElementwiseActivation<GeluSigmoid.Kernel_>
             }
 
             inDouble = TV.LessThan(x, TV.Create(FloatLanesLowest));
-            var xc = TV.Min(x, TV.Create(50.0));
-            var z = SlopeTimes(xc, out var zLo);
-            return x / VMath.OnePlusExpOfNegatedPairTableF(z, zLo);
-        }
-
-        /// <summary>1.702x in float lanes as the pair z + zLo: z = fl(1.702f·x), zLo = (1.702f·x − z) (exact by an fma) + (1.702 − 1.702f)·x.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV SlopeTimes<TV>(TV x, out TV zLo) where TV : struct, IVec<TV>
-        {
-            var z = x * TV.Create(SlopeF);
-            zLo = TV.Fma(x, TV.Create(SlopeLoF), TV.Fms(x, TV.Create(SlopeF), z));
-            return z;
+            return SwishFloat.Forward(x, TV.Create(50.0), TV.Create(SlopeF), TV.Create(SlopeLoF));
         }
 
         /// <inheritdoc />
@@ -184,8 +175,8 @@ public sealed class GeluSigmoid : ElementwiseActivation<GeluSigmoid.Kernel_>
         private const double BackwardFloatLimit = 47.0;
 
         /// <summary>
-        /// dy·f′ in float lanes, f′ = σ(z)·(1 + z·σ(−z)) at z + zLo = 1.702x carried as in <see cref="ForwardFloatLanes{TV}"/>:
-        /// silu′'s float form (<see cref="Silu.Kernel_"/>: (1 + e + z·e)/(1 + e)² for z ≥ 0, e·(1 + e + z)/(1 + e)² below,
+        /// dy·f′ in float lanes, f′ = σ(z)·(1 + z·σ(−z)) at z + zLo = 1.702x carried as in <see cref="ForwardFloatLanes{TV}"/>
+        /// (<see cref="SwishFloat.Slope{TV}"/>, shared with swish): silu′'s float form (<see cref="Silu.Kernel_"/>: (1 + e + z·e)/(1 + e)² for z ≥ 0, e·(1 + e + z)/(1 + e)² below,
         /// e = e^−|z + zLo|, one division by the common square) with zLo joined to the reduced argument of e and to the
         /// exact 1 + z. Lanes beyond |x| = 47 (|z| &gt; 80), ±∞ included, are marked for the double-lane definition; a NaN x
         /// reaches the result through 1 + z.
@@ -200,22 +191,8 @@ public sealed class GeluSigmoid : ElementwiseActivation<GeluSigmoid.Kernel_>
             }
 
             inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(BackwardFloatLimit));
-            var z = SlopeTimes(x, out var zLo);
-            // e^−|z + zLo| = e^(−|z| ∓ zLo): the low part negated where z ≥ 0.
-            var m = VMath.Expm1PartsMinusAbsF(z, TV.Xor(zLo, TV.AndNot(TV.SignMask, z)), -87.0, out var n);
-            var t = TV.Pow2(n);
-            var e = TV.Fma(t, m, t);
-            var square = VMath.SquareOfOnePlus(e);
-            // 1 + z + zLo (+ e = t + t·m where z < 0) as (z + (1 + t)) + (t·m + zLo): 1 + t is exact down to z = −16
-            // (t = 2^n ≥ 2^−23) and z + (1 + t) exact next to the zero of f′ (z ≈ −1.2785, Sterbenz), and the small
-            // terms are summed apart, so the sum takes one rounding of its own size there and two elsewhere (silu′'s
-            // order with zLo added to 1 + z took three to four: 4.52 ULP at x = −3.35; this order 3.88 at x = −3.86 over
-            // all floats, where the division, the square and e's own rounding leave the rest).
-            var negative = TV.SignFill(z);
-            var tn = TV.And(t, negative);
-            var sum = (z + (TV.One + tn)) + TV.Fma(tn, m, zLo);
-            var numerator = TV.Fma(sum, e, TV.AndNot(TV.One, negative));
-            return dy * (numerator / square);
+            var z = SwishFloat.Times(x, TV.Create(SlopeF), TV.Create(SlopeLoF), out var zLo);
+            return dy * SwishFloat.Slope(z, zLo);
         }
 
         /// <inheritdoc />

@@ -19,6 +19,11 @@ namespace ActivationKit.Functions;
 /// tail). silu(−∞) = −0 (not NaN from −∞·0), silu(+∞) = +∞, silu(±0) = ±0, silu(NaN) = NaN; silu(−100) ≈ −3.7e−42.
 /// </para>
 /// <para>
+/// Float data runs in float lanes: silu (β = 1) with its own formulas, swish with β in [2^−16, 2^16] with βx carried as
+/// a float pair (<see cref="SwishFloatKernel"/>; 2.54 and 3.80 ULP at most over all floats for β = 2), other β in double
+/// lanes, rounded once.
+/// </para>
+/// <para>
 /// The minimum, −W(1/e) ≈ −0.2785 (W: Lambert's function), is reached at x = −1 − W(1/e) ≈ −1.2785, where f′
 /// changes sign. β is learnable: <see cref="BetaGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, out double)"/>
 /// gives Σ dy·∂f/∂β.
@@ -86,6 +91,63 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
 
     /// <inheritdoc />
     protected override Kernel_ Kernel => new(Beta);
+
+    /// <inheritdoc />
+    /// <remarks>1/β: f′ = σ(βx)·(1 + βx·σ(−βx)) vanishes at βx = −1.2785 (none for β = 0, whose f′ is 1/2).</remarks>
+    public override double DerivativeZeroScale => Beta == 0 ? 1.0 : 1.0 / Beta;
+
+    // Float data of swish with β ≠ 1 in [2^−16, 2^16] runs float lanes of its own (SwishFloatKernel: βx carried as a
+    // float pair, float tails), where Kernel_'s float lanes serve β = 1 alone; the double forms remain Kernel_'s.
+    private bool SwishInFloat => SwishFloatKernel.Covers(Beta);
+
+    /// <summary>The float-lane swish kernel for a call of <paramref name="columns"/> (checked as every overload checks it).</summary>
+    private SwishFloatKernel SwishKernel(int columns)
+    {
+        RequireColumns(columns);
+        return new SwishFloatKernel(Beta);
+    }
+
+    /// <inheritdoc />
+    public override void Forward(ReadOnlySpan<float> x, Span<float> y, int columns = 0)
+    {
+        if (SwishInFloat) ElementwiseDriver.Forward(SwishKernel(columns), x, y);
+        else base.Forward(x, y, columns);
+    }
+
+    /// <inheritdoc />
+    public override void Forward(ReadOnlySpan<Half> x, Span<Half> y, int columns = 0)
+    {
+        if (SwishInFloat) ElementwiseDriver.Forward(SwishKernel(columns), x, y);
+        else base.Forward(x, y, columns);
+    }
+
+    /// <inheritdoc />
+    public override void Forward(ReadOnlySpan<BFloat16> x, Span<BFloat16> y, int columns = 0)
+    {
+        if (SwishInFloat) ElementwiseDriver.Forward(SwishKernel(columns), x, y);
+        else base.Forward(x, y, columns);
+    }
+
+    /// <inheritdoc />
+    public override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
+    {
+        if (SwishInFloat) ElementwiseDriver.Backward(SwishKernel(columns), x, dy, dx);
+        else base.Backward(x, dy, dx, columns);
+    }
+
+    /// <inheritdoc />
+    public override void Backward(ReadOnlySpan<Half> x, ReadOnlySpan<Half> dy, Span<Half> dx, int columns = 0)
+    {
+        if (SwishInFloat) ElementwiseDriver.Backward(SwishKernel(columns), x, dy, dx);
+        else base.Backward(x, dy, dx, columns);
+    }
+
+    /// <inheritdoc />
+    public override void Backward(ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx, int columns = 0)
+    {
+        if (SwishInFloat) ElementwiseDriver.Backward(SwishKernel(columns), x, dy, dx);
+        else base.Backward(x, dy, dx, columns);
+    }
 
     /// <inheritdoc />
     public override double Reference(double x)
@@ -305,14 +367,16 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         public static bool HasGateForFloat => true;
 
         /// <inheritdoc />
-        // β ≠ 1 on float data (swish, gelu_sigmoid): ForwardForFloat and BackwardForFloat in double lanes.
+        // β ≠ 1 on float data outside SwishFloatKernel's range (β < 2^−16 or above 2^16, β ≤ 0): ForwardForFloat and
+        // BackwardForFloat in double lanes.
         public static bool ForwardFloatInDouble => true;
 
         /// <inheritdoc />
         public static bool BackwardFloatInDouble => true;
 
         /// <summary>
-        /// x·σ(βx) for float data in double lanes (the element-wise driver runs it for β ≠ 1; any β is valid): z = βx
+        /// x·σ(βx) for float data in double lanes (the element-wise driver runs it for β ≠ 1 outside the float lanes of
+        /// <see cref="SwishFloatKernel"/>, which <see cref="Silu"/> sends β in [2^−16, 2^16] to; any β is valid): z = βx
         /// rounded in double moves e^−|z| by at most |z|·2^−53, far below a float ULP, so neither βx's rounding nor β's
         /// low part needs carrying, nor the deep tail's late power of two (a float result is 0 long before e^−|z|
         /// leaves the doubles): x/(1 + e) for z ≥ 0, x·e/(1 + e) below, ±0 from z = −800 on (x = ∓∞ included).
@@ -394,7 +458,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         public static bool ForwardTailInFloat => true;
 
         /// <summary>
-        /// silu(x) below −87 in float lanes (β = 1; β ≠ 1 runs in double lanes and never reaches here): σ(x) = e^x·(1 −
+        /// silu(x) below −87 in float lanes (β = 1; β ≠ 1 runs elsewhere and never reaches here): σ(x) = e^x·(1 −
         /// e^x + …) is e^x there to within 2^−125, so x·σ(x) = x·(1 + m)·2^n, x·(1 + m) rounded once by an fma and
         /// 2^n applied last, so a subnormal result rounds once more. −∞ is held at −112, where the result is −0.
         /// </summary>

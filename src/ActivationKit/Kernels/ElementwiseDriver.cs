@@ -988,7 +988,7 @@ internal readonly struct ForwardMap<TOp>(TOp op) : IMap where TOp : struct, IUna
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MarksAny<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.ForwardMarksAny(a);
 
-    public MarkBound MarkBound => ElementwiseDriver.UsesParameterForm(op) ? MarkBound.None : TOp.ForwardMarkBound;
+    public MarkBound MarkBound => ElementwiseDriver.UsesParameterForm(op) ? MarkBound.None : TOp.MarkBoundsDependOnParameters ? op.ForwardInstanceMarkBound : TOp.ForwardMarkBound;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV ApplyInDouble<TV>(TV a, TV b) where TV : struct, IVec<TV> => InDouble.Forward(op, a);
@@ -1026,7 +1026,7 @@ internal readonly struct BackwardMap<TOp>(TOp op) : IMap where TOp : struct, IUn
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MarksAny<TV>(TV a, TV b) where TV : struct, IVec<TV> => op.BackwardMarksAny(a, b);
 
-    public MarkBound MarkBound => ElementwiseDriver.UsesParameterForm(op) ? MarkBound.None : TOp.BackwardMarkBound;
+    public MarkBound MarkBound => ElementwiseDriver.UsesParameterForm(op) ? MarkBound.None : TOp.MarkBoundsDependOnParameters ? op.BackwardInstanceMarkBound : TOp.BackwardMarkBound;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV ApplyInDouble<TV>(TV a, TV b) where TV : struct, IVec<TV> => InDouble.Backward(op, a, b);

@@ -223,6 +223,21 @@ public interface IUnaryKernel
     static virtual MarkBound BackwardMarkBound => MarkBound.None;
 
     /// <summary>
+    /// When true, the bounds of the marks are this instance's (<see cref="ForwardInstanceMarkBound"/> and
+    /// <see cref="BackwardInstanceMarkBound"/>, implement both) instead of the static <see cref="ForwardMarkBound"/> and
+    /// <see cref="BackwardMarkBound"/>: for float lanes whose range depends on a parameter (swish's βx, which leaves the
+    /// table exponential's range at x = −86/β). A static flag, as <see cref="FloatLanesDependOnParameters"/>, so kernels
+    /// without the instance properties never reach their defaults (which would box the kernel).
+    /// </summary>
+    static virtual bool MarkBoundsDependOnParameters => false;
+
+    /// <summary>This instance's <see cref="ForwardMarkBound"/> (read only with <see cref="MarkBoundsDependOnParameters"/>).</summary>
+    MarkBound ForwardInstanceMarkBound => MarkBound.None;
+
+    /// <summary>This instance's <see cref="BackwardMarkBound"/> (read only with <see cref="MarkBoundsDependOnParameters"/>).</summary>
+    MarkBound BackwardInstanceMarkBound => MarkBound.None;
+
+    /// <summary>
     /// dy·f′(x) for float data widened into double lanes (used when <see cref="BackwardFloatInDouble"/>): may be a
     /// cheaper double-lane algorithm than <see cref="Backward{TV}"/>, exact enough for one rounding to float.
     /// </summary>

@@ -511,6 +511,15 @@ public static partial class VMath
         => Expm1ReducedShortF(ReduceF(x, out n));
 
     /// <summary>
+    /// <see cref="Expm1ScaledPartsShortF{TV}(TV, out TV)"/> for e^(x + xLo), |xLo| far below the reduced argument, which
+    /// it joins (swish's tails, x·e^(z + zLo) for the pair z + zLo = βx): the low part costs no extra rounding. Valid
+    /// for −200 ≤ x ≤ 89 (the caller clamps).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Expm1ScaledPartsShortF<TV>(TV x, TV xLo, out TV n) where TV : struct, IVec<TV>
+        => Expm1ReducedShortF(ReduceF(x, out n) + xLo);
+
+    /// <summary>
     /// As <see cref="ExpPartsF{TV}(TV, out TV)"/> for e^(x + xLo) with |xLo| far below the reduced argument: the low
     /// part joins the reduced argument, so it costs no extra rounding.
     /// </summary>
