@@ -46,9 +46,11 @@ public class SoftplusFromOutputTests(ITestOutputHelper output)
     [MemberData(nameof(Specs))]
     public void Slope_from_the_output_matches_the_reference_derivative_at_the_input(string spec)
     {
-        // f′ from y keeps y's relative accuracy (condition number at most 1): float within 2 ULP (measured 1.43) and
-        // double within 4 (measured 3.00) of σ(βx) wherever y is a normal number (a subnormal y has lost relative accuracy already; the next test covers it
-        // as a function of y), on every input of the sweep.
+        // f′ from y keeps y's relative accuracy (condition number at most 1): float within 3 ULP and double within 4
+        // (measured 3.00) of σ(βx) wherever y is a normal number (a subnormal y has lost relative accuracy already; the
+        // next test covers it as a function of y), on every input of the sweep. Float measured 1.43 at β = 1 and, since
+        // float data with β ≠ 1 has float lanes of its own (2026-12-05), 2.01 at β = 0.3: its y carries up to 1.8 ULP
+        // (0.5 from the double lanes before), which the slope passes on.
         var f = (Softplus)ActivationCatalog.Create(spec);
         Assert.True(f.SupportsBackwardFromOutput);
         float[] x = Sweep();
@@ -67,7 +69,7 @@ public class SoftplusFromOutputTests(ITestOutputHelper output)
             {
                 double u = Ulp.Float(dx[i], reference);
                 worstFloat = Math.Max(worstFloat, u);
-                Assert.True(u <= 2, $"{spec} float slope from y = {y[i]:R} (x = {x[i]:R}): {dx[i]:R}, reference {reference:R}: {u:F2} ULP");
+                Assert.True(u <= 3, $"{spec} float slope from y = {y[i]:R} (x = {x[i]:R}): {dx[i]:R}, reference {reference:R}: {u:F2} ULP");
             }
 
             if (Math.Abs(yd[i]) < 2.2250738585072014e-308) continue;

@@ -191,7 +191,7 @@ public sealed class GeluSigmoid : ElementwiseActivation<GeluSigmoid.Kernel_>
             }
 
             inDouble = TV.GreaterThan(TV.Abs(x), TV.Create(BackwardFloatLimit));
-            var z = SwishFloat.Times(x, TV.Create(SlopeF), TV.Create(SlopeLoF), out var zLo);
+            var z = VMath.ScaledPairF(x, TV.Create(SlopeF), TV.Create(SlopeLoF), out var zLo);
             return dy * SwishFloat.Slope(z, zLo);
         }
 

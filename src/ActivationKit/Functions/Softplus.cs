@@ -20,6 +20,11 @@ namespace ActivationKit.Functions;
 /// which is exact unless β &lt; 1e−60, when e^βx/β could still be a representable double.)
 /// </para>
 /// <para>
+/// Float data runs in float lanes at β = 1 and, for β in [2^−16, 2^16] with a threshold of 18 or more, with βx
+/// carried as a float pair (<see cref="SoftplusFloatKernel"/>; over all floats 1.80 / 2.63 ULP at β = 2); other
+/// parameters, and the backward from the output for β ≠ 1, in double lanes, rounded once.
+/// </para>
+/// <para>
 /// Threshold: like PyTorch, linear when β·x &gt; threshold (strictly), so at the default f jumps by 2.06e−9 at
 /// x = 20 and f′ from σ(20) to 1. threshold = ∞ disables the switch (Keras, JAX and ONNX semantics).
 /// </para>
@@ -137,6 +142,60 @@ public sealed class Softplus : OutputGradientActivation<Softplus.Kernel_>
         }
     }
 
+    // Float data with β ≠ 1 in [2^−16, 2^16] and a threshold of 18 or more runs float lanes of its own forward and
+    // backward from the input (SoftplusFloatKernel: βx carried as a float pair, float tails), where Kernel_'s float
+    // lanes serve β = 1 alone; the backward from the output stays with Kernel_ (double lanes for β ≠ 1).
+    private bool SoftplusInFloat => SoftplusFloatKernel.Covers(Beta, Threshold);
+
+    /// <summary>The float-lane softplus kernel for a call of <paramref name="columns"/> (checked as every overload checks it).</summary>
+    private SoftplusFloatKernel FloatKernel(int columns)
+    {
+        RequireColumns(columns);
+        return new SoftplusFloatKernel(Beta, Threshold);
+    }
+
+    /// <inheritdoc />
+    public override void Forward(ReadOnlySpan<float> x, Span<float> y, int columns = 0)
+    {
+        if (SoftplusInFloat) ElementwiseDriver.Forward(FloatKernel(columns), x, y);
+        else base.Forward(x, y, columns);
+    }
+
+    /// <inheritdoc />
+    public override void Forward(ReadOnlySpan<Half> x, Span<Half> y, int columns = 0)
+    {
+        if (SoftplusInFloat) ElementwiseDriver.Forward(FloatKernel(columns), x, y);
+        else base.Forward(x, y, columns);
+    }
+
+    /// <inheritdoc />
+    public override void Forward(ReadOnlySpan<BFloat16> x, Span<BFloat16> y, int columns = 0)
+    {
+        if (SoftplusInFloat) ElementwiseDriver.Forward(FloatKernel(columns), x, y);
+        else base.Forward(x, y, columns);
+    }
+
+    /// <inheritdoc />
+    public override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
+    {
+        if (SoftplusInFloat) ElementwiseDriver.Backward(FloatKernel(columns), x, dy, dx);
+        else base.Backward(x, dy, dx, columns);
+    }
+
+    /// <inheritdoc />
+    public override void Backward(ReadOnlySpan<Half> x, ReadOnlySpan<Half> dy, Span<Half> dx, int columns = 0)
+    {
+        if (SoftplusInFloat) ElementwiseDriver.Backward(FloatKernel(columns), x, dy, dx);
+        else base.Backward(x, dy, dx, columns);
+    }
+
+    /// <inheritdoc />
+    public override void Backward(ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx, int columns = 0)
+    {
+        if (SoftplusInFloat) ElementwiseDriver.Backward(FloatKernel(columns), x, dy, dx);
+        else base.Backward(x, dy, dx, columns);
+    }
+
     /// <inheritdoc />
     public override double Reference(double x)
     {
@@ -169,7 +228,10 @@ public sealed class Softplus : OutputGradientActivation<Softplus.Kernel_>
         return ReferenceMath.SigmoidOfProduct(Beta, x);
     }
 
-    /// <summary>The softplus arithmetic: float lanes for float data (β = 1; other β in double lanes), double lanes for double data.</summary>
+    /// <summary>
+    /// The softplus arithmetic: float lanes for float data at β = 1 (other β: <see cref="SoftplusFloatKernel"/>'s float
+    /// lanes where it covers them, else double lanes), double lanes for double data.
+    /// </summary>
     public readonly struct Kernel_ : IOutputGradientKernel
     {
         private readonly double _beta;
@@ -286,14 +348,17 @@ public sealed class Softplus : OutputGradientActivation<Softplus.Kernel_>
         public bool FloatLanesApply => _beta == 1.0;
 
         /// <inheritdoc />
-        // β ≠ 1 on float data: ForwardForFloat and BackwardForFloat in double lanes.
+        // β ≠ 1 on float data outside SoftplusFloatKernel's range (and its backward from the output for every β ≠ 1):
+        // ForwardForFloat and BackwardForFloat in double lanes.
         public static bool ForwardFloatInDouble => true;
 
         /// <inheritdoc />
         public static bool BackwardFloatInDouble => true;
 
         /// <summary>
-        /// softplus_β(x) for float data in double lanes (the element-wise driver runs it for β ≠ 1; any β &gt; 0 is
+        /// softplus_β(x) for float data in double lanes (the element-wise driver runs it for β ≠ 1 outside the float lanes
+        /// of <see cref="SoftplusFloatKernel"/>, which <see cref="Softplus"/> sends β in [2^−16, 2^16] with a threshold
+        /// of 18 or more to; any β &gt; 0 is
         /// valid): z = βx rounded in double moves e^−|z| by at most |z|·2^−53, far below a float ULP, so its rounding is
         /// not carried, and a result small enough to need e's late power of two is 0 in float. x + ln(1 + e)/β for
         /// z ≥ 0, ln(1 + e)/β below (e = e^−|z|), x above the threshold.

@@ -6,21 +6,12 @@ namespace ActivationKit.Kernels;
 
 /// <summary>
 /// Swish x·σ(βx) in float lanes, with βx carried as the float pair z + zLo: the formulas gelu_sigmoid (β = 1.702) and
-/// silu with β ≠ 1 share (<see cref="SwishFloatKernel"/>). z = fl(β_f·x) with β_f = β rounded to float, and
-/// zLo = (β_f·x − z) + (β − β_f)·x, the first term exact by one fma; zLo joins the reduced argument of the exponential,
-/// so the rounding of βx, which would cost |z| half-ULPs in the negative tail, costs nothing.
+/// silu with β ≠ 1 share (<see cref="SwishFloatKernel"/>), from βx as the float pair z + zLo of
+/// <see cref="VMath.ScaledPairF{TV}"/>; zLo joins the reduced argument of the exponential, so the rounding of βx, which
+/// would cost |z| half-ULPs in the negative tail, costs nothing.
 /// </summary>
 internal static class SwishFloat
 {
-    /// <summary>βx as the pair z + zLo (see the class remarks); <paramref name="betaLo"/> is β − β_f rounded to float.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Times<TV>(TV x, TV beta, TV betaLo, out TV zLo) where TV : struct, IVec<TV>
-    {
-        var z = x * beta;
-        zLo = TV.Fma(x, betaLo, TV.Fms(x, beta, z));
-        return z;
-    }
-
     /// <summary>
     /// x/(1 + e^−(z + zLo)) for z = βx ≥ −87 (the caller marks the lanes below): x is held at <paramref name="held"/>
     /// (βx about 85, where 1 + e^−z is 1) for the argument only, so +∞ and NaN keep their numerator (the minimum takes a
@@ -29,7 +20,7 @@ internal static class SwishFloat
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Forward<TV>(TV x, TV held, TV beta, TV betaLo) where TV : struct, IVec<TV>
     {
-        var z = Times(TV.Min(x, held), beta, betaLo, out var zLo);
+        var z = VMath.ScaledPairF(TV.Min(x, held), beta, betaLo, out var zLo);
         return x / VMath.OnePlusExpOfNegatedPairTableF(z, zLo);
     }
 
@@ -177,7 +168,7 @@ internal readonly struct SwishFloatKernel : IUnaryKernel
     public TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV>
     {
         var xc = TV.Max(x, _tailLow.In<TV>());
-        var z = SwishFloat.Times(xc, _beta.In<TV>(), _betaLo.In<TV>(), out var zLo);
+        var z = VMath.ScaledPairF(xc, _beta.In<TV>(), _betaLo.In<TV>(), out var zLo);
         var m = VMath.Expm1ScaledPartsShortF(z, zLo, out var n);
         var scaled = xc * TV.Create(3.552713678800501E-15); // 2^−48, exact for these x
         return TV.ScaleB(TV.Fma(scaled, m, scaled), n + TV.Create(48.0));
@@ -194,7 +185,7 @@ internal readonly struct SwishFloatKernel : IUnaryKernel
         }
 
         inDouble = TV.GreaterThan(TV.Abs(x), _backwardLimit.In<TV>());
-        var z = SwishFloat.Times(x, _beta.In<TV>(), _betaLo.In<TV>(), out var zLo);
+        var z = VMath.ScaledPairF(x, _beta.In<TV>(), _betaLo.In<TV>(), out var zLo);
         return dy * SwishFloat.Slope(z, zLo);
     }
 
@@ -213,7 +204,7 @@ internal readonly struct SwishFloatKernel : IUnaryKernel
     public TV BackwardTailF<TV>(TV x, TV dy) where TV : struct, IVec<TV>
     {
         var xc = TV.Max(x, _tailLow.In<TV>());
-        var z = SwishFloat.Times(xc, _beta.In<TV>(), _betaLo.In<TV>(), out var zLo);
+        var z = VMath.ScaledPairF(xc, _beta.In<TV>(), _betaLo.In<TV>(), out var zLo);
         var m = VMath.Expm1ScaledPartsShortF(z, zLo, out var n);
         var z1 = (z + TV.One) + zLo;
         var low = VMath.ScaleTailF(dy, TV.Fma(z1, m, z1), n);

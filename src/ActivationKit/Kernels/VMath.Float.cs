@@ -511,6 +511,20 @@ public static partial class VMath
         => Expm1ReducedShortF(ReduceF(x, out n));
 
     /// <summary>
+    /// βx in float lanes as the pair z + zLo for a parameter β given as β_f (β rounded to float) and β_lo (β − β_f rounded
+    /// to float): z = fl(β_f·x), zLo = (β_f·x − z) + β_lo·x, the first term exact by one fma; z + zLo is βx to about
+    /// 2^−46 relative, so an exponential of βx that takes zLo into its reduced argument loses nothing to the rounding
+    /// of the product (swish's and softplus's β, gelu_sigmoid's 1.702).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ScaledPairF<TV>(TV x, TV beta, TV betaLo, out TV zLo) where TV : struct, IVec<TV>
+    {
+        var z = x * beta;
+        zLo = TV.Fma(x, betaLo, TV.Fms(x, beta, z));
+        return z;
+    }
+
+    /// <summary>
     /// <see cref="Expm1ScaledPartsShortF{TV}(TV, out TV)"/> for e^(x + xLo), |xLo| far below the reduced argument, which
     /// it joins (swish's tails, x·e^(z + zLo) for the pair z + zLo = βx): the low part costs no extra rounding. Valid
     /// for −200 ≤ x ≤ 89 (the caller clamps).

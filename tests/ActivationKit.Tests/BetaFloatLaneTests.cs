@@ -1,23 +1,41 @@
 using ActivationKit.Accuracy;
+using ActivationKit.Catalog;
 using ActivationKit.Functions;
 
 namespace ActivationKit.Tests;
 
 /// <summary>
-/// Swish x·σ(βx) for float data with β ≠ 1 runs float lanes of its own (βx as a float pair, float tails beyond
-/// x = −86/β and |x| = 80/β): within the 4-ULP bound against the double reference on every region, the same bits in
-/// one call and element by element, in place and not, and the limits at ±∞, ±0 and NaN.
+/// Swish x·σ(βx) and softplus ln(1 + e^βx)/β for float data with β ≠ 1 run float lanes of their own (βx as a float
+/// pair, float tails beyond x = −86/β and |x| = 80/β for swish, −40/β and −86/β for softplus): within the 4-ULP bound
+/// against the double reference on every region, the same bits in one call and element by element, in place and not,
+/// and the limits at ±∞, ±0 and NaN.
 /// </summary>
-public class SwishFloatLaneTests
+public class BetaFloatLaneTests
 {
     public static TheoryData<double> Betas => new() { 0.5, 2.0, 1.702, 30.0, 0.01, 65536.0, 1.0 / 65536, 1.0000001, 0.9999999 };
+
+    public static TheoryData<string> Specs()
+    {
+        var specs = new TheoryData<string>();
+        foreach (double beta in new[] { 0.5, 2.0, 1.702, 30.0, 0.01, 65536.0, 1.0 / 65536, 1.0000001, 0.9999999 })
+        {
+            specs.Add(FormattableString.Invariant($"silu(beta={beta:R})"));
+            specs.Add(FormattableString.Invariant($"softplus(beta={beta:R})"));
+        }
+
+        specs.Add("softplus(beta=3,threshold=inf)");
+        specs.Add("softplus(beta=0.25,threshold=18)");
+        return specs;
+    }
+
+    private static double BetaOf(ElementwiseActivation f) => f is Silu s ? s.Beta : ((Softplus)f).Beta;
 
     /// <summary>Inputs around every place the kernel changes formula or clamps, plus a spread over the whole range.</summary>
     private static float[] Inputs(double beta)
     {
         var values = new List<float>();
         var random = new Random(7);
-        foreach (double z in new[] { 0.0, -1.2784645427610738, -16, -80, -85, -86, -87, -100, -150, -192, -200, -250, 17, 80, 85, 86, 100, 200 })
+        foreach (double z in new[] { 0.0, -1.2784645427610738, -16, -40, -80, -85, -86, -87, -100, -150, -192, -200, -250, 14.6, 17, 18, 20, 40, 80, 85, 86, 100, 200 })
         {
             // Points in βx, spread over ±2 % of each and a few ULP either side of it.
             float at = (float)(z / beta);
@@ -44,11 +62,11 @@ public class SwishFloatLaneTests
     }
 
     [Theory]
-    [MemberData(nameof(Betas))]
-    public void Float_results_are_within_the_bound_and_the_same_in_one_call_and_one_at_a_time(double beta)
+    [MemberData(nameof(Specs))]
+    public void Float_results_are_within_the_bound_and_the_same_in_one_call_and_one_at_a_time(string spec)
     {
-        var f = new Silu(beta);
-        var x = Inputs(beta);
+        var f = (ElementwiseActivation)ActivationCatalog.Create(spec);
+        var x = Inputs(BetaOf(f));
         var y = new float[x.Length];
         var dx = new float[x.Length];
         var ones = Enumerable.Repeat(1f, x.Length).ToArray();
@@ -59,8 +77,8 @@ public class SwishFloatLaneTests
         {
             double fwd = AccuracyMeter.ForwardError(f, x[i], y[i]);
             double bwd = AccuracyMeter.BackwardError(f, x[i], dx[i]);
-            Assert.True(fwd <= AccuracyMeter.UlpBound, $"silu({beta})({x[i]:R}) = {y[i]:R}: {fwd} ULP");
-            Assert.True(bwd <= AccuracyMeter.UlpBound, $"silu({beta})′({x[i]:R}) = {dx[i]:R}: {bwd} ULP");
+            Assert.True(fwd <= AccuracyMeter.UlpBound, $"{spec}({x[i]:R}) = {y[i]:R}: {fwd} ULP");
+            Assert.True(bwd <= AccuracyMeter.UlpBound, $"{spec}′({x[i]:R}) = {dx[i]:R}: {bwd} ULP");
 
             // One element at a time takes the scalar path: the same bits.
             f.Forward(x.AsSpan(i, 1), one);
@@ -80,7 +98,7 @@ public class SwishFloatLaneTests
 
     [Theory]
     [MemberData(nameof(Betas))]
-    public void Limits_and_special_values(double beta)
+    public void Swish_limits_and_special_values(double beta)
     {
         var f = new Silu(beta);
         float[] x = [float.NaN, 0f, -0f, float.PositiveInfinity, float.NegativeInfinity, -float.MaxValue, float.MaxValue];
@@ -105,13 +123,43 @@ public class SwishFloatLaneTests
     }
 
     [Theory]
-    [InlineData(0.5)]
-    [InlineData(2.0)]
-    [InlineData(30.0)]
-    public void The_deep_tail_of_the_slope_keeps_its_accuracy_for_any_dy(double beta)
+    [MemberData(nameof(Betas))]
+    public void Softplus_limits_and_special_values(double beta)
     {
-        // dy·(1 + βx)·e^βx with a huge dy: the product is a normal float although f′ alone is far below the floats.
-        var f = new Silu(beta);
+        var f = new Softplus(beta);
+        float[] x = [float.NaN, 0f, -0f, float.PositiveInfinity, float.NegativeInfinity, -float.MaxValue, float.MaxValue];
+        var y = new float[x.Length];
+        f.Forward(x, y);
+        Assert.True(float.IsNaN(y[0]));
+        Assert.True(AccuracyMeter.ForwardError(f, 0f, y[1]) <= AccuracyMeter.UlpBound, $"softplus({beta})(0) = {y[1]:R}");
+        Assert.Equal(y[1], y[2]);
+        Assert.Equal(float.PositiveInfinity, y[3]);
+        Assert.True(y[4] == 0 && !float.IsNegative(y[4]), "softplus(−∞) = +0");
+        Assert.True(y[5] == 0 && !float.IsNegative(y[5]), "softplus(−max) = +0");
+        Assert.Equal(float.MaxValue, y[6]);
+
+        var dx = new float[x.Length];
+        f.Backward(x, Enumerable.Repeat(2f, x.Length).ToArray(), dx);
+        Assert.True(float.IsNaN(dx[0]));
+        Assert.Equal(1f, dx[1]);
+        Assert.Equal(1f, dx[2]);
+        Assert.Equal(2f, dx[3]);
+        Assert.True(dx[4] == 0, "2·softplus′(−∞) = 0");
+        Assert.Equal(2f, dx[6]);
+    }
+
+    [Theory]
+    [InlineData("silu(beta=0.5)")]
+    [InlineData("silu(beta=2)")]
+    [InlineData("silu(beta=30)")]
+    [InlineData("softplus(beta=0.5)")]
+    [InlineData("softplus(beta=2)")]
+    [InlineData("softplus(beta=30)")]
+    public void The_deep_tail_of_the_slope_keeps_its_accuracy_for_any_dy(string spec)
+    {
+        // dy·f′ with a huge dy: the product is a normal float although f′ alone is far below the floats.
+        var f = (ElementwiseActivation)ActivationCatalog.Create(spec);
+        double beta = BetaOf(f);
         float[] x = [(float)(-100 / beta), (float)(-150 / beta), (float)(-180 / beta), (float)(-90 / beta)];
         float[] dy = [3e38f, -3e38f, 3e38f, 1e-30f];
         var dx = new float[x.Length];
@@ -119,18 +167,23 @@ public class SwishFloatLaneTests
         for (int i = 0; i < x.Length; i++)
         {
             double expected = dy[i] * f.ReferenceDerivative(x[i]);
-            Assert.True(Ulp.Float(dx[i], expected) <= AccuracyMeter.UlpBound, $"dy {dy[i]}·silu({beta})′({x[i]:R}) = {dx[i]:R}, expected {expected:R}");
+            Assert.True(Ulp.Float(dx[i], expected) <= AccuracyMeter.UlpBound, $"dy {dy[i]}·{spec}′({x[i]:R}) = {dx[i]:R}, expected {expected:R}");
         }
     }
 
     [Theory]
-    [InlineData(-2.0)]
-    [InlineData(1e-6)]
-    [InlineData(1e6)]
-    [InlineData(0.0)]
-    public void Betas_outside_the_float_lanes_still_meet_the_bound(double beta)
+    [InlineData("silu(beta=-2)")]
+    [InlineData("silu(beta=1e-6)")]
+    [InlineData("silu(beta=1e6)")]
+    [InlineData("silu(beta=0)")]
+    [InlineData("softplus(beta=1e-6)")]
+    [InlineData("softplus(beta=1e6)")]
+    [InlineData("softplus(beta=2,threshold=5)")]
+    [InlineData("softplus(beta=0.5,threshold=17.9)")]
+    public void Parameters_outside_the_float_lanes_still_meet_the_bound(string spec)
     {
-        var f = new Silu(beta);
+        var f = (ElementwiseActivation)ActivationCatalog.Create(spec);
+        double beta = BetaOf(f);
         var x = Inputs(beta == 0 ? 1 : Math.Abs(beta));
         var y = new float[x.Length];
         var dx = new float[x.Length];
@@ -138,8 +191,8 @@ public class SwishFloatLaneTests
         f.Backward(x, Enumerable.Repeat(1f, x.Length).ToArray(), dx);
         for (int i = 0; i < x.Length; i++)
         {
-            Assert.True(AccuracyMeter.ForwardError(f, x[i], y[i]) <= AccuracyMeter.UlpBound, $"silu({beta})({x[i]:R}) = {y[i]:R}");
-            Assert.True(AccuracyMeter.BackwardError(f, x[i], dx[i]) <= AccuracyMeter.UlpBound, $"silu({beta})′({x[i]:R}) = {dx[i]:R}");
+            Assert.True(AccuracyMeter.ForwardError(f, x[i], y[i]) <= AccuracyMeter.UlpBound, $"{spec}({x[i]:R}) = {y[i]:R}");
+            Assert.True(AccuracyMeter.BackwardError(f, x[i], dx[i]) <= AccuracyMeter.UlpBound, $"{spec}′({x[i]:R}) = {dx[i]:R}");
         }
     }
 
