@@ -11,6 +11,8 @@ public class ParallelKernelTests
     [InlineData("gelu")]
     [InlineData("relu")]
     [InlineData("leaky_relu(0.2)")]
+    [InlineData("silu(beta=30)")]
+    [InlineData("softplus(beta=5)")]
     public void Multi_threaded_calls_are_bit_identical_to_one_thread(string spec)
     {
         var f = ActivationCatalog.Create(spec);
