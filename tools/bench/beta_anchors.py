@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Swish and softplus with a β other than 1 against the anchors that have them, in alternating processes.
+
+  tools/bench/beta_anchors.py --actkit BUILD_DIR [--beta 2] [--n 262144] [--rounds 3] [--reps 20]
+
+The shared anchor harnesses (../shared/anchors) take the default parameters only. This builds oneDNN's harness again
+from its source with eltwise_swish's alpha set to β (oneDNN 2.6 has no β for soft_relu), times PyTorch's
+F.softplus(x, beta=β) and the composition x·sigmoid(βx) a PyTorch user writes for swish (forward, and forward plus
+gradient less forward, as the shared PyTorch harness does), and runs `actkit bench 'silu(beta=β)' 'softplus(beta=β)'`
+from BUILD_DIR, each once per round in a random order; the table keeps the best per cell. Needs g++ with
+libdnnl-dev and /usr/bin/python3 with python3-torch. Inputs are Normal(0, 3) everywhere, as in the shared harnesses.
+"""
+import argparse
+import json
+import os
+import random
+import shlex
+import subprocess
+import sys
+import tempfile
+
+from benchutil import Parser, positive_int
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ONEDNN_SOURCE = os.path.join(HERE, '..', '..', '..', 'shared', 'anchors', 'onednn', 'bench.cpp')
+
+TORCH_SCRIPT = r'''
+import sys, time, torch
+import torch.nn.functional as F
+torch.set_num_threads(1)
+beta, n, reps = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+fns = {"silu": lambda x: x * torch.sigmoid(beta * x), "softplus": lambda x: F.softplus(x, beta=beta)}
+def best(f):
+    f(); b = 1e300
+    for _ in range(reps):
+        t0 = time.perf_counter_ns(); f(); b = min(b, time.perf_counter_ns() - t0)
+    return b
+for name, f in fns.items():
+    x = torch.randn(n) * 3
+    tf = best(lambda: f(x))
+    xg = (torch.randn(n) * 3).requires_grad_(True); dy = torch.randn(n)
+    def fb():
+        o = f(xg); torch.autograd.grad(o, xg, dy)
+    tb = best(fb) - tf
+    print('{"impl":"pytorch","fn":"%s","fwd_ns_per_elem":%.4f,"bwd_ns_per_elem":%.4f}' % (name, tf / n, tb / n))
+'''
+
+
+def build_onednn(beta, folder):
+    """oneDNN's harness with silu's alpha (eltwise_swish) set to beta; returns the binary's path."""
+    with open(ONEDNN_SOURCE, encoding='utf-8') as f:
+        source = f.read()
+    line = 'out = {algorithm::eltwise_swish, 1.f, 0.f};'
+    if line not in source:
+        sys.exit(f'beta_anchors.py: {ONEDNN_SOURCE} no longer has the line {line!r} this script patches.')
+    patched = os.path.join(folder, 'bench.cpp')
+    with open(patched, 'w', encoding='utf-8') as f:
+        f.write(source.replace(line, f'out = {{algorithm::eltwise_swish, {beta!r}f, 0.f}};'))
+    binary = os.path.join(folder, 'onednn_swish')
+    run(['g++', '-O2', '-std=c++17', '-o', binary, patched, '-ldnnl'])
+    return binary
+
+
+def run(command):
+    """The command's standard output; a missing program or a failure ends the script with one line saying which."""
+    try:
+        return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    except FileNotFoundError:
+        sys.exit(f'beta_anchors.py: {command[0]} is not installed (g++ and libdnnl-dev, /usr/bin/python3 with python3-torch, dotnet).')
+    except subprocess.CalledProcessError as e:
+        last = (e.stderr or '').strip().splitlines()[-1:] or ['no message']
+        sys.exit(f'beta_anchors.py: {shlex.join(command[:3])} … failed with exit code {e.returncode}: {last[0]}')
+
+
+def lines(command):
+    return [json.loads(l) for l in run(command).splitlines() if l.startswith('{')]
+
+
+def main():
+    ap = Parser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--actkit', required=True, help='folder that holds actkit.dll')
+    ap.add_argument('--beta', type=float, default=2.0)
+    ap.add_argument('--n', type=positive_int, default=262144)
+    ap.add_argument('--rounds', type=positive_int, default=3)
+    ap.add_argument('--reps', type=positive_int, default=20)
+    a = ap.parse_args()
+    if not (a.beta > 0 and a.beta != 1):
+        ap.error('argument --beta: give a positive β other than 1 (β = 1 is silu and softplus, which side_by_side.py times)')
+    dll = os.path.join(a.actkit, 'actkit.dll')
+    if not os.path.isfile(dll):
+        ap.error(f'argument --actkit: {dll} does not exist')
+    best = {}
+
+    def keep(impl, fn, row):
+        for key in ('fwd_ns_per_elem', 'bwd_ns_per_elem'):
+            if key in row:
+                cell = (impl, fn, key)
+                best[cell] = min(best.get(cell, float('inf')), row[key])
+
+    spec = f'{a.beta!r}'
+    with tempfile.TemporaryDirectory() as folder:
+        onednn = build_onednn(a.beta, folder)
+        jobs = {
+            'onednn': lambda: keep('onednn', 'silu', lines([onednn, 'time', 'silu', str(a.n), str(a.reps)])[0]),
+            'pytorch': lambda: [keep('pytorch', r['fn'], r) for r in lines(['/usr/bin/python3', '-c', TORCH_SCRIPT, spec, str(a.n), str(a.reps)])],
+            'ours': lambda: [keep('ours', 'silu' if r['fn'].startswith('silu') else 'softplus', r)
+                             for r in lines(['dotnet', dll, 'bench', f'silu(beta={spec})', f'softplus(beta={spec})', '--sizes', str(a.n),
+                                             '--reps', str(a.reps), '--json']) if r.get('impl') == 'activationkit'],
+        }
+        for r in range(a.rounds):
+            order = list(jobs)
+            random.shuffle(order)
+            for name in order:
+                jobs[name]()
+            print(f'round {r + 1} of {a.rounds} done', file=sys.stderr)
+
+    def cell(impl, fn, key):
+        v = best.get((impl, fn, key))
+        return '–' if v is None else f'{v:.3f}'
+
+    print(f'| function (β = {spec}, n = {a.n}, ns/element) | ours fwd | ours bwd | oneDNN fwd | oneDNN bwd | PyTorch fwd | PyTorch bwd |')
+    print('|---|---|---|---|---|---|---|')
+    for fn in ('silu', 'softplus'):
+        print(f'| {fn} | ' + ' | '.join(cell(i, fn, k) for i in ('ours', 'onednn', 'pytorch') for k in ('fwd_ns_per_elem', 'bwd_ns_per_elem')) + ' |')
+
+
+if __name__ == '__main__':
+    main()
