@@ -207,5 +207,8 @@ public class BetaFloatLaneTests
         float got = (float)(reference + Math.ScaleB(1.0, -30));
         Assert.Equal(Math.Abs(got - reference) / Ulp.FloatUlpAt(1.0), AccuracyMeter.BackwardError(f, x, got), 12);
         Assert.Equal(1.0, new Silu().DerivativeZeroScale);
+        // Snake's f′ = 1 + sin(2αx) has its zeros at αx = −π/4 + kπ.
+        Assert.Equal(1 / 7.0, new Snake(7).DerivativeZeroScale);
+        Assert.True(AccuracyMeter.DistanceToDerivativeZero(new Snake(7).Info, 7 * (-Math.PI / 4 / 7)) < 1e-12);
     }
 }

@@ -89,6 +89,10 @@ public sealed class Snake : ElementwiseActivation<Snake.Kernel_>
     protected override Kernel_ Kernel => new(_alpha);
 
     /// <inheritdoc />
+    /// <remarks>1/α: f′ = 1 + sin(2αx) vanishes at αx = −π/4 + kπ, where the catalog lists them for α = 1.</remarks>
+    public override double DerivativeZeroScale => 1.0 / _alpha;
+
+    /// <inheritdoc />
     public override double Reference(double x)
     {
         if (double.IsNaN(x) || double.IsInfinity(x) || x == 0) return x;
