@@ -8,7 +8,7 @@ namespace ActivationKit.Kernels;
 /// Softplus ln(1 + e^βx)/β for float data with β in [2^−16, 2^16] other than 1 and a threshold of 18 or more (∞
 /// included), in float lanes (softplus's own float lanes serve β = 1): βx carried as the float pair z + zLo
 /// (<see cref="VMath.ScaledPairF{TV}"/>), 1/β as a float pair, and float tail formulas beyond βx = −40 (forward) and
-/// βx = −87 (slope), so no lane goes to double lanes. From a threshold of 18 on the linear branch needs no test in
+/// βx = −86 (slope), so no lane goes to double lanes. From a threshold of 18 on the linear branch needs no test in
 /// float: above βx = 14.6, x + ln(1 + e^−βx)/β rounds to x, and σ(βx) above 18 rounds dy·σ to dy, so either branch
 /// gives the same float wherever the threshold falls (a lower threshold, where the branches differ visibly and the
 /// exact decision βx &gt; threshold counts, keeps the double lanes). Double lanes (not used for float data) take
@@ -17,7 +17,7 @@ namespace ActivationKit.Kernels;
 /// </summary>
 internal readonly struct SoftplusFloatKernel : IUnaryKernel
 {
-    /// <summary>The smallest β served: the bounds −40/β, −87/β and −200/β stay within the floats, 1/β a normal float.</summary>
+    /// <summary>The smallest β served: the bounds −40/β, −86/β and −200/β stay within the floats, 1/β a normal float.</summary>
     private const double MinBeta = 1.0 / 65536;
 
     /// <summary>The largest β served.</summary>
