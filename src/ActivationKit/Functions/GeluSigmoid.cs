@@ -161,7 +161,8 @@ public sealed class GeluSigmoid : ElementwiseActivation<GeluSigmoid.Kernel_>
             }
 
             inDouble = TV.LessThan(x, TV.Create(FloatLanesLowest));
-            return SwishFloat.Forward(x, TV.Create(50.0), TV.Create(SlopeF), TV.Create(SlopeLoF));
+            var z = VMath.ScaledPairF(TV.Min(x, TV.Create(50.0)), TV.Create(SlopeF), TV.Create(SlopeLoF), out var zLo);
+            return SwishFloat.Forward(x, z, zLo);
         }
 
         /// <inheritdoc />

@@ -84,6 +84,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         : base(Definition, beta)
     {
         Beta = beta;
+        _swish = SwishFloatKernel.Covers(beta) ? new SwishFloatKernel.Parameters(beta) : null;
     }
 
     /// <summary>β, the slope of the sigmoid gate.</summary>
@@ -97,14 +98,17 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
     public override double DerivativeZeroScale => Beta == 0 ? 1.0 : 1.0 / Beta;
 
     // Float data of swish with β ≠ 1 in [2^−16, 2^16] runs float lanes of its own (SwishFloatKernel: βx carried as a
-    // float pair, float tails), where Kernel_'s float lanes serve β = 1 alone; the double forms remain Kernel_'s.
-    private bool SwishInFloat => SwishFloatKernel.Covers(Beta);
+    // float pair, float tails), where Kernel_'s float lanes serve β = 1 alone; the double forms remain Kernel_'s. Its
+    // parameters are made once, here (null where they do not apply).
+    private readonly SwishFloatKernel.Parameters? _swish;
+
+    private bool SwishInFloat => _swish is not null;
 
     /// <summary>The float-lane swish kernel for a call of <paramref name="columns"/> (checked as every overload checks it).</summary>
     private SwishFloatKernel SwishKernel(int columns)
     {
         RequireColumns(columns);
-        return new SwishFloatKernel(Beta);
+        return new SwishFloatKernel(_swish!);
     }
 
     /// <inheritdoc />

@@ -99,6 +99,7 @@ public sealed class Softplus : OutputGradientActivation<Softplus.Kernel_>
     {
         Beta = beta;
         Threshold = threshold;
+        _floatLanes = SoftplusFloatKernel.Covers(beta, threshold) ? new SoftplusFloatKernel.Parameters(beta, threshold) : null;
     }
 
     /// <summary>β, the sharpness.</summary>
@@ -144,14 +145,17 @@ public sealed class Softplus : OutputGradientActivation<Softplus.Kernel_>
 
     // Float data with β ≠ 1 in [2^−16, 2^16] and a threshold of 18 or more runs float lanes of its own forward and
     // backward from the input (SoftplusFloatKernel: βx carried as a float pair, float tails), where Kernel_'s float
-    // lanes serve β = 1 alone; the backward from the output stays with Kernel_ (double lanes for β ≠ 1).
-    private bool SoftplusInFloat => SoftplusFloatKernel.Covers(Beta, Threshold);
+    // lanes serve β = 1 alone; the backward from the output stays with Kernel_ (double lanes for β ≠ 1). Its parameters
+    // are made once, here (null where they do not apply).
+    private readonly SoftplusFloatKernel.Parameters? _floatLanes;
+
+    private bool SoftplusInFloat => _floatLanes is not null;
 
     /// <summary>The float-lane softplus kernel for a call of <paramref name="columns"/> (checked as every overload checks it).</summary>
     private SoftplusFloatKernel FloatKernel(int columns)
     {
         RequireColumns(columns);
-        return new SoftplusFloatKernel(Beta, Threshold);
+        return new SoftplusFloatKernel(_floatLanes!);
     }
 
     /// <inheritdoc />

@@ -15,54 +15,35 @@ namespace ActivationKit.Kernels;
 /// softplus's β forms. The backward from the output keeps softplus's double lanes for β ≠ 1: −expm1(−βy) from a
 /// float βy measured up to 2.2 ULP, where its tests hold it to 2 (1.43 in double lanes).
 /// </summary>
-internal readonly struct SoftplusFloatKernel : IUnaryKernel
+internal readonly struct SoftplusFloatKernel(SoftplusFloatKernel.Parameters parameters) : IUnaryKernel
 {
-    /// <summary>The smallest β served: the bounds −40/β, −86/β and −200/β stay within the floats, 1/β a normal float.</summary>
-    private const double MinBeta = 1.0 / 65536;
-
-    /// <summary>The largest β served.</summary>
-    private const double MaxBeta = 65536;
-
     /// <summary>The smallest threshold served (see the type's remarks; e^−18 is below 2^−25).</summary>
     private const double MinThreshold = 18;
 
-    private readonly Softplus.Kernel_ _softplus;
-    private readonly LaneBroadcast _beta;
-    private readonly LaneBroadcast _betaLo;
-    private readonly LaneBroadcast _inverse;
-    private readonly LaneBroadcast _inverseLo;
-    private readonly LaneBroadcast _held;
-    private readonly LaneBroadcast _tailLow;
-    private readonly LaneBroadcast _forwardLimit;
-    private readonly LaneBroadcast _backwardLimit;
-    private readonly MarkBound _forwardBound;
-    private readonly MarkBound _backwardBound;
+    private readonly Parameters _p = parameters;
 
-    /// <summary>Binds β and the threshold (ones that <see cref="Covers"/>).</summary>
-    public SoftplusFloatKernel(double beta, double threshold)
+    /// <summary>
+    /// β, 1/β and the bounds for float lanes (<see cref="BetaLaneParameters"/>: x below −40/β for the forward, below
+    /// −86/β for the slope), made once per activation (<see cref="Softplus"/>), as <see cref="SwishFloatKernel.Parameters"/> are.
+    /// </summary>
+    internal sealed class Parameters(double beta, double threshold)
+        : BetaLaneParameters(beta, MarkBound.Below((float)(-40.0 / beta)), MarkBound.Below((float)(-86.0 / beta)))
     {
-        _softplus = new(beta, threshold);
-        float betaF = (float)beta;
-        _beta = new(betaF);
-        _betaLo = new(beta - betaF);
-        float inverse = (float)(1.0 / beta);
-        _inverse = new(inverse);
-        // 1/β − inverse to about 2^−48 of 1/β: the division's own rounding is far below what a float result sees.
-        _inverseLo = new((1.0 / beta) - inverse);
-        // βx held at about 85 for the exponents (σ is 1 in float from βx = 17.4 on, ln(1 + e^−βx)/β below x's half ULP
-        // from 14.6 on, and z stays below 88).
-        _held = new(85.0 / beta);
-        // The tails hold x at βx ≈ −200: beyond, e^βx/β and dy·e^βx are below the floats for any float dy.
-        _tailLow = new(-200.0 / beta);
-        _forwardBound = MarkBound.Below((float)(-40.0 / beta));
-        _backwardBound = MarkBound.Below((float)(-86.0 / beta));
-        _forwardLimit = new(_forwardBound.Limit);
-        _backwardLimit = new(_backwardBound.Limit);
+        /// <summary>softplus's kernel at β and the threshold, whose β forms serve double lanes.</summary>
+        public readonly Softplus.Kernel_ Softplus = new(beta, threshold);
+
+        /// <summary>1/β rounded to float.</summary>
+        public readonly LaneBroadcast Inverse = new((float)(1.0 / beta));
+
+        /// <summary>
+        /// 1/β − <see cref="Inverse"/> rounded to float, to about 2^−48 of 1/β: the division's own rounding is far below
+        /// what a float result sees.
+        /// </summary>
+        public readonly LaneBroadcast InverseLo = new((1.0 / beta) - (float)(1.0 / beta));
     }
 
     /// <summary>Whether float data of softplus with this β and threshold runs these float lanes.</summary>
-    public static bool Covers(double beta, double threshold)
-        => beta >= MinBeta && beta <= MaxBeta && beta != 1.0 && threshold >= MinThreshold;
+    public static bool Covers(double beta, double threshold) => BetaPair.Covers(beta) && threshold >= MinThreshold;
 
     /// <inheritdoc />
     public static bool ComputeFloatInDouble => false;
@@ -89,27 +70,27 @@ internal readonly struct SoftplusFloatKernel : IUnaryKernel
     public static bool MarkBoundsDependOnParameters => true;
 
     /// <inheritdoc />
-    public MarkBound ForwardInstanceMarkBound => _forwardBound;
+    public MarkBound ForwardInstanceMarkBound => _p.ForwardBound;
 
     /// <inheritdoc />
-    public MarkBound BackwardInstanceMarkBound => _backwardBound;
+    public MarkBound BackwardInstanceMarkBound => _p.BackwardBound;
 
     // The lane type is told by typeof written out in each method (see SwishFloatKernel).
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
-        => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? _softplus.ForwardForParameters(x) : InDouble.FloatForward(this, x);
+        => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? _p.Softplus.ForwardForParameters(x) : InDouble.FloatForward(this, x);
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-        => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? _softplus.BackwardForParameters(x, dy) : InDouble.FloatBackward(this, x, dy);
+        => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? _p.Softplus.BackwardForParameters(x, dy) : InDouble.FloatBackward(this, x, dy);
 
     /// <summary>ln(1 + e)·(1/β) with 1/β as the pair inverse + inverseLo.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private TV OverBeta<TV>(TV v) where TV : struct, IVec<TV>
-        => TV.Fma(v, _inverse.In<TV>(), v * _inverseLo.In<TV>());
+        => TV.Fma(v, _p.Inverse.In<TV>(), v * _p.InverseLo.In<TV>());
 
     /// <summary>
     /// (max(z, 0) + ln(1 + e^−|z + zLo|))/β, taken as x + L/β for z ≥ 0 (x exact, both terms positive) and L/β below,
@@ -122,13 +103,13 @@ internal readonly struct SoftplusFloatKernel : IUnaryKernel
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
         {
             inDouble = TV.Zero;
-            return _softplus.ForwardForParameters(x);
+            return _p.Softplus.ForwardForParameters(x);
         }
 
-        inDouble = TV.LessThan(x, _forwardLimit.In<TV>());
+        inDouble = TV.LessThan(x, _p.ForwardLimit.In<TV>());
         // x held at βx = 85 for the exponent (e is held at e^−40 anyway): an infinite βx would make zLo NaN. The
         // minimum takes a NaN x as the held value; the NaN reaches the result through x + L/β.
-        var z = VMath.ScaledPairF(TV.Min(x, _held.In<TV>()), _beta.In<TV>(), _betaLo.In<TV>(), out var zLo);
+        var z = _p.Beta.Times(TV.Min(x, _p.Held.In<TV>()), out var zLo);
         // e^−|z + zLo| = e^(−|z| ∓ zLo): the low part negated where z ≥ 0.
         var m = VMath.Expm1PartsMinusAbsF(z, TV.Xor(zLo, TV.AndNot(TV.SignMask, z)), -40.0, out var n);
         var t = TV.Pow2(n);
@@ -138,7 +119,7 @@ internal readonly struct SoftplusFloatKernel : IUnaryKernel
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV> => TV.AnyWhereLess(x, _forwardLimit.In<TV>());
+    public bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV> => TV.AnyWhereLess(x, _p.ForwardLimit.In<TV>());
 
     /// <summary>
     /// softplus below βx = −40 (−∞ included; NaN is never marked): ln(1 + e^z) = e^z·(1 − e^z/2 + …) is e^z there to
@@ -148,11 +129,11 @@ internal readonly struct SoftplusFloatKernel : IUnaryKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV>
     {
-        var xc = TV.Max(x, _tailLow.In<TV>());
-        var z = VMath.ScaledPairF(xc, _beta.In<TV>(), _betaLo.In<TV>(), out var zLo);
+        var xc = TV.Max(x, _p.TailLow.In<TV>());
+        var z = _p.Beta.Times(xc, out var zLo);
         var m = VMath.Expm1ScaledPartsShortF(z, zLo, out var n);
-        var inverse = _inverse.In<TV>() * TV.Create(3.552713678800501E-15); // 2^−48, exact
-        var u = TV.Fma(m, inverse, TV.Fma(_inverseLo.In<TV>() * TV.Create(3.552713678800501E-15), m + TV.One, inverse));
+        var inverse = _p.Inverse.In<TV>() * TV.Create(3.552713678800501E-15); // 2^−48, exact
+        var u = TV.Fma(m, inverse, TV.Fma(_p.InverseLo.In<TV>() * TV.Create(3.552713678800501E-15), m + TV.One, inverse));
         return TV.ScaleB(u, n + TV.Create(48.0));
     }
 
@@ -167,17 +148,17 @@ internal readonly struct SoftplusFloatKernel : IUnaryKernel
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
         {
             inDouble = TV.Zero;
-            return _softplus.BackwardForParameters(x, dy);
+            return _p.Softplus.BackwardForParameters(x, dy);
         }
 
-        inDouble = TV.LessThan(x, _backwardLimit.In<TV>());
-        var z = VMath.ScaledPairF(TV.Min(_held.In<TV>(), x), _beta.In<TV>(), _betaLo.In<TV>(), out var zLo);
+        inDouble = TV.LessThan(x, _p.BackwardLimit.In<TV>());
+        var z = _p.Beta.Times(TV.Min(_p.Held.In<TV>(), x), out var zLo);
         return dy / VMath.OnePlusExpOfNegatedPairTableF(z, zLo);
     }
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool BackwardMarksAny<TV>(TV x, TV dy) where TV : struct, IVec<TV> => TV.AnyWhereLess(x, _backwardLimit.In<TV>());
+    public bool BackwardMarksAny<TV>(TV x, TV dy) where TV : struct, IVec<TV> => TV.AnyWhereLess(x, _p.BackwardLimit.In<TV>());
 
     /// <summary>
     /// dy·σ(βx) below βx = −86 (−∞ included; NaN is never marked): σ(z) = e^z·(1 − e^z + …) is e^z there to within
@@ -187,8 +168,8 @@ internal readonly struct SoftplusFloatKernel : IUnaryKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV BackwardTailF<TV>(TV x, TV dy) where TV : struct, IVec<TV>
     {
-        var xc = TV.Max(x, _tailLow.In<TV>());
-        var z = VMath.ScaledPairF(xc, _beta.In<TV>(), _betaLo.In<TV>(), out var zLo);
+        var xc = TV.Max(x, _p.TailLow.In<TV>());
+        var z = _p.Beta.Times(xc, out var zLo);
         var m = VMath.Expm1ScaledPartsShortF(z, zLo, out var n);
         var g = VMath.ScaleTailF(dy, m + TV.One, n);
         return TV.SelectWhereEqual(x, TV.Create(double.NegativeInfinity), dy * TV.Zero, g);

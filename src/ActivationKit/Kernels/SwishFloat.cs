@@ -13,16 +13,12 @@ namespace ActivationKit.Kernels;
 internal static class SwishFloat
 {
     /// <summary>
-    /// x/(1 + e^−(z + zLo)) for z = βx ≥ −87 (the caller marks the lanes below): x is held at <paramref name="held"/>
-    /// (βx about 85, where 1 + e^−z is 1) for the argument only, so +∞ and NaN keep their numerator (the minimum takes a
-    /// NaN x as the held value).
+    /// x/(1 + e^−(z + zLo)) for z + zLo = βx with −87 ≤ z ≤ 88 (the caller marks the lanes below and forms z from x held
+    /// at βx ≈ 85, where 1 + e^−z is 1, so +∞ and NaN keep their numerator; the minimum takes a NaN x as the held value).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Forward<TV>(TV x, TV held, TV beta, TV betaLo) where TV : struct, IVec<TV>
-    {
-        var z = VMath.ScaledPairF(TV.Min(x, held), beta, betaLo, out var zLo);
-        return x / VMath.OnePlusExpOfNegatedPairTableF(z, zLo);
-    }
+    public static TV Forward<TV>(TV x, TV z, TV zLo) where TV : struct, IVec<TV>
+        => x / VMath.OnePlusExpOfNegatedPairTableF(z, zLo);
 
     /// <summary>
     /// f′ = σ(z)·(1 + z·σ(−z)) for |z| ≤ 87 (the caller marks the lanes beyond; a NaN z gives NaN through 1 + z): silu′'s
@@ -57,46 +53,25 @@ internal static class SwishFloat
 /// |x| = 80/β (backward), this instance's (<see cref="IUnaryKernel.MarkBoundsDependOnParameters"/>). Double lanes (not
 /// used for float data) take silu's β forms.
 /// </summary>
-internal readonly struct SwishFloatKernel : IUnaryKernel
+internal readonly struct SwishFloatKernel(SwishFloatKernel.Parameters parameters) : IUnaryKernel
 {
-    /// <summary>The smallest β served: the bounds −86/β, 80/β and −200/β stay within the floats for β ≥ 2^−16.</summary>
-    private const double MinBeta = 1.0 / 65536;
+    private readonly Parameters _p = parameters;
 
-    /// <summary>The largest β served: the bounds stay normal floats (−86·2^−16 and so on) for β ≤ 2^16.</summary>
-    private const double MaxBeta = 65536;
-
-    private readonly Silu.Kernel_ _silu;
-    private readonly LaneBroadcast _beta;
-    private readonly LaneBroadcast _betaLo;
-    private readonly LaneBroadcast _held;
-    private readonly LaneBroadcast _tailLow;
-    private readonly MarkBound _forwardBound;
-    private readonly MarkBound _backwardBound;
-    private readonly LaneBroadcast _forwardLimit;
-    private readonly LaneBroadcast _backwardLimit;
-
-    /// <summary>Binds β (one that <see cref="Covers"/>).</summary>
-    public SwishFloatKernel(double beta)
+    /// <summary>
+    /// β and the bounds for float lanes (<see cref="BetaLaneParameters"/>), made once per activation (<see cref="Silu"/>):
+    /// the kernel struct, which every call copies through the driver, then holds one reference (see
+    /// <see cref="LaneBroadcast"/>). The table exponential takes z ≥ −87.3 and the slope's parts |z| ≤ 87; the bounds,
+    /// x = −86/β and |x| = 80/β, leave a margin for the rounding of β and of the bound itself.
+    /// </summary>
+    internal sealed class Parameters(double beta)
+        : BetaLaneParameters(beta, MarkBound.Below((float)(-86.0 / beta)), MarkBound.AbsAbove((float)(80.0 / beta)))
     {
-        _silu = new(beta);
-        float betaF = (float)beta;
-        _beta = new(betaF);
-        _betaLo = new(beta - betaF);
-        // βx held at about 85 for the forward's exponent (1 + e^−85 is 1 in float, and z stays below the table's 88).
-        _held = new(85.0 / beta);
-        // The tails hold x at βx ≈ −200: beyond, x·e^βx and dy·(1 + βx)·e^βx are below the floats for any float x and dy.
-        _tailLow = new(-200.0 / beta);
-        // The table exponential takes z ≥ −87.3 and the slope's parts |z| ≤ 87; the bounds leave a margin for the
-        // rounding of β and of the bound itself.
-        _forwardBound = MarkBound.Below((float)(-86.0 / beta));
-        _backwardBound = MarkBound.AbsAbove((float)(80.0 / beta));
-        // The same bounds for the comparisons in the loop, as registers in memory (see LaneBroadcast).
-        _forwardLimit = new(_forwardBound.Limit);
-        _backwardLimit = new(_backwardBound.Limit);
+        /// <summary>silu's kernel at β, whose β forms serve double lanes.</summary>
+        public readonly Silu.Kernel_ Silu = new(beta);
     }
 
     /// <summary>Whether float data of swish with this β runs these float lanes.</summary>
-    public static bool Covers(double beta) => beta >= MinBeta && beta <= MaxBeta && beta != 1.0;
+    public static bool Covers(double beta) => BetaPair.Covers(beta);
 
     /// <inheritdoc />
     public static bool ComputeFloatInDouble => false;
@@ -120,10 +95,10 @@ internal readonly struct SwishFloatKernel : IUnaryKernel
     public static bool MarkBoundsDependOnParameters => true;
 
     /// <inheritdoc />
-    public MarkBound ForwardInstanceMarkBound => _forwardBound;
+    public MarkBound ForwardInstanceMarkBound => _p.ForwardBound;
 
     /// <inheritdoc />
-    public MarkBound BackwardInstanceMarkBound => _backwardBound;
+    public MarkBound BackwardInstanceMarkBound => _p.BackwardBound;
 
     // The lane type is told by typeof written out in each method: through a helper the test folded only after
     // inlining, by which time the double-lane β forms had been imported into the float loop and exhausted the JIT's
@@ -132,12 +107,12 @@ internal readonly struct SwishFloatKernel : IUnaryKernel
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Forward<TV>(TV x) where TV : struct, IVec<TV>
-        => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? _silu.ForwardForParameters(x) : InDouble.FloatForward(this, x);
+        => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? _p.Silu.ForwardForParameters(x) : InDouble.FloatForward(this, x);
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Backward<TV>(TV x, TV dy) where TV : struct, IVec<TV>
-        => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? _silu.BackwardForParameters(x, dy) : InDouble.FloatBackward(this, x, dy);
+        => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? _p.Silu.BackwardForParameters(x, dy) : InDouble.FloatBackward(this, x, dy);
 
     /// <summary>x/(1 + e^−βx) (<see cref="SwishFloat.Forward{TV}"/>), the lanes below −86/β marked for <see cref="ForwardTailF{TV}"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -146,16 +121,17 @@ internal readonly struct SwishFloatKernel : IUnaryKernel
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
         {
             inDouble = TV.Zero;
-            return _silu.ForwardForParameters(x);
+            return _p.Silu.ForwardForParameters(x);
         }
 
-        inDouble = TV.LessThan(x, _forwardLimit.In<TV>());
-        return SwishFloat.Forward(x, _held.In<TV>(), _beta.In<TV>(), _betaLo.In<TV>());
+        inDouble = TV.LessThan(x, _p.ForwardLimit.In<TV>());
+        var z = _p.Beta.Times(TV.Min(x, _p.Held.In<TV>()), out var zLo);
+        return SwishFloat.Forward(x, z, zLo);
     }
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV> => TV.AnyWhereLess(x, _forwardLimit.In<TV>());
+    public bool ForwardMarksAny<TV>(TV x) where TV : struct, IVec<TV> => TV.AnyWhereLess(x, _p.ForwardLimit.In<TV>());
 
     /// <summary>
     /// x·σ(βx) below x = −86/β (βx &lt; −86; −∞ included, NaN never marked): σ(z) = e^z·(1 − e^z + …) is e^z there to
@@ -167,8 +143,8 @@ internal readonly struct SwishFloatKernel : IUnaryKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV>
     {
-        var xc = TV.Max(x, _tailLow.In<TV>());
-        var z = VMath.ScaledPairF(xc, _beta.In<TV>(), _betaLo.In<TV>(), out var zLo);
+        var xc = TV.Max(x, _p.TailLow.In<TV>());
+        var z = _p.Beta.Times(xc, out var zLo);
         var m = VMath.Expm1ScaledPartsShortF(z, zLo, out var n);
         var scaled = xc * TV.Create(3.552713678800501E-15); // 2^−48, exact for these x
         return TV.ScaleB(TV.Fma(scaled, m, scaled), n + TV.Create(48.0));
@@ -181,17 +157,17 @@ internal readonly struct SwishFloatKernel : IUnaryKernel
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
         {
             inDouble = TV.Zero;
-            return _silu.BackwardForParameters(x, dy);
+            return _p.Silu.BackwardForParameters(x, dy);
         }
 
-        inDouble = TV.GreaterThan(TV.Abs(x), _backwardLimit.In<TV>());
-        var z = VMath.ScaledPairF(x, _beta.In<TV>(), _betaLo.In<TV>(), out var zLo);
+        inDouble = TV.GreaterThan(TV.Abs(x), _p.BackwardLimit.In<TV>());
+        var z = _p.Beta.Times(x, out var zLo);
         return dy * SwishFloat.Slope(z, zLo);
     }
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool BackwardMarksAny<TV>(TV x, TV dy) where TV : struct, IVec<TV> => TV.AnyWhereGreater(TV.Abs(x), _backwardLimit.In<TV>());
+    public bool BackwardMarksAny<TV>(TV x, TV dy) where TV : struct, IVec<TV> => TV.AnyWhereGreater(TV.Abs(x), _p.BackwardLimit.In<TV>());
 
     /// <summary>
     /// dy·f′ beyond |x| = 80/β (±∞ included, NaN never marked). Above, f′ = 1 + (z − 1)·e^−z + … rounds to 1: dy. Below,
@@ -203,8 +179,8 @@ internal readonly struct SwishFloatKernel : IUnaryKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV BackwardTailF<TV>(TV x, TV dy) where TV : struct, IVec<TV>
     {
-        var xc = TV.Max(x, _tailLow.In<TV>());
-        var z = VMath.ScaledPairF(xc, _beta.In<TV>(), _betaLo.In<TV>(), out var zLo);
+        var xc = TV.Max(x, _p.TailLow.In<TV>());
+        var z = _p.Beta.Times(xc, out var zLo);
         var m = VMath.Expm1ScaledPartsShortF(z, zLo, out var n);
         var z1 = (z + TV.One) + zLo;
         var low = VMath.ScaleTailF(dy, TV.Fma(z1, m, z1), n);
