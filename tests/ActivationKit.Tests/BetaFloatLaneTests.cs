@@ -12,12 +12,15 @@ namespace ActivationKit.Tests;
 /// </summary>
 public class BetaFloatLaneTests
 {
-    public static TheoryData<double> Betas => new() { 0.5, 2.0, 1.702, 30.0, 0.01, 65536.0, 1.0 / 65536, 1.0000001, 0.9999999 };
+    /// <summary>β from the range's ends to either side of 1, and gelu_sigmoid's 1.702.</summary>
+    private static readonly double[] BetaValues = [0.5, 2.0, 1.702, 30.0, 0.01, 65536.0, 1.0 / 65536, 1.0000001, 0.9999999];
+
+    public static TheoryData<double> Betas => new(BetaValues);
 
     public static TheoryData<string> Specs()
     {
         var specs = new TheoryData<string>();
-        foreach (double beta in new[] { 0.5, 2.0, 1.702, 30.0, 0.01, 65536.0, 1.0 / 65536, 1.0000001, 0.9999999 })
+        foreach (double beta in BetaValues)
         {
             specs.Add(FormattableString.Invariant($"silu(beta={beta:R})"));
             specs.Add(FormattableString.Invariant($"softplus(beta={beta:R})"));
