@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using ActivationKit.Simd;
 using System.Globalization;
 
@@ -71,13 +72,18 @@ internal static class Lanes
     {
         if (typeof(TV) == typeof(V512<double>))
         {
-            var v = Vector512.WidenLower(Vector256.LoadUnsafe(ref source).ToVector512Unsafe());
+            // One vcvtps2pd with the load folded in where the instruction exists (WidenLower added a separate load).
+            var v = Avx512F.IsSupported
+                ? Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref source))
+                : Vector512.WidenLower(Vector256.LoadUnsafe(ref source).ToVector512Unsafe());
             return Unsafe.BitCast<V512<double>, TV>(new V512<double>(v));
         }
 
         if (typeof(TV) == typeof(V256<double>))
         {
-            var v = Vector256.WidenLower(Vector128.LoadUnsafe(ref source).ToVector256Unsafe());
+            var v = Avx.IsSupported
+                ? Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref source))
+                : Vector256.WidenLower(Vector128.LoadUnsafe(ref source).ToVector256Unsafe());
             return Unsafe.BitCast<V256<double>, TV>(new V256<double>(v));
         }
 
@@ -103,14 +109,17 @@ internal static class Lanes
         if (typeof(TV) == typeof(V512<double>))
         {
             var v = Unsafe.BitCast<TV, V512<double>>(value).Value;
-            Vector512.Narrow(v, v).GetLower().StoreUnsafe(ref destination);
+            // One vcvtpd2ps to 8 floats (Narrow(v, v).GetLower() converted, then filled the upper half it throws away).
+            if (Avx512F.IsSupported) Avx512F.ConvertToVector256Single(v).StoreUnsafe(ref destination);
+            else Vector512.Narrow(v, v).GetLower().StoreUnsafe(ref destination);
             return;
         }
 
         if (typeof(TV) == typeof(V256<double>))
         {
             var v = Unsafe.BitCast<TV, V256<double>>(value).Value;
-            Vector256.Narrow(v, v).GetLower().StoreUnsafe(ref destination);
+            if (Avx.IsSupported) Avx.ConvertToVector128Single(v).StoreUnsafe(ref destination);
+            else Vector256.Narrow(v, v).GetLower().StoreUnsafe(ref destination);
             return;
         }
 
