@@ -1320,9 +1320,10 @@ public class RowwiseTests
     public void Glu_and_swiglu_float_gates_are_within_a_fiftieth_of_a_float_ulp_before_the_rounding(string name)
     {
         // σ and silu for float data run their float-lane formulas (a float-grade exp) in double lanes; measured over
-        // every float: σ 0.008 / σ′ 0.013, silu 0.010 / silu′ 0.018 float ULP before the product's one rounding.
+        // every float: σ 0.008 / σ′ 0.013, silu 0.010 / silu′ 0.018 float ULP before the product's one rounding. The
+        // one-pass backward's fused gate (value and slope from one exponential) is held to the same bounds.
         var f = Gated(name);
-        double worstValue = 0, worstSlope = 0;
+        double worstValue = 0, worstSlope = 0, fusedValue = 0, fusedSlope = 0;
         for (long bits = 0; bits < 0x1_0000_0000L; bits += 4099)
         {
             float b = BitConverter.Int32BitsToSingle((int)(uint)bits);
@@ -1330,6 +1331,16 @@ public class RowwiseTests
             var (g, s, far) = name == "glu"
                 ? (new Sigmoid.Kernel_().ForwardFloatLanes(new Simd.S<double>(b), out var m1).Value, new Sigmoid.Kernel_().BackwardFloatLanes(new Simd.S<double>(b), new Simd.S<double>(1.0), out var m2).Value, m1.Value != 0 || m2.Value != 0)
                 : (new Swiglu.Gate_().ForwardFloatLanes(new Simd.S<double>(b), out var m3).Value, new Swiglu.Gate_().BackwardFloatLanes(new Simd.S<double>(b), new Simd.S<double>(1.0), out var m4).Value, m3.Value != 0 || m4.Value != 0);
+            // The fused gate of the one-pass backward: value and slope from one exponential.
+            var (gf, sf, farFused) = name == "glu"
+                ? (new Sigmoid.Kernel_().GateFloatLanes(new Simd.S<double>(b), out var s1, out var f1).Value, s1.Value, f1.Value != 0)
+                : (new Swiglu.Gate_().GateFloatLanes(new Simd.S<double>(b), out var s2, out var f2).Value, s2.Value, f2.Value != 0);
+            if (!farFused)
+            {
+                fusedValue = Math.Max(fusedValue, FloatUlps(gf, f.ReferenceGate(b)));
+                if (!f.Info.DerivativeZeros.Any(z => Math.Abs(b - z) < 0.05)) fusedSlope = Math.Max(fusedSlope, FloatUlps(sf, f.ReferenceGateDerivative(b)));
+            }
+
             if (far) continue;
             worstValue = Math.Max(worstValue, FloatUlps(g, f.ReferenceGate(b)));
             if (!f.Info.DerivativeZeros.Any(z => Math.Abs(b - z) < 0.05)) worstSlope = Math.Max(worstSlope, FloatUlps(s, f.ReferenceGateDerivative(b)));
@@ -1337,6 +1348,8 @@ public class RowwiseTests
 
         Assert.True(worstValue <= 0.02, $"{name} gate: {worstValue:F4} float ULP");
         Assert.True(worstSlope <= 0.03, $"{name} gate slope: {worstSlope:F4} float ULP");
+        Assert.True(fusedValue <= 0.02, $"{name} fused gate: {fusedValue:F4} float ULP");
+        Assert.True(fusedSlope <= 0.03, $"{name} fused gate slope: {fusedSlope:F4} float ULP");
     }
 
     [Theory]

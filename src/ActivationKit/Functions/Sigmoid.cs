@@ -120,6 +120,25 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         public static bool HasGateForFloat => true;
 
         /// <inheritdoc />
+        public static bool FusedGateForFloat => true;
+
+        /// <summary>
+        /// σ(b) and σ′(b) for GLU's float data in double lanes from one exponential, the backward's e = e^−|b| (held at
+        /// e^−87): with r = 1/(1 + e), σ(b) = r for b ≥ 0 and e·r below, σ′(b) = e·r². |b| beyond 87 is marked, as the
+        /// float backward marks it; a NaN b gives NaN for both.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV GateFloatLanes<TV>(TV b, out TV slope, out TV far) where TV : struct, IVec<TV>
+        {
+            var e = VMath.ExpNonPositiveNormalF(TV.Or(b, TV.SignMask));
+            var r = TV.One / (TV.One + e);
+            var er = e * r;
+            slope = er * r;
+            far = TV.GreaterThan(TV.Abs(b), TV.Create(BackwardFloatLimit));
+            return TV.SelectWhereGreaterOrEqual(b, TV.Zero, r, er);
+        }
+
+        /// <inheritdoc />
         public static bool BackwardHasDoubleLanes => true;
 
         /// <summary>

@@ -94,6 +94,26 @@ public sealed class Swiglu : GatedActivation<Swiglu.Gate_>
         public static bool HasGateForFloat => true;
 
         /// <inheritdoc />
+        public static bool FusedGateForFloat => true;
+
+        /// <summary>
+        /// silu(b) and silu′(b) for float data in double lanes from one exponential: silu′ = n/(1 + e)² from silu's
+        /// float-lane pieces (<see cref="Silu.Kernel_.SlopeNumeratorF{TV}"/>, e = e^−|b|), and silu(b) = b·σ(b) with
+        /// σ(b) = (1 + e)/(1 + e)² for b ≥ 0 and e·(1 + e)/(1 + e)² below, over the same reciprocal. |b| beyond 80 is
+        /// marked, as silu's float backward marks it.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV GateFloatLanes<TV>(TV b, out TV slope, out TV far) where TV : struct, IVec<TV>
+        {
+            var numerator = Silu.Kernel_.SlopeNumeratorF(b, out var e, out var negative);
+            var d = TV.One + e;
+            var inverse = TV.One / (d * d);
+            slope = numerator * inverse;
+            far = TV.GreaterThan(TV.Abs(b), TV.Create(Silu.Kernel_.SlopeFloatLimit));
+            return b * (TV.Select(negative, e, TV.One) * d * inverse);
+        }
+
+        /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV ForwardFloatLanes<TV>(TV x, out TV inDouble) where TV : struct, IVec<TV>
             => new Silu.Kernel_(1.0).ForwardFloatLanes(x, out inDouble);

@@ -152,6 +152,14 @@ public static class GatedDriver
         where TV : struct, IVec<TV>
         where TIo : struct, ILaneIo<TV, T>
     {
+        if (typeof(T) == typeof(float) && TK.FusedGateForFloat)
+        {
+            // Its own method: the paired loop imported here, even where the flag folds it away, spent the inlining
+            // budget of a large gate (geglu's forward 0.52 → 2.3 ns per input element).
+            PairedForwardRows<TK, T, TV, TIo>(gate, x, y, h);
+            return;
+        }
+
         ref T px = ref MemoryMarshal.GetReference(x);
         ref T py = ref MemoryMarshal.GetReference(y);
         int rows = y.Length / h;
@@ -171,6 +179,75 @@ public static class GatedDriver
         }
     }
 
+    /// <summary>
+    /// <see cref="ForwardRows{TK, T, TV, TIo}"/> for float data with <see cref="IUnaryKernel.FusedGateForFloat"/>: two
+    /// registers per iteration, both loaded before either is stored, so their chains overlap (glu and swiglu on rows of
+    /// 1000 floats 0.24 → 0.22 ns per input element), then single registers, the last overlapping the one before.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void PairedForwardRows<TK, T, TV, TIo>(TK gate, ReadOnlySpan<T> x, Span<T> y, int h)
+        where TK : struct, IUnaryKernel
+        where T : unmanaged
+        where TV : struct, IVec<TV>
+        where TIo : struct, ILaneIo<TV, T>
+    {
+        ref T px = ref MemoryMarshal.GetReference(x);
+        ref T py = ref MemoryMarshal.GetReference(y);
+        int rows = y.Length / h;
+        int last = h - TV.Count;
+        for (int r = 0; r < rows; r++)
+        {
+            ref T a = ref Unsafe.Add(ref px, 2 * r * h);
+            ref T b = ref Unsafe.Add(ref a, h);
+            ref T o = ref Unsafe.Add(ref py, r * h);
+            int j = 0;
+            for (; j <= h - (2 * TV.Count); j += 2 * TV.Count)
+            {
+                StoreProductPair<TK, T, TV, TIo>(gate, ref Unsafe.Add(ref a, j), ref Unsafe.Add(ref b, j), ref Unsafe.Add(ref o, j));
+            }
+
+            for (; j < h; j += TV.Count)
+            {
+                int at = Math.Min(j, last);
+                StoreProduct<TK, T, TV, TIo>(gate, TIo.Load(ref Unsafe.Add(ref a, at)), TIo.Load(ref Unsafe.Add(ref b, at)), ref Unsafe.Add(ref o, at));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Two registers of m·g(b) from <paramref name="a"/> and <paramref name="b"/> onward, stored at <paramref name="o"/>
+    /// (float data with <see cref="IUnaryKernel.FusedGateForFloat"/>); marked lanes redone after both stores.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreProductPair<TK, T, TV, TIo>(TK gate, ref T a, ref T b, ref T o)
+        where TK : struct, IUnaryKernel
+        where T : unmanaged
+        where TV : struct, IVec<TV>
+        where TIo : struct, ILaneIo<TV, T>
+    {
+        var a0 = TIo.Load(ref a);
+        var b0 = TIo.Load(ref b);
+        var a1 = TIo.Load(ref Unsafe.Add(ref a, TV.Count));
+        var b1 = TIo.Load(ref Unsafe.Add(ref b, TV.Count));
+        if (typeof(T) == typeof(float) && TK.HasGateForFloat)
+        {
+            var y0 = a0 * gate.ForwardFloatLanes(b0, out var far0);
+            var y1 = a1 * gate.ForwardFloatLanes(b1, out var far1);
+            TIo.Store(y0, ref o);
+            TIo.Store(y1, ref Unsafe.Add(ref o, TV.Count));
+            if (TV.AnyTrue(TV.Or(far0, far1)))
+            {
+                RedoForward<TK, T, TV, TIo>(gate, far0, a0, b0, ref o);
+                RedoForward<TK, T, TV, TIo>(gate, far1, a1, b1, ref Unsafe.Add(ref o, TV.Count));
+            }
+        }
+        else
+        {
+            TIo.Store(a0 * gate.Forward(b0), ref o);
+            TIo.Store(a1 * gate.Forward(b1), ref Unsafe.Add(ref o, TV.Count));
+        }
+    }
+
     /// <summary>Gradients per chunk of at most this many columns (the dB chunk waits in a stack buffer).</summary>
     private const int ChunkLength = 256;
 
@@ -184,8 +261,14 @@ public static class GatedDriver
         ref T px = ref MemoryMarshal.GetReference(x);
         ref T pg = ref MemoryMarshal.GetReference(dy);
         ref T pd = ref MemoryMarshal.GetReference(dx);
-        Span<T> pending = stackalloc T[ChunkLength];
         int rows = dy.Length / h;
+        if (typeof(T) == typeof(float) && TK.FusedGateForFloat)
+        {
+            FusedBackwardRows<TK, T, TV, TIo>(gate, ref px, ref pg, ref pd, rows, h);
+            return;
+        }
+
+        Span<T> pending = stackalloc T[ChunkLength];
 
         // Balanced chunks: each is at least min(h, ChunkLength/2) ≥ TV.Count long, so the overlapping last register
         // of a chunk stays inside it.
@@ -210,6 +293,91 @@ public static class GatedDriver
                 start += length;
             }
         }
+    }
+
+    /// <summary>
+    /// [dA | dB] for every row in one pass (float data, <see cref="IUnaryKernel.FusedGateForFloat"/>): each register's
+    /// a, b and dy are loaded before its dA and dB are stored at the same columns, so dx may be x. The last register of
+    /// a row whose width is not a whole number of registers overlaps the one before; its inputs are copied aside before
+    /// the row is written and it is computed from the copy.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void FusedBackwardRows<TK, T, TV, TIo>(TK gate, ref T px, ref T pg, ref T pd, int rows, int h)
+        where TK : struct, IUnaryKernel
+        where T : unmanaged
+        where TV : struct, IVec<TV>
+        where TIo : struct, ILaneIo<TV, T>
+    {
+        int count = TV.Count;
+        int last = h - count;
+        bool overlapping = h % count != 0;
+        Span<T> aside = stackalloc T[3 * TV.Count];
+        ref T sa = ref MemoryMarshal.GetReference(aside);
+        ref T sb = ref Unsafe.Add(ref sa, count);
+        ref T sg = ref Unsafe.Add(ref sb, count);
+        for (int r = 0; r < rows; r++)
+        {
+            ref T a = ref Unsafe.Add(ref px, 2 * r * h);
+            ref T b = ref Unsafe.Add(ref a, h);
+            ref T g = ref Unsafe.Add(ref pg, r * h);
+            ref T da = ref Unsafe.Add(ref pd, 2 * r * h);
+            ref T db = ref Unsafe.Add(ref da, h);
+            if (overlapping)
+            {
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref a, last), count).CopyTo(MemoryMarshal.CreateSpan(ref sa, count));
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref b, last), count).CopyTo(MemoryMarshal.CreateSpan(ref sb, count));
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref g, last), count).CopyTo(MemoryMarshal.CreateSpan(ref sg, count));
+            }
+
+            // One call site for the step (the gate inlined once); the overlapping last register reads the copy.
+            for (int j = 0; j < h; j += count)
+            {
+                int at = j;
+                scoped ref T ra = ref Unsafe.Add(ref a, j);
+                scoped ref T rb = ref Unsafe.Add(ref b, j);
+                scoped ref T rg = ref Unsafe.Add(ref g, j);
+                if (j > last)
+                {
+                    at = last;
+                    ra = ref sa;
+                    rb = ref sb;
+                    rg = ref sg;
+                }
+
+                FusedBackwardStep<TK, T, TV, TIo>(gate, ref ra, ref rb, ref rg, ref Unsafe.Add(ref da, at), ref Unsafe.Add(ref db, at));
+            }
+        }
+    }
+
+    /// <summary>dA = dy ⊙ g(b) and dB = dy ⊙ a ⊙ g′(b) for one register, from one evaluation of the gate.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FusedBackwardStep<TK, T, TV, TIo>(TK gate, ref T a, ref T b, ref T dy, ref T dA, ref T dB)
+        where TK : struct, IUnaryKernel
+        where T : unmanaged
+        where TV : struct, IVec<TV>
+        where TIo : struct, ILaneIo<TV, T>
+    {
+        var av = TIo.Load(ref a);
+        var bv = TIo.Load(ref b);
+        var gv = TIo.Load(ref dy);
+        var value = gate.GateFloatLanes(bv, out var slope, out var far);
+        // a·dy is exact in double lanes, as in the two-pass backward.
+        var ag = av * gv;
+        TIo.Store(gv * value, ref dA);
+        TIo.Store(ag * slope, ref dB);
+        if (TV.AnyTrue(far)) RedoBoth<TK, T, TV, TIo>(gate, far, bv, gv, ag, ref dA, ref dB);
+    }
+
+    /// <summary>The marked lanes of one fused register from the double-data definitions, after its stores.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RedoBoth<TK, T, TV, TIo>(TK gate, TV far, TV b, TV dy, TV ag, ref T dA, ref T dB)
+        where TK : struct, IUnaryKernel
+        where T : unmanaged
+        where TV : struct, IVec<TV>
+        where TIo : struct, ILaneIo<TV, T>
+    {
+        RedoForward<TK, T, TV, TIo>(gate, far, dy, b, ref dA);
+        RedoBackward<TK, T, TV, TIo>(gate, far, b, ag, ref dB);
     }
 
     /// <summary>dB = dy ⊙ a ⊙ g′(b) into <paramref name="dB"/> (separate memory).</summary>

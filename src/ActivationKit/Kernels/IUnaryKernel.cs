@@ -33,6 +33,14 @@ public interface IUnaryKernel
     static virtual bool HasGateForFloat => false;
 
     /// <summary>
+    /// When true (with <see cref="HasGateForFloat"/>), the gate's value and slope come from one exponential
+    /// (<see cref="GateFloatLanes{TV}"/>, implement it), and the gated driver runs float data's backward in one pass per
+    /// register ([dA | dB] from one evaluation) and its forward two registers per iteration. For small gates (σ, silu):
+    /// a larger one inlined twice would exhaust the JIT's inlining budget.
+    /// </summary>
+    static virtual bool FusedGateForFloat => false;
+
+    /// <summary>
     /// When true, the backward of float data runs <see cref="BackwardForFloat{TV}"/> in double lanes even though
     /// <see cref="ComputeFloatInDouble"/> is false: a kernel with a float-native forward may keep a double-lane
     /// derivative (implement <see cref="BackwardForFloat{TV}"/> then). For a kernel whose float lanes depend on its
@@ -187,6 +195,20 @@ public interface IUnaryKernel
     {
         inDouble = TV.Zero;
         return Backward(x, dy);
+    }
+
+    /// <summary>
+    /// The gate for float data in double lanes with <see cref="FusedGateForFloat"/>: returns g(b) and
+    /// <paramref name="slope"/> = g′(b) from the float formulas' one exponential, evaluated in double arithmetic (only
+    /// their fitted approximations err, as for <see cref="HasGateForFloat"/>); the lanes <paramref name="far"/> marks are
+    /// redone from the double-data <see cref="Forward{TV}"/> and <see cref="Backward{TV}"/>. Read only with the flag
+    /// (the default, called on a struct, would box it).
+    /// </summary>
+    TV GateFloatLanes<TV>(TV b, out TV slope, out TV far) where TV : struct, IVec<TV>
+    {
+        far = TV.Zero;
+        slope = Backward(b, TV.One);
+        return Forward(b);
     }
 
     /// <summary>

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""The GLU family against PyTorch, in alternating processes.
+
+  tools/bench/gated_anchors.py --actkit BUILD_DIR [--shape 1024x1000] [--rounds 3] [--reps 20]
+
+The shared anchor harnesses (../shared/anchors) have no gated functions. This times what a PyTorch user runs for them
+on rows [a | b] of the shape's columns (one thread): F.glu(x, dim=-1) for glu, and the compositions a * F.silu(b) for
+swiglu and a * F.gelu(b) for geglu (PyTorch has no operator for either), with a, b = x.chunk(2, dim=-1); forward,
+and forward plus gradient less forward, as the shared PyTorch harness does. It runs `actkit bench glu swiglu geglu
+--shapes ROWSxCOLS` from BUILD_DIR (ours and TensorPrimitives' composition, forward only) the same way, each once per
+round in a random order; the table keeps the best per cell. Times are ns per *input* element, as `actkit bench`
+reports gated functions. Needs /usr/bin/python3 with python3-torch. Inputs are Normal(0, 3), dy Normal(0, 1).
+"""
+import argparse
+import json
+import os
+import random
+import shlex
+import subprocess
+import sys
+
+from benchutil import Parser, positive_int, shape_list
+
+FUNCTIONS = ('glu', 'swiglu', 'geglu')
+
+TORCH_SCRIPT = r'''
+import sys, time, torch
+import torch.nn.functional as F
+torch.set_num_threads(1)
+rows, cols, reps = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+def halves(f):
+    def g(x):
+        a, b = x.chunk(2, dim=-1)
+        return a * f(b)
+    return g
+fns = {"glu": lambda x: F.glu(x, dim=-1), "swiglu": halves(F.silu), "geglu": halves(F.gelu)}
+def best(f):
+    f(); b = 1e300
+    for _ in range(reps):
+        t0 = time.perf_counter_ns(); f(); b = min(b, time.perf_counter_ns() - t0)
+    return b
+n = rows * cols
+for name, f in fns.items():
+    x = torch.randn(rows, cols) * 3
+    tf = best(lambda: f(x))
+    xg = (torch.randn(rows, cols) * 3).requires_grad_(True); dy = torch.randn(rows, cols // 2)
+    def fb():
+        o = f(xg); torch.autograd.grad(o, xg, dy)
+    tb = best(fb) - tf
+    print('{"impl":"pytorch","fn":"%s","fwd_ns_per_elem":%.4f,"bwd_ns_per_elem":%.4f}' % (name, tf / n, tb / n))
+'''
+
+
+def run(command):
+    """The command's standard output; a missing program or a failure ends the script with one line saying which."""
+    try:
+        return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    except FileNotFoundError:
+        sys.exit(f'gated_anchors.py: {command[0]} is not installed (/usr/bin/python3 with python3-torch, dotnet).')
+    except subprocess.CalledProcessError as e:
+        last = (e.stderr or '').strip().splitlines()[-1:] or ['no message']
+        sys.exit(f'gated_anchors.py: {shlex.join(command[:3])} … failed with exit code {e.returncode}: {last[0]}')
+
+
+def lines(command):
+    return [json.loads(l) for l in run(command).splitlines() if l.startswith('{')]
+
+
+def main():
+    ap = Parser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--actkit', required=True, help='folder that holds actkit.dll')
+    ap.add_argument('--shape', type=shape_list, default=[(1024, 1000)], help='ROWSxCOLS, COLS even (default 1024x1000)')
+    ap.add_argument('--rounds', type=positive_int, default=3)
+    ap.add_argument('--reps', type=positive_int, default=20)
+    a = ap.parse_args()
+    if len(a.shape) != 1:
+        ap.error('argument --shape: give one shape')
+    rows, cols = a.shape[0]
+    if cols % 2 != 0:
+        ap.error(f'argument --shape: a gated row splits into two halves, so its columns must be even, got {cols}')
+    dll = os.path.join(a.actkit, 'actkit.dll')
+    if not os.path.isfile(dll):
+        ap.error(f'argument --actkit: {dll} does not exist')
+    best = {}
+
+    def keep(impl, row):
+        for key in ('fwd_ns_per_elem', 'bwd_ns_per_elem'):
+            if row.get(key) is not None:
+                cell = (impl, row['fn'], key)
+                best[cell] = min(best.get(cell, float('inf')), row[key])
+
+    jobs = {
+        'pytorch': lambda: [keep('pytorch', r) for r in lines(['/usr/bin/python3', '-c', TORCH_SCRIPT, str(rows), str(cols), str(a.reps)])],
+        'ours': lambda: [keep('ours' if r['impl'] == 'activationkit' else 'tp', r)
+                         for r in lines(['dotnet', dll, 'bench', *FUNCTIONS, '--shapes', f'{rows}x{cols}', '--reps', str(a.reps), '--json'])
+                         if r.get('impl') in ('activationkit', 'tensorprimitives')],
+    }
+    for r in range(a.rounds):
+        order = list(jobs)
+        random.shuffle(order)
+        for name in order:
+            jobs[name]()
+        print(f'round {r + 1} of {a.rounds} done', file=sys.stderr)
+
+    def cell(impl, fn, key):
+        v = best.get((impl, fn, key))
+        return '–' if v is None else f'{v:.3f}'
+
+    def ratio(fn, key):
+        ours, torch = best.get(('ours', fn, key)), best.get(('pytorch', fn, key))
+        return '–' if ours is None or torch is None else f'{torch / ours:.2f}×'
+
+    print(f'| function ({rows} × {cols}, ns per input element) | ours fwd | ours bwd | PyTorch fwd | PyTorch bwd | TP fwd | PyTorch / ours fwd | PyTorch / ours bwd |')
+    print('|---|---|---|---|---|---|---|---|')
+    for fn in FUNCTIONS:
+        print(f'| {fn} | {cell("ours", fn, "fwd_ns_per_elem")} | {cell("ours", fn, "bwd_ns_per_elem")} | '
+              f'{cell("pytorch", fn, "fwd_ns_per_elem")} | {cell("pytorch", fn, "bwd_ns_per_elem")} | '
+              f'{cell("tp", fn, "fwd_ns_per_elem")} | {ratio(fn, "fwd_ns_per_elem")} | {ratio(fn, "bwd_ns_per_elem")} |')
+
+
+if __name__ == '__main__':
+    main()
