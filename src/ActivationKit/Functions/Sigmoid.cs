@@ -120,7 +120,7 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         public static bool HasGateForFloat => true;
 
         /// <inheritdoc />
-        public static bool FusedGateForFloat => true;
+        public static bool FusedGate => true;
 
         /// <summary>
         /// σ(b) and σ′(b) for GLU's float data in double lanes from one exponential, the backward's e = e^−|b| (held at

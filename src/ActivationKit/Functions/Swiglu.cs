@@ -94,7 +94,7 @@ public sealed class Swiglu : GatedActivation<Swiglu.Gate_>
         public static bool HasGateForFloat => true;
 
         /// <inheritdoc />
-        public static bool FusedGateForFloat => true;
+        public static bool FusedGate => true;
 
         /// <summary>
         /// silu(b) and silu′(b) for float data in double lanes from one exponential: silu′ = n/(1 + e)² from silu's

@@ -154,7 +154,7 @@ public static class GatedDriver
     {
         // Pairs where the last pair's overlap with the one before recomputes at most an eighth of the row (rows of 17
         // in pairs of 16: 0.36 → 0.41 ns per input element, 0.22 at 32).
-        if (typeof(T) == typeof(float) && TK.FusedGateForFloat && h >= 2 * TV.Count && 8 * ((2 * TV.Count) - 1 - ((h - 1) % (2 * TV.Count))) <= h)
+        if (typeof(T) == typeof(float) && TK.FusedGate && h >= 2 * TV.Count && 8 * ((2 * TV.Count) - 1 - ((h - 1) % (2 * TV.Count))) <= h)
         {
             // Its own method: the paired loop imported here, even where the flag folds it away, spent the inlining
             // budget of a large gate (geglu's forward 0.52 → 2.3 ns per input element).
@@ -182,7 +182,7 @@ public static class GatedDriver
     }
 
     /// <summary>
-    /// <see cref="ForwardRows{TK, T, TV, TIo}"/> for float data with <see cref="IUnaryKernel.FusedGateForFloat"/>: two
+    /// <see cref="ForwardRows{TK, T, TV, TIo}"/> for float data with <see cref="IUnaryKernel.FusedGate"/>: two
     /// registers per iteration, both loaded before either is stored, so their chains overlap (glu and swiglu on rows of
     /// 1000 floats 0.24 → 0.22 ns per input element), for rows of at least two registers.
     /// </summary>
@@ -215,7 +215,7 @@ public static class GatedDriver
 
     /// <summary>
     /// Two registers of m·g(b) from <paramref name="a"/> and <paramref name="b"/> onward, stored at <paramref name="o"/>
-    /// (float data with <see cref="IUnaryKernel.FusedGateForFloat"/>); marked lanes redone after both stores.
+    /// (float data with <see cref="IUnaryKernel.FusedGate"/>); marked lanes redone after both stores.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreProductPair<TK, T, TV, TIo>(TK gate, ref T a, ref T b, ref T o)
@@ -261,7 +261,7 @@ public static class GatedDriver
         ref T pg = ref MemoryMarshal.GetReference(dy);
         ref T pd = ref MemoryMarshal.GetReference(dx);
         int rows = dy.Length / h;
-        if ((typeof(T) == typeof(float) && TK.FusedGateForFloat) || TK.IsCheap)
+        if (TK.FusedGate || TK.IsCheap)
         {
             FusedBackwardRows<TK, T, TV, TIo>(gate, ref px, ref pg, ref pd, rows, h);
             return;
@@ -295,8 +295,8 @@ public static class GatedDriver
     }
 
     /// <summary>
-    /// [dA | dB] for every row in one pass (float data with <see cref="IUnaryKernel.FusedGateForFloat"/>, and any data
-    /// for gates of a few instructions, <see cref="IUnaryKernel.IsCheap"/>: ReGLU's ReLU): each register's
+    /// [dA | dB] for every row in one pass (gates with <see cref="IUnaryKernel.FusedGate"/>, and gates of a few
+    /// instructions, <see cref="IUnaryKernel.IsCheap"/>: ReGLU's ReLU): each register's
     /// a, b and dy are loaded before its dA and dB are stored at the same columns, so dx may be x. The last register of
     /// a row whose width is not a whole number of registers overlaps the one before; its inputs are copied aside before
     /// the row is written and it is computed from the copy.
@@ -350,9 +350,9 @@ public static class GatedDriver
     }
 
     /// <summary>
-    /// dA = dy ⊙ g(b) and dB = dy ⊙ a ⊙ g′(b) for one register: from one evaluation of the gate with
-    /// <see cref="IUnaryKernel.FusedGateForFloat"/>, else (a cheap gate) from its <see cref="IUnaryKernel.Forward{TV}"/>
-    /// and <see cref="IUnaryKernel.Backward{TV}"/>, as the two-pass backward takes them.
+    /// dA = dy ⊙ g(b) and dB = dy ⊙ a ⊙ g′(b) for one register: for float data with <see cref="IUnaryKernel.FusedGate"/>
+    /// from one evaluation of the gate, else (double data, or a cheap gate) from its <see cref="IUnaryKernel.Forward{TV}"/>
+    /// and <see cref="IUnaryKernel.Backward{TV}"/>, as the two-pass backward takes them (the same bits).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FusedBackwardStep<TK, T, TV, TIo>(TK gate, ref T a, ref T b, ref T dy, ref T dA, ref T dB)
@@ -364,7 +364,7 @@ public static class GatedDriver
         var av = TIo.Load(ref a);
         var bv = TIo.Load(ref b);
         var gv = TIo.Load(ref dy);
-        if (!(typeof(T) == typeof(float) && TK.FusedGateForFloat))
+        if (!(typeof(T) == typeof(float) && TK.FusedGate))
         {
             // Both read before either store (dx may be x).
             var dAv = gv * gate.Forward(bv);

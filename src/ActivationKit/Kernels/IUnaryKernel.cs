@@ -33,12 +33,13 @@ public interface IUnaryKernel
     static virtual bool HasGateForFloat => false;
 
     /// <summary>
-    /// When true (with <see cref="HasGateForFloat"/>), the gate's value and slope come from one exponential
-    /// (<see cref="GateFloatLanes{TV}"/>, implement it), and the gated driver runs float data's backward in one pass per
-    /// register ([dA | dB] from one evaluation) and its forward two registers per iteration. For small gates (σ, silu):
-    /// a larger one inlined twice would exhaust the JIT's inlining budget.
+    /// When true (with <see cref="HasGateForFloat"/>), the gated driver runs the backward in one pass per register: for
+    /// float data [dA | dB] from one evaluation of <see cref="GateFloatLanes{TV}"/> (implement it; σ and silu take value
+    /// and slope from one exponential), for double data from <see cref="Forward{TV}"/> and <see cref="Backward{TV}"/>
+    /// inlined together; and float data's forward two registers per iteration. For small gates (σ, silu): a larger one
+    /// inlined twice exhausts the JIT's inlining budget (GELU's did).
     /// </summary>
-    static virtual bool FusedGateForFloat => false;
+    static virtual bool FusedGate => false;
 
     /// <summary>
     /// When true, the backward of float data runs <see cref="BackwardForFloat{TV}"/> in double lanes even though
@@ -198,7 +199,7 @@ public interface IUnaryKernel
     }
 
     /// <summary>
-    /// The gate for float data in double lanes with <see cref="FusedGateForFloat"/>: returns g(b) and
+    /// The gate for float data in double lanes with <see cref="FusedGate"/>: returns g(b) and
     /// <paramref name="slope"/> = g′(b) from the float formulas' one exponential, evaluated in double arithmetic (only
     /// their fitted approximations err, as for <see cref="HasGateForFloat"/>); the lanes <paramref name="far"/> marks are
     /// redone from the double-data <see cref="Forward{TV}"/> and <see cref="Backward{TV}"/>. Read only with the flag
