@@ -1,13 +1,19 @@
 """What the scripts in tools/bench share: argument types that refuse bad values in one sentence, the check that the
-prebuilt anchors are there before anything is measured, and a reader for the anchors' JSON lines.
+prebuilt anchors are there before anything is measured, a reader for the anchors' JSON lines, and a runner that ends
+the script with one line when a program it needs is missing or fails.
 
-Not a script: side_by_side.py, alternate.py and op_counts.py import it (Python puts their folder on the path).
+Not a script: side_by_side.py, alternate.py, op_counts.py, beta_anchors.py and gated_anchors.py import it (Python puts
+their folder on the path).
 """
 import argparse
 import json
 import math
 import os
+import random
 import re
+import shlex
+import subprocess
+import sys
 
 
 class Parser(argparse.ArgumentParser):
@@ -86,3 +92,67 @@ def timing(v):
     """v if it is a usable time (a finite number above 0), else None: PyTorch's backward is (forward + gradient) −
     forward, which can come out at or below 0 for small n."""
     return v if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v > 0 else None
+
+
+def run_tool(command, script, needs):
+    """The command's standard output; a missing program or a failure ends `script` with one line saying which (`needs`
+    names what the script needs installed)."""
+    try:
+        return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    except FileNotFoundError:
+        sys.exit(f'{script}: {command[0]} is not installed ({needs}).')
+    except subprocess.CalledProcessError as e:
+        last = (e.stderr or '').strip().splitlines()[-1:] or ['no message']
+        sys.exit(f'{script}: {shlex.join(command[:3])} … failed with exit code {e.returncode}: {last[0]}')
+
+
+def json_lines(command, script, needs):
+    """The JSON objects on the lines of the command's output that hold one (see run_tool)."""
+    return [v for v in (json_line(l) for l in run_tool(command, script, needs).splitlines()) if v is not None]
+
+
+class Tools:
+    """run_tool and json_lines bound to one script's name and what it needs installed."""
+
+    def __init__(self, script, needs):
+        self.script, self.needs = script, needs
+
+    def run(self, command):
+        return run_tool(command, self.script, self.needs)
+
+    def lines(self, command):
+        return json_lines(command, self.script, self.needs)
+
+
+class BestCells:
+    """The best (least) usable forward and backward time per (impl, fn) over repeated runs."""
+
+    KEYS = ('fwd_ns_per_elem', 'bwd_ns_per_elem')
+
+    def __init__(self):
+        self.cells = {}
+
+    def keep(self, impl, fn, row):
+        for key in self.KEYS:
+            # PyTorch's backward is (forward + gradient) − forward, which few repetitions can leave at or below 0.
+            v = timing(row.get(key))
+            if v is not None:
+                cell = (impl, fn, key)
+                self.cells[cell] = min(self.cells.get(cell, float('inf')), v)
+
+    def get(self, impl, fn, key):
+        return self.cells.get((impl, fn, key))
+
+    def text(self, impl, fn, key):
+        v = self.get(impl, fn, key)
+        return '–' if v is None else f'{v:.3f}'
+
+
+def in_alternating_rounds(jobs, rounds):
+    """Runs every job of the dict once per round, in a random order each round, reporting each round on stderr."""
+    for r in range(rounds):
+        order = list(jobs)
+        random.shuffle(order)
+        for name in order:
+            jobs[name]()
+        print(f'round {r + 1} of {rounds} done', file=sys.stderr)

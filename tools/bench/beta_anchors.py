@@ -11,15 +11,11 @@ from BUILD_DIR, each once per round in a random order; the table keeps the best 
 libdnnl-dev and /usr/bin/python3 with python3-torch. Inputs are Normal(0, 3) everywhere, as in the shared harnesses.
 """
 import argparse
-import json
 import os
-import random
-import shlex
-import subprocess
 import sys
 import tempfile
 
-from benchutil import Parser, positive_int
+from benchutil import BestCells, Parser, Tools, in_alternating_rounds, positive_int
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ONEDNN_SOURCE = os.path.join(HERE, '..', '..', '..', 'shared', 'anchors', 'onednn', 'bench.cpp')
@@ -31,7 +27,8 @@ torch.set_num_threads(1)
 beta, n, reps = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 fns = {"silu": lambda x: x * torch.sigmoid(beta * x), "softplus": lambda x: F.softplus(x, beta=beta)}
 def best(f):
-    f(); b = 1e300
+    for _ in range(3): f()
+    b = 1e300
     for _ in range(reps):
         t0 = time.perf_counter_ns(); f(); b = min(b, time.perf_counter_ns() - t0)
     return b
@@ -57,23 +54,11 @@ def build_onednn(beta, folder):
     with open(patched, 'w', encoding='utf-8') as f:
         f.write(source.replace(line, f'out = {{algorithm::eltwise_swish, {beta!r}f, 0.f}};'))
     binary = os.path.join(folder, 'onednn_swish')
-    run(['g++', '-O2', '-std=c++17', '-o', binary, patched, '-ldnnl'])
+    TOOLS.run(['g++', '-O2', '-std=c++17', '-o', binary, patched, '-ldnnl'])
     return binary
 
 
-def run(command):
-    """The command's standard output; a missing program or a failure ends the script with one line saying which."""
-    try:
-        return subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    except FileNotFoundError:
-        sys.exit(f'beta_anchors.py: {command[0]} is not installed (g++ and libdnnl-dev, /usr/bin/python3 with python3-torch, dotnet).')
-    except subprocess.CalledProcessError as e:
-        last = (e.stderr or '').strip().splitlines()[-1:] or ['no message']
-        sys.exit(f'beta_anchors.py: {shlex.join(command[:3])} … failed with exit code {e.returncode}: {last[0]}')
-
-
-def lines(command):
-    return [json.loads(l) for l in run(command).splitlines() if l.startswith('{')]
+TOOLS = Tools('beta_anchors.py', 'g++ and libdnnl-dev, /usr/bin/python3 with python3-torch, dotnet')
 
 
 def main():
@@ -89,39 +74,23 @@ def main():
     dll = os.path.join(a.actkit, 'actkit.dll')
     if not os.path.isfile(dll):
         ap.error(f'argument --actkit: {dll} does not exist')
-    best = {}
-
-    def keep(impl, fn, row):
-        for key in ('fwd_ns_per_elem', 'bwd_ns_per_elem'):
-            if key in row:
-                cell = (impl, fn, key)
-                best[cell] = min(best.get(cell, float('inf')), row[key])
-
+    best = BestCells()
     spec = f'{a.beta!r}'
     with tempfile.TemporaryDirectory() as folder:
         onednn = build_onednn(a.beta, folder)
         jobs = {
-            'onednn': lambda: keep('onednn', 'silu', lines([onednn, 'time', 'silu', str(a.n), str(a.reps)])[0]),
-            'pytorch': lambda: [keep('pytorch', r['fn'], r) for r in lines(['/usr/bin/python3', '-c', TORCH_SCRIPT, spec, str(a.n), str(a.reps)])],
-            'ours': lambda: [keep('ours', 'silu' if r['fn'].startswith('silu') else 'softplus', r)
-                             for r in lines(['dotnet', dll, 'bench', f'silu(beta={spec})', f'softplus(beta={spec})', '--sizes', str(a.n),
-                                             '--reps', str(a.reps), '--json']) if r.get('impl') == 'activationkit'],
+            'onednn': lambda: best.keep('onednn', 'silu', TOOLS.lines([onednn, 'time', 'silu', str(a.n), str(a.reps)])[0]),
+            'pytorch': lambda: [best.keep('pytorch', r['fn'], r) for r in TOOLS.lines(['/usr/bin/python3', '-c', TORCH_SCRIPT, spec, str(a.n), str(a.reps)])],
+            'ours': lambda: [best.keep('ours', 'silu' if r['fn'].startswith('silu') else 'softplus', r)
+                             for r in TOOLS.lines(['dotnet', dll, 'bench', f'silu(beta={spec})', f'softplus(beta={spec})', '--sizes', str(a.n),
+                                                   '--reps', str(a.reps), '--json']) if r.get('impl') == 'activationkit'],
         }
-        for r in range(a.rounds):
-            order = list(jobs)
-            random.shuffle(order)
-            for name in order:
-                jobs[name]()
-            print(f'round {r + 1} of {a.rounds} done', file=sys.stderr)
-
-    def cell(impl, fn, key):
-        v = best.get((impl, fn, key))
-        return '–' if v is None else f'{v:.3f}'
+        in_alternating_rounds(jobs, a.rounds)
 
     print(f'| function (β = {spec}, n = {a.n}, ns/element) | ours fwd | ours bwd | oneDNN fwd | oneDNN bwd | PyTorch fwd | PyTorch bwd |')
     print('|---|---|---|---|---|---|---|')
     for fn in ('silu', 'softplus'):
-        print(f'| {fn} | ' + ' | '.join(cell(i, fn, k) for i in ('ours', 'onednn', 'pytorch') for k in ('fwd_ns_per_elem', 'bwd_ns_per_elem')) + ' |')
+        print(f'| {fn} | ' + ' | '.join(best.text(i, fn, k) for i in ('ours', 'onednn', 'pytorch') for k in BestCells.KEYS) + ' |')
 
 
 if __name__ == '__main__':

@@ -12,14 +12,9 @@ round in a random order; the table keeps the best per cell. Times are ns per *in
 reports gated functions. Needs /usr/bin/python3 with python3-torch. Inputs are Normal(0, 3), dy Normal(0, 1).
 """
 import argparse
-import json
 import os
-import random
-import shlex
-import subprocess
-import sys
 
-from benchutil import Parser, positive_int, shape_list
+from benchutil import BestCells, Parser, Tools, in_alternating_rounds, positive_int, shape_list
 
 FUNCTIONS = ('glu', 'swiglu', 'geglu')
 
@@ -35,7 +30,8 @@ def halves(f):
     return g
 fns = {"glu": lambda x: F.glu(x, dim=-1), "swiglu": halves(F.silu), "geglu": halves(F.gelu)}
 def best(f):
-    f(); b = 1e300
+    for _ in range(3): f()
+    b = 1e300
     for _ in range(reps):
         t0 = time.perf_counter_ns(); f(); b = min(b, time.perf_counter_ns() - t0)
     return b
@@ -51,19 +47,7 @@ for name, f in fns.items():
 '''
 
 
-def run(command):
-    """The command's standard output; a missing program or a failure ends the script with one line saying which."""
-    try:
-        return subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    except FileNotFoundError:
-        sys.exit(f'gated_anchors.py: {command[0]} is not installed (/usr/bin/python3 with python3-torch, dotnet).')
-    except subprocess.CalledProcessError as e:
-        last = (e.stderr or '').strip().splitlines()[-1:] or ['no message']
-        sys.exit(f'gated_anchors.py: {shlex.join(command[:3])} … failed with exit code {e.returncode}: {last[0]}')
-
-
-def lines(command):
-    return [json.loads(l) for l in run(command).splitlines() if l.startswith('{')]
+TOOLS = Tools('gated_anchors.py', '/usr/bin/python3 with python3-torch, dotnet')
 
 
 def main():
@@ -81,41 +65,26 @@ def main():
     dll = os.path.join(a.actkit, 'actkit.dll')
     if not os.path.isfile(dll):
         ap.error(f'argument --actkit: {dll} does not exist')
-    best = {}
-
-    def keep(impl, row):
-        for key in ('fwd_ns_per_elem', 'bwd_ns_per_elem'):
-            if row.get(key) is not None:
-                cell = (impl, row['fn'], key)
-                best[cell] = min(best.get(cell, float('inf')), row[key])
-
+    best = BestCells()
     jobs = {
-        'pytorch': lambda: [keep('pytorch', r) for r in lines(['/usr/bin/python3', '-c', TORCH_SCRIPT, str(rows), str(cols), str(a.reps)])],
-        'ours': lambda: [keep('ours' if r['impl'] == 'activationkit' else 'tp', r)
-                         for r in lines(['dotnet', dll, 'bench', *FUNCTIONS, '--shapes', f'{rows}x{cols}', '--reps', str(a.reps), '--json'])
+        'pytorch': lambda: [best.keep('pytorch', r['fn'], r)
+                            for r in TOOLS.lines(['/usr/bin/python3', '-c', TORCH_SCRIPT, str(rows), str(cols), str(a.reps)])],
+        'ours': lambda: [best.keep('ours' if r['impl'] == 'activationkit' else 'tp', r['fn'], r)
+                         for r in TOOLS.lines(['dotnet', dll, 'bench', *FUNCTIONS, '--shapes', f'{rows}x{cols}', '--reps', str(a.reps), '--json'])
                          if r.get('impl') in ('activationkit', 'tensorprimitives')],
     }
-    for r in range(a.rounds):
-        order = list(jobs)
-        random.shuffle(order)
-        for name in order:
-            jobs[name]()
-        print(f'round {r + 1} of {a.rounds} done', file=sys.stderr)
-
-    def cell(impl, fn, key):
-        v = best.get((impl, fn, key))
-        return '–' if v is None else f'{v:.3f}'
+    in_alternating_rounds(jobs, a.rounds)
 
     def ratio(fn, key):
-        ours, torch = best.get(('ours', fn, key)), best.get(('pytorch', fn, key))
+        ours, torch = best.get('ours', fn, key), best.get('pytorch', fn, key)
         return '–' if ours is None or torch is None else f'{torch / ours:.2f}×'
 
     print(f'| function ({rows} × {cols}, ns per input element) | ours fwd | ours bwd | PyTorch fwd | PyTorch bwd | TP fwd | PyTorch / ours fwd | PyTorch / ours bwd |')
     print('|---|---|---|---|---|---|---|---|')
     for fn in FUNCTIONS:
-        print(f'| {fn} | {cell("ours", fn, "fwd_ns_per_elem")} | {cell("ours", fn, "bwd_ns_per_elem")} | '
-              f'{cell("pytorch", fn, "fwd_ns_per_elem")} | {cell("pytorch", fn, "bwd_ns_per_elem")} | '
-              f'{cell("tp", fn, "fwd_ns_per_elem")} | {ratio(fn, "fwd_ns_per_elem")} | {ratio(fn, "bwd_ns_per_elem")} |')
+        print(f'| {fn} | {best.text("ours", fn, "fwd_ns_per_elem")} | {best.text("ours", fn, "bwd_ns_per_elem")} | '
+              f'{best.text("pytorch", fn, "fwd_ns_per_elem")} | {best.text("pytorch", fn, "bwd_ns_per_elem")} | '
+              f'{best.text("tp", fn, "fwd_ns_per_elem")} | {ratio(fn, "fwd_ns_per_elem")} | {ratio(fn, "bwd_ns_per_elem")} |')
 
 
 if __name__ == '__main__':
