@@ -11,7 +11,8 @@ namespace ActivationKit;
 /// </summary>
 /// <remarks>
 /// The pool serves one call at a time: a call that arrives while another is using it (from another thread, or from
-/// inside a worker) simply runs on its own thread. Row-wise (softmax…) and gated functions always run on the calling
+/// inside a worker) simply runs on its own thread. Gated functions (GLU family, float and double) split their rows the
+/// same way, whole rows per chunk, since 2026-12-05. Row-wise functions (softmax…) always run on the calling
 /// thread.
 /// </remarks>
 public static class KernelOptions

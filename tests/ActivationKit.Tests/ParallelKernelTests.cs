@@ -60,6 +60,44 @@ public class ParallelKernelTests
     }
 
     [Theory]
+    [InlineData("glu", 100)]
+    [InlineData("swiglu", 37)]
+    [InlineData("reglu", 5)]
+    [InlineData("geglu", 250)]
+    public void Multi_threaded_gated_calls_are_bit_identical_to_one_thread(string name, int half)
+    {
+        // Rows are split across threads whole; each chunk runs the one-thread path, in place too.
+        var f = ActivationCatalog.Create(name);
+        int rows = (KernelOptions.MinParallelThreshold * 3 / (2 * half)) + 7;
+        var rng = new Random(3);
+        var x = Enumerable.Range(0, rows * 2 * half).Select(_ => (float)((rng.NextDouble() - 0.5) * 30)).ToArray();
+        var dy = Enumerable.Range(0, rows * half).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var (xd, dyd) = (x.Select(v => (double)v).ToArray(), dy.Select(v => (double)v).ToArray());
+        (float[] Y, float[] G, double[] Yd, double[] Gd) Calls()
+        {
+            var (y, g, yd, gd) = (new float[rows * half], new float[x.Length], new double[rows * half], new double[x.Length]);
+            f.Forward(x, y, 2 * half);
+            f.Backward(x, dy, g, 2 * half);
+            f.Forward(xd, yd, 2 * half);
+            f.Backward(xd, dyd, gd, 2 * half);
+            return (y, g, yd, gd);
+        }
+
+        var one = Calls();
+        OnThreeThreads(() =>
+        {
+            var split = Calls();
+            Assert.Equal(one.Y, split.Y);
+            Assert.Equal(one.G, split.G);
+            Assert.Equal(one.Yd, split.Yd);
+            Assert.Equal(one.Gd, split.Gd);
+            var inPlace = (float[])x.Clone();
+            f.Backward(inPlace, dy, inPlace, 2 * half);
+            Assert.Equal(one.G, inPlace);
+        });
+    }
+
+    [Theory]
     [InlineData("sigmoid")]
     [InlineData("leaky_relu(0.2)")]
     public void Multi_threaded_half_and_bfloat16_calls_are_bit_identical_to_one_thread(string spec)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace ActivationKit.Kernels;
 
@@ -147,5 +148,62 @@ internal sealed unsafe class LowPrecisionJob<TCall, TLow> : SpanJob
         var d = new Span<TLow>(D + start, n);
         if (Unary) ElementwiseDriver.ForwardChunks(Call, x, d);
         else ElementwiseDriver.BackwardChunks(Call, x, new ReadOnlySpan<TLow>(Dy + start, n), d);
+    }
+}
+
+/// <summary>
+/// One gated call (GLU family) split into chunks of whole rows, each run by <see cref="GatedDriver"/>'s serial path;
+/// one cached instance per gate and element type.
+/// </summary>
+internal sealed unsafe class GatedJob<TK, T> : ChunkJob
+    where TK : struct, IUnaryKernel
+    where T : unmanaged
+{
+    // Only the holder of the pool's gate fills and runs it, so one instance per instantiation suffices.
+    public static readonly GatedJob<TK, T> Instance = new();
+
+    public TK Gate;
+    public bool Backward;
+    public T* X;
+    public T* Dy;
+    public T* D;
+    private int _rows;
+    private int _half;
+    private int _rowsPerChunk;
+
+    /// <summary>
+    /// Cuts <paramref name="rows"/> rows of 2·<paramref name="half"/> inputs for <paramref name="threads"/> threads: a
+    /// few chunks per thread, each of whole rows and at least 2^16 inputs where the call has that many.
+    /// </summary>
+    public void Split(int rows, int half, int threads)
+    {
+        _rows = rows;
+        _half = half;
+        long rowInputs = 2L * half;
+        long byBalance = rows / (threads * 4L);
+        long bySize = ((1L << 16) + rowInputs - 1) / rowInputs;
+        _rowsPerChunk = (int)Math.Clamp(Math.Max(byBalance, bySize), 1, rows);
+        Chunks = (rows + _rowsPerChunk - 1) / _rowsPerChunk;
+    }
+
+    public override void RunChunk(int index)
+    {
+        int first = index * _rowsPerChunk;
+        int count = Math.Min(_rowsPerChunk, _rows - first);
+        long inputs = 2L * _half * first;
+        int n = 2 * _half * count;
+        var x = new ReadOnlySpan<T>(X + inputs, n);
+        if (typeof(T) == typeof(float))
+        {
+            var xf = MemoryMarshal.Cast<T, float>(x);
+            if (!Backward) GatedDriver.ForwardSerial(Gate, xf, MemoryMarshal.Cast<T, float>(new Span<T>(D + (inputs / 2), n / 2)), _half);
+            else GatedDriver.BackwardSerial(Gate, xf, MemoryMarshal.Cast<T, float>(new ReadOnlySpan<T>(Dy + (inputs / 2), n / 2)), MemoryMarshal.Cast<T, float>(new Span<T>(D + inputs, n)), _half);
+        }
+        else
+        {
+            var xd = MemoryMarshal.Cast<T, double>(x);
+            if (!Backward) GatedDriver.ForwardSerial(Gate, xd, MemoryMarshal.Cast<T, double>(new Span<T>(D + (inputs / 2), n / 2)), _half);
+            else GatedDriver.BackwardSerial(Gate, xd, MemoryMarshal.Cast<T, double>(new ReadOnlySpan<T>(Dy + (inputs / 2), n / 2)), MemoryMarshal.Cast<T, double>(new Span<T>(D + inputs, n)), _half);
+        }
     }
 }

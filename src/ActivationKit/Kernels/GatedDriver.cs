@@ -26,6 +26,13 @@ public static class GatedDriver
     {
         CheckForward(x, y, half);
         if (y.Length == 0) return;
+        if (Parallel(x.Length, half) && TryRunParallel(gate, x, default, y, half)) return;
+        ForwardSerial(gate, x, y, half);
+    }
+
+    /// <summary>The float forward of whole rows on this thread (the checks done).</summary>
+    internal static void ForwardSerial<TK>(TK gate, ReadOnlySpan<float> x, Span<float> y, int half) where TK : struct, IUnaryKernel
+    {
         if (TK.ComputeFloatInDouble || TK.GateProductInDouble || TK.BackwardFloatInDouble)
         {
             if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) ForwardRows<TK, float, V512<double>, WideIo<V512<double>>>(gate, x, y, half);
@@ -47,6 +54,13 @@ public static class GatedDriver
     {
         CheckForward(x, y, half);
         if (y.Length == 0) return;
+        if (Parallel(x.Length, half) && TryRunParallel(gate, x, default, y, half)) return;
+        ForwardSerial(gate, x, y, half);
+    }
+
+    /// <summary>The double forward of whole rows on this thread (the checks done).</summary>
+    internal static void ForwardSerial<TK>(TK gate, ReadOnlySpan<double> x, Span<double> y, int half) where TK : struct, IUnaryKernel
+    {
         if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) ForwardRows<TK, double, V512<double>, SameIo<V512<double>, double>>(gate, x, y, half);
         else if (Vector256.IsHardwareAccelerated && half >= Vector256<double>.Count) ForwardRows<TK, double, V256<double>, SameIo<V256<double>, double>>(gate, x, y, half);
         else if (Vector128.IsHardwareAccelerated && half >= Vector128<double>.Count) ForwardRows<TK, double, V128<double>, SameIo<V128<double>, double>>(gate, x, y, half);
@@ -58,6 +72,13 @@ public static class GatedDriver
     {
         CheckBackward(x, dy, dx, half);
         if (dy.Length == 0) return;
+        if (Parallel(x.Length, half) && TryRunParallel(gate, x, dy, dx, half)) return;
+        BackwardSerial(gate, x, dy, dx, half);
+    }
+
+    /// <summary>The float backward of whole rows on this thread (the checks done).</summary>
+    internal static void BackwardSerial<TK>(TK gate, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int half) where TK : struct, IUnaryKernel
+    {
         if (TK.ComputeFloatInDouble || TK.GateProductInDouble || TK.BackwardFloatInDouble)
         {
             if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) BackwardRows<TK, float, V512<double>, WideIo<V512<double>>>(gate, x, dy, dx, half);
@@ -79,10 +100,60 @@ public static class GatedDriver
     {
         CheckBackward(x, dy, dx, half);
         if (dy.Length == 0) return;
+        if (Parallel(x.Length, half) && TryRunParallel(gate, x, dy, dx, half)) return;
+        BackwardSerial(gate, x, dy, dx, half);
+    }
+
+    /// <summary>The double backward of whole rows on this thread (the checks done).</summary>
+    internal static void BackwardSerial<TK>(TK gate, ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, int half) where TK : struct, IUnaryKernel
+    {
         if (Vector512.IsHardwareAccelerated && half >= Vector512<double>.Count) BackwardRows<TK, double, V512<double>, SameIo<V512<double>, double>>(gate, x, dy, dx, half);
         else if (Vector256.IsHardwareAccelerated && half >= Vector256<double>.Count) BackwardRows<TK, double, V256<double>, SameIo<V256<double>, double>>(gate, x, dy, dx, half);
         else if (Vector128.IsHardwareAccelerated && half >= Vector128<double>.Count) BackwardRows<TK, double, V128<double>, SameIo<V128<double>, double>>(gate, x, dy, dx, half);
         else BackwardRows<TK, double, S<double>, SameIo<S<double>, double>>(gate, x, dy, dx, half);
+    }
+
+    /// <summary>
+    /// Whether a call of <paramref name="length"/> inputs may be split across threads: <see cref="KernelOptions.MaxThreads"/>
+    /// above 1, at least <see cref="KernelOptions.ParallelThreshold"/> inputs and more than one row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Parallel(int length, int half)
+        => length >= KernelOptions.ParallelThreshold && KernelOptions.MaxThreads > 1 && length > 2 * half;
+
+    /// <summary>
+    /// Splits the rows of a call across the pool (<see cref="ForkJoin"/>): chunks of whole rows, each run by the serial
+    /// path, so the results are the bits of one thread. False, and nothing done, when the pool is busy (the caller then
+    /// runs the call itself). <paramref name="dy"/> is empty for the forward.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe bool TryRunParallel<TK, T>(TK gate, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dst, int half)
+        where TK : struct, IUnaryKernel
+        where T : unmanaged
+    {
+        if (!ForkJoin.TryAcquire()) return false;
+        try
+        {
+            int threads = KernelOptions.MaxThreads;
+            var job = GatedJob<TK, T>.Instance;
+            fixed (T* px = x, pdy = dy, pd = dst)
+            {
+                job.Gate = gate;
+                job.Backward = !dy.IsEmpty;
+                job.X = px;
+                job.Dy = pdy;
+                job.D = pd;
+                job.Split(x.Length / (2 * half), half, threads);
+                ForkJoin.Run(job, threads);
+                job.X = job.Dy = job.D = null;
+            }
+
+            return true;
+        }
+        finally
+        {
+            ForkJoin.Release();
+        }
     }
 
     private static void CheckForward<T>(ReadOnlySpan<T> x, Span<T> y, int half)
