@@ -66,9 +66,10 @@ public class ParallelKernelTests
     [InlineData("geglu", 250)]
     public void Multi_threaded_gated_calls_are_bit_identical_to_one_thread(string name, int half)
     {
-        // Rows are split across threads whole; each chunk runs the one-thread path, in place too.
+        // Rows are split across threads whole, in chunks of at least 2^16 inputs (three here, the last one short); each
+        // chunk runs the one-thread path, in place too.
         var f = ActivationCatalog.Create(name);
-        int rows = (KernelOptions.MinParallelThreshold * 3 / (2 * half)) + 7;
+        int rows = ((1 << 16) * 5 / (2 * half) / 2) + 7;
         var rng = new Random(3);
         var x = Enumerable.Range(0, rows * 2 * half).Select(_ => (float)((rng.NextDouble() - 0.5) * 30)).ToArray();
         var dy = Enumerable.Range(0, rows * half).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
