@@ -11,9 +11,8 @@ namespace ActivationKit;
 /// </summary>
 /// <remarks>
 /// The pool serves one call at a time: a call that arrives while another is using it (from another thread, or from
-/// inside a worker) simply runs on its own thread. Gated functions (GLU family, float and double) split their rows the
-/// same way, whole rows per chunk, since 2026-12-05. Row-wise functions (softmax…) always run on the calling
-/// thread.
+/// inside a worker) simply runs on its own thread. Gated (GLU family) and row-wise (softmax family) float and double
+/// calls split the same way since 2026-12-05, in chunks of whole rows.
 /// </remarks>
 public static class KernelOptions
 {

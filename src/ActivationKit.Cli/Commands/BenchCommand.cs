@@ -49,7 +49,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
         public string Dtype { get; init; } = "f32";
 
         [CommandOption("--threads <N>")]
-        [Description("KernelOptions.MaxThreads for our element-wise and gated kernels: at most this many threads per call (calls of ≥ 2^20 elements split into chunks of ≥ 65,536, gated ones into whole rows; the baselines stay on one thread). A cap, reported as given in the JSON's threads; not limited to the processor count (above it, threads share cores).")]
+        [Description("KernelOptions.MaxThreads for our kernels: at most this many threads per call (calls of ≥ 2^20 elements split into chunks of ≥ 65,536, gated and row-wise ones of whole rows; the baselines stay on one thread). A cap, reported as given in the JSON's threads; not limited to the processor count (above it, threads share cores).")]
         [DefaultValue(1)]
         public int Threads { get; init; } = 1;
 
@@ -620,7 +620,7 @@ public sealed class BenchCommand(CliConsoles consoles) : Command<BenchCommand.Se
     private void WriteTable(List<Row> rows, Settings settings)
     {
         var w = consoles.OutWriter;
-        w.WriteLine($"ns/element, best of {settings.Reps} (median in brackets); {settings.DtypeName}; inputs Normal(0, {settings.InputStd.ToString(CultureInfo.InvariantCulture)}); ISA {Isa.Path}{(Isa.FmaNote.Length == 0 ? "" : $" ({Isa.FmaNote})")}; our element-wise and gated kernels on up to {settings.Threads} thread(s){ProcessorsNote(settings.Threads)} {StreamingPhrase(ParseStreaming(settings.Streaming)!.Value)}, TensorPrimitives on 1.");
+        w.WriteLine($"ns/element, best of {settings.Reps} (median in brackets); {settings.DtypeName}; inputs Normal(0, {settings.InputStd.ToString(CultureInfo.InvariantCulture)}); ISA {Isa.Path}{(Isa.FmaNote.Length == 0 ? "" : $" ({Isa.FmaNote})")}; our kernels on up to {settings.Threads} thread(s){ProcessorsNote(settings.Threads)} {StreamingPhrase(ParseStreaming(settings.Streaming)!.Value)}, TensorPrimitives on 1.");
         // The column of our backward from the output y appears when a measured function has one; "–" in the rows of
         // those that do not.
         bool fromOutput = rows.Any(r => r.BwdFromOutput is not null);

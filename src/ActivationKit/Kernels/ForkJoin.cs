@@ -151,11 +151,39 @@ internal sealed unsafe class LowPrecisionJob<TCall, TLow> : SpanJob
     }
 }
 
+/// <summary>Work over whole rows split into chunks of consecutive rows (the gated and row-wise drivers).</summary>
+internal abstract class RowsJob : ChunkJob
+{
+    private int _rows;
+    private int _rowsPerChunk;
+
+    /// <summary>
+    /// Cuts <paramref name="rows"/> rows of <paramref name="rowInputs"/> inputs for <paramref name="threads"/> threads: a
+    /// few chunks per thread, each of whole rows and at least 2^16 inputs where the call has that many.
+    /// </summary>
+    public void SplitRows(int rows, int rowInputs, int threads)
+    {
+        _rows = rows;
+        long byBalance = rows / (threads * 4L);
+        long bySize = ((1L << 16) + rowInputs - 1) / rowInputs;
+        _rowsPerChunk = (int)Math.Clamp(Math.Max(byBalance, bySize), 1, rows);
+        Chunks = (rows + _rowsPerChunk - 1) / _rowsPerChunk;
+    }
+
+    /// <summary>The first row of chunk <paramref name="index"/>, and in <paramref name="count"/> its number of rows.</summary>
+    protected int ChunkRows(int index, out int count)
+    {
+        int first = index * _rowsPerChunk;
+        count = Math.Min(_rowsPerChunk, _rows - first);
+        return first;
+    }
+}
+
 /// <summary>
 /// One gated call (GLU family) split into chunks of whole rows, each run by <see cref="GatedDriver"/>'s serial path;
 /// one cached instance per gate and element type.
 /// </summary>
-internal sealed unsafe class GatedJob<TK, T> : ChunkJob
+internal sealed unsafe class GatedJob<TK, T> : RowsJob
     where TK : struct, IUnaryKernel
     where T : unmanaged
 {
@@ -167,43 +195,58 @@ internal sealed unsafe class GatedJob<TK, T> : ChunkJob
     public T* X;
     public T* Dy;
     public T* D;
-    private int _rows;
-    private int _half;
-    private int _rowsPerChunk;
-
-    /// <summary>
-    /// Cuts <paramref name="rows"/> rows of 2·<paramref name="half"/> inputs for <paramref name="threads"/> threads: a
-    /// few chunks per thread, each of whole rows and at least 2^16 inputs where the call has that many.
-    /// </summary>
-    public void Split(int rows, int half, int threads)
-    {
-        _rows = rows;
-        _half = half;
-        long rowInputs = 2L * half;
-        long byBalance = rows / (threads * 4L);
-        long bySize = ((1L << 16) + rowInputs - 1) / rowInputs;
-        _rowsPerChunk = (int)Math.Clamp(Math.Max(byBalance, bySize), 1, rows);
-        Chunks = (rows + _rowsPerChunk - 1) / _rowsPerChunk;
-    }
+    public int Half;
 
     public override void RunChunk(int index)
     {
-        int first = index * _rowsPerChunk;
-        int count = Math.Min(_rowsPerChunk, _rows - first);
-        long inputs = 2L * _half * first;
-        int n = 2 * _half * count;
+        int first = ChunkRows(index, out int count);
+        long inputs = 2L * Half * first;
+        int n = 2 * Half * count;
         var x = new ReadOnlySpan<T>(X + inputs, n);
         if (typeof(T) == typeof(float))
         {
             var xf = MemoryMarshal.Cast<T, float>(x);
-            if (!Backward) GatedDriver.ForwardSerial(Gate, xf, MemoryMarshal.Cast<T, float>(new Span<T>(D + (inputs / 2), n / 2)), _half);
-            else GatedDriver.BackwardSerial(Gate, xf, MemoryMarshal.Cast<T, float>(new ReadOnlySpan<T>(Dy + (inputs / 2), n / 2)), MemoryMarshal.Cast<T, float>(new Span<T>(D + inputs, n)), _half);
+            if (!Backward) GatedDriver.ForwardSerial(Gate, xf, MemoryMarshal.Cast<T, float>(new Span<T>(D + (inputs / 2), n / 2)), Half);
+            else GatedDriver.BackwardSerial(Gate, xf, MemoryMarshal.Cast<T, float>(new ReadOnlySpan<T>(Dy + (inputs / 2), n / 2)), MemoryMarshal.Cast<T, float>(new Span<T>(D + inputs, n)), Half);
         }
         else
         {
             var xd = MemoryMarshal.Cast<T, double>(x);
-            if (!Backward) GatedDriver.ForwardSerial(Gate, xd, MemoryMarshal.Cast<T, double>(new Span<T>(D + (inputs / 2), n / 2)), _half);
-            else GatedDriver.BackwardSerial(Gate, xd, MemoryMarshal.Cast<T, double>(new ReadOnlySpan<T>(Dy + (inputs / 2), n / 2)), MemoryMarshal.Cast<T, double>(new Span<T>(D + inputs, n)), _half);
+            if (!Backward) GatedDriver.ForwardSerial(Gate, xd, MemoryMarshal.Cast<T, double>(new Span<T>(D + (inputs / 2), n / 2)), Half);
+            else GatedDriver.BackwardSerial(Gate, xd, MemoryMarshal.Cast<T, double>(new ReadOnlySpan<T>(Dy + (inputs / 2), n / 2)), MemoryMarshal.Cast<T, double>(new Span<T>(D + inputs, n)), Half);
+        }
+    }
+}
+
+/// <summary>
+/// One row-wise call (softmax family) split into chunks of whole rows, each run by <see cref="RowwiseDriver"/>'s
+/// serial path; one cached instance per kernel and element type.
+/// </summary>
+internal sealed unsafe class RowwiseJob<TK, T> : RowsJob
+    where TK : struct, IRowKernel
+    where T : unmanaged
+{
+    public static readonly RowwiseJob<TK, T> Instance = new();
+
+    public TK Kernel;
+    public RowwiseDriver.Op Op;
+    public T* A;
+    public T* B;
+    public T* D;
+    public int Columns;
+
+    public override void RunChunk(int index)
+    {
+        int first = ChunkRows(index, out int count);
+        long start = (long)Columns * first;
+        int n = Columns * count;
+        if (typeof(T) == typeof(float))
+        {
+            RowwiseDriver.DispatchSerial(Op, Kernel, MemoryMarshal.Cast<T, float>(new ReadOnlySpan<T>(A + start, n)), MemoryMarshal.Cast<T, float>(new ReadOnlySpan<T>(B + start, n)), MemoryMarshal.Cast<T, float>(new Span<T>(D + start, n)), Columns);
+        }
+        else
+        {
+            RowwiseDriver.DispatchSerial(Op, Kernel, MemoryMarshal.Cast<T, double>(new ReadOnlySpan<T>(A + start, n)), MemoryMarshal.Cast<T, double>(new ReadOnlySpan<T>(B + start, n)), MemoryMarshal.Cast<T, double>(new Span<T>(D + start, n)), Columns);
         }
     }
 }

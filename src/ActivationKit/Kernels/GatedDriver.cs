@@ -143,7 +143,8 @@ public static class GatedDriver
                 job.X = px;
                 job.Dy = pdy;
                 job.D = pd;
-                job.Split(x.Length / (2 * half), half, threads);
+                job.Half = half;
+                job.SplitRows(x.Length / (2 * half), 2 * half, threads);
                 ForkJoin.Run(job, threads);
                 job.X = job.Dy = job.D = null;
             }

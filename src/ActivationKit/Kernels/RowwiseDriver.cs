@@ -18,7 +18,8 @@ public static class RowwiseDriver
     /// <summary>Doubles of scratch per column handed to every <see cref="IRowKernel"/> call.</summary>
     public const int ScratchPerColumn = 2;
 
-    private enum Op
+    /// <summary>Which call a row runs.</summary>
+    internal enum Op
     {
         Forward,
         Backward,
@@ -85,6 +86,13 @@ public static class RowwiseDriver
     private static void Dispatch<TK>(Op op, TK kernel, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> dst, int n) where TK : struct, IRowKernel
     {
         if (a.Length == 0) return;
+        if (Parallel(a.Length, n) && TryRunParallel(op, kernel, a, b, dst, n)) return;
+        DispatchSerial(op, kernel, a, b, dst, n);
+    }
+
+    /// <summary>Double rows on this thread (the checks done).</summary>
+    internal static void DispatchSerial<TK>(Op op, TK kernel, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> dst, int n) where TK : struct, IRowKernel
+    {
         if (Vector512.IsHardwareAccelerated && n >= Vector512<double>.Count) Rows<TK, V512<double>>(op, kernel, a, b, dst, n);
         else if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count) Rows<TK, V256<double>>(op, kernel, a, b, dst, n);
         else if (Vector128.IsHardwareAccelerated && n >= Vector128<double>.Count) Rows<TK, V128<double>>(op, kernel, a, b, dst, n);
@@ -94,6 +102,57 @@ public static class RowwiseDriver
     private static void Dispatch<TK>(Op op, TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int n) where TK : struct, IRowKernel
     {
         if (a.Length == 0) return;
+        if (Parallel(a.Length, n) && TryRunParallel(op, kernel, a, b, dst, n)) return;
+        DispatchSerial(op, kernel, a, b, dst, n);
+    }
+
+    /// <summary>
+    /// Whether a call of <paramref name="length"/> entries may be split across threads: <see cref="KernelOptions.MaxThreads"/>
+    /// above 1, at least <see cref="KernelOptions.ParallelThreshold"/> entries and more than one row of <paramref name="columns"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Parallel(int length, int columns)
+        => length >= KernelOptions.ParallelThreshold && KernelOptions.MaxThreads > 1 && length > columns;
+
+    /// <summary>
+    /// Splits the rows of a call across the pool (<see cref="ForkJoin"/>): chunks of whole rows, each run by the serial
+    /// path, so the results are the bits of one thread (rows are independent, and a row's bits do not depend on the
+    /// way it goes). False, and nothing done, when the pool is busy (the caller then runs the call itself).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe bool TryRunParallel<TK, T>(Op op, TK kernel, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst, int n)
+        where TK : struct, IRowKernel
+        where T : unmanaged
+    {
+        if (!ForkJoin.TryAcquire()) return false;
+        try
+        {
+            int threads = KernelOptions.MaxThreads;
+            var job = RowwiseJob<TK, T>.Instance;
+            fixed (T* pa = a, pb = b, pd = dst)
+            {
+                job.Kernel = kernel;
+                job.Op = op;
+                job.A = pa;
+                job.B = pb;
+                job.D = pd;
+                job.Columns = n;
+                job.SplitRows(a.Length / n, n, threads);
+                ForkJoin.Run(job, threads);
+                job.A = job.B = job.D = null;
+            }
+
+            return true;
+        }
+        finally
+        {
+            ForkJoin.Release();
+        }
+    }
+
+    /// <summary>Float rows on this thread (the checks done).</summary>
+    internal static void DispatchSerial<TK>(Op op, TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int n) where TK : struct, IRowKernel
+    {
         if (TK.FloatRows)
         {
             bool blocks = op switch
