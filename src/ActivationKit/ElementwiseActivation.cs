@@ -57,11 +57,23 @@ public abstract class ElementwiseActivation<TKernel> : ElementwiseActivation
     /// <summary>The kernel holding this instance's parameters.</summary>
     protected abstract TKernel Kernel { get; }
 
+    // Float, Half and BFloat16 data's forward and backward from the input through another kernel, where this instance's
+    // parameters have float lanes of their own (swish's and softplus's β ≠ 1); null runs Kernel for them.
+    private FloatKernelRoute? _floatRoute;
+
+    /// <summary>
+    /// Sends this instance's float, Half and BFloat16 forward and backward (from the input) to <paramref name="kernel"/>
+    /// instead of <see cref="Kernel"/>, whose double data and any other call it keeps; called once, from the constructor.
+    /// </summary>
+    private protected void RouteFloatDataTo<TOther>(TOther kernel) where TOther : struct, IUnaryKernel
+        => _floatRoute = new FloatKernelRoute<TOther>(kernel);
+
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<float> x, Span<float> y, int columns = 0)
     {
         RequireColumns(columns);
-        ElementwiseDriver.Forward(Kernel, x, y);
+        if (_floatRoute is { } route) route.Forward(x, y);
+        else ElementwiseDriver.Forward(Kernel, x, y);
     }
 
     /// <inheritdoc />
@@ -75,21 +87,24 @@ public abstract class ElementwiseActivation<TKernel> : ElementwiseActivation
     public override void Forward(ReadOnlySpan<Half> x, Span<Half> y, int columns = 0)
     {
         RequireColumns(columns);
-        ElementwiseDriver.Forward(Kernel, x, y);
+        if (_floatRoute is { } route) route.Forward(x, y);
+        else ElementwiseDriver.Forward(Kernel, x, y);
     }
 
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<BFloat16> x, Span<BFloat16> y, int columns = 0)
     {
         RequireColumns(columns);
-        ElementwiseDriver.Forward(Kernel, x, y);
+        if (_floatRoute is { } route) route.Forward(x, y);
+        else ElementwiseDriver.Forward(Kernel, x, y);
     }
 
     /// <inheritdoc />
     public override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
     {
         RequireColumns(columns);
-        ElementwiseDriver.Backward(Kernel, x, dy, dx);
+        if (_floatRoute is { } route) route.Backward(x, dy, dx);
+        else ElementwiseDriver.Backward(Kernel, x, dy, dx);
     }
 
     /// <inheritdoc />
@@ -103,14 +118,16 @@ public abstract class ElementwiseActivation<TKernel> : ElementwiseActivation
     public override void Backward(ReadOnlySpan<Half> x, ReadOnlySpan<Half> dy, Span<Half> dx, int columns = 0)
     {
         RequireColumns(columns);
-        ElementwiseDriver.Backward(Kernel, x, dy, dx);
+        if (_floatRoute is { } route) route.Backward(x, dy, dx);
+        else ElementwiseDriver.Backward(Kernel, x, dy, dx);
     }
 
     /// <inheritdoc />
     public override void Backward(ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx, int columns = 0)
     {
         RequireColumns(columns);
-        ElementwiseDriver.Backward(Kernel, x, dy, dx);
+        if (_floatRoute is { } route) route.Backward(x, dy, dx);
+        else ElementwiseDriver.Backward(Kernel, x, dy, dx);
     }
 }
 
@@ -167,4 +184,40 @@ public abstract class OutputGradientActivation<TKernel> : ElementwiseActivation<
         RequireColumns(columns);
         ElementwiseDriver.BackwardFromOutput(Kernel, y, dy, dx);
     }
+}
+
+/// <summary>
+/// The element-wise driver's float, Half and BFloat16 forward and backward for a kernel other than an activation's own
+/// (<see cref="ElementwiseActivation{TKernel}"/>'s float route): one object per activation instance, made with it.
+/// </summary>
+internal abstract class FloatKernelRoute
+{
+    public abstract void Forward(ReadOnlySpan<float> x, Span<float> y);
+
+    public abstract void Forward(ReadOnlySpan<Half> x, Span<Half> y);
+
+    public abstract void Forward(ReadOnlySpan<BFloat16> x, Span<BFloat16> y);
+
+    public abstract void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx);
+
+    public abstract void Backward(ReadOnlySpan<Half> x, ReadOnlySpan<Half> dy, Span<Half> dx);
+
+    public abstract void Backward(ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx);
+}
+
+/// <summary><see cref="FloatKernelRoute"/> for the kernel <typeparamref name="TKernel"/>.</summary>
+internal sealed class FloatKernelRoute<TKernel>(TKernel kernel) : FloatKernelRoute
+    where TKernel : struct, IUnaryKernel
+{
+    public override void Forward(ReadOnlySpan<float> x, Span<float> y) => ElementwiseDriver.Forward(kernel, x, y);
+
+    public override void Forward(ReadOnlySpan<Half> x, Span<Half> y) => ElementwiseDriver.Forward(kernel, x, y);
+
+    public override void Forward(ReadOnlySpan<BFloat16> x, Span<BFloat16> y) => ElementwiseDriver.Forward(kernel, x, y);
+
+    public override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) => ElementwiseDriver.Backward(kernel, x, dy, dx);
+
+    public override void Backward(ReadOnlySpan<Half> x, ReadOnlySpan<Half> dy, Span<Half> dx) => ElementwiseDriver.Backward(kernel, x, dy, dx);
+
+    public override void Backward(ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx) => ElementwiseDriver.Backward(kernel, x, dy, dx);
 }

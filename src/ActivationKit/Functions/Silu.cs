@@ -84,7 +84,10 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         : base(Definition, beta)
     {
         Beta = beta;
-        _swish = SwishFloatKernel.Covers(beta) ? new SwishFloatKernel.Parameters(beta) : null;
+        // Float data of swish with β ≠ 1 in [2^−16, 2^16] runs float lanes of its own (SwishFloatKernel: βx carried as a
+        // float pair, float tails), where Kernel_'s float lanes serve β = 1 alone; the double forms remain Kernel_'s. Its
+        // parameters are made once, here.
+        if (SwishFloatKernel.Covers(beta)) RouteFloatDataTo(new SwishFloatKernel(new SwishFloatKernel.Parameters(beta)));
     }
 
     /// <summary>β, the slope of the sigmoid gate.</summary>
@@ -96,62 +99,6 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
     /// <inheritdoc />
     /// <remarks>1/β: f′ = σ(βx)·(1 + βx·σ(−βx)) vanishes at βx = −1.2785 (none for β = 0, whose f′ is 1/2).</remarks>
     public override double DerivativeZeroScale => Beta == 0 ? 1.0 : 1.0 / Beta;
-
-    // Float data of swish with β ≠ 1 in [2^−16, 2^16] runs float lanes of its own (SwishFloatKernel: βx carried as a
-    // float pair, float tails), where Kernel_'s float lanes serve β = 1 alone; the double forms remain Kernel_'s. Its
-    // parameters are made once, here (null where they do not apply).
-    private readonly SwishFloatKernel.Parameters? _swish;
-
-    private bool SwishInFloat => _swish is not null;
-
-    /// <summary>The float-lane swish kernel for a call of <paramref name="columns"/> (checked as every overload checks it).</summary>
-    private SwishFloatKernel SwishKernel(int columns)
-    {
-        RequireColumns(columns);
-        return new SwishFloatKernel(_swish!);
-    }
-
-    /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<float> x, Span<float> y, int columns = 0)
-    {
-        if (SwishInFloat) ElementwiseDriver.Forward(SwishKernel(columns), x, y);
-        else base.Forward(x, y, columns);
-    }
-
-    /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<Half> x, Span<Half> y, int columns = 0)
-    {
-        if (SwishInFloat) ElementwiseDriver.Forward(SwishKernel(columns), x, y);
-        else base.Forward(x, y, columns);
-    }
-
-    /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<BFloat16> x, Span<BFloat16> y, int columns = 0)
-    {
-        if (SwishInFloat) ElementwiseDriver.Forward(SwishKernel(columns), x, y);
-        else base.Forward(x, y, columns);
-    }
-
-    /// <inheritdoc />
-    public override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
-    {
-        if (SwishInFloat) ElementwiseDriver.Backward(SwishKernel(columns), x, dy, dx);
-        else base.Backward(x, dy, dx, columns);
-    }
-
-    /// <inheritdoc />
-    public override void Backward(ReadOnlySpan<Half> x, ReadOnlySpan<Half> dy, Span<Half> dx, int columns = 0)
-    {
-        if (SwishInFloat) ElementwiseDriver.Backward(SwishKernel(columns), x, dy, dx);
-        else base.Backward(x, dy, dx, columns);
-    }
-
-    /// <inheritdoc />
-    public override void Backward(ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx, int columns = 0)
-    {
-        if (SwishInFloat) ElementwiseDriver.Backward(SwishKernel(columns), x, dy, dx);
-        else base.Backward(x, dy, dx, columns);
-    }
 
     /// <inheritdoc />
     public override double Reference(double x)

@@ -99,7 +99,11 @@ public sealed class Softplus : OutputGradientActivation<Softplus.Kernel_>
     {
         Beta = beta;
         Threshold = threshold;
-        _floatLanes = SoftplusFloatKernel.Covers(beta, threshold) ? new SoftplusFloatKernel.Parameters(beta, threshold) : null;
+        // Float data with β ≠ 1 in [2^−16, 2^16] and a threshold of 18 or more runs float lanes of its own forward and
+        // backward from the input (SoftplusFloatKernel: βx carried as a float pair, float tails), where Kernel_'s float
+        // lanes serve β = 1 alone; the backward from the output stays with Kernel_ (double lanes for β ≠ 1). Its
+        // parameters are made once, here.
+        if (SoftplusFloatKernel.Covers(beta, threshold)) RouteFloatDataTo(new SoftplusFloatKernel(new SoftplusFloatKernel.Parameters(beta, threshold)));
     }
 
     /// <summary>β, the sharpness.</summary>
@@ -141,63 +145,6 @@ public sealed class Softplus : OutputGradientActivation<Softplus.Kernel_>
         {
             throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"{Name}: backward from the output needs beta ≥ 5.3e−38 (got {Beta}); below it the float outputs of ordinary inputs overflow to +∞, which no longer tells their slope, so use Backward with the input."));
         }
-    }
-
-    // Float data with β ≠ 1 in [2^−16, 2^16] and a threshold of 18 or more runs float lanes of its own forward and
-    // backward from the input (SoftplusFloatKernel: βx carried as a float pair, float tails), where Kernel_'s float
-    // lanes serve β = 1 alone; the backward from the output stays with Kernel_ (double lanes for β ≠ 1). Its parameters
-    // are made once, here (null where they do not apply).
-    private readonly SoftplusFloatKernel.Parameters? _floatLanes;
-
-    private bool SoftplusInFloat => _floatLanes is not null;
-
-    /// <summary>The float-lane softplus kernel for a call of <paramref name="columns"/> (checked as every overload checks it).</summary>
-    private SoftplusFloatKernel FloatKernel(int columns)
-    {
-        RequireColumns(columns);
-        return new SoftplusFloatKernel(_floatLanes!);
-    }
-
-    /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<float> x, Span<float> y, int columns = 0)
-    {
-        if (SoftplusInFloat) ElementwiseDriver.Forward(FloatKernel(columns), x, y);
-        else base.Forward(x, y, columns);
-    }
-
-    /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<Half> x, Span<Half> y, int columns = 0)
-    {
-        if (SoftplusInFloat) ElementwiseDriver.Forward(FloatKernel(columns), x, y);
-        else base.Forward(x, y, columns);
-    }
-
-    /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<BFloat16> x, Span<BFloat16> y, int columns = 0)
-    {
-        if (SoftplusInFloat) ElementwiseDriver.Forward(FloatKernel(columns), x, y);
-        else base.Forward(x, y, columns);
-    }
-
-    /// <inheritdoc />
-    public override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int columns = 0)
-    {
-        if (SoftplusInFloat) ElementwiseDriver.Backward(FloatKernel(columns), x, dy, dx);
-        else base.Backward(x, dy, dx, columns);
-    }
-
-    /// <inheritdoc />
-    public override void Backward(ReadOnlySpan<Half> x, ReadOnlySpan<Half> dy, Span<Half> dx, int columns = 0)
-    {
-        if (SoftplusInFloat) ElementwiseDriver.Backward(FloatKernel(columns), x, dy, dx);
-        else base.Backward(x, dy, dx, columns);
-    }
-
-    /// <inheritdoc />
-    public override void Backward(ReadOnlySpan<BFloat16> x, ReadOnlySpan<BFloat16> dy, Span<BFloat16> dx, int columns = 0)
-    {
-        if (SoftplusInFloat) ElementwiseDriver.Backward(FloatKernel(columns), x, dy, dx);
-        else base.Backward(x, dy, dx, columns);
     }
 
     /// <inheritdoc />
