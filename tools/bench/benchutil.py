@@ -1,6 +1,7 @@
 """What the scripts in tools/bench share: argument types that refuse bad values in one sentence, the check that the
-prebuilt anchors are there before anything is measured, a reader for the anchors' JSON lines, and a runner that ends
-the script with one line when a program it needs is missing or fails.
+prebuilt anchors are there before anything is measured, a reader for the anchors' JSON lines, a runner that ends
+the script with one line when a program it needs is missing or fails, the best-per-cell table and alternating rounds
+of the anchor scripts, and their PyTorch timing lines.
 
 Not a script: side_by_side.py, alternate.py, op_counts.py, beta_anchors.py and gated_anchors.py import it (Python puts
 their folder on the path).
@@ -156,3 +157,31 @@ def in_alternating_rounds(jobs, rounds):
         for name in order:
             jobs[name]()
         print(f'round {r + 1} of {rounds} done', file=sys.stderr)
+
+
+# The PyTorch side of the anchor scripts (run with /usr/bin/python3 -c TORCH_TIMING + the script's own lines): one
+# thread, Normal(0, 3) inputs and Normal(0, 1) gradients, the best of `reps` calls after three warm-up calls; the
+# backward is forward plus gradient less forward, as the shared PyTorch harness times it. time_pytorch prints one JSON
+# line per function, in ns per element of x.
+TORCH_TIMING = r'''
+import sys, time, torch
+import torch.nn.functional as F
+torch.set_num_threads(1)
+def best(f, reps):
+    for _ in range(3): f()
+    b = 1e300
+    for _ in range(reps):
+        t0 = time.perf_counter_ns(); f(); b = min(b, time.perf_counter_ns() - t0)
+    return b
+def time_pytorch(fns, shape, dy_shape, reps):
+    n = 1
+    for d in shape: n *= d
+    for name, f in fns.items():
+        x = torch.randn(*shape) * 3
+        tf = best(lambda: f(x), reps)
+        xg = (torch.randn(*shape) * 3).requires_grad_(True); dy = torch.randn(*dy_shape)
+        def fb():
+            o = f(xg); torch.autograd.grad(o, xg, dy)
+        tb = best(fb, reps) - tf
+        print('{"impl":"pytorch","fn":"%s","fwd_ns_per_elem":%.4f,"bwd_ns_per_elem":%.4f}' % (name, tf / n, tb / n))
+'''

@@ -15,31 +15,14 @@ import os
 import sys
 import tempfile
 
-from benchutil import BestCells, Parser, Tools, in_alternating_rounds, positive_int
+from benchutil import TORCH_TIMING, BestCells, Parser, Tools, in_alternating_rounds, positive_int
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ONEDNN_SOURCE = os.path.join(HERE, '..', '..', '..', 'shared', 'anchors', 'onednn', 'bench.cpp')
 
-TORCH_SCRIPT = r'''
-import sys, time, torch
-import torch.nn.functional as F
-torch.set_num_threads(1)
+TORCH_SCRIPT = TORCH_TIMING + r'''
 beta, n, reps = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-fns = {"silu": lambda x: x * torch.sigmoid(beta * x), "softplus": lambda x: F.softplus(x, beta=beta)}
-def best(f):
-    for _ in range(3): f()
-    b = 1e300
-    for _ in range(reps):
-        t0 = time.perf_counter_ns(); f(); b = min(b, time.perf_counter_ns() - t0)
-    return b
-for name, f in fns.items():
-    x = torch.randn(n) * 3
-    tf = best(lambda: f(x))
-    xg = (torch.randn(n) * 3).requires_grad_(True); dy = torch.randn(n)
-    def fb():
-        o = f(xg); torch.autograd.grad(o, xg, dy)
-    tb = best(fb) - tf
-    print('{"impl":"pytorch","fn":"%s","fwd_ns_per_elem":%.4f,"bwd_ns_per_elem":%.4f}' % (name, tf / n, tb / n))
+time_pytorch({"silu": lambda x: x * torch.sigmoid(beta * x), "softplus": lambda x: F.softplus(x, beta=beta)}, (n,), (n,), reps)
 '''
 
 

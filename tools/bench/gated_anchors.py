@@ -14,14 +14,11 @@ reports gated functions. Needs /usr/bin/python3 with python3-torch. Inputs are N
 import argparse
 import os
 
-from benchutil import BestCells, Parser, Tools, in_alternating_rounds, positive_int, shape_list
+from benchutil import TORCH_TIMING, BestCells, Parser, Tools, in_alternating_rounds, positive_int, shape_list
 
 FUNCTIONS = ('glu', 'swiglu', 'geglu')
 
-TORCH_SCRIPT = r'''
-import sys, time, torch
-import torch.nn.functional as F
-torch.set_num_threads(1)
+TORCH_SCRIPT = TORCH_TIMING + r'''
 rows, cols, reps = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 def halves(f):
     def g(x):
@@ -29,21 +26,7 @@ def halves(f):
         return a * f(b)
     return g
 fns = {"glu": lambda x: F.glu(x, dim=-1), "swiglu": halves(F.silu), "geglu": halves(F.gelu)}
-def best(f):
-    for _ in range(3): f()
-    b = 1e300
-    for _ in range(reps):
-        t0 = time.perf_counter_ns(); f(); b = min(b, time.perf_counter_ns() - t0)
-    return b
-n = rows * cols
-for name, f in fns.items():
-    x = torch.randn(rows, cols) * 3
-    tf = best(lambda: f(x))
-    xg = (torch.randn(rows, cols) * 3).requires_grad_(True); dy = torch.randn(rows, cols // 2)
-    def fb():
-        o = f(xg); torch.autograd.grad(o, xg, dy)
-    tb = best(fb) - tf
-    print('{"impl":"pytorch","fn":"%s","fwd_ns_per_elem":%.4f,"bwd_ns_per_elem":%.4f}' % (name, tf / n, tb / n))
+time_pytorch(fns, (rows, cols), (rows, cols // 2), reps)
 '''
 
 
