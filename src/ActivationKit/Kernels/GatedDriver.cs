@@ -287,7 +287,8 @@ public static class GatedDriver
 
     /// <summary>
     /// Two registers of m·g(b) from <paramref name="a"/> and <paramref name="b"/> onward, stored at <paramref name="o"/>
-    /// (float data with <see cref="IUnaryKernel.FusedGate"/>); marked lanes redone after both stores.
+    /// (float data with <see cref="IUnaryKernel.FusedGate"/>, whose gates give their float formulas, <see cref="IUnaryKernel.ForwardFloatLanes{TV}"/>);
+    /// marked lanes redone after both stores.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreProductPair<TK, T, TV, TIo>(TK gate, ref T a, ref T b, ref T o)
@@ -300,22 +301,14 @@ public static class GatedDriver
         var b0 = TIo.Load(ref b);
         var a1 = TIo.Load(ref Unsafe.Add(ref a, TV.Count));
         var b1 = TIo.Load(ref Unsafe.Add(ref b, TV.Count));
-        if (typeof(T) == typeof(float) && TK.HasGateForFloat)
+        var y0 = a0 * gate.ForwardFloatLanes(b0, out var far0);
+        var y1 = a1 * gate.ForwardFloatLanes(b1, out var far1);
+        TIo.Store(y0, ref o);
+        TIo.Store(y1, ref Unsafe.Add(ref o, TV.Count));
+        if (TV.AnyTrue(TV.Or(far0, far1)))
         {
-            var y0 = a0 * gate.ForwardFloatLanes(b0, out var far0);
-            var y1 = a1 * gate.ForwardFloatLanes(b1, out var far1);
-            TIo.Store(y0, ref o);
-            TIo.Store(y1, ref Unsafe.Add(ref o, TV.Count));
-            if (TV.AnyTrue(TV.Or(far0, far1)))
-            {
-                RedoForward<TK, T, TV, TIo>(gate, far0, a0, b0, ref o);
-                RedoForward<TK, T, TV, TIo>(gate, far1, a1, b1, ref Unsafe.Add(ref o, TV.Count));
-            }
-        }
-        else
-        {
-            TIo.Store(a0 * gate.Forward(b0), ref o);
-            TIo.Store(a1 * gate.Forward(b1), ref Unsafe.Add(ref o, TV.Count));
+            RedoForward<TK, T, TV, TIo>(gate, far0, a0, b0, ref o);
+            RedoForward<TK, T, TV, TIo>(gate, far1, a1, b1, ref Unsafe.Add(ref o, TV.Count));
         }
     }
 
