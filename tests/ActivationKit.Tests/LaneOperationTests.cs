@@ -234,6 +234,64 @@ public class LaneOperationTests
     }
 
     [Fact]
+    public void Exp2Table_eighths_hold_two_to_the_j_eighths_in_both_layouts()
+    {
+        var table = Exp2Table.Eighths;
+        for (int j = 0; j < 8; j++)
+        {
+            ulong bits = Exp2Table.EighthsBits[j];
+            Assert.Equal(Math.Pow(2.0, j / 8.0), BitConverter.UInt64BitsToDouble(bits));
+            Assert.Equal(bits, table.Entries.AsUInt64()[j]);
+            Assert.Equal((uint)bits, table.LowHalves[j]);
+            Assert.Equal((uint)(bits >> 32), table.HighHalves[j]);
+        }
+    }
+
+    [Fact]
+    public void Lookup8_picks_the_entry_the_low_three_bits_name_at_every_width()
+    {
+        // Index lanes as ExpEighths forms them (x·log2 e + 1.5·2^49, N in the low mantissa bits, negative N included)
+        // and arbitrary patterns (NaN, ±∞, −0, huge): the entry is the one the low three bits name. Entries differ in
+        // both 32-bit halves, so a half taken from the wrong entry shows.
+        var table = new DoubleTable8(
+            Vector512.Create(-0.0, 1.0000000000000002, -2.5, 3e-310, double.MaxValue, 5.25, double.NegativeInfinity, 7.000000000000001),
+            default, default);
+        table = table with
+        {
+            LowHalves = Vector256.Create(Enumerable.Range(0, 8).Select(j => (uint)table.Entries.AsUInt64()[j]).ToArray()),
+            HighHalves = Vector256.Create(Enumerable.Range(0, 8).Select(j => (uint)(table.Entries.AsUInt64()[j] >> 32)).ToArray()),
+        };
+        var index = Enumerable.Range(-8700, 80).Select(n => n * 217 % 17400 / 8.0 + 6755399441055744.0 / 8)
+            .Concat(new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity, -0.0, 1e300, -3.0, BitConverter.Int64BitsToDouble(0x7FF0000000000005) })
+            .ToArray();
+        index = index.Concat(Enumerable.Repeat(1.0, (8 - index.Length % 8) % 8)).ToArray();
+        var expected = index.Select(v => table.Entries[(int)(BitConverter.DoubleToInt64Bits(v) & 7)]).ToArray();
+        for (int i = 0; i < index.Length; i += 8)
+        {
+            Check(Lanes(V512<double>.Lookup8(V512<double>.Load(in index[i]), table).Value), i, "V512");
+            for (int q = 0; q < 8; q += 4) Check(Lanes(V256<double>.Lookup8(V256<double>.Load(in index[i + q]), table).Value), i + q, "V256");
+            for (int q = 0; q < 8; q += 2) Check(Lanes(V128<double>.Lookup8(V128<double>.Load(in index[i + q]), table).Value), i + q, "V128");
+            for (int k = i; k < i + 8; k++) Assert.Equal(BitConverter.DoubleToInt64Bits(expected[k]), BitConverter.DoubleToInt64Bits(S<double>.Lookup8(new(index[k]), table).Value));
+        }
+
+        static double[] Lanes<TVector>(TVector v) where TVector : struct => v switch
+        {
+            Vector512<double> w => Enumerable.Range(0, 8).Select(k => w[k]).ToArray(),
+            Vector256<double> h => Enumerable.Range(0, 4).Select(k => h[k]).ToArray(),
+            Vector128<double> q => Enumerable.Range(0, 2).Select(k => q[k]).ToArray(),
+            _ => throw new ArgumentException("not a double vector"),
+        };
+
+        void Check(double[] got, int at, string what)
+        {
+            for (int k = 0; k < got.Length; k++)
+            {
+                Assert.True(BitConverter.DoubleToInt64Bits(expected[at + k]) == BitConverter.DoubleToInt64Bits(got[k]), $"{what} lane {k} at {index[at + k]:R}");
+            }
+        }
+    }
+
+    [Fact]
     public void SignFill_sets_every_bit_exactly_where_the_sign_bit_is_set_at_every_width()
     {
         var x = Inputs();

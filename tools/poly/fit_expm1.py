@@ -25,7 +25,9 @@ args = [a for a in sys.argv[1:] if not a.startswith("--")]
 short = "--short" in sys.argv or double
 for_expm1 = "--expm1" in sys.argv
 deg = int(args[0]) if args else ((10 if for_expm1 else 9) if double else (4 if short else 5))
-a = mp.log(2) / 2 * (1 + mp.mpf(2) ** (-30 if double else -20))
+# --eighths: the reduced range of the table exponential 2^(j/8)·e^r (VMath.ExpEighths), |r| <= ln2/16.
+eighths = "--eighths" in sys.argv
+a = mp.log(2) / (16 if eighths else 2) * (1 + mp.mpf(2) ** (-30 if double else -20))
 
 
 def q(r):

@@ -90,11 +90,12 @@ public sealed class Exponential : OutputGradientActivation<Exponential.Kernel_>
         {
             // Float lanes: the table exponential, with the lanes beyond ±87 from the float exponential (ForwardFloatLanes).
             if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return InDouble.FloatForward(this, x);
-            // The plain polynomial exponential (VMath.Exp, two roundings before the scaling): 0.95 ULP at worst in a
-            // 20,000-input mpmath sweep (tools/golden/sweep.py exponential wide 20000), not correctly rounded (exp(1) =
-            // 2.7182818284590455, one ULP above e's nearest double), for 1.6× the speed of the double-double mantissa
-            // it replaced (0.577 → 0.357 ns/element at 262,144 on Zen 5, 1.48–1.59× TensorPrimitives' Exp).
-            return VMath.Exp(x);
+            // The table exponential (VMath.ExpEighths: 2^(j/8) by one permute, a degree-7 polynomial): 1.00 ULP at
+            // worst over 200,000 mpmath inputs on [−745.2, 709.8] (subnormal results and the overflow edge included) and
+            // 0.99 in tools/golden/sweep.py exponential wide 20000, not correctly rounded; 0.36 → 0.32 ns/element at
+            // 262,144 on Zen 5 against the plain polynomial's (VMath.Exp, 0.95–1.01 ULP), which had replaced a
+            // double-double mantissa at 0.58 (docs/performance-history.md, thirteenth session of 2026-12-05).
+            return VMath.ExpEighths(x);
         }
 
         /// <inheritdoc />

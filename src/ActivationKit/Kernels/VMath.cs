@@ -17,6 +17,8 @@ public static partial class VMath
     private const double Ln2Hi = 6.93147180369123816490e-01;
     private const double Ln2Lo = 1.90821492927058770002e-10;
     internal const double Log2E = 1.44269504088896338700;
+    // 1.5·2^52: adding it rounds a double of magnitude below 2^51 to an integer, held in the low mantissa bits.
+    internal const double RoundShifter = 6755399441055744.0;
 
     /// <summary>
     /// min(|x|, limit) for a kernel that puts a NaN x back at the end with <see cref="KeepNaN{TV}"/>: where
@@ -106,6 +108,37 @@ public static partial class VMath
         var q = TV.Fma(TV.Fma(q89, r4, q47), r4, q03);
         // (r + r²·q) + 1 rounded once more, then p·2^n rounded once.
         return TV.ScaleB(TV.Fma(r2, q, r) + TV.One, n);
+    }
+
+    /// <summary>
+    /// e^x (double lanes) as 2^⌊N/8⌋·2^(j/8)·e^r, N = round(8x/ln 2), j = N mod 8, |r| ≤ ln2/16: the table entry
+    /// (<see cref="Exp2Table.Eighths"/>, one permute) lets e^r − 1 = r + r²·q(r) take q of degree 5 instead of
+    /// <see cref="ExpClamped{TV}"/>'s 9 (tools/poly/fit_expm1.py 5 --double --eighths: 0.026 ULP relative to e^r),
+    /// four multiply-adds fewer. 2^(j/8)·(1 + m) is one fma, whose rounding and the entry's own (up to 0.62·2^−53)
+    /// are the error: about one ULP at worst, not correctly rounded. The same domain and edges as <see cref="Exp{TV}"/>:
+    /// subnormal results rounded once, e^−746 = 0, e^710 = +∞, NaN stays NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpEighths<TV>(TV x) where TV : struct, IVec<TV>
+    {
+        x = TV.Min(TV.Create(710.0), TV.Max(TV.Create(-746.0), x));
+        // x·log2(e) rounded to a multiple of 1/8 by adding 1.5·2^49 (an eighth is its last place): N/8, N = round(8x/ln 2),
+        // |N| ≤ 8610, whose bits hold N in the low mantissa bits (the same rounding as x·8·log2(e) + 1.5·2^52, scaled).
+        var shifted = TV.Fma(x, TV.Create(Log2E), TV.Create(RoundShifter / 8));
+        var eighths = shifted - TV.Create(RoundShifter / 8);
+        // x − (N/8)·ln 2 as in Reduce: (N/8)·Ln2Hi is exact (Ln2Hi has 32 significant bits, N 14).
+        var r = TV.Fma(eighths, TV.Create(-Ln2Hi), x);
+        r = TV.Fma(eighths, TV.Create(-Ln2Lo), r);
+        // q in pairs on r² (Estrin's first level, then Horner on r²): five multiply-adds as in Horner's form, three deep.
+        var r2 = r * r;
+        var q01 = TV.Fma(TV.Create(0.16666666666663743), r, TV.Create(0.5000000000000295));
+        var q23 = TV.Fma(TV.Create(0.008333333370851848), r, TV.Create(0.04166666657023447));
+        var q45 = TV.Fma(TV.Create(0.00019840574920764568), r, TV.Create(0.0013889779927810904));
+        var q = TV.Fma(TV.Fma(q45, r2, q23), r2, q01);
+        var m = TV.Fma(r2, q, r);
+        var entry = TV.Lookup8(shifted, Exp2Table.Eighths);
+        // 2^⌊N/8⌋: VSCALEF floors its exponent operand itself; the two-step scaling needs it integral.
+        return TV.ScaleB(TV.Fma(entry, m, entry), TV.ScaleBTakesAnyExponent ? eighths : TV.Floor(eighths));
     }
 
     /// <summary>

@@ -178,6 +178,15 @@ public interface IVec<TV> :
     static abstract TV Lookup16(TV index, Vector512<float> table);
 
     /// <summary>
+    /// The entry of an 8-double <paramref name="table"/> that the low three bits of each lane's bits pick (a lane formed
+    /// as v + 1.5·2^52 from an integral v holds v mod 8 there, negative v included): one VPERMPD on AVX-512 (VPERMT2PD at
+    /// 256 bits with AVX-512VL), the table's doubles as float pairs through <see cref="Lookup16"/>'s two VPERMPS and a
+    /// blend on AVX2, one entry at a time below. Double lanes only; the lookup is exact, so every width returns the same
+    /// bits.
+    /// </summary>
+    static abstract TV Lookup8(TV index, DoubleTable8 table);
+
+    /// <summary>
     /// The lane-wise maximum of a and b read as unsigned integers of the lane's width (bitwise data such as the keys of
     /// <see cref="Kernels.MarkBound"/>; NaN patterns are ordinary integers here): an integer instruction, which on
     /// Zen 4 runs beside the multiply-add pipes.

@@ -105,6 +105,14 @@ public readonly struct S<T> : IVec<S<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static S<T> Lookup8(S<T> index, DoubleTable8 table)
+    {
+        if (!IsDouble) throw new NotSupportedException("Lookup8 takes double lanes.");
+        return new(Unsafe.BitCast<double, T>(table.Entries.GetElement((int)(Bits(index.Value) & 7))));
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static S<T> MaxBits(S<T> a, S<T> b) => Bits(a.Value) >= Bits(b.Value) ? a : b;
 
     /// <inheritdoc />

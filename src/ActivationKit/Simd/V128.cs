@@ -168,6 +168,17 @@ public readonly struct V128<T> : IVec<V128<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128<T> Lookup8(V128<T> index, DoubleTable8 table)
+    {
+        if (!IsDouble) throw new NotSupportedException("Lookup8 takes double lanes.");
+        var bits = index.Value.AsInt64();
+        // No variable permute across 8 doubles at this width: the two entries are read one by one.
+        var t = Vector128.Create(table.Entries.GetElement((int)(bits.GetElement(0) & 7)), table.Entries.GetElement((int)(bits.GetElement(1) & 7)));
+        return new(t.As<double, T>());
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V128<T> Pow2(V128<T> n)
     {
         // n + (1.5·2^k + bias) puts the biased exponent in the low bits (n is integral and small, the sum exact); the

@@ -167,6 +167,35 @@ public readonly struct V256<T> : IVec<V256<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> Lookup8(V256<T> index, DoubleTable8 table)
+    {
+        if (!IsDouble) throw new NotSupportedException("Lookup8 takes double lanes.");
+        var bits = index.Value.AsInt64();
+        Vector256<double> t;
+        if (Avx512F.VL.IsSupported)
+        {
+            // VPERMT2PD: the low three bits pick one of the eight doubles of the two halves.
+            t = Avx512F.VL.PermuteVar4x64x2(table.Entries.GetLower(), bits, table.Entries.GetUpper());
+        }
+        else if (Avx2.IsSupported)
+        {
+            // Each 64-bit lane's low 32 bits (which hold v's) copied into its high half; one VPERMD picks every
+            // entry's low half, one its high half, and a blend keeps each where it belongs.
+            var both = Avx2.Shuffle(bits.AsInt32(), 0b10_10_00_00).AsUInt32();
+            t = Avx2.Blend(Avx2.PermuteVar8x32(table.LowHalves, both), Avx2.PermuteVar8x32(table.HighHalves, both), 0b10101010).AsDouble();
+        }
+        else
+        {
+            t = Vector256.Create(
+                table.Entries.GetElement((int)(bits.GetElement(0) & 7)), table.Entries.GetElement((int)(bits.GetElement(1) & 7)),
+                table.Entries.GetElement((int)(bits.GetElement(2) & 7)), table.Entries.GetElement((int)(bits.GetElement(3) & 7)));
+        }
+
+        return new(t.As<double, T>());
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256<T> Pow2(V256<T> n)
     {
         // n + (1.5·2^k + bias) puts the biased exponent in the low bits (n is integral and small, the sum exact); the

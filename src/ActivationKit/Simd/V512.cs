@@ -182,6 +182,19 @@ public readonly struct V512<T> : IVec<V512<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512<T> Lookup8(V512<T> index, DoubleTable8 table)
+    {
+        if (!IsDouble) throw new NotSupportedException("Lookup8 takes double lanes.");
+        var bits = index.Value.AsInt64();
+        // VPERMPD reads the low three bits of each index lane: no mask needed.
+        var t = Avx512F.IsSupported
+            ? Avx512F.PermuteVar8x64(table.Entries, bits)
+            : Vector512.Shuffle(table.Entries, bits & Vector512.Create(7L));
+        return new(t.As<double, T>());
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512<T> Pow2(V512<T> n)
     {
         // n + (1.5·2^k + bias) puts the biased exponent in the low bits (n is integral and small, the sum exact); the
