@@ -12,7 +12,9 @@ Expm1ReducedM1ShortF and Expm1OfDoubledF, degree 4 (0.28 ULP relative to e^r - 1
 With --double (always a Remez exchange) the arithmetic has 80 digits, the coefficients are rounded to double and the
 errors are in double ULPs (2^-53 relative): degree 9 is VMath.ExpClamped's q (0.11 ULP relative to e^r; the Taylor
 series needs three terms more), degree 10 with --expm1 VMath.Expm1Reduced's (0.009 ULP relative to e^r - 1).
-Run: /usr/bin/python3 tools/poly/fit_expm1.py [degree] [--short] [--expm1] [--double]   (about a minute with --double)
+With --double --eighths the range is |r| <= ln2/16, the reduced argument of VMath.ExpEighths (degree 5: q there, 0.026 ULP
+relative to e^r), and the table 2^(j/8) it multiplies is printed as bits.
+Run: /usr/bin/python3 tools/poly/fit_expm1.py [degree] [--short] [--expm1] [--double] [--eighths]   (about a minute with --double)
 """
 import sys
 import mpmath as mp
@@ -65,3 +67,11 @@ print(f"degree {deg + 2} polynomial (q of degree {deg}); {'double' if double els
 for j in reversed(range(deg + 1)):
     print(f"    {cf[j]!r:>26}   # r^{j + 2} (Taylor 1/{mp.factorial(j + 2)} = {float(1 / mp.factorial(j + 2)):.{17 if double else 9}g})")
 print(f"worst error in exact arithmetic: expm1 {float(worst_m1 / ulp):.4f} ULP, exp {float(worst_e / ulp):.4f} ULP")
+if eighths and double:
+    import struct
+    print("the table 2^(j/8), j = 0..7, rounded to double (Exp2Table.EighthsBits), and each entry's relative error:")
+    for j in range(8):
+        exact = mp.power(2, mp.mpf(j) / 8)
+        v = float(exact)
+        print(f"    0x{struct.unpack('<Q', struct.pack('<d', v))[0]:016X}   # 2^({j}/8) = {v!r}, {float((v - exact) / exact / ulp):+.3f} ULP")
+
