@@ -175,7 +175,7 @@ internal static partial class SoftmaxCore
         if (typeof(TSign) == typeof(Minus)) v = -v;
         d = ExactDifference(v, mv, out var lo);
         // Within 745 of the maximum every d is in [−745, 0] (or NaN), where the exponential needs no clamp.
-        var e = typeof(TRange) == typeof(Near) ? VMath.ExpClamped(d) : VMath.ExpNonPositive(d);
+        var e = typeof(TRange) == typeof(Near) ? VMath.ExpEighthsClamped(d) : VMath.ExpNonPositive(d);
         return TV.Fma(e, lo, e);
     }
 

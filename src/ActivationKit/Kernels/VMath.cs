@@ -120,8 +120,12 @@ public static partial class VMath
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ExpEighths<TV>(TV x) where TV : struct, IVec<TV>
+        => ExpEighthsClamped(TV.Min(TV.Create(710.0), TV.Max(TV.Create(-746.0), x)));
+
+    /// <summary><see cref="ExpEighths{TV}"/> for x already in [−746, 710] or NaN, without its clamp.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpEighthsClamped<TV>(TV x) where TV : struct, IVec<TV>
     {
-        x = TV.Min(TV.Create(710.0), TV.Max(TV.Create(-746.0), x));
         // x·log2(e) rounded to a multiple of 1/8 by adding 1.5·2^49 (an eighth is its last place): N/8, N = round(8x/ln 2),
         // |N| ≤ 8610, whose bits hold N in the low mantissa bits (the same rounding as x·8·log2(e) + 1.5·2^52, scaled).
         var shifted = TV.Fma(x, TV.Create(Log2E), TV.Create(RoundShifter / 8));
