@@ -223,6 +223,33 @@ public class LaneOperationTests
     }
 
     [Fact]
+    public void Lookup16LowHalf_matches_Lookup16_below_8_and_LowHalfSuffices_only_says_so_for_such_indices()
+    {
+        // Indices as the kernels form them (y + 1.5·2^23): the low half's entries equal the full lookup's at every width.
+        // LowHalfSuffices may be false anywhere (it is, except on AVX2 without AVX-512VL), but where it is true every
+        // lane's index must be below 8 — checked on registers with and without an index of 8 to 15.
+        var table = Vector512.Create(-0f, 1f, -2.5f, 3e-39f, float.MaxValue, 5.25f, -6f, 7f, 8f, float.Epsilon, 10f, -11f, 12f, 13f, 1e-20f, 15f);
+        var low = Enumerable.Range(0, 64).Select(i => (i * 5 % 30) / 4f + 12582912f).ToArray();   // 0 to 7.25
+        var expected = low.Select(v => table[BitConverter.SingleToInt32Bits(v) & 15]).ToArray();
+        Assert.All(expected, e => Assert.Contains(e, Enumerable.Range(0, 8).Select(j => table[j])));
+        AssertEveryWidth(low, expected, v => LowHalf(v, table), v => LowHalf(v, table), v => LowHalf(v, table), v => LowHalf(v, table));
+        var mixed = low.Select((v, i) => i % 8 == 5 ? v + 8f : v).ToArray();
+        for (int i = 0; i < low.Length; i += 8)
+        {
+            Assert.False(Suffices(V256<float>.Load(in mixed[i])));
+            bool allLow = Enumerable.Range(i, 8).All(k => (BitConverter.SingleToInt32Bits(low[k]) & 15) < 8);
+            Assert.True(allLow || !Suffices(V256<float>.Load(in low[i])));
+        }
+
+        Assert.False(Suffices(V512<float>.Load(in low[0])));
+        Assert.False(Suffices(V128<float>.Load(in low[0])));
+        Assert.False(Suffices(new S<float>(low[0])));
+
+        static TV LowHalf<TV>(TV index, Vector512<float> t) where TV : struct, IVec<TV> => TV.Lookup16LowHalf(index, t);
+        static bool Suffices<TV>(TV index) where TV : struct, IVec<TV> => TV.LowHalfSuffices(index);
+    }
+
+    [Fact]
     public void Exp2Table_register_holds_the_table_entries()
     {
         var bits = Exp2Table.Bits;

@@ -178,6 +178,20 @@ public interface IVec<TV> :
     static abstract TV Lookup16(TV index, Vector512<float> table);
 
     /// <summary>
+    /// Whether <see cref="Lookup16LowHalf"/> may replace <see cref="Lookup16"/> for these indices and is cheaper: true
+    /// only on AVX2's 256 bits (without AVX-512VL), where every lane's index is below 8 — there Lookup16 takes two VPERMPS
+    /// and a blend, the low half one VPERMPS. False wherever one permute reads all sixteen entries anyway (a constant
+    /// the JIT folds, so callers' other branch disappears there). Float lanes only.
+    /// </summary>
+    static virtual bool LowHalfSuffices(TV index) => false;
+
+    /// <summary>
+    /// <see cref="Lookup16"/> for indices whose low four bits are below 8 (<see cref="LowHalfSuffices"/>): the same
+    /// entries, read from the table's first eight only.
+    /// </summary>
+    static virtual TV Lookup16LowHalf(TV index, Vector512<float> table) => TV.Lookup16(index, table);
+
+    /// <summary>
     /// The entry of an 8-double <paramref name="table"/> that the low three bits of each lane's bits pick (a lane formed
     /// as v + 1.5·2^52 from an integral v holds v mod 8 there, negative v included): one VPERMPD on AVX-512 (VPERMT2PD at
     /// 256 bits with AVX-512VL), the table's doubles as float pairs through <see cref="Lookup16"/>'s two VPERMPS and a

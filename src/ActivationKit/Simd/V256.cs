@@ -167,6 +167,21 @@ public readonly struct V256<T> : IVec<V256<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool LowHalfSuffices(V256<T> index)
+        => !IsDouble && !Avx512F.VL.IsSupported && Avx2.IsSupported && Avx.TestZ(index.Value.AsInt32(), Vector256.Create(8));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256<T> Lookup16LowHalf(V256<T> index, Vector512<float> table)
+    {
+        if (IsDouble) throw new NotSupportedException("Lookup16LowHalf takes float lanes.");
+        return Avx2.IsSupported
+            ? new(Avx2.PermuteVar8x32(table.GetLower(), index.Value.AsInt32()).As<float, T>())
+            : Lookup16(index, table);
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256<T> Lookup8(V256<T> index, DoubleTable8 table)
     {
         if (!IsDouble) throw new NotSupportedException("Lookup8 takes double lanes.");
