@@ -205,26 +205,18 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV ForwardTable<TV>(TV x) where TV : struct, IVec<TV>
         {
-            // A NaN x makes the index meaningless but u NaN, and so the result. The tables hold interval k in slot
-            // k + 3 (mod 16), so that on AVX2 a register with every k in [−3, 4] (x in about [−5, 7.5]) reads the
-            // first half only (TableHalf; the same entries).
+            // A NaN x makes the index meaningless but u NaN, and so the result.
             var shifted = ForwardInterval(x);
-            return TV.LowHalfSuffices(shifted) ? ForwardTable<TV, TableHalf.Low>(x, shifted) : ForwardTable<TV, TableHalf.Whole>(x, shifted);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV ForwardTable<TV, THalf>(TV x, TV shifted) where TV : struct, IVec<TV> where THalf : struct
-        {
-            var u = x - TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(-5.03125f, -2.265625f, -0.75f, 0f, 0.75f, 2.015625f, 3.15625f, 6.28125f, 7.53125f, 10.03125f, 12.53125f, 0f, -14.375f, -11.90625f, -9.40625f, -6.28125f));
-            var g = TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(1.55192947e-06f, -0.000135536873f, 0.000314563018f, -0.00121995318f, 0.00170585513f, -0.000462481723f, 8.74391571e-06f, -9.57753514e-07f, -5.94806806e-07f, -6.88764828e-07f, -5.89333826e-09f, 0f, -1.43766971e-10f, -9.76344339e-10f, -1.82873616e-09f, 1.03993202e-07f));
-            g = TV.Fma(g, u, TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(3.07271904e-07f, 4.53111352e-05f, 0.000618246733f, 0.000681336911f, -0.00348719512f, 0.000254431245f, -6.57556302e-05f, 6.54636779e-07f, 5.68044788e-06f, 6.58126146e-06f, 5.54356241e-08f, 0f, -7.51624429e-10f, -6.0657035e-09f, -4.25267714e-08f, 4.52814049e-07f)));
-            g = TV.Fma(g, u, TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(1.73209628e-05f, 6.60557489e-05f, -0.00251422706f, 0.00782073382f, -0.00304886745f, 0.00104013213f, 0.000188091028f, 9.54280154e-07f, -2.17707166e-05f, -2.52010614e-05f, -2.08652096e-07f, 0f, -6.66148914e-09f, -5.53691564e-08f, -3.83110915e-07f, -2.00525079e-07f)));
-            g = TV.Fma(g, u, TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(9.49560763e-06f, 0.00184745947f, -0.011725924f, -0.000338148093f, 0.0167466719f, -0.00483972719f, -0.000102456885f, 6.41397173e-06f, 4.27339328e-05f, 4.91803476e-05f, 3.99176031e-07f, 0f, -4.47048265e-08f, -3.88712152e-07f, -3.01114142e-06f, -1.82789281e-05f)));
-            g = TV.Fma(g, u, TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(-0.000237379732f, 0.00817258004f, -0.0070433002f, -0.0458675846f, 0.00285396981f, 0.00966064632f, -0.0011851989f, -2.25510048e-05f, -4.56888811e-05f, -5.12224578e-05f, -4.05446968e-07f, 0f, -2.47029419e-07f, -2.22273593e-06f, -1.85047465e-05f, -0.000172875458f)));
-            g = TV.Fma(g, u, TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(-0.00210959045f, 0.0178222954f, 0.0738446936f, -0.0160022881f, -0.0978631452f, -0.00338547328f, 0.00534861954f, 4.42381643e-05f, 2.73507576e-05f, 2.68691292e-05f, 2.04810746e-07f, 0f, -1.08345773e-06f, -1.00162788e-05f, -8.7739114e-05f, -0.00101205322f)));
-            g = TV.Fma(g, u, TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(-0.009726502f, -0.000499181275f, 0.231203452f, 0.320000023f, 0.162288979f, -0.0290341247f, -0.0124594616f, -7.2290597e-05f, -1.2204423e-05f, -5.66058497e-06f, -3.96456663e-08f, 0f, -3.5361611e-06f, -3.34236938e-05f, -0.000304371468f, -0.00398674281f)));
-            g = TV.Fma(g, u, TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(-0.0261333548f, -0.112521492f, 0.16074574f, 0.600000024f, 0.985758305f, 1.06841326f, 1.01680422f, 1.00008047f, 1.00000811f, 1.00000012f, 1f, 0f, -7.64381821e-06f, -7.35959256e-05f, -0.000691006309f, -0.00986129977f)));
-            g = TV.Fma(g, u, TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(-0.0327500068f, -0.222954914f, -0.276494712f, -0f, 0.610018313f, 1.96065998f, 3.14573598f, 6.28120613f, 7.53124571f, 10.03125f, 12.53125f, 0f, -8.21532103e-06f, -8.03442599e-05f, -0.000773243373f, -0.0117416028f)));
+            var u = x - TV.Lookup16(shifted, Vector512.Create(0f, 0.75f, 2.015625f, 3.15625f, 6.28125f, 7.53125f, 10.03125f, 12.53125f, 0f, -14.375f, -11.90625f, -9.40625f, -6.28125f, -5.03125f, -2.265625f, -0.75f));
+            var g = TV.Lookup16(shifted, Vector512.Create(-0.00121995318f, 0.00170585513f, -0.000462481723f, 8.74391571e-06f, -9.57753514e-07f, -5.94806806e-07f, -6.88764828e-07f, -5.89333826e-09f, 0f, -1.43766971e-10f, -9.76344339e-10f, -1.82873616e-09f, 1.03993202e-07f, 1.55192947e-06f, -0.000135536873f, 0.000314563018f));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.000681336911f, -0.00348719512f, 0.000254431245f, -6.57556302e-05f, 6.54636779e-07f, 5.68044788e-06f, 6.58126146e-06f, 5.54356241e-08f, 0f, -7.51624429e-10f, -6.0657035e-09f, -4.25267714e-08f, 4.52814049e-07f, 3.07271904e-07f, 4.53111352e-05f, 0.000618246733f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.00782073382f, -0.00304886745f, 0.00104013213f, 0.000188091028f, 9.54280154e-07f, -2.17707166e-05f, -2.52010614e-05f, -2.08652096e-07f, 0f, -6.66148914e-09f, -5.53691564e-08f, -3.83110915e-07f, -2.00525079e-07f, 1.73209628e-05f, 6.60557489e-05f, -0.00251422706f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.000338148093f, 0.0167466719f, -0.00483972719f, -0.000102456885f, 6.41397173e-06f, 4.27339328e-05f, 4.91803476e-05f, 3.99176031e-07f, 0f, -4.47048265e-08f, -3.88712152e-07f, -3.01114142e-06f, -1.82789281e-05f, 9.49560763e-06f, 0.00184745947f, -0.011725924f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.0458675846f, 0.00285396981f, 0.00966064632f, -0.0011851989f, -2.25510048e-05f, -4.56888811e-05f, -5.12224578e-05f, -4.05446968e-07f, 0f, -2.47029419e-07f, -2.22273593e-06f, -1.85047465e-05f, -0.000172875458f, -0.000237379732f, 0.00817258004f, -0.0070433002f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.0160022881f, -0.0978631452f, -0.00338547328f, 0.00534861954f, 4.42381643e-05f, 2.73507576e-05f, 2.68691292e-05f, 2.04810746e-07f, 0f, -1.08345773e-06f, -1.00162788e-05f, -8.7739114e-05f, -0.00101205322f, -0.00210959045f, 0.0178222954f, 0.0738446936f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.320000023f, 0.162288979f, -0.0290341247f, -0.0124594616f, -7.2290597e-05f, -1.2204423e-05f, -5.66058497e-06f, -3.96456663e-08f, 0f, -3.5361611e-06f, -3.34236938e-05f, -0.000304371468f, -0.00398674281f, -0.009726502f, -0.000499181275f, 0.231203452f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.600000024f, 0.985758305f, 1.06841326f, 1.01680422f, 1.00008047f, 1.00000811f, 1.00000012f, 1f, 0f, -7.64381821e-06f, -7.35959256e-05f, -0.000691006309f, -0.00986129977f, -0.0261333548f, -0.112521492f, 0.16074574f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0f, 0.610018313f, 1.96065998f, 3.14573598f, 6.28120613f, 7.53124571f, 10.03125f, 12.53125f, 0f, -8.21532103e-06f, -8.03442599e-05f, -0.000773243373f, -0.0117416028f, -0.0327500068f, -0.222954914f, -0.276494712f)));
             return g;
         }
 
@@ -235,7 +227,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV ForwardInterval<TV>(TV x) where TV : struct, IVec<TV> =>
-            TV.Fma(TV.Fma(TV.ClampMagnitude(x, TV.Create(2.48)), TV.Create(1.5), x), TV.Create(0.4), TV.Create(12582912.0 + 3));
+            TV.Fma(TV.Fma(TV.ClampMagnitude(x, TV.Create(2.48)), TV.Create(1.5), x), TV.Create(0.4), TV.Create(12582912.0));
 
         /// <summary>
         /// The derivative table's interval number k = round(3/8·(x + clamp(x, ±4.5))) in the low bits of one fma with
@@ -245,7 +237,7 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV Interval<TV>(TV x) where TV : struct, IVec<TV> =>
-            TV.Fma(x + TV.ClampMagnitude(x, TV.Create(4.5)), TV.Create(0.375), TV.Create(12582912.0 + 3));
+            TV.Fma(x + TV.ClampMagnitude(x, TV.Create(4.5)), TV.Create(0.375), TV.Create(12582912.0));
 
         /// <inheritdoc />
         public static bool ForwardHasDoubleLanes => true;
@@ -360,27 +352,19 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV DerivativeTable<TV>(TV x) where TV : struct, IVec<TV>
         {
-            // A NaN x makes the index meaningless but u NaN, and so the result. As in the forward, interval k is in
-            // slot k + 3 (mod 16): on AVX2 a register with every k in [−3, 4] (x in about [−4.8, 7.5]) reads the
-            // first half only.
+            // A NaN x makes the index meaningless but u NaN, and so the result.
             var shifted = Interval(x);
-            return TV.LowHalfSuffices(shifted) ? DerivativeTable<TV, TableHalf.Low>(x, shifted) : DerivativeTable<TV, TableHalf.Whole>(x, shifted);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV DerivativeTable<TV, THalf>(TV x, TV shifted) where TV : struct, IVec<TV> where THalf : struct
-        {
-            var u = x - TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(-4.453125f, -2.671875f, -1.19243121f, -0.375f, 1.328125f, 2f, 3.328125f, 6.171875f, 8.828125f, 12.828125f, 12.828125f, 0f, -14.453125f, -12.171875f, -9.5f, -6.828125f));
-            var g = TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(6.60149567e-07f, -1.34056236e-05f, 0.000227934128f, 0.00137499953f, 0.000416874827f, -8.69622818e-05f, 6.80755329e-05f, -3.67546749e-09f, -5.33548206e-10f, 5.26264232e-09f, 3.12134389e-08f, 0f, -1.08588078e-11f, -4.01025463e-11f, 4.84425222e-10f, 2.80309695e-08f));
-            g = TV.Fma(g, u, TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(-1.78435823e-06f, -5.62437563e-05f, 0.000945384265f, -0.00656344369f, -0.00215012091f, 0.000655066047f, -0.000472801941f, 3.30778789e-07f, 3.93357791e-09f, 6.11919262e-08f, -3.05815888e-07f, 0f, -6.29147429e-11f, -3.72590403e-10f, -1.54580093e-09f, 4.11628349e-08f)));
-            g = TV.Fma(g, u, TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(1.39506265e-05f, -0.000109639666f, 0.00108366937f, 0.00289267115f, 0.00137068529f, -0.0020055268f, 0.00139995676f, -8.192319e-07f, -1.02802638e-08f, 2.93913757e-07f, 1.24924895e-06f, 0f, -6.76742162e-10f, -4.35106662e-09f, -2.05980815e-08f, 3.54372901e-07f)));
-            g = TV.Fma(g, u, TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(5.05615935e-05f, -2.331936e-06f, -0.00334934797f, 0.017907314f, 0.00995030347f, 0.00218913821f, -0.00233886065f, 2.99714338e-06f, 3.54524339e-08f, 7.51808614e-07f, -2.75451566e-06f, 0f, -5.48338663e-09f, -3.70811826e-08f, -2.57503075e-07f, 6.27309248e-07f)));
-            g = TV.Fma(g, u, TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(0.000201444607f, 0.00133706932f, -0.0158159733f, 0.0139477551f, -0.0233741254f, 0.00508410065f, 0.00236553838f, -1.38173518e-05f, -1.33097416e-07f, 1.09820814e-06f, 3.54483768e-06f, 0f, -3.72259059e-08f, -2.66007817e-07f, -2.17371985e-06f, -6.29825263e-06f)));
-            g = TV.Fma(g, u, TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(0.000441761629f, 0.00698243827f, -0.0202726256f, -0.0632931069f, -0.00500344252f, -0.0245487392f, -0.000600188097f, 4.18318014e-05f, 3.66778409e-07f, 9.09624873e-07f, -2.68608164e-06f, 0f, -2.08179372e-07f, -1.54601446e-06f, -1.40077427e-05f, -7.91038183e-05f)));
-            g = TV.Fma(g, u, TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(-0.000436544971f, 0.0192447808f, 0.0419072397f, -0.126615718f, 0.102310181f, 0.0402252115f, -0.004517911f, -9.45839711e-05f, -7.80856567e-07f, 3.92451142e-07f, 1.14812576e-06f, 0f, -9.20833941e-07f, -7.04644299e-06f, -6.85583291e-05f, -0.000502868963f)));
-            g = TV.Fma(g, u, TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(-0.00765878195f, 0.02223574f, 0.204731271f, 0.135186285f, -0.163517743f, -0.0119983628f, 0.0135095222f, 0.000160020209f, 1.25598672e-06f, 6.97579168e-08f, -2.47706993e-07f, 0f, -3.02677836e-06f, -2.37268032e-05f, -0.000243179034f, -0.00206021755f)));
-            g = TV.Fma(g, u, TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(-0.0276238136f, -0.0306425709f, 0.266947925f, 0.603194594f, 0.045186244f, -0.057724949f, -0.0198277738f, -0.000178471222f, -1.34411732e-06f, -1.9195219e-10f, 2.05778878e-08f, 0f, -6.58211411e-06f, -5.26281292e-05f, -0.000561293447f, -0.00521464366f)));
-            g = TV.Fma(g, u, TableHalf.Lookup<TV, THalf>(shifted, Vector512.Create(-0.039665997f, -0.105237752f, 8.12572787e-10f, 0.362566233f, 1.08504021f, 1.06931794f, 1.01297128f, 1.00009823f, 1.00000072f, 1f, 1f, 0f, -7.11066969e-06f, -5.7802361e-05f, -0.000636190118f, -0.00630377792f)));
+            var u = x - TV.Lookup16(shifted, Vector512.Create(-0.375f, 1.328125f, 2f, 3.328125f, 6.171875f, 8.828125f, 12.828125f, 12.828125f, 0f, -14.453125f, -12.171875f, -9.5f, -6.828125f, -4.453125f, -2.671875f, -1.19243121f));
+            var g = TV.Lookup16(shifted, Vector512.Create(0.00137499953f, 0.000416874827f, -8.69622818e-05f, 6.80755329e-05f, -3.67546749e-09f, -5.33548206e-10f, 5.26264232e-09f, 3.12134389e-08f, 0f, -1.08588078e-11f, -4.01025463e-11f, 4.84425222e-10f, 2.80309695e-08f, 6.60149567e-07f, -1.34056236e-05f, 0.000227934128f));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.00656344369f, -0.00215012091f, 0.000655066047f, -0.000472801941f, 3.30778789e-07f, 3.93357791e-09f, 6.11919262e-08f, -3.05815888e-07f, 0f, -6.29147429e-11f, -3.72590403e-10f, -1.54580093e-09f, 4.11628349e-08f, -1.78435823e-06f, -5.62437563e-05f, 0.000945384265f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.00289267115f, 0.00137068529f, -0.0020055268f, 0.00139995676f, -8.192319e-07f, -1.02802638e-08f, 2.93913757e-07f, 1.24924895e-06f, 0f, -6.76742162e-10f, -4.35106662e-09f, -2.05980815e-08f, 3.54372901e-07f, 1.39506265e-05f, -0.000109639666f, 0.00108366937f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.017907314f, 0.00995030347f, 0.00218913821f, -0.00233886065f, 2.99714338e-06f, 3.54524339e-08f, 7.51808614e-07f, -2.75451566e-06f, 0f, -5.48338663e-09f, -3.70811826e-08f, -2.57503075e-07f, 6.27309248e-07f, 5.05615935e-05f, -2.331936e-06f, -0.00334934797f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.0139477551f, -0.0233741254f, 0.00508410065f, 0.00236553838f, -1.38173518e-05f, -1.33097416e-07f, 1.09820814e-06f, 3.54483768e-06f, 0f, -3.72259059e-08f, -2.66007817e-07f, -2.17371985e-06f, -6.29825263e-06f, 0.000201444607f, 0.00133706932f, -0.0158159733f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.0632931069f, -0.00500344252f, -0.0245487392f, -0.000600188097f, 4.18318014e-05f, 3.66778409e-07f, 9.09624873e-07f, -2.68608164e-06f, 0f, -2.08179372e-07f, -1.54601446e-06f, -1.40077427e-05f, -7.91038183e-05f, 0.000441761629f, 0.00698243827f, -0.0202726256f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(-0.126615718f, 0.102310181f, 0.0402252115f, -0.004517911f, -9.45839711e-05f, -7.80856567e-07f, 3.92451142e-07f, 1.14812576e-06f, 0f, -9.20833941e-07f, -7.04644299e-06f, -6.85583291e-05f, -0.000502868963f, -0.000436544971f, 0.0192447808f, 0.0419072397f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.135186285f, -0.163517743f, -0.0119983628f, 0.0135095222f, 0.000160020209f, 1.25598672e-06f, 6.97579168e-08f, -2.47706993e-07f, 0f, -3.02677836e-06f, -2.37268032e-05f, -0.000243179034f, -0.00206021755f, -0.00765878195f, 0.02223574f, 0.204731271f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.603194594f, 0.045186244f, -0.057724949f, -0.0198277738f, -0.000178471222f, -1.34411732e-06f, -1.9195219e-10f, 2.05778878e-08f, 0f, -6.58211411e-06f, -5.26281292e-05f, -0.000561293447f, -0.00521464366f, -0.0276238136f, -0.0306425709f, 0.266947925f)));
+            g = TV.Fma(g, u, TV.Lookup16(shifted, Vector512.Create(0.362566233f, 1.08504021f, 1.06931794f, 1.01297128f, 1.00009823f, 1.00000072f, 1f, 1f, 0f, -7.11066969e-06f, -5.7802361e-05f, -0.000636190118f, -0.00630377792f, -0.039665997f, -0.105237752f, 8.12572787e-10f)));
             return g;
         }
     }
