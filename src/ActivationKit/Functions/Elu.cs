@@ -167,7 +167,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static TV ExpNegativeBranch<TV>(TV x, double floatFloor = -104.0) where TV : struct, IVec<TV>
-            => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? VMath.Exp(x) : VMath.ExpNonPositiveShortF(x, floatFloor);
+            => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? VMath.ExpEighths(x) : VMath.ExpNonPositiveShortF(x, floatFloor);
 
         /// <summary>
         /// <see cref="ExpNegativeBranch{TV}"/> with a float floor of −87 or above (selu′ holds x at −69), where 2^n is a
@@ -175,7 +175,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static TV ExpNegativeBranchNormal<TV>(TV x, double floatFloor) where TV : struct, IVec<TV>
-            => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? VMath.Exp(x) : VMath.ExpNonPositiveShortNormalF(x, floatFloor);
+            => (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) ? VMath.ExpEighths(x) : VMath.ExpNonPositiveShortNormalF(x, floatFloor);
 
         /// <inheritdoc />
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -196,7 +196,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         {
             if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
             {
-                return _unitAlpha ? VMath.Exp(x) : VMath.MulExp(x, TV.Create(_alphaMant), TV.Create(_alphaExp));
+                return _unitAlpha ? VMath.ExpEighths(x) : VMath.MulExp(x, TV.Create(_alphaMant), TV.Create(_alphaExp));
             }
 
             // For α = 1 the bits of ExpNegativeBranch: its floor of −104 and this one of −112 both leave e^x rounded
