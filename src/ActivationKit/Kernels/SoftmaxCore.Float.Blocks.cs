@@ -655,7 +655,7 @@ internal static partial class SoftmaxCoreFloat
         for (int j = 0; j < columns; j++)
         {
             int at = (j * rows) + first;
-            var e = VMath.Exp(Lanes.LoadWidened<TD>(ref a[at]) - TD.Zero);
+            var e = VMath.ExpEighths(Lanes.LoadWidened<TD>(ref a[at]) - TD.Zero);
             Lanes.StoreNarrowed(TD.Fma(e, c, Lanes.LoadWidened<TD>(ref g[at])), ref a[at]);
         }
     }
@@ -880,7 +880,7 @@ internal static partial class SoftmaxCoreFloat
             for (int half = 0; half < 2; half++)
             {
                 var v = new V512<double>(half == 0 ? Vector512.WidenLower(a) : Vector512.WidenUpper(a));
-                var e = VMath.Exp(v);
+                var e = VMath.ExpEighths(v);
                 var minusTotal = new V512<double>(-(half == 0 ? totalLo : totalHi));
                 var d = new V512<double>(half == 0 ? Vector512.WidenLower(g) : Vector512.WidenUpper(g));
                 var result = V512<double>.Fma(e, minusTotal, d).Value;

@@ -875,7 +875,7 @@ internal static partial class SoftmaxCoreFloat
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TD TopLogOutputGradient<TD>(TD y, TD c, TD rest) where TD : struct, IVec<TD>
-        => TopLogOutputGradient(VMath.Exp(y), VMath.Expm1(y), c, rest);
+        => TopLogOutputGradient(VMath.ExpEighths(y), VMath.Expm1(y), c, rest);
 
     /// <summary><see cref="TopLogOutputGradient{TD}(TD, TD, TD)"/> from e^y and e^y − 1 (the tiled rows have e^y already).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -987,7 +987,7 @@ internal static partial class SoftmaxCoreFloat
         int i = 0;
         for (; i <= last; i += TD.Count)
         {
-            var e = VMath.Exp(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, i)) - m);
+            var e = VMath.ExpEighths(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, i)) - m);
             var g = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, i));
             if (TInput.On) g = TD.Fma(e, minusC, g);
             Lanes.StoreNarrowed(TD.Fma(e, c, g), ref Unsafe.Add(ref pdx, i));
@@ -995,7 +995,7 @@ internal static partial class SoftmaxCoreFloat
 
         if (i < n)
         {
-            var e = VMath.Exp(lastV - m);
+            var e = VMath.ExpEighths(lastV - m);
             if (TInput.On) lastG = TD.Fma(e, minusC, lastG);
             Lanes.StoreNarrowed(TD.Fma(e, c, lastG), ref Unsafe.Add(ref pdx, last));
         }
