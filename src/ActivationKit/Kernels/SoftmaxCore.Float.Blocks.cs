@@ -386,7 +386,7 @@ internal static partial class SoftmaxCoreFloat
         for (int j = 0; j < columns; j++)
         {
             int at = (j * rows) + first;
-            var exp = VMath.ExpNonPositive(TS.Apply(Lanes.LoadWidened<TD>(ref v[at])) - max);
+            var exp = VMath.ExpNonPositiveEighths(TS.Apply(Lanes.LoadWidened<TD>(ref v[at])) - max);
             Lanes.Store(exp, ref e[at]);
             s.Add(j & 7, exp);
             var dy = Lanes.LoadWidened<TD>(ref g[at]);
@@ -413,7 +413,7 @@ internal static partial class SoftmaxCoreFloat
         for (int j = 0; j < columns; j++)
         {
             int at = (j * rows) + first;
-            var exp = VMath.ExpNonPositive(Lanes.LoadWidened<TD>(ref v[at]) - max);
+            var exp = VMath.ExpNonPositiveEighths(Lanes.LoadWidened<TD>(ref v[at]) - max);
             Lanes.Store(exp, ref e[at]);
             s.Add(j & 7, exp);
             w.Add(j & 7, Lanes.LoadWidened<TD>(ref g[at]));

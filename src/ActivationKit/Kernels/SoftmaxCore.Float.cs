@@ -608,7 +608,7 @@ internal static partial class SoftmaxCoreFloat
         {
             bool full = i <= last;
             int at = full ? i : last;
-            var e = VMath.ExpNonPositive(TS.Apply(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, at))) - m);
+            var e = VMath.ExpNonPositiveEighths(TS.Apply(Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, at))) - m);
             var g = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, at));
             // Kept before the last register's old lanes are left out of the sums (they hold the same values).
             if (TKeep.On) Lanes.Store(e, ref kept[at]);
@@ -990,7 +990,7 @@ internal static partial class SoftmaxCoreFloat
         for (; i <= last; i += TD.Count)
         {
             var v = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref px, i)) - m;
-            var e = TInput.On ? VMath.Exp(v) : VMath.ExpEighths(v);
+            var e = VMath.ExpEighths(v);
             var g = Lanes.LoadWidened<TD>(ref Unsafe.Add(ref pdy, i));
             if (TInput.On) g = TD.Fma(e, minusC, g);
             Lanes.StoreNarrowed(TD.Fma(e, c, g), ref Unsafe.Add(ref pdx, i));
@@ -998,7 +998,7 @@ internal static partial class SoftmaxCoreFloat
 
         if (i < n)
         {
-            var e = TInput.On ? VMath.Exp(lastV - m) : VMath.ExpEighths(lastV - m);
+            var e = VMath.ExpEighths(lastV - m);
             if (TInput.On) lastG = TD.Fma(e, minusC, lastG);
             Lanes.StoreNarrowed(TD.Fma(e, c, lastG), ref Unsafe.Add(ref pdx, last));
         }

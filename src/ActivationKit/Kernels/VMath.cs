@@ -216,6 +216,15 @@ public static partial class VMath
         => ExpClamped(TV.Max(TV.Create(-746.0), x));
 
     /// <summary>
+    /// e^x for x ≤ 0, −∞ or NaN (double lanes) by the table exponential: <see cref="ExpEighths{TV}"/> with only its
+    /// lower clamp (the same bits for these arguments), for shifted arguments x − max whose result is rounded to float
+    /// later, where its 1.00 ULP against <see cref="ExpNonPositive{TV}"/>'s 0.5 is 2^−52 of a float ULP.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpNonPositiveEighths<TV>(TV x) where TV : struct, IVec<TV>
+        => ExpEighthsClamped(TV.Max(TV.Create(-746.0), x));
+
+    /// <summary>
     /// e^x − 1 for x already in [−40, 700] or NaN (double lanes): <see cref="Expm1{TV}"/> without its clamp and without
     /// its test for arguments above 700.
     /// </summary>
