@@ -131,6 +131,11 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
         private const double TinyX = 3.054936363499605e-151;
 
         private readonly double _b;
+
+        // b scaled once and twice by 2^∓600, formed here: in the loop, b·Down·Down (which underflows to 0 for most b)
+        // was multiplied out for every register, and each underflowing multiply took a microcode assist: 2.7
+        // ns/element for double data instead of 0.6.
+        private readonly double _bDown, _bUp, _bDownDown, _bUpUp;
         private readonly bool _hugeB;
         private readonly bool _tinyB;
         private readonly bool _floatLanes;
@@ -146,6 +151,10 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
         public Kernel_(double b)
         {
             _b = b;
+            _bDown = b * Down;
+            _bUp = b * Up;
+            _bDownDown = b * Down * Down;
+            _bUpUp = b * Up * Up;
             _hugeB = b > Math.ScaleB(1.0, 1000);
             _tinyB = b < Math.ScaleB(1.0, -900);
             _floatLanes = b >= Math.ScaleB(1.0, -100) && b <= Math.ScaleB(1.0, 100);
@@ -348,8 +357,8 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
             var tiny = _tinyB ? TV.LessThan(ax, TV.Create(TinyX)) : TV.Zero;
             sc = TV.Select(big, TV.Create(Down), TV.Select(tiny, TV.Create(Up), TV.One));
             inv = TV.Select(big, TV.Create(Up), TV.Select(tiny, TV.Create(Down), TV.One));
-            var bScaledTwice = TV.Select(big, TV.Create(_b * Down * Down), TV.Select(tiny, TV.Create(_b * Up * Up), TV.Create(_b)));
-            bScaledOnce = TV.Select(big, TV.Create(_b * Down), TV.Select(tiny, TV.Create(_b * Up), TV.Create(_b)));
+            var bScaledTwice = TV.Select(big, TV.Create(_bDownDown), TV.Select(tiny, TV.Create(_bUpUp), TV.Create(_b)));
+            bScaledOnce = TV.Select(big, TV.Create(_bDown), TV.Select(tiny, TV.Create(_bUp), TV.Create(_b)));
             xs = x * sc;
             a = ax * sc;
 
