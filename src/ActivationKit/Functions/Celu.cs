@@ -199,7 +199,7 @@ public sealed class Celu : OutputGradientActivation<Celu.Kernel_>
             // e^(u + uLo) = e^u·(1 + uLo): without it the rounding of x/α costs |x/α| half-ULPs in the tail.
             if (!(typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))) return BackwardFloat(x, dy);
             var u = Quotient(x, out var uLo);
-            var e = VMath.Exp(u);
+            var e = VMath.ExpEighths(u);
             return TV.SelectWhereGreater(x, TV.Zero, dy, dy * TV.Fma(e, uLo, e));
         }
 
