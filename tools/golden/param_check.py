@@ -72,7 +72,7 @@ def main():
         x.tofile(xin)
         for spec, f, df, zeros in specs():
             for grad, fn in ((False, f), (True, df)):
-                args = [ACTKIT, "eval", spec, "--in", xin, "--dtype", "f64", "--out", yout] + (["--grad"] if grad else [])
+                args = [ACTKIT, "eval", spec, "--in", xin, "--dtype", "f64", "--out", yout, "--force"] + (["--grad"] if grad else [])
                 run = subprocess.run(args, capture_output=True, text=True)
                 if run.returncode:
                     print(f"{spec}: actkit failed: {run.stderr.strip()}")
