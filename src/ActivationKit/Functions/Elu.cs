@@ -113,7 +113,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         private readonly LaneValue _alpha;
         private readonly bool _unitAlpha;
 
-        // α = _alphaMant·2^_alphaExp, for the double lanes' α·e^x (VMath.MulExp).
+        // α = _alphaMant·2^_alphaExp, for the double lanes' α·e^x (VMath.MulExpEighths).
         private readonly double _alphaMant;
         private readonly double _alphaExp;
 
@@ -186,7 +186,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         /// <summary>
         /// α·e^x with α applied before e^x's power of two: where e^x is subnormal, rounding it first and multiplying
         /// by α after magnified its rounding error α-fold (α = 7: 4.1 ULP below x = −87.3 in float; α = 1e5: 5e4 ULP).
-        /// Double lanes: <see cref="VMath.MulExp"/>, for every double α (x below −900 counted as e^−900 had left
+        /// Double lanes: <see cref="VMath.MulExpEighths"/>, for every double α (x below −900 counted as e^−900 had left
         /// α·e^x at about α·2^−1298 for all x below −960 once |α| passed 2^300: 1.4e−91 at x = −∞ with α = 1e300);
         /// float lanes: <see cref="VMath.ScaledExpClampedShortF{TV}"/> (x below −112 counts as e^−112, zero
         /// after rounding for |α| ≤ 2048, <see cref="FloatLanesApply"/>'s limit).
@@ -196,7 +196,7 @@ public sealed class Elu : OutputGradientActivation<Elu.Kernel_>
         {
             if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>))
             {
-                return _unitAlpha ? VMath.ExpEighths(x) : VMath.MulExp(x, TV.Create(_alphaMant), TV.Create(_alphaExp));
+                return _unitAlpha ? VMath.ExpEighths(x) : VMath.MulExpEighths(x, TV.Create(_alphaMant), TV.Create(_alphaExp));
             }
 
             // For α = 1 the bits of ExpNegativeBranch: its floor of −104 and this one of −112 both leave e^x rounded

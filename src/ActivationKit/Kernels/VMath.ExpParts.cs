@@ -63,22 +63,6 @@ public static partial class VMath
     }
 
     /// <summary>
-    /// a·e^x for a = aMant·2^aExp (a's mantissa and exponent: aMant = 0 or 0.5 ≤ |aMant| &lt; 1) and any double a,
-    /// the largest included (double lanes): e^x = (p + lo)·2^n down to x = −1500, below which a·e^x underflows for
-    /// every double a; aMant·(p + lo) is formed in the normal range and rounded once more by the final power of two, so
-    /// a result in the subnormals carries one rounding. (<see cref="MulExpParts"/> takes x only down to −900, where
-    /// e^x·a is no longer zero once |a| passes 2^300.)
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV MulExp<TV>(TV x, TV aMant, TV aExp) where TV : struct, IVec<TV>
-    {
-        var p = ExpPartsInRange(TV.Min(TV.Create(710.0), TV.Max(TV.Create(-1500.0), x)), out var n, out var lo);
-        var product = TV.Fma(aMant, p, aMant * lo);
-        // n + aExp lies in [−3239, 2049]; beyond [−2044, 2046] (ScaleB's range) the result is 0 or ∞ either way.
-        return TV.ScaleB(product, TV.Min(TV.Create(2046.0), TV.Max(TV.Create(-2044.0), n + aExp)));
-    }
-
-    /// <summary>
     /// Clamps x to [−900, 900] (beyond, e^−|x| is settled for every caller; NaN stays) and splits e^−|x| =
     /// (p + lo)·2^n by <see cref="ExpParts"/>, also returning it rounded as e. Returns the clamped x. The double-lane
     /// mish and silu′ (β = 1), whose results near a zero or in the tail need e to more than double precision.
