@@ -386,7 +386,15 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             q = TV.Fma(q, r, TV.Create(Q0));
             var m = q * r;
             var h = SlopeTable(y);
-            var d = TV.ScaleB(TV.Fma(h, m, h), n);
+            var v = TV.Fma(h, m, h);
+            if (!TV.ScaleBTakesAnyExponent)
+            {
+                // Without VSCALEF a multiply of the scaling that underflows takes a microcode assist (as in ForwardFloat):
+                // |v| < 344·1.5 < 2^9, so from n = −159 down the result is a zero of v's sign, selected before the scaling.
+                v = TV.SelectWhereLess(n, TV.Create(-158.5), TV.And(v, TV.SignMask), v);
+            }
+
+            var d = TV.ScaleB(v, n);
             var slope = TV.SelectWhereLess(x, TV.Zero, d, TV.One - d);
             // A NaN x goes into dy, off the slope's chain.
             return VMath.KeepNaN(dy, x) * slope;
