@@ -174,8 +174,9 @@ internal static partial class SoftmaxCore
     {
         if (typeof(TSign) == typeof(Minus)) v = -v;
         d = ExactDifference(v, mv, out var lo);
-        // Within 745 of the maximum every d is in [−745, 0] (or NaN), where the exponential needs no clamp.
-        var e = typeof(TRange) == typeof(Near) ? VMath.ExpEighthsClamped(d) : VMath.ExpNonPositive(d);
+        // Within 745 of the maximum every d is in [−745, 0] (or NaN), where the exponential needs no clamp; the rows
+        // reaching further take its lower clamp, with the same bits for every d both take.
+        var e = typeof(TRange) == typeof(Near) ? VMath.ExpEighthsClamped(d) : VMath.ExpNonPositiveEighths(d);
         return TV.Fma(e, lo, e);
     }
 
@@ -299,7 +300,8 @@ internal static partial class SoftmaxCore
     private static TV ShiftedExp<TV>(TV v, TV m, out TV top) where TV : struct, IVec<TV>
     {
         var d = Shift(v, m, out var lo, out top);
-        var e = VMath.ExpNonPositive(d);
+        // The table exponential, as the rows of ExpSum take it: an entry's e does not depend on the path its row takes.
+        var e = VMath.ExpNonPositiveEighths(d);
         return TV.Fma(e, lo, e);
     }
 
