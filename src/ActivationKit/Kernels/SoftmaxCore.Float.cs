@@ -1536,7 +1536,7 @@ internal static partial class SoftmaxCoreFloat
         float lnHiValue = FloatPair(lnS, out float lnLoValue);
         ref float px = ref MemoryMarshal.GetReference(x);
         ref float py = ref MemoryMarshal.GetReference(y);
-        if (LoopDirection.Descending(ref px, ref px, ref py, unary: true)) LogPass<TV, TS, Down>(ref px, ref py, x.Length, maxValue, lnHiValue, lnLoValue);
+        if (LoopDirection.Descending(ref px, ref px, ref py, unary: true, cheap: false)) LogPass<TV, TS, Down>(ref px, ref py, x.Length, maxValue, lnHiValue, lnLoValue);
         else LogPass<TV, TS, Up>(ref px, ref py, x.Length, maxValue, lnHiValue, lnLoValue);
     }
 
