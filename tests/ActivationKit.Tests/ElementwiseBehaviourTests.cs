@@ -115,8 +115,8 @@ public class ElementwiseBehaviourTests
     public void Both_loop_directions_match_the_scalar_path_bit_for_bit(string name)
     {
         var f = CatalogData.Elementwise(name);
-        Assert.True(Kernels.LoopDirection.Descending(ref Unsafe.NullRef<float>(), ref Unsafe.NullRef<float>(), ref Unsafe.AddByteOffset(ref Unsafe.NullRef<float>(), 64), true));
-        Assert.False(Kernels.LoopDirection.Descending(ref Unsafe.AddByteOffset(ref Unsafe.NullRef<float>(), 64), ref Unsafe.AddByteOffset(ref Unsafe.NullRef<float>(), 64), ref Unsafe.NullRef<float>(), false));
+        Assert.True(Kernels.LoopDirection.Descending(ref Unsafe.NullRef<float>(), ref Unsafe.NullRef<float>(), ref Unsafe.AddByteOffset(ref Unsafe.NullRef<float>(), 64), true, cheap: false));
+        Assert.False(Kernels.LoopDirection.Descending(ref Unsafe.AddByteOffset(ref Unsafe.NullRef<float>(), 64), ref Unsafe.AddByteOffset(ref Unsafe.NullRef<float>(), 64), ref Unsafe.NullRef<float>(), false, cheap: false));
         foreach (int gap in new[] { 64, -64 })
         {
             foreach (int n in TailLengths.Where(n => n > 0))
