@@ -22,6 +22,13 @@ public abstract class Activation
 {
     private readonly double[] _parameters;
 
+    /// <summary>
+    /// Initializes <see cref="Simd.Isa"/> before any kernel runs: the kernels' loops are compiled at their first call,
+    /// and only then does the JIT fold its processor flags (<see cref="Simd.Isa.SubnormalsAssist"/>) into constants
+    /// instead of testing them, behind a class-initialization check, in every register's step.
+    /// </summary>
+    static Activation() => RuntimeHelpers.RunClassConstructor(typeof(Simd.Isa).TypeHandle);
+
     /// <summary>Binds the parameter values, validating each against its <see cref="ParameterSpec"/>.</summary>
     protected Activation(ActivationInfo info, params double[] parameters)
     {

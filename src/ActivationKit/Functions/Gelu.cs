@@ -256,7 +256,7 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
                 v = TV.And(v, TV.GreaterThanOrEqual(n, TV.Create(-149.5)));
             }
 
-            return TV.ScaleB(v, n);
+            return TV.ScaleBIntoSubnormals(v, n);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -299,7 +299,7 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         private static TV DerivativeTable<TV>(TV y, TV m, TV n) where TV : struct, IVec<TV>
         {
             var g = SlopeTable(y);
-            return TV.ScaleB(TV.Fma(g, m, g), n);
+            return TV.ScaleBIntoSubnormals(TV.Fma(g, m, g), n);
         }
 
         /// <summary>

@@ -1113,15 +1113,7 @@ internal static class LoopDirection
     private const int Near = 1024;
 
     /// <summary>Whether <see cref="Descending{T}"/> may turn a cheap kernel's loop around: not on Intel processors (see there).</summary>
-    private static readonly bool DescendsCheapLoops = !IsIntel();
-
-    private static bool IsIntel()
-    {
-        if (!X86Base.IsSupported) return false;
-        // CPUID leaf 0 spells the vendor in EBX, EDX, ECX: "Genu", "ineI", "ntel".
-        var (_, ebx, ecx, edx) = X86Base.CpuId(0, 0);
-        return ebx == 0x756E6547 && edx == 0x49656E69 && ecx == 0x6C65746E;
-    }
+    private static readonly bool DescendsCheapLoops = !Isa.IsIntel();
 
     /// <summary>The offset of the register at step <paramref name="i"/> (0, w, 2w, … up to <paramref name="last"/> = n − w).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

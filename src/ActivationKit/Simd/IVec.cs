@@ -308,6 +308,15 @@ public interface IVec<TV> :
     }
 
     /// <summary>
+    /// <see cref="ScaleB"/> for the last step of a kernel whose results reach the subnormals: the same bits, and on
+    /// AVX-512 float lanes of an Intel processor (<see cref="Isa.SubnormalsAssist"/>) a register with n below −120 is
+    /// scaled without VSCALEF's microcode assist (see V512). Its test costs one comparison per register, so only the
+    /// kernels whose tails underflow often at ordinary spreads call it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TV ScaleBIntoSubnormals(TV x, TV n) => TV.ScaleB(x, n);
+
+    /// <summary>
     /// Applies <paramref name="map"/> in double lanes: float lanes are widened, mapped and rounded once back to float;
     /// double lanes are mapped as they are. Kernels call it (out of line) for the few lanes whose float evaluation
     /// would lose accuracy, so the common lanes run at full float width. A float register's two halves go through one

@@ -37,6 +37,23 @@ public static class Isa
     public static string Summary => (InstructionSets.Length == 0 ? Path : $"{Path} ({InstructionSets})")
         + (FmaNote.Length == 0 ? string.Empty : $"; {FmaNote}");
 
+    /// <summary>
+    /// Whether this is an Intel processor, where a floating-point multiply, add or VSCALEF whose result is subnormal
+    /// (and a VSCALEF that underflows to 0) takes a microcode assist of 130–210 cycles (Emerald Rapids, 2026-12-05;
+    /// AMD's Zen 4 and Zen 5 take no assist for these with AVX-512). Kernels steer such lanes around those operations
+    /// only here.
+    /// </summary>
+    public static readonly bool SubnormalsAssist = IsIntel();
+
+    /// <summary>Whether CPUID names the vendor GenuineIntel.</summary>
+    internal static bool IsIntel()
+    {
+        if (!X86Base.IsSupported) return false;
+        // CPUID leaf 0 spells the vendor in EBX, EDX, ECX: "Genu", "ineI", "ntel".
+        var (_, ebx, ecx, edx) = X86Base.CpuId(0, 0);
+        return ebx == 0x756E6547 && edx == 0x49656E69 && ecx == 0x6C65746E;
+    }
+
     private static string Describe()
     {
         var sets = new List<string>();
