@@ -464,7 +464,7 @@ public class SoftmaxBlockPieceTests
         for (int start = 0; start + TD.Count <= maxima.Count; start += TD.Count)
         {
             maxima.CopyTo(start, lanes, 0, TD.Count);
-            foreach (var (bias, reach) in new[] { (SoftmaxCoreFloat.GuessBias, SoftmaxCoreFloat.GuessFloorReach), (SoftmaxCoreFloat.ScaleBias, 200f) })
+            foreach (var (bias, reach) in new[] { (SoftmaxCoreFloat.GuessBias, SoftmaxCoreFloat.GuessFloorReach), (SoftmaxCoreFloat.ScaleBias, SoftmaxCoreFloat.RangedFloorReach) })
             {
                 var m = Lanes.LoadWidened<TD>(ref lanes[0]);
                 Lanes.StoreNarrowed(SoftmaxCoreFloat.FrameTop(m, bias), ref tops[0]);

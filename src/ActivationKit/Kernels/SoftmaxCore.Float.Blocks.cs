@@ -177,8 +177,8 @@ internal static partial class SoftmaxCoreFloat
                 max += TV.Zero;
                 if (!TV.AllTrue(TV.And(TV.GreaterThanOrEqual(max, TV.Create(ScaledLowest)), TV.LessThanOrEqual(max, TV.Create(ScaledHighest))))) return k * block;
 
-                // ScaledFrame(max) lane by lane: Floor = m − 200, Top = (round(m·log2 e) − 64) + 1.5·2^23.
-                var floor = max - TV.Create(200f);
+                // ScaledFrame(max) lane by lane: Floor = m − RangedFloorReach, Top = (round(m·log2 e) − 64) + 1.5·2^23.
+                var floor = max - TV.Create(RangedFloorReach);
                 Widen<TV, TD>(max, out var maxLo, out var maxHi);
                 var top = Narrow<TD, TV>(FrameTop(maxLo, ScaleBias), FrameTop(maxHi, ScaleBias));
                 var count = TV.Zero;

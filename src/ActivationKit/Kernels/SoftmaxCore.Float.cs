@@ -15,7 +15,8 @@ namespace ActivationKit.Kernels;
 /// Rows whose maximum m lies in [−150, 300] (all practical logits) take the scaled path: e^v is computed from v itself
 /// as p·2^n (no subtraction v − m, whose rounding a large |m| would amplify in the exponential), and each entry is
 /// stored as t = p·2^(n − N + 64) with N the exponent of e^m, so t is a normal float for every entry within 131 of
-/// the maximum and exactly 0 for the entries more than 200 below it (clamped to m − 200, which keeps |n| &lt; 512 for
+/// the maximum and exactly 0 for the entries more than 120 below it (clamped to m − 120, where t is still normal, and
+/// then zeroed: no operation on them underflows, which on Intel takes a microcode assist; this keeps |n| &lt; 512 for
 /// an exact reduction and the power of two within <see cref="IVec{TV}.ScaleB"/>'s range). Then softmax is t/Σt, and log-softmax is
 /// (v − m) − ln s with s = 1 + s′, s′ = Σ_{v &lt; m} t / (e^(m − N·ln 2)·2^64) + (k − 1), k the count of maxima.
 /// Softmax rounds v − m nowhere; log-softmax rounds it, but v − m ≤ 0 and −ln s ≤ 0 have the same sign, so that
@@ -64,7 +65,14 @@ internal static partial class SoftmaxCoreFloat
     internal const int ScaleBias = 64;
     private const int GuessLength = 128;     // the guessed pass takes g from the first max(128, n/8) entries (see Guess)
     internal const int GuessBias = 32;        // the guessed pass's t = e^v·2^(32 − G), G the exponent of e^g
-    internal const float GuessFloorReach = 150f;
+    // Entries more than this below the guess are clamped to it (and their t zeroed): there t = e^v·2^(32 − G) is still a
+    // normal float (2^−122 at least, so no operation on it underflows), and above 104 their softmax rounds to 0 even at
+    // the row's true maximum, which is at or above the guess. 150 until 2026-12-05.
+    internal const float GuessFloorReach = 106f;
+
+    // The same for the ranged frame (t = e^v·2^(64 − N), at least 2^−110 here); 200 until 2026-12-05. Log-softmax
+    // loses terms below e^−120 of its sum, at most n·2^−173.
+    internal const float RangedFloorReach = 120f;
     private const double GuessSumStart = 549755813888.0;                  // 2^39: t up to it keeps the fast two-sum exact
     private const int ShortSumLength = 32;   // rows up to this long sum their t with the two-sum from 0 instead (ShortRow on AVX-512)
     private const double GuessLimit = 79228162514264337593543950336.0;    // 2^96: the largest Σt the guessed pass accepts
@@ -105,8 +113,8 @@ internal static partial class SoftmaxCoreFloat
     }
 
     /// <summary>
-    /// A compile-time switch of a pass: TClamp: whether entries are clamped from below (rows reaching more than 200 below
-    /// their maximum, −∞ included); TCheckNaN: whether the first pass looks for NaN entries (or leaves that to the sums).
+    /// A compile-time switch of a pass: TClamp: whether entries are clamped from below (rows reaching more than
+    /// <see cref="RangedFloorReach"/> below their maximum, or <see cref="GuessFloorReach"/> below the guess, −∞ included); TCheckNaN: whether the first pass looks for NaN entries (or leaves that to the sums).
     /// </summary>
     private interface IFlag
     {
@@ -1155,7 +1163,7 @@ internal static partial class SoftmaxCoreFloat
         private readonly double _biasFactor;
 
         public ScaledFrame(float max)
-            : this(max, ScaleBias, 200f)
+            : this(max, ScaleBias, RangedFloorReach)
         {
         }
 
@@ -1170,7 +1178,7 @@ internal static partial class SoftmaxCoreFloat
             Top = (float)(_nTop - bias + RoundingShift);
         }
 
-        /// <summary>m − reach (200 for the ranged pass, 150 below the guess for the guessed one): entries below are clamped there (their t is 0 or their softmax 0 either way), which keeps |n| &lt; 512 and the power of two within ScaleB's ±250 on every width.</summary>
+        /// <summary>m − reach (<see cref="RangedFloorReach"/> for the ranged pass, <see cref="GuessFloorReach"/> below the guess for the guessed one): entries below are clamped there and their t zeroed (their softmax is 0 either way), which keeps every t normal and the power of two within ScaleB's ±250 on every width.</summary>
         public float Floor { get; }
 
         /// <summary>N − bias + 1.5·2^23, N the exponent of e^m.</summary>
@@ -1564,8 +1572,9 @@ internal static partial class SoftmaxCoreFloat
     }
 
     /// <summary>
-    /// e^v·2^(64 − N) (<paramref name="top"/> = N − 64 + 1.5·2^23) for v in [m − 200, m] (smaller v clamped to
-    /// <paramref name="floor"/> = m − 200 when <typeparamref name="TClamp"/> says so): n = round(v·log2 e) by the 1.5·2^23 shift,
+    /// e^v·2^(64 − N) (<paramref name="top"/> = N − 64 + 1.5·2^23) for v in [floor, m] (smaller v clamped to
+    /// <paramref name="floor"/> = m − <see cref="RangedFloorReach"/>, or the guess's, when <typeparamref name="TClamp"/> says so, and
+    /// their t zeroed): n = round(v·log2 e) by the 1.5·2^23 shift,
     /// r = v − n·ln2 with fdlibm's two-part float ln 2 (n·ln2_hi is exact for |n| &lt; 512), e^r by a degree-6
     /// polynomial 1 + r + r²·q(r) in Horner form (q from tools/poly/fit_expm1.py 4: 0.16 ULP; ExpC2…ExpC5), and the power of
     /// two applied once at the end.
@@ -1582,6 +1591,10 @@ internal static partial class SoftmaxCoreFloat
         where TV : struct, IVec<TV>
         where TClamp : struct, IFlag
     {
+        // Entries below the floor are computed at the floor, where t is a normal float, and their t is then zeroed: their
+        // softmax is 0 either way, and no operation on them underflows (on Intel every underflowing VSCALEF, and every
+        // product of a subnormal t, takes a microcode assist: causal-masked rows, half −∞, ran 9 times slower).
+        var below = TClamp.On ? TV.LessThan(v, floor) : TV.Zero;
         if (TClamp.On) v = TV.Max(floor, v);
         var shifted = TV.Fma(v, log2E, shift);
         var n = shifted - shift;
@@ -1597,12 +1610,14 @@ internal static partial class SoftmaxCoreFloat
         // far above its guess (a maximum 200 past the first 128 entries: n ≈ 320, whose power of two wrapped into a
         // small finite t, so the row was accepted with its top entry's probability 0). n held at 150, where p·2^n is +∞
         // as it is for any larger n: Σt = +∞ declines the row, as on AVX-512.
-        if (TV.ScaleBTakesAnyExponent) return TV.ScaleB(p, exponent);
+        TV t;
+        if (TV.ScaleBTakesAnyExponent) t = TV.ScaleB(p, exponent);
         // Where every lane's 2^n is a normal float (entries less than about 130 below the row's maximum, nearly every
         // register), one exact multiplication gives ScaleB's bits (both round p·2^n once) for about a third of its
         // operations on the paths without VSCALEF.
-        if (!TV.AnyWhereLess(exponent, TV.Create(-126f)) && !TV.AnyWhereGreater(exponent, TV.Create(127f))) return TV.MulPow2(p, exponent);
-        return TV.ScaleB(p, TV.Min(exponent, TV.Create(150f)));
+        else if (!TV.AnyWhereLess(exponent, TV.Create(-126f)) && !TV.AnyWhereGreater(exponent, TV.Create(127f))) t = TV.MulPow2(p, exponent);
+        else t = TV.ScaleB(p, TV.Min(exponent, TV.Create(150f)));
+        return TClamp.On ? TV.AndNot(t, below) : t;
     }
 
     /// <summary>ScaledExp's constants as registers, each plus <paramref name="zero"/> (a zero the JIT cannot fold).</summary>
