@@ -262,7 +262,7 @@ public sealed class Silu : ElementwiseActivation<Silu.Kernel_>
         }
 
         /// <summary><see cref="BackwardForParameters{TV}"/> compiled on its own (see <see cref="Backward{TV}"/>).</summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private TV BackwardScaledOutOfLine<TV>(TV x, TV dy) where TV : struct, IVec<TV> => BackwardForParameters(x, dy);
 
         /// <summary>

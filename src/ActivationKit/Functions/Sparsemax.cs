@@ -176,7 +176,7 @@ public sealed class Sparsemax : RowwiseActivation<Sparsemax.Kernel_>
         /// slow: such rows need entries within 1 of the maximum whose sizes differ by more than 2^53 from each other and
         /// from the rest (1e−20 and 1e−300 beside 0.5).
         /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private static void ForwardByExpansions(ReadOnlySpan<double> x, Span<double> y, ReadOnlySpan<double> sorted, double m, double shift)
         {
             int c = sorted.Length;

@@ -288,10 +288,10 @@ public sealed class Squareplus : OutputGradientActivation<Squareplus.Kernel_>
             return dy * d;
         }
 
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private TV ForwardOutOfLine<TV>(TV x) where TV : struct, IVec<TV> => Forward(x);
 
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private TV BackwardOutOfLine<TV>(TV x, TV dy) where TV : struct, IVec<TV> => Backward(x, dy);
 
         /// <inheritdoc />

@@ -172,7 +172,7 @@ public static class ElementwiseDriver
     /// cref="SpanJob.Split"/>: chunks of at least 2^16 values, far above <see cref="ChunkLength"/>, so the float calls
     /// inside stay on their thread).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe bool TryRunLowPrecisionParallel<TCall, TLow>(TCall call, bool unary, ReadOnlySpan<TLow> x, ReadOnlySpan<TLow> dy, Span<TLow> dst)
         where TCall : struct, IFloatCall
         where TLow : unmanaged
@@ -272,7 +272,7 @@ public static class ElementwiseDriver
     /// the same loops with every register streamed (the span's start and length then keep each register aligned, in
     /// either loop direction, and leave no overlapping tail register). The bits are those of a direct call.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void RunStreaming<TMap, T>(TMap map, bool widened, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -298,7 +298,7 @@ public static class ElementwiseDriver
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe bool TryRunParallel<TMap, T>(TMap map, bool widened, bool streams, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -534,7 +534,7 @@ public static class ElementwiseDriver
     /// marks are recomputed here (the float-lane kernel once more, for the rare registers that need it), so in the loop
     /// only <see cref="IMap.MarksAny{TV}"/> is evaluated.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Redo<TMap, T, TV>(TMap map, TV a, TV b, ref T dst)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -559,7 +559,7 @@ public static class ElementwiseDriver
         => bound.OnMagnitude ? TV.GreaterThan(TV.Abs(x), TV.Create(bound.Limit)) : TV.LessThan(x, TV.Create(bound.Limit));
 
     /// <summary><see cref="Redo{TMap, T, TV}(TMap, TV, TV, ref T)"/> for the two registers of a pair, i before j (an odd last register is its own pair).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Redo<TMap, T, TV>(TMap map, TV a0, TV b0, ref T dst0, TV a1, TV b1, ref T dst1)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -573,7 +573,7 @@ public static class ElementwiseDriver
     /// After a <see cref="DeferredRedo"/> loop whose keys showed a marked lane: every register (the overlapping last one
     /// too) is tested again from the unchanged inputs and the marked ones redone, as the per-register test would have.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void RedoMarked<TMap, T, TV>(TMap map, ref T pa, ref T pb, ref T pd, int n)
         where TMap : struct, IMap
         where T : unmanaged, IBinaryFloatingPointIeee754<T>

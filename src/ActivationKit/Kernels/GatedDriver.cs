@@ -126,7 +126,7 @@ public static class GatedDriver
     /// path, so the results are the bits of one thread. False, and nothing done, when the pool is busy (the caller then
     /// runs the call itself). <paramref name="dy"/> is empty for the forward.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe bool TryRunParallel<TK, T>(TK gate, ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dst, int half)
         where TK : struct, IUnaryKernel
         where T : unmanaged
@@ -181,7 +181,7 @@ public static class GatedDriver
     private static class Throw
     {
         [DoesNotReturn]
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         public static void ForwardShape(int xLength, int yLength, int half)
         {
             Shape(xLength, half);
@@ -189,7 +189,7 @@ public static class GatedDriver
         }
 
         [DoesNotReturn]
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         public static void BackwardShape(int xLength, int dyLength, int dxLength, int half)
         {
             Shape(xLength, half);
@@ -202,7 +202,7 @@ public static class GatedDriver
         }
 
         [DoesNotReturn]
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         public static void Overlap(string message, string name) => throw new ArgumentException(message, name);
 
         private static void Shape(int xLength, int half)
@@ -447,7 +447,7 @@ public static class GatedDriver
     }
 
     /// <summary>The marked lanes of one fused register from the double-data definitions, after its stores.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void RedoBoth<TK, T, TV, TIo>(TK gate, TV far, TV b, TV dy, TV ag, ref T dA, ref T dB)
         where TK : struct, IUnaryKernel
         where T : unmanaged
@@ -530,7 +530,7 @@ public static class GatedDriver
     /// m·g(b) from the gate's double-data definition (<see cref="IUnaryKernel.HasGateForFloat"/>). Out of line and after
     /// the store, so no value of the loop is live across a call (a merged result went through the stack every time).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void RedoForward<TK, T, TV, TIo>(TK gate, TV far, TV m, TV b, ref T destination)
         where TK : struct, IUnaryKernel
         where T : unmanaged
@@ -539,7 +539,7 @@ public static class GatedDriver
         => TIo.Store(TV.Select(far, m * gate.Forward(b), TIo.Load(ref destination)), ref destination);
 
     /// <summary>As <see cref="RedoForward{TK, T, TV, TIo}"/> for dy·g′(b).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void RedoBackward<TK, T, TV, TIo>(TK gate, TV far, TV b, TV dy, ref T destination)
         where TK : struct, IUnaryKernel
         where T : unmanaged

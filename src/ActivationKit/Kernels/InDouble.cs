@@ -39,25 +39,25 @@ public static class InDouble
         where TV : struct, IVec<TV>
         => !TV.IsDouble && TK.BackwardTailInFloat ? BackwardTail(kernel, x, dy) : BackwardInDoubleLanes(kernel, x, dy);
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static TV ForwardTail<TK, TV>(TK kernel, TV x)
         where TK : struct, IUnaryKernel
         where TV : struct, IVec<TV>
         => kernel.ForwardTailF(x);
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static TV ForwardInDoubleLanes<TK, TV>(TK kernel, TV x)
         where TK : struct, IUnaryKernel
         where TV : struct, IVec<TV>
         => TV.InDouble(new ForwardLanes<TK>(kernel), x, x);
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static TV BackwardTail<TK, TV>(TK kernel, TV x, TV dy)
         where TK : struct, IUnaryKernel
         where TV : struct, IVec<TV>
         => kernel.BackwardTailF(x, dy);
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static TV BackwardInDoubleLanes<TK, TV>(TK kernel, TV x, TV dy)
         where TK : struct, IUnaryKernel
         where TV : struct, IVec<TV>

@@ -77,7 +77,7 @@ public static class RowwiseDriver
 
     /// <summary>The message of <see cref="CheckRows"/>, out of line so the check builds nothing per call (see <see cref="SpanChecks"/>).</summary>
     [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ThrowRows(int length, int columns)
         => throw new ArgumentException(
             columns <= 0 ? string.Create(CultureInfo.InvariantCulture, $"columns must be positive, got {columns}.") : string.Create(CultureInfo.InvariantCulture, $"A buffer of {length} elements is not a whole number of rows of {columns} columns."),
@@ -119,7 +119,7 @@ public static class RowwiseDriver
     /// path, so the results are the bits of one thread (rows are independent, and a row's bits do not depend on the
     /// way it goes). False, and nothing done, when the pool is busy (the caller then runs the call itself).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe bool TryRunParallel<TK, T>(Op op, TK kernel, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst, int n)
         where TK : struct, IRowKernel
         where T : unmanaged

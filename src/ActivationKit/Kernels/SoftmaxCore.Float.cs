@@ -1656,7 +1656,7 @@ internal static partial class SoftmaxCoreFloat
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV MinusPair<TV>(TV d, TV hi, TV lo) where TV : struct, IVec<TV> => (d - hi) - lo;
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static double LogOnePlusRow(double s)
     {
         // ln(1 + s) = ln u + (s − (u − 1))/u to first order, u = 1 + s rounded: the quotient restores what forming u

@@ -81,7 +81,7 @@ internal static partial class SoftmaxCore
     /// again from dy·2^−k (<see cref="DownScale"/>) with P = 2^k/s, so dx is rounded once at its own scale. A dy with ±∞
     /// or NaN entries still fails and takes the special rows' definition.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static bool TryDownScaledSoftmaxBackward<TV>(ReadOnlySpan<double> x, ReadOnlySpan<double> dy, Span<double> dx, Span<double> e, double sign, double m, int top, bool spread)
         where TV : struct, IVec<TV>
     {
@@ -427,7 +427,7 @@ internal static partial class SoftmaxCore
     /// Both sums' totals as double-doubles, out of the loop's method: folded there, they overran the JIT's inlining
     /// budget beside the exponential and became three calls a row.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static (double S, double SLow, double W, double WLow) Totals<TV, TA>(TA sums, TA weighted)
         where TV : struct, IVec<TV>
         where TA : struct, IDoubleLanes8<TV, TA>
@@ -696,7 +696,7 @@ internal static partial class SoftmaxCore
     /// dx at the first maximum as −V/s (<see cref="TopSum{TV, TRange}"/>), for a dy there that cancels against Q to 2^−40
     /// of itself; NaN (keep the pass's value) where V is not finite.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static double DeepTop<TV>(ReadOnlySpan<double> x, ReadOnlySpan<double> e, ReadOnlySpan<double> dy, int top, double m, double s, double sLow, bool spread)
         where TV : struct, IVec<TV>
     {
@@ -856,7 +856,7 @@ internal static partial class SoftmaxCore
     /// <see cref="LogGradientFromOutputPass{TV}"/> for a Σdy beyond the doubles, given as T·2^−k: dx = (dy·2^−k − e^y·T·2^−k)·2^k,
     /// rounded at scale (exact unless dy or dx is below 2^(k − 1022)). One register at a time: only such rows come here.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void LogGradientFromOutputAtScale<TV>(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx, double total, double totalLow, int k)
         where TV : struct, IVec<TV>
     {

@@ -278,7 +278,7 @@ internal readonly struct DoubleDoubleExp<TV> where TV : struct, IVec<TV>
     }
 
     /// <summary>The lookup lane by lane (the widths without a permute or a gather: SSE, and Vector512 without AVX-512).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe TV LookupByLane(TV shifted, double* table)
     {
         long* bits = stackalloc long[TV.Count];

@@ -65,7 +65,7 @@ public static partial class VMath
     /// the lanes beyond <see cref="PlainTrigLimit"/>, out of line since they are rare: the double-double reduction against
     /// a four-part π/2 and series, and the scalar Payne–Hanek reduction beyond 2^40.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static TV Far<TV, TScalar>(TV x, double quarter)
         where TV : struct, IVec<TV>
         where TScalar : struct, IScalarFunction
@@ -449,7 +449,7 @@ public static partial class VMath
     /// are read through the register's memory layout (every <see cref="IVec{TV}"/> is a single field of
     /// <see cref="IVec{TV}.Count"/> contiguous lanes).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static TV PerLane<TV, TF>(TV x, TV mask, TV result, TF function)
         where TV : struct, IVec<TV>
         where TF : struct, IScalarFunction

@@ -96,7 +96,7 @@ public readonly struct V128<T> : IVec<V128<T>>
     }
 
     /// <summary>Float lanes' fused multiply-add without the instruction (<see cref="SoftFma"/>).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static V128<T> SoftFmaOutOfLine(V128<T> a, V128<T> b, V128<T> c)
         => new(SoftFma.Fma(a.Value.As<T, float>(), b.Value.As<T, float>(), c.Value.As<T, float>()).As<float, T>());
 
