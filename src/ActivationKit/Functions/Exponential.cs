@@ -163,7 +163,7 @@ public sealed class Exponential : OutputGradientActivation<Exponential.Kernel_>
 
         /// <summary>e^x beyond |x| = 87 (and NaN) in float lanes: the polynomial exponential, whose VSCALEF rounds a subnormal result once and gives +∞ from 88.73 on.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV> => VMath.ExpF(x);
+        public TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV> => VMath.ExpF(x, tail: true);
 
         /// <summary>
         /// Float lanes: dy·e^x with e^x a normal float (|x| ≤ 87), so the product is rounded once more for any dy; the

@@ -293,7 +293,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
         /// (<see cref="CubicF"/> with the constants scaled by −16·log2(e)), N = round(t) by the round shifter, r = (t − N) + tLo
         /// (t − N exact, |r| ≤ 1/2 + |tLo|), e^−s = 2^(N/16)·2^(r/16) with 2^(N/16) from the table
         /// (<see cref="IVec{TV}.Exp2Sixteenths"/>) and 2^(r/16) − 1 = c·r + r²·(P0·c² − P1·c³·r), c = ln2/16, the table
-        /// exponential's polynomial in u = −c·r (<see cref="VMath.OnePlusExpOfNegatedTableF{TV}(TV, bool)"/>). No ln 2 split:
+        /// exponential's polynomial in u = −c·r (<see cref="VMath.OnePlusExpOfNegatedTableF{TV}(TV, bool, bool)"/>). No ln 2 split:
         /// three additions and a subtraction where the natural-log reduction of s + sLo took two multiply-adds and two
         /// additions, a shorter chain from x to the quotient (45 → 43 instructions per 16 elements, 0.323 → 0.312 ns/element
         /// at 4,096 and 0.321 → 0.318 at 262,144; over all floats 2.65 → 2.62 ULP). t is held at −16·log2(e)·87 (s at 87,

@@ -185,7 +185,7 @@ public sealed class Sigmoid : OutputGradientActivation<Sigmoid.Kernel_>
         /// is the float exponential, its subnormal results rounded once (0 from −103.98 on, −∞ included).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV> => VMath.ExpNonPositiveShortF(x);
+        public TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV> => VMath.ExpNonPositiveShortF(x, tail: true);
 
         /// <inheritdoc />
         public static bool BackwardTailInFloat => true;

@@ -385,7 +385,7 @@ public sealed class Softplus : OutputGradientActivation<Softplus.Kernel_>
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV ForwardTailF<TV>(TV x) where TV : struct, IVec<TV>
-            => TV.SelectWhereGreater(x, _threshold.In<TV>(), x, VMath.ExpNonPositiveShortF(x));
+            => TV.SelectWhereGreater(x, _threshold.In<TV>(), x, VMath.ExpNonPositiveShortF(x, tail: true));
 
         /// <inheritdoc />
         public static bool BackwardTailInFloat => true;

@@ -181,11 +181,12 @@ public static partial class VMath
     /// +0 below −103.98, e^NaN = NaN.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV ExpF<TV>(TV x) where TV : struct, IVec<TV>
+    public static TV ExpF<TV>(TV x, bool tail = false) where TV : struct, IVec<TV>
     {
         var xc = TV.Min(TV.Create(89.0), TV.Max(TV.Create(-104.0), x));
         var r = ReduceF(xc, out var n);
-        return TV.ScaleB(ExpReducedF(r), n);
+        // tail: a tail formula's exponential, most of its results subnormal, scaled without VSCALEF's assist on Intel.
+        return tail ? TV.ScaleBIntoSubnormals(ExpReducedF(r), n) : TV.ScaleB(ExpReducedF(r), n);
     }
 
     /// <summary>
@@ -236,10 +237,10 @@ public static partial class VMath
     /// float, for kernels that divide it: a subnormal dividend makes the division three times slower).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV ExpNonPositiveShortF<TV>(TV x, double floatFloor = -104.0) where TV : struct, IVec<TV>
+    public static TV ExpNonPositiveShortF<TV>(TV x, double floatFloor = -104.0, bool tail = false) where TV : struct, IVec<TV>
     {
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return ExpNonPositiveF(x);
-        return ExpClampedShortF(TV.Max(TV.Create(floatFloor), x));
+        return ExpClampedShortF(TV.Max(TV.Create(floatFloor), x), tail);
     }
 
     /// <summary>
@@ -257,10 +258,11 @@ public static partial class VMath
 
     /// <summary>e^x for −104 ≤ x ≤ 88 (or NaN) in float lanes with the shorter polynomial, the clamp left to the caller.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ExpClampedShortF<TV>(TV xc) where TV : struct, IVec<TV>
+    private static TV ExpClampedShortF<TV>(TV xc, bool tail = false) where TV : struct, IVec<TV>
     {
         var r = ReduceF(xc, out var n);
-        return TV.ScaleB(ExpReducedShortF(r), n);
+        // A tail formula (most of its results subnormal) scales without VSCALEF's assist on Intel.
+        return tail ? TV.ScaleBIntoSubnormals(ExpReducedShortF(r), n) : TV.ScaleB(ExpReducedShortF(r), n);
     }
 
     /// <summary>
@@ -310,7 +312,8 @@ public static partial class VMath
         var p = Horner(rm, S4, -S3, S2, -S1, S0);
         // 1 − r′·(1 − r′·p) with the inner factor negated, rm·p − 1, so that no operand needs a sign flip (the
         // rounding is symmetric: the same bits).
-        return TV.ScaleB(TV.Fma(rm, TV.Fms(rm, p, TV.One), TV.One), n);
+        // Only logsigmoid's forward tail takes it, its results mostly subnormal: no VSCALEF assist on Intel.
+        return TV.ScaleBIntoSubnormals(TV.Fma(rm, TV.Fms(rm, p, TV.One), TV.One), n);
     }
 
     /// <summary>
@@ -387,10 +390,12 @@ public static partial class VMath
     /// 87): seven multiply-add-class operations instead of ten, for about 0.15 ULP more in their worst cases.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV OnePlusExpOfNegatedTableF<TV>(TV x, bool nanByCaller = false) where TV : struct, IVec<TV>
+    public static TV OnePlusExpOfNegatedTableF<TV>(TV x, bool nanByCaller = false, bool clampBothSides = false) where TV : struct, IVec<TV>
     {
         if (typeof(TV) == typeof(V512<double>) || typeof(TV) == typeof(V256<double>) || typeof(TV) == typeof(V128<double>) || typeof(TV) == typeof(S<double>)) return TV.One + ExpOfNegatedF(x);
-        var xc = nanByCaller ? TV.Min(x, TV.Create(87.0)) : TV.Min(TV.Create(87.0), x);
+        // clampBothSides (callers whose NaN comes back by another route and whose lanes below −87 are replaced): x held
+        // in [−87, 87] by one operation, so those lanes form no value outside the floats.
+        var xc = nanByCaller && clampBothSides ? TV.ClampMagnitude(x, TV.Create(87.0)) : nanByCaller ? TV.Min(x, TV.Create(87.0)) : TV.Min(TV.Create(87.0), x);
         var em1 = ExpOfNegatedSixteenthsParts(xc, out var t);
         // 1 + t·(1 + em1) with one rounding after 1 + t (exact where t ≥ 2^−1 or t is a power of two far below 1).
         return TV.Fma(t, em1, t + TV.One);
@@ -578,7 +583,7 @@ public static partial class VMath
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV ScaleTailF<TV>(TV dy, TV u, TV n) where TV : struct, IVec<TV>
-        => TV.ScaleB((dy * TV.Create(3.552713678800501E-15)) * u, n + TV.Create(48.0)); // 2^−48
+        => TV.ScaleBIntoSubnormals((dy * TV.Create(3.552713678800501E-15)) * u, n + TV.Create(48.0), anyMagnitude: true); // 2^−48
 
     /// <summary>
     /// dy·e^a for a deep-tail argument a ≤ −87 (the logistic slopes' tails: σ(±x) and σ′ are e^a to the float there),

@@ -311,10 +311,14 @@ public interface IVec<TV> :
     /// <see cref="ScaleB"/> for the last step of a kernel whose results reach the subnormals: the same bits, and on
     /// AVX-512 float lanes of an Intel processor (<see cref="Isa.SubnormalsAssist"/>) a register with n below −120 is
     /// scaled without VSCALEF's microcode assist (see V512). Its test costs one comparison per register, so only the
-    /// kernels whose tails underflow often at ordinary spreads call it.
+    /// kernels whose tails underflow often at ordinary spreads, and the tail formulas, call it.
     /// </summary>
+    /// <param name="x">The value to scale.</param>
+    /// <param name="n">The integral-valued exponent.</param>
+    /// <param name="anyMagnitude">False where |x| is about 1 (the test is n &lt; −120 alone); true for any x (the test
+    /// is on x's exponent plus n, two operations more: the tails' dy·u).</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static virtual TV ScaleBIntoSubnormals(TV x, TV n) => TV.ScaleB(x, n);
+    static virtual TV ScaleBIntoSubnormals(TV x, TV n, bool anyMagnitude = false) => TV.ScaleB(x, n);
 
     /// <summary>
     /// Applies <paramref name="map"/> in double lanes: float lanes are widened, mapped and rounded once back to float;

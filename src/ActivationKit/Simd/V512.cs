@@ -329,11 +329,15 @@ public readonly struct V512<T> : IVec<V512<T>>
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V512<T> ScaleBIntoSubnormals(V512<T> x, V512<T> n)
+    public static V512<T> ScaleBIntoSubnormals(V512<T> x, V512<T> n, bool anyMagnitude = false)
     {
         // On Intel a VSCALEFPS whose result underflows (to a subnormal or to 0) takes a microcode assist of about 200
-        // cycles (Emerald Rapids); a register with such a lane takes the integer route instead.
-        if (!IsDouble && Avx512F.IsSupported && Isa.SubnormalsAssist && Vector512.LessThanAny(n.Value.As<T, float>(), Vector512.Create(-120f)))
+        // cycles (Emerald Rapids); a register with such a lane takes the integer route instead. With anyMagnitude the
+        // test is ⌊log2|x|⌋ + n < −125 (VGETEXP; 0 gives −∞ and takes the integer route, which returns it).
+        if (!IsDouble && Avx512F.IsSupported && Isa.SubnormalsAssist
+            && Vector512.LessThanAny(
+                anyMagnitude ? Avx512F.GetExponent(x.Value.As<T, float>()) + n.Value.As<T, float>() : n.Value.As<T, float>(),
+                Vector512.Create(anyMagnitude ? -125f : -120f)))
         {
             return new(ScaleIntoSubnormals(x.Value.As<T, float>(), n.Value.As<T, float>()).As<float, T>());
         }
@@ -344,20 +348,21 @@ public readonly struct V512<T> : IVec<V512<T>>
     /// <summary>
     /// x·2^n rounded once, as VSCALEFPS gives it, without a floating-point operation whose result is subnormal (each
     /// takes a microcode assist on Intel processors). A lane whose result lies below 2^−126 is rounded to the subnormal
-    /// grid as an integer: z = |x|·2^(n + 149) is normal and exact, its conversion to an integer rounds to nearest even
-    /// like the scaling itself, and that integer M, with x's sign bit, is the bit pattern of M·2^−149 (M = 2^23 gives
-    /// 2^−126, the smallest normal float). Other lanes scale as usual, with n replaced by 0 in the integer lanes.
-    /// Lanes with |x| ≥ 2^24, where n + 149 could leave the clamp below exact, stay with VSCALEFPS, correct but
-    /// possibly assisted.
+    /// grid as an integer: z = |x|·2^(n + 149) is exact, its conversion to an integer rounds to nearest even like the
+    /// scaling itself, and that integer M, with x's sign bit, is the bit pattern of M·2^−149 (M = 2^23 gives 2^−126, the
+    /// smallest normal float). Lanes whose result is below a quarter of the least subnormal (⌊log2|x|⌋ + n + 149 &lt; −1,
+    /// zeros included) have |x| zeroed first, so z is 0 or at least 1/2 and never subnormal. Other lanes scale as usual,
+    /// with n replaced by 0 in the integer lanes. NaN and ±∞ give VSCALEF's results.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<float> ScaleIntoSubnormals(Vector512<float> x, Vector512<float> n)
     {
         var ax = Vector512.Abs(x);
-        // n + 149 at least −100: z then stays normal for |x| ≥ 2^−26, and for |x| < 2^24 a lane clamped here has
-        // |x|·2^(n + 149) < 2^−76 and z < 2^−76, both rounding to M = 0.
-        var z = Avx512F.Scale(ax, Vector512.Max(n + Vector512.Create(149f), Vector512.Create(-100f)));
-        var integer = Vector512.LessThan(z, Vector512.Create(8388608f)) & Vector512.LessThan(ax, Vector512.Create(16777216f));
+        var k = n + Vector512.Create(149f);
+        var below = Vector512.LessThan(Avx512F.GetExponent(ax) + k, Vector512.Create(-1f));
+        var z = Avx512F.Scale(Vector512.ConditionalSelect(below, Vector512<float>.Zero, ax), k);
+        // NaN lanes stay with VSCALEF, whatever it makes of them (VSCALEF(NaN, −∞) is +0).
+        var integer = Vector512.LessThan(z, Vector512.Create(8388608f)) & Vector512.Equals(x, x);
         var m = Avx512F.ConvertToVector512Int32(z).AsSingle() | (x & Vector512.Create(-0f));
         var scaled = Avx512F.Scale(x, Vector512.ConditionalSelect(integer, Vector512<float>.Zero, n));
         return Vector512.ConditionalSelect(integer, m, scaled);
