@@ -281,7 +281,8 @@ public sealed class Mish : ElementwiseActivation<Mish.Kernel_>
             var m = VMath.Expm1ScaledPartsShortF(xc, out var n);
             var half = TV.MulPow2(m + TV.One, TV.Max(n, TV.Create(-120.0))) * TV.Create(0.5);
             var v = TV.Fnma(half, xc, xc);
-            return TV.SelectWhereGreater(x, TV.Zero, x, TV.ScaleB(TV.Fma(v, m, v), n));
+            // |v| is 7 to 112 here, so n below −120 flags every underflowing lane for the integer rounding on Intel.
+            return TV.SelectWhereGreater(x, TV.Zero, x, TV.ScaleBIntoSubnormals(TV.Fma(v, m, v), n));
         }
 
         /// <summary>
