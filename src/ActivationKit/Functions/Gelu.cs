@@ -256,7 +256,9 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
                 v = TV.And(v, TV.GreaterThanOrEqual(n, TV.Create(-149.5)));
             }
 
-            return TV.ScaleBIntoSubnormals(v, n);
+            // With VSCALEF the integer rounding on Intel; without it the guard above already keeps most lanes off the
+            // assisted multiplies, and the integer route's two-step scalings cost more than the rest (AVX2, Normal(0, 100)).
+            return TV.ScaleBTakesAnyExponent ? TV.ScaleBIntoSubnormals(v, n) : TV.ScaleB(v, n);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -299,7 +301,8 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         private static TV DerivativeTable<TV>(TV y, TV m, TV n) where TV : struct, IVec<TV>
         {
             var g = SlopeTable(y);
-            return TV.ScaleBIntoSubnormals(TV.Fma(g, m, g), n);
+            var v = TV.Fma(g, m, g);
+            return TV.ScaleBTakesAnyExponent ? TV.ScaleBIntoSubnormals(v, n) : TV.ScaleB(v, n);
         }
 
         /// <summary>
