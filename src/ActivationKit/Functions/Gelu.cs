@@ -256,9 +256,7 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
                 v = TV.And(v, TV.GreaterThanOrEqual(n, TV.Create(-149.5)));
             }
 
-            // With VSCALEF the integer rounding on Intel; without it the guard above already keeps most lanes off the
-            // assisted multiplies, and the integer route's two-step scalings cost more than the rest (AVX2, Normal(0, 100)).
-            return TV.ScaleBTakesAnyExponent ? TV.ScaleBIntoSubnormals(v, n) : TV.ScaleB(v, n);
+            return VMath.ScaleBAfterUnderflowGuard(v, n);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -302,7 +300,7 @@ public sealed class Gelu : ElementwiseActivation<Gelu.Kernel_>
         {
             var g = SlopeTable(y);
             var v = TV.Fma(g, m, g);
-            return TV.ScaleBTakesAnyExponent ? TV.ScaleBIntoSubnormals(v, n) : TV.ScaleB(v, n);
+            return VMath.ScaleBAfterUnderflowGuard(v, n);
         }
 
         /// <summary>

@@ -352,7 +352,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
             var q = low / d;
             var v = q * p;
             if (!TV.ScaleBTakesAnyExponent) v = TV.SelectWhereLess(n, TV.Create(-158.0), TV.And(v, TV.SignMask), v);
-            return TV.SelectWhereLess(s, TV.Zero, TV.ScaleBTakesAnyExponent ? TV.ScaleBIntoSubnormals(v, n) : TV.ScaleB(v, n), q);
+            return TV.SelectWhereLess(s, TV.Zero, VMath.ScaleBAfterUnderflowGuard(v, n), q);
         }
 
         /// <summary>
@@ -390,7 +390,7 @@ public sealed class GeluTanh : ElementwiseActivation<GeluTanh.Kernel_>
                 v = TV.SelectWhereLess(n, TV.Create(-158.5), TV.And(v, TV.SignMask), v);
             }
 
-            var d = TV.ScaleBTakesAnyExponent ? TV.ScaleBIntoSubnormals(v, n) : TV.ScaleB(v, n);
+            var d = VMath.ScaleBAfterUnderflowGuard(v, n);
             var slope = TV.SelectWhereLess(x, TV.Zero, d, TV.One - d);
             // A NaN x goes into dy, off the slope's chain.
             return VMath.KeepNaN(dy, x) * slope;

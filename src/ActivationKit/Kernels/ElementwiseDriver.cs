@@ -1113,7 +1113,7 @@ internal static class LoopDirection
     private const int Near = 1024;
 
     /// <summary>Whether <see cref="Descending{T}"/> may turn a cheap kernel's loop around: not on Intel processors (see there).</summary>
-    private static readonly bool DescendsCheapLoops = !Isa.IsIntel();
+    private static readonly bool DescendsCheapLoops = !Isa.IsIntel;
 
     /// <summary>The offset of the register at step <paramref name="i"/> (0, w, 2w, … up to <paramref name="last"/> = n − w).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

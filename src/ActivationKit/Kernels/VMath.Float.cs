@@ -586,6 +586,16 @@ public static partial class VMath
         => TV.ScaleBIntoSubnormals((dy * TV.Create(3.552713678800501E-15)) * u, n + TV.Create(48.0), anyMagnitude: true); // 2^−48
 
     /// <summary>
+    /// The last scaling of erf GELU and gelu_tanh, which zero their deep-underflow lanes themselves where there is no
+    /// VSCALEF: with VSCALEF <see cref="IVec{TV}.ScaleBIntoSubnormals"/>, without it plain <see cref="IVec{TV}.ScaleB"/>
+    /// (their guard keeps most lanes off the assisted multiplies, and the integer route's two-step scalings would cost
+    /// more than the few subnormal results left). The same bits either way.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ScaleBAfterUnderflowGuard<TV>(TV v, TV n) where TV : struct, IVec<TV>
+        => TV.ScaleBTakesAnyExponent ? TV.ScaleBIntoSubnormals(v, n) : TV.ScaleB(v, n);
+
+    /// <summary>
     /// dy·e^a for a deep-tail argument a ≤ −87 (the logistic slopes' tails: σ(±x) and σ′ are e^a to the float there),
     /// with a held at −200, beyond which dy·e^a is below the floats for any float dy: e^a = (1 + m)·2^n and
     /// <see cref="ScaleTailF{TV}"/>, so the result keeps its accuracy whatever dy's magnitude.

@@ -309,8 +309,9 @@ public interface IVec<TV> :
 
     /// <summary>
     /// <see cref="ScaleB"/> for the last step of a kernel whose results reach the subnormals: the same bits, and on
-    /// AVX-512 float lanes of an Intel processor (<see cref="Isa.SubnormalsAssist"/>) a register with n below −120 is
-    /// scaled without VSCALEF's microcode assist (see V512). Its test costs one comparison per register, so only the
+    /// the 512- and 256-bit float lanes of an Intel processor (<see cref="Isa.SubnormalsAssist"/>) a register with n
+    /// below −120 is scaled without the microcode assist of VSCALEF's or the two-step multiplies' underflow (see V512
+    /// and V256). Its test costs one comparison per register, so only the
     /// kernels whose tails underflow often at ordinary spreads, and the tail formulas, call it.
     /// </summary>
     /// <param name="x">The value to scale.</param>

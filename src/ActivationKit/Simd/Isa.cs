@@ -37,16 +37,18 @@ public static class Isa
     public static string Summary => (InstructionSets.Length == 0 ? Path : $"{Path} ({InstructionSets})")
         + (FmaNote.Length == 0 ? string.Empty : $"; {FmaNote}");
 
-    /// <summary>
-    /// Whether this is an Intel processor, where a floating-point multiply, add or VSCALEF whose result is subnormal
-    /// (and a VSCALEF that underflows to 0) takes a microcode assist of 130–210 cycles (Emerald Rapids, 2026-12-05;
-    /// AMD's Zen 4 and Zen 5 take no assist for these with AVX-512). Kernels steer such lanes around those operations
-    /// only here.
-    /// </summary>
-    public static readonly bool SubnormalsAssist = IsIntel();
+    /// <summary>Whether CPUID names the vendor GenuineIntel (read once).</summary>
+    internal static readonly bool IsIntel = ReadIsIntel();
 
-    /// <summary>Whether CPUID names the vendor GenuineIntel.</summary>
-    internal static bool IsIntel()
+    /// <summary>
+    /// Whether this is an Intel processor, where a floating-point multiply, FMA, addition or division whose result is
+    /// subnormal, and a VSCALEF that underflows (to a subnormal or to 0), take a microcode assist of 130–230 cycles
+    /// (Emerald Rapids, 2026-12-05; on Zen 5 only a multiply underflowing from normal operands cost extra, VSCALEF
+    /// nothing). Kernels steer such lanes around those operations only here.
+    /// </summary>
+    public static readonly bool SubnormalsAssist = IsIntel;
+
+    private static bool ReadIsIntel()
     {
         if (!X86Base.IsSupported) return false;
         // CPUID leaf 0 spells the vendor in EBX, EDX, ECX: "Genu", "ineI", "ntel".
